@@ -1,0 +1,16 @@
+export { Accounts, ACCOUNTS_DEFAULTS, bearerToken } from './auth/accounts.js';
+export type { AccountsOptions, Principal, Role } from './auth/accounts.js';
+export { appendAudit } from './auth/audit.js';
+export { hashPassword, verifyPassword } from './auth/passwords.js';
+export { HttpError, Router } from './http/router.js';
+export type { Handler, RequestContext } from './http/router.js';
+export { listenHttp } from './http/server.js';
+export type { HttpNode } from './http/server.js';
+export { FeedHub, FEED_HUB_DEFAULTS } from './hub/feed-hub.js';
+export type { FeedHubDeps, FeedHubOptions } from './hub/feed-hub.js';
+export { registerRoutes } from './api/routes.js';
+export type { RouteDeps } from './api/routes.js';
+export { staticFiles } from './api/static-files.js';
+export { orgCovers } from './api/scope.js';
+export { TerminalStore } from './terminals/terminal-store.js';
+export { seedOrgUnits } from './org/org-units.js';

@@ -1,0 +1,44 @@
+/**
+ * ClickHouse DDL derived from the table specifications. Every statement is idempotent, so applying the whole
+ * list at every start-up is the migration: new tables are created and new columns added, nothing is dropped.
+ */
+import { clickhouseTypeOf, type ColumnSpec } from './columns.js';
+import type { TableSpec } from './tables.js';
+
+function columnDefinition(name: string, spec: ColumnSpec): string {
+  const type = clickhouseTypeOf(spec.kind);
+  const defaultPart = spec.defaultExpression !== undefined ? ` DEFAULT ${spec.defaultExpression}` : '';
+  const codecPart = spec.codec ? ` CODEC(${spec.codec})` : '';
+  return `${quoteIdentifier(name)} ${type}${defaultPart}${codecPart} COMMENT ${quoteString(spec.description)}`;
+}
+
+export function quoteIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`identifier ${JSON.stringify(name)} is not snake_case`);
+  return `\`${name}\``;
+}
+
+export function quoteString(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export function createTableStatement(table: TableSpec): string {
+  const columns = Object.entries(table.columns).map(([name, spec]) => `  ${columnDefinition(name, spec)}`);
+  const clauses = [`ENGINE = ${table.engine}`];
+  if (table.partitionBy) clauses.push(`PARTITION BY ${table.partitionBy}`);
+  clauses.push(`ORDER BY ${table.orderBy}`);
+  if (table.ttl) clauses.push(`TTL ${table.ttl}`);
+  const settings = Object.entries(table.settings ?? {}).map(([k, v]) => `${k} = ${typeof v === 'number' ? v : quoteString(v)}`);
+  if (settings.length > 0) clauses.push(`SETTINGS ${settings.join(', ')}`);
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(table.name)}\n(\n${columns.join(',\n')}\n)\n${clauses.join('\n')}\nCOMMENT ${quoteString(table.description)}`;
+}
+
+/** Columns added after a table was first created arrive through these statements. */
+export function addColumnStatements(table: TableSpec): string[] {
+  return Object.entries(table.columns).map(
+    ([name, spec]) => `ALTER TABLE ${quoteIdentifier(table.name)} ADD COLUMN IF NOT EXISTS ${columnDefinition(name, spec)}`,
+  );
+}
+
+export function migrationStatements(tables: readonly TableSpec[]): string[] {
+  return tables.flatMap((t) => [createTableStatement(t), ...addColumnStatements(t)]);
+}

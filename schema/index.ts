@@ -1,0 +1,15 @@
+export { checkRecord, column, clickhouseTypeOf, SHANGHAI_TIMEZONE } from './columns.js';
+export type { ColumnKind, ColumnSpec, ColumnsSpec, FieldProblem, RowOf } from './columns.js';
+export { ALARMS, ANALYTICS_TABLES, INGEST_REJECTS, TELEMETRY } from './tables.js';
+export type { AlarmRow, IngestRejectRow, TableSpec, TelemetryRow } from './tables.js';
+export { createTableStatement, migrationStatements, quoteIdentifier, quoteString } from './ddl.js';
+export { FEED_PROTOCOL_VERSION } from './feed.js';
+export type { FeedAlarm, FeedClientMessage, FeedServerMessage, FeedVehicle } from './feed.js';
+export { Counter, Gauge, Histogram, Metrics, createLogger, silentLogger } from './observability.js';
+export type { Logger, LogLevel } from './observability.js';
+export { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+export type { PostgresMigration } from './postgres-migrations.js';
+export { HENAN_PROVINCE_CODE, childrenOf, cityOfPlate, countyAt, divisionByCode, divisions, isWithin, parentChain } from './reference/divisions.js';
+export type { Division, DivisionLevel } from './reference/divisions.js';
+export { henanGeo } from './reference/geo.js';
+export type { HenanGeo } from './reference/geo.js';

@@ -1,0 +1,12 @@
+export { TOPICS, partitionOf } from './log/event-log.js';
+export type { Consumer, EventLog, LogMessage, LogRecord, Producer, TopicName } from './log/event-log.js';
+export { MemoryLog } from './log/memory-log.js';
+export type { MemoryLogOptions } from './log/memory-log.js';
+export { TableSink, TABLE_SINK_DEFAULTS } from './sink/table-sink.js';
+export type { TableSinkOptions } from './sink/table-sink.js';
+export { PositionEngine } from './engine/position-engine.js';
+export type { AnyPositionRule, EngineDeps } from './engine/position-engine.js';
+export { alarmIdOf } from './engine/alarm-id.js';
+export type { PositionRule, RuleStep, Severity, VehicleFacts, Violation } from './engine/rule.js';
+export { overspeedRule, isNightInChina } from './rules/overspeed.js';
+export type { OverspeedConfig } from './rules/overspeed.js';

@@ -1,0 +1,67 @@
+/**
+ * The event log between ingestion, the rules and the sinks, shaped after Kafka's semantics so the embedded
+ * in-process log and a Kafka cluster are interchangeable: named topics split into partitions by key, records
+ * with offsets, consumer groups that commit how far they have processed.
+ */
+
+export const TOPICS = {
+  telemetry: 'vigil.telemetry',
+  alarms: 'vigil.alarms',
+  rejects: 'vigil.rejects',
+} as const;
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+export interface LogMessage<T> {
+  /** Partition key: the vehicle (terminal id), so one vehicle's events stay in order. */
+  key: string;
+  value: T;
+}
+
+export interface LogRecord<T> extends LogMessage<T> {
+  topic: string;
+  partition: number;
+  offset: number;
+  /** Append time, epoch ms. */
+  timestamp: number;
+}
+
+export interface Producer {
+  /**
+   * Appends messages and resolves once they are durable: for Kafka after the delivery report (acks=all);
+   * embedded, after the topic's durable sink (the ClickHouse writer) committed past them. Callers acknowledge
+   * to the outside world only after this resolves.
+   */
+  send<T>(topic: string, messages: readonly LogMessage<T>[]): Promise<void>;
+}
+
+export interface Consumer<T> {
+  /** Waits up to `waitMs` for records and returns at most `recordsMax` of them, in offset order per partition. */
+  poll(recordsMax: number, waitMs: number): Promise<LogRecord<T>[]>;
+  /** Marks everything up to and including these records as processed by the group. */
+  commit(records: readonly LogRecord<T>[]): void;
+  close(): void;
+}
+
+export interface EventLog {
+  readonly kind: 'memory' | 'kafka';
+  /**
+   * Names this log's offset space. Offsets of the in-process log restart at 0 with every process, so anything
+   * keyed by offsets (the sinks' deduplication tokens) must include the epoch too.
+   */
+  readonly epoch: string;
+  producer(): Producer;
+  consumer<T>(groupId: string, topic: string): Consumer<T>;
+  /** Messages appended but not yet committed by every group, per topic: the backlog, for metrics. */
+  backlog(topic: string): number;
+  close(): Promise<void>;
+}
+
+/** A stable 32-bit hash of the key (FNV-1a), so a vehicle always lands on the same partition. */
+export function partitionOf(key: string, partitions: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % partitions;
+}

@@ -1,0 +1,219 @@
+/**
+ * The embedded event log: partitions held in memory, bounded, with Kafka-like consumer groups.
+ *
+ * Durability is borrowed from the sink: a topic may name a durable group (the ClickHouse writer), and
+ * `send` resolves only when that group has committed past the message. So a JT/T 808 reply, which waits for
+ * `send`, is sent only once the position is in ClickHouse, which is the embedded form of acks=all.
+ */
+import { randomUUID } from 'node:crypto';
+import { partitionOf, type Consumer, type EventLog, type LogMessage, type LogRecord, type Producer } from './event-log.js';
+
+export interface MemoryLogOptions {
+  partitions: number;
+  /** Messages per partition not yet committed by all groups; producers wait (backpressure) beyond it. */
+  backlogPerPartitionMax: number;
+  /** topic → the consumer group whose commit makes a message durable. */
+  durableGroups: Record<string, string>;
+}
+
+interface Waiter {
+  offset: number;
+  resolve: () => void;
+}
+
+class Partition {
+  records: LogRecord<unknown>[] = [];
+  baseOffset = 0;
+  nextOffset = 0;
+  /** group → next offset to read */
+  readPositions = new Map<string, number>();
+  /** group → first offset not yet committed */
+  committed = new Map<string, number>();
+  durableWaiters: Waiter[] = [];
+
+  minCommitted(): number {
+    let min = this.nextOffset;
+    for (const offset of this.committed.values()) min = Math.min(min, offset);
+    return min;
+  }
+
+  trim(): void {
+    const keepFrom = this.minCommitted();
+    const drop = keepFrom - this.baseOffset;
+    // Trimming in chunks keeps the cost of shifting the array amortised.
+    if (drop >= 1024 || (drop > 0 && drop === this.records.length)) {
+      this.records = this.records.slice(drop);
+      this.baseOffset = keepFrom;
+    }
+  }
+}
+
+class Topic {
+  readonly partitions: Partition[];
+  /** Resolvers of polls waiting for new records. */
+  pollWaiters = new Set<() => void>();
+  /** Resolvers of producers waiting for backlog space. */
+  spaceWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly name: string,
+    partitionCount: number,
+    readonly durableGroup: string | undefined,
+  ) {
+    this.partitions = Array.from({ length: partitionCount }, () => new Partition());
+  }
+
+  backlog(): number {
+    let total = 0;
+    for (const p of this.partitions) total += p.nextOffset - p.minCommitted();
+    return total;
+  }
+}
+
+export class MemoryLog implements EventLog {
+  readonly kind = 'memory' as const;
+  readonly epoch = randomUUID();
+  private readonly topics = new Map<string, Topic>();
+  private closed = false;
+
+  constructor(private readonly options: MemoryLogOptions) {
+    if (options.partitions < 1) throw new Error(`partitions value ${options.partitions} is less than min allowed 1`);
+  }
+
+  private topic(name: string): Topic {
+    let topic = this.topics.get(name);
+    if (!topic) {
+      topic = new Topic(name, this.options.partitions, this.options.durableGroups[name]);
+      // The durable group exists from the first message on, so nothing is trimmed before its sink starts.
+      if (topic.durableGroup !== undefined) {
+        for (const p of topic.partitions) {
+          p.readPositions.set(topic.durableGroup, 0);
+          p.committed.set(topic.durableGroup, 0);
+        }
+      }
+      this.topics.set(name, topic);
+    }
+    return topic;
+  }
+
+  backlog(topic: string): number {
+    return this.topics.get(topic)?.backlog() ?? 0;
+  }
+
+  producer(): Producer {
+    return { send: (topic, messages) => this.send(topic, messages) };
+  }
+
+  private async send<T>(topicName: string, messages: readonly LogMessage<T>[]): Promise<void> {
+    if (this.closed) throw new Error('event log is closed');
+    const topic = this.topic(topicName);
+    await this.waitForSpace(topic);
+    const durable: Promise<void>[] = [];
+    const now = Date.now();
+    for (const message of messages) {
+      const partitionIndex = partitionOf(message.key, topic.partitions.length);
+      const partition = topic.partitions[partitionIndex];
+      const offset = partition.nextOffset++;
+      partition.records.push({ topic: topicName, partition: partitionIndex, offset, timestamp: now, key: message.key, value: message.value });
+      if (topic.durableGroup !== undefined) {
+        durable.push(new Promise<void>((resolve) => partition.durableWaiters.push({ offset, resolve })));
+      }
+    }
+    for (const wake of topic.pollWaiters) wake();
+    topic.pollWaiters.clear();
+    await Promise.all(durable);
+  }
+
+  private async waitForSpace(topic: Topic): Promise<void> {
+    const limit = this.options.backlogPerPartitionMax * topic.partitions.length;
+    while (topic.backlog() >= limit && !this.closed) {
+      await new Promise<void>((resolve) => topic.spaceWaiters.push(resolve));
+    }
+  }
+
+  consumer<T>(groupId: string, topicName: string): Consumer<T> {
+    const topic = this.topic(topicName);
+    for (const p of topic.partitions) {
+      // A new group starts at the oldest retained record, like auto.offset.reset=earliest.
+      if (!p.readPositions.has(groupId)) p.readPositions.set(groupId, p.baseOffset);
+      if (!p.committed.has(groupId)) p.committed.set(groupId, p.baseOffset);
+    }
+    let cursor = 0;
+    const take = (recordsMax: number): LogRecord<T>[] => {
+      const out: LogRecord<T>[] = [];
+      const count = topic.partitions.length;
+      // Round-robin over partitions so one busy vehicle cannot starve the others.
+      for (let step = 0; step < count && out.length < recordsMax; step++) {
+        const p = topic.partitions[(cursor + step) % count];
+        let position = p.readPositions.get(groupId) ?? p.baseOffset;
+        while (position < p.nextOffset && out.length < recordsMax) {
+          out.push(p.records[position - p.baseOffset] as LogRecord<T>);
+          position++;
+        }
+        p.readPositions.set(groupId, position);
+      }
+      cursor = (cursor + 1) % count;
+      return out;
+    };
+    return {
+      poll: async (recordsMax, waitMs) => {
+        const first = take(recordsMax);
+        if (first.length > 0 || waitMs <= 0 || this.closed) return first;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            topic.pollWaiters.delete(wake);
+            resolve();
+          }, waitMs);
+          const wake = (): void => {
+            clearTimeout(timer);
+            resolve();
+          };
+          topic.pollWaiters.add(wake);
+        });
+        return take(recordsMax);
+      },
+      commit: (records) => this.commit(topic, groupId, records),
+      close: () => {
+        for (const p of topic.partitions) {
+          p.readPositions.delete(groupId);
+          p.committed.delete(groupId);
+        }
+      },
+    };
+  }
+
+  private commit(topic: Topic, groupId: string, records: readonly LogRecord<unknown>[]): void {
+    const touched = new Set<Partition>();
+    for (const record of records) {
+      const p = topic.partitions[record.partition];
+      const next = record.offset + 1;
+      if (next > (p.committed.get(groupId) ?? 0)) p.committed.set(groupId, next);
+      touched.add(p);
+    }
+    for (const p of touched) {
+      if (groupId === topic.durableGroup) releaseDurableWaiters(p, p.committed.get(groupId) ?? 0);
+      p.trim();
+    }
+    const waiters = topic.spaceWaiters;
+    topic.spaceWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const topic of this.topics.values()) {
+      for (const wake of topic.pollWaiters) wake();
+      for (const wake of topic.spaceWaiters) wake();
+    }
+  }
+}
+
+function releaseDurableWaiters(p: Partition, committedUpTo: number): void {
+  let released = 0;
+  // Offsets were appended in order, so the waiters are sorted by offset.
+  while (released < p.durableWaiters.length && p.durableWaiters[released].offset < committedUpTo) {
+    p.durableWaiters[released].resolve();
+    released++;
+  }
+  if (released > 0) p.durableWaiters.splice(0, released);
+}

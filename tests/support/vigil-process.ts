@@ -1,0 +1,116 @@
+/**
+ * Starts a real Vigil node as a child process (`vigil start`) on free ports with its own data dir, as an
+ * operator would, and gives tests its ports, tokens and an authenticated API client.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+
+export interface VigilProcess {
+  httpPort: number;
+  jt808Port: number;
+  wallToken: string;
+  baseUrl: string;
+  dataDir: string;
+  adminPassword: string;
+  stdout: () => string;
+  stderr: () => string;
+  /** Logs in and returns a bearer token. */
+  login(username?: string, password?: string): Promise<string>;
+  /** Runs SQL through the analyst API as admin. */
+  sql<T = unknown[]>(sql: string): Promise<{ columns: { name: string; type: string }[]; rows: T[] }>;
+  /** Stops the process (SIGTERM) and waits for it; keeps the data dir unless `removeData`. */
+  stop(options?: { removeData?: boolean }): Promise<number | null>;
+}
+
+export interface StartOptions {
+  dataDir?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  httpPort?: number;
+  jt808Port?: number;
+}
+
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+export async function startVigil(options: StartOptions = {}): Promise<VigilProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'vigil-test-'));
+  const child: ChildProcess = spawn(
+    TSX,
+    ['cli/main.ts', 'start', '--data-dir', dataDir, '--http-host', '127.0.0.1', '--http-port', String(options.httpPort ?? 0), '--jt808-host', '127.0.0.1', '--jt808-port', String(options.jt808Port ?? 0), ...(options.args ?? [])],
+    { cwd: REPO_ROOT, env: { ...process.env, VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = await new Promise<{ http_port: number; jt808_port: number; wall_url: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`vigil did not become ready in 90 s\nstdout:\n${out}\nstderr:\n${err}`)), 90_000);
+    const check = (): void => {
+      const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as { http_port: number; jt808_port: number; wall_url: string });
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`vigil exited with ${code} before ready\nstdout:\n${out}\nstderr:\n${err}`));
+    });
+  });
+  const baseUrl = `http://127.0.0.1:${ready.http_port}`;
+  let adminToken: string | undefined;
+  const login = async (username = 'admin', password = ADMIN_PASSWORD): Promise<string> => {
+    const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', body: JSON.stringify({ username, password }) });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { token: string }).token;
+  };
+  return {
+    httpPort: ready.http_port,
+    jt808Port: ready.jt808_port,
+    wallToken: new URL(ready.wall_url).searchParams.get('token') ?? '',
+    baseUrl,
+    dataDir,
+    adminPassword: ADMIN_PASSWORD,
+    stdout: () => out,
+    stderr: () => err,
+    login,
+    sql: async <T>(sql: string) => {
+      adminToken ??= await login();
+      const res = await fetch(`${baseUrl}/api/sql`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ sql }) });
+      const body = (await res.json()) as { columns: { name: string; type: string }[]; rows: T[]; error?: string; detail?: string };
+      if (res.status !== 200) throw new Error(`sql failed: ${res.status} ${body.error}: ${body.detail}`);
+      return body;
+    },
+    stop: async ({ removeData = false } = {}) => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise<number | null>((r) => setTimeout(() => r(-1), 20_000))]);
+      if (code === -1) child.kill('SIGKILL');
+      if (removeData) rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
