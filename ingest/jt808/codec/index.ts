@@ -1,0 +1,42 @@
+/**
+ * JT/T 808 codec (2011/2013/2019): pure functions and small stateful helpers, no sockets, no I/O.
+ *
+ *   TCP bytes ─► FrameSplitter ─► parseFrame ─► (Reassembler when subpackaged) ─► decodeMessage
+ *   encodeMessage / buildFrame ─► bytes for the terminal
+ *
+ * Every failure is a Result with a stable snake_case reason (Jt808RejectReason), never an exception;
+ * encoders throw RangeError only for values that cannot fit their fields (programmer errors).
+ */
+export type { Jt808Version, Jt808Header, Jt808Frame, Jt808RejectReason, Jt808Reject, Result } from './types.js';
+export { JT808_REJECT_REASONS } from './types.js';
+export type { FrameSplitterOptions, SplitItem, SplitFrame, SplitReject, SplitRejectReason } from './frame-splitter.js';
+export { FrameSplitter } from './frame-splitter.js';
+export type { ParseFrameOptions, Jt808HeaderInit } from './frame.js';
+export { parseFrame, buildFrame, BODY_BYTES_MAX } from './frame.js';
+export type { Jt808Message, Jt808MsgId, DecodeMessageOptions, EncodeHeader } from './message.js';
+export { decodeMessage, encodeMessage, encodeMessageBody, JT808_SUPPORTED_MSG_IDS } from './message.js';
+export type { ReassemblerOptions, ReassemblyResult, ReassemblyExpiry } from './reassembler.js';
+export { Reassembler } from './reassembler.js';
+export type { RsaDecryption } from './rsa.js';
+export type { ZeroPadding } from './text.js';
+export type { EmptyBody } from './messages/context.js';
+export type { CoordinateCheck, LocationBasic, LocationBody } from './messages/location-body.js';
+export { deriveLocation } from './messages/location-body.js';
+export type { LocationExtras } from './messages/location-extras.js';
+export type { LocationStatus, LoadState } from './messages/location-flags.js';
+export { alarmNames, statusFlags } from './messages/location-flags.js';
+export type { AdasAlarm, DsmAlarm, TpmsAlarm, TpmsTyre, BlindSpotAlarm, AlarmIdentification } from './messages/active-safety.js';
+export type { GeneralReply } from './messages/0x0001-terminal-general-reply.js';
+export type { Register, RegisterLayout } from './messages/0x0100-register.js';
+export type { Authenticate } from './messages/0x0102-authenticate.js';
+export type { LocationQueryReply } from './messages/0x0201-location-query-reply.js';
+export type { BatchLocation, BatchItemError } from './messages/0x0704-batch-location.js';
+export type { MultimediaEvent } from './messages/0x0800-multimedia-event.js';
+export type { MultimediaData } from './messages/0x0801-multimedia-data.js';
+export type { PassThrough } from './messages/0x0900-pass-through.js';
+export type { ResendRequest } from './messages/0x8003-resend-request.js';
+export type { ServerTime } from './messages/0x8004-server-time.js';
+export type { RegisterReply } from './messages/0x8100-register-reply.js';
+export type { TemporaryTracking } from './messages/0x8202-temporary-tracking.js';
+export type { AlarmConfirmation } from './messages/0x8203-alarm-confirmation.js';
+export type { TextMessage } from './messages/0x8300-text-message.js';

@@ -1,0 +1,199 @@
+/**
+ * Typed message bodies: decodeMessage dispatches on the message id to one module per message
+ * (messages/0x....-name.ts), encodeMessage does the reverse and builds the whole frame.
+ */
+import { buildFrame } from './frame.js';
+import type { RsaDecryption } from './rsa.js';
+import { decryptBody } from './rsa.js';
+import type { ZeroPadding } from './text.js';
+import type { Jt808Frame, Jt808Header, Jt808Version, Result } from './types.js';
+import { msgIdHex, ok, reject } from './types.js';
+import type { DecodeContext, EmptyBody } from './messages/context.js';
+import type { CoordinateCheck, LocationBody } from './messages/location-body.js';
+import type { GeneralReply } from './messages/0x0001-terminal-general-reply.js';
+import { decodeGeneralReply, encodeGeneralReply } from './messages/0x0001-terminal-general-reply.js';
+import { decodeHeartbeat, encodeHeartbeat } from './messages/0x0002-heartbeat.js';
+import { decodeUnregister, encodeUnregister } from './messages/0x0003-unregister.js';
+import { decodeServerTimeQuery, encodeServerTimeQuery } from './messages/0x0004-server-time-query.js';
+import type { Register } from './messages/0x0100-register.js';
+import { decodeRegister, encodeRegister } from './messages/0x0100-register.js';
+import type { Authenticate } from './messages/0x0102-authenticate.js';
+import { decodeAuthenticate, encodeAuthenticate } from './messages/0x0102-authenticate.js';
+import { decodeLocation, encodeLocation } from './messages/0x0200-location.js';
+import type { LocationQueryReply } from './messages/0x0201-location-query-reply.js';
+import { decodeLocationQueryReply, encodeLocationQueryReply } from './messages/0x0201-location-query-reply.js';
+import type { BatchLocation } from './messages/0x0704-batch-location.js';
+import { decodeBatchLocation, encodeBatchLocation } from './messages/0x0704-batch-location.js';
+import type { MultimediaEvent } from './messages/0x0800-multimedia-event.js';
+import { decodeMultimediaEvent, encodeMultimediaEvent } from './messages/0x0800-multimedia-event.js';
+import type { MultimediaData } from './messages/0x0801-multimedia-data.js';
+import { decodeMultimediaData, encodeMultimediaData } from './messages/0x0801-multimedia-data.js';
+import type { PassThrough } from './messages/0x0900-pass-through.js';
+import { decodePassThrough, encodePassThrough } from './messages/0x0900-pass-through.js';
+import { decodePlatformGeneralReply, encodePlatformGeneralReply } from './messages/0x8001-platform-general-reply.js';
+import type { ResendRequest } from './messages/0x8003-resend-request.js';
+import { decodeResendRequest, encodeResendRequest } from './messages/0x8003-resend-request.js';
+import type { ServerTime } from './messages/0x8004-server-time.js';
+import { decodeServerTime, encodeServerTime } from './messages/0x8004-server-time.js';
+import type { RegisterReply } from './messages/0x8100-register-reply.js';
+import { decodeRegisterReply, encodeRegisterReply } from './messages/0x8100-register-reply.js';
+import { decodeLocationQuery, encodeLocationQuery } from './messages/0x8201-location-query.js';
+import type { TemporaryTracking } from './messages/0x8202-temporary-tracking.js';
+import { decodeTemporaryTracking, encodeTemporaryTracking } from './messages/0x8202-temporary-tracking.js';
+import type { AlarmConfirmation } from './messages/0x8203-alarm-confirmation.js';
+import { decodeAlarmConfirmation, encodeAlarmConfirmation } from './messages/0x8203-alarm-confirmation.js';
+import type { TextMessage } from './messages/0x8300-text-message.js';
+import { decodeTextMessage, encodeTextMessage } from './messages/0x8300-text-message.js';
+
+/** Every message the codec knows, discriminated by `msgId`. */
+export type Jt808Message =
+  | { msgId: 0x0001; body: GeneralReply }
+  | { msgId: 0x0002; body: EmptyBody }
+  | { msgId: 0x0003; body: EmptyBody }
+  | { msgId: 0x0004; body: EmptyBody }
+  | { msgId: 0x0100; body: Register }
+  | { msgId: 0x0102; body: Authenticate }
+  | { msgId: 0x0200; body: LocationBody }
+  | { msgId: 0x0201; body: LocationQueryReply }
+  | { msgId: 0x0704; body: BatchLocation }
+  | { msgId: 0x0800; body: MultimediaEvent }
+  | { msgId: 0x0801; body: MultimediaData }
+  | { msgId: 0x0900; body: PassThrough }
+  | { msgId: 0x8001; body: GeneralReply }
+  | { msgId: 0x8003; body: ResendRequest }
+  | { msgId: 0x8004; body: ServerTime }
+  | { msgId: 0x8100; body: RegisterReply }
+  | { msgId: 0x8201; body: EmptyBody }
+  | { msgId: 0x8202; body: TemporaryTracking }
+  | { msgId: 0x8203; body: AlarmConfirmation }
+  | { msgId: 0x8300; body: TextMessage };
+
+export type Jt808MsgId = Jt808Message['msgId'];
+
+/** The ids decodeMessage knows; anything else is `unsupported_message` (answer 0x8001 result 3). */
+export const JT808_SUPPORTED_MSG_IDS: readonly Jt808MsgId[] = Object.freeze([
+  0x0001, 0x0002, 0x0003, 0x0004, 0x0100, 0x0102, 0x0200, 0x0201, 0x0704, 0x0800, 0x0801, 0x0900,
+  0x8001, 0x8003, 0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300,
+] satisfies Jt808MsgId[]);
+
+export interface DecodeMessageOptions {
+  /** Decrypts RSA bodies; without it an encrypted body is rejected with `encrypted_body`. */
+  rsa?: RsaDecryption;
+  /** `reject` (default): latitude above 90° or longitude above 180° rejects the position. */
+  coordinates?: CoordinateCheck;
+  /** Fixed text fields of 0x0100: `keep` (default) or `trim-leading` ASCII '0' padding. */
+  zeroPadding?: ZeroPadding;
+}
+
+const ENCRYPTION_RSA = 1;
+
+/** Contexts for the default options, shared so the hot path allocates none. */
+const DEFAULT_CONTEXTS: Record<Jt808Version, DecodeContext> = {
+  2011: Object.freeze({ version: 2011, coordinates: 'reject', zeroPadding: 'keep' }),
+  2013: Object.freeze({ version: 2013, coordinates: 'reject', zeroPadding: 'keep' }),
+  2019: Object.freeze({ version: 2019, coordinates: 'reject', zeroPadding: 'keep' }),
+};
+
+function wrap<M extends Jt808Message>(msgId: M['msgId'], body: Result<M['body']>): Result<Jt808Message> {
+  return body.ok ? ok({ msgId, body: body.value } as Jt808Message) : body;
+}
+
+/** Decodes the body of a whole (not subpackaged, or reassembled) frame into its typed message. */
+export function decodeMessage(frame: Jt808Frame, opts?: DecodeMessageOptions): Result<Jt808Message> {
+  const { header } = frame;
+  if (header.packet !== undefined && header.packet.total > 1) {
+    return reject('packet_not_reassembled', `packet ${header.packet.index} of ${header.packet.total}: reassemble before decoding`);
+  }
+  let body = frame.body;
+  if (header.encryption !== 0) {
+    if (header.encryption !== ENCRYPTION_RSA) return reject('unsupported_encryption', `encryption bits ${header.encryption} name no known scheme`);
+    if (opts?.rsa === undefined) return reject('encrypted_body', 'RSA-encrypted body and no private key configured');
+    const plain = decryptBody(body, opts.rsa);
+    if (!plain.ok) return plain;
+    body = plain.value;
+  }
+  const ctx: DecodeContext = opts === undefined ? DEFAULT_CONTEXTS[header.version] : {
+    version: header.version,
+    coordinates: opts.coordinates ?? 'reject',
+    zeroPadding: opts.zeroPadding ?? 'keep',
+  };
+  return decodeBody(header.msgId, body, ctx);
+}
+
+function decodeBody(msgId: number, body: Buffer, ctx: DecodeContext): Result<Jt808Message> {
+  switch (msgId) {
+    case 0x0200: return wrap(0x0200, decodeLocation(body, ctx));
+    case 0x0002: return wrap(0x0002, decodeHeartbeat(body));
+    case 0x0001: return wrap(0x0001, decodeGeneralReply(body));
+    case 0x0003: return wrap(0x0003, decodeUnregister(body));
+    case 0x0004: return wrap(0x0004, decodeServerTimeQuery(body));
+    case 0x0100: return wrap(0x0100, decodeRegister(body, ctx));
+    case 0x0102: return wrap(0x0102, decodeAuthenticate(body, ctx));
+    case 0x0201: return wrap(0x0201, decodeLocationQueryReply(body, ctx));
+    case 0x0704: return wrap(0x0704, decodeBatchLocation(body, ctx));
+    case 0x0800: return wrap(0x0800, decodeMultimediaEvent(body));
+    case 0x0801: return wrap(0x0801, decodeMultimediaData(body, ctx));
+    case 0x0900: return wrap(0x0900, decodePassThrough(body));
+    case 0x8001: return wrap(0x8001, decodePlatformGeneralReply(body));
+    case 0x8003: return wrap(0x8003, decodeResendRequest(body, ctx));
+    case 0x8004: return wrap(0x8004, decodeServerTime(body));
+    case 0x8100: return wrap(0x8100, decodeRegisterReply(body));
+    case 0x8201: return wrap(0x8201, decodeLocationQuery(body));
+    case 0x8202: return wrap(0x8202, decodeTemporaryTracking(body));
+    case 0x8203: return wrap(0x8203, decodeAlarmConfirmation(body));
+    case 0x8300: return wrap(0x8300, decodeTextMessage(body, ctx));
+    default: return reject('unsupported_message', `message ${msgIdHex(msgId)} is not supported`);
+  }
+}
+
+/** Encodes a message body for `version` (without the frame): for callers that subpackage themselves. */
+export function encodeMessageBody(msg: Jt808Message, version: Jt808Version): Buffer {
+  switch (msg.msgId) {
+    case 0x0001: return encodeGeneralReply(msg.body);
+    case 0x0002: return encodeHeartbeat(msg.body);
+    case 0x0003: return encodeUnregister(msg.body);
+    case 0x0004: return encodeServerTimeQuery(msg.body);
+    case 0x0100: return encodeRegister(msg.body, version);
+    case 0x0102: return encodeAuthenticate(msg.body, version);
+    case 0x0200: return encodeLocation(msg.body, version);
+    case 0x0201: return encodeLocationQueryReply(msg.body, version);
+    case 0x0704: return encodeBatchLocation(msg.body, version);
+    case 0x0800: return encodeMultimediaEvent(msg.body);
+    case 0x0801: return encodeMultimediaData(msg.body, version);
+    case 0x0900: return encodePassThrough(msg.body);
+    case 0x8001: return encodePlatformGeneralReply(msg.body);
+    case 0x8003: return encodeResendRequest(msg.body, version);
+    case 0x8004: return encodeServerTime(msg.body);
+    case 0x8100: return encodeRegisterReply(msg.body);
+    case 0x8201: return encodeLocationQuery(msg.body);
+    case 0x8202: return encodeTemporaryTracking(msg.body);
+    case 0x8203: return encodeAlarmConfirmation(msg.body);
+    case 0x8300: return encodeTextMessage(msg.body, version);
+  }
+}
+
+export interface EncodeHeader {
+  version: Jt808Version;
+  /** 2019 header byte; default 1 for 2019 (the first revision), ignored otherwise. */
+  protocolVersion?: number;
+  phone: string;
+  serial: number;
+  packet?: Jt808Header['packet'];
+}
+
+/**
+ * Encodes a message as a whole escaped frame. Bodies are sent unencrypted. Throws RangeError for values
+ * that do not fit their fields (a programmer error), including bodies above 1023 bytes.
+ */
+export function encodeMessage(msg: Jt808Message, header: EncodeHeader): Buffer {
+  const body = encodeMessageBody(msg, header.version);
+  return buildFrame({
+    msgId: msg.msgId,
+    version: header.version,
+    protocolVersion: header.version === 2019 ? header.protocolVersion ?? 1 : 0,
+    phone: header.phone,
+    serial: header.serial,
+    encryption: 0,
+    packet: header.packet,
+  }, body);
+}

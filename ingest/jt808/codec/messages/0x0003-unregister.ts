@@ -1,0 +1,13 @@
+/** 0x0003 terminal unregister (logout): an empty body. Bytes sent anyway are ignored (see context.ts). */
+import type { Result } from '../types.js';
+import { ok } from '../types.js';
+import type { EmptyBody } from './context.js';
+import { EMPTY_BODY, NO_BYTES } from './context.js';
+
+export function decodeUnregister(_body: Buffer): Result<EmptyBody> {
+  return ok(EMPTY_BODY);
+}
+
+export function encodeUnregister(_body: EmptyBody): Buffer {
+  return NO_BYTES;
+}
