@@ -13,3 +13,5 @@ export { HENAN_PROVINCE_CODE, childrenOf, cityOfPlate, countyAt, divisionByCode,
 export type { Division, DivisionLevel } from './reference/divisions.js';
 export { henanGeo } from './reference/geo.js';
 export type { HenanGeo } from './reference/geo.js';
+export { VEHICLE_CLASSES } from './sources.js';
+export type { CameraEvent, CameraEventKind, DeviceState, DeviceStatus, VehicleClass, VehicleRecord, VehicleRegistry } from './sources.js';

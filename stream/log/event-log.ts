@@ -8,6 +8,10 @@ export const TOPICS = {
   telemetry: 'vigil.telemetry',
   alarms: 'vigil.alarms',
   rejects: 'vigil.rejects',
+  /** Roadside sightings: ANPR, weigh-in-motion, gantries (CameraEvent), keyed by plate. */
+  camera: 'vigil.camera',
+  /** Roadside equipment health (DeviceStatus), keyed by device id. */
+  devices: 'vigil.devices',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

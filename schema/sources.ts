@@ -1,0 +1,80 @@
+/**
+ * Normalized records of the non-GPS sources (guideline G6, 应接尽接): roadside cameras reading plates (ANPR),
+ * weigh-in-motion sites (WIM), expressway ETC gantries, the health of that equipment, and the vehicle
+ * registry. Ingestion (HTTP, platforms) produces them; the rules and the stores consume them.
+ */
+
+export type VehicleClass = 'coach' | 'dangerous_goods' | 'heavy_truck' | 'tractor' | 'bus' | 'taxi' | 'other';
+export const VEHICLE_CLASSES: readonly VehicleClass[] = ['coach', 'dangerous_goods', 'heavy_truck', 'tractor', 'bus', 'taxi', 'other'];
+
+export type CameraEventKind = 'anpr' | 'wim' | 'gantry';
+
+/** One sighting of a vehicle by roadside equipment; `kind` says which fields are filled. */
+export interface CameraEvent {
+  /** Source-supplied id, unique per source: the idempotency key. */
+  event_id: string;
+  kind: CameraEventKind;
+  /** Camera id, WIM site id or gantry id. */
+  device_id: string;
+  plate: string;
+  /** JT/T 415 colour code, 0 when unknown. */
+  plate_color: number;
+  /** Event time at the device, epoch ms. */
+  ts: number;
+  received_at: number;
+  lat: number;
+  lon: number;
+  /** Division where the device stands. */
+  org_code: string;
+  /** anpr */
+  lane: number;
+  direction: string;
+  confidence: number;
+  image_ref: string;
+  /** wim */
+  axles: number;
+  gross_kg: number;
+  axle_weights_kg: number[];
+  speed_kmh: number;
+  /** gantry */
+  obu_id: string;
+  /** API key id (or platform) that delivered it. */
+  source: string;
+}
+
+export type DeviceState = 'online' | 'offline' | 'fault';
+
+export interface DeviceStatus {
+  event_id: string;
+  device_id: string;
+  device_kind: 'camera' | 'wim' | 'gantry' | 'other';
+  status: DeviceState;
+  ts: number;
+  received_at: number;
+  org_code: string;
+  detail: string;
+  source: string;
+}
+
+/** A vehicle as the registry knows it: what the rules need to judge it. */
+export interface VehicleRecord {
+  plate: string;
+  plate_color: number;
+  vehicle_class: VehicleClass;
+  axles: number;
+  enterprise_id: string;
+  /** JT/T 808 terminal number as on the wire, when the vehicle has one. */
+  terminal_id: string;
+  /** Road-transport permit validity, epoch ms; null when the vehicle has no permit. */
+  permit_valid_until: number | null;
+  /** Route length of a scheduled coach, km (long-distance when > 100). */
+  route_length_km: number;
+  /** Home county, 6-digit division code. */
+  home_org_code: string;
+}
+
+/** Read access to the registry, as the rules and the feed need it. */
+export interface VehicleRegistry {
+  byTerminal(terminalId: string): VehicleRecord | undefined;
+  byPlate(plate: string): VehicleRecord | undefined;
+}
