@@ -1,0 +1,47 @@
+/** A read-only window onto the feed state for the browser tests (playwright reads `window.__vigilWall`). */
+import type { FeedState } from '../feed/feed-state.js';
+import type { RenderBudget } from '../map/render-budget.js';
+
+export interface VigilWallHooks {
+  readonly vehicleCount: number;
+  alarmIds(): string[];
+  openAlarmIds(): string[];
+  /** Kiosk-clock time of the last message, epoch ms, or null. */
+  readonly lastMessageAt: number | null;
+  readonly serverId: string | null;
+  readonly alarmSeq: number | null;
+  /** 'full' with a GPU, 'lite' when WebGL is rendered in software (no pulses, no heat map). */
+  readonly render: 'full' | 'lite';
+  readonly renderer: string;
+}
+
+declare global {
+  interface Window {
+    __vigilWall?: VigilWallHooks;
+  }
+}
+
+export function installTestHooks(state: FeedState, budget: RenderBudget): () => void {
+  const hooks: VigilWallHooks = {
+    get vehicleCount() {
+      return state.vehicles.count;
+    },
+    alarmIds: () => state.alarms.ids(),
+    openAlarmIds: () => Array.from(state.alarms.open.keys()),
+    get lastMessageAt() {
+      return state.lastMessageAt;
+    },
+    get serverId() {
+      return state.serverId;
+    },
+    get alarmSeq() {
+      return state.alarmSeq;
+    },
+    render: budget.heat ? 'full' : 'lite',
+    renderer: budget.renderer,
+  };
+  window.__vigilWall = hooks;
+  return () => {
+    if (window.__vigilWall === hooks) delete window.__vigilWall;
+  };
+}

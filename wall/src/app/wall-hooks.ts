@@ -1,0 +1,98 @@
+/** The React side of the feed: each hook owns one long-lived resource and cleans it up. */
+import { useEffect, useState } from 'react';
+import { feedSocketUrl } from '../feed/auth-token.js';
+import { reconnectDelayMs } from '../feed/backoff.js';
+import { FeedClient, type ConnectionState } from '../feed/feed-client.js';
+import type { FeedState } from '../feed/feed-state.js';
+import { HENAN_GEO_PATH, fetchJsonWithToken, isHenanGeo, type HenanGeo } from '../feed/http-api.js';
+import { summarizeFeed, type WallSummary } from '../feed/wall-summary.js';
+
+/** Panels re-render once a second whatever the message rate. */
+const PANEL_TICK_MS = 1_000;
+/** Walls are designed at 2160 px tall (4K and double-wide 8K×2K); other heights scale. */
+export const DESIGN_HEIGHT_PX = 2_160;
+
+export interface GeoLoad {
+  geo: HenanGeo | null;
+  unauthorized: boolean;
+}
+
+/** Loads the divisions, retrying with backoff for as long as it takes: the wall may boot before the server. */
+export function useHenanGeo(token: string): GeoLoad {
+  const [load, setLoad] = useState<GeoLoad>({ geo: null, unauthorized: false });
+  useEffect(() => {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const attempt = async (attemptNumber: number): Promise<void> => {
+      const outcome = await fetchJsonWithToken<unknown>(HENAN_GEO_PATH, token, controller.signal);
+      if (controller.signal.aborted) return;
+      if (outcome.kind === 'ok' && isHenanGeo(outcome.body)) {
+        setLoad({ geo: outcome.body, unauthorized: false });
+        return;
+      }
+      setLoad({ geo: null, unauthorized: outcome.kind === 'unauthorized' });
+      timer = setTimeout(() => void attempt(attemptNumber + 1), reconnectDelayMs(attemptNumber, Math.random()));
+    };
+    void attempt(0);
+    return () => {
+      controller.abort();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [token]);
+  return load;
+}
+
+/** Asks over HTTP whether the token is refused, reading only the status line of a cheap request. */
+async function tokenRefused(token: string): Promise<boolean> {
+  const controller = new AbortController();
+  try {
+    const response = await fetch(HENAN_GEO_PATH, { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal });
+    return response.status === 401 || response.status === 403;
+  } catch {
+    return false;
+  } finally {
+    controller.abort();
+  }
+}
+
+/** Runs the WebSocket for as long as the wall is mounted. */
+export function useFeedConnection(state: FeedState, token: string): ConnectionState {
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  useEffect(() => {
+    const client = new FeedClient({
+      url: feedSocketUrl(window.location, token),
+      onMessage: (message) => state.handle(message, Date.now()),
+      onStateChange: setConnection,
+      resumeMessage: () => state.resumeMessage(),
+      checkUnauthorized: () => tokenRefused(token),
+    });
+    client.start();
+    return () => client.stop();
+  }, [state, token]);
+  return connection;
+}
+
+/** The panels' summary, recomputed on a fixed one-second beat. */
+export function usePanelSummary(state: FeedState): WallSummary {
+  const [summary, setSummary] = useState<WallSummary>(() => summarizeFeed(state, Date.now()));
+  useEffect(() => {
+    const timer = setInterval(() => {
+      const now = Date.now();
+      state.tick(now);
+      setSummary(summarizeFeed(state, now));
+    }, PANEL_TICK_MS);
+    return () => clearInterval(timer);
+  }, [state]);
+  return summary;
+}
+
+/** Wall height over the design height, following window resizes. */
+export function useWallScale(): number {
+  const [scale, setScale] = useState(() => window.innerHeight / DESIGN_HEIGHT_PX);
+  useEffect(() => {
+    const onResize = () => setScale(window.innerHeight / DESIGN_HEIGHT_PX);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  return scale;
+}

@@ -1,0 +1,125 @@
+/**
+ * Every string the wall and the console placeholder show, in both languages. Kept in one table so a missing
+ * translation is a type error rather than a blank tile on a wall nobody is standing next to.
+ */
+import type { Lang } from './locale.js';
+
+export interface Messages {
+  title: string;
+  subtitle: string;
+  weekdays: readonly string[];
+  tileOnline: string;
+  tileOnlineOf: (total: string) => string;
+  tileAlarmsToday: string;
+  tileOpenAlarms: string;
+  tileCriticalNow: string;
+  chartByRule: string;
+  chartByHour: string;
+  chartByHourUnit: string;
+  alarmList: string;
+  alarmListEmpty: string;
+  alarmClosed: string;
+  alarmLate: string;
+  legend: string;
+  legendAlarming: string;
+  legendHeat: string;
+  vehicleClasses: Readonly<Record<string, string>>;
+  severities: Readonly<Record<string, string>>;
+  connection: Readonly<Record<'connecting' | 'live' | 'reconnecting' | 'unauthorized', string>>;
+  staleSince: (clock: string) => string;
+  waitingForData: string;
+  waitingForMap: string;
+  criticalCallout: string;
+  unauthorizedTitle: string;
+  unauthorizedBody: string;
+  consoleTitle: string;
+  consoleBody: string;
+  crashedTitle: string;
+  crashedBody: string;
+}
+
+const ZH: Messages = {
+  title: '河南省道路运输监管指挥中心',
+  subtitle: '实时监控大屏',
+  weekdays: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
+  tileOnline: '在线车辆',
+  tileOnlineOf: (total) => `接入 ${total}`,
+  tileAlarmsToday: '今日报警',
+  tileOpenAlarms: '未结束报警',
+  tileCriticalNow: '严重报警',
+  chartByRule: '今日报警分类',
+  chartByHour: '今日报警趋势',
+  chartByHourUnit: '起/小时',
+  alarmList: '实时报警',
+  alarmListEmpty: '暂无报警',
+  alarmClosed: '已结束',
+  alarmLate: '补传',
+  legend: '图例',
+  legendAlarming: '报警中',
+  legendHeat: '今日报警热力',
+  vehicleClasses: {
+    coach: '客运班车',
+    dangerous_goods: '危险货物',
+    heavy_truck: '重型货车',
+    tractor: '牵引车',
+    bus: '公交车',
+    taxi: '出租车',
+    other: '其他',
+  },
+  severities: { info: '提示', warning: '警告', critical: '严重' },
+  connection: { connecting: '正在连接', live: '实时', reconnecting: '重新连接中', unauthorized: '未授权' },
+  staleSince: (clock) => `数据已停止更新 · 最后数据 ${clock}`,
+  waitingForData: '正在等待实时数据…',
+  waitingForMap: '正在加载河南省地图…',
+  criticalCallout: '严重报警',
+  unauthorizedTitle: '大屏访问令牌无效',
+  unauthorizedBody: '令牌缺失、错误或已过期。请使用服务器打印的大屏地址（/wall?token=…）重新打开本页面。',
+  consoleTitle: '值班工作台',
+  consoleBody: '值班工作台需要登录，登录功能将在后续版本提供。',
+  crashedTitle: '大屏发生错误',
+  crashedBody: '页面将在 30 秒后自动重新加载。',
+};
+
+const EN: Messages = {
+  title: 'Henan Road Transport Supervision Centre',
+  subtitle: 'Live video wall',
+  weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+  tileOnline: 'Vehicles online',
+  tileOnlineOf: (total) => `of ${total} connected`,
+  tileAlarmsToday: 'Alarms today',
+  tileOpenAlarms: 'Open alarms',
+  tileCriticalNow: 'Critical now',
+  chartByRule: 'Alarms today by rule',
+  chartByHour: 'Alarms today by hour',
+  chartByHourUnit: 'per hour',
+  alarmList: 'Live alarms',
+  alarmListEmpty: 'No alarms',
+  alarmClosed: 'closed',
+  alarmLate: 'late',
+  legend: 'Legend',
+  legendAlarming: 'Alarming',
+  legendHeat: "Today's alarm density",
+  vehicleClasses: {
+    coach: 'Coach',
+    dangerous_goods: 'Dangerous goods',
+    heavy_truck: 'Heavy truck',
+    tractor: 'Tractor',
+    bus: 'Bus',
+    taxi: 'Taxi',
+    other: 'Other',
+  },
+  severities: { info: 'Info', warning: 'Warning', critical: 'Critical' },
+  connection: { connecting: 'Connecting', live: 'Live', reconnecting: 'Reconnecting', unauthorized: 'Unauthorized' },
+  staleSince: (clock) => `Data is stale since ${clock}`,
+  waitingForData: 'Waiting for live data…',
+  waitingForMap: 'Loading the map of Henan…',
+  criticalCallout: 'Critical alarm',
+  unauthorizedTitle: 'Wall access token rejected',
+  unauthorizedBody: 'The token is missing, wrong or expired. Open this page again with the wall address the server printed (/wall?token=…).',
+  consoleTitle: 'Duty console',
+  consoleBody: 'The duty console needs a login, which a later version provides.',
+  crashedTitle: 'The wall hit an error',
+  crashedBody: 'The page reloads by itself in 30 seconds.',
+};
+
+export const MESSAGES: Readonly<Record<Lang, Messages>> = { zh: ZH, en: EN };

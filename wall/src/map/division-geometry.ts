@@ -1,0 +1,100 @@
+/**
+ * Plain planar geometry over the divisions. d3-geo is not used here on purpose: it expects the opposite polygon
+ * winding to RFC 7946 GeoJSON and would turn a correctly wound province into "the whole globe but Henan".
+ */
+import type { Geometry, Position } from 'geojson';
+import type { DivisionLevel, HenanGeo } from '../feed/http-api.js';
+
+export type Bounds = [[number, number], [number, number]];
+
+export interface DivisionLabel {
+  code: string;
+  name: string;
+  position: [number, number];
+}
+
+/** Roughly Henan, used only if the server's collection holds no usable coordinates. */
+const HENAN_FALLBACK_BOUNDS: Bounds = [
+  [110.35, 31.38],
+  [116.65, 36.37],
+];
+
+function outerRings(geometry: Geometry | null): Position[][] {
+  if (geometry === null) return [];
+  if (geometry.type === 'Polygon') return geometry.coordinates.slice(0, 1);
+  if (geometry.type === 'MultiPolygon') return geometry.coordinates.map((polygon) => polygon[0]).filter((ring) => ring !== undefined);
+  if (geometry.type === 'GeometryCollection') return geometry.geometries.flatMap(outerRings);
+  return [];
+}
+
+/** Shoelace area (signed, degrees²) and centroid of one ring. */
+function ringAreaAndCentroid(ring: Position[]): { area: number; x: number; y: number } {
+  let twiceArea = 0;
+  let x = 0;
+  let y = 0;
+  for (let index = 0; index < ring.length - 1; index += 1) {
+    const [x0, y0] = ring[index];
+    const [x1, y1] = ring[index + 1];
+    const cross = x0 * y1 - x1 * y0;
+    twiceArea += cross;
+    x += (x0 + x1) * cross;
+    y += (y0 + y1) * cross;
+  }
+  if (twiceArea === 0) return { area: 0, x: ring[0]?.[0] ?? 0, y: ring[0]?.[1] ?? 0 };
+  return { area: twiceArea / 2, x: x / (3 * twiceArea), y: y / (3 * twiceArea) };
+}
+
+/** Centroid of the largest part, so a city with an exclave is labelled on its main body. */
+function labelPosition(geometry: Geometry | null): [number, number] | null {
+  let best: { area: number; x: number; y: number } | null = null;
+  for (const ring of outerRings(geometry)) {
+    const candidate = ringAreaAndCentroid(ring);
+    if (best === null || Math.abs(candidate.area) > Math.abs(best.area)) best = candidate;
+  }
+  return best === null ? null : [best.x, best.y];
+}
+
+/** Bounds of the province outline, or of everything when the server sent no province feature. */
+export function provinceBounds(geo: HenanGeo): Bounds {
+  const province = geo.features.filter((feature) => feature.properties?.level === 'province');
+  const features = province.length > 0 ? province : geo.features;
+  let west = Infinity;
+  let south = Infinity;
+  let east = -Infinity;
+  let north = -Infinity;
+  for (const feature of features) {
+    for (const ring of outerRings(feature.geometry)) {
+      for (const [lon, lat] of ring) {
+        west = Math.min(west, lon);
+        east = Math.max(east, lon);
+        south = Math.min(south, lat);
+        north = Math.max(north, lat);
+      }
+    }
+  }
+  return Number.isFinite(west) && east > west && north > south
+    ? [
+        [west, south],
+        [east, north],
+      ]
+    : HENAN_FALLBACK_BOUNDS;
+}
+
+export function divisionLabels(geo: HenanGeo, level: DivisionLevel): DivisionLabel[] {
+  const labels: DivisionLabel[] = [];
+  for (const feature of geo.features) {
+    if (feature.properties?.level !== level) continue;
+    const position = labelPosition(feature.geometry);
+    if (position !== null) labels.push({ code: feature.properties.code, name: feature.properties.name, position });
+  }
+  return labels;
+}
+
+/** Division code -> name, so an alarm's org_code can be shown as a place. */
+export function divisionNames(geo: HenanGeo): ReadonlyMap<string, string> {
+  const names = new Map<string, string>();
+  for (const feature of geo.features) {
+    if (feature.properties !== null && typeof feature.properties.code === 'string') names.set(feature.properties.code, feature.properties.name);
+  }
+  return names;
+}

@@ -1,0 +1,30 @@
+/**
+ * The map's place in the React tree: a container element, and a MapDriver that lives as long as the geography.
+ * React never re-renders the map; the driver pulls from the feed state on its own clock.
+ */
+import { useEffect, useRef } from 'react';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { FeedState } from '../feed/feed-state.js';
+import type { HenanGeo } from '../feed/http-api.js';
+import { MapDriver } from './map-driver.js';
+import type { RenderBudget } from './render-budget.js';
+
+export interface HenanMapProps {
+  geo: HenanGeo;
+  state: FeedState;
+  scale: number;
+  fontFamily: string;
+  budget: RenderBudget;
+  onContextLost: () => void;
+}
+
+export function HenanMap({ geo, state, scale, fontFamily, budget, onContextLost }: HenanMapProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const container = containerRef.current;
+    if (container === null) return undefined;
+    const driver = new MapDriver({ container, geo, state, scale, fontFamily, budget, onContextLost });
+    return () => driver.destroy();
+  }, [geo, state, scale, fontFamily, budget, onContextLost]);
+  return <div className="wall-map" data-testid="map" ref={containerRef} />;
+}

@@ -1,0 +1,59 @@
+/**
+ * The basemap, built in the browser from the divisions the server sends. There is deliberately no tile, sprite
+ * or glyph URL: the wall runs in an offline government network, so nothing may be fetched from outside. City
+ * names are drawn by deck.gl's TextLayer with the browser's own fonts, since maplibre needs a glyph server.
+ */
+import type { StyleSpecification } from 'maplibre-gl';
+import type { HenanGeo } from '../feed/http-api.js';
+
+const BACKGROUND_COLOR = '#040914';
+const LAND_COLOR = '#0a1628';
+const COUNTY_LINE_COLOR = '#1b3152';
+const CITY_LINE_COLOR = '#3d79c2';
+const PROVINCE_LINE_COLOR = '#7cc8ff';
+
+export const DIVISIONS_SOURCE_ID = 'divisions';
+
+/** Line widths are in CSS pixels; `scale` is the wall's height over 2160 so a smaller test screen looks alike. */
+export function buildHenanStyle(geo: HenanGeo, scale: number): StyleSpecification {
+  const isLevel = (level: string) => ['==', ['get', 'level'], level] as ['==', ['get', string], string];
+  return {
+    version: 8,
+    name: 'vigil-henan',
+    sources: { [DIVISIONS_SOURCE_ID]: { type: 'geojson', data: geo } },
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND_COLOR } },
+      // Land is filled from every level, so the map still reads if the server sends no county polygons.
+      { id: 'land', type: 'fill', source: DIVISIONS_SOURCE_ID, paint: { 'fill-color': LAND_COLOR } },
+      {
+        id: 'county-lines',
+        type: 'line',
+        source: DIVISIONS_SOURCE_ID,
+        filter: isLevel('county'),
+        paint: { 'line-color': COUNTY_LINE_COLOR, 'line-width': 1 * scale },
+      },
+      {
+        id: 'city-lines',
+        type: 'line',
+        source: DIVISIONS_SOURCE_ID,
+        filter: isLevel('city'),
+        paint: { 'line-color': CITY_LINE_COLOR, 'line-width': 2 * scale },
+      },
+      {
+        // A wide blurred line under the outline gives the province the glow walls are expected to have.
+        id: 'province-glow',
+        type: 'line',
+        source: DIVISIONS_SOURCE_ID,
+        filter: isLevel('province'),
+        paint: { 'line-color': PROVINCE_LINE_COLOR, 'line-width': 16 * scale, 'line-blur': 14 * scale, 'line-opacity': 0.45 },
+      },
+      {
+        id: 'province-line',
+        type: 'line',
+        source: DIVISIONS_SOURCE_ID,
+        filter: isLevel('province'),
+        paint: { 'line-color': PROVINCE_LINE_COLOR, 'line-width': 3.5 * scale },
+      },
+    ],
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * Owns the maplibre map and the deck.gl overlay, and redraws at its own pace from the feed state instead of in
+ * reaction to each message: layers are rebuilt at most once per the render budget's frame interval, only when
+ * something changed or pulses are animating, and the 100,000-vehicle attributes are recomputed at most every
+ * VEHICLE_REFRESH_MS.
+ */
+import { MapboxOverlay } from '@deck.gl/mapbox';
+import { Map as MaplibreMap, type IControl, type PaddingOptions } from 'maplibre-gl';
+import type { FeedAlarm } from '../../../schema/feed.js';
+import type { FeedState } from '../feed/feed-state.js';
+import type { HenanGeo } from '../feed/http-api.js';
+import { VEHICLE_ONLINE_WINDOW_MS } from '../feed/wall-summary.js';
+import { CriticalFlight } from './critical-flight.js';
+import type { RenderBudget } from './render-budget.js';
+import { divisionLabels, provinceBounds, type Bounds, type DivisionLabel } from './division-geometry.js';
+import { buildHenanStyle } from './henan-style.js';
+import { VehicleBuffers, type VehicleBinaryData } from './vehicle-buffers.js';
+import { buildWallLayers, type CountedData } from './wall-layers.js';
+
+const VEHICLE_REFRESH_MS = 250;
+const HEAT_REFRESH_MS = 2_000;
+const OPEN_ALARMS_REFRESH_MS = 500;
+/** Faded/online colours are recomputed at least this often even when no position changes. */
+const ONLINE_BUCKET_MS = 30_000;
+const PULSE_PERIOD_MS = 1_600;
+/** Where in the pulse cycle still rings are drawn when the budget allows no animation. */
+const PULSE_PHASE_STILL = 0.3;
+/** Space kept free of the map for the side panels, header and legend, in 2160-px design pixels. */
+const SIDE_PANEL_SPACE_PX = 1_010;
+const TOP_SPACE_PX = 230;
+const BOTTOM_SPACE_PX = 170;
+/** The smallest map area kept when a small test window cannot fit the panels' full padding. */
+const MAP_AREA_PX_MIN = 240;
+
+export interface MapDriverOptions {
+  container: HTMLElement;
+  geo: HenanGeo;
+  state: FeedState;
+  /** Wall height over 2160. */
+  scale: number;
+  fontFamily: string;
+  budget: RenderBudget;
+  /** Called when a WebGL context is lost: a kiosk cannot recover it by itself, the app reloads. */
+  onContextLost: () => void;
+}
+
+function hasPlace(alarm: FeedAlarm): boolean {
+  return Number.isFinite(alarm.lat) && Number.isFinite(alarm.lon) && !(alarm.lat === 0 && alarm.lon === 0);
+}
+
+export class MapDriver {
+  private readonly map: MaplibreMap;
+  private readonly overlay: MapboxOverlay;
+  private readonly flight: CriticalFlight;
+  private readonly bounds: Bounds;
+  private readonly cityLabels: readonly DivisionLabel[];
+  private frameHandle: number | null = null;
+  private lastFrameAt = 0;
+  private readonly vehicleBuffers = new VehicleBuffers();
+  private vehicleData: VehicleBinaryData;
+  private vehicleVersionDrawn = -1;
+  private onlineBucketDrawn = -1;
+  private vehicleRefreshedAt = 0;
+  private heatData: CountedData = { length: 0 };
+  private heatRefreshedAt = 0;
+  private heatDayDrawn = -1;
+  private openAlarms: FeedAlarm[] = [];
+  private openVersionDrawn = -1;
+  private openRefreshedAt = 0;
+  private criticalSeqHandled = 0;
+  private overlayCanvasWatched = false;
+  /** What the layers were last built from; with no animation, an unchanged signature means no redraw. */
+  private signatureDrawn = '';
+
+  constructor(private readonly options: MapDriverOptions) {
+    const { container, geo, scale } = options;
+    this.bounds = provinceBounds(geo);
+    this.cityLabels = divisionLabels(geo, 'city');
+    this.criticalSeqHandled = options.state.criticalVisit?.seq ?? 0;
+    this.vehicleData = this.vehicleBuffers.fill(options.state.vehicles, 0, scale);
+    this.map = new MaplibreMap({
+      container,
+      style: buildHenanStyle(geo, scale),
+      bounds: this.bounds,
+      fitBoundsOptions: { padding: this.padding() },
+      interactive: false,
+      attributionControl: false,
+      fadeDuration: 0,
+      renderWorldCopies: false,
+      maxPitch: 0,
+    });
+    this.overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+    // MapboxOverlay implements the IControl contract maplibre shares with mapbox-gl; only the declared types differ.
+    this.map.addControl(this.overlay as unknown as IControl);
+    this.flight = new CriticalFlight(this.map, () => ({ bounds: this.bounds, padding: this.padding() }));
+    this.map.on('resize', () => {
+      if (!this.flight.isAway) this.flight.goHome(0);
+    });
+    this.map.getCanvas().addEventListener('webglcontextlost', options.onContextLost);
+    this.frameHandle = requestAnimationFrame(this.onFrame);
+  }
+
+  destroy(): void {
+    if (this.frameHandle !== null) cancelAnimationFrame(this.frameHandle);
+    this.frameHandle = null;
+    this.flight.cancel();
+    this.map.getCanvas().removeEventListener('webglcontextlost', this.options.onContextLost);
+    this.map.remove();
+  }
+
+  private readonly onFrame = (time: number): void => {
+    this.frameHandle = requestAnimationFrame(this.onFrame);
+    if (time - this.lastFrameAt < this.options.budget.frameIntervalMs) return;
+    this.lastFrameAt = time;
+    const now = Date.now();
+    this.followCritical();
+    this.refreshVehicles(now);
+    this.refreshHeat(now);
+    this.refreshOpenAlarms(now);
+    const animate = this.options.budget.animate && this.openAlarms.length > 0;
+    const signature = `${this.vehicleVersionDrawn}:${this.onlineBucketDrawn}|${this.heatDayDrawn}:${this.heatData.length}|${this.openVersionDrawn}`;
+    // deck.gl redraws the whole canvas whenever a layer prop changes; skip frames where nothing would change.
+    if (!animate && signature === this.signatureDrawn) return;
+    this.signatureDrawn = signature;
+    this.overlay.setProps({
+      layers: buildWallLayers({
+        scale: this.options.scale,
+        fontFamily: this.options.fontFamily,
+        vehicleData: this.vehicleData,
+        alarms: this.options.state.alarms,
+        heatData: this.heatData,
+        heatTrigger: `${this.heatDayDrawn}:${this.heatData.length}`,
+        openAlarms: this.openAlarms,
+        pulsePhase: animate ? (now % PULSE_PERIOD_MS) / PULSE_PERIOD_MS : PULSE_PHASE_STILL,
+        cityLabels: this.cityLabels,
+        heat: this.options.budget.heat,
+      }),
+    });
+    this.watchOverlayCanvas();
+  };
+
+  /** Refills the vehicle attributes when positions changed, or when vehicles may have gone offline meanwhile. */
+  private refreshVehicles(now: number): void {
+    const { vehicles } = this.options.state;
+    const serverNow = this.options.state.serverNow(now);
+    const onlineBucket = Math.floor(serverNow / ONLINE_BUCKET_MS);
+    const unchanged = vehicles.version === this.vehicleVersionDrawn && onlineBucket === this.onlineBucketDrawn;
+    if (unchanged || now - this.vehicleRefreshedAt < VEHICLE_REFRESH_MS) return;
+    this.vehicleVersionDrawn = vehicles.version;
+    this.onlineBucketDrawn = onlineBucket;
+    this.vehicleRefreshedAt = now;
+    this.vehicleData = this.vehicleBuffers.fill(vehicles, serverNow - VEHICLE_ONLINE_WINDOW_MS, this.options.scale);
+  }
+
+  private refreshHeat(now: number): void {
+    const { alarms } = this.options.state;
+    if (now - this.heatRefreshedAt < HEAT_REFRESH_MS) return;
+    this.heatRefreshedAt = now;
+    if (alarms.heatCount === this.heatData.length && alarms.dayKey === this.heatDayDrawn) return;
+    this.heatDayDrawn = alarms.dayKey;
+    this.heatData = { length: alarms.heatCount };
+  }
+
+  private refreshOpenAlarms(now: number): void {
+    const { alarms } = this.options.state;
+    if (alarms.openVersion === this.openVersionDrawn || now - this.openRefreshedAt < OPEN_ALARMS_REFRESH_MS) return;
+    this.openVersionDrawn = alarms.openVersion;
+    this.openRefreshedAt = now;
+    this.openAlarms = Array.from(alarms.open.values()).filter(hasPlace);
+  }
+
+  private followCritical(): void {
+    const critical = this.options.state.criticalVisit;
+    if (critical === null || critical.seq === this.criticalSeqHandled) return;
+    this.criticalSeqHandled = critical.seq;
+    this.flight.visit(critical.alarm.lon, critical.alarm.lat);
+  }
+
+  /** deck.gl creates its canvas lazily; attach the context-loss listener once it exists. */
+  private watchOverlayCanvas(): void {
+    if (this.overlayCanvasWatched) return;
+    const canvas = this.overlay.getCanvas();
+    if (canvas === null) return;
+    canvas.addEventListener('webglcontextlost', this.options.onContextLost);
+    this.overlayCanvasWatched = true;
+  }
+
+  private padding(): PaddingOptions {
+    const { scale, container } = this.options;
+    const width = container.clientWidth;
+    const height = container.clientHeight;
+    const side = Math.max(0, Math.min(SIDE_PANEL_SPACE_PX * scale, (width - MAP_AREA_PX_MIN) / 2));
+    const top = Math.max(0, Math.min(TOP_SPACE_PX * scale, (height - MAP_AREA_PX_MIN) / 2));
+    const bottom = Math.max(0, Math.min(BOTTOM_SPACE_PX * scale, (height - MAP_AREA_PX_MIN) / 2));
+    return { left: side, right: side, top, bottom };
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * How much drawing the wall can afford. Video-wall controllers have GPUs, but a kiosk PC whose GPU the browser has
+ * blocklisted (and headless test browsers) render WebGL in software, where one 4K redraw with the heat map takes
+ * over a second and a 20 fps pulse animation would starve the page of time to read its WebSocket. There the wall
+ * redraws only when data changed, at most once a second, the pulses stand still and the heat map is left out.
+ * `?render=full` or `?render=lite` overrides the detection for a kiosk it gets wrong.
+ */
+const SOFTWARE_RENDERER_PATTERN = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
+
+export interface RenderBudget {
+  /** Shortest time between two redraws of the deck.gl layers. */
+  frameIntervalMs: number;
+  /** Whether open alarms pulse; without it they are drawn as still rings. */
+  animate: boolean;
+  /** Whether today's alarms are drawn as a heat map, the costliest layer to draw. */
+  heat: boolean;
+  renderer: string;
+}
+
+/** With a GPU: pulses at 20 fps. */
+const FULL_BUDGET = { frameIntervalMs: 50, animate: true, heat: true };
+const LITE_BUDGET = { frameIntervalMs: 1_000, animate: false, heat: false };
+
+/** Asks a throw-away WebGL context which renderer the browser uses; unknown counts as hardware. */
+export function detectRenderBudget(search: string): RenderBudget {
+  const forced = new URLSearchParams(search).get('render');
+  if (forced === 'full') return { ...FULL_BUDGET, renderer: 'forced' };
+  if (forced === 'lite') return { ...LITE_BUDGET, renderer: 'forced' };
+  let renderer = 'unknown';
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+    if (gl !== null) {
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      renderer = String(gl.getParameter(info === null ? gl.RENDERER : info.UNMASKED_RENDERER_WEBGL));
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+    }
+  } catch {
+    // No WebGL at all: the map will fail on its own; the budget does not matter.
+  }
+  return { ...(SOFTWARE_RENDERER_PATTERN.test(renderer) ? LITE_BUDGET : FULL_BUDGET), renderer };
+}

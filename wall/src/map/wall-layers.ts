@@ -1,0 +1,136 @@
+/**
+ * The deck.gl layers of the wall, as pure functions of a frame description. Vehicles arrive as binary attributes
+ * (see vehicle-buffers.ts). The heat layer reads the alarm store's typed arrays through index accessors; its `data`
+ * is a `{length}` wrapper replaced only when the count changes, and an updateTrigger says when to re-read.
+ */
+import { HeatmapLayer } from '@deck.gl/aggregation-layers';
+import type { Layer } from '@deck.gl/core';
+import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import type { FeedAlarm } from '../../../schema/feed.js';
+import type { AlarmStore } from '../feed/alarm-store.js';
+import type { DivisionLabel } from './division-geometry.js';
+import type { VehicleBinaryData } from './vehicle-buffers.js';
+import { HEAT_COLOR_RANGE, severityColor } from './vehicle-colors.js';
+
+const PULSE_RADIUS_PX = 11;
+const PULSE_GROWTH = 3.2;
+const PULSE_LINE_PX = 3.5;
+const ALARM_CORE_RADIUS_PX = 7;
+const HEAT_RADIUS_PX = 55;
+const CITY_LABEL_SIZE_PX = 34;
+const CITY_LABEL_COLOR: [number, number, number, number] = [205, 226, 255, 235];
+const LABEL_OUTLINE_COLOR: [number, number, number, number] = [4, 9, 20, 255];
+
+export interface CountedData {
+  length: number;
+}
+
+/** Everything one frame of the map depends on. */
+export interface MapFrame {
+  /** Wall height over 2160: pixel sizes are designed for a 2160-px-tall wall. */
+  scale: number;
+  fontFamily: string;
+  /** A new object whenever the vehicles' attribute arrays were refilled. */
+  vehicleData: VehicleBinaryData;
+  alarms: AlarmStore;
+  heatData: CountedData;
+  heatTrigger: string;
+  openAlarms: readonly FeedAlarm[];
+  /** 0..1, position in the pulse cycle of the open alarms. */
+  pulsePhase: number;
+  cityLabels: readonly DivisionLabel[];
+  /** False when the render budget cannot afford the heat map. */
+  heat: boolean;
+}
+
+function vehicleLayer(frame: MapFrame): Layer {
+  return new ScatterplotLayer<unknown>({
+    id: 'vehicles',
+    data: frame.vehicleData,
+    radiusUnits: 'pixels',
+    stroked: false,
+    filled: true,
+  });
+}
+
+function heatLayer(frame: MapFrame): Layer {
+  const { alarms } = frame;
+  return new HeatmapLayer<unknown>({
+    id: 'alarm-heat',
+    data: frame.heatData,
+    radiusPixels: HEAT_RADIUS_PX * frame.scale,
+    intensity: 1,
+    // A high threshold leaves thinly spread alarms undrawn, so only real clusters glow.
+    threshold: 0.12,
+    opacity: 0.5,
+    colorRange: HEAT_COLOR_RANGE,
+    getPosition: (_, { index, target }) => {
+      target[0] = alarms.heatLon[index];
+      target[1] = alarms.heatLat[index];
+      return target as [number, number];
+    },
+    getWeight: 1,
+    updateTriggers: { getPosition: frame.heatTrigger },
+  });
+}
+
+function pulseLayers(frame: MapFrame): Layer[] {
+  const { scale, pulsePhase } = frame;
+  const position = (alarm: FeedAlarm): [number, number] => [alarm.lon, alarm.lat];
+  return [
+    // The ring's size and fade are uniforms (radiusScale, opacity), so animating them re-uploads nothing.
+    new ScatterplotLayer<FeedAlarm>({
+      id: 'alarm-pulse',
+      data: frame.openAlarms,
+      radiusUnits: 'pixels',
+      lineWidthUnits: 'pixels',
+      filled: false,
+      stroked: true,
+      getPosition: position,
+      getRadius: PULSE_RADIUS_PX * scale,
+      getLineWidth: PULSE_LINE_PX * scale,
+      getLineColor: (alarm) => severityColor(alarm.severity),
+      radiusScale: 1 + PULSE_GROWTH * pulsePhase,
+      opacity: 0.95 * (1 - pulsePhase),
+    }),
+    new ScatterplotLayer<FeedAlarm>({
+      id: 'alarm-core',
+      data: frame.openAlarms,
+      radiusUnits: 'pixels',
+      lineWidthUnits: 'pixels',
+      filled: true,
+      stroked: true,
+      getPosition: position,
+      getRadius: ALARM_CORE_RADIUS_PX * scale,
+      getFillColor: (alarm) => severityColor(alarm.severity),
+      getLineColor: [255, 255, 255, 220],
+      getLineWidth: 1.5 * scale,
+    }),
+  ];
+}
+
+function cityLabelLayer(frame: MapFrame): Layer {
+  return new TextLayer<DivisionLabel>({
+    id: 'city-labels',
+    data: frame.cityLabels,
+    // 'auto' builds the font atlas from the names actually present, which is how Chinese works without a glyph server.
+    characterSet: 'auto',
+    fontFamily: frame.fontFamily,
+    fontWeight: 600,
+    fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
+    outlineWidth: 4,
+    outlineColor: LABEL_OUTLINE_COLOR,
+    sizeUnits: 'pixels',
+    getText: (label) => label.name,
+    getPosition: (label) => label.position,
+    getSize: CITY_LABEL_SIZE_PX * frame.scale,
+    getColor: CITY_LABEL_COLOR,
+    getTextAnchor: 'middle',
+    getAlignmentBaseline: 'center',
+  });
+}
+
+/** Bottom to top: heat under the vehicles, pulses above them, names on top so they stay readable. */
+export function buildWallLayers(frame: MapFrame): Layer[] {
+  return [...(frame.heat ? [heatLayer(frame)] : []), vehicleLayer(frame), ...pulseLayers(frame), cityLabelLayer(frame)];
+}

@@ -1,0 +1,51 @@
+/** Today's alarms per rule as horizontal bars; d3 does the scales, React draws the SVG. */
+import { max, scaleBand, scaleLinear } from 'd3';
+import type { RuleCount } from '../feed/wall-summary.js';
+import type { Lang } from '../i18n/locale.js';
+import { ruleName } from '../i18n/rule-names.js';
+import { formatCount } from './number-format.js';
+
+const CHART_WIDTH = 900;
+const ROW_HEIGHT = 50;
+const ROWS_MAX = 13;
+const LABEL_WIDTH = 290;
+const VALUE_WIDTH = 130;
+const BAR_COLOR = '#3d8bfd';
+const BAR_COLOR_TOP = '#ffb020';
+
+export interface RuleBarChartProps {
+  counts: readonly RuleCount[];
+  lang: Lang;
+}
+
+export function RuleBarChart({ counts, lang }: RuleBarChartProps) {
+  const rows = counts.slice(0, ROWS_MAX);
+  const height = ROWS_MAX * ROW_HEIGHT;
+  const y = scaleBand<string>()
+    .domain(rows.map((row) => row.rule))
+    .range([0, rows.length * ROW_HEIGHT])
+    .paddingInner(0.28);
+  const x = scaleLinear()
+    .domain([0, Math.max(1, max(rows, (row) => row.count) ?? 1)])
+    .range([0, CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH]);
+  return (
+    <svg className="chart" viewBox={`0 0 ${CHART_WIDTH} ${height}`} data-testid="chart-by-rule">
+      {rows.map((row, index) => {
+        const top = y(row.rule) ?? 0;
+        const middle = top + y.bandwidth() / 2;
+        return (
+          <g key={row.rule}>
+            <text className="chart-label" x={LABEL_WIDTH - 16} y={middle} textAnchor="end" dominantBaseline="central">
+              {ruleName(row.rule, lang)}
+            </text>
+            <rect x={LABEL_WIDTH} y={top} width={CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH} height={y.bandwidth()} className="chart-track" />
+            <rect x={LABEL_WIDTH} y={top} width={x(row.count)} height={y.bandwidth()} fill={index === 0 && row.count > 0 ? BAR_COLOR_TOP : BAR_COLOR} rx={4} />
+            <text className="chart-value" x={CHART_WIDTH - VALUE_WIDTH + 14} y={middle} dominantBaseline="central">
+              {formatCount(row.count)}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
