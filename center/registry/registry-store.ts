@@ -1,0 +1,125 @@
+/**
+ * The vehicle, enterprise and driver registry in PostgreSQL, with the vehicles also held in memory so the
+ * rules and the feed can look a vehicle up on every position without a query. Writes go to PostgreSQL first
+ * and reach memory only once committed, so memory never knows something the database would forget.
+ */
+import type { RegistryRecord, VehicleClass, VehicleRecord, VehicleRegistry } from '../../schema/index.js';
+import type { Sql } from '../../store/index.js';
+import type { RegistryWriter } from '../../ingest/index.js';
+
+type Tx = Pick<Sql, 'query'>;
+
+export interface RegistryCounts {
+  vehicles: number;
+  enterprises: number;
+  drivers: number;
+}
+
+export class RegistryStore implements VehicleRegistry, RegistryWriter {
+  private readonly byPlateColor = new Map<string, VehicleRecord>();
+  private readonly byPlateOnly = new Map<string, VehicleRecord>();
+  private readonly byTerminalId = new Map<string, VehicleRecord>();
+
+  private constructor(private readonly sql: Sql) {}
+
+  /** Opens the registry and loads every vehicle into memory. */
+  static async open(sql: Sql): Promise<RegistryStore> {
+    const store = new RegistryStore(sql);
+    const rows = await sql.query<Record<string, unknown>>(
+      'SELECT plate, plate_color, vehicle_class, axles, enterprise_id, terminal_id, permit_valid_until, route_length_km, home_org_code FROM vehicles',
+    );
+    for (const row of rows) store.remember(vehicleOfRow(row));
+    return store;
+  }
+
+  byTerminal(terminalId: string): VehicleRecord | undefined {
+    return this.byTerminalId.get(terminalId);
+  }
+
+  /** The vehicle with this plate; when several colours share a plate, the one written last. */
+  byPlate(plate: string): VehicleRecord | undefined {
+    return this.byPlateOnly.get(plate);
+  }
+
+  byPlateAndColor(plate: string, plateColor: number): VehicleRecord | undefined {
+    return this.byPlateColor.get(`${plate}|${plateColor}`);
+  }
+
+  get vehicleCount(): number {
+    return this.byPlateColor.size;
+  }
+
+  async upsert(records: readonly RegistryRecord[], source: string): Promise<void> {
+    const vehicles: VehicleRecord[] = [];
+    await this.sql.transaction(async (tx) => {
+      for (const record of records) {
+        if (record.type === 'vehicle') {
+          const { type: _type, ...vehicle } = record;
+          await upsertVehicle(tx, vehicle, source);
+          vehicles.push(vehicle);
+        } else if (record.type === 'enterprise') {
+          await tx.query(
+            `INSERT INTO enterprises (id, name, org_code, business_scope, licence_no, source, updated_at) VALUES ($1, $2, $3, $4, $5, $6, now())
+             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, org_code = EXCLUDED.org_code, business_scope = EXCLUDED.business_scope,
+               licence_no = EXCLUDED.licence_no, source = EXCLUDED.source, updated_at = now()`,
+            [record.id, record.name, record.org_code, record.business_scope, record.licence_no, source],
+          );
+        } else {
+          await tx.query(
+            `INSERT INTO drivers (id, name, enterprise_id, plate, qualification_valid_until, source, updated_at) VALUES ($1, $2, $3, $4, $5, $6, now())
+             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, enterprise_id = EXCLUDED.enterprise_id, plate = EXCLUDED.plate,
+               qualification_valid_until = EXCLUDED.qualification_valid_until, source = EXCLUDED.source, updated_at = now()`,
+            [record.id, record.name, record.enterprise_id, record.plate, timestampOf(record.qualification_valid_until), source],
+          );
+        }
+      }
+    });
+    for (const vehicle of vehicles) this.remember(vehicle);
+  }
+
+  async counts(): Promise<RegistryCounts> {
+    const [row] = await this.sql.query<Record<string, unknown>>(
+      'SELECT (SELECT count(*) FROM vehicles) AS vehicles, (SELECT count(*) FROM enterprises) AS enterprises, (SELECT count(*) FROM drivers) AS drivers',
+    );
+    return { vehicles: Number(row.vehicles), enterprises: Number(row.enterprises), drivers: Number(row.drivers) };
+  }
+
+  private remember(vehicle: VehicleRecord): void {
+    const previous = this.byPlateColor.get(`${vehicle.plate}|${vehicle.plate_color}`);
+    // A terminal moved to another vehicle must stop pointing at the old one.
+    if (previous && previous.terminal_id !== '' && this.byTerminalId.get(previous.terminal_id) === previous) this.byTerminalId.delete(previous.terminal_id);
+    this.byPlateColor.set(`${vehicle.plate}|${vehicle.plate_color}`, vehicle);
+    this.byPlateOnly.set(vehicle.plate, vehicle);
+    if (vehicle.terminal_id !== '') this.byTerminalId.set(vehicle.terminal_id, vehicle);
+  }
+}
+
+async function upsertVehicle(tx: Tx, v: VehicleRecord, source: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO vehicles (plate, plate_color, vehicle_class, axles, enterprise_id, terminal_id, permit_valid_until, route_length_km, home_org_code, source, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
+     ON CONFLICT (plate, plate_color) DO UPDATE SET vehicle_class = EXCLUDED.vehicle_class, axles = EXCLUDED.axles,
+       enterprise_id = EXCLUDED.enterprise_id, terminal_id = EXCLUDED.terminal_id, permit_valid_until = EXCLUDED.permit_valid_until,
+       route_length_km = EXCLUDED.route_length_km, home_org_code = EXCLUDED.home_org_code, source = EXCLUDED.source, updated_at = now()`,
+    [v.plate, v.plate_color, v.vehicle_class, v.axles, v.enterprise_id, v.terminal_id, timestampOf(v.permit_valid_until), v.route_length_km, v.home_org_code, source],
+  );
+}
+
+function timestampOf(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function vehicleOfRow(row: Record<string, unknown>): VehicleRecord {
+  const permit = row.permit_valid_until;
+  return {
+    plate: String(row.plate),
+    plate_color: Number(row.plate_color),
+    vehicle_class: row.vehicle_class as VehicleClass,
+    axles: Number(row.axles),
+    enterprise_id: String(row.enterprise_id),
+    terminal_id: String(row.terminal_id),
+    permit_valid_until: permit === null || permit === undefined ? null : new Date(permit as string | Date).getTime(),
+    route_length_km: Number(row.route_length_km),
+    home_org_code: String(row.home_org_code),
+  };
+}

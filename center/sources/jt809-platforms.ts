@@ -1,0 +1,129 @@
+/**
+ * JT/T 809 lower-platform accounts (access code, user id, password, cipher keys), managed by a province admin
+ * and kept in PostgreSQL; the JT/T 809 server asks here at login. Passwords are stored as scrypt hashes.
+ */
+import type { Logger } from '../../schema/index.js';
+import type { Sql } from '../../store/index.js';
+import { checkCipherKeys, type Jt809PlatformAccount, type Jt809PlatformDirectory } from '../../ingest/index.js';
+import type { Principal } from '../auth/accounts.js';
+import { appendAudit } from '../auth/audit.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { HttpError } from '../http/router.js';
+import { requireProvinceAdmin } from './source-keys.js';
+
+export interface PlatformView {
+  access_code: number;
+  user_id: number;
+  name: string;
+  org_code: string;
+  encrypted: boolean;
+  created_at: string;
+  disabled_at: string | null;
+  last_login_at: string | null;
+  last_peer: string;
+}
+
+const UINT32_MAX = 0xffffffff;
+
+function uint32(value: unknown, field: string, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > UINT32_MAX) throw new HttpError(400, `bad_${field}`, `${field} must be an integer within [0, ${UINT32_MAX}]`);
+  return value;
+}
+
+export class Jt809Platforms implements Jt809PlatformDirectory {
+  constructor(
+    private readonly sql: Sql,
+    private readonly logger: Logger,
+  ) {}
+
+  async create(actor: Principal, input: Record<string, unknown>, peer: string): Promise<PlatformView> {
+    requireProvinceAdmin(actor);
+    const accessCode = uint32(input.access_code, 'access_code');
+    const userId = uint32(input.user_id, 'user_id');
+    const keys = { m1: uint32(input.m1, 'm1', 0), ia1: uint32(input.ia1, 'ia1', 0), ic1: uint32(input.ic1, 'ic1', 0) };
+    const encrypted = keys.m1 !== 0 || keys.ia1 !== 0 || keys.ic1 !== 0;
+    const keyProblem = encrypted ? checkCipherKeys(keys) : null;
+    if (keyProblem) throw new HttpError(400, 'bad_cipher_keys', keyProblem);
+    // The password travels in an 8-byte field of the login message.
+    if (typeof input.password !== 'string' || input.password.length < 1 || Buffer.byteLength(input.password) > 8) throw new HttpError(400, 'bad_password', 'password must be 1-8 bytes');
+    if (typeof input.name !== 'string' || input.name.trim() === '') throw new HttpError(400, 'bad_name', 'name is a required non-empty string');
+    if (typeof input.org_code !== 'string' || !/^\d{6}$/.test(input.org_code)) throw new HttpError(400, 'bad_org_code', 'org_code must be a 6-digit org unit code');
+    const orgCode = input.org_code;
+    const name = input.name.trim();
+    const units = await this.sql.query('SELECT code FROM org_units WHERE code = $1', [orgCode]);
+    if (units.length === 0) throw new HttpError(400, 'unknown_org_code', `org unit ${orgCode} does not exist`);
+    const passwordHash = await hashPassword(input.password);
+    await this.sql.transaction(async (tx) => {
+      const existing = await tx.query<{ disabled_at: unknown }>('SELECT disabled_at FROM jt809_platforms WHERE access_code = $1', [accessCode]);
+      if (existing.length > 0 && existing[0].disabled_at === null) throw new HttpError(409, 'access_code_taken', `access code ${accessCode} already belongs to an enabled platform`);
+      await tx.query(
+        `INSERT INTO jt809_platforms (access_code, user_id, password_hash, name, org_code, m1, ia1, ic1, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (access_code) DO UPDATE SET user_id = EXCLUDED.user_id, password_hash = EXCLUDED.password_hash, name = EXCLUDED.name,
+           org_code = EXCLUDED.org_code, m1 = EXCLUDED.m1, ia1 = EXCLUDED.ia1, ic1 = EXCLUDED.ic1, created_by = EXCLUDED.created_by,
+           created_at = now(), disabled_at = NULL`,
+        [accessCode, userId, passwordHash, name, orgCode, keys.m1, keys.ia1, keys.ic1, actor.userId],
+      );
+      await appendAudit(tx, { actorId: actor.userId, actor: actor.username, action: 'jt809_platform.create', target: `jt809_platform:${accessCode}`, detail: { user_id: userId, name, org_code: orgCode, encrypted }, peer });
+    });
+    const [view] = (await this.list(actor)).filter((p) => p.access_code === accessCode);
+    return view;
+  }
+
+  async list(actor: Principal): Promise<PlatformView[]> {
+    requireProvinceAdmin(actor);
+    const rows = await this.sql.query<Record<string, unknown>>(
+      'SELECT access_code, user_id, name, org_code, m1, ia1, ic1, created_at, disabled_at, last_login_at, last_peer FROM jt809_platforms ORDER BY access_code',
+    );
+    return rows.map((r) => ({
+      access_code: Number(r.access_code),
+      user_id: Number(r.user_id),
+      name: String(r.name),
+      org_code: String(r.org_code),
+      encrypted: Number(r.m1) !== 0 || Number(r.ia1) !== 0 || Number(r.ic1) !== 0,
+      created_at: isoOf(r.created_at) ?? '',
+      disabled_at: isoOf(r.disabled_at),
+      last_login_at: isoOf(r.last_login_at),
+      last_peer: String(r.last_peer),
+    }));
+  }
+
+  async disable(actor: Principal, accessCode: number, peer: string): Promise<void> {
+    requireProvinceAdmin(actor);
+    const done = await this.sql.transaction(async (tx) => {
+      const rows = await tx.query('UPDATE jt809_platforms SET disabled_at = now() WHERE access_code = $1 AND disabled_at IS NULL RETURNING access_code', [accessCode]);
+      if (rows.length === 0) return false;
+      await appendAudit(tx, { actorId: actor.userId, actor: actor.username, action: 'jt809_platform.disable', target: `jt809_platform:${accessCode}`, peer });
+      return true;
+    });
+    if (!done) throw new HttpError(404, 'not_found', `no enabled platform with access code ${accessCode}`);
+  }
+
+  async lookup(accessCode: number): Promise<Jt809PlatformAccount | null> {
+    const rows = await this.sql.query<Record<string, unknown>>(
+      'SELECT access_code, user_id, name, org_code, m1, ia1, ic1 FROM jt809_platforms WHERE access_code = $1 AND disabled_at IS NULL',
+      [accessCode],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const keys = { m1: Number(r.m1), ia1: Number(r.ia1), ic1: Number(r.ic1) };
+    const encrypted = keys.m1 !== 0 || keys.ia1 !== 0 || keys.ic1 !== 0;
+    return { accessCode: Number(r.access_code), userId: Number(r.user_id), name: String(r.name), orgCode: String(r.org_code), cipher: encrypted ? keys : null };
+  }
+
+  async checkPassword(accessCode: number, password: string): Promise<boolean> {
+    const rows = await this.sql.query<{ password_hash: string }>('SELECT password_hash FROM jt809_platforms WHERE access_code = $1 AND disabled_at IS NULL', [accessCode]);
+    return rows.length > 0 && verifyPassword(password, rows[0].password_hash);
+  }
+
+  recordLogin(accessCode: number, peer: string): void {
+    this.sql.query('UPDATE jt809_platforms SET last_login_at = now(), last_peer = $2 WHERE access_code = $1', [accessCode, peer.replace(/:\d+$/, '')]).catch((error: unknown) => {
+      this.logger.warn('could not record a jt809 login', { access_code: accessCode, error: String(error) });
+    });
+  }
+}
+
+function isoOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+}

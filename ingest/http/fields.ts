@@ -1,0 +1,186 @@
+/**
+ * Reading the fields of one source record. Sources name things their own way, so each reader returns either
+ * a value or a named reason with a detail the source can act on.
+ */
+import { countyAt, isWithin } from '../../schema/index.js';
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string; detail: string };
+
+export function ok<T>(value: T): Outcome<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(reason: string, detail: string): Outcome<T> {
+  return { ok: false, reason, detail };
+}
+
+/** Thrown inside a normalizer to stop at the first problem; caught by `normalizeWith`. */
+export class RecordProblem extends Error {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+export function normalizeWith<T>(build: () => T): Outcome<T> {
+  try {
+    return ok(build());
+  } catch (error) {
+    if (error instanceof RecordProblem) return fail(error.reason, error.message);
+    throw error;
+  }
+}
+
+export type SourceRecord = Record<string, unknown>;
+
+export function asRecord(value: unknown): SourceRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RecordProblem('not_an_object', `record must be a JSON object, got ${Array.isArray(value) ? 'array' : typeof value}`);
+  return value as SourceRecord;
+}
+
+/** The first of `names` that is present (sources disagree on field names, e.g. camera_id vs device_id). */
+function pick(record: SourceRecord, names: readonly string[]): unknown {
+  for (const name of names) if (record[name] !== undefined && record[name] !== null) return record[name];
+  return undefined;
+}
+
+export function requiredText(record: SourceRecord, names: readonly string[], reason: string, lengthMax = 128): string {
+  const value = pick(record, names);
+  if (value === undefined || value === '') throw new RecordProblem(reason, `${names[0]} is required`);
+  if (typeof value !== 'string' && typeof value !== 'number') throw new RecordProblem(reason, `${names[0]} must be a string, got ${typeof value}`);
+  const text = String(value).trim();
+  if (text === '') throw new RecordProblem(reason, `${names[0]} is required`);
+  if (text.length > lengthMax) throw new RecordProblem(`bad_${names[0]}`, `${names[0]} is longer than ${lengthMax} characters`);
+  return text;
+}
+
+export function optionalText(record: SourceRecord, names: readonly string[], lengthMax = 512): string {
+  const value = pick(record, names);
+  if (value === undefined) return '';
+  if (typeof value !== 'string' && typeof value !== 'number') throw new RecordProblem(`bad_${names[0]}`, `${names[0]} must be a string, got ${typeof value}`);
+  const text = String(value).trim();
+  if (text.length > lengthMax) throw new RecordProblem(`bad_${names[0]}`, `${names[0]} is longer than ${lengthMax} characters`);
+  return text;
+}
+
+export function optionalNumber(record: SourceRecord, names: readonly string[], fallback: number, min: number, max: number, reason = `bad_${names[0]}`): number {
+  const value = pick(record, names);
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new RecordProblem(reason, `${names[0]} must be a number, got ${JSON.stringify(value)}`);
+  if (n < min || n > max) throw new RecordProblem(reason, `${names[0]} ${n} is outside [${min}, ${max}]`);
+  return n;
+}
+
+export function requiredNumber(record: SourceRecord, names: readonly string[], min: number, max: number, missingReason: string, badReason = `bad_${names[0]}`): number {
+  if (pick(record, names) === undefined) throw new RecordProblem(missingReason, `${names[0]} is required`);
+  return optionalNumber(record, names, 0, min, max, badReason);
+}
+
+const SEPARATORS = /[\s·•\-_.]/g;
+
+/** A plate as Vigil keys it: upper case, without the separators people and cameras put in. */
+export function normalizePlate(text: string): string {
+  return text.replace(SEPARATORS, '').toUpperCase();
+}
+
+export function requiredPlate(record: SourceRecord): string {
+  const plate = normalizePlate(requiredText(record, ['plate', 'plate_no'], 'missing_plate', 32));
+  if (plate.length < 2 || plate.length > 16) throw new RecordProblem('bad_plate', `plate ${JSON.stringify(plate)} is not 2-16 characters`);
+  return plate;
+}
+
+/** JT/T 415 plate colours by code; sources also send the names. */
+const PLATE_COLOR_NAMES: Record<string, number> = { blue: 1, yellow: 2, black: 3, white: 4, green: 5, 蓝: 1, 黄: 2, 黑: 3, 白: 4, 绿: 5, 蓝色: 1, 黄色: 2, 黑色: 3, 白色: 4, 绿色: 5 };
+
+export function plateColor(record: SourceRecord, required: boolean): number {
+  const value = pick(record, ['plate_color', 'plate_colour']);
+  if (value === undefined || value === '') {
+    if (required) throw new RecordProblem('missing_plate_color', 'plate_color is required');
+    return 0;
+  }
+  if (typeof value === 'string' && PLATE_COLOR_NAMES[value.trim().toLowerCase()] !== undefined) return PLATE_COLOR_NAMES[value.trim().toLowerCase()];
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 9) throw new RecordProblem('bad_plate_color', `plate_color ${JSON.stringify(value)} is not a JT/T 415 code 0-9 or a colour name`);
+  return n;
+}
+
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?$/;
+
+/**
+ * An event time: epoch milliseconds, epoch seconds (a number below 1e11), ISO-8601 with an offset, or
+ * `YYYY-MM-DD HH:mm:ss` without one, read as China Standard Time (GMT+8) as Chinese roadside equipment sends it.
+ */
+export function parseTime(value: unknown, field: string, nowMs: number, futureSkewMsMax: number): number {
+  let ms: number;
+  if (typeof value === 'number') {
+    ms = value < 1e11 ? value * 1000 : value;
+  } else if (typeof value === 'string' && value.trim() !== '') {
+    const text = value.trim();
+    const local = LOCAL_TIME.exec(text);
+    if (local) {
+      const [, y, mo, d, h, mi, s, frac] = local;
+      ms = Date.UTC(+y, +mo - 1, +d, +h - 8, +mi, +s, frac ? Math.round(Number(frac) * 1000) : 0);
+    } else if (/^\d+$/.test(text)) {
+      return parseTime(Number(text), field, nowMs, futureSkewMsMax);
+    } else {
+      ms = Date.parse(text);
+    }
+  } else if (value === undefined || value === null || value === '') {
+    throw new RecordProblem('bad_time', `${field} is required`);
+  } else {
+    throw new RecordProblem('bad_time', `${field} must be epoch ms or an ISO-8601 string, got ${typeof value}`);
+  }
+  if (!Number.isFinite(ms)) throw new RecordProblem('bad_time', `${field} ${JSON.stringify(value)} is not a time`);
+  if (ms < EARLIEST_MS) throw new RecordProblem('bad_time', `${field} ${JSON.stringify(value)} is before 2000-01-01`);
+  if (ms > nowMs + futureSkewMsMax) throw new RecordProblem('time_in_future', `${field} ${new Date(ms).toISOString()} is more than ${futureSkewMsMax} ms ahead of the server clock`);
+  return Math.round(ms);
+}
+
+export function eventTime(record: SourceRecord, nowMs: number, futureSkewMsMax: number): number {
+  return parseTime(pick(record, ['time', 'ts', 'event_time']), 'time', nowMs, futureSkewMsMax);
+}
+
+export function coversOrg(scopeCode: string, code: string): boolean {
+  return scopeCode === code || isWithin(code, scopeCode);
+}
+
+/**
+ * The division a device or record belongs to: the record's own `org_code` if it names one inside the key's
+ * scope, else the county at its coordinates when that is inside the scope, else the key's own org unit.
+ */
+export function orgCodeOf(record: SourceRecord, keyOrgCode: string, lon: number, lat: number): string {
+  const given = optionalText(record, ['org_code'], 6);
+  if (given !== '') {
+    if (!/^\d{6}$/.test(given)) throw new RecordProblem('bad_org_code', `org_code ${JSON.stringify(given)} is not a 6-digit division code`);
+    if (!coversOrg(keyOrgCode, given)) throw new RecordProblem('org_out_of_scope', `org_code ${given} is outside the key's org unit ${keyOrgCode}`);
+    return given;
+  }
+  if (lat !== 0 || lon !== 0) {
+    const county = cachedCountyAt(lon, lat);
+    if (county !== undefined && coversOrg(keyOrgCode, county)) return county;
+  }
+  return keyOrgCode;
+}
+
+/** Roadside devices stand still, so their coordinates repeat: remembering the county of each spares the polygon search. */
+const COUNTY_CACHE_ENTRIES_MAX = 20_000;
+const countyCache = new Map<string, string | undefined>();
+
+function cachedCountyAt(lon: number, lat: number): string | undefined {
+  const key = `${lon},${lat}`;
+  if (countyCache.has(key)) return countyCache.get(key);
+  const code = countyAt(lon, lat)?.code;
+  if (countyCache.size >= COUNTY_CACHE_ENTRIES_MAX) countyCache.clear();
+  countyCache.set(key, code);
+  return code;
+}
+
+export function coordinates(record: SourceRecord): { lat: number; lon: number } {
+  const lat = optionalNumber(record, ['lat', 'latitude'], 0, -90, 90, 'lat_out_of_range');
+  const lon = optionalNumber(record, ['lon', 'lng', 'longitude'], 0, -180, 180, 'lon_out_of_range');
+  return { lat, lon };
+}

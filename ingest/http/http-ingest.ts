@@ -1,0 +1,207 @@
+/**
+ * HTTP ingestion of roadside and registry data: `POST /api/ingest/<kind>` with a source key. Every record gets
+ * its own verdict, so one bad record never drops its neighbours; the answer is sent only once every accepted
+ * record is durable (in ClickHouse through the event log, or committed in PostgreSQL for the registry) and
+ * every rejected one is dead-lettered. The HTTP server belongs to the command centre; this module sees only
+ * the request's parts, so it owns the wire format without owning the server.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { CameraEvent, DeviceStatus, IngestRejectRow, Logger, Metrics, RegistryRecord } from '../../schema/index.js';
+import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
+import type { Outcome } from './fields.js';
+import { normalizeCameraEvent, type NormalizeContext } from './normalize-camera.js';
+import { normalizeDeviceStatus } from './normalize-device.js';
+import { normalizeRegistryRecord, registryKeyOf } from './normalize-registry.js';
+import { checkHttpIngestOptions, type HttpIngestOptions } from './options.js';
+import { BodyError, parseBody, type BodyItem } from './parse-body.js';
+import { RecentIds } from './recent-ids.js';
+import { isIngestKind, type IngestKind, type RegistryWriter, type SourceIdentity, type SourceKeyVerifier } from './source-key.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface HttpIngestDeps {
+  log: EventLog;
+  keys: SourceKeyVerifier;
+  registry: RegistryWriter;
+  logger: Logger;
+  metrics: Metrics;
+  now?: () => number;
+}
+
+export interface IngestRequest {
+  kind: string;
+  authorization: string | undefined;
+  contentType: string | undefined;
+  /** The request, read here with this path's own body bound. */
+  body: IncomingMessage;
+  peer: string;
+}
+
+export interface RejectedRecord {
+  index: number;
+  reason: string;
+  detail: string;
+}
+
+export interface IngestResult {
+  /** Records now durable, including those that were already (`duplicates`). */
+  accepted: number;
+  duplicates: number;
+  rejected: RejectedRecord[];
+}
+
+export interface IngestResponse {
+  status: number;
+  body: IngestResult | { error: string; detail: string };
+  headers?: Record<string, string>;
+}
+
+type Normalized = CameraEvent | DeviceStatus | RegistryRecord;
+
+export class HttpIngest {
+  private readonly producer: Producer;
+  private readonly buckets = new Map<number, TokenBucket>();
+  private readonly recent: RecentIds;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly options: HttpIngestOptions,
+    private readonly deps: HttpIngestDeps,
+  ) {
+    checkHttpIngestOptions(options);
+    this.producer = deps.log.producer();
+    this.recent = new RecentIds(options.recentIdsMax);
+    this.now = deps.now ?? Date.now;
+    deps.metrics.onCollect(() => deps.metrics.gauge('vigil_ingest_http_recent_ids', 'Event ids remembered for retry deduplication').set(undefined, this.recent.size));
+  }
+
+  async handle(request: IngestRequest): Promise<IngestResponse> {
+    const response = await this.answer(request).catch((error: unknown) => {
+      if (error instanceof BodyError) return refuse(error.reason === 'body_too_large' || error.reason === 'too_many_records' ? 413 : 400, error.reason, error.message);
+      throw error;
+    });
+    this.deps.metrics.counter('vigil_ingest_http_requests_total', 'HTTP ingestion requests by kind and status', ['kind', 'status']).inc({ kind: isIngestKind(request.kind) ? request.kind : 'unknown', status: String(response.status) });
+    return response;
+  }
+
+  private async answer(request: IngestRequest): Promise<IngestResponse> {
+    if (!isIngestKind(request.kind)) return refuse(404, 'unknown_kind', `kind ${JSON.stringify(request.kind)} is not one of anpr, wim, gantry, device_status, registry`);
+    const key = bearer(request.authorization);
+    if (key === undefined) return refuse(401, 'missing_key', 'send the source key as Authorization: Bearer <key>');
+    const identity = await this.deps.keys.verify(key);
+    if (!identity) return refuse(401, 'bad_key', 'the source key is unknown or revoked');
+    if (identity.kind !== request.kind) return refuse(403, 'wrong_kind', `this key is for ${identity.kind}, not ${request.kind}`);
+    const bucket = this.bucketOf(identity.keyId);
+    // A key already over its rate is turned away before its body is read.
+    const waitS = bucket.secondsUntil(1);
+    if (waitS > 0) return throttled(waitS);
+    const text = await readBody(request.body, this.options.bodyBytesMax);
+    const items = parseBody(text, request.contentType, this.options.recordsPerRequestMax);
+    const retryAfterS = bucket.take(items.length);
+    if (retryAfterS > 0) return throttled(retryAfterS);
+    const result = await this.ingest(request.kind, identity, items, request.peer);
+    this.deps.keys.recordUse(identity, items.length, request.peer);
+    return { status: 200, body: result };
+  }
+
+  private bucketOf(keyId: number): TokenBucket {
+    let bucket = this.buckets.get(keyId);
+    if (!bucket) {
+      bucket = new TokenBucket(this.options.recordsPerSecondPerKey, this.options.burstRecordsPerKey, this.now);
+      this.buckets.set(keyId, bucket);
+    }
+    return bucket;
+  }
+
+  private async ingest(kind: IngestKind, identity: SourceIdentity, items: readonly BodyItem[], peer: string): Promise<IngestResult> {
+    const receivedAt = this.now();
+    const source = `key:${identity.keyId}`;
+    const ctx: NormalizeContext = { source, keyOrgCode: identity.orgCode, receivedAt, futureSkewMsMax: this.options.futureSkewMsMax };
+    const rejected: RejectedRecord[] = [];
+    const rejectRows: IngestRejectRow[] = [];
+    const fresh = new Map<string, Normalized>();
+    let duplicates = 0;
+    for (const [index, item] of items.entries()) {
+      const outcome: Outcome<Normalized> = item.ok ? this.normalize(kind, item.value, ctx) : { ok: false, reason: item.reason, detail: item.detail };
+      if (!outcome.ok) {
+        rejected.push({ index, reason: outcome.reason, detail: outcome.detail });
+        rejectRows.push({ received_at: receivedAt, source: `http:${kind}`, reason: outcome.reason, detail: `record ${index}: ${outcome.detail}`, raw: item.raw, peer: source, terminal_id: '' });
+        continue;
+      }
+      const id = idOf(source, outcome.value);
+      if (this.recent.has(id) || (fresh.has(id) && kind !== 'registry')) {
+        duplicates++;
+        continue;
+      }
+      // For the registry a later record of the same identity in one batch wins, as it would in two batches.
+      fresh.set(id, outcome.value);
+    }
+    await Promise.all([this.publish(kind, [...fresh.values()], source), this.deadLetter(rejectRows, kind)]);
+    if (kind !== 'registry') for (const id of fresh.keys()) this.recent.add(id);
+    const records = this.deps.metrics.counter('vigil_ingest_http_records_total', 'HTTP ingestion records by kind and outcome', ['kind', 'outcome']);
+    records.inc({ kind, outcome: 'accepted' }, fresh.size);
+    records.inc({ kind, outcome: 'duplicate' }, duplicates);
+    records.inc({ kind, outcome: 'rejected' }, rejected.length);
+    if (rejected.length > 0) this.deps.logger.debug('records rejected', { kind, key_id: identity.keyId, peer, rejected: rejected.length });
+    return { accepted: items.length - rejected.length, duplicates, rejected };
+  }
+
+  private normalize(kind: IngestKind, value: unknown, ctx: NormalizeContext): Outcome<Normalized> {
+    switch (kind) {
+      case 'anpr':
+      case 'wim':
+      case 'gantry':
+        return normalizeCameraEvent(kind, value, ctx);
+      case 'device_status':
+        return normalizeDeviceStatus(value, ctx);
+      case 'registry':
+        return normalizeRegistryRecord(value, ctx);
+    }
+  }
+
+  private async publish(kind: IngestKind, records: Normalized[], source: string): Promise<void> {
+    if (records.length === 0) return;
+    if (kind === 'registry') return this.deps.registry.upsert(records as RegistryRecord[], source);
+    if (kind === 'device_status') {
+      return this.producer.send(TOPICS.devices, (records as DeviceStatus[]).map((r) => ({ key: r.device_id, value: r })));
+    }
+    // Keyed by plate so one vehicle's sightings stay in order; unread plates spread by device.
+    return this.producer.send(TOPICS.camera, (records as CameraEvent[]).map((r) => ({ key: r.plate || r.device_id, value: r })));
+  }
+
+  private async deadLetter(rows: IngestRejectRow[], kind: IngestKind): Promise<void> {
+    if (rows.length === 0) return;
+    const counter = this.deps.metrics.counter('vigil_ingest_rejects_total', 'Rejected frames and records by reason', ['source', 'reason']);
+    for (const row of rows) counter.inc({ source: `http:${kind}`, reason: row.reason });
+    await this.producer.send(TOPICS.rejects, rows.map((row) => ({ key: row.peer, value: row })));
+  }
+}
+
+function idOf(source: string, record: Normalized): string {
+  return 'type' in record ? registryKeyOf(record) : `${source}/${record.event_id}`;
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+function refuse(status: number, error: string, detail: string): IngestResponse {
+  return { status, body: { error, detail } };
+}
+
+function throttled(retryAfterS: number): IngestResponse {
+  return { status: 429, body: { error: 'rate_limited', detail: `this key is over its rate; retry after ${retryAfterS} s` }, headers: { 'retry-after': String(retryAfterS) } };
+}
+
+async function readBody(req: IncomingMessage, bytesMax: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > bytesMax) throw new BodyError('body_too_large', `body of ${declared} bytes exceeds ${bytesMax}`);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req) {
+    total += (chunk as Buffer).length;
+    if (total > bytesMax) throw new BodyError('body_too_large', `body exceeds ${bytesMax} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

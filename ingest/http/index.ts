@@ -1,0 +1,6 @@
+export { HttpIngest } from './http-ingest.js';
+export type { HttpIngestDeps, IngestRequest, IngestResponse, IngestResult, RejectedRecord } from './http-ingest.js';
+export { HTTP_INGEST_DEFAULTS, checkHttpIngestOptions } from './options.js';
+export type { HttpIngestOptions } from './options.js';
+export { INGEST_KINDS, isIngestKind } from './source-key.js';
+export type { IngestKind, RegistryWriter, SourceIdentity, SourceKeyVerifier } from './source-key.js';

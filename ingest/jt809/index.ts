@@ -1,0 +1,12 @@
+export { Jt809Server } from './jt809-server.js';
+export type { Jt809ServerDeps } from './jt809-server.js';
+export { JT809_DEFAULTS, checkJt809Options } from './options.js';
+export type { Jt809Options } from './options.js';
+export type { Jt809PlatformAccount, Jt809PlatformDirectory } from './platform-directory.js';
+export { applyCipher, checkCipherKeys } from './cipher.js';
+export type { Jt809CipherKeys } from './cipher.js';
+export { crc16 } from './crc.js';
+export type { CrcVariant } from './crc.js';
+export { buildFrame, escape, parseFrame, unescape, Jt809FrameSplitter } from './frame.js';
+export type { Jt809Frame, Jt809Header } from './frame.js';
+export { PLATFORM_ALARM_RULE, terminalIdOf } from './normalize.js';

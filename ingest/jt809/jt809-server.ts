@@ -1,0 +1,288 @@
+/**
+ * The JT/T 809 upper-platform server (main link): lower platforms (enterprises' and third-party monitoring
+ * platforms) log in with access code, user id and password, keep alive, and send positions and alarm reports.
+ * Frames of one connection are handled in order, so a login always precedes the data behind it; positions go
+ * to the telemetry topic with `source = 'jt809'`, reported alarms to the alarms topic, bad frames to the
+ * dead-letter table with their reason.
+ */
+import { randomInt } from 'node:crypto';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { AlarmRow, IngestRejectRow, Logger, Metrics, TelemetryRow, VehicleRegistry } from '../../schema/index.js';
+import { ALARMS, checkRecord, HENAN_PROVINCE_CODE, TELEMETRY } from '../../schema/index.js';
+import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
+import { buildFrame, Jt809FrameSplitter, parseFrame, type Jt809Frame, type Jt809Header, type Parsed } from './frame.js';
+import { decodeAlarmReport, decodeEnvelope, decodeGnss, decodeHistory, decodeLogin, encodeLoginResponse, EXCHANGE, LOGIN_RESULT, MSG, WARNING, type VehicleEnvelope } from './messages.js';
+import { alarmOfReport, telemetryOfGnss, terminalIdOf } from './normalize.js';
+import { checkJt809Options, type Jt809Options } from './options.js';
+import type { Jt809PlatformAccount, Jt809PlatformDirectory } from './platform-directory.js';
+
+export interface Jt809ServerDeps {
+  log: EventLog;
+  directory: Jt809PlatformDirectory;
+  /** Gives vehicles known to the registry their own terminal number and home division. */
+  vehicles?: VehicleRegistry;
+  logger: Logger;
+  metrics: Metrics;
+  now?: () => number;
+}
+
+class Session {
+  readonly splitter: Jt809FrameSplitter;
+  account: Jt809PlatformAccount | null = null;
+  private sn = 0;
+  queued = 0;
+  paused = false;
+  chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly socket: net.Socket,
+    readonly peer: string,
+    frameBytesMax: number,
+  ) {
+    this.splitter = new Jt809FrameSplitter(frameBytesMax);
+  }
+
+  nextSn(): number {
+    this.sn = (this.sn + 1) >>> 0;
+    return this.sn;
+  }
+}
+
+export class Jt809Server {
+  private server: net.Server | undefined;
+  private readonly sessions = new Set<Session>();
+  /** Cipher keys of platforms seen, so an encrypted frame can be read before its platform logged in. */
+  private readonly accounts = new Map<number, Jt809PlatformAccount>();
+  private readonly producer: Producer;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly options: Jt809Options,
+    private readonly deps: Jt809ServerDeps,
+  ) {
+    checkJt809Options(options);
+    this.producer = deps.log.producer();
+    this.now = deps.now ?? Date.now;
+    deps.metrics.onCollect(() => {
+      deps.metrics.gauge('vigil_jt809_connections', 'Open JT/T 809 main-link connections').set(undefined, this.sessions.size);
+      deps.metrics.gauge('vigil_jt809_platforms_logged_in', 'Lower platforms logged in').set(undefined, [...this.sessions].filter((s) => s.account).length);
+    });
+  }
+
+  async listen(): Promise<number> {
+    const server = net.createServer((socket) => this.accept(socket));
+    server.maxConnections = this.options.connectionsMax;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => resolve());
+    });
+    return (server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sessions) s.socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private accept(socket: net.Socket): void {
+    const session = new Session(socket, `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`, this.options.frameBytesMax);
+    this.sessions.add(session);
+    socket.setNoDelay(true);
+    socket.setTimeout(this.options.idleTimeoutMs, () => {
+      this.counter('vigil_jt809_idle_disconnects_total', 'Main links closed for idleness').inc();
+      socket.destroy();
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(session, chunk));
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sessions.delete(session));
+  }
+
+  private onData(s: Session, chunk: Buffer): void {
+    this.counter('vigil_jt809_bytes_received_total', 'Bytes received from lower platforms').inc(undefined, chunk.length);
+    for (const item of s.splitter.push(chunk)) {
+      if (item.reason !== undefined) {
+        void this.reject(s, item.raw, item.reason, item.detail);
+        continue;
+      }
+      this.enqueue(s, item.raw);
+    }
+  }
+
+  private enqueue(s: Session, raw: Buffer): void {
+    s.queued++;
+    if (s.queued >= this.options.framesQueuedPerConnectionMax && !s.paused) {
+      s.paused = true;
+      s.socket.pause();
+    }
+    s.chain = s.chain
+      .then(() => this.onFrame(s, raw))
+      .catch((error: unknown) => this.deps.logger.error('jt809 frame handling failed', { peer: s.peer, error: String(error) }))
+      .finally(() => {
+        s.queued--;
+        if (s.paused && s.queued < this.options.framesQueuedPerConnectionMax / 2) {
+          s.paused = false;
+          s.socket.resume();
+        }
+      });
+  }
+
+  private async onFrame(s: Session, raw: Buffer): Promise<void> {
+    this.counter('vigil_jt809_frames_total', 'JT/T 809 frames received').inc();
+    let parsed = this.parse(raw);
+    if (!parsed.ok && parsed.reason === 'no_cipher_keys') {
+      // The platform's keys may not be cached yet (first frame after a restart): ask the directory once.
+      const accessCode = raw.length > 15 ? peekAccessCode(raw) : undefined;
+      if (accessCode !== undefined) await this.lookup(accessCode);
+      parsed = this.parse(raw);
+    }
+    if (!parsed.ok) return this.reject(s, raw, parsed.reason, parsed.detail);
+    const frame = parsed.value;
+    const { header } = frame;
+    switch (header.msgId) {
+      case MSG.loginRequest:
+        return this.onLogin(s, frame, raw);
+      case MSG.keepAlive:
+        return this.answer(s, header, MSG.keepAliveResponse, Buffer.alloc(0));
+      case MSG.logoutRequest:
+        this.answer(s, header, MSG.logoutResponse, Buffer.alloc(0));
+        s.socket.end();
+        return;
+      case MSG.disconnectNotice:
+        return;
+      default:
+        break;
+    }
+    if (!s.account) return this.reject(s, raw, 'not_logged_in', `message 0x${header.msgId.toString(16)} before 0x1001 login`);
+    if (header.accessCode !== s.account.accessCode) return this.reject(s, raw, 'access_code_mismatch', `access code ${header.accessCode} on the link of ${s.account.accessCode}`);
+    if (header.msgId === MSG.exchange || header.msgId === MSG.warning) {
+      const envelope = decodeEnvelope(frame.body);
+      if (!envelope.ok) return this.reject(s, raw, envelope.reason, envelope.detail);
+      return header.msgId === MSG.exchange ? this.onExchange(s, envelope.value, raw) : this.onWarning(s, envelope.value, raw);
+    }
+    this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({ msg_id: `0x${header.msgId.toString(16)}` });
+  }
+
+  private parse(raw: Buffer): Parsed<Jt809Frame> {
+    return parseFrame(raw, { crc: this.options.crc, checksum: this.options.checksum, keysOf: (code) => this.accounts.get(code)?.cipher ?? null });
+  }
+
+  private async lookup(accessCode: number): Promise<Jt809PlatformAccount | null> {
+    const account = await this.deps.directory.lookup(accessCode);
+    if (account) this.accounts.set(accessCode, account);
+    else this.accounts.delete(accessCode);
+    return account;
+  }
+
+  private async onLogin(s: Session, frame: Jt809Frame, raw: Buffer): Promise<void> {
+    const login = decodeLogin(frame.body);
+    if (!login.ok) return this.reject(s, raw, login.reason, login.detail);
+    const account = await this.lookup(frame.header.accessCode);
+    let result: number = LOGIN_RESULT.ok;
+    if (!account) result = LOGIN_RESULT.badAccessCode;
+    else if (account.userId !== login.value.userId) result = LOGIN_RESULT.unknownUser;
+    else if (!(await this.deps.directory.checkPassword(account.accessCode, login.value.password))) result = LOGIN_RESULT.badPassword;
+    if (result === LOGIN_RESULT.ok && account) {
+      for (const other of this.sessions) {
+        // One main link per platform: a platform that reconnects replaces its stale link.
+        if (other !== s && other.account?.accessCode === account.accessCode) {
+          this.counter('vigil_jt809_links_replaced_total', 'Main links replaced by a newer login of the same platform').inc();
+          other.socket.destroy();
+        }
+      }
+      s.account = account;
+      this.deps.directory.recordLogin(account.accessCode, s.peer);
+      this.deps.logger.info('jt809 platform logged in', { access_code: account.accessCode, name: account.name, peer: s.peer });
+    } else {
+      this.counter('vigil_jt809_login_failures_total', 'Refused JT/T 809 logins by result', ['result']).inc({ result: String(result) });
+    }
+    this.answer(s, frame.header, MSG.loginResponse, encodeLoginResponse(result, result === LOGIN_RESULT.ok ? randomInt(1, 0xffffffff) : 0));
+  }
+
+  private async onExchange(s: Session, envelope: VehicleEnvelope, raw: Buffer): Promise<void> {
+    const account = s.account as Jt809PlatformAccount;
+    const receivedAt = this.now();
+    const terminalId = terminalIdOf(envelope.plate, envelope.plateColor, this.deps.vehicles);
+    if (envelope.dataType === EXCHANGE.realTimeLocation) {
+      const gnss = decodeGnss(envelope.data);
+      if (!gnss.ok) return this.reject(s, raw, gnss.reason, gnss.detail, terminalId);
+      return this.publishPositions(s, [telemetryOfGnss(terminalId, envelope.plate, gnss.value, receivedAt, false, account.accessCode)], raw);
+    }
+    if (envelope.dataType === EXCHANGE.historyLocation) {
+      const history = decodeHistory(envelope.data);
+      for (const error of history.errors) await this.reject(s, raw, error.reason, `0x1203 item ${error.index}: ${error.detail}`, terminalId);
+      const rows = history.items.map((gnss) => telemetryOfGnss(terminalId, envelope.plate, gnss, receivedAt, true, account.accessCode));
+      return this.publishPositions(s, rows, raw);
+    }
+    this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({ msg_id: `0x${envelope.dataType.toString(16)}` });
+  }
+
+  private async onWarning(s: Session, envelope: VehicleEnvelope, raw: Buffer): Promise<void> {
+    const account = s.account as Jt809PlatformAccount;
+    if (envelope.dataType !== WARNING.alarmReport) {
+      this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({ msg_id: `0x${envelope.dataType.toString(16)}` });
+      return;
+    }
+    const terminalId = terminalIdOf(envelope.plate, envelope.plateColor, this.deps.vehicles);
+    const report = decodeAlarmReport(envelope.data);
+    if (!report.ok) return this.reject(s, raw, report.reason, report.detail, terminalId);
+    const known = this.deps.vehicles?.byPlate(envelope.plate);
+    const orgCode = known?.home_org_code || account.orgCode || HENAN_PROVINCE_CODE;
+    const alarm: AlarmRow = alarmOfReport(terminalId, envelope.plate, envelope.plateColor, report.value, orgCode, account.accessCode, this.now());
+    const problem = checkRecord(ALARMS.columns, alarm);
+    if (problem) return this.reject(s, raw, problem.reason, problem.detail, terminalId);
+    await this.producer.send(TOPICS.alarms, [{ key: terminalId, value: alarm }]);
+    this.counter('vigil_jt809_alarm_reports_total', 'Alarm reports (0x1402) stored').inc();
+  }
+
+  private async publishPositions(s: Session, rows: TelemetryRow[], raw: Buffer): Promise<void> {
+    const good: TelemetryRow[] = [];
+    const rejects: IngestRejectRow[] = [];
+    for (const row of rows) {
+      const problem = checkRecord(TELEMETRY.columns, row);
+      if (problem) rejects.push(this.rejectRow(s, raw, problem.reason, problem.detail, row.terminal_id));
+      else good.push(row);
+    }
+    await Promise.all([
+      good.length > 0 ? this.producer.send(TOPICS.telemetry, good.map((row) => ({ key: row.terminal_id, value: row }))) : undefined,
+      rejects.length > 0 ? this.producer.send(TOPICS.rejects, rejects.map((r) => ({ key: r.terminal_id || s.peer, value: r }))) : undefined,
+    ]);
+    this.counter('vigil_jt809_positions_total', 'JT/T 809 positions accepted and durable').inc(undefined, good.length);
+  }
+
+  private answer(s: Session, request: Jt809Header, msgId: number, body: Buffer): void {
+    if (s.socket.destroyed) return;
+    s.socket.write(buildFrame(body, { sn: s.nextSn(), msgId, accessCode: request.accessCode, version: request.version, crc: this.options.crc }));
+  }
+
+  private rejectRow(s: Session, raw: Buffer, reason: string, detail: string, terminalId = ''): IngestRejectRow {
+    this.counter('vigil_ingest_rejects_total', 'Rejected frames and records by reason', ['source', 'reason']).inc({ source: 'jt809', reason });
+    return { received_at: this.now(), source: 'jt809', reason, detail, raw: raw.toString('hex'), peer: s.peer, terminal_id: terminalId };
+  }
+
+  /** Dead-letters and waits until durable, so frames of a connection are stored in the order they came. */
+  private async reject(s: Session, raw: Buffer, reason: string, detail: string, terminalId = ''): Promise<void> {
+    const row = this.rejectRow(s, raw, reason, detail, terminalId);
+    await this.producer.send(TOPICS.rejects, [{ key: terminalId || s.peer, value: row }]).catch((error: unknown) => {
+      this.deps.logger.error('could not store a jt809 reject', { reason, error: String(error) });
+    });
+  }
+
+  private counter(name: string, help: string, labels: string[] = []) {
+    return this.deps.metrics.counter(name, help, labels);
+  }
+}
+
+/** The access code of an escaped frame, read without parsing it (bytes 11-14 after the flag, escapes resolved). */
+function peekAccessCode(raw: Buffer): number | undefined {
+  const bytes: number[] = [];
+  for (let i = 1; i < raw.length - 1 && bytes.length < 14; i++) {
+    const byte = raw[i];
+    if (byte === 0x5a || byte === 0x5e) {
+      const next = raw[++i];
+      bytes.push(byte === 0x5a ? (next === 0x01 ? 0x5b : 0x5a) : next === 0x01 ? 0x5d : 0x5e);
+    } else bytes.push(byte);
+  }
+  return bytes.length >= 14 ? Buffer.from(bytes).readUInt32BE(10) : undefined;
+}

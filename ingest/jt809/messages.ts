@@ -1,0 +1,174 @@
+/**
+ * JT/T 809-2011 message bodies of the main link that Vigil receives as the upper platform, and the answers it
+ * sends. Strings are GBK, fixed-width fields padded with 0x00.
+ */
+import { decodePaddedField } from '../jt808/codec/text.js';
+import type { Parsed } from './frame.js';
+
+export const MSG = {
+  loginRequest: 0x1001,
+  loginResponse: 0x1002,
+  logoutRequest: 0x1003,
+  logoutResponse: 0x1004,
+  keepAlive: 0x1005,
+  keepAliveResponse: 0x1006,
+  disconnectNotice: 0x1007,
+  exchange: 0x1200,
+  warning: 0x1400,
+} as const;
+
+export const EXCHANGE = { realTimeLocation: 0x1202, historyLocation: 0x1203 } as const;
+export const WARNING = { alarmReport: 0x1402 } as const;
+
+/** 0x1002 results. */
+export const LOGIN_RESULT = { ok: 0, badIp: 1, badAccessCode: 2, unknownUser: 3, badPassword: 4, busy: 5, other: 9 } as const;
+
+export interface LoginRequest {
+  userId: number;
+  password: string;
+  downLinkIp: string;
+  downLinkPort: number;
+}
+
+const LOGIN_BYTES = 4 + 8 + 32 + 2;
+
+export function decodeLogin(body: Buffer): Parsed<LoginRequest> {
+  if (body.length < LOGIN_BYTES) return truncated('0x1001', body.length, LOGIN_BYTES);
+  return {
+    ok: true,
+    value: {
+      userId: body.readUInt32BE(0),
+      password: decodePaddedField(body, 4, 12),
+      downLinkIp: decodePaddedField(body, 12, 44),
+      downLinkPort: body.readUInt16BE(44),
+    },
+  };
+}
+
+export function encodeLoginResponse(result: number, verifyCode: number): Buffer {
+  const body = Buffer.alloc(5);
+  body[0] = result;
+  body.writeUInt32BE(verifyCode >>> 0, 1);
+  return body;
+}
+
+/** The vehicle part shared by 0x1200 and 0x1400 bodies: plate [21], colour, sub-type, sub-body length. */
+export interface VehicleEnvelope {
+  plate: string;
+  plateColor: number;
+  dataType: number;
+  data: Buffer;
+}
+
+const ENVELOPE_BYTES = 21 + 1 + 2 + 4;
+
+export function decodeEnvelope(body: Buffer): Parsed<VehicleEnvelope> {
+  if (body.length < ENVELOPE_BYTES) return truncated('vehicle envelope', body.length, ENVELOPE_BYTES);
+  const dataLength = body.readUInt32BE(24);
+  if (body.length < ENVELOPE_BYTES + dataLength) return truncated(`sub-body 0x${body.readUInt16BE(22).toString(16)}`, body.length, ENVELOPE_BYTES + dataLength);
+  return {
+    ok: true,
+    value: {
+      plate: decodePaddedField(body, 0, 21),
+      plateColor: body[21],
+      dataType: body.readUInt16BE(22),
+      data: body.subarray(ENVELOPE_BYTES, ENVELOPE_BYTES + dataLength),
+    },
+  };
+}
+
+/** GNSS_DATA: 36 bytes; date and time are China Standard Time (GMT+8). */
+export interface GnssData {
+  /** 1 when the coordinates are encrypted by the national scheme (not decryptable here). */
+  coordinatesEncrypted: boolean;
+  time: number;
+  lon: number;
+  lat: number;
+  speedKmh: number;
+  tachographSpeedKmh: number;
+  mileageKm: number;
+  directionDeg: number;
+  altitudeM: number;
+  statusBits: number;
+  alarmBits: number;
+}
+
+export const GNSS_BYTES = 36;
+
+export function decodeGnss(data: Buffer, offset = 0): Parsed<GnssData> {
+  if (data.length < offset + GNSS_BYTES) return truncated('GNSS_DATA', data.length - offset, GNSS_BYTES);
+  const d = data.subarray(offset, offset + GNSS_BYTES);
+  const day = d[1];
+  const month = d[2];
+  const year = d.readUInt16BE(3);
+  const [hour, minute, second] = [d[5], d[6], d[7]];
+  const time = Date.UTC(year, month - 1, day, hour - 8, minute, second);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || !Number.isFinite(time)) {
+    return { ok: false, reason: 'bad_time', detail: `GNSS time ${year}-${month}-${day} ${hour}:${minute}:${second} is not a date` };
+  }
+  const statusBits = d.readUInt32BE(28);
+  // Status bits follow JT/T 808: bit 2 south, bit 3 west.
+  const latSign = statusBits & 0b100 ? -1 : 1;
+  const lonSign = statusBits & 0b1000 ? -1 : 1;
+  return {
+    ok: true,
+    value: {
+      coordinatesEncrypted: d[0] === 1,
+      time,
+      lon: (lonSign * d.readUInt32BE(8)) / 1e6,
+      lat: (latSign * d.readUInt32BE(12)) / 1e6,
+      speedKmh: d.readUInt16BE(16),
+      tachographSpeedKmh: d.readUInt16BE(18),
+      mileageKm: d.readUInt32BE(20),
+      directionDeg: d.readUInt16BE(24),
+      altitudeM: d.readUInt16BE(26),
+      statusBits,
+      alarmBits: d.readUInt32BE(32),
+    },
+  };
+}
+
+/** 0x1203: a count (1-5 in the standard) then that many GNSS_DATA. */
+export function decodeHistory(data: Buffer): { items: GnssData[]; errors: { index: number; reason: string; detail: string }[] } {
+  const items: GnssData[] = [];
+  const errors: { index: number; reason: string; detail: string }[] = [];
+  if (data.length < 1) return { items, errors: [{ index: 0, reason: 'frame_truncated', detail: '0x1203 without a count' }] };
+  const count = data[0];
+  for (let i = 0; i < count; i++) {
+    const gnss = decodeGnss(data, 1 + i * GNSS_BYTES);
+    if (gnss.ok) items.push(gnss.value);
+    else errors.push({ index: i, reason: gnss.reason, detail: gnss.detail });
+  }
+  return { items, errors };
+}
+
+/** 0x1402 alarm report: source, type, time (UTC seconds), info id, info text. */
+export interface AlarmReport {
+  warnSource: number;
+  warnType: number;
+  warnTime: number;
+  infoId: number;
+  info: string;
+}
+
+export function decodeAlarmReport(data: Buffer): Parsed<AlarmReport> {
+  const fixed = 1 + 2 + 8 + 4 + 4;
+  if (data.length < fixed) return truncated('0x1402', data.length, fixed);
+  const infoLength = data.readUInt32BE(15);
+  if (data.length < fixed + infoLength) return truncated('0x1402 info', data.length, fixed + infoLength);
+  const seconds = Number(data.readBigUInt64BE(3));
+  return {
+    ok: true,
+    value: {
+      warnSource: data[0],
+      warnType: data.readUInt16BE(1),
+      warnTime: seconds * 1000,
+      infoId: data.readUInt32BE(11),
+      info: decodePaddedField(data, fixed, fixed + infoLength),
+    },
+  };
+}
+
+function truncated(what: string, have: number, need: number): { ok: false; reason: string; detail: string } {
+  return { ok: false, reason: 'frame_truncated', detail: `${what} has ${have} bytes, needs ${need}; ${need - have} missing` };
+}

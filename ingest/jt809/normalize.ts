@@ -1,0 +1,71 @@
+/** Turns JT/T 809 positions and alarm reports into Vigil's telemetry rows and alarms. */
+import type { AlarmRow, TelemetryRow, VehicleRegistry } from '../../schema/index.js';
+import { alarmIdOf } from '../../stream/index.js';
+import type { AlarmReport, GnssData } from './messages.js';
+
+/**
+ * Telemetry is keyed by terminal number, but a platform names vehicles by plate and colour. A vehicle the
+ * registry knows keeps its own terminal number, so its JT/T 808 and JT/T 809 positions are one track; any other
+ * gets a stable 20-digit number derived from plate and colour: "809" then 17 digits of a 64-bit FNV-1a hash.
+ */
+export function terminalIdOf(plate: string, plateColor: number, registry: VehicleRegistry | undefined): string {
+  const known = registry?.byPlate(plate);
+  if (known && known.plate_color === plateColor && known.terminal_id !== '') return known.terminal_id;
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(`${plate}|${plateColor}`, 'utf8')) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return `809${(hash % 10n ** 17n).toString().padStart(17, '0')}`;
+}
+
+export function telemetryOfGnss(terminalId: string, plate: string, gnss: GnssData, receivedAt: number, backfill: boolean, accessCode: number): TelemetryRow {
+  return {
+    terminal_id: terminalId,
+    plate,
+    ts: gnss.time,
+    received_at: receivedAt,
+    lat: gnss.lat,
+    lon: gnss.lon,
+    altitude_m: gnss.altitudeM,
+    speed_kmh: gnss.speedKmh,
+    direction_deg: gnss.directionDeg,
+    alarm_bits: gnss.alarmBits,
+    status_bits: gnss.statusBits,
+    source: 'jt809',
+    backfill: backfill ? 1 : 0,
+    extras: JSON.stringify({
+      platform: accessCode,
+      mileage_km: gnss.mileageKm,
+      tachograph_speed_kmh: gnss.tachographSpeedKmh,
+      ...(gnss.coordinatesEncrypted ? { coordinates_encrypted: true } : {}),
+    }),
+  };
+}
+
+/** The rule name of alarms reported by lower platforms (0x1402), as opposed to those Vigil's rules raise. */
+export const PLATFORM_ALARM_RULE = 'jt809_report';
+
+/**
+ * A reported alarm is an instant episode (it starts and ends at the reported time): the lower platform owns its
+ * lifecycle, Vigil records and routes it. Its id is deterministic, so a report sent twice is one alarm.
+ */
+export function alarmOfReport(terminalId: string, plate: string, plateColor: number, report: AlarmReport, orgCode: string, accessCode: number, receivedAt: number): AlarmRow {
+  return {
+    alarm_id: alarmIdOf(`${PLATFORM_ALARM_RULE}:${report.warnType}`, `${plate}|${plateColor}`, report.warnTime),
+    rule: PLATFORM_ALARM_RULE,
+    rule_version: 1,
+    severity: 'warning',
+    terminal_id: terminalId,
+    plate,
+    started_at: report.warnTime,
+    ended_at: report.warnTime,
+    org_code: orgCode,
+    lat: 0,
+    lon: 0,
+    late: 0,
+    details: JSON.stringify({ platform: accessCode, warn_src: report.warnSource, warn_type: report.warnType, info_id: report.infoId, info: report.info }),
+    version: 1,
+    updated_at: receivedAt,
+  };
+}

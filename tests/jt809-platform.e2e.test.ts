@@ -1,0 +1,152 @@
+/**
+ * JT/T 809 end to end against a real `vigil start`: a province admin creates a lower-platform account with
+ * cipher keys; a lower platform written from the standard logs in over a real TCP socket (wrong credentials
+ * refused with the standard's result codes), keeps alive, sends encrypted real-time and back-filled positions
+ * and an alarm report. Positions land in `telemetry` with source 'jt809' (a vehicle from the registry keeps
+ * its own terminal number and shows its class on the feed), the alarm in `alarms`, and a frame with a bad CRC
+ * is dead-lettered while the link carries on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { FeedServerMessage } from '../schema/index.js';
+import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+import { issueKey, postRecords } from './support/ingest-client.js';
+import { alarmReportData, gnssData, Jt809Client, loginBody, vehicleEnvelope } from './support/jt809-client.js';
+
+const ACCESS_CODE = 41_000_001;
+const USER_ID = 8001;
+const PASSWORD = 'pw809';
+const CIPHER = { m1: 30_000_000, ia1: 20_000_000, ic1: 30_000_000 };
+const KNOWN_PLATE = '豫A80901';
+const KNOWN_TERMINAL = '013980900001';
+
+let vigil: VigilProcess;
+let admin: string;
+const clients: Jt809Client[] = [];
+
+beforeAll(async () => {
+  vigil = await startVigil();
+  admin = await vigil.login();
+});
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await vigil?.stop({ removeData: true });
+});
+
+async function client(): Promise<Jt809Client> {
+  const c = new Jt809Client({ accessCode: ACCESS_CODE, cipher: CIPHER });
+  await c.connect('127.0.0.1', vigil.jt809Port);
+  clients.push(c);
+  return c;
+}
+
+async function login(c: Jt809Client, userId: number, password: string, accessCode = ACCESS_CODE): Promise<number> {
+  c.send(0x1001, loginBody(userId, password), { encrypt: true, accessCode });
+  return (await c.answer(0x1002)).body[0];
+}
+
+describe('JT/T 809 lower platform → Vigil', () => {
+  it('a province admin manages platform accounts', async () => {
+    const created = await fetch(`${vigil.baseUrl}/api/jt809/platforms`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ access_code: ACCESS_CODE, user_id: USER_ID, password: PASSWORD, name: '某第三方监控平台', org_code: '410100', ...CIPHER }),
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ access_code: ACCESS_CODE, user_id: USER_ID, org_code: '410100', encrypted: true });
+    const bad = await fetch(`${vigil.baseUrl}/api/jt809/platforms`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ access_code: 5, user_id: 1, password: 'far too long', name: 'x', org_code: '410100' }),
+    });
+    expect(((await bad.json()) as { error: string }).error).toBe('bad_password');
+    const listed = (await (await fetch(`${vigil.baseUrl}/api/jt809/platforms`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { platforms: unknown[] };
+    expect(listed.platforms).toHaveLength(1);
+    expect(JSON.stringify(listed)).not.toContain(PASSWORD);
+
+    const { key } = await issueKey(vigil.baseUrl, admin, 'registry');
+    const registered = await postRecords(vigil.baseUrl, 'registry', key, [{ type: 'vehicle', plate: KNOWN_PLATE, plate_color: 2, vehicle_class: 'dangerous_goods', terminal_id: KNOWN_TERMINAL, home_org_code: '410102' }]);
+    expect(registered.body).toMatchObject({ accepted: 1, rejected: [] });
+  });
+
+  it('refuses wrong credentials with the standard result codes and accepts the right ones', async () => {
+    const c = await client();
+    expect(await login(c, USER_ID, 'wrong')).toBe(4);
+    expect(await login(c, USER_ID + 1, PASSWORD)).toBe(3);
+    const stranger = new Jt809Client({ accessCode: 999 });
+    await stranger.connect('127.0.0.1', vigil.jt809Port);
+    clients.push(stranger);
+    stranger.send(0x1001, loginBody(USER_ID, PASSWORD));
+    expect((await stranger.answer(0x1002)).body[0]).toBe(2);
+    expect(await login(c, USER_ID, PASSWORD)).toBe(0);
+    c.send(0x1005, Buffer.alloc(0));
+    expect((await c.answer(0x1006)).msgId).toBe(0x1006);
+  });
+
+  it('stores encrypted real-time and back-filled positions and alarm reports; a bad frame is dead-lettered', async () => {
+    const feed = new WebSocket(`ws://127.0.0.1:${vigil.httpPort}/ws?token=${vigil.wallToken}`);
+    const messages: FeedServerMessage[] = [];
+    feed.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString()) as FeedServerMessage));
+    await new Promise<void>((resolve, reject) => {
+      feed.once('open', () => resolve());
+      feed.once('error', reject);
+    });
+
+    const earlier = clients[0];
+    let earlierClosed = false;
+    void earlier.closed.then(() => (earlierClosed = true));
+    const c = await client();
+    // Data before login is refused and kept.
+    c.send(0x1200, vehicleEnvelope('豫B99999', 1, 0x1202, gnssData({ time: Date.now() - 5_000, lat: 34.8, lon: 114.3, speedKmh: 50 })));
+    expect(await login(c, USER_ID, PASSWORD)).toBe(0);
+    // One main link per platform: the newer login replaces the link logged in before.
+    await eventually(async () => (earlierClosed ? true : undefined), 5_000, 'the older link to close');
+
+    const t0 = Date.now() - 120_000;
+    c.send(0x1200, vehicleEnvelope(KNOWN_PLATE, 2, 0x1202, gnssData({ time: t0, lat: 34.757, lon: 113.64, speedKmh: 72, directionDeg: 90, mileageKm: 12_345 })), { encrypt: true });
+    c.send(0x1200, vehicleEnvelope('豫C80902', 2, 0x1202, gnssData({ time: t0 + 1_000, lat: 34.62, lon: 112.45, speedKmh: 40 })));
+    c.send(0x1005, Buffer.alloc(0), { corruptCrc: true });
+    const history = Buffer.concat([Buffer.from([3]), ...[0, 1, 2].map((i) => gnssData({ time: t0 - 600_000 + i * 30_000, lat: 34.7 + i * 0.001, lon: 113.6, speedKmh: 60 + i }))]);
+    c.send(0x1200, vehicleEnvelope(KNOWN_PLATE, 2, 0x1203, history), { encrypt: true });
+    c.send(0x1400, vehicleEnvelope(KNOWN_PLATE, 2, 0x1402, alarmReportData(1, 0x0002, t0, 77, '疲劳驾驶报警')));
+    // The link is still alive after the bad frame.
+    c.send(0x1005, Buffer.alloc(0));
+    await c.answer(0x1006);
+
+    const rows = await eventually(async () => {
+      const result = await vigil.sql<[string, string, number, number, number, string]>(`SELECT terminal_id, plate, speed_kmh, backfill, toUnixTimestamp64Milli(ts), extras FROM telemetry WHERE source = 'jt809' ORDER BY ts`);
+      return result.rows.length >= 5 ? result.rows : undefined;
+    });
+    expect(rows).toHaveLength(5);
+    const known = rows.filter((r) => r[1] === KNOWN_PLATE);
+    expect(known.map((r) => [r[0], Number(r[2]), Number(r[3])])).toEqual([
+      [KNOWN_TERMINAL, 60, 1],
+      [KNOWN_TERMINAL, 61, 1],
+      [KNOWN_TERMINAL, 62, 1],
+      [KNOWN_TERMINAL, 72, 0],
+    ]);
+    expect(Number(known[3][4])).toBe(Math.floor(t0 / 1000) * 1000);
+    expect(JSON.parse(known[3][5])).toMatchObject({ platform: ACCESS_CODE, mileage_km: 12_345 });
+    const unknown = rows.find((r) => r[1] === '豫C80902');
+    expect(unknown?.[0]).toMatch(/^809\d{17}$/);
+
+    const alarms = (await vigil.sql<[string, string, string]>(`SELECT rule, plate, details FROM alarms WHERE rule = 'jt809_report'`)).rows;
+    expect(alarms).toHaveLength(1);
+    expect(JSON.parse(alarms[0][2])).toMatchObject({ platform: ACCESS_CODE, warn_type: 2, info: '疲劳驾驶报警' });
+
+    const reasons = (await vigil.sql<[string]>(`SELECT reason FROM ingest_rejects WHERE source = 'jt809' ORDER BY reason`)).rows.map((r) => r[0]);
+    expect(reasons).toEqual(['crc_mismatch', 'not_logged_in']);
+
+    const seen = await eventually(async () => {
+      for (const m of messages) {
+        const vehicles = m.type === 'positions' ? m.vehicles : m.type === 'snapshot' ? (m as unknown as { vehicles: { terminal_id: string; vehicle_class: string }[] }).vehicles : [];
+        const mine = vehicles.find((v) => v.terminal_id === KNOWN_TERMINAL);
+        if (mine) return mine;
+      }
+      return undefined;
+    });
+    expect(seen.vehicle_class).toBe('dangerous_goods');
+    feed.close();
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * A JT/T 809-2011 lower platform for tests, written from the standard rather than from Vigil's codec: it frames,
+ * escapes, checks (CRC16-CCITT, initial 0xFFFF) and optionally encrypts its messages itself, over a real TCP
+ * socket, and reads the upper platform's answers the same way.
+ */
+import net from 'node:net';
+import iconv from 'iconv-lite';
+
+export interface Jt809ClientOptions {
+  accessCode: number;
+  cipher?: { m1: number; ia1: number; ic1: number };
+}
+
+export interface Jt809Answer {
+  msgId: number;
+  accessCode: number;
+  body: Buffer;
+}
+
+function crcCcittFalse(data: Buffer): number {
+  let crc = 0xffff;
+  for (const byte of data) {
+    crc ^= byte << 8;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc;
+}
+
+/** The standard's cipher on unsigned 32-bit integers, written with BigInt to stay independent of the server's. */
+export function cipherBytes(data: Buffer, seed: number, keys: { m1: number; ia1: number; ic1: number }): Buffer {
+  const out = Buffer.from(data);
+  let key = BigInt(seed === 0 ? 1 : seed);
+  const mask = 0xffffffffn;
+  for (let i = 0; i < out.length; i++) {
+    key = (BigInt(keys.ia1) * (key % BigInt(keys.m1)) + BigInt(keys.ic1)) & mask;
+    out[i] ^= Number((key >> 20n) & 0xffn);
+  }
+  return out;
+}
+
+export function escape809(data: Buffer): Buffer {
+  const out: number[] = [];
+  for (const b of data) {
+    if (b === 0x5b) out.push(0x5a, 0x01);
+    else if (b === 0x5a) out.push(0x5a, 0x02);
+    else if (b === 0x5d) out.push(0x5e, 0x01);
+    else if (b === 0x5e) out.push(0x5e, 0x02);
+    else out.push(b);
+  }
+  return Buffer.from(out);
+}
+
+function unescape809(data: Buffer): Buffer {
+  const out: number[] = [];
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i];
+    if (b === 0x5a) out.push(data[++i] === 0x01 ? 0x5b : 0x5a);
+    else if (b === 0x5e) out.push(data[++i] === 0x01 ? 0x5d : 0x5e);
+    else out.push(b);
+  }
+  return Buffer.from(out);
+}
+
+export function frame809(msgId: number, body: Buffer, options: { sn: number; accessCode: number; cipher?: { m1: number; ia1: number; ic1: number }; encryptKey?: number; corruptCrc?: boolean }): Buffer {
+  const header = Buffer.alloc(22);
+  header.writeUInt32BE(22 + body.length + 4, 0);
+  header.writeUInt32BE(options.sn, 4);
+  header.writeUInt16BE(msgId, 8);
+  header.writeUInt32BE(options.accessCode, 10);
+  header.set([1, 0, 0], 14);
+  const seed = options.encryptKey ?? 0x12345678;
+  header[17] = options.cipher ? 1 : 0;
+  header.writeUInt32BE(options.cipher ? seed : 0, 18);
+  const payload = options.cipher ? cipherBytes(body, seed, options.cipher) : body;
+  const data = Buffer.concat([header, payload, Buffer.alloc(2)]);
+  data.writeUInt16BE(crcCcittFalse(data.subarray(0, data.length - 2)) ^ (options.corruptCrc ? 0x0101 : 0), data.length - 2);
+  return Buffer.concat([Buffer.from([0x5b]), escape809(data), Buffer.from([0x5d])]);
+}
+
+function fixed(text: string, width: number): Buffer {
+  const out = Buffer.alloc(width);
+  iconv.encode(text, 'gbk').copy(out);
+  return out;
+}
+
+export function loginBody(userId: number, password: string, downLinkIp = '127.0.0.1', downLinkPort = 0): Buffer {
+  const body = Buffer.alloc(46);
+  body.writeUInt32BE(userId, 0);
+  fixed(password, 8).copy(body, 4);
+  fixed(downLinkIp, 32).copy(body, 12);
+  body.writeUInt16BE(downLinkPort, 44);
+  return body;
+}
+
+export interface Fix {
+  /** Epoch ms; written as China Standard Time as the standard says. */
+  time: number;
+  lat: number;
+  lon: number;
+  speedKmh: number;
+  directionDeg?: number;
+  altitudeM?: number;
+  alarmBits?: number;
+  statusBits?: number;
+  mileageKm?: number;
+}
+
+export function gnssData(fix: Fix): Buffer {
+  const d = Buffer.alloc(36);
+  const local = new Date(fix.time + 8 * 3_600_000);
+  d[0] = 0;
+  d[1] = local.getUTCDate();
+  d[2] = local.getUTCMonth() + 1;
+  d.writeUInt16BE(local.getUTCFullYear(), 3);
+  d[5] = local.getUTCHours();
+  d[6] = local.getUTCMinutes();
+  d[7] = local.getUTCSeconds();
+  d.writeUInt32BE(Math.round(fix.lon * 1e6), 8);
+  d.writeUInt32BE(Math.round(fix.lat * 1e6), 12);
+  d.writeUInt16BE(Math.round(fix.speedKmh), 16);
+  d.writeUInt16BE(Math.round(fix.speedKmh), 18);
+  d.writeUInt32BE(fix.mileageKm ?? 0, 20);
+  d.writeUInt16BE(fix.directionDeg ?? 0, 24);
+  d.writeUInt16BE(fix.altitudeM ?? 0, 26);
+  d.writeUInt32BE(fix.statusBits ?? 0b11, 28);
+  d.writeUInt32BE(fix.alarmBits ?? 0, 32);
+  return d;
+}
+
+export function vehicleEnvelope(plate: string, plateColor: number, dataType: number, data: Buffer): Buffer {
+  const head = Buffer.alloc(28);
+  fixed(plate, 21).copy(head, 0);
+  head[21] = plateColor;
+  head.writeUInt16BE(dataType, 22);
+  head.writeUInt32BE(data.length, 24);
+  return Buffer.concat([head, data]);
+}
+
+export function alarmReportData(warnSource: number, warnType: number, warnTimeMs: number, infoId: number, info: string): Buffer {
+  const text = iconv.encode(info, 'gbk');
+  const d = Buffer.alloc(19);
+  d[0] = warnSource;
+  d.writeUInt16BE(warnType, 1);
+  d.writeBigUInt64BE(BigInt(Math.floor(warnTimeMs / 1000)), 3);
+  d.writeUInt32BE(infoId, 11);
+  d.writeUInt32BE(text.length, 15);
+  return Buffer.concat([d, text]);
+}
+
+export class Jt809Client {
+  private socket: net.Socket | undefined;
+  private sn = 0;
+  private buffer = Buffer.alloc(0);
+  private readonly answers: Jt809Answer[] = [];
+  private waiters: (() => void)[] = [];
+  /** Resolves when the upper platform (or the client) closed the link. */
+  closed: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: Jt809ClientOptions) {}
+
+  async connect(host: string, port: number): Promise<void> {
+    const socket = net.connect(port, host);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => undefined);
+    this.closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    this.socket = socket;
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const start = this.buffer.indexOf(0x5b);
+      const end = this.buffer.indexOf(0x5d, start + 1);
+      if (start < 0 || end < 0) break;
+      const data = unescape809(this.buffer.subarray(start + 1, end));
+      this.buffer = this.buffer.subarray(end + 1);
+      const crc = data.readUInt16BE(data.length - 2);
+      if (crc !== crcCcittFalse(data.subarray(0, data.length - 2))) throw new Error('answer with a bad CRC');
+      this.answers.push({ msgId: data.readUInt16BE(8), accessCode: data.readUInt32BE(10), body: data.subarray(22, data.length - 2) });
+    }
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Sends raw bytes as they are (for malformed frames). */
+  write(bytes: Buffer): void {
+    this.socket?.write(bytes);
+  }
+
+  send(msgId: number, body: Buffer, extra: { encrypt?: boolean; corruptCrc?: boolean; accessCode?: number } = {}): void {
+    this.sn++;
+    this.write(frame809(msgId, body, { sn: this.sn, accessCode: extra.accessCode ?? this.options.accessCode, cipher: extra.encrypt ? this.options.cipher : undefined, corruptCrc: extra.corruptCrc }));
+  }
+
+  /** Waits for the next answer with this message id. */
+  async answer(msgId: number, timeoutMs = 10_000): Promise<Jt809Answer> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.answers.findIndex((a) => a.msgId === msgId);
+      if (index >= 0) return this.answers.splice(index, 1)[0];
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no 0x${msgId.toString(16)} answer within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.socket?.destroy();
+  }
+}
