@@ -1,37 +1,129 @@
 /**
- * What a rule is: a pure function of its per-vehicle state and one event, telling whether the vehicle is in
- * violation and since when. Episodes, ids, versions and output belong to the engine, so every rule gets the
- * same open → update → close lifecycle for free.
+ * What a rule is. A rule owns only its per-subject state (a small plain object, JSON-serializable so the
+ * engine can snapshot it) and tells the engine, through an `EpisodeSink`, when a violation begins, worsens
+ * and ends. Ids, versions, late marking, org codes and output belong to the engine, so every rule gets the
+ * same open → update → close lifecycle.
  */
-import type { TelemetryRow } from '../../schema/index.js';
+import type { CameraEvent, DeviceStatus, TelemetryRow, VehicleClass } from '../../schema/index.js';
+import type { ConfigSpec } from '../rules/config-spec.js';
+import type { CompiledPolygon } from '../rules/geo.js';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
+/** Before any possible event time ("never", "no fix yet"); unlike -Infinity it survives JSON snapshots. */
+export const NEVER = -8.64e15;
+
+/** Readings and thresholds that justify an alarm, stored with it as JSON. */
+export type Evidence = Record<string, unknown>;
+
+/** What the engine knows about a vehicle, from the registry (or defaults for an unregistered one). */
 export interface VehicleFacts {
   terminalId: string;
   plate: string;
-  /** coach, dangerous_goods, heavy_truck, tractor, bus, taxi, other */
-  vehicleClass: string;
-  /** Home county of the vehicle from the registry, when known. */
+  vehicleClass: VehicleClass;
+  /** Whether the registry knows the vehicle at all. */
+  registered: boolean;
+  /** Home county (6 digits) from the registry, when known. */
   homeOrgCode?: string;
+  /** 4-digit city code whose overrides apply: from the home county, else from the plate prefix; '' if neither. */
+  cityCode: string;
+  routeLengthKm: number;
+  axles: number;
+  permitValidUntil: number | null;
 }
 
-export interface Violation {
-  /** Event time the violation began: the episode's start, part of its id. */
-  since: number;
-  severity: Severity;
-  /** Readings and thresholds that justify the alarm, stored with it. */
-  evidence: Record<string, unknown>;
+/**
+ * The engine's side of an episode. `key` tells apart episodes a rule may hold at once for one subject
+ * (each ADAS type, each alarm bit, each zone); '' for rules with one episode at a time.
+ */
+export interface EpisodeSink {
+  /** Opens the episode, or updates it (severity, evidence) when already open. `since` is its event-time start. */
+  open(key: string, since: number, severity: Severity, lat: number, lon: number, evidence: Evidence): void;
+  /**
+   * Whether `open(key, …, severity, …)` would write a new version now (the episode is not open, the severity
+   * is worse, or the evidence is due for a refresh). Rules on hot paths ask first and build their evidence
+   * only when it will be used.
+   */
+  due(key: string, severity: Severity): boolean;
+  /** Closes the episode at event time `at`, with final evidence when given; nothing happens when it is not open. */
+  close(key: string, at: number, evidence?: Evidence): void;
+  /** A one-off violation: an episode that opens and closes at `at` (a weighing, a sighting). */
+  instant(key: string, at: number, severity: Severity, lat: number, lon: number, evidence: Evidence): void;
 }
 
-export interface RuleStep<S> {
-  state: S | undefined;
-  violation: Violation | null;
+export interface CompiledZone {
+  id: string;
+  name: string;
+  kind: 'speed_limit' | 'restricted';
+  polygon: CompiledPolygon;
+  speedLimitKmh: number;
+  classes: readonly VehicleClass[];
 }
 
-export interface PositionRule<S, C> {
+/** Shared, read-only context of one configuration version. */
+export interface RuleContext {
+  zones: readonly CompiledZone[];
+}
+
+export interface RuleCommon<C> {
   readonly id: string;
-  readonly version: number;
+  /** One line for duty officers, shown in the configuration API. */
+  readonly description: string;
+  readonly spec: ConfigSpec;
   readonly defaults: C;
-  evaluate(state: S | undefined, position: TelemetryRow, vehicle: VehicleFacts, config: C): RuleStep<S>;
+}
+
+/**
+ * The vehicle's track before the fix being evaluated, kept once by the engine instead of by every rule (state
+ * per vehicle is what bounds how many vehicles one node can follow).
+ */
+export interface Track {
+  /** Event time of the previous fix of any kind (what "heard" means), NEVER when none. */
+  heardTs: number;
+  /** The previous positioned fix, fixTs NEVER when none. */
+  fixTs: number;
+  fixLat: number;
+  fixLon: number;
+}
+
+export interface PositionRule<S, C> extends RuleCommon<C> {
+  readonly input: 'position';
+  evaluate(state: S | undefined, position: TelemetryRow, vehicle: VehicleFacts, config: C, out: EpisodeSink, ctx: RuleContext, track: Track): S | undefined;
+  /** Absence timers: called as the engine's clock advances, with the clock in event time and the track so far. */
+  onClock?(state: S | undefined, clockMs: number, vehicle: VehicleFacts, config: C, out: EpisodeSink, track: Track): S | undefined;
+}
+
+/** The vehicle's last GPS fix, for rules on camera events that compare with it. */
+export interface LastFix {
+  ts: number;
+  lat: number;
+  lon: number;
+  terminalId: string;
+}
+
+export interface CameraRule<S, C> extends RuleCommon<C> {
+  readonly input: 'camera';
+  /** Keyed by plate; `vehicle` is the registry's record of the plate, undefined when unknown. */
+  evaluate(state: S | undefined, event: CameraEvent, vehicle: VehicleFacts | undefined, config: C, out: EpisodeSink, lastFix: LastFix | undefined): S | undefined;
+}
+
+export interface DeviceRule<S, C> extends RuleCommon<C> {
+  readonly input: 'device';
+  /** A status report of the device. */
+  evaluate(state: S | undefined, status: DeviceStatus, config: C, out: EpisodeSink): S | undefined;
+  /** Any sign of life of the device (a sighting it produced). */
+  heard(state: S | undefined, ts: number, config: C, out: EpisodeSink): S | undefined;
+  onClock(state: S | undefined, clockMs: number, config: C, out: EpisodeSink): S | undefined;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- rule lists hold rules of different state and config types */
+export type AnyPositionRule = PositionRule<any, any>;
+export type AnyCameraRule = CameraRule<any, any>;
+export type AnyDeviceRule = DeviceRule<any, any>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+export type AnyRule = AnyPositionRule | AnyCameraRule | AnyDeviceRule;
+
+/** Every rule's configuration carries `enabled`. */
+export interface Enabled {
+  enabled: boolean;
 }

@@ -12,6 +12,8 @@ export const TOPICS = {
   camera: 'vigil.camera',
   /** Roadside equipment health (DeviceStatus), keyed by device id. */
   devices: 'vigil.devices',
+  /** JT/T 808 multimedia events and uploads (MediaEventRow), keyed by terminal id. */
+  media: 'vigil.media',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

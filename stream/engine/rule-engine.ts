@@ -1,0 +1,976 @@
+/**
+ * The rule engine: keyed state per vehicle (telemetry), per plate (roadside sightings) and per device
+ * (equipment health), evaluated in event time, turning violations into alarm episodes.
+ *
+ * Event time. Each log partition has a watermark: the newest fix time seen in it minus the disorder bound.
+ * A vehicle's fixes are held back until the watermark passes them, then evaluated in time order, so disorder
+ * within the bound changes nothing. A partition that goes quiet releases what it holds after
+ * `idleFlushSeconds`. A fix older than what the vehicle has already been evaluated with is late: when it
+ * fills a known gap in the vehicle's track (back-fill after an outage) it is evaluated in a separate late
+ * lane whose alarms carry `late = 1`; otherwise it repeats data already evaluated and is skipped. Back-filled
+ * fixes (`backfill = 1`) that are still in order are evaluated normally and their alarms marked late.
+ *
+ * Episodes. An alarm id is a hash of rule, subject and episode start, so a restart, replay or re-read yields
+ * the same ids; each change is a new version of the same id (open → updates → close).
+ *
+ * This class does no I/O: `RulesRunner` feeds it from the event log, and tests and benchmarks drive it
+ * directly.
+ */
+import type { AlarmRow, CameraEvent, DeviceStatus, TelemetryRow, VehicleRecord, VehicleRegistry } from '../../schema/index.js';
+import { HENAN_PROVINCE_CODE, cityOfPlate, countyAt, parentChain } from '../../schema/index.js';
+import type { CompiledRulesConfig, RuleSet } from '../rules/rules-config.js';
+import { alarmIdOf } from './alarm-id.js';
+import { NEVER, type AnyCameraRule, type AnyDeviceRule, type AnyPositionRule, type AnyRule, type EpisodeSink, type Evidence, type LastFix, type Severity, type Track, type VehicleFacts } from './rule.js';
+import { SNAPSHOT_FORMAT, type EngineSnapshot, type LaneSnapshot } from './engine-snapshot.js';
+
+/** JT/T 808 status bit 1: the fix is positioned. */
+const STATUS_POSITIONED = 1 << 1;
+
+export interface RuleEngineOptions {
+  /** Vehicles with state at most; beyond it, vehicles without open alarms are forgotten, oldest first. */
+  vehiclesMax: number;
+  platesMax: number;
+  devicesMax: number;
+  /** Fixes held back for ordering, per partition; beyond it the oldest are released early. */
+  heldPerPartitionMax: number;
+  /** Fixes held back per vehicle; beyond it the oldest is released early. */
+  heldPerVehicleMax: number;
+  /** How long registry facts of a vehicle are reused before they are looked up again, event time. */
+  factsRefreshMs: number;
+  /** A late lane with nothing new for this long (processing time) closes its episodes and is dropped. */
+  lateLaneIdleMs: number;
+  /** Gaps remembered per vehicle for late data to fill. */
+  gapsPerVehicleMax: number;
+  /** Absence timers are checked when the clock has advanced this much, ms of event time. */
+  clockScanMs: number;
+}
+
+export const RULE_ENGINE_DEFAULTS: RuleEngineOptions = {
+  vehiclesMax: 500_000,
+  platesMax: 500_000,
+  devicesMax: 100_000,
+  heldPerPartitionMax: 200_000,
+  heldPerVehicleMax: 64,
+  factsRefreshMs: 300_000,
+  lateLaneIdleMs: 30_000,
+  gapsPerVehicleMax: 4,
+  clockScanMs: 10_000,
+};
+
+export interface RuleEngineDeps {
+  registry: VehicleRegistry;
+  /** Processing time, epoch ms. */
+  now: () => number;
+  /** The division an alarm happened in, when the subject has no home county. */
+  orgCodeAt?: (lon: number, lat: number) => string;
+  /** Called for every alarm version produced by a position, with the fix's receive time: alarm latency. */
+  onPositionAlarm?: (row: AlarmRow, receivedAt: number) => void;
+}
+
+/** Counts the runner exports as metrics. */
+export interface EngineStats {
+  positions: number;
+  cameraEvents: number;
+  deviceEvents: number;
+  late: number;
+  alreadyEvaluated: number;
+  duplicates: number;
+  future: number;
+  forcedReleases: number;
+  evicted: number;
+  opened: Record<string, number>;
+}
+
+export interface Episode {
+  alarmId: string;
+  rule: string;
+  startedAt: number;
+  version: number;
+  lat: number;
+  lon: number;
+  severity: Severity;
+  evidence: Evidence;
+  orgCode: string;
+  late: number;
+  /** Event time of the latest version. */
+  updatedTs: number;
+  terminalId: string;
+  plate: string;
+}
+
+interface Lane {
+  states: unknown[];
+  episodes: Map<string, Episode> | undefined;
+  /** Event time of the last event evaluated in the lane. */
+  lastTs: number;
+  /** The last positioned fix evaluated in the lane (vehicles only). */
+  fixTs: number;
+  fixLat: number;
+  fixLon: number;
+  lastArrivalAt: number;
+}
+
+interface Vehicle {
+  key: string;
+  partition: number;
+  facts: VehicleFacts;
+  factsAt: number;
+  set: RuleSet;
+  configVersion: number;
+  frontier: number;
+  firstTs: number;
+  /** [from, to] pairs of silences in the evaluated track; undefined until the first gap. */
+  gaps: number[] | undefined;
+  live: Lane;
+  late: Lane | undefined;
+  held: TelemetryRow[] | undefined;
+}
+
+interface Plate {
+  plate: string;
+  facts: VehicleFacts | undefined;
+  factsAt: number;
+  set: RuleSet;
+  configVersion: number;
+  lane: Lane;
+}
+
+interface Device {
+  id: string;
+  orgCode: string;
+  lat: number;
+  lon: number;
+  lane: Lane;
+}
+
+interface PartitionClock {
+  maxTs: number;
+  lastArrivalAt: number;
+  queueVehicles: Vehicle[];
+  queueTs: number[];
+  head: number;
+}
+
+function newLane(stateSlots = 0): Lane {
+  // Sized once: a states array grown slot by slot keeps spare capacity in every vehicle.
+  return { states: new Array<unknown>(stateSlots).fill(undefined), episodes: undefined, lastTs: NEVER, fixTs: NEVER, fixLat: 0, fixLon: 0, lastArrivalAt: 0 };
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, critical: 3 };
+
+/** Episodes of a lane are keyed by rule, and by rule/key for rules that hold several at once. */
+function episodeKey(rule: string, key: string): string {
+  return key === '' ? rule : `${rule}/${key}`;
+}
+
+/** County code → city code, looked up once per county (registry facts are refreshed every minute per vehicle). */
+const cityOfCounty = new Map<string, string>();
+
+function cityCodeOf(homeOrgCode: string | undefined, plate: string): string {
+  if (homeOrgCode) {
+    let city = cityOfCounty.get(homeOrgCode);
+    if (city === undefined) {
+      city = parentChain(homeOrgCode).find((d) => d.level === 'city')?.code ?? '';
+      cityOfCounty.set(homeOrgCode, city);
+    }
+    if (city) return city;
+  }
+  return plate ? (cityOfPlate(plate)?.code ?? '') : '';
+}
+
+const ORG_CODE = /^\d{6}$/;
+
+export function factsOf(record: VehicleRecord | undefined, terminalId: string, plate: string): VehicleFacts {
+  if (!record) return { terminalId, plate, vehicleClass: 'other', registered: false, cityCode: cityCodeOf(undefined, plate), routeLengthKm: 0, axles: 0, permitValidUntil: null };
+  const p = record.plate || plate;
+  return {
+    terminalId: terminalId || record.terminal_id,
+    plate: p,
+    vehicleClass: record.vehicle_class,
+    registered: true,
+    homeOrgCode: record.home_org_code || undefined,
+    cityCode: cityCodeOf(record.home_org_code || undefined, p),
+    routeLengthKm: record.route_length_km,
+    axles: record.axles,
+    permitValidUntil: record.permit_valid_until,
+  };
+}
+
+function defaultOrgCodeAt(lon: number, lat: number): string {
+  return Number.isFinite(lat) && Number.isFinite(lon) ? (countyAt(lon, lat)?.code ?? HENAN_PROVINCE_CODE) : HENAN_PROVINCE_CODE;
+}
+
+/** The sink rules write to; the engine points it at the subject and lane being evaluated. */
+class Sink implements EpisodeSink {
+  lane!: Lane;
+  rule = '';
+  subjectKey = '';
+  terminalId = '';
+  plate = '';
+  homeOrgCode: string | undefined;
+  orgHint = '';
+  late = 0;
+  ts = 0;
+  receivedAt = 0;
+  fallbackLat = 0;
+  fallbackLon = 0;
+
+  constructor(private readonly engine: RuleEngine) {}
+
+  open(key: string, since: number, severity: Severity, lat: number, lon: number, evidence: Evidence): void {
+    this.engine.openEpisode(this, key, since, severity, lat, lon, evidence);
+  }
+
+  due(key: string, severity: Severity): boolean {
+    return this.engine.episodeDue(this, key, severity);
+  }
+
+  close(key: string, at: number, evidence?: Evidence): void {
+    this.engine.closeEpisode(this, key, at, evidence);
+  }
+
+  instant(key: string, at: number, severity: Severity, lat: number, lon: number, evidence: Evidence): void {
+    this.engine.instantEpisode(this, key, at, severity, lat, lon, evidence);
+  }
+}
+
+export class RuleEngine {
+  private readonly vehicles = new Map<string, Vehicle>();
+  private readonly plateToVehicle = new Map<string, Vehicle>();
+  private readonly plates = new Map<string, Plate>();
+  private readonly devices = new Map<string, Device>();
+  private readonly partitions: PartitionClock[] = [];
+  private readonly lateVehicles = new Set<Vehicle>();
+  private cameraMaxTs = NEVER;
+  /** Newest event time of roadside events (sightings, statuses) and when it arrived: their share of the clock. */
+  private roadsideMaxTs = NEVER;
+  private roadsideArrivalAt = 0;
+  private readonly positionRules: { index: number; rule: AnyPositionRule }[] = [];
+  /** Length of a vehicle lane's state array: up to the highest index of a position rule. */
+  private readonly positionStateSlots: number;
+  private readonly cameraRules: { index: number; rule: AnyCameraRule }[] = [];
+  private readonly deviceRules: { index: number; rule: AnyDeviceRule }[] = [];
+  private readonly sink = new Sink(this);
+  private readonly track: Track = { heardTs: NEVER, fixTs: NEVER, fixLat: 0, fixLon: 0 };
+  private out: AlarmRow[] = [];
+  private compiled: CompiledRulesConfig;
+  private boundMs = 0;
+  private readonly orgCodeAt: (lon: number, lat: number) => string;
+  private lastClockMs = NEVER;
+  readonly stats: EngineStats = { positions: 0, cameraEvents: 0, deviceEvents: 0, late: 0, alreadyEvaluated: 0, duplicates: 0, future: 0, forcedReleases: 0, evicted: 0, opened: {} };
+
+  constructor(
+    readonly rules: readonly AnyRule[],
+    config: CompiledRulesConfig,
+    private readonly deps: RuleEngineDeps,
+    private readonly options: RuleEngineOptions = RULE_ENGINE_DEFAULTS,
+  ) {
+    rules.forEach((rule, index) => {
+      if (rule.input === 'position') this.positionRules.push({ index, rule });
+      else if (rule.input === 'camera') this.cameraRules.push({ index, rule });
+      else this.deviceRules.push({ index, rule });
+    });
+    this.positionStateSlots = this.positionRules.reduce((max, r) => Math.max(max, r.index + 1), 0);
+    this.compiled = config;
+    this.boundMs = config.engine.disorderBoundSeconds * 1000;
+    this.orgCodeAt = deps.orgCodeAt ?? defaultOrgCodeAt;
+  }
+
+  /** Switches to a new configuration version; the next event of each subject is evaluated with it. */
+  setConfig(config: CompiledRulesConfig): void {
+    this.compiled = config;
+    this.boundMs = config.engine.disorderBoundSeconds * 1000;
+    this.closeDisabled();
+  }
+
+  /** A rule switched off closes its open episodes (at the subject's last event time) and drops its state. */
+  private closeDisabled(): void {
+    const index = new Map(this.rules.map((r, i) => [r.id, i]));
+    const sweep = (lane: Lane, set: RuleSet, subjectKey: string, terminalId: string, plate: string, homeOrgCode: string | undefined): void => {
+      for (const [k, episode] of lane.episodes ? [...lane.episodes] : []) {
+        if (set.configs[index.get(episode.rule) ?? -1] !== null) continue;
+        const sink = this.bindSink(lane, subjectKey, terminalId, plate, homeOrgCode, '', episode.late, lane.lastTs, episode.lat, episode.lon);
+        sink.rule = episode.rule;
+        this.closeEpisode(sink, k.length > episode.rule.length ? k.slice(episode.rule.length + 1) : '', lane.lastTs);
+      }
+      lane.states.forEach((_, i) => {
+        if (set.configs[i] === null) lane.states[i] = undefined;
+      });
+    };
+    for (const v of this.vehicles.values()) {
+      const set = this.compiled.cities.get(v.facts.cityCode) ?? this.compiled.base;
+      sweep(v.live, set, v.key, v.key, v.facts.plate, v.facts.homeOrgCode);
+      if (v.late) sweep(v.late, set, v.key, v.key, v.facts.plate, v.facts.homeOrgCode);
+    }
+    for (const p of this.plates.values()) sweep(p.lane, this.compiled.cities.get(p.facts?.cityCode ?? '') ?? this.compiled.base, `plate:${p.plate}`, p.facts?.terminalId ?? '', p.plate, p.facts?.homeOrgCode);
+    for (const d of this.devices.values()) sweep(d.lane, this.compiled.base, `device:${d.id}`, '', '', undefined);
+  }
+
+  get configVersion(): number {
+    return this.compiled.version;
+  }
+
+  /** Alarm rows produced since the last call, in order. */
+  drainAlarms(): AlarmRow[] {
+    const rows = this.out;
+    this.out = [];
+    return rows;
+  }
+
+  /** Alarm rows produced and not yet drained, left where they are. */
+  drainAlarmsPeek(): readonly AlarmRow[] {
+    return this.out;
+  }
+
+  get vehicleCount(): number {
+    return this.vehicles.size;
+  }
+
+  // ---------------------------------------------------------------- positions
+
+  /** One telemetry fix from log partition `partition`, arriving at processing time `now`. */
+  onPosition(row: TelemetryRow, partition = 0, now = this.deps.now()): void {
+    this.stats.positions++;
+    if (row.ts > now + this.compiled.engine.futureToleranceSeconds * 1000) {
+      this.stats.future++;
+      return;
+    }
+    const v = this.vehicleOf(row.terminal_id, partition);
+    if (this.isDuplicate(v, row.ts)) {
+      this.stats.duplicates++;
+      return;
+    }
+    if (row.ts <= v.frontier) {
+      this.onLatePosition(v, row, now);
+      return;
+    }
+    const p = this.partitionClock(partition);
+    if (row.ts > p.maxTs) p.maxTs = row.ts;
+    p.lastArrivalAt = now;
+    const watermark = p.maxTs - this.boundMs;
+    if ((v.held === undefined || v.held.length === 0) && row.ts <= watermark) {
+      this.evaluateInOrder(v, row);
+    } else {
+      this.hold(v, row);
+      if (row.ts <= watermark) this.releaseVehicle(v, watermark);
+      else this.enqueue(p, v, row.ts);
+    }
+    if (p.head < p.queueTs.length && p.queueTs[p.head] <= watermark) this.releasePartition(p, watermark);
+  }
+
+  private vehicleOf(terminalId: string, partition: number): Vehicle {
+    let v = this.vehicles.get(terminalId);
+    if (v === undefined) {
+      if (this.vehicles.size >= this.options.vehiclesMax) this.evictVehicles();
+      v = {
+        key: terminalId,
+        partition,
+        facts: factsOf(undefined, terminalId, ''),
+        factsAt: NEVER,
+        set: this.compiled.base,
+        configVersion: -1,
+        frontier: NEVER,
+        firstTs: Infinity,
+        gaps: undefined,
+        live: newLane(this.positionStateSlots),
+        late: undefined,
+        held: undefined,
+      };
+      this.vehicles.set(terminalId, v);
+    }
+    return v;
+  }
+
+  /** The newest fix evaluated, or one held back, again: a retransmission. */
+  private isDuplicate(v: Vehicle, ts: number): boolean {
+    if (ts === v.frontier) return true;
+    const held = v.held;
+    if (held !== undefined) for (let i = 0; i < held.length; i++) if (held[i].ts === ts) return true;
+    return false;
+  }
+
+  private partitionClock(partition: number): PartitionClock {
+    let p = this.partitions[partition];
+    if (p === undefined) {
+      for (let i = this.partitions.length; i <= partition; i++) this.partitions[i] = { maxTs: NEVER, lastArrivalAt: 0, queueVehicles: [], queueTs: [], head: 0 };
+      p = this.partitions[partition];
+    }
+    return p;
+  }
+
+  private hold(v: Vehicle, row: TelemetryRow): void {
+    const held = (v.held ??= []);
+    let at = held.length;
+    while (at > 0 && held[at - 1].ts > row.ts) at--;
+    if (at === held.length) held.push(row);
+    else held.splice(at, 0, row);
+    if (held.length > this.options.heldPerVehicleMax) {
+      this.stats.forcedReleases++;
+      this.evaluateInOrder(v, held.shift() as TelemetryRow);
+    }
+  }
+
+  private enqueue(p: PartitionClock, v: Vehicle, ts: number): void {
+    p.queueVehicles.push(v);
+    p.queueTs.push(ts);
+    if (p.queueTs.length - p.head > this.options.heldPerPartitionMax) {
+      this.stats.forcedReleases++;
+      const forcedTs = p.queueTs[p.head];
+      const forced = p.queueVehicles[p.head++];
+      this.releaseVehicle(forced, forcedTs);
+    }
+  }
+
+  private releasePartition(p: PartitionClock, upTo: number): void {
+    while (p.head < p.queueTs.length && p.queueTs[p.head] <= upTo) {
+      const v = p.queueVehicles[p.head];
+      p.head++;
+      this.releaseVehicle(v, upTo);
+    }
+    this.compact(p);
+  }
+
+  private compact(p: PartitionClock): void {
+    if (p.head === p.queueTs.length) {
+      p.queueTs.length = 0;
+      p.queueVehicles.length = 0;
+      p.head = 0;
+    } else if (p.head > 4096 && p.head * 2 > p.queueTs.length) {
+      p.queueTs.splice(0, p.head);
+      p.queueVehicles.splice(0, p.head);
+      p.head = 0;
+    }
+  }
+
+  private releaseVehicle(v: Vehicle, upTo: number): void {
+    const held = v.held;
+    if (held === undefined) return;
+    let n = 0;
+    while (n < held.length && held[n].ts <= upTo) n++;
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) this.evaluateInOrder(v, held[i]);
+    // Shift in place: releasing is the hot path when a disorder bound is set.
+    if (n === held.length) held.length = 0;
+    else {
+      held.copyWithin(0, n);
+      held.length -= n;
+    }
+  }
+
+  private evaluateInOrder(v: Vehicle, row: TelemetryRow): void {
+    if (row.ts <= v.frontier) return;
+    if (v.frontier !== NEVER && row.ts - v.frontier > this.compiled.engine.gapSecondsMin * 1000) {
+      const gaps = (v.gaps ??= []);
+      gaps.push(v.frontier, row.ts);
+      if (gaps.length > this.options.gapsPerVehicleMax * 2) gaps.splice(0, 2);
+    }
+    v.frontier = row.ts;
+    if (row.ts < v.firstTs) v.firstTs = row.ts;
+    this.evaluate(v, v.live, row, row.backfill === 1 ? 1 : 0, false);
+  }
+
+  private onLatePosition(v: Vehicle, row: TelemetryRow, now: number): void {
+    if (!this.fillsGap(v, row.ts)) {
+      this.stats.alreadyEvaluated++;
+      return;
+    }
+    const lane = (v.late ??= newLane(this.positionStateSlots));
+    // Back-fill is retransmitted too: the late lane's newest fix again is a duplicate.
+    if (row.ts === lane.lastTs) {
+      this.stats.duplicates++;
+      return;
+    }
+    this.stats.late++;
+    lane.lastArrivalAt = now;
+    this.lateVehicles.add(v);
+    this.evaluate(v, lane, row, 1, true);
+  }
+
+  private fillsGap(v: Vehicle, ts: number): boolean {
+    if (ts < v.firstTs) return true;
+    const g = v.gaps;
+    if (g === undefined) return false;
+    for (let i = 0; i < g.length; i += 2) if (ts > g[i] && ts < g[i + 1]) return true;
+    return false;
+  }
+
+  private refreshFacts(v: Vehicle, row: TelemetryRow): void {
+    if (v.configVersion === this.compiled.version && row.ts - v.factsAt < this.options.factsRefreshMs && row.ts >= v.factsAt) return;
+    const record = this.deps.registry.byTerminal(v.key) ?? (row.plate ? this.deps.registry.byPlate(row.plate) : undefined);
+    const facts = factsOf(record, v.key, row.plate);
+    if (facts.plate !== v.facts.plate) {
+      if (this.plateToVehicle.get(v.facts.plate) === v) this.plateToVehicle.delete(v.facts.plate);
+      if (facts.plate) this.plateToVehicle.set(facts.plate, v);
+    } else if (facts.plate && !this.plateToVehicle.has(facts.plate)) {
+      this.plateToVehicle.set(facts.plate, v);
+    }
+    v.facts = facts;
+    v.factsAt = row.ts;
+    v.set = this.compiled.cities.get(facts.cityCode) ?? this.compiled.base;
+    v.configVersion = this.compiled.version;
+  }
+
+  private evaluate(v: Vehicle, lane: Lane, row: TelemetryRow, late: number, lateLane: boolean): void {
+    this.refreshFacts(v, row);
+    const sink = this.sink;
+    sink.lane = lane;
+    sink.subjectKey = v.key;
+    sink.terminalId = v.key;
+    sink.plate = v.facts.plate;
+    sink.homeOrgCode = v.facts.homeOrgCode;
+    sink.orgHint = '';
+    sink.late = late;
+    sink.ts = row.ts;
+    sink.receivedAt = row.received_at;
+    sink.fallbackLat = row.lat;
+    sink.fallbackLon = row.lon;
+    const track = this.trackOf(lane);
+    const configs = v.set.configs;
+    const ctx = this.compiled.context;
+    const states = lane.states;
+    for (let i = 0; i < this.positionRules.length; i++) {
+      const { index, rule } = this.positionRules[i];
+      const config = configs[index];
+      if (config === null) continue;
+      // Absence is a live notion: late data says nothing about whether the terminal is heard now.
+      if (lateLane && rule.onClock !== undefined) continue;
+      sink.rule = rule.id;
+      const state = states[index];
+      const next = rule.evaluate(state, row, v.facts, config, sink, ctx, track);
+      if (next !== state) states[index] = next;
+    }
+    if (row.ts > lane.lastTs) lane.lastTs = row.ts;
+    if ((row.status_bits & STATUS_POSITIONED) !== 0 && (row.lat !== 0 || row.lon !== 0) && row.ts > lane.fixTs) {
+      lane.fixTs = row.ts;
+      lane.fixLat = row.lat;
+      lane.fixLon = row.lon;
+    }
+  }
+
+  /** The engine's one reusable track object, filled from the lane. */
+  private trackOf(lane: Lane): Track {
+    const track = this.track;
+    track.heardTs = lane.lastTs;
+    track.fixTs = lane.fixTs;
+    track.fixLat = lane.fixLat;
+    track.fixLon = lane.fixLon;
+    return track;
+  }
+
+  // ---------------------------------------------------------------- camera and devices
+
+  /** One roadside sighting (ANPR, weigh-in-motion, gantry). */
+  onCamera(event: CameraEvent, now = this.deps.now()): void {
+    this.stats.cameraEvents++;
+    if (event.ts > now + this.compiled.engine.futureToleranceSeconds * 1000) {
+      this.stats.future++;
+      return;
+    }
+    if (event.ts > this.cameraMaxTs) this.cameraMaxTs = event.ts;
+    this.noteRoadside(event.ts, now);
+    const late = event.ts < this.cameraMaxTs - this.boundMs ? 1 : 0;
+    if (late) this.stats.late++;
+    if (event.device_id) {
+      const device = this.deviceOf(event.device_id, event.org_code);
+      device.lat = event.lat;
+      device.lon = event.lon;
+      this.evaluateDevice(device, event.ts, late, (rule, state, config) => rule.heard(state, event.ts, config, this.sink));
+    }
+    if (event.plate === '') return;
+    const plate = this.plateOf(event.plate, event.ts);
+    const sink = this.bindSink(plate.lane, `plate:${event.plate}`, plate.facts?.terminalId ?? '', event.plate, plate.facts?.homeOrgCode, ORG_CODE.test(event.org_code) ? event.org_code : '', late, event.ts, event.lat, event.lon);
+    sink.receivedAt = event.received_at;
+    const v = this.plateToVehicle.get(event.plate);
+    const lastFix: LastFix | undefined = v && v.live.fixTs !== NEVER ? { ts: v.live.fixTs, lat: v.live.fixLat, lon: v.live.fixLon, terminalId: v.key } : undefined;
+    for (const { index, rule } of this.cameraRules) {
+      const config = plate.set.configs[index];
+      if (config === null) continue;
+      sink.rule = rule.id;
+      const state = plate.lane.states[index];
+      const next = rule.evaluate(state, event, plate.facts, config, sink, lastFix);
+      if (next !== state) plate.lane.states[index] = next;
+    }
+  }
+
+  /** One status report of roadside equipment. */
+  onDevice(status: DeviceStatus, now = this.deps.now()): void {
+    this.stats.deviceEvents++;
+    if (status.ts > now + this.compiled.engine.futureToleranceSeconds * 1000) {
+      this.stats.future++;
+      return;
+    }
+    this.noteRoadside(status.ts, now);
+    const device = this.deviceOf(status.device_id, status.org_code);
+    this.evaluateDevice(device, status.ts, 0, (rule, state, config) => rule.evaluate(state, status, config, this.sink));
+  }
+
+  private noteRoadside(ts: number, now: number): void {
+    if (ts > this.roadsideMaxTs) this.roadsideMaxTs = ts;
+    this.roadsideArrivalAt = now;
+  }
+
+  private deviceOf(id: string, orgCode: string): Device {
+    let device = this.devices.get(id);
+    if (device === undefined) {
+      if (this.devices.size >= this.options.devicesMax) this.evictQuiet(this.devices, (d) => d.lane);
+      device = { id, orgCode, lat: 0, lon: 0, lane: newLane() };
+      this.devices.set(id, device);
+    }
+    if (orgCode !== device.orgCode && ORG_CODE.test(orgCode)) device.orgCode = orgCode;
+    return device;
+  }
+
+  private evaluateDevice(device: Device, ts: number, late: number, step: (rule: AnyDeviceRule, state: unknown, config: Record<string, unknown>) => unknown): void {
+    const sink = this.bindSink(device.lane, `device:${device.id}`, '', '', undefined, device.orgCode, late, ts, device.lat, device.lon);
+    device.lane.lastTs = Math.max(device.lane.lastTs, ts);
+    for (const { index, rule } of this.deviceRules) {
+      const config = this.compiled.base.configs[index];
+      if (config === null) continue;
+      sink.rule = rule.id;
+      const state = device.lane.states[index];
+      const next = step(rule, state, config);
+      if (next !== state) device.lane.states[index] = next;
+    }
+  }
+
+  private plateOf(plateText: string, ts: number): Plate {
+    let plate = this.plates.get(plateText);
+    if (plate === undefined) {
+      if (this.plates.size >= this.options.platesMax) this.evictQuiet(this.plates, (p) => p.lane);
+      plate = { plate: plateText, facts: undefined, factsAt: NEVER, set: this.compiled.base, configVersion: -1, lane: newLane() };
+      this.plates.set(plateText, plate);
+    }
+    if (plate.configVersion !== this.compiled.version || ts - plate.factsAt >= this.options.factsRefreshMs || ts < plate.factsAt) {
+      const record = this.deps.registry.byPlate(plateText);
+      plate.facts = record ? factsOf(record, record.terminal_id, plateText) : undefined;
+      plate.factsAt = ts;
+      plate.set = (plate.facts && this.compiled.cities.get(plate.facts.cityCode)) || this.compiled.cities.get(cityCodeOf(undefined, plateText)) || this.compiled.base;
+      plate.configVersion = this.compiled.version;
+    }
+    return plate;
+  }
+
+  private bindSink(lane: Lane, subjectKey: string, terminalId: string, plate: string, homeOrgCode: string | undefined, orgHint: string, late: number, ts: number, lat: number, lon: number): Sink {
+    const sink = this.sink;
+    sink.lane = lane;
+    sink.subjectKey = subjectKey;
+    sink.terminalId = terminalId;
+    sink.plate = plate;
+    sink.homeOrgCode = homeOrgCode;
+    // Callers pass only org codes already checked (device records, camera events).
+    sink.orgHint = orgHint;
+    sink.late = late;
+    sink.ts = ts;
+    sink.receivedAt = 0;
+    sink.fallbackLat = lat;
+    sink.fallbackLon = lon;
+    return sink;
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /**
+   * The engine's clock for absence timers: event time, carried forward by processing time while nothing
+   * arrives, minus the disorder bound. Replayed data thus drives it by its own times, live data by the wall
+   * clock when terminals fall silent.
+   */
+  clockMs(now = this.deps.now()): number {
+    let clock = this.roadsideMaxTs === NEVER ? NEVER : this.roadsideMaxTs + Math.max(0, now - this.roadsideArrivalAt) - this.boundMs;
+    for (const p of this.partitions) {
+      if (p === undefined || p.maxTs === NEVER) continue;
+      clock = Math.max(clock, p.maxTs + Math.max(0, now - p.lastArrivalAt) - this.boundMs);
+    }
+    return clock;
+  }
+
+  /** Processing-time housekeeping: releases idle partitions, closes idle late lanes, runs absence timers. */
+  tick(now = this.deps.now()): void {
+    const idleMs = this.compiled.engine.idleFlushSeconds * 1000;
+    for (const p of this.partitions) {
+      if (p === undefined || p.head === p.queueTs.length || now - p.lastArrivalAt < idleMs) continue;
+      this.releasePartition(p, Infinity);
+    }
+    for (const v of this.lateVehicles) {
+      if (v.late !== undefined && now - v.late.lastArrivalAt < this.options.lateLaneIdleMs) continue;
+      if (v.late !== undefined) this.closeLane(v.late, v.key, v.facts, v.late.lastTs);
+      v.late = undefined;
+      this.lateVehicles.delete(v);
+    }
+    const clock = this.clockMs(now);
+    // Absence limits are minutes long: scanning every subject once per `clockScanMs` of clock is precise enough
+    // and keeps the scan's cost per second independent of how fast event time runs (replays).
+    if (clock === NEVER || clock < this.lastClockMs + this.options.clockScanMs) return;
+    this.lastClockMs = clock;
+    this.runClockRules(clock);
+  }
+
+  private runClockRules(clock: number): void {
+    const timed = this.positionRules.filter((r) => r.rule.onClock !== undefined);
+    if (timed.length > 0) {
+      for (const v of this.vehicles.values()) {
+        let sink: Sink | undefined;
+        for (const { index, rule } of timed) {
+          const config = v.set.configs[index];
+          const state = v.live.states[index];
+          if (config === null || state === undefined) continue;
+          sink ??= this.bindSink(v.live, v.key, v.key, v.facts.plate, v.facts.homeOrgCode, '', 0, clock, v.live.fixLat, v.live.fixLon);
+          sink.rule = rule.id;
+          const next = rule.onClock?.(state, clock, v.facts, config, sink, this.trackOf(v.live));
+          if (next !== state) v.live.states[index] = next;
+        }
+      }
+    }
+    for (const device of this.devices.values()) {
+      let sink: Sink | undefined;
+      for (const { index, rule } of this.deviceRules) {
+        const config = this.compiled.base.configs[index];
+        const state = device.lane.states[index];
+        if (config === null || state === undefined) continue;
+        sink ??= this.bindSink(device.lane, `device:${device.id}`, '', '', undefined, device.orgCode, 0, clock, device.lat, device.lon);
+        sink.rule = rule.id;
+        const next = rule.onClock(state, clock, config, sink);
+        if (next !== state) device.lane.states[index] = next;
+      }
+    }
+  }
+
+  /** Releases everything held back, as if the watermark had passed it (end of a replayed file, shutdown). */
+  flush(): void {
+    for (const p of this.partitions) if (p !== undefined) this.releasePartition(p, Infinity);
+  }
+
+  private closeLane(lane: Lane, terminalId: string, facts: VehicleFacts, at: number): void {
+    if (!lane.episodes) return;
+    const sink = this.bindSink(lane, terminalId, terminalId, facts.plate, facts.homeOrgCode, '', 1, at, 0, 0);
+    for (const [k, episode] of [...lane.episodes]) {
+      sink.rule = episode.rule;
+      this.closeEpisode(sink, k.length > episode.rule.length ? k.slice(episode.rule.length + 1) : '', at);
+    }
+  }
+
+  // ---------------------------------------------------------------- episodes
+
+  episodeDue(sink: Sink, key: string, severity: Severity): boolean {
+    const episode = sink.lane.episodes?.get(episodeKey(sink.rule, key));
+    if (episode === undefined) return true;
+    return SEVERITY_RANK[severity] > SEVERITY_RANK[episode.severity] || sink.ts - episode.updatedTs >= this.compiled.engine.evidenceUpdateSeconds * 1000;
+  }
+
+  openEpisode(sink: Sink, key: string, since: number, severity: Severity, lat: number, lon: number, evidence: Evidence): void {
+    const lane = sink.lane;
+    const k = episodeKey(sink.rule, key);
+    const episode = lane.episodes?.get(k);
+    if (episode === undefined) {
+      const atLat = Number.isFinite(lat) ? lat : sink.fallbackLat;
+      const atLon = Number.isFinite(lon) ? lon : sink.fallbackLon;
+      const created: Episode = {
+        alarmId: alarmIdOf(sink.rule, key ? `${sink.subjectKey}#${key}` : sink.subjectKey, since),
+        rule: sink.rule,
+        startedAt: since,
+        version: 1,
+        lat: atLat,
+        lon: atLon,
+        severity,
+        evidence,
+        orgCode: sink.homeOrgCode ?? (sink.orgHint || this.orgCodeAt(atLon, atLat)),
+        late: sink.late,
+        updatedTs: sink.ts,
+        terminalId: sink.terminalId,
+        plate: sink.plate,
+      };
+      (lane.episodes ??= new Map()).set(k, created);
+      this.stats.opened[sink.rule] = (this.stats.opened[sink.rule] ?? 0) + 1;
+      this.emit(sink, created, null);
+      return;
+    }
+    const worse = SEVERITY_RANK[severity] > SEVERITY_RANK[episode.severity];
+    // The freshest evidence is kept for the next version (the close at the latest) ...
+    episode.evidence = evidence;
+    // ... but evidence ticking along would flood the wall: only a worse severity or the interval makes a version.
+    if (!worse && sink.ts - episode.updatedTs < this.compiled.engine.evidenceUpdateSeconds * 1000) return;
+    if (worse) episode.severity = severity;
+    episode.updatedTs = sink.ts;
+    episode.version++;
+    this.emit(sink, episode, null);
+  }
+
+  closeEpisode(sink: Sink, key: string, at: number, evidence?: Evidence): void {
+    const lane = sink.lane;
+    const k = episodeKey(sink.rule, key);
+    const episode = lane.episodes?.get(k);
+    if (episode === undefined) return;
+    lane.episodes?.delete(k);
+    if (lane.episodes?.size === 0) lane.episodes = undefined;
+    if (evidence !== undefined) episode.evidence = evidence;
+    episode.version++;
+    this.emit(sink, episode, Math.max(at, episode.startedAt));
+  }
+
+  instantEpisode(sink: Sink, key: string, at: number, severity: Severity, lat: number, lon: number, evidence: Evidence): void {
+    const atLat = Number.isFinite(lat) ? lat : sink.fallbackLat;
+    const atLon = Number.isFinite(lon) ? lon : sink.fallbackLon;
+    this.stats.opened[sink.rule] = (this.stats.opened[sink.rule] ?? 0) + 1;
+    this.emit(
+      sink,
+      {
+        alarmId: alarmIdOf(sink.rule, key ? `${sink.subjectKey}#${key}` : sink.subjectKey, at),
+        rule: sink.rule,
+        startedAt: at,
+        version: 1,
+        lat: atLat,
+        lon: atLon,
+        severity,
+        evidence,
+        orgCode: sink.homeOrgCode ?? (sink.orgHint || this.orgCodeAt(atLon, atLat)),
+        late: sink.late,
+        updatedTs: at,
+        terminalId: sink.terminalId,
+        plate: sink.plate,
+      },
+      at,
+    );
+  }
+
+  private emit(sink: Sink, episode: Episode, endedAt: number | null): void {
+    const row: AlarmRow = {
+      alarm_id: episode.alarmId,
+      rule: episode.rule,
+      rule_version: this.compiled.version,
+      severity: episode.severity,
+      terminal_id: episode.terminalId,
+      plate: episode.plate,
+      started_at: episode.startedAt,
+      ended_at: endedAt,
+      org_code: episode.orgCode,
+      lat: episode.lat,
+      lon: episode.lon,
+      late: episode.late,
+      details: JSON.stringify(episode.evidence),
+      version: episode.version,
+      updated_at: this.deps.now(),
+    };
+    this.out.push(row);
+    if (sink.receivedAt > 0) this.deps.onPositionAlarm?.(row, sink.receivedAt);
+  }
+
+  // ---------------------------------------------------------------- bounds
+
+  private evictVehicles(): void {
+    const target = Math.floor(this.options.vehiclesMax * 0.9);
+    for (const [key, v] of this.vehicles) {
+      if (this.vehicles.size <= target) break;
+      if (v.live.episodes || v.late || (v.held && v.held.length > 0)) continue;
+      this.vehicles.delete(key);
+      if (this.plateToVehicle.get(v.facts.plate) === v) this.plateToVehicle.delete(v.facts.plate);
+      this.stats.evicted++;
+    }
+  }
+
+  private evictQuiet<T>(map: Map<string, T>, laneOf: (item: T) => Lane): void {
+    const target = Math.floor(map.size * 0.9);
+    for (const [key, item] of map) {
+      if (map.size <= target) break;
+      if (laneOf(item).episodes) continue;
+      map.delete(key);
+      this.stats.evicted++;
+    }
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** All state as a JSON-ready object; `restore` on a new engine continues exactly where this one stood. */
+  snapshot(): EngineSnapshot {
+    return {
+      format: SNAPSHOT_FORMAT,
+      config_version: this.compiled.version,
+      camera_max_ts: this.cameraMaxTs,
+      roadside_max_ts: this.roadsideMaxTs,
+      last_clock_ms: this.lastClockMs,
+      partitions: this.partitions.map((p) => (p ? { max_ts: p.maxTs } : { max_ts: NEVER })),
+      vehicles: [...this.vehicles.values()].map((v) => ({
+        key: v.key,
+        plate: v.facts.plate,
+        partition: v.partition,
+        frontier: v.frontier,
+        first_ts: Number.isFinite(v.firstTs) ? v.firstTs : null,
+        gaps: v.gaps ?? [],
+        live: this.laneSnapshot(v.live),
+        late: v.late ? this.laneSnapshot(v.late) : null,
+        held: v.held && v.held.length > 0 ? v.held : null,
+      })),
+      plates: [...this.plates.values()].filter((p) => hasState(p.lane)).map((p) => ({ plate: p.plate, lane: this.laneSnapshot(p.lane) })),
+      devices: [...this.devices.values()].map((d) => ({ id: d.id, org_code: d.orgCode, lat: d.lat, lon: d.lon, lane: this.laneSnapshot(d.lane) })),
+    };
+  }
+
+  private laneSnapshot(lane: Lane): LaneSnapshot {
+    const states: Record<string, unknown> = {};
+    lane.states.forEach((state, index) => {
+      if (state !== undefined) states[this.rules[index].id] = state;
+    });
+    return { states, episodes: lane.episodes ? [...lane.episodes] : [], last_ts: lane.lastTs, fix: [lane.fixTs, lane.fixLat, lane.fixLon] };
+  }
+
+  private laneFrom(s: LaneSnapshot, now: number, slots: number): Lane {
+    const lane = newLane(slots);
+    this.rules.forEach((rule, index) => {
+      if (s.states[rule.id] !== undefined) lane.states[index] = s.states[rule.id];
+    });
+    lane.episodes = s.episodes.length > 0 ? new Map(s.episodes) : undefined;
+    lane.lastTs = s.last_ts;
+    [lane.fixTs, lane.fixLat, lane.fixLon] = s.fix;
+    lane.lastArrivalAt = now;
+    return lane;
+  }
+
+  restore(snapshot: EngineSnapshot, now = this.deps.now()): void {
+    if (snapshot.format !== SNAPSHOT_FORMAT) throw new Error(`snapshot format ${String(snapshot.format)} is not ${SNAPSHOT_FORMAT}`);
+    this.cameraMaxTs = snapshot.camera_max_ts;
+    this.roadsideMaxTs = snapshot.roadside_max_ts;
+    this.roadsideArrivalAt = now;
+    this.lastClockMs = snapshot.last_clock_ms;
+    snapshot.partitions.forEach((p, i) => {
+      const clock = this.partitionClock(i);
+      clock.maxTs = p.max_ts;
+      // Time does not advance while the engine was down: absence is measured from the restart on.
+      clock.lastArrivalAt = now;
+    });
+    for (const s of snapshot.vehicles) {
+      const v = this.vehicleOf(s.key, s.partition);
+      v.frontier = s.frontier;
+      v.firstTs = s.first_ts ?? Infinity;
+      v.gaps = s.gaps.length > 0 ? s.gaps : undefined;
+      v.live = this.laneFrom(s.live, now, this.positionStateSlots);
+      if (s.late) {
+        v.late = this.laneFrom(s.late, now, this.positionStateSlots);
+        this.lateVehicles.add(v);
+      }
+      if (s.held) {
+        v.held = s.held;
+        const p = this.partitionClock(s.partition);
+        for (const row of s.held) this.enqueue(p, v, row.ts);
+      }
+      // Facts come from the registry again (it may have changed while the engine was down).
+      v.factsAt = NEVER;
+      if (s.plate) {
+        v.facts = { ...v.facts, plate: s.plate };
+        this.plateToVehicle.set(s.plate, v);
+      }
+    }
+    for (const s of snapshot.plates) {
+      const plate = this.plateOf(s.plate, NEVER);
+      plate.configVersion = -1;
+      plate.lane = this.laneFrom(s.lane, now, 0);
+    }
+    for (const s of snapshot.devices) {
+      const device = this.deviceOf(s.id, s.org_code);
+      device.lat = s.lat;
+      device.lon = s.lon;
+      device.lane = this.laneFrom(s.lane, now, 0);
+    }
+  }
+}
+
+function hasState(lane: Lane): boolean {
+  return lane.episodes !== undefined || lane.states.some((s) => s !== undefined);
+}

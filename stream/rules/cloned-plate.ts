@@ -1,0 +1,72 @@
+/**
+ * cloned_plate (套牌): one plate seen at two places too far apart for the time between them, from roadside
+ * plate reads (ANPR, gantries) compared with the previous read and with the GPS fix of the vehicle that
+ * carries the plate. Misplaced cameras and GPS error are absorbed by `distanceKmMin`; one alarm per plate
+ * per `cooldownMinutes`.
+ */
+import { NEVER, type CameraRule } from '../engine/rule.js';
+import { ENABLED_FIELD, roundTo } from './common.js';
+import { distanceKm } from './geo.js';
+
+export interface ClonedPlateConfig {
+  enabled: boolean;
+  impliedSpeedKmhMax: number;
+  distanceKmMin: number;
+  /** Sightings further apart in time than this are not compared, minutes. */
+  windowMinutes: number;
+  cooldownMinutes: number;
+  /** Plate reads below this confidence are not used (same unit as the camera reports). */
+  confidenceMin: number;
+}
+
+interface ClonedPlateState {
+  ts: number;
+  lat: number;
+  lon: number;
+  device: string;
+  lastAlarmAt: number;
+}
+
+export const clonedPlateRule: CameraRule<ClonedPlateState, ClonedPlateConfig> = {
+  id: 'cloned_plate',
+  input: 'camera',
+  description: 'One plate at two places too far apart for the time between (ANPR and GPS)',
+  spec: {
+    enabled: ENABLED_FIELD,
+    impliedSpeedKmhMax: { kind: 'number', min: 50, max: 1000, description: 'implied speed between sightings above which the plate is cloned, km/h' },
+    distanceKmMin: { kind: 'number', min: 0, max: 500, description: 'sightings closer than this never alarm, km' },
+    windowMinutes: { kind: 'number', min: 1, max: 1440, description: 'only sightings this close in time are compared, minutes' },
+    cooldownMinutes: { kind: 'number', min: 0, max: 10080, description: 'at most one alarm per plate in this time, minutes' },
+    confidenceMin: { kind: 'number', min: 0, max: 100, description: 'plate reads below this confidence are ignored' },
+  },
+  defaults: { enabled: true, impliedSpeedKmhMax: 200, distanceKmMin: 5, windowMinutes: 120, cooldownMinutes: 60, confidenceMin: 0 },
+  evaluate(state, event, vehicle, config, out, lastFix) {
+    if ((event.kind !== 'anpr' && event.kind !== 'gantry') || event.plate === '' || event.confidence < config.confidenceMin) return state;
+    const candidates: { ts: number; lat: number; lon: number; source: string }[] = [];
+    if (state) candidates.push({ ts: state.ts, lat: state.lat, lon: state.lon, source: `camera:${state.device}` });
+    if (lastFix) candidates.push({ ts: lastFix.ts, lat: lastFix.lat, lon: lastFix.lon, source: `gps:${lastFix.terminalId}` });
+    const lastAlarmAt = state?.lastAlarmAt ?? NEVER;
+    for (const other of candidates) {
+      const dtMs = Math.abs(event.ts - other.ts);
+      if (dtMs > config.windowMinutes * 60_000) continue;
+      const km = distanceKm(other.lat, other.lon, event.lat, event.lon);
+      if (km < config.distanceKmMin) continue;
+      const impliedKmh = dtMs === 0 ? Infinity : km / (dtMs / 3_600_000);
+      if (impliedKmh <= config.impliedSpeedKmhMax || event.ts - lastAlarmAt < config.cooldownMinutes * 60_000) continue;
+      out.instant('', event.ts, 'critical', event.lat, event.lon, {
+        plate: event.plate,
+        sighting: { source: `camera:${event.device_id}`, ts: event.ts, lon: event.lon, lat: event.lat },
+        other: { source: other.source, ts: other.ts, lon: other.lon, lat: other.lat },
+        distance_km: roundTo(km, 1),
+        minutes_between: roundTo(dtMs / 60_000, 1),
+        implied_speed_kmh: Number.isFinite(impliedKmh) ? Math.round(impliedKmh) : null,
+        limit_kmh: config.impliedSpeedKmhMax,
+        registered_class: vehicle?.vehicleClass ?? null,
+      });
+      return { ts: event.ts, lat: event.lat, lon: event.lon, device: event.device_id, lastAlarmAt: event.ts };
+    }
+    // Keep the newest sighting as the reference for the next one.
+    if (state && event.ts < state.ts) return state;
+    return { ts: event.ts, lat: event.lat, lon: event.lon, device: event.device_id, lastAlarmAt };
+  },
+};

@@ -1,0 +1,88 @@
+/**
+ * Versions of the rules configuration, one JSON file per version under `<data-dir>/rules/config/`
+ * (`v000001.json` …), written atomically and never edited. The newest valid version is the one that runs; a
+ * newer file that does not validate (edited by hand) is reported and skipped, so the last good one keeps
+ * running.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../engine/atomic-file.js';
+import type { AnyRule } from '../engine/rule.js';
+import { describeProblem, type ConfigProblem } from './config-spec.js';
+import { checkRulesConfig, defaultRulesConfig, type RulesConfig } from './rules-config.js';
+
+export interface RulesConfigVersion {
+  version: number;
+  saved_at: number;
+  saved_by: string;
+  comment: string;
+  config: RulesConfig;
+}
+
+export class RulesConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(problems.slice(0, 5).map(describeProblem).join('; ') + (problems.length > 5 ? `; and ${problems.length - 5} more` : ''));
+  }
+}
+
+const FILE_PATTERN = /^v(\d{6,})\.json$/;
+
+export class RulesConfigStore {
+  private currentVersion: RulesConfigVersion;
+  /** Highest version number on disk, valid or not, so a new version never overwrites a file. */
+  private highestVersion = 0;
+  /** Versions found on disk that failed validation, with why: for the start-up log. */
+  readonly skipped: { file: string; reason: string }[] = [];
+
+  /** `dir` undefined keeps versions in memory only (tests, benchmarks). */
+  constructor(
+    private readonly rules: readonly AnyRule[],
+    private readonly dir?: string,
+  ) {
+    this.currentVersion = this.loadNewestValid() ?? { version: 1, saved_at: 0, saved_by: 'system', comment: 'defaults', config: defaultRulesConfig(rules) };
+  }
+
+  current(): RulesConfigVersion {
+    return this.currentVersion;
+  }
+
+  /** Validates and stores a new version; throws `RulesConfigError` (nothing stored) when invalid. */
+  save(candidate: unknown, savedBy: string, comment = ''): RulesConfigVersion {
+    const problems = checkRulesConfig(candidate, this.rules);
+    if (problems.length > 0) throw new RulesConfigError(problems);
+    const next: RulesConfigVersion = {
+      version: Math.max(this.currentVersion.version, this.highestVersion) + 1,
+      saved_at: Date.now(),
+      saved_by: savedBy,
+      comment,
+      config: structuredClone(candidate as RulesConfig),
+    };
+    if (this.dir) writeFileAtomic(path.join(this.dir, `v${String(next.version).padStart(6, '0')}.json`), `${JSON.stringify(next, null, 2)}\n`);
+    this.currentVersion = next;
+    return next;
+  }
+
+  private loadNewestValid(): RulesConfigVersion | undefined {
+    if (!this.dir) return undefined;
+    let files: string[];
+    try {
+      files = readdirSync(this.dir).filter((f) => FILE_PATTERN.test(f));
+    } catch {
+      return undefined;
+    }
+    files.sort().reverse();
+    if (files.length > 0) this.highestVersion = Number(FILE_PATTERN.exec(files[0])?.[1]);
+    for (const file of files) {
+      try {
+        const doc = JSON.parse(readFileSync(path.join(this.dir, file), 'utf8')) as RulesConfigVersion;
+        const problems = checkRulesConfig(doc.config, this.rules);
+        if (problems.length > 0) throw new RulesConfigError(problems);
+        if (doc.version !== Number(FILE_PATTERN.exec(file)?.[1])) throw new Error(`version ${doc.version} does not match the file name`);
+        return doc;
+      } catch (error) {
+        this.skipped.push({ file, reason: (error as Error).message });
+      }
+    }
+    return undefined;
+  }
+}
