@@ -80,4 +80,231 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX terminals_plate ON terminals(plate);
     `,
   },
+  // Ids 10–19: the command centres (departments, enterprises, alarm handling, work orders).
+  {
+    id: 10,
+    name: 'command centre: departments, enterprise vehicles, versioned configuration, session ids',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN id bigserial UNIQUE;
+      CREATE TABLE departments (
+        org_code text NOT NULL REFERENCES org_units(code),
+        code text NOT NULL CHECK (code ~ '^[a-z][a-z0-9_]{1,39}$'),
+        name text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (org_code, code)
+      );
+      -- Plates bound to an enterprise by the centres themselves (the registry's vehicles table is the other
+      -- source); enterprises live in the registry's table (migration 21).
+      CREATE TABLE enterprise_vehicles (
+        plate text PRIMARY KEY,
+        enterprise_id text NOT NULL,
+        added_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- Configuration is data: every change is a new version, the highest version of a key is in force.
+      CREATE TABLE center_config (
+        key text NOT NULL,
+        version integer NOT NULL CHECK (version > 0),
+        value jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        created_by text NOT NULL,
+        PRIMARY KEY (key, version)
+      );
+    `,
+  },
+  {
+    id: 11,
+    name: 'command centre: alarm handling and work orders',
+    sql: `
+      CREATE TABLE alarm_cases (
+        alarm_id text PRIMARY KEY,
+        rule text NOT NULL,
+        severity text NOT NULL,
+        version bigint NOT NULL,
+        terminal_id text NOT NULL DEFAULT '',
+        plate text NOT NULL DEFAULT '',
+        started_at timestamptz NOT NULL,
+        ended_at timestamptz,
+        event_org_code text NOT NULL,
+        lat double precision NOT NULL,
+        lon double precision NOT NULL,
+        late boolean NOT NULL DEFAULT false,
+        details jsonb NOT NULL DEFAULT '{}'::jsonb,
+        org_code text NOT NULL REFERENCES org_units(code),
+        department text NOT NULL,
+        enterprise_id text,
+        config_version integer NOT NULL DEFAULT 0,
+        state text NOT NULL CHECK (state IN ('new', 'acknowledged', 'dispatched', 'dismissed', 'closed')),
+        acknowledged_by bigint REFERENCES users(id),
+        acknowledged_by_name text,
+        acknowledged_at timestamptz,
+        dismiss_reason text,
+        work_order_id bigint,
+        escalated_to text REFERENCES org_units(code),
+        escalation_level integer NOT NULL DEFAULT 0,
+        escalated_at timestamptz,
+        received_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX alarm_cases_queue ON alarm_cases(org_code, state, received_at);
+      CREATE INDEX alarm_cases_new ON alarm_cases(received_at) WHERE state = 'new';
+      CREATE INDEX alarm_cases_enterprise ON alarm_cases(enterprise_id) WHERE enterprise_id IS NOT NULL;
+      CREATE TABLE alarm_actions (
+        id bigserial PRIMARY KEY,
+        alarm_id text NOT NULL REFERENCES alarm_cases(alarm_id),
+        action text NOT NULL,
+        from_state text NOT NULL DEFAULT '',
+        to_state text NOT NULL,
+        actor_id bigint REFERENCES users(id),
+        actor text NOT NULL,
+        org_code text NOT NULL,
+        detail jsonb NOT NULL DEFAULT '{}'::jsonb,
+        at timestamptz NOT NULL,
+        peer text NOT NULL DEFAULT '',
+        mirrored boolean NOT NULL DEFAULT false
+      );
+      CREATE INDEX alarm_actions_alarm ON alarm_actions(alarm_id, id);
+      CREATE INDEX alarm_actions_unmirrored ON alarm_actions(id) WHERE NOT mirrored;
+      CREATE TABLE work_orders (
+        id bigserial PRIMARY KEY,
+        title text NOT NULL,
+        description text NOT NULL DEFAULT '',
+        source text NOT NULL CHECK (source IN ('alarm', 'top_down')),
+        alarm_id text REFERENCES alarm_cases(alarm_id),
+        category text NOT NULL,
+        severity text NOT NULL,
+        issuer_org text NOT NULL REFERENCES org_units(code),
+        issued_by bigint REFERENCES users(id),
+        org_code text NOT NULL REFERENCES org_units(code),
+        department text NOT NULL,
+        enterprise_id text,
+        state text NOT NULL CHECK (state IN ('issued', 'signed', 'in_progress', 'feedback_submitted', 'accepted', 'returned')),
+        signed_by bigint REFERENCES users(id),
+        signed_at timestamptz,
+        enterprise_claimed_at timestamptz,
+        deadline_at timestamptz NOT NULL,
+        overdue boolean NOT NULL DEFAULT false,
+        escalated_to text REFERENCES org_units(code),
+        escalated_at timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        closed_at timestamptz
+      );
+      -- One order per alarm: an automatic order and an officer's cannot both be made from the same alarm.
+      CREATE UNIQUE INDEX work_orders_one_per_alarm ON work_orders(alarm_id) WHERE alarm_id IS NOT NULL;
+      CREATE INDEX work_orders_assignee ON work_orders(org_code, state);
+      CREATE INDEX work_orders_open_deadline ON work_orders(deadline_at) WHERE state <> 'accepted' AND NOT overdue;
+      CREATE INDEX work_orders_enterprise ON work_orders(enterprise_id) WHERE enterprise_id IS NOT NULL;
+      CREATE TABLE work_order_attachments (
+        id bigserial PRIMARY KEY,
+        order_id bigint NOT NULL REFERENCES work_orders(id),
+        name text NOT NULL,
+        content_type text NOT NULL,
+        size_bytes integer NOT NULL,
+        sha256 text NOT NULL,
+        content bytea NOT NULL,
+        uploaded_by bigint REFERENCES users(id),
+        at timestamptz NOT NULL
+      );
+      CREATE INDEX work_order_attachments_order ON work_order_attachments(order_id);
+      CREATE TABLE work_order_events (
+        id bigserial PRIMARY KEY,
+        order_id bigint NOT NULL REFERENCES work_orders(id),
+        kind text NOT NULL,
+        from_state text NOT NULL DEFAULT '',
+        to_state text NOT NULL,
+        actor_id bigint REFERENCES users(id),
+        actor text NOT NULL,
+        actor_org text NOT NULL,
+        text text NOT NULL DEFAULT '',
+        detail jsonb NOT NULL DEFAULT '{}'::jsonb,
+        at timestamptz NOT NULL,
+        peer text NOT NULL DEFAULT '',
+        mirrored boolean NOT NULL DEFAULT false
+      );
+      CREATE INDEX work_order_events_order ON work_order_events(order_id, id);
+      CREATE INDEX work_order_events_unmirrored ON work_order_events(id) WHERE NOT mirrored;
+    `,
+  },
+  {
+    id: 20,
+    name: 'source API keys',
+    sql: `
+      CREATE TABLE source_keys (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('anpr', 'wim', 'gantry', 'device_status', 'registry')),
+        org_code text NOT NULL REFERENCES org_units(code),
+        name text NOT NULL,
+        key_hash text NOT NULL UNIQUE,
+        created_by bigint REFERENCES users(id),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz,
+        requests_count bigint NOT NULL DEFAULT 0,
+        records_count bigint NOT NULL DEFAULT 0,
+        last_seen_at timestamptz,
+        last_peer text NOT NULL DEFAULT ''
+      );
+    `,
+  },
+  {
+    id: 21,
+    name: 'vehicle, enterprise and driver registry',
+    sql: `
+      CREATE TABLE enterprises (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        org_code text NOT NULL,
+        business_scope text NOT NULL DEFAULT '',
+        licence_no text NOT NULL DEFAULT '',
+        source text NOT NULL DEFAULT '',
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE vehicles (
+        plate text NOT NULL,
+        plate_color smallint NOT NULL,
+        vehicle_class text NOT NULL CHECK (vehicle_class IN ('coach', 'dangerous_goods', 'heavy_truck', 'tractor', 'bus', 'taxi', 'other')),
+        axles smallint NOT NULL DEFAULT 0,
+        enterprise_id text NOT NULL DEFAULT '',
+        terminal_id text NOT NULL DEFAULT '',
+        permit_valid_until timestamptz,
+        route_length_km real NOT NULL DEFAULT 0,
+        home_org_code text NOT NULL DEFAULT '',
+        source text NOT NULL DEFAULT '',
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (plate, plate_color)
+      );
+      CREATE INDEX vehicles_terminal ON vehicles(terminal_id) WHERE terminal_id <> '';
+      CREATE INDEX vehicles_enterprise ON vehicles(enterprise_id);
+      CREATE TABLE drivers (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        enterprise_id text NOT NULL DEFAULT '',
+        plate text NOT NULL DEFAULT '',
+        qualification_valid_until timestamptz,
+        source text NOT NULL DEFAULT '',
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX drivers_enterprise ON drivers(enterprise_id);
+    `,
+  },
+  {
+    id: 22,
+    name: 'JT/T 809 lower-platform accounts',
+    sql: `
+      CREATE TABLE jt809_platforms (
+        access_code bigint PRIMARY KEY CHECK (access_code BETWEEN 0 AND 4294967295),
+        user_id bigint NOT NULL CHECK (user_id BETWEEN 0 AND 4294967295),
+        password_hash text NOT NULL,
+        name text NOT NULL,
+        org_code text NOT NULL REFERENCES org_units(code),
+        m1 bigint NOT NULL DEFAULT 0,
+        ia1 bigint NOT NULL DEFAULT 0,
+        ic1 bigint NOT NULL DEFAULT 0,
+        created_by bigint REFERENCES users(id),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        disabled_at timestamptz,
+        last_login_at timestamptz,
+        last_peer text NOT NULL DEFAULT ''
+      );
+    `,
+  },
 ];

@@ -5,9 +5,17 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { POSTGRES_MIGRATIONS, type PostgresMigration } from '../schema/index.js';
 
-export type OperationalTarget = { kind: 'embedded'; dataDir: string } | { kind: 'memory' };
+export type OperationalTarget =
+  | { kind: 'embedded'; dataDir: string }
+  | { kind: 'memory' }
+  /** A PostgreSQL server, `postgres://user:pass@host:5432/db`; `poolSize` bounds its connections. */
+  | { kind: 'server'; url: string; poolSize?: number };
+
+/** Connections to a PostgreSQL server at most, unless the target says otherwise. */
+export const SERVER_POOL_SIZE_DEFAULT = 10;
 
 export interface Sql {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
@@ -19,6 +27,24 @@ export interface Sql {
 }
 
 export async function openOperational(target: OperationalTarget, migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS): Promise<Sql> {
+  if (target.kind === 'server') {
+    const { sql, pool } = serverSql(target.url, target.poolSize ?? SERVER_POOL_SIZE_DEFAULT);
+    try {
+      // Several nodes may start against one server at once: a session-level advisory lock lets one migrate.
+      const lock = await pool.connect();
+      try {
+        await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        await migrate(sql, migrations);
+      } finally {
+        await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+        lock.release();
+      }
+    } catch (error) {
+      await sql.close();
+      throw error;
+    }
+    return sql;
+  }
   let db: PGlite;
   if (target.kind === 'embedded') {
     const dir = path.join(target.dataDir, 'postgres');
@@ -49,6 +75,55 @@ function pgliteSql(db: PGlite): Sql {
       ),
     close: () => db.close(),
   };
+}
+
+/**
+ * bigint columns (ids) come back from PGlite as numbers; the server's driver would give strings. Parsing them
+ * as numbers here keeps rows identical on both (ids stay far below 2^53).
+ */
+const SERVER_TYPES = {
+  getTypeParser: ((oid: number, format?: string) => (oid === pg.types.builtins.INT8 ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+};
+
+/** Arbitrary but fixed: the key of the advisory lock held while migrating a server. */
+const MIGRATION_LOCK_KEY = 0x7669_6769;
+
+function serverSql(url: string, poolSize: number): { sql: Sql; pool: pg.Pool } {
+  // Migrating holds one connection for the lock and needs another for the work.
+  if (!Number.isInteger(poolSize) || poolSize < 2) throw new Error(`postgres poolSize value ${poolSize} is less than min allowed 2`);
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: SERVER_TYPES });
+  // An idle connection that the server drops must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const query = async <R>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<R[]> =>
+    (await client.query(text, params as unknown[] | undefined)).rows as R[];
+  const sql: Sql = {
+    query: (text, params) => query(pool, text, params),
+    exec: async (script) => {
+      await pool.query(script);
+    },
+    transaction: async (work) => {
+      // A transaction needs one connection for all of its statements.
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({
+          query: (text, params) => query(client, text, params),
+          exec: async (script) => {
+            await client.query(script);
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+  return { sql, pool };
 }
 
 export async function migrate(sql: Sql, migrations: readonly PostgresMigration[]): Promise<number[]> {

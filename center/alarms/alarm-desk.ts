@@ -1,0 +1,332 @@
+/**
+ * Alarm handling at the command centres. Alarm episodes arrive from the rules as several versions of one
+ * `alarm_id`: the first is routed and queued as `new`, later ones update the episode (never a second row).
+ * Officers then move it through
+ *
+ *   new → acknowledged (签收, by whom) → dispatched (a work order) | dismissed (reason) → closed
+ *
+ * Each step is a conditional update in one transaction with its action row and audit entry, so of two officers
+ * acknowledging at once exactly one wins and the other is told who holds it (409). Alarms left `new` past the
+ * configured limit are escalated to the parent centre, and again after each further limit.
+ */
+import type { AlarmRow, FeedAlarmCase } from '../../schema/index.js';
+import type { Sql } from '../../store/index.js';
+import { actorName, HANDLER_ROLES, requireOrgScope, requireRole, SYSTEM_ACTOR, visibleTo, type Actor, type Clock } from '../access/actor.js';
+import { appendAudit } from '../auth/audit.js';
+import type { Principal } from '../auth/accounts.js';
+import type { CenterConfig } from '../config/center-config.js';
+import { HttpError } from '../http/router.js';
+import type { OrgDirectory } from '../org/org-directory.js';
+import { orderView, type CenterChange } from '../work-orders/work-order-store.js';
+import type { WorkOrders } from '../work-orders/work-orders.js';
+import { routeAlarm, type VehicleOwner } from './alarm-routing.js';
+import { alarmView, loadAlarm, recordAlarmAction, type AlarmCaseRow, type AlarmState, type Tx } from './alarm-store.js';
+
+export interface AlarmDeskOptions {
+  /** Alarms escalated per supervision pass at most; the rest wait for the next pass. */
+  escalationBatchMax: number;
+  listLimitMax: number;
+}
+
+export const ALARM_DESK_DEFAULTS: AlarmDeskOptions = { escalationBatchMax: 500, listLimitMax: 500 };
+
+export interface AlarmDeskDeps {
+  sql: Sql;
+  org: OrgDirectory;
+  config: CenterConfig;
+  workOrders: WorkOrders;
+  now: Clock;
+  provinceCode: string;
+  /** The enterprise and home county of a vehicle, when known. */
+  ownerOf(plate: string, terminalId: string, tx: Tx): Promise<VehicleOwner>;
+  notify(change: CenterChange): void;
+}
+
+export interface DispatchInput {
+  title?: string;
+  description?: string;
+  org_code?: string;
+  department?: string;
+  enterprise_id?: string;
+  deadline_hours?: number;
+}
+
+function parseDetails(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return { raw: text };
+  }
+}
+
+export class AlarmDesk {
+  constructor(
+    private readonly deps: AlarmDeskDeps,
+    private readonly options: AlarmDeskOptions = ALARM_DESK_DEFAULTS,
+  ) {}
+
+  /** Takes one version of an alarm episode; returns false when it was already known (a replay). */
+  async ingest(alarm: AlarmRow): Promise<boolean> {
+    const changes: CenterChange[] = [];
+    const applied = await this.deps.sql.transaction(async (tx) => {
+      let existing = await loadAlarm(tx, alarm.alarm_id, true);
+      if (!existing) {
+        const inserted = await this.insertNew(tx, alarm, changes);
+        if (inserted) return true;
+        existing = await loadAlarm(tx, alarm.alarm_id, true);
+        if (!existing) return false;
+      }
+      if (alarm.version <= existing.version) return false;
+      const now = this.deps.now();
+      const rows = await tx.query<AlarmCaseRow>(
+        'UPDATE alarm_cases SET version = $2, severity = $3, ended_at = $4, details = $5, late = $6, updated_at = $7 WHERE alarm_id = $1 RETURNING *',
+        [alarm.alarm_id, alarm.version, alarm.severity, alarm.ended_at === null ? null : new Date(alarm.ended_at), JSON.stringify(parseDetails(alarm.details)), alarm.late === 1, new Date(now)],
+      );
+      if (existing.ended_at === null && alarm.ended_at !== null) {
+        await recordAlarmAction(tx, { alarmId: alarm.alarm_id, action: 'episode_ended', from: existing.state, to: existing.state, actor: SYSTEM_ACTOR, orgCode: existing.org_code, detail: { version: alarm.version }, at: now });
+      }
+      changes.push({ kind: 'alarm', alarm: alarmView(rows[0]), action: 'updated', actor: 'system' });
+      return true;
+    });
+    for (const change of changes) this.deps.notify(change);
+    return applied;
+  }
+
+  /** Versions of the episodes received since `sinceMs`, so a catch-up re-reads only what is missing. */
+  async knownVersions(sinceMs: number): Promise<Map<string, number>> {
+    const rows = await this.deps.sql.query<{ alarm_id: string; version: number }>('SELECT alarm_id, version FROM alarm_cases WHERE updated_at >= $1', [new Date(sinceMs)]);
+    return new Map(rows.map((r) => [r.alarm_id, Number(r.version)]));
+  }
+
+  private async insertNew(tx: Tx, alarm: AlarmRow, changes: CenterChange[]): Promise<boolean> {
+    const routing = await this.deps.config.get('alarm_routing', tx);
+    const owner = await this.deps.ownerOf(alarm.plate, alarm.terminal_id, tx);
+    const route = routeAlarm(alarm, routing.value, this.deps.org, owner, this.deps.provinceCode);
+    const now = this.deps.now();
+    const rows = await tx.query<AlarmCaseRow>(
+      `INSERT INTO alarm_cases (alarm_id, rule, severity, version, terminal_id, plate, started_at, ended_at, event_org_code, lat, lon, late, details,
+                                org_code, department, enterprise_id, config_version, state, received_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'new', $18, $18)
+       ON CONFLICT (alarm_id) DO NOTHING RETURNING *`,
+      [
+        alarm.alarm_id,
+        alarm.rule,
+        alarm.severity,
+        alarm.version,
+        alarm.terminal_id,
+        alarm.plate,
+        new Date(alarm.started_at),
+        alarm.ended_at === null ? null : new Date(alarm.ended_at),
+        alarm.org_code,
+        alarm.lat,
+        alarm.lon,
+        alarm.late === 1,
+        JSON.stringify(parseDetails(alarm.details)),
+        route.orgCode,
+        route.department,
+        owner.enterpriseId,
+        routing.version,
+        new Date(now),
+      ],
+    );
+    if (rows.length === 0) return false;
+    const detail = { org_code: route.orgCode, department: route.department, enterprise_id: owner.enterpriseId, config_version: routing.version, version: alarm.version };
+    await recordAlarmAction(tx, { alarmId: alarm.alarm_id, action: 'raised', from: '', to: 'new', actor: SYSTEM_ACTOR, orgCode: route.orgCode, detail, at: now });
+    await appendAudit(tx, { actorId: null, actor: 'system', action: 'alarm.route', target: `alarm:${alarm.alarm_id}`, detail });
+    changes.push({ kind: 'alarm', alarm: alarmView(rows[0]), action: 'raised', actor: 'system' });
+    const auto = routing.value.auto_work_order.some((a) => (a.category === alarm.rule || a.category === '*') && a.severities.includes(alarm.severity));
+    if (auto) await this.dispatchInTx(tx, rows[0], {}, SYSTEM_ACTOR, route.orgCode, now, changes);
+    return true;
+  }
+
+  private async visibleAlarm(tx: Tx, alarmId: string, principal: Principal, forUpdate: boolean): Promise<AlarmCaseRow> {
+    const row = await loadAlarm(tx, alarmId, forUpdate);
+    // Outside the caller's scope an alarm is reported as missing: ids from another city reveal nothing.
+    if (!row || !visibleTo(principal, row, this.deps.org)) throw new HttpError(404, 'not_found', `alarm ${alarmId} not found`);
+    return row;
+  }
+
+  async get(alarmId: string, principal: Principal): Promise<{ alarm: FeedAlarmCase; actions: Record<string, unknown>[] }> {
+    const row = await this.visibleAlarm(this.deps.sql, alarmId, principal, false);
+    const actions = await this.deps.sql.query<{ id: number; action: string; from_state: string; to_state: string; actor: string; org_code: string; detail: unknown; at: Date }>(
+      'SELECT id, action, from_state, to_state, actor, org_code, detail, at FROM alarm_actions WHERE alarm_id = $1 ORDER BY id',
+      [alarmId],
+    );
+    return { alarm: alarmView(row), actions: actions.map((a) => ({ ...a, id: Number(a.id), at: new Date(a.at).getTime() })) };
+  }
+
+  async list(principal: Principal, filter: { state?: string; department?: string; escalated?: boolean; limit?: number; before?: number }): Promise<FeedAlarmCase[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (principal.role === 'enterprise') {
+      params.push(principal.enterpriseId);
+      where.push(`enterprise_id = $${params.length}`);
+    } else {
+      params.push(this.deps.org.subtree(principal.orgCode));
+      where.push(`org_code = ANY($${params.length})`);
+    }
+    if (filter.state) {
+      params.push(filter.state);
+      where.push(`state = $${params.length}`);
+    }
+    if (filter.department) {
+      params.push(filter.department);
+      where.push(`department = $${params.length}`);
+    }
+    if (filter.escalated) {
+      params.push(principal.orgCode);
+      where.push(`escalated_to = $${params.length}`);
+    }
+    if (filter.before !== undefined) {
+      params.push(new Date(filter.before));
+      where.push(`received_at < $${params.length}`);
+    }
+    params.push(Math.min(filter.limit ?? 100, this.options.listLimitMax));
+    const rows = await this.deps.sql.query<AlarmCaseRow>(`SELECT * FROM alarm_cases WHERE ${where.join(' AND ')} ORDER BY received_at DESC, alarm_id LIMIT $${params.length}`, params);
+    return rows.map(alarmView);
+  }
+
+  /**
+   * Runs one handling step: the row is updated only if it is still in a state the step accepts and not held
+   * by someone else; otherwise the caller learns the current state and who holds it.
+   */
+  private async step(
+    alarmId: string,
+    principal: Principal,
+    peer: string,
+    action: string,
+    apply: (tx: Tx, row: AlarmCaseRow, now: number, changes: CenterChange[]) => Promise<{ to: AlarmState; detail: Record<string, unknown>; row: AlarmCaseRow }>,
+  ): Promise<FeedAlarmCase> {
+    requireRole(principal, HANDLER_ROLES, `${action} alarms`);
+    const changes: CenterChange[] = [];
+    const result = await this.deps.sql.transaction(async (tx) => {
+      const row = await this.visibleAlarm(tx, alarmId, principal, true);
+      const now = this.deps.now();
+      const { to, detail, row: updated } = await apply(tx, row, now, changes);
+      await recordAlarmAction(tx, { alarmId, action, from: row.state, to, actor: { principal, peer }, orgCode: row.org_code, detail, at: now });
+      await appendAudit(tx, { actorId: principal.userId, actor: principal.username, action: `alarm.${action}`, target: `alarm:${alarmId}`, detail: { from: row.state, to, ...detail }, peer });
+      changes.unshift({ kind: 'alarm', alarm: alarmView(updated), action, actor: principal.username });
+      return updated;
+    });
+    for (const change of changes) this.deps.notify(change);
+    return alarmView(result);
+  }
+
+  private conflict(row: AlarmCaseRow, action: string): HttpError {
+    if (row.state === 'acknowledged') {
+      return new HttpError(409, 'held_by_other', `alarm ${row.alarm_id} was acknowledged by ${row.acknowledged_by_name} at ${new Date(row.acknowledged_at!).toISOString()}`, {
+        state: row.state,
+        held_by: row.acknowledged_by_name,
+        held_since: new Date(row.acknowledged_at!).getTime(),
+      });
+    }
+    return new HttpError(409, 'bad_state', `cannot ${action} an alarm that is ${row.state}`, { state: row.state });
+  }
+
+  /** Whether this principal may act on the row: it is new, or acknowledged by them. */
+  private holdable(row: AlarmCaseRow, principal: Principal): boolean {
+    return row.state === 'new' || (row.state === 'acknowledged' && Number(row.acknowledged_by) === principal.userId);
+  }
+
+  acknowledge(alarmId: string, principal: Principal, peer: string): Promise<FeedAlarmCase> {
+    return this.step(alarmId, principal, peer, 'acknowledged', async (tx, row, now) => {
+      const rows = await tx.query<AlarmCaseRow>(
+        `UPDATE alarm_cases SET state = 'acknowledged', acknowledged_by = $2, acknowledged_by_name = $3, acknowledged_at = $4, updated_at = $4
+          WHERE alarm_id = $1 AND state = 'new' RETURNING *`,
+        [alarmId, principal.userId, principal.username, new Date(now)],
+      );
+      if (!rows[0]) throw this.conflict(row, 'acknowledge');
+      return { to: 'acknowledged', detail: {}, row: rows[0] };
+    });
+  }
+
+  dismiss(alarmId: string, reason: string, principal: Principal, peer: string): Promise<FeedAlarmCase> {
+    if (reason.trim().length === 0) throw new HttpError(400, 'reason_required', 'dismissing an alarm needs a reason');
+    return this.step(alarmId, principal, peer, 'dismissed', async (tx, row, now) => {
+      if (!this.holdable(row, principal)) throw this.conflict(row, 'dismiss');
+      const rows = await tx.query<AlarmCaseRow>(`UPDATE alarm_cases SET state = 'dismissed', dismiss_reason = $2, updated_at = $3 WHERE alarm_id = $1 RETURNING *`, [alarmId, reason, new Date(now)]);
+      return { to: 'dismissed', detail: { reason }, row: rows[0] };
+    });
+  }
+
+  dispatch(alarmId: string, input: DispatchInput, principal: Principal, peer: string): Promise<FeedAlarmCase> {
+    return this.step(alarmId, principal, peer, 'dispatched', async (tx, row, now, changes) => {
+      if (!this.holdable(row, principal)) throw this.conflict(row, 'dispatch');
+      const target = input.org_code ?? row.org_code;
+      requireOrgScope(principal, this.deps.org, target, 'dispatch work orders');
+      const { row: updated, orderId } = await this.dispatchInTx(tx, row, input, { principal, peer }, principal.orgCode, now, changes);
+      return { to: 'dispatched', detail: { work_order_id: orderId }, row: updated };
+    });
+  }
+
+  /** Turns an alarm into a work order and marks it dispatched; shared by officers and automatic dispatch. */
+  private async dispatchInTx(tx: Tx, row: AlarmCaseRow, input: DispatchInput, actor: Actor, issuerOrg: string, now: number, changes: CenterChange[]): Promise<{ row: AlarmCaseRow; orderId: number }> {
+    const order = await this.deps.workOrders.createInTx(
+      tx,
+      {
+        title: input.title ?? `${row.rule} ${row.plate}`.trim(),
+        description: input.description ?? '',
+        source: 'alarm',
+        alarmId: row.alarm_id,
+        category: row.rule,
+        severity: row.severity,
+        issuerOrg,
+        orgCode: input.org_code ?? row.org_code,
+        department: input.department ?? row.department,
+        enterpriseId: input.enterprise_id ?? row.enterprise_id,
+        deadlineHours: input.deadline_hours,
+      },
+      actor,
+    );
+    const rows = await tx.query<AlarmCaseRow>(`UPDATE alarm_cases SET state = 'dispatched', work_order_id = $2, updated_at = $3 WHERE alarm_id = $1 RETURNING *`, [row.alarm_id, order.id, new Date(now)]);
+    if (actor.principal === null) {
+      // Automatic dispatch: the officer path records its own action; this one is the system's.
+      await recordAlarmAction(tx, { alarmId: row.alarm_id, action: 'dispatched', from: row.state, to: 'dispatched', actor, orgCode: row.org_code, detail: { work_order_id: Number(order.id), automatic: true }, at: now });
+      changes.push({ kind: 'alarm', alarm: alarmView(rows[0]), action: 'dispatched', actor: actorName(actor) });
+    }
+    changes.push({ kind: 'work_order', order: orderView(order), event: 'issued', actor: actorName(actor) });
+    return { row: rows[0], orderId: Number(order.id) };
+  }
+
+  close(alarmId: string, principal: Principal, peer: string): Promise<FeedAlarmCase> {
+    return this.step(alarmId, principal, peer, 'closed', async (tx, row, now) => {
+      if (row.state !== 'dismissed') throw new HttpError(409, 'bad_state', `only a dismissed alarm is closed by hand; a dispatched one closes when its work order is accepted (state ${row.state})`, { state: row.state });
+      const rows = await tx.query<AlarmCaseRow>(`UPDATE alarm_cases SET state = 'closed', updated_at = $2 WHERE alarm_id = $1 RETURNING *`, [alarmId, new Date(now)]);
+      return { to: 'closed', detail: {}, row: rows[0] };
+    });
+  }
+
+  /** Escalates alarms left `new` past the configured limit to the parent centre of where they are now. */
+  async escalateUnhandled(): Promise<number> {
+    const limitMs = (await this.deps.config.get('escalation')).value.alarm_unhandled_minutes * 60_000;
+    const now = this.deps.now();
+    const due = await this.deps.sql.query<{ alarm_id: string }>(
+      `SELECT alarm_id FROM alarm_cases WHERE state = 'new' AND COALESCE(escalated_at, received_at) <= $1 ORDER BY received_at LIMIT $2`,
+      [new Date(now - limitMs), this.options.escalationBatchMax],
+    );
+    let escalated = 0;
+    for (const { alarm_id: alarmId } of due) {
+      const changes: CenterChange[] = [];
+      await this.deps.sql.transaction(async (tx) => {
+        const row = await loadAlarm(tx, alarmId, true);
+        if (!row || row.state !== 'new') return;
+        const from = row.escalated_to ?? row.org_code;
+        const target = this.deps.org.parentOf(from);
+        // At the top there is nobody to escalate to; the timestamp still moves so the row is not re-read every pass.
+        const rows = await tx.query<AlarmCaseRow>(
+          `UPDATE alarm_cases SET escalated_to = COALESCE($2, escalated_to), escalation_level = escalation_level + (CASE WHEN $2::text IS NULL THEN 0 ELSE 1 END), escalated_at = $3, updated_at = $3
+            WHERE alarm_id = $1 RETURNING *`,
+          [alarmId, target, new Date(now)],
+        );
+        if (target === null) return;
+        const detail = { from, to: target, level: rows[0].escalation_level };
+        await recordAlarmAction(tx, { alarmId, action: 'escalated', from: 'new', to: 'new', actor: SYSTEM_ACTOR, orgCode: row.org_code, detail, at: now });
+        await appendAudit(tx, { actorId: null, actor: 'system', action: 'alarm.escalate', target: `alarm:${alarmId}`, detail });
+        changes.push({ kind: 'alarm', alarm: alarmView(rows[0]), action: 'escalated', actor: 'system' });
+        escalated++;
+      });
+      for (const change of changes) this.deps.notify(change);
+    }
+    return escalated;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Routes for alarm handling and work orders. Every item is checked against the caller's scope on the server;
+ * an item outside it answers 404, exactly like one that does not exist.
+ */
+import { HANDLER_ROLES, READER_ROLES, SUPERVISOR_ROLES } from '../access/actor.js';
+import type { AlarmDesk, DispatchInput } from '../alarms/alarm-desk.js';
+import { HttpError } from '../http/router.js';
+import { ORDER_ACTIONS, type ActionInput, type OrderAction, type WorkOrders } from '../work-orders/work-orders.js';
+import { DEPARTMENT, ENTERPRISE_ID, numericParam, ORG_CODE } from './account-routes.js';
+import { queryParam, type Api, type BodySpec, type FieldSpec } from './api-spec.js';
+
+const ALARM_STATES = ['new', 'acknowledged', 'dispatched', 'dismissed', 'closed'] as const;
+const ORDER_STATES = ['issued', 'signed', 'in_progress', 'feedback_submitted', 'accepted', 'returned'] as const;
+const SEVERITIES = ['info', 'warning', 'critical'] as const;
+const CATEGORY: FieldSpec = { type: 'string', description: 'category, e.g. the rule id (overspeed) or another supervision topic', pattern: /^[a-z][a-z0-9_]{0,39}$/ };
+const DEADLINE_HOURS: FieldSpec = { type: 'integer', description: 'deadline in hours, instead of the configured one', min: 1, max: 2160 };
+const TEXT: FieldSpec = { type: 'string', description: 'text of the step', maxLength: 4000 };
+const ATTACHMENTS: FieldSpec = {
+  type: 'array',
+  description: 'files (photos, scanned letters), base64; see the OpenAPI bounds',
+  maxItems: 5,
+  items: {
+    type: 'object',
+    description: 'one file',
+    properties: {
+      name: { type: 'string', description: 'file name', required: true, minLength: 1, maxLength: 200 },
+      content_type: { type: 'string', description: 'MIME type', required: true, minLength: 3, maxLength: 100 },
+      data_base64: { type: 'string', description: 'content, base64', required: true, maxLength: 700_000 },
+    },
+  },
+};
+const LIST_QUERY = { limit: { type: 'integer', description: 'rows at most', min: 1, max: 500 } satisfies FieldSpec };
+
+/** What each work-order action takes in its body. */
+const ACTION_BODIES: Record<OrderAction, BodySpec> = {
+  sign: { text: TEXT },
+  claim: { text: TEXT },
+  start: { text: TEXT },
+  self_check: { text: { ...TEXT, required: true, description: 'the enterprise\'s self-check (自查) result' }, attachments: ATTACHMENTS },
+  explanation: { text: { ...TEXT, required: true, description: 'the enterprise\'s explanation (情况说明)' }, attachments: ATTACHMENTS },
+  rectification: { text: { ...TEXT, required: true, description: 'rectification done, with evidence (整改材料)' }, attachments: ATTACHMENTS },
+  review: { text: { ...TEXT, required: true, description: 'the authority\'s verification; attach the notification letter (抄告函)' }, attachments: ATTACHMENTS },
+  feedback: { text: { ...TEXT, required: true, description: 'result of the handling' }, attachments: ATTACHMENTS },
+  accept: { text: TEXT },
+  return: { text: { ...TEXT, required: true, description: 'why it is returned' } },
+  transfer: { org_code: ORG_CODE, department: DEPARTMENT, enterprise_id: ENTERPRISE_ID, text: TEXT },
+  comment: { text: { ...TEXT, required: true }, attachments: ATTACHMENTS },
+};
+
+const ACTION_SUMMARIES: Record<OrderAction, string> = {
+  sign: 'Sign for the order (签收): staff of the assignee unit',
+  claim: 'Claim the order (认领): the enterprise',
+  start: 'Start handling: assignee staff or the enterprise',
+  self_check: 'Self-check result (自查): the enterprise',
+  explanation: 'Explanation (情况说明): the enterprise',
+  rectification: 'Rectification evidence (整改): the enterprise',
+  review: 'Review with verification / notification letter (抄告函): staff of the assignee unit or above',
+  feedback: 'Submit feedback with text and attachments: assignee staff or the enterprise',
+  accept: 'Accept the result (办结): a dispatcher or leader of the issuing centre or above the assignee',
+  return: 'Return the result for more work: same as accept',
+  transfer: 'Transfer/reassign to another unit, department or enterprise (back to issued)',
+  comment: 'Comment on the order',
+};
+
+export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOrders: WorkOrders }): void {
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/alarms',
+      tag: 'alarms',
+      summary: 'Alarms routed into the caller\'s subtree (enterprise users: their vehicles), newest first',
+      roles: READER_ROLES,
+      query: { state: { type: 'string', description: 'only this state', enum: ALARM_STATES }, department: DEPARTMENT, escalated: { type: 'boolean', description: 'only alarms escalated to the caller\'s own unit' }, before: { type: 'integer', description: 'page: received before this epoch ms', min: 0 }, ...LIST_QUERY },
+      returns: '{alarms: [FeedAlarmCase]}',
+    },
+    async (ctx, p) => ({
+      body: {
+        alarms: await deps.desk.list(p, {
+          state: queryParam(ctx, 'state', { type: 'string', description: '', enum: ALARM_STATES }) as string | undefined,
+          department: queryParam(ctx, 'department', DEPARTMENT) as string | undefined,
+          escalated: queryParam(ctx, 'escalated', { type: 'boolean', description: '' }) as boolean | undefined,
+          before: queryParam(ctx, 'before', { type: 'integer', description: '', min: 0 }) as number | undefined,
+          limit: queryParam(ctx, 'limit', LIST_QUERY.limit) as number | undefined,
+        }),
+      },
+    }),
+  );
+  api.define({ method: 'GET', path: '/api/alarms/:id', tag: 'alarms', summary: 'One alarm with every handling step', roles: READER_ROLES, returns: '{alarm: FeedAlarmCase, actions: [...]}' }, async (ctx, p) => ({
+    body: await deps.desk.get(ctx.params.id, p),
+  }));
+  api.define(
+    { method: 'POST', path: '/api/alarms/:id/acknowledge', tag: 'alarms', summary: 'Acknowledge (签收) a new alarm; 409 held_by_other when someone else holds it', roles: HANDLER_ROLES, returns: 'FeedAlarmCase' },
+    async (ctx, p) => ({ body: await deps.desk.acknowledge(ctx.params.id, p, ctx.peer) }),
+  );
+  api.define(
+    { method: 'POST', path: '/api/alarms/:id/dismiss', tag: 'alarms', summary: 'Dismiss a false alarm, with a reason', roles: HANDLER_ROLES, body: { reason: { type: 'string', description: 'why it is a false alarm', required: true, minLength: 2, maxLength: 2000 } }, returns: 'FeedAlarmCase' },
+    async (ctx, p, body) => ({ body: await deps.desk.dismiss(ctx.params.id, body.reason as string, p, ctx.peer) }),
+  );
+  api.define(
+    {
+      method: 'POST',
+      path: '/api/alarms/:id/dispatch',
+      tag: 'alarms',
+      summary: 'Turn an alarm into a work order (defaults: its unit, department and enterprise)',
+      roles: HANDLER_ROLES,
+      body: {
+        title: { type: 'string', description: 'title of the order', maxLength: 200 },
+        description: TEXT,
+        org_code: ORG_CODE,
+        department: DEPARTMENT,
+        enterprise_id: ENTERPRISE_ID,
+        deadline_hours: DEADLINE_HOURS,
+      },
+      returns: 'FeedAlarmCase (state dispatched, work_order_id set)',
+    },
+    async (ctx, p, body) => ({ body: await deps.desk.dispatch(ctx.params.id, body as DispatchInput, p, ctx.peer) }),
+  );
+  api.define({ method: 'POST', path: '/api/alarms/:id/close', tag: 'alarms', summary: 'Close a dismissed alarm (dispatched ones close when their order is accepted)', roles: HANDLER_ROLES, returns: 'FeedAlarmCase' }, async (ctx, p) => ({
+    body: await deps.desk.close(ctx.params.id, p, ctx.peer),
+  }));
+
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/work-orders',
+      tag: 'work orders',
+      summary: 'Work orders assigned in or issued from the caller\'s subtree (enterprise users: addressed to them), newest first',
+      roles: READER_ROLES,
+      query: {
+        state: { type: 'string', description: 'only this state', enum: ORDER_STATES },
+        department: DEPARTMENT,
+        overdue: { type: 'boolean', description: 'only overdue (or only not overdue) orders' },
+        escalated: { type: 'boolean', description: 'only orders escalated (督办) to the caller\'s own unit' },
+        before_id: { type: 'integer', description: 'page: ids below this', min: 1 },
+        ...LIST_QUERY,
+      },
+      returns: '{work_orders: [FeedWorkOrder]}',
+    },
+    async (ctx, p) => ({
+      body: {
+        work_orders: await deps.workOrders.list(p, {
+          state: queryParam(ctx, 'state', { type: 'string', description: '', enum: ORDER_STATES }) as string | undefined,
+          department: queryParam(ctx, 'department', DEPARTMENT) as string | undefined,
+          overdue: queryParam(ctx, 'overdue', { type: 'boolean', description: '' }) as boolean | undefined,
+          escalated: queryParam(ctx, 'escalated', { type: 'boolean', description: '' }) as boolean | undefined,
+          before_id: queryParam(ctx, 'before_id', { type: 'integer', description: '', min: 1 }) as number | undefined,
+          limit: queryParam(ctx, 'limit', LIST_QUERY.limit) as number | undefined,
+        }),
+      },
+    }),
+  );
+  api.define(
+    {
+      method: 'POST',
+      path: '/api/work-orders',
+      tag: 'work orders',
+      summary: 'Issue a work order top-down (工单发布) to a unit in the caller\'s subtree, a department and optionally an enterprise',
+      roles: SUPERVISOR_ROLES,
+      body: {
+        title: { type: 'string', description: 'title', required: true, minLength: 1, maxLength: 200 },
+        description: TEXT,
+        category: { ...CATEGORY, required: true },
+        severity: { type: 'string', description: 'severity, with the category it selects the deadline', required: true, enum: SEVERITIES },
+        org_code: { ...ORG_CODE, required: true, description: 'assignee unit' },
+        department: { ...DEPARTMENT, required: true },
+        enterprise_id: { ...ENTERPRISE_ID, description: 'enterprise to rectify' },
+        deadline_hours: DEADLINE_HOURS,
+      },
+      returns: 'FeedWorkOrder',
+    },
+    async (ctx, p, body) => ({
+      status: 201,
+      body: await deps.workOrders.issue(p, ctx.peer, body as { title: string; category: string; severity: string; org_code: string; department: string }),
+    }),
+  );
+  api.define({ method: 'GET', path: '/api/work-orders/:id', tag: 'work orders', summary: 'One work order with its full timeline', roles: READER_ROLES, returns: '{order: FeedWorkOrder, timeline: [...]}' }, async (ctx, p) => ({
+    body: await deps.workOrders.get(numericParam(ctx, 'id'), p),
+  }));
+  api.define(
+    { method: 'GET', path: '/api/work-orders/:id/attachments/:attachment', tag: 'work orders', summary: 'Download an attachment', roles: READER_ROLES, returns: 'the file' },
+    async (ctx, p) => {
+      const file = await deps.workOrders.attachment(numericParam(ctx, 'id'), numericParam(ctx, 'attachment'), p);
+      return { raw: file.content, headers: { 'content-type': file.content_type, 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}` } };
+    },
+  );
+  for (const action of ORDER_ACTIONS) {
+    api.define(
+      { method: 'POST', path: `/api/work-orders/:id/${action.replace('_', '-')}`, tag: 'work orders', summary: ACTION_SUMMARIES[action], roles: 'any', body: ACTION_BODIES[action], returns: 'FeedWorkOrder' },
+      async (ctx, p, body) => {
+        if (p.role === 'wall' || p.role === 'analyst') throw new HttpError(403, 'forbidden', `role ${p.role} is read-only`);
+        return { body: await deps.workOrders.act(numericParam(ctx, 'id'), action, p, ctx.peer, body as ActionInput) };
+      },
+    );
+  }
+}

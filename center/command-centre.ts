@@ -1,0 +1,125 @@
+/**
+ * The command centres composed: org tree, configuration, alarm desk fed from the event log, work orders,
+ * periodic supervision (escalation of unhandled alarms, 督办 of overdue orders), the ClickHouse mirror, the
+ * WebSocket pushes and the HTTP routes. `cli/node.ts` starts it; tests start it in-process with a clock.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { FeedServerMessage, Logger, Metrics } from '../schema/index.js';
+import type { Sql } from '../store/index.js';
+import type { EventLog } from '../stream/index.js';
+import { visibleTo, type Clock } from './access/actor.js';
+import { AlarmDesk } from './alarms/alarm-desk.js';
+import { AlarmIntake, recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
+import { registerAccountRoutes } from './api/account-routes.js';
+import { documentFoundationRoutes, registerApiDocs } from './api/api-docs.js';
+import { Api } from './api/api-spec.js';
+import { registerHandlingRoutes } from './api/handling-routes.js';
+import { principalOf } from './api/routes.js';
+import type { Accounts, Principal } from './auth/accounts.js';
+import { UserAdmin } from './auth/user-admin.js';
+import { CenterConfig } from './config/center-config.js';
+import type { Router } from './http/router.js';
+import { CenterMirror } from './mirror/center-mirror.js';
+import { seedDepartments } from './org/departments.js';
+import { OrgAdmin, ownerOf } from './org/org-admin.js';
+import { OrgDirectory } from './org/org-directory.js';
+import type { CenterChange } from './work-orders/work-order-store.js';
+import { WorkOrders } from './work-orders/work-orders.js';
+
+export interface CommandCentreDeps {
+  sql: Sql;
+  accounts: Accounts;
+  logger: Logger;
+  metrics: Metrics;
+  provinceCode: string;
+  /** Routes are added here when given. */
+  router?: Router;
+  /** Alarms are taken from here when given. */
+  log?: EventLog;
+  /** Alarm actions and work-order events are mirrored here when given. */
+  clickhouse?: ClickHouseClient;
+  /** Changes are pushed here to the clients whose scope covers them. */
+  publish?(message: FeedServerMessage, visibleTo: (principal: Principal) => boolean): void;
+  now?: Clock;
+  /** How often unhandled alarms and overdue orders are looked for; 0 = only when `supervise()` is called. */
+  supervisionIntervalMs?: number;
+}
+
+export const SUPERVISION_INTERVAL_MS_DEFAULT = 30_000;
+
+export interface CommandCentre {
+  org: OrgDirectory;
+  config: CenterConfig;
+  desk: AlarmDesk;
+  workOrders: WorkOrders;
+  mirror: CenterMirror | undefined;
+  /** One supervision pass: escalations of alarms and work orders. */
+  supervise(): Promise<{ alarms: number; workOrders: number }>;
+  close(): Promise<void>;
+}
+
+export async function startCommandCentre(deps: CommandCentreDeps): Promise<CommandCentre> {
+  const now = deps.now ?? Date.now;
+  const added = await seedDepartments(deps.sql);
+  if (added > 0) deps.logger.info('departments seeded', { count: added });
+  const org = await OrgDirectory.load(deps.sql);
+  const config = new CenterConfig(deps.sql);
+  let mirror: CenterMirror | undefined;
+  const changes = deps.metrics.counter('vigil_center_changes_total', 'Alarm handling steps and work-order events', ['kind', 'event']);
+
+  const notify = (change: CenterChange): void => {
+    mirror?.wake();
+    if (change.kind === 'alarm') {
+      changes.inc({ kind: 'alarm', event: change.action });
+      deps.publish?.({ type: 'alarm_state', alarm: change.alarm, action: change.action, actor: change.actor }, (p) => visibleTo(p, change.alarm, org));
+    } else {
+      changes.inc({ kind: 'work_order', event: change.event });
+      deps.publish?.({ type: 'work_order', order: change.order, event: change.event, actor: change.actor }, (p) => visibleTo(p, change.order, org));
+    }
+  };
+
+  const workOrders = new WorkOrders({ sql: deps.sql, org, config, now, notify });
+  const desk = new AlarmDesk({ sql: deps.sql, org, config, workOrders, now, provinceCode: deps.provinceCode, ownerOf: (plate, terminalId, tx) => ownerOf(tx, plate, terminalId), notify });
+
+  const clickhouse = deps.clickhouse;
+  const catchUp = clickhouse ? { windowHours: 24, rowsMax: 100_000, readRecent: (hours: number, rows: number) => recentAlarmsFromClickHouse(clickhouse, hours, rows) } : undefined;
+  const intake = deps.log ? new AlarmIntake({ log: deps.log, desk, logger: deps.logger.child({ component: 'center-alarms' }), metrics: deps.metrics, catchUp }) : undefined;
+  intake?.start();
+  if (deps.clickhouse) {
+    mirror = new CenterMirror({ sql: deps.sql, client: deps.clickhouse, logger: deps.logger.child({ component: 'center-mirror' }), metrics: deps.metrics });
+    mirror.start();
+  }
+
+  const supervise = async (): Promise<{ alarms: number; workOrders: number }> => ({ alarms: await desk.escalateUnhandled(), workOrders: await workOrders.escalateOverdue() });
+  let supervising: Promise<unknown> = Promise.resolve();
+  const intervalMs = deps.supervisionIntervalMs ?? SUPERVISION_INTERVAL_MS_DEFAULT;
+  const timer =
+    intervalMs > 0
+      ? setInterval(() => {
+          supervising = supervise().catch((error: unknown) => deps.logger.error('supervision pass failed', { error: String(error) }));
+        }, intervalMs)
+      : undefined;
+
+  if (deps.router) {
+    const api = new Api(deps.router, (ctx) => principalOf(ctx, deps.accounts));
+    documentFoundationRoutes(api);
+    registerAccountRoutes(api, { sql: deps.sql, org, users: new UserAdmin(deps.sql, org), orgAdmin: new OrgAdmin(deps.sql, org), config });
+    registerHandlingRoutes(api, { desk, workOrders });
+    registerApiDocs(deps.router, api);
+  }
+
+  return {
+    org,
+    config,
+    desk,
+    workOrders,
+    mirror,
+    supervise,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await supervising;
+      await intake?.stop();
+      await mirror?.stop();
+    },
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * The command centres' configuration as versioned data (DESIGN contract 6): how alarms are routed, how long a
+ * work order may take, when an unhandled alarm escalates. Each change is a new version in `center_config`
+ * (who, when, what); the highest version is in force, and every alarm records the version that routed it.
+ * Values are checked on the way in: a bad value fails naming the key, the value and the bound.
+ */
+import type { Sql } from '../../store/index.js';
+import { HttpError } from '../http/router.js';
+import type { OrgLevel } from '../org/org-directory.js';
+
+export interface AlarmRoutingConfig {
+  /** Category (the rule id) → department code; `*` is the default. */
+  departments: Record<string, string>;
+  /** Category → whose unit: `event` (where it happened) or `home` (the vehicle's home county). */
+  unit: Record<string, 'event' | 'home'>;
+  /** Category → the level whose centre handles it, e.g. freight alarms at county level. */
+  level: Record<string, OrgLevel>;
+  /** Alarms of these categories and severities become work orders on arrival. */
+  auto_work_order: { category: string; severities: string[] }[];
+}
+
+export interface DeadlineConfig {
+  default_hours: number;
+  /** First match wins: category (`*` for any) and, when given, severity. */
+  rules: { category: string; severity?: string; hours: number }[];
+}
+
+export interface EscalationConfig {
+  /** An alarm still `new` after this long is escalated to the parent centre, and again after as long. */
+  alarm_unhandled_minutes: number;
+}
+
+export interface CenterConfigValues {
+  alarm_routing: AlarmRoutingConfig;
+  work_order_deadlines: DeadlineConfig;
+  escalation: EscalationConfig;
+}
+export type ConfigKey = keyof CenterConfigValues;
+
+export const CONFIG_DEFAULTS: CenterConfigValues = {
+  alarm_routing: {
+    departments: { overspeed: 'enforcement', fatigue: 'road_transport', night_driving: 'road_transport', overload: 'enforcement', dangerous_goods: 'safety', device_fault: 'tech_support', '*': 'road_transport' },
+    unit: { '*': 'event' },
+    level: { '*': 'county' },
+    auto_work_order: [],
+  },
+  work_order_deadlines: { default_hours: 72, rules: [{ category: '*', severity: 'critical', hours: 24 }] },
+  escalation: { alarm_unhandled_minutes: 30 },
+};
+
+export const CONFIG_KEYS: readonly ConfigKey[] = ['alarm_routing', 'work_order_deadlines', 'escalation'];
+const CATEGORY = /^(\*|[a-z][a-z0-9_]{0,39})$/;
+const DEPARTMENT = /^[a-z][a-z0-9_]{1,39}$/;
+const HOURS_MAX = 24 * 90;
+const MINUTES_MAX = 7 * 24 * 60;
+const RULES_MAX = 200;
+
+function badConfig(path: string, detail: string): HttpError {
+  return new HttpError(400, 'bad_config', `${path}: ${detail}`, { field: path });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function onlyKeys(path: string, value: Record<string, unknown>, keys: readonly string[]): void {
+  for (const k of Object.keys(value)) if (!keys.includes(k)) throw badConfig(`${path}.${k}`, `unknown key (known: ${keys.join(', ')})`);
+}
+
+function categoryMap<V>(path: string, value: unknown, check: (p: string, v: unknown) => V): Record<string, V> {
+  if (!isObject(value)) throw badConfig(path, 'must be an object of category → value');
+  const out: Record<string, V> = {};
+  for (const [category, v] of Object.entries(value)) {
+    if (!CATEGORY.test(category)) throw badConfig(`${path}.${category}`, `category does not match ${CATEGORY.source}`);
+    out[category] = check(`${path}.${category}`, v);
+  }
+  return out;
+}
+
+function integerIn(path: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw badConfig(path, `value ${JSON.stringify(v)} is not an integer`);
+  if (v < min) throw badConfig(path, `value ${v} is less than min allowed ${min}`);
+  if (v > max) throw badConfig(path, `value ${v} is greater than max allowed ${max}`);
+  return v;
+}
+
+function oneOf<T extends string>(path: string, v: unknown, choices: readonly T[]): T {
+  if (typeof v !== 'string' || !choices.includes(v as T)) throw badConfig(path, `value ${JSON.stringify(v)} is not one of ${choices.join(', ')}`);
+  return v as T;
+}
+
+/** Checks a configuration value; returns it typed or throws a 400 naming the path, value and bound. */
+export function checkConfig<K extends ConfigKey>(key: K, value: unknown): CenterConfigValues[K] {
+  if (!isObject(value)) throw badConfig(key, 'must be an object');
+  switch (key) {
+    case 'alarm_routing': {
+      onlyKeys(key, value, ['departments', 'unit', 'level', 'auto_work_order']);
+      const departments = categoryMap(`${key}.departments`, value.departments, (p, v) => {
+        if (typeof v !== 'string' || !DEPARTMENT.test(v)) throw badConfig(p, `value ${JSON.stringify(v)} is not a department code (${DEPARTMENT.source})`);
+        return v;
+      });
+      if (!('*' in departments)) throw badConfig(`${key}.departments.*`, 'a default department is required');
+      const unit = categoryMap(`${key}.unit`, value.unit ?? { '*': 'event' }, (p, v) => oneOf(p, v, ['event', 'home'] as const));
+      const level = categoryMap(`${key}.level`, value.level ?? { '*': 'county' }, (p, v) => oneOf(p, v, ['province', 'city', 'county'] as const));
+      const auto = value.auto_work_order ?? [];
+      if (!Array.isArray(auto)) throw badConfig(`${key}.auto_work_order`, 'must be an array');
+      if (auto.length > RULES_MAX) throw badConfig(`${key}.auto_work_order`, `${auto.length} entries is more than max allowed ${RULES_MAX}`);
+      const autoWorkOrder = auto.map((entry: unknown, i) => {
+        const p = `${key}.auto_work_order[${i}]`;
+        if (!isObject(entry)) throw badConfig(p, 'must be an object');
+        onlyKeys(p, entry, ['category', 'severities']);
+        if (typeof entry.category !== 'string' || !CATEGORY.test(entry.category)) throw badConfig(`${p}.category`, `does not match ${CATEGORY.source}`);
+        if (!Array.isArray(entry.severities)) throw badConfig(`${p}.severities`, 'must be an array');
+        return { category: entry.category, severities: entry.severities.map((s, j) => oneOf(`${p}.severities[${j}]`, s, ['info', 'warning', 'critical'] as const)) };
+      });
+      return { departments, unit, level, auto_work_order: autoWorkOrder } as CenterConfigValues[K];
+    }
+    case 'work_order_deadlines': {
+      onlyKeys(key, value, ['default_hours', 'rules']);
+      const defaultHours = integerIn(`${key}.default_hours`, value.default_hours, 1, HOURS_MAX);
+      const rules = value.rules ?? [];
+      if (!Array.isArray(rules)) throw badConfig(`${key}.rules`, 'must be an array');
+      if (rules.length > RULES_MAX) throw badConfig(`${key}.rules`, `${rules.length} entries is more than max allowed ${RULES_MAX}`);
+      return {
+        default_hours: defaultHours,
+        rules: rules.map((r: unknown, i) => {
+          const p = `${key}.rules[${i}]`;
+          if (!isObject(r)) throw badConfig(p, 'must be an object');
+          onlyKeys(p, r, ['category', 'severity', 'hours']);
+          if (typeof r.category !== 'string' || !CATEGORY.test(r.category)) throw badConfig(`${p}.category`, `does not match ${CATEGORY.source}`);
+          const severity = r.severity === undefined ? undefined : oneOf(`${p}.severity`, r.severity, ['info', 'warning', 'critical'] as const);
+          return { category: r.category, ...(severity ? { severity } : {}), hours: integerIn(`${p}.hours`, r.hours, 1, HOURS_MAX) };
+        }),
+      } as CenterConfigValues[K];
+    }
+    case 'escalation': {
+      onlyKeys(key, value, ['alarm_unhandled_minutes']);
+      return { alarm_unhandled_minutes: integerIn(`${key}.alarm_unhandled_minutes`, value.alarm_unhandled_minutes, 1, MINUTES_MAX) } as CenterConfigValues[K];
+    }
+  }
+  throw badConfig(key, `unknown configuration key (known: ${CONFIG_KEYS.join(', ')})`);
+}
+
+/** Looks a category up in a category map, falling back to `*`. */
+export function byCategory<V>(map: Record<string, V>, category: string): V | undefined {
+  return map[category] ?? map['*'];
+}
+
+export function deadlineHours(config: DeadlineConfig, category: string, severity: string): number {
+  const rule = config.rules.find((r) => (r.category === category || r.category === '*') && (r.severity === undefined || r.severity === severity));
+  return rule?.hours ?? config.default_hours;
+}
+
+export interface ConfigVersion<K extends ConfigKey> {
+  key: K;
+  version: number;
+  value: CenterConfigValues[K];
+}
+
+export class CenterConfig {
+  private cache = new Map<ConfigKey, { at: number; entry: ConfigVersion<ConfigKey> }>();
+
+  /** `cacheMs` bounds how stale another node's change may be seen here. */
+  constructor(
+    private readonly sql: Sql,
+    private readonly cacheMs = 5_000,
+  ) {}
+
+  /** Inside a transaction pass it as `tx`: the embedded store has one connection, held by the transaction. */
+  async get<K extends ConfigKey>(key: K, tx: Pick<Sql, 'query'> = this.sql): Promise<ConfigVersion<K>> {
+    const cached = this.cache.get(key);
+    if (cached && Date.now() - cached.at < this.cacheMs) return cached.entry as ConfigVersion<K>;
+    const rows = await tx.query<{ version: number; value: unknown }>('SELECT version, value FROM center_config WHERE key = $1 ORDER BY version DESC LIMIT 1', [key]);
+    const entry: ConfigVersion<K> = rows[0] ? { key, version: rows[0].version, value: checkConfig(key, rows[0].value) } : { key, version: 0, value: CONFIG_DEFAULTS[key] };
+    this.cache.set(key, { at: Date.now(), entry });
+    return entry;
+  }
+
+  /** Stores a new version (inside the caller's transaction, so the audit entry lands with it). */
+  async put<K extends ConfigKey>(tx: Pick<Sql, 'query'>, key: K, value: unknown, actor: string): Promise<ConfigVersion<K>> {
+    const checked = checkConfig(key, value);
+    const rows = await tx.query<{ version: number }>(
+      `INSERT INTO center_config (key, version, value, created_by)
+       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3 FROM center_config WHERE key = $1 RETURNING version`,
+      [key, JSON.stringify(checked), actor],
+    );
+    this.cache.delete(key);
+    return { key, version: rows[0].version, value: checked };
+  }
+
+  async history(key: ConfigKey): Promise<{ version: number; value: unknown; created_at: Date; created_by: string }[]> {
+    return this.sql.query('SELECT version, value, created_at, created_by FROM center_config WHERE key = $1 ORDER BY version DESC LIMIT 50', [key]);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Mirrors alarm actions and work-order events from PostgreSQL to ClickHouse (`alarm_actions`,
+ * `work_order_events`) for analysts. PostgreSQL is the outbox: rows not yet mirrored are read in id order,
+ * inserted with a deduplication token made of their ids, then marked. A crash between insert and mark
+ * re-sends the same rows; the token and the tables' ReplacingMergeTree on the row id keep one copy.
+ */
+import { createHash } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { ALARM_ACTIONS, WORK_ORDER_EVENTS, type AlarmActionRow, type Logger, type Metrics, type WorkOrderEventRow } from '../../schema/index.js';
+import type { Sql } from '../../store/index.js';
+
+export interface CenterMirrorOptions {
+  /** Rows per ClickHouse insert at most. */
+  batchRowsMax: number;
+  /** Pause between passes when there is nothing to do (a change wakes it earlier). */
+  idleMs: number;
+  retryDelayMs: number;
+}
+
+export const CENTER_MIRROR_DEFAULTS: CenterMirrorOptions = { batchRowsMax: 5_000, idleMs: 1_000, retryDelayMs: 2_000 };
+
+type Json = Record<string, unknown>;
+
+export class CenterMirror {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: { sql: Sql; client: ClickHouseClient; logger: Logger; metrics: Metrics },
+    private readonly options: CenterMirrorOptions = CENTER_MIRROR_DEFAULTS,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Asks for a pass soon: called after every change so analysts see it within moments. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let moved = 0;
+      try {
+        moved = await this.pass();
+      } catch (error) {
+        this.deps.metrics.counter('vigil_center_mirror_failures_total', 'Failed mirror passes to ClickHouse (retried)').inc();
+        this.deps.logger.error('mirroring to ClickHouse failed, retrying', { error: String(error) });
+        await this.sleep(this.options.retryDelayMs);
+        continue;
+      }
+      if (moved === 0) await this.sleep(this.options.idleMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  /** Mirrors one batch of each table; returns how many rows moved. Public so tests can drive it. */
+  async pass(): Promise<number> {
+    return (await this.mirrorAlarmActions()) + (await this.mirrorOrderEvents());
+  }
+
+  private async mirrorAlarmActions(): Promise<number> {
+    const rows = await this.deps.sql.query<Json>(
+      `SELECT a.id, a.alarm_id, a.action, a.from_state, a.to_state, a.actor, a.org_code, a.detail, a.at, c.department, c.rule, c.severity
+         FROM alarm_actions a JOIN alarm_cases c ON c.alarm_id = a.alarm_id
+        WHERE NOT a.mirrored ORDER BY a.id LIMIT $1`,
+      [this.options.batchRowsMax],
+    );
+    if (rows.length === 0) return 0;
+    const values: AlarmActionRow[] = rows.map((r) => ({
+      action_id: Number(r.id),
+      alarm_id: String(r.alarm_id),
+      action: String(r.action),
+      from_state: String(r.from_state),
+      to_state: String(r.to_state),
+      actor: String(r.actor),
+      org_code: String(r.org_code),
+      department: String(r.department),
+      rule: String(r.rule),
+      severity: String(r.severity),
+      detail: JSON.stringify(r.detail ?? {}),
+      at: new Date(r.at as Date).getTime(),
+    }));
+    await this.insert(ALARM_ACTIONS.name, values, values.map((v) => v.action_id));
+    await this.deps.sql.query('UPDATE alarm_actions SET mirrored = true WHERE id = ANY($1)', [values.map((v) => v.action_id)]);
+    return values.length;
+  }
+
+  private async mirrorOrderEvents(): Promise<number> {
+    const rows = await this.deps.sql.query<Json>(
+      `SELECT e.id, e.order_id, e.kind, e.from_state, e.to_state, e.actor, e.actor_org, e.text, e.detail, e.at,
+              o.org_code, o.issuer_org, o.department, o.enterprise_id, o.category, o.severity, o.alarm_id, o.deadline_at, o.overdue
+         FROM work_order_events e JOIN work_orders o ON o.id = e.order_id
+        WHERE NOT e.mirrored ORDER BY e.id LIMIT $1`,
+      [this.options.batchRowsMax],
+    );
+    if (rows.length === 0) return 0;
+    const values: WorkOrderEventRow[] = rows.map((r) => {
+      const detail = (r.detail ?? {}) as Json;
+      // The assignee after a transfer is in the event itself; the order row already holds the latest one.
+      const to = detail.to as Json | undefined;
+      return {
+        event_id: Number(r.id),
+        order_id: Number(r.order_id),
+        kind: String(r.kind),
+        from_state: String(r.from_state),
+        to_state: String(r.to_state),
+        actor: String(r.actor),
+        actor_org: String(r.actor_org),
+        org_code: String(to?.org_code ?? r.org_code),
+        issuer_org: String(r.issuer_org),
+        department: String(to?.department ?? r.department),
+        enterprise_id: String(r.enterprise_id ?? ''),
+        category: String(r.category),
+        severity: String(r.severity),
+        alarm_id: String(r.alarm_id ?? ''),
+        deadline_at: new Date(r.deadline_at as Date).getTime(),
+        overdue: r.overdue ? 1 : 0,
+        text: String(r.text),
+        detail: JSON.stringify(detail),
+        at: new Date(r.at as Date).getTime(),
+      };
+    });
+    await this.insert(WORK_ORDER_EVENTS.name, values, values.map((v) => v.event_id));
+    await this.deps.sql.query('UPDATE work_order_events SET mirrored = true WHERE id = ANY($1)', [values.map((v) => v.event_id)]);
+    return values.length;
+  }
+
+  private async insert(table: string, values: Json[], ids: number[]): Promise<void> {
+    const token = createHash('sha1').update(`${table}|${ids.join(',')}`).digest('hex');
+    await this.deps.client.insert({ table, values, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1 } });
+    this.deps.metrics.counter('vigil_center_mirror_rows_total', 'Rows mirrored from the command centres to ClickHouse', ['table']).inc({ table }, values.length);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    // A last pass so that what happened just before shutdown reaches the analysts too.
+    await this.pass().catch((error: unknown) => this.deps.logger.warn('last mirror pass failed', { error: String(error) }));
+  }
+}

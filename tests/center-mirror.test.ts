@@ -1,0 +1,86 @@
+/**
+ * The analysts' copy in ClickHouse (chDB): every alarm action and work-order event is mirrored once, a pass
+ * repeated after a crash between insert and mark adds no row, and alarms the embedded log forgot over a
+ * restart are caught up from the durable `alarms` table.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Metrics, silentLogger } from '../schema/index.js';
+import { openAnalytics, type Analytics } from '../store/index.js';
+import { MemoryLog } from '../stream/index.js';
+import { CenterMirror } from '../center/mirror/center-mirror.js';
+import { AlarmIntake, recentAlarmsFromClickHouse } from '../center/alarms/alarm-intake.js';
+import type { FeedAlarmCase } from '../schema/index.js';
+import { alarmRow, startCenterHarness, type CenterHarness } from './support/center-harness.js';
+
+let analytics: Analytics;
+let h: CenterHarness;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-center-mirror-'));
+
+beforeAll(async () => {
+  analytics = await openAnalytics({ kind: 'embedded', dataDir });
+  h = await startCenterHarness({ kind: 'memory' });
+});
+
+afterAll(async () => {
+  await h?.close();
+  await analytics?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function scalar(sql: string): Promise<number> {
+  return Number((await analytics.queryReadOnly(sql)).rows[0][0]);
+}
+
+describe('ClickHouse mirror of the command centres', () => {
+  it('mirrors every action and event exactly once, also when a pass is repeated', async () => {
+    const officer = await h.user('mirror-duty', 'duty_officer', '410105');
+    const alarm = alarmRow();
+    await h.centre.desk.ingest(alarm);
+    await h.call(officer.token, 'POST', `/api/alarms/${alarm.alarm_id}/acknowledge`);
+    const orderId = (await h.call<FeedAlarmCase>(officer.token, 'POST', `/api/alarms/${alarm.alarm_id}/dispatch`)).body.work_order_id!;
+    await h.call(officer.token, 'POST', `/api/work-orders/${orderId}/sign`);
+    await h.call(officer.token, 'POST', `/api/work-orders/${orderId}/comment`, { text: '正在处理' });
+
+    const mirror = new CenterMirror({ sql: h.sql, client: analytics.client, logger: silentLogger, metrics: new Metrics() });
+    expect(await mirror.pass()).toBe(3 + 3);
+    expect(await mirror.pass()).toBe(0);
+    expect(await scalar(`SELECT count() FROM alarm_actions WHERE alarm_id = '${alarm.alarm_id}'`)).toBe(3);
+    expect(await scalar(`SELECT count() FROM work_order_events WHERE order_id = ${orderId}`)).toBe(3);
+    const kinds = await analytics.queryReadOnly(`SELECT kind, actor, org_code, department FROM work_order_events WHERE order_id = ${orderId} ORDER BY event_id`);
+    expect(kinds.rows).toEqual([
+      ['issued', 'mirror-duty', '410105', 'enforcement'],
+      ['signed', 'mirror-duty', '410105', 'enforcement'],
+      ['comment', 'mirror-duty', '410105', 'enforcement'],
+    ]);
+
+    // A crash after the insert but before the rows were marked: the same rows go again, as the same block.
+    await h.sql.query('UPDATE alarm_actions SET mirrored = false');
+    await h.sql.query('UPDATE work_order_events SET mirrored = false');
+    expect(await mirror.pass()).toBe(6);
+    expect(await scalar(`SELECT count() FROM alarm_actions WHERE alarm_id = '${alarm.alarm_id}'`)).toBe(3);
+    expect(await scalar(`SELECT count() FROM work_order_events WHERE order_id = ${orderId}`)).toBe(3);
+  });
+
+  it('catches up alarms that reached ClickHouse but not the desk', async () => {
+    const missed = alarmRow({ alarm_id: 'missed-over-restart', updated_at: Date.now(), started_at: Date.now() - 60_000 });
+    await analytics.client.insert({ table: 'alarms', values: [missed, { ...missed, version: 2, ended_at: missed.started_at + 30_000 }], format: 'JSONEachRow' });
+    const log = new MemoryLog({ partitions: 1, backlogPerPartitionMax: 10, durableGroups: {} });
+    const intake = new AlarmIntake({
+      log,
+      desk: h.centre.desk,
+      logger: silentLogger,
+      metrics: new Metrics(),
+      catchUp: { windowHours: 24, rowsMax: 1000, readRecent: (hours, rows) => recentAlarmsFromClickHouse(analytics.client, hours, rows) },
+    });
+    expect(await intake.catchUp()).toBe(1);
+    expect(await intake.catchUp()).toBe(0);
+    const stored = await h.sql.query<{ version: number; ended_at: Date | null; state: string }>('SELECT version, ended_at, state FROM alarm_cases WHERE alarm_id = $1', [missed.alarm_id]);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ version: 2, state: 'new' });
+    expect(new Date(stored[0].ended_at!).getTime()).toBe(missed.started_at + 30_000);
+    await log.close();
+  });
+});
