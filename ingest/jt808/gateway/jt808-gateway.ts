@@ -2,27 +2,36 @@
  * The JT/T 808 TCP gateway: frames in, normalized telemetry out to the event log, replies only once what they
  * acknowledge is durable. One `Connection` per socket; one live session per terminal phone number.
  */
+import { createPrivateKey, KeyObject } from 'node:crypto';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { IngestRejectRow, Logger, Metrics, TelemetryRow } from '../../../schema/index.js';
-import { checkRecord, TELEMETRY } from '../../../schema/index.js';
+import type { Counter, IngestRejectRow, Logger, MediaEventRow, Metrics, TelemetryRow } from '../../../schema/index.js';
+import { checkRecord, MEDIA_EVENTS, TELEMETRY } from '../../../schema/index.js';
 import { TOPICS, type EventLog, type Producer } from '../../../stream/index.js';
 import {
-  FrameSplitter,
   decodeMessage,
   encodeMessage,
   parseFrame,
+  type DecodeMessageOptions,
   type Jt808Frame,
   type Jt808Header,
   type Jt808Message,
-  type Jt808Version,
+  type MultimediaData,
+  type MultimediaEvent,
+  type ReassemblerOptions,
 } from '../codec/index.js';
-import { telemetryFromLocation } from './normalize.js';
-import type { GatewayOptions } from './options.js';
+import { Connection, type CommandAnswer } from './connection.js';
+import { DownlinkError } from './downlink-error.js';
+import { MediaStore } from './media-store.js';
+import { fingerprintOf, telemetryFromLocation } from './normalize.js';
+import { checkGatewayOptions, type GatewayOptions } from './options.js';
 import type { TerminalDirectory } from './terminal-directory.js';
 
 /** 0x8001 result codes. */
 const RESULT = { ok: 0, fail: 1, badMessage: 2, unsupported: 3 } as const;
+
+/** How often incomplete subpackaged messages are checked against their timeout, at most. */
+const REASSEMBLY_SWEEP_MS_MAX = 1_000;
 
 export interface GatewayDeps {
   log: EventLog;
@@ -32,55 +41,48 @@ export interface GatewayDeps {
   now?: () => number;
 }
 
-interface PendingDownlink {
-  msgId: number;
-  resolve: (reply: { result: number }) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
-class Connection {
-  readonly splitter: FrameSplitter;
-  phone: string | undefined;
-  plate = '';
-  version: Jt808Version = 2013;
-  protocolVersion = 0;
-  authenticated = false;
-  inFlight = 0;
-  paused = false;
-  private serial = 0;
-  readonly pendingDownlinks = new Map<number, PendingDownlink>();
-
-  constructor(
-    readonly socket: net.Socket,
-    readonly peer: string,
-    frameBytesMax: number,
-  ) {
-    this.splitter = new FrameSplitter({ frameBytesMax });
-  }
-
-  nextSerial(): number {
-    this.serial = (this.serial + 1) & 0xffff;
-    return this.serial;
-  }
-}
-
 export class Jt808Gateway {
   private server: net.Server | undefined;
   private readonly connections = new Set<Connection>();
   private readonly sessions = new Map<string, Connection>();
   private readonly producer: Producer;
   private readonly now: () => number;
+  private readonly media: MediaStore;
+  private readonly reassembly: ReassemblerOptions;
+  private reassemblyBytes = 0;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  /** Undefined unless an RSA key is configured, so the common case decodes with the shared default contexts. */
+  private readonly decodeOptions: DecodeMessageOptions | undefined;
+  /** Counters touched by every frame, looked up once. */
+  private readonly hot: { bytes: Counter; frames: Counter; positions: Counter };
 
   constructor(
     private readonly options: GatewayOptions,
     private readonly deps: GatewayDeps,
   ) {
+    checkGatewayOptions(options);
+    this.decodeOptions = options.rsaPrivateKey === undefined ? undefined : { rsa: { privateKey: rsaKey(options.rsaPrivateKey) } };
     this.producer = deps.log.producer();
     this.now = deps.now ?? Date.now;
+    this.media = new MediaStore(options.mediaDir, options.mediaBytesPerFileMax, options.mediaBytesTotalMax);
+    this.hot = {
+      bytes: deps.metrics.counter('vigil_jt808_bytes_received_total', 'Bytes received from terminals'),
+      frames: deps.metrics.counter('vigil_jt808_frames_total', 'Frames received'),
+      positions: deps.metrics.counter('vigil_jt808_positions_total', 'Positions accepted and durable'),
+    };
+    this.reassembly = {
+      packetsPerMessageMax: options.packetsPerMessageMax,
+      bytesPerMessageMax: options.reassemblyBytesPerMessageMax,
+      pendingMessagesMax: options.reassemblyMessagesPerConnectionMax,
+      timeoutMs: options.reassemblyTimeoutMs,
+      resendRoundsMax: 1,
+      now: this.now,
+    };
     deps.metrics.onCollect(() => {
       deps.metrics.gauge('vigil_jt808_connections', 'Open JT/T 808 connections').set(undefined, this.connections.size);
       deps.metrics.gauge('vigil_jt808_sessions', 'Authenticated JT/T 808 terminals').set(undefined, this.sessions.size);
+      deps.metrics.gauge('vigil_jt808_reassembly_bytes', 'Bytes of subpackaged messages awaiting their missing packets').set(undefined, this.reassemblyBytes);
+      deps.metrics.gauge('vigil_jt808_media_bytes', 'Bytes of media files kept under the data dir').set(undefined, this.media.bytesStored);
     });
   }
 
@@ -92,10 +94,14 @@ export class Jt808Gateway {
       server.once('error', reject);
       server.listen(this.options.port, this.options.host, () => resolve());
     });
+    const sweepMs = Math.max(10, Math.min(REASSEMBLY_SWEEP_MS_MAX, Math.floor(this.options.reassemblyTimeoutMs / 4)));
+    this.sweepTimer = setInterval(() => this.sweepReassembly(), sweepMs);
+    this.sweepTimer.unref();
     return (server.address() as AddressInfo).port;
   }
 
   async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const c of this.connections) c.socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -117,14 +123,12 @@ export class Jt808Gateway {
   private onClose(c: Connection): void {
     this.connections.delete(c);
     if (c.phone !== undefined && this.sessions.get(c.phone) === c) this.sessions.delete(c.phone);
-    for (const pending of c.pendingDownlinks.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(new Error('terminal disconnected before answering'));
-    }
+    if (c.reassembler) this.reassemblyBytes -= c.reassembler.pendingBytes;
+    c.failDownlinks(new DownlinkError('terminal_disconnected', `terminal ${c.phone ?? c.peer} disconnected before answering`));
   }
 
   private onData(c: Connection, chunk: Buffer): void {
-    this.counter('vigil_jt808_bytes_received_total', 'Bytes received from terminals').inc(undefined, chunk.length);
+    this.hot.bytes.inc(undefined, chunk.length);
     for (const item of c.splitter.push(chunk)) {
       if (item.reason !== undefined) {
         this.rejectRaw(c, item.raw, item.reason, item.detail, undefined);
@@ -140,24 +144,29 @@ export class Jt808Gateway {
   }
 
   private onFrame(c: Connection, raw: Buffer): void {
-    this.counter('vigil_jt808_frames_total', 'Frames received').inc();
+    this.hot.frames.inc();
     const parsed = parseFrame(raw, { checksum: this.options.checksum });
     if (!parsed.ok) {
       // The header cannot be trusted, so there is no flow number to answer: the terminal will retransmit.
       this.rejectRaw(c, raw, parsed.reason, parsed.detail, undefined);
       return;
     }
-    const frame = parsed.value;
+    let frame: Jt808Frame | undefined = parsed.value;
     if (c.version === 2011 && frame.header.version === 2013) frame.header.version = 2011;
+    if (frame.header.packet !== undefined && frame.header.packet.total > 1) {
+      frame = this.onPacket(c, frame, raw);
+      if (frame === undefined) return;
+    }
+    const whole = frame;
     c.inFlight++;
     if (c.inFlight >= this.options.framesInFlightPerConnectionMax && !c.paused) {
       c.paused = true;
       c.socket.pause();
     }
-    this.handleFrame(c, frame, raw)
+    this.handleFrame(c, whole, raw)
       .catch((error: unknown) => {
-        this.deps.logger.error('frame handling failed', { peer: c.peer, msg_id: frame.header.msgId, error: String(error) });
-        this.reply(c, frame.header, RESULT.fail);
+        this.deps.logger.error('frame handling failed', { peer: c.peer, msg_id: whole.header.msgId, error: String(error) });
+        this.reply(c, whole.header, RESULT.fail);
       })
       .finally(() => {
         c.inFlight--;
@@ -168,9 +177,60 @@ export class Jt808Gateway {
       });
   }
 
+  /**
+   * Adds one packet of a subpackaged message; returns the whole message once its last packet arrived. Single
+   * packets are not acknowledged: nothing of the message is durable before it is whole. The whole message is
+   * acknowledged with the flow number of the packet that completed it.
+   */
+  private onPacket(c: Connection, frame: Jt808Frame, raw: Buffer): Jt808Frame | undefined {
+    const reassembler = c.reassemblerFor(this.reassembly);
+    if (this.reassemblyBytes + frame.body.length > this.options.reassemblyBytesTotalMax) {
+      this.rejectRaw(c, raw, 'reassembly_full', `${this.reassemblyBytes} bytes in reassembly, max ${this.options.reassemblyBytesTotalMax}`, frame.header.phone);
+      this.reply(c, frame.header, RESULT.fail);
+      return undefined;
+    }
+    const before = reassembler.pendingBytes;
+    const result = reassembler.push(frame);
+    this.reassemblyBytes += reassembler.pendingBytes - before;
+    switch (result.status) {
+      case 'pending':
+        return undefined;
+      case 'duplicate':
+        this.counter('vigil_jt808_duplicate_packets_total', 'Subpackage packets received twice').inc();
+        return undefined;
+      case 'rejected':
+        this.rejectRaw(c, raw, result.reason, result.detail, frame.header.phone);
+        this.reply(c, frame.header, RESULT.badMessage);
+        return undefined;
+      case 'complete':
+        this.counter('vigil_jt808_reassembled_total', 'Subpackaged messages reassembled').inc();
+        return { header: { ...result.frame.header, serial: frame.header.serial }, body: result.frame.body };
+    }
+  }
+
+  /** Asks for the missing packets of overdue messages with 0x8003, and drops those already asked for. */
+  private sweepReassembly(): void {
+    for (const c of this.connections) {
+      const reassembler = c.reassembler;
+      if (!reassembler || reassembler.pendingMessages === 0) continue;
+      const before = reassembler.pendingBytes;
+      for (const expiry of reassembler.expire()) {
+        const phone = expiry.header.phone;
+        if (expiry.status === 'resend') {
+          this.counter('vigil_jt808_resend_requests_total', '0x8003 requests for missing subpackage packets').inc();
+          this.send(c, phone, { msgId: 0x8003, body: { originalSerial: expiry.originalSerial, packetIds: expiry.missing } });
+        } else {
+          const detail = `0x${expiry.header.msgId.toString(16).padStart(4, '0')} from serial ${expiry.originalSerial}: packets ${expiry.missing.join(',')} of ${expiry.total} never arrived`;
+          this.rejectRaw(c, Buffer.alloc(0), 'reassembly_timeout', detail, phone);
+        }
+      }
+      this.reassemblyBytes += reassembler.pendingBytes - before;
+    }
+  }
+
   private async handleFrame(c: Connection, frame: Jt808Frame, raw: Buffer): Promise<void> {
     const { header } = frame;
-    const decoded = decodeMessage(frame);
+    const decoded = decodeMessage(frame, this.decodeOptions);
     if (!decoded.ok) {
       await this.rejectRawDurably(c, raw, decoded.reason, decoded.detail, header.phone);
       this.reply(c, header, decoded.reason === 'unsupported_message' ? RESULT.unsupported : RESULT.badMessage);
@@ -190,7 +250,11 @@ export class Jt808Gateway {
         await this.deps.directory.unregister(header.phone);
         return this.reply(c, header, RESULT.ok);
       case 0x0001:
-        return this.onTerminalReply(c, message.body.replySerial, message.body.result);
+        return this.onTerminalAnswer(c, message.body.replySerial, { result: message.body.result });
+      case 0x0004:
+        // Terminals ask for the time before they can stamp anything, so this needs no session.
+        this.send(c, header.phone, { msgId: 0x8004, body: { time: Math.floor(this.now() / 1000) * 1000 } });
+        return;
       default:
         break;
     }
@@ -220,27 +284,91 @@ export class Jt808Gateway {
         this.reply(c, header, RESULT.ok);
         return;
       }
-      default:
-        // Understood but not stored yet (multimedia, pass-through, ...): acknowledge so the terminal moves on.
+      case 0x0201: {
+        // The answer to a location query is a position like any other, and also the command's result.
+        const row = telemetryFromLocation(header.phone, c.plate, message.body.location, receivedAt, false);
+        await this.publishPositions(c, [row], raw);
+        this.onTerminalAnswer(c, message.body.replySerial, { result: RESULT.ok, location: message.body.location });
+        return;
+      }
+      case 0x0800:
+        await this.publishMedia(c, mediaRow(header.phone, message.body, receivedAt, receivedAt, 0, 0, 0, ''));
         this.reply(c, header, RESULT.ok);
+        return;
+      case 0x0801:
+        this.reply(c, header, await this.onMediaData(c, header, message.body, raw, receivedAt));
+        return;
+      case 0x0900:
+        // Pass-through payloads are vendor-defined; they are counted by type and acknowledged, not stored.
+        this.counter('vigil_jt808_pass_through_total', 'Pass-through (0x0900) messages by type', ['type']).inc({ type: `0x${message.body.type.toString(16).padStart(2, '0')}` });
+        this.reply(c, header, RESULT.ok);
+        return;
+      default:
+        // A platform-to-terminal message sent upwards makes no sense here.
+        await this.rejectRawDurably(c, raw, 'unsupported_message', `message 0x${header.msgId.toString(16).padStart(4, '0')} is a platform message`, header.phone);
+        this.reply(c, header, RESULT.unsupported);
     }
   }
 
-  /** Validates, publishes and waits until durable. Returns false when every row was rejected. */
+  private async onMediaData(c: Connection, header: Jt808Header, media: MultimediaData, raw: Buffer, receivedAt: number): Promise<number> {
+    const stored = await this.media.store(header.phone, media.mediaId, media.mediaFormat, media.data);
+    if (!stored.ok) {
+      await this.rejectRawDurably(c, raw, stored.reason, stored.detail, header.phone);
+      return RESULT.fail;
+    }
+    const location = media.location;
+    const row = mediaRow(header.phone, media, location?.time ?? receivedAt, receivedAt, location?.lat ?? 0, location?.lon ?? 0, media.data.length, stored.relativePath);
+    await this.publishMedia(c, row);
+    this.counter('vigil_jt808_media_bytes_total', 'Media bytes written to disk').inc(undefined, media.data.length);
+    return RESULT.ok;
+  }
+
+  private async publishMedia(c: Connection, row: MediaEventRow): Promise<void> {
+    const problem = checkRecord(MEDIA_EVENTS.columns, row);
+    if (problem) throw new Error(`media event of ${row.terminal_id} does not fit media_events: ${problem.detail}`);
+    await this.producer.send(TOPICS.media, [{ key: row.terminal_id, value: row }]);
+    this.counter('vigil_jt808_media_events_total', 'Multimedia events and uploads stored').inc();
+  }
+
+  /**
+   * Validates, publishes and waits until durable. Positions this session already made (or is making) durable
+   * with the same device time are exact retransmissions: they wait for the earlier write instead of adding a
+   * second row. Returns false when every row was rejected.
+   */
   private async publishPositions(c: Connection, rows: TelemetryRow[], raw: Buffer): Promise<boolean> {
     const good: TelemetryRow[] = [];
+    const fingerprints: number[] = [];
     const rejects: IngestRejectRow[] = [];
+    const earlier: Promise<void>[] = [];
+    let seen: Set<number> | undefined;
     for (const row of rows) {
       const problem = checkRecord(TELEMETRY.columns, row);
-      if (problem) rejects.push(this.rejectRow(c, raw, problem.reason, problem.detail, row.terminal_id));
-      else good.push(row);
+      if (problem) {
+        rejects.push(this.rejectRow(c, raw, problem.reason, problem.detail, row.terminal_id));
+        continue;
+      }
+      const fingerprint = fingerprintOf(row);
+      const previous = c.recentFix(row.ts, fingerprint);
+      if (previous !== undefined) earlier.push(previous);
+      else if (seen?.has(row.ts) !== true) {
+        good.push(row);
+        fingerprints.push(fingerprint);
+        (seen ??= new Set()).add(row.ts);
+      }
     }
+    let sent: Promise<void> | undefined;
+    if (good.length > 0) {
+      sent = this.producer.send(TOPICS.telemetry, good.map((row) => ({ key: row.terminal_id, value: row })));
+      for (let i = 0; i < good.length; i++) c.rememberFix(good[i].ts, fingerprints[i], sent, this.options.recentFixesPerSessionMax);
+    }
+    if (earlier.length > 0) this.counter('vigil_jt808_duplicate_positions_total', 'Retransmitted positions acknowledged without a second row').inc(undefined, earlier.length);
     await Promise.all([
-      good.length > 0 ? this.producer.send(TOPICS.telemetry, good.map((row) => ({ key: row.terminal_id, value: row }))) : undefined,
+      sent,
+      ...earlier,
       rejects.length > 0 ? this.producer.send(TOPICS.rejects, rejects.map((r) => ({ key: r.terminal_id, value: r }))) : undefined,
     ]);
-    this.counter('vigil_jt808_positions_total', 'Positions accepted and durable').inc(undefined, good.length);
-    return good.length > 0 || rows.length === 0;
+    this.hot.positions.inc(undefined, good.length);
+    return good.length + earlier.length > 0 || rows.length === 0;
   }
 
   private async onRegister(c: Connection, header: Jt808Header, body: Extract<Jt808Message, { msgId: 0x0100 }>['body']): Promise<void> {
@@ -252,7 +380,7 @@ export class Jt808Gateway {
       maker: body.maker,
       model: body.model,
       deviceId: body.terminalId,
-      version: header.version,
+      version: body.layout === 2011 ? 2011 : header.version,
     });
     this.send(c, header.phone, { msgId: 0x8100, body: { replySerial: header.serial, result: outcome.result, authCode: outcome.result === 0 ? outcome.authCode : undefined } });
   }
@@ -277,28 +405,44 @@ export class Jt808Gateway {
     this.reply(c, header, RESULT.ok);
   }
 
-  private onTerminalReply(c: Connection, replySerial: number, result: number): void {
-    const pending = c.pendingDownlinks.get(replySerial);
+  private onTerminalAnswer(c: Connection, replySerial: number, answer: CommandAnswer): void {
+    const pending = c.takeDownlink(replySerial);
     if (!pending) return;
     clearTimeout(pending.timer);
-    c.pendingDownlinks.delete(replySerial);
-    pending.resolve({ result });
+    pending.resolve(answer);
   }
 
   /**
-   * Sends a command to a terminal's live session and resolves with its 0x0001 answer.
-   * Throws when the terminal has no session or does not answer in time.
+   * The phone number (as on the wire) of the live session of a terminal number. Operators type numbers
+   * without the BCD's leading zeros, so those are ignored when there is no exact match.
    */
-  async sendCommand(phone: string, message: Jt808Message): Promise<{ result: number }> {
+  livePhone(terminalNumber: string): string | undefined {
+    if (this.sessions.has(terminalNumber)) return terminalNumber;
+    const wanted = terminalNumber.replace(/^0+/, '');
+    if (wanted === '') return undefined;
+    for (const phone of this.sessions.keys()) if (phone.replace(/^0+/, '') === wanted) return phone;
+    return undefined;
+  }
+
+  /**
+   * Sends a command to a terminal's live session and resolves with its answer: the 0x0001 result, or for
+   * 0x8201 the position of its 0x0201. Throws a DownlinkError when there is no session, when too many commands
+   * are pending, or when the terminal does not answer in time.
+   */
+  async sendCommand(phone: string, message: Jt808Message): Promise<CommandAnswer> {
     const c = this.sessions.get(phone);
-    if (!c) throw new Error(`terminal ${phone} has no live session`);
+    if (!c) throw new DownlinkError('terminal_offline', `terminal ${phone} has no live session`);
+    if (c.pendingDownlinks.size >= this.options.downlinksPendingPerConnectionMax) {
+      throw new DownlinkError('downlink_busy', `terminal ${phone} has ${c.pendingDownlinks.size} commands awaiting an answer, max ${this.options.downlinksPendingPerConnectionMax}`);
+    }
     const serial = this.send(c, phone, message);
+    this.counter('vigil_jt808_downlinks_total', 'Commands sent to terminals by message id', ['msg_id']).inc({ msg_id: `0x${message.msgId.toString(16).padStart(4, '0')}` });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        c.pendingDownlinks.delete(serial);
-        reject(new Error(`terminal ${phone} did not answer ${message.msgId.toString(16)} within ${this.options.downlinkTimeoutMs} ms`));
+        c.takeDownlink(serial);
+        reject(new DownlinkError('terminal_timeout', `terminal ${phone} did not answer 0x${message.msgId.toString(16)} within ${this.options.downlinkTimeoutMs} ms`));
       }, this.options.downlinkTimeoutMs);
-      c.pendingDownlinks.set(serial, { msgId: message.msgId, resolve, reject, timer });
+      c.addDownlink(serial, { msgId: message.msgId, resolve, reject, timer });
     });
   }
 
@@ -314,6 +458,13 @@ export class Jt808Gateway {
     const serial = c.nextSerial();
     if (c.socket.destroyed) return serial;
     const frame = encodeMessage(message, { version: c.version === 2011 ? 2013 : c.version, protocolVersion: c.protocolVersion, phone, serial });
+    // A committed sink batch releases many replies of one connection in the same tick: corking until the
+    // next tick turns them into one write instead of one system call each.
+    if (!c.corked) {
+      c.corked = true;
+      c.socket.cork();
+      process.nextTick(uncork, c);
+    }
     c.socket.write(frame);
     return serial;
   }
@@ -340,4 +491,35 @@ export class Jt808Gateway {
   private counter(name: string, help: string, labels: string[] = []) {
     return this.deps.metrics.counter(name, help, labels);
   }
+}
+
+function rsaKey(key: KeyObject | string): KeyObject {
+  if (key instanceof KeyObject) return key;
+  try {
+    return createPrivateKey(key);
+  } catch (error) {
+    throw new RangeError(`jt808 gateway option rsaPrivateKey is not a usable private key: ${(error as Error).message}`);
+  }
+}
+
+function uncork(c: Connection): void {
+  c.corked = false;
+  c.socket.uncork();
+}
+
+function mediaRow(phone: string, media: MultimediaEvent, ts: number, receivedAt: number, lat: number, lon: number, bytes: number, relativePath: string): MediaEventRow {
+  return {
+    terminal_id: phone,
+    media_id: media.mediaId,
+    media_type: media.mediaType,
+    format: media.mediaFormat,
+    event_code: media.eventCode,
+    channel: media.channelId,
+    ts,
+    lat,
+    lon,
+    bytes,
+    path: relativePath,
+    received_at: receivedAt,
+  };
 }

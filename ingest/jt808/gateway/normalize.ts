@@ -27,3 +27,25 @@ function hasExtras(location: LocationBody): boolean {
   }
   return false;
 }
+
+/**
+ * A 32-bit fingerprint of what a position says (everything but the arrival time), to tell an exact
+ * retransmission from a different report that happens to carry the same device time.
+ */
+export function fingerprintOf(row: TelemetryRow): number {
+  let hash = 0x811c9dc5;
+  const mix = (value: number): void => {
+    hash = Math.imul(hash ^ (value | 0), 0x01000193);
+    hash = Math.imul(hash ^ ((value / 0x100000000) | 0), 0x01000193);
+  };
+  mix(Math.round(row.lat * 1e6));
+  mix(Math.round(row.lon * 1e6));
+  mix(Math.round(row.speed_kmh * 10));
+  mix(row.direction_deg);
+  mix(row.altitude_m);
+  mix(row.alarm_bits);
+  mix(row.status_bits);
+  mix(row.backfill);
+  for (let i = 0; i < row.extras.length; i++) hash = Math.imul(hash ^ row.extras.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}

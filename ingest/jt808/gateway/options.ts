@@ -1,4 +1,6 @@
-/** Bounds and behaviour of the JT/T 808 gateway, each a named limit (see docs/operations.md). */
+import type { KeyObject } from 'node:crypto';
+
+/** Bounds and behaviour of the JT/T 808 gateway, each a named limit (see docs/jt808.md). */
 export interface GatewayOptions {
   host: string;
   port: number;
@@ -16,8 +18,36 @@ export interface GatewayOptions {
   requireAuthentication: boolean;
   /** `strict` rejects frames whose check byte is wrong; `ignore` accepts them (vendor quirks). */
   checksum: 'strict' | 'ignore';
-  /** How long a downlink command waits for the terminal's 0x0001 answer. */
+  /** How long a downlink command waits for the terminal's 0x0001 (or 0x0201) answer. */
   downlinkTimeoutMs: number;
+  /** Commands awaiting an answer on one connection at most; more are refused as `downlink_busy`. */
+  downlinksPendingPerConnectionMax: number;
+  /**
+   * Recent positions (device time and fingerprint) remembered per session, so that an exact retransmission
+   * (the terminal did not see our reply) is acknowledged without a second row. About 100 bytes each.
+   */
+  recentFixesPerSessionMax: number;
+  /** Packets one subpackaged message may have. */
+  packetsPerMessageMax: number;
+  /** Reassembled body of one subpackaged message, in bytes. */
+  reassemblyBytesPerMessageMax: number;
+  /** Subpackaged messages one connection may have in reassembly at once. */
+  reassemblyMessagesPerConnectionMax: number;
+  /** Bytes held in reassembly over all connections; packets beyond are refused as `reassembly_full`. */
+  reassemblyBytesTotalMax: number;
+  /** Time without completion before the missing packets are requested with 0x8003 (then dropped). */
+  reassemblyTimeoutMs: number;
+  /** Where media bytes (0x0801) are written; undefined refuses uploads as `media_storage_disabled`. */
+  mediaDir: string | undefined;
+  /** Largest media file accepted, in bytes. */
+  mediaBytesPerFileMax: number;
+  /** Bytes of media kept under `mediaDir` at most; uploads beyond are refused as `media_storage_full`. */
+  mediaBytesTotalMax: number;
+  /**
+   * RSA private key (PEM or KeyObject) for bodies with encryption bit 10; without one they are rejected
+   * `encrypted_body`.
+   */
+  rsaPrivateKey: KeyObject | string | undefined;
 }
 
 export const GATEWAY_DEFAULTS: GatewayOptions = {
@@ -31,4 +61,36 @@ export const GATEWAY_DEFAULTS: GatewayOptions = {
   requireAuthentication: true,
   checksum: 'strict',
   downlinkTimeoutMs: 30_000,
+  downlinksPendingPerConnectionMax: 16,
+  recentFixesPerSessionMax: 64,
+  packetsPerMessageMax: 8_192,
+  reassemblyBytesPerMessageMax: 4 * 1024 * 1024,
+  reassemblyMessagesPerConnectionMax: 4,
+  reassemblyBytesTotalMax: 256 * 1024 * 1024,
+  reassemblyTimeoutMs: 30_000,
+  mediaDir: undefined,
+  mediaBytesPerFileMax: 4 * 1024 * 1024,
+  mediaBytesTotalMax: 20 * 1024 * 1024 * 1024,
+  rsaPrivateKey: undefined,
 };
+
+const POSITIVE_INTEGERS = [
+  'connectionsMax', 'frameBytesMax', 'bufferedBytesPerConnectionMax', 'framesInFlightPerConnectionMax', 'idleTimeoutMs',
+  'downlinkTimeoutMs', 'downlinksPendingPerConnectionMax', 'recentFixesPerSessionMax', 'packetsPerMessageMax',
+  'reassemblyBytesPerMessageMax', 'reassemblyMessagesPerConnectionMax', 'reassemblyBytesTotalMax', 'reassemblyTimeoutMs',
+  'mediaBytesPerFileMax', 'mediaBytesTotalMax',
+] as const satisfies readonly (keyof GatewayOptions)[];
+
+/** Fails on a bound that cannot work, naming the key, the value and the bound. */
+export function checkGatewayOptions(options: GatewayOptions): void {
+  for (const key of POSITIVE_INTEGERS) {
+    const value = options[key];
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`jt808 gateway option ${key} value ${value} is less than min allowed 1`);
+  }
+  if (options.bufferedBytesPerConnectionMax < options.frameBytesMax) {
+    throw new RangeError(`jt808 gateway option bufferedBytesPerConnectionMax value ${options.bufferedBytesPerConnectionMax} is less than min allowed frameBytesMax (${options.frameBytesMax})`);
+  }
+  if (options.mediaBytesPerFileMax > 0xffffffff) {
+    throw new RangeError(`jt808 gateway option mediaBytesPerFileMax value ${options.mediaBytesPerFileMax} is greater than max allowed ${0xffffffff}`);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The terminal side of bench/jt808-gateway.ts, run as a child process so that its CPU and memory are not
+ * counted as the server's. Commands arrive over IPC: `connect` opens and authenticates N terminals, `load`
+ * keeps `window` 0x0200 frames in flight on each and counts positive 0x8001 replies, `close` ends.
+ */
+import net from 'node:net';
+import { FrameSplitter, encodeMessage, parseFrame } from '../ingest/index.js';
+import { locationBody } from '../cli/demo/location.js';
+
+export type ClientCommand =
+  | { cmd: 'connect'; port: number; count: number; firstPhone: number; authCode: string; concurrency: number }
+  | { cmd: 'load'; seconds: number; window: number; framesPerTerminal: number }
+  | { cmd: 'close' };
+
+export type ClientReport =
+  | { event: 'connected'; connected: number; failed: number; ms: number }
+  | { event: 'loaded'; acked: number; refused: number; seconds: number }
+  | { event: 'closed' };
+
+/** 127.0.0.x source addresses, so that more connections than one address has ephemeral ports can be opened. */
+const SOURCE_ADDRESSES = 8;
+/** Connections per source address before moving to the next. */
+const CONNECTIONS_PER_ADDRESS = 20_000;
+
+class Terminal {
+  readonly splitter = new FrameSplitter({ frameBytesMax: 4096 });
+  serial = 0;
+  fixSeq = 0;
+  inFlight = 0;
+  onReply: ((result: number) => void) | undefined;
+
+  constructor(
+    readonly socket: net.Socket,
+    readonly phone: string,
+  ) {
+    socket.on('data', (chunk: Buffer) => {
+      for (const item of this.splitter.push(chunk)) {
+        if (item.reason !== undefined) continue;
+        const frame = parseFrame(item.raw);
+        // 0x8001 body: reply serial WORD, reply id WORD, result BYTE.
+        if (frame.ok && frame.value.header.msgId === 0x8001) this.onReply?.(frame.value.body[4]);
+      }
+    });
+    socket.on('error', () => undefined);
+  }
+
+  frame(msgId: number, body: unknown): Buffer {
+    this.serial = (this.serial + 1) & 0xffff;
+    return encodeMessage({ msgId, body } as never, { version: 2013, phone: this.phone, serial: this.serial });
+  }
+
+  /** Frames encoded before the run, so the measured loop spends its time on sockets, not on encoding. */
+  private prepared: Buffer[] = [];
+  private preparedAt = 0;
+
+  prepare(frames: number): void {
+    this.prepared = Array.from({ length: frames }, () => this.encodeFix());
+    this.preparedAt = 0;
+  }
+
+  nextFix(): Buffer {
+    return this.preparedAt < this.prepared.length ? this.prepared[this.preparedAt++] : this.encodeFix();
+  }
+
+  private encodeFix(): Buffer {
+    this.fixSeq++;
+    // A fresh device time per frame: the gateway would otherwise treat it as a retransmission.
+    const fix = locationBody({ lat: 34 + (this.fixSeq % 1000) * 1e-4, lon: 113.5, speedKmh: 60, directionDeg: 90, time: Date.UTC(2026, 0, 1) + this.fixSeq * 1000 }, 2013);
+    return this.frame(0x0200, fix);
+  }
+}
+
+const terminals: Terminal[] = [];
+
+function send(report: ClientReport): void {
+  process.send?.(report);
+}
+
+async function connectOne(port: number, phone: string, authCode: string, index: number): Promise<Terminal | undefined> {
+  const localAddress = `127.0.0.${2 + (Math.floor(index / CONNECTIONS_PER_ADDRESS) % SOURCE_ADDRESSES)}`;
+  const socket = net.connect({ host: '127.0.0.1', port, localAddress });
+  socket.setNoDelay(true);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('error', reject);
+    });
+  } catch {
+    return undefined;
+  }
+  const terminal = new Terminal(socket, phone);
+  const result = await new Promise<number>((resolve) => {
+    const timer = setTimeout(() => resolve(-1), 30_000);
+    terminal.onReply = (r) => {
+      clearTimeout(timer);
+      resolve(r);
+    };
+    socket.write(terminal.frame(0x0102, { authCode }));
+  });
+  terminal.onReply = undefined;
+  if (result !== 0) {
+    socket.destroy();
+    return undefined;
+  }
+  return terminal;
+}
+
+async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promise<void> {
+  const started = Date.now();
+  let next = 0;
+  let failed = 0;
+  const base = terminals.length;
+  const worker = async (): Promise<void> => {
+    while (next < c.count) {
+      const index = next++;
+      const phone = String(c.firstPhone + index).padStart(12, '0');
+      const terminal = await connectOne(c.port, phone, c.authCode, base + index);
+      if (terminal) terminals.push(terminal);
+      else failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: c.concurrency }, worker));
+  send({ event: 'connected', connected: terminals.length, failed, ms: Date.now() - started });
+}
+
+async function load(c: Extract<ClientCommand, { cmd: 'load' }>): Promise<void> {
+  let acked = 0;
+  let refused = 0;
+  let running = true;
+  for (const t of terminals) t.prepare(c.framesPerTerminal);
+  for (const t of terminals) {
+    t.onReply = (result) => {
+      t.inFlight--;
+      if (result === 0) acked++;
+      else refused++;
+      if (running) {
+        t.inFlight++;
+        t.socket.write(t.nextFix());
+      }
+    };
+    for (let i = 0; i < c.window; i++) {
+      t.inFlight++;
+      t.socket.write(t.nextFix());
+    }
+  }
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, c.seconds * 1000));
+  running = false;
+  const seconds = (performance.now() - started) / 1000;
+  const ackedAtEnd = acked;
+  // Let the frames still in flight drain, so the next run starts from quiet connections.
+  const drainUntil = Date.now() + 30_000;
+  while (terminals.some((t) => t.inFlight > 0) && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
+  send({ event: 'loaded', acked: ackedAtEnd, refused, seconds });
+}
+
+process.on('message', (message: ClientCommand) => {
+  const run = async (): Promise<void> => {
+    if (message.cmd === 'connect') await connectAll(message);
+    else if (message.cmd === 'load') await load(message);
+    else {
+      for (const t of terminals) t.socket.destroy();
+      send({ event: 'closed' });
+      process.exit(0);
+    }
+  };
+  run().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+});

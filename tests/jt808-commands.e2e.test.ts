@@ -1,0 +1,134 @@
+/**
+ * Downlink commands through the API of a real `vigil start` to terminals connected over real TCP:
+ * `POST /api/terminals/:id/commands` by terminal number or plate, answered with the terminal's own answer;
+ * offline and silent terminals, roles, and the audit trail of every attempt.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locationBody } from '../cli/demo/location.js';
+import { openOperational } from '../store/index.js';
+import { startVigil, type VigilProcess } from './support/vigil-process.js';
+import { TestTerminal, type Received } from './support/jt808-test-terminal.js';
+
+const DOWNLINK_TIMEOUT_MS = 600;
+let vigil: VigilProcess;
+let token: string;
+
+beforeAll(async () => {
+  vigil = await startVigil({ args: ['--jt808-downlink-timeout-ms', String(DOWNLINK_TIMEOUT_MS)] });
+  token = await vigil.login();
+});
+
+afterAll(async () => {
+  await vigil?.stop({ removeData: true });
+});
+
+async function command(id: string, body: unknown, bearer = token): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${vigil.baseUrl}/api/terminals/${encodeURIComponent(id)}/commands`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bearer}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Answers every platform command the way a terminal does: 0x0201 to 0x8201, 0x0001 result 0 to the rest. */
+function answerCommands(terminal: TestTerminal, position: ReturnType<typeof locationBody>): () => void {
+  const answered = new Set<Received>();
+  const timer = setInterval(() => {
+    for (const r of terminal.received) {
+      if (answered.has(r) || r.msgId === 0x8001 || r.msgId === 0x8100) continue;
+      answered.add(r);
+      if (r.msgId === 0x8201) terminal.send({ msgId: 0x0201, body: { replySerial: r.serial, location: position } });
+      else terminal.send({ msgId: 0x0001, body: { replySerial: r.serial, replyMsgId: r.msgId, result: 0 } });
+    }
+  }, 20);
+  return () => clearInterval(timer);
+}
+
+describe('downlink commands API', () => {
+  it('sends text, location query, temporary tracking and alarm confirmation and returns the terminal answers', async () => {
+    for (const version of [2013, 2019] as const) {
+      const phone = version === 2019 ? '00000000013700002019' : '013700002013';
+      const plate = version === 2019 ? '豫A83000' : '豫C83001';
+      const terminal = await TestTerminal.connect(vigil.jt808Port, phone, version);
+      expect(await terminal.authenticate(await terminal.register(plate))).toBe(0);
+      const position = locationBody({ lat: 34.76, lon: 113.65, speedKmh: 62, directionDeg: 270, time: Date.UTC(2026, 10, 28, 1, 0, 0) }, version);
+      const stop = answerCommands(terminal, position);
+      try {
+        const text = await command(plate, { type: 'text', text: '请注意休息，连续驾驶已超过4小时' });
+        expect(text).toMatchObject({ status: 200, body: { terminal_id: phone, plate, type: 'text', msg_id: '0x8300', result: 0, result_name: 'ok' } });
+        const sent = terminal.received.find((r) => r.msgId === 0x8300);
+        expect(sent?.message.body).toMatchObject({ text: '请注意休息，连续驾驶已超过4小时', flags: 0x0c });
+
+        // By terminal number, with or without the BCD's leading zeros.
+        const query = await command(phone.replace(/^0+/, ''), { type: 'location_query' });
+        expect(query.status).toBe(200);
+        expect(query.body).toMatchObject({ msg_id: '0x8201', result: 0, location: { lat: 34.76, lon: 113.65, ts: '2026-11-28T01:00:00.000Z' } });
+        const stored = await vigil.sql<[number]>(`SELECT speed_kmh FROM telemetry WHERE terminal_id = '${phone}'`);
+        expect(stored.rows).toHaveLength(1);
+
+        const tracking = await command(phone, { type: 'temporary_tracking', interval_s: 10, validity_s: 600 });
+        expect(tracking.body).toMatchObject({ msg_id: '0x8202', result: 0 });
+        expect(terminal.received.find((r) => r.msgId === 0x8202)?.message.body).toEqual({ intervalS: 10, validityS: 600 });
+
+        const confirm = await command(phone, { type: 'alarm_confirm', serial: 0, alarm_type: 1 });
+        expect(confirm.body).toMatchObject({ msg_id: '0x8203', result: 0 });
+        expect(terminal.received.find((r) => r.msgId === 0x8203)?.message.body).toEqual({ alarmSerial: 0, alarmTypeBits: 1 });
+      } finally {
+        stop();
+        terminal.close();
+      }
+    }
+  });
+
+  it('answers 404 terminal_offline without a session and 504 terminal_timeout when the terminal stays silent', async () => {
+    const phone = '013700000404';
+    const terminal = await TestTerminal.connect(vigil.jt808Port, phone, 2013);
+    expect(await terminal.authenticate(await terminal.register('豫D40400'))).toBe(0);
+    const silent = await command('豫D40400', { type: 'text', text: 'hello' });
+    expect(silent.status).toBe(504);
+    expect(silent.body.error).toBe('terminal_timeout');
+    terminal.close();
+    await terminal.closed;
+    await new Promise((r) => setTimeout(r, 100));
+    const offline = await command('豫D40400', { type: 'text', text: 'hello' });
+    expect(offline).toMatchObject({ status: 404, body: { error: 'terminal_offline' } });
+    expect((await command('013799999999', { type: 'location_query' })).body.error).toBe('terminal_offline');
+    expect((await command('豫Z99999', { type: 'location_query' })).body.error).toBe('terminal_not_found');
+  });
+
+  it('refuses bad commands, roles without the right and missing tokens', async () => {
+    expect(await command('013700002013', { type: 'reboot' })).toMatchObject({ status: 400, body: { error: 'bad_command' } });
+    expect(await command('013700002013', { type: 'temporary_tracking', interval_s: 70_000, validity_s: 1 })).toMatchObject({ status: 400, body: { error: 'bad_command' } });
+    expect(await command('013700002013', { type: 'text', text: 'x'.repeat(501) })).toMatchObject({ status: 400, body: { error: 'bad_command' } });
+    expect(await command('013700002013', { type: 'location_query' }, vigil.wallToken)).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    expect((await command('013700002013', { type: 'location_query' }, 'not-a-token')).status).toBe(401);
+  });
+
+  it('audits every attempt with its outcome', async () => {
+    await vigil.stop();
+    const sql = await openOperational({ kind: 'embedded', dataDir: vigil.dataDir });
+    try {
+      const rows = await sql.query<{ actor: string; target: string; detail: { command: { type: string }; result?: number; error?: string } }>(
+        "SELECT actor, target, detail FROM audit_log WHERE action = 'terminal.command' ORDER BY id",
+      );
+      const outcomes = rows.map((r) => [r.target, r.detail.command.type, r.detail.result ?? r.detail.error]);
+      expect(outcomes).toEqual([
+        ['013700002013', 'text', 0],
+        ['013700002013', 'location_query', 0],
+        ['013700002013', 'temporary_tracking', 0],
+        ['013700002013', 'alarm_confirm', 0],
+        ['00000000013700002019', 'text', 0],
+        ['00000000013700002019', 'location_query', 0],
+        ['00000000013700002019', 'temporary_tracking', 0],
+        ['00000000013700002019', 'alarm_confirm', 0],
+        ['013700000404', 'text', 'terminal_timeout'],
+        ['豫D40400', 'text', 'terminal_offline'],
+        ['013799999999', 'location_query', 'terminal_offline'],
+      ]);
+      expect(new Set(rows.map((r) => r.actor))).toEqual(new Set(['admin']));
+    } finally {
+      await sql.close();
+    }
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * The JT/T 808 gateway composed in-process (event log, ClickHouse sinks on chDB, terminal directory on PGlite)
+ * with short timeouts and small bounds, driven by terminals over real TCP: idle timeout, server time,
+ * subpackages with 0x8003 for missing packets, location query, multimedia with its size bounds, pass-through
+ * and downlink commands.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locationBody } from '../cli/demo/location.js';
+import { DownlinkError, type Jt808Version, type LocationBody } from '../ingest/index.js';
+import { startGatewayNode, type GatewayNode } from './support/jt808-gateway-node.js';
+import { TestTerminal } from './support/jt808-test-terminal.js';
+
+const IDLE_TIMEOUT_MS = 2_000;
+const REASSEMBLY_TIMEOUT_MS = 300;
+const DOWNLINK_TIMEOUT_MS = 400;
+const MEDIA_FILE_MAX = 8_000;
+const MEDIA_TOTAL_MAX = 12_000;
+
+let node: GatewayNode;
+
+beforeAll(async () => {
+  node = await startGatewayNode({
+    gateway: {
+      idleTimeoutMs: IDLE_TIMEOUT_MS,
+      reassemblyTimeoutMs: REASSEMBLY_TIMEOUT_MS,
+      downlinkTimeoutMs: DOWNLINK_TIMEOUT_MS,
+      mediaBytesPerFileMax: MEDIA_FILE_MAX,
+      mediaBytesTotalMax: MEDIA_TOTAL_MAX,
+    },
+  });
+});
+
+afterAll(async () => {
+  await node?.close();
+});
+
+const BASE_MS = Date.UTC(2026, 10, 27, 20, 0, 0);
+let phoneCounter = 0;
+
+function fix(i: number, version: Jt808Version): LocationBody {
+  return locationBody({ lat: 34.2 + i * 0.0005, lon: 113.1, speedKmh: 35, directionDeg: 180, time: BASE_MS + i * 5_000 }, version);
+}
+
+async function loggedIn(version: Jt808Version = 2013): Promise<TestTerminal> {
+  phoneCounter++;
+  const phone = version === 2019 ? `000000000139000${String(phoneCounter).padStart(5, '0')}` : `0139000${String(phoneCounter).padStart(5, '0')}`;
+  const terminal = await TestTerminal.connect(node.port, phone, version);
+  expect(await terminal.authenticate(await terminal.register(`豫K${String(phoneCounter).padStart(5, '0')}`))).toBe(0);
+  return terminal;
+}
+
+async function scalar(sql: string): Promise<number> {
+  return Number((await node.query(sql))[0][0]);
+}
+
+function repliesTo(terminal: TestTerminal, serial: number): number {
+  return terminal.received.filter((r) => r.msgId === 0x8001 && (r.message.body as { replySerial: number }).replySerial === serial).length;
+}
+
+describe('JT/T 808 gateway (in-process, real TCP)', () => {
+  it('closes a silent connection after the idle timeout; heartbeats keep another open', async () => {
+    const silent = await loggedIn();
+    // The idle clock of the silent connection runs from its last frame, its authentication.
+    const started = Date.now();
+    const beating = await loggedIn();
+    const timer = setInterval(() => beating.send({ msgId: 0x0002, body: {} }), IDLE_TIMEOUT_MS / 4);
+    try {
+      await silent.closed;
+      const silentForMs = Date.now() - started;
+      expect(silentForMs).toBeGreaterThanOrEqual(IDLE_TIMEOUT_MS - 50);
+      expect(silentForMs).toBeLessThan(IDLE_TIMEOUT_MS * 2);
+      await new Promise((r) => setTimeout(r, IDLE_TIMEOUT_MS / 2));
+      expect(beating.socket.destroyed).toBe(false);
+      expect(node.metrics.render()).toMatch(/vigil_jt808_idle_disconnects_total [1-9]/);
+    } finally {
+      clearInterval(timer);
+      beating.close();
+    }
+  });
+
+  it('answers 0x0004 with the server time in 0x8004', async () => {
+    const terminal = await loggedIn(2019);
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    terminal.send({ msgId: 0x0004, body: {} });
+    const answer = await terminal.waitFor((r) => r.msgId === 0x8004, 5_000, '0x8004');
+    const time = (answer.message.body as { time: number }).time;
+    expect(time).toBeGreaterThanOrEqual(before);
+    expect(time).toBeLessThanOrEqual(Date.now());
+    terminal.close();
+  });
+
+  it('reassembles a subpackaged back-fill and acknowledges it once, with the last packet, after it is durable', async () => {
+    const terminal = await loggedIn();
+    const items = Array.from({ length: 80 }, (_, i) => fix(i, 2013));
+    const packets = terminal.packets({ msgId: 0x0704, body: { type: 1, count: items.length, items, errors: [] } }, 500);
+    expect(packets.length).toBeGreaterThan(3);
+    // Out of order, with one packet sent twice: the message still completes exactly once.
+    const order = [...packets.slice(1), packets[0]];
+    terminal.write(order[0].frame);
+    for (const p of order) terminal.write(p.frame);
+    const last = order[order.length - 1];
+    await terminal.replyTo(last.serial);
+    expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}' AND backfill = 1`)).toBe(80);
+    const replies = terminal.received.filter((r) => r.msgId === 0x8001 && (r.message.body as { replyMsgId: number }).replyMsgId === 0x0704);
+    expect(replies).toHaveLength(1);
+    terminal.close();
+  });
+
+  it('asks for missing packets with 0x8003 after the timeout and completes when they come', async () => {
+    const terminal = await loggedIn();
+    const items = Array.from({ length: 60 }, (_, i) => fix(1000 + i, 2013));
+    const packets = terminal.packets({ msgId: 0x0704, body: { type: 0, count: items.length, items, errors: [] } }, 400);
+    expect(packets.length).toBeGreaterThanOrEqual(4);
+    const missing = [2, 4];
+    for (const [i, p] of packets.entries()) if (!missing.includes(i + 1)) terminal.write(p.frame);
+    const request = await terminal.waitFor((r) => r.msgId === 0x8003, REASSEMBLY_TIMEOUT_MS * 10, '0x8003');
+    expect(request.message.body).toEqual({ originalSerial: packets[0].serial, packetIds: missing });
+    expect(repliesTo(terminal, packets[packets.length - 1].serial)).toBe(0);
+    for (const index of missing) terminal.write(packets[index - 1].frame);
+    expect(await terminal.replyTo(packets[3].serial)).toMatchObject({ result: 0, replyMsgId: 0x0704 });
+    expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}'`)).toBe(60);
+    terminal.close();
+  });
+
+  it('drops a message whose packets never come, dead-lettered as reassembly_timeout', async () => {
+    const terminal = await loggedIn();
+    const items = Array.from({ length: 40 }, (_, i) => fix(2000 + i, 2013));
+    const packets = terminal.packets({ msgId: 0x0704, body: { type: 0, count: items.length, items, errors: [] } }, 400);
+    terminal.write(packets[0].frame);
+    await terminal.waitFor((r) => r.msgId === 0x8003, REASSEMBLY_TIMEOUT_MS * 10, '0x8003');
+    const detail = await eventuallyRows(`SELECT detail FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'reassembly_timeout'`);
+    expect(String(detail[0][0])).toContain('never arrived');
+    expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}'`)).toBe(0);
+    terminal.close();
+  });
+
+  it('answers a location query: 0x0201 resolves the pending 0x8201 and its position is stored', async () => {
+    const terminal = await loggedIn(2019);
+    const position = fix(3000, 2019);
+    const answered = node.gateway.sendCommand(terminal.phone, { msgId: 0x8201, body: {} });
+    const query = await terminal.waitFor((r) => r.msgId === 0x8201, 5_000, '0x8201');
+    terminal.send({ msgId: 0x0201, body: { replySerial: query.serial, location: position } });
+    const answer = await answered;
+    expect(answer.result).toBe(0);
+    expect(answer.location?.time).toBe(position.time);
+    expect(answer.location?.lat).toBeCloseTo(position.lat, 6);
+    expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}' AND ts = fromUnixTimestamp64Milli(${position.time})`)).toBe(1);
+    terminal.close();
+  });
+
+  it('sends a text message and returns the 0x0001 result; a silent terminal times out', async () => {
+    const terminal = await loggedIn();
+    const answered = node.gateway.sendCommand(terminal.phone, { msgId: 0x8300, body: { flags: 0x0c, text: '前方施工，请减速慢行' } });
+    const text = await terminal.waitFor((r) => r.msgId === 0x8300, 5_000, '0x8300');
+    expect(text.message.body).toMatchObject({ text: '前方施工，请减速慢行', flags: 0x0c });
+    terminal.send({ msgId: 0x0001, body: { replySerial: text.serial, replyMsgId: 0x8300, result: 0 } });
+    expect(await answered).toEqual({ result: 0 });
+    const error = await node.gateway.sendCommand(terminal.phone, { msgId: 0x8300, body: { flags: 0, text: 'no answer' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownlinkError);
+    expect((error as DownlinkError).reason).toBe('terminal_timeout');
+    const offline = await node.gateway.sendCommand('013999999999', { msgId: 0x8201, body: {} }).catch((e: unknown) => e);
+    expect((offline as DownlinkError).reason).toBe('terminal_offline');
+    terminal.close();
+  });
+
+  it('stores a multimedia event and an upload with its bytes under the data dir, within the size bounds', async () => {
+    const terminal = await loggedIn();
+    const head = { mediaId: 7, mediaType: 0, mediaFormat: 0, eventCode: 3, channelId: 1 };
+    expect(await terminal.request({ msgId: 0x0800, body: head })).toMatchObject({ result: 0 });
+    const bytes = Buffer.alloc(5_000, 0);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) & 0xff;
+    const location = fix(4000, 2013);
+    const packets = terminal.packets({ msgId: 0x0801, body: { ...head, location, data: bytes } }, 900);
+    for (const p of packets) terminal.write(p.frame);
+    expect(await terminal.replyTo(packets[packets.length - 1].serial)).toMatchObject({ result: 0, replyMsgId: 0x0801 });
+    const rows = await node.query(`SELECT media_id, event_code, channel, bytes, path, lat, ts FROM media_events WHERE terminal_id = '${terminal.phone}' ORDER BY path`);
+    expect(rows).toHaveLength(2);
+    expect(rows[0].slice(0, 5)).toEqual([7, 3, 1, 0, '']);
+    const upload = rows[1];
+    expect(upload.slice(0, 4)).toEqual([7, 3, 1, 5_000]);
+    expect(String(upload[4])).toBe(path.join('media', terminal.phone, '7.jpg'));
+    expect(Number(upload[5])).toBeCloseTo(location.lat, 6);
+    expect(readFileSync(path.join(node.dataDir, String(upload[4])))).toEqual(bytes);
+
+    // Beyond the per-file bound: refused with a reason, nothing stored.
+    const tooLarge = terminal.packets({ msgId: 0x0801, body: { ...head, mediaId: 8, location, data: Buffer.alloc(MEDIA_FILE_MAX + 1, 1) } }, 900);
+    for (const p of tooLarge) terminal.write(p.frame);
+    expect(await terminal.replyTo(tooLarge[tooLarge.length - 1].serial)).toMatchObject({ result: 1 });
+    // Within the per-file bound but beyond the total: refused too.
+    const overTotal = terminal.packets({ msgId: 0x0801, body: { ...head, mediaId: 9, location, data: Buffer.alloc(MEDIA_TOTAL_MAX - 5_000 + 1, 2) } }, 900);
+    for (const p of overTotal) terminal.write(p.frame);
+    expect(await terminal.replyTo(overTotal[overTotal.length - 1].serial)).toMatchObject({ result: 1 });
+    const reasons = await node.query(`SELECT reason FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' ORDER BY reason`);
+    expect(reasons).toEqual([['media_storage_full'], ['media_too_large']]);
+    expect(await scalar(`SELECT count() FROM media_events WHERE terminal_id = '${terminal.phone}' AND media_id IN (8, 9)`)).toBe(0);
+    terminal.close();
+  });
+
+  it('rejects an encrypted body as encrypted_body when no key is configured, and goes on', async () => {
+    const terminal = await loggedIn();
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const encrypted = terminal.encryptedFrame({ msgId: 0x0200, body: fix(5000, 2013) }, publicKey);
+    terminal.write(encrypted.frame);
+    expect(await terminal.replyTo(encrypted.serial)).toMatchObject({ result: 2 });
+    expect(await node.query(`SELECT reason FROM ingest_rejects WHERE terminal_id = '${terminal.phone}'`)).toEqual([['encrypted_body']]);
+    expect(await terminal.request({ msgId: 0x0200, body: fix(5001, 2013) })).toMatchObject({ result: 0 });
+    terminal.close();
+  });
+
+  it('acknowledges and counts pass-through (0x0900)', async () => {
+    const terminal = await loggedIn();
+    expect(await terminal.request({ msgId: 0x0900, body: { type: 0x41, data: Buffer.from('serial port payload') } })).toMatchObject({ result: 0, replyMsgId: 0x0900 });
+    expect(node.metrics.render()).toMatch(/vigil_jt808_pass_through_total\{type="0x41"\} 1/);
+    terminal.close();
+  });
+});
+
+async function eventuallyRows(sql: string, timeoutMs = 10_000): Promise<unknown[][]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await node.query(sql);
+    if (rows.length > 0 || Date.now() > deadline) return rows;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
