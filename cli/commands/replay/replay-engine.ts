@@ -1,0 +1,77 @@
+/**
+ * Replays a generated directory into a platform: terminals from the wire shards, each on its own connection,
+ * at most `concurrency` at once, and (optionally) the HTTP source records. Used by `vigil replay`, the demo
+ * and the benchmark.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readTerminalBlocks, type GeneratedManifest } from '../../../fixtures/generator/index.js';
+import { postHttpSources } from './http-sources.js';
+import { Gate, ReplayConnection } from './replay-connection.js';
+import { ReplayStats } from './replay-stats.js';
+
+export interface ReplayOptions {
+  dir: string;
+  host: string;
+  port: number;
+  /** Data time per real time; Infinity = as fast as acknowledgements allow. */
+  speed: number;
+  /** Replay only the first N terminals. */
+  terminalsMax: number;
+  concurrency: number;
+  windowFrames: number;
+  ackTimeoutMs: number;
+  retransmitsMax: number;
+  /** Terminals registering and authenticating at once (default 64). */
+  loginsMax?: number;
+  /** Shift device times so that the data's start becomes the replay's start (the demo's "now"). */
+  shiftToNow: boolean;
+  http?: { url: string; keys: Record<string, string>; batchRecords: number };
+  /** Distinguishes the event ids of repeated replays of the same directory. */
+  loop?: number;
+  signal?: AbortSignal;
+}
+
+export const REPLAY_DEFAULTS = { concurrency: 2000, windowFrames: 4, ackTimeoutMs: 10_000, retransmitsMax: 3, batchRecords: 500, loginsMax: 64 } as const;
+
+export function readManifest(dir: string): GeneratedManifest {
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as GeneratedManifest;
+  if (manifest.format !== 'vigil-traffic/1') throw new Error(`${dir}/manifest.json: format ${JSON.stringify(manifest.format)} is not vigil-traffic/1`);
+  return manifest;
+}
+
+export async function replayDirectory(options: ReplayOptions, stats: ReplayStats = new ReplayStats()): Promise<ReplayStats> {
+  const manifest = readManifest(options.dir);
+  const realStartMs = Date.now();
+  const timeShiftMs = options.shiftToNow ? realStartMs - manifest.start : 0;
+  const common = {
+    host: options.host,
+    port: options.port,
+    realStartMs,
+    dataStartMs: manifest.start,
+    speed: options.speed,
+    timeShiftMs,
+    windowFrames: options.windowFrames,
+    ackTimeoutMs: options.ackTimeoutMs,
+    retransmitsMax: options.retransmitsMax,
+    logins: new Gate(options.loginsMax ?? REPLAY_DEFAULTS.loginsMax),
+    signal: options.signal,
+  };
+  const http = options.http
+    ? postHttpSources(options.dir, manifest, { ...options.http, realStartMs, dataStartMs: manifest.start, speed: options.speed, timeShiftMs, eventIdSuffix: options.loop ? `~${options.loop}` : '', signal: options.signal }, stats)
+    : Promise.resolve();
+  const running = new Set<Promise<void>>();
+  let started = 0;
+  outer: for (const shard of manifest.wire_shards) {
+    for await (const block of readTerminalBlocks(path.join(options.dir, shard))) {
+      if (started >= options.terminalsMax || options.signal?.aborted) break outer;
+      while (running.size >= options.concurrency) await Promise.race(running);
+      const run = new ReplayConnection(block, common, stats).run().finally(() => running.delete(run));
+      running.add(run);
+      started++;
+    }
+  }
+  await Promise.all(running);
+  await http;
+  return stats;
+}
