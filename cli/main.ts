@@ -1,11 +1,12 @@
 /**
  * `vigil`: the command line. `vigil start` runs a node; `vigil help` lists the commands.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLogger, Metrics, type LogLevel } from '../schema/index.js';
-import { DemoTraffic, DEMO_DEFAULTS } from './demo/demo-traffic.js';
+import { SampleDemo, DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { ConfigError, helpText, parseFlags, type FlagSpec } from './flags.js';
+import { TRAFFIC_COMMANDS } from './commands/index.js';
 import { startNode } from './node.js';
 
 const START_FLAGS: readonly FlagSpec[] = [
@@ -14,10 +15,17 @@ const START_FLAGS: readonly FlagSpec[] = [
   { name: 'http-port', kind: 'integer', default: 8080, min: 0, max: 65535, description: 'port of the API, /metrics, the wall and the WebSocket feed (0 = any free port)' },
   { name: 'jt808-host', kind: 'string', default: '0.0.0.0', description: 'address the JT/T 808 gateway listens on' },
   { name: 'jt808-port', kind: 'integer', default: 6808, min: 0, max: 65535, description: 'JT/T 808 TCP port for GPS terminals (0 = any free port)' },
+  { name: 'jt809-host', kind: 'string', default: '0.0.0.0', description: 'address the JT/T 809 server for lower platforms listens on' },
+  { name: 'jt809-port', kind: 'integer', default: 6809, min: 0, max: 65535, description: 'JT/T 809 main-link TCP port for lower platforms (0 = any free port)' },
+  { name: 'jt809-crc', kind: 'string', default: 'ccitt-false', choices: ['ccitt-false', 'xmodem'], description: 'CRC16 variant of JT/T 809 frames: ccitt-false (initial 0xFFFF) or xmodem (initial 0)' },
+  { name: 'ingest-rate-per-key', kind: 'integer', default: 5_000, min: 1, max: 1_000_000, description: 'records per second one source key may post to /api/ingest (token bucket)' },
   { name: 'clickhouse-url', kind: 'url', description: 'a ClickHouse server (http://user:pass@host:8123/db) instead of the embedded chDB' },
-  { name: 'demo', kind: 'boolean', default: false, description: 'drive simulated vehicles into this node over JT/T 808' },
-  { name: 'demo-vehicles', kind: 'integer', default: DEMO_DEFAULTS.vehicles, min: 1, max: 20_000, description: 'simulated vehicles of the demo' },
+  { name: 'postgres-url', kind: 'string', description: 'a PostgreSQL server (postgres://user:pass@host:5432/db) instead of the embedded PGlite' },
+  { name: 'demo', kind: 'boolean', default: false, description: 'replay the generated sample (fixtures/sample) into this node over JT/T 808, looping' },
+  { name: 'demo-vehicles', kind: 'integer', default: DEMO_DEFAULTS.vehicles, min: 1, max: 20_000, description: 'terminals of the generated sample (fixtures/sample) the demo replays' },
   { name: 'require-terminal-auth', kind: 'boolean', default: true, description: 'refuse terminal data before 0x0102 authentication' },
+  { name: 'jt808-rsa-key', kind: 'string', description: 'PEM file of the RSA private key for encrypted JT/T 808 bodies (without it they are rejected encrypted_body)' },
+  { name: 'jt808-downlink-timeout-ms', kind: 'integer', default: 30_000, min: 100, max: 300_000, description: 'how long a command sent to a terminal waits for its answer' },
   { name: 'log-partitions', kind: 'integer', default: 8, min: 1, max: 256, description: 'partitions of each topic of the embedded event log' },
   { name: 'log-level', kind: 'string', default: 'info', choices: ['debug', 'info', 'warn', 'error'], description: 'least severe log level written to stderr' },
   { name: 'admin-password', kind: 'string', description: 'password of the province admin created at first start (default: generated and printed once)' },
@@ -25,11 +33,27 @@ const START_FLAGS: readonly FlagSpec[] = [
 
 const COMMANDS: Record<string, string> = {
   start: 'Start a Vigil node: JT/T 808 gateway, rules, API, wall and feed, embedded by default.',
+  ...Object.fromEntries(Object.entries(TRAFFIC_COMMANDS).map(([name, c]) => [name, c.summary])),
   help: 'Show this help, or `vigil help <command>`.',
 };
 
 function usage(): string {
   return ['Usage: vigil <command> [flags]', '', 'Commands:', ...Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(8)} ${d}`), '', 'Run `vigil <command> --help` for its flags.'].join('\n');
+}
+
+function pemFile(flag: string, file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`--${flag} value ${JSON.stringify(file)} cannot be read: ${(error as Error).message}`);
+  }
+}
+
+function postgresUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\/./.test(value)) throw new ConfigError(`--postgres-url (VIGIL_POSTGRES_URL) value ${JSON.stringify(value.replace(/:[^:@/]*@/, ':***@'))} must be postgres:// or postgresql://`);
+  return value;
 }
 
 async function start(argv: string[]): Promise<void> {
@@ -52,9 +76,16 @@ async function start(argv: string[]): Promise<void> {
       jt808Host: values['jt808-host'] as string,
       jt808Port: values['jt808-port'] as number,
       clickhouseUrl: values['clickhouse-url'] as string | undefined,
+      postgresUrl: postgresUrl(values['postgres-url'] as string | undefined),
       adminPassword: (values['admin-password'] as string | undefined) ?? undefined,
       logPartitions: values['log-partitions'] as number,
       requireTerminalAuth: values['require-terminal-auth'] as boolean,
+      jt808DownlinkTimeoutMs: values['jt808-downlink-timeout-ms'] as number,
+      jt808RsaKeyPem: pemFile('jt808-rsa-key', values['jt808-rsa-key'] as string | undefined),
+      jt809Host: values['jt809-host'] as string,
+      jt809Port: values['jt809-port'] as number,
+      jt809Crc: values['jt809-crc'] as 'ccitt-false' | 'xmodem',
+      ingestRecordsPerSecondPerKey: values['ingest-rate-per-key'] as number,
     },
     logger,
     metrics,
@@ -62,18 +93,19 @@ async function start(argv: string[]): Promise<void> {
   const startupMs = Math.round(performance.now() - startedAt);
   const host = (values['http-host'] as string) === '0.0.0.0' ? 'localhost' : (values['http-host'] as string);
   const base = `http://${host}:${node.httpPort}`;
-  const ready = { event: 'ready', http_port: node.httpPort, jt808_port: node.jt808Port, startup_ms: startupMs, wall_url: `${base}/wall?token=${node.wallToken}` };
+  const ready = { event: 'ready', http_port: node.httpPort, jt808_port: node.jt808Port, jt809_port: node.jt809Port, startup_ms: startupMs, wall_url: `${base}/wall?token=${node.wallToken}` };
   console.log(`Vigil is running (started in ${startupMs} ms, data in ${dataDir})`);
   console.log(`  Video wall:   ${ready.wall_url}`);
   console.log(`  Duty console: ${base}/console`);
   console.log(`  API:          ${base}/api   (health: ${base}/api/health, metrics: ${base}/metrics)`);
   console.log(`  JT/T 808:     tcp://${host}:${node.jt808Port}`);
+  console.log(`  JT/T 809:     tcp://${host}:${node.jt809Port}   (lower platforms; sources post to ${base}/api/ingest/<kind>)`);
   if (node.generatedAdminPassword) console.log(`  First start: user "admin", password "${node.generatedAdminPassword}" (shown once; set VIGIL_ADMIN_PASSWORD to choose it)`);
   console.log(JSON.stringify(ready));
 
-  let demo: DemoTraffic | undefined;
+  let demo: SampleDemo | undefined;
   if (values.demo) {
-    demo = new DemoTraffic({ ...DEMO_DEFAULTS, host: '127.0.0.1', port: node.jt808Port, vehicles: values['demo-vehicles'] as number }, logger.child({ component: 'demo' }));
+    demo = new SampleDemo({ ...DEMO_DEFAULTS, host: '127.0.0.1', port: node.jt808Port, vehicles: values['demo-vehicles'] as number }, logger.child({ component: 'demo' }));
     demo.start().catch((error: unknown) => logger.error('demo traffic failed', { error: String(error) }));
   }
 
@@ -105,9 +137,11 @@ async function main(argv: string[]): Promise<void> {
     case '--help':
     case '-h':
       if (rest[0] === 'start') console.log(helpText('start', COMMANDS.start, START_FLAGS));
+      else if (rest[0] !== undefined && Object.hasOwn(TRAFFIC_COMMANDS, rest[0])) return TRAFFIC_COMMANDS[rest[0]].run(['--help']);
       else console.log(usage());
       return;
     default:
+      if (Object.hasOwn(TRAFFIC_COMMANDS, command)) return TRAFFIC_COMMANDS[command].run(rest);
       throw new ConfigError(`unknown command ${JSON.stringify(command)}\n\n${usage()}`);
   }
 }

@@ -7,8 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ALARMS,
+  CAMERA_EVENTS,
+  DEVICE_STATUS,
   HENAN_PROVINCE_CODE,
   INGEST_REJECTS,
+  MEDIA_EVENTS,
   TELEMETRY,
   countyAt,
   henanGeo,
@@ -17,9 +20,11 @@ import {
   type Metrics,
 } from '../schema/index.js';
 import { openAnalytics, openOperational, type Analytics, type Sql } from '../store/index.js';
-import { MemoryLog, PositionEngine, TableSink, TOPICS, overspeedRule, type EventLog } from '../stream/index.js';
-import { GATEWAY_DEFAULTS, Jt808Gateway } from '../ingest/index.js';
-import { Accounts, FeedHub, FEED_HUB_DEFAULTS, Router, TerminalStore, listenHttp, registerRoutes, seedOrgUnits, staticFiles, type HttpNode } from '../center/index.js';
+import { MemoryLog, RulesRunner, TableSink, TOPICS, type EventLog } from '../stream/index.js';
+import { GATEWAY_DEFAULTS, HTTP_INGEST_DEFAULTS, HttpIngest, JT809_DEFAULTS, Jt808Gateway, Jt809Server } from '../ingest/index.js';
+import { Jt809Platforms, RegistryStore, SourceKeys, registerIngestRoutes, registerVehicleTrackRoutes, vehicleClassOf } from '../center/index.js';
+import { startCommandCentre } from '../center/index.js';
+import { Accounts, FeedHub, FEED_HUB_DEFAULTS, Router, TerminalStore, listenHttp, registerRoutes, registerRulesConfigRoutes, registerTerminalCommandRoutes, seedOrgUnits, staticFiles, type HttpNode } from '../center/index.js';
 
 export interface NodeConfig {
   dataDir: string;
@@ -28,20 +33,35 @@ export interface NodeConfig {
   jt808Host: string;
   jt808Port: number;
   clickhouseUrl?: string;
+  /** A PostgreSQL server instead of the embedded PGlite. */
+  postgresUrl?: string;
   adminPassword?: string;
   logPartitions: number;
   requireTerminalAuth: boolean;
+  /** How long a downlink command waits for the terminal's answer (default 30 s). */
+  jt808DownlinkTimeoutMs?: number;
+  /** RSA private key (PEM) for encrypted JT/T 808 bodies. */
+  jt808RsaKeyPem?: string;
+  /** JT/T 809 main-link server for lower platforms (default 0.0.0.0:6809; port 0 = any free port). */
+  jt809Host?: string;
+  jt809Port?: number;
+  /** CRC16 variant of JT/T 809 frames (platforms in the field disagree on the initial value). */
+  jt809Crc?: 'ccitt-false' | 'xmodem';
+  /** Sustained records per second one source key may post (HTTP ingestion). */
+  ingestRecordsPerSecondPerKey?: number;
 }
 
 export interface RunningNode {
   httpPort: number;
   jt808Port: number;
+  jt809Port: number;
   wallToken: string;
   generatedAdminPassword: string | null;
   analytics: Analytics;
   sql: Sql;
   log: EventLog;
   gateway: Jt808Gateway;
+  registry: RegistryStore;
   close(): Promise<void>;
 }
 
@@ -58,35 +78,34 @@ function covers(scope: string, code: string): boolean {
 export async function startNode(config: NodeConfig, logger: Logger, metrics: Metrics): Promise<RunningNode> {
   let ready = false;
   const analytics = await openAnalytics(config.clickhouseUrl ? { kind: 'server', url: config.clickhouseUrl } : { kind: 'embedded', dataDir: config.dataDir });
-  const sql = await openOperational({ kind: 'embedded', dataDir: config.dataDir });
+  const sql = await openOperational(config.postgresUrl ? { kind: 'server', url: config.postgresUrl } : { kind: 'embedded', dataDir: config.dataDir });
   const seeded = await seedOrgUnits(sql);
   if (seeded > 0) logger.info('org units seeded', { count: seeded });
   const accounts = new Accounts(sql);
   const generatedAdminPassword = await accounts.ensureAdmin(HENAN_PROVINCE_CODE, config.adminPassword);
+  const registry = await RegistryStore.open(sql);
 
   const log = new MemoryLog({
     partitions: config.logPartitions,
     backlogPerPartitionMax: 50_000,
-    durableGroups: { [TOPICS.telemetry]: 'sink-telemetry', [TOPICS.alarms]: 'sink-alarms', [TOPICS.rejects]: 'sink-rejects' },
+    durableGroups: { [TOPICS.telemetry]: 'sink-telemetry', [TOPICS.alarms]: 'sink-alarms', [TOPICS.rejects]: 'sink-rejects', [TOPICS.camera]: 'sink-camera', [TOPICS.devices]: 'sink-devices', [TOPICS.media]: 'sink-media' },
   });
   const observe = { logger, metrics };
   const sinks = [
     new TableSink(log, TOPICS.telemetry, 'sink-telemetry', analytics.client, TELEMETRY, observe),
     new TableSink(log, TOPICS.alarms, 'sink-alarms', analytics.client, ALARMS, observe),
     new TableSink(log, TOPICS.rejects, 'sink-rejects', analytics.client, INGEST_REJECTS, observe),
+    new TableSink(log, TOPICS.camera, 'sink-camera', analytics.client, CAMERA_EVENTS, observe),
+    new TableSink(log, TOPICS.devices, 'sink-devices', analytics.client, DEVICE_STATUS, observe),
+    new TableSink(log, TOPICS.media, 'sink-media', analytics.client, MEDIA_EVENTS, observe),
   ];
   for (const sink of sinks) sink.start();
   metrics.onCollect(() => {
     for (const topic of Object.values(TOPICS)) metrics.gauge('vigil_log_backlog', 'Messages not yet processed by every consumer group', ['topic']).set({ topic }, log.backlog(topic));
   });
 
-  const engine = new PositionEngine([overspeedRule], {
-    log,
-    logger,
-    metrics,
-    vehicleFacts: (terminalId, plate) => ({ terminalId, plate, vehicleClass: 'other' }),
-    orgCodeOf: (vehicle, lat, lon) => vehicle.homeOrgCode ?? orgCodeAt(lon, lat),
-  });
+  // The rules keep their snapshots and configuration versions under <data-dir>/rules/.
+  const engine = new RulesRunner({ log, logger: logger.child({ component: 'rules' }), metrics, registry, dataDir: config.dataDir });
   engine.start();
 
   const hub = new FeedHub(
@@ -97,21 +116,56 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       authenticate: (token) => accounts.authenticate(token),
       covers,
       vehicleOrgCode: (v) => orgCodeAt(v.lon, v.lat),
-      vehicleClassOf: () => 'other',
+      vehicleClassOf: (terminalId: string) => vehicleClassOf(registry, terminalId),
+      todayAlarms: async (dayStartMs) => {
+        const result = await analytics.queryReadOnly(
+          `SELECT alarm_id, org_code, rule, toUnixTimestamp64Milli(started_at) FROM alarms_current WHERE started_at >= fromUnixTimestamp64Milli(toInt64(${Math.trunc(dayStartMs)}))`,
+          { rowsMax: FEED_HUB_DEFAULTS.todayEpisodesMax },
+        );
+        return result.rows.map(([alarm_id, org_code, rule, started_at]) => ({ alarm_id: String(alarm_id), org_code: String(org_code), rule: String(rule), started_at: Number(started_at) }));
+      },
     },
     FEED_HUB_DEFAULTS,
   );
   hub.start();
 
   const gateway = new Jt808Gateway(
-    { ...GATEWAY_DEFAULTS, host: config.jt808Host, port: config.jt808Port, requireAuthentication: config.requireTerminalAuth },
+    { ...GATEWAY_DEFAULTS, host: config.jt808Host, port: config.jt808Port, requireAuthentication: config.requireTerminalAuth, mediaDir: path.join(config.dataDir, 'media'), downlinkTimeoutMs: config.jt808DownlinkTimeoutMs ?? GATEWAY_DEFAULTS.downlinkTimeoutMs, rsaPrivateKey: config.jt808RsaKeyPem },
     { log, directory: new TerminalStore(sql), logger: logger.child({ component: 'jt808' }), metrics },
   );
   const jt808Port = await gateway.listen();
+  const jt809Platforms = new Jt809Platforms(sql, logger);
+  const jt809 = new Jt809Server(
+    { ...JT809_DEFAULTS, host: config.jt809Host ?? JT809_DEFAULTS.host, port: config.jt809Port ?? JT809_DEFAULTS.port, crc: config.jt809Crc ?? JT809_DEFAULTS.crc },
+    { log, directory: jt809Platforms, vehicles: registry, logger: logger.child({ component: 'jt809' }), metrics },
+  );
+  const jt809Port = await jt809.listen();
 
   const router = new Router(1 << 20);
   const geo = henanGeo();
   registerRoutes(router, { accounts, analytics, metrics, isReady: () => ready, geoJson: () => geo });
+  registerRulesConfigRoutes(router, { accounts, sql, rules: engine });
+  registerTerminalCommandRoutes(router, { accounts, sql, link: gateway });
+  registerVehicleTrackRoutes(router, { accounts, analytics, covers, orgCodeAt });
+  const sourceKeys = new SourceKeys(sql, logger);
+  const ingestRate = config.ingestRecordsPerSecondPerKey ?? HTTP_INGEST_DEFAULTS.recordsPerSecondPerKey;
+  const ingest = new HttpIngest(
+    // A key may burst four seconds' worth of records, and always at least one full request.
+    { ...HTTP_INGEST_DEFAULTS, recordsPerSecondPerKey: ingestRate, burstRecordsPerKey: Math.max(HTTP_INGEST_DEFAULTS.recordsPerRequestMax, ingestRate * 4) },
+    { log, keys: sourceKeys, registry, logger: logger.child({ component: 'ingest-http' }), metrics },
+  );
+  registerIngestRoutes(router, { accounts, sourceKeys, ingest, platforms: jt809Platforms });
+  const centre = await startCommandCentre({
+    sql,
+    accounts,
+    logger: logger.child({ component: 'center' }),
+    metrics,
+    provinceCode: HENAN_PROVINCE_CODE,
+    router,
+    log,
+    clickhouse: analytics.client,
+    publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
+  });
   const http: HttpNode = await listenHttp(router, staticFiles(WALL_DIST), hub, config.httpHost, config.httpPort, logger);
   const wallToken = await accounts.provisionWallToken(HENAN_PROVINCE_CODE, 'start-up');
   ready = true;
@@ -119,18 +173,25 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   return {
     httpPort: http.port,
     jt808Port,
+    jt809Port,
     wallToken,
     generatedAdminPassword,
     analytics,
     sql,
     log,
     gateway,
+    registry,
     close: async () => {
       ready = false;
       await gateway.close();
-      await http.close();
+      await jt809.close();
+      // The hub closes its WebSockets first: an upgraded socket still holds the HTTP server's close() open.
       await hub.stop();
+      await http.close();
+      await sourceKeys.close();
       await engine.stop();
+      // The centres stop taking alarms and mirror their last steps before ClickHouse closes.
+      await centre.close();
       // Sinks stop last so that whatever the rules produced on the way out is still written.
       await log.close();
       for (const sink of sinks) await sink.stop();

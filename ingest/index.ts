@@ -1,5 +1,8 @@
 export { Jt808Gateway } from './jt808/gateway/jt808-gateway.js';
 export type { GatewayDeps } from './jt808/gateway/jt808-gateway.js';
+export type { CommandAnswer } from './jt808/gateway/connection.js';
+export { DownlinkError } from './jt808/gateway/downlink-error.js';
+export type { DownlinkFailure } from './jt808/gateway/downlink-error.js';
 export { GATEWAY_DEFAULTS } from './jt808/gateway/options.js';
 export type { GatewayOptions } from './jt808/gateway/options.js';
 export { REGISTER_RESULT } from './jt808/gateway/terminal-directory.js';
@@ -14,3 +17,7 @@ export {
 export type { Jt808Frame, Jt808Header, Jt808Message, Jt808Version } from './jt808/codec/index.js';
 export { deriveLocation } from './jt808/codec/index.js';
 export type { LocationBody } from './jt808/codec/index.js';
+export { HttpIngest, HTTP_INGEST_DEFAULTS, INGEST_KINDS, checkHttpIngestOptions, isIngestKind } from './http/index.js';
+export type { HttpIngestDeps, HttpIngestOptions, IngestKind, IngestRequest, IngestResponse, IngestResult, RegistryWriter, RejectedRecord, SourceIdentity, SourceKeyVerifier } from './http/index.js';
+export { Jt809Server, JT809_DEFAULTS, PLATFORM_ALARM_RULE, checkCipherKeys } from './jt809/index.js';
+export type { Jt809CipherKeys, Jt809Options, Jt809PlatformAccount, Jt809PlatformDirectory, CrcVariant } from './jt809/index.js';

@@ -15,7 +15,8 @@ export type ColumnKind =
   | 'float64'
   | 'datetime_ms'
   | 'datetime_ms_nullable'
-  | 'json_text';
+  | 'json_text'
+  | 'uint32_array';
 
 interface KindInfo {
   clickhouseType: string;
@@ -39,6 +40,8 @@ const KINDS: Record<ColumnKind, KindInfo> = {
   datetime_ms: { clickhouseType: `DateTime64(3, '${SHANGHAI_TIMEZONE}')`, range: [0, 4102444800000] },
   datetime_ms_nullable: { clickhouseType: `Nullable(DateTime64(3, '${SHANGHAI_TIMEZONE}'))`, range: [0, 4102444800000] },
   json_text: { clickhouseType: 'String' },
+  // Short lists of measurements, e.g. the per-axle weights of a weigh-in-motion reading.
+  uint32_array: { clickhouseType: 'Array(UInt32)', range: [0, 0xffffffff] },
 };
 
 export interface ColumnSpec<K extends ColumnKind = ColumnKind> {
@@ -62,7 +65,9 @@ type ValueOfKind<K extends ColumnKind> = K extends 'string' | 'lowcard' | 'json_
   ? string
   : K extends 'datetime_ms_nullable'
     ? number | null
-    : number;
+    : K extends 'uint32_array'
+      ? number[]
+      : number;
 
 /** The TypeScript shape of one row of a table described by `C`. */
 export type RowOf<C extends ColumnsSpec> = { [N in keyof C]: ValueOfKind<C[N]['kind']> };
@@ -104,6 +109,14 @@ function checkValue(field: string, spec: ColumnSpec, value: unknown): FieldProbl
   if (spec.kind === 'string' || spec.kind === 'lowcard' || spec.kind === 'json_text') {
     if (typeof value !== 'string') return bad(`${field} must be a string, got ${typeof value}`);
     if (spec.pattern && !spec.pattern.test(value)) return bad(`${field} ${JSON.stringify(value)} does not match ${spec.pattern}`);
+    return null;
+  }
+  if (spec.kind === 'uint32_array') {
+    if (!Array.isArray(value)) return bad(`${field} must be an array of numbers, got ${typeof value}`);
+    for (const item of value as unknown[]) {
+      const problem = checkValue(field, { ...spec, kind: 'uint32' }, item);
+      if (problem) return problem;
+    }
     return null;
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) return bad(`${field} must be a finite number, got ${String(value)}`);

@@ -78,3 +78,34 @@ export interface VehicleRegistry {
   byTerminal(terminalId: string): VehicleRecord | undefined;
   byPlate(plate: string): VehicleRecord | undefined;
 }
+
+/** An enterprise (transport company) as the registry knows it. */
+export interface EnterpriseRecord {
+  /** Unified social credit code or the province's enterprise id. */
+  id: string;
+  name: string;
+  /** Division of the authority supervising it, 6-digit code. */
+  org_code: string;
+  /** Business scope as licensed, e.g. 'passenger', 'dangerous_goods', 'freight'. */
+  business_scope: string;
+  /** Road-transport operating licence number. */
+  licence_no: string;
+}
+
+/** A driver (practitioner) as the registry knows it. */
+export interface DriverRecord {
+  /** Qualification certificate number (从业资格证号) or the province's driver id. */
+  id: string;
+  name: string;
+  enterprise_id: string;
+  /** Plate of the vehicle the driver is assigned to, may be empty. */
+  plate: string;
+  /** Qualification validity, epoch ms; null when unknown. */
+  qualification_valid_until: number | null;
+}
+
+/** One record of a registry sync, tagged by its type. */
+export type RegistryRecord =
+  | ({ type: 'vehicle' } & VehicleRecord)
+  | ({ type: 'enterprise' } & EnterpriseRecord)
+  | ({ type: 'driver' } & DriverRecord);

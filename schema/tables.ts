@@ -99,4 +99,150 @@ export const INGEST_REJECTS = table({
 });
 export type IngestRejectRow = RowOf<typeof INGEST_REJECTS.columns>;
 
-export const ANALYTICS_TABLES: readonly TableSpec[] = [TELEMETRY, ALARMS, INGEST_REJECTS];
+/**
+ * Every step of alarm handling in the command centres (raised, acknowledged, dismissed, dispatched,
+ * escalated, closed), mirrored from PostgreSQL for analysts. One row per action; replays collapse on action_id.
+ */
+export const ALARM_ACTIONS = table({
+  name: 'alarm_actions',
+  description: 'Alarm handling steps of the command centres, one row per action (mirrored from PostgreSQL).',
+  columns: {
+    action_id: column('uint64', 'id of the action in the operational store, unique'),
+    alarm_id: column('string', 'the alarm episode acted on'),
+    action: column('lowcard', 'raised | updated | acknowledged | dismissed | dispatched | escalated | closed'),
+    from_state: column('lowcard', 'state before the action, empty when raised'),
+    to_state: column('lowcard', 'new | acknowledged | dispatched | dismissed | closed'),
+    actor: column('string', 'username, or system'),
+    org_code: column('string', 'org unit handling the alarm at the time'),
+    department: column('lowcard', 'department the alarm was routed to'),
+    rule: column('lowcard', 'rule that raised the alarm'),
+    severity: column('lowcard', 'info | warning | critical'),
+    detail: column('json_text', 'reason, work order, escalation target as JSON'),
+    at: column('datetime_ms', 'when the action happened'),
+  },
+  engine: 'ReplacingMergeTree',
+  orderBy: '(alarm_id, action_id)',
+  partitionBy: 'toYYYYMM(at)',
+});
+export type AlarmActionRow = RowOf<typeof ALARM_ACTIONS.columns>;
+
+/** Every event of every work order (工单), mirrored from PostgreSQL: the full timeline for analysts. */
+export const WORK_ORDER_EVENTS = table({
+  name: 'work_order_events',
+  description: 'Work-order timeline events (issued, signed, feedback, accepted, escalated, ...), one row per event.',
+  columns: {
+    event_id: column('uint64', 'id of the event in the operational store, unique'),
+    order_id: column('uint64', 'work order number'),
+    kind: column('lowcard', 'issued | signed | started | feedback | accepted | returned | transferred | comment | claimed | self_check | explanation | rectification | review | overdue_escalated'),
+    from_state: column('lowcard', 'state before the event'),
+    to_state: column('lowcard', 'state after the event'),
+    actor: column('string', 'username, or system'),
+    actor_org: column('string', 'org unit of the actor'),
+    org_code: column('string', 'assignee org unit after the event'),
+    issuer_org: column('string', 'org unit that issued the order'),
+    department: column('lowcard', 'assignee department'),
+    enterprise_id: column('string', 'enterprise the order is addressed to, empty when none'),
+    category: column('lowcard', 'category (the alarm rule for orders from alarms)'),
+    severity: column('lowcard', 'info | warning | critical'),
+    alarm_id: column('string', 'alarm the order came from, empty for top-down orders'),
+    deadline_at: column('datetime_ms', 'deadline of the order (限时办结)'),
+    overdue: column('uint8', '1 once the order passed its deadline unfinished', { max: 1 }),
+    text: column('string', 'text of the event (feedback, comment, reason)'),
+    detail: column('json_text', 'attachments and other detail as JSON'),
+    at: column('datetime_ms', 'when the event happened'),
+  },
+  engine: 'ReplacingMergeTree',
+  orderBy: '(order_id, event_id)',
+  partitionBy: 'toYYYYMM(at)',
+});
+export type WorkOrderEventRow = RowOf<typeof WORK_ORDER_EVENTS.columns>;
+
+/**
+ * JT/T 808 multimedia (0x0800 announcements and 0x0801 uploads). The media bytes live on disk under the data
+ * dir; this table says what arrived, from whom, where and where its file is.
+ */
+export const MEDIA_EVENTS = table({
+  name: 'media_events',
+  description: 'Multimedia events and uploads from terminals; one row per (terminal, media id, stored file).',
+  columns: {
+    terminal_id: column('string', 'terminal number exactly as on the wire', { pattern: /^\d{1,20}$/, reason: 'bad_terminal_id' }),
+    media_id: column('uint32', 'media id chosen by the terminal'),
+    media_type: column('uint8', '0 image, 1 audio, 2 video'),
+    format: column('uint8', '0 JPEG, 1 TIF, 2 MP3, 3 WAV, 4 WMV'),
+    event_code: column('uint8', '0 platform command, 1 timed, 2 robbery alarm, 3 collision/rollover, 4 door open, 5 door closed, ...'),
+    channel: column('uint8', 'camera or microphone channel'),
+    ts: column('datetime_ms', 'device time of the upload (0x0801); arrival time for a 0x0800 announcement'),
+    lat: column('float64', 'latitude at capture, signed degrees; 0 when unknown', { min: -90, max: 90, reason: 'lat_out_of_range' }),
+    lon: column('float64', 'longitude at capture, signed degrees; 0 when unknown', { min: -180, max: 180, reason: 'lon_out_of_range' }),
+    bytes: column('uint32', 'size of the stored media file; 0 for an announcement'),
+    path: column('string', 'file path relative to the data dir; empty for an announcement'),
+    received_at: column('datetime_ms', 'time Vigil received it'),
+  },
+  engine: 'ReplacingMergeTree(received_at)',
+  orderBy: '(terminal_id, media_id, path)',
+  partitionBy: 'toYYYYMM(received_at)',
+});
+export type MediaEventRow = RowOf<typeof MEDIA_EVENTS.columns>;
+
+/**
+ * Roadside sightings of a vehicle: ANPR plate reads, weigh-in-motion readings and ETC gantry passes in one
+ * table with a `kind` column. Analysts follow a plate across all three at once (where was it seen, what did it
+ * weigh), the kinds share most columns, and one table keeps one sink, one deduplication key and one retention;
+ * the few kind-specific columns stay at their defaults for the other kinds. Deduplicated on
+ * (kind, source, event_id): a source retrying a batch never makes a second row.
+ */
+export const CAMERA_EVENTS = table({
+  name: 'camera_events',
+  description: 'Roadside sightings (anpr | wim | gantry), one row per source event, deduplicated on (kind, source, event_id).',
+  columns: {
+    event_id: column('string', 'source-supplied id, unique per source', { pattern: /^.{1,128}$/, reason: 'bad_event_id' }),
+    kind: column('lowcard', 'anpr | wim | gantry'),
+    device_id: column('string', 'camera id, WIM site id or gantry id', { pattern: /^.{1,64}$/, reason: 'missing_device_id' }),
+    plate: column('string', 'plate as read, empty when unread (a gantry pass may carry only the OBU id)'),
+    plate_color: column('uint8', 'JT/T 415 plate colour code, 0 when unknown', { max: 9, reason: 'bad_plate_color' }),
+    ts: column('datetime_ms', 'event time at the device', { reason: 'bad_time' }),
+    received_at: column('datetime_ms', 'time Vigil received the record'),
+    lat: column('float64', 'latitude of the device, 0 when not given', { min: -90, max: 90, reason: 'lat_out_of_range' }),
+    lon: column('float64', 'longitude of the device, 0 when not given', { min: -180, max: 180, reason: 'lon_out_of_range' }),
+    org_code: column('string', '6-digit division where the device stands', { pattern: /^\d{6}$/, reason: 'bad_org_code' }),
+    lane: column('uint8', 'anpr/wim: lane number, 0 when unknown', { max: 99, reason: 'bad_lane' }),
+    direction: column('string', 'anpr: direction of travel as the source names it', { defaultExpression: "''" }),
+    confidence: column('float32', 'anpr: plate read confidence 0..1', { min: 0, max: 1, reason: 'bad_confidence' }),
+    image_ref: column('string', 'anpr: reference (URL or key) of the picture at the source', { defaultExpression: "''" }),
+    axles: column('uint8', 'wim: axle count, 0 for other kinds', { max: 20, reason: 'bad_axles' }),
+    gross_kg: column('uint32', 'wim: gross weight in kg', { max: 500_000, reason: 'bad_weight' }),
+    axle_weights_kg: column('uint32_array', 'wim: weight per axle in kg, front to back'),
+    speed_kmh: column('float32', 'wim: speed over the scale in km/h', { min: 0, max: 300, reason: 'speed_out_of_range' }),
+    obu_id: column('string', 'gantry: ETC on-board unit id', { defaultExpression: "''" }),
+    source: column('lowcard', 'API key (key:<id>) or platform that delivered it'),
+  },
+  engine: 'ReplacingMergeTree(received_at)',
+  orderBy: '(kind, source, event_id)',
+  partitionBy: 'toYYYYMM(ts)',
+  ttl: 'toDateTime(ts) + INTERVAL 400 DAY',
+});
+export type CameraEventRow = RowOf<typeof CAMERA_EVENTS.columns>;
+
+/** Health reports of roadside equipment (cameras, WIM sites, gantries). */
+export const DEVICE_STATUS = table({
+  name: 'device_status',
+  description: 'Roadside equipment health reports (online | offline | fault), deduplicated on (device_id, source, event_id).',
+  columns: {
+    event_id: column('string', 'source-supplied id, or device_id@ts when the source gives none', { pattern: /^.{1,128}$/, reason: 'bad_event_id' }),
+    device_id: column('string', 'camera id, WIM site id or gantry id', { pattern: /^.{1,64}$/, reason: 'missing_device_id' }),
+    device_kind: column('lowcard', 'camera | wim | gantry | other'),
+    status: column('lowcard', 'online | offline | fault'),
+    ts: column('datetime_ms', 'time of the report at the device', { reason: 'bad_time' }),
+    received_at: column('datetime_ms', 'time Vigil received the report'),
+    org_code: column('string', '6-digit division where the device stands', { pattern: /^\d{6}$/, reason: 'bad_org_code' }),
+    detail: column('string', 'fault description or other detail from the source', { defaultExpression: "''" }),
+    source: column('lowcard', 'API key (key:<id>) that delivered it'),
+  },
+  engine: 'ReplacingMergeTree(received_at)',
+  orderBy: '(device_id, source, event_id)',
+  partitionBy: 'toYYYYMM(ts)',
+  ttl: 'toDateTime(ts) + INTERVAL 400 DAY',
+});
+export type DeviceStatusRow = RowOf<typeof DEVICE_STATUS.columns>;
+
+export const ANALYTICS_TABLES: readonly TableSpec[] = [TELEMETRY, ALARMS, INGEST_REJECTS, ALARM_ACTIONS, WORK_ORDER_EVENTS, MEDIA_EVENTS, CAMERA_EVENTS, DEVICE_STATUS];

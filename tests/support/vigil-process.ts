@@ -14,6 +14,8 @@ const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 export interface VigilProcess {
   httpPort: number;
   jt808Port: number;
+  /** JT/T 809 main-link port (always a free port in tests). */
+  jt809Port: number;
   wallToken: string;
   baseUrl: string;
   dataDir: string;
@@ -42,7 +44,7 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'vigil-test-'));
   const child: ChildProcess = spawn(
     TSX,
-    ['cli/main.ts', 'start', '--data-dir', dataDir, '--http-host', '127.0.0.1', '--http-port', String(options.httpPort ?? 0), '--jt808-host', '127.0.0.1', '--jt808-port', String(options.jt808Port ?? 0), ...(options.args ?? [])],
+    ['cli/main.ts', 'start', '--data-dir', dataDir, '--http-host', '127.0.0.1', '--http-port', String(options.httpPort ?? 0), '--jt808-host', '127.0.0.1', '--jt808-port', String(options.jt808Port ?? 0), '--jt809-host', '127.0.0.1', '--jt809-port', '0', ...(options.args ?? [])],
     { cwd: REPO_ROOT, env: { ...process.env, VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -50,13 +52,13 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = await new Promise<{ http_port: number; jt808_port: number; wall_url: string }>((resolve, reject) => {
+  const ready = await new Promise<{ http_port: number; jt808_port: number; jt809_port: number; wall_url: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vigil did not become ready in 90 s\nstdout:\n${out}\nstderr:\n${err}`)), 90_000);
     const check = (): void => {
       const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
       if (line) {
         clearTimeout(timer);
-        resolve(JSON.parse(line) as { http_port: number; jt808_port: number; wall_url: string });
+        resolve(JSON.parse(line) as { http_port: number; jt808_port: number; jt809_port: number; wall_url: string });
       }
     };
     child.stdout?.on('data', check);
@@ -75,6 +77,7 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
   return {
     httpPort: ready.http_port,
     jt808Port: ready.jt808_port,
+    jt809Port: ready.jt809_port,
     wallToken: new URL(ready.wall_url).searchParams.get('token') ?? '',
     baseUrl,
     dataDir,
