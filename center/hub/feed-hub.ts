@@ -1,16 +1,30 @@
 /**
  * The live feed: a WebSocket endpoint that gives each wall or console a snapshot, then deltas. Positions are
- * coalesced per vehicle and sent once per tick, so a slow client gets fewer, fresher updates instead of a
- * growing queue; alarms are never dropped and carry a sequence number so a reconnecting client resumes
- * without gaps or duplicates.
+ * coalesced per vehicle and sent at most once per tick; a client that cannot keep up is skipped while its
+ * buffer is full and then gets the latest fix of every vehicle that moved meanwhile, never a growing queue.
+ * Alarms and command-centre changes are never dropped and alarms carry a sequence number so a reconnecting
+ * client resumes without gaps or duplicates. Everything is scoped to the client's org unit. The protocol is
+ * described in docs/feed-protocol.md.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { FEED_PROTOCOL_VERSION, type AlarmRow, type FeedClientMessage, type FeedServerMessage, type FeedVehicle, type Logger, type Metrics, type TelemetryRow } from '../../schema/index.js';
+import {
+  encodePositionsFrame,
+  FEED_PROTOCOL_VERSION,
+  type AlarmRow,
+  type FeedClientMessage,
+  type FeedServerMessage,
+  type FeedVehicle,
+  type FeedVehicleEntry,
+  type Logger,
+  type Metrics,
+  type TelemetryRow,
+} from '../../schema/index.js';
 import { TOPICS, type EventLog } from '../../stream/index.js';
 import type { Principal } from '../auth/accounts.js';
+import { TodayCounts, shanghaiDayStart, type TodayEpisode } from './today-counts.js';
 
 export interface FeedHubOptions {
   tickMs: number;
@@ -21,11 +35,13 @@ export interface FeedHubOptions {
   recentClosedAlarmsMax: number;
   /** Vehicles tracked at most; the least recently heard are forgotten beyond it. */
   vehiclesMax: number;
-  /** Bytes buffered towards one client above which position ticks are skipped for it. */
+  /** Bytes buffered towards one client above which position ticks are held back for it (and coalesced). */
   clientBufferedBytesSoftMax: number;
   /** Bytes buffered towards one client above which it is disconnected (it will reconnect and resume). */
   clientBufferedBytesHardMax: number;
   clientsMax: number;
+  /** Alarm episodes counted per Shanghai day for the panels' daily totals. */
+  todayEpisodesMax: number;
 }
 
 export const FEED_HUB_DEFAULTS: FeedHubOptions = {
@@ -37,6 +53,7 @@ export const FEED_HUB_DEFAULTS: FeedHubOptions = {
   clientBufferedBytesSoftMax: 1 << 20,
   clientBufferedBytesHardMax: 64 << 20,
   clientsMax: 1_000,
+  todayEpisodesMax: 1_000_000,
 };
 
 export interface FeedHubDeps {
@@ -46,27 +63,56 @@ export interface FeedHubDeps {
   authenticate(token: string | undefined): Promise<Principal>;
   /** Whether a unit's scope covers a division code (province ⊃ city ⊃ county). */
   covers(scopeOrgCode: string, orgCode: string): boolean;
-  /** The division a vehicle belongs to for scoping positions. */
+  /** The county a vehicle is in (`countyAt`), for scoping positions. */
   vehicleOrgCode(vehicle: FeedVehicle): string;
   vehicleClassOf(terminalId: string): string;
+  /** Episodes that started at or after `dayStartMs`, read from ClickHouse when the hub starts. */
+  todayAlarms?(dayStartMs: number): Promise<TodayEpisode[]>;
+}
+
+/** A tracked vehicle: its latest fix, its slot in the vehicle table and the tick it last changed in. */
+interface VehicleRecord extends FeedVehicle {
+  index: number;
+  orgCode: string;
+  changedTick: number;
 }
 
 interface Client {
   socket: WebSocket;
   principal: Principal;
+  /** Positions as binary frames (protocol 2) rather than JSON. */
+  binary: boolean;
+  /** No positions at all (`positions=none`): a console that only follows alarms and work orders. */
+  noPositions: boolean;
+  /** Per table index, 1 + the generation of the vehicle announced to this client in that slot (0 = none). */
+  announced: Uint32Array;
+  /** Every position change up to this tick has been sent. */
+  syncedTick: number;
+  /** A tick was held back for a full buffer; the next send covers everything changed since `syncedTick`. */
+  behind: boolean;
 }
+
+const TABLE_CAPACITY_INITIAL = 1_024;
 
 export class FeedHub {
   readonly serverId = randomUUID();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly clients = new Set<Client>();
-  private readonly vehicles = new Map<string, FeedVehicle>();
-  private changed = new Set<string>();
+  private readonly vehicles = new Map<string, VehicleRecord>();
+  /** Vehicle table: slot → vehicle; a slot freed by eviction is reused with the next generation. */
+  private readonly slots: (VehicleRecord | undefined)[] = [];
+  private readonly slotGeneration: number[] = [];
+  private readonly freeSlots: number[] = [];
+  private changed: VehicleRecord[] = [];
+  /** The tick now collecting changes; `tick()` sends it and opens the next. */
+  private tickNo = 1;
   private readonly openAlarms = new Map<string, AlarmRow>();
   /** terminal → number of its open alarms, so marking a vehicle as alarming costs O(1) per position. */
   private readonly openAlarmsByTerminal = new Map<string, number>();
   private readonly recentClosed: AlarmRow[] = [];
-  private readonly alarmHistory: { seq: number; alarm: AlarmRow }[] = [];
+  private readonly alarmHistory: { seq: number; alarm: AlarmRow; counted: boolean }[] = [];
+  private readonly today: TodayCounts;
+  private seeded: Promise<void> = Promise.resolve();
   private alarmSeq = 0;
   private running = false;
   private loops: Promise<void>[] = [];
@@ -76,53 +122,99 @@ export class FeedHub {
     private readonly deps: FeedHubDeps,
     private readonly options: FeedHubOptions = FEED_HUB_DEFAULTS,
   ) {
+    this.today = new TodayCounts(Date.now(), options.todayEpisodesMax);
     deps.metrics.onCollect(() => {
       deps.metrics.gauge('vigil_feed_clients', 'Connected feed clients').set(undefined, this.clients.size);
       deps.metrics.gauge('vigil_feed_vehicles', 'Vehicles tracked by the feed').set(undefined, this.vehicles.size);
       deps.metrics.gauge('vigil_feed_open_alarms', 'Open alarm episodes').set(undefined, this.openAlarms.size);
+      deps.metrics.gauge('vigil_feed_today_episodes', "Today's alarm episodes counted by the feed").set(undefined, this.today.size);
+      deps.metrics.gauge('vigil_feed_today_overflow', "Today's alarm episodes beyond todayEpisodesMax, not counted").set(undefined, this.today.overflow);
     });
   }
 
   start(): void {
     this.running = true;
+    this.seeded = this.seedToday();
     this.loops.push(this.consumePositions(), this.consumeAlarms());
     this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
     this.timers.push(setInterval(() => this.broadcast({ type: 'heartbeat', server_time: Date.now(), alarm_seq: this.alarmSeq }), this.options.heartbeatMs));
+  }
+
+  /** Today's episodes already in ClickHouse, so daily totals survive a restart; a failure leaves them partial and is logged. */
+  private async seedToday(): Promise<void> {
+    if (this.deps.todayAlarms === undefined) return;
+    const now = Date.now();
+    try {
+      for (const episode of await this.deps.todayAlarms(shanghaiDayStart(now))) this.today.add(episode, now);
+    } catch (error) {
+      this.deps.logger.warn("today's alarm counts could not be read from ClickHouse; panels count from now on", { error: String(error) });
+    }
   }
 
   private async consumePositions(): Promise<void> {
     const consumer = this.deps.log.consumer<TelemetryRow>('feed-positions', TOPICS.telemetry);
     while (this.running) {
       const records = await consumer.poll(10_000, 200);
-      for (const { value: p } of records) {
-        const known = this.vehicles.get(p.terminal_id);
-        // Back-filled and out-of-order fixes must not move a vehicle back in time on the wall.
-        if (known && known.ts > p.ts) continue;
-        if (known) this.vehicles.delete(p.terminal_id);
-        this.vehicles.set(p.terminal_id, {
-          terminal_id: p.terminal_id,
-          plate: p.plate,
-          lat: p.lat,
-          lon: p.lon,
-          speed_kmh: p.speed_kmh,
-          direction_deg: p.direction_deg,
-          ts: p.ts,
-          vehicle_class: this.deps.vehicleClassOf(p.terminal_id),
-          alarming: this.isAlarming(p.terminal_id),
-        });
-        this.changed.add(p.terminal_id);
-      }
+      for (const { value: p } of records) this.acceptPosition(p);
       this.evictVehicles();
       if (records.length > 0) consumer.commit(records);
     }
     consumer.close();
   }
 
+  private acceptPosition(p: TelemetryRow): void {
+    const known = this.vehicles.get(p.terminal_id);
+    // Back-filled and out-of-order fixes must not move a vehicle back in time on the wall.
+    if (known && known.ts > p.ts) return;
+    const record: VehicleRecord = known ?? {
+      terminal_id: p.terminal_id,
+      plate: p.plate,
+      lat: p.lat,
+      lon: p.lon,
+      speed_kmh: 0,
+      direction_deg: 0,
+      ts: p.ts,
+      vehicle_class: this.deps.vehicleClassOf(p.terminal_id),
+      alarming: this.isAlarming(p.terminal_id),
+      index: this.allocateSlot(),
+      orgCode: '',
+      changedTick: 0,
+    };
+    if (known) this.vehicles.delete(p.terminal_id);
+    record.plate = p.plate;
+    record.lat = p.lat;
+    record.lon = p.lon;
+    record.speed_kmh = p.speed_kmh;
+    record.direction_deg = p.direction_deg;
+    record.ts = p.ts;
+    // The county is looked up once per fix here, not once per client per tick.
+    record.orgCode = this.deps.vehicleOrgCode(record);
+    this.slots[record.index] = record;
+    this.vehicles.set(p.terminal_id, record);
+    this.markChanged(record);
+  }
+
+  private markChanged(record: VehicleRecord): void {
+    if (record.changedTick === this.tickNo) return;
+    record.changedTick = this.tickNo;
+    this.changed.push(record);
+  }
+
+  private allocateSlot(): number {
+    const reused = this.freeSlots.pop();
+    if (reused !== undefined) return reused;
+    this.slotGeneration.push(0);
+    return this.slots.push(undefined) - 1;
+  }
+
   private evictVehicles(): void {
     // Map iteration order is insertion order and a heard vehicle is re-inserted, so the first are the stalest.
-    for (const terminalId of this.vehicles.keys()) {
+    for (const [terminalId, record] of this.vehicles) {
       if (this.vehicles.size <= this.options.vehiclesMax) break;
       this.vehicles.delete(terminalId);
+      this.slots[record.index] = undefined;
+      this.slotGeneration[record.index] += 1;
+      this.freeSlots.push(record.index);
     }
   }
 
@@ -137,6 +229,8 @@ export class FeedHub {
   }
 
   private async consumeAlarms(): Promise<void> {
+    // Counting starts from ClickHouse's view of today, so an episode both there and in the log counts once.
+    await this.seeded;
     const consumer = this.deps.log.consumer<AlarmRow>('feed-alarms', TOPICS.alarms);
     while (this.running) {
       const records = await consumer.poll(1_000, 200);
@@ -162,78 +256,149 @@ export class FeedHub {
     const vehicle = this.vehicles.get(alarm.terminal_id);
     if (vehicle) {
       vehicle.alarming = this.isAlarming(alarm.terminal_id);
-      this.changed.add(alarm.terminal_id);
+      this.markChanged(vehicle);
     }
+    const counted = this.today.add(alarm, Date.now());
     const seq = ++this.alarmSeq;
-    this.alarmHistory.push({ seq, alarm });
+    this.alarmHistory.push({ seq, alarm, counted });
     if (this.alarmHistory.length > this.options.alarmHistoryMax) this.alarmHistory.splice(0, this.alarmHistory.length - this.options.alarmHistoryMax);
     for (const client of this.clients) {
-      if (this.deps.covers(client.principal.orgCode, alarm.org_code)) this.sendTo(client, { type: 'alarm', alarm_seq: seq, alarm }, true);
+      if (this.deps.covers(client.principal.orgCode, alarm.org_code)) this.sendTo(client, { type: 'alarm', alarm_seq: seq, alarm, counted }, true);
     }
+  }
+
+  /** Pushes a command-centre change (alarm handling, work orders) to every client whose scope admits it. */
+  publishScoped(message: FeedServerMessage, visibleTo: (principal: Principal) => boolean): void {
+    for (const client of this.clients) if (visibleTo(client.principal)) this.sendTo(client, message, true);
   }
 
   private tick(): void {
-    if (this.changed.size === 0 || this.clients.size === 0) {
-      this.changed.clear();
-      return;
-    }
-    const changed = [...this.changed].map((id) => this.vehicles.get(id)).filter((v): v is FeedVehicle => v !== undefined);
-    this.changed = new Set();
+    const closing = this.tickNo;
+    this.tickNo += 1;
+    const changed = this.changed;
+    this.changed = [];
     const now = Date.now();
     for (const client of this.clients) {
-      const vehicles = this.inScope(client, changed);
-      if (vehicles.length > 0) this.sendTo(client, { type: 'positions', server_time: now, vehicles }, false);
+      if (client.socket.bufferedAmount > this.options.clientBufferedBytesSoftMax) {
+        // Held back, not dropped: the next send gives this client the latest fix of everything that moved meanwhile.
+        if (changed.length > 0 || client.behind) this.deps.metrics.counter('vigil_feed_position_ticks_coalesced_total', 'Position ticks held back for slow clients and coalesced into a later one').inc();
+        client.behind = client.behind || changed.length > 0;
+        continue;
+      }
+      if (client.noPositions) continue;
+      const vehicles = client.behind ? this.changedSince(client) : this.inScope(client, changed);
+      client.behind = false;
+      client.syncedTick = closing;
+      if (vehicles.length > 0) this.sendPositions(client, vehicles, now);
     }
   }
 
-  private inScope(client: Client, vehicles: FeedVehicle[]): FeedVehicle[] {
-    if (client.principal.orgCode.endsWith('0000')) return vehicles;
-    return vehicles.filter((v) => this.deps.covers(client.principal.orgCode, this.deps.vehicleOrgCode(v)));
+  /** Every vehicle in the client's scope that changed after the last tick it was sent. */
+  private changedSince(client: Client): VehicleRecord[] {
+    const out: VehicleRecord[] = [];
+    for (const record of this.vehicles.values()) if (record.changedTick > client.syncedTick && this.admits(client, record)) out.push(record);
+    return out;
+  }
+
+  private admits(client: Client, record: VehicleRecord): boolean {
+    return this.deps.covers(client.principal.orgCode, record.orgCode);
+  }
+
+  private inScope(client: Client, vehicles: readonly VehicleRecord[]): VehicleRecord[] {
+    return vehicles.filter((v) => this.admits(client, v));
+  }
+
+  private sendPositions(client: Client, vehicles: readonly VehicleRecord[], now: number): void {
+    if (!client.binary) {
+      this.sendTo(client, { type: 'positions', server_time: now, vehicles: vehicles.map(toFeedVehicle) }, false);
+      return;
+    }
+    const entries: FeedVehicleEntry[] = [];
+    this.ensureAnnouncedCapacity(client);
+    for (const v of vehicles) {
+      const tag = this.slotGeneration[v.index] + 1;
+      if (client.announced[v.index] === tag) continue;
+      client.announced[v.index] = tag;
+      entries.push({ index: v.index, terminal_id: v.terminal_id, plate: v.plate, vehicle_class: v.vehicle_class });
+    }
+    // The table must arrive before the frame that indexes into it, whatever the buffer holds.
+    if (entries.length > 0) this.sendTo(client, { type: 'vehicle_table', entries }, true);
+    const frame = encodePositionsFrame(
+      vehicles.map((v) => ({ index: v.index, lat: v.lat, lon: v.lon, ts: v.ts, speedKmh: v.speed_kmh, directionDeg: v.direction_deg, alarming: v.alarming })),
+      now,
+    );
+    this.sendRaw(client, frame, frame.byteLength);
+  }
+
+  private ensureAnnouncedCapacity(client: Client): void {
+    if (client.announced.length >= this.slots.length) return;
+    const next = new Uint32Array(Math.max(this.slots.length, client.announced.length * 2));
+    next.set(client.announced);
+    client.announced = next;
   }
 
   private sendTo(client: Client, message: FeedServerMessage, mustDeliver: boolean): void {
-    const buffered = client.socket.bufferedAmount;
-    if (buffered > this.options.clientBufferedBytesHardMax) {
-      this.deps.metrics.counter('vigil_feed_slow_client_disconnects_total', 'Clients closed for not reading').inc();
-      client.socket.close(4008, 'slow client');
-      return;
-    }
-    if (!mustDeliver && buffered > this.options.clientBufferedBytesSoftMax) {
+    if (!mustDeliver && client.socket.bufferedAmount > this.options.clientBufferedBytesSoftMax) {
       this.deps.metrics.counter('vigil_feed_position_ticks_skipped_total', 'Position ticks skipped for slow clients').inc();
       return;
     }
     const text = JSON.stringify(message);
-    this.deps.metrics.counter('vigil_feed_bytes_total', 'Bytes sent on the feed').inc(undefined, text.length);
-    client.socket.send(text);
+    this.sendRaw(client, text, Buffer.byteLength(text));
+  }
+
+  private sendRaw(client: Client, data: string | Uint8Array, bytes: number): void {
+    if (client.socket.bufferedAmount > this.options.clientBufferedBytesHardMax) {
+      this.deps.metrics.counter('vigil_feed_slow_client_disconnects_total', 'Clients closed for not reading').inc();
+      client.socket.close(4008, 'slow client');
+      return;
+    }
+    this.deps.metrics.counter('vigil_feed_bytes_total', 'Bytes sent on the feed').inc(undefined, bytes);
+    client.socket.send(data);
   }
 
   private broadcast(message: FeedServerMessage): void {
     for (const client of this.clients) this.sendTo(client, message, true);
   }
 
-  /** Hands an HTTP upgrade on /ws to the hub after authenticating its token. */
+  /**
+   * Hands an HTTP upgrade on /ws to the hub after authenticating its token. A refused token still gets a
+   * WebSocket: browsers hide an HTTP 401 on upgrade, so the refusal is an `error` message with reason
+   * `unauthorized` followed by close code 4401, which a kiosk can show.
+   */
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, token: string | undefined): Promise<void> {
+    if (!this.running) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     let principal: Principal;
     try {
       principal = await this.deps.authenticate(token);
     } catch {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
+      this.deps.metrics.counter('vigil_feed_refused_total', 'Feed connections refused for their token').inc();
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.send(JSON.stringify({ type: 'error', reason: 'unauthorized', detail: 'the token is missing, expired or revoked' } satisfies FeedServerMessage));
+        ws.close(4401, 'unauthorized');
+      });
       return;
     }
     if (this.clients.size >= this.options.clientsMax) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, principal));
+    const positions = new URL(req.url ?? '/', 'http://localhost').searchParams.get('positions');
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, principal, positions === 'binary', positions === 'none'));
   }
 
-  private attach(socket: WebSocket, principal: Principal): void {
-    const client: Client = { socket, principal };
+  private async attach(socket: WebSocket, principal: Principal, binary: boolean, noPositions: boolean): Promise<void> {
+    const client: Client = { socket, principal, binary, noPositions, announced: new Uint32Array(TABLE_CAPACITY_INITIAL), syncedTick: 0, behind: false };
+    socket.on('close', () => this.clients.delete(client));
+    socket.on('error', () => this.clients.delete(client));
+    // The daily totals must be complete before the first snapshot states them.
+    await this.seeded;
+    if (socket.readyState !== socket.OPEN) return;
     this.clients.add(client);
     this.sendSnapshot(client);
     socket.on('message', (data) => this.onClientMessage(client, data.toString()));
-    socket.on('close', () => this.clients.delete(client));
-    socket.on('error', () => this.clients.delete(client));
   }
 
   private onClientMessage(client: Client, text: string): void {
@@ -254,29 +419,38 @@ export class FeedHub {
       this.sendSnapshot(client);
       return;
     }
-    for (const { seq, alarm } of this.alarmHistory) {
+    for (const { seq, alarm, counted } of this.alarmHistory) {
       if (seq > message.after_alarm_seq && this.deps.covers(client.principal.orgCode, alarm.org_code)) {
-        this.sendTo(client, { type: 'alarm', alarm_seq: seq, alarm }, true);
+        this.sendTo(client, { type: 'alarm', alarm_seq: seq, alarm, counted }, true);
       }
     }
   }
 
   private sendSnapshot(client: Client): void {
     const scope = client.principal.orgCode;
+    const now = Date.now();
     const alarms = [...this.openAlarms.values(), ...this.recentClosed].filter((a) => this.deps.covers(scope, a.org_code));
+    const vehicles = client.noPositions ? [] : [...this.vehicles.values()].filter((v) => this.admits(client, v));
     this.sendTo(
       client,
       {
         type: 'snapshot',
         protocol: FEED_PROTOCOL_VERSION,
         server_id: this.serverId,
-        server_time: Date.now(),
+        server_time: now,
         alarm_seq: this.alarmSeq,
-        vehicles: this.inScope(client, [...this.vehicles.values()]),
+        vehicles: client.binary || client.noPositions ? [] : vehicles.map(toFeedVehicle),
         alarms,
+        today: this.today.forScope((orgCode) => this.deps.covers(scope, orgCode), now),
       },
       true,
     );
+    client.syncedTick = this.tickNo - 1;
+    client.behind = false;
+    if (!client.binary) return;
+    // A snapshot starts the client's vehicle table afresh.
+    client.announced.fill(0);
+    if (vehicles.length > 0) this.sendPositions(client, vehicles, now);
   }
 
   async stop(): Promise<void> {
@@ -286,4 +460,18 @@ export class FeedHub {
     this.wss.close();
     await Promise.all(this.loops);
   }
+}
+
+function toFeedVehicle(v: VehicleRecord): FeedVehicle {
+  return {
+    terminal_id: v.terminal_id,
+    plate: v.plate,
+    lat: v.lat,
+    lon: v.lon,
+    speed_kmh: v.speed_kmh,
+    direction_deg: v.direction_deg,
+    ts: v.ts,
+    vehicle_class: v.vehicle_class,
+    alarming: v.alarming,
+  };
 }

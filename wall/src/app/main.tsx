@@ -5,11 +5,12 @@ import { resolveKioskToken } from '../feed/auth-token.js';
 import { langFromSearch } from '../i18n/locale.js';
 import { MESSAGES } from '../i18n/messages.js';
 import { FullScreenMessage } from '../panels/full-screen-message.js';
-import { ConsolePlaceholder } from './console-placeholder.js';
+import { ConsoleApp } from '../console/console-app.js';
 import { CrashGuard } from './crash-guard.js';
 import { routeOf } from './route.js';
 import { WallApp } from './wall-app.js';
 import './wall.css';
+import '../console/console.css';
 
 function readSessionStorage(): Storage | undefined {
   try {
@@ -25,7 +26,7 @@ function Page() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   if (routeOf(window.location.pathname) === 'console') {
     document.title = `Vigil · ${messages.consoleTitle}`;
-    return <ConsolePlaceholder lang={lang} />;
+    return <ConsoleApp lang={lang} />;
   }
   document.title = `Vigil · ${messages.title}`;
   const token = resolveKioskToken(window.location.search, readSessionStorage());

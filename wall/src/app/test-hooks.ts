@@ -4,6 +4,8 @@ import type { RenderBudget } from '../map/render-budget.js';
 
 export interface VigilWallHooks {
   readonly vehicleCount: number;
+  /** Today's alarm episodes as the headline tile counts them. */
+  readonly alarmsToday: number;
   alarmIds(): string[];
   openAlarmIds(): string[];
   /** Kiosk-clock time of the last message, epoch ms, or null. */
@@ -12,6 +14,8 @@ export interface VigilWallHooks {
   readonly alarmSeq: number | null;
   /** 'full' with a GPU, 'lite' when WebGL is rendered in software (no pulses, no heat map). */
   readonly render: 'full' | 'lite';
+  /** Latest per-update timings in ms: applying a positions frame, and deck.gl drawing the layers. */
+  timings(): { applyFrameMs: number[]; drawMs: number[]; frames: number; draws: number };
   readonly renderer: string;
 }
 
@@ -26,6 +30,9 @@ export function installTestHooks(state: FeedState, budget: RenderBudget): () => 
     get vehicleCount() {
       return state.vehicles.count;
     },
+    get alarmsToday() {
+      return state.alarms.todayCount;
+    },
     alarmIds: () => state.alarms.ids(),
     openAlarmIds: () => Array.from(state.alarms.open.keys()),
     get lastMessageAt() {
@@ -38,6 +45,12 @@ export function installTestHooks(state: FeedState, budget: RenderBudget): () => 
       return state.alarmSeq;
     },
     render: budget.heat ? 'full' : 'lite',
+    timings: () => ({
+      applyFrameMs: state.timings.applyFrameMs.values(),
+      drawMs: state.timings.drawMs.values(),
+      frames: state.timings.applyFrameMs.count,
+      draws: state.timings.drawMs.count,
+    }),
     renderer: budget.renderer,
   };
   window.__vigilWall = hooks;

@@ -62,6 +62,7 @@ export function useFeedConnection(state: FeedState, token: string): ConnectionSt
     const client = new FeedClient({
       url: feedSocketUrl(window.location, token),
       onMessage: (message) => state.handle(message, Date.now()),
+      onFrame: (frame) => state.handleFrame(frame, Date.now()),
       onStateChange: setConnection,
       resumeMessage: () => state.resumeMessage(),
       checkUnauthorized: () => tokenRefused(token),

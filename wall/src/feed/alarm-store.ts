@@ -3,7 +3,7 @@
  * a higher version, and may send an update again after a reconnect; keeping only the highest version per id is
  * what guarantees an alarm is never shown or counted twice.
  */
-import type { FeedAlarm } from '../../../schema/feed.js';
+import type { FeedAlarm, FeedToday } from '../../../schema/feed.js';
 import { shanghaiDayKey, shanghaiHour } from '../i18n/shanghai-time.js';
 
 /** Episodes kept for the live list; the oldest by start time are forgotten first. */
@@ -41,8 +41,10 @@ export class AlarmStore {
   openVersion = 0;
   /** Shanghai day the counters below belong to. */
   dayKey: number;
-  /** alarm_id -> highest version seen, for today's episodes; the de-duplication memory behind the counters. */
+  /** alarm_id -> highest version seen, for episodes counted since the last snapshot; the de-duplication memory. */
   private readonly todayVersions = new Map<string, number>();
+  /** Today's total as the server's last snapshot stated it; episodes counted since are added on top. */
+  todayBase = 0;
   todayOverflow = 0;
   readonly todayByRule = new Map<string, number>();
   readonly todayByHour = new Array<number>(24).fill(0);
@@ -57,11 +59,30 @@ export class AlarmStore {
   }
 
   get todayCount(): number {
-    return this.todayVersions.size + this.todayOverflow;
+    return this.todayBase + this.todayVersions.size + this.todayOverflow;
   }
 
-  /** Applies one version of an episode; older or equal versions than the one held are ignored. */
-  accept(alarm: FeedAlarm): AcceptOutcome {
+  /**
+   * Takes the server's daily totals for the wall's scope as the new base. They include every episode the
+   * snapshot's alarm_seq covers, so counting restarts from them; later messages flagged `counted` add to them.
+   */
+  applyToday(today: FeedToday): void {
+    if (typeof today !== 'object' || today === null || !Number.isFinite(today.day_start)) return;
+    this.dayKey = shanghaiDayKey(today.day_start);
+    this.todayVersions.clear();
+    this.todayOverflow = 0;
+    this.todayBase = Number.isFinite(today.total) ? today.total : 0;
+    this.todayByRule.clear();
+    for (const [rule, count] of Object.entries(today.by_rule ?? {})) if (Number.isFinite(count)) this.todayByRule.set(rule, count);
+    for (let hour = 0; hour < 24; hour += 1) this.todayByHour[hour] = Number.isFinite(today.by_hour?.[hour]) ? today.by_hour[hour] : 0;
+  }
+
+  /**
+   * Applies one version of an episode; older or equal versions than the one held are ignored. `counted` says
+   * whether it adds to today's counters (the server flags the one message that counted it; a server that sends
+   * no daily totals leaves every message counted and de-duplication to this store).
+   */
+  accept(alarm: FeedAlarm, counted = true): AcceptOutcome {
     if (!isValidAlarm(alarm)) {
       this.rejected += 1;
       return 'rejected';
@@ -71,7 +92,7 @@ export class AlarmStore {
     this.recent.set(alarm.alarm_id, alarm);
     if (this.recent.size > ALARM_LIST_MAX + ALARM_LIST_SLACK) this.trimRecent();
     this.setOpen(alarm);
-    this.countToday(alarm);
+    this.countToday(alarm, counted, known === undefined);
     return known === undefined ? 'new' : 'updated';
   }
 
@@ -80,10 +101,11 @@ export class AlarmStore {
    * closed while we were away, so `open` is rebuilt from it; the list and today's counters are merged into,
    * because alarm ids are deterministic and survive a server restart.
    */
-  applySnapshot(alarms: readonly FeedAlarm[]): void {
+  applySnapshot(alarms: readonly FeedAlarm[], countedByServer = false): void {
     this.open.clear();
     for (const alarm of alarms) {
-      if (this.accept(alarm) !== 'duplicate') continue;
+      // The snapshot's daily totals already hold its alarms.
+      if (this.accept(alarm, !countedByServer) !== 'duplicate') continue;
       // The version held is at least as new as the snapshot's; whether it is open is decided by it.
       const held = this.recent.get(alarm.alarm_id);
       if (held !== undefined) this.setOpen(held);
@@ -99,6 +121,7 @@ export class AlarmStore {
     this.dayKey = dayKey;
     this.todayVersions.clear();
     this.todayOverflow = 0;
+    this.todayBase = 0;
     this.todayByRule.clear();
     this.todayByHour.fill(0);
     this.heatCount = 0;
@@ -134,9 +157,12 @@ export class AlarmStore {
     }
   }
 
-  private countToday(alarm: FeedAlarm): void {
+  private countToday(alarm: FeedAlarm, counted: boolean, firstSight: boolean): void {
     if (shanghaiDayKey(alarm.started_at) !== this.dayKey) return;
+    // The heat map shows where today's episodes the wall has seen happened, counted here or by the server.
+    if (firstSight && hasPlace(alarm)) this.addHeatPoint(alarm.lon, alarm.lat);
     const seen = this.todayVersions.has(alarm.alarm_id);
+    if (!seen && !counted) return;
     if (!seen && this.todayVersions.size >= TODAY_ALARMS_MAX) {
       this.todayOverflow += 1;
       return;
@@ -146,7 +172,6 @@ export class AlarmStore {
     if (seen) return;
     this.todayByRule.set(alarm.rule, (this.todayByRule.get(alarm.rule) ?? 0) + 1);
     this.todayByHour[shanghaiHour(alarm.started_at)] += 1;
-    if (hasPlace(alarm)) this.addHeatPoint(alarm.lon, alarm.lat);
   }
 
   private addHeatPoint(lon: number, lat: number): void {

@@ -31,8 +31,11 @@ export function resolveKioskToken(search: string, storage: Storage | undefined):
   return readStored(storage);
 }
 
-/** `ws(s)://<host>/ws?token=…`, same host and scheme family as the page so it passes proxies the page passed. */
+/**
+ * `ws(s)://<host>/ws?token=…&positions=binary`, same host and scheme family as the page so it passes proxies the
+ * page passed; positions come as binary frames (feed protocol 2).
+ */
 export function feedSocketUrl(location: Pick<Location, 'protocol' | 'host'>, token: string): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}`;
+  return `${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}&positions=binary`;
 }

@@ -18,6 +18,8 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'unauthor
 export interface FeedClientOptions {
   url: string;
   onMessage: (message: FeedServerMessage) => void;
+  /** A binary positions frame (protocol 2). */
+  onFrame: (frame: ArrayBuffer) => void;
   onStateChange: (state: ConnectionState) => void;
   /** Asked on every (re)connection; null means "send nothing and wait for the snapshot". */
   resumeMessage: () => FeedClientMessage | null;
@@ -82,6 +84,7 @@ export class FeedClient {
       return;
     }
     this.socket = socket;
+    socket.binaryType = 'arraybuffer';
     let opened = false;
     socket.onopen = () => {
       opened = true;
@@ -91,6 +94,12 @@ export class FeedClient {
     };
     socket.onmessage = (event: MessageEvent) => {
       this.lastReceivedAt = Date.now();
+      if (event.data instanceof ArrayBuffer) {
+        this.attempt = 0;
+        this.setState('live');
+        this.options.onFrame(event.data);
+        return;
+      }
       const message = parseMessage(event.data);
       if (message === null) {
         this.malformed += 1;
@@ -98,8 +107,8 @@ export class FeedClient {
       }
       // Only a real message proves the server serves us; then the next failure starts backing off from scratch.
       this.attempt = 0;
-      this.setState('live');
       if (message.type === 'error' && UNAUTHORIZED_REASONS.has(message.reason)) this.setState('unauthorized');
+      else this.setState('live');
       this.options.onMessage(message);
     };
     socket.onclose = (event: CloseEvent) => {

@@ -2,12 +2,16 @@
  * Everything the wall knows from the feed, and how each server message changes it. No DOM and no timers here:
  * the socket hands messages in, the panels and the map read from it at their own pace.
  */
-import type { FeedAlarm, FeedClientMessage, FeedServerMessage, FeedVehicle } from '../../../schema/feed.js';
+import { decodePositionsFrame, FLAG_ALARMING } from '../../../schema/feed-frame.js';
+import type { FeedAlarm, FeedClientMessage, FeedServerMessage, FeedVehicle, FeedVehicleEntry } from '../../../schema/feed.js';
 import { AlarmStore } from './alarm-store.js';
+import { UpdateTimings } from './update-timings.js';
 import { VehicleStore } from './vehicle-store.js';
 
 /** A critical alarm older than this when it arrives (a replay, a back-fill) does not pull the map to it. */
 const CRITICAL_FLY_AGE_MS_MAX = 5 * 60_000;
+/** Largest vehicle-table index accepted from a server; a bound on the index map's memory (4 bytes per index). */
+const SERVER_INDEX_MAX = 2_000_000;
 /**
  * How long the map spends on one critical alarm, flights included. One visit at a time: a burst of critical alarms
  * must not keep the province off the wall, so alarms arriving during a visit go to the list but are not visited.
@@ -28,6 +32,7 @@ function asArray<T>(value: unknown): readonly T[] {
 
 export class FeedState {
   readonly vehicles = new VehicleStore();
+  readonly timings = new UpdateTimings();
   readonly alarms: AlarmStore;
   serverId: string | null = null;
   /** Highest alarm_seq received from this server process; what a resume asks to continue after. */
@@ -40,6 +45,11 @@ export class FeedState {
   criticalVisit: CriticalEvent | null = null;
   lastError: string | null = null;
   messagesIgnored = 0;
+  /** Binary frames that could not be read, and fixes naming a table index never announced. */
+  framesRejected = 0;
+  fixesUnannounced = 0;
+  /** Server vehicle-table index → slot in `vehicles`, -1 when not announced on this connection. */
+  private slotOfServerIndex = new Int32Array(1_024).fill(-1);
 
   constructor(now: number) {
     this.alarms = new AlarmStore(now);
@@ -65,14 +75,20 @@ export class FeedState {
         this.serverId = message.server_id;
         this.alarmSeq = message.alarm_seq;
         this.vehicles.replaceAll(asArray<FeedVehicle>(message.vehicles));
-        this.alarms.applySnapshot(asArray<FeedAlarm>(message.alarms));
+        // A snapshot starts the connection's vehicle table afresh.
+        this.slotOfServerIndex.fill(-1);
+        if (message.today !== undefined) this.alarms.applyToday(message.today);
+        this.alarms.applySnapshot(asArray<FeedAlarm>(message.alarms), message.today !== undefined);
+        return;
+      case 'vehicle_table':
+        for (const entry of asArray<FeedVehicleEntry>(message.entries)) this.announce(entry);
         return;
       case 'positions':
         this.takeServerTime(message.server_time, kioskNow);
         for (const vehicle of asArray<FeedVehicle>(message.vehicles)) this.vehicles.upsert(vehicle);
         return;
       case 'alarm':
-        this.handleAlarm(message.alarm, message.alarm_seq, kioskNow);
+        this.handleAlarm(message.alarm, message.alarm_seq, message.counted !== false, kioskNow);
         return;
       case 'heartbeat':
         this.takeServerTime(message.server_time, kioskNow);
@@ -91,14 +107,52 @@ export class FeedState {
     this.alarms.rollDay(this.serverNow(kioskNow));
   }
 
-  private handleAlarm(alarm: FeedAlarm, alarmSeq: number, kioskNow: number): void {
+  /** A binary positions frame (protocol 2); the vehicles it names were announced in a vehicle_table. */
+  handleFrame(buffer: ArrayBuffer, kioskNow: number): void {
+    const startedAt = performance.now();
+    this.lastMessageAt = kioskNow;
+    const decoded = decodePositionsFrame(buffer);
+    if (!decoded.ok) {
+      this.framesRejected += 1;
+      this.lastError = decoded.reason;
+      return;
+    }
+    const c = decoded.columns;
+    this.takeServerTime(c.serverTime, kioskNow);
+    for (let i = 0; i < c.count; i += 1) {
+      const serverIndex = c.index[i];
+      const slot = serverIndex < this.slotOfServerIndex.length ? this.slotOfServerIndex[serverIndex] : -1;
+      if (slot < 0) {
+        this.fixesUnannounced += 1;
+        continue;
+      }
+      this.vehicles.setFix(slot, c.lonE6[i] / 1e6, c.latE6[i] / 1e6, c.serverTime - c.fixAgeS[i] * 1000, (c.flags[i] & FLAG_ALARMING) !== 0);
+    }
+    this.vehicles.touch();
+    this.timings.applyFrameMs.add(performance.now() - startedAt);
+  }
+
+  private announce(entry: FeedVehicleEntry): void {
+    if (typeof entry !== 'object' || entry === null || !Number.isInteger(entry.index) || entry.index < 0 || entry.index > SERVER_INDEX_MAX) {
+      this.messagesIgnored += 1;
+      return;
+    }
+    if (entry.index >= this.slotOfServerIndex.length) {
+      const next = new Int32Array(Math.min(SERVER_INDEX_MAX + 1, Math.max(entry.index + 1, this.slotOfServerIndex.length * 2))).fill(-1);
+      next.set(this.slotOfServerIndex);
+      this.slotOfServerIndex = next;
+    }
+    this.slotOfServerIndex[entry.index] = this.vehicles.slotFor(String(entry.terminal_id), String(entry.vehicle_class));
+  }
+
+  private handleAlarm(alarm: FeedAlarm, alarmSeq: number, counted: boolean, kioskNow: number): void {
     if (Number.isFinite(alarmSeq)) this.alarmSeq = Math.max(this.alarmSeq ?? 0, alarmSeq);
     if (typeof alarm !== 'object' || alarm === null) {
       this.messagesIgnored += 1;
       return;
     }
     this.alarms.rollDay(this.serverNow(kioskNow));
-    const outcome = this.alarms.accept(alarm);
+    const outcome = this.alarms.accept(alarm, counted);
     const isFresh = this.serverNow(kioskNow) - alarm.started_at <= CRITICAL_FLY_AGE_MS_MAX;
     const visiting = this.criticalVisit !== null && kioskNow - this.criticalVisit.receivedAt < CRITICAL_VISIT_MS;
     if (outcome === 'new' && alarm.severity === 'critical' && alarm.ended_at == null && isFresh && !alarm.late && !visiting) {

@@ -42,6 +42,45 @@ export class VehicleStore {
   alarming = new Uint8Array(CAPACITY_INITIAL);
   private readonly indexById = new Map<string, number>();
 
+  /** The store's slot for a vehicle announced in a vehicle table, created if new; -1 when the store is full. */
+  slotFor(terminalId: string, vehicleClass: string): number {
+    let index = this.indexById.get(terminalId);
+    if (index === undefined) {
+      if (this.count >= VEHICLES_MAX) {
+        this.droppedOverCapacity += 1;
+        return -1;
+      }
+      index = this.count;
+      this.ensureCapacity(index + 1);
+      this.indexById.set(terminalId, index);
+      this.count += 1;
+      this.fixAt[index] = -Infinity;
+      this.lon[index] = Number.NaN;
+      this.lat[index] = Number.NaN;
+    }
+    this.classIndex[index] = vehicleClassIndex(vehicleClass);
+    return index;
+  }
+
+  /** Applies one fix of a binary frame to a slot from `slotFor`; older fixes move nothing. Call `touch()` after a batch. */
+  setFix(index: number, lon: number, lat: number, fixAt: number, alarming: boolean): void {
+    if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) {
+      this.rejected += 1;
+      return;
+    }
+    if (fixAt >= this.fixAt[index]) {
+      this.lon[index] = lon;
+      this.lat[index] = lat;
+      this.fixAt[index] = fixAt;
+    }
+    this.alarming[index] = alarming ? 1 : 0;
+  }
+
+  /** Tells the map something changed. */
+  touch(): void {
+    this.version += 1;
+  }
+
   /** Applies one vehicle; a fix older than the one held moves nothing but still updates the alarming flag. */
   upsert(vehicle: FeedVehicle): void {
     if (!isValidVehicle(vehicle)) {

@@ -1,5 +1,5 @@
 /**
- * Every string the wall and the console placeholder show, in both languages. Kept in one table so a missing
+ * Every string the wall shows (and the console page title), in both languages. Kept in one table so a missing
  * translation is a type error rather than a blank tile on a wall nobody is standing next to.
  */
 import type { Lang } from './locale.js';
@@ -9,7 +9,7 @@ export interface Messages {
   subtitle: string;
   weekdays: readonly string[];
   tileOnline: string;
-  tileOnlineOf: (total: string) => string;
+  tileOnlineOf: (total: string, ratePercent: string) => string;
   tileAlarmsToday: string;
   tileOpenAlarms: string;
   tileCriticalNow: string;
@@ -33,7 +33,6 @@ export interface Messages {
   unauthorizedTitle: string;
   unauthorizedBody: string;
   consoleTitle: string;
-  consoleBody: string;
   crashedTitle: string;
   crashedBody: string;
 }
@@ -43,7 +42,7 @@ const ZH: Messages = {
   subtitle: '实时监控大屏',
   weekdays: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
   tileOnline: '在线车辆',
-  tileOnlineOf: (total) => `接入 ${total}`,
+  tileOnlineOf: (total, rate) => `接入 ${total} · 在线率 ${rate}`,
   tileAlarmsToday: '今日报警',
   tileOpenAlarms: '未结束报警',
   tileCriticalNow: '严重报警',
@@ -75,7 +74,6 @@ const ZH: Messages = {
   unauthorizedTitle: '大屏访问令牌无效',
   unauthorizedBody: '令牌缺失、错误或已过期。请使用服务器打印的大屏地址（/wall?token=…）重新打开本页面。',
   consoleTitle: '值班工作台',
-  consoleBody: '值班工作台需要登录，登录功能将在后续版本提供。',
   crashedTitle: '大屏发生错误',
   crashedBody: '页面将在 30 秒后自动重新加载。',
 };
@@ -85,7 +83,7 @@ const EN: Messages = {
   subtitle: 'Live video wall',
   weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
   tileOnline: 'Vehicles online',
-  tileOnlineOf: (total) => `of ${total} connected`,
+  tileOnlineOf: (total, rate) => `of ${total} connected · ${rate} online`,
   tileAlarmsToday: 'Alarms today',
   tileOpenAlarms: 'Open alarms',
   tileCriticalNow: 'Critical now',
@@ -117,7 +115,6 @@ const EN: Messages = {
   unauthorizedTitle: 'Wall access token rejected',
   unauthorizedBody: 'The token is missing, wrong or expired. Open this page again with the wall address the server printed (/wall?token=…).',
   consoleTitle: 'Duty console',
-  consoleBody: 'The duty console needs a login, which a later version provides.',
   crashedTitle: 'The wall hit an error',
   crashedBody: 'The page reloads by itself in 30 seconds.',
 };

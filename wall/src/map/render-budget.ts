@@ -2,7 +2,8 @@
  * How much drawing the wall can afford. Video-wall controllers have GPUs, but a kiosk PC whose GPU the browser has
  * blocklisted (and headless test browsers) render WebGL in software, where one 4K redraw with the heat map takes
  * over a second and a 20 fps pulse animation would starve the page of time to read its WebSocket. There the wall
- * redraws only when data changed, at most once a second, the pulses stand still and the heat map is left out.
+ * redraws only when data changed, at most once a second, the pulses stand still, the heat map is left out and the
+ * map and vehicles are drawn at half the screen's resolution and scaled up (a quarter of the pixels to shade).
  * `?render=full` or `?render=lite` overrides the detection for a kiosk it gets wrong.
  */
 const SOFTWARE_RENDERER_PATTERN = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
@@ -14,12 +15,14 @@ export interface RenderBudget {
   animate: boolean;
   /** Whether today's alarms are drawn as a heat map, the costliest layer to draw. */
   heat: boolean;
+  /** Drawing-buffer pixels per CSS pixel for the map and the vehicle layers; 1 = full resolution. */
+  pixelRatio: number;
   renderer: string;
 }
 
 /** With a GPU: pulses at 20 fps. */
-const FULL_BUDGET = { frameIntervalMs: 50, animate: true, heat: true };
-const LITE_BUDGET = { frameIntervalMs: 1_000, animate: false, heat: false };
+const FULL_BUDGET = { frameIntervalMs: 50, animate: true, heat: true, pixelRatio: 1 };
+const LITE_BUDGET = { frameIntervalMs: 1_000, animate: false, heat: false, pixelRatio: 0.5 };
 
 /** Asks a throw-away WebGL context which renderer the browser uses; unknown counts as hardware. */
 export function detectRenderBudget(search: string): RenderBudget {

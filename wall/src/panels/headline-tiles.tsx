@@ -29,10 +29,15 @@ function Tile({ testId, label, value, note, tone }: TileProps) {
   );
 }
 
+/** Online rate as a whole percentage; a dash before any vehicle is known. */
+export function onlineRate(online: number, known: number): string {
+  return known === 0 ? '–' : `${Math.round((online / known) * 100)}%`;
+}
+
 export function HeadlineTiles({ messages, vehiclesOnline, vehiclesKnown, alarmsToday, openAlarms, criticalNow }: HeadlineTilesProps) {
   return (
     <div className="tiles">
-      <Tile testId="tile-online" label={messages.tileOnline} value={vehiclesOnline} note={messages.tileOnlineOf(formatCount(vehiclesKnown))} tone="calm" />
+      <Tile testId="tile-online" label={messages.tileOnline} value={vehiclesOnline} note={messages.tileOnlineOf(formatCount(vehiclesKnown), onlineRate(vehiclesOnline, vehiclesKnown))} tone="calm" />
       <Tile testId="tile-alarms-today" label={messages.tileAlarmsToday} value={alarmsToday} tone="calm" />
       <Tile testId="tile-open-alarms" label={messages.tileOpenAlarms} value={openAlarms} tone={openAlarms > 0 ? 'warn' : 'calm'} />
       <Tile testId="tile-critical" label={messages.tileCriticalNow} value={criticalNow} tone={criticalNow > 0 ? 'alert' : 'calm'} />

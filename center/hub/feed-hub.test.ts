@@ -1,0 +1,217 @@
+/**
+ * The feed hub over real WebSockets on a real HTTP server: binary positions through the vehicle table, scoping
+ * by the vehicle's county, today's totals in the snapshot, a refused token answered in-band, and a client that
+ * stops reading getting the latest fix of every vehicle (coalesced) and every alarm once it reads again.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { countyAt, isWithin } from '../../schema/reference/divisions.js';
+import { decodePositionsFrame, Metrics, silentLogger, type AlarmRow, type FeedServerMessage, type TelemetryRow } from '../../schema/index.js';
+import { MemoryLog, TOPICS } from '../../stream/index.js';
+import type { Principal } from '../auth/accounts.js';
+import { FeedHub, FEED_HUB_DEFAULTS, type FeedHubOptions } from './feed-hub.js';
+
+const NOW = Date.now();
+const ZHENGZHOU = { lat: 34.75, lon: 113.66 };
+const LUOYANG = { lat: 34.62, lon: 112.45 };
+const PRINCIPALS: Record<string, Principal> = {
+  province: { userId: 1, username: 'wall-410000', role: 'wall', orgCode: '410000', enterpriseId: null },
+  zhengzhou: { userId: 2, username: 'wall-410100', role: 'wall', orgCode: '410100', enterpriseId: null },
+};
+
+interface Harness {
+  hub: FeedHub;
+  log: MemoryLog;
+  metrics: Metrics;
+  url: string;
+  close(): Promise<void>;
+}
+
+const open: Harness[] = [];
+
+async function startHub(options: Partial<FeedHubOptions> = {}, todayAlarms?: () => Promise<{ alarm_id: string; org_code: string; rule: string; started_at: number }[]>): Promise<Harness> {
+  const log = new MemoryLog({ partitions: 2, backlogPerPartitionMax: 1_000_000, durableGroups: {} });
+  const metrics = new Metrics();
+  const hub = new FeedHub(
+    {
+      log,
+      logger: silentLogger,
+      metrics,
+      authenticate: async (token) => {
+        const principal = token === undefined ? undefined : PRINCIPALS[token];
+        if (principal === undefined) throw new Error('bad token');
+        return principal;
+      },
+      covers: (scope, code) => scope === code || isWithin(code, scope),
+      vehicleOrgCode: (v) => countyAt(v.lon, v.lat)?.code ?? '410000',
+      vehicleClassOf: () => 'coach',
+      todayAlarms,
+    },
+    { ...FEED_HUB_DEFAULTS, tickMs: 50, heartbeatMs: 60_000, ...options },
+  );
+  hub.start();
+  const server: Server = createServer((_req, res) => res.end());
+  server.on('upgrade', (req, socket, head) => {
+    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? undefined;
+    void hub.handleUpgrade(req, socket, head, token);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const harness: Harness = {
+    hub,
+    log,
+    metrics,
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`,
+    close: async () => {
+      await hub.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await log.close();
+    },
+  };
+  open.push(harness);
+  return harness;
+}
+
+afterEach(async () => {
+  for (const h of open.splice(0)) await h.close();
+});
+
+function fix(terminalId: string, ts: number, at: { lat: number; lon: number }, speedKmh = 50): TelemetryRow {
+  return {
+    terminal_id: terminalId, plate: `豫A${terminalId.slice(-5)}`, ts, received_at: ts, lat: at.lat, lon: at.lon, altitude_m: 0, speed_kmh: speedKmh, direction_deg: 90,
+    alarm_bits: 0, status_bits: 0, source: 'jt808', backfill: 0, extras: '',
+  };
+}
+
+function alarm(id: string, orgCode: string): AlarmRow {
+  return {
+    alarm_id: id, rule: 'overspeed', rule_version: 1, severity: 'warning', terminal_id: '1', plate: '豫A1', started_at: NOW, ended_at: null, org_code: orgCode,
+    lat: ZHENGZHOU.lat, lon: ZHENGZHOU.lon, late: 0, details: '{}', version: 1, updated_at: NOW,
+  } as AlarmRow;
+}
+
+/** A client that records what it gets: JSON messages, and the latest decoded fix per vehicle of the binary frames. */
+class Recorder {
+  readonly messages: FeedServerMessage[] = [];
+  readonly plateOfIndex = new Map<number, string>();
+  readonly latestByPlate = new Map<string, { lat: number; lon: number; speedKmh: number }>();
+  frames = 0;
+  closeCode: number | null = null;
+  readonly socket: WebSocket;
+  readonly opened: Promise<void>;
+
+  constructor(url: string) {
+    this.socket = new WebSocket(url);
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+    });
+    this.socket.on('close', (code) => (this.closeCode = code));
+    this.socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) {
+        const message = JSON.parse(data.toString()) as FeedServerMessage;
+        this.messages.push(message);
+        if (message.type === 'vehicle_table') for (const e of message.entries) this.plateOfIndex.set(e.index, e.plate);
+        return;
+      }
+      const copy = new Uint8Array(data).slice().buffer;
+      const decoded = decodePositionsFrame(copy);
+      if (!decoded.ok) throw new Error(decoded.reason);
+      this.frames += 1;
+      const c = decoded.columns;
+      for (let i = 0; i < c.count; i += 1) {
+        const plate = this.plateOfIndex.get(c.index[i]);
+        if (plate === undefined) throw new Error(`index ${c.index[i]} used before it was announced`);
+        this.latestByPlate.set(plate, { lat: c.latE6[i] / 1e6, lon: c.lonE6[i] / 1e6, speedKmh: c.speedDkmh[i] / 10 });
+      }
+    });
+  }
+
+  of<T extends FeedServerMessage['type']>(type: T): Extract<FeedServerMessage, { type: T }>[] {
+    return this.messages.filter((m): m is Extract<FeedServerMessage, { type: T }> => m.type === type);
+  }
+}
+
+async function until(probe: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('FeedHub', () => {
+  it('sends binary positions through a vehicle table, scoped to the county the vehicle is in', async () => {
+    const h = await startHub();
+    await h.log.producer().send(TOPICS.telemetry, [fix('100001', NOW, ZHENGZHOU), fix('100002', NOW, LUOYANG)].map((value) => ({ key: value.terminal_id, value })));
+    const province = new Recorder(`${h.url}?token=province&positions=binary`);
+    const city = new Recorder(`${h.url}?token=zhengzhou&positions=binary`);
+    await until(() => province.latestByPlate.size === 2 && city.latestByPlate.size === 1, 'snapshot frames');
+    expect(province.of('snapshot')[0].vehicles).toEqual([]);
+    expect([...city.latestByPlate.keys()]).toEqual(['豫A00001']);
+    await h.log.producer().send(TOPICS.telemetry, [fix('100001', NOW + 30_000, { lat: 34.760001, lon: 113.670002 }, 88.8)].map((value) => ({ key: value.terminal_id, value })));
+    await until(() => city.latestByPlate.get('豫A00001')?.speedKmh === 88.8, 'the moved vehicle');
+    expect(city.latestByPlate.get('豫A00001')).toEqual({ lat: 34.760001, lon: 113.670002, speedKmh: 88.8 });
+    // The table entry was sent once per connection, not with every frame.
+    expect(city.of('vehicle_table').flatMap((m) => m.entries)).toHaveLength(1);
+    // A JSON client of protocol 1 still gets JSON positions.
+    const legacy = new Recorder(`${h.url}?token=province`);
+    await until(() => legacy.of('snapshot').length === 1, 'legacy snapshot');
+    expect(legacy.of('snapshot')[0].vehicles.map((v) => v.plate).sort()).toEqual(['豫A00001', '豫A00002']);
+    for (const r of [province, city, legacy]) r.socket.close();
+  });
+
+  it("states today's totals for the scope, seeded from the store and counting each new episode once", async () => {
+    const h = await startHub({}, async () => [
+      { alarm_id: 'a', org_code: '410102', rule: 'overspeed', started_at: NOW - 1_000 },
+      { alarm_id: 'b', org_code: '410302', rule: 'fatigue', started_at: NOW - 1_000 },
+    ]);
+    const city = new Recorder(`${h.url}?token=zhengzhou&positions=binary`);
+    await until(() => city.of('snapshot').length === 1, 'snapshot');
+    expect(city.of('snapshot')[0].today).toMatchObject({ total: 1, by_rule: { overspeed: 1 } });
+    h.hub.acceptAlarm(alarm('a', '410102'));
+    h.hub.acceptAlarm(alarm('c', '410102'));
+    h.hub.acceptAlarm({ ...alarm('c', '410102'), version: 2 });
+    await until(() => city.of('alarm').length === 3, 'alarms');
+    expect(city.of('alarm').map((m) => [m.alarm.alarm_id, m.counted])).toEqual([['a', false], ['c', true], ['c', false]]);
+    const province = new Recorder(`${h.url}?token=province&positions=binary`);
+    await until(() => province.of('snapshot').length === 1, 'province snapshot');
+    expect(province.of('snapshot')[0].today).toMatchObject({ total: 3, by_rule: { overspeed: 2, fatigue: 1 } });
+    city.socket.close();
+    province.socket.close();
+  });
+
+  it('answers a refused token with an unauthorized error and close code 4401', async () => {
+    const h = await startHub();
+    const refused = new Recorder(`${h.url}?token=nobody&positions=binary`);
+    await until(() => refused.closeCode !== null, 'close');
+    expect(refused.closeCode).toBe(4401);
+    expect(refused.of('error')[0]).toMatchObject({ reason: 'unauthorized' });
+  });
+
+  it('holds positions back for a client that stops reading and then sends the latest fix of each vehicle, and every alarm', async () => {
+    const h = await startHub({ clientBufferedBytesSoftMax: 4_096 });
+    const vehicles = 5_000;
+    const slow = new Recorder(`${h.url}?token=province&positions=binary`);
+    await slow.opened;
+    await until(() => slow.of('snapshot').length === 1, 'snapshot');
+    // The client's TCP socket stops reading, so the server's kernel buffer and then the hub's buffer fill up.
+    const raw = (slow.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause();
+    const rounds = 60;
+    for (let round = 1; round <= rounds; round += 1) {
+      const fixes = Array.from({ length: vehicles }, (_, i) => fix(String(200_000 + i), NOW + round * 1_000, { lat: ZHENGZHOU.lat + round * 1e-4, lon: ZHENGZHOU.lon + i * 1e-6 }, round));
+      await h.log.producer().send(TOPICS.telemetry, fixes.map((value) => ({ key: value.terminal_id, value })));
+      if (round === rounds / 2) h.hub.acceptAlarm(alarm('during-backlog', '410102'));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await until(() => Number(/vigil_feed_position_ticks_coalesced_total (\d+)/.exec(h.metrics.render())?.[1] ?? 0) > 0, 'a held-back tick');
+    raw.resume();
+    await until(() => slow.latestByPlate.size === vehicles && [...slow.latestByPlate.values()].every((v) => v.speedKmh === rounds), 'the latest fix of every vehicle', 30_000);
+    expect(slow.of('alarm').map((m) => m.alarm.alarm_id)).toEqual(['during-backlog']);
+    // Coalesced: far fewer frames than ticks with changes would have sent.
+    expect(slow.frames).toBeLessThan(rounds);
+    slow.socket.close();
+  }, 60_000);
+});

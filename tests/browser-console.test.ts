@@ -1,0 +1,121 @@
+/**
+ * The duty console in a real browser against a real `vigil start`: a refused login says so; a duty officer logs
+ * in and works the alarm queue (acknowledges an alarm raised over JT/T 808 and dispatches it as a work order that
+ * then shows on the board with its deadline); the vehicle page replays the track from ClickHouse with the vehicle's alarms and
+ * sends a location query that the terminal answers; logging out revokes the session. 1920×1080 screenshots go
+ * to tests/artifacts/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { locationBody } from '../cli/demo/location.js';
+import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
+import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { ADMIN_PASSWORD, eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+
+const PHONE = '013912348001';
+const PLATE = '豫A8C001';
+const OFFICER = { username: 'duty.province', password: 'duty-officer-passphrase', role: 'duty_officer', org_code: '410000' };
+
+let vigil: VigilProcess;
+let browser: TestBrowser;
+let page: Page;
+let terminal: SimulatedTerminal;
+let alarmId: string;
+
+async function logIn(username: string, password: string): Promise<void> {
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', password);
+  await page.click('[data-testid="login"]');
+}
+
+beforeAll(async () => {
+  vigil = await startVigil();
+  terminal = new SimulatedTerminal({ phone: PHONE, plate: PLATE, plateColor: 2, version: 2013 });
+  await terminal.connect('127.0.0.1', vigil.jt808Port);
+  await terminal.logIn();
+  // The terminal answers the platform's commands the way a real one does.
+  terminal.onCommand = (command) => {
+    if (command.msgId === 0x8201) terminal.send({ msgId: 0x0201, body: { replySerial: command.serial, location: locationBody({ lat: 34.76, lon: 113.7, speedKmh: 40, directionDeg: 0, time: Date.now() }, 2013) } });
+    else terminal.send({ msgId: 0x0001, body: { replySerial: command.serial, replyMsgId: command.msgId, result: 0 } });
+  };
+  const now = Date.now();
+  const fixes = [50, 70, 131, 134, 66, 55].map((speedKmh, i) => ({ speedKmh, time: now - (6 - i) * 30_000 }));
+  for (const [i, { speedKmh, time }] of fixes.entries()) {
+    const reply = await terminal.request({ msgId: 0x0200, body: locationBody({ lat: 34.75 + i * 0.004, lon: 113.66 + i * 0.003, speedKmh, directionDeg: 45, time }, 2013) });
+    expect(reply.msgId).toBe(0x8001);
+  }
+  const rows = await eventually(async () => {
+    const r = await vigil.sql<[string]>(`SELECT alarm_id FROM alarms_current WHERE terminal_id = '${PHONE}'`);
+    return r.rows.length > 0 ? r.rows : undefined;
+  }, 30_000, 'the alarm in ClickHouse');
+  alarmId = rows[0][0];
+  browser = await launchBrowser({ width: 1920, height: 1080 });
+  page = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  terminal?.close();
+  await browser?.close();
+  await vigil?.stop({ removeData: true });
+});
+
+describe('the duty console in chromium', () => {
+  it('refuses a wrong password and says so', async () => {
+    await page.goto(`${vigil.baseUrl}/console`);
+    await logIn('admin', 'not the password');
+    await expect(page.locator('[data-testid="login-error"]').innerText()).resolves.toContain('bad_credentials');
+  });
+
+  it('works the alarm queue: acknowledge, then dispatch as a work order with a deadline on the board', async () => {
+    const admin = await vigil.login();
+    const created = await fetch(`${vigil.baseUrl}/api/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(OFFICER) });
+    expect(created.status).toBe(201);
+    await logIn(OFFICER.username, OFFICER.password);
+    const row = page.locator(`[data-testid="queue-row"][data-alarm-id="${alarmId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await expect(row.getAttribute('data-state')).resolves.toBe('new');
+    const queueShot = artifactPath('console-queue-1920x1080.png');
+    await page.screenshot({ path: queueShot });
+    console.log(`screenshot: ${queueShot}`);
+    await row.locator('[data-testid="acknowledge"]').click();
+    await eventually(async () => ((await row.getAttribute('data-state')) === 'acknowledged' ? true : undefined), 15_000, 'acknowledged in the queue');
+    await row.locator('[data-testid="dispatch"]').click();
+    // A dispatched alarm leaves the queue and its work order appears on the board.
+    await row.waitFor({ state: 'detached', timeout: 15_000 });
+    await page.click('[data-testid="tab-orders"]');
+    const card = page.locator(`[data-testid="order-card"][data-alarm-id="${alarmId}"]`);
+    await card.waitFor({ timeout: 15_000 });
+    await expect(card.innerText()).resolves.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    const boardShot = artifactPath('console-orders-1920x1080.png');
+    await page.screenshot({ path: boardShot });
+    console.log(`screenshot: ${boardShot}`);
+    const stored = (await vigil.sql<[string]>(`SELECT count() FROM alarms_current WHERE alarm_id = '${alarmId}'`)).rows;
+    expect(Number(stored[0][0])).toBe(1);
+  });
+
+  it('replays the vehicle track from ClickHouse, lists its alarm and sends a location query', async () => {
+    if ((await page.locator('[data-testid="console"]').count()) === 0) await logIn('admin', ADMIN_PASSWORD);
+    await page.click('[data-testid="tab-vehicle"]');
+    await page.fill('[data-testid="terminal-input"]', PHONE);
+    await page.keyboard.press('Enter');
+    const svg = page.locator('[data-testid="track-svg"]');
+    await svg.waitFor({ timeout: 15_000 });
+    await expect(svg.getAttribute('data-points')).resolves.toBe('6');
+    await expect(page.locator('.vehicle-side').innerText()).resolves.toContain('超速');
+    await page.click('[data-testid="replay"]');
+    await page.click('[data-testid="location-query"]');
+    await expect(page.locator('[data-testid="command-outcome"]').innerText({ timeout: 15_000 })).resolves.toContain('ok (34.76000, 113.70000)');
+    const shot = artifactPath('console-1920x1080.png');
+    await page.screenshot({ path: shot });
+    console.log(`screenshot: ${shot}`);
+  });
+
+  it('logs out and the session token stops working', async () => {
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('vigil.console_session') ?? '{}') as { token?: string }).token ?? '');
+    expect(token).not.toBe('');
+    await page.click('[data-testid="logout"]');
+    await page.locator('[data-testid="login-form"]').waitFor();
+    const me = await fetch(`${vigil.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(401);
+  });
+});

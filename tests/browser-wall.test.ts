@@ -1,0 +1,144 @@
+/**
+ * The video wall in a real browser against a real `vigil start --demo`: it loads the Henan map and the demo's
+ * vehicles, shows an alarm injected over JT/T 808, says its data is stale while the server is down, and after a
+ * restart on the same data dir and ports shows live data again without showing any alarm twice. Screenshots at
+ * the wall's target sizes go to tests/artifacts/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { locationBody } from '../cli/demo/location.js';
+import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
+import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+
+const DEMO_ARGS = ['--demo', '--demo-vehicles', '100'];
+const WALL_4K = { width: 3840, height: 2160 };
+const WALL_8K_WIDE = { width: 7680, height: 2160 };
+
+let vigil: VigilProcess;
+let browser: TestBrowser;
+let page: Page;
+
+interface WallView {
+  vehicleCount: number;
+  alarmIds: string[];
+  serverId: string | null;
+  lastMessageAt: number | null;
+  alarmsToday: number;
+}
+
+async function wallView(): Promise<WallView> {
+  return page.evaluate(() => {
+    const hooks = window.__vigilWall;
+    if (hooks === undefined) return { vehicleCount: 0, alarmIds: [], serverId: null, lastMessageAt: null, alarmsToday: 0 };
+    return { vehicleCount: hooks.vehicleCount, alarmIds: hooks.alarmIds(), serverId: hooks.serverId, lastMessageAt: hooks.lastMessageAt, alarmsToday: hooks.alarmsToday };
+  });
+}
+
+/** Alarm ids of the rows in the live list, in order, duplicates included. */
+async function listedAlarmIds(): Promise<string[]> {
+  return page.$$eval('[data-testid="alarm-item"]', (rows) => rows.map((row) => row.getAttribute('data-alarm-id') ?? ''));
+}
+
+/** Drives one terminal through an over-limit episode near now; returns its alarm id once ClickHouse has it. */
+async function injectOverspeed(phone: string, plate: string): Promise<string> {
+  const terminal = new SimulatedTerminal({ phone, plate, plateColor: 2, version: 2013 });
+  await terminal.connect('127.0.0.1', vigil.jt808Port);
+  try {
+    await terminal.logIn();
+    // The episode starts a second ago so that it is the newest on the wall's list, whatever the demo raises.
+    const now = Date.now();
+    const fixes = [
+      { speedKmh: 60, time: now - 60_000 },
+      { speedKmh: 131.2, time: now - 2_000 },
+      { speedKmh: 133.5, time: now - 1_000 },
+      { speedKmh: 64, time: now },
+    ];
+    for (const [i, { speedKmh, time }] of fixes.entries()) {
+      const body = locationBody({ lat: 34.75 + i * 0.001, lon: 113.66, speedKmh, directionDeg: 90, time }, 2013);
+      const reply = await terminal.request({ msgId: 0x0200, body });
+      expect(reply.msgId).toBe(0x8001);
+    }
+  } finally {
+    terminal.close();
+  }
+  const rows = await eventually(async () => {
+    const r = await vigil.sql<[string]>(`SELECT alarm_id FROM alarms_current WHERE terminal_id = '${phone}'`);
+    return r.rows.length > 0 ? r.rows : undefined;
+  }, 30_000, `alarm of ${phone} in ClickHouse`);
+  return rows[0][0];
+}
+
+beforeAll(async () => {
+  vigil = await startVigil({ args: DEMO_ARGS });
+  browser = await launchBrowser(WALL_4K);
+  page = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await vigil?.stop({ removeData: true });
+});
+
+describe('the video wall in chromium', () => {
+  it('loads the Henan map and the live vehicles', async () => {
+    await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(vigil.wallToken)}&render=lite`);
+    await page.locator('.maplibregl-canvas').waitFor({ state: 'attached', timeout: 60_000 });
+    const view = await eventually(async () => {
+      const v = await wallView();
+      return v.vehicleCount > 0 ? v : undefined;
+    }, 60_000, 'vehicles on the wall');
+    expect(view.vehicleCount).toBeGreaterThan(0);
+    expect(view.vehicleCount).toBeLessThanOrEqual(100);
+    await expect(page.locator('[data-testid="unauthorized"]').count()).resolves.toBe(0);
+  });
+
+  it('shows an alarm injected over JT/T 808', async () => {
+    const alarmId = await injectOverspeed('013912349001', '豫A9W001');
+    await eventually(async () => ((await wallView()).alarmIds.includes(alarmId) ? true : undefined), 30_000, 'injected alarm on the wall');
+    await eventually(async () => ((await listedAlarmIds()).includes(alarmId) ? true : undefined), 10_000, 'injected alarm in the list');
+    await expect(page.locator(`[data-alarm-id="${alarmId}"]`).innerText()).resolves.toContain('豫A9W001');
+
+    const shot4k = artifactPath('wall-3840x2160.png');
+    await page.screenshot({ path: shot4k });
+    console.log(`screenshot: ${shot4k}`);
+    await page.setViewportSize(WALL_8K_WIDE);
+    await page.waitForTimeout(2_500);
+    const shot8k = artifactPath('wall-7680x2160.png');
+    await page.screenshot({ path: shot8k });
+    console.log(`screenshot: ${shot8k}`);
+    await page.setViewportSize(WALL_4K);
+  }, 120_000);
+
+  it('says the data is stale while the server is down, and after a restart shows live data with no alarm twice', async () => {
+    const before = await wallView();
+    const injected = before.alarmIds.filter((id) => id !== '');
+    expect(injected.length).toBeGreaterThan(0);
+    const { dataDir, httpPort, jt808Port } = vigil;
+    await vigil.stop();
+    await page.locator('[data-testid="stale-banner"]').waitFor({ state: 'visible', timeout: 40_000 });
+
+    vigil = await startVigil({ dataDir, httpPort, jt808Port, args: DEMO_ARGS });
+    const after = await eventually(async () => {
+      const v = await wallView();
+      return v.serverId !== null && v.serverId !== before.serverId && v.vehicleCount > 0 ? v : undefined;
+    }, 90_000, 'the wall back on the restarted server');
+    await page.locator('[data-testid="stale-banner"]').waitFor({ state: 'detached', timeout: 20_000 });
+    expect(after.lastMessageAt).not.toBeNull();
+
+    // A second alarm after the restart arrives too: the stream was resumed, not just reconnected.
+    const second = await injectOverspeed('013912349002', '豫A9W002');
+    await eventually(async () => ((await listedAlarmIds()).includes(second) ? true : undefined), 30_000, 'post-restart alarm in the list');
+    const listed = await listedAlarmIds();
+    expect(new Set(listed).size).toBe(listed.length);
+    for (const id of injected) expect(listed.filter((x) => x === id).length).toBeLessThanOrEqual(1);
+    // Today's count grew by at least the one new episode (the demo may add its own)...
+    const final = await wallView();
+    expect(final.alarmsToday).toBeGreaterThanOrEqual(before.alarmsToday + 1);
+    // ...and is ClickHouse's count of today's episodes: nothing counted twice across the restart, nothing missed.
+    await eventually(async () => {
+      const truth = await vigil.sql<[string]>(`SELECT count() FROM alarms_current WHERE toDate(started_at, 'Asia/Shanghai') = toDate(now(), 'Asia/Shanghai')`);
+      return (await wallView()).alarmsToday === Number(truth.rows[0][0]) ? true : undefined;
+    }, 30_000, "the wall's daily total equal to ClickHouse's");
+  }, 240_000);
+});
