@@ -108,6 +108,7 @@ async function main(): Promise<void> {
       // The bench knows each vehicle's county; the server looks it up with countyAt, which is timed separately below.
       vehicleOrgCode: (v) => countyOf.get(v.terminal_id) ?? '410000',
       vehicleClassOf: (terminalId) => CLASSES[Number(terminalId) % CLASSES.length],
+      enterpriseOf: () => undefined,
     },
     FEED_HUB_DEFAULTS,
   );

@@ -117,6 +117,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       covers,
       vehicleOrgCode: (v) => orgCodeAt(v.lon, v.lat),
       vehicleClassOf: (terminalId: string) => vehicleClassOf(registry, terminalId),
+      enterpriseOf: (terminalId: string, plate: string) => (registry.byTerminal(terminalId) ?? registry.byPlate(plate))?.enterprise_id || undefined,
       todayAlarms: async (dayStartMs) => {
         const result = await analytics.queryReadOnly(
           `SELECT alarm_id, org_code, rule, toUnixTimestamp64Milli(started_at) FROM alarms_current WHERE started_at >= fromUnixTimestamp64Milli(toInt64(${Math.trunc(dayStartMs)}))`,

@@ -19,7 +19,10 @@ const LUOYANG = { lat: 34.62, lon: 112.45 };
 const PRINCIPALS: Record<string, Principal> = {
   province: { userId: 1, username: 'wall-410000', role: 'wall', orgCode: '410000', enterpriseId: null },
   zhengzhou: { userId: 2, username: 'wall-410100', role: 'wall', orgCode: '410100', enterpriseId: null },
+  fleet: { userId: 3, username: 'fleet-a', role: 'enterprise', orgCode: '410100', enterpriseId: 'E-A' },
 };
+/** Registry stand-in: terminal 100001 belongs to enterprise E-A, every other vehicle to E-B. */
+const ENTERPRISE_OF = (terminalId: string): string => (terminalId === '100001' ? 'E-A' : 'E-B');
 
 interface Harness {
   hub: FeedHub;
@@ -47,6 +50,7 @@ async function startHub(options: Partial<FeedHubOptions> = {}, todayAlarms?: () 
       covers: (scope, code) => scope === code || isWithin(code, scope),
       vehicleOrgCode: (v) => countyAt(v.lon, v.lat)?.code ?? '410000',
       vehicleClassOf: () => 'coach',
+      enterpriseOf: (terminalId) => ENTERPRISE_OF(terminalId),
       todayAlarms,
     },
     { ...FEED_HUB_DEFAULTS, tickMs: 50, heartbeatMs: 60_000, ...options },
@@ -84,9 +88,9 @@ function fix(terminalId: string, ts: number, at: { lat: number; lon: number }, s
   };
 }
 
-function alarm(id: string, orgCode: string): AlarmRow {
+function alarm(id: string, orgCode: string, terminalId = '1'): AlarmRow {
   return {
-    alarm_id: id, rule: 'overspeed', rule_version: 1, severity: 'warning', terminal_id: '1', plate: '豫A1', started_at: NOW, ended_at: null, org_code: orgCode,
+    alarm_id: id, rule: 'overspeed', rule_version: 1, severity: 'warning', terminal_id: terminalId, plate: '豫A1', started_at: NOW, ended_at: null, org_code: orgCode,
     lat: ZHENGZHOU.lat, lon: ZHENGZHOU.lon, late: 0, details: '{}', version: 1, updated_at: NOW,
   } as AlarmRow;
 }
@@ -160,6 +164,22 @@ describe('FeedHub', () => {
     await until(() => legacy.of('snapshot').length === 1, 'legacy snapshot');
     expect(legacy.of('snapshot')[0].vehicles.map((v) => v.plate).sort()).toEqual(['豫A00001', '豫A00002']);
     for (const r of [province, city, legacy]) r.socket.close();
+  });
+
+  it('gives an enterprise account only its own vehicles and their alarms, even inside its unit', async () => {
+    const h = await startHub();
+    // Both vehicles are in Zhengzhou, the enterprise account's unit; only 100001 is the enterprise's.
+    await h.log.producer().send(TOPICS.telemetry, [fix('100001', NOW, ZHENGZHOU), fix('100003', NOW, ZHENGZHOU)].map((value) => ({ key: value.terminal_id, value })));
+    const fleet = new Recorder(`${h.url}?token=fleet&positions=binary`);
+    const city = new Recorder(`${h.url}?token=zhengzhou&positions=binary`);
+    await until(() => city.latestByPlate.size === 2 && fleet.latestByPlate.size === 1, 'snapshot frames');
+    expect([...fleet.latestByPlate.keys()]).toEqual(['豫A00001']);
+    h.hub.acceptAlarm(alarm('own', '410105', '100001'));
+    h.hub.acceptAlarm(alarm('other', '410105', '100003'));
+    await until(() => city.of('alarm').length === 2, 'alarms to the city');
+    await until(() => fleet.of('alarm').length === 1, "the enterprise's alarm");
+    expect(fleet.of('alarm').map((m) => m.alarm.alarm_id)).toEqual(['own']);
+    for (const r of [fleet, city]) r.socket.close();
   });
 
   it("states today's totals for the scope, seeded from the store and counting each new episode once", async () => {

@@ -66,6 +66,8 @@ export interface FeedHubDeps {
   /** The county a vehicle is in (`countyAt`), for scoping positions. */
   vehicleOrgCode(vehicle: FeedVehicle): string;
   vehicleClassOf(terminalId: string): string;
+  /** The enterprise a vehicle belongs to in the registry, for scoping enterprise accounts to their own fleet. */
+  enterpriseOf(terminalId: string, plate: string): string | undefined;
   /** Episodes that started at or after `dayStartMs`, read from ClickHouse when the hub starts. */
   todayAlarms?(dayStartMs: number): Promise<TodayEpisode[]>;
 }
@@ -263,7 +265,7 @@ export class FeedHub {
     this.alarmHistory.push({ seq, alarm, counted });
     if (this.alarmHistory.length > this.options.alarmHistoryMax) this.alarmHistory.splice(0, this.alarmHistory.length - this.options.alarmHistoryMax);
     for (const client of this.clients) {
-      if (this.deps.covers(client.principal.orgCode, alarm.org_code)) this.sendTo(client, { type: 'alarm', alarm_seq: seq, alarm, counted }, true);
+      if (this.seesAlarm(client.principal, alarm)) this.sendTo(client, { type: 'alarm', alarm_seq: seq, alarm, counted }, true);
     }
   }
 
@@ -301,7 +303,21 @@ export class FeedHub {
   }
 
   private admits(client: Client, record: VehicleRecord): boolean {
+    if (client.principal.role === 'enterprise') return this.ownsVehicle(client.principal, record.terminal_id, record.plate);
     return this.deps.covers(client.principal.orgCode, record.orgCode);
+  }
+
+  /**
+   * An enterprise account sees only its own vehicles and their alarms, wherever they drive; every other role
+   * sees what happens in its org subtree (DESIGN.md contract 5).
+   */
+  private seesAlarm(principal: Principal, alarm: AlarmRow): boolean {
+    if (principal.role === 'enterprise') return this.ownsVehicle(principal, alarm.terminal_id, alarm.plate);
+    return this.deps.covers(principal.orgCode, alarm.org_code);
+  }
+
+  private ownsVehicle(principal: Principal, terminalId: string, plate: string): boolean {
+    return principal.enterpriseId !== null && this.deps.enterpriseOf(terminalId, plate) === principal.enterpriseId;
   }
 
   private inScope(client: Client, vehicles: readonly VehicleRecord[]): VehicleRecord[] {
@@ -420,7 +436,7 @@ export class FeedHub {
       return;
     }
     for (const { seq, alarm, counted } of this.alarmHistory) {
-      if (seq > message.after_alarm_seq && this.deps.covers(client.principal.orgCode, alarm.org_code)) {
+      if (seq > message.after_alarm_seq && this.seesAlarm(client.principal, alarm)) {
         this.sendTo(client, { type: 'alarm', alarm_seq: seq, alarm, counted }, true);
       }
     }
@@ -429,7 +445,7 @@ export class FeedHub {
   private sendSnapshot(client: Client): void {
     const scope = client.principal.orgCode;
     const now = Date.now();
-    const alarms = [...this.openAlarms.values(), ...this.recentClosed].filter((a) => this.deps.covers(scope, a.org_code));
+    const alarms = [...this.openAlarms.values(), ...this.recentClosed].filter((a) => this.seesAlarm(client.principal, a));
     const vehicles = client.noPositions ? [] : [...this.vehicles.values()].filter((v) => this.admits(client, v));
     this.sendTo(
       client,
@@ -441,7 +457,9 @@ export class FeedHub {
         alarm_seq: this.alarmSeq,
         vehicles: client.binary || client.noPositions ? [] : vehicles.map(toFeedVehicle),
         alarms,
-        today: this.today.forScope((orgCode) => this.deps.covers(scope, orgCode), now),
+        // Daily totals are counted per division, not per enterprise: an enterprise account gets none rather
+        // than its supervising unit's.
+        today: this.today.forScope((orgCode) => client.principal.role !== 'enterprise' && this.deps.covers(scope, orgCode), now),
       },
       true,
     );
