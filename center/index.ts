@@ -25,7 +25,6 @@ export { SourceKeys, SOURCE_KEYS_DEFAULTS } from './sources/source-keys.js';
 export type { SourceKeysOptions, SourceKeyView } from './sources/source-keys.js';
 export { Jt809Platforms } from './sources/jt809-platforms.js';
 export { RegistryStore } from './registry/registry-store.js';
-export { registeredVehicle, vehicleClassOf, vehicleFactsOf } from './registry/vehicle-facts.js';
-export type { RegistryVehicleFacts } from './registry/vehicle-facts.js';
+export { registeredVehicle, vehicleClassOf } from './registry/vehicle-facts.js';
 export { startCommandCentre, SUPERVISION_INTERVAL_MS_DEFAULT } from './command-centre.js';
 export type { CommandCentre, CommandCentreDeps } from './command-centre.js';

@@ -22,7 +22,7 @@ import {
 import { openAnalytics, openOperational, type Analytics, type Sql } from '../store/index.js';
 import { MemoryLog, RulesRunner, TableSink, TOPICS, type EventLog } from '../stream/index.js';
 import { GATEWAY_DEFAULTS, HTTP_INGEST_DEFAULTS, HttpIngest, JT809_DEFAULTS, Jt808Gateway, Jt809Server } from '../ingest/index.js';
-import { Jt809Platforms, RegistryStore, SourceKeys, registerIngestRoutes, registerVehicleTrackRoutes, vehicleClassOf } from '../center/index.js';
+import { Jt809Platforms, RegistryStore, SourceKeys, registerIngestRoutes, registerVehicleTrackRoutes, registeredVehicle, vehicleClassOf } from '../center/index.js';
 import { startCommandCentre } from '../center/index.js';
 import { Accounts, FeedHub, FEED_HUB_DEFAULTS, Router, TerminalStore, listenHttp, registerRoutes, registerRulesConfigRoutes, registerTerminalCommandRoutes, seedOrgUnits, staticFiles, type HttpNode } from '../center/index.js';
 
@@ -117,7 +117,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       covers,
       vehicleOrgCode: (v) => orgCodeAt(v.lon, v.lat),
       vehicleClassOf: (terminalId: string) => vehicleClassOf(registry, terminalId),
-      enterpriseOf: (terminalId: string, plate: string) => (registry.byTerminal(terminalId) ?? registry.byPlate(plate))?.enterprise_id || undefined,
+      enterpriseOf: (terminalId: string, plate: string) => registeredVehicle(registry, terminalId, plate)?.enterprise_id || undefined,
       todayAlarms: async (dayStartMs) => {
         const result = await analytics.queryReadOnly(
           `SELECT alarm_id, org_code, rule, toUnixTimestamp64Milli(started_at) FROM alarms_current WHERE started_at >= fromUnixTimestamp64Milli(toInt64(${Math.trunc(dayStartMs)}))`,
