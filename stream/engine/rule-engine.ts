@@ -728,7 +728,7 @@ export class RuleEngine {
         if (config === null || state === undefined) continue;
         sink ??= this.bindSink(device.lane, `device:${device.id}`, '', '', undefined, device.orgCode, 0, clock, device.lat, device.lon);
         sink.rule = rule.id;
-        const next = rule.onClock(state, clock, config, sink);
+        const next = rule.onClock(state, clock, config, sink, device.id);
         if (next !== state) device.lane.states[index] = next;
       }
     }

@@ -113,7 +113,8 @@ export interface DeviceRule<S, C> extends RuleCommon<C> {
   evaluate(state: S | undefined, status: DeviceStatus, config: C, out: EpisodeSink): S | undefined;
   /** Any sign of life of the device (a sighting it produced). */
   heard(state: S | undefined, ts: number, config: C, out: EpisodeSink): S | undefined;
-  onClock(state: S | undefined, clockMs: number, config: C, out: EpisodeSink): S | undefined;
+  /** `deviceId` names the device in the evidence: a silent device sends nothing that would. */
+  onClock(state: S | undefined, clockMs: number, config: C, out: EpisodeSink, deviceId: string): S | undefined;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rule lists hold rules of different state and config types */

@@ -61,12 +61,12 @@ export const deviceOfflineRule: DeviceRule<DeviceOfflineState, DeviceOfflineConf
   heard(state, ts, _config, out) {
     return heardAt(state, ts, out);
   },
-  onClock(state, clockMs, config, out) {
+  onClock(state, clockMs, config, out, deviceId) {
     if (!state || state.open & SILENT) return state;
     const silentMs = clockMs - state.lastTs;
     if (silentMs <= config.silentMinutesMax * 60_000) return state;
     state.open |= SILENT;
-    out.open('silent', state.lastTs, 'warning', NaN, NaN, { last_heard: state.lastTs, silent_minutes: minutes(silentMs), limit_minutes: config.silentMinutesMax });
+    out.open('silent', state.lastTs, 'warning', NaN, NaN, { device_id: deviceId, last_heard: state.lastTs, silent_minutes: minutes(silentMs), limit_minutes: config.silentMinutesMax });
     return state;
   },
 };
