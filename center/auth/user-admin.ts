@@ -33,17 +33,8 @@ export interface UserView {
   created_at: number;
 }
 
-interface UserRow {
-  id: number;
-  username: string;
-  display_name: string;
-  role: Role;
-  org_code: string;
-  enterprise_id: string | null;
-  disabled: boolean;
-  created_by: number | null;
-  created_at: Date;
-}
+/** A row as PostgreSQL returns it: the same fields as the view, with the creation time as a Date. */
+type UserRow = Omit<UserView, 'created_at'> & { created_at: Date };
 
 function view(row: UserRow): UserView {
   return { ...row, id: Number(row.id), created_by: row.created_by === null ? null : Number(row.created_by), created_at: new Date(row.created_at).getTime() };
