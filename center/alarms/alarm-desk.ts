@@ -16,6 +16,7 @@ import { appendAudit } from '../auth/audit.js';
 import type { Principal } from '../auth/accounts.js';
 import type { CenterConfig } from '../config/center-config.js';
 import { HttpError } from '../http/router.js';
+import { SqlConditions } from '../access/sql-conditions.js';
 import type { OrgDirectory } from '../org/org-directory.js';
 import { orderView, type CenterChange } from '../work-orders/work-order-store.js';
 import type { WorkOrders } from '../work-orders/work-orders.js';
@@ -156,33 +157,15 @@ export class AlarmDesk {
   }
 
   async list(principal: Principal, filter: { state?: string; department?: string; escalated?: boolean; limit?: number; before?: number }): Promise<FeedAlarmCase[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (principal.role === 'enterprise') {
-      params.push(principal.enterpriseId);
-      where.push(`enterprise_id = $${params.length}`);
-    } else {
-      params.push(this.deps.org.subtree(principal.orgCode));
-      where.push(`org_code = ANY($${params.length})`);
-    }
-    if (filter.state) {
-      params.push(filter.state);
-      where.push(`state = $${params.length}`);
-    }
-    if (filter.department) {
-      params.push(filter.department);
-      where.push(`department = $${params.length}`);
-    }
-    if (filter.escalated) {
-      params.push(principal.orgCode);
-      where.push(`escalated_to = $${params.length}`);
-    }
-    if (filter.before !== undefined) {
-      params.push(new Date(filter.before));
-      where.push(`received_at < $${params.length}`);
-    }
-    params.push(Math.min(filter.limit ?? 100, this.options.listLimitMax));
-    const rows = await this.deps.sql.query<AlarmCaseRow>(`SELECT * FROM alarm_cases WHERE ${where.join(' AND ')} ORDER BY received_at DESC, alarm_id LIMIT $${params.length}`, params);
+    const c = new SqlConditions();
+    if (principal.role === 'enterprise') c.where('enterprise_id = $?', principal.enterpriseId);
+    else c.where('org_code = ANY($?)', this.deps.org.subtree(principal.orgCode));
+    if (filter.state) c.where('state = $?', filter.state);
+    if (filter.department) c.where('department = $?', filter.department);
+    if (filter.escalated) c.where('escalated_to = $?', principal.orgCode);
+    if (filter.before !== undefined) c.where('received_at < $?', new Date(filter.before));
+    const limit = c.param(Math.min(filter.limit ?? 100, this.options.listLimitMax));
+    const rows = await this.deps.sql.query<AlarmCaseRow>(`SELECT * FROM alarm_cases WHERE ${c.sql} ORDER BY received_at DESC, alarm_id LIMIT ${limit}`, c.params);
     return rows.map(alarmView);
   }
 

@@ -18,6 +18,7 @@ import { appendAudit } from '../auth/audit.js';
 import type { Principal } from '../auth/accounts.js';
 import { deadlineHours, type CenterConfig } from '../config/center-config.js';
 import { HttpError } from '../http/router.js';
+import { SqlConditions } from '../access/sql-conditions.js';
 import type { OrgDirectory } from '../org/org-directory.js';
 import { loadOrder, orderView, recordOrderEvent, type CenterChange, type OrderState, type WorkOrderRow } from './work-order-store.js';
 
@@ -322,37 +323,16 @@ export class WorkOrders {
   }
 
   async list(principal: Principal, filter: { state?: string; department?: string; overdue?: boolean; escalated?: boolean; limit?: number; before_id?: number }): Promise<FeedWorkOrder[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (principal.role === 'enterprise') {
-      params.push(principal.enterpriseId);
-      where.push(`enterprise_id = $${params.length}`);
-    } else {
-      params.push(this.deps.org.subtree(principal.orgCode));
-      where.push(`(org_code = ANY($${params.length}) OR issuer_org = ANY($${params.length}))`);
-    }
-    if (filter.state) {
-      params.push(filter.state);
-      where.push(`state = $${params.length}`);
-    }
-    if (filter.department) {
-      params.push(filter.department);
-      where.push(`department = $${params.length}`);
-    }
-    if (filter.overdue !== undefined) {
-      params.push(filter.overdue);
-      where.push(`overdue = $${params.length}`);
-    }
-    if (filter.escalated) {
-      params.push(principal.orgCode);
-      where.push(`escalated_to = $${params.length}`);
-    }
-    if (filter.before_id !== undefined) {
-      params.push(filter.before_id);
-      where.push(`id < $${params.length}`);
-    }
-    params.push(Math.min(filter.limit ?? 100, this.options.listLimitMax));
-    const rows = await this.deps.sql.query<WorkOrderRow>(`SELECT * FROM work_orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
+    const c = new SqlConditions();
+    if (principal.role === 'enterprise') c.where('enterprise_id = $?', principal.enterpriseId);
+    else c.where('org_code = ANY($?) OR issuer_org = ANY($?)', this.deps.org.subtree(principal.orgCode));
+    if (filter.state) c.where('state = $?', filter.state);
+    if (filter.department) c.where('department = $?', filter.department);
+    if (filter.overdue !== undefined) c.where('overdue = $?', filter.overdue);
+    if (filter.escalated) c.where('escalated_to = $?', principal.orgCode);
+    if (filter.before_id !== undefined) c.where('id < $?', filter.before_id);
+    const limit = c.param(Math.min(filter.limit ?? 100, this.options.listLimitMax));
+    const rows = await this.deps.sql.query<WorkOrderRow>(`SELECT * FROM work_orders WHERE ${c.sql} ORDER BY id DESC LIMIT ${limit}`, c.params);
     return rows.map(orderView);
   }
 
