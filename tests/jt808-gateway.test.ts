@@ -92,7 +92,7 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     terminal.close();
   });
 
-  it('reassembles a subpackaged back-fill and acknowledges it once, with the last packet, after it is durable', async () => {
+  it('answers each packet of a back-fill on receipt, and the message once, with its last packet, after it is durable', async () => {
     const terminal = await loggedIn();
     const items = Array.from({ length: 80 }, (_, i) => fix(i, 2013));
     const packets = terminal.packets({ msgId: 0x0704, body: { type: 1, count: items.length, items, errors: [] } }, 500);
@@ -104,8 +104,12 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     const last = order[order.length - 1];
     await terminal.replyTo(last.serial);
     expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}' AND backfill = 1`)).toBe(80);
-    const replies = terminal.received.filter((r) => r.msgId === 0x8001 && (r.message.body as { replyMsgId: number }).replyMsgId === 0x0704);
-    expect(replies).toHaveLength(1);
+    // One answer to the packet that completed the message; the others were answered on receipt, the one sent
+    // twice twice (the terminal had not seen the first answer, and the packet was still held).
+    expect(repliesTo(terminal, last.serial)).toBe(1);
+    await terminal.waitFor(() => order.slice(0, -1).every((p) => repliesTo(terminal, p.serial) >= 1), 5_000, 'an answer to every packet');
+    expect(repliesTo(terminal, order[0].serial)).toBe(2);
+    for (const p of order.slice(1, -1)) expect(repliesTo(terminal, p.serial)).toBe(1);
     terminal.close();
   });
 
@@ -118,10 +122,69 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     for (const [i, p] of packets.entries()) if (!missing.includes(i + 1)) terminal.write(p.frame);
     const request = await terminal.waitFor((r) => r.msgId === 0x8003, REASSEMBLY_TIMEOUT_MS * 10, '0x8003');
     expect(request.message.body).toEqual({ originalSerial: packets[0].serial, packetIds: missing });
-    expect(repliesTo(terminal, packets[packets.length - 1].serial)).toBe(0);
+    // The packets that came were answered "received", except the last one, whose answer a terminal reads as
+    // the message's; nothing of the message is stored yet.
+    const last = packets.length;
+    for (const [i, p] of packets.entries()) expect(repliesTo(terminal, p.serial)).toBe(missing.includes(i + 1) || i + 1 === last ? 0 : 1);
+    expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}'`)).toBe(0);
     for (const index of missing) terminal.write(packets[index - 1].frame);
     expect(await terminal.replyTo(packets[3].serial)).toMatchObject({ result: 0, replyMsgId: 0x0704 });
     expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}'`)).toBe(60);
+    // Completed out of order: the last packet gets the message's answer too, once it is durable.
+    expect(await terminal.replyTo(packets[last - 1].serial)).toMatchObject({ result: 0, replyMsgId: 0x0704 });
+    terminal.close();
+  });
+
+  it('answers a last packet resent on a new connection only once the whole message is durable there', async () => {
+    const first = await loggedIn();
+    const items = Array.from({ length: 50 }, (_, i) => fix(1200 + i, 2013));
+    const packets = first.packets({ msgId: 0x0704, body: { type: 1, count: items.length, items, errors: [] } }, 400);
+    expect(packets.length).toBeGreaterThanOrEqual(4);
+    // Everything but the last packet is answered "received"; then the connection breaks.
+    for (const p of packets.slice(0, -1)) first.write(p.frame);
+    await first.waitFor(() => packets.slice(0, -1).every((p) => repliesTo(first, p.serial) === 1), 10_000, 'an answer to every packet but the last');
+    first.close();
+    await first.closed;
+
+    // The terminal comes back and sends the last packet, the only one it has no answer for.
+    const second = await TestTerminal.connect(node.port, first.phone, 2013);
+    expect(await second.authenticate(await second.register(`豫K${String(phoneCounter).padStart(5, '0')}`))).toBe(0);
+    const last = packets[packets.length - 1];
+    second.write(last.frame);
+    const request = await second.waitFor((r) => r.msgId === 0x8003, REASSEMBLY_TIMEOUT_MS * 10, '0x8003');
+    // No answer to the last packet: this connection holds nothing else of the message.
+    expect(repliesTo(second, last.serial)).toBe(0);
+    expect((request.message.body as { packetIds: number[] }).packetIds).toEqual(packets.slice(0, -1).map((_, i) => i + 1));
+    for (const p of packets.slice(0, -1)) second.write(p.frame);
+    expect(await second.replyTo(last.serial)).toMatchObject({ result: 0, replyMsgId: 0x0704 });
+    expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${first.phone}' AND backfill = 1`)).toBe(50);
+    second.close();
+  });
+
+  it('refuses the packets of a terminal that has not authenticated, each with result 1, and holds none', async () => {
+    phoneCounter++;
+    const terminal = await TestTerminal.connect(node.port, `0139000${String(phoneCounter).padStart(5, '0')}`, 2013);
+    const items = Array.from({ length: 30 }, (_, i) => fix(1500 + i, 2013));
+    const packets = terminal.packets({ msgId: 0x0704, body: { type: 0, count: items.length, items, errors: [] } }, 300);
+    for (const p of packets) terminal.write(p.frame);
+    for (const p of packets) expect(await terminal.replyTo(p.serial)).toMatchObject({ result: 1, replyMsgId: 0x0704 });
+    const reasons = await eventuallyRows(`SELECT count() FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'not_authenticated' HAVING count() = ${packets.length}`);
+    expect(Number(reasons[0][0])).toBe(packets.length);
+    expect(terminal.received.filter((r) => r.msgId === 0x8003)).toHaveLength(0);
+    terminal.close();
+  });
+
+  it('splits a list of missing packets longer than one 0x8003 holds over several', async () => {
+    const terminal = await loggedIn();
+    const packets = terminal.packets({ msgId: 0x0900, body: { type: 0x41, data: Buffer.alloc(3_000, 0x41) } }, 10);
+    expect(packets.length).toBe(301);
+    terminal.write(packets[0].frame);
+    await terminal.waitFor(() => terminal.received.filter((r) => r.msgId === 0x8003).length >= 2, REASSEMBLY_TIMEOUT_MS * 10, 'two 0x8003');
+    const lists = terminal.received.filter((r) => r.msgId === 0x8003).map((r) => r.message.body as { originalSerial: number; packetIds: number[] });
+    // The 2013 count is one byte: 255 indexes in the first request, the other 45 in the second.
+    expect(lists.map((l) => l.packetIds.length)).toEqual([255, 45]);
+    expect(lists.flatMap((l) => l.packetIds)).toEqual(Array.from({ length: 300 }, (_, i) => i + 2));
+    expect(lists.every((l) => l.originalSerial === packets[0].serial)).toBe(true);
     terminal.close();
   });
 
@@ -175,7 +238,10 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     const location = fix(4000, 2013);
     const packets = terminal.packets({ msgId: 0x0801, body: { ...head, location, data: bytes } }, 900);
     for (const p of packets) terminal.write(p.frame);
-    expect(await terminal.replyTo(packets[packets.length - 1].serial)).toMatchObject({ result: 0, replyMsgId: 0x0801 });
+    // A whole upload is answered 0x8800 with nothing to resend, once file and row are durable.
+    const uploaded = await terminal.waitFor((r) => r.msgId === 0x8800, 10_000, '0x8800');
+    expect(uploaded.message.body).toEqual({ mediaId: 7, packetIds: [] });
+    expect(repliesTo(terminal, packets[packets.length - 1].serial)).toBe(0);
     const rows = await node.query(`SELECT media_id, event_code, channel, bytes, path, lat, ts FROM media_events WHERE terminal_id = '${terminal.phone}' ORDER BY path`);
     expect(rows).toHaveLength(2);
     expect(rows[0].slice(0, 5)).toEqual([7, 3, 1, 0, '']);
@@ -196,6 +262,27 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     const reasons = await node.query(`SELECT reason FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' ORDER BY reason`);
     expect(reasons).toEqual([['media_storage_full'], ['media_too_large']]);
     expect(await scalar(`SELECT count() FROM media_events WHERE terminal_id = '${terminal.phone}' AND media_id IN (8, 9)`)).toBe(0);
+    terminal.close();
+  });
+
+  it('asks for the missing packets of an upload with 0x8800 naming them, and answers the whole upload with 0x8800', async () => {
+    const terminal = await loggedIn(2019);
+    const head = { mediaId: 21, mediaType: 0, mediaFormat: 0, eventCode: 1, channelId: 2 };
+    const bytes = Buffer.alloc(3_000, 0);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7) & 0xff;
+    const packets = terminal.packets({ msgId: 0x0801, body: { ...head, location: fix(4100, 2019), data: bytes } }, 500);
+    expect(packets.length).toBeGreaterThanOrEqual(5);
+    const missing = [3, packets.length];
+    for (const [i, p] of packets.entries()) if (!missing.includes(i + 1)) terminal.write(p.frame);
+    const request = await terminal.waitFor((r) => r.msgId === 0x8800, REASSEMBLY_TIMEOUT_MS * 10, '0x8800 naming the missing packets');
+    expect(request.message.body).toEqual({ mediaId: 21, packetIds: missing });
+    expect(terminal.received.filter((r) => r.msgId === 0x8003)).toHaveLength(0);
+    for (const index of missing) terminal.write(packets[index - 1].frame);
+    const done = await terminal.waitFor((r) => r.msgId === 0x8800 && (r.message.body as { packetIds: number[] }).packetIds.length === 0, 10_000, '0x8800 for the whole upload');
+    expect(done.message.body).toEqual({ mediaId: 21, packetIds: [] });
+    const stored = await node.query(`SELECT bytes, path FROM media_events WHERE terminal_id = '${terminal.phone}' AND media_id = 21`);
+    expect(stored).toHaveLength(1);
+    expect(readFileSync(path.join(node.dataDir, String(stored[0][1])))).toEqual(bytes);
     terminal.close();
   });
 

@@ -6,11 +6,11 @@
  * dead-letter table with their reason.
  */
 import { randomInt } from 'node:crypto';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type net from 'node:net';
 import type { AlarmRow, IngestRejectRow, Logger, Metrics, TelemetryRow, VehicleRegistry } from '../../schema/index.js';
 import { ALARMS, checkRecord, HENAN_PROVINCE_CODE, TELEMETRY } from '../../schema/index.js';
 import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
+import { TcpConnections, type TcpConnection } from '../tcp-connections.js';
 import { buildFrame, Jt809FrameSplitter, parseFrame, type Jt809Frame, type Jt809Header, type Parsed } from './frame.js';
 import { decodeAlarmReport, decodeEnvelope, decodeGnss, decodeHistory, decodeLogin, encodeLoginResponse, EXCHANGE, LOGIN_RESULT, MSG, WARNING, type VehicleEnvelope } from './messages.js';
 import { alarmOfReport, telemetryOfGnss, terminalIdOf } from './normalize.js';
@@ -27,9 +27,10 @@ export interface Jt809ServerDeps {
   now?: () => number;
 }
 
-class Session {
+class Session implements TcpConnection {
   readonly splitter: Jt809FrameSplitter;
   account: Jt809PlatformAccount | null = null;
+  lastActiveMs = 0;
   private sn = 0;
   queued = 0;
   paused = false;
@@ -50,8 +51,7 @@ class Session {
 }
 
 export class Jt809Server {
-  private server: net.Server | undefined;
-  private readonly sessions = new Set<Session>();
+  private readonly sessions: TcpConnections<Session>;
   /** Cipher keys of platforms seen, so an encrypted frame can be read before its platform logged in. */
   private readonly accounts = new Map<number, Jt809PlatformAccount>();
   private readonly producer: Producer;
@@ -64,6 +64,12 @@ export class Jt809Server {
     checkJt809Options(options);
     this.producer = deps.log.producer();
     this.now = deps.now ?? Date.now;
+    this.sessions = new TcpConnections<Session>(options, {
+      open: (socket, peer) => new Session(socket, peer, options.frameBytesMax),
+      data: (session, chunk) => this.onData(session, chunk),
+      closed: () => undefined,
+      idle: () => this.counter('vigil_jt809_idle_disconnects_total', 'Main links closed for idleness').inc(),
+    });
     deps.metrics.onCollect(() => {
       deps.metrics.gauge('vigil_jt809_connections', 'Open JT/T 809 main-link connections').set(undefined, this.sessions.size);
       deps.metrics.gauge('vigil_jt809_platforms_logged_in', 'Lower platforms logged in').set(undefined, [...this.sessions].filter((s) => s.account).length);
@@ -71,32 +77,11 @@ export class Jt809Server {
   }
 
   async listen(): Promise<number> {
-    const server = net.createServer((socket) => this.accept(socket));
-    server.maxConnections = this.options.connectionsMax;
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => resolve());
-    });
-    return (server.address() as AddressInfo).port;
+    return this.sessions.listen();
   }
 
   async close(): Promise<void> {
-    for (const s of this.sessions) s.socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private accept(socket: net.Socket): void {
-    const session = new Session(socket, `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`, this.options.frameBytesMax);
-    this.sessions.add(session);
-    socket.setNoDelay(true);
-    socket.setTimeout(this.options.idleTimeoutMs, () => {
-      this.counter('vigil_jt809_idle_disconnects_total', 'Main links closed for idleness').inc();
-      socket.destroy();
-    });
-    socket.on('data', (chunk: Buffer) => this.onData(session, chunk));
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sessions.delete(session));
+    await this.sessions.close();
   }
 
   private onData(s: Session, chunk: Buffer): void {

@@ -31,7 +31,9 @@ export function readPhone(buf: Buffer, offset: number, length: 6 | 10): string |
   const lowAt = offset + length - 6;
   if (length === 10 && buf.readUInt32BE(offset) !== 0) return readBcdDigits(buf, offset, length);
   const memo = phoneMemo[length === 10 ? 1 : 0];
-  const key = buf.readUIntBE(lowAt, 6);
+  // The 48-bit key by hand: readUIntBE validates its arguments on every call, which shows in profiles.
+  const low32 = ((buf[lowAt + 2] << 24) | (buf[lowAt + 3] << 16) | (buf[lowAt + 4] << 8) | buf[lowAt + 5]) >>> 0;
+  const key = (buf[lowAt] * 0x100 + buf[lowAt + 1]) * 0x100000000 + low32;
   const hit = memo.get(key);
   if (hit !== undefined) return hit;
   const digits = readBcdDigits(buf, offset, length);

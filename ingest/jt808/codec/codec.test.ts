@@ -185,3 +185,26 @@ describe('Reassembler', () => {
     expect(() => new Reassembler({ packetsPerMessageMax: 0, bytesPerMessageMax: 1, pendingMessagesMax: 1, timeoutMs: 1 })).toThrow(/packetsPerMessageMax value 0/);
   });
 });
+
+describe('0x8800 multimedia upload reply', () => {
+  const header = { version: 2013 as const, phone: '013912345678', serial: 9 };
+
+  it('is the media id alone when everything arrived, and id, count and indexes when packets are missing', () => {
+    const whole = parseFrame(encodeMessage({ msgId: 0x8800, body: { mediaId: 0x01020304, packetIds: [] } }, header));
+    if (!whole.ok) throw new Error(whole.detail);
+    expect(whole.value.body.toString('hex')).toBe('01020304');
+    const partial = parseFrame(encodeMessage({ msgId: 0x8800, body: { mediaId: 7, packetIds: [3, 0x0102] } }, header));
+    if (!partial.ok) throw new Error(partial.detail);
+    expect(partial.value.body.toString('hex')).toBe('00000007' + '02' + '0003' + '0102');
+  });
+
+  it('reads an explicit count of 0 as "all received" and names a short list as body_truncated', () => {
+    const frame = (body: string): Jt808Frame => ({ header: { msgId: 0x8800, version: 2013, protocolVersion: 0, phone: '013912345678', serial: 1, encryption: 0, bodyLength: body.length / 2 }, body: Buffer.from(body, 'hex') });
+    expect(decodeMessage(frame('0000000700'))).toEqual({ ok: true, value: { msgId: 0x8800, body: { mediaId: 7, packetIds: [] } } });
+    expect(decodeMessage(frame('00000007020003'))).toMatchObject({ ok: false, reason: 'body_truncated' });
+  });
+
+  it('refuses more ids than its count byte holds', () => {
+    expect(() => encodeMessage({ msgId: 0x8800, body: { mediaId: 1, packetIds: Array.from({ length: 256 }, (_, i) => i + 1) } }, header)).toThrow(RangeError);
+  });
+});

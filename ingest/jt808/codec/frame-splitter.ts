@@ -40,11 +40,17 @@ const enum State {
   Skip,
 }
 
+/**
+ * Shared by every splitter holding nothing, so that an idle connection (and each frame start) allocates no
+ * array; never written to (see #carry).
+ */
+const NONE: Buffer[] = [];
+
 export class FrameSplitter {
   readonly #frameBytesMax: number;
   #state: State = State.Hunt;
   /** Bytes of the current frame (start flag included) or garbage carried over from earlier chunks. */
-  #carried: Buffer[] = [];
+  #carried: Buffer[] = NONE;
   #carriedBytes = 0;
   #discardedBytes = 0;
 
@@ -104,7 +110,7 @@ export class FrameSplitter {
     else if (this.#state === State.Frame && this.#carriedBytes > 1) {
       items.push({ raw: this.#takeCarried(), reason: 'frame_truncated', detail: 'stream ended inside a frame: end flag missing' });
     }
-    this.#carried = [];
+    this.#carried = NONE;
     this.#carriedBytes = 0;
     this.#state = State.Hunt;
     return items;
@@ -112,7 +118,7 @@ export class FrameSplitter {
 
   /** Starts a frame at the flag at `flagAt`; frames that end in this chunk are emitted without copying. */
   #startFrame(chunk: Buffer, flagAt: number, items: SplitItem[]): number {
-    this.#carried = [];
+    this.#carried = NONE;
     this.#carriedBytes = 0;
     let start = flagAt;
     for (;;) {
@@ -155,7 +161,7 @@ export class FrameSplitter {
       this.#state = State.Frame;
       return this.#startFrame(chunk, flagAt, items);
     }
-    this.#carried.push(chunk.subarray(pos, flagAt + 1));
+    this.#carry(chunk.subarray(pos, flagAt + 1));
     this.#carriedBytes = total;
     items.push({ raw: this.#takeCarried() });
     this.#state = State.Hunt;
@@ -166,11 +172,11 @@ export class FrameSplitter {
   #carryFrameBytes(chunk: Buffer, from: number, to: number, items: SplitItem[]): void {
     const room = this.#frameBytesMax - this.#carriedBytes;
     if (to - from <= room) {
-      this.#carried.push(Buffer.from(chunk.subarray(from, to)));
+      this.#carry(Buffer.from(chunk.subarray(from, to)));
       this.#carriedBytes += to - from;
       return;
     }
-    this.#carried.push(Buffer.from(chunk.subarray(from, from + room)));
+    this.#carry(Buffer.from(chunk.subarray(from, from + room)));
     this.#carriedBytes += room;
     this.#discardedBytes += to - from - room;
     items.push({ raw: this.#takeCarried(), reason: 'frame_too_large', detail: `frame exceeds ${this.#frameBytesMax} bytes; kept the first ${this.#frameBytesMax}` });
@@ -181,7 +187,7 @@ export class FrameSplitter {
     while (from < to) {
       const room = this.#frameBytesMax - this.#carriedBytes;
       const take = Math.min(room, to - from);
-      this.#carried.push(Buffer.from(chunk.subarray(from, from + take)));
+      this.#carry(Buffer.from(chunk.subarray(from, from + take)));
       this.#carriedBytes += take;
       from += take;
       if (this.#carriedBytes >= this.#frameBytesMax) this.#flushGarbage(items);
@@ -194,9 +200,14 @@ export class FrameSplitter {
     items.push({ raw, reason: 'garbage', detail: `${raw.length} bytes outside any 0x7E frame` });
   }
 
+  #carry(bytes: Buffer): void {
+    if (this.#carried === NONE) this.#carried = [bytes];
+    else this.#carried.push(bytes);
+  }
+
   #takeCarried(): Buffer {
     const raw = this.#carried.length === 1 ? this.#carried[0] : Buffer.concat(this.#carried, this.#carriedBytes);
-    this.#carried = [];
+    this.#carried = NONE;
     this.#carriedBytes = 0;
     return raw;
   }

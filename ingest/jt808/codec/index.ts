@@ -40,3 +40,6 @@ export type { RegisterReply } from './messages/0x8100-register-reply.js';
 export type { TemporaryTracking } from './messages/0x8202-temporary-tracking.js';
 export type { AlarmConfirmation } from './messages/0x8203-alarm-confirmation.js';
 export type { TextMessage } from './messages/0x8300-text-message.js';
+export type { MultimediaUploadReply } from './messages/0x8800-multimedia-upload-reply.js';
+export { MULTIMEDIA_RESEND_IDS_MAX } from './messages/0x8800-multimedia-upload-reply.js';
+export { resendIdsPerRequestMax } from './messages/0x8003-resend-request.js';

@@ -44,6 +44,8 @@ import type { AlarmConfirmation } from './messages/0x8203-alarm-confirmation.js'
 import { decodeAlarmConfirmation, encodeAlarmConfirmation } from './messages/0x8203-alarm-confirmation.js';
 import type { TextMessage } from './messages/0x8300-text-message.js';
 import { decodeTextMessage, encodeTextMessage } from './messages/0x8300-text-message.js';
+import type { MultimediaUploadReply } from './messages/0x8800-multimedia-upload-reply.js';
+import { decodeMultimediaUploadReply, encodeMultimediaUploadReply } from './messages/0x8800-multimedia-upload-reply.js';
 
 /** Every message the codec knows, discriminated by `msgId`. */
 export type Jt808Message =
@@ -66,14 +68,15 @@ export type Jt808Message =
   | { msgId: 0x8201; body: EmptyBody }
   | { msgId: 0x8202; body: TemporaryTracking }
   | { msgId: 0x8203; body: AlarmConfirmation }
-  | { msgId: 0x8300; body: TextMessage };
+  | { msgId: 0x8300; body: TextMessage }
+  | { msgId: 0x8800; body: MultimediaUploadReply };
 
 export type Jt808MsgId = Jt808Message['msgId'];
 
 /** The ids decodeMessage knows; anything else is `unsupported_message` (answer 0x8001 result 3). */
 export const JT808_SUPPORTED_MSG_IDS: readonly Jt808MsgId[] = Object.freeze([
   0x0001, 0x0002, 0x0003, 0x0004, 0x0100, 0x0102, 0x0200, 0x0201, 0x0704, 0x0800, 0x0801, 0x0900,
-  0x8001, 0x8003, 0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300,
+  0x8001, 0x8003, 0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300, 0x8800,
 ] satisfies Jt808MsgId[]);
 
 export interface DecodeMessageOptions {
@@ -142,6 +145,7 @@ function decodeBody(msgId: number, body: Buffer, ctx: DecodeContext): Result<Jt8
     case 0x8202: return wrap(0x8202, decodeTemporaryTracking(body));
     case 0x8203: return wrap(0x8203, decodeAlarmConfirmation(body));
     case 0x8300: return wrap(0x8300, decodeTextMessage(body, ctx));
+    case 0x8800: return wrap(0x8800, decodeMultimediaUploadReply(body));
     default: return reject('unsupported_message', `message ${msgIdHex(msgId)} is not supported`);
   }
 }
@@ -169,6 +173,7 @@ export function encodeMessageBody(msg: Jt808Message, version: Jt808Version): Buf
     case 0x8202: return encodeTemporaryTracking(msg.body);
     case 0x8203: return encodeAlarmConfirmation(msg.body);
     case 0x8300: return encodeTextMessage(msg.body, version);
+    case 0x8800: return encodeMultimediaUploadReply(msg.body);
   }
 }
 

@@ -39,6 +39,8 @@ export interface ReassemblyExpiry {
   total: number;
   /** 1-based indexes not received. */
   missing: number[];
+  /** Body of packet 1 when it was received (a 0x0801's media id is in it), else undefined. */
+  firstBody: Buffer | undefined;
 }
 
 interface Pending {
@@ -122,7 +124,7 @@ export class Reassembler {
       if (now < entry.deadlineMs) continue;
       const missing: number[] = [];
       for (let i = 0; i < entry.parts.length; i++) if (entry.parts[i] === undefined) missing.push(i + 1);
-      const base = { header: entry.header, originalSerial: entry.originalSerial, total: entry.parts.length, missing };
+      const base = { header: entry.header, originalSerial: entry.originalSerial, total: entry.parts.length, missing, firstBody: entry.parts[0] };
       if (entry.resendsLeft > 0) {
         entry.resendsLeft--;
         entry.deadlineMs = now + this.#opts.timeoutMs;

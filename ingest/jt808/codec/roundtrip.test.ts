@@ -147,6 +147,7 @@ function messageArb(version: Jt808Version): fc.Arbitrary<Jt808Message> {
     fc.record({ alarmSerial: u16, alarmTypeBits: u32 }).map((body) => ({ msgId: 0x8203 as const, body })),
     (is2019 ? fc.record({ flags: u8, textType: u8, text: gbkText(200) }) : fc.record({ flags: u8, text: gbkText(200) }))
       .map((body) => ({ msgId: 0x8300 as const, body })),
+    fc.record({ mediaId: u32, packetIds: fc.array(u16, { maxLength: 255 }) }).map((body) => ({ msgId: 0x8800 as const, body })),
   );
 }
 
@@ -179,7 +180,7 @@ describe('decode(encode(x)) = x', () => {
         }),
         { numRuns: RUNS * 20, seed: SEED + version },
       );
-      expect(seen.size).toBe(20);
+      expect(seen.size).toBe(21);
     });
   }
 

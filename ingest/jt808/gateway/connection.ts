@@ -4,6 +4,8 @@
  */
 import type net from 'node:net';
 import { FrameSplitter, Reassembler, type Jt808Version, type LocationBody, type ReassemblerOptions } from '../codec/index.js';
+import type { TcpConnection } from '../../tcp-connections.js';
+import type { TerminalFixes } from './recent-fixes.js';
 
 /** What a terminal answered to a downlink command. */
 export interface CommandAnswer {
@@ -20,8 +22,9 @@ export interface PendingDownlink {
   timer: NodeJS.Timeout;
 }
 
-export class Connection {
+export class Connection implements TcpConnection {
   readonly splitter: FrameSplitter;
+  lastActiveMs = 0;
   phone: string | undefined;
   plate = '';
   version: Jt808Version = 2013;
@@ -29,12 +32,14 @@ export class Connection {
   authenticated = false;
   inFlight = 0;
   paused = false;
-  /** Writes are corked until the next tick (see Jt808Gateway.send). */
+  /** Writes are corked until the next tick (see Outbox.send). */
   corked = false;
   private serial = 0;
   private downlinks: Map<number, PendingDownlink> | undefined;
-  private recent: Map<number, RecentFix> | undefined;
   reassembler: Reassembler | undefined;
+  /** The replay guard of the terminal this connection reports for (see RecentFixes), looked up once. */
+  fixes: TerminalFixes | undefined;
+  fixesPhone: string | undefined;
 
   constructor(
     readonly socket: net.Socket,
@@ -73,38 +78,9 @@ export class Connection {
     this.downlinks.clear();
   }
 
-  /**
-   * The durability of an earlier, identical position (same device time, same fingerprint), if this session
-   * still remembers it. A different position with the same device time is not a retransmission.
-   */
-  recentFix(ts: number, fingerprint: number): Promise<void> | undefined {
-    const fix = this.recent?.get(ts);
-    return fix !== undefined && fix.fingerprint === fingerprint ? fix.durable : undefined;
-  }
-
-  /**
-   * Remembers a position being made durable. The memory is bounded: the oldest entry goes first (a Map
-   * iterates in insertion order). A failed write is forgotten, so that a retransmission tries again.
-   */
-  rememberFix(ts: number, fingerprint: number, durable: Promise<void>, entriesMax: number): void {
-    const recent = (this.recent ??= new Map());
-    const fix: RecentFix = { durable, fingerprint };
-    recent.delete(ts);
-    recent.set(ts, fix);
-    if (recent.size > entriesMax) recent.delete(recent.keys().next().value as number);
-    durable.catch(() => {
-      if (recent.get(ts) === fix) recent.delete(ts);
-    });
-  }
-
   reassemblerFor(options: ReassemblerOptions): Reassembler {
     return (this.reassembler ??= new Reassembler(options));
   }
 }
 
 const EMPTY: ReadonlyMap<number, PendingDownlink> = new Map();
-
-interface RecentFix {
-  durable: Promise<void>;
-  fingerprint: number;
-}

@@ -3,35 +3,28 @@
  * acknowledge is durable. One `Connection` per socket; one live session per terminal phone number.
  */
 import { createPrivateKey, KeyObject } from 'node:crypto';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
-import type { Counter, IngestRejectRow, Logger, MediaEventRow, Metrics, TelemetryRow } from '../../../schema/index.js';
-import { checkRecord, MEDIA_EVENTS, TELEMETRY } from '../../../schema/index.js';
-import { TOPICS, type EventLog, type Producer } from '../../../stream/index.js';
+import type { Counter, IngestRejectRow, Logger, Metrics, TelemetryRow } from '../../../schema/index.js';
+import { checkRecord, TELEMETRY } from '../../../schema/index.js';
+import { TOPICS, type EventLog } from '../../../stream/index.js';
+import { TcpConnections } from '../../tcp-connections.js';
 import {
   decodeMessage,
-  encodeMessage,
   parseFrame,
   type DecodeMessageOptions,
   type Jt808Frame,
   type Jt808Header,
   type Jt808Message,
-  type MultimediaData,
-  type MultimediaEvent,
-  type ReassemblerOptions,
 } from '../codec/index.js';
 import { Connection, type CommandAnswer } from './connection.js';
 import { DownlinkError } from './downlink-error.js';
 import { MediaStore } from './media-store.js';
+import { MediaUploads } from './media-uploads.js';
 import { fingerprintOf, telemetryFromLocation } from './normalize.js';
 import { checkGatewayOptions, type GatewayOptions } from './options.js';
+import { Outbox, RESULT } from './outbox.js';
+import { DURABLE, RecentFixes, type TerminalFixes } from './recent-fixes.js';
+import { Subpackages } from './subpackages.js';
 import type { TerminalDirectory } from './terminal-directory.js';
-
-/** 0x8001 result codes. */
-const RESULT = { ok: 0, fail: 1, badMessage: 2, unsupported: 3 } as const;
-
-/** How often incomplete subpackaged messages are checked against their timeout, at most. */
-const REASSEMBLY_SWEEP_MS_MAX = 1_000;
 
 export interface GatewayDeps {
   log: EventLog;
@@ -42,15 +35,14 @@ export interface GatewayDeps {
 }
 
 export class Jt808Gateway {
-  private server: net.Server | undefined;
-  private readonly connections = new Set<Connection>();
+  private readonly connections: TcpConnections<Connection>;
   private readonly sessions = new Map<string, Connection>();
-  private readonly producer: Producer;
+  private readonly out: Outbox;
   private readonly now: () => number;
   private readonly media: MediaStore;
-  private readonly reassembly: ReassemblerOptions;
-  private reassemblyBytes = 0;
-  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly mediaUploads: MediaUploads;
+  private readonly subpackages: Subpackages;
+  private readonly recentFixes: RecentFixes;
   /** Undefined unless an RSA key is configured, so the common case decodes with the shared default contexts. */
   private readonly decodeOptions: DecodeMessageOptions | undefined;
   /** Counters touched by every frame, looked up once. */
@@ -62,68 +54,46 @@ export class Jt808Gateway {
   ) {
     checkGatewayOptions(options);
     this.decodeOptions = options.rsaPrivateKey === undefined ? undefined : { rsa: { privateKey: rsaKey(options.rsaPrivateKey) } };
-    this.producer = deps.log.producer();
     this.now = deps.now ?? Date.now;
+    this.out = new Outbox(deps.log.producer(), deps.metrics, deps.logger, this.now);
     this.media = new MediaStore(options.mediaDir, options.mediaBytesPerFileMax, options.mediaBytesTotalMax);
+    this.mediaUploads = new MediaUploads(this.media, this.out);
+    this.subpackages = new Subpackages(options, this.out, this.now);
+    this.recentFixes = new RecentFixes(options.recentFixesPerTerminalMax, options.recentFixTerminalsMax);
+    this.connections = new TcpConnections<Connection>(options, {
+      open: (socket, peer) => new Connection(socket, peer, options.frameBytesMax),
+      data: (c, chunk) => this.onData(c, chunk),
+      closed: (c) => this.onClose(c),
+      idle: () => this.out.counter('vigil_jt808_idle_disconnects_total', 'Connections closed for idleness').inc(),
+    });
     this.hot = {
       bytes: deps.metrics.counter('vigil_jt808_bytes_received_total', 'Bytes received from terminals'),
       frames: deps.metrics.counter('vigil_jt808_frames_total', 'Frames received'),
       positions: deps.metrics.counter('vigil_jt808_positions_total', 'Positions accepted and durable'),
     };
-    this.reassembly = {
-      packetsPerMessageMax: options.packetsPerMessageMax,
-      bytesPerMessageMax: options.reassemblyBytesPerMessageMax,
-      pendingMessagesMax: options.reassemblyMessagesPerConnectionMax,
-      timeoutMs: options.reassemblyTimeoutMs,
-      resendRoundsMax: 1,
-      now: this.now,
-    };
     deps.metrics.onCollect(() => {
       deps.metrics.gauge('vigil_jt808_connections', 'Open JT/T 808 connections').set(undefined, this.connections.size);
       deps.metrics.gauge('vigil_jt808_sessions', 'Authenticated JT/T 808 terminals').set(undefined, this.sessions.size);
-      deps.metrics.gauge('vigil_jt808_reassembly_bytes', 'Bytes of subpackaged messages awaiting their missing packets').set(undefined, this.reassemblyBytes);
+      deps.metrics.gauge('vigil_jt808_reassembly_bytes', 'Bytes of subpackaged messages awaiting their missing packets').set(undefined, this.subpackages.bytes);
       deps.metrics.gauge('vigil_jt808_media_bytes', 'Bytes of media files kept under the data dir').set(undefined, this.media.bytesStored);
+      deps.metrics.gauge('vigil_jt808_replay_guard_terminals', 'Terminals whose recent positions the replay guard remembers').set(undefined, this.recentFixes.size);
     });
   }
 
   async listen(): Promise<number> {
-    const server = net.createServer((socket) => this.accept(socket));
-    server.maxConnections = this.options.connectionsMax;
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => resolve());
-    });
-    const sweepMs = Math.max(10, Math.min(REASSEMBLY_SWEEP_MS_MAX, Math.floor(this.options.reassemblyTimeoutMs / 4)));
-    this.sweepTimer = setInterval(() => this.sweepReassembly(), sweepMs);
-    this.sweepTimer.unref();
-    return (server.address() as AddressInfo).port;
+    const port = await this.connections.listen();
+    this.subpackages.start();
+    return port;
   }
 
   async close(): Promise<void> {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    for (const c of this.connections) c.socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private accept(socket: net.Socket): void {
-    const peer = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
-    const connection = new Connection(socket, peer, this.options.frameBytesMax);
-    this.connections.add(connection);
-    socket.setNoDelay(true);
-    socket.setTimeout(this.options.idleTimeoutMs, () => {
-      this.counter('vigil_jt808_idle_disconnects_total', 'Connections closed for idleness').inc();
-      socket.destroy();
-    });
-    socket.on('data', (chunk: Buffer) => this.onData(connection, chunk));
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.onClose(connection));
+    this.subpackages.stop();
+    await this.connections.close();
   }
 
   private onClose(c: Connection): void {
-    this.connections.delete(c);
     if (c.phone !== undefined && this.sessions.get(c.phone) === c) this.sessions.delete(c.phone);
-    if (c.reassembler) this.reassemblyBytes -= c.reassembler.pendingBytes;
+    this.subpackages.closed(c);
     c.failDownlinks(new DownlinkError('terminal_disconnected', `terminal ${c.phone ?? c.peer} disconnected before answering`));
   }
 
@@ -131,14 +101,14 @@ export class Jt808Gateway {
     this.hot.bytes.inc(undefined, chunk.length);
     for (const item of c.splitter.push(chunk)) {
       if (item.reason !== undefined) {
-        this.rejectRaw(c, item.raw, item.reason, item.detail, undefined);
+        this.out.rejectRaw(c, item.raw, item.reason, item.detail, undefined);
         continue;
       }
       this.onFrame(c, item.raw);
     }
     if (c.splitter.bufferedBytes > this.options.bufferedBytesPerConnectionMax) {
       // A peer that never closes its frame would otherwise make us buffer without end.
-      this.rejectRaw(c, Buffer.alloc(0), 'frame_too_large', `buffered ${c.splitter.bufferedBytes} bytes without a frame end`, undefined);
+      this.out.rejectRaw(c, Buffer.alloc(0), 'frame_too_large', `buffered ${c.splitter.bufferedBytes} bytes without a frame end`, undefined);
       c.socket.destroy();
     }
   }
@@ -148,13 +118,20 @@ export class Jt808Gateway {
     const parsed = parseFrame(raw, { checksum: this.options.checksum });
     if (!parsed.ok) {
       // The header cannot be trusted, so there is no flow number to answer: the terminal will retransmit.
-      this.rejectRaw(c, raw, parsed.reason, parsed.detail, undefined);
+      this.out.rejectRaw(c, raw, parsed.reason, parsed.detail, undefined);
       return;
     }
     let frame: Jt808Frame | undefined = parsed.value;
     if (c.version === 2011 && frame.header.version === 2013) frame.header.version = 2011;
     if (frame.header.packet !== undefined && frame.header.packet.total > 1) {
-      frame = this.onPacket(c, frame, raw);
+      if (this.options.requireAuthentication && (!c.authenticated || c.phone !== frame.header.phone)) {
+        // Refused packet by packet: a peer that never authenticated must not fill the reassembly bounds.
+        const { msgId, packet } = frame.header;
+        this.out.rejectRaw(c, raw, 'not_authenticated', `packet ${packet.index} of ${packet.total} of message ${msgId.toString(16)} before authentication`, frame.header.phone);
+        this.out.reply(c, frame.header, RESULT.fail);
+        return;
+      }
+      frame = this.subpackages.onPacket(c, frame, raw);
       if (frame === undefined) return;
     }
     const whole = frame;
@@ -166,7 +143,7 @@ export class Jt808Gateway {
     this.handleFrame(c, whole, raw)
       .catch((error: unknown) => {
         this.deps.logger.error('frame handling failed', { peer: c.peer, msg_id: whole.header.msgId, error: String(error) });
-        this.reply(c, whole.header, RESULT.fail);
+        this.out.reply(c, whole.header, RESULT.fail);
       })
       .finally(() => {
         c.inFlight--;
@@ -177,63 +154,12 @@ export class Jt808Gateway {
       });
   }
 
-  /**
-   * Adds one packet of a subpackaged message; returns the whole message once its last packet arrived. Single
-   * packets are not acknowledged: nothing of the message is durable before it is whole. The whole message is
-   * acknowledged with the flow number of the packet that completed it.
-   */
-  private onPacket(c: Connection, frame: Jt808Frame, raw: Buffer): Jt808Frame | undefined {
-    const reassembler = c.reassemblerFor(this.reassembly);
-    if (this.reassemblyBytes + frame.body.length > this.options.reassemblyBytesTotalMax) {
-      this.rejectRaw(c, raw, 'reassembly_full', `${this.reassemblyBytes} bytes in reassembly, max ${this.options.reassemblyBytesTotalMax}`, frame.header.phone);
-      this.reply(c, frame.header, RESULT.fail);
-      return undefined;
-    }
-    const before = reassembler.pendingBytes;
-    const result = reassembler.push(frame);
-    this.reassemblyBytes += reassembler.pendingBytes - before;
-    switch (result.status) {
-      case 'pending':
-        return undefined;
-      case 'duplicate':
-        this.counter('vigil_jt808_duplicate_packets_total', 'Subpackage packets received twice').inc();
-        return undefined;
-      case 'rejected':
-        this.rejectRaw(c, raw, result.reason, result.detail, frame.header.phone);
-        this.reply(c, frame.header, RESULT.badMessage);
-        return undefined;
-      case 'complete':
-        this.counter('vigil_jt808_reassembled_total', 'Subpackaged messages reassembled').inc();
-        return { header: { ...result.frame.header, serial: frame.header.serial }, body: result.frame.body };
-    }
-  }
-
-  /** Asks for the missing packets of overdue messages with 0x8003, and drops those already asked for. */
-  private sweepReassembly(): void {
-    for (const c of this.connections) {
-      const reassembler = c.reassembler;
-      if (!reassembler || reassembler.pendingMessages === 0) continue;
-      const before = reassembler.pendingBytes;
-      for (const expiry of reassembler.expire()) {
-        const phone = expiry.header.phone;
-        if (expiry.status === 'resend') {
-          this.counter('vigil_jt808_resend_requests_total', '0x8003 requests for missing subpackage packets').inc();
-          this.send(c, phone, { msgId: 0x8003, body: { originalSerial: expiry.originalSerial, packetIds: expiry.missing } });
-        } else {
-          const detail = `0x${expiry.header.msgId.toString(16).padStart(4, '0')} from serial ${expiry.originalSerial}: packets ${expiry.missing.join(',')} of ${expiry.total} never arrived`;
-          this.rejectRaw(c, Buffer.alloc(0), 'reassembly_timeout', detail, phone);
-        }
-      }
-      this.reassemblyBytes += reassembler.pendingBytes - before;
-    }
-  }
-
   private async handleFrame(c: Connection, frame: Jt808Frame, raw: Buffer): Promise<void> {
     const { header } = frame;
     const decoded = decodeMessage(frame, this.decodeOptions);
     if (!decoded.ok) {
-      await this.rejectRawDurably(c, raw, decoded.reason, decoded.detail, header.phone);
-      this.reply(c, header, decoded.reason === 'unsupported_message' ? RESULT.unsupported : RESULT.badMessage);
+      await this.out.rejectRawDurably(c, raw, decoded.reason, decoded.detail, header.phone);
+      this.out.reply(c, header, decoded.reason === 'unsupported_message' ? RESULT.unsupported : RESULT.badMessage);
       return;
     }
     const message = decoded.value;
@@ -245,22 +171,22 @@ export class Jt808Gateway {
       case 0x0102:
         return this.onAuthenticate(c, header, message.body.authCode);
       case 0x0002:
-        return this.reply(c, header, RESULT.ok);
+        return this.out.reply(c, header, RESULT.ok);
       case 0x0003:
         await this.deps.directory.unregister(header.phone);
-        return this.reply(c, header, RESULT.ok);
+        return this.out.reply(c, header, RESULT.ok);
       case 0x0001:
         return this.onTerminalAnswer(c, message.body.replySerial, { result: message.body.result });
       case 0x0004:
         // Terminals ask for the time before they can stamp anything, so this needs no session.
-        this.send(c, header.phone, { msgId: 0x8004, body: { time: Math.floor(this.now() / 1000) * 1000 } });
+        this.out.send(c, header.phone, { msgId: 0x8004, body: { time: Math.floor(this.now() / 1000) * 1000 } });
         return;
       default:
         break;
     }
     if (this.options.requireAuthentication && (!c.authenticated || c.phone !== header.phone)) {
-      await this.rejectRawDurably(c, raw, 'not_authenticated', `message ${header.msgId.toString(16)} before authentication`, header.phone);
-      this.reply(c, header, RESULT.fail);
+      await this.out.rejectRawDurably(c, raw, 'not_authenticated', `message ${header.msgId.toString(16)} before authentication`, header.phone);
+      this.out.reply(c, header, RESULT.fail);
       return;
     }
     await this.onData808(c, header, message, raw);
@@ -272,16 +198,16 @@ export class Jt808Gateway {
       case 0x0200: {
         const row = telemetryFromLocation(header.phone, c.plate, message.body, receivedAt, false);
         const accepted = await this.publishPositions(c, [row], raw);
-        this.reply(c, header, accepted ? RESULT.ok : RESULT.badMessage);
+        this.out.reply(c, header, accepted ? RESULT.ok : RESULT.badMessage);
         return;
       }
       case 0x0704: {
         const backfill = message.body.type === 1;
         const rows = message.body.items.map((item) => telemetryFromLocation(header.phone, c.plate, item, receivedAt, backfill));
-        for (const error of message.body.errors) await this.rejectRawDurably(c, raw, error.reason, `0x0704 item ${error.index}: ${error.detail}`, header.phone);
+        for (const error of message.body.errors) await this.out.rejectRawDurably(c, raw, error.reason, `0x0704 item ${error.index}: ${error.detail}`, header.phone);
         // The batch is acknowledged as a whole, once every good item in it is durable.
         await this.publishPositions(c, rows, raw);
-        this.reply(c, header, RESULT.ok);
+        this.out.reply(c, header, RESULT.ok);
         return;
       }
       case 0x0201: {
@@ -292,83 +218,77 @@ export class Jt808Gateway {
         return;
       }
       case 0x0800:
-        await this.publishMedia(c, mediaRow(header.phone, message.body, receivedAt, receivedAt, 0, 0, 0, ''));
-        this.reply(c, header, RESULT.ok);
-        return;
+        return this.mediaUploads.onEvent(c, header, message.body, receivedAt);
       case 0x0801:
-        this.reply(c, header, await this.onMediaData(c, header, message.body, raw, receivedAt));
-        return;
+        return this.mediaUploads.onData(c, header, message.body, raw, receivedAt);
       case 0x0900:
         // Pass-through payloads are vendor-defined; they are counted by type and acknowledged, not stored.
-        this.counter('vigil_jt808_pass_through_total', 'Pass-through (0x0900) messages by type', ['type']).inc({ type: `0x${message.body.type.toString(16).padStart(2, '0')}` });
-        this.reply(c, header, RESULT.ok);
+        this.out.counter('vigil_jt808_pass_through_total', 'Pass-through (0x0900) messages by type', ['type']).inc({ type: `0x${message.body.type.toString(16).padStart(2, '0')}` });
+        this.out.reply(c, header, RESULT.ok);
         return;
       default:
         // A platform-to-terminal message sent upwards makes no sense here.
-        await this.rejectRawDurably(c, raw, 'unsupported_message', `message 0x${header.msgId.toString(16).padStart(4, '0')} is a platform message`, header.phone);
-        this.reply(c, header, RESULT.unsupported);
+        await this.out.rejectRawDurably(c, raw, 'unsupported_message', `message 0x${header.msgId.toString(16).padStart(4, '0')} is a platform message`, header.phone);
+        this.out.reply(c, header, RESULT.unsupported);
     }
-  }
-
-  private async onMediaData(c: Connection, header: Jt808Header, media: MultimediaData, raw: Buffer, receivedAt: number): Promise<number> {
-    const stored = await this.media.store(header.phone, media.mediaId, media.mediaFormat, media.data);
-    if (!stored.ok) {
-      await this.rejectRawDurably(c, raw, stored.reason, stored.detail, header.phone);
-      return RESULT.fail;
-    }
-    const location = media.location;
-    const row = mediaRow(header.phone, media, location?.time ?? receivedAt, receivedAt, location?.lat ?? 0, location?.lon ?? 0, media.data.length, stored.relativePath);
-    await this.publishMedia(c, row);
-    this.counter('vigil_jt808_media_bytes_total', 'Media bytes written to disk').inc(undefined, media.data.length);
-    return RESULT.ok;
-  }
-
-  private async publishMedia(c: Connection, row: MediaEventRow): Promise<void> {
-    const problem = checkRecord(MEDIA_EVENTS.columns, row);
-    if (problem) throw new Error(`media event of ${row.terminal_id} does not fit media_events: ${problem.detail}`);
-    await this.producer.send(TOPICS.media, [{ key: row.terminal_id, value: row }]);
-    this.counter('vigil_jt808_media_events_total', 'Multimedia events and uploads stored').inc();
   }
 
   /**
-   * Validates, publishes and waits until durable. Positions this session already made (or is making) durable
-   * with the same device time are exact retransmissions: they wait for the earlier write instead of adding a
-   * second row. Returns false when every row was rejected.
+   * Validates, publishes and waits until durable. Positions this terminal already made (or is making) durable
+   * with the same device time and content, on this connection or an earlier one, are exact retransmissions:
+   * they are acknowledged once the earlier write is durable, without a second row. Returns false when every
+   * row was rejected.
    */
   private async publishPositions(c: Connection, rows: TelemetryRow[], raw: Buffer): Promise<boolean> {
     const good: TelemetryRow[] = [];
+    const times: number[] = [];
     const fingerprints: number[] = [];
     const rejects: IngestRejectRow[] = [];
     const earlier: Promise<void>[] = [];
+    let retransmitted = 0;
+    let fixes: TerminalFixes | undefined;
     let seen: Set<number> | undefined;
     for (const row of rows) {
       const problem = checkRecord(TELEMETRY.columns, row);
       if (problem) {
-        rejects.push(this.rejectRow(c, raw, problem.reason, problem.detail, row.terminal_id));
+        rejects.push(this.out.rejectRow(c, raw, problem.reason, problem.detail, row.terminal_id));
         continue;
       }
       const fingerprint = fingerprintOf(row);
-      const previous = c.recentFix(row.ts, fingerprint);
-      if (previous !== undefined) earlier.push(previous);
-      else if (seen?.has(row.ts) !== true) {
+      fixes ??= this.fixesOf(c, row.terminal_id);
+      const previous = fixes.find(row.ts, fingerprint);
+      if (previous !== undefined) {
+        retransmitted++;
+        if (previous !== DURABLE) earlier.push(previous);
+      } else if (seen?.has(row.ts) !== true) {
         good.push(row);
+        times.push(row.ts);
         fingerprints.push(fingerprint);
         (seen ??= new Set()).add(row.ts);
       }
     }
     let sent: Promise<void> | undefined;
     if (good.length > 0) {
-      sent = this.producer.send(TOPICS.telemetry, good.map((row) => ({ key: row.terminal_id, value: row })));
-      for (let i = 0; i < good.length; i++) c.rememberFix(good[i].ts, fingerprints[i], sent, this.options.recentFixesPerSessionMax);
+      sent = this.out.producer.send(TOPICS.telemetry, good.map((row) => ({ key: row.terminal_id, value: row })));
+      (fixes as TerminalFixes).remember(times, fingerprints, sent);
     }
-    if (earlier.length > 0) this.counter('vigil_jt808_duplicate_positions_total', 'Retransmitted positions acknowledged without a second row').inc(undefined, earlier.length);
+    if (retransmitted > 0) this.out.counter('vigil_jt808_duplicate_positions_total', 'Retransmitted positions acknowledged without a second row').inc(undefined, retransmitted);
     await Promise.all([
       sent,
       ...earlier,
-      rejects.length > 0 ? this.producer.send(TOPICS.rejects, rejects.map((r) => ({ key: r.terminal_id, value: r }))) : undefined,
+      rejects.length > 0 ? this.out.producer.send(TOPICS.rejects, rejects.map((r) => ({ key: r.terminal_id, value: r }))) : undefined,
     ]);
     this.hot.positions.inc(undefined, good.length);
-    return good.length + earlier.length > 0 || rows.length === 0;
+    return good.length + retransmitted > 0 || rows.length === 0;
+  }
+
+  /** The replay guard of a terminal, cached on the connection that reports for it. */
+  private fixesOf(c: Connection, phone: string): TerminalFixes {
+    if (c.fixes === undefined || c.fixesPhone !== phone) {
+      c.fixes = this.recentFixes.of(phone);
+      c.fixesPhone = phone;
+    }
+    return c.fixes;
   }
 
   private async onRegister(c: Connection, header: Jt808Header, body: Extract<Jt808Message, { msgId: 0x0100 }>['body']): Promise<void> {
@@ -382,27 +302,27 @@ export class Jt808Gateway {
       deviceId: body.terminalId,
       version: body.layout === 2011 ? 2011 : header.version,
     });
-    this.send(c, header.phone, { msgId: 0x8100, body: { replySerial: header.serial, result: outcome.result, authCode: outcome.result === 0 ? outcome.authCode : undefined } });
+    this.out.send(c, header.phone, { msgId: 0x8100, body: { replySerial: header.serial, result: outcome.result, authCode: outcome.result === 0 ? outcome.authCode : undefined } });
   }
 
   private async onAuthenticate(c: Connection, header: Jt808Header, authCode: string): Promise<void> {
     const outcome = await this.deps.directory.authenticate(header.phone, authCode);
     if (!outcome) {
-      this.counter('vigil_jt808_auth_failures_total', 'Failed terminal authentications').inc();
-      this.reply(c, header, RESULT.fail);
+      this.out.counter('vigil_jt808_auth_failures_total', 'Failed terminal authentications').inc();
+      this.out.reply(c, header, RESULT.fail);
       return;
     }
     const previous = this.sessions.get(header.phone);
     if (previous && previous !== c) {
       // One live session per terminal: the newer connection wins, the stale one is closed.
-      this.counter('vigil_jt808_sessions_replaced_total', 'Sessions replaced by a newer connection').inc();
+      this.out.counter('vigil_jt808_sessions_replaced_total', 'Sessions replaced by a newer connection').inc();
       previous.socket.destroy();
     }
     c.phone = header.phone;
     c.plate = outcome.plate;
     c.authenticated = true;
     this.sessions.set(header.phone, c);
-    this.reply(c, header, RESULT.ok);
+    this.out.reply(c, header, RESULT.ok);
   }
 
   private onTerminalAnswer(c: Connection, replySerial: number, answer: CommandAnswer): void {
@@ -435,8 +355,8 @@ export class Jt808Gateway {
     if (c.pendingDownlinks.size >= this.options.downlinksPendingPerConnectionMax) {
       throw new DownlinkError('downlink_busy', `terminal ${phone} has ${c.pendingDownlinks.size} commands awaiting an answer, max ${this.options.downlinksPendingPerConnectionMax}`);
     }
-    const serial = this.send(c, phone, message);
-    this.counter('vigil_jt808_downlinks_total', 'Commands sent to terminals by message id', ['msg_id']).inc({ msg_id: `0x${message.msgId.toString(16).padStart(4, '0')}` });
+    const serial = this.out.send(c, phone, message);
+    this.out.counter('vigil_jt808_downlinks_total', 'Commands sent to terminals by message id', ['msg_id']).inc({ msg_id: `0x${message.msgId.toString(16).padStart(4, '0')}` });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         c.takeDownlink(serial);
@@ -450,47 +370,6 @@ export class Jt808Gateway {
     return this.sessions.has(phone);
   }
 
-  private reply(c: Connection, header: Jt808Header, result: number): void {
-    this.send(c, header.phone, { msgId: 0x8001, body: { replySerial: header.serial, replyMsgId: header.msgId, result } });
-  }
-
-  private send(c: Connection, phone: string, message: Jt808Message): number {
-    const serial = c.nextSerial();
-    if (c.socket.destroyed) return serial;
-    const frame = encodeMessage(message, { version: c.version === 2011 ? 2013 : c.version, protocolVersion: c.protocolVersion, phone, serial });
-    // A committed sink batch releases many replies of one connection in the same tick: corking until the
-    // next tick turns them into one write instead of one system call each.
-    if (!c.corked) {
-      c.corked = true;
-      c.socket.cork();
-      process.nextTick(uncork, c);
-    }
-    c.socket.write(frame);
-    return serial;
-  }
-
-  private rejectRow(c: Connection, raw: Buffer, reason: string, detail: string, terminalId: string | undefined): IngestRejectRow {
-    this.counter('vigil_ingest_rejects_total', 'Rejected frames and records by reason', ['source', 'reason']).inc({ source: 'jt808', reason });
-    return { received_at: this.now(), source: 'jt808', reason, detail, raw: raw.toString('hex'), peer: c.peer, terminal_id: terminalId ?? '' };
-  }
-
-  /** Dead-letters without waiting: used where there is nothing to acknowledge. */
-  private rejectRaw(c: Connection, raw: Buffer, reason: string, detail: string, terminalId: string | undefined): void {
-    const row = this.rejectRow(c, raw, reason, detail, terminalId);
-    this.producer.send(TOPICS.rejects, [{ key: row.terminal_id || c.peer, value: row }]).catch((error: unknown) => {
-      this.deps.logger.error('could not store a reject', { reason, error: String(error) });
-    });
-  }
-
-  /** Dead-letters and waits until the reject is durable, before the reply that reports it. */
-  private async rejectRawDurably(c: Connection, raw: Buffer, reason: string, detail: string, terminalId: string | undefined): Promise<void> {
-    const row = this.rejectRow(c, raw, reason, detail, terminalId);
-    await this.producer.send(TOPICS.rejects, [{ key: row.terminal_id || c.peer, value: row }]);
-  }
-
-  private counter(name: string, help: string, labels: string[] = []) {
-    return this.deps.metrics.counter(name, help, labels);
-  }
 }
 
 function rsaKey(key: KeyObject | string): KeyObject {
@@ -500,26 +379,4 @@ function rsaKey(key: KeyObject | string): KeyObject {
   } catch (error) {
     throw new RangeError(`jt808 gateway option rsaPrivateKey is not a usable private key: ${(error as Error).message}`);
   }
-}
-
-function uncork(c: Connection): void {
-  c.corked = false;
-  c.socket.uncork();
-}
-
-function mediaRow(phone: string, media: MultimediaEvent, ts: number, receivedAt: number, lat: number, lon: number, bytes: number, relativePath: string): MediaEventRow {
-  return {
-    terminal_id: phone,
-    media_id: media.mediaId,
-    media_type: media.mediaType,
-    format: media.mediaFormat,
-    event_code: media.eventCode,
-    channel: media.channelId,
-    ts,
-    lat,
-    lon,
-    bytes,
-    path: relativePath,
-    received_at: receivedAt,
-  };
 }

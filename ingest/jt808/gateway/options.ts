@@ -23,10 +23,13 @@ export interface GatewayOptions {
   /** Commands awaiting an answer on one connection at most; more are refused as `downlink_busy`. */
   downlinksPendingPerConnectionMax: number;
   /**
-   * Recent positions (device time and fingerprint) remembered per session, so that an exact retransmission
-   * (the terminal did not see our reply) is acknowledged without a second row. About 100 bytes each.
+   * Recent positions (device time and fingerprint) remembered per terminal, across its reconnections, so that
+   * an exact retransmission (the terminal did not see our reply) is acknowledged without a second row.
+   * 12 bytes each once durable.
    */
-  recentFixesPerSessionMax: number;
+  recentFixesPerTerminalMax: number;
+  /** Terminals whose recent positions are remembered; the least recently connected is forgotten beyond. */
+  recentFixTerminalsMax: number;
   /** Packets one subpackaged message may have. */
   packetsPerMessageMax: number;
   /** Reassembled body of one subpackaged message, in bytes. */
@@ -62,7 +65,8 @@ export const GATEWAY_DEFAULTS: GatewayOptions = {
   checksum: 'strict',
   downlinkTimeoutMs: 30_000,
   downlinksPendingPerConnectionMax: 16,
-  recentFixesPerSessionMax: 64,
+  recentFixesPerTerminalMax: 64,
+  recentFixTerminalsMax: 200_000,
   packetsPerMessageMax: 8_192,
   reassemblyBytesPerMessageMax: 4 * 1024 * 1024,
   reassemblyMessagesPerConnectionMax: 4,
@@ -76,7 +80,7 @@ export const GATEWAY_DEFAULTS: GatewayOptions = {
 
 const POSITIVE_INTEGERS = [
   'connectionsMax', 'frameBytesMax', 'bufferedBytesPerConnectionMax', 'framesInFlightPerConnectionMax', 'idleTimeoutMs',
-  'downlinkTimeoutMs', 'downlinksPendingPerConnectionMax', 'recentFixesPerSessionMax', 'packetsPerMessageMax',
+  'downlinkTimeoutMs', 'downlinksPendingPerConnectionMax', 'recentFixesPerTerminalMax', 'recentFixTerminalsMax', 'packetsPerMessageMax',
   'reassemblyBytesPerMessageMax', 'reassemblyMessagesPerConnectionMax', 'reassemblyBytesTotalMax', 'reassemblyTimeoutMs',
   'mediaBytesPerFileMax', 'mediaBytesTotalMax',
 ] as const satisfies readonly (keyof GatewayOptions)[];

@@ -13,6 +13,14 @@ export interface ResendRequest {
   packetIds: number[];
 }
 
+/**
+ * Packet ids one 0x8003 can carry: the BYTE count caps 2011/2013 at 255; in 2019 the WORD count would allow
+ * more, but a body is at most 1023 bytes, so 509 (2 + 2 + 2 × 509 = 1022).
+ */
+export function resendIdsPerRequestMax(version: Jt808Version): number {
+  return version === 2019 ? 509 : 0xff;
+}
+
 export function decodeResendRequest(body: Buffer, ctx: DecodeContext): Result<ResendRequest> {
   const countBytes = ctx.version === 2019 ? 2 : 1;
   const short = need(body, 2 + countBytes, 'resend request head');

@@ -7,7 +7,7 @@ import { readBcdTimeMs, writeBcdTimeMs } from '../bcd.js';
 import type { Jt808Reject, Jt808Version, Result } from '../types.js';
 import { ok, reject, truncated } from '../types.js';
 import type { LocationExtras } from './location-extras.js';
-import { decodeExtras, encodeExtras } from './location-extras.js';
+import { decodeExtras, encodeExtras, lastExtrasError } from './location-extras.js';
 import type { LocationStatus } from './location-flags.js';
 import { alarmNames, statusFlags } from './location-flags.js';
 
@@ -108,7 +108,8 @@ export function decodeLocationBody(buf: Buffer, start: number, end: number, vers
   const statusBits = buf.readUInt32BE(start + 4);
   const latRaw = buf.readUInt32BE(start + 8);
   const lonRaw = buf.readUInt32BE(start + 12);
-  const decoded = decodeExtras(buf, start + LOCATION_BASIC_BYTES, end);
+  const extras = decodeExtras(buf, start + LOCATION_BASIC_BYTES, end);
+  const extrasError = lastExtrasError();
   const body: LocationBody = {
     alarmBits,
     statusBits,
@@ -122,9 +123,9 @@ export function decodeLocationBody(buf: Buffer, start: number, end: number, vers
     time,
     alarms: alarmNames(alarmBits, version),
     status: statusFlags(statusBits, version),
-    extras: decoded.extras,
+    extras,
   };
-  if (decoded.error !== undefined) body.extrasError = decoded.error;
+  if (extrasError !== undefined) body.extrasError = extrasError;
   return ok(body);
 }
 

@@ -69,11 +69,6 @@ export interface LocationExtras {
 
 const NO_OTHERS: readonly { id: number; hex: string }[] = Object.freeze([]);
 
-export interface DecodedExtras {
-  extras: LocationExtras;
-  error?: string;
-}
-
 /** Decodes one known item into `extras`; false means "keep it raw". */
 function decodeKnown(id: number, buf: Buffer, at: number, len: number, x: LocationExtras): boolean {
   const end = at + len;
@@ -130,20 +125,36 @@ function decodeKnown(id: number, buf: Buffer, at: number, len: number, x: Locati
   }
 }
 
-/** Decodes the items in [start, end). Never fails: a bad item ends the list and sets `error`. */
-export function decodeExtras(buf: Buffer, start: number, end: number): DecodedExtras {
+/**
+ * Why the last decodeExtras stopped early, or undefined when it read every item. Module state instead of a
+ * wrapper object per call: decodeExtras runs for every position, and is synchronous.
+ */
+let lastError: string | undefined;
+
+export function lastExtrasError(): string | undefined {
+  return lastError;
+}
+
+/**
+ * Decodes the items in [start, end). Never fails: a bad item ends the list, and lastExtrasError() then says
+ * why (until the next call).
+ */
+export function decodeExtras(buf: Buffer, start: number, end: number): LocationExtras {
   const extras: LocationExtras = { others: NO_OTHERS };
   let others: { id: number; hex: string }[] | null = null;
   let at = start;
+  lastError = undefined;
   while (at < end) {
     if (at + 2 > end) {
-      return { extras, error: `item header at offset ${at - start} needs 2 bytes, only ${end - at} left` };
+      lastError = `item header at offset ${at - start} needs 2 bytes, only ${end - at} left`;
+      return extras;
     }
     const id = buf[at];
     const len = buf[at + 1];
     const valueAt = at + 2;
     if (valueAt + len > end) {
-      return { extras, error: `item 0x${id.toString(16).padStart(2, '0')} declares ${len} bytes, only ${end - valueAt} left` };
+      lastError = `item 0x${id.toString(16).padStart(2, '0')} declares ${len} bytes, only ${end - valueAt} left`;
+      return extras;
     }
     if (!decodeKnown(id, buf, valueAt, len, extras)) {
       if (others === null) extras.others = others = [];
@@ -151,7 +162,7 @@ export function decodeExtras(buf: Buffer, start: number, end: number): DecodedEx
     }
     at = valueAt + len;
   }
-  return { extras };
+  return extras;
 }
 
 function item(id: number, value: Buffer): Buffer {

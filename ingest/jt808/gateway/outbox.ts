@@ -1,0 +1,81 @@
+/**
+ * What every part of the gateway sends: frames to a terminal (corked per tick), 0x8001 replies, and rejects to
+ * the dead-letter topic with their counter. Shared by the gateway, its subpackage handling and its media
+ * handling, so that each of them writes and dead-letters the same way.
+ */
+import type { IngestRejectRow, Logger, Metrics } from '../../../schema/index.js';
+import { TOPICS, type Producer } from '../../../stream/index.js';
+import { encodeMessage, type Jt808Header, type Jt808Message } from '../codec/index.js';
+import type { Connection } from './connection.js';
+
+/** 0x8001 result codes. */
+export const RESULT = { ok: 0, fail: 1, badMessage: 2, unsupported: 3 } as const;
+
+/**
+ * The header of a reassembled message: its serial is the packet that completed it. When that is not the
+ * message's last packet (index = total), the last packet, which got no answer on receipt, is answered too.
+ */
+export interface ReassembledHeader extends Jt808Header {
+  lastPacketSerial?: number;
+}
+
+export class Outbox {
+  constructor(
+    readonly producer: Producer,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  /** 0x8001 to the frame of `header` (for a reassembled message, see ReassembledHeader). */
+  reply(c: Connection, header: ReassembledHeader, result: number): void {
+    this.send(c, header.phone, { msgId: 0x8001, body: { replySerial: header.serial, replyMsgId: header.msgId, result } });
+    const last = header.lastPacketSerial;
+    if (last !== undefined && last !== header.serial) this.send(c, header.phone, { msgId: 0x8001, body: { replySerial: last, replyMsgId: header.msgId, result } });
+  }
+
+  /** Writes a message in the edition the terminal spoke; returns the flow number used. */
+  send(c: Connection, phone: string, message: Jt808Message): number {
+    const serial = c.nextSerial();
+    if (c.socket.destroyed) return serial;
+    const frame = encodeMessage(message, { version: c.version === 2011 ? 2013 : c.version, protocolVersion: c.protocolVersion, phone, serial });
+    // A committed sink batch releases many replies of one connection in the same tick: corking until the
+    // next tick turns them into one write instead of one system call each.
+    if (!c.corked) {
+      c.corked = true;
+      c.socket.cork();
+      process.nextTick(uncork, c);
+    }
+    c.socket.write(frame);
+    return serial;
+  }
+
+  /** Counts a reject and makes its dead-letter row, for callers that publish rows in a batch. */
+  rejectRow(c: Connection, raw: Buffer, reason: string, detail: string, terminalId: string | undefined): IngestRejectRow {
+    this.counter('vigil_ingest_rejects_total', 'Rejected frames and records by reason', ['source', 'reason']).inc({ source: 'jt808', reason });
+    return { received_at: this.now(), source: 'jt808', reason, detail, raw: raw.toString('hex'), peer: c.peer, terminal_id: terminalId ?? '' };
+  }
+
+  /** Dead-letters without waiting: used where there is nothing to acknowledge. */
+  rejectRaw(c: Connection, raw: Buffer, reason: string, detail: string, terminalId: string | undefined): void {
+    const row = this.rejectRow(c, raw, reason, detail, terminalId);
+    this.producer.send(TOPICS.rejects, [{ key: row.terminal_id || c.peer, value: row }]).catch((error: unknown) => {
+      this.logger.error('could not store a reject', { reason, error: String(error) });
+    });
+  }
+
+  /** Dead-letters and waits until the reject is durable, before the reply that reports it. */
+  async rejectRawDurably(c: Connection, raw: Buffer, reason: string, detail: string, terminalId: string | undefined): Promise<void> {
+    const row = this.rejectRow(c, raw, reason, detail, terminalId);
+    await this.producer.send(TOPICS.rejects, [{ key: row.terminal_id || c.peer, value: row }]);
+  }
+
+  counter(name: string, help: string, labels: string[] = []) {
+    return this.metrics.counter(name, help, labels);
+  }
+}
+
+function uncork(c: Connection): void {
+  c.corked = false;
+  c.socket.uncork();
+}
