@@ -1,27 +1,24 @@
 /**
- * The live feed and the wall with 100,000 live vehicles: bytes per second one wall client receives, and what each
- * update costs the browser. A real FeedHub (fed through the in-process event log, as `vigil start` feeds it)
- * behind a real HTTP server that serves the built wall, its map geography and `/ws`; every vehicle reports on a
- * fixed period with a small move, spread evenly over the period, as JT/T 808 terminals do. The browser is Debian's
- * chromium at 3840×2160 with software WebGL (SwiftShader), driven by playwright-core.
+ * The live feed and the wall with 100,000 live vehicles: bytes one wall client receives (per second, and the
+ * snapshot on connecting, as the application sees them and on the wire), and what each update costs the browser at
+ * 3840×2160 and 1920×1080. The server is a real FeedHub behind a real HTTP server (`wall-feed-server.ts`); the
+ * browser is Debian's chromium with software WebGL (`wall-browser.ts`).
  *
  * Run (after `npm run build:wall`):
- *   npx tsx bench/wall-feed.ts [--vehicles 100000] [--report-s 30] [--seconds 30] [--render full|lite]
+ *   npx tsx bench/wall-feed.ts [--vehicles 100000] [--report-s 30] [--seconds 15] [--render lite|full]
+ *                              [--sizes 3840x2160,1920x1080] [--query pixel-ratio=0.5] [--trace-s 0] [--dist wall/dist]
+ *                              [--baseline deck|none]
  *
- * Reports: binary feed bytes/s per client (and JSON positions for comparison), snapshot bytes; per update
- * (one positions frame a second): time to apply the frame, deck.gl draw time (main thread), main-thread task time
- * per second (Chrome's TaskDuration), and chromium's GPU-process CPU time per second (where software WebGL runs).
+ * Reports: per client and protocol, feed bytes/s and snapshot bytes; per browser size, the time to apply a positions
+ * frame, to draw the vehicles, and a redraw's whole frame (to the next animation frame, so including compositing),
+ * the base map's redraws, main-thread task time and the CPU of chromium's renderer and GPU processes; then, as a
+ * baseline measured in the same run, the first size with the vehicles drawn by deck.gl instead of the 2D canvas.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { FeedHub, FEED_HUB_DEFAULTS, Router, staticFiles } from '../center/index.js';
-import { Metrics, henanGeo, silentLogger, type TelemetryRow } from '../schema/index.js';
-import { countyAt, isWithin } from '../schema/reference/divisions.js';
-import { MemoryLog, TOPICS } from '../stream/index.js';
-import { launchBrowser } from '../tests/support/browser.js';
+import { countyAt } from '../schema/reference/divisions.js';
+import { measureWall, type WallFigures } from './wall-browser.js';
+import { BENCH_TOKEN, placeVehicles, startFeedServer } from './wall-feed-server.js';
 
 const args = process.argv.slice(2);
 function flag(name: string, fallback: string): string {
@@ -30,15 +27,18 @@ function flag(name: string, fallback: string): string {
 }
 const VEHICLES = Number(flag('vehicles', '100000'));
 const REPORT_S = Number(flag('report-s', '30'));
-const SECONDS = Number(flag('seconds', '30'));
-const RENDER = flag('render', 'full');
-/** Also record a CPU profile of the page for this many seconds and print where the main thread spends it. */
-const PROFILE_S = Number(flag('profile-s', '0'));
-const SEND_EVERY_MS = 100;
-const WALL_DIST = fileURLToPath(new URL('../wall/dist', import.meta.url));
-const TOKEN = 'bench';
-const HENAN_BOX = { lonMin: 110.4, lonMax: 116.6, latMin: 31.4, latMax: 36.4 };
-const CLASSES = ['coach', 'dangerous_goods', 'heavy_truck', 'tractor', 'bus', 'taxi', 'other'];
+const SECONDS = Number(flag('seconds', '15'));
+const RENDER = flag('render', 'lite');
+const SIZES = flag('sizes', '3840x2160,1920x1080').split(',').map((s) => s.split('x').map(Number) as [number, number]);
+const QUERY = flag('query', '');
+/** Also record a chromium trace for this many seconds per size and print self time per thread and event. */
+const TRACE_S = Number(flag('trace-s', '0'));
+/** Also measure the first size with vehicles drawn by deck.gl (the wall before the 2D-canvas layer), as a baseline. */
+const BASELINE = flag('baseline', 'deck');
+/** The built wall to serve; `--dist` lets a run use its own build while wall/dist is rebuilt by someone else. */
+const WALL_DIST = flag('dist', fileURLToPath(new URL('../wall/dist', import.meta.url)));
+/** How long a client listens after its snapshot before its bytes per second are counted. */
+const SETTLE_MS = 3_000;
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -47,227 +47,96 @@ function percentile(values: number[], p: number): number {
 }
 
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 
-/** Vehicles at random places inside Henan (rejection sampling against the county polygons), deterministic. */
-function placeVehicles(): { lon: Float64Array; lat: Float64Array; county: string[] } {
-  let seed = 42;
-  const random = () => {
-    seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
-  const lon = new Float64Array(VEHICLES);
-  const lat = new Float64Array(VEHICLES);
-  const county: string[] = [];
-  for (let i = 0; i < VEHICLES; ) {
-    const x = HENAN_BOX.lonMin + random() * (HENAN_BOX.lonMax - HENAN_BOX.lonMin);
-    const y = HENAN_BOX.latMin + random() * (HENAN_BOX.latMax - HENAN_BOX.latMin);
-    const c = countyAt(x, y);
-    if (c === undefined) continue;
-    lon[i] = x;
-    lat[i] = y;
-    county.push(c.code);
-    i += 1;
-  }
-  return { lon, lat, county };
+interface ClientFigures {
+  snapshotBytes: number;
+  snapshotWireBytes: number;
+  bytesPerS: number;
+  wireBytesPerS: number;
 }
 
-/** CPU seconds (user + system) used so far by chromium processes whose command line contains `marker`. */
-function chromiumCpuSeconds(marker: string): number {
-  const ticksPerSecond = 100;
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmdline.includes('chromium') || !cmdline.includes(marker)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  return total;
+/**
+ * One Node WebSocket client: the snapshot is everything up to the first positions (the JSON snapshot itself, or the
+ * binary positions frame that follows the table), then bytes are counted over a window. "Wire" is what the TCP
+ * socket read, i.e. after permessage-deflate when `deflate` is on.
+ */
+async function measureClient(base: string, query: string, deflate: boolean): Promise<ClientFigures> {
+  const socket = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${BENCH_TOKEN}${query}`, { perMessageDeflate: deflate });
+  const wire = () => (socket as unknown as { _socket: { bytesRead: number } })._socket.bytesRead;
+  let bytes = 0;
+  let snapshotBytes = 0;
+  let snapshotWireBytes = 0;
+  let snapshotDone: () => void = () => undefined;
+  const snapshot = new Promise<void>((resolve) => (snapshotDone = resolve));
+  let inSnapshot = true;
+  socket.on('message', (data: Buffer, isBinary: boolean) => {
+    bytes += data.length;
+    if (!inSnapshot) return;
+    const isPositions = isBinary ? data[0] === 1 : data.subarray(0, 40).toString().includes('"snapshot"') && !query.includes('positions=');
+    if (!isPositions) return;
+    inSnapshot = false;
+    snapshotBytes = bytes;
+    snapshotWireBytes = wire();
+    snapshotDone();
+  });
+  await snapshot;
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const bytesBefore = bytes;
+  const wireBefore = wire();
+  const startedAt = Date.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const seconds = (Date.now() - startedAt) / 1000;
+  const figures = { snapshotBytes, snapshotWireBytes, bytesPerS: (bytes - bytesBefore) / seconds, wireBytesPerS: (wire() - wireBefore) / seconds };
+  socket.close();
+  return figures;
+}
+
+function printBrowser(width: number, height: number, f: WallFigures, query: string): void {
+  const perUpdate = (msPerS: number) => f1(msPerS / Math.max(0.1, f.updates / f.seconds));
+  console.log(`browser ${width}x${height} (${f.renderer}, render=${RENDER}${query ? `, ${query}` : ''}): all ${VEHICLES} vehicles shown after ${f1(f.loadedInS)} s`);
+  console.log(`  updates applied: ${f.updates} in ${f1(f.seconds)} s; apply a frame p50 ${f1(percentile(f.applyMs, 50))} ms, p95 ${f1(percentile(f.applyMs, 95))} ms`);
+  console.log(`  vehicle redraws: ${f.drawMs.length}; draw p50 ${f1(percentile(f.drawMs, 50))} ms, p95 ${f1(percentile(f.drawMs, 95))} ms`);
+  console.log(`  frame per update (redraw to the next animation frame): ${f.frameMs.length} timed, p50 ${f1(percentile(f.frameMs, 50))} ms, p95 ${f1(percentile(f.frameMs, 95))} ms, max ${f1(Math.max(...f.frameMs))} ms`);
+  console.log(`  base map (maplibre) redraws: ${f.mapRenders}`);
+  console.log(`  main-thread task time ${f1(f.taskMsPerS)} ms/s (${perUpdate(f.taskMsPerS)} ms per update); CPU: renderer ${f1(f.rendererMsPerS)} ms/s, GPU process ${f1(f.gpuMsPerS)} ms/s (${perUpdate(f.gpuMsPerS)} ms per update)`);
+  if (f.trace) console.log(f.trace);
 }
 
 async function main(): Promise<void> {
   console.log(`placing ${VEHICLES} vehicles inside Henan...`);
-  const places = placeVehicles();
-  const log = new MemoryLog({ partitions: 4, backlogPerPartitionMax: 1_000_000, durableGroups: {} });
-  const metrics = new Metrics();
-  const countyOf = new Map<string, string>();
-  const hub = new FeedHub(
-    {
-      log,
-      logger: silentLogger,
-      metrics,
-      authenticate: async (token) => {
-        if (token !== TOKEN) throw new Error('bad token');
-        return { userId: 1, username: 'wall-410000', role: 'wall', orgCode: '410000', enterpriseId: null };
-      },
-      covers: (scope, code) => scope === code || isWithin(code, scope),
-      // The bench knows each vehicle's county; the server looks it up with countyAt, which is timed separately below.
-      vehicleOrgCode: (v) => countyOf.get(v.terminal_id) ?? '410000',
-      vehicleClassOf: (terminalId) => CLASSES[Number(terminalId) % CLASSES.length],
-      enterpriseOf: () => undefined,
-    },
-    FEED_HUB_DEFAULTS,
-  );
-  hub.start();
-  const geoJson = JSON.stringify(henanGeo());
-  const router = new Router(1 << 20);
-  router.add('GET', '/api/geo/henan', () => ({ raw: geoJson, headers: { 'content-type': 'application/json' } }));
-  const server = createServer((req, res) => void router.handle(req, res, staticFiles(WALL_DIST)));
-  server.on('upgrade', (req, socket, head) => {
-    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? undefined;
-    void hub.handleUpgrade(req, socket, head, token);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  // Every vehicle once, so the snapshot holds all of them; then each reports every REPORT_S seconds.
-  const producer = log.producer();
-  const t0 = Date.now();
-  const fixOf = (i: number, now: number, step: number): TelemetryRow => {
-    const terminal_id = String(100_000_000 + i);
-    countyOf.set(terminal_id, places.county[i]);
-    return {
-      terminal_id, plate: `豫A${String(i).padStart(5, '0')}`, ts: now, received_at: now, lat: places.lat[i] + step * 1e-4, lon: places.lon[i] + step * 1e-4,
-      altitude_m: 0, speed_kmh: 40 + (i % 60), direction_deg: (i * 7) % 360, alarm_bits: 0, status_bits: 0, source: 'demo', backfill: 0, extras: '',
-    };
-  };
-  for (let start = 0; start < VEHICLES; start += 10_000) {
-    const batch = [];
-    for (let i = start; i < Math.min(VEHICLES, start + 10_000); i += 1) batch.push(fixOf(i, t0, 0));
-    await producer.send(TOPICS.telemetry, batch.map((value) => ({ key: value.terminal_id, value })));
-  }
-  let cursor = 0;
-  let step = 0;
-  const perSend = Math.max(1, Math.round((VEHICLES * SEND_EVERY_MS) / (REPORT_S * 1000)));
-  let sendsBusy = false;
-  const traffic = setInterval(() => {
-    if (sendsBusy) return;
-    sendsBusy = true;
-    const now = Date.now();
-    const batch = [];
-    for (let k = 0; k < perSend; k += 1) {
-      if (cursor === 0) step += 1;
-      batch.push(fixOf(cursor, now, step));
-      cursor = (cursor + 1) % VEHICLES;
+  const places = placeVehicles(VEHICLES);
+  const server = await startFeedServer({ vehicles: VEHICLES, reportS: REPORT_S, wallDist: WALL_DIST, places });
+  try {
+    console.log(`${VEHICLES} vehicles, each reporting every ${REPORT_S} s (${Math.round(VEHICLES / REPORT_S)} fixes/s), ${SECONDS} s windows`);
+    const clients: [string, string, boolean][] = [
+      ['protocol 3 (binary table + positions), deflate', '&positions=binary&protocol=3', true],
+      ['protocol 3, no deflate', '&positions=binary&protocol=3', false],
+      ['protocol 2 (JSON table, binary positions), deflate', '&positions=binary', true],
+      ['JSON positions, deflate', '', true],
+    ];
+    for (const [name, query, deflate] of clients) {
+      const c = await measureClient(server.base, query, deflate);
+      console.log(`feed, ${name}: ${f1(c.bytesPerS / 1024)} KiB/s per client (wire ${f1(c.wireBytesPerS / 1024)} KiB/s); snapshot ${mib(c.snapshotBytes)} (wire ${mib(c.snapshotWireBytes)})`);
     }
-    void producer.send(TOPICS.telemetry, batch.map((value) => ({ key: value.terminal_id, value }))).finally(() => (sendsBusy = false));
-  }, SEND_EVERY_MS);
-  await new Promise((r) => setTimeout(r, 2_000));
-
-  // Node clients: binary (what the wall uses) and JSON positions, for comparison.
-  const measureClient = async (positions: 'binary' | 'json'): Promise<{ snapshotBytes: number; bytesPerS: number; framesPerS: number }> => {
-    const url = `${base.replace('http', 'ws')}/ws?token=${TOKEN}${positions === 'binary' ? '&positions=binary' : ''}`;
-    const socket = new WebSocket(url);
-    let bytes = 0;
-    let frames = 0;
-    let snapshotBytes = 0;
-    let measuring = false;
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!measuring) {
-        snapshotBytes += data.length;
-        return;
-      }
-      bytes += data.length;
-      if (isBinary || data.subarray(0, 20).toString().includes('positions')) frames += 1;
-    });
-    await new Promise((r) => socket.once('open', r));
-    await new Promise((r) => setTimeout(r, 3_000));
-    measuring = true;
-    const startedAt = Date.now();
-    await new Promise((r) => setTimeout(r, SECONDS * 1000));
-    const seconds = (Date.now() - startedAt) / 1000;
-    socket.close();
-    return { snapshotBytes, bytesPerS: bytes / seconds, framesPerS: frames / seconds };
-  };
-  const binary = await measureClient('binary');
-  const json = await measureClient('json');
-
-  // countyAt per fix is what the hub pays for scoping in `vigil start`: time it on the same places.
-  const countyStart = performance.now();
-  for (let i = 0; i < 20_000; i += 1) countyAt(places.lon[i], places.lat[i]);
-  const countyAtUs = ((performance.now() - countyStart) / 20_000) * 1000;
-
-  console.log(`browser: chromium 3840x2160, render=${RENDER}`);
-  const browser = await launchBrowser({ width: 3840, height: 2160 });
-  const page = await browser.context.newPage();
-  await page.goto(`${base}/wall?token=${TOKEN}&render=${RENDER}&timing=finish`);
-  const loadStart = Date.now();
-  await page.waitForFunction((n) => (window.__vigilWall?.vehicleCount ?? 0) >= n, VEHICLES, { timeout: 180_000, polling: 500 });
-  const loadedInS = (Date.now() - loadStart) / 1000;
-  await page.waitForTimeout(5_000);
-  const cdp = await browser.context.newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const taskDuration = async (): Promise<number> => {
-    const { metrics: list } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
-    return list.find((m) => m.name === 'TaskDuration')?.value ?? Number.NaN;
-  };
-  const before = await page.evaluate(() => window.__vigilWall?.timings());
-  const taskBefore = await taskDuration();
-  const gpuBefore = chromiumCpuSeconds('--type=gpu-process');
-  const rendererBefore = chromiumCpuSeconds('--type=renderer');
-  const startedAt = Date.now();
-  await page.waitForTimeout(SECONDS * 1000);
-  const seconds = (Date.now() - startedAt) / 1000;
-  const after = await page.evaluate(() => window.__vigilWall?.timings());
-  const taskMsPerS = ((await taskDuration()) - taskBefore) * 1000 / seconds;
-  const gpuMsPerS = (chromiumCpuSeconds('--type=gpu-process') - gpuBefore) * 1000 / seconds;
-  const rendererMsPerS = (chromiumCpuSeconds('--type=renderer') - rendererBefore) * 1000 / seconds;
-  const renderer = await page.evaluate(() => window.__vigilWall?.renderer ?? 'unknown');
-  // The same page with no position updates (only the clock and heartbeats): what the browser spends when idle.
-  clearInterval(traffic);
-  await page.waitForTimeout(3_000);
-  const idleStart = Date.now();
-  const gpuIdleBefore = chromiumCpuSeconds('--type=gpu-process');
-  const taskIdleBefore = await taskDuration();
-  await page.waitForTimeout(10_000);
-  const idleSeconds = (Date.now() - idleStart) / 1000;
-  const gpuIdleMsPerS = (chromiumCpuSeconds('--type=gpu-process') - gpuIdleBefore) * 1000 / idleSeconds;
-  const taskIdleMsPerS = ((await taskDuration()) - taskIdleBefore) * 1000 / idleSeconds;
-  const scriptMsPerS = await (async () => {
-    const { metrics: list } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
-    return list.filter((m) => /Duration$/.test(m.name)).map((m) => `${m.name} ${f1(m.value)} s`).join(', ');
-  })();
-  console.log(`  cumulative page metrics: ${scriptMsPerS}`);
-  if (PROFILE_S > 0) {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.start');
-    await page.waitForTimeout(PROFILE_S * 1000);
-    const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
-    const selfUs = new Map<string, number>();
-    const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
-    profile.samples.forEach((id, i) => {
-      const frame = nodeById.get(id)?.callFrame;
-      const key = frame ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber}` : '?';
-      selfUs.set(key, (selfUs.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
-    });
-    console.log(`  main-thread profile, ${PROFILE_S} s, self time:`);
-    for (const [key, us] of [...selfUs].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${f1(us / 1000 / PROFILE_S)} ms/s  ${key}`);
+    // countyAt per fix is what the hub pays for scoping in `vigil start`: time it on the same places.
+    const countyStart = performance.now();
+    for (let i = 0; i < 20_000; i += 1) countyAt(places.lon[i % VEHICLES], places.lat[i % VEHICLES]);
+    console.log(`countyAt per fix (server-side scoping): ${f1(((performance.now() - countyStart) / 20_000) * 1000)} µs`);
+    for (const [width, height] of SIZES) {
+      const figures = await measureWall(server.base, BENCH_TOKEN, { width, height, render: RENDER, query: QUERY, vehicles: VEHICLES, seconds: SECONDS, traceS: TRACE_S });
+      printBrowser(width, height, figures, QUERY);
+    }
+    if (BASELINE === 'deck') {
+      const [width, height] = SIZES[0];
+      const query = [QUERY, 'vehicle-layer=deck'].filter((q) => q !== '').join('&');
+      const figures = await measureWall(server.base, BENCH_TOKEN, { width, height, render: RENDER, query, vehicles: VEHICLES, seconds: SECONDS, traceS: TRACE_S });
+      console.log('baseline, vehicles drawn by deck.gl (ScatterplotLayer, binary attributes):');
+      printBrowser(width, height, figures, query);
+    }
+  } finally {
+    await server.close();
   }
-  clearInterval(traffic);
-  await browser.close();
-  await hub.stop();
-  server.close();
-  await log.close();
-
-  const updates = (after?.frames ?? 0) - (before?.frames ?? 0);
-  const draws = (after?.draws ?? 0) - (before?.draws ?? 0);
-  const recentApply = (after?.applyFrameMs ?? []).slice(-Math.max(1, updates));
-  const recentDraw = (after?.drawMs ?? []).slice(-Math.max(1, draws));
-  const fixesPerS = VEHICLES / REPORT_S;
-  console.log(`\n${VEHICLES} vehicles, each reporting every ${REPORT_S} s (${Math.round(fixesPerS)} fixes/s), hub tick ${FEED_HUB_DEFAULTS.tickMs} ms, ${SECONDS} s windows`);
-  console.log(`feed, binary positions: ${(binary.bytesPerS / 1024).toFixed(1)} KiB/s per client, ${f1(binary.framesPerS)} frames/s, snapshot ${(binary.snapshotBytes / 1024 / 1024).toFixed(2)} MiB`);
-  console.log(`feed, JSON positions:   ${(json.bytesPerS / 1024).toFixed(1)} KiB/s per client, snapshot ${(json.snapshotBytes / 1024 / 1024).toFixed(2)} MiB`);
-  console.log(`countyAt per fix (server-side scoping): ${countyAtUs.toFixed(1)} µs`);
-  console.log(`browser (${renderer}), all ${VEHICLES} vehicles shown after ${f1(loadedInS)} s`);
-  console.log(`  updates applied: ${updates} in ${f1(seconds)} s; apply a frame: p50 ${f1(percentile(recentApply, 50))} ms, p95 ${f1(percentile(recentApply, 95))} ms, max ${f1(Math.max(...recentApply))} ms`);
-  console.log(`  deck.gl draws: ${draws}; draw incl. waiting for the (software) GPU: p50 ${f1(percentile(recentDraw, 50))} ms, p95 ${f1(percentile(recentDraw, 95))} ms, max ${f1(Math.max(...recentDraw))} ms`);
-  console.log(`  main-thread task time: ${f1(taskMsPerS)} ms per second (${f1(taskMsPerS / Math.max(1, updates / seconds))} ms per update)`);
-  console.log(`  CPU: renderer process ${f1(rendererMsPerS)} ms/s, GPU process (software WebGL) ${f1(gpuMsPerS)} ms/s`);
-  console.log(`  idle (no position updates, 10 s): main-thread task time ${f1(taskIdleMsPerS)} ms/s, GPU process ${f1(gpuIdleMsPerS)} ms/s`);
 }
 
 main().catch((error: unknown) => {

@@ -6,14 +6,16 @@
  * everything after that number (and it is the same server process) it replays them, otherwise it sends a fresh
  * snapshot. Positions are never replayed: only the latest position of a vehicle matters.
  *
- * Protocol 2 (`/ws?token=…&positions=binary`, what the wall uses): positions travel as binary frames
- * (`feed-frame.ts`) naming vehicles by an index announced once per connection in a `vehicle_table` message; the
- * snapshot then lists no vehicles and is followed by one binary frame with all of them. Without
+ * Protocol 2 (`/ws?token=…&positions=binary`): positions travel as binary frames (`feed-frame.ts`) naming
+ * vehicles by an index announced once per connection in a `vehicle_table` message; the snapshot then lists no
+ * vehicles and is followed by one binary frame with all of them. Protocol 3 (`…&positions=binary&protocol=3`, what
+ * the wall uses): the vehicle table travels as a binary frame too (`feed-table-frame.ts`). Without
  * `positions=binary` positions stay JSON `positions` messages. The full description is docs/feed-protocol.md.
  */
 import type { AlarmRow } from './tables.js';
 
-export const FEED_PROTOCOL_VERSION = 2;
+/** The newest protocol the server speaks; a client names the one it wants with `protocol=` (default 2). */
+export const FEED_PROTOCOL_VERSION = 3;
 
 export interface FeedVehicle {
   terminal_id: string;

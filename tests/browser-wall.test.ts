@@ -90,6 +90,15 @@ describe('the video wall in chromium', () => {
     }, 60_000, 'vehicles on the wall');
     expect(view.vehicleCount).toBeGreaterThan(0);
     expect(view.vehicleCount).toBeLessThanOrEqual(100);
+    // In the software-rendering budget vehicles are stamped into a 2D canvas with the layer's own Web Mercator
+    // projection: every vehicle's dot must be where maplibre projects its position.
+    const alphas = await eventually(async () => {
+      const values = await page.evaluate((count) => Array.from({ length: count }, (_, slot) => window.__vigilWall?.vehicleAlphaAt(slot) ?? null), view.vehicleCount);
+      // A vehicle that moved since the last redraw (at most a second ago) is not yet drawn at its new place: retry.
+      const placed = values.filter((a): a is number => a !== null);
+      return placed.length > 0 && placed.every((a) => a > 0) ? placed : undefined;
+    }, 30_000, "every vehicle's dot where maplibre projects it");
+    expect(alphas.length).toBeGreaterThan(0);
     await expect(page.locator('[data-testid="unauthorized"]').count()).resolves.toBe(0);
   });
 

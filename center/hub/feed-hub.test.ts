@@ -1,5 +1,6 @@
 /**
- * The feed hub over real WebSockets on a real HTTP server: binary positions through the vehicle table, scoping
+ * The feed hub over real WebSockets on a real HTTP server: binary positions through the vehicle table (JSON for
+ * protocol 2, a binary frame for protocol 3), the snapshot deflated on the wire, scoping
  * by the vehicle's county, today's totals in the snapshot, a refused token answered in-band, and a client that
  * stops reading getting the latest fix of every vehicle (coalesced) and every alarm once it reads again.
  */
@@ -8,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { countyAt, isWithin } from '../../schema/reference/divisions.js';
-import { decodePositionsFrame, Metrics, silentLogger, type AlarmRow, type FeedServerMessage, type TelemetryRow } from '../../schema/index.js';
+import { decodePositionsFrame, decodeVehicleTableFrame, Metrics, silentLogger, VEHICLE_TABLE_FRAME_KIND, type AlarmRow, type FeedServerMessage, type TelemetryRow } from '../../schema/index.js';
 import { MemoryLog, TOPICS } from '../../stream/index.js';
 import type { Principal } from '../auth/accounts.js';
 import { FeedHub, FEED_HUB_DEFAULTS, type FeedHubOptions } from './feed-hub.js';
@@ -101,18 +102,22 @@ class Recorder {
   readonly plateOfIndex = new Map<number, string>();
   readonly latestByPlate = new Map<string, { lat: number; lon: number; speedKmh: number }>();
   frames = 0;
+  tableFrames = 0;
+  /** Bytes of the messages as the application sees them (after any permessage-deflate). */
+  messageBytes = 0;
   closeCode: number | null = null;
   readonly socket: WebSocket;
   readonly opened: Promise<void>;
 
-  constructor(url: string) {
-    this.socket = new WebSocket(url);
+  constructor(url: string, options: WebSocket.ClientOptions = {}) {
+    this.socket = new WebSocket(url, options);
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
     });
     this.socket.on('close', (code) => (this.closeCode = code));
     this.socket.on('message', (data: Buffer, isBinary: boolean) => {
+      this.messageBytes += data.length;
       if (!isBinary) {
         const message = JSON.parse(data.toString()) as FeedServerMessage;
         this.messages.push(message);
@@ -120,6 +125,13 @@ class Recorder {
         return;
       }
       const copy = new Uint8Array(data).slice().buffer;
+      if (data[0] === VEHICLE_TABLE_FRAME_KIND) {
+        const table = decodeVehicleTableFrame(copy);
+        if (!table.ok) throw new Error(table.reason);
+        this.tableFrames += 1;
+        for (const e of table.entries) this.plateOfIndex.set(e.index, e.plate);
+        return;
+      }
       const decoded = decodePositionsFrame(copy);
       if (!decoded.ok) throw new Error(decoded.reason);
       this.frames += 1;
@@ -130,6 +142,11 @@ class Recorder {
         this.latestByPlate.set(plate, { lat: c.latE6[i] / 1e6, lon: c.lonE6[i] / 1e6, speedKmh: c.speedDkmh[i] / 10 });
       }
     });
+  }
+
+  /** Bytes read from the TCP socket: what travelled, compressed or not. */
+  get wireBytes(): number {
+    return (this.socket as unknown as { _socket: { bytesRead: number } })._socket.bytesRead;
   }
 
   of<T extends FeedServerMessage['type']>(type: T): Extract<FeedServerMessage, { type: T }>[] {
@@ -164,6 +181,42 @@ describe('FeedHub', () => {
     await until(() => legacy.of('snapshot').length === 1, 'legacy snapshot');
     expect(legacy.of('snapshot')[0].vehicles.map((v) => v.plate).sort()).toEqual(['豫A00001', '豫A00002']);
     for (const r of [province, city, legacy]) r.socket.close();
+  });
+
+  it('sends protocol 3 clients the vehicle table as binary frames, and protocol 2 clients as JSON, from the same hub', async () => {
+    const h = await startHub();
+    await h.log.producer().send(TOPICS.telemetry, [fix('100001', NOW, ZHENGZHOU), fix('100002', NOW, LUOYANG)].map((value) => ({ key: value.terminal_id, value })));
+    const wall = new Recorder(`${h.url}?token=province&positions=binary&protocol=3`);
+    const older = new Recorder(`${h.url}?token=province&positions=binary`);
+    const future = new Recorder(`${h.url}?token=province&positions=binary&protocol=9`);
+    await until(() => [wall, older, future].every((r) => r.latestByPlate.size === 2), 'snapshot frames');
+    expect(wall.of('snapshot')[0].protocol).toBe(3);
+    expect(future.of('snapshot')[0].protocol).toBe(3);
+    expect(older.of('snapshot')[0].protocol).toBe(2);
+    expect(wall.of('vehicle_table')).toEqual([]);
+    expect(wall.tableFrames).toBe(1);
+    expect(older.tableFrames).toBe(0);
+    expect(older.of('vehicle_table').flatMap((m) => m.entries.map((e) => e.plate)).sort()).toEqual(['豫A00001', '豫A00002']);
+    // A vehicle first heard after the snapshot is announced in its own table frame before its first positions.
+    await h.log.producer().send(TOPICS.telemetry, [fix('100004', NOW, ZHENGZHOU, 61)].map((value) => ({ key: value.terminal_id, value })));
+    await until(() => wall.latestByPlate.get('豫A00004')?.speedKmh === 61, 'the new vehicle');
+    expect(wall.tableFrames).toBe(2);
+    expect(wall.plateOfIndex.size).toBe(3);
+    for (const r of [wall, older, future]) r.socket.close();
+  });
+
+  it('compresses the snapshot on the wire (permessage-deflate) and leaves it whole for clients that do not negotiate it', async () => {
+    const h = await startHub();
+    const vehicles = 3_000;
+    const fixes = Array.from({ length: vehicles }, (_, i) => fix(String(13_800_000_000 + i), NOW, { lat: ZHENGZHOU.lat + (i % 50) * 1e-3, lon: ZHENGZHOU.lon + i * 1e-5 }));
+    await h.log.producer().send(TOPICS.telemetry, fixes.map((value) => ({ key: value.terminal_id, value })));
+    const deflating = new Recorder(`${h.url}?token=province&positions=binary&protocol=3`);
+    const plain = new Recorder(`${h.url}?token=province&positions=binary&protocol=3`, { perMessageDeflate: false });
+    await until(() => deflating.latestByPlate.size === vehicles && plain.latestByPlate.size === vehicles, 'snapshots');
+    expect(deflating.messageBytes).toBe(plain.messageBytes);
+    expect(plain.wireBytes).toBeGreaterThan(plain.messageBytes);
+    expect(deflating.wireBytes).toBeLessThan(plain.messageBytes / 2);
+    for (const r of [deflating, plain]) r.socket.close();
   });
 
   it('gives an enterprise account only its own vehicles and their alarms, even inside its unit', async () => {

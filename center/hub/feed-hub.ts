@@ -11,19 +11,17 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  encodePositionsFrame,
-  FEED_PROTOCOL_VERSION,
   type AlarmRow,
   type FeedClientMessage,
   type FeedServerMessage,
   type FeedVehicle,
-  type FeedVehicleEntry,
   type Logger,
   type Metrics,
   type TelemetryRow,
 } from '../../schema/index.js';
 import { TOPICS, type EventLog } from '../../stream/index.js';
 import type { Principal } from '../auth/accounts.js';
+import { agreedProtocol, buildPositionsSend, FEED_SOCKET_SERVER_OPTIONS } from './feed-wire.js';
 import { TodayCounts, shanghaiDayStart, type TodayEpisode } from './today-counts.js';
 
 export interface FeedHubOptions {
@@ -86,6 +84,8 @@ interface Client {
   binary: boolean;
   /** No positions at all (`positions=none`): a console that only follows alarms and work orders. */
   noPositions: boolean;
+  /** Protocol agreed with the client: 3 sends vehicle tables as binary frames, 2 as JSON. */
+  protocol: number;
   /** Per table index, 1 + the generation of the vehicle announced to this client in that slot (0 = none). */
   announced: Uint32Array;
   /** Every position change up to this tick has been sent. */
@@ -98,7 +98,7 @@ const TABLE_CAPACITY_INITIAL = 1_024;
 
 export class FeedHub {
   readonly serverId = randomUUID();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly wss = new WebSocketServer(FEED_SOCKET_SERVER_OPTIONS);
   private readonly clients = new Set<Client>();
   private readonly vehicles = new Map<string, VehicleRecord>();
   /** Vehicle table: slot → vehicle; a slot freed by eviction is reused with the next generation. */
@@ -324,26 +324,18 @@ export class FeedHub {
     return vehicles.filter((v) => this.admits(client, v));
   }
 
-  private sendPositions(client: Client, vehicles: readonly VehicleRecord[], now: number): void {
+  /** `bulk`: the snapshot's positions, sent compressed with the snapshot; ticks are not. */
+  private sendPositions(client: Client, vehicles: readonly VehicleRecord[], now: number, bulk = false): void {
     if (!client.binary) {
       this.sendTo(client, { type: 'positions', server_time: now, vehicles: vehicles.map(toFeedVehicle) }, false);
       return;
     }
-    const entries: FeedVehicleEntry[] = [];
     this.ensureAnnouncedCapacity(client);
-    for (const v of vehicles) {
-      const tag = this.slotGeneration[v.index] + 1;
-      if (client.announced[v.index] === tag) continue;
-      client.announced[v.index] = tag;
-      entries.push({ index: v.index, terminal_id: v.terminal_id, plate: v.plate, vehicle_class: v.vehicle_class });
-    }
+    const { table, frame } = buildPositionsSend(vehicles, client.announced, this.slotGeneration, client.protocol, now);
     // The table must arrive before the frame that indexes into it, whatever the buffer holds.
-    if (entries.length > 0) this.sendTo(client, { type: 'vehicle_table', entries }, true);
-    const frame = encodePositionsFrame(
-      vehicles.map((v) => ({ index: v.index, lat: v.lat, lon: v.lon, ts: v.ts, speedKmh: v.speed_kmh, directionDeg: v.direction_deg, alarming: v.alarming })),
-      now,
-    );
-    this.sendRaw(client, frame, frame.byteLength);
+    if (table instanceof Uint8Array) this.sendRaw(client, table, table.byteLength, true);
+    else if (table !== null) this.sendTo(client, { type: 'vehicle_table', entries: table }, true, true);
+    this.sendRaw(client, frame, frame.byteLength, bulk);
   }
 
   private ensureAnnouncedCapacity(client: Client): void {
@@ -353,23 +345,24 @@ export class FeedHub {
     client.announced = next;
   }
 
-  private sendTo(client: Client, message: FeedServerMessage, mustDeliver: boolean): void {
+  private sendTo(client: Client, message: FeedServerMessage, mustDeliver: boolean, bulk = false): void {
     if (!mustDeliver && client.socket.bufferedAmount > this.options.clientBufferedBytesSoftMax) {
       this.deps.metrics.counter('vigil_feed_position_ticks_skipped_total', 'Position ticks skipped for slow clients').inc();
       return;
     }
     const text = JSON.stringify(message);
-    this.sendRaw(client, text, Buffer.byteLength(text));
+    this.sendRaw(client, text, Buffer.byteLength(text), bulk);
   }
 
-  private sendRaw(client: Client, data: string | Uint8Array, bytes: number): void {
+  /** `compress`: deflate this message if the client negotiated permessage-deflate (bulk messages only). */
+  private sendRaw(client: Client, data: string | Uint8Array, bytes: number, compress = false): void {
     if (client.socket.bufferedAmount > this.options.clientBufferedBytesHardMax) {
       this.deps.metrics.counter('vigil_feed_slow_client_disconnects_total', 'Clients closed for not reading').inc();
       client.socket.close(4008, 'slow client');
       return;
     }
     this.deps.metrics.counter('vigil_feed_bytes_total', 'Bytes sent on the feed').inc(undefined, bytes);
-    client.socket.send(data);
+    client.socket.send(data, { compress });
   }
 
   private broadcast(message: FeedServerMessage): void {
@@ -401,12 +394,14 @@ export class FeedHub {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const positions = new URL(req.url ?? '/', 'http://localhost').searchParams.get('positions');
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, principal, positions === 'binary', positions === 'none'));
+    const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    const positions = params.get('positions');
+    const protocol = agreedProtocol(params.get('protocol'));
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, principal, positions === 'binary', positions === 'none', protocol));
   }
 
-  private async attach(socket: WebSocket, principal: Principal, binary: boolean, noPositions: boolean): Promise<void> {
-    const client: Client = { socket, principal, binary, noPositions, announced: new Uint32Array(TABLE_CAPACITY_INITIAL), syncedTick: 0, behind: false };
+  private async attach(socket: WebSocket, principal: Principal, binary: boolean, noPositions: boolean, protocol: number): Promise<void> {
+    const client: Client = { socket, principal, binary, noPositions, protocol, announced: new Uint32Array(TABLE_CAPACITY_INITIAL), syncedTick: 0, behind: false };
     socket.on('close', () => this.clients.delete(client));
     socket.on('error', () => this.clients.delete(client));
     // The daily totals must be complete before the first snapshot states them.
@@ -451,7 +446,7 @@ export class FeedHub {
       client,
       {
         type: 'snapshot',
-        protocol: FEED_PROTOCOL_VERSION,
+        protocol: client.protocol,
         server_id: this.serverId,
         server_time: now,
         alarm_seq: this.alarmSeq,
@@ -462,13 +457,14 @@ export class FeedHub {
         today: this.today.forScope((orgCode) => client.principal.role !== 'enterprise' && this.deps.covers(scope, orgCode), now),
       },
       true,
+      true,
     );
     client.syncedTick = this.tickNo - 1;
     client.behind = false;
     if (!client.binary) return;
     // A snapshot starts the client's vehicle table afresh.
     client.announced.fill(0);
-    if (vehicles.length > 0) this.sendPositions(client, vehicles, now);
+    if (vehicles.length > 0) this.sendPositions(client, vehicles, now, true);
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,6 @@
 /** A read-only window onto the feed state for the browser tests (playwright reads `window.__vigilWall`). */
 import type { FeedState } from '../feed/feed-state.js';
+import { mapProbes } from '../map/map-probe.js';
 import type { RenderBudget } from '../map/render-budget.js';
 
 export interface VigilWallHooks {
@@ -14,9 +15,11 @@ export interface VigilWallHooks {
   readonly alarmSeq: number | null;
   /** 'full' with a GPU, 'lite' when WebGL is rendered in software (no pulses, no heat map). */
   readonly render: 'full' | 'lite';
-  /** Latest per-update timings in ms: applying a positions frame, and deck.gl drawing the layers. */
-  timings(): { applyFrameMs: number[]; drawMs: number[]; frames: number; draws: number };
+  /** Latest per-update timings in ms: applying a positions frame, drawing the vehicles, a redraw's whole frame. */
+  timings(): { applyFrameMs: number[]; drawMs: number[]; frameMs: number[]; frames: number; draws: number; redraws: number; mapRenders: number };
   readonly renderer: string;
+  /** Alpha of the 2D-canvas vehicle layer where maplibre projects vehicle `slot`; null with deck.gl vehicles. */
+  vehicleAlphaAt(slot: number): number | null;
 }
 
 declare global {
@@ -50,8 +53,12 @@ export function installTestHooks(state: FeedState, budget: RenderBudget): () => 
       drawMs: state.timings.drawMs.values(),
       frames: state.timings.applyFrameMs.count,
       draws: state.timings.drawMs.count,
+      frameMs: state.timings.frameMs.values(),
+      redraws: state.timings.frameMs.count,
+      mapRenders: state.timings.mapRenders,
     }),
     renderer: budget.renderer,
+    vehicleAlphaAt: (slot) => mapProbes.current?.vehicleAlphaAt(slot) ?? null,
   };
   window.__vigilWall = hooks;
   return () => {

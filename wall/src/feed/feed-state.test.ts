@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedAlarm, FeedVehicle } from '../../../schema/feed.js';
 import { encodePositionsFrame } from '../../../schema/feed-frame.js';
+import { encodeVehicleTableFrame } from '../../../schema/feed-table-frame.js';
 import { CRITICAL_VISIT_MS, FeedState } from './feed-state.js';
 
 const NOW = Date.UTC(2026, 2, 10, 2, 0, 0);
@@ -85,6 +86,25 @@ describe('FeedState', () => {
     expect(state.fixesUnannounced).toBe(1);
     state.handleFrame(new ArrayBuffer(5), NOW);
     expect(state.framesRejected).toBe(1);
+  });
+
+  it('announces vehicles from a binary vehicle table (protocol 3) and rejects a damaged one without announcing', () => {
+    const state = new FeedState(NOW);
+    state.handle({ type: 'snapshot', protocol: 3, server_id: 's', server_time: NOW, alarm_seq: 0, vehicles: [], alarms: [], today: TODAY_NONE }, NOW);
+    const table = encodeVehicleTableFrame([
+      { index: 3, terminal_id: '013800000003', plate: '豫A12345', vehicle_class: 'dangerous_goods' },
+      { index: 4, terminal_id: '013800000004', plate: '豫P0004', vehicle_class: 'bus' },
+    ]);
+    state.handleFrame(table.slice().buffer, NOW);
+    state.handleFrame(encodePositionsFrame([{ index: 4, lat: 34.5, lon: 113.5, ts: NOW, speedKmh: 10, directionDeg: 0, alarming: false }], NOW).buffer as ArrayBuffer, NOW);
+    expect(state.vehicles.count).toBe(2);
+    expect(state.vehicles.has('013800000004')).toBe(true);
+    expect(state.vehicles.lat[1]).toBeCloseTo(34.5, 6);
+    expect(state.fixesUnannounced).toBe(0);
+    const damaged = encodeVehicleTableFrame([{ index: 5, terminal_id: '5', plate: 'x', vehicle_class: 'bus' }]).slice(0, -1);
+    state.handleFrame(damaged.buffer, NOW);
+    expect(state.framesRejected).toBe(1);
+    expect(state.vehicles.count).toBe(2);
   });
 
   it("takes today's totals from the snapshot and adds only episodes the server flags as counted, once", () => {

@@ -3,6 +3,7 @@
  * the socket hands messages in, the panels and the map read from it at their own pace.
  */
 import { decodePositionsFrame, FLAG_ALARMING } from '../../../schema/feed-frame.js';
+import { decodeVehicleTableFrame, VEHICLE_TABLE_FRAME_KIND } from '../../../schema/feed-table-frame.js';
 import type { FeedAlarm, FeedClientMessage, FeedServerMessage, FeedVehicle, FeedVehicleEntry } from '../../../schema/feed.js';
 import { AlarmStore } from './alarm-store.js';
 import { UpdateTimings } from './update-timings.js';
@@ -107,10 +108,23 @@ export class FeedState {
     this.alarms.rollDay(this.serverNow(kioskNow));
   }
 
-  /** A binary positions frame (protocol 2); the vehicles it names were announced in a vehicle_table. */
+  /**
+   * A binary frame: a positions frame (protocol 2) whose vehicles were announced in a vehicle table, or (protocol 3)
+   * a vehicle table itself.
+   */
   handleFrame(buffer: ArrayBuffer, kioskNow: number): void {
     const startedAt = performance.now();
     this.lastMessageAt = kioskNow;
+    if (buffer.byteLength > 0 && new Uint8Array(buffer, 0, 1)[0] === VEHICLE_TABLE_FRAME_KIND) {
+      const table = decodeVehicleTableFrame(buffer);
+      if (!table.ok) {
+        this.framesRejected += 1;
+        this.lastError = table.reason;
+        return;
+      }
+      for (const entry of table.entries) this.announce(entry);
+      return;
+    }
     const decoded = decodePositionsFrame(buffer);
     if (!decoded.ok) {
       this.framesRejected += 1;

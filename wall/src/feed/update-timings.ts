@@ -1,7 +1,9 @@
 /**
  * How long the wall spends on each live update, kept as the latest samples only: the time to apply a binary
- * positions frame to the vehicle store, and the time deck.gl spends drawing the layers. Read by the benchmark
- * and the browser tests through `window.__vigilWall.timings()`; costs two `performance.now()` calls per update.
+ * positions frame to the vehicle store, the time spent drawing the vehicles (the 2D canvas, or deck.gl's layers; with
+ * software WebGL deck.gl's figure is only the script's part) and a redraw's whole frame. Read
+ * by the benchmark and the browser tests through `window.__vigilWall.timings()`; costs a few `performance.now()`
+ * calls per update.
  */
 /** Samples kept per series; older ones are overwritten. */
 export const TIMING_SAMPLES_MAX = 600;
@@ -25,4 +27,12 @@ export class TimingSeries {
 export class UpdateTimings {
   readonly applyFrameMs = new TimingSeries();
   readonly drawMs = new TimingSeries();
+  /**
+   * A redraw's whole frame: from the map driver rebuilding the layers to the next animation frame after deck.gl
+   * drew them, i.e. including the browser's compositing of the new canvas content (with software rendering, the
+   * read-back of the WebGL canvas and the software compositor).
+   */
+  readonly frameMs = new TimingSeries();
+  /** Base-map (maplibre) redraws; with a still camera there should be none while only vehicles move. */
+  mapRenders = 0;
 }

@@ -15,6 +15,8 @@ import type { RenderBudget } from './render-budget.js';
 import { divisionLabels, provinceBounds, type Bounds, type DivisionLabel } from './division-geometry.js';
 import { buildHenanStyle } from './henan-style.js';
 import { VehicleBuffers, type VehicleBinaryData } from './vehicle-buffers.js';
+import { VehicleCanvas } from './vehicle-canvas.js';
+import { mapProbes, type MapProbe } from './map-probe.js';
 import { buildWallLayers, type CountedData } from './wall-layers.js';
 
 const VEHICLE_REFRESH_MS = 250;
@@ -44,6 +46,15 @@ export interface MapDriverOptions {
   onContextLost: () => void;
 }
 
+const EMPTY_VEHICLES: VehicleBinaryData = {
+  length: 0,
+  attributes: {
+    getPosition: { value: new Float32Array(0), size: 3 },
+    getFillColor: { value: new Uint8Array(0), size: 4, normalized: true },
+    getRadius: { value: new Float32Array(0), size: 1 },
+  },
+};
+
 function hasPlace(alarm: FeedAlarm): boolean {
   return Number.isFinite(alarm.lat) && Number.isFinite(alarm.lon) && !(alarm.lat === 0 && alarm.lon === 0);
 }
@@ -58,6 +69,8 @@ export class MapDriver {
   private frameTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly vehicleBuffers = new VehicleBuffers();
   private vehicleData: VehicleBinaryData;
+  /** The 2D-canvas vehicle layer of the software-rendering budget; null when deck.gl draws the vehicles. */
+  private readonly vehicleCanvas: VehicleCanvas | null;
   private vehicleVersionDrawn = -1;
   private onlineBucketDrawn = -1;
   private vehicleRefreshedAt = 0;
@@ -71,13 +84,15 @@ export class MapDriver {
   private overlayCanvasWatched = false;
   /** What the layers were last built from; with no animation, an unchanged signature means no redraw. */
   private signatureDrawn = '';
+  /** When the layers of a redraw not yet drawn were rebuilt (performance.now()), for the frame timing. */
+  private redrawStartedAt: number | null = null;
 
   constructor(private readonly options: MapDriverOptions) {
     const { container, geo, scale } = options;
     this.bounds = provinceBounds(geo);
     this.cityLabels = divisionLabels(geo, 'city');
     this.criticalSeqHandled = options.state.criticalVisit?.seq ?? 0;
-    this.vehicleData = this.vehicleBuffers.fill(options.state.vehicles, 0, scale);
+    this.vehicleData = options.budget.vehicleLayer === 'deck' ? this.vehicleBuffers.fill(options.state.vehicles, 0, scale) : EMPTY_VEHICLES;
     this.map = new MaplibreMap({
       container,
       style: buildHenanStyle(geo, scale),
@@ -101,13 +116,23 @@ export class MapDriver {
         drawStartedAt = performance.now();
       },
       onAfterRender: ({ gl }) => {
+        // With the canvas vehicle layer the timings are the vehicles' (drawVehicleCanvas), not the overlay's.
+        if (this.vehicleCanvas !== null) return;
         if (waitForGpu) gl.finish();
         options.state.timings.drawMs.add(performance.now() - drawStartedAt);
+        this.timeFrameEnd();
       },
     });
     // MapboxOverlay implements the IControl contract maplibre shares with mapbox-gl; only the declared types differ.
     this.map.addControl(this.overlay as unknown as IControl);
     this.flight = new CriticalFlight(this.map, () => ({ bounds: this.bounds, padding: this.padding() }));
+    this.map.on('render', () => {
+      options.state.timings.mapRenders += 1;
+    });
+    this.vehicleCanvas = options.budget.vehicleLayer === 'canvas' ? new VehicleCanvas(this.map, options.budget.pixelRatio * window.devicePixelRatio) : null;
+    // The canvas layer follows the camera itself (a critical alarm's flight); deck.gl follows it through the overlay.
+    this.map.on('move', () => this.drawVehicleCanvas(Date.now()));
+    mapProbes.current = this.probe;
     this.map.on('resize', () => {
       if (!this.flight.isAway) this.flight.goHome(0);
     });
@@ -122,6 +147,8 @@ export class MapDriver {
     this.frameTimer = null;
     this.flight.cancel();
     this.map.getCanvas().removeEventListener('webglcontextlost', this.options.onContextLost);
+    this.vehicleCanvas?.destroy();
+    if (mapProbes.current === this.probe) mapProbes.current = null;
     this.map.remove();
   }
 
@@ -145,10 +172,13 @@ export class MapDriver {
     this.refreshHeat(now);
     this.refreshOpenAlarms(now);
     const animate = this.options.budget.animate && this.openAlarms.length > 0;
-    const signature = `${this.vehicleVersionDrawn}:${this.onlineBucketDrawn}|${this.heatDayDrawn}:${this.heatData.length}|${this.openVersionDrawn}`;
+    // With the canvas vehicle layer, vehicles moving is no reason for deck.gl to redraw.
+    const vehiclePart = this.vehicleCanvas === null ? `${this.vehicleVersionDrawn}:${this.onlineBucketDrawn}` : '';
+    const signature = `${vehiclePart}|${this.heatDayDrawn}:${this.heatData.length}|${this.openVersionDrawn}`;
     // deck.gl redraws the whole canvas whenever a layer prop changes; skip frames where nothing would change.
     if (!animate && signature === this.signatureDrawn) return;
     this.signatureDrawn = signature;
+    this.redrawStartedAt ??= performance.now();
     this.overlay.setProps({
       layers: buildWallLayers({
         scale: this.options.scale,
@@ -166,6 +196,22 @@ export class MapDriver {
     this.watchOverlayCanvas();
   };
 
+  private readonly probe: MapProbe = {
+    vehicleAlphaAt: (slot) => {
+      const { vehicles } = this.options.state;
+      if (this.vehicleCanvas === null || slot < 0 || slot >= vehicles.count) return null;
+      return this.vehicleCanvas.alphaAt(vehicles.lon[slot], vehicles.lat[slot]);
+    },
+  };
+
+  /** The frame of a redraw ends when the browser starts the next one, after compositing what deck.gl drew. */
+  private timeFrameEnd(): void {
+    const startedAt = this.redrawStartedAt;
+    if (startedAt === null) return;
+    this.redrawStartedAt = null;
+    requestAnimationFrame(() => this.options.state.timings.frameMs.add(performance.now() - startedAt));
+  }
+
   /** Refills the vehicle attributes when positions changed, or when vehicles may have gone offline meanwhile. */
   private refreshVehicles(now: number): void {
     const { vehicles } = this.options.state;
@@ -176,7 +222,18 @@ export class MapDriver {
     this.vehicleVersionDrawn = vehicles.version;
     this.onlineBucketDrawn = onlineBucket;
     this.vehicleRefreshedAt = now;
-    this.vehicleData = this.vehicleBuffers.fill(vehicles, serverNow - VEHICLE_ONLINE_WINDOW_MS, this.options.scale);
+    if (this.vehicleCanvas !== null) this.drawVehicleCanvas(now);
+    else this.vehicleData = this.vehicleBuffers.fill(vehicles, serverNow - VEHICLE_ONLINE_WINDOW_MS, this.options.scale);
+  }
+
+  /** Redraws the 2D-canvas vehicle layer now, timing the draw and its frame like a deck.gl redraw. */
+  private drawVehicleCanvas(now: number): void {
+    if (this.vehicleCanvas === null) return;
+    const { state, scale } = this.options;
+    const startedAt = performance.now();
+    this.vehicleCanvas.draw(state.vehicles, state.serverNow(now) - VEHICLE_ONLINE_WINDOW_MS, scale);
+    state.timings.drawMs.add(performance.now() - startedAt);
+    requestAnimationFrame(() => state.timings.frameMs.add(performance.now() - startedAt));
   }
 
   private refreshHeat(now: number): void {

@@ -7,8 +7,9 @@
 import type { VehicleStore } from '../feed/vehicle-store.js';
 import { ALARMING_COLOR, OFFLINE_ALPHA, ONLINE_ALPHA, VEHICLE_CLASS_COLORS_BY_INDEX } from './vehicle-colors.js';
 
-const VEHICLE_RADIUS_PX = 3.2;
-const ALARMING_RADIUS_PX = 6.5;
+/** Dot radii in 2160-px design pixels, shared with the 2D-canvas vehicle layer so both look the same. */
+export const VEHICLE_RADIUS_PX = 3.2;
+export const ALARMING_RADIUS_PX = 6.5;
 
 export interface VehicleBinaryData {
   length: number;

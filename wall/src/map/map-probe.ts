@@ -1,0 +1,13 @@
+/**
+ * What the browser tests may ask the live map (through `window.__vigilWall`): whether the vehicle layer has drawn a
+ * vehicle where maplibre itself projects the vehicle's position. Set by the MapDriver while it lives.
+ */
+export interface MapProbe {
+  /**
+   * The alpha (0-255) of the 2D-canvas vehicle layer at the screen point of vehicle `slot`, or null when deck.gl
+   * draws the vehicles (a GPU budget) or the slot has no position.
+   */
+  vehicleAlphaAt(slot: number): number | null;
+}
+
+export const mapProbes: { current: MapProbe | null } = { current: null };
