@@ -4,8 +4,8 @@
  * WebSocket pushes and the HTTP routes. `cli/node.ts` starts it; tests start it in-process with a clock.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { FeedServerMessage, Logger, Metrics } from '../schema/index.js';
-import type { Sql } from '../store/index.js';
+import { countyAt, type FeedServerMessage, type Logger, type Metrics } from '../schema/index.js';
+import type { RowWriter, Sql } from '../store/index.js';
 import type { EventLog } from '../stream/index.js';
 import { visibleTo, type Clock } from './access/actor.js';
 import { AlarmDesk } from './alarms/alarm-desk.js';
@@ -14,6 +14,7 @@ import { registerAccountRoutes } from './api/account-routes.js';
 import { documentFoundationRoutes, registerApiDocs } from './api/api-docs.js';
 import { Api } from './api/api-spec.js';
 import { registerHandlingRoutes } from './api/handling-routes.js';
+import { registerSummaryRoutes } from './api/summary-routes.js';
 import { principalOf } from './api/routes.js';
 import type { Accounts, Principal } from './auth/accounts.js';
 import { UserAdmin } from './auth/user-admin.js';
@@ -23,6 +24,8 @@ import { CenterMirror } from './mirror/center-mirror.js';
 import { seedDepartments } from './org/departments.js';
 import { OrgAdmin, ownerOf } from './org/org-admin.js';
 import { OrgDirectory } from './org/org-directory.js';
+import { CentreSummaries, type RegisteredVehicle } from './summary/centre-summary.js';
+import { OnlineVehicles } from './summary/online-vehicles.js';
 import type { CenterChange } from './work-orders/work-order-store.js';
 import { WorkOrders } from './work-orders/work-orders.js';
 
@@ -36,13 +39,17 @@ export interface CommandCentreDeps {
   router?: Router;
   /** Alarms are taken from here when given. */
   log?: EventLog;
-  /** Alarm actions and work-order events are mirrored here when given. */
+  /** Recent alarms are caught up from here when given. */
   clickhouse?: ClickHouseClient;
+  /** Alarm actions and work-order events are mirrored to ClickHouse through this writer when given. */
+  clickhouseWriter?: RowWriter;
   /** Changes are pushed here to the clients whose scope covers them. */
   publish?(message: FeedServerMessage, visibleTo: (principal: Principal) => boolean): void;
   now?: Clock;
   /** How often unhandled alarms and overdue orders are looked for; 0 = only when `supervise()` is called. */
   supervisionIntervalMs?: number;
+  /** The registry's record of a vehicle, for the summary's monitored and online vehicles per home unit. */
+  vehicleOf?(terminalId: string, plate: string): RegisteredVehicle | undefined;
 }
 
 export const SUPERVISION_INTERVAL_MS_DEFAULT = 30_000;
@@ -53,6 +60,8 @@ export interface CommandCentre {
   desk: AlarmDesk;
   workOrders: WorkOrders;
   mirror: CenterMirror | undefined;
+  /** The summary behind `GET /api/summary` and the wall's tiles and ranking. */
+  summaries: CentreSummaries;
   /** One supervision pass: escalations of alarms and work orders. */
   supervise(): Promise<{ alarms: number; workOrders: number }>;
   close(): Promise<void>;
@@ -85,8 +94,13 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
   const catchUp = clickhouse ? { windowHours: 24, rowsMax: 100_000, readRecent: (hours: number, rows: number) => recentAlarmsFromClickHouse(clickhouse, hours, rows) } : undefined;
   const intake = deps.log ? new AlarmIntake({ log: deps.log, desk, logger: deps.logger.child({ component: 'center-alarms' }), metrics: deps.metrics, catchUp }) : undefined;
   intake?.start();
-  if (deps.clickhouse) {
-    mirror = new CenterMirror({ sql: deps.sql, client: deps.clickhouse, logger: deps.logger.child({ component: 'center-mirror' }), metrics: deps.metrics });
+  // Vehicles heard lately, from the telemetry topic, for the summary's online figures.
+  const online = deps.log ? new OnlineVehicles({ log: deps.log, countyAt: (lon, lat) => countyAt(lon, lat)?.code ?? '' }) : undefined;
+  online?.start();
+  if (online) deps.metrics.onCollect(() => deps.metrics.gauge('vigil_summary_vehicles_heard', 'Terminals the summary remembers as heard in the last 24 h (bounded by vehiclesMax)').set(undefined, online.size));
+  const summaries = new CentreSummaries({ sql: deps.sql, org, now, online, vehicleOf: deps.vehicleOf });
+  if (deps.clickhouseWriter) {
+    mirror = new CenterMirror({ sql: deps.sql, writer: deps.clickhouseWriter, logger: deps.logger.child({ component: 'center-mirror' }), metrics: deps.metrics });
     mirror.start();
   }
 
@@ -105,6 +119,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     documentFoundationRoutes(api);
     registerAccountRoutes(api, { sql: deps.sql, org, users: new UserAdmin(deps.sql, org), orgAdmin: new OrgAdmin(deps.sql, org), config });
     registerHandlingRoutes(api, { desk, workOrders });
+    registerSummaryRoutes(api, { summaries });
     registerApiDocs(deps.router, api);
   }
 
@@ -114,11 +129,13 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     desk,
     workOrders,
     mirror,
+    summaries,
     supervise,
     close: async () => {
       if (timer) clearInterval(timer);
       await supervising;
       await intake?.stop();
+      await online?.stop();
       await mirror?.stop();
     },
   };

@@ -92,12 +92,12 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   });
   const observe = { logger, metrics };
   const sinks = [
-    new TableSink(log, TOPICS.telemetry, 'sink-telemetry', analytics.client, TELEMETRY, observe),
-    new TableSink(log, TOPICS.alarms, 'sink-alarms', analytics.client, ALARMS, observe),
-    new TableSink(log, TOPICS.rejects, 'sink-rejects', analytics.client, INGEST_REJECTS, observe),
-    new TableSink(log, TOPICS.camera, 'sink-camera', analytics.client, CAMERA_EVENTS, observe),
-    new TableSink(log, TOPICS.devices, 'sink-devices', analytics.client, DEVICE_STATUS, observe),
-    new TableSink(log, TOPICS.media, 'sink-media', analytics.client, MEDIA_EVENTS, observe),
+    new TableSink(log, TOPICS.telemetry, 'sink-telemetry', analytics.writer, TELEMETRY, observe),
+    new TableSink(log, TOPICS.alarms, 'sink-alarms', analytics.writer, ALARMS, observe),
+    new TableSink(log, TOPICS.rejects, 'sink-rejects', analytics.writer, INGEST_REJECTS, observe),
+    new TableSink(log, TOPICS.camera, 'sink-camera', analytics.writer, CAMERA_EVENTS, observe),
+    new TableSink(log, TOPICS.devices, 'sink-devices', analytics.writer, DEVICE_STATUS, observe),
+    new TableSink(log, TOPICS.media, 'sink-media', analytics.writer, MEDIA_EVENTS, observe),
   ];
   for (const sink of sinks) sink.start();
   metrics.onCollect(() => {
@@ -165,7 +165,9 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     router,
     log,
     clickhouse: analytics.client,
+    clickhouseWriter: analytics.writer,
     publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
+    vehicleOf: (terminalId, plate) => registeredVehicle(registry, terminalId, plate),
   });
   const http: HttpNode = await listenHttp(router, staticFiles(WALL_DIST), hub, config.httpHost, config.httpPort, logger);
   const wallToken = await accounts.provisionWallToken(HENAN_PROVINCE_CODE, 'start-up');

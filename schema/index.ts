@@ -5,7 +5,9 @@ export type { AlarmActionRow, AlarmRow, CameraEventRow, DeviceStatusRow, IngestR
 export { createTableStatement, migrationStatements, quoteIdentifier, quoteString } from './ddl.js';
 export { FEED_PROTOCOL_VERSION } from './feed.js';
 export type { FeedAlarm, FeedAlarmCase, FeedClientMessage, FeedServerMessage, FeedToday, FeedVehicle, FeedVehicleEntry, FeedWorkOrder } from './feed.js';
+export type { CentreSummary, SummaryFigures, SummaryUnit } from './summary.js';
 export { decodePositionsFrame, encodePositionsFrame, positionsFrameBytes, FLAG_ALARMING, type PositionColumns, type PositionFix } from './feed-frame.js';
+export { decodeVehicleTableFrame, encodeVehicleTableFrame, VEHICLE_TABLE_FRAME_KIND, type VehicleTableEntry } from './feed-table-frame.js';
 export { Counter, Gauge, Histogram, Metrics, createLogger, silentLogger } from './observability.js';
 export type { Logger, LogLevel } from './observability.js';
 export { POSTGRES_MIGRATIONS } from './postgres-migrations.js';

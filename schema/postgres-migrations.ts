@@ -226,6 +226,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
+    id: 12,
+    name: 'command centre: indexes of the summary (alarms received today, open work orders)',
+    sql: `
+      -- Today's alarms of a subtree: one index range per unit, without reading earlier days.
+      CREATE INDEX alarm_cases_org_received ON alarm_cases(org_code, received_at);
+      CREATE INDEX alarm_cases_enterprise_received ON alarm_cases(enterprise_id, received_at) WHERE enterprise_id IS NOT NULL;
+      -- Open orders only: accepted ones, the bulk of the history, stay out of the index.
+      CREATE INDEX work_orders_open ON work_orders(org_code, deadline_at) WHERE state <> 'accepted';
+    `,
+  },
+  {
     id: 20,
     name: 'source API keys',
     sql: `

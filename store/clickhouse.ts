@@ -7,11 +7,14 @@ import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ANALYTICS_TABLES, migrationStatements, type TableSpec } from '../schema/index.js';
+import { embeddedRowWriter, serverRowWriter, type RowWriter } from './row-writer.js';
 
 export type AnalyticsTarget = { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string };
 
 export interface Analytics {
   client: ClickHouseClient;
+  /** The sinks' insert path: JSONEachRow bytes with a per-insert deduplication token, several inserts at once. */
+  writer: RowWriter;
   target: AnalyticsTarget;
   /** Runs a read-only query and returns column metadata and rows as arrays. */
   queryReadOnly(sql: string, options?: ReadOnlyQueryOptions): Promise<QueryResultTable>;
@@ -44,19 +47,26 @@ export async function openAnalytics(target: AnalyticsTarget, tables: readonly Ta
   for (const statement of [...migrationStatements(tables), ...VIEW_STATEMENTS]) {
     await client.command({ query: statement });
   }
+  const writer = target.kind === 'embedded' ? embeddedRowWriter(chdbPathOf(target.dataDir)) : serverRowWriter(client);
   return {
     client,
+    writer,
     target,
     queryReadOnly: (sql, options) => queryReadOnly(readerClient, sql, options),
     close: async () => {
+      await writer.close();
       await readerClient.close();
       await client.close();
     },
   };
 }
 
+function chdbPathOf(dataDir: string): string {
+  return path.join(dataDir, 'clickhouse');
+}
+
 function embeddedClient(dataDir: string): ClickHouseClient {
-  const chdbPath = path.join(dataDir, 'clickhouse');
+  const chdbPath = chdbPathOf(dataDir);
   mkdirSync(chdbPath, { recursive: true });
   // chdb pins its own copy of @clickhouse/client-common; the two Connection types are the same contract.
   const connection = createChdbConnection({ path: chdbPath }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'];

@@ -44,7 +44,7 @@ describe('ClickHouse mirror of the command centres', () => {
     await h.call(officer.token, 'POST', `/api/work-orders/${orderId}/sign`);
     await h.call(officer.token, 'POST', `/api/work-orders/${orderId}/comment`, { text: '正在处理' });
 
-    const mirror = new CenterMirror({ sql: h.sql, client: analytics.client, logger: silentLogger, metrics: new Metrics() });
+    const mirror = new CenterMirror({ sql: h.sql, writer: analytics.writer, logger: silentLogger, metrics: new Metrics() });
     expect(await mirror.pass()).toBe(3 + 3);
     expect(await mirror.pass()).toBe(0);
     expect(await scalar(`SELECT count() FROM alarm_actions WHERE alarm_id = '${alarm.alarm_id}'`)).toBe(3);

@@ -5,9 +5,8 @@
  * re-sends the same rows; the token and the tables' ReplacingMergeTree on the row id keep one copy.
  */
 import { createHash } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
 import { ALARM_ACTIONS, WORK_ORDER_EVENTS, type AlarmActionRow, type Logger, type Metrics, type WorkOrderEventRow } from '../../schema/index.js';
-import type { Sql } from '../../store/index.js';
+import type { RowWriter, Sql } from '../../store/index.js';
 
 export interface CenterMirrorOptions {
   /** Rows per ClickHouse insert at most. */
@@ -27,7 +26,7 @@ export class CenterMirror {
   private wakeUp: (() => void) | undefined;
 
   constructor(
-    private readonly deps: { sql: Sql; client: ClickHouseClient; logger: Logger; metrics: Metrics },
+    private readonly deps: { sql: Sql; writer: RowWriter; logger: Logger; metrics: Metrics },
     private readonly options: CenterMirrorOptions = CENTER_MIRROR_DEFAULTS,
   ) {}
 
@@ -142,7 +141,10 @@ export class CenterMirror {
 
   private async insert(table: string, values: Json[], ids: number[]): Promise<void> {
     const token = createHash('sha1').update(`${table}|${ids.join(',')}`).digest('hex');
-    await this.deps.client.insert({ table, values, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1 } });
+    // The store's writer carries the token on this one insert; on the shared client chDB would keep it as a
+    // session setting and silently drop a later insert of someone else's as a duplicate.
+    const body = Buffer.from(values.map((v) => JSON.stringify(v)).join('\n') + '\n');
+    await this.deps.writer.insertJsonEachRow(table, body, token);
     this.deps.metrics.counter('vigil_center_mirror_rows_total', 'Rows mirrored from the command centres to ClickHouse', ['table']).inc({ table }, values.length);
   }
 

@@ -107,25 +107,50 @@ export class MemoryLog implements EventLog {
   private async send<T>(topicName: string, messages: readonly LogMessage<T>[]): Promise<void> {
     if (this.closed) throw new Error('event log is closed');
     const topic = this.topic(topicName);
-    await this.waitForSpace(topic);
-    const durable: Promise<void>[] = [];
+    if (topic.backlog() >= this.backlogMax(topic)) await this.waitForSpace(topic);
     const now = Date.now();
+    const partitions = topic.partitions.length;
+    if (messages.length === 1) return this.appendOne(topic, messages[0], now);
+    // The last offset this send appended to each partition it touched: one durable waiter per partition, not
+    // one per message, since a partition's waiters are released in offset order.
+    const lastOffsets = new Map<Partition, number>();
     for (const message of messages) {
-      const partitionIndex = partitionOf(message.key, topic.partitions.length);
+      const partitionIndex = partitionOf(message.key, partitions);
       const partition = topic.partitions[partitionIndex];
       const offset = partition.nextOffset++;
       partition.records.push({ topic: topicName, partition: partitionIndex, offset, timestamp: now, key: message.key, value: message.value });
-      if (topic.durableGroup !== undefined) {
-        durable.push(new Promise<void>((resolve) => partition.durableWaiters.push({ offset, resolve })));
-      }
+      lastOffsets.set(partition, offset);
     }
     for (const wake of topic.pollWaiters) wake();
     topic.pollWaiters.clear();
-    await Promise.all(durable);
+    if (topic.durableGroup === undefined || lastOffsets.size === 0) return;
+    await new Promise<void>((resolve) => {
+      let pending = lastOffsets.size;
+      const release = (): void => {
+        if (--pending === 0) resolve();
+      };
+      for (const [partition, offset] of lastOffsets) partition.durableWaiters.push({ offset, resolve: release });
+    });
+  }
+
+  /** The common case of one message per send (a JT/T 808 frame), without the per-partition bookkeeping. */
+  private appendOne<T>(topic: Topic, message: LogMessage<T>, now: number): Promise<void> {
+    const partitionIndex = partitionOf(message.key, topic.partitions.length);
+    const partition = topic.partitions[partitionIndex];
+    const offset = partition.nextOffset++;
+    partition.records.push({ topic: topic.name, partition: partitionIndex, offset, timestamp: now, key: message.key, value: message.value });
+    for (const wake of topic.pollWaiters) wake();
+    topic.pollWaiters.clear();
+    if (topic.durableGroup === undefined) return Promise.resolve();
+    return new Promise<void>((resolve) => partition.durableWaiters.push({ offset, resolve }));
+  }
+
+  private backlogMax(topic: Topic): number {
+    return this.options.backlogPerPartitionMax * topic.partitions.length;
   }
 
   private async waitForSpace(topic: Topic): Promise<void> {
-    const limit = this.options.backlogPerPartitionMax * topic.partitions.length;
+    const limit = this.backlogMax(topic);
     while (topic.backlog() >= limit && !this.closed) {
       await new Promise<void>((resolve) => topic.spaceWaiters.push(resolve));
     }
@@ -183,14 +208,15 @@ export class MemoryLog implements EventLog {
   }
 
   private commit(topic: Topic, groupId: string, records: readonly LogRecord<unknown>[]): void {
-    const touched = new Set<Partition>();
+    // The highest offset committed per partition; records of one partition arrive in offset order.
+    const nextByPartition = new Map<Partition, number>();
     for (const record of records) {
       const p = topic.partitions[record.partition];
       const next = record.offset + 1;
-      if (next > (p.committed.get(groupId) ?? 0)) p.committed.set(groupId, next);
-      touched.add(p);
+      if (next > (nextByPartition.get(p) ?? 0)) nextByPartition.set(p, next);
     }
-    for (const p of touched) {
+    for (const [p, next] of nextByPartition) {
+      if (next > (p.committed.get(groupId) ?? 0)) p.committed.set(groupId, next);
       if (groupId === topic.durableGroup) releaseDurableWaiters(p, p.committed.get(groupId) ?? 0);
       p.trim();
     }

@@ -3,12 +3,16 @@
  * batch with a deduplication token made of its offsets, then commits. A crash between insert and commit
  * replays the same offsets as the same token, which ClickHouse drops as a duplicate block: exactly-once rows
  * from at-least-once delivery.
+ *
+ * Several batches may be inserting at once (each on a writer session of its own, see `store/row-writer.ts`),
+ * so the next batch is gathered and sent while the previous one is still being written. Commits still happen
+ * in poll order: a batch is committed only once it and every batch polled before it are in ClickHouse, because
+ * a commit marks everything up to its offsets as durable and releases the producers waiting for it.
  */
-import { createHash } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
-import type { TableSpec } from '../../schema/index.js';
+import type { RowWriter } from '../../store/index.js';
+import type { Logger, Metrics, TableSpec } from '../../schema/index.js';
 import type { EventLog, LogRecord } from '../log/event-log.js';
-import type { Logger, Metrics } from '../../schema/index.js';
+import { deduplicationToken, encodeJsonEachRow } from './batch-encoding.js';
 
 export interface TableSinkOptions {
   /** Rows per insert at most. */
@@ -17,23 +21,46 @@ export interface TableSinkOptions {
   lingerMs: number;
   /** Pause after a failed insert before trying the same batch again. */
   retryDelayMs: number;
+  /** Batches being inserted at the same time; the writer's own bound may be lower. */
+  insertsInFlightMax: number;
 }
 
-export const TABLE_SINK_DEFAULTS: TableSinkOptions = { batchRowsMax: 20_000, lingerMs: 50, retryDelayMs: 1_000 };
+export const TABLE_SINK_DEFAULTS: TableSinkOptions = { batchRowsMax: 20_000, lingerMs: 50, retryDelayMs: 1_000, insertsInFlightMax: 2 };
+
+const OPTION_BOUNDS: Record<keyof TableSinkOptions, readonly [number, number]> = {
+  batchRowsMax: [1, 1_000_000],
+  lingerMs: [0, 60_000],
+  retryDelayMs: [1, 600_000],
+  insertsInFlightMax: [1, 16],
+};
+
+/** Fails on an option outside its bounds, naming the key, the value and the bound. */
+export function checkTableSinkOptions(options: TableSinkOptions): void {
+  for (const [key, [min, max]] of Object.entries(OPTION_BOUNDS) as [keyof TableSinkOptions, readonly [number, number]][]) {
+    const value = options[key];
+    if (!Number.isInteger(value)) throw new Error(`table sink ${key} value ${String(value)} is not an integer`);
+    if (value < min) throw new Error(`table sink ${key} value ${value} is less than min allowed ${min}`);
+    if (value > max) throw new Error(`table sink ${key} value ${value} is more than max allowed ${max}`);
+  }
+}
 
 export class TableSink<Row extends Record<string, unknown>> {
   private running = false;
   private loop: Promise<void> | undefined;
+  private readonly options: TableSinkOptions;
 
   constructor(
     private readonly log: EventLog,
     private readonly topic: string,
     private readonly groupId: string,
-    private readonly client: ClickHouseClient,
+    private readonly writer: RowWriter,
     private readonly table: TableSpec,
     private readonly observe: { logger: Logger; metrics: Metrics },
-    private readonly options: TableSinkOptions = TABLE_SINK_DEFAULTS,
-  ) {}
+    options: Partial<TableSinkOptions> = {},
+  ) {
+    this.options = { ...TABLE_SINK_DEFAULTS, ...options };
+    checkTableSinkOptions(this.options);
+  }
 
   start(): void {
     if (this.running) return;
@@ -43,40 +70,74 @@ export class TableSink<Row extends Record<string, unknown>> {
   }
 
   private async run(consumer: ReturnType<EventLog['consumer']>): Promise<void> {
-    const rowsCounter = this.observe.metrics.counter('vigil_sink_rows_total', 'Rows written to ClickHouse', ['table']);
-    const batchHistogram = this.observe.metrics.histogram('vigil_sink_insert_seconds', 'Duration of one ClickHouse insert', ['table']);
-    const failures = this.observe.metrics.counter('vigil_sink_insert_failures_total', 'Failed ClickHouse inserts (retried)', ['table']);
-    while (this.running) {
+    const labels = { table: this.table.name };
+    const metrics = this.observe.metrics;
+    const rowsCounter = metrics.counter('vigil_sink_rows_total', 'Rows written to ClickHouse', ['table']);
+    const batchHistogram = metrics.histogram('vigil_sink_insert_seconds', 'Duration of one ClickHouse insert', ['table']);
+    const encodeHistogram = metrics.histogram('vigil_sink_encode_seconds', 'Time to encode one batch as JSONEachRow', ['table']);
+    const failures = metrics.counter('vigil_sink_insert_failures_total', 'Failed ClickHouse inserts (retried)', ['table']);
+    const inFlightGauge = metrics.gauge('vigil_sink_inserts_in_flight', 'Batches being inserted right now', ['table']);
+    const depth = Math.min(this.options.insertsInFlightMax, this.writer.insertsInFlightMax);
+    const inFlight = new Set<Promise<void>>();
+    // Resolves once every batch polled so far is committed (or the sink gave up on one while stopping).
+    let committedInOrder: Promise<void> = Promise.resolve();
+    let failure: unknown;
+    while (this.running && failure === undefined) {
+      if (inFlight.size >= depth) {
+        await Promise.race(inFlight);
+        continue;
+      }
       const records = (await consumer.poll(this.options.batchRowsMax, 250)) as LogRecord<Row>[];
-      if (records.length === 0) continue;
+      if (records.length === 0) {
+        // A closed log answers polls at once; yielding to I/O keeps this loop from starving the inserts still in
+        // flight (theirs and other sinks') until `stop` ends it.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
       if (records.length < this.options.batchRowsMax && this.options.lingerMs > 0) {
         // Linger so that a trickle of records still makes reasonably sized parts.
         await delay(this.options.lingerMs);
         records.push(...((await consumer.poll(this.options.batchRowsMax - records.length, 0)) as LogRecord<Row>[]));
       }
+      const encodeStarted = performance.now();
+      const body = encodeJsonEachRow(records);
+      const token = deduplicationToken(`${this.log.epoch}/${this.topic}`, records);
+      encodeHistogram.observe(labels, (performance.now() - encodeStarted) / 1000);
       const started = performance.now();
-      await this.insertUntilDone(records, () => failures.inc({ table: this.table.name }));
-      batchHistogram.observe({ table: this.table.name }, (performance.now() - started) / 1000);
-      rowsCounter.inc({ table: this.table.name }, records.length);
-      consumer.commit(records);
+      const inserted = this.insertUntilDone(body, token, records.length, () => failures.inc(labels)).then(
+        () => batchHistogram.observe(labels, (performance.now() - started) / 1000),
+        (error: unknown) => {
+          failure ??= error;
+        },
+      );
+      const previous = committedInOrder;
+      const done = Promise.all([previous, inserted]).then(() => {
+        // A batch after one that could not be written must not be committed: its commit would cover the gap.
+        if (failure !== undefined) return;
+        rowsCounter.inc(labels, records.length);
+        consumer.commit(records);
+      });
+      committedInOrder = done;
+      inFlight.add(done);
+      inFlightGauge.set(labels, inFlight.size);
+      void done.then(() => {
+        inFlight.delete(done);
+        inFlightGauge.set(labels, inFlight.size);
+      });
     }
+    await committedInOrder;
     consumer.close();
+    if (failure !== undefined) throw failure;
   }
 
-  private async insertUntilDone(records: LogRecord<Row>[], onFailure: () => void): Promise<void> {
-    const token = deduplicationToken(`${this.log.epoch}/${this.topic}`, records);
+  private async insertUntilDone(body: Buffer, token: string, rows: number, onFailure: () => void): Promise<void> {
     for (;;) {
       try {
-        await this.client.insert({
-          table: this.table.name,
-          values: records.map((r) => r.value),
-          format: 'JSONEachRow',
-          clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1 },
-        });
+        await this.writer.insertJsonEachRow(this.table.name, body, token);
         return;
       } catch (error) {
         onFailure();
-        this.observe.logger.error('clickhouse insert failed, retrying', { table: this.table.name, rows: records.length, error: String(error) });
+        this.observe.logger.error('clickhouse insert failed, retrying', { table: this.table.name, rows, error: String(error) });
         if (!this.running) throw error;
         await delay(this.options.retryDelayMs);
       }
@@ -87,13 +148,6 @@ export class TableSink<Row extends Record<string, unknown>> {
     this.running = false;
     await this.loop;
   }
-}
-
-function deduplicationToken(topic: string, records: readonly LogRecord<unknown>[]): string {
-  const hash = createHash('sha1');
-  hash.update(topic);
-  for (const r of records) hash.update(`|${r.partition}:${r.offset}`);
-  return hash.digest('hex');
 }
 
 function delay(ms: number): Promise<void> {

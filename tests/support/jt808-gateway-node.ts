@@ -49,9 +49,9 @@ export async function startGatewayNode(options: GatewayNodeOptions = {}): Promis
   const observe = { logger: silentLogger, metrics };
   const sinkOptions = { batchRowsMax: 20_000, lingerMs: 5, retryDelayMs: 500, ...options.sink };
   const sinks = [
-    new TableSink(log, TOPICS.telemetry, 'sink-telemetry', analytics.client, TELEMETRY, observe, sinkOptions),
-    new TableSink(log, TOPICS.rejects, 'sink-rejects', analytics.client, INGEST_REJECTS, observe, sinkOptions),
-    new TableSink(log, TOPICS.media, 'sink-media', analytics.client, MEDIA_EVENTS, observe, sinkOptions),
+    new TableSink(log, TOPICS.telemetry, 'sink-telemetry', analytics.writer, TELEMETRY, observe, sinkOptions),
+    new TableSink(log, TOPICS.rejects, 'sink-rejects', analytics.writer, INGEST_REJECTS, observe, sinkOptions),
+    new TableSink(log, TOPICS.media, 'sink-media', analytics.writer, MEDIA_EVENTS, observe, sinkOptions),
   ];
   if (options.durable !== false) for (const sink of sinks) sink.start();
   const terminals = new TerminalStore(sql);

@@ -11,6 +11,7 @@ import { AlarmList } from '../panels/alarm-list.js';
 import { ConnectionBadge } from '../panels/connection-badge.js';
 import { CriticalCallout } from '../panels/critical-callout.js';
 import { FullScreenMessage } from '../panels/full-screen-message.js';
+import { HandlingRanking, rankingLevel } from '../panels/handling-ranking.js';
 import { HeadlineTiles } from '../panels/headline-tiles.js';
 import { HourlyTrend } from '../panels/hourly-trend.js';
 import { formatCount } from '../panels/number-format.js';
@@ -19,6 +20,8 @@ import { RuleBarChart } from '../panels/rule-bar-chart.js';
 import { StaleBanner } from '../panels/stale-banner.js';
 import { VehicleLegend } from '../panels/vehicle-legend.js';
 import { WallClock } from '../panels/wall-clock.js';
+import { SummaryAside } from '../panels/summary-aside.js';
+import { useCentreSummary } from '../summary/use-centre-summary.js';
 import { installTestHooks } from './test-hooks.js';
 import { useFeedConnection, useHenanGeo, usePanelSummary, useWallScale } from './wall-hooks.js';
 
@@ -39,6 +42,7 @@ export function WallApp({ lang, token }: WallAppProps) {
   const { geo, unauthorized: geoRefused } = useHenanGeo(token);
   const connection = useFeedConnection(state, token);
   const summary = usePanelSummary(state);
+  const centre = useCentreSummary(token);
   const scale = useWallScale();
   const [budget] = useState(() => detectRenderBudget(window.location.search));
   const places = useMemo(() => (geo === null ? NO_PLACES : divisionNames(geo)), [geo]);
@@ -77,6 +81,7 @@ export function WallApp({ lang, token }: WallAppProps) {
           alarmsToday={summary.alarmsToday}
           openAlarms={summary.openAlarms}
           criticalNow={summary.criticalNow}
+          summary={centre.summary}
         />
         <PanelSection title={messages.chartByRule}>
           <RuleBarChart counts={summary.byRule} lang={lang} />
@@ -86,6 +91,13 @@ export function WallApp({ lang, token }: WallAppProps) {
         </PanelSection>
       </aside>
       <aside className="panel panel-right">
+        <PanelSection
+          title={centre.summary === null ? messages.rankingTitle.province : messages.rankingTitle[rankingLevel(centre.summary.scope.org_code, centre.summary.units)]}
+          aside={<SummaryAside view={centre} messages={messages} />}
+          className="panel-ranking"
+        >
+          {centre.summary === null ? <div className="alarm-empty">{messages.rankingEmpty}</div> : <HandlingRanking units={centre.summary.units} messages={messages} />}
+        </PanelSection>
         <PanelSection title={messages.alarmList} aside={`${messages.tileOpenAlarms} ${formatCount(summary.openAlarms)}`} className="panel-grow panel-clip">
           <AlarmList alarms={summary.newestAlarms} lang={lang} messages={messages} places={places} />
         </PanelSection>

@@ -13,6 +13,19 @@ export interface Messages {
   tileAlarmsToday: string;
   tileOpenAlarms: string;
   tileCriticalNow: string;
+  tileCriticalOf: (critical: string) => string;
+  tileHandlingRate: string;
+  tileHandlingOf: (handled: string, received: string) => string;
+  tileOrdersOpen: string;
+  tileOrdersOverdue: string;
+  tileOrdersOverdueNote: string;
+  rankingTitle: Readonly<Record<'province' | 'city' | 'county', string>>;
+  rankingRate: string;
+  rankingNoAlarms: (units: string) => string;
+  rankingMore: (units: string) => string;
+  rankingEmpty: string;
+  summaryAsOf: (clock: string) => string;
+  summaryStale: (clock: string) => string;
   chartByRule: string;
   chartByHour: string;
   chartByHourUnit: string;
@@ -46,6 +59,19 @@ const ZH: Messages = {
   tileAlarmsToday: '今日报警',
   tileOpenAlarms: '未结束报警',
   tileCriticalNow: '严重报警',
+  tileCriticalOf: (critical) => `其中严重 ${critical}`,
+  tileHandlingRate: '今日处置率',
+  tileHandlingOf: (handled, received) => `已处置 ${handled} / 接警 ${received}`,
+  tileOrdersOpen: '在办工单',
+  tileOrdersOverdue: '超期工单',
+  tileOrdersOverdueNote: '超过办结时限未办结',
+  rankingTitle: { province: '各市处置率排名', city: '各县（区）处置率排名', county: '本县（区）处置率' },
+  rankingRate: '处置率',
+  rankingNoAlarms: (units) => `${units} 个单位今日无报警`,
+  rankingMore: (units) => `另有 ${units} 个单位未列出`,
+  rankingEmpty: '正在获取统计数据…',
+  summaryAsOf: (clock) => `更新于 ${clock}`,
+  summaryStale: (clock) => `统计停止更新 · ${clock}`,
   chartByRule: '今日报警分类',
   chartByHour: '今日报警趋势',
   chartByHourUnit: '起/小时',
@@ -87,6 +113,19 @@ const EN: Messages = {
   tileAlarmsToday: 'Alarms today',
   tileOpenAlarms: 'Open alarms',
   tileCriticalNow: 'Critical now',
+  tileCriticalOf: (critical) => `${critical} critical`,
+  tileHandlingRate: 'Handled today',
+  tileHandlingOf: (handled, received) => `${handled} of ${received} alarms handled`,
+  tileOrdersOpen: 'Open work orders',
+  tileOrdersOverdue: 'Overdue work orders',
+  tileOrdersOverdueNote: 'past their deadline, not closed',
+  rankingTitle: { province: 'Cities by handling rate', city: 'Counties by handling rate', county: 'Handling rate' },
+  rankingRate: 'handled',
+  rankingNoAlarms: (units) => `${units} units without alarms today`,
+  rankingMore: (units) => `${units} more units not shown`,
+  rankingEmpty: 'Loading figures…',
+  summaryAsOf: (clock) => `as of ${clock}`,
+  summaryStale: (clock) => `figures stale since ${clock}`,
   chartByRule: 'Alarms today by rule',
   chartByHour: 'Alarms today by hour',
   chartByHourUnit: 'per hour',

@@ -6,7 +6,7 @@ import { ruleName } from '../i18n/rule-names.js';
 import { formatCount } from './number-format.js';
 
 const CHART_WIDTH = 900;
-const ROW_HEIGHT = 50;
+const ROW_HEIGHT = 42;
 const ROWS_MAX = 13;
 const LABEL_WIDTH = 290;
 const VALUE_WIDTH = 130;

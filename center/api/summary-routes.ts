@@ -1,0 +1,23 @@
+/**
+ * `GET /api/summary`: the command-centre summary of the caller's scope, for the wall's tiles and ranking and for
+ * anyone reading alarms and work orders. The scope comes from the token only: a city's wall token gives that
+ * city's figures, an enterprise account its own enterprise's.
+ */
+import { READER_ROLES } from '../access/actor.js';
+import type { CentreSummaries } from '../summary/centre-summary.js';
+import type { Api } from './api-spec.js';
+
+export function registerSummaryRoutes(api: Api, deps: { summaries: CentreSummaries }): void {
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/summary',
+      tag: 'summary',
+      summary:
+        "Today's figures of the caller's scope (Beijing day): alarms received and handled, handling rate, open and overdue work orders, monitored and online vehicles; per child unit (cities under the province, counties under a city) ranked by handling rate. Definitions: docs/command-centre.md",
+      roles: READER_ROLES,
+      returns: 'CentreSummary: {scope, generated_at, day_start, online_window_minutes, totals: SummaryFigures, units: [SummaryUnit]}',
+    },
+    async (_ctx, principal) => ({ body: await deps.summaries.forPrincipal(principal) }),
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * The command-centre summary (`GET /api/summary`): the headline figures of the caller's scope for today and, per
+ * child unit, the same figures for the ranking by handling rate. Shared by the server and the wall; the
+ * definitions of every figure are in docs/command-centre.md ("The summary").
+ */
+
+export interface SummaryFigures {
+  /** Alarm cases the centres received today (Beijing day) in the scope. */
+  alarms_received: number;
+  /** Of those, the ones no longer `new`: acknowledged, dispatched, dismissed or closed. */
+  alarms_handled: number;
+  /** alarms_handled ÷ alarms_received, 0…1; null when nothing was received today. */
+  handling_rate: number | null;
+  /** Work orders assigned in the scope and not yet accepted (办结). */
+  work_orders_open: number;
+  /** Of the open ones, those past their deadline (限时办结). */
+  work_orders_overdue: number;
+  /** Registered vehicles of the scope plus unregistered ones heard in the scope in the last 24 h. */
+  vehicles_monitored: number;
+  /** Of the monitored ones, those heard in the last `online_window_minutes`. */
+  vehicles_online: number;
+  /** vehicles_online ÷ vehicles_monitored, 0…1; null when no vehicle is monitored. */
+  online_rate: number | null;
+}
+
+export interface SummaryUnit extends SummaryFigures {
+  org_code: string;
+  name: string;
+  level: 'province' | 'city' | 'county';
+}
+
+export interface CentreSummary {
+  scope: {
+    /** `org`: a unit's subtree; `enterprise`: one enterprise's alarms, orders and vehicles. */
+    kind: 'org' | 'enterprise';
+    org_code: string;
+    name: string;
+    enterprise_id: string | null;
+  };
+  /** Server time of the figures, epoch ms. */
+  generated_at: number;
+  /** Start of today in Beijing time (UTC+8), epoch ms: "today" is [day_start, day_start + 24 h). */
+  day_start: number;
+  online_window_minutes: number;
+  totals: SummaryFigures;
+  /**
+   * The child units (cities under the province, counties under a city; a county has itself only), ranked by
+   * handling rate, highest first; units that received no alarm today come last. Empty for enterprise accounts.
+   */
+  units: SummaryUnit[];
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { partitionOf } from './event-log.js';
+import { MemoryLog } from './memory-log.js';
+
+const TOPIC = 'vigil.telemetry';
+
+/** Keys that land on distinct partitions, so a send can be made to span several. */
+function keysOnPartitions(partitions: number): string[] {
+  const keys: string[] = [];
+  for (let i = 0; keys.length < partitions; i++) {
+    const key = `1380000${i}`;
+    if (!keys.some((k) => partitionOf(k, partitions) === partitionOf(key, partitions))) keys.push(key);
+  }
+  return keys;
+}
+
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => (done = true));
+  // Several turns of the microtask queue, so a promise that is already resolvable has resolved.
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+  return done;
+}
+
+describe('MemoryLog durability', () => {
+  it('resolves a send only once the durable group has committed past every message of it, on every partition', async () => {
+    const log = new MemoryLog({ partitions: 4, backlogPerPartitionMax: 100, durableGroups: { [TOPIC]: 'sink' } });
+    const [a, b] = keysOnPartitions(4);
+    const single = log.producer().send(TOPIC, [{ key: a, value: 1 }]);
+    const spanning = log.producer().send(TOPIC, [
+      { key: a, value: 2 },
+      { key: b, value: 3 },
+    ]);
+    const consumer = log.consumer<number>('sink', TOPIC);
+    const records = await consumer.poll(10, 0);
+    expect(records.map((r) => r.value).sort()).toEqual([1, 2, 3]);
+    expect(await settled(single)).toBe(false);
+    // Commit the first partition's records only: the single send is durable, the spanning one is not yet.
+    const onA = records.filter((r) => r.key === a);
+    consumer.commit(onA.filter((r) => r.value === 1));
+    expect(await settled(single)).toBe(true);
+    expect(await settled(spanning)).toBe(false);
+    consumer.commit(onA);
+    expect(await settled(spanning)).toBe(false);
+    consumer.commit(records.filter((r) => r.key === b));
+    expect(await settled(spanning)).toBe(true);
+    await log.close();
+  });
+
+  it('acknowledges on append when the topic has no durable group', async () => {
+    const log = new MemoryLog({ partitions: 2, backlogPerPartitionMax: 100, durableGroups: {} });
+    await log.producer().send(TOPIC, [{ key: 'k', value: 1 }]);
+    await log.producer().send(TOPIC, [
+      { key: 'k', value: 2 },
+      { key: 'j', value: 3 },
+    ]);
+    await log.close();
+  });
+
+  it('holds producers back at the backlog bound until the durable group commits', async () => {
+    const log = new MemoryLog({ partitions: 1, backlogPerPartitionMax: 2, durableGroups: { [TOPIC]: 'sink' } });
+    const producer = log.producer();
+    const first = producer.send(TOPIC, [
+      { key: 'k', value: 1 },
+      { key: 'k', value: 2 },
+    ]);
+    const blocked = producer.send(TOPIC, [{ key: 'k', value: 3 }]);
+    const consumer = log.consumer<number>('sink', TOPIC);
+    const firstRecords = await consumer.poll(10, 0);
+    expect(firstRecords.map((r) => r.value)).toEqual([1, 2]);
+    // The third message waits outside the log while the backlog is at its bound.
+    expect(await consumer.poll(10, 0)).toEqual([]);
+    expect(log.backlog(TOPIC)).toBe(2);
+    consumer.commit(firstRecords);
+    expect(await settled(first)).toBe(true);
+    const third = await consumer.poll(10, 1_000);
+    expect(third.map((r) => r.value)).toEqual([3]);
+    expect(await settled(blocked)).toBe(false);
+    consumer.commit(third);
+    expect(await settled(blocked)).toBe(true);
+    await log.close();
+  });
+});

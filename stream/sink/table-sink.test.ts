@@ -1,0 +1,197 @@
+/**
+ * The sink against a real chDB: what a producer was told is durable is in ClickHouse, a retried or replayed
+ * batch is not written twice, and pipelined batches commit in order even when a later one finishes first.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Metrics, TELEMETRY, silentLogger, type TelemetryRow } from '../../schema/index.js';
+import { openAnalytics, type Analytics, type RowWriter } from '../../store/index.js';
+import { MemoryLog } from '../log/memory-log.js';
+import { deduplicationToken, encodeJsonEachRow } from './batch-encoding.js';
+import { TableSink, checkTableSinkOptions, TABLE_SINK_DEFAULTS } from './table-sink.js';
+
+let dataDir: string;
+let analytics: Analytics;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-sink-'));
+  analytics = await openAnalytics({ kind: 'embedded', dataDir });
+});
+
+afterAll(async () => {
+  await analytics.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function fix(terminalId: string, i: number): TelemetryRow {
+  return {
+    terminal_id: terminalId,
+    plate: '豫A12345',
+    ts: Date.UTC(2026, 0, 1) + i * 1000,
+    received_at: Date.UTC(2026, 0, 1) + i * 1000 + 50,
+    lat: 34.7 + i * 1e-5,
+    lon: 113.6,
+    altitude_m: 100,
+    speed_kmh: 61.5,
+    direction_deg: 90,
+    alarm_bits: 0,
+    status_bits: 3,
+    source: 'jt808',
+    backfill: 0,
+    extras: i % 2 === 0 ? '{"mileage_km":1.5,"note":"引号\\"与换行\\n"}' : '',
+  };
+}
+
+/** Rows of one terminal as stored; `count()` without FINAL, so a duplicate row would show. */
+async function stored(terminalId: string): Promise<number> {
+  const result = await analytics.queryReadOnly(`SELECT count() FROM telemetry WHERE terminal_id = '${terminalId}'`);
+  return Number(result.rows[0][0]);
+}
+
+function durableLog(): MemoryLog {
+  return new MemoryLog({ partitions: 4, backlogPerPartitionMax: 100_000, durableGroups: { 'vigil.telemetry': 'sink' } });
+}
+
+describe('TableSink on chDB', () => {
+  it('resolves every send only once its rows are in ClickHouse, and stores each row once', async () => {
+    const log = durableLog();
+    const sink = new TableSink(log, 'vigil.telemetry', 'sink', analytics.writer, TELEMETRY, { logger: silentLogger, metrics: new Metrics() }, { lingerMs: 2, batchRowsMax: 500 });
+    sink.start();
+    const producer = log.producer();
+    const terminals = Array.from({ length: 40 }, (_, t) => `1390000${String(t).padStart(4, '0')}`);
+    const perTerminal = 60;
+    const checks: Promise<void>[] = [];
+    for (let i = 0; i < perTerminal; i++) {
+      for (const terminalId of terminals) {
+        const row = fix(terminalId, i);
+        checks.push(
+          producer.send('vigil.telemetry', [{ key: terminalId, value: row }]).then(async () => {
+            // Sampled, to keep the test quick: the acknowledged row must already be readable.
+            if (i % 20 === 0) {
+              const found = await analytics.queryReadOnly(`SELECT count() FROM telemetry WHERE terminal_id = '${terminalId}' AND ts = fromUnixTimestamp64Milli(${row.ts})`);
+              expect(Number(found.rows[0][0])).toBe(1);
+            }
+          }),
+        );
+      }
+    }
+    await Promise.all(checks);
+    await sink.stop();
+    await log.close();
+    for (const terminalId of terminals.slice(0, 5)) expect(await stored(terminalId)).toBe(perTerminal);
+    const all = await analytics.queryReadOnly(`SELECT count(), uniqExact(terminal_id, ts) FROM telemetry WHERE terminal_id LIKE '1390000%'`);
+    expect(all.rows[0].map(Number)).toEqual([terminals.length * perTerminal, terminals.length * perTerminal]);
+    const sample = await analytics.queryReadOnly(`SELECT extras FROM telemetry WHERE terminal_id = '13900000000' AND ts = fromUnixTimestamp64Milli(${fix('', 0).ts})`);
+    expect(sample.rows[0][0]).toBe(fix('', 0).extras);
+  });
+
+  it('drops a batch inserted again under the same token: a retry after a lost answer writes nothing twice', async () => {
+    const log = durableLog();
+    let inserts = 0;
+    // The insert reaches ClickHouse, then its answer is lost once: the sink must retry with the same token.
+    const losesFirstAnswer: RowWriter = {
+      insertsInFlightMax: 2,
+      insertJsonEachRow: async (table, body, token) => {
+        await analytics.writer.insertJsonEachRow(table, body, token);
+        if (++inserts === 1) throw new Error('connection reset after the insert was written');
+      },
+      close: async () => undefined,
+    };
+    const sink = new TableSink(log, 'vigil.telemetry', 'sink', losesFirstAnswer, TELEMETRY, { logger: silentLogger, metrics: new Metrics() }, { lingerMs: 20, retryDelayMs: 10 });
+    sink.start();
+    const rows = Array.from({ length: 300 }, (_, i) => ({ key: '13911110000', value: fix('13911110000', i) }));
+    await log.producer().send('vigil.telemetry', rows);
+    await sink.stop();
+    await log.close();
+    expect(inserts).toBeGreaterThanOrEqual(2);
+    expect(await stored('13911110000')).toBe(300);
+  });
+
+  it('replays of the same offsets under the same epoch are not duplicated', async () => {
+    const records = Array.from({ length: 50 }, (_, i) => ({ topic: 't', partition: i % 2, offset: Math.floor(i / 2), timestamp: 0, key: 'k', value: fix('13922220000', i) }));
+    const body = encodeJsonEachRow(records);
+    const token = deduplicationToken('epoch-1/vigil.telemetry', records);
+    await analytics.writer.insertJsonEachRow('telemetry', body, token);
+    await analytics.writer.insertJsonEachRow('telemetry', body, token);
+    expect(await stored('13922220000')).toBe(50);
+    // Another epoch names other data: the same offsets after a restart of the in-process log are new rows.
+    expect(deduplicationToken('epoch-2/vigil.telemetry', records)).not.toBe(token);
+  });
+
+  it('commits pipelined batches in order: a later batch that finishes first waits for the earlier one', async () => {
+    const log = durableLog();
+    let release: () => void = () => undefined;
+    const firstMayFinish = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const slowFirst: RowWriter = {
+      insertsInFlightMax: 2,
+      insertJsonEachRow: async (table, body, token) => {
+        const call = ++calls;
+        await analytics.writer.insertJsonEachRow(table, body, token);
+        if (call === 1) await firstMayFinish;
+      },
+      close: async () => undefined,
+    };
+    const sink = new TableSink(log, 'vigil.telemetry', 'sink', slowFirst, TELEMETRY, { logger: silentLogger, metrics: new Metrics() }, { lingerMs: 0, insertsInFlightMax: 2 });
+    sink.start();
+    const producer = log.producer();
+    let firstDone = false;
+    let secondDone = false;
+    const first = producer.send('vigil.telemetry', [{ key: '13933330000', value: fix('13933330000', 1) }]).then(() => (firstDone = true));
+    // Wait for the first batch to be taken before the second one exists, so they are two inserts.
+    await waitFor(() => calls === 1);
+    const second = producer.send('vigil.telemetry', [{ key: '13933330000', value: fix('13933330000', 2) }]).then(() => (secondDone = true));
+    await waitFor(async () => calls === 2 && (await stored('13933330000')) === 2);
+    // Both rows are written, but the first batch has not finished: neither producer may hear "durable" yet.
+    await new Promise((r) => setTimeout(r, 50));
+    expect([firstDone, secondDone]).toEqual([false, false]);
+    release();
+    await Promise.all([first, second]);
+    await sink.stop();
+    await log.close();
+    expect(await stored('13933330000')).toBe(2);
+  });
+
+  it('stops cleanly when the log closes while an insert is in flight, with other sinks stopping after it', async () => {
+    const log = new MemoryLog({ partitions: 2, backlogPerPartitionMax: 1_000, durableGroups: { 'vigil.telemetry': 'sink', 'vigil.other': 'sink-other' } });
+    let started = false;
+    const slow: RowWriter = {
+      insertsInFlightMax: 1,
+      insertJsonEachRow: async (table, body, token) => {
+        started = true;
+        // The answer comes back as I/O does, on a later turn of the event loop.
+        await new Promise((r) => setTimeout(r, 100));
+        await analytics.writer.insertJsonEachRow(table, body, token);
+      },
+      close: async () => undefined,
+    };
+    const observe = { logger: silentLogger, metrics: new Metrics() };
+    const first = new TableSink(log, 'vigil.telemetry', 'sink', slow, TELEMETRY, observe, { lingerMs: 0 });
+    const second = new TableSink(log, 'vigil.other', 'sink-other', analytics.writer, TELEMETRY, observe, { lingerMs: 0 });
+    first.start();
+    second.start();
+    const sent = log.producer().send('vigil.telemetry', [{ key: '13944440000', value: fix('13944440000', 1) }]);
+    await waitFor(() => started);
+    await log.close();
+    // While the first sink waits for its insert, the second polls a closed log; it must not starve the first.
+    await first.stop();
+    await second.stop();
+    await sent;
+    expect(await stored('13944440000')).toBe(1);
+  });
+
+  it('refuses options outside their bounds, naming key, value and bound', () => {
+    expect(() => checkTableSinkOptions({ ...TABLE_SINK_DEFAULTS, insertsInFlightMax: 0 })).toThrow('table sink insertsInFlightMax value 0 is less than min allowed 1');
+    expect(() => checkTableSinkOptions({ ...TABLE_SINK_DEFAULTS, batchRowsMax: 2_000_000 })).toThrow('table sink batchRowsMax value 2000000 is more than max allowed 1000000');
+  });
+});
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
