@@ -269,6 +269,40 @@ describe('cloned_plate', () => {
     const [alarm] = latest(run(events, engineFor({ registry })), 'cloned_plate');
     expect(details(alarm)).toMatchObject({ other: { source: 'gps:gps1' } });
   });
+
+  it('does not compare a read with a GPS fix that itself jumped impossibly (drift), but with a plausible one', () => {
+    const registry = [vehicle({ plate: '豫A55556', terminal_id: 'gps2' })];
+    const events: EngineEvent[] = [
+      { topic: 'telemetry', value: fix('gps2', T0, { plate: '豫A55556' }) },
+      // 30 s later the fix says Luoyang, 120 km away: satellite drift, not the vehicle.
+      { topic: 'telemetry', value: fix('gps2', T0 + 30 * SECOND, { plate: '豫A55556', ...LUOYANG }) },
+      { topic: 'camera', value: camera({ plate: '豫A55556', ts: T0 + 40 * SECOND, device_id: 'cam-zz' }) },
+    ];
+    expect(latest(run(events, engineFor({ registry })), 'cloned_plate')).toEqual([]);
+    // The same read against a fix that arrived by a plausible path does alarm.
+    const plausible: EngineEvent[] = [
+      { topic: 'telemetry', value: fix('gps2', T0 - 3 * 60 * MINUTE, { plate: '豫A55556', ...LUOYANG }) },
+      { topic: 'telemetry', value: fix('gps2', T0 + 30 * SECOND, { plate: '豫A55556', ...LUOYANG }) },
+      { topic: 'camera', value: camera({ plate: '豫A55556', ts: T0 + 40 * SECOND, device_id: 'cam-zz' }) },
+    ];
+    expect(latest(run(plausible, engineFor({ registry })), 'cloned_plate')).toHaveLength(1);
+  });
+
+  it('reports a conflicting read once: the genuine read after a clone read is not a second alarm', () => {
+    const XINYANG = { lat: 32.13, lon: 114.07 };
+    const events: EngineEvent[] = [
+      { topic: 'camera', value: camera({ plate: '豫A24680', ts: T0, device_id: 'cam-zz' }) },
+      // A clone in Xinyang (about 290 km away) 10 min later: alarm.
+      { topic: 'camera', value: camera({ plate: '豫A24680', ts: T0 + 10 * MINUTE, device_id: 'cam-xy', ...XINYANG, org_code: '411502' }) },
+      // The genuine vehicle read in Zhengzhou 61 min after the clone read (past the cooldown, still > 200 km/h
+      // from it): the same conflict, already reported.
+      { topic: 'camera', value: camera({ plate: '豫A24680', ts: T0 + 71 * MINUTE, device_id: 'cam-zz2' }) },
+      // The clone read in Xinyang again 10 min later: a new conflict, alarmed.
+      { topic: 'camera', value: camera({ plate: '豫A24680', ts: T0 + 81 * MINUTE, device_id: 'cam-xy', ...XINYANG, org_code: '411502' }) },
+    ];
+    const alarms = latest(run(events), 'cloned_plate');
+    expect(alarms.map((a) => a.started_at)).toEqual([T0 + 10 * MINUTE, T0 + 81 * MINUTE]);
+  });
 });
 
 describe('overload', () => {

@@ -12,7 +12,8 @@ export interface LaneSnapshot {
   states: Record<string, unknown>;
   episodes: [string, Episode][];
   last_ts: number;
-  fix: [number, number, number];
+  /** Last fix [ts, lat, lon, jump km/h from the fix before] (the jump is absent in older snapshots). */
+  fix: [number, number, number] | [number, number, number, number];
 }
 
 export interface EngineSnapshot {

@@ -20,7 +20,7 @@ import type { AlarmRow, CameraEvent, DeviceStatus, TelemetryRow, VehicleRecord, 
 import { HENAN_PROVINCE_CODE, cityOfPlate, countyAt, parentChain } from '../../schema/index.js';
 import type { CompiledRulesConfig, RuleSet } from '../rules/rules-config.js';
 import { alarmIdOf } from './alarm-id.js';
-import { NEVER, type AnyCameraRule, type AnyDeviceRule, type AnyPositionRule, type AnyRule, type EpisodeSink, type Evidence, type LastFix, type Severity, type Track, type VehicleFacts } from './rule.js';
+import { FIX_JUMP_KM_MIN, NEVER, type AnyCameraRule, type AnyDeviceRule, type AnyPositionRule, type AnyRule, type EpisodeSink, type Evidence, type LastFix, type Severity, type Track, type VehicleFacts } from './rule.js';
 import { SNAPSHOT_FORMAT, type EngineSnapshot, type LaneSnapshot } from './engine-snapshot.js';
 
 /** JT/T 808 status bit 1: the fix is positioned. */
@@ -107,6 +107,8 @@ interface Lane {
   fixTs: number;
   fixLat: number;
   fixLon: number;
+  /** Speed implied by the move from the fix before to that one (`LastFix.jumpKmh`). */
+  fixJumpKmh: number;
   lastArrivalAt: number;
 }
 
@@ -151,9 +153,22 @@ interface PartitionClock {
   head: number;
 }
 
+/**
+ * Speed implied between two fixes, km/h, on a local flat projection (precise enough at the distances that
+ * matter, and cheap on every fix); 0 under `FIX_JUMP_KM_MIN`. Callers pass fixes in time order (`toTs > fromTs`).
+ */
+function jumpKmh(fromTs: number, fromLat: number, fromLon: number, toTs: number, toLat: number, toLon: number): number {
+  const kmPerDegLat = 111.32;
+  const dy = (toLat - fromLat) * kmPerDegLat;
+  const dx = (toLon - fromLon) * kmPerDegLat * Math.cos(((fromLat + toLat) / 2) * (Math.PI / 180));
+  const km = Math.sqrt(dx * dx + dy * dy);
+  if (km < FIX_JUMP_KM_MIN) return 0;
+  return km / ((toTs - fromTs) / 3_600_000);
+}
+
 function newLane(stateSlots = 0): Lane {
   // Sized once: a states array grown slot by slot keeps spare capacity in every vehicle.
-  return { states: new Array<unknown>(stateSlots).fill(undefined), episodes: undefined, lastTs: NEVER, fixTs: NEVER, fixLat: 0, fixLon: 0, lastArrivalAt: 0 };
+  return { states: new Array<unknown>(stateSlots).fill(undefined), episodes: undefined, lastTs: NEVER, fixTs: NEVER, fixLat: 0, fixLon: 0, fixJumpKmh: 0, lastArrivalAt: 0 };
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, critical: 3 };
@@ -541,6 +556,7 @@ export class RuleEngine {
     }
     if (row.ts > lane.lastTs) lane.lastTs = row.ts;
     if ((row.status_bits & STATUS_POSITIONED) !== 0 && (row.lat !== 0 || row.lon !== 0) && row.ts > lane.fixTs) {
+      lane.fixJumpKmh = lane.fixTs === NEVER ? 0 : jumpKmh(lane.fixTs, lane.fixLat, lane.fixLon, row.ts, row.lat, row.lon);
       lane.fixTs = row.ts;
       lane.fixLat = row.lat;
       lane.fixLon = row.lon;
@@ -581,7 +597,8 @@ export class RuleEngine {
     const sink = this.bindSink(plate.lane, `plate:${event.plate}`, plate.facts?.terminalId ?? '', event.plate, plate.facts?.homeOrgCode, ORG_CODE.test(event.org_code) ? event.org_code : '', late, event.ts, event.lat, event.lon);
     sink.receivedAt = event.received_at;
     const v = this.plateToVehicle.get(event.plate);
-    const lastFix: LastFix | undefined = v && v.live.fixTs !== NEVER ? { ts: v.live.fixTs, lat: v.live.fixLat, lon: v.live.fixLon, terminalId: v.key } : undefined;
+    const live = v?.live;
+    const lastFix: LastFix | undefined = v && live && live.fixTs !== NEVER ? { ts: live.fixTs, lat: live.fixLat, lon: live.fixLon, terminalId: v.key, jumpKmh: live.fixJumpKmh } : undefined;
     for (const { index, rule } of this.cameraRules) {
       const config = plate.set.configs[index];
       if (config === null) continue;
@@ -908,7 +925,7 @@ export class RuleEngine {
     lane.states.forEach((state, index) => {
       if (state !== undefined) states[this.rules[index].id] = state;
     });
-    return { states, episodes: lane.episodes ? [...lane.episodes] : [], last_ts: lane.lastTs, fix: [lane.fixTs, lane.fixLat, lane.fixLon] };
+    return { states, episodes: lane.episodes ? [...lane.episodes] : [], last_ts: lane.lastTs, fix: [lane.fixTs, lane.fixLat, lane.fixLon, lane.fixJumpKmh] };
   }
 
   private laneFrom(s: LaneSnapshot, now: number, slots: number): Lane {
@@ -919,6 +936,8 @@ export class RuleEngine {
     lane.episodes = s.episodes.length > 0 ? new Map(s.episodes) : undefined;
     lane.lastTs = s.last_ts;
     [lane.fixTs, lane.fixLat, lane.fixLon] = s.fix;
+    // Snapshots written before the jump was kept have three numbers: no jump known then.
+    lane.fixJumpKmh = s.fix[3] ?? 0;
     lane.lastArrivalAt = now;
     return lane;
   }

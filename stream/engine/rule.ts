@@ -99,7 +99,15 @@ export interface LastFix {
   lat: number;
   lon: number;
   terminalId: string;
+  /**
+   * Speed implied by the move from the positioned fix before to this one, km/h (0 without a fix before, or for
+   * a move under `FIX_JUMP_KM_MIN`): a fix that jumped impossibly may be drift, not evidence.
+   */
+  jumpKmh: number;
 }
+
+/** Moves shorter than this between consecutive fixes are GPS noise, never a jump, km. */
+export const FIX_JUMP_KM_MIN = 1;
 
 export interface CameraRule<S, C> extends RuleCommon<C> {
   readonly input: 'camera';

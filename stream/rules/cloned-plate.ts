@@ -3,8 +3,13 @@
  * plate reads (ANPR, gantries) compared with the previous read and with the GPS fix of the vehicle that
  * carries the plate. Misplaced cameras and GPS error are absorbed by `distanceKmMin`; one alarm per plate
  * per `cooldownMinutes`.
+ *
+ * Two comparisons would only repeat what is already known, so they are not made: with a GPS fix that itself
+ * jumped impossibly far from the fix before it (satellite drift, which `gps_drift` reports), and with a read
+ * that an alarm has already reported as conflicting (otherwise the vehicle's next genuine read would report
+ * the same clone a second time once the cooldown has passed).
  */
-import { NEVER, type CameraRule } from '../engine/rule.js';
+import { NEVER, type CameraRule, type LastFix } from '../engine/rule.js';
 import { ENABLED_FIELD, roundTo } from './common.js';
 import { distanceKm } from './geo.js';
 
@@ -27,6 +32,11 @@ interface ClonedPlateState {
   lastAlarmAt: number;
 }
 
+/** Whether the last fix implies an impossible move from the fix before it (then it is no evidence). */
+function drifted(fix: LastFix, config: ClonedPlateConfig): boolean {
+  return fix.jumpKmh > config.impliedSpeedKmhMax;
+}
+
 export const clonedPlateRule: CameraRule<ClonedPlateState, ClonedPlateConfig> = {
   id: 'cloned_plate',
   input: 'camera',
@@ -43,8 +53,9 @@ export const clonedPlateRule: CameraRule<ClonedPlateState, ClonedPlateConfig> = 
   evaluate(state, event, vehicle, config, out, lastFix) {
     if ((event.kind !== 'anpr' && event.kind !== 'gantry') || event.plate === '' || event.confidence < config.confidenceMin) return state;
     const candidates: { ts: number; lat: number; lon: number; source: string }[] = [];
-    if (state) candidates.push({ ts: state.ts, lat: state.lat, lon: state.lon, source: `camera:${state.device}` });
-    if (lastFix) candidates.push({ ts: lastFix.ts, lat: lastFix.lat, lon: lastFix.lon, source: `gps:${lastFix.terminalId}` });
+    // The reference read is the one the last alarm reported when their times are equal.
+    if (state && state.lastAlarmAt !== state.ts) candidates.push({ ts: state.ts, lat: state.lat, lon: state.lon, source: `camera:${state.device}` });
+    if (lastFix && !drifted(lastFix, config)) candidates.push({ ts: lastFix.ts, lat: lastFix.lat, lon: lastFix.lon, source: `gps:${lastFix.terminalId}` });
     const lastAlarmAt = state?.lastAlarmAt ?? NEVER;
     for (const other of candidates) {
       const dtMs = Math.abs(event.ts - other.ts);
