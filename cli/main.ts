@@ -22,7 +22,7 @@ const START_FLAGS: readonly FlagSpec[] = [
   { name: 'ingest-rate-per-key', kind: 'integer', default: 5_000, min: 1, max: 1_000_000, description: 'records per second one source key may post to /api/ingest (token bucket)' },
   { name: 'clickhouse-url', kind: 'url', description: 'a ClickHouse server (http://user:pass@host:8123/db) instead of the embedded chDB' },
   { name: 'postgres-url', kind: 'string', description: 'a PostgreSQL server (postgres://user:pass@host:5432/db) instead of the embedded PGlite' },
-  { name: 'demo', kind: 'boolean', default: false, description: 'replay the generated sample (fixtures/sample) into this node over JT/T 808, looping, plus a dozen vehicles that speed one minute in four' },
+  { name: 'demo', kind: 'boolean', default: false, description: 'replay the generated sample (fixtures/sample) into this node over JT/T 808 and HTTP ingestion, looping, plus a dozen vehicles that speed one minute in four' },
   { name: 'demo-vehicles', kind: 'integer', default: DEMO_DEFAULTS.vehicles, min: 1, max: 20_000, description: 'terminals of the generated sample (fixtures/sample) the demo replays' },
   { name: 'require-terminal-auth', kind: 'boolean', default: true, description: 'refuse terminal data before 0x0102 authentication' },
   { name: 'jt808-rsa-key', kind: 'string', description: 'PEM file of the RSA private key for encrypted JT/T 808 bodies (without it they are rejected encrypted_body)' },
@@ -107,7 +107,7 @@ async function start(argv: string[]): Promise<void> {
   let demo: SampleDemo | undefined;
   let speeding: SpeedingVehicles | undefined;
   if (values.demo) {
-    demo = new SampleDemo({ ...DEMO_DEFAULTS, host: '127.0.0.1', port: node.jt808Port, vehicles: values['demo-vehicles'] as number }, logger.child({ component: 'demo' }));
+    demo = new SampleDemo({ ...DEMO_DEFAULTS, host: '127.0.0.1', port: node.jt808Port, vehicles: values['demo-vehicles'] as number, http: { url: `http://127.0.0.1:${node.httpPort}`, sql: node.sql } }, logger.child({ component: 'demo' }));
     demo.start().catch((error: unknown) => logger.error('demo traffic failed', { error: String(error) }));
     speeding = new SpeedingVehicles({ ...SPEEDING_VEHICLES_DEFAULTS, host: '127.0.0.1', port: node.jt808Port }, logger.child({ component: 'demo' }));
     speeding.start().catch((error: unknown) => logger.error('demo speeding vehicles failed', { error: String(error) }));

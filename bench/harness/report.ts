@@ -18,7 +18,8 @@ export interface BenchReport extends BenchResult {
 
 function previousReport(dir: string, name: string): { file: string; report: BenchReport } | undefined {
   if (!existsSync(dir)) return undefined;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f < `${name}.json`).sort();
+  // Standard results are named by date; other scenarios' files (replay-labels-…) have other figures.
+  const files = readdirSync(dir).filter((f) => /^\d/.test(f) && f.endsWith('.json') && f < `${name}.json`).sort();
   const file = files.at(-1);
   return file ? { file, report: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as BenchReport } : undefined;
 }

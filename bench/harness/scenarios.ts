@@ -92,13 +92,17 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /**
  * Growth of a process's resident memory per connected terminal that has logged in and reported once, measured
  * on a freshly started process (before any bulk traffic leaves garbage behind that would hide the figure).
+ * Resident memory moves by megabytes with the allocator and the collector, more than a few thousand terminals
+ * add, so it is sampled after a full collection at `RSS_SAMPLES` points as terminals are added and the figure
+ * is the least-squares slope over all of them, not the difference of two noisy readings.
  */
 async function rssPerTrackedTerminal(child: Child, port: number, count: number, phoneBase: number): Promise<{ bytesPerTerminal: number; tracked: number }> {
   await sleep(2000);
-  const before = await child.settledRssBytes();
+  const samples: { tracked: number; rss: number }[] = [{ tracked: 0, rss: await child.settledRssBytes() }];
   const terminals: SimulatedTerminal[] = [];
   const nowS = Math.floor(Date.now() / 1000) * 1000;
   let tracked = 0;
+  const sampleEvery = Math.max(RSS_BATCH, Math.ceil(count / (RSS_SAMPLES - 1) / RSS_BATCH) * RSS_BATCH);
   for (let i = 0; i < count; i += RSS_BATCH) {
     await Promise.all(Array.from({ length: Math.min(RSS_BATCH, count - i) }, async (_, k) => {
       const n = i + k;
@@ -109,12 +113,22 @@ async function rssPerTrackedTerminal(child: Child, port: number, count: number, 
       await t.request({ msgId: 0x0200, body: locationBody({ lat: 34 + (n % 100) / 100, lon: 113 + Math.floor(n / 100) / 100, speedKmh: 40, directionDeg: 0, time: nowS }, 2013) });
       tracked++;
     }));
+    if (tracked % sampleEvery === 0 || tracked === count) samples.push({ tracked, rss: await child.settledRssBytes() });
   }
-  const after = await child.settledRssBytes();
   for (const t of terminals) t.close();
-  return { bytesPerTerminal: (after - before) / Math.max(1, tracked), tracked };
+  return { bytesPerTerminal: slope(samples.map((x) => [x.tracked, x.rss])), tracked };
 }
 
+/** Least-squares slope of y over x. */
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return sxx === 0 ? 0 : points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / sxx;
+}
+
+const RSS_SAMPLES = 6;
 const RSS_BATCH = 100;
 const PLATE_CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 

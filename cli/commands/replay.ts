@@ -20,6 +20,7 @@ export const REPLAY_FLAGS: readonly FlagSpec[] = [
   { name: 'window', kind: 'integer', default: REPLAY_DEFAULTS.windowFrames, min: 1, max: 256, description: 'unanswered frames per connection' },
   { name: 'ack-timeout-ms', kind: 'integer', default: REPLAY_DEFAULTS.ackTimeoutMs, min: 100, max: 600_000, description: 'wait for a reply before retransmitting' },
   { name: 'retransmits', kind: 'integer', default: REPLAY_DEFAULTS.retransmitsMax, min: 0, max: 10, description: 'retransmissions of an unanswered frame before giving up' },
+  { name: 'lockstep-s', kind: 'integer', default: REPLAY_DEFAULTS.lockstepMs / 1000, min: 0, max: 86_400, description: 'at --speed max, the most data seconds one terminal may run ahead of the slowest (0 = each runs free)' },
   { name: 'shift-to-now', kind: 'boolean', default: false, description: 'shift device times so the data starts now' },
   { name: 'json', kind: 'boolean', default: false, description: 'print the final report as JSON on stdout' },
 ];
@@ -29,6 +30,8 @@ export interface ReplayReport {
   terminals_failed: number;
   frames_sent: number;
   acknowledged: number;
+  /** Positions in the acknowledged frames: the telemetry rows the platform must hold. */
+  positions_acknowledged: number;
   retransmitted: number;
   rejected: number;
   unanswered: number;
@@ -37,6 +40,7 @@ export interface ReplayReport {
   duration_s: number;
   acked_frames_per_s: number;
   http: Record<string, { records: number; accepted: number; rejected: number }>;
+  http_retried: number;
   failures: string[];
 }
 
@@ -77,6 +81,7 @@ export function reportOf(stats: ReplayStats, durationMs: number): ReplayReport {
     terminals_failed: stats.terminalsFailed,
     frames_sent: stats.framesSent,
     acknowledged: stats.acknowledged,
+    positions_acknowledged: stats.positionsAcknowledged,
     retransmitted: stats.retransmitted,
     rejected: stats.rejected,
     unanswered: stats.unanswered,
@@ -85,6 +90,7 @@ export function reportOf(stats: ReplayStats, durationMs: number): ReplayReport {
     duration_s: round(durationMs / 1000),
     acked_frames_per_s: Math.round(stats.acknowledged / Math.max(durationMs / 1000, 1e-3)),
     http: Object.fromEntries(stats.http),
+    http_retried: stats.httpRetried,
     failures: stats.failures,
   };
 }
@@ -101,10 +107,11 @@ function progressLine(stats: ReplayStats, framesTotal: number, terminalsTotal: n
 export function formatReport(r: ReplayReport): string {
   const lines = [
     `Replayed ${r.terminals} terminals in ${r.duration_s} s (${r.terminals_failed} failed)`,
-    `  frames sent ${r.frames_sent}, acknowledged ${r.acknowledged}, retransmitted ${r.retransmitted}, rejected ${r.rejected}, unanswered ${r.unanswered}, malformed sent ${r.malformed_sent}`,
+    `  frames sent ${r.frames_sent}, acknowledged ${r.acknowledged} (${r.positions_acknowledged} positions), retransmitted ${r.retransmitted}, rejected ${r.rejected}, unanswered ${r.unanswered}, malformed sent ${r.malformed_sent}`,
     `  ack latency p50 ${r.ack_latency_ms.p50} ms, p90 ${r.ack_latency_ms.p90} ms, p99 ${r.ack_latency_ms.p99} ms, max ${r.ack_latency_ms.max} ms; ${r.acked_frames_per_s} acked frames/s`,
   ];
   for (const [kind, e] of Object.entries(r.http)) lines.push(`  http ${kind}: ${e.records} records, ${e.accepted} accepted, ${e.rejected} rejected`);
+  if (r.http_retried > 0) lines.push(`  http batches posted again after 429/503: ${r.http_retried}`);
   for (const failure of r.failures) lines.push(`  failed: ${failure}`);
   return lines.join('\n');
 }
@@ -148,6 +155,7 @@ export async function replayCommand(argv: string[]): Promise<void> {
         ackTimeoutMs: values['ack-timeout-ms'] as number,
         retransmitsMax: values.retransmits as number,
         shiftToNow: values['shift-to-now'] as boolean,
+        lockstepMs: (values['lockstep-s'] as number) * 1000,
         http: values.http ? { url: values.http as string, keys: parseKeys(values.key as string), batchRecords: REPLAY_DEFAULTS.batchRecords } : undefined,
         signal: abort.signal,
       },

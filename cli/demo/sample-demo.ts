@@ -1,13 +1,17 @@
 /**
  * `vigil start --demo`: the committed generated sample (`fixtures/sample/`) replayed into the node's own
- * gateway over real JT/T 808 connections, at real speed, time-shifted so that it starts now, and started
- * again when it ends. The demo therefore shows exactly what the rules are tested against: real Henan
- * geography, labelled violations, outages with back-fill and the odd malformed frame.
+ * gateway over real JT/T 808 connections, and its roadside records (ANPR, weigh-in-motion, gantries, device
+ * status, the registry) posted to the node's own HTTP ingestion with source keys the demo issues itself, at
+ * real speed, time-shifted so that it starts now, and started again when it ends. The demo therefore shows
+ * exactly what the rules are tested against: real Henan geography, labelled violations (camera-based ones
+ * too), outages with back-fill and the odd malformed frame.
  */
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../schema/index.js';
+import type { Sql } from '../../store/index.js';
 import { readManifest, replayDirectory, REPLAY_DEFAULTS } from '../commands/replay/replay-engine.js';
 import { ReplayStats } from '../commands/replay/replay-stats.js';
+import { provisionDemoSourceKeys } from './demo-source-keys.js';
 
 export const SAMPLE_DIR = fileURLToPath(new URL('../../fixtures/sample/', import.meta.url));
 
@@ -19,6 +23,8 @@ export interface DemoOptions {
   /** Data seconds per real second. */
   speed: number;
   dir: string;
+  /** The node's HTTP base URL and operational store: roadside records go to `/api/ingest/<kind>`. */
+  http?: { url: string; sql: Sql };
 }
 
 export const DEMO_DEFAULTS = { vehicles: 300, speed: 1, dir: SAMPLE_DIR } as const;
@@ -37,7 +43,8 @@ export class SampleDemo {
   async start(): Promise<void> {
     const manifest = readManifest(this.options.dir);
     const terminals = Math.min(this.options.vehicles, manifest.counts.terminals);
-    this.logger.info('demo replaying the generated sample', { dir: this.options.dir, terminals, hours: manifest.hours, seed: manifest.seed });
+    const http = this.options.http ? { url: this.options.http.url, keys: await provisionDemoSourceKeys(this.options.http.sql, this.logger), batchRecords: REPLAY_DEFAULTS.batchRecords } : undefined;
+    this.logger.info('demo replaying the generated sample', { dir: this.options.dir, terminals, hours: manifest.hours, seed: manifest.seed, http_sources: http !== undefined });
     for (let loop = 0; !this.abort.signal.aborted; loop++) {
       const stats = await replayDirectory(
         {
@@ -51,12 +58,13 @@ export class SampleDemo {
           ackTimeoutMs: REPLAY_DEFAULTS.ackTimeoutMs,
           retransmitsMax: REPLAY_DEFAULTS.retransmitsMax,
           shiftToNow: true,
+          http,
           loop,
           signal: this.abort.signal,
         },
         new ReplayStats(),
       );
-      this.logger.info('demo loop finished', { loop, acknowledged: stats.acknowledged, retransmitted: stats.retransmitted, failed_terminals: stats.terminalsFailed, failures: stats.failures.slice(0, 3) });
+      this.logger.info('demo loop finished', { loop, acknowledged: stats.acknowledged, retransmitted: stats.retransmitted, failed_terminals: stats.terminalsFailed, failures: stats.failures.slice(0, 3), http: Object.fromEntries(stats.http) });
       if (!this.abort.signal.aborted) await new Promise((resolve) => setTimeout(resolve, LOOP_PAUSE_MS));
     }
   }

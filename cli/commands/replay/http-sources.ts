@@ -1,11 +1,14 @@
 /**
- * Posts a generated directory's HTTP source records to `POST <url>/api/ingest/<kind>` as NDJSON batches:
- * the registry first, then each kind's time buckets when the replay clock reaches them.
+ * Posts a generated directory's HTTP source records to `POST <url>/api/ingest/<kind>` as NDJSON batches: the
+ * registry first, then each time bucket's records of every kind merged in the order they were received
+ * (`received_at`), each sent when the replay's clock reaches it, so that roadside events reach the platform
+ * in step with the terminals' positions, as they would live.
  */
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { HTTP_KINDS, type GeneratedManifest } from '../../../fixtures/generator/index.js';
+import type { LockstepParticipant } from './lockstep.js';
 import type { ReplayStats } from './replay-stats.js';
 
 export interface HttpSourceOptions {
@@ -19,57 +22,156 @@ export interface HttpSourceOptions {
   /** Appended to event ids so that looping replays post new events, not duplicates. */
   eventIdSuffix: string;
   batchRecords: number;
+  /** At `speed` Infinity: keeps the records in step with the terminals (see lockstep.ts). */
+  lockstep?: LockstepParticipant;
   signal?: AbortSignal;
 }
 
+export const HTTP_SOURCE_BOUNDS = {
+  /** Records of one time bucket (all kinds) held in memory to be put in received order. */
+  bucketRecordsMax: 2_000_000,
+  /** Posts of one batch (after 429 rate limit or 503 answers, or a broken connection) before it counts as rejected. */
+  attemptsMax: 6,
+  /** Wait before a retry when the answer names none (`Retry-After`), doubled each attempt. */
+  retryWaitMs: 500,
+  retryWaitMsMax: 10_000,
+} as const;
+
 const TIME_FIELDS = ['ts', 'received_at'] as const;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function retryWaitMs(response: Response, attempt: number): number {
+  const header = Number(response.headers.get('retry-after'));
+  const named = Number.isFinite(header) && header > 0 ? header * 1000 : HTTP_SOURCE_BOUNDS.retryWaitMs * 2 ** (attempt - 1);
+  return Math.min(named, HTTP_SOURCE_BOUNDS.retryWaitMsMax);
+}
 
 async function post(options: HttpSourceOptions, kind: string, lines: string[], stats: ReplayStats): Promise<void> {
   const entry = stats.httpOf(kind);
   entry.records += lines.length;
-  try {
-    const response = await fetch(`${options.url.replace(/\/$/, '')}/api/ingest/${kind}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${options.keys[kind] ?? options.keys['*'] ?? ''}` },
-      body: `${lines.join('\n')}\n`,
-      signal: options.signal,
-    });
-    const text = await response.text();
+  const body = `${lines.join('\n')}\n`;
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${options.url.replace(/\/$/, '')}/api/ingest/${kind}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${options.keys[kind] ?? options.keys['*'] ?? ''}` },
+        body,
+        signal: options.signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      // The platform remembers recent event ids, so a batch it did store before the connection broke is not
+      // stored twice when posted again.
+      if (attempt < HTTP_SOURCE_BOUNDS.attemptsMax && !options.signal?.aborted) {
+        stats.httpRetried++;
+        await sleep(Math.min(HTTP_SOURCE_BOUNDS.retryWaitMs * 2 ** (attempt - 1), HTTP_SOURCE_BOUNDS.retryWaitMsMax));
+        continue;
+      }
+      entry.rejected += lines.length;
+      stats.noteFailure(`http ${kind}`, error);
+      return;
+    }
+    if ((response.status === 429 || response.status === 503) && attempt < HTTP_SOURCE_BOUNDS.attemptsMax) {
+      // Nothing of a refused batch was stored: posting it again is what a real source does.
+      stats.httpRetried++;
+      await sleep(retryWaitMs(response, attempt));
+      continue;
+    }
     if (!response.ok) {
       entry.rejected += lines.length;
+      stats.noteFailure(`http ${kind}`, new Error(`${response.status} ${text.slice(0, 300)}`));
       return;
     }
     // The answer may say how many records were refused; otherwise a 2xx accepts the whole batch.
     let refused = 0;
     try {
-      const body = JSON.parse(text) as { rejected?: unknown };
-      if (typeof body.rejected === 'number') refused = body.rejected;
-      else if (Array.isArray(body.rejected)) refused = body.rejected.length;
+      const answer = JSON.parse(text) as { rejected?: unknown };
+      if (typeof answer.rejected === 'number') refused = answer.rejected;
+      else if (Array.isArray(answer.rejected)) {
+        refused = answer.rejected.length;
+        if (refused > 0) stats.noteFailure(`http ${kind}`, new Error(`${refused} records refused, first: ${JSON.stringify(answer.rejected[0]).slice(0, 300)}`));
+      }
     } catch {
       refused = 0;
     }
     entry.rejected += refused;
     entry.accepted += lines.length - refused;
-  } catch {
-    entry.rejected += lines.length;
+    return;
   }
 }
 
-function shifted(line: string, options: HttpSourceOptions): string {
-  if (options.timeShiftMs === 0 && options.eventIdSuffix === '') return line;
-  const record = JSON.parse(line) as Record<string, unknown>;
+interface TimedRecord {
+  kind: string;
+  /** Data time the record reached its source's uplink (received_at, else ts). */
+  atMs: number;
+  line: string;
+}
+
+function shifted(record: Record<string, unknown>, options: HttpSourceOptions): string {
   for (const field of TIME_FIELDS) if (typeof record[field] === 'number') record[field] = (record[field] as number) + options.timeShiftMs;
   if (typeof record.event_id === 'string') record.event_id += options.eventIdSuffix;
   return JSON.stringify(record);
 }
 
-async function postFile(file: string, kind: string, options: HttpSourceOptions, stats: ReplayStats, transform: boolean): Promise<void> {
+async function readBucket(dir: string, files: { kind: string; file: string }[], options: HttpSourceOptions, into: TimedRecord[]): Promise<void> {
+  for (const { kind, file } of files) {
+    const full = path.join(dir, file);
+    if (!existsSync(full)) continue;
+    for await (const line of createInterface({ input: createReadStream(full), crlfDelay: Infinity })) {
+      if (line.trim() === '') continue;
+      if (into.length >= HTTP_SOURCE_BOUNDS.bucketRecordsMax) {
+        throw new Error(`${file}: a time bucket holds more than bucketRecordsMax ${HTTP_SOURCE_BOUNDS.bucketRecordsMax} HTTP records; generate with shorter buckets`);
+      }
+      const record = JSON.parse(line) as Record<string, unknown>;
+      const at = typeof record.received_at === 'number' ? record.received_at : typeof record.ts === 'number' ? record.ts : 0;
+      into.push({ kind, atMs: at, line: options.timeShiftMs === 0 && options.eventIdSuffix === '' ? line : shifted(record, options) });
+    }
+  }
+}
+
+/** The real time at which data time `atMs` is due on the replay's schedule (Infinity speed: at once). */
+function dueRealMs(atMs: number, options: HttpSourceOptions): number {
+  return Number.isFinite(options.speed) ? options.realStartMs + (atMs - options.dataStartMs) / options.speed : 0;
+}
+
+/** Whether data time `atMs` may be sent now, without waiting. */
+function isDue(atMs: number, options: HttpSourceOptions): boolean {
+  return options.lockstep ? options.lockstep.isDue(atMs) : dueRealMs(atMs, options) <= Date.now();
+}
+
+/** Resolves when data time `atMs` is due: on the replay's real-time schedule, or the lockstep's horizon. */
+async function due(atMs: number, options: HttpSourceOptions): Promise<void> {
+  if (options.lockstep) return options.lockstep.due(atMs);
+  const wait = dueRealMs(atMs, options) - Date.now();
+  if (wait > 0) await sleep(Math.min(wait, 2_147_000_000));
+}
+
+/** Posts records in order: whatever is due goes out together, at most `batchRecords` per post. */
+async function postInOrder(records: TimedRecord[], options: HttpSourceOptions, stats: ReplayStats): Promise<void> {
+  let i = 0;
+  while (i < records.length && !options.signal?.aborted) {
+    await due(records[i].atMs, options);
+    const batches = new Map<string, string[]>();
+    for (let taken = 0; i < records.length && taken < options.batchRecords && (taken === 0 || isDue(records[i].atMs, options)); taken++, i++) {
+      const r = records[i];
+      let batch = batches.get(r.kind);
+      if (!batch) batches.set(r.kind, (batch = []));
+      batch.push(r.line);
+    }
+    await Promise.all([...batches].map(([kind, lines]) => post(options, kind, lines, stats)));
+  }
+}
+
+async function postFile(file: string, kind: string, options: HttpSourceOptions, stats: ReplayStats): Promise<void> {
   if (!existsSync(file)) return;
   let batch: string[] = [];
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     if (options.signal?.aborted) return;
     if (line.trim() === '') continue;
-    batch.push(transform ? shifted(line, options) : line);
+    batch.push(line);
     if (batch.length >= options.batchRecords) {
       await post(options, kind, batch, stats);
       batch = [];
@@ -79,18 +181,17 @@ async function postFile(file: string, kind: string, options: HttpSourceOptions, 
 }
 
 export async function postHttpSources(dir: string, manifest: GeneratedManifest, options: HttpSourceOptions, stats: ReplayStats): Promise<void> {
-  // Enterprises before the vehicles that name them, drivers after.
-  for (const file of [manifest.enterprises, manifest.registry, manifest.drivers]) await postFile(path.join(dir, file), 'registry', options, stats, false);
-  const bucketMs = manifest.bucket_hours * 3_600_000;
-  const buckets = Math.max(...HTTP_KINDS.map((k) => manifest.http[k].length));
-  for (let b = 0; b < buckets; b++) {
-    const dueReal = options.realStartMs + (manifest.start + b * bucketMs - options.dataStartMs) / options.speed;
-    const wait = Number.isFinite(options.speed) ? dueReal - Date.now() : 0;
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    if (options.signal?.aborted) return;
-    for (const kind of HTTP_KINDS) {
-      const file = manifest.http[kind][b];
-      if (file) await postFile(path.join(dir, file), kind, options, stats, true);
+  try {
+    // Enterprises before the vehicles that name them, drivers after.
+    for (const file of [manifest.enterprises, manifest.registry, manifest.drivers]) await postFile(path.join(dir, file), 'registry', options, stats);
+    const buckets = Math.max(...HTTP_KINDS.map((k) => manifest.http[k].length));
+    for (let b = 0; b < buckets && !options.signal?.aborted; b++) {
+      const records: TimedRecord[] = [];
+      await readBucket(dir, HTTP_KINDS.flatMap((kind) => (manifest.http[kind][b] ? [{ kind, file: manifest.http[kind][b] }] : [])), options, records);
+      records.sort((x, y) => x.atMs - y.atMs);
+      await postInOrder(records, options, stats);
     }
+  } finally {
+    options.lockstep?.leave();
   }
 }

@@ -7,6 +7,7 @@
 import net from 'node:net';
 import { FrameSplitter, decodeMessage, encodeMessage, parseFrame, type Jt808Message } from '../../../ingest/index.js';
 import { FRAME_KIND_MALFORMED, type TerminalBlock, type WireFrame } from '../../../fixtures/generator/index.js';
+import type { LockstepParticipant } from './lockstep.js';
 import type { ReplayStats } from './replay-stats.js';
 
 export interface ConnectionOptions {
@@ -24,6 +25,8 @@ export interface ConnectionOptions {
   retransmitsMax: number;
   /** Shared by all connections: how many may be registering and authenticating at once. */
   logins: Gate;
+  /** At `speed` Infinity: keeps this terminal within one step of data time of the others (see lockstep.ts). */
+  lockstep?: LockstepParticipant;
   signal?: AbortSignal;
 }
 
@@ -57,12 +60,16 @@ interface Pending {
   firstSentAt: number;
   lastSentAt: number;
   attempts: number;
+  /** Positions the frame carries (1 for 0x0200, the item count for 0x0704, 0 otherwise). */
+  positions: number;
   /** Resolves the wait of a register/authenticate request. */
   onReply?: (msgId: number, body: Record<string, unknown>) => void;
 }
 
 const SPLITTER_FRAME_BYTES_MAX = 4096;
 const SWEEP_MS = 200;
+/** Heartbeat interval while a terminal waits for its next frame's time (platforms close idle connections). */
+const HEARTBEAT_MS = 60_000;
 
 export class ReplayConnection {
   private socket: net.Socket | undefined;
@@ -70,6 +77,8 @@ export class ReplayConnection {
   private readonly pending = new Map<number, Pending>();
   private slotWaiter: (() => void) | undefined;
   private closed = false;
+  /** Flow number of the latest recorded frame sent. */
+  private lastSerial = 0;
 
   constructor(
     private readonly block: TerminalBlock,
@@ -81,9 +90,11 @@ export class ReplayConnection {
     this.stats.terminalsStarted++;
     const sweep = setInterval(() => this.sweep(), SWEEP_MS);
     try {
-      await this.connect();
+      // Connect only once it is this terminal's turn to log in: a connection left idle while thousands of
+      // others register would be closed by the platform's idle timeout, as it should be.
       await this.options.logins.enter();
       try {
+        await this.connect();
         await this.logIn();
       } finally {
         this.options.logins.leave();
@@ -107,6 +118,7 @@ export class ReplayConnection {
       this.stats.noteFailure(this.block.identity.phone, error);
     } finally {
       clearInterval(sweep);
+      this.options.lockstep?.leave();
       this.stats.unanswered += this.pending.size;
       this.pending.clear();
       this.closed = true;
@@ -142,7 +154,7 @@ export class ReplayConnection {
     return new Promise((resolve, reject) => {
       const now = performance.now();
       this.pending.set(serial, {
-        bytes, firstSentAt: now, lastSentAt: now, attempts: 1,
+        bytes, firstSentAt: now, lastSentAt: now, attempts: 1, positions: 0,
         onReply: (msgId, body) => (msgId < 0 ? reject(new Error('no reply')) : resolve({ msgId, body })),
       });
       this.socket!.write(bytes);
@@ -163,12 +175,40 @@ export class ReplayConnection {
     if (authenticated.body.result !== 0) throw new Error(`authentication refused: ${String(authenticated.body.result)}`);
   }
 
-  /** Waits until the frame's send time comes round on the replay's clock. */
+  /**
+   * Waits until the frame's send time comes round on the replay's clock (or the lockstep's horizon). A long
+   * wait is kept alive with heartbeats, as a terminal with nothing to report does: otherwise the platform's
+   * idle timeout would close a connection waiting for slower terminals.
+   */
   private async due(sendMs: number): Promise<void> {
-    if (!Number.isFinite(this.options.speed)) return;
-    const at = this.options.realStartMs + (sendMs - this.options.dataStartMs) / this.options.speed;
-    const wait = at - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 2_147_000_000)));
+    let waited: Promise<unknown>;
+    const lockstep = this.options.lockstep;
+    if (lockstep) {
+      if (lockstep.isDue(sendMs)) return;
+      waited = lockstep.due(sendMs);
+    } else {
+      if (!Number.isFinite(this.options.speed)) return;
+      const wait = this.options.realStartMs + (sendMs - this.options.dataStartMs) / this.options.speed - Date.now();
+      if (wait <= 0) return;
+      waited = new Promise((resolve) => setTimeout(resolve, Math.min(wait, 2_147_000_000)));
+    }
+    const heartbeats = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+    try {
+      await waited;
+    } finally {
+      clearInterval(heartbeats);
+    }
+  }
+
+  /** A 0x0002 outside the recording, on a flow number half the counter away from the recorded frames'. */
+  private heartbeat(): void {
+    if (this.closed || !this.socket) return;
+    const serial = (this.lastSerial + 0x8000) & 0xffff;
+    if (this.pending.has(serial)) return;
+    const bytes = encodeMessage({ msgId: 0x0002, body: {} }, this.header(serial));
+    const now = performance.now();
+    this.pending.set(serial, { bytes, firstSentAt: now, lastSentAt: now, attempts: 1, positions: 0, onReply: () => undefined });
+    this.socket.write(bytes);
   }
 
   private bytesOf(frame: WireFrame): Buffer {
@@ -187,9 +227,10 @@ export class ReplayConnection {
   }
 
   private send(bytes: Buffer): void {
-    const serial = serialOf(bytes);
+    const { serial, positions } = framedOf(bytes);
+    this.lastSerial = serial;
     const now = performance.now();
-    this.pending.set(serial, { bytes, firstSentAt: now, lastSentAt: now, attempts: 1 });
+    this.pending.set(serial, { bytes, firstSentAt: now, lastSentAt: now, attempts: 1, positions });
     this.stats.framesSent++;
     this.socket!.write(bytes);
   }
@@ -210,15 +251,22 @@ export class ReplayConnection {
       this.pending.delete(serial);
       if (pending.onReply) {
         pending.onReply(msgId, body);
+        this.wakeSender();
         continue;
       }
       this.stats.ackLatency.record(performance.now() - pending.firstSentAt);
-      if (body.result === 0) this.stats.acknowledged++;
-      else this.stats.rejected++;
-      const waiter = this.slotWaiter;
-      this.slotWaiter = undefined;
-      waiter?.();
+      if (body.result === 0) {
+        this.stats.acknowledged++;
+        this.stats.positionsAcknowledged += pending.positions;
+      } else this.stats.rejected++;
+      this.wakeSender();
     }
+  }
+
+  private wakeSender(): void {
+    const waiter = this.slotWaiter;
+    this.slotWaiter = undefined;
+    waiter?.();
   }
 
   /** Retransmits what has waited too long, gives up after the last attempt. */
@@ -245,9 +293,14 @@ export class ReplayConnection {
   }
 }
 
-/** The flow number of an escaped frame without decoding it: header bytes after id, attributes and phone. */
-function serialOf(frame: Buffer): number {
+/**
+ * The flow number of a recorded frame and the positions it carries, from its header and the first bytes of
+ * its body (a 0x0704 body starts with its item count), without decoding the body.
+ */
+function framedOf(frame: Buffer): { serial: number; positions: number } {
   const parsed = parseFrame(frame);
   if (!parsed.ok) throw new Error(`a recorded frame does not parse: ${parsed.reason}`);
-  return parsed.value.header.serial;
+  const { header, body } = parsed.value;
+  const positions = header.msgId === 0x0200 ? 1 : header.msgId === 0x0704 && body.length >= 2 ? body.readUInt16BE(0) : 0;
+  return { serial: header.serial, positions };
 }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readTerminalBlocks, type GeneratedManifest } from '../../../fixtures/generator/index.js';
 import { postHttpSources } from './http-sources.js';
+import { Lockstep } from './lockstep.js';
 import { Gate, ReplayConnection } from './replay-connection.js';
 import { ReplayStats } from './replay-stats.js';
 
@@ -24,6 +25,11 @@ export interface ReplayOptions {
   retransmitsMax: number;
   /** Terminals registering and authenticating at once (default 64). */
   loginsMax?: number;
+  /**
+   * At `speed` Infinity: the most data time one terminal (or the HTTP sources) may run ahead of the slowest,
+   * in ms; 0 lets each run free. Keeps event time coherent across vehicles, which the rules' clock needs.
+   */
+  lockstepMs?: number;
   /** Shift device times so that the data's start becomes the replay's start (the demo's "now"). */
   shiftToNow: boolean;
   http?: { url: string; keys: Record<string, string>; batchRecords: number };
@@ -32,7 +38,7 @@ export interface ReplayOptions {
   signal?: AbortSignal;
 }
 
-export const REPLAY_DEFAULTS = { concurrency: 2000, windowFrames: 4, ackTimeoutMs: 10_000, retransmitsMax: 3, batchRecords: 500, loginsMax: 64 } as const;
+export const REPLAY_DEFAULTS = { concurrency: 2000, windowFrames: 4, ackTimeoutMs: 10_000, retransmitsMax: 3, batchRecords: 500, loginsMax: 64, lockstepMs: 120_000 } as const;
 
 export function readManifest(dir: string): GeneratedManifest {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as GeneratedManifest;
@@ -57,19 +63,29 @@ export async function replayDirectory(options: ReplayOptions, stats: ReplayStats
     logins: new Gate(options.loginsMax ?? REPLAY_DEFAULTS.loginsMax),
     signal: options.signal,
   };
+  const lockstepMs = options.lockstepMs ?? 0;
+  const lockstep = !Number.isFinite(options.speed) && lockstepMs > 0 ? new Lockstep(manifest.start, lockstepMs) : undefined;
+  // The reader holds the horizon at the start until every terminal has joined (or it must wait for a free
+  // connection slot, which needs others to finish, hence to move on).
+  const reader = lockstep?.join();
   const http = options.http
-    ? postHttpSources(options.dir, manifest, { ...options.http, realStartMs, dataStartMs: manifest.start, speed: options.speed, timeShiftMs, eventIdSuffix: options.loop ? `~${options.loop}` : '', signal: options.signal }, stats)
+    ? postHttpSources(options.dir, manifest, { ...options.http, realStartMs, dataStartMs: manifest.start, speed: options.speed, timeShiftMs, eventIdSuffix: options.loop ? `~${options.loop}` : '', lockstep: lockstep?.join(), signal: options.signal }, stats)
     : Promise.resolve();
   const running = new Set<Promise<void>>();
   let started = 0;
-  outer: for (const shard of manifest.wire_shards) {
-    for await (const block of readTerminalBlocks(path.join(options.dir, shard))) {
-      if (started >= options.terminalsMax || options.signal?.aborted) break outer;
-      while (running.size >= options.concurrency) await Promise.race(running);
-      const run = new ReplayConnection(block, common, stats).run().finally(() => running.delete(run));
-      running.add(run);
-      started++;
+  try {
+    outer: for (const shard of manifest.wire_shards) {
+      for await (const block of readTerminalBlocks(path.join(options.dir, shard))) {
+        if (started >= options.terminalsMax || options.signal?.aborted) break outer;
+        if (running.size >= options.concurrency) reader?.leave();
+        while (running.size >= options.concurrency) await Promise.race(running);
+        const run = new ReplayConnection(block, { ...common, lockstep: lockstep?.join() }, stats).run().finally(() => running.delete(run));
+        running.add(run);
+        started++;
+      }
     }
+  } finally {
+    reader?.leave();
   }
   await Promise.all(running);
   await http;

@@ -11,12 +11,16 @@ export class ReplayStats {
   /** First transmissions of frames that expect a reply. */
   framesSent = 0;
   acknowledged = 0;
+  /** Positions in the acknowledged frames (0x0200: one, 0x0704: its items): the telemetry rows they made. */
+  positionsAcknowledged = 0;
   /** Replies with a result other than 0 (1 failure, 2 bad message, 3 unsupported). */
   rejected = 0;
   retransmitted = 0;
   /** Frames still unanswered after the last retransmission, or when their connection broke. */
   unanswered = 0;
   malformedSent = 0;
+  /** HTTP batches posted again after a 429 or 503 answer (rate limit, not ready). */
+  httpRetried = 0;
   readonly ackLatency = new LatencyHistogram();
   readonly http = new Map<string, { records: number; accepted: number; rejected: number }>();
 
