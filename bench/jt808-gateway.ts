@@ -90,13 +90,18 @@ async function provision(node: GatewayNode, count: number): Promise<void> {
   );
 }
 
-async function throughput(port: number, connections: number): Promise<{ rate: number; acked: number; refused: number; connectMs: number }> {
+async function throughput(port: number, connections: number): Promise<{ rate: number; acked: number; refused: number; connectMs: number; cpuUsPerFrame: number }> {
   const client = new Client();
   try {
     const connected = await client.ask<'connected'>({ cmd: 'connect', port, count: connections, firstPhone: FIRST_PHONE, authCode: AUTH_CODE, concurrency: CONNECT_CONCURRENCY });
     if (connected.failed > 0) throw new Error(`${connected.failed} of ${connections} connections failed`);
+    // CPU of this process (gateway, log, sinks and chDB threads; the terminals are in the child) during the
+    // load phase only: on a shared machine it moves much less than the wall-clock rate.
+    const cpuBefore = process.cpuUsage();
     const loaded = await client.ask<'loaded'>({ cmd: 'load', seconds: SECONDS, window: WINDOW, framesPerTerminal: Math.min(FRAMES_PREPARED_MAX, Math.ceil((TARGET_FRAMES_PER_S * SECONDS) / connections) + WINDOW) });
-    return { rate: loaded.acked / loaded.seconds, acked: loaded.acked, refused: loaded.refused, connectMs: connected.ms };
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuUsPerFrame = (cpu.user + cpu.system) / Math.max(1, loaded.acked);
+    return { rate: loaded.acked / loaded.seconds, acked: loaded.acked, refused: loaded.refused, connectMs: connected.ms, cpuUsPerFrame };
   } finally {
     await client.close();
   }
@@ -173,7 +178,7 @@ async function main(): Promise<void> {
       await provision(node, CONNECTIONS);
       const gw = await throughput(node.port, CONNECTIONS);
       const rows = Number((await node.query('SELECT count() FROM telemetry'))[0][0]);
-      console.log(`gateway:  ${fmt(gw.rate)} acked frames/s over ${CONNECTIONS} connections (window ${WINDOW}), ${gw.refused} refused, connect+auth ${gw.connectMs} ms`);
+      console.log(`gateway:  ${fmt(gw.rate)} acked frames/s over ${CONNECTIONS} connections (window ${WINDOW}), ${gw.refused} refused, connect+auth ${gw.connectMs} ms, ${gw.cpuUsPerFrame.toFixed(1)} µs CPU per acked frame`);
       console.log(`          rows in ClickHouse ${fmt(rows)} ≥ acked ${fmt(gw.acked)}: ${rows >= gw.acked}`);
       console.log(`          ratio gateway/baseline ${(gw.rate / base.rate).toFixed(3)}`);
       const text = node.metrics.render();
@@ -189,7 +194,7 @@ async function main(): Promise<void> {
     try {
       await provision(bare, CONNECTIONS);
       const gw = await throughput(bare.port, CONNECTIONS);
-      console.log(`gateway without durability (log acks on append, no ClickHouse): ${fmt(gw.rate)} frames/s, ratio to baseline ${(gw.rate / baseRate).toFixed(3)}`);
+      console.log(`gateway without durability (log acks on append, no ClickHouse): ${fmt(gw.rate)} frames/s, ratio to baseline ${(gw.rate / baseRate).toFixed(3)}, ${gw.cpuUsPerFrame.toFixed(1)} µs CPU per acked frame`);
       results.ceiling = `${fmt(gw.rate)} frames/s without durability`;
     } finally {
       await bare.close();

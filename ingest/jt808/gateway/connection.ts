@@ -32,8 +32,8 @@ export class Connection implements TcpConnection {
   authenticated = false;
   inFlight = 0;
   paused = false;
-  /** Writes are corked until the next tick (see Outbox.send). */
-  corked = false;
+  /** Frames to write at the end of this tick, as one buffer (see Outbox.send); at most one tick's replies. */
+  readonly pendingFrames: Buffer[] = [];
   private serial = 0;
   private downlinks: Map<number, PendingDownlink> | undefined;
   reassembler: Reassembler | undefined;

@@ -21,8 +21,12 @@ export function telemetryFromLocation(phone: string, plate: string, location: Lo
   };
 }
 
+/** Runs for every position: a key walk without the per-call entry arrays of Object.entries. */
 function hasExtras(location: LocationBody): boolean {
-  for (const [key, value] of Object.entries(location.extras)) {
+  const extras = location.extras as unknown as Record<string, unknown>;
+  for (const key in extras) {
+    if (!Object.prototype.hasOwnProperty.call(extras, key)) continue;
+    const value = extras[key];
     if (key === 'others' ? (value as unknown[]).length > 0 : value !== undefined) return true;
   }
   return false;

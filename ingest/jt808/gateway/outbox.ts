@@ -1,5 +1,5 @@
 /**
- * What every part of the gateway sends: frames to a terminal (corked per tick), 0x8001 replies, and rejects to
+ * What every part of the gateway sends: frames to a terminal (one write per tick), 0x8001 replies, and rejects to
  * the dead-letter topic with their counter. Shared by the gateway, its subpackage handling and its media
  * handling, so that each of them writes and dead-letters the same way.
  */
@@ -39,14 +39,12 @@ export class Outbox {
     const serial = c.nextSerial();
     if (c.socket.destroyed) return serial;
     const frame = encodeMessage(message, { version: c.version === 2011 ? 2013 : c.version, protocolVersion: c.protocolVersion, phone, serial });
-    // A committed sink batch releases many replies of one connection in the same tick: corking until the
-    // next tick turns them into one write instead of one system call each.
-    if (!c.corked) {
-      c.corked = true;
-      c.socket.cork();
-      process.nextTick(uncork, c);
-    }
-    c.socket.write(frame);
+    // A committed sink batch releases many replies of one connection in the same tick: collecting them until
+    // the next tick and writing them as one buffer costs one write, where corking still handed the socket one
+    // chunk each (a writev of many small buffers). The order of the frames is the order of the calls.
+    const pending = c.pendingFrames;
+    if (pending.length === 0) process.nextTick(flush, c);
+    pending.push(frame);
     return serial;
   }
 
@@ -75,7 +73,9 @@ export class Outbox {
   }
 }
 
-function uncork(c: Connection): void {
-  c.corked = false;
-  c.socket.uncork();
+function flush(c: Connection): void {
+  const pending = c.pendingFrames;
+  // Frames for a socket destroyed meanwhile are dropped, as a destroyed socket drops its queued writes.
+  if (!c.socket.destroyed) c.socket.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending));
+  pending.length = 0;
 }
