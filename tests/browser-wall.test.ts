@@ -6,9 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { locationBody } from '../cli/demo/location.js';
-import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
 import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { driveOverspeedEpisode } from './support/overspeed-episode.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const DEMO_ARGS = ['--demo', '--demo-vehicles', '100'];
@@ -42,26 +41,7 @@ async function listedAlarmIds(): Promise<string[]> {
 
 /** Drives one terminal through an over-limit episode near now; returns its alarm id once ClickHouse has it. */
 async function injectOverspeed(phone: string, plate: string): Promise<string> {
-  const terminal = new SimulatedTerminal({ phone, plate, plateColor: 2, version: 2013 });
-  await terminal.connect('127.0.0.1', vigil.jt808Port);
-  try {
-    await terminal.logIn();
-    // The episode starts a second ago so that it is the newest on the wall's list, whatever the demo raises.
-    const now = Date.now();
-    const fixes = [
-      { speedKmh: 60, time: now - 60_000 },
-      { speedKmh: 131.2, time: now - 2_000 },
-      { speedKmh: 133.5, time: now - 1_000 },
-      { speedKmh: 64, time: now },
-    ];
-    for (const [i, { speedKmh, time }] of fixes.entries()) {
-      const body = locationBody({ lat: 34.75 + i * 0.001, lon: 113.66, speedKmh, directionDeg: 90, time }, 2013);
-      const reply = await terminal.request({ msgId: 0x0200, body });
-      expect(reply.msgId).toBe(0x8001);
-    }
-  } finally {
-    terminal.close();
-  }
+  await driveOverspeedEpisode(vigil.jt808Port, phone, plate);
   const rows = await eventually(async () => {
     const r = await vigil.sql<[string]>(`SELECT alarm_id FROM alarms_current WHERE terminal_id = '${phone}'`);
     return r.rows.length > 0 ? r.rows : undefined;

@@ -7,9 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CentreSummary } from '../schema/index.js';
-import { locationBody } from '../cli/demo/location.js';
-import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
 import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { driveOverspeedEpisode } from './support/overspeed-episode.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const WALL_4K = { width: 3840, height: 2160 };
@@ -32,28 +31,6 @@ async function userToken(username: string, role: string, orgCode: string): Promi
   const created = await api(adminToken, 'POST', '/api/users', { username, password: PASSWORD, role, org_code: orgCode });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return vigil.login(username, PASSWORD);
-}
-
-/** Drives one terminal over the overspeed limit near now; it stays online (heard) for the next ten minutes. */
-async function raiseOverspeed(phone: string, plate: string): Promise<void> {
-  const terminal = new SimulatedTerminal({ phone, plate, plateColor: 2, version: 2013 });
-  await terminal.connect('127.0.0.1', vigil.jt808Port);
-  try {
-    await terminal.logIn();
-    const now = Date.now();
-    const fixes = [
-      { speedKmh: 60, time: now - 60_000 },
-      { speedKmh: 131.2, time: now - 2_000 },
-      { speedKmh: 133.5, time: now - 1_000 },
-      { speedKmh: 64, time: now },
-    ];
-    for (const [i, { speedKmh, time }] of fixes.entries()) {
-      const reply = await terminal.request({ msgId: 0x0200, body: locationBody({ lat: 34.75 + i * 0.001, lon: 113.66, speedKmh, directionDeg: 90, time }, 2013) });
-      expect(reply.msgId).toBe(0x8001);
-    }
-  } finally {
-    terminal.close();
-  }
 }
 
 interface WallFigures {
@@ -139,8 +116,8 @@ describe('the wall summary panels in chromium', () => {
   it('show the figures GET /api/summary answers for the wall token, ranked cities included', async () => {
     const officer = await userToken('officer-province', 'duty_officer', '410000');
     const dispatcher = await userToken('dispatcher-province', 'dispatcher', '410000');
-    await raiseOverspeed('013912348001', '豫A8S001');
-    await raiseOverspeed('013912348002', '豫A8S002');
+    await driveOverspeedEpisode(vigil.jt808Port, '013912348001', '豫A8S001');
+    await driveOverspeedEpisode(vigil.jt808Port, '013912348002', '豫A8S002');
     const alarms = await eventually(async () => {
       const listed = (await api<{ alarms: { alarm_id: string; state: string; org_code: string }[] }>(adminToken, 'GET', '/api/alarms')).body.alarms;
       return listed.length >= 2 ? listed : undefined;
