@@ -9,12 +9,10 @@
  *        [--window 4] [--idle 15000] [--skip-throughput] [--skip-idle]
  * The terminals run in a child process (bench/jt808-load-client.ts) so their CPU and memory are their own.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { encodeMessage } from '../ingest/index.js';
 import { startGatewayNode, type GatewayNode } from '../tests/support/jt808-gateway-node.js';
-import type { ClientCommand, ClientReport } from './jt808-load-client.js';
+import { LoadClientProcess } from './jt808-load-client-process.js';
 
 const args = process.argv.slice(2);
 function flag(name: string, fallback: number): number {
@@ -31,29 +29,6 @@ const TARGET_FRAMES_PER_S = 150_000;
 const FRAMES_PREPARED_MAX = 20_000;
 const FIRST_PHONE = 13_000_000_000;
 const AUTH_CODE = 'bench-code';
-const CLIENT = fileURLToPath(new URL('./jt808-load-client.ts', import.meta.url));
-
-class Client {
-  private readonly child: ChildProcess;
-  private waiting: ((r: ClientReport) => void) | undefined;
-
-  constructor() {
-    this.child = fork(CLIENT, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child.on('message', (r: ClientReport) => this.waiting?.(r));
-  }
-
-  async ask<E extends ClientReport['event']>(command: ClientCommand): Promise<Extract<ClientReport, { event: E }>> {
-    const reply = new Promise<ClientReport>((resolve) => (this.waiting = resolve));
-    this.child.send(command);
-    return (await reply) as Extract<ClientReport, { event: E }>;
-  }
-
-  async close(): Promise<void> {
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.send({ cmd: 'close' } satisfies ClientCommand);
-    await exited;
-  }
-}
 
 /** The baseline: answers every frame with one pre-built 0x8001, without parsing anything. */
 async function startBaseline(): Promise<{ port: number; close: () => Promise<void> }> {
@@ -91,7 +66,7 @@ async function provision(node: GatewayNode, count: number): Promise<void> {
 }
 
 async function throughput(port: number, connections: number): Promise<{ rate: number; acked: number; refused: number; connectMs: number; cpuUsPerFrame: number }> {
-  const client = new Client();
+  const client = new LoadClientProcess();
   try {
     const connected = await client.ask<'connected'>({ cmd: 'connect', port, count: connections, firstPhone: FIRST_PHONE, authCode: AUTH_CODE, concurrency: CONNECT_CONCURRENCY });
     if (connected.failed > 0) throw new Error(`${connected.failed} of ${connections} connections failed`);
@@ -124,7 +99,7 @@ async function settledMemory(): Promise<{ rss: number; heap: number }> {
  * growth of allocator arenas out of the figure, which a measurement from zero connections does not.
  */
 async function idleMemory(port: number, connections: number): Promise<{ rssPerConnection: number; heapPerConnection: number; connected: number }> {
-  const client = new Client();
+  const client = new LoadClientProcess();
   try {
     const warm = Math.floor(connections / 4);
     const first = await client.ask<'connected'>({ cmd: 'connect', port, count: warm, firstPhone: FIRST_PHONE, authCode: AUTH_CODE, concurrency: CONNECT_CONCURRENCY });

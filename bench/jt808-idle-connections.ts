@@ -13,13 +13,11 @@
  * Run: node --expose-gc --import tsx bench/jt808-idle-connections.ts [--connections 19000]
  * The default stays under a descriptor limit of 20,000 per process; check yours with `ulimit -n`.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { encodeMessage } from '../ingest/index.js';
 import { startGatewayNode, type GatewayNode } from '../tests/support/jt808-gateway-node.js';
-import type { ClientCommand, ClientReport } from './jt808-load-client.js';
+import { LoadClientProcess } from './jt808-load-client-process.js';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--connections');
@@ -28,7 +26,6 @@ const CONNECT_CONCURRENCY = 200;
 const FIRST_PHONE = 14_000_000_000;
 const AUTH_CODE = 'idle-bench';
 const SETTLE_MS = 2_000;
-const CLIENT = fileURLToPath(new URL('./jt808-load-client.ts', import.meta.url));
 
 interface Memory {
   rss: number;
@@ -40,29 +37,12 @@ interface PerConnection extends Memory {
   connected: number;
 }
 
-class Client {
-  private readonly child: ChildProcess;
-  private waiting: ((r: ClientReport) => void) | undefined;
-
-  constructor() {
-    this.child = fork(CLIENT, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child.on('message', (r: ClientReport) => this.waiting?.(r));
-  }
-
-  async connect(port: number, count: number, firstPhone: number): Promise<number> {
-    const reply = new Promise<ClientReport>((resolve) => (this.waiting = resolve));
-    this.child.send({ cmd: 'connect', port, count, firstPhone, authCode: AUTH_CODE, concurrency: CONNECT_CONCURRENCY } satisfies ClientCommand);
-    const report = await reply;
-    if (report.event !== 'connected') throw new Error(`client answered ${report.event}`);
-    if (report.failed > 0) throw new Error(`${report.failed} of ${count} connections failed (descriptor limit? ulimit -n)`);
-    return report.connected;
-  }
-
-  async close(): Promise<void> {
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.send({ cmd: 'close' } satisfies ClientCommand);
-    await exited;
-  }
+/** Connects `count` terminals that authenticate and stay silent; every one must connect. */
+async function connectIdle(client: LoadClientProcess, port: number, count: number, firstPhone: number): Promise<number> {
+  const report = await client.ask<'connected'>({ cmd: 'connect', port, count, firstPhone, authCode: AUTH_CODE, concurrency: CONNECT_CONCURRENCY });
+  if (report.event !== 'connected') throw new Error(`client answered ${(report as { event: string }).event}`);
+  if (report.failed > 0) throw new Error(`${report.failed} of ${count} connections failed (descriptor limit? ulimit -n)`);
+  return report.connected;
 }
 
 /** The floor: holds its sockets and answers every frame (the client's 0x0102) with one fixed 0x8001. */
@@ -97,13 +77,13 @@ async function settledMemory(): Promise<Memory> {
 }
 
 async function idleMemory(port: number, connections: number): Promise<PerConnection> {
-  const client = new Client();
+  const client = new LoadClientProcess();
   try {
     const warm = Math.floor(connections / 4);
-    const first = await client.connect(port, warm, FIRST_PHONE);
+    const first = await connectIdle(client, port, warm, FIRST_PHONE);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const before = await settledMemory();
-    const all = await client.connect(port, connections - warm, FIRST_PHONE + warm);
+    const all = await connectIdle(client, port, connections - warm, FIRST_PHONE + warm);
     // Let the buffers of the connection storm be released before measuring what idle connections keep.
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const after = await settledMemory();
