@@ -11,6 +11,7 @@ export {
   FrameSplitter,
   buildFrame,
   decodeMessage,
+  decodedFrames,
   encodeMessage,
   parseFrame,
 } from './jt808/codec/index.js';

@@ -4,7 +4,7 @@
  * what a real terminal would put on the wire.
  */
 import net from 'node:net';
-import { FrameSplitter, decodeMessage, encodeMessage, parseFrame, type Jt808Message, type Jt808Version } from '../../ingest/index.js';
+import { decodedFrames, FrameSplitter, encodeMessage, type Jt808Message, type Jt808Version } from '../../ingest/index.js';
 
 export interface TerminalIdentity {
   phone: string;
@@ -47,15 +47,10 @@ export class SimulatedTerminal {
   }
 
   private onData(chunk: Buffer): void {
-    for (const item of this.splitter.push(chunk)) {
-      if (item.reason !== undefined) continue;
-      const frame = parseFrame(item.raw);
-      if (!frame.ok) continue;
-      const message = decodeMessage(frame.value);
-      if (!message.ok) continue;
-      const reply: Reply = { msgId: message.value.msgId, serial: frame.value.header.serial, body: message.value.body };
-      const answered = (message.value.body as { replySerial?: number }).replySerial;
-      const isReply = message.value.msgId === 0x8001 || message.value.msgId === 0x8100;
+    for (const { frame, message } of decodedFrames(this.splitter, chunk)) {
+      const reply: Reply = { msgId: message.msgId, serial: frame.header.serial, body: message.body };
+      const answered = (message.body as { replySerial?: number }).replySerial;
+      const isReply = message.msgId === 0x8001 || message.msgId === 0x8100;
       if (isReply && answered !== undefined && this.waiters.has(answered)) {
         const waiter = this.waiters.get(answered);
         this.waiters.delete(answered);

@@ -5,7 +5,7 @@
  */
 import { constants, publicEncrypt, type KeyObject } from 'node:crypto';
 import net from 'node:net';
-import { buildFrame, decodeMessage, encodeMessage, encodeMessageBody, FrameSplitter, parseFrame, type Jt808Message, type Jt808Version } from '../../ingest/jt808/codec/index.js';
+import { buildFrame, decodedFrames, encodeMessage, encodeMessageBody, FrameSplitter, type Jt808Message, type Jt808Version } from '../../ingest/jt808/codec/index.js';
 
 export interface Received {
   msgId: number;
@@ -40,14 +40,7 @@ export class TestTerminal {
   }
 
   private onData(chunk: Buffer): void {
-    for (const item of this.splitter.push(chunk)) {
-      if (item.reason !== undefined) continue;
-      const frame = parseFrame(item.raw);
-      if (!frame.ok) continue;
-      const message = decodeMessage(frame.value);
-      if (!message.ok) continue;
-      this.received.push({ msgId: message.value.msgId, serial: frame.value.header.serial, message: message.value });
-    }
+    for (const { frame, message } of decodedFrames(this.splitter, chunk)) this.received.push({ msgId: message.msgId, serial: frame.header.serial, message });
     for (const listener of this.listeners) listener();
   }
 

@@ -5,7 +5,7 @@
  * terminal does. Malformed frames are sent and expect no answer.
  */
 import net from 'node:net';
-import { FrameSplitter, decodeMessage, encodeMessage, parseFrame, type Jt808Message } from '../../../ingest/index.js';
+import { decodedFrames, FrameSplitter, decodeMessage, encodeMessage, parseFrame, type Jt808Message } from '../../../ingest/index.js';
 import { FRAME_KIND_MALFORMED, type TerminalBlock, type WireFrame } from '../../../fixtures/generator/index.js';
 import type { LockstepParticipant } from './lockstep.js';
 import type { ReplayStats } from './replay-stats.js';
@@ -236,15 +236,10 @@ export class ReplayConnection {
   }
 
   private onData(chunk: Buffer): void {
-    for (const item of this.splitter.push(chunk)) {
-      if (item.reason !== undefined) continue;
-      const frame = parseFrame(item.raw);
-      if (!frame.ok) continue;
-      const message = decodeMessage(frame.value);
-      if (!message.ok) continue;
-      const { msgId } = message.value;
+    for (const { message } of decodedFrames(this.splitter, chunk)) {
+      const { msgId } = message;
       if (msgId !== 0x8001 && msgId !== 0x8100) continue;
-      const body = message.value.body as unknown as Record<string, unknown>;
+      const body = message.body as unknown as Record<string, unknown>;
       const serial = body.replySerial as number;
       const pending = this.pending.get(serial);
       if (!pending) continue;

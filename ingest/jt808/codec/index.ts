@@ -11,6 +11,7 @@ export type { Jt808Version, Jt808Header, Jt808Frame, Jt808RejectReason, Jt808Rej
 export { JT808_REJECT_REASONS } from './types.js';
 export type { FrameSplitterOptions, SplitItem, SplitFrame, SplitReject, SplitRejectReason } from './frame-splitter.js';
 export { FrameSplitter } from './frame-splitter.js';
+export { decodedFrames } from './decoded-frames.js';
 export type { ParseFrameOptions, Jt808HeaderInit } from './frame.js';
 export { parseFrame, buildFrame, BODY_BYTES_MAX } from './frame.js';
 export type { Jt808Message, Jt808MsgId, DecodeMessageOptions, EncodeHeader } from './message.js';
