@@ -210,6 +210,11 @@ describe('FeedHub', () => {
     const vehicles = 3_000;
     const fixes = Array.from({ length: vehicles }, (_, i) => fix(String(13_800_000_000 + i), NOW, { lat: ZHENGZHOU.lat + (i % 50) * 1e-3, lon: ZHENGZHOU.lon + i * 1e-5 }));
     await h.log.producer().send(TOPICS.telemetry, fixes.map((value) => ({ key: value.terminal_id, value })));
+    // Both clients must get the same messages: every vehicle tracked and its tick closed before they connect, so
+    // neither gets the last positions twice (snapshot, then the tick). The hub ticks every 50 ms here, and a timer
+    // due later than the next tick runs after it, so three tick lengths after tracking all, the tick has closed.
+    await until(() => Number(/vigil_feed_vehicles (\d+)/.exec(h.metrics.render())?.[1] ?? 0) === vehicles, 'every vehicle tracked');
+    await new Promise((r) => setTimeout(r, 150));
     const deflating = new Recorder(`${h.url}?token=province&positions=binary&protocol=3`);
     const plain = new Recorder(`${h.url}?token=province&positions=binary&protocol=3`, { perMessageDeflate: false });
     await until(() => deflating.latestByPlate.size === vehicles && plain.latestByPlate.size === vehicles, 'snapshots');
