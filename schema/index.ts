@@ -3,6 +3,8 @@ export type { ColumnKind, ColumnSpec, ColumnsSpec, FieldProblem, RowOf } from '.
 export { ALARM_ACTIONS, ALARMS, ANALYTICS_TABLES, CAMERA_EVENTS, DEVICE_STATUS, INGEST_REJECTS, MEDIA_EVENTS, TELEMETRY, WORK_ORDER_EVENTS } from './tables.js';
 export type { AlarmActionRow, AlarmRow, CameraEventRow, DeviceStatusRow, IngestRejectRow, MediaEventRow, TableSpec, TelemetryRow, WorkOrderEventRow } from './tables.js';
 export { createTableStatement, migrationStatements, quoteIdentifier, quoteString } from './ddl.js';
+export { TSV_INSERT_SETTINGS, tsvEncoderFor } from './tsv-rows.js';
+export type { TsvRowEncoder } from './tsv-rows.js';
 export { FEED_PROTOCOL_VERSION } from './feed.js';
 export type { FeedAlarm, FeedAlarmCase, FeedClientMessage, FeedServerMessage, FeedToday, FeedVehicle, FeedVehicleEntry, FeedWorkOrder } from './feed.js';
 export type { CentreSummary, SummaryFigures, SummaryUnit } from './summary.js';

@@ -13,7 +13,7 @@ export type AnalyticsTarget = { kind: 'embedded'; dataDir: string } | { kind: 's
 
 export interface Analytics {
   client: ClickHouseClient;
-  /** The sinks' insert path: JSONEachRow bytes with a per-insert deduplication token, several inserts at once. */
+  /** The sinks' insert path: TabSeparated bytes with their column list and a per-insert deduplication token, several inserts at once. */
   writer: RowWriter;
   target: AnalyticsTarget;
   /** Runs a read-only query and returns column metadata and rows as arrays. */

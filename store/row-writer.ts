@@ -1,6 +1,6 @@
 /**
- * The insert path of the sinks: rows already encoded as JSONEachRow go to ClickHouse with a deduplication token
- * that belongs to that one insert.
+ * The insert path of the sinks: rows already encoded as TabSeparated (`schema/tsv-rows.ts`) go to ClickHouse with
+ * their column list and a deduplication token that belongs to that one insert.
  *
  * Embedded, each insert hands its bytes to chDB's raw insert on one of a few writer sessions of its own: the
  * engine parses the payload itself (no client stream, no SQL string holding the whole batch), and the token is
@@ -12,14 +12,16 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
+import { TSV_INSERT_SETTINGS } from '../schema/index.js';
 
 export interface RowWriter {
   /**
-   * Inserts `body`, one JSON object per line (JSONEachRow), into `table`. An insert carrying a token already
+   * Inserts `body`, TabSeparated rows whose fields are `columns` in that order (a table encoder's output), into
+   * `table`; columns not named take their DEFAULT, and so does an empty field. An insert carrying a token already
    * seen within the table's deduplication window is dropped as a duplicate block, so a retry or replay of the
    * same batch under the same token writes nothing twice. Resolves once the rows are committed.
    */
-  insertJsonEachRow(table: string, body: Buffer, deduplicationToken: string): Promise<void>;
+  insertTabSeparated(table: string, columns: readonly string[], body: Buffer, deduplicationToken: string): Promise<void>;
   /** Inserts that can run at the same time; more wait for a free session. */
   readonly insertsInFlightMax: number;
   close(): Promise<void>;
@@ -48,10 +50,10 @@ export function embeddedRowWriter(chdbPath: string, sessions = EMBEDDED_WRITER_S
   };
   return {
     insertsInFlightMax: sessions,
-    insertJsonEachRow: async (table, body, deduplicationToken) => {
+    insertTabSeparated: async (table, columns, body, deduplicationToken) => {
       const session = await acquire();
       try {
-        await session.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings: { insert_deduplication_token: deduplicationToken, insert_deduplicate: 1 } });
+        await session.chdb.rawInsert({ table, columns, values: body, format: 'TabSeparated', settings: insertSettings(deduplicationToken) });
       } finally {
         release(session);
       }
@@ -65,16 +67,22 @@ export function embeddedRowWriter(chdbPath: string, sessions = EMBEDDED_WRITER_S
 export function serverRowWriter(client: ClickHouseClient, inFlightMax = SERVER_INSERTS_IN_FLIGHT_MAX): RowWriter {
   return {
     insertsInFlightMax: inFlightMax,
-    insertJsonEachRow: async (table, body, deduplicationToken) => {
-      // A byte stream (not object mode) is sent as it is: the rows are already JSONEachRow.
+    insertTabSeparated: async (table, columns, body, deduplicationToken) => {
+      // A byte stream (not object mode) is sent as it is: the rows are already TabSeparated.
       await client.insert({
         table,
+        columns: [...columns] as [string, ...string[]],
         values: Readable.from([body], { objectMode: false }),
-        format: 'JSONEachRow',
-        clickhouse_settings: { insert_deduplication_token: deduplicationToken, insert_deduplicate: 1 },
+        format: 'TabSeparated',
+        clickhouse_settings: insertSettings(deduplicationToken),
       });
     },
     // The client belongs to the Analytics handle, which closes it.
     close: async () => undefined,
   };
+}
+
+/** Query-level settings of one insert: its token, and how its TabSeparated fields are read. */
+function insertSettings(deduplicationToken: string): { insert_deduplication_token: string; insert_deduplicate: 1 } & typeof TSV_INSERT_SETTINGS {
+  return { insert_deduplication_token: deduplicationToken, insert_deduplicate: 1, ...TSV_INSERT_SETTINGS };
 }

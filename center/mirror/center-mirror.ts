@@ -5,7 +5,7 @@
  * re-sends the same rows; the token and the tables' ReplacingMergeTree on the row id keep one copy.
  */
 import { createHash } from 'node:crypto';
-import { ALARM_ACTIONS, WORK_ORDER_EVENTS, type AlarmActionRow, type Logger, type Metrics, type WorkOrderEventRow } from '../../schema/index.js';
+import { ALARM_ACTIONS, WORK_ORDER_EVENTS, tsvEncoderFor, type AlarmActionRow, type TableSpec, type Logger, type Metrics, type WorkOrderEventRow } from '../../schema/index.js';
 import type { RowWriter, Sql } from '../../store/index.js';
 
 export interface CenterMirrorOptions {
@@ -94,7 +94,7 @@ export class CenterMirror {
       detail: JSON.stringify(r.detail ?? {}),
       at: new Date(r.at as Date).getTime(),
     }));
-    await this.insert(ALARM_ACTIONS.name, values, values.map((v) => v.action_id));
+    await this.insert(ALARM_ACTIONS, values, values.map((v) => v.action_id));
     await this.deps.sql.query('UPDATE alarm_actions SET mirrored = true WHERE id = ANY($1)', [values.map((v) => v.action_id)]);
     return values.length;
   }
@@ -134,17 +134,18 @@ export class CenterMirror {
         at: new Date(r.at as Date).getTime(),
       };
     });
-    await this.insert(WORK_ORDER_EVENTS.name, values, values.map((v) => v.event_id));
+    await this.insert(WORK_ORDER_EVENTS, values, values.map((v) => v.event_id));
     await this.deps.sql.query('UPDATE work_order_events SET mirrored = true WHERE id = ANY($1)', [values.map((v) => v.event_id)]);
     return values.length;
   }
 
-  private async insert(table: string, values: Json[], ids: number[]): Promise<void> {
+  private async insert(spec: TableSpec, values: Json[], ids: number[]): Promise<void> {
+    const table = spec.name;
     const token = createHash('sha1').update(`${table}|${ids.join(',')}`).digest('hex');
     // The store's writer carries the token on this one insert; on the shared client chDB would keep it as a
     // session setting and silently drop a later insert of someone else's as a duplicate.
-    const body = Buffer.from(values.map((v) => JSON.stringify(v)).join('\n') + '\n');
-    await this.deps.writer.insertJsonEachRow(table, body, token);
+    const encoder = tsvEncoderFor(spec);
+    await this.deps.writer.insertTabSeparated(table, encoder.columns, encoder.encodeRows(values), token);
     this.deps.metrics.counter('vigil_center_mirror_rows_total', 'Rows mirrored from the command centres to ClickHouse', ['table']).inc({ table }, values.length);
   }
 

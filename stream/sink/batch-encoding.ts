@@ -1,17 +1,14 @@
 /**
- * What a sink sends for one batch: the rows as JSONEachRow bytes, and the deduplication token that names the
- * batch by its log offsets.
+ * What a sink sends for one batch: the rows as TabSeparated bytes in the table encoder's column order, and the
+ * deduplication token that names the batch by its log offsets.
  */
 import { createHash } from 'node:crypto';
+import type { TsvRowEncoder } from '../../schema/index.js';
 import type { LogRecord } from '../log/event-log.js';
 
-/** One JSON object per line, as ClickHouse's JSONEachRow reads it; columns a row omits take their DEFAULT. */
-export function encodeJsonEachRow(records: readonly LogRecord<unknown>[]): Buffer {
-  let text = '';
-  for (let i = 0; i < records.length; i++) {
-    text += i === 0 ? JSON.stringify(records[i].value) : `\n${JSON.stringify(records[i].value)}`;
-  }
-  return Buffer.from(text);
+/** One TabSeparated line per record, the fields being `encoder.columns`; see `schema/tsv-rows.ts`. */
+export function encodeTabSeparated(encoder: TsvRowEncoder, records: readonly LogRecord<Readonly<Record<string, unknown>>>[]): Buffer {
+  return encoder.encodeRows(records.map((record) => record.value));
 }
 
 /**

@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Metrics, TELEMETRY, silentLogger, type TelemetryRow } from '../../schema/index.js';
+import { Metrics, TELEMETRY, silentLogger, tsvEncoderFor, type TelemetryRow } from '../../schema/index.js';
 import { openAnalytics, type Analytics, type RowWriter } from '../../store/index.js';
 import { MemoryLog } from '../log/memory-log.js';
-import { deduplicationToken, encodeJsonEachRow } from './batch-encoding.js';
+import { deduplicationToken, encodeTabSeparated } from './batch-encoding.js';
 import { TableSink, checkTableSinkOptions, TABLE_SINK_DEFAULTS } from './table-sink.js';
 
 let dataDir: string;
@@ -93,8 +93,8 @@ describe('TableSink on chDB', () => {
     // The insert reaches ClickHouse, then its answer is lost once: the sink must retry with the same token.
     const losesFirstAnswer: RowWriter = {
       insertsInFlightMax: 2,
-      insertJsonEachRow: async (table, body, token) => {
-        await analytics.writer.insertJsonEachRow(table, body, token);
+      insertTabSeparated: async (table, columns, body, token) => {
+        await analytics.writer.insertTabSeparated(table, columns, body, token);
         if (++inserts === 1) throw new Error('connection reset after the insert was written');
       },
       close: async () => undefined,
@@ -111,10 +111,11 @@ describe('TableSink on chDB', () => {
 
   it('replays of the same offsets under the same epoch are not duplicated', async () => {
     const records = Array.from({ length: 50 }, (_, i) => ({ topic: 't', partition: i % 2, offset: Math.floor(i / 2), timestamp: 0, key: 'k', value: fix('13922220000', i) }));
-    const body = encodeJsonEachRow(records);
+    const encoder = tsvEncoderFor(TELEMETRY);
+    const body = encodeTabSeparated(encoder, records);
     const token = deduplicationToken('epoch-1/vigil.telemetry', records);
-    await analytics.writer.insertJsonEachRow('telemetry', body, token);
-    await analytics.writer.insertJsonEachRow('telemetry', body, token);
+    await analytics.writer.insertTabSeparated('telemetry', encoder.columns, body, token);
+    await analytics.writer.insertTabSeparated('telemetry', encoder.columns, body, token);
     expect(await stored('13922220000')).toBe(50);
     // Another epoch names other data: the same offsets after a restart of the in-process log are new rows.
     expect(deduplicationToken('epoch-2/vigil.telemetry', records)).not.toBe(token);
@@ -127,9 +128,9 @@ describe('TableSink on chDB', () => {
     let calls = 0;
     const slowFirst: RowWriter = {
       insertsInFlightMax: 2,
-      insertJsonEachRow: async (table, body, token) => {
+      insertTabSeparated: async (table, columns, body, token) => {
         const call = ++calls;
-        await analytics.writer.insertJsonEachRow(table, body, token);
+        await analytics.writer.insertTabSeparated(table, columns, body, token);
         if (call === 1) await firstMayFinish;
       },
       close: async () => undefined,
@@ -159,11 +160,11 @@ describe('TableSink on chDB', () => {
     let started = false;
     const slow: RowWriter = {
       insertsInFlightMax: 1,
-      insertJsonEachRow: async (table, body, token) => {
+      insertTabSeparated: async (table, columns, body, token) => {
         started = true;
         // The answer comes back as I/O does, on a later turn of the event loop.
         await new Promise((r) => setTimeout(r, 100));
-        await analytics.writer.insertJsonEachRow(table, body, token);
+        await analytics.writer.insertTabSeparated(table, columns, body, token);
       },
       close: async () => undefined,
     };
