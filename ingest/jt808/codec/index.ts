@@ -17,7 +17,7 @@ export { parseFrame, buildFrame, BODY_BYTES_MAX } from './frame.js';
 export type { Jt808Message, Jt808MsgId, DecodeMessageOptions, EncodeHeader } from './message.js';
 export { decodeMessage, encodeMessage, encodeMessageBody, JT808_SUPPORTED_MSG_IDS } from './message.js';
 export type { ReassemblerOptions, ReassemblyResult, ReassemblyExpiry } from './reassembler.js';
-export { Reassembler } from './reassembler.js';
+export { originalSerialOf, Reassembler } from './reassembler.js';
 export type { RsaDecryption } from './rsa.js';
 export type { ZeroPadding } from './text.js';
 export type { EmptyBody } from './messages/context.js';

@@ -26,7 +26,8 @@ export interface ReassemblerOptions {
 export type ReassemblyResult =
   | { status: 'pending' }
   | { status: 'duplicate' }
-  | { status: 'complete'; frame: Jt808Frame }
+  /** `parts`: the packet bodies in index order, when the message came in more than one packet. */
+  | { status: 'complete'; frame: Jt808Frame; parts?: Buffer[] }
   | { status: 'rejected'; reason: Jt808RejectReason; detail: string };
 
 export interface ReassemblyExpiry {
@@ -51,6 +52,11 @@ interface Pending {
   bytes: number;
   deadlineMs: number;
   resendsLeft: number;
+}
+
+/** Flow number of packet 1 of a message, from any of its packets (packets carry consecutive flow numbers). */
+export function originalSerialOf(serial: number, index: number): number {
+  return (serial - index + 1) & 0xffff;
 }
 
 function checkPositive(name: string, value: number): void {
@@ -89,7 +95,7 @@ export class Reassembler {
     if (packet.total > this.#opts.packetsPerMessageMax) {
       return { status: 'rejected', reason: 'too_many_packets', detail: `${packet.total} packets exceed ${this.#opts.packetsPerMessageMax}` };
     }
-    const originalSerial = (frame.header.serial - packet.index + 1) & 0xffff;
+    const originalSerial = originalSerialOf(frame.header.serial, packet.index);
     const key = `${frame.header.phone}:${frame.header.msgId}:${originalSerial}:${packet.total}`;
     let entry = this.#pending.get(key);
     if (entry === undefined) {
@@ -113,7 +119,15 @@ export class Reassembler {
     this.#pendingBytes += frame.body.length;
     if (entry.received < packet.total) return { status: 'pending' };
     this.#drop(key, entry);
-    return { status: 'complete', frame: this.#whole(entry.header, originalSerial, entry.parts as Buffer[]) };
+    const parts = entry.parts as Buffer[];
+    return { status: 'complete', frame: this.#whole(entry.header, originalSerial, parts), parts };
+  }
+
+  /** Whether a packet belongs to a message this reassembler is still waiting on. */
+  holds(frame: Jt808Frame): boolean {
+    const packet = frame.header.packet;
+    if (packet === undefined || packet.total === 1 || this.#pending.size === 0) return false;
+    return this.#pending.has(`${frame.header.phone}:${frame.header.msgId}:${originalSerialOf(frame.header.serial, packet.index)}:${packet.total}`);
   }
 
   /** Reports messages past their deadline; call it on a timer. */

@@ -146,6 +146,7 @@ export class Jt808Gateway {
         this.out.reply(c, whole.header, RESULT.fail);
       })
       .finally(() => {
+        this.subpackages.handled(whole.header);
         c.inFlight--;
         if (c.paused && c.inFlight < this.options.framesInFlightPerConnectionMax / 2) {
           c.paused = false;

@@ -40,6 +40,17 @@ export interface GatewayOptions {
   reassemblyBytesTotalMax: number;
   /** Time without completion before the missing packets are requested with 0x8003 (then dropped). */
   reassemblyTimeoutMs: number;
+  /**
+   * Subpackaged messages remembered per terminal once complete, so that a packet resent afterwards is answered
+   * as the message was instead of being reassembled again (see completed-messages.ts).
+   */
+  completedMessagesPerTerminalMax: number;
+  /** How long after completion a message is remembered for its late packets. */
+  completedMessageAgeMsMax: number;
+  /** Completed messages remembered over all terminals (about 400 bytes each); the oldest are forgotten. */
+  completedMessagesTotalMax: number;
+  /** Packets of completed messages remembered over all terminals (4 bytes each); the oldest are forgotten. */
+  completedPacketsTotalMax: number;
   /** Where media bytes (0x0801) are written; undefined refuses uploads as `media_storage_disabled`. */
   mediaDir: string | undefined;
   /** Largest media file accepted, in bytes. */
@@ -72,6 +83,10 @@ export const GATEWAY_DEFAULTS: GatewayOptions = {
   reassemblyMessagesPerConnectionMax: 4,
   reassemblyBytesTotalMax: 256 * 1024 * 1024,
   reassemblyTimeoutMs: 30_000,
+  completedMessagesPerTerminalMax: 8,
+  completedMessageAgeMsMax: 10 * 60_000,
+  completedMessagesTotalMax: 100_000,
+  completedPacketsTotalMax: 1_000_000,
   mediaDir: undefined,
   mediaBytesPerFileMax: 4 * 1024 * 1024,
   mediaBytesTotalMax: 20 * 1024 * 1024 * 1024,
@@ -82,6 +97,7 @@ const POSITIVE_INTEGERS = [
   'connectionsMax', 'frameBytesMax', 'bufferedBytesPerConnectionMax', 'framesInFlightPerConnectionMax', 'idleTimeoutMs',
   'downlinkTimeoutMs', 'downlinksPendingPerConnectionMax', 'recentFixesPerTerminalMax', 'recentFixTerminalsMax', 'packetsPerMessageMax',
   'reassemblyBytesPerMessageMax', 'reassemblyMessagesPerConnectionMax', 'reassemblyBytesTotalMax', 'reassemblyTimeoutMs',
+  'completedMessagesPerTerminalMax', 'completedMessageAgeMsMax', 'completedMessagesTotalMax', 'completedPacketsTotalMax',
   'mediaBytesPerFileMax', 'mediaBytesTotalMax',
 ] as const satisfies readonly (keyof GatewayOptions)[];
 

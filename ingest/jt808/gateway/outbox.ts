@@ -17,6 +17,8 @@ export const RESULT = { ok: 0, fail: 1, badMessage: 2, unsupported: 3 } as const
  */
 export interface ReassembledHeader extends Jt808Header {
   lastPacketSerial?: number;
+  /** Told the result the message was answered with, for its packets resent later (see Subpackages). */
+  onAnswer?: (result: number) => void;
 }
 
 export class Outbox {
@@ -32,6 +34,7 @@ export class Outbox {
     this.send(c, header.phone, { msgId: 0x8001, body: { replySerial: header.serial, replyMsgId: header.msgId, result } });
     const last = header.lastPacketSerial;
     if (last !== undefined && last !== header.serial) this.send(c, header.phone, { msgId: 0x8001, body: { replySerial: last, replyMsgId: header.msgId, result } });
+    header.onAnswer?.(result);
   }
 
   /** Writes a message in the edition the terminal spoke; returns the flow number used. */
