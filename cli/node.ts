@@ -22,7 +22,7 @@ import {
 import { openAnalytics, openOperational, type Analytics, type Sql } from '../store/index.js';
 import { MemoryLog, RulesRunner, TableSink, TOPICS, type EventLog } from '../stream/index.js';
 import { GATEWAY_DEFAULTS, HTTP_INGEST_DEFAULTS, HttpIngest, JT809_DEFAULTS, Jt808Gateway, Jt809Server } from '../ingest/index.js';
-import { Jt809Platforms, RegistryStore, SourceKeys, registerIngestRoutes, registerVehicleTrackRoutes, registeredVehicle, vehicleClassOf } from '../center/index.js';
+import { Jt809Platforms, Jt809Requests, RegistryStore, type Jt809RequestLink, SourceKeys, registerIngestRoutes, registerVehicleTrackRoutes, registeredVehicle, vehicleClassOf } from '../center/index.js';
 import { startCommandCentre } from '../center/index.js';
 import { Accounts, FeedHub, FEED_HUB_DEFAULTS, Router, TerminalStore, listenHttp, registerRoutes, registerRulesConfigRoutes, registerTerminalCommandRoutes, seedOrgUnits, staticFiles, type HttpNode } from '../center/index.js';
 
@@ -136,11 +136,17 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   );
   const jt808Port = await gateway.listen();
   const jt809Platforms = new Jt809Platforms(sql, logger);
+  // Requests and the server refer to each other: requests go out on the server's links, answers come back in.
+  const jt809Link: Jt809RequestLink = { linkState: (code: number) => jt809.linkState(code), sendToPlatform: (code: number, msgId: number, body: Buffer) => jt809.sendToPlatform(code, msgId, body) };
+  const jt809Requests = new Jt809Requests({ sql, link: jt809Link, logger: logger.child({ component: 'jt809' }), metrics, plateColorOf: (terminalId, plate) => registeredVehicle(registry, terminalId, plate)?.plate_color });
   const jt809 = new Jt809Server(
     { ...JT809_DEFAULTS, host: config.jt809Host ?? JT809_DEFAULTS.host, port: config.jt809Port ?? JT809_DEFAULTS.port, crc: config.jt809Crc ?? JT809_DEFAULTS.crc },
-    { log, directory: jt809Platforms, vehicles: registry, logger: logger.child({ component: 'jt809' }), metrics },
+    { log, directory: jt809Platforms, vehicles: registry, logger: logger.child({ component: 'jt809' }), metrics, answers: jt809Requests },
   );
+  jt809Platforms.linkStateOf = (code) => jt809.linkState(code);
+  jt809Platforms.subLinkStateOf = (code) => jt809.subLinkState(code);
   const jt809Port = await jt809.listen();
+  jt809Requests.start();
 
   const router = new Router(1 << 20);
   const geo = henanGeo();
@@ -156,6 +162,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     { log, keys: sourceKeys, registry, logger: logger.child({ component: 'ingest-http' }), metrics },
   );
   registerIngestRoutes(router, { accounts, sourceKeys, ingest, platforms: jt809Platforms });
+  jt809Requests.register(router, accounts);
   const centre = await startCommandCentre({
     sql,
     accounts,
@@ -188,6 +195,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       ready = false;
       await gateway.close();
       await jt809.close();
+      await jt809Requests.stop();
       // The hub closes its WebSockets first: an upgraded socket still holds the HTTP server's close() open.
       await hub.stop();
       await http.close();

@@ -20,5 +20,35 @@ export { deriveLocation } from './jt808/codec/index.js';
 export type { LocationBody } from './jt808/codec/index.js';
 export { HttpIngest, HTTP_INGEST_DEFAULTS, INGEST_KINDS, checkHttpIngestOptions, isIngestKind } from './http/index.js';
 export type { HttpIngestDeps, HttpIngestOptions, IngestKind, IngestRequest, IngestResponse, IngestResult, RegistryWriter, RejectedRecord, SourceIdentity, SourceKeyVerifier } from './http/index.js';
-export { Jt809Server, JT809_DEFAULTS, PLATFORM_ALARM_RULE, checkCipherKeys } from './jt809/index.js';
-export type { Jt809CipherKeys, Jt809Options, Jt809PlatformAccount, Jt809PlatformDirectory, CrcVariant } from './jt809/index.js';
+export {
+  Jt809NotConnectedError,
+  Jt809Server,
+  JT809_DEFAULTS,
+  PLATFORM_ALARM_RULE,
+  checkCipherKeys,
+  encodeInspection,
+  encodePlatformExchange,
+  encodeSupervisionRequest,
+  encodeVehicleEnvelope,
+  INSPECTION_OBJECT,
+  PLATFORM_EXCHANGE,
+  PLATFORM_MSG,
+  SUPERVISION,
+  SUPERVISION_LEVEL,
+  SUPERVISION_RESULT,
+  SUPERVISOR_BYTES,
+  SUPERVISOR_EMAIL_BYTES,
+  SUPERVISOR_TEL_BYTES,
+} from './jt809/index.js';
+export type {
+  Jt809AnswerSink,
+  Jt809CipherKeys,
+  Jt809LinkState,
+  Jt809Options,
+  Jt809PlatformAccount,
+  Jt809PlatformDirectory,
+  CrcVariant,
+  InspectionMessage,
+  SupervisionAnswer,
+  SupervisionRequest,
+} from './jt809/index.js';

@@ -318,4 +318,54 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    id: 23,
+    name: 'JT/T 809 inspections and alarm supervisions sent to lower platforms',
+    sql: `
+      CREATE TABLE jt809_inspections (
+        id bigserial PRIMARY KEY,
+        access_code bigint NOT NULL REFERENCES jt809_platforms(access_code),
+        info_id bigint NOT NULL CHECK (info_id BETWEEN 0 AND 4294967295),
+        object_type smallint NOT NULL,
+        object_id text NOT NULL DEFAULT '',
+        question text NOT NULL,
+        sent_by bigint REFERENCES users(id),
+        sent_by_name text NOT NULL,
+        sent_at timestamptz NOT NULL,
+        sent_link text NOT NULL,
+        deadline_at timestamptz NOT NULL,
+        status text NOT NULL CHECK (status IN ('sent', 'answered', 'unanswered')),
+        answered_at timestamptz,
+        answer text,
+        answered_by text,
+        UNIQUE (access_code, info_id)
+      );
+      CREATE INDEX jt809_inspections_open ON jt809_inspections(deadline_at) WHERE status = 'sent';
+      CREATE TABLE jt809_supervisions (
+        id bigserial PRIMARY KEY,
+        access_code bigint NOT NULL REFERENCES jt809_platforms(access_code),
+        supervision_id bigint NOT NULL CHECK (supervision_id BETWEEN 0 AND 4294967295),
+        alarm_id text,
+        plate text NOT NULL,
+        plate_color smallint NOT NULL,
+        warn_src smallint NOT NULL,
+        warn_type integer NOT NULL,
+        warn_time timestamptz NOT NULL,
+        level smallint NOT NULL CHECK (level IN (0, 1)),
+        supervisor text NOT NULL,
+        supervisor_tel text NOT NULL DEFAULT '',
+        supervisor_email text NOT NULL DEFAULT '',
+        sent_by bigint REFERENCES users(id),
+        sent_at timestamptz NOT NULL,
+        sent_link text NOT NULL,
+        deadline_at timestamptz NOT NULL,
+        status text NOT NULL CHECK (status IN ('sent', 'answered', 'overdue')),
+        result smallint,
+        answered_at timestamptz,
+        UNIQUE (access_code, supervision_id)
+      );
+      CREATE INDEX jt809_supervisions_open ON jt809_supervisions(deadline_at) WHERE status = 'sent';
+      CREATE INDEX jt809_supervisions_alarm ON jt809_supervisions(alarm_id) WHERE alarm_id IS NOT NULL;
+    `,
+  },
 ];

@@ -21,6 +21,10 @@ export interface PlatformView {
   disabled_at: string | null;
   last_login_at: string | null;
   last_peer: string;
+  /** `logged_in`, `connected` (no successful login yet) or `disconnected`; requests go only to `logged_in`. */
+  main_link: string;
+  /** Vigil's sub link back to the platform: `logged_in`, `connecting`, `backoff` (waiting to reconnect) or `none`. */
+  sub_link: string;
 }
 
 const UINT32_MAX = 0xffffffff;
@@ -32,6 +36,10 @@ function uint32(value: unknown, field: string, fallback?: number): number {
 }
 
 export class Jt809Platforms implements Jt809PlatformDirectory {
+  /** The live link state, set once the JT/T 809 server exists (it is built after this directory). */
+  linkStateOf: (accessCode: number) => string = () => 'unknown';
+  subLinkStateOf: (accessCode: number) => string = () => 'unknown';
+
   constructor(
     private readonly sql: Sql,
     private readonly logger: Logger,
@@ -85,6 +93,8 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
       disabled_at: isoOf(r.disabled_at),
       last_login_at: isoOf(r.last_login_at),
       last_peer: String(r.last_peer),
+      main_link: this.linkStateOf(Number(r.access_code)),
+      sub_link: this.subLinkStateOf(Number(r.access_code)),
     }));
   }
 

@@ -1,5 +1,23 @@
-export { Jt809Server } from './jt809-server.js';
-export type { Jt809ServerDeps } from './jt809-server.js';
+export { Jt809NotConnectedError, Jt809Server } from './jt809-server.js';
+export type { Jt809AnswerSink, Jt809LinkState, Jt809ServerDeps, Jt809SubLinkState } from './jt809-server.js';
+export { Jt809SubLink, SUB_LINK_DEFAULTS, SUB_LINK_MSG } from './sub-link.js';
+export type { SubLinkOptions, SubLinkState } from './sub-link.js';
+export {
+  encodeInspection,
+  encodePlatformExchange,
+  encodeSupervisionRequest,
+  encodeVehicleEnvelope,
+  INSPECTION_OBJECT,
+  PLATFORM_EXCHANGE,
+  PLATFORM_MSG,
+  SUPERVISION,
+  SUPERVISION_LEVEL,
+  SUPERVISION_RESULT,
+  SUPERVISOR_BYTES,
+  SUPERVISOR_EMAIL_BYTES,
+  SUPERVISOR_TEL_BYTES,
+} from './supervision-messages.js';
+export type { InspectionMessage, SupervisionAnswer, SupervisionRequest } from './supervision-messages.js';
 export { JT809_DEFAULTS, checkJt809Options } from './options.js';
 export type { Jt809Options } from './options.js';
 export type { Jt809PlatformAccount, Jt809PlatformDirectory } from './platform-directory.js';

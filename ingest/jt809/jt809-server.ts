@@ -16,6 +16,31 @@ import { decodeAlarmReport, decodeEnvelope, decodeGnss, decodeHistory, decodeLog
 import { alarmOfReport, telemetryOfGnss, terminalIdOf } from './normalize.js';
 import { checkJt809Options, type Jt809Options } from './options.js';
 import type { Jt809PlatformAccount, Jt809PlatformDirectory } from './platform-directory.js';
+import { Jt809SubLink, type SubLinkState } from './sub-link.js';
+import { decodeInspection, decodePlatformExchange, decodeSupervisionAnswer, PLATFORM_EXCHANGE, PLATFORM_MSG, SUPERVISION, type InspectionMessage, type SupervisionAnswer } from './supervision-messages.js';
+
+/** Where lower platforms' answers to inspections (0x1301) and supervisions (0x1401) go; the command centre. */
+export interface Jt809AnswerSink {
+  /** Records an answer; false when no inspection of this platform has its info id. */
+  inspectionAnswered(accessCode: number, answer: InspectionMessage): Promise<boolean>;
+  /** Records an answer; false when no supervision of this platform has its id. */
+  supervisionAnswered(accessCode: number, answer: SupervisionAnswer & { plate: string; plateColor: number }): Promise<boolean>;
+}
+
+/** The state of a platform's main link as the upper platform sees it. */
+export type Jt809LinkState = 'logged_in' | 'connected' | 'disconnected';
+/** The sub link's state, `none` when the platform gave no down-link address or its main link is not logged in. */
+export type Jt809SubLinkState = SubLinkState | 'none';
+
+/** A request could not be sent: the platform has no logged-in link. */
+export class Jt809NotConnectedError extends Error {
+  constructor(
+    readonly accessCode: number,
+    readonly state: Jt809LinkState,
+  ) {
+    super(`platform ${accessCode} has no logged-in link (main link ${state})`);
+  }
+}
 
 export interface Jt809ServerDeps {
   log: EventLog;
@@ -24,6 +49,8 @@ export interface Jt809ServerDeps {
   vehicles?: VehicleRegistry;
   logger: Logger;
   metrics: Metrics;
+  /** Receives answers to inspections and supervisions; without it they are counted as unhandled. */
+  answers?: Jt809AnswerSink;
   now?: () => number;
 }
 
@@ -34,6 +61,10 @@ class Session implements TcpConnection {
   private sn = 0;
   queued = 0;
   paused = false;
+  /** Access code of the last login attempt on this link, for the link state of a platform not yet logged in. */
+  loginAttemptedBy: number | undefined;
+  /** Vigil's sub link back to this platform, while this main link is logged in. */
+  subLink: Jt809SubLink | undefined;
   chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -67,12 +98,14 @@ export class Jt809Server {
     this.sessions = new TcpConnections<Session>(options, {
       open: (socket, peer) => new Session(socket, peer, options.frameBytesMax),
       data: (session, chunk) => this.onData(session, chunk),
-      closed: () => undefined,
+      closed: (session) => session.subLink?.stop(),
       idle: () => this.counter('vigil_jt809_idle_disconnects_total', 'Main links closed for idleness').inc(),
     });
     deps.metrics.onCollect(() => {
       deps.metrics.gauge('vigil_jt809_connections', 'Open JT/T 809 main-link connections').set(undefined, this.sessions.size);
       deps.metrics.gauge('vigil_jt809_platforms_logged_in', 'Lower platforms logged in').set(undefined, [...this.sessions].filter((s) => s.account).length);
+      const subLinks = deps.metrics.gauge('vigil_jt809_sub_links', 'Sub links to lower platforms by state', ['state']);
+      for (const state of ['connecting', 'logged_in', 'backoff'] as const) subLinks.set({ state }, [...this.sessions].filter((s) => s.subLink?.state === state).length);
     });
   }
 
@@ -81,7 +114,41 @@ export class Jt809Server {
   }
 
   async close(): Promise<void> {
+    for (const s of this.sessions) s.subLink?.stop();
     await this.sessions.close();
+  }
+
+  /** The sub-link state of a platform. */
+  subLinkState(accessCode: number): Jt809SubLinkState {
+    const session = [...this.sessions].find((s) => s.account?.accessCode === accessCode);
+    return session?.subLink?.state ?? 'none';
+  }
+
+  /** The main-link state of a platform: logged in, connected without a login, or disconnected. */
+  linkState(accessCode: number): Jt809LinkState {
+    let state: Jt809LinkState = 'disconnected';
+    for (const s of this.sessions) {
+      if (s.account?.accessCode === accessCode) return 'logged_in';
+      if (!s.account && !s.socket.destroyed && s.loginAttemptedBy === accessCode) state = 'connected';
+    }
+    return state;
+  }
+
+  /**
+   * Sends a request of the upper platform (0x9300 inspection, 0x9400 supervision, …) on the platform's logged-in
+   * main link. Throws Jt809NotConnectedError naming the link state when there is none.
+   */
+  sendToPlatform(accessCode: number, msgId: number, body: Buffer): { link: 'main' | 'sub' } {
+    const session = [...this.sessions].find((s) => s.account?.accessCode === accessCode && !s.socket.destroyed);
+    if (!session) throw new Jt809NotConnectedError(accessCode, this.linkState(accessCode));
+    // The standard puts the upper platform's requests on the sub link; the main link serves when it is down.
+    if (session.subLink?.send(msgId, body)) {
+      this.counter('vigil_jt809_requests_sent_total', 'Requests sent to lower platforms', ['msg_id', 'link']).inc({ msg_id: `0x${msgId.toString(16)}`, link: 'sub' });
+      return { link: 'sub' };
+    }
+    session.socket.write(buildFrame(body, { sn: session.nextSn(), msgId, accessCode, crc: this.options.crc }));
+    this.counter('vigil_jt809_requests_sent_total', 'Requests sent to lower platforms', ['msg_id', 'link']).inc({ msg_id: `0x${msgId.toString(16)}`, link: 'main' });
+    return { link: 'main' };
   }
 
   private onData(s: Session, chunk: Buffer): void {
@@ -141,6 +208,7 @@ export class Jt809Server {
     }
     if (!s.account) return this.reject(s, raw, 'not_logged_in', `message 0x${header.msgId.toString(16)} before 0x1001 login`);
     if (header.accessCode !== s.account.accessCode) return this.reject(s, raw, 'access_code_mismatch', `access code ${header.accessCode} on the link of ${s.account.accessCode}`);
+    if (header.msgId === PLATFORM_MSG.platformExchangeUp) return this.onPlatformExchange(s, frame.body, raw);
     if (header.msgId === MSG.exchange || header.msgId === MSG.warning) {
       const envelope = decodeEnvelope(frame.body);
       if (!envelope.ok) return this.reject(s, raw, envelope.reason, envelope.detail);
@@ -163,6 +231,8 @@ export class Jt809Server {
   private async onLogin(s: Session, frame: Jt809Frame, raw: Buffer): Promise<void> {
     const login = decodeLogin(frame.body);
     if (!login.ok) return this.reject(s, raw, login.reason, login.detail);
+    s.loginAttemptedBy = frame.header.accessCode;
+    const verifyCode = randomInt(1, 0xffffffff);
     const account = await this.lookup(frame.header.accessCode);
     let result: number = LOGIN_RESULT.ok;
     if (!account) result = LOGIN_RESULT.badAccessCode;
@@ -178,11 +248,24 @@ export class Jt809Server {
       }
       s.account = account;
       this.deps.directory.recordLogin(account.accessCode, s.peer);
+      s.subLink?.stop();
+      s.subLink = undefined;
+      if (login.value.downLinkPort > 0 && login.value.downLinkIp !== '') {
+        s.subLink = new Jt809SubLink(account.accessCode, login.value.downLinkIp, login.value.downLinkPort, verifyCode, this.options.subLink, {
+          logger: this.deps.logger,
+          metrics: this.deps.metrics,
+          crc: this.options.crc,
+          keys: account.cipher,
+          frameBytesMax: this.options.frameBytesMax,
+        });
+      }
       this.deps.logger.info('jt809 platform logged in', { access_code: account.accessCode, name: account.name, peer: s.peer });
     } else {
       this.counter('vigil_jt809_login_failures_total', 'Refused JT/T 809 logins by result', ['result']).inc({ result: String(result) });
     }
-    this.answer(s, frame.header, MSG.loginResponse, encodeLoginResponse(result, result === LOGIN_RESULT.ok ? randomInt(1, 0xffffffff) : 0));
+    this.answer(s, frame.header, MSG.loginResponse, encodeLoginResponse(result, result === LOGIN_RESULT.ok ? verifyCode : 0));
+    // The platform learns the verify code from 0x1002 first, then Vigil presents it on the sub link.
+    s.subLink?.start();
   }
 
   private async onExchange(s: Session, envelope: VehicleEnvelope, raw: Buffer): Promise<void> {
@@ -205,6 +288,15 @@ export class Jt809Server {
 
   private async onWarning(s: Session, envelope: VehicleEnvelope, raw: Buffer): Promise<void> {
     const account = s.account as Jt809PlatformAccount;
+    if (envelope.dataType === SUPERVISION.answer && this.deps.answers) {
+      const answer = decodeSupervisionAnswer(envelope.data);
+      if (!answer.ok) return this.reject(s, raw, answer.reason, answer.detail);
+      const matched = await this.deps.answers.supervisionAnswered(account.accessCode, { ...answer.value, plate: envelope.plate, plateColor: envelope.plateColor }).catch((error: unknown) => String(error));
+      if (typeof matched === 'string') return this.reject(s, raw, 'answer_not_stored', `0x1401 for supervision id ${answer.value.supervisionId}: ${matched}`);
+      if (!matched) return this.reject(s, raw, 'unknown_supervision_id', `0x1401 for supervision id ${answer.value.supervisionId}, never sent to platform ${account.accessCode}`);
+      this.counter('vigil_jt809_answers_total', 'Answers of lower platforms to inspections and supervisions', ['msg_id']).inc({ msg_id: '0x1401' });
+      return;
+    }
     if (envelope.dataType !== WARNING.alarmReport) {
       this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({ msg_id: `0x${envelope.dataType.toString(16)}` });
       return;
@@ -219,6 +311,23 @@ export class Jt809Server {
     if (problem) return this.reject(s, raw, problem.reason, problem.detail, terminalId);
     await this.producer.send(TOPICS.alarms, [{ key: terminalId, value: alarm }]);
     this.counter('vigil_jt809_alarm_reports_total', 'Alarm reports (0x1402) stored').inc();
+  }
+
+  private async onPlatformExchange(s: Session, body: Buffer, raw: Buffer): Promise<void> {
+    const account = s.account as Jt809PlatformAccount;
+    const exchange = decodePlatformExchange(body);
+    if (!exchange.ok) return this.reject(s, raw, exchange.reason, exchange.detail);
+    if (exchange.value.dataType !== PLATFORM_EXCHANGE.inspectionAnswer || !this.deps.answers) {
+      this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({ msg_id: `0x${exchange.value.dataType.toString(16)}` });
+      return;
+    }
+    const answer = decodeInspection(exchange.value.data);
+    if (!answer.ok) return this.reject(s, raw, answer.reason, answer.detail);
+    // An answer that cannot be recorded (database down) is dead-lettered rather than lost.
+    const matched = await this.deps.answers.inspectionAnswered(account.accessCode, answer.value).catch((error: unknown) => String(error));
+    if (typeof matched === 'string') return this.reject(s, raw, 'answer_not_stored', `0x1301 for info id ${answer.value.infoId}: ${matched}`);
+    if (!matched) return this.reject(s, raw, 'unknown_info_id', `0x1301 for info id ${answer.value.infoId}, never sent to platform ${account.accessCode}`);
+    this.counter('vigil_jt809_answers_total', 'Answers of lower platforms to inspections and supervisions', ['msg_id']).inc({ msg_id: '0x1301' });
   }
 
   private async publishPositions(s: Session, rows: TelemetryRow[], raw: Buffer): Promise<void> {

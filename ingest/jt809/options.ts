@@ -1,5 +1,6 @@
 /** Bounds and behaviour of the JT/T 809 server, each a named limit (see docs/sources/jt809.md). */
 import type { CrcVariant } from './crc.js';
+import { checkSubLinkOptions, SUB_LINK_DEFAULTS, type SubLinkOptions } from './sub-link.js';
 
 export interface Jt809Options {
   host: string;
@@ -15,6 +16,8 @@ export interface Jt809Options {
   crc: CrcVariant;
   /** `strict` refuses frames whose CRC is wrong; `ignore` accepts them. */
   checksum: 'strict' | 'ignore';
+  /** The sub link Vigil opens back to each logged-in platform's down-link address. */
+  subLink: SubLinkOptions;
 }
 
 export const JT809_DEFAULTS: Jt809Options = {
@@ -26,6 +29,7 @@ export const JT809_DEFAULTS: Jt809Options = {
   idleTimeoutMs: 3 * 60_000,
   crc: 'ccitt-false',
   checksum: 'strict',
+  subLink: SUB_LINK_DEFAULTS,
 };
 
 /** Fails on a bound that cannot work, naming the option, its value and the bound. */
@@ -36,5 +40,6 @@ export function checkJt809Options(options: Jt809Options): void {
     if (!Number.isInteger(value) || value < 1) throw new Error(`jt809 option ${name} value ${value} is less than min allowed 1`);
   }
   if (options.frameBytesMax < 64) throw new Error(`jt809 option frameBytesMax value ${options.frameBytesMax} is less than min allowed 64`);
+  checkSubLinkOptions(options.subLink);
   if (options.crc !== 'ccitt-false' && options.crc !== 'xmodem') throw new Error(`jt809 option crc value ${JSON.stringify(options.crc)} is not one of ccitt-false, xmodem`);
 }

@@ -17,7 +17,7 @@ export interface Jt809Answer {
   body: Buffer;
 }
 
-function crcCcittFalse(data: Buffer): number {
+export function crcCcittFalse(data: Buffer): number {
   let crc = 0xffff;
   for (const byte of data) {
     crc ^= byte << 8;
@@ -50,7 +50,7 @@ export function escape809(data: Buffer): Buffer {
   return Buffer.from(out);
 }
 
-function unescape809(data: Buffer): Buffer {
+export function unescape809(data: Buffer): Buffer {
   const out: number[] = [];
   for (let i = 0; i < data.length; i++) {
     const b = data[i];

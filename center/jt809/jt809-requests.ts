@@ -1,0 +1,97 @@
+/**
+ * The upper platform's requests to lower platforms (inspections and alarm supervisions) and their routes:
+ *   POST /api/jt809/platforms/:access_code/inspections   {question, deadline_minutes?} → 201 the inspection, sent
+ *   GET  /api/jt809/platforms/:access_code/inspections
+ *   POST /api/jt809/platforms/:access_code/supervisions  {alarm_id | plate+plate_color+warn_type, deadline | deadline_minutes,
+ *                                                         level?, supervisor?, supervisor_tel?, supervisor_email?}
+ *   GET  /api/jt809/platforms/:access_code/supervisions
+ * Scope: the province admin and staff of the unit supervising the platform (or above); 404 platform_unknown
+ * outside it, 409 platform_not_logged_in naming the link state. Also the sink of the platforms' answers, and a
+ * bounded periodic sweep that turns requests past their deadline unanswered / overdue.
+ */
+import type { Logger, Metrics } from '../../schema/index.js';
+import type { Sql } from '../../store/index.js';
+import type { InspectionMessage, Jt809AnswerSink, SupervisionAnswer } from '../../ingest/index.js';
+import type { Accounts } from '../auth/accounts.js';
+import type { Router } from '../http/router.js';
+import { principalOf } from '../api/routes.js';
+import { INSPECTION_DEFAULTS, Jt809Inspections, type InspectionOptions, type Jt809RequestLink } from './inspections.js';
+import { parseAccessCode } from './platform-scope.js';
+import { Jt809Supervisions, SUPERVISION_DEFAULTS, type SupervisionOptions } from './supervisions.js';
+
+export interface Jt809RequestsOptions {
+  inspections: InspectionOptions;
+  supervisions: SupervisionOptions;
+  /** How often deadlines are checked; lists check them too, so this bounds only how stale metrics may be. */
+  sweepIntervalMs: number;
+}
+
+export const JT809_REQUESTS_DEFAULTS: Jt809RequestsOptions = { inspections: INSPECTION_DEFAULTS, supervisions: SUPERVISION_DEFAULTS, sweepIntervalMs: 15_000 };
+
+export interface Jt809RequestsDeps {
+  sql: Sql;
+  link: Jt809RequestLink;
+  logger: Logger;
+  metrics: Metrics;
+  plateColorOf?: (terminalId: string, plate: string) => number | undefined;
+}
+
+export class Jt809Requests implements Jt809AnswerSink {
+  readonly inspections: Jt809Inspections;
+  readonly supervisions: Jt809Supervisions;
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly deps: Jt809RequestsDeps,
+    private readonly options: Jt809RequestsOptions = JT809_REQUESTS_DEFAULTS,
+  ) {
+    if (!Number.isInteger(options.sweepIntervalMs) || options.sweepIntervalMs < 100) throw new Error(`jt809 requests option sweepIntervalMs value ${options.sweepIntervalMs} is less than min allowed 100`);
+    this.inspections = new Jt809Inspections(deps.sql, deps.link, deps.logger, deps.metrics, options.inspections);
+    this.supervisions = new Jt809Supervisions(deps.sql, deps.link, deps.logger, deps.metrics, deps.plateColorOf, options.supervisions);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.sweeping = Promise.all([this.inspections.expire(), this.supervisions.expire()]).then(
+        () => undefined,
+        (error: unknown) => this.deps.logger.warn('jt809 deadline sweep failed', { error: String(error) }),
+      );
+    }, this.options.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping;
+  }
+
+  async inspectionAnswered(accessCode: number, answer: InspectionMessage): Promise<boolean> {
+    return this.inspections.answered(accessCode, answer);
+  }
+
+  async supervisionAnswered(accessCode: number, answer: SupervisionAnswer): Promise<boolean> {
+    return this.supervisions.answered(accessCode, answer);
+  }
+
+  register(router: Router, accounts: Accounts): void {
+    router.add('POST', '/api/jt809/platforms/:access_code/inspections', async (ctx) => {
+      const actor = await principalOf(ctx, accounts);
+      const sent = await this.inspections.send(actor, parseAccessCode(ctx.params.access_code), await ctx.json<Record<string, unknown>>(), ctx.peer);
+      return { status: 201, body: sent };
+    });
+    router.add('GET', '/api/jt809/platforms/:access_code/inspections', async (ctx) => {
+      const actor = await principalOf(ctx, accounts);
+      return { body: { inspections: await this.inspections.list(actor, parseAccessCode(ctx.params.access_code)) } };
+    });
+    router.add('POST', '/api/jt809/platforms/:access_code/supervisions', async (ctx) => {
+      const actor = await principalOf(ctx, accounts);
+      const sent = await this.supervisions.send(actor, parseAccessCode(ctx.params.access_code), await ctx.json<Record<string, unknown>>(), ctx.peer);
+      return { status: 201, body: sent };
+    });
+    router.add('GET', '/api/jt809/platforms/:access_code/supervisions', async (ctx) => {
+      const actor = await principalOf(ctx, accounts);
+      return { body: { supervisions: await this.supervisions.list(actor, parseAccessCode(ctx.params.access_code)) } };
+    });
+  }
+}

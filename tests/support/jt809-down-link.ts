@@ -1,0 +1,81 @@
+/**
+ * The down-link side of a JT/T 809 lower platform for tests: a TCP server the upper platform connects back to
+ * (the sub link). It answers 0x9001 with 0x9002 (result 0 when the verify code is the expected one, else 1) and
+ * 0x9005 with 0x9006 unless told to stay silent, records every frame, and can drop its connections. Frames are
+ * read and written with the test's own codec, independent of Vigil's.
+ */
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { crcCcittFalse, frame809, unescape809 } from './jt809-client.js';
+
+export interface DownLinkFrame {
+  msgId: number;
+  body: Buffer;
+  connection: number;
+}
+
+export class Jt809DownLink {
+  readonly frames: DownLinkFrame[] = [];
+  expectedVerifyCode: number | undefined;
+  answerKeepAlives = true;
+  connections = 0;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly server = net.createServer((socket) => this.onConnection(socket));
+  private sn = 0;
+
+  constructor(private readonly accessCode: number) {}
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Open connections from the upper platform. */
+  get open(): number {
+    return this.sockets.size;
+  }
+
+  of(msgId: number): DownLinkFrame[] {
+    return this.frames.filter((f) => f.msgId === msgId);
+  }
+
+  drop(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.drop();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private onConnection(socket: net.Socket): void {
+    const connection = ++this.connections;
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        const start = buffer.indexOf(0x5b);
+        const end = buffer.indexOf(0x5d, start + 1);
+        if (start < 0 || end < 0) break;
+        const data = unescape809(buffer.subarray(start + 1, end));
+        buffer = buffer.subarray(end + 1);
+        if (data.readUInt16BE(data.length - 2) !== crcCcittFalse(data.subarray(0, data.length - 2))) throw new Error('sub-link frame with a bad CRC');
+        const frame = { msgId: data.readUInt16BE(8), body: Buffer.from(data.subarray(22, data.length - 2)), connection };
+        this.frames.push(frame);
+        this.answer(socket, frame);
+      }
+    });
+  }
+
+  private answer(socket: net.Socket, frame: DownLinkFrame): void {
+    if (frame.msgId === 0x9001) {
+      const ok = this.expectedVerifyCode === undefined || frame.body.readUInt32BE(0) === this.expectedVerifyCode;
+      socket.write(frame809(0x9002, Buffer.from([ok ? 0 : 1]), { sn: ++this.sn, accessCode: this.accessCode }));
+    } else if (frame.msgId === 0x9005 && this.answerKeepAlives) {
+      socket.write(frame809(0x9006, Buffer.alloc(0), { sn: ++this.sn, accessCode: this.accessCode }));
+    }
+  }
+}
