@@ -22,6 +22,8 @@ export interface VigilProcess {
   adminPassword: string;
   stdout: () => string;
   stderr: () => string;
+  /** Process id of what was spawned (the launcher when `launcher` was set). */
+  pid: number;
   /** Logs in and returns a bearer token. */
   login(username?: string, password?: string): Promise<string>;
   /** Runs SQL through the analyst API as admin. */
@@ -36,6 +38,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   httpPort?: number;
   jt808Port?: number;
+  /** Start through the `vigil` executable (cli/vigil.js), as an installed Vigil runs, instead of tsx directly. */
+  launcher?: boolean;
 }
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -43,8 +47,8 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
 export async function startVigil(options: StartOptions = {}): Promise<VigilProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'vigil-test-'));
   const child: ChildProcess = spawn(
-    TSX,
-    ['cli/main.ts', 'start', '--data-dir', dataDir, '--http-host', '127.0.0.1', '--http-port', String(options.httpPort ?? 0), '--jt808-host', '127.0.0.1', '--jt808-port', String(options.jt808Port ?? 0), '--jt809-host', '127.0.0.1', '--jt809-port', '0', ...(options.args ?? [])],
+    options.launcher ? process.execPath : TSX,
+    [...(options.launcher ? ['cli/vigil.js'] : ['cli/main.ts']), 'start', '--data-dir', dataDir, '--http-host', '127.0.0.1', '--http-port', String(options.httpPort ?? 0), '--jt808-host', '127.0.0.1', '--jt808-port', String(options.jt808Port ?? 0), '--jt809-host', '127.0.0.1', '--jt809-port', '0', ...(options.args ?? [])],
     { cwd: REPO_ROOT, env: { ...process.env, VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -84,6 +88,7 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     adminPassword: ADMIN_PASSWORD,
     stdout: () => out,
     stderr: () => err,
+    pid: child.pid ?? 0,
     login,
     sql: async <T>(sql: string) => {
       adminToken ??= await login();
