@@ -104,13 +104,7 @@ export class Jt809Inspections {
         [Number(id), accessCode, infoId, message.objectType, message.objectId, question, actor.userId, actor.username, Math.round(deadlineMinutes * 60_000)],
       );
       await appendAudit(tx, { actorId: actor.userId, actor: actor.username, action: 'jt809_inspection.send', target: `jt809_platform:${accessCode}`, detail: { info_id: infoId, deadline_minutes: deadlineMinutes }, peer });
-      let sent: { link: string };
-      try {
-        sent = this.link.sendToPlatform(accessCode, PLATFORM_MSG.platformExchangeDown, body);
-      } catch (error) {
-        if (error instanceof Jt809NotConnectedError) throw notLoggedIn(accessCode, error.state);
-        throw error;
-      }
+      const sent = sendOrRefuse(this.link, accessCode, PLATFORM_MSG.platformExchangeDown, body);
       if (sent.link !== 'main') await tx.query('UPDATE jt809_inspections SET sent_link = $2 WHERE id = $1', [Number(id), sent.link]);
       const [row] = await tx.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM jt809_inspections WHERE id = $1`, [Number(id)]);
       return viewOf(row);
@@ -158,6 +152,19 @@ export class Jt809Inspections {
 
 export function notLoggedIn(accessCode: number, state: Jt809LinkState): HttpError {
   return new HttpError(409, 'platform_not_logged_in', `platform ${accessCode} is not logged in: its main link is ${state}`, { main_link: state });
+}
+
+/**
+ * Sends a request to a platform inside the transaction that records it: a platform that dropped its link since the
+ * check becomes a 409, which rolls the record back, so no request is recorded that was never sent.
+ */
+export function sendOrRefuse(link: Jt809RequestLink, accessCode: number, msgId: number, body: Buffer): { link: string } {
+  try {
+    return link.sendToPlatform(accessCode, msgId, body);
+  } catch (error) {
+    if (error instanceof Jt809NotConnectedError) throw notLoggedIn(accessCode, error.state);
+    throw error;
+  }
 }
 
 function viewOf(r: Record<string, unknown>): InspectionView {

@@ -11,7 +11,6 @@ import type { Sql } from '../../store/index.js';
 import {
   encodeSupervisionRequest,
   encodeVehicleEnvelope,
-  Jt809NotConnectedError,
   PLATFORM_ALARM_RULE,
   PLATFORM_MSG,
   SUPERVISION,
@@ -26,7 +25,7 @@ import type { Principal } from '../auth/accounts.js';
 import { appendAudit } from '../auth/audit.js';
 import { orgCovers } from '../api/scope.js';
 import { HttpError } from '../http/router.js';
-import { notLoggedIn, type Jt809RequestLink } from './inspections.js';
+import { notLoggedIn, sendOrRefuse, type Jt809RequestLink } from './inspections.js';
 import { isoOf, platformInScope } from './platform-scope.js';
 
 export interface SupervisionOptions {
@@ -103,13 +102,7 @@ export class Jt809Supervisions {
       );
       await appendAudit(tx, { actorId: actor.userId, actor: actor.username, action: 'jt809_supervision.send', target: `jt809_platform:${accessCode}`, detail: { supervision_id: supervisionId, alarm_id: alarm.alarmId, plate: alarm.plate, level }, peer });
       const body = encodeVehicleEnvelope(alarm.plate, alarm.plateColor, SUPERVISION.request, encodeSupervisionRequest(request));
-      let sent: { link: string };
-      try {
-        sent = this.link.sendToPlatform(accessCode, PLATFORM_MSG.warningDown, body);
-      } catch (error) {
-        if (error instanceof Jt809NotConnectedError) throw notLoggedIn(accessCode, error.state);
-        throw error;
-      }
+      const sent = sendOrRefuse(this.link, accessCode, PLATFORM_MSG.warningDown, body);
       if (sent.link !== 'main') await tx.query('UPDATE jt809_supervisions SET sent_link = $2 WHERE id = $1', [Number(id), sent.link]);
       const [row] = await tx.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM jt809_supervisions WHERE id = $1`, [Number(id)]);
       return viewOf(row);
