@@ -21,7 +21,7 @@ import {
 } from '../schema/index.js';
 import { openAnalytics, openOperational, type Analytics, type Sql } from '../store/index.js';
 import { MemoryLog, RulesRunner, TableSink, TOPICS, type EventLog } from '../stream/index.js';
-import { GATEWAY_DEFAULTS, HTTP_INGEST_DEFAULTS, HttpIngest, JT809_DEFAULTS, Jt808Gateway, Jt809Server } from '../ingest/index.js';
+import { GATEWAY_DEFAULTS, HTTP_INGEST_DEFAULTS, HttpIngest, JT809_DEFAULTS, Jt808Gateway, Jt809Server, openFilesWarning, processOpenFilesBudget } from '../ingest/index.js';
 import { Jt809Platforms, Jt809Requests, RegistryStore, type Jt809RequestLink, SourceKeys, registerIngestRoutes, registerVehicleTrackRoutes, registeredVehicle, vehicleClassOf } from '../center/index.js';
 import { startCommandCentre } from '../center/index.js';
 import { Accounts, FeedHub, FEED_HUB_DEFAULTS, Router, TerminalStore, listenHttp, registerRoutes, registerRulesConfigRoutes, registerTerminalCommandRoutes, seedOrgUnits, staticFiles, type HttpNode } from '../center/index.js';
@@ -147,6 +147,10 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   jt809Platforms.subLinkStateOf = (code) => jt809.subLinkState(code);
   const jt809Port = await jt809.listen();
   jt809Requests.start();
+  // Not fatal: beyond the budget the TCP servers refuse with reason fd_limit, and the defaults must start on small machines.
+  const openFiles = processOpenFilesBudget();
+  const openFilesShort = openFilesWarning([{ key: 'jt808.connectionsMax', value: GATEWAY_DEFAULTS.connectionsMax }, { key: 'jt809.connectionsMax', value: JT809_DEFAULTS.connectionsMax }], openFiles);
+  if (openFilesShort !== undefined) logger.warn(openFilesShort, { openFilesLimit: openFiles.limit, terminalConnectionsMax: openFiles.connectionsMax });
 
   const router = new Router(1 << 20);
   const geo = henanGeo();

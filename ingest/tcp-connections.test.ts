@@ -1,6 +1,8 @@
 /** The shared accept side over real sockets: per-connection state, the connection bound, the idle sweep. */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Metrics, createLogger } from '../schema/index.js';
+import { OPEN_FILES_RESERVE, OpenFilesBudget, openFilesLimit, openFilesWarning } from './open-files.js';
 import { TcpConnections, type TcpConnection } from './tcp-connections.js';
 
 interface State extends TcpConnection {
@@ -78,13 +80,14 @@ describe('TcpConnections', () => {
     }
   });
 
-  it('refuses connections beyond connectionsMax', async () => {
+  it('refuses connections beyond connectionsMax and counts them', async () => {
+    const metrics = new Metrics();
     server = new TcpConnections<State>({ host: '127.0.0.1', port: 0, connectionsMax: 2, idleTimeoutMs: 60_000 }, {
       open: (socket, peer) => ({ socket, peer, bytes: 0, lastActiveMs: 0 }),
       data: () => undefined,
       closed: () => undefined,
       idle: () => undefined,
-    });
+    }, { server: 'test', metrics, logger: createLogger(() => undefined), budget: new OpenFilesBudget(undefined) });
     const port = await server.listen();
     await connect(port);
     await connect(port);
@@ -92,5 +95,72 @@ describe('TcpConnections', () => {
     const third = await connect(port);
     await new Promise((r) => third.once('close', r));
     expect(server.size).toBe(2);
+    await until(() => metrics.render().includes('vigil_tcp_connections_refused_total{server="test",reason="connections_max"} 1'));
+  });
+
+  it('counts refusals by reason, logs them once per interval, and accepts again when a place is free', async () => {
+    const metrics = new Metrics();
+    const lines: string[] = [];
+    // 1,000 descriptors, of which the rest of the process holds 742 and the reserve keeps 256: two connections fit.
+    let othersInUse = 1_000 - OPEN_FILES_RESERVE - 2;
+    let nowMs = 0;
+    const held: { budget?: OpenFilesBudget } = {};
+    const budget = new OpenFilesBudget(1_000, () => othersInUse + (held.budget?.open ?? 0), () => nowMs);
+    held.budget = budget;
+    server = new TcpConnections<State>({ host: '127.0.0.1', port: 0, connectionsMax: 10, idleTimeoutMs: 60_000 }, {
+      open: (socket, peer) => ({ socket, peer, bytes: 0, lastActiveMs: 0 }),
+      data: (c, chunk) => (c.bytes += chunk.length),
+      closed: () => undefined,
+      idle: () => undefined,
+    }, { server: 'test', metrics, logger: createLogger((l) => lines.push(l)), budget });
+    const port = await server.listen();
+    const first = await connect(port);
+    await connect(port);
+    await until(() => server!.size === 2);
+    // The process budget (2) is tighter than connectionsMax (10): five more are closed on accept as fd_limit.
+    const refused = await Promise.all(Array.from({ length: 5 }, async () => {
+      const socket = await connect(port);
+      await new Promise((r) => socket.once('close', r));
+    }));
+    expect(refused).toHaveLength(5);
+    const rendered = metrics.render();
+    expect(rendered).toContain('vigil_tcp_connections_refused_total{server="test",reason="fd_limit"} 5');
+    expect(rendered).toContain('vigil_process_open_files_limit 1000');
+    expect(lines.filter((l) => l.includes('connections refused'))).toHaveLength(1);
+    expect(budget.open).toBe(2);
+    first.destroy();
+    await until(() => server!.size === 1 && budget.open === 1);
+    const next = await connect(port);
+    next.write('x');
+    await until(() => [...server!].some((c) => c.bytes === 1));
+    expect(server.size).toBe(2);
+    // The rest of the process closes two files: counted again (not sooner than a second later), they go to terminals.
+    othersInUse -= 2;
+    const early = await connect(port);
+    await new Promise((r) => early.once('close', r));
+    nowMs += 1_000;
+    await connect(port);
+    await connect(port);
+    await until(() => server!.size === 4);
+    expect(budget.connectionsMax).toBe(4);
+  });
+});
+
+describe('open-file limit', () => {
+  it('reads the soft limit from /proc/self/limits text', () => {
+    const text = 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            20000                20000                files\n';
+    expect(openFilesLimit(text)).toBe(20_000);
+    expect(openFilesLimit('Max open files            unlimited            unlimited            files\n')).toBeUndefined();
+  });
+
+  it('warns naming keys, values and the limit when the bounds do not fit, and is silent when they do', () => {
+    const bounds = [{ key: 'jt808.connectionsMax', value: 100_000 }, { key: 'jt809.connectionsMax', value: 1_000 }];
+    const warning = openFilesWarning(bounds, { limit: 20_000, connectionsMax: 19_500 });
+    expect(warning).toContain('open-file limit 20000');
+    expect(warning).toContain('jt808.connectionsMax=100000 + jt809.connectionsMax=1000 = 101000');
+    expect(warning).toContain('LimitNOFILE');
+    expect(warning).toContain('ulimit -n');
+    expect(openFilesWarning(bounds, { limit: 200_000, connectionsMax: 199_000 })).toBeUndefined();
+    expect(openFilesWarning(bounds, { limit: undefined, connectionsMax: undefined })).toBeUndefined();
   });
 });

@@ -10,6 +10,8 @@
  */
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Counter, Logger, Metrics } from '../schema/index.js';
+import { processOpenFilesBudget, type OpenFilesBudget } from './open-files.js';
 
 export interface TcpConnectionsOptions {
   host: string;
@@ -37,6 +39,21 @@ export interface TcpConnectionHandlers<C extends TcpConnection> {
   idle(connection: C): void;
 }
 
+/** Where refusals are counted and logged; `server` is the metric label (`jt808`, `jt809`). */
+export interface TcpConnectionsObserver {
+  server: string;
+  metrics: Metrics;
+  logger: Logger;
+  /** The process's descriptor budget shared by all servers; the process-wide one unless a test gives its own. */
+  budget?: OpenFilesBudget;
+}
+
+/** Why a connection was closed on accept, the `reason` label of `vigil_tcp_connections_refused_total`. */
+export type RefusalReason = 'fd_limit' | 'connections_max' | 'accept_error';
+
+/** Refusals are logged at most once per this interval per server, with the count since the last line. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
 /** The idle sweep runs this many times per idle timeout, so a silent connection lives at most 1/8 longer. */
 const IDLE_SWEEPS_PER_TIMEOUT = 8;
 /** And at least this far apart, so that a tiny timeout in a test does not spin. */
@@ -54,14 +71,26 @@ export class TcpConnections<C extends TcpConnection> implements Iterable<C> {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly onData: (this: net.Socket, chunk: Buffer) => void;
   private readonly onClose: (this: net.Socket) => void;
+  private readonly budget: OpenFilesBudget;
+  private readonly refusedCounter: Counter | undefined;
+  /** Refusals not yet logged, by reason, and when the last refusal line was written. */
+  private readonly refusalsUnlogged = new Map<RefusalReason, number>();
+  private refusalLoggedAtMs = -Infinity;
 
   constructor(
     private readonly options: TcpConnectionsOptions,
     private readonly handlers: TcpConnectionHandlers<C>,
+    private readonly observer?: TcpConnectionsObserver,
     private readonly now: () => number = Date.now,
   ) {
     const open = this.open;
     const clock = now;
+    const budget = observer?.budget ?? processOpenFilesBudget();
+    this.budget = budget;
+    this.refusedCounter = observer?.metrics.counter('vigil_tcp_connections_refused_total', 'TCP connections closed on accept, by server and reason (fd_limit, connections_max, accept_error)', ['server', 'reason']);
+    if (observer && budget.limit !== undefined) {
+      observer.metrics.gauge('vigil_process_open_files_limit', 'Open-file (descriptor) limit of the process').set(undefined, budget.limit);
+    }
     // Shared by every socket: the state is found on the socket, so accepting allocates no closures.
     this.onData = function onData(this: TaggedSocket<C>, chunk: Buffer): void {
       const connection = this[STATE];
@@ -73,6 +102,7 @@ export class TcpConnections<C extends TcpConnection> implements Iterable<C> {
       const connection = this[STATE];
       if (connection === undefined) return;
       open.delete(connection);
+      budget.open--;
       handlers.closed(connection);
     };
   }
@@ -88,11 +118,19 @@ export class TcpConnections<C extends TcpConnection> implements Iterable<C> {
   async listen(): Promise<number> {
     const server = net.createServer((socket) => this.accept(socket));
     server.maxConnections = this.options.connectionsMax;
+    // Node closes a connection beyond maxConnections itself and says so with 'drop'.
+    server.on('drop', () => this.refused('connections_max'));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => resolve());
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+    // After listening, errors come from accept(2). On EMFILE/ENFILE libuv has already accepted and closed the
+    // pending connections (it keeps one spare descriptor for that), so the server goes on listening: count it.
+    server.on('error', (error: NodeJS.ErrnoException) => this.refused(error.code === 'EMFILE' || error.code === 'ENFILE' ? 'fd_limit' : 'accept_error', error.code));
     const sweepMs = Math.max(IDLE_SWEEP_MS_MIN, Math.floor(this.options.idleTimeoutMs / IDLE_SWEEPS_PER_TIMEOUT));
     this.sweepTimer = setInterval(() => this.sweepIdle(), sweepMs);
     this.sweepTimer.unref();
@@ -106,6 +144,12 @@ export class TcpConnections<C extends TcpConnection> implements Iterable<C> {
   }
 
   private accept(socket: TaggedSocket<C>): void {
+    if (!this.budget.admits()) {
+      socket.destroy();
+      this.refused('fd_limit');
+      return;
+    }
+    this.budget.open++;
     const connection = this.handlers.open(socket, `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`);
     connection.lastActiveMs = this.now();
     socket[STATE] = connection;
@@ -114,6 +158,28 @@ export class TcpConnections<C extends TcpConnection> implements Iterable<C> {
     socket.on('data', this.onData);
     socket.on('error', destroySelf);
     socket.on('close', this.onClose);
+  }
+
+  /** Counts a refused connection and logs refusals at most once per interval, with how many since the last line. */
+  private refused(reason: RefusalReason, code?: string): void {
+    if (!this.observer) return;
+    this.refusedCounter?.inc({ server: this.observer.server, reason });
+    this.refusalsUnlogged.set(reason, (this.refusalsUnlogged.get(reason) ?? 0) + 1);
+    const nowMs = this.now();
+    if (nowMs - this.refusalLoggedAtMs < REFUSAL_LOG_INTERVAL_MS) return;
+    this.refusalLoggedAtMs = nowMs;
+    const counts = Object.fromEntries(this.refusalsUnlogged);
+    this.refusalsUnlogged.clear();
+    this.observer.logger.warn('connections refused', {
+      server: this.observer.server,
+      ...counts,
+      ...(code === undefined ? {} : { code }),
+      open: this.open.size,
+      connectionsMax: this.options.connectionsMax,
+      openFilesBudget: this.budget.connectionsMax,
+      openFilesLimit: this.budget.limit,
+      nextLogAfterMs: REFUSAL_LOG_INTERVAL_MS,
+    });
   }
 
   /** Closes every connection silent for the idle timeout; one pass over the open set. */

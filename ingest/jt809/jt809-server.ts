@@ -100,7 +100,7 @@ export class Jt809Server {
       data: (session, chunk) => this.onData(session, chunk),
       closed: (session) => session.subLink?.stop(),
       idle: () => this.counter('vigil_jt809_idle_disconnects_total', 'Main links closed for idleness').inc(),
-    });
+    }, { server: 'jt809', metrics: deps.metrics, logger: deps.logger });
     deps.metrics.onCollect(() => {
       deps.metrics.gauge('vigil_jt809_connections', 'Open JT/T 809 main-link connections').set(undefined, this.sessions.size);
       deps.metrics.gauge('vigil_jt809_platforms_logged_in', 'Lower platforms logged in').set(undefined, [...this.sessions].filter((s) => s.account).length);

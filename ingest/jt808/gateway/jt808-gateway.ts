@@ -65,7 +65,7 @@ export class Jt808Gateway {
       data: (c, chunk) => this.onData(c, chunk),
       closed: (c) => this.onClose(c),
       idle: () => this.out.counter('vigil_jt808_idle_disconnects_total', 'Connections closed for idleness').inc(),
-    });
+    }, { server: 'jt808', metrics: deps.metrics, logger: deps.logger });
     this.hot = {
       bytes: deps.metrics.counter('vigil_jt808_bytes_received_total', 'Bytes received from terminals'),
       frames: deps.metrics.counter('vigil_jt808_frames_total', 'Frames received'),

@@ -4,7 +4,10 @@ import type { KeyObject } from 'node:crypto';
 export interface GatewayOptions {
   host: string;
   port: number;
-  /** Open TCP connections at most; new ones beyond are closed at once. */
+  /**
+   * Open TCP connections at most; new ones beyond are closed at once (reason `connections_max`). The process's
+   * open-file limit may bound them sooner: see ingest/open-files.ts (reason `fd_limit`, warned at start).
+   */
   connectionsMax: number;
   /** Largest escaped frame accepted, in bytes (a 1023-byte body escaped twice plus header is < 2.2 KB). */
   frameBytesMax: number;
