@@ -9,13 +9,25 @@ import { HENAN_PROVINCE_CODE, Metrics, silentLogger } from '../schema/index.js';
 import { openOperational } from '../store/index.js';
 import { Accounts, Router, seedOrgUnits, startCommandCentre } from '../center/index.js';
 
-const { values } = parseArgs({ options: { alarms: { type: 'string', default: '2000' }, 'postgres-url': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { alarms: { type: 'string', default: '2000' }, 'postgres-url': { type: 'string' } },
+});
 const count = Number(values.alarms);
-const sql = await openOperational(values['postgres-url'] ? { kind: 'server', url: values['postgres-url'] } : { kind: 'memory' });
+const sql = await openOperational(
+  values['postgres-url'] ? { kind: 'server', url: values['postgres-url'] } : { kind: 'memory' },
+);
 await seedOrgUnits(sql);
 const accounts = new Accounts(sql);
 await accounts.ensureAdmin(HENAN_PROVINCE_CODE, 'bench admin password');
-const centre = await startCommandCentre({ sql, accounts, logger: silentLogger, metrics: new Metrics(), provinceCode: HENAN_PROVINCE_CODE, router: new Router(1 << 20), supervisionIntervalMs: 0 });
+const centre = await startCommandCentre({
+  sql,
+  accounts,
+  logger: silentLogger,
+  metrics: new Metrics(),
+  provinceCode: HENAN_PROVINCE_CODE,
+  router: new Router(1 << 20),
+  supervisionIntervalMs: 0,
+});
 const run = Date.now();
 const started = performance.now();
 for (let i = 0; i < count; i++) {

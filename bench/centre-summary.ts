@@ -38,7 +38,9 @@ const server = values['start-postgres'] ? await startPostgresServer() : undefine
 const postgresUrl = server ? await createDatabase(server, 'summary_bench') : values['postgres-url'];
 const sql: Sql = await openOperational(postgresUrl ? { kind: 'server', url: postgresUrl } : { kind: 'memory' });
 await seedOrgUnits(sql);
-const counties = divisions().filter((d) => d.level === 'county').map((d) => d.code);
+const counties = divisions()
+  .filter((d) => d.level === 'county')
+  .map((d) => d.code);
 const now = Date.now();
 
 // A month of alarms over every county, a fifth still new; orders, nine in ten accepted; registered vehicles.
@@ -65,10 +67,25 @@ await sql.query(
 await sql.query('ANALYZE');
 
 // Every registered vehicle heard, seven in ten within the online window, around Zhengzhou.
-const online = new OnlineVehicles({ log: new MemoryLog({ partitions: 1, backlogPerPartitionMax: 10, durableGroups: {} }), countyAt: (lon, lat) => countyAt(lon, lat)?.code ?? '' }, ONLINE_VEHICLES_DEFAULTS);
-for (let i = 0; i < vehicles; i++) online.accept(`T${i}`, `豫A${i}`, now - (i % 10 < 7 ? 60_000 : 3_600_000), now, 113.5 + (i % 40) * 0.01, 34.6 + (i % 50) * 0.01);
+const online = new OnlineVehicles(
+  {
+    log: new MemoryLog({ partitions: 1, backlogPerPartitionMax: 10, durableGroups: {} }),
+    countyAt: (lon, lat) => countyAt(lon, lat)?.code ?? '',
+  },
+  ONLINE_VEHICLES_DEFAULTS,
+);
+for (let i = 0; i < vehicles; i++)
+  online.accept(
+    `T${i}`,
+    `豫A${i}`,
+    now - (i % 10 < 7 ? 60_000 : 3_600_000),
+    now,
+    113.5 + (i % 40) * 0.01,
+    34.6 + (i % 50) * 0.01,
+  );
 const registry = new Map<string, { home_org_code: string; enterprise_id: string }>();
-for (let i = 0; i < vehicles; i++) registry.set(`T${i}`, { home_org_code: counties[i % counties.length], enterprise_id: `E-${i % 500}` });
+for (let i = 0; i < vehicles; i++)
+  registry.set(`T${i}`, { home_org_code: counties[i % counties.length], enterprise_id: `E-${i % 500}` });
 
 const org = await OrgDirectory.load(sql);
 const deps = { sql, org, now: () => now, online, vehicleOf: (terminalId: string) => registry.get(terminalId) };
@@ -108,7 +125,9 @@ await measureAll(served);
 const withIndexes = await measureAll(served);
 const coldWithIndexes = await measureAll(cold);
 const today = await served.forPrincipal(callers.province);
-await sql.exec('DROP INDEX alarm_cases_org_received; DROP INDEX alarm_cases_enterprise_received; DROP INDEX work_orders_open; ANALYZE;');
+await sql.exec(
+  'DROP INDEX alarm_cases_org_received; DROP INDEX alarm_cases_enterprise_received; DROP INDEX work_orders_open; ANALYZE;',
+);
 const withoutIndexes = await measureAll(served);
 console.log(
   JSON.stringify({
@@ -121,7 +140,9 @@ console.log(
     median_ms: withIndexes,
     cold_median_ms: coldWithIndexes,
     baseline_without_summary_indexes_median_ms: withoutIndexes,
-    speedup: Object.fromEntries(Object.keys(withIndexes).map((k) => [k, Math.round((withoutIndexes[k] / withIndexes[k]) * 10) / 10])),
+    speedup: Object.fromEntries(
+      Object.keys(withIndexes).map((k) => [k, Math.round((withoutIndexes[k] / withIndexes[k]) * 10) / 10]),
+    ),
   }),
 );
 await sql.close();

@@ -46,9 +46,14 @@ function percentile(sorted: number[], p: number): number {
 
 async function post(baseUrl: string, key: string, body: string): Promise<number> {
   const started = performance.now();
-  const res = await fetch(`${baseUrl}/api/ingest/anpr`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+  const res = await fetch(`${baseUrl}/api/ingest/anpr`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body,
+  });
   const result = (await res.json()) as { accepted?: number; rejected?: unknown[] };
-  if (res.status !== 200 || result.accepted !== BATCH_SIZE) throw new Error(`batch failed: ${res.status} ${JSON.stringify(result).slice(0, 300)}`);
+  if (res.status !== 200 || result.accepted !== BATCH_SIZE)
+    throw new Error(`batch failed: ${res.status} ${JSON.stringify(result).slice(0, 300)}`);
   return performance.now() - started;
 }
 
@@ -75,16 +80,39 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-ingest-'));
   const logger = createLogger(() => undefined, 'error');
   const node = await startNode(
-    { dataDir, httpHost: '127.0.0.1', httpPort: 0, jt808Host: '127.0.0.1', jt808Port: 0, jt809Host: '127.0.0.1', jt809Port: 0, adminPassword: ADMIN_PASSWORD, logPartitions: 8, requireTerminalAuth: true, ingestRecordsPerSecondPerKey: 1_000_000 },
+    {
+      dataDir,
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+      jt808Host: '127.0.0.1',
+      jt808Port: 0,
+      jt809Host: '127.0.0.1',
+      jt809Port: 0,
+      adminPassword: ADMIN_PASSWORD,
+      logPartitions: 8,
+      requireTerminalAuth: true,
+      ingestRecordsPerSecondPerKey: 1_000_000,
+    },
     logger,
     new Metrics(),
   );
   const baseUrl = `http://127.0.0.1:${node.httpPort}`;
   try {
-    const login = (await (await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })).json()) as { token: string };
-    const issued = await fetch(`${baseUrl}/api/sources/keys`, { method: 'POST', headers: { authorization: `Bearer ${login.token}` }, body: JSON.stringify({ kind: 'anpr', org_code: '410100', name: 'bench' }) });
+    const login = (await (
+      await fetch(`${baseUrl}/api/auth/login`, {
+        method: 'POST',
+        body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      })
+    ).json()) as { token: string };
+    const issued = await fetch(`${baseUrl}/api/sources/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${login.token}` },
+      body: JSON.stringify({ kind: 'anpr', org_code: '410100', name: 'bench' }),
+    });
     const { key } = (await issued.json()) as { key: string };
-    console.log(`node ${process.version}, ${BATCH_SIZE} ANPR records per batch, embedded node (chDB + PGlite), loopback HTTP`);
+    console.log(
+      `node ${process.version}, ${BATCH_SIZE} ANPR records per batch, embedded node (chDB + PGlite), loopback HTTP`,
+    );
     await phase('warm-up', baseUrl, key, 1);
     await phase('sequential', baseUrl, key, 1);
     await phase('concurrent', baseUrl, key, CONCURRENCY);

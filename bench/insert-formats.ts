@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   const session = createChdbConnection({ path: path.join(dataDir, 'clickhouse') });
   const encoder = tsvEncoderFor(TELEMETRY);
   let token = 0;
-  console.log(`node ${process.version}, telemetry rows, ${ROWS_PER_ROUND.toLocaleString('en-US')} rows per format per round, ${ROUNDS} rounds`);
+  console.log(
+    `node ${process.version}, telemetry rows, ${ROWS_PER_ROUND.toLocaleString('en-US')} rows per format per round, ${ROUNDS} rounds`,
+  );
   try {
     for (const rows of BATCH_SIZES) {
       const inserts = Math.max(5, Math.round(ROWS_PER_ROUND / rows));
@@ -66,11 +68,24 @@ async function main(): Promise<void> {
           for (let i = 0; i < inserts; i++) {
             const records = Array.from({ length: rows }, fix);
             const encodeBefore = process.cpuUsage();
-            const body = format === 'JSONEachRow' ? Buffer.from(records.map((r) => JSON.stringify(r)).join('\n')) : encoder.encodeRows(records);
+            const body =
+              format === 'JSONEachRow'
+                ? Buffer.from(records.map((r) => JSON.stringify(r)).join('\n'))
+                : encoder.encodeRows(records);
             const encoded = process.cpuUsage(encodeBefore);
             encodeMicros += encoded.user + encoded.system;
-            const settings = { insert_deduplication_token: `bench-${token++}`, insert_deduplicate: 1, ...(format === 'TabSeparated' ? TSV_INSERT_SETTINGS : {}) };
-            await session.chdb.rawInsert({ table: TELEMETRY.name, values: body, format, ...(format === 'TabSeparated' ? { columns: encoder.columns } : {}), settings });
+            const settings = {
+              insert_deduplication_token: `bench-${token++}`,
+              insert_deduplicate: 1,
+              ...(format === 'TabSeparated' ? TSV_INSERT_SETTINGS : {}),
+            };
+            await session.chdb.rawInsert({
+              table: TELEMETRY.name,
+              values: body,
+              format,
+              ...(format === 'TabSeparated' ? { columns: encoder.columns } : {}),
+              settings,
+            });
           }
           const cpu = process.cpuUsage(cpuBefore);
           const total = inserts * rows;

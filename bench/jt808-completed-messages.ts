@@ -20,7 +20,16 @@ function packetsOf(phone: string, firstSerial: number): Jt808Frame[] {
   return Array.from({ length: PACKETS }, (_, i) => {
     const body = Buffer.alloc(PACKET_BYTES, (firstSerial + i) & 0xff);
     return {
-      header: { msgId: 0x0704, version: 2013, protocolVersion: 0, phone, serial: (firstSerial + i) & 0xffff, encryption: 0, bodyLength: PACKET_BYTES, packet: { total: PACKETS, index: i + 1 } },
+      header: {
+        msgId: 0x0704,
+        version: 2013,
+        protocolVersion: 0,
+        phone,
+        serial: (firstSerial + i) & 0xffff,
+        encryption: 0,
+        bodyLength: PACKET_BYTES,
+        packet: { total: PACKETS, index: i + 1 },
+      },
       body,
     } as Jt808Frame;
   });
@@ -28,8 +37,16 @@ function packetsOf(phone: string, firstSerial: number): Jt808Frame[] {
 
 const phones = Array.from({ length: TERMINALS }, (_, i) => `0139${String(i).padStart(8, '0')}`);
 const messages = phones.map((phone, i) => packetsOf(phone, i * 16));
-const reassembler = new Reassembler({ packetsPerMessageMax: 8_192, bytesPerMessageMax: 4 << 20, pendingMessagesMax: 4, timeoutMs: 30_000 });
-const completed = new CompletedMessages({ perTerminalMax: 8, messagesTotalMax: 100_000, packetsTotalMax: 1_000_000, ageMsMax: 600_000 }, Date.now);
+const reassembler = new Reassembler({
+  packetsPerMessageMax: 8_192,
+  bytesPerMessageMax: 4 << 20,
+  pendingMessagesMax: 4,
+  timeoutMs: 30_000,
+});
+const completed = new CompletedMessages(
+  { perTerminalMax: 8, messagesTotalMax: 100_000, packetsTotalMax: 1_000_000, ageMsMax: 600_000 },
+  Date.now,
+);
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -45,7 +62,8 @@ function reassemble(remember: boolean, ms: number): number {
       const packets = messages[(done + m) % TERMINALS];
       for (const p of packets) {
         const result = reassembler.push(p);
-        if (result.status === 'complete' && remember) completed.remember(p.header.phone, `1796:${packets[0].header.serial}:${PACKETS}`, result.parts ?? []);
+        if (result.status === 'complete' && remember)
+          completed.remember(p.header.phone, `1796:${packets[0].header.serial}:${PACKETS}`, result.parts ?? []);
       }
     }
     done += 100;
@@ -85,15 +103,21 @@ const fmt = (n: number): string => `${(n / 1_000).toFixed(1)} k`;
 const gc = (globalThis as { gc?: () => void }).gc;
 let perMessage = 'n/a (run with --expose-gc)';
 if (gc) {
-  const fresh = new CompletedMessages({ perTerminalMax: 8, messagesTotalMax: 100_000, packetsTotalMax: 1_000_000, ageMsMax: 600_000 }, Date.now);
+  const fresh = new CompletedMessages(
+    { perTerminalMax: 8, messagesTotalMax: 100_000, packetsTotalMax: 1_000_000, ageMsMax: 600_000 },
+    Date.now,
+  );
   const parts = messages[0].map((p) => p.body);
   gc();
   const before = process.memoryUsage().heapUsed;
-  for (let t = 0; t < 10_000; t++) for (let m = 0; m < 8; m++) fresh.remember(`0139${String(t).padStart(8, '0')}`, `1796:${m * 8}:${PACKETS}`, parts);
+  for (let t = 0; t < 10_000; t++)
+    for (let m = 0; m < 8; m++) fresh.remember(`0139${String(t).padStart(8, '0')}`, `1796:${m * 8}:${PACKETS}`, parts);
   gc();
   perMessage = `${((process.memoryUsage().heapUsed - before) / fresh.size).toFixed(0)} B (${fresh.size} messages of ${PACKETS} packets)`;
 }
 
-console.log(`messages of ${PACKETS} x ${PACKET_BYTES} B completed per CPU second: reassembly alone ${fmt(median(base))} (${base.map(fmt).join(', ')}), with the memory ${fmt(median(withMemory))} (${withMemory.map(fmt).join(', ')}); ratio ${(median(withMemory) / median(base)).toFixed(2)}`);
+console.log(
+  `messages of ${PACKETS} x ${PACKET_BYTES} B completed per CPU second: reassembly alone ${fmt(median(base))} (${base.map(fmt).join(', ')}), with the memory ${fmt(median(withMemory))} (${withMemory.map(fmt).join(', ')}); ratio ${(median(withMemory) / median(base)).toFixed(2)}`,
+);
 console.log(`late packets recognised per CPU second: ${fmt(late)}`);
 console.log(`heap per remembered message: ${perMessage}`);

@@ -21,10 +21,27 @@ function typicalLocation(i: number): Jt808Message {
   return {
     msgId: 0x0200,
     body: {
-      alarmBits: 0, statusBits: 0x000c0003, latRaw: 34_746_000 + i * 13, lonRaw: 113_625_000 + i * 17,
-      lat: 0, lon: 0, altitudeM: 110, speedKmh: 62.5, directionDeg: 90, time: Date.UTC(2024, 5, 1, 2, 0, i % 60),
-      alarms: [], status: {} as never,
-      extras: { mileageKm: 12345.6, fuelL: 80.5, extendedSignalBits: 0, analogRaw: 0, signalStrength: 25, gnssSatellites: 12, others: [] },
+      alarmBits: 0,
+      statusBits: 0x000c0003,
+      latRaw: 34_746_000 + i * 13,
+      lonRaw: 113_625_000 + i * 17,
+      lat: 0,
+      lon: 0,
+      altitudeM: 110,
+      speedKmh: 62.5,
+      directionDeg: 90,
+      time: Date.UTC(2024, 5, 1, 2, 0, i % 60),
+      alarms: [],
+      status: {} as never,
+      extras: {
+        mileageKm: 12345.6,
+        fuelL: 80.5,
+        extendedSignalBits: 0,
+        analogRaw: 0,
+        signalStrength: 25,
+        gnssSatellites: 12,
+        others: [],
+      },
     },
   };
 }
@@ -82,5 +99,9 @@ while (elapsedS < seconds) {
 const median = (rates: number[]): number => [...rates].sort((a, b) => a - b)[rates.length >> 1];
 const decodeRate = median(decodeRates);
 const touchRate = median(touchRates);
-console.log(`jt808 parseFrame+decodeMessage 0x0200 (${frames[1].length} bytes, 6 extras): ${(decodeRate / 1e6).toFixed(2)} M frames per CPU second, median of ${decodeRates.length} rounds (best ${(Math.max(...decodeRates) / 1e6).toFixed(2)}; ${total} frames, node ${process.version})`);
-console.log(`baseline (read every byte once): ${(touchRate / 1e6).toFixed(2)} M frames per CPU second; decode/baseline ${(decodeRate / touchRate).toFixed(3)}${sink === -1 ? ' ' : ''}`);
+console.log(
+  `jt808 parseFrame+decodeMessage 0x0200 (${frames[1].length} bytes, 6 extras): ${(decodeRate / 1e6).toFixed(2)} M frames per CPU second, median of ${decodeRates.length} rounds (best ${(Math.max(...decodeRates) / 1e6).toFixed(2)}; ${total} frames, node ${process.version})`,
+);
+console.log(
+  `baseline (read every byte once): ${(touchRate / 1e6).toFixed(2)} M frames per CPU second; decode/baseline ${(decodeRate / touchRate).toFixed(3)}${sink === -1 ? ' ' : ''}`,
+);

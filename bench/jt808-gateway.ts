@@ -32,7 +32,10 @@ const AUTH_CODE = 'bench-code';
 
 /** The baseline: answers every frame with one pre-built 0x8001, without parsing anything. */
 async function startBaseline(): Promise<{ port: number; close: () => Promise<void> }> {
-  const reply = encodeMessage({ msgId: 0x8001, body: { replySerial: 1, replyMsgId: 0x0200, result: 0 } }, { version: 2013, phone: '013000000000', serial: 1 });
+  const reply = encodeMessage(
+    { msgId: 0x8001, body: { replySerial: 1, replyMsgId: 0x0200, result: 0 } },
+    { version: 2013, phone: '013000000000', serial: 1 },
+  );
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -65,18 +68,42 @@ async function provision(node: GatewayNode, count: number): Promise<void> {
   );
 }
 
-async function throughput(port: number, connections: number): Promise<{ rate: number; acked: number; refused: number; connectMs: number; cpuUsPerFrame: number }> {
+async function throughput(
+  port: number,
+  connections: number,
+): Promise<{ rate: number; acked: number; refused: number; connectMs: number; cpuUsPerFrame: number }> {
   const client = new LoadClientProcess();
   try {
-    const connected = await client.ask<'connected'>({ cmd: 'connect', port, count: connections, firstPhone: FIRST_PHONE, authCode: AUTH_CODE, concurrency: CONNECT_CONCURRENCY });
+    const connected = await client.ask<'connected'>({
+      cmd: 'connect',
+      port,
+      count: connections,
+      firstPhone: FIRST_PHONE,
+      authCode: AUTH_CODE,
+      concurrency: CONNECT_CONCURRENCY,
+    });
     if (connected.failed > 0) throw new Error(`${connected.failed} of ${connections} connections failed`);
     // CPU of this process (gateway, log, sinks and chDB threads; the terminals are in the child) during the
     // load phase only: on a shared machine it moves much less than the wall-clock rate.
     const cpuBefore = process.cpuUsage();
-    const loaded = await client.ask<'loaded'>({ cmd: 'load', seconds: SECONDS, window: WINDOW, framesPerTerminal: Math.min(FRAMES_PREPARED_MAX, Math.ceil((TARGET_FRAMES_PER_S * SECONDS) / connections) + WINDOW) });
+    const loaded = await client.ask<'loaded'>({
+      cmd: 'load',
+      seconds: SECONDS,
+      window: WINDOW,
+      framesPerTerminal: Math.min(
+        FRAMES_PREPARED_MAX,
+        Math.ceil((TARGET_FRAMES_PER_S * SECONDS) / connections) + WINDOW,
+      ),
+    });
     const cpu = process.cpuUsage(cpuBefore);
     const cpuUsPerFrame = (cpu.user + cpu.system) / Math.max(1, loaded.acked);
-    return { rate: loaded.acked / loaded.seconds, acked: loaded.acked, refused: loaded.refused, connectMs: connected.ms, cpuUsPerFrame };
+    return {
+      rate: loaded.acked / loaded.seconds,
+      acked: loaded.acked,
+      refused: loaded.refused,
+      connectMs: connected.ms,
+      cpuUsPerFrame,
+    };
   } finally {
     await client.close();
   }
@@ -98,19 +125,40 @@ async function settledMemory(): Promise<{ rss: number; heap: number }> {
  * the first quarter on keeps start-up garbage (module compilation, chDB and PGlite opening) and the first
  * growth of allocator arenas out of the figure, which a measurement from zero connections does not.
  */
-async function idleMemory(port: number, connections: number): Promise<{ rssPerConnection: number; heapPerConnection: number; connected: number }> {
+async function idleMemory(
+  port: number,
+  connections: number,
+): Promise<{ rssPerConnection: number; heapPerConnection: number; connected: number }> {
   const client = new LoadClientProcess();
   try {
     const warm = Math.floor(connections / 4);
-    const first = await client.ask<'connected'>({ cmd: 'connect', port, count: warm, firstPhone: FIRST_PHONE, authCode: AUTH_CODE, concurrency: CONNECT_CONCURRENCY });
+    const first = await client.ask<'connected'>({
+      cmd: 'connect',
+      port,
+      count: warm,
+      firstPhone: FIRST_PHONE,
+      authCode: AUTH_CODE,
+      concurrency: CONNECT_CONCURRENCY,
+    });
     await new Promise((r) => setTimeout(r, 2_000));
     const before = await settledMemory();
-    const rest = await client.ask<'connected'>({ cmd: 'connect', port, count: connections - warm, firstPhone: FIRST_PHONE + warm, authCode: AUTH_CODE, concurrency: CONNECT_CONCURRENCY });
+    const rest = await client.ask<'connected'>({
+      cmd: 'connect',
+      port,
+      count: connections - warm,
+      firstPhone: FIRST_PHONE + warm,
+      authCode: AUTH_CODE,
+      concurrency: CONNECT_CONCURRENCY,
+    });
     // Let the buffers of the connection storm be released before measuring what idle connections keep.
     await new Promise((r) => setTimeout(r, 2_000));
     const after = await settledMemory();
     const n = Math.max(1, rest.connected - first.connected);
-    return { rssPerConnection: (after.rss - before.rss) / n, heapPerConnection: (after.heap - before.heap) / n, connected: rest.connected };
+    return {
+      rssPerConnection: (after.rss - before.rss) / n,
+      heapPerConnection: (after.heap - before.heap) / n,
+      connected: rest.connected,
+    };
   } finally {
     await client.close();
   }
@@ -121,21 +169,28 @@ function fmt(n: number): string {
 }
 
 async function main(): Promise<void> {
-  if (typeof (globalThis as { gc?: unknown }).gc !== 'function') console.warn('run with node --expose-gc for stable RSS figures');
+  if (typeof (globalThis as { gc?: unknown }).gc !== 'function')
+    console.warn('run with node --expose-gc for stable RSS figures');
   const results: Record<string, string> = {};
   // Idle memory first, while the heap holds nothing of a load run that a collection could give back.
   if (!args.includes('--skip-idle')) {
     const baseline = await startBaseline();
     const base = await idleMemory(baseline.port, IDLE);
     await baseline.close();
-    console.log(`baseline: ${fmt(base.rssPerConnection)} bytes RSS, ${fmt(base.heapPerConnection)} bytes JS heap per idle connection (${base.connected} connections)`);
+    console.log(
+      `baseline: ${fmt(base.rssPerConnection)} bytes RSS, ${fmt(base.heapPerConnection)} bytes JS heap per idle connection (${base.connected} connections)`,
+    );
 
     const node = await startGatewayNode({ partitions: 8 });
     try {
       await provision(node, IDLE);
       const gw = await idleMemory(node.port, IDLE);
-      console.log(`gateway:  ${fmt(gw.rssPerConnection)} bytes RSS, ${fmt(gw.heapPerConnection)} bytes JS heap per idle authenticated connection (${gw.connected} sessions)`);
-      console.log(`          ratio gateway/baseline: RSS ${(gw.rssPerConnection / base.rssPerConnection).toFixed(2)}, heap ${(gw.heapPerConnection / base.heapPerConnection).toFixed(2)}`);
+      console.log(
+        `gateway:  ${fmt(gw.rssPerConnection)} bytes RSS, ${fmt(gw.heapPerConnection)} bytes JS heap per idle authenticated connection (${gw.connected} sessions)`,
+      );
+      console.log(
+        `          ratio gateway/baseline: RSS ${(gw.rssPerConnection / base.rssPerConnection).toFixed(2)}, heap ${(gw.heapPerConnection / base.heapPerConnection).toFixed(2)}`,
+      );
       results.idle = `RSS ${fmt(gw.rssPerConnection)} (baseline ${fmt(base.rssPerConnection)}), heap ${fmt(gw.heapPerConnection)} (baseline ${fmt(base.heapPerConnection)}) bytes per idle connection, ${gw.connected} connections`;
     } finally {
       await node.close();
@@ -153,13 +208,18 @@ async function main(): Promise<void> {
       await provision(node, CONNECTIONS);
       const gw = await throughput(node.port, CONNECTIONS);
       const rows = Number((await node.query('SELECT count() FROM telemetry'))[0][0]);
-      console.log(`gateway:  ${fmt(gw.rate)} acked frames/s over ${CONNECTIONS} connections (window ${WINDOW}), ${gw.refused} refused, connect+auth ${gw.connectMs} ms, ${gw.cpuUsPerFrame.toFixed(1)} µs CPU per acked frame`);
+      console.log(
+        `gateway:  ${fmt(gw.rate)} acked frames/s over ${CONNECTIONS} connections (window ${WINDOW}), ${gw.refused} refused, connect+auth ${gw.connectMs} ms, ${gw.cpuUsPerFrame.toFixed(1)} µs CPU per acked frame`,
+      );
       console.log(`          rows in ClickHouse ${fmt(rows)} ≥ acked ${fmt(gw.acked)}: ${rows >= gw.acked}`);
       console.log(`          ratio gateway/baseline ${(gw.rate / base.rate).toFixed(3)}`);
       const text = node.metrics.render();
-      const metric = (name: string): number => Number(new RegExp(`^${name}\\{table="telemetry"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+      const metric = (name: string): number =>
+        Number(new RegExp(`^${name}\\{table="telemetry"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
       const inserts = metric('vigil_sink_insert_seconds_count');
-      console.log(`          telemetry inserts ${inserts}, ${fmt(metric('vigil_sink_rows_total') / inserts)} rows and ${fmt((metric('vigil_sink_insert_seconds_sum') / inserts) * 1000)} ms each`);
+      console.log(
+        `          telemetry inserts ${inserts}, ${fmt(metric('vigil_sink_rows_total') / inserts)} rows and ${fmt((metric('vigil_sink_insert_seconds_sum') / inserts) * 1000)} ms each`,
+      );
       results.throughput = `${fmt(gw.rate)} vs baseline ${fmt(base.rate)} frames/s (ratio ${(gw.rate / base.rate).toFixed(3)})`;
     } finally {
       await node.close();
@@ -169,7 +229,9 @@ async function main(): Promise<void> {
     try {
       await provision(bare, CONNECTIONS);
       const gw = await throughput(bare.port, CONNECTIONS);
-      console.log(`gateway without durability (log acks on append, no ClickHouse): ${fmt(gw.rate)} frames/s, ratio to baseline ${(gw.rate / baseRate).toFixed(3)}, ${gw.cpuUsPerFrame.toFixed(1)} µs CPU per acked frame`);
+      console.log(
+        `gateway without durability (log acks on append, no ClickHouse): ${fmt(gw.rate)} frames/s, ratio to baseline ${(gw.rate / baseRate).toFixed(3)}, ${gw.cpuUsPerFrame.toFixed(1)} µs CPU per acked frame`,
+      );
       results.ceiling = `${fmt(gw.rate)} frames/s without durability`;
     } finally {
       await bare.close();

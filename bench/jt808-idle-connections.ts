@@ -30,7 +30,9 @@ function flag(name: string): string | undefined {
   return at >= 0 ? args[at + 1] : undefined;
 }
 /** Connection counts at which memory is measured, one server per run, growing from one size to the next. */
-const SIZES = (flag('--sizes') ?? flag('--connections') ?? '2500,5000,7500,10000,12500,15000,17500,19000').split(',').map(Number);
+const SIZES = (flag('--sizes') ?? flag('--connections') ?? '2500,5000,7500,10000,12500,15000,17500,19000')
+  .split(',')
+  .map(Number);
 if (SIZES.some((n, i) => !Number.isSafeInteger(n) || n < 1 || (i > 0 && n <= SIZES[i - 1]))) {
   throw new RangeError(`--sizes value ${SIZES.join(',')} must be increasing positive integers`);
 }
@@ -68,16 +70,32 @@ interface Series {
 }
 
 /** Connects `count` terminals that authenticate and stay silent; every one must connect. */
-async function connectIdle(client: LoadClientProcess, port: number, count: number, firstPhone: number): Promise<number> {
-  const report = await client.ask<'connected'>({ cmd: 'connect', port, count, firstPhone, authCode: AUTH_CODE, concurrency: CONNECT_CONCURRENCY });
+async function connectIdle(
+  client: LoadClientProcess,
+  port: number,
+  count: number,
+  firstPhone: number,
+): Promise<number> {
+  const report = await client.ask<'connected'>({
+    cmd: 'connect',
+    port,
+    count,
+    firstPhone,
+    authCode: AUTH_CODE,
+    concurrency: CONNECT_CONCURRENCY,
+  });
   if (report.event !== 'connected') throw new Error(`client answered ${(report as { event: string }).event}`);
-  if (report.failed > 0) throw new Error(`${report.failed} of ${count} connections failed (descriptor limit? ulimit -n)`);
+  if (report.failed > 0)
+    throw new Error(`${report.failed} of ${count} connections failed (descriptor limit? ulimit -n)`);
   return report.connected;
 }
 
 /** The floor: holds its sockets and answers every frame (the client's 0x0102) with one fixed 0x8001. */
 async function startBare(): Promise<{ port: number; close: () => Promise<void> }> {
-  const reply = encodeMessage({ msgId: 0x8001, body: { replySerial: 1, replyMsgId: 0x0102, result: 0 } }, { version: 2013, phone: '013000000000', serial: 1 });
+  const reply = encodeMessage(
+    { msgId: 0x8001, body: { replySerial: 1, replyMsgId: 0x0102, result: 0 } },
+    { version: 2013, phone: '013000000000', serial: 1 },
+  );
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -119,7 +137,12 @@ async function idleMemory(port: number): Promise<Series> {
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       points.push({ ...(await settledMemory()), connected });
     }
-    return { points, rss: fit(points, (p) => p.rss), heap: fit(points, (p) => p.heap), external: fit(points, (p) => p.external) };
+    return {
+      points,
+      rss: fit(points, (p) => p.rss),
+      heap: fit(points, (p) => p.heap),
+      external: fit(points, (p) => p.external),
+    };
   } finally {
     await client.close();
   }
@@ -156,15 +179,21 @@ function report(name: string, series: Series): void {
   const { points } = series;
   for (const [i, p] of points.entries()) {
     const prev = points[i - 1];
-    const step = prev === undefined ? '' : `   step ${fmt((p.rss - prev.rss) / (p.connected - prev.connected)).padStart(6)} B RSS/conn`;
-    console.log(`${name.padEnd(8)} ${String(p.connected).padStart(6)} idle  ${fmt(p.rss / 1e6).padStart(5)} MB RSS  ${fmt(p.heap / 1e6).padStart(4)} MB heap${step}`);
+    const step =
+      prev === undefined
+        ? ''
+        : `   step ${fmt((p.rss - prev.rss) / (p.connected - prev.connected)).padStart(6)} B RSS/conn`;
+    console.log(
+      `${name.padEnd(8)} ${String(p.connected).padStart(6)} idle  ${fmt(p.rss / 1e6).padStart(5)} MB RSS  ${fmt(p.heap / 1e6).padStart(4)} MB heap${step}`,
+    );
   }
   const f = (x: Fit): string => `${fmt(x.slope)} B/conn (r² ${x.r2.toFixed(4)})`;
   console.log(`${name.padEnd(8)} slope: RSS ${f(series.rss)}, heap ${f(series.heap)}, external ${f(series.external)}`);
 }
 
 async function main(): Promise<void> {
-  if (typeof (globalThis as { gc?: unknown }).gc !== 'function') console.warn('run with node --expose-gc for stable figures');
+  if (typeof (globalThis as { gc?: unknown }).gc !== 'function')
+    console.warn('run with node --expose-gc for stable figures');
   const loadStart = os.loadavg()[0];
   // Collect what loading the modules left behind, so that its release does not fall inside the first step.
   await settledMemory();
@@ -178,16 +207,35 @@ async function main(): Promise<void> {
     await provision(node, CONNECTIONS);
     const gateway = await idleMemory(node.port).catch((error: unknown) => {
       // Say why the gateway turned connections away (refusal reasons, rejects), then fail.
-      console.error(node.metrics.render().split('\n').filter((l) => /refused|rejects|open_files|jt808_|jt809_|sink_insert_failures/.test(l) && !l.startsWith('#')).join('\n'));
+      console.error(
+        node.metrics
+          .render()
+          .split('\n')
+          .filter((l) => /refused|rejects|open_files|jt808_|jt809_|sink_insert_failures/.test(l) && !l.startsWith('#'))
+          .join('\n'),
+      );
       throw error;
     });
     report('gateway', gateway);
-    console.log(`ratio gateway/bare (slopes): RSS ${(gateway.rss.slope / floor.rss.slope).toFixed(2)}, heap ${(gateway.heap.slope / floor.heap.slope).toFixed(2)}`);
+    console.log(
+      `ratio gateway/bare (slopes): RSS ${(gateway.rss.slope / floor.rss.slope).toFixed(2)}, heap ${(gateway.heap.slope / floor.heap.slope).toFixed(2)}`,
+    );
     // Extrapolated along the fitted line: 50,000 connections need 50,000 descriptors in the gateway's process.
     const at50k = gateway.rss.intercept + gateway.rss.slope * 50_000;
-    console.log(`50,000 idle connections on the fitted line: ${fmt(at50k / 1e6)} MB RSS, ${fmt(gateway.rss.slope * 50_000 / 1e6)} MB of it for the connections (extrapolated from ${SIZES.join(', ')}, not measured)`);
+    console.log(
+      `50,000 idle connections on the fitted line: ${fmt(at50k / 1e6)} MB RSS, ${fmt((gateway.rss.slope * 50_000) / 1e6)} MB of it for the connections (extrapolated from ${SIZES.join(', ')}, not measured)`,
+    );
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`;
-    console.log(JSON.stringify({ sizes: SIZES, machine, node: process.version, load1: [loadStart, os.loadavg()[0]], bare: floor, gateway }));
+    console.log(
+      JSON.stringify({
+        sizes: SIZES,
+        machine,
+        node: process.version,
+        load1: [loadStart, os.loadavg()[0]],
+        bare: floor,
+        gateway,
+      }),
+    );
   } finally {
     await node.close();
   }

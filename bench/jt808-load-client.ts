@@ -69,7 +69,16 @@ class Terminal {
   private encodeFix(): Buffer {
     this.fixSeq++;
     // A fresh device time per frame: the gateway would otherwise treat it as a retransmission.
-    const fix = locationBody({ lat: 34 + (this.fixSeq % 1000) * 1e-4, lon: 113.5, speedKmh: 60, directionDeg: 90, time: Date.UTC(2026, 0, 1) + this.fixSeq * 1000 }, 2013);
+    const fix = locationBody(
+      {
+        lat: 34 + (this.fixSeq % 1000) * 1e-4,
+        lon: 113.5,
+        speedKmh: 60,
+        directionDeg: 90,
+        time: Date.UTC(2026, 0, 1) + this.fixSeq * 1000,
+      },
+      2013,
+    );
     return this.frame(0x0200, fix);
   }
 }

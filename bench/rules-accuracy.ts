@@ -16,11 +16,27 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { CameraEvent, DeviceStatus, TelemetryRow, VehicleRecord } from '../schema/index.js';
-import { ALL_RULES, RuleEngine, circleOutline, compileRulesConfig, defaultRulesConfig, replayEvents } from '../stream/index.js';
+import {
+  ALL_RULES,
+  RuleEngine,
+  circleOutline,
+  compileRulesConfig,
+  defaultRulesConfig,
+  replayEvents,
+} from '../stream/index.js';
 import type { EngineEvent } from '../stream/index.js';
 import { decodeMessage, parseFrame } from '../ingest/index.js';
 import { telemetryFromLocation } from '../ingest/jt808/gateway/normalize.js';
-import { alarmKeys, formatAccuracy, labelKeys, latestVersions, matchAlarms, readTerminalBlocks, type Label, type ScoredAlarm } from '../fixtures/generator/index.js';
+import {
+  alarmKeys,
+  formatAccuracy,
+  labelKeys,
+  latestVersions,
+  matchAlarms,
+  readTerminalBlocks,
+  type Label,
+  type ScoredAlarm,
+} from '../fixtures/generator/index.js';
 import { runAccuracyAtScale } from './accuracy/scale-run.js';
 
 function flag(name: string, fallback: string): string {
@@ -31,11 +47,27 @@ function flag(name: string, fallback: string): string {
 const TOLERANCE_MS = Number(flag('tolerance-s', '300')) * 1000;
 const EXAMPLES_MAX = 4;
 
-interface Zone { zone_id: string; name: string; lon: number; lat: number; radius_m: number }
-interface Manifest { wire_shards: string[]; http: Record<string, string[]>; registry: string; labels: string; zones?: Zone[]; end: number }
+interface Zone {
+  zone_id: string;
+  name: string;
+  lon: number;
+  lat: number;
+  radius_m: number;
+}
+interface Manifest {
+  wire_shards: string[];
+  http: Record<string, string[]>;
+  registry: string;
+  labels: string;
+  zones?: Zone[];
+  end: number;
+}
 
 function ndjson<T>(path: string): T[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as T);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as T);
 }
 
 async function fromDirectory(dir: string): Promise<void> {
@@ -53,28 +85,47 @@ async function fromDirectory(dir: string): Promise<void> {
     for await (const block of readTerminalBlocks(join(dir, shard))) {
       for (const f of block.frames) {
         const frame = parseFrame(Buffer.from(f.bytes));
-        if (!frame.ok) { decodeFailures++; continue; }
+        if (!frame.ok) {
+          decodeFailures++;
+          continue;
+        }
         const message = decodeMessage(frame.value);
-        if (!message.ok) { decodeFailures++; continue; }
+        if (!message.ok) {
+          decodeFailures++;
+          continue;
+        }
         const m = message.value;
         const phone = frame.value.header.phone;
         let rows: TelemetryRow[] = [];
         if (m.msgId === 0x0200) rows = [telemetryFromLocation(phone, block.identity.plate, m.body, f.sendMs, false)];
-        else if (m.msgId === 0x0704) rows = m.body.items.map((item) => telemetryFromLocation(phone, block.identity.plate, item, f.sendMs, m.body.type === 1));
+        else if (m.msgId === 0x0704)
+          rows = m.body.items.map((item) =>
+            telemetryFromLocation(phone, block.identity.plate, item, f.sendMs, m.body.type === 1),
+          );
         for (const row of rows) events.push({ topic: 'telemetry', partition: 0, at: f.sendMs, value: row });
       }
     }
   }
   for (const [kind, files] of Object.entries(manifest.http)) {
     for (const file of files) {
-      if (kind === 'device_status') for (const s of ndjson<DeviceStatus>(join(dir, file))) events.push({ topic: 'devices', at: s.received_at, value: s });
-      else for (const c of ndjson<CameraEvent>(join(dir, file))) events.push({ topic: 'camera', at: c.received_at, value: c });
+      if (kind === 'device_status')
+        for (const s of ndjson<DeviceStatus>(join(dir, file)))
+          events.push({ topic: 'devices', at: s.received_at, value: s });
+      else
+        for (const c of ndjson<CameraEvent>(join(dir, file)))
+          events.push({ topic: 'camera', at: c.received_at, value: c });
     }
   }
   events.sort((a, b) => (a.at ?? a.value.ts) - (b.at ?? b.value.ts));
 
   const config = defaultRulesConfig(ALL_RULES);
-  for (const z of manifest.zones ?? []) config.zones.push({ id: z.zone_id, name: z.name, kind: 'restricted', polygon: circleOutline(z.lon, z.lat, z.radius_m) });
+  for (const z of manifest.zones ?? [])
+    config.zones.push({
+      id: z.zone_id,
+      name: z.name,
+      kind: 'restricted',
+      polygon: circleOutline(z.lon, z.lat, z.radius_m),
+    });
   let now = events.length ? (events[0].at ?? events[0].value.ts) : 0;
   const engine = new RuleEngine(ALL_RULES, compileRulesConfig(config, 1, ALL_RULES), {
     registry: { byTerminal: (t) => byTerminal.get(t), byPlate: (p) => byPlate.get(p) },
@@ -91,7 +142,11 @@ async function fromDirectory(dir: string): Promise<void> {
   const elapsedMs = performance.now() - started;
   const alarms = latestVersions(versions);
   const labels = ndjson<Label>(join(dir, manifest.labels));
-  report(`dir ${dir}: ${events.length} events (${decodeFailures} frames not decoded), ${versions.length} alarm versions, ${alarms.length} episodes, ${labels.length} labels, tolerance ${TOLERANCE_MS / 1000} s, replay ${Math.round(elapsedMs)} ms`, alarms, labels);
+  report(
+    `dir ${dir}: ${events.length} events (${decodeFailures} frames not decoded), ${versions.length} alarm versions, ${alarms.length} episodes, ${labels.length} labels, tolerance ${TOLERANCE_MS / 1000} s, replay ${Math.round(elapsedMs)} ms`,
+    alarms,
+    labels,
+  );
 }
 
 async function inMemory(): Promise<void> {
@@ -102,7 +157,13 @@ async function inMemory(): Promise<void> {
   const startMs = Date.parse(flag('start', '2026-11-02T03:00:00+08:00'));
   let lastPrint = 0;
   const run = await runAccuracyAtScale({
-    vehicles, hours, seed, startMs, workers, groupVehicles: Number(flag('group', '100')), toleranceMs: TOLERANCE_MS,
+    vehicles,
+    hours,
+    seed,
+    startMs,
+    workers,
+    groupVehicles: Number(flag('group', '100')),
+    toleranceMs: TOLERANCE_MS,
     onProgress: (done, total) => {
       if (performance.now() - lastPrint < 1000 && done < total) return;
       lastPrint = performance.now();
@@ -111,7 +172,11 @@ async function inMemory(): Promise<void> {
   });
   process.stderr.write('\n');
   const rss = process.resourceUsage().maxRSS / 1024;
-  report(`in memory: seed ${seed}, ${vehicles} vehicles × ${hours} h, ${workers} workers: ${run.positions} positions, ${run.cameraEvents} roadside records, ${run.deviceStatuses} device statuses, ${run.alarms.length} episodes, ${run.labels.length} labels, tolerance ${TOLERANCE_MS / 1000} s, ${(run.elapsedMs / 1000).toFixed(1)} s, peak RSS of the process ${rss.toFixed(0)} MB`, run.alarms, run.labels);
+  report(
+    `in memory: seed ${seed}, ${vehicles} vehicles × ${hours} h, ${workers} workers: ${run.positions} positions, ${run.cameraEvents} roadside records, ${run.deviceStatuses} device statuses, ${run.alarms.length} episodes, ${run.labels.length} labels, tolerance ${TOLERANCE_MS / 1000} s, ${(run.elapsedMs / 1000).toFixed(1)} s, peak RSS of the process ${rss.toFixed(0)} MB`,
+    run.alarms,
+    run.labels,
+  );
 }
 
 /** Prints the table and, for rules under 99 %, examples of misses and unmatched alarms. */
@@ -121,31 +186,49 @@ function report(title: string, alarms: ScoredAlarm[], labels: Label[]): void {
   console.log(formatAccuracy(result));
   if (result.keyless.length) {
     // Diagnostic only (not counted): would these match a missed label of their rule if the identity were there?
-    const byTime = result.keyless.filter((a) => result.missed.some((l) => l.rule === a.rule && Math.abs(l.start - a.started_at) <= TOLERANCE_MS)).length;
-    console.log(`${result.keyless.length} alarms name no vehicle or device (${[...new Set(result.keyless.map((a) => a.rule))].join(', ')}): they cannot match a label; ${byTime} of them start within the tolerance of a missed label of their rule`);
+    const byTime = result.keyless.filter((a) =>
+      result.missed.some((l) => l.rule === a.rule && Math.abs(l.start - a.started_at) <= TOLERANCE_MS),
+    ).length;
+    console.log(
+      `${result.keyless.length} alarms name no vehicle or device (${[...new Set(result.keyless.map((a) => a.rule))].join(', ')}): they cannot match a label; ${byTime} of them start within the tolerance of a missed label of their rule`,
+    );
   }
   const falseKinds = new Map<string, number>();
   for (const a of result.falseAlarms) {
-    const kind = `${a.rule}:${Object.keys(JSON.parse(a.details || '{}') as object).slice(0, 3).join('+')}`;
+    const kind = `${a.rule}:${Object.keys(JSON.parse(a.details || '{}') as object)
+      .slice(0, 3)
+      .join('+')}`;
     falseKinds.set(kind, (falseKinds.get(kind) ?? 0) + 1);
   }
   console.log(`false alarms by rule and evidence shape: ${JSON.stringify(Object.fromEntries(falseKinds))}`);
-  console.log('(TP lab: labels recalled; TP alm: alarms matching a label; precision = TP alm / alarms, recall = TP lab / labels)');
+  console.log(
+    '(TP lab: labels recalled; TP alm: alarms matching a label; precision = TP alm / alarms, recall = TP lab / labels)',
+  );
 
   const falseIds = new Set(result.falseAlarms.map((a) => a.alarm_id));
   const iso = (ms: number | null) => (ms === null ? 'open' : new Date(ms).toISOString().slice(11, 19));
-  const weak = result.rules.filter((r) => (r.precision !== null && r.precision < 0.99) || (r.recall !== null && r.recall < 0.99)).map((r) => r.rule);
+  const weak = result.rules
+    .filter((r) => (r.precision !== null && r.precision < 0.99) || (r.recall !== null && r.recall < 0.99))
+    .map((r) => r.rule);
   for (const rule of weak) {
     console.log(`\n== ${rule}`);
     for (const l of result.missed.filter((m) => m.rule === rule).slice(0, EXAMPLES_MAX)) {
       const k = labelKeys(l);
-      const sameVehicle = k.flatMap((key) => alarms.filter((a) => alarmKeys(a).includes(key))).map((a) => `${a.rule}@${iso(a.started_at)}-${iso(a.ended_at)}`);
-      console.log(`  miss  ${k.join('/')} ${iso(l.start)}-${iso(l.end)} ${JSON.stringify(l.detail)}; this vehicle's alarms: ${[...new Set(sameVehicle)].slice(0, 6).join(', ') || 'none'}`);
+      const sameVehicle = k
+        .flatMap((key) => alarms.filter((a) => alarmKeys(a).includes(key)))
+        .map((a) => `${a.rule}@${iso(a.started_at)}-${iso(a.ended_at)}`);
+      console.log(
+        `  miss  ${k.join('/')} ${iso(l.start)}-${iso(l.end)} ${JSON.stringify(l.detail)}; this vehicle's alarms: ${[...new Set(sameVehicle)].slice(0, 6).join(', ') || 'none'}`,
+      );
     }
     for (const a of alarms.filter((x) => x.rule === rule && falseIds.has(x.alarm_id)).slice(0, EXAMPLES_MAX)) {
       const k = alarmKeys(a);
-      const near = labels.filter((l) => labelKeys(l).some((key) => k.includes(key))).map((l) => `${l.rule}@${iso(l.start)}-${iso(l.end)}`);
-      console.log(`  false ${k.join('/')} ${iso(a.started_at)}-${iso(a.ended_at)} ${a.details.slice(0, 300)}; this vehicle's labels: ${near.slice(0, 6).join(', ') || 'none'}`);
+      const near = labels
+        .filter((l) => labelKeys(l).some((key) => k.includes(key)))
+        .map((l) => `${l.rule}@${iso(l.start)}-${iso(l.end)}`);
+      console.log(
+        `  false ${k.join('/')} ${iso(a.started_at)}-${iso(a.ended_at)} ${a.details.slice(0, 300)}; this vehicle's labels: ${near.slice(0, 6).join(', ') || 'none'}`,
+      );
     }
   }
 }

@@ -11,7 +11,14 @@
  * Events are generated before the clock starts: the loop measures the engine, not the generator.
  */
 import type { AlarmRow, CameraEvent, TelemetryRow, VehicleClass, VehicleRecord } from '../schema/index.js';
-import { ALL_RULES, RULE_ENGINE_DEFAULTS, RuleEngine, compileRulesConfig, defaultRulesConfig, partitionOf } from '../stream/index.js';
+import {
+  ALL_RULES,
+  RULE_ENGINE_DEFAULTS,
+  RuleEngine,
+  compileRulesConfig,
+  defaultRulesConfig,
+  partitionOf,
+} from '../stream/index.js';
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -64,11 +71,39 @@ for (let i = 0; i < VEHICLES; i++) {
 const config = defaultRulesConfig(ALL_RULES);
 config.engine.disorderBoundSeconds = BOUND_SECONDS;
 config.zones.push(
-  { id: 'reservoir', name: 'Reservoir', kind: 'restricted', polygon: [[113.60, 34.70], [113.64, 34.70], [113.64, 34.74], [113.60, 34.74]] },
-  { id: 'school', name: 'School area', kind: 'speed_limit', speedLimitKmh: 40, polygon: [[113.70, 34.78], [113.72, 34.78], [113.72, 34.80], [113.70, 34.80]] },
+  {
+    id: 'reservoir',
+    name: 'Reservoir',
+    kind: 'restricted',
+    polygon: [
+      [113.6, 34.7],
+      [113.64, 34.7],
+      [113.64, 34.74],
+      [113.6, 34.74],
+    ],
+  },
+  {
+    id: 'school',
+    name: 'School area',
+    kind: 'speed_limit',
+    speedLimitKmh: 40,
+    polygon: [
+      [113.7, 34.78],
+      [113.72, 34.78],
+      [113.72, 34.8],
+      [113.7, 34.8],
+    ],
+  },
 );
 
-interface Mover { lat: number; lon: number; dLat: number; dLon: number; speed: number; limit: number }
+interface Mover {
+  lat: number;
+  lon: number;
+  dLat: number;
+  dLon: number;
+  speed: number;
+  limit: number;
+}
 const movers: Mover[] = records.map((r) => ({
   lat: 34.6 + rnd() * 0.3,
   lon: 113.5 + rnd() * 0.3,
@@ -80,7 +115,8 @@ const movers: Mover[] = records.map((r) => ({
 
 type Event = { kind: 0; row: TelemetryRow; partition: number } | { kind: 1; event: CameraEvent };
 const events: Event[] = new Array(EVENTS);
-const adasExtras = (ts: number, flag: number) => JSON.stringify({ adas: { alarmId: 1, flag, type: 2, level: 1, speedKmh: 60, time: ts }, others: [] });
+const adasExtras = (ts: number, flag: number) =>
+  JSON.stringify({ adas: { alarmId: 1, flag, type: 2, level: 1, speedKmh: 60, time: ts }, others: [] });
 const generateStarted = performance.now();
 for (let n = 0; n < EVENTS; n++) {
   const i = n % VEHICLES;
@@ -92,9 +128,26 @@ for (let n = 0; n < EVENTS; n++) {
     events[n] = {
       kind: 1,
       event: {
-        event_id: `c${n}`, kind: anpr ? 'anpr' : 'wim', device_id: `dev-${n % 300}`, plate: r.plate, plate_color: 2, ts, received_at: ts,
-        lat: movers[i].lat, lon: movers[i].lon, org_code: '410105', lane: 1, direction: 'E', confidence: 90, image_ref: '',
-        axles: r.axles, gross_kg: anpr ? 0 : 15_000 + rnd() * 40_000, axle_weights_kg: [], speed_kmh: 60, obu_id: '', source: 'bench',
+        event_id: `c${n}`,
+        kind: anpr ? 'anpr' : 'wim',
+        device_id: `dev-${n % 300}`,
+        plate: r.plate,
+        plate_color: 2,
+        ts,
+        received_at: ts,
+        lat: movers[i].lat,
+        lon: movers[i].lon,
+        org_code: '410105',
+        lane: 1,
+        direction: 'E',
+        confidence: 90,
+        image_ref: '',
+        axles: r.axles,
+        gross_kg: anpr ? 0 : 15_000 + rnd() * 40_000,
+        axle_weights_kg: [],
+        speed_kmh: 60,
+        obu_id: '',
+        source: 'bench',
       },
     };
     continue;
@@ -114,9 +167,19 @@ for (let n = 0; n < EVENTS; n++) {
   if (m.lon > 113.85 || m.lon < 113.5) m.dLon = -m.dLon;
   const jump = rnd() < 0.0005;
   const row: TelemetryRow = {
-    terminal_id: r.terminal_id, plate: r.plate, ts, received_at: ts,
-    lat: jump ? m.lat + 0.5 : m.lat, lon: m.lon, altitude_m: 100, speed_kmh: Math.round(speed * 10) / 10, direction_deg: 45,
-    alarm_bits: rnd() < 0.0005 ? 1 : 0, status_bits: 3, source: 'bench', backfill: 0,
+    terminal_id: r.terminal_id,
+    plate: r.plate,
+    ts,
+    received_at: ts,
+    lat: jump ? m.lat + 0.5 : m.lat,
+    lon: m.lon,
+    altitude_m: 100,
+    speed_kmh: Math.round(speed * 10) / 10,
+    direction_deg: 45,
+    alarm_bits: rnd() < 0.0005 ? 1 : 0,
+    status_bits: 3,
+    source: 'bench',
+    backfill: 0,
     extras: rnd() < 0.001 ? adasExtras(ts, rnd() < 0.5 ? 1 : 2) : '',
   };
   events[n] = { kind: 0, row, partition: partitionOf(r.terminal_id, PARTITIONS) };
@@ -125,13 +188,18 @@ const generateMs = performance.now() - generateStarted;
 
 const latencies: number[] = [];
 let now = T0;
-const engine = new RuleEngine(ALL_RULES, compileRulesConfig(config, 1, ALL_RULES), {
-  registry: { byTerminal: (t) => byTerminal.get(t), byPlate: (p) => byPlate.get(p) },
-  now: () => now,
-  onPositionAlarm: (row, receivedAt) => {
-    if (row.version === 1) latencies.push(now - receivedAt);
+const engine = new RuleEngine(
+  ALL_RULES,
+  compileRulesConfig(config, 1, ALL_RULES),
+  {
+    registry: { byTerminal: (t) => byTerminal.get(t), byPlate: (p) => byPlate.get(p) },
+    now: () => now,
+    onPositionAlarm: (row, receivedAt) => {
+      if (row.version === 1) latencies.push(now - receivedAt);
+    },
   },
-}, { ...RULE_ENGINE_DEFAULTS, vehiclesMax: VEHICLES * 2 });
+  { ...RULE_ENGINE_DEFAULTS, vehiclesMax: VEHICLES * 2 },
+);
 
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
@@ -174,28 +242,35 @@ gc();
 const heapAfter = process.memoryUsage().heapUsed;
 const snapshotBytes = JSON.stringify(engine.snapshot()).length;
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] : 0);
+const pct = (p: number) =>
+  latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] : 0;
 const eventTimeHours = (now - T0) / 3_600_000;
 
-console.log(JSON.stringify({
-  vehicles: VEHICLES,
-  events: EVENTS,
-  disorder_bound_s: BOUND_SECONDS,
-  camera_every: CAMERA_EVERY,
-  event_time_hours: Math.round(eventTimeHours * 10) / 10,
-  generate_ms: Math.round(generateMs),
-  elapsed_ms: Math.round(elapsedMs),
-  events_per_second: Math.round(EVENTS / (elapsedMs / 1000)),
-  cpu_ms: Math.round(cpuMs),
-  // On a shared machine the wall clock includes time other processes had the core: CPU time is the engine's.
-  events_per_cpu_second: Math.round(EVENTS / (cpuMs / 1000)),
-  wall_ms_per_batch_of_5000: Math.round((elapsedMs / (EVENTS / BATCH)) * 100) / 100,
-  alarm_versions: alarms,
-  alarms_opened: opened,
-  opened_by_rule: engine.stats.opened,
-  heap_bytes_per_vehicle: Math.round((heapAfter - heapBefore) / engine.vehicleCount),
-  snapshot_bytes_per_vehicle: Math.round(snapshotBytes / engine.vehicleCount),
-  alarm_latency_event_time_ms: { p50: pct(0.5), p99: pct(0.99), max: latencies[latencies.length - 1] ?? 0 },
-  // Keeps the generated events alive until here, so the heap figure above does not include their collection.
-  generated: events.length,
-}, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      vehicles: VEHICLES,
+      events: EVENTS,
+      disorder_bound_s: BOUND_SECONDS,
+      camera_every: CAMERA_EVERY,
+      event_time_hours: Math.round(eventTimeHours * 10) / 10,
+      generate_ms: Math.round(generateMs),
+      elapsed_ms: Math.round(elapsedMs),
+      events_per_second: Math.round(EVENTS / (elapsedMs / 1000)),
+      cpu_ms: Math.round(cpuMs),
+      // On a shared machine the wall clock includes time other processes had the core: CPU time is the engine's.
+      events_per_cpu_second: Math.round(EVENTS / (cpuMs / 1000)),
+      wall_ms_per_batch_of_5000: Math.round((elapsedMs / (EVENTS / BATCH)) * 100) / 100,
+      alarm_versions: alarms,
+      alarms_opened: opened,
+      opened_by_rule: engine.stats.opened,
+      heap_bytes_per_vehicle: Math.round((heapAfter - heapBefore) / engine.vehicleCount),
+      snapshot_bytes_per_vehicle: Math.round(snapshotBytes / engine.vehicleCount),
+      alarm_latency_event_time_ms: { p50: pct(0.5), p99: pct(0.99), max: latencies[latencies.length - 1] ?? 0 },
+      // Keeps the generated events alive until here, so the heap figure above does not include their collection.
+      generated: events.length,
+    },
+    null,
+    1,
+  ),
+);

@@ -80,27 +80,46 @@ async function drive(log: MemoryLog): Promise<{ acked: number; seconds: number; 
 
 async function main(): Promise<void> {
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-  console.log(`node ${process.version}, ${TERMINALS} terminals × ${WINDOW} sends in flight, ${SECONDS} s, sink depth ${DEPTH}, linger ${LINGER_MS} ms`);
+  console.log(
+    `node ${process.version}, ${TERMINALS} terminals × ${WINDOW} sends in flight, ${SECONDS} s, sink depth ${DEPTH}, linger ${LINGER_MS} ms`,
+  );
 
   const bare = new MemoryLog({ partitions: 8, backlogPerPartitionMax: 50_000, durableGroups: {} });
   const base = await drive(bare);
   await bare.close();
-  console.log(`baseline (log acks on append): ${fmt(base.acked / base.seconds)} sends/s, ${(base.cpuMicros / base.acked).toFixed(1)} µs CPU per send`);
+  console.log(
+    `baseline (log acks on append): ${fmt(base.acked / base.seconds)} sends/s, ${(base.cpuMicros / base.acked).toFixed(1)} µs CPU per send`,
+  );
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-sink-'));
   const analytics = await openAnalytics({ kind: 'embedded', dataDir });
   const metrics = new Metrics();
-  const log = new MemoryLog({ partitions: 8, backlogPerPartitionMax: 50_000, durableGroups: { [TOPICS.telemetry]: 'sink-telemetry' } });
-  const sink = new TableSink(log, TOPICS.telemetry, 'sink-telemetry', analytics.writer, TELEMETRY, { logger: silentLogger, metrics }, { lingerMs: LINGER_MS, insertsInFlightMax: DEPTH });
+  const log = new MemoryLog({
+    partitions: 8,
+    backlogPerPartitionMax: 50_000,
+    durableGroups: { [TOPICS.telemetry]: 'sink-telemetry' },
+  });
+  const sink = new TableSink(
+    log,
+    TOPICS.telemetry,
+    'sink-telemetry',
+    analytics.writer,
+    TELEMETRY,
+    { logger: silentLogger, metrics },
+    { lingerMs: LINGER_MS, insertsInFlightMax: DEPTH },
+  );
   sink.start();
   try {
     const run = await drive(log);
     const rows = Number((await analytics.queryReadOnly('SELECT count() FROM telemetry')).rows[0][0]);
     const text = metrics.render();
-    const metric = (name: string): number => Number(new RegExp(`^${name}\\{table="telemetry"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const metric = (name: string): number =>
+      Number(new RegExp(`^${name}\\{table="telemetry"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
     const inserts = metric('vigil_sink_insert_seconds_count');
     const rate = run.acked / run.seconds;
-    console.log(`durable (row in ClickHouse):   ${fmt(rate)} rows/s, ${(run.cpuMicros / run.acked).toFixed(1)} µs CPU per row, ratio to baseline ${(rate / (base.acked / base.seconds)).toFixed(3)}`);
+    console.log(
+      `durable (row in ClickHouse):   ${fmt(rate)} rows/s, ${(run.cpuMicros / run.acked).toFixed(1)} µs CPU per row, ratio to baseline ${(rate / (base.acked / base.seconds)).toFixed(3)}`,
+    );
     console.log(
       `  ${inserts} inserts of ${fmt(metric('vigil_sink_rows_total') / inserts)} rows, ${((metric('vigil_sink_insert_seconds_sum') / inserts) * 1000).toFixed(1)} ms each; ` +
         `encoding ${((metric('vigil_sink_encode_seconds_sum') / inserts) * 1000).toFixed(1)} ms each; rows in ClickHouse ${fmt(rows)} ≥ acked ${fmt(run.acked)}: ${rows >= run.acked}`,

@@ -59,7 +59,11 @@ function chromiumCpuSeconds(marker: string): number {
     }
   }
   const isOurs = (pid: number): boolean => {
-    for (let at = parentOf.get(pid), hops = 0; at !== undefined && at > 1 && hops < 32; at = parentOf.get(at), hops += 1) {
+    for (
+      let at = parentOf.get(pid), hops = 0;
+      at !== undefined && at > 1 && hops < 32;
+      at = parentOf.get(at), hops += 1
+    ) {
       if (at === process.pid) return true;
     }
     return false;
@@ -82,9 +86,14 @@ export async function measureWall(base: string, token: string, run: WallRun): Pr
   const browser = await launchBrowser({ width: run.width, height: run.height });
   try {
     const page = await browser.context.newPage();
-    await page.goto(`${base}/wall?token=${token}&render=${run.render}&timing=finish${run.query ? `&${run.query}` : ''}`);
+    await page.goto(
+      `${base}/wall?token=${token}&render=${run.render}&timing=finish${run.query ? `&${run.query}` : ''}`,
+    );
     const loadStart = Date.now();
-    await page.waitForFunction((n) => (window.__vigilWall?.vehicleCount ?? 0) >= n, run.vehicles, { timeout: 180_000, polling: 500 });
+    await page.waitForFunction((n) => (window.__vigilWall?.vehicleCount ?? 0) >= n, run.vehicles, {
+      timeout: 180_000,
+      polling: 500,
+    });
     const loadedInS = (Date.now() - loadStart) / 1000;
     if (run.css) await page.addStyleTag({ content: run.css });
     await page.waitForTimeout(5_000);

@@ -32,7 +32,7 @@ export function placeVehicles(vehicles: number): { lon: Float64Array; lat: Float
   const lon = new Float64Array(vehicles);
   const lat = new Float64Array(vehicles);
   const county: string[] = [];
-  for (let i = 0; i < vehicles; ) {
+  for (let i = 0; i < vehicles;) {
     const x = HENAN_BOX.lonMin + random() * (HENAN_BOX.lonMax - HENAN_BOX.lonMin);
     const y = HENAN_BOX.latMin + random() * (HENAN_BOX.latMax - HENAN_BOX.latMin);
     const c = countyAt(x, y);
@@ -45,7 +45,12 @@ export function placeVehicles(vehicles: number): { lon: Float64Array; lat: Float
   return { lon, lat, county };
 }
 
-export async function startFeedServer(options: { vehicles: number; reportS: number; wallDist: string; places: ReturnType<typeof placeVehicles> }): Promise<FeedServer> {
+export async function startFeedServer(options: {
+  vehicles: number;
+  reportS: number;
+  wallDist: string;
+  places: ReturnType<typeof placeVehicles>;
+}): Promise<FeedServer> {
   const { vehicles, reportS, places } = options;
   const log = new MemoryLog({ partitions: 4, backlogPerPartitionMax: 1_000_000, durableGroups: {} });
   const countyOf = new Map<string, string>();
@@ -84,15 +89,30 @@ export async function startFeedServer(options: { vehicles: number; reportS: numb
     const terminal_id = String(13_800_000_000 + i);
     countyOf.set(terminal_id, places.county[i]);
     return {
-      terminal_id, plate: `豫${'ABCDEFGHJKLMNPQRSU'[i % 18]}${String(i).padStart(5, '0')}`, ts: now, received_at: now, lat: places.lat[i] + step * 1e-4, lon: places.lon[i] + step * 1e-4,
-      altitude_m: 0, speed_kmh: 40 + (i % 60), direction_deg: (i * 7) % 360, alarm_bits: 0, status_bits: 0, source: 'demo', backfill: 0, extras: '',
+      terminal_id,
+      plate: `豫${'ABCDEFGHJKLMNPQRSU'[i % 18]}${String(i).padStart(5, '0')}`,
+      ts: now,
+      received_at: now,
+      lat: places.lat[i] + step * 1e-4,
+      lon: places.lon[i] + step * 1e-4,
+      altitude_m: 0,
+      speed_kmh: 40 + (i % 60),
+      direction_deg: (i * 7) % 360,
+      alarm_bits: 0,
+      status_bits: 0,
+      source: 'demo',
+      backfill: 0,
+      extras: '',
     };
   };
   const t0 = Date.now();
   for (let start = 0; start < vehicles; start += 10_000) {
     const batch = [];
     for (let i = start; i < Math.min(vehicles, start + 10_000); i += 1) batch.push(fixOf(i, t0, 0));
-    await producer.send(TOPICS.telemetry, batch.map((value) => ({ key: value.terminal_id, value })));
+    await producer.send(
+      TOPICS.telemetry,
+      batch.map((value) => ({ key: value.terminal_id, value })),
+    );
   }
   let cursor = 0;
   let step = 0;
@@ -108,7 +128,12 @@ export async function startFeedServer(options: { vehicles: number; reportS: numb
       batch.push(fixOf(cursor, now, step));
       cursor = (cursor + 1) % vehicles;
     }
-    void producer.send(TOPICS.telemetry, batch.map((value) => ({ key: value.terminal_id, value }))).finally(() => (sendsBusy = false));
+    void producer
+      .send(
+        TOPICS.telemetry,
+        batch.map((value) => ({ key: value.terminal_id, value })),
+      )
+      .finally(() => (sendsBusy = false));
   }, SEND_EVERY_MS);
   await new Promise((r) => setTimeout(r, 2_000));
   return {

@@ -29,7 +29,9 @@ const VEHICLES = Number(flag('vehicles', '100000'));
 const REPORT_S = Number(flag('report-s', '30'));
 const SECONDS = Number(flag('seconds', '15'));
 const RENDER = flag('render', 'lite');
-const SIZES = flag('sizes', '3840x2160,1920x1080').split(',').map((s) => s.split('x').map(Number) as [number, number]);
+const SIZES = flag('sizes', '3840x2160,1920x1080')
+  .split(',')
+  .map((s) => s.split('x').map(Number) as [number, number]);
 const QUERY = flag('query', '');
 /** Also record a chromium trace for this many seconds per size and print self time per thread and event. */
 const TRACE_S = Number(flag('trace-s', '0'));
@@ -62,7 +64,9 @@ interface ClientFigures {
  * socket read, i.e. after permessage-deflate when `deflate` is on.
  */
 async function measureClient(base: string, query: string, deflate: boolean): Promise<ClientFigures> {
-  const socket = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${BENCH_TOKEN}${query}`, { perMessageDeflate: deflate });
+  const socket = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${BENCH_TOKEN}${query}`, {
+    perMessageDeflate: deflate,
+  });
   const wire = () => (socket as unknown as { _socket: { bytesRead: number } })._socket.bytesRead;
   let bytes = 0;
   let snapshotBytes = 0;
@@ -73,7 +77,9 @@ async function measureClient(base: string, query: string, deflate: boolean): Pro
   socket.on('message', (data: Buffer, isBinary: boolean) => {
     bytes += data.length;
     if (!inSnapshot) return;
-    const isPositions = isBinary ? data[0] === 1 : data.subarray(0, 40).toString().includes('"snapshot"') && !query.includes('positions=');
+    const isPositions = isBinary
+      ? data[0] === 1
+      : data.subarray(0, 40).toString().includes('"snapshot"') && !query.includes('positions=');
     if (!isPositions) return;
     inSnapshot = false;
     snapshotBytes = bytes;
@@ -87,19 +93,34 @@ async function measureClient(base: string, query: string, deflate: boolean): Pro
   const startedAt = Date.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const seconds = (Date.now() - startedAt) / 1000;
-  const figures = { snapshotBytes, snapshotWireBytes, bytesPerS: (bytes - bytesBefore) / seconds, wireBytesPerS: (wire() - wireBefore) / seconds };
+  const figures = {
+    snapshotBytes,
+    snapshotWireBytes,
+    bytesPerS: (bytes - bytesBefore) / seconds,
+    wireBytesPerS: (wire() - wireBefore) / seconds,
+  };
   socket.close();
   return figures;
 }
 
 function printBrowser(width: number, height: number, f: WallFigures, query: string): void {
   const perUpdate = (msPerS: number) => f1(msPerS / Math.max(0.1, f.updates / f.seconds));
-  console.log(`browser ${width}x${height} (${f.renderer}, render=${RENDER}${query ? `, ${query}` : ''}): all ${VEHICLES} vehicles shown after ${f1(f.loadedInS)} s`);
-  console.log(`  updates applied: ${f.updates} in ${f1(f.seconds)} s; apply a frame p50 ${f1(percentile(f.applyMs, 50))} ms, p95 ${f1(percentile(f.applyMs, 95))} ms`);
-  console.log(`  vehicle redraws: ${f.drawMs.length}; draw p50 ${f1(percentile(f.drawMs, 50))} ms, p95 ${f1(percentile(f.drawMs, 95))} ms`);
-  console.log(`  frame per update (redraw to the next animation frame): ${f.frameMs.length} timed, p50 ${f1(percentile(f.frameMs, 50))} ms, p95 ${f1(percentile(f.frameMs, 95))} ms, max ${f1(Math.max(...f.frameMs))} ms`);
+  console.log(
+    `browser ${width}x${height} (${f.renderer}, render=${RENDER}${query ? `, ${query}` : ''}): all ${VEHICLES} vehicles shown after ${f1(f.loadedInS)} s`,
+  );
+  console.log(
+    `  updates applied: ${f.updates} in ${f1(f.seconds)} s; apply a frame p50 ${f1(percentile(f.applyMs, 50))} ms, p95 ${f1(percentile(f.applyMs, 95))} ms`,
+  );
+  console.log(
+    `  vehicle redraws: ${f.drawMs.length}; draw p50 ${f1(percentile(f.drawMs, 50))} ms, p95 ${f1(percentile(f.drawMs, 95))} ms`,
+  );
+  console.log(
+    `  frame per update (redraw to the next animation frame): ${f.frameMs.length} timed, p50 ${f1(percentile(f.frameMs, 50))} ms, p95 ${f1(percentile(f.frameMs, 95))} ms, max ${f1(Math.max(...f.frameMs))} ms`,
+  );
   console.log(`  base map (maplibre) redraws: ${f.mapRenders}`);
-  console.log(`  main-thread task time ${f1(f.taskMsPerS)} ms/s (${perUpdate(f.taskMsPerS)} ms per update); CPU: renderer ${f1(f.rendererMsPerS)} ms/s, GPU process ${f1(f.gpuMsPerS)} ms/s (${perUpdate(f.gpuMsPerS)} ms per update)`);
+  console.log(
+    `  main-thread task time ${f1(f.taskMsPerS)} ms/s (${perUpdate(f.taskMsPerS)} ms per update); CPU: renderer ${f1(f.rendererMsPerS)} ms/s, GPU process ${f1(f.gpuMsPerS)} ms/s (${perUpdate(f.gpuMsPerS)} ms per update)`,
+  );
   if (f.trace) console.log(f.trace);
 }
 
@@ -108,7 +129,9 @@ async function main(): Promise<void> {
   const places = placeVehicles(VEHICLES);
   const server = await startFeedServer({ vehicles: VEHICLES, reportS: REPORT_S, wallDist: WALL_DIST, places });
   try {
-    console.log(`${VEHICLES} vehicles, each reporting every ${REPORT_S} s (${Math.round(VEHICLES / REPORT_S)} fixes/s), ${SECONDS} s windows`);
+    console.log(
+      `${VEHICLES} vehicles, each reporting every ${REPORT_S} s (${Math.round(VEHICLES / REPORT_S)} fixes/s), ${SECONDS} s windows`,
+    );
     const clients: [string, string, boolean][] = [
       ['protocol 3 (binary table + positions), deflate', '&positions=binary&protocol=3', true],
       ['protocol 3, no deflate', '&positions=binary&protocol=3', false],
@@ -117,20 +140,40 @@ async function main(): Promise<void> {
     ];
     for (const [name, query, deflate] of clients) {
       const c = await measureClient(server.base, query, deflate);
-      console.log(`feed, ${name}: ${f1(c.bytesPerS / 1024)} KiB/s per client (wire ${f1(c.wireBytesPerS / 1024)} KiB/s); snapshot ${mib(c.snapshotBytes)} (wire ${mib(c.snapshotWireBytes)})`);
+      console.log(
+        `feed, ${name}: ${f1(c.bytesPerS / 1024)} KiB/s per client (wire ${f1(c.wireBytesPerS / 1024)} KiB/s); snapshot ${mib(c.snapshotBytes)} (wire ${mib(c.snapshotWireBytes)})`,
+      );
     }
     // countyAt per fix is what the hub pays for scoping in `vigil start`: time it on the same places.
     const countyStart = performance.now();
     for (let i = 0; i < 20_000; i += 1) countyAt(places.lon[i % VEHICLES], places.lat[i % VEHICLES]);
-    console.log(`countyAt per fix (server-side scoping): ${f1(((performance.now() - countyStart) / 20_000) * 1000)} µs`);
+    console.log(
+      `countyAt per fix (server-side scoping): ${f1(((performance.now() - countyStart) / 20_000) * 1000)} µs`,
+    );
     for (const [width, height] of SIZES) {
-      const figures = await measureWall(server.base, BENCH_TOKEN, { width, height, render: RENDER, query: QUERY, vehicles: VEHICLES, seconds: SECONDS, traceS: TRACE_S });
+      const figures = await measureWall(server.base, BENCH_TOKEN, {
+        width,
+        height,
+        render: RENDER,
+        query: QUERY,
+        vehicles: VEHICLES,
+        seconds: SECONDS,
+        traceS: TRACE_S,
+      });
       printBrowser(width, height, figures, QUERY);
     }
     if (BASELINE === 'deck') {
       const [width, height] = SIZES[0];
       const query = [QUERY, 'vehicle-layer=deck'].filter((q) => q !== '').join('&');
-      const figures = await measureWall(server.base, BENCH_TOKEN, { width, height, render: RENDER, query, vehicles: VEHICLES, seconds: SECONDS, traceS: TRACE_S });
+      const figures = await measureWall(server.base, BENCH_TOKEN, {
+        width,
+        height,
+        render: RENDER,
+        query,
+        vehicles: VEHICLES,
+        seconds: SECONDS,
+        traceS: TRACE_S,
+      });
       console.log('baseline, vehicles drawn by deck.gl (ScatterplotLayer, binary attributes):');
       printBrowser(width, height, figures, query);
     }

@@ -74,50 +74,106 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
   const org = await OrgDirectory.load(deps.sql);
   const config = new CenterConfig(deps.sql);
   let mirror: CenterMirror | undefined;
-  const changes = deps.metrics.counter('vigil_center_changes_total', 'Alarm handling steps and work-order events', ['kind', 'event']);
+  const changes = deps.metrics.counter('vigil_center_changes_total', 'Alarm handling steps and work-order events', [
+    'kind',
+    'event',
+  ]);
 
   const notify = (change: CenterChange): void => {
     mirror?.wake();
     if (change.kind === 'alarm') {
       changes.inc({ kind: 'alarm', event: change.action });
-      deps.publish?.({ type: 'alarm_state', alarm: change.alarm, action: change.action, actor: change.actor }, (p) => visibleTo(p, change.alarm, org));
+      deps.publish?.({ type: 'alarm_state', alarm: change.alarm, action: change.action, actor: change.actor }, (p) =>
+        visibleTo(p, change.alarm, org),
+      );
     } else {
       changes.inc({ kind: 'work_order', event: change.event });
-      deps.publish?.({ type: 'work_order', order: change.order, event: change.event, actor: change.actor }, (p) => visibleTo(p, change.order, org));
+      deps.publish?.({ type: 'work_order', order: change.order, event: change.event, actor: change.actor }, (p) =>
+        visibleTo(p, change.order, org),
+      );
     }
   };
 
   const workOrders = new WorkOrders({ sql: deps.sql, org, config, now, notify });
-  const desk = new AlarmDesk({ sql: deps.sql, org, config, workOrders, now, provinceCode: deps.provinceCode, ownerOf: (plate, terminalId, tx) => ownerOf(tx, plate, terminalId), notify });
+  const desk = new AlarmDesk({
+    sql: deps.sql,
+    org,
+    config,
+    workOrders,
+    now,
+    provinceCode: deps.provinceCode,
+    ownerOf: (plate, terminalId, tx) => ownerOf(tx, plate, terminalId),
+    notify,
+  });
 
   const clickhouse = deps.clickhouse;
-  const catchUp = clickhouse ? { windowHours: 24, rowsMax: 100_000, readRecent: (hours: number, rows: number) => recentAlarmsFromClickHouse(clickhouse, hours, rows) } : undefined;
-  const intake = deps.log ? new AlarmIntake({ log: deps.log, desk, logger: deps.logger.child({ component: 'center-alarms' }), metrics: deps.metrics, catchUp }) : undefined;
+  const catchUp = clickhouse
+    ? {
+        windowHours: 24,
+        rowsMax: 100_000,
+        readRecent: (hours: number, rows: number) => recentAlarmsFromClickHouse(clickhouse, hours, rows),
+      }
+    : undefined;
+  const intake = deps.log
+    ? new AlarmIntake({
+        log: deps.log,
+        desk,
+        logger: deps.logger.child({ component: 'center-alarms' }),
+        metrics: deps.metrics,
+        catchUp,
+      })
+    : undefined;
   intake?.start();
   // Vehicles heard lately, from the telemetry topic, for the summary's online figures.
-  const online = deps.log ? new OnlineVehicles({ log: deps.log, countyAt: (lon, lat) => countyAt(lon, lat)?.code ?? '' }) : undefined;
+  const online = deps.log
+    ? new OnlineVehicles({ log: deps.log, countyAt: (lon, lat) => countyAt(lon, lat)?.code ?? '' })
+    : undefined;
   online?.start();
-  if (online) deps.metrics.onCollect(() => deps.metrics.gauge('vigil_summary_vehicles_heard', 'Terminals the summary remembers as heard in the last 24 h (bounded by vehiclesMax)').set(undefined, online.size));
+  if (online)
+    deps.metrics.onCollect(() =>
+      deps.metrics
+        .gauge(
+          'vigil_summary_vehicles_heard',
+          'Terminals the summary remembers as heard in the last 24 h (bounded by vehiclesMax)',
+        )
+        .set(undefined, online.size),
+    );
   const summaries = new CentreSummaries({ sql: deps.sql, org, now, online, vehicleOf: deps.vehicleOf });
   if (deps.clickhouseWriter) {
-    mirror = new CenterMirror({ sql: deps.sql, writer: deps.clickhouseWriter, logger: deps.logger.child({ component: 'center-mirror' }), metrics: deps.metrics });
+    mirror = new CenterMirror({
+      sql: deps.sql,
+      writer: deps.clickhouseWriter,
+      logger: deps.logger.child({ component: 'center-mirror' }),
+      metrics: deps.metrics,
+    });
     mirror.start();
   }
 
-  const supervise = async (): Promise<{ alarms: number; workOrders: number }> => ({ alarms: await desk.escalateUnhandled(), workOrders: await workOrders.escalateOverdue() });
+  const supervise = async (): Promise<{ alarms: number; workOrders: number }> => ({
+    alarms: await desk.escalateUnhandled(),
+    workOrders: await workOrders.escalateOverdue(),
+  });
   let supervising: Promise<unknown> = Promise.resolve();
   const intervalMs = deps.supervisionIntervalMs ?? SUPERVISION_INTERVAL_MS_DEFAULT;
   const timer =
     intervalMs > 0
       ? setInterval(() => {
-          supervising = supervise().catch((error: unknown) => deps.logger.error('supervision pass failed', { error: String(error) }));
+          supervising = supervise().catch((error: unknown) =>
+            deps.logger.error('supervision pass failed', { error: String(error) }),
+          );
         }, intervalMs)
       : undefined;
 
   if (deps.router) {
     const api = new Api(deps.router, (ctx) => principalOf(ctx, deps.accounts));
     documentFoundationRoutes(api);
-    registerAccountRoutes(api, { sql: deps.sql, org, users: new UserAdmin(deps.sql, org), orgAdmin: new OrgAdmin(deps.sql, org), config });
+    registerAccountRoutes(api, {
+      sql: deps.sql,
+      org,
+      users: new UserAdmin(deps.sql, org),
+      orgAdmin: new OrgAdmin(deps.sql, org),
+      config,
+    });
     registerHandlingRoutes(api, { desk, workOrders });
     registerSummaryRoutes(api, { summaries });
     registerApiDocs(deps.router, api);

@@ -25,7 +25,13 @@ export { SourceKeys, SOURCE_KEYS_DEFAULTS } from './sources/source-keys.js';
 export type { SourceKeysOptions, SourceKeyView } from './sources/source-keys.js';
 export { Jt809Platforms } from './sources/jt809-platforms.js';
 export { Jt809Requests, JT809_REQUESTS_DEFAULTS } from './jt809/index.js';
-export type { InspectionView, Jt809RequestLink, Jt809RequestsDeps, Jt809RequestsOptions, SupervisionView } from './jt809/index.js';
+export type {
+  InspectionView,
+  Jt809RequestLink,
+  Jt809RequestsDeps,
+  Jt809RequestsOptions,
+  SupervisionView,
+} from './jt809/index.js';
 export { RegistryStore } from './registry/registry-store.js';
 export { registeredVehicle, vehicleClassOf } from './registry/vehicle-facts.js';
 export { startCommandCentre, SUPERVISION_INTERVAL_MS_DEFAULT } from './command-centre.js';

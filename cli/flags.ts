@@ -21,7 +21,11 @@ export function envName(flag: string): string {
   return `VIGIL_${flag.toUpperCase().replace(/-/g, '_')}`;
 }
 
-export function parseFlags(specs: readonly FlagSpec[], argv: readonly string[], env: NodeJS.ProcessEnv): { values: Record<string, FlagValue>; positionals: string[] } {
+export function parseFlags(
+  specs: readonly FlagSpec[],
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { values: Record<string, FlagValue>; positionals: string[] } {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const raw = new Map<string, string | boolean>();
   const positionals: string[] = [];
@@ -77,8 +81,10 @@ function convert(spec: FlagSpec, value: string | boolean | undefined): FlagValue
       const text = String(value);
       if (!/^-?\d+$/.test(text)) throw new ConfigError(`${where} value ${JSON.stringify(text)} is not an integer`);
       const n = Number(text);
-      if (spec.min !== undefined && n < spec.min) throw new ConfigError(`${where} value ${n} is less than min allowed ${spec.min}`);
-      if (spec.max !== undefined && n > spec.max) throw new ConfigError(`${where} value ${n} is greater than max allowed ${spec.max}`);
+      if (spec.min !== undefined && n < spec.min)
+        throw new ConfigError(`${where} value ${n} is less than min allowed ${spec.min}`);
+      if (spec.max !== undefined && n > spec.max)
+        throw new ConfigError(`${where} value ${n} is greater than max allowed ${spec.max}`);
       return n;
     }
     case 'url': {
@@ -89,12 +95,14 @@ function convert(spec: FlagSpec, value: string | boolean | undefined): FlagValue
       } catch {
         throw new ConfigError(`${where} value ${JSON.stringify(text)} is not a URL`);
       }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${where} value ${JSON.stringify(text)} must be http:// or https://`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new ConfigError(`${where} value ${JSON.stringify(text)} must be http:// or https://`);
       return text;
     }
     case 'string': {
       const text = String(value);
-      if (spec.choices && !spec.choices.includes(text)) throw new ConfigError(`${where} value ${JSON.stringify(text)} is not one of ${spec.choices.join(', ')}`);
+      if (spec.choices && !spec.choices.includes(text))
+        throw new ConfigError(`${where} value ${JSON.stringify(text)} is not one of ${spec.choices.join(', ')}`);
       return text;
     }
   }
@@ -103,7 +111,12 @@ function convert(spec: FlagSpec, value: string | boolean | undefined): FlagValue
 export function helpText(command: string, summary: string, specs: readonly FlagSpec[]): string {
   const lines = [`Usage: vigil ${command} [flags]`, '', summary, '', 'Flags (each also as an environment variable):'];
   for (const s of specs) {
-    const bounds = s.min !== undefined || s.max !== undefined ? ` [${s.min ?? ''}..${s.max ?? ''}]` : s.choices ? ` [${s.choices.join('|')}]` : '';
+    const bounds =
+      s.min !== undefined || s.max !== undefined
+        ? ` [${s.min ?? ''}..${s.max ?? ''}]`
+        : s.choices
+          ? ` [${s.choices.join('|')}]`
+          : '';
     const def = s.default !== undefined ? ` (default ${String(s.default)})` : '';
     const neg = s.kind === 'boolean' ? `, --no-${s.name}` : '';
     lines.push(`  --${s.name}${neg}${bounds}${def}`, `      ${s.description}  [${envName(s.name)}]`);

@@ -11,25 +11,124 @@ import { TRAFFIC_COMMANDS } from './commands/index.js';
 import { startNode } from './node.js';
 
 const START_FLAGS: readonly FlagSpec[] = [
-  { name: 'data-dir', kind: 'string', default: './data', description: 'where the embedded ClickHouse (chDB) and PostgreSQL (PGlite) keep their files' },
+  {
+    name: 'data-dir',
+    kind: 'string',
+    default: './data',
+    description: 'where the embedded ClickHouse (chDB) and PostgreSQL (PGlite) keep their files',
+  },
   { name: 'http-host', kind: 'string', default: '0.0.0.0', description: 'address the API, wall and feed listen on' },
-  { name: 'http-port', kind: 'integer', default: 8080, min: 0, max: 65535, description: 'port of the API, /metrics, the wall and the WebSocket feed (0 = any free port)' },
+  {
+    name: 'http-port',
+    kind: 'integer',
+    default: 8080,
+    min: 0,
+    max: 65535,
+    description: 'port of the API, /metrics, the wall and the WebSocket feed (0 = any free port)',
+  },
   { name: 'jt808-host', kind: 'string', default: '0.0.0.0', description: 'address the JT/T 808 gateway listens on' },
-  { name: 'jt808-port', kind: 'integer', default: 6808, min: 0, max: 65535, description: 'JT/T 808 TCP port for GPS terminals (0 = any free port)' },
-  { name: 'jt809-host', kind: 'string', default: '0.0.0.0', description: 'address the JT/T 809 server for lower platforms listens on' },
-  { name: 'jt809-port', kind: 'integer', default: 6809, min: 0, max: 65535, description: 'JT/T 809 main-link TCP port for lower platforms (0 = any free port)' },
-  { name: 'jt809-crc', kind: 'string', default: 'ccitt-false', choices: ['ccitt-false', 'xmodem'], description: 'CRC16 variant of JT/T 809 frames: ccitt-false (initial 0xFFFF) or xmodem (initial 0)' },
-  { name: 'ingest-rate-per-key', kind: 'integer', default: 5_000, min: 1, max: 1_000_000, description: 'records per second one source key may post to /api/ingest (token bucket)' },
-  { name: 'clickhouse-url', kind: 'url', description: 'a ClickHouse server (http://user:pass@host:8123/db) instead of the embedded chDB' },
-  { name: 'postgres-url', kind: 'string', description: 'a PostgreSQL server (postgres://user:pass@host:5432/db) instead of the embedded PGlite' },
-  { name: 'demo', kind: 'boolean', default: false, description: 'replay the generated sample (fixtures/sample) into this node over JT/T 808 and HTTP ingestion, looping, plus a dozen vehicles that speed one minute in four' },
-  { name: 'demo-vehicles', kind: 'integer', default: DEMO_DEFAULTS.vehicles, min: 1, max: 20_000, description: 'terminals of the generated sample (fixtures/sample) the demo replays' },
-  { name: 'require-terminal-auth', kind: 'boolean', default: true, description: 'refuse terminal data before 0x0102 authentication' },
-  { name: 'jt808-rsa-key', kind: 'string', description: 'PEM file of the RSA private key for encrypted JT/T 808 bodies (without it they are rejected encrypted_body)' },
-  { name: 'jt808-downlink-timeout-ms', kind: 'integer', default: 30_000, min: 100, max: 300_000, description: 'how long a command sent to a terminal waits for its answer' },
-  { name: 'log-partitions', kind: 'integer', default: 8, min: 1, max: 256, description: 'partitions of each topic of the embedded event log' },
-  { name: 'log-level', kind: 'string', default: 'info', choices: ['debug', 'info', 'warn', 'error'], description: 'least severe log level written to stderr' },
-  { name: 'admin-password', kind: 'string', description: 'password of the province admin created at first start (default: generated and printed once)' },
+  {
+    name: 'jt808-port',
+    kind: 'integer',
+    default: 6808,
+    min: 0,
+    max: 65535,
+    description: 'JT/T 808 TCP port for GPS terminals (0 = any free port)',
+  },
+  {
+    name: 'jt809-host',
+    kind: 'string',
+    default: '0.0.0.0',
+    description: 'address the JT/T 809 server for lower platforms listens on',
+  },
+  {
+    name: 'jt809-port',
+    kind: 'integer',
+    default: 6809,
+    min: 0,
+    max: 65535,
+    description: 'JT/T 809 main-link TCP port for lower platforms (0 = any free port)',
+  },
+  {
+    name: 'jt809-crc',
+    kind: 'string',
+    default: 'ccitt-false',
+    choices: ['ccitt-false', 'xmodem'],
+    description: 'CRC16 variant of JT/T 809 frames: ccitt-false (initial 0xFFFF) or xmodem (initial 0)',
+  },
+  {
+    name: 'ingest-rate-per-key',
+    kind: 'integer',
+    default: 5_000,
+    min: 1,
+    max: 1_000_000,
+    description: 'records per second one source key may post to /api/ingest (token bucket)',
+  },
+  {
+    name: 'clickhouse-url',
+    kind: 'url',
+    description: 'a ClickHouse server (http://user:pass@host:8123/db) instead of the embedded chDB',
+  },
+  {
+    name: 'postgres-url',
+    kind: 'string',
+    description: 'a PostgreSQL server (postgres://user:pass@host:5432/db) instead of the embedded PGlite',
+  },
+  {
+    name: 'demo',
+    kind: 'boolean',
+    default: false,
+    description:
+      'replay the generated sample (fixtures/sample) into this node over JT/T 808 and HTTP ingestion, looping, plus a dozen vehicles that speed one minute in four',
+  },
+  {
+    name: 'demo-vehicles',
+    kind: 'integer',
+    default: DEMO_DEFAULTS.vehicles,
+    min: 1,
+    max: 20_000,
+    description: 'terminals of the generated sample (fixtures/sample) the demo replays',
+  },
+  {
+    name: 'require-terminal-auth',
+    kind: 'boolean',
+    default: true,
+    description: 'refuse terminal data before 0x0102 authentication',
+  },
+  {
+    name: 'jt808-rsa-key',
+    kind: 'string',
+    description:
+      'PEM file of the RSA private key for encrypted JT/T 808 bodies (without it they are rejected encrypted_body)',
+  },
+  {
+    name: 'jt808-downlink-timeout-ms',
+    kind: 'integer',
+    default: 30_000,
+    min: 100,
+    max: 300_000,
+    description: 'how long a command sent to a terminal waits for its answer',
+  },
+  {
+    name: 'log-partitions',
+    kind: 'integer',
+    default: 8,
+    min: 1,
+    max: 256,
+    description: 'partitions of each topic of the embedded event log',
+  },
+  {
+    name: 'log-level',
+    kind: 'string',
+    default: 'info',
+    choices: ['debug', 'info', 'warn', 'error'],
+    description: 'least severe log level written to stderr',
+  },
+  {
+    name: 'admin-password',
+    kind: 'string',
+    description: 'password of the province admin created at first start (default: generated and printed once)',
+  },
 ];
 
 const COMMANDS: Record<string, string> = {
@@ -39,7 +138,14 @@ const COMMANDS: Record<string, string> = {
 };
 
 function usage(): string {
-  return ['Usage: vigil <command> [flags]', '', 'Commands:', ...Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(8)} ${d}`), '', 'Run `vigil <command> --help` for its flags.'].join('\n');
+  return [
+    'Usage: vigil <command> [flags]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(8)} ${d}`),
+    '',
+    'Run `vigil <command> --help` for its flags.',
+  ].join('\n');
 }
 
 function pemFile(flag: string, file: string | undefined): string | undefined {
@@ -53,7 +159,10 @@ function pemFile(flag: string, file: string | undefined): string | undefined {
 
 function postgresUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^postgres(ql)?:\/\/./.test(value)) throw new ConfigError(`--postgres-url (VIGIL_POSTGRES_URL) value ${JSON.stringify(value.replace(/:[^:@/]*@/, ':***@'))} must be postgres:// or postgresql://`);
+  if (!/^postgres(ql)?:\/\/./.test(value))
+    throw new ConfigError(
+      `--postgres-url (VIGIL_POSTGRES_URL) value ${JSON.stringify(value.replace(/:[^:@/]*@/, ':***@'))} must be postgres:// or postgresql://`,
+    );
   return value;
 }
 
@@ -63,7 +172,8 @@ async function start(argv: string[]): Promise<void> {
     return;
   }
   const { values, positionals } = parseFlags(START_FLAGS, argv, process.env);
-  if (positionals.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])} (see vigil start --help)`);
+  if (positionals.length > 0)
+    throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])} (see vigil start --help)`);
   const logger = createLogger((line) => process.stderr.write(line), values['log-level'] as LogLevel);
   const metrics = new Metrics();
   const dataDir = path.resolve(values['data-dir'] as string);
@@ -94,22 +204,46 @@ async function start(argv: string[]): Promise<void> {
   const startupMs = Math.round(performance.now() - startedAt);
   const host = (values['http-host'] as string) === '0.0.0.0' ? 'localhost' : (values['http-host'] as string);
   const base = `http://${host}:${node.httpPort}`;
-  const ready = { event: 'ready', http_port: node.httpPort, jt808_port: node.jt808Port, jt809_port: node.jt809Port, startup_ms: startupMs, wall_url: `${base}/wall?token=${node.wallToken}` };
+  const ready = {
+    event: 'ready',
+    http_port: node.httpPort,
+    jt808_port: node.jt808Port,
+    jt809_port: node.jt809Port,
+    startup_ms: startupMs,
+    wall_url: `${base}/wall?token=${node.wallToken}`,
+  };
   console.log(`Vigil is running (started in ${startupMs} ms, data in ${dataDir})`);
   console.log(`  Video wall:   ${ready.wall_url}`);
   console.log(`  Duty console: ${base}/console`);
   console.log(`  API:          ${base}/api   (health: ${base}/api/health, metrics: ${base}/metrics)`);
   console.log(`  JT/T 808:     tcp://${host}:${node.jt808Port}`);
-  console.log(`  JT/T 809:     tcp://${host}:${node.jt809Port}   (lower platforms; sources post to ${base}/api/ingest/<kind>)`);
-  if (node.generatedAdminPassword) console.log(`  First start: user "admin", password "${node.generatedAdminPassword}" (shown once; set VIGIL_ADMIN_PASSWORD to choose it)`);
+  console.log(
+    `  JT/T 809:     tcp://${host}:${node.jt809Port}   (lower platforms; sources post to ${base}/api/ingest/<kind>)`,
+  );
+  if (node.generatedAdminPassword)
+    console.log(
+      `  First start: user "admin", password "${node.generatedAdminPassword}" (shown once; set VIGIL_ADMIN_PASSWORD to choose it)`,
+    );
   console.log(JSON.stringify(ready));
 
   let demo: SampleDemo | undefined;
   let speeding: SpeedingVehicles | undefined;
   if (values.demo) {
-    demo = new SampleDemo({ ...DEMO_DEFAULTS, host: '127.0.0.1', port: node.jt808Port, vehicles: values['demo-vehicles'] as number, http: { url: `http://127.0.0.1:${node.httpPort}`, sql: node.sql } }, logger.child({ component: 'demo' }));
+    demo = new SampleDemo(
+      {
+        ...DEMO_DEFAULTS,
+        host: '127.0.0.1',
+        port: node.jt808Port,
+        vehicles: values['demo-vehicles'] as number,
+        http: { url: `http://127.0.0.1:${node.httpPort}`, sql: node.sql },
+      },
+      logger.child({ component: 'demo' }),
+    );
     demo.start().catch((error: unknown) => logger.error('demo traffic failed', { error: String(error) }));
-    speeding = new SpeedingVehicles({ ...SPEEDING_VEHICLES_DEFAULTS, host: '127.0.0.1', port: node.jt808Port }, logger.child({ component: 'demo' }));
+    speeding = new SpeedingVehicles(
+      { ...SPEEDING_VEHICLES_DEFAULTS, host: '127.0.0.1', port: node.jt808Port },
+      logger.child({ component: 'demo' }),
+    );
     speeding.start().catch((error: unknown) => logger.error('demo speeding vehicles failed', { error: String(error) }));
   }
 
@@ -142,7 +276,8 @@ async function main(argv: string[]): Promise<void> {
     case '--help':
     case '-h':
       if (rest[0] === 'start') console.log(helpText('start', COMMANDS.start, START_FLAGS));
-      else if (rest[0] !== undefined && Object.hasOwn(TRAFFIC_COMMANDS, rest[0])) return TRAFFIC_COMMANDS[rest[0]].run(['--help']);
+      else if (rest[0] !== undefined && Object.hasOwn(TRAFFIC_COMMANDS, rest[0]))
+        return TRAFFIC_COMMANDS[rest[0]].run(['--help']);
       else console.log(usage());
       return;
     default:

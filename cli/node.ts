@@ -21,10 +21,42 @@ import {
 } from '../schema/index.js';
 import { openAnalytics, openOperational, type Analytics, type Sql } from '../store/index.js';
 import { MemoryLog, RulesRunner, TableSink, TOPICS, type EventLog } from '../stream/index.js';
-import { GATEWAY_DEFAULTS, HTTP_INGEST_DEFAULTS, HttpIngest, JT809_DEFAULTS, Jt808Gateway, Jt809Server, openFilesWarning, processOpenFilesBudget } from '../ingest/index.js';
-import { Jt809Platforms, Jt809Requests, RegistryStore, type Jt809RequestLink, SourceKeys, registerIngestRoutes, registerVehicleTrackRoutes, registeredVehicle, vehicleClassOf } from '../center/index.js';
+import {
+  GATEWAY_DEFAULTS,
+  HTTP_INGEST_DEFAULTS,
+  HttpIngest,
+  JT809_DEFAULTS,
+  Jt808Gateway,
+  Jt809Server,
+  openFilesWarning,
+  processOpenFilesBudget,
+} from '../ingest/index.js';
+import {
+  Jt809Platforms,
+  Jt809Requests,
+  RegistryStore,
+  type Jt809RequestLink,
+  SourceKeys,
+  registerIngestRoutes,
+  registerVehicleTrackRoutes,
+  registeredVehicle,
+  vehicleClassOf,
+} from '../center/index.js';
 import { startCommandCentre } from '../center/index.js';
-import { Accounts, FeedHub, FEED_HUB_DEFAULTS, Router, TerminalStore, listenHttp, registerRoutes, registerRulesConfigRoutes, registerTerminalCommandRoutes, seedOrgUnits, staticFiles, type HttpNode } from '../center/index.js';
+import {
+  Accounts,
+  FeedHub,
+  FEED_HUB_DEFAULTS,
+  Router,
+  TerminalStore,
+  listenHttp,
+  registerRoutes,
+  registerRulesConfigRoutes,
+  registerTerminalCommandRoutes,
+  seedOrgUnits,
+  staticFiles,
+  type HttpNode,
+} from '../center/index.js';
 
 export interface NodeConfig {
   dataDir: string;
@@ -77,8 +109,14 @@ function covers(scope: string, code: string): boolean {
 
 export async function startNode(config: NodeConfig, logger: Logger, metrics: Metrics): Promise<RunningNode> {
   let ready = false;
-  const analytics = await openAnalytics(config.clickhouseUrl ? { kind: 'server', url: config.clickhouseUrl } : { kind: 'embedded', dataDir: config.dataDir });
-  const sql = await openOperational(config.postgresUrl ? { kind: 'server', url: config.postgresUrl } : { kind: 'embedded', dataDir: config.dataDir });
+  const analytics = await openAnalytics(
+    config.clickhouseUrl
+      ? { kind: 'server', url: config.clickhouseUrl }
+      : { kind: 'embedded', dataDir: config.dataDir },
+  );
+  const sql = await openOperational(
+    config.postgresUrl ? { kind: 'server', url: config.postgresUrl } : { kind: 'embedded', dataDir: config.dataDir },
+  );
   const seeded = await seedOrgUnits(sql);
   if (seeded > 0) logger.info('org units seeded', { count: seeded });
   const accounts = new Accounts(sql);
@@ -88,7 +126,14 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   const log = new MemoryLog({
     partitions: config.logPartitions,
     backlogPerPartitionMax: 50_000,
-    durableGroups: { [TOPICS.telemetry]: 'sink-telemetry', [TOPICS.alarms]: 'sink-alarms', [TOPICS.rejects]: 'sink-rejects', [TOPICS.camera]: 'sink-camera', [TOPICS.devices]: 'sink-devices', [TOPICS.media]: 'sink-media' },
+    durableGroups: {
+      [TOPICS.telemetry]: 'sink-telemetry',
+      [TOPICS.alarms]: 'sink-alarms',
+      [TOPICS.rejects]: 'sink-rejects',
+      [TOPICS.camera]: 'sink-camera',
+      [TOPICS.devices]: 'sink-devices',
+      [TOPICS.media]: 'sink-media',
+    },
   });
   const observe = { logger, metrics };
   const sinks = [
@@ -101,11 +146,20 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   ];
   for (const sink of sinks) sink.start();
   metrics.onCollect(() => {
-    for (const topic of Object.values(TOPICS)) metrics.gauge('vigil_log_backlog', 'Messages not yet processed by every consumer group', ['topic']).set({ topic }, log.backlog(topic));
+    for (const topic of Object.values(TOPICS))
+      metrics
+        .gauge('vigil_log_backlog', 'Messages not yet processed by every consumer group', ['topic'])
+        .set({ topic }, log.backlog(topic));
   });
 
   // The rules keep their snapshots and configuration versions under <data-dir>/rules/.
-  const engine = new RulesRunner({ log, logger: logger.child({ component: 'rules' }), metrics, registry, dataDir: config.dataDir });
+  const engine = new RulesRunner({
+    log,
+    logger: logger.child({ component: 'rules' }),
+    metrics,
+    registry,
+    dataDir: config.dataDir,
+  });
   engine.start();
 
   const hub = new FeedHub(
@@ -117,13 +171,19 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       covers,
       vehicleOrgCode: (v) => orgCodeAt(v.lon, v.lat),
       vehicleClassOf: (terminalId: string) => vehicleClassOf(registry, terminalId),
-      enterpriseOf: (terminalId: string, plate: string) => registeredVehicle(registry, terminalId, plate)?.enterprise_id || undefined,
+      enterpriseOf: (terminalId: string, plate: string) =>
+        registeredVehicle(registry, terminalId, plate)?.enterprise_id || undefined,
       todayAlarms: async (dayStartMs) => {
         const result = await analytics.queryReadOnly(
           `SELECT alarm_id, org_code, rule, toUnixTimestamp64Milli(started_at) FROM alarms_current WHERE started_at >= fromUnixTimestamp64Milli(toInt64(${Math.trunc(dayStartMs)}))`,
           { rowsMax: FEED_HUB_DEFAULTS.todayEpisodesMax },
         );
-        return result.rows.map(([alarm_id, org_code, rule, started_at]) => ({ alarm_id: String(alarm_id), org_code: String(org_code), rule: String(rule), started_at: Number(started_at) }));
+        return result.rows.map(([alarm_id, org_code, rule, started_at]) => ({
+          alarm_id: String(alarm_id),
+          org_code: String(org_code),
+          rule: String(rule),
+          started_at: Number(started_at),
+        }));
       },
     },
     FEED_HUB_DEFAULTS,
@@ -131,17 +191,46 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   hub.start();
 
   const gateway = new Jt808Gateway(
-    { ...GATEWAY_DEFAULTS, host: config.jt808Host, port: config.jt808Port, requireAuthentication: config.requireTerminalAuth, mediaDir: path.join(config.dataDir, 'media'), downlinkTimeoutMs: config.jt808DownlinkTimeoutMs ?? GATEWAY_DEFAULTS.downlinkTimeoutMs, rsaPrivateKey: config.jt808RsaKeyPem },
+    {
+      ...GATEWAY_DEFAULTS,
+      host: config.jt808Host,
+      port: config.jt808Port,
+      requireAuthentication: config.requireTerminalAuth,
+      mediaDir: path.join(config.dataDir, 'media'),
+      downlinkTimeoutMs: config.jt808DownlinkTimeoutMs ?? GATEWAY_DEFAULTS.downlinkTimeoutMs,
+      rsaPrivateKey: config.jt808RsaKeyPem,
+    },
     { log, directory: new TerminalStore(sql), logger: logger.child({ component: 'jt808' }), metrics },
   );
   const jt808Port = await gateway.listen();
   const jt809Platforms = new Jt809Platforms(sql, logger);
   // Requests and the server refer to each other: requests go out on the server's links, answers come back in.
-  const jt809Link: Jt809RequestLink = { linkState: (code: number) => jt809.linkState(code), sendToPlatform: (code: number, msgId: number, body: Buffer) => jt809.sendToPlatform(code, msgId, body) };
-  const jt809Requests = new Jt809Requests({ sql, link: jt809Link, logger: logger.child({ component: 'jt809' }), metrics, plateColorOf: (terminalId, plate) => registeredVehicle(registry, terminalId, plate)?.plate_color });
+  const jt809Link: Jt809RequestLink = {
+    linkState: (code: number) => jt809.linkState(code),
+    sendToPlatform: (code: number, msgId: number, body: Buffer) => jt809.sendToPlatform(code, msgId, body),
+  };
+  const jt809Requests = new Jt809Requests({
+    sql,
+    link: jt809Link,
+    logger: logger.child({ component: 'jt809' }),
+    metrics,
+    plateColorOf: (terminalId, plate) => registeredVehicle(registry, terminalId, plate)?.plate_color,
+  });
   const jt809 = new Jt809Server(
-    { ...JT809_DEFAULTS, host: config.jt809Host ?? JT809_DEFAULTS.host, port: config.jt809Port ?? JT809_DEFAULTS.port, crc: config.jt809Crc ?? JT809_DEFAULTS.crc },
-    { log, directory: jt809Platforms, vehicles: registry, logger: logger.child({ component: 'jt809' }), metrics, answers: jt809Requests },
+    {
+      ...JT809_DEFAULTS,
+      host: config.jt809Host ?? JT809_DEFAULTS.host,
+      port: config.jt809Port ?? JT809_DEFAULTS.port,
+      crc: config.jt809Crc ?? JT809_DEFAULTS.crc,
+    },
+    {
+      log,
+      directory: jt809Platforms,
+      vehicles: registry,
+      logger: logger.child({ component: 'jt809' }),
+      metrics,
+      answers: jt809Requests,
+    },
   );
   jt809Platforms.linkStateOf = (code) => jt809.linkState(code);
   jt809Platforms.subLinkStateOf = (code) => jt809.subLinkState(code);
@@ -149,8 +238,15 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   jt809Requests.start();
   // Not fatal: beyond the budget the TCP servers refuse with reason fd_limit, and the defaults must start on small machines.
   const openFiles = processOpenFilesBudget();
-  const openFilesShort = openFilesWarning([{ key: 'jt808.connectionsMax', value: GATEWAY_DEFAULTS.connectionsMax }, { key: 'jt809.connectionsMax', value: JT809_DEFAULTS.connectionsMax }], openFiles);
-  if (openFilesShort !== undefined) logger.warn(openFilesShort, { openFilesLimit: openFiles.limit, terminalConnectionsMax: openFiles.connectionsMax });
+  const openFilesShort = openFilesWarning(
+    [
+      { key: 'jt808.connectionsMax', value: GATEWAY_DEFAULTS.connectionsMax },
+      { key: 'jt809.connectionsMax', value: JT809_DEFAULTS.connectionsMax },
+    ],
+    openFiles,
+  );
+  if (openFilesShort !== undefined)
+    logger.warn(openFilesShort, { openFilesLimit: openFiles.limit, terminalConnectionsMax: openFiles.connectionsMax });
 
   const router = new Router(1 << 20);
   const geo = henanGeo();
@@ -162,7 +258,11 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   const ingestRate = config.ingestRecordsPerSecondPerKey ?? HTTP_INGEST_DEFAULTS.recordsPerSecondPerKey;
   const ingest = new HttpIngest(
     // A key may burst four seconds' worth of records, and always at least one full request.
-    { ...HTTP_INGEST_DEFAULTS, recordsPerSecondPerKey: ingestRate, burstRecordsPerKey: Math.max(HTTP_INGEST_DEFAULTS.recordsPerRequestMax, ingestRate * 4) },
+    {
+      ...HTTP_INGEST_DEFAULTS,
+      recordsPerSecondPerKey: ingestRate,
+      burstRecordsPerKey: Math.max(HTTP_INGEST_DEFAULTS.recordsPerRequestMax, ingestRate * 4),
+    },
     { log, keys: sourceKeys, registry, logger: logger.child({ component: 'ingest-http' }), metrics },
   );
   registerIngestRoutes(router, { accounts, sourceKeys, ingest, platforms: jt809Platforms });
@@ -180,7 +280,14 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
     vehicleOf: (terminalId, plate) => registeredVehicle(registry, terminalId, plate),
   });
-  const http: HttpNode = await listenHttp(router, staticFiles(WALL_DIST), hub, config.httpHost, config.httpPort, logger);
+  const http: HttpNode = await listenHttp(
+    router,
+    staticFiles(WALL_DIST),
+    hub,
+    config.httpHost,
+    config.httpPort,
+    logger,
+  );
   const wallToken = await accounts.provisionWallToken(HENAN_PROVINCE_CODE, 'start-up');
   ready = true;
 

@@ -19,9 +19,13 @@ const TUNED_FLAGS = ['--max-semi-space-size=64'];
 const given = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
 const flags = TUNED_FLAGS.filter((flag) => !given.includes(flag.split('=')[0]));
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-const child = spawn(process.execPath, [...process.execArgv, ...flags, '--import', import.meta.resolve('tsx'), main, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  [...process.execArgv, ...flags, '--import', import.meta.resolve('tsx'), main, ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+  },
+);
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   // A terminal's Ctrl-C reaches both processes; the command shuts itself down and this one waits for it.

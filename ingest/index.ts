@@ -21,7 +21,18 @@ export type { Jt808Frame, Jt808Header, Jt808Message, Jt808Version } from './jt80
 export { deriveLocation } from './jt808/codec/index.js';
 export type { LocationBody } from './jt808/codec/index.js';
 export { HttpIngest, HTTP_INGEST_DEFAULTS, INGEST_KINDS, checkHttpIngestOptions, isIngestKind } from './http/index.js';
-export type { HttpIngestDeps, HttpIngestOptions, IngestKind, IngestRequest, IngestResponse, IngestResult, RegistryWriter, RejectedRecord, SourceIdentity, SourceKeyVerifier } from './http/index.js';
+export type {
+  HttpIngestDeps,
+  HttpIngestOptions,
+  IngestKind,
+  IngestRequest,
+  IngestResponse,
+  IngestResult,
+  RegistryWriter,
+  RejectedRecord,
+  SourceIdentity,
+  SourceKeyVerifier,
+} from './http/index.js';
 export {
   Jt809NotConnectedError,
   Jt809Server,

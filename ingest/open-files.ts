@@ -105,7 +105,10 @@ export interface ConnectionBound {
  * values and the limit and how to raise it; undefined when they fit or the limit is unknown. Not an error:
  * the servers refuse beyond the budget instead, and the defaults must start on a machine with a small limit.
  */
-export function openFilesWarning(bounds: readonly ConnectionBound[], budget: Pick<OpenFilesBudget, 'limit' | 'connectionsMax'>): string | undefined {
+export function openFilesWarning(
+  bounds: readonly ConnectionBound[],
+  budget: Pick<OpenFilesBudget, 'limit' | 'connectionsMax'>,
+): string | undefined {
   if (budget.limit === undefined || budget.connectionsMax === undefined) return undefined;
   const total = bounds.reduce((sum, b) => sum + b.value, 0);
   if (total <= budget.connectionsMax) return undefined;

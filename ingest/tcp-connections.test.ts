@@ -41,12 +41,15 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 describe('TcpConnections', () => {
   it('makes state on accept, hands it the bytes, and forgets it on close', async () => {
     const closed: State[] = [];
-    server = new TcpConnections<State>({ host: '127.0.0.1', port: 0, connectionsMax: 10, idleTimeoutMs: 60_000 }, {
-      open: (socket, peer) => ({ socket, peer, bytes: 0, lastActiveMs: 0 }),
-      data: (c, chunk) => (c.bytes += chunk.length),
-      closed: (c) => closed.push(c),
-      idle: () => undefined,
-    });
+    server = new TcpConnections<State>(
+      { host: '127.0.0.1', port: 0, connectionsMax: 10, idleTimeoutMs: 60_000 },
+      {
+        open: (socket, peer) => ({ socket, peer, bytes: 0, lastActiveMs: 0 }),
+        data: (c, chunk) => (c.bytes += chunk.length),
+        closed: (c) => closed.push(c),
+        idle: () => undefined,
+      },
+    );
     const port = await server.listen();
     const client = await connect(port);
     client.write(Buffer.alloc(100));
@@ -59,12 +62,15 @@ describe('TcpConnections', () => {
 
   it('closes a silent connection after the idle timeout and keeps one that sends', async () => {
     const idle: State[] = [];
-    server = new TcpConnections<State>({ host: '127.0.0.1', port: 0, connectionsMax: 10, idleTimeoutMs: 400 }, {
-      open: (socket, peer) => ({ socket, peer, bytes: 0, lastActiveMs: 0 }),
-      data: (c, chunk) => (c.bytes += chunk.length),
-      closed: () => undefined,
-      idle: (c) => idle.push(c),
-    });
+    server = new TcpConnections<State>(
+      { host: '127.0.0.1', port: 0, connectionsMax: 10, idleTimeoutMs: 400 },
+      {
+        open: (socket, peer) => ({ socket, peer, bytes: 0, lastActiveMs: 0 }),
+        data: (c, chunk) => (c.bytes += chunk.length),
+        closed: () => undefined,
+        idle: (c) => idle.push(c),
+      },
+    );
     const port = await server.listen();
     const silent = await connect(port);
     const talking = await connect(port);
@@ -82,12 +88,16 @@ describe('TcpConnections', () => {
 
   it('refuses connections beyond connectionsMax and counts them', async () => {
     const metrics = new Metrics();
-    server = new TcpConnections<State>({ host: '127.0.0.1', port: 0, connectionsMax: 2, idleTimeoutMs: 60_000 }, {
-      open: (socket, peer) => ({ socket, peer, bytes: 0, lastActiveMs: 0 }),
-      data: () => undefined,
-      closed: () => undefined,
-      idle: () => undefined,
-    }, { server: 'test', metrics, logger: createLogger(() => undefined), budget: new OpenFilesBudget(undefined) });
+    server = new TcpConnections<State>(
+      { host: '127.0.0.1', port: 0, connectionsMax: 2, idleTimeoutMs: 60_000 },
+      {
+        open: (socket, peer) => ({ socket, peer, bytes: 0, lastActiveMs: 0 }),
+        data: () => undefined,
+        closed: () => undefined,
+        idle: () => undefined,
+      },
+      { server: 'test', metrics, logger: createLogger(() => undefined), budget: new OpenFilesBudget(undefined) },
+    );
     const port = await server.listen();
     await connect(port);
     await connect(port);
@@ -95,7 +105,9 @@ describe('TcpConnections', () => {
     const third = await connect(port);
     await new Promise((r) => third.once('close', r));
     expect(server.size).toBe(2);
-    await until(() => metrics.render().includes('vigil_tcp_connections_refused_total{server="test",reason="connections_max"} 1'));
+    await until(() =>
+      metrics.render().includes('vigil_tcp_connections_refused_total{server="test",reason="connections_max"} 1'),
+    );
   });
 
   it('counts refusals by reason, logs them once per interval, and accepts again when a place is free', async () => {
@@ -105,23 +117,33 @@ describe('TcpConnections', () => {
     let othersInUse = 1_000 - OPEN_FILES_RESERVE - 2;
     let nowMs = 0;
     const held: { budget?: OpenFilesBudget } = {};
-    const budget = new OpenFilesBudget(1_000, () => othersInUse + (held.budget?.open ?? 0), () => nowMs);
+    const budget = new OpenFilesBudget(
+      1_000,
+      () => othersInUse + (held.budget?.open ?? 0),
+      () => nowMs,
+    );
     held.budget = budget;
-    server = new TcpConnections<State>({ host: '127.0.0.1', port: 0, connectionsMax: 10, idleTimeoutMs: 60_000 }, {
-      open: (socket, peer) => ({ socket, peer, bytes: 0, lastActiveMs: 0 }),
-      data: (c, chunk) => (c.bytes += chunk.length),
-      closed: () => undefined,
-      idle: () => undefined,
-    }, { server: 'test', metrics, logger: createLogger((l) => lines.push(l)), budget });
+    server = new TcpConnections<State>(
+      { host: '127.0.0.1', port: 0, connectionsMax: 10, idleTimeoutMs: 60_000 },
+      {
+        open: (socket, peer) => ({ socket, peer, bytes: 0, lastActiveMs: 0 }),
+        data: (c, chunk) => (c.bytes += chunk.length),
+        closed: () => undefined,
+        idle: () => undefined,
+      },
+      { server: 'test', metrics, logger: createLogger((l) => lines.push(l)), budget },
+    );
     const port = await server.listen();
     const first = await connect(port);
     await connect(port);
     await until(() => server!.size === 2);
     // The process budget (2) is tighter than connectionsMax (10): five more are closed on accept as fd_limit.
-    const refused = await Promise.all(Array.from({ length: 5 }, async () => {
-      const socket = await connect(port);
-      await new Promise((r) => socket.once('close', r));
-    }));
+    const refused = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const socket = await connect(port);
+        await new Promise((r) => socket.once('close', r));
+      }),
+    );
     expect(refused).toHaveLength(5);
     const rendered = metrics.render();
     expect(rendered).toContain('vigil_tcp_connections_refused_total{server="test",reason="fd_limit"} 5');
@@ -148,13 +170,19 @@ describe('TcpConnections', () => {
 
 describe('open-file limit', () => {
   it('reads the soft limit from /proc/self/limits text', () => {
-    const text = 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            20000                20000                files\n';
+    const text =
+      'Limit                     Soft Limit           Hard Limit           Units\nMax open files            20000                20000                files\n';
     expect(openFilesLimit(text)).toBe(20_000);
-    expect(openFilesLimit('Max open files            unlimited            unlimited            files\n')).toBeUndefined();
+    expect(
+      openFilesLimit('Max open files            unlimited            unlimited            files\n'),
+    ).toBeUndefined();
   });
 
   it('warns naming keys, values and the limit when the bounds do not fit, and is silent when they do', () => {
-    const bounds = [{ key: 'jt808.connectionsMax', value: 100_000 }, { key: 'jt809.connectionsMax', value: 1_000 }];
+    const bounds = [
+      { key: 'jt808.connectionsMax', value: 100_000 },
+      { key: 'jt809.connectionsMax', value: 1_000 },
+    ];
     const warning = openFilesWarning(bounds, { limit: 20_000, connectionsMax: 19_500 });
     expect(warning).toContain('open-file limit 20000');
     expect(warning).toContain('jt808.connectionsMax=100000 + jt809.connectionsMax=1000 = 101000');

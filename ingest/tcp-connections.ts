@@ -87,9 +87,15 @@ export class TcpConnections<C extends TcpConnection> implements Iterable<C> {
     const clock = now;
     const budget = observer?.budget ?? processOpenFilesBudget();
     this.budget = budget;
-    this.refusedCounter = observer?.metrics.counter('vigil_tcp_connections_refused_total', 'TCP connections closed on accept, by server and reason (fd_limit, connections_max, accept_error)', ['server', 'reason']);
+    this.refusedCounter = observer?.metrics.counter(
+      'vigil_tcp_connections_refused_total',
+      'TCP connections closed on accept, by server and reason (fd_limit, connections_max, accept_error)',
+      ['server', 'reason'],
+    );
     if (observer && budget.limit !== undefined) {
-      observer.metrics.gauge('vigil_process_open_files_limit', 'Open-file (descriptor) limit of the process').set(undefined, budget.limit);
+      observer.metrics
+        .gauge('vigil_process_open_files_limit', 'Open-file (descriptor) limit of the process')
+        .set(undefined, budget.limit);
     }
     // Shared by every socket: the state is found on the socket, so accepting allocates no closures.
     this.onData = function onData(this: TaggedSocket<C>, chunk: Buffer): void {
@@ -130,7 +136,9 @@ export class TcpConnections<C extends TcpConnection> implements Iterable<C> {
     });
     // After listening, errors come from accept(2). On EMFILE/ENFILE libuv has already accepted and closed the
     // pending connections (it keeps one spare descriptor for that), so the server goes on listening: count it.
-    server.on('error', (error: NodeJS.ErrnoException) => this.refused(error.code === 'EMFILE' || error.code === 'ENFILE' ? 'fd_limit' : 'accept_error', error.code));
+    server.on('error', (error: NodeJS.ErrnoException) =>
+      this.refused(error.code === 'EMFILE' || error.code === 'ENFILE' ? 'fd_limit' : 'accept_error', error.code),
+    );
     const sweepMs = Math.max(IDLE_SWEEP_MS_MIN, Math.floor(this.options.idleTimeoutMs / IDLE_SWEEPS_PER_TIMEOUT));
     this.sweepTimer = setInterval(() => this.sweepIdle(), sweepMs);
     this.sweepTimer.unref();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkRecord, checkRecordGeneric, column, compileRecordCheck, type ColumnKind, type ColumnsSpec } from './columns.js';
+import {
+  checkRecord,
+  checkRecordGeneric,
+  column,
+  compileRecordCheck,
+  type ColumnKind,
+  type ColumnsSpec,
+} from './columns.js';
 import { ANALYTICS_TABLES } from './tables.js';
 
 /** A small deterministic generator, so that a failure names a seed that reproduces it. */
@@ -15,11 +22,53 @@ function prng(seed: number): () => number {
 }
 
 const ODD_VALUES: unknown[] = [
-  undefined, null, NaN, Infinity, -Infinity, -1, 0, 1, 1.5, -0.5, 255, 256, 65535, 65536, 0xffffffff, 2 ** 32,
-  -(2 ** 31), -(2 ** 31) - 1, 2 ** 31, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 3.5e38, -3.5e38,
-  4102444800000, 4102444800001, 90, 90.0001, -180.5, '', 'x', '410100', '41010', '13800138000', 'a'.repeat(129),
-  '12345678901234567890', '123456789012345678901', true, false, {}, [], [1, 2], [1, -1], [1.5], ['1'], [2 ** 32],
-  [null], 10n,
+  undefined,
+  null,
+  NaN,
+  Infinity,
+  -Infinity,
+  -1,
+  0,
+  1,
+  1.5,
+  -0.5,
+  255,
+  256,
+  65535,
+  65536,
+  0xffffffff,
+  2 ** 32,
+  -(2 ** 31),
+  -(2 ** 31) - 1,
+  2 ** 31,
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER + 2,
+  3.5e38,
+  -3.5e38,
+  4102444800000,
+  4102444800001,
+  90,
+  90.0001,
+  -180.5,
+  '',
+  'x',
+  '410100',
+  '41010',
+  '13800138000',
+  'a'.repeat(129),
+  '12345678901234567890',
+  '123456789012345678901',
+  true,
+  false,
+  {},
+  [],
+  [1, 2],
+  [1, -1],
+  [1.5],
+  ['1'],
+  [2 ** 32],
+  [null],
+  10n,
 ];
 
 /** A table with every kind, with and without tighter bounds, patterns, reasons and defaults. */
@@ -41,8 +90,19 @@ const EVERY_KIND: ColumnsSpec = {
 };
 
 const VALID: Record<ColumnKind, unknown> = {
-  string: '410100', lowcard: 'x', json_text: '{}', uint8: 7, uint16: 7, uint32: 7, uint64: 7, int32: -3,
-  float32: 1.25, float64: 34.7, datetime_ms: 1_790_000_000_000, datetime_ms_nullable: null, uint32_array: [1, 2, 3],
+  string: '410100',
+  lowcard: 'x',
+  json_text: '{}',
+  uint8: 7,
+  uint16: 7,
+  uint32: 7,
+  uint64: 7,
+  int32: -3,
+  float32: 1.25,
+  float64: 34.7,
+  datetime_ms: 1_790_000_000_000,
+  datetime_ms_nullable: null,
+  uint32_array: [1, 2, 3],
 };
 
 function randomRecord(columns: ColumnsSpec, next: () => number): Record<string, unknown> {
@@ -57,7 +117,10 @@ function randomRecord(columns: ColumnsSpec, next: () => number): Record<string, 
 }
 
 describe('compiled record check', () => {
-  const tables: [string, ColumnsSpec][] = [['every_kind', EVERY_KIND], ...ANALYTICS_TABLES.map((t): [string, ColumnsSpec] => [t.name, t.columns])];
+  const tables: [string, ColumnsSpec][] = [
+    ['every_kind', EVERY_KIND],
+    ...ANALYTICS_TABLES.map((t): [string, ColumnsSpec] => [t.name, t.columns]),
+  ];
 
   it.each(tables)('answers exactly as the generic check over random records (%s)', (_name, columns) => {
     const compiled = compileRecordCheck(columns);
@@ -66,7 +129,10 @@ describe('compiled record check', () => {
     for (let i = 0; i < 5_000; i++) {
       const record = randomRecord(columns, next);
       const expected = checkRecordGeneric(columns, record);
-      expect(compiled(record), JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))).toEqual(expected);
+      expect(
+        compiled(record),
+        JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)),
+      ).toEqual(expected);
       expect(checkRecord(columns, record)).toEqual(expected);
       if (expected !== null) rejected++;
     }
@@ -90,10 +156,26 @@ describe('compiled record check', () => {
   it('keeps the named reasons and details', () => {
     const compiled = compileRecordCheck(EVERY_KIND);
     const base = Object.fromEntries(Object.entries(EVERY_KIND).map(([field, spec]) => [field, VALID[spec.kind]]));
-    expect(compiled({ ...base, f64: 181 })).toEqual({ field: 'f64', reason: 'lon_out_of_range', detail: 'f64 181 is outside [-180, 180]' });
-    expect(compiled({ ...base, s: '4101' })).toEqual({ field: 's', reason: 'bad_s', detail: 's "4101" does not match /^\\d{6}$/' });
-    expect(compiled({ ...base, u8: undefined })).toEqual({ field: 'u8', reason: 'missing_u8', detail: 'u8 is required' });
-    expect(compiled({ ...base, a: [1, 2.5] })).toEqual({ field: 'a', reason: 'invalid_a', detail: 'a 2.5 is not an integer' });
+    expect(compiled({ ...base, f64: 181 })).toEqual({
+      field: 'f64',
+      reason: 'lon_out_of_range',
+      detail: 'f64 181 is outside [-180, 180]',
+    });
+    expect(compiled({ ...base, s: '4101' })).toEqual({
+      field: 's',
+      reason: 'bad_s',
+      detail: 's "4101" does not match /^\\d{6}$/',
+    });
+    expect(compiled({ ...base, u8: undefined })).toEqual({
+      field: 'u8',
+      reason: 'missing_u8',
+      detail: 'u8 is required',
+    });
+    expect(compiled({ ...base, a: [1, 2.5] })).toEqual({
+      field: 'a',
+      reason: 'invalid_a',
+      detail: 'a 2.5 is not an integer',
+    });
     expect(compiled({ ...base, lc: undefined, u64: undefined, tn: undefined })).toBeNull();
   });
 });

@@ -38,7 +38,10 @@ const KINDS: Record<ColumnKind, KindInfo> = {
   float64: { clickhouseType: 'Float64', range: [-Number.MAX_VALUE, Number.MAX_VALUE] },
   // Times travel as epoch milliseconds; the column shows them in China Standard Time to analysts.
   datetime_ms: { clickhouseType: `DateTime64(3, '${SHANGHAI_TIMEZONE}')`, range: [0, 4102444800000] },
-  datetime_ms_nullable: { clickhouseType: `Nullable(DateTime64(3, '${SHANGHAI_TIMEZONE}'))`, range: [0, 4102444800000] },
+  datetime_ms_nullable: {
+    clickhouseType: `Nullable(DateTime64(3, '${SHANGHAI_TIMEZONE}'))`,
+    range: [0, 4102444800000],
+  },
   json_text: { clickhouseType: 'String' },
   // Short lists of measurements, e.g. the per-axle weights of a weigh-in-motion reading.
   uint32_array: { clickhouseType: 'Array(UInt32)', range: [0, 0xffffffff] },
@@ -76,7 +79,11 @@ export function clickhouseTypeOf(kind: ColumnKind): string {
   return KINDS[kind].clickhouseType;
 }
 
-export function column<K extends ColumnKind>(kind: K, description: string, options: Omit<ColumnSpec<K>, 'kind' | 'description'> = {}): ColumnSpec<K> {
+export function column<K extends ColumnKind>(
+  kind: K,
+  description: string,
+  options: Omit<ColumnSpec<K>, 'kind' | 'description'> = {},
+): ColumnSpec<K> {
   return { kind, description, ...options };
 }
 
@@ -115,7 +122,9 @@ type ValueCheck = (value: unknown) => FieldProblem | null;
 export function compileRecordCheck(columns: ColumnsSpec): RecordCheck {
   const fields = Object.keys(columns);
   const checks: ValueCheck[] = fields.map((field) => compileValueCheck(field, columns[field]!));
-  const optional: boolean[] = fields.map((field) => columns[field]!.defaultExpression !== undefined || columns[field]!.kind === 'datetime_ms_nullable');
+  const optional: boolean[] = fields.map(
+    (field) => columns[field]!.defaultExpression !== undefined || columns[field]!.kind === 'datetime_ms_nullable',
+  );
   const count = fields.length;
   return (record) => {
     for (let i = 0; i < count; i++) {
@@ -166,7 +175,8 @@ function compileNumberCheck(field: string, spec: ColumnSpec, bad: (detail: strin
   const max = spec.max ?? kindMax;
   const integer = spec.kind.startsWith('uint') || spec.kind === 'int32';
   return (value) => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return bad(`${field} must be a finite number, got ${String(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      return bad(`${field} must be a finite number, got ${String(value)}`);
     if (value < min || value > max) return bad(`${field} ${value} is outside [${min}, ${max}]`);
     if (integer && !Number.isInteger(value)) return bad(`${field} ${value} is not an integer`);
     return null;
@@ -195,7 +205,8 @@ function checkValue(field: string, spec: ColumnSpec, value: unknown): FieldProbl
   if (spec.kind === 'datetime_ms_nullable' && value === null) return null;
   if (spec.kind === 'string' || spec.kind === 'lowcard' || spec.kind === 'json_text') {
     if (typeof value !== 'string') return bad(`${field} must be a string, got ${typeof value}`);
-    if (spec.pattern && !spec.pattern.test(value)) return bad(`${field} ${JSON.stringify(value)} does not match ${spec.pattern}`);
+    if (spec.pattern && !spec.pattern.test(value))
+      return bad(`${field} ${JSON.stringify(value)} does not match ${spec.pattern}`);
     return null;
   }
   if (spec.kind === 'uint32_array') {
@@ -206,7 +217,8 @@ function checkValue(field: string, spec: ColumnSpec, value: unknown): FieldProbl
     }
     return null;
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) return bad(`${field} must be a finite number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return bad(`${field} must be a finite number, got ${String(value)}`);
   const [kindMin, kindMax] = KINDS[spec.kind].range ?? [-Infinity, Infinity];
   const min = spec.min ?? kindMin;
   const max = spec.max ?? kindMax;

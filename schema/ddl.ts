@@ -27,7 +27,9 @@ export function createTableStatement(table: TableSpec): string {
   if (table.partitionBy) clauses.push(`PARTITION BY ${table.partitionBy}`);
   clauses.push(`ORDER BY ${table.orderBy}`);
   if (table.ttl) clauses.push(`TTL ${table.ttl}`);
-  const settings = Object.entries(table.settings ?? {}).map(([k, v]) => `${k} = ${typeof v === 'number' ? v : quoteString(v)}`);
+  const settings = Object.entries(table.settings ?? {}).map(
+    ([k, v]) => `${k} = ${typeof v === 'number' ? v : quoteString(v)}`,
+  );
   if (settings.length > 0) clauses.push(`SETTINGS ${settings.join(', ')}`);
   return `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(table.name)}\n(\n${columns.join(',\n')}\n)\n${clauses.join('\n')}\nCOMMENT ${quoteString(table.description)}`;
 }
@@ -35,7 +37,8 @@ export function createTableStatement(table: TableSpec): string {
 /** Columns added after a table was first created arrive through these statements. */
 export function addColumnStatements(table: TableSpec): string[] {
   return Object.entries(table.columns).map(
-    ([name, spec]) => `ALTER TABLE ${quoteIdentifier(table.name)} ADD COLUMN IF NOT EXISTS ${columnDefinition(name, spec)}`,
+    ([name, spec]) =>
+      `ALTER TABLE ${quoteIdentifier(table.name)} ADD COLUMN IF NOT EXISTS ${columnDefinition(name, spec)}`,
   );
 }
 

@@ -93,7 +93,12 @@ function columnsOf(buffer: ArrayBuffer, n: number, serverTime: number, byteOffse
   };
 }
 
-export type DecodeOutcome = { ok: true; columns: PositionColumns } | { ok: false; reason: 'frame_too_short' | 'unknown_frame_kind' | 'unsupported_frame_version' | 'frame_length_mismatch' };
+export type DecodeOutcome =
+  | { ok: true; columns: PositionColumns }
+  | {
+      ok: false;
+      reason: 'frame_too_short' | 'unknown_frame_kind' | 'unsupported_frame_version' | 'frame_length_mismatch';
+    };
 
 /** Reads a frame without copying; the columns are views onto `buffer`. */
 export function decodePositionsFrame(buffer: ArrayBuffer): DecodeOutcome {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeVehicleTableFrame, encodeVehicleTableFrame, TABLE_STRING_UNITS_MAX, type VehicleTableEntry } from './feed-table-frame.js';
+import {
+  decodeVehicleTableFrame,
+  encodeVehicleTableFrame,
+  TABLE_STRING_UNITS_MAX,
+  type VehicleTableEntry,
+} from './feed-table-frame.js';
 
 const ENTRIES: VehicleTableEntry[] = [
   { index: 0, terminal_id: '013800000001', plate: '豫A12345', vehicle_class: 'coach' },
@@ -20,14 +25,21 @@ describe('vehicle table frame', () => {
   });
 
   it('costs 7 bytes a vehicle plus its text, class names once per frame', () => {
-    const entries = Array.from({ length: 1_000 }, (_, i) => ({ index: i, terminal_id: String(13_800_000_000 + i), plate: `豫A${String(i).padStart(5, '0')}`, vehicle_class: 'heavy_truck' }));
+    const entries = Array.from({ length: 1_000 }, (_, i) => ({
+      index: i,
+      terminal_id: String(13_800_000_000 + i),
+      plate: `豫A${String(i).padStart(5, '0')}`,
+      vehicle_class: 'heavy_truck',
+    }));
     // 11 digits + 9 bytes of plate (豫 is 3 bytes in UTF-8).
     expect(encodeVehicleTableFrame(entries).byteLength).toBe(16 + 1_000 * (7 + 11 + 9) + 1 + 'heavy_truck'.length);
   });
 
   it('cuts a string longer than the bound instead of failing', () => {
     const long = 'x'.repeat(300);
-    const decoded = decode(encodeVehicleTableFrame([{ index: 1, terminal_id: '1', plate: long, vehicle_class: 'bus' }]));
+    const decoded = decode(
+      encodeVehicleTableFrame([{ index: 1, terminal_id: '1', plate: long, vehicle_class: 'bus' }]),
+    );
     expect(decoded.ok && decoded.entries[0].plate).toBe('x'.repeat(TABLE_STRING_UNITS_MAX));
   });
 

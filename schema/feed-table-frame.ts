@@ -89,7 +89,16 @@ export function encodeVehicleTableFrame(entries: readonly VehicleTableEntry[]): 
 
 export type TableDecodeOutcome =
   | { ok: true; entries: VehicleTableEntry[] }
-  | { ok: false; reason: 'frame_too_short' | 'unknown_frame_kind' | 'unsupported_frame_version' | 'frame_length_mismatch' | 'bad_table_text' | 'bad_class_code' };
+  | {
+      ok: false;
+      reason:
+        | 'frame_too_short'
+        | 'unknown_frame_kind'
+        | 'unsupported_frame_version'
+        | 'frame_length_mismatch'
+        | 'bad_table_text'
+        | 'bad_class_code';
+    };
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -130,7 +139,12 @@ export function decodeVehicleTableFrame(buffer: ArrayBuffer): TableDecodeOutcome
     if (codes[i] >= k) return { ok: false, reason: 'bad_class_code' };
     const idEnd = at + idLengths[i];
     const plateEnd = idEnd + plateLengths[i];
-    entries[i] = { index: index[i], terminal_id: text.slice(at, idEnd), plate: text.slice(idEnd, plateEnd), vehicle_class: classes[codes[i]] };
+    entries[i] = {
+      index: index[i],
+      terminal_id: text.slice(at, idEnd),
+      plate: text.slice(idEnd, plateEnd),
+      vehicle_class: classes[codes[i]],
+    };
     at = plateEnd;
   }
   return { ok: true, entries };

@@ -1,24 +1,85 @@
 export { checkRecord, column, clickhouseTypeOf, SHANGHAI_TIMEZONE } from './columns.js';
 export type { ColumnKind, ColumnSpec, ColumnsSpec, FieldProblem, RowOf } from './columns.js';
-export { ALARM_ACTIONS, ALARMS, ANALYTICS_TABLES, CAMERA_EVENTS, DEVICE_STATUS, INGEST_REJECTS, MEDIA_EVENTS, TELEMETRY, WORK_ORDER_EVENTS } from './tables.js';
-export type { AlarmActionRow, AlarmRow, CameraEventRow, DeviceStatusRow, IngestRejectRow, MediaEventRow, TableSpec, TelemetryRow, WorkOrderEventRow } from './tables.js';
+export {
+  ALARM_ACTIONS,
+  ALARMS,
+  ANALYTICS_TABLES,
+  CAMERA_EVENTS,
+  DEVICE_STATUS,
+  INGEST_REJECTS,
+  MEDIA_EVENTS,
+  TELEMETRY,
+  WORK_ORDER_EVENTS,
+} from './tables.js';
+export type {
+  AlarmActionRow,
+  AlarmRow,
+  CameraEventRow,
+  DeviceStatusRow,
+  IngestRejectRow,
+  MediaEventRow,
+  TableSpec,
+  TelemetryRow,
+  WorkOrderEventRow,
+} from './tables.js';
 export { createTableStatement, migrationStatements, quoteIdentifier, quoteString } from './ddl.js';
 export { TSV_INSERT_SETTINGS, tsvEncoderFor } from './tsv-rows.js';
 export type { TsvRowEncoder } from './tsv-rows.js';
 export { FEED_PROTOCOL_VERSION } from './feed.js';
-export type { FeedAlarm, FeedAlarmCase, FeedClientMessage, FeedServerMessage, FeedToday, FeedVehicle, FeedVehicleEntry, FeedWorkOrder } from './feed.js';
+export type {
+  FeedAlarm,
+  FeedAlarmCase,
+  FeedClientMessage,
+  FeedServerMessage,
+  FeedToday,
+  FeedVehicle,
+  FeedVehicleEntry,
+  FeedWorkOrder,
+} from './feed.js';
 export type { CentreSummary, SummaryFigures, SummaryUnit } from './summary.js';
-export { decodePositionsFrame, encodePositionsFrame, positionsFrameBytes, FLAG_ALARMING, type PositionColumns, type PositionFix } from './feed-frame.js';
-export { decodeVehicleTableFrame, encodeVehicleTableFrame, VEHICLE_TABLE_FRAME_KIND, type VehicleTableEntry } from './feed-table-frame.js';
+export {
+  decodePositionsFrame,
+  encodePositionsFrame,
+  positionsFrameBytes,
+  FLAG_ALARMING,
+  type PositionColumns,
+  type PositionFix,
+} from './feed-frame.js';
+export {
+  decodeVehicleTableFrame,
+  encodeVehicleTableFrame,
+  VEHICLE_TABLE_FRAME_KIND,
+  type VehicleTableEntry,
+} from './feed-table-frame.js';
 export { Counter, Gauge, Histogram, Metrics, createLogger, silentLogger } from './observability.js';
 export type { Logger, LogLevel } from './observability.js';
 export { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 export type { PostgresMigration } from './postgres-migrations.js';
-export { HENAN_PROVINCE_CODE, childrenOf, cityOfPlate, countyAt, divisionByCode, divisions, isWithin, parentChain } from './reference/divisions.js';
+export {
+  HENAN_PROVINCE_CODE,
+  childrenOf,
+  cityOfPlate,
+  countyAt,
+  divisionByCode,
+  divisions,
+  isWithin,
+  parentChain,
+} from './reference/divisions.js';
 export type { Division, DivisionLevel } from './reference/divisions.js';
 export { henanGeo } from './reference/geo.js';
 export type { HenanGeo } from './reference/geo.js';
 export { roadGraph } from './reference/roads.js';
 export type { RoadClass, RoadEdge, RoadGraph, RoadNode } from './reference/roads.js';
 export { VEHICLE_CLASSES } from './sources.js';
-export type { CameraEvent, CameraEventKind, DeviceState, DeviceStatus, DriverRecord, EnterpriseRecord, RegistryRecord, VehicleClass, VehicleRecord, VehicleRegistry } from './sources.js';
+export type {
+  CameraEvent,
+  CameraEventKind,
+  DeviceState,
+  DeviceStatus,
+  DriverRecord,
+  EnterpriseRecord,
+  RegistryRecord,
+  VehicleClass,
+  VehicleRecord,
+  VehicleRegistry,
+} from './sources.js';

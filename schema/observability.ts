@@ -58,7 +58,12 @@ const DEFAULT_BUCKETS_SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 export class Histogram extends Metric {
   private readonly buckets = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  constructor(name: string, help: string, labelNames: readonly string[], readonly bounds = DEFAULT_BUCKETS_SECONDS) {
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    readonly bounds = DEFAULT_BUCKETS_SECONDS,
+  ) {
     super(name, help, labelNames, 'histogram');
   }
 
@@ -77,7 +82,9 @@ export class Histogram extends Metric {
   override render(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const h of this.buckets.values()) {
-      this.bounds.forEach((bound, i) => lines.push(`${this.name}_bucket${formatLabels({ ...h.labels, le: String(bound) })} ${h.counts[i]}`));
+      this.bounds.forEach((bound, i) =>
+        lines.push(`${this.name}_bucket${formatLabels({ ...h.labels, le: String(bound) })} ${h.counts[i]}`),
+      );
       lines.push(`${this.name}_bucket${formatLabels({ ...h.labels, le: '+Inf' })} ${h.count}`);
       lines.push(`${this.name}_sum${formatLabels(h.labels)} ${h.sum}`);
       lines.push(`${this.name}_count${formatLabels(h.labels)} ${h.count}`);
@@ -87,7 +94,9 @@ export class Histogram extends Metric {
 }
 
 function formatLabels(labels: Labels): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const parts = Object.entries(labels).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
 }
 
@@ -136,7 +145,11 @@ export interface Logger {
 }
 
 /** One JSON object per line on the given stream, ready for any log shipper. */
-export function createLogger(write: (line: string) => void, minimum: LogLevel = 'info', base: Record<string, unknown> = {}): Logger {
+export function createLogger(
+  write: (line: string) => void,
+  minimum: LogLevel = 'info',
+  base: Record<string, unknown> = {},
+): Logger {
   const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (LEVEL_ORDER[level] < LEVEL_ORDER[minimum]) return;
     write(JSON.stringify({ time: new Date().toISOString(), level, message, ...base, ...fields }) + '\n');

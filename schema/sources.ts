@@ -5,7 +5,15 @@
  */
 
 export type VehicleClass = 'coach' | 'dangerous_goods' | 'heavy_truck' | 'tractor' | 'bus' | 'taxi' | 'other';
-export const VEHICLE_CLASSES: readonly VehicleClass[] = ['coach', 'dangerous_goods', 'heavy_truck', 'tractor', 'bus', 'taxi', 'other'];
+export const VEHICLE_CLASSES: readonly VehicleClass[] = [
+  'coach',
+  'dangerous_goods',
+  'heavy_truck',
+  'tractor',
+  'bus',
+  'taxi',
+  'other',
+];
 
 export type CameraEventKind = 'anpr' | 'wim' | 'gantry';
 

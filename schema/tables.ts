@@ -30,20 +30,35 @@ export const TELEMETRY = table({
   name: 'telemetry',
   description: 'Vehicle positions, one row per fix, deduplicated on (terminal_id, ts).',
   columns: {
-    terminal_id: column('string', 'terminal number exactly as on the wire, decimal digits', { pattern: /^\d{1,20}$/, reason: 'bad_terminal_id' }),
+    terminal_id: column('string', 'terminal number exactly as on the wire, decimal digits', {
+      pattern: /^\d{1,20}$/,
+      reason: 'bad_terminal_id',
+    }),
     plate: column('string', 'plate as registered by the terminal or the registry, may be empty'),
     ts: column('datetime_ms', 'device time of the fix', { reason: 'bad_time' }),
     received_at: column('datetime_ms', 'time Vigil received the fix'),
-    lat: column('float64', 'latitude, signed degrees (WGS-84 as reported)', { min: -90, max: 90, reason: 'lat_out_of_range' }),
+    lat: column('float64', 'latitude, signed degrees (WGS-84 as reported)', {
+      min: -90,
+      max: 90,
+      reason: 'lat_out_of_range',
+    }),
     lon: column('float64', 'longitude, signed degrees', { min: -180, max: 180, reason: 'lon_out_of_range' }),
     altitude_m: column('int32', 'altitude in metres'),
     speed_kmh: column('float32', 'speed from the GNSS in km/h', { min: 0, max: 6553.5, reason: 'speed_out_of_range' }),
-    direction_deg: column('uint16', 'heading, 0-359 degrees clockwise from north', { max: 359, reason: 'direction_out_of_range' }),
+    direction_deg: column('uint16', 'heading, 0-359 degrees clockwise from north', {
+      max: 359,
+      reason: 'direction_out_of_range',
+    }),
     alarm_bits: column('uint32', 'JT/T 808 alarm flag DWORD'),
     status_bits: column('uint32', 'JT/T 808 status DWORD'),
     source: column('lowcard', 'jt808 | jt809 | http | demo'),
-    backfill: column('uint8', '1 when the fix arrived late as a back-fill (0x0704 type 1 / 0x1203)', { max: 1, defaultExpression: '0' }),
-    extras: column('json_text', 'additional items as JSON (mileage, fuel, active-safety alarms, ...)', { defaultExpression: "''" }),
+    backfill: column('uint8', '1 when the fix arrived late as a back-fill (0x0704 type 1 / 0x1203)', {
+      max: 1,
+      defaultExpression: '0',
+    }),
+    extras: column('json_text', 'additional items as JSON (mileage, fuel, active-safety alarms, ...)', {
+      defaultExpression: "''",
+    }),
   },
   engine: 'ReplacingMergeTree(received_at)',
   orderBy: '(terminal_id, ts)',
@@ -65,7 +80,10 @@ export const ALARMS = table({
     plate: column('string', 'plate of the vehicle'),
     started_at: column('datetime_ms', 'device time the episode started'),
     ended_at: column('datetime_ms_nullable', 'device time the episode ended, NULL while open'),
-    org_code: column('string', '6-digit division code the alarm belongs to', { pattern: /^\d{6}$/, reason: 'bad_org_code' }),
+    org_code: column('string', '6-digit division code the alarm belongs to', {
+      pattern: /^\d{6}$/,
+      reason: 'bad_org_code',
+    }),
     lat: column('float64', 'where the episode started', { min: -90, max: 90 }),
     lon: column('float64', 'where the episode started', { min: -180, max: 180 }),
     late: column('uint8', '1 when raised from back-filled data', { max: 1 }),
@@ -133,7 +151,10 @@ export const WORK_ORDER_EVENTS = table({
   columns: {
     event_id: column('uint64', 'id of the event in the operational store, unique'),
     order_id: column('uint64', 'work order number'),
-    kind: column('lowcard', 'issued | signed | started | feedback | accepted | returned | transferred | comment | claimed | self_check | explanation | rectification | review | overdue_escalated'),
+    kind: column(
+      'lowcard',
+      'issued | signed | started | feedback | accepted | returned | transferred | comment | claimed | self_check | explanation | rectification | review | overdue_escalated',
+    ),
     from_state: column('lowcard', 'state before the event'),
     to_state: column('lowcard', 'state after the event'),
     actor: column('string', 'username, or system'),
@@ -165,15 +186,29 @@ export const MEDIA_EVENTS = table({
   name: 'media_events',
   description: 'Multimedia events and uploads from terminals; one row per (terminal, media id, stored file).',
   columns: {
-    terminal_id: column('string', 'terminal number exactly as on the wire', { pattern: /^\d{1,20}$/, reason: 'bad_terminal_id' }),
+    terminal_id: column('string', 'terminal number exactly as on the wire', {
+      pattern: /^\d{1,20}$/,
+      reason: 'bad_terminal_id',
+    }),
     media_id: column('uint32', 'media id chosen by the terminal'),
     media_type: column('uint8', '0 image, 1 audio, 2 video'),
     format: column('uint8', '0 JPEG, 1 TIF, 2 MP3, 3 WAV, 4 WMV'),
-    event_code: column('uint8', '0 platform command, 1 timed, 2 robbery alarm, 3 collision/rollover, 4 door open, 5 door closed, ...'),
+    event_code: column(
+      'uint8',
+      '0 platform command, 1 timed, 2 robbery alarm, 3 collision/rollover, 4 door open, 5 door closed, ...',
+    ),
     channel: column('uint8', 'camera or microphone channel'),
     ts: column('datetime_ms', 'device time of the upload (0x0801); arrival time for a 0x0800 announcement'),
-    lat: column('float64', 'latitude at capture, signed degrees; 0 when unknown', { min: -90, max: 90, reason: 'lat_out_of_range' }),
-    lon: column('float64', 'longitude at capture, signed degrees; 0 when unknown', { min: -180, max: 180, reason: 'lon_out_of_range' }),
+    lat: column('float64', 'latitude at capture, signed degrees; 0 when unknown', {
+      min: -90,
+      max: 90,
+      reason: 'lat_out_of_range',
+    }),
+    lon: column('float64', 'longitude at capture, signed degrees; 0 when unknown', {
+      min: -180,
+      max: 180,
+      reason: 'lon_out_of_range',
+    }),
     bytes: column('uint32', 'size of the stored media file; 0 for an announcement'),
     path: column('string', 'file path relative to the data dir; empty for an announcement'),
     received_at: column('datetime_ms', 'time Vigil received it'),
@@ -193,26 +228,50 @@ export type MediaEventRow = RowOf<typeof MEDIA_EVENTS.columns>;
  */
 export const CAMERA_EVENTS = table({
   name: 'camera_events',
-  description: 'Roadside sightings (anpr | wim | gantry), one row per source event, deduplicated on (kind, source, event_id).',
+  description:
+    'Roadside sightings (anpr | wim | gantry), one row per source event, deduplicated on (kind, source, event_id).',
   columns: {
-    event_id: column('string', 'source-supplied id, unique per source', { pattern: /^.{1,128}$/, reason: 'bad_event_id' }),
+    event_id: column('string', 'source-supplied id, unique per source', {
+      pattern: /^.{1,128}$/,
+      reason: 'bad_event_id',
+    }),
     kind: column('lowcard', 'anpr | wim | gantry'),
-    device_id: column('string', 'camera id, WIM site id or gantry id', { pattern: /^.{1,64}$/, reason: 'missing_device_id' }),
+    device_id: column('string', 'camera id, WIM site id or gantry id', {
+      pattern: /^.{1,64}$/,
+      reason: 'missing_device_id',
+    }),
     plate: column('string', 'plate as read, empty when unread (a gantry pass may carry only the OBU id)'),
     plate_color: column('uint8', 'JT/T 415 plate colour code, 0 when unknown', { max: 9, reason: 'bad_plate_color' }),
     ts: column('datetime_ms', 'event time at the device', { reason: 'bad_time' }),
     received_at: column('datetime_ms', 'time Vigil received the record'),
-    lat: column('float64', 'latitude of the device, 0 when not given', { min: -90, max: 90, reason: 'lat_out_of_range' }),
-    lon: column('float64', 'longitude of the device, 0 when not given', { min: -180, max: 180, reason: 'lon_out_of_range' }),
-    org_code: column('string', '6-digit division where the device stands', { pattern: /^\d{6}$/, reason: 'bad_org_code' }),
+    lat: column('float64', 'latitude of the device, 0 when not given', {
+      min: -90,
+      max: 90,
+      reason: 'lat_out_of_range',
+    }),
+    lon: column('float64', 'longitude of the device, 0 when not given', {
+      min: -180,
+      max: 180,
+      reason: 'lon_out_of_range',
+    }),
+    org_code: column('string', '6-digit division where the device stands', {
+      pattern: /^\d{6}$/,
+      reason: 'bad_org_code',
+    }),
     lane: column('uint8', 'anpr/wim: lane number, 0 when unknown', { max: 99, reason: 'bad_lane' }),
     direction: column('string', 'anpr: direction of travel as the source names it', { defaultExpression: "''" }),
     confidence: column('float32', 'anpr: plate read confidence 0..1', { min: 0, max: 1, reason: 'bad_confidence' }),
-    image_ref: column('string', 'anpr: reference (URL or key) of the picture at the source', { defaultExpression: "''" }),
+    image_ref: column('string', 'anpr: reference (URL or key) of the picture at the source', {
+      defaultExpression: "''",
+    }),
     axles: column('uint8', 'wim: axle count, 0 for other kinds', { max: 20, reason: 'bad_axles' }),
     gross_kg: column('uint32', 'wim: gross weight in kg', { max: 500_000, reason: 'bad_weight' }),
     axle_weights_kg: column('uint32_array', 'wim: weight per axle in kg, front to back'),
-    speed_kmh: column('float32', 'wim: speed over the scale in km/h', { min: 0, max: 300, reason: 'speed_out_of_range' }),
+    speed_kmh: column('float32', 'wim: speed over the scale in km/h', {
+      min: 0,
+      max: 300,
+      reason: 'speed_out_of_range',
+    }),
     obu_id: column('string', 'gantry: ETC on-board unit id', { defaultExpression: "''" }),
     source: column('lowcard', 'API key (key:<id>) or platform that delivered it'),
   },
@@ -226,15 +285,25 @@ export type CameraEventRow = RowOf<typeof CAMERA_EVENTS.columns>;
 /** Health reports of roadside equipment (cameras, WIM sites, gantries). */
 export const DEVICE_STATUS = table({
   name: 'device_status',
-  description: 'Roadside equipment health reports (online | offline | fault), deduplicated on (device_id, source, event_id).',
+  description:
+    'Roadside equipment health reports (online | offline | fault), deduplicated on (device_id, source, event_id).',
   columns: {
-    event_id: column('string', 'source-supplied id, or device_id@ts when the source gives none', { pattern: /^.{1,128}$/, reason: 'bad_event_id' }),
-    device_id: column('string', 'camera id, WIM site id or gantry id', { pattern: /^.{1,64}$/, reason: 'missing_device_id' }),
+    event_id: column('string', 'source-supplied id, or device_id@ts when the source gives none', {
+      pattern: /^.{1,128}$/,
+      reason: 'bad_event_id',
+    }),
+    device_id: column('string', 'camera id, WIM site id or gantry id', {
+      pattern: /^.{1,64}$/,
+      reason: 'missing_device_id',
+    }),
     device_kind: column('lowcard', 'camera | wim | gantry | other'),
     status: column('lowcard', 'online | offline | fault'),
     ts: column('datetime_ms', 'time of the report at the device', { reason: 'bad_time' }),
     received_at: column('datetime_ms', 'time Vigil received the report'),
-    org_code: column('string', '6-digit division where the device stands', { pattern: /^\d{6}$/, reason: 'bad_org_code' }),
+    org_code: column('string', '6-digit division where the device stands', {
+      pattern: /^\d{6}$/,
+      reason: 'bad_org_code',
+    }),
     detail: column('string', 'fault description or other detail from the source', { defaultExpression: "''" }),
     source: column('lowcard', 'API key (key:<id>) that delivered it'),
   },
@@ -245,4 +314,13 @@ export const DEVICE_STATUS = table({
 });
 export type DeviceStatusRow = RowOf<typeof DEVICE_STATUS.columns>;
 
-export const ANALYTICS_TABLES: readonly TableSpec[] = [TELEMETRY, ALARMS, INGEST_REJECTS, ALARM_ACTIONS, WORK_ORDER_EVENTS, MEDIA_EVENTS, CAMERA_EVENTS, DEVICE_STATUS];
+export const ANALYTICS_TABLES: readonly TableSpec[] = [
+  TELEMETRY,
+  ALARMS,
+  INGEST_REJECTS,
+  ALARM_ACTIONS,
+  WORK_ORDER_EVENTS,
+  MEDIA_EVENTS,
+  CAMERA_EVENTS,
+  DEVICE_STATUS,
+];

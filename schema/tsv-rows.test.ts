@@ -53,7 +53,22 @@ describe('TabSeparated encoding', () => {
       status_bits: 0,
       source: 'jt808',
     });
-    expect(line.split('\t')).toEqual(['13800138000', '豫A\\t1', '1764300000.123', '1764300000.200', '34.123456789', '-113.5', '-12', '0.100000001', '359', '4294967295', '0', 'jt808', '', '']);
+    expect(line.split('\t')).toEqual([
+      '13800138000',
+      '豫A\\t1',
+      '1764300000.123',
+      '1764300000.200',
+      '34.123456789',
+      '-113.5',
+      '-12',
+      '0.100000001',
+      '359',
+      '4294967295',
+      '0',
+      'jt808',
+      '',
+      '',
+    ]);
     const camera = tsvEncoderFor(CAMERA_EVENTS).encodeRow({ axle_weights_kg: [7000, 4294967295], plate: null });
     const fields = camera.split('\t');
     expect(fields[Object.keys(CAMERA_EVENTS.columns).indexOf('axle_weights_kg')]).toBe('[7000,4294967295]');
@@ -84,7 +99,12 @@ describe('TabSeparated encoding', () => {
   it('gives the same bytes as the rows joined, however long the rows and however many', () => {
     const encoder = tsvEncoderFor(TELEMETRY);
     const long = '豫😀\t\\'.repeat(200);
-    const rows = Array.from({ length: 3000 }, (_, i) => ({ terminal_id: String(i), plate: i % 7 === 0 ? long : '豫A', ts: i, extras: i % 500 === 0 ? long.repeat(20) : '' }));
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      terminal_id: String(i),
+      plate: i % 7 === 0 ? long : '豫A',
+      ts: i,
+      extras: i % 500 === 0 ? long.repeat(20) : '',
+    }));
     const joined = Buffer.from(rows.map((row) => encoder.encodeRow(row) + '\n').join(''));
     expect(encoder.encodeRows(rows).equals(joined)).toBe(true);
     expect(encoder.encodeRows([]).length).toBe(0);
@@ -92,8 +112,11 @@ describe('TabSeparated encoding', () => {
 
   it('refuses a string column whose default is not the empty string, naming table, column and default', () => {
     const columns = { note: column('string', 'note', { defaultExpression: "'none'" }) };
-    expect(() => compileTsvEncoder({ name: 'notes', columns })).toThrow("column notes.note default 'none' is not allowed");
+    expect(() => compileTsvEncoder({ name: 'notes', columns })).toThrow(
+      "column notes.note default 'none' is not allowed",
+    );
     // Every analyst table compiles.
-    for (const table of ANALYTICS_TABLES) expect(compileTsvEncoder(table).columns.length).toBe(Object.keys(table.columns).length);
+    for (const table of ANALYTICS_TABLES)
+      expect(compileTsvEncoder(table).columns.length).toBe(Object.keys(table.columns).length);
   });
 });

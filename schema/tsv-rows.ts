@@ -85,7 +85,10 @@ const ROWS_PER_WRITE = 128;
  * buffer write per row pays the call into the encoder for every row; chunks measured fastest at 2,500 to 20,000
  * rows.
  */
-function writeRows(encodeRow: (record: Readonly<Record<string, unknown>>) => string, records: readonly Readonly<Record<string, unknown>>[]): Buffer {
+function writeRows(
+  encodeRow: (record: Readonly<Record<string, unknown>>) => string,
+  records: readonly Readonly<Record<string, unknown>>[],
+): Buffer {
   let buffer = Buffer.allocUnsafe(Math.max(1, records.length) * ROW_BYTES_GUESS);
   let used = 0;
   let chunk = '';

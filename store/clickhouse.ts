@@ -38,8 +38,14 @@ const VIEW_STATEMENTS = [
   `CREATE VIEW IF NOT EXISTS telemetry_dedup AS SELECT * FROM telemetry FINAL`,
 ];
 
-export async function openAnalytics(target: AnalyticsTarget, tables: readonly TableSpec[] = ANALYTICS_TABLES): Promise<Analytics> {
-  const connect = (): ClickHouseClient => (target.kind === 'embedded' ? embeddedClient(target.dataDir) : createClient({ url: target.url, request_timeout: 60_000 }));
+export async function openAnalytics(
+  target: AnalyticsTarget,
+  tables: readonly TableSpec[] = ANALYTICS_TABLES,
+): Promise<Analytics> {
+  const connect = (): ClickHouseClient =>
+    target.kind === 'embedded'
+      ? embeddedClient(target.dataDir)
+      : createClient({ url: target.url, request_timeout: 60_000 });
   const client = connect();
   // chDB applies per-query settings as SET statements that stay in force on its session, so the analysts'
   // read-only queries get a session of their own: `readonly` set there can never reach the writers.
@@ -69,7 +75,9 @@ function embeddedClient(dataDir: string): ClickHouseClient {
   const chdbPath = chdbPathOf(dataDir);
   mkdirSync(chdbPath, { recursive: true });
   // chdb pins its own copy of @clickhouse/client-common; the two Connection types are the same contract.
-  const connection = createChdbConnection({ path: chdbPath }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'];
+  const connection = createChdbConnection({ path: chdbPath }) as unknown as NonNullable<
+    Parameters<typeof createClient>[0]
+  >['connection'];
   return createClient({ connection });
 }
 
@@ -80,13 +88,27 @@ const READ_ONLY_SECONDS_MAX = 60;
  * Table functions an analyst may use. Everything else (file, url, s3, remote, mysql, executable, ...) would
  * read the server's disk or reach other hosts, which `readonly` alone does not prevent.
  */
-const ALLOWED_TABLE_FUNCTIONS = new Set(['numbers', 'numbers_mt', 'zeros', 'zeros_mt', 'generateRandom', 'values', 'view', 'null', 'generate_series']);
+const ALLOWED_TABLE_FUNCTIONS = new Set([
+  'numbers',
+  'numbers_mt',
+  'zeros',
+  'zeros_mt',
+  'generateRandom',
+  'values',
+  'view',
+  'null',
+  'generate_series',
+]);
 
 export class QueryRefusedError extends Error {
   readonly reason = 'query_refused';
 }
 
-async function queryReadOnly(client: ClickHouseClient, sql: string, options: ReadOnlyQueryOptions = {}): Promise<QueryResultTable> {
+async function queryReadOnly(
+  client: ClickHouseClient,
+  sql: string,
+  options: ReadOnlyQueryOptions = {},
+): Promise<QueryResultTable> {
   const query = stripTrailingSemicolons(sql);
   if (/\binto\s+outfile\b/i.test(query)) throw new QueryRefusedError('INTO OUTFILE is not allowed');
   await refuseForeignTableFunctions(client, query);
@@ -131,7 +153,8 @@ async function refuseForeignTableFunctions(client: ClickHouseClient, query: stri
   for (let i = 0; i < lines.length - 1; i++) {
     if (!lines[i].trim().startsWith('TableExpression')) continue;
     const fn = /^\s*Function (\w+)/.exec(lines[i + 1]);
-    if (fn && !ALLOWED_TABLE_FUNCTIONS.has(fn[1])) throw new QueryRefusedError(`table function ${fn[1]}() is not allowed`);
+    if (fn && !ALLOWED_TABLE_FUNCTIONS.has(fn[1]))
+      throw new QueryRefusedError(`table function ${fn[1]}() is not allowed`);
   }
 }
 

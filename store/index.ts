@@ -1,6 +1,11 @@
 export { QueryRefusedError, openAnalytics } from './clickhouse.js';
 export type { Analytics, AnalyticsTarget, QueryResultTable, ReadOnlyQueryOptions } from './clickhouse.js';
-export { EMBEDDED_WRITER_SESSIONS, SERVER_INSERTS_IN_FLIGHT_MAX, embeddedRowWriter, serverRowWriter } from './row-writer.js';
+export {
+  EMBEDDED_WRITER_SESSIONS,
+  SERVER_INSERTS_IN_FLIGHT_MAX,
+  embeddedRowWriter,
+  serverRowWriter,
+} from './row-writer.js';
 export type { RowWriter } from './row-writer.js';
 export { migrate, openOperational } from './postgres.js';
 export type { OperationalTarget, Sql } from './postgres.js';

@@ -26,7 +26,10 @@ export interface Sql {
   close(): Promise<void>;
 }
 
-export async function openOperational(target: OperationalTarget, migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS): Promise<Sql> {
+export async function openOperational(
+  target: OperationalTarget,
+  migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
+): Promise<Sql> {
   if (target.kind === 'server') {
     const { sql, pool } = serverSql(target.url, target.poolSize ?? SERVER_POOL_SIZE_DEFAULT);
     try {
@@ -82,7 +85,10 @@ function pgliteSql(db: PGlite): Sql {
  * as numbers here keeps rows identical on both (ids stay far below 2^53).
  */
 const SERVER_TYPES = {
-  getTypeParser: ((oid: number, format?: string) => (oid === pg.types.builtins.INT8 ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8
+      ? (text: string) => Number(text)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 /** Arbitrary but fixed: the key of the advisory lock held while migrating a server. */
@@ -90,7 +96,8 @@ const MIGRATION_LOCK_KEY = 0x7669_6769;
 
 function serverSql(url: string, poolSize: number): { sql: Sql; pool: pg.Pool } {
   // Migrating holds one connection for the lock and needs another for the work.
-  if (!Number.isInteger(poolSize) || poolSize < 2) throw new Error(`postgres poolSize value ${poolSize} is less than min allowed 2`);
+  if (!Number.isInteger(poolSize) || poolSize < 2)
+    throw new Error(`postgres poolSize value ${poolSize} is less than min allowed 2`);
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: SERVER_TYPES });
   // An idle connection that the server drops must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
@@ -127,7 +134,9 @@ function serverSql(url: string, poolSize: number): { sql: Sql; pool: pg.Pool } {
 }
 
 export async function migrate(sql: Sql, migrations: readonly PostgresMigration[]): Promise<number[]> {
-  await sql.query(`CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  await sql.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
   const applied = new Set((await sql.query<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id));
   const newlyApplied: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.id - b.id)) {

@@ -12,7 +12,17 @@ import { createClient } from '@clickhouse/client';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANALYTICS_TABLES, checkRecord, column, createTableStatement, quoteIdentifier, tsvEncoderFor, type ColumnKind, type ColumnSpec, type TableSpec } from '../schema/index.js';
+import {
+  ANALYTICS_TABLES,
+  checkRecord,
+  column,
+  createTableStatement,
+  quoteIdentifier,
+  tsvEncoderFor,
+  type ColumnKind,
+  type ColumnSpec,
+  type TableSpec,
+} from '../schema/index.js';
 import { openAnalytics, type Analytics } from './clickhouse.js';
 import { serverRowWriter } from './row-writer.js';
 
@@ -42,15 +52,52 @@ function prng(seed: number): () => number {
 }
 
 const ODD_STRINGS = [
-  '', 'a', '\t', '\n', '\r', '\r\n', '\\', '\\\\', '\\N', 'N', '\\t', 'a\tb', 'x\ny', 'trailing\\', '"double"', "'single'", '`tick`',
-  '豫A12345', '郑州→洛阳', '😀🚚', 'e\u0301', '\u0000nul', '\b\f\v', ' spaced ', '{"k":"v\\n","n":[1,2]}', '[1,2]', 'NULL', 'null',
-  'terminal_id', '1764300000.123', '-0', 'ÿ', '\u2028',
+  '',
+  'a',
+  '\t',
+  '\n',
+  '\r',
+  '\r\n',
+  '\\',
+  '\\\\',
+  '\\N',
+  'N',
+  '\\t',
+  'a\tb',
+  'x\ny',
+  'trailing\\',
+  '"double"',
+  "'single'",
+  '`tick`',
+  '豫A12345',
+  '郑州→洛阳',
+  '😀🚚',
+  'e\u0301',
+  '\u0000nul',
+  '\b\f\v',
+  ' spaced ',
+  '{"k":"v\\n","n":[1,2]}',
+  '[1,2]',
+  'NULL',
+  'null',
+  'terminal_id',
+  '1764300000.123',
+  '-0',
+  'ÿ',
+  '\u2028',
 ];
 
 /** The kinds' own bounds, as `schema/columns.ts` has them; the checks confirm every generated record. */
 const KIND_RANGE: Partial<Record<ColumnKind, readonly [number, number]>> = {
-  uint8: [0, 0xff], uint16: [0, 0xffff], uint32: [0, 0xffffffff], uint64: [0, Number.MAX_SAFE_INTEGER], int32: [-0x80000000, 0x7fffffff],
-  float32: [-3.4e38, 3.4e38], float64: [-Number.MAX_VALUE, Number.MAX_VALUE], datetime_ms: [0, 4102444800000], datetime_ms_nullable: [0, 4102444800000],
+  uint8: [0, 0xff],
+  uint16: [0, 0xffff],
+  uint32: [0, 0xffffffff],
+  uint64: [0, Number.MAX_SAFE_INTEGER],
+  int32: [-0x80000000, 0x7fffffff],
+  float32: [-3.4e38, 3.4e38],
+  float64: [-Number.MAX_VALUE, Number.MAX_VALUE],
+  datetime_ms: [0, 4102444800000],
+  datetime_ms_nullable: [0, 4102444800000],
   uint32_array: [0, 0xffffffff],
 };
 
@@ -60,7 +107,10 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 
 function randomString(random: () => number, spec: ColumnSpec): string {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const candidate = random() < 0.6 ? pick(random, ODD_STRINGS) : pick(random, ODD_STRINGS) + pick(random, ODD_STRINGS) + pick(random, ODD_STRINGS);
+    const candidate =
+      random() < 0.6
+        ? pick(random, ODD_STRINGS)
+        : pick(random, ODD_STRINGS) + pick(random, ODD_STRINGS) + pick(random, ODD_STRINGS);
     if (!spec.pattern || spec.pattern.test(candidate)) return candidate;
   }
   // Patterned ids: digits of a length the pattern takes (`^\d{6}$`, `^\d{1,20}$`), or a plain id.
@@ -84,7 +134,10 @@ function randomNumber(random: () => number, spec: ColumnSpec, kind: ColumnKind):
     if (roll < 0.4) return Math.min(max, min + Math.floor(random() * 1000));
     return Math.floor(min + random() * (max - min));
   }
-  const tiny = kind === 'float32' ? [1e-45, 1.1754943508222875e-38, Math.fround(0.1), 16777217] : [5e-324, 2.2250738585072014e-308, 0.1, 9007199254740993];
+  const tiny =
+    kind === 'float32'
+      ? [1e-45, 1.1754943508222875e-38, Math.fround(0.1), 16777217]
+      : [5e-324, 2.2250738585072014e-308, 0.1, 9007199254740993];
   if (roll < 0.45) {
     const value = pick(random, tiny) * (random() < 0.5 ? -1 : 1);
     if (value >= min && value <= max) return value;
@@ -93,7 +146,9 @@ function randomNumber(random: () => number, spec: ColumnSpec, kind: ColumnKind):
   // Written so that the full Float64 range does not overflow to Infinity.
   const value = min * (1 - r) + max * r;
   // Half of the Float32 values are exactly representable, half are doubles the column rounds.
-  return kind === 'float32' && random() < 0.5 && Math.fround(value) >= min && Math.fround(value) <= max ? Math.fround(value) : value;
+  return kind === 'float32' && random() < 0.5 && Math.fround(value) >= min && Math.fround(value) <= max
+    ? Math.fround(value)
+    : value;
 }
 
 function randomRecord(random: () => number, table: TableSpec): Record<string, unknown> {
@@ -120,10 +175,19 @@ function randomRecord(random: () => number, table: TableSpec): Record<string, un
 /** A twin of `table` under another name, as plain MergeTree (no merges collapse rows, no TTL drops them). */
 async function createTwin(table: TableSpec, name: string, columnOrder: readonly string[]): Promise<void> {
   const columns = Object.fromEntries(columnOrder.map((column) => [column, table.columns[column]!]));
-  const twin: TableSpec = { name, description: table.description, columns, engine: 'MergeTree', orderBy: 'tuple()', settings: { non_replicated_deduplication_window: 100 } };
+  const twin: TableSpec = {
+    name,
+    description: table.description,
+    columns,
+    engine: 'MergeTree',
+    orderBy: 'tuple()',
+    settings: { non_replicated_deduplication_window: 100 },
+  };
   await analytics.client.command({ query: createTableStatement(twin) });
   // A column a later migration added: not in the insert's column list, so it takes its default.
-  await analytics.client.command({ query: `ALTER TABLE ${quoteIdentifier(name)} ADD COLUMN added_later String DEFAULT 'added'` });
+  await analytics.client.command({
+    query: `ALTER TABLE ${quoteIdentifier(name)} ADD COLUMN added_later String DEFAULT 'added'`,
+  });
 }
 
 /** What the column should hold for a record, as `valueExpression` reads it back. */
@@ -137,7 +201,8 @@ function expectedValue(spec: ColumnSpec, value: unknown): unknown {
     return kind === 'float32' ? Math.fround(Number(spec.defaultExpression)) : Number(spec.defaultExpression);
   }
   if (kind === 'float32') return Math.fround(value as number);
-  if (kind === 'datetime_ms' || kind === 'datetime_ms_nullable') return value === null ? null : Math.floor(value as number);
+  if (kind === 'datetime_ms' || kind === 'datetime_ms_nullable')
+    return value === null ? null : Math.floor(value as number);
   return value;
 }
 
@@ -195,7 +260,8 @@ describe('TabSeparated inserts on chDB', () => {
       const seed = 0x7a5 + table.name.length * 7919;
       const random = prng(seed);
       const records = Array.from({ length: 300 }, () => randomRecord(random, table));
-      for (const record of records) expect(checkRecord(table.columns, record), `seed ${seed}: ${JSON.stringify(record)}`).toBeNull();
+      for (const record of records)
+        expect(checkRecord(table.columns, record), `seed ${seed}: ${JSON.stringify(record)}`).toBeNull();
       const names = Object.keys(table.columns);
       const tsvTwin = `${table.name}__tsv`;
       const jsonTwin = `${table.name}__json`;
@@ -212,20 +278,32 @@ describe('TabSeparated inserts on chDB', () => {
 
       // Column by column, the TSV twin holds exactly the records' values (as multisets: MergeTree keeps no order).
       const expressions = names.map((name) => valueExpression(name, table.columns[name]!));
-      const stored = await analytics.queryReadOnly(`SELECT ${expressions.join(', ')}, added_later FROM ${quoteIdentifier(tsvTwin)}`);
+      const stored = await analytics.queryReadOnly(
+        `SELECT ${expressions.join(', ')}, added_later FROM ${quoteIdentifier(tsvTwin)}`,
+      );
       expect(stored.rows).toHaveLength(records.length);
       names.forEach((name, i) => {
         const spec = table.columns[name]!;
-        const got = stored.rows.map((row) => normalize(row[i])).map(sortKey).sort();
-        const want = records.map((record) => expectedValue(spec, record[name])).map(sortKey).sort();
+        const got = stored.rows
+          .map((row) => normalize(row[i]))
+          .map(sortKey)
+          .sort();
+        const want = records
+          .map((record) => expectedValue(spec, record[name]))
+          .map(sortKey)
+          .sort();
         expect(got, `${table.name}.${name}, seed ${seed}`).toEqual(want);
       });
       expect(new Set(stored.rows.map((row) => row[names.length]))).toEqual(new Set(['added']));
 
       // Whole rows, TSV against JSONEachRow.
       const all = names.map(quoteIdentifier).join(', ');
-      const tsvRows = await analytics.queryReadOnly(`SELECT ${all}, added_later FROM ${quoteIdentifier(tsvTwin)} ORDER BY ALL`);
-      const jsonRows = await analytics.queryReadOnly(`SELECT ${all}, added_later FROM ${quoteIdentifier(jsonTwin)} ORDER BY ALL`);
+      const tsvRows = await analytics.queryReadOnly(
+        `SELECT ${all}, added_later FROM ${quoteIdentifier(tsvTwin)} ORDER BY ALL`,
+      );
+      const jsonRows = await analytics.queryReadOnly(
+        `SELECT ${all}, added_later FROM ${quoteIdentifier(jsonTwin)} ORDER BY ALL`,
+      );
       expect(tsvRows.rows).toEqual(jsonRows.rows);
     });
   }
@@ -235,7 +313,11 @@ describe('TabSeparated inserts on chDB', () => {
     const table: TableSpec = {
       name: 'notes',
       description: 'strings only',
-      columns: { source: column('lowcard', 'source'), reason: column('lowcard', 'reason'), raw: column('string', 'raw') },
+      columns: {
+        source: column('lowcard', 'source'),
+        reason: column('lowcard', 'reason'),
+        raw: column('string', 'raw'),
+      },
       engine: 'MergeTree',
       orderBy: 'tuple()',
     };
@@ -243,7 +325,12 @@ describe('TabSeparated inserts on chDB', () => {
     await createTwin(table, twin, Object.keys(table.columns));
     const encoder = tsvEncoderFor(table);
     const record = Object.fromEntries(encoder.columns.map((name) => [name, name]));
-    await analytics.writer.insertTabSeparated(twin, encoder.columns, encoder.encodeRows([record, { ...record, reason: 'second' }]), 'header-like');
+    await analytics.writer.insertTabSeparated(
+      twin,
+      encoder.columns,
+      encoder.encodeRows([record, { ...record, reason: 'second' }]),
+      'header-like',
+    );
     const stored = await analytics.queryReadOnly(`SELECT reason FROM ${twin} ORDER BY reason`);
     expect(stored.rows.map((row) => row[0])).toEqual(['reason', 'second']);
   });

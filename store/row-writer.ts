@@ -21,7 +21,12 @@ export interface RowWriter {
    * seen within the table's deduplication window is dropped as a duplicate block, so a retry or replay of the
    * same batch under the same token writes nothing twice. Resolves once the rows are committed.
    */
-  insertTabSeparated(table: string, columns: readonly string[], body: Buffer, deduplicationToken: string): Promise<void>;
+  insertTabSeparated(
+    table: string,
+    columns: readonly string[],
+    body: Buffer,
+    deduplicationToken: string,
+  ): Promise<void>;
   /** Inserts that can run at the same time; more wait for a free session. */
   readonly insertsInFlightMax: number;
   close(): Promise<void>;
@@ -33,7 +38,8 @@ export const EMBEDDED_WRITER_SESSIONS = 3;
 export const SERVER_INSERTS_IN_FLIGHT_MAX = 4;
 
 export function embeddedRowWriter(chdbPath: string, sessions = EMBEDDED_WRITER_SESSIONS): RowWriter {
-  if (!Number.isInteger(sessions) || sessions < 1) throw new Error(`writer sessions value ${sessions} is less than min allowed 1`);
+  if (!Number.isInteger(sessions) || sessions < 1)
+    throw new Error(`writer sessions value ${sessions} is less than min allowed 1`);
   const free: ChdbConnection[] = Array.from({ length: sessions }, () => createChdbConnection({ path: chdbPath }));
   const all = [...free];
   // At most one waiter per insert that could not get a session; inserts come from the sinks, each of which
@@ -53,7 +59,13 @@ export function embeddedRowWriter(chdbPath: string, sessions = EMBEDDED_WRITER_S
     insertTabSeparated: async (table, columns, body, deduplicationToken) => {
       const session = await acquire();
       try {
-        await session.chdb.rawInsert({ table, columns, values: body, format: 'TabSeparated', settings: insertSettings(deduplicationToken) });
+        await session.chdb.rawInsert({
+          table,
+          columns,
+          values: body,
+          format: 'TabSeparated',
+          settings: insertSettings(deduplicationToken),
+        });
       } finally {
         release(session);
       }
@@ -83,6 +95,8 @@ export function serverRowWriter(client: ClickHouseClient, inFlightMax = SERVER_I
 }
 
 /** Query-level settings of one insert: its token, and how its TabSeparated fields are read. */
-function insertSettings(deduplicationToken: string): { insert_deduplication_token: string; insert_deduplicate: 1 } & typeof TSV_INSERT_SETTINGS {
+function insertSettings(
+  deduplicationToken: string,
+): { insert_deduplication_token: string; insert_deduplicate: 1 } & typeof TSV_INSERT_SETTINGS {
   return { insert_deduplication_token: deduplicationToken, insert_deduplicate: 1, ...TSV_INSERT_SETTINGS };
 }

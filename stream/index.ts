@@ -12,7 +12,15 @@ export type { RulesConfigService, RulesRunnerDeps, RulesRunnerOptions } from './
 export { replayEvents, parseEventLine } from './engine/event-file.js';
 export type { EngineEvent } from './engine/event-file.js';
 export { alarmIdOf } from './engine/alarm-id.js';
-export type { AnyRule, CameraRule, DeviceRule, EpisodeSink, PositionRule, Severity, VehicleFacts } from './engine/rule.js';
+export type {
+  AnyRule,
+  CameraRule,
+  DeviceRule,
+  EpisodeSink,
+  PositionRule,
+  Severity,
+  VehicleFacts,
+} from './engine/rule.js';
 export { ALL_RULES } from './rules/all-rules.js';
 export { RulesConfigError, RulesConfigStore } from './rules/config-store.js';
 export type { RulesConfigVersion } from './rules/config-store.js';

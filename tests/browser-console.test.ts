@@ -14,7 +14,12 @@ import { ADMIN_PASSWORD, eventually, startVigil, type VigilProcess } from './sup
 
 const PHONE = '013912348001';
 const PLATE = '豫A8C001';
-const OFFICER = { username: 'duty.province', password: 'duty-officer-passphrase', role: 'duty_officer', org_code: '410000' };
+const OFFICER = {
+  username: 'duty.province',
+  password: 'duty-officer-passphrase',
+  role: 'duty_officer',
+  org_code: '410000',
+};
 
 let vigil: VigilProcess;
 let browser: TestBrowser;
@@ -35,19 +40,33 @@ beforeAll(async () => {
   await terminal.logIn();
   // The terminal answers the platform's commands the way a real one does.
   terminal.onCommand = (command) => {
-    if (command.msgId === 0x8201) terminal.send({ msgId: 0x0201, body: { replySerial: command.serial, location: locationBody({ lat: 34.76, lon: 113.7, speedKmh: 40, directionDeg: 0, time: Date.now() }, 2013) } });
+    if (command.msgId === 0x8201)
+      terminal.send({
+        msgId: 0x0201,
+        body: {
+          replySerial: command.serial,
+          location: locationBody({ lat: 34.76, lon: 113.7, speedKmh: 40, directionDeg: 0, time: Date.now() }, 2013),
+        },
+      });
     else terminal.send({ msgId: 0x0001, body: { replySerial: command.serial, replyMsgId: command.msgId, result: 0 } });
   };
   const now = Date.now();
   const fixes = [50, 70, 131, 134, 66, 55].map((speedKmh, i) => ({ speedKmh, time: now - (6 - i) * 30_000 }));
   for (const [i, { speedKmh, time }] of fixes.entries()) {
-    const reply = await terminal.request({ msgId: 0x0200, body: locationBody({ lat: 34.75 + i * 0.004, lon: 113.66 + i * 0.003, speedKmh, directionDeg: 45, time }, 2013) });
+    const reply = await terminal.request({
+      msgId: 0x0200,
+      body: locationBody({ lat: 34.75 + i * 0.004, lon: 113.66 + i * 0.003, speedKmh, directionDeg: 45, time }, 2013),
+    });
     expect(reply.msgId).toBe(0x8001);
   }
-  const rows = await eventually(async () => {
-    const r = await vigil.sql<[string]>(`SELECT alarm_id FROM alarms_current WHERE terminal_id = '${PHONE}'`);
-    return r.rows.length > 0 ? r.rows : undefined;
-  }, 30_000, 'the alarm in ClickHouse');
+  const rows = await eventually(
+    async () => {
+      const r = await vigil.sql<[string]>(`SELECT alarm_id FROM alarms_current WHERE terminal_id = '${PHONE}'`);
+      return r.rows.length > 0 ? r.rows : undefined;
+    },
+    30_000,
+    'the alarm in ClickHouse',
+  );
   alarmId = rows[0][0];
   browser = await launchBrowser({ width: 1920, height: 1080 });
   page = await browser.context.newPage();
@@ -68,7 +87,11 @@ describe('the duty console in chromium', () => {
 
   it('works the alarm queue: acknowledge, then dispatch as a work order with a deadline on the board', async () => {
     const admin = await vigil.login();
-    const created = await fetch(`${vigil.baseUrl}/api/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(OFFICER) });
+    const created = await fetch(`${vigil.baseUrl}/api/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(OFFICER),
+    });
     expect(created.status).toBe(201);
     await logIn(OFFICER.username, OFFICER.password);
     const row = page.locator(`[data-testid="queue-row"][data-alarm-id="${alarmId}"]`);
@@ -78,7 +101,11 @@ describe('the duty console in chromium', () => {
     await page.screenshot({ path: queueShot });
     console.log(`screenshot: ${queueShot}`);
     await row.locator('[data-testid="acknowledge"]').click();
-    await eventually(async () => ((await row.getAttribute('data-state')) === 'acknowledged' ? true : undefined), 15_000, 'acknowledged in the queue');
+    await eventually(
+      async () => ((await row.getAttribute('data-state')) === 'acknowledged' ? true : undefined),
+      15_000,
+      'acknowledged in the queue',
+    );
     await row.locator('[data-testid="dispatch"]').click();
     // A dispatched alarm leaves the queue and its work order appears on the board.
     await row.waitFor({ state: 'detached', timeout: 15_000 });
@@ -104,14 +131,18 @@ describe('the duty console in chromium', () => {
     await expect(page.locator('.vehicle-side').innerText()).resolves.toContain('超速');
     await page.click('[data-testid="replay"]');
     await page.click('[data-testid="location-query"]');
-    await expect(page.locator('[data-testid="command-outcome"]').innerText({ timeout: 15_000 })).resolves.toContain('ok (34.76000, 113.70000)');
+    await expect(page.locator('[data-testid="command-outcome"]').innerText({ timeout: 15_000 })).resolves.toContain(
+      'ok (34.76000, 113.70000)',
+    );
     const shot = artifactPath('console-1920x1080.png');
     await page.screenshot({ path: shot });
     console.log(`screenshot: ${shot}`);
   });
 
   it('logs out and the session token stops working', async () => {
-    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('vigil.console_session') ?? '{}') as { token?: string }).token ?? '');
+    const token = await page.evaluate(
+      () => (JSON.parse(sessionStorage.getItem('vigil.console_session') ?? '{}') as { token?: string }).token ?? '',
+    );
     expect(token).not.toBe('');
     await page.click('[data-testid="logout"]');
     await page.locator('[data-testid="login-form"]').waitFor();

@@ -29,23 +29,36 @@ interface WallView {
 async function wallView(): Promise<WallView> {
   return page.evaluate(() => {
     const hooks = window.__vigilWall;
-    if (hooks === undefined) return { vehicleCount: 0, alarmIds: [], serverId: null, lastMessageAt: null, alarmsToday: 0 };
-    return { vehicleCount: hooks.vehicleCount, alarmIds: hooks.alarmIds(), serverId: hooks.serverId, lastMessageAt: hooks.lastMessageAt, alarmsToday: hooks.alarmsToday };
+    if (hooks === undefined)
+      return { vehicleCount: 0, alarmIds: [], serverId: null, lastMessageAt: null, alarmsToday: 0 };
+    return {
+      vehicleCount: hooks.vehicleCount,
+      alarmIds: hooks.alarmIds(),
+      serverId: hooks.serverId,
+      lastMessageAt: hooks.lastMessageAt,
+      alarmsToday: hooks.alarmsToday,
+    };
   });
 }
 
 /** Alarm ids of the rows in the live list, in order, duplicates included. */
 async function listedAlarmIds(): Promise<string[]> {
-  return page.$$eval('[data-testid="alarm-item"]', (rows) => rows.map((row) => row.getAttribute('data-alarm-id') ?? ''));
+  return page.$$eval('[data-testid="alarm-item"]', (rows) =>
+    rows.map((row) => row.getAttribute('data-alarm-id') ?? ''),
+  );
 }
 
 /** Drives one terminal through an over-limit episode near now; returns its alarm id once ClickHouse has it. */
 async function injectOverspeed(phone: string, plate: string): Promise<string> {
   await driveOverspeedEpisode(vigil.jt808Port, phone, plate);
-  const rows = await eventually(async () => {
-    const r = await vigil.sql<[string]>(`SELECT alarm_id FROM alarms_current WHERE terminal_id = '${phone}'`);
-    return r.rows.length > 0 ? r.rows : undefined;
-  }, 30_000, `alarm of ${phone} in ClickHouse`);
+  const rows = await eventually(
+    async () => {
+      const r = await vigil.sql<[string]>(`SELECT alarm_id FROM alarms_current WHERE terminal_id = '${phone}'`);
+      return r.rows.length > 0 ? r.rows : undefined;
+    },
+    30_000,
+    `alarm of ${phone} in ClickHouse`,
+  );
   return rows[0][0];
 }
 
@@ -64,28 +77,47 @@ describe('the video wall in chromium', () => {
   it('loads the Henan map and the live vehicles', async () => {
     await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(vigil.wallToken)}&render=lite`);
     await page.locator('.maplibregl-canvas').waitFor({ state: 'attached', timeout: 60_000 });
-    const view = await eventually(async () => {
-      const v = await wallView();
-      return v.vehicleCount > 0 ? v : undefined;
-    }, 60_000, 'vehicles on the wall');
+    const view = await eventually(
+      async () => {
+        const v = await wallView();
+        return v.vehicleCount > 0 ? v : undefined;
+      },
+      60_000,
+      'vehicles on the wall',
+    );
     expect(view.vehicleCount).toBeGreaterThan(0);
     expect(view.vehicleCount).toBeLessThanOrEqual(100);
     // In the software-rendering budget vehicles are stamped into a 2D canvas with the layer's own Web Mercator
     // projection: every vehicle's dot must be where maplibre projects its position.
-    const alphas = await eventually(async () => {
-      const values = await page.evaluate((count) => Array.from({ length: count }, (_, slot) => window.__vigilWall?.vehicleAlphaAt(slot) ?? null), view.vehicleCount);
-      // A vehicle that moved since the last redraw (at most a second ago) is not yet drawn at its new place: retry.
-      const placed = values.filter((a): a is number => a !== null);
-      return placed.length > 0 && placed.every((a) => a > 0) ? placed : undefined;
-    }, 30_000, "every vehicle's dot where maplibre projects it");
+    const alphas = await eventually(
+      async () => {
+        const values = await page.evaluate(
+          (count) => Array.from({ length: count }, (_, slot) => window.__vigilWall?.vehicleAlphaAt(slot) ?? null),
+          view.vehicleCount,
+        );
+        // A vehicle that moved since the last redraw (at most a second ago) is not yet drawn at its new place: retry.
+        const placed = values.filter((a): a is number => a !== null);
+        return placed.length > 0 && placed.every((a) => a > 0) ? placed : undefined;
+      },
+      30_000,
+      "every vehicle's dot where maplibre projects it",
+    );
     expect(alphas.length).toBeGreaterThan(0);
     await expect(page.locator('[data-testid="unauthorized"]').count()).resolves.toBe(0);
   });
 
   it('shows an alarm injected over JT/T 808', async () => {
     const alarmId = await injectOverspeed('013912349001', '豫A9W001');
-    await eventually(async () => ((await wallView()).alarmIds.includes(alarmId) ? true : undefined), 30_000, 'injected alarm on the wall');
-    await eventually(async () => ((await listedAlarmIds()).includes(alarmId) ? true : undefined), 10_000, 'injected alarm in the list');
+    await eventually(
+      async () => ((await wallView()).alarmIds.includes(alarmId) ? true : undefined),
+      30_000,
+      'injected alarm on the wall',
+    );
+    await eventually(
+      async () => ((await listedAlarmIds()).includes(alarmId) ? true : undefined),
+      10_000,
+      'injected alarm in the list',
+    );
     await expect(page.locator(`[data-alarm-id="${alarmId}"]`).innerText()).resolves.toContain('豫A9W001');
 
     const shot4k = artifactPath('wall-3840x2160.png');
@@ -108,16 +140,24 @@ describe('the video wall in chromium', () => {
     await page.locator('[data-testid="stale-banner"]').waitFor({ state: 'visible', timeout: 40_000 });
 
     vigil = await startVigil({ dataDir, httpPort, jt808Port, args: DEMO_ARGS });
-    const after = await eventually(async () => {
-      const v = await wallView();
-      return v.serverId !== null && v.serverId !== before.serverId && v.vehicleCount > 0 ? v : undefined;
-    }, 90_000, 'the wall back on the restarted server');
+    const after = await eventually(
+      async () => {
+        const v = await wallView();
+        return v.serverId !== null && v.serverId !== before.serverId && v.vehicleCount > 0 ? v : undefined;
+      },
+      90_000,
+      'the wall back on the restarted server',
+    );
     await page.locator('[data-testid="stale-banner"]').waitFor({ state: 'detached', timeout: 20_000 });
     expect(after.lastMessageAt).not.toBeNull();
 
     // A second alarm after the restart arrives too: the stream was resumed, not just reconnected.
     const second = await injectOverspeed('013912349002', '豫A9W002');
-    await eventually(async () => ((await listedAlarmIds()).includes(second) ? true : undefined), 30_000, 'post-restart alarm in the list');
+    await eventually(
+      async () => ((await listedAlarmIds()).includes(second) ? true : undefined),
+      30_000,
+      'post-restart alarm in the list',
+    );
     const listed = await listedAlarmIds();
     expect(new Set(listed).size).toBe(listed.length);
     for (const id of injected) expect(listed.filter((x) => x === id).length).toBeLessThanOrEqual(1);
@@ -125,9 +165,15 @@ describe('the video wall in chromium', () => {
     const final = await wallView();
     expect(final.alarmsToday).toBeGreaterThanOrEqual(before.alarmsToday + 1);
     // ...and is ClickHouse's count of today's episodes: nothing counted twice across the restart, nothing missed.
-    await eventually(async () => {
-      const truth = await vigil.sql<[string]>(`SELECT count() FROM alarms_current WHERE toDate(started_at, 'Asia/Shanghai') = toDate(now(), 'Asia/Shanghai')`);
-      return (await wallView()).alarmsToday === Number(truth.rows[0][0]) ? true : undefined;
-    }, 30_000, "the wall's daily total equal to ClickHouse's");
+    await eventually(
+      async () => {
+        const truth = await vigil.sql<[string]>(
+          `SELECT count() FROM alarms_current WHERE toDate(started_at, 'Asia/Shanghai') = toDate(now(), 'Asia/Shanghai')`,
+        );
+        return (await wallView()).alarmsToday === Number(truth.rows[0][0]) ? true : undefined;
+      },
+      30_000,
+      "the wall's daily total equal to ClickHouse's",
+    );
   }, 240_000);
 });

@@ -40,16 +40,24 @@ describe('ClickHouse mirror of the command centres', () => {
     const alarm = alarmRow();
     await h.centre.desk.ingest(alarm);
     await h.call(officer.token, 'POST', `/api/alarms/${alarm.alarm_id}/acknowledge`);
-    const orderId = (await h.call<FeedAlarmCase>(officer.token, 'POST', `/api/alarms/${alarm.alarm_id}/dispatch`)).body.work_order_id!;
+    const orderId = (await h.call<FeedAlarmCase>(officer.token, 'POST', `/api/alarms/${alarm.alarm_id}/dispatch`)).body
+      .work_order_id!;
     await h.call(officer.token, 'POST', `/api/work-orders/${orderId}/sign`);
     await h.call(officer.token, 'POST', `/api/work-orders/${orderId}/comment`, { text: '正在处理' });
 
-    const mirror = new CenterMirror({ sql: h.sql, writer: analytics.writer, logger: silentLogger, metrics: new Metrics() });
+    const mirror = new CenterMirror({
+      sql: h.sql,
+      writer: analytics.writer,
+      logger: silentLogger,
+      metrics: new Metrics(),
+    });
     expect(await mirror.pass()).toBe(3 + 3);
     expect(await mirror.pass()).toBe(0);
     expect(await scalar(`SELECT count() FROM alarm_actions WHERE alarm_id = '${alarm.alarm_id}'`)).toBe(3);
     expect(await scalar(`SELECT count() FROM work_order_events WHERE order_id = ${orderId}`)).toBe(3);
-    const kinds = await analytics.queryReadOnly(`SELECT kind, actor, org_code, department FROM work_order_events WHERE order_id = ${orderId} ORDER BY event_id`);
+    const kinds = await analytics.queryReadOnly(
+      `SELECT kind, actor, org_code, department FROM work_order_events WHERE order_id = ${orderId} ORDER BY event_id`,
+    );
     expect(kinds.rows).toEqual([
       ['issued', 'mirror-duty', '410105', 'enforcement'],
       ['signed', 'mirror-duty', '410105', 'enforcement'],
@@ -65,19 +73,34 @@ describe('ClickHouse mirror of the command centres', () => {
   });
 
   it('catches up alarms that reached ClickHouse but not the desk', async () => {
-    const missed = alarmRow({ alarm_id: 'missed-over-restart', updated_at: Date.now(), started_at: Date.now() - 60_000 });
-    await analytics.client.insert({ table: 'alarms', values: [missed, { ...missed, version: 2, ended_at: missed.started_at + 30_000 }], format: 'JSONEachRow' });
+    const missed = alarmRow({
+      alarm_id: 'missed-over-restart',
+      updated_at: Date.now(),
+      started_at: Date.now() - 60_000,
+    });
+    await analytics.client.insert({
+      table: 'alarms',
+      values: [missed, { ...missed, version: 2, ended_at: missed.started_at + 30_000 }],
+      format: 'JSONEachRow',
+    });
     const log = new MemoryLog({ partitions: 1, backlogPerPartitionMax: 10, durableGroups: {} });
     const intake = new AlarmIntake({
       log,
       desk: h.centre.desk,
       logger: silentLogger,
       metrics: new Metrics(),
-      catchUp: { windowHours: 24, rowsMax: 1000, readRecent: (hours, rows) => recentAlarmsFromClickHouse(analytics.client, hours, rows) },
+      catchUp: {
+        windowHours: 24,
+        rowsMax: 1000,
+        readRecent: (hours, rows) => recentAlarmsFromClickHouse(analytics.client, hours, rows),
+      },
     });
     expect(await intake.catchUp()).toBe(1);
     expect(await intake.catchUp()).toBe(0);
-    const stored = await h.sql.query<{ version: number; ended_at: Date | null; state: string }>('SELECT version, ended_at, state FROM alarm_cases WHERE alarm_id = $1', [missed.alarm_id]);
+    const stored = await h.sql.query<{ version: number; ended_at: Date | null; state: string }>(
+      'SELECT version, ended_at, state FROM alarm_cases WHERE alarm_id = $1',
+      [missed.alarm_id],
+    );
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ version: 2, state: 'new' });
     expect(new Date(stored[0].ended_at!).getTime()).toBe(missed.started_at + 30_000);

@@ -45,11 +45,15 @@ describe('PostgreSQL server as the operational store', () => {
   it('lets several nodes start against one server at once: each migration runs once', async () => {
     const url = await createDatabase(server, 'race_test');
     const nodes = await Promise.all([1, 2, 3].map(() => openOperational({ kind: 'server', url })));
-    const applied = await nodes[0].query<{ id: number; n: number }>('SELECT id, count(*)::int AS n FROM schema_migrations GROUP BY id');
+    const applied = await nodes[0].query<{ id: number; n: number }>(
+      'SELECT id, count(*)::int AS n FROM schema_migrations GROUP BY id',
+    );
     expect(applied.length).toBeGreaterThan(1);
     expect(applied.every((r) => r.n === 1)).toBe(true);
     for (const node of nodes) await node.close();
-    await expect(openOperational({ kind: 'server', url, poolSize: 1 })).rejects.toThrow('poolSize value 1 is less than min allowed 2');
+    await expect(openOperational({ kind: 'server', url, poolSize: 1 })).rejects.toThrow(
+      'poolSize value 1 is less than min allowed 2',
+    );
   });
 
   it('refuses updates of the append-only audit log', async () => {

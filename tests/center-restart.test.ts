@@ -9,7 +9,15 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FeedAlarmCase, FeedWorkOrder } from '../schema/index.js';
 import type { OperationalTarget } from '../store/index.js';
-import { alarmRow, freshTarget, PASSWORD, startCenterHarness, STORE_KINDS, useStoreServer, type CenterHarness } from './support/center-harness.js';
+import {
+  alarmRow,
+  freshTarget,
+  PASSWORD,
+  startCenterHarness,
+  STORE_KINDS,
+  useStoreServer,
+  type CenterHarness,
+} from './support/center-harness.js';
 
 describe.each(STORE_KINDS)('restart mid-flow on %s', (kind) => {
   const server = useStoreServer(kind);
@@ -22,7 +30,8 @@ describe.each(STORE_KINDS)('restart mid-flow on %s', (kind) => {
   });
 
   it('keeps every step across a restart and carries on', async () => {
-    const target: OperationalTarget = kind === 'pglite' ? { kind: 'embedded', dataDir } : await freshTarget(kind, server(), 'restart');
+    const target: OperationalTarget =
+      kind === 'pglite' ? { kind: 'embedded', dataDir } : await freshTarget(kind, server(), 'restart');
     h = await startCenterHarness(target);
     await h.call(h.adminToken, 'POST', '/api/enterprises', { id: 'ZZ-R', name: '郑州企业', org_code: '410100' });
     await h.call(h.adminToken, 'POST', '/api/enterprises/ZZ-R/vehicles', { plate: '豫A77701' });
@@ -31,36 +40,59 @@ describe.each(STORE_KINDS)('restart mid-flow on %s', (kind) => {
     const alarm = alarmRow({ plate: '豫A77701' });
     await h.centre.desk.ingest(alarm);
     await h.call(officer.token, 'POST', `/api/alarms/${alarm.alarm_id}/acknowledge`);
-    const orderId = (await h.call<FeedAlarmCase>(officer.token, 'POST', `/api/alarms/${alarm.alarm_id}/dispatch`)).body.work_order_id!;
+    const orderId = (await h.call<FeedAlarmCase>(officer.token, 'POST', `/api/alarms/${alarm.alarm_id}/dispatch`)).body
+      .work_order_id!;
     await h.call(officer.token, 'POST', `/api/work-orders/${orderId}/sign`);
     await h.call(officer.token, 'POST', `/api/work-orders/${orderId}/start`);
     await h.call(officer.token, 'POST', `/api/work-orders/${orderId}/feedback`, {
       text: '已处理',
-      attachments: [{ name: 'evidence.bin', content_type: 'application/octet-stream', data_base64: Buffer.from([1, 2, 3, 254]).toString('base64') }],
+      attachments: [
+        {
+          name: 'evidence.bin',
+          content_type: 'application/octet-stream',
+          data_base64: Buffer.from([1, 2, 3, 254]).toString('base64'),
+        },
+      ],
     });
-    const before = (await h.call<{ timeline: unknown[] }>(officer.token, 'GET', `/api/work-orders/${orderId}`)).body.timeline;
+    const before = (await h.call<{ timeline: unknown[] }>(officer.token, 'GET', `/api/work-orders/${orderId}`)).body
+      .timeline;
     const auditBefore = (await h.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log'))[0].n;
     await h.close();
 
     h = await startCenterHarness(target);
     // The officer's session survived the restart.
-    const after = await h.call<{ order: FeedWorkOrder; timeline: { kind: string; detail: { attachments?: { id: number }[] } }[] }>(officer.token, 'GET', `/api/work-orders/${orderId}`);
+    const after = await h.call<{
+      order: FeedWorkOrder;
+      timeline: { kind: string; detail: { attachments?: { id: number }[] } }[];
+    }>(officer.token, 'GET', `/api/work-orders/${orderId}`);
     expect(after.status).toBe(200);
     expect(after.body.order.state).toBe('feedback_submitted');
     expect(after.body.timeline).toEqual(before);
     const attachmentId = after.body.timeline.at(-1)!.detail.attachments![0].id;
-    const file = await fetch(`${h.baseUrl}/api/work-orders/${orderId}/attachments/${attachmentId}`, { headers: { authorization: `Bearer ${officer.token}` } });
+    const file = await fetch(`${h.baseUrl}/api/work-orders/${orderId}/attachments/${attachmentId}`, {
+      headers: { authorization: `Bearer ${officer.token}` },
+    });
     expect([...new Uint8Array(await file.arrayBuffer())]).toEqual([1, 2, 3, 254]);
-    expect((await h.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log'))[0].n).toBeGreaterThanOrEqual(auditBefore);
+    expect((await h.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log'))[0].n).toBeGreaterThanOrEqual(
+      auditBefore,
+    );
 
     // The log redelivers what it had not committed: the same versions change nothing.
     expect(await h.centre.desk.ingest(alarm)).toBe(false);
-    const actions = (await h.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM alarm_actions WHERE alarm_id = $1', [alarm.alarm_id]))[0].n;
+    const actions = (
+      await h.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM alarm_actions WHERE alarm_id = $1', [
+        alarm.alarm_id,
+      ])
+    )[0].n;
     expect(actions).toBe(3);
 
     // And the flow goes on to its end.
     const dispatcher = (await h.accounts.login('restart-dispatcher', PASSWORD, 'test')).token;
-    expect((await h.call<FeedWorkOrder>(dispatcher, 'POST', `/api/work-orders/${orderId}/accept`)).body.state).toBe('accepted');
-    expect((await h.call<{ alarm: FeedAlarmCase }>(officer.token, 'GET', `/api/alarms/${alarm.alarm_id}`)).body.alarm.state).toBe('closed');
+    expect((await h.call<FeedWorkOrder>(dispatcher, 'POST', `/api/work-orders/${orderId}/accept`)).body.state).toBe(
+      'accepted',
+    );
+    expect(
+      (await h.call<{ alarm: FeedAlarmCase }>(officer.token, 'GET', `/api/alarms/${alarm.alarm_id}`)).body.alarm.state,
+    ).toBe('closed');
   });
 });

@@ -5,7 +5,14 @@
  * dispatchers and leaders, issuing by dispatchers and leaders, accounts by admins one level up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alarmRow, freshTarget, startCenterHarness, STORE_KINDS, useStoreServer, type CenterHarness } from './support/center-harness.js';
+import {
+  alarmRow,
+  freshTarget,
+  startCenterHarness,
+  STORE_KINDS,
+  useStoreServer,
+  type CenterHarness,
+} from './support/center-harness.js';
 
 const LEVELS = { province: '410000', city: '410100', county: '410105' } as const;
 type Level = keyof typeof LEVELS;
@@ -43,7 +50,12 @@ describe.each(STORE_KINDS)('scope matrix on %s', (kind) => {
         actors.push({ name, role, level, token: (await h.user(name, role, LEVELS[level])).token });
       }
     }
-    actors.push({ name: 'enterprise-zz', role: 'enterprise', level: 'enterprise', token: (await h.user('enterprise-zz', 'enterprise', '410100', { enterprise_id: 'ZZ-1' })).token });
+    actors.push({
+      name: 'enterprise-zz',
+      role: 'enterprise',
+      level: 'enterprise',
+      token: (await h.user('enterprise-zz', 'enterprise', '410100', { enterprise_id: 'ZZ-1' })).token,
+    });
   });
 
   afterAll(async () => {
@@ -64,10 +76,15 @@ describe.each(STORE_KINDS)('scope matrix on %s', (kind) => {
     await h.centre.desk.ingest(foreign);
     const rows: string[] = [];
     for (const a of actors) {
-      for (const [where, alarm] of [['own', own], ['foreign', foreign]] as const) {
+      for (const [where, alarm] of [
+        ['own', own],
+        ['foreign', foreign],
+      ] as const) {
         const got = await h.call(a.token, 'GET', `/api/alarms/${alarm.alarm_id}`);
         const expected = covers(a, where) ? 200 : 404;
-        rows.push(`${a.name} GET alarm ${where}: ${got.status}${got.status === expected ? '' : ` (expected ${expected})`}`);
+        rows.push(
+          `${a.name} GET alarm ${where}: ${got.status}${got.status === expected ? '' : ` (expected ${expected})`}`,
+        );
         const list = await h.call<{ alarms: { alarm_id: string }[] }>(a.token, 'GET', '/api/alarms?limit=500');
         const listed = list.body.alarms.some((x) => x.alarm_id === alarm.alarm_id);
         rows.push(`${a.name} list alarm ${where}: ${listed}${listed === covers(a, where) ? '' : ' (wrong)'}`);
@@ -80,7 +97,10 @@ describe.each(STORE_KINDS)('scope matrix on %s', (kind) => {
     const wrong: string[] = [];
     for (const a of actors) {
       for (const where of ['own', 'foreign'] as const) {
-        const alarm = where === 'own' ? alarmRow({ plate: '豫A55501' }) : alarmRow({ plate: '豫C55501', org_code: FOREIGN_COUNTY, lat: 34.68519, lon: 112.46354 });
+        const alarm =
+          where === 'own'
+            ? alarmRow({ plate: '豫A55501' })
+            : alarmRow({ plate: '豫C55501', org_code: FOREIGN_COUNTY, lat: 34.68519, lon: 112.46354 });
         await h.centre.desk.ingest(alarm);
         const got = await h.call(a.token, 'POST', `/api/alarms/${alarm.alarm_id}/acknowledge`);
         const expected = !HANDLERS.has(a.role) ? 403 : covers(a, where) ? 200 : 404;
@@ -92,22 +112,52 @@ describe.each(STORE_KINDS)('scope matrix on %s', (kind) => {
 
   it('lets only supervisors issue orders into their subtree, and scopes order reads and comments', async () => {
     const leader = actors.find((a) => a.name === 'province-leader')!;
-    const ownOrder = (await h.call<{ id: number }>(leader.token, 'POST', '/api/work-orders', { title: '金水区整改', category: 'inspection', severity: 'warning', org_code: '410105', department: 'safety', enterprise_id: 'ZZ-1' })).body.id;
-    const foreignOrder = (await h.call<{ id: number }>(leader.token, 'POST', '/api/work-orders', { title: '老城区整改', category: 'inspection', severity: 'warning', org_code: FOREIGN_COUNTY, department: 'safety', enterprise_id: 'LY-1' })).body.id;
+    const ownOrder = (
+      await h.call<{ id: number }>(leader.token, 'POST', '/api/work-orders', {
+        title: '金水区整改',
+        category: 'inspection',
+        severity: 'warning',
+        org_code: '410105',
+        department: 'safety',
+        enterprise_id: 'ZZ-1',
+      })
+    ).body.id;
+    const foreignOrder = (
+      await h.call<{ id: number }>(leader.token, 'POST', '/api/work-orders', {
+        title: '老城区整改',
+        category: 'inspection',
+        severity: 'warning',
+        org_code: FOREIGN_COUNTY,
+        department: 'safety',
+        enterprise_id: 'LY-1',
+      })
+    ).body.id;
     expect(ownOrder).toBeGreaterThan(0);
     expect(foreignOrder).toBeGreaterThan(0);
     const wrong: string[] = [];
     for (const a of actors) {
-      for (const [where, id] of [['own', ownOrder], ['foreign', foreignOrder]] as const) {
+      for (const [where, id] of [
+        ['own', ownOrder],
+        ['foreign', foreignOrder],
+      ] as const) {
         const read = await h.call(a.token, 'GET', `/api/work-orders/${id}`);
         const readExpected = covers(a, where) ? 200 : 404;
-        if (read.status !== readExpected) wrong.push(`${a.name} read order ${where}: ${read.status}, expected ${readExpected}`);
+        if (read.status !== readExpected)
+          wrong.push(`${a.name} read order ${where}: ${read.status}, expected ${readExpected}`);
         const comment = await h.call(a.token, 'POST', `/api/work-orders/${id}/comment`, { text: 'matrix' });
         const commentExpected = a.role === 'wall' || a.role === 'analyst' ? 403 : covers(a, where) ? 200 : 404;
-        if (comment.status !== commentExpected) wrong.push(`${a.name} comment order ${where}: ${comment.status}, expected ${commentExpected}`);
-        const issue = await h.call(a.token, 'POST', '/api/work-orders', { title: 't', category: 'inspection', severity: 'info', org_code: where === 'own' ? '410105' : FOREIGN_COUNTY, department: 'safety' });
+        if (comment.status !== commentExpected)
+          wrong.push(`${a.name} comment order ${where}: ${comment.status}, expected ${commentExpected}`);
+        const issue = await h.call(a.token, 'POST', '/api/work-orders', {
+          title: 't',
+          category: 'inspection',
+          severity: 'info',
+          org_code: where === 'own' ? '410105' : FOREIGN_COUNTY,
+          department: 'safety',
+        });
         const issueExpected = !SUPERVISORS.has(a.role) ? 403 : covers(a, where) ? 201 : 403;
-        if (issue.status !== issueExpected) wrong.push(`${a.name} issue order ${where}: ${issue.status}, expected ${issueExpected}`);
+        if (issue.status !== issueExpected)
+          wrong.push(`${a.name} issue order ${where}: ${issue.status}, expected ${issueExpected}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -117,31 +167,52 @@ describe.each(STORE_KINDS)('scope matrix on %s', (kind) => {
     const wrong: string[] = [];
     let n = 0;
     for (const a of actors) {
-      for (const [target, targetLevel] of [['410000', 'province'], ['410100', 'city'], ['410105', 'county'], [FOREIGN_COUNTY, 'foreign']] as const) {
+      for (const [target, targetLevel] of [
+        ['410000', 'province'],
+        ['410100', 'city'],
+        ['410105', 'county'],
+        [FOREIGN_COUNTY, 'foreign'],
+      ] as const) {
         for (const role of ['admin', 'duty_officer'] as const) {
-          const got = await h.call(a.token, 'POST', '/api/users', { username: `m${++n}-${a.name}`, password: 'a long enough password', role, org_code: target });
+          const got = await h.call(a.token, 'POST', '/api/users', {
+            username: `m${++n}-${a.name}`,
+            password: 'a long enough password',
+            role,
+            org_code: target,
+          });
           const levelRank = { province: 0, city: 1, county: 2, enterprise: 3 } as const;
           const targetRank = targetLevel === 'foreign' ? 2 : levelRank[targetLevel];
-          const inScope = a.level !== 'enterprise' && (targetLevel === 'foreign' ? a.level === 'province' : levelRank[a.level] <= targetRank);
+          const inScope =
+            a.level !== 'enterprise' &&
+            (targetLevel === 'foreign' ? a.level === 'province' : levelRank[a.level] <= targetRank);
           const below = inScope && (a.level === 'province' ? targetRank > 0 : targetRank > levelRank[a.level as Level]);
           const expected = a.role !== 'admin' ? 403 : (role === 'admin' ? below : inScope) ? 201 : 403;
-          if (got.status !== expected) wrong.push(`${a.name} create ${role}@${target}: ${got.status}, expected ${expected}`);
+          if (got.status !== expected)
+            wrong.push(`${a.name} create ${role}@${target}: ${got.status}, expected ${expected}`);
         }
       }
       const audit = await h.call(a.token, 'GET', '/api/audit');
       if (audit.status !== (a.role === 'admin' ? 200 : 403)) wrong.push(`${a.name} audit: ${audit.status}`);
       const config = await h.call(a.token, 'PUT', '/api/config/escalation', { value: { alarm_unhandled_minutes: 30 } });
-      if (config.status !== (a.role === 'admin' && a.level === 'province' ? 200 : 403)) wrong.push(`${a.name} config: ${config.status}`);
+      if (config.status !== (a.role === 'admin' && a.level === 'province' ? 200 : 403))
+        wrong.push(`${a.name} config: ${config.status}`);
       const units = await h.call<{ units: { code: string }[] }>(a.token, 'GET', '/api/org-units');
       const codes = units.body.units.map((u) => u.code);
-      const unitsOk = a.level === 'enterprise' ? codes.length === 0 : codes.includes(LEVELS[a.level]) && codes.includes('410105') && codes.includes(FOREIGN_COUNTY) === (a.level === 'province');
+      const unitsOk =
+        a.level === 'enterprise'
+          ? codes.length === 0
+          : codes.includes(LEVELS[a.level]) &&
+            codes.includes('410105') &&
+            codes.includes(FOREIGN_COUNTY) === (a.level === 'province');
       if (!unitsOk) wrong.push(`${a.name} org units: ${codes.length}`);
     }
     // A city admin lists no account of another city and cannot revoke one.
     const cityAdmin = actors.find((a) => a.name === 'city-admin')!;
     const users = await h.call<{ users: { id: number; org_code: string }[] }>(cityAdmin.token, 'GET', '/api/users');
     expect(users.body.users.every((u) => u.org_code.startsWith('4101'))).toBe(true);
-    const foreignUser = (await h.call<{ users: { id: number; org_code: string }[] }>(h.adminToken, 'GET', '/api/users')).body.users.find((u) => u.org_code === FOREIGN_COUNTY)!;
+    const foreignUser = (
+      await h.call<{ users: { id: number; org_code: string }[] }>(h.adminToken, 'GET', '/api/users')
+    ).body.users.find((u) => u.org_code === FOREIGN_COUNTY)!;
     expect((await h.call(cityAdmin.token, 'POST', `/api/users/${foreignUser.id}/revoke-sessions`)).status).toBe(404);
     expect(wrong).toEqual([]);
   });
@@ -154,9 +225,14 @@ describe.each(STORE_KINDS)('scope matrix on %s', (kind) => {
     expect((await h.call(user.token, 'DELETE', `/api/sessions/${sessions.body.sessions[0].id}`)).status).toBe(200);
     expect((await h.call(second, 'GET', '/api/sessions')).status).toBe(401);
     const cityAdmin = actors.find((a) => a.name === 'city-admin')!;
-    expect((await h.call<{ revoked: number }>(cityAdmin.token, 'POST', `/api/users/${user.id}/revoke-sessions`)).body.revoked).toBe(1);
+    expect(
+      (await h.call<{ revoked: number }>(cityAdmin.token, 'POST', `/api/users/${user.id}/revoke-sessions`)).body
+        .revoked,
+    ).toBe(1);
     expect((await h.call(user.token, 'GET', '/api/sessions')).status).toBe(401);
-    const audit = await h.sql.query<{ action: string }>(`SELECT action FROM audit_log WHERE target = 'revoke-me' ORDER BY id`);
+    const audit = await h.sql.query<{ action: string }>(
+      `SELECT action FROM audit_log WHERE target = 'revoke-me' ORDER BY id`,
+    );
     expect(audit.map((r) => r.action)).toEqual(['user.create', 'session.revoke', 'session.revoke_all']);
   });
 });

@@ -23,20 +23,36 @@ const count = async (sql: string): Promise<number> => Number((await vigil.sql<[s
 
 describe('vigil start --demo: roadside records through HTTP ingestion', () => {
   it('stores the sample device reports, time-shifted to now', async () => {
-    await eventually(async () => ((await count('SELECT count() FROM device_status')) > 0 ? true : undefined), 120_000, 'device_status rows');
-    const [[oldest, newest]] = (await vigil.sql<[string, string]>('SELECT toUnixTimestamp64Milli(min(ts)), toUnixTimestamp64Milli(max(ts)) FROM device_status')).rows;
+    await eventually(
+      async () => ((await count('SELECT count() FROM device_status')) > 0 ? true : undefined),
+      120_000,
+      'device_status rows',
+    );
+    const [[oldest, newest]] = (
+      await vigil.sql<[string, string]>(
+        'SELECT toUnixTimestamp64Milli(min(ts)), toUnixTimestamp64Milli(max(ts)) FROM device_status',
+      )
+    ).rows;
     expect(Number(oldest)).toBeGreaterThanOrEqual(startedAt - 60_000);
     expect(Number(newest)).toBeLessThanOrEqual(Date.now() + 60_000);
   }, 150_000);
 
   it('stores ANPR and weigh-in-motion events in camera_events, time-shifted, none refused', async () => {
-    const kinds = await eventually(async () => {
-      const rows = (await vigil.sql<[string, string]>('SELECT kind, count() FROM camera_events GROUP BY kind')).rows;
-      const byKind = Object.fromEntries(rows.map(([k, n]) => [k, Number(n)]));
-      return byKind.anpr > 0 && byKind.wim > 0 ? byKind : undefined;
-    }, 480_000, 'ANPR and WIM rows in camera_events');
+    const kinds = await eventually(
+      async () => {
+        const rows = (await vigil.sql<[string, string]>('SELECT kind, count() FROM camera_events GROUP BY kind')).rows;
+        const byKind = Object.fromEntries(rows.map(([k, n]) => [k, Number(n)]));
+        return byKind.anpr > 0 && byKind.wim > 0 ? byKind : undefined;
+      },
+      480_000,
+      'ANPR and WIM rows in camera_events',
+    );
     expect(kinds.anpr).toBeGreaterThan(0);
-    const [[oldest, newest]] = (await vigil.sql<[string, string]>('SELECT toUnixTimestamp64Milli(min(ts)), toUnixTimestamp64Milli(max(ts)) FROM camera_events')).rows;
+    const [[oldest, newest]] = (
+      await vigil.sql<[string, string]>(
+        'SELECT toUnixTimestamp64Milli(min(ts)), toUnixTimestamp64Milli(max(ts)) FROM camera_events',
+      )
+    ).rows;
     expect(Number(oldest)).toBeGreaterThanOrEqual(startedAt - 60_000);
     expect(Number(newest)).toBeLessThanOrEqual(Date.now() + 60_000);
     expect(await count("SELECT count() FROM ingest_rejects WHERE reason = 'time_in_future'")).toBe(0);

@@ -28,7 +28,9 @@ async function count(sql: string): Promise<number> {
 }
 
 async function rejectsOf(source: string, marker: string): Promise<string[]> {
-  const result = await vigil.sql<[string]>(`SELECT reason FROM ingest_rejects WHERE source = '${source}' AND position(raw, '${marker}') > 0 ORDER BY reason`);
+  const result = await vigil.sql<[string]>(
+    `SELECT reason FROM ingest_rejects WHERE source = '${source}' AND position(raw, '${marker}') > 0 ORDER BY reason`,
+  );
   return result.rows.map((r) => r[0]);
 }
 
@@ -43,27 +45,52 @@ describe('source keys', () => {
     expect([wrongKind.status, wrongKind.body.error]).toEqual([403, 'wrong_kind']);
     expect((await postRecords(vigil.baseUrl, 'plates', issued.key, [])).body.error).toBe('unknown_kind');
 
-    const record = { event_id: 'key-test-1', camera_id: 'ZZ-CAM-1', plate: '豫A12345', plate_color: 1, time: iso(-60_000) };
+    const record = {
+      event_id: 'key-test-1',
+      camera_id: 'ZZ-CAM-1',
+      plate: '豫A12345',
+      plate_color: 1,
+      time: iso(-60_000),
+    };
     const posted = await postRecords(vigil.baseUrl, 'anpr', issued.key, [record]);
     expect(posted.status).toBe(200);
     expect(posted.body).toMatchObject({ accepted: 1, rejected: [] });
     // A record of another city is outside a Zhengzhou key's scope.
-    const outside = await postRecords(vigil.baseUrl, 'anpr', issued.key, [{ ...record, event_id: 'key-test-2', org_code: '410300' }]);
+    const outside = await postRecords(vigil.baseUrl, 'anpr', issued.key, [
+      { ...record, event_id: 'key-test-2', org_code: '410300' },
+    ]);
     expect(outside.body.rejected?.[0]?.reason).toBe('org_out_of_scope');
 
     const listed = await fetch(`${vigil.baseUrl}/api/sources/keys`, { headers: { authorization: `Bearer ${admin}` } });
-    const keys = ((await listed.json()) as { keys: { id: number; kind: string; org_code: string; requests_count: number; records_count: number; last_seen_at: string | null }[] }).keys;
+    const keys = (
+      (await listed.json()) as {
+        keys: {
+          id: number;
+          kind: string;
+          org_code: string;
+          requests_count: number;
+          records_count: number;
+          last_seen_at: string | null;
+        }[];
+      }
+    ).keys;
     const mine = keys.find((k) => k.id === issued.id);
     expect(mine).toMatchObject({ kind: 'anpr', org_code: '410100', requests_count: 2, records_count: 2 });
     expect(mine?.last_seen_at).not.toBeNull();
     expect(JSON.stringify(keys)).not.toContain(issued.key);
 
-    const revoked = await fetch(`${vigil.baseUrl}/api/sources/keys/${issued.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    const revoked = await fetch(`${vigil.baseUrl}/api/sources/keys/${issued.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}` },
+    });
     expect(revoked.status).toBe(200);
     const after = await postRecords(vigil.baseUrl, 'anpr', issued.key, [record]);
     expect([after.status, after.body.error]).toEqual([401, 'bad_key']);
 
-    const noAdmin = await fetch(`${vigil.baseUrl}/api/sources/keys`, { method: 'POST', body: JSON.stringify({ kind: 'anpr', org_code: '410000', name: 'x' }) });
+    const noAdmin = await fetch(`${vigil.baseUrl}/api/sources/keys`, {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'anpr', org_code: '410000', name: 'x' }),
+    });
     expect(noAdmin.status).toBe(401);
   });
 });
@@ -71,7 +98,16 @@ describe('source keys', () => {
 describe('ingestion by kind', () => {
   it('anpr: good reads land once, bad ones are rejected with reasons, a retried batch adds nothing', async () => {
     const { key } = await issueKey(vigil.baseUrl, admin, 'anpr');
-    const base = { camera_id: 'KK-410102-01', plate_color: 'blue', direction: 'east', lane: 2, confidence: 0.97, image_ref: 'oss://kk/1.jpg', lat: 34.75, lon: 113.62 };
+    const base = {
+      camera_id: 'KK-410102-01',
+      plate_color: 'blue',
+      direction: 'east',
+      lane: 2,
+      confidence: 0.97,
+      image_ref: 'oss://kk/1.jpg',
+      lat: 34.75,
+      lon: 113.62,
+    };
     const batch = [
       { ...base, event_id: 'anpr-e2e-1', plate: '豫A·D1234', time: iso(-5_000) },
       { ...base, event_id: 'anpr-e2e-2', time: iso(-4_000) },
@@ -90,8 +126,14 @@ describe('ingestion by kind', () => {
       [5, 'not_an_object'],
     ]);
     // Durable before the answer: the rows are there at once.
-    expect(await count(`SELECT count() FROM camera_events FINAL WHERE kind = 'anpr' AND event_id LIKE 'anpr-e2e-%'`)).toBe(2);
-    const [row] = (await vigil.sql<[string, number, string, number]>(`SELECT plate, plate_color, org_code, toUnixTimestamp64Milli(ts) FROM camera_events WHERE event_id = 'anpr-e2e-5'`)).rows;
+    expect(
+      await count(`SELECT count() FROM camera_events FINAL WHERE kind = 'anpr' AND event_id LIKE 'anpr-e2e-%'`),
+    ).toBe(2);
+    const [row] = (
+      await vigil.sql<[string, number, string, number]>(
+        `SELECT plate, plate_color, org_code, toUnixTimestamp64Milli(ts) FROM camera_events WHERE event_id = 'anpr-e2e-5'`,
+      )
+    ).rows;
     expect(row.slice(0, 3)).toEqual(['豫A66666', 1, '410102']);
     expect(Number(row[3])).toBe(Date.UTC(2026, 0, 2, 0, 30, 0));
     expect(await rejectsOf('http:anpr', 'anpr-e2e-')).toEqual(['bad_time', 'lat_out_of_range', 'missing_plate']);
@@ -103,7 +145,17 @@ describe('ingestion by kind', () => {
 
   it('wim as NDJSON: a line that is not JSON and an axle mismatch are rejected, the rest lands', async () => {
     const { key } = await issueKey(vigil.baseUrl, admin, 'wim');
-    const good = { event_id: 'wim-e2e-1', site_id: 'ZC-G30-K612', plate: '豫R33333', plate_color: 2, axles: 6, gross_kg: 52_300, axle_weights_kg: [7000, 9500, 8900, 9000, 9000, 8900], speed_kmh: 62.5, time: iso(-10_000) };
+    const good = {
+      event_id: 'wim-e2e-1',
+      site_id: 'ZC-G30-K612',
+      plate: '豫R33333',
+      plate_color: 2,
+      axles: 6,
+      gross_kg: 52_300,
+      axle_weights_kg: [7000, 9500, 8900, 9000, 9000, 8900],
+      speed_kmh: 62.5,
+      time: iso(-10_000),
+    };
     const lines = [
       JSON.stringify(good),
       '{"event_id": "wim-e2e-2", broken',
@@ -116,7 +168,11 @@ describe('ingestion by kind', () => {
       [1, 'bad_json'],
       [2, 'axle_count_mismatch'],
     ]);
-    const rows = (await vigil.sql<[string, number, number, number[]]>(`SELECT event_id, axles, gross_kg, axle_weights_kg FROM camera_events WHERE kind = 'wim' AND event_id LIKE 'wim-e2e-%' ORDER BY event_id`)).rows;
+    const rows = (
+      await vigil.sql<[string, number, number, number[]]>(
+        `SELECT event_id, axles, gross_kg, axle_weights_kg FROM camera_events WHERE kind = 'wim' AND event_id LIKE 'wim-e2e-%' ORDER BY event_id`,
+      )
+    ).rows;
     expect(rows.map((r) => [r[0], r[1], Number(r[2])])).toEqual([
       ['wim-e2e-1', 6, 52_300],
       ['wim-e2e-4', 2, 17_500],
@@ -129,7 +185,12 @@ describe('ingestion by kind', () => {
     const { key } = await issueKey(vigil.baseUrl, admin, 'gantry');
     const posted = await postRecords(vigil.baseUrl, 'gantry', key, [
       { event_id: 'gantry-e2e-1', gantry_id: 'G4-410100-K700', plate: '豫A55555', time: now - 1_000 },
-      { event_id: 'gantry-e2e-2', gantry_id: 'G4-410100-K700', obu_id: 'OBU4101000001', time: Math.floor((now - 2_000) / 1000) },
+      {
+        event_id: 'gantry-e2e-2',
+        gantry_id: 'G4-410100-K700',
+        obu_id: 'OBU4101000001',
+        time: Math.floor((now - 2_000) / 1000),
+      },
       { event_id: 'gantry-e2e-3', gantry_id: 'G4-410100-K700', time: now - 3_000 },
       { event_id: 'gantry-e2e-4', plate: '豫A55556', time: now - 3_000 },
       { event_id: 'gantry-e2e-5', gantry_id: 'G4-410100-K700', plate: '豫A55557', time: now + 3_600_000 },
@@ -139,7 +200,11 @@ describe('ingestion by kind', () => {
       [3, 'missing_gantry_id'],
       [4, 'time_in_future'],
     ]);
-    const rows = (await vigil.sql<[string, string, string]>(`SELECT event_id, plate, obu_id FROM camera_events WHERE kind = 'gantry' AND event_id LIKE 'gantry-e2e-%' ORDER BY event_id`)).rows;
+    const rows = (
+      await vigil.sql<[string, string, string]>(
+        `SELECT event_id, plate, obu_id FROM camera_events WHERE kind = 'gantry' AND event_id LIKE 'gantry-e2e-%' ORDER BY event_id`,
+      )
+    ).rows;
     expect(rows).toEqual([
       ['gantry-e2e-1', '豫A55555', ''],
       ['gantry-e2e-2', '', 'OBU4101000001'],
@@ -154,7 +219,13 @@ describe('ingestion by kind', () => {
       key,
       [
         { device_id: 'KK-410102-01', device_kind: 'camera', status: 'online', time: iso(-60_000) },
-        { device_id: 'ZC-G30-K612', device_kind: 'wim', status: 'fault', detail: 'load cell 3 drift', time: iso(-30_000) },
+        {
+          device_id: 'ZC-G30-K612',
+          device_kind: 'wim',
+          status: 'fault',
+          detail: 'load cell 3 drift',
+          time: iso(-30_000),
+        },
         { device_id: 'KK-410102-02', device_kind: 'camera', status: 'sleeping', time: iso(-30_000) },
         { device_kind: 'camera', status: 'online', time: iso(-30_000) },
       ],
@@ -164,7 +235,11 @@ describe('ingestion by kind', () => {
       [2, 'bad_status'],
       [3, 'missing_device_id'],
     ]);
-    const rows = (await vigil.sql<[string, string, string]>(`SELECT device_id, status, detail FROM device_status FINAL ORDER BY device_id`)).rows;
+    const rows = (
+      await vigil.sql<[string, string, string]>(
+        `SELECT device_id, status, detail FROM device_status FINAL ORDER BY device_id`,
+      )
+    ).rows;
     expect(rows).toEqual([
       ['KK-410102-01', 'online', ''],
       ['ZC-G30-K612', 'fault', 'load cell 3 drift'],
@@ -174,8 +249,24 @@ describe('ingestion by kind', () => {
   it('registry: vehicles, enterprises and drivers are upserted; bad ones are rejected', async () => {
     const { key } = await issueKey(vigil.baseUrl, admin, 'registry');
     const posted = await postRecords(vigil.baseUrl, 'registry', key, [
-      { type: 'enterprise', id: '91410100MA00000001', name: '郑州危险品运输有限公司', org_code: '410102', business_scope: 'dangerous_goods' },
-      { type: 'vehicle', plate: '豫A00001', plate_color: 2, vehicle_class: 'dangerous_goods', axles: 5, enterprise_id: '91410100MA00000001', terminal_id: '013900000001', permit_valid_until: '2027-06-30 23:59:59', home_org_code: '410102' },
+      {
+        type: 'enterprise',
+        id: '91410100MA00000001',
+        name: '郑州危险品运输有限公司',
+        org_code: '410102',
+        business_scope: 'dangerous_goods',
+      },
+      {
+        type: 'vehicle',
+        plate: '豫A00001',
+        plate_color: 2,
+        vehicle_class: 'dangerous_goods',
+        axles: 5,
+        enterprise_id: '91410100MA00000001',
+        terminal_id: '013900000001',
+        permit_valid_until: '2027-06-30 23:59:59',
+        home_org_code: '410102',
+      },
       { type: 'vehicle', plate: '豫A00002', plate_color: 2, vehicle_class: 'rocket' },
       { type: 'driver', id: 'QC4101000001', name: '张三', enterprise_id: '91410100MA00000001', plate: '豫A00001' },
       { type: 'boat', id: 'x' },
@@ -190,21 +281,40 @@ describe('ingestion by kind', () => {
     ]);
     expect(await rejectsOf('http:registry', 'rocket')).toEqual(['bad_vehicle_class']);
     // An update of the same vehicle replaces it rather than adding one.
-    const update = await postRecords(vigil.baseUrl, 'registry', key, [{ type: 'vehicle', plate: '豫A00001', plate_color: 2, vehicle_class: 'heavy_truck', axles: 6 }]);
+    const update = await postRecords(vigil.baseUrl, 'registry', key, [
+      { type: 'vehicle', plate: '豫A00001', plate_color: 2, vehicle_class: 'heavy_truck', axles: 6 },
+    ]);
     expect(update.body).toMatchObject({ accepted: 1, rejected: [] });
   });
 
   it('bounds: too many records is 413; a key over its rate gets 429 with Retry-After', async () => {
     const { key } = await issueKey(vigil.baseUrl, admin, 'device_status');
     const report = (i: number): unknown => ({ device_id: `RATE-${i}`, status: 'online', time: now - 1_000 });
-    const tooMany = await postRecords(vigil.baseUrl, 'device_status', key, Array.from({ length: 5_001 }, (_, i) => report(i)));
+    const tooMany = await postRecords(
+      vigil.baseUrl,
+      'device_status',
+      key,
+      Array.from({ length: 5_001 }, (_, i) => report(i)),
+    );
     expect([tooMany.status, tooMany.body.error]).toEqual([413, 'too_many_records']);
     // The node runs with 100 records/s per key: a full burst passes, the next large request must wait.
-    const burst = await postRecords(vigil.baseUrl, 'device_status', key, Array.from({ length: 5_000 }, (_, i) => report(i)));
+    const burst = await postRecords(
+      vigil.baseUrl,
+      'device_status',
+      key,
+      Array.from({ length: 5_000 }, (_, i) => report(i)),
+    );
     expect(burst.status).toBe(200);
-    const throttled = await postRecords(vigil.baseUrl, 'device_status', key, Array.from({ length: 2_000 }, (_, i) => report(i)));
+    const throttled = await postRecords(
+      vigil.baseUrl,
+      'device_status',
+      key,
+      Array.from({ length: 2_000 }, (_, i) => report(i)),
+    );
     expect([throttled.status, throttled.body.error]).toEqual([429, 'rate_limited']);
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    await eventually(async () => ((await count(`SELECT count() FROM device_status WHERE device_id LIKE 'RATE-%'`)) === 5_000 ? true : undefined));
+    await eventually(async () =>
+      (await count(`SELECT count() FROM device_status WHERE device_id LIKE 'RATE-%'`)) === 5_000 ? true : undefined,
+    );
   });
 });

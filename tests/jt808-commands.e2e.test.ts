@@ -22,7 +22,11 @@ afterAll(async () => {
   await vigil?.stop({ removeData: true });
 });
 
-async function command(id: string, body: unknown, bearer = token): Promise<{ status: number; body: Record<string, unknown> }> {
+async function command(
+  id: string,
+  body: unknown,
+  bearer = token,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${vigil.baseUrl}/api/terminals/${encodeURIComponent(id)}/commands`, {
     method: 'POST',
     headers: { authorization: `Bearer ${bearer}` },
@@ -52,28 +56,44 @@ describe('downlink commands API', () => {
       const plate = version === 2019 ? '豫A83000' : '豫C83001';
       const terminal = await TestTerminal.connect(vigil.jt808Port, phone, version);
       expect(await terminal.authenticate(await terminal.register(plate))).toBe(0);
-      const position = locationBody({ lat: 34.76, lon: 113.65, speedKmh: 62, directionDeg: 270, time: Date.UTC(2026, 10, 28, 1, 0, 0) }, version);
+      const position = locationBody(
+        { lat: 34.76, lon: 113.65, speedKmh: 62, directionDeg: 270, time: Date.UTC(2026, 10, 28, 1, 0, 0) },
+        version,
+      );
       const stop = answerCommands(terminal, position);
       try {
         const text = await command(plate, { type: 'text', text: '请注意休息，连续驾驶已超过4小时' });
-        expect(text).toMatchObject({ status: 200, body: { terminal_id: phone, plate, type: 'text', msg_id: '0x8300', result: 0, result_name: 'ok' } });
+        expect(text).toMatchObject({
+          status: 200,
+          body: { terminal_id: phone, plate, type: 'text', msg_id: '0x8300', result: 0, result_name: 'ok' },
+        });
         const sent = terminal.received.find((r) => r.msgId === 0x8300);
         expect(sent?.message.body).toMatchObject({ text: '请注意休息，连续驾驶已超过4小时', flags: 0x0c });
 
         // By terminal number, with or without the BCD's leading zeros.
         const query = await command(phone.replace(/^0+/, ''), { type: 'location_query' });
         expect(query.status).toBe(200);
-        expect(query.body).toMatchObject({ msg_id: '0x8201', result: 0, location: { lat: 34.76, lon: 113.65, ts: '2026-11-28T01:00:00.000Z' } });
+        expect(query.body).toMatchObject({
+          msg_id: '0x8201',
+          result: 0,
+          location: { lat: 34.76, lon: 113.65, ts: '2026-11-28T01:00:00.000Z' },
+        });
         const stored = await vigil.sql<[number]>(`SELECT speed_kmh FROM telemetry WHERE terminal_id = '${phone}'`);
         expect(stored.rows).toHaveLength(1);
 
         const tracking = await command(phone, { type: 'temporary_tracking', interval_s: 10, validity_s: 600 });
         expect(tracking.body).toMatchObject({ msg_id: '0x8202', result: 0 });
-        expect(terminal.received.find((r) => r.msgId === 0x8202)?.message.body).toEqual({ intervalS: 10, validityS: 600 });
+        expect(terminal.received.find((r) => r.msgId === 0x8202)?.message.body).toEqual({
+          intervalS: 10,
+          validityS: 600,
+        });
 
         const confirm = await command(phone, { type: 'alarm_confirm', serial: 0, alarm_type: 1 });
         expect(confirm.body).toMatchObject({ msg_id: '0x8203', result: 0 });
-        expect(terminal.received.find((r) => r.msgId === 0x8203)?.message.body).toEqual({ alarmSerial: 0, alarmTypeBits: 1 });
+        expect(terminal.received.find((r) => r.msgId === 0x8203)?.message.body).toEqual({
+          alarmSerial: 0,
+          alarmTypeBits: 1,
+        });
       } finally {
         stop();
         terminal.close();
@@ -98,10 +118,21 @@ describe('downlink commands API', () => {
   });
 
   it('refuses bad commands, roles without the right and missing tokens', async () => {
-    expect(await command('013700002013', { type: 'reboot' })).toMatchObject({ status: 400, body: { error: 'bad_command' } });
-    expect(await command('013700002013', { type: 'temporary_tracking', interval_s: 70_000, validity_s: 1 })).toMatchObject({ status: 400, body: { error: 'bad_command' } });
-    expect(await command('013700002013', { type: 'text', text: 'x'.repeat(501) })).toMatchObject({ status: 400, body: { error: 'bad_command' } });
-    expect(await command('013700002013', { type: 'location_query' }, vigil.wallToken)).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    expect(await command('013700002013', { type: 'reboot' })).toMatchObject({
+      status: 400,
+      body: { error: 'bad_command' },
+    });
+    expect(
+      await command('013700002013', { type: 'temporary_tracking', interval_s: 70_000, validity_s: 1 }),
+    ).toMatchObject({ status: 400, body: { error: 'bad_command' } });
+    expect(await command('013700002013', { type: 'text', text: 'x'.repeat(501) })).toMatchObject({
+      status: 400,
+      body: { error: 'bad_command' },
+    });
+    expect(await command('013700002013', { type: 'location_query' }, vigil.wallToken)).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden' },
+    });
     expect((await command('013700002013', { type: 'location_query' }, 'not-a-token')).status).toBe(401);
   });
 
@@ -109,9 +140,11 @@ describe('downlink commands API', () => {
     await vigil.stop();
     const sql = await openOperational({ kind: 'embedded', dataDir: vigil.dataDir });
     try {
-      const rows = await sql.query<{ actor: string; target: string; detail: { command: { type: string }; result?: number; error?: string } }>(
-        "SELECT actor, target, detail FROM audit_log WHERE action = 'terminal.command' ORDER BY id",
-      );
+      const rows = await sql.query<{
+        actor: string;
+        target: string;
+        detail: { command: { type: string }; result?: number; error?: string };
+      }>("SELECT actor, target, detail FROM audit_log WHERE action = 'terminal.command' ORDER BY id");
       const outcomes = rows.map((r) => [r.target, r.detail.command.type, r.detail.result ?? r.detail.error]);
       expect(outcomes).toEqual([
         ['013700002013', 'text', 0],

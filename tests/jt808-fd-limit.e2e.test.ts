@@ -37,7 +37,24 @@ const flood: net.Socket[] = [];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-fd-'));
-  const args = ['cli/main.ts', 'start', '--data-dir', dataDir, '--http-host', '127.0.0.1', '--http-port', '0', '--jt808-host', '127.0.0.1', '--jt808-port', '0', '--jt809-host', '127.0.0.1', '--jt809-port', '0'];
+  const args = [
+    'cli/main.ts',
+    'start',
+    '--data-dir',
+    dataDir,
+    '--http-host',
+    '127.0.0.1',
+    '--http-port',
+    '0',
+    '--jt808-host',
+    '127.0.0.1',
+    '--jt808-port',
+    '0',
+    '--jt809-host',
+    '127.0.0.1',
+    '--jt809-port',
+    '0',
+  ];
   child = spawn('bash', ['-c', `ulimit -n ${OPEN_FILES_LIMIT} && exec "$0" "$@"`, TSX, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, VIGIL_ADMIN_PASSWORD: 'correct horse battery staple' },
@@ -46,8 +63,13 @@ beforeAll(async () => {
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   ports = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vigil did not become ready in 120 s\nstdout:\n${out}\nstderr:\n${err}`)), 120_000);
-    child.once('exit', (code) => reject(new Error(`vigil exited with ${code} before ready\nstdout:\n${out}\nstderr:\n${err}`)));
+    const timer = setTimeout(
+      () => reject(new Error(`vigil did not become ready in 120 s\nstdout:\n${out}\nstderr:\n${err}`)),
+      120_000,
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`vigil exited with ${code} before ready\nstdout:\n${out}\nstderr:\n${err}`)),
+    );
     child.stdout?.on('data', () => {
       const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
       if (line) {
@@ -87,13 +109,20 @@ async function metric(line: RegExp): Promise<number> {
 let phoneCounter = 0;
 async function loggedIn(): Promise<TestTerminal> {
   phoneCounter++;
-  const terminal = await TestTerminal.connect(ports.jt808_port, `0139100${String(phoneCounter).padStart(5, '0')}`, 2013);
+  const terminal = await TestTerminal.connect(
+    ports.jt808_port,
+    `0139100${String(phoneCounter).padStart(5, '0')}`,
+    2013,
+  );
   expect(await terminal.authenticate(await terminal.register(`豫F${String(phoneCounter).padStart(5, '0')}`))).toBe(0);
   return terminal;
 }
 
 async function reportPosition(terminal: TestTerminal, i: number): Promise<number> {
-  const body = locationBody({ lat: 34.7 + i * 0.001, lon: 113.6, speedKmh: 40, directionDeg: 90, time: Date.UTC(2026, 10, 28, 1, 0, i) }, 2013);
+  const body = locationBody(
+    { lat: 34.7 + i * 0.001, lon: 113.6, speedKmh: 40, directionDeg: 90, time: Date.UTC(2026, 10, 28, 1, 0, i) },
+    2013,
+  );
   return (await terminal.replyTo(terminal.send({ msgId: 0x0200, body }), 30_000)).result;
 }
 
@@ -110,7 +139,9 @@ function floodConnection(): { socket: net.Socket; closedAt: () => number | undef
 describe('JT/T 808 gateway at the open-file limit', () => {
   it('keeps the process and the sessions, refuses and counts the excess promptly, and resumes accepting', async () => {
     // Start-up warned once that the default bounds do not fit, naming keys, values, the limit and the remedy.
-    const startWarnings = (out + err).split('\n').filter((l) => l.includes(`open-file limit ${OPEN_FILES_LIMIT} is below`));
+    const startWarnings = (out + err)
+      .split('\n')
+      .filter((l) => l.includes(`open-file limit ${OPEN_FILES_LIMIT} is below`));
     expect(startWarnings).toHaveLength(1);
     expect(startWarnings[0]).toContain('jt808.connectionsMax=100000 + jt809.connectionsMax=1000');
     expect(startWarnings[0]).toContain('LimitNOFILE');
@@ -122,7 +153,13 @@ describe('JT/T 808 gateway at the open-file limit', () => {
     const attempts = Array.from({ length: FLOOD_CONNECTIONS }, () => floodConnection());
     // Every attempt completes the TCP handshake in the kernel; those beyond capacity must then be closed by
     // the server, not left hanging in the accept queue.
-    await until(() => attempts.filter((a) => a.closedAt() !== undefined).length >= FLOOD_CONNECTIONS - (OPEN_FILES_LIMIT - IN_USE_AT_START_MIN), 60_000, 'excess connections closed');
+    await until(
+      () =>
+        attempts.filter((a) => a.closedAt() !== undefined).length >=
+        FLOOD_CONNECTIONS - (OPEN_FILES_LIMIT - IN_USE_AT_START_MIN),
+      60_000,
+      'excess connections closed',
+    );
     const refusedMs = Math.max(...attempts.map((a) => a.closedAt() ?? 0)) - floodStartMs;
     expect(refusedMs).toBeLessThan(30_000);
     const held = attempts.filter((a) => a.closedAt() === undefined).length;
@@ -130,7 +167,12 @@ describe('JT/T 808 gateway at the open-file limit', () => {
 
     // The refusals are counted with a reason.
     const closedByServer = attempts.filter((a) => a.closedAt() !== undefined).length;
-    await until(async () => (await metric(/^vigil_tcp_connections_refused_total\{server="jt808",reason="fd_limit"\}/)) >= closedByServer, 10_000, 'refusals counted');
+    await until(
+      async () =>
+        (await metric(/^vigil_tcp_connections_refused_total\{server="jt808",reason="fd_limit"\}/)) >= closedByServer,
+      10_000,
+      'refusals counted',
+    );
     expect(await metric(/^vigil_process_open_files_limit /)).toBe(OPEN_FILES_LIMIT);
 
     // The process is alive and the authenticated sessions keep being served, durably, while at capacity.
@@ -138,13 +180,20 @@ describe('JT/T 808 gateway at the open-file limit', () => {
     for (const [i, t] of sessions.entries()) expect(await reportPosition(t, 100 + i)).toBe(0);
 
     // Logged, but not once per refusal.
-    const refusalLogs = err.split('\n').concat(out.split('\n')).filter((l) => l.includes('connections refused')).length;
+    const refusalLogs = err
+      .split('\n')
+      .concat(out.split('\n'))
+      .filter((l) => l.includes('connections refused')).length;
     expect(refusalLogs).toBeGreaterThan(0);
     expect(refusalLogs).toBeLessThan(10);
 
     // Free the descriptors: a new terminal connects, registers, authenticates and reports.
     for (const s of flood.splice(0)) s.destroy();
-    await until(async () => (await metric(/^vigil_jt808_connections /)) <= sessions.length, 30_000, 'flood connections released');
+    await until(
+      async () => (await metric(/^vigil_jt808_connections /)) <= sessions.length,
+      30_000,
+      'flood connections released',
+    );
     const late = await loggedIn();
     expect(await reportPosition(late, 200)).toBe(0);
     expect(child.exitCode).toBeNull();

@@ -41,12 +41,18 @@ const BASE_MS = Date.UTC(2026, 10, 27, 20, 0, 0);
 let phoneCounter = 0;
 
 function fix(i: number, version: Jt808Version): LocationBody {
-  return locationBody({ lat: 34.2 + i * 0.0005, lon: 113.1, speedKmh: 35, directionDeg: 180, time: BASE_MS + i * 5_000 }, version);
+  return locationBody(
+    { lat: 34.2 + i * 0.0005, lon: 113.1, speedKmh: 35, directionDeg: 180, time: BASE_MS + i * 5_000 },
+    version,
+  );
 }
 
 async function loggedIn(version: Jt808Version = 2013): Promise<TestTerminal> {
   phoneCounter++;
-  const phone = version === 2019 ? `000000000139000${String(phoneCounter).padStart(5, '0')}` : `0139000${String(phoneCounter).padStart(5, '0')}`;
+  const phone =
+    version === 2019
+      ? `000000000139000${String(phoneCounter).padStart(5, '0')}`
+      : `0139000${String(phoneCounter).padStart(5, '0')}`;
   const terminal = await TestTerminal.connect(node.port, phone, version);
   expect(await terminal.authenticate(await terminal.register(`豫K${String(phoneCounter).padStart(5, '0')}`))).toBe(0);
   return terminal;
@@ -57,7 +63,9 @@ async function scalar(sql: string): Promise<number> {
 }
 
 function repliesTo(terminal: TestTerminal, serial: number): number {
-  return terminal.received.filter((r) => r.msgId === 0x8001 && (r.message.body as { replySerial: number }).replySerial === serial).length;
+  return terminal.received.filter(
+    (r) => r.msgId === 0x8001 && (r.message.body as { replySerial: number }).replySerial === serial,
+  ).length;
 }
 
 describe('JT/T 808 gateway (in-process, real TCP)', () => {
@@ -103,11 +111,17 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     for (const p of order) terminal.write(p.frame);
     const last = order[order.length - 1];
     await terminal.replyTo(last.serial);
-    expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}' AND backfill = 1`)).toBe(80);
+    expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}' AND backfill = 1`)).toBe(
+      80,
+    );
     // One answer to the packet that completed the message; the others were answered on receipt, the one sent
     // twice twice (the terminal had not seen the first answer, and the packet was still held).
     expect(repliesTo(terminal, last.serial)).toBe(1);
-    await terminal.waitFor(() => order.slice(0, -1).every((p) => repliesTo(terminal, p.serial) >= 1), 5_000, 'an answer to every packet');
+    await terminal.waitFor(
+      () => order.slice(0, -1).every((p) => repliesTo(terminal, p.serial) >= 1),
+      5_000,
+      'an answer to every packet',
+    );
     expect(repliesTo(terminal, order[0].serial)).toBe(2);
     for (const p of order.slice(1, -1)) expect(repliesTo(terminal, p.serial)).toBe(1);
     terminal.close();
@@ -125,7 +139,8 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     // The packets that came were answered "received", except the last one, whose answer a terminal reads as
     // the message's; nothing of the message is stored yet.
     const last = packets.length;
-    for (const [i, p] of packets.entries()) expect(repliesTo(terminal, p.serial)).toBe(missing.includes(i + 1) || i + 1 === last ? 0 : 1);
+    for (const [i, p] of packets.entries())
+      expect(repliesTo(terminal, p.serial)).toBe(missing.includes(i + 1) || i + 1 === last ? 0 : 1);
     expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}'`)).toBe(0);
     for (const index of missing) terminal.write(packets[index - 1].frame);
     expect(await terminal.replyTo(packets[3].serial)).toMatchObject({ result: 0, replyMsgId: 0x0704 });
@@ -142,7 +157,11 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     expect(packets.length).toBeGreaterThanOrEqual(4);
     // Everything but the last packet is answered "received"; then the connection breaks.
     for (const p of packets.slice(0, -1)) first.write(p.frame);
-    await first.waitFor(() => packets.slice(0, -1).every((p) => repliesTo(first, p.serial) === 1), 10_000, 'an answer to every packet but the last');
+    await first.waitFor(
+      () => packets.slice(0, -1).every((p) => repliesTo(first, p.serial) === 1),
+      10_000,
+      'an answer to every packet but the last',
+    );
     first.close();
     await first.closed;
 
@@ -154,10 +173,14 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     const request = await second.waitFor((r) => r.msgId === 0x8003, REASSEMBLY_TIMEOUT_MS * 10, '0x8003');
     // No answer to the last packet: this connection holds nothing else of the message.
     expect(repliesTo(second, last.serial)).toBe(0);
-    expect((request.message.body as { packetIds: number[] }).packetIds).toEqual(packets.slice(0, -1).map((_, i) => i + 1));
+    expect((request.message.body as { packetIds: number[] }).packetIds).toEqual(
+      packets.slice(0, -1).map((_, i) => i + 1),
+    );
     for (const p of packets.slice(0, -1)) second.write(p.frame);
     expect(await second.replyTo(last.serial)).toMatchObject({ result: 0, replyMsgId: 0x0704 });
-    expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${first.phone}' AND backfill = 1`)).toBe(50);
+    expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${first.phone}' AND backfill = 1`)).toBe(
+      50,
+    );
     second.close();
   });
 
@@ -168,7 +191,9 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     const packets = terminal.packets({ msgId: 0x0704, body: { type: 0, count: items.length, items, errors: [] } }, 300);
     for (const p of packets) terminal.write(p.frame);
     for (const p of packets) expect(await terminal.replyTo(p.serial)).toMatchObject({ result: 1, replyMsgId: 0x0704 });
-    const reasons = await eventuallyRows(`SELECT count() FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'not_authenticated' HAVING count() = ${packets.length}`);
+    const reasons = await eventuallyRows(
+      `SELECT count() FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'not_authenticated' HAVING count() = ${packets.length}`,
+    );
     expect(Number(reasons[0][0])).toBe(packets.length);
     expect(terminal.received.filter((r) => r.msgId === 0x8003)).toHaveLength(0);
     terminal.close();
@@ -179,8 +204,14 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     const packets = terminal.packets({ msgId: 0x0900, body: { type: 0x41, data: Buffer.alloc(3_000, 0x41) } }, 10);
     expect(packets.length).toBe(301);
     terminal.write(packets[0].frame);
-    await terminal.waitFor(() => terminal.received.filter((r) => r.msgId === 0x8003).length >= 2, REASSEMBLY_TIMEOUT_MS * 10, 'two 0x8003');
-    const lists = terminal.received.filter((r) => r.msgId === 0x8003).map((r) => r.message.body as { originalSerial: number; packetIds: number[] });
+    await terminal.waitFor(
+      () => terminal.received.filter((r) => r.msgId === 0x8003).length >= 2,
+      REASSEMBLY_TIMEOUT_MS * 10,
+      'two 0x8003',
+    );
+    const lists = terminal.received
+      .filter((r) => r.msgId === 0x8003)
+      .map((r) => r.message.body as { originalSerial: number; packetIds: number[] });
     // The 2013 count is one byte: 255 indexes in the first request, the other 45 in the second.
     expect(lists.map((l) => l.packetIds.length)).toEqual([255, 45]);
     expect(lists.flatMap((l) => l.packetIds)).toEqual(Array.from({ length: 300 }, (_, i) => i + 2));
@@ -194,7 +225,9 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     const packets = terminal.packets({ msgId: 0x0704, body: { type: 0, count: items.length, items, errors: [] } }, 400);
     terminal.write(packets[0].frame);
     await terminal.waitFor((r) => r.msgId === 0x8003, REASSEMBLY_TIMEOUT_MS * 10, '0x8003');
-    const detail = await eventuallyRows(`SELECT detail FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'reassembly_timeout'`);
+    const detail = await eventuallyRows(
+      `SELECT detail FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'reassembly_timeout'`,
+    );
     expect(String(detail[0][0])).toContain('never arrived');
     expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}'`)).toBe(0);
     terminal.close();
@@ -210,21 +243,32 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     expect(answer.result).toBe(0);
     expect(answer.location?.time).toBe(position.time);
     expect(answer.location?.lat).toBeCloseTo(position.lat, 6);
-    expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}' AND ts = fromUnixTimestamp64Milli(${position.time})`)).toBe(1);
+    expect(
+      await scalar(
+        `SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}' AND ts = fromUnixTimestamp64Milli(${position.time})`,
+      ),
+    ).toBe(1);
     terminal.close();
   });
 
   it('sends a text message and returns the 0x0001 result; a silent terminal times out', async () => {
     const terminal = await loggedIn();
-    const answered = node.gateway.sendCommand(terminal.phone, { msgId: 0x8300, body: { flags: 0x0c, text: '前方施工，请减速慢行' } });
+    const answered = node.gateway.sendCommand(terminal.phone, {
+      msgId: 0x8300,
+      body: { flags: 0x0c, text: '前方施工，请减速慢行' },
+    });
     const text = await terminal.waitFor((r) => r.msgId === 0x8300, 5_000, '0x8300');
     expect(text.message.body).toMatchObject({ text: '前方施工，请减速慢行', flags: 0x0c });
     terminal.send({ msgId: 0x0001, body: { replySerial: text.serial, replyMsgId: 0x8300, result: 0 } });
     expect(await answered).toEqual({ result: 0 });
-    const error = await node.gateway.sendCommand(terminal.phone, { msgId: 0x8300, body: { flags: 0, text: 'no answer' } }).catch((e: unknown) => e);
+    const error = await node.gateway
+      .sendCommand(terminal.phone, { msgId: 0x8300, body: { flags: 0, text: 'no answer' } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DownlinkError);
     expect((error as DownlinkError).reason).toBe('terminal_timeout');
-    const offline = await node.gateway.sendCommand('013999999999', { msgId: 0x8201, body: {} }).catch((e: unknown) => e);
+    const offline = await node.gateway
+      .sendCommand('013999999999', { msgId: 0x8201, body: {} })
+      .catch((e: unknown) => e);
     expect((offline as DownlinkError).reason).toBe('terminal_offline');
     terminal.close();
   });
@@ -242,7 +286,9 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     const uploaded = await terminal.waitFor((r) => r.msgId === 0x8800, 10_000, '0x8800');
     expect(uploaded.message.body).toEqual({ mediaId: 7, packetIds: [] });
     expect(repliesTo(terminal, packets[packets.length - 1].serial)).toBe(0);
-    const rows = await node.query(`SELECT media_id, event_code, channel, bytes, path, lat, ts FROM media_events WHERE terminal_id = '${terminal.phone}' ORDER BY path`);
+    const rows = await node.query(
+      `SELECT media_id, event_code, channel, bytes, path, lat, ts FROM media_events WHERE terminal_id = '${terminal.phone}' ORDER BY path`,
+    );
     expect(rows).toHaveLength(2);
     expect(rows[0].slice(0, 5)).toEqual([7, 3, 1, 0, '']);
     const upload = rows[1];
@@ -252,16 +298,26 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     expect(readFileSync(path.join(node.dataDir, String(upload[4])))).toEqual(bytes);
 
     // Beyond the per-file bound: refused with a reason, nothing stored.
-    const tooLarge = terminal.packets({ msgId: 0x0801, body: { ...head, mediaId: 8, location, data: Buffer.alloc(MEDIA_FILE_MAX + 1, 1) } }, 900);
+    const tooLarge = terminal.packets(
+      { msgId: 0x0801, body: { ...head, mediaId: 8, location, data: Buffer.alloc(MEDIA_FILE_MAX + 1, 1) } },
+      900,
+    );
     for (const p of tooLarge) terminal.write(p.frame);
     expect(await terminal.replyTo(tooLarge[tooLarge.length - 1].serial)).toMatchObject({ result: 1 });
     // Within the per-file bound but beyond the total: refused too.
-    const overTotal = terminal.packets({ msgId: 0x0801, body: { ...head, mediaId: 9, location, data: Buffer.alloc(MEDIA_TOTAL_MAX - 5_000 + 1, 2) } }, 900);
+    const overTotal = terminal.packets(
+      { msgId: 0x0801, body: { ...head, mediaId: 9, location, data: Buffer.alloc(MEDIA_TOTAL_MAX - 5_000 + 1, 2) } },
+      900,
+    );
     for (const p of overTotal) terminal.write(p.frame);
     expect(await terminal.replyTo(overTotal[overTotal.length - 1].serial)).toMatchObject({ result: 1 });
-    const reasons = await node.query(`SELECT reason FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' ORDER BY reason`);
+    const reasons = await node.query(
+      `SELECT reason FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' ORDER BY reason`,
+    );
     expect(reasons).toEqual([['media_storage_full'], ['media_too_large']]);
-    expect(await scalar(`SELECT count() FROM media_events WHERE terminal_id = '${terminal.phone}' AND media_id IN (8, 9)`)).toBe(0);
+    expect(
+      await scalar(`SELECT count() FROM media_events WHERE terminal_id = '${terminal.phone}' AND media_id IN (8, 9)`),
+    ).toBe(0);
     terminal.close();
   });
 
@@ -274,13 +330,23 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     expect(packets.length).toBeGreaterThanOrEqual(5);
     const missing = [3, packets.length];
     for (const [i, p] of packets.entries()) if (!missing.includes(i + 1)) terminal.write(p.frame);
-    const request = await terminal.waitFor((r) => r.msgId === 0x8800, REASSEMBLY_TIMEOUT_MS * 10, '0x8800 naming the missing packets');
+    const request = await terminal.waitFor(
+      (r) => r.msgId === 0x8800,
+      REASSEMBLY_TIMEOUT_MS * 10,
+      '0x8800 naming the missing packets',
+    );
     expect(request.message.body).toEqual({ mediaId: 21, packetIds: missing });
     expect(terminal.received.filter((r) => r.msgId === 0x8003)).toHaveLength(0);
     for (const index of missing) terminal.write(packets[index - 1].frame);
-    const done = await terminal.waitFor((r) => r.msgId === 0x8800 && (r.message.body as { packetIds: number[] }).packetIds.length === 0, 10_000, '0x8800 for the whole upload');
+    const done = await terminal.waitFor(
+      (r) => r.msgId === 0x8800 && (r.message.body as { packetIds: number[] }).packetIds.length === 0,
+      10_000,
+      '0x8800 for the whole upload',
+    );
     expect(done.message.body).toEqual({ mediaId: 21, packetIds: [] });
-    const stored = await node.query(`SELECT bytes, path FROM media_events WHERE terminal_id = '${terminal.phone}' AND media_id = 21`);
+    const stored = await node.query(
+      `SELECT bytes, path FROM media_events WHERE terminal_id = '${terminal.phone}' AND media_id = 21`,
+    );
     expect(stored).toHaveLength(1);
     expect(readFileSync(path.join(node.dataDir, String(stored[0][1])))).toEqual(bytes);
     terminal.close();
@@ -292,14 +358,18 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     const encrypted = terminal.encryptedFrame({ msgId: 0x0200, body: fix(5000, 2013) }, publicKey);
     terminal.write(encrypted.frame);
     expect(await terminal.replyTo(encrypted.serial)).toMatchObject({ result: 2 });
-    expect(await node.query(`SELECT reason FROM ingest_rejects WHERE terminal_id = '${terminal.phone}'`)).toEqual([['encrypted_body']]);
+    expect(await node.query(`SELECT reason FROM ingest_rejects WHERE terminal_id = '${terminal.phone}'`)).toEqual([
+      ['encrypted_body'],
+    ]);
     expect(await terminal.request({ msgId: 0x0200, body: fix(5001, 2013) })).toMatchObject({ result: 0 });
     terminal.close();
   });
 
   it('acknowledges and counts pass-through (0x0900)', async () => {
     const terminal = await loggedIn();
-    expect(await terminal.request({ msgId: 0x0900, body: { type: 0x41, data: Buffer.from('serial port payload') } })).toMatchObject({ result: 0, replyMsgId: 0x0900 });
+    expect(
+      await terminal.request({ msgId: 0x0900, body: { type: 0x41, data: Buffer.from('serial port payload') } }),
+    ).toMatchObject({ result: 0, replyMsgId: 0x0900 });
     expect(node.metrics.render()).toMatch(/vigil_jt808_pass_through_total\{type="0x41"\} 1/);
     terminal.close();
   });

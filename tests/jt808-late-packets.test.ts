@@ -27,7 +27,10 @@ const MEDIA_FILE_MAX = 4_000;
 let node: GatewayNode;
 
 beforeAll(async () => {
-  node = await startGatewayNode({ gateway: { reassemblyTimeoutMs: REASSEMBLY_TIMEOUT_MS, mediaBytesPerFileMax: MEDIA_FILE_MAX }, sink: { lingerMs: SINK_LINGER_MS } });
+  node = await startGatewayNode({
+    gateway: { reassemblyTimeoutMs: REASSEMBLY_TIMEOUT_MS, mediaBytesPerFileMax: MEDIA_FILE_MAX },
+    sink: { lingerMs: SINK_LINGER_MS },
+  });
 });
 
 afterAll(async () => {
@@ -38,7 +41,10 @@ const BASE_MS = Date.UTC(2026, 10, 28, 3, 0, 0);
 let phoneCounter = 0;
 
 function fix(i: number, version: Jt808Version = 2013): LocationBody {
-  return locationBody({ lat: 34.5 + i * 0.0004, lon: 113.4, speedKmh: 42, directionDeg: 90, time: BASE_MS + i * 5_000 }, version);
+  return locationBody(
+    { lat: 34.5 + i * 0.0004, lon: 113.4, speedKmh: 42, directionDeg: 90, time: BASE_MS + i * 5_000 },
+    version,
+  );
 }
 
 function backfill(first: number, count: number): Jt808Message {
@@ -76,7 +82,9 @@ function answersTo(terminal: TestTerminal, serial: number): { result: number; re
 }
 
 function resendRequestsFor(terminal: TestTerminal, originalSerial: number): number {
-  return terminal.received.filter((r) => r.msgId === 0x8003 && (r.message.body as { originalSerial: number }).originalSerial === originalSerial).length;
+  return terminal.received.filter(
+    (r) => r.msgId === 0x8003 && (r.message.body as { originalSerial: number }).originalSerial === originalSerial,
+  ).length;
 }
 
 function duplicatePackets(): number {
@@ -93,10 +101,22 @@ async function sentinel(terminal: TestTerminal): Promise<string[]> {
   const packets = terminal.packets(backfill(9_000 + phoneCounter * 10, 3), 40);
   expect(packets.length).toBeGreaterThanOrEqual(3);
   for (const [i, p] of packets.entries()) if (i !== 1) terminal.write(p.frame);
-  await terminal.waitFor((r) => r.msgId === 0x8003 && (r.message.body as { originalSerial: number }).originalSerial === packets[0].serial, WAIT_MS, 'the sentinel 0x8003');
+  await terminal.waitFor(
+    (r) => r.msgId === 0x8003 && (r.message.body as { originalSerial: number }).originalSerial === packets[0].serial,
+    WAIT_MS,
+    'the sentinel 0x8003',
+  );
   const mine = `from serial ${packets[0].serial}:`;
-  await until('the sentinel dead letter', async () => (await scalar(`SELECT count() FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'reassembly_timeout' AND position(detail, '${mine}') > 0`)) === 1);
-  const rows = await node.query(`SELECT detail FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'reassembly_timeout'`);
+  await until(
+    'the sentinel dead letter',
+    async () =>
+      (await scalar(
+        `SELECT count() FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'reassembly_timeout' AND position(detail, '${mine}') > 0`,
+      )) === 1,
+  );
+  const rows = await node.query(
+    `SELECT detail FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'reassembly_timeout'`,
+  );
   return rows.map((r) => String(r[0]));
 }
 
@@ -114,8 +134,15 @@ describe('JT/T 808 packets resent after their message completed', () => {
     const before = duplicatePackets();
     terminal.write(packets[1].frame);
     terminal.write(last.frame);
-    await terminal.waitFor(() => answersTo(terminal, last.serial).length === 2 && answersTo(terminal, packets[1].serial).length === 2, WAIT_MS, 'answers to both resent packets');
-    expect(answersTo(terminal, last.serial)).toEqual([{ replySerial: last.serial, replyMsgId: 0x0704, result: 0 }, { replySerial: last.serial, replyMsgId: 0x0704, result: 0 }]);
+    await terminal.waitFor(
+      () => answersTo(terminal, last.serial).length === 2 && answersTo(terminal, packets[1].serial).length === 2,
+      WAIT_MS,
+      'answers to both resent packets',
+    );
+    expect(answersTo(terminal, last.serial)).toEqual([
+      { replySerial: last.serial, replyMsgId: 0x0704, result: 0 },
+      { replySerial: last.serial, replyMsgId: 0x0704, result: 0 },
+    ]);
     expect(duplicatePackets() - before).toBe(2);
 
     const timeouts = await sentinel(terminal);
@@ -133,7 +160,10 @@ describe('JT/T 808 packets resent after their message completed', () => {
     for (const p of packets) first.write(p.frame);
     first.socket.end();
     await first.closed;
-    await until('the message stored', async () => (await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${first.phone}'`)) === 40);
+    await until(
+      'the message stored',
+      async () => (await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${first.phone}'`)) === 40,
+    );
 
     const second = await TestTerminal.connect(node.port, first.phone, 2013);
     expect(await second.authenticate(await second.register(plateOf(phoneCounter)))).toBe(0);
@@ -159,7 +189,11 @@ describe('JT/T 808 packets resent after their message completed', () => {
     await terminal.replyTo(last.serial, WAIT_MS);
     // Whatever answer came first, it said "stored": the rows must be there.
     expect(await scalar(`SELECT count() FROM telemetry WHERE terminal_id = '${terminal.phone}'`)).toBe(30);
-    await terminal.waitFor(() => answersTo(terminal, last.serial).length === 2, WAIT_MS, 'the answer to the resent last packet');
+    await terminal.waitFor(
+      () => answersTo(terminal, last.serial).length === 2,
+      WAIT_MS,
+      'the answer to the resent last packet',
+    );
     expect(answersTo(terminal, last.serial).map((a) => a.result)).toEqual([0, 0]);
 
     const timeouts = await sentinel(terminal);
@@ -176,32 +210,53 @@ describe('JT/T 808 packets resent after their message completed', () => {
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 13) & 0xff;
     const packets = terminal.packets({ msgId: 0x0801, body: { ...head, location: fix(300), data: bytes } }, 600);
     for (const p of packets) terminal.write(p.frame);
-    const uploaded = (): number => terminal.received.filter((r) => r.msgId === 0x8800 && (r.message.body as { packetIds: number[] }).packetIds.length === 0).length;
+    const uploaded = (): number =>
+      terminal.received.filter(
+        (r) => r.msgId === 0x8800 && (r.message.body as { packetIds: number[] }).packetIds.length === 0,
+      ).length;
     await terminal.waitFor(() => uploaded() === 1, WAIT_MS, '0x8800 for the upload');
     for (const p of packets) terminal.write(p.frame);
     await terminal.waitFor(() => uploaded() === 2, WAIT_MS, '0x8800 for the upload resent');
-    expect(terminal.received.filter((r) => r.msgId === 0x8800).map((r) => r.message.body)).toEqual([{ mediaId: 31, packetIds: [] }, { mediaId: 31, packetIds: [] }]);
+    expect(terminal.received.filter((r) => r.msgId === 0x8800).map((r) => r.message.body)).toEqual([
+      { mediaId: 31, packetIds: [] },
+      { mediaId: 31, packetIds: [] },
+    ]);
     const timeouts = await sentinel(terminal);
     expect(resendRequestsFor(terminal, packets[0].serial)).toBe(0);
     expect(timeouts).toHaveLength(1);
-    expect(await scalar(`SELECT count() FROM media_events WHERE terminal_id = '${terminal.phone}' AND media_id = 31`)).toBe(1);
+    expect(
+      await scalar(`SELECT count() FROM media_events WHERE terminal_id = '${terminal.phone}' AND media_id = 31`),
+    ).toBe(1);
     terminal.close();
   });
 
   it('handles a message that was refused afresh when it is sent again, since its answer said nothing was stored', async () => {
     const terminal = await loggedIn();
     const head = { mediaId: 41, mediaType: 0, mediaFormat: 0, eventCode: 1, channelId: 1 };
-    const packets = terminal.packets({ msgId: 0x0801, body: { ...head, location: fix(350), data: Buffer.alloc(MEDIA_FILE_MAX + 1, 5) } }, 600);
+    const packets = terminal.packets(
+      { msgId: 0x0801, body: { ...head, location: fix(350), data: Buffer.alloc(MEDIA_FILE_MAX + 1, 5) } },
+      600,
+    );
     const last = packets[packets.length - 1];
     for (const p of packets) terminal.write(p.frame);
     expect(await terminal.replyTo(last.serial, WAIT_MS)).toMatchObject({ result: 1 });
     const before = duplicatePackets();
     for (const p of packets) terminal.write(p.frame);
-    await terminal.waitFor(() => answersTo(terminal, last.serial).length === 2, WAIT_MS, 'the answer to the upload sent again');
+    await terminal.waitFor(
+      () => answersTo(terminal, last.serial).length === 2,
+      WAIT_MS,
+      'the answer to the upload sent again',
+    );
     expect(answersTo(terminal, last.serial).map((a) => a.result)).toEqual([1, 1]);
     // Reassembled and refused a second time, not taken for a resend of something stored.
     expect(duplicatePackets()).toBe(before);
-    await until('both refusals dead-lettered', async () => (await scalar(`SELECT count() FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'media_too_large'`)) === 2);
+    await until(
+      'both refusals dead-lettered',
+      async () =>
+        (await scalar(
+          `SELECT count() FROM ingest_rejects WHERE terminal_id = '${terminal.phone}' AND reason = 'media_too_large'`,
+        )) === 2,
+    );
     terminal.close();
   });
 

@@ -23,7 +23,13 @@ afterAll(async () => {
 const BASE_MS = Date.UTC(2026, 10, 28, 1, 0, 0);
 
 function position(i: number): Jt808Message {
-  return { msgId: 0x0200, body: locationBody({ lat: 34.7 + i * 0.001, lon: 113.6, speedKmh: 50, directionDeg: 90, time: BASE_MS + i * 10_000 }, 2013) };
+  return {
+    msgId: 0x0200,
+    body: locationBody(
+      { lat: 34.7 + i * 0.001, lon: 113.6, speedKmh: 50, directionDeg: 90, time: BASE_MS + i * 10_000 },
+      2013,
+    ),
+  };
 }
 
 async function rows(phone: string): Promise<number> {

@@ -23,14 +23,21 @@ afterAll(async () => {
 const BASE_MS = Date.UTC(2026, 10, 27, 23, 0, 0);
 
 function fix(i: number, version: Jt808Version, speedKmh = 50) {
-  return locationBody({ lat: 34.7 + i * 0.001, lon: 113.6, speedKmh, directionDeg: 45, time: BASE_MS + i * 10_000 }, version);
+  return locationBody(
+    { lat: 34.7 + i * 0.001, lon: 113.6, speedKmh, directionDeg: 45, time: BASE_MS + i * 10_000 },
+    version,
+  );
 }
 
 async function count(where: string): Promise<number> {
   return Number((await vigil.sql<[number | string]>(`SELECT count() FROM telemetry WHERE ${where}`)).rows[0][0]);
 }
 
-const PHONES: Record<Jt808Version, string> = { 2011: '013800000011', 2013: '013800000013', 2019: '00000000013800000019' };
+const PHONES: Record<Jt808Version, string> = {
+  2011: '013800000011',
+  2013: '013800000013',
+  2019: '00000000013800000019',
+};
 const PLATES: Record<Jt808Version, string> = { 2011: '豫A20110', 2013: '豫B20130', 2019: '豫C20190' };
 
 describe('JT/T 808 sessions over TCP against vigil start', () => {
@@ -43,7 +50,9 @@ describe('JT/T 808 sessions over TCP against vigil start', () => {
         const reply = await terminal.request({ msgId: 0x0200, body: fix(i, version) });
         expect(reply).toMatchObject({ replyMsgId: 0x0200, result: 0 });
       }
-      const rows = await vigil.sql<[string, string, number]>(`SELECT terminal_id, plate, backfill FROM telemetry WHERE terminal_id = '${PHONES[version]}' ORDER BY ts`);
+      const rows = await vigil.sql<[string, string, number]>(
+        `SELECT terminal_id, plate, backfill FROM telemetry WHERE terminal_id = '${PHONES[version]}' ORDER BY ts`,
+      );
       expect(rows.rows).toEqual([0, 1, 2].map(() => [PHONES[version], PLATES[version], 0]));
       terminal.close();
     });
@@ -62,7 +71,9 @@ describe('JT/T 808 sessions over TCP against vigil start', () => {
     expect(await count(`terminal_id = '${phone}' AND backfill = 0`)).toBe(0);
     // A live report after the back-fill still goes through, and the batch got exactly one reply.
     expect(await terminal.request({ msgId: 0x0200, body: fix(200, 2013) })).toMatchObject({ result: 0 });
-    const batchReplies = terminal.received.filter((r) => r.msgId === 0x8001 && (r.message.body as { replyMsgId: number }).replyMsgId === 0x0704);
+    const batchReplies = terminal.received.filter(
+      (r) => r.msgId === 0x8001 && (r.message.body as { replyMsgId: number }).replyMsgId === 0x0704,
+    );
     expect(batchReplies).toHaveLength(1);
     terminal.close();
   });
@@ -76,10 +87,26 @@ describe('JT/T 808 sessions over TCP against vigil start', () => {
     // Twice back to back (the second while the first may still be in flight), then once more after the reply.
     terminal.write(frame);
     terminal.write(frame);
-    await terminal.waitFor((r) => r.msgId === 0x8001 && terminal.received.filter((x) => x.msgId === 0x8001 && (x.message.body as { replySerial: number }).replySerial === serial).length === 2, 10_000, 'two replies');
+    await terminal.waitFor(
+      (r) =>
+        r.msgId === 0x8001 &&
+        terminal.received.filter(
+          (x) => x.msgId === 0x8001 && (x.message.body as { replySerial: number }).replySerial === serial,
+        ).length === 2,
+      10_000,
+      'two replies',
+    );
     terminal.write(frame);
-    await terminal.waitFor(() => terminal.received.filter((x) => x.msgId === 0x8001 && (x.message.body as { replySerial: number }).replySerial === serial).length === 3, 10_000, 'three replies');
-    for (const r of terminal.received.filter((x) => x.msgId === 0x8001)) expect((r.message.body as { result: number }).result).toBe(0);
+    await terminal.waitFor(
+      () =>
+        terminal.received.filter(
+          (x) => x.msgId === 0x8001 && (x.message.body as { replySerial: number }).replySerial === serial,
+        ).length === 3,
+      10_000,
+      'three replies',
+    );
+    for (const r of terminal.received.filter((x) => x.msgId === 0x8001))
+      expect((r.message.body as { result: number }).result).toBe(0);
     expect(await count(`terminal_id = '${phone}'`)).toBe(1);
     terminal.close();
   });

@@ -51,22 +51,45 @@ describe('JT/T 809 lower platform → Vigil', () => {
     const created = await fetch(`${vigil.baseUrl}/api/jt809/platforms`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}` },
-      body: JSON.stringify({ access_code: ACCESS_CODE, user_id: USER_ID, password: PASSWORD, name: '某第三方监控平台', org_code: '410100', ...CIPHER }),
+      body: JSON.stringify({
+        access_code: ACCESS_CODE,
+        user_id: USER_ID,
+        password: PASSWORD,
+        name: '某第三方监控平台',
+        org_code: '410100',
+        ...CIPHER,
+      }),
     });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ access_code: ACCESS_CODE, user_id: USER_ID, org_code: '410100', encrypted: true });
+    expect(await created.json()).toMatchObject({
+      access_code: ACCESS_CODE,
+      user_id: USER_ID,
+      org_code: '410100',
+      encrypted: true,
+    });
     const bad = await fetch(`${vigil.baseUrl}/api/jt809/platforms`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}` },
       body: JSON.stringify({ access_code: 5, user_id: 1, password: 'far too long', name: 'x', org_code: '410100' }),
     });
     expect(((await bad.json()) as { error: string }).error).toBe('bad_password');
-    const listed = (await (await fetch(`${vigil.baseUrl}/api/jt809/platforms`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { platforms: unknown[] };
+    const listed = (await (
+      await fetch(`${vigil.baseUrl}/api/jt809/platforms`, { headers: { authorization: `Bearer ${admin}` } })
+    ).json()) as { platforms: unknown[] };
     expect(listed.platforms).toHaveLength(1);
     expect(JSON.stringify(listed)).not.toContain(PASSWORD);
 
     const { key } = await issueKey(vigil.baseUrl, admin, 'registry');
-    const registered = await postRecords(vigil.baseUrl, 'registry', key, [{ type: 'vehicle', plate: KNOWN_PLATE, plate_color: 2, vehicle_class: 'dangerous_goods', terminal_id: KNOWN_TERMINAL, home_org_code: '410102' }]);
+    const registered = await postRecords(vigil.baseUrl, 'registry', key, [
+      {
+        type: 'vehicle',
+        plate: KNOWN_PLATE,
+        plate_color: 2,
+        vehicle_class: 'dangerous_goods',
+        terminal_id: KNOWN_TERMINAL,
+        home_org_code: '410102',
+      },
+    ]);
     expect(registered.body).toMatchObject({ accepted: 1, rejected: [] });
   });
 
@@ -98,16 +121,41 @@ describe('JT/T 809 lower platform → Vigil', () => {
     void earlier.closed.then(() => (earlierClosed = true));
     const c = await client();
     // Data before login is refused and kept.
-    c.send(0x1200, vehicleEnvelope('豫B99999', 1, 0x1202, gnssData({ time: Date.now() - 5_000, lat: 34.8, lon: 114.3, speedKmh: 50 })));
+    c.send(
+      0x1200,
+      vehicleEnvelope(
+        '豫B99999',
+        1,
+        0x1202,
+        gnssData({ time: Date.now() - 5_000, lat: 34.8, lon: 114.3, speedKmh: 50 }),
+      ),
+    );
     expect(await login(c, USER_ID, PASSWORD)).toBe(0);
     // One main link per platform: the newer login replaces the link logged in before.
     await eventually(async () => (earlierClosed ? true : undefined), 5_000, 'the older link to close');
 
     const t0 = Date.now() - 120_000;
-    c.send(0x1200, vehicleEnvelope(KNOWN_PLATE, 2, 0x1202, gnssData({ time: t0, lat: 34.757, lon: 113.64, speedKmh: 72, directionDeg: 90, mileageKm: 12_345 })), { encrypt: true });
-    c.send(0x1200, vehicleEnvelope('豫C80902', 2, 0x1202, gnssData({ time: t0 + 1_000, lat: 34.62, lon: 112.45, speedKmh: 40 })));
+    c.send(
+      0x1200,
+      vehicleEnvelope(
+        KNOWN_PLATE,
+        2,
+        0x1202,
+        gnssData({ time: t0, lat: 34.757, lon: 113.64, speedKmh: 72, directionDeg: 90, mileageKm: 12_345 }),
+      ),
+      { encrypt: true },
+    );
+    c.send(
+      0x1200,
+      vehicleEnvelope('豫C80902', 2, 0x1202, gnssData({ time: t0 + 1_000, lat: 34.62, lon: 112.45, speedKmh: 40 })),
+    );
     c.send(0x1005, Buffer.alloc(0), { corruptCrc: true });
-    const history = Buffer.concat([Buffer.from([3]), ...[0, 1, 2].map((i) => gnssData({ time: t0 - 600_000 + i * 30_000, lat: 34.7 + i * 0.001, lon: 113.6, speedKmh: 60 + i }))]);
+    const history = Buffer.concat([
+      Buffer.from([3]),
+      ...[0, 1, 2].map((i) =>
+        gnssData({ time: t0 - 600_000 + i * 30_000, lat: 34.7 + i * 0.001, lon: 113.6, speedKmh: 60 + i }),
+      ),
+    ]);
     c.send(0x1200, vehicleEnvelope(KNOWN_PLATE, 2, 0x1203, history), { encrypt: true });
     c.send(0x1400, vehicleEnvelope(KNOWN_PLATE, 2, 0x1402, alarmReportData(1, 0x0002, t0, 77, '疲劳驾驶报警')));
     // The link is still alive after the bad frame.
@@ -115,7 +163,9 @@ describe('JT/T 809 lower platform → Vigil', () => {
     await c.answer(0x1006);
 
     const rows = await eventually(async () => {
-      const result = await vigil.sql<[string, string, number, number, number, string]>(`SELECT terminal_id, plate, speed_kmh, backfill, toUnixTimestamp64Milli(ts), extras FROM telemetry WHERE source = 'jt809' ORDER BY ts`);
+      const result = await vigil.sql<[string, string, number, number, number, string]>(
+        `SELECT terminal_id, plate, speed_kmh, backfill, toUnixTimestamp64Milli(ts), extras FROM telemetry WHERE source = 'jt809' ORDER BY ts`,
+      );
       return result.rows.length >= 5 ? result.rows : undefined;
     });
     expect(rows).toHaveLength(5);
@@ -131,16 +181,25 @@ describe('JT/T 809 lower platform → Vigil', () => {
     const unknown = rows.find((r) => r[1] === '豫C80902');
     expect(unknown?.[0]).toMatch(/^809\d{17}$/);
 
-    const alarms = (await vigil.sql<[string, string, string]>(`SELECT rule, plate, details FROM alarms WHERE rule = 'jt809_report'`)).rows;
+    const alarms = (
+      await vigil.sql<[string, string, string]>(`SELECT rule, plate, details FROM alarms WHERE rule = 'jt809_report'`)
+    ).rows;
     expect(alarms).toHaveLength(1);
     expect(JSON.parse(alarms[0][2])).toMatchObject({ platform: ACCESS_CODE, warn_type: 2, info: '疲劳驾驶报警' });
 
-    const reasons = (await vigil.sql<[string]>(`SELECT reason FROM ingest_rejects WHERE source = 'jt809' ORDER BY reason`)).rows.map((r) => r[0]);
+    const reasons = (
+      await vigil.sql<[string]>(`SELECT reason FROM ingest_rejects WHERE source = 'jt809' ORDER BY reason`)
+    ).rows.map((r) => r[0]);
     expect(reasons).toEqual(['crc_mismatch', 'not_logged_in']);
 
     const seen = await eventually(async () => {
       for (const m of messages) {
-        const vehicles = m.type === 'positions' ? m.vehicles : m.type === 'snapshot' ? (m as unknown as { vehicles: { terminal_id: string; vehicle_class: string }[] }).vehicles : [];
+        const vehicles =
+          m.type === 'positions'
+            ? m.vehicles
+            : m.type === 'snapshot'
+              ? (m as unknown as { vehicles: { terminal_id: string; vehicle_class: string }[] }).vehicles
+              : [];
         const mine = vehicles.find((v) => v.terminal_id === KNOWN_TERMINAL);
         if (mine) return mine;
       }

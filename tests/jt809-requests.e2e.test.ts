@@ -33,8 +33,16 @@ afterAll(async () => {
   await vigil?.stop({ removeData: true });
 });
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${vigil.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${admin}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${vigil.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${admin}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -44,7 +52,12 @@ const gbk = (bytes: Buffer) => iconv.decode(bytes, 'gbk').replace(/\0+$/, '');
 function readInspection(body: Buffer) {
   expect(body.readUInt16BE(0)).toBe(0x9301);
   const data = body.subarray(6, 6 + body.readUInt32BE(2));
-  return { objectType: data[0], objectId: gbk(data.subarray(1, 13)), infoId: data.readUInt32BE(13), question: gbk(data.subarray(21, 21 + data.readUInt32BE(17))) };
+  return {
+    objectType: data[0],
+    objectId: gbk(data.subarray(1, 13)),
+    infoId: data.readUInt32BE(13),
+    question: gbk(data.subarray(21, 21 + data.readUInt32BE(17))),
+  };
 }
 
 function inspectionAnswer(infoId: number, text: string): Buffer {
@@ -91,7 +104,17 @@ const base = `/api/jt809/platforms/${ACCESS_CODE}`;
 
 describe('JT/T 809 inspections and supervisions → lower platform', () => {
   it('refuses requests to an unknown platform and to one that is not logged in, naming why', async () => {
-    expect((await api('POST', '/api/jt809/platforms', { access_code: ACCESS_CODE, user_id: USER_ID, password: PASSWORD, name: '某企业监控平台', org_code: '410100' })).status).toBe(201);
+    expect(
+      (
+        await api('POST', '/api/jt809/platforms', {
+          access_code: ACCESS_CODE,
+          user_id: USER_ID,
+          password: PASSWORD,
+          name: '某企业监控平台',
+          org_code: '410100',
+        })
+      ).status,
+    ).toBe(201);
     const unknown = await api('POST', '/api/jt809/platforms/999/inspections', { question: '在吗' });
     expect([unknown.status, unknown.body.error]).toEqual([404, 'platform_unknown']);
     const offline = await api('POST', `${base}/inspections`, { question: '在吗' });
@@ -106,7 +129,10 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
     await platform.connect('127.0.0.1', vigil.jt809Port);
     platform.send(0x1001, loginBody(USER_ID, PASSWORD));
     expect((await platform.answer(0x1002)).body[0]).toBe(0);
-    const listed = (await api('GET', '/api/jt809/platforms')).body.platforms as { access_code: number; main_link: string }[];
+    const listed = (await api('GET', '/api/jt809/platforms')).body.platforms as {
+      access_code: number;
+      main_link: string;
+    }[];
     expect(listed.find((p) => p.access_code === ACCESS_CODE)?.main_link).toBe('logged_in');
   });
 
@@ -115,16 +141,25 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
     expect(sent.status).toBe(201);
     expect(sent.body).toMatchObject({ status: 'sent', link: 'main', question: '请报值班人员姓名', answer: null });
     const request = readInspection((await platform.answer(0x9300)).body);
-    expect(request).toEqual({ objectType: 1, objectId: String(ACCESS_CODE), infoId: sent.body.info_id, question: '请报值班人员姓名' });
+    expect(request).toEqual({
+      objectType: 1,
+      objectId: String(ACCESS_CODE),
+      infoId: sent.body.info_id,
+      question: '请报值班人员姓名',
+    });
     // Ten minutes by default.
     expect(Date.parse(String(sent.body.deadline_at)) - Date.parse(String(sent.body.sent_at))).toBe(600_000);
 
     platform.send(0x1300, inspectionAnswer(request.infoId, '值班员张三'));
     platform.send(0x1300, inspectionAnswer(request.infoId, '重放的应答'));
-    const answered = await eventually(async () => {
-      const list = (await api('GET', `${base}/inspections`)).body.inspections as Record<string, unknown>[];
-      return list[0]?.status === 'answered' ? list[0] : undefined;
-    }, 20_000, 'the inspection to be answered');
+    const answered = await eventually(
+      async () => {
+        const list = (await api('GET', `${base}/inspections`)).body.inspections as Record<string, unknown>[];
+        return list[0]?.status === 'answered' ? list[0] : undefined;
+      },
+      20_000,
+      'the inspection to be answered',
+    );
     expect(answered).toMatchObject({ info_id: request.infoId, answer: '值班员张三', answered_by: String(ACCESS_CODE) });
     // The replay was processed in order behind the first answer: a keep-alive answer proves it was handled.
     platform.send(0x1005, Buffer.alloc(0));
@@ -133,10 +168,16 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
     expect(after[0]).toMatchObject({ answer: '值班员张三', answered_at: answered.answered_at });
     // An answer to an inspection never sent is dead-lettered with its reason; the link carries on.
     platform.send(0x1300, inspectionAnswer(4_000_000_000, '无此查岗'));
-    const rejects = await eventually(async () => {
-      const rows = (await vigil.sql<[string, string]>(`SELECT reason, detail FROM ingest_rejects WHERE source = 'jt809'`)).rows;
-      return rows.length > 0 ? rows : undefined;
-    }, 20_000, 'the unmatched answer to be dead-lettered');
+    const rejects = await eventually(
+      async () => {
+        const rows = (
+          await vigil.sql<[string, string]>(`SELECT reason, detail FROM ingest_rejects WHERE source = 'jt809'`)
+        ).rows;
+        return rows.length > 0 ? rows : undefined;
+      },
+      20_000,
+      'the unmatched answer to be dead-lettered',
+    );
     expect(rejects.map((r) => r[0])).toEqual(['unknown_info_id']);
   });
 
@@ -144,24 +185,36 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
     const sent = await api('POST', `${base}/inspections`, { question: '查岗', deadline_minutes: 0.05 });
     expect(sent.status).toBe(201);
     const request = readInspection((await platform.answer(0x9300)).body);
-    const expired = await eventually(async () => {
-      const list = (await api('GET', `${base}/inspections`)).body.inspections as Record<string, unknown>[];
-      const mine = list.find((i) => i.info_id === request.infoId);
-      return mine?.status === 'unanswered' ? mine : undefined;
-    }, 30_000, 'the inspection to turn unanswered');
+    const expired = await eventually(
+      async () => {
+        const list = (await api('GET', `${base}/inspections`)).body.inspections as Record<string, unknown>[];
+        const mine = list.find((i) => i.info_id === request.infoId);
+        return mine?.status === 'unanswered' ? mine : undefined;
+      },
+      30_000,
+      'the inspection to turn unanswered',
+    );
     expect(expired.answer).toBeNull();
     platform.send(0x1300, inspectionAnswer(request.infoId, '迟到的应答'));
-    const late = await eventually(async () => {
-      const list = (await api('GET', `${base}/inspections`)).body.inspections as Record<string, unknown>[];
-      const mine = list.find((i) => i.info_id === request.infoId);
-      return mine?.answer ? mine : undefined;
-    }, 20_000, 'the late answer to be recorded');
+    const late = await eventually(
+      async () => {
+        const list = (await api('GET', `${base}/inspections`)).body.inspections as Record<string, unknown>[];
+        const mine = list.find((i) => i.info_id === request.infoId);
+        return mine?.answer ? mine : undefined;
+      },
+      20_000,
+      'the late answer to be recorded',
+    );
     expect(late).toMatchObject({ status: 'unanswered', answer: '迟到的应答' });
   });
 
   it('lets staff of the supervising unit send and read, and nobody outside it', async () => {
     const as = async (token: string, method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${vigil.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await fetch(`${vigil.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
     const users = [
@@ -189,43 +242,109 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
   it('sends a supervision of a named vehicle the platform answers', async () => {
     const missing = await api('POST', `${base}/supervisions`, { plate: PLATE, plate_color: 2, warn_type: 1 });
     expect([missing.status, missing.body.error]).toEqual([400, 'deadline_required']);
-    const sent = await api('POST', `${base}/supervisions`, { plate: PLATE, plate_color: 2, warn_type: 1, warn_time: '2026-11-28T01:00:00Z', deadline_minutes: 30, level: 'urgent', supervisor: '李四', supervisor_tel: '0371-12345678', supervisor_email: 'duty@ha.example' });
+    const sent = await api('POST', `${base}/supervisions`, {
+      plate: PLATE,
+      plate_color: 2,
+      warn_type: 1,
+      warn_time: '2026-11-28T01:00:00Z',
+      deadline_minutes: 30,
+      level: 'urgent',
+      supervisor: '李四',
+      supervisor_tel: '0371-12345678',
+      supervisor_email: 'duty@ha.example',
+    });
     expect(sent.status).toBe(201);
     expect(sent.body).toMatchObject({ status: 'sent', level: 'urgent', plate: PLATE, result: null });
     const request = readSupervision((await platform.answer(0x9400)).body);
-    expect(request).toMatchObject({ plate: PLATE, plateColor: 2, warnSource: 3, warnType: 1, warnTimeS: Date.parse('2026-11-28T01:00:00Z') / 1000, supervisionId: sent.body.supervision_id, level: 0, supervisor: '李四', tel: '0371-12345678', email: 'duty@ha.example' });
+    expect(request).toMatchObject({
+      plate: PLATE,
+      plateColor: 2,
+      warnSource: 3,
+      warnType: 1,
+      warnTimeS: Date.parse('2026-11-28T01:00:00Z') / 1000,
+      supervisionId: sent.body.supervision_id,
+      level: 0,
+      supervisor: '李四',
+      tel: '0371-12345678',
+      email: 'duty@ha.example',
+    });
     expect(request.endTimeS).toBe(Math.floor(Date.parse(String(sent.body.deadline_at)) / 1000));
 
     platform.send(0x1400, supervisionAnswer(PLATE, 2, request.supervisionId, 1));
     platform.send(0x1400, supervisionAnswer(PLATE, 2, request.supervisionId, 0));
     platform.send(0x1400, supervisionAnswer(PLATE, 2, request.supervisionId, 0));
-    const answered = await eventually(async () => {
-      const list = (await api('GET', `${base}/supervisions`)).body.supervisions as Record<string, unknown>[];
-      return list[0]?.result === 0 ? list[0] : undefined;
-    }, 20_000, 'the supervision to be handled');
+    const answered = await eventually(
+      async () => {
+        const list = (await api('GET', `${base}/supervisions`)).body.supervisions as Record<string, unknown>[];
+        return list[0]?.result === 0 ? list[0] : undefined;
+      },
+      20_000,
+      'the supervision to be handled',
+    );
     expect(answered).toMatchObject({ status: 'answered', supervision_id: request.supervisionId });
   });
 
   it('supervises a Vigil alarm by its id, taking plate, colour, type and time from it', async () => {
     const { key } = await issueKey(vigil.baseUrl, admin, 'registry');
-    await postRecords(vigil.baseUrl, 'registry', key, [{ type: 'vehicle', plate: PLATE, plate_color: 2, vehicle_class: 'heavy_truck', terminal_id: '013980911001', home_org_code: '410102' }]);
+    await postRecords(vigil.baseUrl, 'registry', key, [
+      {
+        type: 'vehicle',
+        plate: PLATE,
+        plate_color: 2,
+        vehicle_class: 'heavy_truck',
+        terminal_id: '013980911001',
+        home_org_code: '410102',
+      },
+    ]);
     const warnTime = Date.now() - 60_000;
     platform.send(0x1400, vehicleEnvelope(PLATE, 2, 0x1402, alarmReportData(2, 0x0002, warnTime, 91, '疲劳驾驶')));
-    const alarmId = await eventually(async () => (await vigil.sql<[string]>(`SELECT alarm_id FROM alarms WHERE rule = 'jt809_report'`)).rows[0]?.[0], 20_000, 'the reported alarm');
-    const sent = await eventually(async () => {
-      const attempt = await api('POST', `${base}/supervisions`, { alarm_id: alarmId, deadline_minutes: 60 });
-      return attempt.status === 201 ? attempt.body : undefined;
-    }, 30_000, 'the alarm case to exist');
-    expect(sent).toMatchObject({ alarm_id: alarmId, plate: PLATE, plate_color: 2, warn_src: 2, warn_type: 2, level: 'ordinary' });
+    const alarmId = await eventually(
+      async () => (await vigil.sql<[string]>(`SELECT alarm_id FROM alarms WHERE rule = 'jt809_report'`)).rows[0]?.[0],
+      20_000,
+      'the reported alarm',
+    );
+    const sent = await eventually(
+      async () => {
+        const attempt = await api('POST', `${base}/supervisions`, { alarm_id: alarmId, deadline_minutes: 60 });
+        return attempt.status === 201 ? attempt.body : undefined;
+      },
+      30_000,
+      'the alarm case to exist',
+    );
+    expect(sent).toMatchObject({
+      alarm_id: alarmId,
+      plate: PLATE,
+      plate_color: 2,
+      warn_src: 2,
+      warn_type: 2,
+      level: 'ordinary',
+    });
     const request = readSupervision((await platform.answer(0x9400)).body);
-    expect(request).toMatchObject({ plate: PLATE, warnType: 2, warnTimeS: Math.floor(warnTime / 1000), supervisionId: sent.supervision_id, level: 1, supervisor: 'admin' });
+    expect(request).toMatchObject({
+      plate: PLATE,
+      warnType: 2,
+      warnTimeS: Math.floor(warnTime / 1000),
+      supervisionId: sent.supervision_id,
+      level: 1,
+      supervisor: 'admin',
+    });
   });
 });
 
 describe('JT/T 809 sub link', () => {
   it('connects back to the down-link address with the verify code, carries requests, and falls back to the main link', async () => {
     const code = 41_000_004;
-    expect((await api('POST', '/api/jt809/platforms', { access_code: code, user_id: 8004, password: 'pw4', name: '有从链路的平台', org_code: '410100' })).status).toBe(201);
+    expect(
+      (
+        await api('POST', '/api/jt809/platforms', {
+          access_code: code,
+          user_id: 8004,
+          password: 'pw4',
+          name: '有从链路的平台',
+          org_code: '410100',
+        })
+      ).status,
+    ).toBe(201);
     const downPort = await downLink.listen();
     const c = new Jt809Client({ accessCode: code });
     await c.connect('127.0.0.1', vigil.jt809Port);
@@ -236,11 +355,19 @@ describe('JT/T 809 sub link', () => {
       const verifyCode = loginAnswer.body.readUInt32BE(1);
       const subLogin = await eventually(async () => downLink.of(0x9001)[0], 20_000, 'Vigil to log in on the sub link');
       expect(subLogin.body.readUInt32BE(0)).toBe(verifyCode);
-      const listed = await eventually(async () => {
-        const platforms = (await api('GET', '/api/jt809/platforms')).body.platforms as { access_code: number; main_link: string; sub_link: string }[];
-        const mine = platforms.find((p) => p.access_code === code);
-        return mine?.sub_link === 'logged_in' ? mine : undefined;
-      }, 20_000, 'the sub link to show logged in');
+      const listed = await eventually(
+        async () => {
+          const platforms = (await api('GET', '/api/jt809/platforms')).body.platforms as {
+            access_code: number;
+            main_link: string;
+            sub_link: string;
+          }[];
+          const mine = platforms.find((p) => p.access_code === code);
+          return mine?.sub_link === 'logged_in' ? mine : undefined;
+        },
+        20_000,
+        'the sub link to show logged in',
+      );
       expect(listed.main_link).toBe('logged_in');
 
       const sent = await api('POST', `/api/jt809/platforms/${code}/inspections`, { question: '从链路查岗' });
@@ -250,17 +377,31 @@ describe('JT/T 809 sub link', () => {
       expect(request.infoId).toBe(sent.body.info_id);
       // The answer comes back on the main link.
       c.send(0x1300, inspectionAnswer(request.infoId, '在岗'));
-      await eventually(async () => {
-        const list = (await api('GET', `/api/jt809/platforms/${code}/inspections`)).body.inspections as Record<string, unknown>[];
-        return list[0]?.status === 'answered' ? true : undefined;
-      }, 20_000, 'the answer');
+      await eventually(
+        async () => {
+          const list = (await api('GET', `/api/jt809/platforms/${code}/inspections`)).body.inspections as Record<
+            string,
+            unknown
+          >[];
+          return list[0]?.status === 'answered' ? true : undefined;
+        },
+        20_000,
+        'the answer',
+      );
 
       // With the down-link server gone the sub link cannot come back; requests take the main link.
       await downLink.close();
-      await eventually(async () => {
-        const platforms = (await api('GET', '/api/jt809/platforms')).body.platforms as { access_code: number; sub_link: string }[];
-        return platforms.find((p) => p.access_code === code)?.sub_link !== 'logged_in' ? true : undefined;
-      }, 20_000, 'the sub link to go down');
+      await eventually(
+        async () => {
+          const platforms = (await api('GET', '/api/jt809/platforms')).body.platforms as {
+            access_code: number;
+            sub_link: string;
+          }[];
+          return platforms.find((p) => p.access_code === code)?.sub_link !== 'logged_in' ? true : undefined;
+        },
+        20_000,
+        'the sub link to go down',
+      );
       const fallback = await api('POST', `/api/jt809/platforms/${code}/inspections`, { question: '主链路查岗' });
       expect(fallback.body).toMatchObject({ status: 'sent', link: 'main' });
       expect(readInspection((await c.answer(0x9300)).body).question).toBe('主链路查岗');

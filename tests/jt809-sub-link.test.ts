@@ -24,7 +24,13 @@ async function setUp(options: SubLinkOptions = FAST) {
   const port = await downLink.listen();
   cleanups.push(() => downLink.close());
   const metrics = new Metrics();
-  const link = new Jt809SubLink(ACCESS_CODE, '127.0.0.1', port, VERIFY_CODE, options, { logger: silentLogger, metrics, crc: 'ccitt-false', keys: null, frameBytesMax: 64 * 1024 });
+  const link = new Jt809SubLink(ACCESS_CODE, '127.0.0.1', port, VERIFY_CODE, options, {
+    logger: silentLogger,
+    metrics,
+    crc: 'ccitt-false',
+    keys: null,
+    frameBytesMax: 64 * 1024,
+  });
   cleanups.push(() => link.stop());
   return { downLink, link, metrics };
 }
@@ -49,7 +55,10 @@ describe('JT/T 809 sub link', () => {
     link.start();
     await when(() => (link.state === 'logged_in' ? true : undefined), 'the first login');
     downLink.drop();
-    await when(() => (downLink.of(0x9001).length >= 2 && link.state === 'logged_in' ? true : undefined), 'a second login after the drop');
+    await when(
+      () => (downLink.of(0x9001).length >= 2 && link.state === 'logged_in' ? true : undefined),
+      'a second login after the drop',
+    );
     expect(downLink.connections).toBeGreaterThanOrEqual(2);
 
     downLink.answerKeepAlives = false;
@@ -79,6 +88,16 @@ describe('JT/T 809 sub link', () => {
   });
 
   it('refuses options that cannot work, naming the option', () => {
-    expect(() => new Jt809SubLink(1, '127.0.0.1', 1, 1, { ...FAST, backoffMaxMs: 5 }, { logger: silentLogger, metrics: new Metrics(), crc: 'ccitt-false', keys: null, frameBytesMax: 1024 })).toThrow(/backoffMaxMs value 5/);
+    expect(
+      () =>
+        new Jt809SubLink(
+          1,
+          '127.0.0.1',
+          1,
+          1,
+          { ...FAST, backoffMaxMs: 5 },
+          { logger: silentLogger, metrics: new Metrics(), crc: 'ccitt-false', keys: null, frameBytesMax: 1024 },
+        ),
+    ).toThrow(/backoffMaxMs value 5/);
   });
 });

@@ -26,12 +26,22 @@ let result: ReplayLabelsResult;
 const log: string[] = [];
 
 beforeAll(async () => {
-  manifest = generateTraffic({ vehicles: VEHICLES, hours: HOURS, seed: 23, outDir: dir, startMs: START_MS }, encodeTerminalMessage);
+  manifest = generateTraffic(
+    { vehicles: VEHICLES, hours: HOURS, seed: 23, outDir: dir, startMs: START_MS },
+    encodeTerminalMessage,
+  );
   // The sources post as fast as the replay goes: the per-key rate limit is raised out of the way.
   vigil = await startVigil({ args: ['--ingest-rate-per-key', '1000000', '--log-level', 'warn'] });
   result = await runReplayLabels(
     { baseUrl: vigil.baseUrl, jt808Port: vigil.jt808Port, token: await vigil.login() },
-    { dir, speed: Infinity, lockstepMs: 120_000, ackTimeoutMs: 60_000, settleMsMax: 240_000, log: (line) => log.push(line) },
+    {
+      dir,
+      speed: Infinity,
+      lockstepMs: 120_000,
+      ackTimeoutMs: 60_000,
+      settleMsMax: 240_000,
+      log: (line) => log.push(line),
+    },
   );
 }, 600_000);
 
@@ -68,12 +78,15 @@ describe(`replay of ${VEHICLES} vehicles × ${HOURS} h at max speed into vigil s
     expect(c.camera_rows).toEqual({ anpr: h.anpr, gantry: h.gantry, wim: h.wim });
     expect(c.device_status_rows).toBe(h.device_status);
     expect(c.http_rows_match).toBe(true);
-    for (const kind of ['anpr', 'wim', 'gantry', 'device_status', 'registry']) expect(result.replay.http[kind]?.rejected, kind).toBe(0);
+    for (const kind of ['anpr', 'wim', 'gantry', 'device_status', 'registry'])
+      expect(result.replay.http[kind]?.rejected, kind).toBe(0);
   });
 
   it('raises an alarm for every labelled violation of every rule, and no other', () => {
     const byRule = new Map(result.accuracy.rules.map((r) => [r.rule, r]));
-    const summary = result.accuracy.rules.map((r) => `${r.rule} ${r.labelsRecalled}/${r.labels} labels, ${r.alarmsMatched}/${r.alarms} alarms`).join('; ');
+    const summary = result.accuracy.rules
+      .map((r) => `${r.rule} ${r.labelsRecalled}/${r.labels} labels, ${r.alarmsMatched}/${r.alarms} alarms`)
+      .join('; ');
     console.log(`replay-labels: ${summary}`);
     for (const rule of feasibleRules(START_MS, HOURS)) {
       const r = byRule.get(rule);
@@ -82,7 +95,8 @@ describe(`replay of ${VEHICLES} vehicles × ${HOURS} h at max speed into vigil s
     }
     // Precision is scored over every alarm the node raised, whatever raised it: issue #5's bar of 99 % per
     // rule means, with a handful of labels per rule here, not one alarm without a label.
-    for (const r of result.accuracy.rules) expect(r.precision ?? 1, `${r.rule} precision (${summary})`).toBeGreaterThanOrEqual(0.99);
+    for (const r of result.accuracy.rules)
+      expect(r.precision ?? 1, `${r.rule} precision (${summary})`).toBeGreaterThanOrEqual(0.99);
     expect(result.accuracy.total.recall).toBe(1);
   });
 });

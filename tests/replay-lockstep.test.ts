@@ -7,11 +7,7 @@ describe('Lockstep', () => {
     const lockstep = new Lockstep(0, 100);
     const sent: { who: number; at: number; horizon: number }[] = [];
     // Participant 0 has dense data, 1 sparse data, 2 a gap of 10,000 ms in the middle.
-    const schedules = [
-      Array.from({ length: 50 }, (_, i) => i * 10),
-      [0, 250, 490],
-      [5, 10_050, 10_060],
-    ];
+    const schedules = [Array.from({ length: 50 }, (_, i) => i * 10), [0, 250, 490], [5, 10_050, 10_060]];
     const runs = schedules.map(async (times, who) => {
       const p = lockstep.join();
       for (const at of times) {

@@ -10,7 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { decodeMessage, parseFrame } from '../ingest/index.js';
 import { telemetryFromLocation } from '../ingest/jt808/gateway/normalize.js';
 import { encodeTerminalMessage } from '../cli/commands/wire-codec.js';
-import { FRAME_KIND_MALFORMED, RULE_IDS, formatAccuracy, planTraffic, simulateVehicle } from '../fixtures/generator/index.js';
+import {
+  FRAME_KIND_MALFORMED,
+  RULE_IDS,
+  formatAccuracy,
+  planTraffic,
+  simulateVehicle,
+} from '../fixtures/generator/index.js';
 import type { TelemetryRow } from '../schema/index.js';
 import { runAccuracyAtScale } from '../bench/accuracy/scale-run.js';
 import { telemetryOf } from '../bench/accuracy/shard.js';
@@ -40,12 +46,22 @@ describe('rule accuracy at scale', () => {
         if (!message.ok) throw new Error(`vehicle ${i}: message not decoded: ${message.reason}`);
         const m = message.value;
         const phone = frame.value.header.phone;
-        if (m.msgId === 0x0200) fromWire.push({ at: f.sendMs, row: telemetryFromLocation(phone, wire.vehicle.plate, m.body, f.sendMs, false) });
-        else if (m.msgId === 0x0704) for (const item of m.body.items) fromWire.push({ at: f.sendMs, row: telemetryFromLocation(phone, wire.vehicle.plate, item, f.sendMs, m.body.type === 1) });
+        if (m.msgId === 0x0200)
+          fromWire.push({
+            at: f.sendMs,
+            row: telemetryFromLocation(phone, wire.vehicle.plate, m.body, f.sendMs, false),
+          });
+        else if (m.msgId === 0x0704)
+          for (const item of m.body.items)
+            fromWire.push({
+              at: f.sendMs,
+              row: telemetryFromLocation(phone, wire.vehicle.plate, item, f.sendMs, m.body.type === 1),
+            });
       }
       const inMemory = telemetryOf(typed);
       // The extras JSON lists the same items in the codec's order or the generator's: compare them parsed.
-      const parsed = (rows: { at: number; row: TelemetryRow }[]) => rows.map(({ at, row }) => ({ at, row: { ...row, extras: JSON.parse(row.extras || '{}') as unknown } }));
+      const parsed = (rows: { at: number; row: TelemetryRow }[]) =>
+        rows.map(({ at, row }) => ({ at, row: { ...row, extras: JSON.parse(row.extras || '{}') as unknown } }));
       expect(parsed(inMemory)).toEqual(parsed(fromWire));
       expect(typed.labels).toEqual(wire.labels);
       expect(typed.http).toEqual(wire.http);
@@ -58,7 +74,12 @@ describe('rule accuracy at scale', () => {
     const workers = Math.max(1, Math.min(2, availableParallelism()));
     let lastLogged = 0;
     const run = await runAccuracyAtScale({
-      vehicles: VEHICLES, hours: HOURS, seed: SEED, startMs: START_MS, workers, groupVehicles: 100,
+      vehicles: VEHICLES,
+      hours: HOURS,
+      seed: SEED,
+      startMs: START_MS,
+      workers,
+      groupVehicles: 100,
       onProgress: (done) => {
         if (done - lastLogged < 2_000 && done < VEHICLES) return;
         lastLogged = done;
@@ -66,9 +87,14 @@ describe('rule accuracy at scale', () => {
       },
     });
     const m = run.match;
-    console.log(`rules accuracy, seed ${SEED}, ${VEHICLES} vehicles × ${HOURS} h, ${workers} workers: ${run.positions.toLocaleString('en')} positions, ${run.cameraEvents.toLocaleString('en')} roadside records, ${run.deviceStatuses.toLocaleString('en')} device statuses, ${m.total.labels} labels, ${m.total.alarms} alarm episodes in ${(run.elapsedMs / 1000).toFixed(1)} s\n${formatAccuracy(m)}`);
+    console.log(
+      `rules accuracy, seed ${SEED}, ${VEHICLES} vehicles × ${HOURS} h, ${workers} workers: ${run.positions.toLocaleString('en')} positions, ${run.cameraEvents.toLocaleString('en')} roadside records, ${run.deviceStatuses.toLocaleString('en')} device statuses, ${m.total.labels} labels, ${m.total.alarms} alarm episodes in ${(run.elapsedMs / 1000).toFixed(1)} s\n${formatAccuracy(m)}`,
+    );
     const few = RULE_IDS.filter((r) => (run.labelsByRule[r] ?? 0) < LABELS_FEW);
-    if (few.length > 0) console.log(`few labels (< ${LABELS_FEW}), so 99 % there means no miss at all: ${few.map((r) => `${r} ${run.labelsByRule[r] ?? 0}`).join(', ')}`);
+    if (few.length > 0)
+      console.log(
+        `few labels (< ${LABELS_FEW}), so 99 % there means no miss at all: ${few.map((r) => `${r} ${run.labelsByRule[r] ?? 0}`).join(', ')}`,
+      );
     for (const l of m.missed.slice(0, 10)) console.log(`missed label: ${JSON.stringify(l)}`);
     for (const a of m.falseAlarms.slice(0, 10)) console.log(`unmatched alarm: ${JSON.stringify(a)}`);
 

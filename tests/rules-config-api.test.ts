@@ -22,7 +22,11 @@ beforeAll(async () => {
   const accounts = new Accounts(sql);
   await accounts.ensureAdmin(HENAN_PROVINCE_CODE, 'correct horse battery staple');
   adminToken = (await accounts.login('admin', 'correct horse battery staple', 'test')).token;
-  runner = new RulesRunner({ log: new MemoryLog({ partitions: 1, backlogPerPartitionMax: 10, durableGroups: {} }), logger: silentLogger, metrics: new Metrics() });
+  runner = new RulesRunner({
+    log: new MemoryLog({ partitions: 1, backlogPerPartitionMax: 10, durableGroups: {} }),
+    logger: silentLogger,
+    metrics: new Metrics(),
+  });
   const router = new Router(1 << 20);
   registerRulesConfigRoutes(router, { accounts, sql, rules: runner });
   server = createServer((req, res) => void router.handle(req, res));
@@ -36,7 +40,11 @@ afterAll(async () => {
 });
 
 async function put(body: unknown, token = adminToken): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${base}/api/rules`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}/api/rules`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -50,10 +58,17 @@ describe('PUT /api/rules', () => {
     expect(refused.status).toBe(400);
     expect(refused.json.detail).toBe('rules.night_ban.startHour value 25 is greater than max allowed 23');
     expect(runner.current().version).toBe(2);
-    const audit = await sql.query<{ action: string; actor: string; detail: Record<string, unknown> }>(`SELECT action, actor, detail FROM audit_log WHERE action LIKE 'rules.%' ORDER BY id`);
-    expect(audit.map((a) => [a.action, a.actor])).toEqual([['rules.config.update', 'admin'], ['rules.config.refused', 'admin']]);
+    const audit = await sql.query<{ action: string; actor: string; detail: Record<string, unknown> }>(
+      `SELECT action, actor, detail FROM audit_log WHERE action LIKE 'rules.%' ORDER BY id`,
+    );
+    expect(audit.map((a) => [a.action, a.actor])).toEqual([
+      ['rules.config.update', 'admin'],
+      ['rules.config.refused', 'admin'],
+    ]);
     expect(audit[0].detail).toMatchObject({ version: 2, previous_version: 1, comment: 'provincial notice 12' });
-    expect(audit[1].detail).toMatchObject({ problems: ['rules.night_ban.startHour value 25 is greater than max allowed 23'] });
+    expect(audit[1].detail).toMatchObject({
+      problems: ['rules.night_ban.startHour value 25 is greater than max allowed 23'],
+    });
   });
 
   it('refuses requests without a token and bodies without a config', async () => {

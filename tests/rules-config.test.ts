@@ -6,7 +6,14 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALL_RULES, RulesConfigError, RulesConfigStore, checkRulesConfig, defaultRulesConfig, type RulesConfig } from '../stream/index.js';
+import {
+  ALL_RULES,
+  RulesConfigError,
+  RulesConfigStore,
+  checkRulesConfig,
+  defaultRulesConfig,
+  type RulesConfig,
+} from '../stream/index.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -30,8 +37,13 @@ describe('validation', () => {
   });
 
   it('names the key, the value and the bound of a value out of range', () => {
-    const problems = checkRulesConfig(changed((c) => (c.rules.overspeed.nightFactor = 2)), ALL_RULES);
-    expect(problems).toEqual([{ key: 'rules.overspeed.nightFactor', value: 2, reason: 'is greater than max allowed 1' }]);
+    const problems = checkRulesConfig(
+      changed((c) => (c.rules.overspeed.nightFactor = 2)),
+      ALL_RULES,
+    );
+    expect(problems).toEqual([
+      { key: 'rules.overspeed.nightFactor', value: 2, reason: 'is greater than max allowed 1' },
+    ]);
   });
 
   it('refuses unknown keys, unknown rules, missing keys, bad classes, cities and zones', () => {
@@ -43,18 +55,42 @@ describe('validation', () => {
         (c.rules.overspeed.limitKmhByClass as Record<string, number>).tank = 40;
         c.cities['410101'] = { overspeed: { sustainSeconds: 10 } };
         c.cities['410300'] = { overspeed: { sustainSeconds: -1 } };
-        c.zones.push({ id: 'z', name: 'zone', kind: 'restricted', polygon: [[113, 34], [114, 34]] });
+        c.zones.push({
+          id: 'z',
+          name: 'zone',
+          kind: 'restricted',
+          polygon: [
+            [113, 34],
+            [114, 34],
+          ],
+        });
       }),
       ALL_RULES,
     );
     expect(problems.map((p) => p.key).sort()).toEqual(
-      ['cities.410101', 'cities.410300.overspeed.sustainSeconds', 'rules.fatigue.restMinutesMin', 'rules.fatigue.restMinutesMinimum', 'rules.overspeed.limitKmhByClass.tank', 'rules.speeding', 'zones[0].polygon'].sort(),
+      [
+        'cities.410101',
+        'cities.410300.overspeed.sustainSeconds',
+        'rules.fatigue.restMinutesMin',
+        'rules.fatigue.restMinutesMinimum',
+        'rules.overspeed.limitKmhByClass.tank',
+        'rules.speeding',
+        'zones[0].polygon',
+      ].sort(),
     );
     expect(problems.find((p) => p.key === 'rules.fatigue.restMinutesMin')?.reason).toBe('is required');
   });
 
   it('accepts partial per-city overrides', () => {
-    expect(checkRulesConfig(changed((c) => (c.cities['419001'] = { fatigue: { restMinutesMin: 30 }, overspeed: { limitKmhByClass: { coach: 90 } } })), ALL_RULES)).toEqual([]);
+    expect(
+      checkRulesConfig(
+        changed(
+          (c) =>
+            (c.cities['419001'] = { fatigue: { restMinutesMin: 30 }, overspeed: { limitKmhByClass: { coach: 90 } } }),
+        ),
+        ALL_RULES,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -63,9 +99,18 @@ describe('versions', () => {
     const dir = tempDir();
     const store = new RulesConfigStore(ALL_RULES, dir);
     expect(store.current().version).toBe(1);
-    const saved = store.save(changed((c) => (c.rules.overspeed.sustainSeconds = 10)), 'admin', 'tighter');
+    const saved = store.save(
+      changed((c) => (c.rules.overspeed.sustainSeconds = 10)),
+      'admin',
+      'tighter',
+    );
     expect(saved.version).toBe(2);
-    expect(() => store.save(changed((c) => (c.rules.overspeed.sustainSeconds = -5)), 'admin')).toThrow(RulesConfigError);
+    expect(() =>
+      store.save(
+        changed((c) => (c.rules.overspeed.sustainSeconds = -5)),
+        'admin',
+      ),
+    ).toThrow(RulesConfigError);
     expect(store.current().version).toBe(2);
     expect(readdirSync(dir)).toEqual(['v000002.json']);
     const reopened = new RulesConfigStore(ALL_RULES, dir);
@@ -76,7 +121,13 @@ describe('versions', () => {
   it('skips a version edited by hand into an invalid one, and never overwrites it', () => {
     const dir = tempDir();
     new RulesConfigStore(ALL_RULES, dir).save(defaultRulesConfig(ALL_RULES), 'admin');
-    const broken = { version: 3, saved_at: 0, saved_by: 'hand', comment: '', config: changed((c) => (c.engine.disorderBoundSeconds = 99_999)) };
+    const broken = {
+      version: 3,
+      saved_at: 0,
+      saved_by: 'hand',
+      comment: '',
+      config: changed((c) => (c.engine.disorderBoundSeconds = 99_999)),
+    };
     writeFileSync(path.join(dir, 'v000003.json'), JSON.stringify(broken));
     const store = new RulesConfigStore(ALL_RULES, dir);
     expect(store.current().version).toBe(2);

@@ -15,17 +15,30 @@ const MINUTE_MS = 60_000;
 describe('device_offline on short generated runs', () => {
   it('labels a silence still running at the window end, and none too short to detect', () => {
     // Device index 42 is a silent violator (42 % 37 === 5, 42 even); its silence starts 20–30 min in.
-    const devices = Array.from({ length: 43 }, (_, i) => ({ device_id: `dev-${i}`, device_kind: 'camera', org_code: '410000' }) as unknown as Device);
+    const devices = Array.from(
+      { length: 43 },
+      (_, i) => ({ device_id: `dev-${i}`, device_kind: 'camera', org_code: '410000' }) as unknown as Device,
+    );
     const long = planDevices(devices, SEED, { startMs: START_MS, endMs: START_MS + 120 * MINUTE_MS }, true);
     const label = long.labels.find((l) => l.device_id === 'dev-42');
     expect(label, 'silence cut off by the window end is labelled').toBeDefined();
     expect(label!.end).toBe(START_MS + 120 * MINUTE_MS);
     const cut = planDevices(devices, SEED, { startMs: START_MS, endMs: START_MS + 35 * MINUTE_MS }, true);
-    expect(cut.labels.find((l) => l.device_id === 'dev-42'), 'a silence shorter than the limit is not labelled').toBeUndefined();
+    expect(
+      cut.labels.find((l) => l.device_id === 'dev-42'),
+      'a silence shorter than the limit is not labelled',
+    ).toBeUndefined();
   });
 
   it('200 vehicles × 2 h: device_offline has 100 % precision and recall', async () => {
-    const run = await runAccuracyAtScale({ vehicles: 200, hours: 2, seed: SEED, startMs: START_MS, workers: 0, groupVehicles: 100 });
+    const run = await runAccuracyAtScale({
+      vehicles: 200,
+      hours: 2,
+      seed: SEED,
+      startMs: START_MS,
+      workers: 0,
+      groupVehicles: 100,
+    });
     const r = run.match.rules.find((x) => x.rule === 'device_offline');
     expect(r, 'device_offline scored').toBeDefined();
     expect(r!.labels).toBeGreaterThan(0);

@@ -21,7 +21,10 @@ afterAll(async () => {
 });
 
 async function report(terminal: SimulatedTerminal, time: number, alarmBits: number): Promise<void> {
-  const reply = await terminal.request({ msgId: 0x0200, body: locationBody({ lat: 34.75, lon: 113.66, speedKmh: 40, directionDeg: 90, time, alarmBits }, 2013) });
+  const reply = await terminal.request({
+    msgId: 0x0200,
+    body: locationBody({ lat: 34.75, lon: 113.66, speedKmh: 40, directionDeg: 90, time, alarmBits }, 2013),
+  });
   expect(reply.body).toMatchObject({ result: 0 });
 }
 
@@ -31,8 +34,17 @@ interface RulesView {
   rules: { id: string }[];
 }
 
-async function api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${vigil.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+async function api(
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${vigil.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -47,11 +59,24 @@ describe('rules end to end', () => {
     await report(terminal, start, 0);
     await report(terminal, start + 30_000, 1);
     await report(terminal, start + 60_000, 0);
-    const rows = await eventually(async () => {
-      const r = await vigil.sql<[string, string, number, number | null, string, number]>(`SELECT rule, severity, toUnixTimestamp64Milli(started_at), toUnixTimestamp64Milli(ended_at), org_code, rule_version FROM alarms_current WHERE terminal_id = '${phone}'`);
-      return r.rows.length === 1 && r.rows[0][3] !== null ? r.rows : undefined;
-    }, 20_000, 'closed terminal_alarm');
-    expect(rows[0]).toEqual(['terminal_alarm', 'critical', start + 30_000, start + 60_000, expect.stringMatching(/^4101\d\d$/), 1]);
+    const rows = await eventually(
+      async () => {
+        const r = await vigil.sql<[string, string, number, number | null, string, number]>(
+          `SELECT rule, severity, toUnixTimestamp64Milli(started_at), toUnixTimestamp64Milli(ended_at), org_code, rule_version FROM alarms_current WHERE terminal_id = '${phone}'`,
+        );
+        return r.rows.length === 1 && r.rows[0][3] !== null ? r.rows : undefined;
+      },
+      20_000,
+      'closed terminal_alarm',
+    );
+    expect(rows[0]).toEqual([
+      'terminal_alarm',
+      'critical',
+      start + 30_000,
+      start + 60_000,
+      expect.stringMatching(/^4101\d\d$/),
+      1,
+    ]);
     terminal.close();
   });
 
@@ -60,7 +85,23 @@ describe('rules end to end', () => {
     const current = await api('GET', '/api/rules', token);
     expect(current.status).toBe(200);
     const view = current.json as unknown as RulesView;
-    expect(view.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['overspeed', 'fatigue', 'night_ban', 'offline', 'gps_drift', 'geofence', 'cloned_plate', 'overload', 'adas', 'dsm', 'terminal_alarm', 'unlicensed', 'device_offline']));
+    expect(view.rules.map((r) => r.id)).toEqual(
+      expect.arrayContaining([
+        'overspeed',
+        'fatigue',
+        'night_ban',
+        'offline',
+        'gps_drift',
+        'geofence',
+        'cloned_plate',
+        'overload',
+        'adas',
+        'dsm',
+        'terminal_alarm',
+        'unlicensed',
+        'device_offline',
+      ]),
+    );
 
     const wall = await api('PUT', '/api/rules', vigil.wallToken, { config: view.config });
     expect(wall.status).toBe(403);
@@ -69,7 +110,10 @@ describe('rules end to end', () => {
     bad.rules.fatigue.restMinutesMin = 0;
     const refused = await api('PUT', '/api/rules', token, { config: bad });
     expect(refused.status).toBe(400);
-    expect(refused.json).toMatchObject({ error: 'config_invalid', problems: [{ key: 'rules.fatigue.restMinutesMin', value: 0, reason: 'is less than min allowed 1' }] });
+    expect(refused.json).toMatchObject({
+      error: 'config_invalid',
+      problems: [{ key: 'rules.fatigue.restMinutesMin', value: 0, reason: 'is less than min allowed 1' }],
+    });
 
     const good = structuredClone(view.config);
     (good.rules.terminal_alarm.bits as Record<string, string>)['9'] = 'info';
@@ -81,10 +125,16 @@ describe('rules end to end', () => {
     await terminal.connect('127.0.0.1', vigil.jt808Port);
     await terminal.logIn();
     await report(terminal, Math.floor(Date.now() / 1000) * 1000 - 60_000, 1 << 9);
-    const rows = await eventually(async () => {
-      const r = await vigil.sql<[string, string, number]>(`SELECT rule, severity, rule_version FROM alarms_current WHERE terminal_id = '${phone}'`);
-      return r.rows.length === 1 ? r.rows : undefined;
-    }, 20_000, 'LCD-fault alarm under the new configuration');
+    const rows = await eventually(
+      async () => {
+        const r = await vigil.sql<[string, string, number]>(
+          `SELECT rule, severity, rule_version FROM alarms_current WHERE terminal_id = '${phone}'`,
+        );
+        return r.rows.length === 1 ? r.rows : undefined;
+      },
+      20_000,
+      'LCD-fault alarm under the new configuration',
+    );
     expect(rows[0]).toEqual(['terminal_alarm', 'info', view.version + 1]);
     terminal.close();
   });

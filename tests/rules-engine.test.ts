@@ -26,7 +26,10 @@ function swapped(rows: TelemetryRow[]): EngineEvent[] {
   const events: EngineEvent[] = [];
   for (let i = 0; i + 1 < rows.length; i += 2) {
     const arrival = rows[i + 1].ts;
-    events.push({ topic: 'telemetry', at: arrival, value: rows[i + 1] }, { topic: 'telemetry', at: arrival + 1, value: rows[i] });
+    events.push(
+      { topic: 'telemetry', at: arrival, value: rows[i + 1] },
+      { topic: 'telemetry', at: arrival + 1, value: rows[i] },
+    );
   }
   return events;
 }
@@ -50,20 +53,39 @@ describe('event time', () => {
   });
 
   it('back-fill that fills a gap is evaluated in the late lane and its alarms are marked late', () => {
-    const live = [...drive('b', T0, T0 + 10 * MINUTE + 1, MINUTE), ...drive('b', T0 + 40 * MINUTE, T0 + 45 * MINUTE, MINUTE)];
-    const backfill = [fix('b', T0 + 20 * MINUTE, { backfill: 1 }), fix('b', T0 + 20 * MINUTE + 30 * SECOND, { backfill: 1, speed_kmh: 150 }), fix('b', T0 + 21 * MINUTE, { backfill: 1 })];
+    const live = [
+      ...drive('b', T0, T0 + 10 * MINUTE + 1, MINUTE),
+      ...drive('b', T0 + 40 * MINUTE, T0 + 45 * MINUTE, MINUTE),
+    ];
+    const backfill = [
+      fix('b', T0 + 20 * MINUTE, { backfill: 1 }),
+      fix('b', T0 + 20 * MINUTE + 30 * SECOND, { backfill: 1, speed_kmh: 150 }),
+      fix('b', T0 + 21 * MINUTE, { backfill: 1 }),
+    ];
     const repeated = drive('b', T0, T0 + 3 * MINUTE, MINUTE).map((r) => ({ ...r, speed_kmh: 150 }));
-    const events: EngineEvent[] = [...telemetry(live), ...backfill.map((value) => ({ topic: 'telemetry' as const, at: T0 + 46 * MINUTE, value })), ...repeated.map((value, i) => ({ topic: 'telemetry' as const, at: T0 + 47 * MINUTE + i, value }))];
+    const events: EngineEvent[] = [
+      ...telemetry(live),
+      ...backfill.map((value) => ({ topic: 'telemetry' as const, at: T0 + 46 * MINUTE, value })),
+      ...repeated.map((value, i) => ({ topic: 'telemetry' as const, at: T0 + 47 * MINUTE + i, value })),
+    ];
     const engine = engineFor();
     const alarms = latest(run(events, engine), 'overspeed');
     expect(alarms).toHaveLength(1);
-    expect(alarms[0]).toMatchObject({ late: 1, started_at: T0 + 20 * MINUTE + 30 * SECOND, ended_at: T0 + 21 * MINUTE });
+    expect(alarms[0]).toMatchObject({
+      late: 1,
+      started_at: T0 + 20 * MINUTE + 30 * SECOND,
+      ended_at: T0 + 21 * MINUTE,
+    });
     // The re-sent fixes at T0..T0+2min were evaluated live already (duplicates) and raise nothing.
     expect(engine.stats.duplicates + engine.stats.alreadyEvaluated).toBe(3);
   });
 
   it('back-filled fixes still in order are evaluated with the live state and marked late', () => {
-    const rows = [fix('c', T0), fix('c', T0 + 30 * SECOND, { speed_kmh: 150, backfill: 1 }), fix('c', T0 + 60 * SECOND)];
+    const rows = [
+      fix('c', T0),
+      fix('c', T0 + 30 * SECOND, { speed_kmh: 150, backfill: 1 }),
+      fix('c', T0 + 60 * SECOND),
+    ];
     const [alarm] = latest(run(telemetry(rows)), 'overspeed');
     expect(alarm.late).toBe(1);
   });
@@ -84,8 +106,16 @@ describe('episodes and replays', () => {
 
   it('a repeated fix (retransmission) produces no extra version', () => {
     const rows = [fix('r', T0), fix('r', T0 + 2 * SECOND, { speed_kmh: 150 }), fix('r', T0 + 4 * SECOND)];
-    const events: EngineEvent[] = [...telemetry(rows), { topic: 'telemetry', at: T0 + 5 * SECOND, value: rows[1] }, { topic: 'telemetry', at: T0 + 60 * SECOND, value: rows[1] }];
-    expect(run(events).filter((a) => a.rule === 'overspeed').map((a) => a.version)).toEqual([1, 2]);
+    const events: EngineEvent[] = [
+      ...telemetry(rows),
+      { topic: 'telemetry', at: T0 + 5 * SECOND, value: rows[1] },
+      { topic: 'telemetry', at: T0 + 60 * SECOND, value: rows[1] },
+    ];
+    expect(
+      run(events)
+        .filter((a) => a.rule === 'overspeed')
+        .map((a) => a.version),
+    ).toEqual([1, 2]);
   });
 });
 
@@ -108,12 +138,28 @@ describe('restart from a snapshot', () => {
 
   it('closes an episode opened before the restart under the same id, without opening it again', () => {
     const before = engineFor();
-    const opened = run(telemetry([fix('o', T0), fix('o', T0 + 30 * SECOND, { speed_kmh: 140 }), fix('o', T0 + 60 * SECOND, { speed_kmh: 145 })]), before).filter((a) => a.rule === 'overspeed');
+    const opened = run(
+      telemetry([
+        fix('o', T0),
+        fix('o', T0 + 30 * SECOND, { speed_kmh: 140 }),
+        fix('o', T0 + 60 * SECOND, { speed_kmh: 145 }),
+      ]),
+      before,
+    ).filter((a) => a.rule === 'overspeed');
     expect(opened.map((a) => [a.version, a.ended_at])).toEqual([[1, null]]);
     const after = engineFor();
     after.restore(roundTrip(before.snapshot()), T0 + 61 * SECOND);
-    const resumed = run(telemetry([fix('o', T0 + 60 * SECOND, { speed_kmh: 145 }), fix('o', T0 + 90 * SECOND, { speed_kmh: 146 }), fix('o', T0 + 120 * SECOND)]), after).filter((a) => a.rule === 'overspeed');
-    expect(resumed.map((a) => [a.alarm_id, a.version, a.ended_at])).toEqual([[opened[0].alarm_id, 2, T0 + 120 * SECOND]]);
+    const resumed = run(
+      telemetry([
+        fix('o', T0 + 60 * SECOND, { speed_kmh: 145 }),
+        fix('o', T0 + 90 * SECOND, { speed_kmh: 146 }),
+        fix('o', T0 + 120 * SECOND),
+      ]),
+      after,
+    ).filter((a) => a.rule === 'overspeed');
+    expect(resumed.map((a) => [a.alarm_id, a.version, a.ended_at])).toEqual([
+      [opened[0].alarm_id, 2, T0 + 120 * SECOND],
+    ]);
     expect(details(resumed[0])).toMatchObject({ max_speed_kmh: 146 });
   });
 
@@ -138,7 +184,12 @@ describe('bounds', () => {
     expect(bounded.stats.evicted).toBeGreaterThan(0);
     bounded.onPosition(fix('alarming', T0 + 30 * SECOND), 0, T0 + 40 * SECOND);
     bounded.flush();
-    expect(bounded.drainAlarms().filter((a) => a.terminal_id === 'alarming').map((a) => a.version)).toEqual([1, 2]);
+    expect(
+      bounded
+        .drainAlarms()
+        .filter((a) => a.terminal_id === 'alarming')
+        .map((a) => a.version),
+    ).toEqual([1, 2]);
   });
 
   it('keeps the state of a typical vehicle well under 1 KB in a snapshot', () => {
@@ -152,8 +203,13 @@ describe('bounds', () => {
 describe('driving the engine from a file of events', () => {
   it('replays JSON lines to the same alarms as the events themselves, and names a bad line', () => {
     const events = telemetry(trace());
-    const lines = events.map((e) => JSON.stringify({ topic: `vigil.${e.topic}`, partition: 0, value: e.value })).join('\n');
-    const parsed = lines.split('\n').map((line, i) => parseEventLine(line, i + 1)).filter((e): e is EngineEvent => e !== undefined);
+    const lines = events
+      .map((e) => JSON.stringify({ topic: `vigil.${e.topic}`, partition: 0, value: e.value }))
+      .join('\n');
+    const parsed = lines
+      .split('\n')
+      .map((line, i) => parseEventLine(line, i + 1))
+      .filter((e): e is EngineEvent => e !== undefined);
     expect(summary(run(parsed))).toEqual(summary(run(events)));
     expect(() => parseEventLine('{"topic":"gps","value":{"ts":1}}', 7)).toThrow(/line 7: topic "gps"/);
   });
@@ -162,13 +218,21 @@ describe('driving the engine from a file of events', () => {
 describe('configuration changes', () => {
   it('switching a rule off closes its open episodes; the next version of the configuration applies at once', () => {
     const engine = engineFor();
-    const opened = run(telemetry([fix('w', T0), fix('w', T0 + 30 * SECOND, { speed_kmh: 140 })]), engine).filter((a) => a.rule === 'overspeed');
+    const opened = run(telemetry([fix('w', T0), fix('w', T0 + 30 * SECOND, { speed_kmh: 140 })]), engine).filter(
+      (a) => a.rule === 'overspeed',
+    );
     expect(opened.map((a) => a.ended_at)).toEqual([null]);
     const config = defaultRulesConfig(ALL_RULES);
     config.rules.overspeed.enabled = false;
     engine.setConfig(compileRulesConfig(config, 2, ALL_RULES));
     const closed = engine.drainAlarms();
-    expect(closed.map((a) => [a.alarm_id, a.version, a.ended_at, a.rule_version])).toEqual([[opened[0].alarm_id, 2, T0 + 30 * SECOND, 2]]);
-    expect(run(telemetry([fix('w', T0 + 60 * SECOND, { speed_kmh: 150 }), fix('w', T0 + 90 * SECOND)]), engine).filter((a) => a.rule === 'overspeed')).toEqual([]);
+    expect(closed.map((a) => [a.alarm_id, a.version, a.ended_at, a.rule_version])).toEqual([
+      [opened[0].alarm_id, 2, T0 + 30 * SECOND, 2],
+    ]);
+    expect(
+      run(telemetry([fix('w', T0 + 60 * SECOND, { speed_kmh: 150 }), fix('w', T0 + 90 * SECOND)]), engine).filter(
+        (a) => a.rule === 'overspeed',
+      ),
+    ).toEqual([]);
   });
 });

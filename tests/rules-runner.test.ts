@@ -17,7 +17,10 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function node(): { log: MemoryLog; runner: RulesRunner; alarms: AlarmRow[]; stop: () => Promise<void> } {
   const log = new MemoryLog({ partitions: 4, backlogPerPartitionMax: 10_000, durableGroups: {} });
-  const runner = new RulesRunner({ log, logger: silentLogger, metrics: new Metrics(), dataDir }, { ...RULES_RUNNER_DEFAULTS, tickMs: 50, pollWaitMs: 20 });
+  const runner = new RulesRunner(
+    { log, logger: silentLogger, metrics: new Metrics(), dataDir },
+    { ...RULES_RUNNER_DEFAULTS, tickMs: 50, pollWaitMs: 20 },
+  );
   const alarms: AlarmRow[] = [];
   const consumer = log.consumer<AlarmRow>('test', TOPICS.alarms);
   let reading = true;
@@ -41,15 +44,32 @@ function node(): { log: MemoryLog; runner: RulesRunner; alarms: AlarmRow[]; stop
 describe('rules runner', () => {
   it('continues an episode across a restart from the snapshot, under the same id', async () => {
     const first = node();
-    await first.log.producer().send(TOPICS.telemetry, [fix('9', T0), fix('9', T0 + 30 * SECOND, { speed_kmh: 140 })].map((value) => ({ key: value.terminal_id, value })));
-    const opened = await eventually(async () => first.alarms.find((a) => a.rule === 'overspeed'), 10_000, 'overspeed opened');
+    await first.log.producer().send(
+      TOPICS.telemetry,
+      [fix('9', T0), fix('9', T0 + 30 * SECOND, { speed_kmh: 140 })].map((value) => ({
+        key: value.terminal_id,
+        value,
+      })),
+    );
+    const opened = await eventually(
+      async () => first.alarms.find((a) => a.rule === 'overspeed'),
+      10_000,
+      'overspeed opened',
+    );
     expect(opened).toMatchObject({ version: 1, ended_at: null });
     await first.stop();
     expect(existsSync(path.join(dataDir, 'rules', 'engine-snapshot.json'))).toBe(true);
 
     const second = node();
-    await second.log.producer().send(TOPICS.telemetry, [fix('9', T0 + 60 * SECOND, { speed_kmh: 60 })].map((value) => ({ key: value.terminal_id, value })));
-    const closed = await eventually(async () => second.alarms.find((a) => a.rule === 'overspeed'), 10_000, 'overspeed closed');
+    await second.log.producer().send(
+      TOPICS.telemetry,
+      [fix('9', T0 + 60 * SECOND, { speed_kmh: 60 })].map((value) => ({ key: value.terminal_id, value })),
+    );
+    const closed = await eventually(
+      async () => second.alarms.find((a) => a.rule === 'overspeed'),
+      10_000,
+      'overspeed closed',
+    );
     expect(closed).toMatchObject({ alarm_id: opened.alarm_id, version: 2, ended_at: T0 + 60 * SECOND });
     expect(second.alarms.filter((a) => a.rule === 'overspeed')).toHaveLength(1);
     await second.stop();
@@ -66,8 +86,18 @@ describe('rules runner', () => {
     bad.rules.overspeed.sustainSeconds = 'thirty';
     expect(() => n.runner.update(bad, 'admin', '')).toThrow(RulesConfigError);
     expect(n.runner.current().version).toBe(saved.version);
-    await n.log.producer().send(TOPICS.telemetry, [fix('10', T0, { speed_kmh: 75 }), fix('10', T0 + 30 * SECOND, { speed_kmh: 40 })].map((value) => ({ key: value.terminal_id, value })));
-    const alarm = await eventually(async () => n.alarms.find((a) => a.terminal_id === '10'), 10_000, 'overspeed at the new limit');
+    await n.log.producer().send(
+      TOPICS.telemetry,
+      [fix('10', T0, { speed_kmh: 75 }), fix('10', T0 + 30 * SECOND, { speed_kmh: 40 })].map((value) => ({
+        key: value.terminal_id,
+        value,
+      })),
+    );
+    const alarm = await eventually(
+      async () => n.alarms.find((a) => a.terminal_id === '10'),
+      10_000,
+      'overspeed at the new limit',
+    );
     expect(alarm.rule_version).toBe(saved.version);
     expect(details(alarm)).toMatchObject({ limit_kmh: 60 });
     await n.stop();

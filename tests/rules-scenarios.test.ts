@@ -5,12 +5,32 @@ import { describe, expect, it } from 'vitest';
 import type { TelemetryRow } from '../schema/index.js';
 import { circleOutline, type EngineEvent } from '../stream/index.js';
 import {
-  LUOYANG, MINUTE, T0, ZHENGZHOU, camera, chinaTime, details, deviceStatus, drive, engineFor, fix, latest, run, telemetry, vehicle,
+  LUOYANG,
+  MINUTE,
+  T0,
+  ZHENGZHOU,
+  camera,
+  chinaTime,
+  details,
+  deviceStatus,
+  drive,
+  engineFor,
+  fix,
+  latest,
+  run,
+  telemetry,
+  vehicle,
 } from './support/rules-trace.js';
 
 const SECOND = 1_000;
 
-function speeds(terminalId: string, start: number, stepMs: number, values: number[], overrides: Partial<TelemetryRow> = {}): TelemetryRow[] {
+function speeds(
+  terminalId: string,
+  start: number,
+  stepMs: number,
+  values: number[],
+  overrides: Partial<TelemetryRow> = {},
+): TelemetryRow[] {
   return values.map((speed_kmh, i) => fix(terminalId, start + i * stepMs, { speed_kmh, ...overrides }));
 }
 
@@ -26,7 +46,12 @@ describe('overspeed', () => {
   it('alarms once a small excess is sustained for sustainSeconds, from its first fix', () => {
     const alarms = latest(run(telemetry(speeds('1', T0, 10 * SECOND, [110, 110, 110, 110, 90]))), 'overspeed');
     expect(alarms).toHaveLength(1);
-    expect(alarms[0]).toMatchObject({ started_at: T0, ended_at: T0 + 40 * SECOND, severity: 'warning', terminal_id: '1' });
+    expect(alarms[0]).toMatchObject({
+      started_at: T0,
+      ended_at: T0 + 40 * SECOND,
+      severity: 'warning',
+      terminal_id: '1',
+    });
     expect(details(alarms[0])).toMatchObject({ limit_kmh: 100, max_speed_kmh: 110 });
   });
 
@@ -38,8 +63,13 @@ describe('overspeed', () => {
   });
 
   it('uses the class limit of the registry and the home county', () => {
-    const registry = [vehicle({ plate: '豫A00001', terminal_id: '7', vehicle_class: 'dangerous_goods', home_org_code: '410181' })];
-    const [alarm] = latest(run(telemetry(speeds('7', T0, 30 * SECOND, [101, 50])), engineFor({ registry })), 'overspeed');
+    const registry = [
+      vehicle({ plate: '豫A00001', terminal_id: '7', vehicle_class: 'dangerous_goods', home_org_code: '410181' }),
+    ];
+    const [alarm] = latest(
+      run(telemetry(speeds('7', T0, 30 * SECOND, [101, 50])), engineFor({ registry })),
+      'overspeed',
+    );
     expect(details(alarm)).toMatchObject({ limit_kmh: 80, vehicle_class: 'dangerous_goods' });
     expect(alarm.org_code).toBe('410181');
     expect(alarm.plate).toBe('豫A00001');
@@ -47,7 +77,12 @@ describe('overspeed', () => {
 
   it('caps the limit at night, 22:00-06:00 China time, with the edges exact', () => {
     const at = (h: number, m: number, s = 0) => chinaTime(2026, 11, 28, h, m, s);
-    const pair = (id: string, start: number) => telemetry([fix(id, start, { speed_kmh: 85 }), fix(id, start + 30 * SECOND, { speed_kmh: 85 }), fix(id, start + 40 * SECOND, { speed_kmh: 50 })]);
+    const pair = (id: string, start: number) =>
+      telemetry([
+        fix(id, start, { speed_kmh: 85 }),
+        fix(id, start + 30 * SECOND, { speed_kmh: 85 }),
+        fix(id, start + 40 * SECOND, { speed_kmh: 50 }),
+      ]);
     const before = latest(run(pair('a', at(21, 59, 0))), 'overspeed');
     const after = latest(run(pair('b', at(22, 0, 0))), 'overspeed');
     const lateNight = latest(run(pair('c', chinaTime(2026, 11, 29, 5, 59, 0))), 'overspeed');
@@ -63,16 +98,42 @@ describe('overspeed', () => {
   it('applies speed-limit zones and per-city overrides', () => {
     const engine = engineFor({
       configure: (c) => {
-        c.zones.push({ id: 'school-1', name: 'School zone', kind: 'speed_limit', speedLimitKmh: 60, polygon: [[113.6, 34.7], [113.7, 34.7], [113.7, 34.8], [113.6, 34.8]] });
+        c.zones.push({
+          id: 'school-1',
+          name: 'School zone',
+          kind: 'speed_limit',
+          speedLimitKmh: 60,
+          polygon: [
+            [113.6, 34.7],
+            [113.7, 34.7],
+            [113.7, 34.8],
+            [113.6, 34.8],
+          ],
+        });
         c.cities['410300'] = { overspeed: { limitKmhByClass: { other: 70 } } };
       },
     });
-    const alarms = latest(run([
-      ...telemetry([fix('z1', T0, { speed_kmh: 75 }), fix('z1', T0 + 30 * SECOND, { speed_kmh: 40 })]),
-      ...telemetry([fix('z2', T0, { speed_kmh: 75, ...LUOYANG }), fix('z2', T0 + 30 * SECOND, { speed_kmh: 40, ...LUOYANG })]),
-      ...telemetry([fix('z3', T0, { speed_kmh: 90, plate: '豫C12345', ...LUOYANG }), fix('z3', T0 + 30 * SECOND, { speed_kmh: 40, plate: '豫C12345', ...LUOYANG })]),
-      ...telemetry([fix('z4', T0, { speed_kmh: 90, plate: '豫A12345', ...LUOYANG }), fix('z4', T0 + 30 * SECOND, { speed_kmh: 40, plate: '豫A12345', ...LUOYANG })]),
-    ], engine), 'overspeed');
+    const alarms = latest(
+      run(
+        [
+          ...telemetry([fix('z1', T0, { speed_kmh: 75 }), fix('z1', T0 + 30 * SECOND, { speed_kmh: 40 })]),
+          ...telemetry([
+            fix('z2', T0, { speed_kmh: 75, ...LUOYANG }),
+            fix('z2', T0 + 30 * SECOND, { speed_kmh: 40, ...LUOYANG }),
+          ]),
+          ...telemetry([
+            fix('z3', T0, { speed_kmh: 90, plate: '豫C12345', ...LUOYANG }),
+            fix('z3', T0 + 30 * SECOND, { speed_kmh: 40, plate: '豫C12345', ...LUOYANG }),
+          ]),
+          ...telemetry([
+            fix('z4', T0, { speed_kmh: 90, plate: '豫A12345', ...LUOYANG }),
+            fix('z4', T0 + 30 * SECOND, { speed_kmh: 40, plate: '豫A12345', ...LUOYANG }),
+          ]),
+        ],
+        engine,
+      ),
+      'overspeed',
+    );
     const by = (t: string) => alarms.filter((a) => a.terminal_id === t);
     expect(details(by('z1')[0])).toMatchObject({ limit_kmh: 60, zone: 'school-1' });
     expect(by('z2')).toEqual([]);
@@ -93,7 +154,8 @@ describe('fatigue', () => {
 
   function withRest(id: string, restMinutes: number): TelemetryRow[] {
     const rows = drive(id, T0, T0 + 121 * MINUTE, MINUTE);
-    for (let m = 121; m < 121 + restMinutes; m++) rows.push(fix(id, T0 + m * MINUTE, { speed_kmh: 0, lon: rows[rows.length - 1].lon }));
+    for (let m = 121; m < 121 + restMinutes; m++)
+      rows.push(fix(id, T0 + m * MINUTE, { speed_kmh: 0, lon: rows[rows.length - 1].lon }));
     const resume = T0 + (121 + restMinutes) * MINUTE;
     return [...rows, ...drive(id, resume, resume + 200 * MINUTE + 1, MINUTE)];
   }
@@ -113,9 +175,15 @@ describe('fatigue', () => {
   });
 
   it('coaches: more than 2 h at night alarms across midnight; other vehicles do not', () => {
-    const registry = [vehicle({ plate: '豫A20001', terminal_id: 'coach', vehicle_class: 'coach' }), vehicle({ plate: '豫A20002', terminal_id: 'truck' })];
+    const registry = [
+      vehicle({ plate: '豫A20001', terminal_id: 'coach', vehicle_class: 'coach' }),
+      vehicle({ plate: '豫A20002', terminal_id: 'truck' }),
+    ];
     const start = chinaTime(2026, 11, 28, 22, 0);
-    const events = [...telemetry(drive('coach', start, start + 122 * MINUTE, MINUTE)), ...telemetry(drive('truck', start, start + 122 * MINUTE, MINUTE))];
+    const events = [
+      ...telemetry(drive('coach', start, start + 122 * MINUTE, MINUTE)),
+      ...telemetry(drive('truck', start, start + 122 * MINUTE, MINUTE)),
+    ];
     const alarms = latest(run(events, engineFor({ registry })), 'fatigue');
     expect(alarms).toHaveLength(1);
     expect(alarms[0].terminal_id).toBe('coach');
@@ -155,7 +223,11 @@ describe('night_ban', () => {
     ].sort((a, b) => a.value.ts - b.value.ts);
     const alarms = latest(run(events, engineFor({ registry })), 'night_ban');
     expect(alarms).toHaveLength(1);
-    expect(alarms[0]).toMatchObject({ terminal_id: 'long', started_at: chinaTime(2026, 11, 28, 2, 0), ended_at: chinaTime(2026, 11, 28, 5, 0) });
+    expect(alarms[0]).toMatchObject({
+      terminal_id: 'long',
+      started_at: chinaTime(2026, 11, 28, 2, 0),
+      ended_at: chinaTime(2026, 11, 28, 5, 0),
+    });
   });
 });
 
@@ -165,7 +237,10 @@ describe('offline', () => {
     const rows = drive('off1', T0, T0 + 10 * MINUTE + 1, MINUTE);
     const unregistered = drive('off2', T0, T0 + 10 * MINUTE + 1, MINUTE);
     const back = fix('off1', T0 + 60 * MINUTE);
-    const events: EngineEvent[] = [...telemetry([...rows, ...unregistered].sort((a, b) => a.ts - b.ts)), { topic: 'telemetry', value: back }];
+    const events: EngineEvent[] = [
+      ...telemetry([...rows, ...unregistered].sort((a, b) => a.ts - b.ts)),
+      { topic: 'telemetry', value: back },
+    ];
     const versions = run(events, engineFor({ registry })).filter((a) => a.rule === 'offline');
     expect(versions.map((a) => a.version)).toEqual([1, 2]);
     expect(versions[0]).toMatchObject({ terminal_id: 'off1', started_at: T0 + 10 * MINUTE, ended_at: null });
@@ -176,7 +251,10 @@ describe('offline', () => {
 describe('gps_drift', () => {
   it('opens on an impossible jump and closes at the first plausible step', () => {
     const rows = [
-      fix('g', T0), fix('g', T0 + 30 * SECOND, { lat: ZHENGZHOU.lat + 0.45 }), fix('g', T0 + 60 * SECOND), fix('g', T0 + 90 * SECOND, { lon: ZHENGZHOU.lon + 0.001 }),
+      fix('g', T0),
+      fix('g', T0 + 30 * SECOND, { lat: ZHENGZHOU.lat + 0.45 }),
+      fix('g', T0 + 60 * SECOND),
+      fix('g', T0 + 90 * SECOND, { lon: ZHENGZHOU.lon + 0.001 }),
     ];
     const alarms = latest(run(telemetry(rows)), 'gps_drift');
     expect(alarms).toHaveLength(1);
@@ -188,18 +266,54 @@ describe('gps_drift', () => {
 describe('geofence', () => {
   it('accepts a zone given as a circle outline', () => {
     const registry = [vehicle({ plate: '豫A50003', terminal_id: 'dg2', vehicle_class: 'dangerous_goods' })];
-    const engine = engineFor({ registry, configure: (c) => c.zones.push({ id: 'seat', name: 'City seat', kind: 'restricted', polygon: circleOutline(ZHENGZHOU.lon, ZHENGZHOU.lat, 1_000) }) });
-    const rows = [fix('dg2', T0, { lat: ZHENGZHOU.lat + 0.0095 }), fix('dg2', T0 + MINUTE, { lat: ZHENGZHOU.lat + 0.0085 })];
+    const engine = engineFor({
+      registry,
+      configure: (c) =>
+        c.zones.push({
+          id: 'seat',
+          name: 'City seat',
+          kind: 'restricted',
+          polygon: circleOutline(ZHENGZHOU.lon, ZHENGZHOU.lat, 1_000),
+        }),
+    });
+    const rows = [
+      fix('dg2', T0, { lat: ZHENGZHOU.lat + 0.0095 }),
+      fix('dg2', T0 + MINUTE, { lat: ZHENGZHOU.lat + 0.0085 }),
+    ];
     // 0.0095° of latitude is about 1.06 km from the centre (outside a 1 km circle), 0.0085° about 0.95 km (inside).
     expect(latest(run(telemetry(rows), engine), 'geofence').map((a) => a.started_at)).toEqual([T0 + MINUTE]);
   });
 
   it('opens on entry of a dangerous-goods vehicle, turns critical past the dwell limit, closes on exit', () => {
-    const registry = [vehicle({ plate: '豫A50001', terminal_id: 'dg', vehicle_class: 'dangerous_goods' }), vehicle({ plate: '豫A50002', terminal_id: 'hv' })];
-    const engine = engineFor({ registry, configure: (c) => c.zones.push({ id: 'reservoir', name: 'Reservoir protection area', kind: 'restricted', polygon: [[113.64, 34.73], [113.68, 34.73], [113.68, 34.77], [113.64, 34.77]] }) });
-    const outside = { lat: 34.70, lon: 113.66 };
-    const trace = (id: string) => [fix(id, T0, outside), fix(id, T0 + MINUTE, { lat: 34.72, lon: 113.66 }), ...Array.from({ length: 14 }, (_, i) => fix(id, T0 + (2 + i) * MINUTE, { speed_kmh: 5 })), fix(id, T0 + 16 * MINUTE, outside)];
-    const versions = run(telemetry([...trace('dg'), ...trace('hv')].sort((a, b) => a.ts - b.ts)), engine).filter((a) => a.rule === 'geofence');
+    const registry = [
+      vehicle({ plate: '豫A50001', terminal_id: 'dg', vehicle_class: 'dangerous_goods' }),
+      vehicle({ plate: '豫A50002', terminal_id: 'hv' }),
+    ];
+    const engine = engineFor({
+      registry,
+      configure: (c) =>
+        c.zones.push({
+          id: 'reservoir',
+          name: 'Reservoir protection area',
+          kind: 'restricted',
+          polygon: [
+            [113.64, 34.73],
+            [113.68, 34.73],
+            [113.68, 34.77],
+            [113.64, 34.77],
+          ],
+        }),
+    });
+    const outside = { lat: 34.7, lon: 113.66 };
+    const trace = (id: string) => [
+      fix(id, T0, outside),
+      fix(id, T0 + MINUTE, { lat: 34.72, lon: 113.66 }),
+      ...Array.from({ length: 14 }, (_, i) => fix(id, T0 + (2 + i) * MINUTE, { speed_kmh: 5 })),
+      fix(id, T0 + 16 * MINUTE, outside),
+    ];
+    const versions = run(telemetry([...trace('dg'), ...trace('hv')].sort((a, b) => a.ts - b.ts)), engine).filter(
+      (a) => a.rule === 'geofence',
+    );
     expect(new Set(versions.map((a) => a.terminal_id))).toEqual(new Set(['dg']));
     expect(new Set(versions.map((a) => a.alarm_id)).size).toBe(1);
     expect(versions.map((a) => a.version)).toEqual(versions.map((_, i) => i + 1));
@@ -213,14 +327,24 @@ describe('geofence', () => {
 
 describe('terminal_alarm', () => {
   it('opens while the emergency bit is set and closes when it clears', () => {
-    const rows = [fix('t', T0), fix('t', T0 + 30 * SECOND, { alarm_bits: 1 }), fix('t', T0 + 60 * SECOND, { alarm_bits: 1 }), fix('t', T0 + 90 * SECOND)];
+    const rows = [
+      fix('t', T0),
+      fix('t', T0 + 30 * SECOND, { alarm_bits: 1 }),
+      fix('t', T0 + 60 * SECOND, { alarm_bits: 1 }),
+      fix('t', T0 + 90 * SECOND),
+    ];
     const versions = run(telemetry(rows)).filter((a) => a.rule === 'terminal_alarm');
-    expect(versions.map((a) => [a.version, a.severity, a.ended_at])).toEqual([[1, 'critical', null], [2, 'critical', T0 + 90 * SECOND]]);
+    expect(versions.map((a) => [a.version, a.severity, a.ended_at])).toEqual([
+      [1, 'critical', null],
+      [2, 'critical', T0 + 90 * SECOND],
+    ]);
     expect(details(versions[0])).toMatchObject({ bit: 0, name: 'emergency' });
   });
 
   it('ignores bits the configuration does not list', () => {
-    expect(run(telemetry([fix('t', T0, { alarm_bits: 1 << 9 })])).filter((a) => a.rule === 'terminal_alarm')).toEqual([]);
+    expect(run(telemetry([fix('t', T0, { alarm_bits: 1 << 9 })])).filter((a) => a.rule === 'terminal_alarm')).toEqual(
+      [],
+    );
   });
 });
 
@@ -230,10 +354,15 @@ describe('adas and dsm', () => {
   it('opens an ADAS alarm on its start flag with the level as severity, and closes it on its end flag', () => {
     const rows = [
       fix('v', T0, { extras: extras('adas', { alarmId: 7, flag: 1, type: 1, level: 2, speedKmh: 62, time: T0 }) }),
-      fix('v', T0 + 20 * SECOND, { extras: extras('adas', { alarmId: 8, flag: 2, type: 1, level: 2, time: T0 + 20 * SECOND }) }),
+      fix('v', T0 + 20 * SECOND, {
+        extras: extras('adas', { alarmId: 8, flag: 2, type: 1, level: 2, time: T0 + 20 * SECOND }),
+      }),
     ];
     const versions = run(telemetry(rows)).filter((a) => a.rule === 'adas');
-    expect(versions.map((a) => [a.version, a.severity, a.ended_at])).toEqual([[1, 'critical', null], [2, 'critical', T0 + 20 * SECOND]]);
+    expect(versions.map((a) => [a.version, a.severity, a.ended_at])).toEqual([
+      [1, 'critical', null],
+      [2, 'critical', T0 + 20 * SECOND],
+    ]);
     expect(details(versions[0])).toMatchObject({ name: 'forward_collision', level: 2 });
   });
 
@@ -249,9 +378,15 @@ describe('cloned_plate', () => {
   it('alarms on two plate reads too far apart for the time between, not on plausible ones', () => {
     const events: EngineEvent[] = [
       { topic: 'camera', value: camera({ plate: '豫A12345', ts: T0, device_id: 'cam-zz' }) },
-      { topic: 'camera', value: camera({ plate: '豫A12345', ts: T0 + 10 * MINUTE, device_id: 'cam-ly', ...LUOYANG, org_code: '410302' }) },
+      {
+        topic: 'camera',
+        value: camera({ plate: '豫A12345', ts: T0 + 10 * MINUTE, device_id: 'cam-ly', ...LUOYANG, org_code: '410302' }),
+      },
       { topic: 'camera', value: camera({ plate: '豫A67890', ts: T0, device_id: 'cam-zz' }) },
-      { topic: 'camera', value: camera({ plate: '豫A67890', ts: T0 + 90 * MINUTE, device_id: 'cam-ly', ...LUOYANG, org_code: '410302' }) },
+      {
+        topic: 'camera',
+        value: camera({ plate: '豫A67890', ts: T0 + 90 * MINUTE, device_id: 'cam-ly', ...LUOYANG, org_code: '410302' }),
+      },
     ];
     const alarms = latest(run(events), 'cloned_plate');
     expect(alarms).toHaveLength(1);
@@ -264,7 +399,10 @@ describe('cloned_plate', () => {
     const registry = [vehicle({ plate: '豫A55555', terminal_id: 'gps1' })];
     const events: EngineEvent[] = [
       { topic: 'telemetry', value: fix('gps1', T0, { plate: '豫A55555' }) },
-      { topic: 'camera', value: camera({ plate: '豫A55555', ts: T0 + 5 * MINUTE, device_id: 'cam-ly', ...LUOYANG, org_code: '410302' }) },
+      {
+        topic: 'camera',
+        value: camera({ plate: '豫A55555', ts: T0 + 5 * MINUTE, device_id: 'cam-ly', ...LUOYANG, org_code: '410302' }),
+      },
     ];
     const [alarm] = latest(run(events, engineFor({ registry })), 'cloned_plate');
     expect(details(alarm)).toMatchObject({ other: { source: 'gps:gps1' } });
@@ -293,12 +431,18 @@ describe('cloned_plate', () => {
     const events: EngineEvent[] = [
       { topic: 'camera', value: camera({ plate: '豫A24680', ts: T0, device_id: 'cam-zz' }) },
       // A clone in Xinyang (about 290 km away) 10 min later: alarm.
-      { topic: 'camera', value: camera({ plate: '豫A24680', ts: T0 + 10 * MINUTE, device_id: 'cam-xy', ...XINYANG, org_code: '411502' }) },
+      {
+        topic: 'camera',
+        value: camera({ plate: '豫A24680', ts: T0 + 10 * MINUTE, device_id: 'cam-xy', ...XINYANG, org_code: '411502' }),
+      },
       // The genuine vehicle read in Zhengzhou 61 min after the clone read (past the cooldown, still > 200 km/h
       // from it): the same conflict, already reported.
       { topic: 'camera', value: camera({ plate: '豫A24680', ts: T0 + 71 * MINUTE, device_id: 'cam-zz2' }) },
       // The clone read in Xinyang again 10 min later: a new conflict, alarmed.
-      { topic: 'camera', value: camera({ plate: '豫A24680', ts: T0 + 81 * MINUTE, device_id: 'cam-xy', ...XINYANG, org_code: '411502' }) },
+      {
+        topic: 'camera',
+        value: camera({ plate: '豫A24680', ts: T0 + 81 * MINUTE, device_id: 'cam-xy', ...XINYANG, org_code: '411502' }),
+      },
     ];
     const alarms = latest(run(events), 'cloned_plate');
     expect(alarms.map((a) => a.started_at)).toEqual([T0 + 10 * MINUTE, T0 + 81 * MINUTE]);
@@ -306,17 +450,29 @@ describe('cloned_plate', () => {
 });
 
 describe('overload', () => {
-  const wim = (plate: string, ts: number, axles: number, grossKg: number) => ({ topic: 'camera' as const, value: camera({ plate, ts, kind: 'wim', device_id: 'wim-1', axles, gross_kg: grossKg }) });
+  const wim = (plate: string, ts: number, axles: number, grossKg: number) => ({
+    topic: 'camera' as const,
+    value: camera({ plate, ts, kind: 'wim', device_id: 'wim-1', axles, gross_kg: grossKg }),
+  });
 
   it('alarms above the axle limit plus tolerance, not at it', () => {
-    const alarms = latest(run([wim('豫A1', T0, 2, 18_900), wim('豫A2', T0, 2, 18_901), wim('豫A3', T0, 2, 24_000)]), 'overload');
-    expect(alarms.map((a) => [a.plate, a.severity])).toEqual([['豫A2', 'warning'], ['豫A3', 'critical']]);
+    const alarms = latest(
+      run([wim('豫A1', T0, 2, 18_900), wim('豫A2', T0, 2, 18_901), wim('豫A3', T0, 2, 24_000)]),
+      'overload',
+    );
+    expect(alarms.map((a) => [a.plate, a.severity])).toEqual([
+      ['豫A2', 'warning'],
+      ['豫A3', 'critical'],
+    ]);
     expect(details(alarms[0])).toMatchObject({ limit_kg: 18_000, tolerance_percent: 5 });
   });
 
   it('uses the combination limit for tractors', () => {
     const registry = [vehicle({ plate: '豫A7', vehicle_class: 'tractor', axles: 3 })];
-    const alarms = latest(run([wim('豫A7', T0, 3, 27_500), wim('豫A8', T0, 3, 27_500)], engineFor({ registry })), 'overload');
+    const alarms = latest(
+      run([wim('豫A7', T0, 3, 27_500), wim('豫A8', T0, 3, 27_500)], engineFor({ registry })),
+      'overload',
+    );
     expect(alarms.map((a) => a.plate)).toEqual(['豫A8']);
   });
 });
@@ -329,8 +485,23 @@ describe('unlicensed', () => {
       vehicle({ plate: '豫A90003', permit_valid_until: null }),
     ];
     const sight = (plate: string, ts: number): EngineEvent => ({ topic: 'camera', value: camera({ plate, ts }) });
-    const alarms = latest(run([sight('豫A90001', T0), sight('豫A90002', T0), sight('豫A99999', T0), sight('豫A90003', T0), sight('豫A90001', T0 + 60 * MINUTE)], engineFor({ registry })), 'unlicensed');
-    expect(alarms.map((a) => [a.plate, details(a).reason])).toEqual([['豫A90001', 'permit_expired'], ['豫A90003', 'no_permit']]);
+    const alarms = latest(
+      run(
+        [
+          sight('豫A90001', T0),
+          sight('豫A90002', T0),
+          sight('豫A99999', T0),
+          sight('豫A90003', T0),
+          sight('豫A90001', T0 + 60 * MINUTE),
+        ],
+        engineFor({ registry }),
+      ),
+      'unlicensed',
+    );
+    expect(alarms.map((a) => [a.plate, details(a).reason])).toEqual([
+      ['豫A90001', 'permit_expired'],
+      ['豫A90003', 'no_permit'],
+    ]);
   });
 });
 
@@ -339,11 +510,17 @@ describe('device_offline', () => {
     const events: EngineEvent[] = [
       { topic: 'devices', value: deviceStatus({ ts: T0, status: 'fault', detail: 'lens' }) },
       { topic: 'devices', value: deviceStatus({ ts: T0 + 5 * MINUTE, status: 'online' }) },
-      { topic: 'camera', value: camera({ plate: '豫A1', ts: T0 + 6 * MINUTE, device_id: 'cam-9', org_code: '410302' }) },
+      {
+        topic: 'camera',
+        value: camera({ plate: '豫A1', ts: T0 + 6 * MINUTE, device_id: 'cam-9', org_code: '410302' }),
+      },
     ];
     const versions = run(events, engineFor(), T0 + 45 * MINUTE).filter((a) => a.rule === 'device_offline');
     const fault = versions.filter((a) => a.alarm_id === versions[0].alarm_id);
-    expect(fault.map((a) => [a.version, a.ended_at])).toEqual([[1, null], [2, T0 + 5 * MINUTE]]);
+    expect(fault.map((a) => [a.version, a.ended_at])).toEqual([
+      [1, null],
+      [2, T0 + 5 * MINUTE],
+    ]);
     expect(details(fault[0])).toMatchObject({ status: 'fault', detail: 'lens' });
     const silent = versions.filter((a) => details(a).silent_minutes !== undefined);
     expect(silent.map((a) => a.started_at)).toContain(T0 + 6 * MINUTE);

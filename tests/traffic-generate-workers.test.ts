@@ -6,7 +6,12 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeVehicle, generateTrafficParallel, planTraffic, type EncodedVehicle } from '../fixtures/generator/index.js';
+import {
+  encodeVehicle,
+  generateTrafficParallel,
+  planTraffic,
+  type EncodedVehicle,
+} from '../fixtures/generator/index.js';
 import { generateWith } from '../cli/commands/generate.js';
 import { encodeTerminalMessage } from '../cli/commands/wire-codec.js';
 
@@ -15,10 +20,12 @@ const root = mkdtempSync(path.join(tmpdir(), 'vigil-gen-workers-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function files(dir: string, prefix = ''): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? files(full, `${prefix}${name}/`) : [`${prefix}${name}`];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? files(full, `${prefix}${name}/`) : [`${prefix}${name}`];
+    });
 }
 
 function expectSameDirectory(a: string, b: string): void {
@@ -32,7 +39,14 @@ function expectSameDirectory(a: string, b: string): void {
 }
 
 describe('vigil generate with worker threads', () => {
-  const options = (name: string) => ({ vehicles: 130, hours: 4, seed: 11, outDir: path.join(root, name), startMs: START_MS, shardTerminals: 40 });
+  const options = (name: string) => ({
+    vehicles: 130,
+    hours: 4,
+    seed: 11,
+    outDir: path.join(root, name),
+    startMs: START_MS,
+    shardTerminals: 40,
+  });
 
   it('1 worker and 2 workers give byte-identical directories', async () => {
     const one = await generateWith(options('one'), 1);
@@ -51,12 +65,17 @@ describe('vigil generate with worker threads', () => {
       for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
       return Array.from({ length: to - from }, (_, k) => encodeVehicle(plan, from + k, encodeTerminalMessage));
     };
-    const manifest = await generateTrafficParallel(options('shuffled'), produce, undefined, { chunkVehicles: 7, chunksInFlightMax: 5 });
+    const manifest = await generateTrafficParallel(options('shuffled'), produce, undefined, {
+      chunkVehicles: 7,
+      chunksInFlightMax: 5,
+    });
     expect(manifest.vehicles).toBe(130);
     expectSameDirectory(path.join(root, 'one'), path.join(root, 'shuffled'));
   }, 240_000);
 
   it('refuses a bad in-flight bound, naming it', async () => {
-    await expect(generateTrafficParallel(options('bad'), async () => [], undefined, { chunkVehicles: 10, chunksInFlightMax: 0 })).rejects.toThrow('chunksInFlightMax value 0 is less than min allowed 1');
+    await expect(
+      generateTrafficParallel(options('bad'), async () => [], undefined, { chunkVehicles: 10, chunksInFlightMax: 0 }),
+    ).rejects.toThrow('chunksInFlightMax value 0 is less than min allowed 1');
   });
 });

@@ -9,14 +9,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMessage, parseFrame } from '../ingest/index.js';
-import { FRAME_KIND_MALFORMED, RULE_IDS, generateTraffic, readTerminalBlocks, type GeneratedManifest, type Label } from '../fixtures/generator/index.js';
+import {
+  FRAME_KIND_MALFORMED,
+  RULE_IDS,
+  generateTraffic,
+  readTerminalBlocks,
+  type GeneratedManifest,
+  type Label,
+} from '../fixtures/generator/index.js';
 import { encodeTerminalMessage } from '../cli/commands/wire-codec.js';
 
 const START_MS = Date.parse('2026-11-02T03:00:00+08:00');
 const root = mkdtempSync(path.join(tmpdir(), 'vigil-gen-'));
 
 function run(name: string, seed: number, vehicles = 80, hours = 6): GeneratedManifest {
-  return generateTraffic({ vehicles, hours, seed, outDir: path.join(root, name), startMs: START_MS, shardTerminals: 30 }, encodeTerminalMessage);
+  return generateTraffic(
+    { vehicles, hours, seed, outDir: path.join(root, name), startMs: START_MS, shardTerminals: 30 },
+    encodeTerminalMessage,
+  );
 }
 
 function digests(dir: string): Record<string, string> {
@@ -54,11 +64,17 @@ describe('traffic generator', () => {
   });
 
   it('labels every rule id, inside the window, on known vehicles and devices', () => {
-    const labels = readFileSync(path.join(root, 'a', 'labels.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Label);
+    const labels = readFileSync(path.join(root, 'a', 'labels.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Label);
     const rules = new Set(labels.map((l) => l.rule));
     expect([...rules].sort()).toEqual([...RULE_IDS].sort());
     expect(manifest.rules_not_injected).toEqual([]);
-    const registry = readFileSync(path.join(root, 'a', 'registry.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { plate: string; terminal_id: string });
+    const registry = readFileSync(path.join(root, 'a', 'registry.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { plate: string; terminal_id: string });
     const plates = new Map(registry.map((r) => [r.plate, r.terminal_id]));
     const skewMs = 90_000;
     for (const label of labels) {
@@ -115,7 +131,17 @@ describe('traffic generator', () => {
   });
 
   it('refuses options out of bounds, naming the key, the value and the bound', () => {
-    expect(() => generateTraffic({ vehicles: 0, hours: 1, seed: 1, outDir: path.join(root, 'x'), startMs: START_MS }, encodeTerminalMessage)).toThrow('vehicles value 0 is less than min allowed 1');
-    expect(() => generateTraffic({ vehicles: 1, hours: 500, seed: 1, outDir: path.join(root, 'x'), startMs: START_MS }, encodeTerminalMessage)).toThrow('hours value 500 is greater than max allowed 168');
+    expect(() =>
+      generateTraffic(
+        { vehicles: 0, hours: 1, seed: 1, outDir: path.join(root, 'x'), startMs: START_MS },
+        encodeTerminalMessage,
+      ),
+    ).toThrow('vehicles value 0 is less than min allowed 1');
+    expect(() =>
+      generateTraffic(
+        { vehicles: 1, hours: 500, seed: 1, outDir: path.join(root, 'x'), startMs: START_MS },
+        encodeTerminalMessage,
+      ),
+    ).toThrow('hours value 500 is greater than max allowed 168');
   });
 });

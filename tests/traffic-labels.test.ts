@@ -9,23 +9,36 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMessage, parseFrame, type LocationBody } from '../ingest/index.js';
-import { FRAME_KIND_MALFORMED, generateTraffic, readTerminalBlocks, type GeneratedManifest, type Label } from '../fixtures/generator/index.js';
+import {
+  FRAME_KIND_MALFORMED,
+  generateTraffic,
+  readTerminalBlocks,
+  type GeneratedManifest,
+  type Label,
+} from '../fixtures/generator/index.js';
 import { encodeTerminalMessage } from '../cli/commands/wire-codec.js';
 import type { CameraEvent, VehicleRecord } from '../schema/index.js';
 
 const WINDOWS = [
   { name: '6 h from 03:00 (night ban, morning)', vehicles: 90, hours: 6, start: '2026-11-02T03:00:00+08:00' },
-  { name: '24 h from midnight (night shifts, a full day)', vehicles: 60, hours: 24, start: '2026-11-03T00:00:00+08:00' },
+  {
+    name: '24 h from midnight (night shifts, a full day)',
+    vehicles: 60,
+    hours: 24,
+    start: '2026-11-03T00:00:00+08:00',
+  },
 ];
 
 const HOUR_MS = 3_600_000;
-const chinaHour = (ms: number): number => (((ms + 8 * HOUR_MS) % 86_400_000) + 86_400_000) % 86_400_000 / HOUR_MS;
+const chinaHour = (ms: number): number => ((((ms + 8 * HOUR_MS) % 86_400_000) + 86_400_000) % 86_400_000) / HOUR_MS;
 const night = (ms: number): boolean => chinaHour(ms) >= 22 || chinaHour(ms) < 6;
 const GROSS_LIMIT_KG: Record<number, number> = { 2: 18_000, 3: 25_000, 4: 31_000, 5: 43_000, 6: 49_000 };
 
 function kmBetween(a: LocationBody, b: LocationBody): number {
   const rad = Math.PI / 180;
-  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+  const h =
+    Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 +
+    Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
 
@@ -42,8 +55,14 @@ describe.each(WINDOWS)('generated traffic, $name: labels are the only violations
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'vigil-labels-'));
-    manifest = generateTraffic({ vehicles: window.vehicles, hours: window.hours, seed: 23, outDir: dir, startMs: Date.parse(window.start) }, encodeTerminalMessage);
-    labels = readFileSync(path.join(dir, 'labels.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Label);
+    manifest = generateTraffic(
+      { vehicles: window.vehicles, hours: window.hours, seed: 23, outDir: dir, startMs: Date.parse(window.start) },
+      encodeTerminalMessage,
+    );
+    labels = readFileSync(path.join(dir, 'labels.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Label);
     for (const line of readFileSync(path.join(dir, 'registry.ndjson'), 'utf8').trim().split('\n')) {
       const r = JSON.parse(line) as VehicleRecord;
       registry.set(r.terminal_id, r);
@@ -66,66 +85,86 @@ describe.each(WINDOWS)('generated traffic, $name: labels are the only violations
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('has no unlabelled speeding, alarm, active-safety, zone or night-ban record', () => {
-      const zones = manifest.zones;
-      const problems: string[] = [];
-      for (const [phone, list] of fixes) {
-        const vehicle = registry.get(phone)!;
-        const dayLimit = vehicle.vehicle_class === 'dangerous_goods' ? 80 : vehicle.vehicle_class === 'taxi' ? 120 : 100;
-        for (const f of list) {
-          const limit = night(f.time) ? dayLimit * 0.8 : dayLimit;
-          const check = (bad: boolean, rule: string): void => {
-            if (bad && !covered(rule, phone, f.time)) problems.push(`${rule} ${phone} ${new Date(f.time).toISOString()}`);
-          };
-          check(f.speedKmh > limit, 'overspeed');
-          check((f.alarmBits & 1) !== 0, 'terminal_alarm');
-          check(f.extras.adas !== undefined, 'adas');
-          check(f.extras.dsm !== undefined, 'dsm');
-          check(vehicle.vehicle_class === 'dangerous_goods' && zones.some((z) => kmBetween(f, { lat: z.lat, lon: z.lon } as LocationBody) * 1000 < z.radius_m), 'geofence');
-          check(vehicle.vehicle_class === 'coach' && vehicle.route_length_km > 100 && f.speedKmh > 0 && chinaHour(f.time) >= 2 && chinaHour(f.time) < 5, 'night_ban');
-        }
+  it('has no unlabelled speeding, alarm, active-safety, zone or night-ban record', () => {
+    const zones = manifest.zones;
+    const problems: string[] = [];
+    for (const [phone, list] of fixes) {
+      const vehicle = registry.get(phone)!;
+      const dayLimit = vehicle.vehicle_class === 'dangerous_goods' ? 80 : vehicle.vehicle_class === 'taxi' ? 120 : 100;
+      for (const f of list) {
+        const limit = night(f.time) ? dayLimit * 0.8 : dayLimit;
+        const check = (bad: boolean, rule: string): void => {
+          if (bad && !covered(rule, phone, f.time)) problems.push(`${rule} ${phone} ${new Date(f.time).toISOString()}`);
+        };
+        check(f.speedKmh > limit, 'overspeed');
+        check((f.alarmBits & 1) !== 0, 'terminal_alarm');
+        check(f.extras.adas !== undefined, 'adas');
+        check(f.extras.dsm !== undefined, 'dsm');
+        check(
+          vehicle.vehicle_class === 'dangerous_goods' &&
+            zones.some((z) => kmBetween(f, { lat: z.lat, lon: z.lon } as LocationBody) * 1000 < z.radius_m),
+          'geofence',
+        );
+        check(
+          vehicle.vehicle_class === 'coach' &&
+            vehicle.route_length_km > 100 &&
+            f.speedKmh > 0 &&
+            chinaHour(f.time) >= 2 &&
+            chinaHour(f.time) < 5,
+          'night_ban',
+        );
       }
-      expect(problems).toEqual([]);
-    });
+    }
+    expect(problems).toEqual([]);
+  });
 
-    it('has no unlabelled silence, jump or unrested driving', () => {
-      const problems: string[] = [];
-      for (const [phone, list] of fixes) {
-        let drivingSince: number | undefined;
-        let restSince: number | undefined;
-        for (let i = 1; i < list.length; i++) {
-          const a = list[i - 1];
-          const b = list[i];
-          const gapMin = (b.time - a.time) / 60_000;
-          if (gapMin > 15 && !labels.some((l) => l.rule === 'offline' && l.terminal_id === phone && l.start <= a.time && l.end >= b.time)) problems.push(`offline ${phone} ${gapMin} min`);
-          const kmh = kmBetween(a, b) / Math.max(1 / 3600, (b.time - a.time) / HOUR_MS);
-          if (kmh > 250 && !covered('gps_drift', phone, b.time) && !covered('gps_drift', phone, a.time)) problems.push(`gps_drift ${phone} ${Math.round(kmh)} km/h`);
-          // Fatigue: moving time since the last stop of at least 20 minutes.
-          if (b.speedKmh > 0) {
-            if (restSince !== undefined && b.time - restSince >= 20 * 60_000) drivingSince = undefined;
-            restSince = undefined;
-            drivingSince ??= b.time;
-            if (b.time - drivingSince > 4 * HOUR_MS && !covered('fatigue', phone, b.time)) problems.push(`fatigue ${phone} ${new Date(b.time).toISOString()}`);
-          } else restSince ??= b.time;
-        }
+  it('has no unlabelled silence, jump or unrested driving', () => {
+    const problems: string[] = [];
+    for (const [phone, list] of fixes) {
+      let drivingSince: number | undefined;
+      let restSince: number | undefined;
+      for (let i = 1; i < list.length; i++) {
+        const a = list[i - 1];
+        const b = list[i];
+        const gapMin = (b.time - a.time) / 60_000;
+        if (
+          gapMin > 15 &&
+          !labels.some((l) => l.rule === 'offline' && l.terminal_id === phone && l.start <= a.time && l.end >= b.time)
+        )
+          problems.push(`offline ${phone} ${gapMin} min`);
+        const kmh = kmBetween(a, b) / Math.max(1 / 3600, (b.time - a.time) / HOUR_MS);
+        if (kmh > 250 && !covered('gps_drift', phone, b.time) && !covered('gps_drift', phone, a.time))
+          problems.push(`gps_drift ${phone} ${Math.round(kmh)} km/h`);
+        // Fatigue: moving time since the last stop of at least 20 minutes.
+        if (b.speedKmh > 0) {
+          if (restSince !== undefined && b.time - restSince >= 20 * 60_000) drivingSince = undefined;
+          restSince = undefined;
+          drivingSince ??= b.time;
+          if (b.time - drivingSince > 4 * HOUR_MS && !covered('fatigue', phone, b.time))
+            problems.push(`fatigue ${phone} ${new Date(b.time).toISOString()}`);
+        } else restSince ??= b.time;
       }
-      expect(problems).toEqual([]);
-    });
+    }
+    expect(problems).toEqual([]);
+  });
 
-    it('has no unlabelled overweight reading, and every label of a reading names a real one', () => {
-      const readings: CameraEvent[] = [];
-      for (const file of readdirSync(path.join(dir, 'http')).filter((f) => f.startsWith('wim-') || f.startsWith('anpr-'))) {
-        for (const line of readFileSync(path.join(dir, 'http', file), 'utf8').split('\n')) if (line) readings.push(JSON.parse(line) as CameraEvent);
-      }
-      const byId = new Map(readings.map((r) => [r.event_id, r]));
-      for (const r of readings.filter((e) => e.kind === 'wim')) {
-        const over = r.gross_kg > GROSS_LIMIT_KG[Math.min(6, r.axles)];
-        expect(over ? labels.some((l) => l.rule === 'overload' && l.detail.event_id === r.event_id) : true).toBe(true);
-      }
-      for (const l of labels.filter((x) => x.rule === 'overload' || x.rule === 'cloned_plate')) {
-        const reading = byId.get(String(l.detail.event_id));
-        expect(reading?.plate).toBe(l.plate);
-        expect(reading?.ts).toBe(l.start);
-      }
-    });
+  it('has no unlabelled overweight reading, and every label of a reading names a real one', () => {
+    const readings: CameraEvent[] = [];
+    for (const file of readdirSync(path.join(dir, 'http')).filter(
+      (f) => f.startsWith('wim-') || f.startsWith('anpr-'),
+    )) {
+      for (const line of readFileSync(path.join(dir, 'http', file), 'utf8').split('\n'))
+        if (line) readings.push(JSON.parse(line) as CameraEvent);
+    }
+    const byId = new Map(readings.map((r) => [r.event_id, r]));
+    for (const r of readings.filter((e) => e.kind === 'wim')) {
+      const over = r.gross_kg > GROSS_LIMIT_KG[Math.min(6, r.axles)];
+      expect(over ? labels.some((l) => l.rule === 'overload' && l.detail.event_id === r.event_id) : true).toBe(true);
+    }
+    for (const l of labels.filter((x) => x.rule === 'overload' || x.rule === 'cloned_plate')) {
+      const reading = byId.get(String(l.detail.event_id));
+      expect(reading?.plate).toBe(l.plate);
+      expect(reading?.ts).toBe(l.start);
+    }
+  });
 });

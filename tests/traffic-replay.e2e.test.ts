@@ -17,7 +17,10 @@ let vigil: VigilProcess;
 let manifest: GeneratedManifest;
 
 beforeAll(async () => {
-  manifest = generateTraffic({ vehicles: 60, hours: 3, seed: 5, outDir: dir, startMs: Date.parse('2026-11-02T05:00:00+08:00') }, encodeTerminalMessage);
+  manifest = generateTraffic(
+    { vehicles: 60, hours: 3, seed: 5, outDir: dir, startMs: Date.parse('2026-11-02T05:00:00+08:00') },
+    encodeTerminalMessage,
+  );
   vigil = await startVigil();
 });
 
@@ -30,7 +33,11 @@ async function issueKeys(): Promise<Record<string, string>> {
   const token = await vigil.login();
   const keys: Record<string, string> = {};
   for (const kind of ['anpr', 'wim', 'gantry', 'device_status', 'registry']) {
-    const res = await fetch(`${vigil.baseUrl}/api/sources/keys`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ kind, org_code: '410000', name: `replay ${kind}` }) });
+    const res = await fetch(`${vigil.baseUrl}/api/sources/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({ kind, org_code: '410000', name: `replay ${kind}` }),
+    });
     expect(res.status).toBe(201);
     keys[kind] = ((await res.json()) as { key: string }).key;
   }
@@ -40,7 +47,16 @@ async function issueKeys(): Promise<Record<string, string>> {
 describe('replay into vigil start', () => {
   it('gets every frame acknowledged and the manifest row counts into ClickHouse', async () => {
     const stats = await replayDirectory({
-      dir, host: '127.0.0.1', port: vigil.jt808Port, speed: Infinity, terminalsMax: Infinity, concurrency: 60, windowFrames: 4, ackTimeoutMs: 15_000, retransmitsMax: 3, shiftToNow: false,
+      dir,
+      host: '127.0.0.1',
+      port: vigil.jt808Port,
+      speed: Infinity,
+      terminalsMax: Infinity,
+      concurrency: 60,
+      windowFrames: 4,
+      ackTimeoutMs: 15_000,
+      retransmitsMax: 3,
+      shiftToNow: false,
       http: { url: vigil.baseUrl, keys: await issueKeys(), batchRecords: 500 },
     });
     expect(stats.failures).toEqual([]);
@@ -50,11 +66,17 @@ describe('replay into vigil start', () => {
     expect(stats.rejected).toBe(0);
     expect(stats.unanswered).toBe(0);
     expect(stats.malformedSent).toBe(manifest.counts.frames_malformed);
-    const rows = await vigil.sql<[string, string, string]>('SELECT count(), countIf(backfill = 1), uniqExact(terminal_id) FROM telemetry FINAL');
+    const rows = await vigil.sql<[string, string, string]>(
+      'SELECT count(), countIf(backfill = 1), uniqExact(terminal_id) FROM telemetry FINAL',
+    );
     expect(rows.rows[0].map(Number)).toEqual([manifest.counts.positions, manifest.counts.positions_backfilled, 60]);
-    const rejects = await vigil.sql<[string, string]>("SELECT reason, count() FROM ingest_rejects WHERE source = 'jt808' GROUP BY reason");
+    const rejects = await vigil.sql<[string, string]>(
+      "SELECT reason, count() FROM ingest_rejects WHERE source = 'jt808' GROUP BY reason",
+    );
     const byReason = Object.fromEntries(rejects.rows.map(([reason, n]) => [reason, Number(n)]));
-    expect(byReason).toEqual(manifest.counts.frames_malformed > 0 ? { check_mismatch: manifest.counts.frames_malformed } : {});
+    expect(byReason).toEqual(
+      manifest.counts.frames_malformed > 0 ? { check_mismatch: manifest.counts.frames_malformed } : {},
+    );
 
     const http = Object.fromEntries(stats.http);
     const lines = (file: string): number => readFileSync(path.join(dir, file), 'utf8').trim().split('\n').length;
@@ -68,8 +90,14 @@ describe('replay into vigil start', () => {
       gantry: { records: c.gantry, accepted: c.gantry, rejected: 0 },
       device_status: { records: c.device_status, accepted: c.device_status, rejected: 0 },
     });
-    const cameras = await vigil.sql<[string, string]>('SELECT kind, count() FROM camera_events FINAL GROUP BY kind ORDER BY kind');
-    expect(Object.fromEntries(cameras.rows.map(([kind, n]) => [kind, Number(n)]))).toEqual({ anpr: c.anpr, gantry: c.gantry, wim: c.wim });
+    const cameras = await vigil.sql<[string, string]>(
+      'SELECT kind, count() FROM camera_events FINAL GROUP BY kind ORDER BY kind',
+    );
+    expect(Object.fromEntries(cameras.rows.map(([kind, n]) => [kind, Number(n)]))).toEqual({
+      anpr: c.anpr,
+      gantry: c.gantry,
+      wim: c.wim,
+    });
     const devices = await vigil.sql<[string]>('SELECT count() FROM device_status FINAL');
     expect(Number(devices.rows[0][0])).toBe(c.device_status);
   }, 240_000);

@@ -22,13 +22,27 @@ let browser: TestBrowser;
 let page: Page;
 let adminToken: string;
 
-async function api<T>(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${vigil.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+async function api<T>(
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${vigil.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as T };
 }
 
 async function userToken(username: string, role: string, orgCode: string): Promise<string> {
-  const created = await api(adminToken, 'POST', '/api/users', { username, password: PASSWORD, role, org_code: orgCode });
+  const created = await api(adminToken, 'POST', '/api/users', {
+    username,
+    password: PASSWORD,
+    role,
+    org_code: orgCode,
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return vigil.login(username, PASSWORD);
 }
@@ -65,7 +79,14 @@ function expectedFigures(summary: CentreSummary): WallFigures {
     ordersOpen: String(summary.totals.work_orders_open),
     ordersOverdue: String(summary.totals.work_orders_overdue),
     online: String(summary.totals.vehicles_online),
-    ranking: summary.units.filter((u) => u.handling_rate !== null).map((u) => ({ code: u.org_code, rate: u.handling_rate ?? 0, received: u.alarms_received, handled: u.alarms_handled })),
+    ranking: summary.units
+      .filter((u) => u.handling_rate !== null)
+      .map((u) => ({
+        code: u.org_code,
+        rate: u.handling_rate ?? 0,
+        received: u.alarms_received,
+        handled: u.alarms_handled,
+      })),
   };
 }
 
@@ -73,12 +94,16 @@ function expectedFigures(summary: CentreSummary): WallFigures {
 async function wallMatchesApi(token: string): Promise<CentreSummary> {
   let last = '';
   try {
-    return await eventually(async () => {
-      const summary = (await api<CentreSummary>(token, 'GET', '/api/summary')).body;
-      const shown = await wallFigures();
-      last = JSON.stringify({ shown, expected: expectedFigures(summary) });
-      return JSON.stringify(shown) === JSON.stringify(expectedFigures(summary)) ? summary : undefined;
-    }, WALL_CATCH_UP_MS, 'the wall showing the API summary');
+    return await eventually(
+      async () => {
+        const summary = (await api<CentreSummary>(token, 'GET', '/api/summary')).body;
+        const shown = await wallFigures();
+        last = JSON.stringify({ shown, expected: expectedFigures(summary) });
+        return JSON.stringify(shown) === JSON.stringify(expectedFigures(summary)) ? summary : undefined;
+      },
+      WALL_CATCH_UP_MS,
+      'the wall showing the API summary',
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${last}`);
   }
@@ -88,9 +113,20 @@ async function wallMatchesApi(token: string): Promise<CentreSummary> {
 async function expectNoOverflow(): Promise<void> {
   const overflow = await page.evaluate(() => {
     const root = document.scrollingElement ?? document.documentElement;
-    const panels = [...document.querySelectorAll('.panel')].map((panel) => ({ scroll: panel.scrollHeight, client: panel.clientHeight, bottom: panel.getBoundingClientRect().bottom }));
-    const sections = [...document.querySelectorAll('.panel-section')].map((section) => section.getBoundingClientRect().bottom);
-    return { rootScroll: root.scrollHeight - root.clientHeight, panels, sectionsBottom: Math.max(...sections), height: window.innerHeight };
+    const panels = [...document.querySelectorAll('.panel')].map((panel) => ({
+      scroll: panel.scrollHeight,
+      client: panel.clientHeight,
+      bottom: panel.getBoundingClientRect().bottom,
+    }));
+    const sections = [...document.querySelectorAll('.panel-section')].map(
+      (section) => section.getBoundingClientRect().bottom,
+    );
+    return {
+      rootScroll: root.scrollHeight - root.clientHeight,
+      panels,
+      sectionsBottom: Math.max(...sections),
+      height: window.innerHeight,
+    };
   });
   expect(overflow.rootScroll).toBeLessThanOrEqual(0);
   for (const panel of overflow.panels) {
@@ -118,14 +154,37 @@ describe('the wall summary panels in chromium', () => {
     const dispatcher = await userToken('dispatcher-province', 'dispatcher', '410000');
     await driveOverspeedEpisode(vigil.jt808Port, '013912348001', '豫A8S001');
     await driveOverspeedEpisode(vigil.jt808Port, '013912348002', '豫A8S002');
-    const alarms = await eventually(async () => {
-      const listed = (await api<{ alarms: { alarm_id: string; state: string; org_code: string }[] }>(adminToken, 'GET', '/api/alarms')).body.alarms;
-      return listed.length >= 2 ? listed : undefined;
-    }, 60_000, 'two alarm cases at the command centres');
-    const acknowledged = await api(officer, 'POST', `/api/alarms/${encodeURIComponent(alarms[0].alarm_id)}/acknowledge`);
+    const alarms = await eventually(
+      async () => {
+        const listed = (
+          await api<{ alarms: { alarm_id: string; state: string; org_code: string }[] }>(
+            adminToken,
+            'GET',
+            '/api/alarms',
+          )
+        ).body.alarms;
+        return listed.length >= 2 ? listed : undefined;
+      },
+      60_000,
+      'two alarm cases at the command centres',
+    );
+    const acknowledged = await api(
+      officer,
+      'POST',
+      `/api/alarms/${encodeURIComponent(alarms[0].alarm_id)}/acknowledge`,
+    );
     expect(acknowledged.status, JSON.stringify(acknowledged.body)).toBe(200);
-    for (const [orgCode, title] of [['410100', '郑州市超速车辆整改'], ['410300', '洛阳市超速车辆整改']]) {
-      const issued = await api(dispatcher, 'POST', '/api/work-orders', { title, category: 'overspeed', severity: 'warning', org_code: orgCode, department: 'road_transport' });
+    for (const [orgCode, title] of [
+      ['410100', '郑州市超速车辆整改'],
+      ['410300', '洛阳市超速车辆整改'],
+    ]) {
+      const issued = await api(dispatcher, 'POST', '/api/work-orders', {
+        title,
+        category: 'overspeed',
+        severity: 'warning',
+        org_code: orgCode,
+        department: 'road_transport',
+      });
       expect(issued.status, JSON.stringify(issued.body)).toBe(201);
     }
 
@@ -136,7 +195,9 @@ describe('the wall summary panels in chromium', () => {
     expect(summary.totals.work_orders_open).toBeGreaterThanOrEqual(2);
     expect(summary.totals.vehicles_online).toBeGreaterThanOrEqual(2);
     expect(summary.units.filter((u) => u.handling_rate !== null).map((u) => u.org_code)).toContain('410100');
-    await expect(page.locator('[data-testid="tile-handling-rate"] .tile-value').innerText()).resolves.toBe(`${Math.round((summary.totals.handling_rate ?? 0) * 100)}%`);
+    await expect(page.locator('[data-testid="tile-handling-rate"] .tile-value').innerText()).resolves.toBe(
+      `${Math.round((summary.totals.handling_rate ?? 0) * 100)}%`,
+    );
     await expect(page.locator('[data-testid="handling-ranking"]').innerText()).resolves.toContain('郑州市');
     await expect(page.locator('.panel-ranking .panel-title').innerText()).resolves.toContain('各市处置率排名');
 
@@ -155,8 +216,12 @@ describe('the wall summary panels in chromium', () => {
     const summary = await wallMatchesApi(cityWall);
     expect(summary.scope.org_code).toBe('410100');
     expect(summary.units.every((u) => u.org_code.startsWith('4101') && u.level === 'county')).toBe(true);
-    await expect(page.locator('.panel-ranking .panel-title').innerText()).resolves.toContain('Counties by handling rate');
-    await expect(page.locator('[data-testid="tile-orders-overdue"] .tile-label').innerText()).resolves.toBe('Overdue work orders');
+    await expect(page.locator('.panel-ranking .panel-title').innerText()).resolves.toContain(
+      'Counties by handling rate',
+    );
+    await expect(page.locator('[data-testid="tile-orders-overdue"] .tile-label').innerText()).resolves.toBe(
+      'Overdue work orders',
+    );
     await expectNoOverflow();
     await page.screenshot({ path: artifactPath('wall-summary-city-en-3840x2160.png') });
   }, 180_000);
@@ -168,12 +233,16 @@ describe('the wall summary panels in chromium', () => {
     const { dataDir, httpPort, jt808Port } = vigil;
     await vigil.stop();
     // Polls fail from now on; after SUMMARY_STALE_AFTER_MS (45 s) the corner says so, the figures stay.
-    await page.locator('[data-testid="summary-freshness"][data-stale="true"]').waitFor({ state: 'attached', timeout: 90_000 });
+    await page
+      .locator('[data-testid="summary-freshness"][data-stale="true"]')
+      .waitFor({ state: 'attached', timeout: 90_000 });
     expect(await wallFigures()).toEqual(shownBefore);
     await expect(page.locator('[data-testid="summary-freshness"]').innerText()).resolves.toContain('统计停止更新');
 
     vigil = await startVigil({ dataDir, httpPort, jt808Port });
-    await page.locator('[data-testid="summary-freshness"][data-stale="false"]').waitFor({ state: 'attached', timeout: 90_000 });
+    await page
+      .locator('[data-testid="summary-freshness"][data-stale="false"]')
+      .waitFor({ state: 'attached', timeout: 90_000 });
     const after = await wallMatchesApi(vigil.wallToken);
     // Today's alarms and the open orders are in PostgreSQL: the restart loses none of them.
     expect(after.totals.alarms_received).toBe(before.totals.alarms_received);

@@ -8,7 +8,13 @@ import type { CentreSummary, SummaryUnit } from '../schema/index.js';
 import { MemoryLog } from '../stream/index.js';
 import { CentreSummaries } from '../center/summary/centre-summary.js';
 import { OnlineVehicles, ONLINE_VEHICLES_DEFAULTS } from '../center/summary/online-vehicles.js';
-import { freshTarget, startCenterHarness, STORE_KINDS, useStoreServer, type CenterHarness } from './support/center-harness.js';
+import {
+  freshTarget,
+  startCenterHarness,
+  STORE_KINDS,
+  useStoreServer,
+  type CenterHarness,
+} from './support/center-harness.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -73,7 +79,10 @@ describe.each(STORE_KINDS)('command-centre summary on %s', (kind) => {
   beforeAll(async () => {
     h = await startCenterHarness(await freshTarget(kind, server(), 'summary'));
     const now = h.clock.now;
-    expect((await h.call(h.adminToken, 'POST', '/api/enterprises', { id: 'ZZ-1', name: '郑州企业', org_code: '410100' })).status).toBe(201);
+    expect(
+      (await h.call(h.adminToken, 'POST', '/api/enterprises', { id: 'ZZ-1', name: '郑州企业', org_code: '410100' }))
+        .status,
+    ).toBe(201);
     for (const a of ALARMS) {
       const at = new Date(now - a.receivedAgoMs);
       await h.sql.query(
@@ -86,7 +95,14 @@ describe.each(STORE_KINDS)('command-centre summary on %s', (kind) => {
       await h.sql.query(
         `INSERT INTO work_orders (title, source, category, severity, issuer_org, org_code, department, enterprise_id, state, deadline_at, created_at, updated_at)
          VALUES ($1, 'top_down', 'overspeed', 'warning', '410000', $2, 'road_transport', $3, $4, $5, $6, $6)`,
-        [`order ${index}`, o.org, o.enterprise ?? null, o.state, new Date(now + o.deadlineInMs), new Date(now - HOUR_MS)],
+        [
+          `order ${index}`,
+          o.org,
+          o.enterprise ?? null,
+          o.state,
+          new Date(now + o.deadlineInMs),
+          new Date(now - HOUR_MS),
+        ],
       );
     }
     // Registered vehicles: two at home in 金水区 (one of ZZ-1), one in 洛阳老城区, one with no known home.
@@ -97,7 +113,10 @@ describe.each(STORE_KINDS)('command-centre summary on %s', (kind) => {
       ['豫A00009', '', '', 'T4'],
     ];
     for (const [plate, home, enterprise, terminal] of vehicles) {
-      await h.sql.query(`INSERT INTO vehicles (plate, plate_color, vehicle_class, enterprise_id, terminal_id, home_org_code) VALUES ($1, 2, 'heavy_truck', $2, $3, $4)`, [plate, enterprise, terminal, home]);
+      await h.sql.query(
+        `INSERT INTO vehicles (plate, plate_color, vehicle_class, enterprise_id, terminal_id, home_org_code) VALUES ($1, 2, 'heavy_truck', $2, $3, $4)`,
+        [plate, enterprise, terminal, home],
+      );
     }
     tokens.admin = h.adminToken;
     tokens.provinceWall = h.adminToken;
@@ -114,7 +133,12 @@ describe.each(STORE_KINDS)('command-centre summary on %s', (kind) => {
     const s = await summaryOf('admin');
     expect(s.scope).toEqual({ kind: 'org', org_code: '410000', name: '河南省', enterprise_id: null });
     expect(s.day_start).toBe(Date.UTC(2026, 10, 27, 16, 0, 0));
-    expect(s.totals).toMatchObject({ alarms_received: 7, alarms_handled: 4, work_orders_open: 4, work_orders_overdue: 1 });
+    expect(s.totals).toMatchObject({
+      alarms_received: 7,
+      alarms_handled: 4,
+      work_orders_open: 4,
+      work_orders_overdue: 1,
+    });
     expect(s.totals.handling_rate).toBeCloseTo(4 / 7, 10);
     expect(s.units.every((u) => u.level === 'city' || u.level === 'county')).toBe(true);
     expect(s.units.length).toBeGreaterThanOrEqual(18);
@@ -130,7 +154,12 @@ describe.each(STORE_KINDS)('command-centre summary on %s', (kind) => {
   it('limits a city wall to its counties and its own items', async () => {
     const s = await summaryOf('cityWall');
     expect(s.scope.org_code).toBe('410100');
-    expect(s.totals).toMatchObject({ alarms_received: 4, alarms_handled: 3, work_orders_open: 3, work_orders_overdue: 0 });
+    expect(s.totals).toMatchObject({
+      alarms_received: 4,
+      alarms_handled: 3,
+      work_orders_open: 3,
+      work_orders_overdue: 0,
+    });
     expect(s.units.every((u) => u.level === 'county' && u.org_code.startsWith('4101'))).toBe(true);
     expect(s.units.slice(0, 2).map((u) => [u.org_code, u.alarms_received, u.alarms_handled, u.handling_rate])).toEqual([
       ['410102', 1, 1, 1],
@@ -141,7 +170,13 @@ describe.each(STORE_KINDS)('command-centre summary on %s', (kind) => {
 
   it('shows a county its own figures as its only unit', async () => {
     const s = await summaryOf('countyOfficer');
-    expect(s.totals).toMatchObject({ alarms_received: 2, alarms_handled: 1, handling_rate: 0.5, work_orders_open: 2, work_orders_overdue: 0 });
+    expect(s.totals).toMatchObject({
+      alarms_received: 2,
+      alarms_handled: 1,
+      handling_rate: 0.5,
+      work_orders_open: 2,
+      work_orders_overdue: 0,
+    });
     expect(s.units).toHaveLength(1);
     expect(s.units[0]).toMatchObject({ org_code: '410105', alarms_received: 2, work_orders_open: 2 });
   });
@@ -149,7 +184,14 @@ describe.each(STORE_KINDS)('command-centre summary on %s', (kind) => {
   it("shows an enterprise only its own enterprise's alarms, orders and vehicles, without units", async () => {
     const s = await summaryOf('enterprise');
     expect(s.scope).toMatchObject({ kind: 'enterprise', enterprise_id: 'ZZ-1' });
-    expect(s.totals).toMatchObject({ alarms_received: 2, alarms_handled: 1, handling_rate: 0.5, work_orders_open: 2, work_orders_overdue: 0, vehicles_monitored: 1 });
+    expect(s.totals).toMatchObject({
+      alarms_received: 2,
+      alarms_handled: 1,
+      handling_rate: 0.5,
+      work_orders_open: 2,
+      work_orders_overdue: 0,
+      vehicles_monitored: 1,
+    });
     expect(s.units).toEqual([]);
   });
 
@@ -166,7 +208,13 @@ describe.each(STORE_KINDS)('command-centre summary on %s', (kind) => {
 
   it('counts monitored and online vehicles by home unit, unregistered ones where they were heard', async () => {
     const now = h.clock.now;
-    const online = new OnlineVehicles({ log: new MemoryLog({ partitions: 1, backlogPerPartitionMax: 10, durableGroups: {} }), countyAt: () => '410105' }, ONLINE_VEHICLES_DEFAULTS);
+    const online = new OnlineVehicles(
+      {
+        log: new MemoryLog({ partitions: 1, backlogPerPartitionMax: 10, durableGroups: {} }),
+        countyAt: () => '410105',
+      },
+      ONLINE_VEHICLES_DEFAULTS,
+    );
     const registry = new Map([
       ['T1', { home_org_code: '410105', enterprise_id: 'ZZ-1' }],
       ['T2', { home_org_code: '410302', enterprise_id: '' }],
@@ -181,7 +229,13 @@ describe.each(STORE_KINDS)('command-centre summary on %s', (kind) => {
     online.accept('T9', '豫A99999', now - 3 * MINUTE_MS, now - 3 * MINUTE_MS, JINSHUI.lon, JINSHUI.lat);
     // Heard 25 hours ago and unregistered: forgotten.
     online.accept('T8', '豫A88888', now - 25 * HOUR_MS, now - 25 * HOUR_MS, JINSHUI.lon, JINSHUI.lat);
-    const summaries = new CentreSummaries({ sql: h.sql, org: h.centre.org, now: () => h.clock.now, online, vehicleOf: (terminalId) => registry.get(terminalId) });
+    const summaries = new CentreSummaries({
+      sql: h.sql,
+      org: h.centre.org,
+      now: () => h.clock.now,
+      online,
+      vehicleOf: (terminalId) => registry.get(terminalId),
+    });
     const principal = async (token: string) => h.accounts.authenticate(token);
 
     const province = await summaries.forPrincipal(await principal(tokens.admin));
@@ -197,7 +251,11 @@ describe.each(STORE_KINDS)('command-centre summary on %s', (kind) => {
   });
 
   it('is documented in the OpenAPI document and refuses a caller without a token', async () => {
-    const docs = await h.call<{ paths: Record<string, { get?: { description: string } }> }>(h.adminToken, 'GET', '/api/docs');
+    const docs = await h.call<{ paths: Record<string, { get?: { description: string } }> }>(
+      h.adminToken,
+      'GET',
+      '/api/docs',
+    );
     expect(docs.body.paths['/api/summary']?.get?.description).toContain('wall');
     const anonymous = await fetch(`${h.baseUrl}/api/summary`);
     expect(anonymous.status).toBe(401);

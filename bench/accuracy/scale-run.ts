@@ -5,7 +5,17 @@
  * the device sightings of the run (three numbers each), never the run's telemetry.
  */
 import { startTsWorker } from '../../cli/commands/ts-worker.js';
-import { MATCH_TOLERANCE_MS_DEFAULT, RULE_IDS, matchAlarms, planTraffic, type Label, type MatchResult, type RuleId, type ScoredAlarm, type TrafficOptions } from '../../fixtures/generator/index.js';
+import {
+  MATCH_TOLERANCE_MS_DEFAULT,
+  RULE_IDS,
+  matchAlarms,
+  planTraffic,
+  type Label,
+  type MatchResult,
+  type RuleId,
+  type ScoredAlarm,
+  type TrafficOptions,
+} from '../../fixtures/generator/index.js';
 import { runDeviceEngine, runGroup, type GroupResult } from './shard.js';
 
 export interface ScaleRunOptions extends TrafficOptions {
@@ -33,30 +43,48 @@ export const SCALE_RUN_BOUNDS = { workers: { min: 0, max: 64 }, groupVehicles: {
 
 function check(name: keyof typeof SCALE_RUN_BOUNDS, value: number): void {
   const { min, max } = SCALE_RUN_BOUNDS[name];
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} value ${value} is not an integer in [${min}, ${max}]`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`${name} value ${value} is not an integer in [${min}, ${max}]`);
 }
 
-async function runOnWorkers(options: ScaleRunOptions, groups: [number, number][], onGroup: (r: GroupResult) => void): Promise<void> {
-  const traffic: TrafficOptions = { vehicles: options.vehicles, hours: options.hours, seed: options.seed, startMs: options.startMs };
+async function runOnWorkers(
+  options: ScaleRunOptions,
+  groups: [number, number][],
+  onGroup: (r: GroupResult) => void,
+): Promise<void> {
+  const traffic: TrafficOptions = {
+    vehicles: options.vehicles,
+    hours: options.hours,
+    seed: options.seed,
+    startMs: options.startMs,
+  };
   const workers = Array.from({ length: Math.min(options.workers, groups.length) }, () =>
-    startTsWorker(new URL('./shard-worker.ts', import.meta.url), { workerData: traffic }));
+    startTsWorker(new URL('./shard-worker.ts', import.meta.url), { workerData: traffic }),
+  );
   let next = 0;
   try {
-    await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
-      const send = (): void => {
-        if (next >= groups.length) return resolve();
-        const [from, to] = groups[next++];
-        worker.postMessage({ from, to });
-      };
-      worker.on('message', (m: { ok: true; result: GroupResult } | { ok: false; error: string }) => {
-        if (!m.ok) return reject(new Error(`accuracy worker failed: ${m.error}`));
-        onGroup(m.result);
-        send();
-      });
-      worker.on('error', reject);
-      worker.on('exit', (code) => { if (code !== 0) reject(new Error(`accuracy worker exited with code ${code}`)); });
-      send();
-    })));
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = (): void => {
+              if (next >= groups.length) return resolve();
+              const [from, to] = groups[next++];
+              worker.postMessage({ from, to });
+            };
+            worker.on('message', (m: { ok: true; result: GroupResult } | { ok: false; error: string }) => {
+              if (!m.ok) return reject(new Error(`accuracy worker failed: ${m.error}`));
+              onGroup(m.result);
+              send();
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) => {
+              if (code !== 0) reject(new Error(`accuracy worker exited with code ${code}`));
+            });
+            send();
+          }),
+      ),
+    );
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -68,7 +96,8 @@ export async function runAccuracyAtScale(options: ScaleRunOptions): Promise<Scal
   const began = performance.now();
   const plan = planTraffic(options);
   const groups: [number, number][] = [];
-  for (let from = 0; from < options.vehicles; from += options.groupVehicles) groups.push([from, Math.min(options.vehicles, from + options.groupVehicles)]);
+  for (let from = 0; from < options.vehicles; from += options.groupVehicles)
+    groups.push([from, Math.min(options.vehicles, from + options.groupVehicles)]);
   const labels: Label[] = [...plan.devices.labels];
   const alarms: ScoredAlarm[] = [];
   const sightings: Float64Array[] = [];

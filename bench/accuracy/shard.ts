@@ -11,17 +11,37 @@
  * (`runDeviceEngine`).
  */
 import type { AlarmRow, CameraEvent, DeviceStatus, TelemetryRow, VehicleRecord } from '../../schema/index.js';
-import { ALL_RULES, RuleEngine, circleOutline, compileRulesConfig, defaultRulesConfig, replayEvents } from '../../stream/index.js';
+import {
+  ALL_RULES,
+  RuleEngine,
+  circleOutline,
+  compileRulesConfig,
+  defaultRulesConfig,
+  replayEvents,
+} from '../../stream/index.js';
 import type { EngineEvent, RulesConfig } from '../../stream/index.js';
 import { telemetryFromLocation } from '../../ingest/jt808/gateway/normalize.js';
 import { toJt808 } from '../../cli/commands/wire-codec.js';
-import { latestVersions, simulateVehicle, type Label, type ScoredAlarm, type TrafficPlan, type VehicleTraffic } from '../../fixtures/generator/index.js';
+import {
+  latestVersions,
+  simulateVehicle,
+  type Label,
+  type ScoredAlarm,
+  type TrafficPlan,
+  type VehicleTraffic,
+} from '../../fixtures/generator/index.js';
 import type { LocationBody } from '../../ingest/index.js';
 
 /** The configuration the accuracy runs use: the defaults plus the traffic's restricted zones (circles). */
 export function accuracyConfig(plan: TrafficPlan, deviceOffline: boolean): RulesConfig {
   const config = defaultRulesConfig(ALL_RULES);
-  for (const z of plan.network.zones) config.zones.push({ id: z.zone_id, name: z.name, kind: 'restricted', polygon: circleOutline(z.lon, z.lat, z.radius_m) });
+  for (const z of plan.network.zones)
+    config.zones.push({
+      id: z.zone_id,
+      name: z.name,
+      kind: 'restricted',
+      polygon: circleOutline(z.lon, z.lat, z.radius_m),
+    });
   if (!deviceOffline) config.rules.device_offline = { ...config.rules.device_offline, enabled: false };
   return config;
 }
@@ -33,17 +53,28 @@ export function telemetryOf(t: VehicleTraffic): { at: number; row: TelemetryRow 
   for (const { sendMs, message } of t.messages) {
     if (message.msgId === 0x0002) continue;
     const decoded = toJt808(message, version);
-    if (decoded.msgId === 0x0200) out.push({ at: sendMs, row: telemetryFromLocation(phone, plate, decoded.body as LocationBody, sendMs, false) });
+    if (decoded.msgId === 0x0200)
+      out.push({ at: sendMs, row: telemetryFromLocation(phone, plate, decoded.body as LocationBody, sendMs, false) });
     else if (decoded.msgId === 0x0704) {
       const backfill = decoded.body.type === 1;
-      for (const item of decoded.body.items) out.push({ at: sendMs, row: telemetryFromLocation(phone, plate, item, sendMs, backfill) });
+      for (const item of decoded.body.items)
+        out.push({ at: sendMs, row: telemetryFromLocation(phone, plate, item, sendMs, backfill) });
     }
   }
   return out;
 }
 
 function scored(a: AlarmRow): ScoredAlarm {
-  return { alarm_id: a.alarm_id, version: a.version, rule: a.rule, terminal_id: a.terminal_id, plate: a.plate, details: a.details, started_at: a.started_at, ended_at: a.ended_at };
+  return {
+    alarm_id: a.alarm_id,
+    version: a.version,
+    rule: a.rule,
+    terminal_id: a.terminal_id,
+    plate: a.plate,
+    details: a.details,
+    started_at: a.started_at,
+    ended_at: a.ended_at,
+  };
 }
 
 export interface GroupResult {
@@ -58,7 +89,12 @@ export interface GroupResult {
 }
 
 /** Simulates vehicles [from, to) and runs every rule but `device_offline` over their traffic. */
-export function runGroup(plan: TrafficPlan, from: number, to: number, deviceIndex: ReadonlyMap<string, number>): GroupResult {
+export function runGroup(
+  plan: TrafficPlan,
+  from: number,
+  to: number,
+  deviceIndex: ReadonlyMap<string, number>,
+): GroupResult {
   const byTerminal = new Map<string, VehicleRecord>();
   const byPlate = new Map<string, VehicleRecord>();
   const telemetry: EngineEvent[] = [];
@@ -108,15 +144,36 @@ export function runGroup(plan: TrafficPlan, from: number, to: number, deviceInde
 /** `device_offline` over every status report and every sighting of the run, in arrival order. */
 export function runDeviceEngine(plan: TrafficPlan, sightings: readonly Float64Array[]): ScoredAlarm[] {
   const devices = plan.network.devices;
-  const events: EngineEvent[] = plan.devices.statuses.map((s: DeviceStatus) => ({ topic: 'devices', at: s.received_at, value: s }));
+  const events: EngineEvent[] = plan.devices.statuses.map((s: DeviceStatus) => ({
+    topic: 'devices',
+    at: s.received_at,
+    value: s,
+  }));
   for (const part of sightings) {
     for (let k = 0; k < part.length; k += 3) {
       const d = devices[part[k]];
       // A sighting tells the device is alive; its plate belongs to the vehicle engines, so it is left out here.
       const value: CameraEvent = {
-        event_id: `sighting-${d.device_id}-${part[k + 1]}`, kind: d.device_kind === 'camera' ? 'anpr' : d.device_kind, device_id: d.device_id, plate: '', plate_color: 0,
-        ts: part[k + 1], received_at: part[k + 2], lat: d.lat, lon: d.lon, org_code: d.org_code, lane: 1, direction: 'inbound', confidence: 0, image_ref: '',
-        axles: 0, gross_kg: 0, axle_weights_kg: [], speed_kmh: 0, obu_id: '', source: 'vigil-generate',
+        event_id: `sighting-${d.device_id}-${part[k + 1]}`,
+        kind: d.device_kind === 'camera' ? 'anpr' : d.device_kind,
+        device_id: d.device_id,
+        plate: '',
+        plate_color: 0,
+        ts: part[k + 1],
+        received_at: part[k + 2],
+        lat: d.lat,
+        lon: d.lon,
+        org_code: d.org_code,
+        lane: 1,
+        direction: 'inbound',
+        confidence: 0,
+        image_ref: '',
+        axles: 0,
+        gross_kg: 0,
+        axle_weights_kg: [],
+        speed_kmh: 0,
+        obu_id: '',
+        source: 'vigil-generate',
       };
       events.push({ topic: 'camera', at: value.received_at, value });
     }

@@ -20,9 +20,10 @@ export async function startAckServer(port = 0): Promise<{ port: number; close: (
         const h = frame.value.header;
         serial = (serial + 1) & 0xffff;
         const header = { version: h.version, protocolVersion: h.protocolVersion, phone: h.phone, serial };
-        const reply = h.msgId === 0x0100
-          ? encodeMessage({ msgId: 0x8100, body: { replySerial: h.serial, result: 0, authCode: 'baseline' } }, header)
-          : encodeMessage({ msgId: 0x8001, body: { replySerial: h.serial, replyMsgId: h.msgId, result: 0 } }, header);
+        const reply =
+          h.msgId === 0x0100
+            ? encodeMessage({ msgId: 0x8100, body: { replySerial: h.serial, result: 0, authCode: 'baseline' } }, header)
+            : encodeMessage({ msgId: 0x8001, body: { replySerial: h.serial, replyMsgId: h.msgId, result: 0 } }, header);
         socket.write(reply);
       }
     });

@@ -21,15 +21,27 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-export async function startChild(args: string[], readyKey: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<Child> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', './bench/harness/gc-on-signal.ts', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startChild(
+  args: string[],
+  readyKey: string,
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+): Promise<Child> {
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', '--import', './bench/harness/gc-on-signal.ts', ...args],
+    { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} not ready in ${timeoutMs} ms\n${out}\n${err}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${args.join(' ')} not ready in ${timeoutMs} ms\n${out}\n${err}`)),
+      timeoutMs,
+    );
     const check = (): void => {
       for (const line of out.split('\n')) {
         if (!line.startsWith('{')) continue;

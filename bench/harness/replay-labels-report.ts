@@ -23,7 +23,9 @@ export function replayLabelsMarkdown(report: ReplayLabelsReport): string {
     `# Vigil replay with labels ${report.date}`,
     '',
     `Machine: ${m.cpu_model}, ${m.cpus} CPUs, ${m.memory_gb} GB, ${m.platform} ${m.release} ${m.arch}, Node ${m.node}, load ${m.load_average_1m} at start.`,
-    `Workload: ${Object.entries(report.workload).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Workload: ${Object.entries(report.workload)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
     '',
     '| figure | value |',
     '|---|---|',
@@ -36,13 +38,20 @@ export function replayLabelsMarkdown(report: ReplayLabelsReport): string {
     `| wall clock of the scenario | ${report.result.wall_clock_s} s |`,
     `| telemetry rows = acked positions, all distinct | ${c.telemetry_rows.toLocaleString('en')} = ${c.positions_acknowledged.toLocaleString('en')}, ${c.telemetry_rows_distinct.toLocaleString('en')} distinct: ${c.telemetry_exactly_once ? 'yes' : '**NO**'} |`,
     `| jt808 rejects = malformed frames sent | ${c.jt808_rejects} = ${c.malformed_sent} |`,
-    `| HTTP rows = accepted records | ${Object.entries(c.camera_rows).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')}, device_status ${c.device_status_rows.toLocaleString('en')}: ${c.http_rows_match ? 'yes' : '**NO**'} |`,
+    `| HTTP rows = accepted records | ${Object.entries(c.camera_rows)
+      .map(([k, n]) => `${k} ${n.toLocaleString('en')}`)
+      .join(
+        ', ',
+      )}, device_status ${c.device_status_rows.toLocaleString('en')}: ${c.http_rows_match ? 'yes' : '**NO**'} |`,
     '',
     `Alarms against ${c.labels.toLocaleString('en')} labels (${c.alarms.toLocaleString('en')} alarm episodes, latest version each):`,
     '',
     '| rule | labels | alarms | labels recalled | alarms matching | precision | recall |',
     '|---|---|---|---|---|---|---|',
-    ...[...a.rules, a.total].map((x) => `| ${x.rule} | ${x.labels} | ${x.alarms} | ${x.labelsRecalled} | ${x.alarmsMatched} | ${pct(x.precision)} | ${pct(x.recall)} |`),
+    ...[...a.rules, a.total].map(
+      (x) =>
+        `| ${x.rule} | ${x.labels} | ${x.alarms} | ${x.labelsRecalled} | ${x.alarmsMatched} | ${pct(x.precision)} | ${pct(x.recall)} |`,
+    ),
     '',
   ].join('\n');
 }
@@ -52,7 +61,19 @@ export function writeReplayLabelsReport(dir: string, report: ReplayLabelsReport)
   const base = path.join(dir, `replay-labels-${report.date}`);
   // Missed labels and false alarms are kept in full only as counts; a few examples say what went wrong.
   const { accuracy } = report.result;
-  const slim = { ...report, result: { ...report.result, accuracy: { rules: accuracy.rules, total: accuracy.total, missed_examples: accuracy.missed.slice(0, 20), false_alarm_examples: accuracy.falseAlarms.slice(0, 20), keyless: accuracy.keyless.length } } };
+  const slim = {
+    ...report,
+    result: {
+      ...report.result,
+      accuracy: {
+        rules: accuracy.rules,
+        total: accuracy.total,
+        missed_examples: accuracy.missed.slice(0, 20),
+        false_alarm_examples: accuracy.falseAlarms.slice(0, 20),
+        keyless: accuracy.keyless.length,
+      },
+    },
+  };
   writeFileSync(`${base}.json`, `${JSON.stringify(slim, null, 2)}\n`);
   writeFileSync(`${base}.md`, replayLabelsMarkdown(report));
   return { json: `${base}.json`, markdown: `${base}.md` };

@@ -12,7 +12,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatAccuracy, matchAlarms, readTerminalBlocks, type Label, type MatchResult, type ScoredAlarm } from '../../fixtures/generator/index.js';
+import {
+  formatAccuracy,
+  matchAlarms,
+  readTerminalBlocks,
+  type Label,
+  type MatchResult,
+  type ScoredAlarm,
+} from '../../fixtures/generator/index.js';
 import { readManifest, replayDirectory, REPLAY_DEFAULTS } from '../../cli/commands/replay/replay-engine.js';
 import { ReplayStats } from '../../cli/commands/replay/replay-stats.js';
 import { reportOf, type ReplayReport } from '../../cli/commands/replay.js';
@@ -76,9 +83,14 @@ const KINDS = ['anpr', 'wim', 'gantry', 'device_status', 'registry'] as const;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function sqlRows(node: NodeEndpoints, sql: string): Promise<unknown[][]> {
-  const res = await fetch(`${node.baseUrl}/api/sql`, { method: 'POST', headers: { authorization: `Bearer ${node.token}` }, body: JSON.stringify({ sql }) });
+  const res = await fetch(`${node.baseUrl}/api/sql`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${node.token}` },
+    body: JSON.stringify({ sql }),
+  });
   const body = (await res.json()) as { rows: unknown[][]; error?: string; detail?: string };
-  if (res.status !== 200) throw new Error(`sql ${JSON.stringify(sql.slice(0, 80))} failed: ${res.status} ${body.error}: ${body.detail}`);
+  if (res.status !== 200)
+    throw new Error(`sql ${JSON.stringify(sql.slice(0, 80))} failed: ${res.status} ${body.error}: ${body.detail}`);
   return body.rows;
 }
 
@@ -86,7 +98,11 @@ export async function sqlRows(node: NodeEndpoints, sql: string): Promise<unknown
 export async function issueSourceKeys(node: NodeEndpoints, name: string): Promise<Record<string, string>> {
   const keys: Record<string, string> = {};
   for (const kind of KINDS) {
-    const res = await fetch(`${node.baseUrl}/api/sources/keys`, { method: 'POST', headers: { authorization: `Bearer ${node.token}` }, body: JSON.stringify({ kind, org_code: '410000', name: `${name} ${kind}` }) });
+    const res = await fetch(`${node.baseUrl}/api/sources/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${node.token}` },
+      body: JSON.stringify({ kind, org_code: '410000', name: `${name} ${kind}` }),
+    });
     if (res.status !== 201) throw new Error(`issuing a ${kind} source key failed: ${res.status} ${await res.text()}`);
     keys[kind] = ((await res.json()) as { key: string }).key;
   }
@@ -97,23 +113,38 @@ export async function issueSourceKeys(node: NodeEndpoints, name: string): Promis
  * The directory's restricted zones (circles in the manifest) added to the running rules configuration through
  * `PUT /api/rules`, as an operator would declare them, so that the geofence labels can be raised at all.
  */
-export async function configureZones(node: NodeEndpoints, zones: readonly { zone_id: string; name: string; lon: number; lat: number; radius_m: number }[]): Promise<number> {
+export async function configureZones(
+  node: NodeEndpoints,
+  zones: readonly { zone_id: string; name: string; lon: number; lat: number; radius_m: number }[],
+): Promise<number> {
   const headers = { authorization: `Bearer ${node.token}` };
   const current = (await (await fetch(`${node.baseUrl}/api/rules`, { headers })).json()) as { config: RulesConfig };
   const config = current.config;
   const known = new Set(config.zones.map((z) => z.id));
   const added = zones.filter((z) => !known.has(z.zone_id));
   if (added.length === 0) return 0;
-  for (const z of added) config.zones.push({ id: z.zone_id, name: z.name, kind: 'restricted', polygon: circleOutline(z.lon, z.lat, z.radius_m) });
-  const res = await fetch(`${node.baseUrl}/api/rules`, { method: 'PUT', headers, body: JSON.stringify({ config, comment: 'restricted zones of the replayed traffic' }) });
-  if (res.status !== 200) throw new Error(`configuring ${added.length} zones failed: ${res.status} ${await res.text()}`);
+  for (const z of added)
+    config.zones.push({
+      id: z.zone_id,
+      name: z.name,
+      kind: 'restricted',
+      polygon: circleOutline(z.lon, z.lat, z.radius_m),
+    });
+  const res = await fetch(`${node.baseUrl}/api/rules`, {
+    method: 'PUT',
+    headers,
+    body: JSON.stringify({ config, comment: 'restricted zones of the replayed traffic' }),
+  });
+  if (res.status !== 200)
+    throw new Error(`configuring ${added.length} zones failed: ${res.status} ${await res.text()}`);
   return added.length;
 }
 
 async function logBacklog(node: NodeEndpoints): Promise<number> {
   const text = await (await fetch(`${node.baseUrl}/metrics`)).text();
   let backlog = 0;
-  for (const line of text.split('\n')) if (line.startsWith('vigil_log_backlog{')) backlog += Number(line.slice(line.lastIndexOf(' ') + 1));
+  for (const line of text.split('\n'))
+    if (line.startsWith('vigil_log_backlog{')) backlog += Number(line.slice(line.lastIndexOf(' ') + 1));
   return backlog;
 }
 
@@ -136,9 +167,21 @@ async function settle(node: NodeEndpoints, settleMsMax: number): Promise<void> {
 async function readAlarms(node: NodeEndpoints): Promise<ScoredAlarm[]> {
   const alarms: ScoredAlarm[] = [];
   for (let offset = 0; ; offset += ALARM_PAGE_ROWS) {
-    const rows = await sqlRows(node, `SELECT alarm_id, version, rule, terminal_id, plate, details, toUnixTimestamp64Milli(started_at), toUnixTimestamp64Milli(ended_at) FROM alarms FINAL ORDER BY alarm_id LIMIT ${ALARM_PAGE_ROWS} OFFSET ${offset}`);
+    const rows = await sqlRows(
+      node,
+      `SELECT alarm_id, version, rule, terminal_id, plate, details, toUnixTimestamp64Milli(started_at), toUnixTimestamp64Milli(ended_at) FROM alarms FINAL ORDER BY alarm_id LIMIT ${ALARM_PAGE_ROWS} OFFSET ${offset}`,
+    );
     for (const [alarm_id, version, rule, terminal_id, plate, details, started, ended] of rows) {
-      alarms.push({ alarm_id: String(alarm_id), version: Number(version), rule: String(rule), terminal_id: String(terminal_id), plate: String(plate), details: String(details), started_at: Number(started), ended_at: ended === null ? null : Number(ended) });
+      alarms.push({
+        alarm_id: String(alarm_id),
+        version: Number(version),
+        rule: String(rule),
+        terminal_id: String(terminal_id),
+        plate: String(plate),
+        details: String(details),
+        started_at: Number(started),
+        ended_at: ended === null ? null : Number(ended),
+      });
     }
     if (rows.length < ALARM_PAGE_ROWS) return alarms;
   }
@@ -169,43 +212,68 @@ export async function runReplayLabels(node: NodeEndpoints, options: ReplayLabels
   const keys = await issueSourceKeys(node, 'replay-labels');
   const zones = await configureZones(node, manifest.zones ?? []);
   if (zones > 0) options.log(`configured the ${zones} restricted zones of the traffic`);
-  options.log(`replaying ${terminals} of ${manifest.counts.terminals} terminals of ${options.dir} (${manifest.vehicles} vehicles × ${manifest.hours} h) at speed ${options.speed}${!Number.isFinite(options.speed) && options.lockstepMs > 0 ? `, lockstep ${options.lockstepMs / 1000} s` : ''}`);
+  options.log(
+    `replaying ${terminals} of ${manifest.counts.terminals} terminals of ${options.dir} (${manifest.vehicles} vehicles × ${manifest.hours} h) at speed ${options.speed}${!Number.isFinite(options.speed) && options.lockstepMs > 0 ? `, lockstep ${options.lockstepMs / 1000} s` : ''}`,
+  );
   const stats = new ReplayStats();
-  const progress = setInterval(() => options.log(`acked ${stats.acknowledged.toLocaleString('en')} frames, ${stats.terminalsDone}/${terminals} terminals done, retransmitted ${stats.retransmitted}, http ${[...stats.http.values()].reduce((n, e) => n + e.accepted, 0).toLocaleString('en')} records`), 30_000);
+  const progress = setInterval(
+    () =>
+      options.log(
+        `acked ${stats.acknowledged.toLocaleString('en')} frames, ${stats.terminalsDone}/${terminals} terminals done, retransmitted ${stats.retransmitted}, http ${[...stats.http.values()].reduce((n, e) => n + e.accepted, 0).toLocaleString('en')} records`,
+      ),
+    30_000,
+  );
   const replayBegan = performance.now();
   try {
-    await replayDirectory({
-      dir: options.dir, host: new URL(node.baseUrl).hostname, port: node.jt808Port, speed: options.speed, terminalsMax: terminals,
-      concurrency: options.concurrency ?? terminals,
-      windowFrames: options.windowFrames ?? REPLAY_DEFAULTS.windowFrames,
-      ackTimeoutMs: options.ackTimeoutMs ?? 60_000,
-      retransmitsMax: REPLAY_DEFAULTS.retransmitsMax,
-      lockstepMs: options.lockstepMs,
-      shiftToNow: false,
-      http: { url: node.baseUrl, keys, batchRecords: REPLAY_DEFAULTS.batchRecords },
-    }, stats);
+    await replayDirectory(
+      {
+        dir: options.dir,
+        host: new URL(node.baseUrl).hostname,
+        port: node.jt808Port,
+        speed: options.speed,
+        terminalsMax: terminals,
+        concurrency: options.concurrency ?? terminals,
+        windowFrames: options.windowFrames ?? REPLAY_DEFAULTS.windowFrames,
+        ackTimeoutMs: options.ackTimeoutMs ?? 60_000,
+        retransmitsMax: REPLAY_DEFAULTS.retransmitsMax,
+        lockstepMs: options.lockstepMs,
+        shiftToNow: false,
+        http: { url: node.baseUrl, keys, batchRecords: REPLAY_DEFAULTS.batchRecords },
+      },
+      stats,
+    );
   } finally {
     clearInterval(progress);
   }
   const replay = reportOf(stats, performance.now() - replayBegan);
-  options.log(`replay done in ${replay.duration_s} s: ${replay.acknowledged} frames acked (${replay.acked_frames_per_s}/s), waiting for the rules and sinks to drain`);
+  options.log(
+    `replay done in ${replay.duration_s} s: ${replay.acknowledged} frames acked (${replay.acked_frames_per_s}/s), waiting for the rules and sinks to drain`,
+  );
   const settleBegan = performance.now();
   await settle(node, options.settleMsMax ?? 600_000);
   const settleS = Math.round((performance.now() - settleBegan) / 100) / 10;
 
   const [[rows, distinct]] = await sqlRows(node, 'SELECT count(), uniqExact(terminal_id, ts) FROM telemetry');
   const [[rejects]] = await sqlRows(node, "SELECT count() FROM ingest_rejects WHERE source = 'jt808'");
-  const cameraRows = countsOf(await sqlRows(node, 'SELECT kind, count() FROM camera_events GROUP BY kind ORDER BY kind'));
+  const cameraRows = countsOf(
+    await sqlRows(node, 'SELECT kind, count() FROM camera_events GROUP BY kind ORDER BY kind'),
+  );
   const [[deviceRows]] = await sqlRows(node, 'SELECT count() FROM device_status');
-  const cameraAccepted = Object.fromEntries(['anpr', 'gantry', 'wim'].map((k) => [k, replay.http[k]?.accepted ?? 0]).filter(([, n]) => n !== 0));
+  const cameraAccepted = Object.fromEntries(
+    ['anpr', 'gantry', 'wim'].map((k) => [k, replay.http[k]?.accepted ?? 0]).filter(([, n]) => n !== 0),
+  );
   const deviceAccepted = replay.http.device_status?.accepted ?? 0;
 
-  let labels = readFileSync(path.join(options.dir, manifest.labels), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Label);
+  let labels = readFileSync(path.join(options.dir, manifest.labels), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Label);
   let alarms = await readAlarms(node);
   if (terminals < manifest.counts.terminals) {
     // Roadside sources cover every vehicle; score only the replayed ones, and devices (they name no vehicle).
     const subjects = await replayedSubjects(options.dir, manifest.wire_shards, terminals);
-    const kept = (terminalId: string, plate: string): boolean => (terminalId === '' && plate === '') || subjects.has(terminalId) || subjects.has(plate);
+    const kept = (terminalId: string, plate: string): boolean =>
+      (terminalId === '' && plate === '') || subjects.has(terminalId) || subjects.has(plate);
     labels = labels.filter((l) => kept(l.terminal_id, l.plate));
     alarms = alarms.filter((a) => kept(a.terminal_id, a.plate));
   }
@@ -222,9 +290,16 @@ export async function runReplayLabels(node: NodeEndpoints, options: ReplayLabels
     camera_accepted: cameraAccepted,
     device_status_rows: Number(deviceRows),
     device_status_accepted: deviceAccepted,
-    http_rows_match: JSON.stringify(cameraRows) === JSON.stringify(cameraAccepted) && Number(deviceRows) === deviceAccepted,
+    http_rows_match:
+      JSON.stringify(cameraRows) === JSON.stringify(cameraAccepted) && Number(deviceRows) === deviceAccepted,
     labels: labels.length,
     alarms: alarms.length,
   };
-  return { replay, checks, accuracy, settle_s: settleS, wall_clock_s: Math.round((performance.now() - began) / 100) / 10 };
+  return {
+    replay,
+    checks,
+    accuracy,
+    settle_s: settleS,
+    wall_clock_s: Math.round((performance.now() - began) / 100) / 10,
+  };
 }

@@ -19,17 +19,29 @@ export interface BenchReport extends BenchResult {
 function previousReport(dir: string, name: string): { file: string; report: BenchReport } | undefined {
   if (!existsSync(dir)) return undefined;
   // Standard results are named by date; other scenarios' files (replay-labels-…) have other figures.
-  const files = readdirSync(dir).filter((f) => /^\d/.test(f) && f.endsWith('.json') && f < `${name}.json`).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d/.test(f) && f.endsWith('.json') && f < `${name}.json`)
+    .sort();
   const file = files.at(-1);
   return file ? { file, report: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as BenchReport } : undefined;
 }
 
-export function buildReport(dir: string, name: string, result: BenchResult, machine: MachineDescription, durationS: number): BenchReport {
+export function buildReport(
+  dir: string,
+  name: string,
+  result: BenchResult,
+  machine: MachineDescription,
+  durationS: number,
+): BenchReport {
   const previous = previousReport(dir, name);
   const comparison: BenchReport['comparison'] = {};
   for (const f of result.figures) {
     const old = previous?.report.figures.find((p) => p.name === f.name);
-    if (old && old.ratio > 0) comparison[f.name] = { previous_ratio: old.ratio, change_percent: Math.round(((f.ratio - old.ratio) / old.ratio) * 1000) / 10 };
+    if (old && old.ratio > 0)
+      comparison[f.name] = {
+        previous_ratio: old.ratio,
+        change_percent: Math.round(((f.ratio - old.ratio) / old.ratio) * 1000) / 10,
+      };
   }
   return { date: name, machine, duration_s: durationS, ...result, previous: previous?.file ?? null, comparison };
 }
@@ -37,7 +49,9 @@ export function buildReport(dir: string, name: string, result: BenchResult, mach
 function row(f: Figure, report: BenchReport): string {
   const c = report.comparison[f.name];
   const better = c ? (f.higher_is_better ? c.change_percent > 0 : c.change_percent < 0) : false;
-  const change = c ? `${c.previous_ratio} → ${f.ratio} (${c.change_percent > 0 ? '+' : ''}${c.change_percent} %${c.change_percent === 0 ? '' : better ? ', better' : ', worse'})` : '—';
+  const change = c
+    ? `${c.previous_ratio} → ${f.ratio} (${c.change_percent > 0 ? '+' : ''}${c.change_percent} %${c.change_percent === 0 ? '' : better ? ', better' : ', worse'})`
+    : '—';
   return `| ${f.name} | ${f.value.toLocaleString('en')} ${f.unit} | ${f.baseline.toLocaleString('en')} (${f.baseline_name}) | ${f.ratio} | ${change} |`;
 }
 
@@ -47,13 +61,17 @@ export function markdownOf(report: BenchReport): string {
     `# Vigil benchmark ${report.date}`,
     '',
     `Machine: ${m.cpu_model}, ${m.cpus} CPUs, ${m.memory_gb} GB, ${m.platform} ${m.release} ${m.arch}, Node ${m.node}, load ${m.load_average_1m} at start.`,
-    `Workload: ${Object.entries(report.workload).map(([k, v]) => `${k} ${v}`).join(', ')}. Run took ${report.duration_s} s.`,
+    `Workload: ${Object.entries(report.workload)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}. Run took ${report.duration_s} s.`,
     '',
     '| figure | value | baseline (same run) | ratio | ratio vs previous |',
     '|---|---|---|---|---|',
     ...report.figures.map((f) => row(f, report)),
     '',
-    `Checks: ${Object.entries(report.checks).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Checks: ${Object.entries(report.checks)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
     `Previous results: ${report.previous ?? 'none'}.`,
     '',
   ].join('\n');

@@ -27,7 +27,15 @@ export const HANDLER_ROLES: readonly Role[] = ['duty_officer', 'dispatcher', 'le
 /** Staff who issue work orders down the hierarchy and accept their results. */
 export const SUPERVISOR_ROLES: readonly Role[] = ['dispatcher', 'leader'];
 /** Everyone who may read alarms and work orders (the wall shows them, analysts study them). */
-export const READER_ROLES: readonly Role[] = ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise', 'wall'];
+export const READER_ROLES: readonly Role[] = [
+  'admin',
+  'leader',
+  'dispatcher',
+  'duty_officer',
+  'analyst',
+  'enterprise',
+  'wall',
+];
 
 export function requireRole(principal: Principal, roles: readonly Role[], what: string): void {
   if (!roles.includes(principal.role)) throw new HttpError(403, 'forbidden', `role ${principal.role} may not ${what}`);
@@ -35,7 +43,11 @@ export function requireRole(principal: Principal, roles: readonly Role[], what: 
 
 export function requireOrgScope(principal: Principal, org: OrgDirectory, orgCode: string, what: string): void {
   if (principal.role === 'enterprise' || !org.covers(principal.orgCode, orgCode)) {
-    throw new HttpError(403, 'out_of_scope', `${principal.username} (${principal.orgCode}) may not ${what} for ${orgCode}`);
+    throw new HttpError(
+      403,
+      'out_of_scope',
+      `${principal.username} (${principal.orgCode}) may not ${what} for ${orgCode}`,
+    );
   }
 }
 
@@ -47,8 +59,12 @@ export interface Scoped {
 
 /** Whether a principal may see an alarm or work order. */
 export function visibleTo(principal: Principal, item: Scoped, org: OrgDirectory): boolean {
-  if (principal.role === 'enterprise') return principal.enterpriseId !== null && item.enterprise_id === principal.enterpriseId;
-  return org.covers(principal.orgCode, item.org_code) || (item.issuer_org !== undefined && org.covers(principal.orgCode, item.issuer_org));
+  if (principal.role === 'enterprise')
+    return principal.enterpriseId !== null && item.enterprise_id === principal.enterpriseId;
+  return (
+    org.covers(principal.orgCode, item.org_code) ||
+    (item.issuer_org !== undefined && org.covers(principal.orgCode, item.issuer_org))
+  );
 }
 
 /** Injectable time, so deadlines and escalation are testable without waiting. */

@@ -11,7 +11,16 @@
  */
 import type { AlarmRow, FeedAlarmCase } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
-import { actorName, HANDLER_ROLES, requireOrgScope, requireRole, SYSTEM_ACTOR, visibleTo, type Actor, type Clock } from '../access/actor.js';
+import {
+  actorName,
+  HANDLER_ROLES,
+  requireOrgScope,
+  requireRole,
+  SYSTEM_ACTOR,
+  visibleTo,
+  type Actor,
+  type Clock,
+} from '../access/actor.js';
 import { appendAudit } from '../auth/audit.js';
 import type { Principal } from '../auth/accounts.js';
 import type { CenterConfig } from '../config/center-config.js';
@@ -81,10 +90,27 @@ export class AlarmDesk {
       const now = this.deps.now();
       const rows = await tx.query<AlarmCaseRow>(
         'UPDATE alarm_cases SET version = $2, severity = $3, ended_at = $4, details = $5, late = $6, updated_at = $7 WHERE alarm_id = $1 RETURNING *',
-        [alarm.alarm_id, alarm.version, alarm.severity, alarm.ended_at === null ? null : new Date(alarm.ended_at), JSON.stringify(parseDetails(alarm.details)), alarm.late === 1, new Date(now)],
+        [
+          alarm.alarm_id,
+          alarm.version,
+          alarm.severity,
+          alarm.ended_at === null ? null : new Date(alarm.ended_at),
+          JSON.stringify(parseDetails(alarm.details)),
+          alarm.late === 1,
+          new Date(now),
+        ],
       );
       if (existing.ended_at === null && alarm.ended_at !== null) {
-        await recordAlarmAction(tx, { alarmId: alarm.alarm_id, action: 'episode_ended', from: existing.state, to: existing.state, actor: SYSTEM_ACTOR, orgCode: existing.org_code, detail: { version: alarm.version }, at: now });
+        await recordAlarmAction(tx, {
+          alarmId: alarm.alarm_id,
+          action: 'episode_ended',
+          from: existing.state,
+          to: existing.state,
+          actor: SYSTEM_ACTOR,
+          orgCode: existing.org_code,
+          detail: { version: alarm.version },
+          at: now,
+        });
       }
       changes.push({ kind: 'alarm', alarm: alarmView(rows[0]), action: 'updated', actor: 'system' });
       return true;
@@ -95,7 +121,10 @@ export class AlarmDesk {
 
   /** Versions of the episodes received since `sinceMs`, so a catch-up re-reads only what is missing. */
   async knownVersions(sinceMs: number): Promise<Map<string, number>> {
-    const rows = await this.deps.sql.query<{ alarm_id: string; version: number }>('SELECT alarm_id, version FROM alarm_cases WHERE updated_at >= $1', [new Date(sinceMs)]);
+    const rows = await this.deps.sql.query<{ alarm_id: string; version: number }>(
+      'SELECT alarm_id, version FROM alarm_cases WHERE updated_at >= $1',
+      [new Date(sinceMs)],
+    );
     return new Map(rows.map((r) => [r.alarm_id, Number(r.version)]));
   }
 
@@ -131,11 +160,34 @@ export class AlarmDesk {
       ],
     );
     if (rows.length === 0) return false;
-    const detail = { org_code: route.orgCode, department: route.department, enterprise_id: owner.enterpriseId, config_version: routing.version, version: alarm.version };
-    await recordAlarmAction(tx, { alarmId: alarm.alarm_id, action: 'raised', from: '', to: 'new', actor: SYSTEM_ACTOR, orgCode: route.orgCode, detail, at: now });
-    await appendAudit(tx, { actorId: null, actor: 'system', action: 'alarm.route', target: `alarm:${alarm.alarm_id}`, detail });
+    const detail = {
+      org_code: route.orgCode,
+      department: route.department,
+      enterprise_id: owner.enterpriseId,
+      config_version: routing.version,
+      version: alarm.version,
+    };
+    await recordAlarmAction(tx, {
+      alarmId: alarm.alarm_id,
+      action: 'raised',
+      from: '',
+      to: 'new',
+      actor: SYSTEM_ACTOR,
+      orgCode: route.orgCode,
+      detail,
+      at: now,
+    });
+    await appendAudit(tx, {
+      actorId: null,
+      actor: 'system',
+      action: 'alarm.route',
+      target: `alarm:${alarm.alarm_id}`,
+      detail,
+    });
     changes.push({ kind: 'alarm', alarm: alarmView(rows[0]), action: 'raised', actor: 'system' });
-    const auto = routing.value.auto_work_order.some((a) => (a.category === alarm.rule || a.category === '*') && a.severities.includes(alarm.severity));
+    const auto = routing.value.auto_work_order.some(
+      (a) => (a.category === alarm.rule || a.category === '*') && a.severities.includes(alarm.severity),
+    );
     if (auto) await this.dispatchInTx(tx, rows[0], {}, SYSTEM_ACTOR, route.orgCode, now, changes);
     return true;
   }
@@ -143,20 +195,39 @@ export class AlarmDesk {
   private async visibleAlarm(tx: Tx, alarmId: string, principal: Principal, forUpdate: boolean): Promise<AlarmCaseRow> {
     const row = await loadAlarm(tx, alarmId, forUpdate);
     // Outside the caller's scope an alarm is reported as missing: ids from another city reveal nothing.
-    if (!row || !visibleTo(principal, row, this.deps.org)) throw new HttpError(404, 'not_found', `alarm ${alarmId} not found`);
+    if (!row || !visibleTo(principal, row, this.deps.org))
+      throw new HttpError(404, 'not_found', `alarm ${alarmId} not found`);
     return row;
   }
 
-  async get(alarmId: string, principal: Principal): Promise<{ alarm: FeedAlarmCase; actions: Record<string, unknown>[] }> {
+  async get(
+    alarmId: string,
+    principal: Principal,
+  ): Promise<{ alarm: FeedAlarmCase; actions: Record<string, unknown>[] }> {
     const row = await this.visibleAlarm(this.deps.sql, alarmId, principal, false);
-    const actions = await this.deps.sql.query<{ id: number; action: string; from_state: string; to_state: string; actor: string; org_code: string; detail: unknown; at: Date }>(
+    const actions = await this.deps.sql.query<{
+      id: number;
+      action: string;
+      from_state: string;
+      to_state: string;
+      actor: string;
+      org_code: string;
+      detail: unknown;
+      at: Date;
+    }>(
       'SELECT id, action, from_state, to_state, actor, org_code, detail, at FROM alarm_actions WHERE alarm_id = $1 ORDER BY id',
       [alarmId],
     );
-    return { alarm: alarmView(row), actions: actions.map((a) => ({ ...a, id: Number(a.id), at: new Date(a.at).getTime() })) };
+    return {
+      alarm: alarmView(row),
+      actions: actions.map((a) => ({ ...a, id: Number(a.id), at: new Date(a.at).getTime() })),
+    };
   }
 
-  async list(principal: Principal, filter: { state?: string; department?: string; escalated?: boolean; limit?: number; before?: number }): Promise<FeedAlarmCase[]> {
+  async list(
+    principal: Principal,
+    filter: { state?: string; department?: string; escalated?: boolean; limit?: number; before?: number },
+  ): Promise<FeedAlarmCase[]> {
     const c = new SqlConditions();
     if (principal.role === 'enterprise') c.where('enterprise_id = $?', principal.enterpriseId);
     else c.where('org_code = ANY($?)', this.deps.org.subtree(principal.orgCode));
@@ -165,7 +236,10 @@ export class AlarmDesk {
     if (filter.escalated) c.where('escalated_to = $?', principal.orgCode);
     if (filter.before !== undefined) c.where('received_at < $?', new Date(filter.before));
     const limit = c.param(Math.min(filter.limit ?? 100, this.options.listLimitMax));
-    const rows = await this.deps.sql.query<AlarmCaseRow>(`SELECT * FROM alarm_cases WHERE ${c.sql} ORDER BY received_at DESC, alarm_id LIMIT ${limit}`, c.params);
+    const rows = await this.deps.sql.query<AlarmCaseRow>(
+      `SELECT * FROM alarm_cases WHERE ${c.sql} ORDER BY received_at DESC, alarm_id LIMIT ${limit}`,
+      c.params,
+    );
     return rows.map(alarmView);
   }
 
@@ -178,7 +252,12 @@ export class AlarmDesk {
     principal: Principal,
     peer: string,
     action: string,
-    apply: (tx: Tx, row: AlarmCaseRow, now: number, changes: CenterChange[]) => Promise<{ to: AlarmState; detail: Record<string, unknown>; row: AlarmCaseRow }>,
+    apply: (
+      tx: Tx,
+      row: AlarmCaseRow,
+      now: number,
+      changes: CenterChange[],
+    ) => Promise<{ to: AlarmState; detail: Record<string, unknown>; row: AlarmCaseRow }>,
   ): Promise<FeedAlarmCase> {
     requireRole(principal, HANDLER_ROLES, `${action} alarms`);
     const changes: CenterChange[] = [];
@@ -186,8 +265,24 @@ export class AlarmDesk {
       const row = await this.visibleAlarm(tx, alarmId, principal, true);
       const now = this.deps.now();
       const { to, detail, row: updated } = await apply(tx, row, now, changes);
-      await recordAlarmAction(tx, { alarmId, action, from: row.state, to, actor: { principal, peer }, orgCode: row.org_code, detail, at: now });
-      await appendAudit(tx, { actorId: principal.userId, actor: principal.username, action: `alarm.${action}`, target: `alarm:${alarmId}`, detail: { from: row.state, to, ...detail }, peer });
+      await recordAlarmAction(tx, {
+        alarmId,
+        action,
+        from: row.state,
+        to,
+        actor: { principal, peer },
+        orgCode: row.org_code,
+        detail,
+        at: now,
+      });
+      await appendAudit(tx, {
+        actorId: principal.userId,
+        actor: principal.username,
+        action: `alarm.${action}`,
+        target: `alarm:${alarmId}`,
+        detail: { from: row.state, to, ...detail },
+        peer,
+      });
       changes.unshift({ kind: 'alarm', alarm: alarmView(updated), action, actor: principal.username });
       return updated;
     });
@@ -197,11 +292,16 @@ export class AlarmDesk {
 
   private conflict(row: AlarmCaseRow, action: string): HttpError {
     if (row.state === 'acknowledged') {
-      return new HttpError(409, 'held_by_other', `alarm ${row.alarm_id} was acknowledged by ${row.acknowledged_by_name} at ${new Date(row.acknowledged_at!).toISOString()}`, {
-        state: row.state,
-        held_by: row.acknowledged_by_name,
-        held_since: new Date(row.acknowledged_at!).getTime(),
-      });
+      return new HttpError(
+        409,
+        'held_by_other',
+        `alarm ${row.alarm_id} was acknowledged by ${row.acknowledged_by_name} at ${new Date(row.acknowledged_at!).toISOString()}`,
+        {
+          state: row.state,
+          held_by: row.acknowledged_by_name,
+          held_since: new Date(row.acknowledged_at!).getTime(),
+        },
+      );
     }
     return new HttpError(409, 'bad_state', `cannot ${action} an alarm that is ${row.state}`, { state: row.state });
   }
@@ -227,7 +327,10 @@ export class AlarmDesk {
     if (reason.trim().length === 0) throw new HttpError(400, 'reason_required', 'dismissing an alarm needs a reason');
     return this.step(alarmId, principal, peer, 'dismissed', async (tx, row, now) => {
       if (!this.holdable(row, principal)) throw this.conflict(row, 'dismiss');
-      const rows = await tx.query<AlarmCaseRow>(`UPDATE alarm_cases SET state = 'dismissed', dismiss_reason = $2, updated_at = $3 WHERE alarm_id = $1 RETURNING *`, [alarmId, reason, new Date(now)]);
+      const rows = await tx.query<AlarmCaseRow>(
+        `UPDATE alarm_cases SET state = 'dismissed', dismiss_reason = $2, updated_at = $3 WHERE alarm_id = $1 RETURNING *`,
+        [alarmId, reason, new Date(now)],
+      );
       return { to: 'dismissed', detail: { reason }, row: rows[0] };
     });
   }
@@ -237,13 +340,29 @@ export class AlarmDesk {
       if (!this.holdable(row, principal)) throw this.conflict(row, 'dispatch');
       const target = input.org_code ?? row.org_code;
       requireOrgScope(principal, this.deps.org, target, 'dispatch work orders');
-      const { row: updated, orderId } = await this.dispatchInTx(tx, row, input, { principal, peer }, principal.orgCode, now, changes);
+      const { row: updated, orderId } = await this.dispatchInTx(
+        tx,
+        row,
+        input,
+        { principal, peer },
+        principal.orgCode,
+        now,
+        changes,
+      );
       return { to: 'dispatched', detail: { work_order_id: orderId }, row: updated };
     });
   }
 
   /** Turns an alarm into a work order and marks it dispatched; shared by officers and automatic dispatch. */
-  private async dispatchInTx(tx: Tx, row: AlarmCaseRow, input: DispatchInput, actor: Actor, issuerOrg: string, now: number, changes: CenterChange[]): Promise<{ row: AlarmCaseRow; orderId: number }> {
+  private async dispatchInTx(
+    tx: Tx,
+    row: AlarmCaseRow,
+    input: DispatchInput,
+    actor: Actor,
+    issuerOrg: string,
+    now: number,
+    changes: CenterChange[],
+  ): Promise<{ row: AlarmCaseRow; orderId: number }> {
     const order = await this.deps.workOrders.createInTx(
       tx,
       {
@@ -261,10 +380,22 @@ export class AlarmDesk {
       },
       actor,
     );
-    const rows = await tx.query<AlarmCaseRow>(`UPDATE alarm_cases SET state = 'dispatched', work_order_id = $2, updated_at = $3 WHERE alarm_id = $1 RETURNING *`, [row.alarm_id, order.id, new Date(now)]);
+    const rows = await tx.query<AlarmCaseRow>(
+      `UPDATE alarm_cases SET state = 'dispatched', work_order_id = $2, updated_at = $3 WHERE alarm_id = $1 RETURNING *`,
+      [row.alarm_id, order.id, new Date(now)],
+    );
     if (actor.principal === null) {
       // Automatic dispatch: the officer path records its own action; this one is the system's.
-      await recordAlarmAction(tx, { alarmId: row.alarm_id, action: 'dispatched', from: row.state, to: 'dispatched', actor, orgCode: row.org_code, detail: { work_order_id: Number(order.id), automatic: true }, at: now });
+      await recordAlarmAction(tx, {
+        alarmId: row.alarm_id,
+        action: 'dispatched',
+        from: row.state,
+        to: 'dispatched',
+        actor,
+        orgCode: row.org_code,
+        detail: { work_order_id: Number(order.id), automatic: true },
+        at: now,
+      });
       changes.push({ kind: 'alarm', alarm: alarmView(rows[0]), action: 'dispatched', actor: actorName(actor) });
     }
     changes.push({ kind: 'work_order', order: orderView(order), event: 'issued', actor: actorName(actor) });
@@ -273,8 +404,17 @@ export class AlarmDesk {
 
   close(alarmId: string, principal: Principal, peer: string): Promise<FeedAlarmCase> {
     return this.step(alarmId, principal, peer, 'closed', async (tx, row, now) => {
-      if (row.state !== 'dismissed') throw new HttpError(409, 'bad_state', `only a dismissed alarm is closed by hand; a dispatched one closes when its work order is accepted (state ${row.state})`, { state: row.state });
-      const rows = await tx.query<AlarmCaseRow>(`UPDATE alarm_cases SET state = 'closed', updated_at = $2 WHERE alarm_id = $1 RETURNING *`, [alarmId, new Date(now)]);
+      if (row.state !== 'dismissed')
+        throw new HttpError(
+          409,
+          'bad_state',
+          `only a dismissed alarm is closed by hand; a dispatched one closes when its work order is accepted (state ${row.state})`,
+          { state: row.state },
+        );
+      const rows = await tx.query<AlarmCaseRow>(
+        `UPDATE alarm_cases SET state = 'closed', updated_at = $2 WHERE alarm_id = $1 RETURNING *`,
+        [alarmId, new Date(now)],
+      );
       return { to: 'closed', detail: {}, row: rows[0] };
     });
   }
@@ -303,8 +443,23 @@ export class AlarmDesk {
         );
         if (target === null) return;
         const detail = { from, to: target, level: rows[0].escalation_level };
-        await recordAlarmAction(tx, { alarmId, action: 'escalated', from: 'new', to: 'new', actor: SYSTEM_ACTOR, orgCode: row.org_code, detail, at: now });
-        await appendAudit(tx, { actorId: null, actor: 'system', action: 'alarm.escalate', target: `alarm:${alarmId}`, detail });
+        await recordAlarmAction(tx, {
+          alarmId,
+          action: 'escalated',
+          from: 'new',
+          to: 'new',
+          actor: SYSTEM_ACTOR,
+          orgCode: row.org_code,
+          detail,
+          at: now,
+        });
+        await appendAudit(tx, {
+          actorId: null,
+          actor: 'system',
+          action: 'alarm.escalate',
+          target: `alarm:${alarmId}`,
+          detail,
+        });
         changes.push({ kind: 'alarm', alarm: alarmView(rows[0]), action: 'escalated', actor: 'system' });
         escalated++;
       });

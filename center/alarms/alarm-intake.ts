@@ -14,7 +14,11 @@ export interface AlarmIntakeOptions {
   retryDelayMs: number;
 }
 
-export const ALARM_INTAKE_DEFAULTS: AlarmIntakeOptions = { groupId: 'center-alarms', batchMax: 200, retryDelayMs: 1_000 };
+export const ALARM_INTAKE_DEFAULTS: AlarmIntakeOptions = {
+  groupId: 'center-alarms',
+  batchMax: 200,
+  retryDelayMs: 1_000,
+};
 
 /**
  * Alarm versions stored in ClickHouse but possibly never taken by the desk: the embedded log forgets its
@@ -30,7 +34,11 @@ export interface AlarmCatchUp {
 }
 
 /** Reads the latest version of recent alarm episodes from the analytics store. */
-export async function recentAlarmsFromClickHouse(client: ClickHouseClient, windowHours: number, rowsMax: number): Promise<AlarmRow[]> {
+export async function recentAlarmsFromClickHouse(
+  client: ClickHouseClient,
+  windowHours: number,
+  rowsMax: number,
+): Promise<AlarmRow[]> {
   const result = await client.query({
     query: `SELECT alarm_id, rule, rule_version, severity, terminal_id, plate, toUnixTimestamp64Milli(started_at) AS started_at,
                    if(isNull(ended_at), NULL, toUnixTimestamp64Milli(assumeNotNull(ended_at))) AS ended_at, org_code, lat, lon, late, details,
@@ -41,7 +49,13 @@ export async function recentAlarmsFromClickHouse(client: ClickHouseClient, windo
     // 64-bit integers as JSON numbers, not strings.
     clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
   });
-  return (await result.json<AlarmRow>()).map((r) => ({ ...r, started_at: Number(r.started_at), ended_at: r.ended_at === null ? null : Number(r.ended_at), updated_at: Number(r.updated_at), version: Number(r.version) }));
+  return (await result.json<AlarmRow>()).map((r) => ({
+    ...r,
+    started_at: Number(r.started_at),
+    ended_at: r.ended_at === null ? null : Number(r.ended_at),
+    updated_at: Number(r.updated_at),
+    version: Number(r.version),
+  }));
 }
 
 export class AlarmIntake {
@@ -76,9 +90,15 @@ export class AlarmIntake {
   }
 
   private async run(): Promise<void> {
-    await this.catchUp().catch((error: unknown) => this.deps.logger.error('catching up alarms failed', { error: String(error) }));
+    await this.catchUp().catch((error: unknown) =>
+      this.deps.logger.error('catching up alarms failed', { error: String(error) }),
+    );
     const consumer = this.deps.log.consumer<AlarmRow>(this.options.groupId, TOPICS.alarms);
-    const taken = this.deps.metrics.counter('vigil_center_alarm_versions_total', 'Alarm versions taken by the command centres', ['outcome']);
+    const taken = this.deps.metrics.counter(
+      'vigil_center_alarm_versions_total',
+      'Alarm versions taken by the command centres',
+      ['outcome'],
+    );
     while (this.running) {
       const records = await consumer.poll(this.options.batchMax, 250);
       for (const record of records) {
@@ -89,7 +109,10 @@ export class AlarmIntake {
             break;
           } catch (error) {
             taken.inc({ outcome: 'retried' });
-            this.deps.logger.error('storing an alarm failed, retrying', { alarm_id: record.value.alarm_id, error: String(error) });
+            this.deps.logger.error('storing an alarm failed, retrying', {
+              alarm_id: record.value.alarm_id,
+              error: String(error),
+            });
             if (!this.running) break;
             await new Promise((r) => setTimeout(r, this.options.retryDelayMs));
           }

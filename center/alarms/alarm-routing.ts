@@ -18,7 +18,13 @@ export interface Route {
   department: string;
 }
 
-export function routeAlarm(alarm: AlarmRow, config: AlarmRoutingConfig, org: OrgDirectory, owner: VehicleOwner, provinceCode: string): Route {
+export function routeAlarm(
+  alarm: AlarmRow,
+  config: AlarmRoutingConfig,
+  org: OrgDirectory,
+  owner: VehicleOwner,
+  provinceCode: string,
+): Route {
   const department = byCategory(config.departments, alarm.rule) ?? 'road_transport';
   const basis = byCategory(config.unit, alarm.rule) ?? 'event';
   const eventUnit = countyAt(alarm.lon, alarm.lat)?.code ?? alarm.org_code;

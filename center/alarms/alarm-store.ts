@@ -68,24 +68,39 @@ export function alarmView(row: AlarmCaseRow): FeedAlarmCase {
 }
 
 export async function loadAlarm(tx: Tx, alarmId: string, forUpdate = false): Promise<AlarmCaseRow | undefined> {
-  const rows = await tx.query<AlarmCaseRow>(`SELECT * FROM alarm_cases WHERE alarm_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [alarmId]);
+  const rows = await tx.query<AlarmCaseRow>(
+    `SELECT * FROM alarm_cases WHERE alarm_id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [alarmId],
+  );
   return rows[0];
 }
 
 export async function recordAlarmAction(
   tx: Tx,
-  entry: { alarmId: string; action: string; from: AlarmState | ''; to: AlarmState; actor: Actor; orgCode: string; detail?: Record<string, unknown>; at: number },
+  entry: {
+    alarmId: string;
+    action: string;
+    from: AlarmState | '';
+    to: AlarmState;
+    actor: Actor;
+    orgCode: string;
+    detail?: Record<string, unknown>;
+    at: number;
+  },
 ): Promise<void> {
-  await tx.query('INSERT INTO alarm_actions (alarm_id, action, from_state, to_state, actor_id, actor, org_code, detail, at, peer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
-    entry.alarmId,
-    entry.action,
-    entry.from,
-    entry.to,
-    actorId(entry.actor),
-    actorName(entry.actor),
-    entry.orgCode,
-    JSON.stringify(entry.detail ?? {}),
-    new Date(entry.at),
-    entry.actor.peer,
-  ]);
+  await tx.query(
+    'INSERT INTO alarm_actions (alarm_id, action, from_state, to_state, actor_id, actor, org_code, detail, at, peer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+    [
+      entry.alarmId,
+      entry.action,
+      entry.from,
+      entry.to,
+      actorId(entry.actor),
+      actorName(entry.actor),
+      entry.orgCode,
+      JSON.stringify(entry.detail ?? {}),
+      new Date(entry.at),
+      entry.actor.peer,
+    ],
+  );
 }

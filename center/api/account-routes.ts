@@ -12,9 +12,21 @@ import type { OrgDirectory } from '../org/org-directory.js';
 import { appendAudit } from '../auth/audit.js';
 import { queryParam, type Api, type FieldSpec } from './api-spec.js';
 
-export const ORG_CODE: FieldSpec = { type: 'string', description: '6-digit org unit (division) code', pattern: /^\d{6}$/ };
-export const DEPARTMENT: FieldSpec = { type: 'string', description: 'department code: road_transport, enforcement, safety, expressway, tech_support or one an admin added', pattern: /^[a-z][a-z0-9_]{1,39}$/ };
-export const ENTERPRISE_ID: FieldSpec = { type: 'string', description: 'enterprise id', pattern: /^[A-Za-z0-9_-]{1,64}$/ };
+export const ORG_CODE: FieldSpec = {
+  type: 'string',
+  description: '6-digit org unit (division) code',
+  pattern: /^\d{6}$/,
+};
+export const DEPARTMENT: FieldSpec = {
+  type: 'string',
+  description: 'department code: road_transport, enforcement, safety, expressway, tech_support or one an admin added',
+  pattern: /^[a-z][a-z0-9_]{1,39}$/,
+};
+export const ENTERPRISE_ID: FieldSpec = {
+  type: 'string',
+  description: 'enterprise id',
+  pattern: /^[A-Za-z0-9_-]{1,64}$/,
+};
 const LIMIT: FieldSpec = { type: 'integer', description: 'rows at most', min: 1, max: 500 };
 
 export interface AccountRouteDeps {
@@ -39,50 +51,120 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       method: 'POST',
       path: '/api/users',
       tag: 'accounts',
-      summary: 'Create an account in a unit below the admin (or, except admins, in the admin\'s own unit)',
+      summary: "Create an account in a unit below the admin (or, except admins, in the admin's own unit)",
       roles: ['admin'],
       body: {
         username: { type: 'string', description: 'login name', required: true, pattern: /^[A-Za-z0-9_.@-]{3,64}$/ },
-        password: { type: 'string', description: 'initial password, stored as a scrypt hash', required: true, minLength: 10, maxLength: 200 },
+        password: {
+          type: 'string',
+          description: 'initial password, stored as a scrypt hash',
+          required: true,
+          minLength: 10,
+          maxLength: 200,
+        },
         role: { type: 'string', description: 'role of the account', required: true, enum: ROLES },
         org_code: { ...ORG_CODE, required: true },
         display_name: { type: 'string', description: 'name shown to others', maxLength: 100 },
-        enterprise_id: { ...ENTERPRISE_ID, description: 'the enterprise an enterprise account is bound to (required for role enterprise)' },
+        enterprise_id: {
+          ...ENTERPRISE_ID,
+          description: 'the enterprise an enterprise account is bound to (required for role enterprise)',
+        },
       },
       returns: 'the account',
     },
     async (ctx, p, body) => ({ status: 201, body: await deps.users.create(p, ctx.peer, body as unknown as NewUser) }),
   );
-  api.define({ method: 'GET', path: '/api/users', tag: 'accounts', summary: 'Accounts in the admin\'s subtree', roles: ['admin'], returns: '{users: [...]}' }, async (_ctx, p) => ({ body: { users: await deps.users.list(p) } }));
   api.define(
-    { method: 'POST', path: '/api/users/:id/disable', tag: 'accounts', summary: 'Disable an account (its sessions are revoked)', roles: ['admin'], returns: 'the account' },
+    {
+      method: 'GET',
+      path: '/api/users',
+      tag: 'accounts',
+      summary: "Accounts in the admin's subtree",
+      roles: ['admin'],
+      returns: '{users: [...]}',
+    },
+    async (_ctx, p) => ({ body: { users: await deps.users.list(p) } }),
+  );
+  api.define(
+    {
+      method: 'POST',
+      path: '/api/users/:id/disable',
+      tag: 'accounts',
+      summary: 'Disable an account (its sessions are revoked)',
+      roles: ['admin'],
+      returns: 'the account',
+    },
     async (ctx, p) => ({ body: await deps.users.setDisabled(p, ctx.peer, numericParam(ctx, 'id'), true) }),
   );
   api.define(
-    { method: 'POST', path: '/api/users/:id/enable', tag: 'accounts', summary: 'Enable a disabled account', roles: ['admin'], returns: 'the account' },
+    {
+      method: 'POST',
+      path: '/api/users/:id/enable',
+      tag: 'accounts',
+      summary: 'Enable a disabled account',
+      roles: ['admin'],
+      returns: 'the account',
+    },
     async (ctx, p) => ({ body: await deps.users.setDisabled(p, ctx.peer, numericParam(ctx, 'id'), false) }),
   );
   api.define(
-    { method: 'POST', path: '/api/users/:id/revoke-sessions', tag: 'accounts', summary: 'Revoke every session of an account', roles: ['admin'], returns: '{revoked: n}' },
+    {
+      method: 'POST',
+      path: '/api/users/:id/revoke-sessions',
+      tag: 'accounts',
+      summary: 'Revoke every session of an account',
+      roles: ['admin'],
+      returns: '{revoked: n}',
+    },
     async (ctx, p) => ({ body: { revoked: await deps.users.revokeSessions(p, ctx.peer, numericParam(ctx, 'id')) } }),
   );
-  api.define({ method: 'GET', path: '/api/sessions', tag: 'accounts', summary: 'Live sessions: one\'s own, or (admins) of managed accounts', roles: 'any', returns: '{sessions: [...]}' }, async (_ctx, p) => ({
-    body: { sessions: await deps.users.sessions(p) },
-  }));
-  api.define({ method: 'DELETE', path: '/api/sessions/:id', tag: 'accounts', summary: 'Revoke one session', roles: 'any', returns: '{status: "revoked"}' }, async (ctx, p) => {
-    await deps.users.revokeSession(p, ctx.peer, numericParam(ctx, 'id'));
-    return { body: { status: 'revoked' } };
-  });
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/sessions',
+      tag: 'accounts',
+      summary: "Live sessions: one's own, or (admins) of managed accounts",
+      roles: 'any',
+      returns: '{sessions: [...]}',
+    },
+    async (_ctx, p) => ({
+      body: { sessions: await deps.users.sessions(p) },
+    }),
+  );
+  api.define(
+    {
+      method: 'DELETE',
+      path: '/api/sessions/:id',
+      tag: 'accounts',
+      summary: 'Revoke one session',
+      roles: 'any',
+      returns: '{status: "revoked"}',
+    },
+    async (ctx, p) => {
+      await deps.users.revokeSession(p, ctx.peer, numericParam(ctx, 'id'));
+      return { body: { status: 'revoked' } };
+    },
+  );
 
-  api.define({ method: 'GET', path: '/api/org-units', tag: 'org', summary: 'Org units in the caller\'s subtree', roles: 'any', returns: '{units: [{code, name, level, parent_code, directly_administered}]}' }, (_ctx, p) => ({
-    body: { units: p.role === 'enterprise' ? [] : deps.orgAdmin.units(p) },
-  }));
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/org-units',
+      tag: 'org',
+      summary: "Org units in the caller's subtree",
+      roles: 'any',
+      returns: '{units: [{code, name, level, parent_code, directly_administered}]}',
+    },
+    (_ctx, p) => ({
+      body: { units: p.role === 'enterprise' ? [] : deps.orgAdmin.units(p) },
+    }),
+  );
   api.define(
     {
       method: 'POST',
       path: '/api/org-units',
       tag: 'org',
-      summary: 'Add an org unit below one in the admin\'s subtree (it gets the standard departments)',
+      summary: "Add an org unit below one in the admin's subtree (it gets the standard departments)",
       roles: ['admin'],
       body: {
         code: { ...ORG_CODE, required: true },
@@ -92,11 +174,28 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       },
       returns: 'the unit',
     },
-    async (ctx, p, body) => ({ status: 201, body: await deps.orgAdmin.createUnit(p, ctx.peer, body as { code: string; name: string; parent_code: string; directly_administered?: boolean }) }),
+    async (ctx, p, body) => ({
+      status: 201,
+      body: await deps.orgAdmin.createUnit(
+        p,
+        ctx.peer,
+        body as { code: string; name: string; parent_code: string; directly_administered?: boolean },
+      ),
+    }),
   );
-  api.define({ method: 'GET', path: '/api/org-units/:code/departments', tag: 'org', summary: 'Departments of a unit', roles: 'any', returns: '{departments: [{code, name}]}' }, async (ctx, p) => ({
-    body: { departments: await deps.orgAdmin.departments(p, ctx.params.code) },
-  }));
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/org-units/:code/departments',
+      tag: 'org',
+      summary: 'Departments of a unit',
+      roles: 'any',
+      returns: '{departments: [{code, name}]}',
+    },
+    async (ctx, p) => ({
+      body: { departments: await deps.orgAdmin.departments(p, ctx.params.code) },
+    }),
+  );
   api.define(
     {
       method: 'POST',
@@ -104,14 +203,30 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       tag: 'org',
       summary: 'Add a department to a unit',
       roles: ['admin'],
-      body: { code: { ...DEPARTMENT, required: true }, name: { type: 'string', description: 'name', required: true, minLength: 1, maxLength: 100 } },
+      body: {
+        code: { ...DEPARTMENT, required: true },
+        name: { type: 'string', description: 'name', required: true, minLength: 1, maxLength: 100 },
+      },
       returns: 'the department',
     },
-    async (ctx, p, body) => ({ status: 201, body: await deps.orgAdmin.addDepartment(p, ctx.peer, ctx.params.code, body as { code: string; name: string }) }),
+    async (ctx, p, body) => ({
+      status: 201,
+      body: await deps.orgAdmin.addDepartment(p, ctx.peer, ctx.params.code, body as { code: string; name: string }),
+    }),
   );
-  api.define({ method: 'GET', path: '/api/enterprises', tag: 'org', summary: 'Enterprises supervised in the caller\'s subtree (an enterprise user: its own)', roles: 'any', returns: '{enterprises: [...]}' }, async (_ctx, p) => ({
-    body: { enterprises: await deps.orgAdmin.enterprises(p) },
-  }));
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/enterprises',
+      tag: 'org',
+      summary: "Enterprises supervised in the caller's subtree (an enterprise user: its own)",
+      roles: 'any',
+      returns: '{enterprises: [...]}',
+    },
+    async (_ctx, p) => ({
+      body: { enterprises: await deps.orgAdmin.enterprises(p) },
+    }),
+  );
   api.define(
     {
       method: 'POST',
@@ -119,14 +234,31 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       tag: 'org',
       summary: 'Register an enterprise under a supervising unit',
       roles: ['admin'],
-      body: { id: { ...ENTERPRISE_ID, required: true }, name: { type: 'string', description: 'name', required: true, minLength: 1, maxLength: 200 }, org_code: { ...ORG_CODE, required: true, description: 'supervising unit, also the home of its vehicles' } },
+      body: {
+        id: { ...ENTERPRISE_ID, required: true },
+        name: { type: 'string', description: 'name', required: true, minLength: 1, maxLength: 200 },
+        org_code: { ...ORG_CODE, required: true, description: 'supervising unit, also the home of its vehicles' },
+      },
       returns: 'the enterprise',
     },
-    async (ctx, p, body) => ({ status: 201, body: await deps.orgAdmin.createEnterprise(p, ctx.peer, body as { id: string; name: string; org_code: string }) }),
+    async (ctx, p, body) => ({
+      status: 201,
+      body: await deps.orgAdmin.createEnterprise(p, ctx.peer, body as { id: string; name: string; org_code: string }),
+    }),
   );
-  api.define({ method: 'GET', path: '/api/enterprises/:id/vehicles', tag: 'org', summary: 'Plates of an enterprise', roles: 'any', returns: '{vehicles: [{plate}]}' }, async (ctx, p) => ({
-    body: { vehicles: await deps.orgAdmin.vehicles(p, ctx.params.id) },
-  }));
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/enterprises/:id/vehicles',
+      tag: 'org',
+      summary: 'Plates of an enterprise',
+      roles: 'any',
+      returns: '{vehicles: [{plate}]}',
+    },
+    async (ctx, p) => ({
+      body: { vehicles: await deps.orgAdmin.vehicles(p, ctx.params.id) },
+    }),
+  );
   api.define(
     {
       method: 'POST',
@@ -134,7 +266,9 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       tag: 'org',
       summary: 'Bind a plate to an enterprise, so its alarms reach the enterprise',
       roles: ['admin'],
-      body: { plate: { type: 'string', description: 'plate, e.g. 豫A12345', required: true, minLength: 2, maxLength: 16 } },
+      body: {
+        plate: { type: 'string', description: 'plate, e.g. 豫A12345', required: true, minLength: 2, maxLength: 16 },
+      },
       returns: '{status: "added"}',
     },
     async (ctx, p, body) => {
@@ -143,19 +277,45 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
     },
   );
 
-  api.define({ method: 'GET', path: '/api/config/:key', tag: 'configuration', summary: `Configuration in force and its history (${CONFIG_KEYS.join(', ')})`, roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst'], returns: '{key, version, value, history}' }, async (ctx) => {
-    const key = configKey(ctx.params.key);
-    const current = await deps.config.get(key);
-    return { body: { ...current, history: await deps.config.history(key) } };
-  });
   api.define(
-    { method: 'PUT', path: '/api/config/:key', tag: 'configuration', summary: 'Store a new version of a configuration (province admins)', roles: ['admin'], body: { value: { type: 'object', description: 'the whole configuration value', required: true } }, returns: '{key, version, value}' },
+    {
+      method: 'GET',
+      path: '/api/config/:key',
+      tag: 'configuration',
+      summary: `Configuration in force and its history (${CONFIG_KEYS.join(', ')})`,
+      roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst'],
+      returns: '{key, version, value, history}',
+    },
+    async (ctx) => {
+      const key = configKey(ctx.params.key);
+      const current = await deps.config.get(key);
+      return { body: { ...current, history: await deps.config.history(key) } };
+    },
+  );
+  api.define(
+    {
+      method: 'PUT',
+      path: '/api/config/:key',
+      tag: 'configuration',
+      summary: 'Store a new version of a configuration (province admins)',
+      roles: ['admin'],
+      body: { value: { type: 'object', description: 'the whole configuration value', required: true } },
+      returns: '{key, version, value}',
+    },
     async (ctx, p, body) => {
-      if (deps.org.parentOf(p.orgCode) !== null) throw new HttpError(403, 'out_of_scope', 'configuration is set by the province');
+      if (deps.org.parentOf(p.orgCode) !== null)
+        throw new HttpError(403, 'out_of_scope', 'configuration is set by the province');
       const key = configKey(ctx.params.key);
       const stored = await deps.sql.transaction(async (tx) => {
         const version = await deps.config.put(tx, key, body.value, p.username);
-        await appendAudit(tx, { actorId: p.userId, actor: p.username, action: 'config.update', target: key, detail: { version: version.version, value: version.value as unknown as Record<string, unknown> }, peer: ctx.peer });
+        await appendAudit(tx, {
+          actorId: p.userId,
+          actor: p.username,
+          action: 'config.update',
+          target: key,
+          detail: { version: version.version, value: version.value as unknown as Record<string, unknown> },
+          peer: ctx.peer,
+        });
         return version;
       });
       return { body: stored };
@@ -167,9 +327,14 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       method: 'GET',
       path: '/api/audit',
       tag: 'audit',
-      summary: 'The append-only audit log: who did what, when, from where (actors in the admin\'s subtree; system entries for the province)',
+      summary:
+        "The append-only audit log: who did what, when, from where (actors in the admin's subtree; system entries for the province)",
       roles: ['admin'],
-      query: { limit: LIMIT, before_id: { type: 'integer', description: 'page: entries older than this id', min: 1 }, action: { type: 'string', description: 'only this action, e.g. alarm.acknowledged', maxLength: 64 } },
+      query: {
+        limit: LIMIT,
+        before_id: { type: 'integer', description: 'page: entries older than this id', min: 1 },
+        action: { type: 'string', description: 'only this action, e.g. alarm.acknowledged', maxLength: 64 },
+      },
       returns: '{entries: [{id, at, actor, action, target, detail, peer}]}',
     },
     async (ctx, p) => ({ body: { entries: await auditEntries(deps, p, ctx) } }),
@@ -177,16 +342,33 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
 }
 
 function configKey(key: string): ConfigKey {
-  if (!(CONFIG_KEYS as readonly string[]).includes(key)) throw new HttpError(404, 'not_found', `unknown configuration ${JSON.stringify(key)} (known: ${CONFIG_KEYS.join(', ')})`);
+  if (!(CONFIG_KEYS as readonly string[]).includes(key))
+    throw new HttpError(
+      404,
+      'not_found',
+      `unknown configuration ${JSON.stringify(key)} (known: ${CONFIG_KEYS.join(', ')})`,
+    );
   return key as ConfigKey;
 }
 
-async function auditEntries(deps: AccountRouteDeps, p: Principal, ctx: RequestContext): Promise<Record<string, unknown>[]> {
+async function auditEntries(
+  deps: AccountRouteDeps,
+  p: Principal,
+  ctx: RequestContext,
+): Promise<Record<string, unknown>[]> {
   const limit = (queryParam(ctx, 'limit', LIMIT) as number | undefined) ?? 100;
   const beforeId = queryParam(ctx, 'before_id', { type: 'integer', description: '', min: 1 }) as number | undefined;
   const action = queryParam(ctx, 'action', { type: 'string', description: '', maxLength: 64 }) as string | undefined;
   const isProvince = deps.org.parentOf(p.orgCode) === null;
-  const rows = await deps.sql.query<{ id: number; at: Date; actor: string; action: string; target: string; detail: unknown; peer: string }>(
+  const rows = await deps.sql.query<{
+    id: number;
+    at: Date;
+    actor: string;
+    action: string;
+    target: string;
+    detail: unknown;
+    peer: string;
+  }>(
     `SELECT a.id, a.at, a.actor, a.action, a.target, a.detail, a.peer FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
       WHERE (u.org_code = ANY($1) OR (a.actor_id IS NULL AND $2))
         AND ($3::bigint IS NULL OR a.id < $3) AND ($4::text IS NULL OR a.action = $4)

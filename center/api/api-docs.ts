@@ -6,18 +6,42 @@ import type { Router } from '../http/router.js';
 import { openApiDocument, type Api } from './api-spec.js';
 
 export function documentFoundationRoutes(api: Api): void {
-  api.document({ method: 'GET', path: '/api/health', tag: 'system', summary: 'Readiness', roles: 'public', returns: '{status: "ok"} once ready, 503 while starting' });
+  api.document({
+    method: 'GET',
+    path: '/api/health',
+    tag: 'system',
+    summary: 'Readiness',
+    roles: 'public',
+    returns: '{status: "ok"} once ready, 503 while starting',
+  });
   api.document({
     method: 'POST',
     path: '/api/auth/login',
     tag: 'accounts',
     summary: 'Log in; throttled after repeated failures (429)',
     roles: 'public',
-    body: { username: { type: 'string', description: 'login name', required: true }, password: { type: 'string', description: 'password', required: true } },
+    body: {
+      username: { type: 'string', description: 'login name', required: true },
+      password: { type: 'string', description: 'password', required: true },
+    },
     returns: '{token, expires_at, user}',
   });
-  api.document({ method: 'POST', path: '/api/auth/logout', tag: 'accounts', summary: 'Revoke the caller\'s token', roles: 'any', returns: '{status: "logged_out"}' });
-  api.document({ method: 'GET', path: '/api/me', tag: 'accounts', summary: 'The caller', roles: 'any', returns: '{id, username, role, org_code, enterprise_id}' });
+  api.document({
+    method: 'POST',
+    path: '/api/auth/logout',
+    tag: 'accounts',
+    summary: "Revoke the caller's token",
+    roles: 'any',
+    returns: '{status: "logged_out"}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/me',
+    tag: 'accounts',
+    summary: 'The caller',
+    roles: 'any',
+    returns: '{id, username, role, org_code, enterprise_id}',
+  });
   api.document({
     method: 'POST',
     path: '/api/sql',
@@ -27,9 +51,30 @@ export function documentFoundationRoutes(api: Api): void {
     body: { sql: { type: 'string', description: 'one SELECT', required: true } },
     returns: '{columns: [{name, type}], rows: [[...]]}',
   });
-  api.document({ method: 'GET', path: '/api/geo/henan', tag: 'system', summary: 'GeoJSON of Henan\'s divisions for the wall\'s map', roles: 'any', returns: 'GeoJSON FeatureCollection' });
-  api.document({ method: 'GET', path: '/metrics', tag: 'system', summary: 'Prometheus metrics', roles: 'public', returns: 'text/plain; version=0.0.4' });
-  api.document({ method: 'GET', path: '/api/docs', tag: 'system', summary: 'This document', roles: 'public', returns: 'OpenAPI 3.1 JSON' });
+  api.document({
+    method: 'GET',
+    path: '/api/geo/henan',
+    tag: 'system',
+    summary: "GeoJSON of Henan's divisions for the wall's map",
+    roles: 'any',
+    returns: 'GeoJSON FeatureCollection',
+  });
+  api.document({
+    method: 'GET',
+    path: '/metrics',
+    tag: 'system',
+    summary: 'Prometheus metrics',
+    roles: 'public',
+    returns: 'text/plain; version=0.0.4',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/docs',
+    tag: 'system',
+    summary: 'This document',
+    roles: 'public',
+    returns: 'OpenAPI 3.1 JSON',
+  });
 }
 
 export function registerApiDocs(router: Router, api: Api): void {
@@ -37,7 +82,8 @@ export function registerApiDocs(router: Router, api: Api): void {
     body: openApiDocument(api.endpoints, {
       title: 'Vigil command-centre API',
       version: '1',
-      description: 'Accounts, org units, alarm handling and work orders of the province/city/county command centres. Authenticate with a bearer token from POST /api/auth/login. Errors are {error, detail} with a named reason.',
+      description:
+        'Accounts, org units, alarm handling and work orders of the province/city/county command centres. Authenticate with a bearer token from POST /api/auth/login. Errors are {error, detail} with a named reason.',
     }),
   }));
 }

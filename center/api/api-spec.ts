@@ -26,7 +26,11 @@ export interface FieldSpec {
 export type BodySpec = Record<string, FieldSpec>;
 
 /** An authenticated endpoint's handler: the caller is known and the body (if any) already checked. */
-export type EndpointHandler = (ctx: RequestContext, principal: Principal, body: Record<string, unknown>) => Promise<HandlerResult> | HandlerResult;
+export type EndpointHandler = (
+  ctx: RequestContext,
+  principal: Principal,
+  body: Record<string, unknown>,
+) => Promise<HandlerResult> | HandlerResult;
 
 export interface Endpoint {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -63,7 +67,9 @@ export class Api {
       }
       // Steps without required fields may be posted with no body at all.
       const text = endpoint.body ? await ctx.text() : '';
-      const body = endpoint.body ? checkBody<Record<string, unknown>>(endpoint.body, text.trim() === '' ? {} : parseJsonBody(text)) : {};
+      const body = endpoint.body
+        ? checkBody<Record<string, unknown>>(endpoint.body, text.trim() === '' ? {} : parseJsonBody(text))
+        : {};
       return handler(ctx, principal, body);
     });
   }
@@ -103,16 +109,23 @@ function checkValue(path: string, spec: FieldSpec, value: unknown): unknown {
   switch (spec.type) {
     case 'string': {
       if (typeof value !== 'string') throw bad(path, `must be a string, got ${typeof value}`);
-      if (spec.minLength !== undefined && value.length < spec.minLength) throw bad(path, `length ${value.length} is less than min allowed ${spec.minLength}`);
-      if (spec.maxLength !== undefined && value.length > spec.maxLength) throw bad(path, `length ${value.length} is greater than max allowed ${spec.maxLength}`);
-      if (spec.pattern && !spec.pattern.test(value)) throw bad(path, `value ${JSON.stringify(value.slice(0, 80))} does not match ${String(spec.pattern)}`);
-      if (spec.enum && !spec.enum.includes(value)) throw bad(path, `value ${JSON.stringify(value)} is not one of ${spec.enum.join(', ')}`);
+      if (spec.minLength !== undefined && value.length < spec.minLength)
+        throw bad(path, `length ${value.length} is less than min allowed ${spec.minLength}`);
+      if (spec.maxLength !== undefined && value.length > spec.maxLength)
+        throw bad(path, `length ${value.length} is greater than max allowed ${spec.maxLength}`);
+      if (spec.pattern && !spec.pattern.test(value))
+        throw bad(path, `value ${JSON.stringify(value.slice(0, 80))} does not match ${String(spec.pattern)}`);
+      if (spec.enum && !spec.enum.includes(value))
+        throw bad(path, `value ${JSON.stringify(value)} is not one of ${spec.enum.join(', ')}`);
       return value;
     }
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw bad(path, `must be an integer, got ${JSON.stringify(value)}`);
-      if (spec.min !== undefined && value < spec.min) throw bad(path, `value ${value} is less than min allowed ${spec.min}`);
-      if (spec.max !== undefined && value > spec.max) throw bad(path, `value ${value} is greater than max allowed ${spec.max}`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw bad(path, `must be an integer, got ${JSON.stringify(value)}`);
+      if (spec.min !== undefined && value < spec.min)
+        throw bad(path, `value ${value} is less than min allowed ${spec.min}`);
+      if (spec.max !== undefined && value > spec.max)
+        throw bad(path, `value ${value} is greater than max allowed ${spec.max}`);
       return value;
     }
     case 'boolean':
@@ -120,7 +133,8 @@ function checkValue(path: string, spec: FieldSpec, value: unknown): unknown {
       return value;
     case 'array': {
       if (!Array.isArray(value)) throw bad(path, 'must be an array');
-      if (spec.maxItems !== undefined && value.length > spec.maxItems) throw bad(path, `${value.length} items is more than max allowed ${spec.maxItems}`);
+      if (spec.maxItems !== undefined && value.length > spec.maxItems)
+        throw bad(path, `${value.length} items is more than max allowed ${spec.maxItems}`);
       return spec.items ? value.map((v, i) => checkValue(`${path}[${i}]`, spec.items!, v)) : value;
     }
     case 'object': {
@@ -132,7 +146,13 @@ function checkValue(path: string, spec: FieldSpec, value: unknown): unknown {
 
 function checkFields(spec: BodySpec, body: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   for (const key of Object.keys(body)) {
-    if (!(key in spec)) throw new HttpError(400, 'unknown_field', `${prefix}${key}: unknown field (known: ${Object.keys(spec).join(', ')})`, { field: `${prefix}${key}` });
+    if (!(key in spec))
+      throw new HttpError(
+        400,
+        'unknown_field',
+        `${prefix}${key}: unknown field (known: ${Object.keys(spec).join(', ')})`,
+        { field: `${prefix}${key}` },
+      );
   }
   const out: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(spec)) {
@@ -148,7 +168,8 @@ function checkFields(spec: BodySpec, body: Record<string, unknown>, prefix = '')
 
 /** Checks a parsed JSON body against its spec and returns it typed; the caller's type must match the spec. */
 export function checkBody<T>(spec: BodySpec, body: unknown): T {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'bad_body', 'the body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new HttpError(400, 'bad_body', 'the body must be a JSON object');
   return checkFields(spec, body as Record<string, unknown>) as T;
 }
 
@@ -167,7 +188,9 @@ function jsonSchemaOfField(spec: FieldSpec): Record<string, unknown> {
 }
 
 export function jsonSchemaOf(spec: BodySpec): Record<string, unknown> {
-  const required = Object.entries(spec).filter(([, f]) => f.required).map(([n]) => n);
+  const required = Object.entries(spec)
+    .filter(([, f]) => f.required)
+    .map(([n]) => n);
   return {
     type: 'object',
     additionalProperties: false,
@@ -177,27 +200,50 @@ export function jsonSchemaOf(spec: BodySpec): Record<string, unknown> {
 }
 
 /** The OpenAPI 3.1 document of every declared endpoint. */
-export function openApiDocument(endpoints: readonly Endpoint[], info: { title: string; version: string; description: string }): Record<string, unknown> {
+export function openApiDocument(
+  endpoints: readonly Endpoint[],
+  info: { title: string; version: string; description: string },
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const e of endpoints) {
     const openApiPath = e.path.replace(/:([A-Za-z_]+)/g, '{$1}');
-    const pathParams = [...e.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    const queryParams = Object.entries(e.query ?? {}).map(([name, f]) => ({ name, in: 'query', required: f.required ?? false, description: f.description, schema: jsonSchemaOfField(f) }));
+    const pathParams = [...e.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const queryParams = Object.entries(e.query ?? {}).map(([name, f]) => ({
+      name,
+      in: 'query',
+      required: f.required ?? false,
+      description: f.description,
+      schema: jsonSchemaOfField(f),
+    }));
     const operation: Record<string, unknown> = {
       tags: [e.tag],
       summary: e.summary,
-      description: e.roles === 'public' ? 'No authentication.' : `Roles: ${e.roles === 'any' ? 'any authenticated user' : e.roles.join(', ')}. Results and actions are limited to the caller's org subtree (enterprise users: their enterprise).`,
+      description:
+        e.roles === 'public'
+          ? 'No authentication.'
+          : `Roles: ${e.roles === 'any' ? 'any authenticated user' : e.roles.join(', ')}. Results and actions are limited to the caller's org subtree (enterprise users: their enterprise).`,
       parameters: [...pathParams, ...queryParams],
       responses: {
         '200': { description: e.returns },
-        '400': { description: 'bad_field, unknown_field, bad_json or another named reason', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-        ...(e.roles === 'public' ? {} : { '401': { description: 'unauthenticated' }, '403': { description: 'forbidden: role or scope' } }),
-        '404': { description: 'not found, or outside the caller\'s scope' },
+        '400': {
+          description: 'bad_field, unknown_field, bad_json or another named reason',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+        ...(e.roles === 'public'
+          ? {}
+          : { '401': { description: 'unauthenticated' }, '403': { description: 'forbidden: role or scope' } }),
+        '404': { description: "not found, or outside the caller's scope" },
         '409': { description: 'conflict: the state changed or another user holds it (held_by)' },
       },
       ...(e.roles === 'public' ? { security: [] } : {}),
     };
-    if (e.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchemaOf(e.body) } } };
+    if (e.body)
+      operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchemaOf(e.body) } } };
     (paths[openApiPath] ??= {})[e.method.toLowerCase()] = operation;
   }
   return {
@@ -209,7 +255,11 @@ export function openApiDocument(endpoints: readonly Endpoint[], info: { title: s
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'token from POST /api/auth/login' } },
       schemas: {
-        Error: { type: 'object', properties: { error: { type: 'string', description: 'named reason' }, detail: { type: 'string' } }, required: ['error', 'detail'] },
+        Error: {
+          type: 'object',
+          properties: { error: { type: 'string', description: 'named reason' }, detail: { type: 'string' } },
+          required: ['error', 'detail'],
+        },
       },
     },
   };

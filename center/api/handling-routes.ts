@@ -12,8 +12,17 @@ import { queryParam, type Api, type BodySpec, type FieldSpec } from './api-spec.
 const ALARM_STATES = ['new', 'acknowledged', 'dispatched', 'dismissed', 'closed'] as const;
 const ORDER_STATES = ['issued', 'signed', 'in_progress', 'feedback_submitted', 'accepted', 'returned'] as const;
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
-const CATEGORY: FieldSpec = { type: 'string', description: 'category, e.g. the rule id (overspeed) or another supervision topic', pattern: /^[a-z][a-z0-9_]{0,39}$/ };
-const DEADLINE_HOURS: FieldSpec = { type: 'integer', description: 'deadline in hours, instead of the configured one', min: 1, max: 2160 };
+const CATEGORY: FieldSpec = {
+  type: 'string',
+  description: 'category, e.g. the rule id (overspeed) or another supervision topic',
+  pattern: /^[a-z][a-z0-9_]{0,39}$/,
+};
+const DEADLINE_HOURS: FieldSpec = {
+  type: 'integer',
+  description: 'deadline in hours, instead of the configured one',
+  min: 1,
+  max: 2160,
+};
 const TEXT: FieldSpec = { type: 'string', description: 'text of the step', maxLength: 4000 };
 const ATTACHMENTS: FieldSpec = {
   type: 'array',
@@ -36,10 +45,26 @@ const ACTION_BODIES: Record<OrderAction, BodySpec> = {
   sign: { text: TEXT },
   claim: { text: TEXT },
   start: { text: TEXT },
-  self_check: { text: { ...TEXT, required: true, description: 'the enterprise\'s self-check (自查) result' }, attachments: ATTACHMENTS },
-  explanation: { text: { ...TEXT, required: true, description: 'the enterprise\'s explanation (情况说明)' }, attachments: ATTACHMENTS },
-  rectification: { text: { ...TEXT, required: true, description: 'rectification done, with evidence (整改材料)' }, attachments: ATTACHMENTS },
-  review: { text: { ...TEXT, required: true, description: 'the authority\'s verification; attach the notification letter (抄告函)' }, attachments: ATTACHMENTS },
+  self_check: {
+    text: { ...TEXT, required: true, description: "the enterprise's self-check (自查) result" },
+    attachments: ATTACHMENTS,
+  },
+  explanation: {
+    text: { ...TEXT, required: true, description: "the enterprise's explanation (情况说明)" },
+    attachments: ATTACHMENTS,
+  },
+  rectification: {
+    text: { ...TEXT, required: true, description: 'rectification done, with evidence (整改材料)' },
+    attachments: ATTACHMENTS,
+  },
+  review: {
+    text: {
+      ...TEXT,
+      required: true,
+      description: "the authority's verification; attach the notification letter (抄告函)",
+    },
+    attachments: ATTACHMENTS,
+  },
   feedback: { text: { ...TEXT, required: true, description: 'result of the handling' }, attachments: ATTACHMENTS },
   accept: { text: TEXT },
   return: { text: { ...TEXT, required: true, description: 'why it is returned' } },
@@ -68,15 +93,22 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       method: 'GET',
       path: '/api/alarms',
       tag: 'alarms',
-      summary: 'Alarms routed into the caller\'s subtree (enterprise users: their vehicles), newest first',
+      summary: "Alarms routed into the caller's subtree (enterprise users: their vehicles), newest first",
       roles: READER_ROLES,
-      query: { state: { type: 'string', description: 'only this state', enum: ALARM_STATES }, department: DEPARTMENT, escalated: { type: 'boolean', description: 'only alarms escalated to the caller\'s own unit' }, before: { type: 'integer', description: 'page: received before this epoch ms', min: 0 }, ...LIST_QUERY },
+      query: {
+        state: { type: 'string', description: 'only this state', enum: ALARM_STATES },
+        department: DEPARTMENT,
+        escalated: { type: 'boolean', description: "only alarms escalated to the caller's own unit" },
+        before: { type: 'integer', description: 'page: received before this epoch ms', min: 0 },
+        ...LIST_QUERY,
+      },
       returns: '{alarms: [FeedAlarmCase]}',
     },
     async (ctx, p) => ({
       body: {
         alarms: await deps.desk.list(p, {
-          state: queryParam(ctx, 'state', { type: 'string', description: '', enum: ALARM_STATES }) as string | undefined,
+          state: queryParam(ctx, 'state', { type: 'string', description: '', enum: ALARM_STATES }) as
+            string | undefined,
           department: queryParam(ctx, 'department', DEPARTMENT) as string | undefined,
           escalated: queryParam(ctx, 'escalated', { type: 'boolean', description: '' }) as boolean | undefined,
           before: queryParam(ctx, 'before', { type: 'integer', description: '', min: 0 }) as number | undefined,
@@ -85,15 +117,48 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       },
     }),
   );
-  api.define({ method: 'GET', path: '/api/alarms/:id', tag: 'alarms', summary: 'One alarm with every handling step', roles: READER_ROLES, returns: '{alarm: FeedAlarmCase, actions: [...]}' }, async (ctx, p) => ({
-    body: await deps.desk.get(ctx.params.id, p),
-  }));
   api.define(
-    { method: 'POST', path: '/api/alarms/:id/acknowledge', tag: 'alarms', summary: 'Acknowledge (签收) a new alarm; 409 held_by_other when someone else holds it', roles: HANDLER_ROLES, returns: 'FeedAlarmCase' },
+    {
+      method: 'GET',
+      path: '/api/alarms/:id',
+      tag: 'alarms',
+      summary: 'One alarm with every handling step',
+      roles: READER_ROLES,
+      returns: '{alarm: FeedAlarmCase, actions: [...]}',
+    },
+    async (ctx, p) => ({
+      body: await deps.desk.get(ctx.params.id, p),
+    }),
+  );
+  api.define(
+    {
+      method: 'POST',
+      path: '/api/alarms/:id/acknowledge',
+      tag: 'alarms',
+      summary: 'Acknowledge (签收) a new alarm; 409 held_by_other when someone else holds it',
+      roles: HANDLER_ROLES,
+      returns: 'FeedAlarmCase',
+    },
     async (ctx, p) => ({ body: await deps.desk.acknowledge(ctx.params.id, p, ctx.peer) }),
   );
   api.define(
-    { method: 'POST', path: '/api/alarms/:id/dismiss', tag: 'alarms', summary: 'Dismiss a false alarm, with a reason', roles: HANDLER_ROLES, body: { reason: { type: 'string', description: 'why it is a false alarm', required: true, minLength: 2, maxLength: 2000 } }, returns: 'FeedAlarmCase' },
+    {
+      method: 'POST',
+      path: '/api/alarms/:id/dismiss',
+      tag: 'alarms',
+      summary: 'Dismiss a false alarm, with a reason',
+      roles: HANDLER_ROLES,
+      body: {
+        reason: {
+          type: 'string',
+          description: 'why it is a false alarm',
+          required: true,
+          minLength: 2,
+          maxLength: 2000,
+        },
+      },
+      returns: 'FeedAlarmCase',
+    },
     async (ctx, p, body) => ({ body: await deps.desk.dismiss(ctx.params.id, body.reason as string, p, ctx.peer) }),
   );
   api.define(
@@ -115,22 +180,33 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
     },
     async (ctx, p, body) => ({ body: await deps.desk.dispatch(ctx.params.id, body as DispatchInput, p, ctx.peer) }),
   );
-  api.define({ method: 'POST', path: '/api/alarms/:id/close', tag: 'alarms', summary: 'Close a dismissed alarm (dispatched ones close when their order is accepted)', roles: HANDLER_ROLES, returns: 'FeedAlarmCase' }, async (ctx, p) => ({
-    body: await deps.desk.close(ctx.params.id, p, ctx.peer),
-  }));
+  api.define(
+    {
+      method: 'POST',
+      path: '/api/alarms/:id/close',
+      tag: 'alarms',
+      summary: 'Close a dismissed alarm (dispatched ones close when their order is accepted)',
+      roles: HANDLER_ROLES,
+      returns: 'FeedAlarmCase',
+    },
+    async (ctx, p) => ({
+      body: await deps.desk.close(ctx.params.id, p, ctx.peer),
+    }),
+  );
 
   api.define(
     {
       method: 'GET',
       path: '/api/work-orders',
       tag: 'work orders',
-      summary: 'Work orders assigned in or issued from the caller\'s subtree (enterprise users: addressed to them), newest first',
+      summary:
+        "Work orders assigned in or issued from the caller's subtree (enterprise users: addressed to them), newest first",
       roles: READER_ROLES,
       query: {
         state: { type: 'string', description: 'only this state', enum: ORDER_STATES },
         department: DEPARTMENT,
         overdue: { type: 'boolean', description: 'only overdue (or only not overdue) orders' },
-        escalated: { type: 'boolean', description: 'only orders escalated (督办) to the caller\'s own unit' },
+        escalated: { type: 'boolean', description: "only orders escalated (督办) to the caller's own unit" },
         before_id: { type: 'integer', description: 'page: ids below this', min: 1 },
         ...LIST_QUERY,
       },
@@ -139,7 +215,8 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
     async (ctx, p) => ({
       body: {
         work_orders: await deps.workOrders.list(p, {
-          state: queryParam(ctx, 'state', { type: 'string', description: '', enum: ORDER_STATES }) as string | undefined,
+          state: queryParam(ctx, 'state', { type: 'string', description: '', enum: ORDER_STATES }) as
+            string | undefined,
           department: queryParam(ctx, 'department', DEPARTMENT) as string | undefined,
           overdue: queryParam(ctx, 'overdue', { type: 'boolean', description: '' }) as boolean | undefined,
           escalated: queryParam(ctx, 'escalated', { type: 'boolean', description: '' }) as boolean | undefined,
@@ -154,13 +231,19 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       method: 'POST',
       path: '/api/work-orders',
       tag: 'work orders',
-      summary: 'Issue a work order top-down (工单发布) to a unit in the caller\'s subtree, a department and optionally an enterprise',
+      summary:
+        "Issue a work order top-down (工单发布) to a unit in the caller's subtree, a department and optionally an enterprise",
       roles: SUPERVISOR_ROLES,
       body: {
         title: { type: 'string', description: 'title', required: true, minLength: 1, maxLength: 200 },
         description: TEXT,
         category: { ...CATEGORY, required: true },
-        severity: { type: 'string', description: 'severity, with the category it selects the deadline', required: true, enum: SEVERITIES },
+        severity: {
+          type: 'string',
+          description: 'severity, with the category it selects the deadline',
+          required: true,
+          enum: SEVERITIES,
+        },
         org_code: { ...ORG_CODE, required: true, description: 'assignee unit' },
         department: { ...DEPARTMENT, required: true },
         enterprise_id: { ...ENTERPRISE_ID, description: 'enterprise to rectify' },
@@ -170,24 +253,60 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
     },
     async (ctx, p, body) => ({
       status: 201,
-      body: await deps.workOrders.issue(p, ctx.peer, body as { title: string; category: string; severity: string; org_code: string; department: string }),
+      body: await deps.workOrders.issue(
+        p,
+        ctx.peer,
+        body as { title: string; category: string; severity: string; org_code: string; department: string },
+      ),
     }),
   );
-  api.define({ method: 'GET', path: '/api/work-orders/:id', tag: 'work orders', summary: 'One work order with its full timeline', roles: READER_ROLES, returns: '{order: FeedWorkOrder, timeline: [...]}' }, async (ctx, p) => ({
-    body: await deps.workOrders.get(numericParam(ctx, 'id'), p),
-  }));
   api.define(
-    { method: 'GET', path: '/api/work-orders/:id/attachments/:attachment', tag: 'work orders', summary: 'Download an attachment', roles: READER_ROLES, returns: 'the file' },
+    {
+      method: 'GET',
+      path: '/api/work-orders/:id',
+      tag: 'work orders',
+      summary: 'One work order with its full timeline',
+      roles: READER_ROLES,
+      returns: '{order: FeedWorkOrder, timeline: [...]}',
+    },
+    async (ctx, p) => ({
+      body: await deps.workOrders.get(numericParam(ctx, 'id'), p),
+    }),
+  );
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/work-orders/:id/attachments/:attachment',
+      tag: 'work orders',
+      summary: 'Download an attachment',
+      roles: READER_ROLES,
+      returns: 'the file',
+    },
     async (ctx, p) => {
       const file = await deps.workOrders.attachment(numericParam(ctx, 'id'), numericParam(ctx, 'attachment'), p);
-      return { raw: file.content, headers: { 'content-type': file.content_type, 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}` } };
+      return {
+        raw: file.content,
+        headers: {
+          'content-type': file.content_type,
+          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+        },
+      };
     },
   );
   for (const action of ORDER_ACTIONS) {
     api.define(
-      { method: 'POST', path: `/api/work-orders/:id/${action.replace('_', '-')}`, tag: 'work orders', summary: ACTION_SUMMARIES[action], roles: 'any', body: ACTION_BODIES[action], returns: 'FeedWorkOrder' },
+      {
+        method: 'POST',
+        path: `/api/work-orders/:id/${action.replace('_', '-')}`,
+        tag: 'work orders',
+        summary: ACTION_SUMMARIES[action],
+        roles: 'any',
+        body: ACTION_BODIES[action],
+        returns: 'FeedWorkOrder',
+      },
       async (ctx, p, body) => {
-        if (p.role === 'wall' || p.role === 'analyst') throw new HttpError(403, 'forbidden', `role ${p.role} is read-only`);
+        if (p.role === 'wall' || p.role === 'analyst')
+          throw new HttpError(403, 'forbidden', `role ${p.role} is read-only`);
         return { body: await deps.workOrders.act(numericParam(ctx, 'id'), action, p, ctx.peer, body as ActionInput) };
       },
     );

@@ -38,7 +38,11 @@ export function registerIngestRoutes(router: Router, deps: IngestRouteDeps): voi
   router.add('POST', '/api/sources/keys', async (ctx) => {
     const actor = await principalOf(ctx, deps.accounts);
     const body = await ctx.json<{ kind?: unknown; org_code?: unknown; name?: unknown }>();
-    const issued = await deps.sourceKeys.issue(actor, { kind: body.kind, org_code: body.org_code, name: body.name }, ctx.peer);
+    const issued = await deps.sourceKeys.issue(
+      actor,
+      { kind: body.kind, org_code: body.org_code, name: body.name },
+      ctx.peer,
+    );
     return { status: 201, body: { ...issued, note: 'the key is shown only now; store it with the source' } };
   });
 
@@ -50,7 +54,8 @@ export function registerIngestRoutes(router: Router, deps: IngestRouteDeps): voi
   router.add('DELETE', '/api/sources/keys/:id', async (ctx) => {
     const actor = await principalOf(ctx, deps.accounts);
     const id = Number(ctx.params.id);
-    if (!Number.isInteger(id) || id < 1) throw new HttpError(400, 'bad_id', `key id ${JSON.stringify(ctx.params.id)} is not a positive integer`);
+    if (!Number.isInteger(id) || id < 1)
+      throw new HttpError(400, 'bad_id', `key id ${JSON.stringify(ctx.params.id)} is not a positive integer`);
     await deps.sourceKeys.revoke(actor, id, ctx.peer);
     return { body: { id, status: 'revoked' } };
   });
@@ -71,7 +76,12 @@ export function registerIngestRoutes(router: Router, deps: IngestRouteDeps): voi
   router.add('DELETE', '/api/jt809/platforms/:access_code', async (ctx) => {
     const actor = await principalOf(ctx, deps.accounts);
     const accessCode = Number(ctx.params.access_code);
-    if (!Number.isInteger(accessCode) || accessCode < 0 || accessCode > 0xffffffff) throw new HttpError(400, 'bad_access_code', `access code ${JSON.stringify(ctx.params.access_code)} is not a 32-bit unsigned integer`);
+    if (!Number.isInteger(accessCode) || accessCode < 0 || accessCode > 0xffffffff)
+      throw new HttpError(
+        400,
+        'bad_access_code',
+        `access code ${JSON.stringify(ctx.params.access_code)} is not a 32-bit unsigned integer`,
+      );
     await platforms.disable(actor, accessCode, ctx.peer);
     return { body: { access_code: accessCode, status: 'disabled' } };
   });

@@ -56,7 +56,8 @@ export function registerRoutes(router: Router, deps: RouteDeps): void {
     const principal = await principalOf(ctx, deps.accounts);
     if (!SQL_ROLES.has(principal.role)) throw new HttpError(403, 'forbidden', `role ${principal.role} may not run SQL`);
     const body = await ctx.json<{ sql?: unknown }>();
-    if (typeof body.sql !== 'string' || body.sql.trim() === '') throw new HttpError(400, 'bad_request', 'sql is a required non-empty string');
+    if (typeof body.sql !== 'string' || body.sql.trim() === '')
+      throw new HttpError(400, 'bad_request', 'sql is a required non-empty string');
     deps.metrics.counter('vigil_sql_queries_total', 'Analyst SQL queries', ['outcome']);
     try {
       const result = await deps.analytics.queryReadOnly(body.sql);
@@ -75,7 +76,10 @@ export function registerRoutes(router: Router, deps: RouteDeps): void {
     return { body: deps.geoJson(), headers: { 'cache-control': 'private, max-age=3600' } };
   });
 
-  router.add('GET', '/metrics', () => ({ raw: deps.metrics.render(), headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } }));
+  router.add('GET', '/metrics', () => ({
+    raw: deps.metrics.render(),
+    headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+  }));
 }
 
 function publicPrincipal(p: Principal): Record<string, unknown> {

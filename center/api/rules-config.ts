@@ -36,7 +36,8 @@ export function registerRulesConfigRoutes(router: Router, deps: RulesConfigRoute
       throw new HttpError(403, 'forbidden', 'only a province administrator may change the rules configuration');
     }
     const body = await ctx.json<{ config?: unknown; comment?: unknown }>();
-    if (typeof body !== 'object' || body === null || body.config === undefined) throw new HttpError(400, 'bad_request', 'body must be {"config": {...}, "comment": "..."}');
+    if (typeof body !== 'object' || body === null || body.config === undefined)
+      throw new HttpError(400, 'bad_request', 'body must be {"config": {...}, "comment": "..."}');
     if (body.comment !== undefined && (typeof body.comment !== 'string' || body.comment.length > COMMENT_CHARS_MAX)) {
       throw new HttpError(400, 'bad_request', `comment must be a string of at most ${COMMENT_CHARS_MAX} characters`);
     }
@@ -47,12 +48,26 @@ export function registerRulesConfigRoutes(router: Router, deps: RulesConfigRoute
       saved = deps.rules.update(body.config, principal.username, comment);
     } catch (error) {
       if (error instanceof RulesConfigError) {
-        await appendAudit(deps.sql, { actorId: principal.userId, actor: principal.username, action: 'rules.config.refused', target: 'rules', detail: { problems: error.problems.slice(0, 20).map(describeProblem) }, peer: ctx.peer });
+        await appendAudit(deps.sql, {
+          actorId: principal.userId,
+          actor: principal.username,
+          action: 'rules.config.refused',
+          target: 'rules',
+          detail: { problems: error.problems.slice(0, 20).map(describeProblem) },
+          peer: ctx.peer,
+        });
         throw new HttpError(400, 'config_invalid', error.message, { problems: error.problems.slice(0, 100) });
       }
       throw error;
     }
-    await appendAudit(deps.sql, { actorId: principal.userId, actor: principal.username, action: 'rules.config.update', target: 'rules', detail: { version: saved.version, previous_version: previous, comment }, peer: ctx.peer });
+    await appendAudit(deps.sql, {
+      actorId: principal.userId,
+      actor: principal.username,
+      action: 'rules.config.update',
+      target: 'rules',
+      detail: { version: saved.version, previous_version: previous, comment },
+      peer: ctx.peer,
+    });
     return { body: { version: saved.version } };
   });
 }

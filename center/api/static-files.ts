@@ -19,16 +19,24 @@ const APP_ROUTES = new Set(['/', '/wall', '/console']);
 export function staticFiles(distDir: string): Handler {
   const root = path.resolve(distDir);
   return async (ctx) => {
-    if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') throw new HttpError(405, 'method_not_allowed', 'static files are read-only');
+    if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD')
+      throw new HttpError(405, 'method_not_allowed', 'static files are read-only');
     const pathname = decodeURIComponent(ctx.url.pathname);
-    const relative = APP_ROUTES.has(pathname.replace(/\/$/, '') || '/') ? 'index.html' : pathname.replace(/^\/(wall|console)\//, '/').slice(1);
+    const relative = APP_ROUTES.has(pathname.replace(/\/$/, '') || '/')
+      ? 'index.html'
+      : pathname.replace(/^\/(wall|console)\//, '/').slice(1);
     const file = path.resolve(root, relative);
     // Never serve anything outside the build directory, whatever the URL says.
     if (!file.startsWith(root + path.sep)) throw new HttpError(404, 'not_found', 'no such file');
     try {
       if (!(await stat(file)).isFile()) throw new Error('not a file');
     } catch {
-      if (relative === 'index.html') throw new HttpError(503, 'wall_not_built', `the wall is not built: run "npm run build:wall" (looked in ${root})`);
+      if (relative === 'index.html')
+        throw new HttpError(
+          503,
+          'wall_not_built',
+          `the wall is not built: run "npm run build:wall" (looked in ${root})`,
+        );
       throw new HttpError(404, 'not_found', `no such file ${pathname}`);
     }
     const body = await readFile(file);

@@ -16,7 +16,8 @@ export function registerSummaryRoutes(api: Api, deps: { summaries: CentreSummari
       summary:
         "Today's figures of the caller's scope (Beijing day): alarms received and handled, handling rate, open and overdue work orders, monitored and online vehicles; per child unit (cities under the province, counties under a city) ranked by handling rate. Definitions: docs/command-centre.md",
       roles: READER_ROLES,
-      returns: 'CentreSummary: {scope, generated_at, day_start, online_window_minutes, totals: SummaryFigures, units: [SummaryUnit]}',
+      returns:
+        'CentreSummary: {scope, generated_at, day_start, online_window_minutes, totals: SummaryFigures, units: [SummaryUnit]}',
     },
     async (_ctx, principal) => ({ body: await deps.summaries.forPrincipal(principal) }),
   );

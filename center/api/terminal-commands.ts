@@ -45,15 +45,27 @@ export function registerTerminalCommandRoutes(router: Router, deps: TerminalComm
 
 async function handleCommand(ctx: RequestContext, deps: TerminalCommandDeps): Promise<{ body: unknown }> {
   const principal = await deps.accounts.authenticate(bearerToken(ctx.req.headers.authorization, ctx.url));
-  if (!COMMAND_ROLES.has(principal.role)) throw new HttpError(403, 'forbidden', `role ${principal.role} may not send commands to terminals`);
+  if (!COMMAND_ROLES.has(principal.role))
+    throw new HttpError(403, 'forbidden', `role ${principal.role} may not send commands to terminals`);
   const command = parseCommand(await ctx.json());
   const id = ctx.params.id;
   const target = await resolveTerminal(deps, id);
   if (target.plate !== undefined && !inScope(principal, target.plate)) {
-    throw new HttpError(403, 'out_of_scope', `terminal ${id} (${target.plate}) is outside the scope of ${principal.orgCode}`);
+    throw new HttpError(
+      403,
+      'out_of_scope',
+      `terminal ${id} (${target.plate}) is outside the scope of ${principal.orgCode}`,
+    );
   }
   const audit = async (outcome: Record<string, unknown>): Promise<void> =>
-    appendAudit(deps.sql, { actorId: principal.userId, actor: principal.username, action: 'terminal.command', target: target.phone ?? id, detail: { command, ...outcome }, peer: ctx.peer });
+    appendAudit(deps.sql, {
+      actorId: principal.userId,
+      actor: principal.username,
+      action: 'terminal.command',
+      target: target.phone ?? id,
+      detail: { command, ...outcome },
+      peer: ctx.peer,
+    });
   if (target.phone === undefined) {
     await audit({ error: 'terminal_offline' });
     throw new HttpError(404, 'terminal_offline', `terminal ${id} has no live session`);
@@ -78,19 +90,33 @@ async function handleCommand(ctx: RequestContext, deps: TerminalCommandDeps): Pr
   };
   if (answer.location) {
     const l = answer.location;
-    body.location = { ts: new Date(l.time).toISOString(), lat: l.lat, lon: l.lon, speed_kmh: l.speedKmh, direction_deg: l.directionDeg, altitude_m: l.altitudeM, alarms: l.alarms };
+    body.location = {
+      ts: new Date(l.time).toISOString(),
+      lat: l.lat,
+      lon: l.lon,
+      speed_kmh: l.speedKmh,
+      direction_deg: l.directionDeg,
+      altitude_m: l.altitudeM,
+      alarms: l.alarms,
+    };
   }
   return { body };
 }
 
 /** The live session's phone number (undefined when offline) and the terminal's plate when registered. */
-async function resolveTerminal(deps: TerminalCommandDeps, id: string): Promise<{ phone: string | undefined; plate: string | undefined }> {
+async function resolveTerminal(
+  deps: TerminalCommandDeps,
+  id: string,
+): Promise<{ phone: string | undefined; plate: string | undefined }> {
   if (TERMINAL_NUMBER.test(id)) {
     const phone = deps.link.livePhone(id);
     const rows = await deps.sql.query<{ plate: string }>('SELECT plate FROM terminals WHERE phone = $1', [phone ?? id]);
     return { phone, plate: rows[0]?.plate };
   }
-  const rows = await deps.sql.query<{ phone: string }>('SELECT phone FROM terminals WHERE plate = $1 AND unregistered_at IS NULL ORDER BY phone', [id]);
+  const rows = await deps.sql.query<{ phone: string }>(
+    'SELECT phone FROM terminals WHERE plate = $1 AND unregistered_at IS NULL ORDER BY phone',
+    [id],
+  );
   if (rows.length === 0) throw new HttpError(404, 'terminal_not_found', `no registered terminal has plate ${id}`);
   for (const row of rows) {
     const phone = deps.link.livePhone(row.phone);
@@ -117,7 +143,11 @@ function httpErrorOf(error: DownlinkError): HttpError {
       return new HttpError(404, 'terminal_offline', error.message);
     case 'terminal_timeout':
     case 'terminal_disconnected':
-      return new HttpError(504, error.reason === 'terminal_timeout' ? 'terminal_timeout' : 'terminal_disconnected', error.message);
+      return new HttpError(
+        504,
+        error.reason === 'terminal_timeout' ? 'terminal_timeout' : 'terminal_disconnected',
+        error.message,
+      );
     case 'downlink_busy':
       return new HttpError(429, 'downlink_busy', error.message);
   }
@@ -150,9 +180,17 @@ export function parseCommand(input: unknown): TerminalCommand {
     case 'location_query':
       return { type: 'location_query' };
     case 'temporary_tracking':
-      return { type: 'temporary_tracking', interval_s: integer(c, 'interval_s', 0, 0xffff), validity_s: integer(c, 'validity_s', 0, 0xffffffff) };
+      return {
+        type: 'temporary_tracking',
+        interval_s: integer(c, 'interval_s', 0, 0xffff),
+        validity_s: integer(c, 'validity_s', 0, 0xffffffff),
+      };
     case 'alarm_confirm':
-      return { type: 'alarm_confirm', serial: integer(c, 'serial', 0, 0xffff), alarm_type: integer(c, 'alarm_type', 0, 0xffffffff) };
+      return {
+        type: 'alarm_confirm',
+        serial: integer(c, 'serial', 0, 0xffff),
+        alarm_type: integer(c, 'alarm_type', 0, 0xffffffff),
+      };
     default:
       throw bad(`type ${JSON.stringify(c.type)} is not one of text, location_query, temporary_tracking, alarm_confirm`);
   }

@@ -27,7 +27,12 @@ export interface AccountsOptions {
   now?: () => number;
 }
 
-export const ACCOUNTS_DEFAULTS: AccountsOptions = { sessionHours: 12, wallSessionDays: 365, loginFailuresMax: 5, loginLockMinutes: 15 };
+export const ACCOUNTS_DEFAULTS: AccountsOptions = {
+  sessionHours: 12,
+  wallSessionDays: 365,
+  loginFailuresMax: 5,
+  loginLockMinutes: 15,
+};
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -54,22 +59,44 @@ export class Accounts {
     const password = configuredPassword ?? generatePassword();
     const hash = await hashPassword(password);
     await this.sql.transaction(async (tx) => {
-      await tx.query(`INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ('admin', 'Province administrator', $1, 'admin', $2)`, [hash, provinceCode]);
-      await appendAudit(tx, { actorId: null, actor: 'system', action: 'user.create', target: 'admin', detail: { role: 'admin', org_code: provinceCode } });
+      await tx.query(
+        `INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ('admin', 'Province administrator', $1, 'admin', $2)`,
+        [hash, provinceCode],
+      );
+      await appendAudit(tx, {
+        actorId: null,
+        actor: 'system',
+        action: 'user.create',
+        target: 'admin',
+        detail: { role: 'admin', org_code: provinceCode },
+      });
     });
     return configuredPassword === undefined ? password : null;
   }
 
-  async login(username: string, password: string, peer: string): Promise<{ token: string; expiresAt: number; principal: Principal }> {
+  async login(
+    username: string,
+    password: string,
+    peer: string,
+  ): Promise<{ token: string; expiresAt: number; principal: Principal }> {
     const throttleKey = `${username}\u0000${peer.replace(/:\d+$/, '')}`;
     const failure = this.failures.get(throttleKey);
     if (failure && failure.lockedUntil > this.now()) {
-      throw new HttpError(429, 'login_throttled', `too many failed logins; try again after ${new Date(failure.lockedUntil).toISOString()}`, { retry_at: failure.lockedUntil });
+      throw new HttpError(
+        429,
+        'login_throttled',
+        `too many failed logins; try again after ${new Date(failure.lockedUntil).toISOString()}`,
+        { retry_at: failure.lockedUntil },
+      );
     }
-    const rows = await this.sql.query<{ id: number; password_hash: string; role: Role; org_code: string; enterprise_id: string | null; disabled: boolean }>(
-      'SELECT id, password_hash, role, org_code, enterprise_id, disabled FROM users WHERE username = $1',
-      [username],
-    );
+    const rows = await this.sql.query<{
+      id: number;
+      password_hash: string;
+      role: Role;
+      org_code: string;
+      enterprise_id: string | null;
+      disabled: boolean;
+    }>('SELECT id, password_hash, role, org_code, enterprise_id, disabled FROM users WHERE username = $1', [username]);
     const user = rows[0];
     const ok = user !== undefined && !user.disabled && (await verifyPassword(password, user.password_hash));
     if (!ok || !user) {
@@ -78,7 +105,13 @@ export class Accounts {
       throw new HttpError(401, 'bad_credentials', 'unknown user or wrong password');
     }
     this.failures.delete(throttleKey);
-    const principal: Principal = { userId: Number(user.id), username, role: user.role, orgCode: user.org_code, enterpriseId: user.enterprise_id };
+    const principal: Principal = {
+      userId: Number(user.id),
+      username,
+      role: user.role,
+      orgCode: user.org_code,
+      enterpriseId: user.enterprise_id,
+    };
     const { token, expiresAt } = await this.issueToken(principal, peer);
     await appendAudit(this.sql, { actorId: principal.userId, actor: username, action: 'auth.login', peer });
     return { token, expiresAt, principal };
@@ -87,9 +120,15 @@ export class Accounts {
   /** Issues a session token for a user; used by login and to provision kiosk walls. */
   async issueToken(principal: Principal, peer: string): Promise<{ token: string; expiresAt: number }> {
     const token = randomBytes(32).toString('base64url');
-    const lifetimeMs = principal.role === 'wall' ? this.options.wallSessionDays * 86_400_000 : this.options.sessionHours * 3_600_000;
+    const lifetimeMs =
+      principal.role === 'wall' ? this.options.wallSessionDays * 86_400_000 : this.options.sessionHours * 3_600_000;
     const expiresAt = this.now() + lifetimeMs;
-    await this.sql.query('INSERT INTO sessions (token_hash, user_id, expires_at, peer) VALUES ($1, $2, $3, $4)', [hashToken(token), principal.userId, new Date(expiresAt), peer]);
+    await this.sql.query('INSERT INTO sessions (token_hash, user_id, expires_at, peer) VALUES ($1, $2, $3, $4)', [
+      hashToken(token),
+      principal.userId,
+      new Date(expiresAt),
+      peer,
+    ]);
     return { token, expiresAt };
   }
 
@@ -105,7 +144,16 @@ export class Accounts {
 
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!token) throw new HttpError(401, 'unauthenticated', 'missing bearer token');
-    const rows = await this.sql.query<{ id: number; username: string; role: Role; org_code: string; enterprise_id: string | null; disabled: boolean; expires_at: Date; revoked_at: Date | null }>(
+    const rows = await this.sql.query<{
+      id: number;
+      username: string;
+      role: Role;
+      org_code: string;
+      enterprise_id: string | null;
+      disabled: boolean;
+      expires_at: Date;
+      revoked_at: Date | null;
+    }>(
       `SELECT u.id, u.username, u.role, u.org_code, u.enterprise_id, u.disabled, s.expires_at, s.revoked_at
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
       [hashToken(token)],
@@ -114,7 +162,13 @@ export class Accounts {
     if (!row || row.revoked_at !== null || row.disabled || new Date(row.expires_at).getTime() <= this.now()) {
       throw new HttpError(401, 'unauthenticated', 'token is unknown, expired or revoked');
     }
-    return { userId: Number(row.id), username: row.username, role: row.role, orgCode: row.org_code, enterpriseId: row.enterprise_id };
+    return {
+      userId: Number(row.id),
+      username: row.username,
+      role: row.role,
+      orgCode: row.org_code,
+      enterpriseId: row.enterprise_id,
+    };
   }
 
   async logout(token: string, principal: Principal, peer: string): Promise<void> {
@@ -127,16 +181,26 @@ export class Accounts {
     let rows = await this.sql.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [`wall-${orgCode}`]);
     if (rows.length === 0) {
       // A kiosk never types a password: it gets an unguessable one nobody knows and logs in by token only.
-      await this.sql.query(`INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ($1, $2, $3, 'wall', $4)`, [
-        `wall-${orgCode}`,
-        `Video wall ${orgCode}`,
-        await hashPassword(generatePassword()),
-        orgCode,
-      ]);
-      await appendAudit(this.sql, { actorId: null, actor: 'system', action: 'user.create', target: `wall-${orgCode}`, detail: { role: 'wall' } });
+      await this.sql.query(
+        `INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ($1, $2, $3, 'wall', $4)`,
+        [`wall-${orgCode}`, `Video wall ${orgCode}`, await hashPassword(generatePassword()), orgCode],
+      );
+      await appendAudit(this.sql, {
+        actorId: null,
+        actor: 'system',
+        action: 'user.create',
+        target: `wall-${orgCode}`,
+        detail: { role: 'wall' },
+      });
       rows = await this.sql.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [`wall-${orgCode}`]);
     }
-    const principal: Principal = { userId: Number(rows[0].id), username: `wall-${orgCode}`, role: 'wall', orgCode, enterpriseId: null };
+    const principal: Principal = {
+      userId: Number(rows[0].id),
+      username: `wall-${orgCode}`,
+      role: 'wall',
+      orgCode,
+      enterpriseId: null,
+    };
     return (await this.issueToken(principal, peer)).token;
   }
 }

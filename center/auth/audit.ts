@@ -11,12 +11,15 @@ export interface AuditEntry {
 }
 
 export async function appendAudit(sql: Pick<Sql, 'query'>, entry: AuditEntry): Promise<void> {
-  await sql.query('INSERT INTO audit_log (actor_id, actor, action, target, detail, peer) VALUES ($1, $2, $3, $4, $5, $6)', [
-    entry.actorId,
-    entry.actor,
-    entry.action,
-    entry.target ?? '',
-    JSON.stringify(entry.detail ?? {}),
-    entry.peer ?? '',
-  ]);
+  await sql.query(
+    'INSERT INTO audit_log (actor_id, actor, action, target, detail, peer) VALUES ($1, $2, $3, $4, $5, $6)',
+    [
+      entry.actorId,
+      entry.actor,
+      entry.action,
+      entry.target ?? '',
+      JSON.stringify(entry.detail ?? {}),
+      entry.peer ?? '',
+    ],
+  );
 }

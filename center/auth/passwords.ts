@@ -13,7 +13,9 @@ const MEMORY_BYTES_MAX = 64 * 1024 * 1024;
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_BYTES, { N: n, r, p, maxmem: MEMORY_BYTES_MAX }, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(password.normalize('NFC'), salt, KEY_BYTES, { N: n, r, p, maxmem: MEMORY_BYTES_MAX }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 

@@ -10,7 +10,15 @@ import type { Principal, Role } from './accounts.js';
 import { appendAudit } from './audit.js';
 import { hashPassword } from './passwords.js';
 
-export const ROLES: readonly Role[] = ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise', 'wall'];
+export const ROLES: readonly Role[] = [
+  'admin',
+  'leader',
+  'dispatcher',
+  'duty_officer',
+  'analyst',
+  'enterprise',
+  'wall',
+];
 
 export interface NewUser {
   username: string;
@@ -37,7 +45,12 @@ export interface UserView {
 type UserRow = Omit<UserView, 'created_at'> & { created_at: Date };
 
 function view(row: UserRow): UserView {
-  return { ...row, id: Number(row.id), created_by: row.created_by === null ? null : Number(row.created_by), created_at: new Date(row.created_at).getTime() };
+  return {
+    ...row,
+    id: Number(row.id),
+    created_by: row.created_by === null ? null : Number(row.created_by),
+    created_at: new Date(row.created_at).getTime(),
+  };
 }
 
 export class UserAdmin {
@@ -58,27 +71,55 @@ export class UserAdmin {
 
   async create(admin: Principal, peer: string, input: NewUser): Promise<UserView> {
     this.requireAdmin(admin);
-    if (!this.org.get(input.org_code)) throw new HttpError(400, 'unknown_org_unit', `org unit ${input.org_code} does not exist`);
+    if (!this.org.get(input.org_code))
+      throw new HttpError(400, 'unknown_org_unit', `org unit ${input.org_code} does not exist`);
     if (!this.mayManage(admin, input.org_code, input.role)) {
-      throw new HttpError(403, 'out_of_scope', `an admin of ${admin.orgCode} may not create ${input.role} accounts at ${input.org_code}: accounts are allocated from above`);
+      throw new HttpError(
+        403,
+        'out_of_scope',
+        `an admin of ${admin.orgCode} may not create ${input.role} accounts at ${input.org_code}: accounts are allocated from above`,
+      );
     }
-    if (input.role === 'enterprise' && !input.enterprise_id) throw new HttpError(400, 'enterprise_required', 'an enterprise account needs enterprise_id');
-    if (input.role !== 'enterprise' && input.enterprise_id) throw new HttpError(400, 'bad_field', 'enterprise_id: only enterprise accounts are bound to an enterprise', { field: 'enterprise_id' });
+    if (input.role === 'enterprise' && !input.enterprise_id)
+      throw new HttpError(400, 'enterprise_required', 'an enterprise account needs enterprise_id');
+    if (input.role !== 'enterprise' && input.enterprise_id)
+      throw new HttpError(400, 'bad_field', 'enterprise_id: only enterprise accounts are bound to an enterprise', {
+        field: 'enterprise_id',
+      });
     const hash = await hashPassword(input.password);
     const row = await this.sql.transaction(async (tx) => {
       if (input.enterprise_id) {
-        const enterprise = (await tx.query<{ org_code: string }>('SELECT org_code FROM enterprises WHERE id = $1', [input.enterprise_id]))[0];
-        if (!enterprise) throw new HttpError(400, 'unknown_enterprise', `enterprise ${input.enterprise_id} does not exist`);
-        if (!this.org.covers(admin.orgCode, enterprise.org_code)) throw new HttpError(403, 'out_of_scope', `enterprise ${input.enterprise_id} is outside ${admin.orgCode}`);
+        const enterprise = (
+          await tx.query<{ org_code: string }>('SELECT org_code FROM enterprises WHERE id = $1', [input.enterprise_id])
+        )[0];
+        if (!enterprise)
+          throw new HttpError(400, 'unknown_enterprise', `enterprise ${input.enterprise_id} does not exist`);
+        if (!this.org.covers(admin.orgCode, enterprise.org_code))
+          throw new HttpError(403, 'out_of_scope', `enterprise ${input.enterprise_id} is outside ${admin.orgCode}`);
       }
       const taken = await tx.query('SELECT 1 FROM users WHERE username = $1', [input.username]);
       if (taken.length > 0) throw new HttpError(409, 'username_taken', `username ${input.username} is taken`);
       const rows = await tx.query<UserRow>(
         `INSERT INTO users (username, display_name, password_hash, role, org_code, enterprise_id, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING id, username, display_name, role, org_code, enterprise_id, disabled, created_by, created_at`,
-        [input.username, input.display_name ?? '', hash, input.role, input.org_code, input.enterprise_id ?? null, admin.userId],
+        [
+          input.username,
+          input.display_name ?? '',
+          hash,
+          input.role,
+          input.org_code,
+          input.enterprise_id ?? null,
+          admin.userId,
+        ],
       );
-      await appendAudit(tx, { actorId: admin.userId, actor: admin.username, action: 'user.create', target: input.username, detail: { role: input.role, org_code: input.org_code, enterprise_id: input.enterprise_id ?? null }, peer });
+      await appendAudit(tx, {
+        actorId: admin.userId,
+        actor: admin.username,
+        action: 'user.create',
+        target: input.username,
+        detail: { role: input.role, org_code: input.org_code, enterprise_id: input.enterprise_id ?? null },
+        peer,
+      });
       return rows[0];
     });
     return view(row);
@@ -95,10 +136,17 @@ export class UserAdmin {
 
   private async managedUser(tx: Pick<Sql, 'query'>, admin: Principal, userId: number): Promise<UserRow> {
     const row = Number.isSafeInteger(userId)
-      ? (await tx.query<UserRow>('SELECT id, username, display_name, role, org_code, enterprise_id, disabled, created_by, created_at FROM users WHERE id = $1', [userId]))[0]
+      ? (
+          await tx.query<UserRow>(
+            'SELECT id, username, display_name, role, org_code, enterprise_id, disabled, created_by, created_at FROM users WHERE id = $1',
+            [userId],
+          )
+        )[0]
       : undefined;
-    if (!row || !this.org.covers(admin.orgCode, row.org_code)) throw new HttpError(404, 'not_found', `user ${userId} not found`);
-    if (Number(row.id) !== admin.userId && !this.mayManage(admin, row.org_code, row.role)) throw new HttpError(403, 'out_of_scope', `an admin of ${admin.orgCode} may not manage ${row.username}`);
+    if (!row || !this.org.covers(admin.orgCode, row.org_code))
+      throw new HttpError(404, 'not_found', `user ${userId} not found`);
+    if (Number(row.id) !== admin.userId && !this.mayManage(admin, row.org_code, row.role))
+      throw new HttpError(403, 'out_of_scope', `an admin of ${admin.orgCode} may not manage ${row.username}`);
     return row;
   }
 
@@ -106,9 +154,19 @@ export class UserAdmin {
     this.requireAdmin(admin);
     const row = await this.sql.transaction(async (tx) => {
       const user = await this.managedUser(tx, admin, userId);
-      const rows = await tx.query<UserRow>('UPDATE users SET disabled = $2 WHERE id = $1 RETURNING id, username, display_name, role, org_code, enterprise_id, disabled, created_by, created_at', [userId, disabled]);
-      if (disabled) await tx.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
-      await appendAudit(tx, { actorId: admin.userId, actor: admin.username, action: disabled ? 'user.disable' : 'user.enable', target: user.username, peer });
+      const rows = await tx.query<UserRow>(
+        'UPDATE users SET disabled = $2 WHERE id = $1 RETURNING id, username, display_name, role, org_code, enterprise_id, disabled, created_by, created_at',
+        [userId, disabled],
+      );
+      if (disabled)
+        await tx.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+      await appendAudit(tx, {
+        actorId: admin.userId,
+        actor: admin.username,
+        action: disabled ? 'user.disable' : 'user.enable',
+        target: user.username,
+        peer,
+      });
       return rows[0];
     });
     return view(row);
@@ -118,8 +176,18 @@ export class UserAdmin {
     this.requireAdmin(admin);
     return this.sql.transaction(async (tx) => {
       const user = await this.managedUser(tx, admin, userId);
-      const rows = await tx.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id', [userId]);
-      await appendAudit(tx, { actorId: admin.userId, actor: admin.username, action: 'session.revoke_all', target: user.username, detail: { sessions: rows.length }, peer });
+      const rows = await tx.query(
+        'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
+        [userId],
+      );
+      await appendAudit(tx, {
+        actorId: admin.userId,
+        actor: admin.username,
+        action: 'session.revoke_all',
+        target: user.username,
+        detail: { sessions: rows.length },
+        peer,
+      });
       return rows.length;
     });
   }
@@ -127,25 +195,55 @@ export class UserAdmin {
   /** Sessions a principal may see: their own, or (admins) those of accounts they manage. */
   async sessions(principal: Principal): Promise<Record<string, unknown>[]> {
     const scope = principal.role === 'admin' ? 'u.org_code = ANY($1)' : 'u.id = $1';
-    const rows = await this.sql.query<{ id: number; user_id: number; username: string; created_at: Date; expires_at: Date; peer: string }>(
+    const rows = await this.sql.query<{
+      id: number;
+      user_id: number;
+      username: string;
+      created_at: Date;
+      expires_at: Date;
+      peer: string;
+    }>(
       `SELECT s.id, s.user_id, u.username, s.created_at, s.expires_at, s.peer FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.revoked_at IS NULL AND s.expires_at > now() AND ${scope} ORDER BY s.id DESC LIMIT 1000`,
       [principal.role === 'admin' ? this.org.subtree(principal.orgCode) : principal.userId],
     );
-    return rows.map((r) => ({ id: Number(r.id), user_id: Number(r.user_id), username: r.username, created_at: new Date(r.created_at).getTime(), expires_at: new Date(r.expires_at).getTime(), peer: r.peer }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      user_id: Number(r.user_id),
+      username: r.username,
+      created_at: new Date(r.created_at).getTime(),
+      expires_at: new Date(r.expires_at).getTime(),
+      peer: r.peer,
+    }));
   }
 
   /** Revokes one session: one's own, or one of an account the admin manages. */
   async revokeSession(principal: Principal, peer: string, sessionId: number): Promise<void> {
     await this.sql.transaction(async (tx) => {
       const session = Number.isSafeInteger(sessionId)
-        ? (await tx.query<{ user_id: number; username: string; org_code: string; role: Role }>('SELECT s.user_id, u.username, u.org_code, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1', [sessionId]))[0]
+        ? (
+            await tx.query<{ user_id: number; username: string; org_code: string; role: Role }>(
+              'SELECT s.user_id, u.username, u.org_code, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1',
+              [sessionId],
+            )
+          )[0]
         : undefined;
       const own = session !== undefined && Number(session.user_id) === principal.userId;
-      const managed = session !== undefined && principal.role === 'admin' && this.org.covers(principal.orgCode, session.org_code) && this.mayManage(principal, session.org_code, session.role);
+      const managed =
+        session !== undefined &&
+        principal.role === 'admin' &&
+        this.org.covers(principal.orgCode, session.org_code) &&
+        this.mayManage(principal, session.org_code, session.role);
       if (!session || (!own && !managed)) throw new HttpError(404, 'not_found', `session ${sessionId} not found`);
       await tx.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [sessionId]);
-      await appendAudit(tx, { actorId: principal.userId, actor: principal.username, action: 'session.revoke', target: session.username, detail: { session_id: sessionId }, peer });
+      await appendAudit(tx, {
+        actorId: principal.userId,
+        actor: principal.username,
+        action: 'session.revoke',
+        target: session.username,
+        detail: { session_id: sessionId },
+        peer,
+      });
     });
   }
 }

@@ -39,7 +39,15 @@ export type ConfigKey = keyof CenterConfigValues;
 
 export const CONFIG_DEFAULTS: CenterConfigValues = {
   alarm_routing: {
-    departments: { overspeed: 'enforcement', fatigue: 'road_transport', night_driving: 'road_transport', overload: 'enforcement', dangerous_goods: 'safety', device_fault: 'tech_support', '*': 'road_transport' },
+    departments: {
+      overspeed: 'enforcement',
+      fatigue: 'road_transport',
+      night_driving: 'road_transport',
+      overload: 'enforcement',
+      dangerous_goods: 'safety',
+      device_fault: 'tech_support',
+      '*': 'road_transport',
+    },
     unit: { '*': 'event' },
     level: { '*': 'county' },
     auto_work_order: [],
@@ -64,7 +72,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function onlyKeys(path: string, value: Record<string, unknown>, keys: readonly string[]): void {
-  for (const k of Object.keys(value)) if (!keys.includes(k)) throw badConfig(`${path}.${k}`, `unknown key (known: ${keys.join(', ')})`);
+  for (const k of Object.keys(value))
+    if (!keys.includes(k)) throw badConfig(`${path}.${k}`, `unknown key (known: ${keys.join(', ')})`);
 }
 
 function categoryMap<V>(path: string, value: unknown, check: (p: string, v: unknown) => V): Record<string, V> {
@@ -78,14 +87,16 @@ function categoryMap<V>(path: string, value: unknown, check: (p: string, v: unkn
 }
 
 function integerIn(path: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw badConfig(path, `value ${JSON.stringify(v)} is not an integer`);
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    throw badConfig(path, `value ${JSON.stringify(v)} is not an integer`);
   if (v < min) throw badConfig(path, `value ${v} is less than min allowed ${min}`);
   if (v > max) throw badConfig(path, `value ${v} is greater than max allowed ${max}`);
   return v;
 }
 
 function oneOf<T extends string>(path: string, v: unknown, choices: readonly T[]): T {
-  if (typeof v !== 'string' || !choices.includes(v as T)) throw badConfig(path, `value ${JSON.stringify(v)} is not one of ${choices.join(', ')}`);
+  if (typeof v !== 'string' || !choices.includes(v as T))
+    throw badConfig(path, `value ${JSON.stringify(v)} is not one of ${choices.join(', ')}`);
   return v as T;
 }
 
@@ -96,22 +107,34 @@ export function checkConfig<K extends ConfigKey>(key: K, value: unknown): Center
     case 'alarm_routing': {
       onlyKeys(key, value, ['departments', 'unit', 'level', 'auto_work_order']);
       const departments = categoryMap(`${key}.departments`, value.departments, (p, v) => {
-        if (typeof v !== 'string' || !DEPARTMENT.test(v)) throw badConfig(p, `value ${JSON.stringify(v)} is not a department code (${DEPARTMENT.source})`);
+        if (typeof v !== 'string' || !DEPARTMENT.test(v))
+          throw badConfig(p, `value ${JSON.stringify(v)} is not a department code (${DEPARTMENT.source})`);
         return v;
       });
       if (!('*' in departments)) throw badConfig(`${key}.departments.*`, 'a default department is required');
-      const unit = categoryMap(`${key}.unit`, value.unit ?? { '*': 'event' }, (p, v) => oneOf(p, v, ['event', 'home'] as const));
-      const level = categoryMap(`${key}.level`, value.level ?? { '*': 'county' }, (p, v) => oneOf(p, v, ['province', 'city', 'county'] as const));
+      const unit = categoryMap(`${key}.unit`, value.unit ?? { '*': 'event' }, (p, v) =>
+        oneOf(p, v, ['event', 'home'] as const),
+      );
+      const level = categoryMap(`${key}.level`, value.level ?? { '*': 'county' }, (p, v) =>
+        oneOf(p, v, ['province', 'city', 'county'] as const),
+      );
       const auto = value.auto_work_order ?? [];
       if (!Array.isArray(auto)) throw badConfig(`${key}.auto_work_order`, 'must be an array');
-      if (auto.length > RULES_MAX) throw badConfig(`${key}.auto_work_order`, `${auto.length} entries is more than max allowed ${RULES_MAX}`);
+      if (auto.length > RULES_MAX)
+        throw badConfig(`${key}.auto_work_order`, `${auto.length} entries is more than max allowed ${RULES_MAX}`);
       const autoWorkOrder = auto.map((entry: unknown, i) => {
         const p = `${key}.auto_work_order[${i}]`;
         if (!isObject(entry)) throw badConfig(p, 'must be an object');
         onlyKeys(p, entry, ['category', 'severities']);
-        if (typeof entry.category !== 'string' || !CATEGORY.test(entry.category)) throw badConfig(`${p}.category`, `does not match ${CATEGORY.source}`);
+        if (typeof entry.category !== 'string' || !CATEGORY.test(entry.category))
+          throw badConfig(`${p}.category`, `does not match ${CATEGORY.source}`);
         if (!Array.isArray(entry.severities)) throw badConfig(`${p}.severities`, 'must be an array');
-        return { category: entry.category, severities: entry.severities.map((s, j) => oneOf(`${p}.severities[${j}]`, s, ['info', 'warning', 'critical'] as const)) };
+        return {
+          category: entry.category,
+          severities: entry.severities.map((s, j) =>
+            oneOf(`${p}.severities[${j}]`, s, ['info', 'warning', 'critical'] as const),
+          ),
+        };
       });
       return { departments, unit, level, auto_work_order: autoWorkOrder } as CenterConfigValues[K];
     }
@@ -120,22 +143,38 @@ export function checkConfig<K extends ConfigKey>(key: K, value: unknown): Center
       const defaultHours = integerIn(`${key}.default_hours`, value.default_hours, 1, HOURS_MAX);
       const rules = value.rules ?? [];
       if (!Array.isArray(rules)) throw badConfig(`${key}.rules`, 'must be an array');
-      if (rules.length > RULES_MAX) throw badConfig(`${key}.rules`, `${rules.length} entries is more than max allowed ${RULES_MAX}`);
+      if (rules.length > RULES_MAX)
+        throw badConfig(`${key}.rules`, `${rules.length} entries is more than max allowed ${RULES_MAX}`);
       return {
         default_hours: defaultHours,
         rules: rules.map((r: unknown, i) => {
           const p = `${key}.rules[${i}]`;
           if (!isObject(r)) throw badConfig(p, 'must be an object');
           onlyKeys(p, r, ['category', 'severity', 'hours']);
-          if (typeof r.category !== 'string' || !CATEGORY.test(r.category)) throw badConfig(`${p}.category`, `does not match ${CATEGORY.source}`);
-          const severity = r.severity === undefined ? undefined : oneOf(`${p}.severity`, r.severity, ['info', 'warning', 'critical'] as const);
-          return { category: r.category, ...(severity ? { severity } : {}), hours: integerIn(`${p}.hours`, r.hours, 1, HOURS_MAX) };
+          if (typeof r.category !== 'string' || !CATEGORY.test(r.category))
+            throw badConfig(`${p}.category`, `does not match ${CATEGORY.source}`);
+          const severity =
+            r.severity === undefined
+              ? undefined
+              : oneOf(`${p}.severity`, r.severity, ['info', 'warning', 'critical'] as const);
+          return {
+            category: r.category,
+            ...(severity ? { severity } : {}),
+            hours: integerIn(`${p}.hours`, r.hours, 1, HOURS_MAX),
+          };
         }),
       } as CenterConfigValues[K];
     }
     case 'escalation': {
       onlyKeys(key, value, ['alarm_unhandled_minutes']);
-      return { alarm_unhandled_minutes: integerIn(`${key}.alarm_unhandled_minutes`, value.alarm_unhandled_minutes, 1, MINUTES_MAX) } as CenterConfigValues[K];
+      return {
+        alarm_unhandled_minutes: integerIn(
+          `${key}.alarm_unhandled_minutes`,
+          value.alarm_unhandled_minutes,
+          1,
+          MINUTES_MAX,
+        ),
+      } as CenterConfigValues[K];
     }
   }
   throw badConfig(key, `unknown configuration key (known: ${CONFIG_KEYS.join(', ')})`);
@@ -147,7 +186,9 @@ export function byCategory<V>(map: Record<string, V>, category: string): V | und
 }
 
 export function deadlineHours(config: DeadlineConfig, category: string, severity: string): number {
-  const rule = config.rules.find((r) => (r.category === category || r.category === '*') && (r.severity === undefined || r.severity === severity));
+  const rule = config.rules.find(
+    (r) => (r.category === category || r.category === '*') && (r.severity === undefined || r.severity === severity),
+  );
   return rule?.hours ?? config.default_hours;
 }
 
@@ -170,14 +211,24 @@ export class CenterConfig {
   async get<K extends ConfigKey>(key: K, tx: Pick<Sql, 'query'> = this.sql): Promise<ConfigVersion<K>> {
     const cached = this.cache.get(key);
     if (cached && Date.now() - cached.at < this.cacheMs) return cached.entry as ConfigVersion<K>;
-    const rows = await tx.query<{ version: number; value: unknown }>('SELECT version, value FROM center_config WHERE key = $1 ORDER BY version DESC LIMIT 1', [key]);
-    const entry: ConfigVersion<K> = rows[0] ? { key, version: rows[0].version, value: checkConfig(key, rows[0].value) } : { key, version: 0, value: CONFIG_DEFAULTS[key] };
+    const rows = await tx.query<{ version: number; value: unknown }>(
+      'SELECT version, value FROM center_config WHERE key = $1 ORDER BY version DESC LIMIT 1',
+      [key],
+    );
+    const entry: ConfigVersion<K> = rows[0]
+      ? { key, version: rows[0].version, value: checkConfig(key, rows[0].value) }
+      : { key, version: 0, value: CONFIG_DEFAULTS[key] };
     this.cache.set(key, { at: Date.now(), entry });
     return entry;
   }
 
   /** Stores a new version (inside the caller's transaction, so the audit entry lands with it). */
-  async put<K extends ConfigKey>(tx: Pick<Sql, 'query'>, key: K, value: unknown, actor: string): Promise<ConfigVersion<K>> {
+  async put<K extends ConfigKey>(
+    tx: Pick<Sql, 'query'>,
+    key: K,
+    value: unknown,
+    actor: string,
+  ): Promise<ConfigVersion<K>> {
     const checked = checkConfig(key, value);
     const rows = await tx.query<{ version: number }>(
       `INSERT INTO center_config (key, version, value, created_by)
@@ -189,6 +240,9 @@ export class CenterConfig {
   }
 
   async history(key: ConfigKey): Promise<{ version: number; value: unknown; created_at: Date; created_by: string }[]> {
-    return this.sql.query('SELECT version, value, created_at, created_by FROM center_config WHERE key = $1 ORDER BY version DESC LIMIT 50', [key]);
+    return this.sql.query(
+      'SELECT version, value, created_at, created_by FROM center_config WHERE key = $1 ORDER BY version DESC LIMIT 50',
+      [key],
+    );
   }
 }

@@ -28,7 +28,8 @@ export interface RequestContext {
   text(): Promise<string>;
 }
 
-export type HandlerResult = { status?: number; body?: unknown; headers?: Record<string, string>; raw?: string | Buffer } | undefined;
+export type HandlerResult =
+  { status?: number; body?: unknown; headers?: Record<string, string>; raw?: string | Buffer } | undefined;
 export type Handler = (ctx: RequestContext) => Promise<HandlerResult> | HandlerResult;
 
 interface Route {
@@ -47,7 +48,10 @@ export class Router {
     return this;
   }
 
-  match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } | 'method_not_allowed' | null {
+  match(
+    method: string,
+    pathname: string,
+  ): { handler: Handler; params: Record<string, string> } | 'method_not_allowed' | null {
     const parts = pathname.split('/').filter(Boolean);
     let pathMatched = false;
     for (const route of this.routes) {
@@ -74,7 +78,8 @@ export class Router {
     };
     try {
       let result: HandlerResult;
-      if (matched === 'method_not_allowed') throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}`);
+      if (matched === 'method_not_allowed')
+        throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}`);
       if (matched) {
         ctx.params = matched.params;
         result = await matched.handler(ctx);
@@ -116,7 +121,11 @@ function send(res: ServerResponse, result: NonNullable<HandlerResult>): void {
     return;
   }
   const payload = JSON.stringify(result.body ?? {});
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...result.headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...result.headers,
+  });
   res.end(payload);
 }
 

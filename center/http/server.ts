@@ -12,7 +12,14 @@ export interface HttpNode {
   close(): Promise<void>;
 }
 
-export async function listenHttp(router: Router, fallback: Handler, hub: FeedHub, host: string, port: number, logger: Logger): Promise<HttpNode> {
+export async function listenHttp(
+  router: Router,
+  fallback: Handler,
+  hub: FeedHub,
+  host: string,
+  port: number,
+  logger: Logger,
+): Promise<HttpNode> {
   const server = createServer((req, res) => {
     void router.handle(req, res, fallback);
   });

@@ -9,7 +9,16 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { countyAt, isWithin } from '../../schema/reference/divisions.js';
-import { decodePositionsFrame, decodeVehicleTableFrame, Metrics, silentLogger, VEHICLE_TABLE_FRAME_KIND, type AlarmRow, type FeedServerMessage, type TelemetryRow } from '../../schema/index.js';
+import {
+  decodePositionsFrame,
+  decodeVehicleTableFrame,
+  Metrics,
+  silentLogger,
+  VEHICLE_TABLE_FRAME_KIND,
+  type AlarmRow,
+  type FeedServerMessage,
+  type TelemetryRow,
+} from '../../schema/index.js';
 import { MemoryLog, TOPICS } from '../../stream/index.js';
 import type { Principal } from '../auth/accounts.js';
 import { FeedHub, FEED_HUB_DEFAULTS, type FeedHubOptions } from './feed-hub.js';
@@ -35,7 +44,10 @@ interface Harness {
 
 const open: Harness[] = [];
 
-async function startHub(options: Partial<FeedHubOptions> = {}, todayAlarms?: () => Promise<{ alarm_id: string; org_code: string; rule: string; started_at: number }[]>): Promise<Harness> {
+async function startHub(
+  options: Partial<FeedHubOptions> = {},
+  todayAlarms?: () => Promise<{ alarm_id: string; org_code: string; rule: string; started_at: number }[]>,
+): Promise<Harness> {
   const log = new MemoryLog({ partitions: 2, backlogPerPartitionMax: 1_000_000, durableGroups: {} });
   const metrics = new Metrics();
   const hub = new FeedHub(
@@ -84,15 +96,40 @@ afterEach(async () => {
 
 function fix(terminalId: string, ts: number, at: { lat: number; lon: number }, speedKmh = 50): TelemetryRow {
   return {
-    terminal_id: terminalId, plate: `豫A${terminalId.slice(-5)}`, ts, received_at: ts, lat: at.lat, lon: at.lon, altitude_m: 0, speed_kmh: speedKmh, direction_deg: 90,
-    alarm_bits: 0, status_bits: 0, source: 'jt808', backfill: 0, extras: '',
+    terminal_id: terminalId,
+    plate: `豫A${terminalId.slice(-5)}`,
+    ts,
+    received_at: ts,
+    lat: at.lat,
+    lon: at.lon,
+    altitude_m: 0,
+    speed_kmh: speedKmh,
+    direction_deg: 90,
+    alarm_bits: 0,
+    status_bits: 0,
+    source: 'jt808',
+    backfill: 0,
+    extras: '',
   };
 }
 
 function alarm(id: string, orgCode: string, terminalId = '1'): AlarmRow {
   return {
-    alarm_id: id, rule: 'overspeed', rule_version: 1, severity: 'warning', terminal_id: terminalId, plate: '豫A1', started_at: NOW, ended_at: null, org_code: orgCode,
-    lat: ZHENGZHOU.lat, lon: ZHENGZHOU.lon, late: 0, details: '{}', version: 1, updated_at: NOW,
+    alarm_id: id,
+    rule: 'overspeed',
+    rule_version: 1,
+    severity: 'warning',
+    terminal_id: terminalId,
+    plate: '豫A1',
+    started_at: NOW,
+    ended_at: null,
+    org_code: orgCode,
+    lat: ZHENGZHOU.lat,
+    lon: ZHENGZHOU.lon,
+    late: 0,
+    details: '{}',
+    version: 1,
+    updated_at: NOW,
   } as AlarmRow;
 }
 
@@ -165,13 +202,22 @@ async function until(probe: () => boolean, what: string, timeoutMs = 10_000): Pr
 describe('FeedHub', () => {
   it('sends binary positions through a vehicle table, scoped to the county the vehicle is in', async () => {
     const h = await startHub();
-    await h.log.producer().send(TOPICS.telemetry, [fix('100001', NOW, ZHENGZHOU), fix('100002', NOW, LUOYANG)].map((value) => ({ key: value.terminal_id, value })));
+    await h.log.producer().send(
+      TOPICS.telemetry,
+      [fix('100001', NOW, ZHENGZHOU), fix('100002', NOW, LUOYANG)].map((value) => ({ key: value.terminal_id, value })),
+    );
     const province = new Recorder(`${h.url}?token=province&positions=binary`);
     const city = new Recorder(`${h.url}?token=zhengzhou&positions=binary`);
     await until(() => province.latestByPlate.size === 2 && city.latestByPlate.size === 1, 'snapshot frames');
     expect(province.of('snapshot')[0].vehicles).toEqual([]);
     expect([...city.latestByPlate.keys()]).toEqual(['豫A00001']);
-    await h.log.producer().send(TOPICS.telemetry, [fix('100001', NOW + 30_000, { lat: 34.760001, lon: 113.670002 }, 88.8)].map((value) => ({ key: value.terminal_id, value })));
+    await h.log.producer().send(
+      TOPICS.telemetry,
+      [fix('100001', NOW + 30_000, { lat: 34.760001, lon: 113.670002 }, 88.8)].map((value) => ({
+        key: value.terminal_id,
+        value,
+      })),
+    );
     await until(() => city.latestByPlate.get('豫A00001')?.speedKmh === 88.8, 'the moved vehicle');
     expect(city.latestByPlate.get('豫A00001')).toEqual({ lat: 34.760001, lon: 113.670002, speedKmh: 88.8 });
     // The table entry was sent once per connection, not with every frame.
@@ -179,13 +225,21 @@ describe('FeedHub', () => {
     // A JSON client of protocol 1 still gets JSON positions.
     const legacy = new Recorder(`${h.url}?token=province`);
     await until(() => legacy.of('snapshot').length === 1, 'legacy snapshot');
-    expect(legacy.of('snapshot')[0].vehicles.map((v) => v.plate).sort()).toEqual(['豫A00001', '豫A00002']);
+    expect(
+      legacy
+        .of('snapshot')[0]
+        .vehicles.map((v) => v.plate)
+        .sort(),
+    ).toEqual(['豫A00001', '豫A00002']);
     for (const r of [province, city, legacy]) r.socket.close();
   });
 
   it('sends protocol 3 clients the vehicle table as binary frames, and protocol 2 clients as JSON, from the same hub', async () => {
     const h = await startHub();
-    await h.log.producer().send(TOPICS.telemetry, [fix('100001', NOW, ZHENGZHOU), fix('100002', NOW, LUOYANG)].map((value) => ({ key: value.terminal_id, value })));
+    await h.log.producer().send(
+      TOPICS.telemetry,
+      [fix('100001', NOW, ZHENGZHOU), fix('100002', NOW, LUOYANG)].map((value) => ({ key: value.terminal_id, value })),
+    );
     const wall = new Recorder(`${h.url}?token=province&positions=binary&protocol=3`);
     const older = new Recorder(`${h.url}?token=province&positions=binary`);
     const future = new Recorder(`${h.url}?token=province&positions=binary&protocol=9`);
@@ -196,9 +250,17 @@ describe('FeedHub', () => {
     expect(wall.of('vehicle_table')).toEqual([]);
     expect(wall.tableFrames).toBe(1);
     expect(older.tableFrames).toBe(0);
-    expect(older.of('vehicle_table').flatMap((m) => m.entries.map((e) => e.plate)).sort()).toEqual(['豫A00001', '豫A00002']);
+    expect(
+      older
+        .of('vehicle_table')
+        .flatMap((m) => m.entries.map((e) => e.plate))
+        .sort(),
+    ).toEqual(['豫A00001', '豫A00002']);
     // A vehicle first heard after the snapshot is announced in its own table frame before its first positions.
-    await h.log.producer().send(TOPICS.telemetry, [fix('100004', NOW, ZHENGZHOU, 61)].map((value) => ({ key: value.terminal_id, value })));
+    await h.log.producer().send(
+      TOPICS.telemetry,
+      [fix('100004', NOW, ZHENGZHOU, 61)].map((value) => ({ key: value.terminal_id, value })),
+    );
     await until(() => wall.latestByPlate.get('豫A00004')?.speedKmh === 61, 'the new vehicle');
     expect(wall.tableFrames).toBe(2);
     expect(wall.plateOfIndex.size).toBe(3);
@@ -208,12 +270,20 @@ describe('FeedHub', () => {
   it('compresses the snapshot on the wire (permessage-deflate) and leaves it whole for clients that do not negotiate it', async () => {
     const h = await startHub();
     const vehicles = 3_000;
-    const fixes = Array.from({ length: vehicles }, (_, i) => fix(String(13_800_000_000 + i), NOW, { lat: ZHENGZHOU.lat + (i % 50) * 1e-3, lon: ZHENGZHOU.lon + i * 1e-5 }));
-    await h.log.producer().send(TOPICS.telemetry, fixes.map((value) => ({ key: value.terminal_id, value })));
+    const fixes = Array.from({ length: vehicles }, (_, i) =>
+      fix(String(13_800_000_000 + i), NOW, { lat: ZHENGZHOU.lat + (i % 50) * 1e-3, lon: ZHENGZHOU.lon + i * 1e-5 }),
+    );
+    await h.log.producer().send(
+      TOPICS.telemetry,
+      fixes.map((value) => ({ key: value.terminal_id, value })),
+    );
     // Both clients must get the same messages: every vehicle tracked and its tick closed before they connect, so
     // neither gets the last positions twice (snapshot, then the tick). The hub ticks every 50 ms here, and a timer
     // due later than the next tick runs after it, so three tick lengths after tracking all, the tick has closed.
-    await until(() => Number(/vigil_feed_vehicles (\d+)/.exec(h.metrics.render())?.[1] ?? 0) === vehicles, 'every vehicle tracked');
+    await until(
+      () => Number(/vigil_feed_vehicles (\d+)/.exec(h.metrics.render())?.[1] ?? 0) === vehicles,
+      'every vehicle tracked',
+    );
     await new Promise((r) => setTimeout(r, 150));
     const deflating = new Recorder(`${h.url}?token=province&positions=binary&protocol=3`);
     const plain = new Recorder(`${h.url}?token=province&positions=binary&protocol=3`, { perMessageDeflate: false });
@@ -227,7 +297,13 @@ describe('FeedHub', () => {
   it('gives an enterprise account only its own vehicles and their alarms, even inside its unit', async () => {
     const h = await startHub();
     // Both vehicles are in Zhengzhou, the enterprise account's unit; only 100001 is the enterprise's.
-    await h.log.producer().send(TOPICS.telemetry, [fix('100001', NOW, ZHENGZHOU), fix('100003', NOW, ZHENGZHOU)].map((value) => ({ key: value.terminal_id, value })));
+    await h.log.producer().send(
+      TOPICS.telemetry,
+      [fix('100001', NOW, ZHENGZHOU), fix('100003', NOW, ZHENGZHOU)].map((value) => ({
+        key: value.terminal_id,
+        value,
+      })),
+    );
     const fleet = new Recorder(`${h.url}?token=fleet&positions=binary`);
     const city = new Recorder(`${h.url}?token=zhengzhou&positions=binary`);
     await until(() => city.latestByPlate.size === 2 && fleet.latestByPlate.size === 1, 'snapshot frames');
@@ -252,7 +328,11 @@ describe('FeedHub', () => {
     h.hub.acceptAlarm(alarm('c', '410102'));
     h.hub.acceptAlarm({ ...alarm('c', '410102'), version: 2 });
     await until(() => city.of('alarm').length === 3, 'alarms');
-    expect(city.of('alarm').map((m) => [m.alarm.alarm_id, m.counted])).toEqual([['a', false], ['c', true], ['c', false]]);
+    expect(city.of('alarm').map((m) => [m.alarm.alarm_id, m.counted])).toEqual([
+      ['a', false],
+      ['c', true],
+      ['c', false],
+    ]);
     const province = new Recorder(`${h.url}?token=province&positions=binary`);
     await until(() => province.of('snapshot').length === 1, 'province snapshot');
     expect(province.of('snapshot')[0].today).toMatchObject({ total: 3, by_rule: { overspeed: 2, fatigue: 1 } });
@@ -279,10 +359,21 @@ describe('FeedHub', () => {
     raw.pause();
     // How much the kernel absorbs before the hub's own buffer fills depends on the machine's socket buffer
     // autotuning, so rounds go on until the hub has held a tick back (bounded, so the test can still fail).
-    const isCoalescing = (): boolean => Number(/vigil_feed_position_ticks_coalesced_total (\d+)/.exec(h.metrics.render())?.[1] ?? 0) > 0;
+    const isCoalescing = (): boolean =>
+      Number(/vigil_feed_position_ticks_coalesced_total (\d+)/.exec(h.metrics.render())?.[1] ?? 0) > 0;
     const sendRound = async (round: number): Promise<void> => {
-      const fixes = Array.from({ length: vehicles }, (_, i) => fix(String(200_000 + i), NOW + round * 1_000, { lat: ZHENGZHOU.lat + round * 1e-4, lon: ZHENGZHOU.lon + i * 1e-6 }, round));
-      await h.log.producer().send(TOPICS.telemetry, fixes.map((value) => ({ key: value.terminal_id, value })));
+      const fixes = Array.from({ length: vehicles }, (_, i) =>
+        fix(
+          String(200_000 + i),
+          NOW + round * 1_000,
+          { lat: ZHENGZHOU.lat + round * 1e-4, lon: ZHENGZHOU.lon + i * 1e-6 },
+          round,
+        ),
+      );
+      await h.log.producer().send(
+        TOPICS.telemetry,
+        fixes.map((value) => ({ key: value.terminal_id, value })),
+      );
     };
     const roundsMax = 400;
     let rounds = 0;
@@ -305,7 +396,12 @@ describe('FeedHub', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     raw.resume();
-    await until(() => slow.latestByPlate.size === vehicles && [...slow.latestByPlate.values()].every((v) => v.speedKmh === rounds), 'the latest fix of every vehicle', 30_000);
+    await until(
+      () =>
+        slow.latestByPlate.size === vehicles && [...slow.latestByPlate.values()].every((v) => v.speedKmh === rounds),
+      'the latest fix of every vehicle',
+      30_000,
+    );
     expect(slow.of('alarm').map((m) => m.alarm.alarm_id)).toEqual(['during-backlog']);
     slow.socket.close();
   }, 60_000);

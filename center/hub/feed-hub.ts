@@ -129,8 +129,12 @@ export class FeedHub {
       deps.metrics.gauge('vigil_feed_clients', 'Connected feed clients').set(undefined, this.clients.size);
       deps.metrics.gauge('vigil_feed_vehicles', 'Vehicles tracked by the feed').set(undefined, this.vehicles.size);
       deps.metrics.gauge('vigil_feed_open_alarms', 'Open alarm episodes').set(undefined, this.openAlarms.size);
-      deps.metrics.gauge('vigil_feed_today_episodes', "Today's alarm episodes counted by the feed").set(undefined, this.today.size);
-      deps.metrics.gauge('vigil_feed_today_overflow', "Today's alarm episodes beyond todayEpisodesMax, not counted").set(undefined, this.today.overflow);
+      deps.metrics
+        .gauge('vigil_feed_today_episodes', "Today's alarm episodes counted by the feed")
+        .set(undefined, this.today.size);
+      deps.metrics
+        .gauge('vigil_feed_today_overflow', "Today's alarm episodes beyond todayEpisodesMax, not counted")
+        .set(undefined, this.today.overflow);
     });
   }
 
@@ -139,7 +143,12 @@ export class FeedHub {
     this.seeded = this.seedToday();
     this.loops.push(this.consumePositions(), this.consumeAlarms());
     this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
-    this.timers.push(setInterval(() => this.broadcast({ type: 'heartbeat', server_time: Date.now(), alarm_seq: this.alarmSeq }), this.options.heartbeatMs));
+    this.timers.push(
+      setInterval(
+        () => this.broadcast({ type: 'heartbeat', server_time: Date.now(), alarm_seq: this.alarmSeq }),
+        this.options.heartbeatMs,
+      ),
+    );
   }
 
   /** Today's episodes already in ClickHouse, so daily totals survive a restart; a failure leaves them partial and is logged. */
@@ -149,7 +158,9 @@ export class FeedHub {
     try {
       for (const episode of await this.deps.todayAlarms(shanghaiDayStart(now))) this.today.add(episode, now);
     } catch (error) {
-      this.deps.logger.warn("today's alarm counts could not be read from ClickHouse; panels count from now on", { error: String(error) });
+      this.deps.logger.warn("today's alarm counts could not be read from ClickHouse; panels count from now on", {
+        error: String(error),
+      });
     }
   }
 
@@ -263,9 +274,11 @@ export class FeedHub {
     const counted = this.today.add(alarm, Date.now());
     const seq = ++this.alarmSeq;
     this.alarmHistory.push({ seq, alarm, counted });
-    if (this.alarmHistory.length > this.options.alarmHistoryMax) this.alarmHistory.splice(0, this.alarmHistory.length - this.options.alarmHistoryMax);
+    if (this.alarmHistory.length > this.options.alarmHistoryMax)
+      this.alarmHistory.splice(0, this.alarmHistory.length - this.options.alarmHistoryMax);
     for (const client of this.clients) {
-      if (this.seesAlarm(client.principal, alarm)) this.sendTo(client, { type: 'alarm', alarm_seq: seq, alarm, counted }, true);
+      if (this.seesAlarm(client.principal, alarm))
+        this.sendTo(client, { type: 'alarm', alarm_seq: seq, alarm, counted }, true);
     }
   }
 
@@ -283,7 +296,13 @@ export class FeedHub {
     for (const client of this.clients) {
       if (client.socket.bufferedAmount > this.options.clientBufferedBytesSoftMax) {
         // Held back, not dropped: the next send gives this client the latest fix of everything that moved meanwhile.
-        if (changed.length > 0 || client.behind) this.deps.metrics.counter('vigil_feed_position_ticks_coalesced_total', 'Position ticks held back for slow clients and coalesced into a later one').inc();
+        if (changed.length > 0 || client.behind)
+          this.deps.metrics
+            .counter(
+              'vigil_feed_position_ticks_coalesced_total',
+              'Position ticks held back for slow clients and coalesced into a later one',
+            )
+            .inc();
         client.behind = client.behind || changed.length > 0;
         continue;
       }
@@ -298,12 +317,14 @@ export class FeedHub {
   /** Every vehicle in the client's scope that changed after the last tick it was sent. */
   private changedSince(client: Client): VehicleRecord[] {
     const out: VehicleRecord[] = [];
-    for (const record of this.vehicles.values()) if (record.changedTick > client.syncedTick && this.admits(client, record)) out.push(record);
+    for (const record of this.vehicles.values())
+      if (record.changedTick > client.syncedTick && this.admits(client, record)) out.push(record);
     return out;
   }
 
   private admits(client: Client, record: VehicleRecord): boolean {
-    if (client.principal.role === 'enterprise') return this.ownsVehicle(client.principal, record.terminal_id, record.plate);
+    if (client.principal.role === 'enterprise')
+      return this.ownsVehicle(client.principal, record.terminal_id, record.plate);
     return this.deps.covers(client.principal.orgCode, record.orgCode);
   }
 
@@ -347,7 +368,9 @@ export class FeedHub {
 
   private sendTo(client: Client, message: FeedServerMessage, mustDeliver: boolean, bulk = false): void {
     if (!mustDeliver && client.socket.bufferedAmount > this.options.clientBufferedBytesSoftMax) {
-      this.deps.metrics.counter('vigil_feed_position_ticks_skipped_total', 'Position ticks skipped for slow clients').inc();
+      this.deps.metrics
+        .counter('vigil_feed_position_ticks_skipped_total', 'Position ticks skipped for slow clients')
+        .inc();
       return;
     }
     const text = JSON.stringify(message);
@@ -385,7 +408,13 @@ export class FeedHub {
     } catch {
       this.deps.metrics.counter('vigil_feed_refused_total', 'Feed connections refused for their token').inc();
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        ws.send(JSON.stringify({ type: 'error', reason: 'unauthorized', detail: 'the token is missing, expired or revoked' } satisfies FeedServerMessage));
+        ws.send(
+          JSON.stringify({
+            type: 'error',
+            reason: 'unauthorized',
+            detail: 'the token is missing, expired or revoked',
+          } satisfies FeedServerMessage),
+        );
         ws.close(4401, 'unauthorized');
       });
       return;
@@ -397,11 +426,31 @@ export class FeedHub {
     const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
     const positions = params.get('positions');
     const protocol = agreedProtocol(params.get('protocol'));
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, principal, positions === 'binary', positions === 'none', protocol));
+    this.wss.handleUpgrade(
+      req,
+      socket,
+      head,
+      (ws) => void this.attach(ws, principal, positions === 'binary', positions === 'none', protocol),
+    );
   }
 
-  private async attach(socket: WebSocket, principal: Principal, binary: boolean, noPositions: boolean, protocol: number): Promise<void> {
-    const client: Client = { socket, principal, binary, noPositions, protocol, announced: new Uint32Array(TABLE_CAPACITY_INITIAL), syncedTick: 0, behind: false };
+  private async attach(
+    socket: WebSocket,
+    principal: Principal,
+    binary: boolean,
+    noPositions: boolean,
+    protocol: number,
+  ): Promise<void> {
+    const client: Client = {
+      socket,
+      principal,
+      binary,
+      noPositions,
+      protocol,
+      announced: new Uint32Array(TABLE_CAPACITY_INITIAL),
+      syncedTick: 0,
+      behind: false,
+    };
     socket.on('close', () => this.clients.delete(client));
     socket.on('error', () => this.clients.delete(client));
     // The daily totals must be complete before the first snapshot states them.
@@ -421,11 +470,22 @@ export class FeedHub {
       return;
     }
     if (message.type !== 'resume') {
-      this.sendTo(client, { type: 'error', reason: 'unknown_message', detail: `unknown message type ${String((message as { type?: unknown }).type)}` }, true);
+      this.sendTo(
+        client,
+        {
+          type: 'error',
+          reason: 'unknown_message',
+          detail: `unknown message type ${String((message as { type?: unknown }).type)}`,
+        },
+        true,
+      );
       return;
     }
     const oldest = this.alarmHistory[0]?.seq ?? this.alarmSeq + 1;
-    const canReplay = message.server_id === this.serverId && message.after_alarm_seq + 1 >= oldest && message.after_alarm_seq <= this.alarmSeq;
+    const canReplay =
+      message.server_id === this.serverId &&
+      message.after_alarm_seq + 1 >= oldest &&
+      message.after_alarm_seq <= this.alarmSeq;
     if (!canReplay) {
       this.sendSnapshot(client);
       return;
@@ -440,7 +500,9 @@ export class FeedHub {
   private sendSnapshot(client: Client): void {
     const scope = client.principal.orgCode;
     const now = Date.now();
-    const alarms = [...this.openAlarms.values(), ...this.recentClosed].filter((a) => this.seesAlarm(client.principal, a));
+    const alarms = [...this.openAlarms.values(), ...this.recentClosed].filter((a) =>
+      this.seesAlarm(client.principal, a),
+    );
     const vehicles = client.noPositions ? [] : [...this.vehicles.values()].filter((v) => this.admits(client, v));
     this.sendTo(
       client,
@@ -454,7 +516,10 @@ export class FeedHub {
         alarms,
         // Daily totals are counted per division, not per enterprise: an enterprise account gets none rather
         // than its supervising unit's.
-        today: this.today.forScope((orgCode) => client.principal.role !== 'enterprise' && this.deps.covers(scope, orgCode), now),
+        today: this.today.forScope(
+          (orgCode) => client.principal.role !== 'enterprise' && this.deps.covers(scope, orgCode),
+          now,
+        ),
       },
       true,
       true,

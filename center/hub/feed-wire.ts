@@ -4,7 +4,13 @@
  * positions frame). No sockets here; `feed-hub.ts` sends what these build.
  */
 import type { ServerOptions } from 'ws';
-import { encodePositionsFrame, encodeVehicleTableFrame, FEED_PROTOCOL_VERSION, type FeedVehicle, type FeedVehicleEntry } from '../../schema/index.js';
+import {
+  encodePositionsFrame,
+  encodeVehicleTableFrame,
+  FEED_PROTOCOL_VERSION,
+  type FeedVehicle,
+  type FeedVehicleEntry,
+} from '../../schema/index.js';
 
 /** The protocol a client gets when it names none: protocol 2, JSON vehicle tables (what walls built before 3 expect). */
 export const PROTOCOL_DEFAULT = 2;
@@ -61,7 +67,13 @@ export interface PositionsSend {
  * Builds a client's binary positions send and marks the new entries announced. `announced[slot]` holds 1 + the
  * generation of the vehicle last announced in that slot (0 = none), `generation[slot]` the slot's current one.
  */
-export function buildPositionsSend(vehicles: readonly SlottedVehicle[], announced: Uint32Array, generation: readonly number[], protocol: number, now: number): PositionsSend {
+export function buildPositionsSend(
+  vehicles: readonly SlottedVehicle[],
+  announced: Uint32Array,
+  generation: readonly number[],
+  protocol: number,
+  now: number,
+): PositionsSend {
   const entries: FeedVehicleEntry[] = [];
   for (const v of vehicles) {
     const tag = generation[v.index] + 1;
@@ -71,7 +83,15 @@ export function buildPositionsSend(vehicles: readonly SlottedVehicle[], announce
   }
   const table = entries.length === 0 ? null : protocol >= 3 ? encodeVehicleTableFrame(entries) : entries;
   const frame = encodePositionsFrame(
-    vehicles.map((v) => ({ index: v.index, lat: v.lat, lon: v.lon, ts: v.ts, speedKmh: v.speed_kmh, directionDeg: v.direction_deg, alarming: v.alarming })),
+    vehicles.map((v) => ({
+      index: v.index,
+      lat: v.lat,
+      lon: v.lon,
+      ts: v.ts,
+      speedKmh: v.speed_kmh,
+      directionDeg: v.direction_deg,
+      alarming: v.alarming,
+    })),
     now,
   );
   return { table, frame };

@@ -29,7 +29,8 @@ function epochParam(url: URL, name: string, fallback: number): number {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) throw new HttpError(400, 'bad_request', `${name} must be epoch milliseconds, got ${raw}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new HttpError(400, 'bad_request', `${name} must be epoch milliseconds, got ${raw}`);
   return value;
 }
 
@@ -37,11 +38,13 @@ export function registerVehicleTrackRoutes(router: Router, deps: VehicleTrackDep
   router.add('GET', '/api/vehicles/:terminal_id/track', async (ctx) => {
     const principal = await deps.accounts.authenticate(bearerToken(ctx.req.headers.authorization, ctx.url));
     const terminalId = ctx.params.terminal_id;
-    if (!TERMINAL_ID_PATTERN.test(terminalId)) throw new HttpError(400, 'bad_terminal_id', 'terminal_id is 1-20 decimal digits');
+    if (!TERMINAL_ID_PATTERN.test(terminalId))
+      throw new HttpError(400, 'bad_terminal_id', 'terminal_id is 1-20 decimal digits');
     const to = epochParam(ctx.url, 'to', Date.now());
     const from = epochParam(ctx.url, 'from', to - TRACK_WINDOW_MS_DEFAULT);
     if (from > to) throw new HttpError(400, 'bad_request', 'from must not be after to');
-    if (to - from > TRACK_WINDOW_MS_MAX) throw new HttpError(400, 'window_too_long', `at most ${TRACK_WINDOW_MS_MAX} ms per request, asked ${to - from}`);
+    if (to - from > TRACK_WINDOW_MS_MAX)
+      throw new HttpError(400, 'window_too_long', `at most ${TRACK_WINDOW_MS_MAX} ms per request, asked ${to - from}`);
     const fixes = await deps.analytics.queryReadOnly(
       `SELECT toUnixTimestamp64Milli(ts), lon, lat, speed_kmh, plate FROM telemetry FINAL
        WHERE terminal_id = '${terminalId}' AND ts >= fromUnixTimestamp64Milli(toInt64(${from})) AND ts <= fromUnixTimestamp64Milli(toInt64(${to}))
@@ -65,7 +68,17 @@ export function registerVehicleTrackRoutes(router: Router, deps: VehicleTrackDep
     const alarms = alarmRows.rows
       .filter((r) => deps.covers(principal.orgCode, String(r[3])))
       .slice(0, TRACK_ALARMS_MAX)
-      .map((r) => ({ alarm_id: String(r[0]), rule: String(r[1]), severity: String(r[2]), org_code: String(r[3]), started_at: Number(r[4]), ended_at: r[5] === null ? null : Number(r[5]), lat: Number(r[6]), lon: Number(r[7]), plate: String(r[8]) }));
+      .map((r) => ({
+        alarm_id: String(r[0]),
+        rule: String(r[1]),
+        severity: String(r[2]),
+        org_code: String(r[3]),
+        started_at: Number(r[4]),
+        ended_at: r[5] === null ? null : Number(r[5]),
+        lat: Number(r[6]),
+        lon: Number(r[7]),
+        plate: String(r[8]),
+      }));
     if (plate === '' && alarms.length > 0) plate = alarms[0].plate;
     return { body: { terminal_id: terminalId, plate, from, to, truncated, points, alarms } };
   });

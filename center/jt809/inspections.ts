@@ -66,7 +66,8 @@ export interface InspectionView {
   answered_by: string | null;
 }
 
-const COLUMNS = 'id, access_code, info_id, object_type, object_id, question, sent_by_name, sent_at, sent_link, deadline_at, status, answered_at, answer, answered_by';
+const COLUMNS =
+  'id, access_code, info_id, object_type, object_id, question, sent_by_name, sent_at, sent_link, deadline_at, status, answered_at, answer, answered_by';
 
 export class Jt809Inspections {
   constructor(
@@ -77,7 +78,12 @@ export class Jt809Inspections {
     private readonly options: InspectionOptions = INSPECTION_DEFAULTS,
   ) {}
 
-  async send(actor: Principal, accessCode: number, input: Record<string, unknown>, peer: string): Promise<InspectionView> {
+  async send(
+    actor: Principal,
+    accessCode: number,
+    input: Record<string, unknown>,
+    peer: string,
+  ): Promise<InspectionView> {
     const platform = await platformInScope(this.sql, actor, accessCode, 'send');
     const question = typeof input.question === 'string' ? input.question.trim() : '';
     if (question === '') throw new HttpError(400, 'bad_question', 'question is a required non-empty string');
@@ -85,10 +91,17 @@ export class Jt809Inspections {
     const state = this.link.linkState(accessCode);
     if (state !== 'logged_in') throw notLoggedIn(accessCode, state);
     const view = await this.sql.transaction(async (tx) => {
-      const [{ id }] = await tx.query<{ id: unknown }>("SELECT nextval(pg_get_serial_sequence('jt809_inspections', 'id')) AS id");
+      const [{ id }] = await tx.query<{ id: unknown }>(
+        "SELECT nextval(pg_get_serial_sequence('jt809_inspections', 'id')) AS id",
+      );
       // The row id doubles as INFO_ID (a u32 on the wire), so it is unique per platform for 4 billion requests.
       const infoId = Number(id) % 2 ** 32;
-      const message: InspectionMessage = { objectType: INSPECTION_OBJECT.platform, objectId: String(accessCode), infoId, text: question };
+      const message: InspectionMessage = {
+        objectType: INSPECTION_OBJECT.platform,
+        objectId: String(accessCode),
+        infoId,
+        text: question,
+      };
       let body: Buffer;
       try {
         body = encodePlatformExchange(PLATFORM_EXCHANGE.inspectionRequest, encodeInspection(message));
@@ -97,27 +110,59 @@ export class Jt809Inspections {
       }
       // 0x9300 head (6 bytes) and 0x9301's fixed fields (21 bytes) precede the GBK text.
       const questionBytes = body.length - 27;
-      if (questionBytes > this.options.questionBytesMax) throw new HttpError(400, 'bad_question', `question takes ${questionBytes} GBK bytes, more than max allowed ${this.options.questionBytesMax}`);
+      if (questionBytes > this.options.questionBytesMax)
+        throw new HttpError(
+          400,
+          'bad_question',
+          `question takes ${questionBytes} GBK bytes, more than max allowed ${this.options.questionBytesMax}`,
+        );
       await tx.query(
         `INSERT INTO jt809_inspections (id, access_code, info_id, object_type, object_id, question, sent_by, sent_by_name, sent_at, sent_link, deadline_at, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), 'main', now() + $9 * interval '1 millisecond', 'sent')`,
-        [Number(id), accessCode, infoId, message.objectType, message.objectId, question, actor.userId, actor.username, Math.round(deadlineMinutes * 60_000)],
+        [
+          Number(id),
+          accessCode,
+          infoId,
+          message.objectType,
+          message.objectId,
+          question,
+          actor.userId,
+          actor.username,
+          Math.round(deadlineMinutes * 60_000),
+        ],
       );
-      await appendAudit(tx, { actorId: actor.userId, actor: actor.username, action: 'jt809_inspection.send', target: `jt809_platform:${accessCode}`, detail: { info_id: infoId, deadline_minutes: deadlineMinutes }, peer });
+      await appendAudit(tx, {
+        actorId: actor.userId,
+        actor: actor.username,
+        action: 'jt809_inspection.send',
+        target: `jt809_platform:${accessCode}`,
+        detail: { info_id: infoId, deadline_minutes: deadlineMinutes },
+        peer,
+      });
       const sent = sendOrRefuse(this.link, accessCode, PLATFORM_MSG.platformExchangeDown, body);
-      if (sent.link !== 'main') await tx.query('UPDATE jt809_inspections SET sent_link = $2 WHERE id = $1', [Number(id), sent.link]);
-      const [row] = await tx.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM jt809_inspections WHERE id = $1`, [Number(id)]);
+      if (sent.link !== 'main')
+        await tx.query('UPDATE jt809_inspections SET sent_link = $2 WHERE id = $1', [Number(id), sent.link]);
+      const [row] = await tx.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM jt809_inspections WHERE id = $1`, [
+        Number(id),
+      ]);
       return viewOf(row);
     });
     this.metrics.counter('vigil_jt809_inspections_sent_total', 'Inspections (0x9301) sent to lower platforms').inc();
-    this.logger.info('jt809 inspection sent', { access_code: accessCode, platform: platform.name, info_id: view.info_id });
+    this.logger.info('jt809 inspection sent', {
+      access_code: accessCode,
+      platform: platform.name,
+      info_id: view.info_id,
+    });
     return view;
   }
 
   async list(actor: Principal, accessCode: number): Promise<InspectionView[]> {
     await platformInScope(this.sql, actor, accessCode, 'read');
     await this.expire();
-    const rows = await this.sql.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM jt809_inspections WHERE access_code = $1 ORDER BY id DESC LIMIT $2`, [accessCode, this.options.listRowsMax]);
+    const rows = await this.sql.query<Record<string, unknown>>(
+      `SELECT ${COLUMNS} FROM jt809_inspections WHERE access_code = $1 ORDER BY id DESC LIMIT $2`,
+      [accessCode, this.options.listRowsMax],
+    );
     return rows.map(viewOf);
   }
 
@@ -130,35 +175,63 @@ export class Jt809Inspections {
       [accessCode, answer.infoId, answer.text, answer.objectId || String(accessCode)],
     );
     if (updated.length > 0) return true;
-    const known = await this.sql.query('SELECT 1 FROM jt809_inspections WHERE access_code = $1 AND info_id = $2', [accessCode, answer.infoId]);
-    if (known.length > 0) this.metrics.counter('vigil_jt809_answers_repeated_total', 'Answers for an inspection or supervision already answered', ['msg_id']).inc({ msg_id: '0x1301' });
+    const known = await this.sql.query('SELECT 1 FROM jt809_inspections WHERE access_code = $1 AND info_id = $2', [
+      accessCode,
+      answer.infoId,
+    ]);
+    if (known.length > 0)
+      this.metrics
+        .counter('vigil_jt809_answers_repeated_total', 'Answers for an inspection or supervision already answered', [
+          'msg_id',
+        ])
+        .inc({ msg_id: '0x1301' });
     return known.length > 0;
   }
 
   /** Turns inspections past their deadline `unanswered`; returns how many. */
   async expire(): Promise<number> {
-    const rows = await this.sql.query("UPDATE jt809_inspections SET status = 'unanswered' WHERE status = 'sent' AND deadline_at < now() RETURNING id");
-    if (rows.length > 0) this.metrics.counter('vigil_jt809_inspections_unanswered_total', 'Inspections left unanswered past their deadline').inc(undefined, rows.length);
+    const rows = await this.sql.query(
+      "UPDATE jt809_inspections SET status = 'unanswered' WHERE status = 'sent' AND deadline_at < now() RETURNING id",
+    );
+    if (rows.length > 0)
+      this.metrics
+        .counter('vigil_jt809_inspections_unanswered_total', 'Inspections left unanswered past their deadline')
+        .inc(undefined, rows.length);
     return rows.length;
   }
 
   private deadlineMinutes(value: unknown): number {
     if (value === undefined || value === null) return this.options.deadlineMinutesDefault;
     const { deadlineMinutesMin: min, deadlineMinutesMax: max } = this.options;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) throw new HttpError(400, 'bad_deadline_minutes', `deadline_minutes ${JSON.stringify(value)} is outside [${min}, ${max}]`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+      throw new HttpError(
+        400,
+        'bad_deadline_minutes',
+        `deadline_minutes ${JSON.stringify(value)} is outside [${min}, ${max}]`,
+      );
     return value;
   }
 }
 
 export function notLoggedIn(accessCode: number, state: Jt809LinkState): HttpError {
-  return new HttpError(409, 'platform_not_logged_in', `platform ${accessCode} is not logged in: its main link is ${state}`, { main_link: state });
+  return new HttpError(
+    409,
+    'platform_not_logged_in',
+    `platform ${accessCode} is not logged in: its main link is ${state}`,
+    { main_link: state },
+  );
 }
 
 /**
  * Sends a request to a platform inside the transaction that records it: a platform that dropped its link since the
  * check becomes a 409, which rolls the record back, so no request is recorded that was never sent.
  */
-export function sendOrRefuse(link: Jt809RequestLink, accessCode: number, msgId: number, body: Buffer): { link: string } {
+export function sendOrRefuse(
+  link: Jt809RequestLink,
+  accessCode: number,
+  msgId: number,
+  body: Buffer,
+): { link: string } {
   try {
     return link.sendToPlatform(accessCode, msgId, body);
   } catch (error) {

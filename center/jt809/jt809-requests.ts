@@ -26,7 +26,11 @@ export interface Jt809RequestsOptions {
   sweepIntervalMs: number;
 }
 
-export const JT809_REQUESTS_DEFAULTS: Jt809RequestsOptions = { inspections: INSPECTION_DEFAULTS, supervisions: SUPERVISION_DEFAULTS, sweepIntervalMs: 15_000 };
+export const JT809_REQUESTS_DEFAULTS: Jt809RequestsOptions = {
+  inspections: INSPECTION_DEFAULTS,
+  supervisions: SUPERVISION_DEFAULTS,
+  sweepIntervalMs: 15_000,
+};
 
 export interface Jt809RequestsDeps {
   sql: Sql;
@@ -46,9 +50,19 @@ export class Jt809Requests implements Jt809AnswerSink {
     private readonly deps: Jt809RequestsDeps,
     private readonly options: Jt809RequestsOptions = JT809_REQUESTS_DEFAULTS,
   ) {
-    if (!Number.isInteger(options.sweepIntervalMs) || options.sweepIntervalMs < 100) throw new Error(`jt809 requests option sweepIntervalMs value ${options.sweepIntervalMs} is less than min allowed 100`);
+    if (!Number.isInteger(options.sweepIntervalMs) || options.sweepIntervalMs < 100)
+      throw new Error(
+        `jt809 requests option sweepIntervalMs value ${options.sweepIntervalMs} is less than min allowed 100`,
+      );
     this.inspections = new Jt809Inspections(deps.sql, deps.link, deps.logger, deps.metrics, options.inspections);
-    this.supervisions = new Jt809Supervisions(deps.sql, deps.link, deps.logger, deps.metrics, deps.plateColorOf, options.supervisions);
+    this.supervisions = new Jt809Supervisions(
+      deps.sql,
+      deps.link,
+      deps.logger,
+      deps.metrics,
+      deps.plateColorOf,
+      options.supervisions,
+    );
   }
 
   start(): void {
@@ -77,7 +91,12 @@ export class Jt809Requests implements Jt809AnswerSink {
   register(router: Router, accounts: Accounts): void {
     router.add('POST', '/api/jt809/platforms/:access_code/inspections', async (ctx) => {
       const actor = await principalOf(ctx, accounts);
-      const sent = await this.inspections.send(actor, parseAccessCode(ctx.params.access_code), await ctx.json<Record<string, unknown>>(), ctx.peer);
+      const sent = await this.inspections.send(
+        actor,
+        parseAccessCode(ctx.params.access_code),
+        await ctx.json<Record<string, unknown>>(),
+        ctx.peer,
+      );
       return { status: 201, body: sent };
     });
     router.add('GET', '/api/jt809/platforms/:access_code/inspections', async (ctx) => {
@@ -86,7 +105,12 @@ export class Jt809Requests implements Jt809AnswerSink {
     });
     router.add('POST', '/api/jt809/platforms/:access_code/supervisions', async (ctx) => {
       const actor = await principalOf(ctx, accounts);
-      const sent = await this.supervisions.send(actor, parseAccessCode(ctx.params.access_code), await ctx.json<Record<string, unknown>>(), ctx.peer);
+      const sent = await this.supervisions.send(
+        actor,
+        parseAccessCode(ctx.params.access_code),
+        await ctx.json<Record<string, unknown>>(),
+        ctx.peer,
+      );
       return { status: 201, body: sent };
     });
     router.add('GET', '/api/jt809/platforms/:access_code/supervisions', async (ctx) => {

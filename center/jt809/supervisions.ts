@@ -35,7 +35,11 @@ export interface SupervisionOptions {
   listRowsMax: number;
 }
 
-export const SUPERVISION_DEFAULTS: SupervisionOptions = { deadlineMinutesMin: 0.05, deadlineMinutesMax: 30 * 24 * 60, listRowsMax: 500 };
+export const SUPERVISION_DEFAULTS: SupervisionOptions = {
+  deadlineMinutesMin: 0.05,
+  deadlineMinutesMax: 30 * 24 * 60,
+  listRowsMax: 500,
+};
 
 /** JT/T 809-2011 WARN_TYPE of the alarms Vigil's rules raise; others must name `warn_type`. */
 const WARN_TYPE_OF_RULE: Record<string, number> = { overspeed: 0x0001, fatigue: 0x0002 };
@@ -65,7 +69,8 @@ export interface SupervisionView {
   answered_at: string | null;
 }
 
-const COLUMNS = 'id, access_code, supervision_id, alarm_id, plate, plate_color, warn_src, warn_type, warn_time, level, supervisor, supervisor_tel, supervisor_email, sent_at, sent_link, deadline_at, status, result, answered_at';
+const COLUMNS =
+  'id, access_code, supervision_id, alarm_id, plate, plate_color, warn_src, warn_type, warn_time, level, supervisor, supervisor_tel, supervisor_email, sent_at, sent_link, deadline_at, status, result, answered_at';
 
 export class Jt809Supervisions {
   constructor(
@@ -78,7 +83,12 @@ export class Jt809Supervisions {
     private readonly options: SupervisionOptions = SUPERVISION_DEFAULTS,
   ) {}
 
-  async send(actor: Principal, accessCode: number, input: Record<string, unknown>, peer: string): Promise<SupervisionView> {
+  async send(
+    actor: Principal,
+    accessCode: number,
+    input: Record<string, unknown>,
+    peer: string,
+  ): Promise<SupervisionView> {
     await platformInScope(this.sql, actor, accessCode, 'send');
     const alarm = await this.alarmOf(actor, input);
     const deadlineMinutes = this.deadlineMinutes(input);
@@ -89,33 +99,85 @@ export class Jt809Supervisions {
     const state = this.link.linkState(accessCode);
     if (state !== 'logged_in') throw notLoggedIn(accessCode, state);
     const view = await this.sql.transaction(async (tx) => {
-      const [{ id }] = await tx.query<{ id: unknown }>("SELECT nextval(pg_get_serial_sequence('jt809_supervisions', 'id')) AS id");
+      const [{ id }] = await tx.query<{ id: unknown }>(
+        "SELECT nextval(pg_get_serial_sequence('jt809_supervisions', 'id')) AS id",
+      );
       const supervisionId = Number(id) % 2 ** 32;
       const deadlineMs = Math.round(deadlineMinutes * 60_000);
-      const [{ now_ms }] = await tx.query<{ now_ms: unknown }>('SELECT (extract(epoch from now()) * 1000)::bigint AS now_ms');
-      const request: SupervisionRequest = { ...alarm, supervisionId, endTime: Number(now_ms) + deadlineMs, level, supervisor, tel, email };
+      const [{ now_ms }] = await tx.query<{ now_ms: unknown }>(
+        'SELECT (extract(epoch from now()) * 1000)::bigint AS now_ms',
+      );
+      const request: SupervisionRequest = {
+        ...alarm,
+        supervisionId,
+        endTime: Number(now_ms) + deadlineMs,
+        level,
+        supervisor,
+        tel,
+        email,
+      };
       await tx.query(
         `INSERT INTO jt809_supervisions (id, access_code, supervision_id, alarm_id, plate, plate_color, warn_src, warn_type, warn_time, level, supervisor,
            supervisor_tel, supervisor_email, sent_by, sent_at, sent_link, deadline_at, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9 / 1000.0), $10, $11, $12, $13, $14, now(), 'main', now() + $15 * interval '1 millisecond', 'sent')`,
-        [Number(id), accessCode, supervisionId, alarm.alarmId, alarm.plate, alarm.plateColor, alarm.warnSource, alarm.warnType, alarm.warnTime, level, supervisor, tel, email, actor.userId, deadlineMs],
+        [
+          Number(id),
+          accessCode,
+          supervisionId,
+          alarm.alarmId,
+          alarm.plate,
+          alarm.plateColor,
+          alarm.warnSource,
+          alarm.warnType,
+          alarm.warnTime,
+          level,
+          supervisor,
+          tel,
+          email,
+          actor.userId,
+          deadlineMs,
+        ],
       );
-      await appendAudit(tx, { actorId: actor.userId, actor: actor.username, action: 'jt809_supervision.send', target: `jt809_platform:${accessCode}`, detail: { supervision_id: supervisionId, alarm_id: alarm.alarmId, plate: alarm.plate, level }, peer });
-      const body = encodeVehicleEnvelope(alarm.plate, alarm.plateColor, SUPERVISION.request, encodeSupervisionRequest(request));
+      await appendAudit(tx, {
+        actorId: actor.userId,
+        actor: actor.username,
+        action: 'jt809_supervision.send',
+        target: `jt809_platform:${accessCode}`,
+        detail: { supervision_id: supervisionId, alarm_id: alarm.alarmId, plate: alarm.plate, level },
+        peer,
+      });
+      const body = encodeVehicleEnvelope(
+        alarm.plate,
+        alarm.plateColor,
+        SUPERVISION.request,
+        encodeSupervisionRequest(request),
+      );
       const sent = sendOrRefuse(this.link, accessCode, PLATFORM_MSG.warningDown, body);
-      if (sent.link !== 'main') await tx.query('UPDATE jt809_supervisions SET sent_link = $2 WHERE id = $1', [Number(id), sent.link]);
-      const [row] = await tx.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM jt809_supervisions WHERE id = $1`, [Number(id)]);
+      if (sent.link !== 'main')
+        await tx.query('UPDATE jt809_supervisions SET sent_link = $2 WHERE id = $1', [Number(id), sent.link]);
+      const [row] = await tx.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM jt809_supervisions WHERE id = $1`, [
+        Number(id),
+      ]);
       return viewOf(row);
     });
-    this.metrics.counter('vigil_jt809_supervisions_sent_total', 'Alarm supervisions (0x9401) sent to lower platforms').inc();
-    this.logger.info('jt809 supervision sent', { access_code: accessCode, supervision_id: view.supervision_id, plate: view.plate });
+    this.metrics
+      .counter('vigil_jt809_supervisions_sent_total', 'Alarm supervisions (0x9401) sent to lower platforms')
+      .inc();
+    this.logger.info('jt809 supervision sent', {
+      access_code: accessCode,
+      supervision_id: view.supervision_id,
+      plate: view.plate,
+    });
     return view;
   }
 
   async list(actor: Principal, accessCode: number): Promise<SupervisionView[]> {
     await platformInScope(this.sql, actor, accessCode, 'read');
     await this.expire();
-    const rows = await this.sql.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM jt809_supervisions WHERE access_code = $1 ORDER BY id DESC LIMIT $2`, [accessCode, this.options.listRowsMax]);
+    const rows = await this.sql.query<Record<string, unknown>>(
+      `SELECT ${COLUMNS} FROM jt809_supervisions WHERE access_code = $1 ORDER BY id DESC LIMIT $2`,
+      [accessCode, this.options.listRowsMax],
+    );
     return rows.map(viewOf);
   }
 
@@ -131,39 +193,96 @@ export class Jt809Supervisions {
   }
 
   async expire(): Promise<number> {
-    const rows = await this.sql.query("UPDATE jt809_supervisions SET status = 'overdue' WHERE status = 'sent' AND deadline_at < now() RETURNING id");
-    if (rows.length > 0) this.metrics.counter('vigil_jt809_supervisions_overdue_total', 'Supervisions unanswered past their deadline').inc(undefined, rows.length);
+    const rows = await this.sql.query(
+      "UPDATE jt809_supervisions SET status = 'overdue' WHERE status = 'sent' AND deadline_at < now() RETURNING id",
+    );
+    if (rows.length > 0)
+      this.metrics
+        .counter('vigil_jt809_supervisions_overdue_total', 'Supervisions unanswered past their deadline')
+        .inc(undefined, rows.length);
     return rows.length;
   }
 
-  private async alarmOf(actor: Principal, input: Record<string, unknown>): Promise<Omit<SupervisionRequest, 'supervisionId' | 'endTime' | 'level' | 'supervisor' | 'tel' | 'email'> & { alarmId: string | null; plate: string; plateColor: number }> {
-    if (input.alarm_id !== undefined) {
-      if (typeof input.alarm_id !== 'string' || input.alarm_id === '') throw new HttpError(400, 'bad_alarm_id', 'alarm_id must be a non-empty string');
-      const rows = await this.sql.query<{ rule: string; terminal_id: string; plate: string; started_at: unknown; details: unknown; org_code: string }>(
-        'SELECT rule, terminal_id, plate, started_at, details, org_code FROM alarm_cases WHERE alarm_id = $1',
-        [input.alarm_id],
-      );
-      const a = rows[0];
-      if (!a || !orgCovers(actor.orgCode, a.org_code)) throw new HttpError(404, 'alarm_unknown', `no alarm ${input.alarm_id} in the scope of ${actor.orgCode}`);
-      const details = (typeof a.details === 'string' ? JSON.parse(a.details) : (a.details ?? {})) as Record<string, unknown>;
-      const reported = a.rule === PLATFORM_ALARM_RULE;
-      const warnType = input.warn_type !== undefined ? uint(input.warn_type, 'warn_type', 0xffff) : reported ? Number(details.warn_type) : WARN_TYPE_OF_RULE[a.rule];
-      if (warnType === undefined || !Number.isInteger(warnType)) throw new HttpError(400, 'warn_type_required', `alarm rule ${a.rule} has no JT/T 809 warn type; name warn_type`);
-      const plateColor = input.plate_color !== undefined ? uint(input.plate_color, 'plate_color', 255) : this.plateColorOf(a.terminal_id, a.plate);
-      if (plateColor === undefined) throw new HttpError(400, 'plate_color_required', `vehicle ${a.plate} is not in the registry; name plate_color`);
-      if (a.plate === '') throw new HttpError(400, 'alarm_without_plate', `alarm ${input.alarm_id} names no plate; JT/T 809 supervises vehicles by plate`);
-      const warnSource = reported && Number.isInteger(Number(details.warn_src)) ? Number(details.warn_src) : WARN_SOURCE_SUPERVISION_PLATFORM;
-      return { alarmId: input.alarm_id, plate: a.plate, plateColor, warnSource, warnType, warnTime: new Date(isoOf(a.started_at) ?? 0).getTime() };
+  private async alarmOf(
+    actor: Principal,
+    input: Record<string, unknown>,
+  ): Promise<
+    Omit<SupervisionRequest, 'supervisionId' | 'endTime' | 'level' | 'supervisor' | 'tel' | 'email'> & {
+      alarmId: string | null;
+      plate: string;
+      plateColor: number;
     }
-    if (typeof input.plate !== 'string' || input.plate.trim() === '') throw new HttpError(400, 'bad_plate', 'name alarm_id, or plate with plate_color and warn_type');
+  > {
+    if (input.alarm_id !== undefined) {
+      if (typeof input.alarm_id !== 'string' || input.alarm_id === '')
+        throw new HttpError(400, 'bad_alarm_id', 'alarm_id must be a non-empty string');
+      const rows = await this.sql.query<{
+        rule: string;
+        terminal_id: string;
+        plate: string;
+        started_at: unknown;
+        details: unknown;
+        org_code: string;
+      }>('SELECT rule, terminal_id, plate, started_at, details, org_code FROM alarm_cases WHERE alarm_id = $1', [
+        input.alarm_id,
+      ]);
+      const a = rows[0];
+      if (!a || !orgCovers(actor.orgCode, a.org_code))
+        throw new HttpError(404, 'alarm_unknown', `no alarm ${input.alarm_id} in the scope of ${actor.orgCode}`);
+      const details = (typeof a.details === 'string' ? JSON.parse(a.details) : (a.details ?? {})) as Record<
+        string,
+        unknown
+      >;
+      const reported = a.rule === PLATFORM_ALARM_RULE;
+      const warnType =
+        input.warn_type !== undefined
+          ? uint(input.warn_type, 'warn_type', 0xffff)
+          : reported
+            ? Number(details.warn_type)
+            : WARN_TYPE_OF_RULE[a.rule];
+      if (warnType === undefined || !Number.isInteger(warnType))
+        throw new HttpError(
+          400,
+          'warn_type_required',
+          `alarm rule ${a.rule} has no JT/T 809 warn type; name warn_type`,
+        );
+      const plateColor =
+        input.plate_color !== undefined
+          ? uint(input.plate_color, 'plate_color', 255)
+          : this.plateColorOf(a.terminal_id, a.plate);
+      if (plateColor === undefined)
+        throw new HttpError(400, 'plate_color_required', `vehicle ${a.plate} is not in the registry; name plate_color`);
+      if (a.plate === '')
+        throw new HttpError(
+          400,
+          'alarm_without_plate',
+          `alarm ${input.alarm_id} names no plate; JT/T 809 supervises vehicles by plate`,
+        );
+      const warnSource =
+        reported && Number.isInteger(Number(details.warn_src))
+          ? Number(details.warn_src)
+          : WARN_SOURCE_SUPERVISION_PLATFORM;
+      return {
+        alarmId: input.alarm_id,
+        plate: a.plate,
+        plateColor,
+        warnSource,
+        warnType,
+        warnTime: new Date(isoOf(a.started_at) ?? 0).getTime(),
+      };
+    }
+    if (typeof input.plate !== 'string' || input.plate.trim() === '')
+      throw new HttpError(400, 'bad_plate', 'name alarm_id, or plate with plate_color and warn_type');
     const plate = text(input.plate.trim(), 'plate', 21);
     const warnTime = input.warn_time === undefined ? Date.now() : Date.parse(String(input.warn_time));
-    if (!Number.isFinite(warnTime)) throw new HttpError(400, 'bad_warn_time', `warn_time ${JSON.stringify(input.warn_time)} is not an ISO 8601 time`);
+    if (!Number.isFinite(warnTime))
+      throw new HttpError(400, 'bad_warn_time', `warn_time ${JSON.stringify(input.warn_time)} is not an ISO 8601 time`);
     return {
       alarmId: null,
       plate,
       plateColor: uint(input.plate_color, 'plate_color', 255),
-      warnSource: input.warn_src === undefined ? WARN_SOURCE_SUPERVISION_PLATFORM : uint(input.warn_src, 'warn_src', 255),
+      warnSource:
+        input.warn_src === undefined ? WARN_SOURCE_SUPERVISION_PLATFORM : uint(input.warn_src, 'warn_src', 255),
       warnType: uint(input.warn_type, 'warn_type', 0xffff),
       warnTime,
     };
@@ -172,22 +291,30 @@ export class Jt809Supervisions {
   private deadlineMinutes(input: Record<string, unknown>): number {
     const { deadlineMinutesMin: min, deadlineMinutesMax: max } = this.options;
     let minutes: number;
-    if (input.deadline_minutes !== undefined) minutes = typeof input.deadline_minutes === 'number' ? input.deadline_minutes : NaN;
+    if (input.deadline_minutes !== undefined)
+      minutes = typeof input.deadline_minutes === 'number' ? input.deadline_minutes : NaN;
     else if (typeof input.deadline === 'string') minutes = (Date.parse(input.deadline) - Date.now()) / 60_000;
     else throw new HttpError(400, 'deadline_required', 'name deadline (ISO 8601) or deadline_minutes');
-    if (!Number.isFinite(minutes) || minutes < min || minutes > max) throw new HttpError(400, 'bad_deadline', `deadline is ${Number.isFinite(minutes) ? minutes.toFixed(2) : 'not a number of'} minutes from now, outside [${min}, ${max}]`);
+    if (!Number.isFinite(minutes) || minutes < min || minutes > max)
+      throw new HttpError(
+        400,
+        'bad_deadline',
+        `deadline is ${Number.isFinite(minutes) ? minutes.toFixed(2) : 'not a number of'} minutes from now, outside [${min}, ${max}]`,
+      );
     return minutes;
   }
 }
 
 function levelOf(value: unknown): number {
-  if (value === undefined || value === 'ordinary' || value === SUPERVISION_LEVEL.ordinary) return SUPERVISION_LEVEL.ordinary;
+  if (value === undefined || value === 'ordinary' || value === SUPERVISION_LEVEL.ordinary)
+    return SUPERVISION_LEVEL.ordinary;
   if (value === 'urgent' || value === SUPERVISION_LEVEL.urgent) return SUPERVISION_LEVEL.urgent;
   throw new HttpError(400, 'bad_level', `level ${JSON.stringify(value)} is not one of urgent, ordinary`);
 }
 
 function uint(value: unknown, field: string, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw new HttpError(400, `bad_${field}`, `${field} ${JSON.stringify(value)} must be an integer within [0, ${max}]`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max)
+    throw new HttpError(400, `bad_${field}`, `${field} ${JSON.stringify(value)} must be an integer within [0, ${max}]`);
   return value;
 }
 
@@ -195,7 +322,12 @@ function uint(value: unknown, field: string, max: number): number {
 function text(value: unknown, field: string, widthBytes: number): string {
   if (typeof value !== 'string') throw new HttpError(400, `bad_${field}`, `${field} must be a string`);
   const gbkBytesMax = [...value].reduce((n, ch) => n + (ch.charCodeAt(0) < 0x80 ? 1 : 2), 0);
-  if (gbkBytesMax > widthBytes) throw new HttpError(400, `bad_${field}`, `${field} takes ${gbkBytesMax} bytes, its JT/T 809 field holds ${widthBytes}`);
+  if (gbkBytesMax > widthBytes)
+    throw new HttpError(
+      400,
+      `bad_${field}`,
+      `${field} takes ${gbkBytesMax} bytes, its JT/T 809 field holds ${widthBytes}`,
+    );
   return value;
 }
 

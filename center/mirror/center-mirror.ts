@@ -5,7 +5,16 @@
  * re-sends the same rows; the token and the tables' ReplacingMergeTree on the row id keep one copy.
  */
 import { createHash } from 'node:crypto';
-import { ALARM_ACTIONS, WORK_ORDER_EVENTS, tsvEncoderFor, type AlarmActionRow, type TableSpec, type Logger, type Metrics, type WorkOrderEventRow } from '../../schema/index.js';
+import {
+  ALARM_ACTIONS,
+  WORK_ORDER_EVENTS,
+  tsvEncoderFor,
+  type AlarmActionRow,
+  type TableSpec,
+  type Logger,
+  type Metrics,
+  type WorkOrderEventRow,
+} from '../../schema/index.js';
 import type { RowWriter, Sql } from '../../store/index.js';
 
 export interface CenterMirrorOptions {
@@ -47,7 +56,9 @@ export class CenterMirror {
       try {
         moved = await this.pass();
       } catch (error) {
-        this.deps.metrics.counter('vigil_center_mirror_failures_total', 'Failed mirror passes to ClickHouse (retried)').inc();
+        this.deps.metrics
+          .counter('vigil_center_mirror_failures_total', 'Failed mirror passes to ClickHouse (retried)')
+          .inc();
         this.deps.logger.error('mirroring to ClickHouse failed, retrying', { error: String(error) });
         await this.sleep(this.options.retryDelayMs);
         continue;
@@ -94,8 +105,14 @@ export class CenterMirror {
       detail: JSON.stringify(r.detail ?? {}),
       at: new Date(r.at as Date).getTime(),
     }));
-    await this.insert(ALARM_ACTIONS, values, values.map((v) => v.action_id));
-    await this.deps.sql.query('UPDATE alarm_actions SET mirrored = true WHERE id = ANY($1)', [values.map((v) => v.action_id)]);
+    await this.insert(
+      ALARM_ACTIONS,
+      values,
+      values.map((v) => v.action_id),
+    );
+    await this.deps.sql.query('UPDATE alarm_actions SET mirrored = true WHERE id = ANY($1)', [
+      values.map((v) => v.action_id),
+    ]);
     return values.length;
   }
 
@@ -134,19 +151,29 @@ export class CenterMirror {
         at: new Date(r.at as Date).getTime(),
       };
     });
-    await this.insert(WORK_ORDER_EVENTS, values, values.map((v) => v.event_id));
-    await this.deps.sql.query('UPDATE work_order_events SET mirrored = true WHERE id = ANY($1)', [values.map((v) => v.event_id)]);
+    await this.insert(
+      WORK_ORDER_EVENTS,
+      values,
+      values.map((v) => v.event_id),
+    );
+    await this.deps.sql.query('UPDATE work_order_events SET mirrored = true WHERE id = ANY($1)', [
+      values.map((v) => v.event_id),
+    ]);
     return values.length;
   }
 
   private async insert(spec: TableSpec, values: Json[], ids: number[]): Promise<void> {
     const table = spec.name;
-    const token = createHash('sha1').update(`${table}|${ids.join(',')}`).digest('hex');
+    const token = createHash('sha1')
+      .update(`${table}|${ids.join(',')}`)
+      .digest('hex');
     // The store's writer carries the token on this one insert; on the shared client chDB would keep it as a
     // session setting and silently drop a later insert of someone else's as a duplicate.
     const encoder = tsvEncoderFor(spec);
     await this.deps.writer.insertTabSeparated(table, encoder.columns, encoder.encodeRows(values), token);
-    this.deps.metrics.counter('vigil_center_mirror_rows_total', 'Rows mirrored from the command centres to ClickHouse', ['table']).inc({ table }, values.length);
+    this.deps.metrics
+      .counter('vigil_center_mirror_rows_total', 'Rows mirrored from the command centres to ClickHouse', ['table'])
+      .inc({ table }, values.length);
   }
 
   async stop(): Promise<void> {
@@ -154,6 +181,8 @@ export class CenterMirror {
     this.wake();
     await this.loop;
     // A last pass so that what happened just before shutdown reaches the analysts too.
-    await this.pass().catch((error: unknown) => this.deps.logger.warn('last mirror pass failed', { error: String(error) }));
+    await this.pass().catch((error: unknown) =>
+      this.deps.logger.warn('last mirror pass failed', { error: String(error) }),
+    );
   }
 }

@@ -16,7 +16,13 @@ export interface EnterpriseView {
 }
 
 function unitView(u: OrgUnit): Record<string, unknown> {
-  return { code: u.code, name: u.name, level: u.level, parent_code: u.parentCode, directly_administered: u.directlyAdministered };
+  return {
+    code: u.code,
+    name: u.name,
+    level: u.level,
+    parent_code: u.parentCode,
+    directly_administered: u.directlyAdministered,
+  };
 }
 
 export class OrgAdmin {
@@ -27,7 +33,8 @@ export class OrgAdmin {
 
   private requireAdmin(p: Principal, orgCode: string, what: string): void {
     if (p.role !== 'admin') throw new HttpError(403, 'forbidden', `role ${p.role} may not ${what}`);
-    if (!this.org.covers(p.orgCode, orgCode)) throw new HttpError(403, 'out_of_scope', `${orgCode} is outside ${p.orgCode}`);
+    if (!this.org.covers(p.orgCode, orgCode))
+      throw new HttpError(403, 'out_of_scope', `${orgCode} is outside ${p.orgCode}`);
   }
 
   units(p: Principal): Record<string, unknown>[] {
@@ -37,67 +44,139 @@ export class OrgAdmin {
       .map(unitView);
   }
 
-  async createUnit(p: Principal, peer: string, input: { code: string; name: string; parent_code: string; directly_administered?: boolean }): Promise<Record<string, unknown>> {
+  async createUnit(
+    p: Principal,
+    peer: string,
+    input: { code: string; name: string; parent_code: string; directly_administered?: boolean },
+  ): Promise<Record<string, unknown>> {
     this.requireAdmin(p, input.parent_code, 'add org units');
     const level = this.org.childLevelOf(input.parent_code);
-    if (level === null) throw new HttpError(400, 'too_deep', `${input.parent_code} is a county-level unit; units go at most three levels deep`);
+    if (level === null)
+      throw new HttpError(
+        400,
+        'too_deep',
+        `${input.parent_code} is a county-level unit; units go at most three levels deep`,
+      );
     await this.sql.transaction(async (tx) => {
-      if ((await tx.query('SELECT 1 FROM org_units WHERE code = $1', [input.code])).length > 0) throw new HttpError(409, 'exists', `org unit ${input.code} exists`);
-      await tx.query('INSERT INTO org_units (code, name, level, parent_code, directly_administered) VALUES ($1, $2, $3, $4, $5)', [input.code, input.name, level, input.parent_code, input.directly_administered ?? false]);
+      if ((await tx.query('SELECT 1 FROM org_units WHERE code = $1', [input.code])).length > 0)
+        throw new HttpError(409, 'exists', `org unit ${input.code} exists`);
+      await tx.query(
+        'INSERT INTO org_units (code, name, level, parent_code, directly_administered) VALUES ($1, $2, $3, $4, $5)',
+        [input.code, input.name, level, input.parent_code, input.directly_administered ?? false],
+      );
       await seedDepartments(tx, input.code);
-      await appendAudit(tx, { actorId: p.userId, actor: p.username, action: 'org_unit.create', target: input.code, detail: { name: input.name, parent_code: input.parent_code, level }, peer });
+      await appendAudit(tx, {
+        actorId: p.userId,
+        actor: p.username,
+        action: 'org_unit.create',
+        target: input.code,
+        detail: { name: input.name, parent_code: input.parent_code, level },
+        peer,
+      });
     });
     await this.org.reload();
     return unitView(this.org.get(input.code)!);
   }
 
   async departments(p: Principal, orgCode: string): Promise<{ code: string; name: string }[]> {
-    if (p.role === 'enterprise' || !this.org.covers(p.orgCode, orgCode)) throw new HttpError(404, 'not_found', `org unit ${orgCode} not found`);
-    return this.sql.query('SELECT code, name FROM departments WHERE org_code = $1 ORDER BY created_at, code', [orgCode]);
+    if (p.role === 'enterprise' || !this.org.covers(p.orgCode, orgCode))
+      throw new HttpError(404, 'not_found', `org unit ${orgCode} not found`);
+    return this.sql.query('SELECT code, name FROM departments WHERE org_code = $1 ORDER BY created_at, code', [
+      orgCode,
+    ]);
   }
 
-  async addDepartment(p: Principal, peer: string, orgCode: string, input: { code: string; name: string }): Promise<{ code: string; name: string }> {
+  async addDepartment(
+    p: Principal,
+    peer: string,
+    orgCode: string,
+    input: { code: string; name: string },
+  ): Promise<{ code: string; name: string }> {
     this.requireAdmin(p, orgCode, 'add departments');
     await this.sql.transaction(async (tx) => {
-      const rows = await tx.query('INSERT INTO departments (org_code, code, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING code', [orgCode, input.code, input.name]);
+      const rows = await tx.query(
+        'INSERT INTO departments (org_code, code, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING code',
+        [orgCode, input.code, input.name],
+      );
       if (rows.length === 0) throw new HttpError(409, 'exists', `department ${input.code} exists at ${orgCode}`);
-      await appendAudit(tx, { actorId: p.userId, actor: p.username, action: 'department.create', target: `${orgCode}/${input.code}`, detail: { name: input.name }, peer });
+      await appendAudit(tx, {
+        actorId: p.userId,
+        actor: p.username,
+        action: 'department.create',
+        target: `${orgCode}/${input.code}`,
+        detail: { name: input.name },
+        peer,
+      });
     });
     return input;
   }
 
   async createEnterprise(p: Principal, peer: string, input: EnterpriseView): Promise<EnterpriseView> {
     this.requireAdmin(p, input.org_code, 'register enterprises');
-    if (!this.org.get(input.org_code)) throw new HttpError(400, 'unknown_org_unit', `org unit ${input.org_code} does not exist`);
+    if (!this.org.get(input.org_code))
+      throw new HttpError(400, 'unknown_org_unit', `org unit ${input.org_code} does not exist`);
     await this.sql.transaction(async (tx) => {
       // The registry's table (also fed by data uploads); `source` tells the centres' own entries apart.
-      const rows = await tx.query(`INSERT INTO enterprises (id, name, org_code, source) VALUES ($1, $2, $3, 'center') ON CONFLICT DO NOTHING RETURNING id`, [input.id, input.name, input.org_code]);
+      const rows = await tx.query(
+        `INSERT INTO enterprises (id, name, org_code, source) VALUES ($1, $2, $3, 'center') ON CONFLICT DO NOTHING RETURNING id`,
+        [input.id, input.name, input.org_code],
+      );
       if (rows.length === 0) throw new HttpError(409, 'exists', `enterprise ${input.id} exists`);
-      await appendAudit(tx, { actorId: p.userId, actor: p.username, action: 'enterprise.create', target: input.id, detail: { name: input.name, org_code: input.org_code }, peer });
+      await appendAudit(tx, {
+        actorId: p.userId,
+        actor: p.username,
+        action: 'enterprise.create',
+        target: input.id,
+        detail: { name: input.name, org_code: input.org_code },
+        peer,
+      });
     });
     return input;
   }
 
   async enterprises(p: Principal): Promise<EnterpriseView[]> {
-    if (p.role === 'enterprise') return this.sql.query('SELECT id, name, org_code FROM enterprises WHERE id = $1', [p.enterpriseId]);
-    return this.sql.query('SELECT id, name, org_code FROM enterprises WHERE org_code = ANY($1) ORDER BY id LIMIT 10000', [this.org.subtree(p.orgCode)]);
+    if (p.role === 'enterprise')
+      return this.sql.query('SELECT id, name, org_code FROM enterprises WHERE id = $1', [p.enterpriseId]);
+    return this.sql.query(
+      'SELECT id, name, org_code FROM enterprises WHERE org_code = ANY($1) ORDER BY id LIMIT 10000',
+      [this.org.subtree(p.orgCode)],
+    );
   }
 
   async addVehicle(p: Principal, peer: string, enterpriseId: string, plate: string): Promise<void> {
     await this.sql.transaction(async (tx) => {
-      const enterprise = (await tx.query<{ org_code: string }>('SELECT org_code FROM enterprises WHERE id = $1', [enterpriseId]))[0];
-      if (!enterprise || p.role === 'enterprise' || !this.org.covers(p.orgCode, enterprise.org_code)) throw new HttpError(404, 'not_found', `enterprise ${enterpriseId} not found`);
+      const enterprise = (
+        await tx.query<{ org_code: string }>('SELECT org_code FROM enterprises WHERE id = $1', [enterpriseId])
+      )[0];
+      if (!enterprise || p.role === 'enterprise' || !this.org.covers(p.orgCode, enterprise.org_code))
+        throw new HttpError(404, 'not_found', `enterprise ${enterpriseId} not found`);
       this.requireAdmin(p, enterprise.org_code, 'register vehicles');
-      await tx.query('INSERT INTO enterprise_vehicles (plate, enterprise_id) VALUES ($1, $2) ON CONFLICT (plate) DO UPDATE SET enterprise_id = EXCLUDED.enterprise_id', [plate, enterpriseId]);
-      await appendAudit(tx, { actorId: p.userId, actor: p.username, action: 'enterprise.vehicle_add', target: enterpriseId, detail: { plate }, peer });
+      await tx.query(
+        'INSERT INTO enterprise_vehicles (plate, enterprise_id) VALUES ($1, $2) ON CONFLICT (plate) DO UPDATE SET enterprise_id = EXCLUDED.enterprise_id',
+        [plate, enterpriseId],
+      );
+      await appendAudit(tx, {
+        actorId: p.userId,
+        actor: p.username,
+        action: 'enterprise.vehicle_add',
+        target: enterpriseId,
+        detail: { plate },
+        peer,
+      });
     });
   }
 
   async vehicles(p: Principal, enterpriseId: string): Promise<{ plate: string }[]> {
-    const enterprise = (await this.sql.query<{ org_code: string }>('SELECT org_code FROM enterprises WHERE id = $1', [enterpriseId]))[0];
-    const allowed = enterprise !== undefined && (p.role === 'enterprise' ? p.enterpriseId === enterpriseId : this.org.covers(p.orgCode, enterprise.org_code));
+    const enterprise = (
+      await this.sql.query<{ org_code: string }>('SELECT org_code FROM enterprises WHERE id = $1', [enterpriseId])
+    )[0];
+    const allowed =
+      enterprise !== undefined &&
+      (p.role === 'enterprise' ? p.enterpriseId === enterpriseId : this.org.covers(p.orgCode, enterprise.org_code));
     if (!allowed) throw new HttpError(404, 'not_found', `enterprise ${enterpriseId} not found`);
-    return this.sql.query('SELECT plate FROM enterprise_vehicles WHERE enterprise_id = $1 ORDER BY plate LIMIT 10000', [enterpriseId]);
+    return this.sql.query('SELECT plate FROM enterprise_vehicles WHERE enterprise_id = $1 ORDER BY plate LIMIT 10000', [
+      enterpriseId,
+    ]);
   }
 }
 
@@ -105,9 +184,16 @@ export class OrgAdmin {
  * The enterprise of a vehicle and its home unit: a plate the centres bound to an enterprise first (home = the
  * enterprise's supervising unit), else the vehicle registry (its enterprise, if registered, and home county).
  */
-export async function ownerOf(sql: Pick<Sql, 'query'>, plate: string, terminalId: string): Promise<{ enterpriseId: string | null; homeOrgCode: string | null }> {
+export async function ownerOf(
+  sql: Pick<Sql, 'query'>,
+  plate: string,
+  terminalId: string,
+): Promise<{ enterpriseId: string | null; homeOrgCode: string | null }> {
   if (plate !== '') {
-    const bound = await sql.query<{ enterprise_id: string; org_code: string }>('SELECT v.enterprise_id, e.org_code FROM enterprise_vehicles v JOIN enterprises e ON e.id = v.enterprise_id WHERE v.plate = $1', [plate]);
+    const bound = await sql.query<{ enterprise_id: string; org_code: string }>(
+      'SELECT v.enterprise_id, e.org_code FROM enterprise_vehicles v JOIN enterprises e ON e.id = v.enterprise_id WHERE v.plate = $1',
+      [plate],
+    );
     if (bound[0]) return { enterpriseId: bound[0].enterprise_id, homeOrgCode: bound[0].org_code };
   }
   const registered = await sql.query<{ enterprise_id: string | null; home_org_code: string }>(
@@ -116,5 +202,8 @@ export async function ownerOf(sql: Pick<Sql, 'query'>, plate: string, terminalId
     [plate, terminalId],
   );
   const row = registered[0];
-  return { enterpriseId: row?.enterprise_id ?? null, homeOrgCode: row && row.home_org_code !== '' ? row.home_org_code : null };
+  return {
+    enterpriseId: row?.enterprise_id ?? null,
+    homeOrgCode: row && row.home_org_code !== '' ? row.home_org_code : null,
+  };
 }

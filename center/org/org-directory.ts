@@ -30,10 +30,25 @@ export class OrgDirectory {
   }
 
   async reload(): Promise<void> {
-    const rows = await this.sql.query<{ code: string; name: string; level: OrgLevel; parent_code: string | null; directly_administered: boolean }>(
-      'SELECT code, name, level, parent_code, directly_administered FROM org_units',
+    const rows = await this.sql.query<{
+      code: string;
+      name: string;
+      level: OrgLevel;
+      parent_code: string | null;
+      directly_administered: boolean;
+    }>('SELECT code, name, level, parent_code, directly_administered FROM org_units');
+    this.units = new Map(
+      rows.map((r) => [
+        r.code,
+        {
+          code: r.code,
+          name: r.name,
+          level: r.level,
+          parentCode: r.parent_code,
+          directlyAdministered: r.directly_administered,
+        },
+      ]),
     );
-    this.units = new Map(rows.map((r) => [r.code, { code: r.code, name: r.name, level: r.level, parentCode: r.parent_code, directlyAdministered: r.directly_administered }]));
     this.subtrees = new Map();
   }
 

@@ -12,13 +12,10 @@ export async function seedOrgUnits(sql: Sql): Promise<number> {
   await sql.transaction(async (tx) => {
     // Divisions come parents first, so each parent exists before its children reference it.
     for (const d of missing) {
-      await tx.query('INSERT INTO org_units (code, name, level, parent_code, directly_administered) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING', [
-        d.code,
-        d.name,
-        d.level,
-        d.parentCode,
-        d.directlyAdministered,
-      ]);
+      await tx.query(
+        'INSERT INTO org_units (code, name, level, parent_code, directly_administered) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING',
+        [d.code, d.name, d.level, d.parentCode, d.directlyAdministered],
+      );
     }
   });
   return missing.length;

@@ -69,7 +69,14 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
             `INSERT INTO drivers (id, name, enterprise_id, plate, qualification_valid_until, source, updated_at) VALUES ($1, $2, $3, $4, $5, $6, now())
              ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, enterprise_id = EXCLUDED.enterprise_id, plate = EXCLUDED.plate,
                qualification_valid_until = EXCLUDED.qualification_valid_until, source = EXCLUDED.source, updated_at = now()`,
-            [record.id, record.name, record.enterprise_id, record.plate, timestampOf(record.qualification_valid_until), source],
+            [
+              record.id,
+              record.name,
+              record.enterprise_id,
+              record.plate,
+              timestampOf(record.qualification_valid_until),
+              source,
+            ],
           );
         }
       }
@@ -87,7 +94,8 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
   private remember(vehicle: VehicleRecord): void {
     const previous = this.byPlateColor.get(`${vehicle.plate}|${vehicle.plate_color}`);
     // A terminal moved to another vehicle must stop pointing at the old one.
-    if (previous && previous.terminal_id !== '' && this.byTerminalId.get(previous.terminal_id) === previous) this.byTerminalId.delete(previous.terminal_id);
+    if (previous && previous.terminal_id !== '' && this.byTerminalId.get(previous.terminal_id) === previous)
+      this.byTerminalId.delete(previous.terminal_id);
     this.byPlateColor.set(`${vehicle.plate}|${vehicle.plate_color}`, vehicle);
     this.byPlateOnly.set(vehicle.plate, vehicle);
     if (vehicle.terminal_id !== '') this.byTerminalId.set(vehicle.terminal_id, vehicle);
@@ -101,7 +109,18 @@ async function upsertVehicle(tx: Tx, v: VehicleRecord, source: string): Promise<
      ON CONFLICT (plate, plate_color) DO UPDATE SET vehicle_class = EXCLUDED.vehicle_class, axles = EXCLUDED.axles,
        enterprise_id = EXCLUDED.enterprise_id, terminal_id = EXCLUDED.terminal_id, permit_valid_until = EXCLUDED.permit_valid_until,
        route_length_km = EXCLUDED.route_length_km, home_org_code = EXCLUDED.home_org_code, source = EXCLUDED.source, updated_at = now()`,
-    [v.plate, v.plate_color, v.vehicle_class, v.axles, v.enterprise_id, v.terminal_id, timestampOf(v.permit_valid_until), v.route_length_km, v.home_org_code, source],
+    [
+      v.plate,
+      v.plate_color,
+      v.vehicle_class,
+      v.axles,
+      v.enterprise_id,
+      v.terminal_id,
+      timestampOf(v.permit_valid_until),
+      v.route_length_km,
+      v.home_org_code,
+      source,
+    ],
   );
 }
 

@@ -4,8 +4,15 @@
  */
 import { type VehicleClass, type VehicleRecord, type VehicleRegistry } from '../../schema/index.js';
 
-export function registeredVehicle(registry: VehicleRegistry, terminalId: string, plate: string): VehicleRecord | undefined {
-  return (terminalId !== '' ? registry.byTerminal(terminalId) : undefined) ?? (plate !== '' ? registry.byPlate(plate) : undefined);
+export function registeredVehicle(
+  registry: VehicleRegistry,
+  terminalId: string,
+  plate: string,
+): VehicleRecord | undefined {
+  return (
+    (terminalId !== '' ? registry.byTerminal(terminalId) : undefined) ??
+    (plate !== '' ? registry.byPlate(plate) : undefined)
+  );
 }
 
 export function vehicleClassOf(registry: VehicleRegistry, terminalId: string, plate = ''): VehicleClass {

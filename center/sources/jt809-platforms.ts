@@ -31,7 +31,8 @@ const UINT32_MAX = 0xffffffff;
 
 function uint32(value: unknown, field: string, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > UINT32_MAX) throw new HttpError(400, `bad_${field}`, `${field} must be an integer within [0, ${UINT32_MAX}]`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > UINT32_MAX)
+    throw new HttpError(400, `bad_${field}`, `${field} must be an integer within [0, ${UINT32_MAX}]`);
   return value;
 }
 
@@ -54,17 +55,28 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
     const keyProblem = encrypted ? checkCipherKeys(keys) : null;
     if (keyProblem) throw new HttpError(400, 'bad_cipher_keys', keyProblem);
     // The password travels in an 8-byte field of the login message.
-    if (typeof input.password !== 'string' || input.password.length < 1 || Buffer.byteLength(input.password) > 8) throw new HttpError(400, 'bad_password', 'password must be 1-8 bytes');
-    if (typeof input.name !== 'string' || input.name.trim() === '') throw new HttpError(400, 'bad_name', 'name is a required non-empty string');
-    if (typeof input.org_code !== 'string' || !/^\d{6}$/.test(input.org_code)) throw new HttpError(400, 'bad_org_code', 'org_code must be a 6-digit org unit code');
+    if (typeof input.password !== 'string' || input.password.length < 1 || Buffer.byteLength(input.password) > 8)
+      throw new HttpError(400, 'bad_password', 'password must be 1-8 bytes');
+    if (typeof input.name !== 'string' || input.name.trim() === '')
+      throw new HttpError(400, 'bad_name', 'name is a required non-empty string');
+    if (typeof input.org_code !== 'string' || !/^\d{6}$/.test(input.org_code))
+      throw new HttpError(400, 'bad_org_code', 'org_code must be a 6-digit org unit code');
     const orgCode = input.org_code;
     const name = input.name.trim();
     const units = await this.sql.query('SELECT code FROM org_units WHERE code = $1', [orgCode]);
     if (units.length === 0) throw new HttpError(400, 'unknown_org_code', `org unit ${orgCode} does not exist`);
     const passwordHash = await hashPassword(input.password);
     await this.sql.transaction(async (tx) => {
-      const existing = await tx.query<{ disabled_at: unknown }>('SELECT disabled_at FROM jt809_platforms WHERE access_code = $1', [accessCode]);
-      if (existing.length > 0 && existing[0].disabled_at === null) throw new HttpError(409, 'access_code_taken', `access code ${accessCode} already belongs to an enabled platform`);
+      const existing = await tx.query<{ disabled_at: unknown }>(
+        'SELECT disabled_at FROM jt809_platforms WHERE access_code = $1',
+        [accessCode],
+      );
+      if (existing.length > 0 && existing[0].disabled_at === null)
+        throw new HttpError(
+          409,
+          'access_code_taken',
+          `access code ${accessCode} already belongs to an enabled platform`,
+        );
       await tx.query(
         `INSERT INTO jt809_platforms (access_code, user_id, password_hash, name, org_code, m1, ia1, ic1, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (access_code) DO UPDATE SET user_id = EXCLUDED.user_id, password_hash = EXCLUDED.password_hash, name = EXCLUDED.name,
@@ -72,7 +84,14 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
            created_at = now(), disabled_at = NULL`,
         [accessCode, userId, passwordHash, name, orgCode, keys.m1, keys.ia1, keys.ic1, actor.userId],
       );
-      await appendAudit(tx, { actorId: actor.userId, actor: actor.username, action: 'jt809_platform.create', target: `jt809_platform:${accessCode}`, detail: { user_id: userId, name, org_code: orgCode, encrypted }, peer });
+      await appendAudit(tx, {
+        actorId: actor.userId,
+        actor: actor.username,
+        action: 'jt809_platform.create',
+        target: `jt809_platform:${accessCode}`,
+        detail: { user_id: userId, name, org_code: orgCode, encrypted },
+        peer,
+      });
     });
     const [view] = (await this.list(actor)).filter((p) => p.access_code === accessCode);
     return view;
@@ -101,9 +120,18 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
   async disable(actor: Principal, accessCode: number, peer: string): Promise<void> {
     requireProvinceAdmin(actor);
     const done = await this.sql.transaction(async (tx) => {
-      const rows = await tx.query('UPDATE jt809_platforms SET disabled_at = now() WHERE access_code = $1 AND disabled_at IS NULL RETURNING access_code', [accessCode]);
+      const rows = await tx.query(
+        'UPDATE jt809_platforms SET disabled_at = now() WHERE access_code = $1 AND disabled_at IS NULL RETURNING access_code',
+        [accessCode],
+      );
       if (rows.length === 0) return false;
-      await appendAudit(tx, { actorId: actor.userId, actor: actor.username, action: 'jt809_platform.disable', target: `jt809_platform:${accessCode}`, peer });
+      await appendAudit(tx, {
+        actorId: actor.userId,
+        actor: actor.username,
+        action: 'jt809_platform.disable',
+        target: `jt809_platform:${accessCode}`,
+        peer,
+      });
       return true;
     });
     if (!done) throw new HttpError(404, 'not_found', `no enabled platform with access code ${accessCode}`);
@@ -118,18 +146,32 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
     if (!r) return null;
     const keys = { m1: Number(r.m1), ia1: Number(r.ia1), ic1: Number(r.ic1) };
     const encrypted = keys.m1 !== 0 || keys.ia1 !== 0 || keys.ic1 !== 0;
-    return { accessCode: Number(r.access_code), userId: Number(r.user_id), name: String(r.name), orgCode: String(r.org_code), cipher: encrypted ? keys : null };
+    return {
+      accessCode: Number(r.access_code),
+      userId: Number(r.user_id),
+      name: String(r.name),
+      orgCode: String(r.org_code),
+      cipher: encrypted ? keys : null,
+    };
   }
 
   async checkPassword(accessCode: number, password: string): Promise<boolean> {
-    const rows = await this.sql.query<{ password_hash: string }>('SELECT password_hash FROM jt809_platforms WHERE access_code = $1 AND disabled_at IS NULL', [accessCode]);
+    const rows = await this.sql.query<{ password_hash: string }>(
+      'SELECT password_hash FROM jt809_platforms WHERE access_code = $1 AND disabled_at IS NULL',
+      [accessCode],
+    );
     return rows.length > 0 && verifyPassword(password, rows[0].password_hash);
   }
 
   recordLogin(accessCode: number, peer: string): void {
-    this.sql.query('UPDATE jt809_platforms SET last_login_at = now(), last_peer = $2 WHERE access_code = $1', [accessCode, peer.replace(/:\d+$/, '')]).catch((error: unknown) => {
-      this.logger.warn('could not record a jt809 login', { access_code: accessCode, error: String(error) });
-    });
+    this.sql
+      .query('UPDATE jt809_platforms SET last_login_at = now(), last_peer = $2 WHERE access_code = $1', [
+        accessCode,
+        peer.replace(/:\d+$/, ''),
+      ])
+      .catch((error: unknown) => {
+        this.logger.warn('could not record a jt809 login', { access_code: accessCode, error: String(error) });
+      });
   }
 }
 

@@ -62,21 +62,38 @@ export class SourceKeys implements SourceKeyVerifier {
     this.timer.unref();
   }
 
-  async issue(actor: Principal, input: { kind: unknown; org_code: unknown; name: unknown }, peer: string): Promise<{ id: number; key: string; kind: IngestKind; org_code: string; name: string }> {
+  async issue(
+    actor: Principal,
+    input: { kind: unknown; org_code: unknown; name: unknown },
+    peer: string,
+  ): Promise<{ id: number; key: string; kind: IngestKind; org_code: string; name: string }> {
     requireProvinceAdmin(actor);
     const kind = input.kind;
-    if (typeof kind !== 'string' || !(INGEST_KINDS as readonly string[]).includes(kind)) throw new HttpError(400, 'bad_kind', `kind must be one of ${INGEST_KINDS.join(', ')}`);
-    if (typeof input.org_code !== 'string' || !/^\d{6}$/.test(input.org_code)) throw new HttpError(400, 'bad_org_code', 'org_code must be a 6-digit org unit code');
-    if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 200) throw new HttpError(400, 'bad_name', 'name must be a non-empty string of at most 200 characters');
+    if (typeof kind !== 'string' || !(INGEST_KINDS as readonly string[]).includes(kind))
+      throw new HttpError(400, 'bad_kind', `kind must be one of ${INGEST_KINDS.join(', ')}`);
+    if (typeof input.org_code !== 'string' || !/^\d{6}$/.test(input.org_code))
+      throw new HttpError(400, 'bad_org_code', 'org_code must be a 6-digit org unit code');
+    if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 200)
+      throw new HttpError(400, 'bad_name', 'name must be a non-empty string of at most 200 characters');
     const orgCode = input.org_code;
     const name = input.name.trim();
     const units = await this.sql.query('SELECT code FROM org_units WHERE code = $1', [orgCode]);
     if (units.length === 0) throw new HttpError(400, 'unknown_org_code', `org unit ${orgCode} does not exist`);
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
     const id = await this.sql.transaction(async (tx) => {
-      const rows = await tx.query<{ id: number }>('INSERT INTO source_keys (kind, org_code, name, key_hash, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id', [kind, orgCode, name, hashKey(key), actor.userId]);
+      const rows = await tx.query<{ id: number }>(
+        'INSERT INTO source_keys (kind, org_code, name, key_hash, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [kind, orgCode, name, hashKey(key), actor.userId],
+      );
       const newId = Number(rows[0].id);
-      await appendAudit(tx, { actorId: actor.userId, actor: actor.username, action: 'source_key.issue', target: `source_key:${newId}`, detail: { kind, org_code: orgCode, name }, peer });
+      await appendAudit(tx, {
+        actorId: actor.userId,
+        actor: actor.username,
+        action: 'source_key.issue',
+        target: `source_key:${newId}`,
+        detail: { kind, org_code: orgCode, name },
+        peer,
+      });
       return newId;
     });
     return { id, key, kind: kind as IngestKind, org_code: orgCode, name };
@@ -105,9 +122,18 @@ export class SourceKeys implements SourceKeyVerifier {
   async revoke(actor: Principal, id: number, peer: string): Promise<void> {
     requireProvinceAdmin(actor);
     const revoked = await this.sql.transaction(async (tx) => {
-      const rows = await tx.query<{ key_hash: string }>('UPDATE source_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING key_hash', [id]);
+      const rows = await tx.query<{ key_hash: string }>(
+        'UPDATE source_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING key_hash',
+        [id],
+      );
       if (rows.length === 0) return null;
-      await appendAudit(tx, { actorId: actor.userId, actor: actor.username, action: 'source_key.revoke', target: `source_key:${id}`, peer });
+      await appendAudit(tx, {
+        actorId: actor.userId,
+        actor: actor.username,
+        action: 'source_key.revoke',
+        target: `source_key:${id}`,
+        peer,
+      });
       return rows[0].key_hash;
     });
     if (revoked === null) throw new HttpError(404, 'not_found', `no active source key ${id}`);
@@ -170,7 +196,8 @@ export class SourceKeys implements SourceKeyVerifier {
 
 export function requireProvinceAdmin(actor: Principal): void {
   // Province-level units are the only ones whose code ends in 0000.
-  if (actor.role !== 'admin' || !actor.orgCode.endsWith('0000')) throw new HttpError(403, 'forbidden', 'only a province admin may manage sources');
+  if (actor.role !== 'admin' || !actor.orgCode.endsWith('0000'))
+    throw new HttpError(403, 'forbidden', 'only a province admin may manage sources');
 }
 
 function isoOf(value: unknown): string | null {

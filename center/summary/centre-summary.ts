@@ -23,7 +23,10 @@ export interface CentreSummaryOptions {
   registeredCacheMs: number;
 }
 
-export const CENTRE_SUMMARY_DEFAULTS: CentreSummaryOptions = { vehicleFiguresCacheMs: 5_000, registeredCacheMs: 60_000 };
+export const CENTRE_SUMMARY_DEFAULTS: CentreSummaryOptions = {
+  vehicleFiguresCacheMs: 5_000,
+  registeredCacheMs: 60_000,
+};
 
 /** What the registry says about a vehicle: its home county and its enterprise ('' when unknown). */
 export interface RegisteredVehicle {
@@ -41,8 +44,23 @@ export interface CentreSummaryDeps {
 }
 
 /** Counts per org code, before they are rolled up to the scope and its child units. */
-type Counts = Pick<SummaryFigures, 'alarms_received' | 'alarms_handled' | 'work_orders_open' | 'work_orders_overdue' | 'vehicles_monitored' | 'vehicles_online'>;
-const COUNT_KEYS: readonly (keyof Counts)[] = ['alarms_received', 'alarms_handled', 'work_orders_open', 'work_orders_overdue', 'vehicles_monitored', 'vehicles_online'];
+type Counts = Pick<
+  SummaryFigures,
+  | 'alarms_received'
+  | 'alarms_handled'
+  | 'work_orders_open'
+  | 'work_orders_overdue'
+  | 'vehicles_monitored'
+  | 'vehicles_online'
+>;
+const COUNT_KEYS: readonly (keyof Counts)[] = [
+  'alarms_received',
+  'alarms_handled',
+  'work_orders_open',
+  'work_orders_overdue',
+  'vehicles_monitored',
+  'vehicles_online',
+];
 
 interface VehicleFigures {
   computedAt: number;
@@ -52,7 +70,14 @@ interface VehicleFigures {
 }
 
 function zeroCounts(): Counts {
-  return { alarms_received: 0, alarms_handled: 0, work_orders_open: 0, work_orders_overdue: 0, vehicles_monitored: 0, vehicles_online: 0 };
+  return {
+    alarms_received: 0,
+    alarms_handled: 0,
+    work_orders_open: 0,
+    work_orders_overdue: 0,
+    vehicles_monitored: 0,
+    vehicles_online: 0,
+  };
 }
 
 function ratio(part: number, whole: number): number | null {
@@ -60,7 +85,11 @@ function ratio(part: number, whole: number): number | null {
 }
 
 export function figuresOf(counts: Counts): SummaryFigures {
-  return { ...counts, handling_rate: ratio(counts.alarms_handled, counts.alarms_received), online_rate: ratio(counts.vehicles_online, counts.vehicles_monitored) };
+  return {
+    ...counts,
+    handling_rate: ratio(counts.alarms_handled, counts.alarms_received),
+    online_rate: ratio(counts.vehicles_online, counts.vehicles_monitored),
+  };
 }
 
 /** Highest handling rate first; units with nothing received today last; ties by more alarms, then by code. */
@@ -130,11 +159,21 @@ export class CentreSummaries {
   /** The unit directly under `scope` on the way up from `code` (`scope` itself for its own items). */
   private childUnder(scope: string, code: string): string {
     let at = code;
-    for (let parent = this.deps.org.parentOf(at); parent !== null && parent !== scope; parent = this.deps.org.parentOf(at)) at = parent;
+    for (
+      let parent = this.deps.org.parentOf(at);
+      parent !== null && parent !== scope;
+      parent = this.deps.org.parentOf(at)
+    )
+      at = parent;
     return at;
   }
 
-  private async forEnterprise(principal: Principal, now: number, dayStart: number, onlineWindowMinutes: number): Promise<CentreSummary> {
+  private async forEnterprise(
+    principal: Principal,
+    now: number,
+    dayStart: number,
+    onlineWindowMinutes: number,
+  ): Promise<CentreSummary> {
     const enterpriseId = principal.enterpriseId ?? '';
     const counts = zeroCounts();
     const [alarms] = await this.deps.sql.query<{ received: number; handled: number }>(
@@ -147,15 +186,24 @@ export class CentreSummaries {
          FROM work_orders WHERE enterprise_id = $1 AND state <> 'accepted'`,
       [enterpriseId, new Date(now)],
     );
-    const [vehicles] = await this.deps.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM vehicles WHERE enterprise_id = $1', [enterpriseId]);
+    const [vehicles] = await this.deps.sql.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM vehicles WHERE enterprise_id = $1',
+      [enterpriseId],
+    );
     counts.alarms_received = Number(alarms.received);
     counts.alarms_handled = Number(alarms.handled);
     counts.work_orders_open = Number(orders.open);
     counts.work_orders_overdue = Number(orders.overdue);
     counts.vehicles_monitored = enterpriseId === '' ? 0 : Number(vehicles.n);
-    counts.vehicles_online = enterpriseId === '' ? 0 : ((await this.vehicles(now)).onlineByEnterprise.get(enterpriseId) ?? 0);
+    counts.vehicles_online =
+      enterpriseId === '' ? 0 : ((await this.vehicles(now)).onlineByEnterprise.get(enterpriseId) ?? 0);
     return {
-      scope: { kind: 'enterprise', org_code: principal.orgCode, name: this.deps.org.get(principal.orgCode)?.name ?? principal.orgCode, enterprise_id: principal.enterpriseId },
+      scope: {
+        kind: 'enterprise',
+        org_code: principal.orgCode,
+        name: this.deps.org.get(principal.orgCode)?.name ?? principal.orgCode,
+        enterprise_id: principal.enterpriseId,
+      },
       generated_at: now,
       day_start: dayStart,
       online_window_minutes: onlineWindowMinutes,
@@ -194,8 +242,15 @@ export class CentreSummaries {
   }
 
   private async registeredByHome(now: number): Promise<Map<string, number>> {
-    if (this.registered !== null && now - this.registered.readAt < this.options.registeredCacheMs && now >= this.registered.readAt) return this.registered.byHome;
-    const rows = await this.deps.sql.query<{ home_org_code: string; n: number }>('SELECT home_org_code, count(*)::int AS n FROM vehicles GROUP BY home_org_code');
+    if (
+      this.registered !== null &&
+      now - this.registered.readAt < this.options.registeredCacheMs &&
+      now >= this.registered.readAt
+    )
+      return this.registered.byHome;
+    const rows = await this.deps.sql.query<{ home_org_code: string; n: number }>(
+      'SELECT home_org_code, count(*)::int AS n FROM vehicles GROUP BY home_org_code',
+    );
     this.registered = { readAt: now, byHome: new Map(rows.map((r) => [r.home_org_code, Number(r.n)])) };
     return this.registered.byHome;
   }
@@ -207,9 +262,11 @@ export class CentreSummaries {
    */
   private async vehicles(now: number): Promise<VehicleFigures> {
     const cached = this.vehicleFigures;
-    if (cached !== null && now - cached.computedAt < this.options.vehicleFiguresCacheMs && now >= cached.computedAt) return cached;
+    if (cached !== null && now - cached.computedAt < this.options.vehicleFiguresCacheMs && now >= cached.computedAt)
+      return cached;
     const monitoredByOrg = new Map<string, number>();
-    for (const [home, n] of await this.registeredByHome(now)) if (this.deps.org.get(home) !== undefined) monitoredByOrg.set(home, n);
+    for (const [home, n] of await this.registeredByHome(now))
+      if (this.deps.org.get(home) !== undefined) monitoredByOrg.set(home, n);
     const onlineByOrg = new Map<string, number>();
     const onlineByEnterprise = new Map<string, number>();
     const online = this.deps.online;
@@ -217,7 +274,10 @@ export class CentreSummaries {
       const onlineSince = now - online.options.onlineWindowMs;
       for (const vehicle of online.recent(now)) {
         const registered = this.deps.vehicleOf?.(vehicle.terminalId, vehicle.plate);
-        const home = registered !== undefined && this.deps.org.get(registered.home_org_code) !== undefined ? registered.home_org_code : null;
+        const home =
+          registered !== undefined && this.deps.org.get(registered.home_org_code) !== undefined
+            ? registered.home_org_code
+            : null;
         const unit = home ?? online.countyOf(vehicle);
         const isOnline = vehicle.heardAtMs >= onlineSince;
         if (isOnline && registered !== undefined && registered.enterprise_id !== '') {

@@ -62,10 +62,13 @@ export function checkOnlineVehiclesOptions(options: OnlineVehiclesOptions): void
   ];
   for (const [key, min] of bounds) {
     const value = options[key];
-    if (!Number.isInteger(value) || value < min) throw new Error(`online vehicles: ${key} value ${value} is less than min allowed ${min}`);
+    if (!Number.isInteger(value) || value < min)
+      throw new Error(`online vehicles: ${key} value ${value} is less than min allowed ${min}`);
   }
   if (options.monitoredWindowMs < options.onlineWindowMs) {
-    throw new Error(`online vehicles: monitoredWindowMs value ${options.monitoredWindowMs} is less than min allowed ${options.onlineWindowMs} (onlineWindowMs)`);
+    throw new Error(
+      `online vehicles: monitoredWindowMs value ${options.monitoredWindowMs} is less than min allowed ${options.onlineWindowMs} (onlineWindowMs)`,
+    );
   }
 }
 
@@ -100,7 +103,8 @@ export class OnlineVehicles {
     const consumer = this.deps.log.consumer<TelemetryRow>('summary-online', TOPICS.telemetry);
     while (this.running) {
       const records = await consumer.poll(this.options.pollRecordsMax, 500);
-      for (const { value } of records) this.accept(value.terminal_id, value.plate, value.received_at, value.ts, value.lon, value.lat);
+      for (const { value } of records)
+        this.accept(value.terminal_id, value.plate, value.received_at, value.ts, value.lon, value.lat);
       if (records.length > 0) consumer.commit(records);
     }
     consumer.close();
@@ -110,7 +114,17 @@ export class OnlineVehicles {
   accept(terminalId: string, plate: string, heardAtMs: number, fixAtMs: number, lon: number, lat: number): void {
     const known = this.heard.get(terminalId);
     if (known === undefined) {
-      this.heard.set(terminalId, { terminalId, plate, heardAtMs, fixAtMs, lon, lat, county: '', countyLon: Number.NaN, countyLat: Number.NaN });
+      this.heard.set(terminalId, {
+        terminalId,
+        plate,
+        heardAtMs,
+        fixAtMs,
+        lon,
+        lat,
+        county: '',
+        countyLon: Number.NaN,
+        countyLat: Number.NaN,
+      });
       this.evict();
       return;
     }
@@ -135,7 +149,10 @@ export class OnlineVehicles {
 
   /** The county where the vehicle was last seen, looked up again only when it moved about a kilometre. */
   countyOf(vehicle: HeardVehicle): string {
-    if (!(Math.abs(vehicle.lon - vehicle.countyLon) < COUNTY_RECHECK_DEG && Math.abs(vehicle.lat - vehicle.countyLat) < COUNTY_RECHECK_DEG)) {
+    if (!(
+      Math.abs(vehicle.lon - vehicle.countyLon) < COUNTY_RECHECK_DEG &&
+      Math.abs(vehicle.lat - vehicle.countyLat) < COUNTY_RECHECK_DEG
+    )) {
       vehicle.county = this.deps.countyAt(vehicle.lon, vehicle.lat);
       vehicle.countyLon = vehicle.lon;
       vehicle.countyLat = vehicle.lat;

@@ -36,7 +36,10 @@ export class TerminalStore implements TerminalDirectory {
   async authenticate(phone: string, authCode: string): Promise<{ plate: string } | null> {
     const cached = this.authCache.get(phone);
     if (cached) return cached.code === authCode ? { plate: cached.plate } : null;
-    const rows = await this.sql.query<{ auth_code: string; plate: string }>('SELECT auth_code, plate FROM terminals WHERE phone = $1 AND unregistered_at IS NULL', [phone]);
+    const rows = await this.sql.query<{ auth_code: string; plate: string }>(
+      'SELECT auth_code, plate FROM terminals WHERE phone = $1 AND unregistered_at IS NULL',
+      [phone],
+    );
     const row = rows[0];
     if (!row) return null;
     this.authCache.set(phone, { code: row.auth_code, plate: row.plate });
@@ -50,6 +53,11 @@ export class TerminalStore implements TerminalDirectory {
 
   /** Terminal phone numbers of a plate, for downlink commands addressed by plate. */
   async phonesOfPlate(plate: string): Promise<string[]> {
-    return (await this.sql.query<{ phone: string }>('SELECT phone FROM terminals WHERE plate = $1 AND unregistered_at IS NULL', [plate])).map((r) => r.phone);
+    return (
+      await this.sql.query<{ phone: string }>(
+        'SELECT phone FROM terminals WHERE plate = $1 AND unregistered_at IS NULL',
+        [plate],
+      )
+    ).map((r) => r.phone);
   }
 }

@@ -61,25 +61,41 @@ export function orderView(row: WorkOrderRow): FeedWorkOrder {
 }
 
 export async function loadOrder(tx: Tx, id: number, forUpdate = false): Promise<WorkOrderRow | undefined> {
-  const rows = await tx.query<WorkOrderRow>(`SELECT * FROM work_orders WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  const rows = await tx.query<WorkOrderRow>(
+    `SELECT * FROM work_orders WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
   return rows[0];
 }
 
 export async function recordOrderEvent(
   tx: Tx,
-  entry: { orderId: number; kind: string; from: OrderState | ''; to: OrderState; actor: Actor; actorOrg: string; text?: string; detail?: Record<string, unknown>; at: number },
+  entry: {
+    orderId: number;
+    kind: string;
+    from: OrderState | '';
+    to: OrderState;
+    actor: Actor;
+    actorOrg: string;
+    text?: string;
+    detail?: Record<string, unknown>;
+    at: number;
+  },
 ): Promise<void> {
-  await tx.query('INSERT INTO work_order_events (order_id, kind, from_state, to_state, actor_id, actor, actor_org, text, detail, at, peer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
-    entry.orderId,
-    entry.kind,
-    entry.from,
-    entry.to,
-    actorId(entry.actor),
-    actorName(entry.actor),
-    entry.actorOrg,
-    entry.text ?? '',
-    JSON.stringify(entry.detail ?? {}),
-    new Date(entry.at),
-    entry.actor.peer,
-  ]);
+  await tx.query(
+    'INSERT INTO work_order_events (order_id, kind, from_state, to_state, actor_id, actor, actor_org, text, detail, at, peer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+    [
+      entry.orderId,
+      entry.kind,
+      entry.from,
+      entry.to,
+      actorId(entry.actor),
+      actorName(entry.actor),
+      entry.actorOrg,
+      entry.text ?? '',
+      JSON.stringify(entry.detail ?? {}),
+      new Date(entry.at),
+      entry.actor.peer,
+    ],
+  );
 }

@@ -12,7 +12,17 @@
 import { createHash } from 'node:crypto';
 import type { FeedWorkOrder } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
-import { actorName, HANDLER_ROLES, requireOrgScope, requireRole, SUPERVISOR_ROLES, SYSTEM_ACTOR, visibleTo, type Actor, type Clock } from '../access/actor.js';
+import {
+  actorName,
+  HANDLER_ROLES,
+  requireOrgScope,
+  requireRole,
+  SUPERVISOR_ROLES,
+  SYSTEM_ACTOR,
+  visibleTo,
+  type Actor,
+  type Clock,
+} from '../access/actor.js';
 import { alarmView, loadAlarm, recordAlarmAction, type Tx } from '../alarms/alarm-store.js';
 import { appendAudit } from '../auth/audit.js';
 import type { Principal } from '../auth/accounts.js';
@@ -20,7 +30,14 @@ import { deadlineHours, type CenterConfig } from '../config/center-config.js';
 import { HttpError } from '../http/router.js';
 import { SqlConditions } from '../access/sql-conditions.js';
 import type { OrgDirectory } from '../org/org-directory.js';
-import { loadOrder, orderView, recordOrderEvent, type CenterChange, type OrderState, type WorkOrderRow } from './work-order-store.js';
+import {
+  loadOrder,
+  orderView,
+  recordOrderEvent,
+  type CenterChange,
+  type OrderState,
+  type WorkOrderRow,
+} from './work-order-store.js';
 
 export interface WorkOrderOptions {
   /** Decoded bytes of one attachment at most. */
@@ -31,7 +48,12 @@ export interface WorkOrderOptions {
   listLimitMax: number;
 }
 
-export const WORK_ORDER_DEFAULTS: WorkOrderOptions = { attachmentBytesMax: 512 * 1024, attachmentsPerEventMax: 5, escalationBatchMax: 500, listLimitMax: 500 };
+export const WORK_ORDER_DEFAULTS: WorkOrderOptions = {
+  attachmentBytesMax: 512 * 1024,
+  attachmentsPerEventMax: 5,
+  escalationBatchMax: 500,
+  listLimitMax: 500,
+};
 
 export interface WorkOrderDeps {
   sql: Sql;
@@ -69,14 +91,42 @@ export interface ActionInput {
   enterprise_id?: string;
 }
 
-export type OrderAction = 'sign' | 'claim' | 'start' | 'self_check' | 'explanation' | 'rectification' | 'review' | 'feedback' | 'accept' | 'return' | 'transfer' | 'comment';
+export type OrderAction =
+  | 'sign'
+  | 'claim'
+  | 'start'
+  | 'self_check'
+  | 'explanation'
+  | 'rectification'
+  | 'review'
+  | 'feedback'
+  | 'accept'
+  | 'return'
+  | 'transfer'
+  | 'comment';
 
-export const ORDER_ACTIONS: readonly OrderAction[] = ['sign', 'claim', 'start', 'self_check', 'explanation', 'rectification', 'review', 'feedback', 'accept', 'return', 'transfer', 'comment'];
+export const ORDER_ACTIONS: readonly OrderAction[] = [
+  'sign',
+  'claim',
+  'start',
+  'self_check',
+  'explanation',
+  'rectification',
+  'review',
+  'feedback',
+  'accept',
+  'return',
+  'transfer',
+  'comment',
+];
 
 const OPEN: readonly OrderState[] = ['issued', 'signed', 'in_progress', 'feedback_submitted', 'returned'];
 
 /** From which states an action may run, and the state it leads to (undefined: unchanged). */
-const TRANSITIONS: Record<OrderAction, { from: readonly OrderState[]; to?: OrderState; textRequired?: boolean; event: string }> = {
+const TRANSITIONS: Record<
+  OrderAction,
+  { from: readonly OrderState[]; to?: OrderState; textRequired?: boolean; event: string }
+> = {
   sign: { from: ['issued'], to: 'signed', event: 'signed' },
   claim: { from: OPEN.filter((s) => s !== 'feedback_submitted'), event: 'claimed' },
   start: { from: ['signed', 'returned'], to: 'in_progress', event: 'started' },
@@ -91,7 +141,15 @@ const TRANSITIONS: Record<OrderAction, { from: readonly OrderState[]; to?: Order
   comment: { from: [...OPEN, 'accepted'], textRequired: true, event: 'comment' },
 };
 
-const ENTERPRISE_ACTIONS: ReadonlySet<OrderAction> = new Set(['claim', 'start', 'self_check', 'explanation', 'rectification', 'feedback', 'comment']);
+const ENTERPRISE_ACTIONS: ReadonlySet<OrderAction> = new Set([
+  'claim',
+  'start',
+  'self_check',
+  'explanation',
+  'rectification',
+  'feedback',
+  'comment',
+]);
 
 export class WorkOrders {
   constructor(
@@ -103,21 +161,52 @@ export class WorkOrders {
   async createInTx(tx: Tx, order: NewOrder, actor: Actor): Promise<WorkOrderRow> {
     const unit = this.deps.org.get(order.orgCode);
     if (!unit) throw new HttpError(400, 'unknown_org_unit', `org unit ${order.orgCode} does not exist`);
-    const departments = await tx.query('SELECT 1 FROM departments WHERE org_code = $1 AND code = $2', [order.orgCode, order.department]);
-    if (departments.length === 0) throw new HttpError(400, 'unknown_department', `org unit ${order.orgCode} has no department ${order.department}`);
+    const departments = await tx.query('SELECT 1 FROM departments WHERE org_code = $1 AND code = $2', [
+      order.orgCode,
+      order.department,
+    ]);
+    if (departments.length === 0)
+      throw new HttpError(400, 'unknown_department', `org unit ${order.orgCode} has no department ${order.department}`);
     if (order.enterpriseId !== null) {
-      const enterprise = (await tx.query<{ org_code: string }>('SELECT org_code FROM enterprises WHERE id = $1', [order.enterpriseId]))[0];
-      if (!enterprise) throw new HttpError(400, 'unknown_enterprise', `enterprise ${order.enterpriseId} does not exist`);
-      if (actor.principal && !this.deps.org.covers(order.issuerOrg, enterprise.org_code) && !this.deps.org.covers(enterprise.org_code, order.orgCode)) {
-        throw new HttpError(403, 'out_of_scope', `enterprise ${order.enterpriseId} is supervised by ${enterprise.org_code}, outside ${order.issuerOrg}`);
+      const enterprise = (
+        await tx.query<{ org_code: string }>('SELECT org_code FROM enterprises WHERE id = $1', [order.enterpriseId])
+      )[0];
+      if (!enterprise)
+        throw new HttpError(400, 'unknown_enterprise', `enterprise ${order.enterpriseId} does not exist`);
+      if (
+        actor.principal &&
+        !this.deps.org.covers(order.issuerOrg, enterprise.org_code) &&
+        !this.deps.org.covers(enterprise.org_code, order.orgCode)
+      ) {
+        throw new HttpError(
+          403,
+          'out_of_scope',
+          `enterprise ${order.enterpriseId} is supervised by ${enterprise.org_code}, outside ${order.issuerOrg}`,
+        );
       }
     }
     const now = this.deps.now();
-    const hours = order.deadlineHours ?? deadlineHours((await this.deps.config.get('work_order_deadlines', tx)).value, order.category, order.severity);
+    const hours =
+      order.deadlineHours ??
+      deadlineHours((await this.deps.config.get('work_order_deadlines', tx)).value, order.category, order.severity);
     const rows = await tx.query<WorkOrderRow>(
       `INSERT INTO work_orders (title, description, source, alarm_id, category, severity, issuer_org, issued_by, org_code, department, enterprise_id, state, deadline_at, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'issued', $12, $13, $13) RETURNING *`,
-      [order.title, order.description, order.source, order.alarmId, order.category, order.severity, order.issuerOrg, actor.principal?.userId ?? null, order.orgCode, order.department, order.enterpriseId, new Date(now + hours * 3_600_000), new Date(now)],
+      [
+        order.title,
+        order.description,
+        order.source,
+        order.alarmId,
+        order.category,
+        order.severity,
+        order.issuerOrg,
+        actor.principal?.userId ?? null,
+        order.orgCode,
+        order.department,
+        order.enterpriseId,
+        new Date(now + hours * 3_600_000),
+        new Date(now),
+      ],
     );
     const row = rows[0];
     await recordOrderEvent(tx, {
@@ -128,15 +217,47 @@ export class WorkOrders {
       actor,
       actorOrg: actor.principal?.orgCode ?? order.issuerOrg,
       text: order.description,
-      detail: { org_code: order.orgCode, department: order.department, enterprise_id: order.enterpriseId, deadline_hours: hours, source: order.source, alarm_id: order.alarmId },
+      detail: {
+        org_code: order.orgCode,
+        department: order.department,
+        enterprise_id: order.enterpriseId,
+        deadline_hours: hours,
+        source: order.source,
+        alarm_id: order.alarmId,
+      },
       at: now,
     });
-    await appendAudit(tx, { actorId: actor.principal?.userId ?? null, actor: actorName(actor), action: 'work_order.issue', target: `work_order:${row.id}`, detail: { org_code: order.orgCode, department: order.department, enterprise_id: order.enterpriseId, alarm_id: order.alarmId }, peer: actor.peer });
+    await appendAudit(tx, {
+      actorId: actor.principal?.userId ?? null,
+      actor: actorName(actor),
+      action: 'work_order.issue',
+      target: `work_order:${row.id}`,
+      detail: {
+        org_code: order.orgCode,
+        department: order.department,
+        enterprise_id: order.enterpriseId,
+        alarm_id: order.alarmId,
+      },
+      peer: actor.peer,
+    });
     return row;
   }
 
   /** A higher centre issues an order down the hierarchy (G4). */
-  async issue(principal: Principal, peer: string, input: { title: string; description?: string; category: string; severity: string; org_code: string; department: string; enterprise_id?: string; deadline_hours?: number }): Promise<FeedWorkOrder> {
+  async issue(
+    principal: Principal,
+    peer: string,
+    input: {
+      title: string;
+      description?: string;
+      category: string;
+      severity: string;
+      org_code: string;
+      department: string;
+      enterprise_id?: string;
+      deadline_hours?: number;
+    },
+  ): Promise<FeedWorkOrder> {
     requireRole(principal, SUPERVISOR_ROLES, 'issue work orders');
     requireOrgScope(principal, this.deps.org, input.org_code, 'issue work orders');
     const row = await this.deps.sql.transaction((tx) =>
@@ -166,7 +287,8 @@ export class WorkOrders {
   private async visibleOrder(tx: Tx, id: number, principal: Principal, forUpdate: boolean): Promise<WorkOrderRow> {
     const row = Number.isSafeInteger(id) ? await loadOrder(tx, id, forUpdate) : undefined;
     // An order outside the caller's scope is reported as missing, so ids of other cities reveal nothing.
-    if (!row || !visibleTo(principal, row, this.deps.org)) throw new HttpError(404, 'not_found', `work order ${id} not found`);
+    if (!row || !visibleTo(principal, row, this.deps.org))
+      throw new HttpError(404, 'not_found', `work order ${id} not found`);
     return row;
   }
 
@@ -174,16 +296,20 @@ export class WorkOrders {
   private authorize(principal: Principal, order: WorkOrderRow, action: OrderAction, input: ActionInput): void {
     const org = this.deps.org;
     if (principal.role === 'enterprise') {
-      if (!ENTERPRISE_ACTIONS.has(action)) throw new HttpError(403, 'forbidden', `an enterprise may not ${action} a work order`);
+      if (!ENTERPRISE_ACTIONS.has(action))
+        throw new HttpError(403, 'forbidden', `an enterprise may not ${action} a work order`);
       return; // visibleOrder already tied the order to this enterprise.
     }
     const isAssigneeStaff = HANDLER_ROLES.includes(principal.role) && principal.orgCode === order.org_code;
-    const isSupervisor = SUPERVISOR_ROLES.includes(principal.role) && (org.covers(principal.orgCode, order.issuer_org) || org.isBelow(principal.orgCode, order.org_code));
+    const isSupervisor =
+      SUPERVISOR_ROLES.includes(principal.role) &&
+      (org.covers(principal.orgCode, order.issuer_org) || org.isBelow(principal.orgCode, order.org_code));
     switch (action) {
       case 'sign':
       case 'start':
       case 'feedback':
-        if (!isAssigneeStaff) throw new HttpError(403, 'forbidden', `only handling staff of ${order.org_code} may ${action} this order`);
+        if (!isAssigneeStaff)
+          throw new HttpError(403, 'forbidden', `only handling staff of ${order.org_code} may ${action} this order`);
         return;
       case 'claim':
       case 'self_check':
@@ -191,83 +317,157 @@ export class WorkOrders {
       case 'rectification':
         throw new HttpError(403, 'forbidden', `${action} is the enterprise's step`);
       case 'review':
-        if (!HANDLER_ROLES.includes(principal.role) || !org.covers(principal.orgCode, order.org_code)) throw new HttpError(403, 'forbidden', `only staff of ${order.org_code} or above may review this order`);
+        if (!HANDLER_ROLES.includes(principal.role) || !org.covers(principal.orgCode, order.org_code))
+          throw new HttpError(403, 'forbidden', `only staff of ${order.org_code} or above may review this order`);
         return;
       case 'accept':
       case 'return':
-        if (!isSupervisor) throw new HttpError(403, 'forbidden', `only a dispatcher or leader of the issuing centre or above ${order.org_code} may ${action} this order`);
+        if (!isSupervisor)
+          throw new HttpError(
+            403,
+            'forbidden',
+            `only a dispatcher or leader of the issuing centre or above ${order.org_code} may ${action} this order`,
+          );
         return;
       case 'transfer': {
-        if (!isAssigneeStaff && !isSupervisor) throw new HttpError(403, 'forbidden', `only staff of ${order.org_code} or its supervisors may transfer this order`);
+        if (!isAssigneeStaff && !isSupervisor)
+          throw new HttpError(
+            403,
+            'forbidden',
+            `only staff of ${order.org_code} or its supervisors may transfer this order`,
+          );
         const target = input.org_code ?? order.org_code;
         requireOrgScope(principal, org, target, 'transfer work orders');
         return;
       }
       case 'comment':
-        if (principal.role === 'wall' || principal.role === 'analyst') throw new HttpError(403, 'forbidden', `role ${principal.role} may not comment`);
+        if (principal.role === 'wall' || principal.role === 'analyst')
+          throw new HttpError(403, 'forbidden', `role ${principal.role} may not comment`);
         return;
     }
   }
 
-  async act(id: number, action: OrderAction, principal: Principal, peer: string, input: ActionInput): Promise<FeedWorkOrder> {
+  async act(
+    id: number,
+    action: OrderAction,
+    principal: Principal,
+    peer: string,
+    input: ActionInput,
+  ): Promise<FeedWorkOrder> {
     const transition = TRANSITIONS[action];
-    if (transition.textRequired && (input.text ?? '').trim() === '') throw new HttpError(400, 'text_required', `${action} needs a text`);
+    if (transition.textRequired && (input.text ?? '').trim() === '')
+      throw new HttpError(400, 'text_required', `${action} needs a text`);
     if ((input.attachments?.length ?? 0) > this.options.attachmentsPerEventMax) {
-      throw new HttpError(400, 'too_many_attachments', `${input.attachments!.length} attachments is more than max allowed ${this.options.attachmentsPerEventMax}`);
+      throw new HttpError(
+        400,
+        'too_many_attachments',
+        `${input.attachments!.length} attachments is more than max allowed ${this.options.attachmentsPerEventMax}`,
+      );
     }
     const changes: CenterChange[] = [];
     const row = await this.deps.sql.transaction(async (tx) => {
       const order = await this.visibleOrder(tx, id, principal, true);
       this.authorize(principal, order, action, input);
       if (!transition.from.includes(order.state)) {
-        throw new HttpError(409, 'bad_state', `cannot ${action} a work order that is ${order.state}`, { state: order.state });
+        throw new HttpError(409, 'bad_state', `cannot ${action} a work order that is ${order.state}`, {
+          state: order.state,
+        });
       }
       const now = this.deps.now();
       const to = transition.to ?? order.state;
       const detail: Record<string, unknown> = {};
       let updated: WorkOrderRow;
       if (action === 'claim') {
-        if (order.enterprise_claimed_at !== null) throw new HttpError(409, 'already_claimed', `work order ${id} was claimed at ${order.enterprise_claimed_at.toISOString()}`);
+        if (order.enterprise_claimed_at !== null)
+          throw new HttpError(
+            409,
+            'already_claimed',
+            `work order ${id} was claimed at ${order.enterprise_claimed_at.toISOString()}`,
+          );
         const next: OrderState = order.state === 'issued' ? 'signed' : order.state;
-        updated = (await tx.query<WorkOrderRow>('UPDATE work_orders SET enterprise_claimed_at = $2, state = $3, updated_at = $2 WHERE id = $1 RETURNING *', [id, new Date(now), next]))[0];
+        updated = (
+          await tx.query<WorkOrderRow>(
+            'UPDATE work_orders SET enterprise_claimed_at = $2, state = $3, updated_at = $2 WHERE id = $1 RETURNING *',
+            [id, new Date(now), next],
+          )
+        )[0];
       } else if (action === 'transfer') {
         const orgCode = input.org_code ?? order.org_code;
         const department = input.department ?? order.department;
-        if (orgCode === order.org_code && department === order.department && input.enterprise_id === undefined) throw new HttpError(400, 'no_change', 'transfer needs another org_code, department or enterprise_id');
+        if (orgCode === order.org_code && department === order.department && input.enterprise_id === undefined)
+          throw new HttpError(400, 'no_change', 'transfer needs another org_code, department or enterprise_id');
         const unit = this.deps.org.get(orgCode);
         if (!unit) throw new HttpError(400, 'unknown_org_unit', `org unit ${orgCode} does not exist`);
-        if ((await tx.query('SELECT 1 FROM departments WHERE org_code = $1 AND code = $2', [orgCode, department])).length === 0) {
+        if (
+          (await tx.query('SELECT 1 FROM departments WHERE org_code = $1 AND code = $2', [orgCode, department]))
+            .length === 0
+        ) {
           throw new HttpError(400, 'unknown_department', `org unit ${orgCode} has no department ${department}`);
         }
         const enterpriseId = input.enterprise_id ?? order.enterprise_id;
-        if (input.enterprise_id !== undefined && (await tx.query('SELECT 1 FROM enterprises WHERE id = $1', [input.enterprise_id])).length === 0) {
+        if (
+          input.enterprise_id !== undefined &&
+          (await tx.query('SELECT 1 FROM enterprises WHERE id = $1', [input.enterprise_id])).length === 0
+        ) {
           throw new HttpError(400, 'unknown_enterprise', `enterprise ${input.enterprise_id} does not exist`);
         }
-        Object.assign(detail, { from: { org_code: order.org_code, department: order.department, enterprise_id: order.enterprise_id }, to: { org_code: orgCode, department, enterprise_id: enterpriseId } });
+        Object.assign(detail, {
+          from: { org_code: order.org_code, department: order.department, enterprise_id: order.enterprise_id },
+          to: { org_code: orgCode, department, enterprise_id: enterpriseId },
+        });
         updated = (
-          await tx.query<WorkOrderRow>('UPDATE work_orders SET org_code = $2, department = $3, enterprise_id = $4, state = $5, signed_by = NULL, signed_at = NULL, updated_at = $6 WHERE id = $1 RETURNING *', [
-            id,
-            orgCode,
-            department,
-            enterpriseId,
-            to,
-            new Date(now),
-          ])
+          await tx.query<WorkOrderRow>(
+            'UPDATE work_orders SET org_code = $2, department = $3, enterprise_id = $4, state = $5, signed_by = NULL, signed_at = NULL, updated_at = $6 WHERE id = $1 RETURNING *',
+            [id, orgCode, department, enterpriseId, to, new Date(now)],
+          )
         )[0];
       } else if (transition.to !== undefined) {
         const signed = action === 'sign' ? ', signed_by = $4, signed_at = $3' : '';
         const closed = action === 'accept' ? ', closed_at = $3' : '';
         const params: unknown[] = [id, to, new Date(now)];
         if (action === 'sign') params.push(principal.userId);
-        updated = (await tx.query<WorkOrderRow>(`UPDATE work_orders SET state = $2, updated_at = $3${signed}${closed} WHERE id = $1 RETURNING *`, params))[0];
+        updated = (
+          await tx.query<WorkOrderRow>(
+            `UPDATE work_orders SET state = $2, updated_at = $3${signed}${closed} WHERE id = $1 RETURNING *`,
+            params,
+          )
+        )[0];
       } else {
-        updated = (await tx.query<WorkOrderRow>('UPDATE work_orders SET updated_at = $2 WHERE id = $1 RETURNING *', [id, new Date(now)]))[0];
+        updated = (
+          await tx.query<WorkOrderRow>('UPDATE work_orders SET updated_at = $2 WHERE id = $1 RETURNING *', [
+            id,
+            new Date(now),
+          ])
+        )[0];
       }
-      if (input.attachments && input.attachments.length > 0) detail.attachments = await this.storeAttachments(tx, id, principal, input.attachments, now);
+      if (input.attachments && input.attachments.length > 0)
+        detail.attachments = await this.storeAttachments(tx, id, principal, input.attachments, now);
       const actor: Actor = { principal, peer };
-      await recordOrderEvent(tx, { orderId: id, kind: transition.event, from: order.state, to: updated.state, actor, actorOrg: principal.orgCode, text: input.text, detail, at: now });
-      await appendAudit(tx, { actorId: principal.userId, actor: principal.username, action: `work_order.${action}`, target: `work_order:${id}`, detail: { from: order.state, to: updated.state, ...detail }, peer });
-      changes.push({ kind: 'work_order', order: orderView(updated), event: transition.event, actor: principal.username });
+      await recordOrderEvent(tx, {
+        orderId: id,
+        kind: transition.event,
+        from: order.state,
+        to: updated.state,
+        actor,
+        actorOrg: principal.orgCode,
+        text: input.text,
+        detail,
+        at: now,
+      });
+      await appendAudit(tx, {
+        actorId: principal.userId,
+        actor: principal.username,
+        action: `work_order.${action}`,
+        target: `work_order:${id}`,
+        detail: { from: order.state, to: updated.state, ...detail },
+        peer,
+      });
+      changes.push({
+        kind: 'work_order',
+        order: orderView(updated),
+        event: transition.event,
+        actor: principal.username,
+      });
       if (action === 'accept' && updated.alarm_id !== null) await this.closeAlarm(tx, updated, actor, now, changes);
       return updated;
     });
@@ -276,53 +476,125 @@ export class WorkOrders {
   }
 
   /** An accepted order closes the loop of the alarm it came from. */
-  private async closeAlarm(tx: Tx, order: WorkOrderRow, actor: Actor, now: number, changes: CenterChange[]): Promise<void> {
+  private async closeAlarm(
+    tx: Tx,
+    order: WorkOrderRow,
+    actor: Actor,
+    now: number,
+    changes: CenterChange[],
+  ): Promise<void> {
     const alarm = await loadAlarm(tx, order.alarm_id!, true);
     if (!alarm || alarm.state !== 'dispatched') return;
-    const rows = await tx.query<Parameters<typeof alarmView>[0]>(`UPDATE alarm_cases SET state = 'closed', updated_at = $2 WHERE alarm_id = $1 RETURNING *`, [alarm.alarm_id, new Date(now)]);
-    await recordAlarmAction(tx, { alarmId: alarm.alarm_id, action: 'closed', from: 'dispatched', to: 'closed', actor, orgCode: alarm.org_code, detail: { work_order_id: Number(order.id), reason: 'work_order_accepted' }, at: now });
-    await appendAudit(tx, { actorId: actor.principal?.userId ?? null, actor: actorName(actor), action: 'alarm.closed', target: `alarm:${alarm.alarm_id}`, detail: { work_order_id: Number(order.id) }, peer: actor.peer });
+    const rows = await tx.query<Parameters<typeof alarmView>[0]>(
+      `UPDATE alarm_cases SET state = 'closed', updated_at = $2 WHERE alarm_id = $1 RETURNING *`,
+      [alarm.alarm_id, new Date(now)],
+    );
+    await recordAlarmAction(tx, {
+      alarmId: alarm.alarm_id,
+      action: 'closed',
+      from: 'dispatched',
+      to: 'closed',
+      actor,
+      orgCode: alarm.org_code,
+      detail: { work_order_id: Number(order.id), reason: 'work_order_accepted' },
+      at: now,
+    });
+    await appendAudit(tx, {
+      actorId: actor.principal?.userId ?? null,
+      actor: actorName(actor),
+      action: 'alarm.closed',
+      target: `alarm:${alarm.alarm_id}`,
+      detail: { work_order_id: Number(order.id) },
+      peer: actor.peer,
+    });
     changes.push({ kind: 'alarm', alarm: alarmView(rows[0]), action: 'closed', actor: actorName(actor) });
   }
 
-  private async storeAttachments(tx: Tx, orderId: number, principal: Principal, attachments: AttachmentInput[], now: number): Promise<Record<string, unknown>[]> {
+  private async storeAttachments(
+    tx: Tx,
+    orderId: number,
+    principal: Principal,
+    attachments: AttachmentInput[],
+    now: number,
+  ): Promise<Record<string, unknown>[]> {
     const stored: Record<string, unknown>[] = [];
     for (const [i, a] of attachments.entries()) {
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(a.data_base64)) throw new HttpError(400, 'bad_field', `attachments[${i}].data_base64: not base64`, { field: `attachments[${i}].data_base64` });
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(a.data_base64))
+        throw new HttpError(400, 'bad_field', `attachments[${i}].data_base64: not base64`, {
+          field: `attachments[${i}].data_base64`,
+        });
       const bytes = Buffer.from(a.data_base64, 'base64');
       if (bytes.length > this.options.attachmentBytesMax) {
-        throw new HttpError(413, 'attachment_too_large', `attachments[${i}] of ${bytes.length} bytes is more than max allowed ${this.options.attachmentBytesMax}`);
+        throw new HttpError(
+          413,
+          'attachment_too_large',
+          `attachments[${i}] of ${bytes.length} bytes is more than max allowed ${this.options.attachmentBytesMax}`,
+        );
       }
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const rows = await tx.query<{ id: number }>(
         'INSERT INTO work_order_attachments (order_id, name, content_type, size_bytes, sha256, content, uploaded_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id',
         [orderId, a.name, a.content_type, bytes.length, sha256, bytes, principal.userId, new Date(now)],
       );
-      stored.push({ id: Number(rows[0].id), name: a.name, content_type: a.content_type, size_bytes: bytes.length, sha256 });
+      stored.push({
+        id: Number(rows[0].id),
+        name: a.name,
+        content_type: a.content_type,
+        size_bytes: bytes.length,
+        sha256,
+      });
     }
     return stored;
   }
 
   async get(id: number, principal: Principal): Promise<{ order: FeedWorkOrder; timeline: Record<string, unknown>[] }> {
     const order = await this.visibleOrder(this.deps.sql, id, principal, false);
-    const events = await this.deps.sql.query<{ id: number; kind: string; from_state: string; to_state: string; actor: string; actor_org: string; text: string; detail: unknown; at: Date }>(
+    const events = await this.deps.sql.query<{
+      id: number;
+      kind: string;
+      from_state: string;
+      to_state: string;
+      actor: string;
+      actor_org: string;
+      text: string;
+      detail: unknown;
+      at: Date;
+    }>(
       'SELECT id, kind, from_state, to_state, actor, actor_org, text, detail, at FROM work_order_events WHERE order_id = $1 ORDER BY id',
       [id],
     );
-    return { order: orderView(order), timeline: events.map((e) => ({ ...e, id: Number(e.id), at: new Date(e.at).getTime() })) };
+    return {
+      order: orderView(order),
+      timeline: events.map((e) => ({ ...e, id: Number(e.id), at: new Date(e.at).getTime() })),
+    };
   }
 
-  async attachment(orderId: number, attachmentId: number, principal: Principal): Promise<{ name: string; content_type: string; content: Buffer }> {
+  async attachment(
+    orderId: number,
+    attachmentId: number,
+    principal: Principal,
+  ): Promise<{ name: string; content_type: string; content: Buffer }> {
     await this.visibleOrder(this.deps.sql, orderId, principal, false);
-    const rows = await this.deps.sql.query<{ name: string; content_type: string; content: Uint8Array }>('SELECT name, content_type, content FROM work_order_attachments WHERE id = $1 AND order_id = $2', [
-      attachmentId,
-      orderId,
-    ]);
-    if (!rows[0]) throw new HttpError(404, 'not_found', `attachment ${attachmentId} of work order ${orderId} not found`);
+    const rows = await this.deps.sql.query<{ name: string; content_type: string; content: Uint8Array }>(
+      'SELECT name, content_type, content FROM work_order_attachments WHERE id = $1 AND order_id = $2',
+      [attachmentId, orderId],
+    );
+    if (!rows[0])
+      throw new HttpError(404, 'not_found', `attachment ${attachmentId} of work order ${orderId} not found`);
     return { name: rows[0].name, content_type: rows[0].content_type, content: Buffer.from(rows[0].content) };
   }
 
-  async list(principal: Principal, filter: { state?: string; department?: string; overdue?: boolean; escalated?: boolean; limit?: number; before_id?: number }): Promise<FeedWorkOrder[]> {
+  async list(
+    principal: Principal,
+    filter: {
+      state?: string;
+      department?: string;
+      overdue?: boolean;
+      escalated?: boolean;
+      limit?: number;
+      before_id?: number;
+    },
+  ): Promise<FeedWorkOrder[]> {
     const c = new SqlConditions();
     if (principal.role === 'enterprise') c.where('enterprise_id = $?', principal.enterpriseId);
     else c.where('org_code = ANY($?) OR issuer_org = ANY($?)', this.deps.org.subtree(principal.orgCode));
@@ -332,28 +604,51 @@ export class WorkOrders {
     if (filter.escalated) c.where('escalated_to = $?', principal.orgCode);
     if (filter.before_id !== undefined) c.where('id < $?', filter.before_id);
     const limit = c.param(Math.min(filter.limit ?? 100, this.options.listLimitMax));
-    const rows = await this.deps.sql.query<WorkOrderRow>(`SELECT * FROM work_orders WHERE ${c.sql} ORDER BY id DESC LIMIT ${limit}`, c.params);
+    const rows = await this.deps.sql.query<WorkOrderRow>(
+      `SELECT * FROM work_orders WHERE ${c.sql} ORDER BY id DESC LIMIT ${limit}`,
+      c.params,
+    );
     return rows.map(orderView);
   }
 
   /** Flags unfinished orders past their deadline and escalates them (督办) to the parent centre. */
   async escalateOverdue(): Promise<number> {
     const now = this.deps.now();
-    const due = await this.deps.sql.query<{ id: number }>(`SELECT id FROM work_orders WHERE state <> 'accepted' AND NOT overdue AND deadline_at <= $1 ORDER BY deadline_at LIMIT $2`, [
-      new Date(now),
-      this.options.escalationBatchMax,
-    ]);
+    const due = await this.deps.sql.query<{ id: number }>(
+      `SELECT id FROM work_orders WHERE state <> 'accepted' AND NOT overdue AND deadline_at <= $1 ORDER BY deadline_at LIMIT $2`,
+      [new Date(now), this.options.escalationBatchMax],
+    );
     let escalated = 0;
     for (const { id } of due) {
       const changes: CenterChange[] = [];
       await this.deps.sql.transaction(async (tx) => {
         const order = await loadOrder(tx, Number(id), true);
-        if (!order || order.overdue || order.state === 'accepted' || new Date(order.deadline_at).getTime() > now) return;
+        if (!order || order.overdue || order.state === 'accepted' || new Date(order.deadline_at).getTime() > now)
+          return;
         const target = this.deps.org.parentOf(order.org_code) ?? order.issuer_org;
-        const rows = await tx.query<WorkOrderRow>('UPDATE work_orders SET overdue = true, escalated_to = $2, escalated_at = $3, updated_at = $3 WHERE id = $1 RETURNING *', [order.id, target, new Date(now)]);
+        const rows = await tx.query<WorkOrderRow>(
+          'UPDATE work_orders SET overdue = true, escalated_to = $2, escalated_at = $3, updated_at = $3 WHERE id = $1 RETURNING *',
+          [order.id, target, new Date(now)],
+        );
         const detail = { escalated_to: target, deadline_at: new Date(order.deadline_at).getTime() };
-        await recordOrderEvent(tx, { orderId: Number(order.id), kind: 'overdue_escalated', from: order.state, to: order.state, actor: SYSTEM_ACTOR, actorOrg: order.org_code, text: '', detail, at: now });
-        await appendAudit(tx, { actorId: null, actor: 'system', action: 'work_order.overdue_escalate', target: `work_order:${order.id}`, detail });
+        await recordOrderEvent(tx, {
+          orderId: Number(order.id),
+          kind: 'overdue_escalated',
+          from: order.state,
+          to: order.state,
+          actor: SYSTEM_ACTOR,
+          actorOrg: order.org_code,
+          text: '',
+          detail,
+          at: now,
+        });
+        await appendAudit(tx, {
+          actorId: null,
+          actor: 'system',
+          action: 'work_order.overdue_escalate',
+          target: `work_order:${order.id}`,
+          detail,
+        });
         changes.push({ kind: 'work_order', order: orderView(rows[0]), event: 'overdue_escalated', actor: 'system' });
         escalated++;
       });

@@ -17,21 +17,93 @@ import { parseSpeed } from './replay.js';
 import { REPLAY_DEFAULTS, readManifest } from './replay/replay-engine.js';
 import { ConfigError, helpText, parseFlags, type FlagSpec } from '../flags.js';
 
-export const BENCH_SUMMARY = 'Run the standard benchmarks (ingest, ClickHouse, alarm latency, fan-out, memory) and write bench/results/.';
+export const BENCH_SUMMARY =
+  'Run the standard benchmarks (ingest, ClickHouse, alarm latency, fan-out, memory) and write bench/results/.';
 
 export const BENCH_FLAGS: readonly FlagSpec[] = [
-  { name: 'scenario', kind: 'string', default: 'standard', choices: ['standard', 'replay-labels'], description: 'standard: the figures below; replay-labels: replay --data into a fresh node, check rows and labels' },
+  {
+    name: 'scenario',
+    kind: 'string',
+    default: 'standard',
+    choices: ['standard', 'replay-labels'],
+    description: 'standard: the figures below; replay-labels: replay --data into a fresh node, check rows and labels',
+  },
   { name: 'data', kind: 'string', description: 'replay-labels: a directory written by vigil generate' },
-  { name: 'terminals', kind: 'integer', min: 1, max: 2_000_000, description: 'replay-labels: replay only the first N terminals (default: all)' },
-  { name: 'speed', kind: 'string', default: 'max', description: 'replay-labels: data seconds per real second, or "max"' },
-  { name: 'lockstep-s', kind: 'integer', default: REPLAY_DEFAULTS.lockstepMs / 1000, min: 0, max: 86_400, description: 'replay-labels at --speed max: data seconds one terminal may lead the slowest' },
-  { name: 'vehicles', kind: 'integer', default: 1000, min: 10, max: 100_000, description: 'generated vehicles replayed in the ingest scenario' },
-  { name: 'hours', kind: 'integer', default: 1, min: 1, max: 24, description: 'hours of generated traffic per vehicle' },
-  { name: 'seed', kind: 'integer', default: 1, min: 0, max: 4_294_967_295, description: 'seed of the generated traffic' },
-  { name: 'ws-clients', kind: 'integer', default: 200, min: 1, max: 10_000, description: 'WebSocket clients of the fan-out scenario' },
-  { name: 'tracked-terminals', kind: 'integer', default: 2000, min: 10, max: 50_000, description: 'terminals connected and reporting once for the memory figure' },
-  { name: 'alarm-samples', kind: 'integer', default: 20, min: 1, max: 1000, description: 'overspeed episodes timed in the alarm latency scenario' },
-  { name: 'results-dir', kind: 'string', default: path.join(REPO_ROOT, 'bench', 'results'), description: 'where the JSON and Markdown results go' },
+  {
+    name: 'terminals',
+    kind: 'integer',
+    min: 1,
+    max: 2_000_000,
+    description: 'replay-labels: replay only the first N terminals (default: all)',
+  },
+  {
+    name: 'speed',
+    kind: 'string',
+    default: 'max',
+    description: 'replay-labels: data seconds per real second, or "max"',
+  },
+  {
+    name: 'lockstep-s',
+    kind: 'integer',
+    default: REPLAY_DEFAULTS.lockstepMs / 1000,
+    min: 0,
+    max: 86_400,
+    description: 'replay-labels at --speed max: data seconds one terminal may lead the slowest',
+  },
+  {
+    name: 'vehicles',
+    kind: 'integer',
+    default: 1000,
+    min: 10,
+    max: 100_000,
+    description: 'generated vehicles replayed in the ingest scenario',
+  },
+  {
+    name: 'hours',
+    kind: 'integer',
+    default: 1,
+    min: 1,
+    max: 24,
+    description: 'hours of generated traffic per vehicle',
+  },
+  {
+    name: 'seed',
+    kind: 'integer',
+    default: 1,
+    min: 0,
+    max: 4_294_967_295,
+    description: 'seed of the generated traffic',
+  },
+  {
+    name: 'ws-clients',
+    kind: 'integer',
+    default: 200,
+    min: 1,
+    max: 10_000,
+    description: 'WebSocket clients of the fan-out scenario',
+  },
+  {
+    name: 'tracked-terminals',
+    kind: 'integer',
+    default: 2000,
+    min: 10,
+    max: 50_000,
+    description: 'terminals connected and reporting once for the memory figure',
+  },
+  {
+    name: 'alarm-samples',
+    kind: 'integer',
+    default: 20,
+    min: 1,
+    max: 1000,
+    description: 'overspeed episodes timed in the alarm latency scenario',
+  },
+  {
+    name: 'results-dir',
+    kind: 'string',
+    default: path.join(REPO_ROOT, 'bench', 'results'),
+    description: 'where the JSON and Markdown results go',
+  },
 ];
 
 export async function benchCommand(argv: string[]): Promise<void> {
@@ -40,7 +112,8 @@ export async function benchCommand(argv: string[]): Promise<void> {
     return;
   }
   const { values, positionals } = parseFlags(BENCH_FLAGS, argv, process.env);
-  if (positionals.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])} (see vigil bench --help)`);
+  if (positionals.length > 0)
+    throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])} (see vigil bench --help)`);
   if (values.scenario === 'replay-labels') return replayLabelsBench(values);
   const machine = describeMachine();
   const began = performance.now();
@@ -54,7 +127,13 @@ export async function benchCommand(argv: string[]): Promise<void> {
     log: (line) => process.stderr.write(`bench: ${line}\n`),
   });
   const name = new Date().toISOString().slice(0, 16).replace(':', '');
-  const report = buildReport(values['results-dir'] as string, name, result, machine, Math.round((performance.now() - began) / 1000));
+  const report = buildReport(
+    values['results-dir'] as string,
+    name,
+    result,
+    machine,
+    Math.round((performance.now() - began) / 1000),
+  );
   const files = writeReport(values['results-dir'] as string, report);
   console.log(markdownOf(report));
   console.log(`Written ${files.json} and ${files.markdown}`);
@@ -63,7 +142,8 @@ export async function benchCommand(argv: string[]): Promise<void> {
 const BENCH_ADMIN_PASSWORD = 'bench replay labels staple';
 
 async function replayLabelsBench(values: Record<string, unknown>): Promise<void> {
-  if (values.data === undefined) throw new ConfigError('--scenario replay-labels needs --data DIR (a directory written by vigil generate)');
+  if (values.data === undefined)
+    throw new ConfigError('--scenario replay-labels needs --data DIR (a directory written by vigil generate)');
   const dir = path.resolve(values.data as string);
   const manifest = readManifest(dir);
   const speed = parseSpeed(values.speed as string);
@@ -73,28 +153,74 @@ async function replayLabelsBench(values: Record<string, unknown>): Promise<void>
   log(`starting vigil start (embedded) in ${dataDir}`);
   // The sources post as fast as the replay allows: the per-key rate limit is raised out of the way.
   const node = await startChild(
-    ['cli/main.ts', 'start', '--data-dir', dataDir, '--http-host', '127.0.0.1', '--http-port', '0', '--jt808-host', '127.0.0.1', '--jt808-port', '0', '--jt809-host', '127.0.0.1', '--jt809-port', '0', '--log-level', 'warn', '--ingest-rate-per-key', '1000000'],
+    [
+      'cli/main.ts',
+      'start',
+      '--data-dir',
+      dataDir,
+      '--http-host',
+      '127.0.0.1',
+      '--http-port',
+      '0',
+      '--jt808-host',
+      '127.0.0.1',
+      '--jt808-port',
+      '0',
+      '--jt809-host',
+      '127.0.0.1',
+      '--jt809-port',
+      '0',
+      '--log-level',
+      'warn',
+      '--ingest-rate-per-key',
+      '1000000',
+    ],
     'http_port',
     { VIGIL_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD },
   );
   try {
     const baseUrl = `http://127.0.0.1:${node.ready.http_port as number}`;
-    const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }) });
-    const { token } = (await res.json()) as { token: string };
-    const result = await runReplayLabels({ baseUrl, jt808Port: node.ready.jt808_port as number, token }, {
-      dir, speed, terminals: values.terminals as number | undefined, lockstepMs: (values['lockstep-s'] as number) * 1000, log,
+    const res = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
     });
+    const { token } = (await res.json()) as { token: string };
+    const result = await runReplayLabels(
+      { baseUrl, jt808Port: node.ready.jt808_port as number, token },
+      {
+        dir,
+        speed,
+        terminals: values.terminals as number | undefined,
+        lockstepMs: (values['lockstep-s'] as number) * 1000,
+        log,
+      },
+    );
     const report = {
       date: new Date().toISOString().slice(0, 16).replace(':', ''),
       machine,
-      workload: { data: dir, vehicles: manifest.vehicles, hours: manifest.hours, seed: manifest.seed, terminals: result.replay.terminals, speed: values.speed as string, lockstep_s: values['lockstep-s'] as number, node_rss_mb_after: Math.round(node.rssBytes() / 2 ** 20) },
+      workload: {
+        data: dir,
+        vehicles: manifest.vehicles,
+        hours: manifest.hours,
+        seed: manifest.seed,
+        terminals: result.replay.terminals,
+        speed: values.speed as string,
+        lockstep_s: values['lockstep-s'] as number,
+        node_rss_mb_after: Math.round(node.rssBytes() / 2 ** 20),
+      },
       result,
     };
     const files = writeReplayLabelsReport(values['results-dir'] as string, report);
     console.log(replayLabelsMarkdown(report));
     console.log(`Written ${files.json} and ${files.markdown}`);
     const c = result.checks;
-    if (!c.telemetry_exactly_once || !c.http_rows_match || c.jt808_rejects !== c.malformed_sent || result.replay.terminals_failed > 0) process.exitCode = 1;
+    if (
+      !c.telemetry_exactly_once ||
+      !c.http_rows_match ||
+      c.jt808_rejects !== c.malformed_sent ||
+      result.replay.terminals_failed > 0
+    )
+      process.exitCode = 1;
   } finally {
     await node.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -25,9 +25,13 @@ export class GeneratePool {
   private failure: Error | undefined;
 
   constructor(count: number, traffic: TrafficOptions) {
-    if (!Number.isInteger(count) || count < 1 || count > GENERATE_WORKERS_MAX) throw new RangeError(`workers value ${count} is not an integer in [1, ${GENERATE_WORKERS_MAX}]`);
+    if (!Number.isInteger(count) || count < 1 || count > GENERATE_WORKERS_MAX)
+      throw new RangeError(`workers value ${count} is not an integer in [1, ${GENERATE_WORKERS_MAX}]`);
     this.workers = Array.from({ length: count }, () => {
-      const worker = startTsWorker(new URL('./generate-worker.ts', import.meta.url), { workerData: traffic, resourceLimits: { maxOldGenerationSizeMb: GENERATE_WORKER_HEAP_MB_MAX } });
+      const worker = startTsWorker(new URL('./generate-worker.ts', import.meta.url), {
+        workerData: traffic,
+        resourceLimits: { maxOldGenerationSizeMb: GENERATE_WORKER_HEAP_MB_MAX },
+      });
       const slot = { worker, pending: new Map<number, Pending>() };
       worker.on('message', (reply: ChunkReply) => {
         const p = slot.pending.get(reply.id);

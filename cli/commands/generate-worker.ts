@@ -3,7 +3,12 @@
  * vehicles it is sent, in the order sent. The main thread writes them in vehicle order.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeVehicle, planTraffic, type EncodedVehicle, type TrafficOptions } from '../../fixtures/generator/index.js';
+import {
+  encodeVehicle,
+  planTraffic,
+  type EncodedVehicle,
+  type TrafficOptions,
+} from '../../fixtures/generator/index.js';
 import { encodeTerminalMessage } from './wire-codec.js';
 
 export interface ChunkRequest {
@@ -12,7 +17,8 @@ export interface ChunkRequest {
   to: number;
 }
 
-export type ChunkReply = { id: number; ok: true; vehicles: EncodedVehicle[] } | { id: number; ok: false; error: string };
+export type ChunkReply =
+  { id: number; ok: true; vehicles: EncodedVehicle[] } | { id: number; ok: false; error: string };
 
 const plan = planTraffic(workerData as TrafficOptions);
 

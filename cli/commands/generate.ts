@@ -4,7 +4,14 @@
  */
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { GENERATE_BOUNDS, generateTraffic, generateTrafficParallel, type GenerateOptions, type GenerateProgress, type GeneratedManifest } from '../../fixtures/generator/index.js';
+import {
+  GENERATE_BOUNDS,
+  generateTraffic,
+  generateTrafficParallel,
+  type GenerateOptions,
+  type GenerateProgress,
+  type GeneratedManifest,
+} from '../../fixtures/generator/index.js';
 import { ConfigError, helpText, parseFlags, type FlagSpec } from '../flags.js';
 import { GENERATE_WORKERS_MAX, GeneratePool } from './generate-pool.js';
 import { encodeTerminalMessage } from './wire-codec.js';
@@ -13,13 +20,53 @@ export const GENERATE_SUMMARY = 'Generate seeded Henan traffic with labelled vio
 export const DEFAULT_START_ISO = '2026-11-02T03:00:00+08:00';
 
 export const GENERATE_FLAGS: readonly FlagSpec[] = [
-  { name: 'vehicles', kind: 'integer', default: 300, min: GENERATE_BOUNDS.vehicles.min, max: GENERATE_BOUNDS.vehicles.max, description: 'vehicles (one terminal each)' },
-  { name: 'hours', kind: 'integer', default: 2, min: GENERATE_BOUNDS.hours.min, max: GENERATE_BOUNDS.hours.max, description: 'length of the traffic window' },
-  { name: 'seed', kind: 'integer', default: 1, min: 0, max: 4_294_967_295, description: 'seed of the generator: the same seed gives the same bytes' },
+  {
+    name: 'vehicles',
+    kind: 'integer',
+    default: 300,
+    min: GENERATE_BOUNDS.vehicles.min,
+    max: GENERATE_BOUNDS.vehicles.max,
+    description: 'vehicles (one terminal each)',
+  },
+  {
+    name: 'hours',
+    kind: 'integer',
+    default: 2,
+    min: GENERATE_BOUNDS.hours.min,
+    max: GENERATE_BOUNDS.hours.max,
+    description: 'length of the traffic window',
+  },
+  {
+    name: 'seed',
+    kind: 'integer',
+    default: 1,
+    min: 0,
+    max: 4_294_967_295,
+    description: 'seed of the generator: the same seed gives the same bytes',
+  },
   { name: 'out', kind: 'string', description: 'output directory (created; its wire/ and http/ are replaced)' },
-  { name: 'start', kind: 'string', default: DEFAULT_START_ISO, description: 'first second of traffic, ISO 8601 with offset' },
-  { name: 'workers', kind: 'integer', default: Math.min(availableParallelism(), GENERATE_WORKERS_MAX), min: 1, max: GENERATE_WORKERS_MAX, description: 'worker threads simulating vehicles (1: in this thread); the output does not depend on it' },
-  { name: 'shard-terminals', kind: 'integer', default: 5000, min: GENERATE_BOUNDS.shardTerminals.min, max: GENERATE_BOUNDS.shardTerminals.max, description: 'terminals per wire shard file' },
+  {
+    name: 'start',
+    kind: 'string',
+    default: DEFAULT_START_ISO,
+    description: 'first second of traffic, ISO 8601 with offset',
+  },
+  {
+    name: 'workers',
+    kind: 'integer',
+    default: Math.min(availableParallelism(), GENERATE_WORKERS_MAX),
+    min: 1,
+    max: GENERATE_WORKERS_MAX,
+    description: 'worker threads simulating vehicles (1: in this thread); the output does not depend on it',
+  },
+  {
+    name: 'shard-terminals',
+    kind: 'integer',
+    default: 5000,
+    min: GENERATE_BOUNDS.shardTerminals.min,
+    max: GENERATE_BOUNDS.shardTerminals.max,
+    description: 'terminals per wire shard file',
+  },
 ];
 
 /** Vehicles per chunk a worker produces: a 24 h vehicle is about 80 KB of output, so a chunk stays a few MB. */
@@ -27,7 +74,10 @@ const CHUNK_VEHICLES = 50;
 
 function parseStart(value: string): number {
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d\d-\d\dT/.test(value) || Number.isNaN(ms)) throw new ConfigError(`--start value ${JSON.stringify(value)} is not an ISO 8601 time such as ${DEFAULT_START_ISO}`);
+  if (!/^\d{4}-\d\d-\d\dT/.test(value) || Number.isNaN(ms))
+    throw new ConfigError(
+      `--start value ${JSON.stringify(value)} is not an ISO 8601 time such as ${DEFAULT_START_ISO}`,
+    );
   if (ms % 1000 !== 0) throw new ConfigError(`--start value ${JSON.stringify(value)} must be on a whole second`);
   return ms;
 }
@@ -40,11 +90,23 @@ function formatBytes(bytes: number): string {
  * One worker generates in this thread; more spread the vehicles over worker threads, with
  * `2 × workers` chunks in flight. Either way the bytes are the same.
  */
-export async function generateWith(options: GenerateOptions, workers: number, onProgress?: (p: GenerateProgress) => void): Promise<GeneratedManifest> {
+export async function generateWith(
+  options: GenerateOptions,
+  workers: number,
+  onProgress?: (p: GenerateProgress) => void,
+): Promise<GeneratedManifest> {
   if (workers <= 1) return generateTraffic(options, encodeTerminalMessage, onProgress);
-  const pool = new GeneratePool(workers, { vehicles: options.vehicles, hours: options.hours, seed: options.seed, startMs: options.startMs });
+  const pool = new GeneratePool(workers, {
+    vehicles: options.vehicles,
+    hours: options.hours,
+    seed: options.seed,
+    startMs: options.startMs,
+  });
   try {
-    return await generateTrafficParallel(options, pool.produce, onProgress, { chunkVehicles: CHUNK_VEHICLES, chunksInFlightMax: 2 * workers });
+    return await generateTrafficParallel(options, pool.produce, onProgress, {
+      chunkVehicles: CHUNK_VEHICLES,
+      chunksInFlightMax: 2 * workers,
+    });
   } finally {
     await pool.close();
   }
@@ -56,7 +118,8 @@ export async function generateCommand(argv: string[]): Promise<void> {
     return;
   }
   const { values, positionals } = parseFlags(GENERATE_FLAGS, argv, process.env);
-  if (positionals.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])} (see vigil generate --help)`);
+  if (positionals.length > 0)
+    throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])} (see vigil generate --help)`);
   if (values.out === undefined) throw new ConfigError('--out (VIGIL_OUT) is required: the directory to write');
   const outDir = path.resolve(values.out as string);
   const startMs = parseStart(values.start as string);
@@ -69,16 +132,38 @@ export async function generateCommand(argv: string[]): Promise<void> {
     lastPrint = now;
     const rate = p.vehiclesDone / ((now - began) / 1000);
     const etaS = Math.round((p.vehicles - p.vehiclesDone) / Math.max(rate, 1e-9));
-    process.stderr.write(`\rgenerate: ${p.vehiclesDone.toLocaleString('en')}/${p.vehicles.toLocaleString('en')} vehicles, wire ${formatBytes(p.bytesWritten)}, ${rate.toFixed(0)} vehicles/s, ${workers} worker${workers === 1 ? '' : 's'}, ETA ${etaS} s   `);
+    process.stderr.write(
+      `\rgenerate: ${p.vehiclesDone.toLocaleString('en')}/${p.vehicles.toLocaleString('en')} vehicles, wire ${formatBytes(p.bytesWritten)}, ${rate.toFixed(0)} vehicles/s, ${workers} worker${workers === 1 ? '' : 's'}, ETA ${etaS} s   `,
+    );
   };
-  const options: GenerateOptions = { vehicles: values.vehicles as number, hours: values.hours as number, seed: values.seed as number, outDir, startMs, shardTerminals: values['shard-terminals'] as number };
+  const options: GenerateOptions = {
+    vehicles: values.vehicles as number,
+    hours: values.hours as number,
+    seed: values.seed as number,
+    outDir,
+    startMs,
+    shardTerminals: values['shard-terminals'] as number,
+  };
   const manifest = await generateWith(options, workers, onProgress);
   process.stderr.write('\n');
   const seconds = ((performance.now() - began) / 1000).toFixed(1);
   const c = manifest.counts;
-  console.log(`Generated ${c.terminals} terminals × ${manifest.hours} h from ${manifest.start_iso} (seed ${manifest.seed}) into ${outDir} in ${seconds} s`);
-  console.log(`  frames ${c.frames} (malformed ${c.frames_malformed}), positions ${c.positions} (back-filled ${c.positions_backfilled}), heartbeats ${c.heartbeats}`);
-  console.log(`  http: ${Object.entries(c.http).map(([k, n]) => `${k} ${n}`).join(', ')}; devices ${c.devices}`);
-  console.log(`  labels: ${Object.entries(c.labels).map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  if (manifest.rules_not_injected.length > 0) console.log(`  not injected (window too short): ${manifest.rules_not_injected.join(', ')}`);
+  console.log(
+    `Generated ${c.terminals} terminals × ${manifest.hours} h from ${manifest.start_iso} (seed ${manifest.seed}) into ${outDir} in ${seconds} s`,
+  );
+  console.log(
+    `  frames ${c.frames} (malformed ${c.frames_malformed}), positions ${c.positions} (back-filled ${c.positions_backfilled}), heartbeats ${c.heartbeats}`,
+  );
+  console.log(
+    `  http: ${Object.entries(c.http)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}; devices ${c.devices}`,
+  );
+  console.log(
+    `  labels: ${Object.entries(c.labels)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+  );
+  if (manifest.rules_not_injected.length > 0)
+    console.log(`  not injected (window too short): ${manifest.rules_not_injected.join(', ')}`);
 }

@@ -13,14 +13,65 @@ export const REPLAY_SUMMARY = 'Replay a generated directory into a platform over
 export const REPLAY_FLAGS: readonly FlagSpec[] = [
   { name: 'to', kind: 'string', description: 'JT/T 808 gateway as HOST:PORT (required)' },
   { name: 'http', kind: 'url', description: 'base URL of the platform for HTTP sources (POST /api/ingest/<kind>)' },
-  { name: 'key', kind: 'string', description: 'source API key for --http: one key for every kind, or kind=key,... (anpr, wim, gantry, device_status, registry)' },
-  { name: 'speed', kind: 'string', default: '1', description: 'data seconds per real second, or "max" (as fast as acknowledgements allow)' },
-  { name: 'terminals', kind: 'integer', min: 1, max: 2_000_000, description: 'replay only the first N terminals (default: all)' },
-  { name: 'concurrency', kind: 'integer', default: REPLAY_DEFAULTS.concurrency, min: 1, max: 60_000, description: 'connections open at once' },
-  { name: 'window', kind: 'integer', default: REPLAY_DEFAULTS.windowFrames, min: 1, max: 256, description: 'unanswered frames per connection' },
-  { name: 'ack-timeout-ms', kind: 'integer', default: REPLAY_DEFAULTS.ackTimeoutMs, min: 100, max: 600_000, description: 'wait for a reply before retransmitting' },
-  { name: 'retransmits', kind: 'integer', default: REPLAY_DEFAULTS.retransmitsMax, min: 0, max: 10, description: 'retransmissions of an unanswered frame before giving up' },
-  { name: 'lockstep-s', kind: 'integer', default: REPLAY_DEFAULTS.lockstepMs / 1000, min: 0, max: 86_400, description: 'at --speed max, the most data seconds one terminal may run ahead of the slowest (0 = each runs free)' },
+  {
+    name: 'key',
+    kind: 'string',
+    description:
+      'source API key for --http: one key for every kind, or kind=key,... (anpr, wim, gantry, device_status, registry)',
+  },
+  {
+    name: 'speed',
+    kind: 'string',
+    default: '1',
+    description: 'data seconds per real second, or "max" (as fast as acknowledgements allow)',
+  },
+  {
+    name: 'terminals',
+    kind: 'integer',
+    min: 1,
+    max: 2_000_000,
+    description: 'replay only the first N terminals (default: all)',
+  },
+  {
+    name: 'concurrency',
+    kind: 'integer',
+    default: REPLAY_DEFAULTS.concurrency,
+    min: 1,
+    max: 60_000,
+    description: 'connections open at once',
+  },
+  {
+    name: 'window',
+    kind: 'integer',
+    default: REPLAY_DEFAULTS.windowFrames,
+    min: 1,
+    max: 256,
+    description: 'unanswered frames per connection',
+  },
+  {
+    name: 'ack-timeout-ms',
+    kind: 'integer',
+    default: REPLAY_DEFAULTS.ackTimeoutMs,
+    min: 100,
+    max: 600_000,
+    description: 'wait for a reply before retransmitting',
+  },
+  {
+    name: 'retransmits',
+    kind: 'integer',
+    default: REPLAY_DEFAULTS.retransmitsMax,
+    min: 0,
+    max: 10,
+    description: 'retransmissions of an unanswered frame before giving up',
+  },
+  {
+    name: 'lockstep-s',
+    kind: 'integer',
+    default: REPLAY_DEFAULTS.lockstepMs / 1000,
+    min: 0,
+    max: 86_400,
+    description: 'at --speed max, the most data seconds one terminal may run ahead of the slowest (0 = each runs free)',
+  },
   { name: 'shift-to-now', kind: 'boolean', default: false, description: 'shift device times so the data starts now' },
   { name: 'json', kind: 'boolean', default: false, description: 'print the final report as JSON on stdout' },
 ];
@@ -47,7 +98,8 @@ export interface ReplayReport {
 export function parseHostPort(value: string, flag: string): { host: string; port: number } {
   const match = /^(.+):(\d{1,5})$/.exec(value);
   const port = match ? Number(match[2]) : NaN;
-  if (!match || port < 1 || port > 65535) throw new ConfigError(`${flag} value ${JSON.stringify(value)} is not HOST:PORT with a port in 1..65535`);
+  if (!match || port < 1 || port > 65535)
+    throw new ConfigError(`${flag} value ${JSON.stringify(value)} is not HOST:PORT with a port in 1..65535`);
   return { host: match[1], port };
 }
 
@@ -59,7 +111,10 @@ export function parseKeys(value: string): Record<string, string> {
   const keys: Record<string, string> = {};
   for (const part of value.split(',')) {
     const [kind, key] = part.split('=', 2);
-    if (!HTTP_KEY_KINDS.includes(kind) || !key) throw new ConfigError(`--key part ${JSON.stringify(part.replace(/=.*/, '=***'))} is not kind=key with a kind of ${HTTP_KEY_KINDS.join(', ')}`);
+    if (!HTTP_KEY_KINDS.includes(kind) || !key)
+      throw new ConfigError(
+        `--key part ${JSON.stringify(part.replace(/=.*/, '=***'))} is not kind=key with a kind of ${HTTP_KEY_KINDS.join(', ')}`,
+      );
     keys[kind] = key;
   }
   return keys;
@@ -68,7 +123,8 @@ export function parseKeys(value: string): Record<string, string> {
 export function parseSpeed(value: string): number {
   if (value === 'max') return Infinity;
   const speed = Number(value);
-  if (!Number.isFinite(speed) || speed <= 0 || speed > 1_000_000) throw new ConfigError(`--speed value ${JSON.stringify(value)} is not "max" or a number in (0..1000000]`);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 1_000_000)
+    throw new ConfigError(`--speed value ${JSON.stringify(value)} is not "max" or a number in (0..1000000]`);
   return speed;
 }
 
@@ -86,7 +142,12 @@ export function reportOf(stats: ReplayStats, durationMs: number): ReplayReport {
     rejected: stats.rejected,
     unanswered: stats.unanswered,
     malformed_sent: stats.malformedSent,
-    ack_latency_ms: { p50: round(h.quantile(0.5)), p90: round(h.quantile(0.9)), p99: round(h.quantile(0.99)), max: round(h.maxMs) },
+    ack_latency_ms: {
+      p50: round(h.quantile(0.5)),
+      p90: round(h.quantile(0.9)),
+      p99: round(h.quantile(0.99)),
+      max: round(h.maxMs),
+    },
     duration_s: round(durationMs / 1000),
     acked_frames_per_s: Math.round(stats.acknowledged / Math.max(durationMs / 1000, 1e-3)),
     http: Object.fromEntries(stats.http),
@@ -110,7 +171,8 @@ export function formatReport(r: ReplayReport): string {
     `  frames sent ${r.frames_sent}, acknowledged ${r.acknowledged} (${r.positions_acknowledged} positions), retransmitted ${r.retransmitted}, rejected ${r.rejected}, unanswered ${r.unanswered}, malformed sent ${r.malformed_sent}`,
     `  ack latency p50 ${r.ack_latency_ms.p50} ms, p90 ${r.ack_latency_ms.p90} ms, p99 ${r.ack_latency_ms.p99} ms, max ${r.ack_latency_ms.max} ms; ${r.acked_frames_per_s} acked frames/s`,
   ];
-  for (const [kind, e] of Object.entries(r.http)) lines.push(`  http ${kind}: ${e.records} records, ${e.accepted} accepted, ${e.rejected} rejected`);
+  for (const [kind, e] of Object.entries(r.http))
+    lines.push(`  http ${kind}: ${e.records} records, ${e.accepted} accepted, ${e.rejected} rejected`);
   if (r.http_retried > 0) lines.push(`  http batches posted again after 429/503: ${r.http_retried}`);
   for (const failure of r.failures) lines.push(`  failed: ${failure}`);
   return lines.join('\n');
@@ -122,9 +184,11 @@ export async function replayCommand(argv: string[]): Promise<void> {
     return;
   }
   const { values, positionals } = parseFlags(REPLAY_FLAGS, argv, process.env);
-  if (positionals.length !== 1) throw new ConfigError('vigil replay needs exactly one DIR (a directory written by vigil generate)');
+  if (positionals.length !== 1)
+    throw new ConfigError('vigil replay needs exactly one DIR (a directory written by vigil generate)');
   if (values.to === undefined) throw new ConfigError('--to (VIGIL_TO) is required: the JT/T 808 gateway as HOST:PORT');
-  if ((values.http === undefined) !== (values.key === undefined)) throw new ConfigError('--http and --key go together: the URL and the source API key');
+  if ((values.http === undefined) !== (values.key === undefined))
+    throw new ConfigError('--http and --key go together: the URL and the source API key');
   const dir = path.resolve(positionals[0]);
   const manifest = readManifest(dir);
   const { host, port } = parseHostPort(values.to as string, '--to');
@@ -133,7 +197,9 @@ export async function replayCommand(argv: string[]): Promise<void> {
   const framesTotal = Math.round((manifest.counts.frames * terminalsTotal) / Math.max(1, manifest.counts.terminals));
   const speed = parseSpeed(values.speed as string);
   if (Number.isFinite(speed) && (values.concurrency as number) < terminalsTotal) {
-    process.stderr.write(`replay: --concurrency ${values.concurrency as number} is below the ${terminalsTotal} terminals: later terminals start late and catch up\n`);
+    process.stderr.write(
+      `replay: --concurrency ${values.concurrency as number} is below the ${terminalsTotal} terminals: later terminals start late and catch up\n`,
+    );
   }
   const stats = new ReplayStats();
   const tty = process.stderr.isTTY;
@@ -141,7 +207,11 @@ export async function replayCommand(argv: string[]): Promise<void> {
   const timer = setInterval(() => {
     if (!tty && Date.now() - lastLine < 5000) return;
     lastLine = Date.now();
-    process.stderr.write(tty ? `\r${progressLine(stats, framesTotal, terminalsTotal)}` : `${progressLine(stats, framesTotal, terminalsTotal)}\n`);
+    process.stderr.write(
+      tty
+        ? `\r${progressLine(stats, framesTotal, terminalsTotal)}`
+        : `${progressLine(stats, framesTotal, terminalsTotal)}\n`,
+    );
   }, 500);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
@@ -149,14 +219,24 @@ export async function replayCommand(argv: string[]): Promise<void> {
   try {
     await replayDirectory(
       {
-        dir, host, port, speed, terminalsMax,
+        dir,
+        host,
+        port,
+        speed,
+        terminalsMax,
         concurrency: values.concurrency as number,
         windowFrames: values.window as number,
         ackTimeoutMs: values['ack-timeout-ms'] as number,
         retransmitsMax: values.retransmits as number,
         shiftToNow: values['shift-to-now'] as boolean,
         lockstepMs: (values['lockstep-s'] as number) * 1000,
-        http: values.http ? { url: values.http as string, keys: parseKeys(values.key as string), batchRecords: REPLAY_DEFAULTS.batchRecords } : undefined,
+        http: values.http
+          ? {
+              url: values.http as string,
+              keys: parseKeys(values.key as string),
+              batchRecords: REPLAY_DEFAULTS.batchRecords,
+            }
+          : undefined,
         signal: abort.signal,
       },
       stats,

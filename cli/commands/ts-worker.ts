@@ -11,7 +11,9 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 /** tsx's ESM API entry, found through its package exports (its CommonJS entry cannot be imported as ESM). */
 function tsxEsmApiUrl(): string {
   const manifestPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
   return new URL(manifest.exports['./esm/api'].import.default, pathToFileURL(manifestPath)).href;
 }
 

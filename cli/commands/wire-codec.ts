@@ -4,7 +4,12 @@
  * the raw ones exactly as a decoder would.
  */
 import { deriveLocation, encodeMessage, type Jt808Message, type LocationBody } from '../../ingest/index.js';
-import type { EncodeTerminalMessage, GeneratedLocation, TerminalMessage, WireVersion } from '../../fixtures/generator/index.js';
+import type {
+  EncodeTerminalMessage,
+  GeneratedLocation,
+  TerminalMessage,
+  WireVersion,
+} from '../../fixtures/generator/index.js';
 
 /** Alarm names and status flags by (version, alarm bits, status bits): generated traffic uses only a few. */
 const DERIVED = new Map<string, Pick<LocationBody, 'alarms' | 'status'>>();
@@ -23,7 +28,13 @@ function derived(loc: GeneratedLocation, version: WireVersion): Pick<LocationBod
 
 function locationBody(loc: GeneratedLocation, version: WireVersion): LocationBody {
   // Henan is north and east: the hemisphere bits are never set, so the signed degrees are the raw ones.
-  return { ...loc, lat: loc.latRaw / 1e6, lon: loc.lonRaw / 1e6, ...derived(loc, version), extras: { ...loc.extras, others: [] } } as LocationBody;
+  return {
+    ...loc,
+    lat: loc.latRaw / 1e6,
+    lon: loc.lonRaw / 1e6,
+    ...derived(loc, version),
+    extras: { ...loc.extras, others: [] },
+  } as LocationBody;
 }
 
 export function toJt808(message: TerminalMessage, version: WireVersion): Jt808Message {
@@ -33,8 +44,17 @@ export function toJt808(message: TerminalMessage, version: WireVersion): Jt808Me
     case 0x0200:
       return { msgId: 0x0200, body: locationBody(message.body, version) };
     case 0x0704:
-      return { msgId: 0x0704, body: { type: message.body.type, count: message.body.items.length, items: message.body.items.map((i) => locationBody(i, version)), errors: [] } };
+      return {
+        msgId: 0x0704,
+        body: {
+          type: message.body.type,
+          count: message.body.items.length,
+          items: message.body.items.map((i) => locationBody(i, version)),
+          errors: [],
+        },
+      };
   }
 }
 
-export const encodeTerminalMessage: EncodeTerminalMessage = (message, header) => encodeMessage(toJt808(message, header.version), header);
+export const encodeTerminalMessage: EncodeTerminalMessage = (message, header) =>
+  encodeMessage(toJt808(message, header.version), header);

@@ -14,9 +14,19 @@ const KEY_NAME_PREFIX = 'demo traffic';
 const PEER = 'vigil start --demo';
 
 async function provinceAdmin(sql: Sql): Promise<Principal> {
-  const rows = await sql.query<{ id: number; username: string }>("SELECT id, username FROM users WHERE role = 'admin' AND org_code = $1 AND NOT disabled ORDER BY id LIMIT 1", [HENAN_PROVINCE_CODE]);
-  if (rows.length === 0) throw new Error(`no enabled province admin of ${HENAN_PROVINCE_CODE} to issue the demo's source keys`);
-  return { userId: Number(rows[0].id), username: rows[0].username, role: 'admin', orgCode: HENAN_PROVINCE_CODE, enterpriseId: null };
+  const rows = await sql.query<{ id: number; username: string }>(
+    "SELECT id, username FROM users WHERE role = 'admin' AND org_code = $1 AND NOT disabled ORDER BY id LIMIT 1",
+    [HENAN_PROVINCE_CODE],
+  );
+  if (rows.length === 0)
+    throw new Error(`no enabled province admin of ${HENAN_PROVINCE_CODE} to issue the demo's source keys`);
+  return {
+    userId: Number(rows[0].id),
+    username: rows[0].username,
+    role: 'admin',
+    orgCode: HENAN_PROVINCE_CODE,
+    enterpriseId: null,
+  };
 }
 
 /** Issues the demo's keys (kind → key), revoking those of earlier demo starts. */
@@ -28,7 +38,10 @@ export async function provisionDemoSourceKeys(sql: Sql, logger: Logger): Promise
       if (old.revoked_at === null && old.name.startsWith(KEY_NAME_PREFIX)) await sourceKeys.revoke(admin, old.id, PEER);
     }
     const keys: Record<string, string> = {};
-    for (const kind of DEMO_SOURCE_KINDS) keys[kind] = (await sourceKeys.issue(admin, { kind, org_code: HENAN_PROVINCE_CODE, name: `${KEY_NAME_PREFIX} ${kind}` }, PEER)).key;
+    for (const kind of DEMO_SOURCE_KINDS)
+      keys[kind] = (
+        await sourceKeys.issue(admin, { kind, org_code: HENAN_PROVINCE_CODE, name: `${KEY_NAME_PREFIX} ${kind}` }, PEER)
+      ).key;
     return keys;
   } finally {
     await sourceKeys.close();

@@ -43,8 +43,20 @@ export class SampleDemo {
   async start(): Promise<void> {
     const manifest = readManifest(this.options.dir);
     const terminals = Math.min(this.options.vehicles, manifest.counts.terminals);
-    const http = this.options.http ? { url: this.options.http.url, keys: await provisionDemoSourceKeys(this.options.http.sql, this.logger), batchRecords: REPLAY_DEFAULTS.batchRecords } : undefined;
-    this.logger.info('demo replaying the generated sample', { dir: this.options.dir, terminals, hours: manifest.hours, seed: manifest.seed, http_sources: http !== undefined });
+    const http = this.options.http
+      ? {
+          url: this.options.http.url,
+          keys: await provisionDemoSourceKeys(this.options.http.sql, this.logger),
+          batchRecords: REPLAY_DEFAULTS.batchRecords,
+        }
+      : undefined;
+    this.logger.info('demo replaying the generated sample', {
+      dir: this.options.dir,
+      terminals,
+      hours: manifest.hours,
+      seed: manifest.seed,
+      http_sources: http !== undefined,
+    });
     for (let loop = 0; !this.abort.signal.aborted; loop++) {
       const stats = await replayDirectory(
         {
@@ -64,7 +76,14 @@ export class SampleDemo {
         },
         new ReplayStats(),
       );
-      this.logger.info('demo loop finished', { loop, acknowledged: stats.acknowledged, retransmitted: stats.retransmitted, failed_terminals: stats.terminalsFailed, failures: stats.failures.slice(0, 3), http: Object.fromEntries(stats.http) });
+      this.logger.info('demo loop finished', {
+        loop,
+        acknowledged: stats.acknowledged,
+        retransmitted: stats.retransmitted,
+        failed_terminals: stats.terminalsFailed,
+        failures: stats.failures.slice(0, 3),
+        http: Object.fromEntries(stats.http),
+      });
       if (!this.abort.signal.aborted) await new Promise((resolve) => setTimeout(resolve, LOOP_PAUSE_MS));
     }
   }

@@ -4,7 +4,13 @@
  * what a real terminal would put on the wire.
  */
 import net from 'node:net';
-import { decodedFrames, FrameSplitter, encodeMessage, type Jt808Message, type Jt808Version } from '../../ingest/index.js';
+import {
+  decodedFrames,
+  FrameSplitter,
+  encodeMessage,
+  type Jt808Message,
+  type Jt808Version,
+} from '../../ingest/index.js';
 
 export interface TerminalIdentity {
   phone: string;
@@ -91,7 +97,12 @@ export class SimulatedTerminal {
   }
 
   frame(message: Jt808Message, serial: number): Buffer {
-    return encodeMessage(message, { version: this.identity.version, protocolVersion: this.identity.version === 2019 ? 1 : 0, phone: this.identity.phone, serial });
+    return encodeMessage(message, {
+      version: this.identity.version,
+      protocolVersion: this.identity.version === 2019 ? 1 : 0,
+      phone: this.identity.phone,
+      serial,
+    });
   }
 
   writeRaw(bytes: Buffer): void {
@@ -122,7 +133,10 @@ export class SimulatedTerminal {
     if (body.result !== 0 || !body.authCode) throw new Error(`registration refused with result ${body.result}`);
     const authenticated = await this.request({
       msgId: 0x0102,
-      body: this.identity.version === 2019 ? { authCode: body.authCode, imei: '860000000000000', softwareVersion: '1.0.0' } : { authCode: body.authCode },
+      body:
+        this.identity.version === 2019
+          ? { authCode: body.authCode, imei: '860000000000000', softwareVersion: '1.0.0' }
+          : { authCode: body.authCode },
     });
     const result = (authenticated.body as { result: number }).result;
     if (result !== 0) throw new Error(`authentication refused with result ${result}`);

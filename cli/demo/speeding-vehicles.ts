@@ -21,7 +21,12 @@ export interface SpeedingVehiclesOptions {
   seed: number;
 }
 
-export const SPEEDING_VEHICLES_DEFAULTS: Omit<SpeedingVehiclesOptions, 'host' | 'port'> = { vehicles: 12, reportIntervalS: 5, speedingCycleMinutes: 4, seed: 42 };
+export const SPEEDING_VEHICLES_DEFAULTS: Omit<SpeedingVehiclesOptions, 'host' | 'port'> = {
+  vehicles: 12,
+  reportIntervalS: 5,
+  speedingCycleMinutes: 4,
+  seed: 42,
+};
 
 /** A small deterministic generator (mulberry32), so the same seed gives the same demo. */
 function random(seed: number): () => number {
@@ -61,7 +66,9 @@ function distanceKm(a: readonly number[], b: readonly number[]): number {
 function bearingDeg(a: readonly number[], b: readonly number[]): number {
   const toRad = Math.PI / 180;
   const y = Math.sin((b[0] - a[0]) * toRad) * Math.cos(b[1] * toRad);
-  const x = Math.cos(a[1] * toRad) * Math.sin(b[1] * toRad) - Math.sin(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.cos((b[0] - a[0]) * toRad);
+  const x =
+    Math.cos(a[1] * toRad) * Math.sin(b[1] * toRad) -
+    Math.sin(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.cos((b[0] - a[0]) * toRad);
   return ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360;
 }
 
@@ -83,7 +90,8 @@ export class SpeedingVehicles {
       const home = cities[Math.floor(rand() * cities.length)];
       const plate = `${home.platePrefix}${Array.from({ length: 5 }, () => PLATE_LETTERS[Math.floor(rand() * PLATE_LETTERS.length)]).join('')}`;
       const version = rand() < 0.3 ? 2019 : 2013;
-      const phone = version === 2019 ? `0000000${String(13_800_000_000 + i).padStart(13, '0')}` : `0${13_800_000_000 + i}`;
+      const phone =
+        version === 2019 ? `0000000${String(13_800_000_000 + i).padStart(13, '0')}` : `0${13_800_000_000 + i}`;
       const terminal = new SimulatedTerminal({ phone, plate, plateColor: 2, version });
       const from = counties[Math.floor(rand() * counties.length)];
       const to = counties[Math.floor(rand() * counties.length)];
@@ -115,7 +123,8 @@ export class SpeedingVehicles {
     this.timer = setInterval(() => {
       const start = (round * perTick) % Math.max(1, this.vehicles.length);
       round++;
-      for (let k = 0; k < perTick && k < this.vehicles.length; k++) this.report(this.vehicles[(start + k) % this.vehicles.length], rand);
+      for (let k = 0; k < perTick && k < this.vehicles.length; k++)
+        this.report(this.vehicles[(start + k) % this.vehicles.length], rand);
     }, tickMs);
   }
 
@@ -137,7 +146,13 @@ export class SpeedingVehicles {
     const [lon0, lat0] = v.from.seatLonLatDeg;
     const [lon1, lat1] = v.to.seatLonLatDeg;
     const body = locationBody(
-      { lat: lat0 + (lat1 - lat0) * t, lon: lon0 + (lon1 - lon0) * t, speedKmh, directionDeg: bearingDeg(v.from.seatLonLatDeg, v.to.seatLonLatDeg), time: Date.now() },
+      {
+        lat: lat0 + (lat1 - lat0) * t,
+        lon: lon0 + (lon1 - lon0) * t,
+        speedKmh,
+        directionDeg: bearingDeg(v.from.seatLonLatDeg, v.to.seatLonLatDeg),
+        time: Date.now(),
+      },
       v.terminal.identity.version,
     );
     v.terminal.request({ msgId: 0x0200, body }, { timeoutMs: 15_000, retries: 1 }).catch(() => undefined);

@@ -36,7 +36,11 @@ export function normalizeWith<T>(build: () => T): Outcome<T> {
 export type SourceRecord = Record<string, unknown>;
 
 export function asRecord(value: unknown): SourceRecord {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RecordProblem('not_an_object', `record must be a JSON object, got ${Array.isArray(value) ? 'array' : typeof value}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new RecordProblem(
+      'not_an_object',
+      `record must be a JSON object, got ${Array.isArray(value) ? 'array' : typeof value}`,
+    );
   return value as SourceRecord;
 }
 
@@ -49,32 +53,51 @@ function pick(record: SourceRecord, names: readonly string[]): unknown {
 export function requiredText(record: SourceRecord, names: readonly string[], reason: string, lengthMax = 128): string {
   const value = pick(record, names);
   if (value === undefined || value === '') throw new RecordProblem(reason, `${names[0]} is required`);
-  if (typeof value !== 'string' && typeof value !== 'number') throw new RecordProblem(reason, `${names[0]} must be a string, got ${typeof value}`);
+  if (typeof value !== 'string' && typeof value !== 'number')
+    throw new RecordProblem(reason, `${names[0]} must be a string, got ${typeof value}`);
   const text = String(value).trim();
   if (text === '') throw new RecordProblem(reason, `${names[0]} is required`);
-  if (text.length > lengthMax) throw new RecordProblem(`bad_${names[0]}`, `${names[0]} is longer than ${lengthMax} characters`);
+  if (text.length > lengthMax)
+    throw new RecordProblem(`bad_${names[0]}`, `${names[0]} is longer than ${lengthMax} characters`);
   return text;
 }
 
 export function optionalText(record: SourceRecord, names: readonly string[], lengthMax = 512): string {
   const value = pick(record, names);
   if (value === undefined) return '';
-  if (typeof value !== 'string' && typeof value !== 'number') throw new RecordProblem(`bad_${names[0]}`, `${names[0]} must be a string, got ${typeof value}`);
+  if (typeof value !== 'string' && typeof value !== 'number')
+    throw new RecordProblem(`bad_${names[0]}`, `${names[0]} must be a string, got ${typeof value}`);
   const text = String(value).trim();
-  if (text.length > lengthMax) throw new RecordProblem(`bad_${names[0]}`, `${names[0]} is longer than ${lengthMax} characters`);
+  if (text.length > lengthMax)
+    throw new RecordProblem(`bad_${names[0]}`, `${names[0]} is longer than ${lengthMax} characters`);
   return text;
 }
 
-export function optionalNumber(record: SourceRecord, names: readonly string[], fallback: number, min: number, max: number, reason = `bad_${names[0]}`): number {
+export function optionalNumber(
+  record: SourceRecord,
+  names: readonly string[],
+  fallback: number,
+  min: number,
+  max: number,
+  reason = `bad_${names[0]}`,
+): number {
   const value = pick(record, names);
   if (value === undefined || value === '') return fallback;
   const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new RecordProblem(reason, `${names[0]} must be a number, got ${JSON.stringify(value)}`);
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    throw new RecordProblem(reason, `${names[0]} must be a number, got ${JSON.stringify(value)}`);
   if (n < min || n > max) throw new RecordProblem(reason, `${names[0]} ${n} is outside [${min}, ${max}]`);
   return n;
 }
 
-export function requiredNumber(record: SourceRecord, names: readonly string[], min: number, max: number, missingReason: string, badReason = `bad_${names[0]}`): number {
+export function requiredNumber(
+  record: SourceRecord,
+  names: readonly string[],
+  min: number,
+  max: number,
+  missingReason: string,
+  badReason = `bad_${names[0]}`,
+): number {
   if (pick(record, names) === undefined) throw new RecordProblem(missingReason, `${names[0]} is required`);
   return optionalNumber(record, names, 0, min, max, badReason);
 }
@@ -88,12 +111,29 @@ export function normalizePlate(text: string): string {
 
 export function requiredPlate(record: SourceRecord): string {
   const plate = normalizePlate(requiredText(record, ['plate', 'plate_no'], 'missing_plate', 32));
-  if (plate.length < 2 || plate.length > 16) throw new RecordProblem('bad_plate', `plate ${JSON.stringify(plate)} is not 2-16 characters`);
+  if (plate.length < 2 || plate.length > 16)
+    throw new RecordProblem('bad_plate', `plate ${JSON.stringify(plate)} is not 2-16 characters`);
   return plate;
 }
 
 /** JT/T 415 plate colours by code; sources also send the names. */
-const PLATE_COLOR_NAMES: Record<string, number> = { blue: 1, yellow: 2, black: 3, white: 4, green: 5, 蓝: 1, 黄: 2, 黑: 3, 白: 4, 绿: 5, 蓝色: 1, 黄色: 2, 黑色: 3, 白色: 4, 绿色: 5 };
+const PLATE_COLOR_NAMES: Record<string, number> = {
+  blue: 1,
+  yellow: 2,
+  black: 3,
+  white: 4,
+  green: 5,
+  蓝: 1,
+  黄: 2,
+  黑: 3,
+  白: 4,
+  绿: 5,
+  蓝色: 1,
+  黄色: 2,
+  黑色: 3,
+  白色: 4,
+  绿色: 5,
+};
 
 export function plateColor(record: SourceRecord, required: boolean): number {
   const value = pick(record, ['plate_color', 'plate_colour']);
@@ -101,9 +141,14 @@ export function plateColor(record: SourceRecord, required: boolean): number {
     if (required) throw new RecordProblem('missing_plate_color', 'plate_color is required');
     return 0;
   }
-  if (typeof value === 'string' && PLATE_COLOR_NAMES[value.trim().toLowerCase()] !== undefined) return PLATE_COLOR_NAMES[value.trim().toLowerCase()];
+  if (typeof value === 'string' && PLATE_COLOR_NAMES[value.trim().toLowerCase()] !== undefined)
+    return PLATE_COLOR_NAMES[value.trim().toLowerCase()];
   const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 9) throw new RecordProblem('bad_plate_color', `plate_color ${JSON.stringify(value)} is not a JT/T 415 code 0-9 or a colour name`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 9)
+    throw new RecordProblem(
+      'bad_plate_color',
+      `plate_color ${JSON.stringify(value)} is not a JT/T 415 code 0-9 or a colour name`,
+    );
   return n;
 }
 
@@ -136,7 +181,11 @@ export function parseTime(value: unknown, field: string, nowMs: number, futureSk
   }
   if (!Number.isFinite(ms)) throw new RecordProblem('bad_time', `${field} ${JSON.stringify(value)} is not a time`);
   if (ms < EARLIEST_MS) throw new RecordProblem('bad_time', `${field} ${JSON.stringify(value)} is before 2000-01-01`);
-  if (ms > nowMs + futureSkewMsMax) throw new RecordProblem('time_in_future', `${field} ${new Date(ms).toISOString()} is more than ${futureSkewMsMax} ms ahead of the server clock`);
+  if (ms > nowMs + futureSkewMsMax)
+    throw new RecordProblem(
+      'time_in_future',
+      `${field} ${new Date(ms).toISOString()} is more than ${futureSkewMsMax} ms ahead of the server clock`,
+    );
   return Math.round(ms);
 }
 
@@ -155,8 +204,10 @@ export function coversOrg(scopeCode: string, code: string): boolean {
 export function orgCodeOf(record: SourceRecord, keyOrgCode: string, lon: number, lat: number): string {
   const given = optionalText(record, ['org_code'], 6);
   if (given !== '') {
-    if (!/^\d{6}$/.test(given)) throw new RecordProblem('bad_org_code', `org_code ${JSON.stringify(given)} is not a 6-digit division code`);
-    if (!coversOrg(keyOrgCode, given)) throw new RecordProblem('org_out_of_scope', `org_code ${given} is outside the key's org unit ${keyOrgCode}`);
+    if (!/^\d{6}$/.test(given))
+      throw new RecordProblem('bad_org_code', `org_code ${JSON.stringify(given)} is not a 6-digit division code`);
+    if (!coversOrg(keyOrgCode, given))
+      throw new RecordProblem('org_out_of_scope', `org_code ${given} is outside the key's org unit ${keyOrgCode}`);
     return given;
   }
   if (lat !== 0 || lon !== 0) {

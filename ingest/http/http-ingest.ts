@@ -6,7 +6,14 @@
  * the request's parts, so it owns the wire format without owning the server.
  */
 import type { IncomingMessage } from 'node:http';
-import type { CameraEvent, DeviceStatus, IngestRejectRow, Logger, Metrics, RegistryRecord } from '../../schema/index.js';
+import type {
+  CameraEvent,
+  DeviceStatus,
+  IngestRejectRow,
+  Logger,
+  Metrics,
+  RegistryRecord,
+} from '../../schema/index.js';
 import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
 import type { Outcome } from './fields.js';
 import { normalizeCameraEvent, type NormalizeContext } from './normalize-camera.js';
@@ -15,7 +22,13 @@ import { normalizeRegistryRecord, registryKeyOf } from './normalize-registry.js'
 import { checkHttpIngestOptions, type HttpIngestOptions } from './options.js';
 import { BodyError, parseBody, type BodyItem } from './parse-body.js';
 import { RecentIds } from './recent-ids.js';
-import { isIngestKind, type IngestKind, type RegistryWriter, type SourceIdentity, type SourceKeyVerifier } from './source-key.js';
+import {
+  isIngestKind,
+  type IngestKind,
+  type RegistryWriter,
+  type SourceIdentity,
+  type SourceKeyVerifier,
+} from './source-key.js';
 import { TokenBucket } from './token-bucket.js';
 
 export interface HttpIngestDeps {
@@ -71,25 +84,42 @@ export class HttpIngest {
     this.producer = deps.log.producer();
     this.recent = new RecentIds(options.recentIdsMax);
     this.now = deps.now ?? Date.now;
-    deps.metrics.onCollect(() => deps.metrics.gauge('vigil_ingest_http_recent_ids', 'Event ids remembered for retry deduplication').set(undefined, this.recent.size));
+    deps.metrics.onCollect(() =>
+      deps.metrics
+        .gauge('vigil_ingest_http_recent_ids', 'Event ids remembered for retry deduplication')
+        .set(undefined, this.recent.size),
+    );
   }
 
   async handle(request: IngestRequest): Promise<IngestResponse> {
     const response = await this.answer(request).catch((error: unknown) => {
-      if (error instanceof BodyError) return refuse(error.reason === 'body_too_large' || error.reason === 'too_many_records' ? 413 : 400, error.reason, error.message);
+      if (error instanceof BodyError)
+        return refuse(
+          error.reason === 'body_too_large' || error.reason === 'too_many_records' ? 413 : 400,
+          error.reason,
+          error.message,
+        );
       throw error;
     });
-    this.deps.metrics.counter('vigil_ingest_http_requests_total', 'HTTP ingestion requests by kind and status', ['kind', 'status']).inc({ kind: isIngestKind(request.kind) ? request.kind : 'unknown', status: String(response.status) });
+    this.deps.metrics
+      .counter('vigil_ingest_http_requests_total', 'HTTP ingestion requests by kind and status', ['kind', 'status'])
+      .inc({ kind: isIngestKind(request.kind) ? request.kind : 'unknown', status: String(response.status) });
     return response;
   }
 
   private async answer(request: IngestRequest): Promise<IngestResponse> {
-    if (!isIngestKind(request.kind)) return refuse(404, 'unknown_kind', `kind ${JSON.stringify(request.kind)} is not one of anpr, wim, gantry, device_status, registry`);
+    if (!isIngestKind(request.kind))
+      return refuse(
+        404,
+        'unknown_kind',
+        `kind ${JSON.stringify(request.kind)} is not one of anpr, wim, gantry, device_status, registry`,
+      );
     const key = bearer(request.authorization);
     if (key === undefined) return refuse(401, 'missing_key', 'send the source key as Authorization: Bearer <key>');
     const identity = await this.deps.keys.verify(key);
     if (!identity) return refuse(401, 'bad_key', 'the source key is unknown or revoked');
-    if (identity.kind !== request.kind) return refuse(403, 'wrong_kind', `this key is for ${identity.kind}, not ${request.kind}`);
+    if (identity.kind !== request.kind)
+      return refuse(403, 'wrong_kind', `this key is for ${identity.kind}, not ${request.kind}`);
     const bucket = this.bucketOf(identity.keyId);
     // A key already over its rate is turned away before its body is read.
     const waitS = bucket.secondsUntil(1);
@@ -112,19 +142,39 @@ export class HttpIngest {
     return bucket;
   }
 
-  private async ingest(kind: IngestKind, identity: SourceIdentity, items: readonly BodyItem[], peer: string): Promise<IngestResult> {
+  private async ingest(
+    kind: IngestKind,
+    identity: SourceIdentity,
+    items: readonly BodyItem[],
+    peer: string,
+  ): Promise<IngestResult> {
     const receivedAt = this.now();
     const source = `key:${identity.keyId}`;
-    const ctx: NormalizeContext = { source, keyOrgCode: identity.orgCode, receivedAt, futureSkewMsMax: this.options.futureSkewMsMax };
+    const ctx: NormalizeContext = {
+      source,
+      keyOrgCode: identity.orgCode,
+      receivedAt,
+      futureSkewMsMax: this.options.futureSkewMsMax,
+    };
     const rejected: RejectedRecord[] = [];
     const rejectRows: IngestRejectRow[] = [];
     const fresh = new Map<string, Normalized>();
     let duplicates = 0;
     for (const [index, item] of items.entries()) {
-      const outcome: Outcome<Normalized> = item.ok ? this.normalize(kind, item.value, ctx) : { ok: false, reason: item.reason, detail: item.detail };
+      const outcome: Outcome<Normalized> = item.ok
+        ? this.normalize(kind, item.value, ctx)
+        : { ok: false, reason: item.reason, detail: item.detail };
       if (!outcome.ok) {
         rejected.push({ index, reason: outcome.reason, detail: outcome.detail });
-        rejectRows.push({ received_at: receivedAt, source: `http:${kind}`, reason: outcome.reason, detail: `record ${index}: ${outcome.detail}`, raw: item.raw, peer: source, terminal_id: '' });
+        rejectRows.push({
+          received_at: receivedAt,
+          source: `http:${kind}`,
+          reason: outcome.reason,
+          detail: `record ${index}: ${outcome.detail}`,
+          raw: item.raw,
+          peer: source,
+          terminal_id: '',
+        });
         continue;
       }
       const id = idOf(source, outcome.value);
@@ -137,11 +187,16 @@ export class HttpIngest {
     }
     await Promise.all([this.publish(kind, [...fresh.values()], source), this.deadLetter(rejectRows, kind)]);
     if (kind !== 'registry') for (const id of fresh.keys()) this.recent.add(id);
-    const records = this.deps.metrics.counter('vigil_ingest_http_records_total', 'HTTP ingestion records by kind and outcome', ['kind', 'outcome']);
+    const records = this.deps.metrics.counter(
+      'vigil_ingest_http_records_total',
+      'HTTP ingestion records by kind and outcome',
+      ['kind', 'outcome'],
+    );
     records.inc({ kind, outcome: 'accepted' }, fresh.size);
     records.inc({ kind, outcome: 'duplicate' }, duplicates);
     records.inc({ kind, outcome: 'rejected' }, rejected.length);
-    if (rejected.length > 0) this.deps.logger.debug('records rejected', { kind, key_id: identity.keyId, peer, rejected: rejected.length });
+    if (rejected.length > 0)
+      this.deps.logger.debug('records rejected', { kind, key_id: identity.keyId, peer, rejected: rejected.length });
     return { accepted: items.length - rejected.length, duplicates, rejected };
   }
 
@@ -162,17 +217,29 @@ export class HttpIngest {
     if (records.length === 0) return;
     if (kind === 'registry') return this.deps.registry.upsert(records as RegistryRecord[], source);
     if (kind === 'device_status') {
-      return this.producer.send(TOPICS.devices, (records as DeviceStatus[]).map((r) => ({ key: r.device_id, value: r })));
+      return this.producer.send(
+        TOPICS.devices,
+        (records as DeviceStatus[]).map((r) => ({ key: r.device_id, value: r })),
+      );
     }
     // Keyed by plate so one vehicle's sightings stay in order; unread plates spread by device.
-    return this.producer.send(TOPICS.camera, (records as CameraEvent[]).map((r) => ({ key: r.plate || r.device_id, value: r })));
+    return this.producer.send(
+      TOPICS.camera,
+      (records as CameraEvent[]).map((r) => ({ key: r.plate || r.device_id, value: r })),
+    );
   }
 
   private async deadLetter(rows: IngestRejectRow[], kind: IngestKind): Promise<void> {
     if (rows.length === 0) return;
-    const counter = this.deps.metrics.counter('vigil_ingest_rejects_total', 'Rejected frames and records by reason', ['source', 'reason']);
+    const counter = this.deps.metrics.counter('vigil_ingest_rejects_total', 'Rejected frames and records by reason', [
+      'source',
+      'reason',
+    ]);
     for (const row of rows) counter.inc({ source: `http:${kind}`, reason: row.reason });
-    await this.producer.send(TOPICS.rejects, rows.map((row) => ({ key: row.peer, value: row })));
+    await this.producer.send(
+      TOPICS.rejects,
+      rows.map((row) => ({ key: row.peer, value: row })),
+    );
   }
 }
 
@@ -190,7 +257,11 @@ function refuse(status: number, error: string, detail: string): IngestResponse {
 }
 
 function throttled(retryAfterS: number): IngestResponse {
-  return { status: 429, body: { error: 'rate_limited', detail: `this key is over its rate; retry after ${retryAfterS} s` }, headers: { 'retry-after': String(retryAfterS) } };
+  return {
+    status: 429,
+    body: { error: 'rate_limited', detail: `this key is over its rate; retry after ${retryAfterS} s` },
+    headers: { 'retry-after': String(retryAfterS) },
+  };
 }
 
 async function readBody(req: IncomingMessage, bytesMax: number): Promise<string> {

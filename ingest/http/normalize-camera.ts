@@ -35,7 +35,13 @@ const DEVICE_FIELDS: Record<CameraEventKind, { names: string[]; reason: string }
 };
 
 /** The parts every kind shares, with the kind-specific columns at their "not applicable" values. */
-function common(kind: CameraEventKind, record: SourceRecord, ctx: NormalizeContext, plate: string, plateColorCode: number): CameraEvent {
+function common(
+  kind: CameraEventKind,
+  record: SourceRecord,
+  ctx: NormalizeContext,
+  plate: string,
+  plateColorCode: number,
+): CameraEvent {
   const eventId = requiredText(record, ['event_id', 'id'], 'missing_event_id');
   const device = DEVICE_FIELDS[kind];
   const deviceId = requiredText(record, device.names, device.reason, 64);
@@ -80,10 +86,17 @@ function wim(record: SourceRecord, ctx: NormalizeContext): CameraEvent {
   event.gross_kg = Math.round(requiredNumber(record, ['gross_kg'], 1, 500_000, 'missing_gross_kg', 'bad_weight'));
   const weights = record.axle_weights_kg;
   if (weights !== undefined && weights !== null) {
-    if (!Array.isArray(weights) || weights.some((w) => typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > 100_000)) {
+    if (
+      !Array.isArray(weights) ||
+      weights.some((w) => typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > 100_000)
+    ) {
       throw new RecordProblem('bad_weight', 'axle_weights_kg must be an array of weights in kg within [0, 100000]');
     }
-    if (weights.length !== event.axles) throw new RecordProblem('axle_count_mismatch', `axle_weights_kg has ${weights.length} weights for ${event.axles} axles`);
+    if (weights.length !== event.axles)
+      throw new RecordProblem(
+        'axle_count_mismatch',
+        `axle_weights_kg has ${weights.length} weights for ${event.axles} axles`,
+      );
     event.axle_weights_kg = (weights as number[]).map((w) => Math.round(w));
   }
   event.speed_kmh = optionalNumber(record, ['speed_kmh'], 0, 0, 300, 'speed_out_of_range');
@@ -93,15 +106,24 @@ function wim(record: SourceRecord, ctx: NormalizeContext): CameraEvent {
 function gantry(record: SourceRecord, ctx: NormalizeContext): CameraEvent {
   const plateText = optionalText(record, ['plate', 'plate_no'], 32);
   const obuId = optionalText(record, ['obu_id'], 64);
-  if (plateText === '' && obuId === '') throw new RecordProblem('missing_plate_or_obu', 'a gantry pass needs plate or obu_id');
+  if (plateText === '' && obuId === '')
+    throw new RecordProblem('missing_plate_or_obu', 'a gantry pass needs plate or obu_id');
   const event = common('gantry', record, ctx, normalizePlate(plateText), plateColor(record, false));
   event.obu_id = obuId;
   return event;
 }
 
-const BUILDERS: Record<CameraEventKind, (record: SourceRecord, ctx: NormalizeContext) => CameraEvent> = { anpr, wim, gantry };
+const BUILDERS: Record<CameraEventKind, (record: SourceRecord, ctx: NormalizeContext) => CameraEvent> = {
+  anpr,
+  wim,
+  gantry,
+};
 
-export function normalizeCameraEvent(kind: CameraEventKind, value: unknown, ctx: NormalizeContext): Outcome<CameraEvent> {
+export function normalizeCameraEvent(
+  kind: CameraEventKind,
+  value: unknown,
+  ctx: NormalizeContext,
+): Outcome<CameraEvent> {
   return normalizeWith(() => {
     const event = BUILDERS[kind](asRecord(value), ctx);
     // The table's own bounds are the last word, so nothing the sink would refuse reaches the log.

@@ -27,16 +27,23 @@ function optionalTime(record: SourceRecord, field: string, ctx: NormalizeContext
 function scopedOrg(record: SourceRecord, field: string, ctx: NormalizeContext, fallback: string): string {
   const code = optionalText(record, [field], 6) || fallback;
   if (code === '') return '';
-  if (!/^\d{6}$/.test(code)) throw new RecordProblem('bad_org_code', `${field} ${JSON.stringify(code)} is not a 6-digit division code`);
-  if (!coversOrg(ctx.keyOrgCode, code)) throw new RecordProblem('org_out_of_scope', `${field} ${code} is outside the key's org unit ${ctx.keyOrgCode}`);
+  if (!/^\d{6}$/.test(code))
+    throw new RecordProblem('bad_org_code', `${field} ${JSON.stringify(code)} is not a 6-digit division code`);
+  if (!coversOrg(ctx.keyOrgCode, code))
+    throw new RecordProblem('org_out_of_scope', `${field} ${code} is outside the key's org unit ${ctx.keyOrgCode}`);
   return code;
 }
 
 function vehicle(record: SourceRecord, ctx: NormalizeContext): RegistryRecord {
   const vehicleClass = requiredText(record, ['vehicle_class'], 'missing_vehicle_class', 32) as VehicleClass;
-  if (!VEHICLE_CLASSES.includes(vehicleClass)) throw new RecordProblem('bad_vehicle_class', `vehicle_class ${JSON.stringify(vehicleClass)} is not one of ${VEHICLE_CLASSES.join(', ')}`);
+  if (!VEHICLE_CLASSES.includes(vehicleClass))
+    throw new RecordProblem(
+      'bad_vehicle_class',
+      `vehicle_class ${JSON.stringify(vehicleClass)} is not one of ${VEHICLE_CLASSES.join(', ')}`,
+    );
   const terminalId = optionalText(record, ['terminal_id'], 20);
-  if (terminalId !== '' && !/^\d{1,20}$/.test(terminalId)) throw new RecordProblem('bad_terminal_id', `terminal_id ${JSON.stringify(terminalId)} is not 1-20 decimal digits`);
+  if (terminalId !== '' && !/^\d{1,20}$/.test(terminalId))
+    throw new RecordProblem('bad_terminal_id', `terminal_id ${JSON.stringify(terminalId)} is not 1-20 decimal digits`);
   const axles = optionalNumber(record, ['axles'], 0, 0, 20, 'bad_axles');
   return {
     type: 'vehicle',
@@ -75,14 +82,19 @@ function driver(record: SourceRecord, ctx: NormalizeContext): RegistryRecord {
   };
 }
 
-const BUILDERS: Record<string, (record: SourceRecord, ctx: NormalizeContext) => RegistryRecord> = { vehicle, enterprise, driver };
+const BUILDERS: Record<string, (record: SourceRecord, ctx: NormalizeContext) => RegistryRecord> = {
+  vehicle,
+  enterprise,
+  driver,
+};
 
 export function normalizeRegistryRecord(value: unknown, ctx: NormalizeContext): Outcome<RegistryRecord> {
   return normalizeWith(() => {
     const record = asRecord(value);
     const type = record.type;
     const build = typeof type === 'string' ? BUILDERS[type] : undefined;
-    if (!build) throw new RecordProblem('unknown_type', `type ${JSON.stringify(type)} is not one of vehicle, enterprise, driver`);
+    if (!build)
+      throw new RecordProblem('unknown_type', `type ${JSON.stringify(type)} is not one of vehicle, enterprise, driver`);
     return build(record, ctx);
   });
 }

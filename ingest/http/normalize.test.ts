@@ -36,8 +36,32 @@ describe('source record fields', () => {
   });
 
   it('normalizes an ANPR read: plate separators, colour names, county from coordinates', () => {
-    const out = normalizeCameraEvent('anpr', { event_id: 1, camera_id: 'C1', plate: '豫a·d 1234', plate_color: '黄', time: NOW - 1000, lat: 34.75, lon: 113.62, confidence: 0.5 }, ctx);
-    expect(out).toMatchObject({ ok: true, value: { event_id: '1', plate: '豫AD1234', plate_color: 2, org_code: '410102', source: 'key:7', kind: 'anpr', confidence: 0.5 } });
+    const out = normalizeCameraEvent(
+      'anpr',
+      {
+        event_id: 1,
+        camera_id: 'C1',
+        plate: '豫a·d 1234',
+        plate_color: '黄',
+        time: NOW - 1000,
+        lat: 34.75,
+        lon: 113.62,
+        confidence: 0.5,
+      },
+      ctx,
+    );
+    expect(out).toMatchObject({
+      ok: true,
+      value: {
+        event_id: '1',
+        plate: '豫AD1234',
+        plate_color: 2,
+        org_code: '410102',
+        source: 'key:7',
+        kind: 'anpr',
+        confidence: 0.5,
+      },
+    });
   });
 
   it('names the first problem of a bad record', () => {
@@ -63,7 +87,10 @@ describe('source record fields', () => {
   it('names device-status and registry problems', () => {
     const device = normalizeDeviceStatus({ device_id: 'D', device_kind: 'radar', status: 'online', time: NOW }, ctx);
     expect(device.ok ? undefined : device.reason).toBe('bad_device_kind');
-    const vehicle = normalizeRegistryRecord({ type: 'vehicle', plate: '豫A1', plate_color: 2, vehicle_class: 'coach', terminal_id: 'abc' }, ctx);
+    const vehicle = normalizeRegistryRecord(
+      { type: 'vehicle', plate: '豫A1', plate_color: 2, vehicle_class: 'coach', terminal_id: 'abc' },
+      ctx,
+    );
     expect(vehicle.ok ? undefined : vehicle.reason).toBe('bad_terminal_id');
     const enterprise = normalizeRegistryRecord({ type: 'enterprise', id: 'E1', name: 'x' }, ctx);
     expect(enterprise).toMatchObject({ ok: true, value: { org_code: '410100' } });

@@ -26,9 +26,12 @@ export const HTTP_INGEST_DEFAULTS: HttpIngestOptions = {
 /** Fails on a bound that cannot work, naming the option, its value and the bound. */
 export function checkHttpIngestOptions(options: HttpIngestOptions): void {
   for (const [name, value] of Object.entries(options)) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`http ingest option ${name} value ${value} is less than min allowed 1`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`http ingest option ${name} value ${value} is less than min allowed 1`);
   }
   if (options.burstRecordsPerKey < options.recordsPerRequestMax) {
-    throw new Error(`http ingest option burstRecordsPerKey value ${options.burstRecordsPerKey} is less than min allowed ${options.recordsPerRequestMax} (recordsPerRequestMax)`);
+    throw new Error(
+      `http ingest option burstRecordsPerKey value ${options.burstRecordsPerKey} is less than min allowed ${options.recordsPerRequestMax} (recordsPerRequestMax)`,
+    );
   }
 }

@@ -2,7 +2,8 @@
  * A request body as a list of items: a JSON array (or one object) for `application/json`, one JSON value per
  * line for NDJSON. A line that is not JSON is one bad item, not a bad request, so its neighbours still count.
  */
-export type BodyItem = { ok: true; value: unknown; raw: string } | { ok: false; reason: string; detail: string; raw: string };
+export type BodyItem =
+  { ok: true; value: unknown; raw: string } | { ok: false; reason: string; detail: string; raw: string };
 
 export class BodyError extends Error {
   constructor(
@@ -26,10 +27,14 @@ export function parseBody(text: string, contentType: string | undefined, itemsMa
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new BodyError('bad_json', `body is not JSON (send NDJSON as application/x-ndjson): ${(error as Error).message}`);
+    throw new BodyError(
+      'bad_json',
+      `body is not JSON (send NDJSON as application/x-ndjson): ${(error as Error).message}`,
+    );
   }
   const values = Array.isArray(parsed) ? parsed : [parsed];
-  if (values.length > itemsMax) throw new BodyError('too_many_records', `${values.length} records exceed the ${itemsMax} allowed per request`);
+  if (values.length > itemsMax)
+    throw new BodyError('too_many_records', `${values.length} records exceed the ${itemsMax} allowed per request`);
   return values.map((value) => ({ ok: true, value, raw: JSON.stringify(value) }));
 }
 
@@ -38,7 +43,8 @@ function parseLines(text: string, itemsMax: number): BodyItem[] {
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
-    if (items.length >= itemsMax) throw new BodyError('too_many_records', `more than ${itemsMax} records in one request`);
+    if (items.length >= itemsMax)
+      throw new BodyError('too_many_records', `more than ${itemsMax} records in one request`);
     try {
       items.push({ ok: true, value: JSON.parse(trimmed), raw: trimmed });
     } catch (error) {

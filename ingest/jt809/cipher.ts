@@ -11,7 +11,8 @@ export interface Jt809CipherKeys {
 
 export function checkCipherKeys(keys: Jt809CipherKeys): string | null {
   for (const [name, value] of Object.entries(keys)) {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) return `${name} value ${value} is outside [0, 4294967295]`;
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+      return `${name} value ${value} is outside [0, 4294967295]`;
   }
   if (keys.m1 === 0) return 'm1 value 0 is less than min allowed 1';
   return null;

@@ -22,7 +22,7 @@ describe('JT/T 809 codec', () => {
     expect(unescape(Buffer.from([0x5a, 0x07]))).toMatchObject({ ok: false, reason: 'bad_escape' });
   });
 
-  it('deciphers what the standard\'s cipher (reference written with BigInt) enciphered, for large keys too', () => {
+  it("deciphers what the standard's cipher (reference written with BigInt) enciphered, for large keys too", () => {
     const keys = { m1: 30_000_000, ia1: 20_000_000, ic1: 30_000_000 };
     const plain = Buffer.from('豫A12345 位置 0123456789 abcdefghijklmnop', 'utf8');
     for (const seed of [0, 1, 0x12345678, 0xfffffffe]) {
@@ -40,7 +40,13 @@ describe('JT/T 809 codec', () => {
     const parsed = parseFrame(raw, { ...NO_KEYS, keysOf: (code) => (code === 0x5a5e5b5d ? keys : null) });
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(parsed.value.header).toMatchObject({ msgId: 0x1200, sn: 0x5b5d, accessCode: 0x5a5e5b5d, encrypted: true, encryptKey: 77 });
+    expect(parsed.value.header).toMatchObject({
+      msgId: 0x1200,
+      sn: 0x5b5d,
+      accessCode: 0x5a5e5b5d,
+      encrypted: true,
+      encryptKey: 77,
+    });
     expect([...parsed.value.body]).toEqual([...body]);
     expect(parseFrame(raw, NO_KEYS)).toMatchObject({ ok: false, reason: 'no_cipher_keys' });
   });
@@ -51,7 +57,10 @@ describe('JT/T 809 codec', () => {
     const corrupted = frame809(0x1005, Buffer.alloc(0), { sn: 1, accessCode: 9, corruptCrc: true });
     expect(parseFrame(corrupted, NO_KEYS)).toMatchObject({ ok: false, reason: 'crc_mismatch' });
     expect(parseFrame(corrupted, { ...NO_KEYS, checksum: 'ignore' }).ok).toBe(true);
-    expect(parseFrame(Buffer.from([0x5b, 0, 0, 0x5d]), NO_KEYS)).toMatchObject({ ok: false, reason: 'frame_truncated' });
+    expect(parseFrame(Buffer.from([0x5b, 0, 0, 0x5d]), NO_KEYS)).toMatchObject({
+      ok: false,
+      reason: 'frame_truncated',
+    });
     const shortened = Buffer.concat([good.subarray(0, 5), good.subarray(6)]);
     expect(parseFrame(shortened, NO_KEYS).ok).toBe(false);
   });
@@ -67,6 +76,8 @@ describe('JT/T 809 codec', () => {
     expect(items.map((i) => i.reason ?? 'frame')).toEqual(['garbage', 'frame', 'frame']);
     expect(items[1].raw.equals(a)).toBe(true);
     const small = new Jt809FrameSplitter(8);
-    expect(small.push(Buffer.from([0x5b, 1, 2, 3, 4, 5, 6, 7, 8, 9])).map((i) => i.reason)).toEqual(['frame_too_large']);
+    expect(small.push(Buffer.from([0x5b, 1, 2, 3, 4, 5, 6, 7, 8, 9])).map((i) => i.reason)).toEqual([
+      'frame_too_large',
+    ]);
   });
 });

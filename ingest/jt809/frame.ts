@@ -50,7 +50,12 @@ export function unescape(data: Buffer): Parsed<Buffer> {
     const byte = data[i];
     if (byte === 0x5a || byte === 0x5e) {
       const next = data[i + 1];
-      if (next !== 0x01 && next !== 0x02) return { ok: false, reason: 'bad_escape', detail: `0x${byte.toString(16)} at ${i} followed by ${next === undefined ? 'nothing' : `0x${next.toString(16)}`}` };
+      if (next !== 0x01 && next !== 0x02)
+        return {
+          ok: false,
+          reason: 'bad_escape',
+          detail: `0x${byte.toString(16)} at ${i} followed by ${next === undefined ? 'nothing' : `0x${next.toString(16)}`}`,
+        };
       out[n++] = byte === 0x5a ? (next === 0x01 ? 0x5b : 0x5a) : next === 0x01 ? 0x5d : 0x5e;
       i++;
     } else {
@@ -70,11 +75,17 @@ export interface FrameOptions {
 
 /** Parses one frame, flags included. */
 export function parseFrame(raw: Buffer, options: FrameOptions): Parsed<Jt809Frame> {
-  if (raw[0] !== HEAD_FLAG || raw[raw.length - 1] !== TAIL_FLAG) return { ok: false, reason: 'bad_flags', detail: 'frame does not start with 0x5B and end with 0x5D' };
+  if (raw[0] !== HEAD_FLAG || raw[raw.length - 1] !== TAIL_FLAG)
+    return { ok: false, reason: 'bad_flags', detail: 'frame does not start with 0x5B and end with 0x5D' };
   const unescaped = unescape(raw.subarray(1, raw.length - 1));
   if (!unescaped.ok) return unescaped;
   const data = unescaped.value;
-  if (data.length < HEADER_BYTES + 2) return { ok: false, reason: 'frame_truncated', detail: `${data.length + 2} bytes, ${HEADER_BYTES + 4} at least; ${HEADER_BYTES + 2 - data.length} missing` };
+  if (data.length < HEADER_BYTES + 2)
+    return {
+      ok: false,
+      reason: 'frame_truncated',
+      detail: `${data.length + 2} bytes, ${HEADER_BYTES + 4} at least; ${HEADER_BYTES + 2 - data.length} missing`,
+    };
   const header: Jt809Header = {
     length: data.readUInt32BE(0),
     sn: data.readUInt32BE(4),
@@ -84,16 +95,30 @@ export function parseFrame(raw: Buffer, options: FrameOptions): Parsed<Jt809Fram
     encrypted: data[17] === 1,
     encryptKey: data.readUInt32BE(18),
   };
-  if (header.length !== data.length + 2) return { ok: false, reason: 'length_mismatch', detail: `header says ${header.length} bytes, frame has ${data.length + 2}` };
+  if (header.length !== data.length + 2)
+    return {
+      ok: false,
+      reason: 'length_mismatch',
+      detail: `header says ${header.length} bytes, frame has ${data.length + 2}`,
+    };
   const expected = data.readUInt16BE(data.length - 2);
   const actual = crc16(data, options.crc, 0, data.length - 2);
   if (options.checksum === 'strict' && expected !== actual) {
-    return { ok: false, reason: 'crc_mismatch', detail: `crc 0x${expected.toString(16)} in frame, 0x${actual.toString(16)} computed (${options.crc})` };
+    return {
+      ok: false,
+      reason: 'crc_mismatch',
+      detail: `crc 0x${expected.toString(16)} in frame, 0x${actual.toString(16)} computed (${options.crc})`,
+    };
   }
   let body: Buffer = Buffer.from(data.subarray(HEADER_BYTES, data.length - 2));
   if (header.encrypted) {
     const keys = options.keysOf(header.accessCode);
-    if (!keys) return { ok: false, reason: 'no_cipher_keys', detail: `encrypted frame from access code ${header.accessCode}, which has no M1/IA1/IC1` };
+    if (!keys)
+      return {
+        ok: false,
+        reason: 'no_cipher_keys',
+        detail: `encrypted frame from access code ${header.accessCode}, which has no M1/IA1/IC1`,
+      };
     body = applyCipher(body, header.encryptKey, keys);
   }
   return { ok: true, value: { header, body } };
@@ -145,16 +170,22 @@ export class Jt809FrameSplitter {
     for (;;) {
       const start = this.buffer.indexOf(HEAD_FLAG);
       if (start < 0) {
-        if (this.buffer.length > 0) out.push({ raw: this.buffer, reason: 'garbage', detail: `${this.buffer.length} bytes outside any frame` });
+        if (this.buffer.length > 0)
+          out.push({ raw: this.buffer, reason: 'garbage', detail: `${this.buffer.length} bytes outside any frame` });
         this.buffer = Buffer.alloc(0);
         break;
       }
-      if (start > 0) out.push({ raw: this.buffer.subarray(0, start), reason: 'garbage', detail: `${start} bytes before a frame` });
+      if (start > 0)
+        out.push({ raw: this.buffer.subarray(0, start), reason: 'garbage', detail: `${start} bytes before a frame` });
       const end = this.buffer.indexOf(TAIL_FLAG, start + 1);
       if (end < 0) {
         this.buffer = this.buffer.subarray(start);
         if (this.buffer.length > this.frameBytesMax) {
-          out.push({ raw: this.buffer.subarray(0, 64), reason: 'frame_too_large', detail: `more than ${this.frameBytesMax} bytes without 0x5D` });
+          out.push({
+            raw: this.buffer.subarray(0, 64),
+            reason: 'frame_too_large',
+            detail: `more than ${this.frameBytesMax} bytes without 0x5D`,
+          });
           this.buffer = Buffer.alloc(0);
         }
         break;
@@ -162,7 +193,11 @@ export class Jt809FrameSplitter {
       // A second head flag before the tail means the first frame was cut short.
       const restart = this.buffer.indexOf(HEAD_FLAG, start + 1);
       if (restart >= 0 && restart < end) {
-        out.push({ raw: this.buffer.subarray(start, restart), reason: 'frame_truncated', detail: 'a new frame began before this one ended' });
+        out.push({
+          raw: this.buffer.subarray(start, restart),
+          reason: 'frame_truncated',
+          detail: 'a new frame began before this one ended',
+        });
         this.buffer = this.buffer.subarray(restart);
         continue;
       }

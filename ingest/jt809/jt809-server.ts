@@ -12,19 +12,43 @@ import { ALARMS, checkRecord, HENAN_PROVINCE_CODE, TELEMETRY } from '../../schem
 import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
 import { TcpConnections, type TcpConnection } from '../tcp-connections.js';
 import { buildFrame, Jt809FrameSplitter, parseFrame, type Jt809Frame, type Jt809Header, type Parsed } from './frame.js';
-import { decodeAlarmReport, decodeEnvelope, decodeGnss, decodeHistory, decodeLogin, encodeLoginResponse, EXCHANGE, LOGIN_RESULT, MSG, WARNING, type VehicleEnvelope } from './messages.js';
+import {
+  decodeAlarmReport,
+  decodeEnvelope,
+  decodeGnss,
+  decodeHistory,
+  decodeLogin,
+  encodeLoginResponse,
+  EXCHANGE,
+  LOGIN_RESULT,
+  MSG,
+  WARNING,
+  type VehicleEnvelope,
+} from './messages.js';
 import { alarmOfReport, telemetryOfGnss, terminalIdOf } from './normalize.js';
 import { checkJt809Options, type Jt809Options } from './options.js';
 import type { Jt809PlatformAccount, Jt809PlatformDirectory } from './platform-directory.js';
 import { Jt809SubLink, type SubLinkState } from './sub-link.js';
-import { decodeInspection, decodePlatformExchange, decodeSupervisionAnswer, PLATFORM_EXCHANGE, PLATFORM_MSG, SUPERVISION, type InspectionMessage, type SupervisionAnswer } from './supervision-messages.js';
+import {
+  decodeInspection,
+  decodePlatformExchange,
+  decodeSupervisionAnswer,
+  PLATFORM_EXCHANGE,
+  PLATFORM_MSG,
+  SUPERVISION,
+  type InspectionMessage,
+  type SupervisionAnswer,
+} from './supervision-messages.js';
 
 /** Where lower platforms' answers to inspections (0x1301) and supervisions (0x1401) go; the command centre. */
 export interface Jt809AnswerSink {
   /** Records an answer; false when no inspection of this platform has its info id. */
   inspectionAnswered(accessCode: number, answer: InspectionMessage): Promise<boolean>;
   /** Records an answer; false when no supervision of this platform has its id. */
-  supervisionAnswered(accessCode: number, answer: SupervisionAnswer & { plate: string; plateColor: number }): Promise<boolean>;
+  supervisionAnswered(
+    accessCode: number,
+    answer: SupervisionAnswer & { plate: string; plateColor: number },
+  ): Promise<boolean>;
 }
 
 /** The state of a platform's main link as the upper platform sees it. */
@@ -95,17 +119,26 @@ export class Jt809Server {
     checkJt809Options(options);
     this.producer = deps.log.producer();
     this.now = deps.now ?? Date.now;
-    this.sessions = new TcpConnections<Session>(options, {
-      open: (socket, peer) => new Session(socket, peer, options.frameBytesMax),
-      data: (session, chunk) => this.onData(session, chunk),
-      closed: (session) => session.subLink?.stop(),
-      idle: () => this.counter('vigil_jt809_idle_disconnects_total', 'Main links closed for idleness').inc(),
-    }, { server: 'jt809', metrics: deps.metrics, logger: deps.logger });
+    this.sessions = new TcpConnections<Session>(
+      options,
+      {
+        open: (socket, peer) => new Session(socket, peer, options.frameBytesMax),
+        data: (session, chunk) => this.onData(session, chunk),
+        closed: (session) => session.subLink?.stop(),
+        idle: () => this.counter('vigil_jt809_idle_disconnects_total', 'Main links closed for idleness').inc(),
+      },
+      { server: 'jt809', metrics: deps.metrics, logger: deps.logger },
+    );
     deps.metrics.onCollect(() => {
-      deps.metrics.gauge('vigil_jt809_connections', 'Open JT/T 809 main-link connections').set(undefined, this.sessions.size);
-      deps.metrics.gauge('vigil_jt809_platforms_logged_in', 'Lower platforms logged in').set(undefined, [...this.sessions].filter((s) => s.account).length);
+      deps.metrics
+        .gauge('vigil_jt809_connections', 'Open JT/T 809 main-link connections')
+        .set(undefined, this.sessions.size);
+      deps.metrics
+        .gauge('vigil_jt809_platforms_logged_in', 'Lower platforms logged in')
+        .set(undefined, [...this.sessions].filter((s) => s.account).length);
       const subLinks = deps.metrics.gauge('vigil_jt809_sub_links', 'Sub links to lower platforms by state', ['state']);
-      for (const state of ['connecting', 'logged_in', 'backoff'] as const) subLinks.set({ state }, [...this.sessions].filter((s) => s.subLink?.state === state).length);
+      for (const state of ['connecting', 'logged_in', 'backoff'] as const)
+        subLinks.set({ state }, [...this.sessions].filter((s) => s.subLink?.state === state).length);
     });
   }
 
@@ -143,16 +176,25 @@ export class Jt809Server {
     if (!session) throw new Jt809NotConnectedError(accessCode, this.linkState(accessCode));
     // The standard puts the upper platform's requests on the sub link; the main link serves when it is down.
     if (session.subLink?.send(msgId, body)) {
-      this.counter('vigil_jt809_requests_sent_total', 'Requests sent to lower platforms', ['msg_id', 'link']).inc({ msg_id: `0x${msgId.toString(16)}`, link: 'sub' });
+      this.counter('vigil_jt809_requests_sent_total', 'Requests sent to lower platforms', ['msg_id', 'link']).inc({
+        msg_id: `0x${msgId.toString(16)}`,
+        link: 'sub',
+      });
       return { link: 'sub' };
     }
     session.socket.write(buildFrame(body, { sn: session.nextSn(), msgId, accessCode, crc: this.options.crc }));
-    this.counter('vigil_jt809_requests_sent_total', 'Requests sent to lower platforms', ['msg_id', 'link']).inc({ msg_id: `0x${msgId.toString(16)}`, link: 'main' });
+    this.counter('vigil_jt809_requests_sent_total', 'Requests sent to lower platforms', ['msg_id', 'link']).inc({
+      msg_id: `0x${msgId.toString(16)}`,
+      link: 'main',
+    });
     return { link: 'main' };
   }
 
   private onData(s: Session, chunk: Buffer): void {
-    this.counter('vigil_jt809_bytes_received_total', 'Bytes received from lower platforms').inc(undefined, chunk.length);
+    this.counter('vigil_jt809_bytes_received_total', 'Bytes received from lower platforms').inc(
+      undefined,
+      chunk.length,
+    );
     for (const item of s.splitter.push(chunk)) {
       if (item.reason !== undefined) {
         void this.reject(s, item.raw, item.reason, item.detail);
@@ -170,7 +212,9 @@ export class Jt809Server {
     }
     s.chain = s.chain
       .then(() => this.onFrame(s, raw))
-      .catch((error: unknown) => this.deps.logger.error('jt809 frame handling failed', { peer: s.peer, error: String(error) }))
+      .catch((error: unknown) =>
+        this.deps.logger.error('jt809 frame handling failed', { peer: s.peer, error: String(error) }),
+      )
       .finally(() => {
         s.queued--;
         if (s.paused && s.queued < this.options.framesQueuedPerConnectionMax / 2) {
@@ -206,19 +250,34 @@ export class Jt809Server {
       default:
         break;
     }
-    if (!s.account) return this.reject(s, raw, 'not_logged_in', `message 0x${header.msgId.toString(16)} before 0x1001 login`);
-    if (header.accessCode !== s.account.accessCode) return this.reject(s, raw, 'access_code_mismatch', `access code ${header.accessCode} on the link of ${s.account.accessCode}`);
+    if (!s.account)
+      return this.reject(s, raw, 'not_logged_in', `message 0x${header.msgId.toString(16)} before 0x1001 login`);
+    if (header.accessCode !== s.account.accessCode)
+      return this.reject(
+        s,
+        raw,
+        'access_code_mismatch',
+        `access code ${header.accessCode} on the link of ${s.account.accessCode}`,
+      );
     if (header.msgId === PLATFORM_MSG.platformExchangeUp) return this.onPlatformExchange(s, frame.body, raw);
     if (header.msgId === MSG.exchange || header.msgId === MSG.warning) {
       const envelope = decodeEnvelope(frame.body);
       if (!envelope.ok) return this.reject(s, raw, envelope.reason, envelope.detail);
-      return header.msgId === MSG.exchange ? this.onExchange(s, envelope.value, raw) : this.onWarning(s, envelope.value, raw);
+      return header.msgId === MSG.exchange
+        ? this.onExchange(s, envelope.value, raw)
+        : this.onWarning(s, envelope.value, raw);
     }
-    this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({ msg_id: `0x${header.msgId.toString(16)}` });
+    this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({
+      msg_id: `0x${header.msgId.toString(16)}`,
+    });
   }
 
   private parse(raw: Buffer): Parsed<Jt809Frame> {
-    return parseFrame(raw, { crc: this.options.crc, checksum: this.options.checksum, keysOf: (code) => this.accounts.get(code)?.cipher ?? null });
+    return parseFrame(raw, {
+      crc: this.options.crc,
+      checksum: this.options.checksum,
+      keysOf: (code) => this.accounts.get(code)?.cipher ?? null,
+    });
   }
 
   private async lookup(accessCode: number): Promise<Jt809PlatformAccount | null> {
@@ -237,12 +296,16 @@ export class Jt809Server {
     let result: number = LOGIN_RESULT.ok;
     if (!account) result = LOGIN_RESULT.badAccessCode;
     else if (account.userId !== login.value.userId) result = LOGIN_RESULT.unknownUser;
-    else if (!(await this.deps.directory.checkPassword(account.accessCode, login.value.password))) result = LOGIN_RESULT.badPassword;
+    else if (!(await this.deps.directory.checkPassword(account.accessCode, login.value.password)))
+      result = LOGIN_RESULT.badPassword;
     if (result === LOGIN_RESULT.ok && account) {
       for (const other of this.sessions) {
         // One main link per platform: a platform that reconnects replaces its stale link.
         if (other !== s && other.account?.accessCode === account.accessCode) {
-          this.counter('vigil_jt809_links_replaced_total', 'Main links replaced by a newer login of the same platform').inc();
+          this.counter(
+            'vigil_jt809_links_replaced_total',
+            'Main links replaced by a newer login of the same platform',
+          ).inc();
           other.socket.destroy();
         }
       }
@@ -251,19 +314,37 @@ export class Jt809Server {
       s.subLink?.stop();
       s.subLink = undefined;
       if (login.value.downLinkPort > 0 && login.value.downLinkIp !== '') {
-        s.subLink = new Jt809SubLink(account.accessCode, login.value.downLinkIp, login.value.downLinkPort, verifyCode, this.options.subLink, {
-          logger: this.deps.logger,
-          metrics: this.deps.metrics,
-          crc: this.options.crc,
-          keys: account.cipher,
-          frameBytesMax: this.options.frameBytesMax,
-        });
+        s.subLink = new Jt809SubLink(
+          account.accessCode,
+          login.value.downLinkIp,
+          login.value.downLinkPort,
+          verifyCode,
+          this.options.subLink,
+          {
+            logger: this.deps.logger,
+            metrics: this.deps.metrics,
+            crc: this.options.crc,
+            keys: account.cipher,
+            frameBytesMax: this.options.frameBytesMax,
+          },
+        );
       }
-      this.deps.logger.info('jt809 platform logged in', { access_code: account.accessCode, name: account.name, peer: s.peer });
+      this.deps.logger.info('jt809 platform logged in', {
+        access_code: account.accessCode,
+        name: account.name,
+        peer: s.peer,
+      });
     } else {
-      this.counter('vigil_jt809_login_failures_total', 'Refused JT/T 809 logins by result', ['result']).inc({ result: String(result) });
+      this.counter('vigil_jt809_login_failures_total', 'Refused JT/T 809 logins by result', ['result']).inc({
+        result: String(result),
+      });
     }
-    this.answer(s, frame.header, MSG.loginResponse, encodeLoginResponse(result, result === LOGIN_RESULT.ok ? verifyCode : 0));
+    this.answer(
+      s,
+      frame.header,
+      MSG.loginResponse,
+      encodeLoginResponse(result, result === LOGIN_RESULT.ok ? verifyCode : 0),
+    );
     // The platform learns the verify code from 0x1002 first, then Vigil presents it on the sub link.
     s.subLink?.start();
   }
@@ -275,15 +356,24 @@ export class Jt809Server {
     if (envelope.dataType === EXCHANGE.realTimeLocation) {
       const gnss = decodeGnss(envelope.data);
       if (!gnss.ok) return this.reject(s, raw, gnss.reason, gnss.detail, terminalId);
-      return this.publishPositions(s, [telemetryOfGnss(terminalId, envelope.plate, gnss.value, receivedAt, false, account.accessCode)], raw);
+      return this.publishPositions(
+        s,
+        [telemetryOfGnss(terminalId, envelope.plate, gnss.value, receivedAt, false, account.accessCode)],
+        raw,
+      );
     }
     if (envelope.dataType === EXCHANGE.historyLocation) {
       const history = decodeHistory(envelope.data);
-      for (const error of history.errors) await this.reject(s, raw, error.reason, `0x1203 item ${error.index}: ${error.detail}`, terminalId);
-      const rows = history.items.map((gnss) => telemetryOfGnss(terminalId, envelope.plate, gnss, receivedAt, true, account.accessCode));
+      for (const error of history.errors)
+        await this.reject(s, raw, error.reason, `0x1203 item ${error.index}: ${error.detail}`, terminalId);
+      const rows = history.items.map((gnss) =>
+        telemetryOfGnss(terminalId, envelope.plate, gnss, receivedAt, true, account.accessCode),
+      );
       return this.publishPositions(s, rows, raw);
     }
-    this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({ msg_id: `0x${envelope.dataType.toString(16)}` });
+    this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({
+      msg_id: `0x${envelope.dataType.toString(16)}`,
+    });
   }
 
   private async onWarning(s: Session, envelope: VehicleEnvelope, raw: Buffer): Promise<void> {
@@ -291,14 +381,36 @@ export class Jt809Server {
     if (envelope.dataType === SUPERVISION.answer && this.deps.answers) {
       const answer = decodeSupervisionAnswer(envelope.data);
       if (!answer.ok) return this.reject(s, raw, answer.reason, answer.detail);
-      const matched = await this.deps.answers.supervisionAnswered(account.accessCode, { ...answer.value, plate: envelope.plate, plateColor: envelope.plateColor }).catch((error: unknown) => String(error));
-      if (typeof matched === 'string') return this.reject(s, raw, 'answer_not_stored', `0x1401 for supervision id ${answer.value.supervisionId}: ${matched}`);
-      if (!matched) return this.reject(s, raw, 'unknown_supervision_id', `0x1401 for supervision id ${answer.value.supervisionId}, never sent to platform ${account.accessCode}`);
-      this.counter('vigil_jt809_answers_total', 'Answers of lower platforms to inspections and supervisions', ['msg_id']).inc({ msg_id: '0x1401' });
+      const matched = await this.deps.answers
+        .supervisionAnswered(account.accessCode, {
+          ...answer.value,
+          plate: envelope.plate,
+          plateColor: envelope.plateColor,
+        })
+        .catch((error: unknown) => String(error));
+      if (typeof matched === 'string')
+        return this.reject(
+          s,
+          raw,
+          'answer_not_stored',
+          `0x1401 for supervision id ${answer.value.supervisionId}: ${matched}`,
+        );
+      if (!matched)
+        return this.reject(
+          s,
+          raw,
+          'unknown_supervision_id',
+          `0x1401 for supervision id ${answer.value.supervisionId}, never sent to platform ${account.accessCode}`,
+        );
+      this.counter('vigil_jt809_answers_total', 'Answers of lower platforms to inspections and supervisions', [
+        'msg_id',
+      ]).inc({ msg_id: '0x1401' });
       return;
     }
     if (envelope.dataType !== WARNING.alarmReport) {
-      this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({ msg_id: `0x${envelope.dataType.toString(16)}` });
+      this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({
+        msg_id: `0x${envelope.dataType.toString(16)}`,
+      });
       return;
     }
     const terminalId = terminalIdOf(envelope.plate, envelope.plateColor, this.deps.vehicles);
@@ -306,7 +418,15 @@ export class Jt809Server {
     if (!report.ok) return this.reject(s, raw, report.reason, report.detail, terminalId);
     const known = this.deps.vehicles?.byPlate(envelope.plate);
     const orgCode = known?.home_org_code || account.orgCode || HENAN_PROVINCE_CODE;
-    const alarm: AlarmRow = alarmOfReport(terminalId, envelope.plate, envelope.plateColor, report.value, orgCode, account.accessCode, this.now());
+    const alarm: AlarmRow = alarmOfReport(
+      terminalId,
+      envelope.plate,
+      envelope.plateColor,
+      report.value,
+      orgCode,
+      account.accessCode,
+      this.now(),
+    );
     const problem = checkRecord(ALARMS.columns, alarm);
     if (problem) return this.reject(s, raw, problem.reason, problem.detail, terminalId);
     await this.producer.send(TOPICS.alarms, [{ key: terminalId, value: alarm }]);
@@ -318,16 +438,29 @@ export class Jt809Server {
     const exchange = decodePlatformExchange(body);
     if (!exchange.ok) return this.reject(s, raw, exchange.reason, exchange.detail);
     if (exchange.value.dataType !== PLATFORM_EXCHANGE.inspectionAnswer || !this.deps.answers) {
-      this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({ msg_id: `0x${exchange.value.dataType.toString(16)}` });
+      this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({
+        msg_id: `0x${exchange.value.dataType.toString(16)}`,
+      });
       return;
     }
     const answer = decodeInspection(exchange.value.data);
     if (!answer.ok) return this.reject(s, raw, answer.reason, answer.detail);
     // An answer that cannot be recorded (database down) is dead-lettered rather than lost.
-    const matched = await this.deps.answers.inspectionAnswered(account.accessCode, answer.value).catch((error: unknown) => String(error));
-    if (typeof matched === 'string') return this.reject(s, raw, 'answer_not_stored', `0x1301 for info id ${answer.value.infoId}: ${matched}`);
-    if (!matched) return this.reject(s, raw, 'unknown_info_id', `0x1301 for info id ${answer.value.infoId}, never sent to platform ${account.accessCode}`);
-    this.counter('vigil_jt809_answers_total', 'Answers of lower platforms to inspections and supervisions', ['msg_id']).inc({ msg_id: '0x1301' });
+    const matched = await this.deps.answers
+      .inspectionAnswered(account.accessCode, answer.value)
+      .catch((error: unknown) => String(error));
+    if (typeof matched === 'string')
+      return this.reject(s, raw, 'answer_not_stored', `0x1301 for info id ${answer.value.infoId}: ${matched}`);
+    if (!matched)
+      return this.reject(
+        s,
+        raw,
+        'unknown_info_id',
+        `0x1301 for info id ${answer.value.infoId}, never sent to platform ${account.accessCode}`,
+      );
+    this.counter('vigil_jt809_answers_total', 'Answers of lower platforms to inspections and supervisions', [
+      'msg_id',
+    ]).inc({ msg_id: '0x1301' });
   }
 
   private async publishPositions(s: Session, rows: TelemetryRow[], raw: Buffer): Promise<void> {
@@ -339,20 +472,49 @@ export class Jt809Server {
       else good.push(row);
     }
     await Promise.all([
-      good.length > 0 ? this.producer.send(TOPICS.telemetry, good.map((row) => ({ key: row.terminal_id, value: row }))) : undefined,
-      rejects.length > 0 ? this.producer.send(TOPICS.rejects, rejects.map((r) => ({ key: r.terminal_id || s.peer, value: r }))) : undefined,
+      good.length > 0
+        ? this.producer.send(
+            TOPICS.telemetry,
+            good.map((row) => ({ key: row.terminal_id, value: row })),
+          )
+        : undefined,
+      rejects.length > 0
+        ? this.producer.send(
+            TOPICS.rejects,
+            rejects.map((r) => ({ key: r.terminal_id || s.peer, value: r })),
+          )
+        : undefined,
     ]);
     this.counter('vigil_jt809_positions_total', 'JT/T 809 positions accepted and durable').inc(undefined, good.length);
   }
 
   private answer(s: Session, request: Jt809Header, msgId: number, body: Buffer): void {
     if (s.socket.destroyed) return;
-    s.socket.write(buildFrame(body, { sn: s.nextSn(), msgId, accessCode: request.accessCode, version: request.version, crc: this.options.crc }));
+    s.socket.write(
+      buildFrame(body, {
+        sn: s.nextSn(),
+        msgId,
+        accessCode: request.accessCode,
+        version: request.version,
+        crc: this.options.crc,
+      }),
+    );
   }
 
   private rejectRow(s: Session, raw: Buffer, reason: string, detail: string, terminalId = ''): IngestRejectRow {
-    this.counter('vigil_ingest_rejects_total', 'Rejected frames and records by reason', ['source', 'reason']).inc({ source: 'jt809', reason });
-    return { received_at: this.now(), source: 'jt809', reason, detail, raw: raw.toString('hex'), peer: s.peer, terminal_id: terminalId };
+    this.counter('vigil_ingest_rejects_total', 'Rejected frames and records by reason', ['source', 'reason']).inc({
+      source: 'jt809',
+      reason,
+    });
+    return {
+      received_at: this.now(),
+      source: 'jt809',
+      reason,
+      detail,
+      raw: raw.toString('hex'),
+      peer: s.peer,
+      terminal_id: terminalId,
+    };
   }
 
   /** Dead-letters and waits until durable, so frames of a connection are stored in the order they came. */

@@ -21,7 +21,15 @@ export const EXCHANGE = { realTimeLocation: 0x1202, historyLocation: 0x1203 } as
 export const WARNING = { alarmReport: 0x1402 } as const;
 
 /** 0x1002 results. */
-export const LOGIN_RESULT = { ok: 0, badIp: 1, badAccessCode: 2, unknownUser: 3, badPassword: 4, busy: 5, other: 9 } as const;
+export const LOGIN_RESULT = {
+  ok: 0,
+  badIp: 1,
+  badAccessCode: 2,
+  unknownUser: 3,
+  badPassword: 4,
+  busy: 5,
+  other: 9,
+} as const;
 
 export interface LoginRequest {
   userId: number;
@@ -65,7 +73,8 @@ const ENVELOPE_BYTES = 21 + 1 + 2 + 4;
 export function decodeEnvelope(body: Buffer): Parsed<VehicleEnvelope> {
   if (body.length < ENVELOPE_BYTES) return truncated('vehicle envelope', body.length, ENVELOPE_BYTES);
   const dataLength = body.readUInt32BE(24);
-  if (body.length < ENVELOPE_BYTES + dataLength) return truncated(`sub-body 0x${body.readUInt16BE(22).toString(16)}`, body.length, ENVELOPE_BYTES + dataLength);
+  if (body.length < ENVELOPE_BYTES + dataLength)
+    return truncated(`sub-body 0x${body.readUInt16BE(22).toString(16)}`, body.length, ENVELOPE_BYTES + dataLength);
   return {
     ok: true,
     value: {
@@ -103,8 +112,21 @@ export function decodeGnss(data: Buffer, offset = 0): Parsed<GnssData> {
   const year = d.readUInt16BE(3);
   const [hour, minute, second] = [d[5], d[6], d[7]];
   const time = Date.UTC(year, month - 1, day, hour - 8, minute, second);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || !Number.isFinite(time)) {
-    return { ok: false, reason: 'bad_time', detail: `GNSS time ${year}-${month}-${day} ${hour}:${minute}:${second} is not a date` };
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59 ||
+    !Number.isFinite(time)
+  ) {
+    return {
+      ok: false,
+      reason: 'bad_time',
+      detail: `GNSS time ${year}-${month}-${day} ${hour}:${minute}:${second} is not a date`,
+    };
   }
   const statusBits = d.readUInt32BE(28);
   // Status bits follow JT/T 808: bit 2 south, bit 3 west.
@@ -129,10 +151,14 @@ export function decodeGnss(data: Buffer, offset = 0): Parsed<GnssData> {
 }
 
 /** 0x1203: a count (1-5 in the standard) then that many GNSS_DATA. */
-export function decodeHistory(data: Buffer): { items: GnssData[]; errors: { index: number; reason: string; detail: string }[] } {
+export function decodeHistory(data: Buffer): {
+  items: GnssData[];
+  errors: { index: number; reason: string; detail: string }[];
+} {
   const items: GnssData[] = [];
   const errors: { index: number; reason: string; detail: string }[] = [];
-  if (data.length < 1) return { items, errors: [{ index: 0, reason: 'frame_truncated', detail: '0x1203 without a count' }] };
+  if (data.length < 1)
+    return { items, errors: [{ index: 0, reason: 'frame_truncated', detail: '0x1203 without a count' }] };
   const count = data[0];
   for (let i = 0; i < count; i++) {
     const gnss = decodeGnss(data, 1 + i * GNSS_BYTES);
@@ -170,5 +196,9 @@ export function decodeAlarmReport(data: Buffer): Parsed<AlarmReport> {
 }
 
 function truncated(what: string, have: number, need: number): { ok: false; reason: string; detail: string } {
-  return { ok: false, reason: 'frame_truncated', detail: `${what} has ${have} bytes, needs ${need}; ${need - have} missing` };
+  return {
+    ok: false,
+    reason: 'frame_truncated',
+    detail: `${what} has ${have} bytes, needs ${need}; ${need - have} missing`,
+  };
 }

@@ -19,7 +19,14 @@ export function terminalIdOf(plate: string, plateColor: number, registry: Vehicl
   return `809${(hash % 10n ** 17n).toString().padStart(17, '0')}`;
 }
 
-export function telemetryOfGnss(terminalId: string, plate: string, gnss: GnssData, receivedAt: number, backfill: boolean, accessCode: number): TelemetryRow {
+export function telemetryOfGnss(
+  terminalId: string,
+  plate: string,
+  gnss: GnssData,
+  receivedAt: number,
+  backfill: boolean,
+  accessCode: number,
+): TelemetryRow {
   return {
     terminal_id: terminalId,
     plate,
@@ -50,7 +57,15 @@ export const PLATFORM_ALARM_RULE = 'jt809_report';
  * A reported alarm is an instant episode (it starts and ends at the reported time): the lower platform owns its
  * lifecycle, Vigil records and routes it. Its id is deterministic, so a report sent twice is one alarm.
  */
-export function alarmOfReport(terminalId: string, plate: string, plateColor: number, report: AlarmReport, orgCode: string, accessCode: number, receivedAt: number): AlarmRow {
+export function alarmOfReport(
+  terminalId: string,
+  plate: string,
+  plateColor: number,
+  report: AlarmReport,
+  orgCode: string,
+  accessCode: number,
+  receivedAt: number,
+): AlarmRow {
   return {
     alarm_id: alarmIdOf(`${PLATFORM_ALARM_RULE}:${report.warnType}`, `${plate}|${plateColor}`, report.warnTime),
     rule: PLATFORM_ALARM_RULE,
@@ -64,7 +79,13 @@ export function alarmOfReport(terminalId: string, plate: string, plateColor: num
     lat: 0,
     lon: 0,
     late: 0,
-    details: JSON.stringify({ platform: accessCode, warn_src: report.warnSource, warn_type: report.warnType, info_id: report.infoId, info: report.info }),
+    details: JSON.stringify({
+      platform: accessCode,
+      warn_src: report.warnSource,
+      warn_type: report.warnType,
+      info_id: report.infoId,
+      info: report.info,
+    }),
     version: 1,
     updated_at: receivedAt,
   };

@@ -34,12 +34,16 @@ export const JT809_DEFAULTS: Jt809Options = {
 
 /** Fails on a bound that cannot work, naming the option, its value and the bound. */
 export function checkJt809Options(options: Jt809Options): void {
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error(`jt809 option port value ${options.port} is outside [0, 65535]`);
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
+    throw new Error(`jt809 option port value ${options.port} is outside [0, 65535]`);
   for (const name of ['connectionsMax', 'frameBytesMax', 'framesQueuedPerConnectionMax', 'idleTimeoutMs'] as const) {
     const value = options[name];
-    if (!Number.isInteger(value) || value < 1) throw new Error(`jt809 option ${name} value ${value} is less than min allowed 1`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`jt809 option ${name} value ${value} is less than min allowed 1`);
   }
-  if (options.frameBytesMax < 64) throw new Error(`jt809 option frameBytesMax value ${options.frameBytesMax} is less than min allowed 64`);
+  if (options.frameBytesMax < 64)
+    throw new Error(`jt809 option frameBytesMax value ${options.frameBytesMax} is less than min allowed 64`);
   checkSubLinkOptions(options.subLink);
-  if (options.crc !== 'ccitt-false' && options.crc !== 'xmodem') throw new Error(`jt809 option crc value ${JSON.stringify(options.crc)} is not one of ccitt-false, xmodem`);
+  if (options.crc !== 'ccitt-false' && options.crc !== 'xmodem')
+    throw new Error(`jt809 option crc value ${JSON.stringify(options.crc)} is not one of ccitt-false, xmodem`);
 }

@@ -30,14 +30,23 @@ export interface SubLinkOptions {
   backoffMaxMs: number;
 }
 
-export const SUB_LINK_DEFAULTS: SubLinkOptions = { loginTimeoutMs: 10_000, keepAliveIntervalMs: 60_000, backoffMinMs: 1_000, backoffMaxMs: 60_000 };
+export const SUB_LINK_DEFAULTS: SubLinkOptions = {
+  loginTimeoutMs: 10_000,
+  keepAliveIntervalMs: 60_000,
+  backoffMinMs: 1_000,
+  backoffMaxMs: 60_000,
+};
 
 export function checkSubLinkOptions(options: SubLinkOptions): void {
   for (const name of ['loginTimeoutMs', 'keepAliveIntervalMs', 'backoffMinMs', 'backoffMaxMs'] as const) {
     const value = options[name];
-    if (!Number.isInteger(value) || value < 10) throw new Error(`jt809 sub link option ${name} value ${value} is less than min allowed 10`);
+    if (!Number.isInteger(value) || value < 10)
+      throw new Error(`jt809 sub link option ${name} value ${value} is less than min allowed 10`);
   }
-  if (options.backoffMaxMs < options.backoffMinMs) throw new Error(`jt809 sub link option backoffMaxMs value ${options.backoffMaxMs} is less than min allowed ${options.backoffMinMs} (backoffMinMs)`);
+  if (options.backoffMaxMs < options.backoffMinMs)
+    throw new Error(
+      `jt809 sub link option backoffMaxMs value ${options.backoffMaxMs} is less than min allowed ${options.backoffMinMs} (backoffMinMs)`,
+    );
 }
 
 /** `connecting` covers the TCP connect and the 0x9001 login; `backoff` waits before the next attempt. */
@@ -111,7 +120,10 @@ export class Jt809SubLink {
     this.socket = socket;
     const splitter = new Jt809FrameSplitter(this.deps.frameBytesMax);
     socket.setNoDelay(true);
-    this.timer = setTimeout(() => this.fail(socket, `no login answer within ${this.options.loginTimeoutMs} ms`), this.options.loginTimeoutMs);
+    this.timer = setTimeout(
+      () => this.fail(socket, `no login answer within ${this.options.loginTimeoutMs} ms`),
+      this.options.loginTimeoutMs,
+    );
     socket.once('connect', () => socket.write(this.frame(SUB_LINK_MSG.loginRequest, verifyCodeBody(this.verifyCode))));
     socket.on('data', (chunk: Buffer) => {
       for (const item of splitter.push(chunk)) if (item.reason === undefined) this.onFrame(socket, item.raw);
@@ -135,9 +147,13 @@ export class Jt809SubLink {
       this.lastLoginResult = 0;
       this.backoffMs = this.options.backoffMinMs;
       this.setState('logged_in');
-      this.deps.logger.info('jt809 sub link logged in', { access_code: this.accessCode, target: `${this.host}:${this.port}` });
+      this.deps.logger.info('jt809 sub link logged in', {
+        access_code: this.accessCode,
+        target: `${this.host}:${this.port}`,
+      });
       this.keepAliveTimer = setInterval(() => {
-        if (Date.now() - this.lastFrameMs > 2 * this.options.keepAliveIntervalMs) return this.fail(socket, 'no keep-alive answer');
+        if (Date.now() - this.lastFrameMs > 2 * this.options.keepAliveIntervalMs)
+          return this.fail(socket, 'no keep-alive answer');
         socket.write(this.frame(SUB_LINK_MSG.keepAlive, Buffer.alloc(0)));
         this.counter('vigil_jt809_sub_link_keepalives_total', 'Sub link keep-alives (0x9005) sent').inc();
       }, this.options.keepAliveIntervalMs);
@@ -152,7 +168,12 @@ export class Jt809SubLink {
     clearInterval(this.keepAliveTimer);
     socket.destroy();
     this.counter('vigil_jt809_sub_link_failures_total', 'Sub link attempts failed or links lost').inc();
-    this.deps.logger.warn('jt809 sub link down', { access_code: this.accessCode, target: `${this.host}:${this.port}`, why, retry_ms: this.backoffMs });
+    this.deps.logger.warn('jt809 sub link down', {
+      access_code: this.accessCode,
+      target: `${this.host}:${this.port}`,
+      why,
+      retry_ms: this.backoffMs,
+    });
     this.setState('backoff');
     this.timer = setTimeout(() => this.connect(), this.backoffMs);
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.backoffMaxMs);

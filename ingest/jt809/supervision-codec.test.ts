@@ -15,20 +15,29 @@ import {
 import { decodeEnvelope } from './messages.js';
 
 /** GBK-encodable text: ASCII and common Chinese characters. */
-const gbkText = (maxLength: number) => fc.array(fc.constantFrom(...'abcXYZ019 @.-豫A京查岗督办请回复值班人员平台'), { maxLength }).map((chars) => chars.join(''));
+const gbkText = (maxLength: number) =>
+  fc
+    .array(fc.constantFrom(...'abcXYZ019 @.-豫A京查岗督办请回复值班人员平台'), { maxLength })
+    .map((chars) => chars.join(''));
 const uint32 = fc.integer({ min: 0, max: 0xffffffff });
 const seconds = fc.integer({ min: 0, max: 4_102_444_800 }).map((s) => s * 1000);
 
 describe('JT/T 809 inspection and supervision codec', () => {
   it('inspection request and answer survive encode and decode', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 255 }), gbkText(6), uint32, gbkText(200), (objectType, objectId, infoId, text) => {
-        const message = { objectType, objectId, infoId, text };
-        const exchange = decodePlatformExchange(encodePlatformExchange(0x9301, encodeInspection(message)));
-        expect(exchange.ok && exchange.value.dataType).toBe(0x9301);
-        if (!exchange.ok) return;
-        expect(decodeInspection(exchange.value.data)).toEqual({ ok: true, value: message });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 255 }),
+        gbkText(6),
+        uint32,
+        gbkText(200),
+        (objectType, objectId, infoId, text) => {
+          const message = { objectType, objectId, infoId, text };
+          const exchange = decodePlatformExchange(encodePlatformExchange(0x9301, encodeInspection(message)));
+          expect(exchange.ok && exchange.value.dataType).toBe(0x9301);
+          if (!exchange.ok) return;
+          expect(decodeInspection(exchange.value.data)).toEqual({ ok: true, value: message });
+        },
+      ),
     );
   });
 
@@ -49,7 +58,9 @@ describe('JT/T 809 inspection and supervision codec', () => {
         gbkText(10),
         fc.integer({ min: 0, max: 255 }),
         (request, plate, color) => {
-          const envelope = decodeEnvelope(encodeVehicleEnvelope(plate, color, 0x9401, encodeSupervisionRequest(request)));
+          const envelope = decodeEnvelope(
+            encodeVehicleEnvelope(plate, color, 0x9401, encodeSupervisionRequest(request)),
+          );
           expect(envelope.ok).toBe(true);
           if (!envelope.ok) return;
           expect(envelope.value).toMatchObject({ plate, plateColor: color, dataType: 0x9401 });
@@ -62,7 +73,10 @@ describe('JT/T 809 inspection and supervision codec', () => {
   it('supervision answer survives encode and decode', () => {
     fc.assert(
       fc.property(uint32, fc.integer({ min: 0, max: 255 }), (supervisionId, result) => {
-        expect(decodeSupervisionAnswer(encodeSupervisionAnswer({ supervisionId, result }))).toEqual({ ok: true, value: { supervisionId, result } });
+        expect(decodeSupervisionAnswer(encodeSupervisionAnswer({ supervisionId, result }))).toEqual({
+          ok: true,
+          value: { supervisionId, result },
+        });
       }),
     );
   });
@@ -76,7 +90,17 @@ describe('JT/T 809 inspection and supervision codec', () => {
     expect(inspection.readUInt32BE(17)).toBe(6);
     expect([...inspection.subarray(21, 23)]).toEqual([0xc7, 0xeb]); // 请 in GBK
 
-    const request = encodeSupervisionRequest({ warnSource: 2, warnType: 0x0002, warnTime: 1_700_000_000_000, supervisionId: 7, endTime: 1_700_000_600_000, level: 0, supervisor: 'Li', tel: '0371', email: 'a@b.c' });
+    const request = encodeSupervisionRequest({
+      warnSource: 2,
+      warnType: 0x0002,
+      warnTime: 1_700_000_000_000,
+      supervisionId: 7,
+      endTime: 1_700_000_600_000,
+      level: 0,
+      supervisor: 'Li',
+      tel: '0371',
+      email: 'a@b.c',
+    });
     expect(SUPERVISION_REQUEST_BYTES).toBe(92);
     expect(request.length).toBe(92);
     expect(request[0]).toBe(2);
@@ -96,6 +120,9 @@ describe('JT/T 809 inspection and supervision codec', () => {
     expect(decodeInspection(short)).toMatchObject({ ok: false, reason: 'frame_truncated' });
     expect(decodeSupervisionRequest(Buffer.alloc(91))).toMatchObject({ ok: false, reason: 'frame_truncated' });
     expect(decodeSupervisionAnswer(Buffer.alloc(4))).toMatchObject({ ok: false, reason: 'frame_truncated' });
-    expect(decodePlatformExchange(Buffer.from([0x93, 0x01, 0, 0, 0, 9]))).toMatchObject({ ok: false, reason: 'frame_truncated' });
+    expect(decodePlatformExchange(Buffer.from([0x93, 0x01, 0, 0, 0, 9]))).toMatchObject({
+      ok: false,
+      reason: 'frame_truncated',
+    });
   });
 });

@@ -35,7 +35,8 @@ export const SUPERVISOR_BYTES = 16;
 export const SUPERVISOR_TEL_BYTES = 20;
 export const SUPERVISOR_EMAIL_BYTES = 32;
 const INSPECTION_FIXED_BYTES = 1 + OBJECT_ID_BYTES + 4 + 4;
-export const SUPERVISION_REQUEST_BYTES = 1 + 2 + 8 + 4 + 8 + 1 + SUPERVISOR_BYTES + SUPERVISOR_TEL_BYTES + SUPERVISOR_EMAIL_BYTES;
+export const SUPERVISION_REQUEST_BYTES =
+  1 + 2 + 8 + 4 + 8 + 1 + SUPERVISOR_BYTES + SUPERVISOR_TEL_BYTES + SUPERVISOR_EMAIL_BYTES;
 export const SUPERVISION_ANSWER_BYTES = 5;
 const EXCHANGE_HEAD_BYTES = 2 + 4;
 
@@ -82,8 +83,12 @@ export function encodePlatformExchange(dataType: number, data: Buffer): Buffer {
 export function decodePlatformExchange(body: Buffer): Parsed<PlatformExchange> {
   if (body.length < EXCHANGE_HEAD_BYTES) return truncated('platform exchange', body.length, EXCHANGE_HEAD_BYTES);
   const length = body.readUInt32BE(2);
-  if (body.length < EXCHANGE_HEAD_BYTES + length) return truncated(`sub-body 0x${body.readUInt16BE(0).toString(16)}`, body.length, EXCHANGE_HEAD_BYTES + length);
-  return { ok: true, value: { dataType: body.readUInt16BE(0), data: body.subarray(EXCHANGE_HEAD_BYTES, EXCHANGE_HEAD_BYTES + length) } };
+  if (body.length < EXCHANGE_HEAD_BYTES + length)
+    return truncated(`sub-body 0x${body.readUInt16BE(0).toString(16)}`, body.length, EXCHANGE_HEAD_BYTES + length);
+  return {
+    ok: true,
+    value: { dataType: body.readUInt16BE(0), data: body.subarray(EXCHANGE_HEAD_BYTES, EXCHANGE_HEAD_BYTES + length) },
+  };
 }
 
 /** The 0x9400 / 0x1400 vehicle envelope around a sub-body. */
@@ -110,7 +115,8 @@ export function encodeInspection(message: InspectionMessage): Buffer {
 export function decodeInspection(data: Buffer): Parsed<InspectionMessage> {
   if (data.length < INSPECTION_FIXED_BYTES) return truncated('inspection', data.length, INSPECTION_FIXED_BYTES);
   const length = data.readUInt32BE(17);
-  if (data.length < INSPECTION_FIXED_BYTES + length) return truncated('inspection text', data.length, INSPECTION_FIXED_BYTES + length);
+  if (data.length < INSPECTION_FIXED_BYTES + length)
+    return truncated('inspection text', data.length, INSPECTION_FIXED_BYTES + length);
   return {
     ok: true,
     value: {
@@ -169,5 +175,9 @@ export function decodeSupervisionAnswer(data: Buffer): Parsed<SupervisionAnswer>
 }
 
 function truncated(what: string, have: number, need: number): { ok: false; reason: string; detail: string } {
-  return { ok: false, reason: 'frame_truncated', detail: `${what} has ${have} bytes, needs ${need}; ${need - have} missing` };
+  return {
+    ok: false,
+    reason: 'frame_truncated',
+    detail: `${what} has ${have} bytes, needs ${need}; ${need - have} missing`,
+  };
 }

@@ -34,7 +34,8 @@ export function wgs84ToGcj02(lon_deg: number, lat_deg: number): LonLat {
     (gcjDistortionLat(lon_deg - 105, lat_deg - 35) * 180) /
     (((KRASOVSKY_SEMI_MAJOR_M * (1 - KRASOVSKY_ECCENTRICITY_SQUARED)) / (magic * sqrtMagic)) * Math.PI);
   const dLon =
-    (gcjDistortionLon(lon_deg - 105, lat_deg - 35) * 180) / ((KRASOVSKY_SEMI_MAJOR_M / sqrtMagic) * Math.cos(latRad) * Math.PI);
+    (gcjDistortionLon(lon_deg - 105, lat_deg - 35) * 180) /
+    ((KRASOVSKY_SEMI_MAJOR_M / sqrtMagic) * Math.cos(latRad) * Math.PI);
   return [lon_deg + dLon, lat_deg + dLat];
 }
 

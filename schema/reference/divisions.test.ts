@@ -16,15 +16,46 @@ import type { LonLat } from './geometry.js';
 import { greatCircleKm, polygonAreaKm2, ringSignedAreaKm2 } from './geometry.js';
 
 const CITY_CODES = [
-  '410100', '410200', '410300', '410400', '410500', '410600', '410700', '410800', '410900',
-  '411000', '411100', '411200', '411300', '411400', '411500', '411600', '411700', '419001',
+  '410100',
+  '410200',
+  '410300',
+  '410400',
+  '410500',
+  '410600',
+  '410700',
+  '410800',
+  '410900',
+  '411000',
+  '411100',
+  '411200',
+  '411300',
+  '411400',
+  '411500',
+  '411600',
+  '411700',
+  '419001',
 ];
 
 // DOMAIN.md, "Henan divisions and plates".
 const PLATE_BY_CITY: Record<string, string> = {
-  '410100': '豫A', '410200': '豫B', '410300': '豫C', '410400': '豫D', '410500': '豫E', '410600': '豫F',
-  '410700': '豫G', '410800': '豫H', '410900': '豫J', '411000': '豫K', '411100': '豫L', '411200': '豫M',
-  '411400': '豫N', '411600': '豫P', '411700': '豫Q', '411300': '豫R', '411500': '豫S', '419001': '豫U',
+  '410100': '豫A',
+  '410200': '豫B',
+  '410300': '豫C',
+  '410400': '豫D',
+  '410500': '豫E',
+  '410600': '豫F',
+  '410700': '豫G',
+  '410800': '豫H',
+  '410900': '豫J',
+  '411000': '豫K',
+  '411100': '豫L',
+  '411200': '豫M',
+  '411400': '豫N',
+  '411600': '豫P',
+  '411700': '豫Q',
+  '411300': '豫R',
+  '411500': '豫S',
+  '419001': '豫U',
 };
 
 const HENAN_BOX = { lonMin: 110.3, lonMax: 116.7, latMin: 31.3, latMax: 36.4 };
@@ -57,10 +88,20 @@ describe('division tree', () => {
   });
 
   it('marks exactly the ten directly administered counties (省直管县)', () => {
-    const marked = divisions().filter((d) => d.directlyAdministered).map((d) => `${d.code} ${d.name}`);
+    const marked = divisions()
+      .filter((d) => d.directlyAdministered)
+      .map((d) => `${d.code} ${d.name}`);
     expect(marked.sort()).toEqual([
-      '410181 巩义市', '410225 兰考县', '410482 汝州市', '410526 滑县', '410783 长垣市',
-      '411381 邓州市', '411481 永城市', '411525 固始县', '411628 鹿邑县', '411729 新蔡县',
+      '410181 巩义市',
+      '410225 兰考县',
+      '410482 汝州市',
+      '410526 滑县',
+      '410783 长垣市',
+      '411381 邓州市',
+      '411481 永城市',
+      '411525 固始县',
+      '411628 鹿邑县',
+      '411729 新蔡县',
     ]);
   });
 
@@ -113,7 +154,7 @@ describe('countyAt', () => {
       [112.09, 32.69, '411381'], // 邓州市
       [115.65, 32.17, '411525'], // 固始县
       [114.88, 31.64, '411523'], // 新县
-      [112.60, 35.07, '419001'], // 济源市
+      [112.6, 35.07, '419001'], // 济源市
     ];
     for (const [lon, lat, code] of seats) expect(countyAt(lon, lat)?.code, `${lon},${lat}`).toBe(code);
   });
@@ -126,11 +167,11 @@ describe('countyAt', () => {
     expect(countyAt(114.3, 30.6)).toBeUndefined(); // Wuhan
   });
 
-  it('finds a county for about half of a sweep over Henan\'s bounding box', () => {
+  it("finds a county for about half of a sweep over Henan's bounding box", () => {
     let found = 0;
     for (let i = 0; i < 20_000; i += 1) {
       // A deterministic sweep over Henan's box.
-      const lon = HENAN_BOX.lonMin + ((i * 7919) % 20_000) / 20_000 * (HENAN_BOX.lonMax - HENAN_BOX.lonMin);
+      const lon = HENAN_BOX.lonMin + (((i * 7919) % 20_000) / 20_000) * (HENAN_BOX.lonMax - HENAN_BOX.lonMin);
       const lat = HENAN_BOX.latMin + (i / 20_000) * (HENAN_BOX.latMax - HENAN_BOX.latMin);
       if (countyAt(lon, lat)) found += 1;
     }
@@ -174,7 +215,8 @@ describe('henan-geo.json', () => {
   });
 
   it('has no ring crossing itself (maplibre fills such rings unpredictably)', () => {
-    const side = (p: LonLat, q: LonLat, r: LonLat): number => Math.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]));
+    const side = (p: LonLat, q: LonLat, r: LonLat): number =>
+      Math.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]));
     const cross = (a: LonLat, b: LonLat, c: LonLat, d: LonLat): boolean =>
       side(a, b, c) * side(a, b, d) < 0 && side(c, d, a) * side(c, d, b) < 0;
     const crossing: string[] = [];
@@ -183,7 +225,8 @@ describe('henan-geo.json', () => {
         for (let i = 0; i + 1 < ring.length; i += 1) {
           for (let j = i + 2; j + 1 < ring.length; j += 1) {
             if (i === 0 && j === ring.length - 2) continue;
-            if (cross(ring[i], ring[i + 1], ring[j], ring[j + 1])) crossing.push(`${feature.properties.name} @${i}/${j}`);
+            if (cross(ring[i], ring[i + 1], ring[j], ring[j + 1]))
+              crossing.push(`${feature.properties.name} @${i}/${j}`);
           }
         }
       }

@@ -17,7 +17,10 @@ export interface HenanGeoFeature {
   readonly type: 'Feature';
   readonly properties: HenanGeoProperties;
   /** Always a MultiPolygon: some counties have exclaves; rings are closed, outer rings counter-clockwise. */
-  readonly geometry: { readonly type: 'MultiPolygon'; readonly coordinates: readonly (readonly (readonly LonLat[])[])[] };
+  readonly geometry: {
+    readonly type: 'MultiPolygon';
+    readonly coordinates: readonly (readonly (readonly LonLat[])[])[];
+  };
 }
 
 export interface HenanGeo {

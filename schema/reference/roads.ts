@@ -72,7 +72,8 @@ function nearest(node: RoadNode, candidates: readonly RoadNode[], count: number)
 export function roadGraph(options: RoadGraphOptions = {}): RoadGraph {
   const nearestSeats = options.nearestSeats ?? NEAREST_SEATS_DEFAULT;
   const nearestCitySeats = options.nearestCitySeats ?? NEAREST_CITY_SEATS_DEFAULT;
-  if (!Number.isInteger(nearestSeats) || nearestSeats < 1) throw new Error(`nearestSeats value ${nearestSeats} is less than min allowed 1`);
+  if (!Number.isInteger(nearestSeats) || nearestSeats < 1)
+    throw new Error(`nearestSeats value ${nearestSeats} is less than min allowed 1`);
   if (!Number.isInteger(nearestCitySeats) || nearestCitySeats < 0) {
     throw new Error(`nearestCitySeats value ${nearestCitySeats} is less than min allowed 0`);
   }
@@ -94,7 +95,9 @@ export function roadGraph(options: RoadGraphOptions = {}): RoadGraph {
   const citySeats = nodes.filter((n) => n.isCitySeat);
   for (const node of citySeats) for (const other of nearest(node, citySeats, nearestCitySeats)) link(node, other);
   for (const [a, b] of spanningTree(nodes)) link(byCode.get(a)!, byCode.get(b)!);
-  const sorted = [...edges.values()].sort((x, y) => x.fromCode.localeCompare(y.fromCode) || x.toCode.localeCompare(y.toCode));
+  const sorted = [...edges.values()].sort(
+    (x, y) => x.fromCode.localeCompare(y.fromCode) || x.toCode.localeCompare(y.toCode),
+  );
   return { nodes, edges: sorted };
 }
 

@@ -38,4 +38,3 @@ export interface EngineSnapshot {
   plates: { plate: string; lane: LaneSnapshot }[];
   devices: { id: string; org_code: string; lat: number; lon: number; lane: LaneSnapshot }[];
 }
-

@@ -15,9 +15,12 @@ export type EngineEvent =
   | { topic: 'devices'; partition?: number; at?: number; value: DeviceStatus };
 
 const TOPIC_ALIASES: Record<string, EngineEvent['topic']> = {
-  telemetry: 'telemetry', 'vigil.telemetry': 'telemetry',
-  camera: 'camera', 'vigil.camera': 'camera',
-  devices: 'devices', 'vigil.devices': 'devices',
+  telemetry: 'telemetry',
+  'vigil.telemetry': 'telemetry',
+  camera: 'camera',
+  'vigil.camera': 'camera',
+  devices: 'devices',
+  'vigil.devices': 'devices',
 };
 
 /** Parses one line; throws with the line number and reason when it is not an event. */
@@ -30,9 +33,16 @@ export function parseEventLine(line: string, lineNumber: number): EngineEvent | 
     throw new Error(`line ${lineNumber}: not JSON (${(error as Error).message})`);
   }
   const topic = TOPIC_ALIASES[String(raw.topic)];
-  if (!topic) throw new Error(`line ${lineNumber}: topic ${JSON.stringify(raw.topic)} is not telemetry, camera or devices`);
-  if (typeof raw.value !== 'object' || raw.value === null || typeof (raw.value as { ts?: unknown }).ts !== 'number') throw new Error(`line ${lineNumber}: value is not an event with a numeric ts`);
-  return { topic, partition: typeof raw.partition === 'number' ? raw.partition : 0, at: typeof raw.at === 'number' ? raw.at : undefined, value: raw.value } as EngineEvent;
+  if (!topic)
+    throw new Error(`line ${lineNumber}: topic ${JSON.stringify(raw.topic)} is not telemetry, camera or devices`);
+  if (typeof raw.value !== 'object' || raw.value === null || typeof (raw.value as { ts?: unknown }).ts !== 'number')
+    throw new Error(`line ${lineNumber}: value is not an event with a numeric ts`);
+  return {
+    topic,
+    partition: typeof raw.partition === 'number' ? raw.partition : 0,
+    at: typeof raw.at === 'number' ? raw.at : undefined,
+    value: raw.value,
+  } as EngineEvent;
 }
 
 export interface ReplayOptions {
@@ -43,7 +53,11 @@ export interface ReplayOptions {
 }
 
 /** Feeds events in order and returns every alarm version produced. */
-export function replayEvents(engine: RuleEngine, events: Iterable<EngineEvent>, options: ReplayOptions = { tickMs: 1_000 }): AlarmRow[] {
+export function replayEvents(
+  engine: RuleEngine,
+  events: Iterable<EngineEvent>,
+  options: ReplayOptions = { tickMs: 1_000 },
+): AlarmRow[] {
   const alarms: AlarmRow[] = [];
   let nextTick = -Infinity;
   let now = -Infinity;

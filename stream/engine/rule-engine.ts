@@ -16,11 +16,31 @@
  * This class does no I/O: `RulesRunner` feeds it from the event log, and tests and benchmarks drive it
  * directly.
  */
-import type { AlarmRow, CameraEvent, DeviceStatus, TelemetryRow, VehicleRecord, VehicleRegistry } from '../../schema/index.js';
+import type {
+  AlarmRow,
+  CameraEvent,
+  DeviceStatus,
+  TelemetryRow,
+  VehicleRecord,
+  VehicleRegistry,
+} from '../../schema/index.js';
 import { HENAN_PROVINCE_CODE, cityOfPlate, countyAt, parentChain } from '../../schema/index.js';
 import type { CompiledRulesConfig, RuleSet } from '../rules/rules-config.js';
 import { alarmIdOf } from './alarm-id.js';
-import { FIX_JUMP_KM_MIN, NEVER, type AnyCameraRule, type AnyDeviceRule, type AnyPositionRule, type AnyRule, type EpisodeSink, type Evidence, type LastFix, type Severity, type Track, type VehicleFacts } from './rule.js';
+import {
+  FIX_JUMP_KM_MIN,
+  NEVER,
+  type AnyCameraRule,
+  type AnyDeviceRule,
+  type AnyPositionRule,
+  type AnyRule,
+  type EpisodeSink,
+  type Evidence,
+  type LastFix,
+  type Severity,
+  type Track,
+  type VehicleFacts,
+} from './rule.js';
 import { SNAPSHOT_FORMAT, type EngineSnapshot, type LaneSnapshot } from './engine-snapshot.js';
 
 /** JT/T 808 status bit 1: the fix is positioned. */
@@ -168,7 +188,16 @@ function jumpKmh(fromTs: number, fromLat: number, fromLon: number, toTs: number,
 
 function newLane(stateSlots = 0): Lane {
   // Sized once: a states array grown slot by slot keeps spare capacity in every vehicle.
-  return { states: new Array<unknown>(stateSlots).fill(undefined), episodes: undefined, lastTs: NEVER, fixTs: NEVER, fixLat: 0, fixLon: 0, fixJumpKmh: 0, lastArrivalAt: 0 };
+  return {
+    states: new Array<unknown>(stateSlots).fill(undefined),
+    episodes: undefined,
+    lastTs: NEVER,
+    fixTs: NEVER,
+    fixLat: 0,
+    fixLon: 0,
+    fixJumpKmh: 0,
+    lastArrivalAt: 0,
+  };
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, critical: 3 };
@@ -196,7 +225,17 @@ function cityCodeOf(homeOrgCode: string | undefined, plate: string): string {
 const ORG_CODE = /^\d{6}$/;
 
 export function factsOf(record: VehicleRecord | undefined, terminalId: string, plate: string): VehicleFacts {
-  if (!record) return { terminalId, plate, vehicleClass: 'other', registered: false, cityCode: cityCodeOf(undefined, plate), routeLengthKm: 0, axles: 0, permitValidUntil: null };
+  if (!record)
+    return {
+      terminalId,
+      plate,
+      vehicleClass: 'other',
+      registered: false,
+      cityCode: cityCodeOf(undefined, plate),
+      routeLengthKm: 0,
+      axles: 0,
+      permitValidUntil: null,
+    };
   const p = record.plate || plate;
   return {
     terminalId: terminalId || record.terminal_id,
@@ -212,7 +251,9 @@ export function factsOf(record: VehicleRecord | undefined, terminalId: string, p
 }
 
 function defaultOrgCodeAt(lon: number, lat: number): string {
-  return Number.isFinite(lat) && Number.isFinite(lon) ? (countyAt(lon, lat)?.code ?? HENAN_PROVINCE_CODE) : HENAN_PROVINCE_CODE;
+  return Number.isFinite(lat) && Number.isFinite(lon)
+    ? (countyAt(lon, lat)?.code ?? HENAN_PROVINCE_CODE)
+    : HENAN_PROVINCE_CODE;
 }
 
 /** The sink rules write to; the engine points it at the subject and lane being evaluated. */
@@ -272,7 +313,18 @@ export class RuleEngine {
   private boundMs = 0;
   private readonly orgCodeAt: (lon: number, lat: number) => string;
   private lastClockMs = NEVER;
-  readonly stats: EngineStats = { positions: 0, cameraEvents: 0, deviceEvents: 0, late: 0, alreadyEvaluated: 0, duplicates: 0, future: 0, forcedReleases: 0, evicted: 0, opened: {} };
+  readonly stats: EngineStats = {
+    positions: 0,
+    cameraEvents: 0,
+    deviceEvents: 0,
+    late: 0,
+    alreadyEvaluated: 0,
+    duplicates: 0,
+    future: 0,
+    forcedReleases: 0,
+    evicted: 0,
+    opened: {},
+  };
 
   constructor(
     readonly rules: readonly AnyRule[],
@@ -301,10 +353,28 @@ export class RuleEngine {
   /** A rule switched off closes its open episodes (at the subject's last event time) and drops its state. */
   private closeDisabled(): void {
     const index = new Map(this.rules.map((r, i) => [r.id, i]));
-    const sweep = (lane: Lane, set: RuleSet, subjectKey: string, terminalId: string, plate: string, homeOrgCode: string | undefined): void => {
+    const sweep = (
+      lane: Lane,
+      set: RuleSet,
+      subjectKey: string,
+      terminalId: string,
+      plate: string,
+      homeOrgCode: string | undefined,
+    ): void => {
       for (const [k, episode] of lane.episodes ? [...lane.episodes] : []) {
         if (set.configs[index.get(episode.rule) ?? -1] !== null) continue;
-        const sink = this.bindSink(lane, subjectKey, terminalId, plate, homeOrgCode, '', episode.late, lane.lastTs, episode.lat, episode.lon);
+        const sink = this.bindSink(
+          lane,
+          subjectKey,
+          terminalId,
+          plate,
+          homeOrgCode,
+          '',
+          episode.late,
+          lane.lastTs,
+          episode.lat,
+          episode.lon,
+        );
         sink.rule = episode.rule;
         this.closeEpisode(sink, k.length > episode.rule.length ? k.slice(episode.rule.length + 1) : '', lane.lastTs);
       }
@@ -317,7 +387,15 @@ export class RuleEngine {
       sweep(v.live, set, v.key, v.key, v.facts.plate, v.facts.homeOrgCode);
       if (v.late) sweep(v.late, set, v.key, v.key, v.facts.plate, v.facts.homeOrgCode);
     }
-    for (const p of this.plates.values()) sweep(p.lane, this.compiled.cities.get(p.facts?.cityCode ?? '') ?? this.compiled.base, `plate:${p.plate}`, p.facts?.terminalId ?? '', p.plate, p.facts?.homeOrgCode);
+    for (const p of this.plates.values())
+      sweep(
+        p.lane,
+        this.compiled.cities.get(p.facts?.cityCode ?? '') ?? this.compiled.base,
+        `plate:${p.plate}`,
+        p.facts?.terminalId ?? '',
+        p.plate,
+        p.facts?.homeOrgCode,
+      );
     for (const d of this.devices.values()) sweep(d.lane, this.compiled.base, `device:${d.id}`, '', '', undefined);
   }
 
@@ -407,7 +485,8 @@ export class RuleEngine {
   private partitionClock(partition: number): PartitionClock {
     let p = this.partitions[partition];
     if (p === undefined) {
-      for (let i = this.partitions.length; i <= partition; i++) this.partitions[i] = { maxTs: NEVER, lastArrivalAt: 0, queueVehicles: [], queueTs: [], head: 0 };
+      for (let i = this.partitions.length; i <= partition; i++)
+        this.partitions[i] = { maxTs: NEVER, lastArrivalAt: 0, queueVehicles: [], queueTs: [], head: 0 };
       p = this.partitions[partition];
     }
     return p;
@@ -510,8 +589,14 @@ export class RuleEngine {
   }
 
   private refreshFacts(v: Vehicle, row: TelemetryRow): void {
-    if (v.configVersion === this.compiled.version && row.ts - v.factsAt < this.options.factsRefreshMs && row.ts >= v.factsAt) return;
-    const record = this.deps.registry.byTerminal(v.key) ?? (row.plate ? this.deps.registry.byPlate(row.plate) : undefined);
+    if (
+      v.configVersion === this.compiled.version &&
+      row.ts - v.factsAt < this.options.factsRefreshMs &&
+      row.ts >= v.factsAt
+    )
+      return;
+    const record =
+      this.deps.registry.byTerminal(v.key) ?? (row.plate ? this.deps.registry.byPlate(row.plate) : undefined);
     const facts = factsOf(record, v.key, row.plate);
     if (facts.plate !== v.facts.plate) {
       if (this.plateToVehicle.get(v.facts.plate) === v) this.plateToVehicle.delete(v.facts.plate);
@@ -556,7 +641,8 @@ export class RuleEngine {
     }
     if (row.ts > lane.lastTs) lane.lastTs = row.ts;
     if ((row.status_bits & STATUS_POSITIONED) !== 0 && (row.lat !== 0 || row.lon !== 0) && row.ts > lane.fixTs) {
-      lane.fixJumpKmh = lane.fixTs === NEVER ? 0 : jumpKmh(lane.fixTs, lane.fixLat, lane.fixLon, row.ts, row.lat, row.lon);
+      lane.fixJumpKmh =
+        lane.fixTs === NEVER ? 0 : jumpKmh(lane.fixTs, lane.fixLat, lane.fixLon, row.ts, row.lat, row.lon);
       lane.fixTs = row.ts;
       lane.fixLat = row.lat;
       lane.fixLon = row.lon;
@@ -590,15 +676,31 @@ export class RuleEngine {
       const device = this.deviceOf(event.device_id, event.org_code);
       device.lat = event.lat;
       device.lon = event.lon;
-      this.evaluateDevice(device, event.ts, late, (rule, state, config) => rule.heard(state, event.ts, config, this.sink));
+      this.evaluateDevice(device, event.ts, late, (rule, state, config) =>
+        rule.heard(state, event.ts, config, this.sink),
+      );
     }
     if (event.plate === '') return;
     const plate = this.plateOf(event.plate, event.ts);
-    const sink = this.bindSink(plate.lane, `plate:${event.plate}`, plate.facts?.terminalId ?? '', event.plate, plate.facts?.homeOrgCode, ORG_CODE.test(event.org_code) ? event.org_code : '', late, event.ts, event.lat, event.lon);
+    const sink = this.bindSink(
+      plate.lane,
+      `plate:${event.plate}`,
+      plate.facts?.terminalId ?? '',
+      event.plate,
+      plate.facts?.homeOrgCode,
+      ORG_CODE.test(event.org_code) ? event.org_code : '',
+      late,
+      event.ts,
+      event.lat,
+      event.lon,
+    );
     sink.receivedAt = event.received_at;
     const v = this.plateToVehicle.get(event.plate);
     const live = v?.live;
-    const lastFix: LastFix | undefined = v && live && live.fixTs !== NEVER ? { ts: live.fixTs, lat: live.fixLat, lon: live.fixLon, terminalId: v.key, jumpKmh: live.fixJumpKmh } : undefined;
+    const lastFix: LastFix | undefined =
+      v && live && live.fixTs !== NEVER
+        ? { ts: live.fixTs, lat: live.fixLat, lon: live.fixLon, terminalId: v.key, jumpKmh: live.fixJumpKmh }
+        : undefined;
     for (const { index, rule } of this.cameraRules) {
       const config = plate.set.configs[index];
       if (config === null) continue;
@@ -637,8 +739,24 @@ export class RuleEngine {
     return device;
   }
 
-  private evaluateDevice(device: Device, ts: number, late: number, step: (rule: AnyDeviceRule, state: unknown, config: Record<string, unknown>) => unknown): void {
-    const sink = this.bindSink(device.lane, `device:${device.id}`, '', '', undefined, device.orgCode, late, ts, device.lat, device.lon);
+  private evaluateDevice(
+    device: Device,
+    ts: number,
+    late: number,
+    step: (rule: AnyDeviceRule, state: unknown, config: Record<string, unknown>) => unknown,
+  ): void {
+    const sink = this.bindSink(
+      device.lane,
+      `device:${device.id}`,
+      '',
+      '',
+      undefined,
+      device.orgCode,
+      late,
+      ts,
+      device.lat,
+      device.lon,
+    );
     device.lane.lastTs = Math.max(device.lane.lastTs, ts);
     for (const { index, rule } of this.deviceRules) {
       const config = this.compiled.base.configs[index];
@@ -654,20 +772,45 @@ export class RuleEngine {
     let plate = this.plates.get(plateText);
     if (plate === undefined) {
       if (this.plates.size >= this.options.platesMax) this.evictQuiet(this.plates, (p) => p.lane);
-      plate = { plate: plateText, facts: undefined, factsAt: NEVER, set: this.compiled.base, configVersion: -1, lane: newLane() };
+      plate = {
+        plate: plateText,
+        facts: undefined,
+        factsAt: NEVER,
+        set: this.compiled.base,
+        configVersion: -1,
+        lane: newLane(),
+      };
       this.plates.set(plateText, plate);
     }
-    if (plate.configVersion !== this.compiled.version || ts - plate.factsAt >= this.options.factsRefreshMs || ts < plate.factsAt) {
+    if (
+      plate.configVersion !== this.compiled.version ||
+      ts - plate.factsAt >= this.options.factsRefreshMs ||
+      ts < plate.factsAt
+    ) {
       const record = this.deps.registry.byPlate(plateText);
       plate.facts = record ? factsOf(record, record.terminal_id, plateText) : undefined;
       plate.factsAt = ts;
-      plate.set = (plate.facts && this.compiled.cities.get(plate.facts.cityCode)) || this.compiled.cities.get(cityCodeOf(undefined, plateText)) || this.compiled.base;
+      plate.set =
+        (plate.facts && this.compiled.cities.get(plate.facts.cityCode)) ||
+        this.compiled.cities.get(cityCodeOf(undefined, plateText)) ||
+        this.compiled.base;
       plate.configVersion = this.compiled.version;
     }
     return plate;
   }
 
-  private bindSink(lane: Lane, subjectKey: string, terminalId: string, plate: string, homeOrgCode: string | undefined, orgHint: string, late: number, ts: number, lat: number, lon: number): Sink {
+  private bindSink(
+    lane: Lane,
+    subjectKey: string,
+    terminalId: string,
+    plate: string,
+    homeOrgCode: string | undefined,
+    orgHint: string,
+    late: number,
+    ts: number,
+    lat: number,
+    lon: number,
+  ): Sink {
     const sink = this.sink;
     sink.lane = lane;
     sink.subjectKey = subjectKey;
@@ -692,7 +835,10 @@ export class RuleEngine {
    * clock when terminals fall silent.
    */
   clockMs(now = this.deps.now()): number {
-    let clock = this.roadsideMaxTs === NEVER ? NEVER : this.roadsideMaxTs + Math.max(0, now - this.roadsideArrivalAt) - this.boundMs;
+    let clock =
+      this.roadsideMaxTs === NEVER
+        ? NEVER
+        : this.roadsideMaxTs + Math.max(0, now - this.roadsideArrivalAt) - this.boundMs;
     for (const p of this.partitions) {
       if (p === undefined || p.maxTs === NEVER) continue;
       clock = Math.max(clock, p.maxTs + Math.max(0, now - p.lastArrivalAt) - this.boundMs);
@@ -730,7 +876,18 @@ export class RuleEngine {
           const config = v.set.configs[index];
           const state = v.live.states[index];
           if (config === null || state === undefined) continue;
-          sink ??= this.bindSink(v.live, v.key, v.key, v.facts.plate, v.facts.homeOrgCode, '', 0, clock, v.live.fixLat, v.live.fixLon);
+          sink ??= this.bindSink(
+            v.live,
+            v.key,
+            v.key,
+            v.facts.plate,
+            v.facts.homeOrgCode,
+            '',
+            0,
+            clock,
+            v.live.fixLat,
+            v.live.fixLon,
+          );
           sink.rule = rule.id;
           const next = rule.onClock?.(state, clock, v.facts, config, sink, this.trackOf(v.live));
           if (next !== state) v.live.states[index] = next;
@@ -743,7 +900,18 @@ export class RuleEngine {
         const config = this.compiled.base.configs[index];
         const state = device.lane.states[index];
         if (config === null || state === undefined) continue;
-        sink ??= this.bindSink(device.lane, `device:${device.id}`, '', '', undefined, device.orgCode, 0, clock, device.lat, device.lon);
+        sink ??= this.bindSink(
+          device.lane,
+          `device:${device.id}`,
+          '',
+          '',
+          undefined,
+          device.orgCode,
+          0,
+          clock,
+          device.lat,
+          device.lon,
+        );
         sink.rule = rule.id;
         const next = rule.onClock(state, clock, config, sink, device.id);
         if (next !== state) device.lane.states[index] = next;
@@ -770,10 +938,21 @@ export class RuleEngine {
   episodeDue(sink: Sink, key: string, severity: Severity): boolean {
     const episode = sink.lane.episodes?.get(episodeKey(sink.rule, key));
     if (episode === undefined) return true;
-    return SEVERITY_RANK[severity] > SEVERITY_RANK[episode.severity] || sink.ts - episode.updatedTs >= this.compiled.engine.evidenceUpdateSeconds * 1000;
+    return (
+      SEVERITY_RANK[severity] > SEVERITY_RANK[episode.severity] ||
+      sink.ts - episode.updatedTs >= this.compiled.engine.evidenceUpdateSeconds * 1000
+    );
   }
 
-  openEpisode(sink: Sink, key: string, since: number, severity: Severity, lat: number, lon: number, evidence: Evidence): void {
+  openEpisode(
+    sink: Sink,
+    key: string,
+    since: number,
+    severity: Severity,
+    lat: number,
+    lon: number,
+    evidence: Evidence,
+  ): void {
     const lane = sink.lane;
     const k = episodeKey(sink.rule, key);
     const episode = lane.episodes?.get(k);
@@ -823,7 +1002,15 @@ export class RuleEngine {
     this.emit(sink, episode, Math.max(at, episode.startedAt));
   }
 
-  instantEpisode(sink: Sink, key: string, at: number, severity: Severity, lat: number, lon: number, evidence: Evidence): void {
+  instantEpisode(
+    sink: Sink,
+    key: string,
+    at: number,
+    severity: Severity,
+    lat: number,
+    lon: number,
+    evidence: Evidence,
+  ): void {
     const atLat = Number.isFinite(lat) ? lat : sink.fallbackLat;
     const atLon = Number.isFinite(lon) ? lon : sink.fallbackLon;
     this.stats.opened[sink.rule] = (this.stats.opened[sink.rule] ?? 0) + 1;
@@ -915,8 +1102,16 @@ export class RuleEngine {
         late: v.late ? this.laneSnapshot(v.late) : null,
         held: v.held && v.held.length > 0 ? v.held : null,
       })),
-      plates: [...this.plates.values()].filter((p) => hasState(p.lane)).map((p) => ({ plate: p.plate, lane: this.laneSnapshot(p.lane) })),
-      devices: [...this.devices.values()].map((d) => ({ id: d.id, org_code: d.orgCode, lat: d.lat, lon: d.lon, lane: this.laneSnapshot(d.lane) })),
+      plates: [...this.plates.values()]
+        .filter((p) => hasState(p.lane))
+        .map((p) => ({ plate: p.plate, lane: this.laneSnapshot(p.lane) })),
+      devices: [...this.devices.values()].map((d) => ({
+        id: d.id,
+        org_code: d.orgCode,
+        lat: d.lat,
+        lon: d.lon,
+        lane: this.laneSnapshot(d.lane),
+      })),
     };
   }
 
@@ -925,7 +1120,12 @@ export class RuleEngine {
     lane.states.forEach((state, index) => {
       if (state !== undefined) states[this.rules[index].id] = state;
     });
-    return { states, episodes: lane.episodes ? [...lane.episodes] : [], last_ts: lane.lastTs, fix: [lane.fixTs, lane.fixLat, lane.fixLon, lane.fixJumpKmh] };
+    return {
+      states,
+      episodes: lane.episodes ? [...lane.episodes] : [],
+      last_ts: lane.lastTs,
+      fix: [lane.fixTs, lane.fixLat, lane.fixLon, lane.fixJumpKmh],
+    };
   }
 
   private laneFrom(s: LaneSnapshot, now: number, slots: number): Lane {
@@ -943,7 +1143,8 @@ export class RuleEngine {
   }
 
   restore(snapshot: EngineSnapshot, now = this.deps.now()): void {
-    if (snapshot.format !== SNAPSHOT_FORMAT) throw new Error(`snapshot format ${String(snapshot.format)} is not ${SNAPSHOT_FORMAT}`);
+    if (snapshot.format !== SNAPSHOT_FORMAT)
+      throw new Error(`snapshot format ${String(snapshot.format)} is not ${SNAPSHOT_FORMAT}`);
     this.cameraMaxTs = snapshot.camera_max_ts;
     this.roadsideMaxTs = snapshot.roadside_max_ts;
     this.roadsideArrivalAt = now;

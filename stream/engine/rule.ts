@@ -88,9 +88,24 @@ export interface Track {
 
 export interface PositionRule<S, C> extends RuleCommon<C> {
   readonly input: 'position';
-  evaluate(state: S | undefined, position: TelemetryRow, vehicle: VehicleFacts, config: C, out: EpisodeSink, ctx: RuleContext, track: Track): S | undefined;
+  evaluate(
+    state: S | undefined,
+    position: TelemetryRow,
+    vehicle: VehicleFacts,
+    config: C,
+    out: EpisodeSink,
+    ctx: RuleContext,
+    track: Track,
+  ): S | undefined;
   /** Absence timers: called as the engine's clock advances, with the clock in event time and the track so far. */
-  onClock?(state: S | undefined, clockMs: number, vehicle: VehicleFacts, config: C, out: EpisodeSink, track: Track): S | undefined;
+  onClock?(
+    state: S | undefined,
+    clockMs: number,
+    vehicle: VehicleFacts,
+    config: C,
+    out: EpisodeSink,
+    track: Track,
+  ): S | undefined;
 }
 
 /** The vehicle's last GPS fix, for rules on camera events that compare with it. */
@@ -112,7 +127,14 @@ export const FIX_JUMP_KM_MIN = 1;
 export interface CameraRule<S, C> extends RuleCommon<C> {
   readonly input: 'camera';
   /** Keyed by plate; `vehicle` is the registry's record of the plate, undefined when unknown. */
-  evaluate(state: S | undefined, event: CameraEvent, vehicle: VehicleFacts | undefined, config: C, out: EpisodeSink, lastFix: LastFix | undefined): S | undefined;
+  evaluate(
+    state: S | undefined,
+    event: CameraEvent,
+    vehicle: VehicleFacts | undefined,
+    config: C,
+    out: EpisodeSink,
+    lastFix: LastFix | undefined,
+  ): S | undefined;
 }
 
 export interface DeviceRule<S, C> extends RuleCommon<C> {

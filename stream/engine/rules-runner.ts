@@ -6,7 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AlarmRow, CameraEvent, DeviceStatus, Logger, Metrics, TelemetryRow, VehicleRegistry } from '../../schema/index.js';
+import type {
+  AlarmRow,
+  CameraEvent,
+  DeviceStatus,
+  Logger,
+  Metrics,
+  TelemetryRow,
+  VehicleRegistry,
+} from '../../schema/index.js';
 import { TOPICS, type Consumer, type EventLog, type LogRecord } from '../log/event-log.js';
 import { ALL_RULES } from '../rules/all-rules.js';
 import { RulesConfigStore, type RulesConfigVersion } from '../rules/config-store.js';
@@ -79,7 +87,10 @@ export class RulesRunner implements RulesConfigService {
   private readonly offsets: Record<string, number[]> = {};
   private skipBelow: Record<string, number[]> = {};
   private readonly commitOnSnapshot: boolean;
-  private readonly lastRecords = new Map<string, { consumer: Consumer<unknown>; records: Map<number, LogRecord<unknown>> }>();
+  private readonly lastRecords = new Map<
+    string,
+    { consumer: Consumer<unknown>; records: Map<number, LogRecord<unknown>> }
+  >();
   private queue: AlarmRow[] = [];
   private sending: Promise<void> | undefined;
   private running = false;
@@ -97,14 +108,24 @@ export class RulesRunner implements RulesConfigService {
     this.configStore = new RulesConfigStore(this.rules, rulesDir ? path.join(rulesDir, 'config') : undefined);
     for (const skipped of this.configStore.skipped) deps.logger.error('rules configuration version refused', skipped);
     const current = this.configStore.current();
-    const latency = deps.metrics.histogram('vigil_rules_alarm_latency_seconds', 'From a position reaching Vigil to the alarm it opened', [], [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60]);
-    this.engine = new RuleEngine(this.rules, compileRulesConfig(current.config, current.version, this.rules), {
-      registry: deps.registry ?? EMPTY_REGISTRY,
-      now: this.now,
-      onPositionAlarm: (row, receivedAt) => {
-        if (row.version === 1) latency.observe(undefined, Math.max(0, this.now() - receivedAt) / 1000);
+    const latency = deps.metrics.histogram(
+      'vigil_rules_alarm_latency_seconds',
+      'From a position reaching Vigil to the alarm it opened',
+      [],
+      [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60],
+    );
+    this.engine = new RuleEngine(
+      this.rules,
+      compileRulesConfig(current.config, current.version, this.rules),
+      {
+        registry: deps.registry ?? EMPTY_REGISTRY,
+        now: this.now,
+        onPositionAlarm: (row, receivedAt) => {
+          if (row.version === 1) latency.observe(undefined, Math.max(0, this.now() - receivedAt) / 1000);
+        },
       },
-    }, options.engine);
+      options.engine,
+    );
     this.snapshotFile = rulesDir ? path.join(rulesDir, 'engine-snapshot.json') : undefined;
     // Kafka keeps offsets across restarts: commit only what a snapshot covers. The in-process log starts
     // empty with every process, so it commits as it goes and keeps no backlog for the rules.
@@ -128,7 +149,9 @@ export class RulesRunner implements RulesConfigService {
       id: r.id,
       description: r.description,
       input: r.input,
-      fields: Object.fromEntries(Object.entries(r.spec).map(([k, f]) => [k, { ...f, ...('key' in f ? { key: String(f.key) } : {}) }])),
+      fields: Object.fromEntries(
+        Object.entries(r.spec).map(([k, f]) => [k, { ...f, ...('key' in f ? { key: String(f.key) } : {}) }]),
+      ),
     }));
   }
 
@@ -139,7 +162,9 @@ export class RulesRunner implements RulesConfigService {
     // Alarms a snapshot held unsent go out first.
     this.flushAlarms();
     this.loops = [
-      this.consume<TelemetryRow>(TOPICS.telemetry, (row, partition, now) => this.engine.onPosition(row, partition, now)),
+      this.consume<TelemetryRow>(TOPICS.telemetry, (row, partition, now) =>
+        this.engine.onPosition(row, partition, now),
+      ),
       this.consume<CameraEvent>(TOPICS.camera, (event, _partition, now) => this.engine.onCamera(event, now)),
       this.consume<DeviceStatus>(TOPICS.devices, (status, _partition, now) => this.engine.onDevice(status, now)),
     ];
@@ -201,15 +226,24 @@ export class RulesRunner implements RulesConfigService {
         offsets[record.partition] = record.offset + 1;
       }
       this.flushAlarms();
-      if (this.commitOnSnapshot) this.rememberForCommit(topic, consumer as Consumer<unknown>, records as LogRecord<unknown>[]);
+      if (this.commitOnSnapshot)
+        this.rememberForCommit(topic, consumer as Consumer<unknown>, records as LogRecord<unknown>[]);
       else consumer.commit(records);
     }
     consumer.close();
   }
 
   private failed(topic: string, record: LogRecord<unknown>, error: unknown): void {
-    this.deps.metrics.counter('vigil_rules_errors_total', 'Events the rules failed on (skipped)', ['topic']).inc({ topic });
-    this.deps.logger.error('rules failed on an event, skipped', { topic, partition: record.partition, offset: record.offset, key: record.key, error: String(error) });
+    this.deps.metrics
+      .counter('vigil_rules_errors_total', 'Events the rules failed on (skipped)', ['topic'])
+      .inc({ topic });
+    this.deps.logger.error('rules failed on an event, skipped', {
+      topic,
+      partition: record.partition,
+      offset: record.offset,
+      key: record.key,
+      error: String(error),
+    });
   }
 
   private rememberForCommit(topic: string, consumer: Consumer<unknown>, records: LogRecord<unknown>[]): void {
@@ -231,7 +265,10 @@ export class RulesRunner implements RulesConfigService {
       while (this.queue.length > 0) {
         const batch = this.queue.slice(0, 5_000);
         try {
-          await producer.send(TOPICS.alarms, batch.map((a) => ({ key: a.terminal_id || a.plate || a.alarm_id, value: a })));
+          await producer.send(
+            TOPICS.alarms,
+            batch.map((a) => ({ key: a.terminal_id || a.plate || a.alarm_id, value: a })),
+          );
           this.queue.splice(0, batch.length);
         } catch (error) {
           this.deps.logger.error('sending alarms failed, retrying', { rows: batch.length, error: String(error) });
@@ -262,8 +299,12 @@ export class RulesRunner implements RulesConfigService {
     writeFileAtomic(this.snapshotFile, text);
     for (const { consumer, records } of this.lastRecords.values()) consumer.commit([...records.values()]);
     this.lastRecords.clear();
-    this.deps.metrics.gauge('vigil_rules_snapshot_bytes', 'Size of the last rules snapshot').set(undefined, text.length);
-    this.deps.metrics.histogram('vigil_rules_snapshot_seconds', 'Time to write a rules snapshot').observe(undefined, (performance.now() - started) / 1000);
+    this.deps.metrics
+      .gauge('vigil_rules_snapshot_bytes', 'Size of the last rules snapshot')
+      .set(undefined, text.length);
+    this.deps.metrics
+      .histogram('vigil_rules_snapshot_seconds', 'Time to write a rules snapshot')
+      .observe(undefined, (performance.now() - started) / 1000);
   }
 
   private restore(): void {
@@ -272,7 +313,11 @@ export class RulesRunner implements RulesConfigService {
     try {
       file = JSON.parse(readFileSync(this.snapshotFile, 'utf8')) as SnapshotFile;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.deps.logger.error('rules snapshot unreadable, starting empty', { file: this.snapshotFile, error: String(error) });
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.deps.logger.error('rules snapshot unreadable, starting empty', {
+          file: this.snapshotFile,
+          error: String(error),
+        });
       return;
     }
     this.engine.restore(file.engine, this.now());
@@ -283,7 +328,11 @@ export class RulesRunner implements RulesConfigService {
     }
     // Re-sending is harmless: the same alarm id and version replace themselves in ClickHouse.
     if (file.unsent_alarms.length > 0) this.queue.push(...file.unsent_alarms);
-    this.deps.logger.info('rules state restored', { vehicles: file.engine.vehicles.length, taken_at: file.taken_at, unsent_alarms: file.unsent_alarms.length });
+    this.deps.logger.info('rules state restored', {
+      vehicles: file.engine.vehicles.length,
+      taken_at: file.taken_at,
+      unsent_alarms: file.unsent_alarms.length,
+    });
   }
 
   private exportStats(): void {
@@ -299,13 +348,23 @@ export class RulesRunner implements RulesConfigService {
     count('vigil_rules_events_total', 'Events evaluated by the rules', stats.cameraEvents, { input: 'camera' });
     count('vigil_rules_events_total', 'Events evaluated by the rules', stats.deviceEvents, { input: 'device' });
     count('vigil_rules_skipped_total', 'Events not evaluated, by reason', stats.duplicates, { reason: 'duplicate' });
-    count('vigil_rules_skipped_total', 'Events not evaluated, by reason', stats.alreadyEvaluated, { reason: 'already_evaluated' });
+    count('vigil_rules_skipped_total', 'Events not evaluated, by reason', stats.alreadyEvaluated, {
+      reason: 'already_evaluated',
+    });
     count('vigil_rules_skipped_total', 'Events not evaluated, by reason', stats.future, { reason: 'future_time' });
     count('vigil_rules_late_total', 'Late events evaluated in the late lane', stats.late);
-    count('vigil_rules_forced_releases_total', 'Held-back fixes released early because a bound was reached', stats.forcedReleases);
+    count(
+      'vigil_rules_forced_releases_total',
+      'Held-back fixes released early because a bound was reached',
+      stats.forcedReleases,
+    );
     count('vigil_rules_evicted_total', 'Subjects forgotten because a state bound was reached', stats.evicted);
-    for (const [rule, n] of Object.entries(stats.opened)) count('vigil_alarms_opened_total', 'Alarm episodes opened', n, { rule });
+    for (const [rule, n] of Object.entries(stats.opened))
+      count('vigil_alarms_opened_total', 'Alarm episodes opened', n, { rule });
     m.gauge('vigil_rules_vehicles', 'Vehicles with rule state').set(undefined, this.engine.vehicleCount);
-    m.gauge('vigil_rules_config_version', 'Rules configuration version running').set(undefined, this.engine.configVersion);
+    m.gauge('vigil_rules_config_version', 'Rules configuration version running').set(
+      undefined,
+      this.engine.configVersion,
+    );
   }
 }

@@ -6,7 +6,14 @@
  * `send`, is sent only once the position is in ClickHouse, which is the embedded form of acks=all.
  */
 import { randomUUID } from 'node:crypto';
-import { partitionOf, type Consumer, type EventLog, type LogMessage, type LogRecord, type Producer } from './event-log.js';
+import {
+  partitionOf,
+  type Consumer,
+  type EventLog,
+  type LogMessage,
+  type LogRecord,
+  type Producer,
+} from './event-log.js';
 
 export interface MemoryLogOptions {
   partitions: number;
@@ -118,7 +125,14 @@ export class MemoryLog implements EventLog {
       const partitionIndex = partitionOf(message.key, partitions);
       const partition = topic.partitions[partitionIndex];
       const offset = partition.nextOffset++;
-      partition.records.push({ topic: topicName, partition: partitionIndex, offset, timestamp: now, key: message.key, value: message.value });
+      partition.records.push({
+        topic: topicName,
+        partition: partitionIndex,
+        offset,
+        timestamp: now,
+        key: message.key,
+        value: message.value,
+      });
       lastOffsets.set(partition, offset);
     }
     for (const wake of topic.pollWaiters) wake();
@@ -138,7 +152,14 @@ export class MemoryLog implements EventLog {
     const partitionIndex = partitionOf(message.key, topic.partitions.length);
     const partition = topic.partitions[partitionIndex];
     const offset = partition.nextOffset++;
-    partition.records.push({ topic: topic.name, partition: partitionIndex, offset, timestamp: now, key: message.key, value: message.value });
+    partition.records.push({
+      topic: topic.name,
+      partition: partitionIndex,
+      offset,
+      timestamp: now,
+      key: message.key,
+      value: message.value,
+    });
     for (const wake of topic.pollWaiters) wake();
     topic.pollWaiters.clear();
     if (topic.durableGroup === undefined) return Promise.resolve();

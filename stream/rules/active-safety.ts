@@ -32,11 +32,24 @@ interface ActiveSafetyItem {
 }
 
 const ADAS_TYPE_NAMES: Record<number, string> = {
-  1: 'forward_collision', 2: 'lane_departure', 3: 'following_too_close', 4: 'pedestrian_collision', 5: 'frequent_lane_change',
-  6: 'road_sign_overspeed', 7: 'obstacle', 0x10: 'road_sign_recognition', 0x11: 'active_snapshot',
+  1: 'forward_collision',
+  2: 'lane_departure',
+  3: 'following_too_close',
+  4: 'pedestrian_collision',
+  5: 'frequent_lane_change',
+  6: 'road_sign_overspeed',
+  7: 'obstacle',
+  0x10: 'road_sign_recognition',
+  0x11: 'active_snapshot',
 };
 const DSM_TYPE_NAMES: Record<number, string> = {
-  1: 'fatigue_driving', 2: 'handheld_phone', 3: 'smoking', 4: 'not_looking_ahead', 5: 'driver_abnormal', 0x10: 'auto_snapshot', 0x11: 'driver_change',
+  1: 'fatigue_driving',
+  2: 'handheld_phone',
+  3: 'smoking',
+  4: 'not_looking_ahead',
+  5: 'driver_abnormal',
+  0x10: 'auto_snapshot',
+  0x11: 'driver_change',
 };
 
 /** One parse per position for both rules: the last row parsed and its result. */
@@ -61,7 +74,13 @@ interface ActiveSafetyState {
   open: Record<string, [number, number, number]>;
 }
 
-function activeSafetyRule(id: 'adas' | 'dsm', item: 'adas' | 'dsm', names: Record<number, string>, description: string, defaultTypes: number[]): PositionRule<ActiveSafetyState, ActiveSafetyConfig> {
+function activeSafetyRule(
+  id: 'adas' | 'dsm',
+  item: 'adas' | 'dsm',
+  names: Record<number, string>,
+  description: string,
+  defaultTypes: number[],
+): PositionRule<ActiveSafetyState, ActiveSafetyConfig> {
   const marker = `"${item}"`;
   return {
     id,
@@ -69,12 +88,30 @@ function activeSafetyRule(id: 'adas' | 'dsm', item: 'adas' | 'dsm', names: Recor
     description,
     spec: {
       enabled: ENABLED_FIELD,
-      types: { kind: 'number_list', min: 0, max: 255, integer: true, lengthMax: 64, description: 'alarm types that raise alarms' },
+      types: {
+        kind: 'number_list',
+        min: 0,
+        max: 255,
+        integer: true,
+        lengthMax: 64,
+        description: 'alarm types that raise alarms',
+      },
       level1Severity: { kind: 'severity', description: 'severity of level-1 alarms' },
       level2Severity: { kind: 'severity', description: 'severity of level-2 alarms' },
-      openMinutesMax: { kind: 'number', min: 1, max: 1440, description: 'an alarm never ended by the terminal closes after this long, minutes' },
+      openMinutesMax: {
+        kind: 'number',
+        min: 1,
+        max: 1440,
+        description: 'an alarm never ended by the terminal closes after this long, minutes',
+      },
     },
-    defaults: { enabled: true, types: defaultTypes, level1Severity: 'warning', level2Severity: 'critical', openMinutesMax: 30 },
+    defaults: {
+      enabled: true,
+      types: defaultTypes,
+      level1Severity: 'warning',
+      level2Severity: 'critical',
+      openMinutesMax: 30,
+    },
     evaluate(state, position, _vehicle, config, out) {
       const ts = position.ts;
       if (state) {
@@ -86,7 +123,8 @@ function activeSafetyRule(id: 'adas' | 'dsm', item: 'adas' | 'dsm', names: Recor
           }
         }
       }
-      if (position.extras.length === 0 || !position.extras.includes(marker)) return state && Object.keys(state.open).length > 0 ? state : undefined;
+      if (position.extras.length === 0 || !position.extras.includes(marker))
+        return state && Object.keys(state.open).length > 0 ? state : undefined;
       const alarm = extrasOf(position)?.[item] as ActiveSafetyItem | undefined;
       if (!alarm || typeof alarm.type !== 'number' || !config.types.includes(alarm.type)) return state;
       const key = String(alarm.type);
@@ -118,5 +156,17 @@ function activeSafetyRule(id: 'adas' | 'dsm', item: 'adas' | 'dsm', names: Recor
   };
 }
 
-export const adasRule = activeSafetyRule('adas', 'adas', ADAS_TYPE_NAMES, 'Driver-assistance alarms of video terminals (0x64: collision, lane departure ...)', [1, 2, 3, 4, 5, 6, 7]);
-export const dsmRule = activeSafetyRule('dsm', 'dsm', DSM_TYPE_NAMES, 'Driver-state alarms of video terminals (0x65: fatigue, phone, smoking ...)', [1, 2, 3, 4, 5]);
+export const adasRule = activeSafetyRule(
+  'adas',
+  'adas',
+  ADAS_TYPE_NAMES,
+  'Driver-assistance alarms of video terminals (0x64: collision, lane departure ...)',
+  [1, 2, 3, 4, 5, 6, 7],
+);
+export const dsmRule = activeSafetyRule(
+  'dsm',
+  'dsm',
+  DSM_TYPE_NAMES,
+  'Driver-state alarms of video terminals (0x65: fatigue, phone, smoking ...)',
+  [1, 2, 3, 4, 5],
+);

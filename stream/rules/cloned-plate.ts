@@ -43,19 +43,48 @@ export const clonedPlateRule: CameraRule<ClonedPlateState, ClonedPlateConfig> = 
   description: 'One plate at two places too far apart for the time between (ANPR and GPS)',
   spec: {
     enabled: ENABLED_FIELD,
-    impliedSpeedKmhMax: { kind: 'number', min: 50, max: 1000, description: 'implied speed between sightings above which the plate is cloned, km/h' },
+    impliedSpeedKmhMax: {
+      kind: 'number',
+      min: 50,
+      max: 1000,
+      description: 'implied speed between sightings above which the plate is cloned, km/h',
+    },
     distanceKmMin: { kind: 'number', min: 0, max: 500, description: 'sightings closer than this never alarm, km' },
-    windowMinutes: { kind: 'number', min: 1, max: 1440, description: 'only sightings this close in time are compared, minutes' },
-    cooldownMinutes: { kind: 'number', min: 0, max: 10080, description: 'at most one alarm per plate in this time, minutes' },
+    windowMinutes: {
+      kind: 'number',
+      min: 1,
+      max: 1440,
+      description: 'only sightings this close in time are compared, minutes',
+    },
+    cooldownMinutes: {
+      kind: 'number',
+      min: 0,
+      max: 10080,
+      description: 'at most one alarm per plate in this time, minutes',
+    },
     confidenceMin: { kind: 'number', min: 0, max: 100, description: 'plate reads below this confidence are ignored' },
   },
-  defaults: { enabled: true, impliedSpeedKmhMax: 200, distanceKmMin: 5, windowMinutes: 120, cooldownMinutes: 60, confidenceMin: 0 },
+  defaults: {
+    enabled: true,
+    impliedSpeedKmhMax: 200,
+    distanceKmMin: 5,
+    windowMinutes: 120,
+    cooldownMinutes: 60,
+    confidenceMin: 0,
+  },
   evaluate(state, event, vehicle, config, out, lastFix) {
-    if ((event.kind !== 'anpr' && event.kind !== 'gantry') || event.plate === '' || event.confidence < config.confidenceMin) return state;
+    if (
+      (event.kind !== 'anpr' && event.kind !== 'gantry') ||
+      event.plate === '' ||
+      event.confidence < config.confidenceMin
+    )
+      return state;
     const candidates: { ts: number; lat: number; lon: number; source: string }[] = [];
     // The reference read is the one the last alarm reported when their times are equal.
-    if (state && state.lastAlarmAt !== state.ts) candidates.push({ ts: state.ts, lat: state.lat, lon: state.lon, source: `camera:${state.device}` });
-    if (lastFix && !drifted(lastFix, config)) candidates.push({ ts: lastFix.ts, lat: lastFix.lat, lon: lastFix.lon, source: `gps:${lastFix.terminalId}` });
+    if (state && state.lastAlarmAt !== state.ts)
+      candidates.push({ ts: state.ts, lat: state.lat, lon: state.lon, source: `camera:${state.device}` });
+    if (lastFix && !drifted(lastFix, config))
+      candidates.push({ ts: lastFix.ts, lat: lastFix.lat, lon: lastFix.lon, source: `gps:${lastFix.terminalId}` });
     const lastAlarmAt = state?.lastAlarmAt ?? NEVER;
     for (const other of candidates) {
       const dtMs = Math.abs(event.ts - other.ts);

@@ -40,7 +40,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkNumber(value: unknown, spec: { min: number; max: number; integer?: boolean }, key: string, problems: ConfigProblem[]): boolean {
+function checkNumber(
+  value: unknown,
+  spec: { min: number; max: number; integer?: boolean },
+  key: string,
+  problems: ConfigProblem[],
+): boolean {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     problems.push({ key, value, reason: 'is not a finite number' });
     return false;
@@ -61,7 +66,13 @@ function checkNumber(value: unknown, spec: { min: number; max: number; integer?:
 }
 
 /** Checks one field; returns whether it is valid (problems are appended). */
-export function checkField(spec: FieldSpec, value: unknown, key: string, problems: ConfigProblem[], partial: boolean): boolean {
+export function checkField(
+  spec: FieldSpec,
+  value: unknown,
+  key: string,
+  problems: ConfigProblem[],
+  partial: boolean,
+): boolean {
   const before = problems.length;
   switch (spec.kind) {
     case 'number':
@@ -70,7 +81,8 @@ export function checkField(spec: FieldSpec, value: unknown, key: string, problem
       if (typeof value !== 'boolean') problems.push({ key, value, reason: 'is not true or false' });
       break;
     case 'severity':
-      if (!(SEVERITIES as readonly unknown[]).includes(value)) problems.push({ key, value, reason: `is not a severity (${SEVERITIES.join(', ')})` });
+      if (!(SEVERITIES as readonly unknown[]).includes(value))
+        problems.push({ key, value, reason: `is not a severity (${SEVERITIES.join(', ')})` });
       break;
     case 'class_map':
       if (!isPlainObject(value)) {
@@ -78,10 +90,20 @@ export function checkField(spec: FieldSpec, value: unknown, key: string, problem
         break;
       }
       for (const [cls, v] of Object.entries(value)) {
-        if (!(VEHICLE_CLASSES as readonly string[]).includes(cls)) problems.push({ key: `${key}.${cls}`, value: cls, reason: `is not a vehicle class (${VEHICLE_CLASSES.join(', ')})` });
+        if (!(VEHICLE_CLASSES as readonly string[]).includes(cls))
+          problems.push({
+            key: `${key}.${cls}`,
+            value: cls,
+            reason: `is not a vehicle class (${VEHICLE_CLASSES.join(', ')})`,
+          });
         else checkNumber(v, spec, `${key}.${cls}`, problems);
       }
-      if (!partial && !('other' in value)) problems.push({ key: `${key}.other`, value: undefined, reason: 'is required: it applies to vehicles of unknown class' });
+      if (!partial && !('other' in value))
+        problems.push({
+          key: `${key}.other`,
+          value: undefined,
+          reason: 'is required: it applies to vehicles of unknown class',
+        });
       break;
     case 'severity_map':
       if (!isPlainObject(value)) {
@@ -90,7 +112,8 @@ export function checkField(spec: FieldSpec, value: unknown, key: string, problem
       }
       for (const [k, v] of Object.entries(value)) {
         if (!spec.key.test(k)) problems.push({ key: `${key}.${k}`, value: k, reason: `is not ${spec.keyHint}` });
-        else if (!(SEVERITIES as readonly unknown[]).includes(v)) problems.push({ key: `${key}.${k}`, value: v, reason: `is not a severity (${SEVERITIES.join(', ')})` });
+        else if (!(SEVERITIES as readonly unknown[]).includes(v))
+          problems.push({ key: `${key}.${k}`, value: v, reason: `is not a severity (${SEVERITIES.join(', ')})` });
       }
       break;
     case 'number_list':
@@ -98,7 +121,8 @@ export function checkField(spec: FieldSpec, value: unknown, key: string, problem
         problems.push({ key, value, reason: 'is not a list of numbers' });
         break;
       }
-      if (value.length > spec.lengthMax) problems.push({ key, value, reason: `has ${value.length} entries, more than max allowed ${spec.lengthMax}` });
+      if (value.length > spec.lengthMax)
+        problems.push({ key, value, reason: `has ${value.length} entries, more than max allowed ${spec.lengthMax}` });
       value.forEach((v, i) => checkNumber(v, spec, `${key}[${i}]`, problems));
       break;
     case 'class_list':
@@ -107,7 +131,12 @@ export function checkField(spec: FieldSpec, value: unknown, key: string, problem
         break;
       }
       value.forEach((v, i) => {
-        if (!(VEHICLE_CLASSES as readonly unknown[]).includes(v)) problems.push({ key: `${key}[${i}]`, value: v, reason: `is not a vehicle class (${VEHICLE_CLASSES.join(', ')})` });
+        if (!(VEHICLE_CLASSES as readonly unknown[]).includes(v))
+          problems.push({
+            key: `${key}[${i}]`,
+            value: v,
+            reason: `is not a vehicle class (${VEHICLE_CLASSES.join(', ')})`,
+          });
       });
       break;
   }
@@ -118,14 +147,25 @@ export function checkField(spec: FieldSpec, value: unknown, key: string, problem
  * Checks an object against a spec. `partial` (per-city overrides) allows missing keys; a full section must
  * give every key. Unknown keys are always problems.
  */
-export function checkSection(spec: ConfigSpec, raw: unknown, path: string, problems: ConfigProblem[], partial: boolean): void {
+export function checkSection(
+  spec: ConfigSpec,
+  raw: unknown,
+  path: string,
+  problems: ConfigProblem[],
+  partial: boolean,
+): void {
   if (!isPlainObject(raw)) {
     problems.push({ key: path, value: raw, reason: 'is not an object' });
     return;
   }
   for (const [name, value] of Object.entries(raw)) {
     const field = spec[name];
-    if (!field) problems.push({ key: `${path}.${name}`, value, reason: `is not a known key (known: ${Object.keys(spec).join(', ')})` });
+    if (!field)
+      problems.push({
+        key: `${path}.${name}`,
+        value,
+        reason: `is not a known key (known: ${Object.keys(spec).join(', ')})`,
+      });
     else checkField(field, value, `${path}.${name}`, problems, partial);
   }
   if (!partial) {

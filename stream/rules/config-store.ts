@@ -21,7 +21,10 @@ export interface RulesConfigVersion {
 
 export class RulesConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
-    super(problems.slice(0, 5).map(describeProblem).join('; ') + (problems.length > 5 ? `; and ${problems.length - 5} more` : ''));
+    super(
+      problems.slice(0, 5).map(describeProblem).join('; ') +
+        (problems.length > 5 ? `; and ${problems.length - 5} more` : ''),
+    );
   }
 }
 
@@ -39,7 +42,13 @@ export class RulesConfigStore {
     private readonly rules: readonly AnyRule[],
     private readonly dir?: string,
   ) {
-    this.currentVersion = this.loadNewestValid() ?? { version: 1, saved_at: 0, saved_by: 'system', comment: 'defaults', config: defaultRulesConfig(rules) };
+    this.currentVersion = this.loadNewestValid() ?? {
+      version: 1,
+      saved_at: 0,
+      saved_by: 'system',
+      comment: 'defaults',
+      config: defaultRulesConfig(rules),
+    };
   }
 
   current(): RulesConfigVersion {
@@ -57,7 +66,11 @@ export class RulesConfigStore {
       comment,
       config: structuredClone(candidate as RulesConfig),
     };
-    if (this.dir) writeFileAtomic(path.join(this.dir, `v${String(next.version).padStart(6, '0')}.json`), `${JSON.stringify(next, null, 2)}\n`);
+    if (this.dir)
+      writeFileAtomic(
+        path.join(this.dir, `v${String(next.version).padStart(6, '0')}.json`),
+        `${JSON.stringify(next, null, 2)}\n`,
+      );
     this.currentVersion = next;
     return next;
   }
@@ -77,7 +90,8 @@ export class RulesConfigStore {
         const doc = JSON.parse(readFileSync(path.join(this.dir, file), 'utf8')) as RulesConfigVersion;
         const problems = checkRulesConfig(doc.config, this.rules);
         if (problems.length > 0) throw new RulesConfigError(problems);
-        if (doc.version !== Number(FILE_PATTERN.exec(file)?.[1])) throw new Error(`version ${doc.version} does not match the file name`);
+        if (doc.version !== Number(FILE_PATTERN.exec(file)?.[1]))
+          throw new Error(`version ${doc.version} does not match the file name`);
         return doc;
       } catch (error) {
         this.skipped.push({ file, reason: (error as Error).message });

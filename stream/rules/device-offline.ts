@@ -21,7 +21,11 @@ const OFFLINE = 1;
 const FAULT = 2;
 const SILENT = 4;
 
-function heardAt(state: DeviceOfflineState | undefined, ts: number, out: Parameters<DeviceRule<DeviceOfflineState, DeviceOfflineConfig>['heard']>[3]): DeviceOfflineState {
+function heardAt(
+  state: DeviceOfflineState | undefined,
+  ts: number,
+  out: Parameters<DeviceRule<DeviceOfflineState, DeviceOfflineConfig>['heard']>[3],
+): DeviceOfflineState {
   const next = state ?? { lastTs: ts, open: 0 };
   if (next.open & SILENT) {
     out.close('silent', ts);
@@ -37,7 +41,12 @@ export const deviceOfflineRule: DeviceRule<DeviceOfflineState, DeviceOfflineConf
   description: 'Roadside equipment offline, faulty or silent',
   spec: {
     enabled: ENABLED_FIELD,
-    silentMinutesMax: { kind: 'number', min: 1, max: 10080, description: 'silence of a device allowed before the alarm, minutes' },
+    silentMinutesMax: {
+      kind: 'number',
+      min: 1,
+      max: 10080,
+      description: 'silence of a device allowed before the alarm, minutes',
+    },
   },
   defaults: { enabled: true, silentMinutesMax: 30 },
   evaluate(state, status, _config, out) {
@@ -66,7 +75,12 @@ export const deviceOfflineRule: DeviceRule<DeviceOfflineState, DeviceOfflineConf
     const silentMs = clockMs - state.lastTs;
     if (silentMs <= config.silentMinutesMax * 60_000) return state;
     state.open |= SILENT;
-    out.open('silent', state.lastTs, 'warning', NaN, NaN, { device_id: deviceId, last_heard: state.lastTs, silent_minutes: minutes(silentMs), limit_minutes: config.silentMinutesMax });
+    out.open('silent', state.lastTs, 'warning', NaN, NaN, {
+      device_id: deviceId,
+      last_heard: state.lastTs,
+      silent_minutes: minutes(silentMs),
+      limit_minutes: config.silentMinutesMax,
+    });
     return state;
   },
 };

@@ -47,7 +47,14 @@ const OPEN_CONTINUOUS = 1;
 const OPEN_NIGHT = 2;
 const OPEN_DAILY = 4;
 
-function movedBetween(state: FatigueState, track: Track, lat: number, lon: number, dtMs: number, config: FatigueConfig): boolean {
+function movedBetween(
+  state: FatigueState,
+  track: Track,
+  lat: number,
+  lon: number,
+  dtMs: number,
+  config: FatigueConfig,
+): boolean {
   if (dtMs <= config.gapMinutesMax * 60_000) return state.lastMoving;
   // A long gap (tunnel, signal loss) is driving when the average speed across it says so.
   const dKm = Math.abs(lat - track.fixLat) * 111 + Math.abs(lon - track.fixLon) * 111 * Math.cos((lat * Math.PI) / 180);
@@ -76,7 +83,15 @@ function severity(overMs: number, config: FatigueConfig): 'warning' | 'critical'
   return overMs >= config.criticalExtraMinutes * 60_000 ? 'critical' : 'warning';
 }
 
-function checkLimits(state: FatigueState, ts: number, lat: number, lon: number, vehicle: VehicleFacts, config: FatigueConfig, out: EpisodeSink): void {
+function checkLimits(
+  state: FatigueState,
+  ts: number,
+  lat: number,
+  lon: number,
+  vehicle: VehicleFacts,
+  config: FatigueConfig,
+  out: EpisodeSink,
+): void {
   const maxMs = config.continuousDrivingMinutesMax * 60_000;
   if (state.drivingMs > maxMs && out.due('continuous', severity(state.drivingMs - maxMs, config))) {
     state.open |= OPEN_CONTINUOUS;
@@ -118,15 +133,62 @@ export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
   description: 'Continuous driving without rest; coaches also at night and per 24 h',
   spec: {
     enabled: ENABLED_FIELD,
-    continuousDrivingMinutesMax: { kind: 'number', min: 30, max: 720, description: 'continuous driving allowed without a rest, minutes' },
-    restMinutesMin: { kind: 'number', min: 1, max: 240, description: 'a stop this long is a rest and resets the clock, minutes' },
-    coachNightDrivingMinutesMax: { kind: 'number', min: 10, max: 480, description: 'coaches: continuous night driving allowed, minutes' },
-    nightStartHour: { kind: 'number', min: 0, max: 23, integer: true, description: 'night starts at this hour, China time' },
-    nightEndHour: { kind: 'number', min: 0, max: 23, integer: true, description: 'night ends at this hour, China time' },
-    coachDailyDrivingMinutesMax: { kind: 'number', min: 60, max: 1440, description: 'coaches: driving allowed in any 24 h, minutes' },
-    movingSpeedKmhMin: { kind: 'number', min: 0.1, max: 30, description: 'speed from which a fix counts as driving, km/h' },
-    gapMinutesMax: { kind: 'number', min: 1, max: 120, description: 'longer gaps between fixes are judged by average speed, minutes' },
-    criticalExtraMinutes: { kind: 'number', min: 0, max: 600, description: 'minutes past a limit from which the alarm is critical' },
+    continuousDrivingMinutesMax: {
+      kind: 'number',
+      min: 30,
+      max: 720,
+      description: 'continuous driving allowed without a rest, minutes',
+    },
+    restMinutesMin: {
+      kind: 'number',
+      min: 1,
+      max: 240,
+      description: 'a stop this long is a rest and resets the clock, minutes',
+    },
+    coachNightDrivingMinutesMax: {
+      kind: 'number',
+      min: 10,
+      max: 480,
+      description: 'coaches: continuous night driving allowed, minutes',
+    },
+    nightStartHour: {
+      kind: 'number',
+      min: 0,
+      max: 23,
+      integer: true,
+      description: 'night starts at this hour, China time',
+    },
+    nightEndHour: {
+      kind: 'number',
+      min: 0,
+      max: 23,
+      integer: true,
+      description: 'night ends at this hour, China time',
+    },
+    coachDailyDrivingMinutesMax: {
+      kind: 'number',
+      min: 60,
+      max: 1440,
+      description: 'coaches: driving allowed in any 24 h, minutes',
+    },
+    movingSpeedKmhMin: {
+      kind: 'number',
+      min: 0.1,
+      max: 30,
+      description: 'speed from which a fix counts as driving, km/h',
+    },
+    gapMinutesMax: {
+      kind: 'number',
+      min: 1,
+      max: 120,
+      description: 'longer gaps between fixes are judged by average speed, minutes',
+    },
+    criticalExtraMinutes: {
+      kind: 'number',
+      min: 0,
+      max: 600,
+      description: 'minutes past a limit from which the alarm is critical',
+    },
   },
   defaults: {
     enabled: true,
@@ -147,9 +209,13 @@ export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
     if (!state) {
       return {
         lastMoving: moving,
-        drivingMs: 0, nightMs: 0, restMs: 0, restStartTs: ts,
+        drivingMs: 0,
+        nightMs: 0,
+        restMs: 0,
+        restStartTs: ts,
         hourly: vehicle.vehicleClass === 'coach' ? new Array<number>(HOURS_IN_DAY).fill(0) : null,
-        hour: hourIndexOf(ts), open: 0,
+        hour: hourIndexOf(ts),
+        open: 0,
       };
     }
     const lastTs = track.fixTs;

@@ -10,7 +10,8 @@ const DEG_TO_RAD = Math.PI / 180;
 export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const dPhi = (lat2 - lat1) * DEG_TO_RAD;
   const dLambda = (lon2 - lon1) * DEG_TO_RAD;
-  const h = Math.sin(dPhi / 2) ** 2 + Math.cos(lat1 * DEG_TO_RAD) * Math.cos(lat2 * DEG_TO_RAD) * Math.sin(dLambda / 2) ** 2;
+  const h =
+    Math.sin(dPhi / 2) ** 2 + Math.cos(lat1 * DEG_TO_RAD) * Math.cos(lat2 * DEG_TO_RAD) * Math.sin(dLambda / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
@@ -25,7 +26,10 @@ export interface CompiledPolygon {
 }
 
 export function compilePolygon(ring: readonly LonLat[]): CompiledPolygon {
-  let lonMin = Infinity, lonMax = -Infinity, latMin = Infinity, latMax = -Infinity;
+  let lonMin = Infinity,
+    lonMax = -Infinity,
+    latMin = Infinity,
+    latMax = -Infinity;
   for (const [lon, lat] of ring) {
     lonMin = Math.min(lonMin, lon);
     lonMax = Math.max(lonMax, lon);

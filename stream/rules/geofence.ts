@@ -26,8 +26,16 @@ export const geofenceRule: PositionRule<GeofenceState, GeofenceConfig> = {
   description: 'Dangerous-goods vehicle entering or dwelling in a restricted zone',
   spec: {
     enabled: ENABLED_FIELD,
-    classes: { kind: 'class_list', description: 'vehicle classes kept out of restricted zones (unless a zone names its own)' },
-    dwellMinutesMax: { kind: 'number', min: 0, max: 1440, description: 'dwell in a zone after which the alarm is critical, minutes' },
+    classes: {
+      kind: 'class_list',
+      description: 'vehicle classes kept out of restricted zones (unless a zone names its own)',
+    },
+    dwellMinutesMax: {
+      kind: 'number',
+      min: 0,
+      max: 1440,
+      description: 'dwell in a zone after which the alarm is critical, minutes',
+    },
   },
   defaults: { enabled: true, classes: ['dangerous_goods'], dwellMinutesMax: 10 },
   evaluate(state, position, vehicle, config, out, ctx) {
@@ -43,12 +51,19 @@ export const geofenceRule: PositionRule<GeofenceState, GeofenceConfig> = {
         const entry = entered ?? [position.ts, position.lat, position.lon];
         next.inside[zone.id] = entry;
         const dwellMs = position.ts - entry[0];
-        out.open(zone.id, entry[0], dwellMs > config.dwellMinutesMax * 60_000 ? 'critical' : 'warning', entry[1], entry[2], {
-          zone: zone.id,
-          zone_name: zone.name,
-          dwell_minutes: minutes(dwellMs),
-          dwell_minutes_max: config.dwellMinutesMax,
-        });
+        out.open(
+          zone.id,
+          entry[0],
+          dwellMs > config.dwellMinutesMax * 60_000 ? 'critical' : 'warning',
+          entry[1],
+          entry[2],
+          {
+            zone: zone.id,
+            zone_name: zone.name,
+            dwell_minutes: minutes(dwellMs),
+            dwell_minutes_max: config.dwellMinutesMax,
+          },
+        );
       } else if (entered && next) {
         delete next.inside[zone.id];
         out.close(zone.id, position.ts);

@@ -29,7 +29,12 @@ export const gpsDriftRule: PositionRule<GpsDriftState, GpsDriftConfig> = {
   description: 'Position jump no vehicle can make (satellite drift)',
   spec: {
     enabled: ENABLED_FIELD,
-    impliedSpeedKmhMax: { kind: 'number', min: 50, max: 2000, description: 'implied speed between fixes above which a jump is drift, km/h' },
+    impliedSpeedKmhMax: {
+      kind: 'number',
+      min: 50,
+      max: 2000,
+      description: 'implied speed between fixes above which a jump is drift, km/h',
+    },
     jumpKmMin: { kind: 'number', min: 0.01, max: 1000, description: 'jumps shorter than this are never drift, km' },
   },
   defaults: { enabled: true, impliedSpeedKmhMax: 250, jumpKmMin: 1 },

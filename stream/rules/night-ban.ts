@@ -28,13 +28,35 @@ export const nightBanRule: PositionRule<NightBanState, NightBanConfig> = {
   description: 'Long-distance coach moving between 02:00 and 05:00 China time',
   spec: {
     enabled: ENABLED_FIELD,
-    routeLengthKmMin: { kind: 'number', min: 0, max: 5000, description: 'coaches on routes longer than this are long-distance, km' },
+    routeLengthKmMin: {
+      kind: 'number',
+      min: 0,
+      max: 5000,
+      description: 'coaches on routes longer than this are long-distance, km',
+    },
     startHour: { kind: 'number', min: 0, max: 23, integer: true, description: 'ban starts at this hour, China time' },
     endHour: { kind: 'number', min: 0, max: 23, integer: true, description: 'ban ends at this hour, China time' },
-    movingSpeedKmhMin: { kind: 'number', min: 0.1, max: 30, description: 'speed from which the coach counts as running, km/h' },
-    stopMinutesToClose: { kind: 'number', min: 0, max: 180, description: 'a stop this long inside the window closes the alarm, minutes' },
+    movingSpeedKmhMin: {
+      kind: 'number',
+      min: 0.1,
+      max: 30,
+      description: 'speed from which the coach counts as running, km/h',
+    },
+    stopMinutesToClose: {
+      kind: 'number',
+      min: 0,
+      max: 180,
+      description: 'a stop this long inside the window closes the alarm, minutes',
+    },
   },
-  defaults: { enabled: true, routeLengthKmMin: 100, startHour: 2, endHour: 5, movingSpeedKmhMin: 5, stopMinutesToClose: 10 },
+  defaults: {
+    enabled: true,
+    routeLengthKmMin: 100,
+    startHour: 2,
+    endHour: 5,
+    movingSpeedKmhMin: 5,
+    stopMinutesToClose: 10,
+  },
   evaluate(state, position, vehicle, config, out) {
     if (vehicle.vehicleClass !== 'coach' || vehicle.routeLengthKm <= config.routeLengthKmMin) {
       if (state) out.close('', position.ts);

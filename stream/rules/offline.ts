@@ -32,7 +32,12 @@ export const offlineRule: PositionRule<OfflineState, OfflineConfig> = {
   spec: {
     enabled: ENABLED_FIELD,
     silentMinutesMax: { kind: 'number', min: 1, max: 1440, description: 'silence allowed before the alarm, minutes' },
-    criticalSilentMinutes: { kind: 'number', min: 1, max: 10080, description: 'silence from which the alarm is critical, minutes' },
+    criticalSilentMinutes: {
+      kind: 'number',
+      min: 1,
+      max: 10080,
+      description: 'silence from which the alarm is critical, minutes',
+    },
     monitoredClasses: { kind: 'class_list', description: 'vehicle classes whose terminals must stay online' },
     monitorUnregistered: { kind: 'boolean', description: 'also watch vehicles the registry does not know' },
   },

@@ -28,7 +28,12 @@ export function grossLimitKg(config: OverloadConfig, axles: number, combination:
   return config.axles6Kg;
 }
 
-const limitField = (axles: string) => ({ kind: 'number' as const, min: 1000, max: 200_000, description: `gross weight limit, ${axles}, kg` });
+const limitField = (axles: string) => ({
+  kind: 'number' as const,
+  min: 1000,
+  max: 200_000,
+  description: `gross weight limit, ${axles}, kg`,
+});
 
 export const overloadRule: CameraRule<undefined, OverloadConfig> = {
   id: 'overload',
@@ -43,12 +48,28 @@ export const overloadRule: CameraRule<undefined, OverloadConfig> = {
     axles4CombinationKg: limitField('4-axle combination'),
     axles5Kg: limitField('5 axles'),
     axles6Kg: limitField('6 or more axles'),
-    tolerancePercent: { kind: 'number', min: 0, max: 50, description: 'weigh-in-motion tolerance, percent of the limit' },
-    criticalOverPercent: { kind: 'number', min: 0, max: 500, description: 'excess over the limit, percent, from which the alarm is critical' },
+    tolerancePercent: {
+      kind: 'number',
+      min: 0,
+      max: 50,
+      description: 'weigh-in-motion tolerance, percent of the limit',
+    },
+    criticalOverPercent: {
+      kind: 'number',
+      min: 0,
+      max: 500,
+      description: 'excess over the limit, percent, from which the alarm is critical',
+    },
   },
   defaults: {
     enabled: true,
-    axles2Kg: 18_000, axles3Kg: 25_000, axles3CombinationKg: 27_000, axles4Kg: 31_000, axles4CombinationKg: 36_000, axles5Kg: 43_000, axles6Kg: 49_000,
+    axles2Kg: 18_000,
+    axles3Kg: 25_000,
+    axles3CombinationKg: 27_000,
+    axles4Kg: 31_000,
+    axles4CombinationKg: 36_000,
+    axles5Kg: 43_000,
+    axles6Kg: 49_000,
     tolerancePercent: 5,
     criticalOverPercent: 30,
   },
@@ -60,16 +81,23 @@ export const overloadRule: CameraRule<undefined, OverloadConfig> = {
     const allowedKg = limitKg * (1 + config.tolerancePercent / 100);
     if (event.gross_kg <= allowedKg) return undefined;
     const overPercent = ((event.gross_kg - limitKg) / limitKg) * 100;
-    out.instant('', event.ts, overPercent >= config.criticalOverPercent ? 'critical' : 'warning', event.lat, event.lon, {
-      site: event.device_id,
-      gross_kg: event.gross_kg,
-      axles,
-      limit_kg: limitKg,
-      tolerance_percent: config.tolerancePercent,
-      over_percent: roundTo(overPercent, 1),
-      axle_weights_kg: event.axle_weights_kg,
-      speed_kmh: event.speed_kmh,
-    });
+    out.instant(
+      '',
+      event.ts,
+      overPercent >= config.criticalOverPercent ? 'critical' : 'warning',
+      event.lat,
+      event.lon,
+      {
+        site: event.device_id,
+        gross_kg: event.gross_kg,
+        axles,
+        limit_kg: limitKg,
+        tolerance_percent: config.tolerancePercent,
+        over_percent: roundTo(overPercent, 1),
+        axle_weights_kg: event.axle_weights_kg,
+        speed_kmh: event.speed_kmh,
+      },
+    );
     return undefined;
   },
 };

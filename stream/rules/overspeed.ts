@@ -40,14 +40,37 @@ export const overspeedRule: PositionRule<OverspeedState, OverspeedConfig> = {
     enabled: ENABLED_FIELD,
     limitKmhByClass: { kind: 'class_map', min: 10, max: 200, description: 'day speed limit per vehicle class, km/h' },
     sustainSeconds: { kind: 'number', min: 0, max: 600, description: 'seconds above the limit before the alarm opens' },
-    immediateOverPercent: { kind: 'number', min: 0, max: 200, description: 'excess in percent that alarms at the first fix' },
-    nightFactor: { kind: 'number', min: 0.5, max: 1, description: 'night limit as a fraction of the day limit (22:00-06:00)' },
-    criticalOverPercent: { kind: 'number', min: 0, max: 200, description: 'excess in percent from which the alarm is critical' },
+    immediateOverPercent: {
+      kind: 'number',
+      min: 0,
+      max: 200,
+      description: 'excess in percent that alarms at the first fix',
+    },
+    nightFactor: {
+      kind: 'number',
+      min: 0.5,
+      max: 1,
+      description: 'night limit as a fraction of the day limit (22:00-06:00)',
+    },
+    criticalOverPercent: {
+      kind: 'number',
+      min: 0,
+      max: 200,
+      description: 'excess in percent from which the alarm is critical',
+    },
   },
   defaults: {
     enabled: true,
     // Expressway limits of DOMAIN.md: 100 km/h for vehicles other than cars, 80 for dangerous goods.
-    limitKmhByClass: { coach: 100, dangerous_goods: 80, heavy_truck: 100, tractor: 100, bus: 100, taxi: 120, other: 100 },
+    limitKmhByClass: {
+      coach: 100,
+      dangerous_goods: 80,
+      heavy_truck: 100,
+      tractor: 100,
+      bus: 100,
+      taxi: 120,
+      other: 100,
+    },
     sustainSeconds: 30,
     immediateOverPercent: 20,
     nightFactor: 0.8,
@@ -67,24 +90,52 @@ export const overspeedRule: PositionRule<OverspeedState, OverspeedConfig> = {
     const night = isNightInChina(position.ts);
     const limitKmh = night ? roundTo(dayLimit * config.nightFactor, 1) : dayLimit;
     if (position.speed_kmh <= limitKmh) {
-      if (state?.open) out.close('', position.ts, evidenceOf(state, position.speed_kmh, limitKmh, night, zoneId, vehicle.vehicleClass, position.ts, config));
+      if (state?.open)
+        out.close(
+          '',
+          position.ts,
+          evidenceOf(state, position.speed_kmh, limitKmh, night, zoneId, vehicle.vehicleClass, position.ts, config),
+        );
       return undefined;
     }
-    const next = state ?? { aboveSince: position.ts, aboveLat: position.lat, aboveLon: position.lon, maxSpeedKmh: 0, open: false };
+    const next = state ?? {
+      aboveSince: position.ts,
+      aboveLat: position.lat,
+      aboveLon: position.lon,
+      maxSpeedKmh: 0,
+      open: false,
+    };
     next.maxSpeedKmh = Math.max(next.maxSpeedKmh, position.speed_kmh);
     const overPercent = ((next.maxSpeedKmh - limitKmh) / limitKmh) * 100;
     const sustainedMs = position.ts - next.aboveSince;
-    if (!next.open && sustainedMs < config.sustainSeconds * 1000 && overPercent < config.immediateOverPercent) return next;
+    if (!next.open && sustainedMs < config.sustainSeconds * 1000 && overPercent < config.immediateOverPercent)
+      return next;
     next.open = true;
     const severity = overPercent >= config.criticalOverPercent ? 'critical' : 'warning';
     if (out.due('', severity)) {
-      out.open('', next.aboveSince, severity, next.aboveLat, next.aboveLon, evidenceOf(next, position.speed_kmh, limitKmh, night, zoneId, vehicle.vehicleClass, position.ts, config));
+      out.open(
+        '',
+        next.aboveSince,
+        severity,
+        next.aboveLat,
+        next.aboveLon,
+        evidenceOf(next, position.speed_kmh, limitKmh, night, zoneId, vehicle.vehicleClass, position.ts, config),
+      );
     }
     return next;
   },
 };
 
-function evidenceOf(state: OverspeedState, speedKmh: number, limitKmh: number, night: boolean, zoneId: string, vehicleClass: string, ts: number, config: OverspeedConfig): Record<string, unknown> {
+function evidenceOf(
+  state: OverspeedState,
+  speedKmh: number,
+  limitKmh: number,
+  night: boolean,
+  zoneId: string,
+  vehicleClass: string,
+  ts: number,
+  config: OverspeedConfig,
+): Record<string, unknown> {
   return {
     speed_kmh: speedKmh,
     max_speed_kmh: state.maxSpeedKmh,

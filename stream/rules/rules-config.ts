@@ -5,7 +5,14 @@
  */
 import { divisionByCode, type VehicleClass } from '../../schema/index.js';
 import type { AnyRule, CompiledZone, RuleContext } from '../engine/rule.js';
-import { checkField, checkSection, isPlainObject, mergeSection, type ConfigProblem, type ConfigSpec } from './config-spec.js';
+import {
+  checkField,
+  checkSection,
+  isPlainObject,
+  mergeSection,
+  type ConfigProblem,
+  type ConfigSpec,
+} from './config-spec.js';
 import { compilePolygon, type LonLat } from './geo.js';
 import { VEHICLE_CLASSES } from '../../schema/index.js';
 
@@ -43,11 +50,36 @@ export interface RulesConfig {
 }
 
 export const ENGINE_SPEC: ConfigSpec = {
-  disorderBoundSeconds: { kind: 'number', min: 0, max: 600, description: 'event-time disorder put back in order, seconds' },
-  idleFlushSeconds: { kind: 'number', min: 0.1, max: 600, description: 'idle partitions release held-back fixes after this, seconds' },
-  futureToleranceSeconds: { kind: 'number', min: 0, max: 86_400, description: 'fixes dated further into the future are skipped, seconds' },
-  evidenceUpdateSeconds: { kind: 'number', min: 1, max: 86_400, description: 'open alarms refresh their evidence at most this often, seconds' },
-  gapSecondsMin: { kind: 'number', min: 10, max: 86_400, description: 'silences this long may be filled by back-filled data, seconds' },
+  disorderBoundSeconds: {
+    kind: 'number',
+    min: 0,
+    max: 600,
+    description: 'event-time disorder put back in order, seconds',
+  },
+  idleFlushSeconds: {
+    kind: 'number',
+    min: 0.1,
+    max: 600,
+    description: 'idle partitions release held-back fixes after this, seconds',
+  },
+  futureToleranceSeconds: {
+    kind: 'number',
+    min: 0,
+    max: 86_400,
+    description: 'fixes dated further into the future are skipped, seconds',
+  },
+  evidenceUpdateSeconds: {
+    kind: 'number',
+    min: 1,
+    max: 86_400,
+    description: 'open alarms refresh their evidence at most this often, seconds',
+  },
+  gapSecondsMin: {
+    kind: 'number',
+    min: 10,
+    max: 86_400,
+    description: 'silences this long may be filled by back-filled data, seconds',
+  },
 };
 
 export const ENGINE_DEFAULTS: EngineSettings = {
@@ -86,23 +118,51 @@ function checkZone(raw: unknown, key: string, problems: ConfigProblem[], ids: Se
     return;
   }
   const known = ['id', 'name', 'kind', 'polygon', 'speedLimitKmh', 'classes'];
-  for (const name of Object.keys(raw)) if (!known.includes(name)) problems.push({ key: `${key}.${name}`, value: raw[name], reason: `is not a known key (known: ${known.join(', ')})` });
-  if (typeof raw.id !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(raw.id)) problems.push({ key: `${key}.id`, value: raw.id, reason: 'is not 1-64 letters, digits, _ . -' });
+  for (const name of Object.keys(raw))
+    if (!known.includes(name))
+      problems.push({
+        key: `${key}.${name}`,
+        value: raw[name],
+        reason: `is not a known key (known: ${known.join(', ')})`,
+      });
+  if (typeof raw.id !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(raw.id))
+    problems.push({ key: `${key}.id`, value: raw.id, reason: 'is not 1-64 letters, digits, _ . -' });
   else if (ids.has(raw.id)) problems.push({ key: `${key}.id`, value: raw.id, reason: 'is used by another zone' });
   else ids.add(raw.id);
-  if (typeof raw.name !== 'string' || raw.name.length > 200) problems.push({ key: `${key}.name`, value: raw.name, reason: 'is not a string of at most 200 characters' });
-  if (raw.kind !== 'speed_limit' && raw.kind !== 'restricted') problems.push({ key: `${key}.kind`, value: raw.kind, reason: 'is not speed_limit or restricted' });
+  if (typeof raw.name !== 'string' || raw.name.length > 200)
+    problems.push({ key: `${key}.name`, value: raw.name, reason: 'is not a string of at most 200 characters' });
+  if (raw.kind !== 'speed_limit' && raw.kind !== 'restricted')
+    problems.push({ key: `${key}.kind`, value: raw.kind, reason: 'is not speed_limit or restricted' });
   if (!Array.isArray(raw.polygon) || raw.polygon.length < 3 || raw.polygon.length > ZONE_POINTS_MAX) {
-    problems.push({ key: `${key}.polygon`, value: raw.polygon, reason: `is not a list of 3 to ${ZONE_POINTS_MAX} [lon, lat] positions` });
+    problems.push({
+      key: `${key}.polygon`,
+      value: raw.polygon,
+      reason: `is not a list of 3 to ${ZONE_POINTS_MAX} [lon, lat] positions`,
+    });
   } else {
     raw.polygon.forEach((p: unknown, i: number) => {
-      if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number' || Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90) {
+      if (
+        !Array.isArray(p) ||
+        p.length !== 2 ||
+        typeof p[0] !== 'number' ||
+        typeof p[1] !== 'number' ||
+        Math.abs(p[0]) > 180 ||
+        Math.abs(p[1]) > 90
+      ) {
         problems.push({ key: `${key}.polygon[${i}]`, value: p, reason: 'is not a [lon, lat] position in degrees' });
       }
     });
   }
-  if (raw.kind === 'speed_limit' || raw.speedLimitKmh !== undefined) checkField({ kind: 'number', min: 5, max: 200, description: '' }, raw.speedLimitKmh, `${key}.speedLimitKmh`, problems, false);
-  if (raw.classes !== undefined) checkField({ kind: 'class_list', description: '' }, raw.classes, `${key}.classes`, problems, false);
+  if (raw.kind === 'speed_limit' || raw.speedLimitKmh !== undefined)
+    checkField(
+      { kind: 'number', min: 5, max: 200, description: '' },
+      raw.speedLimitKmh,
+      `${key}.speedLimitKmh`,
+      problems,
+      false,
+    );
+  if (raw.classes !== undefined)
+    checkField({ kind: 'class_list', description: '' }, raw.classes, `${key}.classes`, problems, false);
 }
 
 function isCityCode(code: string): boolean {
@@ -114,34 +174,56 @@ export function checkRulesConfig(raw: unknown, rules: readonly AnyRule[]): Confi
   const problems: ConfigProblem[] = [];
   if (!isPlainObject(raw)) return [{ key: '(config)', value: raw, reason: 'is not an object' }];
   for (const name of Object.keys(raw)) {
-    if (!['engine', 'rules', 'zones', 'cities'].includes(name)) problems.push({ key: name, value: raw[name], reason: 'is not a known key (known: engine, rules, zones, cities)' });
+    if (!['engine', 'rules', 'zones', 'cities'].includes(name))
+      problems.push({
+        key: name,
+        value: raw[name],
+        reason: 'is not a known key (known: engine, rules, zones, cities)',
+      });
   }
   checkSection(ENGINE_SPEC, raw.engine, 'engine', problems, false);
   const byId = new Map(rules.map((r) => [r.id, r]));
-  if (!isPlainObject(raw.rules)) problems.push({ key: 'rules', value: raw.rules, reason: 'is not an object of rule id to configuration' });
+  if (!isPlainObject(raw.rules))
+    problems.push({ key: 'rules', value: raw.rules, reason: 'is not an object of rule id to configuration' });
   else {
     for (const [id, section] of Object.entries(raw.rules)) {
       const rule = byId.get(id);
-      if (!rule) problems.push({ key: `rules.${id}`, value: id, reason: `is not a rule (rules: ${[...byId.keys()].join(', ')})` });
+      if (!rule)
+        problems.push({
+          key: `rules.${id}`,
+          value: id,
+          reason: `is not a rule (rules: ${[...byId.keys()].join(', ')})`,
+        });
       else checkSection(rule.spec, section, `rules.${id}`, problems, false);
     }
-    for (const id of byId.keys()) if (!(id in raw.rules)) problems.push({ key: `rules.${id}`, value: undefined, reason: 'is required' });
+    for (const id of byId.keys())
+      if (!(id in raw.rules)) problems.push({ key: `rules.${id}`, value: undefined, reason: 'is required' });
   }
   if (!Array.isArray(raw.zones)) problems.push({ key: 'zones', value: raw.zones, reason: 'is not a list' });
-  else if (raw.zones.length > ZONES_MAX) problems.push({ key: 'zones', value: raw.zones.length, reason: `has more than max allowed ${ZONES_MAX} zones` });
+  else if (raw.zones.length > ZONES_MAX)
+    problems.push({ key: 'zones', value: raw.zones.length, reason: `has more than max allowed ${ZONES_MAX} zones` });
   else {
     const ids = new Set<string>();
     raw.zones.forEach((z: unknown, i: number) => checkZone(z, `zones[${i}]`, problems, ids));
   }
-  if (!isPlainObject(raw.cities)) problems.push({ key: 'cities', value: raw.cities, reason: 'is not an object of city code to overrides' });
+  if (!isPlainObject(raw.cities))
+    problems.push({ key: 'cities', value: raw.cities, reason: 'is not an object of city code to overrides' });
   else {
     for (const [code, overrides] of Object.entries(raw.cities)) {
       if (!isCityCode(code)) {
-        problems.push({ key: `cities.${code}`, value: code, reason: 'is not the 6-digit code of a city (e.g. 410100, 419001)' });
+        problems.push({
+          key: `cities.${code}`,
+          value: code,
+          reason: 'is not the 6-digit code of a city (e.g. 410100, 419001)',
+        });
         continue;
       }
       if (!isPlainObject(overrides)) {
-        problems.push({ key: `cities.${code}`, value: overrides, reason: 'is not an object of rule id to partial configuration' });
+        problems.push({
+          key: `cities.${code}`,
+          value: overrides,
+          reason: 'is not an object of rule id to partial configuration',
+        });
         continue;
       }
       for (const [id, section] of Object.entries(overrides)) {
@@ -175,11 +257,18 @@ function ruleSetOf(rules: readonly AnyRule[], sections: Record<string, Record<st
 }
 
 /** Compiles a configuration already checked by `checkRulesConfig`. */
-export function compileRulesConfig(config: RulesConfig, version: number, rules: readonly AnyRule[]): CompiledRulesConfig {
+export function compileRulesConfig(
+  config: RulesConfig,
+  version: number,
+  rules: readonly AnyRule[],
+): CompiledRulesConfig {
   const cities = new Map<string, RuleSet>();
   for (const [code, overrides] of Object.entries(config.cities)) {
     const merged: Record<string, Record<string, unknown>> = {};
-    for (const rule of rules) merged[rule.id] = overrides[rule.id] ? mergeSection(config.rules[rule.id], overrides[rule.id]) : config.rules[rule.id];
+    for (const rule of rules)
+      merged[rule.id] = overrides[rule.id]
+        ? mergeSection(config.rules[rule.id], overrides[rule.id])
+        : config.rules[rule.id];
     cities.set(code, ruleSetOf(rules, merged));
   }
   const zones: CompiledZone[] = config.zones.map((z) => ({

@@ -32,7 +32,13 @@ export const unlicensedRule: CameraRule<UnlicensedState, UnlicensedConfig> = {
     cooldownHours: { kind: 'number', min: 0, max: 720, description: 'at most one alarm per plate in this time, hours' },
     confidenceMin: { kind: 'number', min: 0, max: 100, description: 'plate reads below this confidence are ignored' },
   },
-  defaults: { enabled: true, classes: ['coach', 'dangerous_goods', 'heavy_truck', 'tractor', 'bus', 'taxi'], alarmOnUnknownPlate: false, cooldownHours: 24, confidenceMin: 0 },
+  defaults: {
+    enabled: true,
+    classes: ['coach', 'dangerous_goods', 'heavy_truck', 'tractor', 'bus', 'taxi'],
+    alarmOnUnknownPlate: false,
+    cooldownHours: 24,
+    confidenceMin: 0,
+  },
   evaluate(state, event, vehicle, config, out) {
     if (event.plate === '' || event.confidence < config.confidenceMin) return state;
     let reason: string;

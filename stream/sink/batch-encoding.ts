@@ -7,7 +7,10 @@ import type { TsvRowEncoder } from '../../schema/index.js';
 import type { LogRecord } from '../log/event-log.js';
 
 /** One TabSeparated line per record, the fields being `encoder.columns`; see `schema/tsv-rows.ts`. */
-export function encodeTabSeparated(encoder: TsvRowEncoder, records: readonly LogRecord<Readonly<Record<string, unknown>>>[]): Buffer {
+export function encodeTabSeparated(
+  encoder: TsvRowEncoder,
+  records: readonly LogRecord<Readonly<Record<string, unknown>>>[],
+): Buffer {
   return encoder.encodeRows(records.map((record) => record.value));
 }
 
@@ -20,7 +23,7 @@ export function deduplicationToken(scope: string, records: readonly LogRecord<un
   const hash = createHash('sha1');
   hash.update(scope);
   let runs = '';
-  for (let i = 0; i < records.length; ) {
+  for (let i = 0; i < records.length;) {
     const { partition, offset: first } = records[i];
     let last = first;
     i++;

@@ -51,13 +51,25 @@ async function stored(terminalId: string): Promise<number> {
 }
 
 function durableLog(): MemoryLog {
-  return new MemoryLog({ partitions: 4, backlogPerPartitionMax: 100_000, durableGroups: { 'vigil.telemetry': 'sink' } });
+  return new MemoryLog({
+    partitions: 4,
+    backlogPerPartitionMax: 100_000,
+    durableGroups: { 'vigil.telemetry': 'sink' },
+  });
 }
 
 describe('TableSink on chDB', () => {
   it('resolves every send only once its rows are in ClickHouse, and stores each row once', async () => {
     const log = durableLog();
-    const sink = new TableSink(log, 'vigil.telemetry', 'sink', analytics.writer, TELEMETRY, { logger: silentLogger, metrics: new Metrics() }, { lingerMs: 2, batchRowsMax: 500 });
+    const sink = new TableSink(
+      log,
+      'vigil.telemetry',
+      'sink',
+      analytics.writer,
+      TELEMETRY,
+      { logger: silentLogger, metrics: new Metrics() },
+      { lingerMs: 2, batchRowsMax: 500 },
+    );
     sink.start();
     const producer = log.producer();
     const terminals = Array.from({ length: 40 }, (_, t) => `1390000${String(t).padStart(4, '0')}`);
@@ -70,7 +82,9 @@ describe('TableSink on chDB', () => {
           producer.send('vigil.telemetry', [{ key: terminalId, value: row }]).then(async () => {
             // Sampled, to keep the test quick: the acknowledged row must already be readable.
             if (i % 20 === 0) {
-              const found = await analytics.queryReadOnly(`SELECT count() FROM telemetry WHERE terminal_id = '${terminalId}' AND ts = fromUnixTimestamp64Milli(${row.ts})`);
+              const found = await analytics.queryReadOnly(
+                `SELECT count() FROM telemetry WHERE terminal_id = '${terminalId}' AND ts = fromUnixTimestamp64Milli(${row.ts})`,
+              );
               expect(Number(found.rows[0][0])).toBe(1);
             }
           }),
@@ -81,9 +95,13 @@ describe('TableSink on chDB', () => {
     await sink.stop();
     await log.close();
     for (const terminalId of terminals.slice(0, 5)) expect(await stored(terminalId)).toBe(perTerminal);
-    const all = await analytics.queryReadOnly(`SELECT count(), uniqExact(terminal_id, ts) FROM telemetry WHERE terminal_id LIKE '1390000%'`);
+    const all = await analytics.queryReadOnly(
+      `SELECT count(), uniqExact(terminal_id, ts) FROM telemetry WHERE terminal_id LIKE '1390000%'`,
+    );
     expect(all.rows[0].map(Number)).toEqual([terminals.length * perTerminal, terminals.length * perTerminal]);
-    const sample = await analytics.queryReadOnly(`SELECT extras FROM telemetry WHERE terminal_id = '13900000000' AND ts = fromUnixTimestamp64Milli(${fix('', 0).ts})`);
+    const sample = await analytics.queryReadOnly(
+      `SELECT extras FROM telemetry WHERE terminal_id = '13900000000' AND ts = fromUnixTimestamp64Milli(${fix('', 0).ts})`,
+    );
     expect(sample.rows[0][0]).toBe(fix('', 0).extras);
   });
 
@@ -99,7 +117,15 @@ describe('TableSink on chDB', () => {
       },
       close: async () => undefined,
     };
-    const sink = new TableSink(log, 'vigil.telemetry', 'sink', losesFirstAnswer, TELEMETRY, { logger: silentLogger, metrics: new Metrics() }, { lingerMs: 20, retryDelayMs: 10 });
+    const sink = new TableSink(
+      log,
+      'vigil.telemetry',
+      'sink',
+      losesFirstAnswer,
+      TELEMETRY,
+      { logger: silentLogger, metrics: new Metrics() },
+      { lingerMs: 20, retryDelayMs: 10 },
+    );
     sink.start();
     const rows = Array.from({ length: 300 }, (_, i) => ({ key: '13911110000', value: fix('13911110000', i) }));
     await log.producer().send('vigil.telemetry', rows);
@@ -110,7 +136,14 @@ describe('TableSink on chDB', () => {
   });
 
   it('replays of the same offsets under the same epoch are not duplicated', async () => {
-    const records = Array.from({ length: 50 }, (_, i) => ({ topic: 't', partition: i % 2, offset: Math.floor(i / 2), timestamp: 0, key: 'k', value: fix('13922220000', i) }));
+    const records = Array.from({ length: 50 }, (_, i) => ({
+      topic: 't',
+      partition: i % 2,
+      offset: Math.floor(i / 2),
+      timestamp: 0,
+      key: 'k',
+      value: fix('13922220000', i),
+    }));
     const encoder = tsvEncoderFor(TELEMETRY);
     const body = encodeTabSeparated(encoder, records);
     const token = deduplicationToken('epoch-1/vigil.telemetry', records);
@@ -135,15 +168,27 @@ describe('TableSink on chDB', () => {
       },
       close: async () => undefined,
     };
-    const sink = new TableSink(log, 'vigil.telemetry', 'sink', slowFirst, TELEMETRY, { logger: silentLogger, metrics: new Metrics() }, { lingerMs: 0, insertsInFlightMax: 2 });
+    const sink = new TableSink(
+      log,
+      'vigil.telemetry',
+      'sink',
+      slowFirst,
+      TELEMETRY,
+      { logger: silentLogger, metrics: new Metrics() },
+      { lingerMs: 0, insertsInFlightMax: 2 },
+    );
     sink.start();
     const producer = log.producer();
     let firstDone = false;
     let secondDone = false;
-    const first = producer.send('vigil.telemetry', [{ key: '13933330000', value: fix('13933330000', 1) }]).then(() => (firstDone = true));
+    const first = producer
+      .send('vigil.telemetry', [{ key: '13933330000', value: fix('13933330000', 1) }])
+      .then(() => (firstDone = true));
     // Wait for the first batch to be taken before the second one exists, so they are two inserts.
     await waitFor(() => calls === 1);
-    const second = producer.send('vigil.telemetry', [{ key: '13933330000', value: fix('13933330000', 2) }]).then(() => (secondDone = true));
+    const second = producer
+      .send('vigil.telemetry', [{ key: '13933330000', value: fix('13933330000', 2) }])
+      .then(() => (secondDone = true));
     await waitFor(async () => calls === 2 && (await stored('13933330000')) === 2);
     // Both rows are written, but the first batch has not finished: neither producer may hear "durable" yet.
     await new Promise((r) => setTimeout(r, 50));
@@ -156,7 +201,11 @@ describe('TableSink on chDB', () => {
   });
 
   it('stops cleanly when the log closes while an insert is in flight, with other sinks stopping after it', async () => {
-    const log = new MemoryLog({ partitions: 2, backlogPerPartitionMax: 1_000, durableGroups: { 'vigil.telemetry': 'sink', 'vigil.other': 'sink-other' } });
+    const log = new MemoryLog({
+      partitions: 2,
+      backlogPerPartitionMax: 1_000,
+      durableGroups: { 'vigil.telemetry': 'sink', 'vigil.other': 'sink-other' },
+    });
     let started = false;
     const slow: RowWriter = {
       insertsInFlightMax: 1,
@@ -170,7 +219,9 @@ describe('TableSink on chDB', () => {
     };
     const observe = { logger: silentLogger, metrics: new Metrics() };
     const first = new TableSink(log, 'vigil.telemetry', 'sink', slow, TELEMETRY, observe, { lingerMs: 0 });
-    const second = new TableSink(log, 'vigil.other', 'sink-other', analytics.writer, TELEMETRY, observe, { lingerMs: 0 });
+    const second = new TableSink(log, 'vigil.other', 'sink-other', analytics.writer, TELEMETRY, observe, {
+      lingerMs: 0,
+    });
     first.start();
     second.start();
     const sent = log.producer().send('vigil.telemetry', [{ key: '13944440000', value: fix('13944440000', 1) }]);
@@ -184,8 +235,12 @@ describe('TableSink on chDB', () => {
   });
 
   it('refuses options outside their bounds, naming key, value and bound', () => {
-    expect(() => checkTableSinkOptions({ ...TABLE_SINK_DEFAULTS, insertsInFlightMax: 0 })).toThrow('table sink insertsInFlightMax value 0 is less than min allowed 1');
-    expect(() => checkTableSinkOptions({ ...TABLE_SINK_DEFAULTS, batchRowsMax: 2_000_000 })).toThrow('table sink batchRowsMax value 2000000 is more than max allowed 1000000');
+    expect(() => checkTableSinkOptions({ ...TABLE_SINK_DEFAULTS, insertsInFlightMax: 0 })).toThrow(
+      'table sink insertsInFlightMax value 0 is less than min allowed 1',
+    );
+    expect(() => checkTableSinkOptions({ ...TABLE_SINK_DEFAULTS, batchRowsMax: 2_000_000 })).toThrow(
+      'table sink batchRowsMax value 2000000 is more than max allowed 1000000',
+    );
   });
 });
 

@@ -25,7 +25,12 @@ export interface TableSinkOptions {
   insertsInFlightMax: number;
 }
 
-export const TABLE_SINK_DEFAULTS: TableSinkOptions = { batchRowsMax: 20_000, lingerMs: 50, retryDelayMs: 1_000, insertsInFlightMax: 2 };
+export const TABLE_SINK_DEFAULTS: TableSinkOptions = {
+  batchRowsMax: 20_000,
+  lingerMs: 50,
+  retryDelayMs: 1_000,
+  insertsInFlightMax: 2,
+};
 
 const OPTION_BOUNDS: Record<keyof TableSinkOptions, readonly [number, number]> = {
   batchRowsMax: [1, 1_000_000],
@@ -36,7 +41,10 @@ const OPTION_BOUNDS: Record<keyof TableSinkOptions, readonly [number, number]> =
 
 /** Fails on an option outside its bounds, naming the key, the value and the bound. */
 export function checkTableSinkOptions(options: TableSinkOptions): void {
-  for (const [key, [min, max]] of Object.entries(OPTION_BOUNDS) as [keyof TableSinkOptions, readonly [number, number]][]) {
+  for (const [key, [min, max]] of Object.entries(OPTION_BOUNDS) as [
+    keyof TableSinkOptions,
+    readonly [number, number],
+  ][]) {
     const value = options[key];
     if (!Number.isInteger(value)) throw new Error(`table sink ${key} value ${String(value)} is not an integer`);
     if (value < min) throw new Error(`table sink ${key} value ${value} is less than min allowed ${min}`);
@@ -75,9 +83,15 @@ export class TableSink<Row extends Record<string, unknown>> {
     const labels = { table: this.table.name };
     const metrics = this.observe.metrics;
     const rowsCounter = metrics.counter('vigil_sink_rows_total', 'Rows written to ClickHouse', ['table']);
-    const batchHistogram = metrics.histogram('vigil_sink_insert_seconds', 'Duration of one ClickHouse insert', ['table']);
-    const encodeHistogram = metrics.histogram('vigil_sink_encode_seconds', 'Time to encode one batch as TabSeparated', ['table']);
-    const failures = metrics.counter('vigil_sink_insert_failures_total', 'Failed ClickHouse inserts (retried)', ['table']);
+    const batchHistogram = metrics.histogram('vigil_sink_insert_seconds', 'Duration of one ClickHouse insert', [
+      'table',
+    ]);
+    const encodeHistogram = metrics.histogram('vigil_sink_encode_seconds', 'Time to encode one batch as TabSeparated', [
+      'table',
+    ]);
+    const failures = metrics.counter('vigil_sink_insert_failures_total', 'Failed ClickHouse inserts (retried)', [
+      'table',
+    ]);
     const inFlightGauge = metrics.gauge('vigil_sink_inserts_in_flight', 'Batches being inserted right now', ['table']);
     const depth = Math.min(this.options.insertsInFlightMax, this.writer.insertsInFlightMax);
     const inFlight = new Set<Promise<void>>();
@@ -139,7 +153,11 @@ export class TableSink<Row extends Record<string, unknown>> {
         return;
       } catch (error) {
         onFailure();
-        this.observe.logger.error('clickhouse insert failed, retrying', { table: this.table.name, rows, error: String(error) });
+        this.observe.logger.error('clickhouse insert failed, retrying', {
+          table: this.table.name,
+          rows,
+          error: String(error),
+        });
         if (!this.running) throw error;
         await delay(this.options.retryDelayMs);
       }

@@ -32,7 +32,9 @@ export interface TestBrowser {
 /** Launches chromium with a throw-away profile at the given viewport. */
 export async function launchBrowser(viewport: { width: number; height: number }): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`browser tests need Debian's chromium at ${CHROMIUM_PATH} (apt-get install -y chromium fonts-noto-cjk); it is missing`);
+    throw new Error(
+      `browser tests need Debian's chromium at ${CHROMIUM_PATH} (apt-get install -y chromium fonts-noto-cjk); it is missing`,
+    );
   }
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'vigil-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {

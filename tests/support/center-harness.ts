@@ -28,24 +28,47 @@ export interface CenterHarness {
   adminToken: string;
   call<T = Record<string, unknown>>(token: string, method: string, path: string, body?: unknown): Promise<Reply<T>>;
   /** Creates an account through the API (as `creatorToken`, default the province admin) and logs it in. */
-  user(username: string, role: string, orgCode: string, extra?: Record<string, unknown>, creatorToken?: string): Promise<{ id: number; token: string }>;
+  user(
+    username: string,
+    role: string,
+    orgCode: string,
+    extra?: Record<string, unknown>,
+    creatorToken?: string,
+  ): Promise<{ id: number; token: string }>;
   close(): Promise<void>;
 }
 
-export async function startCenterHarness(target: OperationalTarget, options: Partial<CommandCentreDeps> = {}): Promise<CenterHarness> {
+export async function startCenterHarness(
+  target: OperationalTarget,
+  options: Partial<CommandCentreDeps> = {},
+): Promise<CenterHarness> {
   const sql = await openOperational(target);
   await seedOrgUnits(sql);
   const accounts = new Accounts(sql);
   await accounts.ensureAdmin(HENAN_PROVINCE_CODE, ADMIN_PASSWORD);
   const clock = { now: Date.UTC(2026, 10, 28, 0, 0, 0) };
   const router = new Router(1 << 20);
-  const centre = await startCommandCentre({ sql, accounts, logger: silentLogger, metrics: new Metrics(), provinceCode: HENAN_PROVINCE_CODE, router, now: () => clock.now, supervisionIntervalMs: 0, ...options });
+  const centre = await startCommandCentre({
+    sql,
+    accounts,
+    logger: silentLogger,
+    metrics: new Metrics(),
+    provinceCode: HENAN_PROVINCE_CODE,
+    router,
+    now: () => clock.now,
+    supervisionIntervalMs: 0,
+    ...options,
+  });
   const server: Server = createServer((req, res) => void router.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const adminToken = (await accounts.login('admin', ADMIN_PASSWORD, 'test')).token;
   const call = async <T>(token: string, method: string, path: string, body?: unknown): Promise<Reply<T>> => {
-    const res = await fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: (text.startsWith('{') ? JSON.parse(text) : text) as T };
   };
@@ -58,8 +81,15 @@ export async function startCenterHarness(target: OperationalTarget, options: Par
     adminToken,
     call,
     user: async (username, role, orgCode, extra = {}, creatorToken = adminToken) => {
-      const created = await call<{ id: number }>(creatorToken, 'POST', '/api/users', { username, password: PASSWORD, role, org_code: orgCode, ...extra });
-      if (created.status !== 201) throw new Error(`creating ${username} failed: ${created.status} ${JSON.stringify(created.body)}`);
+      const created = await call<{ id: number }>(creatorToken, 'POST', '/api/users', {
+        username,
+        password: PASSWORD,
+        role,
+        org_code: orgCode,
+        ...extra,
+      });
+      if (created.status !== 201)
+        throw new Error(`creating ${username} failed: ${created.status} ${JSON.stringify(created.body)}`);
       return { id: created.body.id, token: (await accounts.login(username, PASSWORD, 'test')).token };
     },
     close: async () => {
@@ -87,7 +117,11 @@ export function useStoreServer(kind: StoreKind): () => PostgresServer | undefine
 }
 
 /** A fresh database on the suite's server (or PGlite in memory). */
-export async function freshTarget(kind: StoreKind, server: PostgresServer | undefined, name: string): Promise<OperationalTarget> {
+export async function freshTarget(
+  kind: StoreKind,
+  server: PostgresServer | undefined,
+  name: string,
+): Promise<OperationalTarget> {
   if (kind === 'pglite') return { kind: 'memory' };
   if (!server) throw new Error('the PostgreSQL server did not start');
   return { kind: 'server', url: await createDatabase(server, name) };

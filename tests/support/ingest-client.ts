@@ -4,7 +4,13 @@ export interface IssuedKey {
   key: string;
 }
 
-export async function issueKey(baseUrl: string, adminToken: string, kind: string, orgCode = '410000', name = `test ${kind}`): Promise<IssuedKey> {
+export async function issueKey(
+  baseUrl: string,
+  adminToken: string,
+  kind: string,
+  orgCode = '410000',
+  name = `test ${kind}`,
+): Promise<IssuedKey> {
   const res = await fetch(`${baseUrl}/api/sources/keys`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
@@ -16,12 +22,29 @@ export async function issueKey(baseUrl: string, adminToken: string, kind: string
 
 export interface PostResult {
   status: number;
-  body: { accepted?: number; duplicates?: number; rejected?: { index: number; reason: string; detail: string }[]; error?: string; detail?: string };
+  body: {
+    accepted?: number;
+    duplicates?: number;
+    rejected?: { index: number; reason: string; detail: string }[];
+    error?: string;
+    detail?: string;
+  };
   headers: Headers;
 }
 
-export async function postRecords(baseUrl: string, kind: string, key: string | undefined, records: unknown[] | string, ndjson = false): Promise<PostResult> {
-  const body = typeof records === 'string' ? records : ndjson ? records.map((r) => JSON.stringify(r)).join('\n') : JSON.stringify(records);
+export async function postRecords(
+  baseUrl: string,
+  kind: string,
+  key: string | undefined,
+  records: unknown[] | string,
+  ndjson = false,
+): Promise<PostResult> {
+  const body =
+    typeof records === 'string'
+      ? records
+      : ndjson
+        ? records.map((r) => JSON.stringify(r)).join('\n')
+        : JSON.stringify(records);
   const headers: Record<string, string> = { 'content-type': ndjson ? 'application/x-ndjson' : 'application/json' };
   if (key !== undefined) headers.authorization = `Bearer ${key}`;
   const res = await fetch(`${baseUrl}/api/ingest/${kind}`, { method: 'POST', headers, body });

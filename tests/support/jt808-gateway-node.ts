@@ -44,7 +44,10 @@ export async function startGatewayNode(options: GatewayNodeOptions = {}): Promis
   const log = new MemoryLog({
     partitions: options.partitions ?? 4,
     backlogPerPartitionMax: 50_000,
-    durableGroups: options.durable === false ? {} : { [TOPICS.telemetry]: 'sink-telemetry', [TOPICS.rejects]: 'sink-rejects', [TOPICS.media]: 'sink-media' },
+    durableGroups:
+      options.durable === false
+        ? {}
+        : { [TOPICS.telemetry]: 'sink-telemetry', [TOPICS.rejects]: 'sink-rejects', [TOPICS.media]: 'sink-media' },
   });
   const observe = { logger: silentLogger, metrics };
   const sinkOptions = { batchRowsMax: 20_000, lingerMs: 5, retryDelayMs: 500, ...options.sink };

@@ -5,7 +5,15 @@
  */
 import { constants, publicEncrypt, type KeyObject } from 'node:crypto';
 import net from 'node:net';
-import { buildFrame, decodedFrames, encodeMessage, encodeMessageBody, FrameSplitter, type Jt808Message, type Jt808Version } from '../../ingest/jt808/codec/index.js';
+import {
+  buildFrame,
+  decodedFrames,
+  encodeMessage,
+  encodeMessageBody,
+  FrameSplitter,
+  type Jt808Message,
+  type Jt808Version,
+} from '../../ingest/jt808/codec/index.js';
 
 export interface Received {
   msgId: number;
@@ -40,7 +48,8 @@ export class TestTerminal {
   }
 
   private onData(chunk: Buffer): void {
-    for (const { frame, message } of decodedFrames(this.splitter, chunk)) this.received.push({ msgId: message.msgId, serial: frame.header.serial, message });
+    for (const { frame, message } of decodedFrames(this.splitter, chunk))
+      this.received.push({ msgId: message.msgId, serial: frame.header.serial, message });
     for (const listener of this.listeners) listener();
   }
 
@@ -64,7 +73,15 @@ export class TestTerminal {
     for (let index = 1; index <= total; index++) {
       const serial = this.nextSerial();
       const frame = buildFrame(
-        { msgId: message.msgId, version, protocolVersion: version === 2019 ? 1 : 0, phone: this.phone, serial, encryption: 0, packet: { total, index } },
+        {
+          msgId: message.msgId,
+          version,
+          protocolVersion: version === 2019 ? 1 : 0,
+          phone: this.phone,
+          serial,
+          encryption: 0,
+          packet: { total, index },
+        },
         body.subarray((index - 1) * packetBytes, index * packetBytes),
       );
       out.push({ serial, frame });
@@ -78,11 +95,23 @@ export class TestTerminal {
     const blockPlainMax = (publicKey.asymmetricKeyDetails?.modulusLength ?? 1024) / 8 - 11;
     const blocks: Buffer[] = [];
     for (let at = 0; at < body.length; at += blockPlainMax) {
-      blocks.push(publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, body.subarray(at, at + blockPlainMax)));
+      blocks.push(
+        publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, body.subarray(at, at + blockPlainMax)),
+      );
     }
     const serial = this.nextSerial();
     const version = this.version === 2011 ? 2013 : this.version;
-    const frame = buildFrame({ msgId: message.msgId, version, protocolVersion: version === 2019 ? 1 : 0, phone: this.phone, serial, encryption: 1 }, Buffer.concat(blocks));
+    const frame = buildFrame(
+      {
+        msgId: message.msgId,
+        version,
+        protocolVersion: version === 2019 ? 1 : 0,
+        phone: this.phone,
+        serial,
+        encryption: 1,
+      },
+      Buffer.concat(blocks),
+    );
     return { serial, frame };
   }
 
@@ -104,7 +133,11 @@ export class TestTerminal {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.listeners = this.listeners.filter((l) => l !== check);
-        reject(new Error(`terminal ${this.phone} waited ${timeoutMs} ms for ${what}; got ${JSON.stringify(this.received.map((r) => r.msgId))}`));
+        reject(
+          new Error(
+            `terminal ${this.phone} waited ${timeoutMs} ms for ${what}; got ${JSON.stringify(this.received.map((r) => r.msgId))}`,
+          ),
+        );
       }, timeoutMs);
       const check = (): void => {
         const hit = this.received.find(match);
@@ -118,8 +151,17 @@ export class TestTerminal {
   }
 
   /** The platform's 0x8001 (or 0x8100) reply to the message sent with `serial`. */
-  async replyTo(serial: number, timeoutMs = 10_000): Promise<{ result: number; authCode?: string; replyMsgId?: number }> {
-    const r = await this.waitFor((m) => (m.msgId === 0x8001 || m.msgId === 0x8100) && (m.message.body as { replySerial: number }).replySerial === serial, timeoutMs, `the reply to serial ${serial}`);
+  async replyTo(
+    serial: number,
+    timeoutMs = 10_000,
+  ): Promise<{ result: number; authCode?: string; replyMsgId?: number }> {
+    const r = await this.waitFor(
+      (m) =>
+        (m.msgId === 0x8001 || m.msgId === 0x8100) &&
+        (m.message.body as { replySerial: number }).replySerial === serial,
+      timeoutMs,
+      `the reply to serial ${serial}`,
+    );
     return r.message.body as { result: number; authCode?: string; replyMsgId?: number };
   }
 
@@ -131,7 +173,16 @@ export class TestTerminal {
   async register(plate: string): Promise<string> {
     const reply = await this.request({
       msgId: 0x0100,
-      body: { provinceId: 41, cityId: 100, maker: 'VIGIL', model: 'T-1', terminalId: this.phone.slice(-7), plateColor: 2, plate, layout: this.version },
+      body: {
+        provinceId: 41,
+        cityId: 100,
+        maker: 'VIGIL',
+        model: 'T-1',
+        terminalId: this.phone.slice(-7),
+        plateColor: 2,
+        plate,
+        layout: this.version,
+      },
     });
     if (reply.result !== 0 || !reply.authCode) throw new Error(`registration refused with result ${reply.result}`);
     return reply.authCode;

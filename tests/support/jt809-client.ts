@@ -61,7 +61,17 @@ export function unescape809(data: Buffer): Buffer {
   return Buffer.from(out);
 }
 
-export function frame809(msgId: number, body: Buffer, options: { sn: number; accessCode: number; cipher?: { m1: number; ia1: number; ic1: number }; encryptKey?: number; corruptCrc?: boolean }): Buffer {
+export function frame809(
+  msgId: number,
+  body: Buffer,
+  options: {
+    sn: number;
+    accessCode: number;
+    cipher?: { m1: number; ia1: number; ic1: number };
+    encryptKey?: number;
+    corruptCrc?: boolean;
+  },
+): Buffer {
   const header = Buffer.alloc(22);
   header.writeUInt32BE(22 + body.length + 4, 0);
   header.writeUInt32BE(options.sn, 4);
@@ -73,7 +83,10 @@ export function frame809(msgId: number, body: Buffer, options: { sn: number; acc
   header.writeUInt32BE(options.cipher ? seed : 0, 18);
   const payload = options.cipher ? cipherBytes(body, seed, options.cipher) : body;
   const data = Buffer.concat([header, payload, Buffer.alloc(2)]);
-  data.writeUInt16BE(crcCcittFalse(data.subarray(0, data.length - 2)) ^ (options.corruptCrc ? 0x0101 : 0), data.length - 2);
+  data.writeUInt16BE(
+    crcCcittFalse(data.subarray(0, data.length - 2)) ^ (options.corruptCrc ? 0x0101 : 0),
+    data.length - 2,
+  );
   return Buffer.concat([Buffer.from([0x5b]), escape809(data), Buffer.from([0x5d])]);
 }
 
@@ -136,7 +149,13 @@ export function vehicleEnvelope(plate: string, plateColor: number, dataType: num
   return Buffer.concat([head, data]);
 }
 
-export function alarmReportData(warnSource: number, warnType: number, warnTimeMs: number, infoId: number, info: string): Buffer {
+export function alarmReportData(
+  warnSource: number,
+  warnType: number,
+  warnTimeMs: number,
+  infoId: number,
+  info: string,
+): Buffer {
   const text = iconv.encode(info, 'gbk');
   const d = Buffer.alloc(19);
   d[0] = warnSource;
@@ -180,7 +199,11 @@ export class Jt809Client {
       this.buffer = this.buffer.subarray(end + 1);
       const crc = data.readUInt16BE(data.length - 2);
       if (crc !== crcCcittFalse(data.subarray(0, data.length - 2))) throw new Error('answer with a bad CRC');
-      this.answers.push({ msgId: data.readUInt16BE(8), accessCode: data.readUInt32BE(10), body: data.subarray(22, data.length - 2) });
+      this.answers.push({
+        msgId: data.readUInt16BE(8),
+        accessCode: data.readUInt32BE(10),
+        body: data.subarray(22, data.length - 2),
+      });
     }
     const waiters = this.waiters;
     this.waiters = [];
@@ -192,9 +215,20 @@ export class Jt809Client {
     this.socket?.write(bytes);
   }
 
-  send(msgId: number, body: Buffer, extra: { encrypt?: boolean; corruptCrc?: boolean; accessCode?: number } = {}): void {
+  send(
+    msgId: number,
+    body: Buffer,
+    extra: { encrypt?: boolean; corruptCrc?: boolean; accessCode?: number } = {},
+  ): void {
     this.sn++;
-    this.write(frame809(msgId, body, { sn: this.sn, accessCode: extra.accessCode ?? this.options.accessCode, cipher: extra.encrypt ? this.options.cipher : undefined, corruptCrc: extra.corruptCrc }));
+    this.write(
+      frame809(msgId, body, {
+        sn: this.sn,
+        accessCode: extra.accessCode ?? this.options.accessCode,
+        cipher: extra.encrypt ? this.options.cipher : undefined,
+        corruptCrc: extra.corruptCrc,
+      }),
+    );
   }
 
   /** Waits for the next answer with this message id. */

@@ -62,8 +62,13 @@ export class Jt809DownLink {
         if (start < 0 || end < 0) break;
         const data = unescape809(buffer.subarray(start + 1, end));
         buffer = buffer.subarray(end + 1);
-        if (data.readUInt16BE(data.length - 2) !== crcCcittFalse(data.subarray(0, data.length - 2))) throw new Error('sub-link frame with a bad CRC');
-        const frame = { msgId: data.readUInt16BE(8), body: Buffer.from(data.subarray(22, data.length - 2)), connection };
+        if (data.readUInt16BE(data.length - 2) !== crcCcittFalse(data.subarray(0, data.length - 2)))
+          throw new Error('sub-link frame with a bad CRC');
+        const frame = {
+          msgId: data.readUInt16BE(8),
+          body: Buffer.from(data.subarray(22, data.length - 2)),
+          connection,
+        };
         this.frames.push(frame);
         this.answer(socket, frame);
       }

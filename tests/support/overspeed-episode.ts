@@ -21,7 +21,10 @@ export async function driveOverspeedEpisode(jt808Port: number, phone: string, pl
       { speedKmh: 64, time: now },
     ];
     for (const [i, { speedKmh, time }] of fixes.entries()) {
-      const reply = await terminal.request({ msgId: 0x0200, body: locationBody({ lat: 34.75 + i * 0.001, lon: 113.66, speedKmh, directionDeg: 90, time }, 2013) });
+      const reply = await terminal.request({
+        msgId: 0x0200,
+        body: locationBody({ lat: 34.75 + i * 0.001, lon: 113.66, speedKmh, directionDeg: 90, time }, 2013),
+      });
       expect(reply.msgId).toBe(0x8001);
     }
   } finally {

@@ -25,7 +25,9 @@ function binDir(): string {
         .sort((a, b) => Number(b) - Number(a))
     : [];
   if (versions.length === 0) {
-    const where = process.env.CI ? 'CI must install it (.ci/run does: apt-get install -y postgresql)' : 'install it: apt-get install -y postgresql';
+    const where = process.env.CI
+      ? 'CI must install it (.ci/run does: apt-get install -y postgresql)'
+      : 'install it: apt-get install -y postgresql';
     throw new Error(`PostgreSQL server binaries not found under ${POSTGRES_LIB}/*/bin; ${where}`);
   }
   return path.join(POSTGRES_LIB, versions[0], 'bin');
@@ -52,7 +54,8 @@ function postgresIds(): { uid: number; gid: number } {
   const id = (flag: string): number => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
   const uid = id('-u');
   const gid = id('-g');
-  if (!Number.isInteger(uid) || uid <= 0) throw new Error('the postgres OS user is missing; the postgresql package creates it');
+  if (!Number.isInteger(uid) || uid <= 0)
+    throw new Error('the postgres OS user is missing; the postgresql package creates it');
   return { uid, gid };
 }
 
@@ -65,11 +68,32 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     chownSync(root, uid, gid);
   }
   chmodSync(root, 0o700);
-  const init = asPostgres(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'vigil', '--auth=trust', '--encoding=UTF8', '--no-sync']);
+  const init = asPostgres(path.join(bin, 'initdb'), [
+    '-D',
+    dataDir,
+    '-U',
+    'vigil',
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--no-sync',
+  ]);
   const initResult = spawnSync(init.command, init.args, { encoding: 'utf8' });
   if (initResult.status !== 0) throw new Error(`initdb failed (${initResult.status}): ${initResult.stderr}`);
   const port = await freePort();
-  const run = asPostgres(path.join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', root, '-c', 'fsync=off', '-c', 'max_connections=50']);
+  const run = asPostgres(path.join(bin, 'postgres'), [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-h',
+    '127.0.0.1',
+    '-k',
+    root,
+    '-c',
+    'fsync=off',
+    '-c',
+    'max_connections=50',
+  ]);
   const child: ChildProcess = spawn(run.command, run.args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));

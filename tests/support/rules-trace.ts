@@ -2,8 +2,25 @@
  * Hand-made traces for the rule scenarios: fixes, sightings and status reports with sensible defaults, an
  * engine on a given configuration and registry, and views of the alarm versions it produced.
  */
-import type { AlarmRow, CameraEvent, DeviceStatus, TelemetryRow, VehicleRecord, VehicleRegistry } from '../../schema/index.js';
-import { ALL_RULES, RULE_ENGINE_DEFAULTS, RuleEngine, compileRulesConfig, defaultRulesConfig, replayEvents, type EngineEvent, type RuleEngineOptions, type RulesConfig } from '../../stream/index.js';
+import type {
+  AlarmRow,
+  CameraEvent,
+  DeviceStatus,
+  TelemetryRow,
+  VehicleRecord,
+  VehicleRegistry,
+} from '../../schema/index.js';
+import {
+  ALL_RULES,
+  RULE_ENGINE_DEFAULTS,
+  RuleEngine,
+  compileRulesConfig,
+  defaultRulesConfig,
+  replayEvents,
+  type EngineEvent,
+  type RuleEngineOptions,
+  type RulesConfig,
+} from '../../stream/index.js';
 
 /** 2026-11-28 10:00 China time (02:00 UTC). */
 export const T0 = Date.UTC(2026, 10, 28, 2, 0, 0);
@@ -39,7 +56,13 @@ export function fix(terminalId: string, ts: number, overrides: Partial<Telemetry
 }
 
 /** Fixes every `stepMs` from `from` (inclusive) to `to` (exclusive), moving east at `speedKmh`. */
-export function drive(terminalId: string, from: number, to: number, stepMs: number, overrides: Partial<TelemetryRow> = {}): TelemetryRow[] {
+export function drive(
+  terminalId: string,
+  from: number,
+  to: number,
+  stepMs: number,
+  overrides: Partial<TelemetryRow> = {},
+): TelemetryRow[] {
   const rows: TelemetryRow[] = [];
   const speed = overrides.speed_kmh ?? 60;
   for (let ts = from; ts < to; ts += stepMs) {
@@ -74,7 +97,16 @@ export function camera(overrides: Partial<CameraEvent> & Pick<CameraEvent, 'plat
 }
 
 export function deviceStatus(overrides: Partial<DeviceStatus> & Pick<DeviceStatus, 'ts' | 'status'>): DeviceStatus {
-  return { event_id: `st-${overrides.ts}`, device_id: 'cam-1', device_kind: 'camera', received_at: overrides.ts, org_code: '410105', detail: '', source: 'test', ...overrides };
+  return {
+    event_id: `st-${overrides.ts}`,
+    device_id: 'cam-1',
+    device_kind: 'camera',
+    received_at: overrides.ts,
+    org_code: '410105',
+    detail: '',
+    source: 'test',
+    ...overrides,
+  };
 }
 
 export function vehicle(overrides: Partial<VehicleRecord> & Pick<VehicleRecord, 'plate'>): VehicleRecord {
@@ -109,10 +141,16 @@ export function engineFor(setup: EngineSetup = {}): RuleEngine {
   const config = defaultRulesConfig(ALL_RULES);
   setup.configure?.(config);
   let now = 0;
-  return new RuleEngine(ALL_RULES, compileRulesConfig(config, setup.version ?? 1, ALL_RULES), { registry: registryOf(setup.registry ?? []), now: () => now++ }, { ...RULE_ENGINE_DEFAULTS, ...setup.options });
+  return new RuleEngine(
+    ALL_RULES,
+    compileRulesConfig(config, setup.version ?? 1, ALL_RULES),
+    { registry: registryOf(setup.registry ?? []), now: () => now++ },
+    { ...RULE_ENGINE_DEFAULTS, ...setup.options },
+  );
 }
 
-export const telemetry = (rows: TelemetryRow[], partition = 0): EngineEvent[] => rows.map((value) => ({ topic: 'telemetry', partition, value }));
+export const telemetry = (rows: TelemetryRow[], partition = 0): EngineEvent[] =>
+  rows.map((value) => ({ topic: 'telemetry', partition, value }));
 
 /** Runs events through an engine (fresh unless given) and returns all alarm versions. */
 export function run(events: EngineEvent[], engine: RuleEngine = engineFor(), untilMs?: number): AlarmRow[] {
@@ -122,7 +160,8 @@ export function run(events: EngineEvent[], engine: RuleEngine = engineFor(), unt
 /** The latest version of each alarm id, for a rule. */
 export function latest(alarms: AlarmRow[], rule?: string): AlarmRow[] {
   const byId = new Map<string, AlarmRow>();
-  for (const a of alarms) if (!rule || a.rule === rule) if ((byId.get(a.alarm_id)?.version ?? 0) < a.version) byId.set(a.alarm_id, a);
+  for (const a of alarms)
+    if (!rule || a.rule === rule) if ((byId.get(a.alarm_id)?.version ?? 0) < a.version) byId.set(a.alarm_id, a);
   return [...byId.values()];
 }
 

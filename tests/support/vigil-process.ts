@@ -48,33 +48,63 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'vigil-test-'));
   const child: ChildProcess = spawn(
     options.launcher ? process.execPath : TSX,
-    [...(options.launcher ? ['cli/vigil.js'] : ['cli/main.ts']), 'start', '--data-dir', dataDir, '--http-host', '127.0.0.1', '--http-port', String(options.httpPort ?? 0), '--jt808-host', '127.0.0.1', '--jt808-port', String(options.jt808Port ?? 0), '--jt809-host', '127.0.0.1', '--jt809-port', '0', ...(options.args ?? [])],
-    { cwd: REPO_ROOT, env: { ...process.env, VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      ...(options.launcher ? ['cli/vigil.js'] : ['cli/main.ts']),
+      'start',
+      '--data-dir',
+      dataDir,
+      '--http-host',
+      '127.0.0.1',
+      '--http-port',
+      String(options.httpPort ?? 0),
+      '--jt808-host',
+      '127.0.0.1',
+      '--jt808-port',
+      String(options.jt808Port ?? 0),
+      '--jt809-host',
+      '127.0.0.1',
+      '--jt809-port',
+      '0',
+      ...(options.args ?? []),
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = await new Promise<{ http_port: number; jt808_port: number; jt809_port: number; wall_url: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vigil did not become ready in 90 s\nstdout:\n${out}\nstderr:\n${err}`)), 90_000);
-    const check = (): void => {
-      const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
-      if (line) {
+  const ready = await new Promise<{ http_port: number; jt808_port: number; jt809_port: number; wall_url: string }>(
+    (resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`vigil did not become ready in 90 s\nstdout:\n${out}\nstderr:\n${err}`)),
+        90_000,
+      );
+      const check = (): void => {
+        const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
+        if (line) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line) as { http_port: number; jt808_port: number; jt809_port: number; wall_url: string });
+        }
+      };
+      child.stdout?.on('data', check);
+      void exited.then((code) => {
         clearTimeout(timer);
-        resolve(JSON.parse(line) as { http_port: number; jt808_port: number; jt809_port: number; wall_url: string });
-      }
-    };
-    child.stdout?.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`vigil exited with ${code} before ready\nstdout:\n${out}\nstderr:\n${err}`));
-    });
-  });
+        reject(new Error(`vigil exited with ${code} before ready\nstdout:\n${out}\nstderr:\n${err}`));
+      });
+    },
+  );
   const baseUrl = `http://127.0.0.1:${ready.http_port}`;
   let adminToken: string | undefined;
   const login = async (username = 'admin', password = ADMIN_PASSWORD): Promise<string> => {
-    const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', body: JSON.stringify({ username, password }) });
+    const res = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      body: JSON.stringify({ username, password }),
+    });
     if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
     return ((await res.json()) as { token: string }).token;
   };
@@ -92,8 +122,17 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     login,
     sql: async <T>(sql: string) => {
       adminToken ??= await login();
-      const res = await fetch(`${baseUrl}/api/sql`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ sql }) });
-      const body = (await res.json()) as { columns: { name: string; type: string }[]; rows: T[]; error?: string; detail?: string };
+      const res = await fetch(`${baseUrl}/api/sql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ sql }),
+      });
+      const body = (await res.json()) as {
+        columns: { name: string; type: string }[];
+        rows: T[];
+        error?: string;
+        detail?: string;
+      };
       if (res.status !== 200) throw new Error(`sql failed: ${res.status} ${body.error}: ${body.detail}`);
       return body;
     },
@@ -108,7 +147,11 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
 }
 
 /** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

@@ -43,7 +43,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 function retryWaitMs(response: Response, attempt: number): number {
   const header = Number(response.headers.get('retry-after'));
-  const named = Number.isFinite(header) && header > 0 ? header * 1000 : HTTP_SOURCE_BOUNDS.retryWaitMs * 2 ** (attempt - 1);
+  const named =
+    Number.isFinite(header) && header > 0 ? header * 1000 : HTTP_SOURCE_BOUNDS.retryWaitMs * 2 ** (attempt - 1);
   return Math.min(named, HTTP_SOURCE_BOUNDS.retryWaitMsMax);
 }
 
@@ -57,7 +58,10 @@ async function post(options: HttpSourceOptions, kind: string, lines: string[], s
     try {
       response = await fetch(`${options.url.replace(/\/$/, '')}/api/ingest/${kind}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${options.keys[kind] ?? options.keys['*'] ?? ''}` },
+        headers: {
+          'content-type': 'application/x-ndjson',
+          authorization: `Bearer ${options.keys[kind] ?? options.keys['*'] ?? ''}`,
+        },
         body,
         signal: options.signal,
       });
@@ -92,7 +96,11 @@ async function post(options: HttpSourceOptions, kind: string, lines: string[], s
       if (typeof answer.rejected === 'number') refused = answer.rejected;
       else if (Array.isArray(answer.rejected)) {
         refused = answer.rejected.length;
-        if (refused > 0) stats.noteFailure(`http ${kind}`, new Error(`${refused} records refused, first: ${JSON.stringify(answer.rejected[0]).slice(0, 300)}`));
+        if (refused > 0)
+          stats.noteFailure(
+            `http ${kind}`,
+            new Error(`${refused} records refused, first: ${JSON.stringify(answer.rejected[0]).slice(0, 300)}`),
+          );
       }
     } catch {
       refused = 0;
@@ -111,23 +119,36 @@ interface TimedRecord {
 }
 
 function shifted(record: Record<string, unknown>, options: HttpSourceOptions): string {
-  for (const field of TIME_FIELDS) if (typeof record[field] === 'number') record[field] = (record[field] as number) + options.timeShiftMs;
+  for (const field of TIME_FIELDS)
+    if (typeof record[field] === 'number') record[field] = (record[field] as number) + options.timeShiftMs;
   if (typeof record.event_id === 'string') record.event_id += options.eventIdSuffix;
   return JSON.stringify(record);
 }
 
-async function readBucket(dir: string, files: { kind: string; file: string }[], options: HttpSourceOptions, into: TimedRecord[]): Promise<void> {
+async function readBucket(
+  dir: string,
+  files: { kind: string; file: string }[],
+  options: HttpSourceOptions,
+  into: TimedRecord[],
+): Promise<void> {
   for (const { kind, file } of files) {
     const full = path.join(dir, file);
     if (!existsSync(full)) continue;
     for await (const line of createInterface({ input: createReadStream(full), crlfDelay: Infinity })) {
       if (line.trim() === '') continue;
       if (into.length >= HTTP_SOURCE_BOUNDS.bucketRecordsMax) {
-        throw new Error(`${file}: a time bucket holds more than bucketRecordsMax ${HTTP_SOURCE_BOUNDS.bucketRecordsMax} HTTP records; generate with shorter buckets`);
+        throw new Error(
+          `${file}: a time bucket holds more than bucketRecordsMax ${HTTP_SOURCE_BOUNDS.bucketRecordsMax} HTTP records; generate with shorter buckets`,
+        );
       }
       const record = JSON.parse(line) as Record<string, unknown>;
-      const at = typeof record.received_at === 'number' ? record.received_at : typeof record.ts === 'number' ? record.ts : 0;
-      into.push({ kind, atMs: at, line: options.timeShiftMs === 0 && options.eventIdSuffix === '' ? line : shifted(record, options) });
+      const at =
+        typeof record.received_at === 'number' ? record.received_at : typeof record.ts === 'number' ? record.ts : 0;
+      into.push({
+        kind,
+        atMs: at,
+        line: options.timeShiftMs === 0 && options.eventIdSuffix === '' ? line : shifted(record, options),
+      });
     }
   }
 }
@@ -155,7 +176,11 @@ async function postInOrder(records: TimedRecord[], options: HttpSourceOptions, s
   while (i < records.length && !options.signal?.aborted) {
     await due(records[i].atMs, options);
     const batches = new Map<string, string[]>();
-    for (let taken = 0; i < records.length && taken < options.batchRecords && (taken === 0 || isDue(records[i].atMs, options)); taken++, i++) {
+    for (
+      let taken = 0;
+      i < records.length && taken < options.batchRecords && (taken === 0 || isDue(records[i].atMs, options));
+      taken++, i++
+    ) {
       const r = records[i];
       let batch = batches.get(r.kind);
       if (!batch) batches.set(r.kind, (batch = []));
@@ -180,14 +205,25 @@ async function postFile(file: string, kind: string, options: HttpSourceOptions, 
   if (batch.length > 0) await post(options, kind, batch, stats);
 }
 
-export async function postHttpSources(dir: string, manifest: GeneratedManifest, options: HttpSourceOptions, stats: ReplayStats): Promise<void> {
+export async function postHttpSources(
+  dir: string,
+  manifest: GeneratedManifest,
+  options: HttpSourceOptions,
+  stats: ReplayStats,
+): Promise<void> {
   try {
     // Enterprises before the vehicles that name them, drivers after.
-    for (const file of [manifest.enterprises, manifest.registry, manifest.drivers]) await postFile(path.join(dir, file), 'registry', options, stats);
+    for (const file of [manifest.enterprises, manifest.registry, manifest.drivers])
+      await postFile(path.join(dir, file), 'registry', options, stats);
     const buckets = Math.max(...HTTP_KINDS.map((k) => manifest.http[k].length));
     for (let b = 0; b < buckets && !options.signal?.aborted; b++) {
       const records: TimedRecord[] = [];
-      await readBucket(dir, HTTP_KINDS.flatMap((kind) => (manifest.http[kind][b] ? [{ kind, file: manifest.http[kind][b] }] : [])), options, records);
+      await readBucket(
+        dir,
+        HTTP_KINDS.flatMap((kind) => (manifest.http[kind][b] ? [{ kind, file: manifest.http[kind][b] }] : [])),
+        options,
+        records,
+      );
       records.sort((x, y) => x.atMs - y.atMs);
       await postInOrder(records, options, stats);
     }

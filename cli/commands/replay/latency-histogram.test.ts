@@ -6,7 +6,11 @@ describe('LatencyHistogram', () => {
     const h = new LatencyHistogram();
     for (let ms = 1; ms <= 1000; ms++) h.record(ms);
     expect(h.count).toBe(1000);
-    for (const [q, exact] of [[0.5, 500], [0.9, 900], [0.99, 990]] as const) {
+    for (const [q, exact] of [
+      [0.5, 500],
+      [0.9, 900],
+      [0.99, 990],
+    ] as const) {
       const got = h.quantile(q);
       expect(got).toBeGreaterThanOrEqual(exact);
       expect(got).toBeLessThanOrEqual(exact * 1.021);

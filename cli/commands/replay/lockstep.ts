@@ -15,7 +15,10 @@ export class Lockstep {
    * @param startMs data time the replay starts at; the first horizon is one step after it.
    * @param stepMs data time the horizon moves by: the most one participant may lead another.
    */
-  constructor(startMs: number, private readonly stepMs: number) {
+  constructor(
+    startMs: number,
+    private readonly stepMs: number,
+  ) {
     if (!(stepMs > 0)) throw new RangeError(`lockstep step ${stepMs} ms must be above 0`);
     this.horizonMs = startMs + stepMs;
   }

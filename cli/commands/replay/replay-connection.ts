@@ -5,7 +5,14 @@
  * terminal does. Malformed frames are sent and expect no answer.
  */
 import net from 'node:net';
-import { decodedFrames, FrameSplitter, decodeMessage, encodeMessage, parseFrame, type Jt808Message } from '../../../ingest/index.js';
+import {
+  decodedFrames,
+  FrameSplitter,
+  decodeMessage,
+  encodeMessage,
+  parseFrame,
+  type Jt808Message,
+} from '../../../ingest/index.js';
 import { FRAME_KIND_MALFORMED, type TerminalBlock, type WireFrame } from '../../../fixtures/generator/index.js';
 import type { LockstepParticipant } from './lockstep.js';
 import type { ReplayStats } from './replay-stats.js';
@@ -107,11 +114,13 @@ export class ReplayConnection {
           this.stats.malformedSent++;
           continue;
         }
-        while (this.pending.size >= this.options.windowFrames && !this.closed) await new Promise<void>((resolve) => (this.slotWaiter = resolve));
+        while (this.pending.size >= this.options.windowFrames && !this.closed)
+          await new Promise<void>((resolve) => (this.slotWaiter = resolve));
         if (this.closed) break;
         this.send(this.bytesOf(frame));
       }
-      while (this.pending.size > 0 && !this.closed && !this.options.signal?.aborted) await new Promise<void>((resolve) => (this.slotWaiter = resolve));
+      while (this.pending.size > 0 && !this.closed && !this.options.signal?.aborted)
+        await new Promise<void>((resolve) => (this.slotWaiter = resolve));
       this.stats.terminalsDone++;
     } catch (error) {
       this.stats.terminalsFailed++;
@@ -144,7 +153,12 @@ export class ReplayConnection {
     for (const p of this.pending.values()) p.onReply?.(-1, {});
   }
 
-  private header(serial: number): { version: 2011 | 2013 | 2019; protocolVersion: number; phone: string; serial: number } {
+  private header(serial: number): {
+    version: 2011 | 2013 | 2019;
+    protocolVersion: number;
+    phone: string;
+    serial: number;
+  } {
     const id = this.block.identity;
     return { version: id.version, protocolVersion: id.protocolVersion, phone: id.phone, serial };
   }
@@ -154,7 +168,11 @@ export class ReplayConnection {
     return new Promise((resolve, reject) => {
       const now = performance.now();
       this.pending.set(serial, {
-        bytes, firstSentAt: now, lastSentAt: now, attempts: 1, positions: 0,
+        bytes,
+        firstSentAt: now,
+        lastSentAt: now,
+        attempts: 1,
+        positions: 0,
         onReply: (msgId, body) => (msgId < 0 ? reject(new Error('no reply')) : resolve({ msgId, body })),
       });
       this.socket!.write(bytes);
@@ -164,15 +182,30 @@ export class ReplayConnection {
   private async logIn(): Promise<void> {
     const id = this.block.identity;
     const layout = id.version;
-    const registered = await this.request({
-      msgId: 0x0100,
-      body: { provinceId: id.provinceId, cityId: id.cityId, maker: id.maker, model: id.model, terminalId: id.deviceId, plateColor: id.plateColor, plate: id.plate, layout },
-    }, 1);
+    const registered = await this.request(
+      {
+        msgId: 0x0100,
+        body: {
+          provinceId: id.provinceId,
+          cityId: id.cityId,
+          maker: id.maker,
+          model: id.model,
+          terminalId: id.deviceId,
+          plateColor: id.plateColor,
+          plate: id.plate,
+          layout,
+        },
+      },
+      1,
+    );
     const authCode = registered.body.authCode;
-    if (registered.body.result !== 0 || typeof authCode !== 'string') throw new Error(`registration refused: ${String(registered.body.result)}`);
-    const body = id.version === 2019 ? { authCode, imei: `86${id.phone.slice(-13)}`, softwareVersion: '1.0.0' } : { authCode };
+    if (registered.body.result !== 0 || typeof authCode !== 'string')
+      throw new Error(`registration refused: ${String(registered.body.result)}`);
+    const body =
+      id.version === 2019 ? { authCode, imei: `86${id.phone.slice(-13)}`, softwareVersion: '1.0.0' } : { authCode };
     const authenticated = await this.request({ msgId: 0x0102, body }, 2);
-    if (authenticated.body.result !== 0) throw new Error(`authentication refused: ${String(authenticated.body.result)}`);
+    if (authenticated.body.result !== 0)
+      throw new Error(`authentication refused: ${String(authenticated.body.result)}`);
   }
 
   /**
@@ -207,7 +240,14 @@ export class ReplayConnection {
     if (this.pending.has(serial)) return;
     const bytes = encodeMessage({ msgId: 0x0002, body: {} }, this.header(serial));
     const now = performance.now();
-    this.pending.set(serial, { bytes, firstSentAt: now, lastSentAt: now, attempts: 1, positions: 0, onReply: () => undefined });
+    this.pending.set(serial, {
+      bytes,
+      firstSentAt: now,
+      lastSentAt: now,
+      attempts: 1,
+      positions: 0,
+      onReply: () => undefined,
+    });
     this.socket.write(bytes);
   }
 
@@ -223,7 +263,12 @@ export class ReplayConnection {
     else if (message.msgId === 0x0704) for (const item of message.body.items) item.time += shift;
     else return frame.bytes;
     const h = parsed.value.header;
-    return encodeMessage(message, { version: h.version, protocolVersion: h.protocolVersion, phone: h.phone, serial: h.serial });
+    return encodeMessage(message, {
+      version: h.version,
+      protocolVersion: h.protocolVersion,
+      phone: h.phone,
+      serial: h.serial,
+    });
   }
 
   private send(bytes: Buffer): void {
@@ -296,6 +341,7 @@ function framedOf(frame: Buffer): { serial: number; positions: number } {
   const parsed = parseFrame(frame);
   if (!parsed.ok) throw new Error(`a recorded frame does not parse: ${parsed.reason}`);
   const { header, body } = parsed.value;
-  const positions = header.msgId === 0x0200 ? 1 : header.msgId === 0x0704 && body.length >= 2 ? body.readUInt16BE(0) : 0;
+  const positions =
+    header.msgId === 0x0200 ? 1 : header.msgId === 0x0704 && body.length >= 2 ? body.readUInt16BE(0) : 0;
   return { serial: header.serial, positions };
 }

@@ -38,15 +38,27 @@ export interface ReplayOptions {
   signal?: AbortSignal;
 }
 
-export const REPLAY_DEFAULTS = { concurrency: 2000, windowFrames: 4, ackTimeoutMs: 10_000, retransmitsMax: 3, batchRecords: 500, loginsMax: 64, lockstepMs: 120_000 } as const;
+export const REPLAY_DEFAULTS = {
+  concurrency: 2000,
+  windowFrames: 4,
+  ackTimeoutMs: 10_000,
+  retransmitsMax: 3,
+  batchRecords: 500,
+  loginsMax: 64,
+  lockstepMs: 120_000,
+} as const;
 
 export function readManifest(dir: string): GeneratedManifest {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as GeneratedManifest;
-  if (manifest.format !== 'vigil-traffic/1') throw new Error(`${dir}/manifest.json: format ${JSON.stringify(manifest.format)} is not vigil-traffic/1`);
+  if (manifest.format !== 'vigil-traffic/1')
+    throw new Error(`${dir}/manifest.json: format ${JSON.stringify(manifest.format)} is not vigil-traffic/1`);
   return manifest;
 }
 
-export async function replayDirectory(options: ReplayOptions, stats: ReplayStats = new ReplayStats()): Promise<ReplayStats> {
+export async function replayDirectory(
+  options: ReplayOptions,
+  stats: ReplayStats = new ReplayStats(),
+): Promise<ReplayStats> {
   const manifest = readManifest(options.dir);
   const realStartMs = Date.now();
   const timeShiftMs = options.shiftToNow ? realStartMs - manifest.start : 0;
@@ -64,12 +76,27 @@ export async function replayDirectory(options: ReplayOptions, stats: ReplayStats
     signal: options.signal,
   };
   const lockstepMs = options.lockstepMs ?? 0;
-  const lockstep = !Number.isFinite(options.speed) && lockstepMs > 0 ? new Lockstep(manifest.start, lockstepMs) : undefined;
+  const lockstep =
+    !Number.isFinite(options.speed) && lockstepMs > 0 ? new Lockstep(manifest.start, lockstepMs) : undefined;
   // The reader holds the horizon at the start until every terminal has joined (or it must wait for a free
   // connection slot, which needs others to finish, hence to move on).
   const reader = lockstep?.join();
   const http = options.http
-    ? postHttpSources(options.dir, manifest, { ...options.http, realStartMs, dataStartMs: manifest.start, speed: options.speed, timeShiftMs, eventIdSuffix: options.loop ? `~${options.loop}` : '', lockstep: lockstep?.join(), signal: options.signal }, stats)
+    ? postHttpSources(
+        options.dir,
+        manifest,
+        {
+          ...options.http,
+          realStartMs,
+          dataStartMs: manifest.start,
+          speed: options.speed,
+          timeShiftMs,
+          eventIdSuffix: options.loop ? `~${options.loop}` : '',
+          lockstep: lockstep?.join(),
+          signal: options.signal,
+        },
+        stats,
+      )
     : Promise.resolve();
   const running = new Set<Promise<void>>();
   let started = 0;
@@ -79,7 +106,9 @@ export async function replayDirectory(options: ReplayOptions, stats: ReplayStats
         if (started >= options.terminalsMax || options.signal?.aborted) break outer;
         if (running.size >= options.concurrency) reader?.leave();
         while (running.size >= options.concurrency) await Promise.race(running);
-        const run = new ReplayConnection(block, { ...common, lockstep: lockstep?.join() }, stats).run().finally(() => running.delete(run));
+        const run = new ReplayConnection(block, { ...common, lockstep: lockstep?.join() }, stats)
+          .run()
+          .finally(() => running.delete(run));
         running.add(run);
         started++;
       }

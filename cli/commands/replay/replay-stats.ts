@@ -28,7 +28,8 @@ export class ReplayStats {
   readonly failures: string[] = [];
 
   noteFailure(phone: string, error: unknown): void {
-    if (this.failures.length < FAILURES_KEPT_MAX) this.failures.push(`${phone}: ${error instanceof Error ? error.message : String(error)}`);
+    if (this.failures.length < FAILURES_KEPT_MAX)
+      this.failures.push(`${phone}: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   httpOf(kind: string): { records: number; accepted: number; rejected: number } {

@@ -5,7 +5,7 @@
 
 /** Two-digit string for each valid BCD byte; '' marks a byte with a nibble above 9. */
 const BCD_PAIR: readonly string[] = Array.from({ length: 256 }, (_, b) =>
-  (b >> 4) <= 9 && (b & 0x0f) <= 9 ? String(b >> 4) + String(b & 0x0f) : '',
+  b >> 4 <= 9 && (b & 0x0f) <= 9 ? String(b >> 4) + String(b & 0x0f) : '',
 );
 
 /** Decodes `length` BCD bytes to their digits, or returns null if any nibble is above 9. */
@@ -103,7 +103,13 @@ export function writeBcdTimeMs(buf: Buffer, offset: number, timeMs: number): voi
   if (!Number.isFinite(timeMs) || year < 2000 || year > 2099) {
     throw new RangeError(`time ${timeMs} is outside 2000..2099 (GMT+8), which BCD[6] cannot hold`);
   }
-  const parts = [year - 2000, local.getUTCMonth() + 1, local.getUTCDate(), local.getUTCHours(),
-    local.getUTCMinutes(), local.getUTCSeconds()];
+  const parts = [
+    year - 2000,
+    local.getUTCMonth() + 1,
+    local.getUTCDate(),
+    local.getUTCHours(),
+    local.getUTCMinutes(),
+    local.getUTCSeconds(),
+  ];
   for (let i = 0; i < 6; i++) buf[offset + i] = (Math.floor(parts[i] / 10) << 4) | (parts[i] % 10);
 }

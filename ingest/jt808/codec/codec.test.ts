@@ -11,8 +11,19 @@ function location(time = Date.UTC(2024, 5, 1, 2, 3, 4)): Jt808Message {
   return {
     msgId: 0x0200,
     body: {
-      alarmBits: 0, statusBits: 0x0c, latRaw: 34_000_000, lonRaw: 113_000_000, lat: -34, lon: -113, altitudeM: 100,
-      speedKmh: 50.5, directionDeg: 180, time, alarms: [], status: {} as never, extras: { others: [] },
+      alarmBits: 0,
+      statusBits: 0x0c,
+      latRaw: 34_000_000,
+      lonRaw: 113_000_000,
+      lat: -34,
+      lon: -113,
+      altitudeM: 100,
+      speedKmh: 50.5,
+      directionDeg: 180,
+      time,
+      alarms: [],
+      status: {} as never,
+      extras: { others: [] },
     },
   };
 }
@@ -22,8 +33,11 @@ describe('FrameSplitter', () => {
     const stream = Buffer.concat([HEARTBEAT, HEARTBEAT_ESCAPED_CHECK, HEARTBEAT]);
     const splitter = new FrameSplitter({ frameBytesMax: 1024 });
     const frames: Buffer[] = [];
-    for (let i = 0; i < stream.length; i++) for (const item of splitter.push(stream.subarray(i, i + 1))) frames.push(item.raw);
-    expect(frames.map((f) => f.toString('hex'))).toEqual([HEARTBEAT, HEARTBEAT_ESCAPED_CHECK, HEARTBEAT].map((f) => f.toString('hex')));
+    for (let i = 0; i < stream.length; i++)
+      for (const item of splitter.push(stream.subarray(i, i + 1))) frames.push(item.raw);
+    expect(frames.map((f) => f.toString('hex'))).toEqual(
+      [HEARTBEAT, HEARTBEAT_ESCAPED_CHECK, HEARTBEAT].map((f) => f.toString('hex')),
+    );
     expect(splitter.bufferedBytes).toBe(0);
   });
 
@@ -36,16 +50,25 @@ describe('FrameSplitter', () => {
 
   it('reports garbage between frames and re-aligns on "7E 7E"', () => {
     const splitter = new FrameSplitter({ frameBytesMax: 1024 });
-    const items = splitter.push(Buffer.concat([Buffer.from('0102', 'hex'), HEARTBEAT, Buffer.from('AABB7E', 'hex'), HEARTBEAT]));
+    const items = splitter.push(
+      Buffer.concat([Buffer.from('0102', 'hex'), HEARTBEAT, Buffer.from('AABB7E', 'hex'), HEARTBEAT]),
+    );
     expect(items.map((i) => i.reason ?? 'frame')).toEqual(['garbage', 'frame', 'garbage', 'frame']);
     // "AA BB" is garbage; its stray 7E opens a frame that the heartbeat's own 7E closes empty: re-aligned.
-    expect(items.filter((i) => i.reason === undefined).map((i) => i.raw.toString('hex'))).toEqual([HEARTBEAT.toString('hex'), HEARTBEAT.toString('hex')]);
+    expect(items.filter((i) => i.reason === undefined).map((i) => i.raw.toString('hex'))).toEqual([
+      HEARTBEAT.toString('hex'),
+      HEARTBEAT.toString('hex'),
+    ]);
   });
 
   it('rejects an oversize frame, keeps at most frameBytesMax bytes, and recovers', () => {
     const splitter = new FrameSplitter({ frameBytesMax: 64 });
     const big = Buffer.concat([Buffer.from([0x7e]), Buffer.alloc(500, 0x11), Buffer.from([0x7e])]);
-    const items = [...splitter.push(big.subarray(0, 100)), ...splitter.push(big.subarray(100)), ...splitter.push(HEARTBEAT)];
+    const items = [
+      ...splitter.push(big.subarray(0, 100)),
+      ...splitter.push(big.subarray(100)),
+      ...splitter.push(HEARTBEAT),
+    ];
     expect(items[0]).toMatchObject({ reason: 'frame_too_large' });
     expect(items[0].raw.length).toBeLessThanOrEqual(64);
     expect(items.at(-1)).toEqual({ raw: HEARTBEAT });
@@ -65,10 +88,20 @@ describe('parseFrame', () => {
   it('names every frame fault', () => {
     expect(parseFrame(Buffer.from('7E7E', 'hex'))).toMatchObject({ ok: false, reason: 'header_truncated' });
     expect(parseFrame(Buffer.from('7E0002', 'hex'))).toMatchObject({ ok: false, reason: 'frame_truncated' });
-    expect(parseFrame(Buffer.from('7E00020000012345678900000A7D037E', 'hex'))).toMatchObject({ ok: false, reason: 'bad_escape' });
+    expect(parseFrame(Buffer.from('7E00020000012345678900000A7D037E', 'hex'))).toMatchObject({
+      ok: false,
+      reason: 'bad_escape',
+    });
     const header = parseFrame(Buffer.from('7E000200000123457E', 'hex'));
-    expect(header).toMatchObject({ ok: false, reason: 'header_truncated', detail: 'header and check needs 13 bytes, has 7: 6 missing' });
-    const badBcd = buildFrame({ msgId: 2, version: 2013, protocolVersion: 0, phone: '0', serial: 1, encryption: 0 }, Buffer.alloc(0));
+    expect(header).toMatchObject({
+      ok: false,
+      reason: 'header_truncated',
+      detail: 'header and check needs 13 bytes, has 7: 6 missing',
+    });
+    const badBcd = buildFrame(
+      { msgId: 2, version: 2013, protocolVersion: 0, phone: '0', serial: 1, encryption: 0 },
+      Buffer.alloc(0),
+    );
     badBcd[5] = 0xab;
     badBcd[badBcd.length - 2] ^= 0xab ^ 0x00;
     expect(parseFrame(badBcd)).toMatchObject({ ok: false, reason: 'bad_bcd' });
@@ -76,11 +109,18 @@ describe('parseFrame', () => {
 
   it('rejects a body shorter than declared, saying how many bytes are missing', () => {
     // Declare 3 more bytes than sent, and fix the check so that only the length is wrong.
-    const fixed = buildFrame({ msgId: 0x0200, version: 2013, protocolVersion: 0, phone: '013800000000', serial: 1, encryption: 0 }, Buffer.alloc(10));
+    const fixed = buildFrame(
+      { msgId: 0x0200, version: 2013, protocolVersion: 0, phone: '013800000000', serial: 1, encryption: 0 },
+      Buffer.alloc(10),
+    );
     const attrs = fixed.readUInt16BE(3);
     fixed.writeUInt16BE(attrs + 3, 3);
     fixed[fixed.length - 2] ^= ((attrs + 3) ^ attrs) & 0xff;
-    expect(parseFrame(fixed)).toMatchObject({ ok: false, reason: 'body_length_mismatch', detail: 'body declares 13 bytes, has 10: 3 missing' });
+    expect(parseFrame(fixed)).toMatchObject({
+      ok: false,
+      reason: 'body_length_mismatch',
+      detail: 'body declares 13 bytes, has 10: 3 missing',
+    });
   });
 });
 
@@ -95,15 +135,36 @@ describe('decodeMessage rejects', () => {
     expect(decodeMessage({ header: frame.value.header, body })).toMatchObject({ ok: false, reason: 'bad_time' });
     const far = Buffer.from(frame.value.body);
     far.writeUInt32BE(91_000_000, 8);
-    expect(decodeMessage({ header: frame.value.header, body: far })).toMatchObject({ ok: false, reason: 'lat_out_of_range' });
+    expect(decodeMessage({ header: frame.value.header, body: far })).toMatchObject({
+      ok: false,
+      reason: 'lat_out_of_range',
+    });
     far.writeUInt32BE(1, 8);
     far.writeUInt32BE(181_000_000, 12);
-    expect(decodeMessage({ header: frame.value.header, body: far })).toMatchObject({ ok: false, reason: 'lon_out_of_range' });
+    expect(decodeMessage({ header: frame.value.header, body: far })).toMatchObject({
+      ok: false,
+      reason: 'lon_out_of_range',
+    });
   });
 
   it('truncated body → body_truncated with the missing byte count', () => {
-    const f: Jt808Frame = { header: { msgId: 0x0200, version: 2013, protocolVersion: 0, phone: '1', serial: 1, encryption: 0, bodyLength: 20 }, body: Buffer.alloc(20) };
-    expect(decodeMessage(f)).toEqual({ ok: false, reason: 'body_truncated', detail: 'location basic information needs 28 bytes, has 20: 8 missing' });
+    const f: Jt808Frame = {
+      header: {
+        msgId: 0x0200,
+        version: 2013,
+        protocolVersion: 0,
+        phone: '1',
+        serial: 1,
+        encryption: 0,
+        bodyLength: 20,
+      },
+      body: Buffer.alloc(20),
+    };
+    expect(decodeMessage(f)).toEqual({
+      ok: false,
+      reason: 'body_truncated',
+      detail: 'location basic information needs 28 bytes, has 20: 8 missing',
+    });
   });
 
   it('signed coordinates and the GMT+8 time', () => {
@@ -112,13 +173,29 @@ describe('decodeMessage rejects', () => {
     // 16:00 UTC is 00:00 next day in GMT+8: the BCD must read 240602000000.
     expect(frame.value.body.toString('hex', 22, 28)).toBe('240602000000');
     const msg = decodeMessage(frame.value);
-    expect(msg).toMatchObject({ ok: true, value: { body: { lat: -34, lon: -113, time: Date.UTC(2024, 5, 1, 16), status: { south_latitude: true, west_longitude: true } } } });
+    expect(msg).toMatchObject({
+      ok: true,
+      value: {
+        body: {
+          lat: -34,
+          lon: -113,
+          time: Date.UTC(2024, 5, 1, 16),
+          status: { south_latitude: true, west_longitude: true },
+        },
+      },
+    });
   });
 
   it('unknown ids → unsupported_message; unknown encryption → unsupported_encryption', () => {
-    const f: Jt808Frame = { header: { msgId: 0x0f0f, version: 2013, protocolVersion: 0, phone: '1', serial: 1, encryption: 0, bodyLength: 0 }, body: Buffer.alloc(0) };
+    const f: Jt808Frame = {
+      header: { msgId: 0x0f0f, version: 2013, protocolVersion: 0, phone: '1', serial: 1, encryption: 0, bodyLength: 0 },
+      body: Buffer.alloc(0),
+    };
     expect(decodeMessage(f)).toMatchObject({ ok: false, reason: 'unsupported_message' });
-    expect(decodeMessage({ ...f, header: { ...f.header, msgId: 2, encryption: 2 } })).toMatchObject({ ok: false, reason: 'unsupported_encryption' });
+    expect(decodeMessage({ ...f, header: { ...f.header, msgId: 2, encryption: 2 } })).toMatchObject({
+      ok: false,
+      reason: 'unsupported_encryption',
+    });
   });
 });
 
@@ -128,7 +205,9 @@ describe('RSA-encrypted bodies', () => {
   function encryptPkcs1(plain: Buffer): Buffer {
     const blocks: Buffer[] = [];
     for (let at = 0; at < plain.length; at += 117) {
-      blocks.push(publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, plain.subarray(at, at + 117)));
+      blocks.push(
+        publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, plain.subarray(at, at + 117)),
+      );
     }
     return Buffer.concat(blocks);
   }
@@ -144,7 +223,10 @@ describe('RSA-encrypted bodies', () => {
     const decoded = decodeMessage(frame.value, { rsa: { privateKey } });
     expect(decoded).toMatchObject({ ok: true, value: { msgId: 0x0200, body: { latRaw: 34_000_000 } } });
     const wrong = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
-    expect(decodeMessage(frame.value, { rsa: { privateKey: wrong } })).toMatchObject({ ok: false, reason: 'decrypt_failed' });
+    expect(decodeMessage(frame.value, { rsa: { privateKey: wrong } })).toMatchObject({
+      ok: false,
+      reason: 'decrypt_failed',
+    });
   });
 });
 
@@ -157,7 +239,13 @@ describe('Reassembler', () => {
 
   it('reports missing packets after the timeout, then drops the message', () => {
     let nowMs = 0;
-    const r = new Reassembler({ packetsPerMessageMax: 8, bytesPerMessageMax: 4096, pendingMessagesMax: 2, timeoutMs: 1000, now: () => nowMs });
+    const r = new Reassembler({
+      packetsPerMessageMax: 8,
+      bytesPerMessageMax: 4096,
+      pendingMessagesMax: 2,
+      timeoutMs: 1000,
+      now: () => nowMs,
+    });
     expect(r.push(packet(1, 4, 100, Buffer.from('aa', 'hex')))).toEqual({ status: 'pending' });
     expect(r.push(packet(3, 4, 100, Buffer.from('cc', 'hex')))).toEqual({ status: 'pending' });
     expect(r.push(packet(3, 4, 100, Buffer.from('cc', 'hex')))).toEqual({ status: 'duplicate' });
@@ -172,7 +260,13 @@ describe('Reassembler', () => {
   });
 
   it('completes out of order and enforces every bound', () => {
-    const r = new Reassembler({ packetsPerMessageMax: 3, bytesPerMessageMax: 4, pendingMessagesMax: 1, timeoutMs: 1000, now: () => 0 });
+    const r = new Reassembler({
+      packetsPerMessageMax: 3,
+      bytesPerMessageMax: 4,
+      pendingMessagesMax: 1,
+      timeoutMs: 1000,
+      now: () => 0,
+    });
     expect(r.push(packet(2, 2, 0xffff, Buffer.from('bb', 'hex')))).toEqual({ status: 'pending' });
     const done = r.push(packet(1, 2, 0xffff, Buffer.from('aa', 'hex')));
     expect(done).toMatchObject({ status: 'complete', frame: { header: { serial: 0xffff, bodyLength: 2 } } });
@@ -182,7 +276,9 @@ describe('Reassembler', () => {
     expect(r.push(packet(1, 2, 50, Buffer.alloc(1)))).toMatchObject({ status: 'rejected', reason: 'reassembly_full' });
     expect(r.push(packet(2, 2, 1, Buffer.alloc(4)))).toMatchObject({ status: 'rejected', reason: 'message_too_large' });
     expect(r.pendingMessages).toBe(0);
-    expect(() => new Reassembler({ packetsPerMessageMax: 0, bytesPerMessageMax: 1, pendingMessagesMax: 1, timeoutMs: 1 })).toThrow(/packetsPerMessageMax value 0/);
+    expect(
+      () => new Reassembler({ packetsPerMessageMax: 0, bytesPerMessageMax: 1, pendingMessagesMax: 1, timeoutMs: 1 }),
+    ).toThrow(/packetsPerMessageMax value 0/);
   });
 });
 
@@ -199,12 +295,31 @@ describe('0x8800 multimedia upload reply', () => {
   });
 
   it('reads an explicit count of 0 as "all received" and names a short list as body_truncated', () => {
-    const frame = (body: string): Jt808Frame => ({ header: { msgId: 0x8800, version: 2013, protocolVersion: 0, phone: '013912345678', serial: 1, encryption: 0, bodyLength: body.length / 2 }, body: Buffer.from(body, 'hex') });
-    expect(decodeMessage(frame('0000000700'))).toEqual({ ok: true, value: { msgId: 0x8800, body: { mediaId: 7, packetIds: [] } } });
+    const frame = (body: string): Jt808Frame => ({
+      header: {
+        msgId: 0x8800,
+        version: 2013,
+        protocolVersion: 0,
+        phone: '013912345678',
+        serial: 1,
+        encryption: 0,
+        bodyLength: body.length / 2,
+      },
+      body: Buffer.from(body, 'hex'),
+    });
+    expect(decodeMessage(frame('0000000700'))).toEqual({
+      ok: true,
+      value: { msgId: 0x8800, body: { mediaId: 7, packetIds: [] } },
+    });
     expect(decodeMessage(frame('00000007020003'))).toMatchObject({ ok: false, reason: 'body_truncated' });
   });
 
   it('refuses more ids than its count byte holds', () => {
-    expect(() => encodeMessage({ msgId: 0x8800, body: { mediaId: 1, packetIds: Array.from({ length: 256 }, (_, i) => i + 1) } }, header)).toThrow(RangeError);
+    expect(() =>
+      encodeMessage(
+        { msgId: 0x8800, body: { mediaId: 1, packetIds: Array.from({ length: 256 }, (_, i) => i + 1) } },
+        header,
+      ),
+    ).toThrow(RangeError);
   });
 });

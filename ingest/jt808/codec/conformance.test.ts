@@ -85,7 +85,7 @@ function expectLocation(loc: LocationBody, want: Record<string, unknown>): void 
       expect(map[key](loc), key).toBe(value);
     }
   }
-  expect(loc.lat).toBeCloseTo(((loc.statusBits & 4) ? -1 : 1) * loc.latRaw / 1e6, 9);
+  expect(loc.lat).toBeCloseTo(((loc.statusBits & 4 ? -1 : 1) * loc.latRaw) / 1e6, 9);
 }
 
 /** Every derived TLV is kept: typed or raw, re-encoding gives back the same (id, bytes) multiset. */
@@ -133,7 +133,15 @@ function expectBody(v: Vector, msg: Jt808Message): void {
     }
     case 0x0100: {
       const b = msg.body;
-      const got = { province: b.provinceId, city: b.cityId, maker: b.maker, model: b.model, terminalId: b.terminalId, plateColor: b.plateColor, plate: b.plate };
+      const got = {
+        province: b.provinceId,
+        city: b.cityId,
+        maker: b.maker,
+        model: b.model,
+        terminalId: b.terminalId,
+        plateColor: b.plateColor,
+        plate: b.plate,
+      };
       const expected = { ...derived, ...want } as Record<string, unknown>;
       delete expected.layout;
       if (v.id !== 'smallchi-0100-2019-zero-char-padded') expect(got).toEqual(expected);
@@ -146,7 +154,11 @@ function expectBody(v: Vector, msg: Jt808Message): void {
       if (want.softwareVersion !== undefined) expect(msg.body.softwareVersion).toBe(want.softwareVersion);
       break;
     case 0x8001:
-      expect(msg.body).toEqual({ replySerial: want.ackSerial, replyMsgId: parseInt(want.ackMsgId as string, 16), result: want.result });
+      expect(msg.body).toEqual({
+        replySerial: want.ackSerial,
+        replyMsgId: parseInt(want.ackMsgId as string, 16),
+        result: want.result,
+      });
       break;
     case 0x8100:
       expect(msg.body.replySerial).toBe(want.ackSerial);
@@ -191,9 +203,11 @@ describe('JT/T 808 conformance vectors', () => {
       expect(h.bodyLength).toBe(v.derived.header.bodyLength);
       expect(h.encryption).toBe(0);
       expect(h.packet).toEqual(v.subpackage ?? undefined);
-      if (v.derived.header.protocolVersion !== undefined) expect(h.protocolVersion).toBe(v.derived.header.protocolVersion);
+      if (v.derived.header.protocolVersion !== undefined)
+        expect(h.protocolVersion).toBe(v.derived.header.protocolVersion);
       const assertedHeader = v.asserted?.header ?? {};
-      if (typeof assertedHeader.phone === 'string') expect(h.phone.replace(/^0+/, '')).toBe(assertedHeader.phone.replace(/^0+/, ''));
+      if (typeof assertedHeader.phone === 'string')
+        expect(h.phone.replace(/^0+/, '')).toBe(assertedHeader.phone.replace(/^0+/, ''));
       if (assertedHeader.protocolVersion !== undefined) expect(h.protocolVersion).toBe(assertedHeader.protocolVersion);
       if (v.subpackage) return; // reassembled below
       if (SWAPPED_COORDINATES.has(v.id)) {
@@ -202,7 +216,11 @@ describe('JT/T 808 conformance vectors', () => {
         else {
           if (!rejected.ok || rejected.value.msgId !== 0x0704) throw new Error('0x0704 must decode with item errors');
           expect(rejected.value.body.items).toEqual([]);
-          expect(rejected.value.body.errors.map((e) => e.reason)).toEqual(['lat_out_of_range', 'lat_out_of_range', 'lat_out_of_range']);
+          expect(rejected.value.body.errors.map((e) => e.reason)).toEqual([
+            'lat_out_of_range',
+            'lat_out_of_range',
+            'lat_out_of_range',
+          ]);
         }
         expectBody(v, decodeOk(frame, { coordinates: 'accept' }));
         return;
@@ -218,7 +236,10 @@ describe('vendor quirks', () => {
     const msg = decodeOk(parseOk(v, { checksum: 'ignore' }));
     if (msg.msgId !== 0x0200) throw new Error('wrong message');
     expect(msg.body.extrasError).toBe('item 0xf6 declares 4 bytes, only 2 left');
-    expectLocation(msg.body, Object.fromEntries(Object.entries(v.derived.body!).filter(([k]) => k !== 'extras' && k !== 'extrasError')));
+    expectLocation(
+      msg.body,
+      Object.fromEntries(Object.entries(v.derived.body!).filter(([k]) => k !== 'extras' && k !== 'extrasError')),
+    );
     expectExtrasComplete(msg.body, v.derived.body!.extras as { id: string; hex: string }[]);
   });
 
@@ -240,7 +261,9 @@ describe('vendor quirks', () => {
     expect(msg.body.count).toBe(2);
     expect(msg.body.type).toBe(1);
     expect(msg.body.items).toHaveLength(1);
-    expect(msg.body.errors).toEqual([{ index: 1, reason: 'body_truncated', detail: expect.stringContaining('declares 233 bytes, only 229 left') }]);
+    expect(msg.body.errors).toEqual([
+      { index: 1, reason: 'body_truncated', detail: expect.stringContaining('declares 233 bytes, only 229 left') },
+    ]);
     const item = (v.derived.body!.items as Record<string, unknown>[])[0];
     expectLocation(msg.body.items[0], Object.fromEntries(Object.entries(item).filter(([k]) => k !== 'extras')));
     expectExtrasComplete(msg.body.items[0], item.extras as { id: string; hex: string }[]);
@@ -251,7 +274,14 @@ describe('vendor quirks', () => {
     const frame = parseOk(v);
     expect(decodeOk(frame)).toMatchObject({ body: { maker: '000Koike002', model: '0000000000000000000000Koike002' } });
     expect(decodeOk(frame, { zeroPadding: 'trim-leading' })).toMatchObject({
-      body: { maker: 'Koike002', model: 'Koike002', terminalId: 'Koike002', plate: '粤A12346', plateColor: 2, layout: 2019 },
+      body: {
+        maker: 'Koike002',
+        model: 'Koike002',
+        terminalId: 'Koike002',
+        plate: '粤A12346',
+        plateColor: 2,
+        layout: 2019,
+      },
     });
   });
 
@@ -259,10 +289,28 @@ describe('vendor quirks', () => {
     const msg = decodeOk(parseOk(byId.get('xtream-0200-2019-many-extras')!));
     if (msg.msgId !== 0x0200) throw new Error('wrong message');
     expect(msg.body.extras.adas).toEqual({
-      alarmId: 222, flag: 0xdf, type: 0x6f, level: 3, frontVehicleSpeedKmh: 0x42, frontDistance100ms: 0x0b,
-      deviationType: 0x0c, roadSignType: 0x0d, roadSignValue: 0x0e, speedKmh: 0x0f, altitudeM: 1234,
-      latRaw: 31000562, lonRaw: 121451372, time: gmt8('2014-10-21 19:51:09'), vehicleStatusBits: 1,
-      alarmIdentification: { terminalId: '1234567', time: gmt8('2014-10-21 19:51:09'), serial: 1, attachmentCount: 1, reserved: 0 },
+      alarmId: 222,
+      flag: 0xdf,
+      type: 0x6f,
+      level: 3,
+      frontVehicleSpeedKmh: 0x42,
+      frontDistance100ms: 0x0b,
+      deviationType: 0x0c,
+      roadSignType: 0x0d,
+      roadSignValue: 0x0e,
+      speedKmh: 0x0f,
+      altitudeM: 1234,
+      latRaw: 31000562,
+      lonRaw: 121451372,
+      time: gmt8('2014-10-21 19:51:09'),
+      vehicleStatusBits: 1,
+      alarmIdentification: {
+        terminalId: '1234567',
+        time: gmt8('2014-10-21 19:51:09'),
+        serial: 1,
+        attachmentCount: 1,
+        reserved: 0,
+      },
     });
     expect(msg.body.extras.areaRouteInOut).toEqual({ positionType: 1, areaId: 0, direction: 1 });
     expect(msg.body.extras.roadSectionTime).toEqual({ sectionId: 1, durationS: 0, result: 0 });
@@ -272,7 +320,10 @@ describe('vendor quirks', () => {
     const msg = decodeOk(parseOk(byId.get('smallchi-0200-2019-storage-fault-0x17')!));
     if (msg.msgId !== 0x0200) throw new Error('wrong message');
     expect(msg.body.extras).toMatchObject({
-      videoAlarmBits: 4, videoLossChannelBits: 0, videoOcclusionChannelBits: 0, storageFaultBits: 2,
+      videoAlarmBits: 4,
+      videoLossChannelBits: 0,
+      videoOcclusionChannelBits: 0,
+      storageFaultBits: 2,
       abnormalDriving: { behaviourBits: 0, fatigueLevel: 0 },
     });
     expect(msg.body.status).toMatchObject({ acc_on: true, positioned: true, gps_used: true, beidou_used: true });
@@ -292,15 +343,28 @@ describe('vendor quirks', () => {
     const first = parseOk(byId.get('smallchi-1205-2013-subpackage-1of2')!);
     const second = parseOk(byId.get('smallchi-1205-2013-subpackage-2of2')!);
     expect(decodeMessage(first)).toMatchObject({ ok: false, reason: 'packet_not_reassembled' });
-    const r = new Reassembler({ packetsPerMessageMax: 64, bytesPerMessageMax: 64 * 1024, pendingMessagesMax: 4, timeoutMs: 30_000, now: () => 0 });
+    const r = new Reassembler({
+      packetsPerMessageMax: 64,
+      bytesPerMessageMax: 64 * 1024,
+      pendingMessagesMax: 4,
+      timeoutMs: 30_000,
+      now: () => 0,
+    });
     // Out of order on purpose: the second half arrives first.
     expect(r.push(second)).toEqual({ status: 'pending' });
     const done = r.push(first);
     if (done.status !== 'complete') throw new Error(`not complete: ${done.status}`);
-    expect(done.frame.header).toMatchObject({ msgId: 0x1205, serial: 235, bodyLength: 930 + 56, phone: '040666575062' });
+    expect(done.frame.header).toMatchObject({
+      msgId: 0x1205,
+      serial: 235,
+      bodyLength: 930 + 56,
+      phone: '040666575062',
+    });
     expect(done.frame.header.packet).toBeUndefined();
     expect(done.frame.body.equals(Buffer.concat([first.body, second.body]))).toBe(true);
-    expect(done.frame.body.toString('hex', 0, 16)).toBe(byId.get('smallchi-1205-2013-subpackage-1of2')!.derived.bodyFirstBytes);
+    expect(done.frame.body.toString('hex', 0, 16)).toBe(
+      byId.get('smallchi-1205-2013-subpackage-1of2')!.derived.bodyFirstBytes,
+    );
     expect(r.pendingMessages).toBe(0);
     // 0x1205 (JT/T 1078 resource list) is outside this codec: a named reject, not an exception.
     expect(decodeMessage(done.frame)).toMatchObject({ ok: false, reason: 'unsupported_message' });

@@ -9,7 +9,10 @@ import { parseFrame } from './frame.js';
 import { decodeMessage, type Jt808Message } from './message.js';
 import type { Jt808Frame } from './types.js';
 
-export function* decodedFrames(splitter: FrameSplitter, chunk: Buffer): Generator<{ frame: Jt808Frame; message: Jt808Message }> {
+export function* decodedFrames(
+  splitter: FrameSplitter,
+  chunk: Buffer,
+): Generator<{ frame: Jt808Frame; message: Jt808Message }> {
   for (const item of splitter.push(chunk)) {
     if (item.reason !== undefined) continue;
     const frame = parseFrame(item.raw);

@@ -56,7 +56,9 @@ export class FrameSplitter {
 
   constructor(opts: FrameSplitterOptions) {
     if (!Number.isInteger(opts.frameBytesMax) || opts.frameBytesMax < 15) {
-      throw new RangeError(`frameBytesMax value ${opts.frameBytesMax} is less than min allowed 15 (the smallest frame)`);
+      throw new RangeError(
+        `frameBytesMax value ${opts.frameBytesMax} is less than min allowed 15 (the smallest frame)`,
+      );
     }
     this.#frameBytesMax = opts.frameBytesMax;
   }
@@ -108,7 +110,11 @@ export class FrameSplitter {
     const items: SplitItem[] = [];
     if (this.#state === State.Hunt) this.#flushGarbage(items);
     else if (this.#state === State.Frame && this.#carriedBytes > 1) {
-      items.push({ raw: this.#takeCarried(), reason: 'frame_truncated', detail: 'stream ended inside a frame: end flag missing' });
+      items.push({
+        raw: this.#takeCarried(),
+        reason: 'frame_truncated',
+        detail: 'stream ended inside a frame: end flag missing',
+      });
     }
     this.#carried = NONE;
     this.#carriedBytes = 0;
@@ -133,7 +139,11 @@ export class FrameSplitter {
         continue;
       }
       if (endAt + 1 - start > this.#frameBytesMax) {
-        items.push({ raw: chunk.subarray(start, start + this.#frameBytesMax), reason: 'frame_too_large', detail: `frame of ${endAt + 1 - start} bytes exceeds ${this.#frameBytesMax}` });
+        items.push({
+          raw: chunk.subarray(start, start + this.#frameBytesMax),
+          reason: 'frame_too_large',
+          detail: `frame of ${endAt + 1 - start} bytes exceeds ${this.#frameBytesMax}`,
+        });
         this.#discardedBytes += endAt + 1 - start - this.#frameBytesMax;
         start = endAt;
         continue;
@@ -179,7 +189,11 @@ export class FrameSplitter {
     this.#carry(Buffer.from(chunk.subarray(from, from + room)));
     this.#carriedBytes += room;
     this.#discardedBytes += to - from - room;
-    items.push({ raw: this.#takeCarried(), reason: 'frame_too_large', detail: `frame exceeds ${this.#frameBytesMax} bytes; kept the first ${this.#frameBytesMax}` });
+    items.push({
+      raw: this.#takeCarried(),
+      reason: 'frame_too_large',
+      detail: `frame exceeds ${this.#frameBytesMax} bytes; kept the first ${this.#frameBytesMax}`,
+    });
     this.#state = State.Skip;
   }
 

@@ -100,7 +100,11 @@ function unescape(raw: Buffer): Jt808Reject | null {
       const next = i + 1 < end ? raw[i + 1] : -1;
       if (next === 0x01) b = ESCAPE;
       else if (next === 0x02) b = FLAG;
-      else return reject('bad_escape', `0x7D at offset ${i} is followed by ${next < 0 ? 'the end flag' : '0x' + next.toString(16)}`);
+      else
+        return reject(
+          'bad_escape',
+          `0x7D at offset ${i} is followed by ${next < 0 ? 'the end flag' : '0x' + next.toString(16)}`,
+        );
       i++;
     }
     out[n++] = b;
@@ -127,7 +131,8 @@ export function parseFrame(raw: Buffer, opts?: ParseFrameOptions): Result<Jt808F
   const base = contentBase;
   const length = contentLength;
   const xorAll = contentXor;
-  if (length < HEADER_BYTES_2013 + 1) return truncated('header_truncated', 'header and check', HEADER_BYTES_2013 + 1, length);
+  if (length < HEADER_BYTES_2013 + 1)
+    return truncated('header_truncated', 'header and check', HEADER_BYTES_2013 + 1, length);
   const attrs = buf.readUInt16BE(base + 2);
   const is2019 = (attrs & VERSION_BIT) !== 0;
   const hasPacket = (attrs & SUBPACKAGE_BIT) !== 0;
@@ -136,19 +141,26 @@ export function parseFrame(raw: Buffer, opts?: ParseFrameOptions): Result<Jt808F
 
   const checkAt = base + length - 1;
   if (xorAll !== 0 && opts?.checksum !== 'ignore') {
-    return reject('check_mismatch', `check byte 0x${buf[checkAt].toString(16)}, computed 0x${(xorAll ^ buf[checkAt]).toString(16)}`);
+    return reject(
+      'check_mismatch',
+      `check byte 0x${buf[checkAt].toString(16)}, computed 0x${(xorAll ^ buf[checkAt]).toString(16)}`,
+    );
   }
 
   const phoneOffset = base + (is2019 ? 5 : 4);
   const phoneBytes = is2019 ? 10 : 6;
   const phone = readPhone(buf, phoneOffset, phoneBytes);
-  if (phone === null) return reject('bad_bcd', `terminal phone ${buf.toString('hex', phoneOffset, phoneOffset + phoneBytes)} is not BCD`);
+  if (phone === null)
+    return reject('bad_bcd', `terminal phone ${buf.toString('hex', phoneOffset, phoneOffset + phoneBytes)} is not BCD`);
 
   const bodyLength = attrs & BODY_LENGTH_MASK;
   const actualBodyBytes = length - 1 - headerBytes;
   if (actualBodyBytes !== bodyLength && opts?.bodyLength !== 'lenient') {
     const gap = bodyLength - actualBodyBytes;
-    return reject('body_length_mismatch', `body declares ${bodyLength} bytes, has ${actualBodyBytes}: ${Math.abs(gap)} ${gap > 0 ? 'missing' : 'extra'}`);
+    return reject(
+      'body_length_mismatch',
+      `body declares ${bodyLength} bytes, has ${actualBodyBytes}: ${Math.abs(gap)} ${gap > 0 ? 'missing' : 'extra'}`,
+    );
   }
 
   const serialOffset = phoneOffset + phoneBytes;
@@ -178,12 +190,16 @@ export type Jt808HeaderInit = Omit<Jt808Header, 'bodyLength'>;
  * Throws RangeError on a body above 1023 bytes or a phone that does not fit (programmer errors).
  */
 export function buildFrame(header: Jt808HeaderInit, body: Buffer): Buffer {
-  if (body.length > BODY_BYTES_MAX) throw new RangeError(`body of ${body.length} bytes exceeds ${BODY_BYTES_MAX}; subpackage it`);
+  if (body.length > BODY_BYTES_MAX)
+    throw new RangeError(`body of ${body.length} bytes exceeds ${BODY_BYTES_MAX}; subpackage it`);
   const is2019 = header.version === 2019;
   const headerBytes = (is2019 ? HEADER_BYTES_2019 : HEADER_BYTES_2013) + (header.packet ? PACKET_FIELD_BYTES : 0);
   const plain = Buffer.allocUnsafe(headerBytes + body.length + 1);
-  const attrs = body.length | ((header.encryption & ENCRYPTION_MASK) << ENCRYPTION_SHIFT)
-    | (header.packet ? SUBPACKAGE_BIT : 0) | (is2019 ? VERSION_BIT : 0);
+  const attrs =
+    body.length |
+    ((header.encryption & ENCRYPTION_MASK) << ENCRYPTION_SHIFT) |
+    (header.packet ? SUBPACKAGE_BIT : 0) |
+    (is2019 ? VERSION_BIT : 0);
   plain.writeUInt16BE(header.msgId & 0xffff, 0);
   plain.writeUInt16BE(attrs, 2);
   let offset = 4;
@@ -213,9 +229,13 @@ function escapeFrame(plain: Buffer): Buffer {
   let n = 1;
   for (let i = 0; i < plain.length; i++) {
     const b = plain[i];
-    if (b === FLAG) { out[n++] = ESCAPE; out[n++] = 0x02; }
-    else if (b === ESCAPE) { out[n++] = ESCAPE; out[n++] = 0x01; }
-    else out[n++] = b;
+    if (b === FLAG) {
+      out[n++] = ESCAPE;
+      out[n++] = 0x02;
+    } else if (b === ESCAPE) {
+      out[n++] = ESCAPE;
+      out[n++] = 0x01;
+    } else out[n++] = b;
   }
   out[n] = FLAG;
   return out;

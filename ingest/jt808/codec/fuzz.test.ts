@@ -21,9 +21,11 @@ const VALID_EVERY = 8;
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s;
   };
 }
@@ -34,8 +36,18 @@ function validFrame(serial: number): Buffer {
   const msg: Jt808Message = {
     msgId: 0x0200,
     body: {
-      alarmBits: 0, statusBits: 3, latRaw: 34_746_000, lonRaw: 113_625_000, lat: 0, lon: 0, altitudeM: 0x7e,
-      speedKmh: 12.6, directionDeg: 0x7d, time: Date.UTC(2024, 0, 1), alarms: [], status: {} as never,
+      alarmBits: 0,
+      statusBits: 3,
+      latRaw: 34_746_000,
+      lonRaw: 113_625_000,
+      lat: 0,
+      lon: 0,
+      altitudeM: 0x7e,
+      speedKmh: 12.6,
+      directionDeg: 0x7d,
+      time: Date.UTC(2024, 0, 1),
+      alarms: [],
+      status: {} as never,
       extras: { mileageKm: 1, signalStrength: 0x7e, others: [] },
     },
   };
@@ -66,7 +78,10 @@ describe('fuzz: splitter + parseFrame + decodeMessage', () => {
         count(strict.reason);
         // Let damaged bodies reach the message decoders too, as a vendor-lenient gateway would.
         const lenient = parseFrame(raw, { checksum: 'ignore', bodyLength: 'lenient' });
-        if (!lenient.ok) { count(lenient.reason); return; }
+        if (!lenient.ok) {
+          count(lenient.reason);
+          return;
+        }
         frame = lenient.value;
       }
       if (strict.ok && frame!.header.phone === VALID_PHONE && frame!.header.msgId === 0x0200) {
@@ -74,7 +89,10 @@ describe('fuzz: splitter + parseFrame + decodeMessage', () => {
         validSeen++;
       }
       const msg = decodeMessage(frame!, (frame!.header.serial & 3) === 0 ? { coordinates: 'accept' } : undefined);
-      if (!msg.ok) { count(msg.reason); return; }
+      if (!msg.ok) {
+        count(msg.reason);
+        return;
+      }
       decodedOk++;
       if (msg.value.msgId === 0x0704) for (const e of msg.value.body.errors) count(e.reason as Jt808RejectReason);
     };
@@ -112,7 +130,19 @@ describe('fuzz: splitter + parseFrame + decodeMessage', () => {
     expect(validSeen).toBe(validSent);
     expect(decodedOk).toBeGreaterThan(validSent);
     // The mutations reach deep: most reasons of the union show up.
-    for (const reason of ['garbage', 'frame_too_large', 'bad_escape', 'check_mismatch', 'header_truncated', 'body_length_mismatch', 'bad_bcd', 'body_truncated', 'bad_time', 'unsupported_message', 'encrypted_body']) {
+    for (const reason of [
+      'garbage',
+      'frame_too_large',
+      'bad_escape',
+      'check_mismatch',
+      'header_truncated',
+      'body_length_mismatch',
+      'bad_bcd',
+      'body_truncated',
+      'bad_time',
+      'unsupported_message',
+      'encrypted_body',
+    ]) {
       expect(rejects.get(reason) ?? 0, reason).toBeGreaterThan(0);
     }
   }, 120_000);
@@ -125,7 +155,10 @@ function mutate(base: Buffer, out: Buffer, at: number, next: () => number): numb
   if (kind === 0) {
     // Random garbage, sometimes with flags in it.
     const n = 1 + (next() % 64);
-    for (let i = 0; i < n; i++) { const r = next(); out[at++] = (r & 0x700) === 0 ? 0x7e : r & 0xff; }
+    for (let i = 0; i < n; i++) {
+      const r = next();
+      out[at++] = (r & 0x700) === 0 ? 0x7e : r & 0xff;
+    }
     return at;
   }
   if (kind === 1) {
@@ -140,7 +173,10 @@ function mutate(base: Buffer, out: Buffer, at: number, next: () => number): numb
   if (kind === 2 || kind === 7) {
     // Bit flips inside the frame (never the flags).
     const flips = 1 + (next() % 3);
-    for (let i = 0; i < flips; i++) { const p = start + 1 + (next() % (base.length - 2)); out[p] ^= 1 << (next() & 7); }
+    for (let i = 0; i < flips; i++) {
+      const p = start + 1 + (next() % (base.length - 2));
+      out[p] ^= 1 << (next() & 7);
+    }
   } else if (kind === 3) {
     // Truncation: drop a tail; the end flag is lost.
     at = start + 1 + (next() % (base.length - 1));
@@ -154,7 +190,10 @@ function mutate(base: Buffer, out: Buffer, at: number, next: () => number): numb
     const p = start + 1 + (next() % (base.length - 2));
     const n = 1 + (next() % 8);
     out.copy(out, p + n, p, at);
-    for (let i = 0; i < n; i++) { const r = next(); out[p + i] = (r & 0x300) === 0 ? 0x7d : r & 0xff; }
+    for (let i = 0; i < n; i++) {
+      const r = next();
+      out[p + i] = (r & 0x300) === 0 ? 0x7d : r & 0xff;
+    }
     at += n;
   } else if (kind === 6) {
     // Byte overwrite in the header region: version bit, subpackage bit, lengths, phone digits.

@@ -26,7 +26,14 @@ export { deriveLocation } from './messages/location-body.js';
 export type { LocationExtras } from './messages/location-extras.js';
 export type { LocationStatus, LoadState } from './messages/location-flags.js';
 export { alarmNames, statusFlags } from './messages/location-flags.js';
-export type { AdasAlarm, DsmAlarm, TpmsAlarm, TpmsTyre, BlindSpotAlarm, AlarmIdentification } from './messages/active-safety.js';
+export type {
+  AdasAlarm,
+  DsmAlarm,
+  TpmsAlarm,
+  TpmsTyre,
+  BlindSpotAlarm,
+  AlarmIdentification,
+} from './messages/active-safety.js';
 export type { GeneralReply } from './messages/0x0001-terminal-general-reply.js';
 export type { Register, RegisterLayout } from './messages/0x0100-register.js';
 export type { Authenticate } from './messages/0x0102-authenticate.js';

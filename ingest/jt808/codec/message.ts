@@ -75,8 +75,8 @@ export type Jt808MsgId = Jt808Message['msgId'];
 
 /** The ids decodeMessage knows; anything else is `unsupported_message` (answer 0x8001 result 3). */
 export const JT808_SUPPORTED_MSG_IDS: readonly Jt808MsgId[] = Object.freeze([
-  0x0001, 0x0002, 0x0003, 0x0004, 0x0100, 0x0102, 0x0200, 0x0201, 0x0704, 0x0800, 0x0801, 0x0900,
-  0x8001, 0x8003, 0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300, 0x8800,
+  0x0001, 0x0002, 0x0003, 0x0004, 0x0100, 0x0102, 0x0200, 0x0201, 0x0704, 0x0800, 0x0801, 0x0900, 0x8001, 0x8003,
+  0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300, 0x8800,
 ] satisfies Jt808MsgId[]);
 
 export interface DecodeMessageOptions {
@@ -105,75 +105,125 @@ function wrap<M extends Jt808Message>(msgId: M['msgId'], body: Result<M['body']>
 export function decodeMessage(frame: Jt808Frame, opts?: DecodeMessageOptions): Result<Jt808Message> {
   const { header } = frame;
   if (header.packet !== undefined && header.packet.total > 1) {
-    return reject('packet_not_reassembled', `packet ${header.packet.index} of ${header.packet.total}: reassemble before decoding`);
+    return reject(
+      'packet_not_reassembled',
+      `packet ${header.packet.index} of ${header.packet.total}: reassemble before decoding`,
+    );
   }
   let body = frame.body;
   if (header.encryption !== 0) {
-    if (header.encryption !== ENCRYPTION_RSA) return reject('unsupported_encryption', `encryption bits ${header.encryption} name no known scheme`);
+    if (header.encryption !== ENCRYPTION_RSA)
+      return reject('unsupported_encryption', `encryption bits ${header.encryption} name no known scheme`);
     if (opts?.rsa === undefined) return reject('encrypted_body', 'RSA-encrypted body and no private key configured');
     const plain = decryptBody(body, opts.rsa);
     if (!plain.ok) return plain;
     body = plain.value;
   }
-  const ctx: DecodeContext = opts === undefined ? DEFAULT_CONTEXTS[header.version] : {
-    version: header.version,
-    coordinates: opts.coordinates ?? 'reject',
-    zeroPadding: opts.zeroPadding ?? 'keep',
-  };
+  const ctx: DecodeContext =
+    opts === undefined
+      ? DEFAULT_CONTEXTS[header.version]
+      : {
+          version: header.version,
+          coordinates: opts.coordinates ?? 'reject',
+          zeroPadding: opts.zeroPadding ?? 'keep',
+        };
   return decodeBody(header.msgId, body, ctx);
 }
 
 function decodeBody(msgId: number, body: Buffer, ctx: DecodeContext): Result<Jt808Message> {
   switch (msgId) {
-    case 0x0200: return wrap(0x0200, decodeLocation(body, ctx));
-    case 0x0002: return wrap(0x0002, decodeHeartbeat(body));
-    case 0x0001: return wrap(0x0001, decodeGeneralReply(body));
-    case 0x0003: return wrap(0x0003, decodeUnregister(body));
-    case 0x0004: return wrap(0x0004, decodeServerTimeQuery(body));
-    case 0x0100: return wrap(0x0100, decodeRegister(body, ctx));
-    case 0x0102: return wrap(0x0102, decodeAuthenticate(body, ctx));
-    case 0x0201: return wrap(0x0201, decodeLocationQueryReply(body, ctx));
-    case 0x0704: return wrap(0x0704, decodeBatchLocation(body, ctx));
-    case 0x0800: return wrap(0x0800, decodeMultimediaEvent(body));
-    case 0x0801: return wrap(0x0801, decodeMultimediaData(body, ctx));
-    case 0x0900: return wrap(0x0900, decodePassThrough(body));
-    case 0x8001: return wrap(0x8001, decodePlatformGeneralReply(body));
-    case 0x8003: return wrap(0x8003, decodeResendRequest(body, ctx));
-    case 0x8004: return wrap(0x8004, decodeServerTime(body));
-    case 0x8100: return wrap(0x8100, decodeRegisterReply(body));
-    case 0x8201: return wrap(0x8201, decodeLocationQuery(body));
-    case 0x8202: return wrap(0x8202, decodeTemporaryTracking(body));
-    case 0x8203: return wrap(0x8203, decodeAlarmConfirmation(body));
-    case 0x8300: return wrap(0x8300, decodeTextMessage(body, ctx));
-    case 0x8800: return wrap(0x8800, decodeMultimediaUploadReply(body));
-    default: return reject('unsupported_message', `message ${msgIdHex(msgId)} is not supported`);
+    case 0x0200:
+      return wrap(0x0200, decodeLocation(body, ctx));
+    case 0x0002:
+      return wrap(0x0002, decodeHeartbeat(body));
+    case 0x0001:
+      return wrap(0x0001, decodeGeneralReply(body));
+    case 0x0003:
+      return wrap(0x0003, decodeUnregister(body));
+    case 0x0004:
+      return wrap(0x0004, decodeServerTimeQuery(body));
+    case 0x0100:
+      return wrap(0x0100, decodeRegister(body, ctx));
+    case 0x0102:
+      return wrap(0x0102, decodeAuthenticate(body, ctx));
+    case 0x0201:
+      return wrap(0x0201, decodeLocationQueryReply(body, ctx));
+    case 0x0704:
+      return wrap(0x0704, decodeBatchLocation(body, ctx));
+    case 0x0800:
+      return wrap(0x0800, decodeMultimediaEvent(body));
+    case 0x0801:
+      return wrap(0x0801, decodeMultimediaData(body, ctx));
+    case 0x0900:
+      return wrap(0x0900, decodePassThrough(body));
+    case 0x8001:
+      return wrap(0x8001, decodePlatformGeneralReply(body));
+    case 0x8003:
+      return wrap(0x8003, decodeResendRequest(body, ctx));
+    case 0x8004:
+      return wrap(0x8004, decodeServerTime(body));
+    case 0x8100:
+      return wrap(0x8100, decodeRegisterReply(body));
+    case 0x8201:
+      return wrap(0x8201, decodeLocationQuery(body));
+    case 0x8202:
+      return wrap(0x8202, decodeTemporaryTracking(body));
+    case 0x8203:
+      return wrap(0x8203, decodeAlarmConfirmation(body));
+    case 0x8300:
+      return wrap(0x8300, decodeTextMessage(body, ctx));
+    case 0x8800:
+      return wrap(0x8800, decodeMultimediaUploadReply(body));
+    default:
+      return reject('unsupported_message', `message ${msgIdHex(msgId)} is not supported`);
   }
 }
 
 /** Encodes a message body for `version` (without the frame): for callers that subpackage themselves. */
 export function encodeMessageBody(msg: Jt808Message, version: Jt808Version): Buffer {
   switch (msg.msgId) {
-    case 0x0001: return encodeGeneralReply(msg.body);
-    case 0x0002: return encodeHeartbeat(msg.body);
-    case 0x0003: return encodeUnregister(msg.body);
-    case 0x0004: return encodeServerTimeQuery(msg.body);
-    case 0x0100: return encodeRegister(msg.body, version);
-    case 0x0102: return encodeAuthenticate(msg.body, version);
-    case 0x0200: return encodeLocation(msg.body, version);
-    case 0x0201: return encodeLocationQueryReply(msg.body, version);
-    case 0x0704: return encodeBatchLocation(msg.body, version);
-    case 0x0800: return encodeMultimediaEvent(msg.body);
-    case 0x0801: return encodeMultimediaData(msg.body, version);
-    case 0x0900: return encodePassThrough(msg.body);
-    case 0x8001: return encodePlatformGeneralReply(msg.body);
-    case 0x8003: return encodeResendRequest(msg.body, version);
-    case 0x8004: return encodeServerTime(msg.body);
-    case 0x8100: return encodeRegisterReply(msg.body);
-    case 0x8201: return encodeLocationQuery(msg.body);
-    case 0x8202: return encodeTemporaryTracking(msg.body);
-    case 0x8203: return encodeAlarmConfirmation(msg.body);
-    case 0x8300: return encodeTextMessage(msg.body, version);
-    case 0x8800: return encodeMultimediaUploadReply(msg.body);
+    case 0x0001:
+      return encodeGeneralReply(msg.body);
+    case 0x0002:
+      return encodeHeartbeat(msg.body);
+    case 0x0003:
+      return encodeUnregister(msg.body);
+    case 0x0004:
+      return encodeServerTimeQuery(msg.body);
+    case 0x0100:
+      return encodeRegister(msg.body, version);
+    case 0x0102:
+      return encodeAuthenticate(msg.body, version);
+    case 0x0200:
+      return encodeLocation(msg.body, version);
+    case 0x0201:
+      return encodeLocationQueryReply(msg.body, version);
+    case 0x0704:
+      return encodeBatchLocation(msg.body, version);
+    case 0x0800:
+      return encodeMultimediaEvent(msg.body);
+    case 0x0801:
+      return encodeMultimediaData(msg.body, version);
+    case 0x0900:
+      return encodePassThrough(msg.body);
+    case 0x8001:
+      return encodePlatformGeneralReply(msg.body);
+    case 0x8003:
+      return encodeResendRequest(msg.body, version);
+    case 0x8004:
+      return encodeServerTime(msg.body);
+    case 0x8100:
+      return encodeRegisterReply(msg.body);
+    case 0x8201:
+      return encodeLocationQuery(msg.body);
+    case 0x8202:
+      return encodeTemporaryTracking(msg.body);
+    case 0x8203:
+      return encodeAlarmConfirmation(msg.body);
+    case 0x8300:
+      return encodeTextMessage(msg.body, version);
+    case 0x8800:
+      return encodeMultimediaUploadReply(msg.body);
   }
 }
 
@@ -192,13 +242,16 @@ export interface EncodeHeader {
  */
 export function encodeMessage(msg: Jt808Message, header: EncodeHeader): Buffer {
   const body = encodeMessageBody(msg, header.version);
-  return buildFrame({
-    msgId: msg.msgId,
-    version: header.version,
-    protocolVersion: header.version === 2019 ? header.protocolVersion ?? 1 : 0,
-    phone: header.phone,
-    serial: header.serial,
-    encryption: 0,
-    packet: header.packet,
-  }, body);
+  return buildFrame(
+    {
+      msgId: msg.msgId,
+      version: header.version,
+      protocolVersion: header.version === 2019 ? (header.protocolVersion ?? 1) : 0,
+      phone: header.phone,
+      serial: header.serial,
+      encryption: 0,
+      packet: header.packet,
+    },
+    body,
+  );
 }

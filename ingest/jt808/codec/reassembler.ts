@@ -75,7 +75,8 @@ export class Reassembler {
     checkPositive('pendingMessagesMax', opts.pendingMessagesMax);
     checkPositive('timeoutMs', opts.timeoutMs);
     const resendRoundsMax = opts.resendRoundsMax ?? 1;
-    if (!Number.isInteger(resendRoundsMax) || resendRoundsMax < 0) throw new RangeError(`resendRoundsMax value ${resendRoundsMax} is less than min allowed 0`);
+    if (!Number.isInteger(resendRoundsMax) || resendRoundsMax < 0)
+      throw new RangeError(`resendRoundsMax value ${resendRoundsMax} is less than min allowed 0`);
     this.#opts = { ...opts, resendRoundsMax };
     this.#now = opts.now ?? Date.now;
   }
@@ -91,27 +92,45 @@ export class Reassembler {
   /** Adds one packet. A frame without `packet` (or 1 of 1) is complete at once. */
   push(frame: Jt808Frame): ReassemblyResult {
     const packet = frame.header.packet;
-    if (packet === undefined || packet.total === 1) return { status: 'complete', frame: this.#whole(frame.header, frame.header.serial, [frame.body]) };
+    if (packet === undefined || packet.total === 1)
+      return { status: 'complete', frame: this.#whole(frame.header, frame.header.serial, [frame.body]) };
     if (packet.total > this.#opts.packetsPerMessageMax) {
-      return { status: 'rejected', reason: 'too_many_packets', detail: `${packet.total} packets exceed ${this.#opts.packetsPerMessageMax}` };
+      return {
+        status: 'rejected',
+        reason: 'too_many_packets',
+        detail: `${packet.total} packets exceed ${this.#opts.packetsPerMessageMax}`,
+      };
     }
     const originalSerial = originalSerialOf(frame.header.serial, packet.index);
     const key = `${frame.header.phone}:${frame.header.msgId}:${originalSerial}:${packet.total}`;
     let entry = this.#pending.get(key);
     if (entry === undefined) {
       if (this.#pending.size >= this.#opts.pendingMessagesMax) {
-        return { status: 'rejected', reason: 'reassembly_full', detail: `${this.#pending.size} messages pending, max ${this.#opts.pendingMessagesMax}` };
+        return {
+          status: 'rejected',
+          reason: 'reassembly_full',
+          detail: `${this.#pending.size} messages pending, max ${this.#opts.pendingMessagesMax}`,
+        };
       }
       entry = {
-        header: frame.header, originalSerial, parts: new Array<Buffer | undefined>(packet.total), received: 0, bytes: 0,
-        deadlineMs: this.#now() + this.#opts.timeoutMs, resendsLeft: this.#opts.resendRoundsMax,
+        header: frame.header,
+        originalSerial,
+        parts: new Array<Buffer | undefined>(packet.total),
+        received: 0,
+        bytes: 0,
+        deadlineMs: this.#now() + this.#opts.timeoutMs,
+        resendsLeft: this.#opts.resendRoundsMax,
       };
       this.#pending.set(key, entry);
     }
     if (entry.parts[packet.index - 1] !== undefined) return { status: 'duplicate' };
     if (entry.bytes + frame.body.length > this.#opts.bytesPerMessageMax) {
       this.#drop(key, entry);
-      return { status: 'rejected', reason: 'message_too_large', detail: `reassembled body would exceed ${this.#opts.bytesPerMessageMax} bytes` };
+      return {
+        status: 'rejected',
+        reason: 'message_too_large',
+        detail: `reassembled body would exceed ${this.#opts.bytesPerMessageMax} bytes`,
+      };
     }
     entry.parts[packet.index - 1] = Buffer.from(frame.body);
     entry.received++;
@@ -127,7 +146,9 @@ export class Reassembler {
   holds(frame: Jt808Frame): boolean {
     const packet = frame.header.packet;
     if (packet === undefined || packet.total === 1 || this.#pending.size === 0) return false;
-    return this.#pending.has(`${frame.header.phone}:${frame.header.msgId}:${originalSerialOf(frame.header.serial, packet.index)}:${packet.total}`);
+    return this.#pending.has(
+      `${frame.header.phone}:${frame.header.msgId}:${originalSerialOf(frame.header.serial, packet.index)}:${packet.total}`,
+    );
   }
 
   /** Reports messages past their deadline; call it on a timer. */
@@ -138,7 +159,13 @@ export class Reassembler {
       if (now < entry.deadlineMs) continue;
       const missing: number[] = [];
       for (let i = 0; i < entry.parts.length; i++) if (entry.parts[i] === undefined) missing.push(i + 1);
-      const base = { header: entry.header, originalSerial: entry.originalSerial, total: entry.parts.length, missing, firstBody: entry.parts[0] };
+      const base = {
+        header: entry.header,
+        originalSerial: entry.originalSerial,
+        total: entry.parts.length,
+        missing,
+        firstBody: entry.parts[0],
+      };
       if (entry.resendsLeft > 0) {
         entry.resendsLeft--;
         entry.deadlineMs = now + this.#opts.timeoutMs;

@@ -39,10 +39,14 @@ export function decryptBody(body: Buffer, rsa: RsaDecryption): Result<Buffer> {
     return reject('decrypt_failed', `private key unusable: ${(e as Error).message}`);
   }
   const modulusBits = key.asymmetricKeyDetails?.modulusLength;
-  if (key.asymmetricKeyType !== 'rsa' || modulusBits === undefined) return reject('decrypt_failed', 'private key is not RSA');
+  if (key.asymmetricKeyType !== 'rsa' || modulusBits === undefined)
+    return reject('decrypt_failed', 'private key is not RSA');
   const blockBytes = modulusBits / 8;
   if (body.length === 0 || body.length % blockBytes !== 0) {
-    return reject('decrypt_failed', `encrypted body of ${body.length} bytes is not a multiple of the ${blockBytes}-byte RSA block`);
+    return reject(
+      'decrypt_failed',
+      `encrypted body of ${body.length} bytes is not a multiple of the ${blockBytes}-byte RSA block`,
+    );
   }
   const plain: Buffer[] = [];
   for (let at = 0; at < body.length; at += blockBytes) {

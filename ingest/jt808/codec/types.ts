@@ -65,11 +65,29 @@ export type Jt808RejectReason =
 
 /** All reasons, for tests and for metrics that pre-register one counter per reason. */
 export const JT808_REJECT_REASONS: readonly Jt808RejectReason[] = Object.freeze([
-  'garbage', 'frame_truncated', 'frame_too_large', 'bad_escape', 'check_mismatch', 'header_truncated',
-  'body_length_mismatch', 'bad_packet', 'bad_bcd', 'body_truncated', 'bad_time', 'bad_value',
-  'unsupported_message', 'encrypted_body', 'unsupported_encryption', 'decrypt_failed',
-  'packet_not_reassembled', 'lat_out_of_range', 'lon_out_of_range', 'too_many_packets',
-  'message_too_large', 'reassembly_full', 'reassembly_timeout',
+  'garbage',
+  'frame_truncated',
+  'frame_too_large',
+  'bad_escape',
+  'check_mismatch',
+  'header_truncated',
+  'body_length_mismatch',
+  'bad_packet',
+  'bad_bcd',
+  'body_truncated',
+  'bad_time',
+  'bad_value',
+  'unsupported_message',
+  'encrypted_body',
+  'unsupported_encryption',
+  'decrypt_failed',
+  'packet_not_reassembled',
+  'lat_out_of_range',
+  'lon_out_of_range',
+  'too_many_packets',
+  'message_too_large',
+  'reassembly_full',
+  'reassembly_timeout',
 ] satisfies Jt808RejectReason[]);
 
 export interface Jt808Reject {

@@ -8,7 +8,10 @@ function parts(count: number, seed: number): Buffer[] {
 
 function memory(bounds: Partial<CompletedMessagesBounds> = {}) {
   const clock = { ms: 1_000_000 };
-  const messages = new CompletedMessages({ perTerminalMax: 4, messagesTotalMax: 100, packetsTotalMax: 1_000, ageMsMax: 60_000, ...bounds }, () => clock.ms);
+  const messages = new CompletedMessages(
+    { perTerminalMax: 4, messagesTotalMax: 100, packetsTotalMax: 1_000, ageMsMax: 60_000, ...bounds },
+    () => clock.ms,
+  );
   return { clock, messages };
 }
 
@@ -39,7 +42,11 @@ describe('completed subpackaged messages of terminals', () => {
     // A second settlement (the gateway's "handled" after a 0x8001) does not change the answer.
     message.settle({ kind: 'none' });
     message.whenAnswered((a) => got.push(a));
-    expect(got).toEqual([{ kind: 'upload', mediaId: 7 }, { kind: 'upload', mediaId: 7 }, { kind: 'upload', mediaId: 7 }]);
+    expect(got).toEqual([
+      { kind: 'upload', mediaId: 7 },
+      { kind: 'upload', mediaId: 7 },
+      { kind: 'upload', mediaId: 7 },
+    ]);
   });
 
   it('keeps at most a few waiters per message, dropping the oldest', () => {
@@ -132,8 +139,15 @@ describe('completed subpackaged messages of terminals', () => {
   });
 
   it('refuses gateway bounds that cannot work, naming key and value', () => {
-    for (const key of ['completedMessagesPerTerminalMax', 'completedMessageAgeMsMax', 'completedMessagesTotalMax', 'completedPacketsTotalMax'] as const) {
-      expect(() => checkGatewayOptions({ ...GATEWAY_DEFAULTS, [key]: 0 })).toThrow(`jt808 gateway option ${key} value 0 is less than min allowed 1`);
+    for (const key of [
+      'completedMessagesPerTerminalMax',
+      'completedMessageAgeMsMax',
+      'completedMessagesTotalMax',
+      'completedPacketsTotalMax',
+    ] as const) {
+      expect(() => checkGatewayOptions({ ...GATEWAY_DEFAULTS, [key]: 0 })).toThrow(
+        `jt808 gateway option ${key} value 0 is less than min allowed 1`,
+      );
     }
   });
 });

@@ -3,7 +3,13 @@
  * terminals heart-beating), so everything not needed by an idle session is allocated on first use.
  */
 import type net from 'node:net';
-import { FrameSplitter, Reassembler, type Jt808Version, type LocationBody, type ReassemblerOptions } from '../codec/index.js';
+import {
+  FrameSplitter,
+  Reassembler,
+  type Jt808Version,
+  type LocationBody,
+  type ReassemblerOptions,
+} from '../codec/index.js';
 import type { TcpConnection } from '../../tcp-connections.js';
 import type { TerminalFixes } from './recent-fixes.js';
 

@@ -53,19 +53,24 @@ export class Jt808Gateway {
     private readonly deps: GatewayDeps,
   ) {
     checkGatewayOptions(options);
-    this.decodeOptions = options.rsaPrivateKey === undefined ? undefined : { rsa: { privateKey: rsaKey(options.rsaPrivateKey) } };
+    this.decodeOptions =
+      options.rsaPrivateKey === undefined ? undefined : { rsa: { privateKey: rsaKey(options.rsaPrivateKey) } };
     this.now = deps.now ?? Date.now;
     this.out = new Outbox(deps.log.producer(), deps.metrics, deps.logger, this.now);
     this.media = new MediaStore(options.mediaDir, options.mediaBytesPerFileMax, options.mediaBytesTotalMax);
     this.mediaUploads = new MediaUploads(this.media, this.out);
     this.subpackages = new Subpackages(options, this.out, this.now);
     this.recentFixes = new RecentFixes(options.recentFixesPerTerminalMax, options.recentFixTerminalsMax);
-    this.connections = new TcpConnections<Connection>(options, {
-      open: (socket, peer) => new Connection(socket, peer, options.frameBytesMax),
-      data: (c, chunk) => this.onData(c, chunk),
-      closed: (c) => this.onClose(c),
-      idle: () => this.out.counter('vigil_jt808_idle_disconnects_total', 'Connections closed for idleness').inc(),
-    }, { server: 'jt808', metrics: deps.metrics, logger: deps.logger });
+    this.connections = new TcpConnections<Connection>(
+      options,
+      {
+        open: (socket, peer) => new Connection(socket, peer, options.frameBytesMax),
+        data: (c, chunk) => this.onData(c, chunk),
+        closed: (c) => this.onClose(c),
+        idle: () => this.out.counter('vigil_jt808_idle_disconnects_total', 'Connections closed for idleness').inc(),
+      },
+      { server: 'jt808', metrics: deps.metrics, logger: deps.logger },
+    );
     this.hot = {
       bytes: deps.metrics.counter('vigil_jt808_bytes_received_total', 'Bytes received from terminals'),
       frames: deps.metrics.counter('vigil_jt808_frames_total', 'Frames received'),
@@ -74,9 +79,15 @@ export class Jt808Gateway {
     deps.metrics.onCollect(() => {
       deps.metrics.gauge('vigil_jt808_connections', 'Open JT/T 808 connections').set(undefined, this.connections.size);
       deps.metrics.gauge('vigil_jt808_sessions', 'Authenticated JT/T 808 terminals').set(undefined, this.sessions.size);
-      deps.metrics.gauge('vigil_jt808_reassembly_bytes', 'Bytes of subpackaged messages awaiting their missing packets').set(undefined, this.subpackages.bytes);
-      deps.metrics.gauge('vigil_jt808_media_bytes', 'Bytes of media files kept under the data dir').set(undefined, this.media.bytesStored);
-      deps.metrics.gauge('vigil_jt808_replay_guard_terminals', 'Terminals whose recent positions the replay guard remembers').set(undefined, this.recentFixes.size);
+      deps.metrics
+        .gauge('vigil_jt808_reassembly_bytes', 'Bytes of subpackaged messages awaiting their missing packets')
+        .set(undefined, this.subpackages.bytes);
+      deps.metrics
+        .gauge('vigil_jt808_media_bytes', 'Bytes of media files kept under the data dir')
+        .set(undefined, this.media.bytesStored);
+      deps.metrics
+        .gauge('vigil_jt808_replay_guard_terminals', 'Terminals whose recent positions the replay guard remembers')
+        .set(undefined, this.recentFixes.size);
     });
   }
 
@@ -94,7 +105,9 @@ export class Jt808Gateway {
   private onClose(c: Connection): void {
     if (c.phone !== undefined && this.sessions.get(c.phone) === c) this.sessions.delete(c.phone);
     this.subpackages.closed(c);
-    c.failDownlinks(new DownlinkError('terminal_disconnected', `terminal ${c.phone ?? c.peer} disconnected before answering`));
+    c.failDownlinks(
+      new DownlinkError('terminal_disconnected', `terminal ${c.phone ?? c.peer} disconnected before answering`),
+    );
   }
 
   private onData(c: Connection, chunk: Buffer): void {
@@ -108,7 +121,13 @@ export class Jt808Gateway {
     }
     if (c.splitter.bufferedBytes > this.options.bufferedBytesPerConnectionMax) {
       // A peer that never closes its frame would otherwise make us buffer without end.
-      this.out.rejectRaw(c, Buffer.alloc(0), 'frame_too_large', `buffered ${c.splitter.bufferedBytes} bytes without a frame end`, undefined);
+      this.out.rejectRaw(
+        c,
+        Buffer.alloc(0),
+        'frame_too_large',
+        `buffered ${c.splitter.bufferedBytes} bytes without a frame end`,
+        undefined,
+      );
       c.socket.destroy();
     }
   }
@@ -127,7 +146,13 @@ export class Jt808Gateway {
       if (this.options.requireAuthentication && (!c.authenticated || c.phone !== frame.header.phone)) {
         // Refused packet by packet: a peer that never authenticated must not fill the reassembly bounds.
         const { msgId, packet } = frame.header;
-        this.out.rejectRaw(c, raw, 'not_authenticated', `packet ${packet.index} of ${packet.total} of message ${msgId.toString(16)} before authentication`, frame.header.phone);
+        this.out.rejectRaw(
+          c,
+          raw,
+          'not_authenticated',
+          `packet ${packet.index} of ${packet.total} of message ${msgId.toString(16)} before authentication`,
+          frame.header.phone,
+        );
         this.out.reply(c, frame.header, RESULT.fail);
         return;
       }
@@ -142,7 +167,11 @@ export class Jt808Gateway {
     }
     this.handleFrame(c, whole, raw)
       .catch((error: unknown) => {
-        this.deps.logger.error('frame handling failed', { peer: c.peer, msg_id: whole.header.msgId, error: String(error) });
+        this.deps.logger.error('frame handling failed', {
+          peer: c.peer,
+          msg_id: whole.header.msgId,
+          error: String(error),
+        });
         this.out.reply(c, whole.header, RESULT.fail);
       })
       .finally(() => {
@@ -186,7 +215,13 @@ export class Jt808Gateway {
         break;
     }
     if (this.options.requireAuthentication && (!c.authenticated || c.phone !== header.phone)) {
-      await this.out.rejectRawDurably(c, raw, 'not_authenticated', `message ${header.msgId.toString(16)} before authentication`, header.phone);
+      await this.out.rejectRawDurably(
+        c,
+        raw,
+        'not_authenticated',
+        `message ${header.msgId.toString(16)} before authentication`,
+        header.phone,
+      );
       this.out.reply(c, header, RESULT.fail);
       return;
     }
@@ -204,8 +239,17 @@ export class Jt808Gateway {
       }
       case 0x0704: {
         const backfill = message.body.type === 1;
-        const rows = message.body.items.map((item) => telemetryFromLocation(header.phone, c.plate, item, receivedAt, backfill));
-        for (const error of message.body.errors) await this.out.rejectRawDurably(c, raw, error.reason, `0x0704 item ${error.index}: ${error.detail}`, header.phone);
+        const rows = message.body.items.map((item) =>
+          telemetryFromLocation(header.phone, c.plate, item, receivedAt, backfill),
+        );
+        for (const error of message.body.errors)
+          await this.out.rejectRawDurably(
+            c,
+            raw,
+            error.reason,
+            `0x0704 item ${error.index}: ${error.detail}`,
+            header.phone,
+          );
         // The batch is acknowledged as a whole, once every good item in it is durable.
         await this.publishPositions(c, rows, raw);
         this.out.reply(c, header, RESULT.ok);
@@ -224,12 +268,20 @@ export class Jt808Gateway {
         return this.mediaUploads.onData(c, header, message.body, raw, receivedAt);
       case 0x0900:
         // Pass-through payloads are vendor-defined; they are counted by type and acknowledged, not stored.
-        this.out.counter('vigil_jt808_pass_through_total', 'Pass-through (0x0900) messages by type', ['type']).inc({ type: `0x${message.body.type.toString(16).padStart(2, '0')}` });
+        this.out
+          .counter('vigil_jt808_pass_through_total', 'Pass-through (0x0900) messages by type', ['type'])
+          .inc({ type: `0x${message.body.type.toString(16).padStart(2, '0')}` });
         this.out.reply(c, header, RESULT.ok);
         return;
       default:
         // A platform-to-terminal message sent upwards makes no sense here.
-        await this.out.rejectRawDurably(c, raw, 'unsupported_message', `message 0x${header.msgId.toString(16).padStart(4, '0')} is a platform message`, header.phone);
+        await this.out.rejectRawDurably(
+          c,
+          raw,
+          'unsupported_message',
+          `message 0x${header.msgId.toString(16).padStart(4, '0')} is a platform message`,
+          header.phone,
+        );
         this.out.reply(c, header, RESULT.unsupported);
     }
   }
@@ -270,14 +322,25 @@ export class Jt808Gateway {
     }
     let sent: Promise<void> | undefined;
     if (good.length > 0) {
-      sent = this.out.producer.send(TOPICS.telemetry, good.map((row) => ({ key: row.terminal_id, value: row })));
+      sent = this.out.producer.send(
+        TOPICS.telemetry,
+        good.map((row) => ({ key: row.terminal_id, value: row })),
+      );
       (fixes as TerminalFixes).remember(times, fingerprints, sent);
     }
-    if (retransmitted > 0) this.out.counter('vigil_jt808_duplicate_positions_total', 'Retransmitted positions acknowledged without a second row').inc(undefined, retransmitted);
+    if (retransmitted > 0)
+      this.out
+        .counter('vigil_jt808_duplicate_positions_total', 'Retransmitted positions acknowledged without a second row')
+        .inc(undefined, retransmitted);
     await Promise.all([
       sent,
       ...earlier,
-      rejects.length > 0 ? this.out.producer.send(TOPICS.rejects, rejects.map((r) => ({ key: r.terminal_id, value: r }))) : undefined,
+      rejects.length > 0
+        ? this.out.producer.send(
+            TOPICS.rejects,
+            rejects.map((r) => ({ key: r.terminal_id, value: r })),
+          )
+        : undefined,
     ]);
     this.hot.positions.inc(undefined, good.length);
     return good.length + retransmitted > 0 || rows.length === 0;
@@ -292,7 +355,11 @@ export class Jt808Gateway {
     return c.fixes;
   }
 
-  private async onRegister(c: Connection, header: Jt808Header, body: Extract<Jt808Message, { msgId: 0x0100 }>['body']): Promise<void> {
+  private async onRegister(
+    c: Connection,
+    header: Jt808Header,
+    body: Extract<Jt808Message, { msgId: 0x0100 }>['body'],
+  ): Promise<void> {
     if (body.layout === 2011) c.version = 2011;
     const outcome = await this.deps.directory.register({
       phone: header.phone,
@@ -303,7 +370,14 @@ export class Jt808Gateway {
       deviceId: body.terminalId,
       version: body.layout === 2011 ? 2011 : header.version,
     });
-    this.out.send(c, header.phone, { msgId: 0x8100, body: { replySerial: header.serial, result: outcome.result, authCode: outcome.result === 0 ? outcome.authCode : undefined } });
+    this.out.send(c, header.phone, {
+      msgId: 0x8100,
+      body: {
+        replySerial: header.serial,
+        result: outcome.result,
+        authCode: outcome.result === 0 ? outcome.authCode : undefined,
+      },
+    });
   }
 
   private async onAuthenticate(c: Connection, header: Jt808Header, authCode: string): Promise<void> {
@@ -354,14 +428,24 @@ export class Jt808Gateway {
     const c = this.sessions.get(phone);
     if (!c) throw new DownlinkError('terminal_offline', `terminal ${phone} has no live session`);
     if (c.pendingDownlinks.size >= this.options.downlinksPendingPerConnectionMax) {
-      throw new DownlinkError('downlink_busy', `terminal ${phone} has ${c.pendingDownlinks.size} commands awaiting an answer, max ${this.options.downlinksPendingPerConnectionMax}`);
+      throw new DownlinkError(
+        'downlink_busy',
+        `terminal ${phone} has ${c.pendingDownlinks.size} commands awaiting an answer, max ${this.options.downlinksPendingPerConnectionMax}`,
+      );
     }
     const serial = this.out.send(c, phone, message);
-    this.out.counter('vigil_jt808_downlinks_total', 'Commands sent to terminals by message id', ['msg_id']).inc({ msg_id: `0x${message.msgId.toString(16).padStart(4, '0')}` });
+    this.out
+      .counter('vigil_jt808_downlinks_total', 'Commands sent to terminals by message id', ['msg_id'])
+      .inc({ msg_id: `0x${message.msgId.toString(16).padStart(4, '0')}` });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         c.takeDownlink(serial);
-        reject(new DownlinkError('terminal_timeout', `terminal ${phone} did not answer 0x${message.msgId.toString(16)} within ${this.options.downlinkTimeoutMs} ms`));
+        reject(
+          new DownlinkError(
+            'terminal_timeout',
+            `terminal ${phone} did not answer 0x${message.msgId.toString(16)} within ${this.options.downlinkTimeoutMs} ms`,
+          ),
+        );
       }, this.options.downlinkTimeoutMs);
       c.addDownlink(serial, { msgId: message.msgId, resolve, reject, timer });
     });
@@ -370,7 +454,6 @@ export class Jt808Gateway {
   hasSession(phone: string): boolean {
     return this.sessions.has(phone);
   }
-
 }
 
 function rsaKey(key: KeyObject | string): KeyObject {

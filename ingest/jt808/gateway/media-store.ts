@@ -31,9 +31,14 @@ export class MediaStore {
   }
 
   async store(terminalId: string, mediaId: number, format: number, data: Buffer): Promise<MediaStoreResult> {
-    if (this.root === undefined) return { ok: false, reason: 'media_storage_disabled', detail: 'no media directory is configured' };
+    if (this.root === undefined)
+      return { ok: false, reason: 'media_storage_disabled', detail: 'no media directory is configured' };
     if (data.length > this.bytesPerFileMax) {
-      return { ok: false, reason: 'media_too_large', detail: `media of ${data.length} bytes exceeds mediaBytesPerFileMax ${this.bytesPerFileMax}` };
+      return {
+        ok: false,
+        reason: 'media_too_large',
+        detail: `media of ${data.length} bytes exceeds mediaBytesPerFileMax ${this.bytesPerFileMax}`,
+      };
     }
     await (this.scanned ??= this.scan(this.root));
     const relativePath = path.join('media', terminalId, `${mediaId}.${EXTENSIONS[format] ?? 'bin'}`);
@@ -41,7 +46,11 @@ export class MediaStore {
     const previousBytes = await sizeOf(target);
     const growth = data.length - previousBytes;
     if (this.bytesOnDisk + this.bytesReserved + growth > this.bytesTotalMax) {
-      return { ok: false, reason: 'media_storage_full', detail: `${this.bytesOnDisk} bytes stored, ${data.length} more would exceed mediaBytesTotalMax ${this.bytesTotalMax}` };
+      return {
+        ok: false,
+        reason: 'media_storage_full',
+        detail: `${this.bytesOnDisk} bytes stored, ${data.length} more would exceed mediaBytesTotalMax ${this.bytesTotalMax}`,
+      };
     }
     this.bytesReserved += Math.max(0, growth);
     try {

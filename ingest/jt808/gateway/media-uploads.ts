@@ -23,7 +23,13 @@ export class MediaUploads {
     this.out.reply(c, header, RESULT.ok);
   }
 
-  async onData(c: Connection, header: Jt808Header, media: MultimediaData, raw: Buffer, receivedAt: number): Promise<void> {
+  async onData(
+    c: Connection,
+    header: Jt808Header,
+    media: MultimediaData,
+    raw: Buffer,
+    receivedAt: number,
+  ): Promise<void> {
     const stored = await this.store.store(header.phone, media.mediaId, media.mediaFormat, media.data);
     if (!stored.ok) {
       await this.out.rejectRawDurably(c, raw, stored.reason, stored.detail, header.phone);
@@ -31,7 +37,18 @@ export class MediaUploads {
       return;
     }
     const location = media.location;
-    await this.publish(mediaRow(header.phone, media, location?.time ?? receivedAt, receivedAt, location?.lat ?? 0, location?.lon ?? 0, media.data.length, stored.relativePath));
+    await this.publish(
+      mediaRow(
+        header.phone,
+        media,
+        location?.time ?? receivedAt,
+        receivedAt,
+        location?.lat ?? 0,
+        location?.lon ?? 0,
+        media.data.length,
+        stored.relativePath,
+      ),
+    );
     this.out.counter('vigil_jt808_media_bytes_total', 'Media bytes written to disk').inc(undefined, media.data.length);
     this.out.send(c, header.phone, { msgId: 0x8800, body: { mediaId: media.mediaId, packetIds: [] } });
   }
@@ -44,7 +61,16 @@ export class MediaUploads {
   }
 }
 
-function mediaRow(phone: string, media: MultimediaEvent, ts: number, receivedAt: number, lat: number, lon: number, bytes: number, relativePath: string): MediaEventRow {
+function mediaRow(
+  phone: string,
+  media: MultimediaEvent,
+  ts: number,
+  receivedAt: number,
+  lat: number,
+  lon: number,
+  bytes: number,
+  relativePath: string,
+): MediaEventRow {
   return {
     terminal_id: phone,
     media_id: media.mediaId,

@@ -2,7 +2,13 @@
 import type { TelemetryRow } from '../../../schema/index.js';
 import type { LocationBody } from '../codec/index.js';
 
-export function telemetryFromLocation(phone: string, plate: string, location: LocationBody, receivedAt: number, backfill: boolean): TelemetryRow {
+export function telemetryFromLocation(
+  phone: string,
+  plate: string,
+  location: LocationBody,
+  receivedAt: number,
+  backfill: boolean,
+): TelemetryRow {
   return {
     terminal_id: phone,
     plate,

@@ -97,23 +97,43 @@ export const GATEWAY_DEFAULTS: GatewayOptions = {
 };
 
 const POSITIVE_INTEGERS = [
-  'connectionsMax', 'frameBytesMax', 'bufferedBytesPerConnectionMax', 'framesInFlightPerConnectionMax', 'idleTimeoutMs',
-  'downlinkTimeoutMs', 'downlinksPendingPerConnectionMax', 'recentFixesPerTerminalMax', 'recentFixTerminalsMax', 'packetsPerMessageMax',
-  'reassemblyBytesPerMessageMax', 'reassemblyMessagesPerConnectionMax', 'reassemblyBytesTotalMax', 'reassemblyTimeoutMs',
-  'completedMessagesPerTerminalMax', 'completedMessageAgeMsMax', 'completedMessagesTotalMax', 'completedPacketsTotalMax',
-  'mediaBytesPerFileMax', 'mediaBytesTotalMax',
+  'connectionsMax',
+  'frameBytesMax',
+  'bufferedBytesPerConnectionMax',
+  'framesInFlightPerConnectionMax',
+  'idleTimeoutMs',
+  'downlinkTimeoutMs',
+  'downlinksPendingPerConnectionMax',
+  'recentFixesPerTerminalMax',
+  'recentFixTerminalsMax',
+  'packetsPerMessageMax',
+  'reassemblyBytesPerMessageMax',
+  'reassemblyMessagesPerConnectionMax',
+  'reassemblyBytesTotalMax',
+  'reassemblyTimeoutMs',
+  'completedMessagesPerTerminalMax',
+  'completedMessageAgeMsMax',
+  'completedMessagesTotalMax',
+  'completedPacketsTotalMax',
+  'mediaBytesPerFileMax',
+  'mediaBytesTotalMax',
 ] as const satisfies readonly (keyof GatewayOptions)[];
 
 /** Fails on a bound that cannot work, naming the key, the value and the bound. */
 export function checkGatewayOptions(options: GatewayOptions): void {
   for (const key of POSITIVE_INTEGERS) {
     const value = options[key];
-    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`jt808 gateway option ${key} value ${value} is less than min allowed 1`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new RangeError(`jt808 gateway option ${key} value ${value} is less than min allowed 1`);
   }
   if (options.bufferedBytesPerConnectionMax < options.frameBytesMax) {
-    throw new RangeError(`jt808 gateway option bufferedBytesPerConnectionMax value ${options.bufferedBytesPerConnectionMax} is less than min allowed frameBytesMax (${options.frameBytesMax})`);
+    throw new RangeError(
+      `jt808 gateway option bufferedBytesPerConnectionMax value ${options.bufferedBytesPerConnectionMax} is less than min allowed frameBytesMax (${options.frameBytesMax})`,
+    );
   }
   if (options.mediaBytesPerFileMax > 0xffffffff) {
-    throw new RangeError(`jt808 gateway option mediaBytesPerFileMax value ${options.mediaBytesPerFileMax} is greater than max allowed ${0xffffffff}`);
+    throw new RangeError(
+      `jt808 gateway option mediaBytesPerFileMax value ${options.mediaBytesPerFileMax} is greater than max allowed ${0xffffffff}`,
+    );
   }
 }

@@ -31,9 +31,13 @@ export class Outbox {
 
   /** 0x8001 to the frame of `header` (for a reassembled message, see ReassembledHeader). */
   reply(c: Connection, header: ReassembledHeader, result: number): void {
-    this.send(c, header.phone, { msgId: 0x8001, body: { replySerial: header.serial, replyMsgId: header.msgId, result } });
+    this.send(c, header.phone, {
+      msgId: 0x8001,
+      body: { replySerial: header.serial, replyMsgId: header.msgId, result },
+    });
     const last = header.lastPacketSerial;
-    if (last !== undefined && last !== header.serial) this.send(c, header.phone, { msgId: 0x8001, body: { replySerial: last, replyMsgId: header.msgId, result } });
+    if (last !== undefined && last !== header.serial)
+      this.send(c, header.phone, { msgId: 0x8001, body: { replySerial: last, replyMsgId: header.msgId, result } });
     header.onAnswer?.(result);
   }
 
@@ -41,7 +45,12 @@ export class Outbox {
   send(c: Connection, phone: string, message: Jt808Message): number {
     const serial = c.nextSerial();
     if (c.socket.destroyed) return serial;
-    const frame = encodeMessage(message, { version: c.version === 2011 ? 2013 : c.version, protocolVersion: c.protocolVersion, phone, serial });
+    const frame = encodeMessage(message, {
+      version: c.version === 2011 ? 2013 : c.version,
+      protocolVersion: c.protocolVersion,
+      phone,
+      serial,
+    });
     // A committed sink batch releases many replies of one connection in the same tick: collecting them until
     // the next tick and writing them as one buffer costs one write, where corking still handed the socket one
     // chunk each (a writev of many small buffers). The order of the frames is the order of the calls.
@@ -52,9 +61,26 @@ export class Outbox {
   }
 
   /** Counts a reject and makes its dead-letter row, for callers that publish rows in a batch. */
-  rejectRow(c: Connection, raw: Buffer, reason: string, detail: string, terminalId: string | undefined): IngestRejectRow {
-    this.counter('vigil_ingest_rejects_total', 'Rejected frames and records by reason', ['source', 'reason']).inc({ source: 'jt808', reason });
-    return { received_at: this.now(), source: 'jt808', reason, detail, raw: raw.toString('hex'), peer: c.peer, terminal_id: terminalId ?? '' };
+  rejectRow(
+    c: Connection,
+    raw: Buffer,
+    reason: string,
+    detail: string,
+    terminalId: string | undefined,
+  ): IngestRejectRow {
+    this.counter('vigil_ingest_rejects_total', 'Rejected frames and records by reason', ['source', 'reason']).inc({
+      source: 'jt808',
+      reason,
+    });
+    return {
+      received_at: this.now(),
+      source: 'jt808',
+      reason,
+      detail,
+      raw: raw.toString('hex'),
+      peer: c.peer,
+      terminal_id: terminalId ?? '',
+    };
   }
 
   /** Dead-letters without waiting: used where there is nothing to acknowledge. */
@@ -66,7 +92,13 @@ export class Outbox {
   }
 
   /** Dead-letters and waits until the reject is durable, before the reply that reports it. */
-  async rejectRawDurably(c: Connection, raw: Buffer, reason: string, detail: string, terminalId: string | undefined): Promise<void> {
+  async rejectRawDurably(
+    c: Connection,
+    raw: Buffer,
+    reason: string,
+    detail: string,
+    terminalId: string | undefined,
+  ): Promise<void> {
     const row = this.rejectRow(c, raw, reason, detail, terminalId);
     await this.producer.send(TOPICS.rejects, [{ key: row.terminal_id || c.peer, value: row }]);
   }

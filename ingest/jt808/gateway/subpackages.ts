@@ -88,14 +88,25 @@ export class Subpackages {
     const packet = header.packet as { total: number; index: number };
     // A packet of a message still in reassembly here belongs to it, whatever completed before.
     if (c.reassembler?.holds(frame) !== true) {
-      const late = this.completed.find(header.phone, keyOf(header.msgId, originalSerialOf(header.serial, packet.index), packet.total), packet.index, frame.body);
+      const late = this.completed.find(
+        header.phone,
+        keyOf(header.msgId, originalSerialOf(header.serial, packet.index), packet.total),
+        packet.index,
+        frame.body,
+      );
       if (late !== undefined) {
         this.onLatePacket(c, header, late);
         return undefined;
       }
     }
     if (this.bytes + frame.body.length > this.options.reassemblyBytesTotalMax) {
-      this.out.rejectRaw(c, raw, 'reassembly_full', `${this.bytes} bytes in reassembly, max ${this.options.reassemblyBytesTotalMax}`, header.phone);
+      this.out.rejectRaw(
+        c,
+        raw,
+        'reassembly_full',
+        `${this.bytes} bytes in reassembly, max ${this.options.reassemblyBytesTotalMax}`,
+        header.phone,
+      );
       this.out.reply(c, header, RESULT.fail);
       return undefined;
     }
@@ -123,7 +134,11 @@ export class Subpackages {
         // The reassembled header carries the flow number of packet 1; the last packet's follows from it.
         const firstSerial = result.frame.header.serial;
         const lastPacketSerial = (firstSerial + packet.total - 1) & 0xffff;
-        const completed = this.completed.remember(header.phone, keyOf(header.msgId, firstSerial, packet.total), result.parts ?? [result.frame.body]);
+        const completed = this.completed.remember(
+          header.phone,
+          keyOf(header.msgId, firstSerial, packet.total),
+          result.parts ?? [result.frame.body],
+        );
         const body = result.frame.body;
         const mediaId = header.msgId === 0x0801 && body.length >= 4 ? body.readUInt32BE(0) : undefined;
         const whole: CompletingHeader = {
@@ -132,7 +147,8 @@ export class Subpackages {
           lastPacketSerial,
           onAnswer: (answer) => this.settle(completed, { kind: 'result', result: answer }),
           // Handled without a 0x8001: a stored upload (answered 0x8800), or a message answered otherwise.
-          onHandled: () => this.settle(completed, mediaId === undefined ? { kind: 'none' } : { kind: 'upload', mediaId }),
+          onHandled: () =>
+            this.settle(completed, mediaId === undefined ? { kind: 'none' } : { kind: 'upload', mediaId }),
         };
         return { header: whole, body };
       }
@@ -156,7 +172,8 @@ export class Subpackages {
     // The last packet's answer is the message's: it waits until the message has one.
     message.whenAnswered((answer) => {
       if (answer.kind === 'result') this.out.reply(c, header, answer.result);
-      else if (answer.kind === 'upload') this.out.send(c, header.phone, { msgId: 0x8800, body: { mediaId: answer.mediaId, packetIds: [] } });
+      else if (answer.kind === 'upload')
+        this.out.send(c, header.phone, { msgId: 0x8800, body: { mediaId: answer.mediaId, packetIds: [] } });
     });
   }
 
@@ -167,7 +184,12 @@ export class Subpackages {
   }
 
   private countDuplicate(): void {
-    this.out.counter('vigil_jt808_duplicate_packets_total', 'Subpackage packets received twice, in reassembly or after their message completed').inc();
+    this.out
+      .counter(
+        'vigil_jt808_duplicate_packets_total',
+        'Subpackage packets received twice, in reassembly or after their message completed',
+      )
+      .inc();
   }
 
   /** Forgets what a closed connection held. */
@@ -201,14 +223,18 @@ export class Subpackages {
     if (expiry.header.msgId === 0x0801 && first !== undefined && first.length >= 4) {
       const mediaId = first.readUInt32BE(0);
       for (const packetIds of chunks(expiry.missing, MULTIMEDIA_RESEND_IDS_MAX)) {
-        this.out.counter('vigil_jt808_resend_requests_total', 'Requests for missing subpackage packets (0x8003, 0x8800)').inc();
+        this.out
+          .counter('vigil_jt808_resend_requests_total', 'Requests for missing subpackage packets (0x8003, 0x8800)')
+          .inc();
         this.out.send(c, phone, { msgId: 0x8800, body: { mediaId, packetIds } });
       }
       return;
     }
     const version: Jt808Version = c.version === 2011 ? 2013 : c.version;
     for (const packetIds of chunks(expiry.missing, resendIdsPerRequestMax(version))) {
-      this.out.counter('vigil_jt808_resend_requests_total', 'Requests for missing subpackage packets (0x8003, 0x8800)').inc();
+      this.out
+        .counter('vigil_jt808_resend_requests_total', 'Requests for missing subpackage packets (0x8003, 0x8800)')
+        .inc();
       this.out.send(c, phone, { msgId: 0x8003, body: { originalSerial: expiry.originalSerial, packetIds } });
     }
   }

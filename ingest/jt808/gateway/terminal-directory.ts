@@ -13,7 +13,13 @@ export interface TerminalRegistration {
 }
 
 /** JT/T 808 register reply results. */
-export const REGISTER_RESULT = { ok: 0, vehicleTaken: 1, vehicleUnknown: 2, terminalTaken: 3, terminalUnknown: 4 } as const;
+export const REGISTER_RESULT = {
+  ok: 0,
+  vehicleTaken: 1,
+  vehicleUnknown: 2,
+  terminalTaken: 3,
+  terminalUnknown: 4,
+} as const;
 
 export interface TerminalDirectory {
   register(registration: TerminalRegistration): Promise<{ result: number; authCode?: string }>;

@@ -26,7 +26,14 @@ export class CrashGuard extends Component<CrashGuardProps, { crashed: boolean }>
 
   override render(): ReactNode {
     if (this.state.crashed) {
-      return <FullScreenMessage testId="crashed" title={this.props.messages.crashedTitle} body={this.props.messages.crashedBody} tone="error" />;
+      return (
+        <FullScreenMessage
+          testId="crashed"
+          title={this.props.messages.crashedTitle}
+          body={this.props.messages.crashedBody}
+          tone="error"
+        />
+      );
     }
     return this.props.children;
   }

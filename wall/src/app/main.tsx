@@ -31,7 +31,14 @@ function Page() {
   document.title = `Vigil · ${messages.title}`;
   const token = resolveKioskToken(window.location.search, readSessionStorage());
   if (token === null) {
-    return <FullScreenMessage testId="unauthorized" title={messages.unauthorizedTitle} body={messages.unauthorizedBody} tone="error" />;
+    return (
+      <FullScreenMessage
+        testId="unauthorized"
+        title={messages.unauthorizedTitle}
+        body={messages.unauthorizedBody}
+        tone="error"
+      />
+    );
   }
   return (
     <CrashGuard messages={messages}>

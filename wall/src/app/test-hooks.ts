@@ -16,7 +16,15 @@ export interface VigilWallHooks {
   /** 'full' with a GPU, 'lite' when WebGL is rendered in software (no pulses, no heat map). */
   readonly render: 'full' | 'lite';
   /** Latest per-update timings in ms: applying a positions frame, drawing the vehicles, a redraw's whole frame. */
-  timings(): { applyFrameMs: number[]; drawMs: number[]; frameMs: number[]; frames: number; draws: number; redraws: number; mapRenders: number };
+  timings(): {
+    applyFrameMs: number[];
+    drawMs: number[];
+    frameMs: number[];
+    frames: number;
+    draws: number;
+    redraws: number;
+    mapRenders: number;
+  };
   readonly renderer: string;
   /** Alpha of the 2D-canvas vehicle layer where maplibre projects vehicle `slot`; null with deck.gl vehicles. */
   vehicleAlphaAt(slot: number): number | null;

@@ -26,7 +26,8 @@ import { installTestHooks } from './test-hooks.js';
 import { useFeedConnection, useHenanGeo, usePanelSummary, useWallScale } from './wall-hooks.js';
 
 /** Fonts a Chinese kiosk is likely to have, first the open ones Debian/Kylin/UOS ship; deck.gl labels use them too. */
-export const WALL_FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif';
+export const WALL_FONT_FAMILY =
+  '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif';
 /** A lost WebGL context does not come back by itself on many drivers; reloading is the dependable cure. */
 const CONTEXT_LOST_RELOAD_MS = 5_000;
 const NO_PLACES: ReadonlyMap<string, string> = new Map();
@@ -52,7 +53,14 @@ export function WallApp({ lang, token }: WallAppProps) {
   useEffect(() => installTestHooks(state, budget), [state, budget]);
 
   if (geoRefused || connection === 'unauthorized') {
-    return <FullScreenMessage testId="unauthorized" title={messages.unauthorizedTitle} body={messages.unauthorizedBody} tone="error" />;
+    return (
+      <FullScreenMessage
+        testId="unauthorized"
+        title={messages.unauthorizedTitle}
+        body={messages.unauthorizedBody}
+        tone="error"
+      />
+    );
   }
   return (
     <div className="wall">
@@ -61,7 +69,14 @@ export function WallApp({ lang, token }: WallAppProps) {
           {messages.waitingForMap}
         </div>
       ) : (
-        <HenanMap geo={geo} state={state} scale={scale} fontFamily={WALL_FONT_FAMILY} budget={budget} onContextLost={onContextLost} />
+        <HenanMap
+          geo={geo}
+          state={state}
+          scale={scale}
+          fontFamily={WALL_FONT_FAMILY}
+          budget={budget}
+          onContextLost={onContextLost}
+        />
       )}
       <header className="wall-header">
         <WallClock now={summary.now} messages={messages} />
@@ -87,18 +102,34 @@ export function WallApp({ lang, token }: WallAppProps) {
           <RuleBarChart counts={summary.byRule} lang={lang} />
         </PanelSection>
         <PanelSection title={messages.chartByHour} className="panel-grow">
-          <HourlyTrend byHour={summary.byHour} currentHour={shanghaiHour(summary.now)} unit={messages.chartByHourUnit} />
+          <HourlyTrend
+            byHour={summary.byHour}
+            currentHour={shanghaiHour(summary.now)}
+            unit={messages.chartByHourUnit}
+          />
         </PanelSection>
       </aside>
       <aside className="panel panel-right">
         <PanelSection
-          title={centre.summary === null ? messages.rankingTitle.province : messages.rankingTitle[rankingLevel(centre.summary.scope.org_code, centre.summary.units)]}
+          title={
+            centre.summary === null
+              ? messages.rankingTitle.province
+              : messages.rankingTitle[rankingLevel(centre.summary.scope.org_code, centre.summary.units)]
+          }
           aside={<SummaryAside view={centre} messages={messages} />}
           className="panel-ranking"
         >
-          {centre.summary === null ? <div className="alarm-empty">{messages.rankingEmpty}</div> : <HandlingRanking units={centre.summary.units} messages={messages} />}
+          {centre.summary === null ? (
+            <div className="alarm-empty">{messages.rankingEmpty}</div>
+          ) : (
+            <HandlingRanking units={centre.summary.units} messages={messages} />
+          )}
         </PanelSection>
-        <PanelSection title={messages.alarmList} aside={`${messages.tileOpenAlarms} ${formatCount(summary.openAlarms)}`} className="panel-grow panel-clip">
+        <PanelSection
+          title={messages.alarmList}
+          aside={`${messages.tileOpenAlarms} ${formatCount(summary.openAlarms)}`}
+          className="panel-grow panel-clip"
+        >
           <AlarmList alarms={summary.newestAlarms} lang={lang} messages={messages} places={places} />
         </PanelSection>
       </aside>

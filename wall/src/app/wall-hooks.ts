@@ -46,7 +46,10 @@ export function useHenanGeo(token: string): GeoLoad {
 async function tokenRefused(token: string): Promise<boolean> {
   const controller = new AbortController();
   try {
-    const response = await fetch(HENAN_GEO_PATH, { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal });
+    const response = await fetch(HENAN_GEO_PATH, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
     return response.status === 401 || response.status === 403;
   } catch {
     return false;

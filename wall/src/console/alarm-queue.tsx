@@ -22,7 +22,12 @@ export interface AlarmQueueProps {
   onShowVehicle: (terminalId: string) => void;
 }
 
-function AlarmRowActions({ alarm, api, messages, onChanged }: { alarm: FeedAlarmCase } & Pick<AlarmQueueProps, 'api' | 'messages' | 'onChanged'>) {
+function AlarmRowActions({
+  alarm,
+  api,
+  messages,
+  onChanged,
+}: { alarm: FeedAlarmCase } & Pick<AlarmQueueProps, 'api' | 'messages' | 'onChanged'>) {
   const [dismissing, setDismissing] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -43,8 +48,19 @@ function AlarmRowActions({ alarm, api, messages, onChanged }: { alarm: FeedAlarm
   if (dismissing) {
     return (
       <span className="console-actions">
-        <input data-testid="dismiss-reason" value={reason} placeholder={messages.dismissReason} onChange={(e) => setReason(e.target.value)} maxLength={2000} />
-        <button type="button" data-testid="confirm-dismiss" disabled={busy || reason.trim().length < 2} onClick={() => void act('dismiss', { reason: reason.trim() })}>
+        <input
+          data-testid="dismiss-reason"
+          value={reason}
+          placeholder={messages.dismissReason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={2000}
+        />
+        <button
+          type="button"
+          data-testid="confirm-dismiss"
+          disabled={busy || reason.trim().length < 2}
+          onClick={() => void act('dismiss', { reason: reason.trim() })}
+        >
           {messages.confirmDismiss}
         </button>
         <button type="button" onClick={() => setDismissing(false)}>
@@ -74,7 +90,12 @@ function AlarmRowActions({ alarm, api, messages, onChanged }: { alarm: FeedAlarm
 
 export function AlarmQueue(props: AlarmQueueProps) {
   const { alarms, available, lang, messages, places, onShowVehicle } = props;
-  if (!available) return <p className="console-notice" data-testid="handling-unavailable">{messages.handlingUnavailable}</p>;
+  if (!available)
+    return (
+      <p className="console-notice" data-testid="handling-unavailable">
+        {messages.handlingUnavailable}
+      </p>
+    );
   const pending = (alarms ?? []).filter((a) => a.state === 'new' || a.state === 'acknowledged');
   return (
     <table className="console-table" data-testid="alarm-queue">
@@ -97,7 +118,13 @@ export function AlarmQueue(props: AlarmQueueProps) {
           </tr>
         ) : null}
         {pending.map((alarm) => (
-          <tr key={alarm.alarm_id} data-testid="queue-row" data-alarm-id={alarm.alarm_id} data-state={alarm.state} className={`severity-${alarm.severity}`}>
+          <tr
+            key={alarm.alarm_id}
+            data-testid="queue-row"
+            data-alarm-id={alarm.alarm_id}
+            data-state={alarm.state}
+            className={`severity-${alarm.severity}`}
+          >
             <td>
               {shanghaiDate(alarm.started_at)} {shanghaiClock(alarm.started_at)}
             </td>

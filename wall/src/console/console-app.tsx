@@ -11,7 +11,15 @@ import type { Lang } from '../i18n/locale.js';
 import { shanghaiClock } from '../i18n/shanghai-time.js';
 import { divisionNames } from '../map/division-geometry.js';
 import { AlarmQueue } from './alarm-queue.js';
-import { ApiError, ConsoleApi, isMissingRoute, loadSession, login, saveSession, type LoginAnswer } from './console-api.js';
+import {
+  ApiError,
+  ConsoleApi,
+  isMissingRoute,
+  loadSession,
+  login,
+  saveSession,
+  type LoginAnswer,
+} from './console-api.js';
 import { CONSOLE_MESSAGES, type ConsoleMessages } from './console-messages.js';
 import { VehiclePage } from './vehicle-page.js';
 import { WorkOrderBoard } from './work-order-board.js';
@@ -32,7 +40,13 @@ function sessionStorageOrUndefined(): Storage | undefined {
   }
 }
 
-function LoginForm({ messages, onLoggedIn }: { messages: ConsoleMessages; onLoggedIn: (session: LoginAnswer) => void }) {
+function LoginForm({
+  messages,
+  onLoggedIn,
+}: {
+  messages: ConsoleMessages;
+  onLoggedIn: (session: LoginAnswer) => void;
+}) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -45,7 +59,9 @@ function LoginForm({ messages, onLoggedIn }: { messages: ConsoleMessages; onLogg
         setError(null);
         login(username, password)
           .then(onLoggedIn)
-          .catch((failure: unknown) => setError(messages.loginFailed(failure instanceof ApiError ? failure.reason : String(failure))));
+          .catch((failure: unknown) =>
+            setError(messages.loginFailed(failure instanceof ApiError ? failure.reason : String(failure))),
+          );
       }}
     >
       <h1>Vigil · {messages.title}</h1>
@@ -55,7 +71,13 @@ function LoginForm({ messages, onLoggedIn }: { messages: ConsoleMessages; onLogg
       </label>
       <label>
         {messages.password}
-        <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </label>
       <button type="submit" data-testid="login">
         {messages.logIn}
@@ -77,15 +99,34 @@ interface Lists {
   error: string | null;
 }
 
-function Workspace({ session, lang, messages, onLogout }: { session: LoginAnswer; lang: Lang; messages: ConsoleMessages; onLogout: () => void }) {
+function Workspace({
+  session,
+  lang,
+  messages,
+  onLogout,
+}: {
+  session: LoginAnswer;
+  lang: Lang;
+  messages: ConsoleMessages;
+  onLogout: () => void;
+}) {
   const api = useMemo(() => new ConsoleApi(session.token, onLogout), [session.token, onLogout]);
   const [tab, setTab] = useState<Tab>('alarms');
   const [terminalId, setTerminalId] = useState('');
   const [geo, setGeo] = useState<HenanGeo | null>(null);
-  const [lists, setLists] = useState<Lists>({ alarms: null, orders: null, handlingAvailable: true, refreshedAt: null, error: null });
+  const [lists, setLists] = useState<Lists>({
+    alarms: null,
+    orders: null,
+    handlingAvailable: true,
+    refreshedAt: null,
+    error: null,
+  });
   const [refreshNo, setRefreshNo] = useState(0);
   const refresh = useCallback(() => setRefreshNo((n) => n + 1), []);
-  const places = useMemo(() => (geo === null ? (new Map<string, string>() as ReadonlyMap<string, string>) : divisionNames(geo)), [geo]);
+  const places = useMemo(
+    () => (geo === null ? (new Map<string, string>() as ReadonlyMap<string, string>) : divisionNames(geo)),
+    [geo],
+  );
 
   useEffect(() => {
     // The feed without positions: only to learn that the lists changed.
@@ -127,11 +168,23 @@ function Workspace({ session, lang, messages, onLogout }: { session: LoginAnswer
           api.get<{ alarms: FeedAlarmCase[] }>(`/api/alarms?limit=${LIST_LIMIT}`),
           api.get<{ work_orders: FeedWorkOrder[] }>(`/api/work-orders?limit=${LIST_LIMIT}`),
         ]);
-        if (!cancelled) setLists({ alarms: alarms.alarms, orders: orders.work_orders, handlingAvailable: true, refreshedAt: Date.now(), error: null });
+        if (!cancelled)
+          setLists({
+            alarms: alarms.alarms,
+            orders: orders.work_orders,
+            handlingAvailable: true,
+            refreshedAt: Date.now(),
+            error: null,
+          });
       } catch (failure) {
         if (cancelled) return;
-        if (isMissingRoute(failure)) setLists({ alarms: null, orders: null, handlingAvailable: false, refreshedAt: Date.now(), error: null });
-        else setLists((prev) => ({ ...prev, error: messages.failed(failure instanceof Error ? failure.message : String(failure)) }));
+        if (isMissingRoute(failure))
+          setLists({ alarms: null, orders: null, handlingAvailable: false, refreshedAt: Date.now(), error: null });
+        else
+          setLists((prev) => ({
+            ...prev,
+            error: messages.failed(failure instanceof Error ? failure.message : String(failure)),
+          }));
       }
     };
     void load();
@@ -158,14 +211,23 @@ function Workspace({ session, lang, messages, onLogout }: { session: LoginAnswer
         <h1>Vigil · {messages.title}</h1>
         <nav>
           {(['alarms', 'orders', 'vehicle'] as const).map((t) => (
-            <button key={t} type="button" data-testid={`tab-${t}`} className={t === tab ? 'tab-active' : ''} onClick={() => setTab(t)}>
+            <button
+              key={t}
+              type="button"
+              data-testid={`tab-${t}`}
+              className={t === tab ? 'tab-active' : ''}
+              onClick={() => setTab(t)}
+            >
               {messages.tabs[t]}
-              {t === 'alarms' && lists.alarms !== null ? ` (${lists.alarms.filter((a) => a.state === 'new').length})` : ''}
+              {t === 'alarms' && lists.alarms !== null
+                ? ` (${lists.alarms.filter((a) => a.state === 'new').length})`
+                : ''}
             </button>
           ))}
         </nav>
         <span className="console-user" data-testid="console-user">
-          {session.user.display_name ?? session.user.username} · {places.get(session.user.org_code) ?? session.user.org_code}
+          {session.user.display_name ?? session.user.username} ·{' '}
+          {places.get(session.user.org_code) ?? session.user.org_code}
         </span>
         <button type="button" data-testid="logout" onClick={logout}>
           {messages.logOut}
@@ -176,18 +238,44 @@ function Workspace({ session, lang, messages, onLogout }: { session: LoginAnswer
         {tab === 'alarms' ? (
           <>
             <h2>{messages.alarmQueue}</h2>
-            <AlarmQueue api={api} alarms={lists.alarms} available={lists.handlingAvailable} lang={lang} messages={messages} places={places} onChanged={refresh} onShowVehicle={showVehicle} />
+            <AlarmQueue
+              api={api}
+              alarms={lists.alarms}
+              available={lists.handlingAvailable}
+              lang={lang}
+              messages={messages}
+              places={places}
+              onChanged={refresh}
+              onShowVehicle={showVehicle}
+            />
           </>
         ) : null}
         {tab === 'orders' ? (
           <>
             <h2>{messages.orderBoard}</h2>
-            <WorkOrderBoard orders={lists.orders} available={lists.handlingAvailable} now={Date.now()} messages={messages} places={places} />
+            <WorkOrderBoard
+              orders={lists.orders}
+              available={lists.handlingAvailable}
+              now={Date.now()}
+              messages={messages}
+              places={places}
+            />
           </>
         ) : null}
-        {tab === 'vehicle' ? <VehiclePage api={api} geo={geo} terminalId={terminalId} lang={lang} messages={messages} onTerminalId={setTerminalId} /> : null}
+        {tab === 'vehicle' ? (
+          <VehiclePage
+            api={api}
+            geo={geo}
+            terminalId={terminalId}
+            lang={lang}
+            messages={messages}
+            onTerminalId={setTerminalId}
+          />
+        ) : null}
       </main>
-      <footer className="console-footer">{lists.refreshedAt !== null ? messages.refreshed(shanghaiClock(lists.refreshedAt)) : ''}</footer>
+      <footer className="console-footer">
+        {lists.refreshedAt !== null ? messages.refreshed(shanghaiClock(lists.refreshedAt)) : ''}
+      </footer>
     </div>
   );
 }

@@ -20,7 +20,18 @@ export interface ConsoleMessages {
   dispatch: string;
   cancel: string;
   track: string;
-  columns: { time: string; rule: string; plate: string; place: string; state: string; actions: string; deadline: string; title: string; unit: string; order: string };
+  columns: {
+    time: string;
+    rule: string;
+    plate: string;
+    place: string;
+    state: string;
+    actions: string;
+    deadline: string;
+    title: string;
+    unit: string;
+    order: string;
+  };
   orderBoard: string;
   ordersEmpty: string;
   overdue: string;
@@ -51,7 +62,19 @@ const ZH: ConsoleMessages = {
   alarmQueue: '本单位待处理报警',
   queueEmpty: '暂无待处理报警',
   handlingUnavailable: '本服务器尚未提供报警处置接口，队列只读。',
-  stateNames: { new: '新报警', acknowledged: '已签收', dispatched: '已派单', dismissed: '已排除', closed: '已关闭', issued: '已下发', signed: '已签收', in_progress: '处理中', feedback_submitted: '已反馈', accepted: '已办结', returned: '已退回' },
+  stateNames: {
+    new: '新报警',
+    acknowledged: '已签收',
+    dispatched: '已派单',
+    dismissed: '已排除',
+    closed: '已关闭',
+    issued: '已下发',
+    signed: '已签收',
+    in_progress: '处理中',
+    feedback_submitted: '已反馈',
+    accepted: '已办结',
+    returned: '已退回',
+  },
   acknowledge: '签收',
   dismiss: '误报排除',
   dismissReason: '排除原因',
@@ -59,7 +82,18 @@ const ZH: ConsoleMessages = {
   dispatch: '派单',
   cancel: '取消',
   track: '轨迹',
-  columns: { time: '时间', rule: '类型', plate: '车牌', place: '属地', state: '状态', actions: '操作', deadline: '期限', title: '标题', unit: '承办单位', order: '工单' },
+  columns: {
+    time: '时间',
+    rule: '类型',
+    plate: '车牌',
+    place: '属地',
+    state: '状态',
+    actions: '操作',
+    deadline: '期限',
+    title: '标题',
+    unit: '承办单位',
+    order: '工单',
+  },
   orderBoard: '工单看板',
   ordersEmpty: '暂无工单',
   overdue: '超期',
@@ -87,10 +121,22 @@ const EN: ConsoleMessages = {
   logOut: 'Log out',
   loginFailed: (reason) => `Login failed (${reason})`,
   tabs: { alarms: 'Alarm queue', orders: 'Work orders', vehicle: 'Vehicle' },
-  alarmQueue: "Alarms for my unit",
+  alarmQueue: 'Alarms for my unit',
   queueEmpty: 'No alarms waiting',
   handlingUnavailable: 'This server does not offer alarm handling yet; the queue is read-only.',
-  stateNames: { new: 'New', acknowledged: 'Acknowledged', dispatched: 'Dispatched', dismissed: 'Dismissed', closed: 'Closed', issued: 'Issued', signed: 'Signed', in_progress: 'In progress', feedback_submitted: 'Feedback in', accepted: 'Accepted', returned: 'Returned' },
+  stateNames: {
+    new: 'New',
+    acknowledged: 'Acknowledged',
+    dispatched: 'Dispatched',
+    dismissed: 'Dismissed',
+    closed: 'Closed',
+    issued: 'Issued',
+    signed: 'Signed',
+    in_progress: 'In progress',
+    feedback_submitted: 'Feedback in',
+    accepted: 'Accepted',
+    returned: 'Returned',
+  },
   acknowledge: 'Acknowledge',
   dismiss: 'Dismiss',
   dismissReason: 'Reason',
@@ -98,7 +144,18 @@ const EN: ConsoleMessages = {
   dispatch: 'Dispatch',
   cancel: 'Cancel',
   track: 'Track',
-  columns: { time: 'Time', rule: 'Rule', plate: 'Plate', place: 'Division', state: 'State', actions: 'Actions', deadline: 'Deadline', title: 'Title', unit: 'Assignee', order: 'Order' },
+  columns: {
+    time: 'Time',
+    rule: 'Rule',
+    plate: 'Plate',
+    place: 'Division',
+    state: 'State',
+    actions: 'Actions',
+    deadline: 'Deadline',
+    title: 'Title',
+    unit: 'Assignee',
+    order: 'Order',
+  },
   orderBoard: 'Work-order board',
   ordersEmpty: 'No work orders',
   overdue: 'Overdue',

@@ -60,7 +60,10 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
         setTrack(answer);
         setStep(Math.max(0, answer.points.length - 1));
       })
-      .catch((failure: unknown) => !cancelled && setError(messages.failed(failure instanceof Error ? failure.message : String(failure))));
+      .catch(
+        (failure: unknown) =>
+          !cancelled && setError(messages.failed(failure instanceof Error ? failure.message : String(failure))),
+      );
     return () => {
       cancelled = true;
     };
@@ -91,7 +94,9 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
       line,
     );
     const path = geoPath(projection);
-    const boundaries = (geo?.features ?? []).filter((f) => f.properties.level !== 'province').map((f) => ({ code: f.properties.code, d: path(f) ?? '' }));
+    const boundaries = (geo?.features ?? [])
+      .filter((f) => f.properties.level !== 'province')
+      .map((f) => ({ code: f.properties.code, d: path(f) ?? '' }));
     return { projection, trackPath: path(line) ?? '', boundaries };
   }, [track, geo]);
 
@@ -118,7 +123,13 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
         }}
       >
         <label>
-          {messages.terminalId} <input data-testid="terminal-input" value={input} onChange={(e) => setInput(e.target.value)} pattern="\d{1,20}" />
+          {messages.terminalId}{' '}
+          <input
+            data-testid="terminal-input"
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            pattern="\d{1,20}"
+          />
         </label>
         <button type="submit">{messages.show}</button>
         <span className="console-dim">{messages.trackWindow}</span>
@@ -135,7 +146,13 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
                 {messages.trackEmpty}
               </p>
             ) : (
-              <svg width={MAP_WIDTH} height={MAP_HEIGHT} className="track-svg" data-testid="track-svg" data-points={track.points.length}>
+              <svg
+                width={MAP_WIDTH}
+                height={MAP_HEIGHT}
+                className="track-svg"
+                data-testid="track-svg"
+                data-points={track.points.length}
+              >
                 {drawing.boundaries.map((b) => (
                   <path key={b.code} d={b.d} className="track-boundary" />
                 ))}
@@ -145,13 +162,23 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
             )}
             {track.points.length > 1 ? (
               <div className="console-row">
-                <button type="button" data-testid="replay" onClick={() => {
-                  if (step + 1 >= track.points.length) setStep(0);
-                  setPlaying(!playing);
-                }}>
+                <button
+                  type="button"
+                  data-testid="replay"
+                  onClick={() => {
+                    if (step + 1 >= track.points.length) setStep(0);
+                    setPlaying(!playing);
+                  }}
+                >
                   {messages.replay}
                 </button>
-                <input type="range" min={0} max={track.points.length - 1} value={step} onChange={(e) => setStep(Number(e.target.value))} />
+                <input
+                  type="range"
+                  min={0}
+                  max={track.points.length - 1}
+                  value={step}
+                  onChange={(e) => setStep(Number(e.target.value))}
+                />
                 <span>{current ? `${shanghaiClock(current[0])} · ${current[3]} km/h` : ''}</span>
               </div>
             ) : null}
@@ -166,9 +193,19 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
               ))}
             </ul>
             <h3>{messages.sendText}</h3>
-            <textarea data-testid="text-message" value={text} maxLength={500} placeholder={messages.textPlaceholder} onChange={(e) => setText(e.target.value)} />
+            <textarea
+              data-testid="text-message"
+              value={text}
+              maxLength={500}
+              placeholder={messages.textPlaceholder}
+              onChange={(e) => setText(e.target.value)}
+            />
             <div className="console-row">
-              <button type="button" disabled={text.trim() === ''} onClick={() => void send({ type: 'text', text: text.trim() })}>
+              <button
+                type="button"
+                disabled={text.trim() === ''}
+                onClick={() => void send({ type: 'text', text: text.trim() })}
+              >
                 {messages.send}
               </button>
               <button type="button" data-testid="location-query" onClick={() => void send({ type: 'location_query' })}>

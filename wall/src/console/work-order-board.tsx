@@ -3,7 +3,14 @@ import type { FeedWorkOrder } from '../../../schema/feed.js';
 import { shanghaiClock, shanghaiDate } from '../i18n/shanghai-time.js';
 import type { ConsoleMessages } from './console-messages.js';
 
-const BOARD_STATES: readonly FeedWorkOrder['state'][] = ['issued', 'signed', 'in_progress', 'feedback_submitted', 'returned', 'accepted'];
+const BOARD_STATES: readonly FeedWorkOrder['state'][] = [
+  'issued',
+  'signed',
+  'in_progress',
+  'feedback_submitted',
+  'returned',
+  'accepted',
+];
 
 export interface WorkOrderBoardProps {
   orders: readonly FeedWorkOrder[] | null;
@@ -34,7 +41,13 @@ export function WorkOrderBoard({ orders, available, now, messages, places }: Wor
             {inState.map((order) => {
               const overdue = isOverdue(order, now);
               return (
-                <article key={order.id} className={`order-card${overdue ? ' order-overdue' : ''}`} data-testid="order-card" data-order-id={order.id} data-alarm-id={order.alarm_id ?? ''}>
+                <article
+                  key={order.id}
+                  className={`order-card${overdue ? ' order-overdue' : ''}`}
+                  data-testid="order-card"
+                  data-order-id={order.id}
+                  data-alarm-id={order.alarm_id ?? ''}
+                >
                   <div className="order-title">
                     #{order.id} {order.title}
                   </div>

@@ -67,7 +67,8 @@ describe('AlarmStore', () => {
 
   it('bounds the live list and keeps the newest', () => {
     const store = new AlarmStore(NOW);
-    for (let index = 0; index < ALARM_LIST_MAX * 3; index += 1) store.accept(alarm(`x${index}`, { started_at: NOW - 3_600_000 + index }));
+    for (let index = 0; index < ALARM_LIST_MAX * 3; index += 1)
+      store.accept(alarm(`x${index}`, { started_at: NOW - 3_600_000 + index }));
     expect(store.recent.size).toBeLessThanOrEqual(ALARM_LIST_MAX + 100);
     expect(store.newest(1)[0].alarm_id).toBe(`x${ALARM_LIST_MAX * 3 - 1}`);
     expect(store.todayCount).toBe(ALARM_LIST_MAX * 3);

@@ -73,8 +73,10 @@ export class AlarmStore {
     this.todayOverflow = 0;
     this.todayBase = Number.isFinite(today.total) ? today.total : 0;
     this.todayByRule.clear();
-    for (const [rule, count] of Object.entries(today.by_rule ?? {})) if (Number.isFinite(count)) this.todayByRule.set(rule, count);
-    for (let hour = 0; hour < 24; hour += 1) this.todayByHour[hour] = Number.isFinite(today.by_hour?.[hour]) ? today.by_hour[hour] : 0;
+    for (const [rule, count] of Object.entries(today.by_rule ?? {}))
+      if (Number.isFinite(count)) this.todayByRule.set(rule, count);
+    for (let hour = 0; hour < 24; hour += 1)
+      this.todayByHour[hour] = Number.isFinite(today.by_hour?.[hour]) ? today.by_hour[hour] : 0;
   }
 
   /**

@@ -34,7 +34,8 @@ function parseMessage(data: unknown): FeedServerMessage | null {
   if (typeof data !== 'string') return null;
   try {
     const parsed = JSON.parse(data) as unknown;
-    if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { type?: unknown }).type !== 'string') return null;
+    if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { type?: unknown }).type !== 'string')
+      return null;
     return parsed as FeedServerMessage;
   } catch {
     return null;

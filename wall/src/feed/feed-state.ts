@@ -4,7 +4,13 @@
  */
 import { decodePositionsFrame, FLAG_ALARMING } from '../../../schema/feed-frame.js';
 import { decodeVehicleTableFrame, VEHICLE_TABLE_FRAME_KIND } from '../../../schema/feed-table-frame.js';
-import type { FeedAlarm, FeedClientMessage, FeedServerMessage, FeedVehicle, FeedVehicleEntry } from '../../../schema/feed.js';
+import type {
+  FeedAlarm,
+  FeedClientMessage,
+  FeedServerMessage,
+  FeedVehicle,
+  FeedVehicleEntry,
+} from '../../../schema/feed.js';
 import { AlarmStore } from './alarm-store.js';
 import { UpdateTimings } from './update-timings.js';
 import { VehicleStore } from './vehicle-store.js';
@@ -140,19 +146,33 @@ export class FeedState {
         this.fixesUnannounced += 1;
         continue;
       }
-      this.vehicles.setFix(slot, c.lonE6[i] / 1e6, c.latE6[i] / 1e6, c.serverTime - c.fixAgeS[i] * 1000, (c.flags[i] & FLAG_ALARMING) !== 0);
+      this.vehicles.setFix(
+        slot,
+        c.lonE6[i] / 1e6,
+        c.latE6[i] / 1e6,
+        c.serverTime - c.fixAgeS[i] * 1000,
+        (c.flags[i] & FLAG_ALARMING) !== 0,
+      );
     }
     this.vehicles.touch();
     this.timings.applyFrameMs.add(performance.now() - startedAt);
   }
 
   private announce(entry: FeedVehicleEntry): void {
-    if (typeof entry !== 'object' || entry === null || !Number.isInteger(entry.index) || entry.index < 0 || entry.index > SERVER_INDEX_MAX) {
+    if (
+      typeof entry !== 'object' ||
+      entry === null ||
+      !Number.isInteger(entry.index) ||
+      entry.index < 0 ||
+      entry.index > SERVER_INDEX_MAX
+    ) {
       this.messagesIgnored += 1;
       return;
     }
     if (entry.index >= this.slotOfServerIndex.length) {
-      const next = new Int32Array(Math.min(SERVER_INDEX_MAX + 1, Math.max(entry.index + 1, this.slotOfServerIndex.length * 2))).fill(-1);
+      const next = new Int32Array(
+        Math.min(SERVER_INDEX_MAX + 1, Math.max(entry.index + 1, this.slotOfServerIndex.length * 2)),
+      ).fill(-1);
       next.set(this.slotOfServerIndex);
       this.slotOfServerIndex = next;
     }
@@ -169,7 +189,14 @@ export class FeedState {
     const outcome = this.alarms.accept(alarm, counted);
     const isFresh = this.serverNow(kioskNow) - alarm.started_at <= CRITICAL_FLY_AGE_MS_MAX;
     const visiting = this.criticalVisit !== null && kioskNow - this.criticalVisit.receivedAt < CRITICAL_VISIT_MS;
-    if (outcome === 'new' && alarm.severity === 'critical' && alarm.ended_at == null && isFresh && !alarm.late && !visiting) {
+    if (
+      outcome === 'new' &&
+      alarm.severity === 'critical' &&
+      alarm.ended_at == null &&
+      isFresh &&
+      !alarm.late &&
+      !visiting
+    ) {
       this.criticalVisit = { seq: (this.criticalVisit?.seq ?? 0) + 1, alarm, receivedAt: kioskNow };
     }
   }

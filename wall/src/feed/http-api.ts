@@ -16,7 +16,11 @@ export const HENAN_GEO_PATH = '/api/geo/henan';
 
 export type FetchOutcome<T> = { kind: 'ok'; body: T } | { kind: 'unauthorized' } | { kind: 'failed'; detail: string };
 
-export async function fetchJsonWithToken<T>(path: string, token: string, signal: AbortSignal): Promise<FetchOutcome<T>> {
+export async function fetchJsonWithToken<T>(
+  path: string,
+  token: string,
+  signal: AbortSignal,
+): Promise<FetchOutcome<T>> {
   let response: Response;
   try {
     response = await fetch(path, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, signal });

@@ -43,8 +43,9 @@ function countCritical(open: ReadonlyMap<string, FeedAlarm>): number {
 
 function rulesByCount(byRule: ReadonlyMap<string, number>): RuleCount[] {
   const rules = new Set([...KNOWN_RULES, ...byRule.keys()]);
-  return Array.from(rules, (rule) => ({ rule, count: byRule.get(rule) ?? 0 }))
-    .sort((a, b) => b.count - a.count || KNOWN_RULES.indexOf(a.rule) - KNOWN_RULES.indexOf(b.rule));
+  return Array.from(rules, (rule) => ({ rule, count: byRule.get(rule) ?? 0 })).sort(
+    (a, b) => b.count - a.count || KNOWN_RULES.indexOf(a.rule) - KNOWN_RULES.indexOf(b.rule),
+  );
 }
 
 export function summarizeFeed(state: FeedState, kioskNow: number): WallSummary {

@@ -152,7 +152,8 @@ const EN: Messages = {
   waitingForMap: 'Loading the map of Henan…',
   criticalCallout: 'Critical alarm',
   unauthorizedTitle: 'Wall access token rejected',
-  unauthorizedBody: 'The token is missing, wrong or expired. Open this page again with the wall address the server printed (/wall?token=…).',
+  unauthorizedBody:
+    'The token is missing, wrong or expired. Open this page again with the wall address the server printed (/wall?token=…).',
   consoleTitle: 'Duty console',
   crashedTitle: 'The wall hit an error',
   crashedBody: 'The page reloads by itself in 30 seconds.',

@@ -29,7 +29,7 @@ export function shanghaiDayKey(epochMs: number): number {
 
 /** Hour of the Shanghai day, 0-23. */
 export function shanghaiHour(epochMs: number): number {
-  return Math.floor((((epochMs + SHANGHAI_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS);
+  return Math.floor(((((epochMs + SHANGHAI_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
 }
 
 /** Weekday index in Shanghai, 0 = Sunday. */

@@ -22,7 +22,8 @@ const HENAN_FALLBACK_BOUNDS: Bounds = [
 function outerRings(geometry: Geometry | null): Position[][] {
   if (geometry === null) return [];
   if (geometry.type === 'Polygon') return geometry.coordinates.slice(0, 1);
-  if (geometry.type === 'MultiPolygon') return geometry.coordinates.map((polygon) => polygon[0]).filter((ring) => ring !== undefined);
+  if (geometry.type === 'MultiPolygon')
+    return geometry.coordinates.map((polygon) => polygon[0]).filter((ring) => ring !== undefined);
   if (geometry.type === 'GeometryCollection') return geometry.geometries.flatMap(outerRings);
   return [];
 }
@@ -94,7 +95,8 @@ export function divisionLabels(geo: HenanGeo, level: DivisionLevel): DivisionLab
 export function divisionNames(geo: HenanGeo): ReadonlyMap<string, string> {
   const names = new Map<string, string>();
   for (const feature of geo.features) {
-    if (feature.properties !== null && typeof feature.properties.code === 'string') names.set(feature.properties.code, feature.properties.name);
+    if (feature.properties !== null && typeof feature.properties.code === 'string')
+      names.set(feature.properties.code, feature.properties.name);
   }
   return names;
 }

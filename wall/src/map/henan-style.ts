@@ -45,7 +45,12 @@ export function buildHenanStyle(geo: HenanGeo, scale: number): StyleSpecificatio
         type: 'line',
         source: DIVISIONS_SOURCE_ID,
         filter: isLevel('province'),
-        paint: { 'line-color': PROVINCE_LINE_COLOR, 'line-width': 16 * scale, 'line-blur': 14 * scale, 'line-opacity': 0.45 },
+        paint: {
+          'line-color': PROVINCE_LINE_COLOR,
+          'line-width': 16 * scale,
+          'line-blur': 14 * scale,
+          'line-opacity': 0.45,
+        },
       },
       {
         id: 'province-line',

@@ -92,7 +92,10 @@ export class MapDriver {
     this.bounds = provinceBounds(geo);
     this.cityLabels = divisionLabels(geo, 'city');
     this.criticalSeqHandled = options.state.criticalVisit?.seq ?? 0;
-    this.vehicleData = options.budget.vehicleLayer === 'deck' ? this.vehicleBuffers.fill(options.state.vehicles, 0, scale) : EMPTY_VEHICLES;
+    this.vehicleData =
+      options.budget.vehicleLayer === 'deck'
+        ? this.vehicleBuffers.fill(options.state.vehicles, 0, scale)
+        : EMPTY_VEHICLES;
     this.map = new MaplibreMap({
       container,
       style: buildHenanStyle(geo, scale),
@@ -129,7 +132,10 @@ export class MapDriver {
     this.map.on('render', () => {
       options.state.timings.mapRenders += 1;
     });
-    this.vehicleCanvas = options.budget.vehicleLayer === 'canvas' ? new VehicleCanvas(this.map, options.budget.pixelRatio * window.devicePixelRatio) : null;
+    this.vehicleCanvas =
+      options.budget.vehicleLayer === 'canvas'
+        ? new VehicleCanvas(this.map, options.budget.pixelRatio * window.devicePixelRatio)
+        : null;
     // The canvas layer follows the camera itself (a critical alarm's flight); deck.gl follows it through the overlay.
     this.map.on('move', () => this.drawVehicleCanvas(Date.now()));
     mapProbes.current = this.probe;
@@ -223,7 +229,8 @@ export class MapDriver {
     this.onlineBucketDrawn = onlineBucket;
     this.vehicleRefreshedAt = now;
     if (this.vehicleCanvas !== null) this.drawVehicleCanvas(now);
-    else this.vehicleData = this.vehicleBuffers.fill(vehicles, serverNow - VEHICLE_ONLINE_WINDOW_MS, this.options.scale);
+    else
+      this.vehicleData = this.vehicleBuffers.fill(vehicles, serverNow - VEHICLE_ONLINE_WINDOW_MS, this.options.scale);
   }
 
   /** Redraws the 2D-canvas vehicle layer now, timing the draw and its frame like a deck.gl redraw. */

@@ -4,14 +4,29 @@ import { discOffsets } from './vehicle-canvas.js';
 
 describe('render budget', () => {
   it('draws vehicles in a 2D canvas at half resolution in the lite budget, with deck.gl at full resolution otherwise', () => {
-    expect(detectRenderBudget('?render=lite')).toMatchObject({ vehicleLayer: 'canvas', pixelRatio: 0.5, animate: false, heat: false });
-    expect(detectRenderBudget('?render=full')).toMatchObject({ vehicleLayer: 'deck', pixelRatio: 1, animate: true, heat: true });
+    expect(detectRenderBudget('?render=lite')).toMatchObject({
+      vehicleLayer: 'canvas',
+      pixelRatio: 0.5,
+      animate: false,
+      heat: false,
+    });
+    expect(detectRenderBudget('?render=full')).toMatchObject({
+      vehicleLayer: 'deck',
+      pixelRatio: 1,
+      animate: true,
+      heat: true,
+    });
   });
 
   it('takes pixel-ratio and vehicle-layer from the address, and names a pixel-ratio out of bounds', () => {
-    expect(detectRenderBudget('?render=lite&pixel-ratio=0.25&vehicle-layer=deck')).toMatchObject({ pixelRatio: 0.25, vehicleLayer: 'deck' });
+    expect(detectRenderBudget('?render=lite&pixel-ratio=0.25&vehicle-layer=deck')).toMatchObject({
+      pixelRatio: 0.25,
+      vehicleLayer: 'deck',
+    });
     expect(() => detectRenderBudget('?render=lite&pixel-ratio=5')).toThrow('pixel-ratio value 5 is outside 0.25..2');
-    expect(() => detectRenderBudget('?render=full&pixel-ratio=abc')).toThrow('pixel-ratio value abc is outside 0.25..2');
+    expect(() => detectRenderBudget('?render=full&pixel-ratio=abc')).toThrow(
+      'pixel-ratio value abc is outside 0.25..2',
+    );
   });
 });
 

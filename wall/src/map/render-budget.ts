@@ -27,7 +27,13 @@ export interface RenderBudget {
 
 /** With a GPU: pulses at 20 fps. */
 const FULL_BUDGET = { frameIntervalMs: 50, animate: true, heat: true, pixelRatio: 1, vehicleLayer: 'deck' } as const;
-const LITE_BUDGET = { frameIntervalMs: 1_000, animate: false, heat: false, pixelRatio: 0.5, vehicleLayer: 'canvas' } as const;
+const LITE_BUDGET = {
+  frameIntervalMs: 1_000,
+  animate: false,
+  heat: false,
+  pixelRatio: 0.5,
+  vehicleLayer: 'canvas',
+} as const;
 /** Bounds of `?pixel-ratio=`: below a quarter dots and borders blur into each other, above 2 nothing gets sharper. */
 export const PIXEL_RATIO_MIN = 0.25;
 export const PIXEL_RATIO_MAX = 2;
@@ -60,7 +66,8 @@ function detectFromRenderer(forced: string | null): RenderBudget {
   if (forced === 'lite') return { ...LITE_BUDGET, renderer: 'forced' };
   let renderer = 'unknown';
   try {
-    const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+    const gl =
+      document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
     if (gl !== null) {
       const info = gl.getExtension('WEBGL_debug_renderer_info');
       renderer = String(gl.getParameter(info === null ? gl.RENDERER : info.UNMASKED_RENDERER_WEBGL));

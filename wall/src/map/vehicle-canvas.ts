@@ -8,7 +8,13 @@
  */
 import type { Map as MaplibreMap } from 'maplibre-gl';
 import type { VehicleStore } from '../feed/vehicle-store.js';
-import { ALARMING_COLOR, OFFLINE_ALPHA, ONLINE_ALPHA, VEHICLE_CLASS_COLORS_BY_INDEX, type Rgb } from './vehicle-colors.js';
+import {
+  ALARMING_COLOR,
+  OFFLINE_ALPHA,
+  ONLINE_ALPHA,
+  VEHICLE_CLASS_COLORS_BY_INDEX,
+  type Rgb,
+} from './vehicle-colors.js';
 import { ALARMING_RADIUS_PX, VEHICLE_RADIUS_PX } from './vehicle-buffers.js';
 
 /** maplibre's world is 512 px wide at zoom 0. */
@@ -20,7 +26,8 @@ export function discOffsets(radiusPx: number): Int32Array {
   const reach = Math.max(0, Math.floor(radiusPx));
   const offsets: number[] = [];
   for (let dy = -reach; dy <= reach; dy += 1) {
-    for (let dx = -reach; dx <= reach; dx += 1) if (dx * dx + dy * dy <= radiusPx * radiusPx || (dx === 0 && dy === 0)) offsets.push(dx, dy);
+    for (let dx = -reach; dx <= reach; dx += 1)
+      if (dx * dx + dy * dy <= radiusPx * radiusPx || (dx === 0 && dy === 0)) offsets.push(dx, dy);
   }
   return Int32Array.from(offsets);
 }
@@ -65,7 +72,15 @@ export class VehicleCanvas {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'wall-vehicle-canvas';
     // Scaled up without smoothing: dots stay crisp, and a software compositor's nearest-neighbour scaling is the cheapest.
-    Object.assign(this.canvas.style, { position: 'absolute', left: '0', top: '0', width: '100%', height: '100%', pointerEvents: 'none', imageRendering: 'pixelated' });
+    Object.assign(this.canvas.style, {
+      position: 'absolute',
+      left: '0',
+      top: '0',
+      width: '100%',
+      height: '100%',
+      pointerEvents: 'none',
+      imageRendering: 'pixelated',
+    });
     // Right after the map's own canvas: above the base map, under deck.gl's overlay (alarm rings, labels).
     map.getCanvasContainer().appendChild(this.canvas);
     const context = this.canvas.getContext('2d');
@@ -88,7 +103,8 @@ export class VehicleCanvas {
     const width = image.width;
     const height = image.height;
     const before = this.drawn;
-    for (let row = before.rowMin; row <= before.rowMax; row += 1) pixels.fill(0, row * width + before.colMin, row * width + before.colMax + 1);
+    for (let row = before.rowMin; row <= before.rowMax; row += 1)
+      pixels.fill(0, row * width + before.colMin, row * width + before.colMax + 1);
     this.ensureSlots(store.count);
     // The camera: the screen position of the map's centre and the world's size at its zoom, in canvas pixels.
     const center = this.map.getCenter();
@@ -127,7 +143,12 @@ export class VehicleCanvas {
     for (let i = 0; i < count; i += 1) {
       // Alarming vehicles are stamped last, so they are never hidden under their neighbours.
       if (alarming[i] === 1) alarmingSlots[alarmingCount++] = i;
-      else stamp(i, normal, fixAt[i] >= onlineSince ? this.onlineColors[classIndex[i]] : this.offlineColors[classIndex[i]]);
+      else
+        stamp(
+          i,
+          normal,
+          fixAt[i] >= onlineSince ? this.onlineColors[classIndex[i]] : this.offlineColors[classIndex[i]],
+        );
     }
     for (let k = 0; k < alarmingCount; k += 1) stamp(alarmingSlots[k], alarmingDisc, this.alarmingColor);
     const put = {
@@ -137,7 +158,15 @@ export class VehicleCanvas {
       colMax: Math.max(colMax, before.colMax),
     };
     if (put.rowMax >= put.rowMin && put.colMax >= put.colMin) {
-      this.context.putImageData(image, 0, 0, put.colMin, put.rowMin, put.colMax - put.colMin + 1, put.rowMax - put.rowMin + 1);
+      this.context.putImageData(
+        image,
+        0,
+        0,
+        put.colMin,
+        put.rowMin,
+        put.colMax - put.colMin + 1,
+        put.rowMax - put.rowMin + 1,
+      );
     }
     this.drawn = { rowMin, rowMax, colMin, colMax };
   }

@@ -8,7 +8,11 @@ export interface FullScreenMessageProps {
 
 export function FullScreenMessage({ testId, title, body, tone }: FullScreenMessageProps) {
   return (
-    <div className={`full-screen full-screen-${tone}`} data-testid={testId} role={tone === 'error' ? 'alert' : undefined}>
+    <div
+      className={`full-screen full-screen-${tone}`}
+      data-testid={testId}
+      role={tone === 'error' ? 'alert' : undefined}
+    >
       <div className="full-screen-title">{title}</div>
       <div className="full-screen-body">{body}</div>
     </div>

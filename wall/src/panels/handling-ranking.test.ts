@@ -5,7 +5,19 @@ import { rankingLevel, rateColor } from './handling-ranking.js';
 import { formatRate } from './headline-tiles.js';
 
 function unit(code: string, level: SummaryUnit['level']): SummaryUnit {
-  return { org_code: code, name: code, level, alarms_received: 0, alarms_handled: 0, handling_rate: null, work_orders_open: 0, work_orders_overdue: 0, vehicles_monitored: 0, vehicles_online: 0, online_rate: null };
+  return {
+    org_code: code,
+    name: code,
+    level,
+    alarms_received: 0,
+    alarms_handled: 0,
+    handling_rate: null,
+    work_orders_open: 0,
+    work_orders_overdue: 0,
+    vehicles_monitored: 0,
+    vehicles_online: 0,
+    online_rate: null,
+  };
 }
 
 describe('ranking by handling rate', () => {
@@ -17,7 +29,14 @@ describe('ranking by handling rate', () => {
   });
 
   it('colours rates green from 90 %, amber from 60 %, red below, and prints whole percentages', () => {
-    expect([1, 0.9, 0.89, 0.6, 0.59, 0].map(rateColor)).toEqual(['#3ddc84', '#3ddc84', '#ffb020', '#ffb020', '#ff4d4d', '#ff4d4d']);
+    expect([1, 0.9, 0.89, 0.6, 0.59, 0].map(rateColor)).toEqual([
+      '#3ddc84',
+      '#3ddc84',
+      '#ffb020',
+      '#ffb020',
+      '#ff4d4d',
+      '#ff4d4d',
+    ]);
     expect([0.755, 4 / 7, null].map(formatRate)).toEqual(['76%', '57%', '–']);
   });
 });

@@ -54,7 +54,14 @@ export function HandlingRanking({ units, messages }: HandlingRankingProps) {
             const middle = top + y.bandwidth() / 2;
             const rate = row.handling_rate ?? 0;
             return (
-              <g key={row.org_code} data-testid="ranking-row" data-org-code={row.org_code} data-rate={rate} data-received={row.alarms_received} data-handled={row.alarms_handled}>
+              <g
+                key={row.org_code}
+                data-testid="ranking-row"
+                data-org-code={row.org_code}
+                data-rate={rate}
+                data-received={row.alarms_received}
+                data-handled={row.alarms_handled}
+              >
                 <text className="chart-axis" x={RANK_WIDTH - 14} y={middle} textAnchor="end" dominantBaseline="central">
                   {index + 1}
                 </text>
@@ -76,7 +83,12 @@ export function HandlingRanking({ units, messages }: HandlingRankingProps) {
       )}
       {withoutAlarms > 0 || notShown > 0 ? (
         <div className="ranking-note">
-          {[notShown > 0 ? messages.rankingMore(formatCount(notShown)) : null, withoutAlarms > 0 ? messages.rankingNoAlarms(formatCount(withoutAlarms)) : null].filter((text) => text !== null).join(' · ')}
+          {[
+            notShown > 0 ? messages.rankingMore(formatCount(notShown)) : null,
+            withoutAlarms > 0 ? messages.rankingNoAlarms(formatCount(withoutAlarms)) : null,
+          ]
+            .filter((text) => text !== null)
+            .join(' · ')}
         </div>
       ) : null}
     </div>

@@ -56,7 +56,15 @@ function countOrDash(value: number | undefined): string {
   return value === undefined ? '–' : formatCount(value);
 }
 
-export function HeadlineTiles({ messages, vehiclesOnline, vehiclesKnown, alarmsToday, openAlarms, criticalNow, summary }: HeadlineTilesProps) {
+export function HeadlineTiles({
+  messages,
+  vehiclesOnline,
+  vehiclesKnown,
+  alarmsToday,
+  openAlarms,
+  criticalNow,
+  summary,
+}: HeadlineTilesProps) {
   const totals = summary?.totals;
   const online = totals?.vehicles_online ?? vehiclesOnline;
   const monitored = totals?.vehicles_monitored ?? vehiclesKnown;
@@ -64,16 +72,33 @@ export function HeadlineTiles({ messages, vehiclesOnline, vehiclesKnown, alarmsT
   const overdue = totals?.work_orders_overdue;
   return (
     <div className="tiles">
-      <Tile testId="tile-online" label={messages.tileOnline} value={online} display={formatCount(online)} note={messages.tileOnlineOf(formatCount(monitored), onlineRate(online, monitored))} tone="calm" />
+      <Tile
+        testId="tile-online"
+        label={messages.tileOnline}
+        value={online}
+        display={formatCount(online)}
+        note={messages.tileOnlineOf(formatCount(monitored), onlineRate(online, monitored))}
+        tone="calm"
+      />
       <Tile
         testId="tile-handling-rate"
         label={messages.tileHandlingRate}
         value={rate}
         display={formatRate(rate)}
-        note={totals === undefined ? undefined : messages.tileHandlingOf(formatCount(totals.alarms_handled), formatCount(totals.alarms_received))}
+        note={
+          totals === undefined
+            ? undefined
+            : messages.tileHandlingOf(formatCount(totals.alarms_handled), formatCount(totals.alarms_received))
+        }
         tone={rate !== null && rate < HANDLING_RATE_WARN_BELOW ? 'warn' : 'calm'}
       />
-      <Tile testId="tile-alarms-today" label={messages.tileAlarmsToday} value={alarmsToday} display={formatCount(alarmsToday)} tone="calm" />
+      <Tile
+        testId="tile-alarms-today"
+        label={messages.tileAlarmsToday}
+        value={alarmsToday}
+        display={formatCount(alarmsToday)}
+        tone="calm"
+      />
       <Tile
         testId="tile-open-alarms"
         label={messages.tileOpenAlarms}
@@ -82,7 +107,13 @@ export function HeadlineTiles({ messages, vehiclesOnline, vehiclesKnown, alarmsT
         note={messages.tileCriticalOf(formatCount(criticalNow))}
         tone={criticalNow > 0 ? 'alert' : openAlarms > 0 ? 'warn' : 'calm'}
       />
-      <Tile testId="tile-orders-open" label={messages.tileOrdersOpen} value={totals?.work_orders_open ?? null} display={countOrDash(totals?.work_orders_open)} tone="calm" />
+      <Tile
+        testId="tile-orders-open"
+        label={messages.tileOrdersOpen}
+        value={totals?.work_orders_open ?? null}
+        display={countOrDash(totals?.work_orders_open)}
+        tone="calm"
+      />
       <Tile
         testId="tile-orders-overdue"
         label={messages.tileOrdersOverdue}

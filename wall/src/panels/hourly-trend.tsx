@@ -28,8 +28,17 @@ export function HourlyTrend({ byHour, currentHour, unit }: HourlyTrendProps) {
     .range([CHART_HEIGHT - MARGIN.bottom, MARGIN.top]);
   // Each hour's count is drawn at the middle of its hour.
   const xOf = (point: { hour: number }) => x(point.hour + 0.5);
-  const areaPath = area<{ hour: number; count: number }>().x(xOf).y0(y(0)).y1((point) => y(point.count)).curve(curveMonotoneX)(hours) ?? '';
-  const linePath = line<{ hour: number; count: number }>().x(xOf).y((point) => y(point.count)).curve(curveMonotoneX)(hours) ?? '';
+  const areaPath =
+    area<{ hour: number; count: number }>()
+      .x(xOf)
+      .y0(y(0))
+      .y1((point) => y(point.count))
+      .curve(curveMonotoneX)(hours) ?? '';
+  const linePath =
+    line<{ hour: number; count: number }>()
+      .x(xOf)
+      .y((point) => y(point.count))
+      .curve(curveMonotoneX)(hours) ?? '';
   const last = hours[hours.length - 1];
   return (
     <svg className="chart" viewBox={`0 0 ${CHART_WIDTH} ${CHART_HEIGHT}`} data-testid="chart-by-hour">
@@ -57,7 +66,9 @@ export function HourlyTrend({ byHour, currentHour, unit }: HourlyTrendProps) {
       </text>
       <path d={areaPath} fill="url(#trend-fill)" />
       <path d={linePath} fill="none" stroke={LINE_COLOR} strokeWidth={4} />
-      {last === undefined ? null : <circle cx={xOf(last)} cy={y(last.count)} r={9} fill="#ffffff" stroke={LINE_COLOR} strokeWidth={4} />}
+      {last === undefined ? null : (
+        <circle cx={xOf(last)} cy={y(last.count)} r={9} fill="#ffffff" stroke={LINE_COLOR} strokeWidth={4} />
+      )}
     </svg>
   );
 }

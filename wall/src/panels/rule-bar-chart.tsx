@@ -38,8 +38,21 @@ export function RuleBarChart({ counts, lang }: RuleBarChartProps) {
             <text className="chart-label" x={LABEL_WIDTH - 16} y={middle} textAnchor="end" dominantBaseline="central">
               {ruleName(row.rule, lang)}
             </text>
-            <rect x={LABEL_WIDTH} y={top} width={CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH} height={y.bandwidth()} className="chart-track" />
-            <rect x={LABEL_WIDTH} y={top} width={x(row.count)} height={y.bandwidth()} fill={index === 0 && row.count > 0 ? BAR_COLOR_TOP : BAR_COLOR} rx={4} />
+            <rect
+              x={LABEL_WIDTH}
+              y={top}
+              width={CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH}
+              height={y.bandwidth()}
+              className="chart-track"
+            />
+            <rect
+              x={LABEL_WIDTH}
+              y={top}
+              width={x(row.count)}
+              height={y.bandwidth()}
+              fill={index === 0 && row.count > 0 ? BAR_COLOR_TOP : BAR_COLOR}
+              rx={4}
+            />
             <text className="chart-value" x={CHART_WIDTH - VALUE_WIDTH + 14} y={middle} dominantBaseline="central">
               {formatCount(row.count)}
             </text>

@@ -13,7 +13,11 @@ export function SummaryAside({ view, messages }: SummaryAsideProps) {
   // The server's time of the figures, not the kiosk's clock, which may be wrong.
   const clock = shanghaiClock(view.summary.generated_at);
   return (
-    <span className={view.stale ? 'summary-stale' : 'summary-fresh'} data-testid="summary-freshness" data-stale={view.stale}>
+    <span
+      className={view.stale ? 'summary-stale' : 'summary-fresh'}
+      data-testid="summary-freshness"
+      data-stale={view.stale}
+    >
       {view.stale ? messages.summaryStale(clock) : messages.summaryAsOf(clock)}
     </span>
   );

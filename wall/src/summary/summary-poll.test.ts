@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import type { CentreSummary } from '../../../schema/summary.js';
 import { afterPoll, isCentreSummary, NO_SUMMARY, SUMMARY_STALE_AFTER_MS } from './summary-poll.js';
 
-const FIGURES = { alarms_received: 4, alarms_handled: 3, handling_rate: 0.75, work_orders_open: 2, work_orders_overdue: 1, vehicles_monitored: 10, vehicles_online: 7, online_rate: 0.7 };
+const FIGURES = {
+  alarms_received: 4,
+  alarms_handled: 3,
+  handling_rate: 0.75,
+  work_orders_open: 2,
+  work_orders_overdue: 1,
+  vehicles_monitored: 10,
+  vehicles_online: 7,
+  online_rate: 0.7,
+};
 const SUMMARY: CentreSummary = {
   scope: { kind: 'org', org_code: '410100', name: '郑州市', enterprise_id: null },
   generated_at: 1,
@@ -29,7 +38,11 @@ describe('summary polling', () => {
     expect(failedSoon).toEqual({ summary: SUMMARY, fetchedAt: t0, stale: false });
     const failedLate = afterPoll(failedSoon, undefined, t0 + SUMMARY_STALE_AFTER_MS + 1);
     expect(failedLate).toEqual({ summary: SUMMARY, fetchedAt: t0, stale: true });
-    expect(afterPoll(failedLate, SUMMARY, t0 + 60_000)).toEqual({ summary: SUMMARY, fetchedAt: t0 + 60_000, stale: false });
+    expect(afterPoll(failedLate, SUMMARY, t0 + 60_000)).toEqual({
+      summary: SUMMARY,
+      fetchedAt: t0 + 60_000,
+      stale: false,
+    });
     expect(afterPoll(NO_SUMMARY, undefined, t0)).toEqual(NO_SUMMARY);
   });
 });

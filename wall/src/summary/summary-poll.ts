@@ -25,14 +25,26 @@ export const NO_SUMMARY: SummaryView = { summary: null, fetchedAt: null, stale: 
 function isFigures(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const figures = value as Record<string, unknown>;
-  return ['alarms_received', 'alarms_handled', 'work_orders_open', 'work_orders_overdue', 'vehicles_monitored', 'vehicles_online'].every((key) => typeof figures[key] === 'number');
+  return [
+    'alarms_received',
+    'alarms_handled',
+    'work_orders_open',
+    'work_orders_overdue',
+    'vehicles_monitored',
+    'vehicles_online',
+  ].every((key) => typeof figures[key] === 'number');
 }
 
 /** True when the body has the shape the panels read; anything else is treated as a failed poll. */
 export function isCentreSummary(body: unknown): body is CentreSummary {
   if (typeof body !== 'object' || body === null) return false;
   const candidate = body as { totals?: unknown; units?: unknown; generated_at?: unknown };
-  return typeof candidate.generated_at === 'number' && isFigures(candidate.totals) && Array.isArray(candidate.units) && candidate.units.every(isFigures);
+  return (
+    typeof candidate.generated_at === 'number' &&
+    isFigures(candidate.totals) &&
+    Array.isArray(candidate.units) &&
+    candidate.units.every(isFigures)
+  );
 }
 
 /** The view after a poll: a good body replaces the summary, anything else keeps it and may mark it stale. */

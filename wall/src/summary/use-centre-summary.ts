@@ -1,7 +1,14 @@
 /** Polls the command-centre summary for as long as the wall is mounted, surviving server restarts. */
 import { useEffect, useState } from 'react';
 import { fetchJsonWithToken } from '../feed/http-api.js';
-import { afterPoll, NO_SUMMARY, SUMMARY_PATH, SUMMARY_POLL_MS, SUMMARY_REQUEST_TIMEOUT_MS, type SummaryView } from './summary-poll.js';
+import {
+  afterPoll,
+  NO_SUMMARY,
+  SUMMARY_PATH,
+  SUMMARY_POLL_MS,
+  SUMMARY_REQUEST_TIMEOUT_MS,
+  type SummaryView,
+} from './summary-poll.js';
 
 export function useCentreSummary(token: string): SummaryView {
   const [view, setView] = useState<SummaryView>(NO_SUMMARY);

@@ -82,7 +82,8 @@ export function decodeRegister(body: Buffer, ctx: DecodeContext): Result<Registe
 
 /** Encodes with `reg.layout`; the layout must agree with the header version (2019 ↔ 2019). */
 export function encodeRegister(reg: Register, version: Jt808Version): Buffer {
-  if ((version === 2019) !== (reg.layout === 2019)) throw new RangeError(`register layout ${reg.layout} cannot travel in a ${version} header`);
+  if ((version === 2019) !== (reg.layout === 2019))
+    throw new RangeError(`register layout ${reg.layout} cannot travel in a ${version} header`);
   const w = WIDTHS[reg.layout];
   const head = Buffer.allocUnsafe(4);
   head.writeUInt16BE(reg.provinceId, 0);

@@ -35,13 +35,21 @@ export function decodeBatchLocation(body: Buffer, ctx: DecodeContext): Result<Ba
   let at = 3;
   for (let index = 0; index < count; index++) {
     if (at + 2 > body.length) {
-      batch.errors.push({ index, reason: 'body_truncated', detail: `item ${index} length needs 2 bytes, ${body.length - at} left: declared ${count} items, found ${index}` });
+      batch.errors.push({
+        index,
+        reason: 'body_truncated',
+        detail: `item ${index} length needs 2 bytes, ${body.length - at} left: declared ${count} items, found ${index}`,
+      });
       break;
     }
     const itemBytes = body.readUInt16BE(at);
     at += 2;
     if (at + itemBytes > body.length) {
-      batch.errors.push({ index, reason: 'body_truncated', detail: `item ${index} declares ${itemBytes} bytes, only ${body.length - at} left: ${at + itemBytes - body.length} missing` });
+      batch.errors.push({
+        index,
+        reason: 'body_truncated',
+        detail: `item ${index} declares ${itemBytes} bytes, only ${body.length - at} left: ${at + itemBytes - body.length} missing`,
+      });
       break;
     }
     const item = decodeLocationBody(body, at, at + itemBytes, ctx.version, ctx.coordinates);

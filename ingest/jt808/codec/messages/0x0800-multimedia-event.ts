@@ -17,7 +17,13 @@ export interface MultimediaEvent {
 export const MULTIMEDIA_HEAD_BYTES = 8;
 
 export function readMultimediaHead(body: Buffer): MultimediaEvent {
-  return { mediaId: body.readUInt32BE(0), mediaType: body[4], mediaFormat: body[5], eventCode: body[6], channelId: body[7] };
+  return {
+    mediaId: body.readUInt32BE(0),
+    mediaType: body[4],
+    mediaFormat: body[5],
+    eventCode: body[6],
+    channelId: body[7],
+  };
 }
 
 export function writeMultimediaHead(event: MultimediaEvent): Buffer {

@@ -27,7 +27,8 @@ export function decodeResendRequest(body: Buffer, ctx: DecodeContext): Result<Re
   if (short) return short;
   const count = countBytes === 2 ? body.readUInt16BE(2) : body[2];
   const listAt = 2 + countBytes;
-  if (body.length < listAt + 2 * count) return truncated('body_truncated', `resend list of ${count} ids`, listAt + 2 * count, body.length);
+  if (body.length < listAt + 2 * count)
+    return truncated('body_truncated', `resend list of ${count} ids`, listAt + 2 * count, body.length);
   const packetIds: number[] = [];
   for (let i = 0; i < count; i++) packetIds.push(body.readUInt16BE(listAt + 2 * i));
   return ok({ originalSerial: body.readUInt16BE(0), packetIds });
@@ -35,7 +36,8 @@ export function decodeResendRequest(body: Buffer, ctx: DecodeContext): Result<Re
 
 export function encodeResendRequest(req: ResendRequest, version: Jt808Version): Buffer {
   const countBytes = version === 2019 ? 2 : 1;
-  if (req.packetIds.length > (countBytes === 2 ? 0xffff : 0xff)) throw new RangeError(`${req.packetIds.length} packet ids exceed the count field`);
+  if (req.packetIds.length > (countBytes === 2 ? 0xffff : 0xff))
+    throw new RangeError(`${req.packetIds.length} packet ids exceed the count field`);
   const out = Buffer.allocUnsafe(2 + countBytes + 2 * req.packetIds.length);
   out.writeUInt16BE(req.originalSerial, 0);
   if (countBytes === 2) out.writeUInt16BE(req.packetIds.length, 2);

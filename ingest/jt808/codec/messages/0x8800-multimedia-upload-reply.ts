@@ -23,7 +23,8 @@ export function decodeMultimediaUploadReply(body: Buffer): Result<MultimediaUplo
   const mediaId = body.readUInt32BE(0);
   if (body.length === 4) return ok({ mediaId, packetIds: [] });
   const count = body[4];
-  if (body.length < 5 + 2 * count) return truncated('body_truncated', `resend list of ${count} ids`, 5 + 2 * count, body.length);
+  if (body.length < 5 + 2 * count)
+    return truncated('body_truncated', `resend list of ${count} ids`, 5 + 2 * count, body.length);
   const packetIds: number[] = [];
   for (let i = 0; i < count; i++) packetIds.push(body.readUInt16BE(5 + 2 * i));
   return ok({ mediaId, packetIds });
@@ -31,7 +32,8 @@ export function decodeMultimediaUploadReply(body: Buffer): Result<MultimediaUplo
 
 export function encodeMultimediaUploadReply(reply: MultimediaUploadReply): Buffer {
   const count = reply.packetIds.length;
-  if (count > MULTIMEDIA_RESEND_IDS_MAX) throw new RangeError(`${count} packet ids exceed the count field (max ${MULTIMEDIA_RESEND_IDS_MAX})`);
+  if (count > MULTIMEDIA_RESEND_IDS_MAX)
+    throw new RangeError(`${count} packet ids exceed the count field (max ${MULTIMEDIA_RESEND_IDS_MAX})`);
   const out = Buffer.allocUnsafe(count === 0 ? 4 : 5 + 2 * count);
   out.writeUInt32BE(reply.mediaId, 0);
   if (count === 0) return out;

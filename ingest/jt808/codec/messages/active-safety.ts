@@ -24,18 +24,35 @@ type FieldList = readonly (readonly [string, FieldKind])[];
 
 /** Position block shared by all four items after their specific fields. */
 const POSITION_FIELDS: FieldList = [
-  ['speedKmh', 'u8'], ['altitudeM', 'u16'], ['latRaw', 'u32'], ['lonRaw', 'u32'], ['time', 'time'],
-  ['vehicleStatusBits', 'u16'], ['alarmIdentification', 'ident'],
+  ['speedKmh', 'u8'],
+  ['altitudeM', 'u16'],
+  ['latRaw', 'u32'],
+  ['lonRaw', 'u32'],
+  ['time', 'time'],
+  ['vehicleStatusBits', 'u16'],
+  ['alarmIdentification', 'ident'],
 ];
 
 const ADAS_FIELDS: FieldList = [
-  ['alarmId', 'u32'], ['flag', 'u8'], ['type', 'u8'], ['level', 'u8'], ['frontVehicleSpeedKmh', 'u8'],
-  ['frontDistance100ms', 'u8'], ['deviationType', 'u8'], ['roadSignType', 'u8'], ['roadSignValue', 'u8'],
+  ['alarmId', 'u32'],
+  ['flag', 'u8'],
+  ['type', 'u8'],
+  ['level', 'u8'],
+  ['frontVehicleSpeedKmh', 'u8'],
+  ['frontDistance100ms', 'u8'],
+  ['deviationType', 'u8'],
+  ['roadSignType', 'u8'],
+  ['roadSignValue', 'u8'],
   ...POSITION_FIELDS,
 ];
 const DSM_FIELDS: FieldList = [
-  ['alarmId', 'u32'], ['flag', 'u8'], ['type', 'u8'], ['level', 'u8'], ['fatigueLevel', 'u8'],
-  ['reserved', 'u32'], ...POSITION_FIELDS,
+  ['alarmId', 'u32'],
+  ['flag', 'u8'],
+  ['type', 'u8'],
+  ['level', 'u8'],
+  ['fatigueLevel', 'u8'],
+  ['reserved', 'u32'],
+  ...POSITION_FIELDS,
 ];
 const TPMS_FIELDS: FieldList = [['alarmId', 'u32'], ['flag', 'u8'], ...POSITION_FIELDS];
 const BSD_FIELDS: FieldList = [['alarmId', 'u32'], ['flag', 'u8'], ['type', 'u8'], ...POSITION_FIELDS];
@@ -140,8 +157,9 @@ function writeFields(value: Record<string, unknown>, fields: FieldList): Buffer 
     if (kind === 'u8') part[0] = v as number;
     else if (kind === 'u16') part.writeUInt16BE(v as number);
     else if (kind === 'u32') part.writeUInt32BE(v as number);
-    else if (kind === 'time') { if (v !== null) writeBcdTimeMs(part, 0, v as number); }
-    else {
+    else if (kind === 'time') {
+      if (v !== null) writeBcdTimeMs(part, 0, v as number);
+    } else {
       const ident = v as AlarmIdentification;
       encodePaddedField(ident.terminalId, 7).copy(part, 0);
       if (ident.time !== null) writeBcdTimeMs(part, 7, ident.time);

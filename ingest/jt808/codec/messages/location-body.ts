@@ -65,12 +65,18 @@ function checkBasic(buf: Buffer, at: number, coordinates: CoordinateCheck, time:
     if (latRaw > LAT_RAW_MAX) return reject('lat_out_of_range', `latitude ${latRaw / 1e6} exceeds 90 degrees`);
     if (lonRaw > LON_RAW_MAX) return reject('lon_out_of_range', `longitude ${lonRaw / 1e6} exceeds 180 degrees`);
   }
-  if (time < 0) return reject('bad_time', `time ${buf.toString('hex', at + 22, at + 28)} is not a valid BCD YYMMDDhhmmss`);
+  if (time < 0)
+    return reject('bad_time', `time ${buf.toString('hex', at + 22, at + 28)} is not a valid BCD YYMMDDhhmmss`);
   return null;
 }
 
 /** Decodes the 28 basic bytes at `at`; the caller has checked that they are present. */
-export function decodeLocationBasic(buf: Buffer, at: number, version: Jt808Version, coordinates: CoordinateCheck): Result<LocationBasic> {
+export function decodeLocationBasic(
+  buf: Buffer,
+  at: number,
+  version: Jt808Version,
+  coordinates: CoordinateCheck,
+): Result<LocationBasic> {
   const time = readBcdTimeMs(buf, at + 22);
   const bad = checkBasic(buf, at, coordinates, time);
   if (bad) return bad;
@@ -99,8 +105,15 @@ export function decodeLocationBasic(buf: Buffer, at: number, version: Jt808Versi
  * one object literal (not basic + extras added later) so every body has the same hidden class: this is
  * the hot path of the whole platform.
  */
-export function decodeLocationBody(buf: Buffer, start: number, end: number, version: Jt808Version, coordinates: CoordinateCheck): Result<LocationBody> {
-  if (end - start < LOCATION_BASIC_BYTES) return truncated('body_truncated', 'location basic information', LOCATION_BASIC_BYTES, end - start);
+export function decodeLocationBody(
+  buf: Buffer,
+  start: number,
+  end: number,
+  version: Jt808Version,
+  coordinates: CoordinateCheck,
+): Result<LocationBody> {
+  if (end - start < LOCATION_BASIC_BYTES)
+    return truncated('body_truncated', 'location basic information', LOCATION_BASIC_BYTES, end - start);
   const time = readBcdTimeMs(buf, start + 22);
   const bad = checkBasic(buf, start, coordinates, time);
   if (bad) return bad;

@@ -6,7 +6,14 @@
  */
 import type { AdasAlarm, BlindSpotAlarm, DsmAlarm, TpmsAlarm } from './active-safety.js';
 import {
-  decodeAdas, decodeBlindSpot, decodeDsm, decodeTpms, encodeAdas, encodeBlindSpot, encodeDsm, encodeTpms,
+  decodeAdas,
+  decodeBlindSpot,
+  decodeDsm,
+  decodeTpms,
+  encodeAdas,
+  encodeBlindSpot,
+  encodeDsm,
+  encodeTpms,
 } from './active-safety.js';
 
 export interface LocationExtras {
@@ -73,10 +80,22 @@ const NO_OTHERS: readonly { id: number; hex: string }[] = Object.freeze([]);
 function decodeKnown(id: number, buf: Buffer, at: number, len: number, x: LocationExtras): boolean {
   const end = at + len;
   switch (id) {
-    case 0x01: if (len !== 4 || x.mileageKm !== undefined) return false; x.mileageKm = buf.readUInt32BE(at) / 10; return true;
-    case 0x02: if (len !== 2 || x.fuelL !== undefined) return false; x.fuelL = buf.readUInt16BE(at) / 10; return true;
-    case 0x03: if (len !== 2 || x.tachographSpeedKmh !== undefined) return false; x.tachographSpeedKmh = buf.readUInt16BE(at) / 10; return true;
-    case 0x04: if (len !== 2 || x.alarmEventId !== undefined) return false; x.alarmEventId = buf.readUInt16BE(at); return true;
+    case 0x01:
+      if (len !== 4 || x.mileageKm !== undefined) return false;
+      x.mileageKm = buf.readUInt32BE(at) / 10;
+      return true;
+    case 0x02:
+      if (len !== 2 || x.fuelL !== undefined) return false;
+      x.fuelL = buf.readUInt16BE(at) / 10;
+      return true;
+    case 0x03:
+      if (len !== 2 || x.tachographSpeedKmh !== undefined) return false;
+      x.tachographSpeedKmh = buf.readUInt16BE(at) / 10;
+      return true;
+    case 0x04:
+      if (len !== 2 || x.alarmEventId !== undefined) return false;
+      x.alarmEventId = buf.readUInt16BE(at);
+      return true;
     case 0x05: {
       if (len !== 30 || x.tyrePressures !== undefined) return false;
       const tyres: (number | null)[] = [];
@@ -88,7 +107,7 @@ function decodeKnown(id: number, buf: Buffer, at: number, len: number, x: Locati
       if (len !== 2 || x.cabinTemperatureC !== undefined) return false;
       const raw = buf.readUInt16BE(at);
       // "|| 0" turns the -0 of a negative zero (0x8000) into 0.
-    x.cabinTemperatureC = raw & 0x8000 ? -(raw & 0x7fff) || 0 : raw;
+      x.cabinTemperatureC = raw & 0x8000 ? -(raw & 0x7fff) || 0 : raw;
       return true;
     }
     case 0x11:
@@ -104,24 +123,76 @@ function decodeKnown(id: number, buf: Buffer, at: number, len: number, x: Locati
       if (len !== 7 || x.roadSectionTime !== undefined) return false;
       x.roadSectionTime = { sectionId: buf.readUInt32BE(at), durationS: buf.readUInt16BE(at + 4), result: buf[at + 6] };
       return true;
-    case 0x14: if (len !== 4 || x.videoAlarmBits !== undefined) return false; x.videoAlarmBits = buf.readUInt32BE(at); return true;
-    case 0x15: if (len !== 4 || x.videoLossChannelBits !== undefined) return false; x.videoLossChannelBits = buf.readUInt32BE(at); return true;
-    case 0x16: if (len !== 4 || x.videoOcclusionChannelBits !== undefined) return false; x.videoOcclusionChannelBits = buf.readUInt32BE(at); return true;
-    case 0x17: if (len !== 2 || x.storageFaultBits !== undefined) return false; x.storageFaultBits = buf.readUInt16BE(at); return true;
+    case 0x14:
+      if (len !== 4 || x.videoAlarmBits !== undefined) return false;
+      x.videoAlarmBits = buf.readUInt32BE(at);
+      return true;
+    case 0x15:
+      if (len !== 4 || x.videoLossChannelBits !== undefined) return false;
+      x.videoLossChannelBits = buf.readUInt32BE(at);
+      return true;
+    case 0x16:
+      if (len !== 4 || x.videoOcclusionChannelBits !== undefined) return false;
+      x.videoOcclusionChannelBits = buf.readUInt32BE(at);
+      return true;
+    case 0x17:
+      if (len !== 2 || x.storageFaultBits !== undefined) return false;
+      x.storageFaultBits = buf.readUInt16BE(at);
+      return true;
     case 0x18:
       if (len !== 3 || x.abnormalDriving !== undefined) return false;
       x.abnormalDriving = { behaviourBits: buf.readUInt16BE(at), fatigueLevel: buf[at + 2] };
       return true;
-    case 0x25: if (len !== 4 || x.extendedSignalBits !== undefined) return false; x.extendedSignalBits = buf.readUInt32BE(at); return true;
-    case 0x2a: if (len !== 2 || x.ioStatusBits !== undefined) return false; x.ioStatusBits = buf.readUInt16BE(at); return true;
-    case 0x2b: if (len !== 4 || x.analogRaw !== undefined) return false; x.analogRaw = buf.readUInt32BE(at); return true;
-    case 0x30: if (len !== 1 || x.signalStrength !== undefined) return false; x.signalStrength = buf[at]; return true;
-    case 0x31: if (len !== 1 || x.gnssSatellites !== undefined) return false; x.gnssSatellites = buf[at]; return true;
-    case 0x64: { if (x.adas !== undefined) return false; const v = decodeAdas(buf, at, end); if (!v) return false; x.adas = v; return true; }
-    case 0x65: { if (x.dsm !== undefined) return false; const v = decodeDsm(buf, at, end); if (!v) return false; x.dsm = v; return true; }
-    case 0x66: { if (x.tpms !== undefined) return false; const v = decodeTpms(buf, at, end); if (!v) return false; x.tpms = v; return true; }
-    case 0x67: { if (x.blindSpot !== undefined) return false; const v = decodeBlindSpot(buf, at, end); if (!v) return false; x.blindSpot = v; return true; }
-    default: return false;
+    case 0x25:
+      if (len !== 4 || x.extendedSignalBits !== undefined) return false;
+      x.extendedSignalBits = buf.readUInt32BE(at);
+      return true;
+    case 0x2a:
+      if (len !== 2 || x.ioStatusBits !== undefined) return false;
+      x.ioStatusBits = buf.readUInt16BE(at);
+      return true;
+    case 0x2b:
+      if (len !== 4 || x.analogRaw !== undefined) return false;
+      x.analogRaw = buf.readUInt32BE(at);
+      return true;
+    case 0x30:
+      if (len !== 1 || x.signalStrength !== undefined) return false;
+      x.signalStrength = buf[at];
+      return true;
+    case 0x31:
+      if (len !== 1 || x.gnssSatellites !== undefined) return false;
+      x.gnssSatellites = buf[at];
+      return true;
+    case 0x64: {
+      if (x.adas !== undefined) return false;
+      const v = decodeAdas(buf, at, end);
+      if (!v) return false;
+      x.adas = v;
+      return true;
+    }
+    case 0x65: {
+      if (x.dsm !== undefined) return false;
+      const v = decodeDsm(buf, at, end);
+      if (!v) return false;
+      x.dsm = v;
+      return true;
+    }
+    case 0x66: {
+      if (x.tpms !== undefined) return false;
+      const v = decodeTpms(buf, at, end);
+      if (!v) return false;
+      x.tpms = v;
+      return true;
+    }
+    case 0x67: {
+      if (x.blindSpot !== undefined) return false;
+      const v = decodeBlindSpot(buf, at, end);
+      if (!v) return false;
+      x.blindSpot = v;
+      return true;
+    }
+    default:
+      return false;
   }
 }
 
@@ -166,7 +237,8 @@ export function decodeExtras(buf: Buffer, start: number, end: number): LocationE
 }
 
 function item(id: number, value: Buffer): Buffer {
-  if (value.length > 255) throw new RangeError(`additional item 0x${id.toString(16)} of ${value.length} bytes exceeds 255`);
+  if (value.length > 255)
+    throw new RangeError(`additional item 0x${id.toString(16)} of ${value.length} bytes exceeds 255`);
   const out = Buffer.allocUnsafe(2 + value.length);
   out[0] = id;
   out[1] = value.length;
@@ -174,9 +246,19 @@ function item(id: number, value: Buffer): Buffer {
   return out;
 }
 
-function u8(v: number): Buffer { return Buffer.from([v & 0xff]); }
-function u16(v: number): Buffer { const b = Buffer.allocUnsafe(2); b.writeUInt16BE(v); return b; }
-function u32(v: number): Buffer { const b = Buffer.allocUnsafe(4); b.writeUInt32BE(v); return b; }
+function u8(v: number): Buffer {
+  return Buffer.from([v & 0xff]);
+}
+function u16(v: number): Buffer {
+  const b = Buffer.allocUnsafe(2);
+  b.writeUInt16BE(v);
+  return b;
+}
+function u32(v: number): Buffer {
+  const b = Buffer.allocUnsafe(4);
+  b.writeUInt32BE(v);
+  return b;
+}
 
 /** Encodes typed items in id order, then `others` in their order. Scaled values are rounded to the wire unit. */
 export function encodeExtras(x: LocationExtras): Buffer {
