@@ -3,7 +3,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createLogger, Metrics, type LogLevel } from '../schema/index.js';
+import { addProcessMetrics, createLogger, Metrics, type LogLevel } from '../schema/index.js';
 import { SampleDemo, DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { SpeedingVehicles, SPEEDING_VEHICLES_DEFAULTS } from './demo/speeding-vehicles.js';
 import { ConfigError, helpText, parseFlags, type FlagSpec } from './flags.js';
@@ -176,6 +176,7 @@ async function start(argv: string[]): Promise<void> {
     throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])} (see vigil start --help)`);
   const logger = createLogger((line) => process.stderr.write(line), values['log-level'] as LogLevel);
   const metrics = new Metrics();
+  addProcessMetrics(metrics);
   const dataDir = path.resolve(values['data-dir'] as string);
   mkdirSync(dataDir, { recursive: true });
   const startedAt = performance.now();

@@ -51,7 +51,16 @@ export {
   VEHICLE_TABLE_FRAME_KIND,
   type VehicleTableEntry,
 } from './feed-table-frame.js';
-export { Counter, Gauge, Histogram, Metrics, createLogger, silentLogger } from './observability.js';
+export {
+  Counter,
+  Gauge,
+  Histogram,
+  MetricConflictError,
+  Metrics,
+  createLogger,
+  silentLogger,
+} from './observability.js';
+export { addProcessMetrics } from './process-metrics.js';
 export type { Logger, LogLevel } from './observability.js';
 export { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 export type { PostgresMigration } from './postgres-migrations.js';

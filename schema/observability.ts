@@ -100,36 +100,79 @@ function formatLabels(labels: Labels): string {
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
 }
 
-/** A registry: asking twice for the same name returns the same metric. */
+/** Thrown when a metric name is asked for again with another type or other labels: a programming error. */
+export class MetricConflictError extends Error {}
+
+/**
+ * A registry: asking twice for the same name returns the same metric, provided the type and label names agree;
+ * a name reused with another type or other labels is refused, since Prometheus would read the two as one series.
+ */
 export class Metrics {
   private readonly metrics = new Map<string, Metric>();
   private readonly collectors: (() => void)[] = [];
+  private readonly externalSources: (() => Promise<string>)[] = [];
 
   counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
-    return this.getOrCreate(name, () => new Counter(name, help, labelNames, 'counter'));
+    return this.getOrCreate(name, 'counter', labelNames, Counter, () => new Counter(name, help, labelNames, 'counter'));
   }
   gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
-    return this.getOrCreate(name, () => new Gauge(name, help, labelNames, 'gauge'));
+    return this.getOrCreate(name, 'gauge', labelNames, Gauge, () => new Gauge(name, help, labelNames, 'gauge'));
   }
   histogram(name: string, help: string, labelNames: readonly string[] = [], bounds?: number[]): Histogram {
-    return this.getOrCreate(name, () => new Histogram(name, help, labelNames, bounds));
+    return this.getOrCreate(
+      name,
+      'histogram',
+      labelNames,
+      Histogram,
+      () => new Histogram(name, help, labelNames, bounds),
+    );
+  }
+  /**
+   * Adds text in the Prometheus format made elsewhere (the process metrics of `process-metrics.ts`) to what
+   * `renderAll` returns.
+   */
+  addExternal(render: () => Promise<string>): void {
+    this.externalSources.push(render);
   }
   /** Runs before each scrape, to refresh gauges that are cheaper to read than to track. */
   onCollect(collect: () => void): void {
     this.collectors.push(collect);
   }
 
-  private getOrCreate<M extends Metric>(name: string, create: () => M): M {
+  private getOrCreate<M extends Metric>(
+    name: string,
+    type: Metric['type'],
+    labelNames: readonly string[],
+    kind: abstract new (...args: never[]) => M,
+    create: () => M,
+  ): M {
     const existing = this.metrics.get(name);
-    if (existing) return existing as M;
+    if (existing) {
+      if (!(existing instanceof kind) || existing.type !== type) {
+        throw new MetricConflictError(`metric ${name} is a ${existing.type}, asked for as a ${type}`);
+      }
+      if (existing.labelNames.join(',') !== labelNames.join(',')) {
+        throw new MetricConflictError(
+          `metric ${name} has labels [${existing.labelNames.join(', ')}], asked for with [${labelNames.join(', ')}]`,
+        );
+      }
+      return existing;
+    }
     const metric = create();
     this.metrics.set(name, metric);
     return metric;
   }
 
+  /** Vigil's own series (synchronous, for tests and benchmarks that read one value). */
   render(): string {
     for (const collect of this.collectors) collect();
     return [...this.metrics.values()].flatMap((m) => m.render()).join('\n') + '\n';
+  }
+
+  /** Everything a scrape of `/metrics` gets: Vigil's series, then the external sources'. */
+  async renderAll(): Promise<string> {
+    const external = await Promise.all(this.externalSources.map((render) => render()));
+    return [this.render(), ...external].join('');
   }
 }
 

@@ -76,8 +76,8 @@ export function registerRoutes(router: Router, deps: RouteDeps): void {
     return { body: deps.geoJson(), headers: { 'cache-control': 'private, max-age=3600' } };
   });
 
-  router.add('GET', '/metrics', () => ({
-    raw: deps.metrics.render(),
+  router.add('GET', '/metrics', async () => ({
+    raw: await deps.metrics.renderAll(),
     headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
   }));
 }
