@@ -4,7 +4,7 @@
  * keeps `window` 0x0200 frames in flight on each and counts positive 0x8001 replies, `close` ends.
  */
 import net from 'node:net';
-import { FrameSplitter, encodeMessage, parseFrame } from '../ingest/index.js';
+import { FrameSplitter, encodeMessage } from '../ingest/index.js';
 import { locationBody } from '../cli/demo/location.js';
 
 export type ClientCommand =
@@ -40,9 +40,8 @@ class Terminal {
     socket.on('data', (chunk: Buffer) => {
       for (const item of this.splitter.push(chunk)) {
         if (item.reason !== undefined) continue;
-        const frame = parseFrame(item.raw);
         // 0x8001 body: reply serial WORD, reply id WORD, result BYTE.
-        if (frame.ok && frame.value.header.msgId === 0x8001) this.onReply?.(frame.value.body[4]);
+        if (item.frame.header.msgId === 0x8001) this.onReply?.(item.frame.body[4]);
       }
     });
     socket.on('error', () => undefined);

@@ -4,7 +4,7 @@
  * process (`ack-server-main.ts`) like the node under test, so both pay the same process and socket costs.
  */
 import net from 'node:net';
-import { FrameSplitter, encodeMessage, parseFrame } from '../../ingest/index.js';
+import { FrameSplitter, encodeMessage } from '../../ingest/index.js';
 
 export async function startAckServer(port = 0): Promise<{ port: number; close: () => Promise<void> }> {
   const server = net.createServer((socket) => {
@@ -15,9 +15,7 @@ export async function startAckServer(port = 0): Promise<{ port: number; close: (
     socket.on('data', (chunk: Buffer) => {
       for (const item of splitter.push(chunk)) {
         if (item.reason !== undefined) continue;
-        const frame = parseFrame(item.raw);
-        if (!frame.ok) continue;
-        const h = frame.value.header;
+        const h = item.frame.header;
         serial = (serial + 1) & 0xffff;
         const header = { version: h.version, protocolVersion: h.protocolVersion, phone: h.phone, serial };
         const reply =

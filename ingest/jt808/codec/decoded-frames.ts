@@ -5,7 +5,6 @@
  * for, never fatal. The gateway does not use this: it must name, count and keep every refused frame.
  */
 import type { FrameSplitter } from './frame-splitter.js';
-import { parseFrame } from './frame.js';
 import { decodeMessage, type Jt808Message } from './message.js';
 import type { Jt808Frame } from './types.js';
 
@@ -15,10 +14,8 @@ export function* decodedFrames(
 ): Generator<{ frame: Jt808Frame; message: Jt808Message }> {
   for (const item of splitter.push(chunk)) {
     if (item.reason !== undefined) continue;
-    const frame = parseFrame(item.raw);
-    if (!frame.ok) continue;
-    const message = decodeMessage(frame.value);
+    const message = decodeMessage(item.frame);
     if (!message.ok) continue;
-    yield { frame: frame.value, message: message.value };
+    yield { frame: item.frame, message: message.value };
   }
 }

@@ -1,23 +1,38 @@
 /**
- * Streaming de-framer for a JT/T 808 TCP byte stream. It only finds 0x7E boundaries; parseFrame checks
- * what is inside. Every byte leaves as part of exactly one item, so the gateway can dead-letter garbage
- * and oversize frames with their raw bytes.
+ * Streaming de-framer for a JT/T 808 TCP byte stream: cuts the stream at its 0x7E flags and checks each
+ * candidate with parseFrame, so that a candidate which is not a frame never costs the frame after it.
  *
- * Resynchronisation: two adjacent flags ("7E 7E", the end of one frame and the start of the next)
- * never make an empty frame; the second flag is taken as the start. After an oversize frame the next flag
- * is also taken as a start, which re-aligns on the next frame when frames are sent back to back.
+ * Every 0x7E is a possible start. The bytes between two flags are a candidate frame; when it parses, it is a
+ * frame, and when it does not, it is rejected with parseFrame's reason. Either way its closing flag is taken
+ * as the possible start of the next candidate, because a failed candidate tells nothing about where the next
+ * frame begins. This is what re-aligns the stream after every fault:
+ *   - a truncated frame without its end flag (`7E 01 00 40 53 01 00` then `7E …valid… 7E`): the candidate
+ *     `7E 01 00 40 53 01 00 7E` fails, and its last flag, the valid frame's start, opens the valid frame;
+ *   - a corrupt frame, then a valid one (`7E …bad… 7E 7E …valid… 7E`): "7E 7E" never makes an empty frame;
+ *   - two frames sharing one flag (`7E A 7E B 7E`, a sender that omits the second flag): both are frames;
+ *   - garbage between frames (`7E A 7E xx yy 7E B 7E`): bytes after a frame's end flag that do not parse
+ *     with it are rejected as `garbage` (without the flags), and B still parses;
+ *   - an oversize candidate: `frame_too_large` with its first frameBytesMax bytes, and the next flag opens
+ *     the next candidate.
+ * So a valid frame is always found, whatever came before it: its start flag opens a candidate that ends at
+ * its end flag (an escaped frame holds no other 0x7E). Flags are the only bytes two items may share.
  */
-import { FLAG } from './frame.js';
+import { FLAG, parseFrame, type ParseFrameOptions } from './frame.js';
+import type { Jt808Frame, Jt808RejectReason } from './types.js';
 
-export type SplitRejectReason = 'frame_too_large' | 'garbage' | 'frame_truncated';
+export type SplitRejectReason = Jt808RejectReason;
 
-/** A candidate frame: escaped bytes including both 0x7E flags. */
+/** A frame: escaped bytes including both 0x7E flags, and what parseFrame read from them. */
 export interface SplitFrame {
   raw: Buffer;
+  frame: Jt808Frame;
   reason?: undefined;
 }
 
-/** Bytes that cannot be a frame: garbage between frames, an oversize frame (cut at the bound), a tail. */
+/**
+ * Bytes that are not a frame: garbage, an oversize candidate (cut at the bound), a candidate parseFrame
+ * refused (`check_mismatch`, `header_truncated`, …), or a partial frame when the stream ended.
+ */
 export interface SplitReject {
   raw: Buffer;
   reason: SplitRejectReason;
@@ -29,14 +44,21 @@ export type SplitItem = SplitFrame | SplitReject;
 export interface FrameSplitterOptions {
   /** Largest escaped frame accepted, flags included; also the largest garbage item held. */
   frameBytesMax: number;
+  /** How candidates are checked (the gateway's checksum policy). */
+  parse?: ParseFrameOptions;
 }
 
+/** The smallest frame: two flags, a 2013 header (12 bytes) and the check byte. */
+const FRAME_BYTES_MIN = 15;
+
 const enum State {
-  /** Looking for a start flag; bytes seen are garbage. */
+  /** Before the first flag of the stream: bytes seen are garbage. */
   Hunt,
-  /** Inside a frame after its start flag. */
-  Frame,
-  /** Discarding the rest of an oversize frame until the next flag. */
+  /** After a flag that did not close a frame (a stream's first flag, or the end of a failed candidate). */
+  Open,
+  /** After the end flag of a frame: the next bytes are a candidate too, or else garbage between frames. */
+  OpenAfterFrame,
+  /** Discarding the rest of an oversize candidate until the next flag. */
   Skip,
 }
 
@@ -45,30 +67,37 @@ const enum State {
  * array; never written to (see #carry).
  */
 const NONE: Buffer[] = [];
+/** The opening flag of a candidate that began in an earlier chunk, when its content starts to be carried. */
+const FLAG_ONLY = Buffer.from([FLAG]);
 
 export class FrameSplitter {
   readonly #frameBytesMax: number;
+  readonly #parse: ParseFrameOptions | undefined;
   #state: State = State.Hunt;
-  /** Bytes of the current frame (start flag included) or garbage carried over from earlier chunks. */
+  /**
+   * Bytes carried across chunks: the current candidate (opening flag included) or garbage before the first
+   * flag. Empty while a candidate has no content yet, its opening flag then being implied by the state.
+   */
   #carried: Buffer[] = NONE;
   #carriedBytes = 0;
   #discardedBytes = 0;
 
   constructor(opts: FrameSplitterOptions) {
-    if (!Number.isInteger(opts.frameBytesMax) || opts.frameBytesMax < 15) {
+    if (!Number.isInteger(opts.frameBytesMax) || opts.frameBytesMax < FRAME_BYTES_MIN) {
       throw new RangeError(
-        `frameBytesMax value ${opts.frameBytesMax} is less than min allowed 15 (the smallest frame)`,
+        `frameBytesMax value ${opts.frameBytesMax} is less than min allowed ${FRAME_BYTES_MIN} (the smallest frame)`,
       );
     }
     this.#frameBytesMax = opts.frameBytesMax;
+    this.#parse = opts.parse;
   }
 
-  /** Bytes held between calls (a partial frame or garbage), never above frameBytesMax. */
+  /** Bytes held between calls (a partial candidate or garbage), never above frameBytesMax. */
   get bufferedBytes(): number {
     return this.#carriedBytes;
   }
 
-  /** Bytes of oversize frames dropped beyond the frameBytesMax kept in their reject item (a counter). */
+  /** Bytes of oversize candidates dropped beyond the frameBytesMax kept in their reject item (a counter). */
   get discardedBytes(): number {
     return this.#discardedBytes;
   }
@@ -80,114 +109,73 @@ export class FrameSplitter {
    */
   push(chunk: Buffer): SplitItem[] {
     const items: SplitItem[] = [];
-    let pos = 0;
     const length = chunk.length;
+    let pos = 0;
+    /** Where the current candidate's opening flag sits in this chunk; -1 when it came in an earlier one. */
+    let openAt = -1;
     while (pos < length) {
       const flagAt = chunk.indexOf(FLAG, pos);
-      if (this.#state === State.Hunt) {
+      const state = this.#state;
+      if (state === State.Open || state === State.OpenAfterFrame) {
+        if (flagAt === -1) {
+          this.#carryCandidate(chunk, openAt, pos, length, items);
+          break;
+        }
+        this.#closeCandidate(chunk, openAt, pos, flagAt, items);
+      } else if (state === State.Hunt) {
         this.#addGarbage(chunk, pos, flagAt === -1 ? length : flagAt, items);
         if (flagAt === -1) break;
         this.#flushGarbage(items);
-        this.#state = State.Frame;
-        pos = this.#startFrame(chunk, flagAt, items);
-      } else if (this.#state === State.Frame) {
-        pos = this.#continueFrame(chunk, pos, flagAt, items);
+        this.#state = State.Open;
       } else {
         if (flagAt === -1) {
           this.#discardedBytes += length - pos;
           break;
         }
         this.#discardedBytes += flagAt - pos;
-        this.#state = State.Frame;
-        pos = this.#startFrame(chunk, flagAt, items);
+        this.#state = State.Open;
       }
+      openAt = flagAt;
+      pos = flagAt + 1;
     }
     return items;
   }
 
-  /** Ends the stream (connection closed): returns any partial frame or garbage still held. */
+  /** Ends the stream (connection closed): returns any partial candidate or garbage still held. */
   flush(): SplitItem[] {
     const items: SplitItem[] = [];
     if (this.#state === State.Hunt) this.#flushGarbage(items);
-    else if (this.#state === State.Frame && this.#carriedBytes > 1) {
+    else if (this.#carriedBytes > 0 && this.#state === State.OpenAfterFrame) {
+      const raw = this.#takeCarried().subarray(1);
+      items.push({ raw, reason: 'garbage', detail: `${raw.length} bytes after the last frame, no flag after them` });
+    } else if (this.#carriedBytes > 0 && this.#state === State.Open) {
       items.push({
         raw: this.#takeCarried(),
         reason: 'frame_truncated',
         detail: 'stream ended inside a frame: end flag missing',
       });
     }
+    // A lone flag at the end carries nothing: it is dropped.
     this.#carried = NONE;
     this.#carriedBytes = 0;
     this.#state = State.Hunt;
     return items;
   }
 
-  /** Starts a frame at the flag at `flagAt`; frames that end in this chunk are emitted without copying. */
-  #startFrame(chunk: Buffer, flagAt: number, items: SplitItem[]): number {
-    this.#carried = NONE;
-    this.#carriedBytes = 0;
-    let start = flagAt;
-    for (;;) {
-      const endAt = chunk.indexOf(FLAG, start + 1);
-      if (endAt === -1) {
-        this.#carryFrameBytes(chunk, start, chunk.length, items);
-        return chunk.length;
-      }
-      if (endAt === start + 1) {
-        // "7E 7E": the end flag of a frame we did not see, then a start flag. Re-align on the second.
-        start = endAt;
-        continue;
-      }
-      if (endAt + 1 - start > this.#frameBytesMax) {
-        items.push({
-          raw: chunk.subarray(start, start + this.#frameBytesMax),
-          reason: 'frame_too_large',
-          detail: `frame of ${endAt + 1 - start} bytes exceeds ${this.#frameBytesMax}`,
-        });
-        this.#discardedBytes += endAt + 1 - start - this.#frameBytesMax;
-        start = endAt;
-        continue;
-      }
-      items.push({ raw: chunk.subarray(start, endAt + 1) });
-      this.#state = State.Hunt;
-      return endAt + 1;
+  /** The candidate's content runs to the end of the chunk: carries it, or rejects it once past the bound. */
+  #carryCandidate(chunk: Buffer, openAt: number, from: number, to: number, items: SplitItem[]): void {
+    if (to === from) return;
+    if (this.#carriedBytes === 0) {
+      // Carry the opening flag with the content, so that the candidate is whole when its end flag comes.
+      if (openAt >= 0) from = openAt;
+      else this.#carryBytes(FLAG_ONLY, 0, 1);
     }
-  }
-
-  /** Continues a frame carried over from an earlier chunk. */
-  #continueFrame(chunk: Buffer, pos: number, flagAt: number, items: SplitItem[]): number {
-    if (flagAt === -1) {
-      this.#carryFrameBytes(chunk, pos, chunk.length, items);
-      return chunk.length;
-    }
-    if (flagAt === pos && this.#carriedBytes === 1) {
-      // Only the start flag was carried and the chunk opens with another flag: re-align on it.
-      return this.#startFrame(chunk, flagAt, items);
-    }
-    const total = this.#carriedBytes + flagAt + 1 - pos;
-    if (total > this.#frameBytesMax) {
-      // Emits frame_too_large; the closing flag is then taken as a start (see the file comment).
-      this.#carryFrameBytes(chunk, pos, flagAt + 1, items);
-      this.#state = State.Frame;
-      return this.#startFrame(chunk, flagAt, items);
-    }
-    this.#carry(chunk.subarray(pos, flagAt + 1));
-    this.#carriedBytes = total;
-    items.push({ raw: this.#takeCarried() });
-    this.#state = State.Hunt;
-    return flagAt + 1;
-  }
-
-  /** Holds frame bytes [from, to) across chunks, or rejects the frame once it passes the bound. */
-  #carryFrameBytes(chunk: Buffer, from: number, to: number, items: SplitItem[]): void {
     const room = this.#frameBytesMax - this.#carriedBytes;
     if (to - from <= room) {
-      this.#carry(Buffer.from(chunk.subarray(from, to)));
-      this.#carriedBytes += to - from;
+      this.#carryBytes(chunk, from, to);
       return;
     }
-    this.#carry(Buffer.from(chunk.subarray(from, from + room)));
-    this.#carriedBytes += room;
+    this.#carryBytes(chunk, from, from + room);
     this.#discardedBytes += to - from - room;
     items.push({
       raw: this.#takeCarried(),
@@ -197,12 +185,38 @@ export class FrameSplitter {
     this.#state = State.Skip;
   }
 
+  /** The flag at `flagAt` closes the current candidate; it becomes the opening flag of the next one. */
+  #closeCandidate(chunk: Buffer, openAt: number, from: number, flagAt: number, items: SplitItem[]): void {
+    const afterFrame = this.#state === State.OpenAfterFrame;
+    this.#state = State.Open;
+    if (flagAt === from && this.#carriedBytes === 0) return; // "7E 7E": nothing between the flags.
+    const carried = this.#carriedBytes > 0 ? this.#carriedBytes : 1;
+    const total = carried + flagAt + 1 - from;
+    if (total > this.#frameBytesMax) {
+      this.#carryCandidate(chunk, openAt, from, flagAt + 1, items);
+      this.#state = State.Open;
+      return;
+    }
+    let raw: Buffer;
+    if (this.#carriedBytes > 0) {
+      this.#carryBytes(chunk, from, flagAt + 1);
+      raw = this.#takeCarried();
+    } else if (openAt >= 0) raw = chunk.subarray(openAt, flagAt + 1);
+    else raw = Buffer.concat([FLAG_ONLY, chunk.subarray(from, flagAt + 1)]);
+    const parsed = parseFrame(raw, this.#parse);
+    if (parsed.ok) {
+      items.push({ raw, frame: parsed.value });
+      this.#state = State.OpenAfterFrame;
+    } else if (afterFrame) {
+      const garbage = raw.subarray(1, raw.length - 1);
+      items.push({ raw: garbage, reason: 'garbage', detail: `${garbage.length} bytes between frames` });
+    } else items.push({ raw, reason: parsed.reason, detail: parsed.detail });
+  }
+
   #addGarbage(chunk: Buffer, from: number, to: number, items: SplitItem[]): void {
     while (from < to) {
-      const room = this.#frameBytesMax - this.#carriedBytes;
-      const take = Math.min(room, to - from);
-      this.#carry(Buffer.from(chunk.subarray(from, from + take)));
-      this.#carriedBytes += take;
+      const take = Math.min(this.#frameBytesMax - this.#carriedBytes, to - from);
+      this.#carryBytes(chunk, from, from + take);
       from += take;
       if (this.#carriedBytes >= this.#frameBytesMax) this.#flushGarbage(items);
     }
@@ -214,9 +228,12 @@ export class FrameSplitter {
     items.push({ raw, reason: 'garbage', detail: `${raw.length} bytes outside any 0x7E frame` });
   }
 
-  #carry(bytes: Buffer): void {
+  /** Copies bytes [from, to) of `chunk` into what is carried across chunks. */
+  #carryBytes(chunk: Buffer, from: number, to: number): void {
+    const bytes = Buffer.from(chunk.subarray(from, to));
     if (this.#carried === NONE) this.#carried = [bytes];
     else this.#carried.push(bytes);
+    this.#carriedBytes += to - from;
   }
 
   #takeCarried(): Buffer {

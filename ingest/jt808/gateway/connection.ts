@@ -51,8 +51,9 @@ export class Connection implements TcpConnection {
     readonly socket: net.Socket,
     readonly peer: string,
     frameBytesMax: number,
+    checksum: 'strict' | 'ignore',
   ) {
-    this.splitter = new FrameSplitter({ frameBytesMax });
+    this.splitter = new FrameSplitter({ frameBytesMax, parse: checksum === 'strict' ? undefined : { checksum } });
   }
 
   nextSerial(): number {

@@ -9,7 +9,6 @@ import { TOPICS, type EventLog } from '../../../stream/index.js';
 import { TcpConnections } from '../../tcp-connections.js';
 import {
   decodeMessage,
-  parseFrame,
   type DecodeMessageOptions,
   type Jt808Frame,
   type Jt808Header,
@@ -64,7 +63,7 @@ export class Jt808Gateway {
     this.connections = new TcpConnections<Connection>(
       options,
       {
-        open: (socket, peer) => new Connection(socket, peer, options.frameBytesMax),
+        open: (socket, peer) => new Connection(socket, peer, options.frameBytesMax, options.checksum),
         data: (c, chunk) => this.onData(c, chunk),
         closed: (c) => this.onClose(c),
         idle: () => this.out.counter('vigil_jt808_idle_disconnects_total', 'Connections closed for idleness').inc(),
@@ -117,7 +116,7 @@ export class Jt808Gateway {
         this.out.rejectRaw(c, item.raw, item.reason, item.detail, undefined);
         continue;
       }
-      this.onFrame(c, item.raw);
+      this.onFrame(c, item.raw, item.frame);
     }
     if (c.splitter.bufferedBytes > this.options.bufferedBytesPerConnectionMax) {
       // A peer that never closes its frame would otherwise make us buffer without end.
@@ -132,15 +131,14 @@ export class Jt808Gateway {
     }
   }
 
-  private onFrame(c: Connection, raw: Buffer): void {
+  /**
+   * A frame that passed the frame check (the splitter ran parseFrame with the gateway's checksum policy). A
+   * candidate that failed it was dead-lettered in onData without an answer: its header cannot be trusted, so
+   * there is no flow number to answer, and the terminal retransmits.
+   */
+  private onFrame(c: Connection, raw: Buffer, parsed: Jt808Frame): void {
     this.hot.frames.inc();
-    const parsed = parseFrame(raw, { checksum: this.options.checksum });
-    if (!parsed.ok) {
-      // The header cannot be trusted, so there is no flow number to answer: the terminal will retransmit.
-      this.out.rejectRaw(c, raw, parsed.reason, parsed.detail, undefined);
-      return;
-    }
-    let frame: Jt808Frame | undefined = parsed.value;
+    let frame: Jt808Frame | undefined = parsed;
     if (c.version === 2011 && frame.header.version === 2013) frame.header.version = 2011;
     if (frame.header.packet !== undefined && frame.header.packet.total > 1) {
       if (this.options.requireAuthentication && (!c.authenticated || c.phone !== frame.header.phone)) {
