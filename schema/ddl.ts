@@ -3,6 +3,7 @@
  * list at every start-up is the migration: new tables are created and new columns added, nothing is dropped.
  */
 import { clickhouseTypeOf, type ColumnSpec } from './columns.js';
+import { ttlExpression } from './retention.js';
 import type { TableSpec } from './tables.js';
 
 function columnDefinition(name: string, spec: ColumnSpec): string {
@@ -26,7 +27,7 @@ export function createTableStatement(table: TableSpec): string {
   const clauses = [`ENGINE = ${table.engine}`];
   if (table.partitionBy) clauses.push(`PARTITION BY ${table.partitionBy}`);
   clauses.push(`ORDER BY ${table.orderBy}`);
-  if (table.ttl) clauses.push(`TTL ${table.ttl}`);
+  if (table.retention) clauses.push(`TTL ${ttlExpression(table.retention)}`);
   const settings = Object.entries(table.settings ?? {}).map(
     ([k, v]) => `${k} = ${typeof v === 'number' ? v : quoteString(v)}`,
   );

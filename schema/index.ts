@@ -23,6 +23,9 @@ export type {
   WorkOrderEventRow,
 } from './tables.js';
 export { createTableStatement, migrationStatements, quoteIdentifier, quoteString } from './ddl.js';
+export { BAD_PLATE_REASON, PLATE_CHARACTERS_MAX, PLATE_PATTERN, plateProblem } from './plates.js';
+export { TOO_OLD_FOR_RETENTION_REASON, retentionProblem, ttlExpression } from './retention.js';
+export type { Retention } from './retention.js';
 export { TSV_INSERT_SETTINGS, tsvEncoderFor } from './tsv-rows.js';
 export type { TsvRowEncoder } from './tsv-rows.js';
 export { FEED_PROTOCOL_VERSION } from './feed.js';

@@ -3,6 +3,8 @@
  * never rename or drop them.
  */
 import { column, type ColumnsSpec, type RowOf } from './columns.js';
+import { BAD_PLATE_REASON, PLATE_PATTERN } from './plates.js';
+import type { Retention } from './retention.js';
 
 export interface TableSpec<C extends ColumnsSpec = ColumnsSpec> {
   name: string;
@@ -11,7 +13,8 @@ export interface TableSpec<C extends ColumnsSpec = ColumnsSpec> {
   engine: string;
   orderBy: string;
   partitionBy?: string;
-  ttl?: string;
+  /** The TTL: rows are deleted this many days after this column's time (see retention.ts). */
+  retention?: Retention;
   settings?: Record<string, string | number>;
 }
 
@@ -34,7 +37,10 @@ export const TELEMETRY = table({
       pattern: /^\d{1,20}$/,
       reason: 'bad_terminal_id',
     }),
-    plate: column('string', 'plate as registered by the terminal or the registry, may be empty'),
+    plate: column('string', 'plate as registered by the terminal or the registry, may be empty', {
+      pattern: PLATE_PATTERN,
+      reason: BAD_PLATE_REASON,
+    }),
     ts: column('datetime_ms', 'device time of the fix', { reason: 'bad_time' }),
     received_at: column('datetime_ms', 'time Vigil received the fix'),
     lat: column('float64', 'latitude, signed degrees (WGS-84 as reported)', {
@@ -63,7 +69,7 @@ export const TELEMETRY = table({
   engine: 'ReplacingMergeTree(received_at)',
   orderBy: '(terminal_id, ts)',
   partitionBy: 'toYYYYMM(ts)',
-  ttl: 'toDateTime(ts) + INTERVAL 400 DAY',
+  retention: { column: 'ts', days: 400 },
 });
 export type TelemetryRow = RowOf<typeof TELEMETRY.columns>;
 
@@ -77,7 +83,7 @@ export const ALARMS = table({
     rule_version: column('uint32', 'version of the rule configuration that raised it'),
     severity: column('lowcard', 'info | warning | critical'),
     terminal_id: column('string', 'terminal of the vehicle, may be empty for roadside sources'),
-    plate: column('string', 'plate of the vehicle'),
+    plate: column('string', 'plate of the vehicle', { pattern: PLATE_PATTERN, reason: BAD_PLATE_REASON }),
     started_at: column('datetime_ms', 'device time the episode started'),
     ended_at: column('datetime_ms_nullable', 'device time the episode ended, NULL while open'),
     org_code: column('string', '6-digit division code the alarm belongs to', {
@@ -113,7 +119,7 @@ export const INGEST_REJECTS = table({
   engine: 'MergeTree',
   orderBy: '(received_at)',
   partitionBy: 'toYYYYMM(received_at)',
-  ttl: 'toDateTime(received_at) + INTERVAL 90 DAY',
+  retention: { column: 'received_at', days: 90 },
 });
 export type IngestRejectRow = RowOf<typeof INGEST_REJECTS.columns>;
 
@@ -240,7 +246,10 @@ export const CAMERA_EVENTS = table({
       pattern: /^.{1,64}$/,
       reason: 'missing_device_id',
     }),
-    plate: column('string', 'plate as read, empty when unread (a gantry pass may carry only the OBU id)'),
+    plate: column('string', 'plate as read, empty when unread (a gantry pass may carry only the OBU id)', {
+      pattern: PLATE_PATTERN,
+      reason: BAD_PLATE_REASON,
+    }),
     plate_color: column('uint8', 'JT/T 415 plate colour code, 0 when unknown', { max: 9, reason: 'bad_plate_color' }),
     ts: column('datetime_ms', 'event time at the device', { reason: 'bad_time' }),
     received_at: column('datetime_ms', 'time Vigil received the record'),
@@ -278,7 +287,7 @@ export const CAMERA_EVENTS = table({
   engine: 'ReplacingMergeTree(received_at)',
   orderBy: '(kind, source, event_id)',
   partitionBy: 'toYYYYMM(ts)',
-  ttl: 'toDateTime(ts) + INTERVAL 400 DAY',
+  retention: { column: 'ts', days: 400 },
 });
 export type CameraEventRow = RowOf<typeof CAMERA_EVENTS.columns>;
 
@@ -310,7 +319,7 @@ export const DEVICE_STATUS = table({
   engine: 'ReplacingMergeTree(received_at)',
   orderBy: '(device_id, source, event_id)',
   partitionBy: 'toYYYYMM(ts)',
-  ttl: 'toDateTime(ts) + INTERVAL 400 DAY',
+  retention: { column: 'ts', days: 400 },
 });
 export type DeviceStatusRow = RowOf<typeof DEVICE_STATUS.columns>;
 

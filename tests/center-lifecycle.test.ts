@@ -53,6 +53,14 @@ describe.each(STORE_KINDS)('command centre lifecycles on %s', (kind) => {
     await h?.close();
   });
 
+  it('refuses to bind a plate with an invisible or control character (bad_plate)', async () => {
+    for (const plate of ['豫A1\u200b0002', '豫A\u202e10002', '豫A\u000710002']) {
+      const res = await h.call(h.adminToken, 'POST', '/api/enterprises/ZZ-FREIGHT-1/vehicles', { plate });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: 'bad_plate' });
+    }
+  });
+
   it('stores an episode once, routed by rule and place, and keeps the latest version', async () => {
     const v1 = alarmRow();
     expect(await h.centre.desk.ingest(v1)).toBe(true);

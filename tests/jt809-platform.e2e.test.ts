@@ -208,4 +208,51 @@ describe('JT/T 809 lower platform → Vigil', () => {
     expect(seen.vehicle_class).toBe('dangerous_goods');
     feed.close();
   });
+
+  it('refuses positions past the telemetry retention and plates with invisible characters; the link goes on', async () => {
+    const c = clients[clients.length - 1];
+    const tooOld = Date.now() - 401 * 86_400_000;
+    const fix = (time: number) => gnssData({ time, lat: 34.7, lon: 113.6, speedKmh: 30 });
+    c.send(0x1200, vehicleEnvelope('豫C80903', 2, 0x1202, fix(tooOld)));
+    c.send(
+      0x1200,
+      vehicleEnvelope('豫C80903', 2, 0x1203, Buffer.concat([Buffer.from([2]), fix(tooOld), fix(Date.now() - 60_000)])),
+    );
+    c.send(0x1200, vehicleEnvelope('豫C\u001b80904', 2, 0x1202, fix(Date.now() - 30_000)));
+    c.send(0x1400, vehicleEnvelope('豫C8\u00080905', 2, 0x1402, alarmReportData(1, 0x0002, Date.now(), 78, '超速')));
+    c.send(0x1005, Buffer.alloc(0));
+    await c.answer(0x1006);
+
+    const reasons = await eventually(async () => {
+      const rows = (
+        await vigil.sql<[string, string]>(
+          `SELECT reason, detail FROM ingest_rejects WHERE source = 'jt809' AND reason IN ('too_old_for_retention', 'bad_plate') ORDER BY reason, detail`,
+        )
+      ).rows;
+      return rows.length >= 4 ? rows : undefined;
+    });
+    expect(reasons.map((r) => r[0])).toEqual([
+      'bad_plate',
+      'bad_plate',
+      'too_old_for_retention',
+      'too_old_for_retention',
+    ]);
+    // GBK carries C0 controls (an ESC starts a terminal escape sequence); zero-width and bidi characters have no
+    // GBK bytes, so the HTTP tests cover those.
+    expect(reasons.slice(0, 2).map((r) => r[1])).toEqual([
+      'plate holds the invisible, control or undecodable character U+0008 at position 4',
+      'plate holds the invisible, control or undecodable character U+001B at position 3',
+    ]);
+    // The back-fill's good item is stored; nothing of the refused ones is.
+    const stored = await eventually(async () => {
+      const rows = (
+        await vigil.sql<[string, number]>(
+          `SELECT plate, toUnixTimestamp64Milli(ts) FROM telemetry WHERE source = 'jt809' AND (plate = '豫C80903' OR endsWith(plate, '80904') OR endsWith(plate, '0905'))`,
+        )
+      ).rows;
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(stored.map((r) => r[0])).toEqual(['豫C80903']);
+    expect((await vigil.sql(`SELECT count() FROM alarms WHERE plate LIKE '%0905'`)).rows).toEqual([[0]]);
+  });
 });

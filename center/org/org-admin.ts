@@ -2,6 +2,7 @@
  * Admins shape their part of the tree: units below their own, departments of their units, the enterprises
  * their units supervise and those enterprises' vehicles. Every change is audited in its transaction.
  */
+import { plateProblem } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import type { Principal } from '../auth/accounts.js';
 import { appendAudit } from '../auth/audit.js';
@@ -144,6 +145,8 @@ export class OrgAdmin {
   }
 
   async addVehicle(p: Principal, peer: string, enterpriseId: string, plate: string): Promise<void> {
+    const badPlate = plateProblem(plate);
+    if (badPlate) throw new HttpError(400, badPlate.reason, badPlate.detail);
     await this.sql.transaction(async (tx) => {
       const enterprise = (
         await tx.query<{ org_code: string }>('SELECT org_code FROM enterprises WHERE id = $1', [enterpriseId])

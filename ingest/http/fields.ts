@@ -2,7 +2,7 @@
  * Reading the fields of one source record. Sources name things their own way, so each reader returns either
  * a value or a named reason with a detail the source can act on.
  */
-import { countyAt, isWithin } from '../../schema/index.js';
+import { countyAt, isWithin, plateProblem } from '../../schema/index.js';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string; detail: string };
 
@@ -109,11 +109,32 @@ export function normalizePlate(text: string): string {
   return text.replace(SEPARATORS, '').toUpperCase();
 }
 
+const PLATE_FIELDS = ['plate', 'plate_no'];
+
+/**
+ * Refuses a plate holding invisible or control characters (schema/plates.ts), as sent: before trimming and
+ * normalizing, which would quietly drop some of them and keep others.
+ */
+function refuseInvisible(record: SourceRecord, names: readonly string[]): void {
+  const value = pick(record, names);
+  if (typeof value !== 'string') return;
+  const problem = plateProblem(value, names[0]);
+  if (problem) throw new RecordProblem(problem.reason, problem.detail);
+}
+
 export function requiredPlate(record: SourceRecord): string {
-  const plate = normalizePlate(requiredText(record, ['plate', 'plate_no'], 'missing_plate', 32));
+  refuseInvisible(record, PLATE_FIELDS);
+  const plate = normalizePlate(requiredText(record, PLATE_FIELDS, 'missing_plate', 32));
   if (plate.length < 2 || plate.length > 16)
     throw new RecordProblem('bad_plate', `plate ${JSON.stringify(plate)} is not 2-16 characters`);
   return plate;
+}
+
+/** A plate that may be missing (''), normalized like a required one. */
+export function optionalPlate(record: SourceRecord, names: readonly string[] = PLATE_FIELDS): string {
+  refuseInvisible(record, names);
+  const text = optionalText(record, names, 32);
+  return text === '' ? '' : normalizePlate(text);
 }
 
 /** JT/T 415 plate colours by code; sources also send the names. */

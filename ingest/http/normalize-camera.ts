@@ -2,14 +2,20 @@
  * ANPR plate reads, weigh-in-motion readings and ETC gantry passes → `CameraEvent`, the normalized sighting
  * all three share. Field names follow docs/sources/<kind>.md.
  */
-import { CAMERA_EVENTS, checkRecord, type CameraEvent, type CameraEventKind } from '../../schema/index.js';
+import {
+  CAMERA_EVENTS,
+  checkRecord,
+  retentionProblem,
+  type CameraEvent,
+  type CameraEventKind,
+} from '../../schema/index.js';
 import {
   asRecord,
   coordinates,
   eventTime,
-  normalizePlate,
   normalizeWith,
   optionalNumber,
+  optionalPlate,
   optionalText,
   orgCodeOf,
   plateColor,
@@ -104,11 +110,11 @@ function wim(record: SourceRecord, ctx: NormalizeContext): CameraEvent {
 }
 
 function gantry(record: SourceRecord, ctx: NormalizeContext): CameraEvent {
-  const plateText = optionalText(record, ['plate', 'plate_no'], 32);
+  const plate = optionalPlate(record);
   const obuId = optionalText(record, ['obu_id'], 64);
-  if (plateText === '' && obuId === '')
+  if (plate === '' && obuId === '')
     throw new RecordProblem('missing_plate_or_obu', 'a gantry pass needs plate or obu_id');
-  const event = common('gantry', record, ctx, normalizePlate(plateText), plateColor(record, false));
+  const event = common('gantry', record, ctx, plate, plateColor(record, false));
   event.obu_id = obuId;
   return event;
 }
@@ -127,7 +133,8 @@ export function normalizeCameraEvent(
   return normalizeWith(() => {
     const event = BUILDERS[kind](asRecord(value), ctx);
     // The table's own bounds are the last word, so nothing the sink would refuse reaches the log.
-    const problem = checkRecord(CAMERA_EVENTS.columns, event as unknown as Record<string, unknown>);
+    const row = event as unknown as Record<string, unknown>;
+    const problem = checkRecord(CAMERA_EVENTS.columns, row) ?? retentionProblem(CAMERA_EVENTS, row, ctx.receivedAt);
     if (problem) throw new RecordProblem(problem.reason, problem.detail);
     return event;
   });

@@ -1,5 +1,11 @@
 /** Roadside equipment health reports → `DeviceStatus`. */
-import { checkRecord, DEVICE_STATUS, type DeviceState, type DeviceStatus } from '../../schema/index.js';
+import {
+  checkRecord,
+  DEVICE_STATUS,
+  retentionProblem,
+  type DeviceState,
+  type DeviceStatus,
+} from '../../schema/index.js';
 import {
   asRecord,
   coordinates,
@@ -44,7 +50,9 @@ export function normalizeDeviceStatus(value: unknown, ctx: NormalizeContext): Ou
       detail: optionalText(record, ['detail'], 1024),
       source: ctx.source,
     };
-    const problem = checkRecord(DEVICE_STATUS.columns, row as unknown as Record<string, unknown>);
+    const fields = row as unknown as Record<string, unknown>;
+    const problem =
+      checkRecord(DEVICE_STATUS.columns, fields) ?? retentionProblem(DEVICE_STATUS, fields, ctx.receivedAt);
     if (problem) throw new RecordProblem(problem.reason, problem.detail);
     return row;
   });

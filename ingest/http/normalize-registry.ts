@@ -3,9 +3,9 @@ import { VEHICLE_CLASSES, type RegistryRecord, type VehicleClass } from '../../s
 import {
   asRecord,
   coversOrg,
-  normalizePlate,
   normalizeWith,
   optionalNumber,
+  optionalPlate,
   optionalText,
   parseTime,
   plateColor,
@@ -71,13 +71,12 @@ function enterprise(record: SourceRecord, ctx: NormalizeContext): RegistryRecord
 }
 
 function driver(record: SourceRecord, ctx: NormalizeContext): RegistryRecord {
-  const plate = optionalText(record, ['plate'], 32);
   return {
     type: 'driver',
     id: requiredText(record, ['id', 'driver_id'], 'missing_id', 64),
     name: requiredText(record, ['name'], 'missing_name', 128),
     enterprise_id: optionalText(record, ['enterprise_id'], 64),
-    plate: plate === '' ? '' : normalizePlate(plate),
+    plate: optionalPlate(record, ['plate']),
     qualification_valid_until: optionalTime(record, 'qualification_valid_until', ctx),
   };
 }

@@ -97,6 +97,50 @@ describe('source record fields', () => {
   });
 });
 
+describe('wire faults in source records', () => {
+  const DAY_MS = 86_400_000;
+  const anpr = (extra: Record<string, unknown>) =>
+    normalizeCameraEvent(
+      'anpr',
+      { event_id: 'e', camera_id: 'C1', plate: '豫A12345', time: NOW - 1000, ...extra },
+      ctx,
+    );
+
+  it('refuses a plate with an invisible or control character as bad_plate, on every path a plate comes in', () => {
+    for (const plate of ['豫A\u200b12345', '\ufeff豫A12345', '豫A12345\u202e', '豫A\t12345', '豫A1234\u0085']) {
+      expect(anpr({ plate }), JSON.stringify(plate)).toMatchObject({ ok: false, reason: 'bad_plate' });
+      expect(
+        normalizeCameraEvent('wim', { event_id: 'w', site_id: 'S', plate, time: NOW, axles: 2, gross_kg: 9000 }, ctx),
+      ).toMatchObject({ ok: false, reason: 'bad_plate' });
+      expect(
+        normalizeCameraEvent('gantry', { event_id: 'g', gantry_id: 'G', plate_no: plate, time: NOW }, ctx),
+      ).toMatchObject({ ok: false, reason: 'bad_plate' });
+      expect(
+        normalizeRegistryRecord({ type: 'vehicle', plate, plate_color: 2, vehicle_class: 'heavy_truck' }, ctx),
+      ).toMatchObject({ ok: false, reason: 'bad_plate' });
+      expect(normalizeRegistryRecord({ type: 'driver', id: 'd', name: 'n', plate }, ctx)).toMatchObject({
+        ok: false,
+        reason: 'bad_plate',
+      });
+    }
+    // Ordinary separators are still normalized away.
+    expect(anpr({ plate: ' 豫A·123 45 ' })).toMatchObject({ ok: true, value: { plate: '豫A12345' } });
+  });
+
+  it('refuses a record older than its table keeps as too_old_for_retention, and keeps one just inside', () => {
+    const tooOld = NOW - 400 * DAY_MS;
+    expect(anpr({ time: tooOld })).toMatchObject({ ok: false, reason: 'too_old_for_retention' });
+    expect(anpr({ time: tooOld + 1000 })).toMatchObject({ ok: true });
+    expect(normalizeDeviceStatus({ device_id: 'C1', status: 'online', time: tooOld }, ctx)).toMatchObject({
+      ok: false,
+      reason: 'too_old_for_retention',
+    });
+    expect(normalizeDeviceStatus({ device_id: 'C1', status: 'online', time: tooOld + 1000 }, ctx)).toMatchObject({
+      ok: true,
+    });
+  });
+});
+
 describe('bodies and bounds', () => {
   it('parses NDJSON line by line, a bad line being one bad item', () => {
     const items = parseBody('{"a":1}\n\nnot json\n{"a":2}\n', 'application/x-ndjson; charset=utf-8', 10);

@@ -8,7 +8,14 @@
 import { randomInt } from 'node:crypto';
 import type net from 'node:net';
 import type { AlarmRow, IngestRejectRow, Logger, Metrics, TelemetryRow, VehicleRegistry } from '../../schema/index.js';
-import { ALARMS, checkRecord, HENAN_PROVINCE_CODE, TELEMETRY } from '../../schema/index.js';
+import {
+  ALARMS,
+  checkRecord,
+  HENAN_PROVINCE_CODE,
+  plateProblem,
+  retentionProblem,
+  TELEMETRY,
+} from '../../schema/index.js';
 import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
 import { TcpConnections, type TcpConnection } from '../tcp-connections.js';
 import { buildFrame, Jt809FrameSplitter, parseFrame, type Jt809Frame, type Jt809Header, type Parsed } from './frame.js';
@@ -263,6 +270,9 @@ export class Jt809Server {
     if (header.msgId === MSG.exchange || header.msgId === MSG.warning) {
       const envelope = decodeEnvelope(frame.body);
       if (!envelope.ok) return this.reject(s, raw, envelope.reason, envelope.detail);
+      // Every vehicle message enters by its plate: one with invisible characters is refused whole.
+      const badPlate = plateProblem(envelope.value.plate);
+      if (badPlate) return this.reject(s, raw, badPlate.reason, badPlate.detail);
       return header.msgId === MSG.exchange
         ? this.onExchange(s, envelope.value, raw)
         : this.onWarning(s, envelope.value, raw);
@@ -466,8 +476,10 @@ export class Jt809Server {
   private async publishPositions(s: Session, rows: TelemetryRow[], raw: Buffer): Promise<void> {
     const good: TelemetryRow[] = [];
     const rejects: IngestRejectRow[] = [];
+    const nowMs = this.now();
     for (const row of rows) {
-      const problem = checkRecord(TELEMETRY.columns, row);
+      // A fix past the table's TTL would be deleted as soon as stored: refused, so that it is not lost unseen.
+      const problem = checkRecord(TELEMETRY.columns, row) ?? retentionProblem(TELEMETRY, row, nowMs);
       if (problem) rejects.push(this.rejectRow(s, raw, problem.reason, problem.detail, row.terminal_id));
       else good.push(row);
     }

@@ -4,7 +4,7 @@
  */
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import type { Counter, IngestRejectRow, Logger, Metrics, TelemetryRow } from '../../../schema/index.js';
-import { checkRecord, TELEMETRY } from '../../../schema/index.js';
+import { checkRecord, plateProblem, retentionProblem, TELEMETRY } from '../../../schema/index.js';
 import { TOPICS, type EventLog } from '../../../stream/index.js';
 import { TcpConnections } from '../../tcp-connections.js';
 import {
@@ -23,7 +23,7 @@ import { checkGatewayOptions, type GatewayOptions } from './options.js';
 import { Outbox, RESULT } from './outbox.js';
 import { DURABLE, RecentFixes, type TerminalFixes } from './recent-fixes.js';
 import { Subpackages } from './subpackages.js';
-import type { TerminalDirectory } from './terminal-directory.js';
+import { REGISTER_RESULT, type TerminalDirectory } from './terminal-directory.js';
 
 export interface GatewayDeps {
   log: EventLog;
@@ -195,9 +195,9 @@ export class Jt808Gateway {
     c.protocolVersion = header.protocolVersion;
     switch (message.msgId) {
       case 0x0100:
-        return this.onRegister(c, header, message.body);
+        return this.onRegister(c, header, message.body, raw);
       case 0x0102:
-        return this.onAuthenticate(c, header, message.body.authCode);
+        return this.onAuthenticate(c, header, message.body.authCode, raw);
       case 0x0002:
         return this.out.reply(c, header, RESULT.ok);
       case 0x0003:
@@ -299,8 +299,10 @@ export class Jt808Gateway {
     let retransmitted = 0;
     let fixes: TerminalFixes | undefined;
     let seen: Set<number> | undefined;
+    const nowMs = this.now();
     for (const row of rows) {
-      const problem = checkRecord(TELEMETRY.columns, row);
+      // A fix past the table's TTL would be deleted as soon as stored: refused, so that it is not lost unseen.
+      const problem = checkRecord(TELEMETRY.columns, row) ?? retentionProblem(TELEMETRY, row, nowMs);
       if (problem) {
         rejects.push(this.out.rejectRow(c, raw, problem.reason, problem.detail, row.terminal_id));
         continue;
@@ -357,8 +359,16 @@ export class Jt808Gateway {
     c: Connection,
     header: Jt808Header,
     body: Extract<Jt808Message, { msgId: 0x0100 }>['body'],
+    raw: Buffer,
   ): Promise<void> {
     if (body.layout === 2011) c.version = 2011;
+    const badPlate = plateProblem(body.plate);
+    if (badPlate) {
+      // Result 2 ("no such vehicle"): no vehicle has that plate, and the terminal gets no auth code.
+      await this.out.rejectRawDurably(c, raw, badPlate.reason, `0x0100: ${badPlate.detail}`, header.phone);
+      this.sendRegisterReply(c, header, REGISTER_RESULT.vehicleUnknown, undefined);
+      return;
+    }
     const outcome = await this.deps.directory.register({
       phone: header.phone,
       plate: body.plate,
@@ -368,20 +378,27 @@ export class Jt808Gateway {
       deviceId: body.terminalId,
       version: body.layout === 2011 ? 2011 : header.version,
     });
-    this.out.send(c, header.phone, {
-      msgId: 0x8100,
-      body: {
-        replySerial: header.serial,
-        result: outcome.result,
-        authCode: outcome.result === 0 ? outcome.authCode : undefined,
-      },
-    });
+    this.sendRegisterReply(c, header, outcome.result, outcome.result === 0 ? outcome.authCode : undefined);
   }
 
-  private async onAuthenticate(c: Connection, header: Jt808Header, authCode: string): Promise<void> {
+  private sendRegisterReply(c: Connection, header: Jt808Header, result: number, authCode: string | undefined): void {
+    this.out.send(c, header.phone, { msgId: 0x8100, body: { replySerial: header.serial, result, authCode } });
+  }
+
+  private async onAuthenticate(c: Connection, header: Jt808Header, authCode: string, raw: Buffer): Promise<void> {
     const outcome = await this.deps.directory.authenticate(header.phone, authCode);
-    if (!outcome) {
+    const badPlate = outcome ? plateProblem(outcome.plate) : null;
+    if (!outcome || badPlate) {
       this.out.counter('vigil_jt808_auth_failures_total', 'Failed terminal authentications').inc();
+      // A plate registered before plates were checked: refused, so the terminal registers again with its plate.
+      if (badPlate)
+        await this.out.rejectRawDurably(
+          c,
+          raw,
+          badPlate.reason,
+          `0x0102: the plate registered for this terminal: ${badPlate.detail}`,
+          header.phone,
+        );
       this.out.reply(c, header, RESULT.fail);
       return;
     }
