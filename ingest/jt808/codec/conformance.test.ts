@@ -1,11 +1,11 @@
 /**
- * Conformance: every frame of shared/data/jt808/vectors.json (40 frames from public implementations).
+ * Conformance: every frame of ../shared/data/jt808/vectors.json (40 frames from public implementations).
  * Frames with a valid check decode to the values the source asserted (and to the independently derived
  * values); frames whose only fault is the check are rejected in strict mode and decode leniently with
  * `checksum: 'ignore'`; malformed frames are rejected with a named reason.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Jt808Frame, Jt808Message, LocationBody, LocationExtras } from './index.js';
@@ -26,22 +26,20 @@ interface Vector {
   verification: { checksumOk: boolean; bodyLengthOk: boolean };
 }
 
-/** CI lays shared/ beside the repo (../shared); locally it may sit higher up. Search upwards. */
-function findVectors(): string {
-  const fromEnv = process.env.VIGIL_SHARED_DIR;
-  if (fromEnv && existsSync(join(fromEnv, 'data/jt808/vectors.json'))) return join(fromEnv, 'data/jt808/vectors.json');
-  const preferred = fileURLToPath(new URL('../../../../shared/data/jt808/vectors.json', import.meta.url));
-  if (existsSync(preferred)) return preferred;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, 'shared/data/jt808/vectors.json');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('vectors.json not found: set VIGIL_SHARED_DIR to the shared/ folder');
-}
+/**
+ * The vectors come from public repositories, so they stay outside Vigil, in ../shared/ beside the repository
+ * (where CI lays it; VIGIL_SHARED_DIR names another place). A clone without it skips this suite, naming the file.
+ */
+const VECTORS_FILE = process.env.VIGIL_SHARED_DIR
+  ? join(process.env.VIGIL_SHARED_DIR, 'data/jt808/vectors.json')
+  : fileURLToPath(new URL('../../../../shared/data/jt808/vectors.json', import.meta.url));
+const vectorsPresent = existsSync(VECTORS_FILE);
+const SKIPPED = vectorsPresent ? '' : ` (skipped: ${VECTORS_FILE} is missing)`;
+// Said where every reporter shows it: a skipped suite's name alone is printed only by the verbose one.
+// eslint-disable-next-line no-console
+if (!vectorsPresent) console.warn(`JT/T 808 conformance vectors skipped: ${VECTORS_FILE} is missing`);
 
-const vectors = JSON.parse(readFileSync(findVectors(), 'utf8')) as Vector[];
+const vectors: Vector[] = vectorsPresent ? (JSON.parse(readFileSync(VECTORS_FILE, 'utf8')) as Vector[]) : [];
 const byId = new Map(vectors.map((v) => [v.id, v]));
 const frameOf = (v: Vector): Buffer => Buffer.from(v.hex, 'hex');
 
@@ -173,7 +171,7 @@ function expectBody(v: Vector, msg: Jt808Message): void {
   }
 }
 
-describe('JT/T 808 conformance vectors', () => {
+describe.skipIf(!vectorsPresent)(`JT/T 808 conformance vectors${SKIPPED}`, () => {
   it('has all 40 vectors', () => {
     expect(vectors).toHaveLength(40);
   });
@@ -230,7 +228,7 @@ describe('JT/T 808 conformance vectors', () => {
   }
 });
 
-describe('vendor quirks', () => {
+describe.skipIf(!vectorsPresent)(`vendor quirks of the conformance vectors${SKIPPED}`, () => {
   it('0x0200 whose last TLV overruns the body keeps the items before it (checksum ignored)', () => {
     const v = byId.get('smallchi-0200-2013-bad-extra-tlv')!;
     const msg = decodeOk(parseOk(v, { checksum: 'ignore' }));

@@ -2,13 +2,18 @@
  * Fuzz: over 1,000,000 mutated frames (bit flips, truncations, insertions, garbage, stray flags) pushed
  * through FrameSplitter → parseFrame → decodeMessage in randomly sized chunks, with valid frames
  * interleaved. Nothing may throw or hang, every reject names a reason of the union, and every interleaved
- * valid frame must still decode. Mutations are written in place into one reused stream buffer, so the
- * test measures the codec, not the allocator. Deterministic by seed.
+ * valid frame must still decode, whatever broken bytes came just before it. Mutations are written in place
+ * into one reused stream buffer, so the test measures the codec, not the allocator. Deterministic by seed.
+ *
+ * The seeds are Vigil's own: frames written by hand from the standard (standard-frames.test-data.ts) and frames
+ * the encoder makes from sampled messages of every type and version (message-arbitraries.test-data.ts).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Jt808Message, Jt808RejectReason } from './index.js';
+import type { Jt808Frame, Jt808Message, Jt808RejectReason, Jt808Version } from './index.js';
 import { FrameSplitter, JT808_REJECT_REASONS, decodeMessage, encodeMessage, parseFrame } from './index.js';
-import { CORPUS_HEX } from './fuzz-corpus.test-data.js';
+import { headerArb, messageArb } from './message-arbitraries.test-data.js';
+import { STANDARD_FRAMES, wireBytes } from './standard-frames.test-data.js';
 
 const MUTATED_FRAMES = 1_000_000;
 const SEED = 0x5eed808;
@@ -31,6 +36,22 @@ function rng(seed: number): () => number {
 }
 
 const KNOWN_REASONS = new Set<string>(JT808_REJECT_REASONS);
+const ENCODED_SEEDS_PER_VERSION = 60;
+/** Long seeds (media, pass-through) would only make the run slower: mutations act on the header and the first items. */
+const SEED_FRAME_BYTES_MAX = 256;
+
+/** The seeds: hand-written frames, and encoder frames of sampled messages that fit the frame bound. */
+function seedFrames(): Buffer[] {
+  const encoded = ([2011, 2013, 2019] as Jt808Version[]).flatMap((version) =>
+    fc
+      .sample(fc.tuple(messageArb(version), headerArb(version)), {
+        seed: SEED + version,
+        numRuns: ENCODED_SEEDS_PER_VERSION,
+      })
+      .map(([message, header]) => encodeMessage(message, header)),
+  );
+  return [...STANDARD_FRAMES.map(wireBytes), ...encoded.filter((frame) => frame.length <= SEED_FRAME_BYTES_MAX)];
+}
 
 function validFrame(serial: number): Buffer {
   const msg: Jt808Message = {
@@ -57,7 +78,8 @@ function validFrame(serial: number): Buffer {
 describe('fuzz: splitter + parseFrame + decodeMessage', () => {
   it(`survives ${MUTATED_FRAMES.toLocaleString('en')} mutated frames and keeps every valid one`, () => {
     const next = rng(SEED);
-    const corpus = CORPUS_HEX.map((h) => Buffer.from(h, 'hex'));
+    const corpus = seedFrames();
+    expect(corpus.length).toBeGreaterThan(STANDARD_FRAMES.length + ENCODED_SEEDS_PER_VERSION);
     const stream = Buffer.allocUnsafe(STREAM_BYTES);
     const splitter = new FrameSplitter({ frameBytesMax: FRAME_BYTES_MAX });
     const rejects = new Map<string, number>();
@@ -71,24 +93,12 @@ describe('fuzz: splitter + parseFrame + decodeMessage', () => {
       rejects.set(reason, (rejects.get(reason) ?? 0) + 1);
     };
 
-    const consume = (raw: Buffer): void => {
-      const strict = parseFrame(raw);
-      let frame = strict.ok ? strict.value : null;
-      if (!strict.ok) {
-        count(strict.reason);
-        // Let damaged bodies reach the message decoders too, as a vendor-lenient gateway would.
-        const lenient = parseFrame(raw, { checksum: 'ignore', bodyLength: 'lenient' });
-        if (!lenient.ok) {
-          count(lenient.reason);
-          return;
-        }
-        frame = lenient.value;
-      }
-      if (strict.ok && frame!.header.phone === VALID_PHONE && frame!.header.msgId === 0x0200) {
-        expect(frame!.header.serial).toBe(validSeen & 0xffff);
+    const decode = (frame: Jt808Frame, strict: boolean): void => {
+      if (strict && frame.header.phone === VALID_PHONE && frame.header.msgId === 0x0200) {
+        expect(frame.header.serial).toBe(validSeen & 0xffff);
         validSeen++;
       }
-      const msg = decodeMessage(frame!, (frame!.header.serial & 3) === 0 ? { coordinates: 'accept' } : undefined);
+      const msg = decodeMessage(frame, (frame.header.serial & 3) === 0 ? { coordinates: 'accept' } : undefined);
       if (!msg.ok) {
         count(msg.reason);
         return;
@@ -97,13 +107,27 @@ describe('fuzz: splitter + parseFrame + decodeMessage', () => {
       if (msg.value.msgId === 0x0704) for (const e of msg.value.body.errors) count(e.reason as Jt808RejectReason);
     };
 
+    const lenient = (raw: Buffer): void => {
+      // Let damaged bodies reach the message decoders too, as a vendor-lenient gateway would.
+      if (raw.length < 2 || raw[0] !== 0x7e || raw[raw.length - 1] !== 0x7e) return;
+      const parsed = parseFrame(raw, { checksum: 'ignore', bodyLength: 'lenient' });
+      if (!parsed.ok) {
+        count(parsed.reason);
+        return;
+      }
+      decode(parsed.value, false);
+    };
+
     const feed = (length: number): void => {
       for (let at = 0; at < length;) {
         const size = 1 + (next() % 4096);
         const chunk = stream.subarray(at, Math.min(length, at + size));
         for (const item of splitter.push(chunk)) {
-          if (item.reason !== undefined) count(item.reason);
-          else consume(item.raw);
+          if (item.reason === undefined) decode(item.frame, true);
+          else {
+            count(item.reason);
+            lenient(item.raw);
+          }
         }
         at += chunk.length;
       }
@@ -113,9 +137,8 @@ describe('fuzz: splitter + parseFrame + decodeMessage', () => {
       let length = 0;
       while (length < STREAM_BYTES - 8192 && mutated < MUTATED_FRAMES) {
         if (mutated % VALID_EVERY === 0) {
-          // A valid frame, preceded by one extra flag: whatever state the garbage before it left the
-          // splitter in, "7E 7E" re-aligns on this frame (see frame-splitter.ts).
-          stream[length++] = 0x7e;
+          // A valid frame right after whatever the last mutation left: truncated frames without their end
+          // flag, stray flags and escapes, oversize runs. It must be found all the same (see frame-splitter.ts).
           const valid = validFrame(validSent++ & 0xffff);
           valid.copy(stream, length);
           length += valid.length;

@@ -1,0 +1,345 @@
+/**
+ * JT/T 808 frames written by hand from the standard (JT/T 808-2019, and the -2013/-2011 layouts it keeps), one
+ * field per line with what the standard says it holds: flags, header (message id, body attributes, phone in BCD,
+ * flow number, packet fields), body, and the check byte (XOR of the un-escaped header and body), with 0x7E and
+ * 0x7D escaped where they occur. `standard-frames.test.ts` holds the codec to them in both directions; the fuzz
+ * test mutates them. No frame here is copied from another implementation.
+ */
+
+export interface StandardFrame {
+  name: string;
+  /** The frame as on the wire, one field per entry, in hex. */
+  wire: readonly string[];
+}
+
+/** The bytes of an annotated frame. */
+export function wireBytes(frame: StandardFrame): Buffer {
+  return Buffer.from(frame.wire.join('').replace(/\s+/g, ''), 'hex');
+}
+
+export const STANDARD_FRAMES: readonly StandardFrame[] = [
+  {
+    name: '0x0002 heartbeat, 2013',
+    wire: [
+      '7E', // flag
+      '00 02', // message id 0x0002
+      '00 00', // body attributes: body 0 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 01', // flow number 1
+      '1C', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0100 register, 2013 layout',
+    wire: [
+      '7E', // flag
+      '01 00', // message id 0x0100
+      '00 2D', // body attributes: body 45 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 02', // terminal phone 013912340002, BCD[6]
+      '00 02', // flow number 2
+      '00 29', // province 41 (Henan)
+      '00 64', // city/county 100
+      '56 49 47 49 4C', // maker id "VIGIL", BYTE[5]
+      '56 54 2D 32 30 31 33', // terminal model "VT-2013", BYTE[20]:
+      '00 00 00 00 00 00 00 00 00 00 00 00 00', //   ... padded with 0x00 to 20 bytes
+      '54 30 30 30 30 30 31', // terminal id "T000001", BYTE[7]
+      '02', // plate colour 2 (yellow)
+      'D4 A5 41 31 32 33 34 35', // plate "豫A12345", GBK (豫 = D4 A5)
+      '5B', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0100 register, 2011 layout',
+    wire: [
+      '7E', // flag
+      '01 00', // message id 0x0100
+      '00 21', // body attributes: body 33 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 03', // terminal phone 013912340003, BCD[6]
+      '00 03', // flow number 3
+      '00 29', // province 41 (Henan)
+      '00 66', // city/county 102
+      '56 49 47 49 4C', // maker id "VIGIL", BYTE[5]
+      '56 54 2D 32 30 31 31', // terminal model (2011 layout: 8 bytes) "VT-2011", BYTE[8]:
+      '00', //   ... padded with 0x00 to 8 bytes
+      '54 30 30 30 30 30 32', // terminal id "T000002", BYTE[7]
+      '01', // plate colour 1 (blue)
+      'D4 A5 42 30 30 30 30 31', // plate "豫B00001", GBK
+      '54', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0100 register, 2019 layout',
+    wire: [
+      '7E', // flag
+      '01 00', // message id 0x0100
+      '40 54', // body attributes: body 84 bytes, 2019 header (bit 14), not encrypted
+      '01', // protocol version 1
+      '00 00 00 00 01 39 12 34 00 04', // terminal phone 00000000013912340004, BCD[10]
+      '00 04', // flow number 4
+      '00 29', // province 41 (Henan)
+      '00 64', // city/county 100
+      '56 49 47 49 4C', // maker id "VIGIL", BYTE[11]:
+      '00 00 00 00 00 00', //   ... padded with 0x00 to 11 bytes
+      '56 54 2D 32 30 31 39', // terminal model "VT-2019", BYTE[30]:
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00', //   ... padded with 0x00 to 30 bytes
+      '54 32 30 31 39 30 30 30 30 30 34', // terminal id "T2019000004", BYTE[30]:
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00', //   ... padded with 0x00 to 30 bytes
+      '02', // plate colour 2 (yellow)
+      'D4 A5 43 32 30 31 39 34', // plate "豫C20194", GBK
+      '6B', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0102 authenticate, 2013',
+    wire: [
+      '7E', // flag
+      '01 02', // message id 0x0102
+      '00 0D', // body attributes: body 13 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 02', // terminal phone 013912340002, BCD[6]
+      '00 05', // flow number 5
+      '56 49 47 49 4C 2D 41 55 54 48 2D 30 31', // auth code "VIGIL-AUTH-01": the whole body
+      '43', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0102 authenticate, 2019',
+    wire: [
+      '7E', // flag
+      '01 02', // message id 0x0102
+      '40 2C', // body attributes: body 44 bytes, 2019 header (bit 14), not encrypted
+      '01', // protocol version 1
+      '00 00 00 00 01 39 12 34 00 04', // terminal phone 00000000013912340004, BCD[10]
+      '00 06', // flow number 6
+      '08', // auth code length 8
+      '61 31 62 32 63 33 64 34', // auth code "a1b2c3d4"
+      '38 36 30 30 30 30 30 30 30 30 30 30 30 30 34', // IMEI "860000000000004", BYTE[15]
+      '56 32 2E 31 2E 30', // software version "V2.1.0", BYTE[20]:
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00', //   ... padded with 0x00 to 20 bytes
+      '25', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0200 location with additional items, 2013',
+    wire: [
+      '7E', // flag
+      '02 00', // message id 0x0200
+      '00 30', // body attributes: body 48 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 02', // terminal phone 013912340002, BCD[6]
+      '00 07', // flow number 7
+      '00 00 00 00', // alarm flags: none
+      '00 00 00 03', // status: ACC on, positioned
+      '02 12 59 88', // latitude 34.757000 degrees (1e-6 degree)
+      '06 C6 63 E8', // longitude 113.665000 degrees
+      '00 64', // altitude 100 m
+      '02 58', // speed 60.0 km/h (0.1 km/h)
+      '00 5A', // direction 90 degrees
+      '26 05 01 08 30 00', // time 2026-05-01 08:30:00 GMT+8, BCD[6]
+      '01 04 00 01 E2 40', // item 0x01 mileage, DWORD 0.1 km: 12345.6 km
+      '02 02 01 90', // item 0x02 fuel, WORD 0.1 L: 40.0 L
+      '03 02 02 58', // item 0x03 tachograph speed, WORD 0.1 km/h: 60.0 km/h
+      '30 01 1F', // item 0x30 signal strength 31
+      '31 01 0C', // item 0x31 GNSS satellites 12
+      'A0', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0200 location with the emergency alarm, 2019',
+    wire: [
+      '7E', // flag
+      '02 00', // message id 0x0200
+      '40 1C', // body attributes: body 28 bytes, 2019 header (bit 14), not encrypted
+      '01', // protocol version 1
+      '00 00 00 00 01 39 12 34 00 04', // terminal phone 00000000013912340004, BCD[10]
+      '00 08', // flow number 8
+      '00 00 00 01', // alarm flags (bit 0: emergency)
+      '00 00 00 03', // status: ACC on, positioned
+      '01 F7 63 30', // latitude 32.990000 degrees (1e-6 degree)
+      '06 B5 0A 80', // longitude 112.528000 degrees
+      '00 96', // altitude 150 m
+      '00 00', // speed 0.0 km/h (0.1 km/h)
+      '00 00', // direction 0 degrees
+      '26 05 01 08 30 05', // time 2026-05-01 08:30:05 GMT+8, BCD[6]
+      '5A', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0200 location whose altitude and direction hold 0x7E and 0x7D (escaped), 2013',
+    wire: [
+      '7E', // flag
+      '02 00', // message id 0x0200
+      '00 1C', // body attributes: body 28 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 02', // terminal phone 013912340002, BCD[6]
+      '00 09', // flow number 9
+      '00 00 00 00', // alarm flags: none
+      '00 00 00 03', // status: ACC on, positioned
+      '02 12 59 EC', // latitude 34.757100 degrees (1e-6 degree)
+      '06 C6 64 4C', // longitude 113.665100 degrees
+      '00 7D 02', // altitude 126 m (on the wire: 00 7E escaped)
+      '01 5E', // speed 35.0 km/h (0.1 km/h)
+      '00 7D 01', // direction 125 degrees (on the wire: 00 7D escaped)
+      '26 05 01 08 30 10', // time 2026-05-01 08:30:10 GMT+8, BCD[6]
+      '13', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0704 batch back-fill of two positions, 2013',
+    wire: [
+      '7E', // flag
+      '07 04', // message id 0x0704
+      '00 3F', // body attributes: body 63 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 02', // terminal phone 013912340002, BCD[6]
+      '00 0A', // flow number 10
+      '00 02', // item count 2
+      '01', // type 1: back-fill of positions stored during an outage (补传)
+      '00 1C', // item 1 length 28
+      '00 00 00 00', // item 1 alarm flags: none
+      '00 00 00 03', // item 1 status: ACC on, positioned
+      '02 12 3E 30', // item 1 latitude 34.750000 degrees (1e-6 degree)
+      '06 C6 29 50', // item 1 longitude 113.650000 degrees
+      '00 5F', // item 1 altitude 95 m
+      '01 A4', // item 1 speed 42.0 km/h (0.1 km/h)
+      '00 B4', // item 1 direction 180 degrees
+      '26 05 01 07 00 00', // item 1 time 2026-05-01 07:00:00 GMT+8, BCD[6]
+      '00 1C', // item 2 length 28
+      '00 00 00 00', // item 2 alarm flags: none
+      '00 00 00 03', // item 2 status: ACC on, positioned
+      '02 12 42 18', // item 2 latitude 34.751000 degrees (1e-6 degree)
+      '06 C6 2D 38', // item 2 longitude 113.651000 degrees
+      '00 60', // item 2 altitude 96 m
+      '01 AE', // item 2 speed 43.0 km/h (0.1 km/h)
+      '00 B5', // item 2 direction 181 degrees
+      '26 05 01 07 00 30', // item 2 time 2026-05-01 07:00:30 GMT+8, BCD[6]
+      '15', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0001 terminal general answer, 2013',
+    wire: [
+      '7E', // flag
+      '00 01', // message id 0x0001
+      '00 05', // body attributes: body 5 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 02', // terminal phone 013912340002, BCD[6]
+      '00 0B', // flow number 11
+      '00 05', // answered flow number 5
+      '83 00', // answered message id 0x8300 (text)
+      '00', // result 0: success
+      '95', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0003 unregister, 2013',
+    wire: [
+      '7E', // flag
+      '00 03', // message id 0x0003
+      '00 00', // body attributes: body 0 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 02', // terminal phone 013912340002, BCD[6]
+      '00 0C', // flow number 12
+      '13', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0800 multimedia event, 2013',
+    wire: [
+      '7E', // flag
+      '08 00', // message id 0x0800
+      '00 08', // body attributes: body 8 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 02', // terminal phone 013912340002, BCD[6]
+      '00 0D', // flow number 13
+      '00 00 00 01', // media id 1
+      '00', // media type 0: image
+      '00', // format 0: JPEG
+      '01', // event 1: timed capture
+      '01', // channel 1
+      '10', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0801 multimedia upload, packet 1 of 2, 2013',
+    wire: [
+      '7E', // flag
+      '08 01', // message id 0x0801
+      '20 28', // body attributes: body 40 bytes, 2011/2013 header, subpackaged (bit 13), not encrypted
+      '01 39 12 34 00 02', // terminal phone 013912340002, BCD[6]
+      '00 0E', // flow number 14
+      '00 02', // packet count 2
+      '00 01', // packet index 1
+      '00 00 00 02', // media id 2
+      '00', // media type 0: image
+      '00', // format 0: JPEG
+      '00', // event 0: platform command
+      '01', // channel 1
+      '00 00 00 00', // capture alarm flags: none
+      '00 00 00 03', // capture status: ACC on, positioned
+      '02 12 59 88', // capture latitude 34.757000 degrees (1e-6 degree)
+      '06 C6 63 E8', // capture longitude 113.665000 degrees
+      '00 64', // capture altitude 100 m
+      '00 00', // capture speed 0.0 km/h (0.1 km/h)
+      '00 00', // capture direction 0 degrees
+      '26 05 01 08 30 20', // capture time 2026-05-01 08:30:20 GMT+8, BCD[6]
+      'FF D8 FF E0', // first bytes of the JPEG (start of image, APP0)
+      'FC', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0900 pass-through, 2013',
+    wire: [
+      '7E', // flag
+      '09 00', // message id 0x0900
+      '00 06', // body attributes: body 6 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 02', // terminal phone 013912340002, BCD[6]
+      '00 0F', // flow number 15
+      '41', // pass-through type 0x41 (serial port 1)
+      '41 54 2B 4F 4B', // data "AT+OK"
+      '67', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0004 server time query, 2019',
+    wire: [
+      '7E', // flag
+      '00 04', // message id 0x0004
+      '40 00', // body attributes: body 0 bytes, 2019 header (bit 14), not encrypted
+      '01', // protocol version 1
+      '00 00 00 00 01 39 12 34 00 04', // terminal phone 00000000013912340004, BCD[10]
+      '00 10', // flow number 16
+      '4F', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0201 location query answer, 2013',
+    wire: [
+      '7E', // flag
+      '02 01', // message id 0x0201
+      '00 1E', // body attributes: body 30 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 02', // terminal phone 013912340002, BCD[6]
+      '00 11', // flow number 17
+      '00 11', // flow number 17 of the platform's 0x8201 it answers
+      '00 00 00 00', // alarm flags: none
+      '00 00 00 03', // status: ACC on, positioned
+      '02 12 5A 50', // latitude 34.757200 degrees (1e-6 degree)
+      '06 C6 64 B0', // longitude 113.665200 degrees
+      '00 65', // altitude 101 m
+      '00 00', // speed 0.0 km/h (0.1 km/h)
+      '01 0E', // direction 270 degrees
+      '26 05 01 08 30 30', // time 2026-05-01 08:30:30 GMT+8, BCD[6]
+      '4C', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+];
