@@ -1,12 +1,13 @@
 /**
- * ClickHouse DDL derived from the table specifications. Every statement is idempotent, so applying the whole
- * list at every start-up is the migration: new tables are created and new columns added, nothing is dropped.
+ * ClickHouse DDL derived from the table specifications. Every statement is idempotent; `store/` reads the
+ * existing schema and runs only the statements that change something (store/clickhouse-migrations.ts).
  */
 import { clickhouseTypeOf, type ColumnSpec } from './columns.js';
 import { ttlExpression } from './retention.js';
 import type { TableSpec } from './tables.js';
 
-function columnDefinition(name: string, spec: ColumnSpec): string {
+/** A column's definition as in CREATE TABLE and ADD COLUMN: name, type, DEFAULT, CODEC and COMMENT. */
+export function columnDefinition(name: string, spec: ColumnSpec): string {
   const type = clickhouseTypeOf(spec.kind);
   const defaultPart = spec.defaultExpression !== undefined ? ` DEFAULT ${spec.defaultExpression}` : '';
   const codecPart = spec.codec ? ` CODEC(${spec.codec})` : '';
@@ -33,16 +34,4 @@ export function createTableStatement(table: TableSpec): string {
   );
   if (settings.length > 0) clauses.push(`SETTINGS ${settings.join(', ')}`);
   return `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(table.name)}\n(\n${columns.join(',\n')}\n)\n${clauses.join('\n')}\nCOMMENT ${quoteString(table.description)}`;
-}
-
-/** Columns added after a table was first created arrive through these statements. */
-export function addColumnStatements(table: TableSpec): string[] {
-  return Object.entries(table.columns).map(
-    ([name, spec]) =>
-      `ALTER TABLE ${quoteIdentifier(table.name)} ADD COLUMN IF NOT EXISTS ${columnDefinition(name, spec)}`,
-  );
-}
-
-export function migrationStatements(tables: readonly TableSpec[]): string[] {
-  return tables.flatMap((t) => [createTableStatement(t), ...addColumnStatements(t)]);
 }

@@ -22,7 +22,7 @@ export type {
   TelemetryRow,
   WorkOrderEventRow,
 } from './tables.js';
-export { createTableStatement, migrationStatements, quoteIdentifier, quoteString } from './ddl.js';
+export { columnDefinition, createTableStatement, quoteIdentifier, quoteString } from './ddl.js';
 export { BAD_PLATE_REASON, PLATE_CHARACTERS_MAX, PLATE_PATTERN, plateProblem } from './plates.js';
 export { TOO_OLD_FOR_RETENTION_REASON, retentionProblem, ttlExpression } from './retention.js';
 export type { Retention } from './retention.js';

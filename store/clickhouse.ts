@@ -6,7 +6,8 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ANALYTICS_TABLES, migrationStatements, type TableSpec } from '../schema/index.js';
+import { ANALYTICS_TABLES, type TableSpec } from '../schema/index.js';
+import { migrateAnalytics, restoreInterruptedAlters, type AnalyticsMigration } from './clickhouse-migrations.js';
 import { embeddedRowWriter, serverRowWriter, type RowWriter } from './row-writer.js';
 
 export type AnalyticsTarget = { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string };
@@ -16,6 +17,8 @@ export interface Analytics {
   /** The sinks' insert path: TabSeparated bytes with their column list and a per-insert deduplication token, several inserts at once. */
   writer: RowWriter;
   target: AnalyticsTarget;
+  /** What start-up changed in the schema (nothing on a normal restart) and what it found different. */
+  migration: AnalyticsMigration;
   /** Runs a read-only query and returns column metadata and rows as arrays. */
   queryReadOnly(sql: string, options?: ReadOnlyQueryOptions): Promise<QueryResultTable>;
   close(): Promise<void>;
@@ -46,18 +49,20 @@ export async function openAnalytics(
     target.kind === 'embedded'
       ? embeddedClient(target.dataDir)
       : createClient({ url: target.url, request_timeout: 60_000 });
+  const embedded = target.kind === 'embedded' ? embeddedMetadataOf(target.dataDir) : undefined;
+  // Before the engine reads its metadata: an ALTER cut short at the last start must not keep it from loading.
+  if (embedded) restoreInterruptedAlters(embedded);
   const client = connect();
   // chDB applies per-query settings as SET statements that stay in force on its session, so the analysts'
   // read-only queries get a session of their own: `readonly` set there can never reach the writers.
   const readerClient = connect();
-  for (const statement of [...migrationStatements(tables), ...VIEW_STATEMENTS]) {
-    await client.command({ query: statement });
-  }
+  const migration = await migrateAnalytics(client, tables, VIEW_STATEMENTS, embedded);
   const writer = target.kind === 'embedded' ? embeddedRowWriter(chdbPathOf(target.dataDir)) : serverRowWriter(client);
   return {
     client,
     writer,
     target,
+    migration,
     queryReadOnly: (sql, options) => queryReadOnly(readerClient, sql, options),
     close: async () => {
       await writer.close();
@@ -69,6 +74,14 @@ export async function openAnalytics(
 
 function chdbPathOf(dataDir: string): string {
   return path.join(dataDir, 'clickhouse');
+}
+
+/** The engine's metadata of the default database, and Vigil's copies of it during an ALTER (outside the engine's tree). */
+function embeddedMetadataOf(dataDir: string): { metadataDir: string; backupDir: string } {
+  return {
+    metadataDir: path.join(chdbPathOf(dataDir), 'metadata', 'default'),
+    backupDir: path.join(dataDir, 'clickhouse-alter-backup'),
+  };
 }
 
 function embeddedClient(dataDir: string): ClickHouseClient {

@@ -133,10 +133,19 @@ function serverSql(url: string, poolSize: number): { sql: Sql; pool: pg.Pool } {
   return { sql, pool };
 }
 
+/**
+ * Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction with its record.
+ * A start with nothing new to apply only reads: no DDL, not even the `IF NOT EXISTS` kind, so a restart never
+ * takes a catalog lock or writes the catalog.
+ */
 export async function migrate(sql: Sql, migrations: readonly PostgresMigration[]): Promise<number[]> {
-  await sql.query(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  const [tracked] = await sql.query<{ relation: string | null }>(
+    `SELECT to_regclass('schema_migrations')::text AS relation`,
   );
+  if (tracked?.relation == null)
+    await sql.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
   const applied = new Set((await sql.query<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id));
   const newlyApplied: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.id - b.id)) {
