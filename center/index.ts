@@ -10,6 +10,8 @@ export { FeedHub, FEED_HUB_DEFAULTS } from './hub/feed-hub.js';
 export type { FeedHubDeps, FeedHubOptions } from './hub/feed-hub.js';
 export { registerVehicleTrackRoutes } from './hub/vehicle-track.js';
 export { registerRoutes } from './api/routes.js';
+export { registerHealthRoutes } from './api/health-routes.js';
+export type { HealthRouteDeps } from './api/health-routes.js';
 export { registerRulesConfigRoutes } from './api/rules-config.js';
 export type { RulesConfigRouteDeps } from './api/rules-config.js';
 export type { RouteDeps } from './api/routes.js';

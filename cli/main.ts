@@ -4,6 +4,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { addProcessMetrics, createLogger, Metrics, type LogLevel } from '../schema/index.js';
+import {
+  checkDiskSpace,
+  DISK_FREE_BYTES_MIN_DEFAULT,
+  DiskSpaceError,
+  STORAGE_HEALTH_DEFAULTS,
+} from '../store/index.js';
 import { SampleDemo, DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { SpeedingVehicles, SPEEDING_VEHICLES_DEFAULTS } from './demo/speeding-vehicles.js';
 import { ConfigError, helpText, parseFlags, type FlagSpec } from './flags.js';
@@ -110,6 +116,23 @@ const START_FLAGS: readonly FlagSpec[] = [
     description: 'how long a command sent to a terminal waits for its answer',
   },
   {
+    name: 'disk-free-bytes-min',
+    kind: 'integer',
+    default: DISK_FREE_BYTES_MIN_DEFAULT,
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    description:
+      'free bytes the data dir must keep: below it the node refuses to start, and once running it is not ready (503 on /api/health/ready)',
+  },
+  {
+    name: 'health-check-interval-ms',
+    kind: 'integer',
+    default: STORAGE_HEALTH_DEFAULTS.checkIntervalMs,
+    min: 100,
+    max: 600_000,
+    description: 'how often free space and the operational store are checked for readiness',
+  },
+  {
     name: 'log-partitions',
     kind: 'integer',
     default: 8,
@@ -178,6 +201,9 @@ async function start(argv: string[]): Promise<void> {
   const metrics = new Metrics();
   addProcessMetrics(metrics);
   const dataDir = path.resolve(values['data-dir'] as string);
+  // Before anything is written, the data dir itself included: a store that runs out of space mid-write leaves
+  // files the next start cannot read.
+  checkDiskSpace(dataDir, values['disk-free-bytes-min'] as number, '--disk-free-bytes-min (VIGIL_DISK_FREE_BYTES_MIN)');
   mkdirSync(dataDir, { recursive: true });
   const startedAt = performance.now();
   const node = await startNode(
@@ -198,6 +224,8 @@ async function start(argv: string[]): Promise<void> {
       jt809Port: values['jt809-port'] as number,
       jt809Crc: values['jt809-crc'] as 'ccitt-false' | 'xmodem',
       ingestRecordsPerSecondPerKey: values['ingest-rate-per-key'] as number,
+      diskFreeBytesMin: values['disk-free-bytes-min'] as number,
+      healthCheckIntervalMs: values['health-check-interval-ms'] as number,
     },
     logger,
     metrics,
@@ -216,7 +244,7 @@ async function start(argv: string[]): Promise<void> {
   console.log(`Vigil is running (started in ${startupMs} ms, data in ${dataDir})`);
   console.log(`  Video wall:   ${ready.wall_url}`);
   console.log(`  Duty console: ${base}/console`);
-  console.log(`  API:          ${base}/api   (health: ${base}/api/health, metrics: ${base}/metrics)`);
+  console.log(`  API:          ${base}/api   (health: ${base}/api/health/ready, metrics: ${base}/metrics)`);
   console.log(`  JT/T 808:     tcp://${host}:${node.jt808Port}`);
   console.log(
     `  JT/T 809:     tcp://${host}:${node.jt809Port}   (lower platforms; sources post to ${base}/api/ingest/<kind>)`,
@@ -291,6 +319,10 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(`vigil: ${error.message}`);
     process.exit(2);
+  }
+  if (error instanceof DiskSpaceError) {
+    console.error(`vigil: ${error.message}`);
+    process.exit(1);
   }
   console.error(error);
   process.exit(1);

@@ -16,10 +16,19 @@ import {
   countyAt,
   henanGeo,
   isWithin,
+  Readiness,
   type Logger,
   type Metrics,
 } from '../schema/index.js';
-import { openAnalytics, openOperational, type Analytics, type Sql } from '../store/index.js';
+import {
+  DISK_FREE_BYTES_MIN_DEFAULT,
+  openAnalytics,
+  openOperational,
+  STORAGE_HEALTH_DEFAULTS,
+  StorageHealth,
+  type Analytics,
+  type Sql,
+} from '../store/index.js';
 import { MemoryLog, RulesRunner, TableSink, TOPICS, type EventLog } from '../stream/index.js';
 import {
   GATEWAY_DEFAULTS,
@@ -37,6 +46,7 @@ import {
   RegistryStore,
   type Jt809RequestLink,
   SourceKeys,
+  registerHealthRoutes,
   registerIngestRoutes,
   registerVehicleTrackRoutes,
   registeredVehicle,
@@ -81,6 +91,10 @@ export interface NodeConfig {
   jt809Crc?: 'ccitt-false' | 'xmodem';
   /** Sustained records per second one source key may post (HTTP ingestion). */
   ingestRecordsPerSecondPerKey?: number;
+  /** Free bytes the data dir must keep; below it the node is not ready (start-up refuses earlier, in main). */
+  diskFreeBytesMin?: number;
+  /** How often the disk and the operational store are checked for readiness. */
+  healthCheckIntervalMs?: number;
 }
 
 export interface RunningNode {
@@ -107,16 +121,39 @@ function covers(scope: string, code: string): boolean {
   return scope === code || isWithin(code, scope);
 }
 
+/** The readiness part of the node as a whole: not ready while it starts and once it stops. */
+const NODE_PART = 'node';
+
 export async function startNode(config: NodeConfig, logger: Logger, metrics: Metrics): Promise<RunningNode> {
-  let ready = false;
+  const readiness = new Readiness();
+  readiness.fail(NODE_PART, 'starting', 'the node is starting');
+  metrics.onCollect(() =>
+    metrics
+      .gauge('vigil_ready', '1 when the node is ready (GET /api/health/ready)')
+      .set(undefined, readiness.ready ? 1 : 0),
+  );
   const analytics = await openAnalytics(
     config.clickhouseUrl
       ? { kind: 'server', url: config.clickhouseUrl }
       : { kind: 'embedded', dataDir: config.dataDir },
   );
+  if (analytics.migration.applied.length > 0)
+    logger.info('analytics schema changed', { statements: analytics.migration.applied });
+  for (const drift of analytics.migration.drift) logger.warn('analytics schema differs from its spec', { drift });
   const sql = await openOperational(
     config.postgresUrl ? { kind: 'server', url: config.postgresUrl } : { kind: 'embedded', dataDir: config.dataDir },
   );
+  const storageHealth = new StorageHealth(
+    {
+      dataDir: config.dataDir,
+      diskFreeBytesMin: config.diskFreeBytesMin ?? DISK_FREE_BYTES_MIN_DEFAULT,
+      diskFreeBytesMinName: '--disk-free-bytes-min',
+      checkIntervalMs: config.healthCheckIntervalMs ?? STORAGE_HEALTH_DEFAULTS.checkIntervalMs,
+      operationalTimeoutMs: STORAGE_HEALTH_DEFAULTS.operationalTimeoutMs,
+    },
+    { readiness, metrics, logger: logger.child({ component: 'storage-health' }), sql },
+  );
+  storageHealth.start();
   const seeded = await seedOrgUnits(sql);
   if (seeded > 0) logger.info('org units seeded', { count: seeded });
   const accounts = new Accounts(sql);
@@ -135,7 +172,13 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       [TOPICS.media]: 'sink-media',
     },
   });
-  const observe = { logger, metrics };
+  const observe = { logger, metrics, readiness };
+  readiness.watch('event_log', () => {
+    const full = Object.values(TOPICS).filter((topic) => log.full(topic));
+    return full.length === 0
+      ? undefined
+      : { reason: 'queue_full', detail: `topics at their backlog bound: ${full.join(', ')}` };
+  });
   const sinks = [
     new TableSink(log, TOPICS.telemetry, 'sink-telemetry', analytics.writer, TELEMETRY, observe),
     new TableSink(log, TOPICS.alarms, 'sink-alarms', analytics.writer, ALARMS, observe),
@@ -250,7 +293,8 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
 
   const router = new Router(1 << 20);
   const geo = henanGeo();
-  registerRoutes(router, { accounts, analytics, metrics, isReady: () => ready, geoJson: () => geo });
+  registerRoutes(router, { accounts, analytics, metrics, geoJson: () => geo });
+  registerHealthRoutes(router, { readiness });
   registerRulesConfigRoutes(router, { accounts, sql, rules: engine });
   registerTerminalCommandRoutes(router, { accounts, sql, link: gateway });
   registerVehicleTrackRoutes(router, { accounts, analytics, covers, orgCodeAt });
@@ -289,7 +333,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     logger,
   );
   const wallToken = await accounts.provisionWallToken(HENAN_PROVINCE_CODE, 'start-up');
-  ready = true;
+  readiness.recover(NODE_PART);
 
   return {
     httpPort: http.port,
@@ -303,7 +347,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     gateway,
     registry,
     close: async () => {
-      ready = false;
+      readiness.fail(NODE_PART, 'stopping', 'the node is stopping');
       await gateway.close();
       await jt809.close();
       await jt809Requests.stop();
@@ -317,6 +361,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       // Sinks stop last so that whatever the rules produced on the way out is still written.
       await log.close();
       for (const sink of sinks) await sink.stop();
+      await storageHealth.stop();
       await analytics.close();
       await sql.close();
     },

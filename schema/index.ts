@@ -65,6 +65,8 @@ export {
 } from './observability.js';
 export { addProcessMetrics } from './process-metrics.js';
 export type { Logger, LogLevel } from './observability.js';
+export { Readiness } from './readiness.js';
+export type { ReadinessProblem } from './readiness.js';
 export { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 export type { PostgresMigration } from './postgres-migrations.js';
 export {

@@ -10,9 +10,25 @@ export function documentFoundationRoutes(api: Api): void {
     method: 'GET',
     path: '/api/health',
     tag: 'system',
-    summary: 'Readiness',
+    summary: 'Readiness, with the body of older clients (see /api/health/ready)',
     roles: 'public',
-    returns: '{status: "ok"} once ready, 503 while starting',
+    returns: '{status: "ok"} when ready; 503 {status: "not_ready", failing: [{part, reason, since}]} when not',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/health/live',
+    tag: 'system',
+    summary: 'Liveness: the process answers',
+    roles: 'public',
+    returns: '{status: "alive"}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/health/ready',
+    tag: 'system',
+    summary: 'Readiness: starting or stopping, sinks failing, operational store silent, disk low, log queues full',
+    roles: 'public',
+    returns: '{status: "ready"}; 503 {status: "not_ready", failing: [{part, reason, since}]} when a part fails',
   });
   api.document({
     method: 'POST',

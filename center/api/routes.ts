@@ -1,6 +1,6 @@
 /**
  * The HTTP API's routes. Contracts used by people and scripts:
- *   GET  /api/health            → {"status":"ok"} once ready
+ *   GET  /api/health            → health-routes.ts (with /api/health/live and /api/health/ready)
  *   POST /api/auth/login        {username, password} → {token, expires_at, user}
  *   POST /api/auth/logout
  *   GET  /api/me
@@ -18,7 +18,6 @@ export interface RouteDeps {
   accounts: Accounts;
   analytics: Analytics;
   metrics: Metrics;
-  isReady(): boolean;
   geoJson(): unknown;
 }
 
@@ -29,11 +28,6 @@ export async function principalOf(ctx: RequestContext, accounts: Accounts): Prom
 }
 
 export function registerRoutes(router: Router, deps: RouteDeps): void {
-  router.add('GET', '/api/health', () => {
-    if (!deps.isReady()) return { status: 503, body: { status: 'starting' } };
-    return { body: { status: 'ok' } };
-  });
-
   router.add('POST', '/api/auth/login', async (ctx) => {
     const body = await ctx.json<{ username?: unknown; password?: unknown }>();
     if (typeof body.username !== 'string' || typeof body.password !== 'string') {

@@ -59,6 +59,8 @@ export interface EventLog {
   consumer<T>(groupId: string, topic: string): Consumer<T>;
   /** Messages appended but not yet committed by every group, per topic: the backlog, for metrics. */
   backlog(topic: string): number;
+  /** True while the topic's backlog is at its bound: its producers wait for space (the node is not ready). */
+  full(topic: string): boolean;
   close(): Promise<void>;
 }
 

@@ -71,10 +71,12 @@ describe('MemoryLog durability', () => {
     // The third message waits outside the log while the backlog is at its bound.
     expect(await consumer.poll(10, 0)).toEqual([]);
     expect(log.backlog(TOPIC)).toBe(2);
+    expect(log.full(TOPIC)).toBe(true);
     consumer.commit(firstRecords);
     expect(await settled(first)).toBe(true);
     const third = await consumer.poll(10, 1_000);
     expect(third.map((r) => r.value)).toEqual([3]);
+    expect(log.full(TOPIC)).toBe(false);
     expect(await settled(blocked)).toBe(false);
     consumer.commit(third);
     expect(await settled(blocked)).toBe(true);

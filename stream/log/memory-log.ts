@@ -107,6 +107,11 @@ export class MemoryLog implements EventLog {
     return this.topics.get(topic)?.backlog() ?? 0;
   }
 
+  full(topic: string): boolean {
+    const t = this.topics.get(topic);
+    return t !== undefined && t.backlog() >= this.backlogMax(t);
+  }
+
   producer(): Producer {
     return { send: (topic, messages) => this.send(topic, messages) };
   }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Metrics, TELEMETRY, silentLogger, tsvEncoderFor, type TelemetryRow } from '../../schema/index.js';
+import { Metrics, Readiness, TELEMETRY, silentLogger, tsvEncoderFor, type TelemetryRow } from '../../schema/index.js';
 import { openAnalytics, type Analytics, type RowWriter } from '../../store/index.js';
 import { MemoryLog } from '../log/memory-log.js';
 import { deduplicationToken, encodeTabSeparated } from './batch-encoding.js';
@@ -133,6 +133,44 @@ describe('TableSink on chDB', () => {
     await log.close();
     expect(inserts).toBeGreaterThanOrEqual(2);
     expect(await stored('13911110000')).toBe(300);
+  });
+
+  it('makes the node not ready while its inserts fail, and ready again once one succeeds', async () => {
+    const log = durableLog();
+    const readiness = new Readiness();
+    let failing = true;
+    // The real writer behind a switch: while it is on, every insert fails as a full disk would make it fail.
+    const faulty: RowWriter = {
+      insertsInFlightMax: 2,
+      insertTabSeparated: async (table, columns, body, token) => {
+        if (failing) throw new Error('Cannot reserve 1.00 MiB, not enough space');
+        await analytics.writer.insertTabSeparated(table, columns, body, token);
+      },
+      close: async () => undefined,
+    };
+    const sink = new TableSink(
+      log,
+      'vigil.telemetry',
+      'sink',
+      faulty,
+      TELEMETRY,
+      { logger: silentLogger, metrics: new Metrics(), readiness },
+      { lingerMs: 2, retryDelayMs: 10 },
+    );
+    sink.start();
+    expect(readiness.ready).toBe(true);
+    const sent = log.producer().send('vigil.telemetry', [{ key: '13955550000', value: fix('13955550000', 1) }]);
+    const deadline = Date.now() + 10_000;
+    while (!readiness.isFailing('sink:telemetry') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(readiness.problems()).toMatchObject([
+      { part: 'sink:telemetry', reason: 'inserts_failing', detail: expect.stringContaining('not enough space') },
+    ]);
+    failing = false;
+    await sent;
+    expect(readiness.ready).toBe(true);
+    expect(await stored('13955550000')).toBe(1);
+    await sink.stop();
+    await log.close();
   });
 
   it('replays of the same offsets under the same epoch are not duplicated', async () => {

@@ -10,7 +10,14 @@
  * a commit marks everything up to its offsets as durable and releases the producers waiting for it.
  */
 import type { RowWriter } from '../../store/index.js';
-import { tsvEncoderFor, type Logger, type Metrics, type TableSpec, type TsvRowEncoder } from '../../schema/index.js';
+import {
+  tsvEncoderFor,
+  type Logger,
+  type Metrics,
+  type Readiness,
+  type TableSpec,
+  type TsvRowEncoder,
+} from '../../schema/index.js';
 import type { EventLog, LogRecord } from '../log/event-log.js';
 import { deduplicationToken, encodeTabSeparated } from './batch-encoding.js';
 
@@ -57,6 +64,7 @@ export class TableSink<Row extends Record<string, unknown>> {
   private loop: Promise<void> | undefined;
   private readonly options: TableSinkOptions;
   private readonly encoder: TsvRowEncoder;
+  private readonly readinessPart: string;
 
   constructor(
     private readonly log: EventLog,
@@ -64,12 +72,14 @@ export class TableSink<Row extends Record<string, unknown>> {
     private readonly groupId: string,
     private readonly writer: RowWriter,
     private readonly table: TableSpec,
-    private readonly observe: { logger: Logger; metrics: Metrics },
+    /** A failing insert makes the node not ready (part `sink:<table>`) until an insert of this sink succeeds. */
+    private readonly observe: { logger: Logger; metrics: Metrics; readiness?: Readiness },
     options: Partial<TableSinkOptions> = {},
   ) {
     this.options = { ...TABLE_SINK_DEFAULTS, ...options };
     checkTableSinkOptions(this.options);
     this.encoder = tsvEncoderFor(table);
+    this.readinessPart = `sink:${table.name}`;
   }
 
   start(): void {
@@ -150,9 +160,11 @@ export class TableSink<Row extends Record<string, unknown>> {
     for (;;) {
       try {
         await this.writer.insertTabSeparated(this.table.name, this.encoder.columns, body, token);
+        this.observe.readiness?.recover(this.readinessPart);
         return;
       } catch (error) {
         onFailure();
+        this.observe.readiness?.fail(this.readinessPart, 'inserts_failing', String(error));
         this.observe.logger.error('clickhouse insert failed, retrying', {
           table: this.table.name,
           rows,
