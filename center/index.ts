@@ -1,6 +1,15 @@
-export { Accounts, ACCOUNTS_DEFAULTS, bearerToken } from './auth/accounts.js';
-export type { AccountsOptions, Principal, Role } from './auth/accounts.js';
+export { Accounts, ACCOUNTS_DEFAULTS, bearerToken, feedToken, INVALID_CREDENTIALS } from './auth/accounts.js';
+export type { AccountsOptions, Principal, Role, SessionRevocation } from './auth/accounts.js';
 export { appendAudit } from './auth/audit.js';
+export { LOGIN_THROTTLE_DEFAULTS, LoginThrottle, throttleAddressOf } from './auth/login-throttle.js';
+export type { LoginThrottleOptions } from './auth/login-throttle.js';
+export {
+  PASSWORD_LENGTH_MIN_RANGE,
+  PASSWORD_POLICY_DEFAULTS,
+  PasswordPolicy,
+  PasswordPolicyError,
+} from './auth/password-policy.js';
+export type { PasswordPolicyOptions } from './auth/password-policy.js';
 export { hashPassword, verifyPassword } from './auth/passwords.js';
 export { HttpError, Router } from './http/router.js';
 export type { Handler, RequestContext } from './http/router.js';

@@ -45,6 +45,7 @@ import {
 import { startCommandCentre } from '../center/index.js';
 import {
   Accounts,
+  ACCOUNTS_DEFAULTS,
   FeedHub,
   FEED_HUB_DEFAULTS,
   Router,
@@ -56,6 +57,8 @@ import {
   seedOrgUnits,
   staticFiles,
   type HttpNode,
+  type LoginThrottleOptions,
+  type PasswordPolicyOptions,
 } from '../center/index.js';
 
 export interface NodeConfig {
@@ -68,6 +71,9 @@ export interface NodeConfig {
   /** A PostgreSQL server instead of the embedded PGlite. */
   postgresUrl?: string;
   adminPassword?: string;
+  /** Password policy and login throttling of accounts (defaults: ACCOUNTS_DEFAULTS). */
+  passwords?: PasswordPolicyOptions;
+  loginThrottle?: LoginThrottleOptions;
   logPartitions: number;
   requireTerminalAuth: boolean;
   /** How long a downlink command waits for the terminal's answer (default 30 s). */
@@ -119,7 +125,11 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   );
   const seeded = await seedOrgUnits(sql);
   if (seeded > 0) logger.info('org units seeded', { count: seeded });
-  const accounts = new Accounts(sql);
+  const accounts = new Accounts(sql, {
+    ...ACCOUNTS_DEFAULTS,
+    passwords: config.passwords ?? ACCOUNTS_DEFAULTS.passwords,
+    throttle: config.loginThrottle ?? ACCOUNTS_DEFAULTS.throttle,
+  });
   const generatedAdminPassword = await accounts.ensureAdmin(HENAN_PROVINCE_CODE, config.adminPassword);
   const registry = await RegistryStore.open(sql);
 
@@ -189,6 +199,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     FEED_HUB_DEFAULTS,
   );
   hub.start();
+  accounts.onRevoked((revocation) => hub.closeRevoked(revocation));
 
   const gateway = new Jt808Gateway(
     {

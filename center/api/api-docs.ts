@@ -18,7 +18,8 @@ export function documentFoundationRoutes(api: Api): void {
     method: 'POST',
     path: '/api/auth/login',
     tag: 'accounts',
-    summary: 'Log in; throttled after repeated failures (429)',
+    summary:
+      'Log in (a new token every time). Any failure is 401 invalid_credentials; repeated failures per account or per address are answered 429 login_throttled with Retry-After',
     roles: 'public',
     body: {
       username: { type: 'string', description: 'login name', required: true },
@@ -30,7 +31,7 @@ export function documentFoundationRoutes(api: Api): void {
     method: 'POST',
     path: '/api/auth/logout',
     tag: 'accounts',
-    summary: "Revoke the caller's token",
+    summary: "Revoke the caller's token (a wall kiosk cannot: 403 kiosk_logout_refused; an admin revokes it)",
     roles: 'any',
     returns: '{status: "logged_out"}',
   });

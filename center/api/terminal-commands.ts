@@ -44,7 +44,7 @@ export function registerTerminalCommandRoutes(router: Router, deps: TerminalComm
 }
 
 async function handleCommand(ctx: RequestContext, deps: TerminalCommandDeps): Promise<{ body: unknown }> {
-  const principal = await deps.accounts.authenticate(bearerToken(ctx.req.headers.authorization, ctx.url));
+  const principal = await deps.accounts.authenticate(bearerToken(ctx.req.headers.authorization));
   if (!COMMAND_ROLES.has(principal.role))
     throw new HttpError(403, 'forbidden', `role ${principal.role} may not send commands to terminals`);
   const command = parseCommand(await ctx.json());

@@ -36,7 +36,7 @@ function epochParam(url: URL, name: string, fallback: number): number {
 
 export function registerVehicleTrackRoutes(router: Router, deps: VehicleTrackDeps): void {
   router.add('GET', '/api/vehicles/:terminal_id/track', async (ctx) => {
-    const principal = await deps.accounts.authenticate(bearerToken(ctx.req.headers.authorization, ctx.url));
+    const principal = await deps.accounts.authenticate(bearerToken(ctx.req.headers.authorization));
     const terminalId = ctx.params.terminal_id;
     if (!TERMINAL_ID_PATTERN.test(terminalId))
       throw new HttpError(400, 'bad_terminal_id', 'terminal_id is 1-20 decimal digits');
