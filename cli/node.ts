@@ -214,7 +214,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     { log, directory: new TerminalStore(sql), logger: logger.child({ component: 'jt808' }), metrics },
   );
   const jt808Port = await gateway.listen();
-  const jt809Platforms = new Jt809Platforms(sql, logger);
+  const jt809Platforms = new Jt809Platforms(sql, logger, accounts.passwordPolicy);
   // Requests and the server refer to each other: requests go out on the server's links, answers come back in.
   const jt809Link: Jt809RequestLink = {
     linkState: (code: number) => jt809.linkState(code),
