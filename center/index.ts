@@ -43,6 +43,6 @@ export type {
   SupervisionView,
 } from './jt809/index.js';
 export { RegistryStore } from './registry/registry-store.js';
-export { registeredVehicle, vehicleClassOf } from './registry/vehicle-facts.js';
+export { registeredVehicle, vehicleClassOf, vehicleEnterpriseOf } from './registry/vehicle-facts.js';
 export { startCommandCentre, SUPERVISION_INTERVAL_MS_DEFAULT } from './command-centre.js';
 export type { CommandCentre, CommandCentreDeps } from './command-centre.js';

@@ -41,6 +41,7 @@ import {
   registerVehicleTrackRoutes,
   registeredVehicle,
   vehicleClassOf,
+  vehicleEnterpriseOf,
 } from '../center/index.js';
 import { startCommandCentre } from '../center/index.js';
 import {
@@ -264,7 +265,13 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   registerRoutes(router, { accounts, analytics, metrics, isReady: () => ready, geoJson: () => geo });
   registerRulesConfigRoutes(router, { accounts, sql, rules: engine });
   registerTerminalCommandRoutes(router, { accounts, sql, link: gateway });
-  registerVehicleTrackRoutes(router, { accounts, analytics, covers, orgCodeAt });
+  registerVehicleTrackRoutes(router, {
+    accounts,
+    analytics,
+    covers,
+    orgCodeAt,
+    vehicleEnterprise: (terminalId) => vehicleEnterpriseOf(sql, registry, terminalId),
+  });
   const sourceKeys = new SourceKeys(sql, logger);
   const ingestRate = config.ingestRecordsPerSecondPerKey ?? HTTP_INGEST_DEFAULTS.recordsPerSecondPerKey;
   const ingest = new HttpIngest(
