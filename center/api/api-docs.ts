@@ -31,8 +31,9 @@ export function documentFoundationRoutes(api: Api): void {
     method: 'POST',
     path: '/api/auth/logout',
     tag: 'accounts',
-    summary: "Revoke the caller's token (a wall kiosk cannot: 403 kiosk_logout_refused; an admin revokes it)",
-    roles: 'any',
+    summary:
+      "Revoke the caller's token (a wall kiosk cannot: its token is shared by the centre's walls; an admin revokes it)",
+    roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'],
     returns: '{status: "logged_out"}',
   });
   api.document({

@@ -50,13 +50,9 @@ async function handleCommand(ctx: RequestContext, deps: TerminalCommandDeps): Pr
   const command = parseCommand(await ctx.json());
   const id = ctx.params.id;
   const target = await resolveTerminal(deps, id);
-  if (target.plate !== undefined && !inScope(principal, target.plate)) {
-    throw new HttpError(
-      403,
-      'out_of_scope',
-      `terminal ${id} (${target.plate}) is outside the scope of ${principal.orgCode}`,
-    );
-  }
+  // A vehicle outside the caller's scope is answered as one that does not exist, so ids reveal nothing.
+  if (target.plate !== undefined && !inScope(principal, target.plate))
+    throw new HttpError(404, 'not_found', `terminal ${id} not found`);
   const audit = async (outcome: Record<string, unknown>): Promise<void> =>
     appendAudit(deps.sql, {
       actorId: principal.userId,

@@ -92,6 +92,9 @@ export class OrgAdmin {
     orgCode: string,
     input: { code: string; name: string },
   ): Promise<{ code: string; name: string }> {
+    // The unit is the object addressed: outside the caller's scope it does not exist for them.
+    if (p.role === 'admin' && !this.org.covers(p.orgCode, orgCode))
+      throw new HttpError(404, 'not_found', `org unit ${orgCode} not found`);
     this.requireAdmin(p, orgCode, 'add departments');
     await this.sql.transaction(async (tx) => {
       const rows = await tx.query(

@@ -42,6 +42,8 @@ export async function startCenterHarness(
   target: OperationalTarget,
   options: Partial<CommandCentreDeps> = {},
   accountsOptions: Partial<AccountsOptions> = {},
+  /** Adds routes of other parts (the foundation's) to the harness's router before it serves. */
+  register?: (router: Router, accounts: Accounts) => void,
 ): Promise<CenterHarness> {
   const sql = await openOperational(target);
   await seedOrgUnits(sql);
@@ -60,6 +62,7 @@ export async function startCenterHarness(
     supervisionIntervalMs: 0,
     ...options,
   });
+  register?.(router, accounts);
   const server: Server = createServer((req, res) => void router.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
