@@ -18,7 +18,7 @@ const sql = await openOperational(
 );
 await seedOrgUnits(sql);
 const accounts = new Accounts(sql);
-await accounts.ensureAdmin(HENAN_PROVINCE_CODE, 'bench admin password');
+await accounts.ensureAdmin(HENAN_PROVINCE_CODE, 'bench lantern river staple');
 const centre = await startCommandCentre({
   sql,
   accounts,

@@ -20,7 +20,7 @@ function flag(name: string, fallback: number): number {
 const BATCHES = flag('batches', 60);
 const BATCH_SIZE = flag('batch-size', 1_000);
 const CONCURRENCY = flag('concurrency', 4);
-const ADMIN_PASSWORD = 'bench admin password';
+const ADMIN_PASSWORD = 'bench lantern river staple';
 
 function anprBatch(batch: number, run: string): string {
   const now = Date.now();

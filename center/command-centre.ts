@@ -169,8 +169,9 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     documentFoundationRoutes(api);
     registerAccountRoutes(api, {
       sql: deps.sql,
+      accounts: deps.accounts,
       org,
-      users: new UserAdmin(deps.sql, org),
+      users: new UserAdmin(deps.sql, org, deps.accounts),
       orgAdmin: new OrgAdmin(deps.sql, org),
       config,
     });

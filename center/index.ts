@@ -1,6 +1,15 @@
-export { Accounts, ACCOUNTS_DEFAULTS, bearerToken } from './auth/accounts.js';
-export type { AccountsOptions, Principal, Role } from './auth/accounts.js';
+export { Accounts, ACCOUNTS_DEFAULTS, bearerToken, feedToken, INVALID_CREDENTIALS } from './auth/accounts.js';
+export type { AccountsOptions, Principal, Role, SessionRevocation } from './auth/accounts.js';
 export { appendAudit } from './auth/audit.js';
+export { LOGIN_THROTTLE_DEFAULTS, LoginThrottle, throttleAddressOf } from './auth/login-throttle.js';
+export type { LoginThrottleOptions } from './auth/login-throttle.js';
+export {
+  PASSWORD_LENGTH_MIN_RANGE,
+  PASSWORD_POLICY_DEFAULTS,
+  PasswordPolicy,
+  PasswordPolicyError,
+} from './auth/password-policy.js';
+export type { PasswordPolicyOptions } from './auth/password-policy.js';
 export { hashPassword, verifyPassword } from './auth/passwords.js';
 export { HttpError, Router } from './http/router.js';
 export type { Handler, RequestContext } from './http/router.js';
@@ -25,7 +34,8 @@ export { registerIngestRoutes } from './api/ingest-routes.js';
 export type { IngestRouteDeps } from './api/ingest-routes.js';
 export { SourceKeys, SOURCE_KEYS_DEFAULTS } from './sources/source-keys.js';
 export type { SourceKeysOptions, SourceKeyView } from './sources/source-keys.js';
-export { Jt809Platforms } from './sources/jt809-platforms.js';
+export { Jt809Platforms, JT809_PASSWORD_BYTES_MIN, JT809_PLATFORMS_DEFAULTS } from './sources/jt809-platforms.js';
+export type { Jt809PlatformsOptions } from './sources/jt809-platforms.js';
 export { Jt809Requests, JT809_REQUESTS_DEFAULTS } from './jt809/index.js';
 export type {
   InspectionView,
@@ -35,6 +45,6 @@ export type {
   SupervisionView,
 } from './jt809/index.js';
 export { RegistryStore } from './registry/registry-store.js';
-export { registeredVehicle, vehicleClassOf } from './registry/vehicle-facts.js';
+export { registeredVehicle, vehicleClassOf, vehicleEnterpriseOf } from './registry/vehicle-facts.js';
 export { startCommandCentre, SUPERVISION_INTERVAL_MS_DEFAULT } from './command-centre.js';
 export type { CommandCentre, CommandCentreDeps } from './command-centre.js';

@@ -15,6 +15,12 @@ import { SpeedingVehicles, SPEEDING_VEHICLES_DEFAULTS } from './demo/speeding-ve
 import { ConfigError, helpText, parseFlags, type FlagSpec } from './flags.js';
 import { TRAFFIC_COMMANDS } from './commands/index.js';
 import { startNode } from './node.js';
+import {
+  LOGIN_THROTTLE_DEFAULTS,
+  PASSWORD_LENGTH_MIN_RANGE,
+  PASSWORD_POLICY_DEFAULTS,
+  PasswordPolicy,
+} from '../center/index.js';
 
 const START_FLAGS: readonly FlagSpec[] = [
   {
@@ -150,7 +156,40 @@ const START_FLAGS: readonly FlagSpec[] = [
   {
     name: 'admin-password',
     kind: 'string',
-    description: 'password of the province admin created at first start (default: generated and printed once)',
+    description:
+      'password of the province admin created at first start (default: generated and printed once); must pass the password policy',
+  },
+  {
+    name: 'password-length-min',
+    kind: 'integer',
+    default: PASSWORD_POLICY_DEFAULTS.lengthMin,
+    min: PASSWORD_LENGTH_MIN_RANGE.min,
+    max: PASSWORD_LENGTH_MIN_RANGE.max,
+    description: 'characters a password of an account needs at least (OWASP ASVS level 2: 12)',
+  },
+  {
+    name: 'login-failures-per-account',
+    kind: 'integer',
+    default: LOGIN_THROTTLE_DEFAULTS.accountFailuresFree,
+    min: 1,
+    max: 100,
+    description: 'failed logins of one account (from addresses it never logged in from) before back-off starts',
+  },
+  {
+    name: 'login-failures-per-address',
+    kind: 'integer',
+    default: LOGIN_THROTTLE_DEFAULTS.addressFailuresFree,
+    min: 1,
+    max: 10_000,
+    description: 'failed logins from one address (any accounts) before back-off starts',
+  },
+  {
+    name: 'login-backoff-max-s',
+    kind: 'integer',
+    default: LOGIN_THROTTLE_DEFAULTS.backoffMsMax / 1000,
+    min: 1,
+    max: 3_600,
+    description: 'longest wait after failed logins (back-off doubles from 1 s up to this)',
   },
 ];
 
@@ -197,6 +236,23 @@ async function start(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(START_FLAGS, argv, process.env);
   if (positionals.length > 0)
     throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])} (see vigil start --help)`);
+  const passwords = { ...PASSWORD_POLICY_DEFAULTS, lengthMin: values['password-length-min'] as number };
+  const adminPassword = values['admin-password'] as string | undefined;
+  // A weak configured password is bad configuration: refused before anything starts, without echoing it.
+  const adminProblem =
+    adminPassword === undefined ? null : new PasswordPolicy(passwords).problem(adminPassword, 'admin');
+  if (adminProblem)
+    throw new ConfigError(
+      `--admin-password (VIGIL_ADMIN_PASSWORD) is refused: ${adminProblem.problem}: ${adminProblem.en}`,
+    );
+  const backoffMsMax = (values['login-backoff-max-s'] as number) * 1000;
+  const loginThrottle = {
+    ...LOGIN_THROTTLE_DEFAULTS,
+    accountFailuresFree: values['login-failures-per-account'] as number,
+    addressFailuresFree: values['login-failures-per-address'] as number,
+    backoffMsMax,
+    failuresForgetMs: Math.max(LOGIN_THROTTLE_DEFAULTS.failuresForgetMs, backoffMsMax),
+  };
   const logger = createLogger((line) => process.stderr.write(line), values['log-level'] as LogLevel);
   const metrics = new Metrics();
   addProcessMetrics(metrics);
@@ -215,7 +271,9 @@ async function start(argv: string[]): Promise<void> {
       jt808Port: values['jt808-port'] as number,
       clickhouseUrl: values['clickhouse-url'] as string | undefined,
       postgresUrl: postgresUrl(values['postgres-url'] as string | undefined),
-      adminPassword: (values['admin-password'] as string | undefined) ?? undefined,
+      adminPassword,
+      passwords,
+      loginThrottle,
       logPartitions: values['log-partitions'] as number,
       requireTerminalAuth: values['require-terminal-auth'] as boolean,
       jt808DownlinkTimeoutMs: values['jt808-downlink-timeout-ms'] as number,

@@ -51,10 +51,12 @@ import {
   registerVehicleTrackRoutes,
   registeredVehicle,
   vehicleClassOf,
+  vehicleEnterpriseOf,
 } from '../center/index.js';
 import { startCommandCentre } from '../center/index.js';
 import {
   Accounts,
+  ACCOUNTS_DEFAULTS,
   FeedHub,
   FEED_HUB_DEFAULTS,
   Router,
@@ -66,6 +68,8 @@ import {
   seedOrgUnits,
   staticFiles,
   type HttpNode,
+  type LoginThrottleOptions,
+  type PasswordPolicyOptions,
 } from '../center/index.js';
 
 export interface NodeConfig {
@@ -78,6 +82,9 @@ export interface NodeConfig {
   /** A PostgreSQL server instead of the embedded PGlite. */
   postgresUrl?: string;
   adminPassword?: string;
+  /** Password policy and login throttling of accounts (defaults: ACCOUNTS_DEFAULTS). */
+  passwords?: PasswordPolicyOptions;
+  loginThrottle?: LoginThrottleOptions;
   logPartitions: number;
   requireTerminalAuth: boolean;
   /** How long a downlink command waits for the terminal's answer (default 30 s). */
@@ -156,7 +163,11 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   storageHealth.start();
   const seeded = await seedOrgUnits(sql);
   if (seeded > 0) logger.info('org units seeded', { count: seeded });
-  const accounts = new Accounts(sql);
+  const accounts = new Accounts(sql, {
+    ...ACCOUNTS_DEFAULTS,
+    passwords: config.passwords ?? ACCOUNTS_DEFAULTS.passwords,
+    throttle: config.loginThrottle ?? ACCOUNTS_DEFAULTS.throttle,
+  });
   const generatedAdminPassword = await accounts.ensureAdmin(HENAN_PROVINCE_CODE, config.adminPassword);
   const registry = await RegistryStore.open(sql);
 
@@ -232,6 +243,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     FEED_HUB_DEFAULTS,
   );
   hub.start();
+  accounts.onRevoked((revocation) => hub.closeRevoked(revocation));
 
   const gateway = new Jt808Gateway(
     {
@@ -246,7 +258,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     { log, directory: new TerminalStore(sql), logger: logger.child({ component: 'jt808' }), metrics },
   );
   const jt808Port = await gateway.listen();
-  const jt809Platforms = new Jt809Platforms(sql, logger);
+  const jt809Platforms = new Jt809Platforms(sql, logger, accounts.passwordPolicy);
   // Requests and the server refer to each other: requests go out on the server's links, answers come back in.
   const jt809Link: Jt809RequestLink = {
     linkState: (code: number) => jt809.linkState(code),
@@ -297,7 +309,13 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   registerHealthRoutes(router, { readiness });
   registerRulesConfigRoutes(router, { accounts, sql, rules: engine });
   registerTerminalCommandRoutes(router, { accounts, sql, link: gateway });
-  registerVehicleTrackRoutes(router, { accounts, analytics, covers, orgCodeAt });
+  registerVehicleTrackRoutes(router, {
+    accounts,
+    analytics,
+    covers,
+    orgCodeAt,
+    vehicleEnterprise: (terminalId) => vehicleEnterpriseOf(sql, registry, terminalId),
+  });
   const sourceKeys = new SourceKeys(sql, logger);
   const ingestRate = config.ingestRecordsPerSecondPerKey ?? HTTP_INGEST_DEFAULTS.recordsPerSecondPerKey;
   const ingest = new HttpIngest(

@@ -80,6 +80,33 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX terminals_plate ON terminals(plate);
     `,
   },
+  {
+    id: 3,
+    name: 'login throttling: failures per account and per address, addresses each account logged in from',
+    sql: `
+      -- One row per count: an account name (known or not), an address, or an account from one of its known
+      -- addresses; realm separates the doors (user logins, JT/T 809 platforms). Kept here, not in memory, so a
+      -- restart or a second node does not reset an attack's back-off.
+      CREATE TABLE login_throttle (
+        realm text NOT NULL,
+        scope text NOT NULL CHECK (scope IN ('account', 'address', 'account_address')),
+        account text NOT NULL,
+        address text NOT NULL,
+        failures integer NOT NULL,
+        last_failure_at timestamptz NOT NULL,
+        blocked_until timestamptz,
+        PRIMARY KEY (realm, scope, account, address)
+      );
+      CREATE INDEX login_throttle_last_failure ON login_throttle(realm, last_failure_at);
+      CREATE TABLE login_known_addresses (
+        realm text NOT NULL,
+        account text NOT NULL,
+        address text NOT NULL,
+        last_login_at timestamptz NOT NULL,
+        PRIMARY KEY (realm, account, address)
+      );
+    `,
+  },
   // Ids 10–19: the command centres (departments, enterprises, alarm handling, work orders).
   {
     id: 10,

@@ -82,7 +82,7 @@ describe('the duty console in chromium', () => {
   it('refuses a wrong password and says so', async () => {
     await page.goto(`${vigil.baseUrl}/console`);
     await logIn('admin', 'not the password');
-    await expect(page.locator('[data-testid="login-error"]').innerText()).resolves.toContain('bad_credentials');
+    await expect(page.locator('[data-testid="login-error"]').innerText()).resolves.toContain('invalid_credentials');
   });
 
   it('works the alarm queue: acknowledge, then dispatch as a work order with a deadline on the board', async () => {

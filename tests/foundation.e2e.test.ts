@@ -42,7 +42,7 @@ describe('foundation: terminal → ClickHouse → rules → feed', () => {
       body: JSON.stringify({ username: 'admin', password: 'wrong' }),
     });
     expect(bad.status).toBe(401);
-    expect(((await bad.json()) as { error: string }).error).toBe('bad_credentials');
+    expect(((await bad.json()) as { error: string }).error).toBe('invalid_credentials');
   });
 
   for (const version of [2013, 2019] as const) {

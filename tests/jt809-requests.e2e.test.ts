@@ -14,7 +14,7 @@ import { Jt809DownLink } from './support/jt809-down-link.js';
 
 const ACCESS_CODE = 41_000_002;
 const USER_ID = 8002;
-const PASSWORD = 'pw809b';
+const PASSWORD = 'Rq8#0w9b';
 const PLATE = '豫A80911';
 
 let vigil: VigilProcess;
@@ -339,7 +339,7 @@ describe('JT/T 809 sub link', () => {
         await api('POST', '/api/jt809/platforms', {
           access_code: code,
           user_id: 8004,
-          password: 'pw4',
+          password: 'Sub4#Lk9',
           name: '有从链路的平台',
           org_code: '410100',
         })
@@ -349,7 +349,7 @@ describe('JT/T 809 sub link', () => {
     const c = new Jt809Client({ accessCode: code });
     await c.connect('127.0.0.1', vigil.jt809Port);
     try {
-      c.send(0x1001, loginBody(8004, 'pw4', '127.0.0.1', downPort));
+      c.send(0x1001, loginBody(8004, 'Sub4#Lk9', '127.0.0.1', downPort));
       const loginAnswer = await c.answer(0x1002);
       expect(loginAnswer.body[0]).toBe(0);
       const verifyCode = loginAnswer.body.readUInt32BE(1);

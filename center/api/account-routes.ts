@@ -3,7 +3,7 @@
  * Contracts are in the OpenAPI document at /api/docs; users' guide in docs/command-centre.md.
  */
 import type { Sql } from '../../store/index.js';
-import type { Principal } from '../auth/accounts.js';
+import type { Accounts, Principal } from '../auth/accounts.js';
 import { ROLES, type NewUser, type UserAdmin } from '../auth/user-admin.js';
 import { CONFIG_KEYS, type CenterConfig, type ConfigKey } from '../config/center-config.js';
 import { HttpError, type RequestContext } from '../http/router.js';
@@ -28,9 +28,19 @@ export const ENTERPRISE_ID: FieldSpec = {
   pattern: /^[A-Za-z0-9_-]{1,64}$/,
 };
 const LIMIT: FieldSpec = { type: 'integer', description: 'rows at most', min: 1, max: 500 };
+/** The policy (length, common passwords, the user name) is checked by the accounts service, with its own reasons. */
+const PASSWORD: FieldSpec = {
+  type: 'string',
+  description:
+    'password: at least 12 characters (VIGIL_PASSWORD_LENGTH_MIN), at most 256, any Unicode; refused when common or easy to guess (password_too_common), or containing the user name (password_contains_username)',
+  maxLength: 1024,
+};
+/** Every role but the kiosk: a wall's token is shared by every wall of its centre. */
+const PERSON_ROLES = ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'] as const;
 
 export interface AccountRouteDeps {
   sql: Sql;
+  accounts: Accounts;
   org: OrgDirectory;
   users: UserAdmin;
   orgAdmin: OrgAdmin;
@@ -56,11 +66,9 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       body: {
         username: { type: 'string', description: 'login name', required: true, pattern: /^[A-Za-z0-9_.@-]{3,64}$/ },
         password: {
-          type: 'string',
-          description: 'initial password, stored as a scrypt hash',
+          ...PASSWORD,
           required: true,
-          minLength: 10,
-          maxLength: 200,
+          description: `initial ${PASSWORD.description}; stored as a scrypt hash`,
         },
         role: { type: 'string', description: 'role of the account', required: true, enum: ROLES },
         org_code: { ...ORG_CODE, required: true },
@@ -120,11 +128,63 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
   );
   api.define(
     {
+      method: 'POST',
+      path: '/api/users/:id/password',
+      tag: 'accounts',
+      summary: "Reset a managed account's password (its sessions are revoked); one's own: POST /api/me/password",
+      roles: ['admin'],
+      body: { password: { ...PASSWORD, required: true } },
+      returns: '{status: "password_reset", sessions_revoked: n}',
+    },
+    async (ctx, p, body) => {
+      const { revoked } = await deps.users.resetPassword(p, ctx.peer, numericParam(ctx, 'id'), body.password as string);
+      return { body: { status: 'password_reset', sessions_revoked: revoked } };
+    },
+  );
+  api.define(
+    {
+      method: 'POST',
+      path: '/api/users/:id/unlock',
+      tag: 'accounts',
+      summary: 'Lift the login back-off of an account (failed logins throttle it; see docs/security.md)',
+      roles: ['admin'],
+      returns: '{status: "unlocked", counts_cleared: n}',
+    },
+    async (ctx, p) => {
+      const { unlocked } = await deps.users.unlock(p, ctx.peer, numericParam(ctx, 'id'));
+      return { body: { status: 'unlocked', counts_cleared: unlocked } };
+    },
+  );
+  api.define(
+    {
+      method: 'POST',
+      path: '/api/me/password',
+      tag: 'accounts',
+      summary: "Change one's own password with the current one; every other session of the account is revoked",
+      roles: PERSON_ROLES,
+      body: {
+        current_password: { type: 'string', description: 'the password in use', required: true, maxLength: 1024 },
+        new_password: { ...PASSWORD, required: true },
+      },
+      returns: '{status: "password_changed", sessions_revoked: n}',
+    },
+    async (ctx, p, body) => {
+      const { revokedSessions } = await deps.accounts.changePassword(
+        p,
+        body.current_password as string,
+        body.new_password as string,
+        ctx.peer,
+      );
+      return { body: { status: 'password_changed', sessions_revoked: revokedSessions } };
+    },
+  );
+  api.define(
+    {
       method: 'GET',
       path: '/api/sessions',
       tag: 'accounts',
       summary: "Live sessions: one's own, or (admins) of managed accounts",
-      roles: 'any',
+      roles: PERSON_ROLES,
       returns: '{sessions: [...]}',
     },
     async (_ctx, p) => ({
@@ -136,8 +196,8 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       method: 'DELETE',
       path: '/api/sessions/:id',
       tag: 'accounts',
-      summary: 'Revoke one session',
-      roles: 'any',
+      summary: 'Revoke one session (admins revoke wall kiosk sessions here; a wall cannot)',
+      roles: PERSON_ROLES,
       returns: '{status: "revoked"}',
     },
     async (ctx, p) => {

@@ -34,7 +34,8 @@ export function documentFoundationRoutes(api: Api): void {
     method: 'POST',
     path: '/api/auth/login',
     tag: 'accounts',
-    summary: 'Log in; throttled after repeated failures (429)',
+    summary:
+      'Log in (a new token every time). Any failure is 401 invalid_credentials; repeated failures per account or per address are answered 429 login_throttled with Retry-After',
     roles: 'public',
     body: {
       username: { type: 'string', description: 'login name', required: true },
@@ -46,8 +47,9 @@ export function documentFoundationRoutes(api: Api): void {
     method: 'POST',
     path: '/api/auth/logout',
     tag: 'accounts',
-    summary: "Revoke the caller's token",
-    roles: 'any',
+    summary:
+      "Revoke the caller's token (a wall kiosk cannot: its token is shared by the centre's walls; an admin revokes it)",
+    roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'],
     returns: '{status: "logged_out"}',
   });
   api.document({

@@ -223,6 +223,8 @@ export function openApiDocument(
     const operation: Record<string, unknown> = {
       tags: [e.tag],
       summary: e.summary,
+      // Machine-readable roles, for clients and for the test matrix that checks the server enforces them.
+      'x-roles': Array.isArray(e.roles) ? [...e.roles] : e.roles,
       description:
         e.roles === 'public'
           ? 'No authentication.'

@@ -4,7 +4,7 @@
  */
 import { HANDLER_ROLES, READER_ROLES, SUPERVISOR_ROLES } from '../access/actor.js';
 import type { AlarmDesk, DispatchInput } from '../alarms/alarm-desk.js';
-import { HttpError } from '../http/router.js';
+import type { Role } from '../auth/accounts.js';
 import { ORDER_ACTIONS, type ActionInput, type OrderAction, type WorkOrders } from '../work-orders/work-orders.js';
 import { DEPARTMENT, ENTERPRISE_ID, numericParam, ORG_CODE } from './account-routes.js';
 import { queryParam, type Api, type BodySpec, type FieldSpec } from './api-spec.js';
@@ -70,6 +70,22 @@ const ACTION_BODIES: Record<OrderAction, BodySpec> = {
   return: { text: { ...TEXT, required: true, description: 'why it is returned' } },
   transfer: { org_code: ORG_CODE, department: DEPARTMENT, enterprise_id: ENTERPRISE_ID, text: TEXT },
   comment: { text: { ...TEXT, required: true }, attachments: ATTACHMENTS },
+};
+
+/** Who may take each step at all; the handler also checks the unit (assignee staff, issuing centre, …). */
+const ACTION_ROLES: Record<OrderAction, readonly Role[]> = {
+  sign: HANDLER_ROLES,
+  claim: ['enterprise'],
+  start: [...HANDLER_ROLES, 'enterprise'],
+  self_check: ['enterprise'],
+  explanation: ['enterprise'],
+  rectification: ['enterprise'],
+  review: HANDLER_ROLES,
+  feedback: [...HANDLER_ROLES, 'enterprise'],
+  accept: SUPERVISOR_ROLES,
+  return: SUPERVISOR_ROLES,
+  transfer: HANDLER_ROLES,
+  comment: ['admin', ...HANDLER_ROLES, 'enterprise'],
 };
 
 const ACTION_SUMMARIES: Record<OrderAction, string> = {
@@ -300,15 +316,13 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
         path: `/api/work-orders/:id/${action.replace('_', '-')}`,
         tag: 'work orders',
         summary: ACTION_SUMMARIES[action],
-        roles: 'any',
+        roles: ACTION_ROLES[action],
         body: ACTION_BODIES[action],
         returns: 'FeedWorkOrder',
       },
-      async (ctx, p, body) => {
-        if (p.role === 'wall' || p.role === 'analyst')
-          throw new HttpError(403, 'forbidden', `role ${p.role} is read-only`);
-        return { body: await deps.workOrders.act(numericParam(ctx, 'id'), action, p, ctx.peer, body as ActionInput) };
-      },
+      async (ctx, p, body) => ({
+        body: await deps.workOrders.act(numericParam(ctx, 'id'), action, p, ctx.peer, body as ActionInput),
+      }),
     );
   }
 }

@@ -24,7 +24,7 @@ export interface RouteDeps {
 const SQL_ROLES: ReadonlySet<Role> = new Set(['admin', 'analyst', 'leader']);
 
 export async function principalOf(ctx: RequestContext, accounts: Accounts): Promise<Principal> {
-  return accounts.authenticate(bearerToken(ctx.req.headers.authorization, ctx.url));
+  return accounts.authenticate(bearerToken(ctx.req.headers.authorization));
 }
 
 export function registerRoutes(router: Router, deps: RouteDeps): void {
@@ -38,7 +38,7 @@ export function registerRoutes(router: Router, deps: RouteDeps): void {
   });
 
   router.add('POST', '/api/auth/logout', async (ctx) => {
-    const token = bearerToken(ctx.req.headers.authorization, ctx.url);
+    const token = bearerToken(ctx.req.headers.authorization);
     const principal = await deps.accounts.authenticate(token);
     await deps.accounts.logout(token as string, principal, ctx.peer);
     return { body: { status: 'logged_out' } };

@@ -44,19 +44,15 @@ export function registerTerminalCommandRoutes(router: Router, deps: TerminalComm
 }
 
 async function handleCommand(ctx: RequestContext, deps: TerminalCommandDeps): Promise<{ body: unknown }> {
-  const principal = await deps.accounts.authenticate(bearerToken(ctx.req.headers.authorization, ctx.url));
+  const principal = await deps.accounts.authenticate(bearerToken(ctx.req.headers.authorization));
   if (!COMMAND_ROLES.has(principal.role))
     throw new HttpError(403, 'forbidden', `role ${principal.role} may not send commands to terminals`);
   const command = parseCommand(await ctx.json());
   const id = ctx.params.id;
   const target = await resolveTerminal(deps, id);
-  if (target.plate !== undefined && !inScope(principal, target.plate)) {
-    throw new HttpError(
-      403,
-      'out_of_scope',
-      `terminal ${id} (${target.plate}) is outside the scope of ${principal.orgCode}`,
-    );
-  }
+  // A vehicle outside the caller's scope is answered as one that does not exist, so ids reveal nothing.
+  if (target.plate !== undefined && !inScope(principal, target.plate))
+    throw new HttpError(404, 'not_found', `terminal ${id} not found`);
   const audit = async (outcome: Record<string, unknown>): Promise<void> =>
     appendAudit(deps.sql, {
       actorId: principal.userId,

@@ -1,11 +1,24 @@
 /**
- * Accounts and sessions: the first province admin, login with throttling, bearer tokens that expire and can
- * be revoked. Tokens are random and only their SHA-256 is stored, so a copy of the database logs nobody in.
+ * Accounts and sessions: the first province admin, login, bearer tokens that expire and can be revoked.
+ * Tokens are random and only their SHA-256 is stored, so a copy of the database logs nobody in; every login
+ * issues a new token, so a token planted before login (session fixation) is worth nothing.
+ *
+ * Login answers every failure alike (`invalid_credentials`) and takes as long for an unknown or disabled
+ * account as for a wrong password: a dummy hash with the same scrypt parameters is checked instead. Guesses are
+ * throttled per account and per address (`login-throttle.ts`), state in PostgreSQL; every lockout is audited.
+ * Revocations are announced to listeners (the feed hub closes the revoked sessions' WebSockets).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Sql } from '../../store/index.js';
 import { HttpError } from '../http/router.js';
 import { appendAudit } from './audit.js';
+import {
+  LOGIN_THROTTLE_DEFAULTS,
+  LoginThrottle,
+  type LoginThrottleOptions,
+  type ThrottleVerdict,
+} from './login-throttle.js';
+import { PASSWORD_POLICY_DEFAULTS, PasswordPolicy, type PasswordPolicyOptions } from './password-policy.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 
 export type Role = 'admin' | 'leader' | 'dispatcher' | 'duty_officer' | 'analyst' | 'enterprise' | 'wall';
@@ -16,47 +29,73 @@ export interface Principal {
   role: Role;
   orgCode: string;
   enterpriseId: string | null;
+  /** The session the caller authenticated with (absent for principals made in code, e.g. at start-up). */
+  sessionId?: number;
+  /** When that session expires, epoch ms. */
+  expiresAt?: number;
 }
 
 export interface AccountsOptions {
   sessionHours: number;
   /** Kiosk tokens of the wall live longer: nobody is there to log in again. */
   wallSessionDays: number;
-  loginFailuresMax: number;
-  loginLockMinutes: number;
+  throttle: LoginThrottleOptions;
+  passwords: PasswordPolicyOptions;
   now?: () => number;
 }
 
 export const ACCOUNTS_DEFAULTS: AccountsOptions = {
   sessionHours: 12,
   wallSessionDays: 365,
-  loginFailuresMax: 5,
-  loginLockMinutes: 15,
+  throttle: LOGIN_THROTTLE_DEFAULTS,
+  passwords: PASSWORD_POLICY_DEFAULTS,
 };
+
+/** Sessions that stopped being valid: some by id, or every session of a user. */
+export interface SessionRevocation {
+  sessionIds?: readonly number[];
+  userId?: number;
+}
+
+/** Listeners of revocations at most: the hub and a test or two; more is a leak. */
+const REVOCATION_LISTENERS_MAX = 16;
+
+/** The usernames that log in at all: the same bound as account creation, so a longer one is simply unknown. */
+const USERNAME_CHARS_MAX = 64;
+
+export const INVALID_CREDENTIALS = 'invalid_credentials';
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
 export class Accounts {
-  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
+  readonly passwordPolicy: PasswordPolicy;
+  private readonly throttle: LoginThrottle;
   private readonly now: () => number;
+  private readonly revocationListeners = new Set<(revocation: SessionRevocation) => void>();
+  /** A hash of a random password with the current parameters, checked when there is no real hash to check. */
+  private dummyHash: Promise<string> | undefined;
 
   constructor(
     private readonly sql: Sql,
     private readonly options: AccountsOptions = ACCOUNTS_DEFAULTS,
   ) {
     this.now = options.now ?? Date.now;
+    this.passwordPolicy = new PasswordPolicy(options.passwords);
+    this.throttle = new LoginThrottle(sql, 'user', options.throttle, this.now);
   }
 
   /**
    * Creates the province admin `admin` on first start. Returns the password when it was generated, so the
-   * caller can print it once; returns null when the admin already existed or the password was given.
+   * caller can print it once; returns null when the admin already existed or the password was given. A given
+   * password must pass the password policy (checked by the caller at start-up, and here again).
    */
   async ensureAdmin(provinceCode: string, configuredPassword: string | undefined): Promise<string | null> {
+    if (configuredPassword !== undefined) this.passwordPolicy.check(configuredPassword, 'admin');
     const existing = await this.sql.query('SELECT id FROM users WHERE username = $1', ['admin']);
     if (existing.length > 0) return null;
-    const password = configuredPassword ?? generatePassword();
+    const password = configuredPassword ?? this.generatePassword('admin');
     const hash = await hashPassword(password);
     await this.sql.transaction(async (tx) => {
       await tx.query(
@@ -74,21 +113,23 @@ export class Accounts {
     return configuredPassword === undefined ? password : null;
   }
 
+  /** A random password that passes the policy for this account (about 107 bits; the loop almost never turns). */
+  generatePassword(username: string): string {
+    for (;;) {
+      const password = generatePassword();
+      if (this.passwordPolicy.problem(password, username) === null) return password;
+    }
+  }
+
   async login(
     username: string,
     password: string,
     peer: string,
   ): Promise<{ token: string; expiresAt: number; principal: Principal }> {
-    const throttleKey = `${username}\u0000${peer.replace(/:\d+$/, '')}`;
-    const failure = this.failures.get(throttleKey);
-    if (failure && failure.lockedUntil > this.now()) {
-      throw new HttpError(
-        429,
-        'login_throttled',
-        `too many failed logins; try again after ${new Date(failure.lockedUntil).toISOString()}`,
-        { retry_at: failure.lockedUntil },
-      );
-    }
+    // Names longer than any account's are throttled under a bounded key all the same.
+    const account = username.slice(0, USERNAME_CHARS_MAX + 1);
+    const verdict = await this.throttle.check(account, peer);
+    if (verdict.waitMs > 0) throw this.throttled(verdict);
     const rows = await this.sql.query<{
       id: number;
       password_hash: string;
@@ -96,50 +137,75 @@ export class Accounts {
       org_code: string;
       enterprise_id: string | null;
       disabled: boolean;
-    }>('SELECT id, password_hash, role, org_code, enterprise_id, disabled FROM users WHERE username = $1', [username]);
+    }>('SELECT id, password_hash, role, org_code, enterprise_id, disabled FROM users WHERE username = $1', [account]);
     const user = rows[0];
-    const ok = user !== undefined && !user.disabled && (await verifyPassword(password, user.password_hash));
-    if (!ok || !user) {
-      this.recordFailure(throttleKey);
-      await appendAudit(this.sql, { actorId: null, actor: username, action: 'auth.login_failed', peer });
-      throw new HttpError(401, 'bad_credentials', 'unknown user or wrong password');
+    // The same scrypt work whether the account exists or not, so the time taken tells nothing.
+    const passwordOk = await verifyPassword(password, user?.password_hash ?? (await this.dummy()));
+    if (!user || user.disabled || !passwordOk) {
+      const lockouts = await this.throttle.failed(verdict);
+      await appendAudit(this.sql, { actorId: null, actor: account, action: 'auth.login_failed', peer });
+      for (const lockout of lockouts)
+        await appendAudit(this.sql, {
+          actorId: null,
+          actor: 'system',
+          action: 'auth.lockout',
+          target: lockout.scope === 'address' ? `address:${lockout.address}` : `account:${lockout.account}`,
+          detail: {
+            realm: 'user',
+            scope: lockout.scope,
+            account: lockout.account,
+            address: lockout.address,
+            failures: lockout.failures,
+            blocked_until: new Date(lockout.blockedUntil).toISOString(),
+            retry_after_s: Math.ceil((lockout.blockedUntil - this.now()) / 1000),
+          },
+          peer,
+        });
+      throw new HttpError(401, INVALID_CREDENTIALS, 'unknown user or wrong password / 用户名或密码错误');
     }
-    this.failures.delete(throttleKey);
+    await this.throttle.succeeded(verdict);
     const principal: Principal = {
       userId: Number(user.id),
-      username,
+      username: account,
       role: user.role,
       orgCode: user.org_code,
       enterpriseId: user.enterprise_id,
     };
-    const { token, expiresAt } = await this.issueToken(principal, peer);
-    await appendAudit(this.sql, { actorId: principal.userId, actor: username, action: 'auth.login', peer });
-    return { token, expiresAt, principal };
+    const { token, expiresAt, sessionId } = await this.issueToken(principal, peer);
+    await appendAudit(this.sql, { actorId: principal.userId, actor: account, action: 'auth.login', peer });
+    return { token, expiresAt, principal: { ...principal, sessionId, expiresAt } };
+  }
+
+  private throttled(verdict: ThrottleVerdict): HttpError {
+    const retryAfterS = Math.max(1, Math.ceil(verdict.waitMs / 1000));
+    return new HttpError(
+      429,
+      'login_throttled',
+      `too many failed logins; try again in ${retryAfterS} s / 登录失败次数过多，请 ${retryAfterS} 秒后再试`,
+      { retry_after_s: retryAfterS },
+      { 'retry-after': String(retryAfterS) },
+    );
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= hashPassword(randomBytes(18).toString('base64url'));
+    return this.dummyHash;
   }
 
   /** Issues a session token for a user; used by login and to provision kiosk walls. */
-  async issueToken(principal: Principal, peer: string): Promise<{ token: string; expiresAt: number }> {
+  async issueToken(
+    principal: Principal,
+    peer: string,
+  ): Promise<{ token: string; expiresAt: number; sessionId: number }> {
     const token = randomBytes(32).toString('base64url');
     const lifetimeMs =
       principal.role === 'wall' ? this.options.wallSessionDays * 86_400_000 : this.options.sessionHours * 3_600_000;
     const expiresAt = this.now() + lifetimeMs;
-    await this.sql.query('INSERT INTO sessions (token_hash, user_id, expires_at, peer) VALUES ($1, $2, $3, $4)', [
-      hashToken(token),
-      principal.userId,
-      new Date(expiresAt),
-      peer,
-    ]);
-    return { token, expiresAt };
-  }
-
-  private recordFailure(key: string): void {
-    const entry = this.failures.get(key) ?? { count: 0, lockedUntil: 0 };
-    entry.count++;
-    if (entry.count >= this.options.loginFailuresMax) {
-      entry.lockedUntil = this.now() + this.options.loginLockMinutes * 60_000;
-      entry.count = 0;
-    }
-    this.failures.set(key, entry);
+    const rows = await this.sql.query<{ id: number }>(
+      'INSERT INTO sessions (token_hash, user_id, expires_at, peer) VALUES ($1, $2, $3, $4) RETURNING id',
+      [hashToken(token), principal.userId, new Date(expiresAt), peer],
+    );
+    return { token, expiresAt, sessionId: Number(rows[0].id) };
   }
 
   async authenticate(token: string | undefined): Promise<Principal> {
@@ -151,10 +217,11 @@ export class Accounts {
       org_code: string;
       enterprise_id: string | null;
       disabled: boolean;
+      session_id: number;
       expires_at: Date;
       revoked_at: Date | null;
     }>(
-      `SELECT u.id, u.username, u.role, u.org_code, u.enterprise_id, u.disabled, s.expires_at, s.revoked_at
+      `SELECT u.id, u.username, u.role, u.org_code, u.enterprise_id, u.disabled, s.id AS session_id, s.expires_at, s.revoked_at
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
       [hashToken(token)],
     );
@@ -168,12 +235,101 @@ export class Accounts {
       role: row.role,
       orgCode: row.org_code,
       enterpriseId: row.enterprise_id,
+      sessionId: Number(row.session_id),
+      expiresAt: new Date(row.expires_at).getTime(),
     };
   }
 
+  /**
+   * Revokes the caller's own token. A kiosk may not: every wall of a centre shows the same token, so one
+   * wall logging out would blank them all; an admin revokes wall sessions explicitly.
+   */
   async logout(token: string, principal: Principal, peer: string): Promise<void> {
-    await this.sql.query('UPDATE sessions SET revoked_at = now() WHERE token_hash = $1', [hashToken(token)]);
+    if (principal.role === 'wall')
+      throw new HttpError(
+        403,
+        'kiosk_logout_refused',
+        'a wall (kiosk) token cannot log out: an admin revokes it (DELETE /api/sessions/:id) / 大屏令牌不能自行退出，请由管理员撤销',
+      );
+    const rows = await this.sql.query<{ id: number }>(
+      'UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id',
+      [hashToken(token)],
+    );
     await appendAudit(this.sql, { actorId: principal.userId, actor: principal.username, action: 'auth.logout', peer });
+    this.announceRevocation({ sessionIds: rows.map((r) => Number(r.id)) });
+  }
+
+  /**
+   * Changes the caller's own password after checking the current one (a stolen session alone cannot take the
+   * account over). Every other session of the account is revoked.
+   */
+  async changePassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+    peer: string,
+  ): Promise<{ revokedSessions: number }> {
+    if (principal.role === 'wall')
+      throw new HttpError(
+        403,
+        'forbidden',
+        "a wall (kiosk) token is shared by a centre's walls: an admin resets its password",
+      );
+    const rows = await this.sql.query<{ password_hash: string; display_name: string }>(
+      'SELECT password_hash, display_name FROM users WHERE id = $1',
+      [principal.userId],
+    );
+    // Guessing the current password through this door counts like guessing it at login.
+    const verdict = await this.throttle.check(principal.username, peer);
+    if (verdict.waitMs > 0) throw this.throttled(verdict);
+    if (!rows[0] || !(await verifyPassword(currentPassword, rows[0].password_hash))) {
+      await this.throttle.failed(verdict);
+      throw new HttpError(400, 'wrong_current_password', '当前密码不正确。 The current password is wrong.');
+    }
+    if (currentPassword.normalize('NFC') === newPassword.normalize('NFC'))
+      throw new HttpError(
+        400,
+        'password_unchanged',
+        '新密码不能与当前密码相同。 The new password must differ from the current one.',
+      );
+    this.passwordPolicy.check(newPassword, principal.username, [rows[0].display_name]);
+    const hash = await hashPassword(newPassword);
+    const revoked = await this.sql.transaction(async (tx) => {
+      await tx.query('UPDATE users SET password_hash = $2 WHERE id = $1', [principal.userId, hash]);
+      const others = await tx.query<{ id: number }>(
+        'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id <> $2 RETURNING id',
+        [principal.userId, principal.sessionId ?? -1],
+      );
+      await appendAudit(tx, {
+        actorId: principal.userId,
+        actor: principal.username,
+        action: 'auth.password_change',
+        target: principal.username,
+        detail: { sessions_revoked: others.length },
+        peer,
+      });
+      return others.map((r) => Number(r.id));
+    });
+    this.announceRevocation({ sessionIds: revoked });
+    return { revokedSessions: revoked.length };
+  }
+
+  /** Clears the login back-off of an account (an admin's unlock); returns how many counts were waiting. */
+  async unlockLogin(username: string): Promise<number> {
+    return this.throttle.unlock(username);
+  }
+
+  /** Called after a revocation committed: the hub closes the sessions' WebSockets. */
+  onRevoked(listener: (revocation: SessionRevocation) => void): () => void {
+    if (this.revocationListeners.size >= REVOCATION_LISTENERS_MAX)
+      throw new Error(`more than ${REVOCATION_LISTENERS_MAX} revocation listeners: one is leaking`);
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  announceRevocation(revocation: SessionRevocation): void {
+    if ((revocation.sessionIds?.length ?? 0) === 0 && revocation.userId === undefined) return;
+    for (const listener of this.revocationListeners) listener(revocation);
   }
 
   /** Creates (once) the province's kiosk account `wall` and returns a fresh token for it. */
@@ -183,7 +339,12 @@ export class Accounts {
       // A kiosk never types a password: it gets an unguessable one nobody knows and logs in by token only.
       await this.sql.query(
         `INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ($1, $2, $3, 'wall', $4)`,
-        [`wall-${orgCode}`, `Video wall ${orgCode}`, await hashPassword(generatePassword()), orgCode],
+        [
+          `wall-${orgCode}`,
+          `Video wall ${orgCode}`,
+          await hashPassword(this.generatePassword(`wall-${orgCode}`)),
+          orgCode,
+        ],
       );
       await appendAudit(this.sql, {
         actorId: null,
@@ -205,8 +366,18 @@ export class Accounts {
   }
 }
 
-export function bearerToken(authorization: string | undefined, url: URL): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  // Browsers cannot set headers on a WebSocket, so the feed (and only GETs) may carry the token in the URL.
-  return match?.[1] ?? url.searchParams.get('token') ?? undefined;
+/**
+ * The bearer token of an API request: from the Authorization header only. A token in the URL ends up in logs,
+ * browser history and Referer headers, so it is accepted only where a browser cannot set a header: the
+ * WebSocket upgrade (`feedToken`). The wall's and console's HTML pages are public files; they read `?token=`
+ * in the browser and send it as a header.
+ */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+/** The token of a `/ws` upgrade: the Authorization header when a client can set one, else `?token=`. */
+export function feedToken(authorization: string | undefined, url: URL): string | undefined {
+  return bearerToken(authorization) ?? url.searchParams.get('token') ?? undefined;
 }

@@ -6,7 +6,7 @@
 import type { Sql } from '../../store/index.js';
 import type { OrgDirectory } from '../org/org-directory.js';
 import { HttpError } from '../http/router.js';
-import type { Principal, Role } from './accounts.js';
+import type { Accounts, Principal, Role } from './accounts.js';
 import { appendAudit } from './audit.js';
 import { hashPassword } from './passwords.js';
 
@@ -57,6 +57,7 @@ export class UserAdmin {
   constructor(
     private readonly sql: Sql,
     private readonly org: OrgDirectory,
+    private readonly accounts: Accounts,
   ) {}
 
   private requireAdmin(admin: Principal): void {
@@ -86,6 +87,7 @@ export class UserAdmin {
       throw new HttpError(400, 'bad_field', 'enterprise_id: only enterprise accounts are bound to an enterprise', {
         field: 'enterprise_id',
       });
+    this.accounts.passwordPolicy.check(input.password, input.username, [input.display_name ?? '']);
     const hash = await hashPassword(input.password);
     const row = await this.sql.transaction(async (tx) => {
       if (input.enterprise_id) {
@@ -169,12 +171,13 @@ export class UserAdmin {
       });
       return rows[0];
     });
+    if (disabled) this.accounts.announceRevocation({ userId });
     return view(row);
   }
 
   async revokeSessions(admin: Principal, peer: string, userId: number): Promise<number> {
     this.requireAdmin(admin);
-    return this.sql.transaction(async (tx) => {
+    const revoked = await this.sql.transaction(async (tx) => {
       const user = await this.managedUser(tx, admin, userId);
       const rows = await tx.query(
         'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
@@ -190,6 +193,55 @@ export class UserAdmin {
       });
       return rows.length;
     });
+    this.accounts.announceRevocation({ userId });
+    return revoked;
+  }
+
+  /**
+   * Sets a new password for a managed account (a reset by its admin): it must pass the policy, and every session
+   * of the account is revoked, so whoever held the old password is logged out. One's own password is changed
+   * with the current one instead (`POST /api/me/password`).
+   */
+  async resetPassword(admin: Principal, peer: string, userId: number, password: string): Promise<{ revoked: number }> {
+    this.requireAdmin(admin);
+    if (userId === admin.userId)
+      throw new HttpError(403, 'use_password_change', 'change your own password with POST /api/me/password');
+    const revoked = await this.sql.transaction(async (tx) => {
+      const user = await this.managedUser(tx, admin, userId);
+      this.accounts.passwordPolicy.check(password, user.username, [user.display_name]);
+      await tx.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, await hashPassword(password)]);
+      const rows = await tx.query(
+        'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
+        [userId],
+      );
+      await appendAudit(tx, {
+        actorId: admin.userId,
+        actor: admin.username,
+        action: 'auth.password_reset',
+        target: user.username,
+        detail: { sessions_revoked: rows.length },
+        peer,
+      });
+      return rows.length;
+    });
+    this.accounts.announceRevocation({ userId });
+    return { revoked };
+  }
+
+  /** Lifts the login back-off of a managed account (after an attack, or the owner's own typos). */
+  async unlock(admin: Principal, peer: string, userId: number): Promise<{ unlocked: number }> {
+    this.requireAdmin(admin);
+    const user = await this.managedUser(this.sql, admin, userId);
+    const unlocked = await this.accounts.unlockLogin(user.username);
+    await appendAudit(this.sql, {
+      actorId: admin.userId,
+      actor: admin.username,
+      action: 'auth.unlock',
+      target: user.username,
+      detail: { counts_cleared: unlocked },
+      peer,
+    });
+    return { unlocked };
   }
 
   /** Sessions a principal may see: their own, or (admins) those of accounts they manage. */
@@ -219,6 +271,9 @@ export class UserAdmin {
 
   /** Revokes one session: one's own, or one of an account the admin manages. */
   async revokeSession(principal: Principal, peer: string, sessionId: number): Promise<void> {
+    // Every wall of a centre shows the same kiosk token: a wall revoking it would blank them all.
+    if (principal.role === 'wall')
+      throw new HttpError(403, 'forbidden', 'a wall (kiosk) token cannot revoke sessions; an admin does');
     await this.sql.transaction(async (tx) => {
       const session = Number.isSafeInteger(sessionId)
         ? (
@@ -245,5 +300,6 @@ export class UserAdmin {
         peer,
       });
     });
+    this.accounts.announceRevocation({ sessionIds: [sessionId] });
   }
 }

@@ -11,6 +11,8 @@ export class HttpError extends Error {
     readonly reason: string,
     detail: string,
     readonly extra: Record<string, unknown> = {},
+    /** Headers of the answer, e.g. Retry-After on a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }
@@ -95,7 +97,11 @@ export class Router {
         return;
       }
       if (error instanceof HttpError) {
-        send(res, { status: error.status, body: { error: error.reason, detail: error.message, ...error.extra } });
+        send(res, {
+          status: error.status,
+          body: { error: error.reason, detail: error.message, ...error.extra },
+          headers: error.headers,
+        });
       } else {
         send(res, { status: 500, body: { error: 'internal_error', detail: String(error) } });
       }

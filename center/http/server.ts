@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../schema/index.js';
-import { bearerToken } from '../auth/accounts.js';
+import { feedToken } from '../auth/accounts.js';
 import type { FeedHub } from '../hub/feed-hub.js';
 import type { Handler, Router } from './router.js';
 
@@ -29,7 +29,7 @@ export async function listenHttp(
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    hub.handleUpgrade(req, socket, head, bearerToken(req.headers.authorization, url)).catch((error: unknown) => {
+    hub.handleUpgrade(req, socket, head, feedToken(req.headers.authorization, url)).catch((error: unknown) => {
       logger.warn('feed upgrade failed', { error: String(error) });
       socket.destroy();
     });

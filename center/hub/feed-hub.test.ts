@@ -56,6 +56,9 @@ async function startHub(
       logger: silentLogger,
       metrics,
       authenticate: async (token) => {
+        // A session that expires shortly after the connection opens.
+        if (token === 'expiring')
+          return { ...PRINCIPALS.province, userId: 9, sessionId: 90, expiresAt: Date.now() + 300 };
         const principal = token === undefined ? undefined : PRINCIPALS[token];
         if (principal === undefined) throw new Error('bad token');
         return principal;
@@ -346,6 +349,26 @@ describe('FeedHub', () => {
     await until(() => refused.closeCode !== null, 'close');
     expect(refused.closeCode).toBe(4401);
     expect(refused.of('error')[0]).toMatchObject({ reason: 'unauthorized' });
+  });
+
+  it("closes a session's socket with 4401 within a tick of its expiry, and at once when it is revoked", async () => {
+    const h = await startHub({ tickMs: 1_000 });
+    const expiring = new Recorder(`${h.url}?token=expiring`);
+    await expiring.opened;
+    const openedAt = Date.now();
+    await until(() => expiring.closeCode !== null, 'close of the expired session', 5_000);
+    expect(expiring.closeCode).toBe(4401);
+    expect(expiring.of('error').at(-1)).toMatchObject({ reason: 'token_expired' });
+    // Expiry 300 ms after opening, closed by the first tick after it: within 300 ms + one tick.
+    expect(Date.now() - openedAt).toBeLessThan(300 + 1_000 + 250);
+
+    const kept = new Recorder(`${h.url}?token=zhengzhou`);
+    const revoked = new Recorder(`${h.url}?token=fleet`);
+    await until(() => kept.of('snapshot').length > 0 && revoked.of('snapshot').length > 0, 'snapshots');
+    h.hub.closeRevoked({ userId: PRINCIPALS.fleet.userId });
+    await until(() => revoked.closeCode !== null, 'close of the revoked session', 500);
+    expect(revoked.closeCode).toBe(4401);
+    expect(kept.closeCode).toBeNull();
   });
 
   it('holds positions back for a client that stops reading and then sends the latest fix of each vehicle, and every alarm', async () => {

@@ -20,7 +20,7 @@ import {
   type TelemetryRow,
 } from '../../schema/index.js';
 import { TOPICS, type EventLog } from '../../stream/index.js';
-import type { Principal } from '../auth/accounts.js';
+import type { Principal, SessionRevocation } from '../auth/accounts.js';
 import { agreedProtocol, buildPositionsSend, FEED_SOCKET_SERVER_OPTIONS } from './feed-wire.js';
 import { TodayCounts, shanghaiDayStart, type TodayEpisode } from './today-counts.js';
 
@@ -287,12 +287,38 @@ export class FeedHub {
     for (const client of this.clients) if (visibleTo(client.principal)) this.sendTo(client, message, true);
   }
 
+  /**
+   * Closes the WebSockets of revoked sessions at once (the accounts service announces every revocation), with
+   * an `unauthorized` error and close code 4401 that the wall shows.
+   */
+  closeRevoked(revocation: SessionRevocation): void {
+    const sessions = new Set(revocation.sessionIds ?? []);
+    for (const client of this.clients) {
+      const p = client.principal;
+      if (p.userId === revocation.userId || (p.sessionId !== undefined && sessions.has(p.sessionId)))
+        this.closeUnauthorized(client, 'unauthorized', 'the session was revoked');
+    }
+  }
+
+  private closeUnauthorized(client: Client, reason: 'unauthorized' | 'token_expired', detail: string): void {
+    this.clients.delete(client);
+    this.deps.metrics
+      .counter('vigil_feed_sessions_closed_total', 'Feed connections closed because their session ended', ['reason'])
+      .inc({ reason });
+    client.socket.send(JSON.stringify({ type: 'error', reason, detail } satisfies FeedServerMessage));
+    client.socket.close(4401, reason);
+  }
+
   private tick(): void {
     const closing = this.tickNo;
     this.tickNo += 1;
     const changed = this.changed;
     this.changed = [];
     const now = Date.now();
+    // An expired session's socket is closed within one tick of its expiry; revoked ones are closed when announced.
+    for (const client of this.clients)
+      if (client.principal.expiresAt !== undefined && client.principal.expiresAt <= now)
+        this.closeUnauthorized(client, 'token_expired', 'the session expired');
     for (const client of this.clients) {
       if (client.socket.bufferedAmount > this.options.clientBufferedBytesSoftMax) {
         // Held back, not dropped: the next send gives this client the latest fix of everything that moved meanwhile.

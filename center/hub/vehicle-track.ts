@@ -1,7 +1,8 @@
 /**
  * `GET /api/vehicles/:terminal_id/track?from=&to=` for the duty console's vehicle page: the vehicle's fixes from
- * ClickHouse in a time window, and its recent alarms. Scoped like the feed: a fix is returned only when the
- * county it lies in is within the caller's org unit, an alarm only when its org_code is.
+ * ClickHouse in a time window, and its recent alarms. Scoped like the feed: for staff a fix is returned only when
+ * the county it lies in is within the caller's org unit, an alarm only when its org_code is; an enterprise
+ * account reads only its own enterprise's vehicles (wherever they drive) and gets 404 for any other.
  *
  *   → {terminal_id, plate, from, to, truncated, points: [[ts_ms, lon, lat, speed_kmh]], alarms: [FeedAlarm-like]}
  */
@@ -23,6 +24,8 @@ export interface VehicleTrackDeps {
   covers(scopeOrgCode: string, orgCode: string): boolean;
   /** The county holding a point (for scoping each fix). */
   orgCodeAt(lon: number, lat: number): string;
+  /** The enterprise a terminal's vehicle belongs to (bound by the centres, else the registry's), or null. */
+  vehicleEnterprise(terminalId: string): Promise<string | null>;
 }
 
 function epochParam(url: URL, name: string, fallback: number): number {
@@ -36,10 +39,17 @@ function epochParam(url: URL, name: string, fallback: number): number {
 
 export function registerVehicleTrackRoutes(router: Router, deps: VehicleTrackDeps): void {
   router.add('GET', '/api/vehicles/:terminal_id/track', async (ctx) => {
-    const principal = await deps.accounts.authenticate(bearerToken(ctx.req.headers.authorization, ctx.url));
+    const principal = await deps.accounts.authenticate(bearerToken(ctx.req.headers.authorization));
     const terminalId = ctx.params.terminal_id;
     if (!TERMINAL_ID_PATTERN.test(terminalId))
       throw new HttpError(400, 'bad_terminal_id', 'terminal_id is 1-20 decimal digits');
+    const enterprise = principal.role === 'enterprise';
+    if (
+      enterprise &&
+      (principal.enterpriseId === null || (await deps.vehicleEnterprise(terminalId)) !== principal.enterpriseId)
+    )
+      throw new HttpError(404, 'not_found', `vehicle ${terminalId} not found`);
+    const inScope = (orgCode: string): boolean => enterprise || deps.covers(principal.orgCode, orgCode);
     const to = epochParam(ctx.url, 'to', Date.now());
     const from = epochParam(ctx.url, 'from', to - TRACK_WINDOW_MS_DEFAULT);
     if (from > to) throw new HttpError(400, 'bad_request', 'from must not be after to');
@@ -56,7 +66,7 @@ export function registerVehicleTrackRoutes(router: Router, deps: VehicleTrackDep
     const points: [number, number, number, number][] = [];
     for (const row of fixes.rows.slice(0, TRACK_POINTS_MAX)) {
       const [ts, lon, lat, speed] = [Number(row[0]), Number(row[1]), Number(row[2]), Number(row[3])];
-      if (!deps.covers(principal.orgCode, deps.orgCodeAt(lon, lat))) continue;
+      if (!inScope(deps.orgCodeAt(lon, lat))) continue;
       plate = String(row[4]);
       points.push([ts, lon, lat, Math.round(speed * 10) / 10]);
     }
@@ -66,7 +76,7 @@ export function registerVehicleTrackRoutes(router: Router, deps: VehicleTrackDep
       { rowsMax: TRACK_ALARMS_MAX * 4 },
     );
     const alarms = alarmRows.rows
-      .filter((r) => deps.covers(principal.orgCode, String(r[3])))
+      .filter((r) => inScope(String(r[3])))
       .slice(0, TRACK_ALARMS_MAX)
       .map((r) => ({
         alarm_id: String(r[0]),

@@ -93,6 +93,9 @@ export class OrgAdmin {
     orgCode: string,
     input: { code: string; name: string },
   ): Promise<{ code: string; name: string }> {
+    // The unit is the object addressed: outside the caller's scope it does not exist for them.
+    if (p.role === 'admin' && !this.org.covers(p.orgCode, orgCode))
+      throw new HttpError(404, 'not_found', `org unit ${orgCode} not found`);
     this.requireAdmin(p, orgCode, 'add departments');
     await this.sql.transaction(async (tx) => {
       const rows = await tx.query(
@@ -154,6 +157,22 @@ export class OrgAdmin {
       if (!enterprise || p.role === 'enterprise' || !this.org.covers(p.orgCode, enterprise.org_code))
         throw new HttpError(404, 'not_found', `enterprise ${enterpriseId} not found`);
       this.requireAdmin(p, enterprise.org_code, 'register vehicles');
+      // A plate bound to another unit's enterprise stays there: moving it would hand that unit's vehicle (and
+      // its alarms) to this enterprise.
+      const bound = (
+        await tx.query<{ enterprise_id: string; org_code: string | null }>(
+          'SELECT v.enterprise_id, e.org_code FROM enterprise_vehicles v LEFT JOIN enterprises e ON e.id = v.enterprise_id WHERE v.plate = $1 FOR UPDATE OF v',
+          [plate],
+        )
+      )[0];
+      // A binding to an enterprise no longer registered belongs to the province.
+      const boundUnit = bound?.org_code ?? this.org.subtree(p.orgCode).find((c) => this.org.parentOf(c) === null) ?? '';
+      if (bound && bound.enterprise_id !== enterpriseId && !this.org.covers(p.orgCode, boundUnit))
+        throw new HttpError(
+          403,
+          'registry_row_out_of_scope',
+          `plate ${plate} is bound to an enterprise of another unit, outside ${p.orgCode}`,
+        );
       await tx.query(
         'INSERT INTO enterprise_vehicles (plate, enterprise_id) VALUES ($1, $2) ON CONFLICT (plate) DO UPDATE SET enterprise_id = EXCLUDED.enterprise_id',
         [plate, enterpriseId],

@@ -2,10 +2,14 @@
  * The vehicle, enterprise and driver registry in PostgreSQL, with the vehicles also held in memory so the
  * rules and the feed can look a vehicle up on every position without a query. Writes go to PostgreSQL first
  * and reach memory only once committed, so memory never knows something the database would forget.
+ *
+ * A writer (a source key, bound to an org unit) creates and updates only rows of its own subtree: an existing
+ * row of another unit, or a reference to another unit's enterprise, is refused by name (`registry-scope.ts`).
  */
 import type { RegistryRecord, VehicleClass, VehicleRecord, VehicleRegistry } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
-import type { RegistryWriter } from '../../ingest/index.js';
+import type { RegistryRefusal, RegistryWriter, RegistryWriterIdentity } from '../../ingest/index.js';
+import { registryRecordRefusal } from './registry-scope.js';
 
 type Tx = Pick<Sql, 'query'>;
 
@@ -49,10 +53,17 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
     return this.byPlateColor.size;
   }
 
-  async upsert(records: readonly RegistryRecord[], source: string): Promise<void> {
+  async upsert(records: readonly RegistryRecord[], writer: RegistryWriterIdentity): Promise<RegistryRefusal[]> {
     const vehicles: VehicleRecord[] = [];
-    await this.sql.transaction(async (tx) => {
-      for (const record of records) {
+    const { source } = writer;
+    const refusals = await this.sql.transaction(async (tx) => {
+      const refused: RegistryRefusal[] = [];
+      for (const [index, record] of records.entries()) {
+        const refusal = await registryRecordRefusal(tx, record, writer.orgCode);
+        if (refusal) {
+          refused.push({ index, ...refusal });
+          continue;
+        }
         if (record.type === 'vehicle') {
           const { type: _type, ...vehicle } = record;
           await upsertVehicle(tx, vehicle, source);
@@ -80,8 +91,10 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
           );
         }
       }
+      return refused;
     });
     for (const vehicle of vehicles) this.remember(vehicle);
+    return refusals;
   }
 
   async counts(): Promise<RegistryCounts> {

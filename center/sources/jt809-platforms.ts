@@ -1,12 +1,29 @@
 /**
  * JT/T 809 lower-platform accounts (access code, user id, password, cipher keys), managed by a province admin
  * and kept in PostgreSQL; the JT/T 809 server asks here at login. Passwords are stored as scrypt hashes.
+ *
+ * Logins are throttled like users' (`login-throttle.ts`, realm `jt809`): per access code across addresses and
+ * per peer address across access codes, with the platform's usual server address exempt from its access code's
+ * back-off, so a prober cannot keep a real platform from logging in. An unknown access code or user id costs the
+ * same scrypt work as a wrong password.
+ *
+ * The password travels in the 8-byte PASSWORD field of 0x1001, so 8 bytes is also the most it can hold: Vigil
+ * asks for exactly that many printable ASCII characters (94^8 ≈ 6·10^15) and refuses common ones. A shorter
+ * password would give up part of the little the standard allows.
  */
 import type { Logger } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
-import { checkCipherKeys, type Jt809PlatformAccount, type Jt809PlatformDirectory } from '../../ingest/index.js';
+import {
+  checkCipherKeys,
+  JT809_PASSWORD_FIELD_BYTES,
+  type Jt809LoginOutcome,
+  type Jt809PlatformAccount,
+  type Jt809PlatformDirectory,
+} from '../../ingest/index.js';
 import type { Principal } from '../auth/accounts.js';
 import { appendAudit } from '../auth/audit.js';
+import { LoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle.js';
+import type { PasswordPolicy } from '../auth/password-policy.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { HttpError } from '../http/router.js';
 import { requireProvinceAdmin } from './source-keys.js';
@@ -29,6 +46,45 @@ export interface PlatformView {
 
 const UINT32_MAX = 0xffffffff;
 
+/** Bytes a platform password needs: the whole PASSWORD field of 0x1001. */
+export const JT809_PASSWORD_BYTES_MIN = JT809_PASSWORD_FIELD_BYTES;
+/** zxcvbn score at least: 2 is the most an 8-character password can score, reached by any random one. */
+const JT809_PASSWORD_SCORE_MIN = 2;
+
+export interface Jt809PlatformsOptions {
+  throttle: LoginThrottleOptions;
+  now?: () => number;
+}
+
+/**
+ * Bounds of platform logins: platforms reconnect by themselves, so a few failures are a misconfiguration or a
+ * prober, never a person typing; the usual server of a platform is exempt from its access code's back-off.
+ */
+export const JT809_PLATFORMS_DEFAULTS: Jt809PlatformsOptions = {
+  throttle: {
+    accountFailuresFree: 5,
+    addressFailuresFree: 20,
+    backoffMsInitial: 1_000,
+    backoffMsMax: 15 * 60_000,
+    failuresForgetMs: 60 * 60_000,
+    knownAddressDays: 30,
+    knownAddressesPerAccountMax: 10,
+    rowsMax: 100_000,
+  },
+};
+
+/** The problem of a platform password as the admin gave it, or null. */
+export function jt809PasswordProblem(password: unknown, policy: PasswordPolicy): string | null {
+  if (typeof password !== 'string') return 'password must be a string';
+  if (!/^[\x21-\x7e]*$/.test(password))
+    return 'password must be printable ASCII without spaces (the 0x1001 field is 8 bytes; platforms differ on other encodings)';
+  if (password.length < JT809_PASSWORD_BYTES_MIN || password.length > JT809_PASSWORD_FIELD_BYTES)
+    return `password must be exactly ${JT809_PASSWORD_FIELD_BYTES} characters (the whole 8-byte PASSWORD field of 0x1001), got ${password.length}`;
+  if (policy.score(password) < JT809_PASSWORD_SCORE_MIN)
+    return 'password is too easy to guess (a common password, word, sequence or repetition); use 8 random characters';
+  return null;
+}
+
 function uint32(value: unknown, field: string, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > UINT32_MAX)
@@ -41,10 +97,20 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
   linkStateOf: (accessCode: number) => string = () => 'unknown';
   subLinkStateOf: (accessCode: number) => string = () => 'unknown';
 
+  private readonly throttle: LoginThrottle;
+  private readonly now: () => number;
+  /** A hash checked when there is no real one, so an unknown access code or user id takes as long as a wrong password. */
+  private dummyHash: Promise<string> | undefined;
+
   constructor(
     private readonly sql: Sql,
     private readonly logger: Logger,
-  ) {}
+    private readonly policy: PasswordPolicy,
+    options: Jt809PlatformsOptions = JT809_PLATFORMS_DEFAULTS,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.throttle = new LoginThrottle(sql, 'jt809', options.throttle, this.now);
+  }
 
   async create(actor: Principal, input: Record<string, unknown>, peer: string): Promise<PlatformView> {
     requireProvinceAdmin(actor);
@@ -54,9 +120,8 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
     const encrypted = keys.m1 !== 0 || keys.ia1 !== 0 || keys.ic1 !== 0;
     const keyProblem = encrypted ? checkCipherKeys(keys) : null;
     if (keyProblem) throw new HttpError(400, 'bad_cipher_keys', keyProblem);
-    // The password travels in an 8-byte field of the login message.
-    if (typeof input.password !== 'string' || input.password.length < 1 || Buffer.byteLength(input.password) > 8)
-      throw new HttpError(400, 'bad_password', 'password must be 1-8 bytes');
+    const passwordProblem = jt809PasswordProblem(input.password, this.policy);
+    if (passwordProblem) throw new HttpError(400, 'bad_password', passwordProblem);
     if (typeof input.name !== 'string' || input.name.trim() === '')
       throw new HttpError(400, 'bad_name', 'name is a required non-empty string');
     if (typeof input.org_code !== 'string' || !/^\d{6}$/.test(input.org_code))
@@ -65,7 +130,7 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
     const name = input.name.trim();
     const units = await this.sql.query('SELECT code FROM org_units WHERE code = $1', [orgCode]);
     if (units.length === 0) throw new HttpError(400, 'unknown_org_code', `org unit ${orgCode} does not exist`);
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await hashPassword(input.password as string);
     await this.sql.transaction(async (tx) => {
       const existing = await tx.query<{ disabled_at: unknown }>(
         'SELECT disabled_at FROM jt809_platforms WHERE access_code = $1',
@@ -155,12 +220,45 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
     };
   }
 
-  async checkPassword(accessCode: number, password: string): Promise<boolean> {
-    const rows = await this.sql.query<{ password_hash: string }>(
-      'SELECT password_hash FROM jt809_platforms WHERE access_code = $1 AND disabled_at IS NULL',
+  async login(accessCode: number, userId: number, password: string, peer: string): Promise<Jt809LoginOutcome> {
+    const verdict = await this.throttle.check(String(accessCode), peer);
+    if (verdict.waitMs > 0) return { ok: false, refusal: 'throttled', retryAfterMs: verdict.waitMs };
+    const rows = await this.sql.query<{ user_id: unknown; password_hash: string }>(
+      'SELECT user_id, password_hash FROM jt809_platforms WHERE access_code = $1 AND disabled_at IS NULL',
       [accessCode],
     );
-    return rows.length > 0 && verifyPassword(password, rows[0].password_hash);
+    const row = rows[0];
+    this.dummyHash ??= hashPassword('dummy platform password');
+    const passwordOk = await verifyPassword(password, row?.password_hash ?? (await this.dummyHash));
+    const refusal = !row
+      ? 'unknown_access_code'
+      : Number(row.user_id) !== userId
+        ? 'wrong_user_id'
+        : passwordOk
+          ? null
+          : 'wrong_password';
+    if (refusal !== null) {
+      for (const lockout of await this.throttle.failed(verdict))
+        await appendAudit(this.sql, {
+          actorId: null,
+          actor: 'system',
+          action: 'auth.lockout',
+          target: lockout.scope === 'address' ? `address:${lockout.address}` : `jt809_platform:${lockout.account}`,
+          detail: {
+            realm: 'jt809',
+            scope: lockout.scope,
+            access_code: lockout.account,
+            address: lockout.address,
+            failures: lockout.failures,
+            blocked_until: new Date(lockout.blockedUntil).toISOString(),
+          },
+          peer,
+        });
+      return { ok: false, refusal };
+    }
+    await this.throttle.succeeded(verdict);
+    const account = await this.lookup(accessCode);
+    return account ? { ok: true, account } : { ok: false, refusal: 'unknown_access_code' };
   }
 
   recordLogin(accessCode: number, peer: string): void {

@@ -158,23 +158,26 @@ export class HttpIngest {
     };
     const rejected: RejectedRecord[] = [];
     const rejectRows: IngestRejectRow[] = [];
-    const fresh = new Map<string, Normalized>();
+    const refuse = (index: number, reason: string, detail: string, raw: string): void => {
+      rejected.push({ index, reason, detail });
+      rejectRows.push({
+        received_at: receivedAt,
+        source: `http:${kind}`,
+        reason,
+        detail: `record ${index}: ${detail}`,
+        raw,
+        peer: source,
+        terminal_id: '',
+      });
+    };
+    const fresh = new Map<string, { value: Normalized; index: number; raw: string }>();
     let duplicates = 0;
     for (const [index, item] of items.entries()) {
       const outcome: Outcome<Normalized> = item.ok
         ? this.normalize(kind, item.value, ctx)
         : { ok: false, reason: item.reason, detail: item.detail };
       if (!outcome.ok) {
-        rejected.push({ index, reason: outcome.reason, detail: outcome.detail });
-        rejectRows.push({
-          received_at: receivedAt,
-          source: `http:${kind}`,
-          reason: outcome.reason,
-          detail: `record ${index}: ${outcome.detail}`,
-          raw: item.raw,
-          peer: source,
-          terminal_id: '',
-        });
+        refuse(index, outcome.reason, outcome.detail, item.raw);
         continue;
       }
       const id = idOf(source, outcome.value);
@@ -183,16 +186,39 @@ export class HttpIngest {
         continue;
       }
       // For the registry a later record of the same identity in one batch wins, as it would in two batches.
-      fresh.set(id, outcome.value);
+      fresh.set(id, { value: outcome.value, index, raw: item.raw });
     }
-    await Promise.all([this.publish(kind, [...fresh.values()], source), this.deadLetter(rejectRows, kind)]);
-    if (kind !== 'registry') for (const id of fresh.keys()) this.recent.add(id);
+    const accepted = [...fresh.values()];
+    let refusedByStore = 0;
+    if (kind === 'registry') {
+      // The store refuses rows of other units; they are dead-lettered like any refused record.
+      const refusals = await this.deps.registry.upsert(
+        accepted.map((a) => a.value as RegistryRecord),
+        { source, orgCode: identity.orgCode },
+      );
+      refusedByStore = refusals.length;
+      for (const refusal of refusals) {
+        const record = accepted[refusal.index];
+        refuse(record.index, refusal.reason, refusal.detail, record.raw);
+      }
+      rejected.sort((a, b) => a.index - b.index);
+      await this.deadLetter(rejectRows, kind);
+    } else {
+      await Promise.all([
+        this.publish(
+          kind,
+          accepted.map((a) => a.value),
+        ),
+        this.deadLetter(rejectRows, kind),
+      ]);
+      for (const id of fresh.keys()) this.recent.add(id);
+    }
     const records = this.deps.metrics.counter(
       'vigil_ingest_http_records_total',
       'HTTP ingestion records by kind and outcome',
       ['kind', 'outcome'],
     );
-    records.inc({ kind, outcome: 'accepted' }, fresh.size);
+    records.inc({ kind, outcome: 'accepted' }, fresh.size - refusedByStore);
     records.inc({ kind, outcome: 'duplicate' }, duplicates);
     records.inc({ kind, outcome: 'rejected' }, rejected.length);
     if (rejected.length > 0)
@@ -213,9 +239,8 @@ export class HttpIngest {
     }
   }
 
-  private async publish(kind: IngestKind, records: Normalized[], source: string): Promise<void> {
+  private async publish(kind: Exclude<IngestKind, 'registry'>, records: Normalized[]): Promise<void> {
     if (records.length === 0) return;
-    if (kind === 'registry') return this.deps.registry.upsert(records as RegistryRecord[], source);
     if (kind === 'device_status') {
       return this.producer.send(
         TOPICS.devices,

@@ -3,4 +3,11 @@ export type { HttpIngestDeps, IngestRequest, IngestResponse, IngestResult, Rejec
 export { HTTP_INGEST_DEFAULTS, checkHttpIngestOptions } from './options.js';
 export type { HttpIngestOptions } from './options.js';
 export { INGEST_KINDS, isIngestKind } from './source-key.js';
-export type { IngestKind, RegistryWriter, SourceIdentity, SourceKeyVerifier } from './source-key.js';
+export type {
+  IngestKind,
+  RegistryRefusal,
+  RegistryWriter,
+  RegistryWriterIdentity,
+  SourceIdentity,
+  SourceKeyVerifier,
+} from './source-key.js';

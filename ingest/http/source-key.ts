@@ -27,7 +27,23 @@ export interface SourceKeyVerifier {
   recordUse(identity: SourceIdentity, records: number, peer: string): void;
 }
 
+/** Who writes registry records: the source (`key:<id>`) and the org unit its key belongs to. */
+export interface RegistryWriterIdentity {
+  source: string;
+  orgCode: string;
+}
+
+/** A registry record the store refused, by its position in the records given, with a named reason. */
+export interface RegistryRefusal {
+  index: number;
+  reason: string;
+  detail: string;
+}
+
 export interface RegistryWriter {
-  /** Upserts the records; resolves once they are committed. */
-  upsert(records: readonly RegistryRecord[], source: string): Promise<void>;
+  /**
+   * Upserts the records a writer may write and refuses the others (a row of another unit, a reference to another
+   * unit's enterprise); resolves once the accepted ones are committed.
+   */
+  upsert(records: readonly RegistryRecord[], writer: RegistryWriterIdentity): Promise<RegistryRefusal[]>;
 }

@@ -20,7 +20,13 @@ export {
 export type { InspectionMessage, SupervisionAnswer, SupervisionRequest } from './supervision-messages.js';
 export { JT809_DEFAULTS, checkJt809Options } from './options.js';
 export type { Jt809Options } from './options.js';
-export type { Jt809PlatformAccount, Jt809PlatformDirectory } from './platform-directory.js';
+export type {
+  Jt809LoginOutcome,
+  Jt809LoginRefusal,
+  Jt809PlatformAccount,
+  Jt809PlatformDirectory,
+} from './platform-directory.js';
+export { JT809_LOGIN_REFUSED, JT809_PASSWORD_FIELD_BYTES, LOGIN_RESULT } from './messages.js';
 export { applyCipher, checkCipherKeys } from './cipher.js';
 export type { Jt809CipherKeys } from './cipher.js';
 export { crc16 } from './crc.js';

@@ -27,6 +27,7 @@ import {
   decodeLogin,
   encodeLoginResponse,
   EXCHANGE,
+  JT809_LOGIN_REFUSED,
   LOGIN_RESULT,
   MSG,
   WARNING,
@@ -302,12 +303,22 @@ export class Jt809Server {
     if (!login.ok) return this.reject(s, raw, login.reason, login.detail);
     s.loginAttemptedBy = frame.header.accessCode;
     const verifyCode = randomInt(1, 0xffffffff);
-    const account = await this.lookup(frame.header.accessCode);
-    let result: number = LOGIN_RESULT.ok;
-    if (!account) result = LOGIN_RESULT.badAccessCode;
-    else if (account.userId !== login.value.userId) result = LOGIN_RESULT.unknownUser;
-    else if (!(await this.deps.directory.checkPassword(account.accessCode, login.value.password)))
-      result = LOGIN_RESULT.badPassword;
+    const outcome = await this.deps.directory.login(
+      frame.header.accessCode,
+      login.value.userId,
+      login.value.password,
+      s.peer,
+    );
+    const account = outcome.ok ? outcome.account : null;
+    if (account) this.accounts.set(account.accessCode, account);
+    // Unknown access code, wrong user id and wrong password get one answer, so a prober learns nothing of which
+    // access codes or user ids exist; a throttled attempt is told to come back later. Vigil's own metrics and
+    // log keep the exact reason for the operators.
+    const result: number = outcome.ok
+      ? LOGIN_RESULT.ok
+      : outcome.refusal === 'throttled'
+        ? LOGIN_RESULT.busy
+        : JT809_LOGIN_REFUSED;
     if (result === LOGIN_RESULT.ok && account) {
       for (const other of this.sessions) {
         // One main link per platform: a platform that reconnects replaces its stale link.
@@ -344,9 +355,17 @@ export class Jt809Server {
         name: account.name,
         peer: s.peer,
       });
-    } else {
-      this.counter('vigil_jt809_login_failures_total', 'Refused JT/T 809 logins by result', ['result']).inc({
-        result: String(result),
+    } else if (!outcome.ok) {
+      this.counter('vigil_jt809_login_failures_total', 'Refused JT/T 809 logins by reason and result', [
+        'reason',
+        'result',
+      ]).inc({ reason: outcome.refusal, result: String(result) });
+      this.deps.logger.info('jt809 login refused', {
+        access_code: frame.header.accessCode,
+        user_id: login.value.userId,
+        reason: outcome.refusal,
+        retry_after_ms: outcome.retryAfterMs,
+        peer: s.peer,
       });
     }
     this.answer(

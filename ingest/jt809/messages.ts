@@ -31,6 +31,15 @@ export const LOGIN_RESULT = {
   other: 9,
 } as const;
 
+/**
+ * The one result Vigil answers for any credential failure (unknown access code, wrong user id, wrong password):
+ * 9, "other", since the specific codes 2, 3 and 4 would tell a prober which access codes and user ids exist.
+ */
+export const JT809_LOGIN_REFUSED = LOGIN_RESULT.other;
+
+/** Bytes of PASSWORD in the 0x1001 body (USERID 4, PASSWORD 8, DOWN_LINK_IP 32, DOWN_LINK_PORT 2): the longest a platform password can be. */
+export const JT809_PASSWORD_FIELD_BYTES = 8;
+
 export interface LoginRequest {
   userId: number;
   password: string;
@@ -38,7 +47,7 @@ export interface LoginRequest {
   downLinkPort: number;
 }
 
-const LOGIN_BYTES = 4 + 8 + 32 + 2;
+const LOGIN_BYTES = 4 + JT809_PASSWORD_FIELD_BYTES + 32 + 2;
 
 export function decodeLogin(body: Buffer): Parsed<LoginRequest> {
   if (body.length < LOGIN_BYTES) return truncated('0x1001', body.length, LOGIN_BYTES);
@@ -46,7 +55,7 @@ export function decodeLogin(body: Buffer): Parsed<LoginRequest> {
     ok: true,
     value: {
       userId: body.readUInt32BE(0),
-      password: decodePaddedField(body, 4, 12),
+      password: decodePaddedField(body, 4, 4 + JT809_PASSWORD_FIELD_BYTES),
       downLinkIp: decodePaddedField(body, 12, 44),
       downLinkPort: body.readUInt16BE(44),
     },

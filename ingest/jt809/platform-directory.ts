@@ -15,10 +15,20 @@ export interface Jt809PlatformAccount {
   cipher: Jt809CipherKeys | null;
 }
 
+/** Why a login was refused, for Vigil's own metrics and log; the platform is told none of it. */
+export type Jt809LoginRefusal = 'unknown_access_code' | 'wrong_user_id' | 'wrong_password' | 'throttled';
+
+export type Jt809LoginOutcome =
+  { ok: true; account: Jt809PlatformAccount } | { ok: false; refusal: Jt809LoginRefusal; retryAfterMs?: number };
+
 export interface Jt809PlatformDirectory {
-  /** The enabled platform with this access code, or null. */
+  /** The enabled platform with this access code, or null (its cipher keys decrypt its frames). */
   lookup(accessCode: number): Promise<Jt809PlatformAccount | null>;
-  checkPassword(accessCode: number, password: string): Promise<boolean>;
+  /**
+   * Checks a 0x1001 login: throttled per access code and per peer address, and as slow for an unknown access code
+   * or user id as for a wrong password.
+   */
+  login(accessCode: number, userId: number, password: string, peer: string): Promise<Jt809LoginOutcome>;
   /** Records a successful login (last-seen); never throws. */
   recordLogin(accessCode: number, peer: string): void;
 }

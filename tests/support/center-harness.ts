@@ -7,11 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { HENAN_PROVINCE_CODE, Metrics, silentLogger, type AlarmRow } from '../../schema/index.js';
 import { openOperational, type OperationalTarget, type Sql } from '../../store/index.js';
-import { Accounts, Router, seedOrgUnits } from '../../center/index.js';
+import { Accounts, ACCOUNTS_DEFAULTS, Router, seedOrgUnits, type AccountsOptions } from '../../center/index.js';
 import { startCommandCentre, type CommandCentre, type CommandCentreDeps } from '../../center/command-centre.js';
 import { createDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
 
-export const ADMIN_PASSWORD = 'province admin password';
+export const ADMIN_PASSWORD = 'province horse lantern staple';
 export const PASSWORD = 'a long enough password';
 
 export interface Reply<T = Record<string, unknown>> {
@@ -41,10 +41,13 @@ export interface CenterHarness {
 export async function startCenterHarness(
   target: OperationalTarget,
   options: Partial<CommandCentreDeps> = {},
+  accountsOptions: Partial<AccountsOptions> = {},
+  /** Adds routes of other parts (the foundation's) to the harness's router before it serves. */
+  register?: (router: Router, accounts: Accounts) => void,
 ): Promise<CenterHarness> {
   const sql = await openOperational(target);
   await seedOrgUnits(sql);
-  const accounts = new Accounts(sql);
+  const accounts = new Accounts(sql, { ...ACCOUNTS_DEFAULTS, ...accountsOptions });
   await accounts.ensureAdmin(HENAN_PROVINCE_CODE, ADMIN_PASSWORD);
   const clock = { now: Date.UTC(2026, 10, 28, 0, 0, 0) };
   const router = new Router(1 << 20);
@@ -59,6 +62,7 @@ export async function startCenterHarness(
     supervisionIntervalMs: 0,
     ...options,
   });
+  register?.(router, accounts);
   const server: Server = createServer((req, res) => void router.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

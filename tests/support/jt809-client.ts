@@ -177,8 +177,9 @@ export class Jt809Client {
 
   constructor(private readonly options: Jt809ClientOptions) {}
 
-  async connect(host: string, port: number): Promise<void> {
-    const socket = net.connect(port, host);
+  /** `localAddress` (127.0.0.2, …) makes the link come from another loopback address, as another host would. */
+  async connect(host: string, port: number, localAddress?: string): Promise<void> {
+    const socket = net.connect({ port, host, localAddress });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
