@@ -64,6 +64,7 @@ export {
   silentLogger,
 } from './observability.js';
 export { addProcessMetrics } from './process-metrics.js';
+export { JSON_DEPTH_MAX, jsonDeeperThan } from './json-depth.js';
 export type { Logger, LogLevel } from './observability.js';
 export { Readiness } from './readiness.js';
 export type { ReadinessProblem } from './readiness.js';

@@ -1,7 +1,11 @@
 /**
  * A request body as a list of items: a JSON array (or one object) for `application/json`, one JSON value per
- * line for NDJSON. A line that is not JSON is one bad item, not a bad request, so its neighbours still count.
+ * line for NDJSON. A line that is not JSON is one bad item, not a bad request, so its neighbours still count;
+ * so is a record nested deeper than `JSON_DEPTH_MAX` (`too_deep`), which would overflow the stack of whatever
+ * walks it and fail the whole batch.
  */
+import { JSON_DEPTH_MAX, jsonDeeperThan } from '../../schema/index.js';
+
 export type BodyItem =
   { ok: true; value: unknown; raw: string } | { ok: false; reason: string; detail: string; raw: string };
 
@@ -35,7 +39,56 @@ export function parseBody(text: string, contentType: string | undefined, itemsMa
   const values = Array.isArray(parsed) ? parsed : [parsed];
   if (values.length > itemsMax)
     throw new BodyError('too_many_records', `${values.length} records exceed the ${itemsMax} allowed per request`);
-  return values.map((value) => ({ ok: true, value, raw: JSON.stringify(value) }));
+  const tooDeep = values.map((value) => jsonDeeperThan(value, JSON_DEPTH_MAX));
+  // Only a record too deep to stringify is kept as the text it was sent as, cut out of the body.
+  const texts = tooDeep.includes(true) ? (Array.isArray(parsed) ? arrayElementTexts(text) : [text.trim()]) : [];
+  return values.map((value, i) =>
+    tooDeep[i] ? tooDeepItem(texts[i] ?? '') : { ok: true, value, raw: JSON.stringify(value) },
+  );
+}
+
+function tooDeepItem(raw: string): BodyItem {
+  return {
+    ok: false,
+    reason: 'too_deep',
+    detail: `the record nests objects and arrays deeper than ${JSON_DEPTH_MAX}`,
+    raw,
+  };
+}
+
+/**
+ * The text of each element of a JSON array, for a body already known to be a valid JSON array: a scan for the
+ * commas at depth 1 outside strings, without recursion, so any nesting is safe.
+ */
+export function arrayElementTexts(text: string): string[] {
+  const elements: string[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth === 1) start = i + 1;
+    } else if (c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) {
+        const last = text.slice(start, i).trim();
+        if (last !== '' || elements.length > 0) elements.push(last);
+        return elements;
+      }
+    } else if (c === ',' && depth === 1) {
+      elements.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return elements;
 }
 
 function parseLines(text: string, itemsMax: number): BodyItem[] {
@@ -45,11 +98,14 @@ function parseLines(text: string, itemsMax: number): BodyItem[] {
     if (trimmed === '') continue;
     if (items.length >= itemsMax)
       throw new BodyError('too_many_records', `more than ${itemsMax} records in one request`);
+    let value: unknown;
     try {
-      items.push({ ok: true, value: JSON.parse(trimmed), raw: trimmed });
+      value = JSON.parse(trimmed);
     } catch (error) {
       items.push({ ok: false, reason: 'bad_json', detail: (error as Error).message, raw: trimmed });
+      continue;
     }
+    items.push(jsonDeeperThan(value, JSON_DEPTH_MAX) ? tooDeepItem(trimmed) : { ok: true, value, raw: trimmed });
   }
   return items;
 }
