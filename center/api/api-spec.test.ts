@@ -55,6 +55,9 @@ describe('query parameters', () => {
       );
     }
     expect(queryParam(ctxWith('t='), 't', EPOCH_MS)).toBeUndefined();
+    const text: FieldSpec = { type: 'string', description: 'text' };
+    expect(refusal(() => queryParam(ctxWith('s=a%00b'), 's', text))?.reason).toBe('bad_field');
+    expect(queryParam(ctxWith('s=a%20b'), 's', text)).toBe('a b');
   });
 });
 

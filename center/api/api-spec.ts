@@ -116,6 +116,8 @@ export function queryParam(ctx: RequestContext, name: string, spec: FieldSpec): 
     if (text !== 'true' && text !== 'false') throw bad(name, `value ${JSON.stringify(text)} is not true or false`);
     return text === 'true';
   }
+  // PostgreSQL's text cannot hold U+0000 (bodies are checked for it when parsed).
+  if (text.includes('\u0000')) throw bad(name, 'holds the character U+0000');
   return checkValue(name, spec, text);
 }
 

@@ -93,6 +93,10 @@ describe('Router', () => {
       expect(answer.status, path).toBe(400);
       expect(answer.json.error, path).toBe('bad_path');
     }
+    for (const path of ['/items/%00', '/items/a%0Ab', '/items/%7F', '/items/7/parts/%1B']) {
+      const answer = await send('GET', path);
+      expect(answer.json.error, path).toBe('bad_path');
+    }
     const long = await send('GET', `/items/${'x'.repeat(PATH_PARAM_CHARS_MAX + 1)}`);
     expect(long.status).toBe(400);
     expect(long.json.error).toBe('bad_path');
@@ -130,7 +134,7 @@ describe('Router', () => {
     expect(answer.json).toEqual({ error: 'held_by_other', detail: 'someone else holds it', held_by: 'duty-1' });
   });
 
-  it('takes only JSON objects as bodies, bounded in size and depth, without prototype keys', async () => {
+  it('takes only JSON objects as bodies, bounded in size and depth, without prototype keys or U+0000', async () => {
     expect((await send('POST', '/echo', '{"a":[1,{"b":2}]}')).json).toEqual({ got: { a: [1, { b: 2 }] } });
     const refusals: [string, number, string][] = [
       ['null', 400, 'bad_body'],
@@ -142,6 +146,8 @@ describe('Router', () => {
       ['{"__proto__":{"admin":true}}', 400, 'bad_json'],
       ['{"constructor":{"prototype":{"admin":true}}}', 400, 'bad_json'],
       [`{"a":${'['.repeat(40)}${']'.repeat(40)}}`, 400, 'too_deep'],
+      ['{"a":"x\\u0000y"}', 400, 'nul_character'],
+      ['{"a\\u0000":1}', 400, 'nul_character'],
       [`{"a":"${'x'.repeat(2000)}"}`, 413, 'body_too_large'],
     ];
     for (const [body, status, reason] of refusals) {

@@ -5,7 +5,8 @@
  * body, a handler's throw — is answered here as JSON `{error, detail}` with a named reason:
  *
  * - an `HttpError` with its own status and reason;
- * - a path that does not decode is 400 `bad_path`, a path segment over `PATH_PARAM_CHARS_MAX` too;
+ * - a path that does not decode is 400 `bad_path`, a path segment over `PATH_PARAM_CHARS_MAX` or holding a control
+ *   character too;
  * - a known path with another method is 405 `method_not_allowed` with the `Allow` header;
  * - anything else a handler throws is 500 `internal_error` with a correlation id (`error_id`) that is logged with
  *   the stack. The exception's own text never reaches the client: it may hold SQL, paths or data of others.
@@ -16,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import findMyWay from 'find-my-way';
 import secureJson from 'secure-json-parse';
-import { createLogger, JSON_DEPTH_MAX, jsonDeeperThan, type Logger, type Metrics } from '../../schema/index.js';
+import { createLogger, JSON_PROBLEM_DETAIL, jsonProblem, type Logger, type Metrics } from '../../schema/index.js';
 import { API_HEADERS, COMMON_HEADERS } from './security-headers.js';
 
 export class HttpError extends Error {
@@ -40,8 +41,8 @@ export interface RequestContext {
   peer: string;
   /**
    * Reads and parses the JSON body, which must be an object: anything else is 400 `bad_body`. Refuses bodies
-   * over the size bound (413), nested deeper than `JSON_DEPTH_MAX` (400 `too_deep`) or holding `__proto__` /
-   * `constructor.prototype` keys (400 `bad_json`).
+   * over the size bound (413), nested deeper than `JSON_DEPTH_MAX` (400 `too_deep`), holding U+0000 (400
+   * `nul_character`) or `__proto__` / `constructor.prototype` keys (400 `bad_json`).
    */
   json<T extends object = Record<string, unknown>>(): Promise<T>;
   /** Reads the raw body, refusing bodies over the bound. */
@@ -51,6 +52,8 @@ export interface RequestContext {
 export type HandlerResult =
   { status?: number; body?: unknown; headers?: Record<string, string>; raw?: string | Buffer } | undefined;
 export type Handler = (ctx: RequestContext) => Promise<HandlerResult> | HandlerResult;
+
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /** A path segment (`:param`) longer than this is refused as `bad_path`: no id, code or plate is near it. */
 export const PATH_PARAM_CHARS_MAX = 200;
@@ -206,7 +209,12 @@ export class Router {
     if (found === null) return null;
     // A bad URL or an over-long segment: find-my-way hands back our onBadUrl / onMaxParamLength, which throw.
     if (found.store === null) return (found.handler as () => never)();
-    return { handler: found.store.handler, params: found.params as Record<string, string> };
+    const params = found.params as Record<string, string>;
+    // No id, code or plate holds a control character; U+0000 would even fail the query it reaches.
+    for (const value of Object.values(params))
+      if (CONTROL_CHARACTER.test(value))
+        throw new HttpError(400, 'bad_path', 'a path segment holds a control character (U+0000 to U+001F, U+007F)');
+    return { handler: found.store.handler, params };
   }
 }
 
@@ -270,7 +278,8 @@ async function readBody(req: IncomingMessage, bytesMax: number): Promise<string>
 /**
  * Parses a JSON request body: 400 `bad_json` for text that is not JSON or that holds `__proto__` /
  * `constructor.prototype` keys (prototype pollution of whatever merges it later), 400 `too_deep` for nesting
- * beyond `JSON_DEPTH_MAX` (which would overflow the stack of whatever walks it recursively).
+ * beyond `JSON_DEPTH_MAX` (which would overflow the stack of whatever walks it recursively), 400 `nul_character`
+ * for U+0000 in a string (which PostgreSQL cannot store).
  */
 export function parseJsonBody(text: string): unknown {
   let value: unknown;
@@ -279,8 +288,8 @@ export function parseJsonBody(text: string): unknown {
   } catch (error) {
     throw new HttpError(400, 'bad_json', `request body is not JSON: ${(error as Error).message}`);
   }
-  if (jsonDeeperThan(value, JSON_DEPTH_MAX))
-    throw new HttpError(400, 'too_deep', `request body nests objects and arrays deeper than ${JSON_DEPTH_MAX}`);
+  const problem = jsonProblem(value);
+  if (problem !== undefined) throw new HttpError(400, problem, `request body: ${JSON_PROBLEM_DETAIL[problem]}`);
   return value;
 }
 

@@ -130,11 +130,27 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, options
     socket.destroy();
     return;
   }
+  // An answer to HEAD has no body; the request line is at the start of the packet that failed, when it came whole.
+  const head = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
   if (error.code === 'HPE_HEADER_OVERFLOW')
-    refuse(socket, 431, 'headers_too_large', `request line and headers exceed ${options.headerBytesMax} bytes`);
+    refuse(
+      socket,
+      431,
+      'headers_too_large',
+      `request line and headers exceed ${options.headerBytesMax} bytes`,
+      {},
+      head,
+    );
   else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT')
-    refuse(socket, 408, 'request_timeout', `the request was not complete within ${options.requestTimeoutMs} ms`);
-  else refuse(socket, 400, 'bad_request', 'the request is not valid HTTP/1.1');
+    refuse(
+      socket,
+      408,
+      'request_timeout',
+      `the request was not complete within ${options.requestTimeoutMs} ms`,
+      {},
+      head,
+    );
+  else refuse(socket, 400, 'bad_request', 'the request is not valid HTTP/1.1', {}, head);
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -152,8 +168,9 @@ function refuse(
   reason: string,
   detail: string,
   headers: Record<string, string> = {},
+  headOnly = false,
 ): void {
-  const body = JSON.stringify({ error: reason, detail });
+  const body = headOnly ? '' : JSON.stringify({ error: reason, detail });
   const lines = [
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`,
     'content-type: application/json; charset=utf-8',

@@ -158,6 +158,7 @@ describe('bodies and bounds', () => {
     const text = `[ {"id":"a,\\"]}"} , ${deep}, ${limit},${over} ,{"id":"b"}]`;
     const items = parseBody(text, 'application/json', 10);
     expect(items.map((i) => (i.ok ? 'ok' : i.reason))).toEqual(['ok', 'too_deep', 'ok', 'too_deep', 'ok']);
+    expect(items[1]).toMatchObject({ detail: `the record: objects and arrays nest deeper than ${JSON_DEPTH_MAX}` });
     expect(items[1].raw).toBe(deep);
     expect(items[3].raw).toBe(over);
     expect(items[4]).toMatchObject({ ok: true, value: { id: 'b' } });
@@ -165,6 +166,12 @@ describe('bodies and bounds', () => {
     expect(lines.map((i) => (i.ok ? 'ok' : i.reason))).toEqual(['ok', 'too_deep', 'ok']);
     expect(lines[1].raw).toBe(deep);
     expect(parseBody(deep, 'application/json', 10)).toMatchObject([{ ok: false, reason: 'too_deep', raw: deep }]);
+  });
+
+  it('refuses a record holding U+0000 on its own as nul_character', () => {
+    const items = parseBody('[{"id":"a"},{"id":"b\\u0000"},{"k\\u0000":1},{"id":"\\\\u0000"}]', 'application/json', 10);
+    expect(items.map((i) => (i.ok ? 'ok' : i.reason))).toEqual(['ok', 'nul_character', 'nul_character', 'ok']);
+    expect(items[1].raw).toBe('{"id":"b\\u0000"}');
   });
 
   it('cuts a JSON array into the text of its elements, strings and escapes respected', () => {

@@ -1,10 +1,11 @@
 /**
  * A request body as a list of items: a JSON array (or one object) for `application/json`, one JSON value per
  * line for NDJSON. A line that is not JSON is one bad item, not a bad request, so its neighbours still count;
- * so is a record nested deeper than `JSON_DEPTH_MAX` (`too_deep`), which would overflow the stack of whatever
- * walks it and fail the whole batch.
+ * so is a record out of the JSON bounds of schema/json-bounds.ts — nested deeper than `JSON_DEPTH_MAX`
+ * (`too_deep`, it would overflow the stack of whatever walks it) or holding U+0000 (`nul_character`, the
+ * registry's PostgreSQL cannot store it) — which would otherwise fail the whole batch.
  */
-import { JSON_DEPTH_MAX, jsonDeeperThan } from '../../schema/index.js';
+import { JSON_PROBLEM_DETAIL, jsonProblem, type JsonProblem } from '../../schema/index.js';
 
 export type BodyItem =
   { ok: true; value: unknown; raw: string } | { ok: false; reason: string; detail: string; raw: string };
@@ -39,21 +40,21 @@ export function parseBody(text: string, contentType: string | undefined, itemsMa
   const values = Array.isArray(parsed) ? parsed : [parsed];
   if (values.length > itemsMax)
     throw new BodyError('too_many_records', `${values.length} records exceed the ${itemsMax} allowed per request`);
-  const tooDeep = values.map((value) => jsonDeeperThan(value, JSON_DEPTH_MAX));
-  // Only a record too deep to stringify is kept as the text it was sent as, cut out of the body.
-  const texts = tooDeep.includes(true) ? (Array.isArray(parsed) ? arrayElementTexts(text) : [text.trim()]) : [];
-  return values.map((value, i) =>
-    tooDeep[i] ? tooDeepItem(texts[i] ?? '') : { ok: true, value, raw: JSON.stringify(value) },
-  );
+  const problems = values.map((value) => jsonProblem(value));
+  // Only a refused record is kept as the text it was sent as, cut out of the body: it may be too deep to stringify.
+  const texts = problems.some((p) => p !== undefined)
+    ? Array.isArray(parsed)
+      ? arrayElementTexts(text)
+      : [text.trim()]
+    : [];
+  return values.map((value, i) => {
+    const problem = problems[i];
+    return problem ? refusedItem(problem, texts[i] ?? '') : { ok: true, value, raw: JSON.stringify(value) };
+  });
 }
 
-function tooDeepItem(raw: string): BodyItem {
-  return {
-    ok: false,
-    reason: 'too_deep',
-    detail: `the record nests objects and arrays deeper than ${JSON_DEPTH_MAX}`,
-    raw,
-  };
+function refusedItem(problem: JsonProblem, raw: string): BodyItem {
+  return { ok: false, reason: problem, detail: `the record: ${JSON_PROBLEM_DETAIL[problem]}`, raw };
 }
 
 /**
@@ -105,7 +106,8 @@ function parseLines(text: string, itemsMax: number): BodyItem[] {
       items.push({ ok: false, reason: 'bad_json', detail: (error as Error).message, raw: trimmed });
       continue;
     }
-    items.push(jsonDeeperThan(value, JSON_DEPTH_MAX) ? tooDeepItem(trimmed) : { ok: true, value, raw: trimmed });
+    const problem = jsonProblem(value);
+    items.push(problem ? refusedItem(problem, trimmed) : { ok: true, value, raw: trimmed });
   }
   return items;
 }
