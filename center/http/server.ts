@@ -66,7 +66,7 @@ export async function listenHttp(options: HttpServerOptions, deps: HttpServerDep
   // Before Node's own listener: a refused socket is answered and closed before it is read as HTTP.
   server.prependListener('connection', (socket: Socket) => {
     const reason = gate.admit(socket);
-    if (reason !== undefined) refuse(socket, 503, reason, REFUSAL_DETAIL[reason], { 'retry-after': '5' });
+    if (reason !== undefined) refuseNow(socket, reason);
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     answerClientError(error, socket, options);
@@ -161,6 +161,18 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/**
+ * Answers a refused connection 503 and closes it at once. libuv accepts every pending connection in one loop
+ * before Node runs anything else, so a refused socket must give its descriptor back right here: waiting for the
+ * write to finish let a flood of refused sockets hold more descriptors than the stores' reserve (EMFILE). A new
+ * socket's small write goes to the kernel synchronously and is sent before the close.
+ */
+function refuseNow(socket: Socket, reason: HttpRefusalReason): void {
+  socket.on('error', () => undefined);
+  socket.write(answer(503, reason, REFUSAL_DETAIL[reason], { 'retry-after': '5' }));
+  socket.destroy();
+}
+
 /** Writes a whole JSON error answer on a raw socket and closes it once written. */
 function refuse(
   socket: Duplex,
@@ -170,6 +182,18 @@ function refuse(
   headers: Record<string, string> = {},
   headOnly = false,
 ): void {
+  const text = answer(status, reason, detail, headers, headOnly);
+  socket.end(text, () => socket.destroy());
+}
+
+/** A whole HTTP/1.1 answer with a JSON error body, closing the connection. */
+function answer(
+  status: number,
+  reason: string,
+  detail: string,
+  headers: Record<string, string> = {},
+  headOnly = false,
+): string {
   const body = headOnly ? '' : JSON.stringify({ error: reason, detail });
   const lines = [
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`,
@@ -179,5 +203,5 @@ function refuse(
     'connection: close',
     ...Object.entries({ ...COMMON_HEADERS, ...headers }).map(([name, value]) => `${name}: ${value}`),
   ];
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }
