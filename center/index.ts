@@ -18,6 +18,7 @@ export type { HttpNode, HttpServerDeps } from './http/server.js';
 export { HTTP_SERVER_DEFAULTS, checkHttpServerOptions } from './http/server-options.js';
 export type { HttpServerOptions } from './http/server-options.js';
 export type { DescriptorBudget, HttpRefusalReason } from './http/connection-gate.js';
+export { API_HEADERS, COMMON_HEADERS, PAGE_CSP } from './http/security-headers.js';
 export { FeedHub, FEED_HUB_DEFAULTS } from './hub/feed-hub.js';
 export type { FeedHubDeps, FeedHubOptions } from './hub/feed-hub.js';
 export { registerVehicleTrackRoutes } from './hub/vehicle-track.js';

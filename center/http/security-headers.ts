@@ -20,25 +20,27 @@ export const API_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The Content-Security-Policy of the single-page app (wall and duty console), the tightest under which it
- * works, checked in Chromium by the browser tests (`tests/browser-*.test.ts` fail on any CSP violation):
- * - scripts, styles, fonts and data only from Vigil itself: the wall talks to nothing else (DESIGN.md: no vendor
- *   cloud), and the build has no inline script or style element;
- * - `connect-src 'self'`: the API and the WebSocket feed (CSP 3 lets 'self' cover ws: of the same host);
- * - `worker-src blob:`: maplibre-gl starts its tile workers from a blob: URL it makes of its own bundled code;
- * - `img-src data: blob:`: maplibre's and deck.gl's textures (icon atlases, the empty favicon `data:,`);
- * - nothing may frame the app, no plugin, no `<base>` rewriting, forms only to Vigil.
+ * The Content-Security-Policy of the single-page app (wall and duty console): the tightest under which both work
+ * in Chromium, with the map drawn by maplibre and by deck.gl (WebGL needs no directive). The browser tests
+ * (`tests/browser-*.test.ts`, `tests/wall-summary-browser.test.ts`) fail on any violation; loosening one of these
+ * was tried and each is needed as it stands:
+ * - nothing by default; scripts, styles and fonts only from Vigil itself, none inline: the build has no inline
+ *   script or style element, and the wall talks to no vendor's cloud (DESIGN.md);
+ * - `connect-src 'self'`: the API, the map's tiles and geography, and the WebSocket feed (CSP 3 lets 'self'
+ *   cover ws: of the same host);
+ * - `worker-src blob:`: maplibre-gl starts its tile workers from a blob: URL of its own bundled code (without
+ *   it, "Creating a worker from 'blob:…' violates … worker-src");
+ * - `img-src 'self' data:`: the empty favicon `data:,` that keeps kiosks from asking for /favicon.ico;
+ * - nothing may frame the app, no `<base>` rewriting, forms only to Vigil.
  */
 export const PAGE_CSP = [
-  "default-src 'self'",
+  "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: blob:",
+  "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "child-src 'self' blob:",
-  "object-src 'none'",
+  'worker-src blob:',
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
