@@ -37,6 +37,13 @@ export function openFilesInUse(): number | undefined {
   }
 }
 
+/**
+ * Connections of the budget the TCP servers leave to the HTTP server: however many terminals and platforms
+ * connect, the duty console, the API and `/metrics` stay reachable. The HTTP server has its own bounds
+ * (`connectionsMax`, per address) well below the budget on a machine set up as docs/operations.md says.
+ */
+export const HTTP_HEADROOM_CONNECTIONS = 64;
+
 /** How often, at most, the descriptors in use are counted again when a connection is at the edge of the budget. */
 const REMEASURE_MS_MIN = 1_000;
 
@@ -67,12 +74,17 @@ export class OpenFilesBudget {
     return this.connectionsMaxNow;
   }
 
-  /** Whether one more connection fits; true where the limit is unknown. */
-  admits(): boolean {
-    if (this.connectionsMaxNow === undefined || this.open < this.connectionsMaxNow) return true;
+  /**
+   * Whether one more connection fits with `headroomConnections` of the budget still left over for others; true
+   * where the limit is unknown.
+   */
+  admits(headroomConnections = 0): boolean {
+    const fits = (): boolean =>
+      this.connectionsMaxNow === undefined || this.open + headroomConnections < this.connectionsMaxNow;
+    if (fits()) return true;
     if (this.now() - this.measuredAtMs < REMEASURE_MS_MIN) return false;
     this.measure();
-    return this.connectionsMaxNow === undefined || this.open < this.connectionsMaxNow;
+    return fits();
   }
 
   private measure(): void {

@@ -53,7 +53,10 @@ afterAll(async () => {
 
 function send(method: string, path: string, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent: false }, (res) => {
+    // A well-formed request: Node's client sends a DELETE or OPTIONS body without a length otherwise, which the
+    // HTTP parser refuses before the router sees it (center/http/server.ts answers that case).
+    const headers = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
+    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
