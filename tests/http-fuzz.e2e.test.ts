@@ -257,7 +257,7 @@ function bodyText(schema: Schema | undefined): fc.Arbitrary<string | undefined> 
 /** A path parameter: plausible ids and codes, or malformed text sent as written. */
 const pathValue: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('1', '999999', '0', '410100', '410000', 'overspeed', 'FUZZ-ENT', 'anpr') },
-  fc.constantFrom('wim', 'registry', 'nope', '13912345678', '-1', '9007199254740993', '1e3', '0x10'),
+  fc.constantFrom('wim', 'registry', 'nope', '13912345678', '-1', '9007199254740993', '1e3', '0x10', '1'.repeat(20)),
   fc.constant('TARGET_USER'),
   fc.constantFrom('%E0%A4%A', '%ZZ', '%', '%C0%AF', '%00', '%2F', '%2e%2e', '..', '.', '%EF%BF%BF', '%F0%9F%98%80'),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).map(encodeURIComponent),
