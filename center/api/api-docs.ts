@@ -98,6 +98,8 @@ export function documentFoundationRoutes(api: Api): void {
 const ACCESS_CODE = 'JT/T 809 access code (接入码) of the lower platform, a 32-bit unsigned integer';
 const JT809_ADMINS = ['admin'] as const;
 const JT809_STAFF = ['admin', 'leader', 'dispatcher', 'duty_officer'] as const;
+/** Who reads a platform's inspections and supervisions: its staff and analysts. */
+const JT809_READERS = [...JT809_STAFF, 'analyst'] as const;
 
 /**
  * The routes registered with `router.add` outside the command centre's `Api.define` (ingestion, source keys,
@@ -200,7 +202,7 @@ export function documentRouterRoutes(api: Api): void {
     path: '/api/jt809/platforms/:access_code/inspections',
     tag: 'jt809',
     summary: 'Inspections sent to a lower platform, with their answers',
-    roles: JT809_STAFF,
+    roles: JT809_READERS,
     returns: '{inspections: [InspectionView]}',
   });
   api.document({
@@ -231,7 +233,7 @@ export function documentRouterRoutes(api: Api): void {
     path: '/api/jt809/platforms/:access_code/supervisions',
     tag: 'jt809',
     summary: 'Supervisions sent to a lower platform, with their answers',
-    roles: JT809_STAFF,
+    roles: JT809_READERS,
     returns: '{supervisions: [SupervisionView]}',
   });
   api.document({
@@ -239,7 +241,7 @@ export function documentRouterRoutes(api: Api): void {
     path: '/api/rules',
     tag: 'rules',
     summary: 'The rules configuration in force, with each rule described (every role but walls)',
-    roles: 'any',
+    roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'],
     returns: '{version, saved_at, saved_by, comment, config, rules: [{id, description, input, fields}]}',
   });
   api.document({
