@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { henanGeo, Metrics } from '../schema/index.js';
+import { henanGeo, Metrics, Readiness } from '../schema/index.js';
 import { openAnalytics, type Analytics } from '../store/index.js';
-import { registerRoutes, type Principal } from '../center/index.js';
+import { registerHealthRoutes, registerRoutes, type Principal } from '../center/index.js';
 import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
 import { issueKey, postRecords } from './support/ingest-client.js';
 import {
@@ -205,9 +205,10 @@ describe('the documented API, generated from /api/docs', () => {
   beforeAll(async () => {
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
     const geo = henanGeo();
-    h = await startCenterHarness({ kind: 'memory' }, {}, {}, (router, accounts) =>
-      registerRoutes(router, { accounts, analytics, metrics: new Metrics(), geoJson: () => geo }),
-    );
+    h = await startCenterHarness({ kind: 'memory' }, {}, {}, (router, accounts) => {
+      registerRoutes(router, { accounts, analytics, metrics: new Metrics(), geoJson: () => geo });
+      registerHealthRoutes(router, { readiness: new Readiness() });
+    });
     call = callOf(h.baseUrl);
     for (const where of ['own', 'foreign'] as const) {
       expect(
@@ -307,6 +308,8 @@ describe('the documented API, generated from /api/docs', () => {
       public: true,
       run: () => call(null, 'GET', '/api/health'),
     };
+    for (const probe of ['/api/health/live', '/api/health/ready'])
+      c[`GET ${probe}`] = { ...simple('GET', probe), public: true, run: () => call(null, 'GET', probe) };
     c['GET /metrics'] = { ...simple('GET', '/metrics'), public: true, run: () => call(null, 'GET', '/metrics') };
     c['GET /api/docs'] = { ...simple('GET', '/api/docs'), public: true, run: () => call(null, 'GET', '/api/docs') };
     // Login is public and has its own suite (tests/auth-login.test.ts): here only that it answers without a token.
