@@ -62,6 +62,8 @@ export interface CommandCentre {
   mirror: CenterMirror | undefined;
   /** The summary behind `GET /api/summary` and the wall's tiles and ranking. */
   summaries: CentreSummaries;
+  /** The endpoint declarations behind `/api/docs`, when routes were added (`deps.router`). */
+  api: Api | undefined;
   /** One supervision pass: escalations of alarms and work orders. */
   supervise(): Promise<{ alarms: number; workOrders: number }>;
   close(): Promise<void>;
@@ -164,8 +166,9 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
         }, intervalMs)
       : undefined;
 
+  let api: Api | undefined;
   if (deps.router) {
-    const api = new Api(deps.router, (ctx) => principalOf(ctx, deps.accounts));
+    api = new Api(deps.router, (ctx) => principalOf(ctx, deps.accounts));
     documentFoundationRoutes(api);
     registerAccountRoutes(api, {
       sql: deps.sql,
@@ -187,6 +190,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     workOrders,
     mirror,
     summaries,
+    api,
     supervise,
     close: async () => {
       if (timer) clearInterval(timer);

@@ -14,8 +14,10 @@ import { SampleDemo, DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { SpeedingVehicles, SPEEDING_VEHICLES_DEFAULTS } from './demo/speeding-vehicles.js';
 import { ConfigError, helpText, parseFlags, type FlagSpec } from './flags.js';
 import { TRAFFIC_COMMANDS } from './commands/index.js';
-import { startNode } from './node.js';
+import { installLastResort } from './last-resort.js';
+import { startNode, type RunningNode } from './node.js';
 import {
+  HTTP_SERVER_DEFAULTS,
   LOGIN_THROTTLE_DEFAULTS,
   PASSWORD_LENGTH_MIN_RANGE,
   PASSWORD_POLICY_DEFAULTS,
@@ -75,6 +77,55 @@ const START_FLAGS: readonly FlagSpec[] = [
     min: 1,
     max: 1_000_000,
     description: 'records per second one source key may post to /api/ingest (token bucket)',
+  },
+  {
+    name: 'http-connections-max',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.connectionsMax,
+    min: 1,
+    max: 1_000_000,
+    description:
+      'open HTTP connections at most, WebSocket feeds included; beyond, new ones get 503 (also bounded by the open-file budget)',
+  },
+  {
+    name: 'http-connections-per-address-max',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.connectionsPerAddressMax,
+    min: 1,
+    max: 1_000_000,
+    description: 'open HTTP connections from one client address at most (a NATed office counts as one address)',
+  },
+  {
+    name: 'http-headers-timeout-ms',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.headersTimeoutMs,
+    min: 1_000,
+    max: 600_000,
+    description: "time a client has to send a request's headers (idle new connections are closed after it)",
+  },
+  {
+    name: 'http-request-timeout-ms',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.requestTimeoutMs,
+    min: 1_000,
+    max: 3_600_000,
+    description: 'time a client has to send a whole request, body included',
+  },
+  {
+    name: 'http-keep-alive-timeout-ms',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.keepAliveTimeoutMs,
+    min: 100,
+    max: 600_000,
+    description: 'time a kept-alive HTTP connection may sit idle between requests',
+  },
+  {
+    name: 'http-header-bytes-max',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.headerBytesMax,
+    min: 1_024,
+    max: 1024 * 1024,
+    description: 'bytes of request line and headers at most (431 beyond)',
   },
   {
     name: 'clickhouse-url',
@@ -253,16 +304,32 @@ async function start(argv: string[]): Promise<void> {
     backoffMsMax,
     failuresForgetMs: Math.max(LOGIN_THROTTLE_DEFAULTS.failuresForgetMs, backoffMsMax),
   };
+  if ((values['http-headers-timeout-ms'] as number) > (values['http-request-timeout-ms'] as number))
+    throw new ConfigError(
+      `--http-headers-timeout-ms (VIGIL_HTTP_HEADERS_TIMEOUT_MS) value ${values['http-headers-timeout-ms']} is greater than max allowed ${values['http-request-timeout-ms']} (--http-request-timeout-ms)`,
+    );
   const logger = createLogger((line) => process.stderr.write(line), values['log-level'] as LogLevel);
   const metrics = new Metrics();
   addProcessMetrics(metrics);
+  // What the last resort closes; filled in as the parts start.
+  const running: { node?: RunningNode; demo?: SampleDemo; speeding?: SpeedingVehicles } = {};
+  installLastResort({
+    logger,
+    metrics,
+    stop: async () => {
+      running.demo?.stop();
+      running.speeding?.stop();
+      await running.node?.close();
+    },
+    exit: (code) => process.exit(code),
+  });
   const dataDir = path.resolve(values['data-dir'] as string);
   // Before anything is written, the data dir itself included: a store that runs out of space mid-write leaves
   // files the next start cannot read.
   checkDiskSpace(dataDir, values['disk-free-bytes-min'] as number, '--disk-free-bytes-min (VIGIL_DISK_FREE_BYTES_MIN)');
   mkdirSync(dataDir, { recursive: true });
   const startedAt = performance.now();
-  const node = await startNode(
+  const node = (running.node = await startNode(
     {
       dataDir,
       httpHost: values['http-host'] as string,
@@ -284,10 +351,18 @@ async function start(argv: string[]): Promise<void> {
       ingestRecordsPerSecondPerKey: values['ingest-rate-per-key'] as number,
       diskFreeBytesMin: values['disk-free-bytes-min'] as number,
       healthCheckIntervalMs: values['health-check-interval-ms'] as number,
+      http: {
+        connectionsMax: values['http-connections-max'] as number,
+        connectionsPerAddressMax: values['http-connections-per-address-max'] as number,
+        headersTimeoutMs: values['http-headers-timeout-ms'] as number,
+        requestTimeoutMs: values['http-request-timeout-ms'] as number,
+        keepAliveTimeoutMs: values['http-keep-alive-timeout-ms'] as number,
+        headerBytesMax: values['http-header-bytes-max'] as number,
+      },
     },
     logger,
     metrics,
-  );
+  ));
   const startupMs = Math.round(performance.now() - startedAt);
   const host = (values['http-host'] as string) === '0.0.0.0' ? 'localhost' : (values['http-host'] as string);
   const base = `http://${host}:${node.httpPort}`;
@@ -313,10 +388,8 @@ async function start(argv: string[]): Promise<void> {
     );
   console.log(JSON.stringify(ready));
 
-  let demo: SampleDemo | undefined;
-  let speeding: SpeedingVehicles | undefined;
   if (values.demo) {
-    demo = new SampleDemo(
+    const demo = (running.demo = new SampleDemo(
       {
         ...DEMO_DEFAULTS,
         host: '127.0.0.1',
@@ -325,12 +398,12 @@ async function start(argv: string[]): Promise<void> {
         http: { url: `http://127.0.0.1:${node.httpPort}`, sql: node.sql },
       },
       logger.child({ component: 'demo' }),
-    );
+    ));
     demo.start().catch((error: unknown) => logger.error('demo traffic failed', { error: String(error) }));
-    speeding = new SpeedingVehicles(
+    const speeding = (running.speeding = new SpeedingVehicles(
       { ...SPEEDING_VEHICLES_DEFAULTS, host: '127.0.0.1', port: node.jt808Port },
       logger.child({ component: 'demo' }),
-    );
+    ));
     speeding.start().catch((error: unknown) => logger.error('demo speeding vehicles failed', { error: String(error) }));
   }
 
@@ -339,8 +412,8 @@ async function start(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    demo?.stop();
-    speeding?.stop();
+    running.demo?.stop();
+    running.speeding?.stop();
     node.close().then(
       () => process.exit(0),
       (error: unknown) => {

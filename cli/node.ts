@@ -59,7 +59,11 @@ import {
   ACCOUNTS_DEFAULTS,
   FeedHub,
   FEED_HUB_DEFAULTS,
+  HTTP_SERVER_DEFAULTS,
   Router,
+  checkHttpServerOptions,
+  documentRouterRoutes,
+  routeDocumentMismatch,
   TerminalStore,
   listenHttp,
   registerRoutes,
@@ -70,6 +74,7 @@ import {
   type HttpNode,
   type LoginThrottleOptions,
   type PasswordPolicyOptions,
+  type HttpServerOptions,
 } from '../center/index.js';
 
 export interface NodeConfig {
@@ -102,6 +107,8 @@ export interface NodeConfig {
   diskFreeBytesMin?: number;
   /** How often the disk and the operational store are checked for readiness. */
   healthCheckIntervalMs?: number;
+  /** Bounds of the HTTP server (connections, per address, timeouts); the defaults where not given. */
+  http?: Partial<Omit<HttpServerOptions, 'host' | 'port'>>;
 }
 
 export interface RunningNode {
@@ -139,6 +146,14 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       .gauge('vigil_ready', '1 when the node is ready (GET /api/health/ready)')
       .set(undefined, readiness.ready ? 1 : 0),
   );
+  // Checked before anything opens, so a bad bound stops start-up with nothing to close.
+  const httpOptions: HttpServerOptions = {
+    ...HTTP_SERVER_DEFAULTS,
+    ...config.http,
+    host: config.httpHost,
+    port: config.httpPort,
+  };
+  checkHttpServerOptions(httpOptions);
   const analytics = await openAnalytics(
     config.clickhouseUrl
       ? { kind: 'server', url: config.clickhouseUrl }
@@ -291,19 +306,21 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   jt809Platforms.subLinkStateOf = (code) => jt809.subLinkState(code);
   const jt809Port = await jt809.listen();
   jt809Requests.start();
-  // Not fatal: beyond the budget the TCP servers refuse with reason fd_limit, and the defaults must start on small machines.
+  // Not fatal: beyond the budget every listener refuses with reason fd_limit, and the defaults must start on
+  // small machines. The HTTP server draws from the same budget as the TCP servers (and so do its WebSockets).
   const openFiles = processOpenFilesBudget();
   const openFilesShort = openFilesWarning(
     [
       { key: 'jt808.connectionsMax', value: GATEWAY_DEFAULTS.connectionsMax },
       { key: 'jt809.connectionsMax', value: JT809_DEFAULTS.connectionsMax },
+      { key: 'http.connectionsMax', value: httpOptions.connectionsMax },
     ],
     openFiles,
   );
   if (openFilesShort !== undefined)
-    logger.warn(openFilesShort, { openFilesLimit: openFiles.limit, terminalConnectionsMax: openFiles.connectionsMax });
+    logger.warn(openFilesShort, { openFilesLimit: openFiles.limit, connectionsBudget: openFiles.connectionsMax });
 
-  const router = new Router(1 << 20);
+  const router = new Router(1 << 20, { logger: logger.child({ component: 'http' }), metrics });
   const geo = henanGeo();
   registerRoutes(router, { accounts, analytics, metrics, geoJson: () => geo });
   registerHealthRoutes(router, { readiness });
@@ -342,14 +359,23 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
     vehicleOf: (terminalId, plate) => registeredVehicle(registry, terminalId, plate),
   });
-  const http: HttpNode = await listenHttp(
+  // A programmer's error, caught by every test that starts a node: /api/docs must name every route, and only those.
+  if (centre.api) {
+    documentRouterRoutes(centre.api);
+    const mismatch = routeDocumentMismatch(router.routes(), centre.api.endpoints);
+    if (mismatch.undocumented.length > 0 || mismatch.unrouted.length > 0)
+      throw new Error(
+        `the OpenAPI document and the router disagree: not documented ${mismatch.undocumented.join(', ') || 'none'}; documented but not routed ${mismatch.unrouted.join(', ') || 'none'}`,
+      );
+  }
+  const http: HttpNode = await listenHttp(httpOptions, {
     router,
-    staticFiles(WALL_DIST),
+    fallback: staticFiles(WALL_DIST),
     hub,
-    config.httpHost,
-    config.httpPort,
-    logger,
-  );
+    logger: logger.child({ component: 'http' }),
+    metrics,
+    budget: openFiles,
+  });
   const wallToken = await accounts.provisionWallToken(HENAN_PROVINCE_CODE, 'start-up');
   readiness.recover(NODE_PART);
 

@@ -1,14 +1,15 @@
 /**
- * The process's open-file budget for terminal connections. Every TCP connection holds a descriptor, and so do
- * chDB's parts, PGlite's files, the HTTP server and its clients. If terminals take the last descriptor, the
- * store cannot open a file and nothing is acknowledged any more, so the TCP servers stop accepting a reserve
- * short of the limit (reason `fd_limit`) and leave that reserve to the rest of the process.
+ * The process's open-file budget for connections, one for every listener: the JT/T 808 and 809 servers and the
+ * HTTP server with its WebSockets (`cli/` hands this budget to `center/`'s HTTP server). Every connection holds
+ * a descriptor, and so do chDB's parts and PGlite's files. If connections take the last descriptor, the store
+ * cannot open a file and nothing is acknowledged any more, so every listener stops accepting a reserve short of
+ * the limit (reason `fd_limit`) and leaves that reserve to the stores.
  *
  * Node raises its soft limit to the hard limit at start, so the limit read here is effectively the hard one.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Descriptors kept free for the store, the HTTP side and their growth (merges, parts, clients) beyond what the process held when the first TCP server started. */
+/** Descriptors kept free for the stores and their growth (merges, parts, clients) beyond what the process held when the budget was first measured. */
 export const OPEN_FILES_RESERVE = 256;
 
 /** The soft open-file limit from /proc/self/limits; undefined where there is none (not Linux) or it is unlimited. */
@@ -36,18 +37,25 @@ export function openFilesInUse(): number | undefined {
   }
 }
 
+/**
+ * Connections of the budget the TCP servers leave to the HTTP server: however many terminals and platforms
+ * connect, the duty console, the API and `/metrics` stay reachable. The HTTP server has its own bounds
+ * (`connectionsMax`, per address) well below the budget on a machine set up as docs/operations.md says.
+ */
+export const HTTP_HEADROOM_CONNECTIONS = 64;
+
 /** How often, at most, the descriptors in use are counted again when a connection is at the edge of the budget. */
 const REMEASURE_MS_MIN = 1_000;
 
 /**
- * Connections all TCP servers of the process may hold together before refusing with `fd_limit`: the limit,
+ * Connections all listeners of the process may hold together before refusing with `fd_limit`: the limit,
  * less the descriptors held by everything but these connections, less the reserve. What the rest holds is
  * counted at the first use and again (at most once a second) whenever a connection would be refused, so that
  * files the store closed meanwhile are given to terminals and files it opened are kept from them. Counting
  * /proc/self/fd costs a few milliseconds at 20,000 descriptors, so it is never done below the edge.
  */
 export class OpenFilesBudget {
-  /** Open TCP connections over all servers of the process. */
+  /** Open connections over all listeners of the process (TCP servers, HTTP server). */
   open = 0;
   private connectionsMaxNow: number | undefined;
   private measuredAtMs = -Infinity;
@@ -66,12 +74,17 @@ export class OpenFilesBudget {
     return this.connectionsMaxNow;
   }
 
-  /** Whether one more connection fits; true where the limit is unknown. */
-  admits(): boolean {
-    if (this.connectionsMaxNow === undefined || this.open < this.connectionsMaxNow) return true;
+  /**
+   * Whether one more connection fits with `headroomConnections` of the budget still left over for others; true
+   * where the limit is unknown.
+   */
+  admits(headroomConnections = 0): boolean {
+    const fits = (): boolean =>
+      this.connectionsMaxNow === undefined || this.open + headroomConnections < this.connectionsMaxNow;
+    if (fits()) return true;
     if (this.now() - this.measuredAtMs < REMEASURE_MS_MIN) return false;
     this.measure();
-    return this.connectionsMaxNow === undefined || this.open < this.connectionsMaxNow;
+    return fits();
   }
 
   private measure(): void {
@@ -115,7 +128,7 @@ export function openFilesWarning(
   const named = bounds.map((b) => `${b.key}=${b.value}`).join(' + ');
   return (
     `open-file limit ${budget.limit} is below the configured connection bounds ${named} = ${total} plus ${OPEN_FILES_RESERVE} reserved ` +
-    `and the descriptors already in use; terminal connections beyond ${budget.connectionsMax} will be refused (reason fd_limit). ` +
+    `and the descriptors already in use; connections (terminals, platforms, HTTP) beyond ${budget.connectionsMax} will be refused (reason fd_limit). ` +
     `Raise the hard limit (systemd LimitNOFILE=${total + 4 * OPEN_FILES_RESERVE}, or ulimit -Hn and ulimit -n before start) or lower the bounds.`
   );
 }

@@ -11,7 +11,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Counter, Logger, Metrics } from '../schema/index.js';
-import { processOpenFilesBudget, type OpenFilesBudget } from './open-files.js';
+import { HTTP_HEADROOM_CONNECTIONS, processOpenFilesBudget, type OpenFilesBudget } from './open-files.js';
 
 export interface TcpConnectionsOptions {
   host: string;
@@ -152,7 +152,8 @@ export class TcpConnections<C extends TcpConnection> implements Iterable<C> {
   }
 
   private accept(socket: TaggedSocket<C>): void {
-    if (!this.budget.admits()) {
+    // The HTTP server's share stays free: consoles and /metrics must reach a node that terminals flood.
+    if (!this.budget.admits(HTTP_HEADROOM_CONNECTIONS)) {
       socket.destroy();
       this.refused('fd_limit');
       return;

@@ -64,6 +64,8 @@ export {
   silentLogger,
 } from './observability.js';
 export { addProcessMetrics } from './process-metrics.js';
+export { JSON_DEPTH_MAX, JSON_PROBLEM_DETAIL, jsonProblem } from './json-bounds.js';
+export type { JsonProblem } from './json-bounds.js';
 export type { Logger, LogLevel } from './observability.js';
 export { Readiness } from './readiness.js';
 export type { ReadinessProblem } from './readiness.js';

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { locationBody } from '../cli/demo/location.js';
 import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
+import { PAGE_CSP } from '../center/index.js';
 import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
 import { ADMIN_PASSWORD, eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
@@ -148,5 +149,11 @@ describe('the duty console in chromium', () => {
     await page.locator('[data-testid="login-form"]').waitFor();
     const me = await fetch(`${vigil.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(401);
+  });
+
+  it('ran under the page Content-Security-Policy without violating it', async () => {
+    const html = await fetch(`${vigil.baseUrl}/console`);
+    expect(html.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(browser.cspViolations()).toEqual([]);
   });
 });

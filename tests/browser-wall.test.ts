@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { PAGE_CSP } from '../center/index.js';
 import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
 import { driveOverspeedEpisode } from './support/overspeed-episode.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
@@ -176,4 +177,10 @@ describe('the video wall in chromium', () => {
       "the wall's daily total equal to ClickHouse's",
     );
   }, 240_000);
+
+  it('ran under the page Content-Security-Policy without violating it', async () => {
+    const html = await fetch(`${vigil.baseUrl}/wall`);
+    expect(html.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(browser.cspViolations()).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CentreSummary } from '../schema/index.js';
+import { PAGE_CSP } from '../center/index.js';
 import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
 import { driveOverspeedEpisode } from './support/overspeed-episode.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
@@ -248,4 +249,10 @@ describe('the wall summary panels in chromium', () => {
     expect(after.totals.alarms_received).toBe(before.totals.alarms_received);
     expect(after.totals.work_orders_open).toBe(before.totals.work_orders_open);
   }, 300_000);
+
+  it('ran under the page Content-Security-Policy without violating it', async () => {
+    const html = await fetch(`${vigil.baseUrl}/wall`);
+    expect(html.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(browser.cspViolations()).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ import { HttpError, type RequestContext } from '../http/router.js';
 import type { OrgAdmin } from '../org/org-admin.js';
 import type { OrgDirectory } from '../org/org-directory.js';
 import { appendAudit } from '../auth/audit.js';
-import { queryParam, type Api, type FieldSpec } from './api-spec.js';
+import type { Api, FieldSpec } from './api-spec.js';
 
 export const ORG_CODE: FieldSpec = {
   type: 'string',
@@ -397,7 +397,7 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       },
       returns: '{entries: [{id, at, actor, action, target, detail, peer}]}',
     },
-    async (ctx, p) => ({ body: { entries: await auditEntries(deps, p, ctx) } }),
+    async (_ctx, p, _body, query) => ({ body: { entries: await auditEntries(deps, p, query) } }),
   );
 }
 
@@ -414,11 +414,11 @@ function configKey(key: string): ConfigKey {
 async function auditEntries(
   deps: AccountRouteDeps,
   p: Principal,
-  ctx: RequestContext,
+  query: Record<string, unknown>,
 ): Promise<Record<string, unknown>[]> {
-  const limit = (queryParam(ctx, 'limit', LIMIT) as number | undefined) ?? 100;
-  const beforeId = queryParam(ctx, 'before_id', { type: 'integer', description: '', min: 1 }) as number | undefined;
-  const action = queryParam(ctx, 'action', { type: 'string', description: '', maxLength: 64 }) as string | undefined;
+  const limit = (query.limit as number | undefined) ?? 100;
+  const beforeId = query.before_id as number | undefined;
+  const action = query.action as string | undefined;
   const isProvince = deps.org.parentOf(p.orgCode) === null;
   const rows = await deps.sql.query<{
     id: number;

@@ -3,7 +3,7 @@
  * foundation's routes documented beside them), so it cannot drift from what the server accepts.
  */
 import type { Router } from '../http/router.js';
-import { openApiDocument, type Api } from './api-spec.js';
+import { EPOCH_MS, openApiDocument, type Api, type Endpoint } from './api-spec.js';
 
 export function documentFoundationRoutes(api: Api): void {
   api.document({
@@ -93,6 +93,220 @@ export function documentFoundationRoutes(api: Api): void {
     roles: 'public',
     returns: 'OpenAPI 3.1 JSON',
   });
+}
+
+const ACCESS_CODE = 'JT/T 809 access code (接入码) of the lower platform, a 32-bit unsigned integer';
+const JT809_ADMINS = ['admin'] as const;
+const JT809_STAFF = ['admin', 'leader', 'dispatcher', 'duty_officer'] as const;
+/** Who reads a platform's inspections and supervisions: its staff and analysts. */
+const JT809_READERS = [...JT809_STAFF, 'analyst'] as const;
+
+/**
+ * The routes registered with `router.add` outside the command centre's `Api.define` (ingestion, source keys,
+ * JT/T 809 platforms and requests, rules, terminal commands, vehicle tracks), documented so that `/api/docs`
+ * names every route of the node (`routeDocumentMismatch` is checked at start-up). Their handlers check their bodies
+ * themselves; what is written here is what they accept.
+ */
+export function documentRouterRoutes(api: Api): void {
+  api.document({
+    method: 'POST',
+    path: '/api/ingest/:kind',
+    tag: 'ingestion',
+    summary:
+      'Records of a roadside or registry source (kind anpr, wim, gantry, device_status, registry): a JSON array, one object, or NDJSON; each record gets its own verdict',
+    roles: 'public',
+    returns: '{accepted, duplicates, rejected: [{index, reason, detail}]}; authenticated by the source key (Bearer)',
+  });
+  api.document({
+    method: 'POST',
+    path: '/api/sources/keys',
+    tag: 'ingestion',
+    summary: 'Issue a source key, shown once (province admin)',
+    roles: ['admin'],
+    body: {
+      kind: {
+        type: 'string',
+        description: 'what the key may post',
+        required: true,
+        enum: ['anpr', 'wim', 'gantry', 'device_status', 'registry'],
+      },
+      org_code: { type: 'string', description: 'org unit of the source', required: true, pattern: /^\d{6}$/ },
+      name: { type: 'string', description: 'name of the source', required: true, minLength: 1, maxLength: 200 },
+    },
+    returns: '201 {id, key, kind, org_code, name, note}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/sources/keys',
+    tag: 'ingestion',
+    summary: 'Source keys with usage and last use (province admin)',
+    roles: ['admin'],
+    returns: '{keys: [SourceKeyView]}',
+  });
+  api.document({
+    method: 'DELETE',
+    path: '/api/sources/keys/:id',
+    tag: 'ingestion',
+    summary: 'Revoke a source key (province admin)',
+    roles: ['admin'],
+    returns: '{id, status: "revoked"}',
+  });
+  api.document({
+    method: 'POST',
+    path: '/api/jt809/platforms',
+    tag: 'jt809',
+    summary: 'Create (or re-enable) a lower platform account (province admin)',
+    roles: JT809_ADMINS,
+    body: {
+      access_code: { type: 'integer', description: ACCESS_CODE, required: true, min: 0, max: 0xffffffff },
+      user_id: { type: 'integer', description: 'user id of its login', required: true, min: 0, max: 0xffffffff },
+      password: { type: 'string', description: 'password of its login, 8 bytes at most', required: true },
+      name: { type: 'string', description: 'name of the platform', required: true, minLength: 1 },
+      org_code: { type: 'string', description: 'supervising org unit', required: true, pattern: /^\d{6}$/ },
+      m1: { type: 'integer', description: 'cipher key M1 (0: not encrypted)', min: 0, max: 0xffffffff },
+      ia1: { type: 'integer', description: 'cipher key IA1', min: 0, max: 0xffffffff },
+      ic1: { type: 'integer', description: 'cipher key IC1', min: 0, max: 0xffffffff },
+    },
+    returns: '201 PlatformView',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/jt809/platforms',
+    tag: 'jt809',
+    summary: 'Lower platform accounts with their link states (province admin)',
+    roles: JT809_ADMINS,
+    returns: '{platforms: [PlatformView]}',
+  });
+  api.document({
+    method: 'DELETE',
+    path: '/api/jt809/platforms/:access_code',
+    tag: 'jt809',
+    summary: 'Disable a lower platform account (province admin)',
+    roles: JT809_ADMINS,
+    returns: '{access_code, status: "disabled"}',
+  });
+  api.document({
+    method: 'POST',
+    path: '/api/jt809/platforms/:access_code/inspections',
+    tag: 'jt809',
+    summary: 'Send an inspection (查岗) to a logged-in lower platform',
+    roles: JT809_STAFF,
+    body: {
+      question: { type: 'string', description: 'the question, sent in GBK', required: true, minLength: 1 },
+      deadline_minutes: { type: 'integer', description: 'time the platform has to answer', min: 1 },
+    },
+    returns: '201 InspectionView',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/jt809/platforms/:access_code/inspections',
+    tag: 'jt809',
+    summary: 'Inspections sent to a lower platform, with their answers',
+    roles: JT809_READERS,
+    returns: '{inspections: [InspectionView]}',
+  });
+  api.document({
+    method: 'POST',
+    path: '/api/jt809/platforms/:access_code/supervisions',
+    tag: 'jt809',
+    summary:
+      'Send an alarm supervision (督办) to a logged-in lower platform: for an alarm, or a plate and warning type',
+    roles: JT809_STAFF,
+    body: {
+      alarm_id: { type: 'string', description: 'the alarm supervised (instead of plate, plate_color, warn_type)' },
+      plate: { type: 'string', description: 'plate of the vehicle', maxLength: 21 },
+      plate_color: { type: 'integer', description: 'JT/T 809 plate colour code', min: 0, max: 255 },
+      warn_type: { type: 'integer', description: 'JT/T 809 warning type', min: 0, max: 0xffff },
+      warn_src: { type: 'integer', description: 'JT/T 809 warning source', min: 0, max: 255 },
+      warn_time: { type: 'string', description: 'time of the warning, ISO 8601' },
+      deadline: { type: 'string', description: 'deadline, ISO 8601 (or deadline_minutes)' },
+      deadline_minutes: { type: 'integer', description: 'deadline in minutes from now', min: 1 },
+      level: { type: 'string', description: 'urgency', enum: ['urgent', 'ordinary'] },
+      supervisor: { type: 'string', description: 'name of the supervisor (default: the caller)' },
+      supervisor_tel: { type: 'string', description: "supervisor's telephone" },
+      supervisor_email: { type: 'string', description: "supervisor's e-mail" },
+    },
+    returns: '201 SupervisionView',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/jt809/platforms/:access_code/supervisions',
+    tag: 'jt809',
+    summary: 'Supervisions sent to a lower platform, with their answers',
+    roles: JT809_READERS,
+    returns: '{supervisions: [SupervisionView]}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/rules',
+    tag: 'rules',
+    summary: 'The rules configuration in force, with each rule described (every role but walls)',
+    roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'],
+    returns: '{version, saved_at, saved_by, comment, config, rules: [{id, description, input, fields}]}',
+  });
+  api.document({
+    method: 'PUT',
+    path: '/api/rules',
+    tag: 'rules',
+    summary: 'A new rules configuration version, applied live (province admin); 400 config_invalid lists every problem',
+    roles: ['admin'],
+    body: {
+      config: { type: 'object', description: 'the whole configuration (see GET /api/rules)', required: true },
+      comment: { type: 'string', description: 'why it changed', maxLength: 500 },
+    },
+    returns: '{version}',
+  });
+  api.document({
+    method: 'POST',
+    path: '/api/terminals/:id/commands',
+    tag: 'terminals',
+    summary:
+      'Send a command to a JT/T 808 terminal (by terminal number or plate) and answer with its reply: text, location_query, temporary_tracking, alarm_confirm',
+    roles: ['admin', 'leader', 'dispatcher', 'duty_officer'],
+    body: {
+      type: {
+        type: 'string',
+        description: 'the command',
+        required: true,
+        enum: ['text', 'location_query', 'temporary_tracking', 'alarm_confirm'],
+      },
+      text: { type: 'string', description: 'text: the message (TTS and display)', minLength: 1, maxLength: 500 },
+      flags: { type: 'integer', description: 'text: 0x8300 flag bits', min: 0, max: 0xff },
+      interval_s: { type: 'integer', description: 'temporary_tracking: report interval', min: 0, max: 0xffff },
+      validity_s: { type: 'integer', description: 'temporary_tracking: validity', min: 0, max: 0xffffffff },
+      serial: { type: 'integer', description: 'alarm_confirm: serial of the alarm message', min: 0, max: 0xffff },
+      alarm_type: { type: 'integer', description: 'alarm_confirm: alarm bits confirmed', min: 0, max: 0xffffffff },
+    },
+    returns: '{terminal_id, plate, type, msg_id, result, result_name, location?}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/vehicles/:terminal_id/track',
+    tag: 'vehicles',
+    summary: "A vehicle's fixes in a time window (at most 24 h) and its recent alarms, within the caller's scope",
+    roles: 'any',
+    query: {
+      from: { ...EPOCH_MS, description: 'window start, epoch ms (default: to − 2 h)' },
+      to: { ...EPOCH_MS, description: 'window end, epoch ms (default: now)' },
+    },
+    returns: '{terminal_id, plate, from, to, truncated, points: [[ts_ms, lon, lat, speed_kmh]], alarms: [...]}',
+  });
+}
+
+/**
+ * How the router and the OpenAPI document disagree, as `METHOD /path` lists: routes the document does not name,
+ * and documented endpoints no route serves. Both empty on a node whose `/api/docs` tells the whole truth.
+ */
+export function routeDocumentMismatch(
+  routes: readonly { method: string; pattern: string }[],
+  endpoints: readonly Pick<Endpoint, 'method' | 'path'>[],
+): { undocumented: string[]; unrouted: string[] } {
+  const routed = new Set(routes.map((r) => `${r.method} ${r.pattern}`));
+  const documented = new Set(endpoints.map((e) => `${e.method} ${e.path}`));
+  return {
+    undocumented: [...routed].filter((route) => !documented.has(route)),
+    unrouted: [...documented].filter((endpoint) => !routed.has(endpoint)),
+  };
 }
 
 export function registerApiDocs(router: Router, api: Api): void {

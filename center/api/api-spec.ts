@@ -4,7 +4,7 @@
  * that is missing, of the wrong type, out of bounds or unknown gets a 400 naming the field and the bound.
  */
 import type { Principal, Role } from '../auth/accounts.js';
-import { HttpError, type HandlerResult, type RequestContext, type Router } from '../http/router.js';
+import { HttpError, parseJsonBody, type HandlerResult, type RequestContext, type Router } from '../http/router.js';
 
 export interface FieldSpec {
   type: 'string' | 'integer' | 'boolean' | 'array' | 'object';
@@ -25,11 +25,20 @@ export interface FieldSpec {
 
 export type BodySpec = Record<string, FieldSpec>;
 
-/** An authenticated endpoint's handler: the caller is known and the body (if any) already checked. */
+/** The last epoch millisecond of year 9999: what PostgreSQL and ClickHouse timestamps and `Date` all hold. */
+export const EPOCH_MS_MAX = 253_402_300_799_999;
+/** A time as epoch milliseconds, bounded so that it is a valid time in every store. */
+export const EPOCH_MS: FieldSpec = { type: 'integer', description: 'epoch milliseconds', min: 0, max: EPOCH_MS_MAX };
+
+/**
+ * An authenticated endpoint's handler: the caller is known, the body (if any) checked against `body` and the
+ * query parameters against `query` (absent ones are left out).
+ */
 export type EndpointHandler = (
   ctx: RequestContext,
   principal: Principal,
   body: Record<string, unknown>,
+  query: Record<string, unknown>,
 ) => Promise<HandlerResult> | HandlerResult;
 
 export interface Endpoint {
@@ -53,7 +62,7 @@ export class Api {
     private readonly authenticate: (ctx: RequestContext) => Promise<Principal>,
   ) {}
 
-  /** Documents an endpoint that is registered elsewhere (the foundation's routes). */
+  /** Documents an endpoint that is registered elsewhere (with `router.add`). */
   document(endpoint: Endpoint): void {
     this.endpoints.push(endpoint);
   }
@@ -65,25 +74,32 @@ export class Api {
       if (endpoint.roles !== 'any' && !endpoint.roles.includes(principal.role)) {
         throw new HttpError(403, 'forbidden', `role ${principal.role} may not ${endpoint.method} ${endpoint.path}`);
       }
+      const query = checkQuery(ctx, endpoint.query ?? {});
       // Steps without required fields may be posted with no body at all.
       const text = endpoint.body ? await ctx.text() : '';
       const body = endpoint.body
         ? checkBody<Record<string, unknown>>(endpoint.body, text.trim() === '' ? {} : parseJsonBody(text))
         : {};
-      return handler(ctx, principal, body);
+      return handler(ctx, principal, body, query);
     });
   }
 }
 
-function parseJsonBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(400, 'bad_json', `request body is not JSON: ${(error as Error).message}`);
+/** Every declared query parameter read and checked; a bad one is a 400 before the handler runs. */
+function checkQuery(ctx: RequestContext, specs: Record<string, FieldSpec>): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const value = queryParam(ctx, name, spec);
+    if (value !== undefined) query[name] = value;
   }
+  return query;
 }
 
-/** Reads a query parameter checked against its spec (integers and booleans parsed from text). */
+/**
+ * Reads a query parameter checked against its spec (integers and booleans parsed from text). Every route reads
+ * its query through here (or through the `query` an `Api.define` handler is given): an integer must be a safe
+ * integer (no precision lost on the way to a store) within the spec's bounds, else 400 `bad_field`.
+ */
 export function queryParam(ctx: RequestContext, name: string, spec: FieldSpec): unknown {
   const text = ctx.url.searchParams.get(name);
   if (text === null || text === '') {
@@ -91,13 +107,17 @@ export function queryParam(ctx: RequestContext, name: string, spec: FieldSpec): 
     return undefined;
   }
   if (spec.type === 'integer') {
-    if (!/^-?\d+$/.test(text)) throw bad(name, `value ${JSON.stringify(text)} is not an integer`);
+    if (!/^-?\d+$/.test(text)) throw bad(name, `value ${JSON.stringify(text.slice(0, 40))} is not an integer`);
+    if (!Number.isSafeInteger(Number(text)))
+      throw bad(name, `value ${text.slice(0, 40)} is outside the safe integer range ±${Number.MAX_SAFE_INTEGER}`);
     return checkValue(name, spec, Number(text));
   }
   if (spec.type === 'boolean') {
     if (text !== 'true' && text !== 'false') throw bad(name, `value ${JSON.stringify(text)} is not true or false`);
     return text === 'true';
   }
+  // PostgreSQL's text cannot hold U+0000 (bodies are checked for it when parsed).
+  if (text.includes('\u0000')) throw bad(name, 'holds the character U+0000');
   return checkValue(name, spec, text);
 }
 
@@ -121,7 +141,10 @@ function checkValue(path: string, spec: FieldSpec, value: unknown): unknown {
     }
     case 'integer': {
       if (typeof value !== 'number' || !Number.isInteger(value))
-        throw bad(path, `must be an integer, got ${JSON.stringify(value)}`);
+        throw bad(path, `must be an integer, got ${typeof value === 'number' ? value : typeof value}`);
+      // 2^53 and beyond lose digits as a JSON number; no id, count or time of Vigil gets there.
+      if (!Number.isSafeInteger(value))
+        throw bad(path, `value ${value} is outside the safe integer range ±${Number.MAX_SAFE_INTEGER}`);
       if (spec.min !== undefined && value < spec.min)
         throw bad(path, `value ${value} is less than min allowed ${spec.min}`);
       if (spec.max !== undefined && value > spec.max)
@@ -146,7 +169,7 @@ function checkValue(path: string, spec: FieldSpec, value: unknown): unknown {
 
 function checkFields(spec: BodySpec, body: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   for (const key of Object.keys(body)) {
-    if (!(key in spec))
+    if (!Object.hasOwn(spec, key))
       throw new HttpError(
         400,
         'unknown_field',

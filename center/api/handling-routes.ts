@@ -7,7 +7,7 @@ import type { AlarmDesk, DispatchInput } from '../alarms/alarm-desk.js';
 import type { Role } from '../auth/accounts.js';
 import { ORDER_ACTIONS, type ActionInput, type OrderAction, type WorkOrders } from '../work-orders/work-orders.js';
 import { DEPARTMENT, ENTERPRISE_ID, numericParam, ORG_CODE } from './account-routes.js';
-import { queryParam, type Api, type BodySpec, type FieldSpec } from './api-spec.js';
+import { EPOCH_MS, type Api, type BodySpec, type FieldSpec } from './api-spec.js';
 
 const ALARM_STATES = ['new', 'acknowledged', 'dispatched', 'dismissed', 'closed'] as const;
 const ORDER_STATES = ['issued', 'signed', 'in_progress', 'feedback_submitted', 'accepted', 'returned'] as const;
@@ -115,22 +115,13 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
         state: { type: 'string', description: 'only this state', enum: ALARM_STATES },
         department: DEPARTMENT,
         escalated: { type: 'boolean', description: "only alarms escalated to the caller's own unit" },
-        before: { type: 'integer', description: 'page: received before this epoch ms', min: 0 },
+        before: { ...EPOCH_MS, description: 'page: received before this epoch ms' },
         ...LIST_QUERY,
       },
       returns: '{alarms: [FeedAlarmCase]}',
     },
-    async (ctx, p) => ({
-      body: {
-        alarms: await deps.desk.list(p, {
-          state: queryParam(ctx, 'state', { type: 'string', description: '', enum: ALARM_STATES }) as
-            string | undefined,
-          department: queryParam(ctx, 'department', DEPARTMENT) as string | undefined,
-          escalated: queryParam(ctx, 'escalated', { type: 'boolean', description: '' }) as boolean | undefined,
-          before: queryParam(ctx, 'before', { type: 'integer', description: '', min: 0 }) as number | undefined,
-          limit: queryParam(ctx, 'limit', LIST_QUERY.limit) as number | undefined,
-        }),
-      },
+    async (_ctx, p, _body, query) => ({
+      body: { alarms: await deps.desk.list(p, query as Parameters<AlarmDesk['list']>[1]) },
     }),
   );
   api.define(
@@ -228,18 +219,8 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       },
       returns: '{work_orders: [FeedWorkOrder]}',
     },
-    async (ctx, p) => ({
-      body: {
-        work_orders: await deps.workOrders.list(p, {
-          state: queryParam(ctx, 'state', { type: 'string', description: '', enum: ORDER_STATES }) as
-            string | undefined,
-          department: queryParam(ctx, 'department', DEPARTMENT) as string | undefined,
-          overdue: queryParam(ctx, 'overdue', { type: 'boolean', description: '' }) as boolean | undefined,
-          escalated: queryParam(ctx, 'escalated', { type: 'boolean', description: '' }) as boolean | undefined,
-          before_id: queryParam(ctx, 'before_id', { type: 'integer', description: '', min: 1 }) as number | undefined,
-          limit: queryParam(ctx, 'limit', LIST_QUERY.limit) as number | undefined,
-        }),
-      },
+    async (_ctx, p, _body, query) => ({
+      body: { work_orders: await deps.workOrders.list(p, query as Parameters<WorkOrders['list']>[1]) },
     }),
   );
   api.define(

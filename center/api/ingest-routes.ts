@@ -53,9 +53,9 @@ export function registerIngestRoutes(router: Router, deps: IngestRouteDeps): voi
 
   router.add('DELETE', '/api/sources/keys/:id', async (ctx) => {
     const actor = await principalOf(ctx, deps.accounts);
-    const id = Number(ctx.params.id);
-    if (!Number.isInteger(id) || id < 1)
-      throw new HttpError(400, 'bad_id', `key id ${JSON.stringify(ctx.params.id)} is not a positive integer`);
+    // Digits only and a safe integer: "1e3" or 20 digits must not reach PostgreSQL's bigint.
+    const id = /^\d{1,15}$/.test(ctx.params.id) ? Number(ctx.params.id) : 0;
+    if (id < 1) throw new HttpError(400, 'bad_id', `key id ${JSON.stringify(ctx.params.id)} is not a positive integer`);
     await deps.sourceKeys.revoke(actor, id, ctx.peer);
     return { body: { id, status: 'revoked' } };
   });
@@ -75,8 +75,8 @@ export function registerIngestRoutes(router: Router, deps: IngestRouteDeps): voi
 
   router.add('DELETE', '/api/jt809/platforms/:access_code', async (ctx) => {
     const actor = await principalOf(ctx, deps.accounts);
-    const accessCode = Number(ctx.params.access_code);
-    if (!Number.isInteger(accessCode) || accessCode < 0 || accessCode > 0xffffffff)
+    const accessCode = /^\d{1,10}$/.test(ctx.params.access_code) ? Number(ctx.params.access_code) : -1;
+    if (accessCode < 0 || accessCode > 0xffffffff)
       throw new HttpError(
         400,
         'bad_access_code',

@@ -1,7 +1,8 @@
 /** Serves the built wall (wall/dist): `/wall` and `/console` are the same single-page app. */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpError, type Handler } from '../http/router.js';
+import { HttpError, type Handler, type HandlerResult } from '../http/router.js';
+import { PAGE_CSP } from '../http/security-headers.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -18,10 +19,10 @@ const APP_ROUTES = new Set(['/', '/wall', '/console']);
 
 export function staticFiles(distDir: string): Handler {
   const root = path.resolve(distDir);
-  return async (ctx) => {
+  return async (ctx): Promise<HandlerResult> => {
     if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD')
-      throw new HttpError(405, 'method_not_allowed', 'static files are read-only');
-    const pathname = decodeURIComponent(ctx.url.pathname);
+      throw new HttpError(405, 'method_not_allowed', 'static files are read-only', { allow: ['GET', 'HEAD'] });
+    const pathname = decodedPath(ctx.url.pathname);
     const relative = APP_ROUTES.has(pathname.replace(/\/$/, '') || '/')
       ? 'index.html'
       : pathname.replace(/^\/(wall|console)\//, '/').slice(1);
@@ -42,7 +43,19 @@ export function staticFiles(distDir: string): Handler {
     const body = await readFile(file);
     const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
     // Hashed asset names may be cached forever; the HTML must be fresh so a new build is picked up.
-    const cache = relative === 'index.html' ? 'no-cache' : 'public, max-age=31536000, immutable';
-    return { raw: body, headers: { 'content-type': type, 'cache-control': cache } };
+    if (relative === 'index.html')
+      return {
+        raw: body,
+        headers: { 'content-type': type, 'cache-control': 'no-cache', 'content-security-policy': PAGE_CSP },
+      };
+    return { raw: body, headers: { 'content-type': type, 'cache-control': 'public, max-age=31536000, immutable' } };
   };
+}
+
+function decodedPath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    throw new HttpError(400, 'bad_path', `path ${JSON.stringify(pathname.slice(0, 200))} is not validly %-encoded`);
+  }
 }

@@ -8,7 +8,8 @@
  */
 import type { Analytics } from '../../store/index.js';
 import { bearerToken, type Accounts } from '../auth/accounts.js';
-import { HttpError, type Router } from '../http/router.js';
+import { EPOCH_MS, queryParam } from '../api/api-spec.js';
+import { HttpError, type RequestContext, type Router } from '../http/router.js';
 
 /** Longest window one request may ask for, and the default when none is given. */
 export const TRACK_WINDOW_MS_MAX = 24 * 3_600_000;
@@ -28,13 +29,9 @@ export interface VehicleTrackDeps {
   vehicleEnterprise(terminalId: string): Promise<string | null>;
 }
 
-function epochParam(url: URL, name: string, fallback: number): number {
-  const raw = url.searchParams.get(name);
-  if (raw === null || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0)
-    throw new HttpError(400, 'bad_request', `${name} must be epoch milliseconds, got ${raw}`);
-  return value;
+/** `from` and `to` as epoch ms, each bounded so that it is a time every store holds. */
+function epochParam(ctx: RequestContext, name: string, fallback: number): number {
+  return (queryParam(ctx, name, { ...EPOCH_MS, description: name }) as number | undefined) ?? fallback;
 }
 
 export function registerVehicleTrackRoutes(router: Router, deps: VehicleTrackDeps): void {
@@ -50,8 +47,8 @@ export function registerVehicleTrackRoutes(router: Router, deps: VehicleTrackDep
     )
       throw new HttpError(404, 'not_found', `vehicle ${terminalId} not found`);
     const inScope = (orgCode: string): boolean => enterprise || deps.covers(principal.orgCode, orgCode);
-    const to = epochParam(ctx.url, 'to', Date.now());
-    const from = epochParam(ctx.url, 'from', to - TRACK_WINDOW_MS_DEFAULT);
+    const to = epochParam(ctx, 'to', Date.now());
+    const from = epochParam(ctx, 'from', Math.max(0, to - TRACK_WINDOW_MS_DEFAULT));
     if (from > to) throw new HttpError(400, 'bad_request', 'from must not be after to');
     if (to - from > TRACK_WINDOW_MS_MAX)
       throw new HttpError(400, 'window_too_long', `at most ${TRACK_WINDOW_MS_MAX} ms per request, asked ${to - from}`);

@@ -3,7 +3,8 @@ import { parseTime, RecordProblem } from './fields.js';
 import { normalizeCameraEvent } from './normalize-camera.js';
 import { normalizeDeviceStatus } from './normalize-device.js';
 import { normalizeRegistryRecord } from './normalize-registry.js';
-import { parseBody } from './parse-body.js';
+import { JSON_DEPTH_MAX } from '../../schema/index.js';
+import { arrayElementTexts, parseBody } from './parse-body.js';
 import { RecentIds } from './recent-ids.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -148,6 +149,34 @@ describe('bodies and bounds', () => {
     expect(() => parseBody('{"a":1}\n{"a":2}', 'application/x-ndjson', 1)).toThrow(/more than 1/);
     expect(parseBody('{"a":1}', 'application/json', 10)).toHaveLength(1);
     expect(() => parseBody('[1,', 'application/json', 10)).toThrow(/not JSON/);
+  });
+
+  it('refuses a record nested deeper than JSON_DEPTH_MAX on its own, keeping its text, and passes its neighbours', () => {
+    const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+    const limit = `${'['.repeat(JSON_DEPTH_MAX)}${']'.repeat(JSON_DEPTH_MAX)}`;
+    const over = `${'['.repeat(JSON_DEPTH_MAX + 1)}${']'.repeat(JSON_DEPTH_MAX + 1)}`;
+    const text = `[ {"id":"a,\\"]}"} , ${deep}, ${limit},${over} ,{"id":"b"}]`;
+    const items = parseBody(text, 'application/json', 10);
+    expect(items.map((i) => (i.ok ? 'ok' : i.reason))).toEqual(['ok', 'too_deep', 'ok', 'too_deep', 'ok']);
+    expect(items[1]).toMatchObject({ detail: `the record: objects and arrays nest deeper than ${JSON_DEPTH_MAX}` });
+    expect(items[1].raw).toBe(deep);
+    expect(items[3].raw).toBe(over);
+    expect(items[4]).toMatchObject({ ok: true, value: { id: 'b' } });
+    const lines = parseBody(`{"id":"a"}\n${deep}\n{"id":"b"}`, 'application/x-ndjson', 10);
+    expect(lines.map((i) => (i.ok ? 'ok' : i.reason))).toEqual(['ok', 'too_deep', 'ok']);
+    expect(lines[1].raw).toBe(deep);
+    expect(parseBody(deep, 'application/json', 10)).toMatchObject([{ ok: false, reason: 'too_deep', raw: deep }]);
+  });
+
+  it('refuses a record holding U+0000 on its own as nul_character', () => {
+    const items = parseBody('[{"id":"a"},{"id":"b\\u0000"},{"k\\u0000":1},{"id":"\\\\u0000"}]', 'application/json', 10);
+    expect(items.map((i) => (i.ok ? 'ok' : i.reason))).toEqual(['ok', 'nul_character', 'nul_character', 'ok']);
+    expect(items[1].raw).toBe('{"id":"b\\u0000"}');
+  });
+
+  it('cuts a JSON array into the text of its elements, strings and escapes respected', () => {
+    expect(arrayElementTexts('[]')).toEqual([]);
+    expect(arrayElementTexts(' [ 1 , "a,]" , {"b":[2,3]}, "\\\\" ] ')).toEqual(['1', '"a,]"', '{"b":[2,3]}', '"\\\\"']);
   });
 
   it('refills the token bucket at its rate and says how long to wait', () => {

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,7 +26,22 @@ const CHROMIUM_ARGS = [
 
 export interface TestBrowser {
   context: BrowserContext;
+  /**
+   * Every Content-Security-Policy violation of the pages and their workers so far (directive and what was
+   * blocked): the browser tests assert none, which is how the wall's policy (center/http/security-headers.ts) is
+   * known to be tight enough and still work.
+   */
+  cspViolations(): string[];
   close(): Promise<void>;
+}
+
+const CSP_TAG = 'vigil-csp-violation:';
+
+/** Reports each violation seen by a document to its console, where the test collects it. */
+function reportCspViolations(tag: string): void {
+  document.addEventListener('securitypolicyviolation', (event) => {
+    console.error(`${tag} ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}`);
+  });
 }
 
 /** Launches chromium with a throw-away profile at the given viewport. */
@@ -43,8 +58,22 @@ export async function launchBrowser(viewport: { width: number; height: number })
     headless: true,
     viewport,
   });
+  const violations: string[] = [];
+  const collect = (message: ConsoleMessage): void => {
+    const text = message.text();
+    // The page's own report, or Chromium's (which also covers workers, where the page's listener is not).
+    if (text.startsWith(CSP_TAG) || /Content Security Policy/i.test(text)) violations.push(text);
+  };
+  await context.addInitScript(reportCspViolations, CSP_TAG);
+  const watch = (page: Page): void => {
+    page.on('console', collect);
+    page.on('worker', (worker) => worker.on('console', collect));
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
   return {
     context,
+    cspViolations: () => [...violations],
     close: async () => {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });

@@ -40,33 +40,41 @@ export interface StartOptions {
   jt808Port?: number;
   /** Start through the `vigil` executable (cli/vigil.js), as an installed Vigil runs, instead of tsx directly. */
   launcher?: boolean;
+  /**
+   * Open-file limit of the node (`ulimit -n`, soft and hard: Node raises its soft limit to the hard one at start,
+   * so only a lower hard limit holds).
+   */
+  openFilesLimit?: number;
 }
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
 export async function startVigil(options: StartOptions = {}): Promise<VigilProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'vigil-test-'));
+  const command = options.launcher ? process.execPath : TSX;
+  const args = [
+    ...(options.launcher ? ['cli/vigil.js'] : ['cli/main.ts']),
+    'start',
+    '--data-dir',
+    dataDir,
+    '--http-host',
+    '127.0.0.1',
+    '--http-port',
+    String(options.httpPort ?? 0),
+    '--jt808-host',
+    '127.0.0.1',
+    '--jt808-port',
+    String(options.jt808Port ?? 0),
+    '--jt809-host',
+    '127.0.0.1',
+    '--jt809-port',
+    '0',
+    ...(options.args ?? []),
+  ];
+  const limited = options.openFilesLimit !== undefined;
   const child: ChildProcess = spawn(
-    options.launcher ? process.execPath : TSX,
-    [
-      ...(options.launcher ? ['cli/vigil.js'] : ['cli/main.ts']),
-      'start',
-      '--data-dir',
-      dataDir,
-      '--http-host',
-      '127.0.0.1',
-      '--http-port',
-      String(options.httpPort ?? 0),
-      '--jt808-host',
-      '127.0.0.1',
-      '--jt808-port',
-      String(options.jt808Port ?? 0),
-      '--jt809-host',
-      '127.0.0.1',
-      '--jt809-port',
-      '0',
-      ...(options.args ?? []),
-    ],
+    limited ? 'bash' : command,
+    limited ? ['-c', `ulimit -n ${options.openFilesLimit} && exec "$0" "$@"`, command, ...args] : args,
     {
       cwd: REPO_ROOT,
       env: { ...process.env, VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env },
