@@ -40,6 +40,21 @@ export type {
   FeedWorkOrder,
 } from './feed.js';
 export type { CentreSummary, SummaryFigures, SummaryUnit } from './summary.js';
+export type {
+  AlarmCounts,
+  AlarmHandlingAction,
+  AlarmListAnswer,
+  AlarmQueueRow,
+  ConsoleAbilities,
+  WorkOrderAction,
+  WorkOrderAttachmentRef,
+  WorkOrderDetail,
+  WorkOrderListAnswer,
+  WorkOrderListRow,
+  WorkOrderTimelineEvent,
+} from './handling.js';
+export { RULE_NAMES, ruleNameIn, ruleNameZh } from './rule-names.js';
+export type { RuleName } from './rule-names.js';
 export {
   decodePositionsFrame,
   encodePositionsFrame,

@@ -31,6 +31,17 @@ export type TerminalCommand =
   | { type: 'alarm_confirm'; serial: number; alarm_type: number };
 
 const COMMAND_ROLES: ReadonlySet<Role> = new Set(['admin', 'leader', 'dispatcher', 'duty_officer']);
+const COMMAND_TYPES: readonly TerminalCommand['type'][] = [
+  'text',
+  'location_query',
+  'temporary_tracking',
+  'alarm_confirm',
+];
+
+/** The commands a principal's role may send (to vehicles in scope); the console offers these. */
+export function commandTypesFor(principal: Principal): TerminalCommand['type'][] {
+  return COMMAND_ROLES.has(principal.role) ? [...COMMAND_TYPES] : [];
+}
 
 /** Characters of a text message at most: a GBK character takes two bytes of the 1023-byte body. */
 export const TEXT_CHARS_MAX = 500;
