@@ -82,7 +82,7 @@ describe('the duty console in chromium', () => {
   it('refuses a wrong password and says so', async () => {
     await page.goto(`${vigil.baseUrl}/console`);
     await logIn('admin', 'not the password');
-    await expect(page.locator('[data-testid="login-error"]').innerText()).resolves.toContain('invalid_credentials');
+    await expect(page.locator('[data-testid="login-error"]').innerText()).resolves.toContain('用户名或密码错误');
   });
 
   it('works the alarm queue: acknowledge, then dispatch as a work order with a deadline on the board', async () => {
@@ -107,12 +107,18 @@ describe('the duty console in chromium', () => {
       'acknowledged in the queue',
     );
     await row.locator('[data-testid="dispatch"]').click();
+    await page.click('[data-testid="dispatch-next"]');
+    await page.click('[data-testid="dispatch-confirm"]');
     // A dispatched alarm leaves the queue and its work order appears on the board.
-    await row.waitFor({ state: 'detached', timeout: 15_000 });
+    await eventually(
+      async () => ((await row.getAttribute('data-state')) === 'dispatched' ? true : undefined),
+      15_000,
+      'dispatched',
+    );
     await page.click('[data-testid="tab-orders"]');
-    const card = page.locator(`[data-testid="order-card"][data-alarm-id="${alarmId}"]`);
+    const card = page.locator(`[data-testid="order-row"][data-alarm-id="${alarmId}"]`);
     await card.waitFor({ timeout: 15_000 });
-    await expect(card.innerText()).resolves.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    await expect(card.innerText()).resolves.toMatch(/剩余 \d+(天|小时)/);
     const boardShot = artifactPath('console-orders-1920x1080.png');
     await page.screenshot({ path: boardShot });
     console.log(`screenshot: ${boardShot}`);

@@ -218,7 +218,7 @@ export class AlarmDesk {
   async get(
     alarmId: string,
     principal: Principal,
-  ): Promise<{ alarm: AlarmQueueRow; actions: Record<string, unknown>[] }> {
+  ): Promise<{ alarm: AlarmQueueRow; details: unknown; actions: Record<string, unknown>[] }> {
     const row = await this.visibleAlarm(this.deps.sql, alarmId, principal, false);
     const escalationMs = (await this.deps.config.get('escalation')).value.alarm_unhandled_minutes * 60_000;
     const actions = await this.deps.sql.query<{
@@ -236,6 +236,8 @@ export class AlarmDesk {
     );
     return {
       alarm: this.queueRow(row, principal, escalationMs),
+      // The rule's evidence: speeds and limit, durations, weights… (see docs/rules.md per rule).
+      details: row.details,
       actions: actions.map((a) => ({ ...a, id: Number(a.id), at: new Date(a.at).getTime() })),
     };
   }

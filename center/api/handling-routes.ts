@@ -145,9 +145,10 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       method: 'GET',
       path: '/api/alarms/:id',
       tag: 'alarms',
-      summary: 'One alarm with every handling step',
+      summary: "One alarm (with the steps the caller may take), the rule's evidence and every handling step taken",
       roles: READER_ROLES,
-      returns: '{alarm: FeedAlarmCase, actions: [...]}',
+      returns:
+        '{alarm: AlarmQueueRow, details: {…evidence}, actions: [{id, action, from_state, to_state, actor, org_code, detail, at}]}',
     },
     async (ctx, p) => ({
       body: await deps.desk.get(ctx.params.id, p),

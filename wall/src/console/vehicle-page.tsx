@@ -6,11 +6,10 @@
 import { geoMercator, geoPath } from 'd3';
 import { useEffect, useMemo, useState } from 'react';
 import type { HenanGeo } from '../feed/http-api.js';
-import type { Lang } from '../i18n/locale.js';
 import { ruleName } from '../i18n/rule-names.js';
 import { shanghaiClock } from '../i18n/shanghai-time.js';
-import type { ConsoleApi } from './console-api.js';
-import type { ConsoleMessages } from './console-messages.js';
+import { errorSentence } from './error-text.js';
+import { useWorkspace } from './workspace-context.js';
 
 /** One replay step per tick; a two-hour track of 30 s fixes replays in about 12 s. */
 const REPLAY_TICK_MS = 50;
@@ -31,15 +30,14 @@ interface CommandAnswer {
 }
 
 export interface VehiclePageProps {
-  api: ConsoleApi;
   geo: HenanGeo | null;
-  terminalId: string;
-  lang: Lang;
-  messages: ConsoleMessages;
-  onTerminalId: (terminalId: string) => void;
+  vehicleId: string;
+  onVehicleId: (id: string) => void;
 }
 
-export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId }: VehiclePageProps) {
+export function VehiclePage({ geo, vehicleId: terminalId, onVehicleId: onTerminalId }: VehiclePageProps) {
+  const { api, m, lang } = useWorkspace();
+  const messages = { ...m.vehicle, failed: (failure: unknown) => errorSentence(failure, m) };
   const [input, setInput] = useState(terminalId);
   const [track, setTrack] = useState<TrackAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -60,10 +58,7 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
         setTrack(answer);
         setStep(Math.max(0, answer.points.length - 1));
       })
-      .catch(
-        (failure: unknown) =>
-          !cancelled && setError(messages.failed(failure instanceof Error ? failure.message : String(failure))),
-      );
+      .catch((failure: unknown) => !cancelled && setError(messages.failed(failure)));
     return () => {
       cancelled = true;
     };
@@ -107,7 +102,7 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
       const where = answer.location ? ` (${answer.location.lat.toFixed(5)}, ${answer.location.lon.toFixed(5)})` : '';
       setCommandOutcome(messages.commandResult(`${answer.result_name ?? '?'}${where}`));
     } catch (failure) {
-      setCommandOutcome(messages.failed(failure instanceof Error ? failure.message : String(failure)));
+      setCommandOutcome(messages.failed(failure));
     }
   };
 
@@ -123,7 +118,7 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
         }}
       >
         <label>
-          {messages.terminalId}{' '}
+          {messages.searchPlaceholder}{' '}
           <input
             data-testid="terminal-input"
             value={input}
@@ -132,7 +127,6 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
           />
         </label>
         <button type="submit">{messages.show}</button>
-        <span className="console-dim">{messages.trackWindow}</span>
       </form>
       {error !== null ? <p className="console-error">{error}</p> : null}
       {track !== null ? (
@@ -170,7 +164,7 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
                     setPlaying(!playing);
                   }}
                 >
-                  {messages.replay}
+                  {messages.play}
                 </button>
                 <input
                   type="range"
@@ -184,7 +178,7 @@ export function VehiclePage({ api, geo, terminalId, lang, messages, onTerminalId
             ) : null}
           </div>
           <aside className="vehicle-side">
-            <h3>{messages.recentAlarms}</h3>
+            <h3>{messages.alarmsOnTrack}</h3>
             <ul className="console-list">
               {track.alarms.map((a) => (
                 <li key={a.alarm_id} className={`severity-${a.severity}`}>
