@@ -239,10 +239,12 @@ function TimelineItem({
       <span className="timeline-what">{named(m.orderEvents, event.kind)}</span>
       <span className="timeline-who">
         {event.actor === 'system' ? '' : `${event.actor} · ${ws.placeName(event.actor_org)}`}
-        {event.from_state !== event.to_state && event.from_state !== ''
-          ? ` · ${named(m.stateNames, event.from_state)} → ${named(m.stateNames, event.to_state)}`
-          : ''}
       </span>
+      {event.from_state !== event.to_state && event.from_state !== '' ? (
+        <span className="timeline-transition">
+          {named(m.stateNames, event.from_state)} → {named(m.stateNames, event.to_state)}
+        </span>
+      ) : null}
       {event.kind === 'transferred' && moved?.org_code !== undefined ? (
         <div className="timeline-text">
           → {ws.placeName(moved.org_code)} · {ws.departmentName(moved.department ?? '')}
