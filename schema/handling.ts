@@ -103,3 +103,78 @@ export interface ConsoleAbilities {
   /** Downlink commands to terminals of vehicles in scope. */
   terminal_commands: string[];
 }
+
+/** A vehicle a search found (`GET /api/vehicles?q=`), from the registry and the terminals that registered. */
+export interface VehicleSearchRow {
+  plate: string;
+  terminal_id: string;
+  vehicle_class: string;
+  home_org_code: string;
+  enterprise_id: string | null;
+}
+
+/** A stop on a track: the vehicle stood (speed ≤ the stop speed) for at least the stop duration. */
+export interface TrackStop {
+  from: number;
+  to: number;
+  lat: number;
+  lon: number;
+}
+
+/** A trip: driving between two stops (or the window's ends). */
+export interface TrackTrip {
+  from: number;
+  to: number;
+  km: number;
+  max_speed_kmh: number;
+}
+
+export interface TrackAlarm {
+  alarm_id: string;
+  rule: string;
+  severity: string;
+  org_code: string;
+  started_at: number;
+  ended_at: number | null;
+  lat: number;
+  lon: number;
+  plate: string;
+}
+
+/**
+ * `GET /api/vehicles/:terminal_id/track?from=&to=`: the fixes of a window, reduced on the server to what a
+ * screen can draw, with what was computed from all of them: mileage, stops and trips, and the alarms of the
+ * window. Points are `[ts_ms, lon, lat, speed_kmh]`.
+ */
+export interface TrackAnswer {
+  terminal_id: string;
+  plate: string;
+  from: number;
+  to: number;
+  /** Fixes stored in the window (in the caller's scope). */
+  raw_points: number;
+  /** Width of the time buckets the fixes were read in (each bucket: its first position, its top speed). */
+  resolution_ms: number;
+  points: [number, number, number, number][];
+  mileage_km: number;
+  stops: TrackStop[];
+  trips: TrackTrip[];
+  alarms: TrackAlarm[];
+}
+
+/** A photo or recording a terminal sent (0x0800/0x0801), served by `GET /api/vehicles/:id/media/:media_id`. */
+export interface VehicleMedia {
+  media_id: number;
+  /** 0 image, 1 audio, 2 video. */
+  media_type: number;
+  /** 0 JPEG, 1 TIF, 2 MP3, 3 WAV, 4 WMV. */
+  format: number;
+  event_code: number;
+  channel: number;
+  ts: number;
+  lat: number;
+  lon: number;
+  bytes: number;
+  /** False for an announcement (0x0800) whose upload has not come. */
+  stored: boolean;
+}

@@ -52,6 +52,12 @@ export type {
   WorkOrderListAnswer,
   WorkOrderListRow,
   WorkOrderTimelineEvent,
+  TrackAlarm,
+  TrackAnswer,
+  TrackStop,
+  TrackTrip,
+  VehicleMedia,
+  VehicleSearchRow,
 } from './handling.js';
 export { RULE_NAMES, ruleNameIn, ruleNameZh } from './rule-names.js';
 export type { RuleName } from './rule-names.js';
@@ -96,6 +102,7 @@ export {
 } from './reference/divisions.js';
 export type { Division, DivisionLevel } from './reference/divisions.js';
 export { henanGeo } from './reference/geo.js';
+export { greatCircleKm } from './reference/geometry.js';
 export type { HenanGeo } from './reference/geo.js';
 export { roadGraph } from './reference/roads.js';
 export type { RoadClass, RoadEdge, RoadGraph, RoadNode } from './reference/roads.js';

@@ -129,7 +129,7 @@ describe('the duty console in chromium', () => {
   it('replays the vehicle track from ClickHouse, lists its alarm and sends a location query', async () => {
     if ((await page.locator('[data-testid="console"]').count()) === 0) await logIn('admin', ADMIN_PASSWORD);
     await page.click('[data-testid="tab-vehicle"]');
-    await page.fill('[data-testid="terminal-input"]', PHONE);
+    await page.fill('[data-testid="vehicle-search"]', PHONE);
     await page.keyboard.press('Enter');
     const svg = page.locator('[data-testid="track-svg"]');
     await svg.waitFor({ timeout: 15_000 });

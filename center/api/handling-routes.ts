@@ -86,6 +86,7 @@ const ACTION_ROLES: Record<OrderAction, readonly Role[]> = {
   accept: SUPERVISOR_ROLES,
   return: SUPERVISOR_ROLES,
   transfer: HANDLER_ROLES,
+  urge: HANDLER_ROLES,
   comment: ['admin', ...HANDLER_ROLES, 'enterprise'],
 };
 

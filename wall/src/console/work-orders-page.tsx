@@ -48,11 +48,8 @@ export function WorkOrdersPage({ refreshNo, enterprise = false }: { refreshNo: n
       const next = await ws.api.get<WorkOrderListAnswer>(`/api/work-orders?${params}`);
       setAnswer(next);
       setError(null);
-      setSelectedId((current) =>
-        current !== null && next.work_orders.some((o) => o.id === current)
-          ? current
-          : (next.work_orders[0]?.id ?? current),
-      );
+      // An order that leaves the list (accepted, transferred away) stays open beside it until another is chosen.
+      setSelectedId((current) => current ?? next.work_orders[0]?.id ?? null);
     } catch (failure) {
       setError(errorSentence(failure, m));
     }
@@ -146,10 +143,10 @@ export function WorkOrdersPage({ refreshNo, enterprise = false }: { refreshNo: n
         ) : null}
       </section>
       <section className="queue-side">
-        {selected !== undefined ? (
+        {selectedId !== null ? (
           <OrderDetailPanel
-            orderId={selected.id}
-            version={selected.updated_at}
+            orderId={selectedId}
+            version={selected?.updated_at ?? answer?.as_of ?? 0}
             onChanged={() => setChangedNo((n) => n + 1)}
           />
         ) : (
