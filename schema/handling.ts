@@ -30,6 +30,8 @@ export interface AlarmQueueRow extends FeedAlarmCase {
   actions: AlarmHandlingAction[];
   /** When a `new` alarm is escalated to the parent centre if nobody takes it (null once taken). */
   due_at: number | null;
+  /** Raised from back-filled data (补传): it happened a while before it arrived. */
+  late: boolean;
 }
 
 /** Alarms per state and severity among those the filter matches (all pages). */

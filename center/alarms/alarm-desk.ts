@@ -305,6 +305,7 @@ export class AlarmDesk {
       ...alarmView(row),
       actions: allowedAlarmActions(principal, row),
       due_at: row.state === 'new' ? new Date(since).getTime() + escalationMs : null,
+      late: row.late,
     };
   }
 

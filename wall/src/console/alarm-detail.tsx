@@ -81,7 +81,7 @@ export function AlarmDetail({ alarm, children }: { alarm: AlarmQueueRow; childre
         {alarm.enterprise_id !== null ? (
           <>
             <dt>{m.queue.enterprise}</dt>
-            <dd>{alarm.enterprise_id}</dd>
+            <dd>{ws.enterpriseName(alarm.enterprise_id)}</dd>
           </>
         ) : null}
         <dt>{m.queue.started}</dt>

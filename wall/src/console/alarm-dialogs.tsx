@@ -157,7 +157,9 @@ export function DispatchDialog({
           </label>
           <label>
             {m.dispatch.enterprise}
-            <span className="console-value">{alarm.enterprise_id ?? m.dispatch.noEnterprise}</span>
+            <span className="console-value">
+              {alarm.enterprise_id === null ? m.dispatch.noEnterprise : ws.enterpriseName(alarm.enterprise_id)}
+            </span>
           </label>
           <label>
             {m.dispatch.orderTitle}

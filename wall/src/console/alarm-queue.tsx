@@ -584,6 +584,11 @@ function QueueRow({
         >
           {row.ended_at === null ? m.queue.ongoing : m.queue.ended}
         </span>
+        {row.late ? (
+          <span className="marker marker-late" data-testid="marker-late">
+            {m.queue.late}
+          </span>
+        ) : null}
         {row.escalation_level > 0 && row.escalated_to !== null ? (
           <span className="marker marker-escalated" data-testid="marker-escalated">
             {m.queue.escalated(row.escalation_level, ws.placeName(row.escalated_to))}

@@ -159,7 +159,7 @@ export function OrderDetailPanel({
           <>
             <dt>{m.orders.enterprise}</dt>
             <dd>
-              {order.enterprise_id}
+              {ws.enterpriseName(order.enterprise_id)}
               {order.enterprise_claimed_at !== null
                 ? ` · ${m.orders.claimed(chinaDateTime(order.enterprise_claimed_at, now))}`
                 : ''}
@@ -448,8 +448,11 @@ function StepForm({
       </label>
       {WITH_FILES.has(action) ? (
         <div className="step-files">
-          <label className="console-file-button">
-            {m.orders.addFiles}
+          {/* The native input's own label is in the browser's language; a button in ours opens it. */}
+          <button type="button" data-testid="step-add-files" onClick={() => fileInput.current?.click()}>
+            + {m.orders.addFiles}
+          </button>
+          <label className="console-file-input">
             <input
               ref={fileInput}
               type="file"
@@ -458,6 +461,7 @@ function StepForm({
               accept="image/*,application/pdf,.doc,.docx,.xls,.xlsx,.txt"
               onChange={(e) => void addFiles(e.target.files)}
             />
+            {m.orders.addFiles}
           </label>
           <ul className="step-file-list" data-testid="step-file-list">
             {files.map((f, i) => (

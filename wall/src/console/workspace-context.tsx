@@ -36,6 +36,8 @@ export interface Workspace {
   units: readonly OrgUnit[];
   placeName(code: string): string;
   departmentName(code: string): string;
+  /** An enterprise's name when the caller may see it, else its id. */
+  enterpriseName(id: string): string;
   departmentsOf(orgCode: string): Promise<Department[]>;
   toast(text: string, tone?: Toast['tone']): void;
   /** Opens a vehicle on the vehicle page (by terminal number or plate). */
@@ -92,6 +94,7 @@ export function WorkspaceProvider({
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [abilities, setAbilities] = useState<ConsoleAbilities | null>(null);
   const [units, setUnits] = useState<OrgUnit[]>([]);
+  const [enterprises, setEnterprises] = useState<ReadonlyMap<string, string>>(new Map());
   const departments = useRef(new Map<string, Promise<Department[]>>());
   const [departmentNames, setDepartmentNames] = useState<ReadonlyMap<string, string>>(new Map());
   const toastNo = useRef(0);
@@ -101,6 +104,10 @@ export function WorkspaceProvider({
     api
       .get<ConsoleAbilities>('/api/me/abilities')
       .then((answer) => !cancelled && setAbilities(answer))
+      .catch(() => undefined);
+    api
+      .get<{ enterprises: { id: string; name: string }[] }>('/api/enterprises')
+      .then((answer) => !cancelled && setEnterprises(new Map(answer.enterprises.map((e) => [e.id, e.name]))))
       .catch(() => undefined);
     api
       .get<{ units: OrgUnit[] }>('/api/org-units')
@@ -141,6 +148,7 @@ export function WorkspaceProvider({
     (code: string) => departmentNames.get(code) ?? named(m.departmentNames, code),
     [departmentNames, m],
   );
+  const enterpriseName = useCallback((id: string) => enterprises.get(id) ?? id, [enterprises]);
   const toast = useCallback((text: string, tone: Toast['tone'] = 'ok') => {
     const id = ++toastNo.current;
     setToasts((previous) => [...previous.slice(-(TOASTS_MAX - 1)), { id, text, tone }]);
@@ -159,11 +167,25 @@ export function WorkspaceProvider({
       units,
       placeName,
       departmentName,
+      enterpriseName,
       departmentsOf,
       toast,
       showVehicle: onShowVehicle,
     }),
-    [api, lang, m, session, abilities, units, placeName, departmentName, departmentsOf, toast, onShowVehicle],
+    [
+      api,
+      lang,
+      m,
+      session,
+      abilities,
+      units,
+      placeName,
+      departmentName,
+      enterpriseName,
+      departmentsOf,
+      toast,
+      onShowVehicle,
+    ],
   );
   return (
     <WorkspaceContext.Provider value={value}>
