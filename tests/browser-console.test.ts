@@ -195,4 +195,15 @@ describe('the duty console in chromium', () => {
     const me = await fetch(`${vigil.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(401);
   });
+
+  it('speaks English with ?lang=en, refusals included', async () => {
+    await page.goto(`${vigil.baseUrl}/console?lang=en`);
+    await logIn(OFFICER.username, 'wrong password');
+    await expect(page.locator('[data-testid="login-error"]').innerText()).resolves.toBe(
+      'Login failed: Wrong user name or password.',
+    );
+    await logIn(OFFICER.username, OFFICER.password);
+    await expect(page.locator('[data-testid="tab-alarms"]').innerText()).resolves.toContain('Alarm queue');
+    await expect(page.locator('[data-testid="queue-total"]').innerText()).resolves.toMatch(/^\d+ alarms/);
+  });
 });
