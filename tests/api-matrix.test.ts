@@ -206,7 +206,7 @@ describe('the documented API, generated from /api/docs', () => {
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
     const geo = henanGeo();
     h = await startCenterHarness({ kind: 'memory' }, {}, {}, (router, accounts) =>
-      registerRoutes(router, { accounts, analytics, metrics: new Metrics(), isReady: () => true, geoJson: () => geo }),
+      registerRoutes(router, { accounts, analytics, metrics: new Metrics(), geoJson: () => geo }),
     );
     call = callOf(h.baseUrl);
     for (const where of ['own', 'foreign'] as const) {
@@ -327,6 +327,7 @@ describe('the documented API, generated from /api/docs', () => {
       expected: () => [200],
     };
     c['GET /api/me'] = simple('GET', '/api/me');
+    c['GET /api/me/abilities'] = simple('GET', '/api/me/abilities');
     c['POST /api/sql'] = simple('POST', '/api/sql', 200, () => ({ sql: 'SELECT 1' }));
     c['GET /api/geo/henan'] = simple('GET', '/api/geo/henan');
     c['GET /api/summary'] = simple('GET', '/api/summary');
@@ -508,6 +509,7 @@ describe('the documented API, generated from /api/docs', () => {
       'accept',
       'return',
       'transfer',
+      'urge',
       'comment',
     ])
       c[`POST /api/work-orders/:id/${action}`] = {
@@ -554,6 +556,9 @@ describe('the documented API, generated from /api/docs', () => {
  */
 const UNDOCUMENTED = [
   { method: 'GET', path: '/api/vehicles/:terminal_id/track', roles: 'any' },
+  { method: 'GET', path: '/api/vehicles', roles: 'any' },
+  { method: 'GET', path: '/api/vehicles/:terminal_id/media', roles: 'any' },
+  { method: 'GET', path: '/api/vehicles/:terminal_id/media/:media_id', roles: 'any' },
   {
     method: 'GET',
     path: '/api/rules',
@@ -665,6 +670,30 @@ describe('the routes not in /api/docs yet, on a real node', () => {
       // Staff get the fixes made inside their scope (none elsewhere, 200 all the same: an empty track says
       // nothing about the vehicle); an enterprise reads only its own vehicles.
       expected: (a, where) => (a.role === 'enterprise' && where === 'foreign' ? [404] : [200]),
+    };
+    const has = (list: unknown, pick: (x: Record<string, unknown>) => boolean): boolean =>
+      Array.isArray(list) && list.some((x) => pick(x as Record<string, unknown>));
+    c['GET /api/vehicles'] = {
+      scoped: false,
+      // Both plates contain the text: each caller finds only the vehicles it may see whole.
+      run: (a) => call(a.token, 'GET', `/api/vehicles?q=${encodeURIComponent('5M001')}`),
+      expected: () => [200],
+      listed: (b) => ({
+        own: has(b.vehicles, (x) => x.plate === PLATE.own),
+        foreign: has(b.vehicles, (x) => x.plate === PLATE.foreign),
+      }),
+    };
+    c['GET /api/vehicles/:terminal_id/media'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'GET', `/api/vehicles/${terminalOf[where!]}/media`),
+      // As the track: staff get what lies in their area (nothing here), an enterprise only its own vehicles.
+      expected: (a, where) => (a.role === 'enterprise' && where === 'foreign' ? [404] : [200]),
+    };
+    c['GET /api/vehicles/:terminal_id/media/:media_id'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'GET', `/api/vehicles/${terminalOf[where!]}/media/1`),
+      // No photo was ever sent: missing for everyone, and another company's vehicle is missing too.
+      expected: () => [404],
     };
     c['GET /api/rules'] = { scoped: false, run: (a) => call(a.token, 'GET', '/api/rules'), expected: () => [200] };
     c['PUT /api/rules'] = {

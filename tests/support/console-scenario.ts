@@ -80,6 +80,8 @@ export async function registerVehicles(vigil: VigilProcess, admin: string, vehic
 }
 
 let platformNo = 0;
+/** A lower platform's password: exactly the 8 bytes of the 0x1001 field, printable, not a common one. */
+const PLATFORM_PASSWORD = 'Rq8#0w9b';
 /** How long a batch of reports may take to be stored: each waits for its ClickHouse batch, one after another. */
 const REPORTS_STORED_MS_MAX = 180_000;
 
@@ -97,14 +99,14 @@ export async function reportAlarms(
   await api(vigil, admin, 'POST', '/api/jt809/platforms', {
     access_code: accessCode,
     user_id: userId,
-    password: 'pw809',
+    password: PLATFORM_PASSWORD,
     name: `第三方监控平台 ${platformNo}`,
     org_code: '410000',
   });
   const client = new Jt809Client({ accessCode });
   await client.connect('127.0.0.1', vigil.jt809Port);
   try {
-    client.send(0x1001, loginBody(userId, 'pw809'));
+    client.send(0x1001, loginBody(userId, PLATFORM_PASSWORD));
     const result = (await client.answer(0x1002)).body[0];
     if (result !== 0) throw new Error(`JT/T 809 login refused with result ${result}`);
     for (const [i, r] of reports.entries())

@@ -16,6 +16,7 @@ export function errorSentence(error: unknown, m: ConsoleMessages): string {
       return e.network;
     case 'unauthenticated':
       return e.unauthenticated;
+    case 'invalid_credentials':
     case 'bad_credentials':
       return e.badCredentials;
     case 'login_throttled':
