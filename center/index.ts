@@ -21,7 +21,8 @@ export type { DescriptorBudget, HttpRefusalReason } from './http/connection-gate
 export { API_HEADERS, COMMON_HEADERS, PAGE_CSP } from './http/security-headers.js';
 export { FeedHub, FEED_HUB_DEFAULTS } from './hub/feed-hub.js';
 export type { FeedHubDeps, FeedHubOptions } from './hub/feed-hub.js';
-export { registerVehicleTrackRoutes } from './hub/vehicle-track.js';
+export { registerVehicleRoutes } from './vehicles/vehicle-routes.js';
+export type { VehicleRouteDeps } from './vehicles/vehicle-routes.js';
 export { registerRoutes } from './api/routes.js';
 export { registerHealthRoutes } from './api/health-routes.js';
 export type { HealthRouteDeps } from './api/health-routes.js';

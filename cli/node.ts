@@ -48,10 +48,9 @@ import {
   SourceKeys,
   registerHealthRoutes,
   registerIngestRoutes,
-  registerVehicleTrackRoutes,
+  registerVehicleRoutes,
   registeredVehicle,
   vehicleClassOf,
-  vehicleEnterpriseOf,
 } from '../center/index.js';
 import { startCommandCentre } from '../center/index.js';
 import {
@@ -326,12 +325,13 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   registerHealthRoutes(router, { readiness });
   registerRulesConfigRoutes(router, { accounts, sql, rules: engine });
   registerTerminalCommandRoutes(router, { accounts, sql, link: gateway });
-  registerVehicleTrackRoutes(router, {
+  registerVehicleRoutes(router, {
     accounts,
     analytics,
+    sql,
     covers,
     orgCodeAt,
-    vehicleEnterprise: (terminalId) => vehicleEnterpriseOf(sql, registry, terminalId),
+    mediaDir: path.join(config.dataDir, 'media'),
   });
   const sourceKeys = new SourceKeys(sql, logger);
   const ingestRate = config.ingestRecordsPerSecondPerKey ?? HTTP_INGEST_DEFAULTS.recordsPerSecondPerKey;

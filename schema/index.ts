@@ -40,6 +40,27 @@ export type {
   FeedWorkOrder,
 } from './feed.js';
 export type { CentreSummary, SummaryFigures, SummaryUnit } from './summary.js';
+export type {
+  AlarmCounts,
+  AlarmHandlingAction,
+  AlarmListAnswer,
+  AlarmQueueRow,
+  ConsoleAbilities,
+  WorkOrderAction,
+  WorkOrderAttachmentRef,
+  WorkOrderDetail,
+  WorkOrderListAnswer,
+  WorkOrderListRow,
+  WorkOrderTimelineEvent,
+  TrackAlarm,
+  TrackAnswer,
+  TrackStop,
+  TrackTrip,
+  VehicleMedia,
+  VehicleSearchRow,
+} from './handling.js';
+export { RULE_NAMES, ruleNameIn, ruleNameZh } from './rule-names.js';
+export type { RuleName } from './rule-names.js';
 export {
   decodePositionsFrame,
   encodePositionsFrame,
@@ -83,6 +104,7 @@ export {
 } from './reference/divisions.js';
 export type { Division, DivisionLevel } from './reference/divisions.js';
 export { henanGeo } from './reference/geo.js';
+export { greatCircleKm } from './reference/geometry.js';
 export type { HenanGeo } from './reference/geo.js';
 export { roadGraph } from './reference/roads.js';
 export type { RoadClass, RoadEdge, RoadGraph, RoadNode } from './reference/roads.js';

@@ -330,6 +330,7 @@ describe('the documented API, generated from /api/docs', () => {
       expected: () => [200],
     };
     c['GET /api/me'] = simple('GET', '/api/me');
+    c['GET /api/me/abilities'] = simple('GET', '/api/me/abilities');
     c['POST /api/sql'] = simple('POST', '/api/sql', 200, () => ({ sql: 'SELECT 1' }));
     c['GET /api/geo/henan'] = simple('GET', '/api/geo/henan');
     c['GET /api/summary'] = simple('GET', '/api/summary');
@@ -511,6 +512,7 @@ describe('the documented API, generated from /api/docs', () => {
       'accept',
       'return',
       'transfer',
+      'urge',
       'comment',
     ])
       c[`POST /api/work-orders/:id/${action}`] = {
@@ -558,6 +560,9 @@ describe('the documented API, generated from /api/docs', () => {
  */
 const ROUTER_ROUTES = [
   { method: 'GET', path: '/api/vehicles/:terminal_id/track', roles: 'any' },
+  { method: 'GET', path: '/api/vehicles', roles: 'any' },
+  { method: 'GET', path: '/api/vehicles/:terminal_id/media', roles: 'any' },
+  { method: 'GET', path: '/api/vehicles/:terminal_id/media/:media_id', roles: 'any' },
   {
     method: 'GET',
     path: '/api/rules',
@@ -669,6 +674,30 @@ describe('the routes outside the command centre, on a real node', () => {
       // Staff get the fixes made inside their scope (none elsewhere, 200 all the same: an empty track says
       // nothing about the vehicle); an enterprise reads only its own vehicles.
       expected: (a, where) => (a.role === 'enterprise' && where === 'foreign' ? [404] : [200]),
+    };
+    const has = (list: unknown, pick: (x: Record<string, unknown>) => boolean): boolean =>
+      Array.isArray(list) && list.some((x) => pick(x as Record<string, unknown>));
+    c['GET /api/vehicles'] = {
+      scoped: false,
+      // Both plates contain the text: each caller finds only the vehicles it may see whole.
+      run: (a) => call(a.token, 'GET', `/api/vehicles?q=${encodeURIComponent('5M001')}`),
+      expected: () => [200],
+      listed: (b) => ({
+        own: has(b.vehicles, (x) => x.plate === PLATE.own),
+        foreign: has(b.vehicles, (x) => x.plate === PLATE.foreign),
+      }),
+    };
+    c['GET /api/vehicles/:terminal_id/media'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'GET', `/api/vehicles/${terminalOf[where!]}/media`),
+      // As the track: staff get what lies in their area (nothing here), an enterprise only its own vehicles.
+      expected: (a, where) => (a.role === 'enterprise' && where === 'foreign' ? [404] : [200]),
+    };
+    c['GET /api/vehicles/:terminal_id/media/:media_id'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'GET', `/api/vehicles/${terminalOf[where!]}/media/1`),
+      // No photo was ever sent: missing for everyone, and another company's vehicle is missing too.
+      expected: () => [404],
     };
     c['GET /api/rules'] = { scoped: false, run: (a) => call(a.token, 'GET', '/api/rules'), expected: () => [200] };
     c['PUT /api/rules'] = {

@@ -2,7 +2,8 @@
  * The duty console in a real browser against a real `vigil start`: a refused login says so; a duty officer logs
  * in and works the alarm queue (acknowledges an alarm raised over JT/T 808 and dispatches it as a work order that
  * then shows on the board with its deadline); the vehicle page replays the track from ClickHouse with the vehicle's alarms and
- * sends a location query that the terminal answers; logging out revokes the session. 1920×1080 screenshots go
+ * sends a location query that the terminal answers and takes a photo (0x8801) that shows once uploaded; logging out
+ * revokes the session. 1920×1080 screenshots go
  * to tests/artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,8 @@ let browser: TestBrowser;
 let page: Page;
 let terminal: SimulatedTerminal;
 let alarmId: string;
+/** A 48×32 JPEG the terminal's camera "takes" (made by the browser before the terminal connects). */
+let photoJpeg: Buffer;
 
 async function logIn(username: string, password: string): Promise<void> {
   await page.fill('input[name="username"]', username);
@@ -36,6 +39,20 @@ async function logIn(username: string, password: string): Promise<void> {
 
 beforeAll(async () => {
   vigil = await startVigil();
+  browser = await launchBrowser({ width: 1920, height: 1080 });
+  page = await browser.context.newPage();
+  photoJpeg = Buffer.from(
+    await page.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 48;
+      canvas.height = 32;
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#3a7';
+      g.fillRect(0, 0, 48, 32);
+      return canvas.toDataURL('image/jpeg').split(',')[1];
+    }),
+    'base64',
+  );
   terminal = new SimulatedTerminal({ phone: PHONE, plate: PLATE, plateColor: 2, version: 2013 });
   await terminal.connect('127.0.0.1', vigil.jt808Port);
   await terminal.logIn();
@@ -49,7 +66,23 @@ beforeAll(async () => {
           location: locationBody({ lat: 34.76, lon: 113.7, speedKmh: 40, directionDeg: 0, time: Date.now() }, 2013),
         },
       });
-    else terminal.send({ msgId: 0x0001, body: { replySerial: command.serial, replyMsgId: command.msgId, result: 0 } });
+    else if (command.msgId === 0x8801) {
+      // Take a photo now: answer with its media id, then upload it, as a camera terminal does.
+      terminal.send({ msgId: 0x0805, body: { replySerial: command.serial, result: 0, mediaIds: [901] } });
+      terminal.send({
+        msgId: 0x0801,
+        body: {
+          mediaId: 901,
+          mediaType: 0,
+          mediaFormat: 0,
+          eventCode: 0,
+          channelId: 1,
+          location: locationBody({ lat: 34.76, lon: 113.7, speedKmh: 0, directionDeg: 0, time: Date.now() }, 2013),
+          data: photoJpeg,
+        },
+      });
+    } else
+      terminal.send({ msgId: 0x0001, body: { replySerial: command.serial, replyMsgId: command.msgId, result: 0 } });
   };
   const now = Date.now();
   const fixes = [50, 70, 131, 134, 66, 55].map((speedKmh, i) => ({ speedKmh, time: now - (6 - i) * 30_000 }));
@@ -69,8 +102,6 @@ beforeAll(async () => {
     'the alarm in ClickHouse',
   );
   alarmId = rows[0][0];
-  browser = await launchBrowser({ width: 1920, height: 1080 });
-  page = await browser.context.newPage();
 });
 
 afterAll(async () => {
@@ -83,7 +114,7 @@ describe('the duty console in chromium', () => {
   it('refuses a wrong password and says so', async () => {
     await page.goto(`${vigil.baseUrl}/console`);
     await logIn('admin', 'not the password');
-    await expect(page.locator('[data-testid="login-error"]').innerText()).resolves.toContain('invalid_credentials');
+    await expect(page.locator('[data-testid="login-error"]').innerText()).resolves.toContain('用户名或密码错误');
   });
 
   it('works the alarm queue: acknowledge, then dispatch as a work order with a deadline on the board', async () => {
@@ -108,12 +139,18 @@ describe('the duty console in chromium', () => {
       'acknowledged in the queue',
     );
     await row.locator('[data-testid="dispatch"]').click();
+    await page.click('[data-testid="dispatch-next"]');
+    await page.click('[data-testid="dispatch-confirm"]');
     // A dispatched alarm leaves the queue and its work order appears on the board.
-    await row.waitFor({ state: 'detached', timeout: 15_000 });
+    await eventually(
+      async () => ((await row.getAttribute('data-state')) === 'dispatched' ? true : undefined),
+      15_000,
+      'dispatched',
+    );
     await page.click('[data-testid="tab-orders"]');
-    const card = page.locator(`[data-testid="order-card"][data-alarm-id="${alarmId}"]`);
+    const card = page.locator(`[data-testid="order-row"][data-alarm-id="${alarmId}"]`);
     await card.waitFor({ timeout: 15_000 });
-    await expect(card.innerText()).resolves.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    await expect(card.innerText()).resolves.toMatch(/剩余 \d+(天|小时)/);
     const boardShot = artifactPath('console-orders-1920x1080.png');
     await page.screenshot({ path: boardShot });
     console.log(`screenshot: ${boardShot}`);
@@ -121,10 +158,10 @@ describe('the duty console in chromium', () => {
     expect(Number(stored[0][0])).toBe(1);
   });
 
-  it('replays the vehicle track from ClickHouse, lists its alarm and sends a location query', async () => {
+  it('replays the vehicle track from ClickHouse, lists its alarm, sends a location query and takes a photo', async () => {
     if ((await page.locator('[data-testid="console"]').count()) === 0) await logIn('admin', ADMIN_PASSWORD);
     await page.click('[data-testid="tab-vehicle"]');
-    await page.fill('[data-testid="terminal-input"]', PHONE);
+    await page.fill('[data-testid="vehicle-search"]', PHONE);
     await page.keyboard.press('Enter');
     const svg = page.locator('[data-testid="track-svg"]');
     await svg.waitFor({ timeout: 15_000 });
@@ -134,6 +171,15 @@ describe('the duty console in chromium', () => {
     await page.click('[data-testid="location-query"]');
     await expect(page.locator('[data-testid="command-outcome"]').innerText({ timeout: 15_000 })).resolves.toContain(
       'ok (34.76000, 113.70000)',
+    );
+    // Take a photo now: it shows among the terminal's photos once uploaded.
+    await page.click('[data-testid="take-photo"]');
+    const photo = page.locator('[data-testid="media-photo"][data-media-id="901"] img');
+    await photo.waitFor({ timeout: 20_000 });
+    await eventually(
+      async () => ((await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)) === 48 ? true : undefined),
+      10_000,
+      'the photo decoded',
     );
     const shot = artifactPath('console-1920x1080.png');
     await page.screenshot({ path: shot });
@@ -155,5 +201,16 @@ describe('the duty console in chromium', () => {
     const html = await fetch(`${vigil.baseUrl}/console`);
     expect(html.headers.get('content-security-policy')).toBe(PAGE_CSP);
     expect(browser.cspViolations()).toEqual([]);
+  });
+
+  it('speaks English with ?lang=en, refusals included', async () => {
+    await page.goto(`${vigil.baseUrl}/console?lang=en`);
+    await logIn(OFFICER.username, 'wrong password');
+    await expect(page.locator('[data-testid="login-error"]').innerText()).resolves.toBe(
+      'Login failed: Wrong user name or password.',
+    );
+    await logIn(OFFICER.username, OFFICER.password);
+    await expect(page.locator('[data-testid="tab-alarms"]').innerText()).resolves.toContain('Alarm queue');
+    await expect(page.locator('[data-testid="queue-total"]').innerText()).resolves.toMatch(/^\d+ alarms/);
   });
 });

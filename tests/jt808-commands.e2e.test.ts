@@ -1,12 +1,13 @@
 /**
  * Downlink commands through the API of a real `vigil start` to terminals connected over real TCP:
- * `POST /api/terminals/:id/commands` by terminal number or plate, answered with the terminal's own answer;
+ * `POST /api/terminals/:id/commands` by terminal number or plate, answered with the terminal's own answer (a
+ * photo taken on command arrives as an upload and is served by the vehicle's media routes);
  * offline and silent terminals, roles, and the audit trail of every attempt.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationBody } from '../cli/demo/location.js';
 import { openOperational } from '../store/index.js';
-import { startVigil, type VigilProcess } from './support/vigil-process.js';
+import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 import { TestTerminal, type Received } from './support/jt808-test-terminal.js';
 
 const DOWNLINK_TIMEOUT_MS = 600;
@@ -101,6 +102,68 @@ describe('downlink commands API', () => {
     }
   });
 
+  it('takes a photo now (0x8801): the terminal answers 0x0805 with the media id, uploads it, and the vehicle page serves it', async () => {
+    const phone = '013700008801';
+    const terminal = await TestTerminal.connect(vigil.jt808Port, phone, 2013);
+    expect(await terminal.authenticate(await terminal.register('豫A88010'))).toBe(0);
+    const at = Date.now() - 1_000;
+    const photo = Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+      Buffer.alloc(300, 0x42),
+      Buffer.from([0xff, 0xd9]),
+    ]);
+    const shooting = command('豫A88010', { type: 'photo', channel: 2 });
+    const shoot = await terminal.waitFor((r) => r.msgId === 0x8801, 10_000, '0x8801');
+    expect(shoot.message.body).toMatchObject({ channel: 2, command: 1, save: 0 });
+    terminal.send({ msgId: 0x0805, body: { replySerial: shoot.serial, result: 0, mediaIds: [4242] } });
+    expect(await shooting).toMatchObject({
+      status: 200,
+      body: { msg_id: '0x8801', result: 0, result_name: 'ok', media_ids: [4242] },
+    });
+    terminal.send({
+      msgId: 0x0801,
+      body: {
+        mediaId: 4242,
+        mediaType: 0,
+        mediaFormat: 0,
+        eventCode: 0,
+        channelId: 2,
+        location: locationBody({ lat: 34.76, lon: 113.65, speedKmh: 0, directionDeg: 0, time: at }, 2013),
+        data: photo,
+      },
+    });
+    // A whole upload is answered 0x8800 with nothing to resend once it is on disk.
+    const stored = await terminal.waitFor(
+      (r) => r.msgId === 0x8800 && (r.message.body as { mediaId: number }).mediaId === 4242,
+      10_000,
+      '0x8800',
+    );
+    expect((stored.message.body as { packetIds: number[] }).packetIds).toEqual([]);
+    const media = await eventually(
+      async () => {
+        const res = await fetch(`${vigil.baseUrl}/api/vehicles/${phone}/media?from=${at - 60_000}&to=${Date.now()}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const body = (await res.json()) as { media: { media_id: number; stored: boolean; channel: number }[] };
+        return body.media.find((m) => m.media_id === 4242 && m.stored);
+      },
+      15_000,
+      'the photo in the media list',
+    );
+    expect(media.channel).toBe(2);
+    const file = await fetch(`${vigil.baseUrl}/api/vehicles/${phone}/media/4242`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(file.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await file.arrayBuffer()).equals(photo)).toBe(true);
+    // Another id, or another terminal's, is not there.
+    const missing = await fetch(`${vigil.baseUrl}/api/vehicles/${phone}/media/4243`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(missing.status).toBe(404);
+    terminal.close();
+  });
+
   it('answers 404 terminal_offline without a session and 504 terminal_timeout when the terminal stays silent', async () => {
     const phone = '013700000404';
     const terminal = await TestTerminal.connect(vigil.jt808Port, phone, 2013);
@@ -155,6 +218,7 @@ describe('downlink commands API', () => {
         ['00000000013700002019', 'location_query', 0],
         ['00000000013700002019', 'temporary_tracking', 0],
         ['00000000013700002019', 'alarm_confirm', 0],
+        ['013700008801', 'photo', 0],
         ['013700000404', 'text', 'terminal_timeout'],
         ['豫D40400', 'text', 'terminal_offline'],
         ['013799999999', 'location_query', 'terminal_offline'],

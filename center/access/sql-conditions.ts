@@ -13,6 +13,12 @@ export class SqlConditions {
     return this;
   }
 
+  /** Adds a condition without a parameter (it must not contain user input). */
+  whereConstant(clause: string): this {
+    this.clauses.push(clause);
+    return this;
+  }
+
   /** Adds a parameter that is not a condition (a LIMIT, a cursor) and returns its placeholder. */
   param(value: unknown): string {
     this.params.push(value);

@@ -9,7 +9,14 @@
  * acknowledging at once exactly one wins and the other is told who holds it (409). Alarms left `new` past the
  * configured limit are escalated to the parent centre, and again after each further limit.
  */
-import type { AlarmRow, FeedAlarmCase } from '../../schema/index.js';
+import {
+  ruleNameZh,
+  type AlarmCounts,
+  type AlarmListAnswer,
+  type AlarmQueueRow,
+  type AlarmRow,
+  type FeedAlarmCase,
+} from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import {
   actorName,
@@ -21,6 +28,7 @@ import {
   type Actor,
   type Clock,
 } from '../access/actor.js';
+import { alarmRefusal, allowedAlarmActions, type AlarmAction } from '../access/alarm-permissions.js';
 import { appendAudit } from '../auth/audit.js';
 import type { Principal } from '../auth/accounts.js';
 import type { CenterConfig } from '../config/center-config.js';
@@ -29,6 +37,13 @@ import { SqlConditions } from '../access/sql-conditions.js';
 import type { OrgDirectory } from '../org/org-directory.js';
 import { orderView, type CenterChange } from '../work-orders/work-order-store.js';
 import type { WorkOrders } from '../work-orders/work-orders.js';
+import {
+  addCursorAndOrder,
+  addFilterConditions,
+  cursorAfter,
+  URGENCY_RANK_SQL,
+  type AlarmListFilter,
+} from './alarm-list.js';
 import { routeAlarm, type VehicleOwner } from './alarm-routing.js';
 import { alarmView, loadAlarm, recordAlarmAction, type AlarmCaseRow, type AlarmState, type Tx } from './alarm-store.js';
 
@@ -203,8 +218,9 @@ export class AlarmDesk {
   async get(
     alarmId: string,
     principal: Principal,
-  ): Promise<{ alarm: FeedAlarmCase; actions: Record<string, unknown>[] }> {
+  ): Promise<{ alarm: AlarmQueueRow; details: unknown; actions: Record<string, unknown>[] }> {
     const row = await this.visibleAlarm(this.deps.sql, alarmId, principal, false);
+    const escalationMs = (await this.deps.config.get('escalation')).value.alarm_unhandled_minutes * 60_000;
     const actions = await this.deps.sql.query<{
       id: number;
       action: string;
@@ -219,28 +235,78 @@ export class AlarmDesk {
       [alarmId],
     );
     return {
-      alarm: alarmView(row),
+      alarm: this.queueRow(row, principal, escalationMs),
+      // The rule's evidence: speeds and limit, durations, weights… (see docs/rules.md per rule).
+      details: row.details,
       actions: actions.map((a) => ({ ...a, id: Number(a.id), at: new Date(a.at).getTime() })),
     };
   }
 
-  async list(
-    principal: Principal,
-    filter: { state?: string; department?: string; escalated?: boolean; limit?: number; before?: number },
-  ): Promise<FeedAlarmCase[]> {
-    const c = new SqlConditions();
-    if (principal.role === 'enterprise') c.where('enterprise_id = $?', principal.enterpriseId);
-    else c.where('org_code = ANY($?)', this.deps.org.subtree(principal.orgCode));
-    if (filter.state) c.where('state = $?', filter.state);
-    if (filter.department) c.where('department = $?', filter.department);
-    if (filter.escalated) c.where('escalated_to = $?', principal.orgCode);
-    if (filter.before !== undefined) c.where('received_at < $?', new Date(filter.before));
-    const limit = c.param(Math.min(filter.limit ?? 100, this.options.listLimitMax));
-    const rows = await this.deps.sql.query<AlarmCaseRow>(
-      `SELECT * FROM alarm_cases WHERE ${c.sql} ORDER BY received_at DESC, alarm_id LIMIT ${limit}`,
-      c.params,
+  /**
+   * The alarms of the caller's scope that match the filter, one keyset page in the chosen order, with the steps
+   * the caller may take on each, how many match in all (per state and severity) and, with `since`, how many of
+   * those arrived after it.
+   */
+  async list(principal: Principal, filter: AlarmListFilter): Promise<AlarmListAnswer> {
+    const sort = filter.sort ?? 'received';
+    let unitSubtree: string[] | undefined;
+    if (filter.org_code !== undefined) {
+      if (principal.role === 'enterprise')
+        throw new HttpError(403, 'forbidden', "an enterprise account lists only its own alarms, not a unit's");
+      requireOrgScope(principal, this.deps.org, filter.org_code, 'list alarms');
+      unitSubtree = this.deps.org.subtree(filter.org_code);
+    }
+    const conditions = (): SqlConditions => {
+      const c = new SqlConditions();
+      if (principal.role === 'enterprise') c.where('enterprise_id = $?', principal.enterpriseId);
+      else c.where('org_code = ANY($?)', this.deps.org.subtree(principal.orgCode));
+      addFilterConditions(c, filter, unitSubtree, principal.orgCode);
+      return c;
+    };
+    const page = conditions();
+    const order = addCursorAndOrder(page, sort, filter.after);
+    const limit = Math.min(filter.limit ?? 100, this.options.listLimitMax);
+    const limitParam = page.param(limit + 1);
+    const rows = await this.deps.sql.query<AlarmCaseRow & { rank: number }>(
+      `SELECT *, ${URGENCY_RANK_SQL} AS rank FROM alarm_cases WHERE ${page.sql} ${order} LIMIT ${limitParam}`,
+      page.params,
     );
-    return rows.map(alarmView);
+    const counted = conditions();
+    const since = filter.since === undefined ? 'NULL::timestamptz' : counted.param(new Date(filter.since));
+    const groups = await this.deps.sql.query<{ state: AlarmState; severity: string; n: number; arrived: number }>(
+      `SELECT state, severity, count(*)::int AS n, count(*) FILTER (WHERE received_at > ${since})::int AS arrived
+         FROM alarm_cases WHERE ${counted.sql} GROUP BY state, severity`,
+      counted.params,
+    );
+    const counts: AlarmCounts = { state: {}, severity: {} };
+    let total = 0;
+    let arrived = 0;
+    for (const g of groups) {
+      counts.state[g.state] = (counts.state[g.state] ?? 0) + Number(g.n);
+      counts.severity[g.severity] = (counts.severity[g.severity] ?? 0) + Number(g.n);
+      total += Number(g.n);
+      arrived += Number(g.arrived);
+    }
+    const limitMs = (await this.deps.config.get('escalation')).value.alarm_unhandled_minutes * 60_000;
+    const shown = rows.slice(0, limit);
+    return {
+      alarms: shown.map((row) => this.queueRow(row, principal, limitMs)),
+      total,
+      counts,
+      arrived_since: filter.since === undefined ? null : arrived,
+      next: rows.length > limit ? cursorAfter(shown[shown.length - 1], sort) : null,
+      as_of: this.deps.now(),
+    };
+  }
+
+  private queueRow(row: AlarmCaseRow, principal: Principal, escalationMs: number): AlarmQueueRow {
+    const since = row.escalated_at ?? row.received_at;
+    return {
+      ...alarmView(row),
+      actions: allowedAlarmActions(principal, row),
+      due_at: row.state === 'new' ? new Date(since).getTime() + escalationMs : null,
+      late: row.late,
+    };
   }
 
   /**
@@ -306,13 +372,17 @@ export class AlarmDesk {
     return new HttpError(409, 'bad_state', `cannot ${action} an alarm that is ${row.state}`, { state: row.state });
   }
 
-  /** Whether this principal may act on the row: it is new, or acknowledged by them. */
-  private holdable(row: AlarmCaseRow, principal: Principal): boolean {
-    return row.state === 'new' || (row.state === 'acknowledged' && Number(row.acknowledged_by) === principal.userId);
+  /** Throws the refusal of `action` on the row (the rule the list's `actions` are made from), if any. */
+  private allow(row: AlarmCaseRow, principal: Principal, action: AlarmAction): void {
+    const refusal = alarmRefusal(principal, row, action);
+    if (refusal === 'forbidden')
+      throw new HttpError(403, 'forbidden', `role ${principal.role} may not ${action} alarms`);
+    if (refusal !== null) throw this.conflict(row, action);
   }
 
   acknowledge(alarmId: string, principal: Principal, peer: string): Promise<FeedAlarmCase> {
     return this.step(alarmId, principal, peer, 'acknowledged', async (tx, row, now) => {
+      this.allow(row, principal, 'acknowledge');
       const rows = await tx.query<AlarmCaseRow>(
         `UPDATE alarm_cases SET state = 'acknowledged', acknowledged_by = $2, acknowledged_by_name = $3, acknowledged_at = $4, updated_at = $4
           WHERE alarm_id = $1 AND state = 'new' RETURNING *`,
@@ -326,7 +396,7 @@ export class AlarmDesk {
   dismiss(alarmId: string, reason: string, principal: Principal, peer: string): Promise<FeedAlarmCase> {
     if (reason.trim().length === 0) throw new HttpError(400, 'reason_required', 'dismissing an alarm needs a reason');
     return this.step(alarmId, principal, peer, 'dismissed', async (tx, row, now) => {
-      if (!this.holdable(row, principal)) throw this.conflict(row, 'dismiss');
+      this.allow(row, principal, 'dismiss');
       const rows = await tx.query<AlarmCaseRow>(
         `UPDATE alarm_cases SET state = 'dismissed', dismiss_reason = $2, updated_at = $3 WHERE alarm_id = $1 RETURNING *`,
         [alarmId, reason, new Date(now)],
@@ -337,7 +407,7 @@ export class AlarmDesk {
 
   dispatch(alarmId: string, input: DispatchInput, principal: Principal, peer: string): Promise<FeedAlarmCase> {
     return this.step(alarmId, principal, peer, 'dispatched', async (tx, row, now, changes) => {
-      if (!this.holdable(row, principal)) throw this.conflict(row, 'dispatch');
+      this.allow(row, principal, 'dispatch');
       const target = input.org_code ?? row.org_code;
       requireOrgScope(principal, this.deps.org, target, 'dispatch work orders');
       const { row: updated, orderId } = await this.dispatchInTx(
@@ -366,7 +436,7 @@ export class AlarmDesk {
     const order = await this.deps.workOrders.createInTx(
       tx,
       {
-        title: input.title ?? `${row.rule} ${row.plate}`.trim(),
+        title: input.title ?? `${ruleNameZh(row.rule)} ${row.plate}`.trim(),
         description: input.description ?? '',
         source: 'alarm',
         alarmId: row.alarm_id,
@@ -404,7 +474,7 @@ export class AlarmDesk {
 
   close(alarmId: string, principal: Principal, peer: string): Promise<FeedAlarmCase> {
     return this.step(alarmId, principal, peer, 'closed', async (tx, row, now) => {
-      if (row.state !== 'dismissed')
+      if (alarmRefusal(principal, row, 'close') !== null)
         throw new HttpError(
           409,
           'bad_state',

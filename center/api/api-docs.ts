@@ -281,15 +281,45 @@ export function documentRouterRoutes(api: Api): void {
   });
   api.document({
     method: 'GET',
+    path: '/api/vehicles',
+    tag: 'vehicles',
+    summary: 'Vehicles by plate or terminal number (an enterprise: its own only)',
+    roles: 'any',
+    query: { q: { type: 'string', description: 'part of a plate or terminal number', minLength: 2, maxLength: 20 } },
+    returns: '{vehicles: [VehicleSearchRow]}',
+  });
+  api.document({
+    method: 'GET',
     path: '/api/vehicles/:terminal_id/track',
     tag: 'vehicles',
-    summary: "A vehicle's fixes in a time window (at most 24 h) and its recent alarms, within the caller's scope",
+    summary:
+      "A vehicle's track over a window of up to 31 days, reduced on the server, with mileage, stops, trips and its alarms, within the caller's scope",
     roles: 'any',
     query: {
       from: { ...EPOCH_MS, description: 'window start, epoch ms (default: to − 2 h)' },
       to: { ...EPOCH_MS, description: 'window end, epoch ms (default: now)' },
     },
-    returns: '{terminal_id, plate, from, to, truncated, points: [[ts_ms, lon, lat, speed_kmh]], alarms: [...]}',
+    returns: 'TrackAnswer {terminal_id, plate, from, to, points, mileage_km, stops, trips, alarms, ...}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/vehicles/:terminal_id/media',
+    tag: 'vehicles',
+    summary: "The photos and recordings the terminal sent in a window, within the caller's scope",
+    roles: 'any',
+    query: {
+      from: { ...EPOCH_MS, description: 'window start, epoch ms (default: to − 2 h)' },
+      to: { ...EPOCH_MS, description: 'window end, epoch ms (default: now)' },
+    },
+    returns: '{media: [VehicleMedia]}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/vehicles/:terminal_id/media/:media_id',
+    tag: 'vehicles',
+    summary: 'One stored photo or recording of the terminal, as its file',
+    roles: 'any',
+    returns: 'the file (image/jpeg, audio/…, video/…)',
   });
 }
 

@@ -2,16 +2,17 @@
  * Routes for alarm handling and work orders. Every item is checked against the caller's scope on the server;
  * an item outside it answers 404, exactly like one that does not exist.
  */
+import type { ConsoleAbilities } from '../../schema/index.js';
 import { HANDLER_ROLES, READER_ROLES, SUPERVISOR_ROLES } from '../access/actor.js';
+import { mayHandleAlarms } from '../access/alarm-permissions.js';
 import type { AlarmDesk, DispatchInput } from '../alarms/alarm-desk.js';
 import type { Role } from '../auth/accounts.js';
 import { ORDER_ACTIONS, type ActionInput, type OrderAction, type WorkOrders } from '../work-orders/work-orders.js';
 import { DEPARTMENT, ENTERPRISE_ID, numericParam, ORG_CODE } from './account-routes.js';
-import { EPOCH_MS, type Api, type BodySpec, type FieldSpec } from './api-spec.js';
+import type { Api, BodySpec, FieldSpec } from './api-spec.js';
+import { ALARM_LIST_QUERY, alarmListFilter, ORDER_LIST_QUERY, orderListFilter, SEVERITIES } from './list-queries.js';
+import { commandTypesFor } from './terminal-commands.js';
 
-const ALARM_STATES = ['new', 'acknowledged', 'dispatched', 'dismissed', 'closed'] as const;
-const ORDER_STATES = ['issued', 'signed', 'in_progress', 'feedback_submitted', 'accepted', 'returned'] as const;
-const SEVERITIES = ['info', 'warning', 'critical'] as const;
 const CATEGORY: FieldSpec = {
   type: 'string',
   description: 'category, e.g. the rule id (overspeed) or another supervision topic',
@@ -38,7 +39,6 @@ const ATTACHMENTS: FieldSpec = {
     },
   },
 };
-const LIST_QUERY = { limit: { type: 'integer', description: 'rows at most', min: 1, max: 500 } satisfies FieldSpec };
 
 /** What each work-order action takes in its body. */
 const ACTION_BODIES: Record<OrderAction, BodySpec> = {
@@ -69,6 +69,7 @@ const ACTION_BODIES: Record<OrderAction, BodySpec> = {
   accept: { text: TEXT },
   return: { text: { ...TEXT, required: true, description: 'why it is returned' } },
   transfer: { org_code: ORG_CODE, department: DEPARTMENT, enterprise_id: ENTERPRISE_ID, text: TEXT },
+  urge: { text: { ...TEXT, required: true, description: 'what the supervising centre demands (督办意见)' } },
   comment: { text: { ...TEXT, required: true }, attachments: ATTACHMENTS },
 };
 
@@ -85,6 +86,7 @@ const ACTION_ROLES: Record<OrderAction, readonly Role[]> = {
   accept: SUPERVISOR_ROLES,
   return: SUPERVISOR_ROLES,
   transfer: HANDLER_ROLES,
+  urge: HANDLER_ROLES,
   comment: ['admin', ...HANDLER_ROLES, 'enterprise'],
 };
 
@@ -100,6 +102,7 @@ const ACTION_SUMMARIES: Record<OrderAction, string> = {
   accept: 'Accept the result (办结): a dispatcher or leader of the issuing centre or above the assignee',
   return: 'Return the result for more work: same as accept',
   transfer: 'Transfer/reassign to another unit, department or enterprise (back to issued)',
+  urge: 'Urge an overdue order (督办), with what is demanded: handling staff of the issuing centre or above the assignee',
   comment: 'Comment on the order',
 };
 
@@ -107,31 +110,46 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
   api.define(
     {
       method: 'GET',
+      path: '/api/me/abilities',
+      tag: 'alarms',
+      summary: "What the caller's role may do at all: handle alarms, issue work orders, send terminal commands",
+      roles: 'any',
+      returns: 'ConsoleAbilities',
+    },
+    (_ctx, p) => {
+      const abilities: ConsoleAbilities = {
+        role: p.role,
+        org_code: p.orgCode,
+        enterprise_id: p.enterpriseId,
+        handle_alarms: mayHandleAlarms(p),
+        issue_work_orders: SUPERVISOR_ROLES.includes(p.role),
+        terminal_commands: commandTypesFor(p),
+      };
+      return { body: abilities };
+    },
+  );
+  api.define(
+    {
+      method: 'GET',
       path: '/api/alarms',
       tag: 'alarms',
-      summary: "Alarms routed into the caller's subtree (enterprise users: their vehicles), newest first",
+      summary:
+        "Alarms routed into the caller's subtree (enterprise users: their vehicles), filtered, one keyset page; each with the steps the caller may take",
       roles: READER_ROLES,
-      query: {
-        state: { type: 'string', description: 'only this state', enum: ALARM_STATES },
-        department: DEPARTMENT,
-        escalated: { type: 'boolean', description: "only alarms escalated to the caller's own unit" },
-        before: { ...EPOCH_MS, description: 'page: received before this epoch ms' },
-        ...LIST_QUERY,
-      },
-      returns: '{alarms: [FeedAlarmCase]}',
+      query: ALARM_LIST_QUERY,
+      returns: 'AlarmListAnswer {alarms: [AlarmQueueRow], total, counts, arrived_since, next, as_of}',
     },
-    async (_ctx, p, _body, query) => ({
-      body: { alarms: await deps.desk.list(p, query as Parameters<AlarmDesk['list']>[1]) },
-    }),
+    async (ctx, p) => ({ body: await deps.desk.list(p, alarmListFilter(ctx)) }),
   );
   api.define(
     {
       method: 'GET',
       path: '/api/alarms/:id',
       tag: 'alarms',
-      summary: 'One alarm with every handling step',
+      summary: "One alarm (with the steps the caller may take), the rule's evidence and every handling step taken",
       roles: READER_ROLES,
-      returns: '{alarm: FeedAlarmCase, actions: [...]}',
+      returns:
+        '{alarm: AlarmQueueRow, details: {…evidence}, actions: [{id, action, from_state, to_state, actor, org_code, detail, at}]}',
     },
     async (ctx, p) => ({
       body: await deps.desk.get(ctx.params.id, p),
@@ -207,21 +225,12 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       path: '/api/work-orders',
       tag: 'work orders',
       summary:
-        "Work orders assigned in or issued from the caller's subtree (enterprise users: addressed to them), newest first",
+        "Work orders assigned in or issued from the caller's subtree (enterprise users: addressed to them), filtered, one keyset page; each with the steps the caller may take",
       roles: READER_ROLES,
-      query: {
-        state: { type: 'string', description: 'only this state', enum: ORDER_STATES },
-        department: DEPARTMENT,
-        overdue: { type: 'boolean', description: 'only overdue (or only not overdue) orders' },
-        escalated: { type: 'boolean', description: "only orders escalated (督办) to the caller's own unit" },
-        before_id: { type: 'integer', description: 'page: ids below this', min: 1 },
-        ...LIST_QUERY,
-      },
-      returns: '{work_orders: [FeedWorkOrder]}',
+      query: ORDER_LIST_QUERY,
+      returns: 'WorkOrderListAnswer {work_orders: [WorkOrderListRow], total, counts, next, as_of}',
     },
-    async (_ctx, p, _body, query) => ({
-      body: { work_orders: await deps.workOrders.list(p, query as Parameters<WorkOrders['list']>[1]) },
-    }),
+    async (ctx, p) => ({ body: await deps.workOrders.list(p, orderListFilter(ctx)) }),
   );
   api.define(
     {
@@ -262,9 +271,9 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       method: 'GET',
       path: '/api/work-orders/:id',
       tag: 'work orders',
-      summary: 'One work order with its full timeline',
+      summary: 'One work order with its full timeline and the steps the caller may take',
       roles: READER_ROLES,
-      returns: '{order: FeedWorkOrder, timeline: [...]}',
+      returns: 'WorkOrderDetail {order: WorkOrderListRow, timeline: [WorkOrderTimelineEvent]}',
     },
     async (ctx, p) => ({
       body: await deps.workOrders.get(numericParam(ctx, 'id'), p),

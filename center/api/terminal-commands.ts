@@ -1,7 +1,8 @@
 /**
  * Downlink commands to JT/T 808 terminals: `POST /api/terminals/:id/commands`, where `:id` is a terminal number
  * or a plate. The command goes to the connection holding the terminal's live session and the response is the
- * terminal's own answer (its 0x0001 result, or for a location query the position of its 0x0201). Every attempt
+ * terminal's own answer (its 0x0001 result, for a location query the position of its 0x0201, for a photo (0x8801)
+ * the media ids of its 0x0805; the photo itself then arrives as 0x0801 and shows on the vehicle's media list). Every attempt
  * is audited with its outcome. See docs/jt808.md.
  */
 import { cityOfPlate, HENAN_PROVINCE_CODE } from '../../schema/index.js';
@@ -28,9 +29,24 @@ export type TerminalCommand =
   | { type: 'text'; text: string; flags?: number }
   | { type: 'location_query' }
   | { type: 'temporary_tracking'; interval_s: number; validity_s: number }
-  | { type: 'alarm_confirm'; serial: number; alarm_type: number };
+  | { type: 'alarm_confirm'; serial: number; alarm_type: number }
+  | { type: 'photo'; channel: number };
 
 const COMMAND_ROLES: ReadonlySet<Role> = new Set(['admin', 'leader', 'dispatcher', 'duty_officer']);
+const COMMAND_TYPES: readonly TerminalCommand['type'][] = [
+  'text',
+  'location_query',
+  'temporary_tracking',
+  'alarm_confirm',
+  'photo',
+];
+/** 0x8801 settings of a photo taken on command: one photo, uploaded at once, 640×480, good quality. */
+const PHOTO = { resolution: 0x02, quality: 3, brightness: 128, contrast: 64, saturation: 64, chroma: 128 } as const;
+
+/** The commands a principal's role may send (to vehicles in scope); the console offers these. */
+export function commandTypesFor(principal: Principal): TerminalCommand['type'][] {
+  return COMMAND_ROLES.has(principal.role) ? [...COMMAND_TYPES] : [];
+}
 
 /** Characters of a text message at most: a GBK character takes two bytes of the 1023-byte body. */
 export const TEXT_CHARS_MAX = 500;
@@ -84,6 +100,8 @@ async function handleCommand(ctx: RequestContext, deps: TerminalCommandDeps): Pr
     result: answer.result,
     result_name: RESULT_NAMES[answer.result] ?? 'unknown',
   };
+  if (answer.mediaIds) body.media_ids = answer.mediaIds;
+  if (command.type === 'photo' && answer.result === 2) body.result_name = 'channel_unsupported';
   if (answer.location) {
     const l = answer.location;
     body.location = {
@@ -159,6 +177,8 @@ function messageOf(command: TerminalCommand): Jt808Message {
       return { msgId: 0x8202, body: { intervalS: command.interval_s, validityS: command.validity_s } };
     case 'alarm_confirm':
       return { msgId: 0x8203, body: { alarmSerial: command.serial, alarmTypeBits: command.alarm_type } };
+    case 'photo':
+      return { msgId: 0x8801, body: { channel: command.channel, command: 1, intervalS: 0, save: 0, ...PHOTO } };
   }
 }
 
@@ -187,8 +207,12 @@ export function parseCommand(input: unknown): TerminalCommand {
         serial: integer(c, 'serial', 0, 0xffff),
         alarm_type: integer(c, 'alarm_type', 0, 0xffffffff),
       };
+    case 'photo':
+      return { type: 'photo', channel: c.channel === undefined ? 1 : integer(c, 'channel', 1, 255) };
     default:
-      throw bad(`type ${JSON.stringify(c.type)} is not one of text, location_query, temporary_tracking, alarm_confirm`);
+      throw bad(
+        `type ${JSON.stringify(c.type)} is not one of text, location_query, temporary_tracking, alarm_confirm, photo`,
+      );
   }
 }
 

@@ -10,11 +10,17 @@
  *   deadline (限时办结) unfinished is flagged overdue and escalated (督办) to the parent centre.
  */
 import { createHash } from 'node:crypto';
-import type { FeedWorkOrder } from '../../schema/index.js';
+import type {
+  FeedWorkOrder,
+  WorkOrderAction,
+  WorkOrderDetail,
+  WorkOrderListAnswer,
+  WorkOrderListRow,
+  WorkOrderTimelineEvent,
+} from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import {
   actorName,
-  HANDLER_ROLES,
   requireOrgScope,
   requireRole,
   SUPERVISOR_ROLES,
@@ -23,6 +29,7 @@ import {
   type Actor,
   type Clock,
 } from '../access/actor.js';
+import { orderRefusal } from '../access/order-permissions.js';
 import { alarmView, loadAlarm, recordAlarmAction, type Tx } from '../alarms/alarm-store.js';
 import { appendAudit } from '../auth/audit.js';
 import type { Principal } from '../auth/accounts.js';
@@ -30,6 +37,12 @@ import { deadlineHours, type CenterConfig } from '../config/center-config.js';
 import { HttpError } from '../http/router.js';
 import { SqlConditions } from '../access/sql-conditions.js';
 import type { OrgDirectory } from '../org/org-directory.js';
+import {
+  addOrderCursorAndOrder,
+  addOrderFilterConditions,
+  orderCursorAfter,
+  type OrderListFilter,
+} from './order-list.js';
 import {
   loadOrder,
   orderView,
@@ -91,19 +104,7 @@ export interface ActionInput {
   enterprise_id?: string;
 }
 
-export type OrderAction =
-  | 'sign'
-  | 'claim'
-  | 'start'
-  | 'self_check'
-  | 'explanation'
-  | 'rectification'
-  | 'review'
-  | 'feedback'
-  | 'accept'
-  | 'return'
-  | 'transfer'
-  | 'comment';
+export type OrderAction = WorkOrderAction;
 
 export const ORDER_ACTIONS: readonly OrderAction[] = [
   'sign',
@@ -117,6 +118,7 @@ export const ORDER_ACTIONS: readonly OrderAction[] = [
   'accept',
   'return',
   'transfer',
+  'urge',
   'comment',
 ];
 
@@ -138,18 +140,10 @@ const TRANSITIONS: Record<
   accept: { from: ['feedback_submitted'], to: 'accepted', event: 'accepted' },
   return: { from: ['feedback_submitted'], to: 'returned', textRequired: true, event: 'returned' },
   transfer: { from: ['issued', 'signed', 'in_progress', 'returned'], to: 'issued', event: 'transferred' },
+  // 督办 by hand: only of an order past its deadline (checked in act), without changing its state.
+  urge: { from: OPEN, textRequired: true, event: 'urged' },
   comment: { from: [...OPEN, 'accepted'], textRequired: true, event: 'comment' },
 };
-
-const ENTERPRISE_ACTIONS: ReadonlySet<OrderAction> = new Set([
-  'claim',
-  'start',
-  'self_check',
-  'explanation',
-  'rectification',
-  'feedback',
-  'comment',
-]);
 
 export class WorkOrders {
   constructor(
@@ -294,57 +288,24 @@ export class WorkOrders {
 
   /** Checks that this principal may take this action on this order; throws 403 naming why not. */
   private authorize(principal: Principal, order: WorkOrderRow, action: OrderAction, input: ActionInput): void {
-    const org = this.deps.org;
-    if (principal.role === 'enterprise') {
-      if (!ENTERPRISE_ACTIONS.has(action))
-        throw new HttpError(403, 'forbidden', `an enterprise may not ${action} a work order`);
-      return; // visibleOrder already tied the order to this enterprise.
-    }
-    const isAssigneeStaff = HANDLER_ROLES.includes(principal.role) && principal.orgCode === order.org_code;
-    const isSupervisor =
-      SUPERVISOR_ROLES.includes(principal.role) &&
-      (org.covers(principal.orgCode, order.issuer_org) || org.isBelow(principal.orgCode, order.org_code));
-    switch (action) {
-      case 'sign':
-      case 'start':
-      case 'feedback':
-        if (!isAssigneeStaff)
-          throw new HttpError(403, 'forbidden', `only handling staff of ${order.org_code} may ${action} this order`);
-        return;
-      case 'claim':
-      case 'self_check':
-      case 'explanation':
-      case 'rectification':
-        throw new HttpError(403, 'forbidden', `${action} is the enterprise's step`);
-      case 'review':
-        if (!HANDLER_ROLES.includes(principal.role) || !org.covers(principal.orgCode, order.org_code))
-          throw new HttpError(403, 'forbidden', `only staff of ${order.org_code} or above may review this order`);
-        return;
-      case 'accept':
-      case 'return':
-        if (!isSupervisor)
-          throw new HttpError(
-            403,
-            'forbidden',
-            `only a dispatcher or leader of the issuing centre or above ${order.org_code} may ${action} this order`,
-          );
-        return;
-      case 'transfer': {
-        if (!isAssigneeStaff && !isSupervisor)
-          throw new HttpError(
-            403,
-            'forbidden',
-            `only staff of ${order.org_code} or its supervisors may transfer this order`,
-          );
-        const target = input.org_code ?? order.org_code;
-        requireOrgScope(principal, org, target, 'transfer work orders');
-        return;
-      }
-      case 'comment':
-        if (principal.role === 'wall' || principal.role === 'analyst')
-          throw new HttpError(403, 'forbidden', `role ${principal.role} may not comment`);
-        return;
-    }
+    const refusal = orderRefusal(principal, order, action, this.deps.org);
+    if (refusal !== null) throw new HttpError(403, 'forbidden', refusal);
+    if (action === 'transfer' && principal.role !== 'enterprise')
+      requireOrgScope(principal, this.deps.org, input.org_code ?? order.org_code, 'transfer work orders');
+  }
+
+  /**
+   * The steps `principal` may take on the order now: allowed by role and place (the same check as `act`) and by
+   * its state. A transfer is offered when the order may move; its target is checked when it is posted.
+   */
+  allowedActions(principal: Principal, order: WorkOrderRow, now: number): OrderAction[] {
+    return ORDER_ACTIONS.filter((action) => {
+      if (!TRANSITIONS[action].from.includes(order.state)) return false;
+      if (orderRefusal(principal, order, action, this.deps.org) !== null) return false;
+      if (action === 'claim') return order.enterprise_claimed_at === null;
+      if (action === 'urge') return isOverdue(order, now);
+      return true;
+    });
   }
 
   async act(
@@ -374,6 +335,13 @@ export class WorkOrders {
         });
       }
       const now = this.deps.now();
+      if (action === 'urge' && !isOverdue(order, now))
+        throw new HttpError(
+          409,
+          'not_overdue',
+          `work order ${id} is not overdue: its deadline is ${new Date(order.deadline_at).toISOString()}`,
+          { deadline_at: new Date(order.deadline_at).getTime() },
+        );
       const to = transition.to ?? order.state;
       const detail: Record<string, unknown> = {};
       let updated: WorkOrderRow;
@@ -547,25 +515,24 @@ export class WorkOrders {
     return stored;
   }
 
-  async get(id: number, principal: Principal): Promise<{ order: FeedWorkOrder; timeline: Record<string, unknown>[] }> {
+  async get(id: number, principal: Principal): Promise<WorkOrderDetail> {
     const order = await this.visibleOrder(this.deps.sql, id, principal, false);
-    const events = await this.deps.sql.query<{
-      id: number;
-      kind: string;
-      from_state: string;
-      to_state: string;
-      actor: string;
-      actor_org: string;
-      text: string;
-      detail: unknown;
-      at: Date;
-    }>(
+    const events = await this.deps.sql.query<Omit<WorkOrderTimelineEvent, 'at'> & { at: Date }>(
       'SELECT id, kind, from_state, to_state, actor, actor_org, text, detail, at FROM work_order_events WHERE order_id = $1 ORDER BY id',
       [id],
     );
+    const urged = events.filter((e) => e.kind === TRANSITIONS.urge.event).at(-1);
     return {
-      order: orderView(order),
+      order: this.listRow({ ...order, urged_at: urged?.at ?? null }, principal, this.deps.now()),
       timeline: events.map((e) => ({ ...e, id: Number(e.id), at: new Date(e.at).getTime() })),
+    };
+  }
+
+  private listRow(row: WorkOrderRow & { urged_at: Date | null }, principal: Principal, now: number): WorkOrderListRow {
+    return {
+      ...orderView(row),
+      actions: this.allowedActions(principal, row, now),
+      urged_at: row.urged_at === null ? null : new Date(row.urged_at).getTime(),
     };
   }
 
@@ -584,31 +551,59 @@ export class WorkOrders {
     return { name: rows[0].name, content_type: rows[0].content_type, content: Buffer.from(rows[0].content) };
   }
 
-  async list(
-    principal: Principal,
-    filter: {
-      state?: string;
-      department?: string;
-      overdue?: boolean;
-      escalated?: boolean;
-      limit?: number;
-      before_id?: number;
-    },
-  ): Promise<FeedWorkOrder[]> {
-    const c = new SqlConditions();
-    if (principal.role === 'enterprise') c.where('enterprise_id = $?', principal.enterpriseId);
-    else c.where('org_code = ANY($?) OR issuer_org = ANY($?)', this.deps.org.subtree(principal.orgCode));
-    if (filter.state) c.where('state = $?', filter.state);
-    if (filter.department) c.where('department = $?', filter.department);
-    if (filter.overdue !== undefined) c.where('overdue = $?', filter.overdue);
-    if (filter.escalated) c.where('escalated_to = $?', principal.orgCode);
-    if (filter.before_id !== undefined) c.where('id < $?', filter.before_id);
-    const limit = c.param(Math.min(filter.limit ?? 100, this.options.listLimitMax));
-    const rows = await this.deps.sql.query<WorkOrderRow>(
-      `SELECT * FROM work_orders WHERE ${c.sql} ORDER BY id DESC LIMIT ${limit}`,
-      c.params,
+  /**
+   * The orders of the caller's scope that match the filter, one keyset page in the chosen order, with the steps
+   * the caller may take on each and how many match in all (per state, and overdue).
+   */
+  async list(principal: Principal, filter: OrderListFilter): Promise<WorkOrderListAnswer> {
+    const sort = filter.sort ?? 'id';
+    const now = this.deps.now();
+    let unitSubtree: string[] | undefined;
+    if (filter.org_code !== undefined) {
+      if (principal.role === 'enterprise')
+        throw new HttpError(403, 'forbidden', "an enterprise account lists only its own orders, not a unit's");
+      requireOrgScope(principal, this.deps.org, filter.org_code, 'list work orders');
+      unitSubtree = this.deps.org.subtree(filter.org_code);
+    }
+    const conditions = (): SqlConditions => {
+      const c = new SqlConditions();
+      if (principal.role === 'enterprise') c.where('enterprise_id = $?', principal.enterpriseId);
+      else c.where('org_code = ANY($?) OR issuer_org = ANY($?)', this.deps.org.subtree(principal.orgCode));
+      addOrderFilterConditions(c, filter, unitSubtree, principal.orgCode, now);
+      return c;
+    };
+    const page = conditions();
+    const order = addOrderCursorAndOrder(page, sort, filter.after);
+    const limit = Math.min(filter.limit ?? 100, this.options.listLimitMax);
+    const limitParam = page.param(limit + 1);
+    const rows = await this.deps.sql.query<WorkOrderRow & { urged_at: Date | null }>(
+      `SELECT *, (SELECT max(e.at) FROM work_order_events e WHERE e.order_id = work_orders.id AND e.kind = 'urged') AS urged_at
+         FROM work_orders WHERE ${page.sql} ${order} LIMIT ${limitParam}`,
+      page.params,
     );
-    return rows.map(orderView);
+    const counted = conditions();
+    const nowParam = counted.param(new Date(now));
+    const groups = await this.deps.sql.query<{ state: OrderState; n: number; overdue: number }>(
+      `SELECT state, count(*)::int AS n,
+              count(*) FILTER (WHERE overdue OR (state <> 'accepted' AND deadline_at <= ${nowParam}))::int AS overdue
+         FROM work_orders WHERE ${counted.sql} GROUP BY state`,
+      counted.params,
+    );
+    const counts: WorkOrderListAnswer['counts'] = { state: {}, overdue: 0 };
+    let total = 0;
+    for (const g of groups) {
+      counts.state[g.state] = Number(g.n);
+      counts.overdue += Number(g.overdue);
+      total += Number(g.n);
+    }
+    const shown = rows.slice(0, limit);
+    return {
+      work_orders: shown.map((row) => this.listRow(row, principal, now)),
+      total,
+      counts,
+      next: rows.length > limit ? orderCursorAfter(shown[shown.length - 1], sort) : null,
+      as_of: now,
+    };
   }
 
   /** Flags unfinished orders past their deadline and escalates them (督办) to the parent centre. */
@@ -656,4 +651,9 @@ export class WorkOrders {
     }
     return escalated;
   }
+}
+
+/** Past its deadline unfinished: flagged by supervision, or the deadline has passed since the last pass. */
+function isOverdue(order: WorkOrderRow, now: number): boolean {
+  return order.state !== 'accepted' && (order.overdue || new Date(order.deadline_at).getTime() <= now);
 }

@@ -44,8 +44,11 @@ function reportCspViolations(tag: string): void {
   });
 }
 
-/** Launches chromium with a throw-away profile at the given viewport. */
-export async function launchBrowser(viewport: { width: number; height: number }): Promise<TestBrowser> {
+/** Launches chromium with a throw-away profile at the given viewport (and locale, for date inputs). */
+export async function launchBrowser(
+  viewport: { width: number; height: number },
+  options: { locale?: string } = {},
+): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `browser tests need Debian's chromium at ${CHROMIUM_PATH} (apt-get install -y chromium fonts-noto-cjk); it is missing`,
@@ -54,9 +57,11 @@ export async function launchBrowser(viewport: { width: number; height: number })
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'vigil-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
+    // The browser's own language decides how date inputs and file pickers are written.
+    args: options.locale !== undefined ? [...CHROMIUM_ARGS, `--lang=${options.locale}`] : CHROMIUM_ARGS,
     headless: true,
     viewport,
+    ...(options.locale !== undefined ? { locale: options.locale } : {}),
   });
   const violations: string[] = [];
   const collect = (message: ConsoleMessage): void => {

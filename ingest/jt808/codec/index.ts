@@ -41,6 +41,8 @@ export type { LocationQueryReply } from './messages/0x0201-location-query-reply.
 export type { BatchLocation, BatchItemError } from './messages/0x0704-batch-location.js';
 export type { MultimediaEvent } from './messages/0x0800-multimedia-event.js';
 export type { MultimediaData } from './messages/0x0801-multimedia-data.js';
+export type { CameraShootReply } from './messages/0x0805-camera-shoot-reply.js';
+export type { CameraShoot } from './messages/0x8801-camera-shoot.js';
 export type { PassThrough } from './messages/0x0900-pass-through.js';
 export type { ResendRequest } from './messages/0x8003-resend-request.js';
 export type { ServerTime } from './messages/0x8004-server-time.js';

@@ -233,6 +233,12 @@ export function messageArb(version: Jt808Version): fc.Arbitrary<Jt808Message> {
         ...(version === 2011 ? {} : { location: basicArb(version) }),
       })
       .map((body) => ({ msgId: 0x0801 as const, body })),
+    fc
+      .oneof(
+        fc.record({ replySerial: u16, result: fc.constant(0), mediaIds: fc.array(u32, { maxLength: 100 }) }),
+        fc.record({ replySerial: u16, result: fc.integer({ min: 1, max: 255 }), mediaIds: fc.constant<number[]>([]) }),
+      )
+      .map((body) => ({ msgId: 0x0805 as const, body })),
     fc.record({ type: u8, data: bytes(900) }).map((body) => ({ msgId: 0x0900 as const, body })),
     reply.map((body) => ({ msgId: 0x8001 as const, body })),
     fc
@@ -259,6 +265,20 @@ export function messageArb(version: Jt808Version): fc.Arbitrary<Jt808Message> {
     fc
       .record({ mediaId: u32, packetIds: fc.array(u16, { maxLength: 255 }) })
       .map((body) => ({ msgId: 0x8800 as const, body })),
+    fc
+      .record({
+        channel: u8,
+        command: u16,
+        intervalS: u16,
+        save: u8,
+        resolution: u8,
+        quality: u8,
+        brightness: u8,
+        contrast: u8,
+        saturation: u8,
+        chroma: u8,
+      })
+      .map((body) => ({ msgId: 0x8801 as const, body })),
   );
 }
 

@@ -24,6 +24,8 @@ import type { LocationQueryReply } from './messages/0x0201-location-query-reply.
 import { decodeLocationQueryReply, encodeLocationQueryReply } from './messages/0x0201-location-query-reply.js';
 import type { BatchLocation } from './messages/0x0704-batch-location.js';
 import { decodeBatchLocation, encodeBatchLocation } from './messages/0x0704-batch-location.js';
+import type { CameraShootReply } from './messages/0x0805-camera-shoot-reply.js';
+import { decodeCameraShootReply, encodeCameraShootReply } from './messages/0x0805-camera-shoot-reply.js';
 import type { MultimediaEvent } from './messages/0x0800-multimedia-event.js';
 import { decodeMultimediaEvent, encodeMultimediaEvent } from './messages/0x0800-multimedia-event.js';
 import type { MultimediaData } from './messages/0x0801-multimedia-data.js';
@@ -45,6 +47,8 @@ import { decodeAlarmConfirmation, encodeAlarmConfirmation } from './messages/0x8
 import type { TextMessage } from './messages/0x8300-text-message.js';
 import { decodeTextMessage, encodeTextMessage } from './messages/0x8300-text-message.js';
 import type { MultimediaUploadReply } from './messages/0x8800-multimedia-upload-reply.js';
+import type { CameraShoot } from './messages/0x8801-camera-shoot.js';
+import { decodeCameraShoot, encodeCameraShoot } from './messages/0x8801-camera-shoot.js';
 import { decodeMultimediaUploadReply, encodeMultimediaUploadReply } from './messages/0x8800-multimedia-upload-reply.js';
 
 /** Every message the codec knows, discriminated by `msgId`. */
@@ -60,6 +64,7 @@ export type Jt808Message =
   | { msgId: 0x0704; body: BatchLocation }
   | { msgId: 0x0800; body: MultimediaEvent }
   | { msgId: 0x0801; body: MultimediaData }
+  | { msgId: 0x0805; body: CameraShootReply }
   | { msgId: 0x0900; body: PassThrough }
   | { msgId: 0x8001; body: GeneralReply }
   | { msgId: 0x8003; body: ResendRequest }
@@ -69,14 +74,15 @@ export type Jt808Message =
   | { msgId: 0x8202; body: TemporaryTracking }
   | { msgId: 0x8203; body: AlarmConfirmation }
   | { msgId: 0x8300; body: TextMessage }
-  | { msgId: 0x8800; body: MultimediaUploadReply };
+  | { msgId: 0x8800; body: MultimediaUploadReply }
+  | { msgId: 0x8801; body: CameraShoot };
 
 export type Jt808MsgId = Jt808Message['msgId'];
 
 /** The ids decodeMessage knows; anything else is `unsupported_message` (answer 0x8001 result 3). */
 export const JT808_SUPPORTED_MSG_IDS: readonly Jt808MsgId[] = Object.freeze([
-  0x0001, 0x0002, 0x0003, 0x0004, 0x0100, 0x0102, 0x0200, 0x0201, 0x0704, 0x0800, 0x0801, 0x0900, 0x8001, 0x8003,
-  0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300, 0x8800,
+  0x0001, 0x0002, 0x0003, 0x0004, 0x0100, 0x0102, 0x0200, 0x0201, 0x0704, 0x0800, 0x0801, 0x0805, 0x0900, 0x8001,
+  0x8003, 0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300, 0x8800, 0x8801,
 ] satisfies Jt808MsgId[]);
 
 export interface DecodeMessageOptions {
@@ -154,6 +160,8 @@ function decodeBody(msgId: number, body: Buffer, ctx: DecodeContext): Result<Jt8
       return wrap(0x0800, decodeMultimediaEvent(body));
     case 0x0801:
       return wrap(0x0801, decodeMultimediaData(body, ctx));
+    case 0x0805:
+      return wrap(0x0805, decodeCameraShootReply(body));
     case 0x0900:
       return wrap(0x0900, decodePassThrough(body));
     case 0x8001:
@@ -174,6 +182,8 @@ function decodeBody(msgId: number, body: Buffer, ctx: DecodeContext): Result<Jt8
       return wrap(0x8300, decodeTextMessage(body, ctx));
     case 0x8800:
       return wrap(0x8800, decodeMultimediaUploadReply(body));
+    case 0x8801:
+      return wrap(0x8801, decodeCameraShoot(body));
     default:
       return reject('unsupported_message', `message ${msgIdHex(msgId)} is not supported`);
   }
@@ -204,6 +214,8 @@ export function encodeMessageBody(msg: Jt808Message, version: Jt808Version): Buf
       return encodeMultimediaEvent(msg.body);
     case 0x0801:
       return encodeMultimediaData(msg.body, version);
+    case 0x0805:
+      return encodeCameraShootReply(msg.body);
     case 0x0900:
       return encodePassThrough(msg.body);
     case 0x8001:
@@ -224,6 +236,8 @@ export function encodeMessageBody(msg: Jt808Message, version: Jt808Version): Buf
       return encodeTextMessage(msg.body, version);
     case 0x8800:
       return encodeMultimediaUploadReply(msg.body);
+    case 0x8801:
+      return encodeCameraShoot(msg.body);
   }
 }
 

@@ -19,6 +19,8 @@ export interface CommandAnswer {
   result: number;
   /** The position of a 0x0201 answer to 0x8201. */
   location?: LocationBody;
+  /** The media ids of a 0x0805 answer to 0x8801 (each photo then arrives as 0x0801). */
+  mediaIds?: number[];
 }
 
 export interface PendingDownlink {

@@ -260,6 +260,14 @@ export class Jt808Gateway {
         this.onTerminalAnswer(c, message.body.replySerial, { result: RESULT.ok, location: message.body.location });
         return;
       }
+      case 0x0805:
+        // The answer to "take a photo now": the command's result, with the ids the photos will be uploaded under.
+        this.out.reply(c, header, RESULT.ok);
+        this.onTerminalAnswer(c, message.body.replySerial, {
+          result: message.body.result,
+          mediaIds: message.body.mediaIds,
+        });
+        return;
       case 0x0800:
         return this.mediaUploads.onEvent(c, header, message.body, receivedAt);
       case 0x0801:
@@ -435,8 +443,8 @@ export class Jt808Gateway {
   }
 
   /**
-   * Sends a command to a terminal's live session and resolves with its answer: the 0x0001 result, or for
-   * 0x8201 the position of its 0x0201. Throws a DownlinkError when there is no session, when too many commands
+   * Sends a command to a terminal's live session and resolves with its answer: the 0x0001 result, for 0x8201
+   * the position of its 0x0201, for 0x8801 the media ids of its 0x0805. Throws a DownlinkError when there is no session, when too many commands
    * are pending, or when the terminal does not answer in time.
    */
   async sendCommand(phone: string, message: Jt808Message): Promise<CommandAnswer> {

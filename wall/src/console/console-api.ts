@@ -1,19 +1,26 @@
-/** The duty console's HTTP calls: JSON with the officer's bearer token; failures carry the server's reason. */
+/**
+ * The duty console's HTTP calls: JSON with the officer's bearer token. A refusal keeps the server's reason and
+ * its extra fields (`held_by`, `state`, `field`…) so the console can say it as a sentence (error-text.ts).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly reason: string,
     readonly detail: string,
+    /** Fields the server added to the error (held_by, held_since, state, field, …). */
+    readonly extra: Readonly<Record<string, unknown>> = {},
   ) {
     super(detail === '' ? reason : `${reason}: ${detail}`);
   }
 }
 
 export interface ConsoleUser {
+  id?: number;
   username: string;
   display_name?: string;
   role: string;
   org_code: string;
+  enterprise_id?: string | null;
 }
 
 export interface LoginAnswer {
@@ -44,23 +51,35 @@ export function saveSession(storage: Storage | undefined, session: LoginAnswer |
   }
 }
 
-async function call<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+async function send(method: string, path: string, token: string | null, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token !== null) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  let parsed: unknown = null;
   try {
-    parsed = text === '' ? null : JSON.parse(text);
+    return await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (error) {
+    throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function refusal(response: Response): Promise<ApiError> {
+  let parsed: Record<string, unknown> = {};
+  try {
+    const value = JSON.parse(await response.text()) as unknown;
+    if (typeof value === 'object' && value !== null) parsed = value as Record<string, unknown>;
   } catch {
-    parsed = null;
+    // Not JSON (a proxy's error page): the status alone must do.
   }
-  if (!response.ok) {
-    const error = (parsed ?? {}) as { error?: string; reason?: string; detail?: string };
-    throw new ApiError(response.status, error.error ?? error.reason ?? `http_${response.status}`, error.detail ?? '');
-  }
-  return parsed as T;
+  const { error, reason, detail, ...extra } = parsed;
+  const code = typeof error === 'string' ? error : typeof reason === 'string' ? reason : `http_${response.status}`;
+  return new ApiError(response.status, code, typeof detail === 'string' ? detail : '', extra);
+}
+
+async function call<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const response = await send(method, path, token, body);
+  if (!response.ok) throw await refusal(response);
+  const text = await response.text();
+  return (text === '' ? null : JSON.parse(text)) as T;
 }
 
 export async function login(username: string, password: string): Promise<LoginAnswer> {
@@ -79,6 +98,17 @@ export class ConsoleApi {
 
   async post<T>(path: string, body: unknown = {}): Promise<T> {
     return this.guard(call<T>('POST', path, this.token, body));
+  }
+
+  /** A file (an attachment, a photo) as a blob, fetched with the token in the header, never in the URL. */
+  async blob(path: string): Promise<Blob> {
+    return this.guard(
+      (async () => {
+        const response = await send('GET', path, this.token);
+        if (!response.ok) throw await refusal(response);
+        return response.blob();
+      })(),
+    );
   }
 
   private async guard<T>(request: Promise<T>): Promise<T> {

@@ -1,34 +1,28 @@
 /**
- * The duty console (`/console`): log in, then the unit's alarm queue, the work-order board and a vehicle page.
- * Lists refresh when the feed reports a new alarm, a handling step or a work-order change, every few seconds
- * anyway, and right after each action; the session survives a reload of the tab.
+ * The duty console (`/console`): log in, then the workspace of the caller's role. Staff (duty officers,
+ * dispatchers, leaders; admins and analysts read-only) get the alarm queue, the work orders and the vehicle
+ * page; an enterprise account gets its own alarms, its rectification orders and its vehicles. Lists refresh
+ * when the feed reports a change, every few seconds anyway, and right after each step; the session survives a
+ * reload of the tab. The header carries what must not be missed: unacknowledged critical alarms (also in the
+ * tab's title and icon, with a sound), alarms escalated to the unit, and the sound and notification switches.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { FeedAlarmCase, FeedWorkOrder } from '../../../schema/feed.js';
 import { FeedClient } from '../feed/feed-client.js';
 import { HENAN_GEO_PATH, isHenanGeo, type HenanGeo } from '../feed/http-api.js';
 import type { Lang } from '../i18n/locale.js';
-import { shanghaiClock } from '../i18n/shanghai-time.js';
 import { divisionNames } from '../map/division-geometry.js';
 import { AlarmQueue } from './alarm-queue.js';
-import {
-  ApiError,
-  ConsoleApi,
-  isMissingRoute,
-  loadSession,
-  login,
-  saveSession,
-  type LoginAnswer,
-} from './console-api.js';
-import { CONSOLE_MESSAGES, type ConsoleMessages } from './console-messages.js';
+import { ConsoleApi, loadSession, login, saveSession, type LoginAnswer } from './console-api.js';
+import { CONSOLE_MESSAGES, named, type ConsoleMessages } from './console-messages.js';
+import { errorSentence } from './error-text.js';
+import { useAttention } from './use-attention.js';
 import { VehiclePage } from './vehicle-page.js';
-import { WorkOrderBoard } from './work-order-board.js';
+import { WorkOrdersPage } from './work-orders-page.js';
+import { useWorkspace, WorkspaceProvider } from './workspace-context.js';
 
-const REFRESH_MS = 5_000;
 /** Feed messages arriving in a burst cause one refresh. */
 const FEED_REFRESH_DEBOUNCE_MS = 300;
 const FEED_TRIGGERS: ReadonlySet<string> = new Set(['alarm', 'alarm_state', 'work_order']);
-const LIST_LIMIT = 200;
 
 type Tab = 'alarms' | 'orders' | 'vehicle';
 
@@ -59,9 +53,7 @@ function LoginForm({
         setError(null);
         login(username, password)
           .then(onLoggedIn)
-          .catch((failure: unknown) =>
-            setError(messages.loginFailed(failure instanceof ApiError ? failure.reason : String(failure))),
-          );
+          .catch((failure: unknown) => setError(messages.loginFailed(errorSentence(failure, messages))));
       }}
     >
       <h1>Vigil · {messages.title}</h1>
@@ -79,7 +71,7 @@ function LoginForm({
           onChange={(e) => setPassword(e.target.value)}
         />
       </label>
-      <button type="submit" data-testid="login">
+      <button type="submit" className="primary" data-testid="login">
         {messages.logIn}
       </button>
       {error !== null ? (
@@ -91,12 +83,31 @@ function LoginForm({
   );
 }
 
-interface Lists {
-  alarms: FeedAlarmCase[] | null;
-  orders: FeedWorkOrder[] | null;
-  handlingAvailable: boolean;
-  refreshedAt: number | null;
-  error: string | null;
+/** Follows the feed without positions, only to learn that alarms or orders changed. */
+function useFeedChanges(token: string, onChange: () => void): void {
+  useEffect(() => {
+    const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const client = new FeedClient({
+      url: `${scheme}://${window.location.host}/ws?token=${encodeURIComponent(token)}&positions=none`,
+      onMessage: (message) => {
+        if (!FEED_TRIGGERS.has(message.type) || timer !== null) return;
+        timer = setTimeout(() => {
+          timer = null;
+          onChange();
+        }, FEED_REFRESH_DEBOUNCE_MS);
+      },
+      onFrame: () => undefined,
+      onStateChange: () => undefined,
+      resumeMessage: () => null,
+      checkUnauthorized: async () => false,
+    });
+    client.start();
+    return () => {
+      client.stop();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [token, onChange]);
 }
 
 function Workspace({
@@ -112,103 +123,85 @@ function Workspace({
 }) {
   const api = useMemo(() => new ConsoleApi(session.token, onLogout), [session.token, onLogout]);
   const [tab, setTab] = useState<Tab>('alarms');
-  const [terminalId, setTerminalId] = useState('');
+  const [vehicleId, setVehicleId] = useState('');
   const [geo, setGeo] = useState<HenanGeo | null>(null);
-  const [lists, setLists] = useState<Lists>({
-    alarms: null,
-    orders: null,
-    handlingAvailable: true,
-    refreshedAt: null,
-    error: null,
-  });
-  const [refreshNo, setRefreshNo] = useState(0);
-  const refresh = useCallback(() => setRefreshNo((n) => n + 1), []);
-  const places = useMemo(
+  const geoNames = useMemo(
     () => (geo === null ? (new Map<string, string>() as ReadonlyMap<string, string>) : divisionNames(geo)),
     [geo],
   );
-
-  useEffect(() => {
-    // The feed without positions: only to learn that the lists changed.
-    const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const client = new FeedClient({
-      url: `${scheme}://${window.location.host}/ws?token=${encodeURIComponent(session.token)}&positions=none`,
-      onMessage: (message) => {
-        if (!FEED_TRIGGERS.has(message.type) || timer !== null) return;
-        timer = setTimeout(() => {
-          timer = null;
-          refresh();
-        }, FEED_REFRESH_DEBOUNCE_MS);
-      },
-      onFrame: () => undefined,
-      onStateChange: () => undefined,
-      resumeMessage: () => null,
-      checkUnauthorized: async () => false,
-    });
-    client.start();
-    return () => {
-      client.stop();
-      if (timer !== null) clearTimeout(timer);
-    };
-  }, [session.token, refresh]);
-
   useEffect(() => {
     api
       .get<unknown>(HENAN_GEO_PATH)
       .then((body) => isHenanGeo(body) && setGeo(body))
       .catch(() => undefined);
   }, [api]);
+  const showVehicle = useCallback((id: string) => {
+    setVehicleId(id);
+    setTab('vehicle');
+  }, []);
+  return (
+    <WorkspaceProvider
+      api={api}
+      lang={lang}
+      m={messages}
+      session={session}
+      geoNames={geoNames}
+      onShowVehicle={showVehicle}
+    >
+      <WorkspaceBody
+        tab={tab}
+        setTab={setTab}
+        vehicleId={vehicleId}
+        setVehicleId={setVehicleId}
+        geo={geo}
+        onLogout={onLogout}
+      />
+    </WorkspaceProvider>
+  );
+}
 
-  useEffect(() => {
-    let cancelled = false;
-    const load = async () => {
-      try {
-        const [alarms, orders] = await Promise.all([
-          api.get<{ alarms: FeedAlarmCase[] }>(`/api/alarms?limit=${LIST_LIMIT}`),
-          api.get<{ work_orders: FeedWorkOrder[] }>(`/api/work-orders?limit=${LIST_LIMIT}`),
-        ]);
-        if (!cancelled)
-          setLists({
-            alarms: alarms.alarms,
-            orders: orders.work_orders,
-            handlingAvailable: true,
-            refreshedAt: Date.now(),
-            error: null,
-          });
-      } catch (failure) {
-        if (cancelled) return;
-        if (isMissingRoute(failure))
-          setLists({ alarms: null, orders: null, handlingAvailable: false, refreshedAt: Date.now(), error: null });
-        else
-          setLists((prev) => ({
-            ...prev,
-            error: messages.failed(failure instanceof Error ? failure.message : String(failure)),
-          }));
-      }
-    };
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, [api, refreshNo, messages]);
-
+function WorkspaceBody({
+  tab,
+  setTab,
+  vehicleId,
+  setVehicleId,
+  geo,
+  onLogout,
+}: {
+  tab: Tab;
+  setTab: (tab: Tab) => void;
+  vehicleId: string;
+  setVehicleId: (id: string) => void;
+  geo: HenanGeo | null;
+  onLogout: () => void;
+}) {
+  const ws = useWorkspace();
+  const { m, session } = ws;
+  const [refreshNo, setRefreshNo] = useState(0);
+  const refresh = useCallback(() => setRefreshNo((n) => n + 1), []);
+  useFeedChanges(session.token, refresh);
+  const attention = useAttention(refreshNo, `Vigil · ${m.title}`);
+  const enterprise = session.user.role === 'enterprise';
   const logout = () => {
-    api
+    ws.api
       .post('/api/auth/logout')
       .catch(() => undefined)
       .finally(onLogout);
   };
-  const showVehicle = (id: string) => {
-    setTerminalId(id);
-    setTab('vehicle');
-  };
+  const tabName = (t: Tab) =>
+    t === 'alarms'
+      ? enterprise
+        ? m.tabs.enterpriseAlarms
+        : m.tabs.alarms
+      : t === 'orders'
+        ? enterprise
+          ? m.tabs.enterpriseOrders
+          : m.tabs.orders
+        : m.tabs.vehicle;
   return (
-    <div className="console" data-testid="console">
+    <div className="console" data-testid="console" data-role={session.user.role}>
       <header className="console-header">
-        <h1>Vigil · {messages.title}</h1>
+        <h1>Vigil · {m.title}</h1>
         <nav>
           {(['alarms', 'orders', 'vehicle'] as const).map((t) => (
             <button
@@ -218,64 +211,82 @@ function Workspace({
               className={t === tab ? 'tab-active' : ''}
               onClick={() => setTab(t)}
             >
-              {messages.tabs[t]}
-              {t === 'alarms' && lists.alarms !== null
-                ? ` (${lists.alarms.filter((a) => a.state === 'new').length})`
-                : ''}
+              {tabName(t)}
+              {t === 'alarms' && attention.newCount !== null && attention.newCount > 0 ? (
+                <span className="tab-count" data-testid="new-count">
+                  {attention.newCount}
+                </span>
+              ) : null}
             </button>
           ))}
         </nav>
+        {attention.criticalCount !== null && attention.criticalCount > 0 ? (
+          <button
+            type="button"
+            className="attention-chip attention-critical"
+            data-testid="critical-chip"
+            onClick={() => setTab('alarms')}
+          >
+            ⚠ {m.attention.criticalChip(attention.criticalCount)}
+          </button>
+        ) : null}
+        {attention.escalatedCount !== null && attention.escalatedCount > 0 ? (
+          <button
+            type="button"
+            className="attention-chip attention-escalated"
+            data-testid="escalated-chip"
+            onClick={() => setTab('alarms')}
+          >
+            ⇧ {m.attention.escalatedChip(attention.escalatedCount)}
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="console-subtle"
+          data-testid="sound-toggle"
+          data-sound={attention.soundState}
+          onClick={() => attention.sound.setMuted(!attention.sound.muted)}
+        >
+          {attention.sound.muted ? m.attention.soundOff : m.attention.soundOn}
+        </button>
+        {attention.notifications !== 'unsupported' ? (
+          <button
+            type="button"
+            className="console-subtle"
+            data-testid="notifications-toggle"
+            disabled={attention.notifications === 'denied'}
+            onClick={attention.toggleNotifications}
+          >
+            {attention.notifications === 'on'
+              ? m.attention.notificationsOn
+              : attention.notifications === 'denied'
+                ? m.attention.notificationsDenied
+                : m.attention.notificationsOff}
+          </button>
+        ) : null}
         <span className="console-user" data-testid="console-user">
-          {session.user.display_name ?? session.user.username} ·{' '}
-          {places.get(session.user.org_code) ?? session.user.org_code}
+          {session.user.display_name ?? session.user.username} · {named(m.roleNames, session.user.role)} ·{' '}
+          {ws.placeName(session.user.org_code)}
         </span>
         <button type="button" data-testid="logout" onClick={logout}>
-          {messages.logOut}
+          {m.logOut}
         </button>
       </header>
+      {attention.soundState === 'needs_gesture' ? (
+        <button
+          type="button"
+          className="console-sound-banner"
+          data-testid="enable-sound"
+          onClick={() => attention.sound.unlock()}
+        >
+          {m.attention.enableSound}
+        </button>
+      ) : null}
       <main className="console-main">
-        {lists.error !== null ? <p className="console-error">{lists.error}</p> : null}
-        {tab === 'alarms' ? (
-          <>
-            <h2>{messages.alarmQueue}</h2>
-            <AlarmQueue
-              api={api}
-              alarms={lists.alarms}
-              available={lists.handlingAvailable}
-              lang={lang}
-              messages={messages}
-              places={places}
-              onChanged={refresh}
-              onShowVehicle={showVehicle}
-            />
-          </>
-        ) : null}
-        {tab === 'orders' ? (
-          <>
-            <h2>{messages.orderBoard}</h2>
-            <WorkOrderBoard
-              orders={lists.orders}
-              available={lists.handlingAvailable}
-              now={Date.now()}
-              messages={messages}
-              places={places}
-            />
-          </>
-        ) : null}
-        {tab === 'vehicle' ? (
-          <VehiclePage
-            api={api}
-            geo={geo}
-            terminalId={terminalId}
-            lang={lang}
-            messages={messages}
-            onTerminalId={setTerminalId}
-          />
-        ) : null}
+        {tab === 'alarms' ? <AlarmQueue refreshNo={refreshNo} enterprise={enterprise} /> : null}
+        {tab === 'orders' ? <WorkOrdersPage refreshNo={refreshNo} enterprise={enterprise} /> : null}
+        {tab === 'vehicle' ? <VehiclePage geo={geo} vehicleId={vehicleId} onVehicleId={setVehicleId} /> : null}
       </main>
-      <footer className="console-footer">
-        {lists.refreshedAt !== null ? messages.refreshed(shanghaiClock(lists.refreshedAt)) : ''}
-      </footer>
     </div>
   );
 }
@@ -285,7 +296,11 @@ export function ConsoleApp({ lang }: { lang: Lang }) {
   const [session, setSession] = useState<LoginAnswer | null>(() => loadSession(sessionStorageOrUndefined()));
   useEffect(() => {
     document.body.classList.add('console-mode');
-    return () => document.body.classList.remove('console-mode');
+    document.documentElement.classList.add('console-mode');
+    return () => {
+      document.body.classList.remove('console-mode');
+      document.documentElement.classList.remove('console-mode');
+    };
   }, []);
   const onLogout = useCallback(() => {
     saveSession(sessionStorageOrUndefined(), null);

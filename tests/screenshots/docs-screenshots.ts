@@ -1,0 +1,285 @@
+/**
+ * Regenerates the duty console's screenshots in docs/screenshots/ (`npm run docs:screenshots`; not part of
+ * `npm test`): a real `vigil start` fed only the ways production data arrives — registry upload, JT/T 809 alarm
+ * reports, speeding JT/T 808 terminals, a back-filled day of driving — and worked through the API, then every
+ * screen photographed in Chromium at 1920×1080 and 3840×2160, zh-CN.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import type { AlarmListAnswer, FeedAlarmCase } from '../../schema/index.js';
+import { launchBrowser } from '../support/browser.js';
+import {
+  api,
+  backfillTrack,
+  createPerson,
+  registerVehicles,
+  reportAlarms,
+  speedingEpisode,
+  waitForAlarms,
+  workingDay,
+  type Person,
+} from '../support/console-scenario.js';
+import { eventually, startVigil } from '../support/vigil-process.js';
+
+const OUT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const SIZES = [
+  { width: 1920, height: 1080 },
+  { width: 3840, height: 2160 },
+] as const;
+const COUNTIES = ['410102', '410103', '410105', '410122', '410182'];
+const TRUCK = { plate: '豫A12399', terminal_id: '013955550001' };
+
+async function photoFrom(page: Page, width: number, height: number): Promise<string> {
+  return page.evaluate(
+    ([w, h]) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = w;
+      canvas.height = h;
+      const g = canvas.getContext('2d')!;
+      const sky = g.createLinearGradient(0, 0, 0, h);
+      sky.addColorStop(0, '#9cc4ea');
+      sky.addColorStop(0.55, '#d8e4ee');
+      sky.addColorStop(0.56, '#5b5f63');
+      sky.addColorStop(1, '#3b3f42');
+      g.fillStyle = sky;
+      g.fillRect(0, 0, w, h);
+      g.fillStyle = '#c8372d';
+      g.fillRect(w * 0.2, h * 0.35, w * 0.5, h * 0.28);
+      g.fillStyle = '#222';
+      for (const x of [0.28, 0.6]) {
+        g.beginPath();
+        g.arc(w * x, h * 0.66, h * 0.06, 0, Math.PI * 2);
+        g.fill();
+      }
+      g.fillStyle = '#fff';
+      g.font = `${Math.round(h / 12)}px sans-serif`;
+      g.fillText('豫A12399', w * 0.3, h * 0.52);
+      return canvas.toDataURL('image/jpeg', 0.85).split(',')[1];
+    },
+    [width, height],
+  );
+}
+
+async function logIn(page: Page, baseUrl: string, person: Person): Promise<void> {
+  await page.goto(`${baseUrl}/console`);
+  await page.evaluate(() => sessionStorage.clear());
+  await page.goto(`${baseUrl}/console`);
+  await page.fill('input[name="username"]', person.username);
+  await page.fill('input[name="password"]', person.password);
+  await page.click('[data-testid="login"]');
+  await page.locator('[data-testid="console"]').waitFor();
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const vigil = await startVigil();
+  try {
+    const admin = await vigil.login();
+    await api(vigil, admin, 'POST', '/api/enterprises', {
+      id: 'ZZ-LOGISTICS',
+      name: '郑州某物流有限公司',
+      org_code: '410100',
+    });
+    const fleet = Array.from({ length: 40 }, (_, i) => ({
+      plate: `豫A${String(61000 + i)}`,
+      terminal_id: `01396100${String(i).padStart(4, '0')}`,
+      home_org_code: COUNTIES[i % COUNTIES.length],
+    }));
+    await registerVehicles(vigil, admin, [
+      ...fleet,
+      { ...TRUCK, home_org_code: '410105', enterprise_id: 'ZZ-LOGISTICS', vehicle_class: 'dangerous_goods' },
+    ]);
+    const duty = await createPerson(vigil, admin, 'zz-duty', 'duty_officer', '410100');
+    const colleague = await createPerson(vigil, admin, 'zz-duty-2', 'duty_officer', '410100');
+    const leader = await createPerson(vigil, admin, 'henan-leader', 'leader', '410000');
+    const dispatcher = await createPerson(vigil, admin, 'zz-dispatcher', 'dispatcher', '410100');
+    const county = await createPerson(vigil, admin, 'jinshui-duty', 'duty_officer', '410105');
+    const company = await createPerson(vigil, admin, 'zz-logistics', 'enterprise', '410100', {
+      enterprise_id: 'ZZ-LOGISTICS',
+    });
+    console.log('fleet and accounts ready');
+
+    await backfillTrack(
+      vigil.jt808Port,
+      TRUCK.terminal_id,
+      TRUCK.plate,
+      workingDay(Date.now() - 24 * 3_600_000 - 600_000, 24),
+    );
+    const t0 = Date.now() - 2 * 3_600_000;
+    await reportAlarms(
+      vigil,
+      admin,
+      Array.from({ length: 160 }, (_, i) => ({
+        plate: fleet[i % fleet.length].plate,
+        warnType: 1 + (i % 3),
+        timeMs: t0 + i * 30_000,
+        info: `下级平台报警 ${i}`,
+      })),
+    );
+    for (const [i, speed] of [168, 159, 131].entries())
+      await speedingEpisode(vigil.jt808Port, `01397100000${i}`, `豫A7100${i}`, speed);
+    await speedingEpisode(vigil.jt808Port, TRUCK.terminal_id, TRUCK.plate, 171, { lat: 34.80109, lon: 113.65453 });
+    await waitForAlarms(vigil, duty.token, 'state=new,acknowledged', 164, 120_000);
+    console.log('alarms in');
+
+    // Some alarms taken by a colleague; unhandled ones escalate after a minute (supervision runs every 30 s).
+    const first = await api<AlarmListAnswer>(
+      vigil,
+      colleague.token,
+      'GET',
+      '/api/alarms?state=new&sort=urgency&limit=12',
+    );
+    for (const a of first.alarms.slice(6, 9))
+      await api(vigil, colleague.token, 'POST', `/api/alarms/${a.alarm_id}/acknowledge`);
+    await api(vigil, admin, 'PUT', '/api/config/escalation', { value: { alarm_unhandled_minutes: 1 } });
+    await waitForAlarms(vigil, leader.token, 'escalated=true', 1, 150_000);
+    await api(vigil, admin, 'PUT', '/api/config/escalation', { value: { alarm_unhandled_minutes: 30 } });
+    console.log('escalations in');
+
+    const browser = await launchBrowser({ width: 1920, height: 1080 }, { locale: 'zh-CN' });
+    const helper = await browser.context.newPage();
+    await helper.goto(`${vigil.baseUrl}/console`);
+    const photo = await photoFrom(helper, 1280, 960);
+    await browser.close();
+
+    // The Zhengzhou flow through the API: the province's order reaches the county, which reports back with a photo.
+    const order = await api<{ id: number }>(vigil, leader.token, 'POST', '/api/work-orders', {
+      title: '郑州市危险货物运输企业专项检查',
+      description: '请于48小时内完成辖区危险货物运输企业专项检查，反馈检查照片和处理结果',
+      category: 'inspection',
+      severity: 'warning',
+      org_code: '410100',
+      department: 'road_transport',
+      deadline_hours: 48,
+    });
+    await api(vigil, dispatcher.token, 'POST', `/api/work-orders/${order.id}/transfer`, {
+      org_code: '410105',
+      department: 'enforcement',
+      text: '请金水区执法大队立案检查',
+    });
+    await api(vigil, county.token, 'POST', `/api/work-orders/${order.id}/sign`, {});
+    await api(vigil, county.token, 'POST', `/api/work-orders/${order.id}/start`, {});
+    await api(vigil, county.token, 'POST', `/api/work-orders/${order.id}/feedback`, {
+      text: '已对辖区3家企业现场检查，责令1家整改，整改到位',
+      attachments: [{ name: '现场检查.jpg', content_type: 'image/jpeg', data_base64: photo }],
+    });
+    // The enterprise's truck: the county makes a rectification order of its alarm; the company claims it.
+    const [alarm] = (
+      await api<AlarmListAnswer>(
+        vigil,
+        county.token,
+        'GET',
+        `/api/alarms?plate=${encodeURIComponent(TRUCK.plate)}&rule=overspeed`,
+      )
+    ).alarms;
+    const dispatched = await api<FeedAlarmCase>(vigil, county.token, 'POST', `/api/alarms/${alarm.alarm_id}/dispatch`, {
+      department: 'enforcement',
+      description: '请企业认领并自查整改，上传整改材料',
+    });
+    const rectification = dispatched.work_order_id!;
+    await api(vigil, company.token, 'POST', `/api/work-orders/${rectification}/claim`, {});
+    await api(vigil, company.token, 'POST', `/api/work-orders/${rectification}/self-check`, {
+      text: '经自查，驾驶员赶时间超速，情况属实',
+    });
+    console.log('orders in');
+
+    for (const size of SIZES) {
+      const b = await launchBrowser(size, { locale: 'zh-CN' });
+      const page = await b.context.newPage();
+      const shot = async (name: string) => {
+        const file = path.join(OUT_DIR, `${name}-${size.width}x${size.height}.png`);
+        await page.screenshot({ path: file });
+        console.log(`  ${path.relative(process.cwd(), file)}`);
+      };
+      await page.goto(`${vigil.baseUrl}/console`);
+      await page.locator('[data-testid="login-form"]').waitFor();
+      await shot('console-login');
+
+      await logIn(page, vigil.baseUrl, duty);
+      await page
+        .locator('[data-testid="queue-row"]')
+        .nth(3)
+        .click({ position: { x: 5, y: 5 } });
+      await page.locator('[data-testid="alarm-history"] li').first().waitFor();
+      await shot('console-queue');
+      await page
+        .locator('[data-testid="queue-row"]')
+        .first()
+        .click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('d');
+      await page.locator('[data-testid="dispatch-dialog"]').waitFor();
+      await page.selectOption('[data-testid="dispatch-department"]', 'enforcement');
+      await page.selectOption('[data-testid="dispatch-deadline"]', '24');
+      await shot('console-dispatch');
+      await page.click('[data-testid="dispatch-next"]');
+      await shot('console-dispatch-confirm');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('?');
+      await page.locator('[data-testid="help-dialog"]').waitFor();
+      await shot('console-shortcuts');
+      await page.keyboard.press('Escape');
+
+      await logIn(page, vigil.baseUrl, dispatcher);
+      await page.click('[data-testid="tab-orders"]');
+      await page.locator(`[data-testid="order-row"][data-order-id="${order.id}"]`).click();
+      await page.locator('[data-testid="attachment-image"]').waitFor();
+      await eventually(
+        async () =>
+          (await page
+            .locator('[data-testid="attachment-image"]')
+            .evaluate((img: HTMLImageElement) => img.naturalWidth)) > 0
+            ? true
+            : undefined,
+        10_000,
+        'the photo',
+      );
+      await page.click('[data-testid="order-accept"]');
+      await page.fill('[data-testid="step-text"]', '同意办结');
+      await shot('console-order');
+
+      await logIn(page, vigil.baseUrl, leader);
+      await page.click('[data-testid="tab-orders"]');
+      await page.click('[data-testid="issue-order"]');
+      await page.fill('[data-testid="issue-title"]', '开展节前道路运输安全隐患排查');
+      await page.locator('[data-testid="issue-department"] option').first().waitFor({ state: 'attached' });
+      await shot('console-issue-order');
+      await page.keyboard.press('Escape');
+
+      await logIn(page, vigil.baseUrl, company);
+      await page.click('[data-testid="tab-orders"]');
+      await page.locator(`[data-testid="order-row"][data-order-id="${rectification}"]`).click();
+      await page.click('[data-testid="order-rectification"]');
+      await page.fill('[data-testid="step-text"]', '已对驾驶员停班教育，全员培训并加装限速提醒');
+      await shot('console-enterprise');
+
+      await logIn(page, vigil.baseUrl, dispatcher);
+      await page.click('[data-testid="tab-vehicle"]');
+      await page.fill('[data-testid="vehicle-search"]', TRUCK.plate);
+      await page.keyboard.press('Enter');
+      await page.locator('[data-testid="track-svg"]').waitFor();
+      await page.click('[data-testid="window-24h"]');
+      await eventually(
+        async () =>
+          Number(await page.locator('[data-testid="track-svg"]').getAttribute('data-points')) > 2000 ? true : undefined,
+        20_000,
+        'the day',
+      );
+      await page.locator('[data-testid="track-stops"] button').nth(6).click();
+      await shot('console-vehicle');
+
+      await logIn(page, vigil.baseUrl, { username: 'admin', password: vigil.adminPassword, token: admin });
+      await page.locator('[data-testid="read-only-notice"]').waitFor();
+      await shot('console-admin');
+      await b.close();
+    }
+  } finally {
+    await vigil.stop({ removeData: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

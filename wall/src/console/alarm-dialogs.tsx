@@ -1,0 +1,285 @@
+/**
+ * The two alarm steps that need more than a click: 派单 (choose the unit, department and deadline, then confirm)
+ * and 误报排除 (a reason is required). Both post to the server and report its answer; a refusal is shown as a
+ * sentence inside the dialog, which stays open so nothing typed is lost.
+ */
+import { useEffect, useState } from 'react';
+import type { FeedAlarmCase } from '../../../schema/feed.js';
+import type { AlarmQueueRow } from '../../../schema/handling.js';
+import { ruleName } from '../i18n/rule-names.js';
+import { chinaDateTime } from './console-time.js';
+import { errorSentence } from './error-text.js';
+import { Modal } from './modal.js';
+import { useWorkspace, type Department } from './workspace-context.js';
+
+const DEADLINE_CHOICES_HOURS = [2, 4, 8, 12, 24, 48, 72, 168] as const;
+const TITLE_CHARS_MAX = 200;
+const TEXT_CHARS_MAX = 4000;
+const REASON_CHARS_MIN = 2;
+const REASON_CHARS_MAX = 2000;
+
+export function DispatchDialog({
+  alarm,
+  onClose,
+  onDone,
+}: {
+  alarm: AlarmQueueRow;
+  onClose: () => void;
+  onDone: (result: FeedAlarmCase) => void;
+}) {
+  const ws = useWorkspace();
+  const { m } = ws;
+  const unitChoices = ws.units.length > 0 ? ws.units : [{ code: alarm.org_code, name: ws.placeName(alarm.org_code) }];
+  const [unit, setUnit] = useState(
+    unitChoices.some((u) => u.code === alarm.org_code) ? alarm.org_code : unitChoices[0].code,
+  );
+  const [departments, setDepartments] = useState<Department[]>([]);
+  const [department, setDepartment] = useState(alarm.department);
+  const [hours, setHours] = useState<number | null>(null);
+  const [title, setTitle] = useState(`${ruleName(alarm.rule, 'zh')} ${alarm.plate || alarm.terminal_id}`);
+  const [description, setDescription] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    ws.departmentsOf(unit)
+      .then((list) => {
+        if (cancelled) return;
+        setDepartments(list);
+        setDepartment((current) => (list.some((d) => d.code === current) ? current : (list[0]?.code ?? current)));
+      })
+      .catch((failure: unknown) => !cancelled && setError(errorSentence(failure, m)));
+    return () => {
+      cancelled = true;
+    };
+  }, [ws, unit, m]);
+
+  const deadlineText =
+    hours === null
+      ? m.dispatch.deadlineDefault
+      : `${m.dispatch.hours(hours)}（${chinaDateTime(Date.now() + hours * 3_600_000)}）`;
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const body: Record<string, unknown> = { org_code: unit, department, title: title.trim() };
+      if (description.trim() !== '') body.description = description.trim();
+      if (hours !== null) body.deadline_hours = hours;
+      const result = await ws.api.post<FeedAlarmCase>(
+        `/api/alarms/${encodeURIComponent(alarm.alarm_id)}/dispatch`,
+        body,
+      );
+      onDone(result);
+    } catch (failure) {
+      setError(errorSentence(failure, m));
+      setConfirming(false);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      title={`${m.dispatch.title} · ${ruleName(alarm.rule, ws.lang)} ${alarm.plate}`}
+      onClose={onClose}
+      closeLabel={m.close}
+      testId="dispatch-dialog"
+    >
+      {confirming ? (
+        <div className="console-form">
+          <p className="console-confirm" data-testid="dispatch-confirm-text">
+            {m.dispatch.confirmText(ws.placeName(unit), ws.departmentName(department), deadlineText)}
+          </p>
+          <p className="console-dim">{title}</p>
+          <div className="console-form-buttons">
+            <button type="button" onClick={() => setConfirming(false)} disabled={busy}>
+              {m.dispatch.back}
+            </button>
+            <button
+              type="button"
+              className="primary"
+              data-testid="dispatch-confirm"
+              disabled={busy}
+              onClick={() => void submit()}
+            >
+              {m.dispatch.confirm}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <form
+          className="console-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setConfirming(true);
+          }}
+        >
+          <label>
+            {m.dispatch.unit}
+            <select data-testid="dispatch-unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
+              {unitChoices.map((u) => (
+                <option key={u.code} value={u.code}>
+                  {'level' in u && u.level === 'county' ? '　' : ''}
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {m.dispatch.department}
+            <select
+              data-testid="dispatch-department"
+              value={department}
+              onChange={(e) => setDepartment(e.target.value)}
+            >
+              {departments.map((d) => (
+                <option key={d.code} value={d.code}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {m.dispatch.deadline}
+            <select
+              data-testid="dispatch-deadline"
+              value={hours === null ? '' : String(hours)}
+              onChange={(e) => setHours(e.target.value === '' ? null : Number(e.target.value))}
+            >
+              <option value="">{m.dispatch.deadlineDefault}</option>
+              {DEADLINE_CHOICES_HOURS.map((h) => (
+                <option key={h} value={h}>
+                  {m.dispatch.hours(h)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {m.dispatch.enterprise}
+            <span className="console-value">
+              {alarm.enterprise_id === null ? m.dispatch.noEnterprise : ws.enterpriseName(alarm.enterprise_id)}
+            </span>
+          </label>
+          <label>
+            {m.dispatch.orderTitle}
+            <input
+              data-testid="dispatch-title"
+              value={title}
+              maxLength={TITLE_CHARS_MAX}
+              required
+              onChange={(e) => setTitle(e.target.value)}
+            />
+          </label>
+          <label>
+            {m.dispatch.description}
+            <textarea
+              value={description}
+              maxLength={TEXT_CHARS_MAX}
+              rows={3}
+              onChange={(e) => setDescription(e.target.value)}
+            />
+          </label>
+          <div className="console-form-buttons">
+            <button type="button" onClick={onClose}>
+              {m.cancel}
+            </button>
+            <button
+              type="submit"
+              className="primary"
+              data-testid="dispatch-next"
+              disabled={title.trim() === '' || departments.length === 0}
+            >
+              {m.dispatch.next}
+            </button>
+          </div>
+        </form>
+      )}
+      {error !== null ? (
+        <p className="console-error" role="alert" data-testid="dialog-error">
+          {error}
+        </p>
+      ) : null}
+    </Modal>
+  );
+}
+
+export function DismissDialog({
+  alarm,
+  onClose,
+  onDone,
+}: {
+  alarm: AlarmQueueRow;
+  onClose: () => void;
+  onDone: (result: FeedAlarmCase) => void;
+}) {
+  const ws = useWorkspace();
+  const { m } = ws;
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const enough = reason.trim().length >= REASON_CHARS_MIN;
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(
+        await ws.api.post<FeedAlarmCase>(`/api/alarms/${encodeURIComponent(alarm.alarm_id)}/dismiss`, {
+          reason: reason.trim(),
+        }),
+      );
+    } catch (failure) {
+      setError(errorSentence(failure, m));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      title={`${m.dismiss.title} · ${ruleName(alarm.rule, ws.lang)} ${alarm.plate}`}
+      onClose={onClose}
+      closeLabel={m.close}
+      testId="dismiss-dialog"
+    >
+      <form
+        className="console-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (enough) void submit();
+        }}
+      >
+        <label>
+          {m.dismiss.reason}
+          <textarea
+            data-testid="dismiss-reason"
+            value={reason}
+            rows={3}
+            maxLength={REASON_CHARS_MAX}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </label>
+        <div className="console-chips">
+          {m.dismiss.quickReasons.map((text) => (
+            <button key={text} type="button" className="console-chip" onClick={() => setReason(text)}>
+              {text}
+            </button>
+          ))}
+        </div>
+        {!enough ? <p className="console-dim">{m.dismiss.tooShort}</p> : null}
+        <div className="console-form-buttons">
+          <button type="button" onClick={onClose}>
+            {m.cancel}
+          </button>
+          <button type="submit" className="primary" data-testid="confirm-dismiss" disabled={busy || !enough}>
+            {m.dismiss.confirm}
+          </button>
+        </div>
+      </form>
+      {error !== null ? (
+        <p className="console-error" role="alert" data-testid="dialog-error">
+          {error}
+        </p>
+      ) : null}
+    </Modal>
+  );
+}
