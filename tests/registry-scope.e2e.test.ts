@@ -192,10 +192,18 @@ describe('per-vehicle reads of an enterprise account', () => {
     expect((own.body.points as unknown[]).length).toBe(2);
     const other = await api(fleet, 'GET', `/api/vehicles/${OTHER_TERMINAL}/track?${window}`);
     expect(other).toMatchObject({ status: 404, body: { error: 'not_found' } });
-    // Staff keep their org scope: Zhengzhou's analysts see no fix their vehicle made in Luoyang.
+    // Staff see a vehicle of their own area whole (its plate is Zhengzhou's, so Zhengzhou is answerable for it
+    // wherever it drives); another city's staff see only the fixes that lie in their area: Kaifeng none of these.
     const analyst = await user('zz.analyst.track', 'analyst', '410100');
     const staff = await api(analyst, 'GET', `/api/vehicles/${OWN_TERMINAL}/track?${window}`);
     expect(staff.status).toBe(200);
-    expect(staff.body.points).toEqual([]);
+    expect((staff.body.points as unknown[]).length).toBe(2);
+    const kaifeng = await user('kf.analyst.track', 'analyst', '410200');
+    const elsewhere = await api(kaifeng, 'GET', `/api/vehicles/${OWN_TERMINAL}/track?${window}`);
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.body.points).toEqual([]);
+    const luoyang = await user('ly.analyst.track', 'analyst', '410300');
+    const where = await api(luoyang, 'GET', `/api/vehicles/${OWN_TERMINAL}/track?${window}`);
+    expect((where.body.points as unknown[]).length).toBe(2);
   });
 });

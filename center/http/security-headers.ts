@@ -30,14 +30,16 @@ export const API_HEADERS: Readonly<Record<string, string>> = {
  *   cover ws: of the same host);
  * - `worker-src blob:`: maplibre-gl starts its tile workers from a blob: URL of its own bundled code (without
  *   it, "Creating a worker from 'blob:…' violates … worker-src");
- * - `img-src 'self' data:`: the empty favicon `data:,` that keeps kiosks from asking for /favicon.ico;
+ * - `img-src 'self' data: blob:`: the empty favicon `data:,` that keeps kiosks from asking for /favicon.ico, and
+ *   the terminals' photos, which the console fetches with its bearer token and shows from a blob: URL (an
+ *   `<img src>` cannot carry the token, and a token in the URL would end up in logs);
  * - nothing may frame the app, no `<base>` rewriting, forms only to Vigil.
  */
 export const PAGE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",
   'worker-src blob:',
