@@ -181,6 +181,7 @@ for (let n = 0; n < EVENTS; n++) {
     source: 'bench',
     backfill: 0,
     extras: rnd() < 0.001 ? adasExtras(ts, rnd() < 0.5 ? 1 : 2) : '',
+    org_code: '',
   };
   events[n] = { kind: 0, row, partition: partitionOf(r.terminal_id, PARTITIONS) };
 }

@@ -43,6 +43,7 @@ function fix(terminal: number, seq: number): TelemetryRow {
     source: 'jt808',
     backfill: 0,
     extras: '{"mileage_km":1520.4}',
+    org_code: '410102',
   };
 }
 

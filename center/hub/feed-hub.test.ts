@@ -113,6 +113,7 @@ function fix(terminalId: string, ts: number, at: { lat: number; lon: number }, s
     source: 'jt808',
     backfill: 0,
     extras: '',
+    org_code: '',
   };
 }
 

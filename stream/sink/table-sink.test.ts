@@ -41,6 +41,7 @@ function fix(terminalId: string, i: number): TelemetryRow {
     source: 'jt808',
     backfill: 0,
     extras: i % 2 === 0 ? '{"mileage_km":1.5,"note":"引号\\"与换行\\n"}' : '',
+    org_code: i % 2 === 0 ? '410102' : '',
   };
 }
 

@@ -51,6 +51,7 @@ export function fix(terminalId: string, ts: number, overrides: Partial<Telemetry
     source: 'test',
     backfill: 0,
     extras: '',
+    org_code: '',
     ...overrides,
   };
 }
