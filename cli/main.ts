@@ -5,10 +5,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { addProcessMetrics, createLogger, Metrics, type LogLevel } from '../schema/index.js';
 import {
+  ANALYST_SQL_BOUNDS,
+  ANALYST_SQL_DEFAULTS,
+  checkAnalystSqlLimits,
   checkDiskSpace,
   DISK_FREE_BYTES_MIN_DEFAULT,
   DiskSpaceError,
   STORAGE_HEALTH_DEFAULTS,
+  type AnalystSqlLimits,
 } from '../store/index.js';
 import { SampleDemo, DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { SpeedingVehicles, SPEEDING_VEHICLES_DEFAULTS } from './demo/speeding-vehicles.js';
@@ -23,6 +27,54 @@ import {
   PASSWORD_POLICY_DEFAULTS,
   PasswordPolicy,
 } from '../center/index.js';
+
+/** The analysts' SQL bounds an operator sets from the command line; the others keep their defaults. */
+const ANALYST_SQL_FLAGS: readonly { flag: string; key: keyof AnalystSqlLimits; scale: number; description: string }[] =
+  [
+    { flag: 'sql-sessions', key: 'sessions', scale: 1, description: "analysts' SQL queries running at once" },
+    {
+      flag: 'sql-running-per-analyst',
+      key: 'runningPerAnalystMax',
+      scale: 1,
+      description: 'SQL queries one analyst may run at once (more wait their turn)',
+    },
+    {
+      flag: 'sql-queued-max',
+      key: 'queuedMax',
+      scale: 1,
+      description: "analysts' SQL queries waiting for a session; beyond it they are answered 503 with Retry-After",
+    },
+    {
+      flag: 'sql-seconds-max',
+      key: 'executionSecondsMax',
+      scale: 1,
+      description: "longest an analyst's SQL query runs before it is stopped",
+    },
+    {
+      flag: 'sql-memory-mb',
+      key: 'memoryBytesMax',
+      scale: 1024 * 1024,
+      description: "memory one analyst's SQL query may use, in MiB",
+    },
+    {
+      flag: 'sql-result-rows-max',
+      key: 'resultRowsMax',
+      scale: 1,
+      description: "rows an analyst's SQL query returns at most (the rest is cut, marked truncated)",
+    },
+    { flag: 'sql-threads', key: 'threadsMax', scale: 1, description: "threads one analyst's SQL query may use" },
+  ];
+
+function analystSqlLimits(values: Record<string, unknown>): AnalystSqlLimits {
+  const limits = { ...ANALYST_SQL_DEFAULTS };
+  for (const { flag, key, scale } of ANALYST_SQL_FLAGS) limits[key] = (values[flag] as number) * scale;
+  try {
+    checkAnalystSqlLimits(limits);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return limits;
+}
 
 const START_FLAGS: readonly FlagSpec[] = [
   {
@@ -78,6 +130,14 @@ const START_FLAGS: readonly FlagSpec[] = [
     max: 1_000_000,
     description: 'records per second one source key may post to /api/ingest (token bucket)',
   },
+  ...ANALYST_SQL_FLAGS.map(({ flag, key, description, scale }) => ({
+    name: flag,
+    kind: 'integer' as const,
+    default: ANALYST_SQL_DEFAULTS[key] / scale,
+    min: Math.ceil(ANALYST_SQL_BOUNDS[key][0] / scale),
+    max: Math.floor(ANALYST_SQL_BOUNDS[key][1] / scale),
+    description,
+  })),
   {
     name: 'http-connections-max',
     kind: 'integer',
@@ -359,6 +419,7 @@ async function start(argv: string[]): Promise<void> {
         keepAliveTimeoutMs: values['http-keep-alive-timeout-ms'] as number,
         headerBytesMax: values['http-header-bytes-max'] as number,
       },
+      analystSqlLimits: analystSqlLimits(values),
     },
     logger,
     metrics,

@@ -27,6 +27,7 @@ import {
   STORAGE_HEALTH_DEFAULTS,
   StorageHealth,
   type Analytics,
+  type AnalystSqlLimits,
   type Sql,
 } from '../store/index.js';
 import { MemoryLog, RulesRunner, TableSink, TOPICS, type EventLog } from '../stream/index.js';
@@ -67,6 +68,7 @@ import {
   listenHttp,
   registerRoutes,
   registerRulesConfigRoutes,
+  registerSqlRoutes,
   registerTerminalCommandRoutes,
   seedOrgUnits,
   staticFiles,
@@ -108,6 +110,8 @@ export interface NodeConfig {
   healthCheckIntervalMs?: number;
   /** Bounds of the HTTP server (connections, per address, timeouts); the defaults where not given. */
   http?: Partial<Omit<HttpServerOptions, 'host' | 'port'>>;
+  /** Bounds of analysts' SQL (store's ANALYST_SQL_DEFAULTS when not given). */
+  analystSqlLimits?: AnalystSqlLimits;
 }
 
 export interface RunningNode {
@@ -157,6 +161,8 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     config.clickhouseUrl
       ? { kind: 'server', url: config.clickhouseUrl }
       : { kind: 'embedded', dataDir: config.dataDir },
+    undefined,
+    { analystLimits: config.analystSqlLimits },
   );
   if (analytics.migration.applied.length > 0)
     logger.info('analytics schema changed', { statements: analytics.migration.applied });
@@ -242,7 +248,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       enterpriseOf: (terminalId: string, plate: string) =>
         registeredVehicle(registry, terminalId, plate)?.enterprise_id || undefined,
       todayAlarms: async (dayStartMs) => {
-        const result = await analytics.queryReadOnly(
+        const result = await analytics.queryInternal(
           `SELECT alarm_id, org_code, rule, toUnixTimestamp64Milli(started_at) FROM alarms_current WHERE started_at >= fromUnixTimestamp64Milli(toInt64(${Math.trunc(dayStartMs)}))`,
           { rowsMax: FEED_HUB_DEFAULTS.todayEpisodesMax },
         );
@@ -321,7 +327,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
 
   const router = new Router(1 << 20, { logger: logger.child({ component: 'http' }), metrics });
   const geo = henanGeo();
-  registerRoutes(router, { accounts, analytics, metrics, geoJson: () => geo });
+  registerRoutes(router, { accounts, metrics, geoJson: () => geo });
   registerHealthRoutes(router, { readiness });
   registerRulesConfigRoutes(router, { accounts, sql, rules: engine });
   registerTerminalCommandRoutes(router, { accounts, sql, link: gateway });
@@ -358,6 +364,13 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     clickhouseWriter: analytics.writer,
     publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
     vehicleOf: (terminalId, plate) => registeredVehicle(registry, terminalId, plate),
+  });
+  registerSqlRoutes(router, {
+    accounts,
+    analytics,
+    org: centre.org,
+    metrics,
+    logger: logger.child({ component: 'sql' }),
   });
   // A programmer's error, caught by every test that starts a node: /api/docs must name every route, and only those.
   if (centre.api) {

@@ -59,7 +59,7 @@ async function open(dataDir: string, tables: readonly TableSpec[] = ANALYTICS_TA
 }
 
 async function scalar(analytics: Analytics, sql: string): Promise<unknown> {
-  return (await analytics.queryReadOnly(sql)).rows[0]?.[0];
+  return (await analytics.queryInternal(sql)).rows[0]?.[0];
 }
 
 describe('ClickHouse start-up migration', () => {

@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 async function scalar(sql: string): Promise<number> {
-  return Number((await analytics.queryReadOnly(sql)).rows[0][0]);
+  return Number((await analytics.queryInternal(sql)).rows[0][0]);
 }
 
 describe('ClickHouse mirror of the command centres', () => {
@@ -55,7 +55,7 @@ describe('ClickHouse mirror of the command centres', () => {
     expect(await mirror.pass()).toBe(0);
     expect(await scalar(`SELECT count() FROM alarm_actions WHERE alarm_id = '${alarm.alarm_id}'`)).toBe(3);
     expect(await scalar(`SELECT count() FROM work_order_events WHERE order_id = ${orderId}`)).toBe(3);
-    const kinds = await analytics.queryReadOnly(
+    const kinds = await analytics.queryInternal(
       `SELECT kind, actor, org_code, department FROM work_order_events WHERE order_id = ${orderId} ORDER BY event_id`,
     );
     expect(kinds.rows).toEqual([
