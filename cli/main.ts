@@ -193,6 +193,12 @@ const START_FLAGS: readonly FlagSpec[] = [
     description: 'a ClickHouse server (http://user:pass@host:8123/db) instead of the embedded chDB',
   },
   {
+    name: 'clickhouse-analyst-url',
+    kind: 'url',
+    description:
+      "the ClickHouse server user analysts' SQL runs as (a read-only user, docs/security.md); default: that of --clickhouse-url",
+  },
+  {
     name: 'postgres-url',
     kind: 'string',
     description: 'a PostgreSQL server (postgres://user:pass@host:5432/db) instead of the embedded PGlite',
@@ -368,6 +374,10 @@ async function start(argv: string[]): Promise<void> {
     throw new ConfigError(
       `--http-headers-timeout-ms (VIGIL_HTTP_HEADERS_TIMEOUT_MS) value ${values['http-headers-timeout-ms']} is greater than max allowed ${values['http-request-timeout-ms']} (--http-request-timeout-ms)`,
     );
+  if (values['clickhouse-analyst-url'] !== undefined && values['clickhouse-url'] === undefined)
+    throw new ConfigError(
+      '--clickhouse-analyst-url needs --clickhouse-url: embedded, analysts use chDB sessions of their own',
+    );
   const logger = createLogger((line) => process.stderr.write(line), values['log-level'] as LogLevel);
   const metrics = new Metrics();
   addProcessMetrics(metrics);
@@ -397,6 +407,7 @@ async function start(argv: string[]): Promise<void> {
       jt808Host: values['jt808-host'] as string,
       jt808Port: values['jt808-port'] as number,
       clickhouseUrl: values['clickhouse-url'] as string | undefined,
+      clickhouseAnalystUrl: values['clickhouse-analyst-url'] as string | undefined,
       postgresUrl: postgresUrl(values['postgres-url'] as string | undefined),
       adminPassword,
       passwords,

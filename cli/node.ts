@@ -85,6 +85,8 @@ export interface NodeConfig {
   jt808Host: string;
   jt808Port: number;
   clickhouseUrl?: string;
+  /** The ClickHouse server user analysts' SQL runs as (default: that of clickhouseUrl). */
+  clickhouseAnalystUrl?: string;
   /** A PostgreSQL server instead of the embedded PGlite. */
   postgresUrl?: string;
   adminPassword?: string;
@@ -159,7 +161,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   checkHttpServerOptions(httpOptions);
   const analytics = await openAnalytics(
     config.clickhouseUrl
-      ? { kind: 'server', url: config.clickhouseUrl }
+      ? { kind: 'server', url: config.clickhouseUrl, analystUrl: config.clickhouseAnalystUrl }
       : { kind: 'embedded', dataDir: config.dataDir },
     undefined,
     { analystLimits: config.analystSqlLimits },

@@ -17,7 +17,12 @@ import { ANALYST_SQL_DEFAULTS, checkAnalystSqlLimits, type AnalystSqlLimits } fr
 import { migrateAnalytics, restoreInterruptedAlters, type AnalyticsMigration } from './clickhouse-migrations.js';
 import { embeddedRowWriter, serverRowWriter, type RowWriter } from './row-writer.js';
 
-export type AnalyticsTarget = { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string };
+/**
+ * Embedded chDB under `dataDir`, or a ClickHouse server. `analystUrl` names the server user analysts' queries run
+ * as (a read-only user, see docs/security.md); without it they run as the user of `url`.
+ */
+export type AnalyticsTarget =
+  { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string; analystUrl?: string };
 
 export interface Analytics {
   client: ClickHouseClient;
@@ -69,18 +74,24 @@ export async function openAnalytics(
   const connect = (): ClickHouseClient =>
     target.kind === 'embedded'
       ? embeddedClient(target.dataDir)
-      : createClient({ url: target.url, request_timeout: 60_000, max_open_connections: analystLimits.sessions + 8 });
+      : createClient({ url: target.url, request_timeout: 60_000 });
   const embedded = target.kind === 'embedded' ? embeddedMetadataOf(target.dataDir) : undefined;
   // Before the engine reads its metadata: an ALTER cut short at the last start must not keep it from loading.
   if (embedded) restoreInterruptedAlters(embedded);
   const client = connect();
   // chDB runs the queries of one session one after the other: the node's own reads get a session of their own.
   const internalClient = connect();
-  // Embedded, each concurrent analyst query has a chDB session of its own; a server gives every request one.
-  const analystSessions =
-    target.kind === 'embedded'
-      ? Array.from({ length: analystLimits.sessions }, connect)
-      : Array.from({ length: analystLimits.sessions }, () => client);
+  // Embedded, each concurrent analyst query has a chDB session of its own; a server gives every request one, so
+  // one client (of the analysts' user) with a connection per concurrent query serves them all.
+  const analystServerClient =
+    target.kind === 'server'
+      ? createClient({
+          url: target.analystUrl ?? target.url,
+          request_timeout: (analystLimits.executionSecondsMax + 30) * 1000,
+          max_open_connections: analystLimits.sessions,
+        })
+      : undefined;
+  const analystSessions = Array.from({ length: analystLimits.sessions }, () => analystServerClient ?? connect());
   const migration = await migrateAnalytics(
     client,
     tables,
@@ -103,7 +114,8 @@ export async function openAnalytics(
     close: async () => {
       await writer.close();
       await internalClient.close();
-      if (target.kind === 'embedded') for (const session of analystSessions) await session.close();
+      if (analystServerClient) await analystServerClient.close();
+      else for (const session of analystSessions) await session.close();
       await client.close();
     },
   };

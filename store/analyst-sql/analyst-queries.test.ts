@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYTICS_TABLES, tsvEncoderFor, type ColumnSpec, type TableSpec } from '../../schema/index.js';
-import { openAnalytics, type Analytics } from '../clickhouse.js';
-import type { AnalystResult } from './analyst-queries.js';
+import { createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { openAnalytics, ANALYST_VIEWS, type Analytics } from '../clickhouse.js';
+import { AnalystQueries, type AnalystResult } from './analyst-queries.js';
 import { ANALYST_SQL_DEFAULTS, type AnalystSqlLimits } from './limits.js';
 import { AnalystsBusyError, QueryFailedError, QueryRefusedError } from './refusals.js';
 import type { AnalystCaller } from './row-scope.js';
@@ -572,6 +574,49 @@ describe('one analyst cannot reach another', () => {
     results.forEach((got, i) =>
       expect(got).toEqual([['m-410102', 'm-410105', 'm-410302'], ['m-410102', 'm-410105'], ['m-410105']][i % 3]),
     );
+  });
+});
+
+describe('a session whose user is read-only already (a server user with readonly = 2)', () => {
+  /** Clients on chDB sessions with `readonly` set, as a ClickHouse server user's profile would have it. */
+  async function readOnlySessions(readonly: number, count: number): Promise<ReturnType<typeof createClient>[]> {
+    const sessions = Array.from({ length: count }, () =>
+      createClient({
+        connection: createChdbConnection({ path: path.join(dataDir, 'clickhouse') }) as unknown as NonNullable<
+          Parameters<typeof createClient>[0]
+        >['connection'],
+      }),
+    );
+    for (const session of sessions) await session.command({ query: `SET readonly = ${readonly}` });
+    return sessions;
+  }
+  const options = {
+    limits: { ...ANALYST_SQL_DEFAULTS, sessions: 1 },
+    tables: ANALYTICS_TABLES,
+    views: ANALYST_VIEWS.map((v) => v.name),
+  };
+
+  it('still sets the limits and the row scope, and refuses what it refuses', async () => {
+    const sessions = await readOnlySessions(2, 1);
+    try {
+      const queries = await AnalystQueries.open(sessions, options);
+      expect(markers(await queries.run('SELECT alarm_id FROM alarms', JINSHUI))).toEqual(['m-410105']);
+      expect((await queries.run('SELECT timezone()', JINSHUI)).rows).toEqual([['Asia/Shanghai']]);
+      await expect(queries.run(`SELECT file('${secretFile}')`, JINSHUI)).rejects.toMatchObject({
+        reason: 'function_not_allowed',
+      });
+    } finally {
+      for (const session of sessions) await session.close();
+    }
+  });
+
+  it('refuses to start on a readonly = 1 user, which could not take the per-query settings', async () => {
+    const sessions = await readOnlySessions(1, 1);
+    try {
+      await expect(AnalystQueries.open(sessions, options)).rejects.toThrow(/readonly = 1.*readonly = 2/);
+    } finally {
+      for (const session of sessions) await session.close();
+    }
   });
 });
 

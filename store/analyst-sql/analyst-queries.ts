@@ -50,7 +50,8 @@ const FAILURE_BY_TYPE: Readonly<Record<string, FailureReason>> = {
 };
 
 /** The server's SETTINGS clause as ClickHouse echoes it in an error message (about the analyst's own text). */
-const SETTINGS_ECHO = / SETTINGS additional_table_filters = [\s\S]*?readonly = 1/g;
+const SETTINGS_ECHO =
+  / SETTINGS additional_table_filters = [\s\S]*?session_timezone = 'Asia\/Shanghai'(, readonly = 1)?/g;
 
 /** The engine's time to parse, format and explain a statement of at most `sqlBytesMax` bytes. */
 const CHECK_SECONDS_MAX = 10;
@@ -65,6 +66,8 @@ export class AnalystQueries {
     private readonly options: AnalystQueriesOptions,
     readonly catalogue: FunctionCatalogue,
     readonly database: string,
+    /** The sessions' user is read-only already (a server user with readonly = 2): queries do not set it again. */
+    private readonly sessionReadOnly: boolean,
   ) {
     const { limits } = options;
     this.queue = new FairQueue(sessions, {
@@ -86,9 +89,17 @@ export class AnalystQueries {
     if (sessions.length !== options.limits.sessions)
       throw new Error(`analysts' SQL got ${sessions.length} sessions for limit sessions ${options.limits.sessions}`);
     const catalogue = await FunctionCatalogue.load(sessions[0]!);
-    const result = await sessions[0]!.query({ query: 'SELECT currentDatabase() AS db', format: 'JSONEachRow' });
-    const [{ db }] = await result.json<{ db: string }>();
-    return new AnalystQueries(sessions, options, catalogue, db!);
+    const result = await sessions[0]!.query({
+      query: "SELECT currentDatabase() AS db, toUInt8(getSetting('readonly')) AS readonly",
+      format: 'JSONEachRow',
+    });
+    const [{ db, readonly }] = await result.json<{ db: string; readonly: number }>();
+    // readonly = 1 forbids every setting, so the server could not set the limits and the row scope per query.
+    if (readonly === 1)
+      throw new Error(
+        "the analysts' ClickHouse user has readonly = 1, which forbids the settings Vigil sets on each query (limits, row scope); give it readonly = 2 (docs/security.md)",
+      );
+    return new AnalystQueries(sessions, options, catalogue, db!, readonly === 2);
   }
 
   get running(): number {
@@ -139,6 +150,7 @@ export class AnalystQueries {
     const settings = sandboxSettings(
       this.options.limits,
       tableFilters(this.options.tables, [...this.relations], this.database, caller.orgCodes),
+      this.sessionReadOnly,
     );
     // What was checked is what runs: the canonical text, with the server's SETTINGS clause after it.
     const statement = `${canonical} SETTINGS ${settings}`;
@@ -163,7 +175,7 @@ export class AnalystQueries {
         query: `SELECT formatQuerySingleLine({sql:String}) AS canonical,
                   arrayMap(t -> substring(canonical, t.1 + 1, t.2 - t.1),
                            arrayFilter(t -> t.3 = 'QuotedIdentifier', tokenizeQuery(canonical))) AS quoted
-                SETTINGS max_execution_time = ${CHECK_SECONDS_MAX}, readonly = 1`,
+                SETTINGS max_execution_time = ${CHECK_SECONDS_MAX}${this.sessionReadOnly ? '' : ', readonly = 1'}`,
         query_params: { sql },
         format: 'JSONEachRow',
       });
@@ -200,7 +212,7 @@ export class AnalystQueries {
     const result = await session.query({
       query: `SELECT name FROM system.tables
               WHERE (database = currentDatabase() OR is_temporary) AND name IN {names:Array(String)}
-              LIMIT 1 SETTINGS readonly = 1`,
+              LIMIT 1 SETTINGS max_execution_time = ${CHECK_SECONDS_MAX}${this.sessionReadOnly ? '' : ', readonly = 1'}`,
       query_params: { names: [...new Set(names)] },
       format: 'JSONEachRow',
     });

@@ -86,7 +86,10 @@ function inconsistent(what: string): QueryRefusedError {
   return new QueryRefusedError('query_refused', `the statement's syntax tree could not be read unambiguously: ${what}`);
 }
 
-/** The name of a `Function`, `Identifier` or `TableIdentifier` node, or undefined when the detail is not `name[ (alias …)]`. */
+/**
+ * The name of a `Function`, `Identifier` or `TableIdentifier` node, or undefined when the detail is not
+ * `name[ (alias …)]`.
+ */
 export function nameOf(node: AstNode): string | undefined {
   const match = /^([^ ()]+)(?: \(alias .*\))?$/.exec(node.detail);
   return match?.[1];

@@ -124,7 +124,7 @@ export const HAND_PICKED: ReadonlySet<string> = new Set([
   'visibleWidth',
 ]);
 
-/** Names the parser writes for syntax (`x -> y`, `EXISTS (…)`, `GROUPING(…)`, `untuple`) that the catalogue lacks. */
+/** Names the parser writes for syntax (`x -> y`, `EXISTS (…)`, `GROUPING(…)`, `untuple`) not in the catalogue. */
 const SYNTAX_FUNCTIONS: ReadonlySet<string> = new Set(['lambda', 'exists', 'grouping', 'untuple']);
 
 /**
@@ -173,7 +173,7 @@ export class FunctionCatalogue {
     tableFunctions: readonly string[],
   ) {
     for (const row of functions) {
-      // Functions an operator defined (SQL, executable or WebAssembly) are never allowed: their origin is not the engine.
+      // Functions an operator defined (SQL, executable, WebAssembly) are never allowed: not the engine's own.
       if (row.origin !== 'System') continue;
       this.byName.set(row.name, row);
       if (row.case_insensitive === 1) this.byLowerName.set(row.name.toLowerCase(), row);
@@ -252,7 +252,7 @@ export class FunctionCatalogue {
     return this.tableFunctions.has(name);
   }
 
-  /** Every name of the engine's catalogue an analyst may call (without combinator forms), for documentation and tests. */
+  /** Every name of the engine's catalogue an analyst may call (without combinator forms), for docs and tests. */
   allowedNames(): string[] {
     return [...this.byName.keys(), ...SYNTAX_FUNCTIONS].filter((name) => this.resolve(name).allowed).sort();
   }

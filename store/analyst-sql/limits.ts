@@ -99,10 +99,13 @@ export const ANALYST_TIME_ZONE = 'Asia/Shanghai';
 /**
  * The SETTINGS clause the server appends to every analyst statement. Query-level settings apply to that query
  * alone, so nothing is left on a session for the next analyst (chDB's `clickhouse_settings` would be `SET` on
- * the session and stay). `readonly = 1` comes last: the query can then neither write nor change a setting.
+ * the session and stay). `readonly = 1` comes last, so the query cannot write; it does not stop a SETTINGS
+ * clause inside the query from applying (ClickHouse applies a subquery's settings even then), which is why the
+ * statement check refuses every SETTINGS clause. A session that is read-only already (a ClickHouse server user
+ * with `readonly = 2`, see docs/security.md) gets no `readonly` here: it may not change that setting.
  * `tableFilters` is the row scope (see row-scope.ts).
  */
-export function sandboxSettings(limits: AnalystSqlLimits, tableFilters: string): string {
+export function sandboxSettings(limits: AnalystSqlLimits, tableFilters: string, sessionReadOnly = false): string {
   return [
     `additional_table_filters = ${tableFilters}`,
     `max_execution_time = ${limits.executionSecondsMax}`,
@@ -117,6 +120,6 @@ export function sandboxSettings(limits: AnalystSqlLimits, tableFilters: string):
     // The query cache is shared by every query of the engine: scoped results are never put in it nor read from it.
     `use_query_cache = 0`,
     `session_timezone = '${ANALYST_TIME_ZONE}'`,
-    `readonly = 1`,
+    ...(sessionReadOnly ? [] : ['readonly = 1']),
   ].join(', ');
 }
