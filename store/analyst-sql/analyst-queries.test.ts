@@ -5,7 +5,7 @@
  * the node's own reads; the server's limits stop runaway queries with named reasons; a slow analyst query does
  * not make the node's own reads or another analyst wait.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +144,14 @@ describe('refused before anything runs, with a named reason', () => {
     ['INTO/**/OUTFILE', () => `SELECT 1 INTO/**/OUTFILE '${F()}.out'`, 'query_refused'],
     ['INTO OUTFILE in lower case', () => `select 1 into outfile '${F()}.out' format CSV`, 'query_refused'],
     ['FORMAT', () => 'SELECT 1 FORMAT CSV', 'query_refused'],
+    ['INTO OUTFILE of an EXPLAIN', () => `EXPLAIN SELECT 1 INTO OUTFILE '${F()}.out'`, 'query_refused'],
+    ['INTO OUTFILE of a DESCRIBE', () => `DESCRIBE alarms INTO OUTFILE '${F()}.out'`, 'query_refused'],
+    ['INTO OUTFILE of SHOW TABLES', () => `SHOW TABLES INTO OUTFILE '${F()}.out'`, 'query_refused'],
+    [
+      'INTO OUTFILE of SHOW CREATE TABLE',
+      () => `SHOW CREATE TABLE alarms INTO OUTFILE '${F()}.out' TRUNCATE`,
+      'query_refused',
+    ],
     [
       'temporary table over URL',
       () => `CREATE TEMPORARY TABLE t (s String) ENGINE = URL('http://127.0.0.1:9/x', 'CSV')`,
@@ -306,7 +314,9 @@ describe('refused before anything runs, with a named reason', () => {
 
   it('wrote no file and changed no table', async () => {
     await failure(`INSERT INTO FUNCTION file('${secretFile}.out', 'CSV') SELECT 1`);
-    await failure(`SELECT 1 INTO OUTFILE '${secretFile}.out'`);
+    await failure(`SELECT 1 INTO/**/OUTFILE '${secretFile}.out'`);
+    await failure(`EXPLAIN AST SELECT 1 INTO OUTFILE '${secretFile}.out'`);
+    expect(existsSync(`${secretFile}.out`)).toBe(false);
     const tables = await analytics.queryInternal("SELECT count() FROM system.tables WHERE database = 'default'");
     expect(Number(tables.rows[0]![0])).toBe(ANALYTICS_TABLES.length + 2 + 1);
     expect((await run('SELECT count() FROM alarms')).rows).toEqual([[3]]);

@@ -101,7 +101,9 @@ export function checkStatement(root: AstNode, canonical: string, context: CheckC
       if (root.children.some((child) => child.type === 'Set'))
         throw new QueryRefusedError('settings_not_allowed', 'EXPLAIN options (EXPLAIN indexes = 1 …) are not allowed');
       const explained = root.children[0];
-      if (root.children.length !== 1 || explained?.type !== 'SelectWithUnionQuery')
+      // Beyond the explained query, the node holds INTO OUTFILE's file name and FORMAT's name.
+      if (root.children.length > 1) throw refused('INTO OUTFILE and FORMAT are not allowed: the API answers in JSON');
+      if (explained?.type !== 'SelectWithUnionQuery')
         throw refused(`only a SELECT may be explained, not ${explained?.type ?? 'nothing'}`);
       check.walk(explained);
       return { kind: 'explain', otherTableNames: check.otherTableNames };
