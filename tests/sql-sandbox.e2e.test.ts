@@ -29,6 +29,8 @@ let admin: string;
 let county: string;
 let luoyang: string;
 let countyCode: string;
+/** Work orders issued by the province into the Zhengzhou county and into a Luoyang county. */
+const orderIds = { zz: 0, ly: 0 };
 
 interface SqlAnswer {
   status: number;
@@ -53,11 +55,11 @@ async function rows(token: string, statement: string): Promise<unknown[][]> {
   return answer.body.rows!;
 }
 
-async function analyst(username: string, orgCode: string): Promise<string> {
+async function analyst(username: string, orgCode: string, role = 'analyst'): Promise<string> {
   const res = await fetch(`${vigil.baseUrl}/api/users`, {
     method: 'POST',
     headers: { authorization: `Bearer ${admin}` },
-    body: JSON.stringify({ username, password: PASSWORD, role: 'analyst', org_code: orgCode }),
+    body: JSON.stringify({ username, password: PASSWORD, role, org_code: orgCode }),
   });
   if (res.status >= 300) throw new Error(`creating ${username}: ${res.status} ${await res.text()}`);
   return vigil.login(username, PASSWORD);
@@ -97,6 +99,42 @@ beforeAll(async () => {
   expect((await postRecords(vigil.baseUrl, 'anpr', zzKey.key, [anpr('sql-zz', countyCode)])).body.accepted).toBe(1);
   const ly = await postRecords(vigil.baseUrl, 'anpr', lyKey.key, [anpr('sql-ly', '410311'), { event_id: 'sql-bad' }]);
   expect(ly.body).toMatchObject({ accepted: 1, rejected: [{ reason: 'missing_plate' }] });
+  // Device health in each city, and a work order issued by the province into each city's county.
+  const device = (id: string, org: string) => ({
+    device_id: id,
+    device_kind: 'camera',
+    status: 'online',
+    time,
+    org_code: org,
+  });
+  const zzDevices = await issueKey(vigil.baseUrl, admin, 'device_status', '410100', 'Zhengzhou devices');
+  const lyDevices = await issueKey(vigil.baseUrl, admin, 'device_status', '410300', 'Luoyang devices');
+  expect(
+    (await postRecords(vigil.baseUrl, 'device_status', zzDevices.key, [device('sql-zz', countyCode)])).body.accepted,
+  ).toBe(1);
+  expect(
+    (await postRecords(vigil.baseUrl, 'device_status', lyDevices.key, [device('sql-ly', '410311')])).body.accepted,
+  ).toBe(1);
+  const leader = await analyst('province-leader', '410000', 'leader');
+  for (const [which, org] of [
+    ['zz', countyCode],
+    ['ly', '410311'],
+  ] as const) {
+    const res = await fetch(`${vigil.baseUrl}/api/work-orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${leader}` },
+      body: JSON.stringify({
+        title: `SQL scope ${which}`,
+        category: 'inspection',
+        severity: 'warning',
+        org_code: org,
+        department: 'safety',
+      }),
+    });
+    const body = (await res.json()) as { id: number };
+    if (res.status !== 201) throw new Error(`issuing a work order into ${org}: ${res.status} ${JSON.stringify(body)}`);
+    orderIds[which] = body.id;
+  }
   // Everything stored: the alarms, mirrored handling steps, the sightings and the reject.
   await eventually(
     async () => {
@@ -105,14 +143,17 @@ beforeAll(async () => {
         `SELECT (SELECT count() FROM alarms_current WHERE terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}')),
                 (SELECT count() FROM alarm_actions WHERE alarm_id IN (SELECT alarm_id FROM alarms WHERE terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}'))),
                 (SELECT count() FROM camera_events WHERE event_id LIKE 'sql-%'),
-                (SELECT count() FROM ingest_rejects WHERE source = 'http:anpr')`,
+                (SELECT count() FROM ingest_rejects WHERE source = 'http:anpr'),
+                (SELECT count() FROM device_status WHERE device_id LIKE 'sql-%'),
+                (SELECT uniqExact(order_id) FROM work_order_events WHERE order_id IN (${orderIds.zz}, ${orderIds.ly}))`,
       );
-      return counts[0]!.every((n) => Number(n) >= 1) && Number(counts[0]![0]) >= 2 && Number(counts[0]![1]) >= 2
+      const [alarms, actions, , , devices, orders] = counts[0]!.map(Number);
+      return counts[0]!.every((n) => Number(n) >= 1) && alarms! >= 2 && actions! >= 2 && devices === 2 && orders === 2
         ? counts
         : undefined;
     },
     60_000,
-    'alarms, actions, sightings and rejects of both cities',
+    'alarms, actions, sightings, rejects, device reports and work orders of both cities',
   );
 }, 180_000);
 
@@ -167,34 +208,51 @@ describe('refused with a named reason, reading nothing', () => {
 });
 
 describe('rows scoped to the caller', () => {
-  const TABLES: [string, string][] = [
-    ['telemetry', `SELECT DISTINCT terminal_id FROM telemetry WHERE terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}')`],
+  // Built when a test runs: the work orders' ids are known only after beforeAll.
+  const TABLES: [string, () => string][] = [
+    [
+      'telemetry',
+      () => `SELECT DISTINCT terminal_id FROM telemetry WHERE terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}')`,
+    ],
     [
       'telemetry_dedup',
-      `SELECT DISTINCT terminal_id FROM telemetry_dedup WHERE terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}')`,
+      () => `SELECT DISTINCT terminal_id FROM telemetry_dedup WHERE terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}')`,
     ],
-    ['alarms', `SELECT DISTINCT terminal_id FROM alarms WHERE terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}')`],
+    ['alarms', () => `SELECT DISTINCT terminal_id FROM alarms WHERE terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}')`],
     [
       'alarms_current',
-      `SELECT DISTINCT terminal_id FROM alarms_current WHERE terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}')`,
+      () => `SELECT DISTINCT terminal_id FROM alarms_current WHERE terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}')`,
     ],
     [
       'alarm_actions',
-      `SELECT DISTINCT a.terminal_id FROM alarm_actions AS x INNER JOIN (SELECT alarm_id, terminal_id FROM alarms) AS a ON x.alarm_id = a.alarm_id WHERE a.terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}')`,
+      () =>
+        `SELECT DISTINCT a.terminal_id FROM alarm_actions AS x INNER JOIN (SELECT alarm_id, terminal_id FROM alarms) AS a ON x.alarm_id = a.alarm_id WHERE a.terminal_id IN ('${ZZ_PHONE}', '${LY_PHONE}')`,
     ],
     [
       'camera_events',
-      "SELECT if(event_id = 'sql-zz', '" +
+      () =>
+        "SELECT if(event_id = 'sql-zz', '" +
         ZZ_PHONE +
         "', '" +
         LY_PHONE +
         "') FROM camera_events WHERE event_id LIKE 'sql-%'",
     ],
+    [
+      'device_status',
+      () =>
+        `SELECT if(device_id = 'sql-zz', '${ZZ_PHONE}', '${LY_PHONE}') FROM device_status WHERE device_id LIKE 'sql-%'`,
+    ],
+    [
+      'work_order_events',
+      () =>
+        `SELECT DISTINCT if(order_id = ${orderIds.zz}, '${ZZ_PHONE}', '${LY_PHONE}') FROM work_order_events WHERE order_id IN (${orderIds.zz}, ${orderIds.ly})`,
+    ],
   ];
 
   it.each(TABLES)(
     '%s: province reads both cities, the county analyst its county, the Luoyang analyst Luoyang',
-    async (_t, q) => {
+    async (_t, query) => {
+      const q = query();
       const seen = async (token: string) => (await rows(token, q)).map((r) => String(r[0])).sort();
       expect(await seen(admin)).toEqual([ZZ_PHONE, LY_PHONE].sort());
       expect(await seen(county)).toEqual([ZZ_PHONE]);
