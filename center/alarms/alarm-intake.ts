@@ -90,10 +90,12 @@ export class AlarmIntake {
   }
 
   private async run(): Promise<void> {
+    // Joined before the catch-up: the in-process log keeps for a group only what arrives once it has joined, and
+    // what arrives during the catch-up is read after it (versions already taken are skipped).
+    const consumer = this.deps.log.consumer<AlarmRow>(this.options.groupId, TOPICS.alarms);
     await this.catchUp().catch((error: unknown) =>
       this.deps.logger.error('catching up alarms failed', { error: String(error) }),
     );
-    const consumer = this.deps.log.consumer<AlarmRow>(this.options.groupId, TOPICS.alarms);
     const taken = this.deps.metrics.counter(
       'vigil_center_alarm_versions_total',
       'Alarm versions taken by the command centres',
