@@ -148,6 +148,11 @@ export class FeedHub {
     });
   }
 
+  /** Vehicles tracked now. */
+  get vehicleCount(): number {
+    return this.vehicles.size;
+  }
+
   start(): void {
     this.running = true;
     this.seeded = this.seedToday().then(() => this.seedAlarms());
