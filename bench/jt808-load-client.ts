@@ -2,8 +2,9 @@
  * The terminal side of bench/jt808-gateway.ts and of the alarm latency scenario, run as a child process so that its
  * CPU and memory are not counted as the server's. Commands arrive over IPC: `connect` opens and authenticates N
  * terminals (registering them first when asked), `load` keeps `window` 0x0200 frames in flight on each and counts
- * positive 0x8001 replies, or with `framesPerSecond` sends at that total rate instead (still at most `window` in
- * flight per terminal); `stop` ends a load early (its report answers the `load`); `close` ends.
+ * positive 0x8001 replies, or with `framesPerSecond` sends at that total rate instead, each terminal at most once a
+ * second with the current time as a real one reports (and at most `window` in flight); `stop` ends a load early
+ * (its report answers the `load`); `close` ends.
  */
 import net from 'node:net';
 import { FrameSplitter, encodeMessage } from '../ingest/index.js';
@@ -85,14 +86,16 @@ class Terminal {
   private encodeFix(): Buffer {
     this.fixSeq++;
     // A fresh device time per frame: the gateway would otherwise treat it as a retransmission.
+    return this.encodeFixAt(Date.UTC(2026, 0, 1) + this.fixSeq * 1000);
+  }
+
+  /** Device time of the last fix a paced load sent. */
+  pacedTimeMs = 0;
+
+  /** A fix dated `timeMs` (device times have whole seconds). */
+  encodeFixAt(timeMs: number): Buffer {
     const fix = locationBody(
-      {
-        lat: 34 + (this.fixSeq % 1000) * 1e-4,
-        lon: 113.5,
-        speedKmh: 60,
-        directionDeg: 90,
-        time: Date.UTC(2026, 0, 1) + this.fixSeq * 1000,
-      },
+      { lat: 34 + (this.fixSeq % 1000) * 1e-4, lon: 113.5, speedKmh: 60, directionDeg: 90, time: timeMs },
       2013,
     );
     return this.frame(0x0200, fix);
@@ -206,7 +209,8 @@ async function load(c: Extract<ClientCommand, { cmd: 'load' }>): Promise<void> {
   let refused = 0;
   let running = true;
   const paced = c.framesPerSecond !== undefined;
-  for (const t of terminals) t.prepare(c.framesPerTerminal);
+  // A paced load encodes as it goes (its frames are dated when sent); preparing would only delay its start.
+  if (!paced) for (const t of terminals) t.prepare(c.framesPerTerminal);
   for (const t of terminals) {
     t.onReply = (result) => {
       t.inFlight--;
@@ -225,18 +229,21 @@ async function load(c: Extract<ClientCommand, { cmd: 'load' }>): Promise<void> {
   }
   let pacer: ReturnType<typeof setInterval> | undefined;
   if (paced && terminals.length > 0) {
-    // Round-robin over the terminals, skipping one with a full window: the rate is what is offered at most.
+    // Round-robin over the terminals, skipping one with a full window: the rate is what is offered at most. Like
+    // real terminals, each reports at most once a second, dated now (so the rate needs as many terminals).
     const perSlice = (c.framesPerSecond as number) / PACED_SLICES_PER_S;
     let owed = 0;
     let next = 0;
     pacer = setInterval(() => {
       owed += perSlice;
+      const second = Math.floor(Date.now() / 1000) * 1000;
       for (let tried = 0; owed >= 1 && tried < terminals.length; tried++) {
         const t = terminals[next];
         next = (next + 1) % terminals.length;
-        if (t.inFlight >= c.window) continue;
+        if (t.inFlight >= c.window || t.pacedTimeMs >= second) continue;
+        t.pacedTimeMs = second;
         t.inFlight++;
-        t.socket.write(t.nextFix());
+        t.socket.write(t.encodeFixAt(second));
         owed--;
       }
       owed = Math.min(owed, Math.max(1, perSlice));

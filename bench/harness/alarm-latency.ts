@@ -6,7 +6,7 @@
  * 1. Maximum durable load: `terminals` registered terminals keep `window` frames in flight each for
  *    `saturateSeconds`; acknowledged frames per second is the node's ceiling with this client on this machine.
  * 2. For each fraction of it (`loads`), the same terminals send at that rate (paced, in the load client's own
- *    process) while `samples` other terminals each send a normal fix, then one at 130 km/h (30 % over a 100 km/h
+ *    process, each terminal at most once a second dated now, as real terminals report) while `samples` other terminals each send a normal fix, then one at 130 km/h (30 % over a 100 km/h
  *    limit: an overspeed alarm at once); the time from reading that fix's 0x8001 to reading the alarm on the feed
  *    is one sample. The baseline figure is the round trip of one fix at the same load (send → 0x8001).
  * 3. With `browser`, at half load, a duty console (`/console`, logged in) and the wall (`/wall`, kiosk token) in

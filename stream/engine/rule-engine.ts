@@ -12,7 +12,8 @@
  *
  * Idempotence. Every fix is evaluated at most once: the frontier covers the live lane, and a late fix moves its
  * gap's start up to itself, so the same fix again is known as evaluated. Roadside events are remembered by id for
- * as long as the caller asks (`retainRoadsideSince`). So the runner may deliver again, after a crash, input
+ * `roadsideSeenWindowMs` after they were received, and longer when the caller asks (`retainRoadsideSince`). So
+ * the runner may deliver again, after a crash, input
  * the engine's snapshot may already cover, and nothing is evaluated twice.
  *
  * Episodes. An alarm id is a hash of rule, subject and episode start, so a restart, replay or re-read yields
@@ -58,6 +59,11 @@ export interface RuleEngineOptions {
   devicesMax: number;
   /** Roadside event ids remembered so that one delivered again is not evaluated twice; the oldest go first. */
   roadsideSeenMax: number;
+  /**
+   * How long after it was received (its `received_at`, behind the newest one's) a roadside event id is remembered
+   * at least: a source that retries a batch stored just before a crash sends it again soon after.
+   */
+  roadsideSeenWindowMs: number;
   /** How long registry facts of a vehicle are reused before they are looked up again, event time. */
   factsRefreshMs: number;
   /** A late lane with nothing new for this long (processing time) closes its episodes and is dropped. */
@@ -73,6 +79,7 @@ export const RULE_ENGINE_DEFAULTS: RuleEngineOptions = {
   platesMax: 500_000,
   devicesMax: 100_000,
   roadsideSeenMax: 200_000,
+  roadsideSeenWindowMs: 600_000,
   factsRefreshMs: 300_000,
   lateLaneIdleMs: 30_000,
   gapsPerVehicleMax: 4,
@@ -98,7 +105,7 @@ export interface EngineStats {
   alreadyEvaluated: number;
   duplicates: number;
   future: number;
-  /** Roadside ids forgotten for the `roadsideSeenMax` bound while still asked to be retained. */
+  /** Roadside ids forgotten for the `roadsideSeenMax` bound while still within the window or asked to be retained. */
   roadsideSeenDropped: number;
   evicted: number;
   opened: Record<string, number>;
@@ -305,7 +312,9 @@ export class RuleEngine {
   private readonly lateVehicles = new Set<Vehicle>();
   /** Roadside event key → its `received_at`, in arrival order. */
   private readonly roadsideSeen = new Map<string, number>();
-  private roadsideRetainSince = -Infinity;
+  /** Ids received at or after this are kept beyond the window (the runner's replay cursor). */
+  private roadsideRetainSince = Infinity;
+  private roadsideNewestReceivedAt = -Infinity;
   private cameraMaxTs = NEVER;
   /** Newest event time of roadside events (sightings, statuses) and when it arrived: their share of the clock. */
   private roadsideMaxTs = NEVER;
@@ -1134,7 +1143,10 @@ export class RuleEngine {
       device.lon = s.lon;
       device.lane = this.laneFrom(s.lane, now, 0);
     }
-    for (const [key, receivedAt] of snapshot.roadside_seen ?? []) this.roadsideSeen.set(key, receivedAt);
+    for (const [key, receivedAt] of snapshot.roadside_seen ?? []) {
+      this.roadsideSeen.set(key, receivedAt);
+      if (receivedAt > this.roadsideNewestReceivedAt) this.roadsideNewestReceivedAt = receivedAt;
+    }
     // Format 1 held fixes back for ordering; they were not evaluated yet, and are now, in order.
     for (const { v, rows } of held) for (const row of rows) if (row.ts > v.frontier) this.evaluateInOrder(v, row);
   }
@@ -1145,13 +1157,14 @@ export class RuleEngine {
   private seenBefore(key: string, receivedAt: number): boolean {
     if (this.roadsideSeen.has(key)) return true;
     this.roadsideSeen.set(key, receivedAt);
+    if (receivedAt > this.roadsideNewestReceivedAt) this.roadsideNewestReceivedAt = receivedAt;
     this.trimRoadsideSeen();
     return false;
   }
 
   /**
-   * Roadside events received at or after `receivedAtMs` must be remembered (they may be delivered again);
-   * older ones may be forgotten. The runner moves this up as its snapshots cover more.
+   * Roadside events received at or after `receivedAtMs` must be remembered even beyond the window (they may be
+   * delivered again); older ones may be forgotten. The runner moves this up as its snapshots cover more.
    */
   retainRoadsideSince(receivedAtMs: number): void {
     this.roadsideRetainSince = receivedAtMs;
@@ -1160,9 +1173,13 @@ export class RuleEngine {
 
   private trimRoadsideSeen(): void {
     // Arrival order is received_at order up to the odd straggler: trimming from the front is enough.
+    const keepSince = Math.min(
+      this.roadsideRetainSince,
+      this.roadsideNewestReceivedAt - this.options.roadsideSeenWindowMs,
+    );
     for (const [key, receivedAt] of this.roadsideSeen) {
       const over = this.roadsideSeen.size > this.options.roadsideSeenMax;
-      const retained = receivedAt >= this.roadsideRetainSince;
+      const retained = receivedAt >= keepSince;
       if (!over && retained) break;
       if (retained) this.stats.roadsideSeenDropped++;
       this.roadsideSeen.delete(key);

@@ -42,11 +42,6 @@ export interface RulesRunnerOptions {
   snapshotIntervalMs: number;
   /** Alarm rows produced but not yet sent; consumers wait beyond it. */
   alarmsQueueMax: number;
-  /**
-   * Roadside events are remembered by id at least this long after they were received (and for as long as a
-   * snapshot may replay them): a source that retries a batch stored just before a crash sends them again.
-   */
-  roadsideRetryWindowMs: number;
   /** A wall clock that jumps back more than this makes a snapshot at once (its replay cursor is in that clock). */
   clockStepBackMsMax: number;
   engine: RuleEngineOptions;
@@ -58,7 +53,6 @@ export const RULES_RUNNER_DEFAULTS: RulesRunnerOptions = {
   tickMs: 500,
   snapshotIntervalMs: 30_000,
   alarmsQueueMax: 100_000,
-  roadsideRetryWindowMs: 600_000,
   clockStepBackMsMax: 1_000,
   engine: RULE_ENGINE_DEFAULTS,
 };
@@ -249,8 +243,9 @@ export class RulesRunner implements RulesConfigService {
   }
 
   /**
-   * Alarm versions the replay raised again that the crashed process had already stored: the same ids and versions,
-   * so sending them again would change nothing in ClickHouse, but the feed and the command centre need not see them.
+   * Sends what the replay raised, less the versions the crashed process had already stored: the same ids and
+   * versions, so sending them again would change nothing in ClickHouse, but the feed and the command centre need
+   * not see them twice. Resolves once what is sent is durable.
    */
   private async sendReplayedAlarms(replay: InputReplay): Promise<void> {
     this.queue.push(...this.engine.drainAlarms());
@@ -435,8 +430,8 @@ export class RulesRunner implements RulesConfigService {
     const started = performance.now();
     const now = this.now();
     const replayFrom = this.deps.inputReplay?.pendingSinceMs(GROUP, INPUT_TOPICS, now);
-    // Roadside ids the replay (or a source's retry) may deliver again must stay known; older ones may go.
-    this.engine.retainRoadsideSince(Math.min(replayFrom ?? now, now - this.options.roadsideRetryWindowMs));
+    // Roadside ids the replay may deliver again must stay known, however far back it reaches.
+    this.engine.retainRoadsideSince(replayFrom ?? Infinity);
     const file: SnapshotFile = {
       taken_at: now,
       log: { epoch: this.deps.log.epoch, offsets: this.offsets },
