@@ -17,7 +17,7 @@ import {
   type AlarmRow,
   type TelemetryRow,
 } from '../schema/index.js';
-import { openAnalytics, type Analytics } from '../store/index.js';
+import { openAnalytics, openOperational, type Analytics } from '../store/index.js';
 import {
   MemoryLog,
   RULES_RUNNER_DEFAULTS,
@@ -25,7 +25,13 @@ import {
   TableSink,
   TOPICS,
   clickhouseInputReplay,
+  type LogRecord,
 } from '../stream/index.js';
+import { RECEIVE_TO_SEND_MS_MAX } from '../stream/engine/input-replay.js';
+import { GATEWAY_DEFAULTS, Jt808Gateway } from '../ingest/index.js';
+import { TerminalStore } from '../center/index.js';
+import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
+import { locationBody } from '../cli/demo/location.js';
 import { fix } from './support/rules-trace.js';
 import { eventually } from './support/vigil-process.js';
 
@@ -167,5 +173,67 @@ describe('rules replay from the store after a crash', () => {
     expect(await again.alarms()).toEqual([]);
     await again.stop();
     expect(await storedAlarmRows(fresh[0].alarm_id)).toBe(1);
+  });
+});
+
+describe('the replay cursor', () => {
+  it("covers a JT/T 808 batch with a bad item: its good rows are sent in the turn that stamped them, not after the bad one's dead-letter is durable", async () => {
+    const sql = await openOperational({ kind: 'memory' });
+    const log = new MemoryLog({
+      partitions: 1,
+      backlogPerPartitionMax: 1_000,
+      durableGroups: { [TOPICS.telemetry]: 'sink-telemetry', [TOPICS.rejects]: 'sink-rejects' },
+    });
+    // Stand-ins for the sinks: positions durable at once, dead-letters after an insert longer than the cursor's
+    // margin (a loaded store).
+    const rejectInsertMs = 2 * RECEIVE_TO_SEND_MS_MAX;
+    const sent: LogRecord<TelemetryRow>[] = [];
+    let running = true;
+    const telemetrySink = log.consumer<TelemetryRow>('sink-telemetry', TOPICS.telemetry);
+    const rejectsSink = log.consumer<unknown>('sink-rejects', TOPICS.rejects);
+    const sinks = [
+      (async () => {
+        while (running) {
+          const records = await telemetrySink.poll(100, 20);
+          sent.push(...records);
+          telemetrySink.commit(records);
+        }
+      })(),
+      (async () => {
+        while (running) {
+          const records = await rejectsSink.poll(100, 20);
+          if (records.length === 0) continue;
+          await new Promise((r) => setTimeout(r, rejectInsertMs));
+          rejectsSink.commit(records);
+        }
+      })(),
+    ];
+    const gateway = new Jt808Gateway(
+      { ...GATEWAY_DEFAULTS, host: '127.0.0.1', port: 0, mediaDir: path.join(dataDir, 'media') },
+      { log, directory: new TerminalStore(sql), logger: silentLogger, metrics: new Metrics() },
+    );
+    const port = await gateway.listen();
+    const terminal = new SimulatedTerminal({ phone: '013900000077', plate: '豫A7B077', plateColor: 2, version: 2013 });
+    try {
+      await terminal.connect('127.0.0.1', port);
+      await terminal.logIn();
+      const now = Date.now();
+      const item = (lat: number, time: number) =>
+        locationBody({ lat, lon: 113.6, speedKmh: 60, directionDeg: 0, time }, 2013);
+      // Latitude 95 fails to decode: a dead-letter, the other item a row.
+      const items = [item(95, now - 2_000), item(34.7, now - 1_000)];
+      const reply = await terminal.request({ msgId: 0x0704, body: { type: 1, count: 2, items, errors: [] } });
+      expect(reply.body).toMatchObject({ result: 0 });
+      expect(sent.map((r) => r.value.terminal_id)).toEqual(['013900000077']);
+      // A snapshot's cursor is the earliest send still in flight less the margin: the row's send must be within it.
+      expect(sent[0].timestamp - sent[0].value.received_at).toBeLessThan(RECEIVE_TO_SEND_MS_MAX);
+    } finally {
+      terminal.close();
+      await gateway.close();
+      running = false;
+      await log.close();
+      await Promise.all(sinks);
+      await sql.close();
+    }
   });
 });

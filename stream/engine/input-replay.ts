@@ -46,7 +46,8 @@ export interface InputReplay {
 
 /**
  * Time between a row's `received_at` stamp and the `send` that carries it, at most: ingestion stamps and sends
- * in the same turn of the event loop (or sends a dead-letter first, which the log counts as in flight).
+ * every row of a request, dead-letters included, in the same turn of the event loop (a handler that waited for one
+ * send to be durable before the next would break this; `tests/rules-replay.test.ts` checks the JT/T 808 batch).
  */
 export const RECEIVE_TO_SEND_MS_MAX = 1_000;
 /** Rows per query page: a bound on the replay's memory, not on what it reads. */

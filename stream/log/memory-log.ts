@@ -264,10 +264,9 @@ export class MemoryLog implements EventLog {
   /**
    * The earliest call time (epoch ms) of anything still in flight towards `groupId` on `topics`: records it has not
    * read yet (durable or not), records of any topic not yet durable, and sends still waiting for backlog space;
-   * `Infinity` when nothing is in flight. Ingestion stamps a row's `received_at` while handling the request whose
-   * send carries it, before that send or before an earlier send of the same request that is still in flight (a
-   * dead-letter written first), so no row `groupId` has yet to see was received before this, give or take the
-   * time one handler takes. The rules keep this in their snapshot: what they must re-read from the stores after a
+   * `Infinity` when nothing is in flight. Ingestion stamps a row's `received_at` in the turn of the event loop that
+   * sends it (a request's dead-letters go out in the same turn, not before), so no row `groupId` has yet to see
+   * was received before this, give or take the time one handler takes. The rules keep this in their snapshot: what they must re-read from the stores after a
    * crash, since this log does not outlive its process. Costs a walk over the records in flight.
    */
   inFlightSinceMs(groupId: string, topics: readonly string[]): number {
