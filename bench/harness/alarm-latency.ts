@@ -10,7 +10,8 @@
  *    limit: an overspeed alarm at once); the time from reading that fix's 0x8001 to reading the alarm on the feed
  *    is one sample. The baseline figure is the round trip of one fix at the same load (send → 0x8001).
  * 3. With `browser`, at half load, a duty console (`/console`, logged in) and the wall (`/wall`, kiosk token) in
- *    headless Chromium: time from the 0x8001 to the alarm's row on each page (same machine, same clock).
+ *    headless Chromium: time from the 0x8001 to the alarm on each page (same machine, same clock): on the console
+ *    its entry in the queue's arrivals bar (or a row), on the wall its row in the live alarm list.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -172,7 +173,8 @@ async function openPages(baseUrl: string, wallToken: string): Promise<Pages> {
   await consolePage.fill('input[name="password"]', ADMIN_PASSWORD);
   await consolePage.click('[data-testid="login"]');
   await consolePage.locator('[data-testid="alarm-queue"]').waitFor({ timeout: 60_000 });
-  await watchRows(consolePage, '[data-testid="queue-row"]');
+  // The queue keeps its rows still and announces new alarms in its arrivals bar (rule and plate): either counts.
+  await watchRows(consolePage, '[data-testid="queue-row"], [data-testid="arrivals-bar"] .arrival');
   const wall = await browser.context.newPage();
   await wall.goto(`${baseUrl}/wall?token=${encodeURIComponent(wallToken)}&render=lite`);
   await wall.locator('[data-testid="alarm-list"]').waitFor({ timeout: 60_000 });

@@ -1,10 +1,11 @@
 /**
  * The duty console (`/console`): log in, then the workspace of the caller's role. Staff (duty officers,
  * dispatchers, leaders; admins and analysts read-only) get the alarm queue, the work orders and the vehicle
- * page; an enterprise account gets its own alarms, its rectification orders and its vehicles. Lists refresh
- * as soon as the feed reports a change (a burst costs two refreshes), every few seconds anyway, and right after each step; the session survives a
- * reload of the tab. The header carries what must not be missed: unacknowledged critical alarms (also in the
- * tab's title and icon, with a sound), alarms escalated to the unit, and the sound and notification switches.
+ * page; an enterprise account gets its own alarms, its rectification orders and its vehicles. Lists refresh as
+ * soon as the feed reports a change (a burst costs two refreshes), every few seconds anyway, and right after each
+ * step; the session survives a reload of the tab. The header carries what must not be missed: unacknowledged
+ * critical alarms (also in the tab's title and icon, with a sound), alarms escalated to the unit, and the sound and
+ * notification switches.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FeedClient } from '../feed/feed-client.js';
