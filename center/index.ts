@@ -55,4 +55,5 @@ export type {
 export { RegistryStore } from './registry/registry-store.js';
 export { registeredVehicle, vehicleClassOf, vehicleEnterpriseOf } from './registry/vehicle-facts.js';
 export { startCommandCentre, SUPERVISION_INTERVAL_MS_DEFAULT } from './command-centre.js';
+export { recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
 export type { CommandCentre, CommandCentreDeps } from './command-centre.js';

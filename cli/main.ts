@@ -18,6 +18,7 @@ import { SampleDemo, DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { SpeedingVehicles, SPEEDING_VEHICLES_DEFAULTS } from './demo/speeding-vehicles.js';
 import { ConfigError, helpText, parseFlags, type FlagSpec } from './flags.js';
 import { TRAFFIC_COMMANDS } from './commands/index.js';
+import { RULES_RUNNER_DEFAULTS } from '../stream/index.js';
 import { installLastResort } from './last-resort.js';
 import { startNode, type RunningNode } from './node.js';
 import {
@@ -186,6 +187,14 @@ const START_FLAGS: readonly FlagSpec[] = [
     min: 1_024,
     max: 1024 * 1024,
     description: 'bytes of request line and headers at most (431 beyond)',
+  },
+  {
+    name: 'rules-snapshot-interval-s',
+    kind: 'integer',
+    default: RULES_RUNNER_DEFAULTS.snapshotIntervalMs / 1000,
+    min: 1,
+    max: 86_400,
+    description: 'seconds between snapshots of the rules state (after a crash, input since the last one is re-read)',
   },
   {
     name: 'clickhouse-url',
@@ -431,6 +440,7 @@ async function start(argv: string[]): Promise<void> {
         headerBytesMax: values['http-header-bytes-max'] as number,
       },
       analystSqlLimits: analystSqlLimits(values),
+      rulesSnapshotIntervalMs: (values['rules-snapshot-interval-s'] as number) * 1000,
     },
     logger,
     metrics,
@@ -440,6 +450,8 @@ async function start(argv: string[]): Promise<void> {
   const base = `http://${host}:${node.httpPort}`;
   const ready = {
     event: 'ready',
+    // The process that runs the node, whatever launched it (tsx and the vigil executable start it as a child).
+    pid: process.pid,
     http_port: node.httpPort,
     jt808_port: node.jt808Port,
     jt809_port: node.jt809Port,

@@ -30,7 +30,15 @@ import {
   type AnalystSqlLimits,
   type Sql,
 } from '../store/index.js';
-import { MemoryLog, RulesRunner, TableSink, TOPICS, type EventLog } from '../stream/index.js';
+import {
+  MemoryLog,
+  RULES_RUNNER_DEFAULTS,
+  RulesRunner,
+  TableSink,
+  TOPICS,
+  clickhouseInputReplay,
+  type EventLog,
+} from '../stream/index.js';
 import {
   GATEWAY_DEFAULTS,
   HTTP_INGEST_DEFAULTS,
@@ -53,7 +61,7 @@ import {
   registeredVehicle,
   vehicleClassOf,
 } from '../center/index.js';
-import { startCommandCentre } from '../center/index.js';
+import { recentAlarmsFromClickHouse, startCommandCentre } from '../center/index.js';
 import {
   Accounts,
   ACCOUNTS_DEFAULTS,
@@ -114,6 +122,8 @@ export interface NodeConfig {
   http?: Partial<Omit<HttpServerOptions, 'host' | 'port'>>;
   /** Bounds of analysts' SQL (store's ANALYST_SQL_DEFAULTS when not given). */
   analystSqlLimits?: AnalystSqlLimits;
+  /** Between snapshots of the rules state; default RULES_RUNNER_DEFAULTS.snapshotIntervalMs. */
+  rulesSnapshotIntervalMs?: number;
 }
 
 export interface RunningNode {
@@ -214,7 +224,8 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   });
   const sinks = [
     new TableSink(log, TOPICS.telemetry, 'sink-telemetry', analytics.writer, TELEMETRY, observe),
-    new TableSink(log, TOPICS.alarms, 'sink-alarms', analytics.writer, ALARMS, observe),
+    // Alarms are few and wait for nothing: the feed shows one once this sink stored it, so no linger.
+    new TableSink(log, TOPICS.alarms, 'sink-alarms', analytics.writer, ALARMS, observe, { lingerMs: 0 }),
     new TableSink(log, TOPICS.rejects, 'sink-rejects', analytics.writer, INGEST_REJECTS, observe),
     new TableSink(log, TOPICS.camera, 'sink-camera', analytics.writer, CAMERA_EVENTS, observe),
     new TableSink(log, TOPICS.devices, 'sink-devices', analytics.writer, DEVICE_STATUS, observe),
@@ -227,16 +238,6 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
         .gauge('vigil_log_backlog', 'Messages not yet processed by every consumer group', ['topic'])
         .set({ topic }, log.backlog(topic));
   });
-
-  // The rules keep their snapshots and configuration versions under <data-dir>/rules/.
-  const engine = new RulesRunner({
-    log,
-    logger: logger.child({ component: 'rules' }),
-    metrics,
-    registry,
-    dataDir: config.dataDir,
-  });
-  engine.start();
 
   const hub = new FeedHub(
     {
@@ -261,11 +262,31 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
           started_at: Number(started_at),
         }));
       },
+      recentAlarms: () => recentAlarmsFromClickHouse(analytics.client, 24, FEED_HUB_DEFAULTS.closedVersionsMax),
     },
     FEED_HUB_DEFAULTS,
   );
+  // The hub joins the alarms topic before the rules replay anything into it.
   hub.start();
   accounts.onRevoked((revocation) => hub.closeRevoked(revocation));
+
+  // The rules keep their snapshots and configuration versions under <data-dir>/rules/. They restore the last
+  // snapshot and re-evaluate, from ClickHouse, the input it does not cover before any listener takes new input.
+  const engine = new RulesRunner(
+    {
+      log,
+      logger: logger.child({ component: 'rules' }),
+      metrics,
+      registry,
+      dataDir: config.dataDir,
+      inputReplay: clickhouseInputReplay(log, analytics.client),
+    },
+    {
+      ...RULES_RUNNER_DEFAULTS,
+      snapshotIntervalMs: config.rulesSnapshotIntervalMs ?? RULES_RUNNER_DEFAULTS.snapshotIntervalMs,
+    },
+  );
+  await engine.start();
 
   const gateway = new Jt808Gateway(
     {

@@ -106,4 +106,13 @@ describe('ClickHouse mirror of the command centres', () => {
     expect(new Date(stored[0].ended_at!).getTime()).toBe(missed.started_at + 30_000);
     await log.close();
   });
+
+  it('re-reads the newest episodes when more than rowsMax are recent, oldest update first', async () => {
+    // Dated ahead of everything else in the table, so they are its three newest.
+    const ahead = Date.now() + 3_600_000;
+    const rows = [3, 1, 2].map((n) => alarmRow({ alarm_id: `recent-${n}`, updated_at: ahead + n * 60_000 }));
+    await analytics.client.insert({ table: 'alarms', values: rows, format: 'JSONEachRow' });
+    const recent = await recentAlarmsFromClickHouse(analytics.client, 24, 2);
+    expect(recent.map((a) => a.alarm_id)).toEqual(['recent-2', 'recent-3']);
+  });
 });
