@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     await phase('warm-up', baseUrl, key, 1);
     await phase('sequential', baseUrl, key, 1);
     await phase('concurrent', baseUrl, key, CONCURRENCY);
-    const stored = await node.analytics.queryReadOnly(`SELECT count() FROM camera_events WHERE kind = 'anpr'`);
+    const stored = await node.analytics.queryInternal(`SELECT count() FROM camera_events WHERE kind = 'anpr'`);
     console.log(`rows in camera_events: ${String(stored.rows[0][0])} (expected ${3 * BATCHES * BATCH_SIZE})`);
   } finally {
     await node.close();

@@ -42,6 +42,7 @@ function fix(): TelemetryRow {
     source: 'jt808',
     backfill: 0,
     extras: '{"mileage_km":1520.4}',
+    org_code: '410102',
   };
 }
 

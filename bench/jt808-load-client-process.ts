@@ -23,6 +23,11 @@ export class LoadClientProcess {
     return (await reply) as Extract<ClientReport, { event: E }>;
   }
 
+  /** Sends a command that gets no report of its own (`stop`: the report answers the `load` under way). */
+  tell(command: ClientCommand): void {
+    this.child.send(command);
+  }
+
   async close(): Promise<void> {
     const exited = new Promise((r) => this.child.once('exit', r));
     this.child.send({ cmd: 'close' } satisfies ClientCommand);

@@ -43,6 +43,7 @@ function fix(terminal: number, seq: number): TelemetryRow {
     source: 'jt808',
     backfill: 0,
     extras: '{"mileage_km":1520.4}',
+    org_code: '410102',
   };
 }
 
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
   sink.start();
   try {
     const run = await drive(log);
-    const rows = Number((await analytics.queryReadOnly('SELECT count() FROM telemetry')).rows[0][0]);
+    const rows = Number((await analytics.queryInternal('SELECT count() FROM telemetry')).rows[0][0]);
     const text = metrics.render();
     const metric = (name: string): number =>
       Number(new RegExp(`^${name}\\{table="telemetry"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);

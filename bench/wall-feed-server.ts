@@ -103,6 +103,7 @@ export async function startFeedServer(options: {
       source: 'demo',
       backfill: 0,
       extras: '',
+      org_code: '',
     };
   };
   const t0 = Date.now();

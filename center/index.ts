@@ -27,6 +27,8 @@ export { registerRoutes } from './api/routes.js';
 export { registerHealthRoutes } from './api/health-routes.js';
 export type { HealthRouteDeps } from './api/health-routes.js';
 export { documentRouterRoutes, routeDocumentMismatch } from './api/api-docs.js';
+export { analystCallerOf, registerSqlRoutes, SQL_ROLES } from './api/sql-routes.js';
+export type { SqlRouteDeps } from './api/sql-routes.js';
 export { registerRulesConfigRoutes } from './api/rules-config.js';
 export type { RulesConfigRouteDeps } from './api/rules-config.js';
 export type { RouteDeps } from './api/routes.js';
@@ -53,4 +55,5 @@ export type {
 export { RegistryStore } from './registry/registry-store.js';
 export { registeredVehicle, vehicleClassOf, vehicleEnterpriseOf } from './registry/vehicle-facts.js';
 export { startCommandCentre, SUPERVISION_INTERVAL_MS_DEFAULT } from './command-centre.js';
+export { recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
 export type { CommandCentre, CommandCentreDeps } from './command-centre.js';

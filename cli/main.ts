@@ -5,15 +5,20 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { addProcessMetrics, createLogger, Metrics, type LogLevel } from '../schema/index.js';
 import {
+  ANALYST_SQL_BOUNDS,
+  ANALYST_SQL_DEFAULTS,
+  checkAnalystSqlLimits,
   checkDiskSpace,
   DISK_FREE_BYTES_MIN_DEFAULT,
   DiskSpaceError,
   STORAGE_HEALTH_DEFAULTS,
+  type AnalystSqlLimits,
 } from '../store/index.js';
 import { SampleDemo, DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { SpeedingVehicles, SPEEDING_VEHICLES_DEFAULTS } from './demo/speeding-vehicles.js';
 import { ConfigError, helpText, parseFlags, type FlagSpec } from './flags.js';
 import { TRAFFIC_COMMANDS } from './commands/index.js';
+import { RULES_RUNNER_DEFAULTS } from '../stream/index.js';
 import { installLastResort } from './last-resort.js';
 import { startNode, type RunningNode } from './node.js';
 import {
@@ -23,6 +28,54 @@ import {
   PASSWORD_POLICY_DEFAULTS,
   PasswordPolicy,
 } from '../center/index.js';
+
+/** The analysts' SQL bounds an operator sets from the command line; the others keep their defaults. */
+const ANALYST_SQL_FLAGS: readonly { flag: string; key: keyof AnalystSqlLimits; scale: number; description: string }[] =
+  [
+    { flag: 'sql-sessions', key: 'sessions', scale: 1, description: "analysts' SQL queries running at once" },
+    {
+      flag: 'sql-running-per-analyst',
+      key: 'runningPerAnalystMax',
+      scale: 1,
+      description: 'SQL queries one analyst may run at once (more wait their turn)',
+    },
+    {
+      flag: 'sql-queued-max',
+      key: 'queuedMax',
+      scale: 1,
+      description: "analysts' SQL queries waiting for a session; beyond it they are answered 503 with Retry-After",
+    },
+    {
+      flag: 'sql-seconds-max',
+      key: 'executionSecondsMax',
+      scale: 1,
+      description: "longest an analyst's SQL query runs before it is stopped",
+    },
+    {
+      flag: 'sql-memory-mb',
+      key: 'memoryBytesMax',
+      scale: 1024 * 1024,
+      description: "memory one analyst's SQL query may use, in MiB",
+    },
+    {
+      flag: 'sql-result-rows-max',
+      key: 'resultRowsMax',
+      scale: 1,
+      description: "rows an analyst's SQL query returns at most (the rest is cut, marked truncated)",
+    },
+    { flag: 'sql-threads', key: 'threadsMax', scale: 1, description: "threads one analyst's SQL query may use" },
+  ];
+
+function analystSqlLimits(values: Record<string, unknown>): AnalystSqlLimits {
+  const limits = { ...ANALYST_SQL_DEFAULTS };
+  for (const { flag, key, scale } of ANALYST_SQL_FLAGS) limits[key] = (values[flag] as number) * scale;
+  try {
+    checkAnalystSqlLimits(limits);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return limits;
+}
 
 const START_FLAGS: readonly FlagSpec[] = [
   {
@@ -78,6 +131,14 @@ const START_FLAGS: readonly FlagSpec[] = [
     max: 1_000_000,
     description: 'records per second one source key may post to /api/ingest (token bucket)',
   },
+  ...ANALYST_SQL_FLAGS.map(({ flag, key, description, scale }) => ({
+    name: flag,
+    kind: 'integer' as const,
+    default: ANALYST_SQL_DEFAULTS[key] / scale,
+    min: Math.ceil(ANALYST_SQL_BOUNDS[key][0] / scale),
+    max: Math.floor(ANALYST_SQL_BOUNDS[key][1] / scale),
+    description,
+  })),
   {
     name: 'http-connections-max',
     kind: 'integer',
@@ -128,9 +189,23 @@ const START_FLAGS: readonly FlagSpec[] = [
     description: 'bytes of request line and headers at most (431 beyond)',
   },
   {
+    name: 'rules-snapshot-interval-s',
+    kind: 'integer',
+    default: RULES_RUNNER_DEFAULTS.snapshotIntervalMs / 1000,
+    min: 1,
+    max: 86_400,
+    description: 'seconds between snapshots of the rules state (after a crash, input since the last one is re-read)',
+  },
+  {
     name: 'clickhouse-url',
     kind: 'url',
     description: 'a ClickHouse server (http://user:pass@host:8123/db) instead of the embedded chDB',
+  },
+  {
+    name: 'clickhouse-analyst-url',
+    kind: 'url',
+    description:
+      "the ClickHouse server user analysts' SQL runs as (a read-only user, docs/security.md); default: that of --clickhouse-url",
   },
   {
     name: 'postgres-url',
@@ -308,6 +383,10 @@ async function start(argv: string[]): Promise<void> {
     throw new ConfigError(
       `--http-headers-timeout-ms (VIGIL_HTTP_HEADERS_TIMEOUT_MS) value ${values['http-headers-timeout-ms']} is greater than max allowed ${values['http-request-timeout-ms']} (--http-request-timeout-ms)`,
     );
+  if (values['clickhouse-analyst-url'] !== undefined && values['clickhouse-url'] === undefined)
+    throw new ConfigError(
+      '--clickhouse-analyst-url needs --clickhouse-url: embedded, analysts use chDB sessions of their own',
+    );
   const logger = createLogger((line) => process.stderr.write(line), values['log-level'] as LogLevel);
   const metrics = new Metrics();
   addProcessMetrics(metrics);
@@ -337,6 +416,7 @@ async function start(argv: string[]): Promise<void> {
       jt808Host: values['jt808-host'] as string,
       jt808Port: values['jt808-port'] as number,
       clickhouseUrl: values['clickhouse-url'] as string | undefined,
+      clickhouseAnalystUrl: values['clickhouse-analyst-url'] as string | undefined,
       postgresUrl: postgresUrl(values['postgres-url'] as string | undefined),
       adminPassword,
       passwords,
@@ -359,6 +439,8 @@ async function start(argv: string[]): Promise<void> {
         keepAliveTimeoutMs: values['http-keep-alive-timeout-ms'] as number,
         headerBytesMax: values['http-header-bytes-max'] as number,
       },
+      analystSqlLimits: analystSqlLimits(values),
+      rulesSnapshotIntervalMs: (values['rules-snapshot-interval-s'] as number) * 1000,
     },
     logger,
     metrics,
@@ -368,6 +450,8 @@ async function start(argv: string[]): Promise<void> {
   const base = `http://${host}:${node.httpPort}`;
   const ready = {
     event: 'ready',
+    // The process that runs the node, whatever launched it (tsx and the vigil executable start it as a child).
+    pid: process.pid,
     http_port: node.httpPort,
     jt808_port: node.jt808Port,
     jt809_port: node.jt809Port,

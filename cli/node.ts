@@ -27,9 +27,18 @@ import {
   STORAGE_HEALTH_DEFAULTS,
   StorageHealth,
   type Analytics,
+  type AnalystSqlLimits,
   type Sql,
 } from '../store/index.js';
-import { MemoryLog, RulesRunner, TableSink, TOPICS, type EventLog } from '../stream/index.js';
+import {
+  MemoryLog,
+  RULES_RUNNER_DEFAULTS,
+  RulesRunner,
+  TableSink,
+  TOPICS,
+  clickhouseInputReplay,
+  type EventLog,
+} from '../stream/index.js';
 import {
   GATEWAY_DEFAULTS,
   HTTP_INGEST_DEFAULTS,
@@ -52,7 +61,7 @@ import {
   registeredVehicle,
   vehicleClassOf,
 } from '../center/index.js';
-import { startCommandCentre } from '../center/index.js';
+import { recentAlarmsFromClickHouse, startCommandCentre } from '../center/index.js';
 import {
   Accounts,
   ACCOUNTS_DEFAULTS,
@@ -67,6 +76,7 @@ import {
   listenHttp,
   registerRoutes,
   registerRulesConfigRoutes,
+  registerSqlRoutes,
   registerTerminalCommandRoutes,
   seedOrgUnits,
   staticFiles,
@@ -83,6 +93,8 @@ export interface NodeConfig {
   jt808Host: string;
   jt808Port: number;
   clickhouseUrl?: string;
+  /** The ClickHouse server user analysts' SQL runs as (default: that of clickhouseUrl). */
+  clickhouseAnalystUrl?: string;
   /** A PostgreSQL server instead of the embedded PGlite. */
   postgresUrl?: string;
   adminPassword?: string;
@@ -108,6 +120,10 @@ export interface NodeConfig {
   healthCheckIntervalMs?: number;
   /** Bounds of the HTTP server (connections, per address, timeouts); the defaults where not given. */
   http?: Partial<Omit<HttpServerOptions, 'host' | 'port'>>;
+  /** Bounds of analysts' SQL (store's ANALYST_SQL_DEFAULTS when not given). */
+  analystSqlLimits?: AnalystSqlLimits;
+  /** Between snapshots of the rules state; default RULES_RUNNER_DEFAULTS.snapshotIntervalMs. */
+  rulesSnapshotIntervalMs?: number;
 }
 
 export interface RunningNode {
@@ -155,8 +171,10 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   checkHttpServerOptions(httpOptions);
   const analytics = await openAnalytics(
     config.clickhouseUrl
-      ? { kind: 'server', url: config.clickhouseUrl }
+      ? { kind: 'server', url: config.clickhouseUrl, analystUrl: config.clickhouseAnalystUrl }
       : { kind: 'embedded', dataDir: config.dataDir },
+    undefined,
+    { analystLimits: config.analystSqlLimits },
   );
   if (analytics.migration.applied.length > 0)
     logger.info('analytics schema changed', { statements: analytics.migration.applied });
@@ -206,7 +224,8 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   });
   const sinks = [
     new TableSink(log, TOPICS.telemetry, 'sink-telemetry', analytics.writer, TELEMETRY, observe),
-    new TableSink(log, TOPICS.alarms, 'sink-alarms', analytics.writer, ALARMS, observe),
+    // Alarms are few and wait for nothing: the feed shows one once this sink stored it, so no linger.
+    new TableSink(log, TOPICS.alarms, 'sink-alarms', analytics.writer, ALARMS, observe, { lingerMs: 0 }),
     new TableSink(log, TOPICS.rejects, 'sink-rejects', analytics.writer, INGEST_REJECTS, observe),
     new TableSink(log, TOPICS.camera, 'sink-camera', analytics.writer, CAMERA_EVENTS, observe),
     new TableSink(log, TOPICS.devices, 'sink-devices', analytics.writer, DEVICE_STATUS, observe),
@@ -220,16 +239,6 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
         .set({ topic }, log.backlog(topic));
   });
 
-  // The rules keep their snapshots and configuration versions under <data-dir>/rules/.
-  const engine = new RulesRunner({
-    log,
-    logger: logger.child({ component: 'rules' }),
-    metrics,
-    registry,
-    dataDir: config.dataDir,
-  });
-  engine.start();
-
   const hub = new FeedHub(
     {
       log,
@@ -242,7 +251,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       enterpriseOf: (terminalId: string, plate: string) =>
         registeredVehicle(registry, terminalId, plate)?.enterprise_id || undefined,
       todayAlarms: async (dayStartMs) => {
-        const result = await analytics.queryReadOnly(
+        const result = await analytics.queryInternal(
           `SELECT alarm_id, org_code, rule, toUnixTimestamp64Milli(started_at) FROM alarms_current WHERE started_at >= fromUnixTimestamp64Milli(toInt64(${Math.trunc(dayStartMs)}))`,
           { rowsMax: FEED_HUB_DEFAULTS.todayEpisodesMax },
         );
@@ -253,11 +262,31 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
           started_at: Number(started_at),
         }));
       },
+      recentAlarms: () => recentAlarmsFromClickHouse(analytics.client, 24, FEED_HUB_DEFAULTS.closedVersionsMax),
     },
     FEED_HUB_DEFAULTS,
   );
+  // The hub joins the alarms topic before the rules replay anything into it.
   hub.start();
   accounts.onRevoked((revocation) => hub.closeRevoked(revocation));
+
+  // The rules keep their snapshots and configuration versions under <data-dir>/rules/. They restore the last
+  // snapshot and re-evaluate, from ClickHouse, the input it does not cover before any listener takes new input.
+  const engine = new RulesRunner(
+    {
+      log,
+      logger: logger.child({ component: 'rules' }),
+      metrics,
+      registry,
+      dataDir: config.dataDir,
+      inputReplay: clickhouseInputReplay(log, analytics.client),
+    },
+    {
+      ...RULES_RUNNER_DEFAULTS,
+      snapshotIntervalMs: config.rulesSnapshotIntervalMs ?? RULES_RUNNER_DEFAULTS.snapshotIntervalMs,
+    },
+  );
+  await engine.start();
 
   const gateway = new Jt808Gateway(
     {
@@ -321,7 +350,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
 
   const router = new Router(1 << 20, { logger: logger.child({ component: 'http' }), metrics });
   const geo = henanGeo();
-  registerRoutes(router, { accounts, analytics, metrics, geoJson: () => geo });
+  registerRoutes(router, { accounts, metrics, geoJson: () => geo });
   registerHealthRoutes(router, { readiness });
   registerRulesConfigRoutes(router, { accounts, sql, rules: engine });
   registerTerminalCommandRoutes(router, { accounts, sql, link: gateway });
@@ -358,6 +387,13 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     clickhouseWriter: analytics.writer,
     publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
     vehicleOf: (terminalId, plate) => registeredVehicle(registry, terminalId, plate),
+  });
+  registerSqlRoutes(router, {
+    accounts,
+    analytics,
+    org: centre.org,
+    metrics,
+    logger: logger.child({ component: 'sql' }),
   });
   // A programmer's error, caught by every test that starts a node: /api/docs must name every route, and only those.
   if (centre.api) {

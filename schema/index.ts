@@ -97,6 +97,7 @@ export {
   childrenOf,
   cityOfPlate,
   countyAt,
+  countyAtByScan,
   divisionByCode,
   divisions,
   isWithin,

@@ -16,6 +16,12 @@ export interface TableSpec<C extends ColumnsSpec = ColumnsSpec> {
   /** The TTL: rows are deleted this many days after this column's time (see retention.ts). */
   retention?: Retention;
   settings?: Record<string, string | number>;
+  /**
+   * The columns naming the org unit (6-digit division code) a row belongs to. An analyst below the province sees
+   * a row when one of them lies within their subtree; the server adds that filter to every SQL query. A table
+   * without them is visible to province-level analysts only.
+   */
+  orgColumns?: readonly string[];
 }
 
 /**
@@ -65,11 +71,17 @@ export const TELEMETRY = table({
     extras: column('json_text', 'additional items as JSON (mileage, fuel, active-safety alarms, ...)', {
       defaultExpression: "''",
     }),
+    org_code: column(
+      'lowcard',
+      '6-digit county where the fix is (empty outside the province, and for fixes stored before this column existed)',
+      { pattern: /^(\d{6})?$/, reason: 'bad_org_code', defaultExpression: "''" },
+    ),
   },
   engine: 'ReplacingMergeTree(received_at)',
   orderBy: '(terminal_id, ts)',
   partitionBy: 'toYYYYMM(ts)',
   retention: { column: 'ts', days: 400 },
+  orgColumns: ['org_code'],
 });
 export type TelemetryRow = RowOf<typeof TELEMETRY.columns>;
 
@@ -100,10 +112,14 @@ export const ALARMS = table({
   engine: 'ReplacingMergeTree(version)',
   orderBy: '(alarm_id)',
   partitionBy: 'toYYYYMM(started_at)',
+  orgColumns: ['org_code'],
 });
 export type AlarmRow = RowOf<typeof ALARMS.columns>;
 
-/** The dead-letter table: everything rejected at the edge, with its raw bytes and a named reason. */
+/**
+ * The dead-letter table: everything rejected at the edge, with its raw bytes and a named reason. It has no org
+ * column (a frame refused before it was understood belongs to no unit), so only province-level analysts read it.
+ */
 export const INGEST_REJECTS = table({
   name: 'ingest_rejects',
   description: 'Rejected frames and records, kept with their raw bytes and a named reason.',
@@ -147,6 +163,7 @@ export const ALARM_ACTIONS = table({
   engine: 'ReplacingMergeTree',
   orderBy: '(alarm_id, action_id)',
   partitionBy: 'toYYYYMM(at)',
+  orgColumns: ['org_code'],
 });
 export type AlarmActionRow = RowOf<typeof ALARM_ACTIONS.columns>;
 
@@ -181,12 +198,15 @@ export const WORK_ORDER_EVENTS = table({
   engine: 'ReplacingMergeTree',
   orderBy: '(order_id, event_id)',
   partitionBy: 'toYYYYMM(at)',
+  // An order is seen by the units it is assigned to and by the unit that issued it, as in the work-order API.
+  orgColumns: ['org_code', 'issuer_org'],
 });
 export type WorkOrderEventRow = RowOf<typeof WORK_ORDER_EVENTS.columns>;
 
 /**
  * JT/T 808 multimedia (0x0800 announcements and 0x0801 uploads). The media bytes live on disk under the data
- * dir; this table says what arrived, from whom, where and where its file is.
+ * dir; this table says what arrived, from whom, where and where its file is. No org column (many rows have no
+ * position): province-level analysts only.
  */
 export const MEDIA_EVENTS = table({
   name: 'media_events',
@@ -288,6 +308,7 @@ export const CAMERA_EVENTS = table({
   orderBy: '(kind, source, event_id)',
   partitionBy: 'toYYYYMM(ts)',
   retention: { column: 'ts', days: 400 },
+  orgColumns: ['org_code'],
 });
 export type CameraEventRow = RowOf<typeof CAMERA_EVENTS.columns>;
 
@@ -320,6 +341,7 @@ export const DEVICE_STATUS = table({
   orderBy: '(device_id, source, event_id)',
   partitionBy: 'toYYYYMM(ts)',
   retention: { column: 'ts', days: 400 },
+  orgColumns: ['org_code'],
 });
 export type DeviceStatusRow = RowOf<typeof DEVICE_STATUS.columns>;
 

@@ -68,6 +68,7 @@ describe('TabSeparated encoding', () => {
       'jt808',
       '',
       '',
+      '',
     ]);
     const camera = tsvEncoderFor(CAMERA_EVENTS).encodeRow({ axle_weights_kg: [7000, 4294967295], plate: null });
     const fields = camera.split('\t');

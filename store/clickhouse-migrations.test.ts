@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ANALYTICS_TABLES, column, TELEMETRY, type TableSpec } from '../schema/index.js';
+import { ANALYTICS_TABLES, quoteString, TELEMETRY, type TableSpec } from '../schema/index.js';
 import { openAnalytics, type Analytics } from './clickhouse.js';
 import { planMigration } from './clickhouse-migrations.js';
 
@@ -33,13 +33,10 @@ function freshDir(): string {
   return dir;
 }
 
-/** The telemetry table as a later version would declare it: one more column (as org_code will be). */
-const WITH_ORG_CODE: readonly TableSpec[] = ANALYTICS_TABLES.map((table) =>
+/** The tables as the version before telemetry's org_code declared them: the upgrade adds that one column. */
+const BEFORE_ORG_CODE: readonly TableSpec[] = ANALYTICS_TABLES.map((table) =>
   table === TELEMETRY
-    ? {
-        ...table,
-        columns: { ...table.columns, org_code: column('string', 'county of the fix', { defaultExpression: "''" }) },
-      }
+    ? { ...table, columns: Object.fromEntries(Object.entries(table.columns).filter(([name]) => name !== 'org_code')) }
     : table,
 );
 
@@ -59,7 +56,7 @@ async function open(dataDir: string, tables: readonly TableSpec[] = ANALYTICS_TA
 }
 
 async function scalar(analytics: Analytics, sql: string): Promise<unknown> {
-  return (await analytics.queryReadOnly(sql)).rows[0]?.[0];
+  return (await analytics.queryInternal(sql)).rows[0]?.[0];
 }
 
 describe('ClickHouse start-up migration', () => {
@@ -81,16 +78,16 @@ describe('ClickHouse start-up migration', () => {
 
   it('adds a new column with one ALTER that rewrites only its table, then leaves it alone', async () => {
     const dataDir = freshDir();
-    const first = await open(dataDir);
+    const first = await open(dataDir, BEFORE_ORG_CODE);
     await first.client.command({
       query: `INSERT INTO telemetry (terminal_id, plate, ts, received_at, lat, lon, altitude_m, speed_kmh, direction_deg, alarm_bits, status_bits, source) VALUES ('13900000001', '豫A1', now64(3), now64(3), 34, 113, 0, 0, 0, 0, 0, 'jt808')`,
     });
     await first.close();
     const before = metadataFiles(dataDir);
     await new Promise((r) => setTimeout(r, 20));
-    const upgraded = await open(dataDir, WITH_ORG_CODE);
+    const upgraded = await open(dataDir);
     expect(upgraded.migration.applied).toEqual([
-      "ALTER TABLE `telemetry` ADD COLUMN IF NOT EXISTS `org_code` String DEFAULT '' COMMENT 'county of the fix'",
+      `ALTER TABLE \`telemetry\` ADD COLUMN IF NOT EXISTS \`org_code\` LowCardinality(String) DEFAULT '' COMMENT ${quoteString(TELEMETRY.columns.org_code.description)}`,
     ]);
     try {
       expect(await scalar(upgraded, `SELECT concat(plate, '/', org_code) FROM telemetry`)).toBe('豫A1/');
@@ -102,7 +99,7 @@ describe('ClickHouse start-up migration', () => {
       if (name === 'telemetry.sql') expect(file).not.toEqual(before.get(name));
       else expect(file, name).toEqual(before.get(name));
     }
-    const again = await open(dataDir, WITH_ORG_CODE);
+    const again = await open(dataDir);
     expect(again.migration.applied).toEqual([]);
     await again.close();
     expect(metadataFiles(dataDir)).toEqual(after);
@@ -110,7 +107,7 @@ describe('ClickHouse start-up migration', () => {
 
   it('puts back the metadata an ALTER left empty, and makes the change again', async () => {
     const dataDir = freshDir();
-    const first = await open(dataDir);
+    const first = await open(dataDir, BEFORE_ORG_CODE);
     await first.client.command({
       query: `INSERT INTO telemetry (terminal_id, plate, ts, received_at, lat, lon, altitude_m, speed_kmh, direction_deg, alarm_bits, status_bits, source) VALUES ('13900000002', '豫A2', now64(3), now64(3), 34, 113, 0, 0, 0, 0, 0, 'jt808')`,
     });
@@ -121,7 +118,7 @@ describe('ClickHouse start-up migration', () => {
     mkdirSync(backupDir);
     writeFileSync(path.join(backupDir, 'telemetry.sql'), readFileSync(path.join(metadata, 'telemetry.sql')));
     truncateSync(path.join(metadata, 'telemetry.sql'), 0);
-    const next = await open(dataDir, WITH_ORG_CODE);
+    const next = await open(dataDir);
     try {
       expect(next.migration.applied).toHaveLength(1);
       expect(await scalar(next, `SELECT plate FROM telemetry`)).toBe('豫A2');

@@ -1,16 +1,28 @@
 /**
  * One ClickHouse client for the whole process, over @clickhouse/client. Embedded, the connection is chDB's
  * in-process engine; at scale it is a ClickHouse server URL. Nothing outside this file knows which.
+ *
+ * Three kinds of use, each on connections of its own: the sinks' inserts (`writer`), the node's own reads
+ * (`queryInternal`: the feed hub, the vehicle track, tests), and analysts' SQL (`analysts`, a sandbox with its
+ * own sessions and queue, store/analyst-sql/). An analyst's query can therefore neither change what the node's
+ * reads see nor make them wait.
  */
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ANALYTICS_TABLES, type TableSpec } from '../schema/index.js';
+import { AnalystQueries, drain } from './analyst-sql/analyst-queries.js';
+import { ANALYST_SQL_DEFAULTS, checkAnalystSqlLimits, type AnalystSqlLimits } from './analyst-sql/limits.js';
 import { migrateAnalytics, restoreInterruptedAlters, type AnalyticsMigration } from './clickhouse-migrations.js';
 import { embeddedRowWriter, serverRowWriter, type RowWriter } from './row-writer.js';
 
-export type AnalyticsTarget = { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string };
+/**
+ * Embedded chDB under `dataDir`, or a ClickHouse server. `analystUrl` names the server user analysts' queries run
+ * as (a read-only user, see docs/security.md); without it they run as the user of `url`.
+ */
+export type AnalyticsTarget =
+  { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string; analystUrl?: string };
 
 export interface Analytics {
   client: ClickHouseClient;
@@ -19,12 +31,17 @@ export interface Analytics {
   target: AnalyticsTarget;
   /** What start-up changed in the schema (nothing on a normal restart) and what it found different. */
   migration: AnalyticsMigration;
-  /** Runs a read-only query and returns column metadata and rows as arrays. */
-  queryReadOnly(sql: string, options?: ReadOnlyQueryOptions): Promise<QueryResultTable>;
+  /**
+   * The node's own reads: SQL Vigil wrote (never an analyst's text), read-only, with a row and time bound, on a
+   * session analysts never use. `sql` must not have a SETTINGS or FORMAT clause of its own.
+   */
+  queryInternal(sql: string, options?: InternalQueryOptions): Promise<QueryResultTable>;
+  /** Analysts' SQL: the sandbox (one allowed statement, server-set limits, rows scoped to the caller). */
+  analysts: AnalystQueries;
   close(): Promise<void>;
 }
 
-export interface ReadOnlyQueryOptions {
+export interface InternalQueryOptions {
   rowsMax?: number;
   executionSecondsMax?: number;
 }
@@ -32,19 +49,28 @@ export interface ReadOnlyQueryOptions {
 export interface QueryResultTable {
   columns: { name: string; type: string }[];
   rows: unknown[][];
-  rowsBeforeLimit?: number;
+  /** More rows than `rowsMax` were there; `rows` holds the first `rowsMax`. */
+  truncated: boolean;
 }
 
-/** Views that make the replacing tables pleasant to query: the latest version of each alarm. */
-const VIEW_STATEMENTS = [
-  `CREATE VIEW IF NOT EXISTS alarms_current AS SELECT * FROM alarms FINAL`,
-  `CREATE VIEW IF NOT EXISTS telemetry_dedup AS SELECT * FROM telemetry FINAL`,
+export interface AnalyticsOptions {
+  /** Bounds of analysts' SQL (ANALYST_SQL_DEFAULTS when not given). */
+  analystLimits?: AnalystSqlLimits;
+}
+
+/** Views that make the replacing tables pleasant to query: the latest version of each alarm. Analysts may read them. */
+export const ANALYST_VIEWS: readonly { name: string; statement: string }[] = [
+  { name: 'alarms_current', statement: 'CREATE VIEW IF NOT EXISTS alarms_current AS SELECT * FROM alarms FINAL' },
+  { name: 'telemetry_dedup', statement: 'CREATE VIEW IF NOT EXISTS telemetry_dedup AS SELECT * FROM telemetry FINAL' },
 ];
 
 export async function openAnalytics(
   target: AnalyticsTarget,
   tables: readonly TableSpec[] = ANALYTICS_TABLES,
+  options: AnalyticsOptions = {},
 ): Promise<Analytics> {
+  const analystLimits = options.analystLimits ?? ANALYST_SQL_DEFAULTS;
+  checkAnalystSqlLimits(analystLimits);
   const connect = (): ClickHouseClient =>
     target.kind === 'embedded'
       ? embeddedClient(target.dataDir)
@@ -53,20 +79,43 @@ export async function openAnalytics(
   // Before the engine reads its metadata: an ALTER cut short at the last start must not keep it from loading.
   if (embedded) restoreInterruptedAlters(embedded);
   const client = connect();
-  // chDB applies per-query settings as SET statements that stay in force on its session, so the analysts'
-  // read-only queries get a session of their own: `readonly` set there can never reach the writers.
-  const readerClient = connect();
-  const migration = await migrateAnalytics(client, tables, VIEW_STATEMENTS, embedded);
+  // chDB runs the queries of one session one after the other: the node's own reads get a session of their own.
+  const internalClient = connect();
+  // Embedded, each concurrent analyst query has a chDB session of its own; a server gives every request one, so
+  // one client (of the analysts' user) with a connection per concurrent query serves them all.
+  const analystServerClient =
+    target.kind === 'server'
+      ? createClient({
+          url: target.analystUrl ?? target.url,
+          request_timeout: (analystLimits.executionSecondsMax + 30) * 1000,
+          max_open_connections: analystLimits.sessions,
+        })
+      : undefined;
+  const analystSessions = Array.from({ length: analystLimits.sessions }, () => analystServerClient ?? connect());
+  const migration = await migrateAnalytics(
+    client,
+    tables,
+    ANALYST_VIEWS.map((v) => v.statement),
+    embedded,
+  );
   const writer = target.kind === 'embedded' ? embeddedRowWriter(chdbPathOf(target.dataDir)) : serverRowWriter(client);
+  const analysts = await AnalystQueries.open(analystSessions, {
+    limits: analystLimits,
+    tables,
+    views: ANALYST_VIEWS.map((v) => v.name),
+  });
   return {
     client,
     writer,
     target,
     migration,
-    queryReadOnly: (sql, options) => queryReadOnly(readerClient, sql, options),
+    queryInternal: (sql, queryOptions) => queryInternal(internalClient, sql, queryOptions),
+    analysts,
     close: async () => {
       await writer.close();
-      await readerClient.close();
+      await internalClient.close();
+      if (analystServerClient) await analystServerClient.close();
+      else for (const session of analystSessions) await session.close();
       await client.close();
     },
   };
@@ -94,83 +143,40 @@ function embeddedClient(dataDir: string): ClickHouseClient {
   return createClient({ connection });
 }
 
-const READ_ONLY_ROWS_MAX = 100_000;
-const READ_ONLY_SECONDS_MAX = 60;
+const INTERNAL_ROWS_MAX = 100_000;
+const INTERNAL_SECONDS_MAX = 60;
 
-/**
- * Table functions an analyst may use. Everything else (file, url, s3, remote, mysql, executable, ...) would
- * read the server's disk or reach other hosts, which `readonly` alone does not prevent.
- */
-const ALLOWED_TABLE_FUNCTIONS = new Set([
-  'numbers',
-  'numbers_mt',
-  'zeros',
-  'zeros_mt',
-  'generateRandom',
-  'values',
-  'view',
-  'null',
-  'generate_series',
-]);
-
-export class QueryRefusedError extends Error {
-  readonly reason = 'query_refused';
-}
-
-async function queryReadOnly(
+async function queryInternal(
   client: ClickHouseClient,
   sql: string,
-  options: ReadOnlyQueryOptions = {},
+  options: InternalQueryOptions = {},
 ): Promise<QueryResultTable> {
-  const query = stripTrailingSemicolons(sql);
-  if (/\binto\s+outfile\b/i.test(query)) throw new QueryRefusedError('INTO OUTFILE is not allowed');
-  await refuseForeignTableFunctions(client, query);
-  const result = await client.query({
-    query,
-    format: 'JSONCompactEachRowWithNamesAndTypes',
-    clickhouse_settings: {
-      // readonly=2 makes the server itself refuse writes and DDL (and changing `readonly`), while still
-      // letting the analyst tune harmless settings of their own query.
-      readonly: '2',
-      max_execution_time: options.executionSecondsMax ?? READ_ONLY_SECONDS_MAX,
-      max_result_rows: String(options.rowsMax ?? READ_ONLY_ROWS_MAX),
-      result_overflow_mode: 'break',
-    },
-  });
-  const lines = (await result.text()).split('\n').filter((line) => line.length > 0);
-  const names = JSON.parse(lines[0] ?? '[]') as string[];
-  const types = JSON.parse(lines[1] ?? '[]') as string[];
-  return {
-    columns: names.map((name, i) => ({ name, type: types[i] })),
-    rows: lines.slice(2).map((line) => JSON.parse(line) as unknown[]),
-  };
-}
-
-async function refuseForeignTableFunctions(client: ClickHouseClient, query: string): Promise<void> {
-  // ClickHouse parses the query itself, so the check sees exactly what would run, not a regex's guess.
-  let ast: string;
+  const rowsMax = options.rowsMax ?? INTERNAL_ROWS_MAX;
+  // Settings of the query itself, never of the session (chDB would keep those for the session's next query).
+  const settings = [
+    `max_result_rows = ${rowsMax + 1}`,
+    `result_overflow_mode = 'break'`,
+    `max_execution_time = ${options.executionSecondsMax ?? INTERNAL_SECONDS_MAX}`,
+    'readonly = 1',
+  ].join(', ');
+  let text: string;
   try {
-    const result = await client.query({ query: `EXPLAIN AST ${query}`, format: 'TabSeparatedRaw' });
-    // chDB quotes each line of EXPLAIN output whatever the format asked; a server does not. Accept both.
-    ast = (await result.text())
-      .split('\n')
-      .map((line) => line.replace(/^"|"$/g, ''))
-      .join('\n');
+    const result = await client.query({
+      query: `${sql}\nSETTINGS ${settings}`,
+      format: 'JSONCompactEachRowWithNamesAndTypes',
+    });
+    text = await result.text();
   } catch (error) {
-    // A query that does not parse cannot run either: let the query itself fail, so the analyst reads
-    // ClickHouse's message about their own text rather than about the EXPLAIN wrapped around it.
-    if (/syntax error/i.test((error as Error).message)) return;
+    await drain(client);
     throw error;
   }
-  const lines = ast.split('\n');
-  for (let i = 0; i < lines.length - 1; i++) {
-    if (!lines[i].trim().startsWith('TableExpression')) continue;
-    const fn = /^\s*Function (\w+)/.exec(lines[i + 1]);
-    if (fn && !ALLOWED_TABLE_FUNCTIONS.has(fn[1]))
-      throw new QueryRefusedError(`table function ${fn[1]}() is not allowed`);
-  }
-}
-
-function stripTrailingSemicolons(sql: string): string {
-  return sql.trim().replace(/;+\s*$/, '');
+  const lines = text.split('\n').filter((line) => line.length > 0);
+  const names = JSON.parse(lines[0] ?? '[]') as string[];
+  const types = JSON.parse(lines[1] ?? '[]') as string[];
+  const rows = lines.slice(2).map((line) => JSON.parse(line) as unknown[]);
+  return {
+    columns: names.map((name, i) => ({ name, type: types[i] })),
+    rows: rows.slice(0, rowsMax),
+    truncated: rows.length > rowsMax,
+  };
 }

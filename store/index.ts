@@ -1,5 +1,23 @@
-export { QueryRefusedError, openAnalytics } from './clickhouse.js';
-export type { Analytics, AnalyticsTarget, QueryResultTable, ReadOnlyQueryOptions } from './clickhouse.js';
+export { ANALYST_VIEWS, openAnalytics } from './clickhouse.js';
+export type {
+  Analytics,
+  AnalyticsOptions,
+  AnalyticsTarget,
+  InternalQueryOptions,
+  QueryResultTable,
+} from './clickhouse.js';
+export { AnalystQueries } from './analyst-sql/analyst-queries.js';
+export type { AnalystResult } from './analyst-sql/analyst-queries.js';
+export {
+  ANALYST_SQL_BOUNDS,
+  ANALYST_SQL_DEFAULTS,
+  ANALYST_TIME_ZONE,
+  checkAnalystSqlLimits,
+} from './analyst-sql/limits.js';
+export type { AnalystSqlLimits } from './analyst-sql/limits.js';
+export type { AnalystCaller } from './analyst-sql/row-scope.js';
+export { AnalystsBusyError, QueryFailedError, QueryRefusedError } from './analyst-sql/refusals.js';
+export type { FailureReason, RefusalReason } from './analyst-sql/refusals.js';
 export type { AnalyticsMigration } from './clickhouse-migrations.js';
 export {
   EMBEDDED_WRITER_SESSIONS,

@@ -278,7 +278,7 @@ describe('TabSeparated inserts on chDB', () => {
 
       // Column by column, the TSV twin holds exactly the records' values (as multisets: MergeTree keeps no order).
       const expressions = names.map((name) => valueExpression(name, table.columns[name]!));
-      const stored = await analytics.queryReadOnly(
+      const stored = await analytics.queryInternal(
         `SELECT ${expressions.join(', ')}, added_later FROM ${quoteIdentifier(tsvTwin)}`,
       );
       expect(stored.rows).toHaveLength(records.length);
@@ -298,10 +298,10 @@ describe('TabSeparated inserts on chDB', () => {
 
       // Whole rows, TSV against JSONEachRow.
       const all = names.map(quoteIdentifier).join(', ');
-      const tsvRows = await analytics.queryReadOnly(
+      const tsvRows = await analytics.queryInternal(
         `SELECT ${all}, added_later FROM ${quoteIdentifier(tsvTwin)} ORDER BY ALL`,
       );
-      const jsonRows = await analytics.queryReadOnly(
+      const jsonRows = await analytics.queryInternal(
         `SELECT ${all}, added_later FROM ${quoteIdentifier(jsonTwin)} ORDER BY ALL`,
       );
       expect(tsvRows.rows).toEqual(jsonRows.rows);
@@ -331,7 +331,7 @@ describe('TabSeparated inserts on chDB', () => {
       encoder.encodeRows([record, { ...record, reason: 'second' }]),
       'header-like',
     );
-    const stored = await analytics.queryReadOnly(`SELECT reason FROM ${twin} ORDER BY reason`);
+    const stored = await analytics.queryInternal(`SELECT reason FROM ${twin} ORDER BY reason`);
     expect(stored.rows.map((row) => row[0])).toEqual(['reason', 'second']);
   });
 
@@ -345,7 +345,7 @@ describe('TabSeparated inserts on chDB', () => {
     await analytics.writer.insertTabSeparated(twin, encoder.columns, body, 'token-a');
     await analytics.writer.insertTabSeparated(twin, encoder.columns, body, 'token-a');
     await analytics.writer.insertTabSeparated(twin, encoder.columns, body, 'token-b');
-    const stored = await analytics.queryReadOnly(`SELECT count() FROM ${twin}`);
+    const stored = await analytics.queryInternal(`SELECT count() FROM ${twin}`);
     expect(Number(stored.rows[0]![0])).toBe(20);
   });
 });

@@ -8,6 +8,8 @@ export { RuleEngine, RULE_ENGINE_DEFAULTS, factsOf } from './engine/rule-engine.
 export type { EngineStats, RuleEngineDeps, RuleEngineOptions } from './engine/rule-engine.js';
 export type { EngineSnapshot } from './engine/engine-snapshot.js';
 export { RulesRunner, RULES_RUNNER_DEFAULTS, EMPTY_REGISTRY } from './engine/rules-runner.js';
+export { clickhouseInputReplay } from './engine/input-replay.js';
+export type { InputReplay, ReplayedInput } from './engine/input-replay.js';
 export type { RulesConfigService, RulesRunnerDeps, RulesRunnerOptions } from './engine/rules-runner.js';
 export { replayEvents, parseEventLine } from './engine/event-file.js';
 export type { EngineEvent } from './engine/event-file.js';

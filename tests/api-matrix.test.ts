@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { henanGeo, Metrics, Readiness } from '../schema/index.js';
+import { henanGeo, Metrics, Readiness, silentLogger } from '../schema/index.js';
 import { openAnalytics, type Analytics } from '../store/index.js';
-import { registerHealthRoutes, registerRoutes, type Principal } from '../center/index.js';
+import { registerHealthRoutes, registerRoutes, registerSqlRoutes, type Principal } from '../center/index.js';
 import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
 import { issueKey, postRecords } from './support/ingest-client.js';
 import {
@@ -205,8 +205,10 @@ describe('the documented API, generated from /api/docs', () => {
   beforeAll(async () => {
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
     const geo = henanGeo();
-    h = await startCenterHarness({ kind: 'memory' }, {}, {}, (router, accounts) => {
-      registerRoutes(router, { accounts, analytics, metrics: new Metrics(), geoJson: () => geo });
+    h = await startCenterHarness({ kind: 'memory' }, {}, {}, (router, accounts, centre) => {
+      const metrics = new Metrics();
+      registerRoutes(router, { accounts, metrics, geoJson: () => geo });
+      registerSqlRoutes(router, { accounts, analytics, org: centre.org, metrics, logger: silentLogger });
       registerHealthRoutes(router, { readiness: new Readiness() });
     });
     call = callOf(h.baseUrl);

@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 async function scalar(sql: string): Promise<number> {
-  return Number((await analytics.queryReadOnly(sql)).rows[0][0]);
+  return Number((await analytics.queryInternal(sql)).rows[0][0]);
 }
 
 describe('ClickHouse mirror of the command centres', () => {
@@ -55,7 +55,7 @@ describe('ClickHouse mirror of the command centres', () => {
     expect(await mirror.pass()).toBe(0);
     expect(await scalar(`SELECT count() FROM alarm_actions WHERE alarm_id = '${alarm.alarm_id}'`)).toBe(3);
     expect(await scalar(`SELECT count() FROM work_order_events WHERE order_id = ${orderId}`)).toBe(3);
-    const kinds = await analytics.queryReadOnly(
+    const kinds = await analytics.queryInternal(
       `SELECT kind, actor, org_code, department FROM work_order_events WHERE order_id = ${orderId} ORDER BY event_id`,
     );
     expect(kinds.rows).toEqual([
@@ -105,5 +105,14 @@ describe('ClickHouse mirror of the command centres', () => {
     expect(stored[0]).toMatchObject({ version: 2, state: 'new' });
     expect(new Date(stored[0].ended_at!).getTime()).toBe(missed.started_at + 30_000);
     await log.close();
+  });
+
+  it('re-reads the newest episodes when more than rowsMax are recent, oldest update first', async () => {
+    // Dated ahead of everything else in the table, so they are its three newest.
+    const ahead = Date.now() + 3_600_000;
+    const rows = [3, 1, 2].map((n) => alarmRow({ alarm_id: `recent-${n}`, updated_at: ahead + n * 60_000 }));
+    await analytics.client.insert({ table: 'alarms', values: rows, format: 'JSONEachRow' });
+    const recent = await recentAlarmsFromClickHouse(analytics.client, 24, 2);
+    expect(recent.map((a) => a.alarm_id)).toEqual(['recent-2', 'recent-3']);
   });
 });

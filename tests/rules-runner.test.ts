@@ -15,7 +15,7 @@ const SECOND = 1_000;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-rules-runner-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function node(): { log: MemoryLog; runner: RulesRunner; alarms: AlarmRow[]; stop: () => Promise<void> } {
+async function node(): Promise<{ log: MemoryLog; runner: RulesRunner; alarms: AlarmRow[]; stop: () => Promise<void> }> {
   const log = new MemoryLog({ partitions: 4, backlogPerPartitionMax: 10_000, durableGroups: {} });
   const runner = new RulesRunner(
     { log, logger: silentLogger, metrics: new Metrics(), dataDir },
@@ -27,7 +27,7 @@ function node(): { log: MemoryLog; runner: RulesRunner; alarms: AlarmRow[]; stop
   const reader = (async () => {
     while (reading) for (const r of await consumer.poll(1000, 20)) alarms.push(r.value);
   })();
-  runner.start();
+  await runner.start();
   return {
     log,
     runner,
@@ -43,7 +43,7 @@ function node(): { log: MemoryLog; runner: RulesRunner; alarms: AlarmRow[]; stop
 
 describe('rules runner', () => {
   it('continues an episode across a restart from the snapshot, under the same id', async () => {
-    const first = node();
+    const first = await node();
     await first.log.producer().send(
       TOPICS.telemetry,
       [fix('9', T0), fix('9', T0 + 30 * SECOND, { speed_kmh: 140 })].map((value) => ({
@@ -60,7 +60,7 @@ describe('rules runner', () => {
     await first.stop();
     expect(existsSync(path.join(dataDir, 'rules', 'engine-snapshot.json'))).toBe(true);
 
-    const second = node();
+    const second = await node();
     await second.log.producer().send(
       TOPICS.telemetry,
       [fix('9', T0 + 60 * SECOND, { speed_kmh: 60 })].map((value) => ({ key: value.terminal_id, value })),
@@ -76,7 +76,7 @@ describe('rules runner', () => {
   });
 
   it('applies a new configuration live and refuses a bad one, keeping the old', async () => {
-    const n = node();
+    const n = await node();
     const config = structuredClone(n.runner.current().config);
     (config.rules.overspeed.limitKmhByClass as Record<string, number>).other = 60;
     const before = n.runner.current().version;

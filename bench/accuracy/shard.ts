@@ -149,12 +149,14 @@ export function runDeviceEngine(plan: TrafficPlan, sightings: readonly Float64Ar
     at: s.received_at,
     value: s,
   }));
+  let serial = 0;
   for (const part of sightings) {
     for (let k = 0; k < part.length; k += 3) {
       const d = devices[part[k]];
       // A sighting tells the device is alive; its plate belongs to the vehicle engines, so it is left out here.
       const value: CameraEvent = {
-        event_id: `sighting-${d.device_id}-${part[k + 1]}`,
+        // Unique, as a source's ids are: the engine skips an id it already evaluated.
+        event_id: `sighting-${d.device_id}-${part[k + 1]}-${serial++}`,
         kind: d.device_kind === 'camera' ? 'anpr' : d.device_kind,
         device_id: d.device_id,
         plate: '',

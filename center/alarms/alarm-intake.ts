@@ -33,7 +33,10 @@ export interface AlarmCatchUp {
   readRecent(windowHours: number, rowsMax: number): Promise<AlarmRow[]>;
 }
 
-/** Reads the latest version of recent alarm episodes from the analytics store. */
+/**
+ * Reads the latest version of recent alarm episodes from the analytics store, oldest update first; beyond `rowsMax`
+ * the newest are kept (what a restart most likely missed, and the episodes still open).
+ */
 export async function recentAlarmsFromClickHouse(
   client: ClickHouseClient,
   windowHours: number,
@@ -43,13 +46,15 @@ export async function recentAlarmsFromClickHouse(
     query: `SELECT alarm_id, rule, rule_version, severity, terminal_id, plate, toUnixTimestamp64Milli(started_at) AS started_at,
                    if(isNull(ended_at), NULL, toUnixTimestamp64Milli(assumeNotNull(ended_at))) AS ended_at, org_code, lat, lon, late, details,
                    version, toUnixTimestamp64Milli(updated_at) AS updated_at
-              FROM alarms FINAL WHERE updated_at >= now() - INTERVAL {hours:UInt32} HOUR ORDER BY updated_at LIMIT {rows:UInt32}`,
+              FROM alarms FINAL WHERE updated_at >= now() - INTERVAL {hours:UInt32} HOUR
+             ORDER BY updated_at DESC LIMIT {rows:UInt32}`,
     query_params: { hours: windowHours, rows: rowsMax },
     format: 'JSONEachRow',
     // 64-bit integers as JSON numbers, not strings.
     clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
   });
-  return (await result.json<AlarmRow>()).map((r) => ({
+  const newestFirst = await result.json<AlarmRow>();
+  return newestFirst.reverse().map((r) => ({
     ...r,
     started_at: Number(r.started_at),
     ended_at: r.ended_at === null ? null : Number(r.ended_at),
@@ -90,10 +95,12 @@ export class AlarmIntake {
   }
 
   private async run(): Promise<void> {
+    // Joined before the catch-up: the in-process log keeps for a group only what arrives once it has joined, and
+    // what arrives during the catch-up is read after it (versions already taken are skipped).
+    const consumer = this.deps.log.consumer<AlarmRow>(this.options.groupId, TOPICS.alarms);
     await this.catchUp().catch((error: unknown) =>
       this.deps.logger.error('catching up alarms failed', { error: String(error) }),
     );
-    const consumer = this.deps.log.consumer<AlarmRow>(this.options.groupId, TOPICS.alarms);
     const taken = this.deps.metrics.counter(
       'vigil_center_alarm_versions_total',
       'Alarm versions taken by the command centres',

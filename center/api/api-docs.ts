@@ -64,10 +64,26 @@ export function documentFoundationRoutes(api: Api): void {
     method: 'POST',
     path: '/api/sql',
     tag: 'analytics',
-    summary: 'Read-only SQL on ClickHouse (tables telemetry, alarms, alarm_actions, work_order_events, ...)',
+    summary: "Analysts' SQL on ClickHouse, sandboxed (tables telemetry, alarms, alarm_actions, work_order_events, ...)",
     roles: ['admin', 'analyst', 'leader'],
-    body: { sql: { type: 'string', description: 'one SELECT', required: true } },
-    returns: '{columns: [{name, type}], rows: [[...]]}',
+    body: {
+      sql: {
+        type: 'string',
+        description:
+          'one SELECT (with WITH, UNION, INTERSECT, EXCEPT), EXPLAIN, DESCRIBE, SHOW TABLES or SHOW CREATE TABLE',
+        required: true,
+      },
+    },
+    returns: '{columns: [{name, type}], rows: [[...]], truncated}: truncated when the row or byte bound cut the result',
+    description:
+      "Every table is filtered on the server to the rows of the caller's org subtree (province level: all rows; ingest_rejects and media_events: province level only). The server sets the limits (time, rows, bytes, memory, threads, rows read) and the time zone Asia/Shanghai; a SETTINGS clause, SET and every other statement are refused. See docs/analysts.md.",
+    responses: {
+      '400':
+        "refused before running: query_refused, function_not_allowed, table_not_allowed, multiple_statements, settings_not_allowed, syntax_error, query_too_long; stopped by ClickHouse: memory_limit_exceeded, time_limit_exceeded, read_limit_exceeded, query_failed (with ClickHouse's message)",
+      '429': 'too_many_queries: the caller has as many queries running and waiting as one analyst may (Retry-After)',
+      '503':
+        "analysts_busy: every analysts' session is taken and the waiting room full, or the wait ran out (Retry-After)",
+    },
   });
   api.document({
     method: 'GET',

@@ -52,6 +52,10 @@ export interface Endpoint {
   query?: Record<string, FieldSpec>;
   /** What a 2xx answer holds. */
   returns: string;
+  /** More about the endpoint, after the roles and scope. */
+  description?: string;
+  /** Answers of its own beyond the common ones, by status. */
+  responses?: Record<string, string>;
 }
 
 export class Api {
@@ -251,7 +255,7 @@ export function openApiDocument(
       description:
         e.roles === 'public'
           ? 'No authentication.'
-          : `Roles: ${e.roles === 'any' ? 'any authenticated user' : e.roles.join(', ')}. Results and actions are limited to the caller's org subtree (enterprise users: their enterprise).`,
+          : `Roles: ${e.roles === 'any' ? 'any authenticated user' : e.roles.join(', ')}. Results and actions are limited to the caller's org subtree (enterprise users: their enterprise).${e.description ? ` ${e.description}` : ''}`,
       parameters: [...pathParams, ...queryParams],
       responses: {
         '200': { description: e.returns },
@@ -264,6 +268,9 @@ export function openApiDocument(
           : { '401': { description: 'unauthenticated' }, '403': { description: 'forbidden: role or scope' } }),
         '404': { description: "not found, or outside the caller's scope" },
         '409': { description: 'conflict: the state changed or another user holds it (held_by)' },
+        ...Object.fromEntries(
+          Object.entries(e.responses ?? {}).map(([status, text]) => [status, { description: text }]),
+        ),
       },
       ...(e.roles === 'public' ? { security: [] } : {}),
     };

@@ -4,24 +4,19 @@
  *   POST /api/auth/login        {username, password} → {token, expires_at, user}
  *   POST /api/auth/logout
  *   GET  /api/me
- *   POST /api/sql               {sql} → {columns:[{name,type}], rows:[[…]]}, read-only, analysts and admins
+ *   POST /api/sql               analysts' SQL, see sql-routes.ts
  *   GET  /api/geo/henan         GeoJSON of the divisions, for the wall's map
  *   GET  /metrics               Prometheus text format
  */
-import type { Analytics } from '../../store/index.js';
-import { QueryRefusedError } from '../../store/index.js';
 import type { Metrics } from '../../schema/index.js';
-import { bearerToken, type Accounts, type Principal, type Role } from '../auth/accounts.js';
+import { bearerToken, type Accounts, type Principal } from '../auth/accounts.js';
 import { HttpError, type RequestContext, type Router } from '../http/router.js';
 
 export interface RouteDeps {
   accounts: Accounts;
-  analytics: Analytics;
   metrics: Metrics;
   geoJson(): unknown;
 }
-
-const SQL_ROLES: ReadonlySet<Role> = new Set(['admin', 'analyst', 'leader']);
 
 export async function principalOf(ctx: RequestContext, accounts: Accounts): Promise<Principal> {
   return accounts.authenticate(bearerToken(ctx.req.headers.authorization));
@@ -45,25 +40,6 @@ export function registerRoutes(router: Router, deps: RouteDeps): void {
   });
 
   router.add('GET', '/api/me', async (ctx) => ({ body: publicPrincipal(await principalOf(ctx, deps.accounts)) }));
-
-  router.add('POST', '/api/sql', async (ctx) => {
-    const principal = await principalOf(ctx, deps.accounts);
-    if (!SQL_ROLES.has(principal.role)) throw new HttpError(403, 'forbidden', `role ${principal.role} may not run SQL`);
-    const body = await ctx.json<{ sql?: unknown }>();
-    if (typeof body.sql !== 'string' || body.sql.trim() === '')
-      throw new HttpError(400, 'bad_request', 'sql is a required non-empty string');
-    deps.metrics.counter('vigil_sql_queries_total', 'Analyst SQL queries', ['outcome']);
-    try {
-      const result = await deps.analytics.queryReadOnly(body.sql);
-      deps.metrics.counter('vigil_sql_queries_total', '', ['outcome']).inc({ outcome: 'ok' });
-      return { body: { columns: result.columns, rows: result.rows } };
-    } catch (error) {
-      deps.metrics.counter('vigil_sql_queries_total', '', ['outcome']).inc({ outcome: 'error' });
-      if (error instanceof QueryRefusedError) throw new HttpError(400, error.reason, error.message);
-      // ClickHouse's own message tells the analyst what is wrong with the query.
-      throw new HttpError(400, 'query_failed', (error as Error).message);
-    }
-  });
 
   router.add('GET', '/api/geo/henan', async (ctx) => {
     await principalOf(ctx, deps.accounts);

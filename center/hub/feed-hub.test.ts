@@ -47,6 +47,7 @@ const open: Harness[] = [];
 async function startHub(
   options: Partial<FeedHubOptions> = {},
   todayAlarms?: () => Promise<{ alarm_id: string; org_code: string; rule: string; started_at: number }[]>,
+  recentAlarms?: () => Promise<AlarmRow[]>,
 ): Promise<Harness> {
   const log = new MemoryLog({ partitions: 2, backlogPerPartitionMax: 1_000_000, durableGroups: {} });
   const metrics = new Metrics();
@@ -68,6 +69,7 @@ async function startHub(
       vehicleClassOf: () => 'coach',
       enterpriseOf: (terminalId) => ENTERPRISE_OF(terminalId),
       todayAlarms,
+      recentAlarms,
     },
     { ...FEED_HUB_DEFAULTS, tickMs: 50, heartbeatMs: 60_000, ...options },
   );
@@ -113,6 +115,7 @@ function fix(terminalId: string, ts: number, at: { lat: number; lon: number }, s
     source: 'jt808',
     backfill: 0,
     extras: '',
+    org_code: '',
   };
 }
 
@@ -203,6 +206,41 @@ async function until(probe: () => boolean, what: string, timeoutMs = 10_000): Pr
 }
 
 describe('FeedHub', () => {
+  it('starts from the stored recent alarms: open ones in the snapshot, a stored version sent again not shown again', async () => {
+    const opened = alarm('a-open', '410105');
+    const closed: AlarmRow = { ...alarm('a-closed', '410105', '2'), version: 2, ended_at: NOW + 1_000 };
+    const h = await startHub({}, undefined, async () => [opened, closed]);
+    const client = new Recorder(`${h.url}?token=province&positions=none`);
+    await until(() => client.of('snapshot').length === 1, 'snapshot');
+    expect(
+      client
+        .of('snapshot')[0]
+        .alarms.map((a) => [a.alarm_id, a.version])
+        .sort(),
+    ).toEqual([
+      ['a-closed', 2],
+      ['a-open', 1],
+    ]);
+    // What a replay after a crash sends: the stored versions again, then a new one, then an unrelated marker.
+    const replayed = [opened, { ...closed, version: 1, ended_at: null }, closed, { ...opened, version: 2 }];
+    const marker = alarm('marker', '410105', '3');
+    await h.log.producer().send(
+      TOPICS.alarms,
+      [...replayed, marker].map((value) => ({ key: value.terminal_id, value })),
+    );
+    await until(() => client.of('alarm').some((m) => m.alarm.alarm_id === 'marker'), 'the marker');
+    expect(
+      client
+        .of('alarm')
+        .map((m) => [m.alarm.alarm_id, m.alarm.version])
+        .sort(),
+    ).toEqual([
+      ['a-open', 2],
+      ['marker', 1],
+    ]);
+    client.socket.close();
+  });
+
   it('sends binary positions through a vehicle table, scoped to the county the vehicle is in', async () => {
     const h = await startHub();
     await h.log.producer().send(

@@ -40,6 +40,8 @@ export interface FeedHubOptions {
   clientsMax: number;
   /** Alarm episodes counted per Shanghai day for the panels' daily totals. */
   todayEpisodesMax: number;
+  /** Closed episodes whose latest version is remembered, so one sent again (a replay) is not shown again. */
+  closedVersionsMax: number;
 }
 
 export const FEED_HUB_DEFAULTS: FeedHubOptions = {
@@ -52,6 +54,7 @@ export const FEED_HUB_DEFAULTS: FeedHubOptions = {
   clientBufferedBytesHardMax: 64 << 20,
   clientsMax: 1_000,
   todayEpisodesMax: 1_000_000,
+  closedVersionsMax: 100_000,
 };
 
 export interface FeedHubDeps {
@@ -68,6 +71,11 @@ export interface FeedHubDeps {
   enterpriseOf(terminalId: string, plate: string): string | undefined;
   /** Episodes that started at or after `dayStartMs`, read from ClickHouse when the hub starts. */
   todayAlarms?(dayStartMs: number): Promise<TodayEpisode[]>;
+  /**
+   * The latest stored version of recent episodes, oldest update first, read from ClickHouse when the hub starts:
+   * open alarms survive a restart, and a version the feed showed before it is not shown again.
+   */
+  recentAlarms?(): Promise<AlarmRow[]>;
 }
 
 /** A tracked vehicle: its latest fix, its slot in the vehicle table and the tick it last changed in. */
@@ -112,6 +120,8 @@ export class FeedHub {
   /** terminal → number of its open alarms, so marking a vehicle as alarming costs O(1) per position. */
   private readonly openAlarmsByTerminal = new Map<string, number>();
   private readonly recentClosed: AlarmRow[] = [];
+  /** alarm_id → latest version of closed episodes, oldest first, at most `closedVersionsMax`. */
+  private readonly closedVersions = new Map<string, number>();
   private readonly alarmHistory: { seq: number; alarm: AlarmRow; counted: boolean }[] = [];
   private readonly today: TodayCounts;
   private seeded: Promise<void> = Promise.resolve();
@@ -138,9 +148,14 @@ export class FeedHub {
     });
   }
 
+  /** Vehicles tracked now. */
+  get vehicleCount(): number {
+    return this.vehicles.size;
+  }
+
   start(): void {
     this.running = true;
-    this.seeded = this.seedToday();
+    this.seeded = this.seedToday().then(() => this.seedAlarms());
     this.loops.push(this.consumePositions(), this.consumeAlarms());
     this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
     this.timers.push(
@@ -159,6 +174,18 @@ export class FeedHub {
       for (const episode of await this.deps.todayAlarms(shanghaiDayStart(now))) this.today.add(episode, now);
     } catch (error) {
       this.deps.logger.warn("today's alarm counts could not be read from ClickHouse; panels count from now on", {
+        error: String(error),
+      });
+    }
+  }
+
+  /** The stored state of recent episodes, so a restart neither forgets open alarms nor shows a stored version again. */
+  private async seedAlarms(): Promise<void> {
+    if (this.deps.recentAlarms === undefined) return;
+    try {
+      for (const alarm of await this.deps.recentAlarms()) this.keepAlarm(alarm);
+    } catch (error) {
+      this.deps.logger.warn('recent alarms could not be read from ClickHouse; the feed starts without them', {
         error: String(error),
       });
     }
@@ -242,9 +269,10 @@ export class FeedHub {
   }
 
   private async consumeAlarms(): Promise<void> {
-    // Counting starts from ClickHouse's view of today, so an episode both there and in the log counts once.
-    await this.seeded;
+    // Joined at once, so nothing the rules send meanwhile is trimmed before the hub reads it; taken only once
+    // ClickHouse's view is in, so an episode both there and in the log counts and shows once.
     const consumer = this.deps.log.consumer<AlarmRow>('feed-alarms', TOPICS.alarms);
+    await this.seeded;
     while (this.running) {
       const records = await consumer.poll(1_000, 200);
       for (const { value: alarm } of records) this.acceptAlarm(alarm);
@@ -255,17 +283,7 @@ export class FeedHub {
 
   /** Takes a new version of an alarm episode, keeps the state and sends it to every client in scope. */
   acceptAlarm(alarm: AlarmRow): void {
-    const previous = this.openAlarms.get(alarm.alarm_id);
-    if (previous && previous.version >= alarm.version) return;
-    if (alarm.ended_at === null) {
-      if (!previous) this.countOpen(alarm.terminal_id, 1);
-      this.openAlarms.set(alarm.alarm_id, alarm);
-    } else {
-      if (previous) this.countOpen(alarm.terminal_id, -1);
-      this.openAlarms.delete(alarm.alarm_id);
-      this.recentClosed.unshift(alarm);
-      this.recentClosed.length = Math.min(this.recentClosed.length, this.options.recentClosedAlarmsMax);
-    }
+    if (!this.keepAlarm(alarm)) return;
     const vehicle = this.vehicles.get(alarm.terminal_id);
     if (vehicle) {
       vehicle.alarming = this.isAlarming(alarm.terminal_id);
@@ -280,6 +298,29 @@ export class FeedHub {
       if (this.seesAlarm(client.principal, alarm))
         this.sendTo(client, { type: 'alarm', alarm_seq: seq, alarm, counted }, true);
     }
+  }
+
+  /** Keeps a version newer than the one known (open or closed); false when it is not newer. */
+  private keepAlarm(alarm: AlarmRow): boolean {
+    const previous = this.openAlarms.get(alarm.alarm_id);
+    const known = previous?.version ?? this.closedVersions.get(alarm.alarm_id);
+    if (known !== undefined && known >= alarm.version) return false;
+    if (alarm.ended_at === null) {
+      if (!previous) this.countOpen(alarm.terminal_id, 1);
+      this.openAlarms.set(alarm.alarm_id, alarm);
+      return true;
+    }
+    if (previous) this.countOpen(alarm.terminal_id, -1);
+    this.openAlarms.delete(alarm.alarm_id);
+    this.recentClosed.unshift(alarm);
+    this.recentClosed.length = Math.min(this.recentClosed.length, this.options.recentClosedAlarmsMax);
+    this.closedVersions.delete(alarm.alarm_id);
+    this.closedVersions.set(alarm.alarm_id, alarm.version);
+    if (this.closedVersions.size > this.options.closedVersionsMax) {
+      const oldest = this.closedVersions.keys().next().value;
+      if (oldest !== undefined) this.closedVersions.delete(oldest);
+    }
+    return true;
   }
 
   /** Pushes a command-centre change (alarm handling, work orders) to every client whose scope admits it. */

@@ -28,6 +28,7 @@ function fix(terminalId: string, ts: number, receivedAt: number, at: { lat: numb
     source: 'jt808',
     backfill: 0,
     extras: '',
+    org_code: '',
   };
 }
 

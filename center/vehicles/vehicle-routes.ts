@@ -44,7 +44,7 @@ const MEDIA_CONTENT_TYPES: Record<number, string> = {
 
 export interface VehicleRouteDeps {
   accounts: Pick<Accounts, 'authenticate'>;
-  analytics: Pick<Analytics, 'queryReadOnly'>;
+  analytics: Pick<Analytics, 'queryInternal'>;
   sql: Pick<Sql, 'query'>;
   covers: Covers;
   /** The county holding a point (for scoping each fix). */
@@ -119,7 +119,7 @@ export function registerVehicleRoutes(router: Router, deps: VehicleRouteDeps): v
     const { from, to } = windowOf(ctx, TRACK_WINDOW_MS_MAX);
     const bucketMs = Math.max(TRACK_BUCKET_MS_MIN, Math.ceil((to - from + 1) / TRACK_BUCKETS_MAX));
     // One row per bucket: its first position, its top speed and how many fixes it held.
-    const buckets = await deps.analytics.queryReadOnly(
+    const buckets = await deps.analytics.queryInternal(
       `SELECT min(toUnixTimestamp64Milli(ts)) AS t, argMin(lon, ts), argMin(lat, ts), max(speed_kmh), count(), any(plate)
          FROM telemetry FINAL
         WHERE terminal_id = '${terminalId}'
@@ -138,7 +138,7 @@ export function registerVehicleRoutes(router: Router, deps: VehicleRouteDeps): v
       points.push([ts, lon, lat, Math.round(speed * 10) / 10]);
     }
     const analysis = analyzeTrack(points);
-    const alarmRows = await deps.analytics.queryReadOnly(
+    const alarmRows = await deps.analytics.queryInternal(
       `SELECT alarm_id, rule, severity, org_code, toUnixTimestamp64Milli(started_at), if(isNull(ended_at), NULL, toUnixTimestamp64Milli(ended_at)), lat, lon, plate
          FROM alarms_current
         WHERE terminal_id = '${terminalId}' AND started_at <= fromUnixTimestamp64Milli(toInt64(${to}))
@@ -224,7 +224,7 @@ async function mediaRows(
     'mediaId' in which
       ? `media_id = ${which.mediaId}`
       : `ts >= fromUnixTimestamp64Milli(toInt64(${which.from})) AND ts <= fromUnixTimestamp64Milli(toInt64(${which.to}))`;
-  const result = await deps.analytics.queryReadOnly(
+  const result = await deps.analytics.queryInternal(
     `SELECT media_id, media_type, format, event_code, channel, toUnixTimestamp64Milli(ts), lat, lon, bytes, path
        FROM media_events FINAL WHERE terminal_id = '${terminalId}' AND ${where}
       ORDER BY ts DESC, path DESC LIMIT ${MEDIA_ROWS_MAX * 2}`,

@@ -12,6 +12,7 @@ import { buildReport, markdownOf, writeReport } from '../../bench/harness/report
 import { runScenarios } from '../../bench/harness/scenarios.js';
 import { REPO_ROOT, startChild } from '../../bench/harness/child-process.js';
 import { runReplayLabels } from '../../bench/harness/replay-labels.js';
+import { alarmLatencyMarkdown, runAlarmLatency, writeAlarmLatencyReport } from '../../bench/harness/alarm-latency.js';
 import { replayLabelsMarkdown, writeReplayLabelsReport } from '../../bench/harness/replay-labels-report.js';
 import { parseSpeed } from './replay.js';
 import { REPLAY_DEFAULTS, readManifest } from './replay/replay-engine.js';
@@ -25,8 +26,9 @@ export const BENCH_FLAGS: readonly FlagSpec[] = [
     name: 'scenario',
     kind: 'string',
     default: 'standard',
-    choices: ['standard', 'replay-labels'],
-    description: 'standard: the figures below; replay-labels: replay --data into a fresh node, check rows and labels',
+    choices: ['standard', 'replay-labels', 'alarm-latency'],
+    description:
+      'standard: the figures below; replay-labels: replay --data into a fresh node, check rows and labels; alarm-latency: 0x8001 → feed alarm under background load',
   },
   { name: 'data', kind: 'string', description: 'replay-labels: a directory written by vigil generate' },
   {
@@ -99,6 +101,42 @@ export const BENCH_FLAGS: readonly FlagSpec[] = [
     description: 'overspeed episodes timed in the alarm latency scenario',
   },
   {
+    name: 'load-terminals',
+    kind: 'integer',
+    default: 1000,
+    min: 1,
+    max: 20_000,
+    description: 'alarm-latency: background JT/T 808 terminals',
+  },
+  {
+    name: 'window',
+    kind: 'integer',
+    default: 4,
+    min: 1,
+    max: 64,
+    description: 'alarm-latency: frames in flight per background terminal (the maximum load keeps them all full)',
+  },
+  {
+    name: 'saturate-s',
+    kind: 'integer',
+    default: 10,
+    min: 1,
+    max: 600,
+    description: 'alarm-latency: seconds of saturating load that measure the maximum durable load',
+  },
+  {
+    name: 'loads',
+    kind: 'string',
+    default: '0,0.25,0.5,0.75',
+    description: 'alarm-latency: fractions of the maximum durable load to measure at, comma-separated',
+  },
+  {
+    name: 'browser',
+    kind: 'boolean',
+    default: false,
+    description: 'alarm-latency: also time the console row and the wall list in chromium, at half load',
+  },
+  {
     name: 'results-dir',
     kind: 'string',
     default: path.join(REPO_ROOT, 'bench', 'results'),
@@ -115,6 +153,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
   if (positionals.length > 0)
     throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])} (see vigil bench --help)`);
   if (values.scenario === 'replay-labels') return replayLabelsBench(values);
+  if (values.scenario === 'alarm-latency') return alarmLatencyBench(values);
   const machine = describeMachine();
   const began = performance.now();
   const result = await runScenarios({
@@ -136,6 +175,38 @@ export async function benchCommand(argv: string[]): Promise<void> {
   );
   const files = writeReport(values['results-dir'] as string, report);
   console.log(markdownOf(report));
+  console.log(`Written ${files.json} and ${files.markdown}`);
+}
+
+function parseLoads(text: string): number[] {
+  const loads = text.split(',').map(Number);
+  for (const load of loads)
+    if (!Number.isFinite(load) || load < 0 || load > 1)
+      throw new ConfigError(`--loads value ${JSON.stringify(text)}: each fraction must be within 0 and 1`);
+  return loads;
+}
+
+async function alarmLatencyBench(values: Record<string, unknown>): Promise<void> {
+  const machine = describeMachine();
+  const loads = parseLoads(values.loads as string);
+  const began = performance.now();
+  const result = await runAlarmLatency({
+    terminals: values['load-terminals'] as number,
+    window: values.window as number,
+    saturateSeconds: values['saturate-s'] as number,
+    loads,
+    samples: values['alarm-samples'] as number,
+    browser: values.browser as boolean,
+    log: (line) => process.stderr.write(`bench: ${line}\n`),
+  });
+  const date = new Date().toISOString().slice(0, 16).replace(':', '');
+  const markdown = alarmLatencyMarkdown(result);
+  const files = writeAlarmLatencyReport(
+    values['results-dir'] as string,
+    { date, machine, seconds: Math.round((performance.now() - began) / 1000), result },
+    markdown,
+  );
+  console.log(markdown);
   console.log(`Written ${files.json} and ${files.markdown}`);
 }
 

@@ -393,12 +393,18 @@ export class Jt809Server {
     }
     if (envelope.dataType === EXCHANGE.historyLocation) {
       const history = decodeHistory(envelope.data);
-      for (const error of history.errors)
-        await this.reject(s, raw, error.reason, `0x1203 item ${error.index}: ${error.detail}`, terminalId);
       const rows = history.items.map((gnss) =>
         telemetryOfGnss(terminalId, envelope.plate, gnss, receivedAt, true, account.accessCode),
       );
-      return this.publishPositions(s, rows, raw);
+      // Sent together in the turn that stamped `receivedAt`, as the rules' replay after a crash relies on
+      // (stream/engine/input-replay.ts).
+      await Promise.all([
+        ...history.errors.map((error) =>
+          this.reject(s, raw, error.reason, `0x1203 item ${error.index}: ${error.detail}`, terminalId),
+        ),
+        this.publishPositions(s, rows, raw),
+      ]);
+      return;
     }
     this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({
       msg_id: `0x${envelope.dataType.toString(16)}`,

@@ -1,5 +1,5 @@
 /** Turns JT/T 809 positions and alarm reports into Vigil's telemetry rows and alarms. */
-import type { AlarmRow, TelemetryRow, VehicleRegistry } from '../../schema/index.js';
+import { countyAt, type AlarmRow, type TelemetryRow, type VehicleRegistry } from '../../schema/index.js';
 import { alarmIdOf } from '../../stream/index.js';
 import type { AlarmReport, GnssData } from './messages.js';
 
@@ -47,6 +47,8 @@ export function telemetryOfGnss(
       tachograph_speed_kmh: gnss.tachographSpeedKmh,
       ...(gnss.coordinatesEncrypted ? { coordinates_encrypted: true } : {}),
     }),
+    // The county where the fix is: what analysts' reads of telemetry are scoped by.
+    org_code: countyAt(gnss.lon, gnss.lat)?.code ?? '',
   };
 }
 

@@ -4,6 +4,7 @@ import {
   childrenOf,
   cityOfPlate,
   countyAt,
+  countyAtByScan,
   divisionByCode,
   divisions,
   isWithin,
@@ -165,6 +166,28 @@ describe('countyAt', () => {
     }
     expect(countyAt(116.4, 39.9)).toBeUndefined(); // Beijing
     expect(countyAt(114.3, 30.6)).toBeUndefined(); // Wuhan
+  });
+
+  it('answers from its grid exactly as a scan of every county, near boundaries too', () => {
+    const points: [number, number][] = [];
+    for (let i = 0; i < 30_000; i += 1) {
+      const lon = HENAN_BOX.lonMin + (((i * 7919) % 30_000) / 30_000) * (HENAN_BOX.lonMax - HENAN_BOX.lonMin);
+      const lat = HENAN_BOX.latMin + (i / 30_000) * (HENAN_BOX.latMax - HENAN_BOX.latMin);
+      points.push([lon, lat]);
+    }
+    // Points a few metres either side of boundary vertices: the cells a boundary crosses.
+    let n = 0;
+    for (const feature of henanGeo().features)
+      for (const polygon of feature.geometry.coordinates)
+        for (const [lon, lat] of polygon[0]!)
+          if (n++ % 7 === 0)
+            for (const offset of [-3e-5, 3e-5]) points.push([lon + offset, lat - offset], [lon + offset, lat + offset]);
+    // Exactly on cell corners, and not a position at all.
+    for (let k = 0; k < 200; k++) points.push([112 + k * 0.01, 34 + k * 0.01]);
+    points.push([Number.NaN, 34], [200, 95]);
+    const differing = points.filter(([lon, lat]) => countyAt(lon, lat)?.code !== countyAtByScan(lon, lat)?.code);
+    expect(differing).toEqual([]);
+    expect(points.length).toBeGreaterThan(40_000);
   });
 
   it("finds a county for about half of a sweep over Henan's bounding box", () => {

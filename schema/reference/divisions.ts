@@ -3,7 +3,7 @@
 // Org scope (DESIGN.md contract 5) and alarm routing walk this tree, so every lookup is by 6-digit code.
 import divisionsJson from './henan-divisions.json' with { type: 'json' };
 import type { BoundingBox, LonLat, PolygonRings } from './geometry.js';
-import { boundingBoxOf, boxContains, pointInPolygon } from './geometry.js';
+import { boundingBoxOf, boxContains, pointInPolygon, segmentTouchesBox } from './geometry.js';
 import { henanGeo } from './geo.js';
 
 export type DivisionLevel = 'province' | 'city' | 'county';
@@ -116,11 +116,117 @@ function countyIndexEntries(): readonly CountyIndexEntry[] {
  * The most specific division containing a WGS-84 position: a county-level unit, or 济源 (a city-level unit
  * with no counties). Undefined outside Henan. Boundaries are simplified to about 100 m, so a position within
  * that distance of a border may be attributed to the neighbour.
+ *
+ * Every telemetry row is stamped with it, so it answers from a grid (see countyGrid): a position in a cell that
+ * no boundary crosses costs an array read; only cells a boundary crosses test the polygons of the counties
+ * near them. The answer is the same as testing every county in order (`countyAtByScan`).
  */
 export function countyAt(lon_deg: number, lat_deg: number): Division | undefined {
-  for (const entry of countyIndexEntries()) {
-    if (!boxContains(entry.box, lon_deg, lat_deg)) continue;
-    if (entry.polygons.some((polygon) => pointInPolygon(lon_deg, lat_deg, polygon))) return entry.division;
-  }
+  const grid = (countyGridCache ??= countyGrid());
+  const column = Math.floor((lon_deg - grid.lonMinDeg) / COUNTY_CELL_DEG);
+  const row = Math.floor((lat_deg - grid.latMinDeg) / COUNTY_CELL_DEG);
+  // Outside the grid (and NaN) no county's box can hold the point: the scan answers, cheaply.
+  if (!(column >= 0 && column < grid.columns && row >= 0 && row < grid.rows)) return countyAtByScan(lon_deg, lat_deg);
+  const cell = row * grid.columns + column;
+  let state = grid.cells[cell]!;
+  if (state === CELL_UNKNOWN) state = grid.cells[cell] = classifyCell(grid, column, row);
+  if (state >= 0) return grid.entries[state]!.division;
+  if (state === CELL_NONE) return undefined;
+  for (const entry of grid.crossed.get(cell)!) if (entryContains(entry, lon_deg, lat_deg)) return entry.division;
   return undefined;
+}
+
+/** The reference answer: every county's box and polygons in order. */
+export function countyAtByScan(lon_deg: number, lat_deg: number): Division | undefined {
+  for (const entry of countyIndexEntries()) if (entryContains(entry, lon_deg, lat_deg)) return entry.division;
+  return undefined;
+}
+
+function entryContains(entry: CountyIndexEntry, lon_deg: number, lat_deg: number): boolean {
+  if (!boxContains(entry.box, lon_deg, lat_deg)) return false;
+  for (const polygon of entry.polygons) if (pointInPolygon(lon_deg, lat_deg, polygon)) return true;
+  return false;
+}
+
+/**
+ * About 1 km: most cells lie inside one county, and the grid over Henan's ≈ 340,000 cells takes 680 KB. Smaller
+ * cells answer faster once classified but cost more to classify (bench/county-lookup.ts).
+ */
+const COUNTY_CELL_DEG = 0.01;
+/** Cells are checked a hair larger than they are, so that rounding at their edges cannot matter. */
+const CELL_MARGIN_DEG = 1e-9;
+const CELL_UNKNOWN = -3;
+const CELL_CROSSED = -2;
+const CELL_NONE = -1;
+
+interface CountyGrid {
+  readonly entries: readonly CountyIndexEntry[];
+  readonly lonMinDeg: number;
+  readonly latMinDeg: number;
+  readonly columns: number;
+  readonly rows: number;
+  /** Per cell: CELL_UNKNOWN until first used, then the index of the county filling it, CELL_NONE or CELL_CROSSED. */
+  readonly cells: Int16Array;
+  /** For a cell a boundary crosses: the counties whose box touches it, in scan order. */
+  readonly crossed: Map<number, readonly CountyIndexEntry[]>;
+}
+
+let countyGridCache: CountyGrid | undefined;
+
+/** The grid over every county's box; its cells are classified on first use, once each. */
+function countyGrid(): CountyGrid {
+  const entries = countyIndexEntries();
+  const lonMinDeg = Math.min(...entries.map((e) => e.box.lon_min_deg));
+  const latMinDeg = Math.min(...entries.map((e) => e.box.lat_min_deg));
+  const columns = Math.ceil((Math.max(...entries.map((e) => e.box.lon_max_deg)) - lonMinDeg) / COUNTY_CELL_DEG) + 1;
+  const rows = Math.ceil((Math.max(...entries.map((e) => e.box.lat_max_deg)) - latMinDeg) / COUNTY_CELL_DEG) + 1;
+  return {
+    entries,
+    lonMinDeg,
+    latMinDeg,
+    columns,
+    rows,
+    cells: new Int16Array(columns * rows).fill(CELL_UNKNOWN),
+    crossed: new Map(),
+  };
+}
+
+/**
+ * A cell no boundary edge touches lies wholly inside or wholly outside each county near it, so one point (its
+ * centre) answers for all of its points, exactly as the scan would. A cell some edge touches keeps the list of
+ * counties to test.
+ */
+function classifyCell(grid: CountyGrid, column: number, row: number): number {
+  const lon0 = grid.lonMinDeg + column * COUNTY_CELL_DEG;
+  const lat0 = grid.latMinDeg + row * COUNTY_CELL_DEG;
+  const box = {
+    lon_min_deg: lon0 - CELL_MARGIN_DEG,
+    lat_min_deg: lat0 - CELL_MARGIN_DEG,
+    lon_max_deg: lon0 + COUNTY_CELL_DEG + CELL_MARGIN_DEG,
+    lat_max_deg: lat0 + COUNTY_CELL_DEG + CELL_MARGIN_DEG,
+  };
+  const near = grid.entries.filter(
+    (e) =>
+      e.box.lon_min_deg <= box.lon_max_deg &&
+      e.box.lon_max_deg >= box.lon_min_deg &&
+      e.box.lat_min_deg <= box.lat_max_deg &&
+      e.box.lat_max_deg >= box.lat_min_deg,
+  );
+  if (near.length === 0) return CELL_NONE;
+  if (near.some((entry) => boundaryTouches(entry, box))) {
+    grid.crossed.set(row * grid.columns + column, near);
+    return CELL_CROSSED;
+  }
+  const centreLon = lon0 + COUNTY_CELL_DEG / 2;
+  const centreLat = lat0 + COUNTY_CELL_DEG / 2;
+  const inside = near.find((entry) => entryContains(entry, centreLon, centreLat));
+  return inside === undefined ? CELL_NONE : grid.entries.indexOf(inside);
+}
+
+function boundaryTouches(entry: CountyIndexEntry, box: BoundingBox): boolean {
+  for (const polygon of entry.polygons)
+    for (const ring of polygon)
+      for (let i = 1; i < ring.length; i++)
+        if (segmentTouchesBox(ring[i - 1]![0], ring[i - 1]![1], ring[i]![0], ring[i]![1], box)) return true;
+  return false;
 }

@@ -99,3 +99,29 @@ export function boxContains(box: BoundingBox, lon_deg: number, lat_deg: number):
     lon_deg >= box.lon_min_deg && lon_deg <= box.lon_max_deg && lat_deg >= box.lat_min_deg && lat_deg <= box.lat_max_deg
   );
 }
+
+/** Whether the segment from (ax, ay) to (bx, by) has a point in the closed box (Liang–Barsky clipping). */
+export function segmentTouchesBox(ax: number, ay: number, bx: number, by: number, box: BoundingBox): boolean {
+  const dx = bx - ax;
+  const dy = by - ay;
+  let enter = 0;
+  let leave = 1;
+  const clip = (p: number, q: number): boolean => {
+    if (p === 0) return q >= 0;
+    const t = q / p;
+    if (p < 0) {
+      if (t > leave) return false;
+      if (t > enter) enter = t;
+    } else {
+      if (t < enter) return false;
+      if (t < leave) leave = t;
+    }
+    return true;
+  };
+  return (
+    clip(-dx, ax - box.lon_min_deg) &&
+    clip(dx, box.lon_max_deg - ax) &&
+    clip(-dy, ay - box.lat_min_deg) &&
+    clip(dy, box.lat_max_deg - ay)
+  );
+}

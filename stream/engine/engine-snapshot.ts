@@ -5,7 +5,10 @@
 import type { TelemetryRow } from '../../schema/index.js';
 import type { Episode } from './rule-engine.js';
 
-export const SNAPSHOT_FORMAT = 1;
+/** Written now. Format 2: fixes are no longer held back for ordering, gaps are consumed, roadside ids are kept. */
+export const SNAPSHOT_FORMAT = 2;
+/** Read at start-up: a format-1 snapshot's held fixes are evaluated when it is restored. */
+export const SNAPSHOT_FORMATS_READ: readonly number[] = [1, 2];
 
 export interface LaneSnapshot {
   /** Rule id → its state: by id, so a rule list that changes between versions cannot mix states up. */
@@ -27,14 +30,18 @@ export interface EngineSnapshot {
     key: string;
     /** So the plate → vehicle cross-reference (cloned plates) survives a restart. */
     plate: string;
-    partition: number;
     frontier: number;
     first_ts: number | null;
+    /** Newest history fix (before `first_ts`) evaluated late; absent in format 1. */
+    history_ts?: number;
     gaps: number[];
     live: LaneSnapshot;
     late: LaneSnapshot | null;
-    held: TelemetryRow[] | null;
+    /** Format 1 only: fixes held back for ordering, not yet evaluated. */
+    held?: TelemetryRow[] | null;
   }[];
   plates: { plate: string; lane: LaneSnapshot }[];
   devices: { id: string; org_code: string; lat: number; lon: number; lane: LaneSnapshot }[];
+  /** Roadside event keys evaluated, with their `received_at` (absent in format 1). */
+  roadside_seen?: [string, number][];
 }

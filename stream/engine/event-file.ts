@@ -78,7 +78,6 @@ export function replayEvents(
     alarms.push(...engine.drainAlarms());
   }
   if (options.untilMs !== undefined) advance(options.untilMs);
-  engine.flush();
   engine.tick(now);
   alarms.push(...engine.drainAlarms());
   return alarms;

@@ -2,13 +2,19 @@
  * The rule engine: keyed state per vehicle (telemetry), per plate (roadside sightings) and per device
  * (equipment health), evaluated in event time, turning violations into alarm episodes.
  *
- * Event time. Each log partition has a watermark: the newest fix time seen in it minus the disorder bound.
- * A vehicle's fixes are held back until the watermark passes them, then evaluated in time order, so disorder
- * within the bound changes nothing. A partition that goes quiet releases what it holds after
- * `idleFlushSeconds`. A fix older than what the vehicle has already been evaluated with is late: when it
- * fills a known gap in the vehicle's track (back-fill after an outage) it is evaluated in a separate late
- * lane whose alarms carry `late = 1`; otherwise it repeats data already evaluated and is skipped. Back-filled
- * fixes (`backfill = 1`) that are still in order are evaluated normally and their alarms marked late.
+ * Event time, ordered per vehicle. A terminal reports its fixes in order on one connection, so a fix newer than
+ * everything its vehicle was evaluated with (the vehicle's frontier) is evaluated at once, whatever other
+ * vehicles do: nothing waits for a watermark. A fix at or before the frontier is out of order: when it fills a
+ * known gap in the vehicle's track (back-fill after an outage, or history before its first fix) it is evaluated
+ * in a separate late lane, in order within that gap, and its alarms carry `late = 1`; otherwise it repeats or
+ * interleaves data already evaluated and is skipped and counted. Back-filled fixes (`backfill = 1`) still newer
+ * than the frontier are evaluated in the live lane and their alarms marked late.
+ *
+ * Idempotence. Every fix is evaluated at most once: the frontier covers the live lane, and a late fix moves its
+ * gap's start up to itself, so the same fix again is known as evaluated. Roadside events are remembered by id for
+ * `roadsideSeenWindowMs` after they were received, and longer when the caller asks (`retainRoadsideSince`). So
+ * the runner may deliver again, after a crash, input
+ * the engine's snapshot may already cover, and nothing is evaluated twice.
  *
  * Episodes. An alarm id is a hash of rule, subject and episode start, so a restart, replay or re-read yields
  * the same ids; each change is a new version of the same id (open → updates → close).
@@ -41,7 +47,7 @@ import {
   type Track,
   type VehicleFacts,
 } from './rule.js';
-import { SNAPSHOT_FORMAT, type EngineSnapshot, type LaneSnapshot } from './engine-snapshot.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_FORMATS_READ, type EngineSnapshot, type LaneSnapshot } from './engine-snapshot.js';
 
 /** JT/T 808 status bit 1: the fix is positioned. */
 const STATUS_POSITIONED = 1 << 1;
@@ -51,10 +57,13 @@ export interface RuleEngineOptions {
   vehiclesMax: number;
   platesMax: number;
   devicesMax: number;
-  /** Fixes held back for ordering, per partition; beyond it the oldest are released early. */
-  heldPerPartitionMax: number;
-  /** Fixes held back per vehicle; beyond it the oldest is released early. */
-  heldPerVehicleMax: number;
+  /** Roadside event ids remembered so that one delivered again is not evaluated twice; the oldest go first. */
+  roadsideSeenMax: number;
+  /**
+   * How long after it was received (its `received_at`, behind the newest one's) a roadside event id is remembered
+   * at least: a source that retries a batch stored just before a crash sends it again soon after.
+   */
+  roadsideSeenWindowMs: number;
   /** How long registry facts of a vehicle are reused before they are looked up again, event time. */
   factsRefreshMs: number;
   /** A late lane with nothing new for this long (processing time) closes its episodes and is dropped. */
@@ -69,8 +78,8 @@ export const RULE_ENGINE_DEFAULTS: RuleEngineOptions = {
   vehiclesMax: 500_000,
   platesMax: 500_000,
   devicesMax: 100_000,
-  heldPerPartitionMax: 200_000,
-  heldPerVehicleMax: 64,
+  roadsideSeenMax: 200_000,
+  roadsideSeenWindowMs: 600_000,
   factsRefreshMs: 300_000,
   lateLaneIdleMs: 30_000,
   gapsPerVehicleMax: 4,
@@ -96,7 +105,8 @@ export interface EngineStats {
   alreadyEvaluated: number;
   duplicates: number;
   future: number;
-  forcedReleases: number;
+  /** Roadside ids forgotten for the `roadsideSeenMax` bound while still within the window or asked to be retained. */
+  roadsideSeenDropped: number;
   evicted: number;
   opened: Record<string, number>;
 }
@@ -134,18 +144,23 @@ interface Lane {
 
 interface Vehicle {
   key: string;
-  partition: number;
   facts: VehicleFacts;
   factsAt: number;
   set: RuleSet;
   configVersion: number;
+  /** Event time of the newest fix evaluated in the live lane. */
   frontier: number;
+  /** Event time of the first fix evaluated in the live lane: older fixes are history the late lane may take. */
   firstTs: number;
-  /** [from, to] pairs of silences in the evaluated track; undefined until the first gap. */
+  /** The newest history fix (before `firstTs`) the late lane evaluated; NEVER when none. */
+  historyTs: number;
+  /**
+   * [after, before] pairs of silences in the evaluated track that late fixes may still fill; `after` moves up to
+   * each late fix evaluated in the gap. Undefined until the first gap.
+   */
   gaps: number[] | undefined;
   live: Lane;
   late: Lane | undefined;
-  held: TelemetryRow[] | undefined;
 }
 
 interface Plate {
@@ -165,12 +180,10 @@ interface Device {
   lane: Lane;
 }
 
+/** Per log partition: the newest event time seen and when, the share of the partition in the engine's clock. */
 interface PartitionClock {
   maxTs: number;
   lastArrivalAt: number;
-  queueVehicles: Vehicle[];
-  queueTs: number[];
-  head: number;
 }
 
 /**
@@ -297,6 +310,11 @@ export class RuleEngine {
   private readonly devices = new Map<string, Device>();
   private readonly partitions: PartitionClock[] = [];
   private readonly lateVehicles = new Set<Vehicle>();
+  /** Roadside event key → its `received_at`, in arrival order. */
+  private readonly roadsideSeen = new Map<string, number>();
+  /** Ids received at or after this are kept beyond the window (the runner's replay cursor). */
+  private roadsideRetainSince = Infinity;
+  private roadsideNewestReceivedAt = -Infinity;
   private cameraMaxTs = NEVER;
   /** Newest event time of roadside events (sightings, statuses) and when it arrived: their share of the clock. */
   private roadsideMaxTs = NEVER;
@@ -321,7 +339,7 @@ export class RuleEngine {
     alreadyEvaluated: 0,
     duplicates: 0,
     future: 0,
-    forcedReleases: 0,
+    roadsideSeenDropped: 0,
     evicted: 0,
     opened: {},
   };
@@ -428,131 +446,54 @@ export class RuleEngine {
       this.stats.future++;
       return;
     }
-    const v = this.vehicleOf(row.terminal_id, partition);
-    if (this.isDuplicate(v, row.ts)) {
+    const v = this.vehicleOf(row.terminal_id);
+    if (row.ts === v.frontier) {
+      // The newest fix evaluated, again: a retransmission.
       this.stats.duplicates++;
       return;
     }
-    if (row.ts <= v.frontier) {
+    if (row.ts < v.frontier) {
       this.onLatePosition(v, row, now);
       return;
     }
     const p = this.partitionClock(partition);
     if (row.ts > p.maxTs) p.maxTs = row.ts;
     p.lastArrivalAt = now;
-    const watermark = p.maxTs - this.boundMs;
-    if ((v.held === undefined || v.held.length === 0) && row.ts <= watermark) {
-      this.evaluateInOrder(v, row);
-    } else {
-      this.hold(v, row);
-      if (row.ts <= watermark) this.releaseVehicle(v, watermark);
-      else this.enqueue(p, v, row.ts);
-    }
-    if (p.head < p.queueTs.length && p.queueTs[p.head] <= watermark) this.releasePartition(p, watermark);
+    this.evaluateInOrder(v, row);
   }
 
-  private vehicleOf(terminalId: string, partition: number): Vehicle {
+  private vehicleOf(terminalId: string): Vehicle {
     let v = this.vehicles.get(terminalId);
     if (v === undefined) {
       if (this.vehicles.size >= this.options.vehiclesMax) this.evictVehicles();
       v = {
         key: terminalId,
-        partition,
         facts: factsOf(undefined, terminalId, ''),
         factsAt: NEVER,
         set: this.compiled.base,
         configVersion: -1,
         frontier: NEVER,
         firstTs: Infinity,
+        historyTs: NEVER,
         gaps: undefined,
         live: newLane(this.positionStateSlots),
         late: undefined,
-        held: undefined,
       };
       this.vehicles.set(terminalId, v);
     }
     return v;
   }
 
-  /** The newest fix evaluated, or one held back, again: a retransmission. */
-  private isDuplicate(v: Vehicle, ts: number): boolean {
-    if (ts === v.frontier) return true;
-    const held = v.held;
-    if (held !== undefined) for (let i = 0; i < held.length; i++) if (held[i].ts === ts) return true;
-    return false;
-  }
-
   private partitionClock(partition: number): PartitionClock {
     let p = this.partitions[partition];
     if (p === undefined) {
-      for (let i = this.partitions.length; i <= partition; i++)
-        this.partitions[i] = { maxTs: NEVER, lastArrivalAt: 0, queueVehicles: [], queueTs: [], head: 0 };
+      for (let i = this.partitions.length; i <= partition; i++) this.partitions[i] = { maxTs: NEVER, lastArrivalAt: 0 };
       p = this.partitions[partition];
     }
     return p;
   }
 
-  private hold(v: Vehicle, row: TelemetryRow): void {
-    const held = (v.held ??= []);
-    let at = held.length;
-    while (at > 0 && held[at - 1].ts > row.ts) at--;
-    if (at === held.length) held.push(row);
-    else held.splice(at, 0, row);
-    if (held.length > this.options.heldPerVehicleMax) {
-      this.stats.forcedReleases++;
-      this.evaluateInOrder(v, held.shift() as TelemetryRow);
-    }
-  }
-
-  private enqueue(p: PartitionClock, v: Vehicle, ts: number): void {
-    p.queueVehicles.push(v);
-    p.queueTs.push(ts);
-    if (p.queueTs.length - p.head > this.options.heldPerPartitionMax) {
-      this.stats.forcedReleases++;
-      const forcedTs = p.queueTs[p.head];
-      const forced = p.queueVehicles[p.head++];
-      this.releaseVehicle(forced, forcedTs);
-    }
-  }
-
-  private releasePartition(p: PartitionClock, upTo: number): void {
-    while (p.head < p.queueTs.length && p.queueTs[p.head] <= upTo) {
-      const v = p.queueVehicles[p.head];
-      p.head++;
-      this.releaseVehicle(v, upTo);
-    }
-    this.compact(p);
-  }
-
-  private compact(p: PartitionClock): void {
-    if (p.head === p.queueTs.length) {
-      p.queueTs.length = 0;
-      p.queueVehicles.length = 0;
-      p.head = 0;
-    } else if (p.head > 4096 && p.head * 2 > p.queueTs.length) {
-      p.queueTs.splice(0, p.head);
-      p.queueVehicles.splice(0, p.head);
-      p.head = 0;
-    }
-  }
-
-  private releaseVehicle(v: Vehicle, upTo: number): void {
-    const held = v.held;
-    if (held === undefined) return;
-    let n = 0;
-    while (n < held.length && held[n].ts <= upTo) n++;
-    if (n === 0) return;
-    for (let i = 0; i < n; i++) this.evaluateInOrder(v, held[i]);
-    // Shift in place: releasing is the hot path when a disorder bound is set.
-    if (n === held.length) held.length = 0;
-    else {
-      held.copyWithin(0, n);
-      held.length -= n;
-    }
-  }
-
   private evaluateInOrder(v: Vehicle, row: TelemetryRow): void {
-    if (row.ts <= v.frontier) return;
     if (v.frontier !== NEVER && row.ts - v.frontier > this.compiled.engine.gapSecondsMin * 1000) {
       const gaps = (v.gaps ??= []);
       gaps.push(v.frontier, row.ts);
@@ -564,27 +505,35 @@ export class RuleEngine {
   }
 
   private onLatePosition(v: Vehicle, row: TelemetryRow, now: number): void {
-    if (!this.fillsGap(v, row.ts)) {
+    if (!this.takeFromGap(v, row.ts)) {
       this.stats.alreadyEvaluated++;
       return;
     }
     const lane = (v.late ??= newLane(this.positionStateSlots));
-    // Back-fill is retransmitted too: the late lane's newest fix again is a duplicate.
-    if (row.ts === lane.lastTs) {
-      this.stats.duplicates++;
-      return;
-    }
     this.stats.late++;
     lane.lastArrivalAt = now;
     this.lateVehicles.add(v);
     this.evaluate(v, lane, row, 1, true);
   }
 
-  private fillsGap(v: Vehicle, ts: number): boolean {
-    if (ts < v.firstTs) return true;
+  /**
+   * Whether a fix older than the frontier falls in a part of the track not evaluated yet, and if so marks it
+   * evaluated: the gap (or the history before the first fix) now starts at the fix. So a gap's back-fill is
+   * evaluated in order, and the same fix delivered again is skipped.
+   */
+  private takeFromGap(v: Vehicle, ts: number): boolean {
+    if (ts < v.firstTs) {
+      if (ts <= v.historyTs) return false;
+      v.historyTs = ts;
+      return true;
+    }
     const g = v.gaps;
     if (g === undefined) return false;
-    for (let i = 0; i < g.length; i += 2) if (ts > g[i] && ts < g[i + 1]) return true;
+    for (let i = 0; i < g.length; i += 2)
+      if (ts > g[i] && ts < g[i + 1]) {
+        g[i] = ts;
+        return true;
+      }
     return false;
   }
 
@@ -664,6 +613,10 @@ export class RuleEngine {
   /** One roadside sighting (ANPR, weigh-in-motion, gantry). */
   onCamera(event: CameraEvent, now = this.deps.now()): void {
     this.stats.cameraEvents++;
+    if (this.seenBefore(cameraKey(event), event.received_at)) {
+      this.stats.duplicates++;
+      return;
+    }
     if (event.ts > now + this.compiled.engine.futureToleranceSeconds * 1000) {
       this.stats.future++;
       return;
@@ -714,6 +667,10 @@ export class RuleEngine {
   /** One status report of roadside equipment. */
   onDevice(status: DeviceStatus, now = this.deps.now()): void {
     this.stats.deviceEvents++;
+    if (this.seenBefore(deviceKey(status), status.received_at)) {
+      this.stats.duplicates++;
+      return;
+    }
     if (status.ts > now + this.compiled.engine.futureToleranceSeconds * 1000) {
       this.stats.future++;
       return;
@@ -846,13 +803,8 @@ export class RuleEngine {
     return clock;
   }
 
-  /** Processing-time housekeeping: releases idle partitions, closes idle late lanes, runs absence timers. */
+  /** Processing-time housekeeping: closes idle late lanes, runs absence timers. */
   tick(now = this.deps.now()): void {
-    const idleMs = this.compiled.engine.idleFlushSeconds * 1000;
-    for (const p of this.partitions) {
-      if (p === undefined || p.head === p.queueTs.length || now - p.lastArrivalAt < idleMs) continue;
-      this.releasePartition(p, Infinity);
-    }
     for (const v of this.lateVehicles) {
       if (v.late !== undefined && now - v.late.lastArrivalAt < this.options.lateLaneIdleMs) continue;
       if (v.late !== undefined) this.closeLane(v.late, v.key, v.facts, v.late.lastTs);
@@ -917,11 +869,6 @@ export class RuleEngine {
         if (next !== state) device.lane.states[index] = next;
       }
     }
-  }
-
-  /** Releases everything held back, as if the watermark had passed it (end of a replayed file, shutdown). */
-  flush(): void {
-    for (const p of this.partitions) if (p !== undefined) this.releasePartition(p, Infinity);
   }
 
   private closeLane(lane: Lane, terminalId: string, facts: VehicleFacts, at: number): void {
@@ -1063,7 +1010,7 @@ export class RuleEngine {
     const target = Math.floor(this.options.vehiclesMax * 0.9);
     for (const [key, v] of this.vehicles) {
       if (this.vehicles.size <= target) break;
-      if (v.live.episodes || v.late || (v.held && v.held.length > 0)) continue;
+      if (v.live.episodes || v.late) continue;
       this.vehicles.delete(key);
       if (this.plateToVehicle.get(v.facts.plate) === v) this.plateToVehicle.delete(v.facts.plate);
       this.stats.evicted++;
@@ -1094,13 +1041,12 @@ export class RuleEngine {
       vehicles: [...this.vehicles.values()].map((v) => ({
         key: v.key,
         plate: v.facts.plate,
-        partition: v.partition,
         frontier: v.frontier,
         first_ts: Number.isFinite(v.firstTs) ? v.firstTs : null,
+        history_ts: v.historyTs,
         gaps: v.gaps ?? [],
         live: this.laneSnapshot(v.live),
         late: v.late ? this.laneSnapshot(v.late) : null,
-        held: v.held && v.held.length > 0 ? v.held : null,
       })),
       plates: [...this.plates.values()]
         .filter((p) => hasState(p.lane))
@@ -1112,6 +1058,7 @@ export class RuleEngine {
         lon: d.lon,
         lane: this.laneSnapshot(d.lane),
       })),
+      roadside_seen: [...this.roadsideSeen],
     };
   }
 
@@ -1142,9 +1089,19 @@ export class RuleEngine {
     return lane;
   }
 
+  /**
+   * The engine did not run until `now` (a restart, after any replay of what it missed): absence is measured from
+   * now on, as if the last events had just arrived, and open late lanes get their whole idle time again.
+   */
+  resumeClockAt(now: number): void {
+    for (const p of this.partitions) if (p !== undefined) p.lastArrivalAt = now;
+    this.roadsideArrivalAt = now;
+    for (const v of this.lateVehicles) if (v.late !== undefined) v.late.lastArrivalAt = now;
+  }
+
   restore(snapshot: EngineSnapshot, now = this.deps.now()): void {
-    if (snapshot.format !== SNAPSHOT_FORMAT)
-      throw new Error(`snapshot format ${String(snapshot.format)} is not ${SNAPSHOT_FORMAT}`);
+    if (!SNAPSHOT_FORMATS_READ.includes(snapshot.format))
+      throw new Error(`snapshot format ${String(snapshot.format)} is not one of ${SNAPSHOT_FORMATS_READ.join(', ')}`);
     this.cameraMaxTs = snapshot.camera_max_ts;
     this.roadsideMaxTs = snapshot.roadside_max_ts;
     this.roadsideArrivalAt = now;
@@ -1155,21 +1112,19 @@ export class RuleEngine {
       // Time does not advance while the engine was down: absence is measured from the restart on.
       clock.lastArrivalAt = now;
     });
+    const held: { v: Vehicle; rows: TelemetryRow[] }[] = [];
     for (const s of snapshot.vehicles) {
-      const v = this.vehicleOf(s.key, s.partition);
+      const v = this.vehicleOf(s.key);
       v.frontier = s.frontier;
       v.firstTs = s.first_ts ?? Infinity;
+      v.historyTs = s.history_ts ?? NEVER;
       v.gaps = s.gaps.length > 0 ? s.gaps : undefined;
       v.live = this.laneFrom(s.live, now, this.positionStateSlots);
       if (s.late) {
         v.late = this.laneFrom(s.late, now, this.positionStateSlots);
         this.lateVehicles.add(v);
       }
-      if (s.held) {
-        v.held = s.held;
-        const p = this.partitionClock(s.partition);
-        for (const row of s.held) this.enqueue(p, v, row.ts);
-      }
+      if (s.held) held.push({ v, rows: s.held });
       // Facts come from the registry again (it may have changed while the engine was down).
       v.factsAt = NEVER;
       if (s.plate) {
@@ -1188,7 +1143,56 @@ export class RuleEngine {
       device.lon = s.lon;
       device.lane = this.laneFrom(s.lane, now, 0);
     }
+    for (const [key, receivedAt] of snapshot.roadside_seen ?? []) {
+      this.roadsideSeen.set(key, receivedAt);
+      if (receivedAt > this.roadsideNewestReceivedAt) this.roadsideNewestReceivedAt = receivedAt;
+    }
+    // Format 1 held fixes back for ordering; they were not evaluated yet, and are now, in order.
+    for (const { v, rows } of held) for (const row of rows) if (row.ts > v.frontier) this.evaluateInOrder(v, row);
   }
+
+  // ---------------------------------------------------------------- roadside ids
+
+  /** Whether a roadside event was evaluated already (delivered again); remembers it otherwise. */
+  private seenBefore(key: string, receivedAt: number): boolean {
+    if (this.roadsideSeen.has(key)) return true;
+    this.roadsideSeen.set(key, receivedAt);
+    if (receivedAt > this.roadsideNewestReceivedAt) this.roadsideNewestReceivedAt = receivedAt;
+    this.trimRoadsideSeen();
+    return false;
+  }
+
+  /**
+   * Roadside events received at or after `receivedAtMs` must be remembered even beyond the window (they may be
+   * delivered again); older ones may be forgotten. The runner moves this up as its snapshots cover more.
+   */
+  retainRoadsideSince(receivedAtMs: number): void {
+    this.roadsideRetainSince = receivedAtMs;
+    this.trimRoadsideSeen();
+  }
+
+  private trimRoadsideSeen(): void {
+    // Arrival order is received_at order up to the odd straggler: trimming from the front is enough.
+    const keepSince = Math.min(
+      this.roadsideRetainSince,
+      this.roadsideNewestReceivedAt - this.options.roadsideSeenWindowMs,
+    );
+    for (const [key, receivedAt] of this.roadsideSeen) {
+      const over = this.roadsideSeen.size > this.options.roadsideSeenMax;
+      const retained = receivedAt >= keepSince;
+      if (!over && retained) break;
+      if (retained) this.stats.roadsideSeenDropped++;
+      this.roadsideSeen.delete(key);
+    }
+  }
+}
+
+function cameraKey(event: CameraEvent): string {
+  return `c\u0000${event.kind}\u0000${event.source}\u0000${event.event_id}`;
+}
+
+function deviceKey(status: DeviceStatus): string {
+  return `d\u0000${status.device_id}\u0000${status.source}\u0000${status.event_id}`;
 }
 
 function hasState(lane: Lane): boolean {

@@ -1,8 +1,16 @@
 /**
  * Runs the rule engine on a node: consumes the telemetry, camera and device topics, sends alarm versions to
  * the alarms topic in order, drives the engine's clock, snapshots all state to `<data-dir>/rules/` (every
- * `snapshotIntervalMs` and at shutdown) with the log offsets it covers, and restores it at start-up. Also the
- * live home of the rules configuration: a new version is validated, stored and applied without a restart.
+ * `snapshotIntervalMs` and at shutdown) with what it covers, and restores it at start-up. Also the live home of
+ * the rules configuration: a new version is validated, stored and applied without a restart.
+ *
+ * Exactly once across a crash. A snapshot records where the input it covers ends: Kafka's offsets (committed
+ * with the snapshot, re-read from there), or, for the in-process log that starts empty with every process, the
+ * earliest `received_at` of anything not yet evaluated (`InputReplay`). At start-up the runner restores the
+ * snapshot, re-reads from the stores every input row received since, evaluates it as the log would have delivered
+ * it, sends the alarms that produces and only then takes new input. The engine skips what the snapshot already
+ * covered, and alarm ids and versions are deterministic, so an alarm raised before the crash comes back as the
+ * same row, never as a second alarm.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +24,7 @@ import type {
   VehicleRegistry,
 } from '../../schema/index.js';
 import { TOPICS, type Consumer, type EventLog, type LogRecord } from '../log/event-log.js';
+import type { InputReplay, ReplayedInput } from './input-replay.js';
 import { ALL_RULES } from '../rules/all-rules.js';
 import { RulesConfigStore, type RulesConfigVersion } from '../rules/config-store.js';
 import { compileRulesConfig } from '../rules/rules-config.js';
@@ -33,6 +42,8 @@ export interface RulesRunnerOptions {
   snapshotIntervalMs: number;
   /** Alarm rows produced but not yet sent; consumers wait beyond it. */
   alarmsQueueMax: number;
+  /** A wall clock that jumps back more than this makes a snapshot at once (its replay cursor is in that clock). */
+  clockStepBackMsMax: number;
   engine: RuleEngineOptions;
 }
 
@@ -42,6 +53,7 @@ export const RULES_RUNNER_DEFAULTS: RulesRunnerOptions = {
   tickMs: 500,
   snapshotIntervalMs: 30_000,
   alarmsQueueMax: 100_000,
+  clockStepBackMsMax: 1_000,
   engine: RULE_ENGINE_DEFAULTS,
 };
 
@@ -55,6 +67,11 @@ export interface RulesRunnerDeps {
   dataDir?: string;
   rules?: readonly AnyRule[];
   now?: () => number;
+  /**
+   * Where input not covered by the snapshot is re-read at start-up, for a log that forgets it (the in-process
+   * one); none for Kafka, which re-reads from the offsets the snapshot committed.
+   */
+  inputReplay?: InputReplay;
 }
 
 /** What the configuration API needs from the running rules. */
@@ -70,6 +87,11 @@ export const EMPTY_REGISTRY: VehicleRegistry = { byTerminal: () => undefined, by
 interface SnapshotFile {
   taken_at: number;
   log: { epoch: string; offsets: Record<string, number[]> };
+  /**
+   * With an `InputReplay`: input received at or after this (epoch ms) may not be covered and is re-read at
+   * start-up; everything received before it is. Absent without one.
+   */
+  replay_from_ms?: number;
   /** Alarm versions produced but not yet acknowledged by the log when the snapshot was taken. */
   unsent_alarms: AlarmRow[];
   engine: EngineSnapshot;
@@ -97,6 +119,7 @@ export class RulesRunner implements RulesConfigService {
   private loops: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
   private lastStats: Record<string, number> = {};
+  private lastNow = -Infinity;
 
   constructor(
     private readonly deps: RulesRunnerDeps,
@@ -155,41 +178,150 @@ export class RulesRunner implements RulesConfigService {
     }));
   }
 
-  start(): void {
+  /**
+   * Restores the snapshot, replays what it does not cover and starts taking new input; resolves once the replayed
+   * alarms are durable, so whatever reads the alarm store after this (the command centre's catch-up) sees them.
+   */
+  async start(): Promise<void> {
     if (this.running) return;
-    this.restore();
     this.running = true;
-    // Alarms a snapshot held unsent go out first.
+    // Joined before anything else: the in-process log keeps for a group only what arrives once it has joined.
+    const consumers = INPUT_TOPICS.map((topic) => this.deps.log.consumer<unknown>(GROUP, topic));
+    const file = this.restore();
+    if (file?.replay_from_ms !== undefined && this.deps.inputReplay) {
+      await this.replayFrom(this.deps.inputReplay, file.replay_from_ms);
+      await this.sendReplayedAlarms(this.deps.inputReplay);
+    }
+    if (file) this.engine.resumeClockAt(this.now());
+    // Alarms a snapshot held unsent, then those of the replay, go out before anything new.
     this.flushAlarms();
+    await this.drainSends();
+    // From the first start on there is a snapshot to resume from: a crash before the first interval loses nothing.
+    if (this.snapshotFile) this.snapshotSafely();
+    const [telemetry, camera, devices] = consumers;
     this.loops = [
-      this.consume<TelemetryRow>(TOPICS.telemetry, (row, partition, now) =>
+      this.consume<TelemetryRow>(telemetry as Consumer<TelemetryRow>, TOPICS.telemetry, (row, partition, now) =>
         this.engine.onPosition(row, partition, now),
       ),
-      this.consume<CameraEvent>(TOPICS.camera, (event, _partition, now) => this.engine.onCamera(event, now)),
-      this.consume<DeviceStatus>(TOPICS.devices, (status, _partition, now) => this.engine.onDevice(status, now)),
+      this.consume<CameraEvent>(camera as Consumer<CameraEvent>, TOPICS.camera, (event, _partition, now) =>
+        this.engine.onCamera(event, now),
+      ),
+      this.consume<DeviceStatus>(devices as Consumer<DeviceStatus>, TOPICS.devices, (status, _partition, now) =>
+        this.engine.onDevice(status, now),
+      ),
     ];
-    this.timers.push(
-      setInterval(() => {
-        try {
-          this.engine.tick(this.now());
-        } catch (error) {
-          this.deps.logger.error('rules clock tick failed', { error: String(error) });
-        }
-        this.flushAlarms();
-      }, this.options.tickMs),
-    );
+    this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
     if (this.snapshotFile) {
-      this.timers.push(
-        setInterval(() => {
-          try {
-            this.snapshotNow();
-          } catch (error) {
-            // A failed snapshot (disk full) leaves the previous one in place; the next interval tries again.
-            this.deps.logger.error('rules snapshot failed', { error: String(error) });
-          }
-        }, this.options.snapshotIntervalMs),
-      );
+      this.timers.push(setInterval(() => this.snapshotSafely(), this.options.snapshotIntervalMs));
     }
+  }
+
+  private tick(): void {
+    const now = this.now();
+    // The replay cursor of the snapshot on disk is in the clock as it was: after a step back, rows received now
+    // may carry earlier times than the cursor, so a snapshot in the new clock must cover them at once.
+    if (now < this.lastNow - this.options.clockStepBackMsMax) {
+      this.deps.logger.warn('wall clock stepped back; snapshotting the rules now', { by_ms: this.lastNow - now });
+      this.snapshotSafely();
+    }
+    this.lastNow = now;
+    try {
+      this.engine.tick(now);
+    } catch (error) {
+      this.deps.logger.error('rules clock tick failed', { error: String(error) });
+    }
+    this.flushAlarms();
+  }
+
+  private snapshotSafely(): void {
+    try {
+      this.snapshotNow();
+    } catch (error) {
+      // A failed snapshot (disk full) leaves the previous one in place; the next interval tries again.
+      this.deps.logger.error('rules snapshot failed', { error: String(error) });
+    }
+  }
+
+  /**
+   * Sends what the replay raised, less the versions the crashed process had already stored: the same ids and
+   * versions, so sending them again would change nothing in ClickHouse, but the feed and the command centre need
+   * not see them twice. Resolves once what is sent is durable.
+   */
+  private async sendReplayedAlarms(replay: InputReplay): Promise<void> {
+    this.queue.push(...this.engine.drainAlarms());
+    if (this.queue.length > 0) await this.dropStoredAlarms(replay);
+    this.flushAlarms();
+    await this.drainSends();
+  }
+
+  private async dropStoredAlarms(replay: InputReplay): Promise<void> {
+    try {
+      const stored = await replay.storedAlarmVersions([...new Set(this.queue.map((a) => a.alarm_id))]);
+      const before = this.queue.length;
+      this.queue = this.queue.filter((a) => a.version > (stored.get(a.alarm_id) ?? 0));
+      this.deps.logger.info('alarms raised again by the replay', {
+        stored_already: before - this.queue.length,
+        new: this.queue.length,
+      });
+    } catch (error) {
+      // Sending them again is harmless (ClickHouse keeps one row per id and version; the feed and the command
+      // centre compare versions): only noisier.
+      this.deps.logger.warn('stored alarm versions could not be read; sending every replayed alarm', {
+        error: String(error),
+      });
+    }
+  }
+
+  /**
+   * Evaluates every stored input row received at or after `fromMs`, in the log's order, at the processing time
+   * it first arrived at, with the clock ticking as it did; alarms queue up as usual.
+   */
+  private async replayFrom(replay: InputReplay, fromMs: number): Promise<void> {
+    const started = performance.now();
+    let rows = 0;
+    let nextTick = -Infinity;
+    const evaluate = (input: ReplayedInput): void => {
+      const at = input.value.received_at;
+      if (nextTick === -Infinity) nextTick = at + this.options.tickMs;
+      while (at >= nextTick) {
+        this.engine.tick(nextTick);
+        nextTick += this.options.tickMs;
+      }
+      if (input.topic === TOPICS.telemetry) this.engine.onPosition(input.value, input.partition, at);
+      else if (input.topic === TOPICS.camera) this.engine.onCamera(input.value, at);
+      else this.engine.onDevice(input.value, at);
+    };
+    try {
+      for await (const batch of replay.read(fromMs)) {
+        for (const input of batch) {
+          try {
+            evaluate(input);
+          } catch (error) {
+            this.failed(input.topic, { partition: input.partition, offset: -1, key: '' }, error);
+          }
+        }
+        rows += batch.length;
+        // Held back until the replay is done, so the versions already stored can be left out.
+        this.queue.push(...this.engine.drainAlarms());
+        if (this.queue.length >= this.options.alarmsQueueMax) await this.sendReplayedAlarms(replay);
+      }
+    } catch (error) {
+      // The stores could not be read: the rules go on from the snapshot alone, and say what they may have missed.
+      this.deps.metrics.counter('vigil_rules_replay_failures_total', 'Start-up replays that could not finish').inc();
+      this.deps.logger.error('rules replay from the stores failed; input since the snapshot may be missed', {
+        from_ms: fromMs,
+        rows_replayed: rows,
+        error: String(error),
+      });
+    }
+    this.deps.metrics
+      .counter('vigil_rules_replayed_total', 'Input rows re-read from the stores at start-up')
+      .inc(undefined, rows);
+    this.deps.logger.info('rules input replayed from the stores', {
+      from_ms: fromMs,
+      rows,
+      ms: Math.round(performance.now() - started),
+    });
   }
 
   async stop(): Promise<void> {
@@ -203,8 +335,11 @@ export class RulesRunner implements RulesConfigService {
     this.snapshotNow();
   }
 
-  private async consume<T>(topic: string, handle: (value: T, partition: number, now: number) => void): Promise<void> {
-    const consumer = this.deps.log.consumer<T>(GROUP, topic);
+  private async consume<T>(
+    consumer: Consumer<T>,
+    topic: string,
+    handle: (value: T, partition: number, now: number) => void,
+  ): Promise<void> {
     const offsets = (this.offsets[topic] ??= []);
     while (this.running) {
       while (this.queue.length >= this.options.alarmsQueueMax && this.running) {
@@ -233,7 +368,11 @@ export class RulesRunner implements RulesConfigService {
     consumer.close();
   }
 
-  private failed(topic: string, record: LogRecord<unknown>, error: unknown): void {
+  private failed(
+    topic: string,
+    record: Pick<LogRecord<unknown>, 'partition' | 'offset' | 'key'>,
+    error: unknown,
+  ): void {
     this.deps.metrics
       .counter('vigil_rules_errors_total', 'Events the rules failed on (skipped)', ['topic'])
       .inc({ topic });
@@ -289,9 +428,14 @@ export class RulesRunner implements RulesConfigService {
   snapshotNow(): void {
     if (!this.snapshotFile) return;
     const started = performance.now();
+    const now = this.now();
+    const replayFrom = this.deps.inputReplay?.pendingSinceMs(GROUP, INPUT_TOPICS, now);
+    // Roadside ids the replay may deliver again must stay known, however far back it reaches.
+    this.engine.retainRoadsideSince(replayFrom ?? Infinity);
     const file: SnapshotFile = {
-      taken_at: this.now(),
+      taken_at: now,
       log: { epoch: this.deps.log.epoch, offsets: this.offsets },
+      ...(replayFrom !== undefined ? { replay_from_ms: replayFrom } : {}),
       unsent_alarms: [...this.queue, ...this.engine.drainAlarmsPeek()],
       engine: this.engine.snapshot(),
     };
@@ -307,8 +451,8 @@ export class RulesRunner implements RulesConfigService {
       .observe(undefined, (performance.now() - started) / 1000);
   }
 
-  private restore(): void {
-    if (!this.snapshotFile) return;
+  private restore(): SnapshotFile | undefined {
+    if (!this.snapshotFile) return undefined;
     let file: SnapshotFile;
     try {
       file = JSON.parse(readFileSync(this.snapshotFile, 'utf8')) as SnapshotFile;
@@ -318,9 +462,13 @@ export class RulesRunner implements RulesConfigService {
           file: this.snapshotFile,
           error: String(error),
         });
-      return;
+      return undefined;
     }
-    this.engine.restore(file.engine, this.now());
+    // With a replay to come, the engine resumes at the snapshot's time and the replay moves it on.
+    this.engine.restore(
+      file.engine,
+      file.replay_from_ms !== undefined && this.deps.inputReplay ? file.taken_at : this.now(),
+    );
     // Offsets mean something only in the same log (a Kafka cluster); the in-process log starts anew.
     if (file.log.epoch === this.deps.log.epoch) {
       this.skipBelow = file.log.offsets;
@@ -333,6 +481,7 @@ export class RulesRunner implements RulesConfigService {
       taken_at: file.taken_at,
       unsent_alarms: file.unsent_alarms.length,
     });
+    return file;
   }
 
   private exportStats(): void {
@@ -354,9 +503,9 @@ export class RulesRunner implements RulesConfigService {
     count('vigil_rules_skipped_total', 'Events not evaluated, by reason', stats.future, { reason: 'future_time' });
     count('vigil_rules_late_total', 'Late events evaluated in the late lane', stats.late);
     count(
-      'vigil_rules_forced_releases_total',
-      'Held-back fixes released early because a bound was reached',
-      stats.forcedReleases,
+      'vigil_rules_roadside_ids_dropped_total',
+      'Roadside event ids forgotten early for the roadsideSeenMax bound (one delivered again would be evaluated twice)',
+      stats.roadsideSeenDropped,
     );
     count('vigil_rules_evicted_total', 'Subjects forgotten because a state bound was reached', stats.evicted);
     for (const [rule, n] of Object.entries(stats.opened))

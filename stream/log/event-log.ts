@@ -27,7 +27,7 @@ export interface LogRecord<T> extends LogMessage<T> {
   topic: string;
   partition: number;
   offset: number;
-  /** Append time, epoch ms. */
+  /** When the record was handed to `send`, epoch ms (Kafka's CreateTime). */
   timestamp: number;
 }
 
@@ -56,6 +56,10 @@ export interface EventLog {
    */
   readonly epoch: string;
   producer(): Producer;
+  /**
+   * A group's reader of a topic. Every group but the topic's durable one reads only what is durable (Kafka's
+   * high watermark; embedded, what the durable sink committed): nothing downstream acts on what a crash could lose.
+   */
   consumer<T>(groupId: string, topic: string): Consumer<T>;
   /** Messages appended but not yet committed by every group, per topic: the backlog, for metrics. */
   backlog(topic: string): number;

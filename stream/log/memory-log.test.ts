@@ -83,3 +83,78 @@ describe('MemoryLog durability', () => {
     await log.close();
   });
 });
+
+describe('MemoryLog visibility', () => {
+  it('shows other groups only what the durable group committed, and wakes them when it commits', async () => {
+    const log = new MemoryLog({ partitions: 2, backlogPerPartitionMax: 100, durableGroups: { [TOPIC]: 'sink' } });
+    const sink = log.consumer<number>('sink', TOPIC);
+    const rules = log.consumer<number>('rules', TOPIC);
+    void log.producer().send(TOPIC, [
+      { key: 'a', value: 1 },
+      { key: 'b', value: 2 },
+    ]);
+    expect(await rules.poll(10, 0)).toEqual([]);
+    const appended = await sink.poll(10, 0);
+    expect(appended.map((r) => r.value).sort()).toEqual([1, 2]);
+    // A poll waiting for records is woken by the durable commit, not by the append.
+    const waiting = rules.poll(10, 5_000);
+    expect(await settled(waiting)).toBe(false);
+    sink.commit(appended);
+    expect((await waiting).map((r) => r.value).sort()).toEqual([1, 2]);
+    await log.close();
+  });
+
+  it('reads everything appended when the topic has no durable group', async () => {
+    const log = new MemoryLog({ partitions: 1, backlogPerPartitionMax: 100, durableGroups: {} });
+    const reader = log.consumer<number>('rules', TOPIC);
+    await log.producer().send(TOPIC, [{ key: 'a', value: 1 }]);
+    expect((await reader.poll(10, 0)).map((r) => r.value)).toEqual([1]);
+    await log.close();
+  });
+});
+
+describe('MemoryLog in-flight time', () => {
+  it('is the earliest send time of records a group has yet to read, records not yet durable and sends waiting', async () => {
+    const rejects = 'vigil.rejects';
+    const log = new MemoryLog({
+      partitions: 1,
+      backlogPerPartitionMax: 2,
+      durableGroups: { [TOPIC]: 'sink', [rejects]: 'sink-rejects' },
+    });
+    const sink = log.consumer<number>('sink', TOPIC);
+    const rules = log.consumer<number>('rules', TOPIC);
+    expect(log.inFlightSinceMs('rules', [TOPIC])).toBe(Infinity);
+    const before = Date.now();
+    // A dead-letter written first (another topic, not read by the group) holds the time back until durable.
+    void log.producer().send(rejects, [{ key: 'a', value: 0 }]);
+    void log.producer().send(TOPIC, [{ key: 'a', value: 1 }]);
+    const first = log.inFlightSinceMs('rules', [TOPIC]);
+    expect(first).toBeGreaterThanOrEqual(before);
+    expect(first).toBeLessThanOrEqual(Date.now());
+    const rejectsSink = log.consumer<number>('sink-rejects', rejects);
+    rejectsSink.commit(await rejectsSink.poll(10, 0));
+    // Durable but not read by the group yet: still in flight for it.
+    sink.commit(await sink.poll(10, 0));
+    expect(log.inFlightSinceMs('rules', [TOPIC])).toBe(first);
+    expect(log.inFlightSinceMs('other', [])).toBe(Infinity);
+    await rules.poll(10, 0);
+    expect(log.inFlightSinceMs('rules', [TOPIC])).toBe(Infinity);
+    // A send waiting for backlog space counts from the moment it was made.
+    void log.producer().send(TOPIC, [
+      { key: 'a', value: 2 },
+      { key: 'a', value: 3 },
+    ]);
+    const waitingFrom = Date.now();
+    void log.producer().send(TOPIC, [{ key: 'a', value: 4 }]);
+    const waitingBy = Date.now();
+    expect(log.inFlightSinceMs('other', [])).toBeLessThanOrEqual(waitingFrom);
+    const appended = await sink.poll(10, 0);
+    sink.commit(appended);
+    await rules.poll(10, 0);
+    // Appended since or still waiting: in flight either way, from when the send was made.
+    const since = log.inFlightSinceMs('rules', [TOPIC]);
+    expect(since).toBeGreaterThanOrEqual(waitingFrom);
+    expect(since).toBeLessThanOrEqual(waitingBy);
+    await log.close();
+  });
+});

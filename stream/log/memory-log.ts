@@ -4,6 +4,10 @@
  * Durability is borrowed from the sink: a topic may name a durable group (the ClickHouse writer), and
  * `send` resolves only when that group has committed past the message. So a JT/T 808 reply, which waits for
  * `send`, is sent only once the position is in ClickHouse, which is the embedded form of acks=all.
+ *
+ * Every other group reads such a topic only up to what the durable group committed, as Kafka consumers read only
+ * up to the high watermark: the rules never act on a fix that a crash could still lose, and the feed never shows
+ * an alarm that is not stored. They are woken by that commit, the same event that releases the producers.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -57,8 +61,10 @@ class Partition {
 
 class Topic {
   readonly partitions: Partition[];
-  /** Resolvers of polls waiting for new records. */
+  /** Resolvers of polls waiting for new records: the durable group's, or any group's when there is none. */
   pollWaiters = new Set<() => void>();
+  /** Resolvers of other groups' polls, waiting for the durable group to commit. */
+  durablePollWaiters = new Set<() => void>();
   /** Resolvers of producers waiting for backlog space. */
   spaceWaiters: (() => void)[] = [];
 
@@ -81,10 +87,17 @@ export class MemoryLog implements EventLog {
   readonly kind = 'memory' as const;
   readonly epoch = randomUUID();
   private readonly topics = new Map<string, Topic>();
+  /** Call times of sends waiting for backlog space, not yet appended. */
+  private readonly sendsWaiting = new Set<{ since: number }>();
   private closed = false;
 
   constructor(private readonly options: MemoryLogOptions) {
     if (options.partitions < 1) throw new Error(`partitions value ${options.partitions} is less than min allowed 1`);
+  }
+
+  /** Partitions of every topic, for keys to land where `send` would put them. */
+  get partitionCount(): number {
+    return this.options.partitions;
   }
 
   private topic(name: string): Topic {
@@ -119,8 +132,17 @@ export class MemoryLog implements EventLog {
   private async send<T>(topicName: string, messages: readonly LogMessage<T>[]): Promise<void> {
     if (this.closed) throw new Error('event log is closed');
     const topic = this.topic(topicName);
-    if (topic.backlog() >= this.backlogMax(topic)) await this.waitForSpace(topic);
+    // A record's timestamp is when it was handed to `send` (Kafka's CreateTime), not when it was appended.
     const now = Date.now();
+    if (topic.backlog() >= this.backlogMax(topic)) {
+      const waiting = { since: now };
+      this.sendsWaiting.add(waiting);
+      try {
+        await this.waitForSpace(topic);
+      } finally {
+        this.sendsWaiting.delete(waiting);
+      }
+    }
     const partitions = topic.partitions.length;
     if (messages.length === 1) return this.appendOne(topic, messages[0], now);
     // The last offset this send appended to each partition it touched: one durable waiter per partition, not
@@ -189,6 +211,11 @@ export class MemoryLog implements EventLog {
       if (!p.readPositions.has(groupId)) p.readPositions.set(groupId, p.baseOffset);
       if (!p.committed.has(groupId)) p.committed.set(groupId, p.baseOffset);
     }
+    // The durable group reads what is appended; every other group what the durable group made durable.
+    const readsCommitted = topic.durableGroup !== undefined && topic.durableGroup !== groupId;
+    const visibleEnd = (p: Partition): number =>
+      readsCommitted ? (p.committed.get(topic.durableGroup as string) ?? p.baseOffset) : p.nextOffset;
+    const waiters = readsCommitted ? topic.durablePollWaiters : topic.pollWaiters;
     let cursor = 0;
     const take = (recordsMax: number): LogRecord<T>[] => {
       const out: LogRecord<T>[] = [];
@@ -197,7 +224,8 @@ export class MemoryLog implements EventLog {
       for (let step = 0; step < count && out.length < recordsMax; step++) {
         const p = topic.partitions[(cursor + step) % count];
         let position = p.readPositions.get(groupId) ?? p.baseOffset;
-        while (position < p.nextOffset && out.length < recordsMax) {
+        const end = visibleEnd(p);
+        while (position < end && out.length < recordsMax) {
           out.push(p.records[position - p.baseOffset] as LogRecord<T>);
           position++;
         }
@@ -212,14 +240,14 @@ export class MemoryLog implements EventLog {
         if (first.length > 0 || waitMs <= 0 || this.closed) return first;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => {
-            topic.pollWaiters.delete(wake);
+            waiters.delete(wake);
             resolve();
           }, waitMs);
           const wake = (): void => {
             clearTimeout(timer);
             resolve();
           };
-          topic.pollWaiters.add(wake);
+          waiters.add(wake);
         });
         return take(recordsMax);
       },
@@ -231,6 +259,31 @@ export class MemoryLog implements EventLog {
         }
       },
     };
+  }
+
+  /**
+   * The earliest call time (epoch ms) of anything still in flight towards `groupId` on `topics`: records it has not
+   * read yet (durable or not), records of any topic not yet durable, and sends still waiting for backlog space;
+   * `Infinity` when nothing is in flight. Ingestion stamps a row's `received_at` in the turn of the event loop that
+   * sends it (a request's dead-letters go out in the same turn, not before), so no row `groupId` has yet to see
+   * was received before this, give or take the time one handler takes. The rules keep this in their snapshot: what they must re-read from the stores after a
+   * crash, since this log does not outlive its process. Costs a walk over the records in flight.
+   */
+  inFlightSinceMs(groupId: string, topics: readonly string[]): number {
+    let since = Infinity;
+    for (const waiting of this.sendsWaiting) since = Math.min(since, waiting.since);
+    for (const topic of this.topics.values()) {
+      const unread = topics.includes(topic.name);
+      for (const p of topic.partitions) {
+        let from = p.nextOffset;
+        if (topic.durableGroup !== undefined)
+          from = Math.min(from, p.committed.get(topic.durableGroup) ?? p.baseOffset);
+        if (unread) from = Math.min(from, p.readPositions.get(groupId) ?? p.baseOffset);
+        for (let offset = Math.max(from, p.baseOffset); offset < p.nextOffset; offset++)
+          since = Math.min(since, p.records[offset - p.baseOffset].timestamp);
+      }
+    }
+    return since;
   }
 
   private commit(topic: Topic, groupId: string, records: readonly LogRecord<unknown>[]): void {
@@ -246,6 +299,10 @@ export class MemoryLog implements EventLog {
       if (groupId === topic.durableGroup) releaseDurableWaiters(p, p.committed.get(groupId) ?? 0);
       p.trim();
     }
+    if (groupId === topic.durableGroup && nextByPartition.size > 0) {
+      for (const wake of topic.durablePollWaiters) wake();
+      topic.durablePollWaiters.clear();
+    }
     const waiters = topic.spaceWaiters;
     topic.spaceWaiters = [];
     for (const wake of waiters) wake();
@@ -255,6 +312,7 @@ export class MemoryLog implements EventLog {
     this.closed = true;
     for (const topic of this.topics.values()) {
       for (const wake of topic.pollWaiters) wake();
+      for (const wake of topic.durablePollWaiters) wake();
       for (const wake of topic.spaceWaiters) wake();
     }
   }

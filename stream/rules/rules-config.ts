@@ -17,9 +17,12 @@ import { compilePolygon, type LonLat } from './geo.js';
 import { VEHICLE_CLASSES } from '../../schema/index.js';
 
 export interface EngineSettings {
-  /** How far event time may run backwards within a partition and still be put in order, seconds. */
+  /**
+   * A roadside sighting older than the newest by more than this is marked late, and the absence clock runs this
+   * far behind the newest event time, seconds. Fixes are not held back: each is evaluated on arrival.
+   */
   disorderBoundSeconds: number;
-  /** A partition with no arrivals for this long releases what it holds back, seconds (processing time). */
+  /** No longer used (fixes are not held back); accepted so that configurations saved before stay valid. */
   idleFlushSeconds: number;
   /** Fixes dated further than this into the future are not evaluated (a terminal clock gone wrong), seconds. */
   futureToleranceSeconds: number;
@@ -54,13 +57,13 @@ export const ENGINE_SPEC: ConfigSpec = {
     kind: 'number',
     min: 0,
     max: 600,
-    description: 'event-time disorder put back in order, seconds',
+    description: 'roadside sightings older than the newest by more are late; the absence clock lags by it, seconds',
   },
   idleFlushSeconds: {
     kind: 'number',
     min: 0.1,
     max: 600,
-    description: 'idle partitions release held-back fixes after this, seconds',
+    description: 'no longer used (fixes are evaluated on arrival); kept for configurations saved before, seconds',
   },
   futureToleranceSeconds: {
     kind: 'number',

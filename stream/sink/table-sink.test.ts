@@ -41,12 +41,13 @@ function fix(terminalId: string, i: number): TelemetryRow {
     source: 'jt808',
     backfill: 0,
     extras: i % 2 === 0 ? '{"mileage_km":1.5,"note":"引号\\"与换行\\n"}' : '',
+    org_code: i % 2 === 0 ? '410102' : '',
   };
 }
 
 /** Rows of one terminal as stored; `count()` without FINAL, so a duplicate row would show. */
 async function stored(terminalId: string): Promise<number> {
-  const result = await analytics.queryReadOnly(`SELECT count() FROM telemetry WHERE terminal_id = '${terminalId}'`);
+  const result = await analytics.queryInternal(`SELECT count() FROM telemetry WHERE terminal_id = '${terminalId}'`);
   return Number(result.rows[0][0]);
 }
 
@@ -82,7 +83,7 @@ describe('TableSink on chDB', () => {
           producer.send('vigil.telemetry', [{ key: terminalId, value: row }]).then(async () => {
             // Sampled, to keep the test quick: the acknowledged row must already be readable.
             if (i % 20 === 0) {
-              const found = await analytics.queryReadOnly(
+              const found = await analytics.queryInternal(
                 `SELECT count() FROM telemetry WHERE terminal_id = '${terminalId}' AND ts = fromUnixTimestamp64Milli(${row.ts})`,
               );
               expect(Number(found.rows[0][0])).toBe(1);
@@ -95,11 +96,11 @@ describe('TableSink on chDB', () => {
     await sink.stop();
     await log.close();
     for (const terminalId of terminals.slice(0, 5)) expect(await stored(terminalId)).toBe(perTerminal);
-    const all = await analytics.queryReadOnly(
+    const all = await analytics.queryInternal(
       `SELECT count(), uniqExact(terminal_id, ts) FROM telemetry WHERE terminal_id LIKE '1390000%'`,
     );
     expect(all.rows[0].map(Number)).toEqual([terminals.length * perTerminal, terminals.length * perTerminal]);
-    const sample = await analytics.queryReadOnly(
+    const sample = await analytics.queryInternal(
       `SELECT extras FROM telemetry WHERE terminal_id = '13900000000' AND ts = fromUnixTimestamp64Milli(${fix('', 0).ts})`,
     );
     expect(sample.rows[0][0]).toBe(fix('', 0).extras);

@@ -43,7 +43,7 @@ export async function startCenterHarness(
   options: Partial<CommandCentreDeps> = {},
   accountsOptions: Partial<AccountsOptions> = {},
   /** Adds routes of other parts (the foundation's) to the harness's router before it serves. */
-  register?: (router: Router, accounts: Accounts) => void,
+  register?: (router: Router, accounts: Accounts, centre: CommandCentre) => void,
 ): Promise<CenterHarness> {
   const sql = await openOperational(target);
   await seedOrgUnits(sql);
@@ -62,7 +62,7 @@ export async function startCenterHarness(
     supervisionIntervalMs: 0,
     ...options,
   });
-  register?.(router, accounts);
+  register?.(router, accounts, centre);
   const server: Server = createServer((req, res) => void router.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -71,7 +71,7 @@ export async function startGatewayNode(options: GatewayNodeOptions = {}): Promis
     sql,
     metrics,
     terminals,
-    query: async (text) => (await analytics.queryReadOnly(text)).rows,
+    query: async (text) => (await analytics.queryInternal(text)).rows,
     close: async () => {
       await gateway.close();
       await log.close();

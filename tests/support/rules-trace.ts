@@ -51,6 +51,7 @@ export function fix(terminalId: string, ts: number, overrides: Partial<Telemetry
     source: 'test',
     backfill: 0,
     extras: '',
+    org_code: '',
     ...overrides,
   };
 }
@@ -74,7 +75,8 @@ export function drive(
 
 export function camera(overrides: Partial<CameraEvent> & Pick<CameraEvent, 'plate' | 'ts'>): CameraEvent {
   return {
-    event_id: `${overrides.device_id ?? 'cam-1'}-${overrides.ts}`,
+    // Unique per source, as a source's ids are (the engine skips an id it already evaluated).
+    event_id: `${overrides.device_id ?? 'cam-1'}-${overrides.plate}-${overrides.ts}`,
     kind: 'anpr',
     device_id: 'cam-1',
     plate_color: 2,

@@ -24,6 +24,10 @@ export interface VigilProcess {
   stderr: () => string;
   /** Process id of what was spawned (the launcher when `launcher` was set). */
   pid: number;
+  /** Process id of the node itself, as its ready line states (a child of what was spawned). */
+  nodePid: number;
+  /** Kills the node itself with SIGKILL, as a crash would, and waits until what was spawned has exited. */
+  crash(): Promise<void>;
   /** Logs in and returns a bearer token. */
   login(username?: string, password?: string): Promise<string>;
   /** Runs SQL through the analyst API as admin. */
@@ -86,26 +90,38 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = await new Promise<{ http_port: number; jt808_port: number; jt809_port: number; wall_url: string }>(
-    (resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`vigil did not become ready in 90 s\nstdout:\n${out}\nstderr:\n${err}`)),
-        90_000,
-      );
-      const check = (): void => {
-        const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
-        if (line) {
-          clearTimeout(timer);
-          resolve(JSON.parse(line) as { http_port: number; jt808_port: number; jt809_port: number; wall_url: string });
-        }
-      };
-      child.stdout?.on('data', check);
-      void exited.then((code) => {
+  const ready = await new Promise<{
+    pid: number;
+    http_port: number;
+    jt808_port: number;
+    jt809_port: number;
+    wall_url: string;
+  }>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`vigil did not become ready in 90 s\nstdout:\n${out}\nstderr:\n${err}`)),
+      90_000,
+    );
+    const check = (): void => {
+      const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
+      if (line) {
         clearTimeout(timer);
-        reject(new Error(`vigil exited with ${code} before ready\nstdout:\n${out}\nstderr:\n${err}`));
-      });
-    },
-  );
+        resolve(
+          JSON.parse(line) as {
+            pid: number;
+            http_port: number;
+            jt808_port: number;
+            jt809_port: number;
+            wall_url: string;
+          },
+        );
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`vigil exited with ${code} before ready\nstdout:\n${out}\nstderr:\n${err}`));
+    });
+  });
   const baseUrl = `http://127.0.0.1:${ready.http_port}`;
   let adminToken: string | undefined;
   const login = async (username = 'admin', password = ADMIN_PASSWORD): Promise<string> => {
@@ -127,6 +143,13 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     stdout: () => out,
     stderr: () => err,
     pid: child.pid ?? 0,
+    nodePid: ready.pid,
+    crash: async () => {
+      process.kill(ready.pid, 'SIGKILL');
+      // tsx relays the child's death as its own exit.
+      const code = await Promise.race([exited, new Promise<number | null>((r) => setTimeout(() => r(-1), 20_000))]);
+      if (code === -1) child.kill('SIGKILL');
+    },
     login,
     sql: async <T>(sql: string) => {
       adminToken ??= await login();

@@ -240,16 +240,22 @@ export class Jt808Gateway {
         const rows = message.body.items.map((item) =>
           telemetryFromLocation(header.phone, c.plate, item, receivedAt, backfill),
         );
-        for (const error of message.body.errors)
-          await this.out.rejectRawDurably(
-            c,
-            raw,
-            error.reason,
-            `0x0704 item ${error.index}: ${error.detail}`,
-            header.phone,
-          );
-        // The batch is acknowledged as a whole, once every good item in it is durable.
-        await this.publishPositions(c, rows, raw);
+        // The batch is acknowledged as a whole, once every good item and every bad one's dead-letter is durable.
+        // All are sent in the turn that stamped `receivedAt`: the rules' replay after a crash relies on it
+        // (stream/engine/input-replay.ts); good items sent only after the dead-letters were durable could be
+        // received long before the earliest send still in flight.
+        await Promise.all([
+          ...message.body.errors.map((error) =>
+            this.out.rejectRawDurably(
+              c,
+              raw,
+              error.reason,
+              `0x0704 item ${error.index}: ${error.detail}`,
+              header.phone,
+            ),
+          ),
+          this.publishPositions(c, rows, raw),
+        ]);
         this.out.reply(c, header, RESULT.ok);
         return;
       }

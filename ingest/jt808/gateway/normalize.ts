@@ -1,5 +1,5 @@
 /** Turns decoded JT/T 808 locations into telemetry rows, the normalized form every source shares. */
-import type { TelemetryRow } from '../../../schema/index.js';
+import { countyAt, type TelemetryRow } from '../../../schema/index.js';
 import type { LocationBody } from '../codec/index.js';
 
 export function telemetryFromLocation(
@@ -24,6 +24,8 @@ export function telemetryFromLocation(
     source: 'jt808',
     backfill: backfill ? 1 : 0,
     extras: hasExtras(location) ? JSON.stringify(location.extras) : '',
+    // The county where the fix is: what analysts' reads of telemetry are scoped by.
+    org_code: countyAt(location.lon, location.lat)?.code ?? '',
   };
 }
 

@@ -7,8 +7,10 @@ import type { FeedState } from '../feed/feed-state.js';
 import { HENAN_GEO_PATH, fetchJsonWithToken, isHenanGeo, type HenanGeo } from '../feed/http-api.js';
 import { summarizeFeed, type WallSummary } from '../feed/wall-summary.js';
 
-/** Panels re-render once a second whatever the message rate. */
+/** Panels re-render once a second whatever the message rate ... */
 const PANEL_TICK_MS = 1_000;
+/** ... and at once when an alarm arrives, at most this often during a burst of alarms. */
+const ALARM_REDRAW_MS_MIN = 100;
 /** Walls are designed at 2160 px tall (4K and double-wide 8K×2K); other heights scale. */
 export const DESIGN_HEIGHT_PX = 2_160;
 
@@ -76,16 +78,37 @@ export function useFeedConnection(state: FeedState, token: string): ConnectionSt
   return connection;
 }
 
-/** The panels' summary, recomputed on a fixed one-second beat. */
+/**
+ * The panels' summary, recomputed on a fixed one-second beat and as soon as an alarm changes them: a new alarm is on
+ * the list (and a critical one in the callout) without waiting for the beat.
+ */
 export function usePanelSummary(state: FeedState): WallSummary {
   const [summary, setSummary] = useState<WallSummary>(() => summarizeFeed(state, Date.now()));
   useEffect(() => {
-    const timer = setInterval(() => {
+    let lastAt = 0;
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const refresh = (): void => {
       const now = Date.now();
+      lastAt = now;
       state.tick(now);
       setSummary(summarizeFeed(state, now));
-    }, PANEL_TICK_MS);
-    return () => clearInterval(timer);
+    };
+    const timer = setInterval(refresh, PANEL_TICK_MS);
+    const unsubscribe = state.onAlarmsChanged(() => {
+      if (pending !== null) return;
+      pending = setTimeout(
+        () => {
+          pending = null;
+          refresh();
+        },
+        Math.max(0, lastAt + ALARM_REDRAW_MS_MIN - Date.now()),
+      );
+    });
+    return () => {
+      clearInterval(timer);
+      unsubscribe();
+      if (pending !== null) clearTimeout(pending);
+    };
   }, [state]);
   return summary;
 }

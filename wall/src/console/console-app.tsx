@@ -1,10 +1,11 @@
 /**
  * The duty console (`/console`): log in, then the workspace of the caller's role. Staff (duty officers,
  * dispatchers, leaders; admins and analysts read-only) get the alarm queue, the work orders and the vehicle
- * page; an enterprise account gets its own alarms, its rectification orders and its vehicles. Lists refresh
- * when the feed reports a change, every few seconds anyway, and right after each step; the session survives a
- * reload of the tab. The header carries what must not be missed: unacknowledged critical alarms (also in the
- * tab's title and icon, with a sound), alarms escalated to the unit, and the sound and notification switches.
+ * page; an enterprise account gets its own alarms, its rectification orders and its vehicles. Lists refresh as
+ * soon as the feed reports a change (a burst costs two refreshes), every few seconds anyway, and right after each
+ * step; the session survives a reload of the tab. The header carries what must not be missed: unacknowledged
+ * critical alarms (also in the tab's title and icon, with a sound), alarms escalated to the unit, and the sound and
+ * notification switches.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FeedClient } from '../feed/feed-client.js';
@@ -20,8 +21,8 @@ import { VehiclePage } from './vehicle-page.js';
 import { WorkOrdersPage } from './work-orders-page.js';
 import { useWorkspace, WorkspaceProvider } from './workspace-context.js';
 
-/** Feed messages arriving in a burst cause one refresh. */
-const FEED_REFRESH_DEBOUNCE_MS = 300;
+/** The first feed message refreshes the lists at once; more arriving within this time cause one more refresh. */
+const FEED_REFRESH_COALESCE_MS = 300;
 const FEED_TRIGGERS: ReadonlySet<string> = new Set(['alarm', 'alarm_state', 'work_order']);
 
 type Tab = 'alarms' | 'orders' | 'vehicle';
@@ -88,14 +89,26 @@ function useFeedChanges(token: string, onChange: () => void): void {
   useEffect(() => {
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let more = false;
+    const coalesce = (): void => {
+      timer = setTimeout(() => {
+        timer = null;
+        if (!more) return;
+        more = false;
+        onChange();
+        coalesce();
+      }, FEED_REFRESH_COALESCE_MS);
+    };
     const client = new FeedClient({
       url: `${scheme}://${window.location.host}/ws?token=${encodeURIComponent(token)}&positions=none`,
       onMessage: (message) => {
-        if (!FEED_TRIGGERS.has(message.type) || timer !== null) return;
-        timer = setTimeout(() => {
-          timer = null;
-          onChange();
-        }, FEED_REFRESH_DEBOUNCE_MS);
+        if (!FEED_TRIGGERS.has(message.type)) return;
+        if (timer !== null) {
+          more = true;
+          return;
+        }
+        onChange();
+        coalesce();
       },
       onFrame: () => undefined,
       onStateChange: () => undefined,

@@ -46,6 +46,34 @@ function alarm(id: string, overrides: Partial<FeedAlarm> = {}): FeedAlarm {
 }
 
 describe('FeedState', () => {
+  it('tells the panels at once when alarms change, and not for positions or heartbeats', () => {
+    const state = new FeedState(NOW);
+    let calls = 0;
+    const unsubscribe = state.onAlarmsChanged(() => (calls += 1));
+    state.handle({ type: 'heartbeat', server_time: NOW, alarm_seq: 0 }, NOW);
+    state.handle({ type: 'positions', server_time: NOW, vehicles: [vehicle('1')] }, NOW);
+    expect(calls).toBe(0);
+    state.handle({ type: 'alarm', alarm_seq: 1, alarm: alarm('a'), counted: true }, NOW);
+    expect(calls).toBe(1);
+    state.handle(
+      {
+        type: 'snapshot',
+        protocol: 3,
+        server_id: 's1',
+        server_time: NOW,
+        alarm_seq: 1,
+        vehicles: [],
+        alarms: [alarm('a')],
+        today: TODAY_NONE,
+      },
+      NOW,
+    );
+    expect(calls).toBe(2);
+    unsubscribe();
+    state.handle({ type: 'alarm', alarm_seq: 2, alarm: alarm('b'), counted: true }, NOW);
+    expect(calls).toBe(2);
+  });
+
   it('asks to resume only once it knows the server and continues after the highest alarm_seq', () => {
     const state = new FeedState(NOW);
     expect(state.resumeMessage()).toBeNull();

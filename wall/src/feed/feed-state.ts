@@ -57,6 +57,7 @@ export class FeedState {
   fixesUnannounced = 0;
   /** Server vehicle-table index → slot in `vehicles`, -1 when not announced on this connection. */
   private slotOfServerIndex = new Int32Array(1_024).fill(-1);
+  private readonly alarmListeners = new Set<() => void>();
 
   constructor(now: number) {
     this.alarms = new AlarmStore(now);
@@ -65,6 +66,15 @@ export class FeedState {
   /** Kiosk time corrected to the server's clock. */
   serverNow(kioskNow: number): number {
     return kioskNow + this.clockOffsetMs;
+  }
+
+  /**
+   * Calls `listener` after each message that changed what the alarm panels show (an alarm version, a snapshot),
+   * so they redraw then rather than on their next beat; returns the unsubscribe.
+   */
+  onAlarmsChanged(listener: () => void): () => void {
+    this.alarmListeners.add(listener);
+    return () => this.alarmListeners.delete(listener);
   }
 
   /** What to send right after a reconnect, or null on the very first connection (the server then sends a snapshot). */
@@ -86,6 +96,7 @@ export class FeedState {
         this.slotOfServerIndex.fill(-1);
         if (message.today !== undefined) this.alarms.applyToday(message.today);
         this.alarms.applySnapshot(asArray<FeedAlarm>(message.alarms), message.today !== undefined);
+        this.alarmsChanged();
         return;
       case 'vehicle_table':
         for (const entry of asArray<FeedVehicleEntry>(message.entries)) this.announce(entry);
@@ -96,6 +107,7 @@ export class FeedState {
         return;
       case 'alarm':
         this.handleAlarm(message.alarm, message.alarm_seq, message.counted !== false, kioskNow);
+        this.alarmsChanged();
         return;
       case 'heartbeat':
         this.takeServerTime(message.server_time, kioskNow);
@@ -199,6 +211,10 @@ export class FeedState {
     ) {
       this.criticalVisit = { seq: (this.criticalVisit?.seq ?? 0) + 1, alarm, receivedAt: kioskNow };
     }
+  }
+
+  private alarmsChanged(): void {
+    for (const listener of this.alarmListeners) listener();
   }
 
   private takeServerTime(serverTime: number, kioskNow: number): void {

@@ -1,0 +1,179 @@
+/**
+ * Memory per tracked vehicle in the two places that keep state for every vehicle: the rule engine and the feed hub
+ * (issue #13 goal 3: at most 1 KB each at 100,000 vehicles).
+ *
+ *   node --expose-gc --import tsx bench/state-memory.ts [--vehicles 100000] [--minutes 30]
+ *
+ * Every vehicle is in the registry (classes in turn, a home county), reports every 30 s for `minutes` of event time
+ * while driving (so every position rule holds state for it: fatigue's driving clock, overspeed, night ban, offline,
+ * drift, zones) and one in 50 is speeding at the end (an open alarm episode). The hub gets the same vehicles'
+ * latest fixes through the in-process log. Each figure is the growth of the V8 heap after a full collection, divided
+ * by the vehicles; the engine's snapshot size per vehicle is printed too. Traffic is generated as it is fed, so
+ * the heap holds only what the component keeps.
+ */
+import type { TelemetryRow, VehicleClass, VehicleRecord } from '../schema/index.js';
+import { Metrics, countyAt, isWithin, silentLogger } from '../schema/index.js';
+import {
+  ALL_RULES,
+  MemoryLog,
+  RULE_ENGINE_DEFAULTS,
+  RuleEngine,
+  TOPICS,
+  compileRulesConfig,
+  defaultRulesConfig,
+} from '../stream/index.js';
+import { FEED_HUB_DEFAULTS, FeedHub } from '../center/index.js';
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
+const VEHICLES = flag('vehicles', 100_000);
+const MINUTES = flag('minutes', 30);
+const REPORT_MS = 30_000;
+/** 10:00 China time: a day run, so the night rules hold no state for it. */
+const T0 = Date.UTC(2026, 10, 28, 2, 0, 0);
+const CLASSES: VehicleClass[] = ['coach', 'dangerous_goods', 'heavy_truck', 'tractor', 'bus', 'taxi', 'other'];
+const COUNTIES = ['410102', '410105', '410181', '410302', '410502', '410702', '411302'];
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run with node --expose-gc');
+
+function heapAfterGc(): number {
+  gc!();
+  gc!();
+  return process.memoryUsage().heapUsed;
+}
+
+const terminalOf = (i: number): string => String(13_900_000_000 + i);
+const plateOf = (i: number): string => `豫A${String(i).padStart(5, '0')}`;
+
+function fixOf(i: number, step: number): TelemetryRow {
+  const speeding = i % 50 === 0 && step >= (MINUTES * 60_000) / REPORT_MS - 2;
+  const ts = T0 + step * REPORT_MS + (i % 1000);
+  return {
+    terminal_id: terminalOf(i),
+    plate: plateOf(i),
+    ts,
+    received_at: ts + 1_000,
+    lat: 34.2 + (i % 500) * 0.002 + step * 0.002,
+    lon: 112.5 + Math.floor(i / 500) * 0.005,
+    altitude_m: 100,
+    speed_kmh: speeding ? 135 : 60,
+    direction_deg: 0,
+    alarm_bits: 0,
+    status_bits: 0b11,
+    source: 'jt808',
+    backfill: 0,
+    extras: '',
+    org_code: '',
+  };
+}
+
+async function engineBytes(): Promise<{
+  perVehicle: number;
+  snapshotPerVehicle: number;
+  snapshotMs: number;
+  opened: number;
+}> {
+  const records = new Map<string, VehicleRecord>();
+  for (let i = 0; i < VEHICLES; i++) {
+    const vehicleClass = CLASSES[i % CLASSES.length];
+    records.set(terminalOf(i), {
+      plate: plateOf(i),
+      plate_color: 2,
+      vehicle_class: vehicleClass,
+      axles: 2 + (i % 5),
+      enterprise_id: `e${i % 200}`,
+      terminal_id: terminalOf(i),
+      permit_valid_until: T0 + 365 * 86_400_000,
+      route_length_km: vehicleClass === 'coach' ? 80 + (i % 300) : 0,
+      home_org_code: COUNTIES[i % COUNTIES.length],
+    });
+  }
+  const registry = { byTerminal: (t: string) => records.get(t), byPlate: () => undefined };
+  const before = heapAfterGc();
+  let now = T0;
+  const engine = new RuleEngine(
+    ALL_RULES,
+    compileRulesConfig(defaultRulesConfig(ALL_RULES), 1, ALL_RULES),
+    { registry, now: () => now },
+    RULE_ENGINE_DEFAULTS,
+  );
+  const steps = (MINUTES * 60_000) / REPORT_MS;
+  let opened = 0;
+  for (let step = 0; step < steps; step++) {
+    for (let i = 0; i < VEHICLES; i++) {
+      const row = fixOf(i, step);
+      now = row.received_at;
+      engine.onPosition(row, i % 16, now);
+    }
+    engine.tick(now);
+    for (const alarm of engine.drainAlarms()) if (alarm.version === 1) opened++;
+  }
+  const after = heapAfterGc();
+  // What the runner does on the event loop every snapshot interval (the file write comes on top).
+  const snapshotStarted = performance.now();
+  const snapshotBytes = JSON.stringify(engine.snapshot()).length;
+  const snapshotMs = performance.now() - snapshotStarted;
+  if (engine.vehicleCount !== VEHICLES) throw new Error(`engine tracks ${engine.vehicleCount} vehicles`);
+  return { perVehicle: (after - before) / VEHICLES, snapshotPerVehicle: snapshotBytes / VEHICLES, snapshotMs, opened };
+}
+
+async function hubBytes(): Promise<number> {
+  const log = new MemoryLog({ partitions: 4, backlogPerPartitionMax: 1_000_000, durableGroups: {} });
+  const metrics = new Metrics();
+  const before = heapAfterGc();
+  const hub = new FeedHub(
+    {
+      log,
+      logger: silentLogger,
+      metrics,
+      authenticate: () => Promise.reject(new Error('no clients in this benchmark')),
+      covers: (scope, code) => scope === code || isWithin(code, scope),
+      vehicleOrgCode: (v) => countyAt(v.lon, v.lat)?.code ?? '410000',
+      vehicleClassOf: (terminalId) => CLASSES[Number(terminalId) % CLASSES.length],
+      enterpriseOf: () => undefined,
+    },
+    FEED_HUB_DEFAULTS,
+  );
+  hub.start();
+  const producer = log.producer();
+  for (let step = 0; step < 2; step++)
+    for (let i = 0; i < VEHICLES; i += 10_000) {
+      const rows = [];
+      for (let k = i; k < Math.min(VEHICLES, i + 10_000); k++) rows.push(fixOf(k, step));
+      await producer.send(
+        TOPICS.telemetry,
+        rows.map((value) => ({ key: value.terminal_id, value })),
+      );
+    }
+  while (hub.vehicleCount < VEHICLES || log.backlog(TOPICS.telemetry) > 4 * 1024)
+    await new Promise((r) => setTimeout(r, 50));
+  // Ticks have sent what changed (to nobody): the hub holds its steady state.
+  await new Promise((r) => setTimeout(r, 2 * FEED_HUB_DEFAULTS.tickMs));
+  const after = heapAfterGc();
+  await hub.stop();
+  await log.close();
+  return (after - before) / VEHICLES;
+}
+
+const engine = await engineBytes();
+const hub = await hubBytes();
+console.log(
+  JSON.stringify(
+    {
+      vehicles: VEHICLES,
+      minutes_of_reports: MINUTES,
+      engine_heap_bytes_per_vehicle: Math.round(engine.perVehicle),
+      engine_snapshot_bytes_per_vehicle: Math.round(engine.snapshotPerVehicle),
+      engine_snapshot_serialize_ms: Math.round(engine.snapshotMs),
+      engine_episodes_opened: engine.opened,
+      hub_heap_bytes_per_vehicle: Math.round(hub),
+      node: process.version,
+    },
+    null,
+    1,
+  ),
+);
