@@ -135,4 +135,23 @@ describe('versions', () => {
     expect(store.skipped[0].reason).toMatch(/engine.disorderBoundSeconds value 99999 is greater than max allowed 600/);
     expect(store.save(defaultRulesConfig(ALL_RULES), 'admin').version).toBe(4);
   });
+
+  it('keeps a version saved before a field existed, with that field at its default; the API still requires it', () => {
+    const dir = tempDir();
+    const older = changed((c) => (c.rules.overspeed.sustainSeconds = 12));
+    delete older.rules.overspeed.nightCapClasses;
+    writeFileSync(
+      path.join(dir, 'v000002.json'),
+      JSON.stringify({ version: 2, saved_at: 0, saved_by: 'admin', comment: 'before', config: older }),
+    );
+    const store = new RulesConfigStore(ALL_RULES, dir);
+    expect(store.skipped).toEqual([]);
+    expect(store.current().version).toBe(2);
+    expect(store.current().config.rules.overspeed).toMatchObject({
+      sustainSeconds: 12,
+      nightCapClasses: ['coach', 'bus', 'taxi'],
+    });
+    expect(store.filled).toEqual({ file: 'v000002.json', keys: ['rules.overspeed.nightCapClasses'] });
+    expect(() => store.save(older, 'admin')).toThrow(/rules.overspeed.nightCapClasses value undefined is required/);
+  });
 });

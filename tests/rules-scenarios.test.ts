@@ -75,24 +75,49 @@ describe('overspeed', () => {
     expect(alarm.plate).toBe('豫A00001');
   });
 
-  it('caps the limit at night, 22:00-06:00 China time, with the edges exact', () => {
+  it('caps the limit of a coach at night, 22:00-06:00 China time, with the edges exact', () => {
     const at = (h: number, m: number, s = 0) => chinaTime(2026, 11, 28, h, m, s);
+    const registry = ['a', 'b', 'c', 'd'].map((id, i) =>
+      vehicle({ plate: `豫A0010${i}`, terminal_id: id, vehicle_class: 'coach', home_org_code: '410181' }),
+    );
     const pair = (id: string, start: number) =>
       telemetry([
         fix(id, start, { speed_kmh: 85 }),
         fix(id, start + 30 * SECOND, { speed_kmh: 85 }),
         fix(id, start + 40 * SECOND, { speed_kmh: 50 }),
       ]);
-    const before = latest(run(pair('a', at(21, 59, 0))), 'overspeed');
-    const after = latest(run(pair('b', at(22, 0, 0))), 'overspeed');
-    const lateNight = latest(run(pair('c', chinaTime(2026, 11, 29, 5, 59, 0))), 'overspeed');
-    const morning = latest(run(pair('d', chinaTime(2026, 11, 29, 6, 0, 0))), 'overspeed');
+    const runOne = (events: EngineEvent[]) => latest(run(events, engineFor({ registry })), 'overspeed');
+    const before = runOne(pair('a', at(21, 59, 0)));
+    const after = runOne(pair('b', at(22, 0, 0)));
+    const lateNight = runOne(pair('c', chinaTime(2026, 11, 29, 5, 59, 0)));
+    const morning = runOne(pair('d', chinaTime(2026, 11, 29, 6, 0, 0)));
     // 21:59:30 China is still day although it is 13:59:30 UTC; 22:00 China opens the night cap of 80 km/h.
     expect(before).toEqual([]);
     expect(after).toHaveLength(1);
     expect(details(after[0])).toMatchObject({ limit_kmh: 80, night: true });
     expect(lateNight).toHaveLength(1);
     expect(morning).toEqual([]);
+  });
+
+  it('keeps the day limit of freight classes at night (the cap is for passenger vehicles), unless configured', () => {
+    // Issue #17's probe: a heavy truck at 90 km/h at 23:00 China time was alarmed against a night cap of 80.
+    const at23 = chinaTime(2026, 11, 28, 23, 0, 0);
+    const registry = [
+      vehicle({ plate: '豫A00201', terminal_id: 'truck', vehicle_class: 'heavy_truck', home_org_code: '410181' }),
+      vehicle({ plate: '豫A00202', terminal_id: 'coach', vehicle_class: 'coach', home_org_code: '410181' }),
+      vehicle({ plate: '豫A00203', terminal_id: 'other', vehicle_class: 'other', home_org_code: '410181' }),
+    ];
+    const trace = (id: string) => telemetry(speeds(id, at23, 10 * SECOND, [90, 90, 90, 90, 60]));
+    const events = [...trace('truck'), ...trace('coach'), ...trace('other')];
+    const byDefault = latest(run(events, engineFor({ registry })), 'overspeed');
+    expect(byDefault.map((a) => a.terminal_id)).toEqual(['coach']);
+    expect(details(byDefault[0])).toMatchObject({ limit_kmh: 80, night: true, vehicle_class: 'coach' });
+    const capped = engineFor({
+      registry,
+      configure: (c) => (c.rules.overspeed.nightCapClasses = ['coach', 'heavy_truck']),
+    });
+    const withTrucks = latest(run(events, capped), 'overspeed');
+    expect(withTrucks.map((a) => a.terminal_id).sort()).toEqual(['coach', 'truck']);
   });
 
   it('applies speed-limit zones and per-city overrides', () => {

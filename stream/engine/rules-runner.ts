@@ -130,6 +130,10 @@ export class RulesRunner implements RulesConfigService {
     const rulesDir = deps.dataDir ? path.join(deps.dataDir, 'rules') : undefined;
     this.configStore = new RulesConfigStore(this.rules, rulesDir ? path.join(rulesDir, 'config') : undefined);
     for (const skipped of this.configStore.skipped) deps.logger.error('rules configuration version refused', skipped);
+    if (this.configStore.filled)
+      deps.logger.warn('rules configuration version lacks fields added since; they run with defaults', {
+        ...this.configStore.filled,
+      });
     const current = this.configStore.current();
     const latency = deps.metrics.histogram(
       'vigil_rules_alarm_latency_seconds',

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../engine/atomic-file.js';
 import type { AnyRule } from '../engine/rule.js';
 import { describeProblem, type ConfigProblem } from './config-spec.js';
-import { checkRulesConfig, defaultRulesConfig, type RulesConfig } from './rules-config.js';
+import { checkRulesConfig, defaultRulesConfig, withFieldsAddedSince, type RulesConfig } from './rules-config.js';
 
 export interface RulesConfigVersion {
   version: number;
@@ -36,6 +36,8 @@ export class RulesConfigStore {
   private highestVersion = 0;
   /** Versions found on disk that failed validation, with why: for the start-up log. */
   readonly skipped: { file: string; reason: string }[] = [];
+  /** Fields the loaded version lacked (saved before they existed) and now run with their defaults. */
+  filled: { file: string; keys: string[] } | undefined;
 
   /** `dir` undefined keeps versions in memory only (tests, benchmarks). */
   constructor(
@@ -88,11 +90,13 @@ export class RulesConfigStore {
     for (const file of files) {
       try {
         const doc = JSON.parse(readFileSync(path.join(this.dir, file), 'utf8')) as RulesConfigVersion;
-        const problems = checkRulesConfig(doc.config, this.rules);
+        const upgraded = withFieldsAddedSince(doc.config, this.rules);
+        const problems = checkRulesConfig(upgraded.config, this.rules);
         if (problems.length > 0) throw new RulesConfigError(problems);
         if (doc.version !== Number(FILE_PATTERN.exec(file)?.[1]))
           throw new Error(`version ${doc.version} does not match the file name`);
-        return doc;
+        if (upgraded.filled.length > 0) this.filled = { file, keys: upgraded.filled };
+        return { ...doc, config: upgraded.config as RulesConfig };
       } catch (error) {
         this.skipped.push({ file, reason: (error as Error).message });
       }

@@ -1,7 +1,8 @@
 /**
  * overspeed: faster than the limit of the vehicle's class (lowered inside speed-limit zones) for longer than
  * `sustainSeconds`, or at once when the excess reaches `immediateOverPercent`. At night (22:00-06:00 China
- * time) the limit is `nightFactor` of the day limit.
+ * time) the limit of the classes in `nightCapClasses` is `nightFactor` of the day limit: the night cap of
+ * 国发〔2012〕30号 is for passenger vehicles, so a heavy truck keeps its day limit at night.
  */
 import type { VehicleClass } from '../../schema/index.js';
 import type { PositionRule } from '../engine/rule.js';
@@ -17,8 +18,10 @@ export interface OverspeedConfig {
   sustainSeconds: number;
   /** Excess over the limit, in percent, that opens an alarm at the first fix. */
   immediateOverPercent: number;
-  /** Night limit = day limit × nightFactor. */
+  /** Night limit = day limit × nightFactor, for the classes of `nightCapClasses`. */
   nightFactor: number;
+  /** Classes whose limit is capped at night (passenger classes); other classes keep the day limit. */
+  nightCapClasses: VehicleClass[];
   /** Excess over the limit, in percent, from which the alarm is critical. */
   criticalOverPercent: number;
 }
@@ -50,7 +53,11 @@ export const overspeedRule: PositionRule<OverspeedState, OverspeedConfig> = {
       kind: 'number',
       min: 0.5,
       max: 1,
-      description: 'night limit as a fraction of the day limit (22:00-06:00)',
+      description: 'night limit as a fraction of the day limit (22:00-06:00), for the classes of nightCapClasses',
+    },
+    nightCapClasses: {
+      kind: 'class_list',
+      description: 'classes whose limit is capped at night (passenger vehicles); the others keep the day limit',
     },
     criticalOverPercent: {
       kind: 'number',
@@ -74,6 +81,8 @@ export const overspeedRule: PositionRule<OverspeedState, OverspeedConfig> = {
     sustainSeconds: 30,
     immediateOverPercent: 20,
     nightFactor: 0.8,
+    // 国发〔2012〕30号: passenger vehicles at night (22:00-06:00) at most 80 % of the day limit.
+    nightCapClasses: ['coach', 'bus', 'taxi'],
     criticalOverPercent: 50,
   },
   evaluate(state, position, vehicle, config, out, ctx) {
@@ -87,7 +96,7 @@ export const overspeedRule: PositionRule<OverspeedState, OverspeedConfig> = {
         zoneId = zone.id;
       }
     }
-    const night = isNightInChina(position.ts);
+    const night = config.nightCapClasses.includes(vehicle.vehicleClass) && isNightInChina(position.ts);
     const limitKmh = night ? roundTo(dayLimit * config.nightFactor, 1) : dayLimit;
     if (position.speed_kmh <= limitKmh) {
       if (state?.open)

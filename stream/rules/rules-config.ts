@@ -115,6 +115,36 @@ export function defaultRulesConfig(rules: readonly AnyRule[]): RulesConfig {
   return out;
 }
 
+/**
+ * A stored version saved before a rule gained a field (or before a rule existed) lacks it; it gets the rule's
+ * default for it, so an upgrade keeps the administrator's thresholds instead of refusing the whole version. Only
+ * for versions read back from disk: a configuration sent to the API must still give every field. Returns the
+ * upgraded copy and the keys filled in (for the start-up log).
+ */
+export function withFieldsAddedSince(raw: unknown, rules: readonly AnyRule[]): { config: unknown; filled: string[] } {
+  if (!isPlainObject(raw) || !isPlainObject(raw.rules)) return { config: raw, filled: [] };
+  const sections: Record<string, unknown> = { ...raw.rules };
+  const filled: string[] = [];
+  for (const rule of rules) {
+    const section = sections[rule.id];
+    if (section === undefined) {
+      sections[rule.id] = structuredClone(rule.defaults);
+      filled.push(`rules.${rule.id}`);
+      continue;
+    }
+    if (!isPlainObject(section)) continue;
+    const missing = Object.keys(rule.spec).filter((name) => !(name in section));
+    if (missing.length === 0) continue;
+    const defaults = rule.defaults as Record<string, unknown>;
+    sections[rule.id] = {
+      ...section,
+      ...Object.fromEntries(missing.map((name) => [name, structuredClone(defaults[name])])),
+    };
+    filled.push(...missing.map((name) => `rules.${rule.id}.${name}`));
+  }
+  return { config: { ...raw, rules: sections }, filled };
+}
+
 function checkZone(raw: unknown, key: string, problems: ConfigProblem[], ids: Set<string>): void {
   if (!isPlainObject(raw)) {
     problems.push({ key, value: raw, reason: 'is not an object' });
