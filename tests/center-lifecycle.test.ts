@@ -271,6 +271,12 @@ describe.each(STORE_KINDS)('command centre lifecycles on %s', (kind) => {
       },
     });
     expect(put.status).toBe(200);
+    const unknownRule = await h.call(h.adminToken, 'PUT', '/api/config/alarm_routing', {
+      value: { departments: { no_such_rule: 'safety', '*': 'road_transport' } },
+    });
+    expect(unknownRule.status).toBe(400);
+    expect(unknownRule.body).toMatchObject({ error: 'bad_config', field: 'alarm_routing.departments.no_such_rule' });
+    expect(JSON.stringify(unknownRule.body)).toContain('is not a rule id');
     const bad = await h.call(h.adminToken, 'PUT', '/api/config/work_order_deadlines', { value: { default_hours: 0 } });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: 'bad_config', field: 'work_order_deadlines.default_hours' });

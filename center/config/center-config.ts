@@ -4,12 +4,14 @@
  * (who, when, what); the highest version is in force, and every alarm records the version that routed it.
  * Values are checked on the way in: a bad value fails naming the key, the value and the bound.
  */
+import { PLATFORM_ALARM_RULE } from '../../ingest/index.js';
 import type { Sql } from '../../store/index.js';
+import { ALL_RULES } from '../../stream/index.js';
 import { HttpError } from '../http/router.js';
 import type { OrgLevel } from '../org/org-directory.js';
 
 export interface AlarmRoutingConfig {
-  /** Category (the rule id) → department code; `*` is the default. */
+  /** Category (a rule id, see `ROUTING_CATEGORIES`) → department code; `*` is the default. */
   departments: Record<string, string>;
   /** Category → whose unit: `event` (where it happened) or `home` (the vehicle's home county). */
   unit: Record<string, 'event' | 'home'>;
@@ -39,13 +41,25 @@ export type ConfigKey = keyof CenterConfigValues;
 
 export const CONFIG_DEFAULTS: CenterConfigValues = {
   alarm_routing: {
+    // The departments of the guideline (二(二)): violations the law punishes on the road go to enforcement (执法);
+    // what operators must correct (drivers' hours, terminals, active safety) to road transport (运管); hazards
+    // to safety (安监); the platform's own equipment and data to technical support (技术保障). docs/command-centre.md
+    // lists them. No rule yet knows that a fix is on an expressway, so nothing goes to `expressway` by default.
     departments: {
       overspeed: 'enforcement',
       fatigue: 'road_transport',
-      night_driving: 'road_transport',
+      night_ban: 'road_transport',
+      offline: 'road_transport',
+      gps_drift: 'tech_support',
+      geofence: 'safety',
+      terminal_alarm: 'safety',
+      adas: 'road_transport',
+      dsm: 'road_transport',
+      cloned_plate: 'enforcement',
       overload: 'enforcement',
-      dangerous_goods: 'safety',
-      device_fault: 'tech_support',
+      unlicensed: 'enforcement',
+      device_offline: 'tech_support',
+      [PLATFORM_ALARM_RULE]: 'road_transport',
       '*': 'road_transport',
     },
     unit: { '*': 'event' },
@@ -57,6 +71,8 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
 };
 
 export const CONFIG_KEYS: readonly ConfigKey[] = ['alarm_routing', 'work_order_deadlines', 'escalation'];
+/** What alarms can be routed by: the engine's rule ids and the alarms other platforms report over JT/T 809. */
+export const ROUTING_CATEGORIES: readonly string[] = [...ALL_RULES.map((r) => r.id), PLATFORM_ALARM_RULE];
 const CATEGORY = /^(\*|[a-z][a-z0-9_]{0,39})$/;
 const DEPARTMENT = /^[a-z][a-z0-9_]{1,39}$/;
 const HOURS_MAX = 24 * 90;
@@ -76,11 +92,31 @@ function onlyKeys(path: string, value: Record<string, unknown>, keys: readonly s
     if (!keys.includes(k)) throw badConfig(`${path}.${k}`, `unknown key (known: ${keys.join(', ')})`);
 }
 
-function categoryMap<V>(path: string, value: unknown, check: (p: string, v: unknown) => V): Record<string, V> {
+/**
+ * How a value is checked: `new` (sent to the API) refuses a routing category that is not a rule id; `stored` (a
+ * version read back) drops it instead, so a version saved before the check, or naming a rule since removed,
+ * still routes every alarm it can — an unknown category never matched an alarm anyway.
+ */
+export type CheckMode = 'new' | 'stored';
+
+/** Whether a routing category may be kept; throws for an unknown one in `new` mode. */
+function knownRule(path: string, category: string, mode: CheckMode): boolean {
+  if (category === '*' || ROUTING_CATEGORIES.includes(category)) return true;
+  if (mode === 'stored') return false;
+  throw badConfig(path, `${JSON.stringify(category)} is not a rule id (rules: ${ROUTING_CATEGORIES.join(', ')})`);
+}
+
+function categoryMap<V>(
+  path: string,
+  value: unknown,
+  check: (p: string, v: unknown) => V,
+  rulesOnly?: CheckMode,
+): Record<string, V> {
   if (!isObject(value)) throw badConfig(path, 'must be an object of category → value');
   const out: Record<string, V> = {};
   for (const [category, v] of Object.entries(value)) {
     if (!CATEGORY.test(category)) throw badConfig(`${path}.${category}`, `category does not match ${CATEGORY.source}`);
+    if (rulesOnly && !knownRule(`${path}.${category}`, category, rulesOnly)) continue;
     out[category] = check(`${path}.${category}`, v);
   }
   return out;
@@ -100,34 +136,53 @@ function oneOf<T extends string>(path: string, v: unknown, choices: readonly T[]
   return v as T;
 }
 
-/** Checks a configuration value; returns it typed or throws a 400 naming the path, value and bound. */
-export function checkConfig<K extends ConfigKey>(key: K, value: unknown): CenterConfigValues[K] {
+/**
+ * Checks a configuration value; returns it typed or throws a 400 naming the path, value and bound. Routing
+ * categories must be rule ids (`ROUTING_CATEGORIES`) or `*`; see `CheckMode` for versions read back.
+ */
+export function checkConfig<K extends ConfigKey>(
+  key: K,
+  value: unknown,
+  mode: CheckMode = 'new',
+): CenterConfigValues[K] {
   if (!isObject(value)) throw badConfig(key, 'must be an object');
   switch (key) {
     case 'alarm_routing': {
       onlyKeys(key, value, ['departments', 'unit', 'level', 'auto_work_order']);
-      const departments = categoryMap(`${key}.departments`, value.departments, (p, v) => {
-        if (typeof v !== 'string' || !DEPARTMENT.test(v))
-          throw badConfig(p, `value ${JSON.stringify(v)} is not a department code (${DEPARTMENT.source})`);
-        return v;
-      });
-      if (!('*' in departments)) throw badConfig(`${key}.departments.*`, 'a default department is required');
-      const unit = categoryMap(`${key}.unit`, value.unit ?? { '*': 'event' }, (p, v) =>
-        oneOf(p, v, ['event', 'home'] as const),
+      const departments = categoryMap(
+        `${key}.departments`,
+        value.departments,
+        (p, v) => {
+          if (typeof v !== 'string' || !DEPARTMENT.test(v))
+            throw badConfig(p, `value ${JSON.stringify(v)} is not a department code (${DEPARTMENT.source})`);
+          return v;
+        },
+        mode,
       );
-      const level = categoryMap(`${key}.level`, value.level ?? { '*': 'county' }, (p, v) =>
-        oneOf(p, v, ['province', 'city', 'county'] as const),
+      if (!('*' in departments)) throw badConfig(`${key}.departments.*`, 'a default department is required');
+      const unit = categoryMap(
+        `${key}.unit`,
+        value.unit ?? { '*': 'event' },
+        (p, v) => oneOf(p, v, ['event', 'home'] as const),
+        mode,
+      );
+      const level = categoryMap(
+        `${key}.level`,
+        value.level ?? { '*': 'county' },
+        (p, v) => oneOf(p, v, ['province', 'city', 'county'] as const),
+        mode,
       );
       const auto = value.auto_work_order ?? [];
       if (!Array.isArray(auto)) throw badConfig(`${key}.auto_work_order`, 'must be an array');
       if (auto.length > RULES_MAX)
         throw badConfig(`${key}.auto_work_order`, `${auto.length} entries is more than max allowed ${RULES_MAX}`);
-      const autoWorkOrder = auto.map((entry: unknown, i) => {
+      const autoWorkOrder = auto.flatMap((entry: unknown, i) => {
         const p = `${key}.auto_work_order[${i}]`;
         if (!isObject(entry)) throw badConfig(p, 'must be an object');
         onlyKeys(p, entry, ['category', 'severities']);
         if (typeof entry.category !== 'string' || !CATEGORY.test(entry.category))
           throw badConfig(`${p}.category`, `does not match ${CATEGORY.source}`);
+        if (!knownRule(`${p}.category`, entry.category, mode)) return [];
         if (!Array.isArray(entry.severities)) throw badConfig(`${p}.severities`, 'must be an array');
         return {
           category: entry.category,
@@ -216,7 +271,7 @@ export class CenterConfig {
       [key],
     );
     const entry: ConfigVersion<K> = rows[0]
-      ? { key, version: rows[0].version, value: checkConfig(key, rows[0].value) }
+      ? { key, version: rows[0].version, value: checkConfig(key, rows[0].value, 'stored') }
       : { key, version: 0, value: CONFIG_DEFAULTS[key] };
     this.cache.set(key, { at: Date.now(), entry });
     return entry;
