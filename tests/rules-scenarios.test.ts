@@ -492,13 +492,56 @@ describe('overload', () => {
     expect(details(alarms[0])).toMatchObject({ limit_kg: 18_000, tolerance_percent: 5 });
   });
 
-  it('uses the combination limit for tractors', () => {
-    const registry = [vehicle({ plate: '豫A7', vehicle_class: 'tractor', axles: 3 })];
+  it('uses the combination limit for tractors, and for vehicles the registry does not know unless configured', () => {
+    // Issue #17's probe: an unregistered 3-axle combination at 27.5 t was judged against the 25 t of a rigid truck.
+    const registry = [
+      vehicle({ plate: '豫A7', vehicle_class: 'tractor', axles: 3 }),
+      vehicle({ plate: '豫A9', vehicle_class: 'heavy_truck', axles: 3 }),
+    ];
+    const events = [wim('豫A7', T0, 3, 27_500), wim('豫A8', T0, 3, 27_500), wim('豫A9', T0, 3, 27_500)];
+    const alarms = latest(run(events, engineFor({ registry })), 'overload');
+    expect(alarms.map((a) => a.plate)).toEqual(['豫A9']);
+    expect(details(alarms[0])).toMatchObject({ limit_kg: 25_000, configuration: 'rigid', reason: 'gross' });
+    const strict = engineFor({ registry, configure: (c) => (c.rules.overload.unregisteredAsCombination = false) });
+    const strictAlarms = latest(run(events, strict), 'overload');
+    expect(strictAlarms.map((a) => a.plate).sort()).toEqual(['豫A8', '豫A9']);
+    expect(details(strictAlarms.find((a) => a.plate === '豫A8')!)).toMatchObject({ configuration: 'unregistered' });
+  });
+
+  it('alarms on one axle over the single-axle limit plus tolerance, even when the gross weight is legal', () => {
+    const weighed = (plate: string, axleWeightsKg: number[]) => ({
+      topic: 'camera' as const,
+      value: camera({
+        plate,
+        ts: T0,
+        kind: 'wim',
+        device_id: 'wim-1',
+        axles: axleWeightsKg.length,
+        gross_kg: axleWeightsKg.reduce((a, b) => a + b, 0),
+        axle_weights_kg: axleWeightsKg,
+      }),
+    });
+    // 11,500 kg + 5 % = 12,075 kg is the most one axle may weigh on the scale.
     const alarms = latest(
-      run([wim('豫A7', T0, 3, 27_500), wim('豫A8', T0, 3, 27_500)], engineFor({ registry })),
+      run([
+        weighed('豫B1', [5_000, 12_075]),
+        weighed('豫B2', [4_900, 12_080]),
+        weighed('豫B3', [9_000, 6_000, 16_000]),
+      ]),
       'overload',
     );
-    expect(alarms.map((a) => a.plate)).toEqual(['豫A8']);
+    expect(alarms.map((a) => [a.plate, a.severity])).toEqual([
+      ['豫B2', 'warning'],
+      ['豫B3', 'critical'],
+    ]);
+    expect(details(alarms[0])).toMatchObject({
+      reason: 'axle',
+      gross_kg: 16_980,
+      limit_kg: 18_000,
+      axle_limit_kg: 11_500,
+      axles_over: [{ axle: 2, kg: 12_080 }],
+    });
+    expect(details(alarms[1])).toMatchObject({ reason: 'gross_and_axle', axles_over: [{ axle: 3, kg: 16_000 }] });
   });
 });
 

@@ -1,6 +1,8 @@
 /**
  * overload: a weigh-in-motion gross weight above the limit for the vehicle's axle count (GB 1589 as listed in
- * DOMAIN.md; combination limits for tractors) plus a tolerance for the scale. One alarm per weighing.
+ * DOMAIN.md; combination limits for tractors) plus a tolerance for the scale, or one axle heavier than any
+ * single axle may be. One alarm per weighing. A vehicle the registry does not know may be a combination: by
+ * default it is judged against the combination limit of its axle count, so a legal combination is not accused.
  */
 import type { CameraRule } from '../engine/rule.js';
 import { ENABLED_FIELD, roundTo } from './common.js';
@@ -14,6 +16,10 @@ export interface OverloadConfig {
   axles4CombinationKg: number;
   axles5Kg: number;
   axles6Kg: number;
+  /** Heaviest load any one axle may carry, kg (compared with the WIM record's per-axle weights). */
+  axleKgMax: number;
+  /** A vehicle the registry does not know is judged as a combination (the higher limit for 3 and 4 axles). */
+  unregisteredAsCombination: boolean;
   /** Weigh-in-motion measurement tolerance, percent of the limit. */
   tolerancePercent: number;
   criticalOverPercent: number;
@@ -48,6 +54,16 @@ export const overloadRule: CameraRule<undefined, OverloadConfig> = {
     axles4CombinationKg: limitField('4-axle combination'),
     axles5Kg: limitField('5 axles'),
     axles6Kg: limitField('6 or more axles'),
+    axleKgMax: {
+      kind: 'number',
+      min: 1000,
+      max: 50_000,
+      description: 'heaviest load one axle may carry, kg (WIM records with per-axle weights)',
+    },
+    unregisteredAsCombination: {
+      kind: 'boolean',
+      description: 'judge a vehicle the registry does not know against the combination limit of its axle count',
+    },
     tolerancePercent: {
       kind: 'number',
       min: 0,
@@ -70,17 +86,33 @@ export const overloadRule: CameraRule<undefined, OverloadConfig> = {
     axles4CombinationKg: 36_000,
     axles5Kg: 43_000,
     axles6Kg: 49_000,
+    // GB 1589-2016: the heaviest single axle is a drive axle with twin tyres, 11.5 t; every axle of a tandem or
+    // tridem group is allowed less, so no legal axle of any configuration carries more.
+    axleKgMax: 11_500,
+    unregisteredAsCombination: true,
     tolerancePercent: 5,
     criticalOverPercent: 30,
   },
   evaluate(_state, event, vehicle, config, out) {
     if (event.kind !== 'wim' || event.plate === '') return undefined;
     const axles = event.axles > 0 ? event.axles : (vehicle?.axles ?? 0);
-    const limitKg = grossLimitKg(config, axles, vehicle?.vehicleClass === 'tractor');
+    const configuration = vehicle ? (vehicle.vehicleClass === 'tractor' ? 'combination' : 'rigid') : 'unregistered';
+    const combination =
+      configuration === 'combination' || (configuration === 'unregistered' && config.unregisteredAsCombination);
+    const limitKg = grossLimitKg(config, axles, combination);
     if (limitKg === null) return undefined;
-    const allowedKg = limitKg * (1 + config.tolerancePercent / 100);
-    if (event.gross_kg <= allowedKg) return undefined;
-    const overPercent = ((event.gross_kg - limitKg) / limitKg) * 100;
+    const factor = 1 + config.tolerancePercent / 100;
+    const grossOver = event.gross_kg > limitKg * factor;
+    const axlesOver = event.axle_weights_kg
+      .map((kg, i) => ({ axle: i + 1, kg }))
+      .filter((a) => a.kg > config.axleKgMax * factor);
+    if (!grossOver && axlesOver.length === 0) return undefined;
+    const grossOverPercent = ((event.gross_kg - limitKg) / limitKg) * 100;
+    const axleOverPercent = Math.max(
+      -100,
+      ...axlesOver.map((a) => ((a.kg - config.axleKgMax) / config.axleKgMax) * 100),
+    );
+    const overPercent = Math.max(grossOverPercent, axleOverPercent);
     out.instant(
       '',
       event.ts,
@@ -89,9 +121,13 @@ export const overloadRule: CameraRule<undefined, OverloadConfig> = {
       event.lon,
       {
         site: event.device_id,
+        reason: grossOver ? (axlesOver.length > 0 ? 'gross_and_axle' : 'gross') : 'axle',
         gross_kg: event.gross_kg,
         axles,
+        configuration,
         limit_kg: limitKg,
+        axle_limit_kg: config.axleKgMax,
+        axles_over: axlesOver,
         tolerance_percent: config.tolerancePercent,
         over_percent: roundTo(overPercent, 1),
         axle_weights_kg: event.axle_weights_kg,
