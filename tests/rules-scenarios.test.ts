@@ -254,6 +254,43 @@ describe('night_ban', () => {
       ended_at: chinaTime(2026, 11, 28, 5, 0),
     });
   });
+
+  it('exempts a coach that stood 20 min at a relay point (接驳) for relayValidMinutes after it left', () => {
+    const coaches = ['relayed', 'brief', 'stale'].map((id, i) =>
+      vehicle({ plate: `豫A3100${i}`, terminal_id: id, vehicle_class: 'coach', route_length_km: 300 }),
+    );
+    const engine = engineFor({
+      registry: coaches,
+      configure: (c) => {
+        c.zones.push({
+          id: 'relay-zz',
+          name: '郑州接驳点',
+          kind: 'relay_point',
+          polygon: circleOutline(ZHENGZHOU.lon, ZHENGZHOU.lat, 500),
+        });
+      },
+    });
+    const stand = (id: string, from: number, minutesLong: number) =>
+      Array.from({ length: minutesLong + 1 }, (_, m) => fix(id, from + m * MINUTE, { speed_kmh: 0 }));
+    const at = (d: number, h: number, m: number) => chinaTime(2026, 11, d, h, m);
+    const rows = [
+      // 01:35-01:55 at the relay point (20 min), then on the road through the ban: exempt.
+      ...stand('relayed', at(28, 1, 35), 20),
+      ...drive('relayed', at(28, 1, 56), at(28, 2, 30), MINUTE),
+      // 19 min is not a relay stop.
+      ...stand('brief', at(28, 1, 36), 19),
+      ...drive('brief', at(28, 1, 56), at(28, 2, 30), MINUTE),
+      // A relay at 21:00 is more than 240 min before 02:00.
+      ...stand('stale', at(27, 21, 0), 25),
+      ...drive('stale', at(27, 21, 26), at(27, 21, 40), MINUTE),
+      ...drive('stale', at(28, 2, 0), at(28, 2, 30), MINUTE),
+    ].sort((a, b) => a.ts - b.ts);
+    const alarms = latest(run(telemetry(rows), engine), 'night_ban');
+    expect(alarms.map((a) => [a.terminal_id, a.started_at]).sort()).toEqual([
+      ['brief', at(28, 2, 0)],
+      ['stale', at(28, 2, 0)],
+    ]);
+  });
 });
 
 describe('offline', () => {

@@ -51,10 +51,13 @@ export interface EpisodeSink {
   instant(key: string, at: number, severity: Severity, lat: number, lon: number, evidence: Evidence): void;
 }
 
+/** `relay_point`: a registered relay stop (接驳点) of long-distance coaches, see night_ban. */
+export type ZoneKind = 'speed_limit' | 'restricted' | 'relay_point';
+
 export interface CompiledZone {
   id: string;
   name: string;
-  kind: 'speed_limit' | 'restricted';
+  kind: ZoneKind;
   polygon: CompiledPolygon;
   speedLimitKmh: number;
   classes: readonly VehicleClass[];

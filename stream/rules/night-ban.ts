@@ -1,10 +1,14 @@
 /**
  * night_ban: long-distance coaches (route longer than `routeLengthKmMin`) must not run between 02:00 and
- * 05:00 China time; they stop or hand over to a relay. The episode opens at the first moving fix in the
- * window and closes when the window ends or the coach has stood still for `stopMinutesToClose`.
+ * 05:00 China time; they stop or hand over to a relay (接驳运输). The episode opens at the first moving fix in
+ * the window and closes when the window ends or the coach has stood still for `stopMinutesToClose`. A coach
+ * that stood at least `relayStopMinutesMin` inside a `relay_point` zone (a registered relay stop, where drivers
+ * change or rest) runs exempt for `relayValidMinutes` after it leaves.
  */
-import type { PositionRule } from '../engine/rule.js';
+import type { PositionRule, RuleContext } from '../engine/rule.js';
+import type { TelemetryRow } from '../../schema/index.js';
 import { inDailyWindowChina } from './china-time.js';
+import { insidePolygon } from './geo.js';
 import { ENABLED_FIELD, minutes } from './common.js';
 
 export interface NightBanConfig {
@@ -14,12 +18,27 @@ export interface NightBanConfig {
   endHour: number;
   movingSpeedKmhMin: number;
   stopMinutesToClose: number;
+  /** A stop this long at a relay point exempts the coach, minutes. */
+  relayStopMinutesMin: number;
+  /** How long after leaving a relay point the exemption lasts, minutes. */
+  relayValidMinutes: number;
 }
 
 interface NightBanState {
+  /** Start of the open episode, 0 when none. */
   since: number;
   /** When the coach stopped inside the window, 0 while moving. */
   stoppedSince: number;
+  /** When the coach stopped inside a relay point, 0 when it is not standing in one. */
+  relayStopSince: number;
+  /** The last stationary fix of a qualifying stop at a relay point, 0 when none is remembered. */
+  relayLeftAt: number;
+}
+
+function atRelayPoint(ctx: RuleContext, position: TelemetryRow): boolean {
+  for (const zone of ctx.zones)
+    if (zone.kind === 'relay_point' && insidePolygon(zone.polygon, position.lon, position.lat)) return true;
+  return false;
 }
 
 export const nightBanRule: PositionRule<NightBanState, NightBanConfig> = {
@@ -48,6 +67,18 @@ export const nightBanRule: PositionRule<NightBanState, NightBanConfig> = {
       max: 180,
       description: 'a stop this long inside the window closes the alarm, minutes',
     },
+    relayStopMinutesMin: {
+      kind: 'number',
+      min: 1,
+      max: 600,
+      description: 'a stop this long inside a relay_point zone exempts the coach (relay, 接驳), minutes',
+    },
+    relayValidMinutes: {
+      kind: 'number',
+      min: 0,
+      max: 720,
+      description: 'the relay exemption lasts this long after the coach leaves the relay point, minutes',
+    },
   },
   defaults: {
     enabled: true,
@@ -56,27 +87,40 @@ export const nightBanRule: PositionRule<NightBanState, NightBanConfig> = {
     endHour: 5,
     movingSpeedKmhMin: 5,
     stopMinutesToClose: 10,
+    // A relay stop is a driver change or a rest (落地休息): at least 20 min, as the rest of the fatigue rule.
+    relayStopMinutesMin: 20,
+    relayValidMinutes: 240,
   },
-  evaluate(state, position, vehicle, config, out) {
+  evaluate(state, position, vehicle, config, out, ctx) {
     if (vehicle.vehicleClass !== 'coach' || vehicle.routeLengthKm <= config.routeLengthKmMin) {
-      if (state) out.close('', position.ts);
+      if (state?.since) out.close('', position.ts);
       return undefined;
     }
     const ts = position.ts;
-    if (!inDailyWindowChina(ts, config.startHour * 60, config.endHour * 60)) {
-      if (state) out.close('', ts);
-      return undefined;
+    const moving = position.speed_kmh >= config.movingSpeedKmhMin;
+    // A snapshot written before relays were tracked has no relay fields.
+    const next = { since: 0, stoppedSince: 0, relayStopSince: 0, relayLeftAt: 0, ...state };
+    if (next.relayLeftAt !== 0 && ts - next.relayLeftAt > config.relayValidMinutes * 60_000) next.relayLeftAt = 0;
+    if (!moving && atRelayPoint(ctx, position)) {
+      if (next.relayStopSince === 0) next.relayStopSince = ts;
+      // Measured between stationary fixes: the stop is proven as long as the fixes show it, not to the next fix.
+      if (ts - next.relayStopSince >= config.relayStopMinutesMin * 60_000) next.relayLeftAt = ts;
+    } else next.relayStopSince = 0;
+    const relayed = next.relayLeftAt !== 0 && ts - next.relayLeftAt <= config.relayValidMinutes * 60_000;
+    if (!inDailyWindowChina(ts, config.startHour * 60, config.endHour * 60) || relayed) {
+      if (next.since) out.close('', ts);
+      return keep(next);
     }
-    if (position.speed_kmh < config.movingSpeedKmhMin) {
-      if (!state) return undefined;
-      if (state.stoppedSince === 0) state.stoppedSince = ts;
-      if (ts - state.stoppedSince >= config.stopMinutesToClose * 60_000) {
-        out.close('', state.stoppedSince);
-        return undefined;
+    if (!moving) {
+      if (!next.since) return keep(next);
+      if (next.stoppedSince === 0) next.stoppedSince = ts;
+      if (ts - next.stoppedSince >= config.stopMinutesToClose * 60_000) {
+        out.close('', next.stoppedSince);
+        return keep(next);
       }
-      return state;
+      return next;
     }
-    const next = state ?? { since: ts, stoppedSince: 0 };
+    if (!next.since) next.since = ts;
     next.stoppedSince = 0;
     out.open('', next.since, 'warning', position.lat, position.lon, {
       speed_kmh: position.speed_kmh,
@@ -87,3 +131,10 @@ export const nightBanRule: PositionRule<NightBanState, NightBanConfig> = {
     return next;
   },
 };
+
+/** The state without an episode: kept only while a relay stop or its exemption is remembered. */
+function keep(state: NightBanState): NightBanState | undefined {
+  state.since = 0;
+  state.stoppedSince = 0;
+  return state.relayStopSince === 0 && state.relayLeftAt === 0 ? undefined : state;
+}

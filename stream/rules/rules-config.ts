@@ -4,7 +4,7 @@
  * `compileRulesConfig` turns a valid one into what the engine runs, resolving each city's overrides once.
  */
 import { divisionByCode, type VehicleClass } from '../../schema/index.js';
-import type { AnyRule, CompiledZone, RuleContext } from '../engine/rule.js';
+import type { AnyRule, CompiledZone, RuleContext, ZoneKind } from '../engine/rule.js';
 import {
   checkField,
   checkSection,
@@ -35,7 +35,7 @@ export interface EngineSettings {
 export interface ZoneConfig {
   id: string;
   name: string;
-  kind: 'speed_limit' | 'restricted';
+  kind: ZoneKind;
   /** [lon, lat] positions of the outline. */
   polygon: [number, number][];
   /** speed_limit zones: the limit inside, km/h. */
@@ -107,6 +107,7 @@ export function circleOutline(lon: number, lat: number, radiusM: number, points 
 }
 
 export const ZONES_MAX = 500;
+const ZONE_KINDS: readonly ZoneKind[] = ['speed_limit', 'restricted', 'relay_point'];
 export const ZONE_POINTS_MAX = 2000;
 
 export function defaultRulesConfig(rules: readonly AnyRule[]): RulesConfig {
@@ -164,8 +165,8 @@ function checkZone(raw: unknown, key: string, problems: ConfigProblem[], ids: Se
   else ids.add(raw.id);
   if (typeof raw.name !== 'string' || raw.name.length > 200)
     problems.push({ key: `${key}.name`, value: raw.name, reason: 'is not a string of at most 200 characters' });
-  if (raw.kind !== 'speed_limit' && raw.kind !== 'restricted')
-    problems.push({ key: `${key}.kind`, value: raw.kind, reason: 'is not speed_limit or restricted' });
+  if (!(ZONE_KINDS as readonly unknown[]).includes(raw.kind))
+    problems.push({ key: `${key}.kind`, value: raw.kind, reason: `is not ${ZONE_KINDS.join(', ')}` });
   if (!Array.isArray(raw.polygon) || raw.polygon.length < 3 || raw.polygon.length > ZONE_POINTS_MAX) {
     problems.push({
       key: `${key}.polygon`,
