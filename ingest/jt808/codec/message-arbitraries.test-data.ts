@@ -279,7 +279,66 @@ export function messageArb(version: Jt808Version): fc.Arbitrary<Jt808Message> {
         chroma: u8,
       })
       .map((body) => ({ msgId: 0x8801 as const, body })),
+    ...videoMessageArbs(),
   );
+}
+
+/** The JT/T 1078 messages carried over JT/T 808 (live video, playback, resource lists). */
+function videoMessageArbs(): fc.Arbitrary<Jt808Message>[] {
+  const server = fc.record({ host: ascii(40), tcpPort: u16, udpPort: u16 });
+  const optionalTime = fc.option(timeMs, { nil: null });
+  const flags = { alarmBits: u32, videoAlarmBits: u32 };
+  return [
+    fc.record({ server, channel: u8, dataType: u8, streamType: u8 }).map((body) => ({ msgId: 0x9101 as const, body })),
+    fc
+      .record({ channel: u8, command: u8, closeType: u8, streamType: u8 })
+      .map((body) => ({ msgId: 0x9102 as const, body })),
+    fc
+      .record({
+        server,
+        channel: u8,
+        mediaType: u8,
+        streamType: u8,
+        storage: u8,
+        mode: u8,
+        speed: u8,
+        start: optionalTime,
+        end: optionalTime,
+      })
+      .map((body) => ({ msgId: 0x9201 as const, body })),
+    fc
+      .record({ channel: u8, control: u8, speed: u8, position: optionalTime })
+      .map((body) => ({ msgId: 0x9202 as const, body })),
+    fc
+      .record({
+        channel: u8,
+        start: optionalTime,
+        end: optionalTime,
+        ...flags,
+        mediaType: u8,
+        streamType: u8,
+        storage: u8,
+      })
+      .map((body) => ({ msgId: 0x9205 as const, body })),
+    fc
+      .record({
+        replySerial: u16,
+        resources: fc.array(
+          fc.record({
+            channel: u8,
+            start: optionalTime,
+            end: optionalTime,
+            ...flags,
+            mediaType: u8,
+            streamType: u8,
+            storage: u8,
+            fileBytes: u32,
+          }),
+          { maxLength: 10 },
+        ),
+      })
+      .map((body) => ({ msgId: 0x1205 as const, body })),
+  ];
 }
 
 export function headerArb(version: Jt808Version) {

@@ -50,6 +50,18 @@ import type { MultimediaUploadReply } from './messages/0x8800-multimedia-upload-
 import type { CameraShoot } from './messages/0x8801-camera-shoot.js';
 import { decodeCameraShoot, encodeCameraShoot } from './messages/0x8801-camera-shoot.js';
 import { decodeMultimediaUploadReply, encodeMultimediaUploadReply } from './messages/0x8800-multimedia-upload-reply.js';
+import type { ResourceList } from './messages/0x1205-resource-list.js';
+import { decodeResourceList, encodeResourceList } from './messages/0x1205-resource-list.js';
+import type { LiveVideoRequest } from './messages/0x9101-live-video-request.js';
+import { decodeLiveVideoRequest, encodeLiveVideoRequest } from './messages/0x9101-live-video-request.js';
+import type { LiveVideoControl } from './messages/0x9102-live-video-control.js';
+import { decodeLiveVideoControl, encodeLiveVideoControl } from './messages/0x9102-live-video-control.js';
+import type { PlaybackRequest } from './messages/0x9201-playback-request.js';
+import { decodePlaybackRequest, encodePlaybackRequest } from './messages/0x9201-playback-request.js';
+import type { PlaybackControl } from './messages/0x9202-playback-control.js';
+import { decodePlaybackControl, encodePlaybackControl } from './messages/0x9202-playback-control.js';
+import type { ResourceQuery } from './messages/0x9205-resource-query.js';
+import { decodeResourceQuery, encodeResourceQuery } from './messages/0x9205-resource-query.js';
 
 /** Every message the codec knows, discriminated by `msgId`. */
 export type Jt808Message =
@@ -75,14 +87,21 @@ export type Jt808Message =
   | { msgId: 0x8203; body: AlarmConfirmation }
   | { msgId: 0x8300; body: TextMessage }
   | { msgId: 0x8800; body: MultimediaUploadReply }
-  | { msgId: 0x8801; body: CameraShoot };
+  | { msgId: 0x8801; body: CameraShoot }
+  | { msgId: 0x1205; body: ResourceList }
+  | { msgId: 0x9101; body: LiveVideoRequest }
+  | { msgId: 0x9102; body: LiveVideoControl }
+  | { msgId: 0x9201; body: PlaybackRequest }
+  | { msgId: 0x9202; body: PlaybackControl }
+  | { msgId: 0x9205; body: ResourceQuery };
 
 export type Jt808MsgId = Jt808Message['msgId'];
 
 /** The ids decodeMessage knows; anything else is `unsupported_message` (answer 0x8001 result 3). */
 export const JT808_SUPPORTED_MSG_IDS: readonly Jt808MsgId[] = Object.freeze([
   0x0001, 0x0002, 0x0003, 0x0004, 0x0100, 0x0102, 0x0200, 0x0201, 0x0704, 0x0800, 0x0801, 0x0805, 0x0900, 0x8001,
-  0x8003, 0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300, 0x8800, 0x8801,
+  0x8003, 0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300, 0x8800, 0x8801, 0x1205, 0x9101, 0x9102, 0x9201, 0x9202,
+  0x9205,
 ] satisfies Jt808MsgId[]);
 
 export interface DecodeMessageOptions {
@@ -184,6 +203,18 @@ function decodeBody(msgId: number, body: Buffer, ctx: DecodeContext): Result<Jt8
       return wrap(0x8800, decodeMultimediaUploadReply(body));
     case 0x8801:
       return wrap(0x8801, decodeCameraShoot(body));
+    case 0x1205:
+      return wrap(0x1205, decodeResourceList(body));
+    case 0x9101:
+      return wrap(0x9101, decodeLiveVideoRequest(body));
+    case 0x9102:
+      return wrap(0x9102, decodeLiveVideoControl(body));
+    case 0x9201:
+      return wrap(0x9201, decodePlaybackRequest(body));
+    case 0x9202:
+      return wrap(0x9202, decodePlaybackControl(body));
+    case 0x9205:
+      return wrap(0x9205, decodeResourceQuery(body));
     default:
       return reject('unsupported_message', `message ${msgIdHex(msgId)} is not supported`);
   }
@@ -238,6 +269,18 @@ export function encodeMessageBody(msg: Jt808Message, version: Jt808Version): Buf
       return encodeMultimediaUploadReply(msg.body);
     case 0x8801:
       return encodeCameraShoot(msg.body);
+    case 0x1205:
+      return encodeResourceList(msg.body);
+    case 0x9101:
+      return encodeLiveVideoRequest(msg.body);
+    case 0x9102:
+      return encodeLiveVideoControl(msg.body);
+    case 0x9201:
+      return encodePlaybackRequest(msg.body);
+    case 0x9202:
+      return encodePlaybackControl(msg.body);
+    case 0x9205:
+      return encodeResourceQuery(msg.body);
   }
 }
 

@@ -342,4 +342,130 @@ export const STANDARD_FRAMES: readonly StandardFrame[] = [
       '7E', // flag
     ],
   },
+  {
+    name: '0x9101 live video request (JT/T 1078), 2013',
+    wire: [
+      '7E', // flag
+      '91 01', // message id 0x9101
+      '00 11', // body attributes: body 17 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 21', // flow number 33
+      '09', // length of the server address: 9 bytes
+      '31 32 37 2E 30 2E 30 2E 31', // server address "127.0.0.1"
+      '1A 9A', // TCP port 6810
+      '00 00', // UDP port 0: not offered
+      '01', // logical channel 1
+      '01', // data type 1: video
+      '01', // stream type 1: sub stream
+      '1C', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x9102 live video control (JT/T 1078), 2013',
+    wire: [
+      '7E', // flag
+      '91 02', // message id 0x9102
+      '00 04', // body attributes: body 4 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 22', // flow number 34
+      '01', // logical channel 1
+      '00', // command 0: close the transmission
+      '00', // close type 0: audio and video
+      '00', // switch to stream 0 (main): not used by command 0
+      'AB', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x9201 playback request (JT/T 1078), 2013',
+    wire: [
+      '7E', // flag
+      '92 01', // message id 0x9201
+      '00 20', // body attributes: body 32 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 23', // flow number 35
+      '09', // length of the server address: 9 bytes
+      '31 32 37 2E 30 2E 30 2E 31', // server address "127.0.0.1"
+      '1A 9B', // TCP port 6811
+      '00 00', // UDP port 0: not offered
+      '02', // logical channel 2
+      '02', // media type 2: video
+      '01', // stream type 1: main stream
+      '01', // storage 1: main storage
+      '00', // playback mode 0: normal
+      '00', // speed 0: none (normal playback)
+      '26 05 01 08 30 00', // start 2026-05-01 08:30:00 GMT+8, BCD[6]
+      '26 05 01 08 45 00', // end 2026-05-01 08:45:00 GMT+8, BCD[6]
+      '59', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x9202 playback control (JT/T 1078), 2013',
+    wire: [
+      '7E', // flag
+      '92 02', // message id 0x9202
+      '00 09', // body attributes: body 9 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 24', // flow number 36
+      '02', // logical channel 2
+      '05', // control 5: seek
+      '00', // speed 0: none
+      '26 05 01 08 35 00', // seek to 2026-05-01 08:35:00 GMT+8, BCD[6]
+      'BA', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x9205 resource list query (JT/T 1078), 2013',
+    wire: [
+      '7E', // flag
+      '92 05', // message id 0x9205
+      '00 18', // body attributes: body 24 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 25', // flow number 37
+      '00', // logical channel 0: all channels
+      '26 05 01 00 00 00', // start 2026-05-01 00:00:00 GMT+8, BCD[6]
+      '26 05 01 23 59 59', // end 2026-05-01 23:59:59 GMT+8, BCD[6]
+      '00 00 00 00', // alarm flags, bits 63-32 (video alarms): none
+      '00 00 00 01', // alarm flags, bits 31-0 (as in 0x0200): bit 0, emergency
+      '00', // media type 0: audio and video
+      '00', // stream type 0: all
+      '00', // storage 0: all
+      '97', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x1205 resource list (JT/T 1078), two recordings, 2013',
+    wire: [
+      '7E', // flag
+      '12 05', // message id 0x1205
+      '00 3E', // body attributes: body 62 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 26', // flow number 38
+      '00 25', // flow number 37 of the 0x9205 it answers
+      '00 00 00 02', // 2 recordings
+      '01', // 1: logical channel 1
+      '26 05 01 08 00 00', //    start 2026-05-01 08:00:00 GMT+8
+      '26 05 01 08 10 00', //    end 2026-05-01 08:10:00 GMT+8
+      '00 00 00 00 00 00 00 00', //    alarm flags: none
+      '00', //    media type 0: audio and video
+      '01', //    stream type 1: main
+      '01', //    storage 1: main
+      '00 A0 00 00', //    file size 10,485,760 bytes
+      '02', // 2: logical channel 2
+      '26 05 01 08 10 00', //    start 2026-05-01 08:10:00 GMT+8
+      '26 05 01 08 20 00', //    end 2026-05-01 08:20:00 GMT+8
+      '00 00 00 01', //    alarm flags, bits 63-32: bit 32, video signal lost
+      '00 00 00 02', //    alarm flags, bits 31-0: bit 1, overspeed
+      '02', //    media type 2: video
+      '02', //    stream type 2: sub
+      '02', //    storage 2: disaster backup
+      '7D 02 7D 01 00 01', //    file size 0x7E7D0001 = 2,122,121,217 bytes (0x7E, 0x7D escaped)
+      'B7', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
 ];

@@ -145,6 +145,75 @@ const EXPECTED: Record<string, Expected> = {
     header: { msgId: 0x0201, ...H2013(17) },
     body: { replySerial: 17, location: position(34.7572, 113.6652, 101, 0, 270, gmt8(2026, 5, 1, 8, 30, 30)) },
   },
+  '0x9101 live video request (JT/T 1078), 2013': {
+    header: { msgId: 0x9101, ...H2013(33, '013912340001') },
+    body: { server: { host: '127.0.0.1', tcpPort: 6810, udpPort: 0 }, channel: 1, dataType: 1, streamType: 1 },
+  },
+  '0x9102 live video control (JT/T 1078), 2013': {
+    header: { msgId: 0x9102, ...H2013(34, '013912340001') },
+    body: { channel: 1, command: 0, closeType: 0, streamType: 0 },
+  },
+  '0x9201 playback request (JT/T 1078), 2013': {
+    header: { msgId: 0x9201, ...H2013(35, '013912340001') },
+    body: {
+      server: { host: '127.0.0.1', tcpPort: 6811, udpPort: 0 },
+      channel: 2,
+      mediaType: 2,
+      streamType: 1,
+      storage: 1,
+      mode: 0,
+      speed: 0,
+      start: gmt8(2026, 5, 1, 8, 30, 0),
+      end: gmt8(2026, 5, 1, 8, 45, 0),
+    },
+  },
+  '0x9202 playback control (JT/T 1078), 2013': {
+    header: { msgId: 0x9202, ...H2013(36, '013912340001') },
+    body: { channel: 2, control: 5, speed: 0, position: gmt8(2026, 5, 1, 8, 35, 0) },
+  },
+  '0x9205 resource list query (JT/T 1078), 2013': {
+    header: { msgId: 0x9205, ...H2013(37, '013912340001') },
+    body: {
+      channel: 0,
+      start: gmt8(2026, 5, 1, 0, 0, 0),
+      end: gmt8(2026, 5, 1, 23, 59, 59),
+      alarmBits: 1,
+      videoAlarmBits: 0,
+      mediaType: 0,
+      streamType: 0,
+      storage: 0,
+    },
+  },
+  '0x1205 resource list (JT/T 1078), two recordings, 2013': {
+    header: { msgId: 0x1205, ...H2013(38, '013912340001') },
+    body: {
+      replySerial: 37,
+      resources: [
+        {
+          channel: 1,
+          start: gmt8(2026, 5, 1, 8, 0, 0),
+          end: gmt8(2026, 5, 1, 8, 10, 0),
+          alarmBits: 0,
+          videoAlarmBits: 0,
+          mediaType: 0,
+          streamType: 1,
+          storage: 1,
+          fileBytes: 10_485_760,
+        },
+        {
+          channel: 2,
+          start: gmt8(2026, 5, 1, 8, 10, 0),
+          end: gmt8(2026, 5, 1, 8, 20, 0),
+          alarmBits: 2,
+          videoAlarmBits: 1,
+          mediaType: 2,
+          streamType: 2,
+          storage: 2,
+          fileBytes: 2_122_121_217,
+        },
+      ],
+    },
+  },
 };
 
 describe('frames written by hand from the standard', () => {
