@@ -3,7 +3,7 @@
  * foundation's routes documented beside them), so it cannot drift from what the server accepts.
  */
 import type { Router } from '../http/router.js';
-import { EPOCH_MS, openApiDocument, type Api, type Endpoint } from './api-spec.js';
+import { EPOCH_MS, openApiDocument, type Api, type Endpoint, type FieldSpec } from './api-spec.js';
 
 export function documentFoundationRoutes(api: Api): void {
   api.document({
@@ -336,6 +336,95 @@ export function documentRouterRoutes(api: Api): void {
     summary: 'One stored photo or recording of the terminal, as its file',
     roles: 'any',
     returns: 'the file (image/jpeg, audio/…, video/…)',
+  });
+  documentVideoRoutes(api);
+}
+
+/** Who may watch video: staff who handle alarms and the admin, and an enterprise for its own vehicles. */
+const VIDEO_WATCHERS = ['admin', 'leader', 'dispatcher', 'duty_officer', 'enterprise'] as const;
+const VIDEO_CHANNEL: FieldSpec = {
+  type: 'integer',
+  description: 'logical channel (JT/T 1078 table 2: 1-37), default 1',
+  min: 1,
+  max: 37,
+};
+const BCD_EPOCH_MS: FieldSpec = {
+  type: 'integer',
+  description: 'epoch ms within 2000-2099 (the terminal keeps BCD times)',
+};
+
+/** The video routes (center/video/video-routes.ts): JT/T 1078 live video, playback and recordings. */
+export function documentVideoRoutes(api: Api): void {
+  api.document({
+    method: 'POST',
+    path: '/api/vehicles/:terminal_id/video/live',
+    tag: 'video',
+    summary:
+      "Open (or join) a channel's live video (0x9101); answers a single-use ticket for the WebSocket /ws/video?ticket= that carries it as fMP4. A vehicle out of the caller's scope is 404",
+    roles: [...VIDEO_WATCHERS],
+    body: {
+      channel: VIDEO_CHANNEL,
+      stream: {
+        type: 'string',
+        description: 'main or sub stream (default sub: less bandwidth)',
+        enum: ['main', 'sub'],
+      },
+    },
+    returns: 'StreamSummary + {ticket, ws_path}; 503 video_streams_full / video_bandwidth_full; 502 terminal_refused',
+  });
+  api.document({
+    method: 'POST',
+    path: '/api/vehicles/:terminal_id/video/playback',
+    tag: 'video',
+    summary: "Play a channel's recording back (0x9201, answered 0x1205); a ticket for /ws/video like live video",
+    roles: [...VIDEO_WATCHERS],
+    body: {
+      channel: VIDEO_CHANNEL,
+      from: { ...BCD_EPOCH_MS, description: 'start of the recording to play, epoch ms', required: true },
+      to: { ...BCD_EPOCH_MS, description: 'end, epoch ms (at most 24 h after from)', required: true },
+      stream: { type: 'string', description: 'any (default), main or sub', enum: ['any', 'main', 'sub'] },
+    },
+    returns: 'StreamSummary + {ticket, ws_path, resources}; 409 channel_busy when the channel already plays back',
+  });
+  api.document({
+    method: 'POST',
+    path: '/api/vehicles/:terminal_id/video/playback/:stream_id/control',
+    tag: 'video',
+    summary: 'Control a playback (0x9202): pause, resume, fast_forward, rewind, seek, key_frames, end',
+    roles: [...VIDEO_WATCHERS],
+    body: {
+      action: {
+        type: 'string',
+        description: 'what to do',
+        required: true,
+        enum: ['resume', 'pause', 'end', 'fast_forward', 'rewind', 'seek', 'key_frames'],
+      },
+      speed: { type: 'integer', description: 'fast_forward, rewind: 1, 2, 4, 8 or 16', min: 1, max: 16 },
+      position: { ...BCD_EPOCH_MS, description: 'seek: where to, epoch ms' },
+    },
+    returns: '{stream_id, action, result}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/vehicles/:terminal_id/video/resources',
+    tag: 'video',
+    summary: 'The recordings the terminal holds in a window (0x9205, answered 0x1205)',
+    roles: [...VIDEO_WATCHERS],
+    query: {
+      channel: { type: 'integer', description: 'channel, 0 = all (default)', min: 0, max: 37 },
+      from: { ...EPOCH_MS, description: 'window start, epoch ms (default: to − 24 h)' },
+      to: { ...EPOCH_MS, description: 'window end, epoch ms (default: now); at most 24 h' },
+    },
+    returns:
+      '{terminal_id, resources: [{channel, start, end, media_type, stream, storage, bytes, alarm_bits, video_alarm_bits}]}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/vehicles/:terminal_id/video',
+    tag: 'video',
+    summary: "The terminal's open video streams (live and playback)",
+    roles: [...VIDEO_WATCHERS],
+    returns: '{streams: [StreamSummary]}',
   });
 }
 

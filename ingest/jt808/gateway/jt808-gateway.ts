@@ -274,6 +274,11 @@ export class Jt808Gateway {
           mediaIds: message.body.mediaIds,
         });
         return;
+      case 0x1205:
+        // A resource list (JT/T 1078): the answer to 0x9205, or to 0x9201 naming what will be played back.
+        this.out.reply(c, header, RESULT.ok);
+        this.onTerminalAnswer(c, message.body.replySerial, { result: RESULT.ok, message });
+        return;
       case 0x0800:
         return this.mediaUploads.onEvent(c, header, message.body, receivedAt);
       case 0x0801:
@@ -478,6 +483,11 @@ export class Jt808Gateway {
       }, this.options.downlinkTimeoutMs);
       c.addDownlink(serial, { msgId: message.msgId, resolve, reject, timer });
     });
+  }
+
+  /** The local address of a terminal's live connection: where it reaches this node (for JT/T 1078 media). */
+  sessionLocalAddress(phone: string): string | undefined {
+    return this.sessions.get(phone)?.socket.localAddress;
   }
 
   hasSession(phone: string): boolean {
