@@ -11,10 +11,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Jt808Message, LiveVideoRequest } from '../ingest/jt808/codec/index.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
-import { TestTerminal, type Received } from './support/jt808-test-terminal.js';
-import { accessUnits, testPatternH264, VideoSender, type AccessUnit } from './support/jt1078-test-terminal.js';
+import { TestTerminal } from './support/jt808-test-terminal.js';
+import {
+  accessUnits,
+  testPatternH264,
+  VideoAnswers,
+  VideoSender,
+  type AccessUnit,
+} from './support/jt1078-test-terminal.js';
 
 const VIEWERLESS_CLOSE_MS = 1_500;
 const PATTERN = { width: 320, height: 240, fps: 25, gop: 25, seconds: 4 };
@@ -35,52 +40,11 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-/** A terminal that answers 0x9101 by streaming the test pattern to where it was told, and 0x9102 by stopping. */
-class VideoTerminal {
-  readonly senders: VideoSender[] = [];
-  readonly requests: LiveVideoRequest[] = [];
-  readonly stops: Received[] = [];
-  private readonly handled = new Set<Received>();
-  private readonly timer: NodeJS.Timeout;
-
-  private constructor(readonly terminal: TestTerminal) {
-    this.timer = setInterval(() => this.answer(), 20);
-  }
-
-  static async connect(phone: string, plate: string): Promise<VideoTerminal> {
-    const terminal = await TestTerminal.connect(vigil.jt808Port, phone, 2013);
-    expect(await terminal.authenticate(await terminal.register(plate))).toBe(0);
-    return new VideoTerminal(terminal);
-  }
-
-  private answer(): void {
-    for (const r of this.terminal.received) {
-      if (this.handled.has(r) || r.msgId === 0x8001 || r.msgId === 0x8100) continue;
-      this.handled.add(r);
-      this.terminal.send({ msgId: 0x0001, body: { replySerial: r.serial, replyMsgId: r.msgId, result: 0 } });
-      const message = r.message as Jt808Message;
-      if (message.msgId === 0x9101) {
-        this.requests.push(message.body);
-        const sender = new VideoSender(message.body.server.host, message.body.server.tcpPort, units, {
-          sim: this.terminal.phone,
-          channel: message.body.channel,
-          fps: PATTERN.fps,
-        });
-        this.senders.push(sender);
-        void sender.connected.then(() => sender.start());
-      }
-      if (message.msgId === 0x9102) {
-        this.stops.push(r);
-        for (const s of this.senders) s.stop();
-      }
-    }
-  }
-
-  close(): void {
-    clearInterval(this.timer);
-    for (const s of this.senders) s.stop();
-    this.terminal.close();
-  }
+/** A registered terminal that answers video commands by streaming the test pattern. */
+async function videoTerminal(phone: string, plate: string): Promise<VideoAnswers> {
+  const terminal = await TestTerminal.connect(vigil.jt808Port, phone, 2013);
+  expect(await terminal.authenticate(await terminal.register(plate))).toBe(0);
+  return new VideoAnswers(terminal, units, PATTERN.fps);
 }
 
 async function openLive(
@@ -143,12 +107,12 @@ function sampleFlags(segment: Buffer): number {
 
 describe('live video (JT/T 1078) through the media server', () => {
   it('streams real H.264 from a terminal to a viewer as fMP4 that decodes whole', async () => {
-    const terminal = await VideoTerminal.connect('013800001078', '豫A10780');
+    const terminal = await videoTerminal('013800001078', '豫A10780');
     try {
       const opened = await openLive('013800001078', { channel: 2, stream: 'main' });
       expect(opened.status).toBe(200);
       expect(opened.body).toMatchObject({ kind: 'live', terminal_id: '013800001078', channel: 2 });
-      expect(terminal.requests).toEqual([
+      expect(terminal.liveRequests).toEqual([
         {
           server: { host: '127.0.0.1', tcpPort: vigil.jt1078LivePort, udpPort: 0 },
           channel: 2,
@@ -178,13 +142,13 @@ describe('live video (JT/T 1078) through the media server', () => {
   });
 
   it('lets a second viewer join without asking the terminal again, refuses a used ticket, and closes an unwatched stream with 0x9102', async () => {
-    const terminal = await VideoTerminal.connect('013800001079', '豫A10790');
+    const terminal = await videoTerminal('013800001079', '豫A10790');
     try {
       const first = await openLive('013800001079', { channel: 1 });
       const second = await openLive('013800001079', { channel: 1 });
       expect(second.body.stream_id).toBe(first.body.stream_id);
-      expect(terminal.requests).toHaveLength(1);
-      expect(terminal.requests[0].streamType).toBe(1); // sub stream by default
+      expect(terminal.liveRequests).toHaveLength(1);
+      expect(terminal.liveRequests[0].streamType).toBe(1); // sub stream by default
 
       const a = watch(String(first.body.ws_path));
       // Before the terminal's first key frame a viewer is told to wait.
@@ -219,7 +183,7 @@ describe('live video (JT/T 1078) through the media server', () => {
   });
 
   it('passes over garbage and packets nobody asked for on the media port, and keeps streaming', async () => {
-    const terminal = await VideoTerminal.connect('013800001080', '豫A10800');
+    const terminal = await videoTerminal('013800001080', '豫A10800');
     try {
       const opened = await openLive('013800001080', { channel: 1 });
       const viewer = watch(String(opened.body.ws_path));
@@ -252,7 +216,7 @@ describe('live video (JT/T 1078) through the media server', () => {
   });
 
   it('refuses bad requests with a named reason, and vehicles out of scope as not found', async () => {
-    const terminal = await VideoTerminal.connect('013800001081', '豫A10810');
+    const terminal = await videoTerminal('013800001081', '豫A10810');
     try {
       expect(await openLive('013800001081', { channel: 0 })).toMatchObject({
         status: 400,
@@ -282,7 +246,7 @@ describe('live video (JT/T 1078) through the media server', () => {
         status: 404,
         body: { error: 'not_found' },
       });
-      expect(terminal.requests).toHaveLength(0);
+      expect(terminal.liveRequests).toHaveLength(0);
       // Every request that reached a terminal is in the audit log with its outcome.
       const audit = await fetch(`${vigil.baseUrl}/api/audit?action=video.live`, {
         headers: { authorization: `Bearer ${admin}` },

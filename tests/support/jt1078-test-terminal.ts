@@ -9,6 +9,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { DATA_TYPE, encodeRtpPacket, PAYLOAD_TYPE, SUBPACKAGE, type SimBytes } from '../../ingest/jt1078/index.js';
+import type {
+  Jt808Message,
+  LiveVideoRequest,
+  PlaybackControl,
+  PlaybackRequest,
+  VideoResource,
+} from '../../ingest/jt808/codec/index.js';
+import type { Received, TestTerminal } from './jt808-test-terminal.js';
 
 export const FFMPEG = '/usr/bin/ffmpeg';
 /** The payload of one packet: JT/T 1078 says at most 950 bytes. */
@@ -185,5 +193,66 @@ export class VideoSender {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.socket.destroy();
+  }
+}
+
+/**
+ * Answers the platform's video commands the way a JT/T 1078 terminal does: 0x9101 with 0x0001 and then the test
+ * pattern streamed to the address it names; 0x9205 with 0x1205 listing `recordings`; 0x9201 with 0x1205 and the
+ * pattern streamed to the playback address; 0x9102 and 0x9202 "end" by stopping. Everything else gets 0x0001.
+ */
+export class VideoAnswers {
+  readonly senders: VideoSender[] = [];
+  readonly liveRequests: LiveVideoRequest[] = [];
+  readonly playbackRequests: PlaybackRequest[] = [];
+  readonly controls: PlaybackControl[] = [];
+  readonly stops: Received[] = [];
+  private readonly handled = new Set<Received>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    readonly terminal: TestTerminal,
+    private readonly units: AccessUnit[],
+    private readonly fps: number,
+    private readonly recordings: VideoResource[] = [],
+  ) {
+    this.timer = setInterval(() => this.answer(), 20);
+  }
+
+  private answer(): void {
+    for (const r of this.terminal.received) {
+      if (this.handled.has(r) || r.msgId === 0x8001 || r.msgId === 0x8100) continue;
+      this.handled.add(r);
+      const message = r.message as Jt808Message;
+      if (message.msgId === 0x9205 || message.msgId === 0x9201) {
+        this.terminal.send({ msgId: 0x1205, body: { replySerial: r.serial, resources: this.recordings } });
+      } else {
+        this.terminal.send({ msgId: 0x0001, body: { replySerial: r.serial, replyMsgId: r.msgId, result: 0 } });
+      }
+      if (message.msgId === 0x9101) {
+        this.liveRequests.push(message.body);
+        this.stream(message.body.server.host, message.body.server.tcpPort, message.body.channel);
+      } else if (message.msgId === 0x9201) {
+        this.playbackRequests.push(message.body);
+        this.stream(message.body.server.host, message.body.server.tcpPort, message.body.channel);
+      } else if (message.msgId === 0x9202) {
+        this.controls.push(message.body);
+      } else if (message.msgId === 0x9102) {
+        this.stops.push(r);
+        for (const s of this.senders) s.stop();
+      }
+    }
+  }
+
+  private stream(host: string, port: number, channel: number): void {
+    const sender = new VideoSender(host, port, this.units, { sim: this.terminal.phone, channel, fps: this.fps });
+    this.senders.push(sender);
+    void sender.connected.then(() => sender.start()).catch(() => undefined);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const s of this.senders) s.stop();
+    this.terminal.close();
   }
 }
