@@ -4,6 +4,12 @@
  */
 import type { Router } from '../http/router.js';
 import { EPOCH_MS, openApiDocument, type Api, type Endpoint, type FieldSpec } from './api-spec.js';
+import {
+  AREA_IDS_PER_COMMAND_MAX,
+  AREAS_PER_COMMAND_MAX,
+  COMMAND_SET_TYPES,
+  PARAMETERS_PER_COMMAND_MAX,
+} from './terminal-command-set.js';
 
 export function documentFoundationRoutes(api: Api): void {
   api.document({
@@ -277,14 +283,14 @@ export function documentRouterRoutes(api: Api): void {
     path: '/api/terminals/:id/commands',
     tag: 'terminals',
     summary:
-      'Send a command to a JT/T 808 terminal (by terminal number or plate) and answer with its reply: text, location_query, temporary_tracking, alarm_confirm',
+      'Send a command to a JT/T 808 terminal (by terminal number or plate) and answer with its reply; parameters_set, terminal_control, callback and vehicle_control are for admin and leader only',
     roles: ['admin', 'leader', 'dispatcher', 'duty_officer'],
     body: {
       type: {
         type: 'string',
         description: 'the command',
         required: true,
-        enum: ['text', 'location_query', 'temporary_tracking', 'alarm_confirm'],
+        enum: ['text', 'location_query', 'temporary_tracking', 'alarm_confirm', 'photo', ...COMMAND_SET_TYPES],
       },
       text: { type: 'string', description: 'text: the message (TTS and display)', minLength: 1, maxLength: 500 },
       flags: { type: 'integer', description: 'text: 0x8300 flag bits', min: 0, max: 0xff },
@@ -292,8 +298,60 @@ export function documentRouterRoutes(api: Api): void {
       validity_s: { type: 'integer', description: 'temporary_tracking: validity', min: 0, max: 0xffffffff },
       serial: { type: 'integer', description: 'alarm_confirm: serial of the alarm message', min: 0, max: 0xffff },
       alarm_type: { type: 'integer', description: 'alarm_confirm: alarm bits confirmed', min: 0, max: 0xffffffff },
+      channel: {
+        type: 'integer',
+        description: 'photo: camera channel (1-255); media_search/media_upload: channel, 0 all',
+        min: 0,
+        max: 255,
+      },
+      ids: {
+        type: 'array',
+        description: 'parameters_query: parameter ids (none: all, 0x8104); areas_delete: area or route ids (none: all)',
+        maxItems: AREA_IDS_PER_COMMAND_MAX,
+        items: { type: 'integer', description: 'id', min: 0, max: 0xffffffff },
+      },
+      parameters: {
+        type: 'array',
+        description: 'parameters_set: [{id, kind: dword|word|byte|string, value}]',
+        maxItems: PARAMETERS_PER_COMMAND_MAX,
+        items: { type: 'object', description: 'one parameter' },
+      },
+      command: {
+        type: 'integer',
+        description:
+          'terminal_control: 1 upgrade, 2 connect to a server, 3 power off, 4 reset, 5 factory reset, 6 close data, 7 close wireless',
+        min: 1,
+        max: 7,
+      },
+      params: { type: 'string', description: "terminal_control 1 and 2: ';'-separated parameters", maxLength: 200 },
+      phone: { type: 'string', description: 'callback: the number the terminal calls', minLength: 3, maxLength: 20 },
+      monitor: { type: 'boolean', description: 'callback: true to listen silently (监听)' },
+      doors: { type: 'string', description: 'vehicle_control: the doors', enum: ['lock', 'unlock'] },
+      setting: {
+        type: 'string',
+        description: 'area_circle_set: replace all, append or modify (default append)',
+        enum: ['replace', 'append', 'modify'],
+      },
+      areas: {
+        type: 'array',
+        description: 'area_circle_set: [{id, lat, lon, radius_m, speed_max_kmh?, overspeed_s?, name?}]',
+        maxItems: AREAS_PER_COMMAND_MAX,
+        items: { type: 'object', description: 'one circular area' },
+      },
+      kind: { type: 'string', description: 'areas_delete', enum: ['circle', 'rectangle', 'polygon', 'route'] },
+      media_type: { type: 'string', description: 'media_search/media_upload', enum: ['image', 'audio', 'video'] },
+      event: {
+        type: 'integer',
+        description: 'media_search/media_upload: event code, 0 platform command',
+        min: 0,
+        max: 255,
+      },
+      from: { ...EPOCH_MS, description: 'media_search/media_upload: start, epoch ms' },
+      to: { ...EPOCH_MS, description: 'media_search/media_upload: end, epoch ms' },
+      delete_after: { type: 'boolean', description: 'media_upload: delete on the terminal once uploaded' },
     },
-    returns: '{terminal_id, plate, type, msg_id, result, result_name, location?}',
+    returns:
+      '{terminal_id, plate, type, msg_id, result, result_name, location?, media_ids?, parameters?, media?, driver?}',
   });
   api.document({
     method: 'GET',
