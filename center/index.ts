@@ -57,3 +57,8 @@ export { registeredVehicle, vehicleClassOf, vehicleEnterpriseOf } from './regist
 export { startCommandCentre, SUPERVISION_INTERVAL_MS_DEFAULT } from './command-centre.js';
 export { recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
 export type { CommandCentre, CommandCentreDeps } from './command-centre.js';
+export { registerVideoRoutes, mayWatchVideo, VIDEO_ROLES } from './video/video-routes.js';
+export type { VideoRouteDeps } from './video/video-routes.js';
+export { VideoSockets } from './video/video-sockets.js';
+export type { VideoSocketsDeps } from './video/video-sockets.js';
+export { VideoTickets, VIDEO_TICKETS_DEFAULTS } from './video/video-tickets.js';

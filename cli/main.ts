@@ -117,6 +117,58 @@ const START_FLAGS: readonly FlagSpec[] = [
     description: 'JT/T 809 main-link TCP port for lower platforms (0 = any free port)',
   },
   {
+    name: 'jt1078-host',
+    kind: 'string',
+    default: '0.0.0.0',
+    description: 'address the JT/T 1078 media server (terminals stream video to it) listens on',
+  },
+  {
+    name: 'jt1078-live-port',
+    kind: 'integer',
+    default: 6810,
+    min: 0,
+    max: 65535,
+    description: 'TCP port terminals stream live video to after 0x9101 (0 = any free port)',
+  },
+  {
+    name: 'jt1078-playback-port',
+    kind: 'integer',
+    default: 6811,
+    min: 0,
+    max: 65535,
+    description: 'TCP port terminals stream recordings to after 0x9201 (0 = any free port)',
+  },
+  {
+    name: 'jt1078-advertised-host',
+    kind: 'string',
+    description:
+      'address told to terminals in 0x9101/0x9201 (default: the address each terminal reaches the JT/T 808 port at; set it behind NAT)',
+  },
+  {
+    name: 'video-streams-max',
+    kind: 'integer',
+    default: 64,
+    min: 1,
+    max: 10_000,
+    description: 'video streams (live and playback) open at once; more are refused video_streams_full',
+  },
+  {
+    name: 'video-stream-bytes-per-second-max',
+    kind: 'integer',
+    default: 1024 * 1024,
+    min: 16 * 1024,
+    max: 64 * 1024 * 1024,
+    description: 'bytes per second one video stream may carry; a stream above it is closed (stream_bandwidth)',
+  },
+  {
+    name: 'video-viewerless-close-ms',
+    kind: 'integer',
+    default: 15_000,
+    min: 1_000,
+    max: 600_000,
+    description: 'a video stream nobody watches is closed (0x9102 to the terminal) after this long',
+  },
+  {
     name: 'jt809-crc',
     kind: 'string',
     default: 'ccitt-false',
@@ -428,6 +480,13 @@ async function start(argv: string[]): Promise<void> {
       jt809Host: values['jt809-host'] as string,
       jt809Port: values['jt809-port'] as number,
       jt809Crc: values['jt809-crc'] as 'ccitt-false' | 'xmodem',
+      jt1078Host: values['jt1078-host'] as string,
+      jt1078LivePort: values['jt1078-live-port'] as number,
+      jt1078PlaybackPort: values['jt1078-playback-port'] as number,
+      jt1078AdvertisedHost: values['jt1078-advertised-host'] as string | undefined,
+      videoStreamsMax: values['video-streams-max'] as number,
+      videoStreamBytesPerSecondMax: values['video-stream-bytes-per-second-max'] as number,
+      videoViewerlessCloseMs: values['video-viewerless-close-ms'] as number,
       ingestRecordsPerSecondPerKey: values['ingest-rate-per-key'] as number,
       diskFreeBytesMin: values['disk-free-bytes-min'] as number,
       healthCheckIntervalMs: values['health-check-interval-ms'] as number,
@@ -455,6 +514,8 @@ async function start(argv: string[]): Promise<void> {
     http_port: node.httpPort,
     jt808_port: node.jt808Port,
     jt809_port: node.jt809Port,
+    jt1078_live_port: node.jt1078LivePort,
+    jt1078_playback_port: node.jt1078PlaybackPort,
     startup_ms: startupMs,
     wall_url: `${base}/wall?token=${node.wallToken}`,
   };
@@ -465,6 +526,9 @@ async function start(argv: string[]): Promise<void> {
   console.log(`  JT/T 808:     tcp://${host}:${node.jt808Port}`);
   console.log(
     `  JT/T 809:     tcp://${host}:${node.jt809Port}   (lower platforms; sources post to ${base}/api/ingest/<kind>)`,
+  );
+  console.log(
+    `  JT/T 1078:    tcp://${host}:${node.jt1078LivePort} (live video), tcp://${host}:${node.jt1078PlaybackPort} (playback)`,
   );
   if (node.generatedAdminPassword)
     console.log(

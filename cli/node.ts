@@ -44,7 +44,9 @@ import {
   HTTP_INGEST_DEFAULTS,
   HttpIngest,
   JT809_DEFAULTS,
+  Jt1078MediaServer,
   Jt808Gateway,
+  MEDIA_SERVER_DEFAULTS,
   Jt809Server,
   openFilesWarning,
   processOpenFilesBudget,
@@ -58,8 +60,11 @@ import {
   registerHealthRoutes,
   registerIngestRoutes,
   registerVehicleRoutes,
+  registerVideoRoutes,
   registeredVehicle,
   vehicleClassOf,
+  VideoSockets,
+  VideoTickets,
 } from '../center/index.js';
 import { recentAlarmsFromClickHouse, startCommandCentre } from '../center/index.js';
 import {
@@ -110,6 +115,17 @@ export interface NodeConfig {
   /** JT/T 809 main-link server for lower platforms (default 0.0.0.0:6809; port 0 = any free port). */
   jt809Host?: string;
   jt809Port?: number;
+  /** JT/T 1078 media server: where terminals stream live video and recordings (default 0.0.0.0:6810 and :6811). */
+  jt1078Host?: string;
+  jt1078LivePort?: number;
+  jt1078PlaybackPort?: number;
+  /** The address told to terminals in 0x9101/0x9201 (default: where each terminal reaches the JT/T 808 port). */
+  jt1078AdvertisedHost?: string;
+  /** Video streams open at once, and the bytes per second one stream may carry. */
+  videoStreamsMax?: number;
+  videoStreamBytesPerSecondMax?: number;
+  /** A stream nobody watches is closed after this long. */
+  videoViewerlessCloseMs?: number;
   /** CRC16 variant of JT/T 809 frames (platforms in the field disagree on the initial value). */
   jt809Crc?: 'ccitt-false' | 'xmodem';
   /** Sustained records per second one source key may post (HTTP ingestion). */
@@ -130,6 +146,8 @@ export interface RunningNode {
   httpPort: number;
   jt808Port: number;
   jt809Port: number;
+  jt1078LivePort: number;
+  jt1078PlaybackPort: number;
   wallToken: string;
   generatedAdminPassword: string | null;
   analytics: Analytics;
@@ -301,6 +319,33 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     { log, directory: new TerminalStore(sql), logger: logger.child({ component: 'jt808' }), metrics },
   );
   const jt808Port = await gateway.listen();
+  const videoStreamsMax = config.videoStreamsMax ?? MEDIA_SERVER_DEFAULTS.streamsMax;
+  const videoStreamBytesPerSecondMax =
+    config.videoStreamBytesPerSecondMax ?? MEDIA_SERVER_DEFAULTS.streamBytesPerSecondMax;
+  const media = new Jt1078MediaServer(
+    {
+      ...MEDIA_SERVER_DEFAULTS,
+      host: config.jt1078Host ?? MEDIA_SERVER_DEFAULTS.host,
+      livePort: config.jt1078LivePort ?? MEDIA_SERVER_DEFAULTS.livePort,
+      playbackPort: config.jt1078PlaybackPort ?? MEDIA_SERVER_DEFAULTS.playbackPort,
+      advertisedHost: config.jt1078AdvertisedHost,
+      streamsMax: videoStreamsMax,
+      streamBytesPerSecondMax: videoStreamBytesPerSecondMax,
+      // Every stream may use its whole share at once.
+      bytesPerSecondTotalMax: videoStreamsMax * videoStreamBytesPerSecondMax,
+      viewerlessCloseMs: config.videoViewerlessCloseMs ?? MEDIA_SERVER_DEFAULTS.viewerlessCloseMs,
+    },
+    { link: gateway, log, logger: logger.child({ component: 'jt1078' }), metrics },
+  );
+  const mediaPorts = await media.listen();
+  const videoTickets = new VideoTickets();
+  const videoSockets = new VideoSockets({
+    media,
+    tickets: videoTickets,
+    logger: logger.child({ component: 'video' }),
+    metrics,
+  });
+  accounts.onRevoked((revocation) => videoSockets.closeRevoked(revocation));
   const jt809Platforms = new Jt809Platforms(sql, logger, accounts.passwordPolicy);
   // Requests and the server refer to each other: requests go out on the server's links, answers come back in.
   const jt809Link: Jt809RequestLink = {
@@ -341,6 +386,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     [
       { key: 'jt808.connectionsMax', value: GATEWAY_DEFAULTS.connectionsMax },
       { key: 'jt809.connectionsMax', value: JT809_DEFAULTS.connectionsMax },
+      { key: 'jt1078.connectionsMax (live and playback)', value: 2 * MEDIA_SERVER_DEFAULTS.connectionsMax },
       { key: 'http.connectionsMax', value: httpOptions.connectionsMax },
     ],
     openFiles,
@@ -361,6 +407,16 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     covers,
     orgCodeAt,
     mediaDir: path.join(config.dataDir, 'media'),
+  });
+  registerVideoRoutes(router, {
+    accounts,
+    sql,
+    analytics,
+    covers,
+    orgCodeAt,
+    livePhone: (terminalNumber) => gateway.livePhone(terminalNumber),
+    media,
+    tickets: videoTickets,
   });
   const sourceKeys = new SourceKeys(sql, logger);
   const ingestRate = config.ingestRecordsPerSecondPerKey ?? HTTP_INGEST_DEFAULTS.recordsPerSecondPerKey;
@@ -408,6 +464,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     router,
     fallback: staticFiles(WALL_DIST),
     hub,
+    video: videoSockets,
     logger: logger.child({ component: 'http' }),
     metrics,
     budget: openFiles,
@@ -419,6 +476,8 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     httpPort: http.port,
     jt808Port,
     jt809Port,
+    jt1078LivePort: mediaPorts.livePort,
+    jt1078PlaybackPort: mediaPorts.playbackPort,
     wallToken,
     generatedAdminPassword,
     analytics,
@@ -428,6 +487,8 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     registry,
     close: async () => {
       readiness.fail(NODE_PART, 'stopping', 'the node is stopping');
+      videoSockets.stop();
+      await media.close();
       await gateway.close();
       await jt809.close();
       await jt809Requests.stop();

@@ -70,3 +70,30 @@ export type {
   SupervisionAnswer,
   SupervisionRequest,
 } from './jt809/index.js';
+export {
+  DATA_TYPE,
+  Jt1078MediaServer,
+  MEDIA_SERVER_DEFAULTS,
+  MediaError,
+  PAYLOAD_TYPE,
+  SUBPACKAGE,
+  checkMediaServerOptions,
+  encodeRtpPacket,
+  nalType,
+  parseRtpPacket,
+  splitAnnexB,
+} from './jt1078/index.js';
+export type {
+  MediaFailure,
+  MediaServerDeps,
+  MediaServerOptions,
+  MediaViewer,
+  PlaybackParams,
+  RtpPacket,
+  StreamKind,
+  StreamSummary,
+  VideoControlMessage,
+  VideoStream,
+  VideoTerminalLink,
+} from './jt1078/index.js';
+export type { VideoResource } from './jt808/codec/index.js';

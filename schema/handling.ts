@@ -104,6 +104,8 @@ export interface ConsoleAbilities {
   issue_work_orders: boolean;
   /** Downlink commands to terminals of vehicles in scope. */
   terminal_commands: string[];
+  /** Live video and playback (JT/T 1078) of vehicles in scope. */
+  video: boolean;
 }
 
 /** A vehicle a search found (`GET /api/vehicles?q=`), from the registry and the terminals that registered. */

@@ -54,6 +54,10 @@ beforeAll(async () => {
     '127.0.0.1',
     '--jt809-port',
     '0',
+    '--jt1078-live-port',
+    '0',
+    '--jt1078-playback-port',
+    '0',
   ];
   child = spawn('bash', ['-c', `ulimit -n ${OPEN_FILES_LIMIT} && exec "$0" "$@"`, TSX, ...args], {
     cwd: REPO_ROOT,

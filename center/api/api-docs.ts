@@ -3,7 +3,13 @@
  * foundation's routes documented beside them), so it cannot drift from what the server accepts.
  */
 import type { Router } from '../http/router.js';
-import { EPOCH_MS, openApiDocument, type Api, type Endpoint } from './api-spec.js';
+import { EPOCH_MS, openApiDocument, type Api, type Endpoint, type FieldSpec } from './api-spec.js';
+import {
+  AREA_IDS_PER_COMMAND_MAX,
+  AREAS_PER_COMMAND_MAX,
+  COMMAND_SET_TYPES,
+  PARAMETERS_PER_COMMAND_MAX,
+} from './terminal-command-set.js';
 
 export function documentFoundationRoutes(api: Api): void {
   api.document({
@@ -277,14 +283,14 @@ export function documentRouterRoutes(api: Api): void {
     path: '/api/terminals/:id/commands',
     tag: 'terminals',
     summary:
-      'Send a command to a JT/T 808 terminal (by terminal number or plate) and answer with its reply: text, location_query, temporary_tracking, alarm_confirm',
+      'Send a command to a JT/T 808 terminal (by terminal number or plate) and answer with its reply; parameters_set, terminal_control, callback and vehicle_control are for admin and leader only',
     roles: ['admin', 'leader', 'dispatcher', 'duty_officer'],
     body: {
       type: {
         type: 'string',
         description: 'the command',
         required: true,
-        enum: ['text', 'location_query', 'temporary_tracking', 'alarm_confirm'],
+        enum: ['text', 'location_query', 'temporary_tracking', 'alarm_confirm', 'photo', ...COMMAND_SET_TYPES],
       },
       text: { type: 'string', description: 'text: the message (TTS and display)', minLength: 1, maxLength: 500 },
       flags: { type: 'integer', description: 'text: 0x8300 flag bits', min: 0, max: 0xff },
@@ -292,8 +298,60 @@ export function documentRouterRoutes(api: Api): void {
       validity_s: { type: 'integer', description: 'temporary_tracking: validity', min: 0, max: 0xffffffff },
       serial: { type: 'integer', description: 'alarm_confirm: serial of the alarm message', min: 0, max: 0xffff },
       alarm_type: { type: 'integer', description: 'alarm_confirm: alarm bits confirmed', min: 0, max: 0xffffffff },
+      channel: {
+        type: 'integer',
+        description: 'photo: camera channel (1-255); media_search/media_upload: channel, 0 all',
+        min: 0,
+        max: 255,
+      },
+      ids: {
+        type: 'array',
+        description: 'parameters_query: parameter ids (none: all, 0x8104); areas_delete: area or route ids (none: all)',
+        maxItems: AREA_IDS_PER_COMMAND_MAX,
+        items: { type: 'integer', description: 'id', min: 0, max: 0xffffffff },
+      },
+      parameters: {
+        type: 'array',
+        description: 'parameters_set: [{id, kind: dword|word|byte|string, value}]',
+        maxItems: PARAMETERS_PER_COMMAND_MAX,
+        items: { type: 'object', description: 'one parameter' },
+      },
+      command: {
+        type: 'integer',
+        description:
+          'terminal_control: 1 upgrade, 2 connect to a server, 3 power off, 4 reset, 5 factory reset, 6 close data, 7 close wireless',
+        min: 1,
+        max: 7,
+      },
+      params: { type: 'string', description: "terminal_control 1 and 2: ';'-separated parameters", maxLength: 200 },
+      phone: { type: 'string', description: 'callback: the number the terminal calls', minLength: 3, maxLength: 20 },
+      monitor: { type: 'boolean', description: 'callback: true to listen silently (监听)' },
+      doors: { type: 'string', description: 'vehicle_control: the doors', enum: ['lock', 'unlock'] },
+      setting: {
+        type: 'string',
+        description: 'area_circle_set: replace all, append or modify (default append)',
+        enum: ['replace', 'append', 'modify'],
+      },
+      areas: {
+        type: 'array',
+        description: 'area_circle_set: [{id, lat, lon, radius_m, speed_max_kmh?, overspeed_s?, name?}]',
+        maxItems: AREAS_PER_COMMAND_MAX,
+        items: { type: 'object', description: 'one circular area' },
+      },
+      kind: { type: 'string', description: 'areas_delete', enum: ['circle', 'rectangle', 'polygon', 'route'] },
+      media_type: { type: 'string', description: 'media_search/media_upload', enum: ['image', 'audio', 'video'] },
+      event: {
+        type: 'integer',
+        description: 'media_search/media_upload: event code, 0 platform command',
+        min: 0,
+        max: 255,
+      },
+      from: { ...EPOCH_MS, description: 'media_search/media_upload: start, epoch ms' },
+      to: { ...EPOCH_MS, description: 'media_search/media_upload: end, epoch ms' },
+      delete_after: { type: 'boolean', description: 'media_upload: delete on the terminal once uploaded' },
     },
-    returns: '{terminal_id, plate, type, msg_id, result, result_name, location?}',
+    returns:
+      '{terminal_id, plate, type, msg_id, result, result_name, location?, media_ids?, parameters?, media?, driver?}',
   });
   api.document({
     method: 'GET',
@@ -336,6 +394,95 @@ export function documentRouterRoutes(api: Api): void {
     summary: 'One stored photo or recording of the terminal, as its file',
     roles: 'any',
     returns: 'the file (image/jpeg, audio/…, video/…)',
+  });
+  documentVideoRoutes(api);
+}
+
+/** Who may watch video: staff who handle alarms and the admin, and an enterprise for its own vehicles. */
+const VIDEO_WATCHERS = ['admin', 'leader', 'dispatcher', 'duty_officer', 'enterprise'] as const;
+const VIDEO_CHANNEL: FieldSpec = {
+  type: 'integer',
+  description: 'logical channel (JT/T 1078 table 2: 1-37), default 1',
+  min: 1,
+  max: 37,
+};
+const BCD_EPOCH_MS: FieldSpec = {
+  type: 'integer',
+  description: 'epoch ms within 2000-2099 (the terminal keeps BCD times)',
+};
+
+/** The video routes (center/video/video-routes.ts): JT/T 1078 live video, playback and recordings. */
+export function documentVideoRoutes(api: Api): void {
+  api.document({
+    method: 'POST',
+    path: '/api/vehicles/:terminal_id/video/live',
+    tag: 'video',
+    summary:
+      "Open (or join) a channel's live video (0x9101); answers a single-use ticket for the WebSocket /ws/video?ticket= that carries it as fMP4. A vehicle out of the caller's scope is 404",
+    roles: [...VIDEO_WATCHERS],
+    body: {
+      channel: VIDEO_CHANNEL,
+      stream: {
+        type: 'string',
+        description: 'main or sub stream (default sub: less bandwidth)',
+        enum: ['main', 'sub'],
+      },
+    },
+    returns: 'StreamSummary + {ticket, ws_path}; 503 video_streams_full / video_bandwidth_full; 502 terminal_refused',
+  });
+  api.document({
+    method: 'POST',
+    path: '/api/vehicles/:terminal_id/video/playback',
+    tag: 'video',
+    summary: "Play a channel's recording back (0x9201, answered 0x1205); a ticket for /ws/video like live video",
+    roles: [...VIDEO_WATCHERS],
+    body: {
+      channel: VIDEO_CHANNEL,
+      from: { ...BCD_EPOCH_MS, description: 'start of the recording to play, epoch ms', required: true },
+      to: { ...BCD_EPOCH_MS, description: 'end, epoch ms (at most 24 h after from)', required: true },
+      stream: { type: 'string', description: 'any (default), main or sub', enum: ['any', 'main', 'sub'] },
+    },
+    returns: 'StreamSummary + {ticket, ws_path, resources}; 409 channel_busy when the channel already plays back',
+  });
+  api.document({
+    method: 'POST',
+    path: '/api/vehicles/:terminal_id/video/playback/:stream_id/control',
+    tag: 'video',
+    summary: 'Control a playback (0x9202): pause, resume, fast_forward, rewind, seek, key_frames, end',
+    roles: [...VIDEO_WATCHERS],
+    body: {
+      action: {
+        type: 'string',
+        description: 'what to do',
+        required: true,
+        enum: ['resume', 'pause', 'end', 'fast_forward', 'rewind', 'seek', 'key_frames'],
+      },
+      speed: { type: 'integer', description: 'fast_forward, rewind: 1, 2, 4, 8 or 16', min: 1, max: 16 },
+      position: { ...BCD_EPOCH_MS, description: 'seek: where to, epoch ms' },
+    },
+    returns: '{stream_id, action, result}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/vehicles/:terminal_id/video/resources',
+    tag: 'video',
+    summary: 'The recordings the terminal holds in a window (0x9205, answered 0x1205)',
+    roles: [...VIDEO_WATCHERS],
+    query: {
+      channel: { type: 'integer', description: 'channel, 0 = all (default)', min: 0, max: 37 },
+      from: { ...EPOCH_MS, description: 'window start, epoch ms (default: to − 24 h)' },
+      to: { ...EPOCH_MS, description: 'window end, epoch ms (default: now); at most 24 h' },
+    },
+    returns:
+      '{terminal_id, resources: [{channel, start, end, media_type, stream, storage, bytes, alarm_bits, video_alarm_bits}]}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/vehicles/:terminal_id/video',
+    tag: 'video',
+    summary: "The terminal's open video streams (live and playback)",
+    roles: [...VIDEO_WATCHERS],
+    returns: '{streams: [StreamSummary]}',
   });
 }
 

@@ -12,6 +12,7 @@ import { DEPARTMENT, ENTERPRISE_ID, numericParam, ORG_CODE } from './account-rou
 import type { Api, BodySpec, FieldSpec } from './api-spec.js';
 import { ALARM_LIST_QUERY, alarmListFilter, ORDER_LIST_QUERY, orderListFilter, SEVERITIES } from './list-queries.js';
 import { commandTypesFor } from './terminal-commands.js';
+import { mayWatchVideo } from '../video/video-routes.js';
 
 const CATEGORY: FieldSpec = {
   type: 'string',
@@ -112,7 +113,8 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       method: 'GET',
       path: '/api/me/abilities',
       tag: 'alarms',
-      summary: "What the caller's role may do at all: handle alarms, issue work orders, send terminal commands",
+      summary:
+        "What the caller's role may do at all: handle alarms, issue work orders, send terminal commands, watch video",
       roles: 'any',
       returns: 'ConsoleAbilities',
     },
@@ -124,6 +126,7 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
         handle_alarms: mayHandleAlarms(p),
         issue_work_orders: SUPERVISOR_ROLES.includes(p.role),
         terminal_commands: commandTypesFor(p),
+        video: mayWatchVideo(p),
       };
       return { body: abilities };
     },

@@ -12,6 +12,15 @@ import { bearerToken, type Accounts, type Principal, type Role } from '../auth/a
 import { appendAudit } from '../auth/audit.js';
 import { HttpError, type RequestContext, type Router } from '../http/router.js';
 import { orgCovers } from './scope.js';
+import {
+  COMMAND_SET_TYPES,
+  commandSetAnswer,
+  commandSetMessage,
+  isCommandSetType,
+  parseCommandSet,
+  SENSITIVE_TYPES,
+  type CommandSetCommand,
+} from './terminal-command-set.js';
 
 /** What the API needs of the gateway: implemented by `Jt808Gateway`. */
 export interface TerminalLink {
@@ -30,22 +39,27 @@ export type TerminalCommand =
   | { type: 'location_query' }
   | { type: 'temporary_tracking'; interval_s: number; validity_s: number }
   | { type: 'alarm_confirm'; serial: number; alarm_type: number }
-  | { type: 'photo'; channel: number };
+  | { type: 'photo'; channel: number }
+  | CommandSetCommand;
 
 const COMMAND_ROLES: ReadonlySet<Role> = new Set(['admin', 'leader', 'dispatcher', 'duty_officer']);
+/** Roles that may send the sensitive commands (terminal and vehicle control, parameters, monitoring callback). */
+const SENSITIVE_ROLES: ReadonlySet<Role> = new Set(['admin', 'leader']);
 const COMMAND_TYPES: readonly TerminalCommand['type'][] = [
   'text',
   'location_query',
   'temporary_tracking',
   'alarm_confirm',
   'photo',
+  ...COMMAND_SET_TYPES,
 ];
 /** 0x8801 settings of a photo taken on command: one photo, uploaded at once, 640×480, good quality. */
 const PHOTO = { resolution: 0x02, quality: 3, brightness: 128, contrast: 64, saturation: 64, chroma: 128 } as const;
 
 /** The commands a principal's role may send (to vehicles in scope); the console offers these. */
 export function commandTypesFor(principal: Principal): TerminalCommand['type'][] {
-  return COMMAND_ROLES.has(principal.role) ? [...COMMAND_TYPES] : [];
+  if (!COMMAND_ROLES.has(principal.role)) return [];
+  return COMMAND_TYPES.filter((type) => SENSITIVE_ROLES.has(principal.role) || !SENSITIVE_TYPES.has(type));
 }
 
 /** Characters of a text message at most: a GBK character takes two bytes of the 1023-byte body. */
@@ -64,6 +78,12 @@ async function handleCommand(ctx: RequestContext, deps: TerminalCommandDeps): Pr
   if (!COMMAND_ROLES.has(principal.role))
     throw new HttpError(403, 'forbidden', `role ${principal.role} may not send commands to terminals`);
   const command = parseCommand(await ctx.json());
+  if (SENSITIVE_TYPES.has(command.type) && !SENSITIVE_ROLES.has(principal.role))
+    throw new HttpError(
+      403,
+      'forbidden',
+      `role ${principal.role} may not send ${command.type} (admin and leader only)`,
+    );
   const id = ctx.params.id;
   const target = await resolveTerminal(deps, id);
   // A vehicle outside the caller's scope is answered as one that does not exist, so ids reveal nothing.
@@ -101,6 +121,7 @@ async function handleCommand(ctx: RequestContext, deps: TerminalCommandDeps): Pr
     result_name: RESULT_NAMES[answer.result] ?? 'unknown',
   };
   if (answer.mediaIds) body.media_ids = answer.mediaIds;
+  Object.assign(body, commandSetAnswer(answer));
   if (command.type === 'photo' && answer.result === 2) body.result_name = 'channel_unsupported';
   if (answer.location) {
     const l = answer.location;
@@ -179,6 +200,8 @@ function messageOf(command: TerminalCommand): Jt808Message {
       return { msgId: 0x8203, body: { alarmSerial: command.serial, alarmTypeBits: command.alarm_type } };
     case 'photo':
       return { msgId: 0x8801, body: { channel: command.channel, command: 1, intervalS: 0, save: 0, ...PHOTO } };
+    default:
+      return commandSetMessage(command);
   }
 }
 
@@ -210,9 +233,8 @@ export function parseCommand(input: unknown): TerminalCommand {
     case 'photo':
       return { type: 'photo', channel: c.channel === undefined ? 1 : integer(c, 'channel', 1, 255) };
     default:
-      throw bad(
-        `type ${JSON.stringify(c.type)} is not one of text, location_query, temporary_tracking, alarm_confirm, photo`,
-      );
+      if (isCommandSetType(c.type)) return parseCommandSet(c);
+      throw bad(`type ${JSON.stringify(c.type)} is not one of ${COMMAND_TYPES.join(', ')}`);
   }
 }
 

@@ -33,6 +33,8 @@ export const API_HEADERS: Readonly<Record<string, string>> = {
  * - `img-src 'self' data: blob:`: the empty favicon `data:,` that keeps kiosks from asking for /favicon.ico, and
  *   the terminals' photos, which the console fetches with its bearer token and shows from a blob: URL (an
  *   `<img src>` cannot carry the token, and a token in the URL would end up in logs);
+ * - `media-src blob:`: live video plays from a Media Source Extensions object URL (`blob:`), fed over the
+ *   WebSocket; nothing else is a media source;
  * - nothing may frame the app, no `<base>` rewriting, forms only to Vigil.
  */
 export const PAGE_CSP = [
@@ -40,6 +42,7 @@ export const PAGE_CSP = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
+  'media-src blob:',
   "font-src 'self'",
   "connect-src 'self'",
   'worker-src blob:',

@@ -27,6 +27,8 @@ export interface HttpServerDeps {
   fallback: Handler;
   /** Takes the WebSocket upgrades of /ws. */
   hub: Pick<FeedHub, 'handleUpgrade'>;
+  /** Takes the WebSocket upgrades of /ws/video (a stream's fMP4, by ticket); without it they are 404. */
+  video?: { handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void };
   logger: Logger;
   metrics: Metrics;
   /** The process's descriptor budget, shared with the TCP servers; without it only the bounds apply. */
@@ -110,6 +112,10 @@ function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: HttpS
   } catch (error) {
     const message = error instanceof HttpError ? error.message : 'bad request target';
     refuse(socket, 400, 'bad_path', message);
+    return;
+  }
+  if (url.pathname === '/ws/video' && deps.video) {
+    deps.video.handleUpgrade(req, socket, head, url);
     return;
   }
   if (url.pathname !== '/ws') {

@@ -16,6 +16,9 @@ export interface VigilProcess {
   jt808Port: number;
   /** JT/T 809 main-link port (always a free port in tests). */
   jt809Port: number;
+  /** JT/T 1078 media ports for live video and playback (free ports in tests). */
+  jt1078LivePort: number;
+  jt1078PlaybackPort: number;
   wallToken: string;
   baseUrl: string;
   dataDir: string;
@@ -73,6 +76,10 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     '127.0.0.1',
     '--jt809-port',
     '0',
+    '--jt1078-live-port',
+    '0',
+    '--jt1078-playback-port',
+    '0',
     ...(options.args ?? []),
   ];
   const limited = options.openFilesLimit !== undefined;
@@ -95,6 +102,8 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     http_port: number;
     jt808_port: number;
     jt809_port: number;
+    jt1078_live_port: number;
+    jt1078_playback_port: number;
     wall_url: string;
   }>((resolve, reject) => {
     const timer = setTimeout(
@@ -105,15 +114,7 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
       const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
       if (line) {
         clearTimeout(timer);
-        resolve(
-          JSON.parse(line) as {
-            pid: number;
-            http_port: number;
-            jt808_port: number;
-            jt809_port: number;
-            wall_url: string;
-          },
-        );
+        resolve(JSON.parse(line) as typeof ready);
       }
     };
     child.stdout?.on('data', check);
@@ -136,6 +137,8 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     httpPort: ready.http_port,
     jt808Port: ready.jt808_port,
     jt809Port: ready.jt809_port,
+    jt1078LivePort: ready.jt1078_live_port,
+    jt1078PlaybackPort: ready.jt1078_playback_port,
     wallToken: new URL(ready.wall_url).searchParams.get('token') ?? '',
     baseUrl,
     dataDir,

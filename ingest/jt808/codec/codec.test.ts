@@ -323,3 +323,71 @@ describe('0x8800 multimedia upload reply', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('the command set: short and unknown bodies are named rejects', () => {
+  const frame = (msgId: number, body: string, version: 2013 | 2019 = 2013): Jt808Frame => ({
+    header: {
+      msgId,
+      version,
+      protocolVersion: version === 2019 ? 1 : 0,
+      phone: '013912345678',
+      serial: 1,
+      encryption: 0,
+      bodyLength: body.length / 2,
+    },
+    body: Buffer.from(body, 'hex'),
+  });
+
+  it('names the parameter whose value overruns the body (0x0104, 0x8103)', () => {
+    // One parameter, id 0x0001, value length 4, but only 2 value bytes.
+    expect(decodeMessage(frame(0x0104, '0031' + '01' + '00000001' + '04' + '0000'))).toEqual({
+      ok: false,
+      reason: 'body_truncated',
+      detail: 'parameter 0x1 value needs 12 bytes, has 10: 2 missing',
+    });
+    expect(decodeMessage(frame(0x8103, '02' + '00000001' + '01' + '05'))).toMatchObject({
+      ok: false,
+      reason: 'body_truncated',
+      detail: expect.stringContaining('parameter 2 of 2 head'),
+    });
+  });
+
+  it('refuses a 2019 vehicle control type the standard does not define', () => {
+    expect(decodeMessage(frame(0x8500, '0001' + '0002' + '01', 2019))).toMatchObject({
+      ok: false,
+      reason: 'bad_value',
+      detail: 'vehicle control type 0x2 is not defined',
+    });
+  });
+
+  it('names the missing part of an area, a route and a driver identity', () => {
+    // A circle with the speed-limit bit whose limit is missing.
+    const circle = '01' + '01' + '00000007' + '0002' + '02125A50' + '06C664B0' + '000001F4';
+    expect(decodeMessage(frame(0x8600, circle))).toMatchObject({
+      ok: false,
+      reason: 'body_truncated',
+      detail: expect.stringContaining('area top speed'),
+    });
+    // A route announcing two points and holding one.
+    const route = '00000003' + '0000' + '0002' + '00000001' + '00000001' + '02125A50' + '06C664B0' + '14' + '00';
+    expect(decodeMessage(frame(0x8606, route))).toMatchObject({
+      ok: false,
+      reason: 'body_truncated',
+      detail: expect.stringContaining('point id'),
+    });
+    // A card read whose name is cut short.
+    expect(decodeMessage(frame(0x0702, '01' + '260501083000' + '00' + '04' + 'D5C5'))).toMatchObject({
+      ok: false,
+      reason: 'body_truncated',
+      detail: expect.stringContaining('driver name'),
+    });
+  });
+
+  it('refuses to encode more area ids or parameters than a count byte holds', () => {
+    const header = { version: 2013 as const, phone: '013912345678', serial: 9 };
+    const ids = Array.from({ length: 126 }, (_, i) => i);
+    expect(() => encodeMessage({ msgId: 0x8601, body: { ids } }, header)).toThrow(RangeError);
+    const params = Array.from({ length: 256 }, (_, id) => ({ id, value: Buffer.alloc(1) }));
+    expect(() => encodeMessage({ msgId: 0x8103, body: { params } }, header)).toThrow(RangeError);
+  });
+});

@@ -364,7 +364,26 @@ describe.skipIf(!vectorsPresent)(`vendor quirks of the conformance vectors${SKIP
       byId.get('smallchi-1205-2013-subpackage-1of2')!.derived.bodyFirstBytes,
     );
     expect(r.pendingMessages).toBe(0);
-    // 0x1205 (JT/T 1078 resource list) is outside this codec: a named reject, not an exception.
-    expect(decodeMessage(done.frame)).toMatchObject({ ok: false, reason: 'unsupported_message' });
+    // The JT/T 1078 resource list: 35 recordings of 28 bytes after the flow number and the count.
+    const list = decodeMessage(done.frame);
+    if (!list.ok || list.value.msgId !== 0x1205) throw new Error(`not a resource list: ${JSON.stringify(list)}`);
+    expect(list.value.body.replySerial).toBe(0x015a);
+    expect(list.value.body.resources).toHaveLength(0x23);
+    const item = { alarmBits: 0, videoAlarmBits: 0, mediaType: 0, streamType: 1, storage: 1 };
+    expect(list.value.body.resources[0]).toEqual({
+      channel: 1,
+      start: gmt8('2020-12-19 10:42:05'),
+      end: gmt8('2020-12-19 10:50:19'),
+      ...item,
+      fileBytes: 0x064446d1,
+    });
+    // The last one lies in the second packet.
+    expect(list.value.body.resources[34]).toEqual({
+      channel: 1,
+      start: gmt8('2020-12-19 00:00:22'),
+      end: gmt8('2020-12-19 00:16:33'),
+      ...item,
+      fileBytes: 0x0c6f9e7b,
+    });
   });
 });

@@ -16,7 +16,7 @@ import type {
   LocationExtras,
   TpmsAlarm,
 } from './index.js';
-import { deriveLocation } from './index.js';
+import { AREA_BY_TIME, AREA_SPEED_LIMIT, deriveLocation } from './index.js';
 
 /** Values biased towards bytes that must be escaped. */
 const u8 = fc.oneof(fc.constantFrom(0x7e, 0x7d, 0x00, 0xff), fc.integer({ min: 0, max: 0xff }));
@@ -279,7 +279,214 @@ export function messageArb(version: Jt808Version): fc.Arbitrary<Jt808Message> {
         chroma: u8,
       })
       .map((body) => ({ msgId: 0x8801 as const, body })),
+    ...videoMessageArbs(),
+    ...commandMessageArbs(version),
   );
+}
+
+/** The command set a supervision platform sends (parameters, control, areas and routes, stored media, driver) and its answers. */
+function commandMessageArbs(version: Jt808Version): fc.Arbitrary<Jt808Message>[] {
+  const is2019 = version === 2019;
+  const optionalTime = fc.option(timeMs, { nil: null });
+  const params = fc.array(fc.record({ id: u32, value: bytes(24) }), { maxLength: 8 });
+  const ids = fc.array(u32, { maxLength: 12 });
+  const name: { name?: fc.Arbitrary<string> } = is2019 ? { name: gbkText(12) } : {};
+  /** An area's attributes and the optional parts its bits 0 (time window) and 1 (speed limit) announce. */
+  const limits = fc
+    .record({
+      attributes: u16,
+      start: optionalTime,
+      end: optionalTime,
+      speedMaxKmh: u16,
+      overspeedS: u8,
+      nightSpeedMaxKmh: u16,
+    })
+    .map(({ attributes, start, end, speedMaxKmh, overspeedS, nightSpeedMaxKmh }) => ({
+      attributes,
+      ...(attributes & AREA_BY_TIME ? { start, end } : {}),
+      ...(attributes & AREA_SPEED_LIMIT ? { speedMaxKmh, overspeedS, ...(is2019 ? { nightSpeedMaxKmh } : {}) } : {}),
+    }));
+  const routePoint = fc
+    .record({
+      pointId: u32,
+      segmentId: u32,
+      latRaw: u32,
+      lonRaw: u32,
+      widthM: u8,
+      segmentAttributes: u8,
+      tooLongS: u16,
+      tooShortS: u16,
+      speedMaxKmh: u16,
+      overspeedS: u8,
+      nightSpeedMaxKmh: u16,
+    })
+    .map(({ tooLongS, tooShortS, speedMaxKmh, overspeedS, nightSpeedMaxKmh, ...p }) => ({
+      ...p,
+      ...(p.segmentAttributes & 0x01 ? { tooLongS, tooShortS } : {}),
+      ...(p.segmentAttributes & 0x02 ? { speedMaxKmh, overspeedS, ...(is2019 ? { nightSpeedMaxKmh } : {}) } : {}),
+    }));
+  const expiry = fc
+    .record({
+      y: fc.integer({ min: 2000, max: 2099 }),
+      m: fc.integer({ min: 1, max: 12 }),
+      d: fc.integer({ min: 1, max: 28 }),
+    })
+    .map(({ y, m, d }) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+  const driver =
+    version === 2011
+      ? fc
+          .record({ name: gbkText(20), idCard: ascii(20), certificate: gbkText(20), authority: gbkText(30) })
+          .map((d) => ({ status: 1, ...d }))
+      : fc.oneof(
+          fc.record({ status: fc.constantFrom(0, 2, 3), time: optionalTime }),
+          fc.record({ status: fc.constant(1), time: optionalTime, readResult: fc.integer({ min: 1, max: 255 }) }),
+          fc.record({
+            status: fc.constant(1),
+            time: optionalTime,
+            readResult: fc.constant(0),
+            name: gbkText(20),
+            certificate: ascii(20),
+            authority: gbkText(30),
+            expiry: fc.option(expiry, { nil: null }),
+            ...(is2019 ? { idCard: ascii(20) } : {}),
+          }),
+        );
+  const search = { mediaType: u8, channel: u8, eventCode: u8, start: optionalTime, end: optionalTime };
+  return [
+    fc.record({ replySerial: u16, params }).map((body) => ({ msgId: 0x0104 as const, body })),
+    fc
+      .record({ replySerial: u16, location: locationArb(version, true) })
+      .map((body) => ({ msgId: 0x0500 as const, body })),
+    driver.map((body) => ({ msgId: 0x0702 as const, body })),
+    fc
+      .record({
+        replySerial: u16,
+        items: fc.array(
+          fc.record({ mediaId: u32, mediaType: u8, channel: u8, eventCode: u8, location: basicArb(version) }),
+          {
+            maxLength: 8,
+          },
+        ),
+      })
+      .map((body) => ({ msgId: 0x0802 as const, body })),
+    fc.record({ params }).map((body) => ({ msgId: 0x8103 as const, body })),
+    fc.constant({ msgId: 0x8104 as const, body: {} }),
+    fc.record({ command: u8, params: gbkText(60) }).map((body) => ({ msgId: 0x8105 as const, body })),
+    fc.record({ ids: fc.array(u32, { maxLength: 40 }) }).map((body) => ({ msgId: 0x8106 as const, body })),
+    fc.record({ flag: u8, phone: digits(11) }).map((body) => ({ msgId: 0x8400 as const, body })),
+    (is2019
+      ? fc.record({ controls: fc.array(fc.record({ typeId: fc.constant(1), value: u8 }), { maxLength: 3 }) })
+      : fc.record({ flags: u8 })
+    ).map((body) => ({ msgId: 0x8500 as const, body })),
+    fc
+      .record({
+        setting: u8,
+        areas: fc.array(
+          fc
+            .tuple(limits, fc.record({ id: u32, latRaw: u32, lonRaw: u32, radiusM: u32, ...name }))
+            .map(([l, a]) => ({ ...a, ...l })),
+          { maxLength: 4 },
+        ),
+      })
+      .map((body) => ({ msgId: 0x8600 as const, body })),
+    fc
+      .record({
+        setting: u8,
+        areas: fc.array(
+          fc
+            .tuple(
+              limits,
+              fc.record({ id: u32, topLatRaw: u32, leftLonRaw: u32, bottomLatRaw: u32, rightLonRaw: u32, ...name }),
+            )
+            .map(([l, a]) => ({ ...a, ...l })),
+          { maxLength: 4 },
+        ),
+      })
+      .map((body) => ({ msgId: 0x8602 as const, body })),
+    fc
+      .tuple(
+        limits,
+        fc.record({ id: u32, vertices: fc.array(fc.record({ latRaw: u32, lonRaw: u32 }), { maxLength: 12 }), ...name }),
+      )
+      .map(([l, a]) => ({ msgId: 0x8604 as const, body: { ...a, ...l } })),
+    fc
+      .record({
+        id: u32,
+        attributes: u16,
+        start: optionalTime,
+        end: optionalTime,
+        points: fc.array(routePoint, { maxLength: 6 }),
+        ...name,
+      })
+      .map(({ start, end, ...r }) => ({
+        msgId: 0x8606 as const,
+        body: { ...r, ...(r.attributes & AREA_BY_TIME ? { start, end } : {}) },
+      })),
+    ...([0x8601, 0x8603, 0x8605, 0x8607] as const).map((msgId) =>
+      fc.record({ ids }).map((body) => ({ msgId, body }) as Jt808Message),
+    ),
+    fc.constant({ msgId: 0x8702 as const, body: {} }),
+    fc.record(search).map((body) => ({ msgId: 0x8802 as const, body })),
+    fc.record({ ...search, deleteAfter: u8 }).map((body) => ({ msgId: 0x8803 as const, body })),
+  ];
+}
+
+/** The JT/T 1078 messages carried over JT/T 808 (live video, playback, resource lists). */
+function videoMessageArbs(): fc.Arbitrary<Jt808Message>[] {
+  const server = fc.record({ host: ascii(40), tcpPort: u16, udpPort: u16 });
+  const optionalTime = fc.option(timeMs, { nil: null });
+  const flags = { alarmBits: u32, videoAlarmBits: u32 };
+  return [
+    fc.record({ server, channel: u8, dataType: u8, streamType: u8 }).map((body) => ({ msgId: 0x9101 as const, body })),
+    fc
+      .record({ channel: u8, command: u8, closeType: u8, streamType: u8 })
+      .map((body) => ({ msgId: 0x9102 as const, body })),
+    fc
+      .record({
+        server,
+        channel: u8,
+        mediaType: u8,
+        streamType: u8,
+        storage: u8,
+        mode: u8,
+        speed: u8,
+        start: optionalTime,
+        end: optionalTime,
+      })
+      .map((body) => ({ msgId: 0x9201 as const, body })),
+    fc
+      .record({ channel: u8, control: u8, speed: u8, position: optionalTime })
+      .map((body) => ({ msgId: 0x9202 as const, body })),
+    fc
+      .record({
+        channel: u8,
+        start: optionalTime,
+        end: optionalTime,
+        ...flags,
+        mediaType: u8,
+        streamType: u8,
+        storage: u8,
+      })
+      .map((body) => ({ msgId: 0x9205 as const, body })),
+    fc
+      .record({
+        replySerial: u16,
+        resources: fc.array(
+          fc.record({
+            channel: u8,
+            start: optionalTime,
+            end: optionalTime,
+            ...flags,
+            mediaType: u8,
+            streamType: u8,
+            storage: u8,
+            fileBytes: u32,
+          }),
+          { maxLength: 10 },
+        ),
+      })
+      .map((body) => ({ msgId: 0x1205 as const, body })),
+  ];
 }
 
 export function headerArb(version: Jt808Version) {

@@ -50,6 +50,52 @@ import type { MultimediaUploadReply } from './messages/0x8800-multimedia-upload-
 import type { CameraShoot } from './messages/0x8801-camera-shoot.js';
 import { decodeCameraShoot, encodeCameraShoot } from './messages/0x8801-camera-shoot.js';
 import { decodeMultimediaUploadReply, encodeMultimediaUploadReply } from './messages/0x8800-multimedia-upload-reply.js';
+import type { ResourceList } from './messages/0x1205-resource-list.js';
+import { decodeResourceList, encodeResourceList } from './messages/0x1205-resource-list.js';
+import type { LiveVideoRequest } from './messages/0x9101-live-video-request.js';
+import { decodeLiveVideoRequest, encodeLiveVideoRequest } from './messages/0x9101-live-video-request.js';
+import type { LiveVideoControl } from './messages/0x9102-live-video-control.js';
+import { decodeLiveVideoControl, encodeLiveVideoControl } from './messages/0x9102-live-video-control.js';
+import type { PlaybackRequest } from './messages/0x9201-playback-request.js';
+import { decodePlaybackRequest, encodePlaybackRequest } from './messages/0x9201-playback-request.js';
+import type { PlaybackControl } from './messages/0x9202-playback-control.js';
+import { decodePlaybackControl, encodePlaybackControl } from './messages/0x9202-playback-control.js';
+import type { ResourceQuery } from './messages/0x9205-resource-query.js';
+import { decodeResourceQuery, encodeResourceQuery } from './messages/0x9205-resource-query.js';
+import type { ParametersReply } from './messages/0x0104-parameters-reply.js';
+import { decodeParametersReply, encodeParametersReply } from './messages/0x0104-parameters-reply.js';
+import type { VehicleControlReply } from './messages/0x0500-vehicle-control-reply.js';
+import { decodeVehicleControlReply, encodeVehicleControlReply } from './messages/0x0500-vehicle-control-reply.js';
+import type { DriverInfo } from './messages/0x0702-driver-info.js';
+import { decodeDriverInfo, encodeDriverInfo } from './messages/0x0702-driver-info.js';
+import type { StoredMediaList } from './messages/0x0802-stored-media-list.js';
+import { decodeStoredMediaList, encodeStoredMediaList } from './messages/0x0802-stored-media-list.js';
+import type { SetParameters } from './messages/0x8103-set-parameters.js';
+import { decodeSetParameters, encodeSetParameters } from './messages/0x8103-set-parameters.js';
+import { decodeQueryParameters, encodeQueryParameters } from './messages/0x8104-query-parameters.js';
+import type { TerminalControl } from './messages/0x8105-terminal-control.js';
+import { decodeTerminalControl, encodeTerminalControl } from './messages/0x8105-terminal-control.js';
+import type { QuerySomeParameters } from './messages/0x8106-query-some-parameters.js';
+import { decodeQuerySomeParameters, encodeQuerySomeParameters } from './messages/0x8106-query-some-parameters.js';
+import type { Callback } from './messages/0x8400-callback.js';
+import { decodeCallback, encodeCallback } from './messages/0x8400-callback.js';
+import type { VehicleControl } from './messages/0x8500-vehicle-control.js';
+import { decodeVehicleControl, encodeVehicleControl } from './messages/0x8500-vehicle-control.js';
+import type { SetCircleAreas } from './messages/0x8600-set-circle-areas.js';
+import { decodeSetCircleAreas, encodeSetCircleAreas } from './messages/0x8600-set-circle-areas.js';
+import type { DeleteAreas } from './messages/0x8601-delete-areas.js';
+import { decodeDeleteAreas, encodeDeleteAreas } from './messages/0x8601-delete-areas.js';
+import type { SetRectangleAreas } from './messages/0x8602-set-rectangle-areas.js';
+import { decodeSetRectangleAreas, encodeSetRectangleAreas } from './messages/0x8602-set-rectangle-areas.js';
+import type { PolygonArea } from './messages/0x8604-set-polygon-area.js';
+import { decodeSetPolygonArea, encodeSetPolygonArea } from './messages/0x8604-set-polygon-area.js';
+import type { Route } from './messages/0x8606-set-route.js';
+import { decodeSetRoute, encodeSetRoute } from './messages/0x8606-set-route.js';
+import { decodeDriverInfoRequest, encodeDriverInfoRequest } from './messages/0x8702-driver-info-request.js';
+import type { StoredMediaSearch } from './messages/0x8802-stored-media-search.js';
+import { decodeStoredMediaSearch, encodeStoredMediaSearch } from './messages/0x8802-stored-media-search.js';
+import type { StoredMediaUpload } from './messages/0x8803-stored-media-upload.js';
+import { decodeStoredMediaUpload, encodeStoredMediaUpload } from './messages/0x8803-stored-media-upload.js';
 
 /** Every message the codec knows, discriminated by `msgId`. */
 export type Jt808Message =
@@ -75,14 +121,43 @@ export type Jt808Message =
   | { msgId: 0x8203; body: AlarmConfirmation }
   | { msgId: 0x8300; body: TextMessage }
   | { msgId: 0x8800; body: MultimediaUploadReply }
-  | { msgId: 0x8801; body: CameraShoot };
+  | { msgId: 0x8801; body: CameraShoot }
+  | { msgId: 0x1205; body: ResourceList }
+  | { msgId: 0x9101; body: LiveVideoRequest }
+  | { msgId: 0x9102; body: LiveVideoControl }
+  | { msgId: 0x9201; body: PlaybackRequest }
+  | { msgId: 0x9202; body: PlaybackControl }
+  | { msgId: 0x9205; body: ResourceQuery }
+  | { msgId: 0x0104; body: ParametersReply }
+  | { msgId: 0x0500; body: VehicleControlReply }
+  | { msgId: 0x0702; body: DriverInfo }
+  | { msgId: 0x0802; body: StoredMediaList }
+  | { msgId: 0x8103; body: SetParameters }
+  | { msgId: 0x8104; body: EmptyBody }
+  | { msgId: 0x8105; body: TerminalControl }
+  | { msgId: 0x8106; body: QuerySomeParameters }
+  | { msgId: 0x8400; body: Callback }
+  | { msgId: 0x8500; body: VehicleControl }
+  | { msgId: 0x8600; body: SetCircleAreas }
+  | { msgId: 0x8601; body: DeleteAreas }
+  | { msgId: 0x8602; body: SetRectangleAreas }
+  | { msgId: 0x8603; body: DeleteAreas }
+  | { msgId: 0x8604; body: PolygonArea }
+  | { msgId: 0x8605; body: DeleteAreas }
+  | { msgId: 0x8606; body: Route }
+  | { msgId: 0x8607; body: DeleteAreas }
+  | { msgId: 0x8702; body: EmptyBody }
+  | { msgId: 0x8802; body: StoredMediaSearch }
+  | { msgId: 0x8803; body: StoredMediaUpload };
 
 export type Jt808MsgId = Jt808Message['msgId'];
 
 /** The ids decodeMessage knows; anything else is `unsupported_message` (answer 0x8001 result 3). */
 export const JT808_SUPPORTED_MSG_IDS: readonly Jt808MsgId[] = Object.freeze([
   0x0001, 0x0002, 0x0003, 0x0004, 0x0100, 0x0102, 0x0200, 0x0201, 0x0704, 0x0800, 0x0801, 0x0805, 0x0900, 0x8001,
-  0x8003, 0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300, 0x8800, 0x8801,
+  0x8003, 0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300, 0x8800, 0x8801, 0x1205, 0x9101, 0x9102, 0x9201, 0x9202,
+  0x9205, 0x0104, 0x0500, 0x0702, 0x0802, 0x8103, 0x8104, 0x8105, 0x8106, 0x8400, 0x8500, 0x8600, 0x8601, 0x8602,
+  0x8603, 0x8604, 0x8605, 0x8606, 0x8607, 0x8702, 0x8802, 0x8803,
 ] satisfies Jt808MsgId[]);
 
 export interface DecodeMessageOptions {
@@ -184,6 +259,60 @@ function decodeBody(msgId: number, body: Buffer, ctx: DecodeContext): Result<Jt8
       return wrap(0x8800, decodeMultimediaUploadReply(body));
     case 0x8801:
       return wrap(0x8801, decodeCameraShoot(body));
+    case 0x1205:
+      return wrap(0x1205, decodeResourceList(body));
+    case 0x9101:
+      return wrap(0x9101, decodeLiveVideoRequest(body));
+    case 0x9102:
+      return wrap(0x9102, decodeLiveVideoControl(body));
+    case 0x9201:
+      return wrap(0x9201, decodePlaybackRequest(body));
+    case 0x9202:
+      return wrap(0x9202, decodePlaybackControl(body));
+    case 0x9205:
+      return wrap(0x9205, decodeResourceQuery(body));
+    case 0x0104:
+      return wrap(0x0104, decodeParametersReply(body));
+    case 0x0500:
+      return wrap(0x0500, decodeVehicleControlReply(body, ctx));
+    case 0x0702:
+      return wrap(0x0702, decodeDriverInfo(body, ctx));
+    case 0x0802:
+      return wrap(0x0802, decodeStoredMediaList(body, ctx));
+    case 0x8103:
+      return wrap(0x8103, decodeSetParameters(body));
+    case 0x8104:
+      return wrap(0x8104, decodeQueryParameters(body));
+    case 0x8105:
+      return wrap(0x8105, decodeTerminalControl(body));
+    case 0x8106:
+      return wrap(0x8106, decodeQuerySomeParameters(body));
+    case 0x8400:
+      return wrap(0x8400, decodeCallback(body));
+    case 0x8500:
+      return wrap(0x8500, decodeVehicleControl(body, ctx));
+    case 0x8600:
+      return wrap(0x8600, decodeSetCircleAreas(body, ctx));
+    case 0x8601:
+      return wrap(0x8601, decodeDeleteAreas(body));
+    case 0x8602:
+      return wrap(0x8602, decodeSetRectangleAreas(body, ctx));
+    case 0x8603:
+      return wrap(0x8603, decodeDeleteAreas(body));
+    case 0x8604:
+      return wrap(0x8604, decodeSetPolygonArea(body, ctx));
+    case 0x8605:
+      return wrap(0x8605, decodeDeleteAreas(body));
+    case 0x8606:
+      return wrap(0x8606, decodeSetRoute(body, ctx));
+    case 0x8607:
+      return wrap(0x8607, decodeDeleteAreas(body));
+    case 0x8702:
+      return wrap(0x8702, decodeDriverInfoRequest(body));
+    case 0x8802:
+      return wrap(0x8802, decodeStoredMediaSearch(body));
+    case 0x8803:
+      return wrap(0x8803, decodeStoredMediaUpload(body));
     default:
       return reject('unsupported_message', `message ${msgIdHex(msgId)} is not supported`);
   }
@@ -238,6 +367,60 @@ export function encodeMessageBody(msg: Jt808Message, version: Jt808Version): Buf
       return encodeMultimediaUploadReply(msg.body);
     case 0x8801:
       return encodeCameraShoot(msg.body);
+    case 0x1205:
+      return encodeResourceList(msg.body);
+    case 0x9101:
+      return encodeLiveVideoRequest(msg.body);
+    case 0x9102:
+      return encodeLiveVideoControl(msg.body);
+    case 0x9201:
+      return encodePlaybackRequest(msg.body);
+    case 0x9202:
+      return encodePlaybackControl(msg.body);
+    case 0x9205:
+      return encodeResourceQuery(msg.body);
+    case 0x0104:
+      return encodeParametersReply(msg.body);
+    case 0x0500:
+      return encodeVehicleControlReply(msg.body, version);
+    case 0x0702:
+      return encodeDriverInfo(msg.body, version);
+    case 0x0802:
+      return encodeStoredMediaList(msg.body, version);
+    case 0x8103:
+      return encodeSetParameters(msg.body);
+    case 0x8104:
+      return encodeQueryParameters(msg.body);
+    case 0x8105:
+      return encodeTerminalControl(msg.body);
+    case 0x8106:
+      return encodeQuerySomeParameters(msg.body);
+    case 0x8400:
+      return encodeCallback(msg.body);
+    case 0x8500:
+      return encodeVehicleControl(msg.body, version);
+    case 0x8600:
+      return encodeSetCircleAreas(msg.body, version);
+    case 0x8601:
+      return encodeDeleteAreas(msg.body);
+    case 0x8602:
+      return encodeSetRectangleAreas(msg.body, version);
+    case 0x8603:
+      return encodeDeleteAreas(msg.body);
+    case 0x8604:
+      return encodeSetPolygonArea(msg.body, version);
+    case 0x8605:
+      return encodeDeleteAreas(msg.body);
+    case 0x8606:
+      return encodeSetRoute(msg.body, version);
+    case 0x8607:
+      return encodeDeleteAreas(msg.body);
+    case 0x8702:
+      return encodeDriverInfoRequest(msg.body);
+    case 0x8802:
+      return encodeStoredMediaSearch(msg.body);
+    case 0x8803:
+      return encodeStoredMediaUpload(msg.body);
   }
 }
 

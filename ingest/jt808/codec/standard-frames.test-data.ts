@@ -342,4 +342,457 @@ export const STANDARD_FRAMES: readonly StandardFrame[] = [
       '7E', // flag
     ],
   },
+  {
+    name: '0x9101 live video request (JT/T 1078), 2013',
+    wire: [
+      '7E', // flag
+      '91 01', // message id 0x9101
+      '00 11', // body attributes: body 17 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 21', // flow number 33
+      '09', // length of the server address: 9 bytes
+      '31 32 37 2E 30 2E 30 2E 31', // server address "127.0.0.1"
+      '1A 9A', // TCP port 6810
+      '00 00', // UDP port 0: not offered
+      '01', // logical channel 1
+      '01', // data type 1: video
+      '01', // stream type 1: sub stream
+      '1C', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x9102 live video control (JT/T 1078), 2013',
+    wire: [
+      '7E', // flag
+      '91 02', // message id 0x9102
+      '00 04', // body attributes: body 4 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 22', // flow number 34
+      '01', // logical channel 1
+      '00', // command 0: close the transmission
+      '00', // close type 0: audio and video
+      '00', // switch to stream 0 (main): not used by command 0
+      'AB', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x9201 playback request (JT/T 1078), 2013',
+    wire: [
+      '7E', // flag
+      '92 01', // message id 0x9201
+      '00 20', // body attributes: body 32 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 23', // flow number 35
+      '09', // length of the server address: 9 bytes
+      '31 32 37 2E 30 2E 30 2E 31', // server address "127.0.0.1"
+      '1A 9B', // TCP port 6811
+      '00 00', // UDP port 0: not offered
+      '02', // logical channel 2
+      '02', // media type 2: video
+      '01', // stream type 1: main stream
+      '01', // storage 1: main storage
+      '00', // playback mode 0: normal
+      '00', // speed 0: none (normal playback)
+      '26 05 01 08 30 00', // start 2026-05-01 08:30:00 GMT+8, BCD[6]
+      '26 05 01 08 45 00', // end 2026-05-01 08:45:00 GMT+8, BCD[6]
+      '59', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x9202 playback control (JT/T 1078), 2013',
+    wire: [
+      '7E', // flag
+      '92 02', // message id 0x9202
+      '00 09', // body attributes: body 9 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 24', // flow number 36
+      '02', // logical channel 2
+      '05', // control 5: seek
+      '00', // speed 0: none
+      '26 05 01 08 35 00', // seek to 2026-05-01 08:35:00 GMT+8, BCD[6]
+      'BA', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x9205 resource list query (JT/T 1078), 2013',
+    wire: [
+      '7E', // flag
+      '92 05', // message id 0x9205
+      '00 18', // body attributes: body 24 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 25', // flow number 37
+      '00', // logical channel 0: all channels
+      '26 05 01 00 00 00', // start 2026-05-01 00:00:00 GMT+8, BCD[6]
+      '26 05 01 23 59 59', // end 2026-05-01 23:59:59 GMT+8, BCD[6]
+      '00 00 00 00', // alarm flags, bits 63-32 (video alarms): none
+      '00 00 00 01', // alarm flags, bits 31-0 (as in 0x0200): bit 0, emergency
+      '00', // media type 0: audio and video
+      '00', // stream type 0: all
+      '00', // storage 0: all
+      '97', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x1205 resource list (JT/T 1078), two recordings, 2013',
+    wire: [
+      '7E', // flag
+      '12 05', // message id 0x1205
+      '00 3E', // body attributes: body 62 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 26', // flow number 38
+      '00 25', // flow number 37 of the 0x9205 it answers
+      '00 00 00 02', // 2 recordings
+      '01', // 1: logical channel 1
+      '26 05 01 08 00 00', //    start 2026-05-01 08:00:00 GMT+8
+      '26 05 01 08 10 00', //    end 2026-05-01 08:10:00 GMT+8
+      '00 00 00 00 00 00 00 00', //    alarm flags: none
+      '00', //    media type 0: audio and video
+      '01', //    stream type 1: main
+      '01', //    storage 1: main
+      '00 A0 00 00', //    file size 10,485,760 bytes
+      '02', // 2: logical channel 2
+      '26 05 01 08 10 00', //    start 2026-05-01 08:10:00 GMT+8
+      '26 05 01 08 20 00', //    end 2026-05-01 08:20:00 GMT+8
+      '00 00 00 01', //    alarm flags, bits 63-32: bit 32, video signal lost
+      '00 00 00 02', //    alarm flags, bits 31-0: bit 1, overspeed
+      '02', //    media type 2: video
+      '02', //    stream type 2: sub
+      '02', //    storage 2: disaster backup
+      '7D 02 7D 01 00 01', //    file size 0x7E7D0001 = 2,122,121,217 bytes (0x7E, 0x7D escaped)
+      'B7', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8103 set terminal parameters, 2013',
+    wire: [
+      '7E', // flag
+      '81 03', // message id 0x8103
+      '00 1C', // body attributes: body 28 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 30', // flow number 48
+      '02', // 2 parameters
+      '00 00 00 01', // parameter 0x0001: heartbeat interval, DWORD s
+      '04', //   value length 4
+      '00 00 00 1E', //   30 s
+      '00 00 00 13', // parameter 0x0013: main server address, STRING
+      '0D', //   value length 13
+      '76 69 67 69 6C 2E 65 78 61 6D 70 6C 65', //   "vigil.example"
+      '8D', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8106 query some terminal parameters, 2013',
+    wire: [
+      '7E', // flag
+      '81 06', // message id 0x8106
+      '00 09', // body attributes: body 9 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 31', // flow number 49
+      '02', // 2 parameter ids
+      '00 00 00 01', // 0x0001 heartbeat interval
+      '00 00 00 29', // 0x0029 default reporting interval
+      '8A', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0104 terminal parameters answer, 2013',
+    wire: [
+      '7E', // flag
+      '01 04', // message id 0x0104
+      '00 15', // body attributes: body 21 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 32', // flow number 50
+      '00 31', // flow number 49 of the 0x8106 it answers
+      '02', // 2 parameters
+      '00 00 00 01', // parameter 0x0001: heartbeat interval
+      '04', //   value length 4
+      '00 00 00 1E', //   30 s
+      '00 00 00 29', // parameter 0x0029: default reporting interval
+      '04', //   value length 4
+      '00 00 00 0A', //   10 s
+      '32', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8105 terminal control: reset, 2013',
+    wire: [
+      '7E', // flag
+      '81 05', // message id 0x8105
+      '00 01', // body attributes: body 1 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 33', // flow number 51
+      '04', // command 4: reset the terminal (no parameters)
+      'AD', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8400 callback for monitoring, 2013',
+    wire: [
+      '7E', // flag
+      '84 00', // message id 0x8400
+      '00 0C', // body attributes: body 12 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 34', // flow number 52
+      '01', // flag 1: monitoring (the terminal answers silently)
+      '31 33 38 30 30 30 30 30 30 30 30', // phone "13800000000"
+      '98', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8500 vehicle control: lock the doors, 2013',
+    wire: [
+      '7E', // flag
+      '85 00', // message id 0x8500
+      '00 01', // body attributes: body 1 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 35', // flow number 53
+      '01', // control flag: bit 0 = 1, lock the doors
+      'AF', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8500 vehicle control: lock the doors, 2019',
+    wire: [
+      '7E', // flag
+      '85 00', // message id 0x8500
+      '40 05', // body attributes: body 5 bytes, 2019 header (bit 14), not encrypted
+      '01', // protocol version 1
+      '00 00 00 00 01 39 12 34 00 04', // terminal phone 00000000013912340004, BCD[10]
+      '00 36', // flow number 54
+      '00 01', // 1 control
+      '00 01', // control type 0x0001: doors
+      '01', // 1: lock
+      'EC', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0500 vehicle control answer, 2013',
+    wire: [
+      '7E', // flag
+      '05 00', // message id 0x0500
+      '00 1E', // body attributes: body 30 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 37', // flow number 55
+      '00 35', // flow number 53 of the 0x8500 it answers
+      '00 00 00 00', // alarm flags: none
+      '00 00 00 03', // status: ACC on, positioned
+      '02 12 5A 50', // latitude 34.757200 degrees (1e-6 degree)
+      '06 C6 64 B0', // longitude 113.665200 degrees
+      '00 65', // altitude 101 m
+      '00 00', // speed 0.0 km/h (0.1 km/h)
+      '01 0E', // direction 270 degrees
+      '26 05 01 08 30 30', // time 2026-05-01 08:30:30 GMT+8, BCD[6]
+      '4B', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8600 set a circular area with a speed limit, 2019',
+    wire: [
+      '7E', // flag
+      '86 00', // message id 0x8600
+      '40 1F', // body attributes: body 31 bytes, 2019 header (bit 14), not encrypted
+      '01', // protocol version 1
+      '00 00 00 00 01 39 12 34 00 04', // terminal phone 00000000013912340004, BCD[10]
+      '00 38', // flow number 56
+      '01', // setting 1: append
+      '01', // 1 area
+      '00 00 00 07', // area id 7
+      '00 02', // attributes: bit 1, speed limit (no time window)
+      '02 12 5A 50', // centre latitude 34.757200 degrees
+      '06 C6 64 B0', // centre longitude 113.665200 degrees
+      '00 00 01 F4', // radius 500 m
+      '00 3C', // top speed 60 km/h
+      '0A', // overspeed duration 10 s
+      '00 32', // night top speed 50 km/h (2019)
+      '00 04', // name length 4 (2019)
+      'D6 A3 D6 DD', // name "郑州", GBK
+      '7A', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8602 set a rectangular area for a time window, 2013',
+    wire: [
+      '7E', // flag
+      '86 02', // message id 0x8602
+      '00 24', // body attributes: body 36 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 39', // flow number 57
+      '00', // setting 0: replace all
+      '01', // 1 area
+      '00 00 00 08', // area id 8
+      '00 01', // attributes: bit 0, time window (no speed limit)
+      '02 13 00 00', // top-left latitude 34.799616 degrees
+      '06 C6 00 00', // top-left longitude 113.639424 degrees
+      '02 12 00 00', // bottom-right latitude 34.734080 degrees
+      '06 C7 00 00', // bottom-right longitude 113.704960 degrees
+      '26 05 01 08 00 00', // start 2026-05-01 08:00:00 GMT+8
+      '26 05 01 18 00 00', // end 2026-05-01 18:00:00 GMT+8
+      '9E', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8604 set a polygonal area, 2013',
+    wire: [
+      '7E', // flag
+      '86 04', // message id 0x8604
+      '00 20', // body attributes: body 32 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 3A', // flow number 58
+      '00 00 00 09', // area id 9
+      '00 00', // attributes: none
+      '00 03', // 3 vertices
+      '02 12 00 00', // vertex 1 latitude 34.734080
+      '06 C6 00 00', // vertex 1 longitude 113.639424
+      '02 13 00 00', // vertex 2 latitude 34.799616
+      '06 C6 00 00', // vertex 2 longitude 113.639424
+      '02 13 00 00', // vertex 3 latitude 34.799616
+      '06 C7 00 00', // vertex 3 longitude 113.704960
+      '5C', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8601 delete two circular areas, 2013',
+    wire: [
+      '7E', // flag
+      '86 01', // message id 0x8601
+      '00 09', // body attributes: body 9 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 3B', // flow number 59
+      '02', // 2 areas
+      '00 00 00 07', // area id 7
+      '00 00 00 0A', // area id 10
+      'A5', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8606 set a route of two points, 2013',
+    wire: [
+      '7E', // flag
+      '86 06', // message id 0x8606
+      '00 33', // body attributes: body 51 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 3C', // flow number 60
+      '00 00 00 03', // route id 3
+      '00 00', // attributes: none (no time window)
+      '00 02', // 2 inflection points
+      '00 00 00 01', // point 1
+      '00 00 00 01', //   segment 1
+      '02 12 5A 50', //   latitude 34.757200
+      '06 C6 64 B0', //   longitude 113.665200
+      '14', //   segment width 20 m
+      '03', //   segment attributes: bit 0 driving time, bit 1 speed limit
+      '01 2C', //   too long 300 s
+      '00 3C', //   too short 60 s
+      '00 50', //   top speed 80 km/h
+      '05', //   overspeed duration 5 s
+      '00 00 00 02', // point 2
+      '00 00 00 01', //   segment 1
+      '02 13 00 00', //   latitude 34.799616
+      '06 C6 00 00', //   longitude 113.639424
+      '14', //   segment width 20 m
+      '00', //   segment attributes: none
+      '0A', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0702 driver identity, card read, 2013',
+    wire: [
+      '7E', // flag
+      '07 02', // message id 0x0702
+      '00 36', // body attributes: body 54 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 3D', // flow number 61
+      '01', // status 1: IC card inserted
+      '26 05 01 08 30 00', // time 2026-05-01 08:30:00 GMT+8
+      '00', // IC read result 0: read
+      '04', // name length 4
+      'D5 C5 C8 FD', // name "张三", GBK
+      '34 31 30 31 30 30 32 30 32 36 30 30 30 30 30 31 00 00 00 00', // certificate "4101002026000001", STRING[20] padded with 0x00
+      '10', // issuing authority length 16
+      'D6 A3 D6 DD CA D0 BD BB CD A8 D4 CB CA E4 BE D6', // authority "郑州市交通运输局", GBK
+      '20 30 12 31', // expiry 2030-12-31, BCD[4] YYYYMMDD
+      '55', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8802 stored media search, 2013',
+    wire: [
+      '7E', // flag
+      '88 02', // message id 0x8802
+      '00 0F', // body attributes: body 15 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 3E', // flow number 62
+      '00', // media type 0: image
+      '01', // channel 1
+      '00', // event 0: platform command
+      '26 05 01 08 00 00', // start 2026-05-01 08:00:00 GMT+8
+      '26 05 01 09 00 00', // end 2026-05-01 09:00:00 GMT+8
+      'A4', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x0802 stored media list, one image, 2013',
+    wire: [
+      '7E', // flag
+      '08 02', // message id 0x0802
+      '00 27', // body attributes: body 39 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 3F', // flow number 63
+      '00 3E', // flow number 62 of the 0x8802 it answers
+      '00 01', // 1 item
+      '00 00 00 2A', // media id 42
+      '00', // media type 0: image
+      '01', // channel 1
+      '00', // event 0: platform command
+      '00 00 00 00', //   alarm flags: none
+      '00 00 00 03', //   status: ACC on, positioned
+      '02 12 5A 50', //   latitude 34.757200 degrees (1e-6 degree)
+      '06 C6 64 B0', //   longitude 113.665200 degrees
+      '00 65', //   altitude 101 m
+      '00 00', //   speed 0.0 km/h (0.1 km/h)
+      '01 0E', //   direction 270 degrees
+      '26 05 01 08 30 30', //   time 2026-05-01 08:30:30 GMT+8, BCD[6]
+      '54', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x8803 stored media upload, 2013',
+    wire: [
+      '7E', // flag
+      '88 03', // message id 0x8803
+      '00 10', // body attributes: body 16 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 40', // flow number 64
+      '00', // media type 0: image
+      '01', // channel 1
+      '00', // event 0: platform command
+      '26 05 01 08 00 00', // start 2026-05-01 08:00:00 GMT+8
+      '26 05 01 09 00 00', // end 2026-05-01 09:00:00 GMT+8
+      '00', // delete flag 0: keep on the terminal
+      'C4', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
 ];

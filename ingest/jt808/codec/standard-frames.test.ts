@@ -145,6 +145,236 @@ const EXPECTED: Record<string, Expected> = {
     header: { msgId: 0x0201, ...H2013(17) },
     body: { replySerial: 17, location: position(34.7572, 113.6652, 101, 0, 270, gmt8(2026, 5, 1, 8, 30, 30)) },
   },
+  '0x9101 live video request (JT/T 1078), 2013': {
+    header: { msgId: 0x9101, ...H2013(33, '013912340001') },
+    body: { server: { host: '127.0.0.1', tcpPort: 6810, udpPort: 0 }, channel: 1, dataType: 1, streamType: 1 },
+  },
+  '0x9102 live video control (JT/T 1078), 2013': {
+    header: { msgId: 0x9102, ...H2013(34, '013912340001') },
+    body: { channel: 1, command: 0, closeType: 0, streamType: 0 },
+  },
+  '0x9201 playback request (JT/T 1078), 2013': {
+    header: { msgId: 0x9201, ...H2013(35, '013912340001') },
+    body: {
+      server: { host: '127.0.0.1', tcpPort: 6811, udpPort: 0 },
+      channel: 2,
+      mediaType: 2,
+      streamType: 1,
+      storage: 1,
+      mode: 0,
+      speed: 0,
+      start: gmt8(2026, 5, 1, 8, 30, 0),
+      end: gmt8(2026, 5, 1, 8, 45, 0),
+    },
+  },
+  '0x9202 playback control (JT/T 1078), 2013': {
+    header: { msgId: 0x9202, ...H2013(36, '013912340001') },
+    body: { channel: 2, control: 5, speed: 0, position: gmt8(2026, 5, 1, 8, 35, 0) },
+  },
+  '0x9205 resource list query (JT/T 1078), 2013': {
+    header: { msgId: 0x9205, ...H2013(37, '013912340001') },
+    body: {
+      channel: 0,
+      start: gmt8(2026, 5, 1, 0, 0, 0),
+      end: gmt8(2026, 5, 1, 23, 59, 59),
+      alarmBits: 1,
+      videoAlarmBits: 0,
+      mediaType: 0,
+      streamType: 0,
+      storage: 0,
+    },
+  },
+  '0x1205 resource list (JT/T 1078), two recordings, 2013': {
+    header: { msgId: 0x1205, ...H2013(38, '013912340001') },
+    body: {
+      replySerial: 37,
+      resources: [
+        {
+          channel: 1,
+          start: gmt8(2026, 5, 1, 8, 0, 0),
+          end: gmt8(2026, 5, 1, 8, 10, 0),
+          alarmBits: 0,
+          videoAlarmBits: 0,
+          mediaType: 0,
+          streamType: 1,
+          storage: 1,
+          fileBytes: 10_485_760,
+        },
+        {
+          channel: 2,
+          start: gmt8(2026, 5, 1, 8, 10, 0),
+          end: gmt8(2026, 5, 1, 8, 20, 0),
+          alarmBits: 2,
+          videoAlarmBits: 1,
+          mediaType: 2,
+          streamType: 2,
+          storage: 2,
+          fileBytes: 2_122_121_217,
+        },
+      ],
+    },
+  },
+
+  '0x8103 set terminal parameters, 2013': {
+    header: { msgId: 0x8103, ...H2013(48, '013912340001') },
+    body: {
+      params: [
+        { id: 0x0001, value: Buffer.from([0, 0, 0, 30]) },
+        { id: 0x0013, value: Buffer.from('vigil.example') },
+      ],
+    },
+  },
+  '0x8106 query some terminal parameters, 2013': {
+    header: { msgId: 0x8106, ...H2013(49, '013912340001') },
+    body: { ids: [0x0001, 0x0029] },
+  },
+  '0x0104 terminal parameters answer, 2013': {
+    header: { msgId: 0x0104, ...H2013(50, '013912340001') },
+    body: {
+      replySerial: 49,
+      params: [
+        { id: 0x0001, value: Buffer.from([0, 0, 0, 30]) },
+        { id: 0x0029, value: Buffer.from([0, 0, 0, 10]) },
+      ],
+    },
+  },
+  '0x8105 terminal control: reset, 2013': {
+    header: { msgId: 0x8105, ...H2013(51, '013912340001') },
+    body: { command: 4, params: '' },
+  },
+  '0x8400 callback for monitoring, 2013': {
+    header: { msgId: 0x8400, ...H2013(52, '013912340001') },
+    body: { flag: 1, phone: '13800000000' },
+  },
+  '0x8500 vehicle control: lock the doors, 2013': {
+    header: { msgId: 0x8500, ...H2013(53, '013912340001') },
+    body: { flags: 1 },
+  },
+  '0x8500 vehicle control: lock the doors, 2019': {
+    header: { msgId: 0x8500, ...H2019(54) },
+    body: { controls: [{ typeId: 1, value: 1 }] },
+  },
+  '0x0500 vehicle control answer, 2013': {
+    header: { msgId: 0x0500, ...H2013(55, '013912340001') },
+    body: { replySerial: 53, location: position(34.7572, 113.6652, 101, 0, 270, gmt8(2026, 5, 1, 8, 30, 30)) },
+  },
+  '0x8600 set a circular area with a speed limit, 2019': {
+    header: { msgId: 0x8600, ...H2019(56) },
+    body: {
+      setting: 1,
+      areas: [
+        {
+          id: 7,
+          attributes: 2,
+          latRaw: 34_757_200,
+          lonRaw: 113_665_200,
+          radiusM: 500,
+          speedMaxKmh: 60,
+          overspeedS: 10,
+          nightSpeedMaxKmh: 50,
+          name: '郑州',
+        },
+      ],
+    },
+  },
+  '0x8602 set a rectangular area for a time window, 2013': {
+    header: { msgId: 0x8602, ...H2013(57, '013912340001') },
+    body: {
+      setting: 0,
+      areas: [
+        {
+          id: 8,
+          attributes: 1,
+          topLatRaw: 34_799_616,
+          leftLonRaw: 113_639_424,
+          bottomLatRaw: 34_734_080,
+          rightLonRaw: 113_704_960,
+          start: gmt8(2026, 5, 1, 8, 0, 0),
+          end: gmt8(2026, 5, 1, 18, 0, 0),
+        },
+      ],
+    },
+  },
+  '0x8604 set a polygonal area, 2013': {
+    header: { msgId: 0x8604, ...H2013(58, '013912340001') },
+    body: {
+      id: 9,
+      attributes: 0,
+      vertices: [
+        { latRaw: 34_734_080, lonRaw: 113_639_424 },
+        { latRaw: 34_799_616, lonRaw: 113_639_424 },
+        { latRaw: 34_799_616, lonRaw: 113_704_960 },
+      ],
+    },
+  },
+  '0x8601 delete two circular areas, 2013': {
+    header: { msgId: 0x8601, ...H2013(59, '013912340001') },
+    body: { ids: [7, 10] },
+  },
+  '0x8606 set a route of two points, 2013': {
+    header: { msgId: 0x8606, ...H2013(60, '013912340001') },
+    body: {
+      id: 3,
+      attributes: 0,
+      points: [
+        {
+          pointId: 1,
+          segmentId: 1,
+          latRaw: 34_757_200,
+          lonRaw: 113_665_200,
+          widthM: 20,
+          segmentAttributes: 3,
+          tooLongS: 300,
+          tooShortS: 60,
+          speedMaxKmh: 80,
+          overspeedS: 5,
+        },
+        { pointId: 2, segmentId: 1, latRaw: 34_799_616, lonRaw: 113_639_424, widthM: 20, segmentAttributes: 0 },
+      ],
+    },
+  },
+  '0x0702 driver identity, card read, 2013': {
+    header: { msgId: 0x0702, ...H2013(61, '013912340001') },
+    body: {
+      status: 1,
+      time: gmt8(2026, 5, 1, 8, 30, 0),
+      readResult: 0,
+      name: '张三',
+      certificate: '4101002026000001',
+      authority: '郑州市交通运输局',
+      expiry: '2030-12-31',
+    },
+  },
+  '0x8802 stored media search, 2013': {
+    header: { msgId: 0x8802, ...H2013(62, '013912340001') },
+    body: { mediaType: 0, channel: 1, eventCode: 0, start: gmt8(2026, 5, 1, 8, 0, 0), end: gmt8(2026, 5, 1, 9, 0, 0) },
+  },
+  '0x0802 stored media list, one image, 2013': {
+    header: { msgId: 0x0802, ...H2013(63, '013912340001') },
+    body: {
+      replySerial: 62,
+      items: [
+        {
+          mediaId: 42,
+          mediaType: 0,
+          channel: 1,
+          eventCode: 0,
+          location: position(34.7572, 113.6652, 101, 0, 270, gmt8(2026, 5, 1, 8, 30, 30)),
+        },
+      ],
+    },
+  },
+  '0x8803 stored media upload, 2013': {
+    header: { msgId: 0x8803, ...H2013(64, '013912340001') },
+    body: {
+      mediaType: 0,
+      channel: 1,
+      eventCode: 0,
+      start: gmt8(2026, 5, 1, 8, 0, 0),
+      end: gmt8(2026, 5, 1, 9, 0, 0),
+      deleteAfter: 0,
+    },
+  },
 };
 
 describe('frames written by hand from the standard', () => {

@@ -6,6 +6,7 @@ import type net from 'node:net';
 import {
   FrameSplitter,
   Reassembler,
+  type Jt808Message,
   type Jt808Version,
   type LocationBody,
   type ReassemblerOptions,
@@ -21,6 +22,8 @@ export interface CommandAnswer {
   location?: LocationBody;
   /** The media ids of a 0x0805 answer to 0x8801 (each photo then arrives as 0x0801). */
   mediaIds?: number[];
+  /** The terminal's own answering message when it is not 0x0001 (0x1205 to 0x9205/0x9201, 0x0104, 0x0702, 0x0802). */
+  message?: Jt808Message;
 }
 
 export interface PendingDownlink {
@@ -75,6 +78,13 @@ export class Connection implements TcpConnection {
     const pending = this.downlinks?.get(serial);
     if (pending) this.downlinks?.delete(serial);
     return pending;
+  }
+
+  /** The flow number of the oldest command of this message id awaiting an answer (for answers without one). */
+  pendingSerialOf(msgId: number): number | undefined {
+    if (!this.downlinks) return undefined;
+    for (const [serial, pending] of this.downlinks) if (pending.msgId === msgId) return serial;
+    return undefined;
   }
 
   /** Fails every command still waiting, when the connection goes away. */

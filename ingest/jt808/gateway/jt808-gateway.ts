@@ -274,6 +274,31 @@ export class Jt808Gateway {
           mediaIds: message.body.mediaIds,
         });
         return;
+      case 0x1205:
+        // A resource list (JT/T 1078): the answer to 0x9205, or to 0x9201 naming what will be played back.
+        this.out.reply(c, header, RESULT.ok);
+        this.onTerminalAnswer(c, message.body.replySerial, { result: RESULT.ok, message });
+        return;
+      case 0x0104:
+      case 0x0802:
+        // Parameters (to 0x8104/0x8106) and the stored media found (to 0x8802): the answer is the message itself.
+        this.out.reply(c, header, RESULT.ok);
+        this.onTerminalAnswer(c, message.body.replySerial, { result: RESULT.ok, message });
+        return;
+      case 0x0500: {
+        // The answer to vehicle control carries the position after it: stored like a 0x0201.
+        const row = telemetryFromLocation(header.phone, c.plate, message.body.location, receivedAt, false);
+        await this.publishPositions(c, [row], raw);
+        this.onTerminalAnswer(c, message.body.replySerial, { result: RESULT.ok, location: message.body.location });
+        return;
+      }
+      case 0x0702: {
+        // Driver identity: sent on card in/out, and as the answer to 0x8702, which it names by no flow number.
+        this.out.reply(c, header, RESULT.ok);
+        const serial = c.pendingSerialOf(0x8702);
+        if (serial !== undefined) this.onTerminalAnswer(c, serial, { result: RESULT.ok, message });
+        return;
+      }
       case 0x0800:
         return this.mediaUploads.onEvent(c, header, message.body, receivedAt);
       case 0x0801:
@@ -478,6 +503,11 @@ export class Jt808Gateway {
       }, this.options.downlinkTimeoutMs);
       c.addDownlink(serial, { msgId: message.msgId, resolve, reject, timer });
     });
+  }
+
+  /** The local address of a terminal's live connection: where it reaches this node (for JT/T 1078 media). */
+  sessionLocalAddress(phone: string): string | undefined {
+    return this.sessions.get(phone)?.socket.localAddress;
   }
 
   hasSession(phone: string): boolean {

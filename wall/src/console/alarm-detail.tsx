@@ -1,6 +1,7 @@
 /**
  * The selected alarm beside the queue: what happened (rule, speed, place, times), who holds it, where it was
- * escalated, its work order, and every handling step with who and when (`GET /api/alarms/:id`).
+ * escalated, its work order, and every handling step with who and when (`GET /api/alarms/:id`); live video of
+ * the vehicle's camera beside it, for the roles that may watch.
  */
 import { useEffect, useState } from 'react';
 import type { AlarmQueueRow } from '../../../schema/handling.js';
@@ -9,6 +10,7 @@ import { ruleName } from '../i18n/rule-names.js';
 import { named } from './console-messages.js';
 import { chinaDateTime } from './console-time.js';
 import { errorSentence } from './error-text.js';
+import { VideoPlayer, type OpenedStream } from './video-player.js';
 import { useWorkspace } from './workspace-context.js';
 
 interface HistoryEntry {
@@ -114,6 +116,7 @@ export function AlarmDetail({ alarm, children }: { alarm: AlarmQueueRow; childre
             />
           ))}
       </dl>
+      <AlarmVideo alarm={alarm} />
       {children}
       <h4>{m.queue.history}</h4>
       {error !== null ? <p className="console-error">{error}</p> : null}
@@ -140,5 +143,23 @@ function FactRow({ label, value }: { label: string; value: string }) {
       <dt>{label}</dt>
       <dd>{value}</dd>
     </>
+  );
+}
+
+/** Channel 1 of the alarm's vehicle, live, on demand: the officer looks before signing for or dismissing it. */
+function AlarmVideo({ alarm }: { alarm: AlarmQueueRow }) {
+  const ws = useWorkspace();
+  const [watching, setWatching] = useState<string | null>(null);
+  if (ws.abilities?.video !== true || alarm.terminal_id === '') return null;
+  if (watching !== alarm.alarm_id)
+    return (
+      <button type="button" data-testid="alarm-video" onClick={() => setWatching(alarm.alarm_id)}>
+        {ws.m.video.live}
+      </button>
+    );
+  const open = () =>
+    ws.api.post<OpenedStream>(`/api/vehicles/${encodeURIComponent(alarm.terminal_id)}/video/live`, { channel: 1 });
+  return (
+    <VideoPlayer key={alarm.alarm_id} label={ws.m.video.liveOf(1)} open={open} onClose={() => setWatching(null)} />
   );
 }

@@ -178,6 +178,26 @@ export interface ConsoleMessages {
     kmh: string;
     windowTooLong: (days: number) => string;
   };
+  video: {
+    title: string;
+    channel: string;
+    live: string;
+    liveOf: (channel: number) => string;
+    playbackOf: (channel: number, from: string) => string;
+    recordings: string;
+    findRecordings: string;
+    noRecordings: string;
+    play: string;
+    pause: string;
+    resume: string;
+    connecting: string;
+    waiting: string;
+    close: string;
+    ended: (reason: string) => string;
+    endReasons: Readonly<Record<string, string>>;
+    browserFailed: (reason: string) => string;
+    notAllowed: string;
+  };
   errors: {
     network: string;
     unauthenticated: string;
@@ -203,6 +223,9 @@ export interface ConsoleMessages {
     terminalTimeout: string;
     terminalNotFound: string;
     downlinkBusy: string;
+    videoFull: string;
+    terminalRefused: string;
+    channelBusy: string;
     badField: (field: string) => string;
     windowTooLong: string;
     server: (status: number) => string;
@@ -525,6 +548,39 @@ const ZH: ConsoleMessages = {
     kmh: 'km/h',
     windowTooLong: (days) => `一次最多查询 ${days} 天，请缩短时间范围`,
   },
+  video: {
+    title: '视频',
+    channel: '通道',
+    live: '实时视频',
+    liveOf: (channel) => `通道${channel} 实时`,
+    playbackOf: (channel, from) => `通道${channel} 回放 ${from}`,
+    recordings: '终端录像',
+    findRecordings: '查询录像',
+    noRecordings: '该时段终端没有录像',
+    play: '回放',
+    pause: '暂停',
+    resume: '继续',
+    connecting: '正在请求终端推流…',
+    waiting: '终端已接受，等待关键帧…',
+    close: '关闭',
+    ended: (reason) => `视频已结束（${reason}）`,
+    endReasons: {
+      no_viewers: '无人观看，已关闭',
+      terminal_closed: '终端已停止推流',
+      terminal_did_not_connect: '终端未连接媒体服务器',
+      stream_stalled: '终端推流中断',
+      stream_bandwidth: '码流超过单路带宽上限，已关闭',
+      codec_unsupported: '终端发送的是H.265等浏览器无法播放的编码',
+      server_stopping: '服务器正在停止',
+      ended_by_user: '回放已结束',
+      bad_ticket: '观看凭证已失效，请重新打开',
+      viewers_full: '观看人数已满',
+      unauthorized: '会话已失效，请重新登录',
+      token_expired: '会话已过期，请重新登录',
+    },
+    browserFailed: (reason) => `浏览器无法播放：${reason}`,
+    notAllowed: '当前角色不能查看视频',
+  },
   errors: {
     network: '无法连接服务器，请检查网络后重试。',
     unauthenticated: '登录已失效，请重新登录。',
@@ -547,6 +603,9 @@ const ZH: ConsoleMessages = {
     unknownEnterprise: '没有这个企业。',
     noChange: '转办需要选择另一个单位、部门或企业。',
     terminalOffline: '终端当前不在线，无法下发指令。',
+    videoFull: '视频路数或带宽已达上限，请关闭其他视频后再试。',
+    terminalRefused: '终端拒绝了该请求。',
+    channelBusy: '该通道正在回放录像，请先结束回放。',
     terminalTimeout: '终端在规定时间内没有应答，请稍后重试。',
     terminalNotFound: '没有登记该车牌的终端。',
     downlinkBusy: '该终端还有指令未应答，请稍后再发。',
@@ -873,6 +932,39 @@ const EN: ConsoleMessages = {
     kmh: 'km/h',
     windowTooLong: (days) => `${days} days at most per query; shorten the window`,
   },
+  video: {
+    title: 'Video',
+    channel: 'Channel',
+    live: 'Live video',
+    liveOf: (channel) => `Channel ${channel} live`,
+    playbackOf: (channel, from) => `Channel ${channel} playback ${from}`,
+    recordings: 'Recordings on the terminal',
+    findRecordings: 'Find recordings',
+    noRecordings: 'The terminal holds no recording in this window',
+    play: 'Play back',
+    pause: 'Pause',
+    resume: 'Resume',
+    connecting: 'Asking the terminal for its stream…',
+    waiting: 'The terminal accepted; waiting for a key frame…',
+    close: 'Close',
+    ended: (reason) => `The video ended (${reason})`,
+    endReasons: {
+      no_viewers: 'Closed: nobody was watching',
+      terminal_closed: 'The terminal stopped streaming',
+      terminal_did_not_connect: 'The terminal did not connect to the media server',
+      stream_stalled: "The terminal's stream stalled",
+      stream_bandwidth: 'Closed: the stream exceeded the bandwidth of one stream',
+      codec_unsupported: 'The terminal sends H.265 or another codec the browser cannot play',
+      server_stopping: 'The server is stopping',
+      ended_by_user: 'The playback ended',
+      bad_ticket: 'The viewing ticket is no longer valid: open the video again',
+      viewers_full: 'Too many viewers',
+      unauthorized: 'The session ended: log in again',
+      token_expired: 'The session expired: log in again',
+    },
+    browserFailed: (reason) => `The browser cannot play this: ${reason}`,
+    notAllowed: 'Your role may not watch video',
+  },
   errors: {
     network: 'Cannot reach the server; check the network and try again.',
     unauthenticated: 'Your session has ended; log in again.',
@@ -895,6 +987,9 @@ const EN: ConsoleMessages = {
     unknownEnterprise: 'No such enterprise.',
     noChange: 'Choose another unit, department or enterprise to transfer to.',
     terminalOffline: 'The terminal is not connected; the command cannot be sent.',
+    videoFull: 'The video streams or their bandwidth are at their bound: close another video and try again.',
+    terminalRefused: 'The terminal refused the request.',
+    channelBusy: 'This channel is playing a recording back: end that playback first.',
     terminalTimeout: 'The terminal did not answer in time; try again later.',
     terminalNotFound: 'No terminal is registered with that plate.',
     downlinkBusy: 'The terminal has not answered earlier commands yet; try again shortly.',

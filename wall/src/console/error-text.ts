@@ -67,6 +67,14 @@ export function errorSentence(error: unknown, m: ConsoleMessages): string {
       return e.terminalNotFound;
     case 'downlink_busy':
       return e.downlinkBusy;
+    case 'video_streams_full':
+    case 'video_bandwidth_full':
+    case 'viewers_full':
+      return e.videoFull;
+    case 'terminal_refused':
+      return e.terminalRefused;
+    case 'channel_busy':
+      return e.channelBusy;
     case 'window_too_long':
       return e.windowTooLong;
     case 'bad_field':

@@ -2,7 +2,8 @@
  * One vehicle: found by plate or terminal number (an enterprise picks from its own vehicles), its track over any
  * window of up to 31 days — reduced on the server, with mileage, stops, trips and the alarms on it — drawn over
  * the division boundaries and replayed at a chosen speed; the photos its terminal sent, a photo taken on command
- * (0x8801), and the other commands the caller's role may send.
+ * (0x8801), live video and recordings of its cameras (JT/T 1078, video-panel.tsx), and the other commands the
+ * caller's role may send.
  */
 import { geoMercator, geoPath } from 'd3';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -19,6 +20,7 @@ import {
   parseChinaInput,
 } from './console-time.js';
 import { errorSentence } from './error-text.js';
+import { VideoPanel } from './video-panel.js';
 import { useWorkspace } from './workspace-context.js';
 
 const MAP_WIDTH = 1000;
@@ -427,6 +429,7 @@ function TrackView({ track, geo }: { track: TrackAnswer; geo: HenanGeo | null })
             </li>
           ))}
         </ul>
+        <VideoPanel terminalId={track.terminal_id} from={track.from} to={track.to} />
         <MediaPanel terminalId={track.terminal_id} from={track.from} to={track.to} />
         <CommandPanel terminalId={track.terminal_id} />
       </aside>

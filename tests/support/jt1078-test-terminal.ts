@@ -1,0 +1,258 @@
+/**
+ * The video side of a test terminal: real H.264 made by Debian's ffmpeg (a moving test pattern), cut into
+ * access units, packetized as JT/T 1078 stream packets (table 19: 950-byte payloads, first/middle/last marks,
+ * millisecond timestamps, I-frame and frame intervals) and sent over TCP to the media server at the frame rate,
+ * the way a terminal answers 0x9101 or 0x9201. Nothing here comes from Vigil's media server except the packet
+ * encoder, whose byte layout is tested against frames written from the standard.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { DATA_TYPE, encodeRtpPacket, PAYLOAD_TYPE, SUBPACKAGE, type SimBytes } from '../../ingest/jt1078/index.js';
+import type {
+  Jt808Message,
+  LiveVideoRequest,
+  PlaybackControl,
+  PlaybackRequest,
+  VideoResource,
+} from '../../ingest/jt808/codec/index.js';
+import type { Received, TestTerminal } from './jt808-test-terminal.js';
+
+export const FFMPEG = '/usr/bin/ffmpeg';
+/** The payload of one packet: JT/T 1078 says at most 950 bytes. */
+const PAYLOAD_BYTES = 950;
+
+export interface TestPattern {
+  width: number;
+  height: number;
+  fps: number;
+  /** Frames between key frames. */
+  gop: number;
+  seconds: number;
+}
+
+export interface AccessUnit {
+  key: boolean;
+  /** Annex B bytes of the frame: its NAL units with start codes, SPS and PPS before a key frame. */
+  data: Buffer;
+}
+
+/** H.264 Annex B of ffmpeg's moving test pattern (testsrc2), constrained baseline, no B frames. */
+export function testPatternH264(p: TestPattern): Buffer {
+  if (!existsSync(FFMPEG))
+    throw new Error(`the video tests need Debian's ffmpeg at ${FFMPEG} (apt-get install -y ffmpeg); it is missing`);
+  return execFileSync(
+    FFMPEG,
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi'],
+      ...['-i', `testsrc2=size=${p.width}x${p.height}:rate=${p.fps}`, '-t', String(p.seconds)],
+      ...['-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-g', String(p.gop), '-bf', '0'],
+      ...['-x264-params', 'slices=1:keyint_min=' + p.gop, '-f', 'h264', '-'],
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+}
+
+/** The access units (frames) of an Annex B stream: each begins at a non-VCL NAL or a slice with first_mb 0. */
+export function accessUnits(stream: Buffer): AccessUnit[] {
+  const starts: number[] = [];
+  for (let i = 0; i + 3 < stream.length; i++)
+    if (stream[i] === 0 && stream[i + 1] === 0 && stream[i + 2] === 1) starts.push(i + 3);
+  const units: AccessUnit[] = [];
+  let current: Buffer[] = [];
+  let key = false;
+  let hasSlice = false;
+  starts.forEach((start, n) => {
+    // Each NAL unit keeps a 4-byte start code in front, as terminals send them.
+    const end = n + 1 < starts.length ? starts[n + 1] - 3 : stream.length;
+    const nal = stream.subarray(start, end);
+    const type = nal[0] & 0x1f;
+    const slice = type === 1 || type === 5;
+    const begins = slice ? (nal[1] & 0x80) !== 0 : true;
+    if (begins && hasSlice) {
+      units.push({ key, data: Buffer.concat(current) });
+      current = [];
+      key = false;
+      hasSlice = false;
+    }
+    current.push(Buffer.from([0, 0, 0, 1]), trimZeros(nal));
+    if (type === 5) key = true;
+    if (slice) hasSlice = true;
+  });
+  if (hasSlice) units.push({ key, data: Buffer.concat(current) });
+  return units;
+}
+
+function trimZeros(nal: Buffer): Buffer {
+  let end = nal.length;
+  while (end > 1 && nal[end - 1] === 0) end--;
+  return nal.subarray(0, end);
+}
+
+/** The JT/T 1078 packets of one frame. */
+export function packetize(
+  unit: AccessUnit,
+  at: { sim: string; channel: number; sequence: number; timestampMs: number; sinceKeyMs: number; frameMs: number },
+  simBytes: SimBytes = 6,
+): Buffer[] {
+  const parts: Buffer[] = [];
+  for (let p = 0; p < unit.data.length; p += PAYLOAD_BYTES) parts.push(unit.data.subarray(p, p + PAYLOAD_BYTES));
+  return parts.map((payload, i) =>
+    encodeRtpPacket(
+      {
+        marker: i === parts.length - 1,
+        payloadType: PAYLOAD_TYPE.h264,
+        sequence: (at.sequence + i) & 0xffff,
+        sim: at.sim,
+        channel: at.channel,
+        dataType: unit.key ? DATA_TYPE.iFrame : DATA_TYPE.pFrame,
+        subpackage:
+          parts.length === 1
+            ? SUBPACKAGE.atomic
+            : i === 0
+              ? SUBPACKAGE.first
+              : i === parts.length - 1
+                ? SUBPACKAGE.last
+                : SUBPACKAGE.middle,
+        timestampMs: at.timestampMs,
+        lastIFrameIntervalMs: at.sinceKeyMs,
+        lastFrameIntervalMs: at.frameMs,
+        payload,
+      },
+      simBytes,
+    ),
+  );
+}
+
+/**
+ * Streams frames to a media port at `fps`, looping, until stopped or the server closes the connection. Counts what
+ * it sent, and whether the server closed it.
+ */
+export class VideoSender {
+  framesSent = 0;
+  closedByServer = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly socket: net.Socket;
+  readonly connected: Promise<void>;
+  readonly closed: Promise<void>;
+
+  constructor(
+    host: string,
+    port: number,
+    private readonly units: AccessUnit[],
+    private readonly at: { sim: string; channel: number; fps: number; simBytes?: SimBytes },
+  ) {
+    this.socket = net.connect({ host, port });
+    this.socket.on('error', () => undefined);
+    this.connected = new Promise((resolve, reject) => {
+      this.socket.once('connect', () => resolve());
+      this.socket.once('error', reject);
+    });
+    this.closed = new Promise((resolve) =>
+      this.socket.once('close', () => {
+        if (this.timer) this.closedByServer = true;
+        this.stop();
+        resolve();
+      }),
+    );
+  }
+
+  start(): void {
+    const frameMs = Math.round(1000 / this.at.fps);
+    let sequence = 0;
+    let lastKeyMs = 0;
+    const t0 = Date.now();
+    this.timer = setInterval(() => {
+      const unit = this.units[this.framesSent % this.units.length];
+      const timestampMs = t0 + this.framesSent * frameMs;
+      if (unit.key) lastKeyMs = timestampMs;
+      const packets = packetize(
+        unit,
+        {
+          sim: this.at.sim,
+          channel: this.at.channel,
+          sequence,
+          timestampMs,
+          sinceKeyMs: timestampMs - lastKeyMs,
+          frameMs,
+        },
+        this.at.simBytes,
+      );
+      sequence += packets.length;
+      this.socket.write(Buffer.concat(packets));
+      this.framesSent++;
+    }, frameMs);
+  }
+
+  /** Writes raw bytes (a hostile terminal's garbage). */
+  write(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.socket.destroy();
+  }
+}
+
+/**
+ * Answers the platform's video commands the way a JT/T 1078 terminal does: 0x9101 with 0x0001 and then the test
+ * pattern streamed to the address it names; 0x9205 with 0x1205 listing `recordings`; 0x9201 with 0x1205 and the
+ * pattern streamed to the playback address; 0x9102 and 0x9202 "end" by stopping. Everything else gets 0x0001.
+ */
+export class VideoAnswers {
+  readonly senders: VideoSender[] = [];
+  readonly liveRequests: LiveVideoRequest[] = [];
+  readonly playbackRequests: PlaybackRequest[] = [];
+  readonly controls: PlaybackControl[] = [];
+  readonly stops: Received[] = [];
+  private readonly handled = new Set<Received>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    readonly terminal: TestTerminal,
+    private readonly units: AccessUnit[],
+    private readonly fps: number,
+    private readonly recordings: VideoResource[] = [],
+  ) {
+    this.timer = setInterval(() => this.answer(), 20);
+  }
+
+  private answer(): void {
+    for (const r of this.terminal.received) {
+      if (this.handled.has(r) || r.msgId === 0x8001 || r.msgId === 0x8100) continue;
+      this.handled.add(r);
+      const message = r.message as Jt808Message;
+      if (message.msgId === 0x9205 || message.msgId === 0x9201) {
+        this.terminal.send({ msgId: 0x1205, body: { replySerial: r.serial, resources: this.recordings } });
+      } else {
+        this.terminal.send({ msgId: 0x0001, body: { replySerial: r.serial, replyMsgId: r.msgId, result: 0 } });
+      }
+      if (message.msgId === 0x9101) {
+        this.liveRequests.push(message.body);
+        this.stream(message.body.server.host, message.body.server.tcpPort, message.body.channel);
+      } else if (message.msgId === 0x9201) {
+        this.playbackRequests.push(message.body);
+        this.stream(message.body.server.host, message.body.server.tcpPort, message.body.channel);
+      } else if (message.msgId === 0x9202) {
+        this.controls.push(message.body);
+      } else if (message.msgId === 0x9102) {
+        this.stops.push(r);
+        for (const s of this.senders) s.stop();
+      }
+    }
+  }
+
+  private stream(host: string, port: number, channel: number): void {
+    const sender = new VideoSender(host, port, this.units, { sim: this.terminal.phone, channel, fps: this.fps });
+    this.senders.push(sender);
+    void sender.connected.then(() => sender.start()).catch(() => undefined);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const s of this.senders) s.stop();
+    this.terminal.close();
+  }
+}

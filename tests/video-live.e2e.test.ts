@@ -1,0 +1,270 @@
+/**
+ * Live video end to end through a real `vigil start`: a terminal over JT/T 808 is asked for a channel (0x9101),
+ * streams real H.264 (ffmpeg's test pattern) as JT/T 1078 packets to the media port, and a viewer's WebSocket
+ * receives fMP4 that ffmpeg decodes back into whole frames of the right size. Also: tickets are single-use, a
+ * second viewer joins without a second 0x9101, a stream nobody watches is closed with 0x9102, garbage on the
+ * media port costs nothing, and who may watch what.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+import { TestTerminal } from './support/jt808-test-terminal.js';
+import {
+  accessUnits,
+  testPatternH264,
+  VideoAnswers,
+  VideoSender,
+  type AccessUnit,
+} from './support/jt1078-test-terminal.js';
+
+const VIEWERLESS_CLOSE_MS = 1_500;
+const PATTERN = { width: 320, height: 240, fps: 25, gop: 25, seconds: 4 };
+let vigil: VigilProcess;
+let token: string;
+let units: AccessUnit[];
+let workDir: string;
+
+beforeAll(async () => {
+  units = accessUnits(testPatternH264(PATTERN));
+  workDir = mkdtempSync(path.join(tmpdir(), 'vigil-video-'));
+  vigil = await startVigil({ args: ['--video-viewerless-close-ms', String(VIEWERLESS_CLOSE_MS)] });
+  token = await vigil.login();
+});
+
+afterAll(async () => {
+  await vigil?.stop({ removeData: true });
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+/** A registered terminal that answers video commands by streaming the test pattern. */
+async function videoTerminal(phone: string, plate: string): Promise<VideoAnswers> {
+  const terminal = await TestTerminal.connect(vigil.jt808Port, phone, 2013);
+  expect(await terminal.authenticate(await terminal.register(plate))).toBe(0);
+  return new VideoAnswers(terminal, units, PATTERN.fps);
+}
+
+async function openLive(
+  terminalId: string,
+  body: unknown,
+  bearer = token,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${vigil.baseUrl}/api/vehicles/${terminalId}/video/live`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bearer}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+interface Watched {
+  texts: Record<string, unknown>[];
+  binary: Buffer[];
+  closed: Promise<{ code: number; reason: string }>;
+  socket: WebSocket;
+}
+
+function watch(wsPath: string): Watched {
+  const socket = new WebSocket(`ws://127.0.0.1:${vigil.httpPort}${wsPath}`);
+  const texts: Record<string, unknown>[] = [];
+  const binary: Buffer[] = [];
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) binary.push(Buffer.from(data as Buffer));
+    else texts.push(JSON.parse(String(data)) as Record<string, unknown>);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  return { texts, binary, closed, socket };
+}
+
+/** What ffprobe reads of a file: decoded frames and the picture size. */
+function probe(file: string): { frames: number; width: number; height: number; codec: string } {
+  const out = execFileSync('/usr/bin/ffprobe', [
+    ...['-v', 'error', '-count_frames', '-select_streams', 'v:0'],
+    ...['-show_entries', 'stream=codec_name,width,height,nb_read_frames', '-of', 'json', file],
+  ]).toString();
+  const s = (JSON.parse(out) as { streams: Record<string, string | number>[] }).streams[0];
+  return {
+    frames: Number(s.nb_read_frames),
+    width: Number(s.width),
+    height: Number(s.height),
+    codec: String(s.codec_name),
+  };
+}
+
+/** ISO/IEC 14496-12 sample_flags of a sync sample (sample_depends_on = 2). */
+const SYNC_SAMPLE = 0x02000000;
+
+/** The sample_flags of a one-sample media segment's trun (flags 0x701: offset, duration, size, flags). */
+function sampleFlags(segment: Buffer): number {
+  const trun = segment.indexOf('trun', 0, 'latin1');
+  return segment.readUInt32BE(trun + 24);
+}
+
+describe('live video (JT/T 1078) through the media server', () => {
+  it('streams real H.264 from a terminal to a viewer as fMP4 that decodes whole', async () => {
+    const terminal = await videoTerminal('013800001078', '豫A10780');
+    try {
+      const opened = await openLive('013800001078', { channel: 2, stream: 'main' });
+      expect(opened.status).toBe(200);
+      expect(opened.body).toMatchObject({ kind: 'live', terminal_id: '013800001078', channel: 2 });
+      expect(terminal.liveRequests).toEqual([
+        {
+          server: { host: '127.0.0.1', tcpPort: vigil.jt1078LivePort, udpPort: 0 },
+          channel: 2,
+          dataType: 1,
+          streamType: 0,
+        },
+      ]);
+      const viewer = watch(String(opened.body.ws_path));
+      // Three seconds of video: the init segment and at least 60 frames.
+      await eventually(async () => (viewer.binary.length >= 61 ? true : undefined), 20_000, '61 segments');
+      viewer.socket.close();
+      const description = viewer.texts.find((t) => t.type === 'stream');
+      expect(description).toMatchObject({ codec: expect.stringMatching(/^avc1\.42/), width: 320, height: 240 });
+      const file = path.join(workDir, 'live.mp4');
+      writeFileSync(file, Buffer.concat(viewer.binary));
+      const decoded = probe(file);
+      expect(decoded).toMatchObject({ codec: 'h264', width: 320, height: 240 });
+      expect(decoded.frames).toBeGreaterThanOrEqual(60);
+      // ffmpeg decodes every frame without a complaint: no frame was cut or misplaced on the way.
+      const errors = execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).toString();
+      expect(errors).toBe('');
+    } finally {
+      terminal.close();
+    }
+  });
+
+  it('lets a second viewer join without asking the terminal again, refuses a used ticket, and closes an unwatched stream with 0x9102', async () => {
+    const terminal = await videoTerminal('013800001079', '豫A10790');
+    try {
+      const first = await openLive('013800001079', { channel: 1 });
+      const second = await openLive('013800001079', { channel: 1 });
+      expect(second.body.stream_id).toBe(first.body.stream_id);
+      expect(terminal.liveRequests).toHaveLength(1);
+      expect(terminal.liveRequests[0].streamType).toBe(1); // sub stream by default
+
+      const a = watch(String(first.body.ws_path));
+      // Before the terminal's first key frame a viewer is told to wait.
+      await eventually(async () => (a.texts.length > 0 ? true : undefined), 10_000, 'the first viewer attached');
+      expect(a.texts[0]).toMatchObject({ type: 'waiting' });
+      // Half-way through a group of pictures, a second viewer joins.
+      await eventually(async () => (a.binary.length > 37 ? true : undefined), 20_000, 'the first viewer watching');
+      const b = watch(String(second.body.ws_path));
+      await eventually(async () => (b.binary.length > 5 ? true : undefined), 20_000, 'the second viewer watching');
+      // It starts with the codec, the init segment and the group's key frame, not with a frame it cannot decode.
+      expect(b.texts[0]).toMatchObject({ type: 'stream', width: 320, height: 240 });
+      expect(b.binary[0].subarray(4, 8).toString('latin1')).toBe('ftyp');
+      expect(sampleFlags(b.binary[1])).toBe(SYNC_SAMPLE);
+      expect(sampleFlags(b.binary[2])).not.toBe(SYNC_SAMPLE);
+
+      const reused = watch(String(first.body.ws_path));
+      expect(await reused.closed).toEqual({ code: 4401, reason: 'bad_ticket' });
+      expect(reused.texts[0]).toMatchObject({ type: 'error', reason: 'bad_ticket' });
+
+      a.socket.close();
+      b.socket.close();
+      const stop = await eventually(async () => terminal.stops[0], 10_000, '0x9102 after the viewers left');
+      expect(stop.message.body).toEqual({ channel: 1, command: 0, closeType: 0, streamType: 0 });
+      await terminal.senders[0].closed;
+      const streams = await fetch(`${vigil.baseUrl}/api/vehicles/013800001079/video`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(((await streams.json()) as { streams: unknown[] }).streams).toEqual([]);
+    } finally {
+      terminal.close();
+    }
+  });
+
+  it('passes over garbage and packets nobody asked for on the media port, and keeps streaming', async () => {
+    const terminal = await videoTerminal('013800001080', '豫A10800');
+    try {
+      const opened = await openLive('013800001080', { channel: 1 });
+      const viewer = watch(String(opened.body.ws_path));
+      await eventually(async () => (viewer.binary.length > 3 ? true : undefined), 20_000, 'first segments');
+      const sender = terminal.senders[0];
+      sender.write(Buffer.from('not a packet at all, and a frame flag 01cd with nothing after it'));
+      const before = viewer.binary.length;
+      await eventually(async () => (viewer.binary.length > before + 25 ? true : undefined), 20_000, 'more segments');
+      // A stranger on the port who names no requested stream is closed at once.
+      const stranger = new VideoSender('127.0.0.1', vigil.jt1078LivePort, units, {
+        sim: '013899999999',
+        channel: 1,
+        fps: 25,
+      });
+      await stranger.connected;
+      stranger.start();
+      await stranger.closed;
+      expect(stranger.closedByServer).toBe(true);
+      const rejects = await eventually(async () => {
+        const r = await vigil.sql<[string, string]>(
+          "SELECT reason, count() FROM ingest_rejects WHERE source = 'jt1078' GROUP BY reason ORDER BY reason",
+        );
+        return r.rows.length >= 2 ? r.rows : undefined;
+      }, 15_000);
+      expect(rejects.map((r) => r[0])).toEqual(expect.arrayContaining(['garbage', 'unknown_sim']));
+      viewer.socket.close();
+    } finally {
+      terminal.close();
+    }
+  });
+
+  it('refuses bad requests with a named reason, and vehicles out of scope as not found', async () => {
+    const terminal = await videoTerminal('013800001081', '豫A10810');
+    try {
+      expect(await openLive('013800001081', { channel: 0 })).toMatchObject({
+        status: 400,
+        body: { error: 'bad_field' },
+      });
+      expect(await openLive('013800001081', { channel: 1, speed: 3 })).toMatchObject({
+        status: 400,
+        body: { error: 'unknown_field' },
+      });
+      expect(await openLive('013899990000', { channel: 1 })).toMatchObject({ status: 404 });
+      // A county in another city may not watch a Zhengzhou (豫A) vehicle that is not on its roads.
+      const admin = token;
+      const created = await fetch(`${vigil.baseUrl}/api/users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        body: JSON.stringify({
+          username: 'luoyang_duty',
+          password: 'ferry lantern copper meadow',
+          role: 'duty_officer',
+          org_code: '410300',
+          display_name: '洛阳值班员',
+        }),
+      });
+      expect(created.status).toBe(201);
+      const luoyang = await vigil.login('luoyang_duty', 'ferry lantern copper meadow');
+      expect(await openLive('013800001081', { channel: 1 }, luoyang)).toMatchObject({
+        status: 404,
+        body: { error: 'not_found' },
+      });
+      expect(terminal.liveRequests).toHaveLength(0);
+      // Every request that reached a terminal is in the audit log with its outcome.
+      const audit = await fetch(`${vigil.baseUrl}/api/audit?action=video.live`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      expect(audit.status).toBe(200);
+      const entries = (
+        (await audit.json()) as { entries: { actor: string; target: string; detail: Record<string, unknown> }[] }
+      ).entries;
+      expect(entries.map((e) => [e.actor, e.target, e.detail.channel])).toEqual(
+        expect.arrayContaining([
+          ['admin', '013800001078', 2],
+          ['admin', '013800001079', 1],
+          ['admin', '013800001080', 1],
+        ]),
+      );
+      expect(entries.every((e) => typeof e.detail.stream_id === 'string')).toBe(true);
+    } finally {
+      terminal.close();
+    }
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * One video stream of a vehicle's camera, played with Media Source Extensions: the server sends the codec as JSON,
+ * then an fMP4 initialization segment and one media segment per frame over `/ws/video?ticket=…` (the ticket comes
+ * from the authenticated request that opened the stream; see docs/video.md). The player keeps to the live edge:
+ * when more than LIVE_LAG_S_MAX is buffered ahead of the picture it jumps forward, and it drops what lies more
+ * than BUFFER_KEPT_S behind, so a long watch holds a bounded buffer.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { ConsoleMessages } from './console-messages.js';
+import { errorSentence } from './error-text.js';
+import { useWorkspace } from './workspace-context.js';
+
+/** Seconds buffered ahead of the picture before the player jumps to the live edge. */
+const LIVE_LAG_S_MAX = 1.5;
+/** Where it jumps to: this far behind the newest frame, so that the next frame is not waited for at once. */
+const LIVE_EDGE_S = 0.2;
+/** Seconds of played video kept in the buffer. */
+const BUFFER_KEPT_S = 20;
+/** Segments waiting to be appended at most; beyond, the browser cannot keep up and the stream is stopped. */
+const APPEND_QUEUE_MAX = 300;
+
+export type PlayerState = 'connecting' | 'waiting' | 'playing' | 'ended' | 'failed';
+
+interface ServerText {
+  type: 'waiting' | 'stream' | 'unsupported' | 'end' | 'error';
+  mime?: string;
+  codec?: string;
+  width?: number;
+  height?: number;
+  reason?: string;
+  detail?: string;
+}
+
+export interface OpenedStream {
+  stream_id: string;
+  ws_path: string;
+}
+
+export interface VideoPlayerProps {
+  /** Opens (or joins) the stream; called once per mount. */
+  open: () => Promise<OpenedStream>;
+  label: string;
+  onClose?: () => void;
+}
+
+export function VideoPlayer({ open, label, onClose }: VideoPlayerProps) {
+  const { m } = useWorkspace();
+  const video = useRef<HTMLVideoElement>(null);
+  const [state, setState] = useState<PlayerState>('connecting');
+  const [note, setNote] = useState<string>(m.video.connecting);
+  const [size, setSize] = useState<string>('');
+  const [streamId, setStreamId] = useState('');
+
+  useEffect(() => {
+    let socket: WebSocket | null = null;
+    let stopped = false;
+    const element = video.current;
+    if (element === null) return;
+    const player = new MsePlayer(element, (reason) => fail(m.video.browserFailed(reason)));
+    const fail = (sentence: string) => {
+      if (stopped) return;
+      setState('failed');
+      setNote(sentence);
+      socket?.close();
+    };
+    open()
+      .then((opened) => {
+        if (stopped) return;
+        setStreamId(opened.stream_id);
+        const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+        socket = new WebSocket(`${scheme}://${location.host}${opened.ws_path}`);
+        socket.binaryType = 'arraybuffer';
+        socket.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
+          if (typeof event.data !== 'string') {
+            player.append(event.data);
+            return;
+          }
+          const text = JSON.parse(event.data) as ServerText;
+          if (text.type === 'waiting') {
+            setState('waiting');
+            setNote(m.video.waiting);
+          } else if (text.type === 'stream' && text.mime !== undefined) {
+            setState('playing');
+            setNote('');
+            setSize(`${text.width}×${text.height}`);
+            player.codec(text.mime);
+          } else {
+            setState(text.type === 'end' ? 'ended' : 'failed');
+            setNote(endSentence(text, m));
+          }
+        };
+        socket.onclose = () => {
+          if (!stopped) setState((s) => (s === 'failed' ? s : 'ended'));
+        };
+      })
+      .catch((failure: unknown) => fail(errorSentence(failure, m)));
+    return () => {
+      stopped = true;
+      socket?.close();
+      player.stop();
+    };
+    // The stream is opened once per mount: a new stream is a new player (keyed by the caller).
+  }, []);
+
+  return (
+    <figure className="video-player" data-testid="video-player" data-state={state} data-stream-id={streamId}>
+      <video ref={video} muted playsInline autoPlay data-testid="video-element" />
+      <figcaption>
+        <span>
+          {label} {size}
+        </span>
+        {note !== '' ? (
+          <span className="console-dim" data-testid="video-note">
+            {note}
+          </span>
+        ) : null}
+        {onClose ? (
+          <button type="button" className="console-link" data-testid="video-close" onClick={onClose}>
+            {m.video.close}
+          </button>
+        ) : null}
+      </figcaption>
+    </figure>
+  );
+}
+
+function endSentence(text: ServerText, m: ConsoleMessages): string {
+  const reason = text.reason ?? '';
+  const known = m.video.endReasons[reason];
+  return known ?? m.video.ended(reason || text.type);
+}
+
+/** The MediaSource side: one SourceBuffer, appends queued while it is busy, the live edge kept. */
+class MsePlayer {
+  private readonly source = new MediaSource();
+  private buffer: SourceBuffer | null = null;
+  private mime = '';
+  private readonly queue: ArrayBuffer[] = [];
+  private readonly url: string;
+  private done = false;
+
+  constructor(
+    private readonly element: HTMLVideoElement,
+    private readonly failed: (reason: string) => void,
+  ) {
+    this.url = URL.createObjectURL(this.source);
+    element.src = this.url;
+  }
+
+  /** The codec of what follows: a SourceBuffer for it, or a type change when it differs from the last one. */
+  codec(mime: string): void {
+    if (!MediaSource.isTypeSupported(mime)) {
+      this.failed(`${mime} is not supported by this browser`);
+      return;
+    }
+    const ready = () => {
+      if (this.buffer === null) {
+        this.buffer = this.source.addSourceBuffer(mime);
+        this.buffer.mode = 'segments';
+        this.buffer.addEventListener('updateend', () => this.pump());
+        this.buffer.addEventListener('error', () => this.failed('the browser refused a segment'));
+      } else if (mime !== this.mime) this.buffer.changeType(mime);
+      this.mime = mime;
+      this.pump();
+    };
+    if (this.source.readyState === 'open') ready();
+    else this.source.addEventListener('sourceopen', ready, { once: true });
+  }
+
+  append(segment: ArrayBuffer): void {
+    if (this.done) return;
+    if (this.queue.length >= APPEND_QUEUE_MAX) {
+      this.failed(`more than ${APPEND_QUEUE_MAX} segments waiting`);
+      this.stop();
+      return;
+    }
+    this.queue.push(segment);
+    this.pump();
+  }
+
+  stop(): void {
+    this.done = true;
+    this.queue.length = 0;
+    this.element.removeAttribute('src');
+    this.element.load();
+    URL.revokeObjectURL(this.url);
+  }
+
+  private pump(): void {
+    const buffer = this.buffer;
+    if (this.done || buffer === null || buffer.updating) return;
+    // Trimming the buffer is itself an update: the next append waits for its updateend.
+    if (this.keepLiveEdge(buffer)) return;
+    const next = this.queue.shift();
+    if (next === undefined) return;
+    try {
+      buffer.appendBuffer(next);
+    } catch (error) {
+      this.failed(String(error));
+    }
+  }
+
+  /** Jumps to the live edge when behind; returns true when it started trimming played video from the buffer. */
+  private keepLiveEdge(buffer: SourceBuffer): boolean {
+    const ranges = buffer.buffered;
+    if (ranges.length === 0) return false;
+    const end = ranges.end(ranges.length - 1);
+    const video = this.element;
+    if (video.currentTime < ranges.start(0) || end - video.currentTime > LIVE_LAG_S_MAX)
+      video.currentTime = Math.max(ranges.start(ranges.length - 1), end - LIVE_EDGE_S);
+    if (video.paused) void video.play().catch(() => undefined);
+    const start = ranges.start(0);
+    if (video.currentTime - start <= BUFFER_KEPT_S * 2) return false;
+    buffer.remove(start, video.currentTime - BUFFER_KEPT_S);
+    return true;
+  }
+}
