@@ -11,7 +11,9 @@ import { Metrics, silentLogger } from '../schema/index.js';
 import { openAnalytics, openOperational, type Analytics, type Sql } from '../store/index.js';
 import { seedOrgUnits } from '../center/index.js';
 import { RegistryMirror } from '../center/mirror/registry-mirror.js';
+import { CenterMirror } from '../center/mirror/center-mirror.js';
 import { alarmRow } from './support/center-harness.js';
+import { eventually } from './support/vigil-process.js';
 
 let analytics: Analytics;
 let sql: Sql;
@@ -149,5 +151,27 @@ describe('registry mirror', () => {
       ['coach', '郑州客运', 1],
       ['dangerous_goods', '洛阳危运', 1],
     ]);
+  });
+
+  it("reaches analysts through the command centres' mirror loop, checked every registryCheckMs", async () => {
+    const mirror = new CenterMirror(
+      { sql, writer: analytics.writer, logger: silentLogger, metrics: new Metrics() },
+      { batchRowsMax: 100, idleMs: 50, retryDelayMs: 50, registryCheckMs: 100 },
+    );
+    mirror.start();
+    try {
+      await sql.query(`INSERT INTO enterprises (id, name, org_code) VALUES ('E-KF', '开封货运', '410202')`);
+      const seen = await eventually(
+        async () => {
+          const found = await rows(`SELECT org_code FROM enterprises FINAL WHERE enterprise_id = 'E-KF'`);
+          return found.length > 0 ? found : undefined;
+        },
+        15_000,
+        'the new enterprise in ClickHouse',
+      );
+      expect(seen).toEqual([['410202']]);
+    } finally {
+      await mirror.stop();
+    }
   });
 });
