@@ -402,7 +402,10 @@ export const VEHICLES = table({
     plate_color: column('uint8', 'JT/T 808 plate colour code (1 blue, 2 yellow, ...)'),
     vehicle_class: column('lowcard', 'coach | dangerous_goods | heavy_truck | tractor | bus | taxi | other'),
     axles: column('uint8', 'number of axles, 0 when unknown'),
-    enterprise_id: column('string', 'enterprise operating the vehicle, empty when none'),
+    enterprise_id: column(
+      'string',
+      'enterprise operating the vehicle (bound by the command centres, else the registry), empty when none',
+    ),
     enterprise_org_code: column('string', 'org unit of that enterprise, empty when none'),
     home_org_code: column('string', 'org unit the vehicle is registered in, may be empty'),
     terminal_id: column('string', 'terminal fitted to the vehicle, empty when none'),

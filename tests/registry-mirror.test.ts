@@ -83,6 +83,28 @@ describe('registry mirror', () => {
     expect(await rows(`SELECT vehicle_class FROM vehicles FINAL WHERE plate = '豫A30003'`)).toEqual([['bus']]);
     expect(await rows(`SELECT count() FROM vehicles FINAL`)).toEqual([[3]]);
 
+    // The centres bind the taxi to the Luoyang enterprise, then that enterprise moves to 涧西区: each time the
+    // vehicles are copied again with their enterprise's unit.
+    clockMs += 60_000;
+    await sql.query(`INSERT INTO enterprise_vehicles (plate, enterprise_id) VALUES ('豫A30003', 'E-LY')`);
+    expect(await mirror.pass()).toBe(3);
+    expect(
+      await rows(`SELECT enterprise_id, enterprise_org_code FROM vehicles FINAL WHERE plate = '豫A30003'`),
+    ).toEqual([['E-LY', '410302']]);
+    clockMs += 60_000;
+    await sql.query(`UPDATE enterprises SET org_code = '410305' WHERE id = 'E-LY'`);
+    expect(await mirror.pass()).toBe(2 + 3);
+    expect(
+      await rows(`SELECT plate, enterprise_org_code FROM vehicles FINAL WHERE enterprise_id = 'E-LY' ORDER BY plate`),
+    ).toEqual([
+      ['豫A30003', '410305'],
+      ['豫C20002', '410305'],
+    ]);
+    await sql.query(`UPDATE enterprises SET org_code = '410302' WHERE id = 'E-LY'`);
+    await sql.query(`DELETE FROM enterprise_vehicles WHERE plate = '豫A30003'`);
+    clockMs += 60_000;
+    expect(await mirror.pass()).toBe(2 + 3);
+
     // A node restarting copies everything once more; the tables still hold one row per key.
     const restarted = new RegistryMirror({
       sql,

@@ -5,7 +5,9 @@
  * each table (row count and a sum of row hashes) with the one it last copied and copies the table whole when it
  * differs. Every copied row carries `mirrored_at`; the ClickHouse tables keep the latest copy of each key
  * (ReplacingMergeTree), so a repeated or interrupted copy leaves no wrong row, only duplicates until merges (FINAL
- * hides them). The registry never deletes rows, so a copy never has to remove one.
+ * hides them). The registry never deletes rows, so a copy never has to remove one. A vehicle's enterprise is the
+ * one the rest of Vigil uses (the centres' binding, else the registry's), and its fingerprint covers both and the
+ * enterprise's unit, so binding a vehicle or moving an enterprise copies the vehicles again.
  */
 import {
   ENTERPRISES,
@@ -25,18 +27,29 @@ type Json = Record<string, unknown>;
 
 interface RegistryTable {
   spec: TableSpec;
-  /** The PostgreSQL table whose fingerprint decides whether to copy. */
+  /** The PostgreSQL table, for the log and the fingerprint's memory. */
   source: string;
+  /** Row count and sum of row hashes of everything the copy reads: any change changes it (but for a collision). */
+  fingerprint: string;
   /** One page of rows after `$1` (the last key of the previous page, '' at first), `$2` rows at most. */
   page: string;
   keyOf: (row: Json) => string;
   toRow: (row: Json, mirroredAtMs: number) => Json;
 }
 
+/**
+ * A vehicle's enterprise as the rest of Vigil reads it (vehicle-scope.ts): the centres' own binding
+ * (`enterprise_vehicles`) first, else the registry's.
+ */
+const VEHICLE_ENTERPRISE = "coalesce(ev.enterprise_id, v.enterprise_id, '')";
+const VEHICLE_SOURCE = `vehicles v LEFT JOIN enterprise_vehicles ev ON ev.plate = v.plate
+  LEFT JOIN enterprises e ON e.id = coalesce(ev.enterprise_id, nullif(v.enterprise_id, ''))`;
+
 const REGISTRY_TABLES: readonly RegistryTable[] = [
   {
     spec: ORG_UNITS,
     source: 'org_units',
+    fingerprint: 'SELECT count(*)::text AS n, coalesce(sum(hashtext(t::text)::bigint), 0)::text AS h FROM org_units t',
     page: `SELECT code, name, level, parent_code, directly_administered FROM org_units
             WHERE code > $1 ORDER BY code LIMIT $2`,
     keyOf: (r) => String(r.code),
@@ -52,6 +65,8 @@ const REGISTRY_TABLES: readonly RegistryTable[] = [
   {
     spec: ENTERPRISES,
     source: 'enterprises',
+    fingerprint:
+      'SELECT count(*)::text AS n, coalesce(sum(hashtext(t::text)::bigint), 0)::text AS h FROM enterprises t',
     page: `SELECT id, name, org_code, business_scope, licence_no, source, updated_at FROM enterprises
             WHERE id > $1 ORDER BY id LIMIT $2`,
     keyOf: (r) => String(r.id),
@@ -69,11 +84,14 @@ const REGISTRY_TABLES: readonly RegistryTable[] = [
   {
     spec: VEHICLES,
     source: 'vehicles',
+    fingerprint: `SELECT count(*)::text AS n,
+                         coalesce(sum(hashtext(ROW(v.*, ev.enterprise_id, e.org_code)::text)::bigint), 0)::text AS h
+                    FROM ${VEHICLE_SOURCE}`,
     // Keyset pagination on the primary key, as one text so that a page boundary inside a plate is exact.
-    page: `SELECT v.plate, v.plate_color, v.vehicle_class, v.axles, v.enterprise_id, coalesce(e.org_code, '') AS enterprise_org_code,
-                  v.home_org_code, v.terminal_id, v.permit_valid_until, v.route_length_km, v.source, v.updated_at,
-                  v.plate || '|' || lpad(v.plate_color::text, 3, '0') AS page_key
-             FROM vehicles v LEFT JOIN enterprises e ON e.id = v.enterprise_id AND v.enterprise_id <> ''
+    page: `SELECT v.plate, v.plate_color, v.vehicle_class, v.axles, ${VEHICLE_ENTERPRISE} AS enterprise_id,
+                  coalesce(e.org_code, '') AS enterprise_org_code, v.home_org_code, v.terminal_id, v.permit_valid_until,
+                  v.route_length_km, v.source, v.updated_at, v.plate || '|' || lpad(v.plate_color::text, 3, '0') AS page_key
+             FROM ${VEHICLE_SOURCE}
             WHERE v.plate || '|' || lpad(v.plate_color::text, 3, '0') > $1
             ORDER BY page_key LIMIT $2`,
     keyOf: (r) => String(r.page_key),
@@ -116,7 +134,7 @@ export class RegistryMirror {
   async pass(): Promise<number> {
     let copiedRows = 0;
     for (const table of REGISTRY_TABLES) {
-      const fingerprint = await this.fingerprintOf(table.source);
+      const fingerprint = await this.fingerprintOf(table);
       if (this.copied.get(table.source) === fingerprint) continue;
       copiedRows += await this.copy(table);
       this.copied.set(table.source, fingerprint);
@@ -124,11 +142,8 @@ export class RegistryMirror {
     return copiedRows;
   }
 
-  private async fingerprintOf(source: string): Promise<string> {
-    // hashtext over the whole row: any change of any column changes the sum (but for a 2^-32-ish collision).
-    const [row] = await this.deps.sql.query<Json>(
-      `SELECT count(*)::text AS n, coalesce(sum(hashtext(t::text)::bigint), 0)::text AS h FROM ${source} t`,
-    );
+  private async fingerprintOf(table: RegistryTable): Promise<string> {
+    const [row] = await this.deps.sql.query<Json>(table.fingerprint);
     return `${String(row?.n)}:${String(row?.h)}`;
   }
 
