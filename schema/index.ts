@@ -10,6 +10,9 @@ export {
   MEDIA_EVENTS,
   TELEMETRY,
   WORK_ORDER_EVENTS,
+  ORG_UNITS,
+  ENTERPRISES,
+  VEHICLES,
 } from './tables.js';
 export type {
   AlarmActionRow,
@@ -21,6 +24,9 @@ export type {
   TableSpec,
   TelemetryRow,
   WorkOrderEventRow,
+  OrgUnitRow,
+  EnterpriseRow,
+  VehicleRow,
 } from './tables.js';
 export { columnDefinition, createTableStatement, quoteIdentifier, quoteString } from './ddl.js';
 export { BAD_PLATE_REASON, PLATE_CHARACTERS_MAX, PLATE_PATTERN, plateProblem } from './plates.js';

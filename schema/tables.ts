@@ -345,6 +345,83 @@ export const DEVICE_STATUS = table({
 });
 export type DeviceStatusRow = RowOf<typeof DEVICE_STATUS.columns>;
 
+/**
+ * The registry mirrored for analysts, so a query can name a city, an enterprise or a vehicle class. PostgreSQL
+ * holds the truth; the mirror copies a table whole whenever it changed, and a key's latest copy wins (FINAL).
+ */
+const REGISTRY_VERSION_COLUMN = {
+  mirrored_at: column('datetime_ms', 'when Vigil copied this version of the row; FINAL keeps the latest'),
+};
+
+/** Org units (province, cities, 省直管县, counties), one row per division code. */
+export const ORG_UNITS = table({
+  name: 'org_units',
+  description: 'Org units of the province (province, city, county), mirrored from the operational store.',
+  columns: {
+    code: column('string', '6-digit division code'),
+    name: column('string', 'name of the unit, e.g. 郑州市'),
+    level: column('lowcard', 'province | city | county'),
+    parent_code: column('string', 'code of the unit above, empty for the province'),
+    directly_administered: column('uint8', '1 for a county administered by the province directly (省直管县)', {
+      max: 1,
+    }),
+    ...REGISTRY_VERSION_COLUMN,
+  },
+  engine: 'ReplacingMergeTree(mirrored_at)',
+  orderBy: '(code)',
+  orgColumns: ['code'],
+});
+export type OrgUnitRow = RowOf<typeof ORG_UNITS.columns>;
+
+/** Transport enterprises (运输企业), one row per enterprise id. */
+export const ENTERPRISES = table({
+  name: 'enterprises',
+  description: 'Transport enterprises of the registry, mirrored from the operational store.',
+  columns: {
+    enterprise_id: column('string', 'enterprise id of the registry'),
+    name: column('string', 'registered name'),
+    org_code: column('string', 'org unit the enterprise is registered in'),
+    business_scope: column('string', 'business scope as registered'),
+    licence_no: column('string', 'operating licence number'),
+    source: column('lowcard', 'where the registry got the record'),
+    updated_at: column('datetime_ms', 'last change in the registry'),
+    ...REGISTRY_VERSION_COLUMN,
+  },
+  engine: 'ReplacingMergeTree(mirrored_at)',
+  orderBy: '(enterprise_id)',
+  orgColumns: ['org_code'],
+});
+export type EnterpriseRow = RowOf<typeof ENTERPRISES.columns>;
+
+/** Vehicles of the registry, one row per (plate, plate colour). */
+export const VEHICLES = table({
+  name: 'vehicles',
+  description: 'Vehicles of the registry with their enterprise and terminal, mirrored from the operational store.',
+  columns: {
+    plate: column('string', 'plate'),
+    plate_color: column('uint8', 'JT/T 808 plate colour code (1 blue, 2 yellow, ...)'),
+    vehicle_class: column('lowcard', 'coach | dangerous_goods | heavy_truck | tractor | bus | taxi | other'),
+    axles: column('uint8', 'number of axles, 0 when unknown'),
+    enterprise_id: column(
+      'string',
+      'enterprise operating the vehicle (bound by the command centres, else the registry), empty when none',
+    ),
+    enterprise_org_code: column('string', 'org unit of that enterprise, empty when none'),
+    home_org_code: column('string', 'org unit the vehicle is registered in, may be empty'),
+    terminal_id: column('string', 'terminal fitted to the vehicle, empty when none'),
+    permit_valid_until: column('datetime_ms_nullable', 'end of the operating permit, NULL when unknown'),
+    route_length_km: column('float32', 'route length of a scheduled service, 0 otherwise'),
+    source: column('lowcard', 'where the registry got the record'),
+    updated_at: column('datetime_ms', 'last change in the registry'),
+    ...REGISTRY_VERSION_COLUMN,
+  },
+  engine: 'ReplacingMergeTree(mirrored_at)',
+  orderBy: '(plate, plate_color)',
+  // A vehicle is seen where it is registered and where its enterprise is.
+  orgColumns: ['home_org_code', 'enterprise_org_code'],
+});
+export type VehicleRow = RowOf<typeof VEHICLES.columns>;
+
 export const ANALYTICS_TABLES: readonly TableSpec[] = [
   TELEMETRY,
   ALARMS,
@@ -354,4 +431,7 @@ export const ANALYTICS_TABLES: readonly TableSpec[] = [
   MEDIA_EVENTS,
   CAMERA_EVENTS,
   DEVICE_STATUS,
+  ORG_UNITS,
+  ENTERPRISES,
+  VEHICLES,
 ];

@@ -3,6 +3,7 @@
  * `work_order_events`) for analysts. PostgreSQL is the outbox: rows not yet mirrored are read in id order,
  * inserted with a deduplication token made of their ids, then marked. A crash between insert and mark
  * re-sends the same rows; the token and the tables' ReplacingMergeTree on the row id keep one copy.
+ * The same loop copies the registry (org units, enterprises, vehicles) when it changed (registry-mirror.ts).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -16,6 +17,7 @@ import {
   type WorkOrderEventRow,
 } from '../../schema/index.js';
 import type { RowWriter, Sql } from '../../store/index.js';
+import { RegistryMirror } from './registry-mirror.js';
 
 export interface CenterMirrorOptions {
   /** Rows per ClickHouse insert at most. */
@@ -23,9 +25,16 @@ export interface CenterMirrorOptions {
   /** Pause between passes when there is nothing to do (a change wakes it earlier). */
   idleMs: number;
   retryDelayMs: number;
+  /** How often the registry's fingerprints are compared with the copy's (each check reads the three tables). */
+  registryCheckMs: number;
 }
 
-export const CENTER_MIRROR_DEFAULTS: CenterMirrorOptions = { batchRowsMax: 5_000, idleMs: 1_000, retryDelayMs: 2_000 };
+export const CENTER_MIRROR_DEFAULTS: CenterMirrorOptions = {
+  batchRowsMax: 5_000,
+  idleMs: 1_000,
+  retryDelayMs: 2_000,
+  registryCheckMs: 10_000,
+};
 
 type Json = Record<string, unknown>;
 
@@ -33,11 +42,15 @@ export class CenterMirror {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  private readonly registry: RegistryMirror;
+  private registryCheckedAtMs = -Infinity;
 
   constructor(
     private readonly deps: { sql: Sql; writer: RowWriter; logger: Logger; metrics: Metrics },
     private readonly options: CenterMirrorOptions = CENTER_MIRROR_DEFAULTS,
-  ) {}
+  ) {
+    this.registry = new RegistryMirror(deps, { pageRowsMax: options.batchRowsMax });
+  }
 
   start(): void {
     if (this.running) return;
@@ -55,6 +68,7 @@ export class CenterMirror {
       let moved = 0;
       try {
         moved = await this.pass();
+        await this.registryPassIfDue();
       } catch (error) {
         this.deps.metrics
           .counter('vigil_center_mirror_failures_total', 'Failed mirror passes to ClickHouse (retried)')
@@ -76,6 +90,12 @@ export class CenterMirror {
       }
       this.wakeUp = done;
     });
+  }
+
+  private async registryPassIfDue(): Promise<void> {
+    if (Date.now() - this.registryCheckedAtMs < this.options.registryCheckMs) return;
+    await this.registry.pass();
+    this.registryCheckedAtMs = Date.now();
   }
 
   /** Mirrors one batch of each table; returns how many rows moved. Public so tests can drive it. */

@@ -67,6 +67,9 @@ const MARKER: Record<string, string> = {
   media_events: 'path',
   camera_events: 'event_id',
   device_status: 'event_id',
+  org_units: 'name',
+  enterprises: 'name',
+  vehicles: 'plate',
 };
 
 function emptyValue(spec: ColumnSpec): unknown {
@@ -97,6 +100,8 @@ async function seedRows(): Promise<void> {
         event_id: table.name === 'work_order_events' ? ++ids : `m-${org}`,
         order_id: ids,
         terminal_id: `1390000${ids}`,
+        // The key of a registry table: rows with one key would be one row in the table.
+        enterprise_id: `e-${org}`,
       }),
     );
     if (table.name === 'telemetry') records.push(row(table, { plate: 'm-none', terminal_id: '13900000999' }));
@@ -425,6 +430,9 @@ describe('ordinary analyst SQL', () => {
     "SELECT ts, lat, lon, speed_kmh FROM telemetry_dedup WHERE plate = '豫A12345' AND ts > now() - INTERVAL 1 HOUR ORDER BY ts;",
     'SELECT reason, count(), any(detail) FROM ingest_rejects WHERE received_at > now() - INTERVAL 1 DAY GROUP BY reason;',
     'SELECT device_id, argMax(status, ts) FROM device_status GROUP BY device_id',
+    // The examples of docs/analysts.md that join the registry.
+    "SELECT city.name AS city, count() AS alarms FROM alarms_current AS a INNER JOIN org_units AS county FINAL ON county.code = a.org_code INNER JOIN org_units AS city FINAL ON city.code = if(county.level = 'county' AND NOT county.directly_administered, county.parent_code, county.code) WHERE a.started_at >= today() GROUP BY city ORDER BY alarms DESC;",
+    'SELECT v.vehicle_class, e.name AS enterprise, count() AS alarms FROM alarms_current AS a INNER JOIN vehicles AS v FINAL ON v.plate = a.plate LEFT JOIN enterprises AS e FINAL ON e.enterprise_id = v.enterprise_id WHERE a.started_at >= toStartOfMonth(today()) GROUP BY v.vehicle_class, enterprise ORDER BY alarms DESC;',
     "SELECT countIf(severity = 'critical'), sumArray([version]), avgOrNullIf(lat, lat > 0), uniqMerge(s) FROM alarms, (SELECT uniqState(1) AS s) AS u",
     'SELECT count(DISTINCT plate), COUNT(*), quantile(0.9)(speed_kmh), quantiles(0.5, 0.9)(speed_kmh) FROM telemetry',
     'SELECT max(version), any(version) FROM alarms',
