@@ -51,6 +51,8 @@ export interface DurableCostResult {
   ratios: Record<string, number>;
   checks: { rows_in_clickhouse: number; frames_acked_by_node: number; rows_cover_acks: boolean };
   profile?: ProfileLine[];
+  /** The node's CPU over its loads, by thread name, as µs per acknowledged frame. */
+  node_threads: { thread: string; cpu_us_per_frame: number }[];
 }
 
 const ADMIN_PASSWORD = 'bench durable cost staple';
@@ -64,6 +66,28 @@ function processCpuUs(pid: number): number {
   // Fields after the command name (which may hold spaces), from field 3: utime is field 14, stime 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S) * 1e6;
+}
+
+/**
+ * CPU microseconds per thread name (`/proc/<pid>/task/<tid>/comm`: the JS main thread is the process's name, libuv
+ * and V8 workers and chDB's pools have their own), so the node's cost can be split between JS and chDB. A thread
+ * that ended between two readings is missing from the second.
+ */
+function threadCpuUs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, '');
+      const label = tid === String(pid) ? `${name} (main thread)` : name;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const us = ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S) * 1e6;
+      out.set(label, (out.get(label) ?? 0) + us);
+    } catch {
+      // the thread ended while being read
+    }
+  }
+  return out;
 }
 
 function median(values: number[]): number {
@@ -145,9 +169,11 @@ export async function runDurableCost(options: DurableCostOptions): Promise<Durab
     const framesPerTerminal = Math.min(2_000, Math.ceil((60_000 * options.seconds) / options.terminals));
     const runs: ServerRun[] = [];
     let nodeAcked = 0;
+    const nodeThreadsUs = new Map<string, number>();
     for (let round = 1; round <= options.rounds; round++) {
       for (const t of targets) {
         const cpuBefore = processCpuUs(t.pid);
+        const threadsBefore = t.name === 'vigil' ? threadCpuUs(t.pid) : undefined;
         const report = await t.client.ask<'loaded'>({
           cmd: 'load',
           seconds: options.seconds,
@@ -155,7 +181,11 @@ export async function runDurableCost(options: DurableCostOptions): Promise<Durab
           framesPerTerminal,
         });
         const cpuUs = processCpuUs(t.pid) - cpuBefore;
-        if (t.name === 'vigil') nodeAcked += report.ackedWithDrain;
+        if (threadsBefore) {
+          nodeAcked += report.ackedWithDrain;
+          for (const [name, us] of threadCpuUs(t.pid))
+            nodeThreadsUs.set(name, (nodeThreadsUs.get(name) ?? 0) + us - (threadsBefore.get(name) ?? 0));
+        }
         const run: ServerRun = {
           server: t.name,
           round,
@@ -228,6 +258,10 @@ export async function runDurableCost(options: DurableCostOptions): Promise<Durab
       ratios,
       checks: { rows_in_clickhouse: rows, frames_acked_by_node: nodeAcked, rows_cover_acks: rows >= nodeAcked },
       ...(profile ? { profile } : {}),
+      node_threads: [...nodeThreadsUs.entries()]
+        .filter(([, us]) => us > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([thread, us]) => ({ thread, cpu_us_per_frame: Math.round((us / Math.max(1, nodeAcked)) * 10) / 10 })),
     };
   } finally {
     for (const t of targets) await t.client.close();
@@ -255,6 +289,12 @@ export function durableCostMarkdown(result: DurableCostResult): string {
       .join(', ')}.`,
     `Rows in ClickHouse ${result.checks.rows_in_clickhouse} ≥ frames the node acknowledged ${result.checks.frames_acked_by_node}: ${result.checks.rows_cover_acks}.`,
   ];
+  lines.push(
+    '',
+    `Node CPU by thread over its loads, µs per acknowledged frame: ${result.node_threads
+      .map((t) => `${t.thread} ${t.cpu_us_per_frame}`)
+      .join(', ')}.`,
+  );
   if (result.profile) {
     lines.push(
       '',
