@@ -27,7 +27,14 @@ export type ClientCommand =
 
 export type ClientReport =
   | { event: 'connected'; connected: number; failed: number; ms: number }
-  | { event: 'loaded'; acked: number; refused: number; seconds: number }
+  | {
+      event: 'loaded';
+      acked: number;
+      refused: number;
+      seconds: number;
+      /** Acknowledged including the frames in flight at the end, answered while the load drained. */
+      ackedWithDrain: number;
+    }
   | { event: 'closed' };
 
 /** 127.0.0.x source addresses, so that more connections than one address has ephemeral ports can be opened. */
@@ -265,7 +272,7 @@ async function load(c: Extract<ClientCommand, { cmd: 'load' }>): Promise<void> {
   // Let the frames still in flight drain, so the next run starts from quiet connections.
   const drainUntil = Date.now() + 30_000;
   while (terminals.some((t) => t.inFlight > 0) && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
-  send({ event: 'loaded', acked: ackedAtEnd, refused, seconds });
+  send({ event: 'loaded', acked: ackedAtEnd, refused, seconds, ackedWithDrain: acked });
 }
 
 process.on('message', (message: ClientCommand) => {

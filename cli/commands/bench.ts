@@ -13,6 +13,7 @@ import { runScenarios } from '../../bench/harness/scenarios.js';
 import { REPO_ROOT, startChild } from '../../bench/harness/child-process.js';
 import { runReplayLabels } from '../../bench/harness/replay-labels.js';
 import { alarmLatencyMarkdown, runAlarmLatency, writeAlarmLatencyReport } from '../../bench/harness/alarm-latency.js';
+import { durableCostMarkdown, runDurableCost, writeDurableCostReport } from '../../bench/harness/durable-cost.js';
 import { replayLabelsMarkdown, writeReplayLabelsReport } from '../../bench/harness/replay-labels-report.js';
 import { parseSpeed } from './replay.js';
 import { REPLAY_DEFAULTS, readManifest } from './replay/replay-engine.js';
@@ -26,9 +27,9 @@ export const BENCH_FLAGS: readonly FlagSpec[] = [
     name: 'scenario',
     kind: 'string',
     default: 'standard',
-    choices: ['standard', 'replay-labels', 'alarm-latency'],
+    choices: ['standard', 'replay-labels', 'alarm-latency', 'durable-cost'],
     description:
-      'standard: the figures below; replay-labels: replay --data into a fresh node, check rows and labels; alarm-latency: 0x8001 → feed alarm under background load',
+      "standard: the figures below; replay-labels: replay --data into a fresh node, check rows and labels; alarm-latency: 0x8001 → feed alarm under background load; durable-cost: the node's CPU per acknowledged 0x0200 and acked frames/s against a bare acking server",
   },
   { name: 'data', kind: 'string', description: 'replay-labels: a directory written by vigil generate' },
   {
@@ -106,7 +107,7 @@ export const BENCH_FLAGS: readonly FlagSpec[] = [
     default: 1000,
     min: 1,
     max: 20_000,
-    description: 'alarm-latency: background JT/T 808 terminals',
+    description: 'alarm-latency, durable-cost: background JT/T 808 terminals',
   },
   {
     name: 'window',
@@ -114,7 +115,8 @@ export const BENCH_FLAGS: readonly FlagSpec[] = [
     default: 4,
     min: 1,
     max: 64,
-    description: 'alarm-latency: frames in flight per background terminal (the maximum load keeps them all full)',
+    description:
+      'alarm-latency, durable-cost: frames in flight per background terminal (the maximum load keeps them all full)',
   },
   {
     name: 'saturate-s',
@@ -137,6 +139,48 @@ export const BENCH_FLAGS: readonly FlagSpec[] = [
     description: 'alarm-latency: also time the console row and the wall list in chromium, at half load',
   },
   {
+    name: 'seconds',
+    kind: 'integer',
+    default: 8,
+    min: 1,
+    max: 600,
+    description: 'durable-cost: seconds of load per server per round',
+  },
+  {
+    name: 'rounds',
+    kind: 'integer',
+    default: 2,
+    min: 1,
+    max: 20,
+    description: 'durable-cost: rounds, each loading every server in turn',
+  },
+  {
+    name: 'compare-port',
+    kind: 'integer',
+    min: 1,
+    max: 65_535,
+    description: 'durable-cost: also load a JT/T 808 server already listening on 127.0.0.1 at this port',
+  },
+  {
+    name: 'compare-pid',
+    kind: 'integer',
+    min: 1,
+    max: 4_194_304,
+    description: 'durable-cost: process id of the --compare-port server, whose CPU is measured',
+  },
+  {
+    name: 'compare-name',
+    kind: 'string',
+    default: 'compare',
+    description: 'durable-cost: name of the --compare-port server in the results',
+  },
+  {
+    name: 'cpu-prof',
+    kind: 'boolean',
+    default: false,
+    description: 'durable-cost: profile the node (node --cpu-prof) and print its top self-time functions',
+  },
+  {
     name: 'results-dir',
     kind: 'string',
     default: path.join(REPO_ROOT, 'bench', 'results'),
@@ -154,6 +198,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
     throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])} (see vigil bench --help)`);
   if (values.scenario === 'replay-labels') return replayLabelsBench(values);
   if (values.scenario === 'alarm-latency') return alarmLatencyBench(values);
+  if (values.scenario === 'durable-cost') return durableCostBench(values);
   const machine = describeMachine();
   const began = performance.now();
   const result = await runScenarios({
@@ -208,6 +253,41 @@ async function alarmLatencyBench(values: Record<string, unknown>): Promise<void>
   );
   console.log(markdown);
   console.log(`Written ${files.json} and ${files.markdown}`);
+}
+
+async function durableCostBench(values: Record<string, unknown>): Promise<void> {
+  const port = values['compare-port'] as number | undefined;
+  const pid = values['compare-pid'] as number | undefined;
+  if ((port === undefined) !== (pid === undefined))
+    throw new ConfigError(
+      '--compare-port and --compare-pid go together (the server to load and the process to measure)',
+    );
+  const name = values['compare-name'] as string;
+  if (!/^[a-z][a-z0-9_-]{0,31}$/.test(name) || name === 'bare' || name === 'vigil')
+    throw new ConfigError(
+      `--compare-name ${JSON.stringify(name)}: 1–32 of a-z 0-9 _ -, starting with a letter, not bare or vigil`,
+    );
+  const machine = describeMachine();
+  const began = performance.now();
+  const result = await runDurableCost({
+    terminals: values['load-terminals'] as number,
+    window: values.window as number,
+    seconds: values.seconds as number,
+    rounds: values.rounds as number,
+    compare: port !== undefined && pid !== undefined ? { name, port, pid } : undefined,
+    cpuProfile: values['cpu-prof'] as boolean,
+    log: (line) => process.stderr.write(`bench: ${line}\n`),
+  });
+  const date = new Date().toISOString().slice(0, 16).replace(':', '');
+  const markdown = durableCostMarkdown(result);
+  const files = writeDurableCostReport(
+    values['results-dir'] as string,
+    { date, machine, seconds: Math.round((performance.now() - began) / 1000), result },
+    markdown,
+  );
+  console.log(markdown);
+  console.log(`Written ${files.json} and ${files.markdown}`);
+  if (!result.checks.rows_cover_acks) process.exitCode = 1;
 }
 
 const BENCH_ADMIN_PASSWORD = 'bench replay labels staple';
