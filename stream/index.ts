@@ -2,6 +2,8 @@ export { TOPICS, partitionOf } from './log/event-log.js';
 export type { Consumer, EventLog, LogMessage, LogRecord, Producer, TopicName } from './log/event-log.js';
 export { MemoryLog } from './log/memory-log.js';
 export type { MemoryLogOptions } from './log/memory-log.js';
+export { KafkaLog, KafkaLogError, KAFKA_LOG_DEFAULTS } from './log/kafka-log.js';
+export type { KafkaLogOptions } from './log/kafka-log.js';
 export { TableSink, TABLE_SINK_DEFAULTS } from './sink/table-sink.js';
 export type { TableSinkOptions } from './sink/table-sink.js';
 export { RuleEngine, RULE_ENGINE_DEFAULTS, factsOf } from './engine/rule-engine.js';

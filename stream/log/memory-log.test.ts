@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { partitionOf } from './event-log.js';
+import { describeEventLogContract } from './event-log.contract.js';
 import { MemoryLog } from './memory-log.js';
 
 const TOPIC = 'vigil.telemetry';
@@ -157,4 +158,10 @@ describe('MemoryLog in-flight time', () => {
     expect(since).toBeLessThanOrEqual(waitingBy);
     await log.close();
   });
+});
+
+describeEventLogContract('MemoryLog', async (topics) => {
+  const partitions = 4;
+  const durableGroups = Object.fromEntries(topics.map((topic) => [topic, 'sink']));
+  return { log: new MemoryLog({ partitions, backlogPerPartitionMax: 1_000, durableGroups }), partitions };
 });

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKafkaBroker, type KafkaBroker } from '../../tests/support/kafka-broker.js';
+import { kafkaMetadata } from '../../tests/support/kafka-wire.js';
+import { describeEventLogContract, pollCount } from './event-log.contract.js';
+import { KAFKA_LOG_DEFAULTS, KafkaLog, KafkaLogError, type KafkaLogOptions } from './kafka-log.js';
+
+// One real broker for the file (scripts/kafka.sh); each test makes topics of its own.
+let broker: KafkaBroker;
+beforeAll(async () => {
+  broker = await startKafkaBroker();
+});
+afterAll(async () => {
+  await broker?.stop();
+});
+
+function options(topics: readonly string[], partitions = 4): KafkaLogOptions {
+  return { ...KAFKA_LOG_DEFAULTS, brokers: broker.brokers, partitions, topics, connectTimeoutMs: 10_000 };
+}
+
+describeEventLogContract('KafkaLog', async (topics) => ({
+  log: await KafkaLog.connect(options(topics)),
+  partitions: 4,
+}));
+
+describe('KafkaLog on a real broker', () => {
+  it('creates its topics with the configured partition count, seen by the broker itself', async () => {
+    const topics = ['vigil.start.a', 'vigil.start.b'];
+    const log = await KafkaLog.connect(options(topics, 3));
+    await log.close();
+    const metadata = await kafkaMetadata(broker.host, broker.port, 5_000);
+    for (const name of topics)
+      expect(metadata.topics.find((t) => t.name === name)).toMatchObject({ name, partitions: 3, errorCode: 0 });
+    // A second start finds them and accepts them.
+    await (await KafkaLog.connect(options(topics, 3))).close();
+  });
+
+  it('refuses at start-up a topic whose partition count differs from the configured one, naming both', async () => {
+    const topic = 'vigil.start.mismatch';
+    await (await KafkaLog.connect(options([topic], 2))).close();
+    const error = await KafkaLog.connect(options([topic], 4)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KafkaLogError);
+    expect((error as Error).message).toContain(`topic ${topic} has 2 partitions`);
+    expect((error as Error).message).toContain('configured for 4');
+  });
+
+  it('resumes a group after its last commit in a new process: committed records are not redelivered, the rest are', async () => {
+    const topic = 'vigil.resume';
+    const first = await KafkaLog.connect(options([topic], 1));
+    await first.producer().send(
+      topic,
+      [1, 2, 3, 4].map((value) => ({ key: 'vehicle', value })),
+    );
+    const sink = first.consumer<number>('sink', topic);
+    const read = await pollCount(sink, 4);
+    expect(read.map((r) => r.value)).toEqual([1, 2, 3, 4]);
+    // Only the first two were made durable downstream before the "crash".
+    sink.commit(read.slice(0, 2));
+    await first.close();
+
+    const second = await KafkaLog.connect(options([topic], 1));
+    try {
+      const again = second.consumer<number>('sink', topic);
+      const resumed = await pollCount(again, 2);
+      expect(resumed.map((r) => r.value)).toEqual([3, 4]);
+      expect(resumed.map((r) => r.offset)).toEqual([read[2].offset, read[3].offset]);
+      expect(await again.poll(10, 500)).toEqual([]);
+      again.close();
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('names a record that is not JSON by topic, partition and offset instead of handing it on', async () => {
+    const topic = 'vigil.foreign';
+    const log = await KafkaLog.connect(options([topic], 1));
+    try {
+      // Another client writes bytes of its own into the topic.
+      const { default: rd } = await import('node-rdkafka');
+      const foreign = new rd.HighLevelProducer({ 'metadata.broker.list': broker.brokers });
+      await new Promise((resolve, reject) => foreign.connect({}, (err) => (err ? reject(err) : resolve(undefined))));
+      foreign.setPollInterval(10);
+      await new Promise((resolve, reject) =>
+        foreign.produce(topic, 0, Buffer.from('\x00not json'), 'k', Date.now(), (err) =>
+          err ? reject(err) : resolve(undefined),
+        ),
+      );
+      await new Promise((resolve) => foreign.disconnect(resolve));
+      const sink = log.consumer<unknown>('sink', topic);
+      const deadline = Date.now() + 30_000;
+      let error: unknown;
+      while (error === undefined && Date.now() < deadline) await sink.poll(10, 200).catch((e: unknown) => (error = e));
+      expect(error).toBeInstanceOf(KafkaLogError);
+      expect((error as Error).message).toContain(`record ${topic}/0@0 is not JSON`);
+      sink.close();
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('fails start-up against an address where no broker listens with an error naming it, within its bound', async () => {
+    const started = Date.now();
+    const error = await KafkaLog.connect({
+      ...options(['vigil.nowhere']),
+      brokers: '127.0.0.1:1',
+      connectTimeoutMs: 3_000,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KafkaLogError);
+    expect((error as Error).message).toContain('127.0.0.1:1');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
