@@ -50,6 +50,8 @@ export interface CommandCentreDeps {
   supervisionIntervalMs?: number;
   /** The registry's record of a vehicle, for the summary's monitored and online vehicles per home unit. */
   vehicleOf?(terminalId: string, plate: string): RegisteredVehicle | undefined;
+  /** The org tree, when the caller loaded it already (the node shares it with the feed); loaded here otherwise. */
+  org?: OrgDirectory;
 }
 
 export const SUPERVISION_INTERVAL_MS_DEFAULT = 30_000;
@@ -73,7 +75,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
   const now = deps.now ?? Date.now;
   const added = await seedDepartments(deps.sql);
   if (added > 0) deps.logger.info('departments seeded', { count: added });
-  const org = await OrgDirectory.load(deps.sql);
+  const org = deps.org ?? (await OrgDirectory.load(deps.sql));
   const config = new CenterConfig(deps.sql);
   let mirror: CenterMirror | undefined;
   const changes = deps.metrics.counter('vigil_center_changes_total', 'Alarm handling steps and work-order events', [

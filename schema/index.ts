@@ -39,7 +39,7 @@ export type {
   FeedVehicleEntry,
   FeedWorkOrder,
 } from './feed.js';
-export type { CentreSummary, SummaryFigures, SummaryUnit } from './summary.js';
+export type { CentreSummary, SummaryDepartment, SummaryFigures, SummaryUnit } from './summary.js';
 export type {
   AlarmCounts,
   AlarmHandlingAction,

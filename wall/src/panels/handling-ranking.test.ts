@@ -17,6 +17,10 @@ function unit(code: string, level: SummaryUnit['level']): SummaryUnit {
     vehicles_monitored: 0,
     vehicles_online: 0,
     online_rate: null,
+    vehicles_in_area: 0,
+    vehicles_in_area_online: 0,
+    directly_administered: false,
+    view_only: false,
   };
 }
 
