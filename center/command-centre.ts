@@ -25,6 +25,7 @@ import { seedDepartments } from './org/departments.js';
 import { OrgAdmin, ownerOf } from './org/org-admin.js';
 import { OrgDirectory } from './org/org-directory.js';
 import { CentreSummaries, type RegisteredVehicle } from './summary/centre-summary.js';
+import { CentreTrendsReader } from './summary/centre-trends.js';
 import { OnlineVehicles } from './summary/online-vehicles.js';
 import type { CenterChange } from './work-orders/work-order-store.js';
 import { WorkOrders } from './work-orders/work-orders.js';
@@ -181,7 +182,10 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
       config,
     });
     registerHandlingRoutes(api, { desk, workOrders });
-    registerSummaryRoutes(api, { summaries });
+    registerSummaryRoutes(api, {
+      summaries,
+      trends: new CentreTrendsReader({ sql: deps.sql, org, now, summaries }),
+    });
     registerApiDocs(deps.router, api);
   }
 

@@ -395,4 +395,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX jt809_supervisions_alarm ON jt809_supervisions(alarm_id) WHERE alarm_id IS NOT NULL;
     `,
   },
+  {
+    id: 24,
+    name: 'command centre: work orders per unit and day (the trends beside the summary)',
+    sql: `
+      CREATE INDEX work_orders_org_created ON work_orders(org_code, created_at);
+    `,
+  },
 ];

@@ -77,3 +77,38 @@ export interface CentreSummary {
   /** The scope unit's own departments (its desks), ranked like the units; empty for enterprise accounts. */
   departments: SummaryDepartment[];
 }
+
+/** One Beijing day of a scope's history: what the centres received and handled that day. */
+export interface TrendDay {
+  /** Start of the day in Beijing time, epoch ms. */
+  day_start: number;
+  alarms_received: number;
+  alarms_handled: number;
+  handling_rate: number | null;
+  work_orders_issued: number;
+}
+
+/** A span of days and its figures, for the month-on-month comparison. */
+export interface TrendPeriod {
+  /** [from, to) in epoch ms, Beijing days. */
+  from: number;
+  to: number;
+  alarms_received: number;
+  alarms_handled: number;
+  handling_rate: number | null;
+  work_orders_issued: number;
+  work_orders_accepted: number;
+}
+
+/**
+ * The scope's history beside today's figures (`GET /api/summary/trends`): the last 30 Beijing days, today last and
+ * still running, and this month so far against the same days of last month. Same definitions as the summary.
+ */
+export interface CentreTrends {
+  scope: CentreSummary['scope'];
+  generated_at: number;
+  /** 30 days, oldest first; the last is today (partial). */
+  days: TrendDay[];
+  /** The 1st of this month to the end of today, and the same days of last month (clamped to its length). */
+  month: { this_month: TrendPeriod; last_month: TrendPeriod };
+}

@@ -138,7 +138,6 @@ export class CentreSummaries {
         if (row !== undefined) row[key] += counts[key];
       }
     }
-    const self = org.get(scope);
     // A county has no child units: its ranking is itself.
     const unitCounts = rows.length > 0 ? perRow : new Map([[scope, totals]]);
     const viewed = new Set(org.viewedBy(scope));
@@ -156,20 +155,26 @@ export class CentreSummaries {
       }),
     );
     return {
-      scope: {
-        kind: 'org',
-        org_code: scope,
-        name: self?.name ?? scope,
-        level: self?.level ?? 'county',
-        directly_administered: self?.directlyAdministered ?? false,
-        enterprise_id: null,
-      },
+      scope: this.scopeOf(principal),
       generated_at: now,
       day_start: dayStart,
       online_window_minutes: onlineWindowMinutes,
       totals: figuresOf(totals),
       units,
       departments: await this.departments(scope, now, dayStart),
+    };
+  }
+
+  /** Whose figures these are: the caller's unit, or its enterprise. */
+  scopeOf(principal: Principal): CentreSummary['scope'] {
+    const unit = this.deps.org.get(principal.orgCode);
+    return {
+      kind: principal.role === 'enterprise' ? 'enterprise' : 'org',
+      org_code: principal.orgCode,
+      name: unit?.name ?? principal.orgCode,
+      level: unit?.level ?? 'county',
+      directly_administered: unit?.directlyAdministered ?? false,
+      enterprise_id: principal.role === 'enterprise' ? principal.enterpriseId : null,
     };
   }
 
@@ -265,16 +270,8 @@ export class CentreSummaries {
     counts.vehicles_in_area = enterpriseId === '' ? 0 : (figures.inAreaByEnterprise.get(enterpriseId) ?? 0);
     counts.vehicles_in_area_online =
       enterpriseId === '' ? 0 : (figures.inAreaOnlineByEnterprise.get(enterpriseId) ?? 0);
-    const unit = this.deps.org.get(principal.orgCode);
     return {
-      scope: {
-        kind: 'enterprise',
-        org_code: principal.orgCode,
-        name: unit?.name ?? principal.orgCode,
-        level: unit?.level ?? 'county',
-        directly_administered: unit?.directlyAdministered ?? false,
-        enterprise_id: principal.enterpriseId,
-      },
+      scope: this.scopeOf(principal),
       generated_at: now,
       day_start: dayStart,
       online_window_minutes: onlineWindowMinutes,
