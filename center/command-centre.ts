@@ -20,6 +20,9 @@ import type { Accounts, Principal } from './auth/accounts.js';
 import { UserAdmin } from './auth/user-admin.js';
 import { CenterConfig } from './config/center-config.js';
 import type { Router } from './http/router.js';
+import { DutyDesk } from './duty/duty-desk.js';
+import { DutyInspections } from './duty/duty-inspections.js';
+import { registerDutyRoutes } from './duty/duty-routes.js';
 import { CenterMirror } from './mirror/center-mirror.js';
 import { seedDepartments } from './org/departments.js';
 import { OrgAdmin, ownerOf } from './org/org-admin.js';
@@ -67,8 +70,12 @@ export interface CommandCentre {
   summaries: CentreSummaries;
   /** The endpoint declarations behind `/api/docs`, when routes were added (`deps.router`). */
   api: Api | undefined;
-  /** One supervision pass: escalations of alarms and work orders. */
-  supervise(): Promise<{ alarms: number; workOrders: number }>;
+  /** 7×24 duty: rosters, handovers, the duty log, posts. */
+  duty: DutyDesk;
+  /** 查岗 of lower centres. */
+  inspections: DutyInspections;
+  /** One supervision pass: escalations of alarms and work orders, inspections past their deadline. */
+  supervise(): Promise<{ alarms: number; workOrders: number; inspectionsMissed: number }>;
   close(): Promise<void>;
 }
 
@@ -154,9 +161,12 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     mirror.start();
   }
 
-  const supervise = async (): Promise<{ alarms: number; workOrders: number }> => ({
+  const duty = new DutyDesk({ sql: deps.sql, org, now });
+  const inspections = new DutyInspections({ sql: deps.sql, org, now, desk: duty });
+  const supervise = async (): Promise<{ alarms: number; workOrders: number; inspectionsMissed: number }> => ({
     alarms: await desk.escalateUnhandled(),
     workOrders: await workOrders.escalateOverdue(),
+    inspectionsMissed: await inspections.sweep(),
   });
   let supervising: Promise<unknown> = Promise.resolve();
   const intervalMs = deps.supervisionIntervalMs ?? SUPERVISION_INTERVAL_MS_DEFAULT;
@@ -186,6 +196,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
       summaries,
       trends: new CentreTrendsReader({ sql: deps.sql, org, now, summaries }),
     });
+    registerDutyRoutes(api, { desk: duty, inspections, now });
     registerApiDocs(deps.router, api);
   }
 
@@ -197,6 +208,8 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     mirror,
     summaries,
     api,
+    duty,
+    inspections,
     supervise,
     close: async () => {
       if (timer) clearInterval(timer);

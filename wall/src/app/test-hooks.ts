@@ -32,6 +32,8 @@ export interface VigilWallHooks {
   visibleLabels(): string[];
   /** True while the map is away at a critical alarm. */
   readonly mapAway: boolean;
+  /** The map's visible extent, [[west, south], [east, north]], or null before the map exists. */
+  mapBounds(): [[number, number], [number, number]] | null;
 }
 
 declare global {
@@ -75,6 +77,7 @@ export function installTestHooks(state: FeedState, budget: RenderBudget): () => 
     get mapAway() {
       return mapProbes.current?.isAway() ?? false;
     },
+    mapBounds: () => mapProbes.current?.bounds() ?? null,
   };
   window.__vigilWall = hooks;
   return () => {

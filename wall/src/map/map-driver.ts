@@ -10,7 +10,7 @@ import type { FeedAlarm } from '../../../schema/feed.js';
 import type { FeedState } from '../feed/feed-state.js';
 import type { HenanGeo } from '../feed/http-api.js';
 import { VEHICLE_ON_MAP_WINDOW_MS, VEHICLE_ONLINE_WINDOW_MS } from '../feed/wall-summary.js';
-import { CriticalFlight } from './critical-flight.js';
+import { CriticalFlight, FLY_ZOOM } from './critical-flight.js';
 import type { RenderBudget } from './render-budget.js';
 import type { WallSizes } from '../app/wall-layout.js';
 import type { Bounds } from './division-geometry.js';
@@ -28,6 +28,8 @@ const OPEN_ALARMS_REFRESH_MS = 500;
 /** Faded/online colours are recomputed at least this often even when no position changes. */
 const ONLINE_BUCKET_MS = 30_000;
 const PULSE_PERIOD_MS = 1_600;
+/** During a visit, every county is named once the camera is this close to the visit's zoom (not on the way). */
+const COUNTY_NAMES_ZOOM_BELOW_VISIT = 1.5;
 /** Where in the pulse cycle still rings are drawn when the budget allows no animation. */
 const PULSE_PHASE_STILL = 0.3;
 /** Space kept free of the map for the side panels, header and legend, in 2160-px design pixels. */
@@ -195,8 +197,9 @@ export class MapDriver {
     this.scheduleFrame();
     const now = Date.now();
     this.followCritical();
-    // Away at a critical alarm every county is named, so the room reads where it is; at home the wall's own names.
-    this.labels.show(this.flight.isAway ? this.flightLabels : this.homeLabels);
+    // Close in on a critical alarm every county is named, so the room reads where it is; else the wall's own names.
+    const closeIn = this.flight.isAway && this.map.getZoom() >= FLY_ZOOM - COUNTY_NAMES_ZOOM_BELOW_VISIT;
+    this.labels.show(closeIn ? this.flightLabels : this.homeLabels);
     this.refreshVehicles(now);
     this.refreshHeat(now);
     this.refreshOpenAlarms(now);
@@ -232,6 +235,13 @@ export class MapDriver {
     },
     visibleLabels: () => this.labels.visibleNames(),
     isAway: () => this.flight.isAway,
+    bounds: () => {
+      const b = this.map.getBounds();
+      return [
+        [b.getWest(), b.getSouth()],
+        [b.getEast(), b.getNorth()],
+      ];
+    },
   };
 
   /** The frame of a redraw ends when the browser starts the next one, after compositing what deck.gl drew. */

@@ -12,6 +12,8 @@ export interface MapProbe {
   visibleLabels(): string[];
   /** True while the map is away at a critical alarm. */
   isAway(): boolean;
+  /** The map's visible extent, [[west, south], [east, north]] in degrees. */
+  bounds(): [[number, number], [number, number]];
 }
 
 export const mapProbes: { current: MapProbe | null } = { current: null };
