@@ -19,6 +19,7 @@ const ids: Record<string, number> = {};
 interface Shift {
   id: number;
   phase: string;
+  actions: string[];
   people: { user_id: number; name: string; post: string; signed_in_at: number | null }[];
 }
 interface Post {
@@ -112,12 +113,23 @@ describe('rosters and posts', () => {
     expect(await zz()).toMatchObject({ attended: true, reason: null });
     h.clock.now = DAY_SHIFT_START + 20 * 60_000;
     expect(await zz()).toMatchObject({ attended: false, reason: 'not_signed_in' });
+    const before = async (token: string) =>
+      (await h.call<{ shifts: Shift[] }>(token, 'GET', '/api/duty/roster?org_code=410100')).body.shifts.map(
+        (s) => s.actions,
+      );
+    // The console offers exactly what the server allows: the day shift's officer and leader may sign in to it; the
+    // night officer not yet, and the province, who only looks at the roster, may do nothing on it.
+    expect(await before(t['zz-day'])).toEqual([['sign_in'], []]);
+    expect(await before(t['zz-leader'])).toEqual([['sign_in'], []]);
+    expect(await before(t['zz-night'])).toEqual([[], []]);
+    expect(await before(t['sheng-duty'])).toEqual([[], []]);
     expect((await posts(t['sheng-duty'])).find((p) => p.org_code === '410300')).toMatchObject({
       attended: false,
       reason: 'no_shift',
     });
     const signed = await h.call<Shift>(t['zz-day'], 'POST', `/api/duty/shifts/${ids.dayShift}/sign-in`, {});
     expect(signed.status).toBe(200);
+    expect(signed.body.actions).toEqual(['hand_over']);
     expect(await zz()).toMatchObject({ attended: true, officers_on_duty: ['zz-day'], leader_on_duty: 'zz-leader' });
     const again = await h.call(t['zz-day'], 'POST', `/api/duty/shifts/${ids.dayShift}/sign-in`, {});
     expect(again.body.error).toBe('already_signed_in');
@@ -148,11 +160,15 @@ describe('handover', () => {
     const handover = await h.call<{
       id: number;
       to_shift_id: number;
+      actions: string[];
       open_alarms: { total: number; items: { alarm_id: string }[] };
       open_orders: { total: number; items: { id: number }[] };
     }>(t['zz-day'], 'POST', `/api/duty/shifts/${ids.dayShift}/handover`, { notes: '金水区超速车辆继续跟踪' });
     expect(handover.status, JSON.stringify(handover.body)).toBe(201);
     expect(handover.body.to_shift_id).toBe(ids.nightShift);
+    expect(handover.body.actions).toEqual([]);
+    const incoming = await h.call<{ actions: string[] }>(t['zz-night'], 'GET', '/api/duty/handovers?org_code=410100');
+    expect(incoming.body).toMatchObject({ handovers: [{ id: handover.body.id, actions: ['acknowledge'] }] });
     expect(handover.body.open_alarms.items.map((a) => a.alarm_id)).toEqual([alarm.alarm_id]);
     expect(handover.body.open_orders.items.map((o) => o.id)).toEqual([order.body.id]);
     expect((await h.call(t['zz-day'], 'POST', `/api/duty/shifts/${ids.dayShift}/handover`, {})).body.error).toBe(
@@ -169,6 +185,7 @@ describe('handover', () => {
     );
     expect(taken.status).toBe(200);
     expect(taken.body.acknowledged_by_name).toBe('zz-night');
+    expect(taken.body).toMatchObject({ actions: [] });
     const night = await h.call<{ shifts: Shift[] }>(t['zz-night'], 'GET', `/api/duty/roster`);
     const nightShift = night.body.shifts.find((s) => s.id === ids.nightShift)!;
     expect(nightShift.people[0].signed_in_at).not.toBeNull();

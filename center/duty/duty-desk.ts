@@ -58,6 +58,8 @@ export interface ShiftView {
   phase: 'planned' | 'current' | 'over';
   people: { user_id: number; name: string; post: 'officer' | 'leader'; signed_in_at: number | null }[];
   handover: { id: number; handed_at: number; acknowledged_at: number | null } | null;
+  /** The steps the caller may take on the shift now (the console shows exactly these). */
+  actions: ('sign_in' | 'hand_over')[];
 }
 
 export interface PostStatus {
@@ -231,7 +233,7 @@ export class DutyDesk {
     const [row] = await this.deps.sql.query<ShiftRow>('SELECT * FROM duty_shifts WHERE id = $1', [id]);
     if (!row) throw new HttpError(404, 'not_found', `shift ${id} not found`);
     this.requireView(p, row.org_code);
-    return (await this.views([row]))[0];
+    return (await this.views([row], p))[0];
   }
 
   /** The shifts of a unit overlapping [from, to), with their people and handovers. */
@@ -241,10 +243,10 @@ export class DutyDesk {
       `SELECT * FROM duty_shifts WHERE org_code = $1 AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at, department LIMIT $4`,
       [orgCode, new Date(from), new Date(to), this.options.rosterShiftsMax],
     );
-    return this.views(rows);
+    return this.views(rows, p);
   }
 
-  private async views(rows: ShiftRow[]): Promise<ShiftView[]> {
+  private async views(rows: ShiftRow[], p: Principal | null): Promise<ShiftView[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => Number(r.id));
     const people = await this.deps.sql.query<{
@@ -270,6 +272,13 @@ export class DutyDesk {
       const startsAt = new Date(row.starts_at).getTime();
       const endsAt = new Date(row.ends_at).getTime();
       const handover = handovers.find((h) => Number(h.from_shift_id) === id);
+      const mine = people.find((x) => Number(x.shift_id) === id && Number(x.user_id) === p?.userId);
+      const actions: ShiftView['actions'] = [];
+      if (p !== null && mine !== undefined && HANDLER_ROLES.includes(p.role)) {
+        if (mine.signed_in_at === null && now >= startsAt - this.options.signInEarlyMs && now < endsAt)
+          actions.push('sign_in');
+        if (mine.signed_in_at !== null && handover === undefined) actions.push('hand_over');
+      }
       return {
         id,
         org_code: row.org_code,
@@ -289,6 +298,7 @@ export class DutyDesk {
                 handed_at: ms(handover.handed_at)!,
                 acknowledged_at: ms(handover.acknowledged_at),
               },
+        actions,
       };
     });
   }
@@ -447,8 +457,20 @@ export class DutyDesk {
     );
     if (!row) throw new HttpError(404, 'not_found', `handover ${id} not found`);
     this.requireView(p, row.org_code);
+    const toShift = row.to_shift_id === null ? null : Number(row.to_shift_id);
+    const incoming =
+      toShift !== null &&
+      row.acknowledged_at === null &&
+      HANDLER_ROLES.includes(p.role) &&
+      (
+        await this.deps.sql.query('SELECT 1 FROM duty_assignments WHERE shift_id = $1 AND user_id = $2', [
+          toShift,
+          p.userId,
+        ])
+      ).length > 0;
     return {
       ...row,
+      actions: incoming ? ['acknowledge'] : [],
       id: Number(row.id),
       from_shift_id: Number(row.from_shift_id),
       to_shift_id: row.to_shift_id === null ? null : Number(row.to_shift_id),
@@ -595,7 +617,7 @@ export class DutyDesk {
       `SELECT * FROM duty_shifts WHERE org_code = ANY($1) AND department = '' AND starts_at <= $2 AND ends_at > $2`,
       [units, new Date(now)],
     );
-    const views = await this.views(rows);
+    const views = await this.views(rows, p);
     return units.map((code): PostStatus => {
       const shift = views.find((v) => v.org_code === code) ?? null;
       const signedIn = shift?.people.filter((x) => x.signed_in_at !== null) ?? [];
