@@ -20,11 +20,15 @@ import type { Accounts, Principal } from './auth/accounts.js';
 import { UserAdmin } from './auth/user-admin.js';
 import { CenterConfig } from './config/center-config.js';
 import type { Router } from './http/router.js';
+import { DutyDesk } from './duty/duty-desk.js';
+import { DutyInspections } from './duty/duty-inspections.js';
+import { registerDutyRoutes } from './duty/duty-routes.js';
 import { CenterMirror } from './mirror/center-mirror.js';
 import { seedDepartments } from './org/departments.js';
 import { OrgAdmin, ownerOf } from './org/org-admin.js';
 import { OrgDirectory } from './org/org-directory.js';
 import { CentreSummaries, type RegisteredVehicle } from './summary/centre-summary.js';
+import { CentreTrendsReader } from './summary/centre-trends.js';
 import { OnlineVehicles } from './summary/online-vehicles.js';
 import type { CenterChange } from './work-orders/work-order-store.js';
 import { WorkOrders } from './work-orders/work-orders.js';
@@ -50,6 +54,8 @@ export interface CommandCentreDeps {
   supervisionIntervalMs?: number;
   /** The registry's record of a vehicle, for the summary's monitored and online vehicles per home unit. */
   vehicleOf?(terminalId: string, plate: string): RegisteredVehicle | undefined;
+  /** The org tree, when the caller loaded it already (the node shares it with the feed); loaded here otherwise. */
+  org?: OrgDirectory;
 }
 
 export const SUPERVISION_INTERVAL_MS_DEFAULT = 30_000;
@@ -64,8 +70,12 @@ export interface CommandCentre {
   summaries: CentreSummaries;
   /** The endpoint declarations behind `/api/docs`, when routes were added (`deps.router`). */
   api: Api | undefined;
-  /** One supervision pass: escalations of alarms and work orders. */
-  supervise(): Promise<{ alarms: number; workOrders: number }>;
+  /** 7×24 duty: rosters, handovers, the duty log, posts. */
+  duty: DutyDesk;
+  /** 查岗 of lower centres. */
+  inspections: DutyInspections;
+  /** One supervision pass: escalations of alarms and work orders, inspections past their deadline. */
+  supervise(): Promise<{ alarms: number; workOrders: number; inspectionsMissed: number }>;
   close(): Promise<void>;
 }
 
@@ -73,7 +83,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
   const now = deps.now ?? Date.now;
   const added = await seedDepartments(deps.sql);
   if (added > 0) deps.logger.info('departments seeded', { count: added });
-  const org = await OrgDirectory.load(deps.sql);
+  const org = deps.org ?? (await OrgDirectory.load(deps.sql));
   const config = new CenterConfig(deps.sql);
   let mirror: CenterMirror | undefined;
   const changes = deps.metrics.counter('vigil_center_changes_total', 'Alarm handling steps and work-order events', [
@@ -151,9 +161,12 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     mirror.start();
   }
 
-  const supervise = async (): Promise<{ alarms: number; workOrders: number }> => ({
+  const duty = new DutyDesk({ sql: deps.sql, org, now });
+  const inspections = new DutyInspections({ sql: deps.sql, org, now, desk: duty });
+  const supervise = async (): Promise<{ alarms: number; workOrders: number; inspectionsMissed: number }> => ({
     alarms: await desk.escalateUnhandled(),
     workOrders: await workOrders.escalateOverdue(),
+    inspectionsMissed: await inspections.sweep(),
   });
   let supervising: Promise<unknown> = Promise.resolve();
   const intervalMs = deps.supervisionIntervalMs ?? SUPERVISION_INTERVAL_MS_DEFAULT;
@@ -179,7 +192,11 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
       config,
     });
     registerHandlingRoutes(api, { desk, workOrders });
-    registerSummaryRoutes(api, { summaries });
+    registerSummaryRoutes(api, {
+      summaries,
+      trends: new CentreTrendsReader({ sql: deps.sql, org, now, summaries }),
+    });
+    registerDutyRoutes(api, { desk: duty, inspections, now });
     registerApiDocs(deps.router, api);
   }
 
@@ -191,6 +208,8 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     mirror,
     summaries,
     api,
+    duty,
+    inspections,
     supervise,
     close: async () => {
       if (timer) clearInterval(timer);

@@ -38,6 +38,7 @@ export { staticFiles } from './api/static-files.js';
 export { orgCovers } from './api/scope.js';
 export { TerminalStore } from './terminals/terminal-store.js';
 export { seedOrgUnits } from './org/org-units.js';
+export { OrgDirectory } from './org/org-directory.js';
 export { registerIngestRoutes } from './api/ingest-routes.js';
 export type { IngestRouteDeps } from './api/ingest-routes.js';
 export { SourceKeys, SOURCE_KEYS_DEFAULTS } from './sources/source-keys.js';

@@ -15,7 +15,6 @@ import {
   TELEMETRY,
   countyAt,
   henanGeo,
-  isWithin,
   Readiness,
   type Logger,
   type Metrics,
@@ -83,6 +82,7 @@ import {
   registerRulesConfigRoutes,
   registerSqlRoutes,
   registerTerminalCommandRoutes,
+  OrgDirectory,
   seedOrgUnits,
   staticFiles,
   type HttpNode,
@@ -164,10 +164,6 @@ function orgCodeAt(lon: number, lat: number): string {
   return countyAt(lon, lat)?.code ?? HENAN_PROVINCE_CODE;
 }
 
-function covers(scope: string, code: string): boolean {
-  return scope === code || isWithin(code, scope);
-}
-
 /** The readiness part of the node as a whole: not ready while it starts and once it stops. */
 const NODE_PART = 'node';
 
@@ -213,6 +209,9 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   storageHealth.start();
   const seeded = await seedOrgUnits(sql);
   if (seeded > 0) logger.info('org units seeded', { count: seeded });
+  // One org tree for the feed, the vehicle routes and the centres: who sees what follows the 省直管县 policy.
+  const org = await OrgDirectory.load(sql);
+  const sees = (scope: string, code: string): boolean => org.sees(scope, code);
   const accounts = new Accounts(sql, {
     ...ACCOUNTS_DEFAULTS,
     passwords: config.passwords ?? ACCOUNTS_DEFAULTS.passwords,
@@ -263,7 +262,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       logger,
       metrics,
       authenticate: (token) => accounts.authenticate(token),
-      covers,
+      covers: sees,
       vehicleOrgCode: (v) => orgCodeAt(v.lon, v.lat),
       vehicleClassOf: (terminalId: string) => vehicleClassOf(registry, terminalId),
       enterpriseOf: (terminalId: string, plate: string) =>
@@ -404,7 +403,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     accounts,
     analytics,
     sql,
-    covers,
+    covers: sees,
     orgCodeAt,
     mediaDir: path.join(config.dataDir, 'media'),
   });
@@ -443,6 +442,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     clickhouseWriter: analytics.writer,
     publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
     vehicleOf: (terminalId, plate) => registeredVehicle(registry, terminalId, plate),
+    org,
   });
   registerSqlRoutes(router, {
     accounts,

@@ -13,13 +13,15 @@
  *   16 + 12n    i32[n] age of the fix in seconds at server_time (negative when the device clock runs ahead)
  *   16 + 16n    u16[n] speed in 0.1 km/h (capped at 6553.5)
  *   16 + 18n    u16[n] direction in degrees 0-359
- *   16 + 20n    u8[n]  flags: bit 0 = the vehicle has an open alarm
+ *   16 + 20n    u8[n]  flags: bit 0 = the vehicle has an open alarm; bit 1 (protocol 4) = the vehicle left the
+ *                      client's scope with this fix: take it off the map
  */
 export const POSITIONS_FRAME_KIND = 1;
 export const POSITIONS_FRAME_VERSION = 2;
 export const POSITIONS_FRAME_HEADER_BYTES = 16;
 export const POSITIONS_FRAME_BYTES_PER_VEHICLE = 21;
 export const FLAG_ALARMING = 1;
+export const FLAG_LEFT_SCOPE = 2;
 
 export interface PositionColumns {
   count: number;
@@ -42,6 +44,8 @@ export interface PositionFix {
   speedKmh: number;
   directionDeg: number;
   alarming: boolean;
+  /** The fix takes the vehicle out of the client's scope (sent once, protocol 4). */
+  leftScope?: boolean;
 }
 
 const INT32_MAX = 2_147_483_647;
@@ -73,7 +77,7 @@ export function encodePositionsFrame(fixes: readonly PositionFix[], serverTime: 
     c.fixAgeS[i] = clampInt32((serverTime - fix.ts) / 1000);
     c.speedDkmh[i] = Math.max(0, Math.min(65_535, Math.round(fix.speedKmh * 10)));
     c.directionDeg[i] = ((Math.round(fix.directionDeg) % 360) + 360) % 360;
-    c.flags[i] = fix.alarming ? FLAG_ALARMING : 0;
+    c.flags[i] = (fix.alarming ? FLAG_ALARMING : 0) | (fix.leftScope === true ? FLAG_LEFT_SCOPE : 0);
   }
   return new Uint8Array(buffer);
 }

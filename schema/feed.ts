@@ -15,7 +15,7 @@
 import type { AlarmRow } from './tables.js';
 
 /** The newest protocol the server speaks; a client names the one it wants with `protocol=` (default 2). */
-export const FEED_PROTOCOL_VERSION = 3;
+export const FEED_PROTOCOL_VERSION = 4;
 
 export interface FeedVehicle {
   terminal_id: string;

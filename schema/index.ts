@@ -45,7 +45,15 @@ export type {
   FeedVehicleEntry,
   FeedWorkOrder,
 } from './feed.js';
-export type { CentreSummary, SummaryFigures, SummaryUnit } from './summary.js';
+export type {
+  CentreSummary,
+  CentreTrends,
+  SummaryDepartment,
+  SummaryFigures,
+  SummaryUnit,
+  TrendDay,
+  TrendPeriod,
+} from './summary.js';
 export type {
   AlarmCounts,
   AlarmHandlingAction,

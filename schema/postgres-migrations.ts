@@ -395,4 +395,83 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX jt809_supervisions_alarm ON jt809_supervisions(alarm_id) WHERE alarm_id IS NOT NULL;
     `,
   },
+  {
+    id: 24,
+    name: 'command centre: 7×24 duty (shifts, sign-in, handovers, duty log, inspections of lower centres) and work orders per unit and day',
+    sql: `
+      CREATE INDEX work_orders_org_created ON work_orders(org_code, created_at);
+      -- A shift of a centre's post ('' = the centre's own desk) or of one of its departments.
+      CREATE TABLE duty_shifts (
+        id bigserial PRIMARY KEY,
+        org_code text NOT NULL REFERENCES org_units(code),
+        department text NOT NULL DEFAULT '',
+        name text NOT NULL,
+        starts_at timestamptz NOT NULL,
+        ends_at timestamptz NOT NULL CHECK (ends_at > starts_at),
+        created_by bigint REFERENCES users(id),
+        created_at timestamptz NOT NULL,
+        UNIQUE (org_code, department, starts_at)
+      );
+      CREATE INDEX duty_shifts_unit_end ON duty_shifts(org_code, ends_at);
+      CREATE TABLE duty_assignments (
+        shift_id bigint NOT NULL REFERENCES duty_shifts(id),
+        user_id bigint NOT NULL REFERENCES users(id),
+        post text NOT NULL CHECK (post IN ('officer', 'leader')),
+        signed_in_at timestamptz,
+        PRIMARY KEY (shift_id, user_id)
+      );
+      CREATE TABLE duty_handovers (
+        id bigserial PRIMARY KEY,
+        org_code text NOT NULL REFERENCES org_units(code),
+        department text NOT NULL DEFAULT '',
+        from_shift_id bigint NOT NULL UNIQUE REFERENCES duty_shifts(id),
+        to_shift_id bigint REFERENCES duty_shifts(id),
+        handed_by bigint NOT NULL REFERENCES users(id),
+        handed_by_name text NOT NULL,
+        handed_at timestamptz NOT NULL,
+        notes text NOT NULL DEFAULT '',
+        open_alarms jsonb NOT NULL,
+        open_orders jsonb NOT NULL,
+        acknowledged_by bigint REFERENCES users(id),
+        acknowledged_by_name text,
+        acknowledged_at timestamptz,
+        acknowledgement text NOT NULL DEFAULT ''
+      );
+      CREATE INDEX duty_handovers_unit ON duty_handovers(org_code, handed_at);
+      -- What a centre's duty did, besides the alarm and order steps it took (those stay in their own tables).
+      CREATE TABLE duty_log (
+        id bigserial PRIMARY KEY,
+        org_code text NOT NULL REFERENCES org_units(code),
+        department text NOT NULL DEFAULT '',
+        shift_id bigint REFERENCES duty_shifts(id),
+        at timestamptz NOT NULL,
+        actor_id bigint REFERENCES users(id),
+        actor text NOT NULL,
+        kind text NOT NULL,
+        text text NOT NULL DEFAULT '',
+        ref text NOT NULL DEFAULT ''
+      );
+      CREATE INDEX duty_log_unit_at ON duty_log(org_code, at);
+      -- 查岗 inside the platform: a higher centre asks a lower centre's duty post to answer within a deadline.
+      CREATE TABLE duty_inspections (
+        id bigserial PRIMARY KEY,
+        from_org text NOT NULL REFERENCES org_units(code),
+        to_org text NOT NULL REFERENCES org_units(code),
+        mode text NOT NULL CHECK (mode IN ('random', 'targeted')),
+        question text NOT NULL,
+        sent_by bigint REFERENCES users(id),
+        sent_by_name text NOT NULL,
+        sent_at timestamptz NOT NULL,
+        deadline_at timestamptz NOT NULL,
+        status text NOT NULL CHECK (status IN ('sent', 'answered', 'missed')),
+        answered_by bigint REFERENCES users(id),
+        answered_by_name text,
+        answered_at timestamptz,
+        answer text
+      );
+      CREATE INDEX duty_inspections_to ON duty_inspections(to_org, sent_at);
+      CREATE INDEX duty_inspections_from ON duty_inspections(from_org, sent_at);
+      CREATE INDEX duty_inspections_open ON duty_inspections(deadline_at) WHERE status = 'sent';
+    `,
+  },
 ];

@@ -21,12 +21,34 @@ export interface SummaryFigures {
   vehicles_online: number;
   /** vehicles_online ÷ vehicles_monitored, 0…1; null when no vehicle is monitored. */
   online_rate: number | null;
+  /**
+   * Vehicles on the wall's map: those whose latest fix (device time) is at most 24 h old and lies in the scope's
+   * area (the county of that fix is in the scope's view); an enterprise: its own vehicles wherever they are.
+   */
+  vehicles_in_area: number;
+  /** Of those, the ones whose latest fix is at most `online_window_minutes` old: the map's bright dots. */
+  vehicles_in_area_online: number;
 }
 
 export interface SummaryUnit extends SummaryFigures {
   org_code: string;
   name: string;
   level: 'province' | 'city' | 'county';
+  /** A 省直管县 (directly administered county). */
+  directly_administered: boolean;
+  /** Shown to the scope read-only: a 省直管县 its city may view but the province commands. */
+  view_only: boolean;
+}
+
+/** A department's desk of the scope's own unit: what a county's wall ranks, having no units below it. */
+export interface SummaryDepartment {
+  code: string;
+  name: string;
+  alarms_received: number;
+  alarms_handled: number;
+  handling_rate: number | null;
+  work_orders_open: number;
+  work_orders_overdue: number;
 }
 
 export interface CentreSummary {
@@ -35,6 +57,9 @@ export interface CentreSummary {
     kind: 'org' | 'enterprise';
     org_code: string;
     name: string;
+    /** The scope unit's level; a 省直管县 is a county commanded by the province. */
+    level: 'province' | 'city' | 'county';
+    directly_administered: boolean;
     enterprise_id: string | null;
   };
   /** Server time of the figures, epoch ms. */
@@ -44,8 +69,46 @@ export interface CentreSummary {
   online_window_minutes: number;
   totals: SummaryFigures;
   /**
-   * The child units (cities under the province, counties under a city; a county has itself only), ranked by
-   * handling rate, highest first; units that received no alarm today come last. Empty for enterprise accounts.
+   * The units the scope commands directly (under the province: the cities and the 省直管县; under a city: its
+   * counties, then the 省直管县 it may view, marked `view_only`; a county has itself only), ranked by handling rate,
+   * highest first; units that received no alarm today come last. Empty for enterprise accounts.
    */
   units: SummaryUnit[];
+  /** The scope unit's own departments (its desks), ranked like the units; empty for enterprise accounts. */
+  departments: SummaryDepartment[];
+}
+
+/** One Beijing day of a scope's history: what the centres received and handled that day. */
+export interface TrendDay {
+  /** Start of the day in Beijing time, epoch ms. */
+  day_start: number;
+  alarms_received: number;
+  alarms_handled: number;
+  handling_rate: number | null;
+  work_orders_issued: number;
+}
+
+/** A span of days and its figures, for the month-on-month comparison. */
+export interface TrendPeriod {
+  /** [from, to) in epoch ms, Beijing days. */
+  from: number;
+  to: number;
+  alarms_received: number;
+  alarms_handled: number;
+  handling_rate: number | null;
+  work_orders_issued: number;
+  work_orders_accepted: number;
+}
+
+/**
+ * The scope's history beside today's figures (`GET /api/summary/trends`): the last 30 Beijing days, today last and
+ * still running, and this month so far against the same days of last month. Same definitions as the summary.
+ */
+export interface CentreTrends {
+  scope: CentreSummary['scope'];
+  generated_at: number;
+  /** 30 days, oldest first; the last is today (partial). */
+  days: TrendDay[];
+  /** The 1st of this month to the end of today, and the same days of last month (clamped to its length). */
+  month: { this_month: TrendPeriod; last_month: TrendPeriod };
 }

@@ -131,7 +131,14 @@ describe.each(STORE_KINDS)('command-centre summary on %s', (kind) => {
 
   it('counts the province: alarms today, handling rate, open and overdue orders, cities ranked by handling rate', async () => {
     const s = await summaryOf('admin');
-    expect(s.scope).toEqual({ kind: 'org', org_code: '410000', name: '河南省', enterprise_id: null });
+    expect(s.scope).toEqual({
+      kind: 'org',
+      org_code: '410000',
+      name: '河南省',
+      level: 'province',
+      directly_administered: false,
+      enterprise_id: null,
+    });
     expect(s.day_start).toBe(Date.UTC(2026, 10, 27, 16, 0, 0));
     expect(s.totals).toMatchObject({
       alarms_received: 7,

@@ -57,10 +57,36 @@ export interface Scoped {
   issuer_org?: string;
 }
 
-/** Whether a principal may see an alarm or work order. */
+/** A read (a list's unit filter) aimed at a unit the caller may not see: 403 out_of_scope. */
+export function requireOrgView(principal: Principal, org: OrgDirectory, orgCode: string, what: string): void {
+  if (principal.role === 'enterprise' || !org.sees(principal.orgCode, orgCode)) {
+    throw new HttpError(
+      403,
+      'out_of_scope',
+      `${principal.username} (${principal.orgCode}) may not ${what} for ${orgCode}`,
+    );
+  }
+}
+
+/**
+ * Whether a principal may see an alarm or work order: its own view (command subtree, plus the 省直管县 its city is
+ * allowed to view), or for an enterprise its own items.
+ */
 export function visibleTo(principal: Principal, item: Scoped, org: OrgDirectory): boolean {
   if (principal.role === 'enterprise')
     return principal.enterpriseId !== null && item.enterprise_id === principal.enterpriseId;
+  return (
+    org.sees(principal.orgCode, item.org_code) ||
+    (item.issuer_org !== undefined && org.sees(principal.orgCode, item.issuer_org))
+  );
+}
+
+/**
+ * Whether a principal's unit commands an item it sees: the item lies in its command subtree or was issued from it.
+ * A city viewing its 省直管县 sees their alarms and orders but takes no step on them.
+ */
+export function commands(principal: Principal, item: Scoped, org: OrgDirectory): boolean {
+  if (principal.role === 'enterprise') return visibleTo(principal, item, org);
   return (
     org.covers(principal.orgCode, item.org_code) ||
     (item.issuer_org !== undefined && org.covers(principal.orgCode, item.issuer_org))

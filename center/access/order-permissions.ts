@@ -11,6 +11,7 @@
  *   urge (督办)                handling staff of the issuing centre or of a unit above the assignee
  *   comment                   everyone who sees it but walls and analysts
  *
+ * A unit that only views an order (a city looking at a 省直管县 the province commands) takes no step on it.
  * Visibility (the caller's subtree, or the enterprise the order is addressed to) is checked before this.
  */
 import type { WorkOrderAction } from '../../schema/index.js';
@@ -44,6 +45,8 @@ export function orderRefusal(
   if (principal.role === 'wall' || principal.role === 'analyst') return `role ${principal.role} is read-only`;
   if (principal.role === 'enterprise')
     return ENTERPRISE_ACTIONS.has(action) ? null : `an enterprise may not ${action} a work order`;
+  if (!org.covers(principal.orgCode, order.org_code) && !org.covers(principal.orgCode, order.issuer_org))
+    return `${principal.orgCode} views orders of ${order.org_code} but does not command it (省直管县: the province does)`;
   const handler = HANDLER_ROLES.includes(principal.role);
   const isAssigneeStaff = handler && principal.orgCode === order.org_code;
   const oversees = org.covers(principal.orgCode, order.issuer_org) || org.isBelow(principal.orgCode, order.org_code);

@@ -20,8 +20,10 @@ import {
 import type { Sql } from '../../store/index.js';
 import {
   actorName,
+  commands,
   HANDLER_ROLES,
   requireOrgScope,
+  requireOrgView,
   requireRole,
   SYSTEM_ACTOR,
   visibleTo,
@@ -253,13 +255,13 @@ export class AlarmDesk {
     if (filter.org_code !== undefined) {
       if (principal.role === 'enterprise')
         throw new HttpError(403, 'forbidden', "an enterprise account lists only its own alarms, not a unit's");
-      requireOrgScope(principal, this.deps.org, filter.org_code, 'list alarms');
+      requireOrgView(principal, this.deps.org, filter.org_code, 'list alarms');
       unitSubtree = this.deps.org.subtree(filter.org_code);
     }
     const conditions = (): SqlConditions => {
       const c = new SqlConditions();
       if (principal.role === 'enterprise') c.where('enterprise_id = $?', principal.enterpriseId);
-      else c.where('org_code = ANY($?)', this.deps.org.subtree(principal.orgCode));
+      else c.where('org_code = ANY($?)', this.deps.org.viewSubtree(principal.orgCode));
       addFilterConditions(c, filter, unitSubtree, principal.orgCode);
       return c;
     };
@@ -303,7 +305,8 @@ export class AlarmDesk {
     const since = row.escalated_at ?? row.received_at;
     return {
       ...alarmView(row),
-      actions: allowedAlarmActions(principal, row),
+      // A unit viewing a 省直管县 of its city reads its alarms but takes no step on them.
+      actions: commands(principal, row, this.deps.org) ? allowedAlarmActions(principal, row) : [],
       due_at: row.state === 'new' ? new Date(since).getTime() + escalationMs : null,
       late: row.late,
     };
@@ -329,6 +332,12 @@ export class AlarmDesk {
     const changes: CenterChange[] = [];
     const result = await this.deps.sql.transaction(async (tx) => {
       const row = await this.visibleAlarm(tx, alarmId, principal, true);
+      if (!commands(principal, row, this.deps.org))
+        throw new HttpError(
+          403,
+          'out_of_scope',
+          `${principal.orgCode} may view alarms of ${row.org_code} but does not command it (省直管县: the province does)`,
+        );
       const now = this.deps.now();
       const { to, detail, row: updated } = await apply(tx, row, now, changes);
       await recordAlarmAction(tx, {

@@ -378,6 +378,8 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
         });
         return version;
       });
+      // Who commands and who sees the 省直管县 changes at once on this node.
+      if (key === 'directly_administered') await deps.org.reload();
       return { body: stored };
     },
   );

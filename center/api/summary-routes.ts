@@ -5,9 +5,13 @@
  */
 import { READER_ROLES } from '../access/actor.js';
 import type { CentreSummaries } from '../summary/centre-summary.js';
+import type { CentreTrendsReader } from '../summary/centre-trends.js';
 import type { Api } from './api-spec.js';
 
-export function registerSummaryRoutes(api: Api, deps: { summaries: CentreSummaries }): void {
+export function registerSummaryRoutes(
+  api: Api,
+  deps: { summaries: CentreSummaries; trends: CentreTrendsReader },
+): void {
   api.define(
     {
       method: 'GET',
@@ -20,5 +24,17 @@ export function registerSummaryRoutes(api: Api, deps: { summaries: CentreSummari
         'CentreSummary: {scope, generated_at, day_start, online_window_minutes, totals: SummaryFigures, units: [SummaryUnit]}',
     },
     async (_ctx, principal) => ({ body: await deps.summaries.forPrincipal(principal) }),
+  );
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/summary/trends',
+      tag: 'summary',
+      summary:
+        "The caller's scope over time, beside today's figures: alarms received and handled and work orders issued per Beijing day over the last 30 days (today last), and this month so far against the same days of last month. Definitions: docs/command-centre.md",
+      roles: READER_ROLES,
+      returns: 'CentreTrends: {scope, generated_at, days: [TrendDay], month: {this_month, last_month}}',
+    },
+    async (_ctx, principal) => ({ body: await deps.trends.forPrincipal(principal) }),
   );
 }

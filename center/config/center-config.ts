@@ -32,10 +32,25 @@ export interface EscalationConfig {
   alarm_unhandled_minutes: number;
 }
 
+/**
+ * Who commands the 省直管县 (the counties flagged `directly_administered` in the org units, from the reference
+ * divisions) and who else may look at them. The guideline (G4) has the province command them directly; their city
+ * may still see them, read-only, unless the province says otherwise for all or some of them.
+ */
+export interface DirectlyAdministeredConfig {
+  /** `province`: escalation, ranking and command go to the province; `city`: they stay with their city. */
+  command: 'province' | 'city';
+  /** With `command: province`: whether the county's city still sees it (alarms, orders, vehicles, figures), read-only. */
+  city_view: boolean;
+  /** Counties (6-digit codes) whose city may not see them even with `city_view`. */
+  city_view_except: string[];
+}
+
 export interface CenterConfigValues {
   alarm_routing: AlarmRoutingConfig;
   work_order_deadlines: DeadlineConfig;
   escalation: EscalationConfig;
+  directly_administered: DirectlyAdministeredConfig;
 }
 export type ConfigKey = keyof CenterConfigValues;
 
@@ -68,11 +83,19 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
   },
   work_order_deadlines: { default_hours: 72, rules: [{ category: '*', severity: 'critical', hours: 24 }] },
   escalation: { alarm_unhandled_minutes: 30 },
+  directly_administered: { command: 'province', city_view: true, city_view_except: [] },
 };
 
-export const CONFIG_KEYS: readonly ConfigKey[] = ['alarm_routing', 'work_order_deadlines', 'escalation'];
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  'alarm_routing',
+  'work_order_deadlines',
+  'escalation',
+  'directly_administered',
+];
 /** What alarms can be routed by: the engine's rule ids and the alarms other platforms report over JT/T 809. */
 export const ROUTING_CATEGORIES: readonly string[] = [...ALL_RULES.map((r) => r.id), PLATFORM_ALARM_RULE];
+const ORG_CODE = /^[0-9]{6}$/;
+const ORG_CODES_MAX = 200;
 const CATEGORY = /^(\*|[a-z][a-z0-9_]{0,39})$/;
 const DEPARTMENT = /^[a-z][a-z0-9_]{1,39}$/;
 const HOURS_MAX = 24 * 90;
@@ -230,6 +253,26 @@ export function checkConfig<K extends ConfigKey>(
           MINUTES_MAX,
         ),
       } as CenterConfigValues[K];
+    }
+    case 'directly_administered': {
+      onlyKeys(key, value, ['command', 'city_view', 'city_view_except']);
+      const command = oneOf(`${key}.command`, value.command, ['province', 'city'] as const);
+      const cityView = value.city_view ?? true;
+      if (typeof cityView !== 'boolean')
+        throw badConfig(`${key}.city_view`, `value ${JSON.stringify(cityView)} is not true or false`);
+      const except = value.city_view_except ?? [];
+      if (!Array.isArray(except)) throw badConfig(`${key}.city_view_except`, 'must be an array of org codes');
+      if (except.length > ORG_CODES_MAX)
+        throw badConfig(
+          `${key}.city_view_except`,
+          `${except.length} entries is more than max allowed ${ORG_CODES_MAX}`,
+        );
+      const codes = except.map((code: unknown, i) => {
+        if (typeof code !== 'string' || !ORG_CODE.test(code))
+          throw badConfig(`${key}.city_view_except[${i}]`, `value ${JSON.stringify(code)} is not a 6-digit org code`);
+        return code;
+      });
+      return { command, city_view: cityView, city_view_except: codes } as CenterConfigValues[K];
     }
   }
   throw badConfig(key, `unknown configuration key (known: ${CONFIG_KEYS.join(', ')})`);

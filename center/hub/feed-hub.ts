@@ -381,12 +381,24 @@ export class FeedHub {
     }
   }
 
-  /** Every vehicle in the client's scope that changed after the last tick it was sent. */
+  /** Every vehicle in the client's scope that changed after the last tick it was sent (and those that left it). */
   private changedSince(client: Client): VehicleRecord[] {
-    const out: VehicleRecord[] = [];
-    for (const record of this.vehicles.values())
-      if (record.changedTick > client.syncedTick && this.admits(client, record)) out.push(record);
-    return out;
+    const changed: VehicleRecord[] = [];
+    for (const record of this.vehicles.values()) if (record.changedTick > client.syncedTick) changed.push(record);
+    return this.inScope(client, changed);
+  }
+
+  /**
+   * Whether a vehicle the client was told about has just left its scope: protocol 4 clients get that fix once, flagged,
+   * and take the vehicle off their map; otherwise it would stay frozen at the border, counted as on the map.
+   */
+  private leftScope(client: Client, record: VehicleRecord): boolean {
+    return (
+      client.binary &&
+      client.protocol >= 4 &&
+      record.index < client.announced.length &&
+      client.announced[record.index] === this.slotGeneration[record.index] + 1
+    );
   }
 
   private admits(client: Client, record: VehicleRecord): boolean {
@@ -409,7 +421,7 @@ export class FeedHub {
   }
 
   private inScope(client: Client, vehicles: readonly VehicleRecord[]): VehicleRecord[] {
-    return vehicles.filter((v) => this.admits(client, v));
+    return vehicles.filter((v) => this.admits(client, v) || this.leftScope(client, v));
   }
 
   /** `bulk`: the snapshot's positions, sent compressed with the snapshot; ticks are not. */
@@ -419,7 +431,16 @@ export class FeedHub {
       return;
     }
     this.ensureAnnouncedCapacity(client);
-    const { table, frame } = buildPositionsSend(vehicles, client.announced, this.slotGeneration, client.protocol, now);
+    const left = new Set(client.protocol >= 4 ? vehicles.filter((v) => !this.admits(client, v)) : []);
+    const { table, frame } = buildPositionsSend(
+      vehicles.map((v) => (left.has(v) ? { ...v, leftScope: true } : v)),
+      client.announced,
+      this.slotGeneration,
+      client.protocol,
+      now,
+    );
+    // Told once: back in scope later, the vehicle is announced afresh.
+    for (const v of left) client.announced[v.index] = 0;
     // The table must arrive before the frame that indexes into it, whatever the buffer holds.
     if (table instanceof Uint8Array) this.sendRaw(client, table, table.byteLength, true);
     else if (table !== null) this.sendTo(client, { type: 'vehicle_table', entries: table }, true, true);

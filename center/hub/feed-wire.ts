@@ -54,6 +54,8 @@ export function agreedProtocol(requested: string | null): number {
 /** A vehicle as the hub tracks it, with its slot in the vehicle table. */
 export interface SlottedVehicle extends FeedVehicle {
   index: number;
+  /** This fix takes it out of the client's scope (protocol 4). */
+  leftScope?: boolean;
 }
 
 /** What one client's binary positions send consists of, in order. */
@@ -76,6 +78,7 @@ export function buildPositionsSend(
 ): PositionsSend {
   const entries: FeedVehicleEntry[] = [];
   for (const v of vehicles) {
+    if (v.leftScope === true) continue;
     const tag = generation[v.index] + 1;
     if (announced[v.index] === tag) continue;
     announced[v.index] = tag;
@@ -91,6 +94,7 @@ export function buildPositionsSend(
       speedKmh: v.speed_kmh,
       directionDeg: v.direction_deg,
       alarming: v.alarming,
+      leftScope: v.leftScope,
     })),
     now,
   );

@@ -6,7 +6,7 @@
  * Every query groups by org code over the scope's subtree and the totals and child units are rolled up here from
  * those few hundred rows at most, so one round trip per table serves the province and a county alike.
  */
-import type { CentreSummary, SummaryFigures, SummaryUnit } from '../../schema/index.js';
+import type { CentreSummary, SummaryDepartment, SummaryFigures, SummaryUnit } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import type { Clock } from '../access/actor.js';
 import type { Principal } from '../auth/accounts.js';
@@ -44,15 +44,7 @@ export interface CentreSummaryDeps {
 }
 
 /** Counts per org code, before they are rolled up to the scope and its child units. */
-type Counts = Pick<
-  SummaryFigures,
-  | 'alarms_received'
-  | 'alarms_handled'
-  | 'work_orders_open'
-  | 'work_orders_overdue'
-  | 'vehicles_monitored'
-  | 'vehicles_online'
->;
+type Counts = Omit<SummaryFigures, 'handling_rate' | 'online_rate'>;
 const COUNT_KEYS: readonly (keyof Counts)[] = [
   'alarms_received',
   'alarms_handled',
@@ -60,24 +52,31 @@ const COUNT_KEYS: readonly (keyof Counts)[] = [
   'work_orders_overdue',
   'vehicles_monitored',
   'vehicles_online',
+  'vehicles_in_area',
+  'vehicles_in_area_online',
 ];
+
+/** A vehicle is on the map while its latest fix is at most this old (the feed's wall draws no older ones). */
+export const ON_MAP_WINDOW_MS = 24 * 3_600_000;
 
 interface VehicleFigures {
   computedAt: number;
   monitoredByOrg: Map<string, number>;
   onlineByOrg: Map<string, number>;
   onlineByEnterprise: Map<string, number>;
+  /** Where vehicles are (the county of their latest fix): on the map, and online by fix time. */
+  inAreaByOrg: Map<string, number>;
+  inAreaOnlineByOrg: Map<string, number>;
+  inAreaByEnterprise: Map<string, number>;
+  inAreaOnlineByEnterprise: Map<string, number>;
 }
 
 function zeroCounts(): Counts {
-  return {
-    alarms_received: 0,
-    alarms_handled: 0,
-    work_orders_open: 0,
-    work_orders_overdue: 0,
-    vehicles_monitored: 0,
-    vehicles_online: 0,
-  };
+  return Object.fromEntries(COUNT_KEYS.map((key) => [key, 0])) as Counts;
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
 }
 
 function ratio(part: number, whole: number): number | null {
@@ -124,36 +123,107 @@ export class CentreSummaries {
     const dayStart = shanghaiDayStart(now);
     const onlineWindowMinutes = Math.round((this.deps.online?.options.onlineWindowMs ?? 0) / 60_000);
     if (principal.role === 'enterprise') return this.forEnterprise(principal, now, dayStart, onlineWindowMinutes);
+    const { org } = this.deps;
     const scope = principal.orgCode;
-    const byOrg = await this.countsByOrg(this.deps.org.subtree(scope), now, dayStart);
+    const byOrg = await this.countsByOrg(org.viewSubtree(scope), now, dayStart);
     const totals = zeroCounts();
-    const children = this.deps.org.all().filter((unit) => unit.parentCode === scope);
-    const perChild = new Map<string, Counts>(children.map((unit) => [unit.code, zeroCounts()]));
+    // The units the scope commands, then the 省直管县 it only views: each row sums its own command subtree.
+    const rows = [...org.childrenOf(scope).map((unit) => unit.code), ...org.viewedBy(scope)];
+    const perRow = new Map<string, Counts>(rows.map((code) => [code, zeroCounts()]));
     for (const [code, counts] of byOrg) {
-      if (!this.deps.org.covers(scope, code)) continue;
-      const child = perChild.get(this.childUnder(scope, code));
+      if (!org.sees(scope, code)) continue;
+      const row = perRow.get(this.rowOf(scope, code));
       for (const key of COUNT_KEYS) {
         totals[key] += counts[key];
-        if (child !== undefined) child[key] += counts[key];
+        if (row !== undefined) row[key] += counts[key];
       }
     }
-    const self = this.deps.org.get(scope);
     // A county has no child units: its ranking is itself.
-    const unitCounts = children.length > 0 ? perChild : new Map([[scope, totals]]);
+    const unitCounts = rows.length > 0 ? perRow : new Map([[scope, totals]]);
+    const viewed = new Set(org.viewedBy(scope));
     const units = rankUnits(
       [...unitCounts].map(([code, counts]) => {
-        const unit = this.deps.org.get(code);
-        return { org_code: code, name: unit?.name ?? code, level: unit?.level ?? 'county', ...figuresOf(counts) };
+        const unit = org.get(code);
+        return {
+          org_code: code,
+          name: unit?.name ?? code,
+          level: unit?.level ?? 'county',
+          directly_administered: unit?.directlyAdministered ?? false,
+          view_only: viewed.has(code),
+          ...figuresOf(counts),
+        };
       }),
     );
     return {
-      scope: { kind: 'org', org_code: scope, name: self?.name ?? scope, enterprise_id: null },
+      scope: this.scopeOf(principal),
       generated_at: now,
       day_start: dayStart,
       online_window_minutes: onlineWindowMinutes,
       totals: figuresOf(totals),
       units,
+      departments: await this.departments(scope, now, dayStart),
     };
+  }
+
+  /** Whose figures these are: the caller's unit, or its enterprise. */
+  scopeOf(principal: Principal): CentreSummary['scope'] {
+    const unit = this.deps.org.get(principal.orgCode);
+    return {
+      kind: principal.role === 'enterprise' ? 'enterprise' : 'org',
+      org_code: principal.orgCode,
+      name: unit?.name ?? principal.orgCode,
+      level: unit?.level ?? 'county',
+      directly_administered: unit?.directlyAdministered ?? false,
+      enterprise_id: principal.role === 'enterprise' ? principal.enterpriseId : null,
+    };
+  }
+
+  /**
+   * The ranking row a code counts in: the unit directly under `scope` on the way up the command tree, or the viewed
+   * 省直管县 it lies in; `scope` itself for the scope's own items.
+   */
+  private rowOf(scope: string, code: string): string {
+    const viewed = this.deps.org.viewedBy(scope).find((unit) => this.deps.org.covers(unit, code));
+    return viewed ?? this.childUnder(scope, code);
+  }
+
+  /** The scope unit's own desks: today's alarms and the open orders routed to each of its departments. */
+  private async departments(scope: string, now: number, dayStart: number): Promise<SummaryDepartment[]> {
+    const desks = await this.deps.sql.query<{ code: string; name: string }>(
+      'SELECT code, name FROM departments WHERE org_code = $1 ORDER BY created_at, code',
+      [scope],
+    );
+    const alarms = await this.deps.sql.query<{ department: string; received: number; handled: number }>(
+      `SELECT department, count(*)::int AS received, count(*) FILTER (WHERE state <> 'new')::int AS handled
+         FROM alarm_cases WHERE org_code = $1 AND received_at >= $2 AND received_at < $3 GROUP BY department`,
+      [scope, new Date(dayStart), new Date(dayStart + DAY_MS)],
+    );
+    const orders = await this.deps.sql.query<{ department: string; open: number; overdue: number }>(
+      `SELECT department, count(*)::int AS open, count(*) FILTER (WHERE overdue OR deadline_at <= $2)::int AS overdue
+         FROM work_orders WHERE org_code = $1 AND state <> 'accepted' GROUP BY department`,
+      [scope, new Date(now)],
+    );
+    const alarmsOf = new Map(alarms.map((row) => [row.department, row]));
+    const ordersOf = new Map(orders.map((row) => [row.department, row]));
+    const ranked = desks.map((desk): SummaryDepartment => {
+      const received = Number(alarmsOf.get(desk.code)?.received ?? 0);
+      const handled = Number(alarmsOf.get(desk.code)?.handled ?? 0);
+      return {
+        code: desk.code,
+        name: desk.name,
+        alarms_received: received,
+        alarms_handled: handled,
+        handling_rate: ratio(handled, received),
+        work_orders_open: Number(ordersOf.get(desk.code)?.open ?? 0),
+        work_orders_overdue: Number(ordersOf.get(desk.code)?.overdue ?? 0),
+      };
+    });
+    return ranked.sort((a, b) => {
+      if (a.handling_rate === null || b.handling_rate === null) {
+        if (a.handling_rate !== b.handling_rate) return a.handling_rate === null ? 1 : -1;
+      } else if (a.handling_rate !== b.handling_rate) return b.handling_rate - a.handling_rate;
+      return b.alarms_received - a.alarms_received || a.code.localeCompare(b.code);
+    });
   }
 
   /** The unit directly under `scope` on the way up from `code` (`scope` itself for its own items). */
@@ -195,20 +265,19 @@ export class CentreSummaries {
     counts.work_orders_open = Number(orders.open);
     counts.work_orders_overdue = Number(orders.overdue);
     counts.vehicles_monitored = enterpriseId === '' ? 0 : Number(vehicles.n);
-    counts.vehicles_online =
-      enterpriseId === '' ? 0 : ((await this.vehicles(now)).onlineByEnterprise.get(enterpriseId) ?? 0);
+    const figures = await this.vehicles(now);
+    counts.vehicles_online = enterpriseId === '' ? 0 : (figures.onlineByEnterprise.get(enterpriseId) ?? 0);
+    counts.vehicles_in_area = enterpriseId === '' ? 0 : (figures.inAreaByEnterprise.get(enterpriseId) ?? 0);
+    counts.vehicles_in_area_online =
+      enterpriseId === '' ? 0 : (figures.inAreaOnlineByEnterprise.get(enterpriseId) ?? 0);
     return {
-      scope: {
-        kind: 'enterprise',
-        org_code: principal.orgCode,
-        name: this.deps.org.get(principal.orgCode)?.name ?? principal.orgCode,
-        enterprise_id: principal.enterpriseId,
-      },
+      scope: this.scopeOf(principal),
       generated_at: now,
       day_start: dayStart,
       online_window_minutes: onlineWindowMinutes,
       totals: figuresOf(counts),
       units: [],
+      departments: [],
     };
   }
 
@@ -238,6 +307,8 @@ export class CentreSummaries {
     const vehicles = await this.vehicles(now);
     for (const [code, n] of vehicles.monitoredByOrg) add(byOrg, code, 'vehicles_monitored', n);
     for (const [code, n] of vehicles.onlineByOrg) add(byOrg, code, 'vehicles_online', n);
+    for (const [code, n] of vehicles.inAreaByOrg) add(byOrg, code, 'vehicles_in_area', n);
+    for (const [code, n] of vehicles.inAreaOnlineByOrg) add(byOrg, code, 'vehicles_in_area_online', n);
     return byOrg;
   }
 
@@ -267,28 +338,48 @@ export class CentreSummaries {
     const monitoredByOrg = new Map<string, number>();
     for (const [home, n] of await this.registeredByHome(now))
       if (this.deps.org.get(home) !== undefined) monitoredByOrg.set(home, n);
-    const onlineByOrg = new Map<string, number>();
-    const onlineByEnterprise = new Map<string, number>();
+    const figures: VehicleFigures = {
+      computedAt: now,
+      monitoredByOrg,
+      onlineByOrg: new Map(),
+      onlineByEnterprise: new Map(),
+      inAreaByOrg: new Map(),
+      inAreaOnlineByOrg: new Map(),
+      inAreaByEnterprise: new Map(),
+      inAreaOnlineByEnterprise: new Map(),
+    };
     const online = this.deps.online;
     if (online !== undefined) {
       const onlineSince = now - online.options.onlineWindowMs;
+      const onMapSince = now - ON_MAP_WINDOW_MS;
+      // Positions outside every county are the province's, as the feed scopes them.
+      const root = this.deps.org.all().find((unit) => unit.parentCode === null)?.code ?? '';
       for (const vehicle of online.recent(now)) {
         const registered = this.deps.vehicleOf?.(vehicle.terminalId, vehicle.plate);
+        const enterprise = registered?.enterprise_id ?? '';
         const home =
           registered !== undefined && this.deps.org.get(registered.home_org_code) !== undefined
             ? registered.home_org_code
             : null;
-        const unit = home ?? online.countyOf(vehicle);
-        const isOnline = vehicle.heardAtMs >= onlineSince;
-        if (isOnline && registered !== undefined && registered.enterprise_id !== '') {
-          onlineByEnterprise.set(registered.enterprise_id, (onlineByEnterprise.get(registered.enterprise_id) ?? 0) + 1);
+        const county = online.countyOf(vehicle);
+        const where = this.deps.org.get(county) !== undefined ? county : root;
+        if (vehicle.fixAtMs >= onMapSince) {
+          bump(figures.inAreaByOrg, where);
+          if (enterprise !== '') bump(figures.inAreaByEnterprise, enterprise);
+          if (vehicle.fixAtMs >= onlineSince) {
+            bump(figures.inAreaOnlineByOrg, where);
+            if (enterprise !== '') bump(figures.inAreaOnlineByEnterprise, enterprise);
+          }
         }
+        const unit = home ?? county;
+        const isOnline = vehicle.heardAtMs >= onlineSince;
+        if (isOnline && enterprise !== '') bump(figures.onlineByEnterprise, enterprise);
         if (this.deps.org.get(unit) === undefined) continue;
-        if (home === null) monitoredByOrg.set(unit, (monitoredByOrg.get(unit) ?? 0) + 1);
-        if (isOnline) onlineByOrg.set(unit, (onlineByOrg.get(unit) ?? 0) + 1);
+        if (home === null) bump(monitoredByOrg, unit);
+        if (isOnline) bump(figures.onlineByOrg, unit);
       }
     }
-    this.vehicleFigures = { computedAt: now, monitoredByOrg, onlineByOrg, onlineByEnterprise };
-    return this.vehicleFigures;
+    this.vehicleFigures = figures;
+    return figures;
   }
 }

@@ -22,6 +22,7 @@ import type { Sql } from '../../store/index.js';
 import {
   actorName,
   requireOrgScope,
+  requireOrgView,
   requireRole,
   SUPERVISOR_ROLES,
   SYSTEM_ACTOR,
@@ -562,13 +563,13 @@ export class WorkOrders {
     if (filter.org_code !== undefined) {
       if (principal.role === 'enterprise')
         throw new HttpError(403, 'forbidden', "an enterprise account lists only its own orders, not a unit's");
-      requireOrgScope(principal, this.deps.org, filter.org_code, 'list work orders');
+      requireOrgView(principal, this.deps.org, filter.org_code, 'list work orders');
       unitSubtree = this.deps.org.subtree(filter.org_code);
     }
     const conditions = (): SqlConditions => {
       const c = new SqlConditions();
       if (principal.role === 'enterprise') c.where('enterprise_id = $?', principal.enterpriseId);
-      else c.where('org_code = ANY($?) OR issuer_org = ANY($?)', this.deps.org.subtree(principal.orgCode));
+      else c.where('org_code = ANY($?) OR issuer_org = ANY($?)', this.deps.org.viewSubtree(principal.orgCode));
       addOrderFilterConditions(c, filter, unitSubtree, principal.orgCode, now);
       return c;
     };

@@ -28,6 +28,12 @@ export interface VigilWallHooks {
   readonly renderer: string;
   /** Alpha of the 2D-canvas vehicle layer where maplibre projects vehicle `slot`; null with deck.gl vehicles. */
   vehicleAlphaAt(slot: number): number | null;
+  /** Place names shown inside the map's visible area now. */
+  visibleLabels(): string[];
+  /** True while the map is away at a critical alarm. */
+  readonly mapAway: boolean;
+  /** The map's visible extent, [[west, south], [east, north]], or null before the map exists. */
+  mapBounds(): [[number, number], [number, number]] | null;
 }
 
 declare global {
@@ -67,6 +73,11 @@ export function installTestHooks(state: FeedState, budget: RenderBudget): () => 
     }),
     renderer: budget.renderer,
     vehicleAlphaAt: (slot) => mapProbes.current?.vehicleAlphaAt(slot) ?? null,
+    visibleLabels: () => mapProbes.current?.visibleLabels() ?? [],
+    get mapAway() {
+      return mapProbes.current?.isAway() ?? false;
+    },
+    mapBounds: () => mapProbes.current?.bounds() ?? null,
   };
   window.__vigilWall = hooks;
   return () => {

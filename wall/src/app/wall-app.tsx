@@ -1,9 +1,12 @@
-/** The video wall: the map in the middle, numbers and charts on the left, the live alarm list on the right. */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+/**
+ * The video wall of the kiosk token's own unit: its map in the middle, numbers and charts on the left, its ranking
+ * and the live alarm list on the right. Sizes follow the wall's layout (`?layout=`, app/wall-layout.ts); on a splice
+ * wall the panels' sections break at the seams between screens and the title keeps off a seam.
+ */
+import { useCallback, useEffect, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import { FeedState } from '../feed/feed-state.js';
 import type { Lang } from '../i18n/locale.js';
 import { MESSAGES } from '../i18n/messages.js';
-import { shanghaiHour } from '../i18n/shanghai-time.js';
 import { divisionNames } from '../map/division-geometry.js';
 import { HenanMap } from '../map/henan-map.js';
 import { detectRenderBudget } from '../map/render-budget.js';
@@ -11,10 +14,10 @@ import { AlarmList } from '../panels/alarm-list.js';
 import { ConnectionBadge } from '../panels/connection-badge.js';
 import { CriticalCallout } from '../panels/critical-callout.js';
 import { FullScreenMessage } from '../panels/full-screen-message.js';
-import { HandlingRanking, rankingLevel } from '../panels/handling-ranking.js';
+import { HandlingRanking, rankingLevel, rankingRows } from '../panels/handling-ranking.js';
 import { HeadlineTiles } from '../panels/headline-tiles.js';
-import { HourlyTrend } from '../panels/hourly-trend.js';
 import { formatCount } from '../panels/number-format.js';
+import { TrendPanel } from '../panels/trend-panel.js';
 import { PanelSection } from '../panels/panel-section.js';
 import { RuleBarChart } from '../panels/rule-bar-chart.js';
 import { StaleBanner } from '../panels/stale-banner.js';
@@ -22,8 +25,17 @@ import { VehicleLegend } from '../panels/vehicle-legend.js';
 import { WallClock } from '../panels/wall-clock.js';
 import { SummaryAside } from '../panels/summary-aside.js';
 import { useCentreSummary } from '../summary/use-centre-summary.js';
+import { scopeOf } from '../map/wall-scope.js';
 import { installTestHooks } from './test-hooks.js';
-import { useFeedConnection, useHenanGeo, usePanelSummary, useWallScale } from './wall-hooks.js';
+import {
+  useCentreTrends,
+  useFeedConnection,
+  useHenanGeo,
+  usePanelSummary,
+  useWallOrgCode,
+  useWallScale,
+} from './wall-hooks.js';
+import { layoutCssVariables, layoutFromSearch, wallSizes, type WallLayout, type WallSizes } from './wall-layout.js';
 
 /** Fonts a Chinese kiosk is likely to have, first the open ones Debian/Kylin/UOS ship; deck.gl labels use them too. */
 export const WALL_FONT_FAMILY =
@@ -32,25 +44,96 @@ export const WALL_FONT_FAMILY =
 const CONTEXT_LOST_RELOAD_MS = 5_000;
 const NO_PLACES: ReadonlyMap<string, string> = new Map();
 
+/** Rules in the by-rule chart: the most frequent, as many as fit at a readable size. */
+const RULE_ROWS_MAX = 6;
+/** Height of a ranking row and of the ranking's title, design pixels, with the primary text size. */
+const RANKING_ROW_EXTRA_PX = 12;
+const RANKING_CHROME_PX = 150;
+/** The header's height and the margin kept on both sides of a horizontal seam, design pixels. */
+const HEADER_PX = 150;
+const PANEL_TOP_PX = 166;
+const PANEL_BOTTOM_PX = 36;
+const SEAM_MARGIN_PX = 22;
+const DESIGN_HEIGHT = 2_160;
+
 export interface WallAppProps {
   lang: Lang;
   token: string;
 }
 
+/** Heights of the panels' slots, one per screen row, design pixels. */
+function slotHeights(layout: WallLayout): number[] {
+  const seams = Array.from({ length: layout.rows - 1 }, (_, i) => ((i + 1) * DESIGN_HEIGHT) / layout.rows);
+  const edges = [
+    PANEL_TOP_PX,
+    ...seams.flatMap((y) => [y - SEAM_MARGIN_PX, y + SEAM_MARGIN_PX]),
+    DESIGN_HEIGHT - PANEL_BOTTOM_PX,
+  ];
+  const heights: number[] = [];
+  for (let i = 0; i < edges.length; i += 2) heights.push(edges[i + 1] - edges[i]);
+  return heights;
+}
+
+/**
+ * A side panel as one slot per screen row: on a splice wall no section straddles a horizontal seam. Sections are
+ * given in reading order and dealt to the slots as `split` says (how many go into each slot but the last).
+ */
+function Panel({
+  side,
+  layout,
+  split,
+  children,
+}: {
+  side: 'left' | 'right';
+  layout: WallLayout;
+  split: number[];
+  children: ReactNode[];
+}) {
+  const heights = slotHeights(layout);
+  const slots: ReactNode[][] = heights.map(() => []);
+  // The first index of each slot but the first: the running sums of `split`.
+  const starts = split.map((_, i) => split.slice(0, i + 1).reduce((a, b) => a + b, 0));
+  children.forEach((child, index) => {
+    const slot = starts.filter((start) => index >= start).length;
+    slots[Math.min(slot, slots.length - 1)].push(child);
+  });
+  return (
+    <aside
+      className={`panel panel-${side}`}
+      style={{ gridTemplateRows: heights.map((h) => `calc(var(--u) * ${h})`).join(' ') } as CSSProperties}
+    >
+      {slots.map((slot, index) => (
+        <div className="panel-slot" key={index}>
+          {slot}
+        </div>
+      ))}
+    </aside>
+  );
+}
+
 export function WallApp({ lang, token }: WallAppProps) {
   const messages = MESSAGES[lang];
+  // A layout the wall does not know is a configuration error: the crash screen says so rather than guess.
+  const [layout] = useState(() => layoutFromSearch(window.location.search));
   const [state] = useState(() => new FeedState(Date.now()));
   const { geo, unauthorized: geoRefused } = useHenanGeo(token);
+  const orgCode = useWallOrgCode(token);
   const connection = useFeedConnection(state, token);
   const summary = usePanelSummary(state);
   const centre = useCentreSummary(token);
+  const trends = useCentreTrends(token);
   const scale = useWallScale();
+  const sizes: WallSizes = useMemo(() => wallSizes(layout), [layout]);
   const [budget] = useState(() => detectRenderBudget(window.location.search));
   const places = useMemo(() => (geo === null ? NO_PLACES : divisionNames(geo)), [geo]);
+  const scope = useMemo(() => (geo === null || orgCode === null ? null : scopeOf(geo, orgCode)), [geo, orgCode]);
   const onContextLost = useCallback(() => {
     setTimeout(() => window.location.reload(), CONTEXT_LOST_RELOAD_MS);
   }, []);
   useEffect(() => installTestHooks(state, budget), [state, budget]);
+  useEffect(() => {
+    if (scope !== null) document.title = `Vigil · ${messages.centreTitle(scope.name)}`;
+  }, [scope, messages]);
 
   if (geoRefused || connection === 'unauthorized') {
     return (
@@ -62,9 +145,51 @@ export function WallApp({ lang, token }: WallAppProps) {
       />
     );
   }
+  const heights = slotHeights(layout);
+  // The ranking's slot: the first on one screen row or two, the middle one on three.
+  const rankingSlot = layout.rows >= 3 ? heights[1] : heights[0];
+  const rowsPerColumn = Math.max(
+    1,
+    Math.floor((rankingSlot - RANKING_CHROME_PX) / (sizes.primaryPx + RANKING_ROW_EXTRA_PX)),
+  );
+  const title = scope === null ? '' : messages.centreTitle(scope.name);
+  const cssVariables = layoutCssVariables(sizes) as CSSProperties;
+  const rightSections = [
+    <PanelSection
+      key="ranking"
+      title={messages.rankingTitle[centre.summary === null ? 'province' : rankingLevel(centre.summary)]}
+      aside={<SummaryAside view={centre} messages={messages} />}
+      className="panel-ranking"
+    >
+      {centre.summary === null ? (
+        <div className="alarm-empty">{messages.rankingEmpty}</div>
+      ) : (
+        <HandlingRanking
+          rows={rankingRows(centre.summary, messages)}
+          departments={rankingLevel(centre.summary) === 'county'}
+          rowsPerColumn={rowsPerColumn}
+          messages={messages}
+        />
+      )}
+    </PanelSection>,
+    <PanelSection
+      key="alarms"
+      title={messages.alarmList}
+      aside={`${messages.tileOpenAlarms} ${formatCount(summary.openAlarms)}`}
+      className="panel-grow panel-clip"
+    >
+      <AlarmList alarms={summary.newestAlarms} lang={lang} messages={messages} places={places} />
+    </PanelSection>,
+  ];
   return (
-    <div className="wall">
-      {geo === null ? (
+    <div
+      className={`wall wall-layout-${layout.id}${layout.columns % 2 === 0 ? ' wall-seam-centre' : ''}`}
+      style={cssVariables}
+      data-layout={layout.id}
+      data-text-primary-px={sizes.primaryPx}
+      data-text-secondary-px={sizes.secondaryPx}
+    >
+      {geo === null || scope === null ? (
         <div className="wall-map wall-map-loading" data-testid="map">
           {messages.waitingForMap}
         </div>
@@ -75,64 +200,50 @@ export function WallApp({ lang, token }: WallAppProps) {
           scale={scale}
           fontFamily={WALL_FONT_FAMILY}
           budget={budget}
+          scope={scope}
+          sizes={sizes}
           onContextLost={onContextLost}
         />
       )}
-      <header className="wall-header">
+      <header className="wall-header" style={{ height: `calc(var(--u) * ${HEADER_PX})` }}>
         <WallClock now={summary.now} messages={messages} />
-        <div className="wall-title">
-          <span className="title-main">{messages.title}</span>
+        <div className="wall-title" data-testid="wall-title" data-org-code={scope?.orgCode ?? ''}>
+          <span className="title-main">{title}</span>
           <span className="title-sub">{messages.subtitle}</span>
         </div>
         <ConnectionBadge state={connection} stale={summary.stale} messages={messages} />
       </header>
       <StaleBanner lastMessageAt={summary.lastMessageAt} stale={summary.stale} messages={messages} />
       <CriticalCallout critical={summary.critical} lang={lang} messages={messages} places={places} />
-      <aside className="panel panel-left">
+      <Panel side="left" layout={layout} split={layout.rows >= 3 ? [1, 1] : layout.rows === 2 ? [1] : []}>
         <HeadlineTiles
+          key="tiles"
           messages={messages}
           vehiclesOnline={summary.vehiclesOnline}
-          vehiclesKnown={summary.vehiclesKnown}
+          vehiclesOnMap={summary.vehiclesOnMap}
           alarmsToday={summary.alarmsToday}
           openAlarms={summary.openAlarms}
           criticalNow={summary.criticalNow}
           summary={centre.summary}
         />
-        <PanelSection title={messages.chartByRule}>
-          <RuleBarChart counts={summary.byRule} lang={lang} />
+        <PanelSection key="trend" title={messages.trendTitle}>
+          <TrendPanel trends={trends} messages={messages} />
         </PanelSection>
-        <PanelSection title={messages.chartByHour} className="panel-grow">
-          <HourlyTrend
-            byHour={summary.byHour}
-            currentHour={shanghaiHour(summary.now)}
-            unit={messages.chartByHourUnit}
-          />
+        <PanelSection key="rules" title={messages.chartByRule} className="panel-grow">
+          <RuleBarChart counts={summary.byRule} lang={lang} rowsMax={RULE_ROWS_MAX} />
         </PanelSection>
-      </aside>
-      <aside className="panel panel-right">
-        <PanelSection
-          title={
-            centre.summary === null
-              ? messages.rankingTitle.province
-              : messages.rankingTitle[rankingLevel(centre.summary.scope.org_code, centre.summary.units)]
-          }
-          aside={<SummaryAside view={centre} messages={messages} />}
-          className="panel-ranking"
-        >
-          {centre.summary === null ? (
-            <div className="alarm-empty">{messages.rankingEmpty}</div>
-          ) : (
-            <HandlingRanking units={centre.summary.units} messages={messages} />
-          )}
-        </PanelSection>
-        <PanelSection
-          title={messages.alarmList}
-          aside={`${messages.tileOpenAlarms} ${formatCount(summary.openAlarms)}`}
-          className="panel-grow panel-clip"
-        >
-          <AlarmList alarms={summary.newestAlarms} lang={lang} messages={messages} places={places} />
-        </PanelSection>
-      </aside>
+      </Panel>
+      <Panel side="right" layout={layout} split={layout.rows >= 3 ? [0, 1] : layout.rows === 2 ? [1] : []}>
+        {rightSections}
+      </Panel>
+      <div
+        className="legend-count"
+        data-testid="map-count"
+        data-on-map={summary.vehiclesOnMap}
+        data-online={summary.vehiclesOnline}
+      >
+        {messages.legendOnMap(formatCount(summary.vehiclesOnMap), formatCount(summary.vehiclesOnline))}
+      </div>
       <VehicleLegend messages={messages} showHeat={budget.heat} />
     </div>
   );

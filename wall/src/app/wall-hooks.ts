@@ -5,18 +5,56 @@ import { reconnectDelayMs } from '../feed/backoff.js';
 import { FeedClient, type ConnectionState } from '../feed/feed-client.js';
 import type { FeedState } from '../feed/feed-state.js';
 import { HENAN_GEO_PATH, fetchJsonWithToken, isHenanGeo, type HenanGeo } from '../feed/http-api.js';
+import { DESIGN_HEIGHT_PX } from './wall-layout.js';
 import { summarizeFeed, type WallSummary } from '../feed/wall-summary.js';
+import type { CentreTrends } from '../../../schema/summary.js';
 
+const TRENDS_PATH = '/api/summary/trends';
+/** Thirty days move slowly: a trend read once a minute is as good as one read every second. */
+const TRENDS_POLL_MS = 60_000;
 /** Panels re-render once a second whatever the message rate ... */
 const PANEL_TICK_MS = 1_000;
 /** ... and at once when an alarm arrives, at most this often during a burst of alarms. */
 const ALARM_REDRAW_MS_MIN = 100;
-/** Walls are designed at 2160 px tall (4K and double-wide 8K×2K); other heights scale. */
-export const DESIGN_HEIGHT_PX = 2_160;
 
 export interface GeoLoad {
   geo: HenanGeo | null;
   unauthorized: boolean;
+}
+
+/** Retries a read with backoff for as long as it takes (the wall may boot before the server), then keeps it. */
+function useReadOnce<T>(path: string, token: string, accept: (body: unknown) => T | null): T | null {
+  const [value, setValue] = useState<T | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const attempt = async (attemptNumber: number): Promise<void> => {
+      const outcome = await fetchJsonWithToken<unknown>(path, token, controller.signal);
+      if (controller.signal.aborted) return;
+      const accepted = outcome.kind === 'ok' ? accept(outcome.body) : null;
+      if (accepted !== null) {
+        setValue(accepted);
+        return;
+      }
+      timer = setTimeout(() => void attempt(attemptNumber + 1), reconnectDelayMs(attemptNumber, Math.random()));
+    };
+    void attempt(0);
+    return () => {
+      controller.abort();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [path, token, accept]);
+  return value;
+}
+
+function orgCodeOf(body: unknown): string | null {
+  const code = (body as { org_code?: unknown } | null)?.org_code;
+  return typeof code === 'string' && code !== '' ? code : null;
+}
+
+/** The kiosk token's unit (`GET /api/me`): whose wall this is. */
+export function useWallOrgCode(token: string): string | null {
+  return useReadOnce('/api/me', token, orgCodeOf);
 }
 
 /** Loads the divisions, retrying with backoff for as long as it takes: the wall may boot before the server. */
@@ -111,6 +149,28 @@ export function usePanelSummary(state: FeedState): WallSummary {
     };
   }, [state]);
   return summary;
+}
+
+/** The scope's trends (`GET /api/summary/trends`), re-read every TRENDS_POLL_MS; the last good answer stays. */
+export function useCentreTrends(token: string): CentreTrends | null {
+  const [trends, setTrends] = useState<CentreTrends | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const poll = async (): Promise<void> => {
+      const outcome = await fetchJsonWithToken<CentreTrends>(TRENDS_PATH, token, controller.signal);
+      if (controller.signal.aborted) return;
+      if (outcome.kind === 'ok' && Array.isArray(outcome.body.days) && outcome.body.month !== undefined)
+        setTrends(outcome.body);
+      timer = setTimeout(() => void poll(), TRENDS_POLL_MS);
+    };
+    void poll();
+    return () => {
+      controller.abort();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [token]);
+  return trends;
 }
 
 /** Wall height over the design height, following window resizes. */

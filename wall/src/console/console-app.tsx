@@ -1,11 +1,11 @@
 /**
  * The duty console (`/console`): log in, then the workspace of the caller's role. Staff (duty officers,
  * dispatchers, leaders; admins and analysts read-only) get the alarm queue, the work orders and the vehicle
- * page; an enterprise account gets its own alarms, its rectification orders and its vehicles. Lists refresh as
- * soon as the feed reports a change (a burst costs two refreshes), every few seconds anyway, and right after each
- * step; the session survives a reload of the tab. The header carries what must not be missed: unacknowledged
- * critical alarms (also in the tab's title and icon, with a sound), alarms escalated to the unit, and the sound and
- * notification switches.
+ * page and the duty page (值班: shifts, handover, duty log, 查岗); an enterprise account gets its own alarms, its
+ * rectification orders and its vehicles. Lists refresh as soon as the feed reports a change (a burst costs two
+ * refreshes), every few seconds anyway, and right after each step; the session survives a reload of the tab. The
+ * header carries what must not be missed: unacknowledged critical alarms (also in the tab's title and icon, with a
+ * sound), alarms escalated to the unit, and the sound and notification switches.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FeedClient } from '../feed/feed-client.js';
@@ -15,6 +15,8 @@ import { divisionNames } from '../map/division-geometry.js';
 import { AlarmQueue } from './alarm-queue.js';
 import { ConsoleApi, loadSession, login, saveSession, type LoginAnswer } from './console-api.js';
 import { CONSOLE_MESSAGES, named, type ConsoleMessages } from './console-messages.js';
+import { DUTY_MESSAGES } from './duty-messages.js';
+import { DutyPage } from './duty-page.js';
 import { errorSentence } from './error-text.js';
 import { useAttention } from './use-attention.js';
 import { VehiclePage } from './vehicle-page.js';
@@ -25,7 +27,10 @@ import { useWorkspace, WorkspaceProvider } from './workspace-context.js';
 const FEED_REFRESH_COALESCE_MS = 300;
 const FEED_TRIGGERS: ReadonlySet<string> = new Set(['alarm', 'alarm_state', 'work_order']);
 
-type Tab = 'alarms' | 'orders' | 'vehicle';
+type Tab = 'alarms' | 'orders' | 'vehicle' | 'duty';
+const STAFF_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'duty'];
+/** An enterprise keeps no duty post. */
+const ENTERPRISE_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle'];
 
 function sessionStorageOrUndefined(): Storage | undefined {
   try {
@@ -210,13 +215,15 @@ function WorkspaceBody({
         ? enterprise
           ? m.tabs.enterpriseOrders
           : m.tabs.orders
-        : m.tabs.vehicle;
+        : t === 'duty'
+          ? DUTY_MESSAGES[ws.lang].tab
+          : m.tabs.vehicle;
   return (
     <div className="console" data-testid="console" data-role={session.user.role}>
       <header className="console-header">
         <h1>Vigil · {m.title}</h1>
         <nav>
-          {(['alarms', 'orders', 'vehicle'] as const).map((t) => (
+          {(enterprise ? ENTERPRISE_TABS : STAFF_TABS).map((t) => (
             <button
               key={t}
               type="button"
@@ -299,6 +306,7 @@ function WorkspaceBody({
         {tab === 'alarms' ? <AlarmQueue refreshNo={refreshNo} enterprise={enterprise} /> : null}
         {tab === 'orders' ? <WorkOrdersPage refreshNo={refreshNo} enterprise={enterprise} /> : null}
         {tab === 'vehicle' ? <VehiclePage geo={geo} vehicleId={vehicleId} onVehicleId={setVehicleId} /> : null}
+        {tab === 'duty' && !enterprise ? <DutyPage refreshNo={refreshNo} /> : null}
       </main>
     </div>
   );

@@ -26,10 +26,10 @@ describe('kiosk token', () => {
 
   it('builds the socket URL on the page host with the matching scheme', () => {
     expect(feedSocketUrl({ protocol: 'https:', host: 'vigil.example:8443' }, 'a b')).toBe(
-      'wss://vigil.example:8443/ws?token=a%20b&positions=binary&protocol=3',
+      'wss://vigil.example:8443/ws?token=a%20b&positions=binary&protocol=4',
     );
     expect(feedSocketUrl({ protocol: 'http:', host: 'localhost:8080' }, 't')).toBe(
-      'ws://localhost:8080/ws?token=t&positions=binary&protocol=3',
+      'ws://localhost:8080/ws?token=t&positions=binary&protocol=4',
     );
   });
 });

@@ -32,10 +32,10 @@ export function resolveKioskToken(search: string, storage: Storage | undefined):
 }
 
 /**
- * `ws(s)://<host>/ws?token=…&positions=binary&protocol=3`, same host and scheme family as the page so it passes
- * proxies the page passed; positions and the vehicle table come as binary frames (feed protocol 3).
+ * `ws(s)://<host>/ws?token=…&positions=binary&protocol=4`, same host and scheme family as the page so it passes
+ * proxies the page passed; positions and the vehicle table come as binary frames (feed protocol 4: 3, and a vehicle leaving the wall's area is taken off its map).
  */
 export function feedSocketUrl(location: Pick<Location, 'protocol' | 'host'>, token: string): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}&positions=binary&protocol=3`;
+  return `${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}&positions=binary&protocol=4`;
 }

@@ -2,7 +2,7 @@
  * Everything the wall knows from the feed, and how each server message changes it. No DOM and no timers here:
  * the socket hands messages in, the panels and the map read from it at their own pace.
  */
-import { decodePositionsFrame, FLAG_ALARMING } from '../../../schema/feed-frame.js';
+import { decodePositionsFrame, FLAG_ALARMING, FLAG_LEFT_SCOPE } from '../../../schema/feed-frame.js';
 import { decodeVehicleTableFrame, VEHICLE_TABLE_FRAME_KIND } from '../../../schema/feed-table-frame.js';
 import type {
   FeedAlarm,
@@ -156,6 +156,10 @@ export class FeedState {
       const slot = serverIndex < this.slotOfServerIndex.length ? this.slotOfServerIndex[serverIndex] : -1;
       if (slot < 0) {
         this.fixesUnannounced += 1;
+        continue;
+      }
+      if ((c.flags[i] & FLAG_LEFT_SCOPE) !== 0) {
+        this.vehicles.forget(slot);
         continue;
       }
       this.vehicles.setFix(

@@ -118,6 +118,17 @@ export class VehicleStore {
     this.version += 1;
   }
 
+  /**
+   * The server says the vehicle left this wall's area: it is taken off the map (it keeps its slot, and comes back
+   * with its next fix in the area).
+   */
+  forget(index: number): void {
+    this.fixAt[index] = -Infinity;
+    this.lon[index] = Number.NaN;
+    this.lat[index] = Number.NaN;
+    this.alarming[index] = 0;
+  }
+
   /** Vehicles whose latest fix is at most `windowMs` old. */
   countOnline(now: number, windowMs: number): number {
     const since = now - windowMs;

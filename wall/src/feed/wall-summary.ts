@@ -8,6 +8,11 @@ import { CRITICAL_VISIT_MS, type CriticalEvent, type FeedState } from './feed-st
 
 /** A vehicle counts as online when its latest fix is at most this old (JT/T 808 terminals report every 30 s or less). */
 export const VEHICLE_ONLINE_WINDOW_MS = 10 * 60_000;
+/**
+ * A vehicle is on the map while its latest fix is at most this old: the summary's `vehicles_in_area` counts the same
+ * vehicles (docs/command-centre.md), so the map and the tiles agree.
+ */
+export const VEHICLE_ON_MAP_WINDOW_MS = 24 * 3_600_000;
 /** Rows the live list can show; the panel has room for about thirty at 2160 px. */
 export const ALARM_LIST_ROWS_MAX = 40;
 /** Quiet time after which the wall says its data is stale. */
@@ -21,7 +26,9 @@ export interface RuleCount {
 export interface WallSummary {
   /** Server-corrected time of this summary, epoch ms. */
   now: number;
-  vehiclesKnown: number;
+  /** Vehicles on the map: latest fix in the wall's area at most VEHICLE_ON_MAP_WINDOW_MS old. */
+  vehiclesOnMap: number;
+  /** Of those, the ones whose latest fix is at most VEHICLE_ONLINE_WINDOW_MS old (drawn bright). */
   vehiclesOnline: number;
   alarmsToday: number;
   openAlarms: number;
@@ -56,7 +63,7 @@ export function summarizeFeed(state: FeedState, kioskNow: number): WallSummary {
   const critical = visit !== null && kioskNow - visit.receivedAt < CRITICAL_VISIT_MS ? visit : null;
   return {
     now,
-    vehiclesKnown: vehicles.count,
+    vehiclesOnMap: vehicles.countOnline(now, VEHICLE_ON_MAP_WINDOW_MS),
     vehiclesOnline: vehicles.countOnline(now, VEHICLE_ONLINE_WINDOW_MS),
     alarmsToday: alarms.todayCount,
     openAlarms: alarms.open.size,

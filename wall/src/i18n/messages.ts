@@ -5,11 +5,15 @@
 import type { Lang } from './locale.js';
 
 export interface Messages {
+  /** The province's title, before the wall knows its own unit (and the page title). */
   title: string;
+  /** The title of a unit's wall, from its name. */
+  centreTitle: (unitName: string) => string;
   subtitle: string;
   weekdays: readonly string[];
   tileOnline: string;
-  tileOnlineOf: (total: string, ratePercent: string) => string;
+  tileOnMap: (onMap: string) => string;
+  tileRegisteredOnline: (registered: string, ratePercent: string) => string;
   tileAlarmsToday: string;
   tileOpenAlarms: string;
   tileCriticalNow: string;
@@ -20,8 +24,19 @@ export interface Messages {
   tileOrdersOverdue: string;
   tileOrdersOverdueNote: string;
   rankingTitle: Readonly<Record<'province' | 'city' | 'county', string>>;
+  /** Marks a 省直管县 in a ranking; `view` when the wall only views it (the province commands it). */
+  rankingDirect: string;
+  rankingView: string;
+  trendTitle: string;
+  trendDaysNote: string;
+  trendWeek: (received: string, perDay: string, before: string) => string;
+  trendMonth: (received: string, rate: string) => string;
+  trendLastMonth: (received: string, rate: string) => string;
+  trendChange: (percent: string) => string;
+  legendOnMap: (onMap: string, online: string) => string;
   rankingRate: string;
   rankingNoAlarms: (units: string) => string;
+  rankingNoAlarmsDepartments: (departments: string) => string;
   rankingMore: (units: string) => string;
   rankingEmpty: string;
   summaryAsOf: (clock: string) => string;
@@ -52,10 +67,12 @@ export interface Messages {
 
 const ZH: Messages = {
   title: '河南省道路运输监管指挥中心',
+  centreTitle: (unitName) => `${unitName}道路运输监管指挥中心`,
   subtitle: '实时监控大屏',
   weekdays: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
   tileOnline: '在线车辆',
-  tileOnlineOf: (total, rate) => `接入 ${total} · 在线率 ${rate}`,
+  tileOnMap: (onMap) => `图上 ${onMap} 辆`,
+  tileRegisteredOnline: (registered, rate) => `注册 ${registered} · 上线率 ${rate}`,
   tileAlarmsToday: '今日报警',
   tileOpenAlarms: '未结束报警',
   tileCriticalNow: '严重报警',
@@ -65,9 +82,19 @@ const ZH: Messages = {
   tileOrdersOpen: '在办工单',
   tileOrdersOverdue: '超期工单',
   tileOrdersOverdueNote: '超过办结时限未办结',
-  rankingTitle: { province: '各市处置率排名', city: '各县（区）处置率排名', county: '本县（区）处置率' },
+  rankingTitle: { province: '各市及省直管县处置率排名', city: '各县（区）处置率排名', county: '各科室处置率' },
+  rankingDirect: '省直管',
+  rankingView: '省直管·只读',
+  trendTitle: '近30日报警趋势',
+  trendDaysNote: '起/日',
+  trendWeek: (received, perDay, before) => `近7日 ${received} 起 · 日均 ${perDay}（前7日 ${before}）`,
+  trendMonth: (received, rate) => `本月 ${received} 起 · 处置率 ${rate}`,
+  trendLastMonth: (received, rate) => `上月同期 ${received} 起 · ${rate}`,
+  trendChange: (percent) => `较上月同期 ${percent}`,
+  legendOnMap: (onMap, online) => `图上 ${onMap} 辆 · 在线 ${online}`,
   rankingRate: '处置率',
   rankingNoAlarms: (units) => `${units} 个单位今日无报警`,
+  rankingNoAlarmsDepartments: (departments) => `${departments} 个科室今日无报警`,
   rankingMore: (units) => `另有 ${units} 个单位未列出`,
   rankingEmpty: '正在获取统计数据…',
   summaryAsOf: (clock) => `更新于 ${clock}`,
@@ -106,10 +133,12 @@ const ZH: Messages = {
 
 const EN: Messages = {
   title: 'Henan Road Transport Supervision Centre',
+  centreTitle: (unitName) => `${unitName} Road Transport Supervision Centre`,
   subtitle: 'Live video wall',
   weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
   tileOnline: 'Vehicles online',
-  tileOnlineOf: (total, rate) => `of ${total} connected · ${rate} online`,
+  tileOnMap: (onMap) => `${onMap} on the map`,
+  tileRegisteredOnline: (registered, rate) => `${rate} of ${registered} registered online`,
   tileAlarmsToday: 'Alarms today',
   tileOpenAlarms: 'Open alarms',
   tileCriticalNow: 'Critical now',
@@ -119,9 +148,23 @@ const EN: Messages = {
   tileOrdersOpen: 'Open work orders',
   tileOrdersOverdue: 'Overdue work orders',
   tileOrdersOverdueNote: 'past their deadline, not closed',
-  rankingTitle: { province: 'Cities by handling rate', city: 'Counties by handling rate', county: 'Handling rate' },
+  rankingTitle: {
+    province: 'Cities and directly administered counties by handling rate',
+    city: 'Counties by handling rate',
+    county: 'Departments by handling rate',
+  },
+  rankingDirect: 'direct',
+  rankingView: 'direct · view',
+  trendTitle: 'Alarms, last 30 days',
+  trendDaysNote: 'per day',
+  trendWeek: (received, perDay, before) => `Last 7 days ${received} · ${perDay}/day (7 days before: ${before})`,
+  trendMonth: (received, rate) => `This month ${received} · ${rate} handled`,
+  trendLastMonth: (received, rate) => `Same days last month ${received} · ${rate}`,
+  trendChange: (percent) => `${percent} on last month`,
+  legendOnMap: (onMap, online) => `${onMap} vehicles on the map · ${online} online`,
   rankingRate: 'handled',
   rankingNoAlarms: (units) => `${units} units without alarms today`,
+  rankingNoAlarmsDepartments: (departments) => `${departments} departments without alarms today`,
   rankingMore: (units) => `${units} more units not shown`,
   rankingEmpty: 'Loading figures…',
   summaryAsOf: (clock) => `as of ${clock}`,

@@ -9,7 +9,7 @@ import type { Bounds } from './division-geometry.js';
 export const FLY_DURATION_MS = 2_500;
 /** The rest of the visit, about 8 s, is spent looking at the alarm. */
 export const FLY_HOLD_MS = CRITICAL_VISIT_MS - 2 * FLY_DURATION_MS;
-const FLY_ZOOM = 10.5;
+export const FLY_ZOOM = 10.5;
 
 export class CriticalFlight {
   private returnTimer: ReturnType<typeof setTimeout> | null = null;

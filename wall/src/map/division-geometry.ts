@@ -11,6 +11,9 @@ export interface DivisionLabel {
   code: string;
   name: string;
   position: [number, number];
+  /** The division tree's parent code (a county's city), null for the province. */
+  parent: string | null;
+  level: DivisionLevel;
 }
 
 /** Roughly Henan, used only if the server's collection holds no usable coordinates. */
@@ -58,7 +61,16 @@ function labelPosition(geometry: Geometry | null): [number, number] | null {
 /** Bounds of the province outline, or of everything when the server sent no province feature. */
 export function provinceBounds(geo: HenanGeo): Bounds {
   const province = geo.features.filter((feature) => feature.properties?.level === 'province');
-  const features = province.length > 0 ? province : geo.features;
+  return boundsOf(province.length > 0 ? province : geo.features);
+}
+
+/** Bounds of one division's outline (a wall's own unit), or of the province when the code has no feature. */
+export function divisionBounds(geo: HenanGeo, code: string): Bounds {
+  const own = geo.features.filter((feature) => feature.properties?.code === code);
+  return own.length > 0 ? boundsOf(own) : provinceBounds(geo);
+}
+
+function boundsOf(features: HenanGeo['features']): Bounds {
   let west = Infinity;
   let south = Infinity;
   let east = -Infinity;
@@ -84,11 +96,30 @@ export function provinceBounds(geo: HenanGeo): Bounds {
 export function divisionLabels(geo: HenanGeo, level: DivisionLevel): DivisionLabel[] {
   const labels: DivisionLabel[] = [];
   for (const feature of geo.features) {
-    if (feature.properties?.level !== level) continue;
+    const properties = feature.properties;
+    if (properties?.level !== level) continue;
     const position = labelPosition(feature.geometry);
-    if (position !== null) labels.push({ code: feature.properties.code, name: feature.properties.name, position });
+    if (position !== null)
+      labels.push({
+        code: properties.code,
+        name: properties.name,
+        position,
+        parent: properties.parent ?? null,
+        level: properties.level,
+      });
   }
   return labels;
+}
+
+/** Whether a position lies inside bounds grown by `margin` of their size on every side. */
+export function withinBounds(
+  [lon, lat]: [number, number],
+  [[west, south], [east, north]]: Bounds,
+  margin = 0,
+): boolean {
+  const dx = (east - west) * margin;
+  const dy = (north - south) * margin;
+  return lon >= west - dx && lon <= east + dx && lat >= south - dy && lat <= north + dy;
 }
 
 /** Division code -> name, so an alarm's org_code can be shown as a place. */

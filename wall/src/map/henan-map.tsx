@@ -8,6 +8,8 @@ import type { FeedState } from '../feed/feed-state.js';
 import type { HenanGeo } from '../feed/http-api.js';
 import { MapDriver } from './map-driver.js';
 import type { RenderBudget } from './render-budget.js';
+import type { WallSizes } from '../app/wall-layout.js';
+import type { WallScope } from './wall-scope.js';
 
 export interface HenanMapProps {
   geo: HenanGeo;
@@ -15,16 +17,18 @@ export interface HenanMapProps {
   scale: number;
   fontFamily: string;
   budget: RenderBudget;
+  scope: WallScope;
+  sizes: WallSizes;
   onContextLost: () => void;
 }
 
-export function HenanMap({ geo, state, scale, fontFamily, budget, onContextLost }: HenanMapProps) {
+export function HenanMap({ geo, state, scale, fontFamily, budget, scope, sizes, onContextLost }: HenanMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const container = containerRef.current;
     if (container === null) return undefined;
-    const driver = new MapDriver({ container, geo, state, scale, fontFamily, budget, onContextLost });
+    const driver = new MapDriver({ container, geo, state, scale, fontFamily, budget, scope, sizes, onContextLost });
     return () => driver.destroy();
-  }, [geo, state, scale, fontFamily, budget, onContextLost]);
+  }, [geo, state, scale, fontFamily, budget, scope, sizes, onContextLost]);
   return <div className="wall-map" data-testid="map" ref={containerRef} />;
 }

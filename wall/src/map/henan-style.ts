@@ -11,12 +11,43 @@ const LAND_COLOR = '#0a1628';
 const COUNTY_LINE_COLOR = '#1b3152';
 const CITY_LINE_COLOR = '#3d79c2';
 const PROVINCE_LINE_COLOR = '#7cc8ff';
+/** A city's or county's wall lights up its own area; the land around it stays dark, for context. */
+const SCOPE_FILL_COLOR = '#12305a';
+const SCOPE_LINE_COLOR = '#9fdcff';
 
 export const DIVISIONS_SOURCE_ID = 'divisions';
 
-/** Line widths are in CSS pixels; `scale` is the wall's height over 2160 so a smaller test screen looks alike. */
-export function buildHenanStyle(geo: HenanGeo, scale: number): StyleSpecification {
+/**
+ * Line widths are in CSS pixels; `scale` is the wall's height over 2160 so a smaller test screen looks alike.
+ * `scopeCode`: the wall's own unit when it is not the province, drawn lit with a bright outline.
+ */
+export function buildHenanStyle(geo: HenanGeo, scale: number, scopeCode: string | null = null): StyleSpecification {
   const isLevel = (level: string) => ['==', ['get', 'level'], level] as ['==', ['get', string], string];
+  const isScope = ['==', ['get', 'code'], scopeCode ?? ''] as ['==', ['get', string], string];
+  const scopeLayers: StyleSpecification['layers'] =
+    scopeCode === null
+      ? []
+      : [
+          {
+            id: 'scope-fill',
+            type: 'fill',
+            source: DIVISIONS_SOURCE_ID,
+            filter: isScope,
+            paint: { 'fill-color': SCOPE_FILL_COLOR },
+          },
+        ];
+  const scopeOutline: StyleSpecification['layers'] =
+    scopeCode === null
+      ? []
+      : [
+          {
+            id: 'scope-line',
+            type: 'line',
+            source: DIVISIONS_SOURCE_ID,
+            filter: isScope,
+            paint: { 'line-color': SCOPE_LINE_COLOR, 'line-width': 5 * scale },
+          },
+        ];
   return {
     version: 8,
     name: 'vigil-henan',
@@ -25,6 +56,7 @@ export function buildHenanStyle(geo: HenanGeo, scale: number): StyleSpecificatio
       { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND_COLOR } },
       // Land is filled from every level, so the map still reads if the server sends no county polygons.
       { id: 'land', type: 'fill', source: DIVISIONS_SOURCE_ID, paint: { 'fill-color': LAND_COLOR } },
+      ...scopeLayers,
       {
         id: 'county-lines',
         type: 'line',
@@ -59,6 +91,7 @@ export function buildHenanStyle(geo: HenanGeo, scale: number): StyleSpecificatio
         filter: isLevel('province'),
         paint: { 'line-color': PROVINCE_LINE_COLOR, 'line-width': 3.5 * scale },
       },
+      ...scopeOutline,
     ],
   };
 }

@@ -9,11 +9,14 @@ import { Map as MaplibreMap, type IControl, type PaddingOptions } from 'maplibre
 import type { FeedAlarm } from '../../../schema/feed.js';
 import type { FeedState } from '../feed/feed-state.js';
 import type { HenanGeo } from '../feed/http-api.js';
-import { VEHICLE_ONLINE_WINDOW_MS } from '../feed/wall-summary.js';
-import { CriticalFlight } from './critical-flight.js';
+import { VEHICLE_ON_MAP_WINDOW_MS, VEHICLE_ONLINE_WINDOW_MS } from '../feed/wall-summary.js';
+import { CriticalFlight, FLY_ZOOM } from './critical-flight.js';
 import type { RenderBudget } from './render-budget.js';
-import { divisionLabels, provinceBounds, type Bounds, type DivisionLabel } from './division-geometry.js';
+import type { WallSizes } from '../app/wall-layout.js';
+import type { Bounds } from './division-geometry.js';
 import { buildHenanStyle } from './henan-style.js';
+import { MapLabels } from './map-labels.js';
+import { countyLabels, homeLabels, scopeBounds, type MapLabel, type WallScope } from './wall-scope.js';
 import { VehicleBuffers, type VehicleBinaryData } from './vehicle-buffers.js';
 import { VehicleCanvas } from './vehicle-canvas.js';
 import { mapProbes, type MapProbe } from './map-probe.js';
@@ -25,11 +28,13 @@ const OPEN_ALARMS_REFRESH_MS = 500;
 /** Faded/online colours are recomputed at least this often even when no position changes. */
 const ONLINE_BUCKET_MS = 30_000;
 const PULSE_PERIOD_MS = 1_600;
+/** During a visit, every county is named once the camera is this close to the visit's zoom (not on the way). */
+const COUNTY_NAMES_ZOOM_BELOW_VISIT = 1.5;
 /** Where in the pulse cycle still rings are drawn when the budget allows no animation. */
 const PULSE_PHASE_STILL = 0.3;
 /** Space kept free of the map for the side panels, header and legend, in 2160-px design pixels. */
-const SIDE_PANEL_SPACE_PX = 1_010;
-const TOP_SPACE_PX = 230;
+const SIDE_PANEL_SPACE_PX = 1_080;
+const TOP_SPACE_PX = 200;
 const BOTTOM_SPACE_PX = 170;
 /** The smallest map area kept when a small test window cannot fit the panels' full padding. */
 const MAP_AREA_PX_MIN = 240;
@@ -42,6 +47,10 @@ export interface MapDriverOptions {
   scale: number;
   fontFamily: string;
   budget: RenderBudget;
+  /** Whose wall: its extent, lit area and names. */
+  scope: WallScope;
+  /** Sizes from the wall's layout and viewing distance (vehicle marks). */
+  sizes: WallSizes;
   /** Called when a WebGL context is lost: a kiosk cannot recover it by itself, the app reloads. */
   onContextLost: () => void;
 }
@@ -64,7 +73,9 @@ export class MapDriver {
   private readonly overlay: MapboxOverlay;
   private readonly flight: CriticalFlight;
   private readonly bounds: Bounds;
-  private readonly cityLabels: readonly DivisionLabel[];
+  private readonly labels: MapLabels;
+  private readonly homeLabels: readonly MapLabel[];
+  private readonly flightLabels: readonly MapLabel[];
   private frameHandle: number | null = null;
   private frameTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly vehicleBuffers = new VehicleBuffers();
@@ -88,17 +99,18 @@ export class MapDriver {
   private redrawStartedAt: number | null = null;
 
   constructor(private readonly options: MapDriverOptions) {
-    const { container, geo, scale } = options;
-    this.bounds = provinceBounds(geo);
-    this.cityLabels = divisionLabels(geo, 'city');
+    const { container, geo, scale, scope } = options;
+    this.bounds = scopeBounds(geo, scope);
+    this.homeLabels = homeLabels(geo, scope);
+    this.flightLabels = [...this.homeLabels.filter((label) => label.level !== 'county'), ...countyLabels(geo)];
     this.criticalSeqHandled = options.state.criticalVisit?.seq ?? 0;
     this.vehicleData =
       options.budget.vehicleLayer === 'deck'
-        ? this.vehicleBuffers.fill(options.state.vehicles, 0, scale)
+        ? this.vehicleBuffers.fill(options.state.vehicles, 0, 0, this.markRadii())
         : EMPTY_VEHICLES;
     this.map = new MaplibreMap({
       container,
-      style: buildHenanStyle(geo, scale),
+      style: buildHenanStyle(geo, scale, scope.level === 'province' ? null : scope.orgCode),
       bounds: this.bounds,
       fitBoundsOptions: { padding: this.padding() },
       interactive: false,
@@ -129,6 +141,16 @@ export class MapDriver {
     // MapboxOverlay implements the IControl contract maplibre shares with mapbox-gl; only the declared types differ.
     this.map.addControl(this.overlay as unknown as IControl);
     this.flight = new CriticalFlight(this.map, () => ({ bounds: this.bounds, padding: this.padding() }));
+    this.labels = new MapLabels(this.map, () => {
+      const { left = 0, top = 0, right = 0, bottom = 0 } = this.padding();
+      return {
+        left,
+        top: top * 0.75,
+        right: container.clientWidth - right,
+        bottom: container.clientHeight - bottom * 0.5,
+      };
+    });
+    this.labels.show(this.homeLabels);
     this.map.on('render', () => {
       options.state.timings.mapRenders += 1;
     });
@@ -154,6 +176,7 @@ export class MapDriver {
     this.flight.cancel();
     this.map.getCanvas().removeEventListener('webglcontextlost', this.options.onContextLost);
     this.vehicleCanvas?.destroy();
+    this.labels.destroy();
     if (mapProbes.current === this.probe) mapProbes.current = null;
     this.map.remove();
   }
@@ -174,6 +197,9 @@ export class MapDriver {
     this.scheduleFrame();
     const now = Date.now();
     this.followCritical();
+    // Close in on a critical alarm every county is named, so the room reads where it is; else the wall's own names.
+    const closeIn = this.flight.isAway && this.map.getZoom() >= FLY_ZOOM - COUNTY_NAMES_ZOOM_BELOW_VISIT;
+    this.labels.show(closeIn ? this.flightLabels : this.homeLabels);
     this.refreshVehicles(now);
     this.refreshHeat(now);
     this.refreshOpenAlarms(now);
@@ -195,7 +221,6 @@ export class MapDriver {
         heatTrigger: `${this.heatDayDrawn}:${this.heatData.length}`,
         openAlarms: this.openAlarms,
         pulsePhase: animate ? (now % PULSE_PERIOD_MS) / PULSE_PERIOD_MS : PULSE_PHASE_STILL,
-        cityLabels: this.cityLabels,
         heat: this.options.budget.heat,
       }),
     });
@@ -207,6 +232,15 @@ export class MapDriver {
       const { vehicles } = this.options.state;
       if (this.vehicleCanvas === null || slot < 0 || slot >= vehicles.count) return null;
       return this.vehicleCanvas.alphaAt(vehicles.lon[slot], vehicles.lat[slot]);
+    },
+    visibleLabels: () => this.labels.visibleNames(),
+    isAway: () => this.flight.isAway,
+    bounds: () => {
+      const b = this.map.getBounds();
+      return [
+        [b.getWest(), b.getSouth()],
+        [b.getEast(), b.getNorth()],
+      ];
     },
   };
 
@@ -230,15 +264,32 @@ export class MapDriver {
     this.vehicleRefreshedAt = now;
     if (this.vehicleCanvas !== null) this.drawVehicleCanvas(now);
     else
-      this.vehicleData = this.vehicleBuffers.fill(vehicles, serverNow - VEHICLE_ONLINE_WINDOW_MS, this.options.scale);
+      this.vehicleData = this.vehicleBuffers.fill(
+        vehicles,
+        serverNow - VEHICLE_ONLINE_WINDOW_MS,
+        serverNow - VEHICLE_ON_MAP_WINDOW_MS,
+        this.markRadii(),
+      );
+  }
+
+  /** Mark radii in CSS pixels: the layout's sizes (design pixels) at this screen's height. */
+  private markRadii(): { normal: number; alarming: number } {
+    const { sizes, scale } = this.options;
+    return { normal: sizes.vehicleRadiusPx * scale, alarming: sizes.alarmingRadiusPx * scale };
   }
 
   /** Redraws the 2D-canvas vehicle layer now, timing the draw and its frame like a deck.gl redraw. */
   private drawVehicleCanvas(now: number): void {
     if (this.vehicleCanvas === null) return;
-    const { state, scale } = this.options;
+    const { state } = this.options;
     const startedAt = performance.now();
-    this.vehicleCanvas.draw(state.vehicles, state.serverNow(now) - VEHICLE_ONLINE_WINDOW_MS, scale);
+    const serverNow = state.serverNow(now);
+    this.vehicleCanvas.draw(
+      state.vehicles,
+      serverNow - VEHICLE_ONLINE_WINDOW_MS,
+      serverNow - VEHICLE_ON_MAP_WINDOW_MS,
+      this.markRadii(),
+    );
     state.timings.drawMs.add(performance.now() - startedAt);
     requestAnimationFrame(() => state.timings.frameMs.add(performance.now() - startedAt));
   }

@@ -8,6 +8,12 @@ export interface MapProbe {
    * draws the vehicles (a GPU budget) or the slot has no position.
    */
   vehicleAlphaAt(slot: number): number | null;
+  /** Place names shown inside the map's visible area now. */
+  visibleLabels(): string[];
+  /** True while the map is away at a critical alarm. */
+  isAway(): boolean;
+  /** The map's visible extent, [[west, south], [east, north]] in degrees. */
+  bounds(): [[number, number], [number, number]];
 }
 
 export const mapProbes: { current: MapProbe | null } = { current: null };

@@ -7,9 +7,11 @@
 import type { VehicleStore } from '../feed/vehicle-store.js';
 import { ALARMING_COLOR, OFFLINE_ALPHA, ONLINE_ALPHA, VEHICLE_CLASS_COLORS_BY_INDEX } from './vehicle-colors.js';
 
-/** Dot radii in 2160-px design pixels, shared with the 2D-canvas vehicle layer so both look the same. */
-export const VEHICLE_RADIUS_PX = 3.2;
-export const ALARMING_RADIUS_PX = 6.5;
+/** Mark radii in CSS pixels (from the wall's layout, see app/wall-layout.ts), shared with the 2D-canvas layer. */
+export interface MarkRadii {
+  normal: number;
+  alarming: number;
+}
 
 export interface VehicleBinaryData {
   length: number;
@@ -25,33 +27,41 @@ export class VehicleBuffers {
   private colors = new Uint8Array(0);
   private radii = new Float32Array(0);
 
-  /** Copies the store into the attribute arrays; `onlineSince` is server time, `scale` the wall's size factor. */
-  fill(store: VehicleStore, onlineSince: number, scale: number): VehicleBinaryData {
-    const count = store.count;
-    this.ensureCapacity(count);
-    const { positions, colors, radii } = this;
+  /**
+   * Copies the store into the attribute arrays: vehicles on the map (latest fix since `onMapSince`, server time),
+   * faded when not online (`onlineSince`), alarming ones last so that they are drawn on top of their neighbours.
+   */
+  fill(store: VehicleStore, onlineSince: number, onMapSince: number, radii: MarkRadii): VehicleBinaryData {
+    this.ensureCapacity(store.count);
+    const { positions, colors } = this;
     const { lon, lat, fixAt, classIndex, alarming } = store;
-    const radiusNormal = VEHICLE_RADIUS_PX * scale;
-    const radiusAlarming = ALARMING_RADIUS_PX * scale;
-    for (let index = 0; index < count; index += 1) {
-      positions[index * 3] = lon[index];
-      positions[index * 3 + 1] = lat[index];
-      positions[index * 3 + 2] = 0;
-      const isAlarming = alarming[index] === 1;
+    let count = 0;
+    const put = (index: number, isAlarming: boolean): void => {
+      positions[count * 3] = lon[index];
+      positions[count * 3 + 1] = lat[index];
+      positions[count * 3 + 2] = 0;
       const [red, green, blue] = isAlarming ? ALARMING_COLOR : VEHICLE_CLASS_COLORS_BY_INDEX[classIndex[index]];
-      colors[index * 4] = red;
-      colors[index * 4 + 1] = green;
-      colors[index * 4 + 2] = blue;
-      colors[index * 4 + 3] = isAlarming || fixAt[index] >= onlineSince ? ONLINE_ALPHA : OFFLINE_ALPHA;
-      radii[index] = isAlarming ? radiusAlarming : radiusNormal;
+      colors[count * 4] = red;
+      colors[count * 4 + 1] = green;
+      colors[count * 4 + 2] = blue;
+      colors[count * 4 + 3] = isAlarming || fixAt[index] >= onlineSince ? ONLINE_ALPHA : OFFLINE_ALPHA;
+      this.radii[count] = isAlarming ? radii.alarming : radii.normal;
+      count += 1;
+    };
+    for (let pass = 0; pass < 2; pass += 1) {
+      for (let index = 0; index < store.count; index += 1) {
+        if (!(fixAt[index] >= onMapSince) || (alarming[index] === 1) !== (pass === 1)) continue;
+        put(index, pass === 1);
+      }
     }
+    const { radii: radiusArray } = this;
     return {
       length: count,
       attributes: {
         // Views of exactly `count` rows, so deck.gl uploads only the live part of the arrays.
         getPosition: { value: positions.subarray(0, count * 3), size: 3 },
         getFillColor: { value: colors.subarray(0, count * 4), size: 4, normalized: true },
-        getRadius: { value: radii.subarray(0, count), size: 1 },
+        getRadius: { value: radiusArray.subarray(0, count), size: 1 },
       },
     };
   }

@@ -15,7 +15,7 @@ import {
   VEHICLE_CLASS_COLORS_BY_INDEX,
   type Rgb,
 } from './vehicle-colors.js';
-import { ALARMING_RADIUS_PX, VEHICLE_RADIUS_PX } from './vehicle-buffers.js';
+import type { MarkRadii } from './vehicle-buffers.js';
 
 /** maplibre's world is 512 px wide at zoom 0. */
 const WORLD_SIZE_PX_AT_ZOOM_0 = 512;
@@ -94,8 +94,11 @@ export class VehicleCanvas {
     this.canvas.remove();
   }
 
-  /** Draws every vehicle of the store; `onlineSince` is server time, `scale` the wall's size factor. */
-  draw(store: VehicleStore, onlineSince: number, scale: number): void {
+  /**
+   * Draws the vehicles on the map (latest fix since `onMapSince`, server time), faded when not online
+   * (`onlineSince`); `radii` in CSS pixels.
+   */
+  draw(store: VehicleStore, onlineSince: number, onMapSince: number, radii: MarkRadii): void {
     this.ensureSize();
     const image = this.image;
     if (image === null) return;
@@ -112,8 +115,9 @@ export class VehicleCanvas {
     const worldPx = WORLD_SIZE_PX_AT_ZOOM_0 * 2 ** this.map.getZoom() * pixelRatio;
     const originX = centerScreen.x * pixelRatio - mercatorX(center.lng) * worldPx;
     const originY = centerScreen.y * pixelRatio - mercatorY(center.lat) * worldPx;
-    const normal = discOffsets(VEHICLE_RADIUS_PX * scale * pixelRatio);
-    const alarmingDisc = discOffsets(ALARMING_RADIUS_PX * scale * pixelRatio);
+    // At least a 3-pixel cross even on a small test screen at half resolution: a mark must never vanish.
+    const normal = discOffsets(Math.max(1, radii.normal * pixelRatio));
+    const alarmingDisc = discOffsets(Math.max(2, radii.alarming * pixelRatio));
     const { lon, lat, fixAt, classIndex, alarming, count } = store;
     const { projectedLat, mercatorYs, alarmingSlots } = this;
     let alarmingCount = 0;
@@ -141,6 +145,7 @@ export class VehicleCanvas {
       }
     };
     for (let i = 0; i < count; i += 1) {
+      if (!(fixAt[i] >= onMapSince)) continue;
       // Alarming vehicles are stamped last, so they are never hidden under their neighbours.
       if (alarming[i] === 1) alarmingSlots[alarmingCount++] = i;
       else

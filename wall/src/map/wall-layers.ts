@@ -5,10 +5,9 @@
  */
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { Layer } from '@deck.gl/core';
-import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { ScatterplotLayer } from '@deck.gl/layers';
 import type { FeedAlarm } from '../../../schema/feed.js';
 import type { AlarmStore } from '../feed/alarm-store.js';
-import type { DivisionLabel } from './division-geometry.js';
 import type { VehicleBinaryData } from './vehicle-buffers.js';
 import { HEAT_COLOR_RANGE, severityColor } from './vehicle-colors.js';
 
@@ -17,9 +16,6 @@ const PULSE_GROWTH = 3.2;
 const PULSE_LINE_PX = 3.5;
 const ALARM_CORE_RADIUS_PX = 7;
 const HEAT_RADIUS_PX = 55;
-const CITY_LABEL_SIZE_PX = 34;
-const CITY_LABEL_COLOR: [number, number, number, number] = [205, 226, 255, 235];
-const LABEL_OUTLINE_COLOR: [number, number, number, number] = [4, 9, 20, 255];
 
 export interface CountedData {
   length: number;
@@ -38,7 +34,6 @@ export interface MapFrame {
   openAlarms: readonly FeedAlarm[];
   /** 0..1, position in the pulse cycle of the open alarms. */
   pulsePhase: number;
-  cityLabels: readonly DivisionLabel[];
   /** False when the render budget cannot afford the heat map. */
   heat: boolean;
 }
@@ -109,28 +104,7 @@ function pulseLayers(frame: MapFrame): Layer[] {
   ];
 }
 
-function cityLabelLayer(frame: MapFrame): Layer {
-  return new TextLayer<DivisionLabel>({
-    id: 'city-labels',
-    data: frame.cityLabels,
-    // 'auto' builds the font atlas from the names actually present, which is how Chinese works without a glyph server.
-    characterSet: 'auto',
-    fontFamily: frame.fontFamily,
-    fontWeight: 600,
-    fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
-    outlineWidth: 4,
-    outlineColor: LABEL_OUTLINE_COLOR,
-    sizeUnits: 'pixels',
-    getText: (label) => label.name,
-    getPosition: (label) => label.position,
-    getSize: CITY_LABEL_SIZE_PX * frame.scale,
-    getColor: CITY_LABEL_COLOR,
-    getTextAnchor: 'middle',
-    getAlignmentBaseline: 'center',
-  });
-}
-
-/** Bottom to top: heat under the vehicles, pulses above them, names on top so they stay readable. */
+/** Bottom to top: heat under the vehicles, pulses above them; names are HTML over all of it (map-labels.ts). */
 export function buildWallLayers(frame: MapFrame): Layer[] {
-  return [...(frame.heat ? [heatLayer(frame)] : []), vehicleLayer(frame), ...pulseLayers(frame), cityLabelLayer(frame)];
+  return [...(frame.heat ? [heatLayer(frame)] : []), vehicleLayer(frame), ...pulseLayers(frame)];
 }

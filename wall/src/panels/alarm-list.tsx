@@ -1,4 +1,7 @@
-/** The live alarm list, newest first. It never scrolls: rows that do not fit are clipped by the panel. */
+/**
+ * The live alarm list, newest first, two lines a row so that every field is read whole from across the room: time,
+ * rule and tags; plate and place. It never scrolls: rows that do not fit are clipped by the panel.
+ */
 import type { FeedAlarm } from '../../../schema/feed.js';
 import type { Lang } from '../i18n/locale.js';
 import type { Messages } from '../i18n/messages.js';
@@ -24,13 +27,17 @@ function AlarmRowView({ alarm, lang, messages, places }: { alarm: FeedAlarm } & 
       data-version={alarm.version}
       style={{ borderLeftColor: rgbCss(severityColor(alarm.severity)) }}
     >
-      <span className="alarm-time">{shanghaiClock(alarm.started_at)}</span>
-      <span className="alarm-rule">{ruleName(alarm.rule, lang)}</span>
-      <span className="alarm-plate">{alarm.plate === '' ? alarm.terminal_id : alarm.plate}</span>
-      <span className="alarm-place">{places.get(alarm.org_code) ?? alarm.org_code}</span>
-      <span className="alarm-tags">
-        {alarm.late ? <span className="tag tag-late">{messages.alarmLate}</span> : null}
-        {closed ? <span className="tag tag-closed">{messages.alarmClosed}</span> : null}
+      <span className="alarm-line">
+        <span className="alarm-time">{shanghaiClock(alarm.started_at)}</span>
+        <span className="alarm-rule">{ruleName(alarm.rule, lang)}</span>
+        <span className="alarm-tags">
+          {alarm.late ? <span className="tag tag-late">{messages.alarmLate}</span> : null}
+          {closed ? <span className="tag tag-closed">{messages.alarmClosed}</span> : null}
+        </span>
+      </span>
+      <span className="alarm-line alarm-line-sub">
+        <span className="alarm-plate">{alarm.plate === '' ? alarm.terminal_id : alarm.plate}</span>
+        <span className="alarm-place">{places.get(alarm.org_code) ?? alarm.org_code}</span>
       </span>
     </li>
   );

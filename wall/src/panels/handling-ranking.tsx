@@ -1,21 +1,15 @@
 /**
- * Child units ranked by today's handling rate (处置率): cities on the province's wall, counties on a city's, the
- * county itself on a county's. Units that received no alarm today have no rate; they are counted in one line
- * under the bars rather than drawn as empty rows. d3 does the scales, React draws the SVG.
+ * The wall's own units ranked by today's handling rate (处置率): on the province's wall its cities and 省直管县, on a
+ * city's its counties (and the 省直管县 it views, marked), on a county's its departments. Units that received no
+ * alarm today have no rate; they are counted in one line under the rows rather than drawn empty. Rows flow into as
+ * many columns as the panel's height needs, so 28 units fit, and names are never cut: the name column is as wide as
+ * the longest name.
  */
-import { scaleBand, scaleLinear } from 'd3';
-import type { SummaryUnit } from '../../../schema/summary.js';
+import type { CentreSummary } from '../../../schema/summary.js';
 import type { Messages } from '../i18n/messages.js';
 import { formatRate } from './headline-tiles.js';
 import { formatCount } from './number-format.js';
 
-const CHART_WIDTH = 900;
-const ROW_HEIGHT = 46;
-/** Henan has 18 city-level units and at most 14 counties under one city: every unit fits. */
-export const RANKING_ROWS_MAX = 18;
-const RANK_WIDTH = 52;
-const LABEL_WIDTH = 250;
-const VALUE_WIDTH = 230;
 /** Bar colours by rate: at or above GOOD green, at or above FAIR amber, below red. */
 const RATE_GOOD = 0.9;
 const RATE_FAIR = 0.6;
@@ -27,77 +21,100 @@ export function rateColor(rate: number): string {
   return rate >= RATE_GOOD ? COLOR_GOOD : rate >= RATE_FAIR ? COLOR_FAIR : COLOR_POOR;
 }
 
+export interface RankingRow {
+  code: string;
+  name: string;
+  rate: number | null;
+  received: number;
+  handled: number;
+  mark: string | null;
+}
+
+/** What the wall ranks: a county its departments, any other unit the units it commands (and views). */
+export function rankingRows(summary: CentreSummary, messages: Messages): RankingRow[] {
+  if (
+    summary.scope.level === 'county' ||
+    summary.units.length === 0 ||
+    summary.units[0].org_code === summary.scope.org_code
+  )
+    return summary.departments.map((d) => ({
+      code: d.code,
+      name: d.name,
+      rate: d.handling_rate,
+      received: d.alarms_received,
+      handled: d.alarms_handled,
+      mark: null,
+    }));
+  return summary.units.map((u) => ({
+    code: u.org_code,
+    name: u.name,
+    rate: u.handling_rate,
+    received: u.alarms_received,
+    handled: u.alarms_handled,
+    mark: u.view_only ? messages.rankingView : u.directly_administered ? messages.rankingDirect : null,
+  }));
+}
+
+/** Which title fits the ranking: the scope's level. */
+export function rankingLevel(summary: CentreSummary): 'province' | 'city' | 'county' {
+  return summary.scope.level === 'province' ? 'province' : summary.scope.level === 'city' ? 'city' : 'county';
+}
+
 export interface HandlingRankingProps {
-  units: readonly SummaryUnit[];
+  rows: readonly RankingRow[];
+  /** Departments (a county's wall) rather than units. */
+  departments: boolean;
+  /** Rows that fit in one column of the panel; more flow into further columns. */
+  rowsPerColumn: number;
   messages: Messages;
 }
 
-export function HandlingRanking({ units, messages }: HandlingRankingProps) {
-  const ranked = units.filter((unit) => unit.handling_rate !== null);
-  const rows = ranked.slice(0, RANKING_ROWS_MAX);
-  const withoutAlarms = units.length - ranked.length;
-  const notShown = ranked.length - rows.length;
-  const height = rows.length * ROW_HEIGHT;
-  const barLeft = RANK_WIDTH + LABEL_WIDTH;
-  const barWidth = CHART_WIDTH - barLeft - VALUE_WIDTH;
-  const y = scaleBand<string>()
-    .domain(rows.map((row) => row.org_code))
-    .range([0, rows.length * ROW_HEIGHT])
-    .paddingInner(0.26);
-  const x = scaleLinear().domain([0, 1]).range([0, barWidth]).clamp(true);
+export function HandlingRanking({ rows, departments, rowsPerColumn, messages }: HandlingRankingProps) {
+  const ranked = rows.filter((row) => row.rate !== null);
+  const withoutAlarms = rows.length - ranked.length;
+  const columns = Math.max(1, Math.ceil(ranked.length / Math.max(1, rowsPerColumn)));
+  const perColumn = Math.ceil(ranked.length / columns);
   return (
-    <div className="ranking" data-testid="handling-ranking">
-      {rows.length === 0 ? null : (
-        <svg className="chart" viewBox={`0 0 ${CHART_WIDTH} ${height}`}>
-          {rows.map((row, index) => {
-            const top = y(row.org_code) ?? 0;
-            const middle = top + y.bandwidth() / 2;
-            const rate = row.handling_rate ?? 0;
+    <div className="ranking" data-testid="handling-ranking" data-columns={columns}>
+      {ranked.length === 0 ? null : (
+        <ol
+          className={`ranking-rows${columns > 1 ? ' ranking-rows-compact' : ''}`}
+          style={{ gridTemplateRows: `repeat(${perColumn}, auto)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}
+        >
+          {ranked.map((row, index) => {
+            const rate = row.rate ?? 0;
             return (
-              <g
-                key={row.org_code}
+              <li
+                key={row.code}
+                className="ranking-row"
                 data-testid="ranking-row"
-                data-org-code={row.org_code}
+                data-org-code={row.code}
                 data-rate={rate}
-                data-received={row.alarms_received}
-                data-handled={row.alarms_handled}
+                data-received={row.received}
+                data-handled={row.handled}
               >
-                <text className="chart-axis" x={RANK_WIDTH - 14} y={middle} textAnchor="end" dominantBaseline="central">
-                  {index + 1}
-                </text>
-                <text className="chart-label" x={barLeft - 16} y={middle} textAnchor="end" dominantBaseline="central">
+                <span className="ranking-rank">{index + 1}</span>
+                <span className="ranking-name">
                   {row.name}
-                </text>
-                <rect x={barLeft} y={top} width={barWidth} height={y.bandwidth()} className="chart-track" />
-                <rect x={barLeft} y={top} width={x(rate)} height={y.bandwidth()} fill={rateColor(rate)} rx={4} />
-                <text className="chart-value" x={CHART_WIDTH - VALUE_WIDTH + 14} y={middle} dominantBaseline="central">
-                  {formatRate(rate)}
-                  <tspan className="chart-axis" dx={12}>
-                    {`${formatCount(row.alarms_handled)}/${formatCount(row.alarms_received)}`}
-                  </tspan>
-                </text>
-              </g>
+                  {row.mark === null ? null : <span className="tag tag-direct">{row.mark}</span>}
+                </span>
+                <span className="ranking-bar">
+                  <span style={{ width: `${Math.round(rate * 100)}%`, background: rateColor(rate) }} />
+                </span>
+                <span className="ranking-rate">{formatRate(rate)}</span>
+                {columns > 1 ? null : (
+                  <span className="ranking-count">{`${formatCount(row.handled)}/${formatCount(row.received)}`}</span>
+                )}
+              </li>
             );
           })}
-        </svg>
+        </ol>
       )}
-      {withoutAlarms > 0 || notShown > 0 ? (
+      {withoutAlarms > 0 ? (
         <div className="ranking-note">
-          {[
-            notShown > 0 ? messages.rankingMore(formatCount(notShown)) : null,
-            withoutAlarms > 0 ? messages.rankingNoAlarms(formatCount(withoutAlarms)) : null,
-          ]
-            .filter((text) => text !== null)
-            .join(' · ')}
+          {(departments ? messages.rankingNoAlarmsDepartments : messages.rankingNoAlarms)(formatCount(withoutAlarms))}
         </div>
       ) : null}
     </div>
   );
-}
-
-/** Which title fits the ranking: the scope's level, read from what the units are. */
-export function rankingLevel(scopeOrgCode: string, units: readonly SummaryUnit[]): 'province' | 'city' | 'county' {
-  const first = units[0];
-  if (first === undefined || first.org_code === scopeOrgCode) return 'county';
-  return first.level === 'city' ? 'province' : 'city';
 }

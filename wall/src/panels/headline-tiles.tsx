@@ -1,8 +1,10 @@
 /**
- * The numbers the room looks at first, two columns by three rows: vehicles online, today's handling rate, today's
- * alarms, open alarms (with the critical ones), open and overdue work orders. Alarm counts come from the live feed
- * (they move within a second); handling, work orders and online vehicles from the command-centre summary polled
- * every 15 s. Before the first summary the online tile shows the feed's own count and the others a dash.
+ * The numbers the room looks at first: vehicles online, today's handling rate, today's alarms, open alarms (with the
+ * critical ones), open and overdue work orders. Alarm counts come from the live feed (they move within a second);
+ * handling, work orders and vehicles from the command-centre summary polled every 15 s. "Online" is the map's own
+ * definition (`vehicles_in_area_online`: latest fix in the wall's area, at most 10 minutes old), so the tile counts
+ * the bright marks on the map; the registration-based online rate (上线率) is the note's second figure. Before the
+ * first summary the online tile shows the feed's own count of the same and the others a dash.
  */
 import type { CentreSummary } from '../../../schema/summary.js';
 import type { Messages } from '../i18n/messages.js';
@@ -13,9 +15,9 @@ const HANDLING_RATE_WARN_BELOW = 0.8;
 
 export interface HeadlineTilesProps {
   messages: Messages;
-  /** The feed's own vehicle counts, shown until the summary arrives. */
+  /** The feed's own vehicle counts (online and on the map), shown until the summary arrives. */
   vehiclesOnline: number;
-  vehiclesKnown: number;
+  vehiclesOnMap: number;
   alarmsToday: number;
   openAlarms: number;
   criticalNow: number;
@@ -28,16 +30,22 @@ interface TileProps {
   /** The figure, for tests and for people inspecting the page; null while unknown. */
   value: number | null;
   display: string;
-  note?: string;
+  /** Lines under the figure, each kept whole. */
+  note?: string | readonly string[];
   tone: 'calm' | 'warn' | 'alert';
 }
 
 function Tile({ testId, label, value, display, note, tone }: TileProps) {
+  const lines = note === undefined ? [] : typeof note === 'string' ? [note] : note;
   return (
     <div className={`tile tile-${tone}`} data-testid={testId} data-value={value ?? ''}>
       <div className="tile-label">{label}</div>
       <div className="tile-value">{display}</div>
-      {note === undefined ? null : <div className="tile-note">{note}</div>}
+      {lines.map((line) => (
+        <div className="tile-note" key={line}>
+          {line}
+        </div>
+      ))}
     </div>
   );
 }
@@ -47,11 +55,6 @@ export function formatRate(rate: number | null): string {
   return rate === null ? '–' : `${Math.round(rate * 100)}%`;
 }
 
-/** Online rate as a whole percentage; a dash before any vehicle is known. */
-export function onlineRate(online: number, known: number): string {
-  return formatRate(known === 0 ? null : online / known);
-}
-
 function countOrDash(value: number | undefined): string {
   return value === undefined ? '–' : formatCount(value);
 }
@@ -59,15 +62,15 @@ function countOrDash(value: number | undefined): string {
 export function HeadlineTiles({
   messages,
   vehiclesOnline,
-  vehiclesKnown,
+  vehiclesOnMap,
   alarmsToday,
   openAlarms,
   criticalNow,
   summary,
 }: HeadlineTilesProps) {
   const totals = summary?.totals;
-  const online = totals?.vehicles_online ?? vehiclesOnline;
-  const monitored = totals?.vehicles_monitored ?? vehiclesKnown;
+  const online = totals?.vehicles_in_area_online ?? vehiclesOnline;
+  const onMap = totals?.vehicles_in_area ?? vehiclesOnMap;
   const rate = totals?.handling_rate ?? null;
   const overdue = totals?.work_orders_overdue;
   return (
@@ -77,7 +80,13 @@ export function HeadlineTiles({
         label={messages.tileOnline}
         value={online}
         display={formatCount(online)}
-        note={messages.tileOnlineOf(formatCount(monitored), onlineRate(online, monitored))}
+        note={[
+          messages.tileOnMap(formatCount(onMap)),
+          messages.tileRegisteredOnline(
+            totals === undefined ? '–' : formatCount(totals.vehicles_monitored),
+            formatRate(totals?.online_rate ?? null),
+          ),
+        ]}
         tone="calm"
       />
       <Tile

@@ -1,4 +1,7 @@
-/** Today's alarms per rule as horizontal bars; d3 does the scales, React draws the SVG. */
+/**
+ * Today's alarms per rule as horizontal bars, the most frequent first (as many as the panel holds at a size read from
+ * across the room); d3 does the scales, React draws the SVG. Text sizes are the layout's (wall.css).
+ */
 import { max, scaleBand, scaleLinear } from 'd3';
 import type { RuleCount } from '../feed/wall-summary.js';
 import type { Lang } from '../i18n/locale.js';
@@ -6,9 +9,8 @@ import { ruleName } from '../i18n/rule-names.js';
 import { formatCount } from './number-format.js';
 
 const CHART_WIDTH = 900;
-const ROW_HEIGHT = 42;
-const ROWS_MAX = 13;
-const LABEL_WIDTH = 290;
+const ROW_HEIGHT = 64;
+const LABEL_WIDTH = 340;
 const VALUE_WIDTH = 130;
 const BAR_COLOR = '#3d8bfd';
 const BAR_COLOR_TOP = '#ffb020';
@@ -16,11 +18,13 @@ const BAR_COLOR_TOP = '#ffb020';
 export interface RuleBarChartProps {
   counts: readonly RuleCount[];
   lang: Lang;
+  /** Rules shown, the most frequent first. */
+  rowsMax: number;
 }
 
-export function RuleBarChart({ counts, lang }: RuleBarChartProps) {
-  const rows = counts.slice(0, ROWS_MAX);
-  const height = ROWS_MAX * ROW_HEIGHT;
+export function RuleBarChart({ counts, lang, rowsMax }: RuleBarChartProps) {
+  const rows = counts.slice(0, rowsMax);
+  const height = rowsMax * ROW_HEIGHT;
   const y = scaleBand<string>()
     .domain(rows.map((row) => row.rule))
     .range([0, rows.length * ROW_HEIGHT])

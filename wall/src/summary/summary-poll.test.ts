@@ -12,14 +12,26 @@ const FIGURES = {
   vehicles_monitored: 10,
   vehicles_online: 7,
   online_rate: 0.7,
+  vehicles_in_area: 12,
+  vehicles_in_area_online: 8,
 };
 const SUMMARY: CentreSummary = {
-  scope: { kind: 'org', org_code: '410100', name: '郑州市', enterprise_id: null },
+  scope: {
+    kind: 'org',
+    org_code: '410100',
+    name: '郑州市',
+    level: 'city',
+    directly_administered: false,
+    enterprise_id: null,
+  },
   generated_at: 1,
   day_start: 0,
   online_window_minutes: 10,
   totals: FIGURES,
-  units: [{ org_code: '410102', name: '中原区', level: 'county', ...FIGURES }],
+  units: [
+    { org_code: '410102', name: '中原区', level: 'county', directly_administered: false, view_only: false, ...FIGURES },
+  ],
+  departments: [],
 };
 
 describe('summary polling', () => {

@@ -1,0 +1,68 @@
+/**
+ * Regenerates the video walls' screenshots in docs/screenshots/ (part of `npm run docs:screenshots`; not of
+ * `npm test`): a real `vigil start --demo`, the walls of the province, Zhengzhou (410100) and 金水区 (410105) opened
+ * with their own kiosk tokens once the demo's vehicles and first alarms are in, each photographed in Chromium at
+ * 1920×1080 and 3840×2160 in the default layout (a 2×2 of 55″ screens read from 5 m), zh-CN.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from '../support/browser.js';
+import { eventually, startVigil } from '../support/vigil-process.js';
+
+const OUT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const SIZES = [
+  { width: 1920, height: 1080 },
+  { width: 3840, height: 2160 },
+] as const;
+const PASSWORD = 'a long enough password';
+/** Time for the map to draw and the first summary and trends to arrive after the page loads. */
+const SETTLE_MS = 8_000;
+
+const vigil = await startVigil({ args: ['--demo'] });
+try {
+  const admin = await vigil.login();
+  const wallToken = async (username: string, orgCode: string): Promise<string> => {
+    await fetch(`${vigil.baseUrl}/api/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ username, password: PASSWORD, role: 'wall', org_code: orgCode }),
+    });
+    return vigil.login(username, PASSWORD);
+  };
+  const walls = {
+    province: vigil.wallToken,
+    city: await wallToken('wall-zhengzhou', '410100'),
+    county: await wallToken('wall-jinshui', '410105'),
+  };
+  // The demo's vehicles connect and its first alarms open within a minute or two.
+  await eventually(
+    async () => {
+      const alarms = await vigil.sql<[string]>('SELECT count() FROM alarms_current');
+      return Number(alarms.rows[0]?.[0] ?? 0) >= 10 ? true : undefined;
+    },
+    180_000,
+    'the demo raising its first alarms',
+  );
+  mkdirSync(OUT_DIR, { recursive: true });
+  const browser = await launchBrowser(SIZES[1], { locale: 'zh-CN' });
+  try {
+    for (const size of SIZES) {
+      for (const [name, token] of Object.entries(walls)) {
+        const page = await browser.context.newPage();
+        await page.setViewportSize(size);
+        await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(token)}`);
+        await page.locator('[data-testid="handling-ranking"], .ranking, .alarm-empty').first().waitFor();
+        await page.waitForTimeout(SETTLE_MS);
+        const file = path.join(OUT_DIR, `wall-${name}-${size.width}x${size.height}.png`);
+        await page.screenshot({ path: file });
+        console.log(file);
+        await page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+} finally {
+  await vigil.stop({ removeData: true });
+}
