@@ -411,7 +411,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     accounts,
     sql,
     analytics,
-    covers,
+    covers: sees,
     orgCodeAt,
     livePhone: (terminalNumber) => gateway.livePhone(terminalNumber),
     media,
