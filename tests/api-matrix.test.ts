@@ -40,6 +40,9 @@ const PLACE: Record<Where, { lat: number; lon: number }> = {
   foreign: { lat: 34.68519, lon: 112.46354 },
 };
 const NEW_PASSWORD = 'lantern orchard quartz river';
+const HOUR_MS = 3_600_000;
+/** The roles that stand duty (HANDLER_ROLES): they sign in, hand over and answer inspections. */
+const HANDLERS: readonly string[] = ['duty_officer', 'dispatcher', 'leader'];
 
 interface Actor {
   name: string;
@@ -277,6 +280,40 @@ describe('the documented API, generated from /api/docs', () => {
     } as Parameters<typeof h.centre.workOrders.issue>[2]);
     return order.id;
   }
+
+  /**
+   * A shift of a fresh department of `where` (so that shifts never overlap), `startHours` from the centre's clock,
+   * with `officers` on it; put on the roster by the province's leader.
+   */
+  async function freshShift(where: Where, officers: number[], startHours: number, department?: string) {
+    const dept = department ?? unique('duty_');
+    if (department === undefined) {
+      const made = await call(adminToken, 'POST', `/api/org-units/${UNIT[where]}/departments`, {
+        code: dept,
+        name: dept,
+      });
+      if (made.status !== 201) throw new Error(`department ${dept}: ${made.status} ${JSON.stringify(made.body)}`);
+    }
+    const shift = await h.centre.duty.createShift(leader, 'test', {
+      org_code: UNIT[where],
+      department: dept,
+      name: 'matrix',
+      starts_at: h.clock.now + startHours * HOUR_MS,
+      ends_at: h.clock.now + (startHours + 2) * HOUR_MS,
+      officers,
+    });
+    return { id: shift.id, department: dept };
+  }
+
+  /** The actor itself when it could be on a shift of `where` (a handler of that very unit), else its target user. */
+  const onDutyAt = (a: Actor, where: Where): number =>
+    a.principal.orgCode === UNIT[where] && HANDLERS.includes(a.role) ? a.principal.userId : targetOf[where];
+
+  /** The principal of whoever `onDutyAt` put on the shift. */
+  const officer = async (a: Actor, where: Where): Promise<Principal> =>
+    onDutyAt(a, where) === a.principal.userId
+      ? a.principal
+      : (await h.accounts.login(`target-${where}`, PASSWORD, 'test')).principal;
 
   async function freshUser(where: Where): Promise<number> {
     const created = await call(adminToken, 'POST', '/api/users', {
@@ -531,6 +568,86 @@ describe('the documented API, generated from /api/docs', () => {
         expected: (a, where) =>
           where === 'foreign' && !seesForeign(a) ? [404] : action === 'comment' ? [200] : [200, 403, 409],
       };
+
+    c['GET /api/summary/trends'] = simple('GET', '/api/summary/trends');
+    c['GET /api/duty/posts'] = simple('GET', '/api/duty/posts');
+    c['GET /api/duty/inspections'] = simple('GET', '/api/duty/inspections?direction=sent');
+    c['GET /api/duty/inspections/rates'] = simple('GET', '/api/duty/inspections/rates');
+    c['POST /api/duty/log'] = simple('POST', '/api/duty/log', 201, () => ({ text: 'matrix note' }));
+    for (const list of ['roster', 'handovers', 'log'])
+      c[`GET /api/duty/${list}`] = {
+        scoped: true,
+        run: (a, where) => call(a.token, 'GET', `/api/duty/${list}?org_code=${UNIT[where!]}`),
+        expected: scoped(200),
+      };
+    c['POST /api/duty/shifts'] = {
+      scoped: true,
+      run: (a, where) =>
+        call(a.token, 'POST', '/api/duty/shifts', {
+          org_code: UNIT[where!],
+          name: 'matrix',
+          // A slot of its own a week ahead, so that no two cells' shifts overlap.
+          starts_at: h.clock.now + (7 * 24 + 2 * ++counter) * HOUR_MS,
+          ends_at: h.clock.now + (7 * 24 + 2 * counter + 1) * HOUR_MS,
+          officers: [targetOf[where!]],
+        }),
+      // The unit is named in the body: refused as out of scope, like a work order's.
+      expected: (a, where) => (where === 'foreign' && !seesForeign(a) ? [403] : [201]),
+    };
+    // The steps of a shift: done by the people on it, refused (403) to anyone else in scope, hidden outside it.
+    const onShift = (a: Actor, where: Where | null): number[] =>
+      where === 'foreign' && !seesForeign(a) ? [404] : onDutyAt(a, where!) === a.principal.userId ? [200] : [403];
+    c['POST /api/duty/shifts/:id/sign-in'] = {
+      scoped: true,
+      run: async (a, where, allowed) => {
+        const shift = allowed ? await freshShift(where!, [onDutyAt(a, where!)], 0) : { id: 1 };
+        return call(a.token, 'POST', `/api/duty/shifts/${shift.id}/sign-in`);
+      },
+      expected: onShift,
+    };
+    c['POST /api/duty/shifts/:id/handover'] = {
+      scoped: true,
+      run: async (a, where, allowed) => {
+        if (!allowed) return call(a.token, 'POST', '/api/duty/shifts/1/handover', { notes: 'matrix' });
+        const shift = await freshShift(where!, [onDutyAt(a, where!)], -1);
+        // Signed in by its officer, whoever asks to hand it over.
+        await h.centre.duty.signIn(await officer(a, where!), 'test', shift.id);
+        return call(a.token, 'POST', `/api/duty/shifts/${shift.id}/handover`, { notes: 'matrix' });
+      },
+      expected: (a, where) => onShift(a, where).map((s) => (s === 200 ? 201 : s)),
+    };
+    c['POST /api/duty/handovers/:id/acknowledge'] = {
+      scoped: true,
+      run: async (a, where, allowed) => {
+        if (!allowed) return call(a.token, 'POST', '/api/duty/handovers/1/acknowledge', { note: 'matrix' });
+        // The outgoing shift is the target user's, the next one the actor's where it can be.
+        const day = await freshShift(where!, [targetOf[where!]], -1);
+        await freshShift(where!, [onDutyAt(a, where!)], 1, day.department);
+        const outgoing = (await h.accounts.login(`target-${where!}`, PASSWORD, 'test')).principal;
+        await h.centre.duty.signIn(outgoing, 'test', day.id);
+        const handover = (await h.centre.duty.handOver(outgoing, 'test', day.id, 'matrix')) as { id: number };
+        return call(a.token, 'POST', `/api/duty/handovers/${handover.id}/acknowledge`, { note: 'matrix' });
+      },
+      expected: onShift,
+    };
+    c['POST /api/duty/inspections'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'POST', '/api/duty/inspections', { to_org: UNIT[where!], question: '在岗吗' }),
+      // Only a centre above the unit inspects it: a county's own unit is not below it.
+      expected: (a, where) => (a.level === 'county' || (where === 'foreign' && !seesForeign(a)) ? [403] : [201]),
+    };
+    c['POST /api/duty/inspections/:id/answer'] = {
+      scoped: true,
+      run: async (a, where, allowed) => {
+        const id = allowed
+          ? (await h.centre.inspections.send(leader, 'test', { to_org: UNIT[where!], question: '在岗吗' })).id
+          : 1;
+        return call(a.token, 'POST', `/api/duty/inspections/${id}/answer`, { answer: '在岗' });
+      },
+      // Only the post of the inspected unit answers.
+      expected: (a, where) =>
+        where === 'foreign' && !seesForeign(a) ? [404] : a.principal.orgCode === UNIT[where!] ? [200] : [403],
+    };
     return c;
   }
 
