@@ -266,7 +266,12 @@ describe('an officer works a queue of more than 500 alarms', () => {
     await waitForAlarms(vigil, officer.token, OPEN, total + 3);
     const bar = page.locator('[data-testid="arrivals-bar"]');
     await bar.waitFor({ timeout: 15_000 });
-    await expect(bar.getAttribute('data-arrived')).resolves.toBe('3');
+    // The bar shows at the first arrival; the other two follow it on the feed.
+    await eventually(
+      async () => ((await bar.getAttribute('data-arrived')) === '3' ? true : undefined),
+      15_000,
+      'three arrivals announced',
+    );
     await expect(bar.innerText()).resolves.toContain('3 条新报警');
     expect(await rowIds()).toEqual(before);
 
