@@ -23,7 +23,7 @@ import { SimulatedTerminal } from '../../cli/demo/simulated-terminal.js';
 import { locationBody } from '../../cli/demo/location.js';
 import { launchBrowser, type TestBrowser } from '../../tests/support/browser.js';
 import { LoadClientProcess } from '../jt808-load-client-process.js';
-import { startChild, type Child } from './child-process.js';
+import { startVigilNode, type Child } from './child-process.js';
 
 export interface AlarmLatencyOptions {
   terminals: number;
@@ -79,32 +79,8 @@ function figures(values: number[]): LatencyFigures {
 }
 
 async function startNode(dataDir: string): Promise<Child> {
-  return startChild(
-    [
-      // As the vigil executable starts the node (cli/vigil.js).
-      '--max-semi-space-size=64',
-      'cli/main.ts',
-      'start',
-      '--data-dir',
-      dataDir,
-      '--http-host',
-      '127.0.0.1',
-      '--http-port',
-      '0',
-      '--jt808-host',
-      '127.0.0.1',
-      '--jt808-port',
-      '0',
-      '--jt809-host',
-      '127.0.0.1',
-      '--jt809-port',
-      '0',
-      '--log-level',
-      'warn',
-    ],
-    'http_port',
-    { VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD },
-  );
+  // As the vigil executable starts the node (cli/vigil.js).
+  return startVigilNode(dataDir, { adminPassword: ADMIN_PASSWORD, nodeFlags: ['--max-semi-space-size=64'] });
 }
 
 /** Alarm arrival times (performance.now) by terminal, from one feed client. */

@@ -83,3 +83,40 @@ export async function startChild(
     },
   };
 }
+
+/**
+ * A `vigil start` node for a benchmark, with every listener (HTTP, JT/T 808, 809 and 1078) on a free loopback port
+ * so that two benchmarks, or a benchmark and a running node, never collide. Ready once it prints its ports.
+ */
+export function startVigilNode(
+  dataDir: string,
+  options: { adminPassword: string; args?: string[]; nodeFlags?: string[] },
+): Promise<Child> {
+  const listeners = ['http', 'jt808', 'jt809'].flatMap((name) => [
+    `--${name}-host`,
+    '127.0.0.1',
+    `--${name}-port`,
+    '0',
+  ]);
+  return startChild(
+    [
+      ...(options.nodeFlags ?? []),
+      'cli/main.ts',
+      'start',
+      '--data-dir',
+      dataDir,
+      ...listeners,
+      '--jt1078-host',
+      '127.0.0.1',
+      '--jt1078-live-port',
+      '0',
+      '--jt1078-playback-port',
+      '0',
+      '--log-level',
+      'warn',
+      ...(options.args ?? []),
+    ],
+    'http_port',
+    { VIGIL_ADMIN_PASSWORD: options.adminPassword },
+  );
+}

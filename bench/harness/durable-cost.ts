@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LoadClientProcess } from '../jt808-load-client-process.js';
-import { startChild, type Child } from './child-process.js';
+import { startChild, startVigilNode, type Child } from './child-process.js';
 import { summarizeCpuProfile, type ProfileLine } from './cpu-profile-summary.js';
 
 export interface DurableCostOptions {
@@ -97,33 +97,11 @@ function median(values: number[]): number {
 }
 
 async function startNode(dataDir: string, profileDir: string | undefined): Promise<Child> {
-  return startChild(
-    [
-      // As the vigil executable starts the node (cli/vigil.js).
-      '--max-semi-space-size=64',
-      ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-      'cli/main.ts',
-      'start',
-      '--data-dir',
-      dataDir,
-      '--http-host',
-      '127.0.0.1',
-      '--http-port',
-      '0',
-      '--jt808-host',
-      '127.0.0.1',
-      '--jt808-port',
-      '0',
-      '--jt809-host',
-      '127.0.0.1',
-      '--jt809-port',
-      '0',
-      '--log-level',
-      'warn',
-    ],
-    'http_port',
-    { VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD },
-  );
+  return startVigilNode(dataDir, {
+    adminPassword: ADMIN_PASSWORD,
+    // As the vigil executable starts the node (cli/vigil.js).
+    nodeFlags: ['--max-semi-space-size=64', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
+  });
 }
 
 interface Target {

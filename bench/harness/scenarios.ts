@@ -13,7 +13,7 @@ import { replayDirectory } from '../../cli/commands/replay/replay-engine.js';
 import { ReplayStats } from '../../cli/commands/replay/replay-stats.js';
 import { SimulatedTerminal } from '../../cli/demo/simulated-terminal.js';
 import { locationBody } from '../../cli/demo/location.js';
-import { startChild, type Child } from './child-process.js';
+import { startChild, startVigilNode, type Child } from './child-process.js';
 
 export interface Figure {
   name: string;
@@ -88,34 +88,7 @@ async function replay(dir: string, port: number, terminals: number): Promise<{ s
 }
 
 async function startNode(dataDir: string): Promise<Child> {
-  return startChild(
-    [
-      'cli/main.ts',
-      'start',
-      '--data-dir',
-      dataDir,
-      '--http-host',
-      '127.0.0.1',
-      '--http-port',
-      '0',
-      '--jt808-host',
-      '127.0.0.1',
-      '--jt808-port',
-      '0',
-      '--jt809-host',
-      '127.0.0.1',
-      '--jt809-port',
-      '0',
-      '--jt1078-live-port',
-      '0',
-      '--jt1078-playback-port',
-      '0',
-      '--log-level',
-      'warn',
-    ],
-    'http_port',
-    { VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD },
-  );
+  return startVigilNode(dataDir, { adminPassword: ADMIN_PASSWORD });
 }
 
 async function login(baseUrl: string): Promise<string> {

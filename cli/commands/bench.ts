@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describeMachine } from '../../bench/harness/machine.js';
 import { buildReport, markdownOf, writeReport } from '../../bench/harness/report.js';
 import { runScenarios } from '../../bench/harness/scenarios.js';
-import { REPO_ROOT, startChild } from '../../bench/harness/child-process.js';
+import { REPO_ROOT, startVigilNode } from '../../bench/harness/child-process.js';
 import { runReplayLabels } from '../../bench/harness/replay-labels.js';
 import { alarmLatencyMarkdown, runAlarmLatency, writeAlarmLatencyReport } from '../../bench/harness/alarm-latency.js';
 import { durableCostMarkdown, runDurableCost, writeDurableCostReport } from '../../bench/harness/durable-cost.js';
@@ -303,32 +303,10 @@ async function replayLabelsBench(values: Record<string, unknown>): Promise<void>
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-labels-'));
   log(`starting vigil start (embedded) in ${dataDir}`);
   // The sources post as fast as the replay allows: the per-key rate limit is raised out of the way.
-  const node = await startChild(
-    [
-      'cli/main.ts',
-      'start',
-      '--data-dir',
-      dataDir,
-      '--http-host',
-      '127.0.0.1',
-      '--http-port',
-      '0',
-      '--jt808-host',
-      '127.0.0.1',
-      '--jt808-port',
-      '0',
-      '--jt809-host',
-      '127.0.0.1',
-      '--jt809-port',
-      '0',
-      '--log-level',
-      'warn',
-      '--ingest-rate-per-key',
-      '1000000',
-    ],
-    'http_port',
-    { VIGIL_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD },
-  );
+  const node = await startVigilNode(dataDir, {
+    adminPassword: BENCH_ADMIN_PASSWORD,
+    args: ['--ingest-rate-per-key', '1000000'],
+  });
   try {
     const baseUrl = `http://127.0.0.1:${node.ready.http_port as number}`;
     const res = await fetch(`${baseUrl}/api/auth/login`, {
