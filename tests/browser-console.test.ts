@@ -22,6 +22,12 @@ const OFFICER = {
   role: 'duty_officer',
   org_code: '410000',
 };
+const LEADER = {
+  username: 'leader.province',
+  password: 'leader-on-duty-passphrase',
+  role: 'leader',
+  org_code: '410000',
+};
 
 let vigil: VigilProcess;
 let browser: TestBrowser;
@@ -81,8 +87,44 @@ beforeAll(async () => {
           data: photoJpeg,
         },
       });
-    } else
-      terminal.send({ msgId: 0x0001, body: { replySerial: command.serial, replyMsgId: command.msgId, result: 0 } });
+    } else if (command.msgId === 0x8104) {
+      // Its parameters: the speed limit and report interval (DWORDs) and the server address (text).
+      const dword = (value: number): Buffer =>
+        Buffer.from([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff]);
+      terminal.send({
+        msgId: 0x0104,
+        body: {
+          replySerial: command.serial,
+          params: [
+            { id: 0x0055, value: dword(100) },
+            { id: 0x0029, value: dword(30) },
+            { id: 0x0013, value: Buffer.from('vigil.example.cn') },
+          ],
+        },
+      });
+    } else if (command.msgId === 0x8702)
+      // The driver's card as the terminal read it; 0x0702 names the 0x8702 it answers by no flow number.
+      terminal.send({
+        msgId: 0x0702,
+        body: {
+          status: 1,
+          time: Date.now(),
+          readResult: 0,
+          name: '张建国',
+          certificate: '410105198001010011',
+          authority: '郑州市交通运输局',
+          expiry: '2028-06-30',
+        },
+      });
+    else if (command.msgId === 0x8500)
+      terminal.send({
+        msgId: 0x0500,
+        body: {
+          replySerial: command.serial,
+          location: locationBody({ lat: 34.76, lon: 113.7, speedKmh: 0, directionDeg: 0, time: Date.now() }, 2013),
+        },
+      });
+    else terminal.send({ msgId: 0x0001, body: { replySerial: command.serial, replyMsgId: command.msgId, result: 0 } });
   };
   const now = Date.now();
   const fixes = [50, 70, 131, 134, 66, 55].map((speedKmh, i) => ({ speedKmh, time: now - (6 - i) * 30_000 }));
@@ -169,9 +211,29 @@ describe('the duty console in chromium', () => {
     await expect(page.locator('.vehicle-side').innerText()).resolves.toContain('超速');
     await page.click('[data-testid="replay"]');
     await page.click('[data-testid="location-query"]');
-    await expect(page.locator('[data-testid="command-outcome"]').innerText({ timeout: 15_000 })).resolves.toContain(
-      'ok (34.76000, 113.70000)',
+    const outcome = page.locator('[data-testid="command-outcome"]');
+    await expect(outcome.innerText({ timeout: 15_000 })).resolves.toContain('成功 (34.76000, 113.70000)');
+    // The terminal's parameters and its driver, read back into tables a duty officer reads.
+    await page.click('[data-testid="parameters-query"]');
+    const parameters = page.locator('[data-testid="parameters-table"]');
+    await parameters.waitFor({ timeout: 15_000 });
+    await expect(parameters.locator('tr[data-parameter-id="85"]').innerText()).resolves.toMatch(/最高速度.*\s+100$/);
+    await expect(parameters.locator('tr[data-parameter-id="41"]').innerText()).resolves.toMatch(/缺省汇报间隔.*\s+30$/);
+    await expect(parameters.locator('tr[data-parameter-id="19"]').innerText()).resolves.toContain('vigil.example.cn');
+    await page.click('[data-testid="driver-info"]');
+    const driver = page.locator('[data-testid="driver-table"]');
+    await driver.waitFor({ timeout: 15_000 });
+    await expect(driver.innerText()).resolves.toMatch(
+      /张建国[\s\S]*410105198001010011[\s\S]*郑州市交通运输局[\s\S]*已插卡/,
     );
+    // Temporary tracking with the officer's interval and duration, as the terminal receives them.
+    await page.fill('[data-testid="tracking-interval"]', '5');
+    await page.fill('[data-testid="tracking-minutes"]', '2');
+    await page.click('[data-testid="tracking-send"]');
+    await expect(outcome.innerText({ timeout: 15_000 })).resolves.toContain('每 5 秒上报一次位置，持续 2 分钟');
+    expect(terminal.received.find((r) => r.msgId === 0x8202)?.body).toEqual({ intervalS: 5, validityS: 120 });
+    // Commands that act on the vehicle are not offered to a duty officer (the next test gives them to a leader).
+    expect(await page.locator('[data-testid="sensitive-commands"]').count()).toBe(0);
     // Take a photo now: it shows among the terminal's photos once uploaded.
     await page.click('[data-testid="take-photo"]');
     const photo = page.locator('[data-testid="media-photo"][data-media-id="901"] img');
@@ -184,6 +246,53 @@ describe('the duty console in chromium', () => {
     const shot = artifactPath('console-1920x1080.png');
     await page.screenshot({ path: shot });
     console.log(`screenshot: ${shot}`);
+  });
+
+  it('offers a leader the commands that act on the vehicle, each only after a confirmation', async () => {
+    const admin = await vigil.login();
+    const created = await fetch(`${vigil.baseUrl}/api/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(LEADER),
+    });
+    expect(created.status).toBe(201);
+    const other = await launchBrowser({ width: 1920, height: 1080 });
+    try {
+      const leaderPage = await other.context.newPage();
+      await leaderPage.goto(`${vigil.baseUrl}/console`);
+      await leaderPage.fill('input[name="username"]', LEADER.username);
+      await leaderPage.fill('input[name="password"]', LEADER.password);
+      await leaderPage.click('[data-testid="login"]');
+      await leaderPage.click('[data-testid="tab-vehicle"]');
+      await leaderPage.fill('[data-testid="vehicle-search"]', PHONE);
+      await leaderPage.keyboard.press('Enter');
+      await leaderPage.locator('[data-testid="sensitive-commands"]').waitFor({ timeout: 15_000 });
+      const locks = () => terminal.received.filter((r) => r.msgId === 0x8500);
+      await leaderPage.click('[data-testid="doors-lock"]');
+      const dialog = leaderPage.locator('[data-testid="command-confirm"]');
+      await dialog.waitFor();
+      await expect(dialog.innerText()).resolves.toContain(`向 ${PLATE} 下发车门加锁指令`);
+      // Cancelled: nothing is sent.
+      await leaderPage.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      await leaderPage.click('[data-testid="doors-lock"]');
+      await leaderPage.screenshot({ path: artifactPath('console-command-confirm-1920x1080.png') });
+      expect(locks()).toEqual([]);
+      await leaderPage.click('[data-testid="command-confirm-send"]');
+      await expect(
+        leaderPage.locator('[data-testid="command-outcome"]').innerText({ timeout: 15_000 }),
+      ).resolves.toContain('成功 (34.76000, 113.70000)');
+      expect(locks().map((r) => r.body)).toEqual([{ flags: 1 }]);
+      // A call back needs a number the terminal can dial before anything is asked.
+      await leaderPage.fill('[data-testid="callback-phone"]', '12a');
+      await leaderPage.click('[data-testid="callback"]');
+      await expect(leaderPage.locator('[data-testid="command-outcome"]').innerText()).resolves.toContain('3–20 位数字');
+      expect(await dialog.count()).toBe(0);
+      await leaderPage.setViewportSize({ width: 3840, height: 2160 });
+      await leaderPage.screenshot({ path: artifactPath('console-commands-3840x2160.png') });
+    } finally {
+      await other.close();
+    }
   });
 
   it('logs out and the session token stops working', async () => {

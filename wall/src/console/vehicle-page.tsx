@@ -10,6 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TrackAnswer, VehicleMedia, VehicleSearchRow } from '../../../schema/handling.js';
 import type { HenanGeo } from '../feed/http-api.js';
 import { ruleName } from '../i18n/rule-names.js';
+import { CommandPanel } from './command-panel.js';
 import { named } from './console-messages.js';
 import {
   chinaDateTime,
@@ -431,7 +432,7 @@ function TrackView({ track, geo }: { track: TrackAnswer; geo: HenanGeo | null })
         </ul>
         <VideoPanel terminalId={track.terminal_id} from={track.from} to={track.to} />
         <MediaPanel terminalId={track.terminal_id} from={track.from} to={track.to} />
-        <CommandPanel terminalId={track.terminal_id} />
+        <CommandPanel terminalId={track.terminal_id} plate={track.plate} />
       </aside>
     </div>
   );
@@ -522,59 +523,5 @@ function Photo({ terminalId, media }: { terminalId: string; media: VehicleMedia 
         {chinaDateTime(media.ts)} · CH{media.channel}
       </figcaption>
     </figure>
-  );
-}
-
-function CommandPanel({ terminalId }: { terminalId: string }) {
-  const ws = useWorkspace();
-  const { api, m } = ws;
-  const [text, setText] = useState('');
-  const [outcome, setOutcome] = useState<string | null>(null);
-  const allowed = ws.abilities?.terminal_commands ?? [];
-  if (ws.session.user.role === 'enterprise') return null;
-  if (allowed.length === 0) return <p className="console-dim">{m.vehicle.commandsNotAllowed}</p>;
-  const send = async (body: Record<string, unknown>) => {
-    setOutcome(null);
-    try {
-      const answer = await api.post<{ result_name?: string; location?: { lat: number; lon: number } }>(
-        `/api/terminals/${encodeURIComponent(terminalId)}/commands`,
-        body,
-      );
-      const where = answer.location ? ` (${answer.location.lat.toFixed(5)}, ${answer.location.lon.toFixed(5)})` : '';
-      setOutcome(m.vehicle.commandResult(`${answer.result_name ?? '?'}${where}`));
-    } catch (failure) {
-      setOutcome(errorSentence(failure, m));
-    }
-  };
-  return (
-    <>
-      <h3>{m.vehicle.commands}</h3>
-      {allowed.includes('text') ? (
-        <>
-          <textarea
-            data-testid="text-message"
-            value={text}
-            maxLength={500}
-            placeholder={m.vehicle.textPlaceholder}
-            onChange={(e) => setText(e.target.value)}
-          />
-          <div className="console-row">
-            <button
-              type="button"
-              disabled={text.trim() === ''}
-              onClick={() => void send({ type: 'text', text: text.trim() })}
-            >
-              {m.vehicle.sendText}
-            </button>
-            {allowed.includes('location_query') ? (
-              <button type="button" data-testid="location-query" onClick={() => void send({ type: 'location_query' })}>
-                {m.vehicle.locationQuery}
-              </button>
-            ) : null}
-          </div>
-        </>
-      ) : null}
-      {outcome !== null ? <p data-testid="command-outcome">{outcome}</p> : null}
-    </>
   );
 }
