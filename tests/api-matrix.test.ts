@@ -574,7 +574,7 @@ describe('the documented API, generated from /api/docs', () => {
     c['GET /api/duty/inspections'] = simple('GET', '/api/duty/inspections?direction=sent');
     c['GET /api/duty/inspections/rates'] = simple('GET', '/api/duty/inspections/rates');
     c['POST /api/duty/log'] = simple('POST', '/api/duty/log', 201, () => ({ text: 'matrix note' }));
-    for (const list of ['roster', 'handovers', 'log'])
+    for (const list of ['roster', 'handovers', 'log', 'people'])
       c[`GET /api/duty/${list}`] = {
         scoped: true,
         run: (a, where) => call(a.token, 'GET', `/api/duty/${list}?org_code=${UNIT[where!]}`),

@@ -197,4 +197,49 @@ describe('duty on screen across the province and Zhengzhou', () => {
     );
     expect(handovers.handovers[0]).toMatchObject({ acknowledged_by_name: 'zz-night', notes: '金水区超速车辆继续跟踪' });
   });
+
+  it('lets the province leader put a shift of Zhengzhou on the roster from the console, and says why an overlapping one is refused', async () => {
+    const leader = await open(provinceLeader);
+    const form = leader.locator('[data-testid="duty-roster-form"]');
+    await form.waitFor({ timeout: 15_000 });
+    await form.locator('[data-testid="roster-unit"]').selectOption('410100');
+    const zzDayId = await userId(await vigil.login(), 'zz-day');
+    const pick = form.locator(`[data-testid="roster-officers"] input[data-user-id="${zzDayId}"]`);
+    await pick.waitFor({ timeout: 15_000 });
+    // Zhengzhou's officers only: none of the province's own people.
+    expect(await form.locator('[data-testid="roster-officers"]').innerText()).not.toContain('henan-duty');
+    // Tomorrow's day shift, after tonight's: China time in the form, as the officers read it.
+    const dayStart = Date.now() + 13 * 60 * MINUTE_MS;
+    const china = (ms: number): string => new Date(ms + 8 * 60 * MINUTE_MS).toISOString().slice(0, 16);
+    await form.locator('[data-testid="roster-name"]').fill('次日白班');
+    await form.locator('[data-testid="roster-from"]').fill(china(dayStart));
+    await form.locator('[data-testid="roster-to"]').fill(china(dayStart + 12 * 60 * MINUTE_MS));
+    // Nobody on duty: said before anything is sent.
+    await form.locator('[data-testid="roster-submit"]').click();
+    await expect(form.locator('[data-testid="roster-problem"]').innerText()).resolves.toContain('至少选一名');
+    await pick.check();
+    await form.locator('[data-testid="roster-submit"]').click();
+    const roster = async () =>
+      (
+        await api<{ shifts: { name: string; starts_at: number; people: { user_id: number }[] }[] }>(
+          vigil,
+          provinceLeader.token,
+          'GET',
+          `/api/duty/roster?org_code=410100&from=${Date.now()}&to=${Date.now() + 2 * 24 * 60 * MINUTE_MS}`,
+        )
+      ).shifts.filter((x) => x.name === '次日白班');
+    const added = await eventually(
+      async () => ((await roster()).length === 1 ? await roster() : undefined),
+      15_000,
+      'the new shift',
+    );
+    expect(added[0].people.map((x) => x.user_id)).toEqual([zzDayId]);
+    expect(Math.abs(added[0].starts_at - dayStart)).toBeLessThan(60_000);
+    await leader.screenshot({ path: artifactPath('console-duty-roster-1920x1080.png'), fullPage: true });
+    // The same slot again overlaps: refused, in words.
+    await pick.check();
+    await form.locator('[data-testid="roster-submit"]').click();
+    await leader.getByText('该岗位在这段时间已有班次').first().waitFor({ timeout: 15_000 });
+    expect(await roster()).toHaveLength(1);
+  });
 });

@@ -59,6 +59,17 @@ afterAll(async () => {
 
 describe('rosters and posts', () => {
   it("lets the province's leader roster Zhengzhou's shifts, and refuses a bad roster naming why", async () => {
+    // The roster form's choice of people: Zhengzhou's officers for the province's leader; none of Luoyang's.
+    const people = await h.call<{ people: { user_id: number; role: string }[] }>(
+      t['sheng-leader'],
+      'GET',
+      '/api/duty/people?org_code=410100',
+    );
+    expect(people.status).toBe(200);
+    expect(people.body.people.map((x) => x.user_id).sort()).toEqual(
+      [ids['zz-leader'], ids['zz-day'], ids['zz-night']].sort(),
+    );
+    expect((await h.call(t['zz-leader'], 'GET', '/api/duty/people?org_code=410300')).status).toBe(404);
     const day = await h.call<Shift>(t['sheng-leader'], 'POST', '/api/duty/shifts', {
       org_code: '410100',
       name: '白班',

@@ -74,6 +74,17 @@ export interface PostStatus {
   officers_on_duty: string[];
 }
 
+/** A person who may stand duty at a unit (a duty officer, dispatcher or leader of it). */
+export interface DutyPerson {
+  user_id: number;
+  username: string;
+  name: string;
+  role: string;
+}
+
+/** The most people the roster form lists for one unit. */
+const DUTY_PEOPLE_MAX = 500;
+
 export interface DutyLogEntry {
   at: number;
   org_code: string;
@@ -227,6 +238,22 @@ export class DutyDesk {
       return Number(shift.id);
     });
     return this.shift(p, id);
+  }
+
+  /**
+   * Who can be put on a roster of a unit: its enabled duty officers, dispatchers and leaders, for the console's roster
+   * form. Only those who make rosters for the unit ask (a leader or admin of it or above); elsewhere it does not exist.
+   */
+  async people(p: Principal, orgCode: string): Promise<DutyPerson[]> {
+    requireRole(p, [...DUTY_ROSTER_ROLES], 'make duty rosters');
+    if (!this.deps.org.covers(p.orgCode, orgCode))
+      throw new HttpError(404, 'not_found', `org unit ${orgCode} not found`);
+    const rows = await this.deps.sql.query<{ id: number; username: string; name: string; role: string }>(
+      `SELECT id, username, COALESCE(NULLIF(display_name, ''), username) AS name, role FROM users
+        WHERE org_code = $1 AND NOT disabled AND role = ANY($2) ORDER BY role, username LIMIT $3`,
+      [orgCode, [...HANDLER_ROLES], DUTY_PEOPLE_MAX],
+    );
+    return rows.map((r) => ({ user_id: Number(r.id), username: r.username, name: r.name, role: r.role }));
   }
 
   async shift(p: Principal, id: number): Promise<ShiftView> {

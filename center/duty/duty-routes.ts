@@ -99,6 +99,21 @@ export function registerDutyRoutes(
   );
   api.define(
     {
+      method: 'GET',
+      path: '/api/duty/people',
+      tag: 'duty',
+      summary:
+        "Who may be put on a unit's roster: its enabled duty officers, dispatchers and leaders (for the roster form)",
+      roles: [...DUTY_ROSTER_ROLES],
+      query: { org_code: ORG_CODE },
+      returns: '{people: [{user_id, username, name, role}]}',
+    },
+    async (_ctx, p, _body, query) => ({
+      body: { people: await desk.people(p, (query.org_code as string | undefined) ?? p.orgCode) },
+    }),
+  );
+  api.define(
+    {
       method: 'POST',
       path: '/api/duty/shifts/:id/sign-in',
       tag: 'duty',

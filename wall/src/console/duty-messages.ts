@@ -59,6 +59,23 @@ export interface DutyMessages {
   inspectedToast: (unit: string) => string;
   rates: string;
   rateColumns: { unit: string; sent: string; answered: string; missed: string; rate: string; avg: string };
+  roster: {
+    title: string;
+    unit: string;
+    department: string;
+    centrePost: string;
+    name: string;
+    defaultName: string;
+    from: string;
+    to: string;
+    officers: string;
+    leaders: string;
+    noPeople: string;
+    submit: string;
+    pickOfficer: string;
+    badTimes: string;
+    createdToast: (name: string) => string;
+  };
   errors: Record<string, string>;
 }
 
@@ -118,6 +135,23 @@ const ZH: DutyMessages = {
   inspectedToast: (unit) => `已向 ${unit} 发出查岗`,
   rates: '查岗应答率（近 30 天）',
   rateColumns: { unit: '单位', sent: '查岗', answered: '应答', missed: '超时', rate: '应答率', avg: '平均用时' },
+  roster: {
+    title: '排班',
+    unit: '单位',
+    department: '岗位',
+    centrePost: '中心值班岗',
+    name: '班次',
+    defaultName: '白班',
+    from: '开始',
+    to: '结束',
+    officers: '值班人员',
+    leaders: '带班领导',
+    noPeople: '该单位没有可排班的值班员、调度员或领导',
+    submit: '加入排班',
+    pickOfficer: '请至少选一名值班人员',
+    badTimes: '请填写开始和结束时间，结束须晚于开始',
+    createdToast: (name) => `已排班：${name}`,
+  },
   errors: {
     outside_shift: '不在该班次的签到时间内（最早开班前 30 分钟）',
     already_signed_in: '已经签到过了',
@@ -128,6 +162,8 @@ const ZH: DutyMessages = {
     deadline_passed: '查岗已超过应答时限或已应答',
     nothing_below: '没有可查岗的下级单位',
     no_next_shift: '排班中没有下一班，请带班领导先排班',
+    shift_overlaps: '该岗位在这段时间已有班次',
+    unknown_department: '该单位没有这个科室',
   },
 };
 
@@ -187,6 +223,23 @@ const EN: DutyMessages = {
   inspectedToast: (unit) => `Inspection sent to ${unit}`,
   rates: 'Response rates (last 30 days)',
   rateColumns: { unit: 'Unit', sent: 'Sent', answered: 'Answered', missed: 'Missed', rate: 'Rate', avg: 'Avg time' },
+  roster: {
+    title: 'Roster',
+    unit: 'Unit',
+    department: 'Post',
+    centrePost: "The centre's duty post",
+    name: 'Shift',
+    defaultName: 'Day shift',
+    from: 'From',
+    to: 'To',
+    officers: 'On duty',
+    leaders: 'Leader on duty',
+    noPeople: 'This unit has no duty officer, dispatcher or leader to put on duty',
+    submit: 'Add to the roster',
+    pickOfficer: 'Choose at least one person on duty',
+    badTimes: 'Give a start and an end; the end after the start',
+    createdToast: (name) => `On the roster: ${name}`,
+  },
   errors: {
     outside_shift: 'Outside the sign-in time of this shift (at most 30 minutes early)',
     already_signed_in: 'Signed in already',
@@ -197,6 +250,8 @@ const EN: DutyMessages = {
     deadline_passed: 'The inspection is past its deadline or answered',
     nothing_below: 'No unit below to inspect',
     no_next_shift: 'The roster has no next shift: a leader adds it first',
+    shift_overlaps: 'This post already has a shift in that time',
+    unknown_department: 'This unit has no such department',
   },
 };
 

@@ -10,9 +10,12 @@ import { ApiError } from './console-api.js';
 import { chinaDateTime, chinaHourMinute } from './console-time.js';
 import { DUTY_MESSAGES, type DutyMessages } from './duty-messages.js';
 import { errorSentence } from './error-text.js';
+import { RosterForm } from './roster-form.js';
 import { useWorkspace } from './workspace-context.js';
 
 const DUTY_REFRESH_MS = 5_000;
+/** Who puts shifts on the roster (DUTY_ROSTER_ROLES on the server). */
+const ROSTER_ROLES: readonly string[] = ['leader', 'admin'];
 /** The shifts shown: those of the last 12 hours (the one handing over) and of the next day (who comes next). */
 const SHIFTS_BEFORE_MS = 12 * 3_600_000;
 const SHIFTS_AHEAD_MS = 24 * 3_600_000;
@@ -166,6 +169,19 @@ export function DutyPage({ refreshNo }: { refreshNo: number }) {
         </h2>
         <Shifts d={d} shifts={state?.shifts ?? null} step={step} />
       </section>
+      {ROSTER_ROLES.includes(ws.session.user.role) && state !== null ? (
+        <section className="duty-section">
+          <h2>{d.roster.title}</h2>
+          <RosterForm
+            d={d}
+            units={[
+              { org_code: own, name: ws.placeName(own) },
+              ...state.posts.map((p) => ({ org_code: p.org_code, name: p.name })),
+            ]}
+            step={step}
+          />
+        </section>
+      ) : null}
       <section className="duty-section">
         <h2>{d.received}</h2>
         <Received d={d} items={state?.received ?? null} step={step} />
