@@ -200,7 +200,9 @@ describe('the wall summary panels in chromium', () => {
       `${Math.round((summary.totals.handling_rate ?? 0) * 100)}%`,
     );
     await expect(page.locator('[data-testid="handling-ranking"]').innerText()).resolves.toContain('郑州市');
-    await expect(page.locator('.panel-ranking .panel-title').innerText()).resolves.toContain('各市及省直管县处置率排名');
+    await expect(page.locator('.panel-ranking .panel-title').innerText()).resolves.toContain(
+      '各市及省直管县处置率排名',
+    );
 
     await expectNoOverflow();
     await page.screenshot({ path: artifactPath('wall-summary-3840x2160.png') });
