@@ -69,6 +69,8 @@ export interface EventLog {
   close(): Promise<void>;
   /** Only a log that outlives the process (Kafka): the next offset of each partition of `topic`, now. */
   endOffsets?(topic: string): Promise<number[]>;
+  /** Only Kafka: per group of this process reading `topic`, records not yet committed (as the broker acknowledged). */
+  lag?(topic: string): Map<string, number>;
   /** Only a log that outlives the process (Kafka): every record of `topic` sent since `sinceMs`, outside any group. */
   readSince?<T>(topic: string, sinceMs: number): Promise<LogRecord<T>[]>;
 }

@@ -63,6 +63,8 @@ export const EPOCH_TOPIC = 'vigil.epoch';
 interface GroupProgress {
   /** Next offset to commit, as last requested. */
   committed: Map<number, number>;
+  /** Next offset to commit, as the broker acknowledged it. */
+  acknowledged: Map<number, number>;
   /** Offset of the first record read, where nothing is committed yet. */
   firstRead: Map<number, number>;
 }
@@ -231,15 +233,24 @@ export class KafkaLog implements EventLog {
       const [first] = await this.readRange<string>(EPOCH_TOPIC, [0], [1]);
       return first?.value;
     };
-    let epoch = await read();
-    if (epoch === undefined) {
-      // Two nodes starting at once may both write: the first record is the epoch for both.
-      await this.send(EPOCH_TOPIC, [{ key: 'epoch', value: randomUUID() }], 0);
-      epoch = await read();
+    // A topic created a moment ago may not have its leader yet: asked again within the start-up bound.
+    const deadline = Date.now() + this.options.connectTimeoutMs;
+    for (;;) {
+      try {
+        let epoch = await read();
+        if (epoch === undefined) {
+          // Two nodes starting at once may both write: the first record is the epoch for both.
+          await this.send(EPOCH_TOPIC, [{ key: 'epoch', value: randomUUID() }], 0);
+          epoch = await read();
+        }
+        if (typeof epoch !== 'string' || epoch === '')
+          throw new KafkaLogError(`topic ${EPOCH_TOPIC} on ${this.options.brokers} holds no epoch at offset 0`);
+        return `kafka:${epoch}`;
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, METADATA_RETRY_MS));
+      }
     }
-    if (typeof epoch !== 'string' || epoch === '')
-      throw new KafkaLogError(`topic ${EPOCH_TOPIC} on ${this.options.brokers} holds no epoch at offset 0`);
-    return `kafka:${epoch}`;
   }
 
   /** The next offset of each partition of `topic` (its high watermark), as the cluster states it now. */
@@ -393,13 +404,21 @@ export class KafkaLog implements EventLog {
         // Offsets are committed by `commit`, after the caller's work is durable; never on a timer.
         'enable.auto.commit': false,
         'enable.auto.offset.store': false,
+        // Reports each commit the broker acknowledged, for `lag`.
+        offset_commit_cb: true,
       },
       // A new group starts at the oldest retained record, as on the embedded log.
       { 'auto.offset.reset': 'earliest' },
     );
     let groups = this.progress.get(topic);
     if (!groups) this.progress.set(topic, (groups = new Map()));
-    const progress: GroupProgress = { committed: new Map(), firstRead: new Map() };
+    const progress: GroupProgress = { committed: new Map(), acknowledged: new Map(), firstRead: new Map() };
+    client.on('offset.commit', (error, partitions) => {
+      if (error) return;
+      for (const { topic: t, partition, offset } of partitions)
+        if (t === topic && offset > (progress.acknowledged.get(partition) ?? -1))
+          progress.acknowledged.set(partition, offset);
+    });
     groups.set(groupId, progress);
     let watermarks = this.highWatermarks.get(topic);
     if (!watermarks) this.highWatermarks.set(topic, (watermarks = new Map()));
@@ -478,6 +497,24 @@ export class KafkaLog implements EventLog {
       total += high - min;
     }
     return total;
+  }
+
+  /**
+   * Per group of this process reading `topic`: records up to the high watermark its consumer last saw that the
+   * broker has not acknowledged a commit for (records read again after a crash, at most).
+   */
+  lag(topic: string): Map<string, number> {
+    const out = new Map<string, number>();
+    const watermarks = this.highWatermarks.get(topic) ?? new Map<number, number>();
+    for (const [group, progress] of this.progress.get(topic) ?? []) {
+      let lag = 0;
+      for (const [partition, high] of watermarks) {
+        const done = progress.acknowledged.get(partition) ?? progress.firstRead.get(partition);
+        if (done !== undefined) lag += Math.max(0, high - done);
+      }
+      out.set(group, lag);
+    }
+    return out;
   }
 
   /** True while the sends waiting for the cluster's acknowledgement are at their bound (`inFlightMax`). */
