@@ -18,9 +18,9 @@ import { SampleDemo, DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { SpeedingVehicles, SPEEDING_VEHICLES_DEFAULTS } from './demo/speeding-vehicles.js';
 import { ConfigError, helpText, parseFlags, type FlagSpec } from './flags.js';
 import { TRAFFIC_COMMANDS } from './commands/index.js';
-import { RULES_RUNNER_DEFAULTS } from '../stream/index.js';
+import { KafkaLogError, RULES_RUNNER_DEFAULTS } from '../stream/index.js';
 import { installLastResort } from './last-resort.js';
-import { startNode, type RunningNode } from './node.js';
+import { startNode, type NodeConfig, type RunningNode } from './node.js';
 import {
   HTTP_SERVER_DEFAULTS,
   LOGIN_THROTTLE_DEFAULTS,
@@ -322,7 +322,23 @@ const START_FLAGS: readonly FlagSpec[] = [
     default: 8,
     min: 1,
     max: 256,
-    description: 'partitions of each topic of the embedded event log',
+    description:
+      "partitions of each topic of the event log; on Kafka the topics are created with it, and an existing topic with another count stops start-up (a vehicle's partition would change)",
+  },
+  {
+    name: 'kafka-brokers',
+    kind: 'string',
+    description:
+      'run the event log on Apache Kafka: bootstrap brokers host:port[,host:port…]; a 0x8001 then means "in Kafka with acks=all" (docs/operations.md, "Kafka"); needs the optional module node-rdkafka',
+  },
+  {
+    name: 'kafka-replication-factor',
+    kind: 'integer',
+    default: 1,
+    min: 1,
+    max: 16,
+    description:
+      'replicas of each topic Vigil creates on Kafka (3 in production, with min.insync.replicas=2 on the brokers)',
   },
   {
     name: 'log-level',
@@ -397,6 +413,26 @@ function pemFile(flag: string, file: string | undefined): string | undefined {
   }
 }
 
+/** `host:port[,host:port…]`, each port 1–65535; anything else names the flag, the value and what is expected. */
+function kafkaBrokers(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const key = '--kafka-brokers (VIGIL_KAFKA_BROKERS)';
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const match = /^([^\s:,/@]+|\[[0-9a-fA-F:.]+\]):(\d{1,5})$/.exec(entry);
+    if (!match)
+      throw new ConfigError(
+        `${key} value ${JSON.stringify(value)} must be host:port[,host:port…]; ${JSON.stringify(entry)} is not`,
+      );
+    const port = Number(match[2]);
+    if (port < 1 || port > 65_535)
+      throw new ConfigError(
+        `${key} value ${JSON.stringify(value)}: port ${port} of ${JSON.stringify(entry)} is ${port < 1 ? 'less than min allowed 1' : 'greater than max allowed 65535'}`,
+      );
+  }
+  return entries.join(',');
+}
+
 function postgresUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^postgres(ql)?:\/\/./.test(value))
@@ -404,6 +440,13 @@ function postgresUrl(value: string | undefined): string | undefined {
       `--postgres-url (VIGIL_POSTGRES_URL) value ${JSON.stringify(value.replace(/:[^:@/]*@/, ':***@'))} must be postgres:// or postgresql://`,
     );
   return value;
+}
+
+function kafkaOption(values: Record<string, unknown>): NodeConfig['kafka'] {
+  const brokers = kafkaBrokers(values['kafka-brokers'] as string | undefined);
+  return brokers === undefined
+    ? undefined
+    : { brokers, replicationFactor: values['kafka-replication-factor'] as number };
 }
 
 async function start(argv: string[]): Promise<void> {
@@ -439,6 +482,7 @@ async function start(argv: string[]): Promise<void> {
     throw new ConfigError(
       '--clickhouse-analyst-url needs --clickhouse-url: embedded, analysts use chDB sessions of their own',
     );
+  const kafka = kafkaOption(values);
   const logger = createLogger((line) => process.stderr.write(line), values['log-level'] as LogLevel);
   const metrics = new Metrics();
   addProcessMetrics(metrics);
@@ -474,6 +518,7 @@ async function start(argv: string[]): Promise<void> {
       passwords,
       loginThrottle,
       logPartitions: values['log-partitions'] as number,
+      kafka,
       requireTerminalAuth: values['require-terminal-auth'] as boolean,
       jt808DownlinkTimeoutMs: values['jt808-downlink-timeout-ms'] as number,
       jt808RsaKeyPem: pemFile('jt808-rsa-key', values['jt808-rsa-key'] as string | undefined),
@@ -599,7 +644,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`vigil: ${error.message}`);
     process.exit(2);
   }
-  if (error instanceof DiskSpaceError) {
+  if (error instanceof DiskSpaceError || error instanceof KafkaLogError) {
     console.error(`vigil: ${error.message}`);
     process.exit(1);
   }

@@ -30,6 +30,8 @@ import {
   type Sql,
 } from '../store/index.js';
 import {
+  KAFKA_LOG_DEFAULTS,
+  KafkaLog,
   MemoryLog,
   RULES_RUNNER_DEFAULTS,
   RulesRunner,
@@ -107,6 +109,8 @@ export interface NodeConfig {
   passwords?: PasswordPolicyOptions;
   loginThrottle?: LoginThrottleOptions;
   logPartitions: number;
+  /** Run the event log on Apache Kafka instead of in process. */
+  kafka?: { brokers: string; replicationFactor: number };
   requireTerminalAuth: boolean;
   /** How long a downlink command waits for the terminal's answer (default 30 s). */
   jt808DownlinkTimeoutMs?: number;
@@ -183,6 +187,18 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     port: config.httpPort,
   };
   checkHttpServerOptions(httpOptions);
+  // Kafka first: a cluster that cannot be reached, a topic with another partition count or a missing node-rdkafka
+  // stops start-up before any store is opened.
+  const kafka = config.kafka
+    ? await KafkaLog.connect({
+        ...KAFKA_LOG_DEFAULTS,
+        brokers: config.kafka.brokers,
+        partitions: config.logPartitions,
+        replicationFactor: config.kafka.replicationFactor,
+        topics: Object.values(TOPICS),
+      })
+    : undefined;
+  if (kafka) logger.info('event log on kafka', { brokers: config.kafka?.brokers, epoch: kafka.epoch });
   const analytics = await openAnalytics(
     config.clickhouseUrl
       ? { kind: 'server', url: config.clickhouseUrl, analystUrl: config.clickhouseAnalystUrl }
@@ -220,18 +236,22 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   const generatedAdminPassword = await accounts.ensureAdmin(HENAN_PROVINCE_CODE, config.adminPassword);
   const registry = await RegistryStore.open(sql);
 
-  const log = new MemoryLog({
-    partitions: config.logPartitions,
-    backlogPerPartitionMax: 50_000,
-    durableGroups: {
-      [TOPICS.telemetry]: 'sink-telemetry',
-      [TOPICS.alarms]: 'sink-alarms',
-      [TOPICS.rejects]: 'sink-rejects',
-      [TOPICS.camera]: 'sink-camera',
-      [TOPICS.devices]: 'sink-devices',
-      [TOPICS.media]: 'sink-media',
-    },
-  });
+  // Embedded, a topic's sink group is what makes a message durable, and every other group reads up to its commit.
+  // On Kafka the cluster makes it durable (acks=all) and every group reads up to the high watermark.
+  const log: EventLog =
+    kafka ??
+    new MemoryLog({
+      partitions: config.logPartitions,
+      backlogPerPartitionMax: 50_000,
+      durableGroups: {
+        [TOPICS.telemetry]: 'sink-telemetry',
+        [TOPICS.alarms]: 'sink-alarms',
+        [TOPICS.rejects]: 'sink-rejects',
+        [TOPICS.camera]: 'sink-camera',
+        [TOPICS.devices]: 'sink-devices',
+        [TOPICS.media]: 'sink-media',
+      },
+    });
   const observe = { logger, metrics, readiness };
   readiness.watch('event_log', () => {
     const full = Object.values(TOPICS).filter((topic) => log.full(topic));
@@ -254,6 +274,16 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       metrics
         .gauge('vigil_log_backlog', 'Messages not yet processed by every consumer group', ['topic'])
         .set({ topic }, log.backlog(topic));
+    if (log.lag)
+      for (const topic of Object.values(TOPICS))
+        for (const [group, lag] of log.lag(topic))
+          metrics
+            .gauge(
+              'vigil_log_lag',
+              'Records of the topic a consumer group of this node has not had a commit acknowledged for (Kafka)',
+              ['topic', 'group'],
+            )
+            .set({ topic, group }, lag);
   });
 
   const hub = new FeedHub(
@@ -288,7 +318,8 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   accounts.onRevoked((revocation) => hub.closeRevoked(revocation));
 
   // The rules keep their snapshots and configuration versions under <data-dir>/rules/. They restore the last
-  // snapshot and re-evaluate, from ClickHouse, the input it does not cover before any listener takes new input.
+  // snapshot and re-evaluate the input it does not cover before any listener takes new input: embedded re-read
+  // from ClickHouse (the in-process log forgot it), on Kafka from the offsets the snapshot committed.
   const engine = new RulesRunner(
     {
       log,
@@ -296,7 +327,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       metrics,
       registry,
       dataDir: config.dataDir,
-      inputReplay: clickhouseInputReplay(log, analytics.client),
+      inputReplay: log instanceof MemoryLog ? clickhouseInputReplay(log, analytics.client) : undefined,
     },
     {
       ...RULES_RUNNER_DEFAULTS,
@@ -499,9 +530,15 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
       await engine.stop();
       // The centres stop taking alarms and mirror their last steps before ClickHouse closes.
       await centre.close();
-      // Sinks stop last so that whatever the rules produced on the way out is still written.
-      await log.close();
-      for (const sink of sinks) await sink.stop();
+      // Sinks stop last so that whatever the rules produced on the way out is still written. On Kafka they stop
+      // before the log closes: their last inserts are committed, so a restart does not insert them again.
+      if (log.kind === 'kafka') {
+        for (const sink of sinks) await sink.stop();
+        await log.close();
+      } else {
+        await log.close();
+        for (const sink of sinks) await sink.stop();
+      }
       await storageHealth.stop();
       await analytics.close();
       await sql.close();

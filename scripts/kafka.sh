@@ -101,7 +101,9 @@ rootLogger.appenderRef.file.ref = file
 LOG
   local -a jvm=(java "-Xms${HEAP_MB}m" "-Xmx${HEAP_MB}m" -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$dir/log4j2.properties" -cp "$LIBS/*")
-  cluster_id="$(node -e 'console.log(require("crypto").randomBytes(16).toString("base64url"))')"
+  # Base64url may begin with '-', which the tool's argument parser takes for a flag: such ids are drawn again
+  # (Kafka's own random ids avoid them too).
+  cluster_id="$(node -e 'const c=require("crypto");let id;do id=c.randomBytes(16).toString("base64url");while(id.startsWith("-"));console.log(id)')"
   "${jvm[@]}" kafka.tools.StorageTool format --cluster-id "$cluster_id" --config "$dir/server.properties" \
     >"$dir/format.log" 2>&1 || die "formatting the KRaft store failed: $(cat "$dir/format.log")"
   echo "VIGIL_KAFKA_BROKERS=127.0.0.1:$port"

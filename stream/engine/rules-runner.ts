@@ -5,8 +5,8 @@
  * the rules configuration: a new version is validated, stored and applied without a restart.
  *
  * Exactly once across a crash. A snapshot records where the input it covers ends: Kafka's offsets (committed
- * with the snapshot, re-read from there), or, for the in-process log that starts empty with every process, the
- * earliest `received_at` of anything not yet evaluated (`InputReplay`). At start-up the runner restores the
+ * with the snapshot, re-read from there: `catchUpKafka`), or, for the in-process log that starts empty with every
+ * process, the earliest `received_at` of anything not yet evaluated (`InputReplay`). At start-up the runner restores the
  * snapshot, re-reads from the stores every input row received since, evaluates it as the log would have delivered
  * it, sends the alarms that produces and only then takes new input. The engine skips what the snapshot already
  * covered, and alarm ids and versions are deterministic, so an alarm raised before the crash comes back as the
@@ -44,6 +44,8 @@ export interface RulesRunnerOptions {
   alarmsQueueMax: number;
   /** A wall clock that jumps back more than this makes a snapshot at once (its replay cursor is in that clock). */
   clockStepBackMsMax: number;
+  /** On Kafka, how long the start-up catch-up to the input topics' end offsets may take before going on anyway. */
+  kafkaCatchUpMsMax: number;
   engine: RuleEngineOptions;
 }
 
@@ -54,6 +56,7 @@ export const RULES_RUNNER_DEFAULTS: RulesRunnerOptions = {
   snapshotIntervalMs: 30_000,
   alarmsQueueMax: 100_000,
   clockStepBackMsMax: 1_000,
+  kafkaCatchUpMsMax: 120_000,
   engine: RULE_ENGINE_DEFAULTS,
 };
 
@@ -99,6 +102,8 @@ interface SnapshotFile {
 
 const GROUP = 'rules';
 const INPUT_TOPICS = [TOPICS.telemetry, TOPICS.camera, TOPICS.devices] as const;
+/** Alarms sent this long before a snapshot was taken are read back too when the catch-up checks what was sent. */
+const ALARMS_SENT_MARGIN_MS = 5_000;
 
 export class RulesRunner implements RulesConfigService {
   readonly engine: RuleEngine;
@@ -120,6 +125,7 @@ export class RulesRunner implements RulesConfigService {
   private timers: NodeJS.Timeout[] = [];
   private lastStats: Record<string, number> = {};
   private lastNow = -Infinity;
+  private consumers: Consumer<unknown>[] = [];
 
   constructor(
     private readonly deps: RulesRunnerDeps,
@@ -190,11 +196,13 @@ export class RulesRunner implements RulesConfigService {
     if (this.running) return;
     this.running = true;
     // Joined before anything else: the in-process log keeps for a group only what arrives once it has joined.
-    const consumers = INPUT_TOPICS.map((topic) => this.deps.log.consumer<unknown>(GROUP, topic));
+    const consumers = (this.consumers = INPUT_TOPICS.map((topic) => this.deps.log.consumer<unknown>(GROUP, topic)));
     const file = this.restore();
     if (file?.replay_from_ms !== undefined && this.deps.inputReplay) {
       await this.replayFrom(this.deps.inputReplay, file.replay_from_ms);
       await this.sendReplayedAlarms(this.deps.inputReplay);
+    } else if (file && this.catchesUpOnKafka(file)) {
+      await this.catchUpKafka(consumers, file.taken_at);
     }
     if (file) this.engine.resumeClockAt(this.now());
     // Alarms a snapshot held unsent, then those of the replay, go out before anything new.
@@ -283,18 +291,7 @@ export class RulesRunner implements RulesConfigService {
   private async replayFrom(replay: InputReplay, fromMs: number): Promise<void> {
     const started = performance.now();
     let rows = 0;
-    let nextTick = -Infinity;
-    const evaluate = (input: ReplayedInput): void => {
-      const at = input.value.received_at;
-      if (nextTick === -Infinity) nextTick = at + this.options.tickMs;
-      while (at >= nextTick) {
-        this.engine.tick(nextTick);
-        nextTick += this.options.tickMs;
-      }
-      if (input.topic === TOPICS.telemetry) this.engine.onPosition(input.value, input.partition, at);
-      else if (input.topic === TOPICS.camera) this.engine.onCamera(input.value, at);
-      else this.engine.onDevice(input.value, at);
-    };
+    const evaluate = this.evaluatorAtReceivedTime();
     try {
       for await (const batch of replay.read(fromMs)) {
         for (const input of batch) {
@@ -328,6 +325,102 @@ export class RulesRunner implements RulesConfigService {
     });
   }
 
+  /**
+   * Evaluates input at the processing time it first arrived (its `received_at`), with the clock ticking as it did
+   * in between: how the replay and the Kafka catch-up re-run what a crashed process had seen.
+   */
+  private evaluatorAtReceivedTime(): (input: ReplayedInput) => void {
+    let nextTick = -Infinity;
+    return (input) => {
+      const at = input.value.received_at;
+      if (nextTick === -Infinity) nextTick = at + this.options.tickMs;
+      while (at >= nextTick) {
+        this.engine.tick(nextTick);
+        nextTick += this.options.tickMs;
+      }
+      if (input.topic === TOPICS.telemetry) this.engine.onPosition(input.value, input.partition, at);
+      else if (input.topic === TOPICS.camera) this.engine.onCamera(input.value, at);
+      else this.engine.onDevice(input.value, at);
+    };
+  }
+
+  /**
+   * On Kafka, after a restart: the group resumes at the offsets the last snapshot committed, and everything from
+   * there to the topics' end offsets was evaluated by the process that stopped, whose alarms may already be in the
+   * alarms topic. So that input is evaluated first, at its own received time, its alarms held back; then the alarm
+   * versions sent since the snapshot are read back from the alarms topic and only what is not among them is sent.
+   * An alarm is raised once however the process ended; `kafkaCatchUpMsMax` bounds the wait.
+   */
+  private async catchUpKafka(consumers: Consumer<unknown>[], snapshotTakenAt: number): Promise<void> {
+    const log = this.deps.log;
+    if (!log.endOffsets || !log.readSince) return;
+    const started = performance.now();
+    const ends = await Promise.all(INPUT_TOPICS.map((topic) => log.endOffsets!(topic)));
+    const evaluate = this.evaluatorAtReceivedTime();
+    const behind = (i: number): boolean =>
+      ends[i].some((end, partition) => (this.offsets[INPUT_TOPICS[i]]?.[partition] ?? 0) < end);
+    const deadline = Date.now() + this.options.kafkaCatchUpMsMax;
+    let rows = 0;
+    while (INPUT_TOPICS.some((_, i) => behind(i))) {
+      if (Date.now() > deadline) {
+        this.deps.logger.error('rules catch-up on kafka did not reach the end offsets in time; going on', {
+          ms: this.options.kafkaCatchUpMsMax,
+          rows,
+        });
+        break;
+      }
+      // One batch of each topic behind, merged by received time as the replay of the embedded log does.
+      const batch: ReplayedInput[] = [];
+      for (const [i, topic] of INPUT_TOPICS.entries()) {
+        if (!behind(i)) continue;
+        const records = await consumers[i].poll(this.options.batchRecordsMax, this.options.pollWaitMs);
+        const skip = this.skipBelow[topic];
+        const offsets = (this.offsets[topic] ??= []);
+        for (const record of records) {
+          offsets[record.partition] = Math.max(offsets[record.partition] ?? 0, record.offset + 1);
+          if (skip !== undefined && record.offset < (skip[record.partition] ?? 0)) continue;
+          batch.push({ topic, partition: record.partition, value: record.value } as ReplayedInput);
+        }
+        this.rememberForCommit(topic, consumers[i], records);
+      }
+      batch.sort((a, b) => a.value.received_at - b.value.received_at);
+      for (const input of batch) {
+        try {
+          evaluate(input);
+        } catch (error) {
+          this.failed(input.topic, { partition: input.partition, offset: -1, key: '' }, error);
+        }
+      }
+      rows += batch.length;
+      this.queue.push(...this.engine.drainAlarms());
+    }
+    let sentAlready = 0;
+    if (this.queue.length > 0) {
+      try {
+        const sent = new Map<string, number>();
+        for (const { value } of await log.readSince<AlarmRow>(TOPICS.alarms, snapshotTakenAt - ALARMS_SENT_MARGIN_MS))
+          sent.set(value.alarm_id, Math.max(sent.get(value.alarm_id) ?? 0, value.version));
+        const before = this.queue.length;
+        this.queue = this.queue.filter((a) => a.version > (sent.get(a.alarm_id) ?? 0));
+        sentAlready = before - this.queue.length;
+      } catch (error) {
+        // Sending them again changes nothing stored for good (same ids and versions): only noisier.
+        this.deps.logger.warn('alarms sent before the restart could not be read back; sending every one', {
+          error: String(error),
+        });
+      }
+    }
+    this.deps.metrics
+      .counter('vigil_rules_replayed_total', 'Input rows re-read from the stores at start-up')
+      .inc(undefined, rows);
+    this.deps.logger.info('rules caught up on kafka', {
+      rows,
+      alarms_sent_already: sentAlready,
+      alarms_new: this.queue.length,
+      ms: Math.round(performance.now() - started),
+    });
+  }
+
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -337,6 +430,9 @@ export class RulesRunner implements RulesConfigService {
     this.flushAlarms();
     await this.drainSends();
     this.snapshotNow();
+    // After the snapshot, which commits (Kafka) the offsets it covers through them.
+    for (const consumer of this.consumers) consumer.close();
+    this.consumers = [];
   }
 
   private async consume<T>(
@@ -369,7 +465,6 @@ export class RulesRunner implements RulesConfigService {
         this.rememberForCommit(topic, consumer as Consumer<unknown>, records as LogRecord<unknown>[]);
       else consumer.commit(records);
     }
-    consumer.close();
   }
 
   private failed(
@@ -455,6 +550,11 @@ export class RulesRunner implements RulesConfigService {
       .observe(undefined, (performance.now() - started) / 1000);
   }
 
+  /** On Kafka, and only with offsets of this very cluster: others say nothing about where the group resumes. */
+  private catchesUpOnKafka(file: SnapshotFile): boolean {
+    return this.deps.log.kind === 'kafka' && file.log.epoch === this.deps.log.epoch;
+  }
+
   private restore(): SnapshotFile | undefined {
     if (!this.snapshotFile) return undefined;
     let file: SnapshotFile;
@@ -469,10 +569,8 @@ export class RulesRunner implements RulesConfigService {
       return undefined;
     }
     // With a replay to come, the engine resumes at the snapshot's time and the replay moves it on.
-    this.engine.restore(
-      file.engine,
-      file.replay_from_ms !== undefined && this.deps.inputReplay ? file.taken_at : this.now(),
-    );
+    const catchesUp = (file.replay_from_ms !== undefined && this.deps.inputReplay) || this.catchesUpOnKafka(file);
+    this.engine.restore(file.engine, catchesUp ? file.taken_at : this.now());
     // Offsets mean something only in the same log (a Kafka cluster); the in-process log starts anew.
     if (file.log.epoch === this.deps.log.epoch) {
       this.skipBelow = file.log.offsets;

@@ -52,7 +52,8 @@ export interface EventLog {
   readonly kind: 'memory' | 'kafka';
   /**
    * Names this log's offset space. Offsets of the in-process log restart at 0 with every process, so anything
-   * keyed by offsets (the sinks' deduplication tokens) must include the epoch too.
+   * keyed by offsets (the sinks' deduplication tokens, the rules' snapshots) must include the epoch too. Kafka's
+   * outlive the process: its epoch names the cluster and is the same after a restart.
    */
   readonly epoch: string;
   producer(): Producer;
@@ -66,6 +67,12 @@ export interface EventLog {
   /** True while the topic's backlog is at its bound: its producers wait for space (the node is not ready). */
   full(topic: string): boolean;
   close(): Promise<void>;
+  /** Only a log that outlives the process (Kafka): the next offset of each partition of `topic`, now. */
+  endOffsets?(topic: string): Promise<number[]>;
+  /** Only Kafka: per group of this process reading `topic`, records not yet committed (as the broker acknowledged). */
+  lag?(topic: string): Map<string, number>;
+  /** Only a log that outlives the process (Kafka): every record of `topic` sent since `sinceMs`, outside any group. */
+  readSince?<T>(topic: string, sinceMs: number): Promise<LogRecord<T>[]>;
 }
 
 /** A stable 32-bit hash of the key (FNV-1a), so a vehicle always lands on the same partition. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafkaBroker, type KafkaBroker } from '../../tests/support/kafka-broker.js';
 import { kafkaMetadata } from '../../tests/support/kafka-wire.js';
 import { describeEventLogContract, pollCount } from './event-log.contract.js';
+import { partitionOf } from './event-log.js';
 import { KAFKA_LOG_DEFAULTS, KafkaLog, KafkaLogError, type KafkaLogOptions } from './kafka-log.js';
 
 // One real broker for the file (scripts/kafka.sh); each test makes topics of its own.
@@ -67,6 +68,55 @@ describe('KafkaLog on a real broker', () => {
       again.close();
     } finally {
       await second.close();
+    }
+  });
+
+  it('names its offset space after the cluster: the same epoch in every process, whatever the broker list says', async () => {
+    const first = await KafkaLog.connect(options(['vigil.epoch.a'], 1));
+    const second = await KafkaLog.connect({ ...options(['vigil.epoch.b'], 1), brokers: `localhost:${broker.port}` });
+    try {
+      expect(first.epoch).toMatch(/^kafka:[0-9a-f-]{36}$/);
+      expect(second.epoch).toBe(first.epoch);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('reads a topic since a time outside any group, up to its end offsets, and counts uncommitted records as backlog', async () => {
+    const topic = 'vigil.read-since';
+    const log = await KafkaLog.connect(options([topic], 2));
+    try {
+      const producer = log.producer();
+      await producer.send(topic, [{ key: 'a', value: 'old' }]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const since = Date.now();
+      await producer.send(topic, [
+        { key: 'a', value: 'new-a' },
+        { key: 'b', value: 'new-b' },
+      ]);
+      expect(await log.endOffsets(topic)).toEqual(
+        [0, 1].map((p) => (partitionOf('a', 2) === p ? 2 : 0) + (partitionOf('b', 2) === p ? 1 : 0)),
+      );
+      const read = await log.readSince<string>(topic, since);
+      expect(read.map((r) => r.value).sort()).toEqual(['new-a', 'new-b']);
+
+      const sink = log.consumer<string>('sink', topic);
+      const records = await pollCount(sink, 3);
+      expect(log.backlog(topic)).toBe(3);
+      sink.commit(records.filter((r) => r.value !== 'new-b'));
+      expect(log.backlog(topic)).toBe(1);
+      // The lag counts commits the broker acknowledged, which a polling consumer hears of.
+      const deadline = Date.now() + 10_000;
+      while (log.lag(topic).get('sink') !== 1 && Date.now() < deadline) expect(await sink.poll(1, 50)).toEqual([]);
+      expect(log.lag(topic).get('sink')).toBe(1);
+      // Closing commits again, synchronously: a new reader of the group starts after the committed records.
+      sink.close();
+      const again = log.consumer<string>('sink', topic);
+      expect((await pollCount(again, 1)).map((r) => r.value)).toEqual(['new-b']);
+      again.close();
+    } finally {
+      await log.close();
     }
   });
 

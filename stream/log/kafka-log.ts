@@ -10,7 +10,13 @@
  *
  * Records are sent to `partitionOf(key)` explicitly, not librdkafka's partitioner, so a vehicle lands on the same
  * partition on either log. Values travel as JSON.
+ *
+ * The epoch names the cluster, not the process: offsets outlive a restart, so the sinks' deduplication tokens and
+ * the rules' snapshot offsets must mean the same after one. It is the first record of the one-partition topic
+ * `vigil.epoch` (written by the first node that found it empty, kept for ever): a cluster rebuilt at the same
+ * address starts its offsets at 0 again and gets a new epoch, so its batches can never be taken for old ones.
  */
+import { randomUUID } from 'node:crypto';
 import type * as RdKafka from 'node-rdkafka';
 import {
   partitionOf,
@@ -50,6 +56,18 @@ export class KafkaLogError extends Error {
 }
 
 const TOPIC_ALREADY_EXISTS = 36;
+/** The one-partition topic whose first record names the cluster's offset space (see `epoch`). */
+export const EPOCH_TOPIC = 'vigil.epoch';
+
+/** One group's reading of one topic in this process, for the backlog: partition → offset. */
+interface GroupProgress {
+  /** Next offset to commit, as last requested. */
+  committed: Map<number, number>;
+  /** Next offset to commit, as the broker acknowledged it. */
+  acknowledged: Map<number, number>;
+  /** Offset of the first record read, where nothing is committed yet. */
+  firstRead: Map<number, number>;
+}
 
 async function loadRdKafka(): Promise<typeof RdKafka> {
   try {
@@ -100,6 +118,17 @@ async function partitionCount(producer: RdKafka.Producer, topic: string, timeout
   }
 }
 
+function toRecord<T>(m: RdKafka.Message): LogRecord<T> {
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: m.offset,
+    timestamp: m.timestamp ?? 0,
+    key: m.key === undefined || m.key === null ? '' : m.key.toString(),
+    value: decode<T>(m),
+  };
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -107,19 +136,24 @@ function errorText(err: unknown): string {
 export class KafkaLog implements EventLog {
   readonly kind = 'kafka' as const;
   readonly epoch: string;
-  private readonly consumers = new Set<RdKafka.KafkaConsumer>();
+  /** Consumers of `consumer`, each with its last commit made again synchronously before it disconnects. */
+  private readonly consumers = new Map<RdKafka.KafkaConsumer, () => void>();
   private inFlight = 0;
   private readonly inFlightByTopic = new Map<string, number>();
   private spaceWaiters: (() => void)[] = [];
   private closed = false;
+
+  /** topic → group → what it read and committed in this process. */
+  private readonly progress = new Map<string, Map<string, GroupProgress>>();
+  /** topic → partition → high watermark, as last seen by a consumer of this process. */
+  private readonly highWatermarks = new Map<string, Map<number, number>>();
 
   private constructor(
     private readonly rd: typeof RdKafka,
     private readonly producerClient: RdKafka.HighLevelProducer,
     private readonly options: KafkaLogOptions,
   ) {
-    // Kafka's offsets outlive the process, so the sinks' deduplication tokens may reuse them across restarts.
-    this.epoch = `kafka:${options.brokers}`;
+    this.epoch = '';
   }
 
   /** Connects, creates missing topics with `partitions` partitions and checks that existing ones have that many. */
@@ -130,11 +164,17 @@ export class KafkaLog implements EventLog {
     const timeout = options.connectTimeoutMs;
     const admin = rd.AdminClient.create({ 'metadata.broker.list': options.brokers, 'client.id': options.clientId });
     try {
-      for (const topic of options.topics) {
+      for (const topic of [...options.topics, EPOCH_TOPIC]) {
+        const epochTopic = topic === EPOCH_TOPIC;
         try {
           await callback<void>((done) =>
             admin.createTopic(
-              { topic, num_partitions: options.partitions, replication_factor: options.replicationFactor },
+              {
+                topic,
+                num_partitions: epochTopic ? 1 : options.partitions,
+                replication_factor: options.replicationFactor,
+                ...(epochTopic ? { config: { 'retention.ms': '-1', 'retention.bytes': '-1' } } : {}),
+              },
               timeout,
               done,
             ),
@@ -176,6 +216,7 @@ export class KafkaLog implements EventLog {
               `${options.partitions} (--log-partitions): a vehicle would change partition; fix one or the other`,
           );
       }
+      (log as { epoch: string }).epoch = await log.clusterEpoch();
     } catch (error) {
       await log.close();
       throw error;
@@ -184,11 +225,139 @@ export class KafkaLog implements EventLog {
     return log;
   }
 
+  /** `kafka:<uuid>`, the first record of EPOCH_TOPIC; this node writes one when the topic is empty. */
+  private async clusterEpoch(): Promise<string> {
+    const read = async (): Promise<string | undefined> => {
+      const [end] = await this.endOffsets(EPOCH_TOPIC);
+      if (end === 0) return undefined;
+      const [first] = await this.readRange<string>(EPOCH_TOPIC, [0], [1]);
+      return first?.value;
+    };
+    // A topic created a moment ago may not have its leader yet: asked again within the start-up bound.
+    const deadline = Date.now() + this.options.connectTimeoutMs;
+    for (;;) {
+      try {
+        let epoch = await read();
+        if (epoch === undefined) {
+          // Two nodes starting at once may both write: the first record is the epoch for both.
+          await this.send(EPOCH_TOPIC, [{ key: 'epoch', value: randomUUID() }], 0);
+          epoch = await read();
+        }
+        if (typeof epoch !== 'string' || epoch === '')
+          throw new KafkaLogError(`topic ${EPOCH_TOPIC} on ${this.options.brokers} holds no epoch at offset 0`);
+        return `kafka:${epoch}`;
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, METADATA_RETRY_MS));
+      }
+    }
+  }
+
+  /** The next offset of each partition of `topic` (its high watermark), as the cluster states it now. */
+  async endOffsets(topic: string): Promise<number[]> {
+    const count = topic === EPOCH_TOPIC ? 1 : this.options.partitions;
+    return Promise.all(
+      Array.from({ length: count }, (_, partition) =>
+        callback<RdKafka.WatermarkOffsets>((done) =>
+          this.producerClient.queryWatermarkOffsets(topic, partition, this.options.connectTimeoutMs, done),
+        ).then(
+          (w) => w.highOffset,
+          (error: unknown) => {
+            throw new KafkaLogError(`offsets of ${topic}/${partition} on ${this.options.brokers}: ${errorText(error)}`);
+          },
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Every record of `topic` handed to `send` at or after `sinceMs` (its CreateTime), up to the end offsets as they
+   * are now; read outside any group, nothing committed.
+   */
+  async readSince<T>(topic: string, sinceMs: number): Promise<LogRecord<T>[]> {
+    const ends = await this.endOffsets(topic);
+    const client = this.readerClient();
+    try {
+      await callback<unknown>((done) => client.connect({ timeout: this.options.connectTimeoutMs }, done));
+      const starts = await callback<RdKafka.TopicPartitionOffset[]>((done) =>
+        client.offsetsForTimes(
+          ends.map((_, partition) => ({ topic, partition, offset: sinceMs })),
+          this.options.connectTimeoutMs,
+          done,
+        ),
+      );
+      // -1: no record at or after that time in the partition.
+      const from = ends.map((end, p) => {
+        const offset = starts.find((s) => s.partition === p)?.offset ?? -1;
+        return offset < 0 ? end : offset;
+      });
+      return await this.readAssigned<T>(client, topic, from, ends);
+    } catch (error) {
+      if (error instanceof KafkaLogError) throw error;
+      throw new KafkaLogError(`reading ${topic} since ${sinceMs} failed: ${errorText(error)}`);
+    } finally {
+      if (client.isConnected()) await callback<unknown>((done) => client.disconnect(done)).catch(() => undefined);
+    }
+  }
+
+  /** Records of `topic` from `from[p]` (inclusive) to `to[p]` (exclusive) per partition, outside any group. */
+  private async readRange<T>(topic: string, from: number[], to: number[]): Promise<LogRecord<T>[]> {
+    const client = this.readerClient();
+    try {
+      await callback<unknown>((done) => client.connect({ timeout: this.options.connectTimeoutMs }, done));
+      return await this.readAssigned<T>(client, topic, from, to);
+    } finally {
+      if (client.isConnected()) await callback<unknown>((done) => client.disconnect(done)).catch(() => undefined);
+    }
+  }
+
+  private readerClient(): RdKafka.KafkaConsumer {
+    return new this.rd.KafkaConsumer(
+      {
+        'metadata.broker.list': this.options.brokers,
+        'client.id': this.options.clientId,
+        // A group of its own that never commits: required by the client, never joined (partitions are assigned).
+        'group.id': `${this.options.clientId}-reader-${randomUUID()}`,
+        'enable.auto.commit': false,
+        'enable.auto.offset.store': false,
+      },
+      {},
+    );
+  }
+
+  private async readAssigned<T>(
+    client: RdKafka.KafkaConsumer,
+    topic: string,
+    from: number[],
+    to: number[],
+  ): Promise<LogRecord<T>[]> {
+    const next = new Map<number, number>();
+    for (let p = 0; p < to.length; p++) if (from[p] < to[p]) next.set(p, from[p]);
+    if (next.size === 0) return [];
+    client.assign([...next].map(([partition, offset]) => ({ topic, partition, offset })));
+    client.setDefaultConsumeTimeout(100);
+    const out: LogRecord<T>[] = [];
+    const deadline = Date.now() + this.options.connectTimeoutMs;
+    while ([...next].some(([p, offset]) => offset < to[p])) {
+      if (Date.now() > deadline)
+        throw new KafkaLogError(
+          `reading ${topic} up to offsets ${to.join(',')} did not finish within ${this.options.connectTimeoutMs} ms`,
+        );
+      const messages = await callback<RdKafka.Message[]>((done) => client.consume(1_000, done));
+      for (const m of messages) {
+        if (m.offset >= to[m.partition]) continue;
+        next.set(m.partition, m.offset + 1);
+        out.push(toRecord<T>(m));
+      }
+    }
+    return out;
+  }
+
   producer(): Producer {
     return { send: (topic, messages) => this.send(topic, messages) };
   }
 
-  private async send<T>(topic: string, messages: readonly LogMessage<T>[]): Promise<void> {
+  private async send<T>(topic: string, messages: readonly LogMessage<T>[], partition?: number): Promise<void> {
     if (this.closed) throw new KafkaLogError('event log is closed');
     while (this.inFlight >= this.options.inFlightMax && !this.closed)
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
@@ -200,7 +369,7 @@ export class KafkaLog implements EventLog {
           callback<unknown>((done) =>
             this.producerClient.produce(
               topic,
-              partitionOf(message.key, this.options.partitions),
+              partition ?? partitionOf(message.key, this.options.partitions),
               message.value,
               message.key,
               now,
@@ -235,11 +404,36 @@ export class KafkaLog implements EventLog {
         // Offsets are committed by `commit`, after the caller's work is durable; never on a timer.
         'enable.auto.commit': false,
         'enable.auto.offset.store': false,
+        // Reports each commit the broker acknowledged, for `lag`.
+        offset_commit_cb: true,
       },
       // A new group starts at the oldest retained record, as on the embedded log.
       { 'auto.offset.reset': 'earliest' },
     );
-    this.consumers.add(client);
+    let groups = this.progress.get(topic);
+    if (!groups) this.progress.set(topic, (groups = new Map()));
+    const progress: GroupProgress = { committed: new Map(), acknowledged: new Map(), firstRead: new Map() };
+    client.on('offset.commit', (error, partitions) => {
+      if (error) return;
+      for (const { topic: t, partition, offset } of partitions)
+        if (t === topic && offset > (progress.acknowledged.get(partition) ?? -1))
+          progress.acknowledged.set(partition, offset);
+    });
+    groups.set(groupId, progress);
+    let watermarks = this.highWatermarks.get(topic);
+    if (!watermarks) this.highWatermarks.set(topic, (watermarks = new Map()));
+    const highWatermarks = watermarks;
+    // Commits are asynchronous; the last one is made again synchronously before the client leaves, so a clean
+    // stop never leaves work done but uncommitted (it would be redone after the restart).
+    const commitLast = (): void => {
+      if (progress.committed.size === 0 || !client.isConnected()) return;
+      try {
+        client.commitSync([...progress.committed].map(([partition, offset]) => ({ topic, partition, offset })));
+      } catch {
+        // The asynchronous commit may have made it; if not, the records are read again and deduplicated.
+      }
+    };
+    this.consumers.set(client, commitLast);
     const ready = callback<unknown>((done) => client.connect({ timeout: this.options.connectTimeoutMs }, done)).then(
       () => void client.subscribe([topic]),
     );
@@ -255,34 +449,75 @@ export class KafkaLog implements EventLog {
         if (this.closed) return [];
         client.setDefaultConsumeTimeout(Math.max(1, waitMs));
         const messages = await callback<RdKafka.Message[]>((done) => client.consume(recordsMax, done));
-        return messages.map((m) => ({
-          topic: m.topic,
-          partition: m.partition,
-          offset: m.offset,
-          timestamp: m.timestamp ?? 0,
-          key: m.key === undefined || m.key === null ? '' : m.key.toString(),
-          value: decode<T>(m),
-        }));
+        for (const m of messages)
+          if (!progress.firstRead.has(m.partition)) progress.firstRead.set(m.partition, m.offset);
+        for (const { partition } of client.assignments()) {
+          try {
+            const { highOffset } = client.getWatermarkOffsets(topic, partition);
+            if (highOffset >= 0) highWatermarks.set(partition, highOffset);
+          } catch {
+            // Not fetched from yet: no figure for the backlog.
+          }
+        }
+        return messages.map((m) => toRecord<T>(m));
       },
       commit: (records: readonly LogRecord<T>[]) => {
         const next = new Map<number, number>();
         for (const record of records)
           next.set(record.partition, Math.max(next.get(record.partition) ?? 0, record.offset + 1));
         if (next.size === 0 || !client.isConnected()) return;
+        for (const [partition, offset] of next)
+          if (offset > (progress.committed.get(partition) ?? -1)) progress.committed.set(partition, offset);
         client.commit([...next].map(([partition, offset]) => ({ topic, partition, offset })));
       },
       close: () => {
+        groups.delete(groupId);
+        if (!this.consumers.has(client)) return;
         this.consumers.delete(client);
+        commitLast();
         if (client.isConnected()) client.disconnect();
       },
     };
   }
 
-  /** Messages this process sent that the cluster has not acknowledged yet (the groups' lag is the cluster's). */
+  /**
+   * Records not yet committed by every group of this process that reads the topic (from the high watermarks its
+   * consumers last saw), plus sends not yet acknowledged by the cluster. Groups of other processes are the
+   * cluster's to report (kafka-consumer-groups.sh --describe).
+   */
   backlog(topic: string): number {
-    return this.inFlightByTopic.get(topic) ?? 0;
+    let total = this.inFlightByTopic.get(topic) ?? 0;
+    const groups = [...(this.progress.get(topic)?.values() ?? [])];
+    for (const [partition, high] of this.highWatermarks.get(topic) ?? []) {
+      let min = high;
+      for (const group of groups) {
+        const done = group.committed.get(partition) ?? group.firstRead.get(partition);
+        if (done !== undefined) min = Math.min(min, done);
+      }
+      total += high - min;
+    }
+    return total;
   }
 
+  /**
+   * Per group of this process reading `topic`: records up to the high watermark its consumer last saw that the
+   * broker has not acknowledged a commit for (records read again after a crash, at most).
+   */
+  lag(topic: string): Map<string, number> {
+    const out = new Map<string, number>();
+    const watermarks = this.highWatermarks.get(topic) ?? new Map<number, number>();
+    for (const [group, progress] of this.progress.get(topic) ?? []) {
+      let lag = 0;
+      for (const [partition, high] of watermarks) {
+        const done = progress.acknowledged.get(partition) ?? progress.firstRead.get(partition);
+        if (done !== undefined) lag += Math.max(0, high - done);
+      }
+      out.set(group, lag);
+    }
+    return out;
+  }
+
+  /** True while the sends waiting for the cluster's acknowledgement are at their bound (`inFlightMax`). */
   full(): boolean {
     return this.inFlight >= this.options.inFlightMax;
   }
@@ -293,7 +528,10 @@ export class KafkaLog implements EventLog {
     for (const wake of this.spaceWaiters) wake();
     this.spaceWaiters = [];
     await Promise.all(
-      [...this.consumers].map((c) => (c.isConnected() ? callback<unknown>((done) => c.disconnect(done)) : undefined)),
+      [...this.consumers].map(([c, commitLast]) => {
+        commitLast();
+        return c.isConnected() ? callback<unknown>((done) => c.disconnect(done)) : undefined;
+      }),
     );
     this.consumers.clear();
     if (this.producerClient.isConnected()) {
