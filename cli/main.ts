@@ -14,7 +14,7 @@ import {
   STORAGE_HEALTH_DEFAULTS,
   type AnalystSqlLimits,
 } from '../store/index.js';
-import { SampleDemo, DEMO_DEFAULTS } from './demo/sample-demo.js';
+import { SampleDemo, DEMO_DEFAULTS, sampleSeconds } from './demo/sample-demo.js';
 import { SpeedingVehicles, SPEEDING_VEHICLES_DEFAULTS } from './demo/speeding-vehicles.js';
 import { ConfigError, helpText, parseFlags, type FlagSpec } from './flags.js';
 import { TRAFFIC_COMMANDS } from './commands/index.js';
@@ -280,6 +280,15 @@ const START_FLAGS: readonly FlagSpec[] = [
     description: 'terminals of the generated sample (fixtures/sample) the demo replays',
   },
   {
+    name: 'demo-start-s',
+    kind: 'integer',
+    default: DEMO_DEFAULTS.startOffsetMs / 1000,
+    min: 0,
+    max: 86_400,
+    description:
+      "seconds into the sample the demo's first loop starts, what comes before left out (its first camera records are 275 s in); less than the sample's length",
+  },
+  {
     name: 'require-terminal-auth',
     kind: 'boolean',
     default: true,
@@ -449,6 +458,19 @@ function kafkaOption(values: Record<string, unknown>): NodeConfig['kafka'] {
     : { brokers, replicationFactor: values['kafka-replication-factor'] as number };
 }
 
+/** `--demo-start-s` in ms, checked against the sample it applies to. */
+function demoStartOffsetMs(values: Record<string, unknown>): number {
+  const startS = values['demo-start-s'] as number;
+  if (startS === 0) return 0;
+  if (values.demo !== true) throw new ConfigError('--demo-start-s (VIGIL_DEMO_START_S) needs --demo');
+  const lengthS = sampleSeconds(DEMO_DEFAULTS.dir);
+  if (startS >= lengthS)
+    throw new ConfigError(
+      `--demo-start-s (VIGIL_DEMO_START_S) value ${startS} is greater than max allowed ${lengthS - 1} (the sample holds ${lengthS} s)`,
+    );
+  return startS * 1000;
+}
+
 async function start(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(helpText('start', COMMANDS.start, START_FLAGS));
@@ -483,6 +505,7 @@ async function start(argv: string[]): Promise<void> {
       '--clickhouse-analyst-url needs --clickhouse-url: embedded, analysts use chDB sessions of their own',
     );
   const kafka = kafkaOption(values);
+  const demoStartMs = demoStartOffsetMs(values);
   const logger = createLogger((line) => process.stderr.write(line), values['log-level'] as LogLevel);
   const metrics = new Metrics();
   addProcessMetrics(metrics);
@@ -588,6 +611,7 @@ async function start(argv: string[]): Promise<void> {
         host: '127.0.0.1',
         port: node.jt808Port,
         vehicles: values['demo-vehicles'] as number,
+        startOffsetMs: demoStartMs,
         http: { url: `http://127.0.0.1:${node.httpPort}`, sql: node.sql },
       },
       logger.child({ component: 'demo' }),

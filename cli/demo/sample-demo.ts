@@ -22,12 +22,23 @@ export interface DemoOptions {
   vehicles: number;
   /** Data seconds per real second. */
   speed: number;
+  /**
+   * Data ms into the sample the first loop starts at, what comes before left out (later loops replay it
+   * whole): the sample's first ANPR and weigh-in-motion records are 275 s in.
+   */
+  startOffsetMs: number;
   dir: string;
   /** The node's HTTP base URL and operational store: roadside records go to `/api/ingest/<kind>`. */
   http?: { url: string; sql: Sql };
 }
 
-export const DEMO_DEFAULTS = { vehicles: 300, speed: 1, dir: SAMPLE_DIR } as const;
+export const DEMO_DEFAULTS = { vehicles: 300, speed: 1, startOffsetMs: 0, dir: SAMPLE_DIR } as const;
+
+/** Seconds of data the sample in `dir` holds (its last record is due before then). */
+export function sampleSeconds(dir: string): number {
+  const manifest = readManifest(dir);
+  return Math.floor((manifest.end - manifest.start) / 1000);
+}
 
 /** Pause between two loops, so a broken gateway is not hammered. */
 const LOOP_PAUSE_MS = 1000;
@@ -55,6 +66,7 @@ export class SampleDemo {
       terminals,
       hours: manifest.hours,
       seed: manifest.seed,
+      start_offset_ms: this.options.startOffsetMs,
       http_sources: http !== undefined,
     });
     for (let loop = 0; !this.abort.signal.aborted; loop++) {
@@ -70,6 +82,7 @@ export class SampleDemo {
           ackTimeoutMs: REPLAY_DEFAULTS.ackTimeoutMs,
           retransmitsMax: REPLAY_DEFAULTS.retransmitsMax,
           shiftToNow: true,
+          startOffsetMs: loop === 0 ? this.options.startOffsetMs : 0,
           http,
           loop,
           signal: this.abort.signal,

@@ -17,6 +17,8 @@ export interface HttpSourceOptions {
   keys: Record<string, string>;
   realStartMs: number;
   dataStartMs: number;
+  /** Records received (data time) before this are not posted (a replay started part-way into the data). */
+  skipBeforeMs?: number;
   speed: number;
   timeShiftMs: number;
   /** Appended to event ids so that looping replays post new events, not duplicates. */
@@ -144,6 +146,7 @@ async function readBucket(
       const record = JSON.parse(line) as Record<string, unknown>;
       const at =
         typeof record.received_at === 'number' ? record.received_at : typeof record.ts === 'number' ? record.ts : 0;
+      if (options.skipBeforeMs !== undefined && at < options.skipBeforeMs) continue;
       into.push({
         kind,
         atMs: at,

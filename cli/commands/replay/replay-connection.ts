@@ -23,6 +23,8 @@ export interface ConnectionOptions {
   /** Real ms at which data time `dataStartMs` is due; frames later in the data are due proportionally later. */
   realStartMs: number;
   dataStartMs: number;
+  /** Recorded frames due before this data time are not sent (a replay started part-way into the data). */
+  skipBeforeMs?: number;
   /** Data ms per real ms; Infinity sends as fast as the window allows. */
   speed: number;
   /** Added to every position's device time (0: replay the recorded times). */
@@ -106,8 +108,10 @@ export class ReplayConnection {
       } finally {
         this.options.logins.leave();
       }
+      const skipBeforeMs = this.options.skipBeforeMs ?? -Infinity;
       for (const frame of this.block.frames) {
         if (this.closed || this.options.signal?.aborted) break;
+        if (frame.sendMs < skipBeforeMs) continue;
         await this.due(frame.sendMs);
         if (frame.kind === FRAME_KIND_MALFORMED) {
           this.socket!.write(frame.bytes);

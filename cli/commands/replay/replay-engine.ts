@@ -32,6 +32,12 @@ export interface ReplayOptions {
   lockstepMs?: number;
   /** Shift device times so that the data's start becomes the replay's start (the demo's "now"). */
   shiftToNow: boolean;
+  /**
+   * Data ms into the directory the replay starts at (default 0): frames and HTTP records due before are left
+   * out, and with `shiftToNow` the data at the offset, not the directory's first record, becomes "now". The
+   * registry is still posted whole, and every terminal still registers and authenticates.
+   */
+  startOffsetMs?: number;
   http?: { url: string; keys: Record<string, string>; batchRecords: number };
   /** Distinguishes the event ids of repeated replays of the same directory. */
   loop?: number;
@@ -60,13 +66,20 @@ export async function replayDirectory(
   stats: ReplayStats = new ReplayStats(),
 ): Promise<ReplayStats> {
   const manifest = readManifest(options.dir);
+  const startOffsetMs = options.startOffsetMs ?? 0;
+  if (!(startOffsetMs >= 0 && startOffsetMs < manifest.end - manifest.start))
+    throw new RangeError(
+      `replay start offset ${startOffsetMs} ms is outside the data of ${options.dir} (0 to ${manifest.end - manifest.start} ms)`,
+    );
+  const dataStartMs = manifest.start + startOffsetMs;
   const realStartMs = Date.now();
-  const timeShiftMs = options.shiftToNow ? realStartMs - manifest.start : 0;
+  const timeShiftMs = options.shiftToNow ? realStartMs - dataStartMs : 0;
   const common = {
     host: options.host,
     port: options.port,
     realStartMs,
-    dataStartMs: manifest.start,
+    dataStartMs,
+    skipBeforeMs: startOffsetMs > 0 ? dataStartMs : undefined,
     speed: options.speed,
     timeShiftMs,
     windowFrames: options.windowFrames,
@@ -77,7 +90,7 @@ export async function replayDirectory(
   };
   const lockstepMs = options.lockstepMs ?? 0;
   const lockstep =
-    !Number.isFinite(options.speed) && lockstepMs > 0 ? new Lockstep(manifest.start, lockstepMs) : undefined;
+    !Number.isFinite(options.speed) && lockstepMs > 0 ? new Lockstep(dataStartMs, lockstepMs) : undefined;
   // The reader holds the horizon at the start until every terminal has joined (or it must wait for a free
   // connection slot, which needs others to finish, hence to move on).
   const reader = lockstep?.join();
@@ -88,7 +101,8 @@ export async function replayDirectory(
         {
           ...options.http,
           realStartMs,
-          dataStartMs: manifest.start,
+          dataStartMs,
+          skipBeforeMs: common.skipBeforeMs,
           speed: options.speed,
           timeShiftMs,
           eventIdSuffix: options.loop ? `~${options.loop}` : '',
