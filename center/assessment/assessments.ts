@@ -1,0 +1,124 @@
+/**
+ * The assessment of a scope for a period: which units are listed, and each one's figures rolled up from the
+ * per-org-code counts of its command subtree. As in the summary, the 省直管县 a unit views without commanding them
+ * are listed beside its own children (marked view_only) and counted in its totals; each code is counted once.
+ */
+import type { AssessmentReport, AssessmentUnit } from '../../schema/index.js';
+import type { Analytics, Sql } from '../../store/index.js';
+import type { Clock } from '../access/actor.js';
+import type { Principal } from '../auth/accounts.js';
+import { HttpError } from '../http/router.js';
+import type { OrgDirectory, OrgUnit } from '../org/org-directory.js';
+import { deskFacts } from './desk-facts.js';
+import { addCounts, ASSESSMENT_INDICATORS, figuresOf, zeroCounts, type IndicatorCounts } from './indicators.js';
+import { parsePeriod } from './period.js';
+import { VEHICLE_FACT_DEFAULTS, vehicleFacts, type VehicleFactOptions } from './vehicle-facts.js';
+
+export type AssessmentLevel = 'city' | 'county';
+
+export interface AssessmentQuery {
+  from: string;
+  to: string;
+  level?: AssessmentLevel;
+  unit?: string;
+}
+
+export interface AssessmentsDeps {
+  sql: Sql;
+  analytics: Pick<Analytics, 'queryInternal'>;
+  org: OrgDirectory;
+  now: Clock;
+}
+
+export class Assessments {
+  constructor(
+    private readonly deps: AssessmentsDeps,
+    private readonly options: VehicleFactOptions = VEHICLE_FACT_DEFAULTS,
+  ) {}
+
+  async forPrincipal(principal: Principal, query: AssessmentQuery): Promise<AssessmentReport> {
+    const { org } = this.deps;
+    const period = parsePeriod(query.from, query.to);
+    const scope = query.unit ?? principal.orgCode;
+    // Another city's unit answers like an unknown one: its existence is not disclosed.
+    if (org.get(scope) === undefined || !org.sees(principal.orgCode, scope))
+      throw new HttpError(404, 'not_found', `unit ${scope} is not in your scope`);
+    const rows = this.rowsOf(principal.orgCode, scope, query.level);
+    const seen = org.viewSubtree(principal.orgCode);
+    // What the scope unit sees: its command subtree, plus the 省直管县 it views when it is the caller's own unit.
+    const area = scope === principal.orgCode ? seen : org.subtree(scope);
+    const now = this.deps.now();
+    const [vehicles, desks] = await Promise.all([
+      vehicleFacts(this.deps.analytics, area, period.starts_at, period.ends_at, this.options),
+      deskFacts(this.deps.sql, area, period.starts_at, period.ends_at, now),
+    ]);
+    const byOrg = new Map<string, IndicatorCounts>();
+    for (const source of [vehicles, desks])
+      for (const [code, counts] of source) {
+        let into = byOrg.get(code);
+        if (into === undefined) byOrg.set(code, (into = zeroCounts()));
+        addCounts(into, counts);
+      }
+    const sum = (codes: readonly string[]): IndicatorCounts => {
+      const total = zeroCounts();
+      for (const code of new Set(codes)) {
+        const counts = byOrg.get(code);
+        if (counts !== undefined) addCounts(total, counts);
+      }
+      return total;
+    };
+    const viewed = new Set(org.viewedBy(principal.orgCode));
+    const unitOf = (unit: OrgUnit, codes: readonly string[]): AssessmentUnit => ({
+      org_code: unit.code,
+      name: unit.name,
+      level: unit.level,
+      directly_administered: unit.directlyAdministered,
+      view_only: viewed.has(unit.code),
+      figures: figuresOf(sum(codes)),
+    });
+    const scopeUnit = org.get(scope)!;
+    return {
+      scope: { org_code: scopeUnit.code, name: scopeUnit.name, level: scopeUnit.level },
+      period,
+      level: query.level ?? 'children',
+      generated_at: now,
+      parameters: {
+        track_gap_seconds: this.options.trackGapSeconds,
+        track_gap_km: this.options.trackGapKm,
+        overspeed_rules: [...this.options.overspeedRules],
+      },
+      indicators: [...ASSESSMENT_INDICATORS],
+      totals: unitOf(scopeUnit, area),
+      units: rows.map((unit) => unitOf(unit, org.subtree(unit.code))),
+    };
+  }
+
+  /**
+   * The listed units: the scope's children (and the 省直管县 the caller views, when the scope is the caller's own
+   * unit), or every unit of `level` the scope sees. At city level a 省直管县 the province commands is listed beside
+   * the cities, as the province's summary ranks it; at county level it is a county like the others.
+   */
+  private rowsOf(caller: string, scope: string, level: AssessmentLevel | undefined): OrgUnit[] {
+    const { org } = this.deps;
+    const ownScope = scope === caller;
+    if (level === undefined) {
+      const viewed = ownScope ? org.viewedBy(caller).map((code) => org.get(code)!) : [];
+      return [...org.childrenOf(scope), ...viewed];
+    }
+    const scopeUnit = org.get(scope)!;
+    if (level === 'city' && scopeUnit.level === 'county')
+      throw new HttpError(400, 'bad_field', `level: the unit ${scope} is a county, it holds no city`, {
+        field: 'level',
+      });
+    const area = ownScope ? org.viewSubtree(caller) : org.subtree(scope);
+    const root = org.all().find((unit) => unit.parentCode === null)?.code;
+    return area
+      .map((code) => org.get(code)!)
+      .filter((unit) =>
+        level === 'city'
+          ? unit.level === 'city' || (unit.directlyAdministered && unit.parentCode === root)
+          : unit.level === 'county',
+      )
+      .sort((a, b) => a.code.localeCompare(b.code));
+  }
+}

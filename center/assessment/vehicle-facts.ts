@@ -1,0 +1,111 @@
+/**
+ * The vehicles' indicators from ClickHouse, per home unit of the registry (`vehicles` as mirrored, latest copy):
+ * entry_rate, online_rate, track_completeness and avg_overspeed_count. A vehicle counts where it is registered,
+ * not where it drove, so a city answers for its own fleet wherever that fleet was. One query joins the mirrored
+ * registry with per-terminal figures of the period and groups by home unit: a few hundred rows come back at most.
+ */
+import type { Analytics } from '../../store/index.js';
+import { zeroCounts, type IndicatorCounts } from './indicators.js';
+
+export interface VehicleFactOptions {
+  /** Two consecutive fixes further apart than this in time … */
+  trackGapSeconds: number;
+  /** … and than this in distance leave a break in the track (断点): the distance between them is not continuous. */
+  trackGapKm: number;
+  /** Rule ids whose alarm episodes count as overspeed. */
+  overspeedRules: readonly string[];
+}
+
+export const VEHICLE_FACT_DEFAULTS: VehicleFactOptions = {
+  trackGapSeconds: 120,
+  trackGapKm: 2,
+  overspeedRules: ['overspeed'],
+};
+
+function literal(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** The query; exported so that docs and tests can show exactly what is computed. */
+export function vehicleFactsSql(
+  homeCodes: readonly string[],
+  startsAt: number,
+  endsAt: number,
+  options: VehicleFactOptions,
+): string {
+  const codes = homeCodes.map(literal).join(', ');
+  const from = `fromUnixTimestamp64Milli(toInt64(${Math.trunc(startsAt)}))`;
+  const to = `fromUnixTimestamp64Milli(toInt64(${Math.trunc(endsAt)}))`;
+  const gapMs = Math.round(options.trackGapSeconds * 1000);
+  const gapM = options.trackGapKm * 1000;
+  const rules = options.overspeedRules.map(literal).join(', ');
+  // Only the scope's terminals are read from the period's telemetry and alarms.
+  const terminals = `SELECT terminal_id FROM vehicles FINAL WHERE home_org_code IN (${codes}) AND terminal_id != ''`;
+  return `
+SELECT v.home_org_code AS org_code,
+       count() AS registered,
+       countIf(v.terminal_id != '') AS entered,
+       countIf(v.terminal_id != '' AND t.fixes > 0) AS online,
+       sum(t.track_m) AS track_m,
+       sum(t.continuous_m) AS continuous_m,
+       sum(a.overspeed) AS overspeed
+FROM (
+  -- A vehicle without a terminal gets a key no telemetry has (terminal ids are digits).
+  SELECT home_org_code, terminal_id,
+         if(terminal_id = '', concat('-', plate, '-', toString(plate_color)), terminal_id) AS tkey
+  FROM vehicles FINAL WHERE home_org_code IN (${codes})
+) AS v
+LEFT JOIN (
+  SELECT terminal_id AS tkey, sum(n) AS fixes, sum(seg_m) AS track_m, sum(ok_m) AS continuous_m
+  FROM (
+    SELECT terminal_id, count() AS n, toFloat64(0) AS seg_m, toFloat64(0) AS ok_m
+    FROM telemetry FINAL
+    WHERE ts >= ${from} AND ts < ${to} AND terminal_id IN (${terminals})
+    GROUP BY terminal_id
+    UNION ALL
+    SELECT terminal_id, toUInt64(0) AS n, seg_m, if(dt_ms > ${gapMs} AND seg_m > ${gapM}, 0, seg_m) AS ok_m
+    FROM (
+      SELECT terminal_id,
+             row_number() OVER w AS rn,
+             toFloat64(geoDistance(lagInFrame(lon) OVER w, lagInFrame(lat) OVER w, lon, lat)) AS seg_m,
+             toUnixTimestamp64Milli(ts) - toUnixTimestamp64Milli(lagInFrame(ts) OVER w) AS dt_ms
+      FROM telemetry FINAL
+      WHERE ts >= ${from} AND ts < ${to} AND bitTest(status_bits, 1) AND terminal_id IN (${terminals})
+      WINDOW w AS (PARTITION BY terminal_id ORDER BY ts ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
+    )
+    WHERE rn > 1
+  )
+  GROUP BY terminal_id
+) AS t ON t.tkey = v.tkey
+LEFT JOIN (
+  SELECT terminal_id AS tkey, count() AS overspeed
+  FROM alarms FINAL
+  WHERE rule IN (${rules}) AND started_at >= ${from} AND started_at < ${to} AND terminal_id IN (${terminals})
+  GROUP BY terminal_id
+) AS a ON a.tkey = v.tkey
+GROUP BY org_code`;
+}
+
+export async function vehicleFacts(
+  analytics: Pick<Analytics, 'queryInternal'>,
+  homeCodes: readonly string[],
+  startsAt: number,
+  endsAt: number,
+  options: VehicleFactOptions,
+): Promise<Map<string, IndicatorCounts>> {
+  const byOrg = new Map<string, IndicatorCounts>();
+  if (homeCodes.length === 0) return byOrg;
+  const result = await analytics.queryInternal(vehicleFactsSql(homeCodes, startsAt, endsAt, options), {
+    rowsMax: homeCodes.length + 1,
+  });
+  for (const row of result.rows) {
+    const [code, registered, entered, online, trackM, continuousM, overspeed] = row;
+    const counts = zeroCounts();
+    counts.entry_rate = { numerator: Number(entered), denominator: Number(registered) };
+    counts.online_rate = { numerator: Number(online), denominator: Number(entered) };
+    counts.track_completeness = { numerator: Number(continuousM) / 1000, denominator: Number(trackM) / 1000 };
+    counts.avg_overspeed_count = { numerator: Number(overspeed), denominator: Number(online) };
+    byOrg.set(String(code), counts);
+  }
+  return byOrg;
+}
