@@ -6,7 +6,7 @@
  * plan's labels, never the server's SQL; they are checked at province, city and county level, over a period that
  * crosses the November/December boundary and over one that starts on 1 December.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -587,6 +587,17 @@ describe('assessment indicators (GET /api/assessment)', () => {
     expect({ status: county.status, field: county.body.field }).toEqual({ status: 400, field: 'level' });
     // A whole leap year is allowed.
     expect((await get(province, 'from=2028-01-01&to=2028-12-31')).status).toBe(200);
+  });
+
+  it('gives analysts the same online vehicles with the documented example SQL', async () => {
+    const doc = readFileSync(path.join(import.meta.dirname, '..', 'docs', 'assessment.md'), 'utf8');
+    const example = /```sql\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const result = await analytics.analysts.run(example!, { userKey: 'assessment-doc', orgCodes: 'all' });
+    const november = (code: string) => expected([code], beijing(11, 1), beijing(12, 1)).online;
+    expect(result.rows.map((row) => row.map(String))).toEqual(
+      ['410102', '410105', '410225', '410302'].map((code) => [code, ...november(code).reverse().map(String)]),
+    );
   });
 
   it('exports the same figures as an XLSX workbook with Chinese headers', async () => {
