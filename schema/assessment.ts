@@ -39,8 +39,10 @@ export interface AssessmentFigure {
 
 export type AssessmentFigures = Record<AssessmentIndicatorId, AssessmentFigure>;
 
+/** A unit's row, or an enterprise's (`enterprise_id` set; `org_code` is then the unit it is registered in). */
 export interface AssessmentUnit {
   org_code: string;
+  enterprise_id: string | null;
   name: string;
   level: 'province' | 'city' | 'county';
   directly_administered: boolean;
@@ -66,8 +68,8 @@ export interface AssessmentReport {
   /** The unit the figures are of (`unit`, or the caller's own). */
   scope: { org_code: string; name: string; level: 'province' | 'city' | 'county' };
   period: AssessmentPeriod;
-  /** Which units are listed: the scope's children, or every unit of one level in the scope. */
-  level: 'children' | 'city' | 'county';
+  /** Which rows are listed: the scope's children, every unit of one level in the scope, or its enterprises. */
+  level: 'children' | 'city' | 'county' | 'enterprise';
   generated_at: number;
   /** The thresholds the figures were computed with. */
   parameters: { track_gap_seconds: number; track_gap_km: number; overspeed_rules: string[] };

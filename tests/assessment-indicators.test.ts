@@ -49,6 +49,8 @@ interface VehiclePlan {
   plate: string;
   terminal: string;
   home: string;
+  /** The enterprise operating it (as mirrored), if any. */
+  enterprise?: string;
   /** Single fixes (not part of a track), e.g. on either side of a bound. */
   fixes?: { at: number; positioned: boolean }[];
   tracks?: Track[];
@@ -70,6 +72,7 @@ const VEHICLES_PLAN: VehiclePlan[] = [
   {
     plate: '豫A7A001',
     terminal: '013900070001',
+    enterprise: 'ASSESS-JS',
     home: '410105',
     tracks: [{ start: beijing(11, 26, 8), legs: [...steady(20), BREAK, ...steady(10), PARKED, ...steady(5)] }],
     overspeed: [beijing(11, 26, 8, 5), beijing(11, 26, 8, 20)],
@@ -77,6 +80,7 @@ const VEHICLES_PLAN: VehiclePlan[] = [
   {
     plate: '豫A7A002',
     terminal: '013900070002',
+    enterprise: 'ASSESS-JS',
     home: '410105',
     tracks: [{ start: beijing(11, 28, 14), legs: [...steady(12), CRAWL, FAST, ...steady(3)] }],
     // One episode just before the period starts does not count.
@@ -102,11 +106,12 @@ const VEHICLES_PLAN: VehiclePlan[] = [
   {
     plate: '豫A7A005',
     terminal: '013900070005',
+    enterprise: 'ASSESS-JS',
     home: '410105',
     // The last millisecond of 24 November, China time: before the period.
     fixes: [{ at: beijing(11, 25) - 1, positioned: true }],
   },
-  { plate: '豫A7A006', terminal: '', home: '410105' },
+  { plate: '豫A7A006', terminal: '', enterprise: 'ASSESS-JS', home: '410105' },
   // 中原区 (Zhengzhou): one fix at the period's first instant, one at the instant after it, one never positioned.
   { plate: '豫A7B001', terminal: '013900070101', home: '410102', fixes: [{ at: beijing(11, 25), positioned: true }] },
   { plate: '豫A7B002', terminal: '013900070102', home: '410102', fixes: [{ at: beijing(12, 3), positioned: true }] },
@@ -124,6 +129,7 @@ const VEHICLES_PLAN: VehiclePlan[] = [
   {
     plate: '豫C7C001',
     terminal: '013900070201',
+    enterprise: 'ASSESS-LY',
     home: '410302',
     tracks: [{ start: beijing(11, 30, 23, 40), legs: [...steady(40), BREAK, ...steady(40)] }],
     overspeed: [beijing(12, 1, 0, 10)],
@@ -139,18 +145,26 @@ const VEHICLES_PLAN: VehiclePlan[] = [
   {
     plate: '豫B7D001',
     terminal: '013900070301',
+    enterprise: 'ASSESS-LK',
     home: '410225',
     tracks: [{ start: beijing(11, 29, 12), legs: [...steady(6), BREAK, ...steady(6)] }],
   },
   { plate: '豫B7D002', terminal: '013900070302', home: '410225' },
 ];
 
+/** The enterprises of the plan and the unit each is registered in. */
+const ENTERPRISES_PLAN: Record<string, string> = {
+  'ASSESS-JS': '410105',
+  'ASSESS-LY': '410302',
+  'ASSESS-LK': '410225',
+};
+
 /** The desks' facts per unit. */
 interface DeskPlan {
   org: string;
   /** Alarm cases: when received, and whether still new. */
-  alarms: { at: number; handled: boolean }[];
-  orders: { deadline: number; closed: number | null }[];
+  alarms: { at: number; handled: boolean; enterprise?: string }[];
+  orders: { deadline: number; closed: number | null; enterprise?: string }[];
   inspections: { sent: number; deadline: number; answered: number | null }[];
 }
 
@@ -161,15 +175,15 @@ const DESKS_PLAN: DeskPlan[] = [
     org: '410105',
     alarms: [
       { at: beijing(11, 25), handled: true },
-      { at: beijing(11, 27, 9), handled: false },
+      { at: beijing(11, 27, 9), handled: false, enterprise: 'ASSESS-JS' },
       { at: beijing(11, 30, 23, 59), handled: true },
-      { at: beijing(12, 1, 0, 1), handled: true },
+      { at: beijing(12, 1, 0, 1), handled: true, enterprise: 'ASSESS-JS' },
       { at: beijing(11, 25) - 1, handled: true },
       { at: beijing(12, 3, 8), handled: false },
     ],
     orders: [
-      { deadline: beijing(11, 26, 18), closed: beijing(11, 26, 10) },
-      { deadline: beijing(11, 28, 18), closed: beijing(11, 29, 9) },
+      { deadline: beijing(11, 26, 18), closed: beijing(11, 26, 10), enterprise: 'ASSESS-JS' },
+      { deadline: beijing(11, 28, 18), closed: beijing(11, 29, 9), enterprise: 'ASSESS-JS' },
       { deadline: beijing(12, 1, 18), closed: null },
       { deadline: beijing(12, 2, 18), closed: beijing(12, 2, 18) },
       // Due today: on time, and one still open before its deadline (not due yet).
@@ -192,10 +206,10 @@ const DESKS_PLAN: DeskPlan[] = [
   {
     org: '410302',
     alarms: [
-      { at: beijing(11, 30, 20), handled: true },
-      { at: beijing(12, 2, 20), handled: true },
+      { at: beijing(11, 30, 20), handled: true, enterprise: 'ASSESS-LY' },
+      { at: beijing(12, 2, 20), handled: true, enterprise: 'ASSESS-JS' },
     ],
-    orders: [{ deadline: beijing(12, 1, 12), closed: beijing(12, 1, 13) }],
+    orders: [{ deadline: beijing(12, 1, 12), closed: beijing(12, 1, 13), enterprise: 'ASSESS-LY' }],
     inspections: [{ sent: beijing(12, 1, 9), deadline: beijing(12, 1, 9, 10), answered: beijing(12, 1, 9, 1) }],
   },
   {
@@ -250,8 +264,12 @@ interface Expected {
   inspections: [number, number];
 }
 
-/** The plan's truth for the units `codes` over [from, to), from the labels above. */
-function expected(codes: readonly string[], from: number, to: number): Expected {
+/**
+ * The plan's truth for the units `codes` over [from, to), from the labels above; with `enterprise`, for that
+ * enterprise's vehicles and its alarm cases and orders within `codes` (and no inspections).
+ */
+function expected(codes: readonly string[], from: number, to: number, enterprise?: string): Expected {
+  const mine = (item: { enterprise?: string }): boolean => enterprise === undefined || item.enterprise === enterprise;
   const inside = (t: number): boolean => t >= from && t < to;
   const e: Expected = {
     entry: [0, 0],
@@ -262,7 +280,10 @@ function expected(codes: readonly string[], from: number, to: number): Expected 
     orders: [0, 0],
     inspections: [0, 0],
   };
-  for (const plan of VEHICLES_PLAN.filter((v) => codes.includes(v.home))) {
+  const vehicles = VEHICLES_PLAN.filter((v) =>
+    enterprise === undefined ? codes.includes(v.home) : v.enterprise === enterprise,
+  );
+  for (const plan of vehicles) {
     e.entry[1]++;
     if (plan.terminal === '') continue;
     e.entry[0]++;
@@ -278,15 +299,15 @@ function expected(codes: readonly string[], from: number, to: number): Expected 
     }
   }
   for (const desk of DESKS_PLAN.filter((d) => codes.includes(d.org))) {
-    for (const alarm of desk.alarms.filter((a) => inside(a.at))) {
+    for (const alarm of desk.alarms.filter((a) => inside(a.at) && mine(a))) {
       e.alarms[1]++;
       if (alarm.handled) e.alarms[0]++;
     }
-    for (const order of desk.orders.filter((o) => inside(o.deadline))) {
+    for (const order of desk.orders.filter((o) => inside(o.deadline) && mine(o))) {
       if (order.closed !== null || order.deadline <= NOW) e.orders[1]++;
       if (order.closed !== null && order.closed <= order.deadline) e.orders[0]++;
     }
-    for (const inspection of desk.inspections.filter((i) => inside(i.sent))) {
+    for (const inspection of desk.inspections.filter((i) => inside(i.sent) && enterprise === undefined)) {
       if (inspection.answered !== null || inspection.deadline <= NOW) e.inspections[1]++;
       if (inspection.answered !== null && inspection.answered <= inspection.deadline) e.inspections[0]++;
     }
@@ -342,8 +363,8 @@ async function writeFacts(h: CenterHarness, analytics: Analytics): Promise<void>
       plate_color: 2,
       vehicle_class: 'heavy_truck',
       axles: 3,
-      enterprise_id: '',
-      enterprise_org_code: '',
+      enterprise_id: v.enterprise ?? '',
+      enterprise_org_code: v.enterprise === undefined ? '' : ENTERPRISES_PLAN[v.enterprise]!,
       home_org_code: v.home,
       terminal_id: v.terminal,
       permit_valid_until: null,
@@ -413,22 +434,23 @@ async function writeFacts(h: CenterHarness, analytics: Analytics): Promise<void>
       const at = new Date(alarm.at);
       await h.sql.query(
         `INSERT INTO alarm_cases (alarm_id, rule, severity, version, started_at, event_org_code, lat, lon, org_code,
-           department, state, received_at, updated_at)
-         VALUES ($1, 'overspeed', 'warning', 1, $2, $3, 34, 113, $3, 'road_transport', $4, $2, $2)`,
-        [`assess-case-${++n}`, at, desk.org, alarm.handled ? 'acknowledged' : 'new'],
+           department, state, received_at, updated_at, enterprise_id)
+         VALUES ($1, 'overspeed', 'warning', 1, $2, $3, 34, 113, $3, 'road_transport', $4, $2, $2, $5)`,
+        [`assess-case-${++n}`, at, desk.org, alarm.handled ? 'acknowledged' : 'new', alarm.enterprise ?? null],
       );
     }
     for (const order of desk.orders)
       await h.sql.query(
         `INSERT INTO work_orders (title, source, category, severity, issuer_org, org_code, department, state,
-           deadline_at, created_at, updated_at, closed_at)
-         VALUES ('整改', 'top_down', 'rectification', 'warning', '410000', $1, 'road_transport', $2, $3, $4, $4, $5)`,
+           deadline_at, created_at, updated_at, closed_at, enterprise_id)
+         VALUES ('整改', 'top_down', 'rectification', 'warning', '410000', $1, 'road_transport', $2, $3, $4, $4, $5, $6)`,
         [
           desk.org,
           order.closed === null ? 'in_progress' : 'accepted',
           new Date(order.deadline),
           new Date(order.deadline - 48 * HOUR_MS),
           order.closed === null ? null : new Date(order.closed),
+          order.enterprise ?? null,
         ],
       );
     for (const inspection of desk.inspections) {
@@ -464,6 +486,10 @@ describe('assessment indicators (GET /api/assessment)', () => {
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
     h = await startCenterHarness({ kind: 'memory' }, { analytics });
     h.clock.now = NOW;
+    for (const [id, orgCode] of Object.entries(ENTERPRISES_PLAN))
+      expect(
+        (await h.call(h.adminToken, 'POST', '/api/enterprises', { id, name: `企业${id}`, org_code: orgCode })).status,
+      ).toBe(201);
     await writeFacts(h, analytics);
     province = (await h.user('assess-province', 'leader', '410000')).token;
     zhengzhou = (await h.user('assess-zhengzhou', 'analyst', '410100')).token;
@@ -589,6 +615,29 @@ describe('assessment indicators (GET /api/assessment)', () => {
     expect((await get(province, 'from=2028-01-01&to=2028-12-31')).status).toBe(200);
   });
 
+  it('answers per enterprise: its vehicles, and its alarm cases and orders within what the caller sees', async () => {
+    const from = beijing(11, 25);
+    const to = beijing(12, 3);
+    const all = await get(province, 'from=2026-11-25&to=2026-12-02&level=enterprise');
+    expect(all.status, JSON.stringify(all.body)).toBe(200);
+    expect(all.body.units.map((u) => u.enterprise_id)).toEqual(['ASSESS-E', 'ASSESS-JS', 'ASSESS-LK', 'ASSESS-LY']);
+    for (const id of [...Object.keys(ENTERPRISES_PLAN), 'ASSESS-E'])
+      checkUnit(
+        all.body.units.find((u) => u.enterprise_id === id),
+        expected(ALL, from, to, id),
+        `province ${id}`,
+      );
+    expect(all.body.units.find((u) => u.enterprise_id === 'ASSESS-E')!.figures.online_rate.value).toBeNull();
+    checkUnit(all.body.totals, expected(ALL, from, to), 'province totals at level=enterprise');
+    // Zhengzhou sees its own enterprises; the alarm of ASSESS-JS routed to Luoyang is not in its figure.
+    const city = await get(zhengzhou, 'from=2026-11-25&to=2026-12-02&level=enterprise');
+    expect(city.body.units.map((u) => u.enterprise_id)).toEqual(['ASSESS-E', 'ASSESS-JS']);
+    checkUnit(city.body.units[1], expected(ZHENGZHOU_COUNTIES, from, to, 'ASSESS-JS'), 'Zhengzhou ASSESS-JS');
+    expect(city.body.units[1]!.figures.alarm_handling_rate.denominator).toBeLessThan(
+      all.body.units[1]!.figures.alarm_handling_rate.denominator,
+    );
+  });
+
   it('gives analysts the same online vehicles with the documented example SQL', async () => {
     const doc = readFileSync(path.join(import.meta.dirname, '..', 'docs', 'assessment.md'), 'utf8');
     const example = /```sql\n([\s\S]*?)```/.exec(doc)?.[1];
@@ -613,7 +662,7 @@ describe('assessment indicators (GET /api/assessment)', () => {
     const sheet = workbook.getWorksheet('考核指标')!;
     expect(String(sheet.getCell('A1').value)).toContain('2026-11-25 至 2026-12-02');
     const headers = (sheet.getRow(2).values as unknown[]).slice(1);
-    expect(headers.slice(0, 4)).toEqual(['单位代码', '单位名称', '层级', '入网率']);
+    expect(headers.slice(0, 4)).toEqual(['代码', '名称', '层级', '入网率']);
     expect(headers).toContain('上线率');
     expect(headers).toContain('查岗响应率');
     expect(headers).toContain('上线率分母（入网车辆数）');

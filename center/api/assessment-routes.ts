@@ -36,8 +36,8 @@ export function registerAssessmentRoutes(api: Api, deps: { assessments: Assessme
         level: {
           type: 'string',
           description:
-            "which units are listed: every city (with the 省直管县 the province commands) or every county of the scope; absent: the scope's child units",
-          enum: ['city', 'county'],
+            "which rows are listed: every city (with the 省直管县 the province commands), every county, or every enterprise registered in the scope; absent: the scope's child units",
+          enum: ['city', 'county', 'enterprise'],
         },
         unit: {
           type: 'string',

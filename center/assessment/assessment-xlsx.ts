@@ -9,14 +9,15 @@ import type { AssessmentReport, AssessmentUnit } from '../../schema/index.js';
 const LEVEL_NAMES: Record<AssessmentUnit['level'], string> = { province: '省', city: '市', county: '县' };
 
 function levelName(unit: AssessmentUnit): string {
+  if (unit.enterprise_id !== null) return '企业';
   return unit.directly_administered ? '省直管县' : LEVEL_NAMES[unit.level];
 }
 
 /** The headers of the figures sheet, in column order. */
 export function figureHeaders(report: AssessmentReport): string[] {
   return [
-    '单位代码',
-    '单位名称',
+    '代码',
+    '名称',
     '层级',
     ...report.indicators.flatMap((indicator) => [
       indicator.name,
@@ -38,7 +39,7 @@ export async function assessmentXlsx(report: AssessmentReport): Promise<Buffer> 
   header.font = { bold: true };
   for (const unit of [{ ...report.totals, name: `${report.totals.name}（合计）` }, ...report.units]) {
     sheet.addRow([
-      unit.org_code,
+      unit.enterprise_id ?? unit.org_code,
       unit.name,
       levelName(unit),
       ...report.indicators.flatMap((indicator) => {

@@ -14,7 +14,7 @@ import { addCounts, ASSESSMENT_INDICATORS, figuresOf, zeroCounts, type Indicator
 import { parsePeriod } from './period.js';
 import { VEHICLE_FACT_DEFAULTS, vehicleFacts, type VehicleFactOptions } from './vehicle-facts.js';
 
-export type AssessmentLevel = 'city' | 'county';
+export type AssessmentLevel = 'city' | 'county' | 'enterprise';
 
 export interface AssessmentQuery {
   from: string;
@@ -43,13 +43,19 @@ export class Assessments {
     // Another city's unit answers like an unknown one: its existence is not disclosed.
     if (org.get(scope) === undefined || !org.sees(principal.orgCode, scope))
       throw new HttpError(404, 'not_found', `unit ${scope} is not in your scope`);
-    const rows = this.rowsOf(principal.orgCode, scope, query.level);
+    const rows = query.level === 'enterprise' ? [] : this.rowsOf(principal.orgCode, scope, query.level);
     const seen = org.viewSubtree(principal.orgCode);
     // What the scope unit sees: its command subtree, plus the 省直管县 it views when it is the caller's own unit.
     const area = scope === principal.orgCode ? seen : org.subtree(scope);
     const now = this.deps.now();
     const [vehicles, desks] = await Promise.all([
-      vehicleFacts(this.deps.analytics, area, period.starts_at, period.ends_at, this.options),
+      vehicleFacts(
+        this.deps.analytics,
+        { by: 'home_org_code', keys: area },
+        period.starts_at,
+        period.ends_at,
+        this.options,
+      ),
       deskFacts(this.deps.sql, area, period.starts_at, period.ends_at, now),
     ]);
     const byOrg = new Map<string, IndicatorCounts>();
@@ -70,6 +76,7 @@ export class Assessments {
     const viewed = new Set(org.viewedBy(principal.orgCode));
     const unitOf = (unit: OrgUnit, codes: readonly string[]): AssessmentUnit => ({
       org_code: unit.code,
+      enterprise_id: null,
       name: unit.name,
       level: unit.level,
       directly_administered: unit.directlyAdministered,
@@ -89,8 +96,54 @@ export class Assessments {
       },
       indicators: [...ASSESSMENT_INDICATORS],
       totals: unitOf(scopeUnit, area),
-      units: rows.map((unit) => unitOf(unit, org.subtree(unit.code))),
+      units:
+        query.level === 'enterprise'
+          ? await this.enterpriseRows(area, period.starts_at, period.ends_at, now, viewed)
+          : rows.map((unit) => unitOf(unit, org.subtree(unit.code))),
     };
+  }
+
+  /**
+   * One row per enterprise registered in a unit of `area`: its vehicles' figures wherever they are registered, the
+   * alarm cases carrying it and the work orders addressed to it within `area`. Inspections are of centres, so an
+   * enterprise's inspection_response_rate is null.
+   */
+  private async enterpriseRows(
+    area: readonly string[],
+    startsAt: number,
+    endsAt: number,
+    now: number,
+    viewed: ReadonlySet<string>,
+  ): Promise<AssessmentUnit[]> {
+    const { org } = this.deps;
+    const enterprises = await this.deps.sql.query<{ id: string; name: string; org_code: string }>(
+      'SELECT id, name, org_code FROM enterprises WHERE org_code = ANY($1) ORDER BY id',
+      [area],
+    );
+    const ids = enterprises.map((e) => e.id);
+    const [vehicles, desks] = await Promise.all([
+      vehicleFacts(this.deps.analytics, { by: 'enterprise_id', keys: ids }, startsAt, endsAt, this.options),
+      deskFacts(this.deps.sql, area, startsAt, endsAt, now, ids),
+    ]);
+    return enterprises.map((enterprise): AssessmentUnit => {
+      const counts = zeroCounts();
+      for (const source of [vehicles, desks]) {
+        const found = source.get(enterprise.id);
+        if (found !== undefined) addCounts(counts, found);
+      }
+      const unit = org.get(enterprise.org_code);
+      // Where the enterprise is registered in a 省直管县 the caller views, so is the enterprise's row.
+      const inViewed = [...viewed].some((code) => org.covers(code, enterprise.org_code));
+      return {
+        org_code: enterprise.org_code,
+        enterprise_id: enterprise.id,
+        name: enterprise.name,
+        level: unit?.level ?? 'county',
+        directly_administered: false,
+        view_only: inViewed,
+        figures: figuresOf(counts),
+      };
+    });
   }
 
   /**
@@ -98,7 +151,7 @@ export class Assessments {
    * unit), or every unit of `level` the scope sees. At city level a 省直管县 the province commands is listed beside
    * the cities, as the province's summary ranks it; at county level it is a county like the others.
    */
-  private rowsOf(caller: string, scope: string, level: AssessmentLevel | undefined): OrgUnit[] {
+  private rowsOf(caller: string, scope: string, level: 'city' | 'county' | undefined): OrgUnit[] {
     const { org } = this.deps;
     const ownScope = scope === caller;
     if (level === undefined) {

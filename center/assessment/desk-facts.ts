@@ -12,20 +12,30 @@ function countsOf(byOrg: Map<string, IndicatorCounts>, code: string): IndicatorC
   return counts;
 }
 
+/**
+ * Per org unit (`enterprises` absent), or per enterprise: its alarm cases and the work orders addressed to it, routed
+ * or assigned within `codes` (what the caller sees); inspections are of centres, so an enterprise has none.
+ */
 export async function deskFacts(
   sql: Sql,
   codes: readonly string[],
   startsAt: number,
   endsAt: number,
   now: number,
+  enterprises?: readonly string[],
 ): Promise<Map<string, IndicatorCounts>> {
   const byOrg = new Map<string, IndicatorCounts>();
   const period = [codes, new Date(startsAt), new Date(endsAt)];
+  // Grouped by unit, or by enterprise within the units (the list is the query's parameter number n).
+  const key = enterprises === undefined ? 'org_code' : 'enterprise_id';
+  const only = (n: number): string => (enterprises === undefined ? '' : ` AND enterprise_id = ANY($${n})`);
+  const extra = enterprises === undefined ? [] : [enterprises];
   // The summary's definition of handled (no longer new), over alarms received in the period by the unit's desk.
   const alarms = await sql.query<{ org_code: string; received: number; handled: number }>(
-    `SELECT org_code, count(*)::int AS received, count(*) FILTER (WHERE state <> 'new')::int AS handled
-       FROM alarm_cases WHERE org_code = ANY($1) AND received_at >= $2 AND received_at < $3 GROUP BY org_code`,
-    period,
+    `SELECT ${key} AS org_code, count(*)::int AS received, count(*) FILTER (WHERE state <> 'new')::int AS handled
+       FROM alarm_cases WHERE org_code = ANY($1) AND received_at >= $2 AND received_at < $3${only(4)}
+      GROUP BY ${key}`,
+    [...period, ...extra],
   );
   for (const row of alarms)
     countsOf(byOrg, row.org_code).alarm_handling_rate = {
@@ -34,17 +44,19 @@ export async function deskFacts(
     };
   // Orders whose deadline falls in the period; one still open before its deadline is not due yet.
   const orders = await sql.query<{ org_code: string; due: number; on_time: number }>(
-    `SELECT org_code,
+    `SELECT ${key} AS org_code,
             count(*) FILTER (WHERE closed_at IS NOT NULL OR deadline_at <= $4)::int AS due,
             count(*) FILTER (WHERE closed_at IS NOT NULL AND closed_at <= deadline_at)::int AS on_time
-       FROM work_orders WHERE org_code = ANY($1) AND deadline_at >= $2 AND deadline_at < $3 GROUP BY org_code`,
-    [...period, new Date(now)],
+       FROM work_orders WHERE org_code = ANY($1) AND deadline_at >= $2 AND deadline_at < $3${only(5)}
+      GROUP BY ${key}`,
+    [...period, new Date(now), ...extra],
   );
   for (const row of orders)
     countsOf(byOrg, row.org_code).ontime_closure_rate = {
       numerator: Number(row.on_time),
       denominator: Number(row.due),
     };
+  if (enterprises !== undefined) return byOrg;
   // Inspections sent to the unit in the period; one still awaiting its answer before the deadline is not due yet.
   const inspections = await sql.query<{ org_code: string; due: number; answered: number }>(
     `SELECT to_org AS org_code,

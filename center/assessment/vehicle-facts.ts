@@ -1,8 +1,8 @@
 /**
- * The vehicles' indicators from ClickHouse, per home unit of the registry (`vehicles` as mirrored, latest copy):
- * entry_rate, online_rate, track_completeness and avg_overspeed_count. A vehicle counts where it is registered,
- * not where it drove, so a city answers for its own fleet wherever that fleet was. One query joins the mirrored
- * registry with per-terminal figures of the period and groups by home unit: a few hundred rows come back at most.
+ * The vehicles' indicators from ClickHouse: entry_rate, online_rate, track_completeness and avg_overspeed_count, per
+ * home unit of the registry (`vehicles` as mirrored, latest copy) or per enterprise. A vehicle counts where it is
+ * registered, not where it drove, so a city answers for its own fleet wherever that fleet was. One query joins the
+ * mirrored registry with per-terminal figures of the period and groups: one row per unit or enterprise comes back.
  */
 import type { Analytics } from '../../store/index.js';
 import { zeroCounts, type IndicatorCounts } from './indicators.js';
@@ -26,23 +26,33 @@ function literal(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/**
+ * Whose vehicles: those registered in some units (grouped by home unit), or those operated by some enterprises
+ * (grouped by enterprise: the centres' binding, else the registry's, as mirrored).
+ */
+export interface VehicleGroups {
+  by: 'home_org_code' | 'enterprise_id';
+  keys: readonly string[];
+}
+
 /** The query; exported so that docs and tests can show exactly what is computed. */
 export function vehicleFactsSql(
-  homeCodes: readonly string[],
+  groups: VehicleGroups,
   startsAt: number,
   endsAt: number,
   options: VehicleFactOptions,
 ): string {
-  const codes = homeCodes.map(literal).join(', ');
+  const column = groups.by;
+  const codes = groups.keys.map(literal).join(', ');
   const from = `fromUnixTimestamp64Milli(toInt64(${Math.trunc(startsAt)}))`;
   const to = `fromUnixTimestamp64Milli(toInt64(${Math.trunc(endsAt)}))`;
   const gapMs = Math.round(options.trackGapSeconds * 1000);
   const gapM = options.trackGapKm * 1000;
   const rules = options.overspeedRules.map(literal).join(', ');
   // Only the scope's terminals are read from the period's telemetry and alarms.
-  const terminals = `SELECT terminal_id FROM vehicles FINAL WHERE home_org_code IN (${codes}) AND terminal_id != ''`;
+  const terminals = `SELECT terminal_id FROM vehicles FINAL WHERE ${column} IN (${codes}) AND terminal_id != ''`;
   return `
-SELECT v.home_org_code AS org_code,
+SELECT v.${column} AS group_key,
        count() AS registered,
        countIf(v.terminal_id != '') AS entered,
        countIf(v.terminal_id != '' AND t.fixes > 0) AS online,
@@ -51,9 +61,9 @@ SELECT v.home_org_code AS org_code,
        sum(a.overspeed) AS overspeed
 FROM (
   -- A vehicle without a terminal gets a key no telemetry has (terminal ids are digits).
-  SELECT home_org_code, terminal_id,
+  SELECT ${column}, terminal_id,
          if(terminal_id = '', concat('-', plate, '-', toString(plate_color)), terminal_id) AS tkey
-  FROM vehicles FINAL WHERE home_org_code IN (${codes})
+  FROM vehicles FINAL WHERE ${column} IN (${codes})
 ) AS v
 LEFT JOIN (
   SELECT terminal_id AS tkey, sum(n) AS fixes, sum(seg_m) AS track_m, sum(ok_m) AS continuous_m
@@ -83,20 +93,20 @@ LEFT JOIN (
   WHERE rule IN (${rules}) AND started_at >= ${from} AND started_at < ${to} AND terminal_id IN (${terminals})
   GROUP BY terminal_id
 ) AS a ON a.tkey = v.tkey
-GROUP BY org_code`;
+GROUP BY group_key`;
 }
 
 export async function vehicleFacts(
   analytics: Pick<Analytics, 'queryInternal'>,
-  homeCodes: readonly string[],
+  groups: VehicleGroups,
   startsAt: number,
   endsAt: number,
   options: VehicleFactOptions,
 ): Promise<Map<string, IndicatorCounts>> {
   const byOrg = new Map<string, IndicatorCounts>();
-  if (homeCodes.length === 0) return byOrg;
-  const result = await analytics.queryInternal(vehicleFactsSql(homeCodes, startsAt, endsAt, options), {
-    rowsMax: homeCodes.length + 1,
+  if (groups.keys.length === 0) return byOrg;
+  const result = await analytics.queryInternal(vehicleFactsSql(groups, startsAt, endsAt, options), {
+    rowsMax: groups.keys.length + 1,
   });
   for (const row of result.rows) {
     const [code, registered, entered, online, trackM, continuousM, overspeed] = row;
