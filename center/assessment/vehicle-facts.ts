@@ -35,8 +35,12 @@ export interface VehicleGroups {
   keys: readonly string[];
 }
 
-/** The query; exported so that docs and tests can show exactly what is computed. */
-export function vehicleFactsSql(
+/**
+ * One row per vehicle of the groups: plate, plate_color, terminal_id, home_org_code, enterprise_id, and its figures
+ * in the period — fixes (any), track_m and continuous_m (metres of positioned track, and of it without breaks) and
+ * overspeed (episodes started). The drill-down lists these rows; the figures are their sums.
+ */
+export function vehicleRowsSql(
   groups: VehicleGroups,
   startsAt: number,
   endsAt: number,
@@ -52,16 +56,12 @@ export function vehicleFactsSql(
   // Only the scope's terminals are read from the period's telemetry and alarms.
   const terminals = `SELECT terminal_id FROM vehicles FINAL WHERE ${column} IN (${codes}) AND terminal_id != ''`;
   return `
-SELECT v.${column} AS group_key,
-       count() AS registered,
-       countIf(v.terminal_id != '') AS entered,
-       countIf(v.terminal_id != '' AND t.fixes > 0) AS online,
-       sum(t.track_m) AS track_m,
-       sum(t.continuous_m) AS continuous_m,
-       sum(a.overspeed) AS overspeed
+SELECT v.plate AS plate, v.plate_color AS plate_color, v.terminal_id AS terminal_id,
+       v.home_org_code AS home_org_code, v.enterprise_id AS enterprise_id,
+       t.fixes AS fixes, t.track_m AS track_m, t.continuous_m AS continuous_m, a.overspeed AS overspeed
 FROM (
   -- A vehicle without a terminal gets a key no telemetry has (terminal ids are digits).
-  SELECT ${column}, terminal_id,
+  SELECT plate, plate_color, terminal_id, home_org_code, enterprise_id,
          if(terminal_id = '', concat('-', plate, '-', toString(plate_color)), terminal_id) AS tkey
   FROM vehicles FINAL WHERE ${column} IN (${codes})
 ) AS v
@@ -92,7 +92,25 @@ LEFT JOIN (
   FROM alarms FINAL
   WHERE rule IN (${rules}) AND started_at >= ${from} AND started_at < ${to} AND terminal_id IN (${terminals})
   GROUP BY terminal_id
-) AS a ON a.tkey = v.tkey
+) AS a ON a.tkey = v.tkey`;
+}
+
+/** The figures per group: sums over `vehicleRowsSql`; exported so that docs and tests can show exactly what is computed. */
+export function vehicleFactsSql(
+  groups: VehicleGroups,
+  startsAt: number,
+  endsAt: number,
+  options: VehicleFactOptions,
+): string {
+  return `
+SELECT ${groups.by} AS group_key,
+       count() AS registered,
+       countIf(terminal_id != '') AS entered,
+       countIf(terminal_id != '' AND fixes > 0) AS online,
+       sum(track_m) AS track_m,
+       sum(continuous_m) AS continuous_m,
+       sum(overspeed) AS overspeed
+FROM (${vehicleRowsSql(groups, startsAt, endsAt, options)})
 GROUP BY group_key`;
 }
 
