@@ -78,3 +78,27 @@ export interface AssessmentReport {
   totals: AssessmentUnit;
   units: AssessmentUnit[];
 }
+
+/** One row behind a figure (`GET /api/assessment/items`): what it adds to the numerator and the denominator. */
+export interface AssessmentItem {
+  kind: 'vehicle' | 'alarm_case' | 'work_order' | 'inspection';
+  /** Plate/colour of a vehicle, alarm id, work-order id, inspection id. */
+  id: string;
+  /** The unit it counts at (home unit, routed or assigned unit, inspected unit). */
+  org_code: string;
+  numerator: number;
+  denominator: number;
+  /** What decided its amounts: times, states, distances. */
+  detail: Record<string, unknown>;
+}
+
+export interface AssessmentItems {
+  indicator: AssessmentIndicatorId;
+  scope: AssessmentReport['scope'];
+  period: AssessmentPeriod;
+  /** The figure of the scope, as `GET /api/assessment` gives it. */
+  figure: AssessmentFigure;
+  items: AssessmentItem[];
+  /** More items than `limit` exist: the items' sums are then less than the figure's. */
+  truncated: boolean;
+}

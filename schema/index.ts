@@ -60,6 +60,8 @@ export type {
   AssessmentFigures,
   AssessmentIndicator,
   AssessmentIndicatorId,
+  AssessmentItem,
+  AssessmentItems,
   AssessmentPeriod,
   AssessmentReport,
   AssessmentUnit,

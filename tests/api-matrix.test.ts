@@ -576,6 +576,16 @@ describe('the documented API, generated from /api/docs', () => {
       run: (a, where) => call(a.token, 'GET', `/api/assessment?from=2026-11-01&to=2026-11-30&unit=${UNIT[where!]}`),
       expected: scoped(200),
     };
+    c['GET /api/assessment/items'] = {
+      scoped: true,
+      run: (a, where) =>
+        call(
+          a.token,
+          'GET',
+          `/api/assessment/items?indicator=alarm_handling_rate&from=2026-11-01&to=2026-11-30&unit=${UNIT[where!]}`,
+        ),
+      expected: scoped(200),
+    };
     c['GET /api/duty/posts'] = simple('GET', '/api/duty/posts');
     c['GET /api/duty/inspections'] = simple('GET', '/api/duty/inspections?direction=sent');
     c['GET /api/duty/inspections/rates'] = simple('GET', '/api/duty/inspections/rates');

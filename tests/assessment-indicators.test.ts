@@ -16,6 +16,7 @@ import {
   TELEMETRY,
   tsvEncoderFor,
   VEHICLES,
+  type AssessmentItems,
   type AssessmentReport,
   type AssessmentUnit,
   type TableSpec,
@@ -636,6 +637,74 @@ describe('assessment indicators (GET /api/assessment)', () => {
     expect(city.body.units[1]!.figures.alarm_handling_rate.denominator).toBeLessThan(
       all.body.units[1]!.figures.alarm_handling_rate.denominator,
     );
+  });
+
+  it('lists the rows behind every figure, whose sums are the figure', async () => {
+    const from = beijing(11, 25);
+    const to = beijing(12, 3);
+    const ids = [
+      'entry_rate',
+      'online_rate',
+      'track_completeness',
+      'avg_overspeed_count',
+      'alarm_handling_rate',
+      'ontime_closure_rate',
+      'inspection_response_rate',
+    ] as const;
+    for (const [token, codes, what] of [
+      [jinshui, ['410105'], '金水区'],
+      [province, ALL, 'province'],
+    ] as [string, readonly string[], string][]) {
+      const report = (await get(token, 'from=2026-11-25&to=2026-12-02')).body;
+      for (const id of ids) {
+        const reply = await h.call<AssessmentItems>(
+          token,
+          'GET',
+          `/api/assessment/items?indicator=${id}&from=2026-11-25&to=2026-12-02`,
+        );
+        expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+        const { items, figure, truncated } = reply.body;
+        expect(truncated).toBe(false);
+        expect(figure).toEqual(report.totals.figures[id]);
+        const sum = (key: 'numerator' | 'denominator'): number => items.reduce((n, item) => n + item[key], 0);
+        expect(sum('numerator'), `${what} ${id}`).toBeCloseTo(figure.numerator, 2);
+        expect(sum('denominator'), `${what} ${id}`).toBeCloseTo(figure.denominator, 2);
+        expect(
+          items.every((item) => codes.includes(item.org_code)),
+          `${what} ${id}`,
+        ).toBe(true);
+      }
+    }
+    // The offline vehicles of 金水区 are named: the one silent since before the period.
+    const online = await h.call<AssessmentItems>(
+      jinshui,
+      'GET',
+      '/api/assessment/items?indicator=online_rate&from=2026-11-25&to=2026-12-02',
+    );
+    const e = expected(['410105'], from, to);
+    expect(online.body.items.filter((item) => item.numerator === 0).map((item) => item.id)).toEqual(['豫A7A005/2']);
+    expect(online.body.items.length).toBe(e.online[1]);
+    const late = await h.call<AssessmentItems>(
+      jinshui,
+      'GET',
+      '/api/assessment/items?indicator=ontime_closure_rate&from=2026-11-25&to=2026-12-02&limit=1',
+    );
+    expect({ n: late.body.items.length, truncated: late.body.truncated }).toEqual({ n: 1, truncated: true });
+    expect(
+      (
+        await h.call(
+          zhengzhou,
+          'GET',
+          '/api/assessment/items?indicator=online_rate&from=2026-11-25&to=2026-12-02&unit=410300',
+        )
+      ).status,
+    ).toBe(404);
+    const bad = await h.call<{ field: string }>(
+      province,
+      'GET',
+      '/api/assessment/items?indicator=happiness&from=2026-11-25&to=2026-12-02',
+    );
+    expect({ status: bad.status, field: bad.body.field }).toEqual({ status: 400, field: 'indicator' });
   });
 
   it('gives analysts the same online vehicles with the documented example SQL', async () => {

@@ -3,13 +3,14 @@
  * per-org-code counts of its command subtree. As in the summary, the 省直管县 a unit views without commanding them
  * are listed beside its own children (marked view_only) and counted in its totals; each code is counted once.
  */
-import type { AssessmentReport, AssessmentUnit } from '../../schema/index.js';
+import type { AssessmentIndicatorId, AssessmentItems, AssessmentReport, AssessmentUnit } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
 import type { Clock } from '../access/actor.js';
 import type { Principal } from '../auth/accounts.js';
 import { HttpError } from '../http/router.js';
 import type { OrgDirectory, OrgUnit } from '../org/org-directory.js';
 import { deskFacts } from './desk-facts.js';
+import { assessmentItems } from './drill-down.js';
 import { addCounts, ASSESSMENT_INDICATORS, figuresOf, zeroCounts, type IndicatorCounts } from './indicators.js';
 import { parsePeriod } from './period.js';
 import { VEHICLE_FACT_DEFAULTS, vehicleFacts, type VehicleFactOptions } from './vehicle-facts.js';
@@ -36,17 +37,52 @@ export class Assessments {
     private readonly options: VehicleFactOptions = VEHICLE_FACT_DEFAULTS,
   ) {}
 
+  /**
+   * The unit assessed and what its figures cover: its command subtree, plus the 省直管县 it views when it is the
+   * caller's own unit. Another city's unit answers like an unknown one: its existence is not disclosed.
+   */
+  private scopeOf(principal: Principal, unit: string | undefined): { scope: string; area: string[] } {
+    const { org } = this.deps;
+    const scope = unit ?? principal.orgCode;
+    if (org.get(scope) === undefined || !org.sees(principal.orgCode, scope))
+      throw new HttpError(404, 'not_found', `unit ${scope} is not in your scope`);
+    return { scope, area: scope === principal.orgCode ? org.viewSubtree(scope) : org.subtree(scope) };
+  }
+
+  /** The rows behind one figure of a unit (the scope's totals), at most `limit`. */
+  async items(
+    principal: Principal,
+    query: AssessmentQuery & { indicator: AssessmentIndicatorId; limit: number },
+  ): Promise<AssessmentItems> {
+    const report = await this.forPrincipal(principal, { from: query.from, to: query.to, unit: query.unit });
+    const { area } = this.scopeOf(principal, query.unit);
+    const { items, truncated } = await assessmentItems(
+      this.deps,
+      {
+        indicator: query.indicator,
+        area,
+        startsAt: report.period.starts_at,
+        endsAt: report.period.ends_at,
+        now: report.generated_at,
+        limit: query.limit,
+      },
+      this.options,
+    );
+    return {
+      indicator: query.indicator,
+      scope: report.scope,
+      period: report.period,
+      figure: report.totals.figures[query.indicator],
+      items,
+      truncated,
+    };
+  }
+
   async forPrincipal(principal: Principal, query: AssessmentQuery): Promise<AssessmentReport> {
     const { org } = this.deps;
     const period = parsePeriod(query.from, query.to);
-    const scope = query.unit ?? principal.orgCode;
-    // Another city's unit answers like an unknown one: its existence is not disclosed.
-    if (org.get(scope) === undefined || !org.sees(principal.orgCode, scope))
-      throw new HttpError(404, 'not_found', `unit ${scope} is not in your scope`);
+    const { scope, area } = this.scopeOf(principal, query.unit);
     const rows = query.level === 'enterprise' ? [] : this.rowsOf(principal.orgCode, scope, query.level);
-    const seen = org.viewSubtree(principal.orgCode);
-    // What the scope unit sees: its command subtree, plus the 省直管县 it views when it is the caller's own unit.
-    const area = scope === principal.orgCode ? seen : org.subtree(scope);
     const now = this.deps.now();
     const [vehicles, desks] = await Promise.all([
       vehicleFacts(
