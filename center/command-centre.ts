@@ -203,7 +203,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     registerDutyRoutes(api, { desk: duty, inspections, now });
     if (deps.analytics)
       registerAssessmentRoutes(api, {
-        assessments: new Assessments({ sql: deps.sql, analytics: deps.analytics, org, now }),
+        assessments: new Assessments({ sql: deps.sql, analytics: deps.analytics, org, now, config }),
       });
     registerApiDocs(deps.router, api);
   }

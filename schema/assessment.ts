@@ -72,7 +72,8 @@ export interface AssessmentReport {
   level: 'children' | 'city' | 'county' | 'enterprise';
   generated_at: number;
   /** The thresholds the figures were computed with. */
-  parameters: { track_gap_seconds: number; track_gap_km: number; overspeed_rules: string[] };
+  /** The thresholds the figures were computed with: version `config_version` of the `assessment` configuration. */
+  parameters: { config_version: number; track_gap_seconds: number; track_gap_km: number; overspeed_rules: string[] };
   indicators: AssessmentIndicator[];
   /** The scope as a whole (every unit it sees, counted once). */
   totals: AssessmentUnit;

@@ -707,6 +707,43 @@ describe('assessment indicators (GET /api/assessment)', () => {
     expect({ status: bad.status, field: bad.body.field }).toEqual({ status: 400, field: 'indicator' });
   });
 
+  it('computes with the thresholds of the configuration in force, and names its version', async () => {
+    const from = beijing(11, 25);
+    const to = beijing(12, 3);
+    const before = (await get(province, 'from=2026-11-25&to=2026-12-02')).body;
+    expect(before.parameters).toEqual({
+      config_version: 0,
+      track_gap_seconds: 120,
+      track_gap_km: 2,
+      overspeed_rules: ['overspeed'],
+    });
+    const refused = await h.call<{ field: string }>(h.adminToken, 'PUT', '/api/config/assessment', {
+      value: { track_gap_seconds: 120, track_gap_km: 2, overspeed_rules: ['speeding'] },
+    });
+    expect({ status: refused.status, field: refused.body.field }).toEqual({
+      status: 400,
+      field: 'assessment.overspeed_rules[0]',
+    });
+    // Breaks of the plan are 10 steps (about 4.4 km): with 5 km they are continuous; fatigue counts as overspeed.
+    const put = await h.call(h.adminToken, 'PUT', '/api/config/assessment', {
+      value: { track_gap_seconds: 120, track_gap_km: 5, overspeed_rules: ['overspeed', 'fatigue'] },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const after = (await get(province, 'from=2026-11-25&to=2026-12-02')).body;
+    expect(after.parameters).toMatchObject({ config_version: 1, track_gap_km: 5 });
+    const e = expected(ALL, from, to);
+    expect(after.totals.figures.track_completeness.value).toBeCloseTo(1, 6);
+    expect(after.totals.figures.track_completeness.denominator).toBeCloseTo(
+      before.totals.figures.track_completeness.denominator,
+      3,
+    );
+    expect(after.totals.figures.avg_overspeed_count.numerator).toBe(e.overspeed[0] + 1);
+    // Back to the defaults for the other tests.
+    await h.call(h.adminToken, 'PUT', '/api/config/assessment', {
+      value: { track_gap_seconds: 120, track_gap_km: 2, overspeed_rules: ['overspeed'] },
+    });
+  });
+
   it('gives analysts the same online vehicles with the documented example SQL', async () => {
     const doc = readFileSync(path.join(import.meta.dirname, '..', 'docs', 'assessment.md'), 'utf8');
     const example = /```sql\n([\s\S]*?)```/.exec(doc)?.[1];

@@ -8,6 +8,7 @@ import type { Analytics, Sql } from '../../store/index.js';
 import type { Clock } from '../access/actor.js';
 import type { Principal } from '../auth/accounts.js';
 import { HttpError } from '../http/router.js';
+import type { CenterConfig } from '../config/center-config.js';
 import type { OrgDirectory, OrgUnit } from '../org/org-directory.js';
 import { deskFacts } from './desk-facts.js';
 import { assessmentItems } from './drill-down.js';
@@ -29,6 +30,8 @@ export interface AssessmentsDeps {
   analytics: Pick<Analytics, 'queryInternal'>;
   org: OrgDirectory;
   now: Clock;
+  /** The thresholds in force (`assessment`); without it, the options given to the constructor. */
+  config?: Pick<CenterConfig, 'get'>;
 }
 
 export class Assessments {
@@ -36,6 +39,20 @@ export class Assessments {
     private readonly deps: AssessmentsDeps,
     private readonly options: VehicleFactOptions = VEHICLE_FACT_DEFAULTS,
   ) {}
+
+  /** The thresholds in force: the configuration's latest version (0: the defaults), or the constructor's. */
+  private async thresholds(): Promise<{ options: VehicleFactOptions; version: number }> {
+    if (this.deps.config === undefined) return { options: this.options, version: 0 };
+    const { value, version } = await this.deps.config.get('assessment');
+    return {
+      options: {
+        trackGapSeconds: value.track_gap_seconds,
+        trackGapKm: value.track_gap_km,
+        overspeedRules: value.overspeed_rules,
+      },
+      version,
+    };
+  }
 
   /**
    * The unit assessed and what its figures cover: its command subtree, plus the 省直管县 it views when it is the
@@ -66,7 +83,12 @@ export class Assessments {
         now: report.generated_at,
         limit: query.limit,
       },
-      this.options,
+      // The thresholds the figure was computed with, so the items add up to it.
+      {
+        trackGapSeconds: report.parameters.track_gap_seconds,
+        trackGapKm: report.parameters.track_gap_km,
+        overspeedRules: report.parameters.overspeed_rules,
+      },
     );
     return {
       indicator: query.indicator,
@@ -84,14 +106,9 @@ export class Assessments {
     const { scope, area } = this.scopeOf(principal, query.unit);
     const rows = query.level === 'enterprise' ? [] : this.rowsOf(principal.orgCode, scope, query.level);
     const now = this.deps.now();
+    const { options, version } = await this.thresholds();
     const [vehicles, desks] = await Promise.all([
-      vehicleFacts(
-        this.deps.analytics,
-        { by: 'home_org_code', keys: area },
-        period.starts_at,
-        period.ends_at,
-        this.options,
-      ),
+      vehicleFacts(this.deps.analytics, { by: 'home_org_code', keys: area }, period.starts_at, period.ends_at, options),
       deskFacts(this.deps.sql, area, period.starts_at, period.ends_at, now),
     ]);
     const byOrg = new Map<string, IndicatorCounts>();
@@ -126,15 +143,16 @@ export class Assessments {
       level: query.level ?? 'children',
       generated_at: now,
       parameters: {
-        track_gap_seconds: this.options.trackGapSeconds,
-        track_gap_km: this.options.trackGapKm,
-        overspeed_rules: [...this.options.overspeedRules],
+        config_version: version,
+        track_gap_seconds: options.trackGapSeconds,
+        track_gap_km: options.trackGapKm,
+        overspeed_rules: [...options.overspeedRules],
       },
       indicators: [...ASSESSMENT_INDICATORS],
       totals: unitOf(scopeUnit, area),
       units:
         query.level === 'enterprise'
-          ? await this.enterpriseRows(area, period.starts_at, period.ends_at, now, viewed)
+          ? await this.enterpriseRows(area, period.starts_at, period.ends_at, now, viewed, options)
           : rows.map((unit) => unitOf(unit, org.subtree(unit.code))),
     };
   }
@@ -150,6 +168,7 @@ export class Assessments {
     endsAt: number,
     now: number,
     viewed: ReadonlySet<string>,
+    options: VehicleFactOptions,
   ): Promise<AssessmentUnit[]> {
     const { org } = this.deps;
     const enterprises = await this.deps.sql.query<{ id: string; name: string; org_code: string }>(
@@ -158,7 +177,7 @@ export class Assessments {
     );
     const ids = enterprises.map((e) => e.id);
     const [vehicles, desks] = await Promise.all([
-      vehicleFacts(this.deps.analytics, { by: 'enterprise_id', keys: ids }, startsAt, endsAt, this.options),
+      vehicleFacts(this.deps.analytics, { by: 'enterprise_id', keys: ids }, startsAt, endsAt, options),
       deskFacts(this.deps.sql, area, startsAt, endsAt, now, ids),
     ]);
     return enterprises.map((enterprise): AssessmentUnit => {

@@ -5,6 +5,7 @@
  * mirrored registry with per-terminal figures of the period and groups: one row per unit or enterprise comes back.
  */
 import type { Analytics } from '../../store/index.js';
+import { CONFIG_DEFAULTS } from '../config/center-config.js';
 import { zeroCounts, type IndicatorCounts } from './indicators.js';
 
 export interface VehicleFactOptions {
@@ -16,10 +17,11 @@ export interface VehicleFactOptions {
   overspeedRules: readonly string[];
 }
 
+/** The configuration's defaults (`assessment`), for a reader without the configuration. */
 export const VEHICLE_FACT_DEFAULTS: VehicleFactOptions = {
-  trackGapSeconds: 120,
-  trackGapKm: 2,
-  overspeedRules: ['overspeed'],
+  trackGapSeconds: CONFIG_DEFAULTS.assessment.track_gap_seconds,
+  trackGapKm: CONFIG_DEFAULTS.assessment.track_gap_km,
+  overspeedRules: CONFIG_DEFAULTS.assessment.overspeed_rules,
 };
 
 function literal(text: string): string {
@@ -52,7 +54,8 @@ export function vehicleRowsSql(
   const to = `fromUnixTimestamp64Milli(toInt64(${Math.trunc(endsAt)}))`;
   const gapMs = Math.round(options.trackGapSeconds * 1000);
   const gapM = options.trackGapKm * 1000;
-  const rules = options.overspeedRules.map(literal).join(', ');
+  // No rule at all (every configured one since removed) must still be valid SQL: it matches nothing.
+  const rules = options.overspeedRules.length > 0 ? options.overspeedRules.map(literal).join(', ') : "''";
   // Only the scope's terminals are read from the period's telemetry and alarms.
   const terminals = `SELECT terminal_id FROM vehicles FINAL WHERE ${column} IN (${codes}) AND terminal_id != ''`;
   return `
