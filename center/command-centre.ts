@@ -5,12 +5,14 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { countyAt, type FeedServerMessage, type Logger, type Metrics } from '../schema/index.js';
-import type { RowWriter, Sql } from '../store/index.js';
+import type { Analytics, RowWriter, Sql } from '../store/index.js';
 import type { EventLog } from '../stream/index.js';
 import { visibleTo, type Clock } from './access/actor.js';
 import { AlarmDesk } from './alarms/alarm-desk.js';
+import { Assessments } from './assessment/index.js';
 import { AlarmIntake, recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
 import { registerAccountRoutes } from './api/account-routes.js';
+import { registerAssessmentRoutes } from './api/assessment-routes.js';
 import { documentFoundationRoutes, registerApiDocs } from './api/api-docs.js';
 import { Api } from './api/api-spec.js';
 import { registerHandlingRoutes } from './api/handling-routes.js';
@@ -45,6 +47,8 @@ export interface CommandCentreDeps {
   log?: EventLog;
   /** Recent alarms are caught up from here when given. */
   clickhouse?: ClickHouseClient;
+  /** The node's own ClickHouse reads; the assessment (`GET /api/assessment`) is served only with them. */
+  analytics?: Pick<Analytics, 'queryInternal'>;
   /** Alarm actions and work-order events are mirrored to ClickHouse through this writer when given. */
   clickhouseWriter?: RowWriter;
   /** Changes are pushed here to the clients whose scope covers them. */
@@ -197,6 +201,10 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
       trends: new CentreTrendsReader({ sql: deps.sql, org, now, summaries }),
     });
     registerDutyRoutes(api, { desk: duty, inspections, now });
+    if (deps.analytics)
+      registerAssessmentRoutes(api, {
+        assessments: new Assessments({ sql: deps.sql, analytics: deps.analytics, org, now, config }),
+      });
     registerApiDocs(deps.router, api);
   }
 

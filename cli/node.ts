@@ -470,6 +470,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     router,
     log,
     clickhouse: analytics.client,
+    analytics,
     clickhouseWriter: analytics.writer,
     publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
     vehicleOf: (terminalId, plate) => registeredVehicle(registry, terminalId, plate),

@@ -54,6 +54,18 @@ export type {
   TrendDay,
   TrendPeriod,
 } from './summary.js';
+export { ASSESSMENT_INDICATOR_IDS } from './assessment.js';
+export type {
+  AssessmentFigure,
+  AssessmentFigures,
+  AssessmentIndicator,
+  AssessmentIndicatorId,
+  AssessmentItem,
+  AssessmentItems,
+  AssessmentPeriod,
+  AssessmentReport,
+  AssessmentUnit,
+} from './assessment.js';
 export type {
   AlarmCounts,
   AlarmHandlingAction,

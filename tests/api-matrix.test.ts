@@ -208,7 +208,7 @@ describe('the documented API, generated from /api/docs', () => {
   beforeAll(async () => {
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
     const geo = henanGeo();
-    h = await startCenterHarness({ kind: 'memory' }, {}, {}, (router, accounts, centre) => {
+    h = await startCenterHarness({ kind: 'memory' }, { analytics }, {}, (router, accounts, centre) => {
       const metrics = new Metrics();
       registerRoutes(router, { accounts, metrics, geoJson: () => geo });
       registerSqlRoutes(router, { accounts, analytics, org: centre.org, metrics, logger: silentLogger });
@@ -570,6 +570,22 @@ describe('the documented API, generated from /api/docs', () => {
       };
 
     c['GET /api/summary/trends'] = simple('GET', '/api/summary/trends');
+    // Scoped like the summary: the caller's own figures always, another city's unit only for the province.
+    c['GET /api/assessment'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'GET', `/api/assessment?from=2026-11-01&to=2026-11-30&unit=${UNIT[where!]}`),
+      expected: scoped(200),
+    };
+    c['GET /api/assessment/items'] = {
+      scoped: true,
+      run: (a, where) =>
+        call(
+          a.token,
+          'GET',
+          `/api/assessment/items?indicator=alarm_handling_rate&from=2026-11-01&to=2026-11-30&unit=${UNIT[where!]}`,
+        ),
+      expected: scoped(200),
+    };
     c['GET /api/duty/posts'] = simple('GET', '/api/duty/posts');
     c['GET /api/duty/inspections'] = simple('GET', '/api/duty/inspections?direction=sent');
     c['GET /api/duty/inspections/rates'] = simple('GET', '/api/duty/inspections/rates');

@@ -46,11 +46,22 @@ export interface DirectlyAdministeredConfig {
   city_view_except: string[];
 }
 
+/** The thresholds of the assessment indicators (docs/assessment.md), versioned so a bulletin's figures can be redone. */
+export interface AssessmentConfig {
+  /** A leg between two fixes is a break in the track when longer than this … */
+  track_gap_seconds: number;
+  /** … and longer than this in distance. */
+  track_gap_km: number;
+  /** Rule ids whose episodes count in avg_overspeed_count. */
+  overspeed_rules: string[];
+}
+
 export interface CenterConfigValues {
   alarm_routing: AlarmRoutingConfig;
   work_order_deadlines: DeadlineConfig;
   escalation: EscalationConfig;
   directly_administered: DirectlyAdministeredConfig;
+  assessment: AssessmentConfig;
 }
 export type ConfigKey = keyof CenterConfigValues;
 
@@ -84,6 +95,7 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
   work_order_deadlines: { default_hours: 72, rules: [{ category: '*', severity: 'critical', hours: 24 }] },
   escalation: { alarm_unhandled_minutes: 30 },
   directly_administered: { command: 'province', city_view: true, city_view_except: [] },
+  assessment: { track_gap_seconds: 120, track_gap_km: 2, overspeed_rules: ['overspeed'] },
 };
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
@@ -91,6 +103,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'work_order_deadlines',
   'escalation',
   'directly_administered',
+  'assessment',
 ];
 /** What alarms can be routed by: the engine's rule ids and the alarms other platforms report over JT/T 809. */
 export const ROUTING_CATEGORIES: readonly string[] = [...ALL_RULES.map((r) => r.id), PLATFORM_ALARM_RULE];
@@ -101,6 +114,7 @@ const DEPARTMENT = /^[a-z][a-z0-9_]{1,39}$/;
 const HOURS_MAX = 24 * 90;
 const MINUTES_MAX = 7 * 24 * 60;
 const RULES_MAX = 200;
+const TRACK_GAP_KM_MAX = 1_000;
 
 function badConfig(path: string, detail: string): HttpError {
   return new HttpError(400, 'bad_config', `${path}: ${detail}`, { field: path });
@@ -273,6 +287,28 @@ export function checkConfig<K extends ConfigKey>(
         return code;
       });
       return { command, city_view: cityView, city_view_except: codes } as CenterConfigValues[K];
+    }
+    case 'assessment': {
+      onlyKeys(key, value, ['track_gap_seconds', 'track_gap_km', 'overspeed_rules']);
+      const km = value.track_gap_km;
+      if (typeof km !== 'number' || !Number.isFinite(km) || km <= 0 || km > TRACK_GAP_KM_MAX)
+        throw badConfig(
+          `${key}.track_gap_km`,
+          `value ${JSON.stringify(km)} is not a number above 0 and at most ${TRACK_GAP_KM_MAX}`,
+        );
+      const rules = value.overspeed_rules;
+      if (!Array.isArray(rules) || rules.length === 0 || rules.length > RULES_MAX)
+        throw badConfig(`${key}.overspeed_rules`, `must be an array of 1 to ${RULES_MAX} rule ids`);
+      const ruleIds = rules.filter((rule: unknown, i) => {
+        if (typeof rule !== 'string' || rule === '*')
+          throw badConfig(`${key}.overspeed_rules[${i}]`, `value ${JSON.stringify(rule)} is not a rule id`);
+        return knownRule(`${key}.overspeed_rules[${i}]`, rule, mode);
+      }) as string[];
+      return {
+        track_gap_seconds: integerIn(`${key}.track_gap_seconds`, value.track_gap_seconds, 1, 86_400),
+        track_gap_km: km,
+        overspeed_rules: ruleIds,
+      } as CenterConfigValues[K];
     }
   }
   throw badConfig(key, `unknown configuration key (known: ${CONFIG_KEYS.join(', ')})`);

@@ -1,0 +1,232 @@
+/**
+ * The assessment of a scope for a period: which units are listed, and each one's figures rolled up from the
+ * per-org-code counts of its command subtree. As in the summary, the 省直管县 a unit views without commanding them
+ * are listed beside its own children (marked view_only) and counted in its totals; each code is counted once.
+ */
+import type { AssessmentIndicatorId, AssessmentItems, AssessmentReport, AssessmentUnit } from '../../schema/index.js';
+import type { Analytics, Sql } from '../../store/index.js';
+import type { Clock } from '../access/actor.js';
+import type { Principal } from '../auth/accounts.js';
+import { HttpError } from '../http/router.js';
+import type { CenterConfig } from '../config/center-config.js';
+import type { OrgDirectory, OrgUnit } from '../org/org-directory.js';
+import { deskFacts } from './desk-facts.js';
+import { assessmentItems } from './drill-down.js';
+import { addCounts, ASSESSMENT_INDICATORS, figuresOf, zeroCounts, type IndicatorCounts } from './indicators.js';
+import { parsePeriod } from './period.js';
+import { VEHICLE_FACT_DEFAULTS, vehicleFacts, type VehicleFactOptions } from './vehicle-facts.js';
+
+export type AssessmentLevel = 'city' | 'county' | 'enterprise';
+
+export interface AssessmentQuery {
+  from: string;
+  to: string;
+  level?: AssessmentLevel;
+  unit?: string;
+}
+
+export interface AssessmentsDeps {
+  sql: Sql;
+  analytics: Pick<Analytics, 'queryInternal'>;
+  org: OrgDirectory;
+  now: Clock;
+  /** The thresholds in force (`assessment`); without it, the options given to the constructor. */
+  config?: Pick<CenterConfig, 'get'>;
+}
+
+export class Assessments {
+  constructor(
+    private readonly deps: AssessmentsDeps,
+    private readonly options: VehicleFactOptions = VEHICLE_FACT_DEFAULTS,
+  ) {}
+
+  /** The thresholds in force: the configuration's latest version (0: the defaults), or the constructor's. */
+  private async thresholds(): Promise<{ options: VehicleFactOptions; version: number }> {
+    if (this.deps.config === undefined) return { options: this.options, version: 0 };
+    const { value, version } = await this.deps.config.get('assessment');
+    return {
+      options: {
+        trackGapSeconds: value.track_gap_seconds,
+        trackGapKm: value.track_gap_km,
+        overspeedRules: value.overspeed_rules,
+      },
+      version,
+    };
+  }
+
+  /**
+   * The unit assessed and what its figures cover: its command subtree, plus the 省直管县 it views when it is the
+   * caller's own unit. Another city's unit answers like an unknown one: its existence is not disclosed.
+   */
+  private scopeOf(principal: Principal, unit: string | undefined): { scope: string; area: string[] } {
+    const { org } = this.deps;
+    const scope = unit ?? principal.orgCode;
+    if (org.get(scope) === undefined || !org.sees(principal.orgCode, scope))
+      throw new HttpError(404, 'not_found', `unit ${scope} is not in your scope`);
+    return { scope, area: scope === principal.orgCode ? org.viewSubtree(scope) : org.subtree(scope) };
+  }
+
+  /** The rows behind one figure of a unit (the scope's totals), at most `limit`. */
+  async items(
+    principal: Principal,
+    query: AssessmentQuery & { indicator: AssessmentIndicatorId; limit: number },
+  ): Promise<AssessmentItems> {
+    const report = await this.forPrincipal(principal, { from: query.from, to: query.to, unit: query.unit });
+    const { area } = this.scopeOf(principal, query.unit);
+    const { items, truncated } = await assessmentItems(
+      this.deps,
+      {
+        indicator: query.indicator,
+        area,
+        startsAt: report.period.starts_at,
+        endsAt: report.period.ends_at,
+        now: report.generated_at,
+        limit: query.limit,
+      },
+      // The thresholds the figure was computed with, so the items add up to it.
+      {
+        trackGapSeconds: report.parameters.track_gap_seconds,
+        trackGapKm: report.parameters.track_gap_km,
+        overspeedRules: report.parameters.overspeed_rules,
+      },
+    );
+    return {
+      indicator: query.indicator,
+      scope: report.scope,
+      period: report.period,
+      figure: report.totals.figures[query.indicator],
+      items,
+      truncated,
+    };
+  }
+
+  async forPrincipal(principal: Principal, query: AssessmentQuery): Promise<AssessmentReport> {
+    const { org } = this.deps;
+    const period = parsePeriod(query.from, query.to);
+    const { scope, area } = this.scopeOf(principal, query.unit);
+    const rows = query.level === 'enterprise' ? [] : this.rowsOf(principal.orgCode, scope, query.level);
+    const now = this.deps.now();
+    const { options, version } = await this.thresholds();
+    const [vehicles, desks] = await Promise.all([
+      vehicleFacts(this.deps.analytics, { by: 'home_org_code', keys: area }, period.starts_at, period.ends_at, options),
+      deskFacts(this.deps.sql, area, period.starts_at, period.ends_at, now),
+    ]);
+    const byOrg = new Map<string, IndicatorCounts>();
+    for (const source of [vehicles, desks])
+      for (const [code, counts] of source) {
+        let into = byOrg.get(code);
+        if (into === undefined) byOrg.set(code, (into = zeroCounts()));
+        addCounts(into, counts);
+      }
+    const sum = (codes: readonly string[]): IndicatorCounts => {
+      const total = zeroCounts();
+      for (const code of new Set(codes)) {
+        const counts = byOrg.get(code);
+        if (counts !== undefined) addCounts(total, counts);
+      }
+      return total;
+    };
+    const viewed = new Set(org.viewedBy(principal.orgCode));
+    const unitOf = (unit: OrgUnit, codes: readonly string[]): AssessmentUnit => ({
+      org_code: unit.code,
+      enterprise_id: null,
+      name: unit.name,
+      level: unit.level,
+      directly_administered: unit.directlyAdministered,
+      view_only: viewed.has(unit.code),
+      figures: figuresOf(sum(codes)),
+    });
+    const scopeUnit = org.get(scope)!;
+    return {
+      scope: { org_code: scopeUnit.code, name: scopeUnit.name, level: scopeUnit.level },
+      period,
+      level: query.level ?? 'children',
+      generated_at: now,
+      parameters: {
+        config_version: version,
+        track_gap_seconds: options.trackGapSeconds,
+        track_gap_km: options.trackGapKm,
+        overspeed_rules: [...options.overspeedRules],
+      },
+      indicators: [...ASSESSMENT_INDICATORS],
+      totals: unitOf(scopeUnit, area),
+      units:
+        query.level === 'enterprise'
+          ? await this.enterpriseRows(area, period.starts_at, period.ends_at, now, viewed, options)
+          : rows.map((unit) => unitOf(unit, org.subtree(unit.code))),
+    };
+  }
+
+  /**
+   * One row per enterprise registered in a unit of `area`: its vehicles' figures wherever they are registered, the
+   * alarm cases carrying it and the work orders addressed to it within `area`. Inspections are of centres, so an
+   * enterprise's inspection_response_rate is null.
+   */
+  private async enterpriseRows(
+    area: readonly string[],
+    startsAt: number,
+    endsAt: number,
+    now: number,
+    viewed: ReadonlySet<string>,
+    options: VehicleFactOptions,
+  ): Promise<AssessmentUnit[]> {
+    const { org } = this.deps;
+    const enterprises = await this.deps.sql.query<{ id: string; name: string; org_code: string }>(
+      'SELECT id, name, org_code FROM enterprises WHERE org_code = ANY($1) ORDER BY id',
+      [area],
+    );
+    const ids = enterprises.map((e) => e.id);
+    const [vehicles, desks] = await Promise.all([
+      vehicleFacts(this.deps.analytics, { by: 'enterprise_id', keys: ids }, startsAt, endsAt, options),
+      deskFacts(this.deps.sql, area, startsAt, endsAt, now, ids),
+    ]);
+    return enterprises.map((enterprise): AssessmentUnit => {
+      const counts = zeroCounts();
+      for (const source of [vehicles, desks]) {
+        const found = source.get(enterprise.id);
+        if (found !== undefined) addCounts(counts, found);
+      }
+      const unit = org.get(enterprise.org_code);
+      // Where the enterprise is registered in a 省直管县 the caller views, so is the enterprise's row.
+      const inViewed = [...viewed].some((code) => org.covers(code, enterprise.org_code));
+      return {
+        org_code: enterprise.org_code,
+        enterprise_id: enterprise.id,
+        name: enterprise.name,
+        level: unit?.level ?? 'county',
+        directly_administered: false,
+        view_only: inViewed,
+        figures: figuresOf(counts),
+      };
+    });
+  }
+
+  /**
+   * The listed units: the scope's children (and the 省直管县 the caller views, when the scope is the caller's own
+   * unit), or every unit of `level` the scope sees. At city level a 省直管县 the province commands is listed beside
+   * the cities, as the province's summary ranks it; at county level it is a county like the others.
+   */
+  private rowsOf(caller: string, scope: string, level: 'city' | 'county' | undefined): OrgUnit[] {
+    const { org } = this.deps;
+    const ownScope = scope === caller;
+    if (level === undefined) {
+      const viewed = ownScope ? org.viewedBy(caller).map((code) => org.get(code)!) : [];
+      return [...org.childrenOf(scope), ...viewed];
+    }
+    const scopeUnit = org.get(scope)!;
+    if (level === 'city' && scopeUnit.level === 'county')
+      throw new HttpError(400, 'bad_field', `level: the unit ${scope} is a county, it holds no city`, {
+        field: 'level',
+      });
+    const area = ownScope ? org.viewSubtree(caller) : org.subtree(scope);
+    const root = org.all().find((unit) => unit.parentCode === null)?.code;
+    return area
+      .map((code) => org.get(code)!)
+      .filter((unit) =>
+        level === 'city'
+          ? unit.level === 'city' || (unit.directlyAdministered && unit.parentCode === root)
+          : unit.level === 'county',
+      )
+      .sort((a, b) => a.code.localeCompare(b.code));
+  }
+}
