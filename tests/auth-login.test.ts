@@ -69,6 +69,15 @@ describe.each(STORE_KINDS)('login on %s', (kind) => {
     await h?.close();
   });
 
+  it('refuses an admin disabling their own account, which nobody could then enable again', async () => {
+    const me = await h.accounts.authenticate(h.adminToken);
+    const refused = await h.call<{ error: string }>(h.adminToken, 'POST', `/api/users/${me.userId}/disable`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toBe('own_account');
+    // Still in, sessions and all.
+    expect((await h.accounts.authenticate(h.adminToken)).userId).toBe(me.userId);
+  });
+
   it('answers unknown, disabled and wrong-password logins alike, in the same time', async () => {
     await h.user('timing-known', 'duty_officer', '410100');
     const disabled = await h.user('timing-disabled', 'duty_officer', '410100');

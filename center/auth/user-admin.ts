@@ -154,6 +154,9 @@ export class UserAdmin {
 
   async setDisabled(admin: Principal, peer: string, userId: number, disabled: boolean): Promise<UserView> {
     this.requireAdmin(admin);
+    // Disabling oneself locks out the account that could undo it (for the built-in admin, the whole province).
+    if (disabled && userId === admin.userId)
+      throw new HttpError(409, 'own_account', 'an admin may not disable their own account; another admin does it');
     const row = await this.sql.transaction(async (tx) => {
       const user = await this.managedUser(tx, admin, userId);
       const rows = await tx.query<UserRow>(
