@@ -138,39 +138,23 @@ export function RosterForm({
         <p className="console-empty">{r.noPeople}</p>
       ) : (
         <>
-          <fieldset data-testid="roster-officers">
-            <legend>{r.officers}</legend>
-            {people.map((p) => (
-              <label key={p.user_id} className="duty-pick">
-                <input
-                  type="checkbox"
-                  data-user-id={p.user_id}
-                  checked={officers.includes(p.user_id)}
-                  disabled={leaders.includes(p.user_id)}
-                  onChange={() => toggle(officers, setOfficers, p.user_id)}
-                />
-                {p.name}
-              </label>
-            ))}
-          </fieldset>
+          <Picks
+            testId="roster-officers"
+            legend={r.officers}
+            people={people}
+            picked={officers}
+            taken={leaders}
+            onToggle={(id) => toggle(officers, setOfficers, id)}
+          />
           {people.some((p) => p.role === 'leader') ? (
-            <fieldset data-testid="roster-leaders">
-              <legend>{r.leaders}</legend>
-              {people
-                .filter((p) => p.role === 'leader')
-                .map((p) => (
-                  <label key={p.user_id} className="duty-pick">
-                    <input
-                      type="checkbox"
-                      data-user-id={p.user_id}
-                      checked={leaders.includes(p.user_id)}
-                      disabled={officers.includes(p.user_id)}
-                      onChange={() => toggle(leaders, setLeaders, p.user_id)}
-                    />
-                    {p.name}
-                  </label>
-                ))}
-            </fieldset>
+            <Picks
+              testId="roster-leaders"
+              legend={r.leaders}
+              people={people.filter((p) => p.role === 'leader')}
+              picked={leaders}
+              taken={officers}
+              onToggle={(id) => toggle(leaders, setLeaders, id)}
+            />
           ) : null}
         </>
       )}
@@ -183,5 +167,33 @@ export function RosterForm({
         {r.submit}
       </button>
     </form>
+  );
+}
+
+/** People to tick for one post of the shift; those ticked for the other post are greyed out (one post each). */
+function Picks(props: {
+  testId: string;
+  legend: string;
+  people: Person[];
+  picked: number[];
+  taken: number[];
+  onToggle: (id: number) => void;
+}) {
+  return (
+    <fieldset data-testid={props.testId}>
+      <legend>{props.legend}</legend>
+      {props.people.map((p) => (
+        <label key={p.user_id} className="duty-pick">
+          <input
+            type="checkbox"
+            data-user-id={p.user_id}
+            checked={props.picked.includes(p.user_id)}
+            disabled={props.taken.includes(p.user_id)}
+            onChange={() => props.onToggle(p.user_id)}
+          />
+          {p.name}
+        </label>
+      ))}
+    </fieldset>
   );
 }
