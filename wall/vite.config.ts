@@ -8,6 +8,7 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from './precompress.js';
 
 const WALL_ROOT = fileURLToPath(new URL('.', import.meta.url));
 /** deck.gl + maplibre are large; the bundle is loaded once per kiosk over the centre's LAN, so size is no warning. */
@@ -16,7 +17,7 @@ const CHUNK_SIZE_WARNING_KB = 4_000;
 export default defineConfig({
   root: WALL_ROOT,
   base: '/wall/',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

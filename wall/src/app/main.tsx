@@ -1,16 +1,22 @@
-/** Entry point for both `/wall` and `/console`: pick the page from the path, the language from `?lang=`. */
-import { StrictMode } from 'react';
+/**
+ * Entry point for both `/wall` and `/console`: pick the page from the path, the language from `?lang=`.
+ *
+ * Each page is its own chunk, loaded only on its route: a wall kiosk never downloads the console's screens, and a
+ * duty officer's console does not wait for the wall's panels.
+ */
+import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { resolveKioskToken } from '../feed/auth-token.js';
 import { langFromSearch } from '../i18n/locale.js';
 import { MESSAGES } from '../i18n/messages.js';
 import { FullScreenMessage } from '../panels/full-screen-message.js';
-import { ConsoleApp } from '../console/console-app.js';
 import { CrashGuard } from './crash-guard.js';
 import { routeOf } from './route.js';
-import { WallApp } from './wall-app.js';
 import './wall.css';
 import '../console/console.css';
+
+const ConsoleApp = lazy(() => import('../console/console-app.js').then((m) => ({ default: m.ConsoleApp })));
+const WallApp = lazy(() => import('./wall-app.js').then((m) => ({ default: m.WallApp })));
 
 function readSessionStorage(): Storage | undefined {
   try {
@@ -26,7 +32,11 @@ function Page() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   if (routeOf(window.location.pathname) === 'console') {
     document.title = `Vigil · ${messages.consoleTitle}`;
-    return <ConsoleApp lang={lang} />;
+    return (
+      <Suspense fallback={null}>
+        <ConsoleApp lang={lang} />
+      </Suspense>
+    );
   }
   document.title = `Vigil · ${messages.title}`;
   const token = resolveKioskToken(window.location.search, readSessionStorage());
@@ -42,7 +52,9 @@ function Page() {
   }
   return (
     <CrashGuard messages={messages}>
-      <WallApp lang={lang} token={token} />
+      <Suspense fallback={null}>
+        <WallApp lang={lang} token={token} />
+      </Suspense>
     </CrashGuard>
   );
 }
