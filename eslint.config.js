@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'wall/dist/**', 'bench/results/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/node_modules/**', 'data/**', 'wall/dist/**', 'dist/**', 'bench/results/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -3,10 +3,11 @@
  * and descriptors are their own: one command at a time, answered by one report.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../schema/index.js';
 import type { ClientCommand, ClientReport } from './jt808-load-client.js';
 
-const CLIENT = fileURLToPath(new URL('./jt808-load-client.ts', import.meta.url));
+/** From source through tsx, also when `vigil bench` itself runs compiled (dist/). */
+const CLIENT = packagePath('bench', 'jt808-load-client.ts');
 
 export class LoadClientProcess {
   private readonly child: ChildProcess;

@@ -4,7 +4,6 @@
  * stores, which is what lets them be split across machines later.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   ALARMS,
   CAMERA_EVENTS,
@@ -15,6 +14,7 @@ import {
   TELEMETRY,
   countyAt,
   henanGeo,
+  packagePath,
   Readiness,
   type Logger,
   type Metrics,
@@ -49,7 +49,7 @@ import {
   Jt808Gateway,
   MEDIA_SERVER_DEFAULTS,
   Jt809Server,
-  openFilesWarning,
+  openFilesNote,
   processOpenFilesBudget,
 } from '../ingest/index.js';
 import {
@@ -162,7 +162,7 @@ export interface RunningNode {
   close(): Promise<void>;
 }
 
-const WALL_DIST = fileURLToPath(new URL('../wall/dist', import.meta.url));
+const WALL_DIST = packagePath('wall', 'dist');
 
 function orgCodeAt(lon: number, lat: number): string {
   return countyAt(lon, lat)?.code ?? HENAN_PROVINCE_CODE;
@@ -412,17 +412,28 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   // Not fatal: beyond the budget every listener refuses with reason fd_limit, and the defaults must start on
   // small machines. The HTTP server draws from the same budget as the TCP servers (and so do its WebSockets).
   const openFiles = processOpenFilesBudget();
-  const openFilesShort = openFilesWarning(
+  const openFilesShort = openFilesNote(
     [
-      { key: 'jt808.connectionsMax', value: GATEWAY_DEFAULTS.connectionsMax },
-      { key: 'jt809.connectionsMax', value: JT809_DEFAULTS.connectionsMax },
-      { key: 'jt1078.connectionsMax (live and playback)', value: 2 * MEDIA_SERVER_DEFAULTS.connectionsMax },
-      { key: 'http.connectionsMax', value: httpOptions.connectionsMax },
+      { key: 'jt808.connectionsMax', value: GATEWAY_DEFAULTS.connectionsMax, explicit: false },
+      { key: 'jt809.connectionsMax', value: JT809_DEFAULTS.connectionsMax, explicit: false },
+      {
+        key: 'jt1078.connectionsMax (live and playback)',
+        value: 2 * MEDIA_SERVER_DEFAULTS.connectionsMax,
+        explicit: false,
+      },
+      {
+        key: 'http.connectionsMax',
+        value: httpOptions.connectionsMax,
+        explicit: httpOptions.connectionsMax !== HTTP_SERVER_DEFAULTS.connectionsMax,
+      },
     ],
     openFiles,
   );
   if (openFilesShort !== undefined)
-    logger.warn(openFilesShort, { openFilesLimit: openFiles.limit, connectionsBudget: openFiles.connectionsMax });
+    logger[openFilesShort.level](openFilesShort.message, {
+      openFilesLimit: openFiles.limit,
+      connectionsBudget: openFiles.connectionsMax,
+    });
 
   const router = new Router(1 << 20, { logger: logger.child({ component: 'http' }), metrics });
   const geo = henanGeo();

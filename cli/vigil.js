@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `vigil` executable. It runs `cli/main.ts` in a Node process started with the V8 flags Vigil is tuned for,
+ * The `vigil` executable. It runs the node's `main` — compiled in dist/ when that build is current, otherwise
+ * `cli/main.ts` through tsx (cli/entry-point.js) — in a Node process started with the V8 flags Vigil is tuned for,
  * which can only be given when a process starts:
  *
  * - `--max-semi-space-size=64` (MB): the gateway, the log and the sinks make short-lived objects for every frame
@@ -13,15 +14,21 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { entryPoint } from './entry-point.js';
 
 const TUNED_FLAGS = ['--max-semi-space-size=64'];
 
 const given = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
 const flags = TUNED_FLAGS.filter((flag) => !given.includes(flag.split('=')[0]));
-const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const entry = entryPoint(fileURLToPath(new URL('..', import.meta.url)));
+if (entry.stale)
+  process.stderr.write(
+    'vigil: dist/ is older than the sources, running from source (npm run build:node compiles it)\n',
+  );
+const loader = entry.compiled ? [] : ['--import', import.meta.resolve('tsx')];
 const child = spawn(
   process.execPath,
-  [...process.execArgv, ...flags, '--import', import.meta.resolve('tsx'), main, ...process.argv.slice(2)],
+  [...process.execArgv, ...flags, ...loader, entry.script, ...process.argv.slice(2)],
   {
     stdio: 'inherit',
   },

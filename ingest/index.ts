@@ -5,7 +5,7 @@ export { DownlinkError } from './jt808/gateway/downlink-error.js';
 export type { DownlinkFailure } from './jt808/gateway/downlink-error.js';
 export { GATEWAY_DEFAULTS } from './jt808/gateway/options.js';
 export type { GatewayOptions } from './jt808/gateway/options.js';
-export { OPEN_FILES_RESERVE, OpenFilesBudget, openFilesWarning, processOpenFilesBudget } from './open-files.js';
+export { OPEN_FILES_RESERVE, OpenFilesBudget, openFilesNote, processOpenFilesBudget } from './open-files.js';
 export type { ConnectionBound } from './open-files.js';
 export { REGISTER_RESULT } from './jt808/gateway/terminal-directory.js';
 export type { TerminalDirectory, TerminalRegistration } from './jt808/gateway/terminal-directory.js';

@@ -111,24 +111,46 @@ export interface ConnectionBound {
   /** The configuration key, e.g. `jt808.connectionsMax`. */
   key: string;
   value: number;
+  /** Set by the operator rather than left at its built-in default. */
+  explicit: boolean;
+}
+
+export interface OpenFilesNote {
+  /**
+   * `warn` when a bound the operator set does not fit (they asked for something the machine will refuse);
+   * `info` when only the built-in defaults — sized for a province, far above a default machine's limit — do not:
+   * a default start on a default machine is normal, not a fault to warn about.
+   */
+  level: 'info' | 'warn';
+  message: string;
 }
 
 /**
- * One warning when the configured connection bounds do not fit under the open-file limit, naming the keys,
- * values and the limit and how to raise it; undefined when they fit or the limit is unknown. Not an error:
- * the servers refuse beyond the budget instead, and the defaults must start on a machine with a small limit.
+ * What to say when the connection bounds do not fit under the open-file limit, naming the keys, values and the
+ * limit and how to raise it; undefined when they fit or the limit is unknown. Never an error: the servers refuse
+ * beyond the budget instead (reason fd_limit), and the defaults must start on a machine with a small limit.
  */
-export function openFilesWarning(
+export function openFilesNote(
   bounds: readonly ConnectionBound[],
   budget: Pick<OpenFilesBudget, 'limit' | 'connectionsMax'>,
-): string | undefined {
+): OpenFilesNote | undefined {
   if (budget.limit === undefined || budget.connectionsMax === undefined) return undefined;
   const total = bounds.reduce((sum, b) => sum + b.value, 0);
   if (total <= budget.connectionsMax) return undefined;
   const named = bounds.map((b) => `${b.key}=${b.value}`).join(' + ');
-  return (
-    `open-file limit ${budget.limit} is below the configured connection bounds ${named} = ${total} plus ${OPEN_FILES_RESERVE} reserved ` +
-    `and the descriptors already in use; connections (terminals, platforms, HTTP) beyond ${budget.connectionsMax} will be refused (reason fd_limit). ` +
-    `Raise the hard limit (systemd LimitNOFILE=${total + 4 * OPEN_FILES_RESERVE}, or ulimit -Hn and ulimit -n before start) or lower the bounds.`
-  );
+  const raise = `systemd LimitNOFILE=${total + 4 * OPEN_FILES_RESERVE}, or ulimit -Hn and ulimit -n before start`;
+  if (!bounds.some((b) => b.explicit))
+    return {
+      level: 'info',
+      message:
+        `this node accepts about ${budget.connectionsMax} connections (terminals, platforms, HTTP) within its open-file limit ${budget.limit}; ` +
+        `the default bounds (${named}) need ${total} plus ${OPEN_FILES_RESERVE} reserved. For more, raise the hard limit (${raise}).`,
+    };
+  return {
+    level: 'warn',
+    message:
+      `open-file limit ${budget.limit} is below the configured connection bounds ${named} = ${total} plus ${OPEN_FILES_RESERVE} reserved ` +
+      `and the descriptors already in use; connections (terminals, platforms, HTTP) beyond ${budget.connectionsMax} will be refused (reason fd_limit). ` +
+      `Raise the hard limit (${raise}) or lower the bounds.`,
+  };
 }

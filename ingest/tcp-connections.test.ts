@@ -7,7 +7,7 @@ import {
   OPEN_FILES_RESERVE,
   OpenFilesBudget,
   openFilesLimit,
-  openFilesWarning,
+  openFilesNote,
 } from './open-files.js';
 import { TcpConnections, type TcpConnection } from './tcp-connections.js';
 
@@ -186,17 +186,29 @@ describe('open-file limit', () => {
     ).toBeUndefined();
   });
 
-  it('warns naming keys, values and the limit when the bounds do not fit, and is silent when they do', () => {
+  it('warns naming keys, values and the limit when bounds the operator set do not fit, and is silent when they do', () => {
     const bounds = [
-      { key: 'jt808.connectionsMax', value: 100_000 },
-      { key: 'jt809.connectionsMax', value: 1_000 },
+      { key: 'jt808.connectionsMax', value: 100_000, explicit: true },
+      { key: 'jt809.connectionsMax', value: 1_000, explicit: false },
     ];
-    const warning = openFilesWarning(bounds, { limit: 20_000, connectionsMax: 19_500 });
-    expect(warning).toContain('open-file limit 20000');
-    expect(warning).toContain('jt808.connectionsMax=100000 + jt809.connectionsMax=1000 = 101000');
-    expect(warning).toContain('LimitNOFILE');
-    expect(warning).toContain('ulimit -n');
-    expect(openFilesWarning(bounds, { limit: 200_000, connectionsMax: 199_000 })).toBeUndefined();
-    expect(openFilesWarning(bounds, { limit: undefined, connectionsMax: undefined })).toBeUndefined();
+    const note = openFilesNote(bounds, { limit: 20_000, connectionsMax: 19_500 });
+    expect(note?.level).toBe('warn');
+    expect(note?.message).toContain('open-file limit 20000');
+    expect(note?.message).toContain('jt808.connectionsMax=100000 + jt809.connectionsMax=1000 = 101000');
+    expect(note?.message).toContain('LimitNOFILE');
+    expect(note?.message).toContain('ulimit -n');
+    expect(openFilesNote(bounds, { limit: 200_000, connectionsMax: 199_000 })).toBeUndefined();
+    expect(openFilesNote(bounds, { limit: undefined, connectionsMax: undefined })).toBeUndefined();
+  });
+
+  it('only informs when the built-in defaults are what does not fit: a default start is not a fault', () => {
+    const defaults = [
+      { key: 'jt808.connectionsMax', value: 100_000, explicit: false },
+      { key: 'http.connectionsMax', value: 2_000, explicit: false },
+    ];
+    const note = openFilesNote(defaults, { limit: 20_000, connectionsMax: 19_500 });
+    expect(note?.level).toBe('info');
+    expect(note?.message).toContain('accepts about 19500 connections');
+    expect(note?.message).toContain('LimitNOFILE');
   });
 });

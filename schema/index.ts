@@ -148,3 +148,4 @@ export type {
   VehicleRecord,
   VehicleRegistry,
 } from './sources.js';
+export { PACKAGE_ROOT, packagePath } from './package-root.js';

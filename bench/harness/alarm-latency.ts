@@ -21,7 +21,7 @@ import type { Page } from 'playwright-core';
 import type { FeedServerMessage } from '../../schema/index.js';
 import { SimulatedTerminal } from '../../cli/demo/simulated-terminal.js';
 import { locationBody } from '../../cli/demo/location.js';
-import { launchBrowser, type TestBrowser } from '../../tests/support/browser.js';
+import type { TestBrowser } from '../../tests/support/browser.js';
 import { LoadClientProcess } from '../jt808-load-client-process.js';
 import { startVigilNode, type Child } from './child-process.js';
 
@@ -142,6 +142,9 @@ interface Pages {
 }
 
 async function openPages(baseUrl: string, wallToken: string): Promise<Pages> {
+  // Loaded here, not at the top: playwright-core is a development dependency, and `vigil` (whose `bench` command
+  // reaches this module) must start on an install without them.
+  const { launchBrowser } = await import('../../tests/support/browser.js');
   const browser = await launchBrowser({ width: 1920, height: 1080 });
   const consolePage = await browser.context.newPage();
   await consolePage.goto(`${baseUrl}/console`);

@@ -4,9 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../schema/index.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The children run from source through tsx, also when `vigil bench` itself runs compiled (dist/). */
+export const REPO_ROOT = PACKAGE_ROOT;
 
 const GC_SETTLE_MS = 1500;
 

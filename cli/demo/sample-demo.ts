@@ -6,14 +6,14 @@
  * exactly what the rules are tested against: real Henan geography, labelled violations (camera-based ones
  * too), outages with back-fill and the odd malformed frame.
  */
-import { fileURLToPath } from 'node:url';
-import type { Logger } from '../../schema/index.js';
+import path from 'node:path';
+import { packagePath, type Logger } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import { readManifest, replayDirectory, REPLAY_DEFAULTS } from '../commands/replay/replay-engine.js';
 import { ReplayStats } from '../commands/replay/replay-stats.js';
 import { provisionDemoSourceKeys } from './demo-source-keys.js';
 
-export const SAMPLE_DIR = fileURLToPath(new URL('../../fixtures/sample/', import.meta.url));
+export const SAMPLE_DIR = packagePath('fixtures', 'sample') + path.sep;
 
 export interface DemoOptions {
   host: string;
