@@ -1,12 +1,60 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// chDB runs one ClickHouse engine per process, so test files run in forked processes, never threads.
+/** What every test run shares (`npm test` here, `npm run test:fast` in vitest.fast.config.ts). */
+export const COMMON = {
+  // chDB runs one ClickHouse engine per process, so test files run in forked processes, never threads.
+  pool: 'forks' as const,
+  exclude: ['**/node_modules/**', 'data/**', 'wall/dist/**', 'dist/**'],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+};
+
+/**
+ * Files that must have the machine to themselves because they compare times: latency bounds, descriptor
+ * budgets, login timings that must not depend on whether a user exists, a heavy query that must not delay
+ * others. They run one at a time, after the rest, so that nothing else competes with them and their bounds
+ * stay what they claim on a 2-core machine.
+ */
+export const EXCLUSIVE = [
+  'tests/alarm-latency.e2e.test.ts',
+  'tests/http-fd-limit.e2e.test.ts',
+  'tests/jt808-fd-limit.e2e.test.ts',
+  'tests/auth-login.test.ts',
+  'tests/jt809-login-throttle.test.ts',
+  'tests/sql-sandbox.e2e.test.ts',
+];
+
+/**
+ * Every other file mostly waits — on sockets, child processes, a PostgreSQL server, Chromium — so several run at
+ * once: three on two cores cut the run to about half. Each is still its own forked process with its own
+ * temporary directory and loopback ports chosen by the system, so they cannot meet.
+ */
+const SHARED_WORKERS = Math.max(3, availableParallelism() + 1);
+
 export default defineConfig({
   test: {
-    pool: 'forks',
-    include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'data/**', 'wall/dist/**'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    ...COMMON,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['**/*.test.ts'],
+          exclude: [...COMMON.exclude, ...EXCLUSIVE],
+          maxWorkers: SHARED_WORKERS,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'exclusive',
+          include: EXCLUSIVE,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import base from './vitest.config.js';
+import { COMMON } from './vitest.config.js';
 
 /**
  * `npm run test:fast`: the unit tests beside the code and the quick integration tests of `tests/` (in-process,
@@ -30,9 +30,9 @@ const NEEDS_A_SERVER = ['stream/log/kafka-log.test.ts'];
 
 export default defineConfig({
   test: {
-    ...base.test,
+    ...COMMON,
     include: [...UNIT_TESTS, ...QUICK_INTEGRATION_TESTS],
-    exclude: [...(base.test?.exclude ?? []), ...NEEDS_A_SERVER],
+    exclude: [...COMMON.exclude, ...NEEDS_A_SERVER],
     // These files mostly wait on sockets, timers and child processes: two at a time on two cores halves the
     // wall-clock time. Each is still its own forked process (one chDB engine per process).
     maxWorkers: Math.max(2, availableParallelism() - 1),
