@@ -1,6 +1,6 @@
 /** The shared accept side over real sockets: per-connection state, the connection bound, the idle sweep. */
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Metrics, createLogger } from '../schema/index.js';
 import {
   HTTP_HEADROOM_CONNECTIONS,
@@ -36,12 +36,13 @@ async function connect(port: number): Promise<net.Socket> {
   return socket;
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  return vi.waitFor(
+    () => {
+      if (!condition()) throw new Error('condition not met in time');
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
 }
 
 describe('TcpConnections', () => {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { PAGE_CSP } from '../center/index.js';
-import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { artifactPath, launchBrowser, resizeWall, type TestBrowser } from './support/browser.js';
 import { driveOverspeedEpisode } from './support/overspeed-episode.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
@@ -124,8 +124,7 @@ describe('the video wall in chromium', () => {
     const shot4k = artifactPath('wall-3840x2160.png');
     await page.screenshot({ path: shot4k });
     console.log(`screenshot: ${shot4k}`);
-    await page.setViewportSize(WALL_8K_WIDE);
-    await page.waitForTimeout(2_500);
+    await resizeWall(page, WALL_8K_WIDE);
     const shot8k = artifactPath('wall-7680x2160.png');
     await page.screenshot({ path: shot8k });
     console.log(`screenshot: ${shot8k}`);

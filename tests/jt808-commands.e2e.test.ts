@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationBody } from '../cli/demo/location.js';
 import { openOperational } from '../store/index.js';
-import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+import { eventually, startVigil, until, type VigilProcess } from './support/vigil-process.js';
 import { TestTerminal, type Received } from './support/jt808-test-terminal.js';
 import type { Jt808Message } from '../ingest/index.js';
 
@@ -172,9 +172,11 @@ describe('downlink commands API', () => {
     const silent = await command('豫D40400', { type: 'text', text: 'hello' });
     expect(silent.status).toBe(504);
     expect(silent.body.error).toBe('terminal_timeout');
+    // The gateway notices the closed socket on its own schedule; until then a command would wait for an answer.
+    const sessionsBefore = await authenticatedSessions();
     terminal.close();
     await terminal.closed;
-    await new Promise((r) => setTimeout(r, 100));
+    await until(async () => (await authenticatedSessions()) < sessionsBefore, 15_000, 'the closed session to be gone');
     const offline = await command('豫D40400', { type: 'text', text: 'hello' });
     expect(offline).toMatchObject({ status: 404, body: { error: 'terminal_offline' } });
     expect((await command('013799999999', { type: 'location_query' })).body.error).toBe('terminal_offline');
@@ -452,3 +454,11 @@ describe('downlink commands API', () => {
     }
   });
 });
+
+/** Authenticated JT/T 808 sessions, as the node exports them. */
+async function authenticatedSessions(): Promise<number> {
+  const text = await (await fetch(`${vigil.baseUrl}/metrics`)).text();
+  const value = /^vigil_jt808_sessions (\d+)$/m.exec(text)?.[1];
+  if (value === undefined) throw new Error('vigil_jt808_sessions is not on /metrics');
+  return Number(value);
+}

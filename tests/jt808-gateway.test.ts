@@ -12,6 +12,7 @@ import { locationBody } from '../cli/demo/location.js';
 import { DownlinkError, type Jt808Version, type LocationBody } from '../ingest/index.js';
 import { startGatewayNode, type GatewayNode } from './support/jt808-gateway-node.js';
 import { TestTerminal } from './support/jt808-test-terminal.js';
+import { eventually } from './support/vigil-process.js';
 
 const IDLE_TIMEOUT_MS = 2_000;
 const REASSEMBLY_TIMEOUT_MS = 300;
@@ -375,11 +376,15 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
   });
 });
 
-async function eventuallyRows(sql: string, timeoutMs = 10_000): Promise<unknown[][]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await node.query(sql);
-    if (rows.length > 0 || Date.now() > deadline) return rows;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** The rows of `sql` once there are any. */
+function eventuallyRows(sql: string, timeoutMs = 10_000): Promise<unknown[][]> {
+  return eventually(
+    async () => {
+      const rows = await node.query(sql);
+      return rows.length > 0 ? rows : undefined;
+    },
+    timeoutMs,
+    `rows of ${sql}`,
+    100,
+  );
 }

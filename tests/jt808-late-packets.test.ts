@@ -17,6 +17,7 @@ import { locationBody } from '../cli/demo/location.js';
 import type { Jt808Message, Jt808Version, LocationBody } from '../ingest/index.js';
 import { startGatewayNode, type GatewayNode } from './support/jt808-gateway-node.js';
 import { TestTerminal } from './support/jt808-test-terminal.js';
+import { until as untilShared } from './support/vigil-process.js';
 
 const REASSEMBLY_TIMEOUT_MS = 300;
 /** Sink linger: long enough that an answer sent before the write is durable would arrive before the rows. */
@@ -67,12 +68,8 @@ async function scalar(sql: string): Promise<number> {
   return Number((await node.query(sql))[0][0]);
 }
 
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`waited ${WAIT_MS} ms for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  return untilShared(check, WAIT_MS, what, 20);
 }
 
 function answersTo(terminal: TestTerminal, serial: number): { result: number; replyMsgId: number }[] {

@@ -10,6 +10,7 @@ import { locationBody } from '../cli/demo/location.js';
 import { TELEMETRY } from '../schema/index.js';
 import { startGatewayNode, type GatewayNode } from './support/jt808-gateway-node.js';
 import { TestTerminal } from './support/jt808-test-terminal.js';
+import { eventually } from './support/vigil-process.js';
 
 const DAY_MS = 86_400_000;
 /** The frame of issue #12: a 0x0100 header cut short, without its end flag. */
@@ -44,13 +45,17 @@ async function rows(sql: string): Promise<unknown[][]> {
   return node.query(sql);
 }
 
-async function eventuallyRows(sql: string, count: number, timeoutMs = 10_000): Promise<unknown[][]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await rows(sql);
-    if (found.length >= count || Date.now() > deadline) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** The rows of `sql` once there are at least `count` of them. */
+function eventuallyRows(sql: string, count: number, timeoutMs = 10_000): Promise<unknown[][]> {
+  return eventually(
+    async () => {
+      const found = await rows(sql);
+      return found.length >= count ? found : undefined;
+    },
+    timeoutMs,
+    `${count} rows of ${sql}`,
+    100,
+  );
 }
 
 describe('JT/T 808 wire faults (in-process gateway, real TCP)', () => {

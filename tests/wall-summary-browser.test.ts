@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CentreSummary } from '../schema/index.js';
 import { PAGE_CSP } from '../center/index.js';
-import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { artifactPath, launchBrowser, resizeWall, type TestBrowser } from './support/browser.js';
 import { driveOverspeedEpisode } from './support/overspeed-episode.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
@@ -206,8 +206,7 @@ describe('the wall summary panels in chromium', () => {
 
     await expectNoOverflow();
     await page.screenshot({ path: artifactPath('wall-summary-3840x2160.png') });
-    await page.setViewportSize(WALL_8K_WIDE);
-    await page.waitForTimeout(2_500);
+    await resizeWall(page, WALL_8K_WIDE);
     await expectNoOverflow();
     await page.screenshot({ path: artifactPath('wall-summary-7680x2160.png') });
     await page.setViewportSize(WALL_4K);

@@ -4,7 +4,7 @@
  * counted; a connection that sends nothing closed after the headers timeout; malformed HTTP answered as JSON.
  */
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { Metrics, silentLogger } from '../../schema/index.js';
 import { MemoryLog } from '../../stream/index.js';
@@ -98,12 +98,13 @@ async function idle(port: number, localAddress = '127.0.0.1'): Promise<Idle> {
   return { socket, received: () => received, closed };
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  return vi.waitFor(
+    () => {
+      if (!condition()) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
 }
 
 function refusedCount(metrics: Metrics, reason: string): number {

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { countyAt, isWithin } from '../../schema/reference/divisions.js';
 import {
@@ -198,12 +198,13 @@ class Recorder {
   }
 }
 
-async function until(probe: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function until(probe: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return vi.waitFor(
+    () => {
+      if (!probe()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }
 
 describe('FeedHub', () => {
@@ -316,18 +317,17 @@ describe('FeedHub', () => {
     const fixes = Array.from({ length: vehicles }, (_, i) =>
       fix(String(13_800_000_000 + i), NOW, { lat: ZHENGZHOU.lat + (i % 50) * 1e-3, lon: ZHENGZHOU.lon + i * 1e-5 }),
     );
+    // Both clients must get the same messages: every vehicle's fix already sent in a closed tick before they
+    // connect, so neither gets the last positions twice (snapshot, then the tick). A client connected before the
+    // fixes hears that tick: once it knows every vehicle, the tick has closed.
+    const witness = new Recorder(`${h.url}?token=province&positions=binary&protocol=3`);
+    await witness.opened;
     await h.log.producer().send(
       TOPICS.telemetry,
       fixes.map((value) => ({ key: value.terminal_id, value })),
     );
-    // Both clients must get the same messages: every vehicle tracked and its tick closed before they connect, so
-    // neither gets the last positions twice (snapshot, then the tick). The hub ticks every 50 ms here, and a timer
-    // due later than the next tick runs after it, so three tick lengths after tracking all, the tick has closed.
-    await until(
-      () => Number(/vigil_feed_vehicles (\d+)/.exec(h.metrics.render())?.[1] ?? 0) === vehicles,
-      'every vehicle tracked',
-    );
-    await new Promise((r) => setTimeout(r, 150));
+    await until(() => witness.latestByPlate.size === vehicles, 'every vehicle sent in a tick');
+    witness.socket.close();
     const deflating = new Recorder(`${h.url}?token=province&positions=binary&protocol=3`);
     const plain = new Recorder(`${h.url}?token=province&positions=binary&protocol=3`, { perMessageDeflate: false });
     await until(() => deflating.latestByPlate.size === vehicles && plain.latestByPlate.size === vehicles, 'snapshots');

@@ -2,7 +2,7 @@
  * The summary's record of vehicles heard lately: fed from the telemetry topic of a real in-process log, bounded,
  * never moved back by an older fix, and refusing bad configuration by name.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { countyAt } from '../../schema/index.js';
 import type { TelemetryRow } from '../../schema/index.js';
 import { MemoryLog, TOPICS } from '../../stream/index.js';
@@ -38,12 +38,13 @@ afterEach(async () => {
   for (const online of running.splice(0)) await online.stop();
 });
 
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function waitFor(condition: () => boolean, what: string): Promise<void> {
+  return vi.waitFor(
+    () => {
+      if (!condition()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: 20_000, interval: 20 },
+  );
 }
 
 describe('OnlineVehicles', () => {

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Metrics, Readiness, TELEMETRY, silentLogger, tsvEncoderFor, type TelemetryRow } from '../../schema/index.js';
 import { openAnalytics, type Analytics, type RowWriter } from '../../store/index.js';
 import { MemoryLog } from '../log/memory-log.js';
@@ -161,8 +161,7 @@ describe('TableSink on chDB', () => {
     sink.start();
     expect(readiness.ready).toBe(true);
     const sent = log.producer().send('vigil.telemetry', [{ key: '13955550000', value: fix('13955550000', 1) }]);
-    const deadline = Date.now() + 10_000;
-    while (!readiness.isFailing('sink:telemetry') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => readiness.isFailing('sink:telemetry'), 10_000);
     expect(readiness.problems()).toMatchObject([
       { part: 'sink:telemetry', reason: 'inserts_failing', detail: expect.stringContaining('not enough space') },
     ]);
@@ -283,10 +282,11 @@ describe('TableSink on chDB', () => {
   });
 });
 
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  return vi.waitFor(
+    async () => {
+      if (!(await condition())) throw new Error('condition not met in time');
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
 }

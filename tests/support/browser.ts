@@ -91,3 +91,20 @@ export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return path.join(ARTIFACTS_DIR, name);
 }
+
+/**
+ * Resizes a wall page and waits until it has laid itself out at the new size and its map has drawn since —
+ * instead of a pause long enough on a fast machine and too short on a loaded one.
+ */
+export async function resizeWall(page: Page, viewport: { width: number; height: number }): Promise<void> {
+  const rendersBefore = await page.evaluate(() => window.__vigilWall?.timings().mapRenders ?? 0);
+  await page.setViewportSize(viewport);
+  await page.waitForFunction(
+    ([width, height, renders]) =>
+      window.innerWidth === width &&
+      window.innerHeight === height &&
+      (window.__vigilWall?.timings().mapRenders ?? 0) > renders,
+    [viewport.width, viewport.height, rendersBefore] as const,
+    { timeout: 30_000 },
+  );
+}

@@ -180,22 +180,40 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
   };
 }
 
-/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
+/**
+ * The one way tests wait for something: polls `probe` until it returns a value that is not undefined (an error it
+ * throws counts as "not yet"), or fails after `timeoutMs` naming `what` — a function is asked only then, for
+ * context such as a node's last log lines — and the probe's last error. Never a fixed sleep: a fast machine goes
+ * on at once, a slow one waits up to the bound.
+ */
 export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
+  probe: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 15_000,
-  what = 'condition',
+  what: string | (() => string) = 'condition',
+  intervalMs = 200,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  while (Date.now() < deadline) {
+  for (;;) {
     try {
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
       lastError = error;
     }
-    await new Promise((r) => setTimeout(r, 200));
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  const named = typeof what === 'function' ? what() : what;
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${named}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/** `eventually` for a yes/no condition. */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  what: string | (() => string) = 'condition',
+  intervalMs = 50,
+): Promise<void> {
+  await eventually(async () => ((await condition()) ? true : undefined), timeoutMs, what, intervalMs);
 }
