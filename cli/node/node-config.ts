@@ -67,7 +67,7 @@ export interface NodeConfig {
   /**
    * The province the node supervises; when absent, `<data-dir>/province.json`, else Henan (PROVINCE_DEFAULT).
    */
-  province?: ProvinceSetting;
+  province?: Partial<ProvinceSetting>;
 }
 
 export interface RunningNode {
