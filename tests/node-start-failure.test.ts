@@ -130,7 +130,7 @@ describe('province configuration', () => {
       'vigil: start-up failed at step "configuration": province.code: value "420000" is not a province in',
     );
     expect(failed).not.toContain('part stopped');
-  });
+  }, 120_000);
 
   it('refuses an unknown key in province.json', async () => {
     const dir = dataDir();
@@ -140,5 +140,5 @@ describe('province configuration', () => {
       (error: unknown) => String(error),
     );
     expect(failed).toContain('province.title: unknown key (known: code, name_zh, name_en, divisions)');
-  });
+  }, 120_000);
 });
