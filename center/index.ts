@@ -63,3 +63,11 @@ export type { VideoRouteDeps } from './video/video-routes.js';
 export { VideoSockets } from './video/video-sockets.js';
 export type { VideoSocketsDeps } from './video/video-sockets.js';
 export { VideoTickets, VIDEO_TICKETS_DEFAULTS } from './video/video-tickets.js';
+export {
+  checkProvince,
+  loadProvince,
+  PROVINCE_DEFAULT,
+  PROVINCE_FILE_NAME,
+  ProvinceConfigError,
+} from './config/province-config.js';
+export type { ProvinceSetting } from './config/province-config.js';

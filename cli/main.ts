@@ -20,7 +20,7 @@ import { ConfigError, helpText, parseFlags, type FlagSpec } from './flags.js';
 import { TRAFFIC_COMMANDS } from './commands/index.js';
 import { KafkaLogError, RULES_RUNNER_DEFAULTS } from '../stream/index.js';
 import { installLastResort } from './last-resort.js';
-import { startNode, type NodeConfig, type RunningNode } from './node.js';
+import { NodeStartError, startNode, type NodeConfig, type RunningNode } from './node.js';
 import {
   HTTP_SERVER_DEFAULTS,
   LOGIN_THROTTLE_DEFAULTS,
@@ -668,7 +668,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`vigil: ${error.message}`);
     process.exit(2);
   }
-  if (error instanceof DiskSpaceError || error instanceof KafkaLogError) {
+  if (error instanceof DiskSpaceError || error instanceof KafkaLogError || error instanceof NodeStartError) {
     console.error(`vigil: ${error.message}`);
     process.exit(1);
   }

@@ -2,7 +2,8 @@
  * JT/T 809 inspections (查岗) and alarm supervisions (督办) end to end against a real `vigil start`: a lower
  * platform written from the standard logs in over a real TCP socket; a duty officer's API request reaches it as
  * 0x9300/0x9301 or 0x9400/0x9401 on its main link, decoded here independently of Vigil's codec; its 0x1301 and
- * 0x1401 answers (one replayed) show in the API as answered; an inspection left unanswered turns `unanswered`
+ * 0x1401 answers show in the API as answered; the first answer wins, and a repeated one is counted and, when it
+ * differs, kept in the audit log; an inspection left unanswered turns `unanswered`
  * after its short deadline; requests to a platform that is unknown or not logged in are refused with the reason.
  */
 import iconv from 'iconv-lite';
@@ -44,6 +45,19 @@ async function api(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** vigil_jt809_answers_repeated_total for one answer message id, from /metrics (0 when not yet counted). */
+async function repeatedAnswers(msgId: string): Promise<number> {
+  const text = await (await fetch(`${vigil.baseUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`vigil_jt809_answers_repeated_total{msg_id="${msgId}"}`));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
+/** The audit log's entries of one action, oldest first: who and what. */
+async function repeatAudits(action: string): Promise<{ actor: unknown; detail: unknown }[]> {
+  const entries = (await api('GET', `/api/audit?action=${action}`)).body.entries as Record<string, unknown>[];
+  return entries.reverse().map((e) => ({ actor: e.actor, detail: e.detail }));
 }
 
 const gbk = (bytes: Buffer) => iconv.decode(bytes, 'gbk').replace(/\0+$/, '');
@@ -136,7 +150,7 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
     expect(listed.find((p) => p.access_code === ACCESS_CODE)?.main_link).toBe('logged_in');
   });
 
-  it('sends an inspection the platform answers; a replayed answer changes nothing', async () => {
+  it('sends an inspection the platform answers; a repeated answer changes nothing and is counted and audited', async () => {
     const sent = await api('POST', `${base}/inspections`, { question: '请报值班人员姓名' });
     expect(sent.status).toBe(201);
     expect(sent.body).toMatchObject({ status: 'sent', link: 'main', question: '请报值班人员姓名', answer: null });
@@ -152,6 +166,7 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
 
     platform.send(0x1300, inspectionAnswer(request.infoId, '值班员张三'));
     platform.send(0x1300, inspectionAnswer(request.infoId, '重放的应答'));
+    platform.send(0x1300, inspectionAnswer(request.infoId, '值班员张三'));
     const answered = await eventually(
       async () => {
         const list = (await api('GET', `${base}/inspections`)).body.inspections as Record<string, unknown>[];
@@ -166,6 +181,18 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
     await platform.answer(0x1006);
     const after = (await api('GET', `${base}/inspections`)).body.inspections as Record<string, unknown>[];
     expect(after[0]).toMatchObject({ answer: '值班员张三', answered_at: answered.answered_at });
+    // Both repeats are counted; only the one that says something else is kept in the audit log.
+    expect(await repeatedAnswers('0x1301')).toBe(2);
+    expect(await repeatAudits('jt809_inspection.answer_repeated')).toEqual([
+      {
+        actor: `jt809_platform:${ACCESS_CODE}`,
+        detail: {
+          info_id: request.infoId,
+          first: { answer: '值班员张三', answered_by: String(ACCESS_CODE) },
+          repeated: { answer: '重放的应答', answered_by: String(ACCESS_CODE) },
+        },
+      },
+    ]);
     // An answer to an inspection never sent is dead-lettered with its reason; the link carries on.
     platform.send(0x1300, inspectionAnswer(4_000_000_000, '无此查岗'));
     const rejects = await eventually(
@@ -270,18 +297,30 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
     });
     expect(request.endTimeS).toBe(Math.floor(Date.parse(String(sent.body.deadline_at)) / 1000));
 
+    // 处理中, then 已处理 twice: the first answer stands, the later ones are counted and audited.
     platform.send(0x1400, supervisionAnswer(PLATE, 2, request.supervisionId, 1));
     platform.send(0x1400, supervisionAnswer(PLATE, 2, request.supervisionId, 0));
     platform.send(0x1400, supervisionAnswer(PLATE, 2, request.supervisionId, 0));
     const answered = await eventually(
       async () => {
         const list = (await api('GET', `${base}/supervisions`)).body.supervisions as Record<string, unknown>[];
-        return list[0]?.result === 0 ? list[0] : undefined;
+        return list[0]?.status === 'answered' ? list[0] : undefined;
       },
       20_000,
-      'the supervision to be handled',
+      'the supervision to be answered',
     );
-    expect(answered).toMatchObject({ status: 'answered', supervision_id: request.supervisionId });
+    expect(answered).toMatchObject({ status: 'answered', supervision_id: request.supervisionId, result: 1 });
+    // The repeats were processed in order behind the first answer: a keep-alive answer proves it.
+    platform.send(0x1005, Buffer.alloc(0));
+    await platform.answer(0x1006);
+    const after = (await api('GET', `${base}/supervisions`)).body.supervisions as Record<string, unknown>[];
+    expect(after[0]).toMatchObject({ result: 1, answered_at: answered.answered_at });
+    expect(await repeatedAnswers('0x1401')).toBe(2);
+    const repeat = { supervision_id: request.supervisionId, first: { result: 1 }, repeated: { result: 0 } };
+    expect(await repeatAudits('jt809_supervision.answer_repeated')).toEqual([
+      { actor: `jt809_platform:${ACCESS_CODE}`, detail: repeat },
+      { actor: `jt809_platform:${ACCESS_CODE}`, detail: repeat },
+    ]);
   });
 
   it('supervises a Vigil alarm by its id, taking plate, colour, type and time from it', async () => {

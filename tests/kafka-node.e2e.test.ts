@@ -17,8 +17,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmListAnswer, AlarmRow } from '../schema/index.js';
 import { KAFKA_LOG_DEFAULTS, KafkaLog, TOPICS } from '../stream/index.js';
-import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
-import { locationBody } from '../cli/demo/location.js';
+import {
+  crashAndRestart,
+  loggedInTerminal,
+  metricOf as metric,
+  overspeedRows,
+  reportFixes,
+  type Fix,
+} from './support/crash-restart.js';
 import { startKafkaBroker, type KafkaBroker } from './support/kafka-broker.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
@@ -55,31 +61,17 @@ function args(): string[] {
   ];
 }
 
-async function terminalOf(node: VigilProcess, phone: string): Promise<SimulatedTerminal> {
-  const terminal = new SimulatedTerminal({ phone, plate: `豫A6K${phone.slice(-3)}`, plateColor: 2, version: 2013 });
-  await terminal.connect('127.0.0.1', node.jt808Port);
-  await terminal.logIn();
-  return terminal;
-}
-
-/** Sends fixes one by one, each waiting for its 0x8001, and notes what was acknowledged. */
-async function report(node: VigilProcess, phone: string, fixes: { speedKmh: number; time: number }[]): Promise<void> {
-  const terminal = await terminalOf(node, phone);
+/** Sends fixes one by one from the terminal's own connection, each waiting for its 0x8001, and notes them. */
+async function report(node: VigilProcess, phone: string, fixes: Fix[]): Promise<void> {
+  const terminal = await loggedInTerminal(node, phone, `豫A6K${phone.slice(-3)}`);
   try {
-    for (const [i, { speedKmh, time }] of fixes.entries()) {
-      const reply = await terminal.request({
-        msgId: 0x0200,
-        body: locationBody({ lat: 34.75, lon: 113.62 + i * 0.0005, speedKmh, directionDeg: 90, time }, 2013),
-      });
-      expect(reply.body).toMatchObject({ result: 0 });
-      acknowledged.get(phone)?.add(time);
-    }
+    for (const time of await reportFixes(terminal, fixes)) acknowledged.get(phone)?.add(time);
   } finally {
     terminal.close();
   }
 }
 
-function steady(from: number, count: number): { speedKmh: number; time: number }[] {
+function steady(from: number, count: number): Fix[] {
   return Array.from({ length: count }, (_, i) => ({ speedKmh: 60, time: from + i * 1_000 }));
 }
 
@@ -120,22 +112,6 @@ async function expectEveryFixOnce(node: VigilProcess): Promise<void> {
     expect((storedTimes.get(phone) ?? []).sort((a, b) => a - b)).toEqual(
       [...(acknowledged.get(phone) ?? [])].sort((a, b) => a - b),
     );
-}
-
-async function overspeedRows(
-  node: VigilProcess,
-  phone: string,
-): Promise<{ alarmIds: number; rows: number; versions: number }> {
-  const { rows } = await node.sql<[string, string, string]>(
-    `SELECT uniqExact(alarm_id), count(), uniqExact(alarm_id, version) FROM alarms WHERE terminal_id = '${phone}' AND rule = 'overspeed'`,
-  );
-  return { alarmIds: Number(rows[0][0]), rows: Number(rows[0][1]), versions: Number(rows[0][2]) };
-}
-
-async function metric(node: VigilProcess, name: string, labels = ''): Promise<number | undefined> {
-  const text = await (await fetch(`${node.baseUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
-  return line === undefined ? undefined : Number(line.split(' ').pop());
 }
 
 /** The sinks' commits of everything they read are acknowledged by the broker. */
@@ -226,11 +202,10 @@ describe('a node on Kafka (vigil start --kafka-brokers)', () => {
       "the second vehicle's alarm stored",
     );
     await sinksCommitted(vigil);
-    await vigil.crash();
-
-    vigil = await startVigil({ dataDir, args: args() });
+    const restarted = await crashAndRestart(vigil, { args: args() });
+    vigil = restarted.node;
     // Before it was ready, the node re-read from Kafka every fix the rules' last snapshot did not cover.
-    expect(await metric(vigil, 'vigil_rules_replayed_total')).toBeGreaterThanOrEqual(14);
+    expect(restarted.replayed).toBeGreaterThanOrEqual(14);
     await report(vigil, STEADY[1], steady(t0 + 60_000, 3));
     await expectEveryFixOnce(vigil);
     await sinksCommitted(vigil);

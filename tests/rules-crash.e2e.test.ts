@@ -19,8 +19,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FeedServerMessage } from '../schema/index.js';
-import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
-import { locationBody } from '../cli/demo/location.js';
+import { crashAndRestart, loggedInTerminal, overspeedRows, reportFixes } from './support/crash-restart.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const PHONE_A = '013977700001';
@@ -59,47 +58,13 @@ function sightings(messages: FeedServerMessage[], phone: string): { messages: nu
   return { messages: versions, inSnapshots };
 }
 
-async function storedVersions(
-  node: VigilProcess,
-  phone: string,
-): Promise<{ alarmIds: number; rows: number; versions: number }> {
-  const { rows } = await node.sql<[string, string, string]>(
-    `SELECT uniqExact(alarm_id), count(), uniqExact(alarm_id, version) FROM alarms WHERE terminal_id = '${phone}' AND rule = 'overspeed'`,
-  );
-  return { alarmIds: Number(rows[0][0]), rows: Number(rows[0][1]), versions: Number(rows[0][2]) };
-}
-
-async function metric(node: VigilProcess, name: string): Promise<number> {
-  const text = await (await fetch(`${node.baseUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(name));
-  return line === undefined ? 0 : Number(line.split(' ').pop());
-}
-
-async function terminalOf(node: VigilProcess, phone: string, plate: string): Promise<SimulatedTerminal> {
-  const terminal = new SimulatedTerminal({ phone, plate, plateColor: 2, version: 2013 });
-  await terminal.connect('127.0.0.1', node.jt808Port);
-  await terminal.logIn();
-  return terminal;
-}
-
-/** Sends fixes one by one, each acknowledged (so in ClickHouse) before the next. */
-async function report(terminal: SimulatedTerminal, fixes: { speedKmh: number; time: number }[]): Promise<void> {
-  for (const [i, { speedKmh, time }] of fixes.entries()) {
-    const reply = await terminal.request({
-      msgId: 0x0200,
-      body: locationBody({ lat: 34.75, lon: 113.62 + i * 0.0005, speedKmh, directionDeg: 90, time }, 2013),
-    });
-    expect(reply.body).toMatchObject({ result: 0 });
-  }
-}
-
 describe('rules across kill -9', () => {
   it('raise the alarm of acknowledged fixes exactly once, continue it after the crash, and nothing new after a second one', async () => {
     const now = Math.floor(Date.now() / 1000) * 1000;
     vigil = await startVigil({ dataDir, args: ARGS });
     const before = await feedClient(vigil);
-    const a = await terminalOf(vigil, PHONE_A, '豫A7K001');
-    await report(a, [
+    const a = await loggedInTerminal(vigil, PHONE_A, '豫A7K001');
+    await reportFixes(a, [
       { speedKmh: 60, time: now - 20_000 },
       { speedKmh: 130, time: now - 19_000 },
       { speedKmh: 130, time: now - 18_000 },
@@ -110,34 +75,33 @@ describe('rules across kill -9', () => {
       15_000,
       "A's alarm on the feed",
     );
-    const b = await terminalOf(vigil, PHONE_B, '豫A7K002');
-    await report(b, [
+    const b = await loggedInTerminal(vigil, PHONE_B, '豫A7K002');
+    await reportFixes(b, [
       { speedKmh: 60, time: now - 20_000 },
       { speedKmh: 130, time: now - 19_000 },
     ]);
-    await vigil.crash();
+    const first = await crashAndRestart(vigil, { args: ARGS });
+    vigil = first.node;
     a.close();
     b.close();
     before.close();
-
-    vigil = await startVigil({ dataDir, args: ARGS });
     // Start-up re-read the acknowledged fixes from ClickHouse: the rules evaluated them in this process.
-    expect(await metric(vigil, 'vigil_rules_replayed_total')).toBeGreaterThanOrEqual(5);
+    expect(first.replayed).toBeGreaterThanOrEqual(5);
     // What the replay raised was stored before the node said it was ready.
-    expect(await storedVersions(vigil, PHONE_B)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
-    expect(await storedVersions(vigil, PHONE_A)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
+    expect(await overspeedRows(vigil, PHONE_B)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
+    expect(await overspeedRows(vigil, PHONE_A)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
     const after = await feedClient(vigil);
 
     // A goes on speeding, then slows down: the episode the replay restored closes, under the same id.
-    const a2 = await terminalOf(vigil, PHONE_A, '豫A7K001');
-    await report(a2, [
+    const a2 = await loggedInTerminal(vigil, PHONE_A, '豫A7K001');
+    await reportFixes(a2, [
       { speedKmh: 130, time: now - 10_000 },
       { speedKmh: 60, time: now - 9_000 },
     ]);
     a2.close();
     const storedA = await eventually(
       async () => {
-        const s = await storedVersions(vigil!, PHONE_A);
+        const s = await overspeedRows(vigil!, PHONE_A);
         return s.rows > 1 ? s : undefined;
       },
       15_000,
@@ -169,14 +133,14 @@ describe('rules across kill -9', () => {
     expect(seenB[1].messages.length + seenB[1].inSnapshots).toBe(1);
     after.close();
 
-    await vigil.crash();
-    vigil = await startVigil({ dataDir, args: ARGS });
+    const second = await crashAndRestart(vigil, { args: ARGS });
+    vigil = second.node;
     const again = await feedClient(vigil);
     // This replay covers A's fixes after the first restart (the snapshot taken at that start-up predates them): the
     // close comes back with the same id and version, already stored.
-    expect(await metric(vigil, 'vigil_rules_replayed_total')).toBeGreaterThanOrEqual(2);
-    expect(await storedVersions(vigil, PHONE_A)).toEqual(storedA);
-    expect(await storedVersions(vigil, PHONE_B)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
+    expect(second.replayed).toBeGreaterThanOrEqual(2);
+    expect(await overspeedRows(vigil, PHONE_A)).toEqual(storedA);
+    expect(await overspeedRows(vigil, PHONE_B)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
     // The first heartbeat states how many alarm versions the hub has taken since it started: none.
     const heartbeat = await eventually(
       async () => again.messages.find((m) => m.type === 'heartbeat'),

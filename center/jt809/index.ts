@@ -1,4 +1,5 @@
 export { Jt809Requests, JT809_REQUESTS_DEFAULTS } from './jt809-requests.js';
 export type { Jt809RequestsDeps, Jt809RequestsOptions } from './jt809-requests.js';
-export type { InspectionView, Jt809RequestLink } from './inspections.js';
+export type { InspectionView } from './inspections.js';
+export type { Jt809RequestLink } from './platform-requests.js';
 export type { SupervisionView } from './supervisions.js';

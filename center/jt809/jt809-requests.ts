@@ -15,7 +15,8 @@ import type { InspectionMessage, Jt809AnswerSink, SupervisionAnswer } from '../.
 import type { Accounts } from '../auth/accounts.js';
 import type { Router } from '../http/router.js';
 import { principalOf } from '../api/routes.js';
-import { INSPECTION_DEFAULTS, Jt809Inspections, type InspectionOptions, type Jt809RequestLink } from './inspections.js';
+import { INSPECTION_DEFAULTS, Jt809Inspections, type InspectionOptions } from './inspections.js';
+import type { Jt809RequestLink } from './platform-requests.js';
 import { parseAccessCode } from './platform-scope.js';
 import { Jt809Supervisions, SUPERVISION_DEFAULTS, type SupervisionOptions } from './supervisions.js';
 

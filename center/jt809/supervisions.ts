@@ -2,9 +2,10 @@
  * Alarm supervision (督办, JT/T 809 0x9401 → 0x1401): a supervision centre pushes an alarm to the lower platform
  * responsible for the vehicle, with a deadline and a level, and gets its handling result. The alarm is a Vigil
  * alarm (`alarm_id`, its plate, time and type taken from the alarm case) or named directly (plate, colour, warn
- * type). Recorded and sent in one transaction; answers are matched by access code and supervision id; a replay
- * changes nothing, a later different result (handling → handled) updates the result but keeps the first answer
- * time. A supervision unanswered at its deadline turns `overdue`.
+ * type). The lifecycle (recorded and sent in one transaction, the first answer wins, the deadline sweep) is
+ * `platform-requests.ts`'s; answers are matched by access code and supervision id. A later different result
+ * (handling → handled) does not replace the first: it is counted and kept in the audit log. A supervision
+ * unanswered at its deadline turns `overdue`.
  */
 import type { Logger, Metrics } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
@@ -22,10 +23,9 @@ import {
   type SupervisionRequest,
 } from '../../ingest/index.js';
 import type { Principal } from '../auth/accounts.js';
-import { appendAudit } from '../auth/audit.js';
 import { orgCovers } from '../api/scope.js';
 import { HttpError } from '../http/router.js';
-import { notLoggedIn, sendOrRefuse, type Jt809RequestLink } from './inspections.js';
+import { PlatformRequests, type Jt809RequestLink, type RequestKind } from './platform-requests.js';
 import { isoOf, platformInScope } from './platform-scope.js';
 
 export interface SupervisionOptions {
@@ -69,19 +69,36 @@ export interface SupervisionView {
   answered_at: string | null;
 }
 
-const COLUMNS =
-  'id, access_code, supervision_id, alarm_id, plate, plate_color, warn_src, warn_type, warn_time, level, supervisor, supervisor_tel, supervisor_email, sent_at, sent_link, deadline_at, status, result, answered_at';
+const SUPERVISION_KIND: RequestKind = {
+  name: 'supervision',
+  table: 'jt809_supervisions',
+  requestIdColumn: 'supervision_id',
+  answerColumns: ['result'],
+  lateStatus: 'overdue',
+  answerMsgId: '0x1401',
+  sentMetric: {
+    name: 'vigil_jt809_supervisions_sent_total',
+    help: 'Alarm supervisions (0x9401) sent to lower platforms',
+  },
+  lateMetric: { name: 'vigil_jt809_supervisions_overdue_total', help: 'Supervisions unanswered past their deadline' },
+  columns:
+    'id, access_code, supervision_id, alarm_id, plate, plate_color, warn_src, warn_type, warn_time, level, supervisor, supervisor_tel, supervisor_email, sent_at, sent_link, deadline_at, status, result, answered_at',
+};
 
 export class Jt809Supervisions {
+  private readonly requests: PlatformRequests<SupervisionView>;
+
   constructor(
     private readonly sql: Sql,
-    private readonly link: Jt809RequestLink,
+    link: Jt809RequestLink,
     private readonly logger: Logger,
-    private readonly metrics: Metrics,
+    metrics: Metrics,
     /** Plate colour of a registered vehicle, for alarms whose case does not carry it. */
     private readonly plateColorOf: (terminalId: string, plate: string) => number | undefined = () => undefined,
     private readonly options: SupervisionOptions = SUPERVISION_DEFAULTS,
-  ) {}
+  ) {
+    this.requests = new PlatformRequests(SUPERVISION_KIND, { sql, link, logger, metrics }, viewOf, options.listRowsMax);
+  }
 
   async send(
     actor: Principal,
@@ -96,13 +113,7 @@ export class Jt809Supervisions {
     const supervisor = text(input.supervisor ?? actor.username, 'supervisor', SUPERVISOR_BYTES);
     const tel = text(input.supervisor_tel ?? input.tel ?? '', 'supervisor_tel', SUPERVISOR_TEL_BYTES);
     const email = text(input.supervisor_email ?? input.email ?? '', 'supervisor_email', SUPERVISOR_EMAIL_BYTES);
-    const state = this.link.linkState(accessCode);
-    if (state !== 'logged_in') throw notLoggedIn(accessCode, state);
-    const view = await this.sql.transaction(async (tx) => {
-      const [{ id }] = await tx.query<{ id: unknown }>(
-        "SELECT nextval(pg_get_serial_sequence('jt809_supervisions', 'id')) AS id",
-      );
-      const supervisionId = Number(id) % 2 ** 32;
+    const view = await this.requests.send(actor, accessCode, peer, async (tx, id, supervisionId) => {
       const deadlineMs = Math.round(deadlineMinutes * 60_000);
       const [{ now_ms }] = await tx.query<{ now_ms: unknown }>(
         'SELECT (extract(epoch from now()) * 1000)::bigint AS now_ms',
@@ -121,7 +132,7 @@ export class Jt809Supervisions {
            supervisor_tel, supervisor_email, sent_by, sent_at, sent_link, deadline_at, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9 / 1000.0), $10, $11, $12, $13, $14, now(), 'main', now() + $15 * interval '1 millisecond', 'sent')`,
         [
-          Number(id),
+          id,
           accessCode,
           supervisionId,
           alarm.alarmId,
@@ -138,31 +149,17 @@ export class Jt809Supervisions {
           deadlineMs,
         ],
       );
-      await appendAudit(tx, {
-        actorId: actor.userId,
-        actor: actor.username,
-        action: 'jt809_supervision.send',
-        target: `jt809_platform:${accessCode}`,
-        detail: { supervision_id: supervisionId, alarm_id: alarm.alarmId, plate: alarm.plate, level },
-        peer,
-      });
-      const body = encodeVehicleEnvelope(
-        alarm.plate,
-        alarm.plateColor,
-        SUPERVISION.request,
-        encodeSupervisionRequest(request),
-      );
-      const sent = sendOrRefuse(this.link, accessCode, PLATFORM_MSG.warningDown, body);
-      if (sent.link !== 'main')
-        await tx.query('UPDATE jt809_supervisions SET sent_link = $2 WHERE id = $1', [Number(id), sent.link]);
-      const [row] = await tx.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM jt809_supervisions WHERE id = $1`, [
-        Number(id),
-      ]);
-      return viewOf(row);
+      return {
+        msgId: PLATFORM_MSG.warningDown,
+        body: encodeVehicleEnvelope(
+          alarm.plate,
+          alarm.plateColor,
+          SUPERVISION.request,
+          encodeSupervisionRequest(request),
+        ),
+        audit: { supervision_id: supervisionId, alarm_id: alarm.alarmId, plate: alarm.plate, level },
+      };
     });
-    this.metrics
-      .counter('vigil_jt809_supervisions_sent_total', 'Alarm supervisions (0x9401) sent to lower platforms')
-      .inc();
     this.logger.info('jt809 supervision sent', {
       access_code: accessCode,
       supervision_id: view.supervision_id,
@@ -171,36 +168,18 @@ export class Jt809Supervisions {
     return view;
   }
 
-  async list(actor: Principal, accessCode: number): Promise<SupervisionView[]> {
-    await platformInScope(this.sql, actor, accessCode, 'read');
-    await this.expire();
-    const rows = await this.sql.query<Record<string, unknown>>(
-      `SELECT ${COLUMNS} FROM jt809_supervisions WHERE access_code = $1 ORDER BY id DESC LIMIT $2`,
-      [accessCode, this.options.listRowsMax],
-    );
-    return rows.map(viewOf);
+  list(actor: Principal, accessCode: number): Promise<SupervisionView[]> {
+    return this.requests.list(actor, accessCode);
   }
 
   /** Records a 0x1401 answer; false when no supervision of this platform has its id. */
-  async answered(accessCode: number, answer: SupervisionAnswer): Promise<boolean> {
-    const rows = await this.sql.query(
-      `UPDATE jt809_supervisions SET result = $3, answered_at = COALESCE(answered_at, now()),
-         status = CASE WHEN answered_at IS NOT NULL THEN status WHEN status = 'sent' AND deadline_at >= now() THEN 'answered' ELSE 'overdue' END
-       WHERE access_code = $1 AND supervision_id = $2 RETURNING id`,
-      [accessCode, answer.supervisionId, answer.result],
-    );
-    return rows.length > 0;
+  answered(accessCode: number, answer: SupervisionAnswer): Promise<boolean> {
+    return this.requests.answered(accessCode, answer.supervisionId, { result: answer.result });
   }
 
-  async expire(): Promise<number> {
-    const rows = await this.sql.query(
-      "UPDATE jt809_supervisions SET status = 'overdue' WHERE status = 'sent' AND deadline_at < now() RETURNING id",
-    );
-    if (rows.length > 0)
-      this.metrics
-        .counter('vigil_jt809_supervisions_overdue_total', 'Supervisions unanswered past their deadline')
-        .inc(undefined, rows.length);
-    return rows.length;
+  /** Turns supervisions past their deadline `overdue`; returns how many. */
+  expire(): Promise<number> {
+    return this.requests.expire();
   }
 
   private async alarmOf(

@@ -5,7 +5,7 @@
  * the rules configuration: a new version is validated, stored and applied without a restart.
  *
  * Exactly once across a crash. A snapshot records where the input it covers ends: Kafka's offsets (committed
- * with the snapshot, re-read from there: `catchUpKafka`), or, for the in-process log that starts empty with every
+ * with the snapshot, re-read from there: `fromKafka`), or, for the in-process log that starts empty with every
  * process, the earliest `received_at` of anything not yet evaluated (`InputReplay`). At start-up the runner restores the
  * snapshot, re-reads from the stores every input row received since, evaluates it as the log would have delivered
  * it, sends the alarms that produces and only then takes new input. The engine skips what the snapshot already
@@ -105,6 +105,18 @@ const INPUT_TOPICS = [TOPICS.telemetry, TOPICS.camera, TOPICS.devices] as const;
 /** Alarms sent this long before a snapshot was taken are read back too when the catch-up checks what was sent. */
 const ALARMS_SENT_MARGIN_MS = 5_000;
 
+/** Where a restart re-reads the input its snapshot does not cover, and how it learns what was already sent. */
+interface CatchUpSource {
+  /** For the log: `the stores` or `kafka`. */
+  what: string;
+  batches: AsyncIterable<ReplayedInput[]>;
+  /** The highest version of each of these alarms sent before the restart. */
+  sentVersions(alarmIds: readonly string[]): Promise<Map<string, number>>;
+  /** Whether a read that fails stops the start, or the rules go on from the snapshot alone. */
+  readFailureIsFatal: boolean;
+  fields: Record<string, unknown>;
+}
+
 export class RulesRunner implements RulesConfigService {
   readonly engine: RuleEngine;
   readonly configStore: RulesConfigStore;
@@ -198,12 +210,13 @@ export class RulesRunner implements RulesConfigService {
     // Joined before anything else: the in-process log keeps for a group only what arrives once it has joined.
     const consumers = (this.consumers = INPUT_TOPICS.map((topic) => this.deps.log.consumer<unknown>(GROUP, topic)));
     const file = this.restore();
-    if (file?.replay_from_ms !== undefined && this.deps.inputReplay) {
-      await this.replayFrom(this.deps.inputReplay, file.replay_from_ms);
-      await this.sendReplayedAlarms(this.deps.inputReplay);
-    } else if (file && this.catchesUpOnKafka(file)) {
-      await this.catchUpKafka(consumers, file.taken_at);
-    }
+    const source =
+      file?.replay_from_ms !== undefined && this.deps.inputReplay
+        ? this.fromStores(this.deps.inputReplay, file.replay_from_ms)
+        : file && this.catchesUpOnKafka(file)
+          ? await this.fromKafka(consumers, file.taken_at)
+          : undefined;
+    if (source) await this.catchUp(source);
     if (file) this.engine.resumeClockAt(this.now());
     // Alarms a snapshot held unsent, then those of the replay, go out before anything new.
     this.flushAlarms();
@@ -254,46 +267,87 @@ export class RulesRunner implements RulesConfigService {
     }
   }
 
-  /**
-   * Sends what the replay raised, less the versions the crashed process had already stored: the same ids and
-   * versions, so sending them again would change nothing in ClickHouse, but the feed and the command centre need
-   * not see them twice. Resolves once what is sent is durable.
-   */
-  private async sendReplayedAlarms(replay: InputReplay): Promise<void> {
-    this.queue.push(...this.engine.drainAlarms());
-    if (this.queue.length > 0) await this.dropStoredAlarms(replay);
-    this.flushAlarms();
-    await this.drainSends();
+  /** The in-process log forgot its input: re-read from the stores what was received since the snapshot's bound. */
+  private fromStores(replay: InputReplay, fromMs: number): CatchUpSource {
+    return {
+      what: 'the stores',
+      batches: replay.read(fromMs),
+      sentVersions: (alarmIds) => replay.storedAlarmVersions(alarmIds),
+      // The stores could not be read: the rules go on from the snapshot alone, and say what they may have missed.
+      readFailureIsFatal: false,
+      fields: { from_ms: fromMs },
+    };
   }
 
-  private async dropStoredAlarms(replay: InputReplay): Promise<void> {
-    try {
-      const stored = await replay.storedAlarmVersions([...new Set(this.queue.map((a) => a.alarm_id))]);
-      const before = this.queue.length;
-      this.queue = this.queue.filter((a) => a.version > (stored.get(a.alarm_id) ?? 0));
-      this.deps.logger.info('alarms raised again by the replay', {
-        stored_already: before - this.queue.length,
-        new: this.queue.length,
-      });
-    } catch (error) {
-      // Sending them again is harmless (ClickHouse keeps one row per id and version; the feed and the command
-      // centre compare versions): only noisier.
-      this.deps.logger.warn('stored alarm versions could not be read; sending every replayed alarm', {
-        error: String(error),
-      });
+  /**
+   * On Kafka, after a restart: the group resumes at the offsets the last snapshot committed, and everything from
+   * there to the topics' end offsets was evaluated by the process that stopped, whose alarms may already be in the
+   * alarms topic; they are read back from it. `kafkaCatchUpMsMax` bounds the wait.
+   */
+  private async fromKafka(consumers: Consumer<unknown>[], snapshotTakenAt: number): Promise<CatchUpSource | undefined> {
+    const log = this.deps.log;
+    if (!log.endOffsets || !log.readSince) return undefined;
+    const readSince = log.readSince.bind(log);
+    const ends = await Promise.all(INPUT_TOPICS.map((topic) => log.endOffsets!(topic)));
+    return {
+      what: 'kafka',
+      batches: this.kafkaBacklog(consumers, ends),
+      sentVersions: async () => {
+        const sent = new Map<string, number>();
+        for (const { value } of await readSince<AlarmRow>(TOPICS.alarms, snapshotTakenAt - ALARMS_SENT_MARGIN_MS))
+          sent.set(value.alarm_id, Math.max(sent.get(value.alarm_id) ?? 0, value.version));
+        return sent;
+      },
+      // A broker that fails here fails the start: the group would otherwise skip input it must evaluate.
+      readFailureIsFatal: true,
+      fields: {},
+    };
+  }
+
+  /** The input topics from the group's offsets to `ends`, one batch of each topic behind at a time. */
+  private async *kafkaBacklog(consumers: Consumer<unknown>[], ends: number[][]): AsyncGenerator<ReplayedInput[]> {
+    const behind = (i: number): boolean =>
+      ends[i].some((end, partition) => (this.offsets[INPUT_TOPICS[i]]?.[partition] ?? 0) < end);
+    const deadline = Date.now() + this.options.kafkaCatchUpMsMax;
+    while (INPUT_TOPICS.some((_, i) => behind(i))) {
+      if (Date.now() > deadline) {
+        this.deps.logger.error('rules catch-up on kafka did not reach the end offsets in time; going on', {
+          ms: this.options.kafkaCatchUpMsMax,
+        });
+        return;
+      }
+      const batch: ReplayedInput[] = [];
+      for (const [i, topic] of INPUT_TOPICS.entries()) {
+        if (!behind(i)) continue;
+        const records = await consumers[i].poll(this.options.batchRecordsMax, this.options.pollWaitMs);
+        const skip = this.skipBelow[topic];
+        const offsets = (this.offsets[topic] ??= []);
+        for (const record of records) {
+          offsets[record.partition] = Math.max(offsets[record.partition] ?? 0, record.offset + 1);
+          if (skip !== undefined && record.offset < (skip[record.partition] ?? 0)) continue;
+          batch.push({ topic, partition: record.partition, value: record.value } as ReplayedInput);
+        }
+        this.rememberForCommit(topic, consumers[i], records);
+      }
+      // Merged by received time, as the stores' replay reads them.
+      batch.sort((a, b) => a.value.received_at - b.value.received_at);
+      yield batch;
     }
   }
 
   /**
-   * Evaluates every stored input row received at or after `fromMs`, in the log's order, at the processing time
-   * it first arrived at, with the clock ticking as it did; alarms queue up as usual.
+   * The one read loop of a restart, whichever log: evaluates every input the snapshot does not cover, in order, at
+   * the processing time it first arrived, with the clock ticking as it did; then sends the alarms that raised, less
+   * the versions the stopped process had already sent (same ids and versions: sending them again would change
+   * nothing stored, but the feed and the command centre need not see them twice). Resolves once they are durable.
    */
-  private async replayFrom(replay: InputReplay, fromMs: number): Promise<void> {
+  private async catchUp(source: CatchUpSource): Promise<void> {
     const started = performance.now();
     let rows = 0;
+    let sentAlready = 0;
     const evaluate = this.evaluatorAtReceivedTime();
     try {
-      for await (const batch of replay.read(fromMs)) {
+      for await (const batch of source.batches) {
         for (const input of batch) {
           try {
             evaluate(input);
@@ -302,32 +356,57 @@ export class RulesRunner implements RulesConfigService {
           }
         }
         rows += batch.length;
-        // Held back until the replay is done, so the versions already stored can be left out.
+        // Held back until caught up, so the versions already sent can be left out; sent early only at the bound.
         this.queue.push(...this.engine.drainAlarms());
-        if (this.queue.length >= this.options.alarmsQueueMax) await this.sendReplayedAlarms(replay);
+        if (this.queue.length >= this.options.alarmsQueueMax) sentAlready += await this.sendCaughtUpAlarms(source);
       }
     } catch (error) {
-      // The stores could not be read: the rules go on from the snapshot alone, and say what they may have missed.
+      if (source.readFailureIsFatal) throw error;
       this.deps.metrics.counter('vigil_rules_replay_failures_total', 'Start-up replays that could not finish').inc();
-      this.deps.logger.error('rules replay from the stores failed; input since the snapshot may be missed', {
-        from_ms: fromMs,
+      this.deps.logger.error(`rules catch-up from ${source.what} failed; input since the snapshot may be missed`, {
+        ...source.fields,
         rows_replayed: rows,
         error: String(error),
       });
     }
+    sentAlready += await this.sendCaughtUpAlarms(source);
     this.deps.metrics
       .counter('vigil_rules_replayed_total', 'Input rows re-read from the stores at start-up')
       .inc(undefined, rows);
-    this.deps.logger.info('rules input replayed from the stores', {
-      from_ms: fromMs,
+    this.deps.logger.info(`rules caught up from ${source.what}`, {
+      ...source.fields,
       rows,
+      alarms_sent_already: sentAlready,
       ms: Math.round(performance.now() - started),
     });
   }
 
+  /** Sends the queued alarms not already sent; returns how many were left out as sent. */
+  private async sendCaughtUpAlarms(source: CatchUpSource): Promise<number> {
+    this.queue.push(...this.engine.drainAlarms());
+    let sentAlready = 0;
+    if (this.queue.length > 0) {
+      try {
+        const sent = await source.sentVersions([...new Set(this.queue.map((a) => a.alarm_id))]);
+        const before = this.queue.length;
+        this.queue = this.queue.filter((a) => a.version > (sent.get(a.alarm_id) ?? 0));
+        sentAlready = before - this.queue.length;
+      } catch (error) {
+        // Sending them again is harmless (ClickHouse keeps one row per id and version; the feed and the command
+        // centre compare versions): only noisier.
+        this.deps.logger.warn('alarms sent before the restart could not be read back; sending every one', {
+          error: String(error),
+        });
+      }
+    }
+    this.flushAlarms();
+    await this.drainSends();
+    return sentAlready;
+  }
+
   /**
    * Evaluates input at the processing time it first arrived (its `received_at`), with the clock ticking as it did
-   * in between: how the replay and the Kafka catch-up re-run what a crashed process had seen.
+   * in between: how a restart re-runs what a stopped process had seen.
    */
   private evaluatorAtReceivedTime(): (input: ReplayedInput) => void {
     let nextTick = -Infinity;
@@ -342,83 +421,6 @@ export class RulesRunner implements RulesConfigService {
       else if (input.topic === TOPICS.camera) this.engine.onCamera(input.value, at);
       else this.engine.onDevice(input.value, at);
     };
-  }
-
-  /**
-   * On Kafka, after a restart: the group resumes at the offsets the last snapshot committed, and everything from
-   * there to the topics' end offsets was evaluated by the process that stopped, whose alarms may already be in the
-   * alarms topic. So that input is evaluated first, at its own received time, its alarms held back; then the alarm
-   * versions sent since the snapshot are read back from the alarms topic and only what is not among them is sent.
-   * An alarm is raised once however the process ended; `kafkaCatchUpMsMax` bounds the wait.
-   */
-  private async catchUpKafka(consumers: Consumer<unknown>[], snapshotTakenAt: number): Promise<void> {
-    const log = this.deps.log;
-    if (!log.endOffsets || !log.readSince) return;
-    const started = performance.now();
-    const ends = await Promise.all(INPUT_TOPICS.map((topic) => log.endOffsets!(topic)));
-    const evaluate = this.evaluatorAtReceivedTime();
-    const behind = (i: number): boolean =>
-      ends[i].some((end, partition) => (this.offsets[INPUT_TOPICS[i]]?.[partition] ?? 0) < end);
-    const deadline = Date.now() + this.options.kafkaCatchUpMsMax;
-    let rows = 0;
-    while (INPUT_TOPICS.some((_, i) => behind(i))) {
-      if (Date.now() > deadline) {
-        this.deps.logger.error('rules catch-up on kafka did not reach the end offsets in time; going on', {
-          ms: this.options.kafkaCatchUpMsMax,
-          rows,
-        });
-        break;
-      }
-      // One batch of each topic behind, merged by received time as the replay of the embedded log does.
-      const batch: ReplayedInput[] = [];
-      for (const [i, topic] of INPUT_TOPICS.entries()) {
-        if (!behind(i)) continue;
-        const records = await consumers[i].poll(this.options.batchRecordsMax, this.options.pollWaitMs);
-        const skip = this.skipBelow[topic];
-        const offsets = (this.offsets[topic] ??= []);
-        for (const record of records) {
-          offsets[record.partition] = Math.max(offsets[record.partition] ?? 0, record.offset + 1);
-          if (skip !== undefined && record.offset < (skip[record.partition] ?? 0)) continue;
-          batch.push({ topic, partition: record.partition, value: record.value } as ReplayedInput);
-        }
-        this.rememberForCommit(topic, consumers[i], records);
-      }
-      batch.sort((a, b) => a.value.received_at - b.value.received_at);
-      for (const input of batch) {
-        try {
-          evaluate(input);
-        } catch (error) {
-          this.failed(input.topic, { partition: input.partition, offset: -1, key: '' }, error);
-        }
-      }
-      rows += batch.length;
-      this.queue.push(...this.engine.drainAlarms());
-    }
-    let sentAlready = 0;
-    if (this.queue.length > 0) {
-      try {
-        const sent = new Map<string, number>();
-        for (const { value } of await log.readSince<AlarmRow>(TOPICS.alarms, snapshotTakenAt - ALARMS_SENT_MARGIN_MS))
-          sent.set(value.alarm_id, Math.max(sent.get(value.alarm_id) ?? 0, value.version));
-        const before = this.queue.length;
-        this.queue = this.queue.filter((a) => a.version > (sent.get(a.alarm_id) ?? 0));
-        sentAlready = before - this.queue.length;
-      } catch (error) {
-        // Sending them again changes nothing stored for good (same ids and versions): only noisier.
-        this.deps.logger.warn('alarms sent before the restart could not be read back; sending every one', {
-          error: String(error),
-        });
-      }
-    }
-    this.deps.metrics
-      .counter('vigil_rules_replayed_total', 'Input rows re-read from the stores at start-up')
-      .inc(undefined, rows);
-    this.deps.logger.info('rules caught up on kafka', {
-      rows,
-      alarms_sent_already: sentAlready,
-      alarms_new: this.queue.length,
-      ms: Math.round(performance.now() - started),
-    });
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,18 @@
+export { NodeParts, NodeStartError, NodeStopError } from './node-parts.js';
+export type { Started } from './node-parts.js';
+export type { NodeConfig, RunningNode } from './node-config.js';
+export {
+  MEMORY_LOG_BACKLOG_PER_PARTITION_MAX,
+  SINK_GROUPS,
+  startAnalytics,
+  startEventLog,
+  startOperationalStore,
+  startStorageHealth,
+} from './stores.js';
+export type { Observe } from './stores.js';
+export { startDirectory } from './directory.js';
+export type { Directory } from './directory.js';
+export { FEED_RECENT_ALARMS_HOURS, startCentre, startFeedHub, startRules, startSinks } from './pipeline.js';
+export { MEDIA_DIR_NAME, startJt808Gateway, startJt809, startVideo } from './listeners.js';
+export type { Jt809, Video } from './listeners.js';
+export { INGEST_BURST_SECONDS, REQUEST_BODY_BYTES_MAX, startHttp, startHttpIngest, WALL_DIST } from './http.js';

@@ -1,0 +1,154 @@
+/**
+ * The node's TCP listeners: the JT/T 808 gateway, the JT/T 1078 media server (with the video WebSockets that
+ * carry its streams to browsers) and the JT/T 809 upper-platform server with its 查岗/督办 requests. Each step
+ * listens last, so a port already taken fails the step with nothing of its own left open.
+ */
+import path from 'node:path';
+import type { Sql } from '../../store/index.js';
+import type { EventLog } from '../../stream/index.js';
+import {
+  GATEWAY_DEFAULTS,
+  JT809_DEFAULTS,
+  Jt1078MediaServer,
+  Jt808Gateway,
+  Jt809Server,
+  MEDIA_SERVER_DEFAULTS,
+} from '../../ingest/index.js';
+import {
+  Jt809Platforms,
+  Jt809Requests,
+  registeredVehicle,
+  TerminalStore,
+  VideoSockets,
+  VideoTickets,
+  type Jt809RequestLink,
+} from '../../center/index.js';
+import type { Directory } from './directory.js';
+import type { NodeConfig } from './node-config.js';
+import type { Started } from './node-parts.js';
+import type { Observe } from './stores.js';
+
+/** Under the data dir: photos and recordings terminals upload (0x0801), served back by the vehicle routes. */
+export const MEDIA_DIR_NAME = 'media';
+
+export function mediaDirOf(config: NodeConfig): string {
+  return path.join(config.dataDir, MEDIA_DIR_NAME);
+}
+
+export async function startJt808Gateway(
+  config: NodeConfig,
+  deps: { log: EventLog; sql: Sql },
+  { logger, metrics }: Observe,
+): Promise<Started<{ gateway: Jt808Gateway; port: number }>> {
+  const gateway = new Jt808Gateway(
+    {
+      ...GATEWAY_DEFAULTS,
+      host: config.jt808Host,
+      port: config.jt808Port,
+      requireAuthentication: config.requireTerminalAuth,
+      mediaDir: mediaDirOf(config),
+      downlinkTimeoutMs: config.jt808DownlinkTimeoutMs ?? GATEWAY_DEFAULTS.downlinkTimeoutMs,
+      rsaPrivateKey: config.jt808RsaKeyPem,
+    },
+    { log: deps.log, directory: new TerminalStore(deps.sql), logger: logger.child({ component: 'jt808' }), metrics },
+  );
+  const port = await gateway.listen();
+  return { value: { gateway, port }, close: () => gateway.close() };
+}
+
+export interface Video {
+  media: Jt1078MediaServer;
+  tickets: VideoTickets;
+  sockets: VideoSockets;
+  ports: { livePort: number; playbackPort: number };
+}
+
+export async function startVideo(
+  config: NodeConfig,
+  deps: { log: EventLog; gateway: Jt808Gateway; directory: Directory },
+  { logger, metrics }: Observe,
+): Promise<Started<Video>> {
+  const streamsMax = config.videoStreamsMax ?? MEDIA_SERVER_DEFAULTS.streamsMax;
+  const streamBytesPerSecondMax = config.videoStreamBytesPerSecondMax ?? MEDIA_SERVER_DEFAULTS.streamBytesPerSecondMax;
+  const media = new Jt1078MediaServer(
+    {
+      ...MEDIA_SERVER_DEFAULTS,
+      host: config.jt1078Host ?? MEDIA_SERVER_DEFAULTS.host,
+      livePort: config.jt1078LivePort ?? MEDIA_SERVER_DEFAULTS.livePort,
+      playbackPort: config.jt1078PlaybackPort ?? MEDIA_SERVER_DEFAULTS.playbackPort,
+      advertisedHost: config.jt1078AdvertisedHost,
+      streamsMax,
+      streamBytesPerSecondMax,
+      // Every stream may use its whole share at once.
+      bytesPerSecondTotalMax: streamsMax * streamBytesPerSecondMax,
+      viewerlessCloseMs: config.videoViewerlessCloseMs ?? MEDIA_SERVER_DEFAULTS.viewerlessCloseMs,
+    },
+    { link: deps.gateway, log: deps.log, logger: logger.child({ component: 'jt1078' }), metrics },
+  );
+  const ports = await media.listen();
+  const tickets = new VideoTickets();
+  const sockets = new VideoSockets({ media, tickets, logger: logger.child({ component: 'video' }), metrics });
+  deps.directory.accounts.onRevoked((revocation) => sockets.closeRevoked(revocation));
+  return {
+    value: { media, tickets, sockets, ports },
+    close: async () => {
+      sockets.stop();
+      await media.close();
+    },
+  };
+}
+
+export interface Jt809 {
+  server: Jt809Server;
+  platforms: Jt809Platforms;
+  requests: Jt809Requests;
+  port: number;
+}
+
+export async function startJt809(
+  config: NodeConfig,
+  deps: { log: EventLog; sql: Sql; directory: Directory },
+  { logger, metrics }: Observe,
+): Promise<Started<Jt809>> {
+  const { log, sql, directory } = deps;
+  const platforms = new Jt809Platforms(sql, logger, directory.accounts.passwordPolicy);
+  // Requests and the server refer to each other: requests go out on the server's links, answers come back in.
+  const link: Jt809RequestLink = {
+    linkState: (code: number) => server.linkState(code),
+    sendToPlatform: (code: number, msgId: number, body: Buffer) => server.sendToPlatform(code, msgId, body),
+  };
+  const requests = new Jt809Requests({
+    sql,
+    link,
+    logger: logger.child({ component: 'jt809' }),
+    metrics,
+    plateColorOf: (terminalId, plate) => registeredVehicle(directory.registry, terminalId, plate)?.plate_color,
+  });
+  const server = new Jt809Server(
+    {
+      ...JT809_DEFAULTS,
+      host: config.jt809Host ?? JT809_DEFAULTS.host,
+      port: config.jt809Port ?? JT809_DEFAULTS.port,
+      crc: config.jt809Crc ?? JT809_DEFAULTS.crc,
+    },
+    {
+      log,
+      directory: platforms,
+      vehicles: directory.registry,
+      logger: logger.child({ component: 'jt809' }),
+      metrics,
+      answers: requests,
+    },
+  );
+  platforms.linkStateOf = (code) => server.linkState(code);
+  platforms.subLinkStateOf = (code) => server.subLinkState(code);
+  const port = await server.listen();
+  requests.start();
+  return {
+    value: { server, platforms, requests, port },
+    close: async () => {
+      await server.close();
+      await requests.stop();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * What `startNode` takes and what it gives back. `vigil start` fills NodeConfig from its flags; tests and the
+ * benchmarks fill it themselves, so every key added here is optional with a default.
+ */
+import type { AnalystSqlLimits, Analytics, Sql } from '../../store/index.js';
+import type { EventLog } from '../../stream/index.js';
+import type { Jt808Gateway } from '../../ingest/index.js';
+import type {
+  LoginThrottleOptions,
+  PasswordPolicyOptions,
+  HttpServerOptions,
+  ProvinceSetting,
+  RegistryStore,
+} from '../../center/index.js';
+
+export interface NodeConfig {
+  dataDir: string;
+  httpHost: string;
+  httpPort: number;
+  jt808Host: string;
+  jt808Port: number;
+  clickhouseUrl?: string;
+  /** The ClickHouse server user analysts' SQL runs as (default: that of clickhouseUrl). */
+  clickhouseAnalystUrl?: string;
+  /** A PostgreSQL server instead of the embedded PGlite. */
+  postgresUrl?: string;
+  adminPassword?: string;
+  /** Password policy and login throttling of accounts (defaults: ACCOUNTS_DEFAULTS). */
+  passwords?: PasswordPolicyOptions;
+  loginThrottle?: LoginThrottleOptions;
+  logPartitions: number;
+  /** Run the event log on Apache Kafka instead of in process. */
+  kafka?: { brokers: string; replicationFactor: number };
+  requireTerminalAuth: boolean;
+  /** How long a downlink command waits for the terminal's answer (default 30 s). */
+  jt808DownlinkTimeoutMs?: number;
+  /** RSA private key (PEM) for encrypted JT/T 808 bodies. */
+  jt808RsaKeyPem?: string;
+  /** JT/T 809 main-link server for lower platforms (default 0.0.0.0:6809; port 0 = any free port). */
+  jt809Host?: string;
+  jt809Port?: number;
+  /** JT/T 1078 media server: where terminals stream live video and recordings (default 0.0.0.0:6810 and :6811). */
+  jt1078Host?: string;
+  jt1078LivePort?: number;
+  jt1078PlaybackPort?: number;
+  /** The address told to terminals in 0x9101/0x9201 (default: where each terminal reaches the JT/T 808 port). */
+  jt1078AdvertisedHost?: string;
+  /** Video streams open at once, and the bytes per second one stream may carry. */
+  videoStreamsMax?: number;
+  videoStreamBytesPerSecondMax?: number;
+  /** A stream nobody watches is closed after this long. */
+  videoViewerlessCloseMs?: number;
+  /** CRC16 variant of JT/T 809 frames (platforms in the field disagree on the initial value). */
+  jt809Crc?: 'ccitt-false' | 'xmodem';
+  /** Sustained records per second one source key may post (HTTP ingestion). */
+  ingestRecordsPerSecondPerKey?: number;
+  /** Free bytes the data dir must keep; below it the node is not ready (start-up refuses earlier, in main). */
+  diskFreeBytesMin?: number;
+  /** How often the disk and the operational store are checked for readiness. */
+  healthCheckIntervalMs?: number;
+  /** Bounds of the HTTP server (connections, per address, timeouts); the defaults where not given. */
+  http?: Partial<Omit<HttpServerOptions, 'host' | 'port'>>;
+  /** Bounds of analysts' SQL (store's ANALYST_SQL_DEFAULTS when not given). */
+  analystSqlLimits?: AnalystSqlLimits;
+  /** Between snapshots of the rules state; default RULES_RUNNER_DEFAULTS.snapshotIntervalMs. */
+  rulesSnapshotIntervalMs?: number;
+  /**
+   * The province the node supervises; when absent, `<data-dir>/province.json`, else Henan (PROVINCE_DEFAULT).
+   */
+  province?: Partial<ProvinceSetting>;
+}
+
+export interface RunningNode {
+  httpPort: number;
+  jt808Port: number;
+  jt809Port: number;
+  jt1078LivePort: number;
+  jt1078PlaybackPort: number;
+  wallToken: string;
+  generatedAdminPassword: string | null;
+  analytics: Analytics;
+  sql: Sql;
+  log: EventLog;
+  gateway: Jt808Gateway;
+  registry: RegistryStore;
+  close(): Promise<void>;
+}

@@ -1,0 +1,174 @@
+/**
+ * The node's stream steps: the ClickHouse sinks, the feed hub, the command centres and the rules. They start in
+ * this order so that each reader has joined its topics before anything upstream replays into them, and they stop
+ * in the reverse one: the rules' last alarms still reach the centres, the hub and the sinks.
+ */
+import { ALARMS, CAMERA_EVENTS, DEVICE_STATUS, INGEST_REJECTS, MEDIA_EVENTS, TELEMETRY } from '../../schema/index.js';
+import type { TableSpec } from '../../schema/index.js';
+import type { Analytics, Sql } from '../../store/index.js';
+import {
+  MemoryLog,
+  RULES_RUNNER_DEFAULTS,
+  RulesRunner,
+  TableSink,
+  TOPICS,
+  clickhouseInputReplay,
+  type EventLog,
+  type TableSinkOptions,
+} from '../../stream/index.js';
+import {
+  FeedHub,
+  FEED_HUB_DEFAULTS,
+  recentAlarmsFromClickHouse,
+  registeredVehicle,
+  startCommandCentre,
+  vehicleClassOf,
+  type CommandCentre,
+  type ProvinceSetting,
+  type Router,
+} from '../../center/index.js';
+import type { Directory } from './directory.js';
+import type { NodeConfig } from './node-config.js';
+import type { Started } from './node-parts.js';
+import { SINK_GROUPS, type Observe } from './stores.js';
+
+/** How far back the feed hub's open alarms are seeded from ClickHouse at start-up. */
+export const FEED_RECENT_ALARMS_HOURS = 24;
+
+/** Each topic's table; alarms are few and wait for nothing (the feed shows one once stored), so no linger. */
+const SINK_TABLES: readonly {
+  topic: keyof typeof SINK_GROUPS;
+  table: TableSpec;
+  options?: Partial<TableSinkOptions>;
+}[] = [
+  { topic: TOPICS.telemetry, table: TELEMETRY },
+  { topic: TOPICS.alarms, table: ALARMS, options: { lingerMs: 0 } },
+  { topic: TOPICS.rejects, table: INGEST_REJECTS },
+  { topic: TOPICS.camera, table: CAMERA_EVENTS },
+  { topic: TOPICS.devices, table: DEVICE_STATUS },
+  { topic: TOPICS.media, table: MEDIA_EVENTS },
+];
+
+/**
+ * The sinks stop after everything that produces, so whatever the rules sent on the way out is still written.
+ * Embedded, the in-process log closes first (it wakes the sinks' polls so they drain and return); on Kafka the
+ * sinks stop before the log closes (its own step, later): their last inserts are committed, so a restart does not
+ * insert them again.
+ */
+export function startSinks(
+  log: EventLog,
+  analytics: Analytics,
+  observe: Observe,
+): Started<TableSink<Record<string, unknown>>[]> {
+  const sinks = SINK_TABLES.map(
+    ({ topic, table, options }) =>
+      new TableSink(log, topic, SINK_GROUPS[topic], analytics.writer, table, observe, options),
+  );
+  for (const sink of sinks) sink.start();
+  return {
+    value: sinks,
+    close: async () => {
+      if (log.kind !== 'kafka') await log.close();
+      for (const sink of sinks) await sink.stop();
+    },
+  };
+}
+
+export function startFeedHub(
+  log: EventLog,
+  analytics: Analytics,
+  directory: Directory,
+  { logger, metrics }: Observe,
+  orgCodeAt: (lon: number, lat: number) => string,
+): Started<FeedHub> {
+  const { accounts, registry, sees } = directory;
+  const hub = new FeedHub(
+    {
+      log,
+      logger,
+      metrics,
+      authenticate: (token) => accounts.authenticate(token),
+      covers: sees,
+      vehicleOrgCode: (v) => orgCodeAt(v.lon, v.lat),
+      vehicleClassOf: (terminalId: string) => vehicleClassOf(registry, terminalId),
+      enterpriseOf: (terminalId: string, plate: string) =>
+        registeredVehicle(registry, terminalId, plate)?.enterprise_id || undefined,
+      todayAlarms: async (dayStartMs) => {
+        const result = await analytics.queryInternal(
+          `SELECT alarm_id, org_code, rule, toUnixTimestamp64Milli(started_at) FROM alarms_current WHERE started_at >= fromUnixTimestamp64Milli(toInt64(${Math.trunc(dayStartMs)}))`,
+          { rowsMax: FEED_HUB_DEFAULTS.todayEpisodesMax },
+        );
+        return result.rows.map(([alarm_id, org_code, rule, started_at]) => ({
+          alarm_id: String(alarm_id),
+          org_code: String(org_code),
+          rule: String(rule),
+          started_at: Number(started_at),
+        }));
+      },
+      recentAlarms: () =>
+        recentAlarmsFromClickHouse(analytics.client, FEED_RECENT_ALARMS_HOURS, FEED_HUB_DEFAULTS.closedVersionsMax),
+    },
+    FEED_HUB_DEFAULTS,
+  );
+  // The hub joins the alarms topic before the rules replay anything into it.
+  hub.start();
+  accounts.onRevoked((revocation) => hub.closeRevoked(revocation));
+  return { value: hub, close: () => hub.stop() };
+}
+
+/** The command centres: alarm desk, work orders, duty, summary, mirrors; their routes go on `router`. */
+export async function startCentre(
+  deps: { sql: Sql; log: EventLog; analytics: Analytics; router: Router; hub: FeedHub; directory: Directory },
+  province: ProvinceSetting,
+  { logger, metrics }: Observe,
+): Promise<Started<CommandCentre>> {
+  const { sql, log, analytics, router, hub, directory } = deps;
+  const centre = await startCommandCentre({
+    sql,
+    accounts: directory.accounts,
+    logger: logger.child({ component: 'center' }),
+    metrics,
+    provinceCode: province.code,
+    router,
+    log,
+    clickhouse: analytics.client,
+    analytics,
+    clickhouseWriter: analytics.writer,
+    publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
+    vehicleOf: (terminalId, plate) => registeredVehicle(directory.registry, terminalId, plate),
+    org: directory.org,
+  });
+  // The centres stop taking alarms and mirror their last steps before ClickHouse closes.
+  return { value: centre, close: () => centre.close() };
+}
+
+/**
+ * The rules keep their snapshots and configuration versions under <data-dir>/rules/. They restore the last
+ * snapshot and re-evaluate the input it does not cover before any listener takes new input: embedded re-read
+ * from ClickHouse (the in-process log forgot it), on Kafka from the offsets the snapshot committed.
+ */
+export async function startRules(
+  config: NodeConfig,
+  deps: { log: EventLog; analytics: Analytics; directory: Directory },
+  { logger, metrics }: Observe,
+): Promise<Started<RulesRunner>> {
+  const { log, analytics, directory } = deps;
+  const engine = new RulesRunner(
+    {
+      log,
+      logger: logger.child({ component: 'rules' }),
+      metrics,
+      registry: directory.registry,
+      dataDir: config.dataDir,
+      inputReplay: log instanceof MemoryLog ? clickhouseInputReplay(log, analytics.client) : undefined,
+    },
+    {
+      ...RULES_RUNNER_DEFAULTS,
+      snapshotIntervalMs: config.rulesSnapshotIntervalMs ?? RULES_RUNNER_DEFAULTS.snapshotIntervalMs,
+    },
+  );
+  // Not stopped when start fails: stopping snapshots, and a snapshot written over one that failed to restore
+  // would lose it. Its consumers belong to the log, which its own step closes.
+  await engine.start();
+  return { value: engine, close: () => engine.stop() };
+}
