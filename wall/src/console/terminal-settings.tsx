@@ -2,7 +2,7 @@
  * The command panel's terminal settings: parameters to set (0x8103), terminal control (0x8105: upgrade, connect
  * to another server, power off, reset, factory reset, close links), circular areas kept on the terminal
  * (0x8600/0x8601), and the search and upload of media it stores (0x8802/0x8803). Each part shows only when the
- * server lists its command among the caller's; those that change how the terminal works go through the panel's
+ * server lists its command among the caller's, folded until opened so the panel stays short; those that change how the terminal works go through the panel's
  * confirmation, which names the plate. Values are sent exactly as typed, after the checks the API makes.
  */
 import { useState } from 'react';
@@ -61,13 +61,17 @@ export function TerminalSettings(props: SettingsProps) {
   return (
     <>
       {props.may('parameters_set') || props.may('terminal_control') ? (
-        <div className="console-sensitive" data-testid="terminal-settings">
+        <div className="console-sensitive terminal-settings" data-testid="terminal-settings">
           {props.may('parameters_set') ? <ParametersSet t={t} {...props} /> : null}
           {props.may('terminal_control') ? <TerminalControl t={t} {...props} /> : null}
         </div>
       ) : null}
-      {props.may('area_circle_set') ? <CircleAreas t={t} {...props} /> : null}
-      {props.may('media_search') ? <MediaSearch t={t} {...props} /> : null}
+      {props.may('area_circle_set') || props.may('media_search') ? (
+        <div className="terminal-settings">
+          {props.may('area_circle_set') ? <CircleAreas t={t} {...props} /> : null}
+          {props.may('media_search') ? <MediaSearch t={t} {...props} /> : null}
+        </div>
+      ) : null}
     </>
   );
 }
@@ -93,8 +97,8 @@ function ParametersSet({ t, c, busy, label, confirm, refuse }: SettingsProps & {
   };
   const used = new Set(rows.map((r) => r.id));
   return (
-    <div data-testid="parameters-set">
-      <span className="console-command-label">{t.parametersSet}</span>
+    <details className="terminal-settings-part" data-testid="parameters-set">
+      <summary>{t.parametersSet}</summary>
       {rows.map((row, i) => (
         <div className="console-row console-command-row" key={i}>
           <select
@@ -138,7 +142,7 @@ function ParametersSet({ t, c, busy, label, confirm, refuse }: SettingsProps & {
           {t.setParameters}
         </button>
       </div>
-    </div>
+    </details>
   );
 }
 
@@ -147,39 +151,41 @@ function TerminalControl({ t, busy, label, confirm }: SettingsProps & { t: Termi
   const [params, setParams] = useState('');
   const takesParams = command === 1 || command === 2;
   return (
-    <div className="console-row console-command-row" data-testid="terminal-control">
-      <span className="console-command-label">{t.control}</span>
-      <select data-testid="control-command" value={command} onChange={(e) => setCommand(Number(e.target.value))}>
-        {Object.entries(t.controlCommands).map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
-      </select>
-      {takesParams ? (
-        <input
-          data-testid="control-params"
-          aria-label={t.controlParams}
-          placeholder={t.controlParamsHint[command]}
-          maxLength={CONTROL_PARAMS_CHARS_MAX}
-          value={params}
-          onChange={(e) => setParams(e.target.value)}
-        />
-      ) : null}
-      <button
-        type="button"
-        data-testid="control-send"
-        disabled={busy}
-        onClick={() =>
-          confirm(
-            { type: 'terminal_control', command, ...(takesParams && params !== '' ? { params } : {}) },
-            t.controlConfirm(label, t.controlCommands[command]),
-          )
-        }
-      >
-        {t.controlSend}
-      </button>
-    </div>
+    <details className="terminal-settings-part" data-testid="terminal-control">
+      <summary>{t.control}</summary>
+      <div className="console-row console-command-row">
+        <select data-testid="control-command" value={command} onChange={(e) => setCommand(Number(e.target.value))}>
+          {Object.entries(t.controlCommands).map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
+        {takesParams ? (
+          <input
+            data-testid="control-params"
+            aria-label={t.controlParams}
+            placeholder={t.controlParamsHint[command]}
+            maxLength={CONTROL_PARAMS_CHARS_MAX}
+            value={params}
+            onChange={(e) => setParams(e.target.value)}
+          />
+        ) : null}
+        <button
+          type="button"
+          data-testid="control-send"
+          disabled={busy}
+          onClick={() =>
+            confirm(
+              { type: 'terminal_control', command, ...(takesParams && params !== '' ? { params } : {}) },
+              t.controlConfirm(label, t.controlCommands[command]),
+            )
+          }
+        >
+          {t.controlSend}
+        </button>
+      </div>
+    </details>
   );
 }
 
@@ -224,8 +230,8 @@ function CircleAreas({ t, busy, label, send, confirm, refuse, may }: SettingsPro
     confirm({ type: 'areas_delete', kind: 'circle', ids: list }, t.areaDeleteConfirm(label, ids.trim() || '*'));
   };
   return (
-    <div data-testid="circle-areas">
-      <span className="console-command-label">{t.areas}</span>
+    <details className="terminal-settings-part" data-testid="circle-areas">
+      <summary>{t.areas}</summary>
       <div className="console-row console-command-row">
         {field('id', t.areaId, 'area-id')}
         {field('lat', t.lat, 'area-lat')}
@@ -248,7 +254,7 @@ function CircleAreas({ t, busy, label, send, confirm, refuse, may }: SettingsPro
           </button>
         </div>
       ) : null}
-    </div>
+    </details>
   );
 }
 
@@ -266,8 +272,8 @@ function MediaSearch({ t, busy, label, send, confirm, may }: SettingsProps & { t
     return body;
   };
   return (
-    <div data-testid="media-search">
-      <span className="console-command-label">{t.media}</span>
+    <details className="terminal-settings-part" data-testid="media-search">
+      <summary>{t.media}</summary>
       <div className="console-row console-command-row">
         <select
           data-testid="media-type"
@@ -324,7 +330,7 @@ function MediaSearch({ t, busy, label, send, confirm, may }: SettingsProps & { t
           </button>
         ) : null}
       </div>
-    </div>
+    </details>
   );
 }
 

@@ -32,6 +32,7 @@ export interface ZoneMessages {
   draw: string;
   drawHint: Record<'polygon' | 'circle' | 'corridor', string>;
   undoPoint: string;
+  pointsCount: (n: number) => string;
   cancelDraw: string;
   redraw: string;
   name: string;
@@ -80,6 +81,7 @@ const ZH: ZoneMessages = {
     corridor: '沿路线依次点击各点，至少 2 个；填写通道宽度（米）。',
   },
   undoPoint: '撤销上一点',
+  pointsCount: (n) => `已点 ${n} 个点`,
   cancelDraw: '取消绘制',
   redraw: '重新绘制形状',
   name: '名称',
@@ -148,6 +150,7 @@ const EN: ZoneMessages = {
     corridor: 'Click the points along the route, at least 2; give the corridor width in metres.',
   },
   undoPoint: 'Undo last point',
+  pointsCount: (n) => `${n} point${n === 1 ? '' : 's'} placed`,
   cancelDraw: 'Cancel drawing',
   redraw: 'Redraw the shape',
   name: 'Name',

@@ -109,6 +109,11 @@ function summary(z: ZoneMessages, zone: Zone): string {
   return z.summary.polygon(closed ? ring.length - 1 : ring.length);
 }
 
+/** The built-in defaults were never saved by anyone: no time to show. */
+function when(savedAt: number): string {
+  return savedAt > 0 ? chinaDateTime(savedAt) : '—';
+}
+
 function pointsOf(zone: Zone): LonLat[] {
   if (zone.circle) return [zone.circle.center];
   return zone.corridor?.path ?? zone.polygon ?? [];
@@ -243,7 +248,7 @@ export function ZonesPage({ geo }: { geo: HenanGeo | null }) {
         {loadError !== null ? <p className="console-error">{loadError}</p> : null}
         {rules ? (
           <p className="console-dim" data-testid="zones-in-force">
-            {z.inForce(rules.version, rules.saved_by, chinaDateTime(rules.saved_at))}
+            {z.inForce(rules.version, rules.saved_by, when(rules.saved_at))}
           </p>
         ) : null}
         {rules && !may ? (
@@ -312,7 +317,7 @@ export function ZonesPage({ geo }: { geo: HenanGeo | null }) {
         <ol className="zones-history" data-testid="zone-history">
           {history.map((v) => (
             <li key={v.version} data-version={v.version}>
-              <span>{z.historyLine(v.version, v.saved_by, chinaDateTime(v.saved_at), v.zones)}</span>
+              <span>{z.historyLine(v.version, v.saved_by, when(v.saved_at), v.zones)}</span>
               {v.comment ? <span className="console-dim"> — {v.comment}</span> : null}
             </li>
           ))}
@@ -320,7 +325,8 @@ export function ZonesPage({ geo }: { geo: HenanGeo | null }) {
       </section>
       <ZoneMapView
         geo={geo}
-        zones={zones}
+        // The zone being redrawn shows as the draft only, not twice.
+        zones={draft && form?.id ? zones.filter((x) => x.id !== form.id) : zones}
         selectedId={form?.id ?? null}
         draft={draft}
         onClick={onMapClick}
@@ -403,7 +409,9 @@ function ZoneForm({
             {z.drawHint[draft.shape]}
           </p>
           <div className="console-row">
-            <span data-testid="draft-points">{draft.points.length}</span>
+            <span data-testid="draft-points" data-points={draft.points.length}>
+              {z.pointsCount(draft.points.length)}
+            </span>
             {draft.shape !== 'polygon' ? (
               <label>
                 {draft.shape === 'circle' ? z.radius : z.width}

@@ -49,6 +49,9 @@ export class ZoneMap {
       this.push();
       container.dataset.ready = 'true';
     });
+    // `data-idle` tells a screenshot (or a test) that what was last pushed is on screen.
+    this.map.on('render', () => delete container.dataset.idle);
+    this.map.on('idle', () => (container.dataset.idle = 'true'));
     this.map.on('click', (e: MapMouseEvent) => this.onClick([e.lngLat.lng, e.lngLat.lat]));
   }
 
