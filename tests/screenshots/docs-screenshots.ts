@@ -159,11 +159,13 @@ async function zoneScreens(vigil: Awaited<ReturnType<typeof startVigil>>, admin:
       await page.click('[data-testid="media-search"] summary');
       await page.locator('[data-testid="media-search-send"]').click();
       await page.locator('[data-testid="media-table"]').waitFor();
+      await page.locator('[data-testid="media-table"]').scrollIntoViewIfNeeded();
+      await shot('console-terminal-settings');
       await page.click('[data-testid="terminal-control"] summary');
       await page.selectOption('[data-testid="control-command"]', '5');
       await page.click('[data-testid="control-send"]');
       await page.locator('[data-testid="command-confirm"]').waitFor();
-      await shot('console-terminal-settings');
+      await shot('console-terminal-control');
       await b.close();
     }
   } finally {

@@ -340,7 +340,7 @@ export function MediaTable({ media }: { media: readonly MediaItem[] }) {
   if (media.length === 0) return <p className="console-dim">{t.noMedia}</p>;
   const f = t.mediaFields;
   return (
-    <table className="console-table" data-testid="media-table">
+    <table className="console-table terminal-media-table" data-testid="media-table">
       <caption>
         {t.mediaTitle} · {t.mediaFound(media.length)}
       </caption>
