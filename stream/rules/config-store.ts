@@ -53,7 +53,7 @@ export class RulesConfigStore {
   private highestVersion = 0;
   /** Versions found on disk that failed validation, with why: for the start-up log. */
   readonly skipped: { file: string; reason: string }[] = [];
-  /** Without a directory: the versions saved in this process, newest last (the history's memory). */
+  /** Without a directory: the defaults and the versions saved in this process, newest last. */
   private readonly savedInMemory: RulesConfigSummary[] = [];
   /** Fields the loaded version lacked (saved before they existed) and now run with their defaults. */
   filled: { file: string; keys: string[] } | undefined;
@@ -70,6 +70,7 @@ export class RulesConfigStore {
       comment: 'defaults',
       config: defaultRulesConfig(rules),
     };
+    if (!dir) this.savedInMemory.push(summaryOf(this.currentVersion));
   }
 
   current(): RulesConfigVersion {
@@ -105,9 +106,7 @@ export class RulesConfigStore {
   history(limit: number): RulesConfigSummary[] {
     const count = Math.max(1, Math.min(HISTORY_MAX, Math.floor(limit)));
     if (!this.dir) {
-      const all = [...this.savedInMemory].reverse();
-      if (!all.some((v) => v.version === this.currentVersion.version)) all.push(summaryOf(this.currentVersion));
-      return all.slice(0, count);
+      return [...this.savedInMemory].reverse().slice(0, count);
     }
     let files: string[];
     try {
