@@ -45,7 +45,8 @@ export const geofenceRule: PositionRule<GeofenceState, GeofenceConfig> = {
       if (zone.kind !== 'restricted') continue;
       const classes = zone.classes.length > 0 ? zone.classes : config.classes;
       const entered = next?.inside[zone.id];
-      const inside = classes.includes(vehicle.vehicleClass) && insideZone(zone, position.lon, position.lat, position.ts);
+      const inside =
+        classes.includes(vehicle.vehicleClass) && insideZone(zone, position.lon, position.lat, position.ts);
       if (inside) {
         next ??= { inside: {} };
         const entry = entered ?? [position.ts, position.lat, position.lon];
