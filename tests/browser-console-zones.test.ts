@@ -155,7 +155,7 @@ describe('zones drawn on the map', () => {
     await page.locator('[data-testid="zones-save-dialog"]').waitFor({ state: 'detached', timeout: 15_000 });
 
     await page.reload();
-    await openZones(page);
+    const centre = await openZones(page);
     const list = page.locator('[data-testid="zone-list"] li');
     await expect(list.count()).resolves.toBe(2);
     await expect(list.nth(0).getAttribute('data-shape')).resolves.toBe('polygon');
@@ -165,6 +165,10 @@ describe('zones drawn on the map', () => {
     const newest = page.locator('[data-testid="zone-history"] li').first();
     await expect(newest.innerText()).resolves.toMatch(/第 2 版 · admin · .* · 2 个区域 — 依据市交警支队通知/);
     await page.screenshot({ path: artifactPath('console-zones-1920x1080.png') });
+    // A click on the square on the map opens it for editing.
+    await page.mouse.click(centre.x, centre.y);
+    await expect(page.locator('[data-testid="zone-form"] h3').innerText()).resolves.toBe('编辑：学校路段限速区');
+    await page.click('[data-testid="zone-cancel"]');
 
     const zones = await savedZones();
     expect(zones.map((z) => [z.name, z.kind, z.speedLimitKmh])).toEqual([

@@ -166,7 +166,13 @@ export function ZonesPage({ geo }: { geo: HenanGeo | null }) {
 
   const may = rules?.actions?.includes('update') ?? false;
 
-  const onMapClick = (p: LonLat) => {
+  const onMapClick = (p: LonLat, zoneId: string | null) => {
+    // Not drawing: a click on a zone opens it, for an officer who may change it.
+    if (may && draft === null && zoneId !== null) {
+      const zone = zones.find((x) => x.id === zoneId);
+      if (zone) edit(zone);
+      return;
+    }
     if (!may || draft === null) return;
     if (draft.shape === 'circle' && draft.points.length >= 1)
       setDraft({ ...draft, sizeM: Math.max(1, Math.round(distanceM(draft.points[0], p))) });
@@ -541,7 +547,7 @@ function ZoneMapView({
   zones: readonly Zone[];
   selectedId: string | null;
   draft: Draft | null;
-  onClick: (p: LonLat) => void;
+  onClick: (p: LonLat, zoneId: string | null) => void;
   focus: LonLat[] | null;
 }) {
   const containerRef = useRef<HTMLDivElement>(null);

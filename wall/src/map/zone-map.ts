@@ -19,7 +19,9 @@ const FIT_PADDING_PX = 24;
 /** A corridor's pixel width doubles with each zoom level: interpolate exponentially from zoom 0 to the deepest. */
 const ZOOM_MAX = 22;
 
-type ClickHandler = (lonLat: LonLat) => void;
+/** A click: where, and the zone drawn under it (the topmost), if any. */
+type ClickHandler = (lonLat: LonLat, zoneId: string | null) => void;
+const PICKABLE_LAYERS = ['zone-fill', 'zone-corridor'];
 
 export class ZoneMap {
   private readonly map: MaplibreMap;
@@ -52,7 +54,11 @@ export class ZoneMap {
     // `data-idle` tells a screenshot (or a test) that what was last pushed is on screen.
     this.map.on('render', () => delete container.dataset.idle);
     this.map.on('idle', () => (container.dataset.idle = 'true'));
-    this.map.on('click', (e: MapMouseEvent) => this.onClick([e.lngLat.lng, e.lngLat.lat]));
+    this.map.on('click', (e: MapMouseEvent) => {
+      const under = this.loaded ? this.map.queryRenderedFeatures(e.point, { layers: PICKABLE_LAYERS }) : [];
+      const id = under[0]?.properties?.id;
+      this.onClick([e.lngLat.lng, e.lngLat.lat], typeof id === 'string' ? id : null);
+    });
   }
 
   setClickHandler(handler: ClickHandler): void {
