@@ -1,7 +1,8 @@
 /**
  * The zone editor and the terminal settings of the command panel in real Chromium against a real `vigil start`:
  * a province administrator draws a speed-limit polygon and a speed-limit corridor by clicking the map, saves them
- * as a new rules version with a comment, reloads and sees them with the version's author; a JT/T 808 fix inside
+ * as a new rules version with a comment, reloads and sees them with the version's author, opens the polygon by a
+ * click on the map and drags a vertex, which is saved alone as the next version; a JT/T 808 fix inside
  * each raises an overspeed alarm naming the zone; a crossed polygon is refused with the server's reason in words.
  * On the vehicle page, parameters reach the terminal exactly as typed, a factory reset waits for a confirmation
  * that names the plate, and a stored-media search lists what the terminal found; a duty officer sees neither the
@@ -168,7 +169,6 @@ describe('zones drawn on the map', () => {
     // A click on the square on the map opens it for editing.
     await page.mouse.click(centre.x, centre.y);
     await expect(page.locator('[data-testid="zone-form"] h3').innerText()).resolves.toBe('编辑：学校路段限速区');
-    await page.click('[data-testid="zone-cancel"]');
 
     const zones = await savedZones();
     expect(zones.map((z) => [z.name, z.kind, z.speedLimitKmh])).toEqual([
@@ -180,6 +180,39 @@ describe('zones drawn on the map', () => {
     expect(zones[0].polygon![4]).toEqual(zones[0].polygon![0]);
     expect(zones[1].corridor).toMatchObject({ widthM: 3000 });
     expect(zones[1].corridor!.path).toHaveLength(3);
+    // Drag its first vertex 30 px up and left (the map has zoomed to the square), apply and save.
+    const map = page.locator('[data-testid="zone-map"]');
+    const box = (await map.boundingBox())!;
+    const vertices = await eventually(
+      async () => {
+        if ((await map.getAttribute('data-idle')) !== 'true') return undefined;
+        const v = JSON.parse((await map.getAttribute('data-draft-vertices')) ?? '[]') as [number, number][];
+        return v.length === 4 ? v : undefined;
+      },
+      10_000,
+      'the square opened as a draft',
+    );
+    const [x0, y0] = [box.x + vertices[0][0], box.y + vertices[0][1]];
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    await page.mouse.move(x0 - 15, y0 - 15, { steps: 3 });
+    await page.mouse.move(x0 - 30, y0 - 30, { steps: 3 });
+    await page.mouse.up();
+    await expect(page.locator('[data-testid="draft-points"]').getAttribute('data-points')).resolves.toBe('4');
+    await page.click('[data-testid="zone-apply"]');
+    await page.click('[data-testid="zones-save"]');
+    await page.fill('[data-testid="zones-comment"]', '调整顶点');
+    await page.click('[data-testid="zones-save-confirm"]');
+    await page.locator('[data-testid="zones-save-dialog"]').waitFor({ state: 'detached', timeout: 15_000 });
+    const [moved] = await savedZones();
+    expect(moved.id).toBe(zones[0].id);
+    // The dragged vertex went west and north; the others stayed where they were.
+    expect(moved.polygon![0][0]).toBeLessThan(zones[0].polygon![0][0]);
+    expect(moved.polygon![0][1]).toBeGreaterThan(zones[0].polygon![0][1]);
+    expect(moved.polygon!.slice(1, 4)).toEqual(zones[0].polygon!.slice(1, 4));
+    await expect(page.locator('[data-testid="zone-history"] li').first().getAttribute('data-version')).resolves.toBe(
+      '3',
+    );
   });
 
   it('raises an overspeed alarm naming the zone for a JT/T 808 fix inside the polygon and inside the corridor', async () => {

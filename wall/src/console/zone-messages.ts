@@ -76,9 +76,9 @@ const ZH: ZoneMessages = {
   kinds: { speed_limit: '限速区域', restricted: '禁行区域', relay_point: '接驳点' },
   draw: '绘制',
   drawHint: {
-    polygon: '在地图上依次点击各顶点，至少 3 个；完成后填写名称并点“应用”。',
+    polygon: '在地图上依次点击各顶点，至少 3 个；拖动顶点可调整位置；完成后填写名称并点“应用”。',
     circle: '先点击圆心，再点击圆周上一点确定半径（也可直接输入半径）。',
-    corridor: '沿路线依次点击各点，至少 2 个；填写通道宽度（米）。',
+    corridor: '沿路线依次点击各点，至少 2 个，拖动可调整；填写通道宽度（米）。',
   },
   undoPoint: '撤销上一点',
   pointsCount: (n) => `已点 ${n} 个点`,
@@ -145,9 +145,9 @@ const EN: ZoneMessages = {
   kinds: { speed_limit: 'Speed limit', restricted: 'Restricted area', relay_point: 'Relay point' },
   draw: 'Draw',
   drawHint: {
-    polygon: 'Click each vertex on the map, at least 3; then name it and press Apply.',
+    polygon: 'Click each vertex on the map, at least 3 (drag one to move it); then name it and press Apply.',
     circle: 'Click the centre, then a point on the circle for the radius (or type the radius).',
-    corridor: 'Click the points along the route, at least 2; give the corridor width in metres.',
+    corridor: 'Click the points along the route, at least 2 (drag one to move it); give the width in metres.',
   },
   undoPoint: 'Undo last point',
   pointsCount: (n) => `${n} point${n === 1 ? '' : 's'} placed`,

@@ -180,6 +180,12 @@ export function ZonesPage({ geo }: { geo: HenanGeo | null }) {
     else setDraft({ ...draft, points: [...draft.points, p] });
   };
 
+  // Dragging a vertex moves it; a circle's only vertex is its centre, so dragging it moves the circle.
+  const onVertexDrag = (index: number, p: LonLat) =>
+    setDraft((d) =>
+      d === null || index >= d.points.length ? d : { ...d, points: d.points.map((q, i) => (i === index ? p : q)) },
+    );
+
   const startDrawing = (shape: ShapeKind) => {
     setFormError(null);
     setForm((f) => f ?? { ...EMPTY_FORM });
@@ -336,6 +342,7 @@ export function ZonesPage({ geo }: { geo: HenanGeo | null }) {
         selectedId={form?.id ?? null}
         draft={draft}
         onClick={onMapClick}
+        onDrag={onVertexDrag}
         focus={form?.id ? pointsOf(zones.find((x) => x.id === form.id) ?? ({} as Zone)) : null}
       />
       {saving ? (
@@ -541,6 +548,7 @@ function ZoneMapView({
   selectedId,
   draft,
   onClick,
+  onDrag,
   focus,
 }: {
   geo: HenanGeo | null;
@@ -548,6 +556,7 @@ function ZoneMapView({
   selectedId: string | null;
   draft: Draft | null;
   onClick: (p: LonLat, zoneId: string | null) => void;
+  onDrag: (index: number, p: LonLat) => void;
   focus: LonLat[] | null;
 }) {
   const containerRef = useRef<HTMLDivElement>(null);
@@ -563,6 +572,7 @@ function ZoneMapView({
     };
   }, [geo]);
   useEffect(() => map?.setClickHandler(onClick), [map, onClick]);
+  useEffect(() => map?.setDragHandler(onDrag), [map, onDrag]);
   useEffect(() => map?.show(zones, selectedId, draft), [map, zones, selectedId, draft]);
   // Bring a zone into view when it is picked for editing, not on every vertex of the draft: keyed by its id only.
   const focusRef = useRef(focus);

@@ -22,6 +22,8 @@ const ZOOM_MAX = 22;
 /** A click: where, and the zone drawn under it (the topmost), if any. */
 type ClickHandler = (lonLat: LonLat, zoneId: string | null) => void;
 const PICKABLE_LAYERS = ['zone-fill', 'zone-corridor'];
+/** A vertex of the draft dragged to a new place (its index in the draft's points). */
+type DragHandler = (index: number, lonLat: LonLat) => void;
 
 export class ZoneMap {
   private readonly map: MaplibreMap;
@@ -30,6 +32,9 @@ export class ZoneMap {
   private selectedId: string | null = null;
   private draft: Draft | null = null;
   private onClick: ClickHandler = () => undefined;
+  private onDrag: DragHandler = () => undefined;
+  /** The vertex being dragged. */
+  private dragging: { index: number } | null = null;
 
   constructor(container: HTMLElement, geo: HenanGeo) {
     this.map = new MaplibreMap({
@@ -53,9 +58,24 @@ export class ZoneMap {
     });
     // `data-idle` tells a screenshot (or a test) that what was last pushed is on screen.
     this.map.on('render', () => delete container.dataset.idle);
-    this.map.on('idle', () => (container.dataset.idle = 'true'));
+    this.map.on('idle', () => {
+      container.dataset.idle = 'true';
+      // Where the draft's vertices are on screen (CSS pixels in the map): what a test drags, what a screen
+      // reader's helper could name. Cheap: a draft has a few points.
+      container.dataset.draftVertices = JSON.stringify(
+        (this.draft?.points ?? []).map((p) => {
+          const at = this.map.project(p);
+          return [Math.round(at.x), Math.round(at.y)];
+        }),
+      );
+    });
+    this.listenForDrags(container);
     this.map.on('click', (e: MapMouseEvent) => {
-      const under = this.loaded ? this.map.queryRenderedFeatures(e.point, { layers: PICKABLE_LAYERS }) : [];
+      if (!this.loaded) return;
+      // A click on a vertex of the draft is the end of a drag (maplibre still clicks after a move of a few
+      // pixels), never a new point on top of it.
+      if (this.map.queryRenderedFeatures(e.point, { layers: ['draft-vertices'] }).length > 0) return;
+      const under = this.map.queryRenderedFeatures(e.point, { layers: PICKABLE_LAYERS });
       const id = under[0]?.properties?.id;
       this.onClick([e.lngLat.lng, e.lngLat.lat], typeof id === 'string' ? id : null);
     });
@@ -63,6 +83,33 @@ export class ZoneMap {
 
   setClickHandler(handler: ClickHandler): void {
     this.onClick = handler;
+  }
+
+  setDragHandler(handler: DragHandler): void {
+    this.onDrag = handler;
+  }
+
+  /**
+   * A draft's vertex can be dragged: pressing on it stops the map from panning until the button is released,
+   * and every move reports the vertex's new place.
+   */
+  private listenForDrags(container: HTMLElement): void {
+    this.map.on('mousedown', 'draft-vertices', (e) => {
+      const index = e.features?.[0]?.properties?.index;
+      if (typeof index !== 'number') return;
+      e.preventDefault();
+      this.dragging = { index };
+      container.style.cursor = 'grabbing';
+    });
+    this.map.on('mousemove', (e) => {
+      if (this.dragging === null) return;
+      this.onDrag(this.dragging.index, [e.lngLat.lng, e.lngLat.lat]);
+    });
+    this.map.on('mouseup', () => {
+      if (this.dragging === null) return;
+      container.style.cursor = '';
+      this.dragging = null;
+    });
   }
 
   show(zones: readonly Zone[], selectedId: string | null, draft: Draft | null): void {

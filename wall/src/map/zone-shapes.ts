@@ -107,13 +107,17 @@ export interface Draft {
 }
 
 /** The vertices (points) and the outline so far (a line, or the shape once complete) of a draft. */
-export function draftFeatures(draft: Draft | null): FeatureCollection<Geometry, { role: string; px0?: number }> {
+export function draftFeatures(
+  draft: Draft | null,
+): FeatureCollection<Geometry, { role: string; px0?: number; index?: number }> {
   if (draft === null || draft.points.length === 0) return { type: 'FeatureCollection', features: [] };
-  const features: Feature<Geometry, { role: string; px0?: number }>[] = draft.points.map((p) => ({
-    type: 'Feature',
-    properties: { role: 'vertex' },
-    geometry: { type: 'Point', coordinates: p },
-  }));
+  const features: Feature<Geometry, { role: string; px0?: number; index?: number }>[] = draft.points.map(
+    (p, index) => ({
+      type: 'Feature',
+      properties: { role: 'vertex', index },
+      geometry: { type: 'Point', coordinates: p },
+    }),
+  );
   const shape = draftZone(draft);
   if (shape) {
     const feature = shapeFeature(
