@@ -26,8 +26,8 @@ export type {
   VehicleFacts,
 } from './engine/rule.js';
 export { ALL_RULES } from './rules/all-rules.js';
-export { RulesConfigError, RulesConfigStore } from './rules/config-store.js';
-export type { RulesConfigVersion } from './rules/config-store.js';
+export { HISTORY_MAX, RulesConfigError, RulesConfigStore } from './rules/config-store.js';
+export type { RulesConfigSummary, RulesConfigVersion } from './rules/config-store.js';
 export { checkRulesConfig, circleOutline, compileRulesConfig, defaultRulesConfig } from './rules/rules-config.js';
 export type { CompiledRulesConfig, RulesConfig, ZoneConfig } from './rules/rules-config.js';
 export { describeProblem } from './rules/config-spec.js';

@@ -704,6 +704,11 @@ const ROUTER_ROUTES = [
     roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'],
   },
   { method: 'PUT', path: '/api/rules', roles: ['admin'] },
+  {
+    method: 'GET',
+    path: '/api/rules/versions',
+    roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'],
+  },
   { method: 'POST', path: '/api/terminals/:id/commands', roles: ['admin', 'leader', 'dispatcher', 'duty_officer'] },
   { method: 'POST', path: '/api/sources/keys', roles: ['admin'] },
   { method: 'GET', path: '/api/sources/keys', roles: ['admin'] },
@@ -835,6 +840,11 @@ describe('the routes outside the command centre, on a real node', () => {
       expected: () => [404],
     };
     c['GET /api/rules'] = { scoped: false, run: (a) => call(a.token, 'GET', '/api/rules'), expected: () => [200] };
+    c['GET /api/rules/versions'] = {
+      scoped: false,
+      run: (a) => call(a.token, 'GET', '/api/rules/versions'),
+      expected: () => [200],
+    };
     c['PUT /api/rules'] = {
       scoped: false,
       run: async (a) => {

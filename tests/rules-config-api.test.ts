@@ -76,3 +76,42 @@ describe('PUT /api/rules', () => {
     expect((await put({ comment: 'no config' })).json).toMatchObject({ error: 'bad_request' });
   });
 });
+
+describe('GET /api/rules/versions and actions', () => {
+  it('lists who saved which version, newest first, and offers saving only to a province administrator', async () => {
+    const get = async (path: string) => {
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${adminToken}` } });
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const config = structuredClone(runner.current().config);
+    config.zones = [{ id: 'z1', name: '校区', kind: 'restricted', circle: { center: [113.65, 34.75], radiusM: 300 } }];
+    const saved = await put({ config, comment: 'a school' });
+    expect(saved.status).toBe(200);
+    const { versions } = (await get('/api/rules/versions?limit=2')) as {
+      versions: { version: number; saved_by: string; comment: string; zones: number }[];
+    };
+    expect(versions).toHaveLength(2);
+    expect(versions[0]).toMatchObject({
+      version: saved.json.version,
+      saved_by: 'admin',
+      comment: 'a school',
+      zones: 1,
+    });
+    expect(versions[1].version).toBeLessThan(versions[0].version);
+    expect((await get('/api/rules')).actions).toEqual(['update']);
+    const badLimit = await fetch(`${base}/api/rules/versions?limit=0`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(badLimit.status).toBe(400);
+  });
+
+  it('refuses a zone outside the province with its named code', async () => {
+    const config = structuredClone(runner.current().config);
+    config.zones = [{ id: 'far', name: '上海', kind: 'restricted', circle: { center: [121.47, 31.23], radiusM: 300 } }];
+    const refused = await put({ config });
+    expect(refused.status).toBe(400);
+    expect(refused.json.problems).toEqual([
+      expect.objectContaining({ key: 'zones[0].circle.center', code: 'position_outside_province' }),
+    ]);
+  });
+});

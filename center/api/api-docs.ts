@@ -264,7 +264,16 @@ export function documentRouterRoutes(api: Api): void {
     tag: 'rules',
     summary: 'The rules configuration in force, with each rule described (every role but walls)',
     roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'],
-    returns: '{version, saved_at, saved_by, comment, config, rules: [{id, description, input, fields}]}',
+    returns: '{version, saved_at, saved_by, comment, config, rules: [{id, description, input, fields}], actions}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/rules/versions',
+    tag: 'rules',
+    summary: 'The stored rules configuration versions, newest first: who saved each, when, why, how many zones',
+    roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'],
+    query: { limit: { type: 'integer', description: 'versions to list, 1..100 (default 20)', min: 1, max: 100 } },
+    returns: '{versions: [{version, saved_at, saved_by, comment, zones}]}',
   });
   api.document({
     method: 'PUT',

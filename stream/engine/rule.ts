@@ -6,7 +6,7 @@
  */
 import type { CameraEvent, DeviceStatus, TelemetryRow, VehicleClass } from '../../schema/index.js';
 import type { ConfigSpec } from '../rules/config-spec.js';
-import type { CompiledPolygon } from '../rules/geo.js';
+import type { CompiledShape } from '../rules/zone-geometry.js';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -58,9 +58,12 @@ export interface CompiledZone {
   id: string;
   name: string;
   kind: ZoneKind;
-  polygon: CompiledPolygon;
+  /** Test positions with `insideZone` (rules/zone-geometry.ts): polygon, circle or corridor. */
+  shape: CompiledShape;
   speedLimitKmh: number;
   classes: readonly VehicleClass[];
+  /** Daily window in China time, minutes since midnight [from, to) (wrapping midnight when to < from); null: always. */
+  hours: readonly [number, number] | null;
 }
 
 /** Shared, read-only context of one configuration version. */

@@ -26,7 +26,7 @@ import type {
 import { TOPICS, type Consumer, type EventLog, type LogRecord } from '../log/event-log.js';
 import type { InputReplay, ReplayedInput } from './input-replay.js';
 import { ALL_RULES } from '../rules/all-rules.js';
-import { RulesConfigStore, type RulesConfigVersion } from '../rules/config-store.js';
+import { RulesConfigStore, type RulesConfigSummary, type RulesConfigVersion } from '../rules/config-store.js';
 import { compileRulesConfig } from '../rules/rules-config.js';
 import { writeFileAtomic } from './atomic-file.js';
 import type { AnyRule } from './rule.js';
@@ -83,6 +83,8 @@ export interface RulesConfigService {
   /** Validates, stores and applies a new version; throws `RulesConfigError` when invalid (nothing changes). */
   update(candidate: unknown, actor: string, comment: string): RulesConfigVersion;
   describeRules(): { id: string; description: string; input: string; fields: Record<string, unknown> }[];
+  /** The stored versions, newest first, without their configurations (who saved which, when and why). */
+  history(limit: number): RulesConfigSummary[];
 }
 
 export const EMPTY_REGISTRY: VehicleRegistry = { byTerminal: () => undefined, byPlate: () => undefined };
@@ -187,6 +189,10 @@ export class RulesRunner implements RulesConfigService {
     this.engine.setConfig(compileRulesConfig(saved.config, saved.version, this.rules));
     this.deps.logger.info('rules configuration applied', { version: saved.version, by: actor });
     return saved;
+  }
+
+  history(limit: number): RulesConfigSummary[] {
+    return this.configStore.history(limit);
   }
 
   describeRules(): { id: string; description: string; input: string; fields: Record<string, unknown> }[] {

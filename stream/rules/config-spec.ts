@@ -23,6 +23,8 @@ export interface ConfigProblem {
   key: string;
   value: unknown;
   reason: string;
+  /** A stable name for problems a console explains in words (zone geometry: `ring_self_intersecting` …). */
+  code?: string;
 }
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;

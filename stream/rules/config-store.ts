@@ -19,6 +19,23 @@ export interface RulesConfigVersion {
   config: RulesConfig;
 }
 
+/** A version as the history lists it: who saved it, when, why, and how many zones it holds. */
+export interface RulesConfigSummary {
+  version: number;
+  saved_at: number;
+  saved_by: string;
+  comment: string;
+  zones: number;
+}
+
+/** Versions one history answer lists at most (each is a file read). */
+export const HISTORY_MAX = 100;
+
+function summaryOf(v: RulesConfigVersion): RulesConfigSummary {
+  const zones = Array.isArray(v.config?.zones) ? v.config.zones.length : 0;
+  return { version: v.version, saved_at: v.saved_at, saved_by: v.saved_by, comment: v.comment, zones };
+}
+
 export class RulesConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
     super(
@@ -36,6 +53,8 @@ export class RulesConfigStore {
   private highestVersion = 0;
   /** Versions found on disk that failed validation, with why: for the start-up log. */
   readonly skipped: { file: string; reason: string }[] = [];
+  /** Without a directory: the defaults and the versions saved in this process, newest last. */
+  private readonly savedInMemory: RulesConfigSummary[] = [];
   /** Fields the loaded version lacked (saved before they existed) and now run with their defaults. */
   filled: { file: string; keys: string[] } | undefined;
 
@@ -51,6 +70,7 @@ export class RulesConfigStore {
       comment: 'defaults',
       config: defaultRulesConfig(rules),
     };
+    if (!dir) this.savedInMemory.push(summaryOf(this.currentVersion));
   }
 
   current(): RulesConfigVersion {
@@ -73,8 +93,40 @@ export class RulesConfigStore {
         path.join(this.dir, `v${String(next.version).padStart(6, '0')}.json`),
         `${JSON.stringify(next, null, 2)}\n`,
       );
+    else this.savedInMemory.push(summaryOf(next));
     this.currentVersion = next;
     return next;
+  }
+
+  /**
+   * The stored versions, newest first, at most `limit` (≤ HISTORY_MAX): read back from their files, so the list
+   * is the one on disk, including versions that were refused at start-up (they are still history) but not files
+   * that no longer parse.
+   */
+  history(limit: number): RulesConfigSummary[] {
+    const count = Math.max(1, Math.min(HISTORY_MAX, Math.floor(limit)));
+    if (!this.dir) {
+      return [...this.savedInMemory].reverse().slice(0, count);
+    }
+    let files: string[];
+    try {
+      files = readdirSync(this.dir).filter((f) => FILE_PATTERN.test(f));
+    } catch {
+      files = [];
+    }
+    files.sort().reverse();
+    const out: RulesConfigSummary[] = [];
+    for (const file of files) {
+      if (out.length >= count) break;
+      try {
+        out.push(summaryOf(JSON.parse(readFileSync(path.join(this.dir, file), 'utf8')) as RulesConfigVersion));
+      } catch {
+        // An unreadable file is reported at start-up (`skipped`); the history lists what can be read.
+      }
+    }
+    // The built-in defaults are version 1 without a file until someone saves.
+    if (out.length === 0) out.push(summaryOf(this.currentVersion));
+    return out;
   }
 
   private loadNewestValid(): RulesConfigVersion | undefined {

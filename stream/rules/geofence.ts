@@ -6,7 +6,7 @@
 import type { VehicleClass } from '../../schema/index.js';
 import type { PositionRule } from '../engine/rule.js';
 import { ENABLED_FIELD, isPositioned, minutes } from './common.js';
-import { insidePolygon } from './geo.js';
+import { insideZone } from './zone-geometry.js';
 
 export interface GeofenceConfig {
   enabled: boolean;
@@ -45,7 +45,8 @@ export const geofenceRule: PositionRule<GeofenceState, GeofenceConfig> = {
       if (zone.kind !== 'restricted') continue;
       const classes = zone.classes.length > 0 ? zone.classes : config.classes;
       const entered = next?.inside[zone.id];
-      const inside = classes.includes(vehicle.vehicleClass) && insidePolygon(zone.polygon, position.lon, position.lat);
+      const inside =
+        classes.includes(vehicle.vehicleClass) && insideZone(zone, position.lon, position.lat, position.ts);
       if (inside) {
         next ??= { inside: {} };
         const entry = entered ?? [position.ts, position.lat, position.lon];

@@ -8,7 +8,7 @@
 import type { PositionRule, RuleContext } from '../engine/rule.js';
 import type { TelemetryRow } from '../../schema/index.js';
 import { inDailyWindowChina } from './china-time.js';
-import { insidePolygon } from './geo.js';
+import { insideZone } from './zone-geometry.js';
 import { ENABLED_FIELD, minutes } from './common.js';
 
 export interface NightBanConfig {
@@ -37,7 +37,7 @@ interface NightBanState {
 
 function atRelayPoint(ctx: RuleContext, position: TelemetryRow): boolean {
   for (const zone of ctx.zones)
-    if (zone.kind === 'relay_point' && insidePolygon(zone.polygon, position.lon, position.lat)) return true;
+    if (zone.kind === 'relay_point' && insideZone(zone, position.lon, position.lat, position.ts)) return true;
   return false;
 }
 

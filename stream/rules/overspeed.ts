@@ -8,7 +8,7 @@ import type { VehicleClass } from '../../schema/index.js';
 import type { PositionRule } from '../engine/rule.js';
 import { isNightInChina } from './china-time.js';
 import { ENABLED_FIELD, roundTo } from './common.js';
-import { insidePolygon } from './geo.js';
+import { insideZone } from './zone-geometry.js';
 
 export interface OverspeedConfig {
   enabled: boolean;
@@ -91,7 +91,7 @@ export const overspeedRule: PositionRule<OverspeedState, OverspeedConfig> = {
     for (const zone of ctx.zones) {
       if (zone.kind !== 'speed_limit' || zone.speedLimitKmh >= dayLimit) continue;
       if (zone.classes.length > 0 && !zone.classes.includes(vehicle.vehicleClass)) continue;
-      if (insidePolygon(zone.polygon, position.lon, position.lat)) {
+      if (insideZone(zone, position.lon, position.lat, position.ts)) {
         dayLimit = zone.speedLimitKmh;
         zoneId = zone.id;
       }

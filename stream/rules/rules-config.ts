@@ -13,7 +13,15 @@ import {
   type ConfigProblem,
   type ConfigSpec,
 } from './config-spec.js';
-import { compilePolygon, type LonLat } from './geo.js';
+import {
+  checkZoneHours,
+  checkZoneShape,
+  compileShape,
+  minuteOf,
+  ZONE_POINTS_MAX,
+  type CircleShape,
+  type CorridorShape,
+} from './zone-geometry.js';
 import { VEHICLE_CLASSES } from '../../schema/index.js';
 
 export interface EngineSettings {
@@ -36,8 +44,14 @@ export interface ZoneConfig {
   id: string;
   name: string;
   kind: ZoneKind;
-  /** [lon, lat] positions of the outline. */
-  polygon: [number, number][];
+  /** Exactly one shape: the outline's [lon, lat] positions (closed by its last edge whether or not repeated) … */
+  polygon?: [number, number][];
+  /** … a centre and a radius … */
+  circle?: CircleShape;
+  /** … or a route corridor: the polyline and its full width (the zone is the buffer of half the width). */
+  corridor?: CorridorShape;
+  /** Only in force during this daily window, China time (`to` before `from` wraps midnight); missing: always. */
+  hours?: { from: string; to: string };
   /** speed_limit zones: the limit inside, km/h. */
   speedLimitKmh?: number;
   /** Classes the zone applies to; empty or missing: every class (speed limits) or the rule's classes (restricted). */
@@ -108,7 +122,7 @@ export function circleOutline(lon: number, lat: number, radiusM: number, points 
 
 export const ZONES_MAX = 500;
 const ZONE_KINDS: readonly ZoneKind[] = ['speed_limit', 'restricted', 'relay_point'];
-export const ZONE_POINTS_MAX = 2000;
+export { ZONE_POINTS_MAX };
 
 export function defaultRulesConfig(rules: readonly AnyRule[]): RulesConfig {
   const out: RulesConfig = { engine: { ...ENGINE_DEFAULTS }, rules: {}, zones: [], cities: {} };
@@ -151,7 +165,7 @@ function checkZone(raw: unknown, key: string, problems: ConfigProblem[], ids: Se
     problems.push({ key, value: raw, reason: 'is not an object' });
     return;
   }
-  const known = ['id', 'name', 'kind', 'polygon', 'speedLimitKmh', 'classes'];
+  const known = ['id', 'name', 'kind', 'polygon', 'circle', 'corridor', 'hours', 'speedLimitKmh', 'classes'];
   for (const name of Object.keys(raw))
     if (!known.includes(name))
       problems.push({
@@ -167,26 +181,8 @@ function checkZone(raw: unknown, key: string, problems: ConfigProblem[], ids: Se
     problems.push({ key: `${key}.name`, value: raw.name, reason: 'is not a string of at most 200 characters' });
   if (!(ZONE_KINDS as readonly unknown[]).includes(raw.kind))
     problems.push({ key: `${key}.kind`, value: raw.kind, reason: `is not ${ZONE_KINDS.join(', ')}` });
-  if (!Array.isArray(raw.polygon) || raw.polygon.length < 3 || raw.polygon.length > ZONE_POINTS_MAX) {
-    problems.push({
-      key: `${key}.polygon`,
-      value: raw.polygon,
-      reason: `is not a list of 3 to ${ZONE_POINTS_MAX} [lon, lat] positions`,
-    });
-  } else {
-    raw.polygon.forEach((p: unknown, i: number) => {
-      if (
-        !Array.isArray(p) ||
-        p.length !== 2 ||
-        typeof p[0] !== 'number' ||
-        typeof p[1] !== 'number' ||
-        Math.abs(p[0]) > 180 ||
-        Math.abs(p[1]) > 90
-      ) {
-        problems.push({ key: `${key}.polygon[${i}]`, value: p, reason: 'is not a [lon, lat] position in degrees' });
-      }
-    });
-  }
+  checkZoneShape(raw, key, problems);
+  if (raw.hours !== undefined) checkZoneHours(raw.hours, `${key}.hours`, problems);
   if (raw.kind === 'speed_limit' || raw.speedLimitKmh !== undefined)
     checkField(
       { kind: 'number', min: 5, max: 200, description: '' },
@@ -309,9 +305,10 @@ export function compileRulesConfig(
     id: z.id,
     name: z.name,
     kind: z.kind,
-    polygon: compilePolygon(z.polygon as unknown as LonLat[]),
+    shape: compileShape(z),
     speedLimitKmh: z.speedLimitKmh ?? Infinity,
     classes: (z.classes ?? []).filter((c) => VEHICLE_CLASSES.includes(c)),
+    hours: z.hours ? [minuteOf(z.hours.from) ?? 0, minuteOf(z.hours.to) ?? 0] : null,
   }));
   return { version, config, engine: config.engine, base: ruleSetOf(rules, config.rules), cities, context: { zones } };
 }

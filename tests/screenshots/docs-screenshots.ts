@@ -2,13 +2,16 @@
  * Regenerates the duty console's screenshots in docs/screenshots/ (`npm run docs:screenshots`; not part of
  * `npm test`): a real `vigil start` fed only the ways production data arrives — registry upload, JT/T 809 alarm
  * reports, speeding JT/T 808 terminals, a back-filled day of driving — and worked through the API, then every
- * screen photographed in Chromium at 1920×1080 and 3840×2160, zh-CN.
+ * screen photographed in Chromium at 1920×1080 and 3840×2160, zh-CN. `DOCS_SCREENSHOTS=zones` photographs only the
+ * zone editor and the terminal settings of the command panel, on a node of their own (a minute instead of many).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { AlarmListAnswer, FeedAlarmCase } from '../../schema/index.js';
+import { locationBody } from '../../cli/demo/location.js';
+import { SimulatedTerminal } from '../../cli/demo/simulated-terminal.js';
 import { launchBrowser } from '../support/browser.js';
 import {
   api,
@@ -72,9 +75,115 @@ async function logIn(page: Page, baseUrl: string, person: Person): Promise<void>
   await page.locator('[data-testid="console"]').waitFor();
 }
 
+/** Zones of the rules configuration as an administrator would draw them around Zhengzhou. */
+const ZONES = [
+  {
+    id: 'zone-1',
+    name: '郑州市区学校路段',
+    kind: 'speed_limit',
+    speedLimitKmh: 30,
+    hours: { from: '07:00', to: '19:00' },
+    polygon: [
+      [113.6, 34.73],
+      [113.7, 34.72],
+      [113.72, 34.79],
+      [113.63, 34.8],
+      [113.6, 34.73],
+    ],
+  },
+  { id: 'zone-2', name: '尖岗水库水源保护区', kind: 'restricted', circle: { center: [113.57, 34.66], radiusM: 3000 } },
+  {
+    id: 'zone-3',
+    name: '京港澳高速郑州段危化品禁行通道',
+    kind: 'restricted',
+    corridor: {
+      path: [
+        [113.78, 34.98],
+        [113.8, 34.85],
+        [113.83, 34.72],
+        [113.84, 34.6],
+      ],
+      widthM: 1500,
+    },
+  },
+  { id: 'zone-4', name: '新郑接驳点', kind: 'relay_point', circle: { center: [113.74, 34.41], radiusM: 600 } },
+];
+
+/** The zone editor (an administrator editing the corridor) and the command panel's terminal settings. */
+async function zoneScreens(vigil: Awaited<ReturnType<typeof startVigil>>, admin: string): Promise<void> {
+  const rules = await api<{ config: Record<string, unknown> }>(vigil, admin, 'GET', '/api/rules');
+  await api(vigil, admin, 'PUT', '/api/rules', {
+    config: { ...rules.config, zones: ZONES },
+    comment: '郑州市交警支队通知：学校路段限速、水源地与高速通道危化品禁行',
+  });
+  const terminal = new SimulatedTerminal({ phone: '013955550077', plate: '豫A77321', plateColor: 2, version: 2013 });
+  await terminal.connect('127.0.0.1', vigil.jt808Port);
+  await terminal.logIn();
+  const place = (lat: number, lon: number, ago: number) =>
+    locationBody({ lat, lon, speedKmh: 0, directionDeg: 0, time: Date.now() - ago }, 2013);
+  terminal.onCommand = (command) =>
+    command.msgId === 0x8802
+      ? terminal.send({
+          msgId: 0x0802,
+          body: {
+            replySerial: command.serial,
+            items: [
+              { mediaId: 1201, mediaType: 0, channel: 1, eventCode: 4, location: place(34.75, 113.66, 5_400_000) },
+              { mediaId: 1202, mediaType: 0, channel: 2, eventCode: 1, location: place(34.76, 113.68, 3_600_000) },
+              { mediaId: 1203, mediaType: 0, channel: 1, eventCode: 5, location: place(34.77, 113.7, 600_000) },
+            ],
+          },
+        })
+      : terminal.send({ msgId: 0x0001, body: { replySerial: command.serial, replyMsgId: command.msgId, result: 0 } });
+  await terminal.request({ msgId: 0x0200, body: place(34.75, 113.66, 0) });
+  try {
+    for (const size of SIZES) {
+      const b = await launchBrowser(size, { locale: 'zh-CN' });
+      const page = await b.context.newPage();
+      const shot = async (name: string) => {
+        const file = path.join(OUT_DIR, `${name}-${size.width}x${size.height}.png`);
+        await page.screenshot({ path: file });
+        console.log(`  ${path.relative(process.cwd(), file)}`);
+      };
+      await logIn(page, vigil.baseUrl, { username: 'admin', password: vigil.adminPassword, token: admin });
+      await page.click('[data-testid="tab-zones"]');
+      await page.locator('[data-testid="zone-map"][data-ready="true"]').waitFor();
+      await page.locator('[data-zone-id="zone-3"] [data-testid="zone-edit"]').click();
+      await page.locator('[data-testid="zone-name"]').waitFor();
+      // The map has drawn the corridor at its new view once it reports being idle.
+      await page.locator('[data-testid="zone-map"][data-idle="true"]').waitFor();
+      await shot('console-zones');
+      await page.click('[data-testid="tab-vehicle"]');
+      await page.fill('[data-testid="vehicle-search"]', '豫A77321');
+      await page.keyboard.press('Enter');
+      await page.click('[data-testid="media-search"] summary');
+      await page.locator('[data-testid="media-search-send"]').click();
+      await page.locator('[data-testid="media-table"]').waitFor();
+      await page.locator('[data-testid="media-table"]').scrollIntoViewIfNeeded();
+      await shot('console-terminal-settings');
+      await page.click('[data-testid="terminal-control"] summary');
+      await page.selectOption('[data-testid="control-command"]', '5');
+      await page.click('[data-testid="control-send"]');
+      await page.locator('[data-testid="command-confirm"]').waitFor();
+      await shot('console-terminal-control');
+      await b.close();
+    }
+  } finally {
+    terminal.close();
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   const vigil = await startVigil();
+  if (process.env.DOCS_SCREENSHOTS === 'zones') {
+    try {
+      await zoneScreens(vigil, await vigil.login());
+    } finally {
+      await vigil.stop({ removeData: true });
+    }
+    return;
+  }
   try {
     const admin = await vigil.login();
     await api(vigil, admin, 'POST', '/api/enterprises', {
@@ -274,6 +383,7 @@ async function main(): Promise<void> {
       await shot('console-admin');
       await b.close();
     }
+    await zoneScreens(vigil, admin);
   } finally {
     await vigil.stop({ removeData: true });
   }

@@ -1,15 +1,17 @@
 /**
  * The vehicle page's command panel (下发指令): the JT/T 808 commands the caller's role may send to a vehicle in its
  * scope (the server's `terminal_commands` ability decides, the panel only offers): a text message, a location
- * query, temporary tracking, the terminal's parameters and its driver's identity read back into a table, and — for
- * admins and leaders — door lock/unlock and a call back, each behind a confirmation because it acts on a vehicle on
- * the road. The terminal's answer is shown in words; every command is audited on the server.
+ * query, temporary tracking, the terminal's parameters and its driver's identity read back into a table, circular
+ * areas and the search and upload of stored media (terminal-settings.tsx), and — for admins and leaders — setting
+ * parameters, terminal control (reset, factory reset, another server, upgrade), door lock/unlock and a call back,
+ * each behind a confirmation naming the plate because it acts on a vehicle on the road. The terminal's answer is shown in words; every command is audited on the server.
  */
 import { useState } from 'react';
 import { COMMAND_MESSAGES, type CommandMessages } from './command-messages.js';
 import { errorSentence } from './error-text.js';
 import { Modal } from './modal.js';
 import { parameterValue } from './parameter-value.js';
+import { MediaTable, TerminalSettings, type MediaItem } from './terminal-settings.js';
 import { useWorkspace } from './workspace-context.js';
 
 interface CommandAnswer {
@@ -23,6 +25,7 @@ interface CommandAnswer {
     authority: string | null;
     expiry: string | null;
   } | null;
+  media?: MediaItem[];
 }
 
 /** What a confirmation dialog is about to send. */
@@ -228,7 +231,20 @@ export function CommandPanel({ terminalId, plate }: { terminalId: string; plate:
           ) : null}
         </div>
       ) : null}
+      <TerminalSettings
+        may={may}
+        busy={busy}
+        label={label}
+        c={c}
+        send={(body) => void send(body)}
+        confirm={(body, text) => setPending({ body, text })}
+        refuse={(text) => {
+          setAnswer(null);
+          setOutcome(text);
+        }}
+      />
       {outcome !== null ? <p data-testid="command-outcome">{outcome}</p> : null}
+      {answer?.media ? <MediaTable media={answer.media} /> : null}
       {answer?.parameters ? <ParametersTable c={c} parameters={answer.parameters} /> : null}
       {answer && 'driver' in answer ? <DriverCard c={c} driver={answer.driver ?? null} /> : null}
       {pending ? (
@@ -238,7 +254,9 @@ export function CommandPanel({ terminalId, plate }: { terminalId: string; plate:
           closeLabel={m.close}
           testId="command-confirm"
         >
-          <p>{pending.text}</p>
+          <p className="console-confirm-text" data-testid="command-confirm-text">
+            {pending.text}
+          </p>
           <div className="console-row">
             <button
               type="button"

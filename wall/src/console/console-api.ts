@@ -100,6 +100,10 @@ export class ConsoleApi {
     return this.guard(call<T>('POST', path, this.token, body));
   }
 
+  async put<T>(path: string, body: unknown = {}): Promise<T> {
+    return this.guard(call<T>('PUT', path, this.token, body));
+  }
+
   /** A file (an attachment, a photo) as a blob, fetched with the token in the header, never in the URL. */
   async blob(path: string): Promise<Blob> {
     return this.guard(

@@ -1,7 +1,8 @@
 /**
  * The duty console (`/console`): log in, then the workspace of the caller's role. Staff (duty officers,
  * dispatchers, leaders; admins and analysts read-only) get the alarm queue, the work orders and the vehicle
- * page and the duty page (值班: shifts, handover, duty log, 查岗); an enterprise account gets its own alarms, its
+ * page and the duty page (值班: shifts, handover, duty log, 查岗) and the zones of the rules (区域与通道, drawn on the
+ * map; saved only by whom the server allows); an enterprise account gets its own alarms, its
  * rectification orders and its vehicles. Lists refresh as soon as the feed reports a change (a burst costs two
  * refreshes), every few seconds anyway, and right after each step; the session survives a reload of the tab. The
  * header carries what must not be missed: unacknowledged critical alarms (also in the tab's title and icon, with a
@@ -22,13 +23,16 @@ import { useAttention } from './use-attention.js';
 import { VehiclePage } from './vehicle-page.js';
 import { WorkOrdersPage } from './work-orders-page.js';
 import { useWorkspace, WorkspaceProvider } from './workspace-context.js';
+import { ZONE_MESSAGES } from './zone-messages.js';
+import { ZonesPage } from './zones-page.js';
 
 /** The first feed message refreshes the lists at once; more arriving within this time cause one more refresh. */
 const FEED_REFRESH_COALESCE_MS = 300;
 const FEED_TRIGGERS: ReadonlySet<string> = new Set(['alarm', 'alarm_state', 'work_order']);
 
-type Tab = 'alarms' | 'orders' | 'vehicle' | 'duty';
-const STAFF_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'duty'];
+type Tab = 'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones';
+/** Zones: everyone on staff sees them; only those the server lets update the rules may change them. */
+const STAFF_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'duty', 'zones'];
 /** An enterprise keeps no duty post. */
 const ENTERPRISE_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle'];
 
@@ -217,7 +221,9 @@ function WorkspaceBody({
           : m.tabs.orders
         : t === 'duty'
           ? DUTY_MESSAGES[ws.lang].tab
-          : m.tabs.vehicle;
+          : t === 'zones'
+            ? ZONE_MESSAGES[ws.lang].tab
+            : m.tabs.vehicle;
   return (
     <div className="console" data-testid="console" data-role={session.user.role}>
       <header className="console-header">
@@ -307,6 +313,7 @@ function WorkspaceBody({
         {tab === 'orders' ? <WorkOrdersPage refreshNo={refreshNo} enterprise={enterprise} /> : null}
         {tab === 'vehicle' ? <VehiclePage geo={geo} vehicleId={vehicleId} onVehicleId={setVehicleId} /> : null}
         {tab === 'duty' && !enterprise ? <DutyPage refreshNo={refreshNo} /> : null}
+        {tab === 'zones' && !enterprise ? <ZonesPage geo={geo} /> : null}
       </main>
     </div>
   );
