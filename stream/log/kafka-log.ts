@@ -208,6 +208,14 @@ export class KafkaLog implements EventLog {
     }
     const log = new KafkaLog(rd, producer, options);
     try {
+      // The epoch topic is asked about too, though its count is fixed: asking is what makes librdkafka learn a
+      // topic created a moment ago. Without it the producer's cached metadata (refreshed every 5 minutes) knows no
+      // partition of it, and reading the epoch fails with "Unknown partition" however long one retries.
+      const epochPartitions = await partitionCount(producer, EPOCH_TOPIC, timeout);
+      if (epochPartitions !== 1)
+        throw new KafkaLogError(
+          `topic ${EPOCH_TOPIC} has ${epochPartitions} partitions on ${options.brokers}, it must have exactly 1`,
+        );
       for (const topic of options.topics) {
         const count = await partitionCount(producer, topic, timeout);
         if (count !== options.partitions)
