@@ -9,7 +9,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface VigilProcess {
   httpPort: number;
@@ -58,9 +57,12 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
 
 export async function startVigil(options: StartOptions = {}): Promise<VigilProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'vigil-test-'));
-  const command = options.launcher ? process.execPath : TSX;
+  // Without the launcher, node itself loads tsx (`--import`) rather than the tsx executable, which would run the
+  // node as its own child and relay signals to it: one process, and its exit code is the node's own (tsx kills a
+  // child that is slow to confirm a relayed SIGTERM, which a loaded machine made look like a failed shutdown).
+  const command = process.execPath;
   const args = [
-    ...(options.launcher ? ['cli/vigil.js'] : ['cli/main.ts']),
+    ...(options.launcher ? ['cli/vigil.js'] : ['--import', 'tsx', 'cli/main.ts']),
     'start',
     '--data-dir',
     dataDir,
@@ -149,7 +151,7 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     nodePid: ready.pid,
     crash: async () => {
       process.kill(ready.pid, 'SIGKILL');
-      // tsx relays the child's death as its own exit.
+      // Without the launcher the node is what was spawned; with it, the launcher relays the node's death.
       const code = await Promise.race([exited, new Promise<number | null>((r) => setTimeout(() => r(-1), 20_000))]);
       if (code === -1) child.kill('SIGKILL');
     },
