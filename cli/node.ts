@@ -1,7 +1,8 @@
 /**
  * Composes one Vigil node from its parts: stores, event log, sinks, rules, gateways, API and feed. The embedded
- * node runs everything in one process; each part talks to the others only through the event log and the
- * stores, which is what lets them be split across machines later.
+ * node runs everything in one process. The data flows only through the event log and the stores; the few direct
+ * calls between parts (downlink commands through the gateway, alarms into the feed hub, 809 requests through the
+ * 809 links, the shared directory) are wired here, in the steps' arguments, and nowhere else.
  *
  * Start-up is a list of named steps (`cli/node/`), each returning what it started and how to stop it. They run
  * in order; the node stops them in the reverse order, and so does a start-up that fails part way: everything
