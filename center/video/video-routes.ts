@@ -69,12 +69,9 @@ const VIDEO_CHANNEL = Int(`logical channel (JT/T 1078 table 2: 1-${VIDEO_CHANNEL
   min: 1,
   max: VIDEO_CHANNEL_MAX,
 });
-/** An epoch ms a terminal's BCD[6] time can hold (2000-2099 in GMT+8). */
+/** An epoch ms for a terminal, whose BCD[6] times hold 2000-2099 in GMT+8 (`bcdTime` checks that). */
 function BcdEpochMs(description: string) {
-  return Int(`${description}; within 2000-2099 (the terminal keeps BCD times)`, {
-    min: BCD_TIME_MIN_MS,
-    max: BCD_TIME_MAX_MS,
-  });
+  return EpochMs(`${description}; within 2000-2099 (the terminal keeps BCD times)`);
 }
 
 /** The bodies and the query of the video routes, checked here and documented from the same schemas (api-docs). */
@@ -126,7 +123,7 @@ export function registerVideoRoutes(router: Router, deps: VideoRouteDeps): void 
     const { principal, phone } = await access(ctx, deps);
     const body = checkBody(VIDEO_PLAYBACK_BODY, await ctx.json());
     const channel = body.channel ?? 1;
-    const { from, to } = window(body);
+    const { from, to } = window({ from: bcdTime(body.from, 'from'), to: bcdTime(body.to, 'to') });
     const stream = body.stream ?? 'any';
     const audit = auditor(ctx, deps, principal, 'video.playback', phone, { channel, from, to, stream });
     const opened = await withTerminal(audit, () =>
@@ -152,7 +149,8 @@ export function registerVideoRoutes(router: Router, deps: VideoRouteDeps): void 
     const stream = deps.media.stream(ctx.params.stream_id);
     if (!stream || stream.kind !== 'playback' || stream.phone !== phone)
       throw new HttpError(404, 'not_found', `no playback ${ctx.params.stream_id} of terminal ${phone}`);
-    const { action, speed = 1, position = null } = checkBody(VIDEO_CONTROL_BODY, await ctx.json());
+    const { action, speed = 1, position: at } = checkBody(VIDEO_CONTROL_BODY, await ctx.json());
+    const position = at === undefined ? null : bcdTime(at, 'position');
     if (SPEEDS[speed] === undefined) throw bad('speed', `value ${speed} is not one of 1, 2, 4, 8, 16`);
     if (action === 'seek' && position === null) throw bad('position', 'is required to seek');
     const audit = auditor(ctx, deps, principal, 'video.playback_control', phone, { stream_id: stream.id, action });
@@ -297,7 +295,7 @@ function resourceView(r: VideoResource): Record<string, unknown> {
   };
 }
 
-/** A query's time (any epoch ms) that a terminal's BCD time must also hold. */
+/** A time (any epoch ms in a store) that a terminal's BCD time must also hold. */
 function bcdTime(value: number, field: string): number {
   if (value < BCD_TIME_MIN_MS || value > BCD_TIME_MAX_MS)
     throw bad(field, `value ${value} is outside 2000-2099 (what a terminal's BCD time holds)`);
