@@ -14,7 +14,6 @@
  */
 import {
   Kind,
-  OptionalKind,
   Type,
   TypeRegistry,
   type Static,
@@ -308,9 +307,4 @@ function refusal(error: ValueError, prefix: string): HttpError {
 /** The schema as JSON (TypeBox's own marks are symbols, which JSON leaves out), for the OpenAPI document. */
 export function jsonSchemaOf(schema: TSchema): Record<string, unknown> {
   return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
-}
-
-/** Whether a property of an object schema was declared optional. */
-export function isOptional(schema: TSchema): boolean {
-  return schema[OptionalKind] === 'Optional';
 }
