@@ -2,6 +2,11 @@
  * Command-line flags with their environment variables, defaults and bounds. Every flag can also be given as
  * VIGIL_<NAME> (dashes become underscores). A bad value stops start-up with the flag, the value and the
  * bound; an unknown flag is an error too, so a typo never silently runs with a default.
+ *
+ * A command declares its flags once, with `defineFlags([...])`: the same list makes its `--help`, is what
+ * `parseFlags` reads and checks, and types what it returns (`FlagValues`): an integer flag is a `number`, a
+ * boolean a `boolean`, a string with choices the union of its choices, and a flag without a default may be
+ * `undefined`. No caller casts a flag's value.
  */
 export type FlagValue = string | number | boolean | undefined;
 
@@ -17,15 +22,39 @@ export interface FlagSpec {
 
 export class ConfigError extends Error {}
 
+/** A command's flags, with the literal types of their names, kinds, choices and defaults kept. */
+export function defineFlags<const S extends readonly FlagSpec[]>(specs: S): S {
+  for (const spec of specs) {
+    if (spec.kind === 'integer' && (spec.min === undefined || spec.max === undefined))
+      throw new Error(`flag --${spec.name}: an integer flag declares its bounds (min and max)`);
+    if (spec.default !== undefined) convert(spec, String(spec.default));
+  }
+  return specs;
+}
+
+/** The value one flag declaration yields. */
+export type FlagValueOf<F extends FlagSpec> =
+  | (F['kind'] extends 'integer'
+      ? number
+      : F['kind'] extends 'boolean'
+        ? boolean
+        : F extends { choices: readonly (infer C)[] }
+          ? C
+          : string)
+  | (F extends { default: string | number | boolean } ? never : undefined);
+
+/** The typed values of a command's flags, by flag name. */
+export type FlagValues<S extends readonly FlagSpec[]> = { [F in S[number] as F['name']]: FlagValueOf<F> };
+
 export function envName(flag: string): string {
   return `VIGIL_${flag.toUpperCase().replace(/-/g, '_')}`;
 }
 
-export function parseFlags(
-  specs: readonly FlagSpec[],
+export function parseFlags<const S extends readonly FlagSpec[]>(
+  specs: S,
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
-): { values: Record<string, FlagValue>; positionals: string[] } {
+): { values: FlagValues<S>; positionals: string[] } {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const raw = new Map<string, string | boolean>();
   const positionals: string[] = [];
@@ -59,7 +88,9 @@ export function parseFlags(
   }
   const values: Record<string, FlagValue> = {};
   for (const spec of specs) values[spec.name] = convert(spec, raw.get(spec.name));
-  return { values, positionals };
+  // The one place the declarations' types meet the values: each value was made by `convert` from its own
+  // declaration (its kind, its choices, its default), which is what `FlagValues` says of it.
+  return { values: values as FlagValues<S>, positionals };
 }
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {

@@ -4,37 +4,38 @@
  */
 import type { Sql } from '../../store/index.js';
 import type { Accounts, Principal } from '../auth/accounts.js';
-import { ROLES, type NewUser, type UserAdmin } from '../auth/user-admin.js';
+import { ROLES, type UserAdmin } from '../auth/user-admin.js';
 import { CONFIG_KEYS, type CenterConfig, type ConfigKey } from '../config/center-config.js';
 import { HttpError, type RequestContext } from '../http/router.js';
 import type { OrgAdmin } from '../org/org-admin.js';
 import type { OrgDirectory } from '../org/org-directory.js';
 import { appendAudit } from '../auth/audit.js';
-import type { Api, FieldSpec } from './api-spec.js';
+import { Body, Int, JsonObject, OneOf, Opt, Type, type Api, type Static } from './api-spec.js';
 
-export const ORG_CODE: FieldSpec = {
-  type: 'string',
-  description: '6-digit org unit (division) code',
-  pattern: /^\d{6}$/,
-};
-export const DEPARTMENT: FieldSpec = {
-  type: 'string',
-  description: 'department code: road_transport, enforcement, safety, expressway, tech_support or one an admin added',
-  pattern: /^[a-z][a-z0-9_]{1,39}$/,
-};
-export const ENTERPRISE_ID: FieldSpec = {
-  type: 'string',
-  description: 'enterprise id',
-  pattern: /^[A-Za-z0-9_-]{1,64}$/,
-};
-const LIMIT: FieldSpec = { type: 'integer', description: 'rows at most', min: 1, max: 500 };
+/** A 6-digit org unit (division) code, described for where it is used. */
+export function OrgCode(description = '6-digit org unit (division) code') {
+  return Type.String({ description, pattern: '^\\d{6}$' });
+}
+export function Department(
+  description = 'department code: road_transport, enforcement, safety, expressway, tech_support or one an admin added',
+) {
+  return Type.String({ description, pattern: '^[a-z][a-z0-9_]{1,39}$' });
+}
+export function EnterpriseId(description = 'enterprise id') {
+  return Type.String({ description, pattern: '^[A-Za-z0-9_-]{1,64}$' });
+}
+const LIMIT = Int('rows at most', { min: 1, max: 500 });
+const PASSWORD_RULES =
+  'password: at least 12 characters (VIGIL_PASSWORD_LENGTH_MIN), at most 256, any Unicode; refused when common or easy to guess (password_too_common), or containing the user name (password_contains_username)';
 /** The policy (length, common passwords, the user name) is checked by the accounts service, with its own reasons. */
-const PASSWORD: FieldSpec = {
-  type: 'string',
-  description:
-    'password: at least 12 characters (VIGIL_PASSWORD_LENGTH_MIN), at most 256, any Unicode; refused when common or easy to guess (password_too_common), or containing the user name (password_contains_username)',
-  maxLength: 1024,
-};
+function Password(description = PASSWORD_RULES) {
+  return Type.String({ description, maxLength: 1024 });
+}
+const AUDIT_QUERY = Body({
+  limit: Opt(LIMIT),
+  before_id: Opt(Int('page: entries older than this id', { min: 1 })),
+  action: Opt(Type.String({ description: 'only this action, e.g. alarm.acknowledged', maxLength: 64 })),
+});
 /** Every role but the kiosk: a wall's token is shared by every wall of its centre. */
 const PERSON_ROLES = ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'] as const;
 
@@ -63,24 +64,19 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       tag: 'accounts',
       summary: "Create an account in a unit below the admin (or, except admins, in the admin's own unit)",
       roles: ['admin'],
-      body: {
-        username: { type: 'string', description: 'login name', required: true, pattern: /^[A-Za-z0-9_.@-]{3,64}$/ },
-        password: {
-          ...PASSWORD,
-          required: true,
-          description: `initial ${PASSWORD.description}; stored as a scrypt hash`,
-        },
-        role: { type: 'string', description: 'role of the account', required: true, enum: ROLES },
-        org_code: { ...ORG_CODE, required: true },
-        display_name: { type: 'string', description: 'name shown to others', maxLength: 100 },
-        enterprise_id: {
-          ...ENTERPRISE_ID,
-          description: 'the enterprise an enterprise account is bound to (required for role enterprise)',
-        },
-      },
+      body: Body({
+        username: Type.String({ description: 'login name', pattern: '^[A-Za-z0-9_.@-]{3,64}$' }),
+        password: Password(`initial ${PASSWORD_RULES}; stored as a scrypt hash`),
+        role: OneOf(ROLES, 'role of the account'),
+        org_code: OrgCode(),
+        display_name: Opt(Type.String({ description: 'name shown to others', maxLength: 100 })),
+        enterprise_id: Opt(
+          EnterpriseId('the enterprise an enterprise account is bound to (required for role enterprise)'),
+        ),
+      }),
       returns: 'the account',
     },
-    async (ctx, p, body) => ({ status: 201, body: await deps.users.create(p, ctx.peer, body as unknown as NewUser) }),
+    async (ctx, p, body) => ({ status: 201, body: await deps.users.create(p, ctx.peer, body) }),
   );
   api.define(
     {
@@ -133,11 +129,11 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       tag: 'accounts',
       summary: "Reset a managed account's password (its sessions are revoked); one's own: POST /api/me/password",
       roles: ['admin'],
-      body: { password: { ...PASSWORD, required: true } },
+      body: Body({ password: Password() }),
       returns: '{status: "password_reset", sessions_revoked: n}',
     },
     async (ctx, p, body) => {
-      const { revoked } = await deps.users.resetPassword(p, ctx.peer, numericParam(ctx, 'id'), body.password as string);
+      const { revoked } = await deps.users.resetPassword(p, ctx.peer, numericParam(ctx, 'id'), body.password);
       return { body: { status: 'password_reset', sessions_revoked: revoked } };
     },
   );
@@ -162,17 +158,17 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       tag: 'accounts',
       summary: "Change one's own password with the current one; every other session of the account is revoked",
       roles: PERSON_ROLES,
-      body: {
-        current_password: { type: 'string', description: 'the password in use', required: true, maxLength: 1024 },
-        new_password: { ...PASSWORD, required: true },
-      },
+      body: Body({
+        current_password: Type.String({ description: 'the password in use', maxLength: 1024 }),
+        new_password: Password(),
+      }),
       returns: '{status: "password_changed", sessions_revoked: n}',
     },
     async (ctx, p, body) => {
       const { revokedSessions } = await deps.accounts.changePassword(
         p,
-        body.current_password as string,
-        body.new_password as string,
+        body.current_password,
+        body.new_password,
         ctx.peer,
       );
       return { body: { status: 'password_changed', sessions_revoked: revokedSessions } };
@@ -226,21 +222,17 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       tag: 'org',
       summary: "Add an org unit below one in the admin's subtree (it gets the standard departments)",
       roles: ['admin'],
-      body: {
-        code: { ...ORG_CODE, required: true },
-        name: { type: 'string', description: 'name of the unit', required: true, minLength: 1, maxLength: 100 },
-        parent_code: { ...ORG_CODE, required: true, description: 'the unit it belongs to' },
-        directly_administered: { type: 'boolean', description: '省直管县' },
-      },
+      body: Body({
+        code: OrgCode(),
+        name: Type.String({ description: 'name of the unit', minLength: 1, maxLength: 100 }),
+        parent_code: OrgCode('the unit it belongs to'),
+        directly_administered: Opt(Type.Boolean({ description: '省直管县' })),
+      }),
       returns: 'the unit',
     },
     async (ctx, p, body) => ({
       status: 201,
-      body: await deps.orgAdmin.createUnit(
-        p,
-        ctx.peer,
-        body as { code: string; name: string; parent_code: string; directly_administered?: boolean },
-      ),
+      body: await deps.orgAdmin.createUnit(p, ctx.peer, body),
     }),
   );
   api.define(
@@ -263,15 +255,15 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       tag: 'org',
       summary: 'Add a department to a unit',
       roles: ['admin'],
-      body: {
-        code: { ...DEPARTMENT, required: true },
-        name: { type: 'string', description: 'name', required: true, minLength: 1, maxLength: 100 },
-      },
+      body: Body({
+        code: Department(),
+        name: Type.String({ description: 'name', minLength: 1, maxLength: 100 }),
+      }),
       returns: 'the department',
     },
     async (ctx, p, body) => ({
       status: 201,
-      body: await deps.orgAdmin.addDepartment(p, ctx.peer, ctx.params.code, body as { code: string; name: string }),
+      body: await deps.orgAdmin.addDepartment(p, ctx.peer, ctx.params.code, body),
     }),
   );
   api.define(
@@ -294,16 +286,16 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       tag: 'org',
       summary: 'Register an enterprise under a supervising unit',
       roles: ['admin'],
-      body: {
-        id: { ...ENTERPRISE_ID, required: true },
-        name: { type: 'string', description: 'name', required: true, minLength: 1, maxLength: 200 },
-        org_code: { ...ORG_CODE, required: true, description: 'supervising unit, also the home of its vehicles' },
-      },
+      body: Body({
+        id: EnterpriseId(),
+        name: Type.String({ description: 'name', minLength: 1, maxLength: 200 }),
+        org_code: OrgCode('supervising unit, also the home of its vehicles'),
+      }),
       returns: 'the enterprise',
     },
     async (ctx, p, body) => ({
       status: 201,
-      body: await deps.orgAdmin.createEnterprise(p, ctx.peer, body as { id: string; name: string; org_code: string }),
+      body: await deps.orgAdmin.createEnterprise(p, ctx.peer, body),
     }),
   );
   api.define(
@@ -326,13 +318,13 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       tag: 'org',
       summary: 'Bind a plate to an enterprise, so its alarms reach the enterprise',
       roles: ['admin'],
-      body: {
-        plate: { type: 'string', description: 'plate, e.g. 豫A12345', required: true, minLength: 2, maxLength: 16 },
-      },
+      body: Body({
+        plate: Type.String({ description: 'plate, e.g. 豫A12345', minLength: 2, maxLength: 16 }),
+      }),
       returns: '{status: "added"}',
     },
     async (ctx, p, body) => {
-      await deps.orgAdmin.addVehicle(p, ctx.peer, ctx.params.id, body.plate as string);
+      await deps.orgAdmin.addVehicle(p, ctx.peer, ctx.params.id, body.plate);
       return { status: 201, body: { status: 'added' } };
     },
   );
@@ -359,7 +351,7 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       tag: 'configuration',
       summary: 'Store a new version of a configuration (province admins)',
       roles: ['admin'],
-      body: { value: { type: 'object', description: 'the whole configuration value', required: true } },
+      body: Body({ value: JsonObject('the whole configuration value') }),
       returns: '{key, version, value}',
     },
     async (ctx, p, body) => {
@@ -392,11 +384,7 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       summary:
         "The append-only audit log: who did what, when, from where (actors in the admin's subtree; system entries for the province)",
       roles: ['admin'],
-      query: {
-        limit: LIMIT,
-        before_id: { type: 'integer', description: 'page: entries older than this id', min: 1 },
-        action: { type: 'string', description: 'only this action, e.g. alarm.acknowledged', maxLength: 64 },
-      },
+      query: AUDIT_QUERY,
       returns: '{entries: [{id, at, actor, action, target, detail, peer}]}',
     },
     async (_ctx, p, _body, query) => ({ body: { entries: await auditEntries(deps, p, query) } }),
@@ -416,11 +404,11 @@ function configKey(key: string): ConfigKey {
 async function auditEntries(
   deps: AccountRouteDeps,
   p: Principal,
-  query: Record<string, unknown>,
+  query: Static<typeof AUDIT_QUERY>,
 ): Promise<Record<string, unknown>[]> {
-  const limit = (query.limit as number | undefined) ?? 100;
-  const beforeId = query.before_id as number | undefined;
-  const action = query.action as string | undefined;
+  const limit = query.limit ?? 100;
+  const beforeId = query.before_id;
+  const action = query.action;
   const isProvince = deps.org.parentOf(p.orgCode) === null;
   const rows = await deps.sql.query<{
     id: number;

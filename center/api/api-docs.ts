@@ -3,7 +3,25 @@
  * foundation's routes documented beside them), so it cannot drift from what the server accepts.
  */
 import type { Router } from '../http/router.js';
-import { EPOCH_MS, openApiDocument, type Api, type Endpoint, type FieldSpec } from './api-spec.js';
+import {
+  Body,
+  EpochMs,
+  Int,
+  JsonObject,
+  OneOf,
+  Opt,
+  openApiDocument,
+  Type,
+  type Api,
+  type Endpoint,
+} from './api-spec.js';
+import {
+  VIDEO_CONTROL_BODY,
+  VIDEO_LIVE_BODY,
+  VIDEO_PLAYBACK_BODY,
+  VIDEO_RESOURCES_QUERY,
+} from '../video/video-routes.js';
+import { VEHICLE_WINDOW_QUERY } from '../vehicles/vehicle-routes.js';
 import {
   AREA_IDS_PER_COMMAND_MAX,
   AREAS_PER_COMMAND_MAX,
@@ -43,10 +61,10 @@ export function documentFoundationRoutes(api: Api): void {
     summary:
       'Log in (a new token every time). Any failure is 401 invalid_credentials; repeated failures per account or per address are answered 429 login_throttled with Retry-After',
     roles: 'public',
-    body: {
-      username: { type: 'string', description: 'login name', required: true },
-      password: { type: 'string', description: 'password', required: true },
-    },
+    body: Body({
+      username: Type.String({ description: 'login name' }),
+      password: Type.String({ description: 'password' }),
+    }),
     returns: '{token, expires_at, user}',
   });
   api.document({
@@ -72,14 +90,12 @@ export function documentFoundationRoutes(api: Api): void {
     tag: 'analytics',
     summary: "Analysts' SQL on ClickHouse, sandboxed (tables telemetry, alarms, alarm_actions, work_order_events, ...)",
     roles: ['admin', 'analyst', 'leader'],
-    body: {
-      sql: {
-        type: 'string',
+    body: Body({
+      sql: Type.String({
         description:
           'one SELECT (with WITH, UNION, INTERSECT, EXCEPT), EXPLAIN, DESCRIBE, SHOW TABLES or SHOW CREATE TABLE',
-        required: true,
-      },
-    },
+      }),
+    }),
     returns: '{columns: [{name, type}], rows: [[...]], truncated}: truncated when the row or byte bound cut the result',
     description:
       "Every table is filtered on the server to the rows of the caller's org subtree (province level: all rows; ingest_rejects and media_events: province level only). The server sets the limits (time, rows, bytes, memory, threads, rows read) and the time zone Asia/Shanghai; a SETTINGS clause, SET and every other statement are refused. See docs/analysts.md.",
@@ -117,6 +133,61 @@ export function documentFoundationRoutes(api: Api): void {
   });
 }
 
+/**
+ * What `POST /api/terminals/:id/commands` accepts, every command's fields together. `parseCommand` reads the
+ * fields of the command named by `type` and answers 400 `bad_command` (its own contract, which the console
+ * shows) for what this document allows but the command does not.
+ */
+const TERMINAL_COMMAND_BODY = Body({
+  type: OneOf(
+    ['text', 'location_query', 'temporary_tracking', 'alarm_confirm', 'photo', ...COMMAND_SET_TYPES],
+    'the command',
+  ),
+  text: Opt(Type.String({ description: 'text: the message (TTS and display)', minLength: 1, maxLength: 500 })),
+  flags: Opt(Int('text: 0x8300 flag bits', { min: 0, max: 0xff })),
+  interval_s: Opt(Int('temporary_tracking: report interval', { min: 0, max: 0xffff })),
+  validity_s: Opt(Int('temporary_tracking: validity', { min: 0, max: 0xffffffff })),
+  serial: Opt(Int('alarm_confirm: serial of the alarm message', { min: 0, max: 0xffff })),
+  alarm_type: Opt(Int('alarm_confirm: alarm bits confirmed', { min: 0, max: 0xffffffff })),
+  channel: Opt(Int('photo: camera channel (1-255); media_search/media_upload: channel, 0 all', { min: 0, max: 255 })),
+  ids: Opt(
+    Type.Array(Int('id', { min: 0, max: 0xffffffff }), {
+      description: 'parameters_query: parameter ids (none: all, 0x8104); areas_delete: area or route ids (none: all)',
+      maxItems: AREA_IDS_PER_COMMAND_MAX,
+    }),
+  ),
+  parameters: Opt(
+    Type.Array(JsonObject('one parameter'), {
+      description: 'parameters_set: [{id, kind: dword|word|byte|string, value}]',
+      maxItems: PARAMETERS_PER_COMMAND_MAX,
+    }),
+  ),
+  command: Opt(
+    Int(
+      'terminal_control: 1 upgrade, 2 connect to a server, 3 power off, 4 reset, 5 factory reset, 6 close data, 7 close wireless',
+      { min: 1, max: 7 },
+    ),
+  ),
+  params: Opt(Type.String({ description: "terminal_control 1 and 2: ';'-separated parameters", maxLength: 200 })),
+  phone: Opt(Type.String({ description: 'callback: the number the terminal calls', minLength: 3, maxLength: 20 })),
+  monitor: Opt(Type.Boolean({ description: 'callback: true to listen silently (监听)' })),
+  doors: Opt(OneOf(['lock', 'unlock'], 'vehicle_control: the doors')),
+  setting: Opt(
+    OneOf(['replace', 'append', 'modify'], 'area_circle_set: replace all, append or modify (default append)'),
+  ),
+  areas: Opt(
+    Type.Array(JsonObject('one circular area'), {
+      description: 'area_circle_set: [{id, lat, lon, radius_m, speed_max_kmh?, overspeed_s?, name?}]',
+      maxItems: AREAS_PER_COMMAND_MAX,
+    }),
+  ),
+  kind: Opt(OneOf(['circle', 'rectangle', 'polygon', 'route'], 'areas_delete')),
+  media_type: Opt(OneOf(['image', 'audio', 'video'], 'media_search/media_upload')),
+  event: Opt(Int('media_search/media_upload: event code, 0 platform command', { min: 0, max: 255 })),
+  from: Opt(EpochMs('media_search/media_upload: start, epoch ms')),
+  to: Opt(EpochMs('media_search/media_upload: end, epoch ms')),
+  delete_after: Opt(Type.Boolean({ description: 'media_upload: delete on the terminal once uploaded' })),
+});
 const ACCESS_CODE = 'JT/T 809 access code (接入码) of the lower platform, a 32-bit unsigned integer';
 const JT809_ADMINS = ['admin'] as const;
 const JT809_STAFF = ['admin', 'leader', 'dispatcher', 'duty_officer'] as const;
@@ -145,16 +216,11 @@ export function documentRouterRoutes(api: Api): void {
     tag: 'ingestion',
     summary: 'Issue a source key, shown once (province admin)',
     roles: ['admin'],
-    body: {
-      kind: {
-        type: 'string',
-        description: 'what the key may post',
-        required: true,
-        enum: ['anpr', 'wim', 'gantry', 'device_status', 'registry'],
-      },
-      org_code: { type: 'string', description: 'org unit of the source', required: true, pattern: /^\d{6}$/ },
-      name: { type: 'string', description: 'name of the source', required: true, minLength: 1, maxLength: 200 },
-    },
+    body: Body({
+      kind: OneOf(['anpr', 'wim', 'gantry', 'device_status', 'registry'], 'what the key may post'),
+      org_code: Type.String({ description: 'org unit of the source', pattern: '^\\d{6}$' }),
+      name: Type.String({ description: 'name of the source', minLength: 1, maxLength: 200 }),
+    }),
     returns: '201 {id, key, kind, org_code, name, note}',
   });
   api.document({
@@ -179,16 +245,16 @@ export function documentRouterRoutes(api: Api): void {
     tag: 'jt809',
     summary: 'Create (or re-enable) a lower platform account (province admin)',
     roles: JT809_ADMINS,
-    body: {
-      access_code: { type: 'integer', description: ACCESS_CODE, required: true, min: 0, max: 0xffffffff },
-      user_id: { type: 'integer', description: 'user id of its login', required: true, min: 0, max: 0xffffffff },
-      password: { type: 'string', description: 'password of its login, 8 bytes at most', required: true },
-      name: { type: 'string', description: 'name of the platform', required: true, minLength: 1 },
-      org_code: { type: 'string', description: 'supervising org unit', required: true, pattern: /^\d{6}$/ },
-      m1: { type: 'integer', description: 'cipher key M1 (0: not encrypted)', min: 0, max: 0xffffffff },
-      ia1: { type: 'integer', description: 'cipher key IA1', min: 0, max: 0xffffffff },
-      ic1: { type: 'integer', description: 'cipher key IC1', min: 0, max: 0xffffffff },
-    },
+    body: Body({
+      access_code: Int(ACCESS_CODE, { min: 0, max: 0xffffffff }),
+      user_id: Int('user id of its login', { min: 0, max: 0xffffffff }),
+      password: Type.String({ description: 'password of its login, 8 bytes at most' }),
+      name: Type.String({ description: 'name of the platform', minLength: 1 }),
+      org_code: Type.String({ description: 'supervising org unit', pattern: '^\\d{6}$' }),
+      m1: Opt(Int('cipher key M1 (0: not encrypted)', { min: 0, max: 0xffffffff })),
+      ia1: Opt(Int('cipher key IA1', { min: 0, max: 0xffffffff })),
+      ic1: Opt(Int('cipher key IC1', { min: 0, max: 0xffffffff })),
+    }),
     returns: '201 PlatformView',
   });
   api.document({
@@ -213,10 +279,10 @@ export function documentRouterRoutes(api: Api): void {
     tag: 'jt809',
     summary: 'Send an inspection (查岗) to a logged-in lower platform',
     roles: JT809_STAFF,
-    body: {
-      question: { type: 'string', description: 'the question, sent in GBK', required: true, minLength: 1 },
-      deadline_minutes: { type: 'integer', description: 'time the platform has to answer', min: 1 },
-    },
+    body: Body({
+      question: Type.String({ description: 'the question, sent in GBK', minLength: 1 }),
+      deadline_minutes: Opt(Int('time the platform has to answer', { min: 1 })),
+    }),
     returns: '201 InspectionView',
   });
   api.document({
@@ -234,20 +300,20 @@ export function documentRouterRoutes(api: Api): void {
     summary:
       'Send an alarm supervision (督办) to a logged-in lower platform: for an alarm, or a plate and warning type',
     roles: JT809_STAFF,
-    body: {
-      alarm_id: { type: 'string', description: 'the alarm supervised (instead of plate, plate_color, warn_type)' },
-      plate: { type: 'string', description: 'plate of the vehicle', maxLength: 21 },
-      plate_color: { type: 'integer', description: 'JT/T 809 plate colour code', min: 0, max: 255 },
-      warn_type: { type: 'integer', description: 'JT/T 809 warning type', min: 0, max: 0xffff },
-      warn_src: { type: 'integer', description: 'JT/T 809 warning source', min: 0, max: 255 },
-      warn_time: { type: 'string', description: 'time of the warning, ISO 8601' },
-      deadline: { type: 'string', description: 'deadline, ISO 8601 (or deadline_minutes)' },
-      deadline_minutes: { type: 'integer', description: 'deadline in minutes from now', min: 1 },
-      level: { type: 'string', description: 'urgency', enum: ['urgent', 'ordinary'] },
-      supervisor: { type: 'string', description: 'name of the supervisor (default: the caller)' },
-      supervisor_tel: { type: 'string', description: "supervisor's telephone" },
-      supervisor_email: { type: 'string', description: "supervisor's e-mail" },
-    },
+    body: Body({
+      alarm_id: Opt(Type.String({ description: 'the alarm supervised (instead of plate, plate_color, warn_type)' })),
+      plate: Opt(Type.String({ description: 'plate of the vehicle', maxLength: 21 })),
+      plate_color: Opt(Int('JT/T 809 plate colour code', { min: 0, max: 255 })),
+      warn_type: Opt(Int('JT/T 809 warning type', { min: 0, max: 0xffff })),
+      warn_src: Opt(Int('JT/T 809 warning source', { min: 0, max: 255 })),
+      warn_time: Opt(Type.String({ description: 'time of the warning, ISO 8601' })),
+      deadline: Opt(Type.String({ description: 'deadline, ISO 8601 (or deadline_minutes)' })),
+      deadline_minutes: Opt(Int('deadline in minutes from now', { min: 1 })),
+      level: Opt(OneOf(['urgent', 'ordinary'], 'urgency')),
+      supervisor: Opt(Type.String({ description: 'name of the supervisor (default: the caller)' })),
+      supervisor_tel: Opt(Type.String({ description: "supervisor's telephone" })),
+      supervisor_email: Opt(Type.String({ description: "supervisor's e-mail" })),
+    }),
     returns: '201 SupervisionView',
   });
   api.document({
@@ -272,7 +338,7 @@ export function documentRouterRoutes(api: Api): void {
     tag: 'rules',
     summary: 'The stored rules configuration versions, newest first: who saved each, when, why, how many zones',
     roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'],
-    query: { limit: { type: 'integer', description: 'versions to list, 1..100 (default 20)', min: 1, max: 100 } },
+    query: Body({ limit: Opt(Int('versions to list (default 20)', { min: 1, max: 100 })) }),
     returns: '{versions: [{version, saved_at, saved_by, comment, zones}]}',
   });
   api.document({
@@ -281,10 +347,10 @@ export function documentRouterRoutes(api: Api): void {
     tag: 'rules',
     summary: 'A new rules configuration version, applied live (province admin); 400 config_invalid lists every problem',
     roles: ['admin'],
-    body: {
-      config: { type: 'object', description: 'the whole configuration (see GET /api/rules)', required: true },
-      comment: { type: 'string', description: 'why it changed', maxLength: 500 },
-    },
+    body: Body({
+      config: JsonObject('the whole configuration (see GET /api/rules)'),
+      comment: Opt(Type.String({ description: 'why it changed', maxLength: 500 })),
+    }),
     returns: '{version}',
   });
   api.document({
@@ -294,71 +360,7 @@ export function documentRouterRoutes(api: Api): void {
     summary:
       'Send a command to a JT/T 808 terminal (by terminal number or plate) and answer with its reply; parameters_set, terminal_control, callback and vehicle_control are for admin and leader only',
     roles: ['admin', 'leader', 'dispatcher', 'duty_officer'],
-    body: {
-      type: {
-        type: 'string',
-        description: 'the command',
-        required: true,
-        enum: ['text', 'location_query', 'temporary_tracking', 'alarm_confirm', 'photo', ...COMMAND_SET_TYPES],
-      },
-      text: { type: 'string', description: 'text: the message (TTS and display)', minLength: 1, maxLength: 500 },
-      flags: { type: 'integer', description: 'text: 0x8300 flag bits', min: 0, max: 0xff },
-      interval_s: { type: 'integer', description: 'temporary_tracking: report interval', min: 0, max: 0xffff },
-      validity_s: { type: 'integer', description: 'temporary_tracking: validity', min: 0, max: 0xffffffff },
-      serial: { type: 'integer', description: 'alarm_confirm: serial of the alarm message', min: 0, max: 0xffff },
-      alarm_type: { type: 'integer', description: 'alarm_confirm: alarm bits confirmed', min: 0, max: 0xffffffff },
-      channel: {
-        type: 'integer',
-        description: 'photo: camera channel (1-255); media_search/media_upload: channel, 0 all',
-        min: 0,
-        max: 255,
-      },
-      ids: {
-        type: 'array',
-        description: 'parameters_query: parameter ids (none: all, 0x8104); areas_delete: area or route ids (none: all)',
-        maxItems: AREA_IDS_PER_COMMAND_MAX,
-        items: { type: 'integer', description: 'id', min: 0, max: 0xffffffff },
-      },
-      parameters: {
-        type: 'array',
-        description: 'parameters_set: [{id, kind: dword|word|byte|string, value}]',
-        maxItems: PARAMETERS_PER_COMMAND_MAX,
-        items: { type: 'object', description: 'one parameter' },
-      },
-      command: {
-        type: 'integer',
-        description:
-          'terminal_control: 1 upgrade, 2 connect to a server, 3 power off, 4 reset, 5 factory reset, 6 close data, 7 close wireless',
-        min: 1,
-        max: 7,
-      },
-      params: { type: 'string', description: "terminal_control 1 and 2: ';'-separated parameters", maxLength: 200 },
-      phone: { type: 'string', description: 'callback: the number the terminal calls', minLength: 3, maxLength: 20 },
-      monitor: { type: 'boolean', description: 'callback: true to listen silently (监听)' },
-      doors: { type: 'string', description: 'vehicle_control: the doors', enum: ['lock', 'unlock'] },
-      setting: {
-        type: 'string',
-        description: 'area_circle_set: replace all, append or modify (default append)',
-        enum: ['replace', 'append', 'modify'],
-      },
-      areas: {
-        type: 'array',
-        description: 'area_circle_set: [{id, lat, lon, radius_m, speed_max_kmh?, overspeed_s?, name?}]',
-        maxItems: AREAS_PER_COMMAND_MAX,
-        items: { type: 'object', description: 'one circular area' },
-      },
-      kind: { type: 'string', description: 'areas_delete', enum: ['circle', 'rectangle', 'polygon', 'route'] },
-      media_type: { type: 'string', description: 'media_search/media_upload', enum: ['image', 'audio', 'video'] },
-      event: {
-        type: 'integer',
-        description: 'media_search/media_upload: event code, 0 platform command',
-        min: 0,
-        max: 255,
-      },
-      from: { ...EPOCH_MS, description: 'media_search/media_upload: start, epoch ms' },
-      to: { ...EPOCH_MS, description: 'media_search/media_upload: end, epoch ms' },
-      delete_after: { type: 'boolean', description: 'media_upload: delete on the terminal once uploaded' },
-    },
+    body: TERMINAL_COMMAND_BODY,
     returns:
       '{terminal_id, plate, type, msg_id, result, result_name, location?, media_ids?, parameters?, media?, driver?}',
   });
@@ -368,7 +370,9 @@ export function documentRouterRoutes(api: Api): void {
     tag: 'vehicles',
     summary: 'Vehicles by plate or terminal number (an enterprise: its own only)',
     roles: 'any',
-    query: { q: { type: 'string', description: 'part of a plate or terminal number', minLength: 2, maxLength: 20 } },
+    query: Body({
+      q: Opt(Type.String({ description: 'part of a plate or terminal number', minLength: 2, maxLength: 20 })),
+    }),
     returns: '{vehicles: [VehicleSearchRow]}',
   });
   api.document({
@@ -378,10 +382,7 @@ export function documentRouterRoutes(api: Api): void {
     summary:
       "A vehicle's track over a window of up to 31 days, reduced on the server, with mileage, stops, trips and its alarms, within the caller's scope",
     roles: 'any',
-    query: {
-      from: { ...EPOCH_MS, description: 'window start, epoch ms (default: to − 2 h)' },
-      to: { ...EPOCH_MS, description: 'window end, epoch ms (default: now)' },
-    },
+    query: VEHICLE_WINDOW_QUERY,
     returns: 'TrackAnswer {terminal_id, plate, from, to, points, mileage_km, stops, trips, alarms, ...}',
   });
   api.document({
@@ -390,10 +391,7 @@ export function documentRouterRoutes(api: Api): void {
     tag: 'vehicles',
     summary: "The photos and recordings the terminal sent in a window, within the caller's scope",
     roles: 'any',
-    query: {
-      from: { ...EPOCH_MS, description: 'window start, epoch ms (default: to − 2 h)' },
-      to: { ...EPOCH_MS, description: 'window end, epoch ms (default: now)' },
-    },
+    query: VEHICLE_WINDOW_QUERY,
     returns: '{media: [VehicleMedia]}',
   });
   api.document({
@@ -409,16 +407,6 @@ export function documentRouterRoutes(api: Api): void {
 
 /** Who may watch video: staff who handle alarms and the admin, and an enterprise for its own vehicles. */
 const VIDEO_WATCHERS = ['admin', 'leader', 'dispatcher', 'duty_officer', 'enterprise'] as const;
-const VIDEO_CHANNEL: FieldSpec = {
-  type: 'integer',
-  description: 'logical channel (JT/T 1078 table 2: 1-37), default 1',
-  min: 1,
-  max: 37,
-};
-const BCD_EPOCH_MS: FieldSpec = {
-  type: 'integer',
-  description: 'epoch ms within 2000-2099 (the terminal keeps BCD times)',
-};
 
 /** The video routes (center/video/video-routes.ts): JT/T 1078 live video, playback and recordings. */
 export function documentVideoRoutes(api: Api): void {
@@ -429,14 +417,7 @@ export function documentVideoRoutes(api: Api): void {
     summary:
       "Open (or join) a channel's live video (0x9101); answers a single-use ticket for the WebSocket /ws/video?ticket= that carries it as fMP4. A vehicle out of the caller's scope is 404",
     roles: [...VIDEO_WATCHERS],
-    body: {
-      channel: VIDEO_CHANNEL,
-      stream: {
-        type: 'string',
-        description: 'main or sub stream (default sub: less bandwidth)',
-        enum: ['main', 'sub'],
-      },
-    },
+    body: VIDEO_LIVE_BODY,
     returns: 'StreamSummary + {ticket, ws_path}; 503 video_streams_full / video_bandwidth_full; 502 terminal_refused',
   });
   api.document({
@@ -445,12 +426,7 @@ export function documentVideoRoutes(api: Api): void {
     tag: 'video',
     summary: "Play a channel's recording back (0x9201, answered 0x1205); a ticket for /ws/video like live video",
     roles: [...VIDEO_WATCHERS],
-    body: {
-      channel: VIDEO_CHANNEL,
-      from: { ...BCD_EPOCH_MS, description: 'start of the recording to play, epoch ms', required: true },
-      to: { ...BCD_EPOCH_MS, description: 'end, epoch ms (at most 24 h after from)', required: true },
-      stream: { type: 'string', description: 'any (default), main or sub', enum: ['any', 'main', 'sub'] },
-    },
+    body: VIDEO_PLAYBACK_BODY,
     returns: 'StreamSummary + {ticket, ws_path, resources}; 409 channel_busy when the channel already plays back',
   });
   api.document({
@@ -459,16 +435,7 @@ export function documentVideoRoutes(api: Api): void {
     tag: 'video',
     summary: 'Control a playback (0x9202): pause, resume, fast_forward, rewind, seek, key_frames, end',
     roles: [...VIDEO_WATCHERS],
-    body: {
-      action: {
-        type: 'string',
-        description: 'what to do',
-        required: true,
-        enum: ['resume', 'pause', 'end', 'fast_forward', 'rewind', 'seek', 'key_frames'],
-      },
-      speed: { type: 'integer', description: 'fast_forward, rewind: 1, 2, 4, 8 or 16', min: 1, max: 16 },
-      position: { ...BCD_EPOCH_MS, description: 'seek: where to, epoch ms' },
-    },
+    body: VIDEO_CONTROL_BODY,
     returns: '{stream_id, action, result}',
   });
   api.document({
@@ -477,11 +444,7 @@ export function documentVideoRoutes(api: Api): void {
     tag: 'video',
     summary: 'The recordings the terminal holds in a window (0x9205, answered 0x1205)',
     roles: [...VIDEO_WATCHERS],
-    query: {
-      channel: { type: 'integer', description: 'channel, 0 = all (default)', min: 0, max: 37 },
-      from: { ...EPOCH_MS, description: 'window start, epoch ms (default: to − 24 h)' },
-      to: { ...EPOCH_MS, description: 'window end, epoch ms (default: now); at most 24 h' },
-    },
+    query: VIDEO_RESOURCES_QUERY,
     returns:
       '{terminal_id, resources: [{channel, start, end, media_type, stream, storage, bytes, alarm_bits, video_alarm_bits}]}',
   });

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { HttpError, type RequestContext } from '../http/router.js';
 import { routeDocumentMismatch } from './api-docs.js';
-import { checkBody, EPOCH_MS, EPOCH_MS_MAX, queryParam, type FieldSpec } from './api-spec.js';
+import { Body, checkBody, EPOCH_MS_MAX, EpochMs, Int, queryParam, Type } from './api-spec.js';
 
 function ctxWith(query: string): RequestContext {
   return {
@@ -32,7 +32,8 @@ function refusal(run: () => unknown): { status: number; reason: string; detail: 
   }
 }
 
-const ID: FieldSpec = { type: 'integer', description: 'id', min: 1 };
+const ID = Int('id', { min: 1 });
+const EPOCH_MS = EpochMs();
 
 describe('query parameters', () => {
   it('refuses integers that are not safe integers, whatever the declared bounds', () => {
@@ -55,14 +56,14 @@ describe('query parameters', () => {
       );
     }
     expect(queryParam(ctxWith('t='), 't', EPOCH_MS)).toBeUndefined();
-    const text: FieldSpec = { type: 'string', description: 'text' };
+    const text = Type.String({ description: 'text' });
     expect(refusal(() => queryParam(ctxWith('s=a%00b'), 's', text))?.reason).toBe('bad_field');
     expect(queryParam(ctxWith('s=a%20b'), 's', text)).toBe('a b');
   });
 });
 
 describe('bodies', () => {
-  const spec = { n: { type: 'integer', description: 'n', min: 0 } } satisfies Record<string, FieldSpec>;
+  const spec = Body({ n: Type.Optional(Int('n', { min: 0 })) });
 
   it('refuses numbers that lose digits as JSON (1e300, 2^53) even without a declared maximum', () => {
     for (const n of [1e300, 2 ** 53, Number.MAX_VALUE])

@@ -5,74 +5,58 @@
 import type { ConsoleAbilities } from '../../schema/index.js';
 import { HANDLER_ROLES, READER_ROLES, SUPERVISOR_ROLES } from '../access/actor.js';
 import { mayHandleAlarms } from '../access/alarm-permissions.js';
-import type { AlarmDesk, DispatchInput } from '../alarms/alarm-desk.js';
+import type { AlarmDesk } from '../alarms/alarm-desk.js';
 import type { Role } from '../auth/accounts.js';
-import { ORDER_ACTIONS, type ActionInput, type OrderAction, type WorkOrders } from '../work-orders/work-orders.js';
-import { DEPARTMENT, ENTERPRISE_ID, numericParam, ORG_CODE } from './account-routes.js';
-import type { Api, BodySpec, FieldSpec } from './api-spec.js';
+import { ORDER_ACTIONS, type OrderAction, type WorkOrders } from '../work-orders/work-orders.js';
+import { Department, EnterpriseId, numericParam, OrgCode } from './account-routes.js';
+import { Body, Int, OneOf, Opt, Type, type Api, type TObject } from './api-spec.js';
 import { ALARM_LIST_QUERY, alarmListFilter, ORDER_LIST_QUERY, orderListFilter, SEVERITIES } from './list-queries.js';
 import { commandTypesFor } from './terminal-commands.js';
 import { mayWatchVideo } from '../video/video-routes.js';
 
-const CATEGORY: FieldSpec = {
-  type: 'string',
+const CATEGORY = Type.String({
   description: 'category, e.g. the rule id (overspeed) or another supervision topic',
-  pattern: /^[a-z][a-z0-9_]{0,39}$/,
-};
-const DEADLINE_HOURS: FieldSpec = {
-  type: 'integer',
-  description: 'deadline in hours, instead of the configured one',
-  min: 1,
-  max: 2160,
-};
-const TEXT: FieldSpec = { type: 'string', description: 'text of the step', maxLength: 4000 };
-const ATTACHMENTS: FieldSpec = {
-  type: 'array',
-  description: 'files (photos, scanned letters), base64; see the OpenAPI bounds',
-  maxItems: 5,
-  items: {
-    type: 'object',
-    description: 'one file',
-    properties: {
-      name: { type: 'string', description: 'file name', required: true, minLength: 1, maxLength: 200 },
-      content_type: { type: 'string', description: 'MIME type', required: true, minLength: 3, maxLength: 100 },
-      data_base64: { type: 'string', description: 'content, base64', required: true, maxLength: 700_000 },
-    },
-  },
-};
+  pattern: '^[a-z][a-z0-9_]{0,39}$',
+});
+const DEADLINE_HOURS = Int('deadline in hours, instead of the configured one', { min: 1, max: 2160 });
+function Text(description = 'text of the step') {
+  return Type.String({ description, maxLength: 4000 });
+}
+const ATTACHMENTS = Type.Array(
+  Body({
+    name: Type.String({ description: 'file name', minLength: 1, maxLength: 200 }),
+    content_type: Type.String({ description: 'MIME type', minLength: 3, maxLength: 100 }),
+    data_base64: Type.String({ description: 'content, base64', maxLength: 700_000 }),
+  }),
+  { description: 'files (photos, scanned letters), base64; see the OpenAPI bounds', maxItems: 5 },
+);
+/** A step with optional text, and one whose text (what the step says) is required, with attachments. */
+const OPTIONAL_TEXT = Body({ text: Opt(Text()) });
+function requiredText(description: string) {
+  return Body({ text: Text(description), attachments: Opt(ATTACHMENTS) });
+}
 
 /** What each work-order action takes in its body. */
-const ACTION_BODIES: Record<OrderAction, BodySpec> = {
-  sign: { text: TEXT },
-  claim: { text: TEXT },
-  start: { text: TEXT },
-  self_check: {
-    text: { ...TEXT, required: true, description: "the enterprise's self-check (自查) result" },
-    attachments: ATTACHMENTS,
-  },
-  explanation: {
-    text: { ...TEXT, required: true, description: "the enterprise's explanation (情况说明)" },
-    attachments: ATTACHMENTS,
-  },
-  rectification: {
-    text: { ...TEXT, required: true, description: 'rectification done, with evidence (整改材料)' },
-    attachments: ATTACHMENTS,
-  },
-  review: {
-    text: {
-      ...TEXT,
-      required: true,
-      description: "the authority's verification; attach the notification letter (抄告函)",
-    },
-    attachments: ATTACHMENTS,
-  },
-  feedback: { text: { ...TEXT, required: true, description: 'result of the handling' }, attachments: ATTACHMENTS },
-  accept: { text: TEXT },
-  return: { text: { ...TEXT, required: true, description: 'why it is returned' } },
-  transfer: { org_code: ORG_CODE, department: DEPARTMENT, enterprise_id: ENTERPRISE_ID, text: TEXT },
-  urge: { text: { ...TEXT, required: true, description: 'what the supervising centre demands (督办意见)' } },
-  comment: { text: { ...TEXT, required: true }, attachments: ATTACHMENTS },
-};
+const ACTION_BODIES = {
+  sign: OPTIONAL_TEXT,
+  claim: OPTIONAL_TEXT,
+  start: OPTIONAL_TEXT,
+  self_check: requiredText("the enterprise's self-check (自查) result"),
+  explanation: requiredText("the enterprise's explanation (情况说明)"),
+  rectification: requiredText('rectification done, with evidence (整改材料)'),
+  review: requiredText("the authority's verification; attach the notification letter (抄告函)"),
+  feedback: requiredText('result of the handling'),
+  accept: OPTIONAL_TEXT,
+  return: Body({ text: Text('why it is returned') }),
+  transfer: Body({
+    org_code: Opt(OrgCode()),
+    department: Opt(Department()),
+    enterprise_id: Opt(EnterpriseId()),
+    text: Opt(Text()),
+  }),
+  urge: Body({ text: Text('what the supervising centre demands (督办意见)') }),
+  comment: requiredText('text of the step'),
+} satisfies Record<OrderAction, TObject>;
 
 /** Who may take each step at all; the handler also checks the unit (assignee staff, issuing centre, …). */
 const ACTION_ROLES: Record<OrderAction, readonly Role[]> = {
@@ -142,7 +126,7 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       query: ALARM_LIST_QUERY,
       returns: 'AlarmListAnswer {alarms: [AlarmQueueRow], total, counts, arrived_since, next, as_of}',
     },
-    async (ctx, p) => ({ body: await deps.desk.list(p, alarmListFilter(ctx)) }),
+    async (_ctx, p, _body, query) => ({ body: await deps.desk.list(p, alarmListFilter(query)) }),
   );
   api.define(
     {
@@ -176,18 +160,10 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       tag: 'alarms',
       summary: 'Dismiss a false alarm, with a reason',
       roles: HANDLER_ROLES,
-      body: {
-        reason: {
-          type: 'string',
-          description: 'why it is a false alarm',
-          required: true,
-          minLength: 2,
-          maxLength: 2000,
-        },
-      },
+      body: Body({ reason: Type.String({ description: 'why it is a false alarm', minLength: 2, maxLength: 2000 }) }),
       returns: 'FeedAlarmCase',
     },
-    async (ctx, p, body) => ({ body: await deps.desk.dismiss(ctx.params.id, body.reason as string, p, ctx.peer) }),
+    async (ctx, p, body) => ({ body: await deps.desk.dismiss(ctx.params.id, body.reason, p, ctx.peer) }),
   );
   api.define(
     {
@@ -196,17 +172,17 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       tag: 'alarms',
       summary: 'Turn an alarm into a work order (defaults: its unit, department and enterprise)',
       roles: HANDLER_ROLES,
-      body: {
-        title: { type: 'string', description: 'title of the order', maxLength: 200 },
-        description: TEXT,
-        org_code: ORG_CODE,
-        department: DEPARTMENT,
-        enterprise_id: ENTERPRISE_ID,
-        deadline_hours: DEADLINE_HOURS,
-      },
+      body: Body({
+        title: Opt(Type.String({ description: 'title of the order', maxLength: 200 })),
+        description: Opt(Text()),
+        org_code: Opt(OrgCode()),
+        department: Opt(Department()),
+        enterprise_id: Opt(EnterpriseId()),
+        deadline_hours: Opt(DEADLINE_HOURS),
+      }),
       returns: 'FeedAlarmCase (state dispatched, work_order_id set)',
     },
-    async (ctx, p, body) => ({ body: await deps.desk.dispatch(ctx.params.id, body as DispatchInput, p, ctx.peer) }),
+    async (ctx, p, body) => ({ body: await deps.desk.dispatch(ctx.params.id, body, p, ctx.peer) }),
   );
   api.define(
     {
@@ -233,7 +209,7 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       query: ORDER_LIST_QUERY,
       returns: 'WorkOrderListAnswer {work_orders: [WorkOrderListRow], total, counts, next, as_of}',
     },
-    async (ctx, p) => ({ body: await deps.workOrders.list(p, orderListFilter(ctx)) }),
+    async (_ctx, p, _body, query) => ({ body: await deps.workOrders.list(p, orderListFilter(query)) }),
   );
   api.define(
     {
@@ -243,30 +219,21 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       summary:
         "Issue a work order top-down (工单发布) to a unit in the caller's subtree, a department and optionally an enterprise",
       roles: SUPERVISOR_ROLES,
-      body: {
-        title: { type: 'string', description: 'title', required: true, minLength: 1, maxLength: 200 },
-        description: TEXT,
-        category: { ...CATEGORY, required: true },
-        severity: {
-          type: 'string',
-          description: 'severity, with the category it selects the deadline',
-          required: true,
-          enum: SEVERITIES,
-        },
-        org_code: { ...ORG_CODE, required: true, description: 'assignee unit' },
-        department: { ...DEPARTMENT, required: true },
-        enterprise_id: { ...ENTERPRISE_ID, description: 'enterprise to rectify' },
-        deadline_hours: DEADLINE_HOURS,
-      },
+      body: Body({
+        title: Type.String({ description: 'title', minLength: 1, maxLength: 200 }),
+        description: Opt(Text()),
+        category: CATEGORY,
+        severity: OneOf(SEVERITIES, 'severity, with the category it selects the deadline'),
+        org_code: OrgCode('assignee unit'),
+        department: Department(),
+        enterprise_id: Opt(EnterpriseId('enterprise to rectify')),
+        deadline_hours: Opt(DEADLINE_HOURS),
+      }),
       returns: 'FeedWorkOrder',
     },
     async (ctx, p, body) => ({
       status: 201,
-      body: await deps.workOrders.issue(
-        p,
-        ctx.peer,
-        body as { title: string; category: string; severity: string; org_code: string; department: string },
-      ),
+      body: await deps.workOrders.issue(p, ctx.peer, body),
     }),
   );
   api.define(
@@ -314,7 +281,7 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
         returns: 'FeedWorkOrder',
       },
       async (ctx, p, body) => ({
-        body: await deps.workOrders.act(numericParam(ctx, 'id'), action, p, ctx.peer, body as ActionInput),
+        body: await deps.workOrders.act(numericParam(ctx, 'id'), action, p, ctx.peer, body),
       }),
     );
   }

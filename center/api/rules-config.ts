@@ -65,7 +65,7 @@ export function registerRulesConfigRoutes(router: Router, deps: RulesConfigRoute
     if (body.comment !== undefined && (typeof body.comment !== 'string' || body.comment.length > COMMENT_CHARS_MAX)) {
       throw new HttpError(400, 'bad_request', `comment must be a string of at most ${COMMENT_CHARS_MAX} characters`);
     }
-    const comment = (body.comment as string | undefined) ?? '';
+    const comment = typeof body.comment === 'string' ? body.comment : '';
     const previous = deps.rules.current().version;
     let saved;
     try {

@@ -5,7 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { HANDLER_ROLES } from '../access/actor.js';
-import { EPOCH_MS, type Api } from '../api/api-spec.js';
+import { Body, EpochMs, Int, OneOf, Opt, Type, type Api } from '../api/api-spec.js';
 import { shanghaiDayStart } from '../hub/today-counts.js';
 import { HttpError } from '../http/router.js';
 import { DUTY_ROSTER_ROLES, type DutyDesk } from './duty-desk.js';
@@ -17,18 +17,18 @@ const DUTY_READERS = [...STAFF, 'wall'] as const;
 const TEXT_MAX = 4_000;
 const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const ORG_CODE = {
-  type: 'string',
-  description: '6-digit org code (default: the caller’s own unit)',
-  pattern: /^[0-9]{6}$/,
-} as const;
-const ID = { type: 'integer', description: 'user id', min: 1, max: Number.MAX_SAFE_INTEGER } as const;
+function OrgCode(description = '6-digit org code (default: the caller’s own unit)') {
+  return Type.String({ description, pattern: '^[0-9]{6}$' });
+}
+const ID = Int('user id', { min: 1 });
+/** A period's ends, both optional (defaults depend on the route). */
+const PERIOD = { from: Opt(EpochMs()), to: Opt(EpochMs()) };
 /** The longest period rosters and inspection rates are read over in one answer. */
 const PERIOD_DAYS_MAX = 400;
 
-function period(query: Record<string, unknown>, now: number, defaultDays: number): { from: number; to: number } {
-  const to = (query.to as number | undefined) ?? now + DAY_MS;
-  const from = (query.from as number | undefined) ?? to - defaultDays * DAY_MS;
+function period(query: { from?: number; to?: number }, now: number, defaultDays: number): { from: number; to: number } {
+  const to = query.to ?? now + DAY_MS;
+  const from = query.from ?? to - defaultDays * DAY_MS;
   if (to <= from) throw new HttpError(400, 'bad_field', 'to: must be after from', { field: 'to' });
   if (to - from > PERIOD_DAYS_MAX * DAY_MS)
     throw new HttpError(400, 'bad_field', `to: the period is at most ${PERIOD_DAYS_MAX} days`, { field: 'to' });
@@ -63,22 +63,20 @@ export function registerDutyRoutes(
       tag: 'duty',
       summary: 'Put a shift on the roster of a unit (or one of its departments) with its officers and leader on duty',
       roles: [...DUTY_ROSTER_ROLES],
-      body: {
-        org_code: { ...ORG_CODE, required: true },
-        department: {
-          type: 'string',
-          description: "a department's desk; absent: the centre's own post",
-          maxLength: 40,
-        },
-        name: { type: 'string', description: 'e.g. 白班, 夜班', required: true, minLength: 1, maxLength: 40 },
-        starts_at: { ...EPOCH_MS, required: true },
-        ends_at: { ...EPOCH_MS, required: true },
-        officers: { type: 'array', description: 'user ids on duty', required: true, items: ID, maxItems: 20 },
-        leaders: { type: 'array', description: 'user ids of the leaders on duty (值班领导)', items: ID, maxItems: 5 },
-      },
+      body: Body({
+        org_code: OrgCode(),
+        department: Opt(
+          Type.String({ description: "a department's desk; absent: the centre's own post", maxLength: 40 }),
+        ),
+        name: Type.String({ description: 'e.g. 白班, 夜班', minLength: 1, maxLength: 40 }),
+        starts_at: EpochMs(),
+        ends_at: EpochMs(),
+        officers: Type.Array(ID, { description: 'user ids on duty', maxItems: 20 }),
+        leaders: Opt(Type.Array(ID, { description: 'user ids of the leaders on duty (值班领导)', maxItems: 5 })),
+      }),
       returns: 'ShiftView: {id, org_code, department, name, starts_at, ends_at, phase, people, handover}',
     },
-    async (ctx, p, body) => ({ status: 201, body: await desk.createShift(p, ctx.peer, body as never) }),
+    async (ctx, p, body) => ({ status: 201, body: await desk.createShift(p, ctx.peer, body) }),
   );
   api.define(
     {
@@ -87,14 +85,14 @@ export function registerDutyRoutes(
       tag: 'duty',
       summary: "A unit's shifts overlapping a period (default: from a day ago to a day ahead), with who is on them",
       roles: [...DUTY_READERS],
-      query: { org_code: ORG_CODE, from: EPOCH_MS, to: EPOCH_MS },
+      query: Body({ org_code: Opt(OrgCode()), ...PERIOD }),
       returns: '{shifts: [ShiftView]}',
     },
     async (_ctx, p, _body, query) => {
       const now = deps.now();
-      const from = (query.from as number | undefined) ?? now - DAY_MS;
+      const from = query.from ?? now - DAY_MS;
       const { to } = period({ ...query, from }, now, 2);
-      return { body: { shifts: await desk.roster(p, (query.org_code as string | undefined) ?? p.orgCode, from, to) } };
+      return { body: { shifts: await desk.roster(p, query.org_code ?? p.orgCode, from, to) } };
     },
   );
   api.define(
@@ -105,11 +103,11 @@ export function registerDutyRoutes(
       summary:
         "Who may be put on a unit's roster: its enabled duty officers, dispatchers and leaders (for the roster form)",
       roles: [...DUTY_ROSTER_ROLES],
-      query: { org_code: ORG_CODE },
+      query: Body({ org_code: Opt(OrgCode()) }),
       returns: '{people: [{user_id, username, name, role}]}',
     },
     async (_ctx, p, _body, query) => ({
-      body: { people: await desk.people(p, (query.org_code as string | undefined) ?? p.orgCode) },
+      body: { people: await desk.people(p, query.org_code ?? p.orgCode) },
     }),
   );
   api.define(
@@ -131,13 +129,13 @@ export function registerDutyRoutes(
       summary:
         'Hand the shift over to the next one: its open alarms and work orders are recorded with the notes, for the incoming officer to acknowledge',
       roles: [...HANDLER_ROLES],
-      body: { notes: { type: 'string', description: 'what the next shift must know', maxLength: TEXT_MAX } },
+      body: Body({ notes: Opt(Type.String({ description: 'what the next shift must know', maxLength: TEXT_MAX })) }),
       returns:
         'the handover: {id, from_shift_id, to_shift_id, notes, open_alarms: {total, items}, open_orders: {total, items}, …}',
     },
     async (ctx, p, body) => ({
       status: 201,
-      body: await desk.handOver(p, ctx.peer, idParam(ctx.params.id, 'shift'), (body.notes as string | undefined) ?? ''),
+      body: await desk.handOver(p, ctx.peer, idParam(ctx.params.id, 'shift'), body.notes ?? ''),
     }),
   );
   api.define(
@@ -147,16 +145,12 @@ export function registerDutyRoutes(
       tag: 'duty',
       summary: "A unit's latest handovers, newest first",
       roles: [...DUTY_READERS],
-      query: { org_code: ORG_CODE, limit: { type: 'integer', description: 'at most', min: 1, max: 200 } },
+      query: Body({ org_code: Opt(OrgCode()), limit: Opt(Int('at most', { min: 1, max: 200 })) }),
       returns: '{handovers: [handover]}',
     },
     async (_ctx, p, _body, query) => ({
       body: {
-        handovers: await desk.handovers(
-          p,
-          (query.org_code as string | undefined) ?? p.orgCode,
-          (query.limit as number | undefined) ?? 20,
-        ),
+        handovers: await desk.handovers(p, query.org_code ?? p.orgCode, query.limit ?? 20),
       },
     }),
   );
@@ -167,16 +161,13 @@ export function registerDutyRoutes(
       tag: 'duty',
       summary: 'The incoming officer (on the next shift) takes the handover over; signs them in',
       roles: [...HANDLER_ROLES],
-      body: { note: { type: 'string', description: 'what the incoming officer confirms', maxLength: TEXT_MAX } },
+      body: Body({
+        note: Opt(Type.String({ description: 'what the incoming officer confirms', maxLength: TEXT_MAX })),
+      }),
       returns: 'the handover',
     },
     async (ctx, p, body) => ({
-      body: await desk.acknowledge(
-        p,
-        ctx.peer,
-        idParam(ctx.params.id, 'handover'),
-        (body.note as string | undefined) ?? '',
-      ),
+      body: await desk.acknowledge(p, ctx.peer, idParam(ctx.params.id, 'handover'), body.note ?? ''),
     }),
   );
   api.define(
@@ -186,11 +177,11 @@ export function registerDutyRoutes(
       tag: 'duty',
       summary: "A note in one's unit's duty log",
       roles: [...HANDLER_ROLES],
-      body: { text: { type: 'string', description: 'the note', required: true, minLength: 1, maxLength: TEXT_MAX } },
+      body: Body({ text: Type.String({ description: 'the note', minLength: 1, maxLength: TEXT_MAX }) }),
       returns: '{status: "logged"}',
     },
     async (_ctx, p, body) => {
-      await desk.note(p, body.text as string);
+      await desk.note(p, body.text);
       return { status: 201, body: { status: 'logged' } };
     },
   );
@@ -202,17 +193,17 @@ export function registerDutyRoutes(
       summary:
         "Everything a unit's duty did on a Beijing day: duty log, alarm steps, work-order events, in time order; format=csv downloads it",
       roles: [...STAFF],
-      query: {
-        org_code: ORG_CODE,
-        day: { type: 'string', description: 'YYYY-MM-DD, Beijing time (default today)', pattern: DAY },
-        format: { type: 'string', description: 'json (default) or csv', enum: ['json', 'csv'] },
-      },
+      query: Body({
+        org_code: Opt(OrgCode()),
+        day: Opt(Type.String({ description: 'YYYY-MM-DD, Beijing time (default today)', pattern: DAY.source })),
+        format: Opt(OneOf(['json', 'csv'], 'json (default) or csv')),
+      }),
       returns: '{day, entries: [{at, org_code, department, actor, kind, text, ref}]} or text/csv',
     },
     async (_ctx, p, _body, query) => {
-      const day = query.day as string | undefined;
+      const day = query.day;
       const dayStart = day === undefined ? shanghaiDayStart(deps.now()) : beijingDayStart(day);
-      const orgCode = (query.org_code as string | undefined) ?? p.orgCode;
+      const orgCode = query.org_code ?? p.orgCode;
       const entries = await desk.dayLog(p, orgCode, dayStart);
       const dayName = new Date(dayStart + 8 * 3_600_000).toISOString().slice(0, 10);
       if (query.format !== 'csv') return { body: { day: dayName, entries } };
@@ -258,25 +249,19 @@ export function registerDutyRoutes(
       summary:
         '查岗: inspect the duty post of a unit below (targeted) or of one drawn at random among the units the caller commands directly (no to_org)',
       roles: [...HANDLER_ROLES],
-      body: {
-        to_org: { ...ORG_CODE, description: 'the unit inspected; absent: drawn at random' },
-        question: {
-          type: 'string',
-          description: 'what the post must answer',
-          required: true,
-          minLength: 1,
-          maxLength: 500,
-        },
-        deadline_minutes: {
-          type: 'integer',
-          description: `answer within (default ${INSPECTION_DEADLINE_MINUTES.default})`,
-          min: INSPECTION_DEADLINE_MINUTES.min,
-          max: INSPECTION_DEADLINE_MINUTES.max,
-        },
-      },
+      body: Body({
+        to_org: Opt(OrgCode('the unit inspected; absent: drawn at random')),
+        question: Type.String({ description: 'what the post must answer', minLength: 1, maxLength: 500 }),
+        deadline_minutes: Opt(
+          Int(`answer within (default ${INSPECTION_DEADLINE_MINUTES.default})`, {
+            min: INSPECTION_DEADLINE_MINUTES.min,
+            max: INSPECTION_DEADLINE_MINUTES.max,
+          }),
+        ),
+      }),
       returns: 'InspectionView',
     },
-    async (ctx, p, body) => ({ status: 201, body: await inspections.send(p, ctx.peer, body as never) }),
+    async (ctx, p, body) => ({ status: 201, body: await inspections.send(p, ctx.peer, body) }),
   );
   api.define(
     {
@@ -285,16 +270,12 @@ export function registerDutyRoutes(
       tag: 'duty',
       summary: 'Inspections asked of the caller’s unit (received) or of the units below it (sent), in a period',
       roles: [...STAFF],
-      query: {
-        direction: { type: 'string', description: 'received (default) or sent', enum: ['received', 'sent'] },
-        from: EPOCH_MS,
-        to: EPOCH_MS,
-      },
+      query: Body({ direction: Opt(OneOf(['received', 'sent'], 'received (default) or sent')), ...PERIOD }),
       returns: '{inspections: [InspectionView]}',
     },
     async (_ctx, p, _body, query) => {
       const { from, to } = period(query, deps.now(), 30);
-      const direction = (query.direction as 'received' | 'sent' | undefined) ?? 'received';
+      const direction = query.direction ?? 'received';
       return { body: { inspections: await inspections.list(p, direction, from, to) } };
     },
   );
@@ -305,13 +286,11 @@ export function registerDutyRoutes(
       tag: 'duty',
       summary: 'The duty post of the inspected unit answers, before the deadline (409 deadline_passed after it)',
       roles: [...HANDLER_ROLES],
-      body: {
-        answer: { type: 'string', description: 'the answer', required: true, minLength: 1, maxLength: TEXT_MAX },
-      },
+      body: Body({ answer: Type.String({ description: 'the answer', minLength: 1, maxLength: TEXT_MAX }) }),
       returns: 'InspectionView',
     },
     async (ctx, p, body) => ({
-      body: await inspections.answer(p, ctx.peer, idParam(ctx.params.id, 'inspection'), body.answer as string),
+      body: await inspections.answer(p, ctx.peer, idParam(ctx.params.id, 'inspection'), body.answer),
     }),
   );
   api.define(
@@ -321,7 +300,7 @@ export function registerDutyRoutes(
       tag: 'duty',
       summary: 'Response rates and times per unit below the caller, of the inspections sent to them in a period',
       roles: [...STAFF],
-      query: { from: EPOCH_MS, to: EPOCH_MS },
+      query: Body(PERIOD),
       returns:
         '{from, to, units: [{org_code, name, sent, answered, missed, pending, response_rate, response_s_avg, response_s_max}]}',
     },

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { TrackAlarm, TrackAnswer, VehicleMedia, VehicleSearchRow } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
 import { bearerToken, type Accounts, type Principal } from '../auth/accounts.js';
-import { EPOCH_MS, queryParam } from '../api/api-spec.js';
+import { Body, checkQuery, EpochMs, Opt } from '../api/api-spec.js';
 import { HttpError, type RequestContext, type Router } from '../http/router.js';
 import { analyzeTrack, thinTrack, type TrackPoint } from './track-analysis.js';
 import { findVehicles, vehicleOfTerminal, vehicleVisible, type Covers } from './vehicle-scope.js';
@@ -57,14 +57,19 @@ function bad(field: string, detail: string): HttpError {
   return new HttpError(400, 'bad_field', `${field}: ${detail}`, { field });
 }
 
-/** `from` and `to` as epoch ms, each bounded so that it is a time every store holds. */
-function epochParam(ctx: RequestContext, name: string, fallback: number): number {
-  return (queryParam(ctx, name, { ...EPOCH_MS, description: name }) as number | undefined) ?? fallback;
-}
+/**
+ * The window of a vehicle's track and media lists: `from` and `to` as epoch ms, each bounded so that it is a
+ * time every store holds (checked here, documented from the same schema in api-docs).
+ */
+export const VEHICLE_WINDOW_QUERY = Body({
+  from: Opt(EpochMs('window start, epoch ms (default: to − 2 h)')),
+  to: Opt(EpochMs('window end, epoch ms (default: now)')),
+});
 
 function windowOf(ctx: RequestContext, lengthMax: number): { from: number; to: number } {
-  const to = epochParam(ctx, 'to', Date.now());
-  const from = epochParam(ctx, 'from', Math.max(0, to - TRACK_WINDOW_MS_DEFAULT));
+  const query = checkQuery(ctx, VEHICLE_WINDOW_QUERY);
+  const to = query.to ?? Date.now();
+  const from = query.from ?? Math.max(0, to - TRACK_WINDOW_MS_DEFAULT);
   if (from > to) throw bad('from', 'must not be after to');
   if (to - from > lengthMax)
     throw new HttpError(

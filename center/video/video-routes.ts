@@ -22,7 +22,7 @@ import {
 } from '../../ingest/index.js';
 import { bearerToken, type Accounts, type Principal, type Role } from '../auth/accounts.js';
 import { appendAudit } from '../auth/audit.js';
-import { EPOCH_MS, queryParam } from '../api/api-spec.js';
+import { Body, checkBody, checkQuery, EpochMs, Int, OneOf, Opt, type Static } from '../api/api-spec.js';
 import { HttpError, type RequestContext, type Router } from '../http/router.js';
 import { vehicleOfTerminal, vehicleVisible, type Covers } from '../vehicles/vehicle-scope.js';
 import type { VideoTickets } from './video-tickets.js';
@@ -65,13 +65,54 @@ const LATEST_POSITION_WINDOW_MS = 24 * 3_600_000;
 const PLAYBACK_CONTROLS = { resume: 0, pause: 1, end: 2, fast_forward: 3, rewind: 4, seek: 5, key_frames: 6 } as const;
 const SPEEDS: Record<number, number> = { 1: 1, 2: 2, 4: 3, 8: 4, 16: 5 };
 
+const VIDEO_CHANNEL = Int(`logical channel (JT/T 1078 table 2: 1-${VIDEO_CHANNEL_MAX}), default 1`, {
+  min: 1,
+  max: VIDEO_CHANNEL_MAX,
+});
+/** An epoch ms for a terminal, whose BCD[6] times hold 2000-2099 in GMT+8 (`bcdTime` checks that). */
+function BcdEpochMs(description: string) {
+  return EpochMs(`${description}; within 2000-2099 (the terminal keeps BCD times)`);
+}
+
+/** The bodies and the query of the video routes, checked here and documented from the same schemas (api-docs). */
+export const VIDEO_LIVE_BODY = Body({
+  channel: Opt(VIDEO_CHANNEL),
+  stream: Opt(OneOf(['main', 'sub'], 'main or sub stream (default sub: less bandwidth)')),
+});
+export const VIDEO_PLAYBACK_BODY = Body({
+  channel: Opt(VIDEO_CHANNEL),
+  from: BcdEpochMs('start of the recording to play, epoch ms'),
+  to: BcdEpochMs(`end, epoch ms (at most ${PLAYBACK_WINDOW_MS_MAX / 3_600_000} h after from)`),
+  stream: Opt(OneOf(['any', 'main', 'sub'], 'any (default), main or sub')),
+});
+export const VIDEO_CONTROL_BODY = Body({
+  action: OneOf(
+    [
+      'resume',
+      'pause',
+      'end',
+      'fast_forward',
+      'rewind',
+      'seek',
+      'key_frames',
+    ] satisfies (keyof typeof PLAYBACK_CONTROLS)[],
+    'what to do',
+  ),
+  speed: Opt(Int('fast_forward, rewind: 1, 2, 4, 8 or 16', { min: 1, max: 16 })),
+  position: Opt(BcdEpochMs('seek: where to, epoch ms')),
+});
+export const VIDEO_RESOURCES_QUERY = Body({
+  channel: Opt(Int('channel, 0 = all (default)', { min: 0, max: VIDEO_CHANNEL_MAX })),
+  from: Opt(EpochMs('window start, epoch ms (default: to − 24 h)')),
+  to: Opt(EpochMs('window end, epoch ms (default: now); at most 24 h')),
+});
+
 export function registerVideoRoutes(router: Router, deps: VideoRouteDeps): void {
   router.add('POST', '/api/vehicles/:terminal_id/video/live', async (ctx) => {
     const { principal, phone } = await access(ctx, deps);
-    const body = objectBody(await ctx.json());
-    const channel = integer(body, 'channel', 1, VIDEO_CHANNEL_MAX, 1);
-    const stream = stringEnum(body, 'stream', ['main', 'sub'], 'sub');
-    known(body, ['channel', 'stream']);
+    const body = checkBody(VIDEO_LIVE_BODY, await ctx.json());
+    const channel = body.channel ?? 1;
+    const stream = body.stream ?? 'sub';
     const audit = auditor(ctx, deps, principal, 'video.live', phone, { channel, stream });
     const opened = await withTerminal(audit, () => deps.media.openLive(phone, channel, stream === 'main' ? 0 : 1));
     await audit({ stream_id: opened.id });
@@ -80,11 +121,10 @@ export function registerVideoRoutes(router: Router, deps: VideoRouteDeps): void 
 
   router.add('POST', '/api/vehicles/:terminal_id/video/playback', async (ctx) => {
     const { principal, phone } = await access(ctx, deps);
-    const body = objectBody(await ctx.json());
-    const channel = integer(body, 'channel', 1, VIDEO_CHANNEL_MAX, 1);
-    const { from, to } = window(body.from, body.to);
-    const stream = stringEnum(body, 'stream', ['any', 'main', 'sub'], 'any');
-    known(body, ['channel', 'from', 'to', 'stream']);
+    const body = checkBody(VIDEO_PLAYBACK_BODY, await ctx.json());
+    const channel = body.channel ?? 1;
+    const { from, to } = window({ from: bcdTime(body.from, 'from'), to: bcdTime(body.to, 'to') });
+    const stream = body.stream ?? 'any';
     const audit = auditor(ctx, deps, principal, 'video.playback', phone, { channel, from, to, stream });
     const opened = await withTerminal(audit, () =>
       deps.media.openPlayback(phone, {
@@ -109,18 +149,10 @@ export function registerVideoRoutes(router: Router, deps: VideoRouteDeps): void 
     const stream = deps.media.stream(ctx.params.stream_id);
     if (!stream || stream.kind !== 'playback' || stream.phone !== phone)
       throw new HttpError(404, 'not_found', `no playback ${ctx.params.stream_id} of terminal ${phone}`);
-    const body = objectBody(await ctx.json());
-    const action = stringEnum(
-      body,
-      'action',
-      Object.keys(PLAYBACK_CONTROLS),
-      undefined,
-    ) as keyof typeof PLAYBACK_CONTROLS;
-    const speed = integer(body, 'speed', 1, 16, 1);
+    const { action, speed = 1, position: at } = checkBody(VIDEO_CONTROL_BODY, await ctx.json());
+    const position = at === undefined ? null : bcdTime(at, 'position');
     if (SPEEDS[speed] === undefined) throw bad('speed', `value ${speed} is not one of 1, 2, 4, 8, 16`);
-    const position = body.position === undefined ? null : epoch(body.position, 'position');
     if (action === 'seek' && position === null) throw bad('position', 'is required to seek');
-    known(body, ['action', 'speed', 'position']);
     const audit = auditor(ctx, deps, principal, 'video.playback_control', phone, { stream_id: stream.id, action });
     const fast = action === 'fast_forward' || action === 'rewind';
     const result = await withTerminal(audit, () =>
@@ -132,17 +164,11 @@ export function registerVideoRoutes(router: Router, deps: VideoRouteDeps): void 
 
   router.add('GET', '/api/vehicles/:terminal_id/video/resources', async (ctx) => {
     const { principal, phone } = await access(ctx, deps);
-    const channel = (queryParam(ctx, 'channel', {
-      type: 'integer',
-      description: 'channel',
-      min: 0,
-      max: VIDEO_CHANNEL_MAX,
-    }) ?? 0) as number;
-    const to = (queryParam(ctx, 'to', { ...EPOCH_MS, description: 'to' }) as number | undefined) ?? Date.now();
-    const from =
-      (queryParam(ctx, 'from', { ...EPOCH_MS, description: 'from' }) as number | undefined) ??
-      to - PLAYBACK_WINDOW_MS_MAX;
-    window(from, to);
+    const query = checkQuery(ctx, VIDEO_RESOURCES_QUERY);
+    const channel = query.channel ?? 0;
+    const to = query.to ?? Date.now();
+    const from = query.from ?? to - PLAYBACK_WINDOW_MS_MAX;
+    window({ from: bcdTime(from, 'from'), to: bcdTime(to, 'to') });
     const audit = auditor(ctx, deps, principal, 'video.resources', phone, { channel, from, to });
     const resources = await withTerminal(audit, () =>
       deps.media.queryResources(phone, { channel, start: from, end: to }),
@@ -269,52 +295,14 @@ function resourceView(r: VideoResource): Record<string, unknown> {
   };
 }
 
-function objectBody(input: unknown): Record<string, unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input))
-    throw new HttpError(400, 'bad_body', 'the body must be a JSON object');
-  return input as Record<string, unknown>;
-}
-
-function known(body: Record<string, unknown>, fields: string[]): void {
-  for (const key of Object.keys(body))
-    if (!fields.includes(key))
-      throw new HttpError(400, 'unknown_field', `${key}: unknown field (known: ${fields.join(', ')})`, { field: key });
-}
-
-function integer(body: Record<string, unknown>, field: string, min: number, max: number, fallback: number): number {
-  const value = body[field];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw bad(field, 'must be an integer');
-  if (value < min || value > max) throw bad(field, `value ${value} is outside ${min}..${max}`);
-  return value;
-}
-
-function stringEnum(
-  body: Record<string, unknown>,
-  field: string,
-  values: readonly string[],
-  fallback: string | undefined,
-): string {
-  const value = body[field];
-  if (value === undefined || value === null) {
-    if (fallback === undefined) throw bad(field, 'is required');
-    return fallback;
-  }
-  if (typeof value !== 'string' || !values.includes(value))
-    throw bad(field, `value ${JSON.stringify(value)} is not one of ${values.join(', ')}`);
-  return value;
-}
-
-function epoch(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw bad(field, 'must be epoch milliseconds');
+/** A time (any epoch ms in a store) that a terminal's BCD time must also hold. */
+function bcdTime(value: number, field: string): number {
   if (value < BCD_TIME_MIN_MS || value > BCD_TIME_MAX_MS)
     throw bad(field, `value ${value} is outside 2000-2099 (what a terminal's BCD time holds)`);
   return value;
 }
 
-function window(fromValue: unknown, toValue: unknown): { from: number; to: number } {
-  const from = epoch(fromValue, 'from');
-  const to = epoch(toValue, 'to');
+function window({ from, to }: Pick<Static<typeof VIDEO_PLAYBACK_BODY>, 'from' | 'to'>): { from: number; to: number } {
   if (from >= to) throw bad('from', 'must be before to');
   if (to - from > PLAYBACK_WINDOW_MS_MAX)
     throw new HttpError(

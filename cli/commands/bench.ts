@@ -17,12 +17,12 @@ import { durableCostMarkdown, runDurableCost, writeDurableCostReport } from '../
 import { replayLabelsMarkdown, writeReplayLabelsReport } from '../../bench/harness/replay-labels-report.js';
 import { parseSpeed } from './replay.js';
 import { REPLAY_DEFAULTS, readManifest } from './replay/replay-engine.js';
-import { ConfigError, helpText, parseFlags, type FlagSpec } from '../flags.js';
+import { ConfigError, defineFlags, helpText, parseFlags, type FlagValues } from '../flags.js';
 
 export const BENCH_SUMMARY =
   'Run the standard benchmarks (ingest, ClickHouse, alarm latency, fan-out, memory) and write bench/results/.';
 
-export const BENCH_FLAGS: readonly FlagSpec[] = [
+export const BENCH_FLAGS = defineFlags([
   {
     name: 'scenario',
     kind: 'string',
@@ -186,7 +186,8 @@ export const BENCH_FLAGS: readonly FlagSpec[] = [
     default: path.join(REPO_ROOT, 'bench', 'results'),
     description: 'where the JSON and Markdown results go',
   },
-];
+]);
+type BenchValues = FlagValues<typeof BENCH_FLAGS>;
 
 export async function benchCommand(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -202,23 +203,23 @@ export async function benchCommand(argv: string[]): Promise<void> {
   const machine = describeMachine();
   const began = performance.now();
   const result = await runScenarios({
-    vehicles: values.vehicles as number,
-    hours: values.hours as number,
-    seed: values.seed as number,
-    wsClients: values['ws-clients'] as number,
-    alarmSamples: values['alarm-samples'] as number,
-    trackedTerminals: values['tracked-terminals'] as number,
+    vehicles: values.vehicles,
+    hours: values.hours,
+    seed: values.seed,
+    wsClients: values['ws-clients'],
+    alarmSamples: values['alarm-samples'],
+    trackedTerminals: values['tracked-terminals'],
     log: (line) => process.stderr.write(`bench: ${line}\n`),
   });
   const name = new Date().toISOString().slice(0, 16).replace(':', '');
   const report = buildReport(
-    values['results-dir'] as string,
+    values['results-dir'],
     name,
     result,
     machine,
     Math.round((performance.now() - began) / 1000),
   );
-  const files = writeReport(values['results-dir'] as string, report);
+  const files = writeReport(values['results-dir'], report);
   console.log(markdownOf(report));
   console.log(`Written ${files.json} and ${files.markdown}`);
 }
@@ -231,23 +232,23 @@ function parseLoads(text: string): number[] {
   return loads;
 }
 
-async function alarmLatencyBench(values: Record<string, unknown>): Promise<void> {
+async function alarmLatencyBench(values: BenchValues): Promise<void> {
   const machine = describeMachine();
-  const loads = parseLoads(values.loads as string);
+  const loads = parseLoads(values.loads);
   const began = performance.now();
   const result = await runAlarmLatency({
-    terminals: values['load-terminals'] as number,
-    window: values.window as number,
-    saturateSeconds: values['saturate-s'] as number,
+    terminals: values['load-terminals'],
+    window: values.window,
+    saturateSeconds: values['saturate-s'],
     loads,
-    samples: values['alarm-samples'] as number,
-    browser: values.browser as boolean,
+    samples: values['alarm-samples'],
+    browser: values.browser,
     log: (line) => process.stderr.write(`bench: ${line}\n`),
   });
   const date = new Date().toISOString().slice(0, 16).replace(':', '');
   const markdown = alarmLatencyMarkdown(result);
   const files = writeAlarmLatencyReport(
-    values['results-dir'] as string,
+    values['results-dir'],
     { date, machine, seconds: Math.round((performance.now() - began) / 1000), result },
     markdown,
   );
@@ -255,14 +256,14 @@ async function alarmLatencyBench(values: Record<string, unknown>): Promise<void>
   console.log(`Written ${files.json} and ${files.markdown}`);
 }
 
-async function durableCostBench(values: Record<string, unknown>): Promise<void> {
-  const port = values['compare-port'] as number | undefined;
-  const pid = values['compare-pid'] as number | undefined;
+async function durableCostBench(values: BenchValues): Promise<void> {
+  const port = values['compare-port'];
+  const pid = values['compare-pid'];
   if ((port === undefined) !== (pid === undefined))
     throw new ConfigError(
       '--compare-port and --compare-pid go together (the server to load and the process to measure)',
     );
-  const name = values['compare-name'] as string;
+  const name = values['compare-name'];
   if (!/^[a-z][a-z0-9_-]{0,31}$/.test(name) || name === 'bare' || name === 'vigil')
     throw new ConfigError(
       `--compare-name ${JSON.stringify(name)}: 1–32 of a-z 0-9 _ -, starting with a letter, not bare or vigil`,
@@ -270,18 +271,18 @@ async function durableCostBench(values: Record<string, unknown>): Promise<void> 
   const machine = describeMachine();
   const began = performance.now();
   const result = await runDurableCost({
-    terminals: values['load-terminals'] as number,
-    window: values.window as number,
-    seconds: values.seconds as number,
-    rounds: values.rounds as number,
+    terminals: values['load-terminals'],
+    window: values.window,
+    seconds: values.seconds,
+    rounds: values.rounds,
     compare: port !== undefined && pid !== undefined ? { name, port, pid } : undefined,
-    cpuProfile: values['cpu-prof'] as boolean,
+    cpuProfile: values['cpu-prof'],
     log: (line) => process.stderr.write(`bench: ${line}\n`),
   });
   const date = new Date().toISOString().slice(0, 16).replace(':', '');
   const markdown = durableCostMarkdown(result);
   const files = writeDurableCostReport(
-    values['results-dir'] as string,
+    values['results-dir'],
     { date, machine, seconds: Math.round((performance.now() - began) / 1000), result },
     markdown,
   );
@@ -292,12 +293,12 @@ async function durableCostBench(values: Record<string, unknown>): Promise<void> 
 
 const BENCH_ADMIN_PASSWORD = 'bench replay labels staple';
 
-async function replayLabelsBench(values: Record<string, unknown>): Promise<void> {
+async function replayLabelsBench(values: BenchValues): Promise<void> {
   if (values.data === undefined)
     throw new ConfigError('--scenario replay-labels needs --data DIR (a directory written by vigil generate)');
-  const dir = path.resolve(values.data as string);
+  const dir = path.resolve(values.data);
   const manifest = readManifest(dir);
-  const speed = parseSpeed(values.speed as string);
+  const speed = parseSpeed(values.speed);
   const machine = describeMachine();
   const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-labels-'));
@@ -319,8 +320,8 @@ async function replayLabelsBench(values: Record<string, unknown>): Promise<void>
       {
         dir,
         speed,
-        terminals: values.terminals as number | undefined,
-        lockstepMs: (values['lockstep-s'] as number) * 1000,
+        terminals: values.terminals,
+        lockstepMs: values['lockstep-s'] * 1000,
         log,
       },
     );
@@ -333,13 +334,13 @@ async function replayLabelsBench(values: Record<string, unknown>): Promise<void>
         hours: manifest.hours,
         seed: manifest.seed,
         terminals: result.replay.terminals,
-        speed: values.speed as string,
-        lockstep_s: values['lockstep-s'] as number,
+        speed: values.speed,
+        lockstep_s: values['lockstep-s'],
         node_rss_mb_after: Math.round(node.rssBytes() / 2 ** 20),
       },
       result,
     };
-    const files = writeReplayLabelsReport(values['results-dir'] as string, report);
+    const files = writeReplayLabelsReport(values['results-dir'], report);
     console.log(replayLabelsMarkdown(report));
     console.log(`Written ${files.json} and ${files.markdown}`);
     const c = result.checks;

@@ -12,14 +12,14 @@ import {
   type GenerateProgress,
   type GeneratedManifest,
 } from '../../fixtures/generator/index.js';
-import { ConfigError, helpText, parseFlags, type FlagSpec } from '../flags.js';
+import { ConfigError, defineFlags, helpText, parseFlags } from '../flags.js';
 import { GENERATE_WORKERS_MAX, GeneratePool } from './generate-pool.js';
 import { encodeTerminalMessage } from './wire-codec.js';
 
 export const GENERATE_SUMMARY = 'Generate seeded Henan traffic with labelled violations into a directory.';
 export const DEFAULT_START_ISO = '2026-11-02T03:00:00+08:00';
 
-export const GENERATE_FLAGS: readonly FlagSpec[] = [
+export const GENERATE_FLAGS = defineFlags([
   {
     name: 'vehicles',
     kind: 'integer',
@@ -67,7 +67,7 @@ export const GENERATE_FLAGS: readonly FlagSpec[] = [
     max: GENERATE_BOUNDS.shardTerminals.max,
     description: 'terminals per wire shard file',
   },
-];
+]);
 
 /** Vehicles per chunk a worker produces: a 24 h vehicle is about 80 KB of output, so a chunk stays a few MB. */
 const CHUNK_VEHICLES = 50;
@@ -121,11 +121,11 @@ export async function generateCommand(argv: string[]): Promise<void> {
   if (positionals.length > 0)
     throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])} (see vigil generate --help)`);
   if (values.out === undefined) throw new ConfigError('--out (VIGIL_OUT) is required: the directory to write');
-  const outDir = path.resolve(values.out as string);
-  const startMs = parseStart(values.start as string);
+  const outDir = path.resolve(values.out);
+  const startMs = parseStart(values.start);
   const began = performance.now();
   let lastPrint = 0;
-  const workers = values.workers as number;
+  const workers = values.workers;
   const onProgress = (p: GenerateProgress): void => {
     const now = performance.now();
     if (now - lastPrint < 1000 && p.vehiclesDone < p.vehicles) return;
@@ -137,12 +137,12 @@ export async function generateCommand(argv: string[]): Promise<void> {
     );
   };
   const options: GenerateOptions = {
-    vehicles: values.vehicles as number,
-    hours: values.hours as number,
-    seed: values.seed as number,
+    vehicles: values.vehicles,
+    hours: values.hours,
+    seed: values.seed,
     outDir,
     startMs,
-    shardTerminals: values['shard-terminals'] as number,
+    shardTerminals: values['shard-terminals'],
   };
   const manifest = await generateWith(options, workers, onProgress);
   process.stderr.write('\n');

@@ -4,13 +4,13 @@
  * retransmitted and rejected, with acknowledgement latency percentiles.
  */
 import path from 'node:path';
-import { ConfigError, helpText, parseFlags, type FlagSpec } from '../flags.js';
+import { ConfigError, defineFlags, helpText, parseFlags } from '../flags.js';
 import { REPLAY_DEFAULTS, readManifest, replayDirectory } from './replay/replay-engine.js';
 import { ReplayStats } from './replay/replay-stats.js';
 
 export const REPLAY_SUMMARY = 'Replay a generated directory into a platform over real JT/T 808 (and HTTP sources).';
 
-export const REPLAY_FLAGS: readonly FlagSpec[] = [
+export const REPLAY_FLAGS = defineFlags([
   { name: 'to', kind: 'string', description: 'JT/T 808 gateway as HOST:PORT (required)' },
   { name: 'http', kind: 'url', description: 'base URL of the platform for HTTP sources (POST /api/ingest/<kind>)' },
   {
@@ -74,7 +74,7 @@ export const REPLAY_FLAGS: readonly FlagSpec[] = [
   },
   { name: 'shift-to-now', kind: 'boolean', default: false, description: 'shift device times so the data starts now' },
   { name: 'json', kind: 'boolean', default: false, description: 'print the final report as JSON on stdout' },
-];
+]);
 
 export interface ReplayReport {
   terminals: number;
@@ -191,14 +191,14 @@ export async function replayCommand(argv: string[]): Promise<void> {
     throw new ConfigError('--http and --key go together: the URL and the source API key');
   const dir = path.resolve(positionals[0]);
   const manifest = readManifest(dir);
-  const { host, port } = parseHostPort(values.to as string, '--to');
-  const terminalsMax = (values.terminals as number | undefined) ?? manifest.counts.terminals;
+  const { host, port } = parseHostPort(values.to, '--to');
+  const terminalsMax = values.terminals ?? manifest.counts.terminals;
   const terminalsTotal = Math.min(terminalsMax, manifest.counts.terminals);
   const framesTotal = Math.round((manifest.counts.frames * terminalsTotal) / Math.max(1, manifest.counts.terminals));
-  const speed = parseSpeed(values.speed as string);
-  if (Number.isFinite(speed) && (values.concurrency as number) < terminalsTotal) {
+  const speed = parseSpeed(values.speed);
+  if (Number.isFinite(speed) && values.concurrency < terminalsTotal) {
     process.stderr.write(
-      `replay: --concurrency ${values.concurrency as number} is below the ${terminalsTotal} terminals: later terminals start late and catch up\n`,
+      `replay: --concurrency ${values.concurrency} is below the ${terminalsTotal} terminals: later terminals start late and catch up\n`,
     );
   }
   const stats = new ReplayStats();
@@ -224,19 +224,21 @@ export async function replayCommand(argv: string[]): Promise<void> {
         port,
         speed,
         terminalsMax,
-        concurrency: values.concurrency as number,
-        windowFrames: values.window as number,
-        ackTimeoutMs: values['ack-timeout-ms'] as number,
-        retransmitsMax: values.retransmits as number,
-        shiftToNow: values['shift-to-now'] as boolean,
-        lockstepMs: (values['lockstep-s'] as number) * 1000,
-        http: values.http
-          ? {
-              url: values.http as string,
-              keys: parseKeys(values.key as string),
-              batchRecords: REPLAY_DEFAULTS.batchRecords,
-            }
-          : undefined,
+        concurrency: values.concurrency,
+        windowFrames: values.window,
+        ackTimeoutMs: values['ack-timeout-ms'],
+        retransmitsMax: values.retransmits,
+        shiftToNow: values['shift-to-now'],
+        lockstepMs: values['lockstep-s'] * 1000,
+        // Both or neither (checked above).
+        http:
+          values.http !== undefined && values.key !== undefined
+            ? {
+                url: values.http,
+                keys: parseKeys(values.key),
+                batchRecords: REPLAY_DEFAULTS.batchRecords,
+              }
+            : undefined,
         signal: abort.signal,
       },
       stats,

@@ -1,0 +1,372 @@
+/**
+ * The flags of `vigil start`, declared once: its `--help`, what start-up reads and checks, and their types.
+ */
+import {
+  ANALYST_SQL_BOUNDS,
+  ANALYST_SQL_DEFAULTS,
+  DISK_FREE_BYTES_MIN_DEFAULT,
+  STORAGE_HEALTH_DEFAULTS,
+  type AnalystSqlLimits,
+} from '../store/index.js';
+import { DEMO_DEFAULTS } from './demo/sample-demo.js';
+import { defineFlags, type FlagValues } from './flags.js';
+import { RULES_RUNNER_DEFAULTS } from '../stream/index.js';
+import {
+  HTTP_SERVER_DEFAULTS,
+  LOGIN_THROTTLE_DEFAULTS,
+  PASSWORD_LENGTH_MIN_RANGE,
+  PASSWORD_POLICY_DEFAULTS,
+} from '../center/index.js';
+
+export const MIB = 1024 * 1024;
+
+/** One of the analysts' SQL bounds an operator sets from the command line (`scale`: flag unit to the limit's). */
+function sqlFlag<const N extends string>(
+  name: N,
+  key: keyof AnalystSqlLimits,
+  scale: number,
+  description: string,
+): { name: N; kind: 'integer'; default: number; min: number; max: number; description: string } {
+  return {
+    name,
+    kind: 'integer',
+    default: ANALYST_SQL_DEFAULTS[key] / scale,
+    min: Math.ceil(ANALYST_SQL_BOUNDS[key][0] / scale),
+    max: Math.floor(ANALYST_SQL_BOUNDS[key][1] / scale),
+    description,
+  };
+}
+
+export const START_FLAGS = defineFlags([
+  {
+    name: 'data-dir',
+    kind: 'string',
+    default: './data',
+    description: 'where the embedded ClickHouse (chDB) and PostgreSQL (PGlite) keep their files',
+  },
+  { name: 'http-host', kind: 'string', default: '0.0.0.0', description: 'address the API, wall and feed listen on' },
+  {
+    name: 'http-port',
+    kind: 'integer',
+    default: 8080,
+    min: 0,
+    max: 65535,
+    description: 'port of the API, /metrics, the wall and the WebSocket feed (0 = any free port)',
+  },
+  { name: 'jt808-host', kind: 'string', default: '0.0.0.0', description: 'address the JT/T 808 gateway listens on' },
+  {
+    name: 'jt808-port',
+    kind: 'integer',
+    default: 6808,
+    min: 0,
+    max: 65535,
+    description: 'JT/T 808 TCP port for GPS terminals (0 = any free port)',
+  },
+  {
+    name: 'jt809-host',
+    kind: 'string',
+    default: '0.0.0.0',
+    description: 'address the JT/T 809 server for lower platforms listens on',
+  },
+  {
+    name: 'jt809-port',
+    kind: 'integer',
+    default: 6809,
+    min: 0,
+    max: 65535,
+    description: 'JT/T 809 main-link TCP port for lower platforms (0 = any free port)',
+  },
+  {
+    name: 'jt1078-host',
+    kind: 'string',
+    default: '0.0.0.0',
+    description: 'address the JT/T 1078 media server (terminals stream video to it) listens on',
+  },
+  {
+    name: 'jt1078-live-port',
+    kind: 'integer',
+    default: 6810,
+    min: 0,
+    max: 65535,
+    description: 'TCP port terminals stream live video to after 0x9101 (0 = any free port)',
+  },
+  {
+    name: 'jt1078-playback-port',
+    kind: 'integer',
+    default: 6811,
+    min: 0,
+    max: 65535,
+    description: 'TCP port terminals stream recordings to after 0x9201 (0 = any free port)',
+  },
+  {
+    name: 'jt1078-advertised-host',
+    kind: 'string',
+    description:
+      'address told to terminals in 0x9101/0x9201 (default: the address each terminal reaches the JT/T 808 port at; set it behind NAT)',
+  },
+  {
+    name: 'video-streams-max',
+    kind: 'integer',
+    default: 64,
+    min: 1,
+    max: 10_000,
+    description: 'video streams (live and playback) open at once; more are refused video_streams_full',
+  },
+  {
+    name: 'video-stream-bytes-per-second-max',
+    kind: 'integer',
+    default: 1024 * 1024,
+    min: 16 * 1024,
+    max: 64 * 1024 * 1024,
+    description: 'bytes per second one video stream may carry; a stream above it is closed (stream_bandwidth)',
+  },
+  {
+    name: 'video-viewerless-close-ms',
+    kind: 'integer',
+    default: 15_000,
+    min: 1_000,
+    max: 600_000,
+    description: 'a video stream nobody watches is closed (0x9102 to the terminal) after this long',
+  },
+  {
+    name: 'jt809-crc',
+    kind: 'string',
+    default: 'ccitt-false',
+    choices: ['ccitt-false', 'xmodem'],
+    description: 'CRC16 variant of JT/T 809 frames: ccitt-false (initial 0xFFFF) or xmodem (initial 0)',
+  },
+  {
+    name: 'ingest-rate-per-key',
+    kind: 'integer',
+    default: 5_000,
+    min: 1,
+    max: 1_000_000,
+    description: 'records per second one source key may post to /api/ingest (token bucket)',
+  },
+  sqlFlag('sql-sessions', 'sessions', 1, "analysts' SQL queries running at once"),
+  sqlFlag(
+    'sql-running-per-analyst',
+    'runningPerAnalystMax',
+    1,
+    'SQL queries one analyst may run at once (more wait their turn)',
+  ),
+  sqlFlag(
+    'sql-queued-max',
+    'queuedMax',
+    1,
+    "analysts' SQL queries waiting for a session; beyond it they are answered 503 with Retry-After",
+  ),
+  sqlFlag('sql-seconds-max', 'executionSecondsMax', 1, "longest an analyst's SQL query runs before it is stopped"),
+  sqlFlag('sql-memory-mb', 'memoryBytesMax', MIB, "memory one analyst's SQL query may use, in MiB"),
+  sqlFlag(
+    'sql-result-rows-max',
+    'resultRowsMax',
+    1,
+    "rows an analyst's SQL query returns at most (the rest is cut, marked truncated)",
+  ),
+  sqlFlag('sql-threads', 'threadsMax', 1, "threads one analyst's SQL query may use"),
+  {
+    name: 'http-connections-max',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.connectionsMax,
+    min: 1,
+    max: 1_000_000,
+    description:
+      'open HTTP connections at most, WebSocket feeds included; beyond, new ones get 503 (also bounded by the open-file budget)',
+  },
+  {
+    name: 'http-connections-per-address-max',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.connectionsPerAddressMax,
+    min: 1,
+    max: 1_000_000,
+    description: 'open HTTP connections from one client address at most (a NATed office counts as one address)',
+  },
+  {
+    name: 'http-headers-timeout-ms',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.headersTimeoutMs,
+    min: 1_000,
+    max: 600_000,
+    description: "time a client has to send a request's headers (idle new connections are closed after it)",
+  },
+  {
+    name: 'http-request-timeout-ms',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.requestTimeoutMs,
+    min: 1_000,
+    max: 3_600_000,
+    description: 'time a client has to send a whole request, body included',
+  },
+  {
+    name: 'http-keep-alive-timeout-ms',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.keepAliveTimeoutMs,
+    min: 100,
+    max: 600_000,
+    description: 'time a kept-alive HTTP connection may sit idle between requests',
+  },
+  {
+    name: 'http-header-bytes-max',
+    kind: 'integer',
+    default: HTTP_SERVER_DEFAULTS.headerBytesMax,
+    min: 1_024,
+    max: 1024 * 1024,
+    description: 'bytes of request line and headers at most (431 beyond)',
+  },
+  {
+    name: 'rules-snapshot-interval-s',
+    kind: 'integer',
+    default: RULES_RUNNER_DEFAULTS.snapshotIntervalMs / 1000,
+    min: 1,
+    max: 86_400,
+    description: 'seconds between snapshots of the rules state (after a crash, input since the last one is re-read)',
+  },
+  {
+    name: 'clickhouse-url',
+    kind: 'url',
+    description: 'a ClickHouse server (http://user:pass@host:8123/db) instead of the embedded chDB',
+  },
+  {
+    name: 'clickhouse-analyst-url',
+    kind: 'url',
+    description:
+      "the ClickHouse server user analysts' SQL runs as (a read-only user, docs/security.md); default: that of --clickhouse-url",
+  },
+  {
+    name: 'postgres-url',
+    kind: 'string',
+    description: 'a PostgreSQL server (postgres://user:pass@host:5432/db) instead of the embedded PGlite',
+  },
+  {
+    name: 'demo',
+    kind: 'boolean',
+    default: false,
+    description:
+      'replay the generated sample (fixtures/sample) into this node over JT/T 808 and HTTP ingestion, looping, plus a dozen vehicles that speed one minute in four',
+  },
+  {
+    name: 'demo-vehicles',
+    kind: 'integer',
+    default: DEMO_DEFAULTS.vehicles,
+    min: 1,
+    max: 20_000,
+    description: 'terminals of the generated sample (fixtures/sample) the demo replays',
+  },
+  {
+    name: 'demo-start-s',
+    kind: 'integer',
+    default: DEMO_DEFAULTS.startOffsetMs / 1000,
+    min: 0,
+    max: 86_400,
+    description:
+      "seconds into the sample the demo's first loop starts, what comes before left out (its first camera records are 275 s in); less than the sample's length",
+  },
+  {
+    name: 'require-terminal-auth',
+    kind: 'boolean',
+    default: true,
+    description: 'refuse terminal data before 0x0102 authentication',
+  },
+  {
+    name: 'jt808-rsa-key',
+    kind: 'string',
+    description:
+      'PEM file of the RSA private key for encrypted JT/T 808 bodies (without it they are rejected encrypted_body)',
+  },
+  {
+    name: 'jt808-downlink-timeout-ms',
+    kind: 'integer',
+    default: 30_000,
+    min: 100,
+    max: 300_000,
+    description: 'how long a command sent to a terminal waits for its answer',
+  },
+  {
+    name: 'disk-free-bytes-min',
+    kind: 'integer',
+    default: DISK_FREE_BYTES_MIN_DEFAULT,
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    description:
+      'free bytes the data dir must keep: below it the node refuses to start, and once running it is not ready (503 on /api/health/ready)',
+  },
+  {
+    name: 'health-check-interval-ms',
+    kind: 'integer',
+    default: STORAGE_HEALTH_DEFAULTS.checkIntervalMs,
+    min: 100,
+    max: 600_000,
+    description: 'how often free space and the operational store are checked for readiness',
+  },
+  {
+    name: 'log-partitions',
+    kind: 'integer',
+    default: 8,
+    min: 1,
+    max: 256,
+    description:
+      "partitions of each topic of the event log; on Kafka the topics are created with it, and an existing topic with another count stops start-up (a vehicle's partition would change)",
+  },
+  {
+    name: 'kafka-brokers',
+    kind: 'string',
+    description:
+      'run the event log on Apache Kafka: bootstrap brokers host:port[,host:port…]; a 0x8001 then means "in Kafka with acks=all" (docs/operations.md, "Kafka"); needs the optional module node-rdkafka',
+  },
+  {
+    name: 'kafka-replication-factor',
+    kind: 'integer',
+    default: 1,
+    min: 1,
+    max: 16,
+    description:
+      'replicas of each topic Vigil creates on Kafka (3 in production, with min.insync.replicas=2 on the brokers)',
+  },
+  {
+    name: 'log-level',
+    kind: 'string',
+    default: 'info',
+    choices: ['debug', 'info', 'warn', 'error'],
+    description: 'least severe log level written to stderr',
+  },
+  {
+    name: 'admin-password',
+    kind: 'string',
+    description:
+      'password of the province admin created at first start (default: generated and printed once); must pass the password policy',
+  },
+  {
+    name: 'password-length-min',
+    kind: 'integer',
+    default: PASSWORD_POLICY_DEFAULTS.lengthMin,
+    min: PASSWORD_LENGTH_MIN_RANGE.min,
+    max: PASSWORD_LENGTH_MIN_RANGE.max,
+    description: 'characters a password of an account needs at least (OWASP ASVS level 2: 12)',
+  },
+  {
+    name: 'login-failures-per-account',
+    kind: 'integer',
+    default: LOGIN_THROTTLE_DEFAULTS.accountFailuresFree,
+    min: 1,
+    max: 100,
+    description: 'failed logins of one account (from addresses it never logged in from) before back-off starts',
+  },
+  {
+    name: 'login-failures-per-address',
+    kind: 'integer',
+    default: LOGIN_THROTTLE_DEFAULTS.addressFailuresFree,
+    min: 1,
+    max: 10_000,
+    description: 'failed logins from one address (any accounts) before back-off starts',
+  },
+  {
+    name: 'login-backoff-max-s',
+    kind: 'integer',
+    default: LOGIN_THROTTLE_DEFAULTS.backoffMsMax / 1000,
+    min: 1,
+    max: 3_600,
+    description: 'longest wait after failed logins (back-off doubles from 1 s up to this)',
+  },
+]);
+export type StartValues = FlagValues<typeof START_FLAGS>;
