@@ -97,13 +97,15 @@ export function artifactPath(name: string): string {
  * instead of a pause long enough on a fast machine and too short on a loaded one.
  */
 export async function resizeWall(page: Page, viewport: { width: number; height: number }): Promise<void> {
-  const rendersBefore = await page.evaluate(() => window.__vigilWall?.timings().mapRenders ?? 0);
+  /** The part of the wall's test hooks (wall/src/app/test-hooks.ts) this reads, in the page's window. */
+  type Hooks = { __vigilWall?: { timings(): { mapRenders: number } } };
+  const rendersBefore = await page.evaluate(() => (window as Hooks).__vigilWall?.timings().mapRenders ?? 0);
   await page.setViewportSize(viewport);
   await page.waitForFunction(
     ([width, height, renders]) =>
       window.innerWidth === width &&
       window.innerHeight === height &&
-      (window.__vigilWall?.timings().mapRenders ?? 0) > renders,
+      ((window as Hooks).__vigilWall?.timings().mapRenders ?? 0) > renders,
     [viewport.width, viewport.height, rendersBefore] as const,
     { timeout: 30_000 },
   );
