@@ -32,7 +32,6 @@ export interface Jt809Messages {
     deadline: string;
     status: string;
     answer: string;
-    answeredAt: string;
   };
   inspectionStatuses: Record<'sent' | 'answered' | 'unanswered', string>;
   supervisions: string;
@@ -59,12 +58,9 @@ export interface Jt809Messages {
     sent: string;
     vehicle: string;
     warnType: string;
-    level: string;
-    supervisor: string;
     deadline: string;
     status: string;
     result: string;
-    answeredAt: string;
   };
   supervisionStatuses: Record<'sent' | 'answered' | 'overdue', string>;
   results: Readonly<Record<number, string>>;
@@ -74,6 +70,8 @@ export interface Jt809Messages {
   pastDeadline: string;
   answeredLate: string;
   sentBy: (who: string) => string;
+  supervisedBy: (who: string) => string;
+  plateColorByRegistry: string;
   by: (who: string) => string;
   errors: Record<string, string>;
   notLoggedIn: (state: string) => string;
@@ -163,8 +161,7 @@ const ZH: Jt809Messages = {
     question: '问题',
     deadline: '时限',
     status: '状态',
-    answer: '应答内容',
-    answeredAt: '应答时间',
+    answer: '应答',
   },
   inspectionStatuses: { sent: '待应答', answered: '已应答', unanswered: '未按时应答' },
   supervisions: '报警督办',
@@ -190,13 +187,10 @@ const ZH: Jt809Messages = {
   supervisionColumns: {
     sent: '发出时间',
     vehicle: '车辆',
-    warnType: '报警类型',
-    level: '级别',
-    supervisor: '督办人',
+    warnType: '报警类型 / 级别',
     deadline: '时限',
     status: '状态',
     result: '处理结果',
-    answeredAt: '回复时间',
   },
   supervisionStatuses: { sent: '待回复', answered: '已回复', overdue: '逾期未回复' },
   results: { 0: '处理完毕', 1: '处理中', 2: '不作处理', 3: '将来处理' },
@@ -206,6 +200,8 @@ const ZH: Jt809Messages = {
   pastDeadline: '已过时限',
   answeredLate: '（超时后应答）',
   sentBy: (who) => `发出人 ${who}`,
+  supervisedBy: (who) => `督办人 ${who}`,
+  plateColorByRegistry: '按车辆库',
   by: (who) => `应答方 ${who}`,
   errors: {
     platform_unknown: '没有这个平台，或它不在本单位的监管范围内',
@@ -216,7 +212,7 @@ const ZH: Jt809Messages = {
     deadline_required: '请填写督办时限',
     alarm_unknown: '该报警不存在或不在本单位范围内',
     warn_type_required: '该报警规则没有对应的 JT/T 809 报警类型，请选择报警类型',
-    plate_color_required: '该车辆不在车辆库中，请填写车牌颜色',
+    plate_color_required: '该车辆不在车辆库中，请选择车牌颜色',
     alarm_without_plate: '该报警没有车牌，JT/T 809 只能按车牌督办',
     bad_plate: '请填写车牌号（或从报警队列选择报警）',
     bad_plate_color: '请选择车牌颜色',
@@ -271,7 +267,6 @@ const EN: Jt809Messages = {
     deadline: 'Deadline',
     status: 'State',
     answer: 'Answer',
-    answeredAt: 'Answered',
   },
   inspectionStatuses: { sent: 'awaiting answer', answered: 'answered', unanswered: 'not answered in time' },
   supervisions: 'Alarm supervisions (督办)',
@@ -297,13 +292,10 @@ const EN: Jt809Messages = {
   supervisionColumns: {
     sent: 'Sent',
     vehicle: 'Vehicle',
-    warnType: 'Warning',
-    level: 'Level',
-    supervisor: 'Supervisor',
+    warnType: 'Warning / level',
     deadline: 'Deadline',
     status: 'State',
     result: 'Result',
-    answeredAt: 'Answered',
   },
   supervisionStatuses: { sent: 'awaiting answer', answered: 'answered', overdue: 'overdue' },
   results: { 0: 'handled', 1: 'being handled', 2: 'not to be handled', 3: 'will be handled' },
@@ -313,6 +305,8 @@ const EN: Jt809Messages = {
   pastDeadline: 'past the deadline',
   answeredLate: ' (answered after the deadline)',
   sentBy: (who) => `sent by ${who}`,
+  supervisedBy: (who) => `supervisor ${who}`,
+  plateColorByRegistry: 'from the registry',
   by: (who) => `by ${who}`,
   errors: {
     platform_unknown: 'There is no such platform, or your unit does not supervise it',

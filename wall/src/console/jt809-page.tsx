@@ -367,7 +367,6 @@ function InspectionTable({ j, items }: { j: Jt809Messages; items: InspectionView
           <th>{c.deadline}</th>
           <th>{c.status}</th>
           <th>{c.answer}</th>
-          <th>{c.answeredAt}</th>
         </tr>
       </thead>
       <tbody>
@@ -383,7 +382,7 @@ function InspectionTable({ j, items }: { j: Jt809Messages; items: InspectionView
               {chinaDateTime(ms(i.sent_at))}
               <div className="console-dim">{j.sentBy(i.sent_by)}</div>
             </td>
-            <td>{i.question}</td>
+            <td className="jt809-text">{i.question}</td>
             <td>
               <Deadline j={j} deadline={i.deadline_at} open={i.status === 'sent'} />
             </td>
@@ -392,13 +391,15 @@ function InspectionTable({ j, items }: { j: Jt809Messages; items: InspectionView
                 {j.inspectionStatuses[i.status]}
               </span>
             </td>
-            <td data-testid="jt809-answer">
+            <td className="jt809-text" data-testid="jt809-answer">
               {i.answer ?? '—'}
               {i.answer !== null && i.status === 'unanswered' ? j.answeredLate : ''}
-              {i.answered_by !== null ? <div className="console-dim">{j.by(i.answered_by)}</div> : null}
-            </td>
-            <td className="jt809-nowrap" data-testid="jt809-answered-at">
-              {i.answered_at === null ? '—' : chinaDateTime(ms(i.answered_at))}
+              {i.answered_at !== null ? (
+                <div className="console-dim">
+                  {i.answered_by !== null ? `${j.by(i.answered_by)} · ` : ''}
+                  <span data-testid="jt809-answered-at">{chinaDateTime(ms(i.answered_at))}</span>
+                </div>
+              ) : null}
             </td>
           </tr>
         ))}
@@ -424,6 +425,8 @@ function SuperviseForm({
   const [alarmId, setAlarmId] = useState('');
   const [plate, setPlate] = useState('');
   const [plateColor, setPlateColor] = useState(2);
+  /** For an alarm: empty takes the colour from the registry; chosen when the vehicle is not in it. */
+  const [alarmPlateColor, setAlarmPlateColor] = useState('');
   const [warnType, setWarnType] = useState('');
   const [minutes, setMinutes] = useState(SUPERVISION_MINUTES_DEFAULT);
   const [level, setLevel] = useState<'ordinary' | 'urgent'>('ordinary');
@@ -452,7 +455,11 @@ function SuperviseForm({
         e.preventDefault();
         const target =
           source === 'alarm'
-            ? { alarm_id: chosen, ...(warnType === '' ? {} : { warn_type: Number(warnType) }) }
+            ? {
+                alarm_id: chosen,
+                ...(warnType === '' ? {} : { warn_type: Number(warnType) }),
+                ...(alarmPlateColor === '' ? {} : { plate_color: Number(alarmPlateColor) }),
+              }
             : {
                 plate: plate.trim(),
                 plate_color: plateColor,
@@ -496,20 +503,37 @@ function SuperviseForm({
         </label>
       </fieldset>
       {source === 'alarm' ? (
-        <label className="jt809-full">
-          {j.alarm}
-          {alarms !== null && alarms.length === 0 ? (
-            <span className="console-dim">{j.noOpenAlarms}</span>
-          ) : (
-            <select data-testid="jt809-alarm" value={chosen} onChange={(e) => setAlarmId(e.target.value)}>
-              {(alarms ?? []).map((a) => (
-                <option key={a.alarm_id} value={a.alarm_id}>
-                  {a.plate} · {ruleName(a.rule, ws.lang)} · {chinaDateTime(a.started_at)}
+        <>
+          <label className="jt809-full">
+            {j.alarm}
+            {alarms !== null && alarms.length === 0 ? (
+              <span className="console-dim">{j.noOpenAlarms}</span>
+            ) : (
+              <select data-testid="jt809-alarm" value={chosen} onChange={(e) => setAlarmId(e.target.value)}>
+                {(alarms ?? []).map((a) => (
+                  <option key={a.alarm_id} value={a.alarm_id}>
+                    {a.plate} · {ruleName(a.rule, ws.lang)} · {chinaDateTime(a.started_at)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </label>
+          <label>
+            {j.plateColor}
+            <select
+              data-testid="jt809-alarm-plate-color"
+              value={alarmPlateColor}
+              onChange={(e) => setAlarmPlateColor(e.target.value)}
+            >
+              <option value="">{j.plateColorByRegistry}</option>
+              {PLATE_COLOR_CODES.map((code) => (
+                <option key={code} value={code}>
+                  {j.plateColors[code]}
                 </option>
               ))}
             </select>
-          )}
-        </label>
+          </label>
+        </>
       ) : (
         <>
           <label>
@@ -621,12 +645,9 @@ function SupervisionTable({ j, items }: { j: Jt809Messages; items: SupervisionVi
           <th>{c.sent}</th>
           <th>{c.vehicle}</th>
           <th>{c.warnType}</th>
-          <th>{c.level}</th>
-          <th>{c.supervisor}</th>
           <th>{c.deadline}</th>
           <th>{c.status}</th>
           <th>{c.result}</th>
-          <th>{c.answeredAt}</th>
         </tr>
       </thead>
       <tbody>
@@ -638,14 +659,18 @@ function SupervisionTable({ j, items }: { j: Jt809Messages; items: SupervisionVi
             data-supervision-id={s.supervision_id}
             data-status={s.status}
           >
-            <td className="jt809-nowrap">{chinaDateTime(ms(s.sent_at))}</td>
+            <td className="jt809-nowrap">
+              {chinaDateTime(ms(s.sent_at))}
+              <div className="console-dim">{j.supervisedBy(s.supervisor)}</div>
+            </td>
             <td className="jt809-nowrap">
               {s.plate}
               <div className="console-dim">{j.plateColors[s.plate_color] ?? s.plate_color}</div>
             </td>
-            <td>{j.warnTypes[s.warn_type] ?? `0x${s.warn_type.toString(16).padStart(4, '0')}`}</td>
-            <td className={s.level === 'urgent' ? 'jt809-urgent' : ''}>{j.levels[s.level]}</td>
-            <td>{s.supervisor}</td>
+            <td>
+              {j.warnTypes[s.warn_type] ?? `0x${s.warn_type.toString(16).padStart(4, '0')}`}
+              <div className={s.level === 'urgent' ? 'jt809-urgent' : 'console-dim'}>{j.levels[s.level]}</div>
+            </td>
             <td>
               <Deadline j={j} deadline={s.deadline_at} open={s.status === 'sent'} />
             </td>
@@ -654,10 +679,12 @@ function SupervisionTable({ j, items }: { j: Jt809Messages; items: SupervisionVi
                 {j.supervisionStatuses[s.status]}
               </span>
             </td>
-            <td className="jt809-nowrap" data-testid="jt809-result">
-              {s.result === null ? '—' : (j.results[s.result] ?? String(s.result))}
+            <td className="jt809-nowrap">
+              <span data-testid="jt809-result">
+                {s.result === null ? '—' : (j.results[s.result] ?? String(s.result))}
+              </span>
+              {s.answered_at !== null ? <div className="console-dim">{chinaDateTime(ms(s.answered_at))}</div> : null}
             </td>
-            <td className="jt809-nowrap">{s.answered_at === null ? '—' : chinaDateTime(ms(s.answered_at))}</td>
           </tr>
         ))}
       </tbody>
