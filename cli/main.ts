@@ -254,6 +254,7 @@ async function start(argv: string[]): Promise<void> {
         host: '127.0.0.1',
         port: node.jt808Port,
         vehicles: values['demo-vehicles'],
+        speed: values['demo-speed'],
         startOffsetMs: demoStartMs,
         http: { url: `http://127.0.0.1:${node.httpPort}`, sql: node.sql },
       },
@@ -261,7 +262,7 @@ async function start(argv: string[]): Promise<void> {
     ));
     demo.start().catch((error: unknown) => logger.error('demo traffic failed', { error: String(error) }));
     const speeding = (running.speeding = new SpeedingVehicles(
-      { ...SPEEDING_VEHICLES_DEFAULTS, host: '127.0.0.1', port: node.jt808Port },
+      { ...SPEEDING_VEHICLES_DEFAULTS, host: '127.0.0.1', port: node.jt808Port, speed: values['demo-speed'] },
       logger.child({ component: 'demo' }),
     ));
     speeding.start().catch((error: unknown) => logger.error('demo speeding vehicles failed', { error: String(error) }));

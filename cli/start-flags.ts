@@ -263,6 +263,15 @@ export const START_FLAGS = defineFlags([
       "seconds into the sample the demo's first loop starts, what comes before left out (its first camera records are 275 s in); less than the sample's length",
   },
   {
+    name: 'demo-speed',
+    kind: 'integer',
+    default: DEMO_DEFAULTS.speed,
+    min: 1,
+    max: 10,
+    description:
+      "demo seconds per real second, to rehearse or test the demo's first ten minutes in one (its showcase, docs/demo.md); roadside records more than 10 minutes ahead of the clock are refused, so faster runs suit the first minutes only",
+  },
+  {
     name: 'require-terminal-auth',
     kind: 'boolean',
     default: true,

@@ -11,7 +11,10 @@ import { packagePath, type Logger } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import { readManifest, replayDirectory, REPLAY_DEFAULTS } from '../commands/replay/replay-engine.js';
 import { ReplayStats } from '../commands/replay/replay-stats.js';
+import { DemoClock } from './demo-clock.js';
 import { provisionDemoSourceKeys } from './demo-source-keys.js';
+import { loadDemoZones } from './demo-zones.js';
+import { Showcase } from './showcase.js';
 
 export const SAMPLE_DIR = packagePath('fixtures', 'sample') + path.sep;
 
@@ -20,7 +23,7 @@ export interface DemoOptions {
   port: number;
   /** Replay at most this many of the sample's terminals. */
   vehicles: number;
-  /** Data seconds per real second. */
+  /** Data seconds per real second: 1 in a real demo, more to rehearse or test it (`--demo-speed`). */
   speed: number;
   /**
    * Data ms into the sample the first loop starts at, what comes before left out (later loops replay it
@@ -45,6 +48,7 @@ const LOOP_PAUSE_MS = 1000;
 
 export class SampleDemo {
   private readonly abort = new AbortController();
+  private showcase: Showcase | undefined;
 
   constructor(
     private readonly options: DemoOptions,
@@ -54,6 +58,7 @@ export class SampleDemo {
   async start(): Promise<void> {
     const manifest = readManifest(this.options.dir);
     const terminals = Math.min(this.options.vehicles, manifest.counts.terminals);
+    const clock = new DemoClock(this.options.speed);
     const http = this.options.http
       ? {
           url: this.options.http.url,
@@ -67,8 +72,23 @@ export class SampleDemo {
       hours: manifest.hours,
       seed: manifest.seed,
       start_offset_ms: this.options.startOffsetMs,
+      // Demo second 0 of the showcase's schedule and the speed of the demo's clock.
+      clock_start_ms: clock.startMs,
+      speed: clock.speed,
       http_sources: http !== undefined,
     });
+    if (http && this.options.http) {
+      // Before any traffic: the sample's geofence cases and the showcase's need the zones in the configuration.
+      await loadDemoZones(manifest.zones, this.options.http, this.logger);
+      const showcase = (this.showcase = new Showcase(
+        clock,
+        { host: this.options.host, port: this.options.port },
+        { url: http.url, keys: http.keys },
+        this.logger,
+      ));
+      if (!this.abort.signal.aborted)
+        showcase.start().catch((error: unknown) => this.logger.error('demo showcase failed', { error: String(error) }));
+    }
     for (let loop = 0; !this.abort.signal.aborted; loop++) {
       const stats = await replayDirectory(
         {
@@ -103,5 +123,6 @@ export class SampleDemo {
 
   stop(): void {
     this.abort.abort();
+    this.showcase?.stop();
   }
 }

@@ -19,6 +19,8 @@ export interface SpeedingVehiclesOptions {
   /** Of every `speedingCycleMinutes` minutes, each vehicle speeds during one. */
   speedingCycleMinutes: number;
   seed: number;
+  /** Demo seconds per real second (`--demo-speed`): reports come that much more often, stamped in demo time. */
+  speed: number;
 }
 
 export const SPEEDING_VEHICLES_DEFAULTS: Omit<SpeedingVehiclesOptions, 'host' | 'port'> = {
@@ -26,6 +28,7 @@ export const SPEEDING_VEHICLES_DEFAULTS: Omit<SpeedingVehiclesOptions, 'host' | 
   reportIntervalS: 5,
   speedingCycleMinutes: 4,
   seed: 42,
+  speed: 1,
 };
 
 /** A small deterministic generator (mulberry32), so the same seed gives the same demo. */
@@ -76,6 +79,7 @@ export class SpeedingVehicles {
   private readonly vehicles: DemoVehicle[] = [];
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly startMs = Date.now();
 
   constructor(
     private readonly options: SpeedingVehiclesOptions,
@@ -118,7 +122,8 @@ export class SpeedingVehicles {
     this.logger.info('demo speeding vehicles running', { vehicles: this.vehicles.length });
     let round = 0;
     const tickMs = 250;
-    const perTick = Math.max(1, Math.ceil(this.vehicles.length / ((this.options.reportIntervalS * 1000) / tickMs)));
+    const intervalMs = (this.options.reportIntervalS * 1000) / this.options.speed;
+    const perTick = Math.max(1, Math.ceil(this.vehicles.length / (intervalMs / tickMs)));
     // Reports are spread over the interval instead of arriving all at once, as real terminals' would be.
     this.timer = setInterval(() => {
       const start = (round * perTick) % Math.max(1, this.vehicles.length);
@@ -131,7 +136,8 @@ export class SpeedingVehicles {
   private report(v: DemoVehicle, rand: () => number): void {
     if (!v.terminal.connected) return;
     const jitter = 0.9 + rand() * 0.2;
-    const minute = Math.floor(Date.now() / 60_000) + v.cycleOffsetMinutes;
+    const now = this.startMs + (Date.now() - this.startMs) * this.options.speed;
+    const minute = Math.floor(now / 60_000) + v.cycleOffsetMinutes;
     const speeding = minute % this.options.speedingCycleMinutes === 0;
     const speedKmh = (speeding ? v.speedingKmh : v.cruiseKmh) * jitter;
     v.progressKm += (speedKmh * this.options.reportIntervalS) / 3600;
@@ -151,7 +157,7 @@ export class SpeedingVehicles {
         lon: lon0 + (lon1 - lon0) * t,
         speedKmh,
         directionDeg: bearingDeg(v.from.seatLonLatDeg, v.to.seatLonLatDeg),
-        time: Date.now(),
+        time: now,
       },
       v.terminal.identity.version,
     );

@@ -24,7 +24,14 @@ import {
   workingDay,
   type Person,
 } from '../support/console-scenario.js';
-import { eventually, startVigil } from '../support/vigil-process.js';
+import { Jt809Client, loginBody } from '../support/jt809-client.js';
+import {
+  inspectionAnswer,
+  readInspection,
+  readSupervision,
+  supervisionAnswer,
+} from '../support/jt809-requests-wire.js';
+import { eventually, startVigil, type VigilProcess } from '../support/vigil-process.js';
 
 const OUT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const SIZES = [
@@ -173,6 +180,67 @@ async function zoneScreens(vigil: Awaited<ReturnType<typeof startVigil>>, admin:
   }
 }
 
+const LOWER = { accessCode: 41_000_888, userId: 8888, password: 'Rq8#0w9b' };
+
+/**
+ * A lower platform on line, asked and supervised by the province's leader through the API: an inspection answered,
+ * one left unanswered past a short deadline, one still open; a supervision of a queued alarm answered, one by plate
+ * overdue, one open. The platform stays logged in (keep-alives) for the photographs; close it afterwards.
+ */
+async function lowerPlatform(vigil: VigilProcess, admin: string, leader: Person): Promise<Jt809Client> {
+  await api(vigil, admin, 'POST', '/api/jt809/platforms', {
+    access_code: LOWER.accessCode,
+    user_id: LOWER.userId,
+    password: LOWER.password,
+    name: '郑州某物流企业监控平台',
+    org_code: '410100',
+  });
+  const lower = new Jt809Client({ accessCode: LOWER.accessCode });
+  await lower.connect('127.0.0.1', vigil.jt809Port);
+  lower.send(0x1001, loginBody(LOWER.userId, LOWER.password));
+  if ((await lower.answer(0x1002)).body[0] !== 0) throw new Error('the lower platform could not log in');
+  const keepAlive = setInterval(() => lower.send(0x1005, Buffer.alloc(0)), 30_000);
+  keepAlive.unref();
+  const base = `/api/jt809/platforms/${LOWER.accessCode}`;
+  const ask = async (question: string, minutes: number) => {
+    await api(vigil, leader.token, 'POST', `${base}/inspections`, { question, deadline_minutes: minutes });
+    return readInspection((await lower.answer(0x9300)).body);
+  };
+  const supervise = async (body: Record<string, unknown>) => {
+    await api(vigil, leader.token, 'POST', `${base}/supervisions`, body);
+    return readSupervision((await lower.answer(0x9400)).body);
+  };
+  const answered = await ask('请报告今日值班人员姓名及联系电话', 10);
+  lower.send(0x1300, inspectionAnswer(LOWER.accessCode, answered.infoId, '值班员李四、王五在岗，电话 0371-65550123'));
+  await ask('请确认监控大屏及报警提示音工作正常', 0.05);
+  const [queued] = (
+    await api<AlarmListAnswer>(
+      vigil,
+      leader.token,
+      'GET',
+      `/api/alarms?state=new,acknowledged&sort=urgency&limit=1&plate=${encodeURIComponent('豫A61000')}`,
+    )
+  ).alarms;
+  const handled = await supervise({ alarm_id: queued.alarm_id, deadline_minutes: 30, level: 'urgent' });
+  lower.send(0x1400, supervisionAnswer(handled.plate, 2, handled.supervisionId, 0));
+  await supervise({ plate: TRUCK.plate, plate_color: 2, warn_type: 0x0002, deadline_minutes: 0.05, level: 'urgent' });
+  await ask('请报告本企业车辆今日上线率', 20);
+  await supervise({ plate: '豫A61003', plate_color: 2, warn_type: 0x0001, deadline_minutes: 120 });
+  await eventually(
+    async () => {
+      const [i, s] = await Promise.all([
+        api<{ inspections: { status: string }[] }>(vigil, leader.token, 'GET', `${base}/inspections`),
+        api<{ supervisions: { status: string }[] }>(vigil, leader.token, 'GET', `${base}/supervisions`),
+      ]);
+      const states = [...i.inspections, ...s.supervisions].map((r) => r.status).sort();
+      return states.join() === 'answered,answered,overdue,sent,sent,unanswered' ? true : undefined;
+    },
+    30_000,
+    "the lower platform's requests in every state",
+  );
+  return lower;
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   const vigil = await startVigil();
@@ -293,6 +361,8 @@ async function main(): Promise<void> {
       text: '经自查，驾驶员赶时间超速，情况属实',
     });
     console.log('orders in');
+    const lower = await lowerPlatform(vigil, admin, leader);
+    console.log('JT/T 809 requests in');
 
     for (const size of SIZES) {
       const b = await launchBrowser(size, { locale: 'zh-CN' });
@@ -381,8 +451,15 @@ async function main(): Promise<void> {
       await logIn(page, vigil.baseUrl, { username: 'admin', password: vigil.adminPassword, token: admin });
       await page.locator('[data-testid="read-only-notice"]').waitFor();
       await shot('console-admin');
+
+      await page.click('[data-testid="tab-jt809"]');
+      await page.locator(`[data-testid="jt809-platform"][data-access-code="${LOWER.accessCode}"]`).waitFor();
+      await page.locator('[data-testid="jt809-supervision"]').nth(2).waitFor();
+      await page.locator('[data-testid="jt809-alarm"] option').first().waitFor({ state: 'attached' });
+      await shot('console-jt809');
       await b.close();
     }
+    lower.close();
     await zoneScreens(vigil, admin);
   } finally {
     await vigil.stop({ removeData: true });

@@ -1,10 +1,11 @@
 /**
  * The duty console (`/console`): log in, then the workspace of the caller's role. Staff (duty officers,
  * dispatchers, leaders; admins and analysts read-only) get the alarm queue, the work orders and the vehicle
- * page and the duty page (值班: shifts, handover, duty log, 查岗) and the zones of the rules (区域与通道, drawn on the
- * map; saved only by whom the server allows); an enterprise account gets its own alarms, its
- * rectification orders and its vehicles. Lists refresh as soon as the feed reports a change (a burst costs two
- * refreshes), every few seconds anyway, and right after each step; the session survives a reload of the tab. The
+ * page, the duty page (值班: shifts, handover, duty log, 查岗), the zones of the rules (区域与通道, drawn on the map;
+ * saved only by whom the server allows) and the JT/T 809 page (下级平台: 查岗 and 督办 of lower platforms); an
+ * enterprise account gets its own alarms, its rectification orders and its vehicles. Lists refresh as soon as the
+ * feed reports a change (a burst costs two refreshes), every few seconds anyway, and right after each step; the
+ * session survives a reload of the tab. The
  * header carries what must not be missed: unacknowledged critical alarms (also in the tab's title and icon, with a
  * sound), alarms escalated to the unit, and the sound and notification switches.
  */
@@ -19,6 +20,8 @@ import { CONSOLE_MESSAGES, named, type ConsoleMessages } from './console-message
 import { DUTY_MESSAGES } from './duty-messages.js';
 import { DutyPage } from './duty-page.js';
 import { errorSentence } from './error-text.js';
+import { JT809_MESSAGES } from './jt809-messages.js';
+import { Jt809Page } from './jt809-page.js';
 import { useAttention } from './use-attention.js';
 import { VehiclePage } from './vehicle-page.js';
 import { WorkOrdersPage } from './work-orders-page.js';
@@ -30,9 +33,12 @@ import { ZonesPage } from './zones-page.js';
 const FEED_REFRESH_COALESCE_MS = 300;
 const FEED_TRIGGERS: ReadonlySet<string> = new Set(['alarm', 'alarm_state', 'work_order']);
 
-type Tab = 'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones';
-/** Zones: everyone on staff sees them; only those the server lets update the rules may change them. */
-const STAFF_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'duty', 'zones'];
+type Tab = 'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones' | 'jt809';
+/**
+ * Zones: everyone on staff sees them; only those the server lets update the rules may change them. The JT/T 809
+ * page's lists and steps are each the server's to allow (JT809_READERS/STAFF).
+ */
+const STAFF_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'duty', 'zones', 'jt809'];
 /** An enterprise keeps no duty post. */
 const ENTERPRISE_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle'];
 
@@ -223,7 +229,9 @@ function WorkspaceBody({
           ? DUTY_MESSAGES[ws.lang].tab
           : t === 'zones'
             ? ZONE_MESSAGES[ws.lang].tab
-            : m.tabs.vehicle;
+            : t === 'jt809'
+              ? JT809_MESSAGES[ws.lang].tab
+              : m.tabs.vehicle;
   return (
     <div className="console" data-testid="console" data-role={session.user.role}>
       <header className="console-header">
@@ -314,6 +322,7 @@ function WorkspaceBody({
         {tab === 'vehicle' ? <VehiclePage geo={geo} vehicleId={vehicleId} onVehicleId={setVehicleId} /> : null}
         {tab === 'duty' && !enterprise ? <DutyPage refreshNo={refreshNo} /> : null}
         {tab === 'zones' && !enterprise ? <ZonesPage geo={geo} /> : null}
+        {tab === 'jt809' && !enterprise ? <Jt809Page refreshNo={refreshNo} /> : null}
       </main>
     </div>
   );

@@ -1,0 +1,693 @@
+/**
+ * The JT/T 809 page (下级平台): the lower platforms with the state of their links, and for the one chosen the
+ * inspections (查岗) and alarm supervisions (督办) sent to it — each with its deadline counting down, its state,
+ * the platform's answer and when it came; unanswered and overdue requests stand out. Forms send a new 查岗 (a
+ * question and an answer time) and a new 督办 (an alarm picked from the queue, or a plate, its colour and a
+ * warning type; deadline, level, supervisor). The server decides who may do what: the platform list is the
+ * province administrator's, so others open a platform by its access code; a refusal is said as a sentence.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { AlarmListAnswer, AlarmQueueRow } from '../../../schema/handling.js';
+import { ruleName } from '../i18n/rule-names.js';
+import { ApiError } from './console-api.js';
+import { chinaDateTime, coarseDurationText } from './console-time.js';
+import { JT809_MESSAGES, jt809ErrorSentence, type Jt809Messages } from './jt809-messages.js';
+import { useNow } from './use-now.js';
+import { useWorkspace } from './workspace-context.js';
+import './jt809.css';
+
+const REFRESH_MS = 5_000;
+/** Who may send requests (JT809_STAFF on the server); analysts read. */
+const SENDER_ROLES: readonly string[] = ['admin', 'leader', 'dispatcher', 'duty_officer'];
+const INSPECTION_MINUTES_DEFAULT = 10;
+const SUPERVISION_MINUTES_DEFAULT = 30;
+const OPEN_ALARMS_SHOWN = 50;
+const PLATE_COLOR_CODES = [1, 2, 3, 4, 5, 9];
+const WARN_TYPE_CODES = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0xff];
+
+interface PlatformView {
+  access_code: number;
+  name: string;
+  org_code: string;
+  disabled_at: string | null;
+  last_login_at: string | null;
+  main_link: string;
+  sub_link: string;
+}
+
+interface InspectionView {
+  id: number;
+  info_id: number;
+  question: string;
+  sent_by: string;
+  sent_at: string;
+  deadline_at: string;
+  status: 'sent' | 'answered' | 'unanswered';
+  answered_at: string | null;
+  answer: string | null;
+  answered_by: string | null;
+}
+
+interface SupervisionView {
+  id: number;
+  supervision_id: number;
+  alarm_id: string | null;
+  plate: string;
+  plate_color: number;
+  warn_type: number;
+  level: 'urgent' | 'ordinary';
+  supervisor: string;
+  sent_at: string;
+  deadline_at: string;
+  status: 'sent' | 'answered' | 'overdue';
+  result: number | null;
+  answered_at: string | null;
+}
+
+interface Requests {
+  inspections: InspectionView[];
+  supervisions: SupervisionView[];
+}
+
+type Step = (run: () => Promise<unknown>, done: string) => Promise<boolean>;
+
+const ms = (iso: string): number => Date.parse(iso);
+
+function useJt809Error(j: Jt809Messages): (failure: unknown) => string {
+  const { m } = useWorkspace();
+  return useCallback((failure: unknown) => jt809ErrorSentence(failure, j, m), [j, m]);
+}
+
+export function Jt809Page({ refreshNo }: { refreshNo: number }) {
+  const ws = useWorkspace();
+  const j = JT809_MESSAGES[ws.lang];
+  const sayError = useJt809Error(j);
+  const [platforms, setPlatforms] = useState<PlatformView[] | null>(null);
+  /** The list is the province administrator's: anyone else opens a platform by its access code. */
+  const [listForbidden, setListForbidden] = useState(false);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [requests, setRequests] = useState<Requests | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [changedNo, setChangedNo] = useState(0);
+
+  const loadPlatforms = useCallback(async () => {
+    // Refused once, refused again: the role does not change within a session.
+    if (listForbidden) return;
+    try {
+      const answer = await ws.api.get<{ platforms: PlatformView[] }>('/api/jt809/platforms');
+      const enabled = answer.platforms.filter((p) => p.disabled_at === null);
+      setPlatforms(enabled);
+      setListForbidden(false);
+      setSelected((current) => current ?? (enabled.length > 0 ? enabled[0].access_code : null));
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 403) setListForbidden(true);
+      else setError(sayError(failure));
+    }
+  }, [ws.api, sayError, listForbidden]);
+
+  const loadRequests = useCallback(async () => {
+    if (selected === null) return;
+    try {
+      const base = `/api/jt809/platforms/${selected}`;
+      const [inspections, supervisions] = await Promise.all([
+        ws.api.get<{ inspections: InspectionView[] }>(`${base}/inspections`),
+        ws.api.get<{ supervisions: SupervisionView[] }>(`${base}/supervisions`),
+      ]);
+      setRequests({ inspections: inspections.inspections, supervisions: supervisions.supervisions });
+      setError(null);
+    } catch (failure) {
+      setRequests(null);
+      setError(sayError(failure));
+    }
+  }, [ws.api, selected, sayError]);
+
+  // Another platform chosen: its own lists, not the previous one's, once they come.
+  useEffect(() => setRequests(null), [selected]);
+
+  useEffect(() => {
+    const load = () => void loadPlatforms().then(loadRequests);
+    load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [loadPlatforms, loadRequests, refreshNo, changedNo]);
+
+  const step: Step = useCallback(
+    async (run, done) => {
+      try {
+        await run();
+        ws.toast(done);
+        return true;
+      } catch (failure) {
+        ws.toast(sayError(failure), 'error');
+        return false;
+      } finally {
+        setChangedNo((n) => n + 1);
+      }
+    },
+    [ws, sayError],
+  );
+
+  const platform = platforms?.find((p) => p.access_code === selected);
+  const canSend = SENDER_ROLES.includes(ws.session.user.role);
+  return (
+    <div className="duty-page jt809-page" data-testid="jt809-page">
+      <section className="duty-section">
+        <h2>{j.platforms}</h2>
+        {listForbidden ? (
+          <AccessCodeForm j={j} onOpen={(code) => setSelected(code)} />
+        ) : (
+          <PlatformTable j={j} platforms={platforms} selected={selected} onSelect={setSelected} />
+        )}
+      </section>
+      {error !== null ? (
+        <p className="console-error" role="alert" data-testid="jt809-error">
+          {error}
+        </p>
+      ) : null}
+      {selected === null ? (
+        <p className="console-dim">{j.pickPlatform}</p>
+      ) : (
+        <>
+          <h2 className="jt809-selected" data-testid="jt809-selected">
+            {platform ? j.selected(platform.name, platform.access_code) : `${j.accessCode} ${selected}`}
+            {platform && platform.main_link !== 'logged_in' ? (
+              <span className="jt809-warning" data-testid="jt809-not-logged-in">
+                {j.notLoggedInNote}
+              </span>
+            ) : null}
+          </h2>
+          <div className="jt809-columns">
+            <section className="duty-section">
+              <h2>{j.inspections}</h2>
+              {canSend ? <InspectForm j={j} accessCode={selected} step={step} /> : null}
+              <InspectionTable j={j} items={requests?.inspections ?? null} />
+            </section>
+            <section className="duty-section">
+              <h2>{j.supervisions}</h2>
+              {canSend ? <SuperviseForm j={j} accessCode={selected} step={step} refreshNo={refreshNo} /> : null}
+              <SupervisionTable j={j} items={requests?.supervisions ?? null} />
+            </section>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function LinkState({ j, state, testId }: { j: Jt809Messages; state: string; testId: string }) {
+  return (
+    <span className={`jt809-link jt809-link-${state}`} data-testid={testId} data-state={state}>
+      {j.linkStates[state] ?? state}
+    </span>
+  );
+}
+
+function PlatformTable({
+  j,
+  platforms,
+  selected,
+  onSelect,
+}: {
+  j: Jt809Messages;
+  platforms: PlatformView[] | null;
+  selected: number | null;
+  onSelect: (code: number) => void;
+}) {
+  const ws = useWorkspace();
+  if (platforms === null) return <p className="console-dim">{ws.m.loading}</p>;
+  if (platforms.length === 0) return <p className="console-empty">{j.noPlatforms}</p>;
+  const c = j.columns;
+  return (
+    <table className="console-table" data-testid="jt809-platforms">
+      <thead>
+        <tr>
+          <th>{c.code}</th>
+          <th>{c.name}</th>
+          <th>{c.unit}</th>
+          <th>{c.mainLink}</th>
+          <th>{c.subLink}</th>
+          <th>{c.lastLogin}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {platforms.map((p) => (
+          <tr
+            key={p.access_code}
+            className={p.access_code === selected ? 'row-selected' : ''}
+            data-testid="jt809-platform"
+            data-access-code={p.access_code}
+            onClick={() => onSelect(p.access_code)}
+          >
+            <td>{p.access_code}</td>
+            <td>{p.name}</td>
+            <td>{ws.placeName(p.org_code)}</td>
+            <td>
+              <LinkState j={j} state={p.main_link} testId="jt809-main-link" />
+            </td>
+            <td>
+              <LinkState j={j} state={p.sub_link} testId="jt809-sub-link" />
+            </td>
+            <td>{p.last_login_at === null ? '—' : chinaDateTime(ms(p.last_login_at))}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function AccessCodeForm({ j, onOpen }: { j: Jt809Messages; onOpen: (code: number) => void }) {
+  const [code, setCode] = useState('');
+  return (
+    <form
+      className="duty-form"
+      data-testid="jt809-open-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (/^\d{1,10}$/.test(code.trim())) onOpen(Number(code.trim()));
+      }}
+    >
+      <p className="console-dim jt809-note">{j.listForbidden}</p>
+      <label>
+        {j.accessCode}
+        <input
+          data-testid="jt809-access-code"
+          inputMode="numeric"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+        />
+      </label>
+      <button type="submit" className="primary" data-testid="jt809-open">
+        {j.open}
+      </button>
+    </form>
+  );
+}
+
+/** Time left to a deadline, counting down each second; past it, said so. */
+function Deadline({ j, deadline, open }: { j: Jt809Messages; deadline: string; open: boolean }) {
+  const ws = useWorkspace();
+  const now = useNow(1_000);
+  const left = ms(deadline) - now;
+  return (
+    <span className="jt809-deadline">
+      {chinaDateTime(ms(deadline))}
+      {open ? (
+        left > 0 ? (
+          <span className="jt809-countdown" data-testid="jt809-countdown">
+            {j.remaining(coarseDurationText(left, ws.lang))}
+          </span>
+        ) : (
+          <span className="jt809-late" data-testid="jt809-past-deadline">
+            {j.pastDeadline}
+          </span>
+        )
+      ) : null}
+    </span>
+  );
+}
+
+function InspectForm({ j, accessCode, step }: { j: Jt809Messages; accessCode: number; step: Step }) {
+  const ws = useWorkspace();
+  const [question, setQuestion] = useState(j.defaultQuestion);
+  const [minutes, setMinutes] = useState(INSPECTION_MINUTES_DEFAULT);
+  return (
+    <form
+      className="duty-form"
+      data-testid="jt809-inspect-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void step(
+          () =>
+            ws.api.post(`/api/jt809/platforms/${accessCode}/inspections`, {
+              question: question.trim(),
+              deadline_minutes: minutes,
+            }),
+          j.inspectedToast,
+        );
+      }}
+    >
+      <label className="jt809-wide">
+        {j.question}
+        <input
+          data-testid="jt809-question"
+          value={question}
+          maxLength={500}
+          onChange={(e) => setQuestion(e.target.value)}
+        />
+      </label>
+      <label>
+        {j.deadlineMinutes}
+        <input
+          type="number"
+          min={1}
+          max={1440}
+          data-testid="jt809-inspect-minutes"
+          value={minutes}
+          onChange={(e) => setMinutes(Number(e.target.value))}
+        />
+      </label>
+      <button type="submit" className="primary" data-testid="jt809-inspect-send">
+        {j.sendInspection}
+      </button>
+    </form>
+  );
+}
+
+function InspectionTable({ j, items }: { j: Jt809Messages; items: InspectionView[] | null }) {
+  const ws = useWorkspace();
+  if (items === null) return <p className="console-dim">{ws.m.loading}</p>;
+  if (items.length === 0) return <p className="console-empty">{j.noInspections}</p>;
+  const c = j.inspectionColumns;
+  return (
+    <table className="console-table jt809-table" data-testid="jt809-inspections">
+      <thead>
+        <tr>
+          <th>{c.sent}</th>
+          <th>{c.question}</th>
+          <th>{c.deadline}</th>
+          <th>{c.status}</th>
+          <th>{c.answer}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((i) => (
+          <tr
+            key={i.id}
+            className={`jt809-row-${i.status}`}
+            data-testid="jt809-inspection"
+            data-info-id={i.info_id}
+            data-status={i.status}
+          >
+            <td className="jt809-nowrap">
+              {chinaDateTime(ms(i.sent_at))}
+              <div className="console-dim">{j.sentBy(i.sent_by)}</div>
+            </td>
+            <td className="jt809-text">{i.question}</td>
+            <td>
+              <Deadline j={j} deadline={i.deadline_at} open={i.status === 'sent'} />
+            </td>
+            <td>
+              <span className={`jt809-status jt809-status-${i.status}`} data-testid="jt809-inspection-status">
+                {j.inspectionStatuses[i.status]}
+              </span>
+            </td>
+            <td className="jt809-text" data-testid="jt809-answer">
+              {i.answer ?? '—'}
+              {i.answer !== null && i.status === 'unanswered' ? j.answeredLate : ''}
+              {i.answered_at !== null ? (
+                <div className="console-dim">
+                  {i.answered_by !== null ? `${j.by(i.answered_by)} · ` : ''}
+                  <span data-testid="jt809-answered-at">{chinaDateTime(ms(i.answered_at))}</span>
+                </div>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function SuperviseForm({
+  j,
+  accessCode,
+  step,
+  refreshNo,
+}: {
+  j: Jt809Messages;
+  accessCode: number;
+  step: Step;
+  refreshNo: number;
+}) {
+  const ws = useWorkspace();
+  const [source, setSource] = useState<'alarm' | 'plate'>('alarm');
+  const [alarms, setAlarms] = useState<AlarmQueueRow[] | null>(null);
+  const [alarmId, setAlarmId] = useState('');
+  const [plate, setPlate] = useState('');
+  const [plateColor, setPlateColor] = useState(2);
+  /** For an alarm: empty takes the colour from the registry; chosen when the vehicle is not in it. */
+  const [alarmPlateColor, setAlarmPlateColor] = useState('');
+  const [warnType, setWarnType] = useState('');
+  const [minutes, setMinutes] = useState(SUPERVISION_MINUTES_DEFAULT);
+  const [level, setLevel] = useState<'ordinary' | 'urgent'>('ordinary');
+  const [supervisor, setSupervisor] = useState('');
+  const [tel, setTel] = useState('');
+  const [email, setEmail] = useState('');
+
+  useEffect(() => {
+    const params = new URLSearchParams({
+      sort: 'urgency',
+      state: 'new,acknowledged,dispatched',
+      limit: String(OPEN_ALARMS_SHOWN),
+    });
+    ws.api
+      .get<AlarmListAnswer>(`/api/alarms?${params}`)
+      .then((answer) => setAlarms(answer.alarms.filter((a) => a.plate !== '')))
+      .catch(() => setAlarms([]));
+  }, [ws.api, refreshNo]);
+
+  const chosen = alarmId !== '' ? alarmId : (alarms?.[0]?.alarm_id ?? '');
+  return (
+    <form
+      className="duty-form"
+      data-testid="jt809-supervise-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const target =
+          source === 'alarm'
+            ? {
+                alarm_id: chosen,
+                ...(warnType === '' ? {} : { warn_type: Number(warnType) }),
+                ...(alarmPlateColor === '' ? {} : { plate_color: Number(alarmPlateColor) }),
+              }
+            : {
+                plate: plate.trim(),
+                plate_color: plateColor,
+                warn_type: warnType === '' ? undefined : Number(warnType),
+              };
+        void step(
+          () =>
+            ws.api.post(`/api/jt809/platforms/${accessCode}/supervisions`, {
+              ...target,
+              deadline_minutes: minutes,
+              level,
+              ...(supervisor.trim() === '' ? {} : { supervisor: supervisor.trim() }),
+              ...(tel.trim() === '' ? {} : { supervisor_tel: tel.trim() }),
+              ...(email.trim() === '' ? {} : { supervisor_email: email.trim() }),
+            }),
+          j.supervisedToast,
+        );
+      }}
+    >
+      <fieldset className="jt809-source">
+        <legend>{j.source}</legend>
+        <label className="duty-pick">
+          <input
+            type="radio"
+            name="jt809-source"
+            data-testid="jt809-source-alarm"
+            checked={source === 'alarm'}
+            onChange={() => setSource('alarm')}
+          />
+          {j.fromQueue}
+        </label>
+        <label className="duty-pick">
+          <input
+            type="radio"
+            name="jt809-source"
+            data-testid="jt809-source-plate"
+            checked={source === 'plate'}
+            onChange={() => setSource('plate')}
+          />
+          {j.byPlate}
+        </label>
+      </fieldset>
+      {source === 'alarm' ? (
+        <>
+          <label className="jt809-full">
+            {j.alarm}
+            {alarms !== null && alarms.length === 0 ? (
+              <span className="console-dim">{j.noOpenAlarms}</span>
+            ) : (
+              <select data-testid="jt809-alarm" value={chosen} onChange={(e) => setAlarmId(e.target.value)}>
+                {(alarms ?? []).map((a) => (
+                  <option key={a.alarm_id} value={a.alarm_id}>
+                    {a.plate} · {ruleName(a.rule, ws.lang)} · {chinaDateTime(a.started_at)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </label>
+          <label>
+            {j.plateColor}
+            <select
+              data-testid="jt809-alarm-plate-color"
+              value={alarmPlateColor}
+              onChange={(e) => setAlarmPlateColor(e.target.value)}
+            >
+              <option value="">{j.plateColorByRegistry}</option>
+              {PLATE_COLOR_CODES.map((code) => (
+                <option key={code} value={code}>
+                  {j.plateColors[code]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      ) : (
+        <>
+          <label>
+            {j.plate}
+            <input
+              className="jt809-plate"
+              data-testid="jt809-plate"
+              value={plate}
+              maxLength={12}
+              onChange={(e) => setPlate(e.target.value)}
+            />
+          </label>
+          <label>
+            {j.plateColor}
+            <select
+              data-testid="jt809-plate-color"
+              value={plateColor}
+              onChange={(e) => setPlateColor(Number(e.target.value))}
+            >
+              {PLATE_COLOR_CODES.map((code) => (
+                <option key={code} value={code}>
+                  {j.plateColors[code]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      )}
+      <label>
+        {j.warnType}
+        <select data-testid="jt809-warn-type" value={warnType} onChange={(e) => setWarnType(e.target.value)}>
+          <option value="">{source === 'alarm' ? j.warnTypeByRule : '—'}</option>
+          {WARN_TYPE_CODES.map((code) => (
+            <option key={code} value={code}>
+              {j.warnTypes[code]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {j.superviseMinutes}
+        <input
+          type="number"
+          min={1}
+          max={10_080}
+          data-testid="jt809-supervise-minutes"
+          value={minutes}
+          onChange={(e) => setMinutes(Number(e.target.value))}
+        />
+      </label>
+      <label>
+        {j.level}
+        <select
+          data-testid="jt809-level"
+          value={level}
+          onChange={(e) => setLevel(e.target.value as 'ordinary' | 'urgent')}
+        >
+          <option value="ordinary">{j.levels.ordinary}</option>
+          <option value="urgent">{j.levels.urgent}</option>
+        </select>
+      </label>
+      <label>
+        {j.supervisor}
+        <input
+          className="jt809-short"
+          data-testid="jt809-supervisor"
+          placeholder={ws.session.user.display_name ?? ws.session.user.username}
+          value={supervisor}
+          maxLength={8}
+          onChange={(e) => setSupervisor(e.target.value)}
+        />
+      </label>
+      <label>
+        {j.tel}
+        <input
+          className="jt809-short"
+          data-testid="jt809-tel"
+          value={tel}
+          maxLength={20}
+          onChange={(e) => setTel(e.target.value)}
+        />
+      </label>
+      <label>
+        {j.email}
+        <input
+          className="jt809-short"
+          data-testid="jt809-email"
+          value={email}
+          maxLength={32}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+      </label>
+      <button type="submit" className="primary" data-testid="jt809-supervise-send">
+        {j.sendSupervision}
+      </button>
+    </form>
+  );
+}
+
+function SupervisionTable({ j, items }: { j: Jt809Messages; items: SupervisionView[] | null }) {
+  const ws = useWorkspace();
+  if (items === null) return <p className="console-dim">{ws.m.loading}</p>;
+  if (items.length === 0) return <p className="console-empty">{j.noSupervisions}</p>;
+  const c = j.supervisionColumns;
+  return (
+    <table className="console-table jt809-table" data-testid="jt809-supervisions">
+      <thead>
+        <tr>
+          <th>{c.sent}</th>
+          <th>{c.vehicle}</th>
+          <th>{c.warnType}</th>
+          <th>{c.deadline}</th>
+          <th>{c.status}</th>
+          <th>{c.result}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((s) => (
+          <tr
+            key={s.id}
+            className={`jt809-row-${s.status}`}
+            data-testid="jt809-supervision"
+            data-supervision-id={s.supervision_id}
+            data-status={s.status}
+          >
+            <td className="jt809-nowrap">
+              {chinaDateTime(ms(s.sent_at))}
+              <div className="console-dim">{j.supervisedBy(s.supervisor)}</div>
+            </td>
+            <td className="jt809-nowrap">
+              {s.plate}
+              <div className="console-dim">{j.plateColors[s.plate_color] ?? s.plate_color}</div>
+            </td>
+            <td>
+              {j.warnTypes[s.warn_type] ?? `0x${s.warn_type.toString(16).padStart(4, '0')}`}
+              <div className={s.level === 'urgent' ? 'jt809-urgent' : 'console-dim'}>{j.levels[s.level]}</div>
+            </td>
+            <td>
+              <Deadline j={j} deadline={s.deadline_at} open={s.status === 'sent'} />
+            </td>
+            <td>
+              <span className={`jt809-status jt809-status-${s.status}`} data-testid="jt809-supervision-status">
+                {j.supervisionStatuses[s.status]}
+              </span>
+            </td>
+            <td className="jt809-nowrap">
+              <span data-testid="jt809-result">
+                {s.result === null ? '—' : (j.results[s.result] ?? String(s.result))}
+              </span>
+              {s.answered_at !== null ? <div className="console-dim">{chinaDateTime(ms(s.answered_at))}</div> : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
