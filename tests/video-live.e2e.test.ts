@@ -143,6 +143,8 @@ describe('live video (JT/T 1078) through the media server', () => {
 
   it('lets a second viewer join without asking the terminal again, refuses a used ticket, and closes an unwatched stream with 0x9102', async () => {
     const terminal = await videoTerminal('013800001079', '豫A10790');
+    // The camera stays silent until the first viewer is attached, so that it is attached before the key frame.
+    const startCamera = terminal.holdStreams();
     try {
       const first = await openLive('013800001079', { channel: 1 });
       const second = await openLive('013800001079', { channel: 1 });
@@ -154,6 +156,7 @@ describe('live video (JT/T 1078) through the media server', () => {
       // Before the terminal's first key frame a viewer is told to wait.
       await eventually(async () => (a.texts.length > 0 ? true : undefined), 10_000, 'the first viewer attached');
       expect(a.texts[0]).toMatchObject({ type: 'waiting' });
+      startCamera();
       // Half-way through a group of pictures, a second viewer joins.
       await eventually(async () => (a.binary.length > 37 ? true : undefined), 20_000, 'the first viewer watching');
       const b = watch(String(second.body.ws_path));

@@ -209,6 +209,8 @@ export class VideoAnswers {
   readonly stops: Received[] = [];
   private readonly handled = new Set<Received>();
   private readonly timer: NodeJS.Timeout;
+  /** Streams start once this settles: at once unless `holdStreams` was called. */
+  private gate: Promise<void> = Promise.resolve();
 
   constructor(
     readonly terminal: TestTerminal,
@@ -244,10 +246,23 @@ export class VideoAnswers {
     }
   }
 
+  /**
+   * Keeps the streams of later requests connected but silent until the returned function is called, as a terminal
+   * whose camera is slow to start: lets a test see what a viewer is told before the first key frame, whatever the
+   * machine's speed.
+   */
+  holdStreams(): () => void {
+    let release: () => void = () => undefined;
+    this.gate = new Promise<void>((resolve) => (release = resolve));
+    return release;
+  }
+
   private stream(host: string, port: number, channel: number): void {
     const sender = new VideoSender(host, port, this.units, { sim: this.terminal.phone, channel, fps: this.fps });
     this.senders.push(sender);
-    void sender.connected.then(() => sender.start()).catch(() => undefined);
+    void Promise.all([sender.connected, this.gate])
+      .then(() => sender.start())
+      .catch(() => undefined);
   }
 
   close(): void {
