@@ -714,7 +714,7 @@ const ROUTER_ROUTES = [
   { method: 'GET', path: '/api/sources/keys', roles: ['admin'] },
   { method: 'DELETE', path: '/api/sources/keys/:id', roles: ['admin'] },
   { method: 'POST', path: '/api/jt809/platforms', roles: ['admin'] },
-  { method: 'GET', path: '/api/jt809/platforms', roles: ['admin'] },
+  { method: 'GET', path: '/api/jt809/platforms', roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst'] },
   { method: 'DELETE', path: '/api/jt809/platforms/:access_code', roles: ['admin'] },
   {
     method: 'POST',
@@ -895,7 +895,16 @@ describe('the routes outside the command centre, on a real node', () => {
       }),
       201,
     );
-    c['GET /api/jt809/platforms'] = province('GET', () => '/api/jt809/platforms');
+    c['GET /api/jt809/platforms'] = {
+      scoped: false,
+      run: (a) => call(a.token, 'GET', '/api/jt809/platforms'),
+      // Staff see the platforms their unit supervises, the province's everyone's.
+      expected: () => [200],
+      listed: (b) => ({
+        own: has(b.platforms, (x) => x.access_code === platformOf.own),
+        foreign: has(b.platforms, (x) => x.access_code === platformOf.foreign),
+      }),
+    };
     c['DELETE /api/jt809/platforms/:access_code'] = {
       scoped: false,
       run: async (a) => {

@@ -87,10 +87,8 @@ describe('console: JT/T 809 查岗 and 督办 of a lower platform', () => {
 
   it('sends a 查岗 from the screen; the platform answers; the screen shows the answer and when', async () => {
     const page = await openJt809(officer);
-    // The platform list is the administrator's: the officer opens the platform by its access code.
-    await page.locator('[data-testid="jt809-open-form"]').waitFor();
-    await page.fill('[data-testid="jt809-access-code"]', String(ACCESS_CODE));
-    await page.click('[data-testid="jt809-open"]');
+    // The officer's unit supervises the platform, so the officer's list has it.
+    await page.click(`[data-testid="jt809-platform"][data-access-code="${ACCESS_CODE}"]`);
     await page.fill('[data-testid="jt809-question"]', QUESTION);
     await page.fill('[data-testid="jt809-inspect-minutes"]', '5');
     await page.click('[data-testid="jt809-inspect-send"]');
@@ -116,8 +114,7 @@ describe('console: JT/T 809 查岗 and 督办 of a lower platform', () => {
 
   it('sends a 督办 of an alarm picked from the queue; the platform answers; the screen shows the result', async () => {
     const page = await openJt809(officer);
-    await page.fill('[data-testid="jt809-access-code"]', String(ACCESS_CODE));
-    await page.click('[data-testid="jt809-open"]');
+    await page.click(`[data-testid="jt809-platform"][data-access-code="${ACCESS_CODE}"]`);
     await page.locator('[data-testid="jt809-supervise-form"]').waitFor();
     // By plate without a warning type first: refused, and said as a sentence.
     await page.click('[data-testid="jt809-source-plate"]');

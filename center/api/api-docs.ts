@@ -261,8 +261,9 @@ export function documentRouterRoutes(api: Api): void {
     method: 'GET',
     path: '/api/jt809/platforms',
     tag: 'jt809',
-    summary: 'Lower platform accounts with their link states (province admin)',
-    roles: JT809_ADMINS,
+    summary:
+      'Lower platforms with their link states: all of them for the province admin, the enabled ones their unit supervises for staff',
+    roles: JT809_READERS,
     returns: '{platforms: [PlatformView]}',
   });
   api.document({

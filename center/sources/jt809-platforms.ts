@@ -20,6 +20,7 @@ import {
   type Jt809PlatformAccount,
   type Jt809PlatformDirectory,
 } from '../../ingest/index.js';
+import { orgCovers } from '../api/scope.js';
 import type { Principal } from '../auth/accounts.js';
 import { appendAudit } from '../auth/audit.js';
 import { LoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle.js';
@@ -92,6 +93,9 @@ function uint32(value: unknown, field: string, fallback?: number): number {
   return value;
 }
 
+/** Roles that may see the lower platforms of their unit (the same staff who may read their 查岗 and 督办). */
+const PLATFORM_READERS: ReadonlySet<string> = new Set(['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst']);
+
 export class Jt809Platforms implements Jt809PlatformDirectory {
   /** The live link state, set once the JT/T 809 server exists (it is built after this directory). */
   linkStateOf: (accessCode: number) => string = () => 'unknown';
@@ -162,12 +166,22 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
     return view;
   }
 
+  /**
+   * The province admin sees every platform, disabled ones too (they manage them). The staff of a centre see the
+   * enabled platforms their unit supervises (its own and those of units below), whose 查岗 and 督办 they send
+   * and read; nobody else sees any.
+   */
   async list(actor: Principal): Promise<PlatformView[]> {
-    requireProvinceAdmin(actor);
+    const provinceAdmin = actor.role === 'admin' && actor.orgCode.endsWith('0000');
+    if (!provinceAdmin && !PLATFORM_READERS.has(actor.role))
+      throw new HttpError(403, 'forbidden', `role ${actor.role} may not see lower platforms`);
     const rows = await this.sql.query<Record<string, unknown>>(
       'SELECT access_code, user_id, name, org_code, m1, ia1, ic1, created_at, disabled_at, last_login_at, last_peer FROM jt809_platforms ORDER BY access_code',
     );
-    return rows.map((r) => ({
+    const visible = provinceAdmin
+      ? rows
+      : rows.filter((r) => r.disabled_at === null && orgCovers(actor.orgCode, String(r.org_code)));
+    return visible.map((r) => ({
       access_code: Number(r.access_code),
       user_id: Number(r.user_id),
       name: String(r.name),

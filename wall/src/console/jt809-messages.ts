@@ -11,9 +11,7 @@ export interface Jt809Messages {
   tab: string;
   platforms: string;
   noPlatforms: string;
-  listForbidden: string;
   accessCode: string;
-  open: string;
   columns: { code: string; name: string; unit: string; mainLink: string; subLink: string; lastLogin: string };
   linkStates: Readonly<Record<string, string>>;
   pickPlatform: string;
@@ -125,9 +123,7 @@ const ZH: Jt809Messages = {
   tab: '下级平台',
   platforms: '下级平台（JT/T 809）',
   noPlatforms: '尚未接入下级平台',
-  listForbidden: '平台清单仅省级管理员可见。请输入接入码打开本单位监管的平台。',
   accessCode: '接入码',
-  open: '打开',
   columns: {
     code: '接入码',
     name: '平台名称',
@@ -229,10 +225,7 @@ const EN: Jt809Messages = {
   tab: 'Lower platforms',
   platforms: 'Lower platforms (JT/T 809)',
   noPlatforms: 'No lower platform connected yet',
-  listForbidden:
-    'Only the province administrator sees the list of platforms. Enter the access code of a platform your unit supervises.',
   accessCode: 'Access code',
-  open: 'Open',
   columns: {
     code: 'Access code',
     name: 'Platform',

@@ -9,7 +9,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AlarmListAnswer, AlarmQueueRow } from '../../../schema/handling.js';
 import { ruleName } from '../i18n/rule-names.js';
-import { ApiError } from './console-api.js';
 import { chinaDateTime, coarseDurationText } from './console-time.js';
 import { JT809_MESSAGES, jt809ErrorSentence, type Jt809Messages } from './jt809-messages.js';
 import { useNow } from './use-now.js';
@@ -83,27 +82,22 @@ export function Jt809Page({ refreshNo }: { refreshNo: number }) {
   const j = JT809_MESSAGES[ws.lang];
   const sayError = useJt809Error(j);
   const [platforms, setPlatforms] = useState<PlatformView[] | null>(null);
-  /** The list is the province administrator's: anyone else opens a platform by its access code. */
-  const [listForbidden, setListForbidden] = useState(false);
   const [selected, setSelected] = useState<number | null>(null);
   const [requests, setRequests] = useState<Requests | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [changedNo, setChangedNo] = useState(0);
 
+  // Staff get the platforms their unit supervises (the province admin every one, disabled ones too).
   const loadPlatforms = useCallback(async () => {
-    // Refused once, refused again: the role does not change within a session.
-    if (listForbidden) return;
     try {
       const answer = await ws.api.get<{ platforms: PlatformView[] }>('/api/jt809/platforms');
       const enabled = answer.platforms.filter((p) => p.disabled_at === null);
       setPlatforms(enabled);
-      setListForbidden(false);
       setSelected((current) => current ?? (enabled.length > 0 ? enabled[0].access_code : null));
     } catch (failure) {
-      if (failure instanceof ApiError && failure.status === 403) setListForbidden(true);
-      else setError(sayError(failure));
+      setError(sayError(failure));
     }
-  }, [ws.api, sayError, listForbidden]);
+  }, [ws.api, sayError]);
 
   const loadRequests = useCallback(async () => {
     if (selected === null) return;
@@ -153,11 +147,7 @@ export function Jt809Page({ refreshNo }: { refreshNo: number }) {
     <div className="duty-page jt809-page" data-testid="jt809-page">
       <section className="duty-section">
         <h2>{j.platforms}</h2>
-        {listForbidden ? (
-          <AccessCodeForm j={j} onOpen={(code) => setSelected(code)} />
-        ) : (
-          <PlatformTable j={j} platforms={platforms} selected={selected} onSelect={setSelected} />
-        )}
+        <PlatformTable j={j} platforms={platforms} selected={selected} onSelect={setSelected} />
       </section>
       {error !== null ? (
         <p className="console-error" role="alert" data-testid="jt809-error">
@@ -252,34 +242,6 @@ function PlatformTable({
         ))}
       </tbody>
     </table>
-  );
-}
-
-function AccessCodeForm({ j, onOpen }: { j: Jt809Messages; onOpen: (code: number) => void }) {
-  const [code, setCode] = useState('');
-  return (
-    <form
-      className="duty-form"
-      data-testid="jt809-open-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (/^\d{1,10}$/.test(code.trim())) onOpen(Number(code.trim()));
-      }}
-    >
-      <p className="console-dim jt809-note">{j.listForbidden}</p>
-      <label>
-        {j.accessCode}
-        <input
-          data-testid="jt809-access-code"
-          inputMode="numeric"
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-        />
-      </label>
-      <button type="submit" className="primary" data-testid="jt809-open">
-        {j.open}
-      </button>
-    </form>
   );
 }
 
