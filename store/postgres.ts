@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS, type PostgresMigration } from '../schema/index.js';
+import { seedFromTemplate } from './pglite-template.js';
 
 export type OperationalTarget =
   | { kind: 'embedded'; dataDir: string }
@@ -52,6 +53,7 @@ export async function openOperational(
   if (target.kind === 'embedded') {
     const dir = path.join(target.dataDir, 'postgres');
     mkdirSync(dir, { recursive: true });
+    await seedFromTemplate(dir);
     db = await PGlite.create(dir);
   } else {
     db = await PGlite.create();
