@@ -6,12 +6,17 @@
  * differs, kept in the audit log; an inspection left unanswered turns `unanswered`
  * after its short deadline; requests to a platform that is unknown or not logged in are refused with the reason.
  */
-import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 import { issueKey, postRecords } from './support/ingest-client.js';
 import { alarmReportData, Jt809Client, loginBody, vehicleEnvelope } from './support/jt809-client.js';
 import { Jt809DownLink } from './support/jt809-down-link.js';
+import {
+  inspectionAnswer as answerInspection,
+  readInspection,
+  readSupervision,
+  supervisionAnswer,
+} from './support/jt809-requests-wire.js';
 
 const ACCESS_CODE = 41_000_002;
 const USER_ID = 8002;
@@ -60,59 +65,8 @@ async function repeatAudits(action: string): Promise<{ actor: unknown; detail: u
   return entries.reverse().map((e) => ({ actor: e.actor, detail: e.detail }));
 }
 
-const gbk = (bytes: Buffer) => iconv.decode(bytes, 'gbk').replace(/\0+$/, '');
-
-/** 0x9300 body → 0x9301 fields, by the byte layout of JT/T 809-2011. */
-function readInspection(body: Buffer) {
-  expect(body.readUInt16BE(0)).toBe(0x9301);
-  const data = body.subarray(6, 6 + body.readUInt32BE(2));
-  return {
-    objectType: data[0],
-    objectId: gbk(data.subarray(1, 13)),
-    infoId: data.readUInt32BE(13),
-    question: gbk(data.subarray(21, 21 + data.readUInt32BE(17))),
-  };
-}
-
-function inspectionAnswer(infoId: number, text: string): Buffer {
-  const content = iconv.encode(text, 'gbk');
-  const data = Buffer.alloc(21);
-  data[0] = 1;
-  data.write(String(ACCESS_CODE), 1, 'latin1');
-  data.writeUInt32BE(infoId, 13);
-  data.writeUInt32BE(content.length, 17);
-  const head = Buffer.alloc(6);
-  head.writeUInt16BE(0x1301, 0);
-  head.writeUInt32BE(data.length + content.length, 2);
-  return Buffer.concat([head, data, content]);
-}
-
-/** 0x9400 body → plate, colour and 0x9401 fields. */
-function readSupervision(body: Buffer) {
-  expect(body.readUInt16BE(22)).toBe(0x9401);
-  const d = body.subarray(28, 28 + body.readUInt32BE(24));
-  expect(d.length).toBe(92);
-  return {
-    plate: gbk(body.subarray(0, 21)),
-    plateColor: body[21],
-    warnSource: d[0],
-    warnType: d.readUInt16BE(1),
-    warnTimeS: Number(d.readBigUInt64BE(3)),
-    supervisionId: d.readUInt32BE(11),
-    endTimeS: Number(d.readBigUInt64BE(15)),
-    level: d[23],
-    supervisor: gbk(d.subarray(24, 40)),
-    tel: gbk(d.subarray(40, 60)),
-    email: gbk(d.subarray(60, 92)),
-  };
-}
-
-function supervisionAnswer(plate: string, color: number, supervisionId: number, result: number): Buffer {
-  const d = Buffer.alloc(5);
-  d.writeUInt32BE(supervisionId, 0);
-  d[4] = result;
-  return vehicleEnvelope(plate, color, 0x1401, d);
-}
+/** This test's platform answers a 查岗. */
+const inspectionAnswer = (infoId: number, text: string): Buffer => answerInspection(ACCESS_CODE, infoId, text);
 
 const base = `/api/jt809/platforms/${ACCESS_CODE}`;
 

@@ -7,11 +7,21 @@ import { vehicleEnvelope } from './jt809-client.js';
 
 const gbk = (bytes: Buffer): string => iconv.decode(bytes, 'gbk').replace(/\0+$/, '');
 
-/** A 0x9300 body → its 0x9301 question and info id. */
-export function readInspection(body: Buffer): { infoId: number; question: string } {
+/** A 0x9300 body → its 0x9301 fields: the object asked, the info id and the question. */
+export function readInspection(body: Buffer): {
+  objectType: number;
+  objectId: string;
+  infoId: number;
+  question: string;
+} {
   if (body.readUInt16BE(0) !== 0x9301) throw new Error(`0x9300 carries 0x${body.readUInt16BE(0).toString(16)}`);
   const data = body.subarray(6, 6 + body.readUInt32BE(2));
-  return { infoId: data.readUInt32BE(13), question: gbk(data.subarray(21, 21 + data.readUInt32BE(17))) };
+  return {
+    objectType: data[0],
+    objectId: gbk(data.subarray(1, 13)),
+    infoId: data.readUInt32BE(13),
+    question: gbk(data.subarray(21, 21 + data.readUInt32BE(17))),
+  };
 }
 
 /** A 0x1300 body carrying the 0x1301 answer of platform `accessCode`. */
@@ -28,22 +38,35 @@ export function inspectionAnswer(accessCode: number, infoId: number, text: strin
   return Buffer.concat([head, data, content]);
 }
 
-/** A 0x9400 body → plate, warning type, supervision id, level and supervisor of its 0x9401. */
+/** A 0x9400 body → its plate and colour and every field of its 0x9401 (92 bytes, else it throws). */
 export function readSupervision(body: Buffer): {
   plate: string;
+  plateColor: number;
+  warnSource: number;
   warnType: number;
+  warnTimeS: number;
   supervisionId: number;
+  endTimeS: number;
   level: number;
   supervisor: string;
+  tel: string;
+  email: string;
 } {
   if (body.readUInt16BE(22) !== 0x9401) throw new Error(`0x9400 carries 0x${body.readUInt16BE(22).toString(16)}`);
   const d = body.subarray(28, 28 + body.readUInt32BE(24));
+  if (d.length !== 92) throw new Error(`0x9401 has ${d.length} bytes, not 92`);
   return {
     plate: gbk(body.subarray(0, 21)),
+    plateColor: body[21],
+    warnSource: d[0],
     warnType: d.readUInt16BE(1),
+    warnTimeS: Number(d.readBigUInt64BE(3)),
     supervisionId: d.readUInt32BE(11),
+    endTimeS: Number(d.readBigUInt64BE(15)),
     level: d[23],
     supervisor: gbk(d.subarray(24, 40)),
+    tel: gbk(d.subarray(40, 60)),
+    email: gbk(d.subarray(60, 92)),
   };
 }
 
