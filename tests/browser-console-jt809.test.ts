@@ -1,7 +1,7 @@
 /**
  * The console's JT/T 809 page (下级平台) in real Chromium against a real `vigil start`, with a lower platform
  * written from the standard logged in over TCP: the province administrator sees the platform and its link
- * state; the province's duty officer (who may not list platforms) opens it by its access code, sends a 查岗 and
+ * state; the province's duty officer picks it from the list of the platforms the province supervises, sends a 查岗 and
  * a 督办 of an alarm the platform itself reported, picked from the queue; the platform receives 0x9301 and
  * 0x9401 on its main link, decoded here independently of Vigil's codec, and answers; the page shows the answer,
  * its time and the result, the deadline counting down until then. A refusal shows as a sentence.

@@ -457,6 +457,11 @@ async function main(): Promise<void> {
       await page.locator('[data-testid="jt809-supervision"]').nth(2).waitFor();
       await page.locator('[data-testid="jt809-alarm"] option').first().waitFor({ state: 'attached' });
       await shot('console-jt809');
+
+      await page.click('[data-testid="tab-assessment"]');
+      await page.locator('[data-testid="assessment-table"]').waitFor();
+      await page.click('[data-testid="assessment-rank-online_rate"]');
+      await shot('console-assessment');
       await b.close();
     }
     lower.close();
