@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssessmentReport } from '../schema/assessment.js';
 import { presetDays } from '../wall/src/console/assessment-page.js';
 import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
-import { api, createPerson, registerVehicles, type Person } from './support/console-scenario.js';
+import { api, createPerson, openConsole, type Person, registerVehicles } from './support/console-scenario.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 let vigil: VigilProcess;
@@ -19,13 +19,7 @@ let leader: Person;
 let zzOfficer: Person;
 
 async function openAssessment(person: Person): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${vigil.baseUrl}/console`);
-  await page.fill('input[name="username"]', person.username);
-  await page.fill('input[name="password"]', person.password);
-  await page.click('[data-testid="login"]');
-  await page.locator('[data-testid="console"]').waitFor();
-  await page.click('[data-testid="tab-assessment"]');
+  const page = await openConsole(vigil, browser, person, 'assessment');
   await page
     .locator('[data-testid="assessment-table"], [data-testid="assessment-error"]')
     .first()

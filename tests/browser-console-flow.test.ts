@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { WorkOrderDetail, WorkOrderListAnswer } from '../schema/index.js';
 import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
-import { api, createPerson, type Person } from './support/console-scenario.js';
+import { api, createPerson, openConsole, type Person } from './support/console-scenario.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 let vigil: VigilProcess;
@@ -27,13 +27,7 @@ async function open(person: Person): Promise<Page> {
     await existing.bringToFront();
     return existing;
   }
-  const page = await browser.context.newPage();
-  await page.goto(`${vigil.baseUrl}/console`);
-  await page.fill('input[name="username"]', person.username);
-  await page.fill('input[name="password"]', person.password);
-  await page.click('[data-testid="login"]');
-  await page.locator('[data-testid="console"]').waitFor();
-  await page.click('[data-testid="tab-orders"]');
+  const page = await openConsole(vigil, browser, person, 'orders');
   pages.set(person.username, page);
   return page;
 }

@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
-import { api, createPerson, registerVehicles, type Person } from './support/console-scenario.js';
+import { api, createPerson, openConsole, type Person, registerVehicles } from './support/console-scenario.js';
 import { alarmReportData, Jt809Client, loginBody, vehicleEnvelope } from './support/jt809-client.js';
 import { inspectionAnswer, readInspection, readSupervision, supervisionAnswer } from './support/jt809-requests-wire.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
@@ -28,13 +28,7 @@ let officer: Person;
 let platform: Jt809Client;
 
 async function openJt809(person: { username: string; password: string }): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${vigil.baseUrl}/console`);
-  await page.fill('input[name="username"]', person.username);
-  await page.fill('input[name="password"]', person.password);
-  await page.click('[data-testid="login"]');
-  await page.locator('[data-testid="console"]').waitFor();
-  await page.click('[data-testid="tab-jt809"]');
+  const page = await openConsole(vigil, browser, person, 'jt809');
   await page.locator('[data-testid="jt809-page"]').waitFor();
   return page;
 }

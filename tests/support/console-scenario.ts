@@ -4,8 +4,10 @@
  * source, alarms from speeding terminals over JT/T 808 and from a lower platform's 0x1402 reports over JT/T 809,
  * a day of driving back-filled in 0x0704 batches, photos uploaded as 0x0801.
  */
+import type { Page } from 'playwright-core';
 import { locationBody, type Fix } from '../../cli/demo/location.js';
 import { SimulatedTerminal } from '../../cli/demo/simulated-terminal.js';
+import type { TestBrowser } from './browser.js';
 import { issueKey, postRecords } from './ingest-client.js';
 import { alarmReportData, Jt809Client, loginBody, vehicleEnvelope } from './jt809-client.js';
 import { eventually, type VigilProcess } from './vigil-process.js';
@@ -16,6 +18,23 @@ export interface Person {
   username: string;
   password: string;
   token: string;
+}
+
+/** A new console tab in `browser`, logged in as `person` through the login form, then on `tab` when one is named. */
+export async function openConsole(
+  vigil: VigilProcess,
+  browser: TestBrowser,
+  person: { username: string; password: string },
+  tab?: string,
+): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`${vigil.baseUrl}/console`);
+  await page.fill('input[name="username"]', person.username);
+  await page.fill('input[name="password"]', person.password);
+  await page.click('[data-testid="login"]');
+  await page.locator('[data-testid="console"]').waitFor();
+  if (tab !== undefined) await page.click(`[data-testid="tab-${tab}"]`);
+  return page;
 }
 
 /** Calls the API and returns the JSON answer; a non-2xx answer throws with its body. */
