@@ -3,7 +3,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { addProcessMetrics, createLogger, Metrics } from '../schema/index.js';
+import { addProcessMetrics, clusterNameProblem, createLogger, Metrics } from '../schema/index.js';
 import {
   ANALYST_SQL_DEFAULTS,
   checkAnalystSqlLimits,
@@ -147,6 +147,12 @@ async function start(argv: string[]): Promise<void> {
     throw new ConfigError(
       '--clickhouse-analyst-url needs --clickhouse-url: embedded, analysts use chDB sessions of their own',
     );
+  if (values['clickhouse-cluster'] !== undefined && values['clickhouse-url'] === undefined)
+    throw new ConfigError('--clickhouse-cluster needs --clickhouse-url: the embedded chDB is one node, not a cluster');
+  const clusterProblem =
+    values['clickhouse-cluster'] === undefined ? undefined : clusterNameProblem(values['clickhouse-cluster']);
+  if (clusterProblem !== undefined)
+    throw new ConfigError(`--clickhouse-cluster (VIGIL_CLICKHOUSE_CLUSTER): ${clusterProblem}`);
   const kafka = kafkaOption(values);
   const demoStartMs = demoStartOffsetMs(values);
   const logger = createLogger((line) => process.stderr.write(line), values['log-level']);
@@ -179,6 +185,7 @@ async function start(argv: string[]): Promise<void> {
       jt808Port: values['jt808-port'],
       clickhouseUrl: values['clickhouse-url'],
       clickhouseAnalystUrl: values['clickhouse-analyst-url'],
+      clickhouseCluster: values['clickhouse-cluster'],
       postgresUrl: postgresUrl(values['postgres-url']),
       adminPassword,
       passwords,

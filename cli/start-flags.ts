@@ -234,6 +234,12 @@ export const START_FLAGS = defineFlags([
       "the ClickHouse server user analysts' SQL runs as (a read-only user, docs/security.md); default: that of --clickhouse-url",
   },
   {
+    name: 'clickhouse-cluster',
+    kind: 'string',
+    description:
+      'lay the tables out on this ClickHouse cluster (remote_servers): replicated shard-local tables and Distributed tables, created ON CLUSTER (docs/operations.md); needs --clickhouse-url',
+  },
+  {
     name: 'postgres-url',
     kind: 'string',
     description: 'a PostgreSQL server (postgres://user:pass@host:5432/db) instead of the embedded PGlite',

@@ -23,7 +23,8 @@ export function quoteString(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-export function createTableStatement(table: TableSpec): string {
+/** `onCluster` (`ON CLUSTER \`name\``) creates the table on every node of a cluster (cluster-ddl.ts). */
+export function createTableStatement(table: TableSpec, onCluster?: string): string {
   const columns = Object.entries(table.columns).map(([name, spec]) => `  ${columnDefinition(name, spec)}`);
   const clauses = [`ENGINE = ${table.engine}`];
   if (table.partitionBy) clauses.push(`PARTITION BY ${table.partitionBy}`);
@@ -33,5 +34,5 @@ export function createTableStatement(table: TableSpec): string {
     ([k, v]) => `${k} = ${typeof v === 'number' ? v : quoteString(v)}`,
   );
   if (settings.length > 0) clauses.push(`SETTINGS ${settings.join(', ')}`);
-  return `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(table.name)}\n(\n${columns.join(',\n')}\n)\n${clauses.join('\n')}\nCOMMENT ${quoteString(table.description)}`;
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(table.name)}${onCluster ? ` ${onCluster}` : ''}\n(\n${columns.join(',\n')}\n)\n${clauses.join('\n')}\nCOMMENT ${quoteString(table.description)}`;
 }

@@ -29,6 +29,17 @@ export type {
   VehicleRow,
 } from './tables.js';
 export { columnDefinition, createTableStatement, quoteIdentifier, quoteString } from './ddl.js';
+export {
+  CLUSTER_NAME_PATTERN,
+  LOCAL_TABLE_SUFFIX,
+  SINGLE_LAYOUT,
+  clusterNameProblem,
+  physicalTablesOf,
+  replicatedEngine,
+  shardingKeyOf,
+  viewStatementIn,
+} from './cluster-ddl.js';
+export type { DdlLayout, PhysicalTable } from './cluster-ddl.js';
 export { BAD_PLATE_REASON, PLATE_CHARACTERS_MAX, PLATE_PATTERN, plateProblem } from './plates.js';
 export { TOO_OLD_FOR_RETENTION_REASON, retentionProblem, ttlExpression } from './retention.js';
 export type { Retention } from './retention.js';

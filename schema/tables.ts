@@ -17,6 +17,11 @@ export interface TableSpec<C extends ColumnsSpec = ColumnsSpec> {
   retention?: Retention;
   settings?: Record<string, string | number>;
   /**
+   * On a ClickHouse cluster, the expression that picks a row's shard (cluster-ddl.ts); by default a hash of the
+   * whole sorting key. It must be deterministic and keep rows with equal sorting keys together.
+   */
+  shardingKey?: string;
+  /**
    * The columns naming the org unit (6-digit division code) a row belongs to. An analyst below the province sees
    * a row when one of them lies within their subtree; the server adds that filter to every SQL query. A table
    * without them is visible to province-level analysts only.
@@ -79,6 +84,8 @@ export const TELEMETRY = table({
   },
   engine: 'ReplacingMergeTree(received_at)',
   orderBy: '(terminal_id, ts)',
+  // A vehicle's whole track on one shard: its trips, gaps and drift are computed without crossing shards.
+  shardingKey: 'cityHash64(terminal_id)',
   partitionBy: 'toYYYYMM(ts)',
   retention: { column: 'ts', days: 400 },
   orgColumns: ['org_code'],

@@ -15,10 +15,13 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
+  SINGLE_LAYOUT,
   clickhouseTypeOf,
-  createTableStatement,
+  physicalTablesOf,
   quoteIdentifier,
   quoteString,
+  viewStatementIn,
+  type DdlLayout,
   type TableSpec,
 } from '../schema/index.js';
 import { columnDefinition } from '../schema/index.js';
@@ -50,6 +53,7 @@ export async function migrateAnalytics(
   tables: readonly TableSpec[],
   views: readonly string[],
   embedded?: EmbeddedMetadata,
+  layout: DdlLayout = SINGLE_LAYOUT,
 ): Promise<AnalyticsMigration> {
   const existingTables = new Set(
     (await rows<{ name: string }>(client, 'SELECT name FROM system.tables WHERE database = currentDatabase()')).map(
@@ -60,7 +64,7 @@ export async function migrateAnalytics(
     client,
     'SELECT table, name, type, default_kind, default_expression, comment FROM system.columns WHERE database = currentDatabase()',
   );
-  const plan = planMigration(tables, views, existingTables, columns);
+  const plan = planMigration(tables, views, existingTables, columns, layout);
   for (const step of plan.steps) {
     if (step.alters !== undefined && embedded) backUpMetadata(embedded, step.alters);
     await client.command({ query: step.statement });
@@ -82,12 +86,14 @@ export function planMigration(
   views: readonly string[],
   existingTables: ReadonlySet<string>,
   existingColumns: readonly ExistingColumn[],
+  layout: DdlLayout = SINGLE_LAYOUT,
 ): { steps: Step[]; drift: string[] } {
   const steps: Step[] = [];
   const drift: string[] = [];
-  for (const table of tables) {
+  // On a cluster a spec is two server tables (shard-local and distributed); each is brought to the spec alone.
+  for (const table of tables.flatMap((spec) => physicalTablesOf(spec, layout))) {
     if (!existingTables.has(table.name)) {
-      steps.push({ statement: createTableStatement(table) });
+      steps.push({ statement: table.create });
       continue;
     }
     const have = new Map(existingColumns.filter((c) => c.table === table.name).map((c) => [c.name, c]));
@@ -109,10 +115,10 @@ export function planMigration(
       if (column.comment !== spec.description)
         changes.push(`COMMENT COLUMN ${quoteIdentifier(name)} ${quoteString(spec.description)}`);
     }
-    if (changes.length > 0)
-      steps.push({ statement: `ALTER TABLE ${quoteIdentifier(table.name)} ${changes.join(', ')}`, alters: table.name });
+    if (changes.length > 0) steps.push({ statement: `${table.alterPrefix} ${changes.join(', ')}`, alters: table.name });
   }
-  for (const view of views) if (!existingTables.has(viewName(view))) steps.push({ statement: view });
+  for (const view of views)
+    if (!existingTables.has(viewName(view))) steps.push({ statement: viewStatementIn(view, layout) });
   return { steps, drift };
 }
 

@@ -11,7 +11,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ANALYTICS_TABLES, type TableSpec } from '../schema/index.js';
+import { ANALYTICS_TABLES, SINGLE_LAYOUT, type DdlLayout, type TableSpec } from '../schema/index.js';
 import { AnalystQueries, drain } from './analyst-sql/analyst-queries.js';
 import { ANALYST_SQL_DEFAULTS, checkAnalystSqlLimits, type AnalystSqlLimits } from './analyst-sql/limits.js';
 import { migrateAnalytics, restoreInterruptedAlters, type AnalyticsMigration } from './clickhouse-migrations.js';
@@ -22,13 +22,22 @@ import { embeddedRowWriter, serverRowWriter, type RowWriter } from './row-writer
  * as (a read-only user, see docs/security.md); without it they run as the user of `url`.
  */
 export type AnalyticsTarget =
-  { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string; analystUrl?: string };
+  | { kind: 'embedded'; dataDir: string }
+  | {
+      kind: 'server';
+      url: string;
+      analystUrl?: string;
+      /** A cluster of `remote_servers` to lay the tables out on (schema/cluster-ddl.ts); one server when absent. */
+      cluster?: string;
+    };
 
 export interface Analytics {
   client: ClickHouseClient;
   /** The sinks' insert path: TabSeparated bytes with their column list and a per-insert deduplication token, several inserts at once. */
   writer: RowWriter;
   target: AnalyticsTarget;
+  /** One server (or chDB), or a cluster's shard-local and distributed tables. */
+  layout: DdlLayout;
   /** What start-up changed in the schema (nothing on a normal restart) and what it found different. */
   migration: AnalyticsMigration;
   /**
@@ -92,13 +101,18 @@ export async function openAnalytics(
         })
       : undefined;
   const analystSessions = Array.from({ length: analystLimits.sessions }, () => analystServerClient ?? connect());
+  const layout = layoutOf(target);
   const migration = await migrateAnalytics(
     client,
     tables,
     ANALYST_VIEWS.map((v) => v.statement),
     embedded,
+    layout,
   );
-  const writer = target.kind === 'embedded' ? embeddedRowWriter(chdbPathOf(target.dataDir)) : serverRowWriter(client);
+  const writer =
+    target.kind === 'embedded'
+      ? embeddedRowWriter(chdbPathOf(target.dataDir))
+      : serverRowWriter(client, undefined, layout.kind === 'cluster' ? CLUSTER_INSERT_SETTINGS : {});
   const analysts = await AnalystQueries.open(analystSessions, {
     limits: analystLimits,
     tables,
@@ -108,6 +122,7 @@ export async function openAnalytics(
     client,
     writer,
     target,
+    layout,
     migration,
     queryInternal: (sql, queryOptions) => queryInternal(internalClient, sql, queryOptions),
     analysts,
@@ -120,6 +135,19 @@ export async function openAnalytics(
     },
   };
 }
+
+export function layoutOf(target: AnalyticsTarget): DdlLayout {
+  return target.kind === 'server' && target.cluster !== undefined
+    ? { kind: 'cluster', cluster: target.cluster }
+    : SINGLE_LAYOUT;
+}
+
+/**
+ * An insert into a distributed table is acknowledged only once every shard it touches has stored its part (a
+ * background insert would answer from a local spool the node could lose, breaking "acknowledged is durable"),
+ * and each shard then sees the sink's deduplication token, so a retried batch is recognised there.
+ */
+export const CLUSTER_INSERT_SETTINGS = { distributed_foreground_insert: 1 } as const;
 
 function chdbPathOf(dataDir: string): string {
   return path.join(dataDir, 'clickhouse');

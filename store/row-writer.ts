@@ -76,7 +76,12 @@ export function embeddedRowWriter(chdbPath: string, sessions = EMBEDDED_WRITER_S
   };
 }
 
-export function serverRowWriter(client: ClickHouseClient, inFlightMax = SERVER_INSERTS_IN_FLIGHT_MAX): RowWriter {
+export function serverRowWriter(
+  client: ClickHouseClient,
+  inFlightMax = SERVER_INSERTS_IN_FLIGHT_MAX,
+  /** Settings of every insert on top of the token and the TabSeparated ones (a cluster's, store/clickhouse.ts). */
+  layoutSettings: Readonly<Record<string, string | number>> = {},
+): RowWriter {
   return {
     insertsInFlightMax: inFlightMax,
     insertTabSeparated: async (table, columns, body, deduplicationToken) => {
@@ -86,7 +91,7 @@ export function serverRowWriter(client: ClickHouseClient, inFlightMax = SERVER_I
         columns: [...columns] as [string, ...string[]],
         values: Readable.from([body], { objectMode: false }),
         format: 'TabSeparated',
-        clickhouse_settings: insertSettings(deduplicationToken),
+        clickhouse_settings: { ...layoutSettings, ...insertSettings(deduplicationToken) },
       });
     },
     // The client belongs to the Analytics handle, which closes it.

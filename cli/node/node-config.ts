@@ -22,6 +22,8 @@ export interface NodeConfig {
   clickhouseUrl?: string;
   /** The ClickHouse server user analysts' SQL runs as (default: that of clickhouseUrl). */
   clickhouseAnalystUrl?: string;
+  /** A ClickHouse cluster (remote_servers) to lay the tables out on, with clickhouseUrl one of its nodes. */
+  clickhouseCluster?: string;
   /** A PostgreSQL server instead of the embedded PGlite. */
   postgresUrl?: string;
   adminPassword?: string;

@@ -160,7 +160,10 @@ export async function startRules(
       metrics,
       registry: directory.registry,
       dataDir: config.dataDir,
-      inputReplay: log instanceof MemoryLog ? clickhouseInputReplay(log, analytics.client) : undefined,
+      inputReplay:
+        log instanceof MemoryLog
+          ? clickhouseInputReplay(log, analytics.client, { pruneByParts: analytics.layout.kind === 'single' })
+          : undefined,
     },
     {
       ...RULES_RUNNER_DEFAULTS,

@@ -102,7 +102,12 @@ function collectLogMetrics(log: EventLog, metrics: Metrics): void {
 export async function startAnalytics(config: NodeConfig, logger: Logger): Promise<Started<Analytics>> {
   const analytics = await openAnalytics(
     config.clickhouseUrl
-      ? { kind: 'server', url: config.clickhouseUrl, analystUrl: config.clickhouseAnalystUrl }
+      ? {
+          kind: 'server',
+          url: config.clickhouseUrl,
+          analystUrl: config.clickhouseAnalystUrl,
+          cluster: config.clickhouseCluster,
+        }
       : { kind: 'embedded', dataDir: config.dataDir },
     undefined,
     { analystLimits: config.analystSqlLimits },

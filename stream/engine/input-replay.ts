@@ -95,11 +95,26 @@ function selectExpression(name: string, columns: ColumnsSpec): string {
 const PART_CLOCK_SKEW_MS_MAX = 600_000;
 
 /** Replays from ClickHouse, with the in-process log telling what is still in flight. */
-export function clickhouseInputReplay(log: MemoryLog, client: ClickHouseClient): InputReplay {
+export interface InputReplayOptions {
+  /**
+   * Skip the parts written before the replay's start (`system.parts`), which one server or chDB can list. A
+   * distributed table has no parts of its own, so on a cluster every part is read and filtered by its rows.
+   */
+  pruneByParts: boolean;
+}
+
+export function clickhouseInputReplay(
+  log: MemoryLog,
+  client: ClickHouseClient,
+  options: InputReplayOptions = { pruneByParts: true },
+): InputReplay {
   return {
     pendingSinceMs: (groupId, topics, nowMs) =>
       Math.min(nowMs, log.inFlightSinceMs(groupId, topics)) - RECEIVE_TO_SEND_MS_MAX,
-    read: (fromMs) => mergeByReceivedAt(SOURCES.map((source) => pages(client, source, fromMs, log.partitionCount))),
+    read: (fromMs) =>
+      mergeByReceivedAt(
+        SOURCES.map((source) => pages(client, source, fromMs, log.partitionCount, options.pruneByParts)),
+      ),
     storedAlarmVersions: async (alarmIds) => {
       const versions = new Map<string, number>();
       for (let i = 0; i < alarmIds.length; i += REPLAY_PAGE_ROWS_MAX) {
@@ -123,6 +138,7 @@ async function* pages(
   source: Source,
   fromMs: number,
   partitions: number,
+  pruneByParts: boolean,
 ): AsyncGenerator<ReplayedInput> {
   const columns = source.table.columns;
   const names = Object.keys(columns);
@@ -134,13 +150,12 @@ async function* pages(
                     AND active AND modification_time >= toDateTime(intDiv({partsFrom:Int64}, 1000), 'UTC'))`;
   let after: Record<string, unknown> | undefined;
   for (;;) {
-    const params: Record<string, unknown> = {
-      table: source.table.name,
-      from: fromMs,
-      partsFrom: fromMs - PART_CLOCK_SKEW_MS_MAX,
-      rows: REPLAY_PAGE_ROWS_MAX,
-    };
-    let where = `${parts} AND received_at >= {from:Int64}`;
+    const params: Record<string, unknown> = { from: fromMs, rows: REPLAY_PAGE_ROWS_MAX };
+    let where = 'received_at >= {from:Int64}';
+    if (pruneByParts) {
+      Object.assign(params, { table: source.table.name, partsFrom: fromMs - PART_CLOCK_SKEW_MS_MAX });
+      where = `${parts} AND ${where}`;
+    }
     if (after !== undefined) {
       // Keyset: the rows strictly after the last one read, in the same total order.
       const last = after;
