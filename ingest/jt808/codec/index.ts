@@ -34,6 +34,21 @@ export type {
   BlindSpotAlarm,
   AlarmIdentification,
 } from './messages/active-safety.js';
+export type {
+  AlarmAttachmentList,
+  AlarmAttachmentUpload,
+  AttachmentDataHeader,
+  AttachmentFileInfo,
+  AttachmentUploadResult,
+} from './messages/alarm-attachments.js';
+export {
+  ALARM_NUMBER_BYTES,
+  ATTACHMENT_DATA_HEADER_BYTES,
+  ATTACHMENT_DATA_MAGIC,
+  decodeAttachmentDataHeader,
+  encodeAlarmIdentification,
+  encodeAttachmentData,
+} from './messages/alarm-attachments.js';
 export type { GeneralReply } from './messages/0x0001-terminal-general-reply.js';
 export type { Register, RegisterLayout } from './messages/0x0100-register.js';
 export type { Authenticate } from './messages/0x0102-authenticate.js';

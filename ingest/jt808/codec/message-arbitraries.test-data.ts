@@ -486,8 +486,32 @@ function videoMessageArbs(): fc.Arbitrary<Jt808Message>[] {
         ),
       })
       .map((body) => ({ msgId: 0x1205 as const, body })),
+    fc
+      .record({ host: ascii(40), tcpPort: u16, udpPort: u16, alarmIdentification: ident, alarmNumber: ascii(32) })
+      .map((body) => ({ msgId: 0x9208 as const, body })),
+    fc
+      .record({
+        terminalId: ascii(7),
+        alarmIdentification: ident,
+        alarmNumber: ascii(32),
+        infoType: u8,
+        files: fc.array(fc.record({ name: ascii(60), size: u32 }), { maxLength: 8 }),
+      })
+      .map((body) => ({ msgId: 0x1210 as const, body })),
+    fileInfo.map((body) => ({ msgId: 0x1211 as const, body })),
+    fileInfo.map((body) => ({ msgId: 0x1212 as const, body })),
+    fc
+      .record({
+        name: ascii(60),
+        fileType: u8,
+        result: u8,
+        missing: fc.array(fc.record({ offset: u32, length: u32 }), { maxLength: 10 }),
+      })
+      .map((body) => ({ msgId: 0x9212 as const, body })),
   ];
 }
+
+const fileInfo = fc.record({ name: ascii(60), fileType: u8, size: u32 });
 
 export function headerArb(version: Jt808Version) {
   return fc.record({

@@ -96,6 +96,22 @@ import type { StoredMediaSearch } from './messages/0x8802-stored-media-search.js
 import { decodeStoredMediaSearch, encodeStoredMediaSearch } from './messages/0x8802-stored-media-search.js';
 import type { StoredMediaUpload } from './messages/0x8803-stored-media-upload.js';
 import { decodeStoredMediaUpload, encodeStoredMediaUpload } from './messages/0x8803-stored-media-upload.js';
+import type {
+  AlarmAttachmentList,
+  AlarmAttachmentUpload,
+  AttachmentFileInfo,
+  AttachmentUploadResult,
+} from './messages/alarm-attachments.js';
+import {
+  decodeAlarmAttachmentList,
+  decodeAlarmAttachmentUpload,
+  decodeAttachmentFileInfo,
+  decodeAttachmentUploadResult,
+  encodeAlarmAttachmentList,
+  encodeAlarmAttachmentUpload,
+  encodeAttachmentFileInfo,
+  encodeAttachmentUploadResult,
+} from './messages/alarm-attachments.js';
 
 /** Every message the codec knows, discriminated by `msgId`. */
 export type Jt808Message =
@@ -148,7 +164,12 @@ export type Jt808Message =
   | { msgId: 0x8607; body: DeleteAreas }
   | { msgId: 0x8702; body: EmptyBody }
   | { msgId: 0x8802; body: StoredMediaSearch }
-  | { msgId: 0x8803; body: StoredMediaUpload };
+  | { msgId: 0x8803; body: StoredMediaUpload }
+  | { msgId: 0x9208; body: AlarmAttachmentUpload }
+  | { msgId: 0x1210; body: AlarmAttachmentList }
+  | { msgId: 0x1211; body: AttachmentFileInfo }
+  | { msgId: 0x1212; body: AttachmentFileInfo }
+  | { msgId: 0x9212; body: AttachmentUploadResult };
 
 export type Jt808MsgId = Jt808Message['msgId'];
 
@@ -157,7 +178,7 @@ export const JT808_SUPPORTED_MSG_IDS: readonly Jt808MsgId[] = Object.freeze([
   0x0001, 0x0002, 0x0003, 0x0004, 0x0100, 0x0102, 0x0200, 0x0201, 0x0704, 0x0800, 0x0801, 0x0805, 0x0900, 0x8001,
   0x8003, 0x8004, 0x8100, 0x8201, 0x8202, 0x8203, 0x8300, 0x8800, 0x8801, 0x1205, 0x9101, 0x9102, 0x9201, 0x9202,
   0x9205, 0x0104, 0x0500, 0x0702, 0x0802, 0x8103, 0x8104, 0x8105, 0x8106, 0x8400, 0x8500, 0x8600, 0x8601, 0x8602,
-  0x8603, 0x8604, 0x8605, 0x8606, 0x8607, 0x8702, 0x8802, 0x8803,
+  0x8603, 0x8604, 0x8605, 0x8606, 0x8607, 0x8702, 0x8802, 0x8803, 0x9208, 0x1210, 0x1211, 0x1212, 0x9212,
 ] satisfies Jt808MsgId[]);
 
 export interface DecodeMessageOptions {
@@ -313,6 +334,16 @@ function decodeBody(msgId: number, body: Buffer, ctx: DecodeContext): Result<Jt8
       return wrap(0x8802, decodeStoredMediaSearch(body));
     case 0x8803:
       return wrap(0x8803, decodeStoredMediaUpload(body));
+    case 0x9208:
+      return wrap(0x9208, decodeAlarmAttachmentUpload(body));
+    case 0x1210:
+      return wrap(0x1210, decodeAlarmAttachmentList(body));
+    case 0x1211:
+      return wrap(0x1211, decodeAttachmentFileInfo(body));
+    case 0x1212:
+      return wrap(0x1212, decodeAttachmentFileInfo(body));
+    case 0x9212:
+      return wrap(0x9212, decodeAttachmentUploadResult(body));
     default:
       return reject('unsupported_message', `message ${msgIdHex(msgId)} is not supported`);
   }
@@ -421,6 +452,15 @@ export function encodeMessageBody(msg: Jt808Message, version: Jt808Version): Buf
       return encodeStoredMediaSearch(msg.body);
     case 0x8803:
       return encodeStoredMediaUpload(msg.body);
+    case 0x9208:
+      return encodeAlarmAttachmentUpload(msg.body);
+    case 0x1210:
+      return encodeAlarmAttachmentList(msg.body);
+    case 0x1211:
+    case 0x1212:
+      return encodeAttachmentFileInfo(msg.body);
+    case 0x9212:
+      return encodeAttachmentUploadResult(msg.body);
   }
 }
 

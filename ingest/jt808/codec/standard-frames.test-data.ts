@@ -795,4 +795,73 @@ export const STANDARD_FRAMES: readonly StandardFrame[] = [
       '7E', // flag
     ],
   },
+  {
+    name: '0x9208 alarm attachment upload (T/JSATL 12), 2013',
+    wire: [
+      '7E', // flag
+      '92 08', // message id 0x9208
+      '00 4D', // body attributes: body 77 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 41', // flow number 65
+      '08', // attachment server address: 8 bytes
+      '31 30 2E 30 2E 30 2E 38', // "10.0.0.8"
+      '1D BC', // TCP port 7612
+      '00 00', // UDP port 0: none
+      '54 30 30 30 30 30 31', // alarm identification: terminal id "T000001", BYTE[7]
+      '26 05 01 08 30 00', //   time 2026-05-01 08:30:00 GMT+8
+      '01', //   serial 1
+      '02', //   2 attachments
+      '00', //   reserved
+      '35 34 33 30 33 30 33 30 33 30 33 30 33 31 32 36', // alarm number, BYTE[32]: the identification in hex,
+      '30 35 30 31 30 38 33 30 30 30 30 31 30 32 30 30', //   "54303030303031260501083000010200"
+      '00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00', // reserved BYTE[16]
+      '73', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x1210 alarm attachment list (T/JSATL 12), 2013',
+    wire: [
+      '7E', // flag
+      '12 10', // message id 0x1210
+      '00 67', // body attributes: body 103 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 07', // flow number 7
+      '54 30 30 30 30 30 31', // terminal id "T000001", BYTE[7]
+      '54 30 30 30 30 30 31 26 05 01 08 30 00 01 02 00', // alarm identification as in the 0x9208 above
+      '35 34 33 30 33 30 33 30 33 30 33 30 33 31 32 36', // alarm number "54303030303031260501083000010200",
+      '30 35 30 31 30 38 33 30 30 30 30 31 30 32 30 30', //   as the platform gave it
+      '00', // information type 0: normal
+      '02', // 2 attachments
+      '12', // name 1: 18 bytes
+      '30 30 5F 36 35 5F 36 35 30 31 5F 30 5F 31 2E 6A 70 67', //   "00_65_6501_0_1.jpg"
+      '00 00 9C 40', //   40,000 bytes
+      '12', // name 2: 18 bytes
+      '30 32 5F 36 35 5F 36 35 30 31 5F 30 5F 31 2E 6D 70 34', //   "02_65_6501_0_1.mp4"
+      '00 01 86 A0', //   100,000 bytes
+      'C3', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
+  {
+    name: '0x9212 attachment upload result (T/JSATL 12), two ranges to resend, 2013',
+    wire: [
+      '7E', // flag
+      '92 12', // message id 0x9212
+      '00 26', // body attributes: body 38 bytes, 2011/2013 header, not encrypted
+      '01 39 12 34 00 01', // terminal phone 013912340001, BCD[6]
+      '00 42', // flow number 66
+      '12', // name: 18 bytes
+      '30 32 5F 36 35 5F 36 35 30 31 5F 30 5F 31 2E 6D 70 34', //   "02_65_6501_0_1.mp4"
+      '02', // file type 2: video
+      '01', // result 1: send again
+      '02', // 2 ranges
+      '00 00 00 00', // range 1: offset 0
+      '00 00 10 00', //   4,096 bytes
+      '00 01 80 00', // range 2: offset 98,304
+      '00 00 06 A0', //   1,696 bytes (to the end of 100,000)
+      'DA', // check: XOR of the header and body bytes
+      '7E', // flag
+    ],
+  },
 ];

@@ -375,6 +375,53 @@ const EXPECTED: Record<string, Expected> = {
       deleteAfter: 0,
     },
   },
+  '0x9208 alarm attachment upload (T/JSATL 12), 2013': {
+    header: { msgId: 0x9208, ...H2013(65, '013912340001') },
+    body: {
+      host: '10.0.0.8',
+      tcpPort: 7612,
+      udpPort: 0,
+      alarmIdentification: {
+        terminalId: 'T000001',
+        time: gmt8(2026, 5, 1, 8, 30, 0),
+        serial: 1,
+        attachmentCount: 2,
+        reserved: 0,
+      },
+      alarmNumber: '54303030303031260501083000010200',
+    },
+  },
+  '0x1210 alarm attachment list (T/JSATL 12), 2013': {
+    header: { msgId: 0x1210, ...H2013(7, '013912340001') },
+    body: {
+      terminalId: 'T000001',
+      alarmIdentification: {
+        terminalId: 'T000001',
+        time: gmt8(2026, 5, 1, 8, 30, 0),
+        serial: 1,
+        attachmentCount: 2,
+        reserved: 0,
+      },
+      alarmNumber: '54303030303031260501083000010200',
+      infoType: 0,
+      files: [
+        { name: '00_65_6501_0_1.jpg', size: 40_000 },
+        { name: '02_65_6501_0_1.mp4', size: 100_000 },
+      ],
+    },
+  },
+  '0x9212 attachment upload result (T/JSATL 12), two ranges to resend, 2013': {
+    header: { msgId: 0x9212, ...H2013(66, '013912340001') },
+    body: {
+      name: '02_65_6501_0_1.mp4',
+      fileType: 2,
+      result: 1,
+      missing: [
+        { offset: 0, length: 4096 },
+        { offset: 98_304, length: 1696 },
+      ],
+    },
+  },
 };
 
 describe('frames written by hand from the standard', () => {
