@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       jt1078Host: '127.0.0.1',
       jt1078LivePort: 0,
       jt1078PlaybackPort: 0,
+      attachmentPort: 0,
       adminPassword: ADMIN_PASSWORD,
       logPartitions: 8,
       requireTerminalAuth: true,

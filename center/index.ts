@@ -22,6 +22,8 @@ export { API_HEADERS, COMMON_HEADERS, PAGE_CSP } from './http/security-headers.j
 export { FeedHub, FEED_HUB_DEFAULTS } from './hub/feed-hub.js';
 export type { FeedHubDeps, FeedHubOptions } from './hub/feed-hub.js';
 export { registerVehicleRoutes } from './vehicles/vehicle-routes.js';
+export { registerAttachmentRoutes } from './vehicles/attachment-routes.js';
+export type { AlarmAttachment } from './vehicles/attachment-routes.js';
 export type { VehicleRouteDeps } from './vehicles/vehicle-routes.js';
 export { registerRoutes } from './api/routes.js';
 export { registerHealthRoutes } from './api/health-routes.js';

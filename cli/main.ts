@@ -202,6 +202,8 @@ async function start(argv: string[]): Promise<void> {
       jt1078LivePort: values['jt1078-live-port'],
       jt1078PlaybackPort: values['jt1078-playback-port'],
       jt1078AdvertisedHost: values['jt1078-advertised-host'],
+      attachmentPort: values['attachment-port'],
+      attachmentAdvertisedHost: values['attachment-advertised-host'],
       videoStreamsMax: values['video-streams-max'],
       videoStreamBytesPerSecondMax: values['video-stream-bytes-per-second-max'],
       videoViewerlessCloseMs: values['video-viewerless-close-ms'],
@@ -234,6 +236,7 @@ async function start(argv: string[]): Promise<void> {
     jt809_port: node.jt809Port,
     jt1078_live_port: node.jt1078LivePort,
     jt1078_playback_port: node.jt1078PlaybackPort,
+    attachment_port: node.attachmentPort,
     startup_ms: startupMs,
     wall_url: `${base}/wall?token=${node.wallToken}`,
   };
@@ -248,6 +251,7 @@ async function start(argv: string[]): Promise<void> {
   console.log(
     `  JT/T 1078:    tcp://${host}:${node.jt1078LivePort} (live video), tcp://${host}:${node.jt1078PlaybackPort} (playback)`,
   );
+  console.log(`  Attachments:  tcp://${host}:${node.attachmentPort}   (active-safety alarm files, T/JSATL 12)`);
   if (node.generatedAdminPassword)
     console.log(
       `  First start: user "admin", password "${node.generatedAdminPassword}" (shown once; set VIGIL_ADMIN_PASSWORD to choose it)`,

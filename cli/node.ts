@@ -27,6 +27,7 @@ import {
   startOperationalStore,
   startRules,
   startSinks,
+  startAttachmentServer,
   startStorageHealth,
   startVideo,
   type NodeConfig,
@@ -76,6 +77,9 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   const video = await step('jt1078-video', () =>
     startVideo(config, { log, gateway: jt808.gateway, directory }, observe),
   );
+  const attachments = await step('attachments', () =>
+    startAttachmentServer(config, { log, gateway: jt808.gateway }, observe),
+  );
   const jt809 = await step('jt809', () => startJt809(config, { log, sql, directory }, observe));
   const ingest = await step('http-ingest', () => startHttpIngest(config, { log, sql, directory }, observe));
   const http = await step('http', () =>
@@ -111,6 +115,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     jt809Port: jt809.port,
     jt1078LivePort: video.ports.livePort,
     jt1078PlaybackPort: video.ports.playbackPort,
+    attachmentPort: attachments.port,
     wallToken,
     generatedAdminPassword: directory.generatedAdminPassword,
     analytics,

@@ -105,6 +105,21 @@ export const START_FLAGS = defineFlags([
       'address told to terminals in 0x9101/0x9201 (default: the address each terminal reaches the JT/T 808 port at; set it behind NAT)',
   },
   {
+    name: 'attachment-port',
+    kind: 'integer',
+    default: 6812,
+    min: 0,
+    max: 65535,
+    description:
+      'TCP port of the active-safety attachment server: terminals upload the pictures and clips of ADAS/DSM/tyre/blind-spot alarms there after 0x9208 (0 = any free port)',
+  },
+  {
+    name: 'attachment-advertised-host',
+    kind: 'string',
+    description:
+      'address told to terminals in 0x9208 (default: the address each terminal reaches the JT/T 808 port at; set it behind NAT)',
+  },
+  {
     name: 'video-streams-max',
     kind: 'integer',
     default: 64,

@@ -4,6 +4,12 @@ export type { CommandAnswer } from './jt808/gateway/connection.js';
 export { DownlinkError } from './jt808/gateway/downlink-error.js';
 export type { DownlinkFailure } from './jt808/gateway/downlink-error.js';
 export { GATEWAY_DEFAULTS } from './jt808/gateway/options.js';
+export {
+  ATTACHMENT_SERVER_DEFAULTS,
+  ATTACHMENTS_DIR_NAME,
+  AttachmentServer,
+} from './jt808/attachments/attachment-server.js';
+export type { AttachmentServerOptions } from './jt808/attachments/attachment-server.js';
 export type { GatewayOptions } from './jt808/gateway/options.js';
 export { OPEN_FILES_RESERVE, OpenFilesBudget, openFilesNote, processOpenFilesBudget } from './open-files.js';
 export type { ConnectionBound } from './open-files.js';

@@ -66,6 +66,8 @@ export type {
   TrendPeriod,
 } from './summary.js';
 export { ASSESSMENT_INDICATOR_IDS } from './assessment.js';
+export { ALARM_NUMBER_PATTERN, alarmAttachmentNumber } from './alarm-attachments.js';
+export type { AttachmentIdentification } from './alarm-attachments.js';
 export type {
   AssessmentFigure,
   AssessmentFigures,

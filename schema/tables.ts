@@ -211,7 +211,8 @@ export const WORK_ORDER_EVENTS = table({
 export type WorkOrderEventRow = RowOf<typeof WORK_ORDER_EVENTS.columns>;
 
 /**
- * JT/T 808 multimedia (0x0800 announcements and 0x0801 uploads). The media bytes live on disk under the data
+ * JT/T 808 multimedia (0x0800 announcements and 0x0801 uploads) and the active-safety attachments terminals
+ * upload to the attachment server (T/JSATL 12). The media bytes live on disk under the data
  * dir; this table says what arrived, from whom, where and where its file is. No org column (many rows have no
  * position): province-level analysts only.
  */
@@ -223,12 +224,12 @@ export const MEDIA_EVENTS = table({
       pattern: /^\d{1,20}$/,
       reason: 'bad_terminal_id',
     }),
-    media_id: column('uint32', 'media id chosen by the terminal'),
-    media_type: column('uint8', '0 image, 1 audio, 2 video'),
-    format: column('uint8', '0 JPEG, 1 TIF, 2 MP3, 3 WAV, 4 WMV'),
+    media_id: column('uint32', 'media id chosen by the terminal; 0 for an active-safety attachment'),
+    media_type: column('uint8', '0 image, 1 audio, 2 video; attachments also 3 text, 4 other'),
+    format: column('uint8', '0 JPEG, 1 TIF, 2 MP3, 3 WAV, 4 WMV, 255 another (see the path)'),
     event_code: column(
       'uint8',
-      '0 platform command, 1 timed, 2 robbery alarm, 3 collision/rollover, 4 door open, 5 door closed, ...',
+      '0 platform command, 1 timed, 2 robbery alarm, 3 collision/rollover, 4 door open, 5 door closed, ...; for an attachment its alarm item (100 ADAS, 101 DSM, 102 tyre, 103 blind spot)',
     ),
     channel: column('uint8', 'camera or microphone channel'),
     ts: column('datetime_ms', 'device time of the upload (0x0801); arrival time for a 0x0800 announcement'),
@@ -243,7 +244,10 @@ export const MEDIA_EVENTS = table({
       reason: 'lon_out_of_range',
     }),
     bytes: column('uint32', 'size of the stored media file; 0 for an announcement'),
-    path: column('string', 'file path relative to the data dir; empty for an announcement'),
+    path: column(
+      'string',
+      'file path relative to the data dir; empty for an announcement; attachments/<terminal>/<alarm number>/<name> for an active-safety attachment',
+    ),
     received_at: column('datetime_ms', 'time Vigil received it'),
   },
   engine: 'ReplacingMergeTree(received_at)',

@@ -59,6 +59,8 @@ beforeAll(async () => {
     '0',
     '--jt1078-playback-port',
     '0',
+    '--attachment-port',
+    '0',
   ];
   child = spawn('bash', ['-c', `ulimit -n ${OPEN_FILES_LIMIT} && exec "$0" "$@"`, TSX, ...args], {
     cwd: REPO_ROOT,

@@ -72,6 +72,8 @@ async function refusedStart(dataDir: string, args: string[]): Promise<{ code: nu
       '0',
       '--jt1078-playback-port',
       '0',
+      '--attachment-port',
+      '0',
       ...args,
     ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },

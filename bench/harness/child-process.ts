@@ -113,6 +113,8 @@ export function startVigilNode(
       '0',
       '--jt1078-playback-port',
       '0',
+      '--attachment-port',
+      '0',
       '--log-level',
       'warn',
       ...(options.args ?? []),

@@ -403,6 +403,23 @@ export function documentRouterRoutes(api: Api): void {
     roles: 'any',
     returns: 'the file (image/jpeg, audio/…, video/…)',
   });
+  api.document({
+    method: 'GET',
+    path: '/api/vehicles/:terminal_id/attachments/:alarm_number',
+    tag: 'vehicles',
+    summary:
+      "The files the terminal uploaded for an active-safety alarm (T/JSATL 12 attachments), by the alarm's details.attachment_number; to whoever sees the vehicle whole or the alarm",
+    roles: 'any',
+    returns: '{alarm_number, files: [AlarmAttachment {name, file_type, bytes, received_at, url}]}',
+  });
+  api.document({
+    method: 'GET',
+    path: '/api/vehicles/:terminal_id/attachments/:alarm_number/:name',
+    tag: 'vehicles',
+    summary: 'One attachment of an active-safety alarm, as its file',
+    roles: 'any',
+    returns: 'the file (image/jpeg, video/mp4, …)',
+  });
   documentVideoRoutes(api);
 }
 

@@ -83,7 +83,7 @@ function windowOf(ctx: RequestContext, lengthMax: number): { from: number; to: n
   return { from, to };
 }
 
-interface VehicleAccess {
+export interface VehicleAccess {
   principal: Principal;
   terminalId: string;
   vehicle: VehicleSearchRow | null;
@@ -91,7 +91,7 @@ interface VehicleAccess {
   whole: boolean;
 }
 
-async function access(ctx: RequestContext, deps: VehicleRouteDeps): Promise<VehicleAccess> {
+export async function access(ctx: RequestContext, deps: VehicleRouteDeps): Promise<VehicleAccess> {
   const principal = await deps.accounts.authenticate(bearerToken(ctx.req.headers.authorization));
   const terminalId = ctx.params.terminal_id;
   if (!TERMINAL_ID_PATTERN.test(terminalId)) throw bad('terminal_id', 'is 1-20 decimal digits');
@@ -231,7 +231,8 @@ async function mediaRows(
       : `ts >= fromUnixTimestamp64Milli(toInt64(${which.from})) AND ts <= fromUnixTimestamp64Milli(toInt64(${which.to}))`;
   const result = await deps.analytics.queryInternal(
     `SELECT media_id, media_type, format, event_code, channel, toUnixTimestamp64Milli(ts), lat, lon, bytes, path
-       FROM media_events FINAL WHERE terminal_id = '${terminalId}' AND ${where}
+       FROM media_events FINAL
+      WHERE terminal_id = '${terminalId}' AND ${where} AND NOT startsWith(path, 'attachments/')
       ORDER BY ts DESC, path DESC LIMIT ${MEDIA_ROWS_MAX * 2}`,
     { rowsMax: MEDIA_ROWS_MAX * 2 },
   );

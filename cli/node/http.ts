@@ -3,10 +3,13 @@
  * also carries the feed's and the video's WebSockets. The server listens last of all the node's ports but the
  * wall's token, so nothing answers a browser before every part behind the routes has started.
  */
+import path from 'node:path';
 import { henanGeo, packagePath, type Readiness } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
 import type { EventLog, RulesRunner } from '../../stream/index.js';
 import {
+  ATTACHMENT_SERVER_DEFAULTS,
+  ATTACHMENTS_DIR_NAME,
   GATEWAY_DEFAULTS,
   HTTP_INGEST_DEFAULTS,
   HttpIngest,
@@ -26,6 +29,7 @@ import {
   registerSqlRoutes,
   registerTerminalCommandRoutes,
   registerVehicleRoutes,
+  registerAttachmentRoutes,
   registerVideoRoutes,
   routeDocumentMismatch,
   SourceKeys,
@@ -109,6 +113,7 @@ function warnOpenFiles(httpOptions: HttpServerOptions, observe: Observe): Return
         value: 2 * MEDIA_SERVER_DEFAULTS.connectionsMax,
         explicit: false,
       },
+      { key: 'attachments.connectionsMax', value: ATTACHMENT_SERVER_DEFAULTS.connectionsMax, explicit: false },
       {
         key: 'http.connectionsMax',
         value: httpOptions.connectionsMax,
@@ -133,13 +138,18 @@ function registerNodeRoutes(config: NodeConfig, parts: HttpParts, observe: Obser
   registerHealthRoutes(router, { readiness: parts.readiness });
   registerRulesConfigRoutes(router, { accounts, sql, rules: parts.rules });
   registerTerminalCommandRoutes(router, { accounts, sql, link: gateway });
-  registerVehicleRoutes(router, {
+  const vehicleRoutes = {
     accounts,
     analytics,
     sql,
     covers: sees,
     orgCodeAt: parts.orgCodeAt,
     mediaDir: mediaDirOf(config),
+  };
+  registerVehicleRoutes(router, vehicleRoutes);
+  registerAttachmentRoutes(router, {
+    ...vehicleRoutes,
+    attachmentsDir: path.join(config.dataDir, ATTACHMENTS_DIR_NAME),
   });
   registerVideoRoutes(router, {
     accounts,

@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Sql } from '../../store/index.js';
 import type { EventLog } from '../../stream/index.js';
 import {
+  ATTACHMENT_SERVER_DEFAULTS,
+  AttachmentServer,
   GATEWAY_DEFAULTS,
   JT809_DEFAULTS,
   Jt1078MediaServer,
@@ -54,6 +56,26 @@ export async function startJt808Gateway(
   );
   const port = await gateway.listen();
   return { value: { gateway, port }, close: () => gateway.close() };
+}
+
+/** The active-safety attachment server; the gateway names it in 0x9208. */
+export async function startAttachmentServer(
+  config: NodeConfig,
+  deps: { log: EventLog; gateway: Jt808Gateway },
+  { logger, metrics }: Observe,
+): Promise<Started<{ server: AttachmentServer; port: number }>> {
+  const server = new AttachmentServer(
+    {
+      ...ATTACHMENT_SERVER_DEFAULTS,
+      host: config.jt808Host,
+      port: config.attachmentPort ?? ATTACHMENT_SERVER_DEFAULTS.port,
+      advertisedHost: config.attachmentAdvertisedHost,
+    },
+    { log: deps.log, dataDir: config.dataDir, logger: logger.child({ component: 'attachments' }), metrics },
+  );
+  const port = await server.listen();
+  deps.gateway.useAttachmentServer(server);
+  return { value: { server, port }, close: () => server.close() };
 }
 
 export interface Video {

@@ -47,6 +47,10 @@ export interface NodeConfig {
   jt1078PlaybackPort?: number;
   /** The address told to terminals in 0x9101/0x9201 (default: where each terminal reaches the JT/T 808 port). */
   jt1078AdvertisedHost?: string;
+  /** TCP port of the active-safety attachment server (default 6812; 0 = any free port). */
+  attachmentPort?: number;
+  /** The address 0x9208 names (default: the address of the terminal's JT/T 808 connection). */
+  attachmentAdvertisedHost?: string;
   /** Video streams open at once, and the bytes per second one stream may carry. */
   videoStreamsMax?: number;
   videoStreamBytesPerSecondMax?: number;
@@ -78,6 +82,7 @@ export interface RunningNode {
   jt809Port: number;
   jt1078LivePort: number;
   jt1078PlaybackPort: number;
+  attachmentPort: number;
   wallToken: string;
   generatedAdminPassword: string | null;
   analytics: Analytics;

@@ -4,7 +4,7 @@
  * starts an alarm of a type and flag 2 ends it; flag 0 is a one-off. Level 1/2 map to a severity. One
  * episode per alarm type, keyed by the type number.
  */
-import type { TelemetryRow } from '../../schema/index.js';
+import { alarmAttachmentNumber, type AttachmentIdentification, type TelemetryRow } from '../../schema/index.js';
 import type { PositionRule, Severity } from '../engine/rule.js';
 import { ENABLED_FIELD } from './common.js';
 
@@ -29,6 +29,7 @@ interface ActiveSafetyItem {
   frontDistance100ms?: number;
   deviationType?: number;
   fatigueLevel?: number;
+  alarmIdentification?: AttachmentIdentification;
 }
 
 const ADAS_TYPE_NAMES: Record<number, string> = {
@@ -139,6 +140,10 @@ function activeSafetyRule(
         ...(alarm.fatigueLevel !== undefined ? { fatigue_level: alarm.fatigueLevel } : {}),
         ...(alarm.frontDistance100ms !== undefined ? { front_gap_seconds: alarm.frontDistance100ms / 10 } : {}),
         ...(alarm.deviationType !== undefined ? { deviation: alarm.deviationType === 1 ? 'left' : 'right' } : {}),
+        // The number its pictures and clips are filed under once the terminal uploads them (0x9208).
+        ...(alarm.alarmIdentification !== undefined && alarm.alarmIdentification.attachmentCount > 0
+          ? { attachment_number: alarmAttachmentNumber(alarm.alarmIdentification) }
+          : {}),
       };
       const next = state ?? { open: {} };
       if (alarm.flag === 1) {

@@ -34,6 +34,7 @@ try {
       jt1078Host: '127.0.0.1',
       jt1078LivePort: 0,
       jt1078PlaybackPort: 0,
+      attachmentPort: 0,
       logPartitions: 2,
       requireTerminalAuth: false,
       adminPassword: 'correct horse battery staple',

@@ -18,6 +18,8 @@ export interface VigilProcess {
   /** JT/T 1078 media ports for live video and playback (free ports in tests). */
   jt1078LivePort: number;
   jt1078PlaybackPort: number;
+  /** The active-safety attachment server (a free port in tests). */
+  attachmentPort: number;
   wallToken: string;
   baseUrl: string;
   dataDir: string;
@@ -82,6 +84,8 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     '0',
     '--jt1078-playback-port',
     '0',
+    '--attachment-port',
+    '0',
     ...(options.args ?? []),
   ];
   const limited = options.openFilesLimit !== undefined;
@@ -106,6 +110,7 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     jt809_port: number;
     jt1078_live_port: number;
     jt1078_playback_port: number;
+    attachment_port: number;
     wall_url: string;
   }>((resolve, reject) => {
     const timer = setTimeout(
@@ -141,6 +146,7 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     jt809Port: ready.jt809_port,
     jt1078LivePort: ready.jt1078_live_port,
     jt1078PlaybackPort: ready.jt1078_playback_port,
+    attachmentPort: ready.attachment_port,
     wallToken: new URL(ready.wall_url).searchParams.get('token') ?? '',
     baseUrl,
     dataDir,

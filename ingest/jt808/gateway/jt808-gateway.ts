@@ -17,6 +17,7 @@ import {
 import { Connection, type CommandAnswer } from './connection.js';
 import { DownlinkError } from './downlink-error.js';
 import { MediaStore } from './media-store.js';
+import { AttachmentRequests, type AttachmentUploadTarget } from './attachment-requests.js';
 import { MediaUploads } from './media-uploads.js';
 import { fingerprintOf, telemetryFromLocation } from './normalize.js';
 import { checkGatewayOptions, type GatewayOptions } from './options.js';
@@ -40,6 +41,7 @@ export class Jt808Gateway {
   private readonly now: () => number;
   private readonly media: MediaStore;
   private readonly mediaUploads: MediaUploads;
+  private readonly attachmentRequests: AttachmentRequests;
   private readonly subpackages: Subpackages;
   private readonly recentFixes: RecentFixes;
   /** Undefined unless an RSA key is configured, so the common case decodes with the shared default contexts. */
@@ -58,6 +60,7 @@ export class Jt808Gateway {
     this.out = new Outbox(deps.log.producer(), deps.metrics, deps.logger, this.now);
     this.media = new MediaStore(options.mediaDir, options.mediaBytesPerFileMax, options.mediaBytesTotalMax);
     this.mediaUploads = new MediaUploads(this.media, this.out);
+    this.attachmentRequests = new AttachmentRequests(this.out);
     this.subpackages = new Subpackages(options, this.out, this.now);
     this.recentFixes = new RecentFixes(options.recentFixesPerTerminalMax, options.recentFixTerminalsMax);
     this.connections = new TcpConnections<Connection>(
@@ -88,6 +91,11 @@ export class Jt808Gateway {
         .gauge('vigil_jt808_replay_guard_terminals', 'Terminals whose recent positions the replay guard remembers')
         .set(undefined, this.recentFixes.size);
     });
+  }
+
+  /** Active-safety alarms with attachments are asked to upload them there (0x9208); without one, nothing is asked. */
+  useAttachmentServer(target: AttachmentUploadTarget): void {
+    this.attachmentRequests.useTarget(target);
   }
 
   async listen(): Promise<number> {
@@ -233,6 +241,7 @@ export class Jt808Gateway {
         const row = telemetryFromLocation(header.phone, c.plate, message.body, receivedAt, false);
         const accepted = await this.publishPositions(c, [row], raw);
         this.out.reply(c, header, accepted ? RESULT.ok : RESULT.badMessage);
+        if (accepted) this.attachmentRequests.onLocation(c, header.phone, message.body);
         return;
       }
       case 0x0704: {
@@ -257,6 +266,7 @@ export class Jt808Gateway {
           this.publishPositions(c, rows, raw),
         ]);
         this.out.reply(c, header, RESULT.ok);
+        for (const item of message.body.items) this.attachmentRequests.onLocation(c, header.phone, item);
         return;
       }
       case 0x0201: {
