@@ -6,12 +6,17 @@
  * under the alarm's `attachment_number` and served byte-exact, to the province and the alarm's city, and not to
  * another city's staff.
  */
-import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationBody } from '../cli/demo/location.js';
 import { encodeAttachmentData, type AlarmAttachmentUpload } from '../ingest/jt808/codec/index.js';
 import { alarmAttachmentNumber } from '../schema/index.js';
-import { createPerson } from './support/console-scenario.js';
+import { createPerson, openConsole } from './support/console-scenario.js';
+import { artifactPath, launchBrowser } from './support/browser.js';
+import { FFMPEG } from './support/jt1078-test-terminal.js';
 import { TestTerminal } from './support/jt808-test-terminal.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
@@ -21,12 +26,34 @@ const PLATE = '豫A7A077';
 const WHERE = { lat: 34.75, lon: 113.66 };
 
 let vigil: VigilProcess;
+let files: { name: string; type: number; data: Buffer }[] = [];
+let alarmId = '';
 beforeAll(async () => {
   vigil = await startVigil();
 }, 120_000);
 afterAll(async () => {
   await vigil?.stop();
 });
+
+/** ffmpeg's test pattern as a JPEG picture and a 3-second H.264 MP4 clip, as a camera would keep them. */
+function cameraFiles(): { picture: Buffer; clip: Buffer } {
+  if (!existsSync(FFMPEG)) throw new Error(`this test needs Debian's ffmpeg at ${FFMPEG} (apt-get install -y ffmpeg)`);
+  const dir = mkdtempSync(nodePath.join(tmpdir(), 'vigil-attachments-'));
+  try {
+    const ffmpeg = (args: string[]) =>
+      execFileSync(FFMPEG, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', ...args], { stdio: 'ignore' });
+    const picture = nodePath.join(dir, 'picture.jpg');
+    const clip = nodePath.join(dir, 'clip.mp4');
+    ffmpeg(['-i', 'testsrc2=size=640x480:rate=1', '-frames:v', '1', picture]);
+    ffmpeg([
+      ...['-i', 'testsrc2=size=320x240:rate=15', '-t', '3'],
+      ...['-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', clip],
+    ]);
+    return { picture: readFileSync(picture), clip: readFileSync(clip) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 async function json(token: string, url: string): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${vigil.baseUrl}${url}`, { headers: { authorization: `Bearer ${token}` } });
@@ -71,10 +98,11 @@ describe('active-safety attachments', () => {
     // The same alarm repeated in a later position is not asked for twice.
     expect((await terminal.request({ msgId: 0x0200, body: { ...body, time: time + 1000 } })).result).toBe(0);
 
-    const picture = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(30_000), Buffer.from([0x7e])]);
-    const clip = randomBytes(70_001);
-    clip[100] = 0x7e; // data frames carry any byte unescaped, the flag included
-    const files = [
+    // A real picture and a real clip, so the console test below can show them; data frames carry any byte
+    // unescaped, the flag included.
+    const { picture, clip } = cameraFiles();
+    expect(clip.includes(0x7e)).toBe(true);
+    files = [
       { name: `00_00_6401_3_${alarmNumber.slice(0, 8)}.jpg`, type: 0, data: picture },
       { name: `02_01_6401_3_${alarmNumber.slice(0, 8)}.mp4`, type: 2, data: clip },
     ];
@@ -95,9 +123,10 @@ describe('active-safety attachments', () => {
       for (const file of files) {
         const info = { name: file.name, fileType: file.type, size: file.data.length };
         expect((await uploader.request({ msgId: 0x1211, body: info })).result).toBe(0);
-        // 16 KiB pieces; of the clip the second piece is held back.
-        const piece = 16 * 1024;
+        // 8 KiB pieces; of the clip the second piece is held back.
+        const piece = 8 * 1024;
         const held = file.type === 2 ? { offset: piece, length: piece } : undefined;
+        if (held) expect(file.data.length).toBeGreaterThan(held.offset + held.length);
         for (let at = 0; at < file.data.length; at += piece) {
           if (held && at === held.offset) continue;
           uploader.write(encodeAttachmentData(file.name, at, file.data.subarray(at, at + piece)));
@@ -131,7 +160,7 @@ describe('active-safety attachments', () => {
 
     const admin = await vigil.login('admin', vigil.adminPassword);
     // The alarm names the number its files are filed under.
-    const alarmId = await eventually(
+    alarmId = await eventually(
       async () => {
         const q = await json(admin, `/api/alarms?rule=adas&plate=${encodeURIComponent(PLATE)}`);
         return ((q.body as { alarms?: { alarm_id: string }[] }).alarms ?? [])[0]?.alarm_id;
@@ -179,4 +208,45 @@ describe('active-safety attachments', () => {
     const media = await json(admin, `/api/vehicles/${PHONE}/media`);
     expect((media.body as { media: unknown[] }).media).toEqual([]);
   }, 120_000);
+  it('shows the picture and plays the clip beside the alarm in the duty console', async () => {
+    expect(alarmId).not.toBe('');
+    const admin = await vigil.login('admin', vigil.adminPassword);
+    const officer = await createPerson(vigil, admin, 'zz_evidence', 'duty_officer', '410100');
+    for (const viewport of [
+      { width: 1920, height: 1080 },
+      { width: 3840, height: 2160 },
+    ]) {
+      const browser = await launchBrowser(viewport, { locale: 'zh-CN' });
+      try {
+        const page = await openConsole(vigil, browser, officer);
+        await page.locator(`[data-testid="queue-row"][data-alarm-id="${alarmId}"]`).click();
+        const shown = page.locator('[data-testid="alarm-attachment"]');
+        await shown.nth(1).waitFor({ timeout: 20_000 });
+        expect(await shown.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(
+          files.map((f) => f.name),
+        );
+        // The picture decoded at its size, and the clip's first frame is there to play.
+        await page.waitForFunction(
+          () => {
+            const img = document.querySelector<HTMLImageElement>('[data-testid="alarm-attachment"] img');
+            const video = document.querySelector<HTMLVideoElement>('[data-testid="alarm-attachment"] video');
+            return img?.complete === true && img.naturalWidth === 640 && video !== null && video.readyState >= 2;
+          },
+          undefined,
+          { timeout: 20_000 },
+        );
+        expect(
+          await page
+            .locator('[data-testid="alarm-attachment"] video')
+            .evaluate((v: HTMLVideoElement) => [v.videoWidth, v.duration > 2.5]),
+        ).toEqual([320, true]);
+        const shot = artifactPath(`console-alarm-attachments-${viewport.width}x${viewport.height}.png`);
+        await page.screenshot({ path: shot });
+        console.log(`screenshot: ${shot}`);
+        expect(browser.cspViolations()).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    }
+  }, 180_000);
 });

@@ -1,11 +1,12 @@
 /**
  * The selected alarm beside the queue: what happened (rule, speed, place, times), who holds it, where it was
- * escalated, its work order, and every handling step with who and when (`GET /api/alarms/:id`); live video of
- * the vehicle's camera beside it, for the roles that may watch.
+ * escalated, its work order, and every handling step with who and when (`GET /api/alarms/:id`); the pictures and
+ * clips of an active-safety alarm; live video of the vehicle's camera beside it, for the roles that may watch.
  */
 import { useEffect, useState } from 'react';
 import type { AlarmQueueRow } from '../../../schema/handling.js';
 import { MESSAGES } from '../i18n/messages.js';
+import { AlarmAttachments } from './alarm-attachments.js';
 import { ruleName } from '../i18n/rule-names.js';
 import { named } from './console-messages.js';
 import { chinaDateTime } from './console-time.js';
@@ -35,6 +36,7 @@ export function AlarmDetail({ alarm, children }: { alarm: AlarmQueueRow; childre
   const { m, lang } = ws;
   const [history, setHistory] = useState<HistoryEntry[] | null>(null);
   const [details, setDetails] = useState<[string, string][]>([]);
+  const attachmentNumber = details.find(([k]) => k === 'attachment_number')?.[1];
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let cancelled = false;
@@ -116,6 +118,9 @@ export function AlarmDetail({ alarm, children }: { alarm: AlarmQueueRow; childre
             />
           ))}
       </dl>
+      {attachmentNumber !== undefined && alarm.terminal_id !== '' ? (
+        <AlarmAttachments terminalId={alarm.terminal_id} alarmNumber={attachmentNumber} />
+      ) : null}
       <AlarmVideo alarm={alarm} />
       {children}
       <h4>{m.queue.history}</h4>

@@ -178,6 +178,12 @@ export interface ConsoleMessages {
     kmh: string;
     windowTooLong: (days: number) => string;
   };
+  evidence: {
+    title: string;
+    waiting: string;
+    failed: string;
+    fileTypes: Record<string, string>;
+  };
   video: {
     title: string;
     channel: string;
@@ -547,6 +553,12 @@ const ZH: ConsoleMessages = {
     myVehicles: '本企业车辆',
     kmh: 'km/h',
     windowTooLong: (days) => `一次最多查询 ${days} 天，请缩短时间范围`,
+  },
+  evidence: {
+    title: '报警附件',
+    waiting: '终端尚未上传本报警的附件（已请求上传）',
+    failed: '附件读取失败',
+    fileTypes: { '0': '图片', '1': '音频', '2': '视频', '3': '文本', '4': '其他' },
   },
   video: {
     title: '视频',
@@ -931,6 +943,12 @@ const EN: ConsoleMessages = {
     myVehicles: 'Our vehicles',
     kmh: 'km/h',
     windowTooLong: (days) => `${days} days at most per query; shorten the window`,
+  },
+  evidence: {
+    title: 'Alarm attachments',
+    waiting: 'The terminal has not uploaded this alarm’s files yet (asked to)',
+    failed: 'The attachments could not be read',
+    fileTypes: { '0': 'Picture', '1': 'Audio', '2': 'Video', '3': 'Text', '4': 'Other' },
   },
   video: {
     title: 'Video',
