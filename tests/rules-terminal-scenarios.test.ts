@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TelemetryRow } from '../schema/index.js';
 import { ALL_RULES, RulesConfigStore, checkRulesConfig, defaultRulesConfig } from '../stream/index.js';
+import { withFieldsAddedSince } from '../stream/rules/rules-config.js';
 import { T0, camera, details, engineFor, fix, latest, run, telemetry, vehicle } from './support/rules-trace.js';
 
 const SECOND = 1_000;
@@ -126,6 +127,19 @@ describe('a stored configuration from before the split', () => {
     const engine = engineFor({ configure: (c) => Object.assign(c, structuredClone(loaded.config)) });
     const alarms = run(telemetry([fix('t', T0, { alarm_bits: 1 << 1 })]), engine);
     expect(alarms.map((a) => [a.rule, a.severity])).toEqual([['terminal_overspeed', 'critical']]);
+  });
+});
+
+describe('a stored configuration whose terminal_alarm was disabled', () => {
+  it('moves its bits to rules that start disabled as well', () => {
+    const old = defaultRulesConfig(ALL_RULES);
+    delete old.rules.terminal_fatigue;
+    old.rules.terminal_alarm.enabled = false;
+    Object.assign(old.rules.terminal_alarm.bits as Record<string, string>, { 2: 'warning' });
+    const { config, filled } = withFieldsAddedSince(old, ALL_RULES);
+    expect((config as typeof old).rules.terminal_fatigue).toEqual({ enabled: false, severity: 'warning' });
+    expect(filled).toContain('rules.terminal_alarm.bits.2 → rules.terminal_fatigue');
+    expect(checkRulesConfig(config, ALL_RULES)).toEqual([]);
   });
 });
 

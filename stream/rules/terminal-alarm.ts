@@ -154,8 +154,9 @@ export function moveTerminalAlarmBits(
       delete bits[String(bit)];
       changed = true;
       if (sections[id] === undefined) {
-        // The base rules need every field; a city's override only what differs.
-        sections[id] = complete ? { enabled: true, severity } : { severity };
+        // The base rules need every field; a city's override only what differs. A bit of a disabled
+        // terminal_alarm never alarmed: its rule starts disabled too.
+        sections[id] = complete ? { enabled: section.enabled !== false, severity } : { severity };
         moved.push(`${where}.terminal_alarm.bits.${bit} → ${where}.${id}`);
       }
     }
