@@ -1,9 +1,9 @@
 /**
  * adas, dsm and blind_spot: the active-safety alarms of the Jiangsu extension (0x64 ADAS, 0x65 DSM, 0x67 BSD)
- * that intelligent video terminals attach to a position, decoded by the gateway into the telemetry `extras` JSON. Flag 1
- * starts an alarm of a type and flag 2 ends it; flag 0 is a one-off. Level 1/2 map to a severity (blind-spot
- * items have no level: one severity). One episode per alarm type, keyed by the type number. Tyre pressure
- * (0x66) has no type but a list of tyres: tyre.ts.
+ * that intelligent video terminals attach to a position, decoded by the gateway into the telemetry `extras`
+ * JSON. Flag 1 starts an alarm of a type and flag 2 ends it; flag 0 is a one-off. Level 1/2 map to a severity
+ * (blind-spot items have no level: one severity). One episode per alarm type, keyed by the type number. Tyre
+ * pressure (0x66) has no type but a list of tyres: tyre.ts.
  */
 import type { PositionRule, Severity } from '../engine/rule.js';
 import { ENABLED_FIELD } from './common.js';

@@ -30,7 +30,7 @@ export const ALL_RULES: readonly AnyRule[] = [
   overloadRule,
   unlicensedRule,
   deviceOfflineRule,
-  // The terminal's own judgements (0x0200 bits 1, 2, 18-23), video alarms (JT/T 1078) and tyre / blind spot (0x66/0x67).
+  // The terminal's own judgements (0x0200 bits 1, 2, 18-23), JT/T 1078 video alarms, tyre and blind spot (0x66/0x67).
   ...TERMINAL_BIT_RULES,
   videoFaultRule,
   abnormalDrivingRule,
