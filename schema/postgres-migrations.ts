@@ -474,4 +474,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX duty_inspections_open ON duty_inspections(deadline_at) WHERE status = 'sent';
     `,
   },
+  {
+    id: 25,
+    name: "vehicles: driven axles, for GB 1589's 46 t limit of a six-axle combination whose tractor has one drive axle",
+    sql: `
+      ALTER TABLE vehicles ADD COLUMN drive_axles smallint NOT NULL DEFAULT 0 CHECK (drive_axles BETWEEN 0 AND 4);
+    `,
+  },
 ];

@@ -23,6 +23,19 @@ export const RULE_NAMES: Readonly<Record<string, RuleName>> = {
   unlicensed: { zh: '无证经营', en: 'Unlicensed' },
   device_offline: { zh: '设备离线', en: 'Device offline' },
   jt809_report: { zh: '下级平台报警', en: 'Platform report' },
+  // The terminal's own judgements (0x0200 bits 1, 2, 18-23), JT/T 1078 video alarms, tyre and blind spot.
+  terminal_overspeed: { zh: '终端超速报警', en: 'Terminal overspeed' },
+  terminal_fatigue: { zh: '终端疲劳驾驶', en: 'Terminal fatigue' },
+  terminal_daily_driving: { zh: '终端当天累计驾驶超时', en: 'Daily driving exceeded' },
+  terminal_overtime_parking: { zh: '终端超时停车', en: 'Terminal overtime parking' },
+  terminal_area_in_out: { zh: '终端进出区域', en: 'Terminal area in/out' },
+  terminal_route_in_out: { zh: '终端进出路线', en: 'Terminal route in/out' },
+  terminal_road_section_time: { zh: '终端路段行驶时间不足/过长', en: 'Road-section time' },
+  terminal_route_deviation: { zh: '终端路线偏离', en: 'Terminal route deviation' },
+  video_fault: { zh: '视频设备故障', en: 'Video fault' },
+  abnormal_driving: { zh: '异常驾驶行为', en: 'Abnormal driving' },
+  tyre: { zh: '胎压异常TPMS', en: 'Tyre pressure (TPMS)' },
+  blind_spot: { zh: '盲区监测BSD', en: 'Blind spot (BSD)' },
 };
 
 export function ruleNameIn(rule: string, lang: keyof RuleName): string {

@@ -70,6 +70,8 @@ export interface VehicleRecord {
   plate_color: number;
   vehicle_class: VehicleClass;
   axles: number;
+  /** Driven axles (of the tractor, for a combination): 1 or 2; 0 or absent when the registry does not say. */
+  drive_axles?: number;
   enterprise_id: string;
   /** JT/T 808 terminal number as on the wire, when the vehicle has one. */
   terminal_id: string;

@@ -19,6 +19,18 @@ import {
 import { encodeTerminalMessage } from '../cli/commands/wire-codec.js';
 import type { CameraEvent, VehicleRecord } from '../schema/index.js';
 
+/** The terminal's alarm bits that are rules of their own (stream/rules/terminal-bits.ts). */
+const TERMINAL_BITS: readonly [string, number][] = [
+  ['terminal_overspeed', 1],
+  ['terminal_fatigue', 2],
+  ['terminal_daily_driving', 18],
+  ['terminal_overtime_parking', 19],
+  ['terminal_area_in_out', 20],
+  ['terminal_route_in_out', 21],
+  ['terminal_road_section_time', 22],
+  ['terminal_route_deviation', 23],
+];
+
 const WINDOWS = [
   { name: '6 h from 03:00 (night ban, morning)', vehicles: 90, hours: 6, start: '2026-11-02T03:00:00+08:00' },
   {
@@ -100,6 +112,14 @@ describe.each(WINDOWS)('generated traffic, $name: labels are the only violations
         check((f.alarmBits & 1) !== 0, 'terminal_alarm');
         check(f.extras.adas !== undefined, 'adas');
         check(f.extras.dsm !== undefined, 'dsm');
+        for (const [rule, bit] of TERMINAL_BITS) check((f.alarmBits & (1 << bit)) !== 0, rule);
+        check(
+          ((f.extras.videoAlarmBits ?? 0) & 0b1111) !== 0 || f.extras.videoLossChannelBits !== undefined,
+          'video_fault',
+        );
+        check(f.extras.abnormalDriving !== undefined, 'abnormal_driving');
+        check(f.extras.tpms !== undefined, 'tyre');
+        check(f.extras.blindSpot !== undefined, 'blind_spot');
         check(
           vehicle.vehicle_class === 'dangerous_goods' &&
             zones.some((z) => kmBetween(f, { lat: z.lat, lon: z.lon } as LocationBody) * 1000 < z.radius_m),

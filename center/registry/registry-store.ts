@@ -30,7 +30,7 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
   static async open(sql: Sql): Promise<RegistryStore> {
     const store = new RegistryStore(sql);
     const rows = await sql.query<Record<string, unknown>>(
-      'SELECT plate, plate_color, vehicle_class, axles, enterprise_id, terminal_id, permit_valid_until, route_length_km, home_org_code FROM vehicles',
+      'SELECT plate, plate_color, vehicle_class, axles, drive_axles, enterprise_id, terminal_id, permit_valid_until, route_length_km, home_org_code FROM vehicles',
     );
     for (const row of rows) store.remember(vehicleOfRow(row));
     return store;
@@ -117,9 +117,9 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
 
 async function upsertVehicle(tx: Tx, v: VehicleRecord, source: string): Promise<void> {
   await tx.query(
-    `INSERT INTO vehicles (plate, plate_color, vehicle_class, axles, enterprise_id, terminal_id, permit_valid_until, route_length_km, home_org_code, source, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
-     ON CONFLICT (plate, plate_color) DO UPDATE SET vehicle_class = EXCLUDED.vehicle_class, axles = EXCLUDED.axles,
+    `INSERT INTO vehicles (plate, plate_color, vehicle_class, axles, enterprise_id, terminal_id, permit_valid_until, route_length_km, home_org_code, source, drive_axles, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+     ON CONFLICT (plate, plate_color) DO UPDATE SET vehicle_class = EXCLUDED.vehicle_class, axles = EXCLUDED.axles, drive_axles = EXCLUDED.drive_axles,
        enterprise_id = EXCLUDED.enterprise_id, terminal_id = EXCLUDED.terminal_id, permit_valid_until = EXCLUDED.permit_valid_until,
        route_length_km = EXCLUDED.route_length_km, home_org_code = EXCLUDED.home_org_code, source = EXCLUDED.source, updated_at = now()`,
     [
@@ -133,6 +133,7 @@ async function upsertVehicle(tx: Tx, v: VehicleRecord, source: string): Promise<
       v.route_length_km,
       v.home_org_code,
       source,
+      v.drive_axles ?? 0,
     ],
   );
 }
@@ -148,6 +149,7 @@ function vehicleOfRow(row: Record<string, unknown>): VehicleRecord {
     plate_color: Number(row.plate_color),
     vehicle_class: row.vehicle_class as VehicleClass,
     axles: Number(row.axles),
+    ...(Number(row.drive_axles) > 0 ? { drive_axles: Number(row.drive_axles) } : {}),
     enterprise_id: String(row.enterprise_id),
     terminal_id: String(row.terminal_id),
     permit_valid_until: permit === null || permit === undefined ? null : new Date(permit as string | Date).getTime(),

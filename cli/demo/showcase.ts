@@ -19,6 +19,7 @@ import type { LocationBody } from '../../ingest/index.js';
 import type { DemoClock } from './demo-clock.js';
 import { locationBody } from './location.js';
 import { SimulatedTerminal } from './simulated-terminal.js';
+import { TERMINAL_SHOWCASE, type TerminalShowcase, type TerminalShowcaseRule } from './showcase-terminal.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -43,7 +44,8 @@ export type ShowcaseRule =
   | 'offline'
   | 'cloned_plate'
   | 'unlicensed'
-  | 'device_offline';
+  | 'device_offline'
+  | TerminalShowcaseRule;
 
 /** One labelled case: the rule, the demo second its violation happens, its subject and what a presenter says. */
 export interface ShowcaseCase {
@@ -185,6 +187,22 @@ const V = {
   }),
 } as const;
 
+/** The lorries of the terminal-reported cases (showcase-terminal.ts), by rule. */
+const REPORTING: ReadonlyMap<TerminalShowcaseRule, ShowVehicle> = new Map(
+  TERMINAL_SHOWCASE.map((c) => [
+    c.rule,
+    vehicle(c.n, {
+      vehicleClass: 'heavy_truck',
+      axles: 3,
+      permitDays: 365,
+      routeLengthKm: 0,
+      start: c.start,
+      headingDeg: c.headingDeg,
+      cruiseKmh: 70,
+    }),
+  ]),
+);
+
 /** Roadside equipment of the sample's network the cases use (positions as the sample's records give them). */
 const WIM_ZHENGZHOU = { device_id: 'wim-410102', lon: 113.6073, lat: 34.74945, org_code: '410102' };
 const ANPR_ZHENGZHOU = { device_id: 'anpr-410102', lon: 113.6073, lat: 34.74945, org_code: '410102' };
@@ -266,6 +284,7 @@ export const SHOWCASE_CASES: readonly ShowcaseCase[] = [
     ...caseOf('device_offline', 555, undefined, '称重站上报故障', 'weigh-in-motion site reports a fault'),
     device_id: FAULTY_WIM.device_id,
   },
+  ...TERMINAL_SHOWCASE.map((c) => caseOf(c.rule, c.atS, REPORTING.get(c.rule), c.zh, c.en)),
 ];
 
 export interface ShowcaseHttp {
@@ -364,7 +383,7 @@ export class Showcase {
     const t0 = this.clock.startMs;
     await this.post(
       'registry',
-      Object.values(V).map((v) => ({
+      [...Object.values(V), ...REPORTING.values()].map((v) => ({
         type: 'vehicle',
         plate: v.plate,
         plate_color: 2,
@@ -394,6 +413,7 @@ export class Showcase {
       ['cloned_plate', () => this.cloned()],
       ['unlicensed', () => this.unlicensed()],
       ['device_offline', () => this.deviceFault()],
+      ...TERMINAL_SHOWCASE.map((c): [string, () => Promise<void>] => [c.rule, () => this.reported(c)]),
     ];
     await Promise.all(
       scripts.map(([rule, run]) =>
@@ -499,6 +519,16 @@ export class Showcase {
       if (s === at + MOVING_REPORT_S) return { extras: { [rule]: alarm(2) } };
       return {};
     });
+  }
+
+  /** A case of showcase-terminal.ts: the lorry drives around the case's second with the bit or item it reports. */
+  private async reported(c: TerminalShowcase): Promise<void> {
+    const v = REPORTING.get(c.rule);
+    if (!v) return;
+    const d = await this.driver(v);
+    await this.drive(d, c.atS - 30, c.atS + 180, (s) =>
+      c.step(s, c.atS, { ts: this.clock.now(), lon: d.m.pos[0], lat: d.m.pos[1] }),
+    );
   }
 
   private async fatigue(): Promise<void> {

@@ -45,12 +45,20 @@ function vehicle(record: SourceRecord, ctx: NormalizeContext): RegistryRecord {
   if (terminalId !== '' && !/^\d{1,20}$/.test(terminalId))
     throw new RecordProblem('bad_terminal_id', `terminal_id ${JSON.stringify(terminalId)} is not 1-20 decimal digits`);
   const axles = optionalNumber(record, ['axles'], 0, 0, 20, 'bad_axles');
+  // Driven axles (of the tractor, for a combination): GB 1589 allows a six-axle combination whose tractor has one
+  // drive axle 46 t instead of 49 t. Optional; 0 or absent means the registry does not say.
+  const driveAxles = optionalNumber(record, ['drive_axles'], 0, 0, 4, 'bad_drive_axles');
+  if (!Number.isInteger(driveAxles))
+    throw new RecordProblem('bad_drive_axles', `drive_axles ${driveAxles} is not a whole number of axles`);
+  if (driveAxles > 0 && axles > 0 && driveAxles > Math.round(axles))
+    throw new RecordProblem('bad_drive_axles', `drive_axles ${driveAxles} is more than the vehicle's ${axles} axles`);
   return {
     type: 'vehicle',
     plate: requiredPlate(record),
     plate_color: plateColor(record, true),
     vehicle_class: vehicleClass,
     axles: Math.round(axles),
+    ...(driveAxles > 0 ? { drive_axles: driveAxles } : {}),
     enterprise_id: optionalText(record, ['enterprise_id'], 64),
     terminal_id: terminalId,
     permit_valid_until: optionalTime(record, 'permit_valid_until', ctx),

@@ -259,6 +259,7 @@ export function factsOf(record: VehicleRecord | undefined, terminalId: string, p
     cityCode: cityCodeOf(record.home_org_code || undefined, p),
     routeLengthKm: record.route_length_km,
     axles: record.axles,
+    ...(record.drive_axles ? { driveAxles: record.drive_axles } : {}),
     permitValidUntil: record.permit_valid_until,
   };
 }

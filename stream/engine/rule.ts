@@ -29,6 +29,8 @@ export interface VehicleFacts {
   cityCode: string;
   routeLengthKm: number;
   axles: number;
+  /** Driven axles of the vehicle (of the tractor for a combination), from the registry; undefined when unknown. */
+  driveAxles?: number;
   permitValidUntil: number | null;
 }
 

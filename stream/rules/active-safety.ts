@@ -1,19 +1,25 @@
 /**
- * adas and dsm: the active-safety alarms of the Jiangsu extension (0x64 ADAS, 0x65 DSM) that intelligent
- * video terminals attach to a position, decoded by the gateway into the telemetry `extras` JSON. Flag 1
- * starts an alarm of a type and flag 2 ends it; flag 0 is a one-off. Level 1/2 map to a severity. One
- * episode per alarm type, keyed by the type number.
+ * adas, dsm and blind_spot: the active-safety alarms of the Jiangsu extension (0x64 ADAS, 0x65 DSM, 0x67 BSD)
+ * that intelligent video terminals attach to a position, decoded by the gateway into the telemetry `extras`
+ * JSON. Flag 1 starts an alarm of a type and flag 2 ends it; flag 0 is a one-off. Level 1/2 map to a severity
+ * (blind-spot items have no level: one severity). One episode per alarm type, keyed by the type number. Tyre
+ * pressure (0x66) has no type but a list of tyres: tyre.ts.
  */
-import { alarmAttachmentNumber, type AttachmentIdentification, type TelemetryRow } from '../../schema/index.js';
+import { alarmAttachmentNumber, type AttachmentIdentification } from '../../schema/index.js';
 import type { PositionRule, Severity } from '../engine/rule.js';
 import { ENABLED_FIELD } from './common.js';
+import type { ConfigSpec } from './config-spec.js';
+import { extrasOf } from './extras.js';
 
 export interface ActiveSafetyConfig {
   enabled: boolean;
   /** Alarm types that raise alarms; others are ignored. */
   types: number[];
-  level1Severity: Severity;
-  level2Severity: Severity;
+  /** ADAS and DSM items carry a level (1 or 2), each with its severity … */
+  level1Severity?: Severity;
+  level2Severity?: Severity;
+  /** … blind-spot items carry none: one severity. */
+  severity?: Severity;
   /** An alarm the terminal never ends is closed after this long, minutes. */
   openMinutesMax: number;
 }
@@ -53,36 +59,32 @@ const DSM_TYPE_NAMES: Record<number, string> = {
   0x11: 'driver_change',
 };
 
-/** One parse per position for both rules: the last row parsed and its result. */
-let parsedRow: TelemetryRow | undefined;
-let parsedExtras: Record<string, unknown> | undefined;
-
-function extrasOf(position: TelemetryRow): Record<string, unknown> | undefined {
-  if (parsedRow !== position) {
-    parsedRow = position;
-    try {
-      const value: unknown = JSON.parse(position.extras);
-      parsedExtras = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-    } catch {
-      parsedExtras = undefined;
-    }
-  }
-  return parsedExtras;
-}
-
 interface ActiveSafetyState {
   /** type → [since, lat, lon] of the open alarm. */
   open: Record<string, [number, number, number]>;
 }
 
+const BLIND_SPOT_TYPE_NAMES: Record<number, string> = {
+  1: 'rear_approach',
+  2: 'left_rear_approach',
+  3: 'right_rear_approach',
+};
+
 function activeSafetyRule(
-  id: 'adas' | 'dsm',
-  item: 'adas' | 'dsm',
+  id: 'adas' | 'dsm' | 'blind_spot',
+  item: 'adas' | 'dsm' | 'blindSpot',
   names: Record<number, string>,
   description: string,
   defaultTypes: number[],
+  levels = true,
 ): PositionRule<ActiveSafetyState, ActiveSafetyConfig> {
   const marker = `"${item}"`;
+  const severitySpec: ConfigSpec = levels
+    ? {
+        level1Severity: { kind: 'severity', description: 'severity of level-1 alarms' },
+        level2Severity: { kind: 'severity', description: 'severity of level-2 alarms' },
+      }
+    : { severity: { kind: 'severity', description: 'severity of the alarm' } };
   return {
     id,
     input: 'position',
@@ -97,8 +99,7 @@ function activeSafetyRule(
         lengthMax: 64,
         description: 'alarm types that raise alarms',
       },
-      level1Severity: { kind: 'severity', description: 'severity of level-1 alarms' },
-      level2Severity: { kind: 'severity', description: 'severity of level-2 alarms' },
+      ...severitySpec,
       openMinutesMax: {
         kind: 'number',
         min: 1,
@@ -109,8 +110,7 @@ function activeSafetyRule(
     defaults: {
       enabled: true,
       types: defaultTypes,
-      level1Severity: 'warning',
-      level2Severity: 'critical',
+      ...(levels ? { level1Severity: 'warning', level2Severity: 'critical' } : { severity: 'warning' }),
       openMinutesMax: 30,
     },
     evaluate(state, position, _vehicle, config, out) {
@@ -129,7 +129,8 @@ function activeSafetyRule(
       const alarm = extrasOf(position)?.[item] as ActiveSafetyItem | undefined;
       if (!alarm || typeof alarm.type !== 'number' || !config.types.includes(alarm.type)) return state;
       const key = String(alarm.type);
-      const severity = alarm.level === 2 ? config.level2Severity : config.level1Severity;
+      const severity =
+        (levels ? (alarm.level === 2 ? config.level2Severity : config.level1Severity) : config.severity) ?? 'warning';
       const since = typeof alarm.time === 'number' ? alarm.time : ts;
       const evidence = {
         type: alarm.type,
@@ -140,10 +141,7 @@ function activeSafetyRule(
         ...(alarm.fatigueLevel !== undefined ? { fatigue_level: alarm.fatigueLevel } : {}),
         ...(alarm.frontDistance100ms !== undefined ? { front_gap_seconds: alarm.frontDistance100ms / 10 } : {}),
         ...(alarm.deviationType !== undefined ? { deviation: alarm.deviationType === 1 ? 'left' : 'right' } : {}),
-        // The number its pictures and clips are filed under once the terminal uploads them (0x9208).
-        ...(alarm.alarmIdentification !== undefined && alarm.alarmIdentification.attachmentCount > 0
-          ? { attachment_number: alarmAttachmentNumber(alarm.alarmIdentification) }
-          : {}),
+        ...attachmentEvidence(alarm.alarmIdentification),
       };
       const next = state ?? { open: {} };
       if (alarm.flag === 1) {
@@ -175,3 +173,19 @@ export const dsmRule = activeSafetyRule(
   'Driver-state alarms of video terminals (0x65: fatigue, phone, smoking ...)',
   [1, 2, 3, 4, 5],
 );
+export const blindSpotRule = activeSafetyRule(
+  'blind_spot',
+  'blindSpot',
+  BLIND_SPOT_TYPE_NAMES,
+  'Blind-spot alarms of video terminals (0x67: vehicle approaching from behind, left rear, right rear)',
+  [1, 2, 3],
+  false,
+);
+
+/**
+ * The number an active-safety alarm's pictures and clips are filed under once its terminal uploads them (0x9208,
+ * schema/alarm-attachments.ts), for the evidence; nothing when the item holds no attachments.
+ */
+export function attachmentEvidence(ident: AttachmentIdentification | undefined): { attachment_number?: string } {
+  return ident !== undefined && ident.attachmentCount > 0 ? { attachment_number: alarmAttachmentNumber(ident) } : {};
+}

@@ -1,6 +1,6 @@
 /** Every rule Vigil runs, in evaluation order. Rule ids are user-facing: alarms, configuration, docs. */
 import type { AnyRule } from '../engine/rule.js';
-import { adasRule, dsmRule } from './active-safety.js';
+import { adasRule, blindSpotRule, dsmRule } from './active-safety.js';
 import { clonedPlateRule } from './cloned-plate.js';
 import { deviceOfflineRule } from './device-offline.js';
 import { fatigueRule } from './fatigue.js';
@@ -11,7 +11,10 @@ import { offlineRule } from './offline.js';
 import { overloadRule } from './overload.js';
 import { overspeedRule } from './overspeed.js';
 import { terminalAlarmRule } from './terminal-alarm.js';
+import { TERMINAL_BIT_RULES } from './terminal-bits.js';
+import { tyreRule } from './tyre.js';
 import { unlicensedRule } from './unlicensed.js';
+import { abnormalDrivingRule, videoFaultRule } from './video-alarms.js';
 
 export const ALL_RULES: readonly AnyRule[] = [
   overspeedRule,
@@ -27,4 +30,10 @@ export const ALL_RULES: readonly AnyRule[] = [
   overloadRule,
   unlicensedRule,
   deviceOfflineRule,
+  // The terminal's own judgements (0x0200 bits 1, 2, 18-23), JT/T 1078 video alarms, tyre and blind spot (0x66/0x67).
+  ...TERMINAL_BIT_RULES,
+  videoFaultRule,
+  abnormalDrivingRule,
+  tyreRule,
+  blindSpotRule,
 ];

@@ -3,6 +3,9 @@
  * DOMAIN.md; combination limits for tractors) plus a tolerance for the scale, or one axle heavier than any
  * single axle may be. One alarm per weighing. A vehicle the registry does not know may be a combination: by
  * default it is judged against the combination limit of its axle count, so a legal combination is not accused.
+ * A combination of six or more axles whose tractor has a single drive axle is allowed 46 t instead of 49 t (GB
+ * 1589-2016, table 3, note): the registry's `drive_axles` says so; where it is unknown the 49 t applies, as no
+ * officer can accuse a vehicle of the stricter case without knowing it is that case.
  */
 import type { CameraRule } from '../engine/rule.js';
 import { ENABLED_FIELD, roundTo } from './common.js';
@@ -16,6 +19,8 @@ export interface OverloadConfig {
   axles4CombinationKg: number;
   axles5Kg: number;
   axles6Kg: number;
+  /** 6 or more axles, combination whose tractor has a single drive axle (registry `drive_axles` 1). */
+  axles6SingleDriveKg: number;
   /** Heaviest load any one axle may carry, kg (compared with the WIM record's per-axle weights). */
   axleKgMax: number;
   /** A vehicle the registry does not know is judged as a combination (the higher limit for 3 and 4 axles). */
@@ -25,13 +30,18 @@ export interface OverloadConfig {
   criticalOverPercent: number;
 }
 
-export function grossLimitKg(config: OverloadConfig, axles: number, combination: boolean): number | null {
+export function grossLimitKg(
+  config: OverloadConfig,
+  axles: number,
+  combination: boolean,
+  driveAxles?: number,
+): number | null {
   if (axles < 2) return null;
   if (axles === 2) return config.axles2Kg;
   if (axles === 3) return combination ? config.axles3CombinationKg : config.axles3Kg;
   if (axles === 4) return combination ? config.axles4CombinationKg : config.axles4Kg;
   if (axles === 5) return config.axles5Kg;
-  return config.axles6Kg;
+  return combination && driveAxles === 1 ? config.axles6SingleDriveKg : config.axles6Kg;
 }
 
 const limitField = (axles: string) => ({
@@ -54,6 +64,7 @@ export const overloadRule: CameraRule<undefined, OverloadConfig> = {
     axles4CombinationKg: limitField('4-axle combination'),
     axles5Kg: limitField('5 axles'),
     axles6Kg: limitField('6 or more axles'),
+    axles6SingleDriveKg: limitField('6 or more axles, combination whose tractor has one drive axle'),
     axleKgMax: {
       kind: 'number',
       min: 1000,
@@ -86,6 +97,7 @@ export const overloadRule: CameraRule<undefined, OverloadConfig> = {
     axles4CombinationKg: 36_000,
     axles5Kg: 43_000,
     axles6Kg: 49_000,
+    axles6SingleDriveKg: 46_000,
     // GB 1589-2016: the heaviest single axle is a drive axle with twin tyres, 11.5 t; every axle of a tandem or
     // tridem group is allowed less, so no legal axle of any configuration carries more.
     axleKgMax: 11_500,
@@ -99,7 +111,7 @@ export const overloadRule: CameraRule<undefined, OverloadConfig> = {
     const configuration = vehicle ? (vehicle.vehicleClass === 'tractor' ? 'combination' : 'rigid') : 'unregistered';
     const combination =
       configuration === 'combination' || (configuration === 'unregistered' && config.unregisteredAsCombination);
-    const limitKg = grossLimitKg(config, axles, combination);
+    const limitKg = grossLimitKg(config, axles, combination, vehicle?.driveAxles);
     if (limitKg === null) return undefined;
     const factor = 1 + config.tolerancePercent / 100;
     const grossOver = event.gross_kg > limitKg * factor;
@@ -125,6 +137,7 @@ export const overloadRule: CameraRule<undefined, OverloadConfig> = {
         gross_kg: event.gross_kg,
         axles,
         configuration,
+        drive_axles: vehicle?.driveAxles ?? null,
         limit_kg: limitKg,
         axle_limit_kg: config.axleKgMax,
         axles_over: axlesOver,

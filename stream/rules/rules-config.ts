@@ -23,6 +23,7 @@ import {
   type CorridorShape,
 } from './zone-geometry.js';
 import { VEHICLE_CLASSES } from '../../schema/index.js';
+import { moveTerminalAlarmBits } from './terminal-alarm.js';
 
 export interface EngineSettings {
   /**
@@ -139,7 +140,8 @@ export function defaultRulesConfig(rules: readonly AnyRule[]): RulesConfig {
 export function withFieldsAddedSince(raw: unknown, rules: readonly AnyRule[]): { config: unknown; filled: string[] } {
   if (!isPlainObject(raw) || !isPlainObject(raw.rules)) return { config: raw, filled: [] };
   const sections: Record<string, unknown> = { ...raw.rules };
-  const filled: string[] = [];
+  const cities = isPlainObject(raw.cities) ? { ...raw.cities } : undefined;
+  const filled: string[] = moveTerminalAlarmBits(sections, cities);
   for (const rule of rules) {
     const section = sections[rule.id];
     if (section === undefined) {
@@ -157,7 +159,7 @@ export function withFieldsAddedSince(raw: unknown, rules: readonly AnyRule[]): {
     };
     filled.push(...missing.map((name) => `rules.${rule.id}.${name}`));
   }
-  return { config: { ...raw, rules: sections }, filled };
+  return { config: { ...raw, rules: sections, ...(cities ? { cities } : {}) }, filled };
 }
 
 function checkZone(raw: unknown, key: string, problems: ConfigProblem[], ids: Set<string>): void {

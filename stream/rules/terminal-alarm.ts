@@ -1,11 +1,15 @@
 /**
  * terminal_alarm: alarm bits the terminal itself raises in the 0x0200 alarm flag (emergency button, power
  * cut, antenna cut, collision, rollover, theft ...). Which bits alarm, and how severely, is configuration.
- * One episode per bit, open while the terminal keeps the bit set.
+ * One episode per bit, open while the terminal keeps the bit set. Bits 1, 2 and 18-23 (the terminal's overspeed,
+ * fatigue, driving time, parking, area, route and road-section judgements) are rules of their own
+ * (terminal-bits.ts); `moveTerminalAlarmBits` carries a stored version that listed them here over to those rules.
  */
 import type { PositionRule } from '../engine/rule.js';
 import type { Severity } from '../engine/rule.js';
 import { ENABLED_FIELD } from './common.js';
+import { isPlainObject } from './config-spec.js';
+import { MOVED_BITS } from './terminal-bits.js';
 
 export interface TerminalAlarmConfig {
   enabled: boolean;
@@ -82,8 +86,10 @@ export const terminalAlarmRule: PositionRule<TerminalAlarmState, TerminalAlarmCo
     enabled: ENABLED_FIELD,
     bits: {
       kind: 'severity_map',
-      key: /^([0-9]|[12][0-9]|3[01])$/,
-      keyHint: 'an alarm bit number 0-31',
+      // Bits 1, 2 and 18-23 are rules of their own (terminal-bits.ts): listing them here would alarm twice.
+      key: /^(0|[3-9]|1[0-7]|2[4-9]|3[01])$/,
+      keyHint:
+        'an alarm bit number 0, 3-17 or 24-31 (bits 1, 2 and 18-23 are the rules terminal_overspeed, terminal_fatigue, terminal_daily_driving, terminal_overtime_parking, terminal_area_in_out, terminal_route_in_out, terminal_road_section_time, terminal_route_deviation)',
       description: 'alarm bit → severity; bits not listed are ignored',
     },
   },
@@ -124,3 +130,45 @@ export const terminalAlarmRule: PositionRule<TerminalAlarmState, TerminalAlarmCo
     return raised === 0 ? undefined : { openBits: raised };
   },
 };
+
+/**
+ * A stored configuration saved when `terminal_alarm.bits` could list bits 1, 2 and 18-23: each such bit moves to
+ * its own rule (enabled, with the severity the administrator chose) and leaves the map, in the base rules and in
+ * every city's overrides, so the version still loads and the alarm is raised once, under its own id. A rule
+ * section the stored version already has (saved after the split) is left as it is. Returns the moves made, for
+ * the start-up log. Mutates the `rules` and `cities` objects given (copies owned by the caller).
+ */
+export function moveTerminalAlarmBits(
+  rules: Record<string, unknown>,
+  cities: Record<string, unknown> | undefined,
+): string[] {
+  const moved: string[] = [];
+  const moveFrom = (sections: Record<string, unknown>, where: string, complete: boolean): void => {
+    const section = sections.terminal_alarm;
+    if (!isPlainObject(section) || !isPlainObject(section.bits)) return;
+    const bits: Record<string, unknown> = { ...section.bits };
+    let changed = false;
+    for (const [bit, id] of MOVED_BITS) {
+      if (!(String(bit) in bits)) continue;
+      const severity = bits[String(bit)];
+      delete bits[String(bit)];
+      changed = true;
+      if (sections[id] === undefined) {
+        // The base rules need every field; a city's override only what differs. A bit of a disabled
+        // terminal_alarm never alarmed: its rule starts disabled too.
+        sections[id] = complete ? { enabled: section.enabled !== false, severity } : { severity };
+        moved.push(`${where}.terminal_alarm.bits.${bit} → ${where}.${id}`);
+      }
+    }
+    if (changed) sections.terminal_alarm = { ...section, bits };
+  };
+  moveFrom(rules, 'rules', true);
+  if (cities)
+    for (const [code, overrides] of Object.entries(cities))
+      if (isPlainObject(overrides)) {
+        const copy = { ...overrides };
+        moveFrom(copy, `cities.${code}`, false);
+        cities[code] = copy;
+      }
+  return moved;
+}
