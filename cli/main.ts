@@ -17,6 +17,7 @@ import { ConfigError, helpText, parseFlags } from './flags.js';
 import { MIB, START_FLAGS, type StartValues } from './start-flags.js';
 import { TRAFFIC_COMMANDS } from './commands/index.js';
 import { KafkaLogError } from '../stream/index.js';
+import { checkCipherKeys, JT809_PASSWORD_FIELD_BYTES, type Jt809CipherKeys } from '../ingest/index.js';
 import { installLastResort } from './last-resort.js';
 import { NodeStartError, startNode, type NodeConfig, type RunningNode } from './node.js';
 import { LOGIN_THROTTLE_DEFAULTS, PASSWORD_POLICY_DEFAULTS, PasswordPolicy } from '../center/index.js';
@@ -87,6 +88,53 @@ function kafkaBrokers(value: string | undefined): string | undefined {
   return entries.join(',');
 }
 
+/** The upper platform of `--jt809-upward`, with its credentials, each checked with the flag it came from. */
+function jt809UpwardOption(values: StartValues): NodeConfig['jt809Upward'] {
+  const target = values['jt809-upward'];
+  const others = [
+    'jt809-upward-access-code',
+    'jt809-upward-user-id',
+    'jt809-upward-password',
+    'jt809-upward-keys',
+  ] as const;
+  if (target === undefined) {
+    const stray = others.find((name) => values[name] !== undefined);
+    if (stray !== undefined) throw new ConfigError(`--${stray} needs --jt809-upward (the upper platform's host:port)`);
+    return undefined;
+  }
+  const key = '--jt809-upward (VIGIL_JT809_UPWARD)';
+  const match = /^([^\s:,/@]+|\[[0-9a-fA-F:.]+\]):(\d{1,5})$/.exec(target);
+  const port = match ? Number(match[2]) : 0;
+  if (!match || port < 1 || port > 65_535)
+    throw new ConfigError(`${key} value ${JSON.stringify(target)} must be host:port with a port of 1-65535`);
+  const accessCode = values['jt809-upward-access-code'];
+  const userId = values['jt809-upward-user-id'];
+  const password = values['jt809-upward-password'];
+  if (accessCode === undefined || userId === undefined || password === undefined)
+    throw new ConfigError(
+      `${key} needs --jt809-upward-access-code, --jt809-upward-user-id and --jt809-upward-password (VIGIL_JT809_UPWARD_PASSWORD)`,
+    );
+  if (Buffer.byteLength(password, 'utf8') > JT809_PASSWORD_FIELD_BYTES || password === '')
+    throw new ConfigError(
+      `--jt809-upward-password (VIGIL_JT809_UPWARD_PASSWORD) must be 1-${JT809_PASSWORD_FIELD_BYTES} bytes (the 0x1001 field)`,
+    );
+  let keys: Jt809CipherKeys | null = null;
+  const keysText = values['jt809-upward-keys'];
+  if (keysText !== undefined) {
+    const parts = keysText.split(',').map((p) => Number(p.trim()));
+    const [m1, ia1, ic1] = parts;
+    const problem =
+      parts.length !== 3 ? `has ${parts.length} numbers, not 3 (M1,IA1,IC1)` : checkCipherKeys({ m1, ia1, ic1 });
+    if (problem !== null)
+      throw new ConfigError(
+        `--jt809-upward-keys (VIGIL_JT809_UPWARD_KEYS) value ${JSON.stringify(keysText)}: ${problem}`,
+      );
+    keys = { m1, ia1, ic1 };
+  }
+  const host = match[1].replace(/^\[(.*)\]$/, '$1');
+  return { host, port, accessCode, userId, password, keys };
+}
+
 function postgresUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^postgres(ql)?:\/\/./.test(value))
@@ -154,6 +202,7 @@ async function start(argv: string[]): Promise<void> {
   if (clusterProblem !== undefined)
     throw new ConfigError(`--clickhouse-cluster (VIGIL_CLICKHOUSE_CLUSTER): ${clusterProblem}`);
   const kafka = kafkaOption(values);
+  const jt809Upward = jt809UpwardOption(values);
   const demoStartMs = demoStartOffsetMs(values);
   const logger = createLogger((line) => process.stderr.write(line), values['log-level']);
   const metrics = new Metrics();
@@ -203,6 +252,7 @@ async function start(argv: string[]): Promise<void> {
       jt1078PlaybackPort: values['jt1078-playback-port'],
       jt1078AdvertisedHost: values['jt1078-advertised-host'],
       attachmentPort: values['attachment-port'],
+      jt809Upward,
       attachmentAdvertisedHost: values['attachment-advertised-host'],
       videoStreamsMax: values['video-streams-max'],
       videoStreamBytesPerSecondMax: values['video-stream-bytes-per-second-max'],

@@ -28,6 +28,7 @@ import {
   startRules,
   startSinks,
   startAttachmentServer,
+  startJt809Upward,
   startStorageHealth,
   startVideo,
   type NodeConfig,
@@ -81,6 +82,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     startAttachmentServer(config, { log, gateway: jt808.gateway }, observe),
   );
   const jt809 = await step('jt809', () => startJt809(config, { log, sql, directory }, observe));
+  await step('jt809-upward', () => startJt809Upward(config, { log, directory }, observe));
   const ingest = await step('http-ingest', () => startHttpIngest(config, { log, sql, directory }, observe));
   const http = await step('http', () =>
     startHttp(

@@ -77,6 +77,36 @@ export const START_FLAGS = defineFlags([
     description: 'JT/T 809 main-link TCP port for lower platforms (0 = any free port)',
   },
   {
+    name: 'jt809-upward',
+    kind: 'string',
+    description:
+      "an upper platform (host:port) Vigil reports to as a JT/T 809 lower platform: the ministry's 联网联控 system, for example; needs --jt809-upward-access-code, --jt809-upward-user-id and --jt809-upward-password (docs/sources/jt809.md)",
+  },
+  {
+    name: 'jt809-upward-access-code',
+    kind: 'integer',
+    min: 1,
+    max: 4_294_967_295,
+    description: 'the access code (接入码) the upper platform gave this platform',
+  },
+  {
+    name: 'jt809-upward-user-id',
+    kind: 'integer',
+    min: 0,
+    max: 4_294_967_295,
+    description: 'USERID of 0x1001 at the upper platform',
+  },
+  {
+    name: 'jt809-upward-password',
+    kind: 'string',
+    description: 'PASSWORD of 0x1001 at the upper platform (at most 8 bytes); prefer the variable to the command line',
+  },
+  {
+    name: 'jt809-upward-keys',
+    kind: 'string',
+    description: "M1,IA1,IC1: encrypt what is sent upward with the upper platform's keys (decimal, comma-separated)",
+  },
+  {
     name: 'jt1078-host',
     kind: 'string',
     default: '0.0.0.0',

@@ -103,3 +103,5 @@ export type {
   VideoTerminalLink,
 } from './jt1078/index.js';
 export type { VideoResource } from './jt808/codec/index.js';
+export { UPWARD_LINK_DEFAULTS, UpwardLink } from './jt809/upward-link.js';
+export type { UpwardAlarm, UpwardLinkOptions, UpwardLinkState, UpwardPosition } from './jt809/upward-link.js';

@@ -77,6 +77,7 @@ describe('a start-up that fails at a late step', () => {
     );
     expect(stopped).toEqual([
       'http-ingest',
+      'jt809-upward',
       'jt809',
       'attachments',
       'jt1078-video',

@@ -3,3 +3,5 @@ export type { Jt809RequestsDeps, Jt809RequestsOptions } from './jt809-requests.j
 export type { InspectionView } from './inspections.js';
 export type { Jt809RequestLink } from './platform-requests.js';
 export type { SupervisionView } from './supervisions.js';
+export { UpwardForwarder } from './upward-forwarder.js';
+export type { UpwardForwarderDeps } from './upward-forwarder.js';

@@ -41,8 +41,20 @@ export const SUPERVISION_DEFAULTS: SupervisionOptions = {
   listRowsMax: 500,
 };
 
-/** JT/T 809-2011 WARN_TYPE of the alarms Vigil's rules raise; others must name `warn_type`. */
-const WARN_TYPE_OF_RULE: Record<string, number> = { overspeed: 0x0001, fatigue: 0x0002 };
+/**
+ * JT/T 809-2011 WARN_TYPE of the alarms Vigil's rules raise (0x0001 超速, 0x0002 疲劳驾驶, 0x0008 越界, 0x000B 偏离路线,
+ * 0x000D 超时驾驶); a 督办 of another alarm must name `warn_type`, and the upward link reports only these.
+ */
+export const WARN_TYPE_OF_RULE: Readonly<Record<string, number>> = {
+  overspeed: 0x0001,
+  terminal_overspeed: 0x0001,
+  fatigue: 0x0002,
+  terminal_fatigue: 0x0002,
+  geofence: 0x0008,
+  route_deviation: 0x000b,
+  terminal_route_deviation: 0x000b,
+  terminal_daily_driving: 0x000d,
+};
 /** WARN_SRC 3: a government supervision platform, which Vigil is for the alarms its rules raise. */
 const WARN_SOURCE_SUPERVISION_PLATFORM = 3;
 

@@ -13,6 +13,13 @@ export type { Observe } from './stores.js';
 export { startDirectory } from './directory.js';
 export type { Directory } from './directory.js';
 export { FEED_RECENT_ALARMS_HOURS, startCentre, startFeedHub, startRules, startSinks } from './pipeline.js';
-export { MEDIA_DIR_NAME, startAttachmentServer, startJt808Gateway, startJt809, startVideo } from './listeners.js';
+export {
+  MEDIA_DIR_NAME,
+  startAttachmentServer,
+  startJt808Gateway,
+  startJt809,
+  startJt809Upward,
+  startVideo,
+} from './listeners.js';
 export type { Jt809, Video } from './listeners.js';
 export { INGEST_BURST_SECONDS, REQUEST_BODY_BYTES_MAX, startHttp, startHttpIngest, WALL_DIST } from './http.js';

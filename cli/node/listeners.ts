@@ -15,12 +15,15 @@ import {
   Jt808Gateway,
   Jt809Server,
   MEDIA_SERVER_DEFAULTS,
+  UPWARD_LINK_DEFAULTS,
+  UpwardLink,
 } from '../../ingest/index.js';
 import {
   Jt809Platforms,
   Jt809Requests,
   registeredVehicle,
   TerminalStore,
+  UpwardForwarder,
   VideoSockets,
   VideoTickets,
   type Jt809RequestLink,
@@ -76,6 +79,35 @@ export async function startAttachmentServer(
   const port = await server.listen();
   deps.gateway.useAttachmentServer(server);
   return { value: { server, port }, close: () => server.close() };
+}
+
+/** The link to an upper platform and what feeds it, when `--jt809-upward` names one; nothing otherwise. */
+export async function startJt809Upward(
+  config: NodeConfig,
+  deps: { log: EventLog; directory: Directory },
+  { logger, metrics }: Observe,
+): Promise<Started<UpwardLink | undefined>> {
+  const upward = config.jt809Upward;
+  if (upward === undefined) return { value: undefined, close: async () => undefined };
+  const link = new UpwardLink(
+    { ...UPWARD_LINK_DEFAULTS, ...upward },
+    { logger: logger.child({ component: 'jt809-upward' }), metrics },
+  );
+  const registry = deps.directory.registry;
+  const forwarder = new UpwardForwarder({
+    log: deps.log,
+    link,
+    vehicleOf: (terminalId, plate) => registry.byTerminal(terminalId) ?? registry.byPlate(plate),
+  });
+  link.start();
+  forwarder.start();
+  return {
+    value: link,
+    close: async () => {
+      await forwarder.stop();
+      link.stop();
+    },
+  };
 }
 
 export interface Video {

@@ -4,7 +4,7 @@
  */
 import type { AnalystSqlLimits, Analytics, Sql } from '../../store/index.js';
 import type { EventLog } from '../../stream/index.js';
-import type { Jt808Gateway } from '../../ingest/index.js';
+import type { Jt808Gateway, Jt809CipherKeys } from '../../ingest/index.js';
 import type {
   LoginThrottleOptions,
   PasswordPolicyOptions,
@@ -47,6 +47,15 @@ export interface NodeConfig {
   jt1078PlaybackPort?: number;
   /** The address told to terminals in 0x9101/0x9201 (default: where each terminal reaches the JT/T 808 port). */
   jt1078AdvertisedHost?: string;
+  /** An upper platform Vigil reports to as a JT/T 809 lower platform (positions and alarms). */
+  jt809Upward?: {
+    host: string;
+    port: number;
+    accessCode: number;
+    userId: number;
+    password: string;
+    keys: Jt809CipherKeys | null;
+  };
   /** TCP port of the active-safety attachment server (default 6812; 0 = any free port). */
   attachmentPort?: number;
   /** The address 0x9208 names (default: the address of the terminal's JT/T 808 connection). */

@@ -1,0 +1,255 @@
+/**
+ * Vigil as a lower platform (下级平台) of an upper one, the ministry's 联网联控 system for example: the main link
+ * (主链路) of JT/T 809-2011 in the lower platform's role. It connects, logs in with 0x1001 (answered 0x1002),
+ * keeps the link alive with 0x1005 (answered 0x1006), and sends the positions (0x1200/0x1202) and alarms
+ * (0x1400/0x1402) it is handed. A link that drops, is refused or misses its keep-alive answers is established
+ * again with exponential backoff.
+ *
+ * Positions are real-time reports: sent only while logged in, otherwise dropped and counted (an upper platform
+ * takes history as 0x1203, not built yet). Alarms wait for the link in a bounded queue, oldest dropped first.
+ */
+import net from 'node:net';
+import type { Logger, Metrics } from '../../schema/index.js';
+import type { Jt809CipherKeys } from './cipher.js';
+import type { CrcVariant } from './crc.js';
+import { buildFrame, Jt809FrameSplitter, parseFrame } from './frame.js';
+import { EXCHANGE, MSG, WARNING, type AlarmReport, type GnssData } from './messages.js';
+import { encodeVehicleEnvelope } from './supervision-messages.js';
+import { decodeLoginResponse, encodeAlarmReport, encodeGnss, encodeLoginRequest } from './upward-messages.js';
+
+export interface UpwardLinkOptions {
+  host: string;
+  port: number;
+  /** The access code (接入码) the upper platform gave this province. */
+  accessCode: number;
+  userId: number;
+  password: string;
+  /** The down-link address told in 0x1001; Vigil runs no down-link server yet, so 0.0.0.0:0 by default. */
+  downLinkIp: string;
+  downLinkPort: number;
+  /** Encrypts what it sends with these keys when given (the upper platform's M1/IA1/IC1). */
+  keys: Jt809CipherKeys | null;
+  crc: CrcVariant;
+  loginTimeoutMs: number;
+  keepAliveIntervalMs: number;
+  backoffMinMs: number;
+  backoffMaxMs: number;
+  /** Alarms held while the link is down; the oldest are dropped beyond. */
+  alarmsQueuedMax: number;
+  frameBytesMax: number;
+}
+
+export const UPWARD_LINK_DEFAULTS: Omit<UpwardLinkOptions, 'host' | 'port' | 'accessCode' | 'userId' | 'password'> = {
+  downLinkIp: '0.0.0.0',
+  downLinkPort: 0,
+  keys: null,
+  crc: 'ccitt-false',
+  loginTimeoutMs: 10_000,
+  keepAliveIntervalMs: 60_000,
+  backoffMinMs: 1_000,
+  backoffMaxMs: 60_000,
+  alarmsQueuedMax: 10_000,
+  frameBytesMax: 64 * 1024,
+};
+
+export type UpwardLinkState = 'connecting' | 'logged_in' | 'backoff' | 'stopped';
+
+/** One position for the upper platform. */
+export interface UpwardPosition {
+  plate: string;
+  plateColor: number;
+  gnss: Omit<GnssData, 'coordinatesEncrypted'>;
+}
+
+/** One alarm for the upper platform. */
+export interface UpwardAlarm {
+  plate: string;
+  plateColor: number;
+  report: AlarmReport;
+}
+
+export class UpwardLink {
+  private socket: net.Socket | undefined;
+  private stateNow: UpwardLinkState = 'stopped';
+  private timer: NodeJS.Timeout | undefined;
+  private keepAliveTimer: NodeJS.Timeout | undefined;
+  private backoffMs: number;
+  private sn = 0;
+  private lastFrameMs = 0;
+  private readonly alarms: UpwardAlarm[] = [];
+  /** The last refusal of the upper platform (0x1002 result), for the log and the status. */
+  lastLoginResult: number | undefined;
+
+  constructor(
+    readonly options: UpwardLinkOptions,
+    private readonly deps: { logger: Logger; metrics: Metrics },
+  ) {
+    for (const name of ['loginTimeoutMs', 'keepAliveIntervalMs', 'backoffMinMs', 'backoffMaxMs'] as const)
+      if (!Number.isInteger(options[name]) || options[name] < 10)
+        throw new Error(`jt809 upward link option ${name} value ${options[name]} is less than min allowed 10`);
+    this.backoffMs = options.backoffMinMs;
+    deps.metrics.onCollect(() =>
+      deps.metrics
+        .gauge('vigil_jt809_upward_logged_in', '1 while the link to the upper platform is logged in')
+        .set(undefined, this.stateNow === 'logged_in' ? 1 : 0),
+    );
+  }
+
+  get state(): UpwardLinkState {
+    return this.stateNow;
+  }
+
+  get target(): string {
+    return `${this.options.host}:${this.options.port}`;
+  }
+
+  start(): void {
+    if (this.stateNow === 'stopped') this.connect();
+  }
+
+  stop(): void {
+    this.stateNow = 'stopped';
+    clearTimeout(this.timer);
+    clearInterval(this.keepAliveTimer);
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket && !socket.destroyed) {
+      // 0x1003: leaving on purpose (USERID, PASSWORD).
+      socket.end(
+        this.frame(
+          MSG.logoutRequest,
+          encodeLoginRequest({ ...this.login(), downLinkIp: '', downLinkPort: 0 }).subarray(0, 12),
+        ),
+      );
+      socket.destroySoon();
+    }
+  }
+
+  /** Sends a position now when logged in; false (and counted) when the link is down. */
+  sendPosition(p: UpwardPosition): boolean {
+    if (!this.sendable()) {
+      this.dropped('link_down');
+      return false;
+    }
+    const body = encodeVehicleEnvelope(p.plate, p.plateColor, EXCHANGE.realTimeLocation, encodeGnss(p.gnss));
+    this.write(MSG.exchange, body);
+    this.counter('vigil_jt809_upward_positions_total', 'Positions sent to the upper platform (0x1202)').inc();
+    return true;
+  }
+
+  /** Sends an alarm now, or queues it until the link is logged in again. */
+  sendAlarm(a: UpwardAlarm): void {
+    if (this.sendable()) return this.writeAlarm(a);
+    if (this.alarms.length >= this.options.alarmsQueuedMax) {
+      this.alarms.shift();
+      this.dropped('alarm_queue_full');
+    }
+    this.alarms.push(a);
+  }
+
+  get alarmsQueued(): number {
+    return this.alarms.length;
+  }
+
+  private sendable(): boolean {
+    return this.stateNow === 'logged_in' && this.socket !== undefined && !this.socket.destroyed;
+  }
+
+  private writeAlarm(a: UpwardAlarm): void {
+    this.write(
+      MSG.warning,
+      encodeVehicleEnvelope(a.plate, a.plateColor, WARNING.alarmReport, encodeAlarmReport(a.report)),
+    );
+    this.counter('vigil_jt809_upward_alarms_total', 'Alarms sent to the upper platform (0x1402)').inc();
+  }
+
+  private login() {
+    const o = this.options;
+    return { userId: o.userId, password: o.password, downLinkIp: o.downLinkIp, downLinkPort: o.downLinkPort };
+  }
+
+  private connect(): void {
+    this.stateNow = 'connecting';
+    this.counter('vigil_jt809_upward_attempts_total', 'Connection attempts to the upper platform').inc();
+    const socket = net.connect({ host: this.options.host, port: this.options.port });
+    this.socket = socket;
+    const splitter = new Jt809FrameSplitter(this.options.frameBytesMax);
+    socket.setNoDelay(true);
+    this.timer = setTimeout(
+      () => this.fail(socket, `no login answer within ${this.options.loginTimeoutMs} ms`),
+      this.options.loginTimeoutMs,
+    );
+    socket.once('connect', () => socket.write(this.frame(MSG.loginRequest, encodeLoginRequest(this.login()))));
+    socket.on('data', (chunk: Buffer) => {
+      for (const item of splitter.push(chunk)) if (item.reason === undefined) this.onFrame(socket, item.raw);
+    });
+    socket.on('error', (error) => this.fail(socket, error.message));
+    socket.on('close', () => this.fail(socket, 'closed by the upper platform'));
+  }
+
+  private onFrame(socket: net.Socket, raw: Buffer): void {
+    const parsed = parseFrame(raw, { crc: this.options.crc, checksum: 'strict', keysOf: () => this.options.keys });
+    if (!parsed.ok) {
+      this.counter('vigil_jt809_upward_bad_frames_total', 'Frames from the upper platform that did not parse').inc();
+      return;
+    }
+    this.lastFrameMs = Date.now();
+    const { header, body } = parsed.value;
+    if (header.msgId !== MSG.loginResponse || this.stateNow !== 'connecting') return;
+    clearTimeout(this.timer);
+    const answer = decodeLoginResponse(body);
+    const result = answer.ok ? answer.value.result : -1;
+    this.lastLoginResult = result;
+    if (result !== 0) return this.fail(socket, `0x1002 result ${result}`);
+    this.backoffMs = this.options.backoffMinMs;
+    this.stateNow = 'logged_in';
+    this.deps.logger.info('jt809 upward link logged in', { target: this.target, access_code: this.options.accessCode });
+    // What waited for the link goes first, in the order it was raised.
+    for (const alarm of this.alarms.splice(0)) this.writeAlarm(alarm);
+    this.keepAliveTimer = setInterval(() => {
+      if (Date.now() - this.lastFrameMs > 2 * this.options.keepAliveIntervalMs)
+        return this.fail(socket, 'no keep-alive answer');
+      socket.write(this.frame(MSG.keepAlive, Buffer.alloc(0)));
+    }, this.options.keepAliveIntervalMs);
+  }
+
+  private fail(socket: net.Socket, why: string): void {
+    if (socket !== this.socket || this.stateNow === 'stopped') return;
+    this.socket = undefined;
+    clearTimeout(this.timer);
+    clearInterval(this.keepAliveTimer);
+    socket.destroy();
+    this.counter('vigil_jt809_upward_failures_total', 'Upper-platform link attempts failed or links lost').inc();
+    this.deps.logger.warn('jt809 upward link down', { target: this.target, why, retry_ms: this.backoffMs });
+    this.stateNow = 'backoff';
+    this.timer = setTimeout(() => this.connect(), this.backoffMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, this.options.backoffMaxMs);
+  }
+
+  private write(msgId: number, body: Buffer): void {
+    this.socket?.write(this.frame(msgId, body));
+  }
+
+  private frame(msgId: number, body: Buffer): Buffer {
+    this.sn = (this.sn + 1) >>> 0;
+    const keys = this.options.keys;
+    return buildFrame(body, {
+      sn: this.sn,
+      msgId,
+      accessCode: this.options.accessCode,
+      crc: this.options.crc,
+      // A fresh seed per frame, as the standard's ENCRYPT_KEY allows.
+      cipher: keys ? { keys, encryptKey: (Math.random() * 0xffffffff) >>> 0 } : undefined,
+    });
+  }
+
+  private dropped(reason: string): void {
+    this.deps.metrics
+      .counter('vigil_jt809_upward_dropped_total', 'Reports not sent to the upper platform, by reason', ['reason'])
+      .inc({ reason });
+  }
+
+  private counter(name: string, help: string) {
+    return this.deps.metrics.counter(name, help, []);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Vigil as a JT/T 809 lower platform of an upper one (the ministry's 联网联控 system): a real node started with
+ * --jt809-upward logs in to a test upper platform written from the standard, with its user, password and access
+ * code, encrypting with the upper platform's keys; the positions a terminal reports over JT/T 808 and the
+ * overspeed alarm the rules raise from them arrive upward as 0x1202 and 0x1402; when the upper platform drops the
+ * link, Vigil logs in again and goes on reporting.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envelopeOf, gnssOf, UpperPlatform } from './support/jt809-upper-platform.js';
+import { driveOverspeedEpisode } from './support/overspeed-episode.js';
+import { eventually, startVigil, until, type VigilProcess } from './support/vigil-process.js';
+
+const KEYS = { m1: 30_000_000, ia1: 20_000_000, ic1: 10_000_000 };
+const ACCESS_CODE = 41_000_001;
+const USER_ID = 4_101;
+const PASSWORD = 'hn809pw';
+const PLATE = '豫A8U809';
+const PHONE = '013912348090';
+
+let upper: UpperPlatform;
+let vigil: VigilProcess;
+beforeAll(async () => {
+  upper = new UpperPlatform({
+    keys: KEYS,
+    loginResult: (userId, password) => (userId === USER_ID && password === PASSWORD ? 0 : 4),
+  });
+  const port = await upper.listen();
+  vigil = await startVigil({
+    args: [
+      ...['--jt809-upward', `127.0.0.1:${port}`, '--jt809-upward-access-code', String(ACCESS_CODE)],
+      ...['--jt809-upward-user-id', String(USER_ID), '--jt809-upward-keys', `${KEYS.m1},${KEYS.ia1},${KEYS.ic1}`],
+      '--no-require-terminal-auth',
+    ],
+    env: { VIGIL_JT809_UPWARD_PASSWORD: PASSWORD },
+  });
+}, 120_000);
+afterAll(async () => {
+  await vigil?.stop();
+  await upper?.close();
+});
+
+describe('JT/T 809 upward link', () => {
+  it('logs in, reports positions and the overspeed alarm, and logs in again after the link drops', async () => {
+    await until(() => upper.of(0x1001).length >= 1, 20_000, 'the login (0x1001)');
+    const login = upper.of(0x1001)[0];
+    expect(login.accessCode).toBe(ACCESS_CODE);
+    expect(login.body.readUInt32BE(0)).toBe(USER_ID);
+
+    const startedAt = Date.now();
+    await driveOverspeedEpisode(vigil.jt808Port, PHONE, PLATE);
+    const positions = await eventually(
+      async () => {
+        const mine = upper
+          .of(0x1200)
+          .map((m) => envelopeOf(m.body))
+          .filter((e) => e.plate === PLATE);
+        return mine.length >= 4 ? mine : undefined;
+      },
+      30_000,
+      'four positions upward (0x1202)',
+    );
+    for (const p of positions) expect(p.dataType).toBe(0x1202);
+    const fastest = positions.map((p) => gnssOf(p.data)).sort((a, b) => b.speedKmh - a.speedKmh)[0];
+    // 133.5 km/h on the wire of JT/T 808 is a whole km/h in GNSS_DATA; the place is the episode's (Zhengzhou).
+    expect(fastest.speedKmh).toBe(134);
+    expect(fastest.lon).toBeCloseTo(113.66, 5);
+    expect(fastest.time).toBeGreaterThan(startedAt - 5_000);
+
+    const alarm = await eventually(
+      async () =>
+        upper
+          .of(0x1400)
+          .map((m) => envelopeOf(m.body))
+          .find((e) => e.plate === PLATE),
+      30_000,
+      'the overspeed alarm upward (0x1402)',
+    );
+    expect(alarm.dataType).toBe(0x1402);
+    expect(alarm.data[0]).toBe(3); // WARN_SRC: a government platform
+    expect(alarm.data.readUInt16BE(1)).toBe(0x0001); // WARN_TYPE: overspeed
+    const warnTimeMs = Number(alarm.data.readBigUInt64BE(3)) * 1000;
+    expect(Math.abs(warnTimeMs - fastest.time)).toBeLessThanOrEqual(2_000);
+    // One report per episode, not one per update of it.
+    expect(
+      upper
+        .of(0x1400)
+        .map((m) => envelopeOf(m.body))
+        .filter((e) => e.plate === PLATE),
+    ).toHaveLength(1);
+
+    upper.dropLinks();
+    await until(() => upper.of(0x1001).some((m) => m.connection > login.connection), 20_000, 'a second login');
+    const before = upper.of(0x1200).length;
+    await driveOverspeedEpisode(vigil.jt808Port, '013912348091', '豫A8U810');
+    await until(
+      () =>
+        upper
+          .of(0x1200)
+          .slice(before)
+          .some((m) => envelopeOf(m.body).plate === '豫A8U810'),
+      30_000,
+      'positions after the new login',
+    );
+  }, 150_000);
+});

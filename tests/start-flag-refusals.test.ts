@@ -1,0 +1,57 @@
+/**
+ * Flags that cannot work together are refused at start-up, before anything is opened, with exit status 2 and a
+ * sentence naming the flag and the rule: `--clickhouse-cluster` without a ClickHouse server or with a name that
+ * could not be quoted into DDL; `--jt809-upward` without its credentials, with a password its field cannot hold,
+ * or with keys that are not M1,IA1,IC1.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-flag-refusals-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function start(extra: string[]): { status: number | null; stderr: string } {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'cli/main.ts', 'start', '--data-dir', dataDir, '--http-port', '0', ...extra],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  return { status: run.status, stderr: run.stderr };
+}
+
+describe('vigil start --clickhouse-cluster', () => {
+  it('needs a ClickHouse server', () => {
+    const run = start(['--clickhouse-cluster', 'vigil']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--clickhouse-cluster needs --clickhouse-url');
+  }, 130_000);
+
+  it('refuses a name that cannot be quoted into DDL, before connecting', () => {
+    // Port 9 (discard) on loopback: the refusal must come before any connection is tried.
+    const run = start(['--clickhouse-url', 'http://127.0.0.1:9', '--clickhouse-cluster', "a'b"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--clickhouse-cluster (VIGIL_CLICKHOUSE_CLUSTER): cluster name "a\'b" must be');
+  }, 130_000);
+});
+
+describe('vigil start --jt809-upward', () => {
+  it('needs the access code, the user id and the password', () => {
+    const run = start(['--jt809-upward', '127.0.0.1:9', '--jt809-upward-access-code', '41000001']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--jt809-upward (VIGIL_JT809_UPWARD) needs --jt809-upward-access-code');
+  }, 130_000);
+
+  it('refuses its credentials without it, a password longer than 8 bytes and keys that are not three numbers', () => {
+    expect(start(['--jt809-upward-user-id', '7']).stderr).toContain('--jt809-upward-user-id needs --jt809-upward');
+    const upward = ['--jt809-upward', '127.0.0.1:9', '--jt809-upward-access-code', '1', '--jt809-upward-user-id', '7'];
+    const long = start([...upward, '--jt809-upward-password', '省平台密码太长']);
+    expect(long.status).toBe(2);
+    expect(long.stderr).toContain('must be 1-8 bytes');
+    const keys = start([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-keys', '1,2']);
+    expect(keys.status).toBe(2);
+    expect(keys.stderr).toContain('--jt809-upward-keys (VIGIL_JT809_UPWARD_KEYS) value "1,2": has 2 numbers');
+  }, 130_000);
+});
