@@ -62,6 +62,9 @@ export {
   SUPERVISOR_BYTES,
   SUPERVISOR_EMAIL_BYTES,
   SUPERVISOR_TEL_BYTES,
+  ALARM_RESULT,
+  UPWARD_LINK_DEFAULTS,
+  UpwardLink,
 } from './jt809/index.js';
 export type {
   Jt809AnswerSink,
@@ -75,6 +78,11 @@ export type {
   InspectionMessage,
   SupervisionAnswer,
   SupervisionRequest,
+  AlarmResult,
+  UpwardAlarm,
+  UpwardLinkOptions,
+  UpwardLinkState,
+  UpwardPosition,
 } from './jt809/index.js';
 export {
   DATA_TYPE,
@@ -103,5 +111,3 @@ export type {
   VideoTerminalLink,
 } from './jt1078/index.js';
 export type { VideoResource } from './jt808/codec/index.js';
-export { UPWARD_LINK_DEFAULTS, UpwardLink } from './jt809/upward-link.js';
-export type { UpwardAlarm, UpwardLinkOptions, UpwardLinkState, UpwardPosition } from './jt809/upward-link.js';

@@ -255,4 +255,42 @@ describe('JT/T 809 lower platform → Vigil', () => {
     expect(stored.map((r) => r[0])).toEqual(['豫C80903']);
     expect((await vigil.sql(`SELECT count() FROM alarms WHERE plate LIKE '%0905'`)).rows).toEqual([[0]]);
   });
+
+  it('keeps a 0x1403 handling result as a step of the alarm the platform reported, and refuses one for no report', async () => {
+    const c = clients[clients.length - 1];
+    const alarmId = await eventually(async () => {
+      const answer = await fetch(
+        `${vigil.baseUrl}/api/alarms?rule=jt809_report&plate=${encodeURIComponent(KNOWN_PLATE)}`,
+        {
+          headers: { authorization: `Bearer ${admin}` },
+        },
+      );
+      return ((await answer.json()) as { alarms: { alarm_id: string }[] }).alarms[0]?.alarm_id;
+    });
+    const result = (infoId: number, code: number) => {
+      const body = Buffer.alloc(5);
+      body.writeUInt32BE(infoId, 0);
+      body[4] = code;
+      return body;
+    };
+    c.send(0x1400, vehicleEnvelope(KNOWN_PLATE, 2, 0x1403, result(77, 1)));
+    c.send(0x1400, vehicleEnvelope(KNOWN_PLATE, 2, 0x1403, result(9_999, 1)));
+    c.send(0x1005, Buffer.alloc(0));
+    await c.answer(0x1006);
+    const step = await eventually(async () => {
+      const answer = await fetch(`${vigil.baseUrl}/api/alarms/${alarmId}`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      const { actions } = (await answer.json()) as { actions: { action: string; detail: Record<string, unknown> }[] };
+      return actions.find((a) => a.action === 'platform_result');
+    });
+    expect(step.detail).toMatchObject({ platform: ACCESS_CODE, info_id: 77, result: 1, result_name: 'handled' });
+    const refused = await eventually(async () => {
+      const rows = (
+        await vigil.sql<[string]>(`SELECT detail FROM ingest_rejects WHERE reason = 'unknown_alarm_info_id'`)
+      ).rows;
+      return rows[0];
+    });
+    expect(refused[0]).toContain('info id 9999');
+  });
 });

@@ -11,7 +11,8 @@
  */
 import type { Logger, Metrics } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
-import type { InspectionMessage, Jt809AnswerSink, SupervisionAnswer } from '../../ingest/index.js';
+import type { AlarmResult, InspectionMessage, Jt809AnswerSink, SupervisionAnswer } from '../../ingest/index.js';
+import { recordPlatformAlarmResult } from './alarm-results.js';
 import type { Accounts } from '../auth/accounts.js';
 import type { Router } from '../http/router.js';
 import { principalOf } from '../api/routes.js';
@@ -87,6 +88,13 @@ export class Jt809Requests implements Jt809AnswerSink {
 
   async supervisionAnswered(accessCode: number, answer: SupervisionAnswer): Promise<boolean> {
     return this.supervisions.answered(accessCode, answer);
+  }
+
+  async alarmHandled(
+    accessCode: number,
+    result: AlarmResult & { plate: string; plateColor: number },
+  ): Promise<boolean> {
+    return recordPlatformAlarmResult(this.deps.sql, accessCode, result, Date.now());
   }
 
   register(router: Router, accounts: Accounts): void {

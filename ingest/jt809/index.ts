@@ -26,7 +26,8 @@ export type {
   Jt809PlatformAccount,
   Jt809PlatformDirectory,
 } from './platform-directory.js';
-export { JT809_LOGIN_REFUSED, JT809_PASSWORD_FIELD_BYTES, LOGIN_RESULT } from './messages.js';
+export { ALARM_RESULT, JT809_LOGIN_REFUSED, JT809_PASSWORD_FIELD_BYTES, LOGIN_RESULT } from './messages.js';
+export type { AlarmResult } from './messages.js';
 export { applyCipher, checkCipherKeys } from './cipher.js';
 export type { Jt809CipherKeys } from './cipher.js';
 export { crc16 } from './crc.js';
@@ -34,3 +35,5 @@ export type { CrcVariant } from './crc.js';
 export { buildFrame, escape, parseFrame, unescape, Jt809FrameSplitter } from './frame.js';
 export type { Jt809Frame, Jt809Header } from './frame.js';
 export { PLATFORM_ALARM_RULE, terminalIdOf } from './normalize.js';
+export { UPWARD_LINK_DEFAULTS, UpwardLink } from './upward-link.js';
+export type { UpwardAlarm, UpwardLinkOptions, UpwardLinkState, UpwardPosition } from './upward-link.js';

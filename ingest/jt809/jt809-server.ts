@@ -21,6 +21,7 @@ import { TcpConnections, type TcpConnection } from '../tcp-connections.js';
 import { buildFrame, Jt809FrameSplitter, parseFrame, type Jt809Frame, type Jt809Header, type Parsed } from './frame.js';
 import {
   decodeAlarmReport,
+  decodeAlarmResult,
   decodeEnvelope,
   decodeGnss,
   decodeHistory,
@@ -31,6 +32,7 @@ import {
   LOGIN_RESULT,
   MSG,
   WARNING,
+  type AlarmResult,
   type VehicleEnvelope,
 } from './messages.js';
 import { alarmOfReport, telemetryOfGnss, terminalIdOf } from './normalize.js';
@@ -57,6 +59,8 @@ export interface Jt809AnswerSink {
     accessCode: number,
     answer: SupervisionAnswer & { plate: string; plateColor: number },
   ): Promise<boolean>;
+  /** Records a 0x1403 handling result on the alarm the platform reported; false when it reported none such. */
+  alarmHandled(accessCode: number, result: AlarmResult & { plate: string; plateColor: number }): Promise<boolean>;
 }
 
 /** The state of a platform's main link as the upper platform sees it. */
@@ -440,6 +444,26 @@ export class Jt809Server {
       this.counter('vigil_jt809_answers_total', 'Answers of lower platforms to inspections and supervisions', [
         'msg_id',
       ]).inc({ msg_id: '0x1401' });
+      return;
+    }
+    if (envelope.dataType === WARNING.alarmResult && this.deps.answers) {
+      const result = decodeAlarmResult(envelope.data);
+      if (!result.ok) return this.reject(s, raw, result.reason, result.detail);
+      const known = await this.deps.answers.alarmHandled(account.accessCode, {
+        ...result.value,
+        plate: envelope.plate,
+        plateColor: envelope.plateColor,
+      });
+      if (!known)
+        return this.reject(
+          s,
+          raw,
+          'unknown_alarm_info_id',
+          `0x1403 for info id ${result.value.infoId} of ${envelope.plate}, which platform ${account.accessCode} never reported (0x1402)`,
+        );
+      this.counter('vigil_jt809_answers_total', 'Answers of lower platforms to inspections and supervisions', [
+        'msg_id',
+      ]).inc({ msg_id: '0x1403' });
       return;
     }
     if (envelope.dataType !== WARNING.alarmReport) {

@@ -18,7 +18,21 @@ export const MSG = {
 } as const;
 
 export const EXCHANGE = { realTimeLocation: 0x1202, historyLocation: 0x1203 } as const;
-export const WARNING = { alarmReport: 0x1402 } as const;
+export const WARNING = { alarmReport: 0x1402, alarmResult: 0x1403 } as const;
+
+/** 0x1403 RESULT: what the lower platform did about an alarm it reported. */
+export const ALARM_RESULT = { handling: 0, handled: 1, notHandled: 2, willHandle: 3 } as const;
+
+/** 0x1403: the handling result of an alarm the platform reported (INFO_ID of its 0x1402, RESULT). */
+export interface AlarmResult {
+  infoId: number;
+  result: number;
+}
+
+export function decodeAlarmResult(data: Buffer): Parsed<AlarmResult> {
+  if (data.length < 5) return truncated('0x1403', data.length, 5);
+  return { ok: true, value: { infoId: data.readUInt32BE(0), result: data[4] } };
+}
 
 /** 0x1002 results. */
 export const LOGIN_RESULT = {

@@ -134,6 +134,9 @@ export function AlarmDetail({ alarm, children }: { alarm: AlarmQueueRow; childre
               {h.actor === 'system' ? '' : h.actor}
               {typeof h.detail.to === 'string' ? ` → ${ws.placeName(h.detail.to)}` : ''}
               {typeof h.detail.reason === 'string' && h.action === 'dismissed' ? `：${h.detail.reason}` : ''}
+              {h.action === 'platform_result' && typeof h.detail.result_name === 'string'
+                ? `：${named(m.platformResults, h.detail.result_name)}`
+                : ''}
             </span>
           </li>
         ))}

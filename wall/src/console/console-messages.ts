@@ -17,6 +17,8 @@ export interface ConsoleMessages {
   departmentNames: Readonly<Record<string, string>>;
   alarmActions: Readonly<Record<string, string>>;
   alarmHistory: Readonly<Record<string, string>>;
+  /** 0x1403 results of a lower platform, by result_name. */
+  platformResults: Readonly<Record<string, string>>;
   orderActions: Readonly<Record<string, string>>;
   orderEvents: Readonly<Record<string, string>>;
   queue: {
@@ -298,7 +300,9 @@ const ZH: ConsoleMessages = {
     closed: '关闭',
     escalated: '超时升级',
     episode_ended: '报警结束',
+    platform_result: '下级平台处理结果',
   },
+  platformResults: { handling: '处理中', handled: '已处理完毕', not_handled: '不作处理', will_handle: '将来处理' },
   orderActions: {
     sign: '签收',
     claim: '认领',
@@ -687,6 +691,13 @@ const EN: ConsoleMessages = {
     closed: 'Closed',
     escalated: 'Escalated',
     episode_ended: 'Episode ended',
+    platform_result: 'Lower platform’s result',
+  },
+  platformResults: {
+    handling: 'being handled',
+    handled: 'handled',
+    not_handled: 'will not be handled',
+    will_handle: 'to be handled later',
   },
   orderActions: {
     sign: 'Sign',

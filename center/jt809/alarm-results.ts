@@ -1,0 +1,53 @@
+/**
+ * 0x1403 from a lower platform: what it did about an alarm it reported with 0x1402 (handling, handled, will not
+ * handle, will handle later). The result becomes a step in that alarm's history (`platform_result`, by the
+ * system, naming the platform), so the duty officer who holds the alarm sees it where every other step is. The
+ * alarm is found by what identifies the report: the platform's access code, the plate and the report's INFO_ID.
+ */
+import type { Sql } from '../../store/index.js';
+import type { AlarmResult } from '../../ingest/index.js';
+import { SYSTEM_ACTOR } from '../access/actor.js';
+import { recordAlarmAction } from '../alarms/alarm-store.js';
+
+/** Names of 0x1403 RESULT, in the alarm step's detail. */
+export const ALARM_RESULT_NAMES: Readonly<Record<number, string>> = {
+  0: 'handling',
+  1: 'handled',
+  2: 'not_handled',
+  3: 'will_handle',
+};
+
+export async function recordPlatformAlarmResult(
+  sql: Sql,
+  accessCode: number,
+  result: AlarmResult & { plate: string; plateColor: number },
+  now: number,
+): Promise<boolean> {
+  return sql.transaction(async (tx) => {
+    const rows = await tx.query<{ alarm_id: string; state: string; org_code: string }>(
+      `SELECT alarm_id, state, org_code FROM alarm_cases
+        WHERE rule = 'jt809_report' AND plate = $1 AND details->>'platform' = $2 AND details->>'info_id' = $3
+        ORDER BY started_at DESC LIMIT 1 FOR UPDATE`,
+      [result.plate, String(accessCode), String(result.infoId)],
+    );
+    const alarm = rows[0];
+    if (alarm === undefined) return false;
+    const state = alarm.state as Parameters<typeof recordAlarmAction>[1]['to'];
+    await recordAlarmAction(tx, {
+      alarmId: alarm.alarm_id,
+      action: 'platform_result',
+      from: state,
+      to: state,
+      actor: SYSTEM_ACTOR,
+      orgCode: alarm.org_code,
+      detail: {
+        platform: accessCode,
+        info_id: result.infoId,
+        result: result.result,
+        result_name: ALARM_RESULT_NAMES[result.result] ?? `result_${result.result}`,
+      },
+      at: now,
+    });
+    return true;
+  });
+}
