@@ -82,7 +82,9 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     startAttachmentServer(config, { log, gateway: jt808.gateway }, observe),
   );
   const jt809 = await step('jt809', () => startJt809(config, { log, sql, directory }, observe));
-  await step('jt809-upward', () => startJt809Upward(config, { log, directory }, observe));
+  const upward = await step('jt809-upward', () =>
+    startJt809Upward(config, { log, sql, directory, provinceCode: province.code }, observe),
+  );
   const ingest = await step('http-ingest', () => startHttpIngest(config, { log, sql, directory }, observe));
   const http = await step('http', () =>
     startHttp(
@@ -98,6 +100,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
         gateway: jt808.gateway,
         video,
         jt809,
+        upperRequests: upward.requests,
         ingest,
         centre,
         hub,

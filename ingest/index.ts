@@ -79,6 +79,7 @@ export type {
   SupervisionAnswer,
   SupervisionRequest,
   AlarmResult,
+  UpperRequestSink,
   UpwardAlarm,
   UpwardLinkOptions,
   UpwardLinkState,

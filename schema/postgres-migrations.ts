@@ -481,4 +481,35 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE vehicles ADD COLUMN drive_axles smallint NOT NULL DEFAULT 0 CHECK (drive_axles BETWEEN 0 AND 4);
     `,
   },
+  {
+    id: 26,
+    name: "jt809_upper_requests: the upper platform's 查岗 and 督办 to Vigil, and the duty console's answers",
+    sql: `
+      CREATE TABLE jt809_upper_requests (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('inspection', 'supervision')),
+        upper text NOT NULL,
+        request_id bigint NOT NULL,
+        received_at timestamptz NOT NULL,
+        object_type smallint,
+        object_id text,
+        question text,
+        plate text,
+        plate_color smallint,
+        warn_type integer,
+        warn_time timestamptz,
+        deadline_at timestamptz,
+        level smallint,
+        supervisor text,
+        supervisor_tel text,
+        supervisor_email text,
+        answer text,
+        result smallint,
+        answered_by text,
+        answered_at timestamptz,
+        UNIQUE (kind, upper, request_id)
+      );
+      CREATE INDEX jt809_upper_requests_received ON jt809_upper_requests(received_at);
+    `,
+  },
 ];

@@ -6,7 +6,15 @@
  * link, Vigil logs in again and goes on reporting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelopeOf, gnssOf, UpperPlatform } from './support/jt809-upper-platform.js';
+import { vehicleEnvelope } from './support/jt809-client.js';
+import {
+  envelopeOf,
+  gnssOf,
+  inspectionAnswerOf,
+  inspectionRequestBody,
+  supervisionRequestData,
+  UpperPlatform,
+} from './support/jt809-upper-platform.js';
 import { driveOverspeedEpisode } from './support/overspeed-episode.js';
 import { eventually, startVigil, until, type VigilProcess } from './support/vigil-process.js';
 
@@ -102,4 +110,74 @@ describe('JT/T 809 upward link', () => {
       'positions after the new login',
     );
   }, 150_000);
+
+  it("takes the upper platform's 查岗 and 督办, and sends the duty console's answers up once", async () => {
+    const admin = await vigil.login();
+    const call = async (method: string, url: string, body?: unknown) => {
+      const res = await fetch(`${vigil.baseUrl}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    };
+    await until(() => upper.of(0x1001).length > 0, 20_000, 'a login');
+    upper.send(0x9300, inspectionRequestBody('41000001', 5_150, '请报告值班人员姓名'), ACCESS_CODE);
+    const warnTime = Date.now() - 60_000;
+    upper.send(
+      0x9400,
+      vehicleEnvelope(PLATE, 2, 0x9401, supervisionRequestData(7_001, 0x0001, warnTime, Date.now() + 3_600_000)),
+      ACCESS_CODE,
+    );
+    type View = { id: number; kind: string; question: string | null; plate: string | null; request_id: number };
+    const requests = await eventually(
+      async () => {
+        const list = (await call('GET', '/api/jt809/upper/requests')).json.requests as View[];
+        return list.length >= 2 ? list : undefined;
+      },
+      20_000,
+      'both requests listed',
+    );
+    const inspection = requests.find((r) => r.kind === 'inspection');
+    const supervision = requests.find((r) => r.kind === 'supervision');
+    expect(inspection).toMatchObject({ request_id: 5_150, question: '请报告值班人员姓名' });
+    expect(supervision).toMatchObject({ request_id: 7_001, plate: PLATE });
+
+    expect(
+      (await call('POST', `/api/jt809/upper/requests/${inspection?.id}/answer`, { answer: '值班员张三' })).status,
+    ).toBe(200);
+    const answered = await eventually(async () => upper.of(0x1300)[0], 10_000, 'the 0x1301 answer');
+    expect(inspectionAnswerOf(answered.body)).toEqual({ dataType: 0x1301, infoId: 5_150, text: '值班员张三' });
+    // Once: a second answer is refused.
+    expect(await call('POST', `/api/jt809/upper/requests/${inspection?.id}/answer`, { answer: '再答' })).toMatchObject({
+      status: 409,
+      json: { error: 'already_answered' },
+    });
+
+    expect((await call('POST', `/api/jt809/upper/requests/${supervision?.id}/answer`, { result: 9 })).status).toBe(400);
+    expect((await call('POST', `/api/jt809/upper/requests/${supervision?.id}/answer`, { result: 0 })).status).toBe(200);
+    const result = await eventually(
+      async () =>
+        upper
+          .of(0x1400)
+          .map((m) => envelopeOf(m.body))
+          .find((e) => e.dataType === 0x1401),
+      10_000,
+      'the 0x1401 result',
+    );
+    expect([result.plate, result.data.readUInt32BE(0), result.data[4]]).toEqual([PLATE, 7_001, 0]);
+
+    // A city's duty officer has no part in it.
+    await call('POST', '/api/users', {
+      username: 'zz_upper',
+      password: 'correct horse battery staple',
+      role: 'duty_officer',
+      org_code: '410100',
+    });
+    const city = await vigil.login('zz_upper', 'correct horse battery staple');
+    const cityList = await fetch(`${vigil.baseUrl}/api/jt809/upper/requests`, {
+      headers: { authorization: `Bearer ${city}` },
+    });
+    expect(cityList.status).toBe(403);
+  }, 90_000);
 });

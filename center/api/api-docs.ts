@@ -275,6 +275,28 @@ export function documentRouterRoutes(api: Api): void {
     returns: '{access_code, status: "disabled"}',
   });
   api.document({
+    method: 'GET',
+    path: '/api/jt809/upper/requests',
+    tag: 'jt809',
+    summary:
+      "The upper platform's 查岗 and 督办 to this province (Vigil as a lower platform, --jt809-upward), newest first, with their answers; province staff only",
+    roles: JT809_READERS,
+    returns: '{requests: [UpperRequestView]}',
+  });
+  api.document({
+    method: 'POST',
+    path: '/api/jt809/upper/requests/:id/answer',
+    tag: 'jt809',
+    summary:
+      'Answer a 查岗 (answer text, sent as 0x1301) or a 督办 (result 0 handled, 1 handling, 2 not handled, 3 will handle; sent as 0x1401) of the upper platform; once',
+    roles: JT809_STAFF,
+    body: Body({
+      answer: Opt(Type.String({ description: 'the answer to a 查岗', minLength: 1, maxLength: 1000 })),
+      result: Opt(Int('the result of a 督办', { min: 0, max: 3 })),
+    }),
+    returns: 'UpperRequestView; 409 already_answered, upper_link_down or upper_link_none',
+  });
+  api.document({
     method: 'POST',
     path: '/api/jt809/platforms/:access_code/inspections',
     tag: 'jt809',

@@ -5,3 +5,5 @@ export type { Jt809RequestLink } from './platform-requests.js';
 export type { SupervisionView } from './supervisions.js';
 export { UpwardForwarder } from './upward-forwarder.js';
 export type { UpwardForwarderDeps } from './upward-forwarder.js';
+export { UpperRequests } from './upper-requests.js';
+export type { UpperRequestView } from './upper-requests.js';

@@ -35,6 +35,7 @@ import {
   SourceKeys,
   staticFiles,
   type CommandCentre,
+  type UpperRequests,
   HTTP_SERVER_DEFAULTS,
   type FeedHub,
   type HttpNode,
@@ -91,6 +92,8 @@ export interface HttpParts {
   gateway: Jt808Gateway;
   video: Video;
   jt809: Jt809;
+  /** The upper platform's 查岗 and 督办 to this province (routes exist with or without an upward link). */
+  upperRequests: UpperRequests;
   ingest: { ingest: HttpIngest; sourceKeys: SourceKeys };
   centre: CommandCentre;
   hub: FeedHub;
@@ -168,6 +171,7 @@ function registerNodeRoutes(config: NodeConfig, parts: HttpParts, observe: Obser
     platforms: jt809.platforms,
   });
   jt809.requests.register(router, accounts);
+  parts.upperRequests.register(router, accounts);
   registerSqlRoutes(router, {
     accounts,
     analytics,

@@ -23,6 +23,7 @@ import {
   Jt809Requests,
   registeredVehicle,
   TerminalStore,
+  UpperRequests,
   UpwardForwarder,
   VideoSockets,
   VideoTickets,
@@ -84,11 +85,19 @@ export async function startAttachmentServer(
 /** The link to an upper platform and what feeds it, when `--jt809-upward` names one; nothing otherwise. */
 export async function startJt809Upward(
   config: NodeConfig,
-  deps: { log: EventLog; directory: Directory },
+  deps: { log: EventLog; sql: Sql; directory: Directory; provinceCode: string },
   { logger, metrics }: Observe,
-): Promise<Started<UpwardLink | undefined>> {
+): Promise<Started<{ link: UpwardLink | undefined; requests: UpperRequests }>> {
   const upward = config.jt809Upward;
-  if (upward === undefined) return { value: undefined, close: async () => undefined };
+  const requestsOf = (link: UpwardLink | undefined) =>
+    new UpperRequests({
+      sql: deps.sql,
+      link,
+      provinceCode: deps.provinceCode,
+      logger: logger.child({ component: 'jt809-upward' }),
+    });
+  if (upward === undefined)
+    return { value: { link: undefined, requests: requestsOf(undefined) }, close: async () => undefined };
   const link = new UpwardLink(
     { ...UPWARD_LINK_DEFAULTS, ...upward },
     { logger: logger.child({ component: 'jt809-upward' }), metrics },
@@ -99,10 +108,12 @@ export async function startJt809Upward(
     link,
     vehicleOf: (terminalId, plate) => registry.byTerminal(terminalId) ?? registry.byPlate(plate),
   });
+  const requests = requestsOf(link);
+  link.useRequestSink(requests);
   link.start();
   forwarder.start();
   return {
-    value: link,
+    value: { link, requests },
     close: async () => {
       await forwarder.stop();
       link.stop();

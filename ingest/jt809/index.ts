@@ -36,4 +36,10 @@ export { buildFrame, escape, parseFrame, unescape, Jt809FrameSplitter } from './
 export type { Jt809Frame, Jt809Header } from './frame.js';
 export { PLATFORM_ALARM_RULE, terminalIdOf } from './normalize.js';
 export { UPWARD_LINK_DEFAULTS, UpwardLink } from './upward-link.js';
-export type { UpwardAlarm, UpwardLinkOptions, UpwardLinkState, UpwardPosition } from './upward-link.js';
+export type {
+  UpperRequestSink,
+  UpwardAlarm,
+  UpwardLinkOptions,
+  UpwardLinkState,
+  UpwardPosition,
+} from './upward-link.js';

@@ -13,8 +13,22 @@ import type { Logger, Metrics } from '../../schema/index.js';
 import type { Jt809CipherKeys } from './cipher.js';
 import type { CrcVariant } from './crc.js';
 import { buildFrame, Jt809FrameSplitter, parseFrame } from './frame.js';
-import { EXCHANGE, MSG, WARNING, type AlarmReport, type GnssData } from './messages.js';
-import { encodeVehicleEnvelope } from './supervision-messages.js';
+import { decodeEnvelope, EXCHANGE, MSG, WARNING, type AlarmReport, type GnssData } from './messages.js';
+import {
+  decodeInspection,
+  decodePlatformExchange,
+  decodeSupervisionRequest,
+  encodeInspection,
+  encodePlatformExchange,
+  encodeSupervisionAnswer,
+  encodeVehicleEnvelope,
+  PLATFORM_EXCHANGE,
+  PLATFORM_MSG,
+  SUPERVISION,
+  type InspectionMessage,
+  type SupervisionAnswer,
+  type SupervisionRequest,
+} from './supervision-messages.js';
 import { decodeLoginResponse, encodeAlarmReport, encodeGnss, encodeLoginRequest } from './upward-messages.js';
 
 export interface UpwardLinkOptions {
@@ -68,6 +82,12 @@ export interface UpwardAlarm {
   report: AlarmReport;
 }
 
+/** Where the upper platform's own requests go (查岗 and 督办 for the duty console to answer). */
+export interface UpperRequestSink {
+  inspection(request: InspectionMessage): Promise<void>;
+  supervision(request: SupervisionRequest & { plate: string; plateColor: number }): Promise<void>;
+}
+
 export class UpwardLink {
   private socket: net.Socket | undefined;
   private stateNow: UpwardLinkState = 'stopped';
@@ -77,6 +97,7 @@ export class UpwardLink {
   private sn = 0;
   private lastFrameMs = 0;
   private readonly alarms: UpwardAlarm[] = [];
+  private requests: UpperRequestSink | undefined;
   /** The last refusal of the upper platform (0x1002 result), for the log and the status. */
   lastLoginResult: number | undefined;
 
@@ -147,6 +168,31 @@ export class UpwardLink {
     this.alarms.push(a);
   }
 
+  /** The upper platform's 查岗 (0x9301) and 督办 (0x9401) go here. */
+  useRequestSink(sink: UpperRequestSink): void {
+    this.requests = sink;
+  }
+
+  /** 0x1300/0x1301: the answer to a 查岗; false when the link is not logged in. */
+  answerInspection(answer: InspectionMessage): boolean {
+    if (!this.sendable()) return false;
+    this.write(
+      PLATFORM_MSG.platformExchangeUp,
+      encodePlatformExchange(PLATFORM_EXCHANGE.inspectionAnswer, encodeInspection(answer)),
+    );
+    return true;
+  }
+
+  /** 0x1400/0x1401: the result of a 督办; false when the link is not logged in. */
+  answerSupervision(plate: string, plateColor: number, answer: SupervisionAnswer): boolean {
+    if (!this.sendable()) return false;
+    this.write(
+      MSG.warning,
+      encodeVehicleEnvelope(plate, plateColor, SUPERVISION.answer, encodeSupervisionAnswer(answer)),
+    );
+    return true;
+  }
+
   get alarmsQueued(): number {
     return this.alarms.length;
   }
@@ -195,6 +241,7 @@ export class UpwardLink {
     }
     this.lastFrameMs = Date.now();
     const { header, body } = parsed.value;
+    if (this.stateNow === 'logged_in') return this.onRequest(header.msgId, body);
     if (header.msgId !== MSG.loginResponse || this.stateNow !== 'connecting') return;
     clearTimeout(this.timer);
     const answer = decodeLoginResponse(body);
@@ -211,6 +258,42 @@ export class UpwardLink {
         return this.fail(socket, 'no keep-alive answer');
       socket.write(this.frame(MSG.keepAlive, Buffer.alloc(0)));
     }, this.options.keepAliveIntervalMs);
+  }
+
+  /**
+   * The upper platform's requests. The standard sends them on the sub link, which Vigil does not serve yet;
+   * upper platforms also send them on the main link when no sub link is up, which is what is read here.
+   */
+  private onRequest(msgId: number, body: Buffer): void {
+    const sink = this.requests;
+    if (sink === undefined) return;
+    const refuse = (detail: string): void => {
+      this.counter('vigil_jt809_upward_bad_frames_total', 'Frames from the upper platform that did not parse').inc();
+      this.deps.logger.warn('jt809 upward request not understood', { target: this.target, detail });
+    };
+    let handled: Promise<void> | undefined;
+    if (msgId === PLATFORM_MSG.platformExchangeDown) {
+      const exchange = decodePlatformExchange(body);
+      if (!exchange.ok) return refuse(exchange.detail);
+      if (exchange.value.dataType !== PLATFORM_EXCHANGE.inspectionRequest) return;
+      const inspection = decodeInspection(exchange.value.data);
+      if (!inspection.ok) return refuse(inspection.detail);
+      handled = sink.inspection(inspection.value);
+    } else if (msgId === PLATFORM_MSG.warningDown) {
+      const envelope = decodeEnvelope(body);
+      if (!envelope.ok) return refuse(envelope.detail);
+      if (envelope.value.dataType !== SUPERVISION.request) return;
+      const request = decodeSupervisionRequest(envelope.value.data);
+      if (!request.ok) return refuse(request.detail);
+      handled = sink.supervision({
+        ...request.value,
+        plate: envelope.value.plate,
+        plateColor: envelope.value.plateColor,
+      });
+    }
+    handled?.catch((error: unknown) =>
+      this.deps.logger.error('jt809 upward request not recorded', { target: this.target, error: String(error) }),
+    );
   }
 
   private fail(socket: net.Socket, why: string): void {

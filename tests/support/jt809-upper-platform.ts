@@ -51,6 +51,13 @@ export class UpperPlatform {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** Sends a request down the newest link (the main link, as an upper platform does when no sub link is up). */
+  send(msgId: number, body: Buffer, accessCode: number): void {
+    const socket = [...this.sockets].at(-1);
+    if (!socket) throw new Error('no lower platform is connected');
+    socket.write(frame809(msgId, body, { sn: ++this.sn, accessCode }));
+  }
+
   of(msgId: number): UpperMessage[] {
     return this.messages.filter((m) => m.msgId === msgId);
   }
@@ -114,4 +121,54 @@ export function envelopeOf(body: Buffer): { plate: string; plateColor: number; d
 export function gnssOf(d: Buffer): { time: number; lon: number; lat: number; speedKmh: number } {
   const time = Date.UTC(d.readUInt16BE(3), d[2] - 1, d[1], d[5] - 8, d[6], d[7]);
   return { time, lon: d.readUInt32BE(8) / 1e6, lat: d.readUInt32BE(12) / 1e6, speedKmh: d.readUInt16BE(16) };
+}
+
+function fixed(text: string, width: number): Buffer {
+  const out = Buffer.alloc(width);
+  iconv.encode(text, 'gbk').copy(out);
+  return out;
+}
+
+/** A 0x9300 body holding a 0x9301 查岗: OBJECT_TYPE, OBJECT_ID[12], INFO_ID, INFO_LENGTH, INFO_CONTENT. */
+export function inspectionRequestBody(objectId: string, infoId: number, question: string): Buffer {
+  const text = iconv.encode(question, 'gbk');
+  const data = Buffer.concat([Buffer.alloc(21), text]);
+  data[0] = 1; // the platform itself
+  fixed(objectId, 12).copy(data, 1);
+  data.writeUInt32BE(infoId, 13);
+  data.writeUInt32BE(text.length, 17);
+  const head = Buffer.alloc(6);
+  head.writeUInt16BE(0x9301, 0);
+  head.writeUInt32BE(data.length, 2);
+  return Buffer.concat([head, data]);
+}
+
+/** The 0x9401 督办 sub-body: WARN_SRC, WARN_TYPE, WARN_TIME, SUPERVISION_ID, END_TIME, LEVEL, name, tel, email. */
+export function supervisionRequestData(
+  supervisionId: number,
+  warnType: number,
+  warnTimeMs: number,
+  endMs: number,
+): Buffer {
+  const d = Buffer.alloc(92);
+  d[0] = 3;
+  d.writeUInt16BE(warnType, 1);
+  d.writeBigUInt64BE(BigInt(Math.floor(warnTimeMs / 1000)), 3);
+  d.writeUInt32BE(supervisionId, 11);
+  d.writeBigUInt64BE(BigInt(Math.floor(endMs / 1000)), 15);
+  d[23] = 0; // urgent
+  fixed('部级督办员', 16).copy(d, 24);
+  fixed('010-00000000', 20).copy(d, 40);
+  fixed('duty@example.gov.cn', 32).copy(d, 60);
+  return d;
+}
+
+/** A 0x1300 answer body: its 0x1301 sub-body read from the standard. */
+export function inspectionAnswerOf(body: Buffer): { dataType: number; infoId: number; text: string } {
+  const data = body.subarray(6, 6 + body.readUInt32BE(2));
+  return {
+    dataType: body.readUInt16BE(0),
+    infoId: data.readUInt32BE(13),
+    text: iconv.decode(data.subarray(21, 21 + data.readUInt32BE(17)), 'gbk'),
+  };
 }
