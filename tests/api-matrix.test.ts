@@ -698,6 +698,18 @@ const ROUTER_ROUTES = [
   { method: 'GET', path: '/api/vehicles', roles: 'any' },
   { method: 'GET', path: '/api/vehicles/:terminal_id/media', roles: 'any' },
   { method: 'GET', path: '/api/vehicles/:terminal_id/media/:media_id', roles: 'any' },
+  { method: 'GET', path: '/api/vehicles/:terminal_id/attachments/:alarm_number', roles: 'any' },
+  { method: 'GET', path: '/api/vehicles/:terminal_id/attachments/:alarm_number/:name', roles: 'any' },
+  {
+    method: 'GET',
+    path: '/api/jt809/upper/requests',
+    roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst'],
+  },
+  {
+    method: 'POST',
+    path: '/api/jt809/upper/requests/:id/answer',
+    roles: ['admin', 'leader', 'dispatcher', 'duty_officer'],
+  },
   {
     method: 'GET',
     path: '/api/rules',
@@ -838,6 +850,28 @@ describe('the routes outside the command centre, on a real node', () => {
       run: (a, where) => call(a.token, 'GET', `/api/vehicles/${terminalOf[where!]}/media/1`),
       // No photo was ever sent: missing for everyone, and another company's vehicle is missing too.
       expected: () => [404],
+    };
+    const alarmNumber = '54303030303031260501083000010200';
+    c['GET /api/vehicles/:terminal_id/attachments/:alarm_number'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'GET', `/api/vehicles/${terminalOf[where!]}/attachments/${alarmNumber}`),
+      // Who sees the vehicle whole gets its (empty) list; staff elsewhere see an alarm's files only through an
+      // alarm of their area, and there is none: missing, as for an enterprise outside its own vehicles.
+      expected: (a, where) => (where === 'foreign' && (!seesForeign(a) || a.role === 'enterprise') ? [404] : [200]),
+    };
+    c['GET /api/vehicles/:terminal_id/attachments/:alarm_number/:name'] = {
+      scoped: true,
+      run: (a, where) =>
+        call(a.token, 'GET', `/api/vehicles/${terminalOf[where!]}/attachments/${alarmNumber}/00_00_6401_0_1.jpg`),
+      // No file was ever uploaded: missing for everyone.
+      expected: () => [404],
+    };
+    c['GET /api/jt809/upper/requests'] = province('GET', () => '/api/jt809/upper/requests');
+    c['POST /api/jt809/upper/requests/:id/answer'] = {
+      scoped: false,
+      run: (a) => call(a.token, 'POST', '/api/jt809/upper/requests/1/answer', { answer: 'x' }),
+      // The province's staff may answer, and there is no such request; nobody below the province may.
+      expected: (a) => (seesForeign(a) ? [404] : [403]),
     };
     c['GET /api/rules'] = { scoped: false, run: (a) => call(a.token, 'GET', '/api/rules'), expected: () => [200] };
     c['GET /api/rules/versions'] = {
