@@ -6,6 +6,8 @@
  * link, Vigil logs in again and goes on reporting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchBrowser } from './support/browser.js';
+import { createPerson, openConsole } from './support/console-scenario.js';
 import { vehicleEnvelope } from './support/jt809-client.js';
 import {
   envelopeOf,
@@ -180,4 +182,47 @@ describe('JT/T 809 upward link', () => {
     });
     expect(cityList.status).toBe(403);
   }, 90_000);
+
+  it('lets the duty officer answer a 查岗 from the 下级平台 page, at 1920x1080 and 3840x2160', async () => {
+    const admin = await vigil.login();
+    for (const [i, viewport] of [
+      { width: 1920, height: 1080 },
+      { width: 3840, height: 2160 },
+    ].entries()) {
+      const infoId = 6_000 + i;
+      upper.send(
+        0x9300,
+        inspectionRequestBody('41000001', infoId, `请于5分钟内报告值班情况（第${i + 1}次）`),
+        ACCESS_CODE,
+      );
+      const browser = await launchBrowser(viewport, { locale: 'zh-CN' });
+      try {
+        const officer = await createPerson(vigil, admin, `upper_duty_${i}`, 'duty_officer', '410000');
+        const page = await openConsole(vigil, browser, officer, 'jt809');
+        const row = page.locator(`[data-testid="upper-request"][data-kind="inspection"]`, {
+          hasText: `第${i + 1}次`,
+        });
+        await row.waitFor({ timeout: 20_000 });
+        await row.locator('[data-testid="upper-answer-text"]').fill(`值班员王五，电话0371-0000000${i}`);
+        const shot = artifactPath(`console-jt809-upper-${viewport.width}x${viewport.height}.png`);
+        await page.screenshot({ path: shot });
+        console.log(`screenshot: ${shot}`);
+        await row.locator('[data-testid="upper-answer-send"]').click();
+        await row.locator('[data-testid="upper-answer"]').waitFor({ timeout: 10_000 });
+        const answered = await eventually(
+          async () =>
+            upper
+              .of(0x1300)
+              .map((m) => inspectionAnswerOf(m.body))
+              .find((a) => a.infoId === infoId),
+          10_000,
+          'the answer upward',
+        );
+        expect(answered.text).toBe(`值班员王五，电话0371-0000000${i}`);
+        expect(browser.cspViolations()).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    }
+  }, 180_000);
 });

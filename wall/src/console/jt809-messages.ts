@@ -62,6 +62,20 @@ export interface Jt809Messages {
   };
   supervisionStatuses: Record<'sent' | 'answered' | 'overdue', string>;
   results: Readonly<Record<number, string>>;
+  upper: {
+    title: string;
+    none: string;
+    open: (n: number) => string;
+    columns: { received: string; kind: string; content: string; answer: string };
+    inspection: string;
+    supervision: string;
+    overdue: string;
+    dueIn: (left: string) => string;
+    waiting: string;
+    answerPlaceholder: string;
+    answer: string;
+    answeredToast: string;
+  };
   plateColors: Readonly<Record<number, string>>;
   warnTypes: Readonly<Record<number, string>>;
   remaining: (duration: string) => string;
@@ -190,6 +204,20 @@ const ZH: Jt809Messages = {
   },
   supervisionStatuses: { sent: '待回复', answered: '已回复', overdue: '逾期未回复' },
   results: { 0: '处理完毕', 1: '处理中', 2: '不作处理', 3: '将来处理' },
+  upper: {
+    title: '上级平台查岗与督办',
+    none: '上级平台尚未下发查岗或督办',
+    open: (n) => `${n} 条待答复`,
+    columns: { received: '收到时间', kind: '类型', content: '内容', answer: '答复' },
+    inspection: '查岗',
+    supervision: '督办',
+    overdue: '已超时',
+    dueIn: (left) => `剩余 ${left}`,
+    waiting: '待值班人员答复',
+    answerPlaceholder: '答复内容，如值班人员姓名与电话',
+    answer: '答复',
+    answeredToast: '已向上级平台答复',
+  },
   plateColors: PLATE_COLORS_ZH,
   warnTypes: WARN_TYPES_ZH,
   remaining: (duration) => `剩余 ${duration}`,
@@ -292,6 +320,20 @@ const EN: Jt809Messages = {
   },
   supervisionStatuses: { sent: 'awaiting answer', answered: 'answered', overdue: 'overdue' },
   results: { 0: 'handled', 1: 'being handled', 2: 'not to be handled', 3: 'will be handled' },
+  upper: {
+    title: 'Inspections and supervisions from the upper platform',
+    none: 'The upper platform has sent no inspection or supervision',
+    open: (n) => `${n} to answer`,
+    columns: { received: 'Received', kind: 'Kind', content: 'Content', answer: 'Answer' },
+    inspection: 'Inspection',
+    supervision: 'Supervision',
+    overdue: 'overdue',
+    dueIn: (left) => `${left} left`,
+    waiting: 'waiting for the duty officer',
+    answerPlaceholder: 'the answer, e.g. the duty officer’s name and phone',
+    answer: 'Answer',
+    answeredToast: 'Answered to the upper platform',
+  },
   plateColors: PLATE_COLORS_EN,
   warnTypes: WARN_TYPES_EN,
   remaining: (duration) => `${duration} left`,

@@ -11,6 +11,7 @@ import type { AlarmListAnswer, AlarmQueueRow } from '../../../schema/handling.js
 import { ruleName } from '../i18n/rule-names.js';
 import { chinaDateTime, coarseDurationText } from './console-time.js';
 import { JT809_MESSAGES, jt809ErrorSentence, type Jt809Messages } from './jt809-messages.js';
+import { UpperRequestsPanel } from './upper-requests-panel.js';
 import { useNow } from './use-now.js';
 import { useWorkspace } from './workspace-context.js';
 import './jt809.css';
@@ -145,6 +146,7 @@ export function Jt809Page({ refreshNo }: { refreshNo: number }) {
   const canSend = SENDER_ROLES.includes(ws.session.user.role);
   return (
     <div className="duty-page jt809-page" data-testid="jt809-page">
+      <UpperRequestsPanel j={j} sayError={sayError} refreshNo={refreshNo} />
       <section className="duty-section">
         <h2>{j.platforms}</h2>
         <PlatformTable j={j} platforms={platforms} selected={selected} onSelect={setSelected} />
