@@ -83,6 +83,8 @@ export interface AssessmentRanking {
   units: ScoredUnit[];
   red: ListEntry[];
   black: ListEntry[];
+  /** What the caller may do with it: `generate_circular` (POST /api/assessment/circulars). */
+  actions: 'generate_circular'[];
 }
 
 export type CircularFormat = 'pdf' | 'docx' | 'xlsx';

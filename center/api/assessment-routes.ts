@@ -8,15 +8,19 @@
  */
 import { ASSESSMENT_INDICATOR_IDS, type CircularFormat } from '../../schema/index.js';
 import type { Assessments, Circulars, Rankings } from '../assessment/index.js';
-import { assessmentXlsx, CIRCULAR_FORMATS, CIRCULAR_TYPES, DAY_PATTERN, PERIOD_DAYS_MAX } from '../assessment/index.js';
+import {
+  assessmentXlsx,
+  CIRCULAR_FORMATS,
+  CIRCULAR_ROLES,
+  CIRCULAR_TYPES,
+  DAY_PATTERN,
+  PERIOD_DAYS_MAX,
+} from '../assessment/index.js';
 import { READER_ROLES } from '../access/actor.js';
-import type { Role } from '../auth/accounts.js';
 import { HttpError } from '../http/router.js';
 import { Body, Int, OneOf, Opt, Type, type Api } from './api-spec.js';
 
 const ASSESSMENT_ROLES = READER_ROLES.filter((role) => role !== 'enterprise');
-/** Who drafts a 通报 for the leader to sign: the leader, the analysts, the administrators; not the duty posts or walls. */
-const CIRCULAR_ROLES: readonly Role[] = ['admin', 'leader', 'analyst'];
 const CIRCULARS_LIST_DEFAULT = 50;
 const CIRCULARS_LIST_MAX = 500;
 const CIRCULAR_FILE = /^([1-9]\d{0,15})\.(pdf|docx|xlsx)$/;
@@ -131,7 +135,7 @@ function registerRankingRoutes(api: Api, deps: { rankings: Rankings; circulars: 
       roles: ASSESSMENT_ROLES,
       query: Body({ from: PERIOD_QUERY.from, to: PERIOD_QUERY.to, level: LEVEL, unit: PERIOD_QUERY.unit }),
       returns:
-        'AssessmentRanking: {scope, period, level, generated_at, parameters, scoring: {weights, overspeed_zero_at, red, black, config_version}, indicators, totals: ScoredUnit, units: [ScoredUnit: AssessmentUnit & {score, rank, contributions: [{indicator, weight, effective_weight, attainment, points}], lists}], red: [ListEntry], black: [ListEntry]}',
+        'AssessmentRanking: {scope, period, level, generated_at, parameters, scoring: {weights, overspeed_zero_at, red, black, config_version}, indicators, totals: ScoredUnit, units: [ScoredUnit: AssessmentUnit & {score, rank, contributions: [{indicator, weight, effective_weight, attainment, points}], lists}], red: [ListEntry], black: [ListEntry], actions: ["generate_circular"?]}',
       responses: { '404': 'unit is not one the caller sees' },
     },
     async (_ctx, principal, _body, query) => ({

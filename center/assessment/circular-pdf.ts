@@ -27,8 +27,9 @@ function room(doc: Doc, height: number): void {
   if (doc.y + height > bottom(doc)) doc.addPage();
 }
 
-function heading(doc: Doc, text: string): void {
-  room(doc, 60);
+/** A section heading, kept on one page with at least `need` points of what follows it. */
+function heading(doc: Doc, text: string, need = 60): void {
+  room(doc, need + 30);
   doc
     .moveDown(0.6)
     .fontSize(13)
@@ -131,20 +132,22 @@ function chart(doc: Doc, c: CircularContent['chart']): void {
   axis(top, rows);
   doc.x = MARGIN;
   doc.y = top + rows * barRow + 14;
-  // The legend: what the colours mean.
+  // The legend: what the colours mean, on one line.
+  const legendY = doc.y;
   let x = MARGIN + labelWidth;
   for (const [colour, text] of [
     [BAR_COLOURS.red, '红榜'],
     [BAR_COLOURS.black, '黑榜'],
     [BAR_COLOUR, '其他'],
   ] as const) {
-    doc.rect(x, doc.y + 2, 10, 7).fill(colour);
+    doc.rect(x, legendY + 2, 10, 7).fill(colour);
     doc
       .fontSize(8)
       .fillColor('#000')
-      .text(text, x + 13, doc.y, { width: 40, lineBreak: false });
+      .text(text, x + 13, legendY, { width: 40, lineBreak: false });
     x += 60;
   }
+  doc.y = legendY + 12;
   doc.x = MARGIN;
   doc.moveDown(1);
   if (c.omitted > 0)
@@ -212,7 +215,7 @@ export function circularPdf(
     .fillColor('#404040')
     .text(rulesNote, MARGIN, doc.y, { width: width(doc), lineGap: 2 });
 
-  heading(doc, '二、综合得分图');
+  heading(doc, '二、综合得分图', Math.min(content.chart.bars.length * 15 + 70, 400));
   chart(doc, content.chart);
 
   heading(doc, '三、各项考核指标');

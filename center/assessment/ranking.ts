@@ -6,6 +6,7 @@ import type { AssessmentRanking, AssessmentScoringRules } from '../../schema/ind
 import type { Principal } from '../auth/accounts.js';
 import { CONFIG_DEFAULTS, type CenterConfig } from '../config/center-config.js';
 import type { AssessmentQuery, Assessments } from './assessments.js';
+import { CIRCULAR_ROLES } from './circular-roles.js';
 import { rankUnits, scoreOf } from './scoring.js';
 
 export class Rankings {
@@ -41,6 +42,7 @@ export class Rankings {
       units,
       red,
       black,
+      actions: CIRCULAR_ROLES.includes(principal.role) ? ['generate_circular'] : [],
     };
   }
 }
