@@ -26,6 +26,7 @@ export interface AssessmentMessages {
   score: string;
   rankByScore: string;
   points: (points: number) => string;
+  weight: (weight: number) => string;
   scoreTitle: (weights: string) => string;
   red: string;
   black: string;
@@ -72,6 +73,7 @@ const zh: AssessmentMessages = {
   score: '综合得分',
   rankByScore: '点击“综合得分”按得分排名（默认）',
   points: (points) => `+${points.toFixed(2)} 分`,
+  weight: (weight) => `权重 ${weight}`,
   scoreTitle: (weights) => `满分 100 分，权重：${weights}`,
   red: '红榜',
   black: '黑榜',
@@ -118,6 +120,7 @@ const en: AssessmentMessages = {
   score: 'Score',
   rankByScore: 'Click “Score” to rank by score (the default)',
   points: (points) => `+${points.toFixed(2)} pts`,
+  weight: (weight) => `weight ${weight}`,
   scoreTitle: (weights) => `Out of 100; weights: ${weights}`,
   red: 'Red list',
   black: 'Black list',

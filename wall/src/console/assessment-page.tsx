@@ -309,7 +309,7 @@ function AssessmentTable({
                 >
                   {name(i)}
                 </button>
-                <div className="console-dim">{report.scoring.weights[i.id]}</div>
+                <div className="console-dim">{a.weight(report.scoring.weights[i.id])}</div>
               </th>
             ))}
           </tr>
@@ -440,12 +440,12 @@ function CircularsSection({ a, circulars }: { a: AssessmentMessages; circulars: 
             {circulars.map((c) => (
               <tr key={c.id} data-testid="assessment-circular" data-circular-id={c.id}>
                 <td>{c.title}</td>
-                <td>
+                <td className="assessment-nowrap">
                   {c.period.from} — {c.period.to}
                 </td>
                 <td>{c.created_by}</td>
-                <td>{chinaFullDateTime(c.created_at)}</td>
-                <td className="assessment-files">
+                <td className="assessment-nowrap">{chinaFullDateTime(c.created_at)}</td>
+                <td className="assessment-files assessment-nowrap">
                   {c.files.map((f) => (
                     <button
                       key={f.format}
