@@ -24,7 +24,7 @@ import {
   type TableSpec,
 } from '../schema/index.js';
 import { openAnalytics, type Analytics } from '../store/index.js';
-import { startCenterHarness, type CenterHarness } from './support/center-harness.js';
+import { freshTarget, startCenterHarness, useStoreServer, type CenterHarness } from './support/center-harness.js';
 
 const HOUR_MS = 3_600_000;
 /** A time of November 2026 in China time, as epoch ms. */
@@ -559,5 +559,44 @@ describe('assessment scores, lists and 通报 (GET /api/assessment/ranking, /api
     const after = (await h.call<{ circulars: CircularRecord[] }>(province, 'GET', '/api/assessment/circulars')).body
       .circulars.length;
     expect(after).toBe(before);
+  });
+});
+
+describe('the circular archive on a PostgreSQL server', () => {
+  const server = useStoreServer('postgres');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-circulars-pg-'));
+  let analytics: Analytics;
+  let h: CenterHarness;
+
+  beforeAll(async () => {
+    analytics = await openAnalytics({ kind: 'embedded', dataDir });
+    h = await startCenterHarness(await freshTarget('postgres', server(), 'circulars'), { analytics });
+    h.clock.now = NOW;
+    await writeFacts(h, analytics);
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.close();
+    await analytics?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stores the files as bytea and serves them back byte for byte, with the record as on PGlite', async () => {
+    const created = await h.call<CircularRecord>(h.adminToken, 'POST', '/api/assessment/circulars', {
+      from: '2026-11-01',
+      to: '2026-11-30',
+      level: 'county',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(typeof created.body.id).toBe('number');
+    expect(created.body.config_versions).toEqual({ assessment: 0, assessment_scoring: 0 });
+    for (const file of created.body.files) {
+      const res = await fetch(`${h.baseUrl}${file.href}`, { headers: { authorization: `Bearer ${h.adminToken}` } });
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(res.status).toBe(200);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+    }
+    const listed = await h.call<{ circulars: CircularRecord[] }>(h.adminToken, 'GET', '/api/assessment/circulars');
+    expect(listed.body.circulars).toEqual([created.body]);
   });
 });
