@@ -433,6 +433,10 @@ describe('assessment scores, lists and 通报 (GET /api/assessment/ranking, /api
     expect(pdf.status).toBe(200);
     expect(pdf.type).toBe('application/pdf');
     expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    // The font is embedded (a subset), and the chart is drawn, not pasted in as a picture.
+    const raw = pdf.bytes.toString('latin1');
+    expect(raw).toMatch(/\/FontFile[23]? /);
+    expect(raw).not.toContain('/Subtype /Image');
     // pdf.js may break a long title over lines; spaces and line ends are not part of the text checked.
     const text = (await pdfText(pdf.bytes)).replace(/\s+/g, '');
     expect(text).toContain(title);
@@ -458,8 +462,10 @@ describe('assessment scores, lists and 通报 (GET /api/assessment/ranking, /api
     expect(words).toContain('河南省交通运输厅2026年12月3日');
     // The chart: one shaded bar per ranked county, in the list's colour.
     const xml = await (await JSZip.loadAsync(docx.bytes)).file('word/document.xml')!.async('string');
-    expect(xml).toContain('w:fill="C8102E"');
-    expect(xml).toContain('w:fill="262626"');
+    const bars = [...xml.matchAll(/w:fill="(C8102E|262626|2F6DB5)"/g)].map((m) => m[1]);
+    expect(bars).toEqual(
+      planned.map((u) => ({ red: 'C8102E', black: '262626', none: '2F6DB5' })[u.lists[0]?.list ?? 'none']),
+    );
 
     const xlsx = await download(province, record.files.find((f) => f.format === 'xlsx')!.href);
     const workbook = new ExcelJS.Workbook();
