@@ -9,7 +9,7 @@ import type { Analytics, RowWriter, Sql } from '../store/index.js';
 import type { EventLog } from '../stream/index.js';
 import { visibleTo, type Clock } from './access/actor.js';
 import { AlarmDesk } from './alarms/alarm-desk.js';
-import { Assessments } from './assessment/index.js';
+import { Assessments, Circulars, Rankings } from './assessment/index.js';
 import { AlarmIntake, recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
 import { registerAccountRoutes } from './api/account-routes.js';
 import { registerAssessmentRoutes } from './api/assessment-routes.js';
@@ -201,10 +201,15 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
       trends: new CentreTrendsReader({ sql: deps.sql, org, now, summaries }),
     });
     registerDutyRoutes(api, { desk: duty, inspections, now });
-    if (deps.analytics)
+    if (deps.analytics) {
+      const assessments = new Assessments({ sql: deps.sql, analytics: deps.analytics, org, now, config });
+      const rankings = new Rankings({ assessments, config });
       registerAssessmentRoutes(api, {
-        assessments: new Assessments({ sql: deps.sql, analytics: deps.analytics, org, now, config }),
+        assessments,
+        rankings,
+        circulars: new Circulars({ sql: deps.sql, org, rankings }),
       });
+    }
     registerApiDocs(deps.router, api);
   }
 

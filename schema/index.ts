@@ -80,6 +80,17 @@ export type {
   AssessmentUnit,
 } from './assessment.js';
 export type {
+  AssessmentRanking,
+  AssessmentScoringRules,
+  CircularFormat,
+  CircularRecord,
+  ListEntry,
+  ListKind,
+  ListReason,
+  ScoreContribution,
+  ScoredUnit,
+} from './assessment-scores.js';
+export type {
   AlarmCounts,
   AlarmHandlingAction,
   AlarmListAnswer,

@@ -512,4 +512,30 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX jt809_upper_requests_received ON jt809_upper_requests(received_at);
     `,
   },
+  {
+    id: 27,
+    name: 'assessment circulars archive',
+    sql: `
+      -- Each generated 通报 with what it was made from (the ranking: period, scope, figures, scores, lists and the
+      -- configuration versions) and its files byte for byte, so a download years later is the document signed.
+      CREATE TABLE assessment_circulars (
+        id bigserial PRIMARY KEY,
+        org_code text NOT NULL REFERENCES org_units(code),
+        title text NOT NULL,
+        period_from date NOT NULL,
+        period_to date NOT NULL,
+        level text NOT NULL,
+        config_versions jsonb NOT NULL,
+        inputs jsonb NOT NULL,
+        files jsonb NOT NULL,
+        pdf bytea NOT NULL,
+        docx bytea NOT NULL,
+        xlsx bytea NOT NULL,
+        created_by bigint REFERENCES users(id),
+        created_by_name text NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+      CREATE INDEX assessment_circulars_unit ON assessment_circulars(org_code, created_at);
+    `,
+  },
 ];

@@ -201,6 +201,8 @@ describe('the documented API, generated from /api/docs', () => {
   let leader: Principal;
   const alarmOf: Record<Where, string> = { own: '', foreign: '' };
   const orderOf: Record<Where, number> = { own: 0, foreign: 0 };
+  /** An archived 通报 of each unit, made by the province. */
+  const circularOf: Record<Where, number> = { own: 0, foreign: 0 };
   const attachmentOf: Record<Where, number> = { own: 0, foreign: 0 };
   const targetOf: Record<Where, number> = { own: 0, foreign: 0 };
   let adminToken = '';
@@ -245,6 +247,13 @@ describe('the documented API, generated from /api/docs', () => {
     for (const where of ['own', 'foreign'] as const) {
       alarmOf[where] = await freshAlarm(where);
       orderOf[where] = await freshOrder(where);
+      const circular = await call(adminToken, 'POST', '/api/assessment/circulars', {
+        from: '2026-11-01',
+        to: '2026-11-30',
+        unit: UNIT[where],
+      });
+      expect(circular.status, JSON.stringify(circular.body)).toBe(201);
+      circularOf[where] = circular.body.id as number;
       await h.centre.workOrders.act(orderOf[where], 'comment', leader, 'test', {
         text: 'evidence',
         attachments: [{ name: 'a.txt', content_type: 'text/plain', data_base64: 'aGVsbG8=' }],
@@ -584,6 +593,35 @@ describe('the documented API, generated from /api/docs', () => {
           'GET',
           `/api/assessment/items?indicator=alarm_handling_rate&from=2026-11-01&to=2026-11-30&unit=${UNIT[where!]}`,
         ),
+      expected: scoped(200),
+    };
+    c['GET /api/assessment/ranking'] = {
+      scoped: true,
+      run: (a, where) =>
+        call(a.token, 'GET', `/api/assessment/ranking?from=2026-11-01&to=2026-11-30&unit=${UNIT[where!]}`),
+      expected: scoped(200),
+    };
+    // A 通报 of a unit the caller sees is made and archived; another city's unit is not disclosed.
+    c['POST /api/assessment/circulars'] = {
+      scoped: true,
+      run: (a, where) =>
+        call(a.token, 'POST', '/api/assessment/circulars', {
+          from: '2026-11-01',
+          to: '2026-11-30',
+          unit: UNIT[where!],
+        }),
+      expected: scoped(201),
+    };
+    c['GET /api/assessment/circulars'] = {
+      ...simple('GET', '/api/assessment/circulars?limit=500'),
+      listed: (b) => ({
+        own: has(b.circulars, (x) => x.id === circularOf.own),
+        foreign: has(b.circulars, (x) => x.id === circularOf.foreign),
+      }),
+    };
+    c['GET /api/assessment/circulars/:file'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'GET', `/api/assessment/circulars/${circularOf[where!]}.pdf`),
       expected: scoped(200),
     };
     c['GET /api/duty/posts'] = simple('GET', '/api/duty/posts');

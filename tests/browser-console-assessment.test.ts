@@ -1,13 +1,16 @@
 /**
  * The console's assessment page (考核) in real Chromium against a real `vigil start`: a province leader opens it,
- * sees the province's total and one row per unit below with the same numerators and denominators the API answers
- * for the same days, ranks the units by one indicator with a click, switches to last month, and exports the report
- * as an Excel workbook. A duty officer of a city sees only the city's own units.
+ * sees the province's total and one row per unit below with the same numerators, denominators and scores the API
+ * answers for the same days, in the order of score, with the red and black list marks the configured rules give;
+ * ranks the units by one indicator with a click, exports the report as an Excel workbook, generates a 通报 and
+ * downloads its PDF from the archive, and switches to last month. A duty officer of a city sees only the city's own
+ * units, is not offered to generate a circular and does not see the province's.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AssessmentReport } from '../schema/assessment.js';
+import type { AssessmentRanking, CircularRecord } from '../schema/assessment-scores.js';
 import { presetDays } from '../wall/src/console/assessment-page.js';
 import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
 import { api, createPerson, openConsole, type Person, registerVehicles } from './support/console-scenario.js';
@@ -29,11 +32,20 @@ async function openAssessment(person: Person): Promise<Page> {
   return page;
 }
 
-/** Each row's org code and, per indicator, "numerator/denominator" as the page carries them. */
-async function rowsOnPage(page: Page): Promise<{ org: string; figures: Record<string, string> }[]> {
+interface ShownRow {
+  org: string;
+  score: string;
+  list: string;
+  figures: Record<string, string>;
+}
+
+/** Each row's org code, score, list and, per indicator, "numerator/denominator" as the page carries them. */
+async function rowsOnPage(page: Page): Promise<ShownRow[]> {
   return page.$$eval('[data-testid="assessment-total"], [data-testid="assessment-unit"]', (rows) =>
     rows.map((row) => ({
       org: row.getAttribute('data-org-code') ?? '',
+      score: row.querySelector('td[data-score]')?.getAttribute('data-score') ?? '',
+      list: row.getAttribute('data-list') ?? '',
       figures: Object.fromEntries(
         [...row.querySelectorAll('td[data-indicator]')].map((td) => [
           td.getAttribute('data-indicator') ?? '',
@@ -44,9 +56,11 @@ async function rowsOnPage(page: Page): Promise<{ org: string; figures: Record<st
   );
 }
 
-function rowsOfReport(report: AssessmentReport): { org: string; figures: Record<string, string> }[] {
-  return [report.totals, ...report.units].map((u) => ({
+function rowsOfReport(report: AssessmentRanking): ShownRow[] {
+  return [report.totals, ...report.units].map((u, i) => ({
     org: u.org_code,
+    score: u.score === null ? '' : String(u.score),
+    list: i === 0 ? '' : (u.lists[0]?.list ?? ''),
     figures: Object.fromEntries(Object.entries(u.figures).map(([id, f]) => [id, `${f.numerator}/${f.denominator}`])),
   }));
 }
@@ -56,6 +70,14 @@ beforeAll(async () => {
   const admin = await vigil.login();
   leader = await createPerson(vigil, admin, 'henan-assess', 'leader', '410000', { display_name: '考核组' });
   zzOfficer = await createPerson(vigil, admin, 'zz-assess', 'duty_officer', '410100', { display_name: '郑州值班' });
+  // Scores from the entry rate alone, so the plan below decides them: Luoyang 100 (red), Zhengzhou 50 (black).
+  await api(vigil, admin, 'PUT', '/api/config/assessment_scoring', {
+    value: {
+      weights: { entry_rate: 100 },
+      red: { top_n: 3, min_score: 90 },
+      black: { below_score: 60, bottom_n: 0, indicators: [] },
+    },
+  });
   // Registered vehicles in two cities, one of them without a terminal: entry rates differ between the cities.
   await registerVehicles(vigil, admin, [
     { plate: '豫A7K001', terminal_id: '013970000001', home_org_code: '410102' },
@@ -71,14 +93,14 @@ afterAll(async () => {
 });
 
 describe('console: assessment (考核)', () => {
-  it("shows the province's figures per city exactly as the API computes them, ranks them and exports them", async () => {
+  it("shows the province's figures and scores per city exactly as the API computes them, lists, ranks, exports and generates the 通报", async () => {
     const page = await openAssessment(leader);
     const { from, to } = presetDays('this_month', Date.now());
-    const query = `/api/assessment?from=${from}&to=${to}`;
+    const query = `/api/assessment/ranking?from=${from}&to=${to}`;
     // The registry mirror reaches ClickHouse on its own schedule: wait until the API counts the three vehicles.
     const report = await eventually(
       async () => {
-        const r = await api<AssessmentReport>(vigil, leader.token, 'GET', query);
+        const r = await api<AssessmentRanking>(vigil, leader.token, 'GET', query);
         return r.totals.figures.entry_rate.denominator === 3 ? r : undefined;
       },
       30_000,
@@ -91,16 +113,34 @@ describe('console: assessment (考核)', () => {
         return JSON.stringify(shown) === JSON.stringify(rowsOfReport(report)) ? true : undefined;
       },
       20_000,
-      'the page showing the same rows and figures as the API',
+      'the page showing the same rows, figures and scores as the API',
     );
     expect(report.units.length).toBeGreaterThanOrEqual(18);
     const total = page.locator('[data-testid="assessment-total"] td[data-indicator="entry_rate"]');
     expect(await total.locator('.assessment-value').textContent()).toBe('66.7%');
+    // The plan's scores: entry rate × 100, Luoyang first and on the red list, Zhengzhou on the black list.
+    const shown = await rowsOnPage(page);
+    expect(shown.slice(1, 3)).toEqual([
+      expect.objectContaining({ org: '410300', score: '100', list: 'red' }),
+      expect.objectContaining({ org: '410100', score: '50', list: 'black' }),
+    ]);
+    expect(await page.locator('[data-testid="assessment-red"] li').allTextContents()).toEqual([
+      expect.stringContaining('洛阳市'),
+    ]);
+    const black = await page.locator('[data-testid="assessment-black"] li').allTextContents();
+    expect(black).toEqual([expect.stringContaining('郑州市')]);
+    expect(black[0]).toContain('得分低于60分');
+    expect(
+      await page
+        .locator('[data-testid="assessment-unit"][data-org-code="410100"] [data-testid="assessment-mark-black"]')
+        .count(),
+    ).toBe(1);
 
     // Ranked by entry rate: Luoyang (1 of 1 vehicles with a terminal) before Zhengzhou (1 of 2).
     await page.click('[data-testid="assessment-rank-entry_rate"]');
     const ranked = (await rowsOnPage(page)).slice(1).map((r) => r.org);
     expect(ranked.indexOf('410300')).toBeLessThan(ranked.indexOf('410100'));
+    await page.click('[data-testid="assessment-rank-score"]');
     await page.screenshot({ path: artifactPath('console-assessment-1920x1080.png') });
 
     const [download] = await Promise.all([
@@ -111,6 +151,33 @@ describe('console: assessment (考核)', () => {
     const file = await download.path();
     // An Office Open XML workbook is a ZIP archive.
     expect(readFileSync(file).subarray(0, 2).toString('latin1')).toBe('PK');
+
+    // 生成通报: archived, listed, and its PDF downloads as stored.
+    await page.click('[data-testid="assessment-generate"]');
+    const row = page.locator('[data-testid="assessment-circular"]').first();
+    await row.waitFor({ timeout: 30_000 });
+    const archived = await api<{ circulars: CircularRecord[] }>(
+      vigil,
+      leader.token,
+      'GET',
+      '/api/assessment/circulars',
+    );
+    expect(archived.circulars).toHaveLength(1);
+    const circular = archived.circulars[0];
+    expect(circular.period).toEqual({ from, to });
+    expect(await row.getAttribute('data-circular-id')).toBe(String(circular.id));
+    expect(await row.locator('td').first().textContent()).toBe(circular.title);
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      row.locator('[data-testid="assessment-download-pdf"]').click(),
+    ]);
+    expect(pdf.suggestedFilename()).toBe(`${circular.title}.pdf`);
+    const pdfBytes = readFileSync(await pdf.path());
+    expect(createHash('sha256').update(pdfBytes).digest('hex')).toBe(
+      circular.files.find((f) => f.format === 'pdf')!.sha256,
+    );
+    await page.locator('[data-testid="assessment-circulars"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: artifactPath('console-assessment-circulars-1920x1080.png') });
 
     await page.selectOption('[data-testid="assessment-preset"]', 'last_month');
     const last = presetDays('last_month', Date.now());
@@ -131,6 +198,9 @@ describe('console: assessment (考核)', () => {
     expect(rows[0].org).toBe('410100');
     expect(rows.length).toBeGreaterThan(1);
     for (const row of rows.slice(1)) expect(row.org.startsWith('4101')).toBe(true);
+    // A duty post does not draft circulars, and the province's circular is not the city's to see.
+    expect(await page.locator('[data-testid="assessment-generate"]').count()).toBe(0);
+    await page.locator('[data-testid="assessment-circulars"] .console-empty').waitFor();
     await page.close();
   }, 60_000);
 });

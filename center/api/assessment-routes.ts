@@ -1,16 +1,35 @@
 /**
  * `GET /api/assessment`: the assessment indicators (考核指标) of the caller's scope for a period of Beijing calendar
- * days, per unit, as JSON or as an XLSX workbook; `GET /api/assessment/items`: the rows behind one figure. The scope
- * comes from the token; `unit` narrows it to a unit the caller sees. An enterprise's view of its own figures is not
- * built yet, so enterprise accounts are refused.
+ * days, per unit, as JSON or as an XLSX workbook; `GET /api/assessment/items`: the rows behind one figure;
+ * `GET /api/assessment/ranking`: the same rows scored, ranked and put on the red and black lists;
+ * `/api/assessment/circulars`: the 通报 generated from a ranking, archived with its inputs and downloaded as stored.
+ * The scope comes from the token; `unit` narrows it to a unit the caller sees. An enterprise's view of its own
+ * figures is not built yet, so enterprise accounts are refused.
  */
-import { ASSESSMENT_INDICATOR_IDS } from '../../schema/index.js';
-import type { Assessments } from '../assessment/index.js';
-import { assessmentXlsx, DAY_PATTERN, PERIOD_DAYS_MAX } from '../assessment/index.js';
+import { ASSESSMENT_INDICATOR_IDS, type CircularFormat } from '../../schema/index.js';
+import type { Assessments, Circulars, Rankings } from '../assessment/index.js';
+import {
+  assessmentXlsx,
+  CIRCULAR_FORMATS,
+  CIRCULAR_ROLES,
+  CIRCULAR_TYPES,
+  DAY_PATTERN,
+  PERIOD_DAYS_MAX,
+} from '../assessment/index.js';
 import { READER_ROLES } from '../access/actor.js';
+import { HttpError } from '../http/router.js';
 import { Body, Int, OneOf, Opt, Type, type Api } from './api-spec.js';
 
 const ASSESSMENT_ROLES = READER_ROLES.filter((role) => role !== 'enterprise');
+const CIRCULARS_LIST_DEFAULT = 50;
+const CIRCULARS_LIST_MAX = 500;
+const CIRCULAR_FILE = /^([1-9]\d{0,15})\.(pdf|docx|xlsx)$/;
+const LEVEL = Opt(
+  OneOf(
+    ['city', 'county', 'enterprise'],
+    "which rows are ranked: every city (with the 省直管县 the province commands), every county, or every enterprise registered in the scope; absent: the scope's child units",
+  ),
+);
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const ITEMS_DEFAULT = 1_000;
 const ITEMS_MAX = 10_000;
@@ -30,7 +49,10 @@ const PERIOD_QUERY = {
   ),
 };
 
-export function registerAssessmentRoutes(api: Api, deps: { assessments: Assessments }): void {
+export function registerAssessmentRoutes(
+  api: Api,
+  deps: { assessments: Assessments; rankings: Rankings; circulars: Circulars },
+): void {
   api.define(
     {
       method: 'GET',
@@ -98,5 +120,104 @@ export function registerAssessmentRoutes(api: Api, deps: { assessments: Assessme
         limit: query.limit ?? ITEMS_DEFAULT,
       }),
     }),
+  );
+  registerRankingRoutes(api, deps);
+}
+
+function registerRankingRoutes(api: Api, deps: { rankings: Rankings; circulars: Circulars }): void {
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/assessment/ranking',
+      tag: 'summary',
+      summary:
+        "Weighted 100-point scores of the caller's units (or cities, counties, enterprises) for Beijing calendar days from…to, each with every indicator's contribution, ranked best first, and the red and black lists (红黑榜) with the rule and figures that put each name there. Weights and rules: configuration assessment_scoring; formula: docs/assessment.md",
+      roles: ASSESSMENT_ROLES,
+      query: Body({ from: PERIOD_QUERY.from, to: PERIOD_QUERY.to, level: LEVEL, unit: PERIOD_QUERY.unit }),
+      returns:
+        'AssessmentRanking: {scope, period, level, generated_at, parameters, scoring: {weights, overspeed_zero_at, red, black, config_version}, indicators, totals: ScoredUnit, units: [ScoredUnit: AssessmentUnit & {score, rank, contributions: [{indicator, weight, effective_weight, attainment, points}], lists}], red: [ListEntry], black: [ListEntry], actions: ["generate_circular"?]}',
+      responses: { '404': 'unit is not one the caller sees' },
+    },
+    async (_ctx, principal, _body, query) => ({
+      body: await deps.rankings.forPrincipal(principal, {
+        from: query.from,
+        to: query.to,
+        level: query.level,
+        unit: query.unit,
+      }),
+    }),
+  );
+  api.define(
+    {
+      method: 'POST',
+      path: '/api/assessment/circulars',
+      tag: 'summary',
+      summary:
+        "Generate a 通报 (circular) of the ranking for a period and the caller's unit (or a unit below it): title, period, summary written from the figures, ranking and indicator tables, a bar chart of scores, the red and black lists, a signature block; as PDF, DOCX and XLSX at once, archived with its inputs (figures, scores, configuration versions) and audited",
+      roles: CIRCULAR_ROLES,
+      body: Body({ from: PERIOD_QUERY.from, to: PERIOD_QUERY.to, level: LEVEL, unit: PERIOD_QUERY.unit }),
+      returns:
+        'CircularRecord: {id, title, scope, period: {from, to}, level, config_versions: {assessment, assessment_scoring}, created_by, created_at, files: [{format, bytes, sha256, href}]}',
+      responses: {
+        '404': 'unit is not one the caller sees',
+        '503': 'cjk_font_missing: no CJK font to embed in the PDF (install fonts-noto-cjk or set VIGIL_CJK_FONT)',
+      },
+    },
+    async (ctx, principal, body) => ({
+      status: 201,
+      body: await deps.circulars.generate(principal, ctx.peer, {
+        from: body.from,
+        to: body.to,
+        level: body.level,
+        unit: body.unit,
+      }),
+    }),
+  );
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/assessment/circulars',
+      tag: 'summary',
+      summary: 'The archived 通报 of the units the caller sees, newest first',
+      roles: ASSESSMENT_ROLES,
+      query: Body({
+        limit: Opt(Int(`circulars at most (default ${CIRCULARS_LIST_DEFAULT})`, { min: 1, max: CIRCULARS_LIST_MAX })),
+      }),
+      returns: '{circulars: [CircularRecord]}',
+    },
+    async (_ctx, principal, _body, query) => ({
+      body: { circulars: await deps.circulars.list(principal, query.limit ?? CIRCULARS_LIST_DEFAULT) },
+    }),
+  );
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/assessment/circulars/:file',
+      tag: 'summary',
+      summary:
+        'One file of an archived 通报, byte for byte as generated: `:file` is `<id>.pdf`, `<id>.docx` or `<id>.xlsx`',
+      roles: ASSESSMENT_ROLES,
+      returns: 'the file (application/pdf, …wordprocessingml.document or …spreadsheetml.sheet)',
+      responses: { '404': 'no such circular in the caller’s scope, or not <id>.pdf|docx|xlsx' },
+    },
+    async (ctx, principal) => {
+      const match = CIRCULAR_FILE.exec(ctx.params.file ?? '');
+      if (match === null)
+        throw new HttpError(
+          404,
+          'not_found',
+          `no circular file ${JSON.stringify((ctx.params.file ?? '').slice(0, 40))}; ask for <id>.${CIRCULAR_FORMATS.join('|')}`,
+        );
+      const format = match[2] as CircularFormat;
+      const { bytes, record } = await deps.circulars.file(principal, Number(match[1]), format);
+      const ascii = `circular-${record.id}-${record.scope.org_code}-${record.period.from}-${record.period.to}.${format}`;
+      return {
+        raw: bytes,
+        headers: {
+          'content-type': CIRCULAR_TYPES[format],
+          'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(`${record.title}.${format}`)}`,
+        },
+      };
+    },
   );
 }

@@ -31,6 +31,12 @@ export async function assessmentXlsx(report: AssessmentReport): Promise<Buffer> 
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Vigil';
   workbook.created = new Date(report.generated_at);
+  addAssessmentSheets(workbook, report);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** The figures sheet and the notes sheet, added to `workbook` (the export's, or a circular's). */
+export function addAssessmentSheets(workbook: ExcelJS.Workbook, report: AssessmentReport): void {
   const sheet = workbook.addWorksheet('考核指标');
   const { period } = report;
   sheet.addRow([`${report.scope.name}考核指标（${period.from} 至 ${period.to}，北京时间，共 ${period.days} 天）`]);
@@ -68,5 +74,4 @@ export async function assessmentXlsx(report: AssessmentReport): Promise<Buffer> 
   notes.addRow(['超速规则', report.parameters.overspeed_rules.join(', ')]);
   notes.addRow(['公式详见', 'docs/assessment.md']);
   notes.columns.forEach((column) => (column.width = 28));
-  return Buffer.from(await workbook.xlsx.writeBuffer());
 }

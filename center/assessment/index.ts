@@ -1,8 +1,16 @@
-/** Assessment indicators (考核指标) per unit and period: the figures, their formulas and the XLSX export. */
+/** Assessment indicators (考核指标) per unit and period: the figures, their formulas and the XLSX export; weighted
+ * scores, rankings, red and black lists, and the archived 通报 in PDF, DOCX and XLSX. */
 export { Assessments } from './assessments.js';
 export type { AssessmentLevel, AssessmentQuery, AssessmentsDeps } from './assessments.js';
 export { assessmentXlsx, figureHeaders } from './assessment-xlsx.js';
+export { CIRCULAR_FORMATS, CIRCULAR_TYPES, Circulars } from './circulars.js';
+export type { CircularsDeps } from './circulars.js';
+export { CIRCULAR_ROLES } from './circular-roles.js';
+export { circularContent, issuerOf, periodWords } from './circular-content.js';
+export { CJK_FONT_CANDIDATES, CJK_FONT_ENV, CjkFontMissingError, findCjkFont } from './circular-font.js';
 export { ASSESSMENT_INDICATORS } from './indicators.js';
 export { DAY_PATTERN, dayText, parsePeriod, PERIOD_DAYS_MAX } from './period.js';
+export { Rankings } from './ranking.js';
+export { rankUnits, roundScore, scoreOf } from './scoring.js';
 export { VEHICLE_FACT_DEFAULTS, vehicleFactsSql } from './vehicle-facts.js';
 export type { VehicleFactOptions } from './vehicle-facts.js';

@@ -9,6 +9,11 @@ import type { Sql } from '../../store/index.js';
 import { ALL_RULES } from '../../stream/index.js';
 import { HttpError } from '../http/router.js';
 import type { OrgLevel } from '../org/org-directory.js';
+import {
+  ASSESSMENT_SCORING_DEFAULTS,
+  checkAssessmentScoring,
+  type AssessmentScoringConfig,
+} from './assessment-scoring.js';
 
 export interface AlarmRoutingConfig {
   /** Category (a rule id, see `ROUTING_CATEGORIES`) → department code; `*` is the default. */
@@ -62,6 +67,8 @@ export interface CenterConfigValues {
   escalation: EscalationConfig;
   directly_administered: DirectlyAdministeredConfig;
   assessment: AssessmentConfig;
+  /** Weights of the assessment score and the red and black list rules (assessment-scoring.ts). */
+  assessment_scoring: AssessmentScoringConfig;
 }
 export type ConfigKey = keyof CenterConfigValues;
 
@@ -110,6 +117,7 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
   escalation: { alarm_unhandled_minutes: 30 },
   directly_administered: { command: 'province', city_view: true, city_view_except: [] },
   assessment: { track_gap_seconds: 120, track_gap_km: 2, overspeed_rules: ['overspeed'] },
+  assessment_scoring: ASSESSMENT_SCORING_DEFAULTS,
 };
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
@@ -118,6 +126,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'escalation',
   'directly_administered',
   'assessment',
+  'assessment_scoring',
 ];
 /** What alarms can be routed by: the engine's rule ids and the alarms other platforms report over JT/T 809. */
 export const ROUTING_CATEGORIES: readonly string[] = [...ALL_RULES.map((r) => r.id), PLATFORM_ALARM_RULE];
@@ -324,6 +333,8 @@ export function checkConfig<K extends ConfigKey>(
         overspeed_rules: ruleIds,
       } as CenterConfigValues[K];
     }
+    case 'assessment_scoring':
+      return checkAssessmentScoring(key, value) as CenterConfigValues[K];
   }
   throw badConfig(key, `unknown configuration key (known: ${CONFIG_KEYS.join(', ')})`);
 }

@@ -3,7 +3,8 @@
  * `npm test`): a real `vigil start` fed only the ways production data arrives — registry upload, JT/T 809 alarm
  * reports, speeding JT/T 808 terminals, a back-filled day of driving — and worked through the API, then every
  * screen photographed in Chromium at 1920×1080 and 3840×2160, zh-CN. `DOCS_SCREENSHOTS=zones` photographs only the
- * zone editor and the terminal settings of the command panel, on a node of their own (a minute instead of many).
+ * zone editor and the terminal settings of the command panel, on a node of their own (a minute instead of many);
+ * `DOCS_SCREENSHOTS=assessment` only the 考核 tab (scores, red and black lists, the archived 通报).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -180,6 +181,69 @@ async function zoneScreens(vigil: Awaited<ReturnType<typeof startVigil>>, admin:
   }
 }
 
+/**
+ * Cities with fleets of their own shape — how many vehicles have a terminal, how many reported this month, how many
+ * sped — so that scores differ and the default rules put names on the red and black lists.
+ */
+const ASSESSED_CITIES = [
+  { code: '410100', vehicles: 8, terminals: 8, online: 8, speeding: 0 },
+  { code: '410300', vehicles: 8, terminals: 8, online: 7, speeding: 1 },
+  { code: '410700', vehicles: 6, terminals: 6, online: 6, speeding: 2 },
+  { code: '410200', vehicles: 6, terminals: 5, online: 4, speeding: 1 },
+  { code: '410400', vehicles: 6, terminals: 6, online: 3, speeding: 2 },
+  { code: '410500', vehicles: 5, terminals: 3, online: 1, speeding: 1 },
+] as const;
+
+/** The 考核 tab as a province leader sees it after generating this month's 通报: scores, lists and the archive. */
+async function assessmentScreens(vigil: VigilProcess, admin: string): Promise<void> {
+  const leader = await createPerson(vigil, admin, 'henan-assessor', 'leader', '410000', { display_name: '考核科' });
+  const fleet = ASSESSED_CITIES.flatMap((city, c) =>
+    Array.from({ length: city.vehicles }, (_, i) => ({
+      plate: `豫${'ACBDEFGH'[c]}8${String(8000 + i)}`,
+      terminal_id: i < city.terminals ? `0139880${c}${String(i).padStart(4, '0')}` : '',
+      home_org_code: city.code,
+      online: i < city.online,
+      speeding: i < city.speeding,
+    })),
+  );
+  await registerVehicles(vigil, admin, fleet);
+  for (const v of fleet.filter((f) => f.online))
+    await speedingEpisode(vigil.jt808Port, v.terminal_id, v.plate, v.speeding ? 128 : 82);
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const from = `${today.slice(0, 7)}-01`;
+  await eventually(
+    async () => {
+      const r = await api<{ totals: { figures: { online_rate: { numerator: number } } } }>(
+        vigil,
+        leader.token,
+        'GET',
+        `/api/assessment?from=${from}&to=${today}`,
+      );
+      return r.totals.figures.online_rate.numerator >= fleet.filter((f) => f.online).length ? true : undefined;
+    },
+    60_000,
+    'the fleet in the assessment',
+  );
+  await api(vigil, leader.token, 'POST', '/api/assessment/circulars', { from, to: today });
+  for (const size of SIZES) {
+    const b = await launchBrowser(size, { locale: 'zh-CN' });
+    const page = await b.context.newPage();
+    const shot = async (name: string) => {
+      const file = path.join(OUT_DIR, `${name}-${size.width}x${size.height}.png`);
+      await page.screenshot({ path: file });
+      console.log(`  ${path.relative(process.cwd(), file)}`);
+    };
+    await logIn(page, vigil.baseUrl, leader);
+    await page.click('[data-testid="tab-assessment"]');
+    await page.locator('[data-testid="assessment-table"]').waitFor();
+    await page.locator('[data-testid="assessment-circular"]').first().waitFor();
+    await shot('console-assessment');
+    await page.locator('[data-testid="assessment-circulars"]').scrollIntoViewIfNeeded();
+    await shot('console-assessment-circulars');
+    await b.close();
+  }
+}
+
 const LOWER = { accessCode: 41_000_888, userId: 8888, password: 'Rq8#0w9b' };
 
 /**
@@ -244,9 +308,10 @@ async function lowerPlatform(vigil: VigilProcess, admin: string, leader: Person)
 async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   const vigil = await startVigil();
-  if (process.env.DOCS_SCREENSHOTS === 'zones') {
+  if (process.env.DOCS_SCREENSHOTS === 'zones' || process.env.DOCS_SCREENSHOTS === 'assessment') {
     try {
-      await zoneScreens(vigil, await vigil.login());
+      if (process.env.DOCS_SCREENSHOTS === 'zones') await zoneScreens(vigil, await vigil.login());
+      else await assessmentScreens(vigil, await vigil.login());
     } finally {
       await vigil.stop({ removeData: true });
     }
@@ -458,14 +523,11 @@ async function main(): Promise<void> {
       await page.locator('[data-testid="jt809-alarm"] option').first().waitFor({ state: 'attached' });
       await shot('console-jt809');
 
-      await page.click('[data-testid="tab-assessment"]');
-      await page.locator('[data-testid="assessment-table"]').waitFor();
-      await page.click('[data-testid="assessment-rank-online_rate"]');
-      await shot('console-assessment');
       await b.close();
     }
     lower.close();
     await zoneScreens(vigil, admin);
+    await assessmentScreens(vigil, admin);
   } finally {
     await vigil.stop({ removeData: true });
   }

@@ -22,6 +22,29 @@ export interface AssessmentMessages {
   parameters: (version: number, gapSeconds: number, gapKm: number) => string;
   periodText: (from: string, to: string, days: number) => string;
   loading: string;
+  rank: string;
+  score: string;
+  rankByScore: string;
+  points: (points: number) => string;
+  weight: (weight: number) => string;
+  scoreTitle: (weights: string) => string;
+  red: string;
+  black: string;
+  redList: string;
+  blackList: string;
+  noneListed: string;
+  listEntry: (name: string, rank: number, score: string) => string;
+  scoringVersion: (version: number) => string;
+  generate: string;
+  generating: string;
+  generated: (title: string) => string;
+  circulars: string;
+  circularTitle: string;
+  circularPeriod: string;
+  circularBy: string;
+  circularAt: string;
+  circularFiles: string;
+  noCirculars: string;
 }
 
 const zh: AssessmentMessages = {
@@ -46,6 +69,29 @@ const zh: AssessmentMessages = {
     `口径：${version === 0 ? '考核配置默认值' : `考核配置第 ${version} 版`}；两点间隔超过 ${gapSeconds} 秒且 ${gapKm} 公里视为轨迹断点`,
   periodText: (from, to, days) => `${from} 至 ${to}（北京时间，${days} 天）`,
   loading: '正在计算…',
+  rank: '排名',
+  score: '综合得分',
+  rankByScore: '点击“综合得分”按得分排名（默认）',
+  points: (points) => `+${points.toFixed(2)} 分`,
+  weight: (weight) => `权重 ${weight}`,
+  scoreTitle: (weights) => `满分 100 分，权重：${weights}`,
+  red: '红榜',
+  black: '黑榜',
+  redList: '红榜（通报表扬）',
+  blackList: '黑榜（通报批评）',
+  noneListed: '本期无',
+  listEntry: (name, rank, score) => `${name}（第 ${rank} 名，${score} 分）`,
+  scoringVersion: (version) => (version === 0 ? '评分规则默认值' : `评分规则第 ${version} 版`),
+  generate: '生成通报',
+  generating: '正在生成通报…',
+  generated: (title) => `已生成并归档：${title}`,
+  circulars: '已归档通报',
+  circularTitle: '标题',
+  circularPeriod: '考核期',
+  circularBy: '生成人',
+  circularAt: '生成时间（北京时间）',
+  circularFiles: '下载',
+  noCirculars: '尚无归档通报',
 };
 
 const en: AssessmentMessages = {
@@ -70,6 +116,29 @@ const en: AssessmentMessages = {
     `${version === 0 ? 'Default assessment configuration' : `Assessment configuration v${version}`}; fixes more than ${gapSeconds} s and ${gapKm} km apart break the track`,
   periodText: (from, to, days) => `${from} to ${to} (Beijing time, ${days} days)`,
   loading: 'Computing…',
+  rank: 'Rank',
+  score: 'Score',
+  rankByScore: 'Click “Score” to rank by score (the default)',
+  points: (points) => `+${points.toFixed(2)} pts`,
+  weight: (weight) => `weight ${weight}`,
+  scoreTitle: (weights) => `Out of 100; weights: ${weights}`,
+  red: 'Red list',
+  black: 'Black list',
+  redList: 'Red list (commended)',
+  blackList: 'Black list (to correct)',
+  noneListed: 'None this period',
+  listEntry: (name, rank, score) => `${name} (#${rank}, ${score})`,
+  scoringVersion: (version) => (version === 0 ? 'default scoring rules' : `scoring rules v${version}`),
+  generate: 'Generate circular',
+  generating: 'Generating the circular…',
+  generated: (title) => `Generated and archived: ${title}`,
+  circulars: 'Archived circulars',
+  circularTitle: 'Title',
+  circularPeriod: 'Period',
+  circularBy: 'By',
+  circularAt: 'Generated (Beijing time)',
+  circularFiles: 'Download',
+  noCirculars: 'No circular archived yet',
 };
 
 export const ASSESSMENT_MESSAGES: Record<Lang, AssessmentMessages> = { zh, en };

@@ -1,19 +1,18 @@
 /**
  * The assessment page (考核): the guideline's indicators of the caller's scope for a period of Beijing calendar
  * days — this month, last month, the last 7 days or any days — for the scope as a whole and per unit below it (or
- * every county, or every enterprise), each figure with its numerator and denominator, ranked by any indicator with
- * one click, and the same report as an Excel workbook. The figures are the server's (`GET /api/assessment`); the
- * page only arranges them. Formulas: docs/assessment.md.
+ * every county, or every enterprise), each figure with its numerator and denominator and what it adds to the unit's
+ * 100-point score, ranked by score (or by any indicator with one click), the red and black lists with the rule that
+ * put each name there, the same report as an Excel workbook, and the 通报 generated from it with the archive of past
+ * ones to download. The figures, scores and lists are the server's (`GET /api/assessment/ranking`); the page only
+ * arranges them, and offers to generate a circular only when the answer's `actions` say so. Formulas:
+ * docs/assessment.md.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type {
-  AssessmentFigure,
-  AssessmentIndicator,
-  AssessmentIndicatorId,
-  AssessmentReport,
-  AssessmentUnit,
-} from '../../../schema/assessment.js';
+import type { AssessmentFigure, AssessmentIndicator, AssessmentIndicatorId } from '../../../schema/assessment.js';
+import type { AssessmentRanking, CircularRecord, ListEntry, ScoredUnit } from '../../../schema/assessment-scores.js';
 import { ASSESSMENT_MESSAGES, type AssessmentMessages } from './assessment-messages.js';
+import { chinaFullDateTime } from './console-time.js';
 import { errorSentence } from './error-text.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -53,15 +52,32 @@ function countText(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
+/** The score as the page prints it: two decimals, as in the circular. */
+export function scoreText(score: number | null, none: string): string {
+  return score === null ? none : score.toFixed(2);
+}
+
+/** Saves a file fetched with the token in the header (never in a URL) under `name`. */
+function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export function AssessmentPage() {
   const ws = useWorkspace();
   const a = ASSESSMENT_MESSAGES[ws.lang];
   const [preset, setPreset] = useState<Preset>('this_month');
   const [custom, setCustom] = useState(() => presetDays('this_month', Date.now()));
   const [level, setLevel] = useState<Level>('children');
-  const [report, setReport] = useState<AssessmentReport | null>(null);
+  const [report, setReport] = useState<AssessmentRanking | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [rankBy, setRankBy] = useState<AssessmentIndicatorId | null>(null);
+  const [rankBy, setRankBy] = useState<AssessmentIndicatorId | 'score'>('score');
+  const [circulars, setCirculars] = useState<CircularRecord[] | null>(null);
+  const [generating, setGenerating] = useState(false);
 
   const days = preset === 'custom' ? custom : presetDays(preset, Date.now());
   // The scope's child units are what the API lists without a level.
@@ -71,26 +87,48 @@ export function AssessmentPage() {
     setError(null);
     setReport(null);
     try {
-      setReport(await ws.api.get<AssessmentReport>(`/api/assessment?${query}`));
+      setReport(await ws.api.get<AssessmentRanking>(`/api/assessment/ranking?${query}`));
     } catch (failure) {
       setError(errorSentence(failure, ws.m));
     }
   }, [ws.api, ws.lang, query]);
 
+  const loadCirculars = useCallback(async () => {
+    try {
+      setCirculars((await ws.api.get<{ circulars: CircularRecord[] }>('/api/assessment/circulars')).circulars);
+    } catch (failure) {
+      ws.toast(errorSentence(failure, ws.m), 'error');
+    }
+  }, [ws.api, ws.lang]);
+
   useEffect(() => void load(), [load]);
+  useEffect(() => void loadCirculars(), [loadCirculars]);
 
   const exportXlsx = async () => {
     try {
-      // Fetched with the token in the header (never in a URL), then saved from a blob.
-      const blob = await ws.api.blob(`/api/assessment?${query}&format=xlsx`);
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `assessment-${report?.scope.org_code ?? ws.session.user.org_code}-${days.from}-${days.to}.xlsx`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(
+        await ws.api.blob(`/api/assessment?${query}&format=xlsx`),
+        `assessment-${report?.scope.org_code ?? ws.session.user.org_code}-${days.from}-${days.to}.xlsx`,
+      );
     } catch (failure) {
       ws.toast(errorSentence(failure, ws.m), 'error');
+    }
+  };
+
+  const generate = async () => {
+    setGenerating(true);
+    try {
+      const made = await ws.api.post<CircularRecord>('/api/assessment/circulars', {
+        from: days.from,
+        to: days.to,
+        ...(level === 'children' ? {} : { level }),
+      });
+      ws.toast(a.generated(made.title), 'ok');
+      await loadCirculars();
+    } catch (failure) {
+      ws.toast(errorSentence(failure, ws.m), 'error');
+    } finally {
+      setGenerating(false);
     }
   };
 
@@ -157,6 +195,11 @@ export function AssessmentPage() {
           <button type="button" data-testid="assessment-export" disabled={report === null} onClick={exportXlsx}>
             {a.exportXlsx}
           </button>
+          {report?.actions.includes('generate_circular') ? (
+            <button type="button" data-testid="assessment-generate" disabled={generating} onClick={generate}>
+              {generating ? a.generating : a.generate}
+            </button>
+          ) : null}
         </form>
         {error !== null ? (
           <p className="console-error" role="alert" data-testid="assessment-error">
@@ -165,9 +208,40 @@ export function AssessmentPage() {
         ) : report === null ? (
           <p className="console-dim">{a.loading}</p>
         ) : (
-          <AssessmentTable a={a} report={report} rankBy={rankBy} onRankBy={setRankBy} />
+          <>
+            <ListsPanel a={a} report={report} />
+            <AssessmentTable a={a} report={report} rankBy={rankBy} onRankBy={setRankBy} />
+          </>
         )}
       </section>
+      <CircularsSection a={a} circulars={circulars} />
+    </div>
+  );
+}
+
+/** The red and black lists side by side, each name with the rules and figures that put it there. */
+function ListsPanel({ a, report }: { a: AssessmentMessages; report: AssessmentRanking }) {
+  const list = (kind: 'red' | 'black', title: string, entries: ListEntry[]) => (
+    <div className={`assessment-list assessment-list-${kind}`} data-testid={`assessment-${kind}`}>
+      <h3>{title}</h3>
+      {entries.length === 0 ? (
+        <p className="console-dim">{a.noneListed}</p>
+      ) : (
+        <ul>
+          {entries.map((e) => (
+            <li key={`${e.org_code}/${e.enterprise_id ?? ''}`} data-org-code={e.org_code}>
+              <strong>{a.listEntry(e.name, e.rank, scoreText(e.score, a.noData))}</strong>
+              <span className="console-dim">{e.reasons.map((r) => r.text).join('；')}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+  return (
+    <div className="assessment-lists">
+      {list('red', a.redList, report.red)}
+      {list('black', a.blackList, report.black)}
     </div>
   );
 }
@@ -179,19 +253,21 @@ function AssessmentTable({
   onRankBy,
 }: {
   a: AssessmentMessages;
-  report: AssessmentReport;
-  rankBy: AssessmentIndicatorId | null;
-  onRankBy: (id: AssessmentIndicatorId) => void;
+  report: AssessmentRanking;
+  rankBy: AssessmentIndicatorId | 'score';
+  onRankBy: (id: AssessmentIndicatorId | 'score') => void;
 }) {
   const ws = useWorkspace();
   const units = useMemo(() => {
-    if (rankBy === null) return report.units;
+    // The server's order is by score already.
+    if (rankBy === 'score') return report.units;
     // Highest first; units without a base for the figure last, in their listed order.
     return [...report.units].sort(
       (x, y) => (y.figures[rankBy].value ?? -Infinity) - (x.figures[rankBy].value ?? -Infinity),
     );
   }, [report.units, rankBy]);
   const name = (i: AssessmentIndicator) => (ws.lang === 'zh' ? i.name : i.name_en);
+  const weights = report.indicators.map((i) => `${name(i)} ${report.scoring.weights[i.id]}`).join('、');
   return (
     <>
       <p className="console-dim" data-testid="assessment-period">
@@ -200,13 +276,28 @@ function AssessmentTable({
           report.parameters.config_version,
           report.parameters.track_gap_seconds,
           report.parameters.track_gap_km,
-        )}
+        )}{' '}
+        · {a.scoringVersion(report.scoring.config_version)}
       </p>
-      <p className="console-dim">{a.sortHint}</p>
+      <p className="console-dim">
+        {a.rankByScore}；{a.sortHint}
+      </p>
       <table className="console-table assessment-table" data-testid="assessment-table">
         <thead>
           <tr>
+            <th>{a.rank}</th>
             <th>{a.unit}</th>
+            <th>
+              <button
+                type="button"
+                className={`assessment-rank${rankBy === 'score' ? ' tab-active' : ''}`}
+                data-testid="assessment-rank-score"
+                title={a.scoreTitle(weights)}
+                onClick={() => onRankBy('score')}
+              >
+                {a.score}
+              </button>
+            </th>
             {report.indicators.map((i) => (
               <th key={i.id}>
                 <button
@@ -218,6 +309,7 @@ function AssessmentTable({
                 >
                   {name(i)}
                 </button>
+                <div className="console-dim">{a.weight(report.scoring.weights[i.id])}</div>
               </th>
             ))}
           </tr>
@@ -255,34 +347,121 @@ function UnitRow({
   testId,
 }: {
   a: AssessmentMessages;
-  unit: AssessmentUnit;
+  unit: ScoredUnit;
   indicators: readonly AssessmentIndicator[];
   label: string;
   testId: string;
 }) {
+  const list = unit.lists[0];
   return (
     <tr
-      className={testId === 'assessment-total' ? 'assessment-total' : unit.view_only ? 'console-dim' : ''}
+      className={
+        testId === 'assessment-total'
+          ? 'assessment-total'
+          : `${unit.view_only ? 'console-dim' : ''}${list ? ` assessment-on-${list.list}` : ''}`
+      }
       data-testid={testId}
       data-org-code={unit.org_code}
       data-enterprise-id={unit.enterprise_id ?? ''}
+      data-list={list?.list ?? ''}
     >
+      <td data-rank={unit.rank ?? ''}>{unit.rank ?? a.noData}</td>
       <td>
         {label}
         {unit.directly_administered ? <span className="assessment-tag">{a.directlyAdministered}</span> : null}
         {unit.view_only ? <span className="assessment-tag">{a.viewOnly}</span> : null}
+        {list ? (
+          <span
+            className={`assessment-mark assessment-mark-${list.list}`}
+            data-testid={`assessment-mark-${list.list}`}
+            title={list.reasons.map((r) => r.text).join('；')}
+          >
+            {list.list === 'red' ? a.red : a.black}
+          </span>
+        ) : null}
+      </td>
+      <td className="assessment-score" data-score={unit.score ?? ''}>
+        <span className="assessment-value">{scoreText(unit.score, a.noData)}</span>
       </td>
       {indicators.map((i) => {
         const figure = unit.figures[i.id];
+        const contribution = unit.contributions.find((c) => c.indicator === i.id);
         return (
-          <td key={i.id} data-indicator={i.id} data-numerator={figure.numerator} data-denominator={figure.denominator}>
+          <td
+            key={i.id}
+            data-indicator={i.id}
+            data-numerator={figure.numerator}
+            data-denominator={figure.denominator}
+            data-points={contribution?.attainment === null ? '' : (contribution?.points ?? '')}
+          >
             <span className="assessment-value">{figureText(i, figure, a.noData)}</span>
             <div className="console-dim">
               {countText(figure.numerator)}/{countText(figure.denominator)} {i.unit}
             </div>
+            {contribution && contribution.attainment !== null ? (
+              <div className="assessment-points">{a.points(contribution.points)}</div>
+            ) : null}
           </td>
         );
       })}
     </tr>
+  );
+}
+
+/** The archive of generated circulars (newest first), each file downloaded as it was stored. */
+function CircularsSection({ a, circulars }: { a: AssessmentMessages; circulars: CircularRecord[] | null }) {
+  const ws = useWorkspace();
+  const download = async (circular: CircularRecord, file: CircularRecord['files'][number]) => {
+    try {
+      saveBlob(await ws.api.blob(file.href), `${circular.title}.${file.format}`);
+    } catch (failure) {
+      ws.toast(errorSentence(failure, ws.m), 'error');
+    }
+  };
+  return (
+    <section className="duty-section" data-testid="assessment-circulars">
+      <h2>{a.circulars}</h2>
+      {circulars === null ? (
+        <p className="console-dim">{a.loading}</p>
+      ) : circulars.length === 0 ? (
+        <p className="console-empty">{a.noCirculars}</p>
+      ) : (
+        <table className="console-table">
+          <thead>
+            <tr>
+              <th>{a.circularTitle}</th>
+              <th>{a.circularPeriod}</th>
+              <th>{a.circularBy}</th>
+              <th>{a.circularAt}</th>
+              <th>{a.circularFiles}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {circulars.map((c) => (
+              <tr key={c.id} data-testid="assessment-circular" data-circular-id={c.id}>
+                <td>{c.title}</td>
+                <td className="assessment-nowrap">
+                  {c.period.from} — {c.period.to}
+                </td>
+                <td>{c.created_by}</td>
+                <td className="assessment-nowrap">{chinaFullDateTime(c.created_at)}</td>
+                <td className="assessment-files assessment-nowrap">
+                  {c.files.map((f) => (
+                    <button
+                      key={f.format}
+                      type="button"
+                      data-testid={`assessment-download-${f.format}`}
+                      onClick={() => void download(c, f)}
+                    >
+                      {f.format.toUpperCase()}
+                    </button>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
