@@ -11,6 +11,8 @@ export interface AssessmentScoringRules {
   weights: Record<AssessmentIndicatorId, number>;
   /** avg_overspeed_count at or above which that indicator earns nothing (it earns all of its weight at 0). */
   overspeed_zero_at: number;
+  /** avg_fatigue_minutes at or above which that indicator earns nothing (it earns all of its weight at 0). */
+  fatigue_zero_at_minutes: number;
   /** 红榜: among the first `top_n` by score, those scoring at least `min_score`. */
   red: { top_n: number; min_score: number };
   /** 黑榜: any one rule puts a name on it. */

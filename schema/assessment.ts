@@ -9,7 +9,10 @@ export const ASSESSMENT_INDICATOR_IDS = [
   'entry_rate',
   'online_rate',
   'track_completeness',
+  'data_qualified_rate',
+  'drift_rate',
   'avg_overspeed_count',
+  'avg_fatigue_minutes',
   'alarm_handling_rate',
   'ontime_closure_rate',
   'inspection_response_rate',
@@ -73,7 +76,14 @@ export interface AssessmentReport {
   generated_at: number;
   /** The thresholds the figures were computed with. */
   /** The thresholds the figures were computed with: version `config_version` of the `assessment` configuration. */
-  parameters: { config_version: number; track_gap_seconds: number; track_gap_km: number; overspeed_rules: string[] };
+  parameters: {
+    config_version: number;
+    track_gap_seconds: number;
+    track_gap_km: number;
+    overspeed_rules: string[];
+    fatigue_rules: string[];
+    drift_rules: string[];
+  };
   indicators: AssessmentIndicator[];
   /** The scope as a whole (every unit it sees, counted once). */
   totals: AssessmentUnit;

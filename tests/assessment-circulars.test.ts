@@ -104,6 +104,9 @@ const SCORING = {
     alarm_handling_rate: 20,
     ontime_closure_rate: 10,
     inspection_response_rate: 10,
+    data_qualified_rate: 0,
+    drift_rate: 0,
+    avg_fatigue_minutes: 0,
   } satisfies Record<AssessmentIndicatorId, number>,
   overspeed_zero_at: 2,
   red: { top_n: 2, min_score: 90 },
@@ -124,6 +127,11 @@ function figuresOf(plan: CountyPlan): Record<AssessmentIndicatorId, number | nul
     alarm_handling_rate: ratio(plan.alarms.handled, plan.alarms.total),
     ontime_closure_rate: ratio(plan.orders.onTime, plan.orders.total),
     inspection_response_rate: ratio(plan.inspections.answered, plan.inspections.total),
+    // Weighed 0 in SCORING: they add nothing to the score, whatever their figures (assessment-indicators.test.ts
+    // checks those).
+    data_qualified_rate: null,
+    drift_rate: null,
+    avg_fatigue_minutes: null,
   };
 }
 
@@ -486,7 +494,9 @@ describe('assessment scores, lists and 通报 (GET /api/assessment/ranking, /api
         expect(row.getCell(5 + i).value).toBe(c.attainment === null ? null : c.points),
       );
     }
-    expect(String(rows.get('410102')!.getCell(12).value)).toBe('黑榜');
+    // After the rank, code, name, score and one column per indicator: the lists.
+    const listColumn = 5 + planned[0]!.contributions.length;
+    expect(String(rows.get('410102')!.getCell(listColumn).value)).toBe('黑榜');
   });
 
   it('keeps each file byte for byte, lists it, audits it, and scopes it to the units that see it', async () => {

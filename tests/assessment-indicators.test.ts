@@ -13,6 +13,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALARMS,
+  ASSESSMENT_INDICATOR_IDS,
+  INGEST_REJECTS,
   TELEMETRY,
   tsvEncoderFor,
   VEHICLES,
@@ -57,6 +59,12 @@ interface VehiclePlan {
   tracks?: Track[];
   /** Start times of overspeed episodes. */
   overspeed?: number[];
+  /** Start times of gps_drift episodes. */
+  drift?: number[];
+  /** Fatigue episodes; `end` null while still open. */
+  fatigue?: { start: number; end: number | null }[];
+  /** Times of frames of the terminal refused at ingest (dead-lettered with its terminal id). */
+  rejects?: number[];
 }
 
 /** 30-second legs, `n` of them. */
@@ -77,6 +85,12 @@ const VEHICLES_PLAN: VehiclePlan[] = [
     home: '410105',
     tracks: [{ start: beijing(11, 26, 8), legs: [...steady(20), BREAK, ...steady(10), PARKED, ...steady(5)] }],
     overspeed: [beijing(11, 26, 8, 5), beijing(11, 26, 8, 20)],
+    // 30 minutes of fatigue driving, and one episode that began the day before the period and ran 90 minutes in.
+    fatigue: [
+      { start: beijing(11, 26, 9), end: beijing(11, 26, 9, 30) },
+      { start: beijing(11, 24, 22, 30), end: beijing(11, 25, 1, 30) },
+    ],
+    rejects: [beijing(11, 26, 8, 1), beijing(11, 26, 8, 2)],
   },
   {
     plate: '豫A7A002',
@@ -86,6 +100,7 @@ const VEHICLES_PLAN: VehiclePlan[] = [
     tracks: [{ start: beijing(11, 28, 14), legs: [...steady(12), CRAWL, FAST, ...steady(3)] }],
     // One episode just before the period starts does not count.
     overspeed: [beijing(11, 28, 14, 3), beijing(11, 24, 23, 59)],
+    drift: [beijing(11, 28, 14, 5), beijing(11, 28, 14, 6)],
   },
   {
     plate: '豫A7A003',
@@ -95,6 +110,8 @@ const VEHICLES_PLAN: VehiclePlan[] = [
       { start: beijing(11, 25, 9), legs: steady(8) },
       { start: beijing(12, 2, 22), legs: [...steady(4), BREAK, BREAK, ...steady(2)] },
     ],
+    // Drift before the period: not in it.
+    drift: [beijing(11, 24, 12)],
   },
   {
     plate: '豫A7A004',
@@ -103,6 +120,8 @@ const VEHICLES_PLAN: VehiclePlan[] = [
     // Drives through midnight into December: both months hold part of the track.
     tracks: [{ start: beijing(11, 30, 23, 50), legs: [...steady(30), BREAK, ...steady(10)] }],
     overspeed: [beijing(11, 30, 23, 55), beijing(12, 1, 0, 5)],
+    // Still open: it counts up to the end of each period, and from the start of one that begins after it.
+    fatigue: [{ start: beijing(11, 30, 23, 0), end: null }],
   },
   {
     plate: '豫A7A005',
@@ -111,6 +130,7 @@ const VEHICLES_PLAN: VehiclePlan[] = [
     home: '410105',
     // The last millisecond of 24 November, China time: before the period.
     fixes: [{ at: beijing(11, 25) - 1, positioned: true }],
+    rejects: [beijing(11, 25) - 1],
   },
   { plate: '豫A7A006', terminal: '', enterprise: 'ASSESS-JS', home: '410105' },
   // 中原区 (Zhengzhou): one fix at the period's first instant, one at the instant after it, one never positioned.
@@ -125,6 +145,7 @@ const VEHICLES_PLAN: VehiclePlan[] = [
       { at: beijing(11, 27, 10, 1), positioned: false },
     ],
     overspeed: [beijing(11, 27, 10)],
+    rejects: [beijing(11, 27, 10, 2)],
   },
   // 老城区 (Luoyang)
   {
@@ -134,6 +155,7 @@ const VEHICLES_PLAN: VehiclePlan[] = [
     home: '410302',
     tracks: [{ start: beijing(11, 30, 23, 40), legs: [...steady(40), BREAK, ...steady(40)] }],
     overspeed: [beijing(12, 1, 0, 10)],
+    drift: [beijing(12, 1, 0, 20)],
   },
   {
     plate: '豫C7C002',
@@ -263,6 +285,12 @@ interface Expected {
   alarms: [number, number];
   orders: [number, number];
   inspections: [number, number];
+  /** Qualified positions, and every report (positions and refused frames) of the vehicles with a terminal. */
+  qualified: [number, number];
+  /** Online vehicles that drifted, and online vehicles. */
+  drift: [number, number];
+  /** Fatigue minutes inside the period, and online vehicles. */
+  fatigue: [number, number];
 }
 
 /**
@@ -280,6 +308,9 @@ function expected(codes: readonly string[], from: number, to: number, enterprise
     alarms: [0, 0],
     orders: [0, 0],
     inspections: [0, 0],
+    qualified: [0, 0],
+    drift: [0, 0],
+    fatigue: [0, 0],
   };
   const vehicles = VEHICLES_PLAN.filter((v) =>
     enterprise === undefined ? codes.includes(v.home) : v.enterprise === enterprise,
@@ -294,6 +325,19 @@ function expected(codes: readonly string[], from: number, to: number, enterprise
     if (online) e.online[0]++;
     if (online) e.overspeed[1]++;
     e.overspeed[0] += (plan.overspeed ?? []).filter(inside).length;
+    for (const fix of fixes.filter((f) => inside(f.at))) {
+      e.qualified[1]++;
+      // The plan's fixes are in Henan at 53 km/h heading north: qualified exactly when positioned.
+      if (fix.positioned) e.qualified[0]++;
+    }
+    e.qualified[1] += (plan.rejects ?? []).filter(inside).length;
+    if (online) e.drift[1]++;
+    if (online && (plan.drift ?? []).some(inside)) e.drift[0]++;
+    if (online) e.fatigue[1]++;
+    for (const episode of plan.fatigue ?? []) {
+      const end = Math.min(episode.end ?? to, to);
+      e.fatigue[0] += Math.max(0, end - Math.max(episode.start, from)) / MINUTE_MS;
+    }
     for (const leg of legs.filter((l) => inside(l.from) && inside(l.to))) {
       e.track[1] += leg.steps;
       if (!leg.gap) e.track[0] += leg.steps;
@@ -334,6 +378,9 @@ function checkUnit(unit: AssessmentUnit | undefined, e: Expected, what: string):
   pair('alarm_handling_rate', e.alarms);
   pair('ontime_closure_rate', e.orders);
   pair('inspection_response_rate', e.inspections);
+  pair('data_qualified_rate', e.qualified);
+  pair('drift_rate', e.drift);
+  pair('avg_fatigue_minutes', e.fatigue);
   // Kilometres along a meridian: the ratio of steps, and each distance within 0.5 % of the steps' length.
   const track = f.track_completeness;
   const [continuous, total] = e.track;
@@ -425,9 +472,51 @@ async function writeFacts(h: CenterHarness, analytics: Analytics): Promise<void>
       })),
     ),
   );
-  // Another rule's episode of a tracked vehicle in the period: not an overspeed.
-  alarms.push({ ...alarms[0]!, alarm_id: 'assess-fatigue', rule: 'fatigue', version: 1 });
+  // Other rules' episodes: fatigue (an open one in two versions, the first ended, to check the latest wins) and
+  // drift. None of them is an overspeed.
+  for (const v of VEHICLES_PLAN) {
+    for (const [i, episode] of (v.fatigue ?? []).entries())
+      alarms.push({
+        ...alarms[0]!,
+        alarm_id: `assess-fatigue-${v.terminal}-${i}`,
+        rule: 'fatigue',
+        terminal_id: v.terminal,
+        plate: v.plate,
+        started_at: episode.start,
+        ended_at: episode.end,
+        version: 2,
+      });
+    for (const [i, start] of (v.drift ?? []).entries())
+      alarms.push({
+        ...alarms[0]!,
+        alarm_id: `assess-drift-${v.terminal}-${i}`,
+        rule: 'gps_drift',
+        terminal_id: v.terminal,
+        plate: v.plate,
+        started_at: start,
+        ended_at: start + MINUTE_MS,
+        version: 1,
+      });
+  }
+  const stale = alarms.find((a) => a.alarm_id.startsWith('assess-fatigue-013900070004'));
+  if (stale) alarms.push({ ...stale, ended_at: stale.started_at + MINUTE_MS, version: 1 });
   await insert(analytics, ALARMS, alarms, 'assessment-alarms');
+  await insert(
+    analytics,
+    INGEST_REJECTS,
+    VEHICLES_PLAN.flatMap((v) =>
+      (v.rejects ?? []).map((at, i) => ({
+        received_at: at,
+        source: 'jt808',
+        reason: 'bad_time',
+        detail: '',
+        raw: `frame ${i}`,
+        peer: '127.0.0.1',
+        terminal_id: v.terminal,
+      })),
+    ),
+    'assessment-rejects',
+  );
 
   let n = 0;
   for (const desk of DESKS_PLAN) {
@@ -642,15 +731,7 @@ describe('assessment indicators (GET /api/assessment)', () => {
   it('lists the rows behind every figure, whose sums are the figure', async () => {
     const from = beijing(11, 25);
     const to = beijing(12, 3);
-    const ids = [
-      'entry_rate',
-      'online_rate',
-      'track_completeness',
-      'avg_overspeed_count',
-      'alarm_handling_rate',
-      'ontime_closure_rate',
-      'inspection_response_rate',
-    ] as const;
+    const ids = ASSESSMENT_INDICATOR_IDS;
     for (const [token, codes, what] of [
       [jinshui, ['410105'], '金水区'],
       [province, ALL, 'province'],
@@ -716,6 +797,8 @@ describe('assessment indicators (GET /api/assessment)', () => {
       track_gap_seconds: 120,
       track_gap_km: 2,
       overspeed_rules: ['overspeed'],
+      fatigue_rules: ['fatigue', 'terminal_fatigue'],
+      drift_rules: ['gps_drift'],
     });
     const refused = await h.call<{ field: string }>(h.adminToken, 'PUT', '/api/config/assessment', {
       value: { track_gap_seconds: 120, track_gap_km: 2, overspeed_rules: ['speeding'] },
@@ -725,6 +808,7 @@ describe('assessment indicators (GET /api/assessment)', () => {
       field: 'assessment.overspeed_rules[0]',
     });
     // Breaks of the plan are 10 steps (about 4.4 km): with 5 km they are continuous; fatigue counts as overspeed.
+    // A value without fatigue_rules and drift_rules (as versions saved before them) takes their defaults.
     const put = await h.call(h.adminToken, 'PUT', '/api/config/assessment', {
       value: { track_gap_seconds: 120, track_gap_km: 5, overspeed_rules: ['overspeed', 'fatigue'] },
     });
@@ -737,7 +821,12 @@ describe('assessment indicators (GET /api/assessment)', () => {
       before.totals.figures.track_completeness.denominator,
       3,
     );
-    expect(after.totals.figures.avg_overspeed_count.numerator).toBe(e.overspeed[0] + 1);
+    const fatigueStarted = VEHICLES_PLAN.flatMap((v) => v.fatigue ?? []).filter(
+      (f) => f.start >= from && f.start < to,
+    ).length;
+    expect(fatigueStarted).toBeGreaterThan(0);
+    expect(after.totals.figures.avg_overspeed_count.numerator).toBe(e.overspeed[0] + fatigueStarted);
+    expect(after.parameters).toMatchObject({ fatigue_rules: ['fatigue', 'terminal_fatigue'] });
     // Back to the defaults for the other tests.
     await h.call(h.adminToken, 'PUT', '/api/config/assessment', {
       value: { track_gap_seconds: 120, track_gap_km: 2, overspeed_rules: ['overspeed'] },

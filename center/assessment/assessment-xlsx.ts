@@ -72,6 +72,8 @@ export function addAssessmentSheets(workbook: ExcelJS.Workbook, report: Assessme
     `相邻两点间隔超过 ${report.parameters.track_gap_seconds} 秒且距离超过 ${report.parameters.track_gap_km} 公里`,
   ]);
   notes.addRow(['超速规则', report.parameters.overspeed_rules.join(', ')]);
+  notes.addRow(['疲劳驾驶规则', report.parameters.fatigue_rules.join(', ')]);
+  notes.addRow(['漂移规则', report.parameters.drift_rules.join(', ')]);
   notes.addRow(['公式详见', 'docs/assessment.md']);
   notes.columns.forEach((column) => (column.width = 28));
 }

@@ -49,6 +49,8 @@ export class Assessments {
         trackGapSeconds: value.track_gap_seconds,
         trackGapKm: value.track_gap_km,
         overspeedRules: value.overspeed_rules,
+        fatigueRules: value.fatigue_rules,
+        driftRules: value.drift_rules,
       },
       version,
     };
@@ -88,6 +90,8 @@ export class Assessments {
         trackGapSeconds: report.parameters.track_gap_seconds,
         trackGapKm: report.parameters.track_gap_km,
         overspeedRules: report.parameters.overspeed_rules,
+        fatigueRules: report.parameters.fatigue_rules,
+        driftRules: report.parameters.drift_rules,
       },
     );
     return {
@@ -147,6 +151,8 @@ export class Assessments {
         track_gap_seconds: options.trackGapSeconds,
         track_gap_km: options.trackGapKm,
         overspeed_rules: [...options.overspeedRules],
+        fatigue_rules: [...options.fatigueRules],
+        drift_rules: [...options.driftRules],
       },
       indicators: [...ASSESSMENT_INDICATORS],
       totals: unitOf(scopeUnit, area),

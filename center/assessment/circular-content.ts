@@ -123,6 +123,9 @@ export function circularContent(ranking: AssessmentRanking): CircularContent {
   const issuer = issuerOf(ranking.scope);
   const periodText = periodWords(ranking.period);
   const { indicators, period } = ranking;
+  // The ranking table shows what makes the score: the indicators with a weight (all figures are in the next table).
+  const weighted = indicators.filter((i) => ranking.scoring.weights[i.id] > 0);
+  const counts = new Set(weighted.map((i) => i.id));
   const label = (u: ScoredUnit): string => u.name;
   const ranked = ranking.units.filter((u) => u.score !== null);
   const unranked = ranking.units.filter((u) => u.score === null);
@@ -135,12 +138,14 @@ export function circularContent(ranking: AssessmentRanking): CircularContent {
     addressee: `各${LEVEL_NOUN[ranking.level]}：`,
     summary: summaryOf(ranking, periodText),
     ranking: {
-      headers: ['排名', '单位', '得分', ...indicators.map((i) => `${i.name}得分`), '榜单'],
+      headers: ['排名', '单位', '得分', ...weighted.map((i) => `${i.name}得分`), '榜单'],
       rows: ranked.map((u) => [
         u.rank === null ? '—' : String(u.rank),
         label(u),
         scoreText(u.score),
-        ...u.contributions.map((c) => (c.attainment === null ? '—' : c.points.toFixed(2))),
+        ...u.contributions
+          .filter((c) => counts.has(c.indicator))
+          .map((c) => (c.attainment === null ? '—' : c.points.toFixed(2))),
         listMark(u),
       ]),
     },
@@ -185,7 +190,10 @@ export function circularContent(ranking: AssessmentRanking): CircularContent {
 /** The weights and list rules in words, printed under the tables so the reader knows how a score was made. */
 export function rulesNote(ranking: AssessmentRanking): string {
   const { scoring, indicators } = ranking;
-  const weights = indicators.map((i) => `${i.name}${scoring.weights[i.id]}分`).join('、');
+  const weights = indicators
+    .filter((i) => scoring.weights[i.id] > 0)
+    .map((i) => `${i.name}${scoring.weights[i.id]}分`)
+    .join('、');
   const black = [
     scoring.black.below_score === null ? null : `得分低于${scoring.black.below_score}分`,
     scoring.black.bottom_n > 0 ? `排名末${scoring.black.bottom_n}位` : null,
@@ -195,8 +203,8 @@ export function rulesNote(ranking: AssessmentRanking): string {
     }),
   ].filter((s) => s !== null);
   return (
-    `说明：综合得分满分100分，权重为${weights}；比率类指标按实际比率计分，车均超速次数为0得满分、` +
-    `达到${scoring.overspeed_zero_at}次/辆得0分；无数据的指标不计，其权重按比例分配给其余指标。` +
+    `说明：综合得分满分100分，权重为${weights}；比率类指标按实际比率计分（漂移率按1减漂移率计分），车均超速次数为0得满分、` +
+    `达到${scoring.overspeed_zero_at}次/辆得0分，车均疲劳驾驶时长为0得满分、达到${scoring.fatigue_zero_at_minutes}分钟/辆得0分；无数据的指标不计，其权重按比例分配给其余指标。` +
     `红榜：排名前${scoring.red.top_n}位且得分不低于${scoring.red.min_score}分；` +
     `黑榜：${black.length > 0 ? black.join('或') : '不设'}。` +
     `（考核参数版本${ranking.parameters.config_version}，评分规则版本${scoring.config_version}）`

@@ -30,6 +30,9 @@ async function vehicleItems(
     online_rate: "terminal_id != ''",
     track_completeness: 'track_m > 0',
     avg_overspeed_count: "overspeed > 0 OR (terminal_id != '' AND fixes > 0)",
+    data_qualified_rate: "terminal_id != '' AND reports > 0",
+    drift_rate: "terminal_id != '' AND fixes > 0",
+    avg_fatigue_minutes: "terminal_id != '' AND (fatigue_ms > 0 OR fixes > 0)",
   };
   const rows = vehicleRowsSql({ by: 'home_org_code', keys: q.area }, q.startsAt, q.endsAt, options);
   const sql = `SELECT * FROM (${rows}) WHERE ${where[q.indicator]} ORDER BY plate, plate_color LIMIT ${q.limit + 1}`;
@@ -43,11 +46,15 @@ async function vehicleItems(
     const trackKm = Number(row.track_m) / 1000;
     const continuousKm = Number(row.continuous_m) / 1000;
     const overspeed = Number(row.overspeed);
+    const fatigueMinutes = Number(row.fatigue_ms) / 60_000;
     const amounts: Record<string, [number, number]> = {
       entry_rate: [entered ? 1 : 0, 1],
       online_rate: entered ? [online ? 1 : 0, 1] : [0, 0],
       track_completeness: [continuousKm, trackKm],
       avg_overspeed_count: [overspeed, online ? 1 : 0],
+      data_qualified_rate: [Number(row.qualified), Number(row.reports)],
+      drift_rate: online ? [Number(row.drift) > 0 ? 1 : 0, 1] : [0, 0],
+      avg_fatigue_minutes: [fatigueMinutes, online ? 1 : 0],
     };
     const [numerator, denominator] = amounts[q.indicator]!;
     items.push({
@@ -63,6 +70,10 @@ async function vehicleItems(
         track_km: Math.round(trackKm * 1000) / 1000,
         continuous_km: Math.round(continuousKm * 1000) / 1000,
         overspeed_episodes: overspeed,
+        qualified_positions: Number(row.qualified),
+        reports: Number(row.reports),
+        drift_episodes: Number(row.drift),
+        fatigue_minutes: Math.round(fatigueMinutes * 1000) / 1000,
       },
     });
   }
@@ -159,7 +170,10 @@ const VEHICLE_INDICATORS: readonly AssessmentIndicatorId[] = [
   'entry_rate',
   'online_rate',
   'track_completeness',
+  'data_qualified_rate',
+  'drift_rate',
   'avg_overspeed_count',
+  'avg_fatigue_minutes',
 ];
 
 /** The items of one figure, at most `limit` (then `truncated`). */

@@ -58,6 +58,23 @@ describe('assessment score', () => {
     expect(scoreOf(figures({ ...PERFECT, avg_overspeed_count: 5 }), ASSESSMENT_INDICATORS, RULES).score).toBe(85);
   });
 
+  it('scores drift and fatigue fewer-is-better when weighted: 1 − drift rate, fatigue falling to 0 at its zero-at', () => {
+    const weighted = {
+      ...RULES,
+      weights: { ...RULES.weights, entry_rate: 0, online_rate: 10, drift_rate: 10, avg_fatigue_minutes: 10 },
+    };
+    const { contributions } = scoreOf(
+      figures({ ...PERFECT, drift_rate: 0.25, avg_fatigue_minutes: 30, data_qualified_rate: 0.9 }),
+      ASSESSMENT_INDICATORS,
+      weighted,
+    );
+    const of = (id: AssessmentIndicatorId) => contributions.find((c) => c.indicator === id);
+    expect(of('drift_rate')).toMatchObject({ attainment: 0.75, points: 7.5 });
+    expect(of('avg_fatigue_minutes')).toMatchObject({ attainment: 0.5, points: 5 });
+    // Weighed 0 by default: a figure there adds nothing.
+    expect(of('data_qualified_rate')).toMatchObject({ weight: 0, points: 0 });
+  });
+
   it('scales the weights of the indicators with a figure to 100, and has no score without any', () => {
     // Only entry (10) and online (20): 1 and 0.5 → (10 + 10) / 30.
     const { score, contributions } = scoreOf(
@@ -150,7 +167,14 @@ describe('circular text', () => {
       level: 'children',
       // 16:30 UTC on 30 November is 00:30 on 1 December in Beijing.
       generated_at: Date.UTC(2026, 10, 30, 16, 30),
-      parameters: { config_version: 0, track_gap_seconds: 120, track_gap_km: 2, overspeed_rules: ['overspeed'] },
+      parameters: {
+        config_version: 0,
+        track_gap_seconds: 120,
+        track_gap_km: 2,
+        overspeed_rules: ['overspeed'],
+        fatigue_rules: ['fatigue'],
+        drift_rules: ['gps_drift'],
+      },
       scoring: { ...RULES, config_version: 0 },
       indicators: [...ASSESSMENT_INDICATORS],
       totals: { ...units[0], org_code: '410100', name: '郑州市', rank: null, lists: [] },

@@ -3,7 +3,8 @@
  * the figures and the `assessment_scoring` rules, so a ranking can be recomputed from an archived 通报's inputs.
  *
  * Score = Σ effective_weight × attainment over the indicators that have a figure, where attainment is the rate
- * itself (0…1) or, for avg_overspeed_count (fewer is better), max(0, 1 − average ÷ overspeed_zero_at), and the
+ * itself (0…1), for drift_rate (lower is better) 1 − rate, for avg_overspeed_count and avg_fatigue_minutes (fewer
+ * is better) max(0, 1 − average ÷ overspeed_zero_at or fatigue_zero_at_minutes), and the
  * effective weights are the configured ones scaled so that those with a figure sum to 100: a unit is not marked
  * down for what it had nothing of (an enterprise has no 查岗; a county no work order due that month).
  */
@@ -29,7 +30,10 @@ function attainmentOf(
   rules: AssessmentScoringRules,
 ): number | null {
   if (value === null) return null;
-  if (indicator.kind === 'average') return Math.max(0, 1 - value / rules.overspeed_zero_at);
+  // Fewer is better for these: all of the weight at 0, none from the configured figure on.
+  if (indicator.id === 'avg_overspeed_count') return Math.max(0, 1 - value / rules.overspeed_zero_at);
+  if (indicator.id === 'avg_fatigue_minutes') return Math.max(0, 1 - value / rules.fatigue_zero_at_minutes);
+  if (indicator.id === 'drift_rate') return Math.min(1, Math.max(0, 1 - value));
   return Math.min(1, Math.max(0, value));
 }
 
@@ -94,7 +98,9 @@ function listReasons(
     });
   for (const rule of rules.black.indicators) {
     const value = unit.figures[rule.indicator].value;
-    const name = indicators.find((i) => i.id === rule.indicator)?.name ?? rule.indicator;
+    const indicator = indicators.find((i) => i.id === rule.indicator);
+    const name = indicator?.name ?? rule.indicator;
+    const shown = (n: number): string => (indicator?.kind === 'ratio' ? PERCENT(n) : String(roundScore(n)));
     if (value === null) continue;
     if (rule.below !== undefined && value < rule.below)
       black.push({
@@ -110,7 +116,7 @@ function listReasons(
         indicator: rule.indicator,
         threshold: rule.above,
         value,
-        text: `${name}${roundScore(value)}，高于${rule.above}`,
+        text: `${name}${shown(value)}，高于${shown(rule.above)}`,
       });
   }
   return { red, black };

@@ -1,5 +1,6 @@
 /**
- * The vehicles' indicators from ClickHouse: entry_rate, online_rate, track_completeness and avg_overspeed_count, per
+ * The vehicles' indicators from ClickHouse: entry_rate, online_rate, track_completeness, data_qualified_rate,
+ * drift_rate, avg_overspeed_count and avg_fatigue_minutes, per
  * home unit of the registry (`vehicles` as mirrored, latest copy) or per enterprise. A vehicle counts where it is
  * registered, not where it drove, so a city answers for its own fleet wherever that fleet was. One query joins the
  * mirrored registry with per-terminal figures of the period and groups: one row per unit or enterprise comes back.
@@ -15,6 +16,10 @@ export interface VehicleFactOptions {
   trackGapKm: number;
   /** Rule ids whose alarm episodes count as overspeed. */
   overspeedRules: readonly string[];
+  /** Rule ids whose alarm episodes' minutes count as fatigue driving. */
+  fatigueRules: readonly string[];
+  /** Rule ids whose alarm episodes mark a vehicle as drifting. */
+  driftRules: readonly string[];
 }
 
 /** The configuration's defaults (`assessment`), for a reader without the configuration. */
@@ -22,7 +27,17 @@ export const VEHICLE_FACT_DEFAULTS: VehicleFactOptions = {
   trackGapSeconds: CONFIG_DEFAULTS.assessment.track_gap_seconds,
   trackGapKm: CONFIG_DEFAULTS.assessment.track_gap_km,
   overspeedRules: CONFIG_DEFAULTS.assessment.overspeed_rules,
+  fatigueRules: CONFIG_DEFAULTS.assessment.fatigue_rules,
+  driftRules: CONFIG_DEFAULTS.assessment.drift_rules,
 };
+
+/**
+ * A stored position is qualified (合格) when it is positioned, inside China's bounding box, at most 160 km/h and
+ * with a heading below 360°: what a bulletin's 数据合格率 counts. Rejected frames of the terminal (ingest_rejects,
+ * which keep their terminal) count as unqualified.
+ */
+export const QUALIFIED_POSITION_SQL =
+  'bitTest(status_bits, 1) AND lon BETWEEN 73 AND 136 AND lat BETWEEN 3 AND 54 AND speed_kmh <= 160 AND direction_deg < 360';
 
 function literal(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -55,13 +70,17 @@ export function vehicleRowsSql(
   const gapMs = Math.round(options.trackGapSeconds * 1000);
   const gapM = options.trackGapKm * 1000;
   // No rule at all (every configured one since removed) must still be valid SQL: it matches nothing.
-  const rules = options.overspeedRules.length > 0 ? options.overspeedRules.map(literal).join(', ') : "''";
+  const ruleList = (ids: readonly string[]): string => (ids.length > 0 ? ids.map(literal).join(', ') : "''");
+  const rules = ruleList(options.overspeedRules);
+  const fatigueRules = ruleList(options.fatigueRules);
+  const driftRules = ruleList(options.driftRules);
   // Only the scope's terminals are read from the period's telemetry and alarms.
   const terminals = `SELECT terminal_id FROM vehicles FINAL WHERE ${column} IN (${codes}) AND terminal_id != ''`;
   return `
 SELECT v.plate AS plate, v.plate_color AS plate_color, v.terminal_id AS terminal_id,
        v.home_org_code AS home_org_code, v.enterprise_id AS enterprise_id,
-       t.fixes AS fixes, t.track_m AS track_m, t.continuous_m AS continuous_m, a.overspeed AS overspeed
+       t.fixes AS fixes, t.track_m AS track_m, t.continuous_m AS continuous_m, a.overspeed AS overspeed,
+       t.qualified AS qualified, t.fixes + r.rejected AS reports, a.drift AS drift, a.fatigue_ms AS fatigue_ms
 FROM (
   -- A vehicle without a terminal gets a key no telemetry has (terminal ids are digits).
   SELECT plate, plate_color, terminal_id, home_org_code, enterprise_id,
@@ -69,14 +88,14 @@ FROM (
   FROM vehicles FINAL WHERE ${column} IN (${codes})
 ) AS v
 LEFT JOIN (
-  SELECT terminal_id AS tkey, sum(n) AS fixes, sum(seg_m) AS track_m, sum(ok_m) AS continuous_m
+  SELECT terminal_id AS tkey, sum(n) AS fixes, sum(q) AS qualified, sum(seg_m) AS track_m, sum(ok_m) AS continuous_m
   FROM (
-    SELECT terminal_id, count() AS n, toFloat64(0) AS seg_m, toFloat64(0) AS ok_m
+    SELECT terminal_id, count() AS n, countIf(${QUALIFIED_POSITION_SQL}) AS q, toFloat64(0) AS seg_m, toFloat64(0) AS ok_m
     FROM telemetry FINAL
     WHERE ts >= ${from} AND ts < ${to} AND terminal_id IN (${terminals})
     GROUP BY terminal_id
     UNION ALL
-    SELECT terminal_id, toUInt64(0) AS n, seg_m, if(dt_ms > ${gapMs} AND seg_m > ${gapM}, 0, seg_m) AS ok_m
+    SELECT terminal_id, toUInt64(0) AS n, toUInt64(0) AS q, seg_m, if(dt_ms > ${gapMs} AND seg_m > ${gapM}, 0, seg_m) AS ok_m
     FROM (
       SELECT terminal_id,
              row_number() OVER w AS rn,
@@ -91,9 +110,23 @@ LEFT JOIN (
   GROUP BY terminal_id
 ) AS t ON t.tkey = v.tkey
 LEFT JOIN (
-  SELECT terminal_id AS tkey, count() AS overspeed
+  SELECT terminal_id AS tkey, count() AS rejected
+  FROM ingest_rejects
+  WHERE received_at >= ${from} AND received_at < ${to} AND terminal_id IN (${terminals})
+  GROUP BY terminal_id
+) AS r ON r.tkey = v.tkey
+LEFT JOIN (
+  SELECT terminal_id AS tkey,
+         countIf(rule IN (${rules}) AND started_at >= ${from}) AS overspeed,
+         countIf(rule IN (${driftRules}) AND started_at >= ${from}) AS drift,
+         -- The minutes of each fatigue episode inside the period; one still open runs to the period's end (or now).
+         sumIf(greatest(0, toUnixTimestamp64Milli(least(coalesce(ended_at, least(${to}, now64(3))), ${to}))
+                         - toUnixTimestamp64Milli(greatest(started_at, ${from}))),
+               rule IN (${fatigueRules})) AS fatigue_ms
   FROM alarms FINAL
-  WHERE rule IN (${rules}) AND started_at >= ${from} AND started_at < ${to} AND terminal_id IN (${terminals})
+  WHERE rule IN (${rules}, ${fatigueRules}, ${driftRules}) AND started_at < ${to}
+        AND (started_at >= ${from} OR (rule IN (${fatigueRules}) AND (ended_at IS NULL OR ended_at > ${from})))
+        AND terminal_id IN (${terminals})
   GROUP BY terminal_id
 ) AS a ON a.tkey = v.tkey`;
 }
@@ -112,7 +145,11 @@ SELECT ${groups.by} AS group_key,
        countIf(terminal_id != '' AND fixes > 0) AS online,
        sum(track_m) AS track_m,
        sum(continuous_m) AS continuous_m,
-       sum(overspeed) AS overspeed
+       sum(overspeed) AS overspeed,
+       sumIf(qualified, terminal_id != '') AS qualified,
+       sumIf(reports, terminal_id != '') AS reports,
+       countIf(terminal_id != '' AND fixes > 0 AND drift > 0) AS drifting,
+       sumIf(fatigue_ms, terminal_id != '') AS fatigue_ms
 FROM (${vehicleRowsSql(groups, startsAt, endsAt, options)})
 GROUP BY group_key`;
 }
@@ -130,12 +167,16 @@ export async function vehicleFacts(
     rowsMax: groups.keys.length + 1,
   });
   for (const row of result.rows) {
-    const [code, registered, entered, online, trackM, continuousM, overspeed] = row;
+    const [code, registered, entered, online, trackM, continuousM, overspeed, qualified, reports, drifting, fatigueMs] =
+      row;
     const counts = zeroCounts();
     counts.entry_rate = { numerator: Number(entered), denominator: Number(registered) };
     counts.online_rate = { numerator: Number(online), denominator: Number(entered) };
     counts.track_completeness = { numerator: Number(continuousM) / 1000, denominator: Number(trackM) / 1000 };
     counts.avg_overspeed_count = { numerator: Number(overspeed), denominator: Number(online) };
+    counts.data_qualified_rate = { numerator: Number(qualified), denominator: Number(reports) };
+    counts.drift_rate = { numerator: Number(drifting), denominator: Number(online) };
+    counts.avg_fatigue_minutes = { numerator: Number(fatigueMs) / 60_000, denominator: Number(online) };
     byOrg.set(String(code), counts);
   }
   return byOrg;

@@ -23,8 +23,13 @@ export const ASSESSMENT_SCORING_DEFAULTS: AssessmentScoringConfig = {
     alarm_handling_rate: 15,
     ontime_closure_rate: 15,
     inspection_response_rate: 10,
+    // Weighed by whoever adopts them: a province's bulletin decides what data quality, drift and fatigue count for.
+    data_qualified_rate: 0,
+    drift_rate: 0,
+    avg_fatigue_minutes: 0,
   },
   overspeed_zero_at: 2,
+  fatigue_zero_at_minutes: 60,
   red: { top_n: 3, min_score: 90 },
   black: { below_score: 60, bottom_n: 0, indicators: [{ indicator: 'online_rate', below: 0.8 }] },
 };
@@ -33,6 +38,7 @@ export const ASSESSMENT_SCORING_DEFAULTS: AssessmentScoringConfig = {
 const LIST_N_MAX = 1_000;
 const INDICATOR_RULES_MAX = 20;
 const OVERSPEED_ZERO_AT_MAX = 1_000;
+const FATIGUE_ZERO_AT_MINUTES_MAX = 100_000;
 const SUM_TOLERANCE = 1e-9;
 
 type Problem = 'unknown_indicator' | 'weights_sum' | 'out_of_bounds' | 'bad_value';
@@ -70,7 +76,7 @@ function indicatorId(path: string, v: unknown): AssessmentIndicatorId {
 
 /** Checks a value of `assessment_scoring`; an indicator left out of `weights` weighs 0. */
 export function checkAssessmentScoring(key: string, value: Record<string, unknown>): AssessmentScoringConfig {
-  only(key, value, ['weights', 'overspeed_zero_at', 'red', 'black']);
+  only(key, value, ['weights', 'overspeed_zero_at', 'fatigue_zero_at_minutes', 'red', 'black']);
   if (!isObject(value.weights)) throw refuse(`${key}.weights`, 'bad_value', 'must be an object of indicator → points');
   const weights = Object.fromEntries(ASSESSMENT_INDICATOR_IDS.map((id) => [id, 0])) as Record<
     AssessmentIndicatorId,
@@ -107,6 +113,12 @@ export function checkAssessmentScoring(key: string, value: Record<string, unknow
       0.001,
       OVERSPEED_ZERO_AT_MAX,
     ),
+    fatigue_zero_at_minutes: numberIn(
+      `${key}.fatigue_zero_at_minutes`,
+      value.fatigue_zero_at_minutes ?? ASSESSMENT_SCORING_DEFAULTS.fatigue_zero_at_minutes,
+      0.001,
+      FATIGUE_ZERO_AT_MINUTES_MAX,
+    ),
     red: {
       top_n: numberIn(`${key}.red.top_n`, red.top_n, 0, LIST_N_MAX, true),
       min_score: numberIn(`${key}.red.min_score`, red.min_score, 0, 100),
@@ -123,7 +135,12 @@ export function checkAssessmentScoring(key: string, value: Record<string, unknow
           throw refuse(path, 'bad_value', 'must be an object {indicator, below} or {indicator, above}');
         only(path, rule, ['indicator', 'below', 'above']);
         const indicator = indicatorId(`${path}.indicator`, rule.indicator);
-        const max = indicator === 'avg_overspeed_count' ? OVERSPEED_ZERO_AT_MAX : 1;
+        const max =
+          indicator === 'avg_overspeed_count'
+            ? OVERSPEED_ZERO_AT_MAX
+            : indicator === 'avg_fatigue_minutes'
+              ? FATIGUE_ZERO_AT_MINUTES_MAX
+              : 1;
         if ((rule.below === undefined) === (rule.above === undefined))
           throw refuse(path, 'bad_value', 'give exactly one of below (a rate under it) or above (an average over it)');
         return rule.below !== undefined

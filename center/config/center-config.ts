@@ -59,6 +59,10 @@ export interface AssessmentConfig {
   track_gap_km: number;
   /** Rule ids whose episodes count in avg_overspeed_count. */
   overspeed_rules: string[];
+  /** Rule ids whose episodes' minutes count in avg_fatigue_minutes (absent in versions saved before it: the default). */
+  fatigue_rules: string[];
+  /** Rule ids whose episodes make a vehicle count in drift_rate (absent in older versions: the default). */
+  drift_rules: string[];
 }
 
 export interface CenterConfigValues {
@@ -116,7 +120,13 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
   work_order_deadlines: { default_hours: 72, rules: [{ category: '*', severity: 'critical', hours: 24 }] },
   escalation: { alarm_unhandled_minutes: 30 },
   directly_administered: { command: 'province', city_view: true, city_view_except: [] },
-  assessment: { track_gap_seconds: 120, track_gap_km: 2, overspeed_rules: ['overspeed'] },
+  assessment: {
+    track_gap_seconds: 120,
+    track_gap_km: 2,
+    overspeed_rules: ['overspeed'],
+    fatigue_rules: ['fatigue', 'terminal_fatigue'],
+    drift_rules: ['gps_drift'],
+  },
   assessment_scoring: ASSESSMENT_SCORING_DEFAULTS,
 };
 
@@ -312,25 +322,31 @@ export function checkConfig<K extends ConfigKey>(
       return { command, city_view: cityView, city_view_except: codes } as CenterConfigValues[K];
     }
     case 'assessment': {
-      onlyKeys(key, value, ['track_gap_seconds', 'track_gap_km', 'overspeed_rules']);
+      onlyKeys(key, value, ['track_gap_seconds', 'track_gap_km', 'overspeed_rules', 'fatigue_rules', 'drift_rules']);
       const km = value.track_gap_km;
       if (typeof km !== 'number' || !Number.isFinite(km) || km <= 0 || km > TRACK_GAP_KM_MAX)
         throw badConfig(
           `${key}.track_gap_km`,
           `value ${JSON.stringify(km)} is not a number above 0 and at most ${TRACK_GAP_KM_MAX}`,
         );
-      const rules = value.overspeed_rules;
-      if (!Array.isArray(rules) || rules.length === 0 || rules.length > RULES_MAX)
-        throw badConfig(`${key}.overspeed_rules`, `must be an array of 1 to ${RULES_MAX} rule ids`);
-      const ruleIds = rules.filter((rule: unknown, i) => {
-        if (typeof rule !== 'string' || rule === '*')
-          throw badConfig(`${key}.overspeed_rules[${i}]`, `value ${JSON.stringify(rule)} is not a rule id`);
-        return knownRule(`${key}.overspeed_rules[${i}]`, rule, mode);
-      }) as string[];
+      const ruleList = (name: 'overspeed_rules' | 'fatigue_rules' | 'drift_rules'): string[] => {
+        const rules = value[name];
+        // Versions saved before a list existed take its default.
+        if (rules === undefined && name !== 'overspeed_rules') return [...CONFIG_DEFAULTS.assessment[name]];
+        if (!Array.isArray(rules) || rules.length === 0 || rules.length > RULES_MAX)
+          throw badConfig(`${key}.${name}`, `must be an array of 1 to ${RULES_MAX} rule ids`);
+        return rules.filter((rule: unknown, i) => {
+          if (typeof rule !== 'string' || rule === '*')
+            throw badConfig(`${key}.${name}[${i}]`, `value ${JSON.stringify(rule)} is not a rule id`);
+          return knownRule(`${key}.${name}[${i}]`, rule, mode);
+        }) as string[];
+      };
       return {
         track_gap_seconds: integerIn(`${key}.track_gap_seconds`, value.track_gap_seconds, 1, 86_400),
         track_gap_km: km,
-        overspeed_rules: ruleIds,
+        overspeed_rules: ruleList('overspeed_rules'),
+        fatigue_rules: ruleList('fatigue_rules'),
+        drift_rules: ruleList('drift_rules'),
       } as CenterConfigValues[K];
     }
     case 'assessment_scoring':
