@@ -23,6 +23,9 @@ export const RULE_NAMES: Readonly<Record<string, RuleName>> = {
   unlicensed: { zh: '无证经营', en: 'Unlicensed' },
   device_offline: { zh: '设备离线', en: 'Device offline' },
   jt809_report: { zh: '下级平台报警', en: 'Platform report' },
+  overtime_parking: { zh: '超时停车', en: 'Overtime parking' },
+  route_deviation: { zh: '偏离路线', en: 'Route deviation' },
+  area_entry_exit: { zh: '进出区域', en: 'Area entry/exit' },
 };
 
 export function ruleNameIn(rule: string, lang: keyof RuleName): string {

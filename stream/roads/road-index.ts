@@ -177,7 +177,10 @@ export class RoadIndex implements RoadLookup {
     if (
       lon === this.lastLon &&
       lat === this.lastLat &&
-      options === this.lastOptions &&
+      this.lastOptions !== undefined &&
+      options.maxDistanceM === this.lastOptions.maxDistanceM &&
+      options.headingToleranceDeg === this.lastOptions.headingToleranceDeg &&
+      options.headingSpeedKmh === this.lastOptions.headingSpeedKmh &&
       (useHeading
         ? headingDeg === this.lastHeading && this.lastSpeed >= options.headingSpeedKmh
         : this.lastSpeed < options.headingSpeedKmh)

@@ -237,12 +237,7 @@ function classLimit(limits: ClassLimits, vehicleClass: VehicleClass): number {
 }
 
 /** The day limit of a fix and where it comes from (see the module comment for the order). */
-function limitOf(
-  position: TelemetryRow,
-  vehicleClass: VehicleClass,
-  config: OverspeedConfig,
-  ctx: RuleContext,
-): Limit {
+function limitOf(position: TelemetryRow, vehicleClass: VehicleClass, config: OverspeedConfig, ctx: RuleContext): Limit {
   const classDefault = classLimit(config.limitKmhByClass, vehicleClass);
   let zoneLimit = classDefault;
   let zoneId = '';

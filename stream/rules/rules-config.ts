@@ -237,6 +237,13 @@ function checkZoneExtras(raw: Record<string, unknown>, key: string, problems: Co
           problems.push({ key: `${key}.vehicles[${i}]`, value: plate, reason: 'is not a plate' });
       });
   }
+  if (raw.kind === 'route' && raw.corridor === undefined)
+    problems.push({
+      key: `${key}.corridor`,
+      value: raw.corridor,
+      code: 'route_not_corridor',
+      reason: 'is required: a route zone is a corridor (the route and its width)',
+    });
   if (raw.direction !== undefined) {
     if (raw.kind !== 'area')
       problems.push({ key: `${key}.direction`, value: raw.direction, reason: 'is only for area zones' });
@@ -245,7 +252,11 @@ function checkZoneExtras(raw: Record<string, unknown>, key: string, problems: Co
   }
   if (raw.parkingMinutesMax !== undefined) {
     if (raw.kind !== 'no_parking')
-      problems.push({ key: `${key}.parkingMinutesMax`, value: raw.parkingMinutesMax, reason: 'is only for no_parking zones' });
+      problems.push({
+        key: `${key}.parkingMinutesMax`,
+        value: raw.parkingMinutesMax,
+        reason: 'is only for no_parking zones',
+      });
     else
       checkField(
         { kind: 'number', min: 1, max: 1440, description: '' },
