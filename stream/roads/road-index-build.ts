@@ -101,7 +101,7 @@ export class RoadIndexBuilder {
       roadRef: bytesOf(Int32Array.from(this.refOf)),
       segCoords: bytesOf(this.coords.subarray(0, this.segments * 4)),
       segRoad: bytesOf(this.segRoad.subarray(0, this.segments)),
-      cellKeys: bytesOf(grid.keys),
+      cellKeys: new Uint8Array(grid.keys.buffer, grid.keys.byteOffset, grid.keys.byteLength),
       cellStart: bytesOf(grid.start),
       cellSegs: bytesOf(grid.segs),
     };
@@ -118,7 +118,7 @@ export class RoadIndexBuilder {
     // The header's length depends on the offsets it lists: lay the sections out after a header whose offsets
     // are padded to a fixed width, so the second serialization has the same length as the first.
     const placeholder = Buffer.byteLength(JSON.stringify({ ...header, sections: offsetsFrom(sections, 0) }));
-    const start = align4(ROAD_INDEX_MAGIC.length + 4 + placeholder + 64 * SECTION_NAMES.length);
+    const start = align8(ROAD_INDEX_MAGIC.length + 4 + placeholder + 64 * SECTION_NAMES.length);
     header.sections = offsetsFrom(sections, start);
     const json = Buffer.from(JSON.stringify(header));
     if (ROAD_INDEX_MAGIC.length + 4 + json.length > start) throw new Error('road index header outgrew its room');
@@ -132,25 +132,34 @@ export class RoadIndexBuilder {
     return out;
   }
 
-  /** Every segment listed in each cell its bounding box touches; cells in ascending key order. */
-  private grid(): { keys: Int32Array; start: Uint32Array; segs: Uint32Array } {
+  /**
+   * Every segment listed in each cell it passes through; cells in ascending key order. A long segment (a
+   * motorway's straight run of a few km) is cut into pieces of half a cell, each listed in the cells of its
+   * bounding box, so a diagonal does not fill the whole box of cells around it.
+   */
+  private grid(): { keys: Float64Array; start: Uint32Array; segs: Uint32Array } {
     const perCell = new Map<number, number[]>();
     const step = ROAD_INDEX_CELL_DEG * 1e6;
     const c = this.coords;
+    const add = (key: number, s: number) => {
+      let list = perCell.get(key);
+      if (!list) perCell.set(key, (list = []));
+      if (list[list.length - 1] !== s) list.push(s);
+    };
     for (let s = 0; s < this.segments; s++) {
-      const x0 = Math.floor(Math.min(c[4 * s], c[4 * s + 2]) / step);
-      const x1 = Math.floor(Math.max(c[4 * s], c[4 * s + 2]) / step);
-      const y0 = Math.floor(Math.min(c[4 * s + 1], c[4 * s + 3]) / step);
-      const y1 = Math.floor(Math.max(c[4 * s + 1], c[4 * s + 3]) / step);
-      for (let cy = y0; cy <= y1; cy++)
-        for (let cx = x0; cx <= x1; cx++) {
-          const key = cellKeyOf(cx, cy);
-          let list = perCell.get(key);
-          if (!list) perCell.set(key, (list = []));
-          list.push(s);
-        }
+      const [ax, ay, bx, by] = [c[4 * s], c[4 * s + 1], c[4 * s + 2], c[4 * s + 3]];
+      const pieces = Math.max(1, Math.ceil((Math.max(Math.abs(bx - ax), Math.abs(by - ay)) / step) * 2));
+      for (let p = 0; p < pieces; p++) {
+        const x0 = ax + ((bx - ax) * p) / pieces;
+        const y0 = ay + ((by - ay) * p) / pieces;
+        const x1 = ax + ((bx - ax) * (p + 1)) / pieces;
+        const y1 = ay + ((by - ay) * (p + 1)) / pieces;
+        for (let cy = Math.floor(Math.min(y0, y1) / step); cy <= Math.floor(Math.max(y0, y1) / step); cy++)
+          for (let cx = Math.floor(Math.min(x0, x1) / step); cx <= Math.floor(Math.max(x0, x1) / step); cx++)
+            add(cellKeyOf(cx, cy), s);
+      }
     }
-    const keys = Int32Array.from([...perCell.keys()].sort((a, b) => a - b));
+    const keys = Float64Array.from([...perCell.keys()].sort((a, b) => a - b));
     const start = new Uint32Array(keys.length + 1);
     let total = 0;
     keys.forEach((key, i) => {
@@ -175,8 +184,8 @@ function bytesOf(array: Int32Array | Uint32Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
-function align4(n: number): number {
-  return (n + 3) & ~3;
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
 }
 
 function offsetsFrom(sections: Record<SectionName, Uint8Array>, start: number): RoadIndexHeader['sections'] {
@@ -185,7 +194,7 @@ function offsetsFrom(sections: Record<SectionName, Uint8Array>, start: number): 
   for (const name of SECTION_NAMES) {
     // Fixed-width offsets (padded with the largest value a file may have) keep the header's length stable.
     out[name] = { offset: start === 0 ? 0xffff_ffff : offset, bytes: sections[name].byteLength };
-    offset = align4(offset + sections[name].byteLength);
+    offset = align8(offset + sections[name].byteLength);
   }
   return out;
 }

@@ -73,8 +73,8 @@ export class RoadIndex implements RoadLookup {
   private readonly segRoad: Uint32Array;
   private readonly cellStart: Uint32Array;
   private readonly cellSegs: Uint32Array;
-  /** Cell key → its position in cellKeys. */
-  private readonly cells = new Map<number, number>();
+  /** Occupied cells' keys, ascending. */
+  private readonly cellKeys: Float64Array;
   private readonly roads: (Road | undefined)[];
   // One-entry cache: the rules of one fix ask about the same position in turn.
   private lastLon = NaN;
@@ -92,7 +92,7 @@ export class RoadIndex implements RoadLookup {
     )
       throw new RoadIndexFileError('road_index_not_vigil', 'is not a Vigil road index (no VIGILRD1 signature)');
     // Typed views need 4-aligned offsets: copy into a buffer of our own when the bytes are not at one.
-    const own = bytes.byteOffset % 4 === 0 ? bytes : Uint8Array.from(bytes);
+    const own = bytes.byteOffset % 8 === 0 ? bytes : Uint8Array.from(bytes);
     const view = new DataView(own.buffer, own.byteOffset, own.byteLength);
     const headerLength = view.getUint32(magicLength, true);
     let header: RoadIndexHeader;
@@ -114,7 +114,7 @@ export class RoadIndex implements RoadLookup {
       size: number,
     ): T => {
       const s = header.sections[name];
-      if (!s || s.offset % 4 !== 0 || s.offset + s.bytes > own.byteLength || s.bytes % size !== 0)
+      if (!s || s.offset % 8 !== 0 || s.offset + s.bytes > own.byteLength || s.bytes % size !== 0)
         throw new RoadIndexFileError('road_index_corrupt', `has a damaged section ${name}`);
       return make(own.buffer as ArrayBuffer, own.byteOffset + s.offset, s.bytes / size);
     };
@@ -123,12 +123,12 @@ export class RoadIndex implements RoadLookup {
     this.refOf = section('roadRef', (b, o, n) => new Int32Array(b, o, n), 4);
     this.coords = section('segCoords', (b, o, n) => new Int32Array(b, o, n), 4);
     this.segRoad = section('segRoad', (b, o, n) => new Uint32Array(b, o, n), 4);
-    const keys = section('cellKeys', (b, o, n) => new Int32Array(b, o, n), 4);
+    const keys = section('cellKeys', (b, o, n) => new Float64Array(b, o, n), 8);
     this.cellStart = section('cellStart', (b, o, n) => new Uint32Array(b, o, n), 4);
     this.cellSegs = section('cellSegs', (b, o, n) => new Uint32Array(b, o, n), 4);
     if (this.cellStart.length !== keys.length + 1 || this.meta.length !== this.nameOf.length * 4)
       throw new RoadIndexFileError('road_index_corrupt', 'has sections of inconsistent lengths');
-    keys.forEach((key, i) => this.cells.set(key, i));
+    this.cellKeys = keys;
     this.cellDeg = header.cellDeg;
     this.names = header.names;
     this.refs = header.refs;
@@ -196,6 +196,21 @@ export class RoadIndex implements RoadLookup {
     return answer;
   }
 
+  /** The position of a cell in cellKeys, -1 when no segment is in it. */
+  private cellOf(key: number): number {
+    const keys = this.cellKeys;
+    let lo = 0;
+    let hi = keys.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = keys[mid];
+      if (k === key) return mid;
+      if (k < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   private search(
     lon: number,
     lat: number,
@@ -219,8 +234,8 @@ export class RoadIndex implements RoadLookup {
     let bestDistance = 0;
     for (let cy = y0; cy <= y1; cy++)
       for (let cx = x0; cx <= x1; cx++) {
-        const cell = this.cells.get(cellKeyOf(cx, cy));
-        if (cell === undefined) continue;
+        const cell = this.cellOf(cellKeyOf(cx, cy));
+        if (cell < 0) continue;
         for (let i = this.cellStart[cell], end = this.cellStart[cell + 1]; i < end; i++) {
           const s = this.cellSegs[i];
           const ax = (c[4 * s] - px) * kx;
