@@ -22,7 +22,7 @@ import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
 import { locationBody } from '../cli/demo/location.js';
 import { writeOsmPbf, type OsmTestNode, type OsmTestWay } from './support/osm-pbf-writer.js';
 import { T0, MINUTE, details, engineFor, fix, latest, run, telemetry, vehicle } from './support/rules-trace.js';
-import type { RulesConfig } from '../stream/index.js';
+import { ALL_RULES, checkRulesConfig, defaultRulesConfig, type RulesConfig } from '../stream/index.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const run$ = promisify(execFile);
@@ -512,5 +512,40 @@ describe('a node with the road index', () => {
       ),
     ).toBeUndefined();
     expect(lines.join('')).toContain('road_index_corrupt');
+  });
+});
+
+describe('the zone kinds of the new rules', () => {
+  it('refuses a route without plates or not a corridor, and fields on kinds they do not belong to', () => {
+    const config = defaultRulesConfig(ALL_RULES);
+    const circle = { center: [113.66, 34.75] as [number, number], radiusM: 300 };
+    config.zones.push(
+      { id: 'r1', name: '', kind: 'route', circle },
+      {
+        id: 'r2',
+        name: '',
+        kind: 'route',
+        vehicles: [''],
+        corridor: {
+          path: [
+            [113.6, 34.7],
+            [113.7, 34.7],
+          ],
+          widthM: 100,
+        },
+      },
+      { id: 'a1', name: '', kind: 'area', direction: 'sideways' as never, circle },
+      { id: 'p1', name: '', kind: 'no_parking', parkingMinutesMax: 0, circle },
+      { id: 's1', name: '', kind: 'restricted', direction: 'entry', vehicles: ['豫A12345'], circle },
+    );
+    expect(checkRulesConfig(config, ALL_RULES).map((p) => p.key)).toEqual([
+      'zones[0].vehicles',
+      'zones[0].corridor',
+      'zones[1].vehicles[0]',
+      'zones[2].direction',
+      'zones[3].parkingMinutesMax',
+      'zones[4].vehicles',
+      'zones[4].direction',
+    ]);
   });
 });

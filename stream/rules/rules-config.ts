@@ -233,7 +233,7 @@ function checkZoneExtras(raw: Record<string, unknown>, key: string, problems: Co
       });
     else
       vehicles.forEach((plate: unknown, i: number) => {
-        if (typeof plate !== 'string' || plateProblem(plate) !== null)
+        if (typeof plate !== 'string' || plate === '' || plateProblem(plate) !== null)
           problems.push({ key: `${key}.vehicles[${i}]`, value: plate, reason: 'is not a plate' });
       });
   }
