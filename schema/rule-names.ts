@@ -36,6 +36,9 @@ export const RULE_NAMES: Readonly<Record<string, RuleName>> = {
   abnormal_driving: { zh: '异常驾驶行为', en: 'Abnormal driving' },
   tyre: { zh: '胎压异常TPMS', en: 'Tyre pressure (TPMS)' },
   blind_spot: { zh: '盲区监测BSD', en: 'Blind spot (BSD)' },
+  overtime_parking: { zh: '超时停车', en: 'Overtime parking' },
+  route_deviation: { zh: '偏离路线', en: 'Route deviation' },
+  area_entry_exit: { zh: '进出区域', en: 'Area entry/exit' },
 };
 
 export function ruleNameIn(rule: string, lang: keyof RuleName): string {

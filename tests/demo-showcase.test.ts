@@ -103,6 +103,14 @@ describe('vigil start --demo: every rule within the first ten minutes', () => {
     expect(answer.config.zones.map((z) => z.id)).toEqual(
       expect.arrayContaining(['zone-410105', 'zone-410303', 'zone-411302']),
     );
-    expect(answer.config.zones.every((z) => z.kind === 'restricted')).toBe(true);
+    // The sample's zones are dangerous-goods no-go areas; the showcase adds one zone of each kind its cases need.
+    expect(answer.config.zones.filter((z) => z.id.startsWith('zone-')).every((z) => z.kind === 'restricted')).toBe(
+      true,
+    );
+    expect(answer.config.zones.filter((z) => z.id.startsWith('showcase-')).map((z) => z.kind)).toEqual([
+      'no_parking',
+      'route',
+      'area',
+    ]);
   });
 });

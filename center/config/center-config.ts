@@ -81,7 +81,7 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
     // The departments of the guideline (二(二)): violations the law punishes on the road go to enforcement (执法);
     // what operators must correct (drivers' hours, terminals, active safety) to road transport (运管); hazards
     // to safety (安监); the platform's own equipment and data to technical support (技术保障). docs/command-centre.md
-    // lists them. No rule yet knows that a fix is on an expressway, so nothing goes to `expressway` by default.
+    // lists them. `overtime_parking` is mostly a stop on an expressway (road index): `expressway`.
     departments: {
       overspeed: 'enforcement',
       fatigue: 'road_transport',
@@ -110,6 +110,11 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
       abnormal_driving: 'road_transport',
       tyre: 'road_transport',
       blind_spot: 'road_transport',
+      // Stopping on an expressway is the expressway police's; a coach off its registered route and area
+      // crossings are for road transport (运管), who register the routes and areas.
+      overtime_parking: 'expressway',
+      route_deviation: 'road_transport',
+      area_entry_exit: 'road_transport',
       [PLATFORM_ALARM_RULE]: 'road_transport',
       '*': 'road_transport',
     },

@@ -20,11 +20,12 @@ interface RulesAnswer {
   config: { zones: { id: string }[] } & Record<string, unknown>;
 }
 
-/** Adds the zones the configuration lacks; returns the version that holds them all. */
+/** Adds the zones the configuration lacks (the sample's, then `extra` as given); returns the version. */
 export async function loadDemoZones(
   zones: readonly GeneratedZone[],
   http: { url: string; sql: Sql },
   logger: Logger,
+  extra: readonly { id: string }[] = [],
 ): Promise<number> {
   const accounts = new Accounts(http.sql);
   const admins = await http.sql.query<{ id: number; username: string }>(
@@ -46,7 +47,8 @@ export async function loadDemoZones(
     const current = await call<RulesAnswer>(`${http.url}/api/rules`, { headers });
     const have = new Set(current.config.zones.map((z) => z.id));
     const missing = zones.filter((z) => !have.has(z.zone_id));
-    if (missing.length === 0) return current.version;
+    const extraMissing = extra.filter((z) => !have.has(z.id));
+    if (missing.length === 0 && extraMissing.length === 0) return current.version;
     const config = {
       engine: current.config.engine,
       rules: current.config.rules,
@@ -60,6 +62,7 @@ export async function loadDemoZones(
           polygon: circleOutline(z.lon, z.lat, z.radius_m, OUTLINE_POINTS),
           classes: ['dangerous_goods'],
         })),
+        ...extraMissing,
       ],
     };
     const saved = await call<{ version: number }>(`${http.url}/api/rules`, {
@@ -72,7 +75,7 @@ export async function loadDemoZones(
     });
     logger.info('demo zones loaded into the rules configuration', {
       version: saved.version,
-      zones: missing.map((z) => z.zone_id),
+      zones: [...missing.map((z) => z.zone_id), ...extraMissing.map((z) => z.id)],
     });
     return saved.version;
   } finally {

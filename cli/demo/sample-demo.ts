@@ -14,7 +14,7 @@ import { ReplayStats } from '../commands/replay/replay-stats.js';
 import { DemoClock } from './demo-clock.js';
 import { provisionDemoSourceKeys } from './demo-source-keys.js';
 import { loadDemoZones } from './demo-zones.js';
-import { Showcase } from './showcase.js';
+import { SHOWCASE_ZONES, Showcase } from './showcase.js';
 
 export const SAMPLE_DIR = packagePath('fixtures', 'sample') + path.sep;
 
@@ -79,7 +79,7 @@ export class SampleDemo {
     });
     if (http && this.options.http) {
       // Before any traffic: the sample's geofence cases and the showcase's need the zones in the configuration.
-      await loadDemoZones(manifest.zones, this.options.http, this.logger);
+      await loadDemoZones(manifest.zones, this.options.http, this.logger, SHOWCASE_ZONES);
       const showcase = (this.showcase = new Showcase(
         clock,
         { host: this.options.host, port: this.options.port },

@@ -45,7 +45,10 @@ export type ShowcaseRule =
   | 'cloned_plate'
   | 'unlicensed'
   | 'device_offline'
-  | TerminalShowcaseRule;
+  | TerminalShowcaseRule
+  | 'overtime_parking'
+  | 'route_deviation'
+  | 'area_entry_exit';
 
 /** One labelled case: the rule, the demo second its violation happens, its subject and what a presenter says. */
 export interface ShowcaseCase {
@@ -185,6 +188,36 @@ const V = {
     headingDeg: 0,
     cruiseKmh: 0,
   }),
+  // Stands in the no-parking zone SHOWCASE_ZONES draws around it.
+  overtimeParking: vehicle(13, {
+    vehicleClass: 'heavy_truck',
+    axles: 3,
+    permitDays: 365,
+    routeLengthKm: 0,
+    start: [113.75, 34.7],
+    headingDeg: 90,
+    cruiseKmh: 0,
+  }),
+  // Assigned to the route corridor of SHOWCASE_ZONES (east along 34.70°N), turns north off it.
+  routeDeviation: vehicle(14, {
+    vehicleClass: 'coach',
+    axles: 2,
+    permitDays: 365,
+    routeLengthKm: 60,
+    start: [113.5, 34.7],
+    headingDeg: 90,
+    cruiseKmh: 60,
+  }),
+  // Drives east into the area of SHOWCASE_ZONES, whose edge is 1.1 km ahead.
+  areaEntry: vehicle(15, {
+    vehicleClass: 'taxi',
+    axles: 2,
+    permitDays: 365,
+    routeLengthKm: 0,
+    start: [113.55, 34.65],
+    headingDeg: 90,
+    cruiseKmh: 40,
+  }),
 } as const;
 
 /** The lorries of the terminal-reported cases (showcase-terminal.ts), by rule. */
@@ -202,6 +235,40 @@ const REPORTING: ReadonlyMap<TerminalShowcaseRule, ShowVehicle> = new Map(
     }),
   ]),
 );
+/**
+ * Zones only the showcase's cases use, saved with the sample's (`loadDemoZones`): a no-parking circle, a route
+ * corridor assigned to one coach and an area whose entries are reported. No road index in the demo: these are
+ * what the three rules see there.
+ */
+export const SHOWCASE_ZONES = [
+  {
+    id: 'showcase-no-parking',
+    name: '演示：禁停路段',
+    kind: 'no_parking',
+    parkingMinutesMax: 1,
+    circle: { center: [113.75, 34.7], radiusM: 200 },
+  },
+  {
+    id: 'showcase-route',
+    name: '演示：郑州客运班线',
+    kind: 'route',
+    vehicles: [V.routeDeviation.plate],
+    corridor: {
+      path: [
+        [113.49, 34.7],
+        [113.6, 34.7],
+      ],
+      widthM: 200,
+    },
+  },
+  {
+    id: 'showcase-area',
+    name: '演示：重点管控区域',
+    kind: 'area',
+    direction: 'entry',
+    circle: { center: [113.5675, 34.65], radiusM: 500 },
+  },
+];
 
 /** Roadside equipment of the sample's network the cases use (positions as the sample's records give them). */
 const WIM_ZHENGZHOU = { device_id: 'wim-410102', lon: 113.6073, lat: 34.74945, org_code: '410102' };
@@ -249,8 +316,22 @@ export const SHOWCASE_CASES: readonly ShowcaseCase[] = [
     '货车连续驾驶超过 4 小时',
     'lorry driving for more than four hours without a rest',
   ),
+  caseOf(
+    'overtime_parking',
+    215,
+    V.overtimeParking,
+    '货车在禁停路段停车超过 1 分钟',
+    'lorry standing more than a minute where stopping is forbidden',
+  ),
   caseOf('gps_drift', 235, V.gpsDrift, '出租车定位跳到 60 km 外又跳回', 'taxi fix jumps 60 km away and back'),
   caseOf('overload', 270, V.overload, '三轴货车称重 33 t（限 25 t）', 'three-axle lorry weighed at 33 t (limit 25 t)'),
+  caseOf(
+    'route_deviation',
+    300,
+    V.routeDeviation,
+    '班线客车驶离备案线路',
+    'scheduled coach leaves its registered route',
+  ),
   caseOf(
     'geofence',
     330,
@@ -273,6 +354,7 @@ export const SHOWCASE_CASES: readonly ShowcaseCase[] = [
     '郑州行驶中的车牌同时出现在南阳卡口',
     'plate of a lorry driving in Zhengzhou read by a camera in Nanyang',
   ),
+  caseOf('area_entry_exit', 485, V.areaEntry, '出租车驶入重点管控区域', 'taxi enters a controlled area'),
   caseOf(
     'unlicensed',
     510,
@@ -414,6 +496,9 @@ export class Showcase {
       ['unlicensed', () => this.unlicensed()],
       ['device_offline', () => this.deviceFault()],
       ...TERMINAL_SHOWCASE.map((c): [string, () => Promise<void>] => [c.rule, () => this.reported(c)]),
+      ['overtime_parking', () => this.overtimeParking()],
+      ['route_deviation', () => this.routeDeviation()],
+      ['area_entry_exit', () => this.areaEntry()],
     ];
     await Promise.all(
       scripts.map(([rule, run]) =>
@@ -468,11 +553,11 @@ export class Showcase {
     await this.park(d, untilS + MOVING_REPORT_S);
   }
 
-  private async park(d: Driver, fromS: number): Promise<void> {
-    for (let s = fromS; !this.stopped; s += PARKED_REPORT_S) {
+  private async park(d: Driver, fromS: number, everyS = PARKED_REPORT_S): Promise<void> {
+    for (let s = fromS; !this.stopped; s += everyS) {
       await this.clock.at(s, this.abort.signal);
       if (this.stopped) return;
-      await d.report(0, PARKED_REPORT_S);
+      await d.report(0, everyS);
     }
   }
 
@@ -571,6 +656,30 @@ export class Showcase {
     const d = await this.driver(V.geofence);
     // 1.2 km to the zone's edge at 40 km/h: the fix 90 s after setting off is the first inside.
     await this.drive(d, this.at('geofence') - 90, this.at('geofence') + 300);
+  }
+
+  private async overtimeParking(): Promise<void> {
+    const d = await this.driver(V.overtimeParking);
+    // Standing from 90 s before the case: the zone allows a minute, so the fix at the case's time alarms.
+    await this.park(d, this.at('overtime_parking') - 90, MOVING_REPORT_S);
+  }
+
+  private async routeDeviation(): Promise<void> {
+    const d = await this.driver(V.routeDeviation);
+    const at = this.at('route_deviation');
+    // East along the corridor, then north off it 90 s before the case: the third fix outside is 1.4 km beyond
+    // the corridor's edge (the rule's 1000 m at a second fix or later).
+    await this.drive(d, at - 180, at + 120, (s) => {
+      if (s >= at - 90) d.m.headingDeg = 0;
+      return {};
+    });
+  }
+
+  private async areaEntry(): Promise<void> {
+    const d = await this.driver(V.areaEntry);
+    const at = this.at('area_entry_exit');
+    // 333 m per fix at 40 km/h: the fix 30 s before the case is the first inside the area.
+    await this.drive(d, at - 120, at + 120);
   }
 
   private async offline(): Promise<void> {

@@ -28,6 +28,7 @@ import {
   type Router,
 } from '../../center/index.js';
 import type { Directory } from './directory.js';
+import { loadRoadIndex } from './road-index.js';
 import type { NodeConfig } from './node-config.js';
 import type { Started } from './node-parts.js';
 import { SINK_GROUPS, type Observe } from './stores.js';
@@ -153,6 +154,7 @@ export async function startRules(
   { logger, metrics }: Observe,
 ): Promise<Started<RulesRunner>> {
   const { log, analytics, directory } = deps;
+  const roads = loadRoadIndex(config.dataDir, logger.child({ component: 'rules' }));
   const engine = new RulesRunner(
     {
       log,
@@ -164,6 +166,7 @@ export async function startRules(
         log instanceof MemoryLog
           ? clickhouseInputReplay(log, analytics.client, { pruneByParts: analytics.layout.kind === 'single' })
           : undefined,
+      roads,
     },
     {
       ...RULES_RUNNER_DEFAULTS,

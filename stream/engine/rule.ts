@@ -7,6 +7,7 @@
 import type { CameraEvent, DeviceStatus, TelemetryRow, VehicleClass } from '../../schema/index.js';
 import type { ConfigSpec } from '../rules/config-spec.js';
 import type { CompiledShape } from '../rules/zone-geometry.js';
+import type { RoadLookup } from '../roads/index.js';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -53,8 +54,15 @@ export interface EpisodeSink {
   instant(key: string, at: number, severity: Severity, lat: number, lon: number, evidence: Evidence): void;
 }
 
-/** `relay_point`: a registered relay stop (接驳点) of long-distance coaches, see night_ban. */
-export type ZoneKind = 'speed_limit' | 'restricted' | 'relay_point';
+/**
+ * `relay_point`: a registered relay stop (接驳点) of long-distance coaches, see night_ban. `no_parking`: where
+ * stopping is dangerous (overtime_parking). `route`: a registered route corridor of the vehicles it lists
+ * (route_deviation). `area`: an area whose entry and exit are reported (area_entry_exit).
+ */
+export type ZoneKind = 'speed_limit' | 'restricted' | 'relay_point' | 'no_parking' | 'route' | 'area';
+
+/** Which crossings of an `area` zone raise an alarm. */
+export type AreaDirection = 'entry' | 'exit' | 'both';
 
 export interface CompiledZone {
   id: string;
@@ -66,11 +74,19 @@ export interface CompiledZone {
   classes: readonly VehicleClass[];
   /** Daily window in China time, minutes since midnight [from, to) (wrapping midnight when to < from); null: always. */
   hours: readonly [number, number] | null;
+  /** `route` zones: the plates of the vehicles assigned to the route; empty for other kinds. */
+  vehicles: ReadonlySet<string>;
+  /** `area` zones: which crossings alarm. */
+  direction: AreaDirection;
+  /** `no_parking` zones: minutes a vehicle may stand inside; undefined: the rule's own limit. */
+  parkingMinutesMax: number | undefined;
 }
 
 /** Shared, read-only context of one configuration version. */
 export interface RuleContext {
   zones: readonly CompiledZone[];
+  /** The road index, when the node has one (`vigil roads import`); rules without it fall back to class limits. */
+  roads: RoadLookup | undefined;
 }
 
 export interface RuleCommon<C> {

@@ -12,6 +12,7 @@
  * covered, and alarm ids and versions are deterministic, so an alarm raised before the crash comes back as the
  * same row, never as a second alarm.
  */
+import type { RoadLookup } from '../roads/index.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type {
@@ -75,6 +76,11 @@ export interface RulesRunnerDeps {
    * one); none for Kafka, which re-reads from the offsets the snapshot committed.
    */
   inputReplay?: InputReplay;
+  /**
+   * The road index (`vigil roads import`), read at start-up: the speed and parking rules match fixes to its roads.
+   * Without it they fall back to the vehicle class's limits and the zones.
+   */
+  roads?: RoadLookup;
 }
 
 /** What the configuration API needs from the running rules. */
@@ -163,7 +169,7 @@ export class RulesRunner implements RulesConfigService {
     );
     this.engine = new RuleEngine(
       this.rules,
-      compileRulesConfig(current.config, current.version, this.rules),
+      compileRulesConfig(current.config, current.version, this.rules, deps.roads),
       {
         registry: deps.registry ?? EMPTY_REGISTRY,
         now: this.now,
@@ -186,7 +192,7 @@ export class RulesRunner implements RulesConfigService {
 
   update(candidate: unknown, actor: string, comment: string): RulesConfigVersion {
     const saved = this.configStore.save(candidate, actor, comment);
-    this.engine.setConfig(compileRulesConfig(saved.config, saved.version, this.rules));
+    this.engine.setConfig(compileRulesConfig(saved.config, saved.version, this.rules, this.deps.roads));
     this.deps.logger.info('rules configuration applied', { version: saved.version, by: actor });
     return saved;
   }

@@ -1,6 +1,7 @@
 /** Every rule Vigil runs, in evaluation order. Rule ids are user-facing: alarms, configuration, docs. */
 import type { AnyRule } from '../engine/rule.js';
 import { adasRule, blindSpotRule, dsmRule } from './active-safety.js';
+import { areaEntryExitRule } from './area-entry-exit.js';
 import { clonedPlateRule } from './cloned-plate.js';
 import { deviceOfflineRule } from './device-offline.js';
 import { fatigueRule } from './fatigue.js';
@@ -10,6 +11,8 @@ import { nightBanRule } from './night-ban.js';
 import { offlineRule } from './offline.js';
 import { overloadRule } from './overload.js';
 import { overspeedRule } from './overspeed.js';
+import { overtimeParkingRule } from './overtime-parking.js';
+import { routeDeviationRule } from './route-deviation.js';
 import { terminalAlarmRule } from './terminal-alarm.js';
 import { TERMINAL_BIT_RULES } from './terminal-bits.js';
 import { tyreRule } from './tyre.js';
@@ -36,4 +39,8 @@ export const ALL_RULES: readonly AnyRule[] = [
   abnormalDrivingRule,
   tyreRule,
   blindSpotRule,
+  // Roads and zones: parking where it is dangerous, registered routes, configured areas.
+  overtimeParkingRule,
+  routeDeviationRule,
+  areaEntryExitRule,
 ];

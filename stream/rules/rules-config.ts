@@ -3,8 +3,9 @@
  * document. `checkRulesConfig` validates a document completely (every problem, with key, value and reason);
  * `compileRulesConfig` turns a valid one into what the engine runs, resolving each city's overrides once.
  */
-import { divisionByCode, type VehicleClass } from '../../schema/index.js';
-import type { AnyRule, CompiledZone, RuleContext, ZoneKind } from '../engine/rule.js';
+import { divisionByCode, plateProblem, type VehicleClass } from '../../schema/index.js';
+import type { AnyRule, AreaDirection, CompiledZone, RuleContext, ZoneKind } from '../engine/rule.js';
+import type { RoadLookup } from '../roads/index.js';
 import {
   checkField,
   checkSection,
@@ -57,6 +58,12 @@ export interface ZoneConfig {
   speedLimitKmh?: number;
   /** Classes the zone applies to; empty or missing: every class (speed limits) or the rule's classes (restricted). */
   classes?: VehicleClass[];
+  /** `route` zones: plates of the vehicles assigned to the route (route_deviation watches only them). */
+  vehicles?: string[];
+  /** `area` zones: which crossings alarm (area_entry_exit); missing: both. */
+  direction?: AreaDirection;
+  /** `no_parking` zones: minutes a vehicle may stand inside before overtime_parking alarms; missing: the rule's. */
+  parkingMinutesMax?: number;
 }
 
 export interface RulesConfig {
@@ -122,7 +129,10 @@ export function circleOutline(lon: number, lat: number, radiusM: number, points 
 }
 
 export const ZONES_MAX = 500;
-const ZONE_KINDS: readonly ZoneKind[] = ['speed_limit', 'restricted', 'relay_point'];
+const ZONE_KINDS: readonly ZoneKind[] = ['speed_limit', 'restricted', 'relay_point', 'no_parking', 'route', 'area'];
+const AREA_DIRECTIONS: readonly AreaDirection[] = ['entry', 'exit', 'both'];
+/** Vehicles one route zone may list. */
+export const ROUTE_VEHICLES_MAX = 2000;
 export { ZONE_POINTS_MAX };
 
 export function defaultRulesConfig(rules: readonly AnyRule[]): RulesConfig {
@@ -167,7 +177,20 @@ function checkZone(raw: unknown, key: string, problems: ConfigProblem[], ids: Se
     problems.push({ key, value: raw, reason: 'is not an object' });
     return;
   }
-  const known = ['id', 'name', 'kind', 'polygon', 'circle', 'corridor', 'hours', 'speedLimitKmh', 'classes'];
+  const known = [
+    'id',
+    'name',
+    'kind',
+    'polygon',
+    'circle',
+    'corridor',
+    'hours',
+    'speedLimitKmh',
+    'classes',
+    'vehicles',
+    'direction',
+    'parkingMinutesMax',
+  ];
   for (const name of Object.keys(raw))
     if (!known.includes(name))
       problems.push({
@@ -195,6 +218,56 @@ function checkZone(raw: unknown, key: string, problems: ConfigProblem[], ids: Se
     );
   if (raw.classes !== undefined)
     checkField({ kind: 'class_list', description: '' }, raw.classes, `${key}.classes`, problems, false);
+  checkZoneExtras(raw, key, problems);
+}
+
+/** The fields of the kinds added for route_deviation, area_entry_exit and overtime_parking. */
+function checkZoneExtras(raw: Record<string, unknown>, key: string, problems: ConfigProblem[]): void {
+  if (raw.kind === 'route' || raw.vehicles !== undefined) {
+    const vehicles = raw.vehicles;
+    if (raw.kind !== 'route')
+      problems.push({ key: `${key}.vehicles`, value: vehicles, reason: 'is only for route zones' });
+    else if (!Array.isArray(vehicles) || vehicles.length === 0 || vehicles.length > ROUTE_VEHICLES_MAX)
+      problems.push({
+        key: `${key}.vehicles`,
+        value: Array.isArray(vehicles) ? vehicles.length : vehicles,
+        reason: `is not a list of 1 to ${ROUTE_VEHICLES_MAX} plates (the vehicles assigned to the route)`,
+      });
+    else
+      vehicles.forEach((plate: unknown, i: number) => {
+        if (typeof plate !== 'string' || plate === '' || plateProblem(plate) !== null)
+          problems.push({ key: `${key}.vehicles[${i}]`, value: plate, reason: 'is not a plate' });
+      });
+  }
+  if (raw.kind === 'route' && raw.corridor === undefined)
+    problems.push({
+      key: `${key}.corridor`,
+      value: raw.corridor,
+      code: 'route_not_corridor',
+      reason: 'is required: a route zone is a corridor (the route and its width)',
+    });
+  if (raw.direction !== undefined) {
+    if (raw.kind !== 'area')
+      problems.push({ key: `${key}.direction`, value: raw.direction, reason: 'is only for area zones' });
+    else if (!(AREA_DIRECTIONS as readonly unknown[]).includes(raw.direction))
+      problems.push({ key: `${key}.direction`, value: raw.direction, reason: `is not ${AREA_DIRECTIONS.join(', ')}` });
+  }
+  if (raw.parkingMinutesMax !== undefined) {
+    if (raw.kind !== 'no_parking')
+      problems.push({
+        key: `${key}.parkingMinutesMax`,
+        value: raw.parkingMinutesMax,
+        reason: 'is only for no_parking zones',
+      });
+    else
+      checkField(
+        { kind: 'number', min: 1, max: 1440, description: '' },
+        raw.parkingMinutesMax,
+        `${key}.parkingMinutesMax`,
+        problems,
+        false,
+      );
+  }
 }
 
 function isCityCode(code: string): boolean {
@@ -293,6 +366,7 @@ export function compileRulesConfig(
   config: RulesConfig,
   version: number,
   rules: readonly AnyRule[],
+  roads?: RoadLookup,
 ): CompiledRulesConfig {
   const cities = new Map<string, RuleSet>();
   for (const [code, overrides] of Object.entries(config.cities)) {
@@ -311,6 +385,16 @@ export function compileRulesConfig(
     speedLimitKmh: z.speedLimitKmh ?? Infinity,
     classes: (z.classes ?? []).filter((c) => VEHICLE_CLASSES.includes(c)),
     hours: z.hours ? [minuteOf(z.hours.from) ?? 0, minuteOf(z.hours.to) ?? 0] : null,
+    vehicles: new Set(z.vehicles ?? []),
+    direction: z.direction ?? 'both',
+    parkingMinutesMax: z.parkingMinutesMax,
   }));
-  return { version, config, engine: config.engine, base: ruleSetOf(rules, config.rules), cities, context: { zones } };
+  return {
+    version,
+    config,
+    engine: config.engine,
+    base: ruleSetOf(rules, config.rules),
+    cities,
+    context: { zones, roads },
+  };
 }

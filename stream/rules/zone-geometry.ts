@@ -342,3 +342,14 @@ export function insideZone(
   if (zone.hours !== null && !inDailyWindowChina(ts, zone.hours[0], zone.hours[1])) return false;
   return insideShape(zone.shape, lon, lat);
 }
+
+/** Whether a zone is in force at event time `ts` (its daily window, China time; always without one). */
+export function zoneInForce(zone: { hours: readonly [number, number] | null }, ts: number): boolean {
+  return zone.hours === null || inDailyWindowChina(ts, zone.hours[0], zone.hours[1]);
+}
+
+/** How far outside a corridor a position is, metres (0 inside); undefined for the other shapes. */
+export function beyondCorridorM(shape: CompiledShape, lon: number, lat: number): number | undefined {
+  if (shape.kind !== 'corridor') return undefined;
+  return Math.max(0, distanceToPathM(shape.path, lon, lat) - shape.halfWidthM);
+}

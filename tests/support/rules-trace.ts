@@ -21,6 +21,7 @@ import {
   type RuleEngineOptions,
   type RulesConfig,
 } from '../../stream/index.js';
+import type { RoadLookup } from '../../stream/roads/index.js';
 
 /** 2026-11-28 10:00 China time (02:00 UTC). */
 export const T0 = Date.UTC(2026, 10, 28, 2, 0, 0);
@@ -137,6 +138,8 @@ export interface EngineSetup {
   configure?: (config: RulesConfig) => void;
   version?: number;
   options?: Partial<RuleEngineOptions>;
+  /** A road index (`vigil roads import`) the rules match fixes to; none by default, as in the generator's runs. */
+  roads?: RoadLookup;
 }
 
 export function engineFor(setup: EngineSetup = {}): RuleEngine {
@@ -145,7 +148,7 @@ export function engineFor(setup: EngineSetup = {}): RuleEngine {
   let now = 0;
   return new RuleEngine(
     ALL_RULES,
-    compileRulesConfig(config, setup.version ?? 1, ALL_RULES),
+    compileRulesConfig(config, setup.version ?? 1, ALL_RULES, setup.roads),
     { registry: registryOf(setup.registry ?? []), now: () => now++ },
     { ...RULE_ENGINE_DEFAULTS, ...setup.options },
   );
