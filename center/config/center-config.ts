@@ -85,6 +85,8 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
       overload: 'enforcement',
       unlicensed: 'enforcement',
       device_offline: 'tech_support',
+      // A driver without a valid qualification, or not the operator's: practitioner supervision is 运管's.
+      driver_mismatch: 'road_transport',
       [PLATFORM_ALARM_RULE]: 'road_transport',
       '*': 'road_transport',
     },

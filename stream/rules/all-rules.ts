@@ -3,6 +3,7 @@ import type { AnyRule } from '../engine/rule.js';
 import { adasRule, dsmRule } from './active-safety.js';
 import { clonedPlateRule } from './cloned-plate.js';
 import { deviceOfflineRule } from './device-offline.js';
+import { driverMismatchRule } from './driver-mismatch.js';
 import { fatigueRule } from './fatigue.js';
 import { geofenceRule } from './geofence.js';
 import { gpsDriftRule } from './gps-drift.js';
@@ -27,4 +28,5 @@ export const ALL_RULES: readonly AnyRule[] = [
   overloadRule,
   unlicensedRule,
   deviceOfflineRule,
+  driverMismatchRule,
 ];
