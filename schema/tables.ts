@@ -389,11 +389,11 @@ export const DRIVER_EVENTS = table({
     }),
     certificate_valid_until: column(
       'datetime_ms_nullable',
-      'end of the certificate\'s last valid day (China time) as the card says; NULL when not read or not a date',
+      "end of the certificate's last valid day (China time) as the card says; NULL when not read or not a date",
     ),
     org_code: column(
       'lowcard',
-      '6-digit county of the terminal\'s last fix on this connection; empty when none was reported yet',
+      "6-digit county of the terminal's last fix on this connection; empty when none was reported yet",
       { pattern: /^(\d{6})?$/, reason: 'bad_org_code', defaultExpression: "''" },
     ),
     source: column('lowcard', 'jt808 | demo'),

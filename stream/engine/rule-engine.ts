@@ -666,7 +666,11 @@ export class RuleEngine {
       return;
     }
     const v = this.vehicleOf(row.terminal_id);
-    const change: CardChange = { ts: row.ts, status: row.status, driver: row.status === 1 ? this.driverFacts(row) : null };
+    const change: CardChange = {
+      ts: row.ts,
+      status: row.status,
+      driver: row.status === 1 ? this.driverFacts(row) : null,
+    };
     if (row.ts <= v.frontier) {
       this.applyCard(v, change, v.live.fixLat, v.live.fixLon);
       return;

@@ -10,7 +10,7 @@
  * theirs; the time between their last fix in one vehicle and their first in another is time off the wheel. Without
  * a card, the vehicle's clock is used, as if one driver drove it.
  */
-import { NEVER, type EpisodeSink, type PositionRule, type Track, type VehicleFacts } from '../engine/rule.js';
+import { NEVER, type EpisodeSink, type PositionRule, type VehicleFacts } from '../engine/rule.js';
 import { hourIndexOf, inDailyWindowChina } from './china-time.js';
 import { ENABLED_FIELD, isPositioned, minutes } from './common.js';
 
@@ -206,7 +206,8 @@ export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
   id: 'fatigue',
   input: 'position',
   perDriver: true,
-  description: 'Continuous driving without rest, per driver when a card is in; coaches also at night, per 24 h and per 7 days',
+  description:
+    'Continuous driving without rest, per driver when a card is in; coaches also at night, per 24 h and per 7 days',
   spec: {
     enabled: ENABLED_FIELD,
     continuousDrivingMinutesMax: {
