@@ -81,6 +81,7 @@ export type {
   WorkOrderListRow,
   WorkOrderTimelineEvent,
   TrackAlarm,
+  TrackDriver,
   TrackAnswer,
   TrackStop,
   TrackTrip,
