@@ -164,6 +164,18 @@ export interface TrackAnswer {
   stops: TrackStop[];
   trips: TrackTrip[];
   alarms: TrackAlarm[];
+  /**
+   * Who was at the wheel at the window's end by the last driver card (0x0702) at or before it; null when the
+   * last card was taken out or none was reported.
+   */
+  driver: TrackDriver | null;
+}
+
+/** A driver as their card says: name, qualification certificate number and when the card went in. */
+export interface TrackDriver {
+  name: string;
+  certificate: string;
+  since: number;
 }
 
 /** A photo or recording a terminal sent (0x0800/0x0801), served by `GET /api/vehicles/:id/media/:media_id`. */

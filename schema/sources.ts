@@ -87,6 +87,11 @@ export interface VehicleRecord {
 export interface VehicleRegistry {
   byTerminal(terminalId: string): VehicleRecord | undefined;
   byPlate(plate: string): VehicleRecord | undefined;
+  /**
+   * The driver whose qualification certificate number (the id the registry keys drivers by) this is; absent
+   * when the registry holds no drivers (then `driver_mismatch` cannot judge registration and says nothing).
+   */
+  byDriver?(certificate: string): DriverRecord | undefined;
 }
 
 /** An enterprise (transport company) as the registry knows it. */

@@ -357,6 +357,67 @@ export const DEVICE_STATUS = table({
 export type DeviceStatusRow = RowOf<typeof DEVICE_STATUS.columns>;
 
 /**
+ * Driver identity cards (JT/T 808 0x0702): one row per card inserted or taken out at a terminal, what the rules
+ * read to know who is driving (fatigue per driver, `driver_mismatch`). The ID card number the 2019 message also
+ * carries is personal data no rule needs, so it is not stored. Deduplicated on (terminal_id, ts, status): a
+ * terminal repeating an unanswered report makes no second row.
+ */
+export const DRIVER_EVENTS = table({
+  name: 'driver_events',
+  description:
+    'Driver IC card in/out reports (JT/T 808 0x0702), one row per card event, deduplicated on (terminal_id, ts, status).',
+  columns: {
+    terminal_id: column('string', 'terminal number exactly as on the wire', {
+      pattern: /^\d{1,20}$/,
+      reason: 'bad_terminal_id',
+    }),
+    plate: column('string', 'plate the terminal authenticated with, may be empty', {
+      pattern: PLATE_PATTERN,
+      reason: BAD_PLATE_REASON,
+    }),
+    ts: column('datetime_ms', 'card time at the terminal (arrival time for 2011 terminals, which send none)', {
+      reason: 'bad_time',
+    }),
+    received_at: column('datetime_ms', 'time Vigil received the report'),
+    status: column('uint8', '1 card inserted (驾驶员上班), 2 card taken out (下班)', {
+      min: 1,
+      max: 2,
+      reason: 'bad_card_status',
+    }),
+    read_result: column(
+      'uint8',
+      'card inserted: 0 read, 1 key refused, 2 card locked, 3 card pulled out, 4 checksum error; 0 when taken out',
+      { max: 255 },
+    ),
+    driver_name: column('string', 'driver name on the card, empty unless read', { defaultExpression: "''" }),
+    certificate: column('string', 'qualification certificate number (从业资格证号), empty unless read', {
+      pattern: /^.{0,40}$/,
+      reason: 'bad_certificate',
+      defaultExpression: "''",
+    }),
+    authority: column('string', 'authority that issued the certificate, empty unless read', {
+      defaultExpression: "''",
+    }),
+    certificate_valid_until: column(
+      'datetime_ms_nullable',
+      "end of the certificate's last valid day (China time) as the card says; NULL when not read or not a date",
+    ),
+    org_code: column(
+      'lowcard',
+      "6-digit county of the terminal's last fix on this connection; empty when none was reported yet",
+      { pattern: /^(\d{6})?$/, reason: 'bad_org_code', defaultExpression: "''" },
+    ),
+    source: column('lowcard', 'jt808 | demo'),
+  },
+  engine: 'ReplacingMergeTree(received_at)',
+  orderBy: '(terminal_id, ts, status)',
+  partitionBy: 'toYYYYMM(ts)',
+  retention: { column: 'ts', days: 400 },
+  orgColumns: ['org_code'],
+});
+export type DriverEventRow = RowOf<typeof DRIVER_EVENTS.columns>;
+
+/**
  * The registry mirrored for analysts, so a query can name a city, an enterprise or a vehicle class. PostgreSQL
  * holds the truth; the mirror copies a table whole whenever it changed, and a key's latest copy wins (FINAL).
  */
@@ -442,6 +503,7 @@ export const ANALYTICS_TABLES: readonly TableSpec[] = [
   MEDIA_EVENTS,
   CAMERA_EVENTS,
   DEVICE_STATUS,
+  DRIVER_EVENTS,
   ORG_UNITS,
   ENTERPRISES,
   VEHICLES,

@@ -202,12 +202,21 @@ describe('the duty console in chromium', () => {
 
   it('replays the vehicle track from ClickHouse, lists its alarm, sends a location query and takes a photo', async () => {
     if ((await page.locator('[data-testid="console"]').count()) === 0) await logIn('admin', ADMIN_PASSWORD);
+    // The driver puts their card in: the track shows who is at the wheel.
+    const cardIn = Math.floor((Date.now() - 20_000) / 1000) * 1000;
+    const card = { status: 1, time: cardIn, readResult: 0, name: '李卫东', certificate: 'QC4101050001' };
+    expect((await terminal.request({ msgId: 0x0702, body: { ...card, authority: '郑州市交通运输局' } })).msgId).toBe(
+      0x8001,
+    );
     await page.click('[data-testid="tab-vehicle"]');
     await page.fill('[data-testid="vehicle-search"]', PHONE);
     await page.keyboard.press('Enter');
     const svg = page.locator('[data-testid="track-svg"]');
     await svg.waitFor({ timeout: 15_000 });
     await expect(svg.getAttribute('data-points')).resolves.toBe('6');
+    await expect(page.locator('[data-testid="track-driver"]').innerText()).resolves.toContain(
+      '当前驾驶员 李卫东（从业资格证 QC4101050001）',
+    );
     await expect(page.locator('.vehicle-side').innerText()).resolves.toContain('超速');
     await page.click('[data-testid="replay"]');
     await page.click('[data-testid="location-query"]');

@@ -322,6 +322,38 @@ describe('JT/T 808 gateway (in-process, real TCP)', () => {
     terminal.close();
   });
 
+  it('stores driver cards (0x0702) in driver_events once durable, in the county of the last fix', async () => {
+    const terminal = await loggedIn(2019);
+    expect(await terminal.request({ msgId: 0x0200, body: fix(1, 2019) })).toMatchObject({ result: 0 });
+    const inserted = {
+      status: 1,
+      time: BASE_MS + 60_000,
+      readResult: 0,
+      name: '张建国',
+      certificate: '410102198001011234',
+      authority: '郑州市交通运输局',
+      expiry: '2027-06-30',
+      idCard: '410102198001011234',
+    };
+    expect(await terminal.request({ msgId: 0x0702, body: inserted })).toMatchObject({ result: 0 });
+    expect(await terminal.request({ msgId: 0x0702, body: { status: 2, time: BASE_MS + 3_600_000 } })).toMatchObject({
+      result: 0,
+    });
+    // Answered only once stored: the rows are there at the reply.
+    const rows = await node.query(
+      `SELECT status, read_result, driver_name, certificate, authority, toUnixTimestamp64Milli(certificate_valid_until), toUnixTimestamp64Milli(ts), org_code
+         FROM driver_events WHERE terminal_id = '${terminal.phone}' ORDER BY ts`,
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[0].slice(0, 5)).toEqual([1, 0, '张建国', '410102198001011234', '郑州市交通运输局']);
+    // The end of 30 June 2027, China time.
+    expect(Number(rows[0][5])).toBe(Date.parse('2027-07-01T00:00:00+08:00') - 1);
+    expect(Number(rows[0][6])).toBe(BASE_MS + 60_000);
+    expect(String(rows[0][7])).toMatch(/^41\d{4}$/);
+    expect(rows[1].slice(0, 4)).toEqual([2, 0, '', '']);
+    expect(rows[1][5]).toBeNull();
+  });
+
   it('asks for the missing packets of an upload with 0x8800 naming them, and answers the whole upload with 0x8800', async () => {
     const terminal = await loggedIn(2019);
     const head = { mediaId: 21, mediaType: 0, mediaFormat: 0, eventCode: 1, channelId: 2 };

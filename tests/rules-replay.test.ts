@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALARMS,
+  DRIVER_EVENTS,
   Metrics,
   TELEMETRY,
   createLogger,
@@ -32,7 +33,7 @@ import { GATEWAY_DEFAULTS, Jt808Gateway } from '../ingest/index.js';
 import { TerminalStore } from '../center/index.js';
 import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
 import { locationBody } from '../cli/demo/location.js';
-import { fix } from './support/rules-trace.js';
+import { card, fix } from './support/rules-trace.js';
 import { eventually } from './support/vigil-process.js';
 
 const SECOND = 1_000;
@@ -173,6 +174,61 @@ describe('rules replay from the store after a crash', () => {
     expect(await again.alarms()).toEqual([]);
     await again.stop();
     expect(await storedAlarmRows(fresh[0].alarm_id)).toBe(1);
+  });
+});
+
+describe('driver cards across a crash', () => {
+  it('re-reads the driver cards stored after the snapshot with the fixes, in their order', async () => {
+    const t0 = Date.now() - 60 * SECOND;
+    const phone = '13900000003';
+    const crashed = await processOf();
+    await crashed.store([fix(phone, t0, { received_at: Date.now() })]);
+    await eventually(
+      async () => (crashed.runner.engine.stats.positions >= 1 ? true : undefined),
+      10_000,
+      'first fix of the card test',
+    );
+    crashed.runner.snapshotNow();
+    copyFileSync(snapshotFile, `${snapshotFile}.at-crash`);
+    // Stored but never evaluated: a card whose own date says the qualification ran out yesterday, then fixes.
+    const elsewhere = new MemoryLog({
+      partitions: 1,
+      backlogPerPartitionMax: 100,
+      durableGroups: { [TOPICS.telemetry]: 'sink-telemetry', [TOPICS.drivers]: 'sink-drivers' },
+    });
+    const observe = { logger: silentLogger, metrics: new Metrics() };
+    const sinks = [
+      new TableSink(elsewhere, TOPICS.telemetry, 'sink-telemetry', analytics.writer, TELEMETRY, observe, {
+        lingerMs: 0,
+      }),
+      new TableSink(elsewhere, TOPICS.drivers, 'sink-drivers', analytics.writer, DRIVER_EVENTS, observe, {
+        lingerMs: 0,
+      }),
+    ];
+    for (const sink of sinks) sink.start();
+    const producer = elsewhere.producer();
+    await producer.send(TOPICS.drivers, [
+      {
+        key: phone,
+        value: card(phone, t0 + 5 * SECOND, 'Q123', {
+          received_at: Date.now(),
+          certificate_valid_until: t0 - 86_400_000,
+        }),
+      },
+    ]);
+    await producer.send(
+      TOPICS.telemetry,
+      [10, 20, 30].map((s) => ({ key: phone, value: fix(phone, t0 + s * SECOND, { received_at: Date.now() }) })),
+    );
+    await elsewhere.close();
+    for (const sink of sinks) await sink.stop();
+    await crashed.stop();
+    copyFileSync(`${snapshotFile}.at-crash`, snapshotFile);
+
+    const restarted = await processOf();
+    const mismatch = (await restarted.alarms()).filter((a) => a.terminal_id === phone && a.rule === 'driver_mismatch');
+    expect(mismatch.map((a) => [a.started_at, JSON.parse(a.details).driver_id])).toEqual([[t0 + 5 * SECOND, 'Q123']]);
+    await restarted.stop();
   });
 });
 

@@ -17,7 +17,8 @@ import {
   type Label,
 } from '../fixtures/generator/index.js';
 import { encodeTerminalMessage } from '../cli/commands/wire-codec.js';
-import type { CameraEvent, VehicleRecord } from '../schema/index.js';
+import type { CameraEvent, DriverRecord, VehicleRecord } from '../schema/index.js';
+import { certificateValidUntil } from '../ingest/jt808/gateway/driver-cards.js';
 
 /** The terminal's alarm bits that are rules of their own (stream/rules/terminal-bits.ts). */
 const TERMINAL_BITS: readonly [string, number][] = [
@@ -59,7 +60,10 @@ describe.each(WINDOWS)('generated traffic, $name: labels are the only violations
   let manifest: GeneratedManifest;
   let labels: Label[];
   const fixes = new Map<string, LocationBody[]>();
+  /** Driver cards put in, per terminal, in time order. */
+  const cardsIn = new Map<string, { time: number; certificate: string; validUntil: number | null }[]>();
   const registry = new Map<string, VehicleRecord>();
+  const drivers = new Map<string, DriverRecord>();
 
   function covered(rule: string, terminal: string, ms: number): boolean {
     return labels.some((l) => l.rule === rule && l.terminal_id === terminal && ms >= l.start && ms <= l.end);
@@ -79,16 +83,30 @@ describe.each(WINDOWS)('generated traffic, $name: labels are the only violations
       const r = JSON.parse(line) as VehicleRecord;
       registry.set(r.terminal_id, r);
     }
+    for (const line of readFileSync(path.join(dir, 'drivers.ndjson'), 'utf8').trim().split('\n')) {
+      const d = JSON.parse(line) as DriverRecord;
+      drivers.set(d.id, d);
+    }
     for (const shard of manifest.wire_shards) {
       for await (const block of readTerminalBlocks(path.join(dir, shard))) {
         const list: LocationBody[] = [];
+        const cards: { time: number; certificate: string; validUntil: number | null }[] = [];
         for (const frame of block.frames) {
           if (frame.kind === FRAME_KIND_MALFORMED) continue;
           const parsed = parseFrame(frame.bytes);
           const message = parsed.ok ? decodeMessage(parsed.value) : undefined;
           if (message?.ok && message.value.msgId === 0x0200) list.push(message.value.body);
           if (message?.ok && message.value.msgId === 0x0704) list.push(...message.value.body.items);
+          if (message?.ok && message.value.msgId === 0x0702 && message.value.body.status === 1) {
+            const card = message.value.body;
+            cards.push({
+              time: card.time ?? 0,
+              certificate: card.certificate ?? '',
+              validUntil: certificateValidUntil(card.expiry),
+            });
+          }
         }
+        cardsIn.set(block.identity.phone, cards);
         list.sort((a, b) => a.time - b.time);
         fixes.set(block.identity.phone, list);
       }
@@ -143,9 +161,15 @@ describe.each(WINDOWS)('generated traffic, $name: labels are the only violations
     for (const [phone, list] of fixes) {
       let drivingSince: number | undefined;
       let restSince: number | undefined;
+      const cards = cardsIn.get(phone) ?? [];
       for (let i = 1; i < list.length; i++) {
         const a = list[i - 1];
         const b = list[i];
+        // Another driver's card put in between two fixes: the clock that counts is theirs, fresh (each generated
+        // driver drives one vehicle).
+        const swap = cards.find((c) => c.time > a.time && c.time <= b.time);
+        const before = cards.filter((c) => c.time <= a.time).pop();
+        if (swap && before && swap.certificate !== before.certificate) drivingSince = undefined;
         const gapMin = (b.time - a.time) / 60_000;
         if (
           gapMin > 15 &&
@@ -166,6 +190,31 @@ describe.each(WINDOWS)('generated traffic, $name: labels are the only violations
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('has no unlabelled driver card that is unknown or expired, and every such label names one', () => {
+    const problems: string[] = [];
+    const faulty = new Set<string>();
+    for (const [phone, cards] of cardsIn)
+      for (const c of cards) {
+        const d = drivers.get(c.certificate);
+        const vehicle = registry.get(phone);
+        const bad =
+          !d ||
+          d.enterprise_id !== vehicle?.enterprise_id ||
+          (d.qualification_valid_until ?? Infinity) < c.time ||
+          (c.validUntil ?? Infinity) < c.time;
+        if (!bad) continue;
+        faulty.add(`${phone}@${c.time}`);
+        if (!labels.some((l) => l.rule === 'driver_mismatch' && l.terminal_id === phone && l.start === c.time))
+          problems.push(`driver_mismatch ${phone} ${c.certificate} ${new Date(c.time).toISOString()}`);
+      }
+    for (const l of labels.filter((x) => x.rule === 'driver_mismatch'))
+      if (!faulty.has(`${l.terminal_id}@${l.start}`))
+        problems.push(`label without a faulty card: ${JSON.stringify(l)}`);
+    expect(problems).toEqual([]);
+    // Each faulty card is one label (a window too small for a driver_mismatch violator has neither).
+    expect(labels.filter((l) => l.rule === 'driver_mismatch')).toHaveLength(faulty.size);
   });
 
   it('has no unlabelled overweight reading, and every label of a reading names a real one', () => {

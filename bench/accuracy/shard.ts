@@ -10,7 +10,15 @@
  * is off in the group engines and runs in one device engine fed all status reports and sightings
  * (`runDeviceEngine`).
  */
-import type { AlarmRow, CameraEvent, DeviceStatus, TelemetryRow, VehicleRecord } from '../../schema/index.js';
+import type {
+  AlarmRow,
+  CameraEvent,
+  DeviceStatus,
+  DriverEventRow,
+  DriverRecord,
+  TelemetryRow,
+  VehicleRecord,
+} from '../../schema/index.js';
 import {
   ALL_RULES,
   RuleEngine,
@@ -21,6 +29,7 @@ import {
 } from '../../stream/index.js';
 import type { EngineEvent, RulesConfig } from '../../stream/index.js';
 import { telemetryFromLocation } from '../../ingest/jt808/gateway/normalize.js';
+import { driverEventFromCard } from '../../ingest/jt808/gateway/driver-cards.js';
 import { toJt808 } from '../../cli/commands/wire-codec.js';
 import {
   latestVersions,
@@ -64,6 +73,19 @@ export function telemetryOf(t: VehicleTraffic): { at: number; row: TelemetryRow 
   return out;
 }
 
+/** The driver card rows the gateway would store for a vehicle's 0x0702 reports, with their arrival times. */
+export function driverEventsOf(t: VehicleTraffic): { at: number; row: DriverEventRow }[] {
+  const { phone, plate, version } = t.vehicle.terminal;
+  const out: { at: number; row: DriverEventRow }[] = [];
+  for (const { sendMs, message } of t.messages) {
+    if (message.msgId !== 0x0702) continue;
+    const decoded = toJt808(message, version);
+    if (decoded.msgId === 0x0702)
+      out.push({ at: sendMs, row: driverEventFromCard(phone, plate, decoded.body, sendMs, '') });
+  }
+  return out;
+}
+
 function scored(a: AlarmRow): ScoredAlarm {
   return {
     alarm_id: a.alarm_id,
@@ -97,7 +119,9 @@ export function runGroup(
 ): GroupResult {
   const byTerminal = new Map<string, VehicleRecord>();
   const byPlate = new Map<string, VehicleRecord>();
+  const drivers = new Map<string, DriverRecord>();
   const telemetry: EngineEvent[] = [];
+  let positions = 0;
   const camera: EngineEvent[] = [];
   const labels: Label[] = [];
   const sightings: number[] = [];
@@ -106,7 +130,16 @@ export function runGroup(
     const { type: _type, ...record } = t.registry as VehicleRecord & { type: 'vehicle' };
     byTerminal.set(record.terminal_id, record);
     byPlate.set(record.plate, record);
-    for (const { at, row } of telemetryOf(t)) telemetry.push({ topic: 'telemetry', partition: 0, at, value: row });
+    for (const d of [t.driver, t.coDriver]) {
+      if (d?.type !== 'driver') continue;
+      const { type: _driverType, ...driver } = d;
+      drivers.set(driver.id, driver);
+    }
+    const rows = telemetryOf(t);
+    positions += rows.length;
+    for (const { at, row } of rows) telemetry.push({ topic: 'telemetry', partition: 0, at, value: row });
+    // Driver cards ride with the telemetry: the same terminal sends them, in order, on the same connection.
+    for (const { at, row } of driverEventsOf(t)) telemetry.push({ topic: 'drivers', at, value: row });
     for (const { record: r } of t.http) {
       const c = r as CameraEvent;
       camera.push({ topic: 'camera', at: c.received_at, value: c });
@@ -120,7 +153,11 @@ export function runGroup(
   const events = telemetry.concat(camera).sort((a, b) => a.at! - b.at!);
   let now = events.length > 0 ? events[0].at! : plan.window.startMs;
   const engine = new RuleEngine(ALL_RULES, compileRulesConfig(accuracyConfig(plan, false), 1, ALL_RULES), {
-    registry: { byTerminal: (id) => byTerminal.get(id), byPlate: (p) => byPlate.get(p) },
+    registry: {
+      byTerminal: (id) => byTerminal.get(id),
+      byPlate: (p) => byPlate.get(p),
+      byDriver: (certificate) => drivers.get(certificate),
+    },
     now: () => now,
   });
   const tracked = (function* () {
@@ -136,7 +173,7 @@ export function runGroup(
     labels,
     alarms: latestVersions(versions).map(scored),
     sightings: Float64Array.from(sightings),
-    positions: telemetry.length,
+    positions,
     cameraEvents: camera.length,
   };
 }

@@ -406,7 +406,7 @@ export function documentRouterRoutes(api: Api): void {
       "A vehicle's track over a window of up to 31 days, reduced on the server, with mileage, stops, trips and its alarms, within the caller's scope",
     roles: 'any',
     query: VEHICLE_WINDOW_QUERY,
-    returns: 'TrackAnswer {terminal_id, plate, from, to, points, mileage_km, stops, trips, alarms, ...}',
+    returns: 'TrackAnswer {terminal_id, plate, from, to, points, mileage_km, stops, trips, alarms, driver, ...}',
   });
   api.document({
     method: 'GET',

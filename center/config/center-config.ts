@@ -115,6 +115,8 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
       overtime_parking: 'expressway',
       route_deviation: 'road_transport',
       area_entry_exit: 'road_transport',
+      // A driver without a valid qualification, or not the operator's: practitioner supervision is 运管's.
+      driver_mismatch: 'road_transport',
       [PLATFORM_ALARM_RULE]: 'road_transport',
       '*': 'road_transport',
     },

@@ -1,12 +1,12 @@
 /**
- * The vehicle, enterprise and driver registry in PostgreSQL, with the vehicles also held in memory so the
- * rules and the feed can look a vehicle up on every position without a query. Writes go to PostgreSQL first
+ * The vehicle, enterprise and driver registry in PostgreSQL, with the vehicles (and the drivers, whom the rules
+ * look up at every card inserted) also held in memory so the rules and the feed can look them up without a query. Writes go to PostgreSQL first
  * and reach memory only once committed, so memory never knows something the database would forget.
  *
  * A writer (a source key, bound to an org unit) creates and updates only rows of its own subtree: an existing
  * row of another unit, or a reference to another unit's enterprise, is refused by name (`registry-scope.ts`).
  */
-import type { RegistryRecord, VehicleClass, VehicleRecord, VehicleRegistry } from '../../schema/index.js';
+import type { DriverRecord, RegistryRecord, VehicleClass, VehicleRecord, VehicleRegistry } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import type { RegistryRefusal, RegistryWriter, RegistryWriterIdentity } from '../../ingest/index.js';
 import { registryRecordRefusal } from './registry-scope.js';
@@ -23,6 +23,7 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
   private readonly byPlateColor = new Map<string, VehicleRecord>();
   private readonly byPlateOnly = new Map<string, VehicleRecord>();
   private readonly byTerminalId = new Map<string, VehicleRecord>();
+  private readonly drivers = new Map<string, DriverRecord>();
 
   private constructor(private readonly sql: Sql) {}
 
@@ -33,7 +34,15 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
       'SELECT plate, plate_color, vehicle_class, axles, drive_axles, enterprise_id, terminal_id, permit_valid_until, route_length_km, home_org_code FROM vehicles',
     );
     for (const row of rows) store.remember(vehicleOfRow(row));
+    const drivers = await sql.query<Record<string, unknown>>(
+      'SELECT id, name, enterprise_id, plate, qualification_valid_until FROM drivers',
+    );
+    for (const row of drivers) store.drivers.set(String(row.id), driverOfRow(row));
     return store;
+  }
+
+  byDriver(certificate: string): DriverRecord | undefined {
+    return this.drivers.get(certificate);
   }
 
   byTerminal(terminalId: string): VehicleRecord | undefined {
@@ -55,6 +64,7 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
 
   async upsert(records: readonly RegistryRecord[], writer: RegistryWriterIdentity): Promise<RegistryRefusal[]> {
     const vehicles: VehicleRecord[] = [];
+    const drivers: DriverRecord[] = [];
     const { source } = writer;
     const refusals = await this.sql.transaction(async (tx) => {
       const refused: RegistryRefusal[] = [];
@@ -89,11 +99,14 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
               source,
             ],
           );
+          const { type: _type, ...driver } = record;
+          drivers.push(driver);
         }
       }
       return refused;
     });
     for (const vehicle of vehicles) this.remember(vehicle);
+    for (const driver of drivers) this.drivers.set(driver.id, driver);
     return refusals;
   }
 
@@ -155,5 +168,17 @@ function vehicleOfRow(row: Record<string, unknown>): VehicleRecord {
     permit_valid_until: permit === null || permit === undefined ? null : new Date(permit as string | Date).getTime(),
     route_length_km: Number(row.route_length_km),
     home_org_code: String(row.home_org_code),
+  };
+}
+
+function driverOfRow(row: Record<string, unknown>): DriverRecord {
+  const until = row.qualification_valid_until;
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    enterprise_id: String(row.enterprise_id),
+    plate: String(row.plate ?? ''),
+    qualification_valid_until:
+      until === null || until === undefined ? null : new Date(until as string | Date).getTime(),
   };
 }

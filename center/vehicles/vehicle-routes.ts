@@ -166,6 +166,19 @@ export function registerVehicleRoutes(router: Router, deps: VehicleRouteDeps): v
         plate: String(r[8]),
       }));
     if (plate === '' && alarms.length > 0) plate = alarms[0].plate;
+    // The last card report at or before the window's end says who was driving then.
+    const cards = await deps.analytics.queryInternal(
+      `SELECT toUnixTimestamp64Milli(ts), status, driver_name, certificate
+         FROM driver_events FINAL
+        WHERE terminal_id = '${terminalId}' AND ts <= fromUnixTimestamp64Milli(toInt64(${to}))
+        ORDER BY ts DESC LIMIT 1`,
+      { rowsMax: 1 },
+    );
+    const card = cards.rows[0];
+    const driver =
+      card !== undefined && Number(card[1]) === 1 && String(card[3]) !== ''
+        ? { name: String(card[2]), certificate: String(card[3]), since: Number(card[0]) }
+        : null;
     const answer: TrackAnswer = {
       terminal_id: terminalId,
       plate,
@@ -176,6 +189,7 @@ export function registerVehicleRoutes(router: Router, deps: VehicleRouteDeps): v
       points: thinTrack(points, analysis.stops, TRACK_POINTS_MAX),
       ...analysis,
       alarms,
+      driver,
     };
     return { body: answer };
   });

@@ -43,6 +43,8 @@ export function toJt808(message: TerminalMessage, version: WireVersion): Jt808Me
       return { msgId: 0x0002, body: {} };
     case 0x0200:
       return { msgId: 0x0200, body: locationBody(message.body, version) };
+    case 0x0702:
+      return { msgId: 0x0702, body: { ...message.body } };
     case 0x0704:
       return {
         msgId: 0x0704,

@@ -48,7 +48,8 @@ export type ShowcaseRule =
   | TerminalShowcaseRule
   | 'overtime_parking'
   | 'route_deviation'
-  | 'area_entry_exit';
+  | 'area_entry_exit'
+  | 'driver_mismatch';
 
 /** One labelled case: the rule, the demo second its violation happens, its subject and what a presenter says. */
 export interface ShowcaseCase {
@@ -218,6 +219,15 @@ const V = {
     headingDeg: 90,
     cruiseKmh: 40,
   }),
+  driverMismatch: vehicle(16, {
+    vehicleClass: 'heavy_truck',
+    axles: 3,
+    permitDays: 365,
+    routeLengthKm: 0,
+    start: [113.75, 34.77],
+    headingDeg: 60,
+    cruiseKmh: 60,
+  }),
 } as const;
 
 /** The lorries of the terminal-reported cases (showcase-terminal.ts), by rule. */
@@ -269,6 +279,15 @@ export const SHOWCASE_ZONES = [
     circle: { center: [113.5675, 34.65], radiusM: 500 },
   },
 ];
+
+/** The driver of the driver_mismatch case: registered with the demo's enterprise, qualification expired. */
+const EXPIRED_DRIVER = {
+  id: '410105197801010031',
+  name: '周建军',
+  authority: '郑州市交通运输局',
+  /** Days before the demo's start the qualification ran out. */
+  expiredDays: 40,
+};
 
 /** Roadside equipment of the sample's network the cases use (positions as the sample's records give them). */
 const WIM_ZHENGZHOU = { device_id: 'wim-410102', lon: 113.6073, lat: 34.74945, org_code: '410102' };
@@ -361,6 +380,13 @@ export const SHOWCASE_CASES: readonly ShowcaseCase[] = [
     V.unlicensed,
     '道路运输证已过期的货车经过卡口',
     'lorry with an expired transport permit passes a camera',
+  ),
+  caseOf(
+    'driver_mismatch',
+    300,
+    V.driverMismatch,
+    '货车驾驶员插卡，从业资格证已过期',
+    "lorry driver's card goes in with an expired qualification certificate",
   ),
   {
     ...caseOf('device_offline', 555, undefined, '称重站上报故障', 'weigh-in-motion site reports a fault'),
@@ -478,6 +504,16 @@ export class Showcase {
         home_org_code: '410105',
       })),
     );
+    await this.post('registry', [
+      {
+        type: 'driver',
+        id: EXPIRED_DRIVER.id,
+        name: EXPIRED_DRIVER.name,
+        enterprise_id: ENTERPRISE_ID,
+        plate: V.driverMismatch.plate,
+        qualification_valid_until: t0 - EXPIRED_DRIVER.expiredDays * 24 * HOUR_MS,
+      },
+    ]);
     this.logger.info('demo showcase scheduled', {
       cases: SHOWCASE_CASES.map((c) => ({ rule: c.rule, at_s: c.atS, subject: c.plate || c.device_id })),
     });
@@ -499,6 +535,7 @@ export class Showcase {
       ['overtime_parking', () => this.overtimeParking()],
       ['route_deviation', () => this.routeDeviation()],
       ['area_entry_exit', () => this.areaEntry()],
+      ['driver_mismatch', () => this.driverMismatch()],
     ];
     await Promise.all(
       scripts.map(([rule, run]) =>
@@ -715,6 +752,31 @@ export class Showcase {
     if (this.stopped) return;
     const ts = Math.floor(this.clock.now() / 1000) * 1000;
     await this.post('anpr', [{ ...this.camera('anpr', ANPR_ZHENGZHOU, V.unlicensed, ts), confidence: 0.95 }]);
+  }
+
+  /** The driver puts a card in whose qualification the registry says expired, and sets off. */
+  private async driverMismatch(): Promise<void> {
+    const d = await this.driver(V.driverMismatch);
+    const at = this.at('driver_mismatch');
+    await this.clock.at(at - 30, this.abort.signal);
+    if (this.stopped) return;
+    const expiry = new Date(this.clock.startMs - EXPIRED_DRIVER.expiredDays * 24 * HOUR_MS + CHINA_OFFSET_MS);
+    await d.terminal.request(
+      {
+        msgId: 0x0702,
+        body: {
+          status: 1,
+          time: Math.floor(this.clock.now() / 1000) * 1000,
+          readResult: 0,
+          name: EXPIRED_DRIVER.name,
+          certificate: EXPIRED_DRIVER.id,
+          authority: EXPIRED_DRIVER.authority,
+          expiry: expiry.toISOString().slice(0, 10),
+        },
+      },
+      { timeoutMs: 15_000, retries: 2 },
+    );
+    await this.drive(d, at, at + 240);
   }
 
   private async deviceFault(): Promise<void> {

@@ -3,7 +3,15 @@
  * this order so that each reader has joined its topics before anything upstream replays into them, and they stop
  * in the reverse one: the rules' last alarms still reach the centres, the hub and the sinks.
  */
-import { ALARMS, CAMERA_EVENTS, DEVICE_STATUS, INGEST_REJECTS, MEDIA_EVENTS, TELEMETRY } from '../../schema/index.js';
+import {
+  ALARMS,
+  CAMERA_EVENTS,
+  DEVICE_STATUS,
+  DRIVER_EVENTS,
+  INGEST_REJECTS,
+  MEDIA_EVENTS,
+  TELEMETRY,
+} from '../../schema/index.js';
 import type { TableSpec } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
 import {
@@ -48,6 +56,7 @@ const SINK_TABLES: readonly {
   { topic: TOPICS.camera, table: CAMERA_EVENTS },
   { topic: TOPICS.devices, table: DEVICE_STATUS },
   { topic: TOPICS.media, table: MEDIA_EVENTS },
+  { topic: TOPICS.drivers, table: DRIVER_EVENTS },
 ];
 
 /**

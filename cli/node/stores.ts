@@ -27,6 +27,7 @@ export const SINK_GROUPS = {
   [TOPICS.camera]: 'sink-camera',
   [TOPICS.devices]: 'sink-devices',
   [TOPICS.media]: 'sink-media',
+  [TOPICS.drivers]: 'sink-drivers',
 } as const;
 
 /** The flag operators set the free-space bound with, named in readiness and in the refusal. */

@@ -67,6 +67,7 @@ const MARKER: Record<string, string> = {
   media_events: 'path',
   camera_events: 'event_id',
   device_status: 'event_id',
+  driver_events: 'certificate',
   org_units: 'name',
   enterprises: 'name',
   vehicles: 'plate',

@@ -3,7 +3,8 @@
  * where an engine stood. Rule states are stored by rule id, so a later rule list cannot mix them up.
  */
 import type { TelemetryRow } from '../../schema/index.js';
-import type { Episode } from './rule-engine.js';
+import type { DriverFacts } from './rule.js';
+import type { CardChange, Episode } from './rule-engine.js';
 
 /** Written now. Format 2: fixes are no longer held back for ordering, gaps are consumed, roadside ids are kept. */
 export const SNAPSHOT_FORMAT = 2;
@@ -39,7 +40,13 @@ export interface EngineSnapshot {
     late: LaneSnapshot | null;
     /** Format 1 only: fixes held back for ordering, not yet evaluated. */
     held?: TelemetryRow[] | null;
+    /** The driver at the wheel by the last card (absent without one, and in snapshots before drivers). */
+    driver?: DriverFacts;
+    /** Card changes not yet reached by the vehicle's fixes. */
+    cards?: CardChange[];
   }[];
+  /** Per-driver rule states by certificate number (absent in snapshots before drivers). */
+  drivers?: { id: string; last_ts: number; states: Record<string, unknown> }[];
   plates: { plate: string; lane: LaneSnapshot }[];
   devices: { id: string; org_code: string; lat: number; lon: number; lane: LaneSnapshot }[];
   /** Roadside event keys evaluated, with their `received_at` (absent in format 1). */

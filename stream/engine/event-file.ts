@@ -1,18 +1,19 @@
 /**
  * Drives the engine from recorded events, without a log: one JSON object per line,
  *   {"topic":"telemetry","partition":0,"at":1764295200000,"value":{…TelemetryRow…}}
- * `topic` is telemetry | camera | devices (or the full log topic name), `partition` defaults to 0, and `at`
+ * `topic` is telemetry | camera | devices | drivers (or the full log topic name), `partition` defaults to 0, and `at`
  * is the processing time the event arrives at (default: its own event time, as if delivered at once). The
  * clock ticks every `tickMs` of that processing time, so absence timers fire as they would live. Replays of
  * the same file give the same alarms, ids included.
  */
-import type { AlarmRow, CameraEvent, DeviceStatus, TelemetryRow } from '../../schema/index.js';
+import type { AlarmRow, CameraEvent, DeviceStatus, DriverEventRow, TelemetryRow } from '../../schema/index.js';
 import type { RuleEngine } from './rule-engine.js';
 
 export type EngineEvent =
   | { topic: 'telemetry'; partition?: number; at?: number; value: TelemetryRow }
   | { topic: 'camera'; partition?: number; at?: number; value: CameraEvent }
-  | { topic: 'devices'; partition?: number; at?: number; value: DeviceStatus };
+  | { topic: 'devices'; partition?: number; at?: number; value: DeviceStatus }
+  | { topic: 'drivers'; partition?: number; at?: number; value: DriverEventRow };
 
 const TOPIC_ALIASES: Record<string, EngineEvent['topic']> = {
   telemetry: 'telemetry',
@@ -21,6 +22,8 @@ const TOPIC_ALIASES: Record<string, EngineEvent['topic']> = {
   'vigil.camera': 'camera',
   devices: 'devices',
   'vigil.devices': 'devices',
+  drivers: 'drivers',
+  'vigil.drivers': 'drivers',
 };
 
 /** Parses one line; throws with the line number and reason when it is not an event. */
@@ -34,7 +37,9 @@ export function parseEventLine(line: string, lineNumber: number): EngineEvent | 
   }
   const topic = TOPIC_ALIASES[String(raw.topic)];
   if (!topic)
-    throw new Error(`line ${lineNumber}: topic ${JSON.stringify(raw.topic)} is not telemetry, camera or devices`);
+    throw new Error(
+      `line ${lineNumber}: topic ${JSON.stringify(raw.topic)} is not telemetry, camera, devices or drivers`,
+    );
   if (typeof raw.value !== 'object' || raw.value === null || typeof (raw.value as { ts?: unknown }).ts !== 'number')
     throw new Error(`line ${lineNumber}: value is not an event with a numeric ts`);
   return {
@@ -74,6 +79,7 @@ export function replayEvents(
     advance(at);
     if (event.topic === 'telemetry') engine.onPosition(event.value, event.partition ?? 0, now);
     else if (event.topic === 'camera') engine.onCamera(event.value, now);
+    else if (event.topic === 'drivers') engine.onDriverEvent(event.value, now);
     else engine.onDevice(event.value, now);
     alarms.push(...engine.drainAlarms());
   }

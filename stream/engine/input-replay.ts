@@ -13,10 +13,12 @@ import {
   ALARMS,
   CAMERA_EVENTS,
   DEVICE_STATUS,
+  DRIVER_EVENTS,
   TELEMETRY,
   type CameraEvent,
   type ColumnsSpec,
   type DeviceStatus,
+  type DriverEventRow,
   type TableSpec,
   type TelemetryRow,
 } from '../../schema/index.js';
@@ -27,7 +29,8 @@ import type { MemoryLog } from '../log/memory-log.js';
 export type ReplayedInput =
   | { topic: typeof TOPICS.telemetry; partition: number; value: TelemetryRow }
   | { topic: typeof TOPICS.camera; partition: number; value: CameraEvent }
-  | { topic: typeof TOPICS.devices; partition: number; value: DeviceStatus };
+  | { topic: typeof TOPICS.devices; partition: number; value: DeviceStatus }
+  | { topic: typeof TOPICS.drivers; partition: number; value: DriverEventRow };
 
 export interface InputReplay {
   /**
@@ -75,6 +78,12 @@ const SOURCES: readonly Source[] = [
     table: DEVICE_STATUS,
     tieBreak: ['device_id', 'source', 'event_id'],
     keyOf: (r) => String(r.device_id),
+  },
+  {
+    topic: TOPICS.drivers,
+    table: DRIVER_EVENTS,
+    tieBreak: ['terminal_id', 'ts', 'status'],
+    keyOf: (r) => String(r.terminal_id),
   },
 ];
 
@@ -161,7 +170,8 @@ async function* pages(
       const last = after;
       const bound = order.map((c, i) => {
         params[`k${i}`] = last[c];
-        return columns[c].kind === 'datetime_ms' ? `{k${i}:Int64}` : `{k${i}:String}`;
+        const kind = columns[c].kind;
+        return kind === 'datetime_ms' ? `{k${i}:Int64}` : kind.startsWith('uint') ? `{k${i}:UInt64}` : `{k${i}:String}`;
       });
       where += ` AND (${order.join(', ')}) > (${bound.join(', ')})`;
     }
@@ -182,9 +192,14 @@ async function* pages(
   }
 }
 
-const TOPIC_RANK: Record<string, number> = { [TOPICS.telemetry]: 0, [TOPICS.camera]: 1, [TOPICS.devices]: 2 };
+const TOPIC_RANK: Record<string, number> = {
+  [TOPICS.telemetry]: 0,
+  [TOPICS.camera]: 1,
+  [TOPICS.devices]: 2,
+  [TOPICS.drivers]: 3,
+};
 
-/** Merges the tables' ordered streams by received_at (then telemetry, camera, devices), in batches. */
+/** Merges the tables' ordered streams by received_at (then telemetry, camera, devices, drivers), in batches. */
 async function* mergeByReceivedAt(streams: AsyncGenerator<ReplayedInput>[]): AsyncGenerator<ReplayedInput[]> {
   const heads = await Promise.all(streams.map((s) => s.next()));
   let batch: ReplayedInput[] = [];

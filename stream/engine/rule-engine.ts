@@ -26,6 +26,7 @@ import type {
   AlarmRow,
   CameraEvent,
   DeviceStatus,
+  DriverEventRow,
   TelemetryRow,
   VehicleRecord,
   VehicleRegistry,
@@ -40,6 +41,7 @@ import {
   type AnyDeviceRule,
   type AnyPositionRule,
   type AnyRule,
+  type DriverFacts,
   type EpisodeSink,
   type Evidence,
   type LastFix,
@@ -57,6 +59,8 @@ export interface RuleEngineOptions {
   vehiclesMax: number;
   platesMax: number;
   devicesMax: number;
+  /** Drivers with state at most (fatigue per driver); beyond it, the longest off the wheel are forgotten first. */
+  driversMax: number;
   /** Roadside event ids remembered so that one delivered again is not evaluated twice; the oldest go first. */
   roadsideSeenMax: number;
   /**
@@ -78,6 +82,7 @@ export const RULE_ENGINE_DEFAULTS: RuleEngineOptions = {
   vehiclesMax: 500_000,
   platesMax: 500_000,
   devicesMax: 100_000,
+  driversMax: 500_000,
   roadsideSeenMax: 200_000,
   roadsideSeenWindowMs: 600_000,
   factsRefreshMs: 300_000,
@@ -101,6 +106,7 @@ export interface EngineStats {
   positions: number;
   cameraEvents: number;
   deviceEvents: number;
+  driverEvents: number;
   late: number;
   alreadyEvaluated: number;
   duplicates: number;
@@ -161,6 +167,24 @@ interface Vehicle {
   gaps: number[] | undefined;
   live: Lane;
   late: Lane | undefined;
+  /** At the wheel since the last card change evaluated; undefined without a card in. */
+  driver: DriverFacts | undefined;
+  /** Card changes newer than the frontier, oldest first, applied before the first fix at or after each. */
+  cards: CardChange[] | undefined;
+}
+
+/** A driver card inserted (`driver` set) or taken out (`driver` null), at event time `ts`. */
+export interface CardChange {
+  ts: number;
+  status: number;
+  driver: DriverFacts | null;
+}
+
+/** State of the per-driver rules of one driver, wherever they drive. */
+interface Driver {
+  states: unknown[];
+  /** Event time of the last fix evaluated with this driver at the wheel. */
+  lastTs: number;
 }
 
 interface Plate {
@@ -248,6 +272,7 @@ export function factsOf(record: VehicleRecord | undefined, terminalId: string, p
       routeLengthKm: 0,
       axles: 0,
       permitValidUntil: null,
+      enterpriseId: '',
     };
   const p = record.plate || plate;
   return {
@@ -261,6 +286,7 @@ export function factsOf(record: VehicleRecord | undefined, terminalId: string, p
     axles: record.axles,
     ...(record.drive_axles ? { driveAxles: record.drive_axles } : {}),
     permitValidUntil: record.permit_valid_until,
+    enterpriseId: record.enterprise_id,
   };
 }
 
@@ -309,6 +335,7 @@ export class RuleEngine {
   private readonly plateToVehicle = new Map<string, Vehicle>();
   private readonly plates = new Map<string, Plate>();
   private readonly devices = new Map<string, Device>();
+  private readonly drivers = new Map<string, Driver>();
   private readonly partitions: PartitionClock[] = [];
   private readonly lateVehicles = new Set<Vehicle>();
   /** Roadside event key → its `received_at`, in arrival order. */
@@ -336,6 +363,7 @@ export class RuleEngine {
     positions: 0,
     cameraEvents: 0,
     deviceEvents: 0,
+    driverEvents: 0,
     late: 0,
     alreadyEvaluated: 0,
     duplicates: 0,
@@ -416,6 +444,10 @@ export class RuleEngine {
         p.facts?.homeOrgCode,
       );
     for (const d of this.devices.values()) sweep(d.lane, this.compiled.base, `device:${d.id}`, '', '', undefined);
+    for (const d of this.drivers.values())
+      d.states.forEach((_, i) => {
+        if (this.compiled.base.configs[i] === null) d.states[i] = undefined;
+      });
   }
 
   get configVersion(): number {
@@ -479,6 +511,8 @@ export class RuleEngine {
         gaps: undefined,
         live: newLane(this.positionStateSlots),
         late: undefined,
+        driver: undefined,
+        cards: undefined,
       };
       this.vehicles.set(terminalId, v);
     }
@@ -502,6 +536,11 @@ export class RuleEngine {
     }
     v.frontier = row.ts;
     if (row.ts < v.firstTs) v.firstTs = row.ts;
+    const cards = v.cards;
+    if (cards !== undefined && cards[0].ts <= row.ts) {
+      while (cards.length > 0 && cards[0].ts <= row.ts) this.applyCard(v, cards.shift()!, row.lat, row.lon);
+      if (cards.length === 0) v.cards = undefined;
+    }
     this.evaluate(v, v.live, row, row.backfill === 1 ? 1 : 0, false);
   }
 
@@ -555,6 +594,7 @@ export class RuleEngine {
       this.plateToVehicle.set(facts.plate, v);
     }
     v.facts = facts;
+    if (v.driver !== undefined) facts.driver = v.driver;
     v.factsAt = row.ts;
     v.set = this.compiled.cities.get(facts.cityCode) ?? this.compiled.base;
     v.configVersion = this.compiled.version;
@@ -578,6 +618,9 @@ export class RuleEngine {
     const configs = v.set.configs;
     const ctx = this.compiled.context;
     const states = lane.states;
+    // Late data is judged per vehicle: who drove during a back-filled gap is not known well enough to move a
+    // driver's clock that already went past it.
+    const driverStates = lateLane ? undefined : this.driverStatesAt(v, row.ts);
     for (let i = 0; i < this.positionRules.length; i++) {
       const { index, rule } = this.positionRules[i];
       const config = configs[index];
@@ -585,9 +628,10 @@ export class RuleEngine {
       // Absence is a live notion: late data says nothing about whether the terminal is heard now.
       if (lateLane && rule.onClock !== undefined) continue;
       sink.rule = rule.id;
-      const state = states[index];
+      const holder = driverStates !== undefined && rule.perDriver === true ? driverStates : states;
+      const state = holder[index];
       const next = rule.evaluate(state, row, v.facts, config, sink, ctx, track);
-      if (next !== state) states[index] = next;
+      if (next !== state) holder[index] = next;
     }
     if (row.ts > lane.lastTs) lane.lastTs = row.ts;
     if ((row.status_bits & STATUS_POSITIONED) !== 0 && (row.lat !== 0 || row.lon !== 0) && row.ts > lane.fixTs) {
@@ -607,6 +651,113 @@ export class RuleEngine {
     track.fixLat = lane.fixLat;
     track.fixLon = lane.fixLon;
     return track;
+  }
+
+  // ---------------------------------------------------------------- drivers
+
+  /**
+   * One driver card report (JT/T 808 0x0702). It takes effect from its event time on: a card newer than the
+   * vehicle's newest fix waits for the first fix at or after it (the card and the positions travel on different
+   * topics, so either may be read first); an older one applies at once. `lookUp` is the registry's driver.
+   */
+  onDriverEvent(row: DriverEventRow, now = this.deps.now()): void {
+    this.stats.driverEvents++;
+    if (row.ts > now + this.compiled.engine.futureToleranceSeconds * 1000) {
+      this.stats.future++;
+      return;
+    }
+    const v = this.vehicleOf(row.terminal_id);
+    const change: CardChange = {
+      ts: row.ts,
+      status: row.status,
+      driver: row.status === 1 ? this.driverFacts(row) : null,
+    };
+    if (row.ts <= v.frontier) {
+      this.applyCard(v, change, v.live.fixLat, v.live.fixLon);
+      return;
+    }
+    const cards = (v.cards ??= []);
+    // The same report delivered again (a retransmission, a replay) is one change.
+    if (cards.some((c) => c.ts === change.ts && c.status === change.status)) {
+      this.stats.duplicates++;
+      return;
+    }
+    let i = cards.length;
+    while (i > 0 && cards[i - 1].ts > change.ts) i--;
+    cards.splice(i, 0, change);
+    // A terminal that never reports a fix again must not grow this without bound.
+    if (cards.length > 16) cards.splice(0, cards.length - 16);
+  }
+
+  private driverFacts(row: DriverEventRow): DriverFacts {
+    const lookUp = this.deps.registry.byDriver?.bind(this.deps.registry);
+    const id = row.read_result === 0 ? row.certificate : '';
+    return {
+      id,
+      name: row.driver_name,
+      since: row.ts,
+      readResult: row.read_result,
+      cardValidUntil: row.certificate_valid_until,
+      record: id !== '' && lookUp ? lookUp(id) : undefined,
+      registryKnowsDrivers: lookUp !== undefined,
+    };
+  }
+
+  /**
+   * A new driver takes the wheel, or the card goes out. Per-driver episodes open in the vehicle end where a
+   * different identified driver takes over (the alarm was about the one who left); when a card goes out with no
+   * one else's in, the vehicle's own clock continues from the driver's, since whoever drives on is unidentified.
+   */
+  private applyCard(v: Vehicle, change: CardChange, lat: number, lon: number): void {
+    const before = v.driver;
+    const after = change.driver ?? undefined;
+    if (before !== undefined && after !== undefined && before.id === after.id && before.readResult === after.readResult)
+      return;
+    if (before !== undefined && before.id !== '') {
+      const leaving = this.drivers.get(before.id);
+      if (leaving !== undefined)
+        for (const { index, rule } of this.positionRules)
+          if (rule.perDriver === true) v.live.states[index] = structuredClone(leaving.states[index]);
+    }
+    if (after !== undefined && after.id !== '' && after.id !== before?.id) {
+      const sink = this.bindSink(v.live, v.key, v.key, v.facts.plate, v.facts.homeOrgCode, '', 0, change.ts, lat, lon);
+      for (const { rule } of this.positionRules) {
+        if (rule.perDriver !== true) continue;
+        sink.rule = rule.id;
+        for (const k of v.live.episodes ? [...v.live.episodes.keys()] : []) {
+          if (k !== rule.id && !k.startsWith(`${rule.id}/`)) continue;
+          this.closeEpisode(sink, k.length > rule.id.length ? k.slice(rule.id.length + 1) : '', change.ts);
+        }
+      }
+    }
+    v.driver = after;
+    v.facts = { ...v.facts, driver: after };
+  }
+
+  /** The per-driver rule states of the vehicle's driver, or undefined when no identified driver is at the wheel. */
+  private driverStatesAt(v: Vehicle, ts: number): unknown[] | undefined {
+    const id = v.driver?.id;
+    if (!id) return undefined;
+    let d = this.drivers.get(id);
+    if (d === undefined) {
+      if (this.drivers.size >= this.options.driversMax) this.evictDrivers();
+      d = { states: new Array<unknown>(this.positionStateSlots).fill(undefined), lastTs: ts };
+      this.drivers.set(id, d);
+    }
+    if (ts > d.lastTs) d.lastTs = ts;
+    return d.states;
+  }
+
+  private evictDrivers(): void {
+    const target = Math.floor(this.options.driversMax * 0.9);
+    const atWheel = new Set<string>();
+    for (const v of this.vehicles.values()) if (v.driver?.id) atWheel.add(v.driver.id);
+    const byAge = [...this.drivers].filter(([id]) => !atWheel.has(id)).sort((a, b) => a[1].lastTs - b[1].lastTs);
+    for (const [id] of byAge) {
+      if (this.drivers.size <= target) break;
+      this.drivers.delete(id);
+      this.stats.evicted++;
+    }
   }
 
   // ---------------------------------------------------------------- camera and devices
@@ -1048,7 +1199,10 @@ export class RuleEngine {
         gaps: v.gaps ?? [],
         live: this.laneSnapshot(v.live),
         late: v.late ? this.laneSnapshot(v.late) : null,
+        ...(v.driver ? { driver: v.driver } : {}),
+        ...(v.cards ? { cards: v.cards } : {}),
       })),
+      drivers: [...this.drivers].map(([id, d]) => ({ id, last_ts: d.lastTs, states: this.statesById(d.states) })),
       plates: [...this.plates.values()]
         .filter((p) => hasState(p.lane))
         .map((p) => ({ plate: p.plate, lane: this.laneSnapshot(p.lane) })),
@@ -1063,13 +1217,17 @@ export class RuleEngine {
     };
   }
 
-  private laneSnapshot(lane: Lane): LaneSnapshot {
+  private statesById(list: unknown[]): Record<string, unknown> {
     const states: Record<string, unknown> = {};
-    lane.states.forEach((state, index) => {
+    list.forEach((state, index) => {
       if (state !== undefined) states[this.rules[index].id] = state;
     });
+    return states;
+  }
+
+  private laneSnapshot(lane: Lane): LaneSnapshot {
     return {
-      states,
+      states: this.statesById(lane.states),
       episodes: lane.episodes ? [...lane.episodes] : [],
       last_ts: lane.lastTs,
       fix: [lane.fixTs, lane.fixLat, lane.fixLon, lane.fixJumpKmh],
@@ -1126,12 +1284,21 @@ export class RuleEngine {
         this.lateVehicles.add(v);
       }
       if (s.held) held.push({ v, rows: s.held });
+      v.driver = s.driver;
+      v.cards = s.cards && s.cards.length > 0 ? s.cards : undefined;
       // Facts come from the registry again (it may have changed while the engine was down).
       v.factsAt = NEVER;
       if (s.plate) {
         v.facts = { ...v.facts, plate: s.plate };
         this.plateToVehicle.set(s.plate, v);
       }
+    }
+    for (const s of snapshot.drivers ?? []) {
+      const states = new Array<unknown>(this.positionStateSlots).fill(undefined);
+      this.rules.forEach((rule, index) => {
+        if (s.states[rule.id] !== undefined) states[index] = s.states[rule.id];
+      });
+      this.drivers.set(s.id, { states, lastTs: s.last_ts });
     }
     for (const s of snapshot.plates) {
       const plate = this.plateOf(s.plate, NEVER);

@@ -4,7 +4,7 @@
  * and ends. Ids, versions, late marking, org codes and output belong to the engine, so every rule gets the
  * same open → update → close lifecycle.
  */
-import type { CameraEvent, DeviceStatus, TelemetryRow, VehicleClass } from '../../schema/index.js';
+import type { CameraEvent, DeviceStatus, DriverRecord, TelemetryRow, VehicleClass } from '../../schema/index.js';
 import type { ConfigSpec } from '../rules/config-spec.js';
 import type { CompiledShape } from '../rules/zone-geometry.js';
 import type { RoadLookup } from '../roads/index.js';
@@ -33,6 +33,27 @@ export interface VehicleFacts {
   /** Driven axles of the vehicle (of the tractor for a combination), from the registry; undefined when unknown. */
   driveAxles?: number;
   permitValidUntil: number | null;
+  /** The registry's enterprise of the vehicle, '' when unknown. */
+  enterpriseId: string;
+  /** Who is at the wheel by the last driver card (0x0702) before the fix; undefined without a card in. */
+  driver?: DriverFacts;
+}
+
+/** The driver of a vehicle as the last card inserted says, with what the registry knows of them. */
+export interface DriverFacts {
+  /** Qualification certificate number read from the card; '' when the card could not be read. */
+  id: string;
+  name: string;
+  /** Event time the card went in. */
+  since: number;
+  /** 0 read; 1 key refused, 2 card locked, 3 card pulled out, 4 checksum error (JT/T 808 0x0702). */
+  readResult: number;
+  /** The certificate's validity as the card says; null when not given. */
+  cardValidUntil: number | null;
+  /** The registry's record of the driver; undefined when unknown to it. */
+  record: DriverRecord | undefined;
+  /** Whether the registry can look drivers up at all (a node without a driver sync cannot judge registration). */
+  registryKnowsDrivers: boolean;
 }
 
 /**
@@ -112,6 +133,12 @@ export interface Track {
 
 export interface PositionRule<S, C> extends RuleCommon<C> {
   readonly input: 'position';
+  /**
+   * State kept per driver rather than per vehicle while a driver card is in (`VehicleFacts.driver` with an id):
+   * the driver's state follows them to any vehicle. Without a card, the vehicle's own state is used; when a
+   * driver takes their card out, the vehicle's state continues from theirs (whoever drives on is unidentified).
+   */
+  readonly perDriver?: boolean;
   evaluate(
     state: S | undefined,
     position: TelemetryRow,

@@ -1,5 +1,5 @@
 /**
- * Runs the rule engine on a node: consumes the telemetry, camera and device topics, sends alarm versions to
+ * Runs the rule engine on a node: consumes the telemetry, camera, device and driver-card topics, sends alarm versions to
  * the alarms topic in order, drives the engine's clock, snapshots all state to `<data-dir>/rules/` (every
  * `snapshotIntervalMs` and at shutdown) with what it covers, and restores it at start-up. Also the live home of
  * the rules configuration: a new version is validated, stored and applied without a restart.
@@ -19,6 +19,7 @@ import type {
   AlarmRow,
   CameraEvent,
   DeviceStatus,
+  DriverEventRow,
   Logger,
   Metrics,
   TelemetryRow,
@@ -109,7 +110,7 @@ interface SnapshotFile {
 }
 
 const GROUP = 'rules';
-const INPUT_TOPICS = [TOPICS.telemetry, TOPICS.camera, TOPICS.devices] as const;
+const INPUT_TOPICS = [TOPICS.telemetry, TOPICS.camera, TOPICS.devices, TOPICS.drivers] as const;
 /** Alarms sent this long before a snapshot was taken are read back too when the catch-up checks what was sent. */
 const ALARMS_SENT_MARGIN_MS = 5_000;
 
@@ -235,7 +236,7 @@ export class RulesRunner implements RulesConfigService {
     await this.drainSends();
     // From the first start on there is a snapshot to resume from: a crash before the first interval loses nothing.
     if (this.snapshotFile) this.snapshotSafely();
-    const [telemetry, camera, devices] = consumers;
+    const [telemetry, camera, devices, drivers] = consumers;
     this.loops = [
       this.consume<TelemetryRow>(telemetry as Consumer<TelemetryRow>, TOPICS.telemetry, (row, partition, now) =>
         this.engine.onPosition(row, partition, now),
@@ -245,6 +246,9 @@ export class RulesRunner implements RulesConfigService {
       ),
       this.consume<DeviceStatus>(devices as Consumer<DeviceStatus>, TOPICS.devices, (status, _partition, now) =>
         this.engine.onDevice(status, now),
+      ),
+      this.consume<DriverEventRow>(drivers as Consumer<DriverEventRow>, TOPICS.drivers, (row, _partition, now) =>
+        this.engine.onDriverEvent(row, now),
       ),
     ];
     this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
@@ -431,6 +435,7 @@ export class RulesRunner implements RulesConfigService {
       }
       if (input.topic === TOPICS.telemetry) this.engine.onPosition(input.value, input.partition, at);
       else if (input.topic === TOPICS.camera) this.engine.onCamera(input.value, at);
+      else if (input.topic === TOPICS.drivers) this.engine.onDriverEvent(input.value, at);
       else this.engine.onDevice(input.value, at);
     };
   }
@@ -612,6 +617,7 @@ export class RulesRunner implements RulesConfigService {
     count('vigil_rules_events_total', 'Events evaluated by the rules', stats.positions, { input: 'position' });
     count('vigil_rules_events_total', 'Events evaluated by the rules', stats.cameraEvents, { input: 'camera' });
     count('vigil_rules_events_total', 'Events evaluated by the rules', stats.deviceEvents, { input: 'device' });
+    count('vigil_rules_events_total', 'Events evaluated by the rules', stats.driverEvents, { input: 'driver_card' });
     count('vigil_rules_skipped_total', 'Events not evaluated, by reason', stats.duplicates, { reason: 'duplicate' });
     count('vigil_rules_skipped_total', 'Events not evaluated, by reason', stats.alreadyEvaluated, {
       reason: 'already_evaluated',

@@ -14,6 +14,8 @@ export const TOPICS = {
   devices: 'vigil.devices',
   /** JT/T 808 multimedia events and uploads (MediaEventRow), keyed by terminal id. */
   media: 'vigil.media',
+  /** Driver IC card in/out (DriverEventRow), keyed by terminal id like telemetry. */
+  drivers: 'vigil.drivers',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

@@ -4,6 +4,7 @@ import { adasRule, blindSpotRule, dsmRule } from './active-safety.js';
 import { areaEntryExitRule } from './area-entry-exit.js';
 import { clonedPlateRule } from './cloned-plate.js';
 import { deviceOfflineRule } from './device-offline.js';
+import { driverMismatchRule } from './driver-mismatch.js';
 import { fatigueRule } from './fatigue.js';
 import { geofenceRule } from './geofence.js';
 import { gpsDriftRule } from './gps-drift.js';
@@ -43,4 +44,5 @@ export const ALL_RULES: readonly AnyRule[] = [
   overtimeParkingRule,
   routeDeviationRule,
   areaEntryExitRule,
+  driverMismatchRule,
 ];

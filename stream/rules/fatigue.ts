@@ -1,11 +1,16 @@
 /**
  * fatigue (DOMAIN.md): more than 4 h of continuous driving without a rest of at least 20 min; for coaches also
- * more than 2 h of continuous driving at night (22:00-06:00 China time) and more than 8 h of driving in any
- * 24 h. Driving time is the sum of the intervals between consecutive fixes during which the vehicle moved;
- * a stop counts as a rest once it has lasted `restMinutesMin`, and then resets the continuous clocks.
- * Three episodes, keyed `continuous`, `night` and `daily`.
+ * more than 2 h of continuous driving at night (22:00-06:00 China time), more than 8 h of driving in any 24 h
+ * and more than 44 h in any 7 days. Driving time is the sum of the intervals between consecutive fixes during
+ * which the vehicle moved; a stop counts as a rest once it has lasted `restMinutesMin`, and then resets the
+ * continuous clocks. Four episodes, keyed `continuous`, `night`, `daily` and `weekly`.
+ *
+ * Counted per driver (`perDriver`): while a driver card is in, the state is the driver's and follows them to any
+ * vehicle, so a swap to a rested driver starts a fresh clock and a driver who moves to another vehicle carries
+ * theirs; the time between their last fix in one vehicle and their first in another is time off the wheel. Without
+ * a card, the vehicle's clock is used, as if one driver drove it.
  */
-import { NEVER, type EpisodeSink, type PositionRule, type Track, type VehicleFacts } from '../engine/rule.js';
+import { NEVER, type EpisodeSink, type PositionRule, type VehicleFacts } from '../engine/rule.js';
 import { hourIndexOf, inDailyWindowChina } from './china-time.js';
 import { ENABLED_FIELD, isPositioned, minutes } from './common.js';
 
@@ -17,6 +22,7 @@ export interface FatigueConfig {
   nightStartHour: number;
   nightEndHour: number;
   coachDailyDrivingMinutesMax: number;
+  coachWeeklyDrivingMinutesMax: number;
   /** A fix at or above this speed means the vehicle is driving. */
   movingSpeedKmhMin: number;
   /** An interval longer than this is judged by its average speed instead of the speed at its start. */
@@ -26,6 +32,8 @@ export interface FatigueConfig {
 }
 
 const HOURS_IN_DAY = 24;
+/** Coaches' driving is kept per hour for a week: the last 24 slots give the day's sum, all of them the week's. */
+const HOURS_IN_WEEK = 168;
 
 interface FatigueState {
   lastMoving: boolean;
@@ -36,20 +44,33 @@ interface FatigueState {
   /** Length of the current stop, ms, and when it began. */
   restMs: number;
   restStartTs: number;
-  /** Coaches: driving seconds per hour for the last 24 hours (ring indexed by hour number), and its newest hour. */
+  /**
+   * Coaches: driving seconds per hour for the last 168 hours (ring indexed by hour number), and its newest hour.
+   * States written before the weekly limit hold 24 slots; they grow at their next fix.
+   */
   hourly: number[] | null;
   hour: number;
-  /** Open episodes: 1 continuous, 2 night, 4 daily. */
+  /** Open episodes: 1 continuous, 2 night, 4 daily, 8 weekly. */
   open: number;
+  /**
+   * The last fix counted and the vehicle it came from (absent in states written before drivers were counted:
+   * the track's previous fix stands in). A fix from another vehicle means the driver changed vehicles.
+   */
+  lastTs?: number;
+  lastLat?: number;
+  lastLon?: number;
+  vehicle?: string;
 }
 
 const OPEN_CONTINUOUS = 1;
 const OPEN_NIGHT = 2;
 const OPEN_DAILY = 4;
+const OPEN_WEEKLY = 8;
 
 function movedBetween(
   state: FatigueState,
-  track: Track,
+  prevLat: number,
+  prevLon: number,
   lat: number,
   lon: number,
   dtMs: number,
@@ -57,26 +78,50 @@ function movedBetween(
 ): boolean {
   if (dtMs <= config.gapMinutesMax * 60_000) return state.lastMoving;
   // A long gap (tunnel, signal loss) is driving when the average speed across it says so.
-  const dKm = Math.abs(lat - track.fixLat) * 111 + Math.abs(lon - track.fixLon) * 111 * Math.cos((lat * Math.PI) / 180);
+  const dKm = Math.abs(lat - prevLat) * 111 + Math.abs(lon - prevLon) * 111 * Math.cos((lat * Math.PI) / 180);
   return dKm / (dtMs / 3_600_000) >= config.movingSpeedKmhMin;
 }
 
+function newHourly(): number[] {
+  return new Array<number>(HOURS_IN_WEEK).fill(0);
+}
+
+/** A 24-slot ring (states before the weekly limit) as a 168-slot one, the same hours in the same places. */
+function weeklyRing(state: FatigueState, hourly: number[]): number[] {
+  if (hourly.length === HOURS_IN_WEEK) return hourly;
+  const ring = newHourly();
+  for (let h = state.hour - hourly.length + 1; h <= state.hour; h++)
+    ring[h % HOURS_IN_WEEK] = hourly[h % hourly.length] ?? 0;
+  state.hourly = ring;
+  return ring;
+}
+
 function addHourly(state: FatigueState, ts: number, dtMs: number): void {
-  const hourly = state.hourly;
-  if (!hourly) return;
+  if (!state.hourly) return;
+  const hourly = weeklyRing(state, state.hourly);
   const hour = hourIndexOf(ts);
   if (hour > state.hour) {
     // Clear the slots of the hours skipped since the newest one.
-    for (let h = state.hour + 1; h <= hour && h <= state.hour + HOURS_IN_DAY; h++) hourly[h % HOURS_IN_DAY] = 0;
+    for (let h = state.hour + 1; h <= hour && h <= state.hour + HOURS_IN_WEEK; h++) hourly[h % HOURS_IN_WEEK] = 0;
     state.hour = hour;
   }
-  if (hour > state.hour - HOURS_IN_DAY) hourly[hour % HOURS_IN_DAY] += dtMs / 1000;
+  if (hour > state.hour - HOURS_IN_WEEK) hourly[hour % HOURS_IN_WEEK] += dtMs / 1000;
 }
 
-function dailyDrivingMs(state: FatigueState): number {
+/** Driving in the newest `hours` hours of the ring, ms. */
+function drivingMsWithin(state: FatigueState, hours: number): number {
+  const hourly = state.hourly;
+  if (!hourly) return 0;
   let seconds = 0;
-  for (const s of state.hourly ?? []) seconds += s;
+  for (let h = state.hour - Math.min(hours, hourly.length) + 1; h <= state.hour; h++)
+    seconds += hourly[h % hourly.length];
   return seconds * 1000;
+}
+
+/** Who the clock belongs to, for the evidence: the driver's card when one is in. */
+function driverEvidence(vehicle: VehicleFacts): Record<string, string> {
+  const d = vehicle.driver;
+  return d && d.id ? { driver_id: d.id, driver_name: d.name } : {};
 }
 
 function severity(overMs: number, config: FatigueConfig): 'warning' | 'critical' {
@@ -100,6 +145,7 @@ function checkLimits(
       driving_minutes: minutes(state.drivingMs),
       limit_minutes: config.continuousDrivingMinutesMax,
       rest_minutes_min: config.restMinutesMin,
+      ...driverEvidence(vehicle),
     });
   }
   if (vehicle.vehicleClass !== 'coach') return;
@@ -110,27 +156,58 @@ function checkLimits(
       night_driving_minutes: minutes(state.nightMs),
       limit_minutes: config.coachNightDrivingMinutesMax,
       night: `${config.nightStartHour}:00-${config.nightEndHour}:00`,
+      ...driverEvidence(vehicle),
     });
   }
-  const dailyMaxMs = config.coachDailyDrivingMinutesMax * 60_000;
-  const dailyMs = dailyDrivingMs(state);
-  if (dailyMs > dailyMaxMs) {
-    state.open |= OPEN_DAILY;
-    if (!out.due('daily', severity(dailyMs - dailyMaxMs, config))) return;
-    out.open('daily', ts - (dailyMs - dailyMaxMs), severity(dailyMs - dailyMaxMs, config), lat, lon, {
-      driving_minutes_24h: minutes(dailyMs),
-      limit_minutes: config.coachDailyDrivingMinutesMax,
+  checkWindow(state, ts, lat, lon, vehicle, config, out, {
+    key: 'daily',
+    bit: OPEN_DAILY,
+    hours: HOURS_IN_DAY,
+    limitMinutes: config.coachDailyDrivingMinutesMax,
+    field: 'driving_minutes_24h',
+  });
+  checkWindow(state, ts, lat, lon, vehicle, config, out, {
+    key: 'weekly',
+    bit: OPEN_WEEKLY,
+    hours: HOURS_IN_WEEK,
+    limitMinutes: config.coachWeeklyDrivingMinutesMax,
+    field: 'driving_minutes_7d',
+  });
+}
+
+/** A limit on driving within a sliding window (24 h, 7 days): open while over it, closed once back under. */
+function checkWindow(
+  state: FatigueState,
+  ts: number,
+  lat: number,
+  lon: number,
+  vehicle: VehicleFacts,
+  config: FatigueConfig,
+  out: EpisodeSink,
+  w: { key: string; bit: number; hours: number; limitMinutes: number; field: string },
+): void {
+  const maxMs = w.limitMinutes * 60_000;
+  const drivenMs = drivingMsWithin(state, w.hours);
+  if (drivenMs > maxMs) {
+    state.open |= w.bit;
+    if (!out.due(w.key, severity(drivenMs - maxMs, config))) return;
+    out.open(w.key, ts - (drivenMs - maxMs), severity(drivenMs - maxMs, config), lat, lon, {
+      [w.field]: minutes(drivenMs),
+      limit_minutes: w.limitMinutes,
+      ...driverEvidence(vehicle),
     });
-  } else if (state.open & OPEN_DAILY) {
-    state.open &= ~OPEN_DAILY;
-    out.close('daily', ts);
+  } else if (state.open & w.bit) {
+    state.open &= ~w.bit;
+    out.close(w.key, ts);
   }
 }
 
 export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
   id: 'fatigue',
   input: 'position',
-  description: 'Continuous driving without rest; coaches also at night and per 24 h',
+  perDriver: true,
+  description:
+    'Continuous driving without rest, per driver when a card is in; coaches also at night, per 24 h and per 7 days',
   spec: {
     enabled: ENABLED_FIELD,
     continuousDrivingMinutesMax: {
@@ -171,6 +248,12 @@ export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
       max: 1440,
       description: 'coaches: driving allowed in any 24 h, minutes',
     },
+    coachWeeklyDrivingMinutesMax: {
+      kind: 'number',
+      min: 60,
+      max: 10_080,
+      description: 'coaches: driving allowed in any 7 days, minutes',
+    },
     movingSpeedKmhMin: {
       kind: 'number',
       min: 0.1,
@@ -198,6 +281,7 @@ export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
     nightStartHour: 22,
     nightEndHour: 6,
     coachDailyDrivingMinutesMax: 480,
+    coachWeeklyDrivingMinutesMax: 2640,
     movingSpeedKmhMin: 5,
     gapMinutesMax: 10,
     criticalExtraMinutes: 60,
@@ -213,15 +297,28 @@ export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
         nightMs: 0,
         restMs: 0,
         restStartTs: ts,
-        hourly: vehicle.vehicleClass === 'coach' ? new Array<number>(HOURS_IN_DAY).fill(0) : null,
+        hourly: vehicle.vehicleClass === 'coach' ? newHourly() : null,
         hour: hourIndexOf(ts),
         open: 0,
+        lastTs: ts,
+        lastLat: position.lat,
+        lastLon: position.lon,
+        vehicle: vehicle.terminalId,
       };
     }
-    const lastTs = track.fixTs;
+    const own = state.lastTs !== undefined;
+    const lastTs = own ? state.lastTs! : track.fixTs;
     const dtMs = ts - lastTs;
     if (dtMs <= 0 || lastTs === NEVER) return state;
-    if (movedBetween(state, track, position.lat, position.lon, dtMs, config)) {
+    // A driver's first fix in another vehicle: the time since their last fix elsewhere was off this wheel.
+    const changedVehicle = own && state.vehicle !== undefined && state.vehicle !== vehicle.terminalId;
+    const prevLat = own ? state.lastLat! : track.fixLat;
+    const prevLon = own ? state.lastLon! : track.fixLon;
+    state.lastTs = ts;
+    state.lastLat = position.lat;
+    state.lastLon = position.lon;
+    state.vehicle = vehicle.terminalId;
+    if (!changedVehicle && movedBetween(state, prevLat, prevLon, position.lat, position.lon, dtMs, config)) {
       state.drivingMs += dtMs;
       state.restMs = 0;
       if (vehicle.vehicleClass === 'coach') {
@@ -231,7 +328,7 @@ export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
           if (state.open & OPEN_NIGHT) out.close('night', lastTs);
           state.open &= ~OPEN_NIGHT;
         }
-        state.hourly ??= new Array<number>(HOURS_IN_DAY).fill(0);
+        state.hourly ??= newHourly();
         addHourly(state, lastTs, dtMs);
       }
     } else {

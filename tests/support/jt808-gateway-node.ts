@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { INGEST_REJECTS, MEDIA_EVENTS, Metrics, TELEMETRY, silentLogger } from '../../schema/index.js';
+import { DRIVER_EVENTS, INGEST_REJECTS, MEDIA_EVENTS, Metrics, TELEMETRY, silentLogger } from '../../schema/index.js';
 import { openAnalytics, openOperational, type Analytics, type Sql } from '../../store/index.js';
 import { MemoryLog, TableSink, TOPICS, type TableSinkOptions } from '../../stream/index.js';
 import { GATEWAY_DEFAULTS, Jt808Gateway, type GatewayOptions } from '../../ingest/index.js';
@@ -47,7 +47,12 @@ export async function startGatewayNode(options: GatewayNodeOptions = {}): Promis
     durableGroups:
       options.durable === false
         ? {}
-        : { [TOPICS.telemetry]: 'sink-telemetry', [TOPICS.rejects]: 'sink-rejects', [TOPICS.media]: 'sink-media' },
+        : {
+            [TOPICS.telemetry]: 'sink-telemetry',
+            [TOPICS.rejects]: 'sink-rejects',
+            [TOPICS.media]: 'sink-media',
+            [TOPICS.drivers]: 'sink-drivers',
+          },
   });
   const observe = { logger: silentLogger, metrics };
   const sinkOptions = { batchRowsMax: 20_000, lingerMs: 5, retryDelayMs: 500, ...options.sink };
@@ -55,6 +60,7 @@ export async function startGatewayNode(options: GatewayNodeOptions = {}): Promis
     new TableSink(log, TOPICS.telemetry, 'sink-telemetry', analytics.writer, TELEMETRY, observe, sinkOptions),
     new TableSink(log, TOPICS.rejects, 'sink-rejects', analytics.writer, INGEST_REJECTS, observe, sinkOptions),
     new TableSink(log, TOPICS.media, 'sink-media', analytics.writer, MEDIA_EVENTS, observe, sinkOptions),
+    new TableSink(log, TOPICS.drivers, 'sink-drivers', analytics.writer, DRIVER_EVENTS, observe, sinkOptions),
   ];
   if (options.durable !== false) for (const sink of sinks) sink.start();
   const terminals = new TerminalStore(sql);

@@ -6,6 +6,8 @@ import type {
   AlarmRow,
   CameraEvent,
   DeviceStatus,
+  DriverEventRow,
+  DriverRecord,
   TelemetryRow,
   VehicleRecord,
   VehicleRegistry,
@@ -126,15 +128,52 @@ export function vehicle(overrides: Partial<VehicleRecord> & Pick<VehicleRecord, 
   };
 }
 
-export function registryOf(records: VehicleRecord[]): VehicleRegistry {
+/** A driver card inserted (a certificate given) or taken out (none) at a terminal. */
+export function card(
+  terminalId: string,
+  ts: number,
+  certificate?: string,
+  overrides: Partial<DriverEventRow> = {},
+): DriverEventRow {
+  return {
+    terminal_id: terminalId,
+    plate: '',
+    ts,
+    received_at: ts,
+    status: certificate === undefined ? 2 : 1,
+    read_result: 0,
+    driver_name: certificate === undefined ? '' : `驾驶员${certificate}`,
+    certificate: certificate ?? '',
+    authority: certificate === undefined ? '' : '郑州市交通运输局',
+    certificate_valid_until: null,
+    org_code: '',
+    source: 'test',
+    ...overrides,
+  };
+}
+
+export function driverRecord(overrides: Partial<DriverRecord> & Pick<DriverRecord, 'id'>): DriverRecord {
+  return {
+    name: `驾驶员${overrides.id}`,
+    enterprise_id: 'e1',
+    plate: '',
+    qualification_valid_until: Date.UTC(2030, 0, 1),
+    ...overrides,
+  };
+}
+
+export function registryOf(records: VehicleRecord[], drivers?: DriverRecord[]): VehicleRegistry {
   return {
     byTerminal: (t) => records.find((r) => r.terminal_id !== '' && r.terminal_id === t),
     byPlate: (p) => records.find((r) => r.plate === p),
+    ...(drivers ? { byDriver: (id: string) => drivers.find((d) => d.id === id) } : {}),
   };
 }
 
 export interface EngineSetup {
   registry?: VehicleRecord[];
+  /** The driver registry; without it the engine's registry cannot look drivers up at all. */
+  drivers?: DriverRecord[];
   configure?: (config: RulesConfig) => void;
   version?: number;
   options?: Partial<RuleEngineOptions>;
@@ -149,7 +188,7 @@ export function engineFor(setup: EngineSetup = {}): RuleEngine {
   return new RuleEngine(
     ALL_RULES,
     compileRulesConfig(config, setup.version ?? 1, ALL_RULES, setup.roads),
-    { registry: registryOf(setup.registry ?? []), now: () => now++ },
+    { registry: registryOf(setup.registry ?? [], setup.drivers), now: () => now++ },
     { ...RULE_ENGINE_DEFAULTS, ...setup.options },
   );
 }

@@ -51,6 +51,8 @@ export class Connection implements TcpConnection {
   /** The replay guard of the terminal this connection reports for (see RecentFixes), looked up once. */
   fixes: TerminalFixes | undefined;
   fixesPhone: string | undefined;
+  /** County of the last position accepted on this connection: where a driver card report is filed. */
+  orgCode = '';
 
   constructor(
     readonly socket: net.Socket,

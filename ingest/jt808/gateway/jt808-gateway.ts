@@ -3,8 +3,8 @@
  * acknowledge is durable. One `Connection` per socket; one live session per terminal phone number.
  */
 import { createPrivateKey, KeyObject } from 'node:crypto';
-import type { Counter, IngestRejectRow, Logger, Metrics, TelemetryRow } from '../../../schema/index.js';
-import { checkRecord, plateProblem, retentionProblem, TELEMETRY } from '../../../schema/index.js';
+import type { Counter, DriverEventRow, IngestRejectRow, Logger, Metrics, TelemetryRow } from '../../../schema/index.js';
+import { checkRecord, DRIVER_EVENTS, plateProblem, retentionProblem, TELEMETRY } from '../../../schema/index.js';
 import { TOPICS, type EventLog } from '../../../stream/index.js';
 import { TcpConnections } from '../../tcp-connections.js';
 import {
@@ -16,6 +16,7 @@ import {
 } from '../codec/index.js';
 import { Connection, type CommandAnswer } from './connection.js';
 import { DownlinkError } from './downlink-error.js';
+import { driverEventFromCard } from './driver-cards.js';
 import { MediaStore } from './media-store.js';
 import { AttachmentRequests, type AttachmentUploadTarget } from './attachment-requests.js';
 import { MediaUploads } from './media-uploads.js';
@@ -304,7 +305,13 @@ export class Jt808Gateway {
       }
       case 0x0702: {
         // Driver identity: sent on card in/out, and as the answer to 0x8702, which it names by no flow number.
-        this.out.reply(c, header, RESULT.ok);
+        // Either way it says who is at the wheel: stored (and so seen by the rules) before it is acknowledged.
+        const accepted = await this.publishDriverCard(
+          c,
+          driverEventFromCard(header.phone, c.plate, message.body, receivedAt, c.orgCode),
+          raw,
+        );
+        this.out.reply(c, header, accepted ? RESULT.ok : RESULT.badMessage);
         const serial = c.pendingSerialOf(0x8702);
         if (serial !== undefined) this.onTerminalAnswer(c, serial, { result: RESULT.ok, message });
         return;
@@ -392,7 +399,22 @@ export class Jt808Gateway {
         : undefined,
     ]);
     this.hot.positions.inc(undefined, good.length);
+    if (good.length > 0 && good[good.length - 1].org_code !== '') c.orgCode = good[good.length - 1].org_code;
     return good.length + retransmitted > 0 || rows.length === 0;
+  }
+
+  /** Validates a driver card row, publishes it and waits until durable; false when it was dead-lettered. */
+  private async publishDriverCard(c: Connection, row: DriverEventRow, raw: Buffer): Promise<boolean> {
+    const problem = checkRecord(DRIVER_EVENTS.columns, row) ?? retentionProblem(DRIVER_EVENTS, row, this.now());
+    if (problem) {
+      await this.out.rejectRawDurably(c, raw, problem.reason, `0x0702: ${problem.detail}`, row.terminal_id);
+      return false;
+    }
+    await this.out.producer.send(TOPICS.drivers, [{ key: row.terminal_id, value: row }]);
+    this.out
+      .counter('vigil_jt808_driver_cards_total', 'Driver IC card reports (0x0702) stored, by status', ['status'])
+      .inc({ status: row.status === 1 ? 'inserted' : 'taken_out' });
+    return true;
   }
 
   /** The replay guard of a terminal, cached on the connection that reports for it. */

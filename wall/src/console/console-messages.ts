@@ -159,6 +159,8 @@ export interface ConsoleMessages {
     speed: string;
     points: (shown: number, raw: number) => string;
     mileage: (km: string) => string;
+    /** The driver at the wheel at the window's end, by their card. */
+    driver: (name: string, certificate: string, since: string) => string;
     stops: string;
     trips: string;
     stopLine: (from: string, duration: string) => string;
@@ -537,6 +539,7 @@ const ZH: ConsoleMessages = {
     speed: '倍速',
     points: (shown, raw) => `轨迹点 ${shown}（原始 ${raw}）`,
     mileage: (km) => `里程 ${km} km`,
+    driver: (name, certificate, since) => `当前驾驶员 ${name}（从业资格证 ${certificate}），${since} 插卡`,
     stops: '停车',
     trips: '行程',
     stopLine: (from, d) => `${from} 停车 ${d}`,
@@ -934,6 +937,7 @@ const EN: ConsoleMessages = {
     speed: 'Speed',
     points: (shown, raw) => `${shown} points (${raw} fixes)`,
     mileage: (km) => `${km} km driven`,
+    driver: (name, certificate, since) => `Driver ${name} (qualification ${certificate}), card in at ${since}`,
     stops: 'Stops',
     trips: 'Trips',
     stopLine: (from, d) => `${from} stopped ${d}`,

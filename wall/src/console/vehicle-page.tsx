@@ -319,6 +319,11 @@ function TrackView({ track, geo }: { track: TrackAnswer; geo: HenanGeo | null })
           {track.plate || track.terminal_id} · {m.vehicle.mileage(track.mileage_km.toFixed(1))} ·{' '}
           {m.vehicle.points(points.length, track.raw_points)} · {chinaDateTime(track.from)} – {chinaDateTime(track.to)}
         </h3>
+        {track.driver ? (
+          <p className="vehicle-driver" data-testid="track-driver">
+            {m.vehicle.driver(track.driver.name, track.driver.certificate, chinaDateTime(track.driver.since))}
+          </p>
+        ) : null}
         {drawing === null ? (
           <p className="console-empty" data-testid="track-empty">
             {m.vehicle.trackEmpty}
