@@ -3,7 +3,8 @@
  * a province administrator draws a speed-limit polygon and a speed-limit corridor by clicking the map, saves them
  * as a new rules version with a comment, reloads and sees them with the version's author, opens the polygon by a
  * click on the map and drags a vertex, which is saved alone as the next version; a JT/T 808 fix inside
- * each raises an overspeed alarm naming the zone; a crossed polygon is refused with the server's reason in words.
+ * each raises an overspeed alarm naming the zone; a crossed polygon is refused with the server's reason in words;
+ * a route corridor with its assigned plate raises route_deviation when that vehicle drives far from it.
  * On the vehicle page, parameters reach the terminal exactly as typed, a factory reset waits for a confirmation
  * that names the plate, and a stored-media search lists what the terminal found; a duty officer sees neither the
  * dangerous commands nor a way to save zones.
@@ -33,6 +34,7 @@ interface SavedZone {
   polygon?: [number, number][];
   corridor?: { path: [number, number][]; widthM: number };
   speedLimitKmh?: number;
+  vehicles?: string[];
 }
 
 async function logIn(p: Page, username: string, password: string): Promise<void> {
@@ -55,10 +57,16 @@ async function savedZones(): Promise<SavedZone[]> {
   return ((await res.json()) as { config: { zones: SavedZone[] } }).config.zones;
 }
 
-async function sendFix(t: SimulatedTerminal, lon: number, lat: number, speedKmh: number): Promise<void> {
+async function sendFix(
+  t: SimulatedTerminal,
+  lon: number,
+  lat: number,
+  speedKmh: number,
+  time = Date.now(),
+): Promise<void> {
   const reply = await t.request({
     msgId: 0x0200,
-    body: locationBody({ lat, lon, speedKmh, directionDeg: 90, time: Date.now() }, 2013),
+    body: locationBody({ lat, lon, speedKmh, directionDeg: 90, time }, 2013),
   });
   expect(reply.msgId).toBe(0x8001);
 }
@@ -247,6 +255,51 @@ describe('zones drawn on the map', () => {
     expect(await savedZones()).toHaveLength(2);
     await page.keyboard.press('Escape');
   });
+
+  it('assigns a vehicle to a route corridor and raises route_deviation when it drives far from it', async () => {
+    // A reload drops the refused polygon that is still unsaved in the editor.
+    await page.reload();
+    const c = await openZones(page);
+    await page.click('[data-testid="draw-corridor"]');
+    await page.mouse.click(c.x - 150, c.y - 200);
+    await page.mouse.click(c.x + 150, c.y - 200);
+    await page.fill('[data-testid="draft-size"]', '500');
+    await page.fill('[data-testid="zone-name"]', '危货专线');
+    await page.selectOption('[data-testid="zone-kind"]', 'route');
+    // No plate yet: refused in words before anything is sent.
+    await page.click('[data-testid="zone-apply"]');
+    await expect(page.locator('[data-testid="zone-form-error"]').innerText()).resolves.toBe('线路走廊须至少指定一辆车');
+    await page.fill('[data-testid="zone-vehicles"]', '豫A8Z102，');
+    await page.click('[data-testid="zone-apply"]');
+    await expect(page.locator('[data-testid="zone-list"] li').nth(2).innerText()).resolves.toMatch(
+      /危货专线[\s\S]*线路走廊 · 豫A8Z102/,
+    );
+    await page.screenshot({ path: artifactPath('console-zones-route-1920x1080.png') });
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    await page.screenshot({ path: artifactPath('console-zones-route-3840x2160.png') });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.click('[data-testid="zones-save"]');
+    await page.fill('[data-testid="zones-comment"]', '危货车辆指定线路');
+    await page.click('[data-testid="zones-save-confirm"]');
+    await page.locator('[data-testid="zones-save-dialog"]').waitFor({ state: 'detached', timeout: 15_000 });
+    const route = (await savedZones()).find((z) => z.name === '危货专线')!;
+    expect(route).toMatchObject({ kind: 'route', vehicles: ['豫A8Z102'], corridor: { widthM: 500 } });
+    // Two fixes far from the corridor (the south-west of the province): the second one alarms.
+    // Two seconds apart: a terminal's clock reports whole seconds.
+    await sendFix(second, 112.0, 33.0, 50, Date.now() - 2000);
+    await sendFix(second, 112.01, 33.0, 50);
+    const details = await eventually(
+      async () => {
+        const r = await vigil.sql<[string]>(
+          `SELECT details FROM alarms_current WHERE terminal_id = '${SECOND_PHONE}' AND rule = 'route_deviation'`,
+        );
+        return r.rows.length === 0 ? undefined : (JSON.parse(r.rows[0][0]) as { routes?: string[] });
+      },
+      30_000,
+      'the route_deviation alarm of the assigned vehicle',
+    );
+    expect(JSON.stringify(details)).toContain(route.id);
+  });
 });
 
 describe('terminal settings on the vehicle page', () => {
@@ -336,7 +389,8 @@ describe('terminal settings on the vehicle page', () => {
         expect(await officerPage.locator(`[data-testid="${dangerous}"]`).count(), dangerous).toBe(0);
       await openZones(officerPage);
       await officerPage.locator('[data-testid="zones-read-only"]').waitFor();
-      await expect(officerPage.locator('[data-testid="zone-list"] li').count()).resolves.toBe(2);
+      // The officer sees the zones saved above (the square, the corridor and the route), read only.
+      await expect(officerPage.locator('[data-testid="zone-list"] li').count()).resolves.toBe(3);
       expect(await officerPage.locator('[data-testid="zones-save"]').count()).toBe(0);
       expect(await officerPage.locator('[data-testid="zone-form"]').count()).toBe(0);
     } finally {

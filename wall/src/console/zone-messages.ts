@@ -28,7 +28,16 @@ export interface ZoneMessages {
   zones: string;
   noZones: string;
   shapes: Record<'polygon' | 'circle' | 'corridor', string>;
-  kinds: Record<'speed_limit' | 'restricted' | 'relay_point', string>;
+  kinds: Record<'speed_limit' | 'restricted' | 'relay_point' | 'no_parking' | 'route' | 'area', string>;
+  parkingMinutes: string;
+  parkingMinutesHint: string;
+  vehicles: string;
+  vehiclesHint: string;
+  direction: string;
+  directions: Record<'entry' | 'exit' | 'both', string>;
+  needVehicles: string;
+  routeNeedsCorridor: string;
+  minutesUnit: string;
   draw: string;
   drawHint: Record<'polygon' | 'circle' | 'corridor', string>;
   undoPoint: string;
@@ -73,7 +82,23 @@ const ZH: ZoneMessages = {
   zones: '已配置区域',
   noZones: '尚未配置区域',
   shapes: { polygon: '多边形', circle: '圆形', corridor: '路线通道' },
-  kinds: { speed_limit: '限速区域', restricted: '禁行区域', relay_point: '接驳点' },
+  kinds: {
+    speed_limit: '限速区域',
+    restricted: '禁行区域',
+    relay_point: '接驳点',
+    no_parking: '禁停路段',
+    route: '线路走廊',
+    area: '进出监控区域',
+  },
+  parkingMinutes: '允许停留（分钟）',
+  parkingMinutesHint: '留空则按超时停车规则的默认值',
+  vehicles: '指定车辆（车牌，逗号或空格分隔）',
+  vehiclesHint: '偏离该走廊的指定车辆将报偏离路线',
+  direction: '报警方向',
+  directions: { entry: '驶入', exit: '驶出', both: '驶入与驶出' },
+  needVehicles: '线路走廊须至少指定一辆车',
+  routeNeedsCorridor: '线路走廊须以“路线通道”形状绘制',
+  minutesUnit: '分钟',
   draw: '绘制',
   drawHint: {
     polygon: '在地图上依次点击各顶点，至少 3 个；拖动顶点可调整位置；完成后填写名称并点“应用”。',
@@ -142,7 +167,23 @@ const EN: ZoneMessages = {
   zones: 'Zones',
   noZones: 'No zones configured',
   shapes: { polygon: 'Polygon', circle: 'Circle', corridor: 'Route corridor' },
-  kinds: { speed_limit: 'Speed limit', restricted: 'Restricted area', relay_point: 'Relay point' },
+  kinds: {
+    speed_limit: 'Speed limit',
+    restricted: 'Restricted area',
+    relay_point: 'Relay point',
+    no_parking: 'No parking',
+    route: 'Route corridor',
+    area: 'Watched area',
+  },
+  parkingMinutes: 'Minutes allowed standing',
+  parkingMinutesHint: 'empty: the overtime-parking rule’s default',
+  vehicles: 'Assigned vehicles (plates, separated by commas or spaces)',
+  vehiclesHint: 'an assigned vehicle leaving the corridor raises route deviation',
+  direction: 'Alarm on',
+  directions: { entry: 'entering', exit: 'leaving', both: 'entering and leaving' },
+  needVehicles: 'A route corridor needs at least one assigned vehicle',
+  routeNeedsCorridor: 'Draw a route corridor with the corridor shape',
+  minutesUnit: 'min',
   draw: 'Draw',
   drawHint: {
     polygon: 'Click each vertex on the map, at least 3 (drag one to move it); then name it and press Apply.',

@@ -1,5 +1,6 @@
 /**
- * The zone editor (区域与通道): the rules configuration's speed-limit zones, restricted areas and relay points on
+ * The zone editor (区域与通道): the rules configuration's speed-limit zones, restricted areas, relay points,
+ * no-parking stretches, route corridors with their assigned vehicles and watched areas on
  * Henan's map, drawn by clicking — a polygon vertex by vertex, a circle by its centre and a point of its rim, a
  * route corridor by its polyline and a width in metres — named, given a kind (a limit and daily hours for a
  * speed limit), edited, deleted, and saved together as a new configuration version with a comment. The server
@@ -19,6 +20,7 @@ import {
   type LonLat,
   type ShapeKind,
   type Zone,
+  type AreaDirection,
   type ZoneKind,
 } from '../map/zone-shapes.js';
 import { ApiError } from './console-api.js';
@@ -60,9 +62,16 @@ interface Form {
   hoursOn: boolean;
   from: string;
   to: string;
+  /** no_parking: minutes as typed ('' for the rule's default). */
+  parkingMinutes: string;
+  /** route: the plates as typed. */
+  vehicles: string;
+  direction: AreaDirection;
 }
 
-const KINDS: readonly ZoneKind[] = ['speed_limit', 'restricted', 'relay_point'];
+const KINDS: readonly ZoneKind[] = ['speed_limit', 'restricted', 'relay_point', 'no_parking', 'route', 'area'];
+const DIRECTIONS: readonly AreaDirection[] = ['entry', 'exit', 'both'];
+const PARKING_MINUTES = { min: 1, max: 1440 };
 const SHAPES: readonly ShapeKind[] = ['polygon', 'circle', 'corridor'];
 const DEFAULT_RADIUS_M = 500;
 const DEFAULT_WIDTH_M = 100;
@@ -79,7 +88,18 @@ const EMPTY_FORM: Form = {
   hoursOn: false,
   from: '07:00',
   to: '19:00',
+  parkingMinutes: '',
+  vehicles: '',
+  direction: 'both',
 };
+
+/** Plates typed with commas, 、 or spaces between them. */
+function platesOf(text: string): string[] {
+  return text
+    .split(/[\s,，、;；]+/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
 
 function formOf(zone: Zone): Form {
   return {
@@ -90,6 +110,9 @@ function formOf(zone: Zone): Form {
     hoursOn: zone.hours !== undefined,
     from: zone.hours?.from ?? EMPTY_FORM.from,
     to: zone.hours?.to ?? EMPTY_FORM.to,
+    parkingMinutes: zone.parkingMinutesMax === undefined ? '' : String(zone.parkingMinutesMax),
+    vehicles: (zone.vehicles ?? []).join(' '),
+    direction: zone.direction ?? 'both',
   };
 }
 
@@ -209,9 +232,23 @@ export function ZonesPage({ geo }: { geo: HenanGeo | null }) {
     if (form.name.trim() === '') return setFormError(z.needName);
     const shape = draft ? draftZone(draft) : null;
     if (shape === null) return setFormError(z.needShape);
+    const vehicles = platesOf(form.vehicles);
+    if (form.kind === 'route' && vehicles.length === 0) return setFormError(z.needVehicles);
+    if (form.kind === 'route' && shape.corridor === undefined) return setFormError(z.routeNeedsCorridor);
+    const parkingMinutes = form.parkingMinutes.trim() === '' ? undefined : Math.round(Number(form.parkingMinutes));
     const before = form.id === null ? undefined : zones.find((x) => x.id === form.id);
-    // Keep what the editor does not show (a zone's own vehicle classes), drop the old shape and optional fields.
-    const { polygon: _p, circle: _c, corridor: _r, hours: _h, speedLimitKmh: _s, ...kept } = before ?? ({} as Zone);
+    // Keep what the editor does not show (a zone's own vehicle classes); drop the old shape and the fields of kinds.
+    const {
+      polygon: _p,
+      circle: _c,
+      corridor: _r,
+      hours: _h,
+      speedLimitKmh: _s,
+      vehicles: _v,
+      direction: _d,
+      parkingMinutesMax: _m,
+      ...kept
+    } = before ?? ({} as Zone);
     const zone: Zone = {
       ...kept,
       id: before?.id ?? newZoneId(zones),
@@ -219,6 +256,9 @@ export function ZonesPage({ geo }: { geo: HenanGeo | null }) {
       kind: form.kind,
       ...shape,
       ...(form.kind === 'speed_limit' ? { speedLimitKmh: form.speedLimitKmh } : {}),
+      ...(form.kind === 'route' ? { vehicles } : {}),
+      ...(form.kind === 'area' ? { direction: form.direction } : {}),
+      ...(form.kind === 'no_parking' && parkingMinutes !== undefined ? { parkingMinutesMax: parkingMinutes } : {}),
       ...(form.hoursOn ? { hours: { from: form.from, to: form.to } } : {}),
     };
     setZones(before ? zones.map((x) => (x.id === before.id ? zone : x)) : [...zones, zone]);
@@ -283,6 +323,11 @@ export function ZonesPage({ geo }: { geo: HenanGeo | null }) {
               <span className="console-dim">
                 {z.kinds[zone.kind]}
                 {zone.kind === 'speed_limit' && zone.speedLimitKmh !== undefined ? ` ${zone.speedLimitKmh} km/h` : ''}
+                {zone.kind === 'route' && zone.vehicles !== undefined ? ` · ${zone.vehicles.join(' ')}` : ''}
+                {zone.kind === 'area' && zone.direction !== undefined ? ` · ${z.directions[zone.direction]}` : ''}
+                {zone.kind === 'no_parking' && zone.parkingMinutesMax !== undefined
+                  ? ` · ${zone.parkingMinutesMax} ${z.minutesUnit}`
+                  : ''}
                 {zone.hours ? ` · ${zone.hours.from}–${zone.hours.to}` : ''} · {summary(z, zone)}
               </span>
               {may ? (
@@ -485,6 +530,47 @@ function ZoneForm({
                 value={form.speedLimitKmh}
                 onChange={(e) => onForm({ ...form, speedLimitKmh: Math.round(e.target.valueAsNumber) || 0 })}
               />
+            </label>
+          ) : null}
+          {form.kind === 'no_parking' ? (
+            <label className="zones-field">
+              {z.parkingMinutes}
+              <input
+                type="number"
+                data-testid="zone-parking-minutes"
+                min={PARKING_MINUTES.min}
+                max={PARKING_MINUTES.max}
+                placeholder={z.parkingMinutesHint}
+                value={form.parkingMinutes}
+                onChange={(e) => onForm({ ...form, parkingMinutes: e.target.value })}
+              />
+            </label>
+          ) : null}
+          {form.kind === 'route' ? (
+            <label className="zones-field">
+              {z.vehicles}
+              <input
+                data-testid="zone-vehicles"
+                placeholder={z.vehiclesHint}
+                value={form.vehicles}
+                onChange={(e) => onForm({ ...form, vehicles: e.target.value })}
+              />
+            </label>
+          ) : null}
+          {form.kind === 'area' ? (
+            <label className="zones-field">
+              {z.direction}
+              <select
+                data-testid="zone-direction"
+                value={form.direction}
+                onChange={(e) => onForm({ ...form, direction: e.target.value as AreaDirection })}
+              >
+                {DIRECTIONS.map((d) => (
+                  <option key={d} value={d}>
+                    {z.directions[d]}
+                  </option>
+                ))}
+              </select>
             </label>
           ) : null}
           <div className="console-row zones-hours">

@@ -12,8 +12,25 @@ import { draftFeatures, zoneFeatures, type Draft, type LonLat, type Zone } from 
 
 const ZONES_SOURCE = 'zones';
 const DRAFT_SOURCE = 'zone-draft';
-/** Colours by kind: restricted areas red, speed limits amber, relay points green; the selected one brighter. */
-const KIND_COLORS = ['match', ['get', 'kind'], 'restricted', '#ff5b5b', 'speed_limit', '#ffb020', '#3ddc97'];
+/**
+ * Colours by kind: restricted areas red, speed limits amber, relay points green, no-parking orange, route
+ * corridors blue, watched areas violet; the selected one brighter.
+ */
+const KIND_COLORS = [
+  'match',
+  ['get', 'kind'],
+  'restricted',
+  '#ff5b5b',
+  'speed_limit',
+  '#ffb020',
+  'no_parking',
+  '#ff8a3d',
+  'route',
+  '#4aa3ff',
+  'area',
+  '#b38bff',
+  '#3ddc97',
+];
 const DRAFT_COLOR = '#7cc8ff';
 const FIT_PADDING_PX = 24;
 /** A corridor's pixel width doubles with each zoom level: interpolate exponentially from zoom 0 to the deepest. */

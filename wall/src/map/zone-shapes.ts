@@ -8,7 +8,8 @@
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 
 export type LonLat = [number, number];
-export type ZoneKind = 'speed_limit' | 'restricted' | 'relay_point';
+export type ZoneKind = 'speed_limit' | 'restricted' | 'relay_point' | 'no_parking' | 'route' | 'area';
+export type AreaDirection = 'entry' | 'exit' | 'both';
 
 /** A zone as stored in the rules configuration (GET/PUT /api/rules, `config.zones`). */
 export interface Zone {
@@ -21,6 +22,12 @@ export interface Zone {
   hours?: { from: string; to: string };
   speedLimitKmh?: number;
   classes?: string[];
+  /** `route`: plates assigned to the route corridor (route_deviation). */
+  vehicles?: string[];
+  /** `area`: which crossings alarm (area_entry_exit). */
+  direction?: AreaDirection;
+  /** `no_parking`: minutes a vehicle may stand inside (overtime_parking); missing: the rule's. */
+  parkingMinutesMax?: number;
 }
 
 export type ShapeKind = 'polygon' | 'circle' | 'corridor';
