@@ -30,6 +30,7 @@ export { registerHealthRoutes } from './api/health-routes.js';
 export type { HealthRouteDeps } from './api/health-routes.js';
 export { documentRouterRoutes, routeDocumentMismatch } from './api/api-docs.js';
 export { analystCallerOf, registerSqlRoutes, SQL_ROLES } from './api/sql-routes.js';
+export { CLICKHOUSE_HTTP_PATH, registerClickHouseHttpRoutes } from './api/clickhouse-http-routes.js';
 export type { SqlRouteDeps } from './api/sql-routes.js';
 export { registerRulesConfigRoutes } from './api/rules-config.js';
 export type { RulesConfigRouteDeps } from './api/rules-config.js';

@@ -7,7 +7,8 @@ export type {
   QueryResultTable,
 } from './clickhouse.js';
 export { AnalystQueries } from './analyst-sql/analyst-queries.js';
-export type { AnalystResult } from './analyst-sql/analyst-queries.js';
+export type { AnalystResult, FormattedResult } from './analyst-sql/analyst-queries.js';
+export { contentTypeOf, DEFAULT_OUTPUT_FORMAT, isOutputFormat, OUTPUT_FORMATS } from './analyst-sql/output-formats.js';
 export {
   ANALYST_SQL_BOUNDS,
   ANALYST_SQL_DEFAULTS,

@@ -16,7 +16,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { henanGeo, Metrics, Readiness, silentLogger } from '../schema/index.js';
 import { openAnalytics, type Analytics } from '../store/index.js';
-import { registerHealthRoutes, registerRoutes, registerSqlRoutes, type Principal } from '../center/index.js';
+import {
+  registerClickHouseHttpRoutes,
+  registerHealthRoutes,
+  registerRoutes,
+  registerSqlRoutes,
+  type Principal,
+} from '../center/index.js';
 import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
 import { issueKey, postRecords } from './support/ingest-client.js';
 import {
@@ -214,6 +220,7 @@ describe('the documented API, generated from /api/docs', () => {
       const metrics = new Metrics();
       registerRoutes(router, { accounts, metrics, geoJson: () => geo });
       registerSqlRoutes(router, { accounts, analytics, org: centre.org, metrics, logger: silentLogger });
+      registerClickHouseHttpRoutes(router, { accounts, analytics, org: centre.org, metrics, logger: silentLogger });
       registerHealthRoutes(router, { readiness: new Readiness() });
     });
     call = callOf(h.baseUrl);
@@ -380,6 +387,13 @@ describe('the documented API, generated from /api/docs', () => {
     c['GET /api/me'] = simple('GET', '/api/me');
     c['GET /api/me/abilities'] = simple('GET', '/api/me/abilities');
     c['POST /api/sql'] = simple('POST', '/api/sql', 200, () => ({ sql: 'SELECT 1' }));
+    c['GET /clickhouse'] = simple('GET', `/clickhouse?query=${encodeURIComponent('SELECT 1')}`);
+    c['POST /clickhouse'] = simple('POST', `/clickhouse?query=${encodeURIComponent('SELECT 1')}`);
+    c['GET /clickhouse/ping'] = {
+      ...simple('GET', '/clickhouse/ping'),
+      public: true,
+      run: () => call(null, 'GET', '/clickhouse/ping'),
+    };
     c['GET /api/geo/henan'] = simple('GET', '/api/geo/henan');
     c['GET /api/summary'] = simple('GET', '/api/summary');
     c['GET /api/sessions'] = simple('GET', '/api/sessions');

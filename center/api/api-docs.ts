@@ -107,6 +107,36 @@ export function documentFoundationRoutes(api: Api): void {
         "analysts_busy: every analysts' session is taken and the waiting room full, or the wait ran out (Retry-After)",
     },
   });
+  const clickhouseDescription =
+    "The ClickHouse HTTP interface for analysts' tools (DBeaver, Grafana, Superset, @clickhouse/client, curl): the statements, row scope and bounds of POST /api/sql, answered in the statement's FORMAT, else default_format, else TabSeparated. Credentials: a Vigil username and password as HTTP Basic, X-ClickHouse-User/X-ClickHouse-Key or user/password parameters, or a session token as Bearer. Errors are ClickHouse's text with X-ClickHouse-Exception-Code. See docs/analysts.md.";
+  for (const method of ['GET', 'POST'] as const)
+    api.document({
+      method,
+      path: '/clickhouse',
+      tag: 'analytics',
+      summary:
+        method === 'GET'
+          ? 'ClickHouse-compatible SQL: the query in ?query=; without one, Ok. (a connection check)'
+          : 'ClickHouse-compatible SQL: the query in the body (after ?query= when both are sent)',
+      roles: ['admin', 'analyst', 'leader'],
+      returns: 'the result in the ClickHouse output format asked for (X-ClickHouse-Format names it)',
+      description: clickhouseDescription,
+      responses: {
+        '400': "Code: 62 SYNTAX_ERROR, 73 UNKNOWN_FORMAT, 393 QUERY_IS_TOO_LARGE, or ClickHouse's own error",
+        '401': 'Code: 516 AUTHENTICATION_FAILED',
+        '403': 'Code: 497 ACCESS_DENIED (role, table, function, statement), 164 READONLY (settings)',
+        '404': 'Code: 81 UNKNOWN_DATABASE',
+        '429': 'Code: 202 TOO_MANY_SIMULTANEOUS_QUERIES (Retry-After)',
+      },
+    });
+  api.document({
+    method: 'GET',
+    path: '/clickhouse/ping',
+    tag: 'analytics',
+    summary: 'Ok. — the ClickHouse HTTP interface is here (no credentials needed)',
+    roles: 'public',
+    returns: 'text/plain Ok.',
+  });
   api.document({
     method: 'GET',
     path: '/api/geo/henan',

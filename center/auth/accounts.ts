@@ -126,6 +126,18 @@ export class Accounts {
     password: string,
     peer: string,
   ): Promise<{ token: string; expiresAt: number; principal: Principal }> {
+    const principal = await this.checkPassword(username, password, peer);
+    const { token, expiresAt, sessionId } = await this.issueToken(principal, peer);
+    await appendAudit(this.sql, { actorId: principal.userId, actor: principal.username, action: 'auth.login', peer });
+    return { token, expiresAt, principal: { ...principal, sessionId, expiresAt } };
+  }
+
+  /**
+   * The account a username and password name, without a session: for clients that send the password with every
+   * request (the ClickHouse-compatible SQL endpoint). The same throttle, lockouts and audit of failures as a
+   * login. Throws 401 `invalid_credentials` or 429 `login_throttled`.
+   */
+  async checkPassword(username: string, password: string, peer: string): Promise<Principal> {
     // Names longer than any account's are throttled under a bounded key all the same.
     const account = username.slice(0, USERNAME_CHARS_MAX + 1);
     const verdict = await this.throttle.check(account, peer);
@@ -164,16 +176,13 @@ export class Accounts {
       throw new HttpError(401, INVALID_CREDENTIALS, 'unknown user or wrong password / 用户名或密码错误');
     }
     await this.throttle.succeeded(verdict);
-    const principal: Principal = {
+    return {
       userId: Number(user.id),
       username: account,
       role: user.role,
       orgCode: user.org_code,
       enterpriseId: user.enterprise_id,
     };
-    const { token, expiresAt, sessionId } = await this.issueToken(principal, peer);
-    await appendAudit(this.sql, { actorId: principal.userId, actor: account, action: 'auth.login', peer });
-    return { token, expiresAt, principal: { ...principal, sessionId, expiresAt } };
   }
 
   private throttled(verdict: ThrottleVerdict): HttpError {

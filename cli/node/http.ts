@@ -27,6 +27,7 @@ import {
   registerRoutes,
   registerRulesConfigRoutes,
   registerSqlRoutes,
+  registerClickHouseHttpRoutes,
   registerTerminalCommandRoutes,
   registerVehicleRoutes,
   registerAttachmentRoutes,
@@ -172,13 +173,15 @@ function registerNodeRoutes(config: NodeConfig, parts: HttpParts, observe: Obser
   });
   jt809.requests.register(router, accounts);
   parts.upperRequests.register(router, accounts);
-  registerSqlRoutes(router, {
+  const sqlDeps = {
     accounts,
     analytics,
     org: centre.org,
     metrics: observe.metrics,
     logger: observe.logger.child({ component: 'sql' }),
-  });
+  };
+  registerSqlRoutes(router, sqlDeps);
+  registerClickHouseHttpRoutes(router, sqlDeps);
   // A programmer's error, caught by every test that starts a node: /api/docs must name every route, and only those.
   if (centre.api) {
     documentRouterRoutes(centre.api);

@@ -20,6 +20,7 @@ import { parseExplainAst } from './explain-tree.js';
 import { FairQueue } from './fair-queue.js';
 import { FunctionCatalogue } from './function-catalogue.js';
 import { checkAnalystSqlLimits, sandboxSettings, type AnalystSqlLimits } from './limits.js';
+import { OUTPUT_FORMATS } from './output-formats.js';
 import { QueryFailedError, QueryRefusedError, type FailureReason } from './refusals.js';
 import { tableFilters, type AnalystCaller } from './row-scope.js';
 import { checkStatement, type StatementKind } from './statement-check.js';
@@ -29,6 +30,13 @@ export interface AnalystResult {
   rows: unknown[][];
   /** The result was cut at `resultRowsMax` rows or `resultBytesMax` bytes. */
   truncated: boolean;
+  kind: StatementKind;
+}
+
+/** An answer in a ClickHouse output format, as ClickHouse wrote it (the ClickHouse-compatible endpoint). */
+export interface FormattedResult {
+  body: Buffer;
+  format: string;
   kind: StatementKind;
 }
 
@@ -129,23 +137,65 @@ export class AnalystQueries {
     return this.queue.run(caller.userKey, (session) => this.runOn(session, sql, caller));
   }
 
+  /**
+   * Runs one analyst statement for `caller` and answers in a ClickHouse output format: the one the statement
+   * names (`… FORMAT JSON`, from the allowlist of output-formats.ts), else `defaultFormat`. The same checks,
+   * row scope and bounds as `run`; the body is ClickHouse's own, cut where the sandbox's bounds cut it.
+   */
+  async runFormatted(sql: string, caller: AnalystCaller, defaultFormat: string): Promise<FormattedResult> {
+    if (!OUTPUT_FORMATS.has(defaultFormat))
+      throw new QueryRefusedError('query_refused', `format ${defaultFormat} is not one an analyst may ask for`);
+    const bytes = Buffer.byteLength(sql, 'utf8');
+    if (bytes > this.options.limits.sqlBytesMax)
+      throw new QueryRefusedError(
+        'query_too_long',
+        `the query has ${bytes} bytes, more than the ${this.options.limits.sqlBytesMax} allowed`,
+      );
+    return this.queue.run(caller.userKey, async (session) => {
+      try {
+        const { statement, kind, format } = await this.checked(session, sql, caller, OUTPUT_FORMATS);
+        const chosen = format ?? defaultFormat;
+        return { body: await this.exec(session, statement, chosen), format: chosen, kind };
+      } catch (error) {
+        await drain(session);
+        throw error;
+      }
+    });
+  }
+
   private async runOn(session: ClickHouseClient, sql: string, caller: AnalystCaller): Promise<AnalystResult> {
     try {
-      return await this.checkAndRun(session, sql, caller);
+      const { statement, kind } = await this.checked(session, sql, caller, undefined);
+      const text = (await this.exec(session, statement, 'JSONCompactEachRowWithNamesAndTypes')).toString('utf8');
+      return { ...this.resultOf(text), kind };
     } catch (error) {
       await drain(session);
       throw error;
     }
   }
 
-  private async checkAndRun(session: ClickHouseClient, sql: string, caller: AnalystCaller): Promise<AnalystResult> {
-    const canonical = await this.canonicalText(session, sql);
+  /** Steps 1–2 and the statement step 3 runs: the canonical text (without its FORMAT) and the server's SETTINGS. */
+  private async checked(
+    session: ClickHouseClient,
+    sql: string,
+    caller: AnalystCaller,
+    outputFormats: ReadonlySet<string> | undefined,
+  ): Promise<{ statement: string; kind: StatementKind; format: string | undefined }> {
+    let canonical = await this.canonicalText(session, sql);
     const tree = parseExplainAst(await this.explainAst(session, canonical));
     const checked = checkStatement(tree, canonical, {
       catalogue: this.catalogue,
       relations: this.relations,
       database: this.database,
+      outputFormats,
     });
+    if (checked.format !== undefined) {
+      // The format is answered through default_format; its clause leaves the text, which must end with it.
+      const clause = ` FORMAT ${checked.format}`;
+      if (!canonical.endsWith(clause))
+        throw new QueryRefusedError('query_refused', `FORMAT ${checked.format} must end the statement`);
+      canonical = canonical.slice(0, -clause.length);
+    }
     await this.refuseOtherTables(session, checked.otherTableNames);
     const settings = sandboxSettings(
       this.options.limits,
@@ -153,18 +203,21 @@ export class AnalystQueries {
       this.sessionReadOnly,
     );
     // What was checked is what runs: the canonical text, with the server's SETTINGS clause after it.
-    const statement = `${canonical} SETTINGS ${settings}`;
-    let text: string;
+    return { statement: `${canonical} SETTINGS ${settings}`, kind: checked.kind, format: checked.format };
+  }
+
+  /** Step 3, answering ClickHouse's error as QueryFailedError about the analyst's own text. */
+  private async exec(session: ClickHouseClient, statement: string, format: string): Promise<Buffer> {
     try {
-      text = await execText(session, statement, 'JSONCompactEachRowWithNamesAndTypes');
+      return await execBytes(session, statement, format as DataFormat);
     } catch (error) {
-      const { type, message } = error as { type?: string; message: string };
+      const { type, code, message } = error as { type?: string; code?: string; message: string };
       throw new QueryFailedError(
         FAILURE_BY_TYPE[type ?? ''] ?? 'query_failed',
         message.replace(SETTINGS_ECHO, '').trim(),
+        { code: Number(code) || undefined, type },
       );
     }
-    return { ...this.resultOf(text), kind: checked.kind };
   }
 
   /** Step 1: one statement, in ClickHouse's canonical form, with no control characters in its identifiers. */
@@ -266,9 +319,13 @@ export async function drain(session: ClickHouseClient): Promise<void> {
  * Runs a statement with no FORMAT appended (an EXPLAIN would take it for its inner query) and the output format
  * as `default_format`, which chDB takes as the query's format and a server as the request's: never a session SET.
  */
-async function execText(session: ClickHouseClient, query: string, format: DataFormat): Promise<string> {
+async function execBytes(session: ClickHouseClient, query: string, format: DataFormat): Promise<Buffer> {
   const result = await session.exec({ query, clickhouse_settings: { default_format: format } });
   const chunks: Buffer[] = [];
   for await (const chunk of result.stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function execText(session: ClickHouseClient, query: string, format: DataFormat): Promise<string> {
+  return (await execBytes(session, query, format)).toString('utf8');
 }

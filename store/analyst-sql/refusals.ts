@@ -29,6 +29,8 @@ export class QueryFailedError extends Error {
   constructor(
     readonly reason: FailureReason,
     message: string,
+    /** ClickHouse's error code and name, where it gave them (the ClickHouse-compatible endpoint passes them on). */
+    readonly clickhouse: { code?: number; type?: string } = {},
   ) {
     super(message);
   }

@@ -18,6 +18,11 @@ export interface CheckContext {
   relations: ReadonlySet<string>;
   /** The database the relations live in; the only one a qualified name may name. */
   database: string;
+  /**
+   * Output formats a SELECT may name in a `FORMAT` clause (the ClickHouse-compatible endpoint answers in it);
+   * none where the API answers in JSON of its own.
+   */
+  outputFormats?: ReadonlySet<string>;
 }
 
 export type StatementKind = 'select' | 'explain' | 'describe' | 'show_tables' | 'show_create_table';
@@ -30,6 +35,8 @@ export interface CheckedStatement {
    * database after all.
    */
   otherTableNames: string[];
+  /** The output format the statement names (`… FORMAT JSON`), when the context allows one. */
+  format?: string;
 }
 
 /** Node kinds of the statements allowed; anything else in a tree is refused by name. */
@@ -92,9 +99,12 @@ const ALLOWED_STATEMENTS =
 export function checkStatement(root: AstNode, canonical: string, context: CheckContext): CheckedStatement {
   const check = new Walk(context);
   switch (root.type) {
-    case 'SelectWithUnionQuery':
-      check.walk(root);
-      return { kind: 'select', otherTableNames: check.otherTableNames };
+    case 'SelectWithUnionQuery': {
+      const format = outputFormatOf(root, context);
+      // The format's name is no part of the query: walked without it, the rest is checked as always.
+      check.walk(format === undefined ? root : { ...root, children: root.children.slice(0, 1) });
+      return { kind: 'select', otherTableNames: check.otherTableNames, ...(format === undefined ? {} : { format }) };
+    }
     case 'Explain': {
       if (!EXPLAIN_KINDS.has(root.detail))
         throw refused(`${root.detail} is not allowed; use one of ${[...EXPLAIN_KINDS].join(', ')}`);
@@ -124,6 +134,23 @@ export function checkStatement(root: AstNode, canonical: string, context: CheckC
     default:
       throw refused(`${root.type} statements are not allowed; an analyst may run ${ALLOWED_STATEMENTS}`);
   }
+}
+
+/**
+ * `SELECT … FORMAT JSON`: the tree's second child is the format's name. Only a name of the allowlist, only where
+ * the context allows formats, and never beside INTO OUTFILE (whose file name would be the second child).
+ */
+function outputFormatOf(root: AstNode, context: CheckContext): string | undefined {
+  const formats = context.outputFormats;
+  const [list, second, ...rest] = root.children;
+  if (formats === undefined || list?.type !== 'ExpressionList' || second?.type !== 'Identifier' || rest.length > 0)
+    return undefined;
+  const name = nameOf(second);
+  if (name === undefined || !formats.has(name))
+    throw refused(
+      `FORMAT ${second.detail} is not allowed; the formats an analyst may ask for: ${[...formats].join(', ')}`,
+    );
+  return name;
 }
 
 class Walk {
