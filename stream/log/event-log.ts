@@ -16,6 +16,12 @@ export const TOPICS = {
   media: 'vigil.media',
   /** Driver IC card in/out (DriverEventRow), keyed by terminal id like telemetry. */
   drivers: 'vigil.drivers',
+  /** Expressway toll transactions (TollTransactionRow), keyed by plate like the sightings derived from them. */
+  tolls: 'vigil.tolls',
+  /** Traffic survey station counts (TrafficCountRow), keyed by station id. */
+  trafficCounts: 'vigil.traffic-counts',
+  /** Rail station passenger flows (RailFlowRow), keyed by station id. */
+  railFlows: 'vigil.rail-flows',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
