@@ -71,6 +71,9 @@ const MARKER: Record<string, string> = {
   org_units: 'name',
   enterprises: 'name',
   vehicles: 'plate',
+  toll_transactions: 'event_id',
+  traffic_counts: 'station_id',
+  rail_flows: 'station_id',
 };
 
 function emptyValue(spec: ColumnSpec): unknown {
