@@ -279,6 +279,39 @@ describe('rail passenger flows', () => {
     ]);
   });
 
+  it('take a CSV export as it is: good rows land, a bad row is refused alone', async () => {
+    const { key } = await issueKey(vigil.baseUrl, admin, 'rail_flow', '410100', 'Zhengzhou rail statistics export');
+    const start = new Date(Math.floor((now - 120 * MIN) / (60 * MIN)) * 60 * MIN).toISOString();
+    const csv = [
+      'station_id,station_name,interval_start,interval_minutes,arrivals,departures,org_code',
+      `ZAF-csv,郑州东,${start},60,7650,8832,410104`,
+      `ZZF-csv,"郑州, 老站",${start},60,,4870,410103`,
+      `ZZF-csv,郑州,${start},60,4101,4870`,
+      `ZZF-csv,郑州,${start},60,4101,4870,410103`,
+    ].join('\r\n');
+    const res = await fetch(`${vigil.baseUrl}/api/ingest/rail_flow`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    const body = (await res.json()) as { accepted: number; rejected: { index: number; reason: string }[] };
+    expect(res.status).toBe(200);
+    expect(body.accepted).toBe(2);
+    expect(body.rejected.map((r) => [r.index, r.reason])).toEqual([
+      [1, 'missing_arrivals'],
+      [2, 'bad_csv_row'],
+    ]);
+    const stored = await rows<[string, string, number, number]>(
+      `SELECT station_id, station_name, arrivals, departures FROM rail_flows FINAL
+        WHERE station_id LIKE '%-csv' ORDER BY station_id`,
+    );
+    expect(stored.map((r) => [r[0], r[1], Number(r[2]), Number(r[3])])).toEqual([
+      ['ZAF-csv', '郑州东', 7650, 8832],
+      ['ZZF-csv', '郑州', 4101, 4870],
+    ]);
+    expect(await rejectsOf('http:rail_flow', '-csv')).toEqual(['bad_csv_row', 'missing_arrivals']);
+  });
+
   it('keys are bound to their kind', async () => {
     const { key } = await issueKey(vigil.baseUrl, admin, 'rail_flow');
     const wrong = await postRecords(vigil.baseUrl, 'traffic_count', key, []);
