@@ -6,6 +6,7 @@ import { column, type RowOf } from './columns.js';
 import { RAIL_FLOWS, TOLL_TRANSACTIONS, TRAFFIC_COUNTS } from './flow-tables.js';
 import { BAD_PLATE_REASON, PLATE_PATTERN } from './plates.js';
 import { table, type TableSpec } from './table-spec.js';
+import { VESSEL_POSITIONS, VESSEL_VOYAGES } from './vessel-tables.js';
 
 export type { TableSpec } from './table-spec.js';
 
@@ -491,4 +492,6 @@ export const ANALYTICS_TABLES: readonly TableSpec[] = [
   TOLL_TRANSACTIONS,
   TRAFFIC_COUNTS,
   RAIL_FLOWS,
+  VESSEL_POSITIONS,
+  VESSEL_VOYAGES,
 ];

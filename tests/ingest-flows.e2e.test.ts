@@ -4,11 +4,13 @@
  * answer waits for them), bad ones are refused with their named reasons and kept in `ingest_rejects` while their
  * neighbours go through; a retried batch adds no row; a corrected count replaces the first. A toll transaction
  * whose lane weighed the truck over its limit raises `overload`, and one whose exit is too far from its entry for
- * the time between raises `cloned_plate`, both through the node's own rules.
+ * the time between raises `cloned_plate`, both through the node's own rules. AIS messages made by Vigil's own
+ * encoder from the fields of ITU-R M.1371 land as vessel positions and voyage data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 import { issueKey, postRecords } from './support/ingest-client.js';
+import { encodePosition, encodeVoyage, toSentences, type AisPosition } from '../ingest/index.js';
 
 let vigil: VigilProcess;
 let admin: string;
@@ -316,7 +318,93 @@ describe('rail passenger flows', () => {
     const { key } = await issueKey(vigil.baseUrl, admin, 'rail_flow');
     const wrong = await postRecords(vigil.baseUrl, 'traffic_count', key, []);
     expect([wrong.status, wrong.body.error]).toEqual([403, 'wrong_kind']);
-    const unknown = await postRecords(vigil.baseUrl, 'ais', key, []);
-    expect(unknown.body.detail).toContain('toll, traffic_count, rail_flow');
+    const unknown = await postRecords(vigil.baseUrl, 'ferries', key, []);
+    expect(unknown.body.detail).toContain('toll, traffic_count, rail_flow, ais');
+  });
+});
+
+describe('AIS', () => {
+  it('decodes position reports and voyage data into their tables; bad messages are refused alone', async () => {
+    const { key } = await issueKey(vigil.baseUrl, admin, 'ais', '411600', 'Zhoukou waterway AIS base stations');
+    // A cargo ship on the Shaying river (沙颍河) at Zhoukou, and another moored there.
+    const underWay: AisPosition = {
+      type: 1,
+      mmsi: 413_812_345,
+      navStatus: 0,
+      speedKnots: 6.4,
+      lon: 114.6518,
+      lat: 33.6239,
+      courseDeg: 97.3,
+      headingDeg: 96,
+      utcSecond: 42,
+    };
+    const moored: AisPosition = {
+      ...underWay,
+      type: 3,
+      mmsi: 413_812_346,
+      navStatus: 5,
+      speedKnots: 0,
+      headingDeg: null,
+    };
+    const voyage = toSentences(
+      encodeVoyage({
+        type: 5,
+        mmsi: 413_812_345,
+        imo: 0,
+        callSign: 'BRZK7',
+        name: 'YU ZHOU HUO 1234',
+        shipType: 70,
+        lengthM: 68,
+        beamM: 11,
+        draughtM: 3.2,
+        destination: 'ZHOUKOU PORT',
+        eta: { month: 11, day: 28, hour: 18, minute: 30 },
+      }),
+      7,
+    );
+    const [position] = toSentences(encodePosition(underWay));
+    const broken = position.slice(0, -2) + (position.endsWith('00') ? '01' : '00');
+    const posted = await postRecords(
+      vigil.baseUrl,
+      'ais',
+      key,
+      [
+        { station_id: 'AIS-ZK-01', time: iso(-30_000), sentences: [position] },
+        { station_id: 'AIS-ZK-01', time: iso(-29_000), sentences: voyage },
+        { station_id: 'AIS-ZK-01', time: iso(-28_000), sentences: [broken] },
+        { station_id: 'AIS-ZK-01', time: iso(-27_000), sentences: [voyage[1]] },
+        { station_id: 'AIS-ZK-01', time: iso(-26_000), nmea: toSentences(encodePosition(moored)).join('\n') },
+        { station_id: 'AIS-ZK-01', time: iso(-25_000) },
+      ],
+      true,
+    );
+    expect(posted.status).toBe(200);
+    expect(posted.body.rejected?.map((r) => [r.index, r.reason])).toEqual([
+      [2, 'nmea_checksum_mismatch'],
+      [3, 'bad_fragments'],
+      [5, 'missing_sentences'],
+    ]);
+    const positions = await rows<[number, number, number, number, number, string]>(
+      `SELECT mmsi, message_type, nav_status, speed_knots, heading_deg, org_code FROM vessel_positions FINAL
+        WHERE station_id = 'AIS-ZK-01' ORDER BY mmsi`,
+    );
+    expect(positions.map((r) => r.map(Number))).toEqual([
+      [413_812_345, 1, 0, 6.4, 96, Number(positions[0][5])],
+      [413_812_346, 3, 5, 0, -1, Number(positions[1][5])],
+    ]);
+    // Positions in Zhoukou's city are filed under its county there.
+    expect(positions[0][5]).toMatch(/^4116\d\d$/);
+    const named = await rows<[string, string, number, string]>(
+      `SELECT v.name, v.destination, v.length_m, v.eta FROM vessel_positions AS p FINAL
+         JOIN vessel_voyages AS v FINAL ON v.mmsi = p.mmsi WHERE p.station_id = 'AIS-ZK-01'`,
+    );
+    expect(named.map((r) => [r[0], r[1], Number(r[2]), r[3]])).toEqual([
+      ['YU ZHOU HUO 1234', 'ZHOUKOU PORT', 68, '11-28 18:30'],
+    ]);
+    expect(await rejectsOf('http:ais', 'AIS-ZK-01')).toEqual([
+      'bad_fragments',
+      'missing_sentences',
+      'nmea_checksum_mismatch',
+    ]);
   });
 });

@@ -14,6 +14,8 @@ import {
   TELEMETRY,
   TOLL_TRANSACTIONS,
   TRAFFIC_COUNTS,
+  VESSEL_POSITIONS,
+  VESSEL_VOYAGES,
 } from '../../schema/index.js';
 import type { TableSpec } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
@@ -63,6 +65,8 @@ const SINK_TABLES: readonly {
   { topic: TOPICS.tolls, table: TOLL_TRANSACTIONS },
   { topic: TOPICS.trafficCounts, table: TRAFFIC_COUNTS },
   { topic: TOPICS.railFlows, table: RAIL_FLOWS },
+  { topic: TOPICS.vesselPositions, table: VESSEL_POSITIONS },
+  { topic: TOPICS.vesselVoyages, table: VESSEL_VOYAGES },
 ];
 
 /**

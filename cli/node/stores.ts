@@ -31,6 +31,8 @@ export const SINK_GROUPS = {
   [TOPICS.tolls]: 'sink-tolls',
   [TOPICS.trafficCounts]: 'sink-traffic-counts',
   [TOPICS.railFlows]: 'sink-rail-flows',
+  [TOPICS.vesselPositions]: 'sink-vessel-positions',
+  [TOPICS.vesselVoyages]: 'sink-vessel-voyages',
 } as const;
 
 /** The flag operators set the free-space bound with, named in readiness and in the refusal. */

@@ -18,6 +18,7 @@ import type {
 } from '../../schema/index.js';
 import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
 import type { Outcome } from './fields.js';
+import { aisReportId, normalizeAis, type AisRecord } from './normalize-ais.js';
 import { normalizeCameraEvent, type NormalizeContext } from './normalize-camera.js';
 import { countReportId, normalizeRailFlow, normalizeTrafficCount } from './normalize-counts.js';
 import { normalizeDeviceStatus } from './normalize-device.js';
@@ -73,7 +74,7 @@ export interface IngestResponse {
   headers?: Record<string, string>;
 }
 
-type Normalized = CameraEvent | DeviceStatus | RegistryRecord | TollRecord | TrafficCountRow | RailFlowRow;
+type Normalized = CameraEvent | DeviceStatus | RegistryRecord | TollRecord | TrafficCountRow | RailFlowRow | AisRecord;
 
 export class HttpIngest {
   private readonly producer: Producer;
@@ -247,6 +248,8 @@ export class HttpIngest {
         return normalizeTrafficCount(value, ctx);
       case 'rail_flow':
         return normalizeRailFlow(value, ctx);
+      case 'ais':
+        return normalizeAis(value, ctx);
     }
   }
 
@@ -281,6 +284,18 @@ export class HttpIngest {
           TOPICS.railFlows,
           (records as RailFlowRow[]).map((r) => ({ key: r.station_id, value: r })),
         );
+      case 'ais': {
+        const messages = records as AisRecord[];
+        const of = <T extends AisRecord['table']>(table: T) =>
+          messages.flatMap((m) => (m.table === table ? [{ key: String(m.row.mmsi), value: m.row }] : []));
+        const positions = of('positions');
+        const voyages = of('voyages');
+        await Promise.all([
+          positions.length > 0 ? this.producer.send(TOPICS.vesselPositions, positions) : undefined,
+          voyages.length > 0 ? this.producer.send(TOPICS.vesselVoyages, voyages) : undefined,
+        ]);
+        return;
+      }
       case 'anpr':
       case 'wim':
       case 'gantry':
@@ -320,6 +335,8 @@ function idOf(kind: IngestKind, source: string, record: Normalized): string {
     case 'traffic_count':
     case 'rail_flow':
       return `${kind}/${countReportId(record as TrafficCountRow | RailFlowRow)}`;
+    case 'ais':
+      return aisReportId(record as AisRecord);
     default:
       return `${source}/${(record as CameraEvent | DeviceStatus).event_id}`;
   }

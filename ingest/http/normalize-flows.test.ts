@@ -1,9 +1,11 @@
 /**
- * The normalizers of toll transactions, traffic survey counts and rail passenger flows, on records written by
- * hand after docs/sources/toll.md, traffic_count.md and rail_flow.md: what a good record becomes, and the named
+ * The normalizers of toll transactions, traffic survey counts, rail passenger flows and AIS messages, on records
+ * written by hand (AIS by Vigil's own encoder) after docs/sources/toll.md, traffic_count.md, rail_flow.md, ais.md: what a good record becomes, and the named
  * reason of each bad one.
  */
 import { describe, expect, it } from 'vitest';
+import { encodePosition, encodeVoyage, toSentences } from '../ais/index.js';
+import { normalizeAis } from './normalize-ais.js';
 import { countReportId, normalizeRailFlow, normalizeTrafficCount } from './normalize-counts.js';
 import { normalizeToll, TOLL_TRIP_HOURS_MAX } from './normalize-toll.js';
 
@@ -247,5 +249,76 @@ describe('rail passenger flows', () => {
     [{ lon: 181 }, 'lon_out_of_range'],
   ])('refuses %o as %s', (change, reason) => {
     expect(reasonOf(normalizeRailFlow({ ...FLOW, ...change }, ctx))).toBe(reason);
+  });
+});
+
+describe('AIS records', () => {
+  const position = toSentences(
+    encodePosition({
+      type: 2,
+      mmsi: 413_900_001,
+      navStatus: 1,
+      speedKnots: null,
+      lon: 113.62,
+      lat: 34.75,
+      courseDeg: null,
+      headingDeg: null,
+      utcSecond: null,
+    }),
+  );
+
+  it('become a vessel_positions row at the receiving time, not-available readings as -1', () => {
+    const out = normalizeAis({ station_id: 'AIS-1', time: NOW - MIN, sentences: position }, ctx);
+    if (!out.ok) throw new Error(`${out.reason}: ${out.detail}`);
+    expect(out.value).toMatchObject({
+      table: 'positions',
+      row: {
+        mmsi: 413_900_001,
+        ts: NOW - MIN,
+        message_type: 2,
+        nav_status: 1,
+        speed_knots: -1,
+        course_deg: -1,
+        heading_deg: -1,
+        utc_second: 60,
+        station_id: 'AIS-1',
+        raw: position[0],
+      },
+    });
+    expect(out.value.row.org_code).toMatch(/^4101\d\d$/);
+  });
+
+  it('keep an ETA the vessel did not give as empty, and file voyage data under the key unit', () => {
+    const voyage = toSentences(
+      encodeVoyage({
+        type: 5,
+        mmsi: 413_900_001,
+        imo: 9_123_456,
+        callSign: 'BQ1',
+        name: 'HE NAN 1',
+        shipType: 60,
+        lengthM: 40,
+        beamM: 8,
+        draughtM: 0,
+        destination: '',
+        eta: { month: 0, day: 0, hour: 24, minute: 60 },
+      }),
+    );
+    const out = normalizeAis({ time: NOW, nmea: voyage.join('\r\n') }, ctx);
+    if (!out.ok) throw new Error(`${out.reason}: ${out.detail}`);
+    expect(out.value).toMatchObject({
+      table: 'voyages',
+      row: { imo: 9_123_456, name: 'HE NAN 1', eta: '', destination: '', org_code: '410000', station_id: '' },
+    });
+  });
+
+  it.each([
+    [{ sentences: undefined }, 'missing_sentences'],
+    [{ sentences: [] }, 'missing_sentences'],
+    [{ sentences: [1, 2] }, 'missing_sentences'],
+    [{ time: undefined }, 'bad_time'],
+    [{ sentences: ['!AIVDM,1,1,,A,,0*26'] }, 'payload_too_short'],
+  ])('refuse %o as %s', (change, reason) => {
+    expect(reasonOf(normalizeAis({ time: NOW, sentences: position, ...change }, ctx))).toBe(reason);
   });
 });

@@ -13,6 +13,7 @@ export const INGEST_KINDS = [
   'toll',
   'traffic_count',
   'rail_flow',
+  'ais',
 ] as const;
 export type IngestKind = (typeof INGEST_KINDS)[number];
 

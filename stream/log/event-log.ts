@@ -22,6 +22,10 @@ export const TOPICS = {
   trafficCounts: 'vigil.traffic-counts',
   /** Rail station passenger flows (RailFlowRow), keyed by station id. */
   railFlows: 'vigil.rail-flows',
+  /** AIS position reports (VesselPositionRow), keyed by MMSI. */
+  vesselPositions: 'vigil.vessel-positions',
+  /** AIS static and voyage data (VesselVoyageRow), keyed by MMSI. */
+  vesselVoyages: 'vigil.vessel-voyages',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
