@@ -206,8 +206,7 @@ export function documentRouterRoutes(api: Api): void {
     method: 'POST',
     path: '/api/ingest/:kind',
     tag: 'ingestion',
-    summary:
-      'Records of a roadside or registry source (kind anpr, wim, gantry, device_status, registry): a JSON array, one object, or NDJSON; each record gets its own verdict',
+    summary: `Records of a source (kind ${INGEST_KINDS.join(', ')}): a JSON array, one object, NDJSON, or CSV with a header row; each record gets its own verdict`,
     roles: 'public',
     returns: '{accepted, duplicates, rejected: [{index, reason, detail}]}; authenticated by the source key (Bearer)',
   });
