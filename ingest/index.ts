@@ -26,6 +26,8 @@ export {
 export type { Jt808Frame, Jt808Header, Jt808Message, Jt808Version } from './jt808/codec/index.js';
 export { deriveLocation } from './jt808/codec/index.js';
 export type { LocationBody } from './jt808/codec/index.js';
+export { decodeMessage as decodeAisMessage, encodePosition, encodeVoyage, toSentences } from './ais/index.js';
+export type { AisMessage, AisPosition, AisVoyage } from './ais/index.js';
 export { HttpIngest, HTTP_INGEST_DEFAULTS, INGEST_KINDS, checkHttpIngestOptions, isIngestKind } from './http/index.js';
 export type {
   HttpIngestDeps,

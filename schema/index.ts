@@ -15,6 +15,10 @@ export {
   ENTERPRISES,
   VEHICLES,
 } from './tables.js';
+export { RAIL_FLOWS, TOLL_TRANSACTIONS, TRAFFIC_COUNTS } from './flow-tables.js';
+export type { RailFlowRow, TollTransactionRow, TrafficCountRow } from './flow-tables.js';
+export { VESSEL_POSITIONS, VESSEL_VOYAGES } from './vessel-tables.js';
+export type { VesselPositionRow, VesselVoyageRow } from './vessel-tables.js';
 export type {
   AlarmActionRow,
   AlarmRow,

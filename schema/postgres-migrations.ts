@@ -538,4 +538,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX assessment_circulars_unit ON assessment_circulars(org_code, created_at);
     `,
   },
+  {
+    id: 29,
+    name: 'source keys for toll transactions, traffic counts, rail passenger flows and AIS',
+    sql: `
+      -- The kinds a key may be bound to grow with the sources Vigil takes (docs/sources/); the check is replaced
+      -- whole, as PostgreSQL cannot widen a CHECK in place.
+      ALTER TABLE source_keys DROP CONSTRAINT source_keys_kind_check;
+      ALTER TABLE source_keys ADD CONSTRAINT source_keys_kind_check
+        CHECK (kind IN ('anpr', 'wim', 'gantry', 'device_status', 'registry', 'toll', 'traffic_count', 'rail_flow', 'ais'));
+    `,
+  },
 ];

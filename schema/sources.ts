@@ -15,14 +15,18 @@ export const VEHICLE_CLASSES: readonly VehicleClass[] = [
   'other',
 ];
 
-export type CameraEventKind = 'anpr' | 'wim' | 'gantry';
+/**
+ * `toll` sightings are not posted as such: the toll ingestion derives one at the entry and one at the exit
+ * station of each transaction (docs/sources/toll.md).
+ */
+export type CameraEventKind = 'anpr' | 'wim' | 'gantry' | 'toll';
 
 /** One sighting of a vehicle by roadside equipment; `kind` says which fields are filled. */
 export interface CameraEvent {
   /** Source-supplied id, unique per source: the idempotency key. */
   event_id: string;
   kind: CameraEventKind;
-  /** Camera id, WIM site id or gantry id. */
+  /** Camera id, WIM site id, gantry id or toll station id. */
   device_id: string;
   plate: string;
   /** JT/T 415 colour code, 0 when unknown. */
@@ -39,7 +43,7 @@ export interface CameraEvent {
   direction: string;
   confidence: number;
   image_ref: string;
-  /** wim */
+  /** wim, toll */
   axles: number;
   gross_kg: number;
   axle_weights_kg: number[];

@@ -2,42 +2,13 @@
  * The analyst-facing ClickHouse tables. Names and columns here are a contract with analysts: add columns,
  * never rename or drop them.
  */
-import { column, type ColumnsSpec, type RowOf } from './columns.js';
+import { column, type RowOf } from './columns.js';
+import { RAIL_FLOWS, TOLL_TRANSACTIONS, TRAFFIC_COUNTS } from './flow-tables.js';
 import { BAD_PLATE_REASON, PLATE_PATTERN } from './plates.js';
-import type { Retention } from './retention.js';
+import { table, type TableSpec } from './table-spec.js';
+import { VESSEL_POSITIONS, VESSEL_VOYAGES } from './vessel-tables.js';
 
-export interface TableSpec<C extends ColumnsSpec = ColumnsSpec> {
-  name: string;
-  description: string;
-  columns: C;
-  engine: string;
-  orderBy: string;
-  partitionBy?: string;
-  /** The TTL: rows are deleted this many days after this column's time (see retention.ts). */
-  retention?: Retention;
-  settings?: Record<string, string | number>;
-  /**
-   * On a ClickHouse cluster, the expression that picks a row's shard (cluster-ddl.ts); by default a hash of the
-   * whole sorting key. It must be deterministic and keep rows with equal sorting keys together.
-   */
-  shardingKey?: string;
-  /**
-   * The columns naming the org unit (6-digit division code) a row belongs to. An analyst below the province sees
-   * a row when one of them lies within their subtree; the server adds that filter to every SQL query. A table
-   * without them is visible to province-level analysts only.
-   */
-  orgColumns?: readonly string[];
-}
-
-/**
- * Non-replicated MergeTree tables ignore insert deduplication tokens unless a window is set; the sinks rely on
- * tokens to make retried batches harmless, so every table keeps the tokens of its last inserts.
- */
-const DEDUPLICATION_SETTINGS = { non_replicated_deduplication_window: 10_000 };
-
-function table<C extends ColumnsSpec>(spec: TableSpec<C>): TableSpec<C> {
-  return { ...spec, settings: { ...DEDUPLICATION_SETTINGS, ...spec.settings } };
-}
+export type { TableSpec } from './table-spec.js';
 
 /** One position fix from any source (JT/T 808, JT/T 809, ...). */
 export const TELEMETRY = table({
@@ -261,19 +232,24 @@ export type MediaEventRow = RowOf<typeof MEDIA_EVENTS.columns>;
  * table with a `kind` column. Analysts follow a plate across all three at once (where was it seen, what did it
  * weigh), the kinds share most columns, and one table keeps one sink, one deduplication key and one retention;
  * the few kind-specific columns stay at their defaults for the other kinds. Deduplicated on
- * (kind, source, event_id): a source retrying a batch never makes a second row.
+ * (kind, source, event_id): a source retrying a batch never makes a second row. A toll transaction (its whole
+ * record is in `toll_transactions`) adds its entry and its exit here as two sightings, so a plate's trail and the
+ * rules that read sightings (overload, cloned_plate) see the expressway too.
  */
 export const CAMERA_EVENTS = table({
   name: 'camera_events',
   description:
-    'Roadside sightings (anpr | wim | gantry), one row per source event, deduplicated on (kind, source, event_id).',
+    'Roadside sightings (anpr | wim | gantry | toll), one row per source event, deduplicated on (kind, source, event_id).',
   columns: {
     event_id: column('string', 'source-supplied id, unique per source', {
       pattern: /^.{1,128}$/,
       reason: 'bad_event_id',
     }),
-    kind: column('lowcard', 'anpr | wim | gantry'),
-    device_id: column('string', 'camera id, WIM site id or gantry id', {
+    kind: column(
+      'lowcard',
+      'anpr | wim | gantry | toll (a toll transaction seen at its entry and at its exit station, event_id <id>:entry and <id>:exit)',
+    ),
+    device_id: column('string', 'camera id, WIM site id, gantry id or toll station id', {
       pattern: /^.{1,64}$/,
       reason: 'missing_device_id',
     }),
@@ -304,9 +280,15 @@ export const CAMERA_EVENTS = table({
     image_ref: column('string', 'anpr: reference (URL or key) of the picture at the source', {
       defaultExpression: "''",
     }),
-    axles: column('uint8', 'wim: axle count, 0 for other kinds', { max: 20, reason: 'bad_axles' }),
-    gross_kg: column('uint32', 'wim: gross weight in kg', { max: 500_000, reason: 'bad_weight' }),
-    axle_weights_kg: column('uint32_array', 'wim: weight per axle in kg, front to back'),
+    axles: column('uint8', 'wim, toll: axle count, 0 for other kinds or when not given', {
+      max: 20,
+      reason: 'bad_axles',
+    }),
+    gross_kg: column('uint32', 'wim: gross weight in kg; toll: on the sighting whose lane weighed, else 0', {
+      max: 500_000,
+      reason: 'bad_weight',
+    }),
+    axle_weights_kg: column('uint32_array', 'wim, toll (the weighed sighting): weight per axle in kg, front to back'),
     speed_kmh: column('float32', 'wim: speed over the scale in km/h', {
       min: 0,
       max: 300,
@@ -507,4 +489,9 @@ export const ANALYTICS_TABLES: readonly TableSpec[] = [
   ORG_UNITS,
   ENTERPRISES,
   VEHICLES,
+  TOLL_TRANSACTIONS,
+  TRAFFIC_COUNTS,
+  RAIL_FLOWS,
+  VESSEL_POSITIONS,
+  VESSEL_VOYAGES,
 ];

@@ -4,6 +4,8 @@
  * seconds, all with device times of now, so none is refused as `time_in_future`. The sample replays at real
  * speed and its first ANPR and weigh-in-motion records are 275 s in, so the demo starts 270 s into it
  * (`--demo-start-s`): they arrive within seconds too, and what came before is left out rather than sent late.
+ * The demo's own counting and shipping sources (cli/demo/demo-flows.ts) post from its first minute: its ships'
+ * AIS reports are stored, none refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
@@ -64,4 +66,18 @@ describe('vigil start --demo: roadside records through HTTP ingestion', () => {
     expect(await count("SELECT count() FROM ingest_rejects WHERE reason = 'time_in_future'")).toBe(0);
     expect(vigil.stderr()).not.toContain('demo traffic failed');
   }, 120_000);
+
+  it('posts the demo ships by AIS from its first minute, none refused', async () => {
+    const vessels = await eventually(
+      async () => {
+        const n = await count('SELECT uniqExact(mmsi) FROM vessel_positions');
+        return n > 0 ? n : undefined;
+      },
+      150_000,
+      'vessel_positions rows',
+    );
+    expect(vessels).toBe(3);
+    expect(await count("SELECT count() FROM ingest_rejects WHERE source = 'http:ais'")).toBe(0);
+    expect(vigil.stderr()).not.toContain('demo flows');
+  }, 160_000);
 });

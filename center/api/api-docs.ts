@@ -2,6 +2,7 @@
  * `/api/docs`: the OpenAPI document of the HTTP API, generated from the endpoint declarations (and the
  * foundation's routes documented beside them), so it cannot drift from what the server accepts.
  */
+import { INGEST_KINDS } from '../../ingest/index.js';
 import type { Router } from '../http/router.js';
 import {
   Body,
@@ -235,8 +236,7 @@ export function documentRouterRoutes(api: Api): void {
     method: 'POST',
     path: '/api/ingest/:kind',
     tag: 'ingestion',
-    summary:
-      'Records of a roadside or registry source (kind anpr, wim, gantry, device_status, registry): a JSON array, one object, or NDJSON; each record gets its own verdict',
+    summary: `Records of a source (kind ${INGEST_KINDS.join(', ')}): a JSON array, one object, NDJSON, or CSV with a header row; each record gets its own verdict`,
     roles: 'public',
     returns: '{accepted, duplicates, rejected: [{index, reason, detail}]}; authenticated by the source key (Bearer)',
   });
@@ -247,7 +247,7 @@ export function documentRouterRoutes(api: Api): void {
     summary: 'Issue a source key, shown once (province admin)',
     roles: ['admin'],
     body: Body({
-      kind: OneOf(['anpr', 'wim', 'gantry', 'device_status', 'registry'], 'what the key may post'),
+      kind: OneOf(INGEST_KINDS, 'what the key may post'),
       org_code: Type.String({ description: 'org unit of the source', pattern: '^\\d{6}$' }),
       name: Type.String({ description: 'name of the source', minLength: 1, maxLength: 200 }),
     }),

@@ -1,7 +1,7 @@
 /**
  * Source keys for the demo's roadside records: one per kind (a key is bound to one kind), issued in the name
  * of the province admin exactly as an operator would through `POST /api/sources/keys`, so the demo's ANPR,
- * weigh-in-motion, gantry, device and registry records go through the real HTTP ingestion with its key
+ * weigh-in-motion, gantry, device, registry, toll, traffic count, rail flow and AIS records go through the real HTTP ingestion with its key
  * check, rate limit and validation. Keys a previous start issued are revoked first: a key is shown only
  * once, so the old ones are of no use to anybody.
  */
@@ -9,7 +9,17 @@ import { HENAN_PROVINCE_CODE, type Logger } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import { SourceKeys, type Principal } from '../../center/index.js';
 
-export const DEMO_SOURCE_KINDS = ['anpr', 'wim', 'gantry', 'device_status', 'registry'] as const;
+export const DEMO_SOURCE_KINDS = [
+  'anpr',
+  'wim',
+  'gantry',
+  'device_status',
+  'registry',
+  'toll',
+  'traffic_count',
+  'rail_flow',
+  'ais',
+] as const;
 const KEY_NAME_PREFIX = 'demo traffic';
 const PEER = 'vigil start --demo';
 

@@ -12,6 +12,7 @@ import type { Sql } from '../../store/index.js';
 import { readManifest, replayDirectory, REPLAY_DEFAULTS } from '../commands/replay/replay-engine.js';
 import { ReplayStats } from '../commands/replay/replay-stats.js';
 import { DemoClock } from './demo-clock.js';
+import { DemoFlows } from './demo-flows.js';
 import { provisionDemoSourceKeys } from './demo-source-keys.js';
 import { loadDemoZones } from './demo-zones.js';
 import { SHOWCASE_ZONES, Showcase } from './showcase.js';
@@ -88,6 +89,9 @@ export class SampleDemo {
       ));
       if (!this.abort.signal.aborted)
         showcase.start().catch((error: unknown) => this.logger.error('demo showcase failed', { error: String(error) }));
+      new DemoFlows(clock, { url: http.url, keys: http.keys }, this.logger)
+        .run(this.abort.signal)
+        .catch((error: unknown) => this.logger.error('demo flows failed', { error: String(error) }));
     }
     for (let loop = 0; !this.abort.signal.aborted; loop++) {
       const stats = await replayDirectory(

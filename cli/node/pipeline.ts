@@ -10,7 +10,12 @@ import {
   DRIVER_EVENTS,
   INGEST_REJECTS,
   MEDIA_EVENTS,
+  RAIL_FLOWS,
   TELEMETRY,
+  TOLL_TRANSACTIONS,
+  TRAFFIC_COUNTS,
+  VESSEL_POSITIONS,
+  VESSEL_VOYAGES,
 } from '../../schema/index.js';
 import type { TableSpec } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
@@ -57,6 +62,11 @@ const SINK_TABLES: readonly {
   { topic: TOPICS.devices, table: DEVICE_STATUS },
   { topic: TOPICS.media, table: MEDIA_EVENTS },
   { topic: TOPICS.drivers, table: DRIVER_EVENTS },
+  { topic: TOPICS.tolls, table: TOLL_TRANSACTIONS },
+  { topic: TOPICS.trafficCounts, table: TRAFFIC_COUNTS },
+  { topic: TOPICS.railFlows, table: RAIL_FLOWS },
+  { topic: TOPICS.vesselPositions, table: VESSEL_POSITIONS },
+  { topic: TOPICS.vesselVoyages, table: VESSEL_VOYAGES },
 ];
 
 /**

@@ -28,6 +28,11 @@ export const SINK_GROUPS = {
   [TOPICS.devices]: 'sink-devices',
   [TOPICS.media]: 'sink-media',
   [TOPICS.drivers]: 'sink-drivers',
+  [TOPICS.tolls]: 'sink-tolls',
+  [TOPICS.trafficCounts]: 'sink-traffic-counts',
+  [TOPICS.railFlows]: 'sink-rail-flows',
+  [TOPICS.vesselPositions]: 'sink-vessel-positions',
+  [TOPICS.vesselVoyages]: 'sink-vessel-voyages',
 } as const;
 
 /** The flag operators set the free-space bound with, named in readiness and in the refusal. */

@@ -2,7 +2,7 @@
  * Reading the fields of one source record. Sources name things their own way, so each reader returns either
  * a value or a named reason with a detail the source can act on.
  */
-import { countyAt, isWithin, plateProblem } from '../../schema/index.js';
+import { checkRecord, countyAt, isWithin, plateProblem, retentionProblem, type TableSpec } from '../../schema/index.js';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string; detail: string };
 
@@ -34,6 +34,16 @@ export function normalizeWith<T>(build: () => T): Outcome<T> {
 }
 
 export type SourceRecord = Record<string, unknown>;
+
+/**
+ * Refuses a normalized row its table would not store: the table's own column bounds and its retention are the
+ * last word, so nothing the sink would refuse (or the TTL delete at once) reaches the log.
+ */
+export function refuseUnstorable(table: TableSpec, row: object, nowMs: number): void {
+  const fields = row as Record<string, unknown>;
+  const problem = checkRecord(table.columns, fields) ?? retentionProblem(table, fields, nowMs);
+  if (problem) throw new RecordProblem(problem.reason, problem.detail);
+}
 
 export function asRecord(value: unknown): SourceRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -88,6 +98,51 @@ export function optionalNumber(
     throw new RecordProblem(reason, `${names[0]} must be a number, got ${JSON.stringify(value)}`);
   if (n < min || n > max) throw new RecordProblem(reason, `${names[0]} ${n} is outside [${min}, ${max}]`);
   return n;
+}
+
+/** An optional count (axles, lanes, people): a whole number within the bounds. */
+export function wholeNumber(
+  record: SourceRecord,
+  names: readonly string[],
+  fallback: number,
+  min: number,
+  max: number,
+  reason = `bad_${names[0]}`,
+): number {
+  const n = optionalNumber(record, names, fallback, min, max, reason);
+  if (!Number.isInteger(n)) throw new RecordProblem(reason, `${names[0]} ${n} is not a whole number`);
+  return n;
+}
+
+/** A required count: missing is its own reason, so a source can tell a forgotten field from a wrong one. */
+export function requiredWholeNumber(
+  record: SourceRecord,
+  names: readonly string[],
+  min: number,
+  max: number,
+  missingReason: string,
+  badReason = `bad_${names[0]}`,
+): number {
+  if (pick(record, names) === undefined) throw new RecordProblem(missingReason, `${names[0]} is required`);
+  return wholeNumber(record, names, 0, min, max, badReason);
+}
+
+/**
+ * Weights per axle (`axle_weights_kg`), front to back, as many as `axles`; [] when not given. A weighing that
+ * lists another number of axles than it counted measured something else, so it is refused.
+ */
+export function weightsOf(record: SourceRecord, axles: number): number[] {
+  const weights = record.axle_weights_kg;
+  if (weights === undefined || weights === null) return [];
+  if (
+    !Array.isArray(weights) ||
+    weights.some((w) => typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > 100_000)
+  ) {
+    throw new RecordProblem('bad_weight', 'axle_weights_kg must be an array of weights in kg within [0, 100000]');
+  }
+  if (weights.length !== axles)
+    throw new RecordProblem('axle_count_mismatch', `axle_weights_kg has ${weights.length} weights for ${axles} axles`);
+  return (weights as number[]).map((w) => Math.round(w));
 }
 
 export function requiredNumber(
@@ -254,5 +309,12 @@ function cachedCountyAt(lon: number, lat: number): string | undefined {
 export function coordinates(record: SourceRecord): { lat: number; lon: number } {
   const lat = optionalNumber(record, ['lat', 'latitude'], 0, -90, 90, 'lat_out_of_range');
   const lon = optionalNumber(record, ['lon', 'lng', 'longitude'], 0, -180, 180, 'lon_out_of_range');
+  return { lat, lon };
+}
+
+/** The coordinates of one of a record's places (`entry_lat`, `entry_lon`), 0 when not given. */
+export function coordinatesOf(record: SourceRecord, prefix: string): { lat: number; lon: number } {
+  const lat = optionalNumber(record, [`${prefix}lat`], 0, -90, 90, 'lat_out_of_range');
+  const lon = optionalNumber(record, [`${prefix}lon`], 0, -180, 180, 'lon_out_of_range');
   return { lat, lon };
 }

@@ -12,17 +12,23 @@ import type {
   IngestRejectRow,
   Logger,
   Metrics,
+  RailFlowRow,
   RegistryRecord,
+  TrafficCountRow,
 } from '../../schema/index.js';
 import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
 import type { Outcome } from './fields.js';
+import { aisReportId, normalizeAis, type AisRecord } from './normalize-ais.js';
 import { normalizeCameraEvent, type NormalizeContext } from './normalize-camera.js';
+import { countReportId, normalizeRailFlow, normalizeTrafficCount } from './normalize-counts.js';
 import { normalizeDeviceStatus } from './normalize-device.js';
 import { normalizeRegistryRecord, registryKeyOf } from './normalize-registry.js';
+import { normalizeToll, type TollRecord } from './normalize-toll.js';
 import { checkHttpIngestOptions, type HttpIngestOptions } from './options.js';
 import { BodyError, parseBody, type BodyItem } from './parse-body.js';
 import { RecentIds } from './recent-ids.js';
 import {
+  INGEST_KINDS,
   isIngestKind,
   type IngestKind,
   type RegistryWriter,
@@ -68,7 +74,7 @@ export interface IngestResponse {
   headers?: Record<string, string>;
 }
 
-type Normalized = CameraEvent | DeviceStatus | RegistryRecord;
+type Normalized = CameraEvent | DeviceStatus | RegistryRecord | TollRecord | TrafficCountRow | RailFlowRow | AisRecord;
 
 export class HttpIngest {
   private readonly producer: Producer;
@@ -112,7 +118,7 @@ export class HttpIngest {
       return refuse(
         404,
         'unknown_kind',
-        `kind ${JSON.stringify(request.kind)} is not one of anpr, wim, gantry, device_status, registry`,
+        `kind ${JSON.stringify(request.kind)} is not one of ${INGEST_KINDS.join(', ')}`,
       );
     const key = bearer(request.authorization);
     if (key === undefined) return refuse(401, 'missing_key', 'send the source key as Authorization: Bearer <key>');
@@ -180,7 +186,7 @@ export class HttpIngest {
         refuse(index, outcome.reason, outcome.detail, item.raw);
         continue;
       }
-      const id = idOf(source, outcome.value);
+      const id = idOf(kind, source, outcome.value);
       if (this.recent.has(id) || (fresh.has(id) && kind !== 'registry')) {
         duplicates++;
         continue;
@@ -236,21 +242,72 @@ export class HttpIngest {
         return normalizeDeviceStatus(value, ctx);
       case 'registry':
         return normalizeRegistryRecord(value, ctx);
+      case 'toll':
+        return normalizeToll(value, ctx);
+      case 'traffic_count':
+        return normalizeTrafficCount(value, ctx);
+      case 'rail_flow':
+        return normalizeRailFlow(value, ctx);
+      case 'ais':
+        return normalizeAis(value, ctx);
     }
   }
 
   private async publish(kind: Exclude<IngestKind, 'registry'>, records: Normalized[]): Promise<void> {
     if (records.length === 0) return;
-    if (kind === 'device_status') {
-      return this.producer.send(
-        TOPICS.devices,
-        (records as DeviceStatus[]).map((r) => ({ key: r.device_id, value: r })),
-      );
+    switch (kind) {
+      case 'device_status':
+        return this.producer.send(
+          TOPICS.devices,
+          (records as DeviceStatus[]).map((r) => ({ key: r.device_id, value: r })),
+        );
+      case 'toll': {
+        // The transaction and its sightings are acknowledged together; a retry after a failure of either repeats
+        // both, which the replacing tables and the rules' once-per-event evaluation make harmless.
+        const tolls = records as TollRecord[];
+        await Promise.all([
+          this.producer.send(
+            TOPICS.tolls,
+            tolls.map((r) => ({ key: r.transaction.plate, value: r.transaction })),
+          ),
+          this.sendSightings(tolls.flatMap((r) => r.sightings)),
+        ]);
+        return;
+      }
+      case 'traffic_count':
+        return this.producer.send(
+          TOPICS.trafficCounts,
+          (records as TrafficCountRow[]).map((r) => ({ key: r.station_id, value: r })),
+        );
+      case 'rail_flow':
+        return this.producer.send(
+          TOPICS.railFlows,
+          (records as RailFlowRow[]).map((r) => ({ key: r.station_id, value: r })),
+        );
+      case 'ais': {
+        const messages = records as AisRecord[];
+        const of = <T extends AisRecord['table']>(table: T) =>
+          messages.flatMap((m) => (m.table === table ? [{ key: String(m.row.mmsi), value: m.row }] : []));
+        const positions = of('positions');
+        const voyages = of('voyages');
+        await Promise.all([
+          positions.length > 0 ? this.producer.send(TOPICS.vesselPositions, positions) : undefined,
+          voyages.length > 0 ? this.producer.send(TOPICS.vesselVoyages, voyages) : undefined,
+        ]);
+        return;
+      }
+      case 'anpr':
+      case 'wim':
+      case 'gantry':
+        return this.sendSightings(records as CameraEvent[]);
     }
+  }
+
+  private sendSightings(events: CameraEvent[]): Promise<void> {
     // Keyed by plate so one vehicle's sightings stay in order; unread plates spread by device.
     return this.producer.send(
       TOPICS.camera,
-      (records as CameraEvent[]).map((r) => ({ key: r.plate || r.device_id, value: r })),
+      events.map((r) => ({ key: r.plate || r.device_id, value: r })),
     );
   }
 
@@ -268,8 +325,21 @@ export class HttpIngest {
   }
 }
 
-function idOf(source: string, record: Normalized): string {
-  return 'type' in record ? registryKeyOf(record) : `${source}/${record.event_id}`;
+/** What a retry of the record repeats: the key the node remembers to answer a retry without resending it. */
+function idOf(kind: IngestKind, source: string, record: Normalized): string {
+  switch (kind) {
+    case 'registry':
+      return registryKeyOf(record as RegistryRecord);
+    case 'toll':
+      return `${source}/${(record as TollRecord).transaction.event_id}`;
+    case 'traffic_count':
+    case 'rail_flow':
+      return `${kind}/${countReportId(record as TrafficCountRow | RailFlowRow)}`;
+    case 'ais':
+      return aisReportId(record as AisRecord);
+    default:
+      return `${source}/${(record as CameraEvent | DeviceStatus).event_id}`;
+  }
 }
 
 function bearer(header: string | undefined): string | undefined {

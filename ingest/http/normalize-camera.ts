@@ -24,6 +24,7 @@ import {
   requiredPlate,
   requiredText,
   type Outcome,
+  weightsOf,
   type SourceRecord,
 } from './fields.js';
 
@@ -34,7 +35,10 @@ export interface NormalizeContext {
   futureSkewMsMax: number;
 }
 
-const DEVICE_FIELDS: Record<CameraEventKind, { names: string[]; reason: string }> = {
+/** The sightings posted as such; `toll` sightings are derived from toll transactions (normalize-toll.ts). */
+export type PostedCameraKind = Exclude<CameraEventKind, 'toll'>;
+
+const DEVICE_FIELDS: Record<PostedCameraKind, { names: string[]; reason: string }> = {
   anpr: { names: ['camera_id', 'device_id'], reason: 'missing_camera_id' },
   wim: { names: ['site_id', 'device_id'], reason: 'missing_site_id' },
   gantry: { names: ['gantry_id', 'device_id'], reason: 'missing_gantry_id' },
@@ -42,7 +46,7 @@ const DEVICE_FIELDS: Record<CameraEventKind, { names: string[]; reason: string }
 
 /** The parts every kind shares, with the kind-specific columns at their "not applicable" values. */
 function common(
-  kind: CameraEventKind,
+  kind: PostedCameraKind,
   record: SourceRecord,
   ctx: NormalizeContext,
   plate: string,
@@ -90,21 +94,7 @@ function wim(record: SourceRecord, ctx: NormalizeContext): CameraEvent {
   event.axles = requiredNumber(record, ['axles', 'axle_count'], 2, 20, 'missing_axles', 'bad_axles');
   if (!Number.isInteger(event.axles)) throw new RecordProblem('bad_axles', `axles ${event.axles} is not an integer`);
   event.gross_kg = Math.round(requiredNumber(record, ['gross_kg'], 1, 500_000, 'missing_gross_kg', 'bad_weight'));
-  const weights = record.axle_weights_kg;
-  if (weights !== undefined && weights !== null) {
-    if (
-      !Array.isArray(weights) ||
-      weights.some((w) => typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > 100_000)
-    ) {
-      throw new RecordProblem('bad_weight', 'axle_weights_kg must be an array of weights in kg within [0, 100000]');
-    }
-    if (weights.length !== event.axles)
-      throw new RecordProblem(
-        'axle_count_mismatch',
-        `axle_weights_kg has ${weights.length} weights for ${event.axles} axles`,
-      );
-    event.axle_weights_kg = (weights as number[]).map((w) => Math.round(w));
-  }
+  event.axle_weights_kg = weightsOf(record, event.axles);
   event.speed_kmh = optionalNumber(record, ['speed_kmh'], 0, 0, 300, 'speed_out_of_range');
   return event;
 }
@@ -119,14 +109,14 @@ function gantry(record: SourceRecord, ctx: NormalizeContext): CameraEvent {
   return event;
 }
 
-const BUILDERS: Record<CameraEventKind, (record: SourceRecord, ctx: NormalizeContext) => CameraEvent> = {
+const BUILDERS: Record<PostedCameraKind, (record: SourceRecord, ctx: NormalizeContext) => CameraEvent> = {
   anpr,
   wim,
   gantry,
 };
 
 export function normalizeCameraEvent(
-  kind: CameraEventKind,
+  kind: PostedCameraKind,
   value: unknown,
   ctx: NormalizeContext,
 ): Outcome<CameraEvent> {

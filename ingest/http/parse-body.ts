@@ -1,23 +1,16 @@
 /**
  * A request body as a list of items: a JSON array (or one object) for `application/json`, one JSON value per
- * line for NDJSON. A line that is not JSON is one bad item, not a bad request, so its neighbours still count;
+ * line for NDJSON, one record per row for CSV (parse-csv.ts). A line that is not JSON is one bad item, not a bad request, so its neighbours still count;
  * so is a record out of the JSON bounds of schema/json-bounds.ts — nested deeper than `JSON_DEPTH_MAX`
  * (`too_deep`, it would overflow the stack of whatever walks it) or holding U+0000 (`nul_character`, the
  * registry's PostgreSQL cannot store it) — which would otherwise fail the whole batch.
  */
 import { JSON_PROBLEM_DETAIL, jsonProblem, type JsonProblem } from '../../schema/index.js';
+import { BodyError, type BodyItem } from './body-items.js';
+import { isCsv, parseCsv } from './parse-csv.js';
 
-export type BodyItem =
-  { ok: true; value: unknown; raw: string } | { ok: false; reason: string; detail: string; raw: string };
-
-export class BodyError extends Error {
-  constructor(
-    readonly reason: string,
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
+export { BodyError } from './body-items.js';
+export type { BodyItem } from './body-items.js';
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
 
@@ -28,6 +21,7 @@ export function isNdjson(contentType: string | undefined): boolean {
 
 export function parseBody(text: string, contentType: string | undefined, itemsMax: number): BodyItem[] {
   if (isNdjson(contentType)) return parseLines(text, itemsMax);
+  if (isCsv(contentType)) return parseCsv(text, itemsMax);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

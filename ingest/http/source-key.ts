@@ -4,7 +4,17 @@
  */
 import type { RegistryRecord } from '../../schema/index.js';
 
-export const INGEST_KINDS = ['anpr', 'wim', 'gantry', 'device_status', 'registry'] as const;
+export const INGEST_KINDS = [
+  'anpr',
+  'wim',
+  'gantry',
+  'device_status',
+  'registry',
+  'toll',
+  'traffic_count',
+  'rail_flow',
+  'ais',
+] as const;
 export type IngestKind = (typeof INGEST_KINDS)[number];
 
 export function isIngestKind(value: string): value is IngestKind {

@@ -71,6 +71,11 @@ const MARKER: Record<string, string> = {
   org_units: 'name',
   enterprises: 'name',
   vehicles: 'plate',
+  toll_transactions: 'event_id',
+  traffic_counts: 'station_id',
+  rail_flows: 'station_id',
+  vessel_positions: 'station_id',
+  vessel_voyages: 'station_id',
 };
 
 function emptyValue(spec: ColumnSpec): unknown {
@@ -101,6 +106,8 @@ async function seedRows(): Promise<void> {
         event_id: table.name === 'work_order_events' ? ++ids : `m-${org}`,
         order_id: ids,
         terminal_id: `1390000${ids}`,
+        // The key of the vessel tables, with the time: rows with one key would be one row in the table.
+        mmsi: ++ids,
         // The key of a registry table: rows with one key would be one row in the table.
         enterprise_id: `e-${org}`,
       }),

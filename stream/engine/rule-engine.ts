@@ -777,7 +777,9 @@ export class RuleEngine {
     this.noteRoadside(event.ts, now);
     const late = event.ts < this.cameraMaxTs - this.boundMs ? 1 : 0;
     if (late) this.stats.late++;
-    if (event.device_id) {
+    // A toll sighting is not its station reporting: the transaction arrives after the exit, so its entry is long
+    // past and would make a busy station look silent to device_offline. Stations report health as device_status.
+    if (event.device_id && event.kind !== 'toll') {
       const device = this.deviceOf(event.device_id, event.org_code);
       device.lat = event.lat;
       device.lon = event.lon;

@@ -16,6 +16,16 @@ export const TOPICS = {
   media: 'vigil.media',
   /** Driver IC card in/out (DriverEventRow), keyed by terminal id like telemetry. */
   drivers: 'vigil.drivers',
+  /** Expressway toll transactions (TollTransactionRow), keyed by plate like the sightings derived from them. */
+  tolls: 'vigil.tolls',
+  /** Traffic survey station counts (TrafficCountRow), keyed by station id. */
+  trafficCounts: 'vigil.traffic-counts',
+  /** Rail station passenger flows (RailFlowRow), keyed by station id. */
+  railFlows: 'vigil.rail-flows',
+  /** AIS position reports (VesselPositionRow), keyed by MMSI. */
+  vesselPositions: 'vigil.vessel-positions',
+  /** AIS static and voyage data (VesselVoyageRow), keyed by MMSI. */
+  vesselVoyages: 'vigil.vessel-voyages',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

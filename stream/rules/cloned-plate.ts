@@ -1,6 +1,6 @@
 /**
  * cloned_plate (套牌): one plate seen at two places too far apart for the time between them, from roadside
- * plate reads (ANPR, gantries) compared with the previous read and with the GPS fix of the vehicle that
+ * plate reads (ANPR, gantries, and the entry and exit stations of expressway toll transactions) compared with the previous read and with the GPS fix of the vehicle that
  * carries the plate. Misplaced cameras and GPS error are absorbed by `distanceKmMin`; one alarm per plate
  * per `cooldownMinutes`.
  *
@@ -8,6 +8,10 @@
  * jumped impossibly far from the fix before it (satellite drift, which `gps_drift` reports), and with a read
  * that an alarm has already reported as conflicting (otherwise the vehicle's next genuine read would report
  * the same clone a second time once the cooldown has passed).
+ *
+ * A sighting without a position (latitude and longitude both 0, what the sources send when they give none)
+ * says nothing about where the plate was: it is neither compared nor kept as the reference, or every read of a
+ * camera whose position is unknown would look thousands of kilometres from the last one.
  */
 import { NEVER, type CameraRule, type LastFix } from '../engine/rule.js';
 import { ENABLED_FIELD, roundTo } from './common.js';
@@ -74,8 +78,9 @@ export const clonedPlateRule: CameraRule<ClonedPlateState, ClonedPlateConfig> = 
   },
   evaluate(state, event, vehicle, config, out, lastFix) {
     if (
-      (event.kind !== 'anpr' && event.kind !== 'gantry') ||
+      (event.kind !== 'anpr' && event.kind !== 'gantry' && event.kind !== 'toll') ||
       event.plate === '' ||
+      (event.lat === 0 && event.lon === 0) ||
       event.confidence < config.confidenceMin
     )
       return state;

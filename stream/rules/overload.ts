@@ -1,5 +1,6 @@
 /**
- * overload: a weigh-in-motion gross weight above the limit for the vehicle's axle count (GB 1589 as listed in
+ * overload: a weighed gross weight (a weigh-in-motion site, or the weighing lane of an expressway toll station:
+ * the `toll` sighting of the station whose lane weighed) above the limit for the vehicle's axle count (GB 1589 as listed in
  * DOMAIN.md; combination limits for tractors) plus a tolerance for the scale, or one axle heavier than any
  * single axle may be. One alarm per weighing. A vehicle the registry does not know may be a combination: by
  * default it is judged against the combination limit of its axle count, so a legal combination is not accused.
@@ -106,7 +107,8 @@ export const overloadRule: CameraRule<undefined, OverloadConfig> = {
     criticalOverPercent: 30,
   },
   evaluate(_state, event, vehicle, config, out) {
-    if (event.kind !== 'wim' || event.plate === '') return undefined;
+    // A toll sighting carries a weight only at the station whose lane weighed the vehicle; the other has none.
+    if ((event.kind !== 'wim' && event.kind !== 'toll') || event.plate === '' || event.gross_kg === 0) return undefined;
     const axles = event.axles > 0 ? event.axles : (vehicle?.axles ?? 0);
     const configuration = vehicle ? (vehicle.vehicleClass === 'tractor' ? 'combination' : 'rigid') : 'unregistered';
     const combination =
@@ -133,6 +135,7 @@ export const overloadRule: CameraRule<undefined, OverloadConfig> = {
       event.lon,
       {
         site: event.device_id,
+        weighed_by: event.kind,
         reason: grossOver ? (axlesOver.length > 0 ? 'gross_and_axle' : 'gross') : 'axle',
         gross_kg: event.gross_kg,
         axles,

@@ -1,0 +1,234 @@
+/**
+ * The demo's counting and shipping sources, posted through the node's own HTTP ingestion like the sample's
+ * roadside records: expressway toll transactions between five stations around Zhengzhou (one truck in fifteen
+ * weighed over its limit at the entry lane, so `overload` shows toll data on the wall), traffic survey counts
+ * every 5 minutes, rail hub passenger flows every 15 minutes, and three cargo ships on the Shaying river near
+ * Zhoukou reporting by AIS every minute (their voyage data every 30). Records are built by `flowRecordsAt`, a
+ * pure function of the demo minute and a seed, so a test checks them against the ingestion without a node.
+ * A toll transaction is posted once its exit is reached and only if its entry is after the demo's start, so
+ * nothing the demo sends predates it.
+ */
+import type { Logger } from '../../schema/index.js';
+import { encodePosition, encodeVoyage, toSentences } from '../../ingest/index.js';
+import { Random, mixSeed } from '../../fixtures/generator/index.js';
+import type { DemoClock } from './demo-clock.js';
+
+export const FLOW_KINDS = ['toll', 'traffic_count', 'rail_flow', 'ais'] as const;
+export type FlowKind = (typeof FLOW_KINDS)[number];
+export type FlowRecords = Record<FlowKind, Record<string, unknown>[]>;
+
+const MINUTE_MS = 60_000;
+/** One truck in this many is weighed over its limit. */
+const OVERWEIGHT_EVERY = 15;
+/** Road distance over the straight line, and the trucks' mean speed, for a trip's duration. */
+const ROAD_FACTOR = 1.3;
+const TRUCK_SPEED_KMH = 75;
+
+const STATIONS = [
+  { id: 'DEMO-S-ZZDONG', name: '郑州东站', lat: 34.76, lon: 113.77 },
+  { id: 'DEMO-S-KAIFENG', name: '开封站', lat: 34.8, lon: 114.35 },
+  { id: 'DEMO-S-XINXIANG', name: '新乡站', lat: 35.3, lon: 113.93 },
+  { id: 'DEMO-S-XUCHANG', name: '许昌站', lat: 34.03, lon: 113.85 },
+  { id: 'DEMO-S-ZHONGMOU', name: '中牟站', lat: 34.72, lon: 114.02 },
+] as const;
+
+const SURVEY_STATIONS = [
+  { id: 'DEMO-JD-G107-XINZHENG', name: '新郑观测站', road: 'G107', lat: 34.4, lon: 113.74, base: 260 },
+  { id: 'DEMO-JD-G310-ZHONGMOU', name: '中牟观测站', road: 'G310', lat: 34.72, lon: 114.0, base: 180 },
+  { id: 'DEMO-JD-S312-XINGYANG', name: '荥阳观测站', road: 'S312', lat: 34.79, lon: 113.38, base: 120 },
+] as const;
+const SURVEY_CLASSES = [
+  { name: '中小客车', share: 0.7, speedKmh: 62 },
+  { name: '大型货车', share: 0.3, speedKmh: 52 },
+] as const;
+
+const RAIL_HUBS = [
+  { id: 'ZAF', name: '郑州东', lat: 34.76, lon: 113.778, base: 9000 },
+  { id: 'ZZF', name: '郑州', lat: 34.746, lon: 113.658, base: 5000 },
+  { id: 'LLF', name: '洛阳龙门', lat: 34.593, lon: 112.458, base: 2500 },
+] as const;
+
+/** Three cargo ships working the Shaying river east of Zhoukou, between these longitudes. */
+const RIVER = { lat: 33.62, lonWest: 114.55, lonEast: 114.85 };
+const VESSELS = [
+  { mmsi: 413_990_001, name: 'YU ZHOU HUO 101', knots: 6 },
+  { mmsi: 413_990_002, name: 'YU ZHOU HUO 102', knots: 5 },
+  { mmsi: 413_990_003, name: 'WAN FU YANG 88', knots: 7 },
+] as const;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad * Math.cos(((a.lat + b.lat) / 2) * rad);
+  return 6371 * Math.hypot(dLat, dLon);
+}
+
+/** Daytime carries more traffic: a factor from 0.2 at night to 1 in the afternoon, by China hour. */
+function dayFactor(ms: number): number {
+  const hour = (new Date(ms).getUTCHours() + 8) % 24;
+  return 0.2 + 0.8 * Math.max(0, Math.sin(((hour - 5) / 18) * Math.PI));
+}
+
+function tolls(minute: number, startMs: number, rng: Random): Record<string, unknown>[] {
+  const entry = rng.pick(STATIONS);
+  const exit = rng.pick(STATIONS.filter((s) => s.id !== entry.id));
+  const exitMs = startMs + minute * MINUTE_MS;
+  const tripMinutes = Math.ceil(((distanceKm(entry, exit) * ROAD_FACTOR) / TRUCK_SPEED_KMH) * 60);
+  const entryMs = exitMs - tripMinutes * MINUTE_MS;
+  if (entryMs < startMs) return [];
+  const overweight = minute % OVERWEIGHT_EVERY === 0;
+  return [
+    {
+      event_id: `DEMO-TOLL-${startMs}-${minute}`,
+      plate: `豫A${String(70000 + (minute % 30000)).padStart(5, '0')}`,
+      plate_color: 2,
+      toll_class: '货6',
+      axles: 6,
+      entry_station_id: entry.id,
+      entry_station_name: entry.name,
+      entry_time: iso(entryMs),
+      entry_lat: entry.lat,
+      entry_lon: entry.lon,
+      exit_station_id: exit.id,
+      exit_station_name: exit.name,
+      exit_time: iso(exitMs),
+      exit_lat: exit.lat,
+      exit_lon: exit.lon,
+      gross_kg: overweight ? 57_500 : Math.round(rng.range(28_000, 48_000)),
+      weighed_at: 'entry',
+      fee_yuan: Math.round(distanceKm(entry, exit) * ROAD_FACTOR * 1.6 * 100) / 100,
+    },
+  ];
+}
+
+function trafficCounts(minute: number, startMs: number, rng: Random): Record<string, unknown>[] {
+  if (minute % 5 !== 0) return [];
+  const intervalStart = startMs + (minute - 5) * MINUTE_MS;
+  const factor = dayFactor(intervalStart);
+  return SURVEY_STATIONS.flatMap((station) =>
+    ['上行', '下行'].flatMap((direction) =>
+      SURVEY_CLASSES.map((vehicleClass) => ({
+        station_id: station.id,
+        station_name: station.name,
+        road: station.road,
+        direction,
+        lane: 0,
+        vehicle_class: vehicleClass.name,
+        interval_start: iso(intervalStart),
+        interval_minutes: 5,
+        volume: Math.round(((station.base * vehicleClass.share * factor) / 12) * rng.range(0.8, 1.2)) + 1,
+        mean_speed_kmh: Math.round(vehicleClass.speedKmh * rng.range(0.9, 1.1) * 10) / 10,
+        lat: station.lat,
+        lon: station.lon,
+      })),
+    ),
+  );
+}
+
+function railFlows(minute: number, startMs: number, rng: Random): Record<string, unknown>[] {
+  if (minute % 15 !== 0) return [];
+  const intervalStart = startMs + (minute - 15) * MINUTE_MS;
+  const factor = dayFactor(intervalStart);
+  return RAIL_HUBS.map((hub) => ({
+    station_id: hub.id,
+    station_name: hub.name,
+    interval_start: iso(intervalStart),
+    interval_minutes: 15,
+    arrivals: Math.round((hub.base / 4) * factor * rng.range(0.85, 1.15)),
+    departures: Math.round((hub.base / 4) * factor * rng.range(0.85, 1.15)),
+    lat: hub.lat,
+    lon: hub.lon,
+  }));
+}
+
+function ais(minute: number, startMs: number): Record<string, unknown>[] {
+  const atMs = startMs + minute * MINUTE_MS;
+  const spanDeg = RIVER.lonEast - RIVER.lonWest;
+  return VESSELS.flatMap((vessel, i) => {
+    // Up and down the river: a knot is 1.852 km/h, a degree of longitude here about 92.7 km.
+    const travelledDeg = ((vessel.knots * 1.852 * minute) / 60 / 92.7 + i * 0.1) % (2 * spanDeg);
+    const eastward = travelledDeg < spanDeg;
+    const lon = eastward ? RIVER.lonWest + travelledDeg : RIVER.lonEast - (travelledDeg - spanDeg);
+    const position = toSentences(
+      encodePosition({
+        type: 1,
+        mmsi: vessel.mmsi,
+        navStatus: 0,
+        speedKnots: vessel.knots,
+        lon: Math.round(lon * 10_000) / 10_000,
+        lat: RIVER.lat + i * 0.002,
+        courseDeg: eastward ? 90 : 270,
+        headingDeg: eastward ? 90 : 270,
+        utcSecond: 0,
+      }),
+    );
+    const records: Record<string, unknown>[] = [
+      { station_id: 'DEMO-AIS-ZHOUKOU', time: iso(atMs), sentences: position },
+    ];
+    if (minute % 30 === 1) {
+      const voyage = encodeVoyage({
+        type: 5,
+        mmsi: vessel.mmsi,
+        imo: 0,
+        callSign: `BZK${i + 1}`,
+        name: vessel.name,
+        shipType: 70,
+        lengthM: 60 + 5 * i,
+        beamM: 11,
+        draughtM: 3,
+        destination: eastward ? 'FUYANG' : 'ZHOUKOU PORT',
+        eta: { month: 0, day: 0, hour: 24, minute: 60 },
+      });
+      records.push({ station_id: 'DEMO-AIS-ZHOUKOU', time: iso(atMs + 1000), sentences: toSentences(voyage, i) });
+    }
+    return records;
+  });
+}
+
+/** What the demo posts at demo minute `minute` (1, 2, …) of a demo that started at `startMs`. */
+export function flowRecordsAt(minute: number, startMs: number, seed: number): FlowRecords {
+  const rng = new Random(mixSeed(seed, minute));
+  return {
+    toll: tolls(minute, startMs, rng),
+    traffic_count: trafficCounts(minute, startMs, rng),
+    rail_flow: railFlows(minute, startMs, rng),
+    ais: ais(minute, startMs),
+  };
+}
+
+export class DemoFlows {
+  constructor(
+    private readonly clock: DemoClock,
+    private readonly http: { url: string; keys: Record<string, string> },
+    private readonly logger: Logger,
+    private readonly seed = 1,
+  ) {}
+
+  /** Posts each demo minute's records at that minute until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    for (let minute = 1; !signal.aborted; minute++) {
+      await this.clock.at(minute * 60, signal);
+      if (signal.aborted) return;
+      const records = flowRecordsAt(minute, this.clock.startMs, this.seed);
+      // A minute that could not be posted (the node busy or stopping) is skipped: the next one goes on.
+      await Promise.all(FLOW_KINDS.map((kind) => this.post(kind, records[kind]))).catch((error: unknown) => {
+        if (!signal.aborted) this.logger.warn('demo flows not posted', { minute, error: String(error) });
+      });
+    }
+  }
+
+  private async post(kind: FlowKind, records: Record<string, unknown>[]): Promise<void> {
+    if (records.length === 0) return;
+    const response = await fetch(`${this.http.url}/api/ingest/${kind}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.http.keys[kind] ?? ''}` },
+      body: JSON.stringify(records),
+    });
+    const text = await response.text();
+    // A refusal is the demo's own fault, worth a warning, never worth stopping the demo for.
+    if (!response.ok || !text.includes('"rejected":[]'))
+      this.logger.warn('demo flows refused', { kind, status: response.status, answer: text.slice(0, 300) });
+  }
+}
