@@ -4,7 +4,7 @@
  * --data DIR` instead replays a generated directory into a fresh node and checks rows and labels
  * (bench/results/replay-labels-<date>.*).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describeMachine } from '../../bench/harness/machine.js';
@@ -232,9 +232,15 @@ function parseLoads(text: string): number[] {
   return loads;
 }
 
+/** The pages `--browser` opens are the built wall; without a build they never show a login form. */
+const WALL_INDEX = path.join(REPO_ROOT, 'wall', 'dist', 'index.html');
+
 async function alarmLatencyBench(values: BenchValues): Promise<void> {
   const machine = describeMachine();
   const loads = parseLoads(values.loads);
+  // Checked before the minute of load that comes first, rather than found by a page that times out after it.
+  if (values.browser && !existsSync(WALL_INDEX))
+    throw new ConfigError(`--browser needs the built wall, ${WALL_INDEX} is missing (npm run build:wall)`);
   const began = performance.now();
   const result = await runAlarmLatency({
     terminals: values['load-terminals'],
