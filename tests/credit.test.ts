@@ -23,7 +23,13 @@ import {
   type TableSpec,
 } from '../schema/index.js';
 import { openAnalytics, type Analytics } from '../store/index.js';
-import { startCenterHarness, type CenterHarness } from './support/center-harness.js';
+import {
+  freshTarget,
+  startCenterHarness,
+  STORE_KINDS,
+  useStoreServer,
+  type CenterHarness,
+} from './support/center-harness.js';
 
 const HOUR_MS = 3_600_000;
 /** A China-time instant as epoch ms. */
@@ -338,7 +344,8 @@ async function writeFacts(h: CenterHarness, analytics: Analytics): Promise<void>
   );
 }
 
-describe('credit: enterprise grades, driver points, warnings, tiers and scope', () => {
+describe.each(STORE_KINDS)('credit on %s: enterprise grades, driver points, warnings, tiers and scope', (kind) => {
+  const server = useStoreServer(kind);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-credit-'));
   let analytics: Analytics;
   let h: CenterHarness;
@@ -347,7 +354,7 @@ describe('credit: enterprise grades, driver points, warnings, tiers and scope', 
 
   beforeAll(async () => {
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
-    h = await startCenterHarness({ kind: 'memory' }, { analytics });
+    h = await startCenterHarness(await freshTarget(kind, server(), 'vigil_credit'), { analytics });
     await writeFacts(h, analytics);
     const put = await h.call(h.adminToken, 'PUT', '/api/config/credit', { value: MODEL });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
