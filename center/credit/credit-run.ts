@@ -48,33 +48,36 @@ function warningId(rule: string, subject: string, day: string): string {
   return createHash('sha256').update(`${rule}\u0000${subject}\u0000${day}`).digest('hex').slice(0, 32);
 }
 
-/** A warning is an instant at the end of the day graded, placed at the seat of the unit it concerns. */
-function warning(
-  rule: 'credit_grade_drop' | 'driver_points',
-  subject: string,
-  day: string,
-  at: number,
-  severity: 'warning' | 'critical',
-  orgCode: string,
-  version: number,
-  plate: string,
-  details: Record<string, unknown>,
-): AlarmRow {
-  const [lon, lat] = divisionByCode(orgCode)?.seatLonLatDeg ?? [0, 0];
+interface Warning {
+  rule: 'credit_grade_drop' | 'driver_points';
+  /** The enterprise id or the driver's certificate: with the rule and the day, it fixes the alarm id. */
+  subject: string;
+  day: string;
+  severity: 'warning' | 'critical';
+  orgCode: string;
+  configVersion: number;
+  plate: string;
+  details: Record<string, unknown>;
+}
+
+/** A warning is an instant at the last millisecond of the day graded, placed at the seat of the unit it concerns. */
+function warningAlarm(w: Warning, dayEndsAt: number): AlarmRow {
+  const [lon, lat] = divisionByCode(w.orgCode)?.seatLonLatDeg ?? [0, 0];
+  const at = dayEndsAt - 1;
   return {
-    alarm_id: warningId(rule, subject, day),
-    rule,
-    rule_version: version,
-    severity,
+    alarm_id: warningId(w.rule, w.subject, w.day),
+    rule: w.rule,
+    rule_version: w.configVersion,
+    severity: w.severity,
     terminal_id: '',
-    plate,
+    plate: w.plate,
     started_at: at,
     ended_at: at,
-    org_code: orgCode,
+    org_code: w.orgCode,
     lat,
     lon,
     late: 0,
-    details: JSON.stringify(details),
+    details: JSON.stringify(w.details),
     version: 1,
     updated_at: at,
   };
@@ -133,14 +136,26 @@ export class CreditRun {
       if (e.previous === null || gradeRank(model, e.grade) <= gradeRank(model, e.previous)) continue;
       const worst = gradeRank(model, e.grade) >= model.grades.length - 1;
       warnings.push(
-        warning('credit_grade_drop', e.id, day, endsAt - 1, worst ? 'critical' : 'warning', e.org_code, version, '', {
-          enterprise_id: e.id,
-          enterprise_name: e.name,
-          day,
-          grade: e.grade,
-          previous_grade: e.previous,
-          score: e.score,
-        }),
+        warningAlarm(
+          {
+            rule: 'credit_grade_drop',
+            subject: e.id,
+            day,
+            severity: worst ? 'critical' : 'warning',
+            orgCode: e.org_code,
+            configVersion: version,
+            plate: '',
+            details: {
+              enterprise_id: e.id,
+              enterprise_name: e.name,
+              day,
+              grade: e.grade,
+              previous_grade: e.previous,
+              score: e.score,
+            },
+          },
+          endsAt,
+        ),
       );
     }
     const driverRows = await this.drivers(model, day, endsAt);
@@ -149,24 +164,26 @@ export class CreditRun {
       if (reached === null || (thresholdReached(model, d.previousPoints) ?? 0) >= reached) continue;
       const highest = reached === model.driver_thresholds[model.driver_thresholds.length - 1];
       warnings.push(
-        warning(
-          'driver_points',
-          d.certificate,
-          day,
-          endsAt - 1,
-          highest ? 'critical' : 'warning',
-          d.orgCode,
-          version,
-          d.plate,
+        warningAlarm(
           {
-            certificate: d.certificate,
-            driver_name: d.name,
-            enterprise_id: d.enterpriseId || null,
+            rule: 'driver_points',
+            subject: d.certificate,
             day,
-            points: d.points,
-            threshold: reached,
-            cycle_start: d.cycleStart,
+            severity: highest ? 'critical' : 'warning',
+            orgCode: d.orgCode,
+            configVersion: version,
+            plate: d.plate,
+            details: {
+              certificate: d.certificate,
+              driver_name: d.name,
+              enterprise_id: d.enterpriseId || null,
+              day,
+              points: d.points,
+              threshold: reached,
+              cycle_start: d.cycleStart,
+            },
           },
+          endsAt,
         ),
       );
     }
