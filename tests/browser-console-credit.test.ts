@@ -158,6 +158,7 @@ let vigil: VigilProcess;
 let browser: TestBrowser;
 let leader: Person;
 let zzOfficer: Person;
+let company: Person;
 
 async function openCredit(person: Person): Promise<Page> {
   const page = await openConsole(vigil, browser, person, 'credit');
@@ -196,6 +197,7 @@ beforeAll(async () => {
   const admin = await vigil.login();
   leader = await createPerson(vigil, admin, 'henan-credit', 'leader', '410000', { display_name: '信用科' });
   zzOfficer = await createPerson(vigil, admin, 'zz-credit', 'duty_officer', '410100', { display_name: '郑州值班' });
+  company = await createPerson(vigil, admin, 'cp-hongyun', 'enterprise', '410102', { enterprise_id: 'CP-ZZ-2' });
   browser = await launchBrowser({ width: 1920, height: 1080 });
 }, 180_000);
 
@@ -268,6 +270,18 @@ describe('console: credit (信用)', () => {
     expect(ids).toEqual(['CP-ZZ-1', 'CP-ZZ-2', 'CP-ZZ-3']);
     const drivers = await api<DriverCreditAnswer>(vigil, zzOfficer.token, 'GET', '/api/credit/drivers');
     expect(drivers.drivers.map((d) => d.certificate)).toEqual([CERTIFICATE]);
+    await page.close();
+  }, 120_000);
+
+  it('shows an enterprise account its own grade and history only', async () => {
+    const page = await openCredit(company);
+    expect((await rowsOnPage(page)).map((r) => [r.id, r.grade])).toEqual([['CP-ZZ-2', 'A']]);
+    await page.click('[data-testid="credit-row-CP-ZZ-2"]');
+    await page.locator(`[data-testid="credit-history-${BEFORE}"]`).waitFor();
+    expect(await page.getAttribute(`[data-testid="credit-history-${YESTERDAY}"]`, 'data-grade')).toBe('A');
+    // Its drivers only: the one driver with points drives for 安达.
+    const drivers = await api<DriverCreditAnswer>(vigil, company.token, 'GET', '/api/credit/drivers');
+    expect(drivers.drivers).toEqual([]);
     await page.close();
   }, 120_000);
 });

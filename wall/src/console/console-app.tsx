@@ -44,7 +44,8 @@ type Tab = 'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones' | 'jt809' | 'asses
  */
 const STAFF_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'duty', 'zones', 'jt809', 'assessment', 'credit'];
 /** An enterprise keeps no duty post. */
-const ENTERPRISE_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle'];
+// An enterprise reads its own credit (the server limits the answers to it).
+const ENTERPRISE_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'credit'];
 
 function sessionStorageOrUndefined(): Storage | undefined {
   try {
@@ -332,7 +333,7 @@ function WorkspaceBody({
         {tab === 'zones' && !enterprise ? <ZonesPage geo={geo} /> : null}
         {tab === 'jt809' && !enterprise ? <Jt809Page refreshNo={refreshNo} /> : null}
         {tab === 'assessment' && !enterprise ? <AssessmentPage /> : null}
-        {tab === 'credit' && !enterprise ? <CreditPage /> : null}
+        {tab === 'credit' ? <CreditPage /> : null}
       </main>
     </div>
   );
