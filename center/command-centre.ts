@@ -6,13 +6,15 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { countyAt, type FeedServerMessage, type Logger, type Metrics } from '../schema/index.js';
 import type { Analytics, RowWriter, Sql } from '../store/index.js';
-import type { EventLog } from '../stream/index.js';
+import { TOPICS, type EventLog } from '../stream/index.js';
 import { visibleTo, type Clock } from './access/actor.js';
 import { AlarmDesk } from './alarms/alarm-desk.js';
 import { Assessments, Circulars, Rankings } from './assessment/index.js';
 import { AlarmIntake, recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
 import { registerAccountRoutes } from './api/account-routes.js';
 import { registerAssessmentRoutes } from './api/assessment-routes.js';
+import { registerCreditRoutes } from './api/credit-routes.js';
+import { CREDIT_RUN_DEFAULTS, CreditRun, Credits } from './credit/index.js';
 import { documentFoundationRoutes, registerApiDocs } from './api/api-docs.js';
 import { Api } from './api/api-spec.js';
 import { registerHandlingRoutes } from './api/handling-routes.js';
@@ -60,6 +62,8 @@ export interface CommandCentreDeps {
   vehicleOf?(terminalId: string, plate: string): RegisteredVehicle | undefined;
   /** The org tree, when the caller loaded it already (the node shares it with the feed); loaded here otherwise. */
   org?: OrgDirectory;
+  /** How often the daily credit run checks whether yesterday is graded; 0 = only when `credit.tick()` is called. */
+  creditCheckIntervalMs?: number;
 }
 
 export const SUPERVISION_INTERVAL_MS_DEFAULT = 30_000;
@@ -78,6 +82,8 @@ export interface CommandCentre {
   duty: DutyDesk;
   /** 查岗 of lower centres. */
   inspections: DutyInspections;
+  /** The daily credit run (grades, driver points, credit warnings). */
+  credit: CreditRun;
   /** One supervision pass: escalations of alarms and work orders, inspections past their deadline. */
   supervise(): Promise<{ alarms: number; workOrders: number; inspectionsMissed: number }>;
   close(): Promise<void>;
@@ -165,6 +171,26 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     mirror.start();
   }
 
+  // Credit warnings take the alarms' own path when there is a log: stored in ClickHouse, routed by the desk's
+  // intake, pushed to the feed. Without one (a centre alone) the desk takes them directly.
+  const log = deps.log;
+  const producer = log?.producer();
+  const credit = new CreditRun(
+    {
+      sql: deps.sql,
+      analytics: deps.analytics,
+      config,
+      now,
+      logger: deps.logger.child({ component: 'credit' }),
+      raise: async (alarm) => {
+        if (producer) await producer.send(TOPICS.alarms, [{ key: alarm.org_code, value: alarm }]);
+        else await desk.ingest(alarm);
+      },
+    },
+    { ...CREDIT_RUN_DEFAULTS, checkIntervalMs: deps.creditCheckIntervalMs ?? CREDIT_RUN_DEFAULTS.checkIntervalMs },
+  );
+  credit.start();
+
   const duty = new DutyDesk({ sql: deps.sql, org, now });
   const inspections = new DutyInspections({ sql: deps.sql, org, now, desk: duty });
   const supervise = async (): Promise<{ alarms: number; workOrders: number; inspectionsMissed: number }> => ({
@@ -201,6 +227,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
       trends: new CentreTrendsReader({ sql: deps.sql, org, now, summaries }),
     });
     registerDutyRoutes(api, { desk: duty, inspections, now });
+    registerCreditRoutes(api, { credits: new Credits({ sql: deps.sql, org, config }) });
     if (deps.analytics) {
       const assessments = new Assessments({ sql: deps.sql, analytics: deps.analytics, org, now, config });
       const rankings = new Rankings({ assessments, config });
@@ -223,9 +250,11 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     api,
     duty,
     inspections,
+    credit,
     supervise,
     close: async () => {
       if (timer) clearInterval(timer);
+      await credit.stop();
       await supervising;
       await intake?.stop();
       await online?.stop();

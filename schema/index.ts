@@ -72,6 +72,18 @@ export type {
   TrendPeriod,
 } from './summary.js';
 export { ASSESSMENT_INDICATOR_IDS } from './assessment.js';
+export { CREDIT_WARNING_RULES } from './credit.js';
+export type {
+  CreditGrade,
+  CreditModel,
+  CreditWarningRule,
+  DriverCredit,
+  DriverCreditAnswer,
+  EnterpriseCredit,
+  EnterpriseCreditAnswer,
+  EnterpriseCreditFacts,
+  EnterpriseCreditHistory,
+} from './credit.js';
 export { ALARM_NUMBER_PATTERN, alarmAttachmentNumber } from './alarm-attachments.js';
 export type { AttachmentIdentification } from './alarm-attachments.js';
 export type {

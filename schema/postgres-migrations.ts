@@ -539,6 +539,51 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
+    id: 28,
+    name: 'credit: daily enterprise grades and driver points with history',
+    sql: `
+      -- One row per enterprise per Beijing day graded, with the facts it came from and the model version, so a
+      -- grade's history can be read and any day redone by hand (docs/credit.md).
+      CREATE TABLE credit_enterprise_days (
+        day date NOT NULL,
+        enterprise_id text NOT NULL,
+        name text NOT NULL,
+        org_code text NOT NULL,
+        score double precision NOT NULL,
+        grade text NOT NULL,
+        facts jsonb NOT NULL,
+        config_version integer NOT NULL,
+        computed_at timestamptz NOT NULL,
+        PRIMARY KEY (day, enterprise_id)
+      );
+      CREATE INDEX credit_enterprise_days_enterprise ON credit_enterprise_days(enterprise_id, day);
+      -- Drivers with points in their cycle on that day (a driver without a row has 0).
+      CREATE TABLE credit_driver_days (
+        day date NOT NULL,
+        certificate text NOT NULL,
+        name text NOT NULL,
+        enterprise_id text NOT NULL DEFAULT '',
+        org_code text NOT NULL,
+        cycle_start date NOT NULL,
+        points double precision NOT NULL,
+        violations jsonb NOT NULL,
+        config_version integer NOT NULL,
+        computed_at timestamptz NOT NULL,
+        PRIMARY KEY (day, certificate)
+      );
+      CREATE INDEX credit_driver_days_driver ON credit_driver_days(certificate, day);
+      -- Which days the daily run has finished: a day with no enterprise is still done.
+      CREATE TABLE credit_runs (
+        day date PRIMARY KEY,
+        config_version integer NOT NULL,
+        enterprises integer NOT NULL,
+        drivers integer NOT NULL,
+        warnings integer NOT NULL,
+        computed_at timestamptz NOT NULL
+      );
+    `,
+  },
+  {
     id: 29,
     name: 'source keys for toll transactions, traffic counts, rail passenger flows and AIS',
     sql: `

@@ -40,6 +40,9 @@ export const RULE_NAMES: Readonly<Record<string, RuleName>> = {
   overtime_parking: { zh: '超时停车', en: 'Overtime parking' },
   route_deviation: { zh: '偏离路线', en: 'Route deviation' },
   area_entry_exit: { zh: '进出区域', en: 'Area entry/exit' },
+  // Credit warnings (docs/credit.md): raised by the daily credit run, not by a rule of the engine.
+  credit_grade_drop: { zh: '企业信用等级下降', en: 'Credit grade fell' },
+  driver_points: { zh: '驾驶员记分预警', en: 'Driver points' },
 };
 
 export function ruleNameIn(rule: string, lang: keyof RuleName): string {

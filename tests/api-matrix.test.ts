@@ -638,6 +638,18 @@ describe('the documented API, generated from /api/docs', () => {
       run: (a, where) => call(a.token, 'GET', `/api/assessment/circulars/${circularOf[where!]}.pdf`),
       expected: scoped(200),
     };
+    // Credit: a unit the caller sees; an enterprise account reads its own and names no unit (404 when it does).
+    c['GET /api/credit/enterprises'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'GET', `/api/credit/enterprises?unit=${UNIT[where!]}`),
+      expected: (a, where) => (a.role === 'enterprise' ? [404] : scoped(200)(a, where)),
+    };
+    c['GET /api/credit/enterprises/:id/history'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'GET', `/api/credit/enterprises/${ENTERPRISE[where!]}/history`),
+      expected: (a, where) => (a.role === 'enterprise' && where === 'foreign' ? [404] : scoped(200)(a, where)),
+    };
+    c['GET /api/credit/drivers'] = simple('GET', '/api/credit/drivers');
     c['GET /api/duty/posts'] = simple('GET', '/api/duty/posts');
     c['GET /api/duty/inspections'] = simple('GET', '/api/duty/inspections?direction=sent');
     c['GET /api/duty/inspections/rates'] = simple('GET', '/api/duty/inspections/rates');

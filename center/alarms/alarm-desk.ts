@@ -46,7 +46,7 @@ import {
   URGENCY_RANK_SQL,
   type AlarmListFilter,
 } from './alarm-list.js';
-import { routeAlarm, type VehicleOwner } from './alarm-routing.js';
+import { creditWarningOwner, routeAlarm, type VehicleOwner } from './alarm-routing.js';
 import { alarmView, loadAlarm, recordAlarmAction, type AlarmCaseRow, type AlarmState, type Tx } from './alarm-store.js';
 
 export interface AlarmDeskOptions {
@@ -147,7 +147,7 @@ export class AlarmDesk {
 
   private async insertNew(tx: Tx, alarm: AlarmRow, changes: CenterChange[]): Promise<boolean> {
     const routing = await this.deps.config.get('alarm_routing', tx);
-    const owner = await this.deps.ownerOf(alarm.plate, alarm.terminal_id, tx);
+    const owner = creditWarningOwner(alarm) ?? (await this.deps.ownerOf(alarm.plate, alarm.terminal_id, tx));
     const route = routeAlarm(alarm, routing.value, this.deps.org, owner, this.deps.provinceCode);
     const now = this.deps.now();
     const rows = await tx.query<AlarmCaseRow>(

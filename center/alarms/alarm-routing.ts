@@ -3,7 +3,7 @@
  * county, lifted to the configured level (freight alarms stay at county level, others may go to the city).
  * Pure given the configuration, the org tree and what is known of the vehicle.
  */
-import { countyAt, type AlarmRow } from '../../schema/index.js';
+import { countyAt, CREDIT_WARNING_RULES, type AlarmRow } from '../../schema/index.js';
 import { byCategory, type AlarmRoutingConfig } from '../config/center-config.js';
 import type { OrgDirectory } from '../org/org-directory.js';
 
@@ -32,4 +32,21 @@ export function routeAlarm(
   const unit = candidates.find((code): code is string => code !== null && org.get(code) !== undefined) ?? provinceCode;
   const level = byCategory(config.level, alarm.rule) ?? 'county';
   return { orgCode: org.atLevel(unit, level), department };
+}
+
+/**
+ * A credit warning concerns an enterprise (or a driver's), not a vehicle: the daily credit run names it in the
+ * details, so the alarm is the enterprise's like its vehicles' alarms. Null for any other alarm.
+ */
+export function creditWarningOwner(alarm: AlarmRow): VehicleOwner | null {
+  if (!(CREDIT_WARNING_RULES as readonly string[]).includes(alarm.rule)) return null;
+  let details: { enterprise_id?: unknown } = {};
+  try {
+    details = JSON.parse(alarm.details || '{}') as { enterprise_id?: unknown };
+  } catch {
+    // Written by the credit run itself; unreadable details only lose the enterprise.
+  }
+  const enterpriseId =
+    typeof details.enterprise_id === 'string' && details.enterprise_id !== '' ? details.enterprise_id : null;
+  return { enterpriseId, homeOrgCode: alarm.org_code };
 }

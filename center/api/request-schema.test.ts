@@ -17,6 +17,7 @@ import { registerAccountRoutes } from './account-routes.js';
 import { documentFoundationRoutes, documentRouterRoutes } from './api-docs.js';
 import { Api, openApiDocument, type Endpoint } from './api-spec.js';
 import { registerAssessmentRoutes } from './assessment-routes.js';
+import { registerCreditRoutes } from './credit-routes.js';
 import { registerHandlingRoutes } from './handling-routes.js';
 import { checkBody, jsonSchemaOf } from './request-schema.js';
 import { registerSummaryRoutes } from './summary-routes.js';
@@ -162,6 +163,7 @@ function commandCentreApi(router: Router): Api {
   registerSummaryRoutes(api, { summaries: unused, trends: unused } as never);
   registerDutyRoutes(api, { desk: unused, inspections: unused, now: () => 0 } as never);
   registerAssessmentRoutes(api, { assessments: unused } as never);
+  registerCreditRoutes(api, { credits: unused } as never);
   return api;
 }
 

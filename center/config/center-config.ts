@@ -14,6 +14,8 @@ import {
   checkAssessmentScoring,
   type AssessmentScoringConfig,
 } from './assessment-scoring.js';
+import { CREDIT_MODEL_DEFAULTS, checkCreditModel, type CreditModelConfig } from './credit-model.js';
+import { CREDIT_WARNING_RULES } from '../../schema/index.js';
 
 export interface AlarmRoutingConfig {
   /** Category (a rule id, see `ROUTING_CATEGORIES`) → department code; `*` is the default. */
@@ -73,6 +75,8 @@ export interface CenterConfigValues {
   assessment: AssessmentConfig;
   /** Weights of the assessment score and the red and black list rules (assessment-scoring.ts). */
   assessment_scoring: AssessmentScoringConfig;
+  /** The credit model: enterprise grades, tiered deadlines, driver points (credit-model.ts, docs/credit.md). */
+  credit: CreditModelConfig;
 }
 export type ConfigKey = keyof CenterConfigValues;
 
@@ -117,6 +121,9 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
       area_entry_exit: 'road_transport',
       // A driver without a valid qualification, or not the operator's: practitioner supervision is 运管's.
       driver_mismatch: 'road_transport',
+      // Credit warnings: grading enterprises and practitioners is road transport's (运管) supervision.
+      credit_grade_drop: 'road_transport',
+      driver_points: 'road_transport',
       [PLATFORM_ALARM_RULE]: 'road_transport',
       '*': 'road_transport',
     },
@@ -135,6 +142,7 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
     drift_rules: ['gps_drift'],
   },
   assessment_scoring: ASSESSMENT_SCORING_DEFAULTS,
+  credit: CREDIT_MODEL_DEFAULTS,
 };
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
@@ -144,9 +152,17 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'directly_administered',
   'assessment',
   'assessment_scoring',
+  'credit',
 ];
-/** What alarms can be routed by: the engine's rule ids and the alarms other platforms report over JT/T 809. */
-export const ROUTING_CATEGORIES: readonly string[] = [...ALL_RULES.map((r) => r.id), PLATFORM_ALARM_RULE];
+/**
+ * What alarms can be routed by: the engine's rule ids, the alarms other platforms report over JT/T 809 and the
+ * credit warnings of the daily credit run.
+ */
+export const ROUTING_CATEGORIES: readonly string[] = [
+  ...ALL_RULES.map((r) => r.id),
+  PLATFORM_ALARM_RULE,
+  ...CREDIT_WARNING_RULES,
+];
 const ORG_CODE = /^[0-9]{6}$/;
 const ORG_CODES_MAX = 200;
 const CATEGORY = /^(\*|[a-z][a-z0-9_]{0,39})$/;
@@ -358,6 +374,8 @@ export function checkConfig<K extends ConfigKey>(
     }
     case 'assessment_scoring':
       return checkAssessmentScoring(key, value) as CenterConfigValues[K];
+    case 'credit':
+      return checkCreditModel(key, value) as CenterConfigValues[K];
   }
   throw badConfig(key, `unknown configuration key (known: ${CONFIG_KEYS.join(', ')})`);
 }

@@ -35,6 +35,7 @@ import { alarmView, loadAlarm, recordAlarmAction, type Tx } from '../alarms/alar
 import { appendAudit } from '../auth/audit.js';
 import type { Principal } from '../auth/accounts.js';
 import { deadlineHours, type CenterConfig } from '../config/center-config.js';
+import { deadlineTier } from '../credit/credit-tier.js';
 import { HttpError } from '../http/router.js';
 import { SqlConditions } from '../access/sql-conditions.js';
 import type { OrgDirectory } from '../org/org-directory.js';
@@ -181,9 +182,15 @@ export class WorkOrders {
       }
     }
     const now = this.deps.now();
+    // A deadline an officer set is kept; the configured one is tiered by the enterprise's credit grade.
+    const tier =
+      order.deadlineHours === undefined && order.enterpriseId !== null
+        ? await deadlineTier(tx, this.deps.config, order.enterpriseId)
+        : null;
     const hours =
       order.deadlineHours ??
-      deadlineHours((await this.deps.config.get('work_order_deadlines', tx)).value, order.category, order.severity);
+      deadlineHours((await this.deps.config.get('work_order_deadlines', tx)).value, order.category, order.severity) *
+        (tier?.factor ?? 1);
     const rows = await tx.query<WorkOrderRow>(
       `INSERT INTO work_orders (title, description, source, alarm_id, category, severity, issuer_org, issued_by, org_code, department, enterprise_id, state, deadline_at, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'issued', $12, $13, $13) RETURNING *`,
@@ -217,6 +224,7 @@ export class WorkOrders {
         department: order.department,
         enterprise_id: order.enterpriseId,
         deadline_hours: hours,
+        ...(tier ? { credit_grade: tier.grade, deadline_factor: tier.factor } : {}),
         source: order.source,
         alarm_id: order.alarmId,
       },

@@ -60,6 +60,8 @@ export async function startCenterHarness(
     router,
     now: () => clock.now,
     supervisionIntervalMs: 0,
+    // Tests run the daily credit run themselves (centre.credit), on the days they plan.
+    creditCheckIntervalMs: 0,
     ...options,
   });
   register?.(router, accounts, centre);

@@ -16,6 +16,8 @@ import type { Lang } from '../i18n/locale.js';
 import { divisionNames } from '../map/division-geometry.js';
 import { AlarmQueue } from './alarm-queue.js';
 import { ASSESSMENT_MESSAGES } from './assessment-messages.js';
+import { CREDIT_MESSAGES } from './credit-messages.js';
+import { CreditPage } from './credit-page.js';
 import { AssessmentPage } from './assessment-page.js';
 import { ConsoleApi, loadSession, login, saveSession, type LoginAnswer } from './console-api.js';
 import { CONSOLE_MESSAGES, named, type ConsoleMessages } from './console-messages.js';
@@ -35,14 +37,15 @@ import { ZonesPage } from './zones-page.js';
 const FEED_REFRESH_COALESCE_MS = 300;
 const FEED_TRIGGERS: ReadonlySet<string> = new Set(['alarm', 'alarm_state', 'work_order']);
 
-type Tab = 'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones' | 'jt809' | 'assessment';
+type Tab = 'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones' | 'jt809' | 'assessment' | 'credit';
 /**
  * Zones: everyone on staff sees them; only those the server lets update the rules may change them. The JT/T 809
  * page's lists and steps are each the server's to allow (JT809_READERS/STAFF).
  */
-const STAFF_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'duty', 'zones', 'jt809', 'assessment'];
+const STAFF_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'duty', 'zones', 'jt809', 'assessment', 'credit'];
 /** An enterprise keeps no duty post. */
-const ENTERPRISE_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle'];
+// An enterprise reads its own credit (the server limits the answers to it).
+const ENTERPRISE_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'credit'];
 
 function sessionStorageOrUndefined(): Storage | undefined {
   try {
@@ -235,7 +238,9 @@ function WorkspaceBody({
               ? JT809_MESSAGES[ws.lang].tab
               : t === 'assessment'
                 ? ASSESSMENT_MESSAGES[ws.lang].tab
-                : m.tabs.vehicle;
+                : t === 'credit'
+                  ? CREDIT_MESSAGES[ws.lang].tab
+                  : m.tabs.vehicle;
   return (
     <div className="console" data-testid="console" data-role={session.user.role}>
       <header className="console-header">
@@ -328,6 +333,7 @@ function WorkspaceBody({
         {tab === 'zones' && !enterprise ? <ZonesPage geo={geo} /> : null}
         {tab === 'jt809' && !enterprise ? <Jt809Page refreshNo={refreshNo} /> : null}
         {tab === 'assessment' && !enterprise ? <AssessmentPage /> : null}
+        {tab === 'credit' ? <CreditPage /> : null}
       </main>
     </div>
   );

@@ -1,0 +1,287 @@
+/**
+ * The console's credit page (信用) in real Chromium against a real `vigil start`. Facts are written into the node's
+ * own stores before it starts — enterprises of 郑州 and 洛阳 with vehicles, alarm cases and late work orders in
+ * PostgreSQL, a driver's card and episodes in ClickHouse, the grade one enterprise had two days ago — so the node's
+ * daily credit run, which checks at start-up, grades yesterday by itself. A province leader sees every enterprise
+ * with the grade and score the API answers, the grade count tiles, the fall marked, the history of the fallen
+ * enterprise with both days, the driver's points; the fall is an alarm in the queue's API. A 郑州 duty officer sees
+ * only 郑州's. Screenshots at 1920×1080 and 3840×2160 go to docs/screenshots/.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALARMS, DRIVER_EVENTS, tsvEncoderFor, type TableSpec } from '../schema/index.js';
+import type { DriverCreditAnswer, EnterpriseCreditAnswer } from '../schema/credit.js';
+import { openAnalytics, openOperational, type Analytics } from '../store/index.js';
+import { seedOrgUnits } from '../center/index.js';
+import { launchBrowser, type TestBrowser } from './support/browser.js';
+import { api, createPerson, openConsole, type Person } from './support/console-scenario.js';
+import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const chinaDay = (ms: number): string => new Date(ms + 8 * HOUR_MS).toISOString().slice(0, 10);
+const NOW = Date.now();
+const YESTERDAY = chinaDay(NOW - DAY_MS);
+const BEFORE = chinaDay(NOW - 2 * DAY_MS);
+/** Noon (China time) of yesterday: inside the day graded. */
+const YESTERDAY_NOON = Date.parse(`${YESTERDAY}T12:00:00+08:00`);
+
+const ENTERPRISES = [
+  { id: 'CP-ZZ-1', name: '郑州安达物流有限公司', org: '410105', vehicles: 5, criticals: 0, late: 0 },
+  // Two vehicles, 6 critical alarms (3 points each by default) and 2 late orders: 100 − 9 − 10 = 81 → A.
+  { id: 'CP-ZZ-2', name: '郑州宏运客运有限公司', org: '410102', vehicles: 2, criticals: 6, late: 2 },
+  // One vehicle, 10 critical alarms and 3 late orders: 100 − 30 − 15 = 55 → D.
+  { id: 'CP-ZZ-3', name: '中原危货运输公司', org: '410102', vehicles: 1, criticals: 10, late: 3 },
+  { id: 'CP-LY-1', name: '洛阳老城客运公司', org: '410302', vehicles: 3, criticals: 1, late: 0 },
+];
+const TERMINAL = '013977000001';
+const CERTIFICATE = '410105198807071234';
+
+async function insert(analytics: Analytics, table: TableSpec, rows: Record<string, unknown>[], token: string) {
+  const encoder = tsvEncoderFor(table);
+  await analytics.writer.insertTabSeparated(table.name, encoder.columns, encoder.encodeRows(rows), token);
+}
+
+/** Writes the facts into the stores of a data dir no node runs on yet. */
+async function seed(dataDir: string): Promise<void> {
+  const sql = await openOperational({ kind: 'embedded', dataDir });
+  await seedOrgUnits(sql);
+  let n = 0;
+  for (const e of ENTERPRISES) {
+    await sql.query('INSERT INTO enterprises (id, name, org_code) VALUES ($1, $2, $3)', [e.id, e.name, e.org]);
+    for (let v = 0; v < e.vehicles; v++)
+      await sql.query(
+        `INSERT INTO vehicles (plate, plate_color, vehicle_class, enterprise_id, terminal_id, home_org_code)
+         VALUES ($1, 2, 'coach', $2, $3, $4)`,
+        [
+          `豫${e.org === '410302' ? 'C' : 'A'}P${ENTERPRISES.indexOf(e)}${v}00`,
+          e.id,
+          n === 0 && v === 0 ? TERMINAL : '',
+          e.org,
+        ],
+      );
+    for (let k = 0; k < e.criticals; k++)
+      await sql.query(
+        `INSERT INTO alarm_cases (alarm_id, rule, severity, version, started_at, event_org_code, lat, lon, org_code,
+           department, enterprise_id, state, received_at, updated_at)
+         VALUES ($1, 'fatigue', 'critical', 1, $2, $3, 34.7, 113.6, $3, 'road_transport', $4, 'acknowledged', $2, $2)`,
+        [`cp-case-${++n}`, new Date(YESTERDAY_NOON - k * HOUR_MS), e.org, e.id],
+      );
+    for (let k = 0; k < e.late; k++)
+      await sql.query(
+        `INSERT INTO work_orders (title, source, category, severity, issuer_org, org_code, department, enterprise_id,
+           state, deadline_at, created_at, updated_at)
+         VALUES ('整改', 'top_down', 'rectification', 'warning', '410000', $1, 'road_transport', $2, 'in_progress', $3, $4, $4)`,
+        [e.org, e.id, new Date(YESTERDAY_NOON - k * HOUR_MS), new Date(YESTERDAY_NOON - 72 * HOUR_MS)],
+      );
+    n++;
+  }
+  // What the run stored two days ago: every enterprise AA, so 宏运 and 中原危货 have fallen since.
+  for (const e of ENTERPRISES)
+    await sql.query(
+      `INSERT INTO credit_enterprise_days (day, enterprise_id, name, org_code, score, grade, facts, config_version, computed_at)
+       VALUES ($1, $2, $3, $4, 95, 'AA', $5, 0, now())`,
+      [
+        BEFORE,
+        e.id,
+        e.name,
+        e.org,
+        JSON.stringify({
+          vehicles: e.vehicles,
+          alarms: {},
+          violation_points: 0,
+          violation_deduction: 5,
+          orders_due: 0,
+          orders_late: 0,
+          handling_deduction: 0,
+        }),
+      ],
+    );
+  await sql.close();
+  const analytics = await openAnalytics({ kind: 'embedded', dataDir });
+  await insert(
+    analytics,
+    DRIVER_EVENTS,
+    [
+      {
+        terminal_id: TERMINAL,
+        plate: '',
+        ts: YESTERDAY_NOON - 10 * HOUR_MS,
+        received_at: YESTERDAY_NOON - 10 * HOUR_MS,
+        status: 1,
+        read_result: 0,
+        driver_name: '王建国',
+        certificate: CERTIFICATE,
+        authority: '郑州市交通运输局',
+        certificate_valid_until: null,
+        org_code: '410105',
+        source: 'jt808',
+      },
+    ],
+    'credit-page-card',
+  );
+  // Night driving (10) and two overspeeds (3 each) by default: 16 points, past the first threshold 12.
+  const episode = (id: string, rule: string, at: number) => ({
+    alarm_id: id,
+    rule,
+    rule_version: 1,
+    severity: 'warning',
+    terminal_id: TERMINAL,
+    plate: '豫AP0000',
+    started_at: at,
+    ended_at: at + 600_000,
+    org_code: '410105',
+    lat: 34.75,
+    lon: 113.65,
+    late: 0,
+    details: '{}',
+    version: 1,
+    updated_at: at + 600_000,
+  });
+  await insert(
+    analytics,
+    ALARMS,
+    [
+      episode('cp-e1', 'night_ban', YESTERDAY_NOON - 9 * HOUR_MS),
+      episode('cp-e2', 'overspeed', YESTERDAY_NOON - 3 * HOUR_MS),
+      episode('cp-e3', 'overspeed', YESTERDAY_NOON - 2 * HOUR_MS),
+    ],
+    'credit-page-episodes',
+  );
+  await analytics.close();
+}
+
+let vigil: VigilProcess;
+let browser: TestBrowser;
+let leader: Person;
+let zzOfficer: Person;
+let company: Person;
+
+async function openCredit(person: Person): Promise<Page> {
+  const page = await openConsole(vigil, browser, person, 'credit');
+  await page.locator('[data-testid="credit-table"], [data-testid="credit-error"]').first().waitFor({ timeout: 30_000 });
+  const error = page.locator('[data-testid="credit-error"]');
+  if ((await error.count()) > 0) throw new Error(`the page says: ${await error.textContent()}`);
+  return page;
+}
+
+/** The page at both sizes the docs show, into docs/screenshots/; back at 1920×1080 after. */
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const size of [
+    { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 },
+  ]) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: path.join('docs', 'screenshots', `${name}-${size.width}x${size.height}.png`) });
+  }
+  await page.setViewportSize({ width: 1920, height: 1080 });
+}
+
+async function rowsOnPage(page: Page): Promise<{ id: string; grade: string; score: string }[]> {
+  return page.$$eval('[data-testid^="credit-row-"]', (rows) =>
+    rows.map((row) => ({
+      id: (row.getAttribute('data-testid') ?? '').replace('credit-row-', ''),
+      grade: row.getAttribute('data-grade') ?? '',
+      score: row.getAttribute('data-score') ?? '',
+    })),
+  );
+}
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-credit-page-'));
+  await seed(dataDir);
+  vigil = await startVigil({ dataDir });
+  const admin = await vigil.login();
+  leader = await createPerson(vigil, admin, 'henan-credit', 'leader', '410000', { display_name: '信用科' });
+  zzOfficer = await createPerson(vigil, admin, 'zz-credit', 'duty_officer', '410100', { display_name: '郑州值班' });
+  company = await createPerson(vigil, admin, 'cp-hongyun', 'enterprise', '410102', { enterprise_id: 'CP-ZZ-2' });
+  browser = await launchBrowser({ width: 1920, height: 1080 });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await vigil?.stop({ removeData: true });
+});
+
+describe('console: credit (信用)', () => {
+  it('shows every enterprise’s grade as the node graded yesterday, the fall, the history and the drivers', async () => {
+    // The run checks at start-up; yesterday is graded once it is done.
+    const answer = await eventually(
+      async () => {
+        const a = await api<EnterpriseCreditAnswer>(vigil, leader.token, 'GET', '/api/credit/enterprises');
+        return a.day === YESTERDAY ? a : undefined;
+      },
+      60_000,
+      'the daily credit run grading yesterday',
+    );
+    // The plan's arithmetic with the default model (docs/credit.md).
+    expect(Object.fromEntries(answer.enterprises.map((e) => [e.enterprise_id, [e.score, e.grade]]))).toEqual({
+      'CP-ZZ-1': [100, 'AA'],
+      'CP-ZZ-2': [81, 'A'],
+      'CP-ZZ-3': [55, 'D'],
+      'CP-LY-1': [99, 'AA'],
+    });
+    const page = await openCredit(leader);
+    expect(await rowsOnPage(page)).toEqual(
+      answer.enterprises.map((e) => ({ id: e.enterprise_id, grade: e.grade, score: String(e.score) })),
+    );
+    expect(await page.getAttribute('[data-testid="credit-grade-AA"]', 'data-count')).toBe('2');
+    expect(await page.getAttribute('[data-testid="credit-grade-D"]', 'data-count')).toBe('1');
+    expect(await page.locator('[data-testid="credit-row-CP-ZZ-3"] .credit-fell').count()).toBe(1);
+    expect(await page.locator('[data-testid="credit-row-CP-ZZ-1"] .credit-fell').count()).toBe(0);
+
+    await shoot(page, 'console-credit');
+    await page.click('[data-testid="credit-row-CP-ZZ-3"]');
+    await page.locator(`[data-testid="credit-history-${BEFORE}"]`).waitFor();
+    expect(await page.getAttribute(`[data-testid="credit-history-${YESTERDAY}"]`, 'data-grade')).toBe('D');
+    expect(await page.getAttribute(`[data-testid="credit-history-${BEFORE}"]`, 'data-grade')).toBe('AA');
+    await shoot(page, 'console-credit-history');
+
+    const drivers = await api<DriverCreditAnswer>(vigil, leader.token, 'GET', '/api/credit/drivers');
+    expect(drivers.drivers.map((d) => [d.certificate, d.points, d.threshold])).toEqual([[CERTIFICATE, 16, 12]]);
+    expect(await page.getAttribute(`[data-testid="credit-driver-${CERTIFICATE}"]`, 'data-points')).toBe('16');
+
+    // The falls are alarms of their enterprises, routed like any.
+    const alarms = await eventually(
+      async () => {
+        const list = await api<{ alarms: { rule: string; enterprise_id: string | null }[] }>(
+          vigil,
+          leader.token,
+          'GET',
+          '/api/alarms?rule=credit_grade_drop',
+        );
+        const falls = list.alarms.filter((a) => a.rule === 'credit_grade_drop');
+        return falls.length === 2 ? falls : undefined;
+      },
+      30_000,
+      'the credit_grade_drop alarms in the queue',
+    );
+    expect(alarms.map((a) => a.enterprise_id).sort()).toEqual(['CP-ZZ-2', 'CP-ZZ-3']);
+
+    await page.close();
+  }, 180_000);
+
+  it('shows a city officer only the city’s enterprises and drivers', async () => {
+    const page = await openCredit(zzOfficer);
+    const ids = (await rowsOnPage(page)).map((r) => r.id).sort();
+    expect(ids).toEqual(['CP-ZZ-1', 'CP-ZZ-2', 'CP-ZZ-3']);
+    const drivers = await api<DriverCreditAnswer>(vigil, zzOfficer.token, 'GET', '/api/credit/drivers');
+    expect(drivers.drivers.map((d) => d.certificate)).toEqual([CERTIFICATE]);
+    await page.close();
+  }, 120_000);
+
+  it('shows an enterprise account its own grade and history only', async () => {
+    const page = await openCredit(company);
+    expect((await rowsOnPage(page)).map((r) => [r.id, r.grade])).toEqual([['CP-ZZ-2', 'A']]);
+    await page.click('[data-testid="credit-row-CP-ZZ-2"]');
+    await page.locator(`[data-testid="credit-history-${BEFORE}"]`).waitFor();
+    expect(await page.getAttribute(`[data-testid="credit-history-${YESTERDAY}"]`, 'data-grade')).toBe('A');
+    // Its drivers only: the one driver with points drives for 安达.
+    const drivers = await api<DriverCreditAnswer>(vigil, company.token, 'GET', '/api/credit/drivers');
+    expect(drivers.drivers).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
