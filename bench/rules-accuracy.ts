@@ -6,7 +6,8 @@
  *
  * With `--dir`, every wire frame (0x0200, 0x0704 items; 0x0704 type 1 is back-fill) and every HTTP record
  * (anpr, wim, gantry, device_status) of a generated directory is decoded and fed to one engine in send-time /
- * received-time order, with the default rule configuration plus the directory's restricted zones (circles).
+ * received-time order, with the default rule configuration plus the directory's zones (restricted circles, and the routes, no-parking
+ * spots and areas of the zone-based rules).
  * With `--vehicles`, the traffic is generated in memory instead and evaluated in vehicle groups on worker
  * threads (`bench/accuracy/`, what `tests/rules-accuracy-scale.test.ts` asserts). Either way alarm episodes
  * (latest version per alarm id) are scored against the labels by `matchAlarms` (docs/rules.md, "Accuracy
@@ -34,6 +35,7 @@ import {
   latestVersions,
   matchAlarms,
   readTerminalBlocks,
+  type GeneratedRuleZone,
   type Label,
   type ScoredAlarm,
 } from '../fixtures/generator/index.js';
@@ -60,6 +62,7 @@ interface Manifest {
   registry: string;
   labels: string;
   zones?: Zone[];
+  rule_zones?: GeneratedRuleZone[];
   end: number;
 }
 
@@ -126,6 +129,7 @@ async function fromDirectory(dir: string): Promise<void> {
       kind: 'restricted',
       polygon: circleOutline(z.lon, z.lat, z.radius_m),
     });
+  for (const z of manifest.rule_zones ?? []) config.zones.push(structuredClone(z));
   let now = events.length ? (events[0].at ?? events[0].value.ts) : 0;
   const engine = new RuleEngine(ALL_RULES, compileRulesConfig(config, 1, ALL_RULES), {
     registry: { byTerminal: (t) => byTerminal.get(t), byPlate: (p) => byPlate.get(p) },

@@ -20,6 +20,7 @@ import {
 import type { TelemetryRow } from '../schema/index.js';
 import { runAccuracyAtScale } from '../bench/accuracy/scale-run.js';
 import { telemetryOf } from '../bench/accuracy/shard.js';
+import { ALL_RULES } from '../stream/index.js';
 
 const START_MS = Date.parse('2026-11-02T03:00:00+08:00');
 const SEED = 20_261_128;
@@ -31,6 +32,10 @@ const RECALL_MIN = 0.99;
 const LABELS_FEW = 100;
 
 describe('rule accuracy at scale', () => {
+  it('covers every rule the engine runs: each rule id is one the generator labels', () => {
+    expect(ALL_RULES.map((r) => r.id).sort()).toEqual([...RULE_IDS].sort());
+  });
+
   it('in-memory traffic equals the wire traffic it stands for (rows, arrival times, labels)', () => {
     const plan = planTraffic({ vehicles: 40, hours: HOURS, seed: SEED, startMs: START_MS });
     let rows = 0;

@@ -47,6 +47,29 @@ const chinaHour = (ms: number): number => ((((ms + 8 * HOUR_MS) % 86_400_000) + 
 const night = (ms: number): boolean => chinaHour(ms) >= 22 || chinaHour(ms) < 6;
 const GROSS_LIMIT_KG: Record<number, number> = { 2: 18_000, 3: 25_000, 4: 31_000, 5: 43_000, 6: 49_000 };
 
+/** Distance between a fix and a [lon, lat] point, metres. */
+function metresTo(f: LocationBody, p: readonly number[]): number {
+  return kmBetween(f, { lon: p[0], lat: p[1] } as LocationBody) * 1000;
+}
+
+/** Distance from a fix to the segment a-b, metres (flat projection around the fix). */
+function metresToSegment(f: LocationBody, a: readonly number[], b: readonly number[]): number {
+  const kx = 111_195 * Math.cos((f.lat * Math.PI) / 180);
+  const ky = 111_195;
+  const [ax, ay, bx, by] = [(a[0] - f.lon) * kx, (a[1] - f.lat) * ky, (b[0] - f.lon) * kx, (b[1] - f.lat) * ky];
+  const [dx, dy] = [bx - ax, by - ay];
+  const t = Math.max(0, Math.min(1, -(ax * dx + ay * dy) / (dx * dx + dy * dy)));
+  return Math.hypot(ax + t * dx, ay + t * dy);
+}
+
+/** Whether China time of `ms` is within a zone's daily window (`to` before `from` wraps midnight). */
+function inHours(ms: number, hours: { from: string; to: string } | undefined): boolean {
+  if (!hours) return true;
+  const minute = Math.floor(((((ms + 8 * HOUR_MS) % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
+  const [from, to] = [hours.from, hours.to].map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
+  return from <= to ? minute >= from && minute < to : minute >= from || minute < to;
+}
+
 function kmBetween(a: LocationBody, b: LocationBody): number {
   const rad = Math.PI / 180;
   const h =
@@ -154,6 +177,67 @@ describe.each(WINDOWS)('generated traffic, $name: labels are the only violations
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('has no unlabelled route deviation, stop in a no-parking zone or watched area crossing', () => {
+    const ruleZones = manifest.rule_zones ?? [];
+    const routes = ruleZones.filter((z) => z.kind === 'route');
+    const noParking = ruleZones.filter((z) => z.kind === 'no_parking');
+    const areas = ruleZones.filter((z) => z.kind === 'area');
+    expect(routes.length).toBeGreaterThan(0);
+    expect(noParking.length).toBeGreaterThan(0);
+    expect(areas.length).toBeGreaterThan(0);
+    const problems: string[] = [];
+    const crossings = new Set<string>();
+    for (const [phone, list] of fixes) {
+      const vehicle = registry.get(phone)!;
+      const assigned = routes.filter((z) => z.vehicles!.includes(vehicle.plate));
+      for (let i = 0; i < list.length; i++) {
+        const f = list[i];
+        // Clearly beyond every corridor assigned to it (50 m past the edge: no boundary case of the geometry).
+        if (
+          assigned.length > 0 &&
+          assigned.every(
+            (z) => metresToSegment(f, z.corridor!.path[0], z.corridor!.path[1]) > z.corridor!.widthM / 2 + 50,
+          ) &&
+          !covered('route_deviation', phone, f.time)
+        )
+          problems.push(`route_deviation ${phone} ${new Date(f.time).toISOString()}`);
+        if (f.speedKmh === 0 && noParking.some((z) => metresTo(f, z.circle!.center) < z.circle!.radiusM - 20))
+          if (!covered('overtime_parking', phone, f.time))
+            problems.push(`overtime_parking ${phone} ${new Date(f.time).toISOString()}`);
+        if (i === 0) continue;
+        for (const z of areas) {
+          const inside = (p: LocationBody): boolean => metresTo(p, z.circle!.center) < z.circle!.radiusM;
+          const [before, now] = [inside(list[i - 1]), inside(f)];
+          if (before === now) continue;
+          const direction = now ? 'entry' : 'exit';
+          const watched =
+            (z.direction === 'both' || z.direction === direction) &&
+            (z.classes ?? []).includes(vehicle.vehicle_class) &&
+            inHours(f.time, z.hours);
+          if (watched) crossings.add(`${phone}@${f.time}@${z.id}`);
+        }
+      }
+    }
+    const areaLabels = labels.filter((l) => l.rule === 'area_entry_exit');
+    for (const key of crossings)
+      if (!areaLabels.some((l) => `${l.terminal_id}@${l.start}@${l.detail.zone}` === key))
+        problems.push(`area_entry_exit unlabelled crossing ${key}`);
+    for (const l of areaLabels)
+      if (!crossings.has(`${l.terminal_id}@${l.start}@${l.detail.zone}`))
+        problems.push(`area_entry_exit label without a watched crossing ${JSON.stringify(l)}`);
+    expect(problems).toEqual([]);
+    // Every label of the zone rules is backed by what it says: fixes beyond the route, a stop past the limit.
+    for (const l of labels.filter((x) => x.rule === 'route_deviation' || x.rule === 'overtime_parking')) {
+      const during = fixes.get(l.terminal_id)!.filter((f) => f.time >= l.start && f.time <= l.end);
+      expect(during.length, JSON.stringify(l)).toBeGreaterThan(1);
+      if (l.rule === 'overtime_parking') {
+        const zone = noParking.find((z) => z.id === l.detail.zone)!;
+        expect(during.every((f) => f.speedKmh === 0)).toBe(true);
+        expect(l.end - l.start).toBeGreaterThan(zone.parkingMinutesMax! * 60_000);
+      }
+    }
   });
 
   it('has no unlabelled silence, jump or unrested driving', () => {

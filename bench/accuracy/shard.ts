@@ -41,7 +41,10 @@ import {
 } from '../../fixtures/generator/index.js';
 import type { LocationBody } from '../../ingest/index.js';
 
-/** The configuration the accuracy runs use: the defaults plus the traffic's restricted zones (circles). */
+/**
+ * The configuration the accuracy runs use: the defaults plus the traffic's restricted zones (circles) and the
+ * zones of the zone-based rules (route corridors with their assigned plates, no-parking spots, watched areas).
+ */
 export function accuracyConfig(plan: TrafficPlan, deviceOffline: boolean): RulesConfig {
   const config = defaultRulesConfig(ALL_RULES);
   for (const z of plan.network.zones)
@@ -51,6 +54,7 @@ export function accuracyConfig(plan: TrafficPlan, deviceOffline: boolean): Rules
       kind: 'restricted',
       polygon: circleOutline(z.lon, z.lat, z.radius_m),
     });
+  for (const z of plan.ruleZoneConfigs) config.zones.push(structuredClone(z));
   if (!deviceOffline) config.rules.device_offline = { ...config.rules.device_offline, enabled: false };
   return config;
 }

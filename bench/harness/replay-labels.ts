@@ -16,6 +16,7 @@ import {
   formatAccuracy,
   matchAlarms,
   readTerminalBlocks,
+  type GeneratedRuleZone,
   type Label,
   type MatchResult,
   type ScoredAlarm,
@@ -110,19 +111,22 @@ export async function issueSourceKeys(node: NodeEndpoints, name: string): Promis
 }
 
 /**
- * The directory's restricted zones (circles in the manifest) added to the running rules configuration through
- * `PUT /api/rules`, as an operator would declare them, so that the geofence labels can be raised at all.
+ * The directory's zones added to the running rules configuration through `PUT /api/rules`, as an operator would
+ * declare them: its restricted zones (circles in the manifest), so that the geofence labels can be raised at
+ * all, and the zones of the zone-based rules (route corridors with their plates, no-parking spots, areas).
  */
 export async function configureZones(
   node: NodeEndpoints,
   zones: readonly { zone_id: string; name: string; lon: number; lat: number; radius_m: number }[],
+  ruleZones: readonly GeneratedRuleZone[] = [],
 ): Promise<number> {
   const headers = { authorization: `Bearer ${node.token}` };
   const current = (await (await fetch(`${node.baseUrl}/api/rules`, { headers })).json()) as { config: RulesConfig };
   const config = current.config;
   const known = new Set(config.zones.map((z) => z.id));
   const added = zones.filter((z) => !known.has(z.zone_id));
-  if (added.length === 0) return 0;
+  const addedRuleZones = ruleZones.filter((z) => !known.has(z.id));
+  if (added.length + addedRuleZones.length === 0) return 0;
   for (const z of added)
     config.zones.push({
       id: z.zone_id,
@@ -130,14 +134,15 @@ export async function configureZones(
       kind: 'restricted',
       polygon: circleOutline(z.lon, z.lat, z.radius_m),
     });
+  for (const z of addedRuleZones) config.zones.push(structuredClone(z));
+  const count = added.length + addedRuleZones.length;
   const res = await fetch(`${node.baseUrl}/api/rules`, {
     method: 'PUT',
     headers,
-    body: JSON.stringify({ config, comment: 'restricted zones of the replayed traffic' }),
+    body: JSON.stringify({ config, comment: 'zones of the replayed traffic' }),
   });
-  if (res.status !== 200)
-    throw new Error(`configuring ${added.length} zones failed: ${res.status} ${await res.text()}`);
-  return added.length;
+  if (res.status !== 200) throw new Error(`configuring ${count} zones failed: ${res.status} ${await res.text()}`);
+  return count;
 }
 
 async function logBacklog(node: NodeEndpoints): Promise<number> {
@@ -210,8 +215,8 @@ export async function runReplayLabels(node: NodeEndpoints, options: ReplayLabels
   const manifest = readManifest(options.dir);
   const terminals = Math.min(options.terminals ?? manifest.counts.terminals, manifest.counts.terminals);
   const keys = await issueSourceKeys(node, 'replay-labels');
-  const zones = await configureZones(node, manifest.zones ?? []);
-  if (zones > 0) options.log(`configured the ${zones} restricted zones of the traffic`);
+  const zones = await configureZones(node, manifest.zones ?? [], manifest.rule_zones ?? []);
+  if (zones > 0) options.log(`configured the ${zones} zones of the traffic`);
   options.log(
     `replaying ${terminals} of ${manifest.counts.terminals} terminals of ${options.dir} (${manifest.vehicles} vehicles × ${manifest.hours} h) at speed ${options.speed}${!Number.isFinite(options.speed) && options.lockstepMs > 0 ? `, lockstep ${options.lockstepMs / 1000} s` : ''}`,
   );
