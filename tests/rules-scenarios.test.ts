@@ -166,6 +166,42 @@ describe('overspeed', () => {
     expect(details(by('z3')[0])).toMatchObject({ limit_kmh: 70 });
     expect(by('z4')).toEqual([]);
   });
+
+  it('names the speed-limit sign the ADAS camera read as evidence, while it is recent, without changing the limit', () => {
+    // The 0x64 item as the gateway stores it: road-sign type 1 (限速标志) with the limit read, 60 km/h.
+    const signAt = (ts: number) =>
+      fix('sign', ts, {
+        speed_kmh: 70,
+        extras: JSON.stringify({
+          adas: { alarmId: 7, flag: 0, type: 0x10, level: 1, roadSignType: 1, roadSignValue: 60 },
+        }),
+      });
+    const run110 = (id: string, start: number) => speeds(id, start, 10 * SECOND, [110, 110, 110, 110, 60]);
+    const withSign = latest(run(telemetry([signAt(T0), ...run110('sign', T0 + MINUTE)])), 'overspeed');
+    expect(withSign).toHaveLength(1);
+    // The limit applied is still the class's 100: a sign is what the camera read, not what the law says here.
+    // The latest version is the closing one, at the fix 100 s after the sign.
+    expect(details(withSign[0])).toMatchObject({
+      limit_kmh: 100,
+      sign_limit_kmh: 60,
+      sign_seen_at: T0,
+      sign_seconds_before: 100,
+      sign_distance_m: 0,
+    });
+    // Past signEvidenceSeconds (600 s) the sign is forgotten; a height sign (type 2) is never a speed limit.
+    const stale = latest(run(telemetry([signAt(T0), ...run110('sign', T0 + 11 * MINUTE)])), 'overspeed');
+    expect(details(stale[0])).toMatchObject({ sign_limit_kmh: null });
+    const height = fix('h', T0, {
+      extras: JSON.stringify({
+        adas: { alarmId: 8, flag: 0, type: 0x10, level: 1, roadSignType: 2, roadSignValue: 45 },
+      }),
+    });
+    const heightOnly = latest(run(telemetry([height, ...run110('h', T0 + MINUTE)])), 'overspeed');
+    expect(details(heightOnly[0])).toMatchObject({ sign_limit_kmh: null });
+    const off = engineFor({ configure: (c) => (c.rules.overspeed.signEvidenceSeconds = 0) });
+    const disabled = latest(run(telemetry([signAt(T0), ...run110('sign', T0 + MINUTE)]), off), 'overspeed');
+    expect(details(disabled[0])).toMatchObject({ sign_limit_kmh: null });
+  });
 });
 
 describe('fatigue', () => {

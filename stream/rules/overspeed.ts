@@ -7,12 +7,19 @@
  * has no posted limit; and without a road (no index, or no road near the fix) the class's limit as before.
  * At night (22:00-06:00 China time) the limit of the classes in `nightCapClasses` is `nightFactor` of the day
  * limit: the night cap of 国发〔2012〕30号 is for passenger vehicles, so a heavy truck keeps its day limit at night.
+ *
+ * A speed-limit sign the vehicle's own camera read (the ADAS item 0x64 of T/JSATL 12 with road-sign type 1, 限速标志,
+ * and the limit in its road-sign value) is kept for `signEvidenceSeconds` and named in the alarm's evidence beside
+ * the limit applied. It is evidence, not the limit: a camera misreads signs, and the sign may be for another lane or
+ * a side road, so the officer sees both and judges.
  */
 import type { TelemetryRow, VehicleClass } from '../../schema/index.js';
 import type { PositionRule, RuleContext } from '../engine/rule.js';
 import type { RoadMatch, RoadType } from '../roads/index.js';
 import { isNightInChina } from './china-time.js';
 import { ENABLED_FIELD, isPositioned, roundTo } from './common.js';
+import { objectItem } from './extras.js';
+import { distanceKm } from './geo.js';
 import { insideZone } from './zone-geometry.js';
 
 type ClassLimits = Partial<Record<VehicleClass, number>>;
@@ -42,6 +49,8 @@ export interface OverspeedConfig {
   roadMatchDistanceM: number;
   /** Largest angle between a moving fix's heading and the road, degrees. */
   roadMatchHeadingDeg: number;
+  /** How long a speed-limit sign read by the vehicle's ADAS camera stays evidence, seconds (0: never). */
+  signEvidenceSeconds: number;
 }
 
 /** Classes `maxspeed:hgv` (heavy goods vehicles) applies to. */
@@ -58,7 +67,19 @@ interface Limit {
   match: RoadMatch | undefined;
 }
 
-interface OverspeedState {
+/** The ADAS road-sign type of a speed-limit sign (T/JSATL 12: 1 限速标志, 2 限高, 3 限重). */
+const SIGN_TYPE_SPEED_LIMIT = 1;
+
+/** The last speed-limit sign the vehicle's camera read. */
+interface SignSeen {
+  limitKmh: number;
+  ts: number;
+  lat: number;
+  lon: number;
+}
+
+/** A run above the limit. */
+interface OverspeedRun {
   /** Device time of the first fix above the limit in the current run. */
   aboveSince: number;
   aboveLat: number;
@@ -67,6 +88,16 @@ interface OverspeedState {
   open: boolean;
   /** The limit of the previous fix: when it changes (another road), the run's top speed restarts from now. */
   limitKmh?: number;
+}
+
+/**
+ * A run above the limit, the last sign read, or both. Snapshots written before signs were kept hold a run only,
+ * which is still a valid state.
+ */
+type OverspeedState = (OverspeedRun & { sign?: SignSeen }) | { aboveSince?: undefined; sign: SignSeen };
+
+function hasRun(state: OverspeedState | undefined): state is OverspeedRun & { sign?: SignSeen } {
+  return state?.aboveSince !== undefined;
 }
 
 export const overspeedRule: PositionRule<OverspeedState, OverspeedConfig> = {
@@ -141,6 +172,12 @@ export const overspeedRule: PositionRule<OverspeedState, OverspeedConfig> = {
       max: 90,
       description: 'a moving fix is matched only to roads within this angle of its heading, degrees',
     },
+    signEvidenceSeconds: {
+      kind: 'number',
+      min: 0,
+      max: 3600,
+      description: 'seconds a speed-limit sign read by the ADAS camera (0x64) stays in the evidence (0: never)',
+    },
   },
   defaults: {
     enabled: true,
@@ -178,28 +215,23 @@ export const overspeedRule: PositionRule<OverspeedState, OverspeedConfig> = {
     ordinaryRoadCapKmhByClass: { dangerous_goods: 60, other: 200 },
     roadMatchDistanceM: 40,
     roadMatchHeadingDeg: 45,
+    signEvidenceSeconds: 600,
   },
   evaluate(state, position, vehicle, config, out, ctx) {
     const { dayLimit, source, zoneId, match } = limitOf(position, vehicle.vehicleClass, config, ctx);
     const night = config.nightCapClasses.includes(vehicle.vehicleClass) && isNightInChina(position.ts);
     const limitKmh = night ? roundTo(dayLimit * config.nightFactor, 1) : dayLimit;
-    const where: Where = { night, zoneId, source, match };
+    const sign = signOf(position, state?.sign, config);
+    const where: Where = { night, zoneId, source, match, sign };
     if (position.speed_kmh <= limitKmh) {
-      if (state?.open)
-        out.close(
-          '',
-          position.ts,
-          evidenceOf(state, position.speed_kmh, limitKmh, where, vehicle.vehicleClass, position.ts, config),
-        );
-      return undefined;
+      if (hasRun(state) && state.open)
+        out.close('', position.ts, evidenceOf(state, position, limitKmh, where, vehicle.vehicleClass, config));
+      return sign === undefined ? undefined : { sign };
     }
-    const next = state ?? {
-      aboveSince: position.ts,
-      aboveLat: position.lat,
-      aboveLon: position.lon,
-      maxSpeedKmh: 0,
-      open: false,
-    };
+    const next: OverspeedRun & { sign?: SignSeen } = hasRun(state)
+      ? state
+      : { aboveSince: position.ts, aboveLat: position.lat, aboveLon: position.lon, maxSpeedKmh: 0, open: false };
+    next.sign = sign;
     // On another road with another limit, the excess is measured from here on: a burst on the expressway is no
     // excess in town.
     if (next.limitKmh !== undefined && next.limitKmh !== limitKmh) next.maxSpeedKmh = 0;
@@ -218,7 +250,7 @@ export const overspeedRule: PositionRule<OverspeedState, OverspeedConfig> = {
         severity,
         next.aboveLat,
         next.aboveLon,
-        evidenceOf(next, position.speed_kmh, limitKmh, where, vehicle.vehicleClass, position.ts, config),
+        evidenceOf(next, position, limitKmh, where, vehicle.vehicleClass, config),
       );
     }
     return next;
@@ -269,25 +301,42 @@ function limitOf(position: TelemetryRow, vehicleClass: VehicleClass, config: Ove
     : { dayLimit: cap, source: 'road_class_cap', zoneId, match };
 }
 
+/** The speed-limit sign to keep after `position`: one read now, else the last one while it is recent enough. */
+function signOf(position: TelemetryRow, last: SignSeen | undefined, config: OverspeedConfig): SignSeen | undefined {
+  const adas = objectItem(position, 'adas');
+  if (
+    adas !== undefined &&
+    adas.roadSignType === SIGN_TYPE_SPEED_LIMIT &&
+    typeof adas.roadSignValue === 'number' &&
+    adas.roadSignValue > 0 &&
+    isPositioned(position)
+  )
+    return { limitKmh: adas.roadSignValue, ts: position.ts, lat: position.lat, lon: position.lon };
+  if (last === undefined || position.ts - last.ts > config.signEvidenceSeconds * 1000) return undefined;
+  return last;
+}
+
 interface Where {
   night: boolean;
   zoneId: string;
   source: LimitSource;
   match: RoadMatch | undefined;
+  sign: SignSeen | undefined;
 }
 
 function evidenceOf(
-  state: OverspeedState,
-  speedKmh: number,
+  state: OverspeedRun,
+  position: TelemetryRow,
   limitKmh: number,
   where: Where,
   vehicleClass: string,
-  ts: number,
   config: OverspeedConfig,
 ): Record<string, unknown> {
   const road = where.match?.road;
+  const ts = position.ts;
+  const sign = where.sign;
   return {
-    speed_kmh: speedKmh,
+    speed_kmh: position.speed_kmh,
     max_speed_kmh: state.maxSpeedKmh,
     limit_kmh: limitKmh,
     over_percent: roundTo(((state.maxSpeedKmh - limitKmh) / limitKmh) * 100, 1),
@@ -307,5 +356,10 @@ function evidenceOf(
     vehicle_class: vehicleClass,
     sustained_seconds: Math.round((ts - state.aboveSince) / 1000),
     sustain_seconds: config.sustainSeconds,
+    // Flat, so the console's fact list shows them (it lists numbers and strings).
+    sign_limit_kmh: sign?.limitKmh ?? null,
+    sign_seen_at: sign?.ts ?? null,
+    sign_seconds_before: sign ? Math.round((ts - sign.ts) / 1000) : null,
+    sign_distance_m: sign ? Math.round(distanceKm(sign.lat, sign.lon, position.lat, position.lon) * 1000) : null,
   };
 }

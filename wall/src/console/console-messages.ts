@@ -392,6 +392,8 @@ const ZH: ConsoleMessages = {
   detailLabels: {
     max_speed_kmh: '最高速度 (km/h)',
     limit_kmh: '限速 (km/h)',
+    sign_limit_kmh: '摄像头识别限速标志 (km/h)',
+    sign_seconds_before: '识别于 (秒前)',
     speed_kmh: '当前速度 (km/h)',
     over_percent: '超速比例 (%)',
     duration_s: '持续 (秒)',
@@ -784,6 +786,8 @@ const EN: ConsoleMessages = {
   detailLabels: {
     max_speed_kmh: 'Top speed (km/h)',
     limit_kmh: 'Limit (km/h)',
+    sign_limit_kmh: 'Speed sign read by camera (km/h)',
+    sign_seconds_before: 'Sign read (s before)',
     speed_kmh: 'Last speed (km/h)',
     over_percent: 'Over limit (%)',
     duration_s: 'Duration (s)',
