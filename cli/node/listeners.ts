@@ -207,6 +207,7 @@ export async function startJt809(
   );
   platforms.linkStateOf = (code) => server.linkState(code);
   platforms.subLinkStateOf = (code) => server.subLinkState(code);
+  platforms.editionOf = (code) => server.edition(code);
   const port = await server.listen();
   requests.start();
   return {
