@@ -99,7 +99,7 @@ export async function startJt809Upward(
   if (upward === undefined)
     return { value: { link: undefined, requests: requestsOf(undefined) }, close: async () => undefined };
   const link = new UpwardLink(
-    { ...UPWARD_LINK_DEFAULTS, ...upward },
+    { ...UPWARD_LINK_DEFAULTS, ...upward, version: upward.version ?? UPWARD_LINK_DEFAULTS.version },
     { logger: logger.child({ component: 'jt809-upward' }), metrics },
   );
   const registry = deps.directory.registry;

@@ -7,12 +7,19 @@
  *
  * Positions are real-time reports: sent only while logged in, otherwise dropped and counted (an upper platform
  * takes history as 0x1203, not built yet). Alarms wait for the link in a bounded queue, oldest dropped first.
+ *
+ * It speaks the edition the upper platform does (`edition`): in 2019 the header carries the UTC time, the login
+ * the access code, and positions the 2019 location (location-2019.ts). Alarms and the upper platform's 查岗 and
+ * 督办 are written and read in their 2011 layouts only, so on a 2019 link alarms are dropped and counted
+ * (`unsupported_in_2019`) and those requests counted as not read, rather than sent or read in a layout the
+ * other side does not use.
  */
 import net from 'node:net';
 import type { Logger, Metrics } from '../../schema/index.js';
 import type { Jt809CipherKeys } from './cipher.js';
 import type { CrcVariant } from './crc.js';
-import { buildFrame, Jt809FrameSplitter, parseFrame } from './frame.js';
+import { buildFrame, DEFAULT_VERSION, Jt809FrameSplitter, parseFrame, type Jt809Edition } from './frame.js';
+import { encodeLocation2019 } from './location-2019.js';
 import { decodeEnvelope, EXCHANGE, MSG, WARNING, type AlarmReport, type GnssData } from './messages.js';
 import {
   decodeInspection,
@@ -44,6 +51,10 @@ export interface UpwardLinkOptions {
   /** Encrypts what it sends with these keys when given (the upper platform's M1/IA1/IC1). */
   keys: Jt809CipherKeys | null;
   crc: CrcVariant;
+  /** The edition the upper platform speaks. */
+  edition: Jt809Edition;
+  /** The header's version bytes (major, minor, patch) the upper platform expects. */
+  version: [number, number, number];
   loginTimeoutMs: number;
   keepAliveIntervalMs: number;
   backoffMinMs: number;
@@ -58,6 +69,8 @@ export const UPWARD_LINK_DEFAULTS: Omit<UpwardLinkOptions, 'host' | 'port' | 'ac
   downLinkPort: 0,
   keys: null,
   crc: 'ccitt-false',
+  edition: 2011,
+  version: DEFAULT_VERSION,
   loginTimeoutMs: 10_000,
   keepAliveIntervalMs: 60_000,
   backoffMinMs: 1_000,
@@ -152,7 +165,8 @@ export class UpwardLink {
       this.dropped('link_down');
       return false;
     }
-    const body = encodeVehicleEnvelope(p.plate, p.plateColor, EXCHANGE.realTimeLocation, encodeGnss(p.gnss));
+    const location = this.options.edition === 2019 ? encodeLocation2019(p.gnss) : encodeGnss(p.gnss);
+    const body = encodeVehicleEnvelope(p.plate, p.plateColor, EXCHANGE.realTimeLocation, location);
     this.write(MSG.exchange, body);
     this.counter('vigil_jt809_upward_positions_total', 'Positions sent to the upper platform (0x1202)').inc();
     return true;
@@ -160,6 +174,7 @@ export class UpwardLink {
 
   /** Sends an alarm now, or queues it until the link is logged in again. */
   sendAlarm(a: UpwardAlarm): void {
+    if (this.options.edition === 2019) return this.dropped('unsupported_in_2019');
     if (this.sendable()) return this.writeAlarm(a);
     if (this.alarms.length >= this.options.alarmsQueuedMax) {
       this.alarms.shift();
@@ -211,7 +226,13 @@ export class UpwardLink {
 
   private login() {
     const o = this.options;
-    return { userId: o.userId, password: o.password, downLinkIp: o.downLinkIp, downLinkPort: o.downLinkPort };
+    return {
+      userId: o.userId,
+      password: o.password,
+      accessCode: o.accessCode,
+      downLinkIp: o.downLinkIp,
+      downLinkPort: o.downLinkPort,
+    };
   }
 
   private connect(): void {
@@ -225,7 +246,9 @@ export class UpwardLink {
       () => this.fail(socket, `no login answer within ${this.options.loginTimeoutMs} ms`),
       this.options.loginTimeoutMs,
     );
-    socket.once('connect', () => socket.write(this.frame(MSG.loginRequest, encodeLoginRequest(this.login()))));
+    socket.once('connect', () =>
+      socket.write(this.frame(MSG.loginRequest, encodeLoginRequest(this.login(), this.options.edition))),
+    );
     socket.on('data', (chunk: Buffer) => {
       for (const item of splitter.push(chunk)) if (item.reason === undefined) this.onFrame(socket, item.raw);
     });
@@ -234,7 +257,12 @@ export class UpwardLink {
   }
 
   private onFrame(socket: net.Socket, raw: Buffer): void {
-    const parsed = parseFrame(raw, { crc: this.options.crc, checksum: 'strict', keysOf: () => this.options.keys });
+    const parsed = parseFrame(raw, {
+      crc: this.options.crc,
+      checksum: 'strict',
+      keysOf: () => this.options.keys,
+      edition: this.options.edition,
+    });
     if (!parsed.ok) {
       this.counter('vigil_jt809_upward_bad_frames_total', 'Frames from the upper platform that did not parse').inc();
       return;
@@ -267,6 +295,16 @@ export class UpwardLink {
   private onRequest(msgId: number, body: Buffer): void {
     const sink = this.requests;
     if (sink === undefined) return;
+    if (
+      this.options.edition === 2019 &&
+      (msgId === PLATFORM_MSG.platformExchangeDown || msgId === PLATFORM_MSG.warningDown)
+    ) {
+      this.counter(
+        'vigil_jt809_upward_requests_unread_total',
+        'Requests of a 2019 upper platform not read (2011 layouts only)',
+      ).inc();
+      return;
+    }
     const refuse = (detail: string): void => {
       this.counter('vigil_jt809_upward_bad_frames_total', 'Frames from the upper platform that did not parse').inc();
       this.deps.logger.warn('jt809 upward request not understood', { target: this.target, detail });
@@ -321,6 +359,8 @@ export class UpwardLink {
       msgId,
       accessCode: this.options.accessCode,
       crc: this.options.crc,
+      edition: this.options.edition,
+      version: this.options.version,
       // A fresh seed per frame, as the standard's ENCRYPT_KEY allows.
       cipher: keys ? { keys, encryptKey: (Math.random() * 0xffffffff) >>> 0 } : undefined,
     });
