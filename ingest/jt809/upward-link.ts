@@ -5,8 +5,10 @@
  * (0x1400/0x1402) it is handed. A link that drops, is refused or misses its keep-alive answers is established
  * again with exponential backoff.
  *
- * Positions are real-time reports: sent only while logged in, otherwise dropped and counted (an upper platform
- * takes history as 0x1203, not built yet). Alarms wait for the link in a bounded queue, oldest dropped first.
+ * Positions are sent as real-time reports (0x1202) while logged in. Those that come while the link is down wait in
+ * a bounded queue (oldest dropped first, counted) and go as history (0x1203, up to five fixes of one vehicle per
+ * message, as the standard allows) once the link is logged in again, before anything new. Alarms wait for the
+ * link in a bounded queue of their own, oldest dropped first.
  *
  * It speaks the edition the upper platform does (`edition`): in 2019 the header carries the UTC time, the login
  * the access code, and positions the 2019 location (location-2019.ts). Alarms and the upper platform's 查岗 and
@@ -21,6 +23,7 @@ import type { CrcVariant } from './crc.js';
 import { buildFrame, DEFAULT_VERSION, Jt809FrameSplitter, parseFrame, type Jt809Edition } from './frame.js';
 import { encodeLocation2019 } from './location-2019.js';
 import { decodeEnvelope, EXCHANGE, MSG, WARNING, type AlarmReport, type GnssData } from './messages.js';
+import { historyMessages } from './upward-history.js';
 import {
   decodeInspection,
   decodePlatformExchange,
@@ -61,6 +64,8 @@ export interface UpwardLinkOptions {
   backoffMaxMs: number;
   /** Alarms held while the link is down; the oldest are dropped beyond. */
   alarmsQueuedMax: number;
+  /** Positions held while the link is down, sent as 0x1203 history after the next login; the oldest dropped beyond. */
+  historyQueuedMax: number;
   frameBytesMax: number;
 }
 
@@ -76,6 +81,8 @@ export const UPWARD_LINK_DEFAULTS: Omit<UpwardLinkOptions, 'host' | 'port' | 'ac
   backoffMinMs: 1_000,
   backoffMaxMs: 60_000,
   alarmsQueuedMax: 10_000,
+  // About 2 MB of positions: an hour of a few hundred reporting vehicles, or minutes of a province's fleet.
+  historyQueuedMax: 10_000,
   frameBytesMax: 64 * 1024,
 };
 
@@ -110,6 +117,7 @@ export class UpwardLink {
   private sn = 0;
   private lastFrameMs = 0;
   private readonly alarms: UpwardAlarm[] = [];
+  private readonly history: UpwardPosition[] = [];
   private requests: UpperRequestSink | undefined;
   /** The last refusal of the upper platform (0x1002 result), for the log and the status. */
   lastLoginResult: number | undefined;
@@ -121,12 +129,19 @@ export class UpwardLink {
     for (const name of ['loginTimeoutMs', 'keepAliveIntervalMs', 'backoffMinMs', 'backoffMaxMs'] as const)
       if (!Number.isInteger(options[name]) || options[name] < 10)
         throw new Error(`jt809 upward link option ${name} value ${options[name]} is less than min allowed 10`);
+    if (!Number.isInteger(options.historyQueuedMax) || options.historyQueuedMax < 0)
+      throw new Error(
+        `jt809 upward link option historyQueuedMax value ${options.historyQueuedMax} is less than min allowed 0`,
+      );
     this.backoffMs = options.backoffMinMs;
-    deps.metrics.onCollect(() =>
+    deps.metrics.onCollect(() => {
       deps.metrics
         .gauge('vigil_jt809_upward_logged_in', '1 while the link to the upper platform is logged in')
-        .set(undefined, this.stateNow === 'logged_in' ? 1 : 0),
-    );
+        .set(undefined, this.stateNow === 'logged_in' ? 1 : 0);
+      deps.metrics
+        .gauge('vigil_jt809_upward_history_queued', 'Positions waiting for the link, to be sent as 0x1203')
+        .set(undefined, this.history.length);
+    });
   }
 
   get state(): UpwardLinkState {
@@ -159,10 +174,18 @@ export class UpwardLink {
     }
   }
 
-  /** Sends a position now when logged in; false (and counted) when the link is down. */
+  /** Sends a position now when logged in; false when the link is down, and it waits for the link as history. */
   sendPosition(p: UpwardPosition): boolean {
     if (!this.sendable()) {
-      this.dropped('link_down');
+      if (this.options.historyQueuedMax === 0) {
+        this.dropped('link_down');
+        return false;
+      }
+      if (this.history.length >= this.options.historyQueuedMax) {
+        this.history.shift();
+        this.dropped('history_queue_full');
+      }
+      this.history.push(p);
       return false;
     }
     const location = this.options.edition === 2019 ? encodeLocation2019(p.gnss) : encodeGnss(p.gnss);
@@ -210,6 +233,10 @@ export class UpwardLink {
 
   get alarmsQueued(): number {
     return this.alarms.length;
+  }
+
+  get historyQueued(): number {
+    return this.history.length;
   }
 
   private sendable(): boolean {
@@ -281,6 +308,12 @@ export class UpwardLink {
     this.deps.logger.info('jt809 upward link logged in', { target: this.target, access_code: this.options.accessCode });
     // What waited for the link goes first, in the order it was raised.
     for (const alarm of this.alarms.splice(0)) this.writeAlarm(alarm);
+    const missed = this.history.splice(0);
+    for (const body of historyMessages(missed, this.options.edition)) this.write(MSG.exchange, body);
+    this.counter('vigil_jt809_upward_history_positions_total', 'Positions sent late as history (0x1203)').inc(
+      undefined,
+      missed.length,
+    );
     this.keepAliveTimer = setInterval(() => {
       if (Date.now() - this.lastFrameMs > 2 * this.options.keepAliveIntervalMs)
         return this.fail(socket, 'no keep-alive answer');
