@@ -25,6 +25,7 @@ import {
   TerminalStore,
   UpperRequests,
   UpwardForwarder,
+  vehicleStaticInfoSource,
   VideoSockets,
   VideoTickets,
   type Jt809RequestLink,
@@ -110,6 +111,12 @@ export async function startJt809Upward(
   });
   const requests = requestsOf(link);
   link.useRequestSink(requests);
+  link.useStaticInfoSource(
+    vehicleStaticInfoSource({
+      vehicleOf: (plate, plateColor) => registry.byPlateAndColor(plate, plateColor),
+      sql: deps.sql,
+    }),
+  );
   link.start();
   forwarder.start();
   return {

@@ -37,9 +37,11 @@ export type { Jt809Edition, Jt809Frame, Jt809Header } from './frame.js';
 export { PLATFORM_ALARM_RULE, terminalIdOf } from './normalize.js';
 export { UPWARD_LINK_DEFAULTS, UpwardLink } from './upward-link.js';
 export type {
+  StaticInfoSource,
   UpperRequestSink,
   UpwardAlarm,
   UpwardLinkOptions,
   UpwardLinkState,
   UpwardPosition,
 } from './upward-link.js';
+export type { VehicleStaticInfo } from './static-info.js';

@@ -23,6 +23,7 @@ import type { CrcVariant } from './crc.js';
 import { buildFrame, DEFAULT_VERSION, Jt809FrameSplitter, parseFrame, type Jt809Edition } from './frame.js';
 import { encodeLocation2019 } from './location-2019.js';
 import { decodeEnvelope, EXCHANGE, MSG, WARNING, type AlarmReport, type GnssData } from './messages.js';
+import { encodeCarInfo, STATIC_INFO, STATIC_MSG, type VehicleStaticInfo } from './static-info.js';
 import { historyMessages } from './upward-history.js';
 import {
   decodeInspection,
@@ -102,6 +103,9 @@ export interface UpwardAlarm {
   report: AlarmReport;
 }
 
+/** Vehicles' registration for the upper platform's 0x9601; undefined for a vehicle the registry does not know. */
+export type StaticInfoSource = (plate: string, plateColor: number) => Promise<VehicleStaticInfo | undefined>;
+
 /** Where the upper platform's own requests go (查岗 and 督办 for the duty console to answer). */
 export interface UpperRequestSink {
   inspection(request: InspectionMessage): Promise<void>;
@@ -119,6 +123,7 @@ export class UpwardLink {
   private readonly alarms: UpwardAlarm[] = [];
   private readonly history: UpwardPosition[] = [];
   private requests: UpperRequestSink | undefined;
+  private staticInfo: StaticInfoSource | undefined;
   /** The last refusal of the upper platform (0x1002 result), for the log and the status. */
   lastLoginResult: number | undefined;
 
@@ -209,6 +214,11 @@ export class UpwardLink {
   /** The upper platform's 查岗 (0x9301) and 督办 (0x9401) go here. */
   useRequestSink(sink: UpperRequestSink): void {
     this.requests = sink;
+  }
+
+  /** The upper platform's 0x9601 requests for a vehicle's registration are answered from here (0x1601). */
+  useStaticInfoSource(source: StaticInfoSource): void {
+    this.staticInfo = source;
   }
 
   /** 0x1300/0x1301: the answer to a 查岗; false when the link is not logged in. */
@@ -326,11 +336,11 @@ export class UpwardLink {
    * upper platforms also send them on the main link when no sub link is up, which is what is read here.
    */
   private onRequest(msgId: number, body: Buffer): void {
-    const sink = this.requests;
-    if (sink === undefined) return;
     if (
       this.options.edition === 2019 &&
-      (msgId === PLATFORM_MSG.platformExchangeDown || msgId === PLATFORM_MSG.warningDown)
+      (msgId === PLATFORM_MSG.platformExchangeDown ||
+        msgId === PLATFORM_MSG.warningDown ||
+        msgId === STATIC_MSG.exchangeDown)
     ) {
       this.counter(
         'vigil_jt809_upward_requests_unread_total',
@@ -338,6 +348,9 @@ export class UpwardLink {
       ).inc();
       return;
     }
+    if (msgId === STATIC_MSG.exchangeDown) return this.onStaticRequest(body);
+    const sink = this.requests;
+    if (sink === undefined) return;
     const refuse = (detail: string): void => {
       this.counter('vigil_jt809_upward_bad_frames_total', 'Frames from the upper platform that did not parse').inc();
       this.deps.logger.warn('jt809 upward request not understood', { target: this.target, detail });
@@ -365,6 +378,37 @@ export class UpwardLink {
     handled?.catch((error: unknown) =>
       this.deps.logger.error('jt809 upward request not recorded', { target: this.target, error: String(error) }),
     );
+  }
+
+  /** 0x9600/0x9601 → 0x1600/0x1601 with the vehicle's registration; a vehicle the registry does not know is not answered. */
+  private onStaticRequest(body: Buffer): void {
+    const envelope = decodeEnvelope(body);
+    const answered = (result: string) =>
+      this.deps.metrics
+        .counter('vigil_jt809_upward_static_requests_total', 'Static data requests (0x9601) of the upper platform', [
+          'result',
+        ])
+        .inc({ result });
+    if (!envelope.ok) return answered('bad_request');
+    const { plate, plateColor, dataType } = envelope.value;
+    if (dataType !== STATIC_INFO.request || this.staticInfo === undefined) return answered('not_handled');
+    this.staticInfo(plate, plateColor)
+      .then((info) => {
+        if (info === undefined) {
+          this.deps.logger.info('jt809 upward static request for a vehicle not in the registry', { plate, plateColor });
+          return answered('unknown_vehicle');
+        }
+        if (!this.sendable()) return answered('link_down');
+        this.write(
+          STATIC_MSG.exchangeUp,
+          encodeVehicleEnvelope(plate, plateColor, STATIC_INFO.answer, encodeCarInfo(info)),
+        );
+        answered('sent');
+      })
+      .catch((error: unknown) => {
+        this.deps.logger.error('jt809 upward static request failed', { plate, error: String(error) });
+        answered('lookup_failed');
+      });
   }
 
   private fail(socket: net.Socket, why: string): void {
