@@ -28,7 +28,7 @@ import {
   type Jt809Header,
   type Parsed,
 } from './frame.js';
-import { decodeHistory2019, decodeLocation2019 } from './location-2019.js';
+import { decodeHistory2019, decodeRealTimeLocation2019 } from './location-2019.js';
 import {
   decodeAlarmReport,
   decodeAlarmResult,
@@ -468,12 +468,11 @@ export class Jt809Server {
     const terminalId = terminalIdOf(envelope.plate, envelope.plateColor, this.deps.vehicles);
     const edition2019 = s.edition === 2019;
     if (envelope.dataType === EXCHANGE.realTimeLocation) {
-      const gnss = edition2019 ? decodeLocation2019(envelope.data) : decodeGnss(envelope.data);
+      const gnss = edition2019 ? decodeRealTimeLocation2019(envelope.data) : decodeGnss(envelope.data);
       if (!gnss.ok) return this.reject(s, raw, gnss.reason, gnss.detail, terminalId);
-      const fix = 'gnss' in gnss.value ? gnss.value.gnss : gnss.value;
       return this.publishPositions(
         s,
-        [telemetryOfGnss(terminalId, envelope.plate, fix, receivedAt, false, account.accessCode)],
+        [telemetryOfGnss(terminalId, envelope.plate, gnss.value, receivedAt, false, account.accessCode)],
         raw,
       );
     }

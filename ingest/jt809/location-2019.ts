@@ -72,6 +72,12 @@ export function decodeLocation2019(data: Buffer, offset = 0): Parsed<Location201
   };
 }
 
+/** 0x1202 in 2019: one location, its fix. */
+export function decodeRealTimeLocation2019(data: Buffer): Parsed<GnssData> {
+  const location = decodeLocation2019(data);
+  return location.ok ? { ok: true, value: location.value.gnss } : location;
+}
+
 /** 0x1203 in 2019: GNSS_CNT u8, then that many 2019 locations; an item that does not parse ends the list. */
 export function decodeHistory2019(data: Buffer): {
   items: GnssData[];
