@@ -1,7 +1,7 @@
 /**
  * Which edition of JT/T 809 a lower platform speaks, recognized from its 0x1001 login. The header's version bytes
- * cannot tell: both editions define them only as the version the two platforms agreed, encoded major, minor,
- * patch (0x01 0x02 0x0F is 1.2.15), and bind no value to an edition. The login's layout does: a 2011 login is a
+ * are not relied on: they are a version number (major, minor, patch: 0x01 0x02 0x0F is 1.2.15) that platforms do
+ * not all set to name their edition. The login's layout cannot lie: a 2011 login is a
  * 22-byte header and a 46-byte body (72 bytes with length and CRC), a 2019 login a 30-byte header (the UTC time
  * added) and a 50-byte body (the access code repeated after the password), 84 bytes. No other length is a login
  * of either edition.
