@@ -1,10 +1,9 @@
 /**
  * Which edition of JT/T 809 a lower platform speaks, recognized from its 0x1001 login. The header's version bytes
  * are not relied on: they are a version number (major, minor, patch: 0x01 0x02 0x0F is 1.2.15) that platforms do
- * not all set to name their edition. The login's layout cannot lie: a 2011 login is a
- * 22-byte header and a 46-byte body (72 bytes with length and CRC), a 2019 login a 30-byte header (the UTC time
- * added) and a 50-byte body (the access code repeated after the password), 84 bytes. No other length is a login
- * of either edition.
+ * not all set to name their edition. The login's layout cannot lie: a 2011 login is a 22-byte header and a
+ * 46-byte body (72 bytes with length and CRC), a 2019 login a 30-byte header (the UTC time added) and a 50-byte
+ * body (the access code repeated after the password), 84 bytes. No other length is a login of either edition.
  */
 import type { CommonHeader, Jt809Edition, Parsed } from './frame.js';
 import { MSG } from './messages.js';
