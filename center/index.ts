@@ -48,7 +48,13 @@ export { SourceKeys, SOURCE_KEYS_DEFAULTS } from './sources/source-keys.js';
 export type { SourceKeysOptions, SourceKeyView } from './sources/source-keys.js';
 export { Jt809Platforms, JT809_PASSWORD_BYTES_MIN, JT809_PLATFORMS_DEFAULTS } from './sources/jt809-platforms.js';
 export type { Jt809PlatformsOptions } from './sources/jt809-platforms.js';
-export { Jt809Requests, JT809_REQUESTS_DEFAULTS, UpperRequests, UpwardForwarder } from './jt809/index.js';
+export {
+  Jt809Requests,
+  JT809_REQUESTS_DEFAULTS,
+  UpperRequests,
+  UpwardForwarder,
+  vehicleStaticInfoSource,
+} from './jt809/index.js';
 export type { UpperRequestView } from './jt809/index.js';
 export type {
   InspectionView,

@@ -96,6 +96,8 @@ function jt809UpwardOption(values: StartValues): NodeConfig['jt809Upward'] {
     'jt809-upward-user-id',
     'jt809-upward-password',
     'jt809-upward-keys',
+    'jt809-upward-edition',
+    'jt809-upward-version',
   ] as const;
   if (target === undefined) {
     const stray = others.find((name) => values[name] !== undefined);
@@ -132,7 +134,22 @@ function jt809UpwardOption(values: StartValues): NodeConfig['jt809Upward'] {
     keys = { m1, ia1, ic1 };
   }
   const host = match[1].replace(/^\[(.*)\]$/, '$1');
-  return { host, port, accessCode, userId, password, keys };
+  const editionText = values['jt809-upward-edition'];
+  const edition = editionText === '2019' ? 2019 : 2011;
+  const version = jt809VersionOption(values['jt809-upward-version']);
+  return { host, port, accessCode, userId, password, keys, edition, version };
+}
+
+/** `major.minor.patch`, each a byte, as JT/T 809 writes the header's version (1.2.15 is 0x01 0x02 0x0F). */
+function jt809VersionOption(text: string | undefined): [number, number, number] | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  const parts = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [];
+  if (parts.length !== 3 || parts.some((p) => p > 255))
+    throw new ConfigError(
+      `--jt809-upward-version (VIGIL_JT809_UPWARD_VERSION) value ${JSON.stringify(text)} must be major.minor.patch, each 0-255`,
+    );
+  return [parts[0], parts[1], parts[2]];
 }
 
 function postgresUrl(value: string | undefined): string | undefined {

@@ -107,6 +107,19 @@ export const START_FLAGS = defineFlags([
     description: "M1,IA1,IC1: encrypt what is sent upward with the upper platform's keys (decimal, comma-separated)",
   },
   {
+    name: 'jt809-upward-edition',
+    kind: 'string',
+    choices: ['2011', '2019'],
+    description:
+      'the JT/T 809 edition the upper platform speaks: 2011 (when not given) or 2019 (30-byte header with UTC time, 2019 login and location)',
+  },
+  {
+    name: 'jt809-upward-version',
+    kind: 'string',
+    description:
+      "the header's version bytes the upper platform expects, major.minor.patch each 0-255 (when not given 1.0.0)",
+  },
+  {
     name: 'jt1078-host',
     kind: 'string',
     default: '0.0.0.0',

@@ -44,6 +44,7 @@ export type {
   SourceKeyVerifier,
 } from './http/index.js';
 export {
+  Jt809EditionUnsupportedError,
   Jt809NotConnectedError,
   Jt809Server,
   JT809_DEFAULTS,
@@ -71,6 +72,7 @@ export {
 export type {
   Jt809AnswerSink,
   Jt809CipherKeys,
+  Jt809Edition,
   Jt809LinkState,
   Jt809LoginOutcome,
   Jt809Options,
@@ -81,7 +83,9 @@ export type {
   SupervisionAnswer,
   SupervisionRequest,
   AlarmResult,
+  StaticInfoSource,
   UpperRequestSink,
+  VehicleStaticInfo,
   UpwardAlarm,
   UpwardLinkOptions,
   UpwardLinkState,

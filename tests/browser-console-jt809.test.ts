@@ -75,6 +75,8 @@ describe('console: JT/T 809 查岗 and 督办 of a lower platform', () => {
     await row.waitFor();
     expect(await row.locator('[data-testid="jt809-main-link"]').getAttribute('data-state')).toBe('logged_in');
     expect(await row.locator('[data-testid="jt809-main-link"]').textContent()).toBe('已登录');
+    // Recognized from its login: the test platform speaks 2011.
+    expect(await row.locator('[data-testid="jt809-edition"]').textContent()).toBe('JT/T 809-2011');
     expect(await row.textContent()).toContain('郑州某运输企业监控平台');
     await page.close();
   });

@@ -87,6 +87,31 @@ describe('JT/T 809 sub link', () => {
     expect(downLink.connections).toBe(connections);
   });
 
+  it('speaks the 2019 edition of the platform it serves: header with UTC time, login, keep-alives, requests', async () => {
+    const downLink = new Jt809DownLink(ACCESS_CODE, 2019);
+    downLink.expectedVerifyCode = VERIFY_CODE;
+    const port = await downLink.listen();
+    cleanups.push(() => downLink.close());
+    const link = new Jt809SubLink(ACCESS_CODE, '127.0.0.1', port, VERIFY_CODE, FAST, {
+      logger: silentLogger,
+      metrics: new Metrics(),
+      crc: 'ccitt-false',
+      keys: null,
+      frameBytesMax: 64 * 1024,
+      edition: 2019,
+      version: [1, 2, 15],
+    });
+    cleanups.push(() => link.stop());
+    link.start();
+    await when(() => (link.state === 'logged_in' ? true : undefined), 'the 2019 login');
+    // Read at the 2019 offsets, the body is the verify code: the header had its eight bytes of time.
+    expect(downLink.of(0x9001)[0].body.readUInt32BE(0)).toBe(VERIFY_CODE);
+    await when(() => (downLink.of(0x9005).length >= 2 ? true : undefined), 'keep-alives answered in 2019');
+    expect(link.state).toBe('logged_in');
+    expect(link.send(0x9300, Buffer.from([1, 2, 3]))).toBe(true);
+    expect([...(await when(() => downLink.of(0x9300)[0], 'the request')).body]).toEqual([1, 2, 3]);
+  });
+
   it('refuses options that cannot work, naming the option', () => {
     expect(
       () =>

@@ -2,7 +2,7 @@
  * Flags that cannot work together are refused at start-up, before anything is opened, with exit status 2 and a
  * sentence naming the flag and the rule: `--clickhouse-cluster` without a ClickHouse server or with a name that
  * could not be quoted into DDL; `--jt809-upward` without its credentials, with a password its field cannot hold,
- * or with keys that are not M1,IA1,IC1.
+ * with keys that are not M1,IA1,IC1, or with an edition or version JT/T 809 does not have.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -53,5 +53,18 @@ describe('vigil start --jt809-upward', () => {
     const keys = start([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-keys', '1,2']);
     expect(keys.status).toBe(2);
     expect(keys.stderr).toContain('--jt809-upward-keys (VIGIL_JT809_UPWARD_KEYS) value "1,2": has 2 numbers');
+  }, 130_000);
+
+  it('refuses an edition other than 2011 and 2019, and a version that is not three bytes', () => {
+    const upward = ['--jt809-upward', '127.0.0.1:9', '--jt809-upward-access-code', '1', '--jt809-upward-user-id', '7'];
+    const edition = start([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-edition', '2013']);
+    expect(edition.status).toBe(2);
+    expect(edition.stderr).toMatch(/jt809-upward-edition.*2013/);
+    const version = start([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-version', '1.2.256']);
+    expect(version.status).toBe(2);
+    expect(version.stderr).toContain(
+      '--jt809-upward-version (VIGIL_JT809_UPWARD_VERSION) value "1.2.256" must be major.minor.patch, each 0-255',
+    );
+    expect(start(['--jt809-upward-edition', '2019']).stderr).toContain('--jt809-upward-edition needs --jt809-upward');
   }, 130_000);
 });

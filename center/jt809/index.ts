@@ -7,3 +7,5 @@ export { UpwardForwarder } from './upward-forwarder.js';
 export type { UpwardForwarderDeps } from './upward-forwarder.js';
 export { UpperRequests } from './upper-requests.js';
 export type { UpperRequestView } from './upper-requests.js';
+export { vehicleStaticInfoSource } from './vehicle-static-info.js';
+export type { VehicleStaticInfoDeps } from './vehicle-static-info.js';

@@ -12,7 +12,7 @@
  */
 import type { Logger, Metrics } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
-import { Jt809NotConnectedError, type Jt809LinkState } from '../../ingest/index.js';
+import { Jt809EditionUnsupportedError, Jt809NotConnectedError, type Jt809LinkState } from '../../ingest/index.js';
 import type { Principal } from '../auth/accounts.js';
 import { appendAudit } from '../auth/audit.js';
 import { HttpError } from '../http/router.js';
@@ -211,6 +211,8 @@ export function sendOrRefuse(
     return link.sendToPlatform(accessCode, msgId, body);
   } catch (error) {
     if (error instanceof Jt809NotConnectedError) throw notLoggedIn(accessCode, error.state);
+    if (error instanceof Jt809EditionUnsupportedError)
+      throw new HttpError(409, 'platform_edition_unsupported', error.message, { edition: error.edition });
     throw error;
   }
 }

@@ -2,8 +2,8 @@
  * What Vigil tells its upper platform (the ministry's 联网联控 system) over the JT/T 809 upward link: every
  * stored position of a vehicle with a plate, and every new alarm episode of the rules the upper platform has a
  * warning type for. It reads the log as groups of its own (`jt809-upward-positions`, `jt809-upward-alarms`), so
- * it sees what is durable, like the feed, and never holds up ingestion: a link that is down drops positions
- * (counted) and queues alarms (ingest/jt809/upward-link.ts).
+ * it sees what is durable, like the feed, and never holds up ingestion: a link that is down queues positions (sent
+ * later as 0x1203 history) and alarms, each in a bounded queue (ingest/jt809/upward-link.ts).
  */
 import type { AlarmRow, TelemetryRow, VehicleRecord } from '../../schema/index.js';
 import { TOPICS, type EventLog } from '../../stream/index.js';

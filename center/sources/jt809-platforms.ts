@@ -43,6 +43,8 @@ export interface PlatformView {
   main_link: string;
   /** Vigil's sub link back to the platform: `logged_in`, `connecting`, `backoff` (waiting to reconnect) or `none`. */
   sub_link: string;
+  /** The JT/T 809 edition (2011 or 2019) of the logged-in main link, recognized from its login; null when none. */
+  edition: number | null;
 }
 
 const UINT32_MAX = 0xffffffff;
@@ -100,6 +102,7 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
   /** The live link state, set once the JT/T 809 server exists (it is built after this directory). */
   linkStateOf: (accessCode: number) => string = () => 'unknown';
   subLinkStateOf: (accessCode: number) => string = () => 'unknown';
+  editionOf: (accessCode: number) => number | undefined = () => undefined;
 
   private readonly throttle: LoginThrottle;
   private readonly now: () => number;
@@ -193,6 +196,7 @@ export class Jt809Platforms implements Jt809PlatformDirectory {
       last_peer: String(r.last_peer),
       main_link: this.linkStateOf(Number(r.access_code)),
       sub_link: this.subLinkStateOf(Number(r.access_code)),
+      edition: this.editionOf(Number(r.access_code)) ?? null,
     }));
   }
 

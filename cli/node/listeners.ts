@@ -25,6 +25,7 @@ import {
   TerminalStore,
   UpperRequests,
   UpwardForwarder,
+  vehicleStaticInfoSource,
   VideoSockets,
   VideoTickets,
   type Jt809RequestLink,
@@ -99,7 +100,7 @@ export async function startJt809Upward(
   if (upward === undefined)
     return { value: { link: undefined, requests: requestsOf(undefined) }, close: async () => undefined };
   const link = new UpwardLink(
-    { ...UPWARD_LINK_DEFAULTS, ...upward },
+    { ...UPWARD_LINK_DEFAULTS, ...upward, version: upward.version ?? UPWARD_LINK_DEFAULTS.version },
     { logger: logger.child({ component: 'jt809-upward' }), metrics },
   );
   const registry = deps.directory.registry;
@@ -110,6 +111,12 @@ export async function startJt809Upward(
   });
   const requests = requestsOf(link);
   link.useRequestSink(requests);
+  link.useStaticInfoSource(
+    vehicleStaticInfoSource({
+      vehicleOf: (plate, plateColor) => registry.byPlateAndColor(plate, plateColor),
+      sql: deps.sql,
+    }),
+  );
   link.start();
   forwarder.start();
   return {
@@ -207,6 +214,7 @@ export async function startJt809(
   );
   platforms.linkStateOf = (code) => server.linkState(code);
   platforms.subLinkStateOf = (code) => server.subLinkState(code);
+  platforms.editionOf = (code) => server.edition(code);
   const port = await server.listen();
   requests.start();
   return {

@@ -4,7 +4,7 @@
  */
 import type { AnalystSqlLimits, Analytics, Sql } from '../../store/index.js';
 import type { EventLog } from '../../stream/index.js';
-import type { Jt808Gateway, Jt809CipherKeys } from '../../ingest/index.js';
+import type { Jt808Gateway, Jt809CipherKeys, Jt809Edition } from '../../ingest/index.js';
 import type {
   LoginThrottleOptions,
   PasswordPolicyOptions,
@@ -55,6 +55,10 @@ export interface NodeConfig {
     userId: number;
     password: string;
     keys: Jt809CipherKeys | null;
+    /** The edition the upper platform speaks. */
+    edition: Jt809Edition;
+    /** The header's version bytes; the link's default (1.0.0) when not given. */
+    version?: [number, number, number];
   };
   /** TCP port of the active-safety attachment server (default 6812; 0 = any free port). */
   attachmentPort?: number;

@@ -1,16 +1,33 @@
 /**
- * JT/T 809-2011 frames: `0x5B | length u32 | sn u32 | msg id u16 | access code u32 | version [3] | encrypt flag u8 |
- * encrypt key u32 | body | crc u16 | 0x5D`, big-endian, with 0x5B 0x5A 0x5D 0x5E escaped between the flags.
- * `length` counts the whole unescaped frame, flags included.
+ * JT/T 809 frames: `0x5B | length u32 | sn u32 | msg id u16 | access code u32 | version [3] | encrypt flag u8 |
+ * encrypt key u32 | [2019: time u64] | body | crc u16 | 0x5D`, big-endian, with 0x5B 0x5A 0x5D 0x5E escaped
+ * between the flags. `length` counts the whole unescaped frame, flags included. The 2019 edition adds the
+ * sender's UTC time (seconds since the epoch) to the header, 30 bytes instead of 22; escaping, CRC and the body
+ * cipher are the same in both. The first 22 bytes mean the same in both editions, so length, CRC, message id and
+ * access code are read before the edition is known; only where the body starts depends on it.
  */
 import { applyCipher, type Jt809CipherKeys } from './cipher.js';
 import { crc16, type CrcVariant } from './crc.js';
 
 export const HEAD_FLAG = 0x5b;
 export const TAIL_FLAG = 0x5d;
-export const HEADER_BYTES = 22;
-/** Flags, header and CRC around the body. */
-export const FRAME_OVERHEAD_BYTES = HEADER_BYTES + 4;
+/** The two editions of the standard Vigil speaks, JT/T 809-2011 and JT/T 809-2019. */
+export type Jt809Edition = 2011 | 2019;
+export const JT809_EDITIONS: readonly Jt809Edition[] = [2011, 2019];
+
+/** Header bytes per edition; the fields both share come first. */
+export const HEADER_BYTES_OF: Record<Jt809Edition, number> = { 2011: 22, 2019: 30 };
+const COMMON_HEADER_BYTES = 22;
+
+/**
+ * The earliest header time a 2019 frame may carry, 2019-01-01T00:00:00Z: the edition did not exist before. A
+ * smaller value, or one beyond 32 bits of seconds, is not a time, which is how a 2011 frame sent on a 2019 link
+ * (body bytes where the time should be) is caught rather than read eight bytes off.
+ */
+export const EDITION_2019_TIME_MIN_S = 1_546_300_800;
+
+/** The version Vigil writes when it speaks first (the field's encoding is major, minor, patch). */
+export const DEFAULT_VERSION: [number, number, number] = [1, 0, 0];
 
 export interface Jt809Header {
   length: number;
@@ -20,6 +37,9 @@ export interface Jt809Header {
   version: [number, number, number];
   encrypted: boolean;
   encryptKey: number;
+  edition: Jt809Edition;
+  /** 2019: the sender's UTC time in epoch ms (whole seconds on the wire); absent in 2011 frames. */
+  time?: number;
 }
 
 export interface Jt809Frame {
@@ -71,6 +91,19 @@ export interface FrameOptions {
   checksum: 'strict' | 'ignore';
   /** The cipher keys of the platform with this access code, or null when it has none. */
   keysOf(accessCode: number): Jt809CipherKeys | null;
+  /**
+   * The edition of the link (2011 when omitted), or a function choosing it from the fields both editions share:
+   * a server recognizes a platform's edition from its login before the link's edition is fixed.
+   */
+  edition?: Jt809Edition | ((common: CommonHeader) => Parsed<Jt809Edition>);
+}
+
+/** The header fields at the same place in both editions, and the unescaped frame length. */
+export interface CommonHeader {
+  msgId: number;
+  accessCode: number;
+  version: [number, number, number];
+  frameBytes: number;
 }
 
 /** Parses one frame, flags included. */
@@ -80,12 +113,21 @@ export function parseFrame(raw: Buffer, options: FrameOptions): Parsed<Jt809Fram
   const unescaped = unescape(raw.subarray(1, raw.length - 1));
   if (!unescaped.ok) return unescaped;
   const data = unescaped.value;
-  if (data.length < HEADER_BYTES + 2)
-    return {
-      ok: false,
-      reason: 'frame_truncated',
-      detail: `${data.length + 2} bytes, ${HEADER_BYTES + 4} at least; ${HEADER_BYTES + 2 - data.length} missing`,
-    };
+  if (data.length < COMMON_HEADER_BYTES + 2) return tooShort(data.length, COMMON_HEADER_BYTES);
+  const common: CommonHeader = {
+    msgId: data.readUInt16BE(8),
+    accessCode: data.readUInt32BE(10),
+    version: [data[14], data[15], data[16]],
+    frameBytes: data.length + 2,
+  };
+  const chosen =
+    typeof options.edition === 'function'
+      ? options.edition(common)
+      : { ok: true as const, value: options.edition ?? 2011 };
+  if (!chosen.ok) return chosen;
+  const edition = chosen.value;
+  const headerBytes = HEADER_BYTES_OF[edition];
+  if (data.length < headerBytes + 2) return tooShort(data.length, headerBytes);
   const header: Jt809Header = {
     length: data.readUInt32BE(0),
     sn: data.readUInt32BE(4),
@@ -94,7 +136,18 @@ export function parseFrame(raw: Buffer, options: FrameOptions): Parsed<Jt809Fram
     version: [data[14], data[15], data[16]],
     encrypted: data[17] === 1,
     encryptKey: data.readUInt32BE(18),
+    edition,
   };
+  if (edition === 2019) {
+    const seconds = data.readBigUInt64BE(22);
+    if (seconds < BigInt(EDITION_2019_TIME_MIN_S) || seconds > 0xffffffffn)
+      return {
+        ok: false,
+        reason: 'bad_header_time',
+        detail: `2019 header time ${seconds} is not a UTC time in seconds from 2019 on`,
+      };
+    header.time = Number(seconds) * 1000;
+  }
   if (header.length !== data.length + 2)
     return {
       ok: false,
@@ -110,7 +163,7 @@ export function parseFrame(raw: Buffer, options: FrameOptions): Parsed<Jt809Fram
       detail: `crc 0x${expected.toString(16)} in frame, 0x${actual.toString(16)} computed (${options.crc})`,
     };
   }
-  let body: Buffer = Buffer.from(data.subarray(HEADER_BYTES, data.length - 2));
+  let body: Buffer = Buffer.from(data.subarray(headerBytes, data.length - 2));
   if (header.encrypted) {
     const keys = options.keysOf(header.accessCode);
     if (!keys)
@@ -124,29 +177,44 @@ export function parseFrame(raw: Buffer, options: FrameOptions): Parsed<Jt809Fram
   return { ok: true, value: { header, body } };
 }
 
+function tooShort(have: number, headerBytes: number): { ok: false; reason: string; detail: string } {
+  return {
+    ok: false,
+    reason: 'frame_truncated',
+    detail: `${have + 2} bytes, ${headerBytes + 4} at least; ${headerBytes + 2 - have} missing`,
+  };
+}
+
 export interface BuildOptions {
   sn: number;
   msgId: number;
   accessCode: number;
   version?: [number, number, number];
+  /** 2011 when omitted. */
+  edition?: Jt809Edition;
+  /** 2019: the header time in epoch ms (whole seconds are written); now when omitted. */
+  time?: number;
   crc?: CrcVariant;
   /** Encrypts the body with these keys and this seed. */
   cipher?: { keys: Jt809CipherKeys; encryptKey: number };
 }
 
 export function buildFrame(body: Buffer, options: BuildOptions): Buffer {
-  const data = Buffer.alloc(HEADER_BYTES + body.length + 2);
-  data.writeUInt32BE(body.length + FRAME_OVERHEAD_BYTES, 0);
+  const edition = options.edition ?? 2011;
+  const headerBytes = HEADER_BYTES_OF[edition];
+  const data = Buffer.alloc(headerBytes + body.length + 2);
+  data.writeUInt32BE(headerBytes + body.length + 4, 0);
   data.writeUInt32BE(options.sn >>> 0, 4);
   data.writeUInt16BE(options.msgId, 8);
   data.writeUInt32BE(options.accessCode >>> 0, 10);
-  const [a, b, c] = options.version ?? [1, 0, 0];
+  const [a, b, c] = options.version ?? DEFAULT_VERSION;
   data[14] = a;
   data[15] = b;
   data[16] = c;
   data[17] = options.cipher ? 1 : 0;
   data.writeUInt32BE(options.cipher ? options.cipher.encryptKey >>> 0 : 0, 18);
-  (options.cipher ? applyCipher(body, options.cipher.encryptKey, options.cipher.keys) : body).copy(data, HEADER_BYTES);
+  if (edition === 2019) data.writeBigUInt64BE(BigInt(Math.floor((options.time ?? Date.now()) / 1000)), 22);
+  (options.cipher ? applyCipher(body, options.cipher.encryptKey, options.cipher.keys) : body).copy(data, headerBytes);
   data.writeUInt16BE(crc16(data, options.crc ?? 'ccitt-false', 0, data.length - 2), data.length - 2);
   return Buffer.concat([Buffer.from([HEAD_FLAG]), escape(data), Buffer.from([TAIL_FLAG])]);
 }

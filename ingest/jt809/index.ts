@@ -1,4 +1,4 @@
-export { Jt809NotConnectedError, Jt809Server } from './jt809-server.js';
+export { Jt809EditionUnsupportedError, Jt809NotConnectedError, Jt809Server } from './jt809-server.js';
 export type { Jt809AnswerSink, Jt809LinkState, Jt809ServerDeps, Jt809SubLinkState } from './jt809-server.js';
 export { Jt809SubLink, SUB_LINK_DEFAULTS, SUB_LINK_MSG } from './sub-link.js';
 export type { SubLinkOptions, SubLinkState } from './sub-link.js';
@@ -32,14 +32,16 @@ export { applyCipher, checkCipherKeys } from './cipher.js';
 export type { Jt809CipherKeys } from './cipher.js';
 export { crc16 } from './crc.js';
 export type { CrcVariant } from './crc.js';
-export { buildFrame, escape, parseFrame, unescape, Jt809FrameSplitter } from './frame.js';
-export type { Jt809Frame, Jt809Header } from './frame.js';
+export { buildFrame, escape, JT809_EDITIONS, parseFrame, unescape, Jt809FrameSplitter } from './frame.js';
+export type { Jt809Edition, Jt809Frame, Jt809Header } from './frame.js';
 export { PLATFORM_ALARM_RULE, terminalIdOf } from './normalize.js';
 export { UPWARD_LINK_DEFAULTS, UpwardLink } from './upward-link.js';
 export type {
+  StaticInfoSource,
   UpperRequestSink,
   UpwardAlarm,
   UpwardLinkOptions,
   UpwardLinkState,
   UpwardPosition,
 } from './upward-link.js';
+export type { VehicleStaticInfo } from './static-info.js';

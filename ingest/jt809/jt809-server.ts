@@ -18,7 +18,17 @@ import {
 } from '../../schema/index.js';
 import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
 import { TcpConnections, type TcpConnection } from '../tcp-connections.js';
-import { buildFrame, Jt809FrameSplitter, parseFrame, type Jt809Frame, type Jt809Header, type Parsed } from './frame.js';
+import { editionChooser } from './edition.js';
+import {
+  buildFrame,
+  Jt809FrameSplitter,
+  parseFrame,
+  type Jt809Edition,
+  type Jt809Frame,
+  type Jt809Header,
+  type Parsed,
+} from './frame.js';
+import { decodeHistory2019, decodeRealTimeLocation2019 } from './location-2019.js';
 import {
   decodeAlarmReport,
   decodeAlarmResult,
@@ -63,6 +73,25 @@ export interface Jt809AnswerSink {
   alarmHandled(accessCode: number, result: AlarmResult & { plate: string; plateColor: number }): Promise<boolean>;
 }
 
+/**
+ * A request whose body Vigil writes only in the 2011 layout, for a platform that logged in with 2019: refused
+ * rather than sent in a layout the platform would misread.
+ */
+export class Jt809EditionUnsupportedError extends Error {
+  constructor(
+    readonly accessCode: number,
+    readonly msgId: number,
+    readonly edition: Jt809Edition,
+  ) {
+    super(
+      `platform ${accessCode} speaks JT/T 809-${edition}; Vigil writes 0x${msgId.toString(16)} in the 2011 layout only`,
+    );
+  }
+}
+
+/** Main-link messages whose 2019 bodies Vigil reads; any other vehicle or platform message of a 2019 link is refused. */
+const READ_IN_2019 = new Set<number>([MSG.exchange]);
+
 /** The state of a platform's main link as the upper platform sees it. */
 export type Jt809LinkState = 'logged_in' | 'connected' | 'disconnected';
 /** The sub link's state, `none` when the platform gave no down-link address or its main link is not logged in. */
@@ -99,6 +128,10 @@ class Session implements TcpConnection {
   paused = false;
   /** Access code of the last login attempt on this link, for the link state of a platform not yet logged in. */
   loginAttemptedBy: number | undefined;
+  /** The edition the platform's login was in: its frames are read and answered in it. */
+  edition: Jt809Edition | undefined;
+  /** The version bytes of its login, written back in Vigil's frames to it. */
+  version: [number, number, number] = [1, 0, 0];
   /** Vigil's sub link back to this platform, while this main link is logged in. */
   subLink: Jt809SubLink | undefined;
   chain: Promise<void> = Promise.resolve();
@@ -148,6 +181,14 @@ export class Jt809Server {
       deps.metrics
         .gauge('vigil_jt809_platforms_logged_in', 'Lower platforms logged in')
         .set(undefined, [...this.sessions].filter((s) => s.account).length);
+      const editions = deps.metrics.gauge('vigil_jt809_platforms_by_edition', 'Lower platforms logged in by edition', [
+        'edition',
+      ]);
+      for (const edition of [2011, 2019] as const)
+        editions.set(
+          { edition: String(edition) },
+          [...this.sessions].filter((s) => s.account && s.edition === edition).length,
+        );
       const subLinks = deps.metrics.gauge('vigil_jt809_sub_links', 'Sub links to lower platforms by state', ['state']);
       for (const state of ['connecting', 'logged_in', 'backoff'] as const)
         subLinks.set({ state }, [...this.sessions].filter((s) => s.subLink?.state === state).length);
@@ -169,6 +210,11 @@ export class Jt809Server {
     return session?.subLink?.state ?? 'none';
   }
 
+  /** The edition a logged-in platform speaks, undefined when it is not logged in. */
+  edition(accessCode: number): Jt809Edition | undefined {
+    return [...this.sessions].find((s) => s.account?.accessCode === accessCode)?.edition;
+  }
+
   /** The main-link state of a platform: logged in, connected without a login, or disconnected. */
   linkState(accessCode: number): Jt809LinkState {
     let state: Jt809LinkState = 'disconnected';
@@ -186,6 +232,7 @@ export class Jt809Server {
   sendToPlatform(accessCode: number, msgId: number, body: Buffer): { link: 'main' | 'sub' } {
     const session = [...this.sessions].find((s) => s.account?.accessCode === accessCode && !s.socket.destroyed);
     if (!session) throw new Jt809NotConnectedError(accessCode, this.linkState(accessCode));
+    if (session.edition === 2019) throw new Jt809EditionUnsupportedError(accessCode, msgId, 2019);
     // The standard puts the upper platform's requests on the sub link; the main link serves when it is down.
     if (session.subLink?.send(msgId, body)) {
       this.counter('vigil_jt809_requests_sent_total', 'Requests sent to lower platforms', ['msg_id', 'link']).inc({
@@ -194,7 +241,16 @@ export class Jt809Server {
       });
       return { link: 'sub' };
     }
-    session.socket.write(buildFrame(body, { sn: session.nextSn(), msgId, accessCode, crc: this.options.crc }));
+    session.socket.write(
+      buildFrame(body, {
+        sn: session.nextSn(),
+        msgId,
+        accessCode,
+        crc: this.options.crc,
+        edition: session.edition,
+        version: session.version,
+      }),
+    );
     this.counter('vigil_jt809_requests_sent_total', 'Requests sent to lower platforms', ['msg_id', 'link']).inc({
       msg_id: `0x${msgId.toString(16)}`,
       link: 'main',
@@ -238,12 +294,12 @@ export class Jt809Server {
 
   private async onFrame(s: Session, raw: Buffer): Promise<void> {
     this.counter('vigil_jt809_frames_total', 'JT/T 809 frames received').inc();
-    let parsed = this.parse(raw);
+    let parsed = this.parse(s, raw);
     if (!parsed.ok && parsed.reason === 'no_cipher_keys') {
       // The platform's keys may not be cached yet (first frame after a restart): ask the directory once.
       const accessCode = raw.length > 15 ? peekAccessCode(raw) : undefined;
       if (accessCode !== undefined) await this.lookup(accessCode);
-      parsed = this.parse(raw);
+      parsed = this.parse(s, raw);
     }
     if (!parsed.ok) return this.reject(s, raw, parsed.reason, parsed.detail);
     const frame = parsed.value;
@@ -271,6 +327,14 @@ export class Jt809Server {
         'access_code_mismatch',
         `access code ${header.accessCode} on the link of ${s.account.accessCode}`,
       );
+    if (header.edition === 2019 && !READ_IN_2019.has(header.msgId))
+      // Kept whole in the dead-letter table, so what a 2019 platform sent is not lost before Vigil reads it.
+      return this.reject(
+        s,
+        raw,
+        'unsupported_in_2019',
+        `message 0x${header.msgId.toString(16)} is read in its 2011 layout only`,
+      );
     if (header.msgId === PLATFORM_MSG.platformExchangeUp) return this.onPlatformExchange(s, frame.body, raw);
     if (header.msgId === MSG.exchange || header.msgId === MSG.warning) {
       const envelope = decodeEnvelope(frame.body);
@@ -287,11 +351,12 @@ export class Jt809Server {
     });
   }
 
-  private parse(raw: Buffer): Parsed<Jt809Frame> {
+  private parse(s: Session, raw: Buffer): Parsed<Jt809Frame> {
     return parseFrame(raw, {
       crc: this.options.crc,
       checksum: this.options.checksum,
       keysOf: (code) => this.accounts.get(code)?.cipher ?? null,
+      edition: editionChooser(s.edition),
     });
   }
 
@@ -303,9 +368,19 @@ export class Jt809Server {
   }
 
   private async onLogin(s: Session, frame: Jt809Frame, raw: Buffer): Promise<void> {
-    const login = decodeLogin(frame.body);
+    const login = decodeLogin(frame.body, frame.header.edition);
     if (!login.ok) return this.reject(s, raw, login.reason, login.detail);
     s.loginAttemptedBy = frame.header.accessCode;
+    if (login.value.accessCode !== undefined && login.value.accessCode !== frame.header.accessCode) {
+      // 2019 repeats the access code in the body; two different ones are not a login of either platform.
+      await this.reject(
+        s,
+        raw,
+        'login_access_code_mismatch',
+        `0x1001 body names access code ${login.value.accessCode}, its header ${frame.header.accessCode}`,
+      );
+      return this.answer(s, frame.header, MSG.loginResponse, encodeLoginResponse(JT809_LOGIN_REFUSED, 0));
+    }
     const verifyCode = randomInt(1, 0xffffffff);
     const outcome = await this.deps.directory.login(
       frame.header.accessCode,
@@ -335,6 +410,8 @@ export class Jt809Server {
         }
       }
       s.account = account;
+      s.edition = frame.header.edition;
+      s.version = frame.header.version;
       this.deps.directory.recordLogin(account.accessCode, s.peer);
       s.subLink?.stop();
       s.subLink = undefined;
@@ -351,6 +428,8 @@ export class Jt809Server {
             crc: this.options.crc,
             keys: account.cipher,
             frameBytesMax: this.options.frameBytesMax,
+            edition: frame.header.edition,
+            version: frame.header.version,
           },
         );
       }
@@ -358,6 +437,7 @@ export class Jt809Server {
         access_code: account.accessCode,
         name: account.name,
         peer: s.peer,
+        edition: frame.header.edition,
       });
     } else if (!outcome.ok) {
       this.counter('vigil_jt809_login_failures_total', 'Refused JT/T 809 logins by reason and result', [
@@ -386,8 +466,9 @@ export class Jt809Server {
     const account = s.account as Jt809PlatformAccount;
     const receivedAt = this.now();
     const terminalId = terminalIdOf(envelope.plate, envelope.plateColor, this.deps.vehicles);
+    const edition2019 = s.edition === 2019;
     if (envelope.dataType === EXCHANGE.realTimeLocation) {
-      const gnss = decodeGnss(envelope.data);
+      const gnss = edition2019 ? decodeRealTimeLocation2019(envelope.data) : decodeGnss(envelope.data);
       if (!gnss.ok) return this.reject(s, raw, gnss.reason, gnss.detail, terminalId);
       return this.publishPositions(
         s,
@@ -396,7 +477,7 @@ export class Jt809Server {
       );
     }
     if (envelope.dataType === EXCHANGE.historyLocation) {
-      const history = decodeHistory(envelope.data);
+      const history = edition2019 ? decodeHistory2019(envelope.data) : decodeHistory(envelope.data);
       const rows = history.items.map((gnss) =>
         telemetryOfGnss(terminalId, envelope.plate, gnss, receivedAt, true, account.accessCode),
       );
@@ -549,6 +630,7 @@ export class Jt809Server {
     this.counter('vigil_jt809_positions_total', 'JT/T 809 positions accepted and durable').inc(undefined, good.length);
   }
 
+  /** Answers in the request's own edition and version, so a platform reads the answer as it wrote. */
   private answer(s: Session, request: Jt809Header, msgId: number, body: Buffer): void {
     if (s.socket.destroyed) return;
     s.socket.write(
@@ -557,6 +639,8 @@ export class Jt809Server {
         msgId,
         accessCode: request.accessCode,
         version: request.version,
+        edition: request.edition,
+        time: this.now(),
         crc: this.options.crc,
       }),
     );

@@ -1,9 +1,9 @@
 /**
- * JT/T 809-2011 message bodies of the main link that Vigil receives as the upper platform, and the answers it
+ * JT/T 809 message bodies (2011 layouts unless marked 2019) of the main link that Vigil receives as the upper platform, and the answers it
  * sends. Strings are GBK, fixed-width fields padded with 0x00.
  */
 import { decodePaddedField } from '../jt808/codec/text.js';
-import type { Parsed } from './frame.js';
+import type { Jt809Edition, Parsed } from './frame.js';
 
 export const MSG = {
   loginRequest: 0x1001,
@@ -57,23 +57,30 @@ export const JT809_PASSWORD_FIELD_BYTES = 8;
 export interface LoginRequest {
   userId: number;
   password: string;
+  /** 2019 only: MSG_GNSSCENTERID, the access code again, after the password. */
+  accessCode?: number;
   downLinkIp: string;
   downLinkPort: number;
 }
 
-const LOGIN_BYTES = 4 + JT809_PASSWORD_FIELD_BYTES + 32 + 2;
+/** 0x1001 body bytes: USERID 4, PASSWORD 8, [2019: MSG_GNSSCENTERID 4,] DOWN_LINK_IP 32, DOWN_LINK_PORT 2. */
+export const LOGIN_BYTES_OF: Record<Jt809Edition, number> = {
+  2011: 4 + JT809_PASSWORD_FIELD_BYTES + 32 + 2,
+  2019: 4 + JT809_PASSWORD_FIELD_BYTES + 4 + 32 + 2,
+};
 
-export function decodeLogin(body: Buffer): Parsed<LoginRequest> {
-  if (body.length < LOGIN_BYTES) return truncated('0x1001', body.length, LOGIN_BYTES);
-  return {
-    ok: true,
-    value: {
-      userId: body.readUInt32BE(0),
-      password: decodePaddedField(body, 4, 4 + JT809_PASSWORD_FIELD_BYTES),
-      downLinkIp: decodePaddedField(body, 12, 44),
-      downLinkPort: body.readUInt16BE(44),
-    },
+export function decodeLogin(body: Buffer, edition: Jt809Edition = 2011): Parsed<LoginRequest> {
+  const need = LOGIN_BYTES_OF[edition];
+  if (body.length < need) return truncated(`${edition} 0x1001`, body.length, need);
+  const ip = edition === 2019 ? 16 : 12;
+  const login: LoginRequest = {
+    userId: body.readUInt32BE(0),
+    password: decodePaddedField(body, 4, 4 + JT809_PASSWORD_FIELD_BYTES),
+    downLinkIp: decodePaddedField(body, ip, ip + 32),
+    downLinkPort: body.readUInt16BE(ip + 32),
   };
+  if (edition === 2019) login.accessCode = body.readUInt32BE(12);
+  return { ok: true, value: login };
 }
 
 export function encodeLoginResponse(result: number, verifyCode: number): Buffer {
@@ -122,6 +129,14 @@ export interface GnssData {
   directionDeg: number;
   altitudeM: number;
   statusBits: number;
+  alarmBits: number;
+  /** 2019: the alarm state of the platforms the position passed (PLATFORM_ID1..3, ALARM1..3). */
+  platformAlarms?: PlatformAlarm[];
+}
+
+/** One PLATFORM_ID / ALARM pair of a 2019 location. */
+export interface PlatformAlarm {
+  platformId: string;
   alarmBits: number;
 }
 

@@ -46,10 +46,18 @@ export function telemetryOfGnss(
       mileage_km: gnss.mileageKm,
       tachograph_speed_kmh: gnss.tachographSpeedKmh,
       ...(gnss.coordinatesEncrypted ? { coordinates_encrypted: true } : {}),
+      // 2019: only the pairs that say something (a platform id or alarm bits), so 2011 rows stay as they were.
+      ...platformAlarmsOf(gnss),
     }),
     // The county where the fix is: what analysts' reads of telemetry are scoped by.
     org_code: countyAt(gnss.lon, gnss.lat)?.code ?? '',
   };
+}
+
+function platformAlarmsOf(gnss: GnssData): { platform_alarms?: { platform_id: string; alarm_bits: number }[] } {
+  const said = (gnss.platformAlarms ?? []).filter((p) => p.platformId !== '' || p.alarmBits !== 0);
+  if (said.length === 0) return {};
+  return { platform_alarms: said.map((p) => ({ platform_id: p.platformId, alarm_bits: p.alarmBits })) };
 }
 
 /** The rule name of alarms reported by lower platforms (0x1402), as opposed to those Vigil's rules raise. */

@@ -10,7 +10,7 @@ import net from 'node:net';
 import type { Logger, Metrics } from '../../schema/index.js';
 import type { Jt809CipherKeys } from './cipher.js';
 import type { CrcVariant } from './crc.js';
-import { buildFrame, Jt809FrameSplitter, parseFrame } from './frame.js';
+import { buildFrame, Jt809FrameSplitter, parseFrame, type Jt809Edition } from './frame.js';
 
 export const SUB_LINK_MSG = {
   loginRequest: 0x9001,
@@ -60,6 +60,9 @@ export interface SubLinkDeps {
   keys: Jt809CipherKeys | null;
   /** Frame size bound of the link's splitter. */
   frameBytesMax: number;
+  /** The edition and version of the platform's login: the sub link speaks them too. */
+  edition?: Jt809Edition;
+  version?: [number, number, number];
 }
 
 export class Jt809SubLink {
@@ -133,7 +136,12 @@ export class Jt809SubLink {
   }
 
   private onFrame(socket: net.Socket, raw: Buffer): void {
-    const parsed = parseFrame(raw, { crc: this.deps.crc, checksum: 'strict', keysOf: () => this.deps.keys });
+    const parsed = parseFrame(raw, {
+      crc: this.deps.crc,
+      checksum: 'strict',
+      keysOf: () => this.deps.keys,
+      edition: this.deps.edition,
+    });
     if (!parsed.ok) return;
     this.lastFrameMs = Date.now();
     const { header, body } = parsed.value;
@@ -185,7 +193,14 @@ export class Jt809SubLink {
 
   private frame(msgId: number, body: Buffer): Buffer {
     this.sn = (this.sn + 1) >>> 0;
-    return buildFrame(body, { sn: this.sn, msgId, accessCode: this.accessCode, crc: this.deps.crc });
+    return buildFrame(body, {
+      sn: this.sn,
+      msgId,
+      accessCode: this.accessCode,
+      crc: this.deps.crc,
+      edition: this.deps.edition,
+      version: this.deps.version,
+    });
   }
 
   private counter(name: string, help: string) {

@@ -5,15 +5,26 @@
  * (0x1400/0x1402) it is handed. A link that drops, is refused or misses its keep-alive answers is established
  * again with exponential backoff.
  *
- * Positions are real-time reports: sent only while logged in, otherwise dropped and counted (an upper platform
- * takes history as 0x1203, not built yet). Alarms wait for the link in a bounded queue, oldest dropped first.
+ * Positions are sent as real-time reports (0x1202) while logged in. Those that come while the link is down wait in
+ * a bounded queue (oldest dropped first, counted) and go as history (0x1203, up to five fixes of one vehicle per
+ * message, as the standard allows) once the link is logged in again, before anything new. Alarms wait for the
+ * link in a bounded queue of their own, oldest dropped first.
+ *
+ * It speaks the edition the upper platform does (`edition`): in 2019 the header carries the UTC time, the login
+ * the access code, and positions the 2019 location (location-2019.ts). Alarms and the upper platform's 查岗 and
+ * 督办 are written and read in their 2011 layouts only, so on a 2019 link alarms are dropped and counted
+ * (`unsupported_in_2019`) and those requests counted as not read, rather than sent or read in a layout the
+ * other side does not use.
  */
 import net from 'node:net';
 import type { Logger, Metrics } from '../../schema/index.js';
 import type { Jt809CipherKeys } from './cipher.js';
 import type { CrcVariant } from './crc.js';
-import { buildFrame, Jt809FrameSplitter, parseFrame } from './frame.js';
+import { buildFrame, DEFAULT_VERSION, Jt809FrameSplitter, parseFrame, type Jt809Edition } from './frame.js';
+import { encodeLocation2019 } from './location-2019.js';
 import { decodeEnvelope, EXCHANGE, MSG, WARNING, type AlarmReport, type GnssData } from './messages.js';
+import { encodeCarInfo, STATIC_INFO, STATIC_MSG, type VehicleStaticInfo } from './static-info.js';
+import { historyMessages } from './upward-history.js';
 import {
   decodeInspection,
   decodePlatformExchange,
@@ -44,12 +55,18 @@ export interface UpwardLinkOptions {
   /** Encrypts what it sends with these keys when given (the upper platform's M1/IA1/IC1). */
   keys: Jt809CipherKeys | null;
   crc: CrcVariant;
+  /** The edition the upper platform speaks. */
+  edition: Jt809Edition;
+  /** The header's version bytes (major, minor, patch) the upper platform expects. */
+  version: [number, number, number];
   loginTimeoutMs: number;
   keepAliveIntervalMs: number;
   backoffMinMs: number;
   backoffMaxMs: number;
   /** Alarms held while the link is down; the oldest are dropped beyond. */
   alarmsQueuedMax: number;
+  /** Positions held while the link is down, sent as 0x1203 history after the next login; the oldest dropped beyond. */
+  historyQueuedMax: number;
   frameBytesMax: number;
 }
 
@@ -58,11 +75,15 @@ export const UPWARD_LINK_DEFAULTS: Omit<UpwardLinkOptions, 'host' | 'port' | 'ac
   downLinkPort: 0,
   keys: null,
   crc: 'ccitt-false',
+  edition: 2011,
+  version: DEFAULT_VERSION,
   loginTimeoutMs: 10_000,
   keepAliveIntervalMs: 60_000,
   backoffMinMs: 1_000,
   backoffMaxMs: 60_000,
   alarmsQueuedMax: 10_000,
+  // About 2 MB of positions: an hour of a few hundred reporting vehicles, or minutes of a province's fleet.
+  historyQueuedMax: 10_000,
   frameBytesMax: 64 * 1024,
 };
 
@@ -82,6 +103,9 @@ export interface UpwardAlarm {
   report: AlarmReport;
 }
 
+/** Vehicles' registration for the upper platform's 0x9601; undefined for a vehicle the registry does not know. */
+export type StaticInfoSource = (plate: string, plateColor: number) => Promise<VehicleStaticInfo | undefined>;
+
 /** Where the upper platform's own requests go (查岗 and 督办 for the duty console to answer). */
 export interface UpperRequestSink {
   inspection(request: InspectionMessage): Promise<void>;
@@ -97,7 +121,9 @@ export class UpwardLink {
   private sn = 0;
   private lastFrameMs = 0;
   private readonly alarms: UpwardAlarm[] = [];
+  private readonly history: UpwardPosition[] = [];
   private requests: UpperRequestSink | undefined;
+  private staticInfo: StaticInfoSource | undefined;
   /** The last refusal of the upper platform (0x1002 result), for the log and the status. */
   lastLoginResult: number | undefined;
 
@@ -108,12 +134,19 @@ export class UpwardLink {
     for (const name of ['loginTimeoutMs', 'keepAliveIntervalMs', 'backoffMinMs', 'backoffMaxMs'] as const)
       if (!Number.isInteger(options[name]) || options[name] < 10)
         throw new Error(`jt809 upward link option ${name} value ${options[name]} is less than min allowed 10`);
+    if (!Number.isInteger(options.historyQueuedMax) || options.historyQueuedMax < 0)
+      throw new Error(
+        `jt809 upward link option historyQueuedMax value ${options.historyQueuedMax} is less than min allowed 0`,
+      );
     this.backoffMs = options.backoffMinMs;
-    deps.metrics.onCollect(() =>
+    deps.metrics.onCollect(() => {
       deps.metrics
         .gauge('vigil_jt809_upward_logged_in', '1 while the link to the upper platform is logged in')
-        .set(undefined, this.stateNow === 'logged_in' ? 1 : 0),
-    );
+        .set(undefined, this.stateNow === 'logged_in' ? 1 : 0);
+      deps.metrics
+        .gauge('vigil_jt809_upward_history_queued', 'Positions waiting for the link, to be sent as 0x1203')
+        .set(undefined, this.history.length);
+    });
   }
 
   get state(): UpwardLinkState {
@@ -146,13 +179,22 @@ export class UpwardLink {
     }
   }
 
-  /** Sends a position now when logged in; false (and counted) when the link is down. */
+  /** Sends a position now when logged in; false when the link is down, and it waits for the link as history. */
   sendPosition(p: UpwardPosition): boolean {
     if (!this.sendable()) {
-      this.dropped('link_down');
+      if (this.options.historyQueuedMax === 0) {
+        this.dropped('link_down');
+        return false;
+      }
+      if (this.history.length >= this.options.historyQueuedMax) {
+        this.history.shift();
+        this.dropped('history_queue_full');
+      }
+      this.history.push(p);
       return false;
     }
-    const body = encodeVehicleEnvelope(p.plate, p.plateColor, EXCHANGE.realTimeLocation, encodeGnss(p.gnss));
+    const location = this.options.edition === 2019 ? encodeLocation2019(p.gnss) : encodeGnss(p.gnss);
+    const body = encodeVehicleEnvelope(p.plate, p.plateColor, EXCHANGE.realTimeLocation, location);
     this.write(MSG.exchange, body);
     this.counter('vigil_jt809_upward_positions_total', 'Positions sent to the upper platform (0x1202)').inc();
     return true;
@@ -160,6 +202,7 @@ export class UpwardLink {
 
   /** Sends an alarm now, or queues it until the link is logged in again. */
   sendAlarm(a: UpwardAlarm): void {
+    if (this.options.edition === 2019) return this.dropped('unsupported_in_2019');
     if (this.sendable()) return this.writeAlarm(a);
     if (this.alarms.length >= this.options.alarmsQueuedMax) {
       this.alarms.shift();
@@ -171,6 +214,11 @@ export class UpwardLink {
   /** The upper platform's 查岗 (0x9301) and 督办 (0x9401) go here. */
   useRequestSink(sink: UpperRequestSink): void {
     this.requests = sink;
+  }
+
+  /** The upper platform's 0x9601 requests for a vehicle's registration are answered from here (0x1601). */
+  useStaticInfoSource(source: StaticInfoSource): void {
+    this.staticInfo = source;
   }
 
   /** 0x1300/0x1301: the answer to a 查岗; false when the link is not logged in. */
@@ -197,6 +245,10 @@ export class UpwardLink {
     return this.alarms.length;
   }
 
+  get historyQueued(): number {
+    return this.history.length;
+  }
+
   private sendable(): boolean {
     return this.stateNow === 'logged_in' && this.socket !== undefined && !this.socket.destroyed;
   }
@@ -211,7 +263,13 @@ export class UpwardLink {
 
   private login() {
     const o = this.options;
-    return { userId: o.userId, password: o.password, downLinkIp: o.downLinkIp, downLinkPort: o.downLinkPort };
+    return {
+      userId: o.userId,
+      password: o.password,
+      accessCode: o.accessCode,
+      downLinkIp: o.downLinkIp,
+      downLinkPort: o.downLinkPort,
+    };
   }
 
   private connect(): void {
@@ -225,7 +283,9 @@ export class UpwardLink {
       () => this.fail(socket, `no login answer within ${this.options.loginTimeoutMs} ms`),
       this.options.loginTimeoutMs,
     );
-    socket.once('connect', () => socket.write(this.frame(MSG.loginRequest, encodeLoginRequest(this.login()))));
+    socket.once('connect', () =>
+      socket.write(this.frame(MSG.loginRequest, encodeLoginRequest(this.login(), this.options.edition))),
+    );
     socket.on('data', (chunk: Buffer) => {
       for (const item of splitter.push(chunk)) if (item.reason === undefined) this.onFrame(socket, item.raw);
     });
@@ -234,7 +294,12 @@ export class UpwardLink {
   }
 
   private onFrame(socket: net.Socket, raw: Buffer): void {
-    const parsed = parseFrame(raw, { crc: this.options.crc, checksum: 'strict', keysOf: () => this.options.keys });
+    const parsed = parseFrame(raw, {
+      crc: this.options.crc,
+      checksum: 'strict',
+      keysOf: () => this.options.keys,
+      edition: this.options.edition,
+    });
     if (!parsed.ok) {
       this.counter('vigil_jt809_upward_bad_frames_total', 'Frames from the upper platform that did not parse').inc();
       return;
@@ -253,6 +318,12 @@ export class UpwardLink {
     this.deps.logger.info('jt809 upward link logged in', { target: this.target, access_code: this.options.accessCode });
     // What waited for the link goes first, in the order it was raised.
     for (const alarm of this.alarms.splice(0)) this.writeAlarm(alarm);
+    const missed = this.history.splice(0);
+    for (const body of historyMessages(missed, this.options.edition)) this.write(MSG.exchange, body);
+    this.counter('vigil_jt809_upward_history_positions_total', 'Positions sent late as history (0x1203)').inc(
+      undefined,
+      missed.length,
+    );
     this.keepAliveTimer = setInterval(() => {
       if (Date.now() - this.lastFrameMs > 2 * this.options.keepAliveIntervalMs)
         return this.fail(socket, 'no keep-alive answer');
@@ -265,6 +336,19 @@ export class UpwardLink {
    * upper platforms also send them on the main link when no sub link is up, which is what is read here.
    */
   private onRequest(msgId: number, body: Buffer): void {
+    if (
+      this.options.edition === 2019 &&
+      (msgId === PLATFORM_MSG.platformExchangeDown ||
+        msgId === PLATFORM_MSG.warningDown ||
+        msgId === STATIC_MSG.exchangeDown)
+    ) {
+      this.counter(
+        'vigil_jt809_upward_requests_unread_total',
+        'Requests of a 2019 upper platform not read (2011 layouts only)',
+      ).inc();
+      return;
+    }
+    if (msgId === STATIC_MSG.exchangeDown) return this.onStaticRequest(body);
     const sink = this.requests;
     if (sink === undefined) return;
     const refuse = (detail: string): void => {
@@ -296,6 +380,37 @@ export class UpwardLink {
     );
   }
 
+  /** 0x9600/0x9601 → 0x1600/0x1601 with the vehicle's registration; a vehicle the registry does not know is not answered. */
+  private onStaticRequest(body: Buffer): void {
+    const envelope = decodeEnvelope(body);
+    const answered = (result: string) =>
+      this.deps.metrics
+        .counter('vigil_jt809_upward_static_requests_total', 'Static data requests (0x9601) of the upper platform', [
+          'result',
+        ])
+        .inc({ result });
+    if (!envelope.ok) return answered('bad_request');
+    const { plate, plateColor, dataType } = envelope.value;
+    if (dataType !== STATIC_INFO.request || this.staticInfo === undefined) return answered('not_handled');
+    this.staticInfo(plate, plateColor)
+      .then((info) => {
+        if (info === undefined) {
+          this.deps.logger.info('jt809 upward static request for a vehicle not in the registry', { plate, plateColor });
+          return answered('unknown_vehicle');
+        }
+        if (!this.sendable()) return answered('link_down');
+        this.write(
+          STATIC_MSG.exchangeUp,
+          encodeVehicleEnvelope(plate, plateColor, STATIC_INFO.answer, encodeCarInfo(info)),
+        );
+        answered('sent');
+      })
+      .catch((error: unknown) => {
+        this.deps.logger.error('jt809 upward static request failed', { plate, error: String(error) });
+        answered('lookup_failed');
+      });
+  }
+
   private fail(socket: net.Socket, why: string): void {
     if (socket !== this.socket || this.stateNow === 'stopped') return;
     this.socket = undefined;
@@ -321,6 +436,8 @@ export class UpwardLink {
       msgId,
       accessCode: this.options.accessCode,
       crc: this.options.crc,
+      edition: this.options.edition,
+      version: this.options.version,
       // A fresh seed per frame, as the standard's ENCRYPT_KEY allows.
       cipher: keys ? { keys, encryptKey: (Math.random() * 0xffffffff) >>> 0 } : undefined,
     });

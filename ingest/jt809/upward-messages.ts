@@ -4,22 +4,25 @@
  * fixed-width fields padded with 0x00; times in GNSS_DATA are China Standard Time (GMT+8).
  */
 import { encodeGbk, encodePaddedField } from '../jt808/codec/text.js';
-import type { Parsed } from './frame.js';
+import type { Jt809Edition, Parsed } from './frame.js';
 import {
   GNSS_BYTES,
   JT809_PASSWORD_FIELD_BYTES,
+  LOGIN_BYTES_OF,
   type AlarmReport,
   type GnssData,
   type LoginRequest,
 } from './messages.js';
 
-/** 0x1001: USERID 4, PASSWORD 8, DOWN_LINK_IP 32, DOWN_LINK_PORT 2. */
-export function encodeLoginRequest(login: LoginRequest): Buffer {
-  const body = Buffer.alloc(4 + JT809_PASSWORD_FIELD_BYTES + 32 + 2);
+/** 0x1001: USERID 4, PASSWORD 8, [2019: MSG_GNSSCENTERID 4,] DOWN_LINK_IP 32, DOWN_LINK_PORT 2. */
+export function encodeLoginRequest(login: LoginRequest, edition: Jt809Edition = 2011): Buffer {
+  const body = Buffer.alloc(LOGIN_BYTES_OF[edition]);
   body.writeUInt32BE(login.userId >>> 0, 0);
   encodePaddedField(login.password, JT809_PASSWORD_FIELD_BYTES).copy(body, 4);
-  encodePaddedField(login.downLinkIp, 32).copy(body, 12);
-  body.writeUInt16BE(login.downLinkPort, 44);
+  const ip = edition === 2019 ? 16 : 12;
+  if (edition === 2019) body.writeUInt32BE((login.accessCode ?? 0) >>> 0, 12);
+  encodePaddedField(login.downLinkIp, 32).copy(body, ip);
+  body.writeUInt16BE(login.downLinkPort, ip + 32);
   return body;
 }
 

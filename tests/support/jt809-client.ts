@@ -1,5 +1,5 @@
 /**
- * A JT/T 809-2011 lower platform for tests, written from the standard rather than from Vigil's codec: it frames,
+ * A JT/T 809 lower platform for tests (2011, or 2019 with `edition`), written from the standard rather than from Vigil's codec: it frames,
  * escapes, checks (CRC16-CCITT, initial 0xFFFF) and optionally encrypts its messages itself, over a real TCP
  * socket, and reads the upper platform's answers the same way.
  */
@@ -8,12 +8,16 @@ import iconv from 'iconv-lite';
 
 export interface Jt809ClientOptions {
   accessCode: number;
+  /** 2019 writes the 30-byte header with the UTC time and reads answers with it. */
+  edition?: 2011 | 2019;
   cipher?: { m1: number; ia1: number; ic1: number };
 }
 
 export interface Jt809Answer {
   msgId: number;
   accessCode: number;
+  /** 2019 answers: the header's UTC time in seconds. */
+  timeS?: number;
   body: Buffer;
 }
 
@@ -70,17 +74,24 @@ export function frame809(
     cipher?: { m1: number; ia1: number; ic1: number };
     encryptKey?: number;
     corruptCrc?: boolean;
+    /** 2019: the header grows by TIME, 8 bytes of UTC seconds, after ENCRYPT_KEY. */
+    edition?: 2011 | 2019;
+    /** 2019 header time in seconds; now when omitted. */
+    timeS?: number;
+    version?: [number, number, number];
   },
 ): Buffer {
-  const header = Buffer.alloc(22);
-  header.writeUInt32BE(22 + body.length + 4, 0);
+  const headerBytes = options.edition === 2019 ? 30 : 22;
+  const header = Buffer.alloc(headerBytes);
+  header.writeUInt32BE(headerBytes + body.length + 4, 0);
   header.writeUInt32BE(options.sn, 4);
   header.writeUInt16BE(msgId, 8);
   header.writeUInt32BE(options.accessCode, 10);
-  header.set([1, 0, 0], 14);
+  header.set(options.version ?? [1, 0, 0], 14);
   const seed = options.encryptKey ?? 0x12345678;
   header[17] = options.cipher ? 1 : 0;
   header.writeUInt32BE(options.cipher ? seed : 0, 18);
+  if (headerBytes === 30) header.writeBigUInt64BE(BigInt(options.timeS ?? Math.floor(Date.now() / 1000)), 22);
   const payload = options.cipher ? cipherBytes(body, seed, options.cipher) : body;
   const data = Buffer.concat([header, payload, Buffer.alloc(2)]);
   data.writeUInt16BE(
@@ -103,6 +114,63 @@ export function loginBody(userId: number, password: string, downLinkIp = '127.0.
   fixed(downLinkIp, 32).copy(body, 12);
   body.writeUInt16BE(downLinkPort, 44);
   return body;
+}
+
+/** 2019 0x1001: USERID, PASSWORD[8], MSG_GNSSCENTERID (the access code again), DOWN_LINK_IP[32], DOWN_LINK_PORT. */
+export function loginBody2019(
+  userId: number,
+  password: string,
+  accessCode: number,
+  downLinkIp = '127.0.0.1',
+  downLinkPort = 0,
+): Buffer {
+  const body = Buffer.alloc(50);
+  body.writeUInt32BE(userId, 0);
+  fixed(password, 8).copy(body, 4);
+  body.writeUInt32BE(accessCode, 12);
+  fixed(downLinkIp, 32).copy(body, 16);
+  body.writeUInt16BE(downLinkPort, 48);
+  return body;
+}
+
+function bcd(n: number): number {
+  return (Math.floor(n / 10) << 4) | (n % 10);
+}
+
+/**
+ * The 2019 vehicle location: ENCRYPT, DATA_LENGTH, a JT/T 808 0x0200 body (alarm, status, lat, lon, altitude,
+ * speed in 0.1 km/h, direction, BCD time in China Standard Time, then the mileage item 0x01 in 0.1 km), and three
+ * PLATFORM_ID[11] / ALARM pairs.
+ */
+export function location2019(fix: Fix, platforms: { id: string; alarm: number }[] = []): Buffer {
+  const basic = Buffer.alloc(28);
+  basic.writeUInt32BE(fix.alarmBits ?? 0, 0);
+  basic.writeUInt32BE(fix.statusBits ?? 0b11, 4);
+  basic.writeUInt32BE(Math.round(fix.lat * 1e6), 8);
+  basic.writeUInt32BE(Math.round(fix.lon * 1e6), 12);
+  basic.writeUInt16BE(fix.altitudeM ?? 0, 16);
+  basic.writeUInt16BE(Math.round(fix.speedKmh * 10), 18);
+  basic.writeUInt16BE(fix.directionDeg ?? 0, 20);
+  const local = new Date(fix.time + 8 * 3_600_000);
+  [
+    local.getUTCFullYear() - 2000,
+    local.getUTCMonth() + 1,
+    local.getUTCDate(),
+    local.getUTCHours(),
+    local.getUTCMinutes(),
+    local.getUTCSeconds(),
+  ].forEach((v, i) => (basic[22 + i] = bcd(v)));
+  const mileage = Buffer.from([0x01, 4, 0, 0, 0, 0]);
+  mileage.writeUInt32BE(Math.round((fix.mileageKm ?? 0) * 10), 2);
+  const gnss = Buffer.concat([basic, mileage]);
+  const head = Buffer.alloc(5);
+  head.writeUInt32BE(gnss.length, 1);
+  const tail = Buffer.alloc(45);
+  platforms.slice(0, 3).forEach((p, i) => {
+    fixed(p.id, 11).copy(tail, i * 15);
+    tail.writeUInt32BE(p.alarm, i * 15 + 11);
+  });
+  return Buffer.concat([head, gnss, tail]);
 }
 
 export interface Fix {
@@ -200,10 +268,12 @@ export class Jt809Client {
       this.buffer = this.buffer.subarray(end + 1);
       const crc = data.readUInt16BE(data.length - 2);
       if (crc !== crcCcittFalse(data.subarray(0, data.length - 2))) throw new Error('answer with a bad CRC');
+      const edition2019 = this.options.edition === 2019;
       this.answers.push({
         msgId: data.readUInt16BE(8),
         accessCode: data.readUInt32BE(10),
-        body: data.subarray(22, data.length - 2),
+        ...(edition2019 ? { timeS: Number(data.readBigUInt64BE(22)) } : {}),
+        body: data.subarray(edition2019 ? 30 : 22, data.length - 2),
       });
     }
     const waiters = this.waiters;
@@ -228,6 +298,7 @@ export class Jt809Client {
         accessCode: extra.accessCode ?? this.options.accessCode,
         cipher: extra.encrypt ? this.options.cipher : undefined,
         corruptCrc: extra.corruptCrc,
+        edition: this.options.edition,
       }),
     );
   }

@@ -23,7 +23,11 @@ export class Jt809DownLink {
   private readonly server = net.createServer((socket) => this.onConnection(socket));
   private sn = 0;
 
-  constructor(private readonly accessCode: number) {}
+  /** `edition` 2019 reads and writes the 30-byte header with its UTC time. */
+  constructor(
+    private readonly accessCode: number,
+    private readonly edition: 2011 | 2019 = 2011,
+  ) {}
 
   async listen(): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -66,7 +70,7 @@ export class Jt809DownLink {
           throw new Error('sub-link frame with a bad CRC');
         const frame = {
           msgId: data.readUInt16BE(8),
-          body: Buffer.from(data.subarray(22, data.length - 2)),
+          body: Buffer.from(data.subarray(this.edition === 2019 ? 30 : 22, data.length - 2)),
           connection,
         };
         this.frames.push(frame);
@@ -78,9 +82,17 @@ export class Jt809DownLink {
   private answer(socket: net.Socket, frame: DownLinkFrame): void {
     if (frame.msgId === 0x9001) {
       const ok = this.expectedVerifyCode === undefined || frame.body.readUInt32BE(0) === this.expectedVerifyCode;
-      socket.write(frame809(0x9002, Buffer.from([ok ? 0 : 1]), { sn: ++this.sn, accessCode: this.accessCode }));
+      socket.write(
+        frame809(0x9002, Buffer.from([ok ? 0 : 1]), {
+          sn: ++this.sn,
+          accessCode: this.accessCode,
+          edition: this.edition,
+        }),
+      );
     } else if (frame.msgId === 0x9005 && this.answerKeepAlives) {
-      socket.write(frame809(0x9006, Buffer.alloc(0), { sn: ++this.sn, accessCode: this.accessCode }));
+      socket.write(
+        frame809(0x9006, Buffer.alloc(0), { sn: ++this.sn, accessCode: this.accessCode, edition: this.edition }),
+      );
     }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * A JT/T 809-2011 upper platform for tests, written from the standard rather than from Vigil's codec (framing,
+ * A JT/T 809 upper platform for tests (2011, or 2019 with `edition`: the 30-byte header with the UTC time), written from the standard rather than from Vigil's codec (framing,
  * escapes and CRC from jt809-client.ts): it accepts a lower platform's main link, answers 0x1001 with 0x1002 (a
  * result of the test's choosing) and 0x1005 with 0x1006, decrypts bodies with the keys it was given, and keeps
  * every message it received, in order, for the test to read.
@@ -13,6 +13,10 @@ export interface UpperMessage {
   msgId: number;
   accessCode: number;
   body: Buffer;
+  /** The header's version bytes. */
+  version: number[];
+  /** 2019: the header's UTC time in seconds. */
+  timeS?: number;
   /** Which connection it came on (1 for the first), to see reconnections. */
   connection: number;
 }
@@ -21,6 +25,7 @@ export interface UpperPlatformOptions {
   keys?: { m1: number; ia1: number; ic1: number };
   /** The 0x1002 result for a login; 0 accepts. */
   loginResult?: (userId: number, password: string) => number;
+  edition?: 2011 | 2019;
 }
 
 export class UpperPlatform {
@@ -55,7 +60,7 @@ export class UpperPlatform {
   send(msgId: number, body: Buffer, accessCode: number): void {
     const socket = [...this.sockets].at(-1);
     if (!socket) throw new Error('no lower platform is connected');
-    socket.write(frame809(msgId, body, { sn: ++this.sn, accessCode }));
+    socket.write(frame809(msgId, body, { sn: ++this.sn, accessCode, edition: this.options.edition }));
   }
 
   of(msgId: number): UpperMessage[] {
@@ -79,12 +84,20 @@ export class UpperPlatform {
         if (data.readUInt16BE(data.length - 2) !== crcCcittFalse(data.subarray(0, data.length - 2)))
           throw new Error('a frame with a bad CRC from the lower platform');
         const encrypted = data[17] === 1;
-        let body = data.subarray(22, data.length - 2);
+        const edition2019 = this.options.edition === 2019;
+        let body = data.subarray(edition2019 ? 30 : 22, data.length - 2);
         if (encrypted) {
           if (!this.options.keys) throw new Error('an encrypted frame, and the test gave no keys');
           body = cipherBytes(body, data.readUInt32BE(18), this.options.keys);
         }
-        const message = { msgId: data.readUInt16BE(8), accessCode: data.readUInt32BE(10), body, connection };
+        const message = {
+          msgId: data.readUInt16BE(8),
+          accessCode: data.readUInt32BE(10),
+          body,
+          version: [data[14], data[15], data[16]],
+          ...(edition2019 ? { timeS: Number(data.readBigUInt64BE(22)) } : {}),
+          connection,
+        };
         this.messages.push(message);
         this.answer(socket, message);
       }
@@ -99,9 +112,13 @@ export class UpperPlatform {
       const answer = Buffer.alloc(5);
       answer[0] = result;
       answer.writeUInt32BE(0x2468ace0, 1);
-      socket.write(frame809(0x1002, answer, { sn: ++this.sn, accessCode: m.accessCode }));
+      socket.write(
+        frame809(0x1002, answer, { sn: ++this.sn, accessCode: m.accessCode, edition: this.options.edition }),
+      );
     } else if (m.msgId === 0x1005) {
-      socket.write(frame809(0x1006, Buffer.alloc(0), { sn: ++this.sn, accessCode: m.accessCode }));
+      socket.write(
+        frame809(0x1006, Buffer.alloc(0), { sn: ++this.sn, accessCode: m.accessCode, edition: this.options.edition }),
+      );
     }
   }
 }
@@ -121,6 +138,24 @@ export function envelopeOf(body: Buffer): { plate: string; plateColor: number; d
 export function gnssOf(d: Buffer): { time: number; lon: number; lat: number; speedKmh: number } {
   const time = Date.UTC(d.readUInt16BE(3), d[2] - 1, d[1], d[5] - 8, d[6], d[7]);
   return { time, lon: d.readUInt32BE(8) / 1e6, lat: d.readUInt32BE(12) / 1e6, speedKmh: d.readUInt16BE(16) };
+}
+
+/**
+ * A 2019 vehicle location read from the standard: ENCRYPT, DATA_LENGTH, the JT/T 808 0x0200 body (BCD time in
+ * China Standard Time, speed in 0.1 km/h), then three PLATFORM_ID[11] / ALARM pairs.
+ */
+export function location2019Of(d: Buffer): { time: number; lon: number; lat: number; speedKmh: number; rest: number } {
+  const length = d.readUInt32BE(1);
+  const g = d.subarray(5, 5 + length);
+  const digits = (b: number) => (b >> 4) * 10 + (b & 0x0f);
+  const [yy, mo, dd, hh, mi, ss] = [...g.subarray(22, 28)].map(digits);
+  return {
+    time: Date.UTC(2000 + yy, mo - 1, dd, hh - 8, mi, ss),
+    lat: g.readUInt32BE(8) / 1e6,
+    lon: g.readUInt32BE(12) / 1e6,
+    speedKmh: g.readUInt16BE(18) / 10,
+    rest: d.length - 5 - length,
+  };
 }
 
 function fixed(text: string, width: number): Buffer {

@@ -12,7 +12,15 @@ export interface Jt809Messages {
   platforms: string;
   noPlatforms: string;
   accessCode: string;
-  columns: { code: string; name: string; unit: string; mainLink: string; subLink: string; lastLogin: string };
+  columns: {
+    code: string;
+    name: string;
+    unit: string;
+    mainLink: string;
+    subLink: string;
+    edition: string;
+    lastLogin: string;
+  };
   linkStates: Readonly<Record<string, string>>;
   pickPlatform: string;
   selected: (name: string, code: number) => string;
@@ -144,6 +152,7 @@ const ZH: Jt809Messages = {
     unit: '监管单位',
     mainLink: '主链路',
     subLink: '从链路',
+    edition: '协议版本',
     lastLogin: '最近登录',
   },
   linkStates: {
@@ -229,6 +238,7 @@ const ZH: Jt809Messages = {
   by: (who) => `应答方 ${who}`,
   errors: {
     platform_unknown: '没有这个平台，或它不在本单位的监管范围内',
+    platform_edition_unsupported: '该平台使用 JT/T 809-2019，查岗与督办暂只能发给 2011 版平台',
     bad_access_code: '接入码应为数字',
     bad_question: '查岗问题不能为空，且须能以 GBK 编码发送',
     bad_deadline_minutes: '应答时限超出允许范围',
@@ -260,6 +270,7 @@ const EN: Jt809Messages = {
     unit: 'Supervised by',
     mainLink: 'Main link',
     subLink: 'Sub link',
+    edition: 'Edition',
     lastLogin: 'Last login',
   },
   linkStates: {
@@ -345,6 +356,8 @@ const EN: Jt809Messages = {
   by: (who) => `by ${who}`,
   errors: {
     platform_unknown: 'There is no such platform, or your unit does not supervise it',
+    platform_edition_unsupported:
+      'This platform speaks JT/T 809-2019: inspections and supervisions go only to 2011 platforms for now',
     bad_access_code: 'An access code is a number',
     bad_question: 'The question must not be empty and must be sendable in GBK',
     bad_deadline_minutes: 'The answer time is outside what is allowed',

@@ -33,6 +33,8 @@ interface PlatformView {
   last_login_at: string | null;
   main_link: string;
   sub_link: string;
+  /** The JT/T 809 edition of the logged-in main link (2011 or 2019), null when none is logged in. */
+  edition?: number | null;
 }
 
 interface InspectionView {
@@ -218,6 +220,7 @@ function PlatformTable({
           <th>{c.unit}</th>
           <th>{c.mainLink}</th>
           <th>{c.subLink}</th>
+          <th>{c.edition}</th>
           <th>{c.lastLogin}</th>
         </tr>
       </thead>
@@ -239,6 +242,7 @@ function PlatformTable({
             <td>
               <LinkState j={j} state={p.sub_link} testId="jt809-sub-link" />
             </td>
+            <td data-testid="jt809-edition">{p.edition ? `JT/T 809-${p.edition}` : '—'}</td>
             <td>{p.last_login_at === null ? '—' : chinaDateTime(ms(p.last_login_at))}</td>
           </tr>
         ))}

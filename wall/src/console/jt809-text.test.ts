@@ -26,6 +26,9 @@ describe('JT/T 809 page words', () => {
     expect(jt809ErrorSentence(new ApiError(400, 'warn_type_required', ''), ZH, CONSOLE_MESSAGES.zh)).toBe(
       ZH.errors.warn_type_required,
     );
+    const edition = new ApiError(409, 'platform_edition_unsupported', '', { edition: 2019 });
+    expect(jt809ErrorSentence(edition, ZH, CONSOLE_MESSAGES.zh)).toBe(ZH.errors.platform_edition_unsupported);
+    expect(jt809ErrorSentence(edition, EN, CONSOLE_MESSAGES.en)).toContain('JT/T 809-2019');
     // The console's own reasons still read as its sentences.
     expect(jt809ErrorSentence(new ApiError(403, 'forbidden', ''), ZH, CONSOLE_MESSAGES.zh)).toBe(
       CONSOLE_MESSAGES.zh.errors.forbidden,
