@@ -28,8 +28,17 @@ export { deriveLocation } from './jt808/codec/index.js';
 export type { LocationBody } from './jt808/codec/index.js';
 export { decodeMessage as decodeAisMessage, encodePosition, encodeVoyage, toSentences } from './ais/index.js';
 export type { AisMessage, AisPosition, AisVoyage } from './ais/index.js';
-export { HttpIngest, HTTP_INGEST_DEFAULTS, INGEST_KINDS, checkHttpIngestOptions, isIngestKind } from './http/index.js';
+export {
+  BodyError,
+  HttpIngest,
+  HTTP_INGEST_DEFAULTS,
+  INGEST_KINDS,
+  checkHttpIngestOptions,
+  isIngestKind,
+  parseBody,
+} from './http/index.js';
 export type {
+  BodyItem,
   HttpIngestDeps,
   HttpIngestOptions,
   IngestKind,
@@ -42,6 +51,7 @@ export type {
   RejectedRecord,
   SourceIdentity,
   SourceKeyVerifier,
+  Submitter,
 } from './http/index.js';
 export {
   Jt809NotConnectedError,

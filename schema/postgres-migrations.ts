@@ -594,4 +594,30 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         CHECK (kind IN ('anpr', 'wim', 'gantry', 'device_status', 'registry', 'toll', 'traffic_count', 'rail_flow', 'ais'));
     `,
   },
+  {
+    id: 30,
+    name: 'uploads of source files by units',
+    sql: `
+      -- A CSV or XLSX file a unit's administrator uploaded from the console: what it held (by its SHA-256), what
+      -- was accepted and every refused row with its reason (the downloadable error report). The same file of the
+      -- same kind uploaded again by the same unit is answered from here and applies nothing a second time.
+      CREATE TABLE uploads (
+        id bigserial PRIMARY KEY,
+        org_code text NOT NULL REFERENCES org_units(code),
+        kind text NOT NULL,
+        file_name text NOT NULL,
+        sha256 text NOT NULL,
+        bytes integer NOT NULL,
+        records integer NOT NULL,
+        accepted integer NOT NULL,
+        duplicates integer NOT NULL,
+        rejected jsonb NOT NULL,
+        uploaded_by bigint REFERENCES users(id),
+        uploaded_by_name text NOT NULL,
+        uploaded_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (org_code, kind, sha256)
+      );
+      CREATE INDEX uploads_unit ON uploads(org_code, uploaded_at);
+    `,
+  },
 ];

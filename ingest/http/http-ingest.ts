@@ -32,7 +32,6 @@ import {
   isIngestKind,
   type IngestKind,
   type RegistryWriter,
-  type SourceIdentity,
   type SourceKeyVerifier,
 } from './source-key.js';
 import { TokenBucket } from './token-bucket.js';
@@ -72,6 +71,12 @@ export interface IngestResponse {
   status: number;
   body: IngestResult | { error: string; detail: string };
   headers?: Record<string, string>;
+}
+
+/** Who sent records: a source key (`key:<id>`) or an uploading user (`upload:<user id>`), and its org unit. */
+export interface Submitter {
+  source: string;
+  orgCode: string;
 }
 
 type Normalized = CameraEvent | DeviceStatus | RegistryRecord | TollRecord | TrafficCountRow | RailFlowRow | AisRecord;
@@ -134,7 +139,12 @@ export class HttpIngest {
     const items = parseBody(text, request.contentType, this.options.recordsPerRequestMax);
     const retryAfterS = bucket.take(items.length);
     if (retryAfterS > 0) return throttled(retryAfterS);
-    const result = await this.ingest(request.kind, identity, items, request.peer);
+    const result = await this.ingest(
+      request.kind,
+      { source: `key:${identity.keyId}`, orgCode: identity.orgCode },
+      items,
+      request.peer,
+    );
     this.deps.keys.recordUse(identity, items.length, request.peer);
     return { status: 200, body: result };
   }
@@ -148,17 +158,35 @@ export class HttpIngest {
     return bucket;
   }
 
+  /**
+   * Records a person uploaded as a file (center/uploads/): parsed by the caller, then the same verdicts, scope
+   * and durability as a source's POST, with `orgCode` (the uploader's unit) in the place of the key's.
+   */
+  async ingestUpload(
+    kind: IngestKind,
+    submitter: Submitter,
+    items: readonly BodyItem[],
+    peer: string,
+  ): Promise<IngestResult> {
+    if (items.length > this.options.recordsPerRequestMax)
+      throw new BodyError(
+        'too_many_records',
+        `${items.length} records exceed the ${this.options.recordsPerRequestMax} allowed per file`,
+      );
+    return this.ingest(kind, submitter, items, peer);
+  }
+
   private async ingest(
     kind: IngestKind,
-    identity: SourceIdentity,
+    submitter: Submitter,
     items: readonly BodyItem[],
     peer: string,
   ): Promise<IngestResult> {
     const receivedAt = this.now();
-    const source = `key:${identity.keyId}`;
+    const source = submitter.source;
     const ctx: NormalizeContext = {
       source,
-      keyOrgCode: identity.orgCode,
+      keyOrgCode: submitter.orgCode,
       receivedAt,
       futureSkewMsMax: this.options.futureSkewMsMax,
     };
@@ -200,7 +228,7 @@ export class HttpIngest {
       // The store refuses rows of other units; they are dead-lettered like any refused record.
       const refusals = await this.deps.registry.upsert(
         accepted.map((a) => a.value as RegistryRecord),
-        { source, orgCode: identity.orgCode },
+        { source, orgCode: submitter.orgCode },
       );
       refusedByStore = refusals.length;
       for (const refusal of refusals) {
@@ -228,7 +256,7 @@ export class HttpIngest {
     records.inc({ kind, outcome: 'duplicate' }, duplicates);
     records.inc({ kind, outcome: 'rejected' }, rejected.length);
     if (rejected.length > 0)
-      this.deps.logger.debug('records rejected', { kind, key_id: identity.keyId, peer, rejected: rejected.length });
+      this.deps.logger.debug('records rejected', { kind, source, peer, rejected: rejected.length });
     return { accepted: items.length - rejected.length, duplicates, rejected };
   }
 
