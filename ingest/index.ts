@@ -35,7 +35,8 @@ export {
   INGEST_KINDS,
   checkHttpIngestOptions,
   isIngestKind,
-  parseBody,
+  uploadFormatOf,
+  XLSX_UNCOMPRESSED_BYTES_MAX,
 } from './http/index.js';
 export type {
   BodyItem,
@@ -49,9 +50,13 @@ export type {
   RegistryWriter,
   RegistryWriterIdentity,
   RejectedRecord,
+  ScopedRecord,
+  ScopeRefusal,
   SourceIdentity,
   SourceKeyVerifier,
   Submitter,
+  UploadFormat,
+  UploadOutcome,
 } from './http/index.js';
 export {
   Jt809NotConnectedError,

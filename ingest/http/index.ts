@@ -5,10 +5,15 @@ export type {
   IngestResponse,
   IngestResult,
   RejectedRecord,
+  ScopedRecord,
+  ScopeRefusal,
   Submitter,
+  UploadOutcome,
 } from './http-ingest.js';
-export { BodyError, parseBody } from './parse-body.js';
+export { BodyError } from './parse-body.js';
 export type { BodyItem } from './parse-body.js';
+export { formatOf as uploadFormatOf, XLSX_UNCOMPRESSED_BYTES_MAX } from './upload-file.js';
+export type { UploadFormat } from './upload-file.js';
 export { HTTP_INGEST_DEFAULTS, checkHttpIngestOptions } from './options.js';
 export type { HttpIngestOptions } from './options.js';
 export { INGEST_KINDS, isIngestKind } from './source-key.js';
