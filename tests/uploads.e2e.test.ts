@@ -52,7 +52,7 @@ async function upload(
   const res = await fetch(`${vigil.baseUrl}/api/uploads?kind=${kind}&filename=${encodeURIComponent(fileName)}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${who.token}` },
-    body: bytes,
+    body: typeof bytes === 'string' ? bytes : new Uint8Array(bytes),
   });
   return { status: res.status, body: (await res.json()) as Upload & { error?: string; detail?: string } };
 }

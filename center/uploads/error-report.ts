@@ -4,7 +4,7 @@
  * under the file's own column names, so the rows can be corrected in place and uploaded again.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { UploadDetail } from './uploads.js';
+import type { UploadDetail } from '../../schema/index.js';
 
 /** Columns of reasons whose detail does not start with the column's name. */
 const REASON_COLUMNS: Record<string, readonly string[]> = {

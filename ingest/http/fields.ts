@@ -287,7 +287,10 @@ export function orgCodeOf(record: SourceRecord, keyOrgCode: string, lon: number,
     if (!/^\d{6}$/.test(given))
       throw new RecordProblem('bad_org_code', `org_code ${JSON.stringify(given)} is not a 6-digit division code`);
     if (!coversOrg(keyOrgCode, given))
-      throw new RecordProblem('org_out_of_scope', `org_code ${given} is outside the key's org unit ${keyOrgCode}`);
+      throw new RecordProblem(
+        'org_out_of_scope',
+        `org_code ${given} is outside the sender's org unit ${keyOrgCode} (its source key's or uploader's)`,
+      );
     return given;
   }
   if (lat !== 0 || lon !== 0) {
