@@ -55,7 +55,8 @@ async function shoot(page: Page, name: string): Promise<void> {
 async function uploadInPage(page: Page, kind: string, file: string): Promise<void> {
   await page.selectOption('[data-testid="upload-kind"]', kind);
   await page.setInputFiles('[data-testid="upload-file"]', file);
-  const before = await page.getAttribute('[data-testid="upload-result"]', 'data-upload-id').catch(() => null);
+  const result = page.locator('[data-testid="upload-result"]');
+  const before = (await result.count()) > 0 ? await result.getAttribute('data-upload-id') : null;
   await page.click('[data-testid="upload-send"]');
   await page.waitForFunction(
     (previous) => {
