@@ -18,17 +18,21 @@ const REASON_COLUMNS: Record<string, readonly string[]> = {
 };
 
 /**
- * The column a refusal is about, where the file has it: the field its detail starts with (the normalizers name the
- * field first: "org_code 410302 is outside …"), the field of a `missing_x` / `bad_x` reason, or the usual column of
- * the reason; '' when the refusal is about the row as a whole (`bad_csv_row`).
+ * The column a refusal is about: the field its detail starts with when the file has it (the normalizers name the
+ * field first: "org_code 410302 is outside …"), the field of a `missing_x` reason, the column of a `bad_x` reason or
+ * the usual column of the reason when the file has it; '' when the refusal is about the row as a whole
+ * (`bad_csv_row`).
  */
 export function errorFieldOf(reason: string, detail: string, columns: readonly string[]): string {
   const has = (name: string | undefined): name is string => name !== undefined && columns.includes(name);
   const first = /^[A-Za-z_][A-Za-z0-9_]*/.exec(detail)?.[0];
   if (has(first)) return first;
-  const named = /^(?:missing|bad)_(.+)$/.exec(reason)?.[1];
-  if (has(named)) return named;
-  return REASON_COLUMNS[reason]?.find(has) ?? named ?? '';
+  // A missing field is named even when the file has no such column: that is what to add.
+  const missing = /^missing_(.+)$/.exec(reason)?.[1];
+  if (missing !== undefined) return missing;
+  const bad = /^bad_(.+)$/.exec(reason)?.[1];
+  if (has(bad)) return bad;
+  return REASON_COLUMNS[reason]?.find(has) ?? '';
 }
 
 /** A spreadsheet would run a cell starting with these as a formula; the report shows it as text instead. */
