@@ -62,14 +62,17 @@ async function itemsOfXlsx(bytes: Buffer, itemsMax: number): Promise<BodyItem[]>
   }
   const sheet = workbook.worksheets[0];
   if (sheet === undefined) throw new BodyError('bad_xlsx', 'the workbook has no worksheet');
-  const names = headerNames(sheet.getRow(1), sheet.columnCount);
+  // exceljs computes columnCount over every row on each read: once here, not once per row.
+  const columnCount = sheet.columnCount;
+  const names = headerNames(sheet.getRow(1), columnCount);
   if (names.length === 0 || names.some((name) => name === ''))
     throw new BodyError('bad_csv_header', 'the first row must name a field in every column that holds data');
   if (new Set(names).size !== names.length)
     throw new BodyError('bad_csv_header', `a field is named twice in the first row: ${names.join(', ')}`);
   const items: BodyItem[] = [];
-  for (let r = 2; r <= sheet.rowCount; r++) {
-    const cells = rowTexts(sheet.getRow(r), Math.max(names.length, sheet.columnCount));
+  const rowCount = sheet.rowCount;
+  for (let r = 2; r <= rowCount; r++) {
+    const cells = rowTexts(sheet.getRow(r), Math.max(names.length, columnCount));
     if (cells.every((cell) => cell === '')) continue;
     if (items.length === itemsMax)
       throw new BodyError('too_many_records', `more than the ${itemsMax} records allowed in one file`);
