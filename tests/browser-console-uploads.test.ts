@@ -111,6 +111,17 @@ describe('console: uploads (数据上传)', () => {
     await writeWorkbook(file);
     const page = await openConsole(vigil, browser, county, 'uploads');
     await page.locator('[data-testid="upload-history"], .uploads-page .console-dim').first().waitFor();
+    // The kind's columns, offered as a template to fill in.
+    await page.selectOption('[data-testid="upload-kind"]', 'anpr');
+    expect(await page.textContent('[data-testid="upload-columns"]')).toContain('event_id, camera_id, plate, time');
+    const [template] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid="upload-template"]'),
+    ]);
+    expect(template.suggestedFilename()).toBe('anpr-template.csv');
+    const templateFile = path.join(filesDir, 'template.csv');
+    await template.saveAs(templateFile);
+    expect(readFileSync(templateFile, 'utf8')).toMatch(/^\uFEFFevent_id,camera_id,plate,time,plate_color,/);
     await uploadInPage(page, 'anpr', file);
     await page.locator('[data-testid="upload-applied"]').waitFor();
     expect([

@@ -9,6 +9,8 @@ export interface UploadMessages {
   file: string;
   upload: string;
   uploading: string;
+  template: string;
+  columns: (required: string, optional: string) => string;
   chooseFile: string;
   hint: (bytesMax: string, rowsMax: number) => string;
   scopeStaff: (unit: string) => string;
@@ -61,6 +63,8 @@ export const UPLOAD_MESSAGES: Record<Lang, UploadMessages> = {
     file: '文件（CSV 或 XLSX）',
     upload: '上传',
     uploading: '上传中…',
+    template: '下载模板',
+    columns: (required, optional) => `必填列：${required}；可选列：${optional}`,
     chooseFile: '请先选择文件',
     hint: (bytesMax, rowsMax) =>
       `第一行为字段名（与接入文档一致），每行一条记录；文件不超过 ${bytesMax}、${rowsMax} 行。同一文件重复上传不会重复写入。`,
@@ -130,6 +134,8 @@ export const UPLOAD_MESSAGES: Record<Lang, UploadMessages> = {
     file: 'File (CSV or XLSX)',
     upload: 'Upload',
     uploading: 'Uploading…',
+    template: 'Template',
+    columns: (required, optional) => `Required columns: ${required}; optional: ${optional}`,
     chooseFile: 'Choose a file first',
     hint: (bytesMax, rowsMax) =>
       `The first row names the fields (as in the source's documentation), one record per row; at most ${bytesMax} and ${rowsMax} rows. The same file uploaded again is not applied twice.`,

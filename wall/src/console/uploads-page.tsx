@@ -1,7 +1,8 @@
 /**
  * The upload page (数据上传): a unit's administrator or an enterprise chooses a source kind and a CSV or XLSX
  * file; the server applies it in the uploader's scope and answers with the counts and every refused row (row
- * number, column, reason, original values), or with the earlier upload when the same file came before. Below, the
+ * number, column, reason, original values), or with the earlier upload when the same file came before; each kind's
+ * columns are listed and offered as a template to fill in. Below, the
  * uploads of the caller's scope; choosing one shows its result again, with its error report to download.
  * Everything is the server's (`/api/uploads`, docs/sources/uploads.md); the page only arranges it.
  */
@@ -11,10 +12,11 @@ import { ApiError } from './console-api.js';
 import { chinaDateTime } from './console-time.js';
 import { errorSentence } from './error-text.js';
 import { reasonText, UPLOAD_MESSAGES, type UploadMessages } from './upload-messages.js';
+import { KIND_COLUMNS, templateCsv } from './upload-templates.js';
 import { useWorkspace } from './workspace-context.js';
 import './uploads.css';
 
-/** The kinds of docs/sources/, in the order the page offers them. */
+/** The kinds of docs/sources/, in the order the page offers them (their columns: upload-templates.ts). */
 const KINDS = ['anpr', 'wim', 'gantry', 'toll', 'device_status', 'registry', 'traffic_count', 'rail_flow', 'ais'];
 /** The server's bounds (UPLOAD_BYTES_MAX, the ingestion's records per request), shown to the user. */
 const BYTES_MAX_TEXT = '8 MiB';
@@ -114,7 +116,17 @@ export function UploadsPage() {
           <button type="submit" className="primary" data-testid="upload-send" disabled={busy}>
             {busy ? u.uploading : u.upload}
           </button>
+          <button
+            type="button"
+            data-testid="upload-template"
+            onClick={() => saveBlob(new Blob([templateCsv(kind)], { type: 'text/csv' }), `${kind}-template.csv`)}
+          >
+            {u.template}
+          </button>
         </form>
+        <p className="console-dim" data-testid="upload-columns">
+          {u.columns(KIND_COLUMNS[kind]?.required.join(', ') ?? '', KIND_COLUMNS[kind]?.optional.join(', ') ?? '')}
+        </p>
         <p className="console-dim">{u.hint(BYTES_MAX_TEXT, ROWS_MAX)}</p>
         <p className="console-dim" data-testid="upload-scope">
           {enterpriseId !== null
