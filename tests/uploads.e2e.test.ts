@@ -33,7 +33,14 @@ interface Upload {
   enterprise_id: string | null;
   repeated: boolean;
   columns: string[];
-  errors: { row: number; field: string; reason: string; detail: string; values: Record<string, string> | null }[];
+  errors: {
+    row: number;
+    field: string;
+    reason: string;
+    detail: string;
+    values: Record<string, string> | null;
+    raw: string;
+  }[];
 }
 
 let vigil: VigilProcess;
@@ -343,8 +350,20 @@ describe('uploads', () => {
     expect(await refused(county, 'anpr', '')).toEqual([400, 'empty_file']);
     expect(await refused(county, 'buses', 'a\n1')).toEqual([400, 'bad_field']);
     expect(await refused(officer, 'anpr', 'a\n1')).toEqual([403, 'forbidden']);
+    // A row holding U+0000 is refused alone, and the record of the file (jsonb, which cannot hold it) still stands.
+    const nul = await upload(
+      county,
+      'anpr',
+      'nul.csv',
+      `event_id,camera_id,plate,time\nN-1,KK\u0000,豫AN0001,${DAY} 09:00:00`,
+    );
+    expect(nul.status, JSON.stringify(nul.body)).toBe(201);
+    expect(nul.body.errors.map((e) => [e.row, e.reason, e.raw])).toEqual([
+      [2, 'nul_character', `N-1,KK\uFFFD,豫AN0001,${DAY} 09:00:00`],
+    ]);
     const history = JSON.parse((await get(county, '/api/uploads')).text) as { uploads: Upload[] };
     expect(history.uploads.map((u) => u.file_name)).not.toContain('refused.csv');
+    expect(history.uploads.map((u) => u.file_name)).toContain('nul.csv');
     const audit = JSON.parse((await get(county, '/api/audit?action=upload.refuse')).text) as {
       entries: { detail: { reason: string } }[];
     };

@@ -117,26 +117,34 @@ export class Uploads {
         row: item.line ?? r.index + 2,
         field: errorFieldOf(r.reason, r.detail, columns),
         reason: r.reason,
-        detail: r.detail,
+        detail: storable(r.detail),
         values,
-        raw: values === null ? item.raw : '',
+        raw: values === null ? storable(item.raw) : '',
       };
     });
-    const [row] = await this.deps.sql.query<UploadRow>(
-      `UPDATE uploads SET state = 'done', format = $2, records = $3, accepted = $4, duplicates = $5, rejected = $6,
-         columns = $7, errors = $8, finished_at = now()
-       WHERE id = $1 RETURNING ${SUMMARY_COLUMNS}, columns, errors`,
-      [
-        id,
-        outcome.format,
-        items.length,
-        result.accepted,
-        result.duplicates,
-        errors.length,
-        JSON.stringify(columns),
-        JSON.stringify(errors),
-      ],
-    );
+    let row: UploadRow;
+    try {
+      [row] = await this.deps.sql.query<UploadRow>(
+        `UPDATE uploads SET state = 'done', format = $2, records = $3, accepted = $4, duplicates = $5, rejected = $6,
+           columns = $7, errors = $8, finished_at = now()
+         WHERE id = $1 RETURNING ${SUMMARY_COLUMNS}, columns, errors`,
+        [
+          id,
+          outcome.format,
+          items.length,
+          result.accepted,
+          result.duplicates,
+          errors.length,
+          JSON.stringify(columns.map(storable)),
+          JSON.stringify(errors),
+        ],
+      );
+    } catch (error) {
+      // The rows are stored, but not the record of the file: the claim goes, so the file can be uploaded again
+      // (its rows are idempotent) rather than stay "applying" until it is taken over.
+      await this.deps.sql.query(`DELETE FROM uploads WHERE id = $1 AND state = 'applying'`, [id]).catch(() => []);
+      throw error;
+    }
     await audit('upload.apply', {
       upload_id: id,
       org_code: principal.orgCode,
@@ -235,7 +243,17 @@ function columnsOf(values: unknown[]): string[] {
 
 function textValues(value: unknown): Record<string, string> | null {
   if (typeof value !== 'object' || value === null) return null;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [storable(k), storable(typeof v === 'string' ? v : JSON.stringify(v))]),
+  );
+}
+
+/**
+ * Text PostgreSQL's jsonb can hold: a row refused as `nul_character` still carries its U+0000, which jsonb refuses
+ * (the whole record of the file would fail); the report shows it as U+FFFD.
+ */
+function storable(text: string): string {
+  return text.replaceAll('\u0000', '\uFFFD');
 }
 
 const ms = (at: Date | string | null): number | null => (at === null ? null : new Date(at).getTime());
