@@ -59,6 +59,20 @@ describe('uploaded files', () => {
     ]);
   });
 
+  it('refuses a worksheet row holding U+0000 alone, as a CSV row', async () => {
+    // A spreadsheet's text escape _x0000_ is read back as U+0000.
+    const bytes = await xlsxOf([
+      ['id', 'name'],
+      ['1', 'a_x0000_b'],
+      ['2', 'b'],
+    ]);
+    const { items } = await itemsOfFile(bytes, 10);
+    expect(items.map((i) => [i.line, i.ok ? 'ok' : i.reason])).toEqual([
+      [2, 'nul_character'],
+      [3, 'ok'],
+    ]);
+  });
+
   it('refuses a workbook over the record bound, with a duplicate header, or that is not one', async () => {
     const many = await xlsxOf([['id'], ['1'], ['2'], ['3']]);
     await expect(itemsOfFile(many, 2)).rejects.toMatchObject({ reason: 'too_many_records' });

@@ -9,6 +9,7 @@
  * user types Beijing time.
  */
 import ExcelJS from 'exceljs';
+import { JSON_PROBLEM_DETAIL, jsonProblem } from '../../schema/index.js';
 import { BodyError, type BodyItem } from './body-items.js';
 import { parseCsv } from './parse-csv.js';
 
@@ -91,6 +92,12 @@ async function itemsOfXlsx(bytes: Buffer, itemsMax: number): Promise<BodyItem[]>
     names.forEach((name, i) => {
       if (cells[i] !== '') value[name] = cells[i];
     });
+    // As a CSV cell: a value holding U+0000 is refused alone (PostgreSQL cannot store it).
+    const problem = jsonProblem(value);
+    if (problem) {
+      items.push({ ok: false, reason: problem, detail: `the record: ${JSON_PROBLEM_DETAIL[problem]}`, raw, line: r });
+      continue;
+    }
     items.push({ ok: true, value, raw: JSON.stringify(value), line: r });
   }
   return items;
