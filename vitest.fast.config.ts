@@ -25,6 +25,7 @@ const QUICK_INTEGRATION_TESTS = [
   'tests/traffic-generate-workers.test.ts',
   'tests/traffic-generator.test.ts',
   'tests/traffic-labels.test.ts',
+  'tests/upload-templates.test.ts',
 ];
 
 /** Needs a Kafka broker (scripts/kafka.sh). */

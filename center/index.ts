@@ -43,6 +43,8 @@ export { TerminalStore } from './terminals/terminal-store.js';
 export { seedOrgUnits } from './org/org-units.js';
 export { OrgDirectory } from './org/org-directory.js';
 export { registerIngestRoutes } from './api/ingest-routes.js';
+export { registerUploadRoutes, UPLOADER_ROLES } from './api/upload-routes.js';
+export { UPLOAD_BYTES_MAX, Uploads } from './uploads/index.js';
 export type { IngestRouteDeps } from './api/ingest-routes.js';
 export { SourceKeys, SOURCE_KEYS_DEFAULTS } from './sources/source-keys.js';
 export type { SourceKeysOptions, SourceKeyView } from './sources/source-keys.js';

@@ -28,8 +28,18 @@ export { deriveLocation } from './jt808/codec/index.js';
 export type { LocationBody } from './jt808/codec/index.js';
 export { decodeMessage as decodeAisMessage, encodePosition, encodeVoyage, toSentences } from './ais/index.js';
 export type { AisMessage, AisPosition, AisVoyage } from './ais/index.js';
-export { HttpIngest, HTTP_INGEST_DEFAULTS, INGEST_KINDS, checkHttpIngestOptions, isIngestKind } from './http/index.js';
+export {
+  BodyError,
+  HttpIngest,
+  HTTP_INGEST_DEFAULTS,
+  INGEST_KINDS,
+  checkHttpIngestOptions,
+  isIngestKind,
+  uploadFormatOf,
+  XLSX_UNCOMPRESSED_BYTES_MAX,
+} from './http/index.js';
 export type {
+  BodyItem,
   HttpIngestDeps,
   HttpIngestOptions,
   IngestKind,
@@ -40,8 +50,13 @@ export type {
   RegistryWriter,
   RegistryWriterIdentity,
   RejectedRecord,
+  ScopedRecord,
+  ScopeRefusal,
   SourceIdentity,
   SourceKeyVerifier,
+  Submitter,
+  UploadFormat,
+  UploadOutcome,
 } from './http/index.js';
 export {
   Jt809EditionUnsupportedError,

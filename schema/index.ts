@@ -73,6 +73,7 @@ export type {
 } from './summary.js';
 export { ASSESSMENT_INDICATOR_IDS } from './assessment.js';
 export { CREDIT_WARNING_RULES } from './credit.js';
+export type { UploadAnswer, UploadDetail, UploadError, UploadSummary } from './uploads.js';
 export type {
   CreditGrade,
   CreditModel,

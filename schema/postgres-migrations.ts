@@ -594,4 +594,37 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         CHECK (kind IN ('anpr', 'wim', 'gantry', 'device_status', 'registry', 'toll', 'traffic_count', 'rail_flow', 'ais'));
     `,
   },
+  {
+    id: 30,
+    name: 'uploads of source files by units',
+    sql: `
+      -- A CSV or XLSX file a unit's administrator or an enterprise uploaded from the console: what it held (by its
+      -- SHA-256), what was accepted, and every refused row with its reason and original values (the downloadable
+      -- error report). The same file of the same kind uploaded again by the same unit (enterprise) is answered from
+      -- here and applies nothing a second time. A row stays 'applying' only while its records are being written.
+      CREATE TABLE uploads (
+        id bigserial PRIMARY KEY,
+        org_code text NOT NULL REFERENCES org_units(code),
+        enterprise_id text NOT NULL DEFAULT '',
+        kind text NOT NULL,
+        file_name text NOT NULL,
+        sha256 text NOT NULL,
+        bytes integer NOT NULL,
+        format text NOT NULL CHECK (format IN ('csv', 'xlsx')),
+        state text NOT NULL DEFAULT 'applying' CHECK (state IN ('applying', 'done')),
+        records integer NOT NULL DEFAULT 0,
+        accepted integer NOT NULL DEFAULT 0,
+        duplicates integer NOT NULL DEFAULT 0,
+        rejected integer NOT NULL DEFAULT 0,
+        columns jsonb NOT NULL DEFAULT '[]',
+        errors jsonb NOT NULL DEFAULT '[]',
+        uploaded_by bigint REFERENCES users(id),
+        uploaded_by_name text NOT NULL,
+        uploaded_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz,
+        UNIQUE (org_code, enterprise_id, kind, sha256)
+      );
+      CREATE INDEX uploads_unit ON uploads(org_code, uploaded_at);
+    `,
+  },
 ];

@@ -812,6 +812,10 @@ const ROUTER_ROUTES = [
     path: '/api/jt809/platforms/:access_code/supervisions',
     roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst'],
   },
+  { method: 'POST', path: '/api/uploads', roles: ['admin', 'enterprise'] },
+  { method: 'GET', path: '/api/uploads', roles: ['admin', 'enterprise'] },
+  { method: 'GET', path: '/api/uploads/:id', roles: ['admin', 'enterprise'] },
+  { method: 'GET', path: '/api/uploads/:id/errors.csv', roles: ['admin', 'enterprise'] },
   // Not user-token routes: POST /api/ingest/:kind takes a source key (tests/registry-scope.e2e.test.ts,
   // tests/ingest-http.e2e.test.ts) and /ws the feed's token (tests/auth-sessions.e2e.test.ts).
 ] as const;
@@ -823,6 +827,9 @@ describe('the routes outside the command centre, on a real node', () => {
   const terminalOf: Record<Where, string> = { own: '013955500001', foreign: '013955500002' };
   const platformOf: Record<Where, number> = { own: 41_055_001, foreign: 41_055_002 };
   let accessCodes = 41_055_100;
+  /** An upload of each unit: the own one by the enterprise account of ZZ-M (its unit's staff see it too). */
+  const uploadOf: Record<Where, number> = { own: 0, foreign: 0 };
+  let uploads = 0;
 
   beforeAll(async () => {
     vigil = await startVigil();
@@ -871,7 +878,32 @@ describe('the routes outside the command centre, on a real node', () => {
       },
       vigil.adminPassword,
     );
+    const uploader = (where: Where) =>
+      where === 'own'
+        ? actors.find((a) => a.role === 'enterprise')!
+        : actors.find((a) => a.role === 'admin' && a.level === 'province')!;
+    for (const where of ['own', 'foreign'] as const) {
+      // The province admin's upload is of a device in 洛阳老城区; the enterprise's a plate read of its own vehicle.
+      const file =
+        where === 'own'
+          ? `event_id,camera_id,plate,time\nM-1,KK-1,${PLATE.own},2026-11-01 08:00:00`
+          : `event_id,device_id,status,time,org_code\nM-2,D-1,online,2026-11-01 08:00:00,${UNIT.foreign}`;
+      const made = await uploadFile(uploader(where), where === 'own' ? 'anpr' : 'device_status', file);
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+      expect(made.body.rejected, JSON.stringify(made.body)).toBe(0);
+      uploadOf[where] = made.body.id as number;
+    }
   }, 180_000);
+
+  /** A file uploaded as `a`: CSV text, each call a different file (the same file would be answered as a repeat). */
+  async function uploadFile(a: Actor, kind: string, text: string): Promise<Reply> {
+    const res = await fetch(`${vigil.baseUrl}/api/uploads?kind=${kind}&filename=matrix.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.token}` },
+      body: text,
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
 
   afterAll(async () => {
     await vigil?.stop({ removeData: true });
@@ -1017,6 +1049,36 @@ describe('the routes outside the command centre, on a real node', () => {
         return call(a.token, 'DELETE', `/api/jt809/platforms/${code}`);
       },
       expected: (a) => (seesForeign(a) ? [200] : [403]),
+    };
+    c['POST /api/uploads'] = {
+      scoped: false,
+      // A row of a device in the caller's own unit: applied for staff and the enterprise alike.
+      run: (a) =>
+        uploadFile(
+          a,
+          'device_status',
+          `event_id,device_id,status,time\nU-${++uploads},D-${a.name},online,2026-11-01 08:00:00`,
+        ),
+      expected: () => [201],
+    };
+    c['GET /api/uploads'] = {
+      scoped: false,
+      run: (a) => call(a.token, 'GET', '/api/uploads?limit=200'),
+      expected: () => [200],
+      listed: (b) => ({
+        own: has(b.uploads, (x) => x.id === uploadOf.own),
+        foreign: has(b.uploads, (x) => x.id === uploadOf.foreign),
+      }),
+    };
+    c['GET /api/uploads/:id'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'GET', `/api/uploads/${uploadOf[where!]}`),
+      expected: scoped(200),
+    };
+    c['GET /api/uploads/:id/errors.csv'] = {
+      scoped: true,
+      run: (a, where) => call(a.token, 'GET', `/api/uploads/${uploadOf[where!]}/errors.csv`),
+      expected: scoped(200),
     };
     for (const kind of ['inspections', 'supervisions'] as const) {
       c[`GET /api/jt809/platforms/:access_code/${kind}`] = {

@@ -18,6 +18,7 @@ import { documentFoundationRoutes, documentRouterRoutes } from './api-docs.js';
 import { Api, openApiDocument, type Endpoint } from './api-spec.js';
 import { registerAssessmentRoutes } from './assessment-routes.js';
 import { registerCreditRoutes } from './credit-routes.js';
+import { registerUploadRoutes } from './upload-routes.js';
 import { registerHandlingRoutes } from './handling-routes.js';
 import { checkBody, jsonSchemaOf } from './request-schema.js';
 import { registerSummaryRoutes } from './summary-routes.js';
@@ -164,6 +165,7 @@ function commandCentreApi(router: Router): Api {
   registerDutyRoutes(api, { desk: unused, inspections: unused, now: () => 0 } as never);
   registerAssessmentRoutes(api, { assessments: unused } as never);
   registerCreditRoutes(api, { credits: unused } as never);
+  registerUploadRoutes(api, { uploads: unused } as never);
   return api;
 }
 

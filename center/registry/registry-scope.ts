@@ -1,8 +1,8 @@
 /**
  * Which registry rows a writer may create or update: those of its own org subtree. The unit of a row is
  *   - an enterprise: its `org_code`;
- *   - a vehicle: its home county, else its enterprise's unit, else the unit of the source key that wrote it;
- *   - a driver: its enterprise's unit, else the unit of the source key that wrote it;
+ *   - a vehicle: its home county, else its enterprise's unit, else the unit of the source key or upload that wrote it;
+ *   - a driver: its enterprise's unit, else the unit of the source key or upload that wrote it;
  * and a row with none of these belongs to the province. A record may also not point at an enterprise of another
  * unit, which would put its vehicle in that enterprise's fleet (and its alarms in that enterprise's queue).
  * The new record's own org codes are already checked against the key when it is normalized.
@@ -24,8 +24,11 @@ function writerCovers(writerOrg: string, unit: string): boolean {
   return unit === '' ? orgCovers(writerOrg, writerOrg.slice(0, 2) + '0000') : orgCovers(writerOrg, unit);
 }
 
-/** The unit of the source key named by a `source` column (`key:<id>`), '' for other writers. */
-const KEY_ORG_OF_SOURCE = `(SELECT k.org_code FROM source_keys k WHERE r.source = 'key:' || k.id::text)`;
+/**
+ * The unit of the writer named by a `source` column: a source key (`key:<id>`) or a unit's upload
+ * (`upload:<org code>[:<enterprise id>]`, center/uploads/); NULL for other writers.
+ */
+const KEY_ORG_OF_SOURCE = `COALESCE((SELECT k.org_code FROM source_keys k WHERE r.source = 'key:' || k.id::text), substring(r.source from '^upload:([0-9]{6})'))`;
 
 export async function registryRecordRefusal(
   tx: Tx,

@@ -25,6 +25,8 @@ import {
   registerHealthRoutes,
   registerIngestRoutes,
   registerRoutes,
+  registerUploadRoutes,
+  Uploads,
   registerRulesConfigRoutes,
   registerSqlRoutes,
   registerClickHouseHttpRoutes,
@@ -171,6 +173,10 @@ function registerNodeRoutes(config: NodeConfig, parts: HttpParts, observe: Obser
     ingest: parts.ingest.ingest,
     platforms: jt809.platforms,
   });
+  if (centre.api)
+    registerUploadRoutes(centre.api, {
+      uploads: new Uploads({ sql, org: centre.org, ingest: parts.ingest.ingest }),
+    });
   jt809.requests.register(router, accounts);
   parts.upperRequests.register(router, accounts);
   const sqlDeps = {

@@ -245,6 +245,10 @@ export function parseTime(value: unknown, field: string, nowMs: number, futureSk
     if (local) {
       const [, y, mo, d, h, mi, s, frac] = local;
       ms = Date.UTC(+y, +mo - 1, +d, +h - 8, +mi, +s, frac ? Math.round(Number(frac) * 1000) : 0);
+      // Date.UTC rolls 2026-02-30 over to March 2 and 24:00 over to the next day: a typo must not become a time.
+      const china = new Date(ms + 8 * 3_600_000);
+      if (china.getUTCMonth() !== +mo - 1 || china.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59)
+        throw new RecordProblem('bad_time', `${field} ${JSON.stringify(text)} is not a date and time of the calendar`);
     } else if (/^\d+$/.test(text)) {
       return parseTime(Number(text), field, nowMs, futureSkewMsMax);
     } else {
@@ -283,7 +287,10 @@ export function orgCodeOf(record: SourceRecord, keyOrgCode: string, lon: number,
     if (!/^\d{6}$/.test(given))
       throw new RecordProblem('bad_org_code', `org_code ${JSON.stringify(given)} is not a 6-digit division code`);
     if (!coversOrg(keyOrgCode, given))
-      throw new RecordProblem('org_out_of_scope', `org_code ${given} is outside the key's org unit ${keyOrgCode}`);
+      throw new RecordProblem(
+        'org_out_of_scope',
+        `org_code ${given} is outside the sender's org unit ${keyOrgCode} (its source key's or uploader's)`,
+      );
     return given;
   }
   if (lat !== 0 || lon !== 0) {

@@ -32,10 +32,10 @@ import {
   isIngestKind,
   type IngestKind,
   type RegistryWriter,
-  type SourceIdentity,
   type SourceKeyVerifier,
 } from './source-key.js';
 import { TokenBucket } from './token-bucket.js';
+import { itemsOfFile, type UploadFormat } from './upload-file.js';
 
 export interface HttpIngestDeps {
   log: EventLog;
@@ -73,6 +73,41 @@ export interface IngestResponse {
   body: IngestResult | { error: string; detail: string };
   headers?: Record<string, string>;
 }
+
+/**
+ * Who sent records: a source key (`source` = `key:<id>`) or a unit uploading a file (`upload:<org code>`, with
+ * `:<enterprise id>` for an enterprise), and the org unit whose subtree the records must lie in.
+ */
+export interface Submitter {
+  source: string;
+  orgCode: string;
+  /**
+   * An enterprise's upload: its registry vehicles and drivers that name no enterprise are bound to this one, so
+   * the enterprise need not repeat its own id on every row (what it may name is for `admits` to say).
+   */
+  enterpriseId?: string;
+  /** A further check of each record the normalizer accepted, by the uploader's scope: a refusal, or null. */
+  admits?: (record: ScopedRecord) => Promise<ScopeRefusal | null>;
+}
+
+export interface ScopeRefusal {
+  reason: string;
+  detail: string;
+}
+
+/** What a record says about scope: the vehicle it saw, the registry row it writes, or only where it was made. */
+export type ScopedRecord =
+  | { kind: 'sighting'; org_code: string; plate: string; plate_color: number }
+  | { kind: 'registry'; record: RegistryRecord }
+  | { kind: 'place'; org_code: string };
+
+/**
+ * An uploaded file's records as read (with the line each came from) and their verdicts; or the file refused as a
+ * whole, with a named reason (`bad_xlsx`, `bad_encoding`, `bad_csv_header`, `too_many_records`, `file_too_large`).
+ */
+export type UploadOutcome =
+  | { ok: true; format: UploadFormat; items: BodyItem[]; result: IngestResult }
+  | { ok: false; reason: string; detail: string };
 
 type Normalized = CameraEvent | DeviceStatus | RegistryRecord | TollRecord | TrafficCountRow | RailFlowRow | AisRecord;
 
@@ -134,7 +169,12 @@ export class HttpIngest {
     const items = parseBody(text, request.contentType, this.options.recordsPerRequestMax);
     const retryAfterS = bucket.take(items.length);
     if (retryAfterS > 0) return throttled(retryAfterS);
-    const result = await this.ingest(request.kind, identity, items, request.peer);
+    const result = await this.ingest(
+      request.kind,
+      { source: `key:${identity.keyId}`, orgCode: identity.orgCode },
+      items,
+      request.peer,
+    );
     this.deps.keys.recordUse(identity, items.length, request.peer);
     return { status: 200, body: result };
   }
@@ -148,17 +188,34 @@ export class HttpIngest {
     return bucket;
   }
 
+  /**
+   * A file a person uploaded (CSV or XLSX, center/uploads/): read here, then the same verdicts, scope and
+   * durability as a source's POST, with the uploader's unit in the place of the key's. Refuses the whole file
+   * only when it cannot be read as records at all or holds more records than a request may.
+   */
+  async ingestUpload(kind: IngestKind, submitter: Submitter, bytes: Buffer, peer: string): Promise<UploadOutcome> {
+    let file: Awaited<ReturnType<typeof itemsOfFile>>;
+    try {
+      file = await itemsOfFile(bytes, this.options.recordsPerRequestMax);
+    } catch (error) {
+      if (error instanceof BodyError) return { ok: false, reason: error.reason, detail: error.message };
+      throw error;
+    }
+    const result = await this.ingest(kind, submitter, file.items, peer);
+    return { ok: true, format: file.format, items: file.items, result };
+  }
+
   private async ingest(
     kind: IngestKind,
-    identity: SourceIdentity,
+    submitter: Submitter,
     items: readonly BodyItem[],
     peer: string,
   ): Promise<IngestResult> {
     const receivedAt = this.now();
-    const source = `key:${identity.keyId}`;
+    const source = submitter.source;
     const ctx: NormalizeContext = {
       source,
-      keyOrgCode: identity.orgCode,
+      keyOrgCode: submitter.orgCode,
       receivedAt,
       futureSkewMsMax: this.options.futureSkewMsMax,
     };
@@ -180,10 +237,15 @@ export class HttpIngest {
     let duplicates = 0;
     for (const [index, item] of items.entries()) {
       const outcome: Outcome<Normalized> = item.ok
-        ? this.normalize(kind, item.value, ctx)
+        ? this.normalize(kind, boundToEnterprise(kind, item.value, submitter.enterpriseId), ctx)
         : { ok: false, reason: item.reason, detail: item.detail };
       if (!outcome.ok) {
         refuse(index, outcome.reason, outcome.detail, item.raw);
+        continue;
+      }
+      const outOfScope = submitter.admits ? await submitter.admits(scopedRecordOf(kind, outcome.value)) : null;
+      if (outOfScope) {
+        refuse(index, outOfScope.reason, outOfScope.detail, item.raw);
         continue;
       }
       const id = idOf(kind, source, outcome.value);
@@ -200,7 +262,7 @@ export class HttpIngest {
       // The store refuses rows of other units; they are dead-lettered like any refused record.
       const refusals = await this.deps.registry.upsert(
         accepted.map((a) => a.value as RegistryRecord),
-        { source, orgCode: identity.orgCode },
+        { source, orgCode: submitter.orgCode },
       );
       refusedByStore = refusals.length;
       for (const refusal of refusals) {
@@ -228,7 +290,7 @@ export class HttpIngest {
     records.inc({ kind, outcome: 'duplicate' }, duplicates);
     records.inc({ kind, outcome: 'rejected' }, rejected.length);
     if (rejected.length > 0)
-      this.deps.logger.debug('records rejected', { kind, key_id: identity.keyId, peer, rejected: rejected.length });
+      this.deps.logger.debug('records rejected', { kind, source, peer, rejected: rejected.length });
     return { accepted: items.length - rejected.length, duplicates, rejected };
   }
 
@@ -322,6 +384,41 @@ export class HttpIngest {
       TOPICS.rejects,
       rows.map((row) => ({ key: row.peer, value: row })),
     );
+  }
+}
+
+/** An enterprise's registry vehicle or driver naming no enterprise, as one naming the uploading enterprise. */
+function boundToEnterprise(kind: IngestKind, value: unknown, enterpriseId: string | undefined): unknown {
+  if (enterpriseId === undefined || kind !== 'registry' || typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (record.type !== 'vehicle' && record.type !== 'driver') return value;
+  const named = record.enterprise_id;
+  return named === undefined || named === null || named === '' ? { ...record, enterprise_id: enterpriseId } : value;
+}
+
+function scopedRecordOf(kind: IngestKind, record: Normalized): ScopedRecord {
+  switch (kind) {
+    case 'registry':
+      return { kind: 'registry', record: record as RegistryRecord };
+    case 'anpr':
+    case 'wim':
+    case 'gantry': {
+      const event = record as CameraEvent;
+      return { kind: 'sighting', org_code: event.org_code, plate: event.plate, plate_color: event.plate_color };
+    }
+    case 'toll': {
+      const { transaction } = record as TollRecord;
+      return {
+        kind: 'sighting',
+        org_code: transaction.org_code,
+        plate: transaction.plate,
+        plate_color: transaction.plate_color,
+      };
+    }
+    case 'ais':
+      return { kind: 'place', org_code: (record as AisRecord).row.org_code };
+    default:
+      return { kind: 'place', org_code: (record as DeviceStatus | TrafficCountRow | RailFlowRow).org_code };
   }
 }
 

@@ -1,5 +1,19 @@
 export { HttpIngest } from './http-ingest.js';
-export type { HttpIngestDeps, IngestRequest, IngestResponse, IngestResult, RejectedRecord } from './http-ingest.js';
+export type {
+  HttpIngestDeps,
+  IngestRequest,
+  IngestResponse,
+  IngestResult,
+  RejectedRecord,
+  ScopedRecord,
+  ScopeRefusal,
+  Submitter,
+  UploadOutcome,
+} from './http-ingest.js';
+export { BodyError } from './parse-body.js';
+export type { BodyItem } from './parse-body.js';
+export { formatOf as uploadFormatOf, XLSX_UNCOMPRESSED_BYTES_MAX } from './upload-file.js';
+export type { UploadFormat } from './upload-file.js';
 export { HTTP_INGEST_DEFAULTS, checkHttpIngestOptions } from './options.js';
 export type { HttpIngestOptions } from './options.js';
 export { INGEST_KINDS, isIngestKind } from './source-key.js';

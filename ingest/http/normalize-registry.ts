@@ -30,7 +30,10 @@ function scopedOrg(record: SourceRecord, field: string, ctx: NormalizeContext, f
   if (!/^\d{6}$/.test(code))
     throw new RecordProblem('bad_org_code', `${field} ${JSON.stringify(code)} is not a 6-digit division code`);
   if (!coversOrg(ctx.keyOrgCode, code))
-    throw new RecordProblem('org_out_of_scope', `${field} ${code} is outside the key's org unit ${ctx.keyOrgCode}`);
+    throw new RecordProblem(
+      'org_out_of_scope',
+      `${field} ${code} is outside the sender's org unit ${ctx.keyOrgCode} (its source key's or uploader's)`,
+    );
   return code;
 }
 

@@ -33,6 +33,10 @@ describe('source record fields', () => {
     expect(reasonOf(() => parseTime('next tuesday', 'time', NOW, 0))).toBe('bad_time');
     expect(reasonOf(() => parseTime('1999-12-31 23:59:59', 'time', NOW, 0))).toBe('bad_time');
     expect(reasonOf(() => parseTime(undefined, 'time', NOW, 0))).toBe('bad_time');
+    expect(reasonOf(() => parseTime('2026-02-30 08:00:00', 'time', NOW, 0))).toBe('bad_time');
+    expect(reasonOf(() => parseTime('2026-13-01 08:00:00', 'time', NOW, 0))).toBe('bad_time');
+    expect(reasonOf(() => parseTime('2026-11-28 24:00:00', 'time', NOW, 0))).toBe('bad_time');
+    expect(parseTime('2024-02-29 23:59:59', 'time', NOW, 0)).toBe(Date.parse('2024-02-29T23:59:59+08:00'));
     expect(reasonOf(() => parseTime(NOW + 601_000, 'time', NOW, 600_000))).toBe('time_in_future');
   });
 

@@ -22,6 +22,8 @@ interface CsvRow {
   raw: string;
   /** Whether the row ended inside a quoted cell (the body ended first). */
   unterminated: boolean;
+  /** The line the row starts on (1 = the first), so a person can find it in the file. */
+  line: number;
 }
 
 /**
@@ -34,9 +36,12 @@ function* csvRows(text: string): Generator<CsvRow> {
   let quoted = false;
   let rowStart = 0;
   let i = 0;
+  // Line breaks passed so far, inside quoted cells too, and the line the current row started on.
+  let breaks = 0;
+  let rowLine = 1;
   const endRow = (end: number): CsvRow | undefined => {
     cells.push(cell);
-    const row = { cells, raw: text.slice(rowStart, end), unterminated: false };
+    const row = { cells, raw: text.slice(rowStart, end), unterminated: false, line: rowLine };
     cells = [];
     cell = '';
     return row.cells.length === 1 && row.cells[0].trim() === '' ? undefined : row;
@@ -51,6 +56,7 @@ function* csvRows(text: string): Generator<CsvRow> {
       }
       if (c === '"') quoted = false;
       else cell += c;
+      if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) breaks++;
       i++;
       continue;
     }
@@ -64,7 +70,9 @@ function* csvRows(text: string): Generator<CsvRow> {
       const end = i;
       i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
       const row = endRow(end);
+      breaks++;
       rowStart = i;
+      rowLine = breaks + 1;
       if (row) yield row;
       continue;
     } else {
@@ -102,6 +110,10 @@ export function parseCsv(text: string, itemsMax: number): BodyItem[] {
 }
 
 function itemOf(header: readonly string[], row: CsvRow): BodyItem {
+  return { ...itemOfCells(header, row), line: row.line };
+}
+
+function itemOfCells(header: readonly string[], row: CsvRow): BodyItem {
   if (row.unterminated)
     return { ok: false, reason: 'bad_csv_row', detail: 'a quoted cell is not closed', raw: row.raw };
   if (row.cells.length !== header.length)

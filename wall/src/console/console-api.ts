@@ -104,6 +104,30 @@ export class ConsoleApi {
     return this.guard(call<T>('PUT', path, this.token, body));
   }
 
+  /** Sends a file as the request body (an upload); the answer as JSON with its status (201 applied, 200 repeated). */
+  async postFile<T>(path: string, file: Blob): Promise<{ status: number; body: T }> {
+    return this.guard(
+      (async () => {
+        let response: Response;
+        try {
+          response = await fetch(path, {
+            method: 'POST',
+            headers: {
+              Accept: 'application/json',
+              Authorization: `Bearer ${this.token}`,
+              'Content-Type': 'application/octet-stream',
+            },
+            body: file,
+          });
+        } catch (error) {
+          throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
+        }
+        if (!response.ok) throw await refusal(response);
+        return { status: response.status, body: (await response.json()) as T };
+      })(),
+    );
+  }
+
   /** A file (an attachment, a photo) as a blob, fetched with the token in the header, never in the URL. */
   async blob(path: string): Promise<Blob> {
     return this.guard(

@@ -3,7 +3,8 @@
  * dispatchers, leaders; admins and analysts read-only) get the alarm queue, the work orders and the vehicle
  * page, the duty page (值班: shifts, handover, duty log, 查岗), the zones of the rules (区域与通道, drawn on the map;
  * saved only by whom the server allows) and the JT/T 809 page (下级平台: 查岗 and 督办 of lower platforms); an
- * enterprise account gets its own alarms, its rectification orders and its vehicles. Lists refresh as soon as the
+ * enterprise account gets its own alarms, its rectification orders and its vehicles. Administrators and enterprise
+ * accounts also get the upload page (数据上传: CSV or XLSX files of a source kind, applied in their scope). Lists refresh as soon as the
  * feed reports a change (a burst costs two refreshes), every few seconds anyway, and right after each step; the
  * session survives a reload of the tab. The
  * header carries what must not be missed: unacknowledged critical alarms (also in the tab's title and icon, with a
@@ -32,20 +33,34 @@ import { WorkOrdersPage } from './work-orders-page.js';
 import { useWorkspace, WorkspaceProvider } from './workspace-context.js';
 import { ZONE_MESSAGES } from './zone-messages.js';
 import { ZonesPage } from './zones-page.js';
+import { UPLOAD_MESSAGES } from './upload-messages.js';
+import { UploadsPage } from './uploads-page.js';
 
 /** The first feed message refreshes the lists at once; more arriving within this time cause one more refresh. */
 const FEED_REFRESH_COALESCE_MS = 300;
 const FEED_TRIGGERS: ReadonlySet<string> = new Set(['alarm', 'alarm_state', 'work_order']);
 
-type Tab = 'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones' | 'jt809' | 'assessment' | 'credit';
+type Tab = 'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones' | 'jt809' | 'assessment' | 'credit' | 'uploads';
 /**
  * Zones: everyone on staff sees them; only those the server lets update the rules may change them. The JT/T 809
  * page's lists and steps are each the server's to allow (JT809_READERS/STAFF).
  */
-const STAFF_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'duty', 'zones', 'jt809', 'assessment', 'credit'];
+const STAFF_TABS: readonly Tab[] = [
+  'alarms',
+  'orders',
+  'vehicle',
+  'duty',
+  'zones',
+  'jt809',
+  'assessment',
+  'credit',
+  'uploads',
+];
 /** An enterprise keeps no duty post. */
-// An enterprise reads its own credit (the server limits the answers to it).
-const ENTERPRISE_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'credit'];
+// An enterprise reads its own credit (the server limits the answers to it) and uploads its own data.
+const ENTERPRISE_TABS: readonly Tab[] = ['alarms', 'orders', 'vehicle', 'credit', 'uploads'];
+/** Roles the server lets upload files (UPLOADER_ROLES of center/api/upload-routes.ts): others get no upload tab. */
+const UPLOADER_ROLES: readonly string[] = ['admin', 'enterprise'];
 
 function sessionStorageOrUndefined(): Storage | undefined {
   try {
@@ -240,28 +255,32 @@ function WorkspaceBody({
                 ? ASSESSMENT_MESSAGES[ws.lang].tab
                 : t === 'credit'
                   ? CREDIT_MESSAGES[ws.lang].tab
-                  : m.tabs.vehicle;
+                  : t === 'uploads'
+                    ? UPLOAD_MESSAGES[ws.lang].tab
+                    : m.tabs.vehicle;
   return (
     <div className="console" data-testid="console" data-role={session.user.role}>
       <header className="console-header">
         <h1>Vigil · {m.title}</h1>
         <nav>
-          {(enterprise ? ENTERPRISE_TABS : STAFF_TABS).map((t) => (
-            <button
-              key={t}
-              type="button"
-              data-testid={`tab-${t}`}
-              className={t === tab ? 'tab-active' : ''}
-              onClick={() => setTab(t)}
-            >
-              {tabName(t)}
-              {t === 'alarms' && attention.newCount !== null && attention.newCount > 0 ? (
-                <span className="tab-count" data-testid="new-count">
-                  {attention.newCount}
-                </span>
-              ) : null}
-            </button>
-          ))}
+          {(enterprise ? ENTERPRISE_TABS : STAFF_TABS)
+            .filter((t) => t !== 'uploads' || UPLOADER_ROLES.includes(session.user.role))
+            .map((t) => (
+              <button
+                key={t}
+                type="button"
+                data-testid={`tab-${t}`}
+                className={t === tab ? 'tab-active' : ''}
+                onClick={() => setTab(t)}
+              >
+                {tabName(t)}
+                {t === 'alarms' && attention.newCount !== null && attention.newCount > 0 ? (
+                  <span className="tab-count" data-testid="new-count">
+                    {attention.newCount}
+                  </span>
+                ) : null}
+              </button>
+            ))}
         </nav>
         {attention.criticalCount !== null && attention.criticalCount > 0 ? (
           <button
@@ -334,6 +353,7 @@ function WorkspaceBody({
         {tab === 'jt809' && !enterprise ? <Jt809Page refreshNo={refreshNo} /> : null}
         {tab === 'assessment' && !enterprise ? <AssessmentPage /> : null}
         {tab === 'credit' ? <CreditPage /> : null}
+        {tab === 'uploads' ? <UploadsPage /> : null}
       </main>
     </div>
   );

@@ -1,0 +1,98 @@
+/**
+ * The columns of each source kind's file, as docs/sources/<kind>.md names them: what the upload page lists as
+ * required and writes into a template (a CSV of the header row) a unit fills in. The server decides what a row
+ * must hold; these are the names it reads.
+ */
+export interface KindColumns {
+  required: readonly string[];
+  optional: readonly string[];
+}
+
+export const KIND_COLUMNS: Readonly<Record<string, KindColumns>> = {
+  anpr: {
+    required: ['event_id', 'camera_id', 'plate', 'time'],
+    optional: ['plate_color', 'lane', 'direction', 'confidence', 'image_ref', 'lat', 'lon', 'org_code'],
+  },
+  wim: {
+    required: ['event_id', 'site_id', 'plate', 'time', 'axles', 'gross_kg'],
+    optional: ['plate_color', 'speed_kmh', 'lane', 'lat', 'lon', 'org_code'],
+  },
+  gantry: {
+    required: ['event_id', 'gantry_id', 'plate', 'time'],
+    optional: ['obu_id', 'plate_color', 'lane', 'lat', 'lon', 'org_code'],
+  },
+  toll: {
+    required: ['event_id', 'plate', 'entry_station_id', 'exit_station_id', 'entry_time', 'exit_time'],
+    optional: [
+      'plate_color',
+      'toll_class',
+      'axles',
+      'entry_station_name',
+      'exit_station_name',
+      'entry_lat',
+      'entry_lon',
+      'exit_lat',
+      'exit_lon',
+      'gross_kg',
+      'weighed_at',
+      'fee_yuan',
+      'obu_id',
+      'org_code',
+    ],
+  },
+  device_status: {
+    required: ['device_id', 'status', 'time'],
+    optional: ['device_kind', 'detail', 'event_id', 'lat', 'lon', 'org_code'],
+  },
+  registry: {
+    // One file may mix vehicles, enterprises and drivers: `type` says which, each fills its own columns.
+    required: ['type'],
+    optional: [
+      'plate',
+      'plate_color',
+      'vehicle_class',
+      'axles',
+      'drive_axles',
+      'enterprise_id',
+      'terminal_id',
+      'permit_valid_until',
+      'route_length_km',
+      'home_org_code',
+      'id',
+      'name',
+      'org_code',
+      'business_scope',
+      'licence_no',
+      'qualification_valid_until',
+    ],
+  },
+  traffic_count: {
+    required: ['station_id', 'vehicle_class', 'interval_start', 'interval_minutes', 'volume'],
+    optional: [
+      'station_name',
+      'road',
+      'direction',
+      'lane',
+      'mean_speed_kmh',
+      'occupancy_percent',
+      'lat',
+      'lon',
+      'org_code',
+    ],
+  },
+  rail_flow: {
+    required: ['station_id', 'interval_start', 'interval_minutes', 'arrivals', 'departures'],
+    optional: ['station_name', 'lat', 'lon', 'org_code'],
+  },
+  ais: {
+    // `nmea`: the message's sentences as one text, one per line (a quoted cell may hold line breaks).
+    required: ['nmea', 'time'],
+    optional: ['station_id', 'org_code'],
+  },
+};
+
+/** The template of a kind: its header row as CSV, with a byte-order mark so spreadsheets read it as UTF-8. */
+export function templateCsv(kind: string): string {
+  const columns = KIND_COLUMNS[kind];
+  return columns === undefined ? '' : `\uFEFF${[...columns.required, ...columns.optional].join(',')}\r\n`;
+}
