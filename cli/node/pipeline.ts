@@ -169,10 +169,14 @@ export async function startCentre(
  */
 export async function startRules(
   config: NodeConfig,
-  deps: { log: EventLog; analytics: Analytics; directory: Directory },
+  deps: { log: EventLog; analytics: Analytics | undefined; directory: Directory },
   { logger, metrics }: Observe,
 ): Promise<Started<RulesRunner>> {
   const { log, analytics, directory } = deps;
+  // The in-process log forgets its input with the process: the rules re-read it from ClickHouse. Only the whole
+  // node runs on it, and it always has ClickHouse; Kafka keeps the input itself.
+  if (log instanceof MemoryLog && analytics === undefined)
+    throw new Error('rules on the in-process log need ClickHouse to re-read their input after a crash');
   const roads = loadRoadIndex(config.dataDir, logger.child({ component: 'rules' }));
   const engine = new RulesRunner(
     {
@@ -182,7 +186,7 @@ export async function startRules(
       registry: directory.registry,
       dataDir: config.dataDir,
       inputReplay:
-        log instanceof MemoryLog
+        log instanceof MemoryLog && analytics
           ? clickhouseInputReplay(log, analytics.client, { pruneByParts: analytics.layout.kind === 'single' })
           : undefined,
       roads,
