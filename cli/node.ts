@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { countyAt, Readiness, type Logger, type Metrics } from '../schema/index.js';
 import { checkHttpServerOptions, HTTP_SERVER_DEFAULTS, loadProvince, Router } from '../center/index.js';
-import type { CommandCentre, FeedHub, HttpServerOptions } from '../center/index.js';
+import type { CommandCentre, FeedHub, HttpServerOptions, TerminalLink } from '../center/index.js';
 import type { Jt808Gateway } from '../ingest/index.js';
 import type { Analytics, Sql } from '../store/index.js';
 import type { EventLog } from '../stream/index.js';
@@ -34,6 +34,8 @@ import {
   startJt809Upward,
   startStorageHealth,
   startVideo,
+  startDownlinkRelay,
+  startRemoteTerminals,
   checkRoleConfig,
   partsOf,
   type Directory,
@@ -179,11 +181,15 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
   async function startCentreSteps(
     run: typeof step,
     deps: { log: EventLog; analytics: Analytics; sql: Sql; directory: Directory; router: Router },
-  ): Promise<{ centre: CommandCentre; hub: FeedHub }> {
+  ): Promise<{ centre: CommandCentre; hub: FeedHub; terminals: TerminalLink | undefined }> {
     await run('sinks', () => startSinks(deps.log, deps.analytics, observe));
     const hub = await run('feed-hub', () => startFeedHub(deps.log, deps.analytics, deps.directory, observe, orgCodeAt));
     const centre = await run('command-centre', () => startCentre({ ...deps, hub }, province, observe));
-    return { centre, hub };
+    // A centre of its own reaches terminals through the gateways holding their sessions.
+    const terminals = serves.gateways
+      ? undefined
+      : await run('downlink', () => startRemoteTerminals(config, deps, observe));
+    return { centre, hub, terminals };
   }
 
   /** The listeners, each on its port: where terminals, lower platforms and sources send data in. */
@@ -203,6 +209,11 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
       startAttachmentServer(config, { log: deps.log, gateway: jt808.gateway }, observe),
     );
     const jt809 = await run('jt809', () => startJt809(config, deps, observe));
+    // A gateway of its own carries out the commands its centre sends through Kafka.
+    if (!serves.centre)
+      await run('downlink-relay', () =>
+        startDownlinkRelay({ log: deps.log, gateway: jt808.gateway, jt808Port: jt808.port }, observe),
+      );
     return { jt808, video, attachments, jt809, gateway: jt808.gateway };
   }
 }

@@ -6,6 +6,8 @@
  *   shared PostgreSQL server); every fix acknowledged with a 0x8001 lands once in the centre's ClickHouse.
  * - Only the stream worker runs the rules: the overspeed alarm it raises reaches the centre's feed (/ws) and its
  *   alarm queue (/api/alarms), and is stored once, with the id the feed showed.
+ * - A text command posted to the centre reaches the terminal through the gateway holding its session (over the
+ *   Kafka topics of downlink commands and their answers); one to a terminal no gateway holds is `terminal_offline`.
  * - Each process serves only its role: the gateway has no analysts' SQL and no feed, the centre evaluates no rule.
  * - A role without Kafka or a PostgreSQL server is refused at start-up, naming the flag.
  */
@@ -173,6 +175,29 @@ describe('a gateway, a stream worker and a centre as separate processes (vigil s
       queue.alarms.filter((a) => a.terminal_id === SPEEDER && a.rule === 'overspeed').map((a) => a.alarm_id),
     ).toEqual([alarmId]);
     feed.close();
+
+    // A command from the centre reaches the terminal through the gateway holding its session, and the terminal's
+    // answer comes back; a terminal no gateway holds is offline.
+    const listener = await loggedInTerminal(gateway, STEADY[0], `豫A7K${STEADY[0].slice(-3)}`);
+    const texts: string[] = [];
+    listener.onCommand = (command) => {
+      if (command.msgId === 0x8300) texts.push((command.body as { text: string }).text);
+      listener.send({ msgId: 0x0001, body: { replySerial: command.serial, replyMsgId: command.msgId, result: 0 } });
+    };
+    const command = async (phone: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const res = await fetch(`${centre.baseUrl}/api/terminals/${phone}/commands`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify({ type: 'text', text: '请减速慢行' }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const sent = await command(STEADY[0]);
+    expect(sent).toMatchObject({ status: 200, body: { terminal_id: STEADY[0], result: 0, result_name: 'ok' } });
+    expect(texts).toEqual(['请减速慢行']);
+    const offline = await command(STEADY[1]);
+    expect(offline).toMatchObject({ status: 404, body: { error: 'terminal_offline' } });
+    listener.close();
 
     // The rules ran in the stream worker, on every fix, and nowhere else.
     expect(await metricOf(stream, 'vigil_rules_events_total', '{input="position"}')).toBeGreaterThanOrEqual(expected);

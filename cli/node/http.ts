@@ -43,6 +43,7 @@ import {
   type HttpNode,
   type HttpServerOptions,
   type Router,
+  type TerminalLink,
 } from '../../center/index.js';
 import type { Directory } from './directory.js';
 import type { Jt809, Video } from './listeners.js';
@@ -110,6 +111,8 @@ export interface HttpParts {
     hub: FeedHub;
     /** The upper platform's 查岗 and 督办 to this province (routes exist with or without an upward link). */
     upperRequests: UpperRequests;
+    /** Without gateways in this process: commands reach terminals through the gateways holding their sessions. */
+    terminals?: TerminalLink;
   };
 }
 
@@ -194,6 +197,7 @@ function registerCentreRoutes(
   const { accounts } = directory;
   const { analytics } = centre;
   registerVehicleRoutes(router, vehicleRouteDeps(config, centre, parts));
+  if (centre.terminals) registerTerminalCommandRoutes(router, { accounts, sql: parts.sql, link: centre.terminals });
   centre.upperRequests.register(router, accounts);
   const sqlDeps = {
     accounts,

@@ -25,3 +25,4 @@ export {
 } from './listeners.js';
 export type { Jt809, Video } from './listeners.js';
 export { INGEST_BURST_SECONDS, REQUEST_BODY_BYTES_MAX, startHttp, startHttpIngest, WALL_DIST } from './http.js';
+export { startDownlinkRelay, startRemoteTerminals } from './downlink.js';

@@ -361,6 +361,32 @@ export class KafkaLog implements EventLog {
     return out;
   }
 
+  async tail<T>(topic: string): Promise<Consumer<T>> {
+    const ends = await this.endOffsets(topic);
+    const client = this.readerClient();
+    try {
+      await callback<unknown>((done) => client.connect({ timeout: this.options.connectTimeoutMs }, done));
+    } catch (error) {
+      throw new KafkaLogError(`tailing ${topic} on ${this.options.brokers} failed: ${errorText(error)}`);
+    }
+    client.assign(ends.map((offset, partition) => ({ topic, partition, offset })));
+    // Nothing to commit: the reader belongs to no group.
+    this.consumers.set(client, () => undefined);
+    return {
+      poll: async (recordsMax, waitMs) => {
+        if (this.closed || !client.isConnected()) return [];
+        client.setDefaultConsumeTimeout(Math.max(1, waitMs));
+        const messages = await callback<RdKafka.Message[]>((done) => client.consume(recordsMax, done));
+        return messages.map((m) => toRecord<T>(m));
+      },
+      commit: () => undefined,
+      close: () => {
+        if (!this.consumers.delete(client)) return;
+        if (client.isConnected()) client.disconnect();
+      },
+    };
+  }
+
   producer(): Producer {
     return { send: (topic, messages) => this.send(topic, messages) };
   }
