@@ -121,7 +121,7 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
   const router = new Router(REQUEST_BODY_BYTES_MAX, { logger: logger.child({ component: 'http' }), metrics });
   const centre = analytics ? await startCentreSteps(step, { log, analytics, sql, directory, router }) : undefined;
   const rules = serves.rules
-    ? await step('rules', () => startRules(config, { log, analytics, directory }, observe))
+    ? await step('rules', () => startRules(config, { log, analytics, sql, directory }, observe))
     : undefined;
   const gateways = serves.gateways ? await startGatewaySteps(step, { log, sql, directory }) : undefined;
   const upward = analytics

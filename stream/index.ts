@@ -11,6 +11,8 @@ export type { EngineStats, RuleEngineDeps, RuleEngineOptions } from './engine/ru
 export type { EngineSnapshot } from './engine/engine-snapshot.js';
 export { RulesRunner, RULES_RUNNER_DEFAULTS, EMPTY_REGISTRY } from './engine/rules-runner.js';
 export { clickhouseInputReplay } from './engine/input-replay.js';
+export { fileSnapshotStore, postgresSnapshotStore } from './engine/snapshot-store.js';
+export type { SnapshotStore } from './engine/snapshot-store.js';
 export type { InputReplay, ReplayedInput } from './engine/input-replay.js';
 export type { RulesConfigService, RulesRunnerDeps, RulesRunnerOptions } from './engine/rules-runner.js';
 export { replayEvents, parseEventLine } from './engine/event-file.js';

@@ -1,7 +1,7 @@
 /**
  * What each role of a Vigil process runs. One process of role `all` is the whole node (the embedded default);
  * on Kafka the node splits into gateways (terminal sessions and HTTP ingestion: where data enters), stream workers
- * (the rules, on the partitions the cluster assigns them) and the centre (API, feed, wall and the ClickHouse
+ * (the rules: one runs them, the others stand by to take them over) and the centre (API, feed, wall and the ClickHouse
  * sinks). The roles share nothing but the event log and the PostgreSQL server, so every role but `all` needs
  * both, and each refuses to start without them.
  */
