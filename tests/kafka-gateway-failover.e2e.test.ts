@@ -130,7 +130,7 @@ async function drive(
 }
 
 describe('a gateway killed while terminals report (vigil start --role gateway, twice)', () => {
-  it('loses no acknowledged fix and stores none twice; its terminals go on through the other gateway', async () => {
+  it('loses no acknowledged fix, keeps each once after FINAL, and its terminals go on through the other gateway', async () => {
     const [centre] = await Promise.all([startRole('center', 'center'), startRole('stream', 'stream')]);
     const doomed = await startRole('gateway', 'gateway-a');
     const survivor = await startRole('gateway', 'gateway-b');

@@ -8,6 +8,8 @@
  *   alarm queue (/api/alarms), and is stored once, with the id the feed showed.
  * - A text command posted to the centre reaches the terminal through the gateway holding its session (over the
  *   Kafka topics of downlink commands and their answers); one to a terminal no gateway holds is `terminal_offline`.
+ * - The centre killed with SIGKILL and restarted on its data dir stores the fixes reported while it was down, and
+ *   none twice; its alarm queue still holds the one alarm.
  * - Each process serves only its role: the gateway has no analysts' SQL and no feed, the centre evaluates no rule.
  * - A role without Kafka or a PostgreSQL server is refused at start-up, naming the flag.
  */
@@ -220,8 +222,51 @@ describe('a gateway, a stream worker and a centre as separate processes (vigil s
     });
     expect(feedOnGateway).toBe('404');
 
+    // The centre is killed with SIGKILL once its sinks' commits are acknowledged; fixes reported meanwhile wait in
+    // Kafka, and the restarted centre stores them, and nothing twice.
+    for (const group of ['sink-telemetry', 'sink-alarms'])
+      await eventually(
+        async () =>
+          (await metricOf(
+            centre,
+            'vigil_log_lag',
+            `{topic="${group === 'sink-alarms' ? 'vigil.alarms' : 'vigil.telemetry'}",group="${group}"}`,
+          )) === 0
+            ? true
+            : undefined,
+        30_000,
+        `${group} committed`,
+      );
+    await centre.crash();
+    processes.splice(processes.indexOf(centre), 1);
+    await report(
+      STEADY[1],
+      Array.from({ length: 3 }, (_, i) => ({ speedKmh: 60, time: t0 + 60_000 + i * 1_000 })),
+    );
+    const restarted = await startRole('center');
+    const all = expected + 3;
+    const afterRestart = await eventually(
+      async () => {
+        const { rows } = await restarted.sql<[string, string]>(
+          `SELECT count(), uniqExact(terminal_id, ts) FROM telemetry WHERE ${inPhones}`,
+        );
+        return Number(rows[0][1]) >= all ? rows[0].map(Number) : undefined;
+      },
+      60_000,
+      `${all} fixes in the restarted centre's ClickHouse`,
+    );
+    expect(afterRestart).toEqual([all, all]);
+    expect(await overspeedRows(restarted, SPEEDER)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
+    const restartedToken = await restarted.login();
+    const queueAfter = (await (
+      await fetch(`${restarted.baseUrl}/api/alarms?limit=500`, {
+        headers: { authorization: `Bearer ${restartedToken}` },
+      })
+    ).json()) as AlarmListAnswer;
+    expect(queueAfter.alarms.filter((a) => a.terminal_id === SPEEDER).map((a) => a.alarm_id)).toEqual([alarmId]);
+
     // Each stops cleanly: the gateway first (nothing new comes in), the centre last (it stores what is left).
-    for (const node of [gateway, stream, centre]) expect(await node.stop()).toBe(0);
+    for (const node of [gateway, stream, restarted]) expect(await node.stop()).toBe(0);
     processes.length = 0;
   }, 420_000);
 
