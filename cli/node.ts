@@ -72,8 +72,10 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
     jt1078PlaybackPort === undefined ||
     attachmentPort === undefined ||
     wallToken === undefined
-  )
+  ) {
+    await running.close();
     throw new Error('role all started without one of its parts');
+  }
   return {
     ...running,
     analytics,
