@@ -19,6 +19,8 @@ export type ClientCommand =
       /** Used as given, or learnt from the 0x8100 answer when `register` is set. */
       authCode: string;
       register?: boolean;
+      /** Where this client's plates start: clients registering into one shared store need plates of their own. */
+      firstPlateIndex?: number;
       concurrency: number;
     }
   | { cmd: 'load'; seconds: number; window: number; framesPerTerminal: number; framesPerSecond?: number }
@@ -197,7 +199,13 @@ async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promis
     while (next < c.count) {
       const index = next++;
       const phone = String(c.firstPhone + index).padStart(12, '0');
-      const terminal = await connectOne(c.port, phone, c.authCode, c.register === true, base + index);
+      const terminal = await connectOne(
+        c.port,
+        phone,
+        c.authCode,
+        c.register === true,
+        (c.firstPlateIndex ?? 0) + base + index,
+      );
       if (terminal) terminals.push(terminal);
       else failed++;
     }

@@ -37,6 +37,8 @@ export type { RulesConfigRouteDeps } from './api/rules-config.js';
 export type { RouteDeps } from './api/routes.js';
 export { registerTerminalCommandRoutes } from './api/terminal-commands.js';
 export type { TerminalCommand, TerminalCommandDeps, TerminalLink } from './api/terminal-commands.js';
+export { REMOTE_TERMINAL_LINK_DEFAULTS, RemoteTerminalLink } from './api/remote-terminal-link.js';
+export type { RemoteTerminalLinkOptions } from './api/remote-terminal-link.js';
 export { staticFiles } from './api/static-files.js';
 export { orgCovers } from './api/scope.js';
 export { TerminalStore } from './terminals/terminal-store.js';

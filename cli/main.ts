@@ -19,7 +19,14 @@ import { TRAFFIC_COMMANDS } from './commands/index.js';
 import { KafkaLogError } from '../stream/index.js';
 import { checkCipherKeys, JT809_PASSWORD_FIELD_BYTES, type Jt809CipherKeys } from '../ingest/index.js';
 import { installLastResort } from './last-resort.js';
-import { NodeStartError, startNode, type NodeConfig, type RunningNode } from './node.js';
+import {
+  checkRoleConfig,
+  NodeStartError,
+  RoleConfigError,
+  startRole,
+  type NodeConfig,
+  type RunningRole,
+} from './node.js';
 import { LOGIN_THROTTLE_DEFAULTS, PASSWORD_POLICY_DEFAULTS, PasswordPolicy } from '../center/index.js';
 
 /** The analysts' SQL bounds from the flags; the others keep their defaults. */
@@ -43,7 +50,8 @@ function analystSqlLimits(values: StartValues): AnalystSqlLimits {
 }
 
 const COMMANDS: Record<string, string> = {
-  start: 'Start a Vigil node: JT/T 808 gateway, rules, API, wall and feed, embedded by default.',
+  start:
+    'Start a Vigil node: JT/T 808 gateway, rules, API, wall and feed, embedded by default; or one role of it on Kafka (--role).',
   ...Object.fromEntries(Object.entries(TRAFFIC_COMMANDS).map(([name, c]) => [name, c.summary])),
   help: 'Show this help, or `vigil help <command>`.',
 };
@@ -220,12 +228,22 @@ async function start(argv: string[]): Promise<void> {
     throw new ConfigError(`--clickhouse-cluster (VIGIL_CLICKHOUSE_CLUSTER): ${clusterProblem}`);
   const kafka = kafkaOption(values);
   const jt809Upward = jt809UpwardOption(values);
+  if (values.demo && values.role !== 'all' && values.role !== 'gateway')
+    throw new ConfigError(`--demo needs a gateway to send to: --role all or gateway, not ${values.role}`);
+  const postgres = postgresUrl(values['postgres-url']);
+  try {
+    checkRoleConfig(values.role, { kafka, postgresUrl: postgres, jt809Upward });
+  } catch (error) {
+    // Refused like any other bad flag (exit code 2), before anything starts.
+    if (error instanceof RoleConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
   const demoStartMs = demoStartOffsetMs(values);
   const logger = createLogger((line) => process.stderr.write(line), values['log-level']);
   const metrics = new Metrics();
   addProcessMetrics(metrics);
   // What the last resort closes; filled in as the parts start.
-  const running: { node?: RunningNode; demo?: SampleDemo; speeding?: SpeedingVehicles } = {};
+  const running: { node?: RunningRole; demo?: SampleDemo; speeding?: SpeedingVehicles } = {};
   installLastResort({
     logger,
     metrics,
@@ -242,8 +260,9 @@ async function start(argv: string[]): Promise<void> {
   checkDiskSpace(dataDir, values['disk-free-bytes-min'], '--disk-free-bytes-min (VIGIL_DISK_FREE_BYTES_MIN)');
   mkdirSync(dataDir, { recursive: true });
   const startedAt = performance.now();
-  const node = (running.node = await startNode(
+  const node = (running.node = await startRole(
     {
+      role: values.role,
       dataDir,
       httpHost: values['http-host'],
       httpPort: values['http-port'],
@@ -252,7 +271,7 @@ async function start(argv: string[]): Promise<void> {
       clickhouseUrl: values['clickhouse-url'],
       clickhouseAnalystUrl: values['clickhouse-analyst-url'],
       clickhouseCluster: values['clickhouse-cluster'],
-      postgresUrl: postgresUrl(values['postgres-url']),
+      postgresUrl: postgres,
       adminPassword,
       passwords,
       loginThrottle,
@@ -294,8 +313,10 @@ async function start(argv: string[]): Promise<void> {
   const startupMs = Math.round(performance.now() - startedAt);
   const host = values['http-host'] === '0.0.0.0' ? 'localhost' : values['http-host'];
   const base = `http://${host}:${node.httpPort}`;
+  // Ports of listeners this role does not run are left out (JSON drops what is undefined).
   const ready = {
     event: 'ready',
+    role: node.role,
     // The process that runs the node, whatever launched it (tsx and the vigil executable start it as a child).
     pid: process.pid,
     http_port: node.httpPort,
@@ -305,32 +326,38 @@ async function start(argv: string[]): Promise<void> {
     jt1078_playback_port: node.jt1078PlaybackPort,
     attachment_port: node.attachmentPort,
     startup_ms: startupMs,
-    wall_url: `${base}/wall?token=${node.wallToken}`,
+    wall_url: node.wallToken === undefined ? undefined : `${base}/wall?token=${node.wallToken}`,
   };
-  console.log(`Vigil is running (started in ${startupMs} ms, data in ${dataDir})`);
-  console.log(`  Video wall:   ${ready.wall_url}`);
-  console.log(`  Duty console: ${base}/console`);
+  const roleNote = node.role === 'all' ? '' : `, role ${node.role}`;
+  console.log(`Vigil is running (started in ${startupMs} ms${roleNote}, data in ${dataDir})`);
+  if (ready.wall_url !== undefined) {
+    console.log(`  Video wall:   ${ready.wall_url}`);
+    console.log(`  Duty console: ${base}/console`);
+  }
   console.log(`  API:          ${base}/api   (health: ${base}/api/health/ready, metrics: ${base}/metrics)`);
-  console.log(`  JT/T 808:     tcp://${host}:${node.jt808Port}`);
-  console.log(
-    `  JT/T 809:     tcp://${host}:${node.jt809Port}   (lower platforms; sources post to ${base}/api/ingest/<kind>)`,
-  );
-  console.log(
-    `  JT/T 1078:    tcp://${host}:${node.jt1078LivePort} (live video), tcp://${host}:${node.jt1078PlaybackPort} (playback)`,
-  );
-  console.log(`  Attachments:  tcp://${host}:${node.attachmentPort}   (active-safety alarm files, T/JSATL 12)`);
+  if (node.jt808Port !== undefined) {
+    console.log(`  JT/T 808:     tcp://${host}:${node.jt808Port}`);
+    console.log(
+      `  JT/T 809:     tcp://${host}:${node.jt809Port}   (lower platforms; sources post to ${base}/api/ingest/<kind>)`,
+    );
+    console.log(
+      `  JT/T 1078:    tcp://${host}:${node.jt1078LivePort} (live video), tcp://${host}:${node.jt1078PlaybackPort} (playback)`,
+    );
+    console.log(`  Attachments:  tcp://${host}:${node.attachmentPort}   (active-safety alarm files, T/JSATL 12)`);
+  }
   if (node.generatedAdminPassword)
     console.log(
       `  First start: user "admin", password "${node.generatedAdminPassword}" (shown once; set VIGIL_ADMIN_PASSWORD to choose it)`,
     );
   console.log(JSON.stringify(ready));
 
-  if (values.demo) {
+  if (values.demo && node.jt808Port !== undefined) {
+    const jt808Port = node.jt808Port;
     const demo = (running.demo = new SampleDemo(
       {
         ...DEMO_DEFAULTS,
         host: '127.0.0.1',
-        port: node.jt808Port,
+        port: jt808Port,
         vehicles: values['demo-vehicles'],
         speed: values['demo-speed'],
         startOffsetMs: demoStartMs,
@@ -340,7 +367,7 @@ async function start(argv: string[]): Promise<void> {
     ));
     demo.start().catch((error: unknown) => logger.error('demo traffic failed', { error: String(error) }));
     const speeding = (running.speeding = new SpeedingVehicles(
-      { ...SPEEDING_VEHICLES_DEFAULTS, host: '127.0.0.1', port: node.jt808Port, speed: values['demo-speed'] },
+      { ...SPEEDING_VEHICLES_DEFAULTS, host: '127.0.0.1', port: jt808Port, speed: values['demo-speed'] },
       logger.child({ component: 'demo' }),
     ));
     speeding.start().catch((error: unknown) => logger.error('demo speeding vehicles failed', { error: String(error) }));

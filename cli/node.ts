@@ -11,7 +11,10 @@
 import path from 'node:path';
 import { countyAt, Readiness, type Logger, type Metrics } from '../schema/index.js';
 import { checkHttpServerOptions, HTTP_SERVER_DEFAULTS, loadProvince, Router } from '../center/index.js';
-import type { HttpServerOptions } from '../center/index.js';
+import type { CommandCentre, FeedHub, HttpServerOptions, TerminalLink } from '../center/index.js';
+import type { Jt808Gateway } from '../ingest/index.js';
+import type { Analytics, Sql } from '../store/index.js';
+import type { EventLog } from '../stream/index.js';
 import {
   NodeParts,
   REQUEST_BODY_BYTES_MAX,
@@ -31,12 +34,20 @@ import {
   startJt809Upward,
   startStorageHealth,
   startVideo,
+  startDownlinkRelay,
+  startRemoteTerminals,
+  checkRoleConfig,
+  partsOf,
+  type Directory,
+  type Jt809,
   type NodeConfig,
   type RunningNode,
+  type RunningRole,
+  type Video,
 } from './node/index.js';
 
-export { NodeStartError, NodeStopError } from './node/index.js';
-export type { NodeConfig, RunningNode } from './node/index.js';
+export { checkRoleConfig, NodeStartError, NodeStopError, NODE_ROLES, RoleConfigError } from './node/index.js';
+export type { NodeConfig, NodeRole, RunningNode, RunningRole } from './node/index.js';
 
 /** The readiness part of the node as a whole: not ready while it starts and once it stops. */
 const NODE_PART = 'node';
@@ -44,7 +55,47 @@ const NODE_PART = 'node';
 /** Who provisioned the wall's token, in the audit log. */
 const WALL_TOKEN_PEER = 'start-up';
 
+/**
+ * The whole node (role `all`, whatever `config.role` says): every part, for the embedded default, the tests and
+ * the benchmarks.
+ */
 export async function startNode(config: NodeConfig, logger: Logger, metrics: Metrics): Promise<RunningNode> {
+  const running = await startRole({ ...config, role: 'all' }, logger, metrics);
+  const { analytics, gateway, jt808Port, jt809Port, jt1078LivePort, jt1078PlaybackPort, attachmentPort, wallToken } =
+    running;
+  if (
+    analytics === undefined ||
+    gateway === undefined ||
+    jt808Port === undefined ||
+    jt809Port === undefined ||
+    jt1078LivePort === undefined ||
+    jt1078PlaybackPort === undefined ||
+    attachmentPort === undefined ||
+    wallToken === undefined
+  ) {
+    await running.close();
+    throw new Error('role all started without one of its parts');
+  }
+  return {
+    ...running,
+    analytics,
+    gateway,
+    jt808Port,
+    jt809Port,
+    jt1078LivePort,
+    jt1078PlaybackPort,
+    attachmentPort,
+    wallToken,
+  };
+}
+
+/**
+ * One process of `config.role` (default `all`): only the steps its role needs start (cli/node/roles.ts). Every
+ * role starts the event log, the operational store and the directory, and serves health and metrics over HTTP.
+ */
+export async function startRole(config: NodeConfig, logger: Logger, metrics: Metrics): Promise<RunningRole> {
+  const role = config.role ?? 'all';
+  const serves = partsOf(role);
   const readiness = new Readiness();
   readiness.fail(NODE_PART, 'starting', 'the node is starting');
   metrics.onCollect(() =>
@@ -54,6 +105,7 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   );
   const observe = { logger, metrics, readiness };
   const parts = new NodeParts(logger.child({ component: 'node' }));
+  if (role !== 'all') logger.info('starting one role of the node', { role, runs: serves });
   const step = parts.start.bind(parts);
 
   // Checked before anything opens, so bad configuration stops start-up with nothing to close.
@@ -62,30 +114,28 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
   const orgCodeAt = (lon: number, lat: number): string => countyAt(lon, lat)?.code ?? province.code;
 
   const log = await step('event-log', () => startEventLog(config, observe));
-  const analytics = await step('analytics', () => startAnalytics(config, logger));
+  // ClickHouse belongs to the centre: its sinks write it, its API and analysts read it. The whole node's rules
+  // also re-read their input from it after a crash (the in-process log forgets); on Kafka they need none.
+  const analytics = serves.centre ? await step('analytics', () => startAnalytics(config, logger)) : undefined;
   const sql = await step('operational-store', () => startOperationalStore(config));
   await step('storage-health', () => startStorageHealth(config, sql, observe));
   const directory = await step('directory', () => startDirectory(config, province, sql, logger));
-  await step('sinks', () => startSinks(log, analytics, observe));
-  const hub = await step('feed-hub', () => startFeedHub(log, analytics, directory, observe, orgCodeAt));
-  // Routes are only registered here; the server listens in the last step.
   const router = new Router(REQUEST_BODY_BYTES_MAX, { logger: logger.child({ component: 'http' }), metrics });
-  const centre = await step('command-centre', () =>
-    startCentre({ sql, log, analytics, router, hub, directory }, province, observe),
-  );
-  const rules = await step('rules', () => startRules(config, { log, analytics, directory }, observe));
-  const jt808 = await step('jt808-gateway', () => startJt808Gateway(config, { log, sql }, observe));
-  const video = await step('jt1078-video', () =>
-    startVideo(config, { log, gateway: jt808.gateway, directory }, observe),
-  );
-  const attachments = await step('attachments', () =>
-    startAttachmentServer(config, { log, gateway: jt808.gateway }, observe),
-  );
-  const jt809 = await step('jt809', () => startJt809(config, { log, sql, directory }, observe));
-  const upward = await step('jt809-upward', () =>
-    startJt809Upward(config, { log, sql, directory, provinceCode: province.code }, observe),
-  );
-  const ingest = await step('http-ingest', () => startHttpIngest(config, { log, sql, directory }, observe));
+  const centre = analytics ? await startCentreSteps(step, { log, analytics, sql, directory, router }) : undefined;
+  const rules = serves.rules
+    ? await step('rules', () => startRules(config, { log, analytics, sql, directory }, observe))
+    : undefined;
+  const gateways = serves.gateways ? await startGatewaySteps(step, { log, sql, directory }) : undefined;
+  const upward = analytics
+    ? await step('jt809-upward', () =>
+        startJt809Upward(config, { log, sql, directory, provinceCode: province.code }, observe),
+      )
+    : undefined;
+  // Gateways take sources' POSTs; the centre takes the console's uploads through the same ingestion.
+  const ingest =
+    gateways || centre
+      ? await step('http-ingest', () => startHttpIngest(config, { log, sql, directory }, observe))
+      : undefined;
   const http = await step('http', () =>
     startHttp(
       config,
@@ -94,45 +144,85 @@ export async function startNode(config: NodeConfig, logger: Logger, metrics: Met
         router,
         directory,
         sql,
-        analytics,
         readiness,
-        rules,
-        gateway: jt808.gateway,
-        video,
-        jt809,
-        upperRequests: upward.requests,
-        ingest,
-        centre,
-        hub,
         orgCodeAt,
+        rules,
+        gateways: gateways && ingest ? { ...gateways, ingest } : undefined,
+        centre:
+          centre && analytics && upward && ingest
+            ? { ...centre, analytics, upperRequests: upward.requests, uploads: ingest.ingest }
+            : undefined,
       },
       observe,
     ),
   );
-  const wallToken = await step('wall-token', async () => ({
-    value: await directory.accounts.provisionWallToken(province.code, WALL_TOKEN_PEER),
-  }));
+  const wallToken = serves.centre
+    ? await step('wall-token', async () => ({
+        value: await directory.accounts.provisionWallToken(province.code, WALL_TOKEN_PEER),
+      }))
+    : undefined;
   readiness.recover(NODE_PART);
 
   return {
+    role,
     httpPort: http.port,
-    jt808Port: jt808.port,
-    jt809Port: jt809.port,
-    jt1078LivePort: video.ports.livePort,
-    jt1078PlaybackPort: video.ports.playbackPort,
-    attachmentPort: attachments.port,
+    jt808Port: gateways?.jt808.port,
+    jt809Port: gateways?.jt809.port,
+    jt1078LivePort: gateways?.video.ports.livePort,
+    jt1078PlaybackPort: gateways?.video.ports.playbackPort,
+    attachmentPort: gateways?.attachments.port,
     wallToken,
     generatedAdminPassword: directory.generatedAdminPassword,
     analytics,
     sql,
     log,
-    gateway: jt808.gateway,
+    gateway: gateways?.jt808.gateway,
     registry: directory.registry,
     close: async () => {
       readiness.fail(NODE_PART, 'stopping', 'the node is stopping');
       await parts.close();
     },
   };
+
+  /** The centre's steps: sinks, feed hub, command centres; their routes go on `router`. */
+  async function startCentreSteps(
+    run: typeof step,
+    deps: { log: EventLog; analytics: Analytics; sql: Sql; directory: Directory; router: Router },
+  ): Promise<{ centre: CommandCentre; hub: FeedHub; terminals: TerminalLink | undefined }> {
+    await run('sinks', () => startSinks(deps.log, deps.analytics, observe));
+    const hub = await run('feed-hub', () => startFeedHub(deps.log, deps.analytics, deps.directory, observe, orgCodeAt));
+    const centre = await run('command-centre', () => startCentre({ ...deps, hub }, province, observe));
+    // A centre of its own reaches terminals through the gateways holding their sessions.
+    const terminals = serves.gateways
+      ? undefined
+      : await run('downlink', () => startRemoteTerminals(config, deps, observe));
+    return { centre, hub, terminals };
+  }
+
+  /** The listeners, each on its port: where terminals, lower platforms and sources send data in. */
+  async function startGatewaySteps(
+    run: typeof step,
+    deps: { log: EventLog; sql: Sql; directory: Directory },
+  ): Promise<{
+    jt808: { gateway: Jt808Gateway; port: number };
+    video: Video;
+    attachments: { port: number };
+    jt809: Jt809;
+    gateway: Jt808Gateway;
+  }> {
+    const jt808 = await run('jt808-gateway', () => startJt808Gateway(config, deps, observe));
+    const video = await run('jt1078-video', () => startVideo(config, { ...deps, gateway: jt808.gateway }, observe));
+    const attachments = await run('attachments', () =>
+      startAttachmentServer(config, { log: deps.log, gateway: jt808.gateway }, observe),
+    );
+    const jt809 = await run('jt809', () => startJt809(config, deps, observe));
+    // A gateway of its own carries out the commands its centre sends through Kafka.
+    if (!serves.centre)
+      await run('downlink-relay', () =>
+        startDownlinkRelay({ log: deps.log, gateway: jt808.gateway, jt808Port: jt808.port }, observe),
+      );
+    return { jt808, video, attachments, jt809, gateway: jt808.gateway };
+  }
 }
 
 function checkedConfiguration(config: NodeConfig): {
@@ -146,6 +236,7 @@ function checkedConfiguration(config: NodeConfig): {
     port: config.httpPort,
   };
   checkHttpServerOptions(httpOptions);
+  checkRoleConfig(config.role ?? 'all', config);
   return { httpOptions, province: loadProvince(config.dataDir, config.province) };
 }
 

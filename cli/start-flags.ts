@@ -10,6 +10,7 @@ import {
 } from '../store/index.js';
 import { DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { defineFlags, type FlagValues } from './flags.js';
+import { NODE_ROLES } from './node/roles.js';
 import { RULES_RUNNER_DEFAULTS } from '../stream/index.js';
 import {
   HTTP_SERVER_DEFAULTS,
@@ -38,6 +39,14 @@ function sqlFlag<const N extends string>(
 }
 
 export const START_FLAGS = defineFlags([
+  {
+    name: 'role',
+    kind: 'string',
+    default: 'all',
+    choices: NODE_ROLES,
+    description:
+      'what this process runs: all (the whole node), gateway (JT/T 808/1078/809 ports and HTTP ingestion), stream (the rules: one stream worker runs them, the others stand by to take them over) or center (API, feed, wall and the ClickHouse sinks); every role but all needs --kafka-brokers and --postgres-url (docs/operations.md, "Cluster")',
+  },
   {
     name: 'data-dir',
     kind: 'string',

@@ -3,6 +3,8 @@ export type { GatewayDeps } from './jt808/gateway/jt808-gateway.js';
 export type { CommandAnswer } from './jt808/gateway/connection.js';
 export { DownlinkError } from './jt808/gateway/downlink-error.js';
 export type { DownlinkFailure } from './jt808/gateway/downlink-error.js';
+export { DownlinkRelay, reviveBuffers } from './jt808/gateway/downlink-relay.js';
+export type { DownlinkReply, DownlinkRequest } from './jt808/gateway/downlink-relay.js';
 export { GATEWAY_DEFAULTS } from './jt808/gateway/options.js';
 export {
   ATTACHMENT_SERVER_DEFAULTS,

@@ -627,4 +627,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX uploads_unit ON uploads(org_code, uploaded_at);
     `,
   },
+  {
+    id: 31,
+    name: 'rules snapshots shared by the stream workers of a cluster',
+    sql: `
+      -- On Kafka with separate stream workers, the rules' snapshot lives here rather than in one worker's data
+      -- dir, so the worker that takes the rules over after a crash restores what the one that died last wrote.
+      CREATE TABLE rules_snapshots (
+        name text PRIMARY KEY,
+        taken_at timestamptz NOT NULL,
+        body text NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-export { TOPICS, partitionOf } from './log/event-log.js';
+export { DOWNLINK_TOPICS, TOPICS, partitionOf } from './log/event-log.js';
 export type { Consumer, EventLog, LogMessage, LogRecord, Producer, TopicName } from './log/event-log.js';
 export { MemoryLog } from './log/memory-log.js';
 export type { MemoryLogOptions } from './log/memory-log.js';
@@ -11,6 +11,8 @@ export type { EngineStats, RuleEngineDeps, RuleEngineOptions } from './engine/ru
 export type { EngineSnapshot } from './engine/engine-snapshot.js';
 export { RulesRunner, RULES_RUNNER_DEFAULTS, EMPTY_REGISTRY } from './engine/rules-runner.js';
 export { clickhouseInputReplay } from './engine/input-replay.js';
+export { fileSnapshotStore, postgresSnapshotStore } from './engine/snapshot-store.js';
+export type { SnapshotStore } from './engine/snapshot-store.js';
 export type { InputReplay, ReplayedInput } from './engine/input-replay.js';
 export type { RulesConfigService, RulesRunnerDeps, RulesRunnerOptions } from './engine/rules-runner.js';
 export { replayEvents, parseEventLine } from './engine/event-file.js';

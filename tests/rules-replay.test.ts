@@ -120,7 +120,7 @@ describe('rules replay from the store after a crash', () => {
     const crashed = await processOf();
     await crashed.store([now(t0)]);
     await eventually(async () => (crashed.runner.engine.stats.positions >= 1 ? true : undefined), 10_000, 'first fix');
-    crashed.runner.snapshotNow();
+    await crashed.runner.snapshotNow();
     // The snapshot the crash leaves behind: everything below happens after it.
     copyFileSync(snapshotFile, `${snapshotFile}.at-crash`);
 
@@ -188,7 +188,7 @@ describe('driver cards across a crash', () => {
       10_000,
       'first fix of the card test',
     );
-    crashed.runner.snapshotNow();
+    await crashed.runner.snapshotNow();
     copyFileSync(snapshotFile, `${snapshotFile}.at-crash`);
     // Stored but never evaluated: a card whose own date says the qualification ran out yesterday, then fixes.
     const elsewhere = new MemoryLog({

@@ -97,11 +97,14 @@ export class Accounts {
     if (existing.length > 0) return null;
     const password = configuredPassword ?? this.generatePassword('admin');
     const hash = await hashPassword(password);
-    await this.sql.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ('admin', 'Province administrator', $1, 'admin', $2)`,
+    // Processes of several roles may start at once against one PostgreSQL server: the first creates the admin,
+    // the others find it there and create nothing (no second audit entry, no password printed twice).
+    const created = await this.sql.transaction(async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ('admin', 'Province administrator', $1, 'admin', $2) ON CONFLICT (username) DO NOTHING RETURNING id`,
         [hash, provinceCode],
       );
+      if (inserted.length === 0) return false;
       await appendAudit(tx, {
         actorId: null,
         actor: 'system',
@@ -109,8 +112,9 @@ export class Accounts {
         target: 'admin',
         detail: { role: 'admin', org_code: provinceCode },
       });
+      return true;
     });
-    return configuredPassword === undefined ? password : null;
+    return created && configuredPassword === undefined ? password : null;
   }
 
   /** A random password that passes the policy for this account (about 107 bits; the loop almost never turns). */

@@ -25,8 +25,8 @@ export interface HttpServerDeps {
   router: Router;
   /** Answers what no route matches (the built wall). */
   fallback: Handler;
-  /** Takes the WebSocket upgrades of /ws. */
-  hub: Pick<FeedHub, 'handleUpgrade'>;
+  /** Takes the WebSocket upgrades of /ws; without it (a process that serves no feed) they are 404. */
+  hub?: Pick<FeedHub, 'handleUpgrade'>;
   /** Takes the WebSocket upgrades of /ws/video (a stream's fMP4, by ticket); without it they are 404. */
   video?: { handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void };
   logger: Logger;
@@ -120,6 +120,10 @@ function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: HttpS
   }
   if (url.pathname !== '/ws') {
     refuse(socket, 404, 'not_found', `no WebSocket at ${url.pathname.slice(0, 200)}; the feed is /ws`);
+    return;
+  }
+  if (!deps.hub) {
+    refuse(socket, 404, 'not_found', 'this process serves no feed; the feed is on the centre (--role center or all)');
     return;
   }
   deps.hub.handleUpgrade(req, socket, head, feedToken(req.headers.authorization, url)).catch((error: unknown) => {

@@ -41,9 +41,11 @@ import {
   type UpperRequests,
   HTTP_SERVER_DEFAULTS,
   type FeedHub,
+  type Handler,
   type HttpNode,
   type HttpServerOptions,
   type Router,
+  type TerminalLink,
 } from '../../center/index.js';
 import type { Directory } from './directory.js';
 import type { Jt809, Video } from './listeners.js';
@@ -85,22 +87,37 @@ export async function startHttpIngest(
   return { value: { ingest, sourceKeys }, close: () => sourceKeys.close() };
 }
 
+/**
+ * What the HTTP server of a process serves, by the parts its role started: a part that is absent has no routes
+ * here (they are served by the process of its role). Role `all` has every part.
+ */
 export interface HttpParts {
   router: Router;
   directory: Directory;
   sql: Sql;
-  analytics: Analytics;
   readiness: Readiness;
-  rules: RulesRunner;
-  gateway: Jt808Gateway;
-  video: Video;
-  jt809: Jt809;
-  /** The upper platform's 查岗 and 督办 to this province (routes exist with or without an upward link). */
-  upperRequests: UpperRequests;
-  ingest: { ingest: HttpIngest; sourceKeys: SourceKeys };
-  centre: CommandCentre;
-  hub: FeedHub;
   orgCodeAt: (lon: number, lat: number) => string;
+  /** The rules (stream role): their configuration routes. */
+  rules?: RulesRunner;
+  /** The listeners (gateway role): terminal commands, ingestion, JT/T 809 requests. */
+  gateways?: {
+    gateway: Jt808Gateway;
+    video: Video;
+    jt809: Jt809;
+    ingest: { ingest: HttpIngest; sourceKeys: SourceKeys };
+  };
+  /** The centre (center role): API, feed, wall, vehicles, analysts' SQL, the upper platform's requests. */
+  centre?: {
+    analytics: Analytics;
+    centre: CommandCentre;
+    hub: FeedHub;
+    /** The upper platform's 查岗 and 督办 to this province (routes exist with or without an upward link). */
+    upperRequests: UpperRequests;
+    /** Without gateways in this process: commands reach terminals through the gateways holding their sessions. */
+    terminals?: TerminalLink;
+    /** The ingestion uploaded files go through (the same normalizers, scope and durability as a source's POST). */
+    uploads: HttpIngest;
+  };
 }
 
 /**
@@ -137,67 +154,116 @@ function warnOpenFiles(httpOptions: HttpServerOptions, observe: Observe): Return
 }
 
 function registerNodeRoutes(config: NodeConfig, parts: HttpParts, observe: Observe): void {
-  const { router, directory, sql, analytics, video, gateway, jt809, centre } = parts;
-  const { accounts, sees } = directory;
+  const { router, directory, sql } = parts;
+  const { accounts } = directory;
   const geo = henanGeo();
   registerRoutes(router, { accounts, metrics: observe.metrics, geoJson: () => geo });
   registerHealthRoutes(router, { readiness: parts.readiness });
-  registerRulesConfigRoutes(router, { accounts, sql, rules: parts.rules });
-  registerTerminalCommandRoutes(router, { accounts, sql, link: gateway });
-  const vehicleRoutes = {
-    accounts,
-    analytics,
-    sql,
-    covers: sees,
-    orgCodeAt: parts.orgCodeAt,
-    mediaDir: mediaDirOf(config),
-  };
-  registerVehicleRoutes(router, vehicleRoutes);
-  registerAttachmentRoutes(router, {
-    ...vehicleRoutes,
-    attachmentsDir: path.join(config.dataDir, ATTACHMENTS_DIR_NAME),
-  });
-  registerVideoRoutes(router, {
-    accounts,
-    sql,
-    analytics,
-    covers: sees,
-    orgCodeAt: parts.orgCodeAt,
-    livePhone: (terminalNumber) => gateway.livePhone(terminalNumber),
-    media: video.media,
-    tickets: video.tickets,
-  });
-  registerIngestRoutes(router, {
-    accounts,
-    sourceKeys: parts.ingest.sourceKeys,
-    ingest: parts.ingest.ingest,
-    platforms: jt809.platforms,
-  });
-  if (centre.api)
-    registerUploadRoutes(centre.api, {
-      uploads: new Uploads({ sql, org: centre.org, ingest: parts.ingest.ingest }),
-    });
-  jt809.requests.register(router, accounts);
-  parts.upperRequests.register(router, accounts);
-  const sqlDeps = {
-    accounts,
-    analytics,
-    org: centre.org,
-    metrics: observe.metrics,
-    logger: observe.logger.child({ component: 'sql' }),
-  };
-  registerSqlRoutes(router, sqlDeps);
-  registerClickHouseHttpRoutes(router, sqlDeps);
-  // A programmer's error, caught by every test that starts a node: /api/docs must name every route, and only those.
-  if (centre.api) {
-    documentRouterRoutes(centre.api);
-    const mismatch = routeDocumentMismatch(router.routes(), centre.api.endpoints);
-    if (mismatch.undocumented.length > 0 || mismatch.unrouted.length > 0)
+  if (parts.rules) registerRulesConfigRoutes(router, { accounts, sql, rules: parts.rules });
+  if (parts.gateways) registerGatewayRoutes(parts.gateways, parts);
+  if (parts.centre) registerCentreRoutes(config, parts.centre, parts, observe);
+  if (parts.gateways && parts.centre) registerVideoAndAttachmentRoutes(config, parts.gateways, parts.centre, parts);
+  // A programmer's error, caught by every test that starts a node: /api/docs must name every route, and on the
+  // whole node only those (a centre of its own documents the routes its gateways and stream workers serve too).
+  const api = parts.centre?.centre.api;
+  if (api) {
+    documentRouterRoutes(api);
+    const mismatch = routeDocumentMismatch(router.routes(), api.endpoints);
+    const whole = parts.gateways !== undefined && parts.rules !== undefined;
+    if (mismatch.undocumented.length > 0 || (whole && mismatch.unrouted.length > 0))
       throw new Error(
         `the OpenAPI document and the router disagree: not documented ${mismatch.undocumented.join(', ') || 'none'}; documented but not routed ${mismatch.unrouted.join(', ') || 'none'}`,
       );
   }
 }
+
+/** Where data enters and commands leave: terminal commands go out on this process's sessions. */
+function registerGatewayRoutes(gateways: NonNullable<HttpParts['gateways']>, parts: HttpParts): void {
+  const { router, directory, sql } = parts;
+  const { accounts } = directory;
+  registerTerminalCommandRoutes(router, { accounts, sql, link: gateways.gateway });
+  registerIngestRoutes(router, {
+    accounts,
+    sourceKeys: gateways.ingest.sourceKeys,
+    ingest: gateways.ingest.ingest,
+    platforms: gateways.jt809.platforms,
+  });
+  gateways.jt809.requests.register(router, accounts);
+}
+
+function registerCentreRoutes(
+  config: NodeConfig,
+  centre: NonNullable<HttpParts['centre']>,
+  parts: HttpParts,
+  observe: Observe,
+): void {
+  const { router, directory } = parts;
+  const { accounts } = directory;
+  const { analytics } = centre;
+  registerVehicleRoutes(router, vehicleRouteDeps(config, centre, parts));
+  if (centre.terminals) registerTerminalCommandRoutes(router, { accounts, sql: parts.sql, link: centre.terminals });
+  centre.upperRequests.register(router, accounts);
+  const sqlDeps = {
+    accounts,
+    analytics,
+    org: centre.centre.org,
+    metrics: observe.metrics,
+    logger: observe.logger.child({ component: 'sql' }),
+  };
+  registerSqlRoutes(router, sqlDeps);
+  registerClickHouseHttpRoutes(router, sqlDeps);
+  // Uploads are the console's: served by the centre, applied through its own HTTP ingestion onto the log.
+  if (centre.centre.api)
+    registerUploadRoutes(centre.centre.api, {
+      uploads: new Uploads({ sql: parts.sql, org: centre.centre.org, ingest: centre.uploads }),
+    });
+}
+
+function vehicleRouteDeps(
+  config: NodeConfig,
+  centre: NonNullable<HttpParts['centre']>,
+  parts: HttpParts,
+): Parameters<typeof registerVehicleRoutes>[1] {
+  return {
+    accounts: parts.directory.accounts,
+    analytics: centre.analytics,
+    sql: parts.sql,
+    covers: parts.directory.sees,
+    orgCodeAt: parts.orgCodeAt,
+    mediaDir: mediaDirOf(config),
+  };
+}
+
+/** Video and attachments need a terminal's session and the centre's ClickHouse in one process. */
+function registerVideoAndAttachmentRoutes(
+  config: NodeConfig,
+  gateways: NonNullable<HttpParts['gateways']>,
+  centre: NonNullable<HttpParts['centre']>,
+  parts: HttpParts,
+): void {
+  const { router, directory, sql } = parts;
+  const { gateway, video } = gateways;
+  registerAttachmentRoutes(router, {
+    ...vehicleRouteDeps(config, centre, parts),
+    attachmentsDir: path.join(config.dataDir, ATTACHMENTS_DIR_NAME),
+  });
+  registerVideoRoutes(router, {
+    accounts: directory.accounts,
+    sql,
+    analytics: centre.analytics,
+    covers: directory.sees,
+    orgCodeAt: parts.orgCodeAt,
+    livePhone: (terminalNumber) => gateway.livePhone(terminalNumber),
+    media: video.media,
+    tickets: video.tickets,
+  });
+}
+
+/** What a process without the wall answers for paths no route takes. */
+const NO_WALL: Handler = () => ({
+  status: 404,
+  body: { error: 'not_found', detail: 'no such route; the wall and the console are served by the centre' },
+});
 
 export async function startHttp(
   config: NodeConfig,
@@ -206,11 +272,13 @@ export async function startHttp(
   observe: Observe,
 ): Promise<Started<HttpNode>> {
   registerNodeRoutes(config, parts, observe);
+  const video = parts.centre ? parts.gateways?.video : undefined;
+  const hub = parts.centre?.hub;
   const http = await listenHttp(httpOptions, {
     router: parts.router,
-    fallback: staticFiles(WALL_DIST),
-    hub: parts.hub,
-    video: parts.video.sockets,
+    fallback: parts.centre ? staticFiles(WALL_DIST) : NO_WALL,
+    hub,
+    video: video?.sockets,
     logger: observe.logger.child({ component: 'http' }),
     metrics: observe.metrics,
     budget: warnOpenFiles(httpOptions, observe),
@@ -220,8 +288,8 @@ export async function startHttp(
     close: async () => {
       // An upgraded socket still holds the server's close() open: the video viewers and the feed's clients go
       // first (the hub's own step stops it again, which does nothing more).
-      parts.video.sockets.stop();
-      await parts.hub.stop();
+      video?.sockets.stop();
+      await hub?.stop();
       await http.close();
     },
   };

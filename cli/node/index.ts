@@ -1,6 +1,8 @@
 export { NodeParts, NodeStartError, NodeStopError } from './node-parts.js';
 export type { Started } from './node-parts.js';
-export type { NodeConfig, RunningNode } from './node-config.js';
+export type { NodeConfig, RunningNode, RunningRole } from './node-config.js';
+export { checkRoleConfig, NODE_ROLES, partsOf, RoleConfigError } from './roles.js';
+export type { NodeRole, RoleParts } from './roles.js';
 export {
   MEMORY_LOG_BACKLOG_PER_PARTITION_MAX,
   SINK_GROUPS,
@@ -23,3 +25,4 @@ export {
 } from './listeners.js';
 export type { Jt809, Video } from './listeners.js';
 export { INGEST_BURST_SECONDS, REQUEST_BODY_BYTES_MAX, startHttp, startHttpIngest, WALL_DIST } from './http.js';
+export { startDownlinkRelay, startRemoteTerminals } from './downlink.js';

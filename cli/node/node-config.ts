@@ -4,6 +4,7 @@
  */
 import type { AnalystSqlLimits, Analytics, Sql } from '../../store/index.js';
 import type { EventLog } from '../../stream/index.js';
+import type { NodeRole } from './roles.js';
 import type { Jt808Gateway, Jt809CipherKeys, Jt809Edition } from '../../ingest/index.js';
 import type {
   LoginThrottleOptions,
@@ -14,6 +15,8 @@ import type {
 } from '../../center/index.js';
 
 export interface NodeConfig {
+  /** What this process runs (default `all`: the whole node); every other role needs `kafka` and `postgresUrl`. */
+  role?: NodeRole;
   dataDir: string;
   httpHost: string;
   httpPort: number;
@@ -89,6 +92,29 @@ export interface NodeConfig {
   province?: Partial<ProvinceSetting>;
 }
 
+/**
+ * What a process of one role started. The ports and parts of steps the role does not run are absent: a gateway
+ * has no ClickHouse and no wall, a stream worker no listener but its HTTP port (health and metrics).
+ */
+export interface RunningRole {
+  role: NodeRole;
+  httpPort: number;
+  jt808Port?: number;
+  jt809Port?: number;
+  jt1078LivePort?: number;
+  jt1078PlaybackPort?: number;
+  attachmentPort?: number;
+  wallToken?: string;
+  generatedAdminPassword: string | null;
+  analytics?: Analytics;
+  sql: Sql;
+  log: EventLog;
+  gateway?: Jt808Gateway;
+  registry: RegistryStore;
+  close(): Promise<void>;
+}
+
+/** The whole node (role `all`): every part is there. */
 export interface RunningNode {
   httpPort: number;
   jt808Port: number;

@@ -26,6 +26,7 @@ import {
   TableSink,
   TOPICS,
   clickhouseInputReplay,
+  postgresSnapshotStore,
   type EventLog,
   type TableSinkOptions,
 } from '../../stream/index.js';
@@ -45,6 +46,7 @@ import { loadRoadIndex } from './road-index.js';
 import type { NodeConfig } from './node-config.js';
 import type { Started } from './node-parts.js';
 import { SINK_GROUPS, type Observe } from './stores.js';
+import { leadRules, RULES_SNAPSHOT_NAME } from './rules-leadership.js';
 
 /** How far back the feed hub's open alarms are seeded from ClickHouse at start-up. */
 export const FEED_RECENT_ALARMS_HOURS = 24;
@@ -169,10 +171,17 @@ export async function startCentre(
  */
 export async function startRules(
   config: NodeConfig,
-  deps: { log: EventLog; analytics: Analytics; directory: Directory },
-  { logger, metrics }: Observe,
+  deps: { log: EventLog; analytics: Analytics | undefined; sql: Sql; directory: Directory },
+  observe: Observe,
 ): Promise<Started<RulesRunner>> {
+  const { logger, metrics } = observe;
   const { log, analytics, directory } = deps;
+  // Stream workers of a cluster share one snapshot in PostgreSQL; one of them runs the rules at a time.
+  const shared = config.role === 'stream' && config.postgresUrl !== undefined ? config.postgresUrl : undefined;
+  // The in-process log forgets its input with the process: the rules re-read it from ClickHouse. Only the whole
+  // node runs on it, and it always has ClickHouse; Kafka keeps the input itself.
+  if (log instanceof MemoryLog && analytics === undefined)
+    throw new Error('rules on the in-process log need ClickHouse to re-read their input after a crash');
   const roads = loadRoadIndex(config.dataDir, logger.child({ component: 'rules' }));
   const engine = new RulesRunner(
     {
@@ -181,8 +190,9 @@ export async function startRules(
       metrics,
       registry: directory.registry,
       dataDir: config.dataDir,
+      snapshots: shared === undefined ? undefined : postgresSnapshotStore(deps.sql, RULES_SNAPSHOT_NAME),
       inputReplay:
-        log instanceof MemoryLog
+        log instanceof MemoryLog && analytics
           ? clickhouseInputReplay(log, analytics.client, { pruneByParts: analytics.layout.kind === 'single' })
           : undefined,
       roads,
@@ -192,6 +202,10 @@ export async function startRules(
       snapshotIntervalMs: config.rulesSnapshotIntervalMs ?? RULES_RUNNER_DEFAULTS.snapshotIntervalMs,
     },
   );
+  if (shared !== undefined) {
+    const leadership = await leadRules(engine, shared, observe);
+    return { value: engine, close: () => leadership.close() };
+  }
   // Not stopped when start fails: stopping snapshots, and a snapshot written over one that failed to restore
   // would lose it. Its consumers belong to the log, which its own step closes.
   await engine.start();

@@ -13,7 +13,6 @@
  * same row, never as a second alarm.
  */
 import type { RoadLookup } from '../roads/index.js';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type {
   AlarmRow,
@@ -30,7 +29,7 @@ import type { InputReplay, ReplayedInput } from './input-replay.js';
 import { ALL_RULES } from '../rules/all-rules.js';
 import { RulesConfigStore, type RulesConfigSummary, type RulesConfigVersion } from '../rules/config-store.js';
 import { compileRulesConfig } from '../rules/rules-config.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { fileSnapshotStore, type SnapshotStore } from './snapshot-store.js';
 import type { AnyRule } from './rule.js';
 import type { EngineSnapshot } from './engine-snapshot.js';
 import { RULE_ENGINE_DEFAULTS, RuleEngine, type EngineStats, type RuleEngineOptions } from './rule-engine.js';
@@ -70,6 +69,11 @@ export interface RulesRunnerDeps {
   registry?: VehicleRegistry;
   /** Where snapshots and configuration versions live (`<dataDir>/rules/`); in memory only when undefined. */
   dataDir?: string;
+  /**
+   * Where the snapshot lives instead of `<dataDir>/rules/engine-snapshot.json`: the shared PostgreSQL server, for
+   * stream workers any of which may take the rules over.
+   */
+  snapshots?: SnapshotStore;
   rules?: readonly AnyRule[];
   now?: () => number;
   /**
@@ -131,7 +135,8 @@ export class RulesRunner implements RulesConfigService {
   readonly configStore: RulesConfigStore;
   private readonly rules: readonly AnyRule[];
   private readonly now: () => number;
-  private readonly snapshotFile: string | undefined;
+  private readonly snapshotStore: SnapshotStore | undefined;
+  private snapshotting: Promise<void> | undefined;
   private readonly offsets: Record<string, number[]> = {};
   private skipBelow: Record<string, number[]> = {};
   private readonly commitOnSnapshot: boolean;
@@ -180,7 +185,8 @@ export class RulesRunner implements RulesConfigService {
       },
       options.engine,
     );
-    this.snapshotFile = rulesDir ? path.join(rulesDir, 'engine-snapshot.json') : undefined;
+    this.snapshotStore =
+      deps.snapshots ?? (rulesDir ? fileSnapshotStore(path.join(rulesDir, 'engine-snapshot.json')) : undefined);
     // Kafka keeps offsets across restarts: commit only what a snapshot covers. The in-process log starts
     // empty with every process, so it commits as it goes and keeps no backlog for the rules.
     this.commitOnSnapshot = deps.log.kind === 'kafka';
@@ -222,7 +228,7 @@ export class RulesRunner implements RulesConfigService {
     this.running = true;
     // Joined before anything else: the in-process log keeps for a group only what arrives once it has joined.
     const consumers = (this.consumers = INPUT_TOPICS.map((topic) => this.deps.log.consumer<unknown>(GROUP, topic)));
-    const file = this.restore();
+    const file = await this.restore();
     const source =
       file?.replay_from_ms !== undefined && this.deps.inputReplay
         ? this.fromStores(this.deps.inputReplay, file.replay_from_ms)
@@ -235,7 +241,7 @@ export class RulesRunner implements RulesConfigService {
     this.flushAlarms();
     await this.drainSends();
     // From the first start on there is a snapshot to resume from: a crash before the first interval loses nothing.
-    if (this.snapshotFile) this.snapshotSafely();
+    if (this.snapshotStore) await this.snapshotSafely();
     const [telemetry, camera, devices, drivers] = consumers;
     this.loops = [
       this.consume<TelemetryRow>(telemetry as Consumer<TelemetryRow>, TOPICS.telemetry, (row, partition, now) =>
@@ -252,8 +258,8 @@ export class RulesRunner implements RulesConfigService {
       ),
     ];
     this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
-    if (this.snapshotFile) {
-      this.timers.push(setInterval(() => this.snapshotSafely(), this.options.snapshotIntervalMs));
+    if (this.snapshotStore) {
+      this.timers.push(setInterval(() => void this.snapshotSafely(), this.options.snapshotIntervalMs));
     }
   }
 
@@ -263,7 +269,7 @@ export class RulesRunner implements RulesConfigService {
     // may carry earlier times than the cursor, so a snapshot in the new clock must cover them at once.
     if (now < this.lastNow - this.options.clockStepBackMsMax) {
       this.deps.logger.warn('wall clock stepped back; snapshotting the rules now', { by_ms: this.lastNow - now });
-      this.snapshotSafely();
+      void this.snapshotSafely();
     }
     this.lastNow = now;
     try {
@@ -274,9 +280,11 @@ export class RulesRunner implements RulesConfigService {
     this.flushAlarms();
   }
 
-  private snapshotSafely(): void {
+  /** One snapshot at a time: one still being written makes the next interval's wait for the one after. */
+  private async snapshotSafely(): Promise<void> {
+    if (this.snapshotting) return;
     try {
-      this.snapshotNow();
+      await this.snapshotNow();
     } catch (error) {
       // A failed snapshot (disk full) leaves the previous one in place; the next interval tries again.
       this.deps.logger.error('rules snapshot failed', { error: String(error) });
@@ -448,7 +456,8 @@ export class RulesRunner implements RulesConfigService {
     await Promise.all(this.loops);
     this.flushAlarms();
     await this.drainSends();
-    this.snapshotNow();
+    while (this.snapshotting) await this.snapshotting;
+    await this.snapshotNow();
     // After the snapshot, which commits (Kafka) the offsets it covers through them.
     for (const consumer of this.consumers) consumer.close();
     this.consumers = [];
@@ -542,9 +551,22 @@ export class RulesRunner implements RulesConfigService {
     while (this.sending) await this.sending;
   }
 
-  /** Writes all state, the offsets it covers and the alarms not yet sent; then commits (Kafka) what it covers. */
-  snapshotNow(): void {
-    if (!this.snapshotFile) return;
+  /**
+   * Writes all state, the offsets it covers and the alarms not yet sent; then commits (Kafka) what it covers. The
+   * state is taken at once; the offsets are committed only once the store has it.
+   */
+  async snapshotNow(): Promise<void> {
+    if (!this.snapshotStore) return;
+    const writing = this.writeSnapshot(this.snapshotStore);
+    this.snapshotting = writing;
+    try {
+      await writing;
+    } finally {
+      if (this.snapshotting === writing) this.snapshotting = undefined;
+    }
+  }
+
+  private async writeSnapshot(store: SnapshotStore): Promise<void> {
     const started = performance.now();
     const now = this.now();
     const replayFrom = this.deps.inputReplay?.pendingSinceMs(GROUP, INPUT_TOPICS, now);
@@ -558,9 +580,15 @@ export class RulesRunner implements RulesConfigService {
       engine: this.engine.snapshot(),
     };
     const text = JSON.stringify(file);
-    writeFileAtomic(this.snapshotFile, text);
-    for (const { consumer, records } of this.lastRecords.values()) consumer.commit([...records.values()]);
+    const covered = [...this.lastRecords.values()].map(({ consumer, records }) => ({
+      consumer,
+      records: [...records.values()],
+    }));
     this.lastRecords.clear();
+    // When the write fails these offsets stay uncommitted until a later snapshot commits further ones: after a
+    // crash the group re-reads a little more, which the restored snapshot's offsets skip.
+    await store.write(text, now);
+    for (const { consumer, records } of covered) consumer.commit(records);
     this.deps.metrics
       .gauge('vigil_rules_snapshot_bytes', 'Size of the last rules snapshot')
       .set(undefined, text.length);
@@ -574,17 +602,18 @@ export class RulesRunner implements RulesConfigService {
     return this.deps.log.kind === 'kafka' && file.log.epoch === this.deps.log.epoch;
   }
 
-  private restore(): SnapshotFile | undefined {
-    if (!this.snapshotFile) return undefined;
+  private async restore(): Promise<SnapshotFile | undefined> {
+    if (!this.snapshotStore) return undefined;
     let file: SnapshotFile;
     try {
-      file = JSON.parse(readFileSync(this.snapshotFile, 'utf8')) as SnapshotFile;
+      const text = await this.snapshotStore.read();
+      if (text === undefined) return undefined;
+      file = JSON.parse(text) as SnapshotFile;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        this.deps.logger.error('rules snapshot unreadable, starting empty', {
-          file: this.snapshotFile,
-          error: String(error),
-        });
+      this.deps.logger.error('rules snapshot unreadable, starting empty', {
+        file: this.snapshotStore.where,
+        error: String(error),
+      });
       return undefined;
     }
     // With a replay to come, the engine resumes at the snapshot's time and the replay moves it on.

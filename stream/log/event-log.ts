@@ -29,6 +29,16 @@ export const TOPICS = {
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
+/**
+ * Topics of a node split into roles on Kafka: a downlink command from the centre, keyed by terminal, is read by
+ * every gateway and carried out by the one holding the terminal's session, which answers on `answers` (keyed by
+ * the request). The whole node calls its own gateway instead.
+ */
+export const DOWNLINK_TOPICS = {
+  commands: 'vigil.commands',
+  answers: 'vigil.command-answers',
+} as const;
+
 export interface LogMessage<T> {
   /** Partition key: the vehicle (terminal id), so one vehicle's events stay in order. */
   key: string;
@@ -85,6 +95,11 @@ export interface EventLog {
   lag?(topic: string): Map<string, number>;
   /** Only a log that outlives the process (Kafka): every record of `topic` sent since `sinceMs`, outside any group. */
   readSince?<T>(topic: string, sinceMs: number): Promise<LogRecord<T>[]>;
+  /**
+   * Only Kafka: a reader of every partition of `topic` from its end offsets as they are when this resolves, outside
+   * any group (so every process that tails a topic sees each record sent afterwards); `commit` does nothing.
+   */
+  tail?<T>(topic: string): Promise<Consumer<T>>;
 }
 
 /** A stable 32-bit hash of the key (FNV-1a), so a vehicle always lands on the same partition. */

@@ -41,6 +41,11 @@ export interface KafkaLogOptions {
   inFlightMax: number;
   /** Bound on start-up calls to the cluster (metadata, topic creation, connecting). */
   connectTimeoutMs: number;
+  /**
+   * A group member not heard from for this long is dropped and its partitions go to the others: how long the
+   * partitions of a process killed with SIGKILL wait before another process of the group takes them.
+   */
+  sessionTimeoutMs: number;
 }
 
 export const KAFKA_LOG_DEFAULTS = {
@@ -48,6 +53,8 @@ export const KAFKA_LOG_DEFAULTS = {
   clientId: 'vigil',
   inFlightMax: 100_000,
   connectTimeoutMs: 30_000,
+  // librdkafka's default is 45 s; brokers accept 6 s at least (group.min.session.timeout.ms).
+  sessionTimeoutMs: 10_000,
 } as const;
 
 /** The cluster refused or cannot serve what the node needs: named with the key and value at fault. */
@@ -361,6 +368,32 @@ export class KafkaLog implements EventLog {
     return out;
   }
 
+  async tail<T>(topic: string): Promise<Consumer<T>> {
+    const ends = await this.endOffsets(topic);
+    const client = this.readerClient();
+    try {
+      await callback<unknown>((done) => client.connect({ timeout: this.options.connectTimeoutMs }, done));
+    } catch (error) {
+      throw new KafkaLogError(`tailing ${topic} on ${this.options.brokers} failed: ${errorText(error)}`);
+    }
+    client.assign(ends.map((offset, partition) => ({ topic, partition, offset })));
+    // Nothing to commit: the reader belongs to no group.
+    this.consumers.set(client, () => undefined);
+    return {
+      poll: async (recordsMax, waitMs) => {
+        if (this.closed || !client.isConnected()) return [];
+        client.setDefaultConsumeTimeout(Math.max(1, waitMs));
+        const messages = await callback<RdKafka.Message[]>((done) => client.consume(recordsMax, done));
+        return messages.map((m) => toRecord<T>(m));
+      },
+      commit: () => undefined,
+      close: () => {
+        if (!this.consumers.delete(client)) return;
+        if (client.isConnected()) client.disconnect();
+      },
+    };
+  }
+
   producer(): Producer {
     return { send: (topic, messages) => this.send(topic, messages) };
   }
@@ -414,6 +447,7 @@ export class KafkaLog implements EventLog {
         'enable.auto.offset.store': false,
         // Reports each commit the broker acknowledged, for `lag`.
         offset_commit_cb: true,
+        'session.timeout.ms': this.options.sessionTimeoutMs,
       },
       // A new group starts at the oldest retained record, as on the embedded log.
       { 'auto.offset.reset': 'earliest' },

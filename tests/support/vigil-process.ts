@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface VigilProcess {
+  /** What the process runs (`--role`; `all` unless given). Ports and the wall token of parts its role does not run are 0 and ''. */
+  role: string;
   httpPort: number;
   jt808Port: number;
   /** JT/T 809 main-link port (always a free port in tests). */
@@ -103,15 +105,17 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A role that does not run a listener (or the wall) leaves its port (or URL) out of the ready line.
   const ready = await new Promise<{
+    role: string;
     pid: number;
     http_port: number;
-    jt808_port: number;
-    jt809_port: number;
-    jt1078_live_port: number;
-    jt1078_playback_port: number;
-    attachment_port: number;
-    wall_url: string;
+    jt808_port?: number;
+    jt809_port?: number;
+    jt1078_live_port?: number;
+    jt1078_playback_port?: number;
+    attachment_port?: number;
+    wall_url?: string;
   }>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`vigil did not become ready in 90 s\nstdout:\n${out}\nstderr:\n${err}`)),
@@ -141,13 +145,14 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     return ((await res.json()) as { token: string }).token;
   };
   return {
+    role: ready.role,
     httpPort: ready.http_port,
-    jt808Port: ready.jt808_port,
-    jt809Port: ready.jt809_port,
-    jt1078LivePort: ready.jt1078_live_port,
-    jt1078PlaybackPort: ready.jt1078_playback_port,
-    attachmentPort: ready.attachment_port,
-    wallToken: new URL(ready.wall_url).searchParams.get('token') ?? '',
+    jt808Port: ready.jt808_port ?? 0,
+    jt809Port: ready.jt809_port ?? 0,
+    jt1078LivePort: ready.jt1078_live_port ?? 0,
+    jt1078PlaybackPort: ready.jt1078_playback_port ?? 0,
+    attachmentPort: ready.attachment_port ?? 0,
+    wallToken: ready.wall_url === undefined ? '' : (new URL(ready.wall_url).searchParams.get('token') ?? ''),
     baseUrl,
     dataDir,
     adminPassword: ADMIN_PASSWORD,

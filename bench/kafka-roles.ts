@@ -1,0 +1,105 @@
+/**
+ * Acknowledged JT/T 808 fixes per second through Kafka with the node split into roles: a real single-node broker
+ * (scripts/kafka.sh), a PostgreSQL server, a centre, a stream worker and 1 or more gateways, each a `vigil start`
+ * child process. Terminals (in load-client processes of their own, one per gateway) keep `--window` 0x0200 frames
+ * in flight each; a 0x8001 here means "in Kafka with acks=all". Every process shares the machine, broker included.
+ *
+ *   npx tsx bench/kafka-roles.ts [--gateways 1] [--terminals 200] [--window 4] [--seconds 10]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { LoadClientProcess } from './jt808-load-client-process.js';
+import { startKafkaBroker } from '../tests/support/kafka-broker.js';
+import { createDatabase, startPostgresServer } from '../tests/support/postgres-server.js';
+import { startVigil, type VigilProcess } from '../tests/support/vigil-process.js';
+
+const FIRST_PHONE = 13_900_000_000;
+const PARTITIONS = 8;
+
+const { values } = parseArgs({
+  options: {
+    gateways: { type: 'string', default: '1' },
+    terminals: { type: 'string', default: '200' },
+    window: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
+const gatewayCount = Number(values.gateways);
+const terminals = Number(values.terminals);
+const window = Number(values.window);
+const seconds = Number(values.seconds);
+
+const root = mkdtempSync(path.join(tmpdir(), 'vigil-bench-kafka-roles-'));
+const [broker, postgres] = await Promise.all([startKafkaBroker(), startPostgresServer()]);
+const processes: VigilProcess[] = [];
+const clients: LoadClientProcess[] = [];
+try {
+  const postgresUrl = await createDatabase(postgres, 'vigil_bench');
+  const start = async (role: string, name: string): Promise<VigilProcess> => {
+    const node = await startVigil({
+      dataDir: path.join(root, name),
+      args: [
+        '--role',
+        role,
+        '--kafka-brokers',
+        broker.brokers,
+        '--postgres-url',
+        postgresUrl,
+        '--log-partitions',
+        String(PARTITIONS),
+        '--log-level',
+        'warn',
+      ],
+    });
+    processes.push(node);
+    return node;
+  };
+  await Promise.all([start('center', 'center'), start('stream', 'stream')]);
+  const gateways: VigilProcess[] = [];
+  for (let g = 0; g < gatewayCount; g++) gateways.push(await start('gateway', `gateway-${g}`));
+  const perGateway = Math.ceil(terminals / gatewayCount);
+  for (const [g, gateway] of gateways.entries()) {
+    const client = new LoadClientProcess();
+    clients.push(client);
+    const connected = await client.ask<'connected'>({
+      cmd: 'connect',
+      port: gateway.jt808Port,
+      count: perGateway,
+      firstPhone: FIRST_PHONE + g * perGateway,
+      authCode: '',
+      register: true,
+      firstPlateIndex: g * perGateway,
+      concurrency: 50,
+    });
+    if (connected.connected < perGateway)
+      throw new Error(`gateway ${g}: ${connected.failed} of ${perGateway} terminals could not log in`);
+  }
+  const framesPerTerminal = Math.min(2_000, Math.ceil((60_000 * seconds) / terminals));
+  // A short warm-up (JIT, producer connections, partition leaders), then the measured load on every gateway at once.
+  await Promise.all(clients.map((c) => c.ask<'loaded'>({ cmd: 'load', seconds: 2, window, framesPerTerminal })));
+  const reports = await Promise.all(
+    clients.map((c) => c.ask<'loaded'>({ cmd: 'load', seconds, window, framesPerTerminal })),
+  );
+  const acked = reports.reduce((n, r) => n + r.acked, 0);
+  const refused = reports.reduce((n, r) => n + r.refused, 0);
+  console.log(
+    JSON.stringify({
+      bench: 'kafka-roles',
+      gateways: gatewayCount,
+      terminals: perGateway * gatewayCount,
+      window,
+      seconds,
+      acked_fixes_per_s: Math.round(acked / seconds),
+      per_gateway: reports.map((r) => Math.round(r.acked / r.seconds)),
+      refused,
+    }),
+  );
+} finally {
+  for (const client of clients) await client.close();
+  for (const node of processes) await node.stop();
+  await broker.stop();
+  await postgres.stop();
+  rmSync(root, { recursive: true, force: true });
+}

@@ -1,0 +1,207 @@
+/**
+ * Issue #15, failover of a gateway: two gateways, a stream worker and a centre as separate `vigil start --role …`
+ * processes on a real Kafka broker and a real PostgreSQL server. Terminals report through both gateways, each fix
+ * waiting for its 0x8001; one gateway is killed with SIGKILL while they report. Its terminals reconnect to the
+ * other gateway (their auth codes are in the shared PostgreSQL server), log in again and retransmit the fix that
+ * was not acknowledged, as a terminal does.
+ *
+ * - No acknowledged fix is lost: every one is in the centre's ClickHouse.
+ * - No fix is stored twice: `FINAL` (the replacing engine's view) holds each (terminal, time) once. A fix that
+ *   reached Kafka but whose 0x8001 died with the gateway is retransmitted, so it may sit in the table twice until
+ *   ClickHouse merges the parts; the test reports how many such rows it saw.
+ * - An overspeed episode that starts on the killed gateway and ends on the other is one alarm, opened and closed
+ *   (two versions), each stored once.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locationBody } from '../cli/demo/location.js';
+import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
+import { overspeedRows } from './support/crash-restart.js';
+import { startKafkaBroker, type KafkaBroker } from './support/kafka-broker.js';
+import { createDatabase, startPostgresServer, type PostgresServer } from './support/postgres-server.js';
+import { eventually, until, startVigil, type VigilProcess } from './support/vigil-process.js';
+
+const PARTITIONS = 4;
+const TERMINALS = 6;
+const FIXES_PER_TERMINAL = 30;
+/** Terminal 0 speeds from this fix to the one before SPEEDING_UNTIL: the gateway dies in between. */
+const SPEEDING_FROM = 5;
+const SPEEDING_UNTIL = 25;
+/** Killed once this many fixes were acknowledged in all (a third of them). */
+const KILL_AFTER_FIXES = (TERMINALS * FIXES_PER_TERMINAL) / 3;
+/** Between a terminal's fixes, so that the kill lands while every terminal still has fixes to send. */
+const FIX_PACING_MS = 50;
+/** A terminal whose gateway does not answer within this gives up on it and reconnects to the other. */
+const REPLY_TIMEOUT_MS = 5_000;
+const phoneOf = (i: number): string => `0139888000${String(i).padStart(2, '0')}`;
+const PHONES = Array.from({ length: TERMINALS }, (_, i) => phoneOf(i));
+const SPEEDER = PHONES[0];
+
+const root = mkdtempSync(path.join(tmpdir(), 'vigil-gateway-failover-'));
+let broker: KafkaBroker;
+let postgres: PostgresServer;
+let postgresUrl: string;
+const processes: VigilProcess[] = [];
+
+beforeAll(async () => {
+  [broker, postgres] = await Promise.all([startKafkaBroker(), startPostgresServer()]);
+  postgresUrl = await createDatabase(postgres, 'vigil_gateway_failover');
+}, 150_000);
+
+afterAll(async () => {
+  for (const p of processes) await p.stop();
+  await broker?.stop();
+  await postgres?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function startRole(role: string, name: string): Promise<VigilProcess> {
+  const node = await startVigil({
+    dataDir: path.join(root, name),
+    args: [
+      '--role',
+      role,
+      '--kafka-brokers',
+      broker.brokers,
+      '--postgres-url',
+      postgresUrl,
+      '--log-partitions',
+      String(PARTITIONS),
+      '--log-level',
+      'warn',
+    ],
+  });
+  processes.push(node);
+  return node;
+}
+
+/**
+ * A terminal that reports its fixes one by one, each until a 0x8001 acknowledges it, on whichever gateway answers:
+ * when its gateway goes away it logs in on the next one and sends the same fix again.
+ */
+async function drive(
+  index: number,
+  gateways: readonly VigilProcess[],
+  t0: number,
+  acknowledged: number[],
+  onAck: () => void,
+): Promise<{ reconnects: number }> {
+  const phone = phoneOf(index);
+  let at = index % gateways.length;
+  let terminal: SimulatedTerminal | undefined;
+  let reconnects = -1;
+  for (let fix = 0; fix < FIXES_PER_TERMINAL;) {
+    try {
+      if (terminal === undefined || !terminal.connected) {
+        terminal?.close();
+        terminal = new SimulatedTerminal({ phone, plate: `豫A8F${phone.slice(-3)}`, plateColor: 2, version: 2013 });
+        await terminal.connect('127.0.0.1', gateways[at].jt808Port);
+        await terminal.logIn();
+        reconnects++;
+      }
+      const speeding = index === 0 && fix >= SPEEDING_FROM && fix < SPEEDING_UNTIL;
+      const time = t0 + fix * 1_000;
+      const reply = await terminal.request(
+        {
+          msgId: 0x0200,
+          body: locationBody(
+            { lat: 34.75, lon: 113.62 + fix * 0.0005, speedKmh: speeding ? 130 : 60, directionDeg: 90, time },
+            2013,
+          ),
+        },
+        { timeoutMs: REPLY_TIMEOUT_MS, retries: 0 },
+      );
+      if ((reply.body as { result?: unknown }).result !== 0) throw new Error(`fix ${fix} refused`);
+      acknowledged.push(time);
+      onAck();
+      fix++;
+      await new Promise((resolve) => setTimeout(resolve, FIX_PACING_MS));
+    } catch {
+      // The gateway is gone (or did not answer): the next one, and the same fix again.
+      terminal?.close();
+      terminal = undefined;
+      at = (at + 1) % gateways.length;
+    }
+  }
+  terminal?.close();
+  return { reconnects };
+}
+
+describe('a gateway killed while terminals report (vigil start --role gateway, twice)', () => {
+  it('loses no acknowledged fix, keeps each once after FINAL, and its terminals go on through the other gateway', async () => {
+    const [centre] = await Promise.all([startRole('center', 'center'), startRole('stream', 'stream')]);
+    const doomed = await startRole('gateway', 'gateway-a');
+    const survivor = await startRole('gateway', 'gateway-b');
+    const gateways = [doomed, survivor];
+
+    const t0 = Math.floor(Date.now() / 1000) * 1000 - 300_000;
+    const acknowledged = PHONES.map(() => [] as number[]);
+    let acknowledgedTotal = 0;
+    const driving = PHONES.map((_, i) => drive(i, gateways, t0, acknowledged[i], () => acknowledgedTotal++));
+    await until(() => acknowledgedTotal >= KILL_AFTER_FIXES, 120_000, `${KILL_AFTER_FIXES} fixes acknowledged`);
+    await doomed.crash();
+    const killedAt = acknowledgedTotal;
+    const outcomes = await Promise.all(driving);
+
+    // The kill came while they reported, and the terminals of the dead gateway moved to the other.
+    expect(killedAt).toBeLessThan(TERMINALS * FIXES_PER_TERMINAL);
+    const moved = outcomes.filter((o, i) => i % 2 === 0 && o.reconnects >= 1).length;
+    expect(moved).toBe(TERMINALS / 2);
+    for (const times of acknowledged) expect(times).toHaveLength(FIXES_PER_TERMINAL);
+    const expected = TERMINALS * FIXES_PER_TERMINAL;
+
+    // Every acknowledged fix is in the centre's ClickHouse; FINAL holds each once.
+    const inPhones = `terminal_id IN (${PHONES.map((p) => `'${p}'`).join(', ')})`;
+    const stored = await eventually(
+      async () => {
+        const { rows } = await centre.sql<[string, string]>(
+          `SELECT count(), uniqExact(terminal_id, ts) FROM telemetry WHERE ${inPhones}`,
+        );
+        const [count, distinct] = rows[0].map(Number);
+        return distinct >= expected ? { count, distinct } : undefined;
+      },
+      60_000,
+      `${expected} distinct fixes in the centre's ClickHouse`,
+    );
+    expect(stored.distinct).toBe(expected);
+    const { rows: final } = await centre.sql<[string]>(`SELECT count() FROM telemetry FINAL WHERE ${inPhones}`);
+    expect(Number(final[0][0])).toBe(expected);
+    // At most the fix each terminal of the dead gateway had in flight may sit twice before a merge.
+    expect(stored.count - expected).toBeLessThanOrEqual(TERMINALS / 2);
+    const { rows: storedTimes } = await centre.sql<[string, string]>(
+      `SELECT DISTINCT terminal_id, toString(toUnixTimestamp64Milli(ts)) FROM telemetry WHERE ${inPhones}`,
+    );
+    PHONES.forEach((phone, i) =>
+      expect(
+        storedTimes
+          .filter(([p]) => p === phone)
+          .map(([, ts]) => Number(ts))
+          .sort((a, b) => a - b),
+      ).toEqual([...acknowledged[i]].sort((a, b) => a - b)),
+    );
+
+    // The speeder's episode, begun on the killed gateway and ended on the other, is one alarm of two versions.
+    const alarm = await eventually(
+      async () => {
+        const rows = await overspeedRows(centre, SPEEDER);
+        return rows.versions >= 2 ? rows : undefined;
+      },
+      60_000,
+      'the overspeed alarm opened and closed',
+    );
+    expect(alarm).toEqual({ alarmIds: 1, rows: 2, versions: 2 });
+    for (const phone of PHONES.slice(1)) expect((await overspeedRows(centre, phone)).rows).toBe(0);
+    console.log(
+      JSON.stringify({
+        gateway_failover: {
+          fixes_acknowledged: expected,
+          acknowledged_before_kill: killedAt,
+          rows_before_merge: stored.count,
+          rows_final: Number(final[0][0]),
+        },
+      }),
+    );
+  }, 420_000);
+});

@@ -1,0 +1,183 @@
+/**
+ * Issue #15, failover of the stream worker: a centre, a gateway and two stream workers as separate
+ * `vigil start --role …` processes on a real Kafka broker and a real PostgreSQL server. One worker runs the rules
+ * (it holds the rules lock), the other stands by. The one running them is killed with SIGKILL in the middle of an
+ * overspeed episode; the standby takes the lock, restores the snapshot the dead worker kept in PostgreSQL,
+ * re-evaluates from Kafka everything since, and goes on.
+ *
+ * - The episode opened by the dead worker is closed by the other under the same id: one alarm, two versions.
+ * - An alarm opened after the kill is raised once; no vehicle gets an alarm it should not.
+ * - The alarms topic holds every version once: the worker that took over re-evaluated what the dead one had seen
+ *   and sent none of its versions again.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlarmRow } from '../schema/index.js';
+import { KAFKA_LOG_DEFAULTS, KafkaLog, TOPICS } from '../stream/index.js';
+import { loggedInTerminal, metricOf, overspeedRows, reportFixes, type Fix } from './support/crash-restart.js';
+import { startKafkaBroker, type KafkaBroker } from './support/kafka-broker.js';
+import { createDatabase, startPostgresServer, type PostgresServer } from './support/postgres-server.js';
+import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+
+const SPEEDER = '013955500001';
+const STEADY = ['013955500002', '013955500003'];
+const PHONES = [SPEEDER, ...STEADY];
+const PARTITIONS = 4;
+const root = mkdtempSync(path.join(tmpdir(), 'vigil-stream-failover-'));
+let broker: KafkaBroker;
+let postgres: PostgresServer;
+let postgresUrl: string;
+const processes: VigilProcess[] = [];
+
+beforeAll(async () => {
+  [broker, postgres] = await Promise.all([startKafkaBroker(), startPostgresServer()]);
+  postgresUrl = await createDatabase(postgres, 'vigil_stream_failover');
+}, 150_000);
+
+afterAll(async () => {
+  for (const p of processes) await p.stop();
+  await broker?.stop();
+  await postgres?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function startRole(role: string, name: string): Promise<VigilProcess> {
+  const node = await startVigil({
+    dataDir: path.join(root, name),
+    args: [
+      '--role',
+      role,
+      '--kafka-brokers',
+      broker.brokers,
+      '--postgres-url',
+      postgresUrl,
+      '--log-partitions',
+      String(PARTITIONS),
+      // Only the start-up snapshot: the worker taking over re-evaluates everything the dead one saw.
+      '--rules-snapshot-interval-s',
+      '3600',
+      '--log-level',
+      'warn',
+    ],
+  });
+  processes.push(node);
+  return node;
+}
+
+async function report(gateway: VigilProcess, phone: string, fixes: Fix[]): Promise<void> {
+  const terminal = await loggedInTerminal(gateway, phone, `豫A5S${phone.slice(-3)}`);
+  try {
+    await reportFixes(terminal, fixes);
+  } finally {
+    terminal.close();
+  }
+}
+
+const active = async (node: VigilProcess): Promise<number | undefined> => metricOf(node, 'vigil_rules_active');
+
+/** `terminal:alarm_id:version` of every overspeed record of the test's terminals in the alarms topic. */
+async function alarmsInTopic(): Promise<string[]> {
+  const log = await KafkaLog.connect({
+    ...KAFKA_LOG_DEFAULTS,
+    brokers: broker.brokers,
+    partitions: PARTITIONS,
+    topics: Object.values(TOPICS),
+    clientId: 'vigil-test',
+    connectTimeoutMs: 20_000,
+  });
+  try {
+    return (await log.readSince<AlarmRow>(TOPICS.alarms, 0))
+      .filter((r) => r.value.rule === 'overspeed' && PHONES.includes(r.value.terminal_id))
+      .map((r) => `${r.value.terminal_id}:${r.value.alarm_id}:${r.value.version}`)
+      .sort();
+  } finally {
+    await log.close();
+  }
+}
+
+describe('the stream worker running the rules killed mid-episode (vigil start --role stream, twice)', () => {
+  it('is replaced by the standby, and every alarm is raised once with the same id', async () => {
+    const [centre, gateway] = await Promise.all([startRole('center', 'center'), startRole('gateway', 'gateway')]);
+    const first = await startRole('stream', 'stream-a');
+    const second = await startRole('stream', 'stream-b');
+    // One runs the rules, the other stands by.
+    expect(await active(first)).toBe(1);
+    expect(await active(second)).toBe(0);
+
+    const t0 = Math.floor(Date.now() / 1000) * 1000 - 120_000;
+    await report(gateway, SPEEDER, [
+      { speedKmh: 60, time: t0 },
+      { speedKmh: 130, time: t0 + 1_000 },
+      { speedKmh: 130, time: t0 + 2_000 },
+    ]);
+    for (const phone of STEADY)
+      await report(
+        gateway,
+        phone,
+        Array.from({ length: 5 }, (_, i) => ({ speedKmh: 60, time: t0 + i * 1_000 })),
+      );
+    await eventually(
+      async () => ((await overspeedRows(centre, SPEEDER)).rows > 0 ? true : undefined),
+      60_000,
+      'the overspeed alarm opened by the first worker',
+    );
+    const { rows: opened } = await centre.sql<[string]>(
+      `SELECT alarm_id FROM alarms WHERE terminal_id = '${SPEEDER}' AND rule = 'overspeed'`,
+    );
+
+    await first.crash();
+    const killedAt = performance.now();
+    // The episode goes on and closes, and another vehicle speeds, while the rules change hands.
+    await report(gateway, SPEEDER, [
+      { speedKmh: 130, time: t0 + 20_000 },
+      { speedKmh: 60, time: t0 + 21_000 },
+    ]);
+    await report(gateway, STEADY[0], [
+      { speedKmh: 130, time: t0 + 40_000 },
+      { speedKmh: 130, time: t0 + 41_000 },
+    ]);
+    await eventually(async () => ((await active(second)) === 1 ? true : undefined), 60_000, 'the standby taking over');
+    const tookOverMs = Math.round(performance.now() - killedAt);
+
+    const closed = await eventually(
+      async () => {
+        const rows = await overspeedRows(centre, SPEEDER);
+        return rows.versions >= 2 ? rows : undefined;
+      },
+      90_000,
+      'the overspeed alarm closed by the second worker',
+    );
+    expect(closed).toEqual({ alarmIds: 1, rows: 2, versions: 2 });
+    const closedAfterKillMs = Math.round(performance.now() - killedAt);
+    const { rows: ids } = await centre.sql<[string]>(
+      `SELECT DISTINCT alarm_id FROM alarms WHERE terminal_id = '${SPEEDER}' AND rule = 'overspeed'`,
+    );
+    expect(ids).toEqual(opened);
+    await eventually(
+      async () => ((await overspeedRows(centre, STEADY[0])).rows > 0 ? true : undefined),
+      60_000,
+      'the alarm raised after the kill',
+    );
+    expect(await overspeedRows(centre, STEADY[0])).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
+    expect((await overspeedRows(centre, STEADY[1])).rows).toBe(0);
+    // The worker that took over re-evaluated what the dead one had seen before it took new input.
+    expect(await metricOf(second, 'vigil_rules_replayed_total')).toBeGreaterThanOrEqual(13);
+
+    // Each version is in the alarms topic once: none was sent again by the worker that took over.
+    const sent = await alarmsInTopic();
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent).size).toBe(3);
+    expect(sent.filter((s) => s.startsWith(SPEEDER)).map((s) => s.split(':')[2])).toEqual(['1', '2']);
+    console.log(
+      JSON.stringify({
+        stream_failover: {
+          took_over_ms: tookOverMs,
+          closed_alarm_stored_ms: closedAfterKillMs,
+          versions_sent: sent.length,
+        },
+      }),
+    );
+  }, 420_000);
+});
