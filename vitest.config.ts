@@ -31,6 +31,20 @@ export const EXCLUSIVE = [
 ];
 
 /**
+ * Files that start an Apache Kafka broker (a JVM of about 330 MB that takes seconds of CPU to start) and whose
+ * failovers wait on Kafka's session timeouts: one at a time, beside the shared files, so that no more than one
+ * broker competes with them for the two cores.
+ */
+export const ONE_BROKER_AT_A_TIME = [
+  'stream/log/kafka-log.test.ts',
+  'tests/kafka-broker.test.ts',
+  'tests/kafka-node.e2e.test.ts',
+  'tests/kafka-roles.e2e.test.ts',
+  'tests/kafka-stream-failover.e2e.test.ts',
+  'tests/kafka-gateway-failover.e2e.test.ts',
+];
+
+/**
  * Every other file mostly waits — on sockets, child processes, a PostgreSQL server, Chromium — so several run at
  * once: three on two cores cut the run to about half. Each is still its own forked process with its own
  * temporary directory and loopback ports chosen by the system, so they cannot meet.
@@ -46,8 +60,17 @@ export default defineConfig({
         test: {
           name: 'shared',
           include: ['**/*.test.ts'],
-          exclude: [...COMMON.exclude, ...EXCLUSIVE],
-          maxWorkers: SHARED_WORKERS,
+          exclude: [...COMMON.exclude, ...EXCLUSIVE, ...ONE_BROKER_AT_A_TIME],
+          maxWorkers: SHARED_WORKERS - 1,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'kafka',
+          include: ONE_BROKER_AT_A_TIME,
+          fileParallelism: false,
           sequence: { groupOrder: 0 },
         },
       },
