@@ -14,7 +14,8 @@ import { deskFacts } from './desk-facts.js';
 import { assessmentItems } from './drill-down.js';
 import { addCounts, ASSESSMENT_INDICATORS, figuresOf, zeroCounts, type IndicatorCounts } from './indicators.js';
 import { parsePeriod } from './period.js';
-import { VEHICLE_FACT_DEFAULTS, vehicleFacts, type VehicleFactOptions } from './vehicle-facts.js';
+import type { AssessmentRollups } from './rollups.js';
+import { VEHICLE_FACT_DEFAULTS, vehicleFacts, type StoredDays, type VehicleFactOptions } from './vehicle-facts.js';
 
 export type AssessmentLevel = 'city' | 'county' | 'enterprise';
 
@@ -32,6 +33,11 @@ export interface AssessmentsDeps {
   now: Clock;
   /** The thresholds in force (`assessment`); without it, the options given to the constructor. */
   config?: Pick<CenterConfig, 'get'>;
+  /**
+   * The daily aggregates: with them, the vehicles' figures are sums over the stored days and the raw facts of the
+   * days not stored (today); without them, one pass over the raw facts of the whole period.
+   */
+  rollups?: Pick<AssessmentRollups, 'storedDays'>;
 }
 
 export class Assessments {
@@ -54,6 +60,16 @@ export class Assessments {
       },
       version,
     };
+  }
+
+  /** The days of the period stored as aggregates with these thresholds, or undefined without aggregates. */
+  private async storedDays(
+    startsAt: number,
+    endsAt: number,
+    options: VehicleFactOptions,
+  ): Promise<StoredDays | undefined> {
+    if (this.deps.rollups === undefined) return undefined;
+    return { stored: await this.deps.rollups.storedDays(startsAt, endsAt, options) };
   }
 
   /**
@@ -111,8 +127,16 @@ export class Assessments {
     const rows = query.level === 'enterprise' ? [] : this.rowsOf(principal.orgCode, scope, query.level);
     const now = this.deps.now();
     const { options, version } = await this.thresholds();
+    const days = await this.storedDays(period.starts_at, period.ends_at, options);
     const [vehicles, desks] = await Promise.all([
-      vehicleFacts(this.deps.analytics, { by: 'home_org_code', keys: area }, period.starts_at, period.ends_at, options),
+      vehicleFacts(
+        this.deps.analytics,
+        { by: 'home_org_code', keys: area },
+        period.starts_at,
+        period.ends_at,
+        options,
+        days,
+      ),
       deskFacts(this.deps.sql, area, period.starts_at, period.ends_at, now),
     ]);
     const byOrg = new Map<string, IndicatorCounts>();
@@ -158,7 +182,7 @@ export class Assessments {
       totals: unitOf(scopeUnit, area),
       units:
         query.level === 'enterprise'
-          ? await this.enterpriseRows(area, period.starts_at, period.ends_at, now, viewed, options)
+          ? await this.enterpriseRows(area, period.starts_at, period.ends_at, now, viewed, options, days)
           : rows.map((unit) => unitOf(unit, org.subtree(unit.code))),
     };
   }
@@ -175,6 +199,7 @@ export class Assessments {
     now: number,
     viewed: ReadonlySet<string>,
     options: VehicleFactOptions,
+    days: StoredDays | undefined,
   ): Promise<AssessmentUnit[]> {
     const { org } = this.deps;
     const enterprises = await this.deps.sql.query<{ id: string; name: string; org_code: string }>(
@@ -183,7 +208,7 @@ export class Assessments {
     );
     const ids = enterprises.map((e) => e.id);
     const [vehicles, desks] = await Promise.all([
-      vehicleFacts(this.deps.analytics, { by: 'enterprise_id', keys: ids }, startsAt, endsAt, options),
+      vehicleFacts(this.deps.analytics, { by: 'enterprise_id', keys: ids }, startsAt, endsAt, options, days),
       deskFacts(this.deps.sql, area, startsAt, endsAt, now, ids),
     ]);
     return enterprises.map((enterprise): AssessmentUnit => {

@@ -1,0 +1,309 @@
+/**
+ * The daily rollup of the assessment facts (docs/assessment.md, "Daily aggregates"): each closed Beijing day's
+ * vehicle facts are computed once into `assessment_vehicle_days` and read from there by every later assessment.
+ *
+ * A scheduled rollup rather than materialized views: a day's track needs every fix of the day in order (a view sees
+ * one insert at a time, and back-filled fixes arrive days later, between fixes already stored), and the figures
+ * depend on configured thresholds that can change. So a pass compares, for every closed day of the retention, the
+ * row counts of its sources (telemetry, alarms, refused frames) and the thresholds with those the stored roll was
+ * made from, and rolls again each day that is missing, whose sources changed (late or replayed data) or whose
+ * thresholds are no longer those in force. A roll writes a whole new generation of the day and only then its record,
+ * so a crash mid-roll leaves the previous generation in force, and a roll repeated gives the same rows again.
+ */
+import type { Logger, Metrics } from '../../schema/index.js';
+import { ASSESSMENT_VEHICLE_DAYS, physicalTablesOf } from '../../schema/index.js';
+import type { Analytics } from '../../store/index.js';
+import type { Clock } from '../access/actor.js';
+import type { CenterConfig } from '../config/center-config.js';
+import { dayNumberOf, dayStartOf, DAY_FACT_COLUMNS, literal, vehicleDaysSql } from './vehicle-days.js';
+import { VEHICLE_FACT_DEFAULTS, type VehicleFactOptions } from './vehicle-facts.js';
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+const TZ = "'Asia/Shanghai'";
+
+export interface AssessmentRollupOptions {
+  /** How often a pass looks for days to roll up; 0: only when `tick()` is called. */
+  checkIntervalMs: number;
+  /** Closed days kept rolled up, counted back from yesterday: telemetry's retention. */
+  daysMax: number;
+}
+
+export const ASSESSMENT_ROLLUP_DEFAULTS: AssessmentRollupOptions = { checkIntervalMs: 10 * 60_000, daysMax: 400 };
+
+export interface AssessmentRollupsDeps {
+  analytics: Pick<Analytics, 'queryInternal' | 'commandInternal' | 'layout'>;
+  /** The thresholds in force (`assessment`); without it, the defaults. */
+  config?: Pick<CenterConfig, 'get'>;
+  now: Clock;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** Why a day was rolled (again). */
+export type RollupReason = 'missing' | 'late_data' | 'parameters';
+
+export interface RollupPass {
+  /** Days rolled in this pass, newest first, with the reason. */
+  rolled: { day: number; reason: RollupReason; rows: number }[];
+  /** Closed days of the window whose stored roll is current. */
+  current: number;
+}
+
+/** The thresholds as stored with a roll: the same text for the same thresholds. */
+export function parametersText(options: VehicleFactOptions): string {
+  return JSON.stringify({
+    track_gap_seconds: options.trackGapSeconds,
+    track_gap_km: options.trackGapKm,
+    overspeed_rules: [...options.overspeedRules],
+    fatigue_rules: [...options.fatigueRules],
+    drift_rules: [...options.driftRules],
+  });
+}
+
+interface DayRecord {
+  rolledAt: number;
+  parameters: string;
+  sources: string;
+}
+
+export class AssessmentRollups {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private readonly rolledDays;
+  private readonly pendingDays;
+  private readonly failures;
+
+  constructor(
+    private readonly deps: AssessmentRollupsDeps,
+    private readonly options: AssessmentRollupOptions = ASSESSMENT_ROLLUP_DEFAULTS,
+  ) {
+    if (!Number.isInteger(options.daysMax) || options.daysMax < 1 || options.daysMax > 4000)
+      throw new Error(`assessment rollup daysMax value ${options.daysMax} is outside [1, 4000]`);
+    this.rolledDays = deps.metrics.counter(
+      'vigil_assessment_rollup_days_total',
+      'Beijing days rolled up into assessment_vehicle_days, by reason (missing, late_data, parameters)',
+      ['reason'],
+    );
+    this.pendingDays = deps.metrics.gauge(
+      'vigil_assessment_rollup_days_pending',
+      'Closed days of the window still to roll up (again) at the start of the last pass; 0 when all are current',
+    );
+    this.failures = deps.metrics.counter('vigil_assessment_rollup_failures_total', 'Rollup passes that failed');
+  }
+
+  start(): void {
+    if (this.timer || this.options.checkIntervalMs <= 0) return;
+    const check = (): void => {
+      this.running = this.running
+        .then(() => this.tick())
+        .catch((error: unknown) => {
+          this.failures.inc();
+          this.deps.logger.error('assessment rollup failed', { error: String(error) });
+        });
+    };
+    check();
+    this.timer = setInterval(check, this.options.checkIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  async thresholds(): Promise<VehicleFactOptions> {
+    if (this.deps.config === undefined) return VEHICLE_FACT_DEFAULTS;
+    const { value } = await this.deps.config.get('assessment');
+    return {
+      trackGapSeconds: value.track_gap_seconds,
+      trackGapKm: value.track_gap_km,
+      overspeedRules: value.overspeed_rules,
+      fatigueRules: value.fatigue_rules,
+      driftRules: value.drift_rules,
+    };
+  }
+
+  /**
+   * The days of [startsAt, endsAt) whose stored roll was made with `options`: day → the generation in force. A
+   * day rolled with other thresholds is not listed (it is computed from the raw facts until it is rolled again).
+   */
+  async storedDays(startsAt: number, endsAt: number, options: VehicleFactOptions): Promise<Map<number, number>> {
+    const records = await this.records(dayNumberOf(startsAt), dayNumberOf(endsAt - 1));
+    const wanted = parametersText(options);
+    const stored = new Map<number, number>();
+    for (const [day, record] of records) if (record.parameters === wanted) stored.set(day, record.rolledAt);
+    return stored;
+  }
+
+  /** One pass: rolls every closed day of the window that is missing, changed or rolled with other thresholds. */
+  async tick(): Promise<RollupPass> {
+    const options = await this.thresholds();
+    const wanted = parametersText(options);
+    const todayStart = dayStartOf(dayNumberOf(this.deps.now()));
+    const firstStart = todayStart - this.options.daysMax * DAY_MS;
+    const [records, sources] = await Promise.all([
+      this.records(dayNumberOf(firstStart), dayNumberOf(todayStart - 1)),
+      this.sourceCounts(firstStart, todayStart, options),
+    ]);
+    const due: { day: number; reason: RollupReason; sources: string }[] = [];
+    for (let at = todayStart - DAY_MS; at >= firstStart; at -= DAY_MS) {
+      const day = dayNumberOf(at);
+      const record = records.get(day);
+      const counted = sources.get(day) ?? EMPTY_SOURCES;
+      if (record === undefined) due.push({ day, reason: 'missing', sources: counted });
+      else if (record.parameters !== wanted) due.push({ day, reason: 'parameters', sources: counted });
+      else if (record.sources !== counted) due.push({ day, reason: 'late_data', sources: counted });
+    }
+    if (due.length > 0)
+      this.deps.logger.info('assessment rollup starting', {
+        days: due.length,
+        newest: due[0]!.day,
+        oldest: due[due.length - 1]!.day,
+      });
+    const rolled: RollupPass['rolled'] = [];
+    // A day nothing was stored for has no rows to compute: its records are written at once.
+    const empty = due.filter((d) => d.sources === EMPTY_SOURCES);
+    if (empty.length > 0) {
+      const rolledAt = Math.trunc(this.deps.now());
+      await this.deps.analytics.commandInternal(
+        `INSERT INTO assessment_rollup_days (day, rolled_at, parameters, sources, vehicle_rows, seconds) VALUES ${empty
+          .map(
+            ({ day }) =>
+              `(${day}, fromUnixTimestamp64Milli(toInt64(${Math.max(rolledAt, (records.get(day)?.rolledAt ?? 0) + 1)})), ${literal(wanted)}, '${EMPTY_SOURCES}', 0, 0)`,
+          )
+          .join(', ')}`,
+      );
+      for (const { day, reason } of empty) {
+        rolled.push({ day, reason, rows: 0 });
+        this.rolledDays.inc({ reason });
+      }
+    }
+    const full = due.filter((d) => d.sources !== EMPTY_SOURCES);
+    this.pendingDays.set(undefined, full.length);
+    for (const [i, { day, reason, sources: counted }] of full.entries()) {
+      const { rows, seconds } = await this.rollDay(day, options, counted, records.get(day)?.rolledAt ?? 0);
+      rolled.push({ day, reason, rows });
+      this.rolledDays.inc({ reason });
+      this.pendingDays.set(undefined, full.length - i - 1);
+      this.deps.logger.info('assessment day rolled up', {
+        day,
+        reason,
+        vehicles: rows,
+        seconds: Math.round(seconds * 100) / 100,
+        done: i + 1,
+        of: full.length,
+      });
+    }
+    this.pendingDays.set(undefined, 0);
+    const closedDays = Math.round((todayStart - firstStart) / DAY_MS);
+    return { rolled, current: closedDays - due.length + rolled.length };
+  }
+
+  /**
+   * Computes one closed day into a new generation of its rows, then records it as the one in force, then deletes
+   * the older generations. Rolling a day twice gives the same rows; the record names the last.
+   */
+  async rollDay(
+    day: number,
+    options: VehicleFactOptions,
+    sources: string,
+    previousRolledAt = 0,
+  ): Promise<{ rows: number; seconds: number }> {
+    const started = performance.now();
+    const startsAt = dayStartOf(day);
+    // Generations of a day are ordered by rolled_at: a clock that went back must not make an older one win.
+    const rolledAt = Math.max(Math.trunc(this.deps.now()), previousRolledAt + 1);
+    const generation = `fromUnixTimestamp64Milli(toInt64(${rolledAt}))`;
+    const columns = DAY_FACT_COLUMNS.filter((c) => c !== 'day' && c !== 'terminal_id');
+    const { analytics } = this.deps;
+    await analytics.commandInternal(`
+INSERT INTO assessment_vehicle_days (day, rolled_at, terminal_id, home_org_code, enterprise_id, vehicle_class, ${columns.join(', ')})
+SELECT d.day, ${generation}, d.terminal_id, r.home_org_code, r.enterprise_id, r.vehicle_class, ${columns.map((c) => `d.${c}`).join(', ')}
+FROM (${vehicleDaysSql(startsAt, startsAt + DAY_MS, options, null)}) AS d
+LEFT JOIN (
+  SELECT terminal_id, any(home_org_code) AS home_org_code, any(enterprise_id) AS enterprise_id,
+         toString(any(vehicle_class)) AS vehicle_class
+  FROM vehicles FINAL WHERE terminal_id != '' GROUP BY terminal_id
+) AS r ON r.terminal_id = d.terminal_id`);
+    const counted = await analytics.queryInternal(
+      `SELECT count() FROM assessment_vehicle_days WHERE day = ${day} AND rolled_at = ${generation}`,
+    );
+    const rows = Number(counted.rows[0]?.[0] ?? 0);
+    const seconds = (performance.now() - started) / 1000;
+    await this.record(day, rolledAt, parametersText(options), sources, rows, seconds);
+    // The superseded generations are no longer read; a mutation removes them in the background.
+    const [local] = physicalTablesOf(ASSESSMENT_VEHICLE_DAYS, analytics.layout);
+    await analytics.commandInternal(`${local!.alterPrefix} DELETE WHERE day = ${day} AND rolled_at < ${generation}`);
+    return { rows, seconds };
+  }
+
+  private async record(
+    day: number,
+    rolledAt: number,
+    parameters: string,
+    sources: string,
+    rows: number,
+    seconds: number,
+  ): Promise<void> {
+    await this.deps.analytics.commandInternal(
+      `INSERT INTO assessment_rollup_days (day, rolled_at, parameters, sources, vehicle_rows, seconds)
+       VALUES (${day}, fromUnixTimestamp64Milli(toInt64(${rolledAt})), ${literal(parameters)}, ${literal(sources)}, ${rows}, ${seconds})`,
+    );
+  }
+
+  private async records(firstDay: number, lastDay: number): Promise<Map<number, DayRecord>> {
+    const result = await this.deps.analytics.queryInternal(
+      `SELECT day, toUnixTimestamp64Milli(rolled_at), parameters, sources FROM assessment_rollup_days FINAL
+       WHERE day >= ${firstDay} AND day <= ${lastDay}`,
+      { rowsMax: 10_000 },
+    );
+    return new Map(
+      result.rows.map(([day, rolledAt, parameters, sources]) => [
+        Number(day),
+        { rolledAt: Number(rolledAt), parameters: String(parameters), sources: String(sources) },
+      ]),
+    );
+  }
+
+  /**
+   * Per closed day, the number of stored rows of each source a roll of it reads: telemetry by device time, the
+   * episodes of the configured rules on every day they cover, the terminals' refused frames by arrival. Rows are
+   * never deleted before their retention, so a count that differs from the roll's means data came in since (a
+   * merge of replayed duplicates lowers a count too, and costs one needless roll).
+   */
+  private async sourceCounts(
+    startsAt: number,
+    endsAt: number,
+    options: VehicleFactOptions,
+  ): Promise<Map<number, string>> {
+    const from = `fromUnixTimestamp64Milli(toInt64(${startsAt}))`;
+    const to = `fromUnixTimestamp64Milli(toInt64(${endsAt}))`;
+    const rules = [...options.overspeedRules, ...options.driftRules, ...options.fatigueRules];
+    const ruleList = rules.length > 0 ? rules.map(literal).join(', ') : "''";
+    const dayIndex = (column: string): string =>
+      `toUInt32(intDiv(toUnixTimestamp64Milli(${column}) + ${SHANGHAI_OFFSET_MS}, ${DAY_MS}))`;
+    const query = async (sql: string): Promise<Map<number, number>> => {
+      const result = await this.deps.analytics.queryInternal(sql, { rowsMax: 10_000 });
+      return new Map(result.rows.map(([day, n]) => [Number(day), Number(n)]));
+    };
+    const [telemetry, alarms, rejects] = await Promise.all([
+      query(`SELECT toYYYYMMDD(ts, ${TZ}) AS day, count() FROM telemetry
+             WHERE ts >= ${from} AND ts < ${to} GROUP BY day`),
+      query(`SELECT toYYYYMMDD(toDate('1970-01-01') + day_index) AS day, count() FROM alarms
+             ARRAY JOIN range(${dayIndex(`greatest(started_at, ${from})`)},
+                              ${dayIndex(`least(coalesce(ended_at, ${to}), ${to} - INTERVAL 1 MILLISECOND)`)} + 1) AS day_index
+             WHERE rule IN (${ruleList}) AND started_at < ${to} AND (ended_at IS NULL OR ended_at >= ${from})
+             GROUP BY day`),
+      query(`SELECT toYYYYMMDD(received_at, ${TZ}) AS day, count() FROM ingest_rejects
+             WHERE received_at >= ${from} AND received_at < ${to} AND terminal_id != '' GROUP BY day`),
+    ]);
+    const days = new Set([...telemetry.keys(), ...alarms.keys(), ...rejects.keys()]);
+    return new Map(
+      [...days].map((day) => [day, `${telemetry.get(day) ?? 0}/${alarms.get(day) ?? 0}/${rejects.get(day) ?? 0}`]),
+    );
+  }
+}
+
+const EMPTY_SOURCES = '0/0/0';
