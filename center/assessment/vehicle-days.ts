@@ -188,13 +188,15 @@ export function periodDaysSql(
 ): string {
   const parts: string[] = [];
   const only = terminals === null ? '' : ` AND terminal_id IN (${terminals})`;
-  if (stored.size > 0) {
-    const generations = [...stored].map(([day, rolledAt]) => `(${day}, ${Math.trunc(rolledAt)})`).join(', ');
+  // Only the stored days of this period: the map may hold more (a platform's roster reaches back before it).
+  const inPeriod = new Set(daysOf(startsAt, endsAt));
+  const generations = [...stored].filter(([day]) => inPeriod.has(day));
+  if (generations.length > 0)
     parts.push(
       `SELECT ${DAY_FACT_COLUMNS.join(', ')} FROM assessment_vehicle_days
-       WHERE day IN (${[...stored.keys()].join(', ')}) AND (day, toUnixTimestamp64Milli(rolled_at)) IN (${generations})${only}`,
+       WHERE day IN (${generations.map(([day]) => day).join(', ')})
+         AND (day, toUnixTimestamp64Milli(rolled_at)) IN (${generations.map(([day, at]) => `(${day}, ${Math.trunc(at)})`).join(', ')})${only}`,
     );
-  }
   let runStart: number | null = null;
   for (let at = startsAt; at <= endsAt; at += DAY_MS) {
     const rolled = at === endsAt || stored.has(dayNumberOf(at));

@@ -163,11 +163,11 @@ export function vehicleRowsOverDaysSql(
     ? "SELECT terminal_id FROM vehicles FINAL WHERE terminal_id != ''"
     : `SELECT terminal_id FROM vehicles FINAL WHERE ${groups.by} IN (${codes}) AND terminal_id != ''`;
   const vehicles = byPlatform
-    ? `SELECT m.platform AS group_key, vf.plate AS plate, vf.plate_color AS plate_color, vf.terminal_id AS terminal_id,
+    ? `SELECT m.roster_platform AS group_key, vf.plate AS plate, vf.plate_color AS plate_color, vf.terminal_id AS terminal_id,
               vf.home_org_code AS home_org_code, vf.enterprise_id AS enterprise_id, vf.terminal_id AS tkey
        FROM vehicles AS vf FINAL
        INNER JOIN (
-         SELECT terminal_id, arrayJoin(groupUniqArray(platform)) AS platform
+         SELECT terminal_id, arrayJoin(groupUniqArray(platform)) AS roster_platform
          FROM (${periodDaysSql(startsAt - PLATFORM_ROSTER_DAYS * 86_400_000, endsAt, days.stored, options, terminals)})
          WHERE platform IN (${platforms})
          GROUP BY terminal_id
