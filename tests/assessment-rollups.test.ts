@@ -10,7 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AssessmentRollups, Assessments, type AssessmentQuery } from '../center/assessment/index.js';
+import {
+  AssessmentRollups,
+  Assessments,
+  supersededGenerationsSql,
+  type AssessmentQuery,
+} from '../center/assessment/index.js';
 import type { Principal } from '../center/index.js';
 import {
   assessmentMonthDaySql,
@@ -255,6 +260,21 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
     expectSame(await report(daily, '2026-11-30', '2026-11-30'), before, 'with a cut-short generation');
     expectSame(before, await report(raw, '2026-11-30', '2026-11-30'), 'raw');
   }, 120_000);
+
+  it('deletes superseded generations on one server and on every shard of a cluster, in SQL the engine parses', async () => {
+    const single = supersededGenerationsSql(20261130, NOW, { kind: 'single' });
+    expect(single).toMatch(/^ALTER TABLE `assessment_vehicle_days` DELETE WHERE day = 20261130 AND rolled_at </);
+    const cluster = supersededGenerationsSql(20261130, NOW, { kind: 'cluster', cluster: 'vigil_province' });
+    expect(cluster).toMatch(/^ALTER TABLE `assessment_vehicle_days_local` ON CLUSTER `vigil_province` DELETE WHERE/);
+    for (const statement of [single, cluster]) {
+      const parsed = await analytics.client.query({
+        query: 'SELECT formatQuery({statement:String}) AS formatted',
+        query_params: { statement },
+        format: 'JSONEachRow',
+      });
+      expect((await parsed.json<{ formatted: string }>())[0]!.formatted).toMatch(/^ALTER TABLE/);
+    }
+  });
 
   it('answers lower platforms over the API in the caller’s scope: a city sees the platforms it supervises', async () => {
     // 查岗 of platform 1001 over JT/T 809: one answered in time, one missed, one answered late, one not yet due.

@@ -14,6 +14,6 @@ export { Rankings } from './ranking.js';
 export { rankUnits, roundScore, scoreOf } from './scoring.js';
 export { PLATFORM_ROSTER_DAYS, VEHICLE_FACT_DEFAULTS, vehicleFactsSql } from './vehicle-facts.js';
 export type { StoredDays, VehicleFactOptions } from './vehicle-facts.js';
-export { ASSESSMENT_ROLLUP_DEFAULTS, AssessmentRollups, parametersText } from './rollups.js';
+export { ASSESSMENT_ROLLUP_DEFAULTS, AssessmentRollups, parametersText, supersededGenerationsSql } from './rollups.js';
 export type { AssessmentRollupOptions, AssessmentRollupsDeps, RollupPass, RollupReason } from './rollups.js';
 export { dayNumberOf, dayStartOf, vehicleDaysSql } from './vehicle-days.js';

@@ -11,7 +11,7 @@
  * so a crash mid-roll leaves the previous generation in force, and a roll repeated gives the same rows again.
  */
 import type { Logger, Metrics } from '../../schema/index.js';
-import { ASSESSMENT_VEHICLE_DAYS, physicalTablesOf } from '../../schema/index.js';
+import { ASSESSMENT_VEHICLE_DAYS, physicalTablesOf, type DdlLayout } from '../../schema/index.js';
 import type { Analytics } from '../../store/index.js';
 import type { Clock } from '../access/actor.js';
 import type { CenterConfig } from '../config/center-config.js';
@@ -59,6 +59,15 @@ export function parametersText(options: VehicleFactOptions): string {
     fatigue_rules: [...options.fatigueRules],
     drift_rules: [...options.driftRules],
   });
+}
+
+/**
+ * Deletes the generations of a day older than `rolledAt`: no longer read, removed by a mutation in the background.
+ * On a cluster the mutation runs on the shard-local tables of every node (a distributed table takes no mutation).
+ */
+export function supersededGenerationsSql(day: number, rolledAt: number, layout: DdlLayout): string {
+  const [local] = physicalTablesOf(ASSESSMENT_VEHICLE_DAYS, layout);
+  return `${local!.alterPrefix} DELETE WHERE day = ${day} AND rolled_at < fromUnixTimestamp64Milli(toInt64(${Math.trunc(rolledAt)}))`;
 }
 
 interface DayRecord {
@@ -233,9 +242,7 @@ LEFT JOIN (
     const rows = Number(counted.rows[0]?.[0] ?? 0);
     const seconds = (performance.now() - started) / 1000;
     await this.record(day, rolledAt, parametersText(options), sources, rows, seconds);
-    // The superseded generations are no longer read; a mutation removes them in the background.
-    const [local] = physicalTablesOf(ASSESSMENT_VEHICLE_DAYS, analytics.layout);
-    await analytics.commandInternal(`${local!.alterPrefix} DELETE WHERE day = ${day} AND rolled_at < ${generation}`);
+    await analytics.commandInternal(supersededGenerationsSql(day, rolledAt, analytics.layout));
     return { rows, seconds };
   }
 
