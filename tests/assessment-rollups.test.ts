@@ -101,7 +101,7 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
         logger: createLogger((line) => logged.push(JSON.parse(line) as Record<string, unknown>), 'info'),
         metrics,
       },
-      { checkIntervalMs: 0, daysMax: 400 },
+      { checkIntervalMs: 0, daysMax: 390 },
     );
     daily = new Assessments({ ...deps, analytics, rollups });
   }, 180_000);
@@ -163,11 +163,11 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
       '4/5 20261129',
       '5/5 20261128',
     ]);
-    expect(metrics.render()).toMatch(/vigil_assessment_rollup_days_total\{reason="missing"\} 400/);
+    expect(metrics.render()).toMatch(/vigil_assessment_rollup_days_total\{reason="missing"\} 390/);
     expect(metrics.render()).toMatch(/vigil_assessment_rollup_days_pending 0/);
     const again = await rollups.tick();
     expect(again.rolled).toEqual([]);
-    expect(again.current).toBe(400);
+    expect(again.current).toBe(390);
   }, 120_000);
 
   it('answers every period, level and row the same from the stored days as from the raw facts', async () => {
@@ -329,5 +329,36 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
       ),
       'API against raw',
     );
+  }, 120_000);
+  it('keeps a day once its refused frames pass their retention: rolled once more before, never after', async () => {
+    // The open fatigue episodes end (else they would reach into every day until the clock's, each to be rolled up).
+    await analytics.commandInternal(
+      `INSERT INTO alarms SELECT alarm_id, rule, rule_version, severity, terminal_id, plate, started_at,
+         started_at + INTERVAL 1 HOUR, org_code, lat, lon, late, details, version + 1, updated_at
+       FROM alarms FINAL WHERE ended_at IS NULL`,
+    );
+    await rollups.tick();
+    const before = await report(daily, '2026-11-28', '2026-12-02');
+    expectSame(before, await report(raw, '2026-11-28', '2026-12-02'), 'with every episode ended');
+    const figure = before.totals.figures.data_qualified_rate;
+    expect(figure.denominator).toBeGreaterThan(figure.numerator);
+    // 85 days on, the month's refused frames are past the 80 days their counts are compared for: each day with facts
+    // is rolled once more (its sources are now counted without them), while the frames are still stored.
+    h.clock.now = NOW + 85 * 24 * HOUR_MS;
+    const crossing = new Map((await rollups.tick()).rolled.map((r) => [r.day, r.reason]));
+    for (const day of [20261128, 20261129, 20261130, 20261201, 20261202]) expect(crossing.get(day)).toBe('late_data');
+    expect(crossing.get(20261203)).toBe('missing');
+    expectSame(await report(daily, '2026-11-28', '2026-12-02'), before, 'rolled 85 days on');
+    expect((await rollups.tick()).rolled).toEqual([]);
+    // The engine deletes them (their retention ended): nothing is rolled again, and the stored days keep them.
+    await analytics.commandInternal('ALTER TABLE ingest_rejects DELETE WHERE 1 SETTINGS mutations_sync = 1');
+    expect((await rollups.tick()).rolled).toEqual([]);
+    const kept = await report(daily, '2026-11-28', '2026-12-02');
+    expectSame(kept, before, 'after the refused frames were deleted');
+    const rawNow = await report(raw, '2026-11-28', '2026-12-02');
+    expect(rawNow.totals.figures.data_qualified_rate.denominator).toBeLessThan(
+      before.totals.figures.data_qualified_rate.denominator,
+    );
+    h.clock.now = NOW;
   }, 120_000);
 });

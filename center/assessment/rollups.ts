@@ -11,7 +11,13 @@
  * so a crash mid-roll leaves the previous generation in force, and a roll repeated gives the same rows again.
  */
 import type { Logger, Metrics } from '../../schema/index.js';
-import { ASSESSMENT_VEHICLE_DAYS, physicalTablesOf, type DdlLayout } from '../../schema/index.js';
+import {
+  ASSESSMENT_VEHICLE_DAYS,
+  INGEST_REJECTS,
+  physicalTablesOf,
+  TELEMETRY,
+  type DdlLayout,
+} from '../../schema/index.js';
 import type { Analytics } from '../../store/index.js';
 import type { Clock } from '../access/actor.js';
 import type { CenterConfig } from '../config/center-config.js';
@@ -25,11 +31,24 @@ const TZ = "'Asia/Shanghai'";
 export interface AssessmentRollupOptions {
   /** How often a pass looks for days to roll up; 0: only when `tick()` is called. */
   checkIntervalMs: number;
-  /** Closed days kept rolled up, counted back from yesterday: telemetry's retention. */
+  /** Closed days kept rolled up (and rolled again on late data), counted back from yesterday. */
   daysMax: number;
 }
 
-export const ASSESSMENT_ROLLUP_DEFAULTS: AssessmentRollupOptions = { checkIntervalMs: 10 * 60_000, daysMax: 400 };
+/**
+ * A source's rows are deleted once past its retention, a little at a time as the engine merges: a day whose rows
+ * are being deleted must not be rolled again, or its stored history would shrink with them. So days are checked
+ * for late data only up to this many days before their source's retention ends (after that their roll is final).
+ */
+export const RETENTION_MARGIN_DAYS = 10;
+
+export const ASSESSMENT_ROLLUP_DEFAULTS: AssessmentRollupOptions = {
+  checkIntervalMs: 10 * 60_000,
+  daysMax: TELEMETRY.retention!.days - RETENTION_MARGIN_DAYS,
+};
+
+/** Refused frames are kept 90 days: beyond 80 their count is no longer compared (`-` in the sources). */
+const REJECTS_CHECKED_DAYS = INGEST_REJECTS.retention!.days - RETENTION_MARGIN_DAYS;
 
 export interface AssessmentRollupsDeps {
   analytics: Pick<Analytics, 'queryInternal' | 'commandInternal' | 'layout'>;
@@ -87,8 +106,11 @@ export class AssessmentRollups {
     private readonly deps: AssessmentRollupsDeps,
     private readonly options: AssessmentRollupOptions = ASSESSMENT_ROLLUP_DEFAULTS,
   ) {
-    if (!Number.isInteger(options.daysMax) || options.daysMax < 1 || options.daysMax > 4000)
-      throw new Error(`assessment rollup daysMax value ${options.daysMax} is outside [1, 4000]`);
+    const daysMax = TELEMETRY.retention!.days - RETENTION_MARGIN_DAYS;
+    if (!Number.isInteger(options.daysMax) || options.daysMax < 1 || options.daysMax > daysMax)
+      throw new Error(
+        `assessment rollup daysMax value ${options.daysMax} is outside [1, ${daysMax}] (telemetry's retention less ${RETENTION_MARGIN_DAYS} days)`,
+      );
     this.rolledDays = deps.metrics.counter(
       'vigil_assessment_rollup_days_total',
       'Beijing days rolled up into assessment_vehicle_days, by reason (missing, late_data, parameters)',
@@ -160,7 +182,8 @@ export class AssessmentRollups {
     for (let at = todayStart - DAY_MS; at >= firstStart; at -= DAY_MS) {
       const day = dayNumberOf(at);
       const record = records.get(day);
-      const counted = sources.get(day) ?? EMPTY_SOURCES;
+      const counted =
+        sources.get(day) ?? (at >= todayStart - REJECTS_CHECKED_DAYS * DAY_MS ? EMPTY_SOURCES : EMPTY_OLD_SOURCES);
       if (record === undefined) due.push({ day, reason: 'missing', sources: counted });
       else if (record.parameters !== wanted) due.push({ day, reason: 'parameters', sources: counted });
       else if (record.sources !== counted) due.push({ day, reason: 'late_data', sources: counted });
@@ -173,14 +196,15 @@ export class AssessmentRollups {
       });
     const rolled: RollupPass['rolled'] = [];
     // A day nothing was stored for has no rows to compute: its records are written at once.
-    const empty = due.filter((d) => d.sources === EMPTY_SOURCES);
+    const isEmpty = (sources: string): boolean => sources === EMPTY_SOURCES || sources === EMPTY_OLD_SOURCES;
+    const empty = due.filter((d) => isEmpty(d.sources));
     if (empty.length > 0) {
       const rolledAt = Math.trunc(this.deps.now());
       await this.deps.analytics.commandInternal(
         `INSERT INTO assessment_rollup_days (day, rolled_at, parameters, sources, vehicle_rows, seconds) VALUES ${empty
           .map(
-            ({ day }) =>
-              `(${day}, fromUnixTimestamp64Milli(toInt64(${Math.max(rolledAt, (records.get(day)?.rolledAt ?? 0) + 1)})), ${literal(wanted)}, '${EMPTY_SOURCES}', 0, 0)`,
+            ({ day, sources }) =>
+              `(${day}, fromUnixTimestamp64Milli(toInt64(${Math.max(rolledAt, (records.get(day)?.rolledAt ?? 0) + 1)})), ${literal(wanted)}, ${literal(sources)}, 0, 0)`,
           )
           .join(', ')}`,
       );
@@ -189,7 +213,7 @@ export class AssessmentRollups {
         this.rolledDays.inc({ reason });
       }
     }
-    const full = due.filter((d) => d.sources !== EMPTY_SOURCES);
+    const full = due.filter((d) => !isEmpty(d.sources));
     this.pendingDays.set(undefined, full.length);
     for (const [i, { day, reason, sources: counted }] of full.entries()) {
       const { rows, seconds } = await this.rollDay(day, options, counted, records.get(day)?.rolledAt ?? 0);
@@ -275,10 +299,10 @@ LEFT JOIN (
   }
 
   /**
-   * Per closed day, the number of stored rows of each source a roll of it reads: telemetry by device time, the
-   * episodes of the configured rules on every day they cover, the terminals' refused frames by arrival. Rows are
-   * never deleted before their retention, so a count that differs from the roll's means data came in since (a
-   * merge of replayed duplicates lowers a count too, and costs one needless roll).
+   * Per closed day, what a roll of it reads, counted: telemetry rows by device time, the episodes of the configured
+   * rules on every day they cover (a sum of hashes of their latest versions), the terminals' refused frames by arrival.
+   * Rows are never deleted before their retention, so a count that differs from the roll's means data came in
+   * since (a merge of replayed duplicate fixes lowers a count too, and costs one needless roll).
    */
   private async sourceCounts(
     startsAt: number,
@@ -291,14 +315,17 @@ LEFT JOIN (
     const ruleList = rules.length > 0 ? rules.map(literal).join(', ') : "''";
     const dayIndex = (column: string): string =>
       `toUInt32(intDiv(toUnixTimestamp64Milli(${column}) + ${SHANGHAI_OFFSET_MS}, ${DAY_MS}))`;
-    const query = async (sql: string): Promise<Map<number, number>> => {
+    const query = async (sql: string): Promise<Map<number, string>> => {
       const result = await this.deps.analytics.queryInternal(sql, { rowsMax: 10_000 });
-      return new Map(result.rows.map(([day, n]) => [Number(day), Number(n)]));
+      return new Map(result.rows.map(([day, n]) => [Number(day), String(n)]));
     };
     const [telemetry, alarms, rejects] = await Promise.all([
       query(`SELECT toYYYYMMDD(ts, ${TZ}) AS day, count() FROM telemetry
              WHERE ts >= ${from} AND ts < ${to} GROUP BY day`),
-      query(`SELECT toYYYYMMDD(toDate('1970-01-01') + day_index) AS day, count() FROM alarms
+      // The latest versions (FINAL), as a sum of their hashes: a new episode or version changes it, a merge of old
+      // versions does not (the alarms are few; telemetry is counted without FINAL, which is much cheaper).
+      query(`SELECT toYYYYMMDD(toDate('1970-01-01') + day_index) AS day,
+                    hex(sum(cityHash64(alarm_id, version, rule, started_at, ended_at))) FROM alarms FINAL
              ARRAY JOIN range(${dayIndex(`greatest(started_at, ${from})`)},
                               ${dayIndex(`least(coalesce(ended_at, ${to}), ${to} - INTERVAL 1 MILLISECOND)`)} + 1) AS day_index
              WHERE rule IN (${ruleList}) AND started_at < ${to} AND (ended_at IS NULL OR ended_at >= ${from})
@@ -307,10 +334,13 @@ LEFT JOIN (
              WHERE received_at >= ${from} AND received_at < ${to} AND terminal_id != '' GROUP BY day`),
     ]);
     const days = new Set([...telemetry.keys(), ...alarms.keys(), ...rejects.keys()]);
+    const rejectsFrom = dayNumberOf(endsAt - REJECTS_CHECKED_DAYS * DAY_MS);
+    const rejectsOf = (day: number): string => (day >= rejectsFrom ? (rejects.get(day) ?? '0') : '-');
     return new Map(
-      [...days].map((day) => [day, `${telemetry.get(day) ?? 0}/${alarms.get(day) ?? 0}/${rejects.get(day) ?? 0}`]),
+      [...days].map((day) => [day, `${telemetry.get(day) ?? 0}/${alarms.get(day) ?? 0}/${rejectsOf(day)}`]),
     );
   }
 }
 
 const EMPTY_SOURCES = '0/0/0';
+const EMPTY_OLD_SOURCES = '0/0/-';
