@@ -145,6 +145,19 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
     assessments.forPrincipal(province, { from, to, level: 'county' });
 
   it('rolls up every closed day with facts, logs its progress and counts it, and then has nothing to do', async () => {
+    // A rollup being stopped (the node shutting down) rolls no further day, however many are due.
+    const stopped = new AssessmentRollups(
+      {
+        analytics,
+        config: h.centre.config,
+        now: () => h.clock.now,
+        logger: createLogger(() => undefined),
+        metrics: new Metrics(),
+      },
+      { checkIntervalMs: 0, daysMax: 390 },
+    );
+    await stopped.stop();
+    expect((await stopped.tick()).rolled).toEqual([]);
     const pass = await rollups.tick();
     expect(pass.rolled.filter((r) => r.rows > 0)).toEqual(
       [20261202, 20261201, 20261130, 20261129, 20261128].map((day) => ({

@@ -97,6 +97,7 @@ interface DayRecord {
 
 export class AssessmentRollups {
   private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
   private running: Promise<unknown> = Promise.resolve();
   private readonly rolledDays;
   private readonly pendingDays;
@@ -138,7 +139,9 @@ export class AssessmentRollups {
     this.timer.unref();
   }
 
+  /** Stops the schedule; a pass under way ends after the day it is rolling (a backfill can be hours of days). */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
@@ -170,6 +173,7 @@ export class AssessmentRollups {
 
   /** One pass: rolls every closed day of the window that is missing, changed or rolled with other thresholds. */
   async tick(): Promise<RollupPass> {
+    if (this.stopping) return { rolled: [], current: 0 };
     const options = await this.thresholds();
     const wanted = parametersText(options);
     const todayStart = dayStartOf(dayNumberOf(this.deps.now()));
@@ -216,6 +220,7 @@ export class AssessmentRollups {
     const full = due.filter((d) => !isEmpty(d.sources));
     this.pendingDays.set(undefined, full.length);
     for (const [i, { day, reason, sources: counted }] of full.entries()) {
+      if (this.stopping) break;
       const { rows, seconds } = await this.rollDay(day, options, counted, records.get(day)?.rolledAt ?? 0);
       rolled.push({ day, reason, rows });
       this.rolledDays.inc({ reason });
