@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AssessmentRollups,
@@ -334,6 +335,18 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
       '/api/assessment?from=2026-11-28&to=2026-12-02&level=platform',
     );
     expect(all.body.units.map((u) => u.access_code)).toEqual([1001, 1002, 1003, 1004, 1005]);
+    // The workbook names each platform by its access code, as 下级平台.
+    const res = await fetch(`${h.baseUrl}/api/assessment?from=2026-11-28&to=2026-12-02&level=platform&format=xlsx`, {
+      headers: { authorization: `Bearer ${city}` },
+    });
+    expect(res.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const sheet = workbook.getWorksheet('考核指标')!;
+    expect([4, 5].map((r) => [sheet.getRow(r).getCell(1).value, sheet.getRow(r).getCell(3).value])).toEqual([
+      ['1001', '下级平台'],
+      ['1002', '下级平台'],
+    ]);
     expectSame(
       cityAnswer.body,
       await raw.forPrincipal(
