@@ -67,6 +67,11 @@ export interface RollupPass {
   rolled: { day: number; reason: RollupReason; rows: number }[];
   /** Closed days of the window whose stored roll is current. */
   current: number;
+  /**
+   * Months of telemetry whose rows this pass counted per day: those whose parts changed since the last pass (all of
+   * them on the first pass, and always on a cluster, where a node does not see every shard's parts).
+   */
+  scannedMonths: number;
 }
 
 /** The thresholds as stored with a roll: the same text for the same thresholds. */
@@ -98,6 +103,9 @@ interface DayRecord {
 export class AssessmentRollups {
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** Per telemetry month (partition): the state of its parts when last counted, and its rows per day then. */
+  private readonly telemetryMonths = new Map<string, { state: string; counts: Map<number, string> }>();
+  private scannedMonths = 0;
   private running: Promise<unknown> = Promise.resolve();
   private readonly rolledDays;
   private readonly pendingDays;
@@ -173,7 +181,7 @@ export class AssessmentRollups {
 
   /** One pass: rolls every closed day of the window that is missing, changed or rolled with other thresholds. */
   async tick(): Promise<RollupPass> {
-    if (this.stopping) return { rolled: [], current: 0 };
+    if (this.stopping) return { rolled: [], current: 0, scannedMonths: 0 };
     const options = await this.thresholds();
     const wanted = parametersText(options);
     const todayStart = dayStartOf(dayNumberOf(this.deps.now()));
@@ -236,7 +244,7 @@ export class AssessmentRollups {
     }
     this.pendingDays.set(undefined, 0);
     const closedDays = Math.round((todayStart - firstStart) / DAY_MS);
-    return { rolled, current: closedDays - due.length + rolled.length };
+    return { rolled, current: closedDays - due.length + rolled.length, scannedMonths: this.scannedMonths };
   }
 
   /**
@@ -304,6 +312,56 @@ LEFT JOIN (
   }
 
   /**
+   * Telemetry rows per day of [startsAt, endsAt), counted only in the months (partitions) whose parts changed since
+   * the last pass: an insert or a merge adds a part, so a month nothing came in for keeps its counts, and a pass over
+   * a year of a province reads only the current month and those that received late data.
+   */
+  private async telemetryCounts(
+    startsAt: number,
+    endsAt: number,
+    query: (sql: string) => Promise<Map<number, string>>,
+  ): Promise<Map<number, string>> {
+    const to = `fromUnixTimestamp64Milli(toInt64(${endsAt}))`;
+    if (this.deps.analytics.layout.kind === 'cluster') {
+      const from = `fromUnixTimestamp64Milli(toInt64(${startsAt}))`;
+      this.scannedMonths = monthsBetween(monthOf(startsAt), monthOf(endsAt - 1));
+      return query(
+        `SELECT toYYYYMMDD(ts, ${TZ}) AS day, count() FROM telemetry WHERE ts >= ${from} AND ts < ${to} GROUP BY day`,
+      );
+    }
+    const parts = await this.deps.analytics.queryInternal(
+      `SELECT partition_id, toString(sum(rows)), toString(count()), toString(max(modification_time)) FROM system.parts
+       WHERE database = currentDatabase() AND table = 'telemetry' AND active GROUP BY partition_id`,
+      { rowsMax: 10_000 },
+    );
+    const firstMonth = monthOf(startsAt);
+    const lastMonth = monthOf(endsAt - 1);
+    const counts = new Map<number, string>();
+    let scanned = 0;
+    for (const [partition, rows, partCount, modified] of parts.rows) {
+      const month = Number(partition);
+      if (!(month >= firstMonth && month <= lastMonth)) continue;
+      // The last month is counted up to the window's end, which moves every day.
+      const state = `${String(rows)}/${String(partCount)}/${String(modified)}/${month === lastMonth ? endsAt : ''}`;
+      let cached = this.telemetryMonths.get(String(partition));
+      if (cached?.state !== state) {
+        cached = {
+          state,
+          counts: await query(
+            `SELECT toYYYYMMDD(ts, ${TZ}) AS day, count() FROM telemetry
+             WHERE toYYYYMM(ts) = ${month} AND ts < ${to} GROUP BY day`,
+          ),
+        };
+        this.telemetryMonths.set(String(partition), cached);
+        scanned++;
+      }
+      for (const [day, n] of cached.counts) counts.set(day, n);
+    }
+    this.scannedMonths = scanned;
+    return counts;
+  }
+
+  /**
    * Per closed day, what a roll of it reads, counted: telemetry rows by device time, the episodes of the configured
    * rules on every day they cover (a sum of hashes of their latest versions), the terminals' refused frames by arrival.
    * Rows are never deleted before their retention, so a count that differs from the roll's means data came in
@@ -325,8 +383,7 @@ LEFT JOIN (
       return new Map(result.rows.map(([day, n]) => [Number(day), String(n)]));
     };
     const [telemetry, alarms, rejects] = await Promise.all([
-      query(`SELECT toYYYYMMDD(ts, ${TZ}) AS day, count() FROM telemetry
-             WHERE ts >= ${from} AND ts < ${to} GROUP BY day`),
+      this.telemetryCounts(startsAt, endsAt, query),
       // The latest versions (FINAL), as a sum of their hashes: a new episode or version changes it, a merge of old
       // versions does not (the alarms are few; telemetry is counted without FINAL, which is much cheaper).
       query(`SELECT toYYYYMMDD(toDate('1970-01-01') + day_index) AS day,
@@ -338,13 +395,24 @@ LEFT JOIN (
       query(`SELECT toYYYYMMDD(received_at, ${TZ}) AS day, count() FROM ingest_rejects
              WHERE received_at >= ${from} AND received_at < ${to} AND terminal_id != '' GROUP BY day`),
     ]);
-    const days = new Set([...telemetry.keys(), ...alarms.keys(), ...rejects.keys()]);
+    const days = new Set(
+      [...telemetry.keys(), ...alarms.keys(), ...rejects.keys()].filter((d) => d >= dayNumberOf(startsAt)),
+    );
     const rejectsFrom = dayNumberOf(endsAt - REJECTS_CHECKED_DAYS * DAY_MS);
     const rejectsOf = (day: number): string => (day >= rejectsFrom ? (rejects.get(day) ?? '0') : '-');
     return new Map(
       [...days].map((day) => [day, `${telemetry.get(day) ?? 0}/${alarms.get(day) ?? 0}/${rejectsOf(day)}`]),
     );
   }
+}
+
+function monthsBetween(first: number, last: number): number {
+  return (Math.floor(last / 100) - Math.floor(first / 100)) * 12 + (last % 100) - (first % 100) + 1;
+}
+
+/** The month (YYYYMM, China time) holding `epochMs`: telemetry's partition. */
+function monthOf(epochMs: number): number {
+  return Math.floor(dayNumberOf(epochMs) / 100);
 }
 
 const EMPTY_SOURCES = '0/0/0';
