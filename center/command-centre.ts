@@ -9,7 +9,7 @@ import type { Analytics, RowWriter, Sql } from '../store/index.js';
 import { TOPICS, type EventLog } from '../stream/index.js';
 import { visibleTo, type Clock } from './access/actor.js';
 import { AlarmDesk } from './alarms/alarm-desk.js';
-import { Assessments, Circulars, Rankings } from './assessment/index.js';
+import { ASSESSMENT_ROLLUP_DEFAULTS, AssessmentRollups, Assessments, Circulars, Rankings } from './assessment/index.js';
 import { AlarmIntake, recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
 import { registerAccountRoutes } from './api/account-routes.js';
 import { registerAssessmentRoutes } from './api/assessment-routes.js';
@@ -49,8 +49,11 @@ export interface CommandCentreDeps {
   log?: EventLog;
   /** Recent alarms are caught up from here when given. */
   clickhouse?: ClickHouseClient;
-  /** The node's own ClickHouse reads; the assessment (`GET /api/assessment`) is served only with them. */
-  analytics?: Pick<Analytics, 'queryInternal'>;
+  /**
+   * The node's own ClickHouse reads; the assessment (`GET /api/assessment`) is served only with them. With its
+   * writes too (`commandInternal`), the assessment's daily aggregates are rolled up and read.
+   */
+  analytics?: Pick<Analytics, 'queryInternal'> & Partial<Pick<Analytics, 'commandInternal' | 'layout'>>;
   /** Alarm actions and work-order events are mirrored to ClickHouse through this writer when given. */
   clickhouseWriter?: RowWriter;
   /** Changes are pushed here to the clients whose scope covers them. */
@@ -64,6 +67,11 @@ export interface CommandCentreDeps {
   org?: OrgDirectory;
   /** How often the daily credit run checks whether yesterday is graded; 0 = only when `credit.tick()` is called. */
   creditCheckIntervalMs?: number;
+  /**
+   * How often the assessment's rollup looks for closed days to roll up (again); 0 = only when `rollups.tick()` is
+   * called. Without the analytics' writes there is no rollup.
+   */
+  assessmentRollupIntervalMs?: number;
 }
 
 export const SUPERVISION_INTERVAL_MS_DEFAULT = 30_000;
@@ -84,6 +92,8 @@ export interface CommandCentre {
   inspections: DutyInspections;
   /** The daily credit run (grades, driver points, credit warnings). */
   credit: CreditRun;
+  /** The assessment's daily aggregates, when the analytics store can be written. */
+  rollups: AssessmentRollups | undefined;
   /** One supervision pass: escalations of alarms and work orders, inspections past their deadline. */
   supervise(): Promise<{ alarms: number; workOrders: number; inspectionsMissed: number }>;
   close(): Promise<void>;
@@ -191,6 +201,29 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
   );
   credit.start();
 
+  const { analytics } = deps;
+  const rollups =
+    analytics?.commandInternal !== undefined && analytics.layout !== undefined
+      ? new AssessmentRollups(
+          {
+            analytics: {
+              queryInternal: analytics.queryInternal,
+              commandInternal: analytics.commandInternal,
+              layout: analytics.layout,
+            },
+            config,
+            now,
+            logger: deps.logger.child({ component: 'assessment-rollup' }),
+            metrics: deps.metrics,
+          },
+          {
+            ...ASSESSMENT_ROLLUP_DEFAULTS,
+            checkIntervalMs: deps.assessmentRollupIntervalMs ?? ASSESSMENT_ROLLUP_DEFAULTS.checkIntervalMs,
+          },
+        )
+      : undefined;
+  rollups?.start();
+
   const duty = new DutyDesk({ sql: deps.sql, org, now });
   const inspections = new DutyInspections({ sql: deps.sql, org, now, desk: duty });
   const supervise = async (): Promise<{ alarms: number; workOrders: number; inspectionsMissed: number }> => ({
@@ -229,7 +262,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     registerDutyRoutes(api, { desk: duty, inspections, now });
     registerCreditRoutes(api, { credits: new Credits({ sql: deps.sql, org, config }) });
     if (deps.analytics) {
-      const assessments = new Assessments({ sql: deps.sql, analytics: deps.analytics, org, now, config });
+      const assessments = new Assessments({ sql: deps.sql, analytics: deps.analytics, org, now, config, rollups });
       const rankings = new Rankings({ assessments, config });
       registerAssessmentRoutes(api, {
         assessments,
@@ -251,10 +284,12 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     duty,
     inspections,
     credit,
+    rollups,
     supervise,
     close: async () => {
       if (timer) clearInterval(timer);
       await credit.stop();
+      await rollups?.stop();
       await supervising;
       await intake?.stop();
       await online?.stop();

@@ -42,10 +42,14 @@ export interface AssessmentFigure {
 
 export type AssessmentFigures = Record<AssessmentIndicatorId, AssessmentFigure>;
 
-/** A unit's row, or an enterprise's (`enterprise_id` set; `org_code` is then the unit it is registered in). */
+/**
+ * A unit's row, an enterprise's (`enterprise_id` set; `org_code` is then the unit it is registered in) or a JT/T 809
+ * lower platform's (`access_code` set; `org_code` is then the unit supervising it).
+ */
 export interface AssessmentUnit {
   org_code: string;
   enterprise_id: string | null;
+  access_code?: number;
   name: string;
   level: 'province' | 'city' | 'county';
   directly_administered: boolean;
@@ -72,7 +76,7 @@ export interface AssessmentReport {
   scope: { org_code: string; name: string; level: 'province' | 'city' | 'county' };
   period: AssessmentPeriod;
   /** Which rows are listed: the scope's children, every unit of one level in the scope, or its enterprises. */
-  level: 'children' | 'city' | 'county' | 'enterprise';
+  level: 'children' | 'city' | 'county' | 'enterprise' | 'platform';
   generated_at: number;
   /** The thresholds the figures were computed with. */
   /** The thresholds the figures were computed with: version `config_version` of the `assessment` configuration. */

@@ -15,6 +15,8 @@ export {
   ENTERPRISES,
   VEHICLES,
 } from './tables.js';
+export { ASSESSMENT_ROLLUP_DAYS, ASSESSMENT_VEHICLE_DAYS } from './assessment-tables.js';
+export type { AssessmentRollupDayRow, AssessmentVehicleDayRow } from './assessment-tables.js';
 export { RAIL_FLOWS, TOLL_TRANSACTIONS, TRAFFIC_COUNTS } from './flow-tables.js';
 export type { RailFlowRow, TollTransactionRow, TrafficCountRow } from './flow-tables.js';
 export { VESSEL_POSITIONS, VESSEL_VOYAGES } from './vessel-tables.js';

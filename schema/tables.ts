@@ -3,6 +3,7 @@
  * never rename or drop them.
  */
 import { column, type RowOf } from './columns.js';
+import { ASSESSMENT_ROLLUP_DAYS, ASSESSMENT_VEHICLE_DAYS } from './assessment-tables.js';
 import { RAIL_FLOWS, TOLL_TRANSACTIONS, TRAFFIC_COUNTS } from './flow-tables.js';
 import { BAD_PLATE_REASON, PLATE_PATTERN } from './plates.js';
 import { table, type TableSpec } from './table-spec.js';
@@ -494,4 +495,6 @@ export const ANALYTICS_TABLES: readonly TableSpec[] = [
   RAIL_FLOWS,
   VESSEL_POSITIONS,
   VESSEL_VOYAGES,
+  ASSESSMENT_VEHICLE_DAYS,
+  ASSESSMENT_ROLLUP_DAYS,
 ];

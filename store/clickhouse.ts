@@ -45,6 +45,12 @@ export interface Analytics {
    * session analysts never use. `sql` must not have a SETTINGS or FORMAT clause of its own.
    */
   queryInternal(sql: string, options?: InternalQueryOptions): Promise<QueryResultTable>;
+  /**
+   * The node's own writes of derived data (an `INSERT … SELECT` of a rollup, the `ALTER … DELETE` of its superseded
+   * rows): SQL Vigil wrote, on the same session as `queryInternal`, so a long rollup never holds up the sinks'
+   * inserts. On a cluster an insert is acknowledged only once every shard stored it, as the sinks' are.
+   */
+  commandInternal(sql: string, options?: { executionSecondsMax?: number }): Promise<void>;
   /** Analysts' SQL: the sandbox (one allowed statement, server-set limits, rows scoped to the caller). */
   analysts: AnalystQueries;
   close(): Promise<void>;
@@ -125,6 +131,15 @@ export async function openAnalytics(
     layout,
     migration,
     queryInternal: (sql, queryOptions) => queryInternal(internalClient, sql, queryOptions),
+    commandInternal: async (sql, commandOptions) => {
+      await internalClient.command({
+        query: sql,
+        clickhouse_settings: {
+          max_execution_time: commandOptions?.executionSecondsMax ?? INTERNAL_COMMAND_SECONDS_MAX,
+          ...(layout.kind === 'cluster' ? CLUSTER_INSERT_SETTINGS : {}),
+        },
+      });
+    },
     analysts,
     close: async () => {
       await writer.close();
@@ -173,6 +188,8 @@ function embeddedClient(dataDir: string): ClickHouseClient {
 
 const INTERNAL_ROWS_MAX = 100_000;
 const INTERNAL_SECONDS_MAX = 60;
+/** A rollup of a province's day reads the day's telemetry twice; on a loaded box that can take minutes. */
+const INTERNAL_COMMAND_SECONDS_MAX = 600;
 
 async function queryInternal(
   client: ClickHouseClient,

@@ -563,7 +563,16 @@ async function writeFacts(h: CenterHarness, analytics: Analytics): Promise<void>
   }
 }
 
-describe('assessment indicators (GET /api/assessment)', () => {
+/**
+ * Every check runs twice: over the raw facts of the period (no aggregates), and over the daily aggregates of every
+ * closed day rolled up before the first request (today, 3 December, still from the raw facts).
+ */
+const PATHS = [
+  { name: 'the raw facts', rolled: false },
+  { name: 'the daily aggregates', rolled: true },
+];
+
+describe.each(PATHS)('assessment indicators (GET /api/assessment) over $name', ({ rolled }) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-assessment-'));
   let analytics: Analytics;
   let h: CenterHarness;
@@ -574,13 +583,28 @@ describe('assessment indicators (GET /api/assessment)', () => {
 
   beforeAll(async () => {
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
-    h = await startCenterHarness({ kind: 'memory' }, { analytics });
+    // Without the store's writes the centre keeps no aggregates and reads the raw facts of every period.
+    const reads = { queryInternal: analytics.queryInternal.bind(analytics) };
+    h = await startCenterHarness({ kind: 'memory' }, { analytics: rolled ? analytics : reads });
     h.clock.now = NOW;
     for (const [id, orgCode] of Object.entries(ENTERPRISES_PLAN))
       expect(
         (await h.call(h.adminToken, 'POST', '/api/enterprises', { id, name: `企业${id}`, org_code: orgCode })).status,
       ).toBe(201);
     await writeFacts(h, analytics);
+    if (rolled) {
+      const pass = await h.centre.rollups!.tick();
+      // Every closed day with facts, 24 November to 2 December, is stored; the periods asked end on 3 December.
+      expect(pass.rolled.filter((r) => r.rows > 0).map((r) => r.day)).toEqual([
+        20261202, 20261201, 20261130, 20261129, 20261128, 20261127, 20261126, 20261125, 20261124,
+      ]);
+      const stored = await h.centre.rollups!.storedDays(
+        beijing(11, 25),
+        beijing(12, 4),
+        await h.centre.rollups!.thresholds(),
+      );
+      expect(stored.size).toBe(8);
+    } else expect(h.centre.rollups).toBeUndefined();
     province = (await h.user('assess-province', 'leader', '410000')).token;
     zhengzhou = (await h.user('assess-zhengzhou', 'analyst', '410100')).token;
     jinshui = (await h.user('assess-jinshui', 'duty_officer', '410105')).token;

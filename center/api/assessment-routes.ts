@@ -66,15 +66,15 @@ export function registerAssessmentRoutes(
         to: PERIOD_QUERY.to,
         level: Opt(
           OneOf(
-            ['city', 'county', 'enterprise'],
-            "which rows are listed: every city (with the 省直管县 the province commands), every county, or every enterprise registered in the scope; absent: the scope's child units",
+            ['city', 'county', 'enterprise', 'platform'],
+            "which rows are listed: every city (with the 省直管县 the province commands), every county, every enterprise registered in the scope, or every JT/T 809 lower platform a unit of the scope supervises; absent: the scope's child units",
           ),
         ),
         unit: PERIOD_QUERY.unit,
         format: Opt(OneOf(['json', 'xlsx'], 'json (default) or xlsx (Chinese headers)')),
       }),
       returns:
-        'AssessmentReport: {scope, period, level, generated_at, parameters, indicators: [AssessmentIndicator], totals: AssessmentUnit, units: [AssessmentUnit]}; with format=xlsx the workbook',
+        "AssessmentReport: {scope, period, level, generated_at, parameters, indicators: [AssessmentIndicator], totals: AssessmentUnit, units: [AssessmentUnit] (a lower platform's with access_code)}; with format=xlsx the workbook",
       responses: { '404': 'unit is not one the caller sees' },
     },
     async (_ctx, principal, _body, query) => {

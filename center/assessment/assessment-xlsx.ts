@@ -10,6 +10,7 @@ const LEVEL_NAMES: Record<AssessmentUnit['level'], string> = { province: '省', 
 
 function levelName(unit: AssessmentUnit): string {
   if (unit.enterprise_id !== null) return '企业';
+  if (unit.access_code !== undefined) return '下级平台';
   return unit.directly_administered ? '省直管县' : LEVEL_NAMES[unit.level];
 }
 
@@ -45,7 +46,7 @@ export function addAssessmentSheets(workbook: ExcelJS.Workbook, report: Assessme
   header.font = { bold: true };
   for (const unit of [{ ...report.totals, name: `${report.totals.name}（合计）` }, ...report.units]) {
     sheet.addRow([
-      unit.enterprise_id ?? unit.org_code,
+      unit.enterprise_id ?? (unit.access_code !== undefined ? String(unit.access_code) : unit.org_code),
       unit.name,
       levelName(unit),
       ...report.indicators.flatMap((indicator) => {

@@ -10,13 +10,20 @@ import type { Principal } from '../auth/accounts.js';
 import { HttpError } from '../http/router.js';
 import type { CenterConfig } from '../config/center-config.js';
 import type { OrgDirectory, OrgUnit } from '../org/org-directory.js';
-import { deskFacts } from './desk-facts.js';
+import { deskFacts, platformInspections } from './desk-facts.js';
 import { assessmentItems } from './drill-down.js';
 import { addCounts, ASSESSMENT_INDICATORS, figuresOf, zeroCounts, type IndicatorCounts } from './indicators.js';
 import { parsePeriod } from './period.js';
-import { VEHICLE_FACT_DEFAULTS, vehicleFacts, type VehicleFactOptions } from './vehicle-facts.js';
+import type { AssessmentRollups } from './rollups.js';
+import {
+  PLATFORM_ROSTER_DAYS,
+  VEHICLE_FACT_DEFAULTS,
+  vehicleFacts,
+  type StoredDays,
+  type VehicleFactOptions,
+} from './vehicle-facts.js';
 
-export type AssessmentLevel = 'city' | 'county' | 'enterprise';
+export type AssessmentLevel = 'city' | 'county' | 'enterprise' | 'platform';
 
 export interface AssessmentQuery {
   from: string;
@@ -32,6 +39,11 @@ export interface AssessmentsDeps {
   now: Clock;
   /** The thresholds in force (`assessment`); without it, the options given to the constructor. */
   config?: Pick<CenterConfig, 'get'>;
+  /**
+   * The daily aggregates: with them, the vehicles' figures are sums over the stored days and the raw facts of the
+   * days not stored (today); without them, one pass over the raw facts of the whole period.
+   */
+  rollups?: Pick<AssessmentRollups, 'storedDays'>;
 }
 
 export class Assessments {
@@ -54,6 +66,16 @@ export class Assessments {
       },
       version,
     };
+  }
+
+  /** The days of the period stored as aggregates with these thresholds, or undefined without aggregates. */
+  private async storedDays(
+    startsAt: number,
+    endsAt: number,
+    options: VehicleFactOptions,
+  ): Promise<StoredDays | undefined> {
+    if (this.deps.rollups === undefined) return undefined;
+    return { stored: await this.deps.rollups.storedDays(startsAt, endsAt, options) };
   }
 
   /**
@@ -108,11 +130,22 @@ export class Assessments {
     const { org } = this.deps;
     const period = parsePeriod(query.from, query.to);
     const { scope, area } = this.scopeOf(principal, query.unit);
-    const rows = query.level === 'enterprise' ? [] : this.rowsOf(principal.orgCode, scope, query.level);
+    const rows =
+      query.level === 'enterprise' || query.level === 'platform'
+        ? []
+        : this.rowsOf(principal.orgCode, scope, query.level);
     const now = this.deps.now();
     const { options, version } = await this.thresholds();
+    const days = await this.storedDays(period.starts_at, period.ends_at, options);
     const [vehicles, desks] = await Promise.all([
-      vehicleFacts(this.deps.analytics, { by: 'home_org_code', keys: area }, period.starts_at, period.ends_at, options),
+      vehicleFacts(
+        this.deps.analytics,
+        { by: 'home_org_code', keys: area },
+        period.starts_at,
+        period.ends_at,
+        options,
+        days,
+      ),
       deskFacts(this.deps.sql, area, period.starts_at, period.ends_at, now),
     ]);
     const byOrg = new Map<string, IndicatorCounts>();
@@ -158,8 +191,10 @@ export class Assessments {
       totals: unitOf(scopeUnit, area),
       units:
         query.level === 'enterprise'
-          ? await this.enterpriseRows(area, period.starts_at, period.ends_at, now, viewed, options)
-          : rows.map((unit) => unitOf(unit, org.subtree(unit.code))),
+          ? await this.enterpriseRows(area, period.starts_at, period.ends_at, now, viewed, options, days)
+          : query.level === 'platform'
+            ? await this.platformRows(area, period.starts_at, period.ends_at, now, viewed, options)
+            : rows.map((unit) => unitOf(unit, org.subtree(unit.code))),
     };
   }
 
@@ -175,6 +210,7 @@ export class Assessments {
     now: number,
     viewed: ReadonlySet<string>,
     options: VehicleFactOptions,
+    days: StoredDays | undefined,
   ): Promise<AssessmentUnit[]> {
     const { org } = this.deps;
     const enterprises = await this.deps.sql.query<{ id: string; name: string; org_code: string }>(
@@ -183,7 +219,7 @@ export class Assessments {
     );
     const ids = enterprises.map((e) => e.id);
     const [vehicles, desks] = await Promise.all([
-      vehicleFacts(this.deps.analytics, { by: 'enterprise_id', keys: ids }, startsAt, endsAt, options),
+      vehicleFacts(this.deps.analytics, { by: 'enterprise_id', keys: ids }, startsAt, endsAt, options, days),
       deskFacts(this.deps.sql, area, startsAt, endsAt, now, ids),
     ]);
     return enterprises.map((enterprise): AssessmentUnit => {
@@ -202,6 +238,50 @@ export class Assessments {
         level: unit?.level ?? 'county',
         directly_administered: false,
         view_only: inViewed,
+        figures: figuresOf(counts),
+      };
+    });
+  }
+
+  /**
+   * One row per JT/T 809 lower platform supervised by a unit of `area`: the vehicles it forwarded in the period or
+   * in the PLATFORM_ROSTER_DAYS before it, wherever they are registered (always over days: which platform forwarded
+   * a fix is a fact of the day rows), and the 查岗 sent to it over JT/T 809. Alarm cases and work orders are the
+   * centres' and enterprises', not a platform's: those two figures are null.
+   */
+  private async platformRows(
+    area: readonly string[],
+    startsAt: number,
+    endsAt: number,
+    now: number,
+    viewed: ReadonlySet<string>,
+    options: VehicleFactOptions,
+  ): Promise<AssessmentUnit[]> {
+    const { org } = this.deps;
+    const platforms = await this.deps.sql.query<{ access_code: string | number; name: string; org_code: string }>(
+      'SELECT access_code, name, org_code FROM jt809_platforms WHERE org_code = ANY($1) ORDER BY access_code',
+      [area],
+    );
+    const codes = platforms.map((p) => String(Number(p.access_code)));
+    const rosterStartsAt = startsAt - PLATFORM_ROSTER_DAYS * 86_400_000;
+    const days = (await this.storedDays(rosterStartsAt, endsAt, options)) ?? { stored: new Map<number, number>() };
+    const [vehicles, inspections] = await Promise.all([
+      vehicleFacts(this.deps.analytics, { by: 'platform', keys: codes }, startsAt, endsAt, options, days),
+      platformInspections(this.deps.sql, codes, startsAt, endsAt, now),
+    ]);
+    return platforms.map((platform): AssessmentUnit => {
+      const code = String(Number(platform.access_code));
+      const counts = vehicles.get(code) ?? zeroCounts();
+      counts.inspection_response_rate = inspections.get(code) ?? { numerator: 0, denominator: 0 };
+      const unit = org.get(platform.org_code);
+      return {
+        org_code: platform.org_code,
+        enterprise_id: null,
+        access_code: Number(platform.access_code),
+        name: platform.name,
+        level: unit?.level ?? 'county',
+        directly_administered: false,
+        view_only: [...viewed].some((viewedCode) => org.covers(viewedCode, platform.org_code)),
         figures: figuresOf(counts),
       };
     });

@@ -46,6 +46,7 @@ const LEVEL_NOUN: Record<AssessmentRanking['level'], string> = {
   city: '省辖市（含省直管县）',
   county: '县（市、区）',
   enterprise: '企业',
+  platform: '下级平台',
 };
 
 /** The department of a unit: the province's 交通运输厅, a city's or a county's 交通运输局. */

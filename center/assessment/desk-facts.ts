@@ -72,3 +72,30 @@ export async function deskFacts(
     };
   return byOrg;
 }
+
+/**
+ * Per JT/T 809 lower platform (access code): the 查岗 sent to it in the period (`jt809_inspections`), due when
+ * answered or past their deadline, answered in time when the answer came at or before the deadline.
+ */
+export async function platformInspections(
+  sql: Sql,
+  accessCodes: readonly string[],
+  startsAt: number,
+  endsAt: number,
+  now: number,
+): Promise<Map<string, { numerator: number; denominator: number }>> {
+  const rows = await sql.query<{ access_code: string | number; due: number; answered: number }>(
+    `SELECT access_code,
+            count(*) FILTER (WHERE status <> 'sent' OR deadline_at <= $4)::int AS due,
+            count(*) FILTER (WHERE status = 'answered' AND answered_at <= deadline_at)::int AS answered
+       FROM jt809_inspections WHERE access_code = ANY($1::bigint[]) AND sent_at >= $2 AND sent_at < $3
+      GROUP BY access_code`,
+    [accessCodes, new Date(startsAt), new Date(endsAt), new Date(now)],
+  );
+  return new Map(
+    rows.map((row) => [
+      String(Number(row.access_code)),
+      { numerator: Number(row.answered), denominator: Number(row.due) },
+    ]),
+  );
+}

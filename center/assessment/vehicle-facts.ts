@@ -8,6 +8,7 @@
 import type { Analytics } from '../../store/index.js';
 import { CONFIG_DEFAULTS } from '../config/center-config.js';
 import { zeroCounts, type IndicatorCounts } from './indicators.js';
+import { literal, periodDaysSql, terminalsOverDaysSql } from './vehicle-days.js';
 
 export interface VehicleFactOptions {
   /** Two consecutive fixes further apart than this in time … */
@@ -39,17 +40,28 @@ export const VEHICLE_FACT_DEFAULTS: VehicleFactOptions = {
 export const QUALIFIED_POSITION_SQL =
   'bitTest(status_bits, 1) AND lon BETWEEN 73 AND 136 AND lat BETWEEN 3 AND 54 AND speed_kmh <= 160 AND direction_deg < 360';
 
-function literal(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
 /**
  * Whose vehicles: those registered in some units (grouped by home unit), or those operated by some enterprises
  * (grouped by enterprise: the centres' binding, else the registry's, as mirrored).
  */
 export interface VehicleGroups {
-  by: 'home_org_code' | 'enterprise_id';
+  /**
+   * `platform`: the vehicles (with a terminal) whose fixes a JT/T 809 lower platform forwarded in the period or in
+   * the `PLATFORM_ROSTER_DAYS` before it, keyed by access code; a vehicle two platforms forwarded is in both.
+   */
+  by: 'home_org_code' | 'enterprise_id' | 'platform';
   keys: readonly string[];
+}
+
+/** How far back a lower platform's forwarding still makes a vehicle one of its fleet (its 入网 vehicles). */
+export const PLATFORM_ROSTER_DAYS = 30;
+
+/**
+ * The daily path: the days of the period stored as aggregates (day YYYYMMDD → the generation in force, rolled_at
+ * epoch ms); the others are computed from the raw facts.
+ */
+export interface StoredDays {
+  stored: ReadonlyMap<number, number>;
 }
 
 /**
@@ -64,6 +76,7 @@ export function vehicleRowsSql(
   options: VehicleFactOptions,
 ): string {
   const column = groups.by;
+  if (column === 'platform') throw new Error('the lower platforms are assessed over days (vehicleRowsOverDaysSql)');
   const codes = groups.keys.map(literal).join(', ');
   const from = `fromUnixTimestamp64Milli(toInt64(${Math.trunc(startsAt)}))`;
   const to = `fromUnixTimestamp64Milli(toInt64(${Math.trunc(endsAt)}))`;
@@ -77,7 +90,7 @@ export function vehicleRowsSql(
   // Only the scope's terminals are read from the period's telemetry and alarms.
   const terminals = `SELECT terminal_id FROM vehicles FINAL WHERE ${column} IN (${codes}) AND terminal_id != ''`;
   return `
-SELECT v.plate AS plate, v.plate_color AS plate_color, v.terminal_id AS terminal_id,
+SELECT v.${column} AS group_key, v.plate AS plate, v.plate_color AS plate_color, v.terminal_id AS terminal_id,
        v.home_org_code AS home_org_code, v.enterprise_id AS enterprise_id,
        t.fixes AS fixes, t.track_m AS track_m, t.continuous_m AS continuous_m, a.overspeed AS overspeed,
        t.qualified AS qualified, t.fixes + r.rejected AS reports, a.drift AS drift, a.fatigue_ms AS fatigue_ms
@@ -131,15 +144,66 @@ LEFT JOIN (
 ) AS a ON a.tkey = v.tkey`;
 }
 
-/** The figures per group: sums over `vehicleRowsSql`; exported so that docs and tests can show exactly what is computed. */
+/**
+ * The same rows as `vehicleRowsSql`, from the period's day rows (stored aggregates, and the raw facts of the days
+ * not stored), plus `platforms`; for `platform` groups, one row per vehicle and lower platform of the groups.
+ */
+export function vehicleRowsOverDaysSql(
+  groups: VehicleGroups,
+  startsAt: number,
+  endsAt: number,
+  options: VehicleFactOptions,
+  days: StoredDays,
+): string {
+  const codes = groups.keys.map(literal).join(', ');
+  const byPlatform = groups.by === 'platform';
+  const platforms = byPlatform ? groups.keys.map((key) => String(Number(key))).join(', ') : '';
+  // Only the scope's terminals are read; a platform's vehicles may be registered anywhere.
+  const terminals = byPlatform
+    ? "SELECT terminal_id FROM vehicles FINAL WHERE terminal_id != ''"
+    : `SELECT terminal_id FROM vehicles FINAL WHERE ${groups.by} IN (${codes}) AND terminal_id != ''`;
+  const vehicles = byPlatform
+    ? `SELECT m.roster_platform AS group_key, vf.plate AS plate, vf.plate_color AS plate_color, vf.terminal_id AS terminal_id,
+              vf.home_org_code AS home_org_code, vf.enterprise_id AS enterprise_id, vf.terminal_id AS tkey
+       FROM vehicles AS vf FINAL
+       INNER JOIN (
+         SELECT terminal_id, arrayJoin(groupUniqArray(platform)) AS roster_platform
+         FROM (${periodDaysSql(startsAt - PLATFORM_ROSTER_DAYS * 86_400_000, endsAt, days.stored, options, terminals)})
+         WHERE platform IN (${platforms})
+         GROUP BY terminal_id
+       ) AS m ON m.terminal_id = vf.terminal_id
+       WHERE vf.terminal_id != ''`
+    : `SELECT ${groups.by} AS group_key, plate, plate_color, terminal_id, home_org_code, enterprise_id,
+              -- A vehicle without a terminal gets a key no telemetry has (terminal ids are digits).
+              if(terminal_id = '', concat('-', plate, '-', toString(plate_color)), terminal_id) AS tkey
+       FROM vehicles FINAL WHERE ${groups.by} IN (${codes})`;
+  return `
+SELECT toString(v.group_key) AS group_key, v.plate AS plate, v.plate_color AS plate_color, v.terminal_id AS terminal_id,
+       v.home_org_code AS home_org_code, v.enterprise_id AS enterprise_id,
+       t.fixes AS fixes, t.track_m AS track_m, t.continuous_m AS continuous_m, t.overspeed AS overspeed,
+       t.qualified AS qualified, t.fixes + t.rejected AS reports, t.drift AS drift, t.fatigue_ms AS fatigue_ms
+FROM (${vehicles}) AS v
+LEFT JOIN (${terminalsOverDaysSql(periodDaysSql(startsAt, endsAt, days.stored, options, terminals), options)}) AS t
+  ON t.tkey = v.tkey`;
+}
+
+/**
+ * The figures per group: sums over `vehicleRowsSql` (the raw facts of the period) or, given the stored days, over
+ * `vehicleRowsOverDaysSql`; exported so that docs and tests can show exactly what is computed.
+ */
 export function vehicleFactsSql(
   groups: VehicleGroups,
   startsAt: number,
   endsAt: number,
   options: VehicleFactOptions,
+  days?: StoredDays,
 ): string {
+  const rows =
+    days === undefined
+      ? vehicleRowsSql(groups, startsAt, endsAt, options)
+      : vehicleRowsOverDaysSql(groups, startsAt, endsAt, options, days);
   return `
-SELECT ${groups.by} AS group_key,
+SELECT group_key,
        count() AS registered,
        countIf(terminal_id != '') AS entered,
        countIf(terminal_id != '' AND fixes > 0) AS online,
@@ -150,7 +214,7 @@ SELECT ${groups.by} AS group_key,
        sumIf(reports, terminal_id != '') AS reports,
        countIf(terminal_id != '' AND fixes > 0 AND drift > 0) AS drifting,
        sumIf(fatigue_ms, terminal_id != '') AS fatigue_ms
-FROM (${vehicleRowsSql(groups, startsAt, endsAt, options)})
+FROM (${rows})
 GROUP BY group_key`;
 }
 
@@ -160,10 +224,11 @@ export async function vehicleFacts(
   startsAt: number,
   endsAt: number,
   options: VehicleFactOptions,
+  days?: StoredDays,
 ): Promise<Map<string, IndicatorCounts>> {
   const byOrg = new Map<string, IndicatorCounts>();
   if (groups.keys.length === 0) return byOrg;
-  const result = await analytics.queryInternal(vehicleFactsSql(groups, startsAt, endsAt, options), {
+  const result = await analytics.queryInternal(vehicleFactsSql(groups, startsAt, endsAt, options, days), {
     rowsMax: groups.keys.length + 1,
   });
   for (const row of result.rows) {

@@ -76,6 +76,8 @@ const MARKER: Record<string, string> = {
   rail_flows: 'station_id',
   vessel_positions: 'station_id',
   vessel_voyages: 'station_id',
+  assessment_vehicle_days: 'vehicle_class',
+  assessment_rollup_days: 'sources',
 };
 
 function emptyValue(spec: ColumnSpec): unknown {
@@ -108,6 +110,8 @@ async function seedRows(): Promise<void> {
         terminal_id: `1390000${ids}`,
         // The key of the vessel tables, with the time: rows with one key would be one row in the table.
         mmsi: ++ids,
+        // The key of the rollup records: one row per day.
+        day: ++ids,
         // The key of a registry table: rows with one key would be one row in the table.
         enterprise_id: `e-${org}`,
       }),

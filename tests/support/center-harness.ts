@@ -62,6 +62,8 @@ export async function startCenterHarness(
     supervisionIntervalMs: 0,
     // Tests run the daily credit run themselves (centre.credit), on the days they plan.
     creditCheckIntervalMs: 0,
+    // Likewise the assessment rollup (centre.rollups.tick()).
+    assessmentRollupIntervalMs: 0,
     ...options,
   });
   register?.(router, accounts, centre);
