@@ -7,16 +7,28 @@
  * vehicles per hour, heavy vehicles' share, and each vessel where it was last heard. Then chromium shows the same
  * figures in the wall's road and rail panels and the vessels on their own map layer.
  */
+import { copyFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CentreFlows } from '../schema/index.js';
 import { encodePosition, encodeVoyage, toSentences } from '../ingest/index.js';
 import { issueKey, postRecords } from './support/ingest-client.js';
-import { startVigil, type VigilProcess } from './support/vigil-process.js';
+import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const PASSWORD = 'a long enough password';
+const SIZES = [
+  { width: 1920, height: 1080 },
+  { width: 3840, height: 2160 },
+] as const;
+/** The default layout's 16′ floor in design pixels (app/wall-layout.ts), as tests/browser-wall-centres.test.ts. */
+const SECONDARY_TEXT_DESIGN_PX = 37;
+const SCREENSHOTS_DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const MIN = 60_000;
 
 let vigil: VigilProcess;
+let browser: TestBrowser;
 let admin: string;
 const tokens: Record<'province' | 'city' | 'county', string> = { province: '', city: '', county: '' };
 const now = Date.now();
@@ -164,9 +176,11 @@ beforeAll(async () => {
   await postCounts();
   await postRail();
   await postVessels();
+  browser = await launchBrowser(SIZES[1]);
 }, 120_000);
 
 afterAll(async () => {
+  await browser?.close();
   await vigil?.stop({ removeData: true });
 });
 
@@ -202,5 +216,121 @@ describe('GET /api/summary/flows', () => {
     const county = await api<CentreFlows>(tokens.county, '/api/summary/flows');
     expect(county.roads.map((r) => r.station_id)).toEqual(['JD-FLOW-G107']);
     expect(county.hubs.map((h) => h.station_id)).toEqual(['ZAF']);
+  });
+});
+
+interface ShownRow {
+  id: string | null;
+  text: string;
+}
+
+async function shownRows(page: Page, testId: string): Promise<ShownRow[]> {
+  return page
+    .locator(`[data-testid="${testId}"]`)
+    .evaluateAll((rows) =>
+      rows.map((row) => ({
+        id: row.getAttribute('data-station-id'),
+        text: (row.textContent ?? '').replace(/\s+/g, ''),
+      })),
+    );
+}
+
+/** The panels of the right side and the legend: none overlaps another, none leaves the screen, no text too small. */
+async function expectLaidOut(page: Page): Promise<void> {
+  const problems = await page.evaluate((floorDesignPx) => {
+    const out: string[] = [];
+    const boxes = [...document.querySelectorAll('.panel-right .panel-section, .legend')].map((el) => ({
+      name: el.querySelector('.panel-title span')?.textContent ?? el.className,
+      box: el.getBoundingClientRect(),
+    }));
+    for (const [i, a] of boxes.entries()) {
+      if (a.box.bottom > window.innerHeight + 0.5 || a.box.right > window.innerWidth + 0.5)
+        out.push(`${a.name} leaves the screen`);
+      for (const b of boxes.slice(i + 1)) {
+        const overlap =
+          a.box.left < b.box.right - 0.5 &&
+          b.box.left < a.box.right - 0.5 &&
+          a.box.top < b.box.bottom - 0.5 &&
+          b.box.top < a.box.bottom - 0.5;
+        if (overlap) out.push(`${a.name} overlaps ${b.name}`);
+      }
+    }
+    const floor = (floorDesignPx * window.innerHeight) / 2160 - 0.5;
+    for (const el of document.querySelectorAll('.panel-flows *, [data-testid="legend-vessels"]')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (own && px < floor) out.push(`${el.textContent?.slice(0, 30)}: ${px.toFixed(1)}px < ${floor.toFixed(1)}px`);
+      if (own && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow === 'hidden')
+        out.push(`${el.textContent?.slice(0, 30)}: cut`);
+    }
+    const rows = [...document.querySelectorAll('.flow-row')];
+    for (const row of rows) {
+      const rowBox = row.getBoundingClientRect();
+      for (const cell of row.children) {
+        const box = cell.getBoundingClientRect();
+        if (box.right > rowBox.right + 0.5) out.push(`${row.textContent?.slice(0, 30)}: runs past its row`);
+      }
+    }
+    return out;
+  }, SECONDARY_TEXT_DESIGN_PX);
+  expect(problems).toEqual([]);
+}
+
+describe('the wall in chromium', () => {
+  for (const size of SIZES) {
+    it(`shows the province's road flow, rail hubs and vessels at ${size.width}×${size.height}`, async () => {
+      const page = await browser.context.newPage();
+      try {
+        await page.setViewportSize(size);
+        await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(tokens.province)}`);
+        await page.locator('.maplibregl-canvas').waitFor({ state: 'attached', timeout: 60_000 });
+        const roads = await eventually(
+          async () => {
+            const rows = await shownRows(page, 'road-flow');
+            return rows.length === 3 ? rows : undefined;
+          },
+          60_000,
+          'the road flow panel',
+        );
+        expect(roads).toEqual([
+          { id: 'JD-FLOW-G107', text: 'G107金水观测站1,240辆/时重车27%' },
+          { id: 'JD-FLOW-G310', text: 'G310老城观测站400辆/时重车40%' },
+          { id: 'JD-FLOW-S102', text: 'S102新郑观测站320辆/时重车0%' },
+        ]);
+        expect(await shownRows(page, 'hub-flow')).toEqual([
+          { id: 'ZAF', text: '郑州东到达2,345发送2,100' },
+          { id: 'LLF', text: '洛阳龙门到达700发送650' },
+        ]);
+        await expect.poll(() => page.locator('[data-testid="legend-vessels"]').getAttribute('data-count')).toBe('1');
+        expect(await page.locator('[data-testid="legend-vessels"]').textContent()).toBe('船舶 1');
+        await expectLaidOut(page);
+        // Only for the picture (nothing is decided by it): the map's first frames may come after the panels.
+        await page.waitForTimeout(1_500);
+        const name = `wall-flows-province-${size.width}x${size.height}.png`;
+        await page.screenshot({ path: artifactPath(name) });
+        copyFileSync(artifactPath(name), `${SCREENSHOTS_DIR}${name}`);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it('shows a county wall its own station and hub only, and no vessel where it has none', async () => {
+    const page = await browser.context.newPage();
+    try {
+      await page.setViewportSize(SIZES[0]);
+      await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(tokens.county)}`);
+      await eventually(
+        async () => ((await shownRows(page, 'hub-flow')).length === 1 ? true : undefined),
+        60_000,
+        'the county wall',
+      );
+      expect((await shownRows(page, 'road-flow')).map((r) => r.id)).toEqual(['JD-FLOW-G107']);
+      expect((await shownRows(page, 'hub-flow')).map((r) => r.id)).toEqual(['ZAF']);
+      expect(await page.locator('[data-testid="legend-vessels"]').getAttribute('data-count')).toBe('0');
+      await expectLaidOut(page);
+    } finally {
+      await page.close();
+    }
   });
 });
