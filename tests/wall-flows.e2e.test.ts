@@ -225,14 +225,12 @@ interface ShownRow {
 }
 
 async function shownRows(page: Page, testId: string): Promise<ShownRow[]> {
-  return page
-    .locator(`[data-testid="${testId}"]`)
-    .evaluateAll((rows) =>
-      rows.map((row) => ({
-        id: row.getAttribute('data-station-id'),
-        text: (row.textContent ?? '').replace(/\s+/g, ''),
-      })),
-    );
+  return page.locator(`[data-testid="${testId}"]`).evaluateAll((rows) =>
+    rows.map((row) => ({
+      id: row.getAttribute('data-station-id'),
+      text: (row.textContent ?? '').replace(/\s+/g, ''),
+    })),
+  );
 }
 
 /** The panels of the right side and the legend: none overlaps another, none leaves the screen, no text too small. */
@@ -254,6 +252,12 @@ async function expectLaidOut(page: Page): Promise<void> {
           b.box.top < a.box.bottom - 0.5;
         if (overlap) out.push(`${a.name} overlaps ${b.name}`);
       }
+    }
+    // A section cut by the bottom of its slot (slots keep sections off the seams and hide what overflows).
+    for (const section of document.querySelectorAll('.panel-slot > .panel-flows')) {
+      const slot = section.parentElement!.getBoundingClientRect();
+      if (section.getBoundingClientRect().bottom > slot.bottom + 0.5)
+        out.push(`${section.querySelector('.panel-title span')?.textContent} cut by its slot`);
     }
     const floor = (floorDesignPx * window.innerHeight) / 2160 - 0.5;
     for (const el of document.querySelectorAll('.panel-flows *, [data-testid="legend-vessels"]')) {
@@ -309,6 +313,30 @@ describe('the wall in chromium', () => {
         const name = `wall-flows-province-${size.width}x${size.height}.png`;
         await page.screenshot({ path: artifactPath(name) });
         copyFileSync(artifactPath(name), `${SCREENSHOTS_DIR}${name}`);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  for (const layout of ['3x3-1080p', '1x1-4k'] as const) {
+    it(`fits the road and rail panels in the ${layout} layout`, async () => {
+      const page = await browser.context.newPage();
+      try {
+        await page.setViewportSize(SIZES[0]);
+        await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(tokens.province)}&layout=${layout}`);
+        await eventually(
+          async () => ((await shownRows(page, 'hub-flow')).length === 2 ? true : undefined),
+          60_000,
+          `the ${layout} wall`,
+        );
+        expect((await shownRows(page, 'road-flow')).map((r) => r.id)).toEqual([
+          'JD-FLOW-G107',
+          'JD-FLOW-G310',
+          'JD-FLOW-S102',
+        ]);
+        await page.screenshot({ path: artifactPath(`wall-flows-${layout}.png`) });
+        await expectLaidOut(page);
       } finally {
         await page.close();
       }

@@ -52,11 +52,11 @@ const NO_PLACES: ReadonlyMap<string, string> = new Map();
 /** Rules in the by-rule chart: the most frequent, as many as fit at a readable size. */
 const RULE_ROWS_MAX = 6;
 /**
- * Survey stations and rail hubs shown, the busiest first: with the ranking above and the live list below they
- * leave the live list room for four alarms on a 2×2 wall.
+ * Survey stations and rail hubs shown, the busiest first: few enough that on a 2×2 wall the live list under them
+ * keeps room for three alarms, and that on a 3×3 wall both fit the top screen's slot.
  */
-const ROAD_ROWS_MAX = 4;
-const HUB_ROWS_MAX = 3;
+const ROAD_ROWS_MAX = 3;
+const HUB_ROWS_MAX = 2;
 /** Height of a ranking row and of the ranking's title, design pixels, with the primary text size. */
 const RANKING_ROW_EXTRA_PX = 12;
 const RANKING_CHROME_PX = 150;
