@@ -163,6 +163,9 @@ async function postVessels(): Promise<void> {
     voyage,
     // On the Yellow river north of 金水区, heard an hour ago: off the map.
     position(413_990_102, 113.68, 34.9, now - 60 * MIN),
+    // Heard in Zhengzhou, then in 周口: it has left Zhengzhou's map.
+    position(413_990_103, 113.65, 34.8, now - 10 * MIN),
+    position(413_990_103, 114.7, 33.62, now - 3 * MIN),
   ];
   expect((await postRecords(vigil.baseUrl, 'ais', key, records)).body).toMatchObject({ rejected: [] });
 }
@@ -205,6 +208,7 @@ describe('GET /api/summary/flows', () => {
     expect([3345, 2345]).toContain(zhengzhouEast.arrivals_today);
     expect(flows.vessels.map((v) => [v.mmsi, v.name, v.lon, v.org_code.slice(0, 4)])).toEqual([
       [413_990_101, 'YU ZHOU HUO 7', 114.65, '4116'],
+      [413_990_103, '', 114.7, '4116'],
     ]);
   });
 
@@ -305,8 +309,8 @@ describe('the wall in chromium', () => {
           { id: 'ZAF', text: '郑州东到达2,345发送2,100' },
           { id: 'LLF', text: '洛阳龙门到达700发送650' },
         ]);
-        await expect.poll(() => page.locator('[data-testid="legend-vessels"]').getAttribute('data-count')).toBe('1');
-        expect(await page.locator('[data-testid="legend-vessels"]').textContent()).toBe('船舶 1');
+        await expect.poll(() => page.locator('[data-testid="legend-vessels"]').getAttribute('data-count')).toBe('2');
+        expect(await page.locator('[data-testid="legend-vessels"]').textContent()).toBe('船舶 2');
         await expectLaidOut(page);
         // Only for the picture (nothing is decided by it): the map's first frames may come after the panels.
         await page.waitForTimeout(1_500);
