@@ -32,6 +32,7 @@ import { seedDepartments } from './org/departments.js';
 import { OrgAdmin, ownerOf } from './org/org-admin.js';
 import { OrgDirectory } from './org/org-directory.js';
 import { CentreSummaries, type RegisteredVehicle } from './summary/centre-summary.js';
+import { CentreFlowsReader } from './summary/centre-flows.js';
 import { CentreTrendsReader } from './summary/centre-trends.js';
 import { OnlineVehicles } from './summary/online-vehicles.js';
 import type { CenterChange } from './work-orders/work-order-store.js';
@@ -258,6 +259,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     registerSummaryRoutes(api, {
       summaries,
       trends: new CentreTrendsReader({ sql: deps.sql, org, now, summaries }),
+      flows: deps.analytics ? new CentreFlowsReader({ analytics: deps.analytics, org, now, summaries }) : undefined,
     });
     registerDutyRoutes(api, { desk: duty, inspections, now });
     registerCreditRoutes(api, { credits: new Credits({ sql: deps.sql, org, config }) });

@@ -66,12 +66,16 @@ export type {
 } from './feed.js';
 export type {
   CentreSummary,
+  CentreFlows,
   CentreTrends,
+  HubFlow,
+  RoadFlow,
   SummaryDepartment,
   SummaryFigures,
   SummaryUnit,
   TrendDay,
   TrendPeriod,
+  VesselMark,
 } from './summary.js';
 export { ASSESSMENT_INDICATOR_IDS } from './assessment.js';
 export { CREDIT_WARNING_RULES } from './credit.js';

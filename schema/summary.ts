@@ -112,3 +112,58 @@ export interface CentreTrends {
   /** The 1st of this month to the end of today, and the same days of last month (clamped to its length). */
   month: { this_month: TrendPeriod; last_month: TrendPeriod };
 }
+
+/** One traffic survey station's latest counted interval (`GET /api/summary/flows`). */
+export interface RoadFlow {
+  road: string;
+  station_id: string;
+  station_name: string;
+  org_code: string;
+  interval_start: number;
+  interval_minutes: number;
+  /** Vehicles counted in the interval, both directions, scaled to an hour. */
+  vehicles_per_hour: number;
+  /** Heavy vehicles' share of the counted vehicles whose class is a survey class name; null when none is. */
+  heavy_share: number | null;
+}
+
+/** One rail hub's latest interval and its Beijing day so far. */
+export interface HubFlow {
+  station_id: string;
+  station_name: string;
+  org_code: string;
+  interval_start: number;
+  interval_minutes: number;
+  arrivals: number;
+  departures: number;
+  arrivals_today: number;
+  departures_today: number;
+}
+
+/** A vessel's latest AIS position within the window. */
+export interface VesselMark {
+  mmsi: number;
+  name: string;
+  ts: number;
+  lat: number;
+  lon: number;
+  speed_knots: number;
+  course_deg: number;
+  org_code: string;
+}
+
+/**
+ * The counting and shipping sources of the caller's scope (`GET /api/summary/flows`): road flow per survey
+ * station, passenger flow per rail hub, and vessels where they were last heard. Definitions: docs/command-centre.md.
+ */
+export interface CentreFlows {
+  scope: CentreSummary['scope'];
+  generated_at: number;
+  /** Intervals older than this are not "latest" any more, minutes. */
+  interval_window_minutes: number;
+  /** A vessel not heard for this long leaves the map, minutes. */
+  vessel_window_minutes: number;
+  roads: RoadFlow[];
+  hubs: HubFlow[];
+  vessels: VesselMark[];
+}

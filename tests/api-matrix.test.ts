@@ -593,6 +593,8 @@ describe('the documented API, generated from /api/docs', () => {
       };
 
     c['GET /api/summary/trends'] = simple('GET', '/api/summary/trends');
+    // Scoped by the token alone, like the summary: tests/wall-flows.e2e.test.ts checks which rows each level gets.
+    c['GET /api/summary/flows'] = simple('GET', '/api/summary/flows');
     // Scoped like the summary: the caller's own figures always, another city's unit only for the province.
     c['GET /api/assessment'] = {
       scoped: true,

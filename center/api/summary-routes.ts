@@ -4,13 +4,14 @@
  * city's figures, an enterprise account its own enterprise's.
  */
 import { READER_ROLES } from '../access/actor.js';
+import type { CentreFlowsReader } from '../summary/centre-flows.js';
 import type { CentreSummaries } from '../summary/centre-summary.js';
 import type { CentreTrendsReader } from '../summary/centre-trends.js';
 import type { Api } from './api-spec.js';
 
 export function registerSummaryRoutes(
   api: Api,
-  deps: { summaries: CentreSummaries; trends: CentreTrendsReader },
+  deps: { summaries: CentreSummaries; trends: CentreTrendsReader; flows?: CentreFlowsReader },
 ): void {
   api.define(
     {
@@ -36,5 +37,21 @@ export function registerSummaryRoutes(
       returns: 'CentreTrends: {scope, generated_at, days: [TrendDay], month: {this_month, last_month}}',
     },
     async (_ctx, principal) => ({ body: await deps.trends.forPrincipal(principal) }),
+  );
+  // Served only by a node with ClickHouse, where the counting and shipping sources are stored.
+  const flows = deps.flows;
+  if (flows === undefined) return;
+  api.define(
+    {
+      method: 'GET',
+      path: '/api/summary/flows',
+      tag: 'summary',
+      summary:
+        "The counting and shipping sources of the caller's scope, for the wall: per traffic survey station its latest interval (vehicles per hour, heavy vehicles' share), per rail hub its latest interval and today's passengers, and every vessel's latest AIS position in the last 30 minutes (an enterprise: none). Definitions: docs/command-centre.md",
+      roles: READER_ROLES,
+      returns:
+        'CentreFlows: {scope, generated_at, interval_window_minutes, vessel_window_minutes, roads: [RoadFlow], hubs: [HubFlow], vessels: [VesselMark]}',
+    },
+    async (_ctx, principal) => ({ body: await flows.forPrincipal(principal) }),
   );
 }

@@ -2,11 +2,13 @@
  * Regenerates the video walls' screenshots in docs/screenshots/ (part of `npm run docs:screenshots`; not of
  * `npm test`): a real `vigil start --demo`, the walls of the province, Zhengzhou (410100) and 金水区 (410105) opened
  * with their own kiosk tokens once the demo's vehicles and first alarms are in, each photographed in Chromium at
- * 1920×1080 and 3840×2160 in the default layout (a 2×2 of 55″ screens read from 5 m), zh-CN.
+ * 1920×1080 and 3840×2160 in the default layout (a 2×2 of 55″ screens read from 5 m), zh-CN. The road and rail
+ * panels wait for the demo's first rail interval, which ends 15 minutes after the start.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CentreFlows } from '../../schema/index.js';
 import { launchBrowser } from '../support/browser.js';
 import { eventually, startVigil } from '../support/vigil-process.js';
 
@@ -43,6 +45,18 @@ try {
     },
     180_000,
     'the demo raising its first alarms',
+  );
+  await eventually(
+    async () => {
+      const response = await fetch(`${vigil.baseUrl}/api/summary/flows`, {
+        headers: { authorization: `Bearer ${walls.province}` },
+      });
+      const flows = (await response.json()) as CentreFlows;
+      return flows.roads.length > 0 && flows.hubs.length > 0 && flows.vessels.length > 0 ? true : undefined;
+    },
+    20 * 60_000,
+    "the demo's first survey counts and rail interval",
+    5_000,
   );
   mkdirSync(OUT_DIR, { recursive: true });
   const browser = await launchBrowser(SIZES[1], { locale: 'zh-CN' });

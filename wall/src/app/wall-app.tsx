@@ -16,6 +16,8 @@ import { CriticalCallout } from '../panels/critical-callout.js';
 import { FullScreenMessage } from '../panels/full-screen-message.js';
 import { HandlingRanking, rankingLevel, rankingRows } from '../panels/handling-ranking.js';
 import { HeadlineTiles } from '../panels/headline-tiles.js';
+import { HubFlowList } from '../panels/hub-flow-list.js';
+import { RoadFlowList } from '../panels/road-flow-list.js';
 import { formatCount } from '../panels/number-format.js';
 import { TrendPanel } from '../panels/trend-panel.js';
 import { PanelSection } from '../panels/panel-section.js';
@@ -24,10 +26,13 @@ import { StaleBanner } from '../panels/stale-banner.js';
 import { VehicleLegend } from '../panels/vehicle-legend.js';
 import { WallClock } from '../panels/wall-clock.js';
 import { SummaryAside } from '../panels/summary-aside.js';
+import { shanghaiClock } from '../i18n/shanghai-time.js';
+import type { VesselSource } from '../map/wall-layers.js';
 import { useCentreSummary } from '../summary/use-centre-summary.js';
 import { scopeOf } from '../map/wall-scope.js';
 import { installTestHooks } from './test-hooks.js';
 import {
+  useCentreFlows,
   useCentreTrends,
   useFeedConnection,
   useHenanGeo,
@@ -46,6 +51,12 @@ const NO_PLACES: ReadonlyMap<string, string> = new Map();
 
 /** Rules in the by-rule chart: the most frequent, as many as fit at a readable size. */
 const RULE_ROWS_MAX = 6;
+/**
+ * Survey stations and rail hubs shown, the busiest first: few enough that on a 2×2 wall the live list under them
+ * keeps room for three alarms, and that on a 3×3 wall both fit the top screen's slot.
+ */
+const ROAD_ROWS_MAX = 3;
+const HUB_ROWS_MAX = 2;
 /** Height of a ranking row and of the ranking's title, design pixels, with the primary text size. */
 const RANKING_ROW_EXTRA_PX = 12;
 const RANKING_CHROME_PX = 150;
@@ -122,6 +133,13 @@ export function WallApp({ lang, token }: WallAppProps) {
   const summary = usePanelSummary(state);
   const centre = useCentreSummary(token);
   const trends = useCentreTrends(token);
+  const flows = useCentreFlows(token);
+  const [vessels] = useState<VesselSource>(() => ({ version: 0, marks: [] }));
+  useEffect(() => {
+    if (flows === null) return;
+    vessels.marks = flows.vessels;
+    vessels.version += 1;
+  }, [flows, vessels]);
   const scale = useWallScale();
   const sizes: WallSizes = useMemo(() => wallSizes(layout), [layout]);
   const [budget] = useState(() => detectRenderBudget(window.location.search));
@@ -154,7 +172,35 @@ export function WallApp({ lang, token }: WallAppProps) {
   );
   const title = scope === null ? '' : messages.centreTitle(scope.name);
   const cssVariables = layoutCssVariables(sizes) as CSSProperties;
-  const rightSections = [
+  const latestRoad = flows?.roads[0];
+  const latestHub = flows?.hubs[0];
+  const flowSections = [
+    <PanelSection
+      key="roads"
+      title={messages.roadFlowTitle}
+      aside={
+        latestRoad === undefined
+          ? undefined
+          : messages.intervalAside(shanghaiClock(latestRoad.interval_start).slice(0, 5), latestRoad.interval_minutes)
+      }
+      className="panel-flows"
+    >
+      <RoadFlowList roads={flows?.roads ?? []} rowsMax={ROAD_ROWS_MAX} messages={messages} />
+    </PanelSection>,
+    <PanelSection
+      key="hubs"
+      title={messages.hubFlowTitle}
+      aside={
+        latestHub === undefined
+          ? undefined
+          : messages.intervalAside(shanghaiClock(latestHub.interval_start).slice(0, 5), latestHub.interval_minutes)
+      }
+      className="panel-flows"
+    >
+      <HubFlowList hubs={flows?.hubs ?? []} rowsMax={HUB_ROWS_MAX} messages={messages} />
+    </PanelSection>,
+  ];
+  const rankingSection = (
     <PanelSection
       key="ranking"
       title={messages.rankingTitle[centre.summary === null ? 'province' : rankingLevel(centre.summary)]}
@@ -171,7 +217,9 @@ export function WallApp({ lang, token }: WallAppProps) {
           messages={messages}
         />
       )}
-    </PanelSection>,
+    </PanelSection>
+  );
+  const alarmSection = (
     <PanelSection
       key="alarms"
       title={messages.alarmList}
@@ -179,8 +227,14 @@ export function WallApp({ lang, token }: WallAppProps) {
       className="panel-grow panel-clip"
     >
       <AlarmList alarms={summary.newestAlarms} lang={lang} messages={messages} places={places} />
-    </PanelSection>,
-  ];
+    </PanelSection>
+  );
+  // On three screen rows the road and rail panels take the top slot, the ranking the middle, the live list the
+  // bottom; on two the ranking has the top slot and the flows sit over the live list; on one, all in a column.
+  const rightSections =
+    layout.rows >= 3
+      ? [...flowSections, rankingSection, alarmSection]
+      : [rankingSection, ...flowSections, alarmSection];
   return (
     <div
       className={`wall wall-layout-${layout.id}${layout.columns % 2 === 0 ? ' wall-seam-centre' : ''}`}
@@ -203,6 +257,7 @@ export function WallApp({ lang, token }: WallAppProps) {
           scope={scope}
           sizes={sizes}
           onContextLost={onContextLost}
+          vessels={vessels}
         />
       )}
       <header className="wall-header" style={{ height: `calc(var(--u) * ${HEADER_PX})` }}>
@@ -233,7 +288,7 @@ export function WallApp({ lang, token }: WallAppProps) {
           <RuleBarChart counts={summary.byRule} lang={lang} rowsMax={RULE_ROWS_MAX} />
         </PanelSection>
       </Panel>
-      <Panel side="right" layout={layout} split={layout.rows >= 3 ? [0, 1] : layout.rows === 2 ? [1] : []}>
+      <Panel side="right" layout={layout} split={layout.rows >= 3 ? [2, 1] : layout.rows === 2 ? [1] : []}>
         {rightSections}
       </Panel>
       <div
@@ -244,7 +299,11 @@ export function WallApp({ lang, token }: WallAppProps) {
       >
         {messages.legendOnMap(formatCount(summary.vehiclesOnMap), formatCount(summary.vehiclesOnline))}
       </div>
-      <VehicleLegend messages={messages} showHeat={budget.heat} />
+      <VehicleLegend
+        messages={messages}
+        showHeat={budget.heat}
+        vessels={flows === null ? null : flows.vessels.length}
+      />
     </div>
   );
 }

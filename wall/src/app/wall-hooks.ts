@@ -7,9 +7,12 @@ import type { FeedState } from '../feed/feed-state.js';
 import { HENAN_GEO_PATH, fetchJsonWithToken, isHenanGeo, type HenanGeo } from '../feed/http-api.js';
 import { DESIGN_HEIGHT_PX } from './wall-layout.js';
 import { summarizeFeed, type WallSummary } from '../feed/wall-summary.js';
-import type { CentreTrends } from '../../../schema/summary.js';
+import type { CentreFlows, CentreTrends } from '../../../schema/summary.js';
 
 const TRENDS_PATH = '/api/summary/trends';
+const FLOWS_PATH = '/api/summary/flows';
+/** Survey stations report every 5 minutes at the most often, vessels every few seconds: 15 s keeps both current. */
+const FLOWS_POLL_MS = 15_000;
 /** Thirty days move slowly: a trend read once a minute is as good as one read every second. */
 const TRENDS_POLL_MS = 60_000;
 /** Panels re-render once a second whatever the message rate ... */
@@ -171,6 +174,32 @@ export function useCentreTrends(token: string): CentreTrends | null {
     };
   }, [token]);
   return trends;
+}
+
+/**
+ * The scope's road, rail and vessel figures (`GET /api/summary/flows`), re-read every FLOWS_POLL_MS; the last good
+ * answer stays through a failed poll, like the summary's.
+ */
+export function useCentreFlows(token: string): CentreFlows | null {
+  const [flows, setFlows] = useState<CentreFlows | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const poll = async (): Promise<void> => {
+      const outcome = await fetchJsonWithToken<CentreFlows>(FLOWS_PATH, token, controller.signal);
+      if (controller.signal.aborted) return;
+      const body = outcome.kind === 'ok' ? outcome.body : null;
+      if (body !== null && Array.isArray(body.roads) && Array.isArray(body.hubs) && Array.isArray(body.vessels))
+        setFlows(body);
+      timer = setTimeout(() => void poll(), FLOWS_POLL_MS);
+    };
+    void poll();
+    return () => {
+      controller.abort();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [token]);
+  return flows;
 }
 
 /** Wall height over the design height, following window resizes. */

@@ -51,6 +51,18 @@ export interface Messages {
   legend: string;
   legendAlarming: string;
   legendHeat: string;
+  /** Vessels on the map (AIS), with how many are shown. */
+  legendVessels: (count: string) => string;
+  roadFlowTitle: string;
+  /** The latest counted interval's start and length, beside the road and rail panels' titles. */
+  intervalAside: (start: string, minutes: number) => string;
+  roadFlowEmpty: string;
+  vehiclesPerHour: string;
+  heavyShare: (percent: string) => string;
+  hubFlowTitle: string;
+  hubFlowEmpty: string;
+  hubArrivals: string;
+  hubDepartures: string;
   vehicleClasses: Readonly<Record<string, string>>;
   severities: Readonly<Record<string, string>>;
   connection: Readonly<Record<'connecting' | 'live' | 'reconnecting' | 'unauthorized', string>>;
@@ -109,6 +121,16 @@ const ZH: Messages = {
   legend: '图例',
   legendAlarming: '报警中',
   legendHeat: '今日报警热力',
+  legendVessels: (count) => `船舶 ${count}`,
+  roadFlowTitle: '路段流量',
+  intervalAside: (start, minutes) => `${start} 起 ${minutes} 分钟`,
+  roadFlowEmpty: '暂无交调站数据',
+  vehiclesPerHour: '辆/时',
+  heavyShare: (percent) => `重车 ${percent}`,
+  hubFlowTitle: '枢纽客流',
+  hubFlowEmpty: '暂无铁路客流数据',
+  hubArrivals: '到达',
+  hubDepartures: '发送',
   vehicleClasses: {
     coach: '客运班车',
     dangerous_goods: '危险货物',
@@ -179,6 +201,16 @@ const EN: Messages = {
   legend: 'Legend',
   legendAlarming: 'Alarming',
   legendHeat: "Today's alarm density",
+  legendVessels: (count) => `Vessels ${count}`,
+  roadFlowTitle: 'Road flow',
+  intervalAside: (start, minutes) => `${minutes} min from ${start}`,
+  roadFlowEmpty: 'No survey station data',
+  vehiclesPerHour: 'veh/h',
+  heavyShare: (percent) => `heavy ${percent}`,
+  hubFlowTitle: 'Rail hubs',
+  hubFlowEmpty: 'No rail passenger data',
+  hubArrivals: 'in',
+  hubDepartures: 'out',
   vehicleClasses: {
     coach: 'Coach',
     dangerous_goods: 'Dangerous goods',

@@ -10,6 +10,7 @@ import { MapDriver } from './map-driver.js';
 import type { RenderBudget } from './render-budget.js';
 import type { WallSizes } from '../app/wall-layout.js';
 import type { WallScope } from './wall-scope.js';
+import type { VesselSource } from './wall-layers.js';
 
 export interface HenanMapProps {
   geo: HenanGeo;
@@ -20,15 +21,38 @@ export interface HenanMapProps {
   scope: WallScope;
   sizes: WallSizes;
   onContextLost: () => void;
+  /** A stable object the driver reads each frame: refilling it never re-creates the map. */
+  vessels: VesselSource;
 }
 
-export function HenanMap({ geo, state, scale, fontFamily, budget, scope, sizes, onContextLost }: HenanMapProps) {
+export function HenanMap({
+  geo,
+  state,
+  scale,
+  fontFamily,
+  budget,
+  scope,
+  sizes,
+  onContextLost,
+  vessels,
+}: HenanMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const container = containerRef.current;
     if (container === null) return undefined;
-    const driver = new MapDriver({ container, geo, state, scale, fontFamily, budget, scope, sizes, onContextLost });
+    const driver = new MapDriver({
+      container,
+      geo,
+      state,
+      scale,
+      fontFamily,
+      budget,
+      scope,
+      sizes,
+      onContextLost,
+      vessels,
+    });
     return () => driver.destroy();
-  }, [geo, state, scale, fontFamily, budget, scope, sizes, onContextLost]);
+  }, [geo, state, scale, fontFamily, budget, scope, sizes, onContextLost, vessels]);
   return <div className="wall-map" data-testid="map" ref={containerRef} />;
 }

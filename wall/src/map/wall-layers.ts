@@ -7,6 +7,7 @@ import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { Layer } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { FeedAlarm } from '../../../schema/feed.js';
+import type { VesselMark } from '../../../schema/summary.js';
 import type { AlarmStore } from '../feed/alarm-store.js';
 import type { VehicleBinaryData } from './vehicle-buffers.js';
 import { HEAT_COLOR_RANGE, severityColor } from './vehicle-colors.js';
@@ -16,6 +17,20 @@ const PULSE_GROWTH = 3.2;
 const PULSE_LINE_PX = 3.5;
 const ALARM_CORE_RADIUS_PX = 7;
 const HEAT_RADIUS_PX = 55;
+/** A vessel is a ring twice a vehicle mark's size: a shape of its own, not a colour among the vehicles'. */
+const VESSEL_RADIUS_PX = 14;
+const VESSEL_LINE_PX = 5;
+export const VESSEL_COLOR: [number, number, number] = [0, 229, 255];
+const VESSEL_FILL: [number, number, number, number] = [4, 9, 20, 200];
+
+/**
+ * The vessels the map shows, refilled when the wall's flows are polled; `version` changes with every refill, so
+ * the map driver knows when to redraw without comparing lists.
+ */
+export interface VesselSource {
+  version: number;
+  marks: readonly VesselMark[];
+}
 
 export interface CountedData {
   length: number;
@@ -36,6 +51,7 @@ export interface MapFrame {
   pulsePhase: number;
   /** False when the render budget cannot afford the heat map. */
   heat: boolean;
+  vessels: readonly VesselMark[];
 }
 
 function vehicleLayer(frame: MapFrame): Layer {
@@ -104,7 +120,26 @@ function pulseLayers(frame: MapFrame): Layer[] {
   ];
 }
 
-/** Bottom to top: heat under the vehicles, pulses above them; names are HTML over all of it (map-labels.ts). */
+function vesselLayer(frame: MapFrame): Layer {
+  return new ScatterplotLayer<VesselMark>({
+    id: 'vessels',
+    data: frame.vessels,
+    radiusUnits: 'pixels',
+    lineWidthUnits: 'pixels',
+    filled: true,
+    stroked: true,
+    getPosition: (vessel) => [vessel.lon, vessel.lat],
+    getRadius: VESSEL_RADIUS_PX * frame.scale,
+    getFillColor: VESSEL_FILL,
+    getLineColor: VESSEL_COLOR,
+    getLineWidth: VESSEL_LINE_PX * frame.scale,
+  });
+}
+
+/**
+ * Bottom to top: heat under the vehicles, vessels above them (a river is seldom crowded, a road may be), pulses on
+ * top; names are HTML over all of it (map-labels.ts).
+ */
 export function buildWallLayers(frame: MapFrame): Layer[] {
-  return [...(frame.heat ? [heatLayer(frame)] : []), vehicleLayer(frame), ...pulseLayers(frame)];
+  return [...(frame.heat ? [heatLayer(frame)] : []), vehicleLayer(frame), vesselLayer(frame), ...pulseLayers(frame)];
 }

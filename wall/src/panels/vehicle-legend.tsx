@@ -1,15 +1,18 @@
 /** What the colours on the map mean. */
 import { VEHICLE_CLASSES } from '../feed/vehicle-classes.js';
 import type { Messages } from '../i18n/messages.js';
+import { formatCount } from './number-format.js';
 import { ALARMING_COLOR, HEAT_COLOR_RANGE, VEHICLE_CLASS_COLORS, rgbCss } from '../map/vehicle-colors.js';
 
 export interface VehicleLegendProps {
   messages: Messages;
   /** False when the heat map is not drawn (software rendering), so the legend does not promise it. */
   showHeat: boolean;
+  /** Vessels on the map; their entry shows once the flows have been read. */
+  vessels: number | null;
 }
 
-export function VehicleLegend({ messages, showHeat }: VehicleLegendProps) {
+export function VehicleLegend({ messages, showHeat, vessels }: VehicleLegendProps) {
   const heatGradient = `linear-gradient(90deg, ${HEAT_COLOR_RANGE.map(rgbCss).join(', ')})`;
   return (
     <div className="legend" data-testid="legend">
@@ -23,6 +26,12 @@ export function VehicleLegend({ messages, showHeat }: VehicleLegendProps) {
         <span className="legend-dot legend-alarming" style={{ background: rgbCss(ALARMING_COLOR) }} />
         {messages.legendAlarming}
       </span>
+      {vessels === null ? null : (
+        <span className="legend-item" data-testid="legend-vessels" data-count={vessels}>
+          <span className="legend-dot legend-vessel" />
+          {messages.legendVessels(formatCount(vessels))}
+        </span>
+      )}
       {showHeat ? (
         <span className="legend-item">
           <span className="legend-ramp" style={{ background: heatGradient }} />
