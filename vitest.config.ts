@@ -32,8 +32,8 @@ export const EXCLUSIVE = [
 
 /**
  * Files that start an Apache Kafka broker (a JVM of about 330 MB that takes seconds of CPU to start) and whose
- * failovers wait on Kafka's session timeouts: one at a time, beside the shared files, so that no more than one
- * broker competes with them for the two cores.
+ * failovers wait on Kafka's session timeouts: one at a time, after the shared files. Beside them, with Chromium and
+ * the accuracy run taking both cores, a failover's alarm was once not stored within its minute.
  */
 export const ONE_BROKER_AT_A_TIME = [
   'stream/log/kafka-log.test.ts',
@@ -61,7 +61,7 @@ export default defineConfig({
           name: 'shared',
           include: ['**/*.test.ts'],
           exclude: [...COMMON.exclude, ...EXCLUSIVE, ...ONE_BROKER_AT_A_TIME],
-          maxWorkers: SHARED_WORKERS - 1,
+          maxWorkers: SHARED_WORKERS,
           sequence: { groupOrder: 0 },
         },
       },
@@ -71,7 +71,7 @@ export default defineConfig({
           name: 'kafka',
           include: ONE_BROKER_AT_A_TIME,
           fileParallelism: false,
-          sequence: { groupOrder: 0 },
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -80,7 +80,7 @@ export default defineConfig({
           name: 'exclusive',
           include: EXCLUSIVE,
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -131,7 +131,7 @@ async function drive(
 
 describe('a gateway killed while terminals report (vigil start --role gateway, twice)', () => {
   it('loses no acknowledged fix, keeps each once after FINAL, and its terminals go on through the other gateway', async () => {
-    const [centre] = await Promise.all([startRole('center', 'center'), startRole('stream', 'stream')]);
+    const [centre, stream] = await Promise.all([startRole('center', 'center'), startRole('stream', 'stream')]);
     const doomed = await startRole('gateway', 'gateway-a');
     const survivor = await startRole('gateway', 'gateway-b');
     const gateways = [doomed, survivor];
@@ -190,7 +190,13 @@ describe('a gateway killed while terminals report (vigil start --role gateway, t
       },
       60_000,
       'the overspeed alarm opened and closed',
-    );
+    ).catch(async (error: unknown) => {
+      // What the stream worker and the centre said (warnings and errors) is what tells why the alarm is missing.
+      const seen = await overspeedRows(centre, SPEEDER);
+      throw new Error(
+        `${String(error)}; stored: ${JSON.stringify(seen)}\nstream worker:\n${stream.stdout().slice(-3000)}\nstderr:\n${stream.stderr().slice(-2000)}\ncentre:\n${centre.stdout().slice(-3000)}`,
+      );
+    });
     expect(alarm).toEqual({ alarmIds: 1, rows: 2, versions: 2 });
     for (const phone of PHONES.slice(1)) expect((await overspeedRows(centre, phone)).rows).toBe(0);
     console.log(
