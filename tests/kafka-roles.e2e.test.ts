@@ -14,59 +14,28 @@
  * - A role without Kafka or a PostgreSQL server is refused at start-up, naming the flag.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmListAnswer, FeedServerMessage } from '../schema/index.js';
 import { loggedInTerminal, metricOf, overspeedRows, reportFixes, type Fix } from './support/crash-restart.js';
-import { startKafkaBroker, type KafkaBroker } from './support/kafka-broker.js';
-import { createDatabase, startPostgresServer, type PostgresServer } from './support/postgres-server.js';
-import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+import { RoleCluster } from './support/role-cluster.js';
+import { eventually, type VigilProcess } from './support/vigil-process.js';
 
 const SPEEDER = '013977700001';
 const STEADY = ['013977700002', '013977700003'];
 const PHONES = [SPEEDER, ...STEADY];
 const PARTITIONS = 4;
-const root = mkdtempSync(path.join(tmpdir(), 'vigil-kafka-roles-'));
-let broker: KafkaBroker;
-let postgres: PostgresServer;
-let postgresUrl: string;
-const processes: VigilProcess[] = [];
+let cluster: RoleCluster;
 
 beforeAll(async () => {
-  [broker, postgres] = await Promise.all([startKafkaBroker(), startPostgresServer()]);
-  postgresUrl = await createDatabase(postgres, 'vigil_roles');
+  cluster = await RoleCluster.start('kafka-roles', 'vigil_roles', PARTITIONS);
 }, 150_000);
 
-afterAll(async () => {
-  for (const p of processes) await p.stop();
-  await broker?.stop();
-  await postgres?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => cluster?.stop());
 
-function roleArgs(role: string): string[] {
-  return [
-    '--role',
-    role,
-    '--kafka-brokers',
-    broker.brokers,
-    '--postgres-url',
-    postgresUrl,
-    '--log-partitions',
-    String(PARTITIONS),
-    '--log-level',
-    'warn',
-  ];
-}
-
-async function startRole(role: string): Promise<VigilProcess> {
-  const node = await startVigil({ dataDir: path.join(root, role), args: roleArgs(role) });
-  processes.push(node);
-  return node;
-}
+/** A process of `role` on a data dir of the role's name: a restarted centre finds its own. */
+const startRole = (role: string): Promise<VigilProcess> => cluster.startRole(role, role);
 
 describe('a gateway, a stream worker and a centre as separate processes (vigil start --role)', () => {
   it('stores every acknowledged fix once in the centre and shows the stream worker’s alarm on its feed', async () => {
@@ -238,7 +207,7 @@ describe('a gateway, a stream worker and a centre as separate processes (vigil s
         `${group} committed`,
       );
     await centre.crash();
-    processes.splice(processes.indexOf(centre), 1);
+    cluster.forget(centre);
     await report(
       STEADY[1],
       Array.from({ length: 3 }, (_, i) => ({ speedKmh: 60, time: t0 + 60_000 + i * 1_000 })),
@@ -267,22 +236,22 @@ describe('a gateway, a stream worker and a centre as separate processes (vigil s
 
     // Each stops cleanly: the gateway first (nothing new comes in), the centre last (it stores what is left).
     for (const node of [gateway, stream, restarted]) expect(await node.stop()).toBe(0);
-    processes.length = 0;
+    for (const node of [gateway, stream, restarted]) cluster.forget(node);
   }, 420_000);
 
   it('refuses a role without Kafka or without a PostgreSQL server, naming the flag', () => {
     const cli = (extra: string[]): { status: number | null; stderr: string } => {
       const run = spawnSync(
         path.join('node_modules', '.bin', 'tsx'),
-        ['cli/main.ts', 'start', '--data-dir', path.join(root, 'refused'), '--http-port', '0', ...extra],
+        ['cli/main.ts', 'start', '--data-dir', path.join(cluster.root, 'refused'), '--http-port', '0', ...extra],
         { encoding: 'utf8', timeout: 60_000 },
       );
       return { status: run.status, stderr: run.stderr };
     };
-    const noKafka = cli(['--role', 'stream', '--postgres-url', postgresUrl]);
+    const noKafka = cli(['--role', 'stream', '--postgres-url', cluster.postgresUrl]);
     expect(noKafka.status).toBe(2);
     expect(noKafka.stderr).toContain('--role stream needs --kafka-brokers');
-    const noPostgres = cli(['--role', 'center', '--kafka-brokers', broker.brokers]);
+    const noPostgres = cli(['--role', 'center', '--kafka-brokers', cluster.broker.brokers]);
     expect(noPostgres.status).toBe(2);
     expect(noPostgres.stderr).toContain('--role center needs --postgres-url');
   }, 150_000);

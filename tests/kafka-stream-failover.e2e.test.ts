@@ -10,61 +10,28 @@
  * - The alarms topic holds every version once: the worker that took over re-evaluated what the dead one had seen
  *   and sent none of its versions again.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmRow } from '../schema/index.js';
 import { KAFKA_LOG_DEFAULTS, KafkaLog, TOPICS } from '../stream/index.js';
 import { loggedInTerminal, metricOf, overspeedRows, reportFixes, type Fix } from './support/crash-restart.js';
-import { startKafkaBroker, type KafkaBroker } from './support/kafka-broker.js';
-import { createDatabase, startPostgresServer, type PostgresServer } from './support/postgres-server.js';
-import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+import { RoleCluster } from './support/role-cluster.js';
+import { eventually, type VigilProcess } from './support/vigil-process.js';
 
 const SPEEDER = '013955500001';
 const STEADY = ['013955500002', '013955500003'];
 const PHONES = [SPEEDER, ...STEADY];
 const PARTITIONS = 4;
-const root = mkdtempSync(path.join(tmpdir(), 'vigil-stream-failover-'));
-let broker: KafkaBroker;
-let postgres: PostgresServer;
-let postgresUrl: string;
-const processes: VigilProcess[] = [];
+let cluster: RoleCluster;
 
 beforeAll(async () => {
-  [broker, postgres] = await Promise.all([startKafkaBroker(), startPostgresServer()]);
-  postgresUrl = await createDatabase(postgres, 'vigil_stream_failover');
+  cluster = await RoleCluster.start('stream-failover', 'vigil_stream_failover', PARTITIONS);
 }, 150_000);
 
-afterAll(async () => {
-  for (const p of processes) await p.stop();
-  await broker?.stop();
-  await postgres?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => cluster?.stop());
 
-async function startRole(role: string, name: string): Promise<VigilProcess> {
-  const node = await startVigil({
-    dataDir: path.join(root, name),
-    args: [
-      '--role',
-      role,
-      '--kafka-brokers',
-      broker.brokers,
-      '--postgres-url',
-      postgresUrl,
-      '--log-partitions',
-      String(PARTITIONS),
-      // Only the start-up snapshot: the worker taking over re-evaluates everything the dead one saw.
-      '--rules-snapshot-interval-s',
-      '3600',
-      '--log-level',
-      'warn',
-    ],
-  });
-  processes.push(node);
-  return node;
-}
+/** Only the start-up snapshot: the worker taking over re-evaluates everything the dead one saw. */
+const startRole = (role: string, name: string): Promise<VigilProcess> =>
+  cluster.startRole(role, name, ['--rules-snapshot-interval-s', '3600']);
 
 async function report(gateway: VigilProcess, phone: string, fixes: Fix[]): Promise<void> {
   const terminal = await loggedInTerminal(gateway, phone, `豫A5S${phone.slice(-3)}`);
@@ -81,7 +48,7 @@ const active = async (node: VigilProcess): Promise<number | undefined> => metric
 async function alarmsInTopic(): Promise<string[]> {
   const log = await KafkaLog.connect({
     ...KAFKA_LOG_DEFAULTS,
-    brokers: broker.brokers,
+    brokers: cluster.broker.brokers,
     partitions: PARTITIONS,
     topics: Object.values(TOPICS),
     clientId: 'vigil-test',
