@@ -6,7 +6,7 @@
  * Vigil does not write, is counted as dropped instead of being sent in the 2011 layout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelopeOf, location2019Of, UpperPlatform } from './support/jt809-upper-platform.js';
+import { location2019Of, UpperPlatform } from './support/jt809-upper-platform.js';
 import { driveOverspeedEpisode } from './support/overspeed-episode.js';
 import { eventually, startVigil, until, type VigilProcess } from './support/vigil-process.js';
 
@@ -55,10 +55,7 @@ describe('JT/T 809-2019 upward link', () => {
     await driveOverspeedEpisode(vigil.jt808Port, '013912348092', PLATE);
     const positions = await eventually(
       async () => {
-        const mine = upper
-          .of(0x1200)
-          .map((m) => envelopeOf(m.body))
-          .filter((e) => e.plate === PLATE);
+        const mine = upper.envelopesOf(0x1200, PLATE);
         return mine.length >= 4 ? mine : undefined;
       },
       30_000,

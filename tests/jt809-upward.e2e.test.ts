@@ -60,10 +60,7 @@ describe('JT/T 809 upward link', () => {
     await driveOverspeedEpisode(vigil.jt808Port, PHONE, PLATE);
     const positions = await eventually(
       async () => {
-        const mine = upper
-          .of(0x1200)
-          .map((m) => envelopeOf(m.body))
-          .filter((e) => e.plate === PLATE);
+        const mine = upper.envelopesOf(0x1200, PLATE);
         return mine.length >= 4 ? mine : undefined;
       },
       30_000,

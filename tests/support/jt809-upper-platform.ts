@@ -67,6 +67,13 @@ export class UpperPlatform {
     return this.messages.filter((m) => m.msgId === msgId);
   }
 
+  /** The vehicle envelopes (0x1200, 0x1400 …) of `msgId` received so far about `plate`. */
+  envelopesOf(msgId: number, plate: string): ReturnType<typeof envelopeOf>[] {
+    return this.of(msgId)
+      .map((m) => envelopeOf(m.body))
+      .filter((e) => e.plate === plate);
+  }
+
   private accept(socket: net.Socket): void {
     const connection = ++this.connections;
     this.sockets.add(socket);

@@ -172,17 +172,16 @@ export function WallApp({ lang, token }: WallAppProps) {
   );
   const title = scope === null ? '' : messages.centreTitle(scope.name);
   const cssVariables = layoutCssVariables(sizes) as CSSProperties;
-  const latestRoad = flows?.roads[0];
-  const latestHub = flows?.hubs[0];
+  /** The latest interval of a panel's busiest row, as its aside ("05:05 起 5 分钟"). */
+  const intervalAsideOf = (latest: { interval_start: number; interval_minutes: number } | undefined) =>
+    latest === undefined
+      ? undefined
+      : messages.intervalAside(shanghaiClock(latest.interval_start).slice(0, 5), latest.interval_minutes);
   const flowSections = [
     <PanelSection
       key="roads"
       title={messages.roadFlowTitle}
-      aside={
-        latestRoad === undefined
-          ? undefined
-          : messages.intervalAside(shanghaiClock(latestRoad.interval_start).slice(0, 5), latestRoad.interval_minutes)
-      }
+      aside={intervalAsideOf(flows?.roads[0])}
       className="panel-flows"
     >
       <RoadFlowList roads={flows?.roads ?? []} rowsMax={ROAD_ROWS_MAX} messages={messages} />
@@ -190,11 +189,7 @@ export function WallApp({ lang, token }: WallAppProps) {
     <PanelSection
       key="hubs"
       title={messages.hubFlowTitle}
-      aside={
-        latestHub === undefined
-          ? undefined
-          : messages.intervalAside(shanghaiClock(latestHub.interval_start).slice(0, 5), latestHub.interval_minutes)
-      }
+      aside={intervalAsideOf(flows?.hubs[0])}
       className="panel-flows"
     >
       <HubFlowList hubs={flows?.hubs ?? []} rowsMax={HUB_ROWS_MAX} messages={messages} />
