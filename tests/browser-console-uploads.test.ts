@@ -183,7 +183,8 @@ describe('console: uploads (数据上传)', () => {
       ].join('\n'),
     );
     const page = await openConsole(vigil, browser, company, 'uploads');
-    expect(await page.textContent('[data-testid="upload-scope"]')).toContain('郑州万里物流有限公司');
+    // The enterprise's name arrives with the workspace's enterprise list; until then the page shows its id.
+    await page.locator('[data-testid="upload-scope"]', { hasText: '郑州万里物流有限公司' }).waitFor({ timeout: 15_000 });
     await uploadInPage(page, 'registry', file);
     expect([await count(page, 'upload-accepted'), await count(page, 'upload-rejected')]).toEqual([2, 1]);
     expect(await page.getAttribute('[data-testid="upload-error-4"]', 'data-reason')).toBe('bad_vehicle_class');
