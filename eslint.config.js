@@ -1,4 +1,5 @@
 import tseslint from 'typescript-eslint';
+import vigil from './scripts/eslint-layers.mjs';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'data/**', 'wall/dist/**', 'dist/**', 'bench/results/**', '**/*.js', '**/*.mjs'] },
@@ -12,5 +13,6 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  { plugins: { vigil }, rules: { 'vigil/layers': ['error', { root: import.meta.dirname }] } },
   { files: ['cli/**', 'bench/**', 'fixtures/tools/**', 'tests/**'], rules: { 'no-console': 'off' } },
 );
