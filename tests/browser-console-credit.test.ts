@@ -16,7 +16,7 @@ import { ALARMS, DRIVER_EVENTS, tsvEncoderFor, type TableSpec } from '../schema/
 import type { DriverCreditAnswer, EnterpriseCreditAnswer } from '../schema/credit.js';
 import { openAnalytics, openOperational, type Analytics } from '../store/index.js';
 import { seedOrgUnits } from '../center/index.js';
-import { launchBrowser, type TestBrowser } from './support/browser.js';
+import { launchBrowser, shootForDocs, type TestBrowser } from './support/browser.js';
 import { api, createPerson, openConsole, type Person } from './support/console-scenario.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
@@ -168,18 +168,6 @@ async function openCredit(person: Person): Promise<Page> {
   return page;
 }
 
-/** The page at both sizes the docs show, into docs/screenshots/; back at 1920×1080 after. */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const size of [
-    { width: 1920, height: 1080 },
-    { width: 3840, height: 2160 },
-  ]) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: path.join('docs', 'screenshots', `${name}-${size.width}x${size.height}.png`) });
-  }
-  await page.setViewportSize({ width: 1920, height: 1080 });
-}
-
 async function rowsOnPage(page: Page): Promise<{ id: string; grade: string; score: string }[]> {
   return page.$$eval('[data-testid^="credit-row-"]', (rows) =>
     rows.map((row) => ({
@@ -233,12 +221,12 @@ describe('console: credit (信用)', () => {
     expect(await page.locator('[data-testid="credit-row-CP-ZZ-3"] .credit-fell').count()).toBe(1);
     expect(await page.locator('[data-testid="credit-row-CP-ZZ-1"] .credit-fell').count()).toBe(0);
 
-    await shoot(page, 'console-credit');
+    await shootForDocs(page, 'console-credit');
     await page.click('[data-testid="credit-row-CP-ZZ-3"]');
     await page.locator(`[data-testid="credit-history-${BEFORE}"]`).waitFor();
     expect(await page.getAttribute(`[data-testid="credit-history-${YESTERDAY}"]`, 'data-grade')).toBe('D');
     expect(await page.getAttribute(`[data-testid="credit-history-${BEFORE}"]`, 'data-grade')).toBe('AA');
-    await shoot(page, 'console-credit-history');
+    await shootForDocs(page, 'console-credit-history');
 
     const drivers = await api<DriverCreditAnswer>(vigil, leader.token, 'GET', '/api/credit/drivers');
     expect(drivers.drivers.map((d) => [d.certificate, d.points, d.threshold])).toEqual([[CERTIFICATE, 16, 12]]);

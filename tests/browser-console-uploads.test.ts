@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadSummary } from '../schema/uploads.js';
-import { launchBrowser, type TestBrowser } from './support/browser.js';
+import { launchBrowser, shootForDocs, type TestBrowser } from './support/browser.js';
 import { api, createPerson, openConsole, type Person } from './support/console-scenario.js';
 import { issueKey, postRecords } from './support/ingest-client.js';
 import { startVigil, type VigilProcess } from './support/vigil-process.js';
@@ -39,17 +39,6 @@ async function writeWorkbook(file: string): Promise<void> {
   sheet.addRow(['JS-10', 'KK-410302-01', '豫C7010B', 'blue', `${DAY} 08:31:00`, 1, '410302']);
   sheet.addRow(['JS-11', 'KK-410105-01', '豫A7011B', 'blue', '2026-13-40 08:32:00', 1, '410105']);
   await workbook.xlsx.writeFile(file);
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const size of [
-    { width: 1920, height: 1080 },
-    { width: 3840, height: 2160 },
-  ]) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: path.join('docs', 'screenshots', `${name}-${size.width}x${size.height}.png`) });
-  }
-  await page.setViewportSize({ width: 1920, height: 1080 });
 }
 
 async function uploadInPage(page: Page, kind: string, file: string): Promise<void> {
@@ -142,7 +131,7 @@ describe('console: uploads (数据上传)', () => {
     const stored = await vigil.sql<[number]>("SELECT count() FROM camera_events WHERE source = 'upload:410105'");
     expect(stored.rows).toEqual([[8]]);
     await page.locator(`[data-testid="upload-row-${uploadId}"]`).waitFor();
-    await shoot(page, 'console-uploads');
+    await shootForDocs(page, 'console-uploads');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="upload-report"]')]);
     const saved = path.join(filesDir, 'report.csv');
@@ -167,7 +156,7 @@ describe('console: uploads (数据上传)', () => {
     ).toEqual([[8]]);
     const history = await api<{ uploads: UploadSummary[] }>(vigil, county.token, 'GET', '/api/uploads');
     expect(history.uploads.map((x) => x.id)).toEqual([uploadId]);
-    await shoot(page, 'console-uploads-repeated');
+    await shootForDocs(page, 'console-uploads-repeated');
     await page.close();
   }, 180_000);
 
@@ -184,7 +173,9 @@ describe('console: uploads (数据上传)', () => {
     );
     const page = await openConsole(vigil, browser, company, 'uploads');
     // The enterprise's name arrives with the workspace's enterprise list; until then the page shows its id.
-    await page.locator('[data-testid="upload-scope"]', { hasText: '郑州万里物流有限公司' }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('[data-testid="upload-scope"]', { hasText: '郑州万里物流有限公司' })
+      .waitFor({ timeout: 15_000 });
     await uploadInPage(page, 'registry', file);
     expect([await count(page, 'upload-accepted'), await count(page, 'upload-rejected')]).toEqual([2, 1]);
     expect(await page.getAttribute('[data-testid="upload-error-4"]', 'data-reason')).toBe('bad_vehicle_class');

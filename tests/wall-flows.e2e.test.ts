@@ -7,14 +7,12 @@
  * vehicles per hour, heavy vehicles' share, and each vessel where it was last heard. Then chromium shows the same
  * figures in the wall's road and rail panels and the vessels on their own map layer.
  */
-import { copyFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CentreFlows } from '../schema/index.js';
 import { encodePosition, encodeVoyage, toSentences } from '../ingest/index.js';
 import { issueKey, postRecords } from './support/ingest-client.js';
-import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { artifactPath, docScreenshotPath, launchBrowser, type TestBrowser } from './support/browser.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const PASSWORD = 'a long enough password';
@@ -24,7 +22,6 @@ const SIZES = [
 ] as const;
 /** The default layout's 16′ floor in design pixels (app/wall-layout.ts), as tests/browser-wall-centres.test.ts. */
 const SECONDARY_TEXT_DESIGN_PX = 37;
-const SCREENSHOTS_DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const MIN = 60_000;
 
 let vigil: VigilProcess;
@@ -315,8 +312,7 @@ describe('the wall in chromium', () => {
         // Only for the picture (nothing is decided by it): the map's first frames may come after the panels.
         await page.waitForTimeout(1_500);
         const name = `wall-flows-province-${size.width}x${size.height}.png`;
-        await page.screenshot({ path: artifactPath(name) });
-        copyFileSync(artifactPath(name), `${SCREENSHOTS_DIR}${name}`);
+        await page.screenshot({ path: docScreenshotPath(name) });
       } finally {
         await page.close();
       }

@@ -92,6 +92,32 @@ export function artifactPath(name: string): string {
   return path.join(ARTIFACTS_DIR, name);
 }
 
+/** The screenshots the documentation shows. */
+export const DOC_SCREENSHOTS_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
+
+/**
+ * Where a screenshot the documentation shows goes: `docs/screenshots/` when `VIGIL_DOC_SCREENSHOTS=1` (a run meant to
+ * refresh the pictures), else `tests/artifacts/`, so that an ordinary test run leaves the committed pictures as they
+ * are instead of rewriting them with the run's clock and data.
+ */
+export function docScreenshotPath(name: string): string {
+  if (process.env.VIGIL_DOC_SCREENSHOTS !== '1') return artifactPath(name);
+  mkdirSync(DOC_SCREENSHOTS_DIR, { recursive: true });
+  return path.join(DOC_SCREENSHOTS_DIR, name);
+}
+
+/** The page at the two sizes the documentation shows (`<name>-1920x1080.png`, `-3840x2160.png`), back at 1920×1080. */
+export async function shootForDocs(page: Page, name: string): Promise<void> {
+  for (const size of [
+    { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 },
+  ]) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: docScreenshotPath(`${name}-${size.width}x${size.height}.png`) });
+  }
+  await page.setViewportSize({ width: 1920, height: 1080 });
+}
+
 /**
  * Resizes a wall page and waits until it has laid itself out at the new size and its map has drawn since —
  * instead of a pause long enough on a fast machine and too short on a loaded one.
