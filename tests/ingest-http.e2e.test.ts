@@ -60,6 +60,19 @@ describe('source keys', () => {
       { ...record, event_id: 'key-test-2', org_code: '410300' },
     ]);
     expect(outside.body.rejected?.[0]?.reason).toBe('org_out_of_scope');
+    // 巩义 is a county of 郑州's code but a 省直管县 the province commands: a Zhengzhou key writes neither a record
+    // that names it nor one whose coordinates lie in it; a county 郑州 commands (金水区) goes through.
+    const gongyi = await postRecords(vigil.baseUrl, 'anpr', issued.key, [
+      { ...record, event_id: 'key-test-3', org_code: '410181' },
+      { ...record, event_id: 'key-test-4', lon: 113.02, lat: 34.75 },
+      { ...record, event_id: 'key-test-5', org_code: '410105' },
+    ]);
+    expect(gongyi.body.accepted).toBe(1);
+    expect(gongyi.body.rejected?.map((r) => [r.index, r.reason])).toEqual([
+      [0, 'org_out_of_scope'],
+      [1, 'org_out_of_scope'],
+    ]);
+    expect(gongyi.body.rejected?.[0]?.detail).toContain('410181');
 
     const listed = await fetch(`${vigil.baseUrl}/api/sources/keys`, { headers: { authorization: `Bearer ${admin}` } });
     const keys = (
@@ -75,7 +88,7 @@ describe('source keys', () => {
       }
     ).keys;
     const mine = keys.find((k) => k.id === issued.id);
-    expect(mine).toMatchObject({ kind: 'anpr', org_code: '410100', requests_count: 2, records_count: 2 });
+    expect(mine).toMatchObject({ kind: 'anpr', org_code: '410100', requests_count: 3, records_count: 5 });
     expect(mine?.last_seen_at).not.toBeNull();
     expect(JSON.stringify(keys)).not.toContain(issued.key);
 

@@ -10,6 +10,8 @@ import { INGEST_KINDS, type IngestKind, type SourceIdentity, type SourceKeyVerif
 import type { Principal } from '../auth/accounts.js';
 import { appendAudit } from '../auth/audit.js';
 import { HttpError } from '../http/router.js';
+import type { OrgDirectory } from '../org/org-directory.js';
+import { inUnitOf, unitRefusal } from '../org/record-scope.js';
 
 export interface SourceKeyView {
   id: number;
@@ -57,6 +59,8 @@ export class SourceKeys implements SourceKeyVerifier {
     private readonly sql: Sql,
     private readonly logger: Logger,
     private readonly options: SourceKeysOptions = SOURCE_KEYS_DEFAULTS,
+    /** The command tree: a key's records must lie in the units its unit commands. Absent, the division code decides. */
+    private readonly org?: Pick<OrgDirectory, 'covers'>,
   ) {
     this.timer = setInterval(() => void this.flushUsage(), options.usageFlushMs);
     this.timer.unref();
@@ -149,9 +153,18 @@ export class SourceKeys implements SourceKeyVerifier {
       [hash],
     );
     const row = rows[0];
-    const identity = row ? { keyId: Number(row.id), kind: row.kind, orgCode: row.org_code, name: row.name } : null;
+    const identity = row ? this.identityOf(row) : null;
     if (this.cache.size >= this.options.cachedKeysMax) this.cache.clear();
     this.cache.set(hash, { identity, at: Date.now() });
+    return identity;
+  }
+
+  private identityOf(row: { id: number; kind: IngestKind; org_code: string; name: string }): SourceIdentity {
+    const identity: SourceIdentity = { keyId: Number(row.id), kind: row.kind, orgCode: row.org_code, name: row.name };
+    if (this.org) {
+      const inUnit = inUnitOf(this.org, row.org_code, "the source key's");
+      identity.admits = (record) => Promise.resolve(unitRefusal(record, inUnit));
+    }
     return identity;
   }
 

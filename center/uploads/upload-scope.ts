@@ -16,9 +16,9 @@ import type { ScopedRecord, ScopeRefusal, Submitter } from '../../ingest/index.j
 import type { Sql } from '../../store/index.js';
 import type { Principal } from '../auth/accounts.js';
 import type { OrgDirectory } from '../org/org-directory.js';
+import { inUnitOf, unitRefusal, type InUnit } from '../org/record-scope.js';
 
 type Refusal = ScopeRefusal | null;
-type InUnit = (code: string, what: string) => Refusal;
 
 /** Who holds vehicles and drivers, as the vehicle pages decide it (an admin's binding first, then the registry). */
 export class Owners {
@@ -61,15 +61,12 @@ export class Owners {
 /** Who uploads: the `source` its rows carry and the scope checks of `admits` (one `Owners` per upload). */
 export function submitterOf(principal: Principal, org: OrgDirectory, sql: Pick<Sql, 'query'>): Submitter {
   const enterpriseId = principal.role === 'enterprise' ? (principal.enterpriseId ?? '') : '';
-  const inUnit: InUnit = (code, what) =>
-    code === '' || org.covers(principal.orgCode, code)
-      ? null
-      : { reason: 'org_out_of_scope', detail: `${what} ${code} is outside the uploader's unit ${principal.orgCode}` };
+  const inUnit = inUnitOf(org, principal.orgCode, "the uploader's");
   if (enterpriseId === '')
     return {
       source: `upload:${principal.orgCode}`,
       orgCode: principal.orgCode,
-      admits: (row) => Promise.resolve(staffRefusal(row, inUnit)),
+      admits: (row) => Promise.resolve(unitRefusal(row, inUnit)),
     };
   const owners = new Owners(sql);
   return {
@@ -78,14 +75,6 @@ export function submitterOf(principal: Principal, org: OrgDirectory, sql: Pick<S
     enterpriseId,
     admits: (row) => enterpriseRefusal(row, enterpriseId, owners, inUnit),
   };
-}
-
-function staffRefusal(row: ScopedRecord, inUnit: InUnit): Refusal {
-  if (row.kind !== 'registry') return inUnit(row.org_code, 'org_code');
-  const record = row.record;
-  if (record.type === 'enterprise') return inUnit(record.org_code, 'org_code');
-  if (record.type === 'vehicle') return inUnit(record.home_org_code, 'home_org_code');
-  return null;
 }
 
 async function enterpriseRefusal(

@@ -36,6 +36,7 @@ import {
   registerVideoRoutes,
   routeDocumentMismatch,
   SourceKeys,
+  SOURCE_KEYS_DEFAULTS,
   staticFiles,
   type CommandCentre,
   type UpperRequests,
@@ -68,7 +69,7 @@ export async function startHttpIngest(
   deps: { log: EventLog; sql: Sql; directory: Directory },
   { logger, metrics }: Observe,
 ): Promise<Started<{ ingest: HttpIngest; sourceKeys: SourceKeys }>> {
-  const sourceKeys = new SourceKeys(deps.sql, logger);
+  const sourceKeys = new SourceKeys(deps.sql, logger, SOURCE_KEYS_DEFAULTS, deps.directory.org);
   const rate = config.ingestRecordsPerSecondPerKey ?? HTTP_INGEST_DEFAULTS.recordsPerSecondPerKey;
   const ingest = new HttpIngest(
     {

@@ -171,7 +171,7 @@ export class HttpIngest {
     if (retryAfterS > 0) return throttled(retryAfterS);
     const result = await this.ingest(
       request.kind,
-      { source: `key:${identity.keyId}`, orgCode: identity.orgCode },
+      { source: `key:${identity.keyId}`, orgCode: identity.orgCode, admits: identity.admits },
       items,
       request.peer,
     );

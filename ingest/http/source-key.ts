@@ -3,6 +3,7 @@
  * PostgreSQL there): checking a source key, counting its use, and storing registry records durably.
  */
 import type { RegistryRecord } from '../../schema/index.js';
+import type { ScopedRecord, ScopeRefusal } from './http-ingest.js';
 
 export const INGEST_KINDS = [
   'anpr',
@@ -28,6 +29,11 @@ export interface SourceIdentity {
   /** The org unit the key belongs to; records outside its subtree are refused. */
   orgCode: string;
   name: string;
+  /**
+   * A further check of each record the normalizer accepted (the command tree, which the division-code check of the
+   * normalizers does not know): a refusal, or null. Absent, the division code alone decides.
+   */
+  admits?: (record: ScopedRecord) => Promise<ScopeRefusal | null>;
 }
 
 export interface SourceKeyVerifier {
