@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALARM_ACTIONS,
   ALARMS,
+  createLogger,
   DRIVER_EVENTS,
   tsvEncoderFor,
   type DriverCreditAnswer,
@@ -23,6 +24,7 @@ import {
   type TableSpec,
 } from '../schema/index.js';
 import { openAnalytics, type Analytics } from '../store/index.js';
+import { CREDIT_RUN_DEFAULTS, CreditRun } from '../center/credit/index.js';
 import {
   freshTarget,
   startCenterHarness,
@@ -415,8 +417,9 @@ describe.each(STORE_KINDS)('credit on %s: enterprise grades, driver points, warn
     expect(first).toMatchObject({ day: DAYS[0], enterprises: PLAN.length, drivers: 2, warnings: 1 });
     // The harness clock is 2026-11-28 08:00 China time: the tick grades yesterday, once.
     const ticked = await h.centre.credit.tick();
-    expect(ticked).toMatchObject({ day: DAYS[1], enterprises: PLAN.length });
-    expect(await h.centre.credit.tick()).toBeNull();
+    expect(ticked).toHaveLength(1);
+    expect(ticked[0]).toMatchObject({ day: DAYS[1], enterprises: PLAN.length });
+    expect(await h.centre.credit.tick()).toEqual([]);
 
     for (const day of DAYS) {
       const answer = (await h.call<EnterpriseCreditAnswer>(h.adminToken, 'GET', `/api/credit/enterprises?date=${day}`))
@@ -571,5 +574,60 @@ describe.each(STORE_KINDS)('credit on %s: enterprise grades, driver points, warn
     const bad = await h.call(h.adminToken, 'GET', '/api/credit/enterprises?date=2026-02-30');
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ field: 'date' });
+  });
+
+  it('grades the days the node was down for when it comes back, oldest first, up to the back-fill bound', async () => {
+    const gradedDays = async () =>
+      (await h.sql.query<{ day: string }>('SELECT day::text AS day FROM credit_runs ORDER BY day')).map((r) => r.day);
+    const enterpriseRows = async (day: string) =>
+      Number(
+        (await h.sql.query<{ n: number }>('SELECT count(*) AS n FROM credit_enterprise_days WHERE day = $1', [day]))[0]
+          .n,
+      );
+    const resumedAt = h.clock.now;
+    try {
+      // Back on 1 December, 08:00 China time, after 28, 29 and 30 November went by ungraded.
+      h.clock.now = Date.UTC(2026, 11, 1, 0, 0, 0);
+      const graded = await h.centre.credit.tick();
+      expect(graded.map((d) => d.day)).toEqual(['2026-11-28', '2026-11-29', '2026-11-30']);
+      expect(await h.centre.credit.tick()).toEqual([]);
+      expect(await gradedDays()).toEqual([...DAYS, '2026-11-28', '2026-11-29', '2026-11-30']);
+      for (const day of ['2026-11-28', '2026-11-29', '2026-11-30']) expect(await enterpriseRows(day)).toBe(PLAN.length);
+
+      // Back on 7 December after five days down, with room for two: the two latest days, and the gap logged.
+      const lines: string[] = [];
+      const run = new CreditRun(
+        {
+          sql: h.sql,
+          config: h.centre.config,
+          now: () => h.clock.now,
+          logger: createLogger((line) => lines.push(line), 'warn'),
+          raise: () => Promise.resolve(),
+        },
+        { ...CREDIT_RUN_DEFAULTS, checkIntervalMs: 0, backfillDaysMax: 2 },
+      );
+      h.clock.now = Date.UTC(2026, 11, 7, 0, 0, 0);
+      expect((await run.tick()).map((d) => d.day)).toEqual(['2026-12-05', '2026-12-06']);
+      expect(await gradedDays()).toEqual([
+        ...DAYS,
+        '2026-11-28',
+        '2026-11-29',
+        '2026-11-30',
+        '2026-12-05',
+        '2026-12-06',
+      ]);
+      expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toMatchObject([
+        {
+          level: 'warn',
+          message: 'credit days left ungraded: more than the back-fill allows',
+          from: '2026-12-01',
+          to: '2026-12-04',
+          days: 4,
+          backfill_days_max: 2,
+        },
+      ]);
+    } finally {
+      h.clock.now = resumedAt;
+    }
   });
 });

@@ -21,9 +21,18 @@ export interface CreditRunOptions {
   checkIntervalMs: number;
   /** Driver × rule rows read from ClickHouse at most per run; beyond it the run fails rather than undercount. */
   driverRowsMax: number;
+  /**
+   * Days a check grades at most: the days since the last one graded, up to yesterday, when the node was down or the
+   * run failed; beyond it only the latest are graded and the rest left as a gap (logged).
+   */
+  backfillDaysMax: number;
 }
 
-export const CREDIT_RUN_DEFAULTS: CreditRunOptions = { checkIntervalMs: 10 * 60_000, driverRowsMax: 1_000_000 };
+export const CREDIT_RUN_DEFAULTS: CreditRunOptions = {
+  checkIntervalMs: 10 * 60_000,
+  driverRowsMax: 1_000_000,
+  backfillDaysMax: 31,
+};
 
 export interface CreditRunDeps {
   sql: Sql;
@@ -110,14 +119,44 @@ export class CreditRun {
     await this.running;
   }
 
-  /** Computes yesterday (China time) unless done; returns what it did, or null when there was nothing to do. */
-  async tick(): Promise<CreditRunResult | null> {
+  /**
+   * Grades the days not graded yet, oldest first: yesterday (China time), and the days between the last day graded and
+   * yesterday that the node was down for (at most `backfillDaysMax`, the latest ones), so that the history has no
+   * gap and each fall is measured against the day before it. With no day graded yet, yesterday alone. Returns the
+   * days it graded (none when yesterday was done).
+   */
+  async tick(): Promise<CreditRunResult[]> {
+    const days = await this.daysDue();
+    const results: CreditRunResult[] = [];
+    for (const day of days) {
+      const result = await this.runDay(day);
+      this.deps.logger.info('credit day computed', { ...result, backfilled: day !== days[days.length - 1] });
+      results.push(result);
+    }
+    return results;
+  }
+
+  /** The days a check grades, oldest first. */
+  private async daysDue(): Promise<string[]> {
     const yesterday = dayText(this.deps.now() - DAY_MS);
-    const done = await this.deps.sql.query('SELECT 1 FROM credit_runs WHERE day = $1', [yesterday]);
-    if (done.length > 0) return null;
-    const result = await this.runDay(yesterday);
-    this.deps.logger.info('credit day computed', { ...result });
-    return result;
+    const [latest] = await this.deps.sql.query<{ day: string | null }>(
+      'SELECT max(day)::text AS day FROM credit_runs WHERE day <= $1',
+      [yesterday],
+    );
+    if (!latest?.day) return [yesterday];
+    // China keeps no daylight saving time: its days are 24 h apart, and noon is safely inside each.
+    const noonOf = (day: string) => parsePeriod(day, day).starts_at + DAY_MS / 2;
+    const missing = Math.round((noonOf(yesterday) - noonOf(latest.day)) / DAY_MS);
+    const graded = Math.min(missing, this.options.backfillDaysMax);
+    const days = Array.from({ length: graded }, (_, i) => dayText(noonOf(yesterday) - (graded - 1 - i) * DAY_MS));
+    if (missing > graded)
+      this.deps.logger.warn('credit days left ungraded: more than the back-fill allows', {
+        from: dayText(noonOf(latest.day) + DAY_MS),
+        to: dayText(noonOf(days[0]) - DAY_MS),
+        days: missing - graded,
+        backfill_days_max: this.options.backfillDaysMax,
+      });
+    return days;
   }
 
   /** Computes and stores one day (again, if it was done: rows are replaced, warnings not raised twice). */
