@@ -594,7 +594,7 @@ describe.each(STORE_KINDS)('credit on %s: enterprise grades, driver points, warn
       expect(await gradedDays()).toEqual([...DAYS, '2026-11-28', '2026-11-29', '2026-11-30']);
       for (const day of ['2026-11-28', '2026-11-29', '2026-11-30']) expect(await enterpriseRows(day)).toBe(PLAN.length);
 
-      // Back on 7 December after five days down, with room for two: the two latest days, and the gap logged.
+      // Back on 7 December after six days down, with room for two: the two latest days, and the gap logged.
       const lines: string[] = [];
       const run = new CreditRun(
         {
