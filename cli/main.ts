@@ -3,6 +3,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isIPv4 } from 'node:net';
 import { addProcessMetrics, clusterNameProblem, createLogger, Metrics } from '../schema/index.js';
 import {
   ANALYST_SQL_DEFAULTS,
@@ -106,6 +107,8 @@ function jt809UpwardOption(values: StartValues): NodeConfig['jt809Upward'] {
     'jt809-upward-keys',
     'jt809-upward-edition',
     'jt809-upward-version',
+    'jt809-upward-down-link-port',
+    'jt809-upward-down-link-ip',
   ] as const;
   if (target === undefined) {
     const stray = others.find((name) => values[name] !== undefined);
@@ -145,7 +148,25 @@ function jt809UpwardOption(values: StartValues): NodeConfig['jt809Upward'] {
   const editionText = values['jt809-upward-edition'];
   const edition = editionText === '2019' ? 2019 : 2011;
   const version = jt809VersionOption(values['jt809-upward-version']);
-  return { host, port, accessCode, userId, password, keys, edition, version };
+  const downLinkPort = values['jt809-upward-down-link-port'];
+  const downLinkIp = values['jt809-upward-down-link-ip'];
+  if (downLinkIp !== undefined && downLinkPort === undefined)
+    throw new ConfigError('--jt809-upward-down-link-ip needs --jt809-upward-down-link-port (the down-link server)');
+  if (downLinkIp !== undefined && !isIPv4(downLinkIp))
+    throw new ConfigError(
+      `--jt809-upward-down-link-ip (VIGIL_JT809_UPWARD_DOWN_LINK_IP) value ${JSON.stringify(downLinkIp)} must be an IPv4 address (0x1001's DOWN_LINK_IP)`,
+    );
+  return {
+    host,
+    port,
+    accessCode,
+    userId,
+    password,
+    keys,
+    edition,
+    version,
+    ...(downLinkPort !== undefined ? { downLink: { port: downLinkPort, ip: downLinkIp ?? '' } } : {}),
+  };
 }
 
 /** `major.minor.patch`, each a byte, as JT/T 809 writes the header's version (1.2.15 is 0x01 0x02 0x0F). */

@@ -129,6 +129,20 @@ export const START_FLAGS = defineFlags([
       "the header's version bytes the upper platform expects, major.minor.patch each 0-255 (when not given 1.0.0)",
   },
   {
+    name: 'jt809-upward-down-link-port',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    description:
+      "serve the down link (从链路) the upper platform connects back to on this TCP port, named in 0x1001 (0 = any free port); without it 0x1001 names 0.0.0.0:0 and the upper platform's requests are read on the main link only",
+  },
+  {
+    name: 'jt809-upward-down-link-ip',
+    kind: 'string',
+    description:
+      'the IPv4 address 0x1001 tells the upper platform to reach the down link at (default: the local address of the main link)',
+  },
+  {
     name: 'jt1078-host',
     kind: 'string',
     default: '0.0.0.0',

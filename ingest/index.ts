@@ -83,7 +83,9 @@ export {
   SUPERVISOR_EMAIL_BYTES,
   SUPERVISOR_TEL_BYTES,
   ALARM_RESULT,
+  UPWARD_DOWN_LINK_DEFAULTS,
   UPWARD_LINK_DEFAULTS,
+  UpwardDownLinkServer,
   UpwardLink,
 } from './jt809/index.js';
 export type {
@@ -99,11 +101,13 @@ export type {
   InspectionMessage,
   SupervisionAnswer,
   SupervisionRequest,
+  WarningNotice,
   AlarmResult,
   StaticInfoSource,
   UpperRequestSink,
   VehicleStaticInfo,
   UpwardAlarm,
+  UpwardDownLinkOptions,
   UpwardLinkOptions,
   UpwardLinkState,
   UpwardPosition,

@@ -640,4 +640,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    id: 32,
+    name: "jt809_upper_requests: the upper platform's alarm notices (0x9402 报警预警, 0x9403 实时交换报警信息)",
+    sql: `
+      -- A notice is kept beside the 查岗 and 督办 the upper platform sends, shown to the province's duty officers
+      -- and marked read by one of them; JT/T 809 takes no answer to it. Its request_id is derived from its content
+      -- (the message carries no id), so the same notice sent twice is kept once.
+      ALTER TABLE jt809_upper_requests DROP CONSTRAINT jt809_upper_requests_kind_check;
+      ALTER TABLE jt809_upper_requests
+        ADD CONSTRAINT jt809_upper_requests_kind_check CHECK (kind IN ('inspection', 'supervision', 'warning'));
+      ALTER TABLE jt809_upper_requests ADD COLUMN warn_src smallint;
+      ALTER TABLE jt809_upper_requests ADD COLUMN notice_kind text;
+    `,
+  },
 ];

@@ -67,4 +67,31 @@ describe('vigil start --jt809-upward', () => {
     );
     expect(start(['--jt809-upward-edition', '2019']).stderr).toContain('--jt809-upward-edition needs --jt809-upward');
   }, 130_000);
+
+  it('refuses a down-link port out of range, an address that is not IPv4, and an address without a port', () => {
+    const upward = [
+      ...['--jt809-upward', '127.0.0.1:9', '--jt809-upward-access-code', '1', '--jt809-upward-user-id', '7'],
+      ...['--jt809-upward-password', 'pw'],
+    ];
+    const port = start([...upward, '--jt809-upward-down-link-port', '70000']);
+    expect(port.status).toBe(2);
+    expect(port.stderr).toMatch(/jt809-upward-down-link-port.*70000/);
+    const ip = start([
+      ...upward,
+      '--jt809-upward-down-link-port',
+      '6819',
+      '--jt809-upward-down-link-ip',
+      'gov.example',
+    ]);
+    expect(ip.status).toBe(2);
+    expect(ip.stderr).toContain(
+      '--jt809-upward-down-link-ip (VIGIL_JT809_UPWARD_DOWN_LINK_IP) value "gov.example" must be an IPv4 address',
+    );
+    const alone = start([...upward, '--jt809-upward-down-link-ip', '10.1.2.3']);
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain('--jt809-upward-down-link-ip needs --jt809-upward-down-link-port');
+    expect(start(['--jt809-upward-down-link-port', '6819']).stderr).toContain(
+      '--jt809-upward-down-link-port needs --jt809-upward',
+    );
+  }, 130_000);
 });

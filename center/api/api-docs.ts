@@ -309,16 +309,16 @@ export function documentRouterRoutes(api: Api): void {
     path: '/api/jt809/upper/requests',
     tag: 'jt809',
     summary:
-      "The upper platform's 查岗 and 督办 to this province (Vigil as a lower platform, --jt809-upward), newest first, with their answers; province staff only",
+      "The upper platform's 查岗, 督办 and alarm notices (报警预警) to this province (Vigil as a lower platform, --jt809-upward), newest first, with their answers, and the state of the link (main and down link; null without an upper platform); province staff only",
     roles: JT809_READERS,
-    returns: '{requests: [UpperRequestView]}',
+    returns: '{requests: [UpperRequestView], link: {target, state, down_link} | null}',
   });
   api.document({
     method: 'POST',
     path: '/api/jt809/upper/requests/:id/answer',
     tag: 'jt809',
     summary:
-      'Answer a 查岗 (answer text, sent as 0x1301) or a 督办 (result 0 handled, 1 handling, 2 not handled, 3 will handle; sent as 0x1401) of the upper platform; once',
+      'Answer a 查岗 (answer text, sent as 0x1301) or a 督办 (result 0 handled, 1 handling, 2 not handled, 3 will handle; sent as 0x1401) of the upper platform, or mark an alarm notice read (empty body; nothing is sent); once',
     roles: JT809_STAFF,
     body: Body({
       answer: Opt(Type.String({ description: 'the answer to a 查岗', minLength: 1, maxLength: 1000 })),

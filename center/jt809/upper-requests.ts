@@ -1,18 +1,27 @@
 /**
  * The upper platform's requests to Vigil over the upward link (Vigil as a lower platform): 查岗 (0x9301, a question
- * the province's duty officer must answer in time) and 督办 (0x9401, an alarm of a vehicle the province must deal
- * with, by a deadline). Each is kept with its answer, and answered from the duty console:
+ * the province's duty officer must answer in time), 督办 (0x9401, an alarm of a vehicle the province must deal
+ * with, by a deadline) and alarm notices (0x9402 报警预警, 0x9403 实时交换报警信息: a vehicle's alarm the upper
+ * platform tells the province of, answered by nothing on the wire). Each is kept with its answer, and answered
+ * (a notice: marked read) from the duty console:
  *
  *   GET  /api/jt809/upper/requests                 the requests, newest first, with their answers
- *   POST /api/jt809/upper/requests/:id/answer      {answer} for a 查岗, {result: 0-3} for a 督办
+ *   POST /api/jt809/upper/requests/:id/answer      {answer} for a 查岗, {result: 0-3} for a 督办, {} for a notice
  *
  * The upper platform addresses the province, so the province's staff (admin, leader, dispatcher, duty officer)
  * answer and read; analysts read; nobody below the province sees them. The first answer is the answer: a
  * second one is refused (409), as the upper platform would take only one.
  */
+import { createHash } from 'node:crypto';
 import type { Logger } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
-import type { InspectionMessage, SupervisionRequest, UpperRequestSink, UpwardLink } from '../../ingest/index.js';
+import type {
+  InspectionMessage,
+  SupervisionRequest,
+  UpperRequestSink,
+  UpwardLink,
+  WarningNotice,
+} from '../../ingest/index.js';
 import type { Principal } from '../auth/accounts.js';
 import { appendAudit } from '../auth/audit.js';
 import { principalOf } from '../api/routes.js';
@@ -22,10 +31,15 @@ import { isoOf } from './platform-scope.js';
 
 export interface UpperRequestView {
   id: number;
-  kind: 'inspection' | 'supervision';
+  kind: 'inspection' | 'supervision' | 'warning';
+  /** A notice's message: `tip` 0x9402 报警预警, `exchange` 0x9403 实时交换报警信息; null otherwise. */
+  notice_kind: 'tip' | 'exchange' | null;
+  /** A notice's or a 督办's WARN_SRC. */
+  warn_src: number | null;
   received_at: string;
-  /** The upper platform's INFO_ID (查岗) or SUPERVISION_ID (督办). */
+  /** The upper platform's INFO_ID (查岗) or SUPERVISION_ID (督办); for a notice, a number derived from its content. */
   request_id: number;
+  /** The 查岗's question, or the notice's WARN_CONTENT. */
   question: string | null;
   plate: string | null;
   plate_color: number | null;
@@ -95,6 +109,32 @@ export class UpperRequests implements UpperRequestSink {
     this.deps.logger.warn('upper platform supervision (督办) to answer', { supervision_id: request.supervisionId });
   }
 
+  async warning(
+    notice: WarningNotice & { kind: 'tip' | 'exchange'; plate: string; plateColor: number },
+  ): Promise<void> {
+    await this.deps.sql.query(
+      `INSERT INTO jt809_upper_requests (kind, notice_kind, upper, request_id, received_at, plate, plate_color, warn_src,
+              warn_type, warn_time, question)
+       VALUES ('warning', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (kind, upper, request_id) DO NOTHING`,
+      [
+        notice.kind,
+        this.target(),
+        noticeId(notice),
+        new Date(this.now()),
+        notice.plate,
+        notice.plateColor,
+        notice.warnSource,
+        notice.warnType,
+        new Date(notice.warnTime),
+        notice.content,
+      ],
+    );
+    this.deps.logger.warn('upper platform alarm notice (报警预警)', {
+      plate: notice.plate,
+      warn_type: notice.warnType,
+    });
+  }
+
   private target(): string {
     return this.deps.link?.target ?? '';
   }
@@ -127,6 +167,7 @@ export class UpperRequests implements UpperRequestSink {
       if (row === undefined) throw new HttpError(404, 'not_found', `no request ${id} of the upper platform`);
       if (row.answered_at !== null)
         throw new HttpError(409, 'already_answered', `request ${id} was answered by ${String(row.answered_by)}`);
+      if (row.kind === 'warning') return this.markRead(tx, actor, row, peer);
       const link = this.deps.link;
       if (link === undefined)
         throw new HttpError(409, 'upper_link_none', 'no upper platform is configured (vigil start --jt809-upward)');
@@ -174,9 +215,37 @@ export class UpperRequests implements UpperRequestSink {
     });
   }
 
+  /** The link to the upper platform as the duty console shows it; null when none is configured. */
+  private linkStatus(): { target: string; state: string; down_link: string } | null {
+    const link = this.deps.link;
+    return link ? { target: link.target, state: link.state, down_link: link.downLinkState } : null;
+  }
+
+  /** A notice takes no answer on the wire: an officer marks it read, audited like an answer. */
+  private async markRead(
+    tx: Pick<Sql, 'query'>,
+    actor: Principal,
+    row: Record<string, unknown>,
+    peer: string,
+  ): Promise<UpperRequestView> {
+    const updated = await tx.query<Record<string, unknown>>(
+      'UPDATE jt809_upper_requests SET answered_by = $2, answered_at = $3 WHERE id = $1 RETURNING *',
+      [row.id, actor.username, new Date(this.now())],
+    );
+    await appendAudit(tx, {
+      actorId: actor.userId,
+      actor: actor.username,
+      action: 'jt809.upper.read',
+      target: `jt809_upper_request:${String(row.id)}`,
+      detail: { kind: row.kind, notice_kind: row.notice_kind, plate: row.plate, warn_type: row.warn_type },
+      peer,
+    });
+    return viewOf(updated[0]);
+  }
+
   register(router: Router, accounts: Accounts): void {
     router.add('GET', '/api/jt809/upper/requests', async (ctx) => ({
-      body: { requests: await this.list(await principalOf(ctx, accounts)) },
+      body: { requests: await this.list(await principalOf(ctx, accounts)), link: this.linkStatus() },
     }));
     router.add('POST', '/api/jt809/upper/requests/:id/answer', async (ctx) => {
       const id = Number(ctx.params.id);
@@ -193,6 +262,8 @@ function viewOf(row: Record<string, unknown>): UpperRequestView {
   return {
     id: Number(row.id),
     kind: row.kind as UpperRequestView['kind'],
+    notice_kind: text(row.notice_kind) as UpperRequestView['notice_kind'],
+    warn_src: num(row.warn_src),
     received_at: isoOf(row.received_at) ?? '',
     request_id: Number(row.request_id),
     question: text(row.question),
@@ -208,4 +279,13 @@ function viewOf(row: Record<string, unknown>): UpperRequestView {
     answered_by: text(row.answered_by),
     answered_at: isoOf(row.answered_at),
   };
+}
+
+/** A notice's id: it carries none, so one is derived from what it says (the same notice twice is one row). */
+function noticeId(n: WarningNotice & { kind: string; plate: string; plateColor: number }): number {
+  const digest = createHash('sha256')
+    .update([n.kind, n.plate, n.plateColor, n.warnSource, n.warnType, n.warnTime, n.content].join('\u0000'))
+    .digest();
+  // 48 bits: a bigint column and a JavaScript number both hold it exactly.
+  return digest.readUIntBE(0, 6);
 }

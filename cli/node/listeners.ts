@@ -15,7 +15,9 @@ import {
   Jt808Gateway,
   Jt809Server,
   MEDIA_SERVER_DEFAULTS,
+  UPWARD_DOWN_LINK_DEFAULTS,
   UPWARD_LINK_DEFAULTS,
+  UpwardDownLinkServer,
   UpwardLink,
 } from '../../ingest/index.js';
 import {
@@ -99,10 +101,35 @@ export async function startJt809Upward(
     });
   if (upward === undefined)
     return { value: { link: undefined, requests: requestsOf(undefined) }, close: async () => undefined };
+  const { downLink: downLinkConfig, ...linkConfig } = upward;
   const link = new UpwardLink(
-    { ...UPWARD_LINK_DEFAULTS, ...upward, version: upward.version ?? UPWARD_LINK_DEFAULTS.version },
+    {
+      ...UPWARD_LINK_DEFAULTS,
+      ...linkConfig,
+      version: upward.version ?? UPWARD_LINK_DEFAULTS.version,
+      downLinkIp: downLinkConfig?.ip ?? '',
+    },
     { logger: logger.child({ component: 'jt809-upward' }), metrics },
   );
+  const downLink =
+    downLinkConfig === undefined
+      ? undefined
+      : link.useDownLink(
+          (owner) =>
+            new UpwardDownLinkServer(
+              {
+                ...UPWARD_DOWN_LINK_DEFAULTS,
+                host: config.jt809Host ?? JT809_DEFAULTS.host,
+                port: downLinkConfig.port,
+              },
+              owner,
+              { logger: logger.child({ component: 'jt809-upward-down-link' }), metrics },
+            ),
+        );
+  if (downLink) {
+    const port = await downLink.listen();
+    logger.info('jt809 upward down link listening', { port });
+  }
   const registry = deps.directory.registry;
   const forwarder = new UpwardForwarder({
     log: deps.log,
@@ -124,6 +151,7 @@ export async function startJt809Upward(
     close: async () => {
       await forwarder.stop();
       link.stop();
+      await downLink?.close();
     },
   };
 }

@@ -62,6 +62,8 @@ export interface NodeConfig {
     edition: Jt809Edition;
     /** The header's version bytes; the link's default (1.0.0) when not given. */
     version?: [number, number, number];
+    /** The down-link server (从链路): its port, and the IPv4 address 0x1001 names ('' = the main link's own). */
+    downLink?: { port: number; ip: string };
   };
   /** TCP port of the active-safety attachment server (default 6812; 0 = any free port). */
   attachmentPort?: number;

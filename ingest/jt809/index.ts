@@ -17,7 +17,12 @@ export {
   SUPERVISOR_EMAIL_BYTES,
   SUPERVISOR_TEL_BYTES,
 } from './supervision-messages.js';
-export type { InspectionMessage, SupervisionAnswer, SupervisionRequest } from './supervision-messages.js';
+export type {
+  InspectionMessage,
+  SupervisionAnswer,
+  SupervisionRequest,
+  WarningNotice,
+} from './supervision-messages.js';
 export { JT809_DEFAULTS, checkJt809Options } from './options.js';
 export type { Jt809Options } from './options.js';
 export type {
@@ -36,6 +41,8 @@ export { buildFrame, escape, JT809_EDITIONS, parseFrame, unescape, Jt809FrameSpl
 export type { Jt809Edition, Jt809Frame, Jt809Header } from './frame.js';
 export { PLATFORM_ALARM_RULE, terminalIdOf } from './normalize.js';
 export { UPWARD_LINK_DEFAULTS, UpwardLink } from './upward-link.js';
+export { UPWARD_DOWN_LINK_DEFAULTS, UpwardDownLinkServer } from './upward-down-link.js';
+export type { DownLinkState, UpwardDownLinkOptions } from './upward-down-link.js';
 export type {
   StaticInfoSource,
   UpperRequestSink,

@@ -9,6 +9,8 @@
  * 0x9401: WARN_SRC u8 | WARN_TYPE u16 | WARN_TIME u64 | SUPERVISION_ID u32 | SUPERVISION_ENDTIME u64 |
  *         SUPERVISION_LEVEL u8 | SUPERVISOR [16] | SUPERVISOR_TEL [20] | SUPERVISOR_EMAIL [32]  (92 bytes).
  * 0x1401: SUPERVISION_ID u32 | SUPERVISION_RESULT u8  (5 bytes).
+ * 0x9402 (报警预警) and 0x9403 (实时交换报警信息): WARN_SRC u8 | WARN_TYPE u16 | WARN_TIME u64 | WARN_LENGTH u32 |
+ *         WARN_CONTENT (GBK); notices, answered by nothing.
  */
 import { decodeGbk, decodePaddedField, encodeGbk, encodePaddedField } from '../jt808/codec/text.js';
 import type { Parsed } from './frame.js';
@@ -22,6 +24,8 @@ export const PLATFORM_MSG = {
 
 export const PLATFORM_EXCHANGE = { inspectionRequest: 0x9301, inspectionAnswer: 0x1301 } as const;
 export const SUPERVISION = { request: 0x9401, answer: 0x1401 } as const;
+/** The upper platform's alarm notices in the 0x9400 envelope: 报警预警 and 实时交换报警信息. */
+export const WARNING_NOTICE = { tip: 0x9402, exchange: 0x9403 } as const;
 
 /** OBJECT_TYPE of 0x9301: 1 the connected lower platform, 2 one enterprise of it, 3 all its enterprises. */
 export const INSPECTION_OBJECT = { platform: 1, enterprise: 2, allEnterprises: 3 } as const;
@@ -38,6 +42,9 @@ const INSPECTION_FIXED_BYTES = 1 + OBJECT_ID_BYTES + 4 + 4;
 export const SUPERVISION_REQUEST_BYTES =
   1 + 2 + 8 + 4 + 8 + 1 + SUPERVISOR_BYTES + SUPERVISOR_TEL_BYTES + SUPERVISOR_EMAIL_BYTES;
 export const SUPERVISION_ANSWER_BYTES = 5;
+const WARNING_NOTICE_FIXED_BYTES = 1 + 2 + 8 + 4;
+/** A time_t beyond this is no date a store can hold. */
+const LAST_SECOND_OF_9999 = 253_402_300_799n;
 const EXCHANGE_HEAD_BYTES = 2 + 4;
 
 /** 0x9301 request and 0x1301 answer share this layout; `text` is the question or the answer. */
@@ -60,6 +67,15 @@ export interface SupervisionRequest {
   supervisor: string;
   tel: string;
   email: string;
+}
+
+/** A 0x9402 / 0x9403 notice about a vehicle's alarm (the vehicle is the envelope's). */
+export interface WarningNotice {
+  warnSource: number;
+  warnType: number;
+  /** Epoch ms, whole seconds on the wire. */
+  warnTime: number;
+  content: string;
 }
 
 export interface SupervisionAnswer {
@@ -172,6 +188,25 @@ export function encodeSupervisionAnswer(answer: SupervisionAnswer): Buffer {
 export function decodeSupervisionAnswer(data: Buffer): Parsed<SupervisionAnswer> {
   if (data.length < SUPERVISION_ANSWER_BYTES) return truncated('0x1401', data.length, SUPERVISION_ANSWER_BYTES);
   return { ok: true, value: { supervisionId: data.readUInt32BE(0), result: data[4] } };
+}
+
+export function decodeWarningNotice(data: Buffer): Parsed<WarningNotice> {
+  if (data.length < WARNING_NOTICE_FIXED_BYTES) return truncated('0x9402', data.length, WARNING_NOTICE_FIXED_BYTES);
+  const length = data.readUInt32BE(11);
+  if (data.length < WARNING_NOTICE_FIXED_BYTES + length)
+    return truncated('0x9402 content', data.length, WARNING_NOTICE_FIXED_BYTES + length);
+  const seconds = data.readBigUInt64BE(3);
+  if (seconds > LAST_SECOND_OF_9999)
+    return { ok: false, reason: 'bad_time', detail: `0x9402 WARN_TIME ${seconds} s is past the year 9999` };
+  return {
+    ok: true,
+    value: {
+      warnSource: data[0],
+      warnType: data.readUInt16BE(1),
+      warnTime: Number(seconds) * 1000,
+      content: decodeGbk(data, WARNING_NOTICE_FIXED_BYTES, WARNING_NOTICE_FIXED_BYTES + length).replace(/\0+$/, ''),
+    },
+  };
 }
 
 function truncated(what: string, have: number, need: number): { ok: false; reason: string; detail: string } {

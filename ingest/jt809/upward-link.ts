@@ -29,6 +29,7 @@ import {
   decodeInspection,
   decodePlatformExchange,
   decodeSupervisionRequest,
+  decodeWarningNotice,
   encodeInspection,
   encodePlatformExchange,
   encodeSupervisionAnswer,
@@ -36,10 +37,13 @@ import {
   PLATFORM_EXCHANGE,
   PLATFORM_MSG,
   SUPERVISION,
+  WARNING_NOTICE,
   type InspectionMessage,
   type SupervisionAnswer,
   type SupervisionRequest,
+  type WarningNotice,
 } from './supervision-messages.js';
+import type { DownLinkOwner, DownLinkState, UpwardDownLinkServer } from './upward-down-link.js';
 import { decodeLoginResponse, encodeAlarmReport, encodeGnss, encodeLoginRequest } from './upward-messages.js';
 
 export interface UpwardLinkOptions {
@@ -49,7 +53,11 @@ export interface UpwardLinkOptions {
   accessCode: number;
   userId: number;
   password: string;
-  /** The down-link address told in 0x1001; Vigil runs no down-link server yet, so 0.0.0.0:0 by default. */
+  /**
+   * The down-link address told in 0x1001. With a down-link server (`useDownLink`) the port is the server's, and an
+   * empty IP means the local address of the main link's connection (where the upper platform already reaches
+   * Vigil); without one, 0.0.0.0:0.
+   */
   downLinkIp: string;
   downLinkPort: number;
   /** Encrypts what it sends with these keys when given (the upper platform's M1/IA1/IC1). */
@@ -71,7 +79,7 @@ export interface UpwardLinkOptions {
 }
 
 export const UPWARD_LINK_DEFAULTS: Omit<UpwardLinkOptions, 'host' | 'port' | 'accessCode' | 'userId' | 'password'> = {
-  downLinkIp: '0.0.0.0',
+  downLinkIp: '',
   downLinkPort: 0,
   keys: null,
   crc: 'ccitt-false',
@@ -110,6 +118,8 @@ export type StaticInfoSource = (plate: string, plateColor: number) => Promise<Ve
 export interface UpperRequestSink {
   inspection(request: InspectionMessage): Promise<void>;
   supervision(request: SupervisionRequest & { plate: string; plateColor: number }): Promise<void>;
+  /** 0x9402 报警预警 and 0x9403 实时交换报警信息: notices about a vehicle's alarm, answered by nothing. */
+  warning(notice: WarningNotice & { kind: 'tip' | 'exchange'; plate: string; plateColor: number }): Promise<void>;
 }
 
 export class UpwardLink {
@@ -124,6 +134,9 @@ export class UpwardLink {
   private readonly history: UpwardPosition[] = [];
   private requests: UpperRequestSink | undefined;
   private staticInfo: StaticInfoSource | undefined;
+  private downLink: UpwardDownLinkServer | undefined;
+  /** The VERIFY_CODE of the current login (0x1002), which the upper platform's 0x9001 on the down link must carry. */
+  private verifyCodeNow: number | undefined;
   /** The last refusal of the upper platform (0x1002 result), for the log and the status. */
   lastLoginResult: number | undefined;
 
@@ -163,6 +176,8 @@ export class UpwardLink {
 
   stop(): void {
     this.stateNow = 'stopped';
+    this.verifyCodeNow = undefined;
+    this.downLink?.dropSessions('the link to the upper platform stopped');
     clearTimeout(this.timer);
     clearInterval(this.keepAliveTimer);
     const socket = this.socket;
@@ -216,6 +231,29 @@ export class UpwardLink {
     this.requests = sink;
   }
 
+  /**
+   * Serves the down link (从链路) on `server`: 0x1001 names its port, and the upper platform's requests that come on
+   * it are read as those of the main link. Call before `start()`.
+   */
+  useDownLink(create: (owner: DownLinkOwner) => UpwardDownLinkServer): UpwardDownLinkServer {
+    const o = this.options;
+    this.downLink = create({
+      accessCode: o.accessCode,
+      crc: o.crc,
+      keys: o.keys,
+      edition: o.edition,
+      version: o.version,
+      verifyCode: () => (this.stateNow === 'logged_in' ? this.verifyCodeNow : undefined),
+      onRequest: (msgId, body) => this.onRequest(msgId, body),
+    });
+    return this.downLink;
+  }
+
+  /** The down-link server's state: none without one. */
+  get downLinkState(): DownLinkState | 'none' {
+    return this.downLink?.state ?? 'none';
+  }
+
   /** The upper platform's 0x9601 requests for a vehicle's registration are answered from here (0x1601). */
   useStaticInfoSource(source: StaticInfoSource): void {
     this.staticInfo = source;
@@ -261,14 +299,15 @@ export class UpwardLink {
     this.counter('vigil_jt809_upward_alarms_total', 'Alarms sent to the upper platform (0x1402)').inc();
   }
 
-  private login() {
+  private login(socket?: net.Socket) {
     const o = this.options;
+    const server = this.downLink;
     return {
       userId: o.userId,
       password: o.password,
       accessCode: o.accessCode,
-      downLinkIp: o.downLinkIp,
-      downLinkPort: o.downLinkPort,
+      downLinkIp: server ? o.downLinkIp || localIpv4(socket) : o.downLinkIp || '0.0.0.0',
+      downLinkPort: server ? server.port : o.downLinkPort,
     };
   }
 
@@ -284,7 +323,7 @@ export class UpwardLink {
       this.options.loginTimeoutMs,
     );
     socket.once('connect', () =>
-      socket.write(this.frame(MSG.loginRequest, encodeLoginRequest(this.login(), this.options.edition))),
+      socket.write(this.frame(MSG.loginRequest, encodeLoginRequest(this.login(socket), this.options.edition))),
     );
     socket.on('data', (chunk: Buffer) => {
       for (const item of splitter.push(chunk)) if (item.reason === undefined) this.onFrame(socket, item.raw);
@@ -313,6 +352,7 @@ export class UpwardLink {
     const result = answer.ok ? answer.value.result : -1;
     this.lastLoginResult = result;
     if (result !== 0) return this.fail(socket, `0x1002 result ${result}`);
+    this.verifyCodeNow = answer.ok ? answer.value.verifyCode : undefined;
     this.backoffMs = this.options.backoffMinMs;
     this.stateNow = 'logged_in';
     this.deps.logger.info('jt809 upward link logged in', { target: this.target, access_code: this.options.accessCode });
@@ -332,8 +372,8 @@ export class UpwardLink {
   }
 
   /**
-   * The upper platform's requests. The standard sends them on the sub link, which Vigil does not serve yet;
-   * upper platforms also send them on the main link when no sub link is up, which is what is read here.
+   * The upper platform's requests: on the down link (从链路) as the standard says, when Vigil serves one, and on the
+   * main link, where upper platforms send them while no down link is up. Answers go on the main link.
    */
   private onRequest(msgId: number, body: Buffer): void {
     if (
@@ -366,14 +406,22 @@ export class UpwardLink {
     } else if (msgId === PLATFORM_MSG.warningDown) {
       const envelope = decodeEnvelope(body);
       if (!envelope.ok) return refuse(envelope.detail);
-      if (envelope.value.dataType !== SUPERVISION.request) return;
-      const request = decodeSupervisionRequest(envelope.value.data);
-      if (!request.ok) return refuse(request.detail);
-      handled = sink.supervision({
-        ...request.value,
-        plate: envelope.value.plate,
-        plateColor: envelope.value.plateColor,
-      });
+      const { plate, plateColor, dataType } = envelope.value;
+      if (dataType === WARNING_NOTICE.tip || dataType === WARNING_NOTICE.exchange) {
+        const notice = decodeWarningNotice(envelope.value.data);
+        if (!notice.ok) return refuse(notice.detail);
+        handled = sink.warning({
+          ...notice.value,
+          kind: dataType === WARNING_NOTICE.tip ? 'tip' : 'exchange',
+          plate,
+          plateColor,
+        });
+      } else if (dataType !== SUPERVISION.request) return;
+      else {
+        const request = decodeSupervisionRequest(envelope.value.data);
+        if (!request.ok) return refuse(request.detail);
+        handled = sink.supervision({ ...request.value, plate, plateColor });
+      }
     }
     handled?.catch((error: unknown) =>
       this.deps.logger.error('jt809 upward request not recorded', { target: this.target, error: String(error) }),
@@ -414,6 +462,9 @@ export class UpwardLink {
   private fail(socket: net.Socket, why: string): void {
     if (socket !== this.socket || this.stateNow === 'stopped') return;
     this.socket = undefined;
+    this.verifyCodeNow = undefined;
+    // The down link lives with the main link: its login's verify code is void now.
+    this.downLink?.dropSessions('the main link to the upper platform is down');
     clearTimeout(this.timer);
     clearInterval(this.keepAliveTimer);
     socket.destroy();
@@ -452,4 +503,10 @@ export class UpwardLink {
   private counter(name: string, help: string) {
     return this.deps.metrics.counter(name, help, []);
   }
+}
+
+/** The IPv4 address of the main link's own end, as 0x1001's DOWN_LINK_IP; 0.0.0.0 when unknown (IPv6 has no room). */
+function localIpv4(socket: net.Socket | undefined): string {
+  const address = socket?.localAddress?.replace(/^::ffff:/, '') ?? '';
+  return net.isIPv4(address) ? address : '0.0.0.0';
 }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeAlarmReport, decodeGnss, decodeLogin } from './messages.js';
+import { decodeWarningNotice } from './supervision-messages.js';
 import { decodeLoginResponse, encodeAlarmReport, encodeGnss, encodeLoginRequest } from './upward-messages.js';
 
 describe('JT/T 809 lower-platform bodies', () => {
@@ -12,6 +13,19 @@ describe('JT/T 809 lower-platform bodies', () => {
     const body = encodeLoginRequest(login);
     expect(body.length).toBe(46);
     expect(decodeLogin(body)).toEqual({ ok: true, value: login });
+  });
+
+  it('0x9402 报警预警 written by hand from the standard: source, type, time, length, GBK content', () => {
+    // WARN_SRC 3 | WARN_TYPE 0x0002 | WARN_TIME 2026-12-06 02:30:00 UTC | WARN_LENGTH 4 | 疲劳 in GBK (C6 A3 C0 CD).
+    const data = Buffer.from('03' + '0002' + '000000006b14c8a8' + '00000004' + 'c6a3c0cd', 'hex');
+    expect(decodeWarningNotice(data)).toEqual({
+      ok: true,
+      value: { warnSource: 3, warnType: 2, warnTime: Date.UTC(2026, 11, 6, 2, 30, 0), content: '疲劳' },
+    });
+    expect(decodeWarningNotice(data.subarray(0, 17))).toMatchObject({ ok: false, reason: 'frame_truncated' });
+    const farFuture = Buffer.from(data);
+    farFuture.writeBigUInt64BE(253_402_300_800n, 3);
+    expect(decodeWarningNotice(farFuture)).toMatchObject({ ok: false, reason: 'bad_time' });
   });
 
   it('0x1002 answer', () => {

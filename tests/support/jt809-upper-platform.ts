@@ -118,7 +118,7 @@ export class UpperPlatform {
       const result = this.options.loginResult?.(userId, password) ?? 0;
       const answer = Buffer.alloc(5);
       answer[0] = result;
-      answer.writeUInt32BE(0x2468ace0, 1);
+      answer.writeUInt32BE(UPPER_VERIFY_CODE, 1);
       socket.write(
         frame809(0x1002, answer, { sn: ++this.sn, accessCode: m.accessCode, edition: this.options.edition }),
       );
@@ -128,6 +128,114 @@ export class UpperPlatform {
       );
     }
   }
+}
+
+/** The down-link address (DOWN_LINK_IP, DOWN_LINK_PORT) a lower platform named in its 0x1001 body. */
+export function downLinkOf(login: UpperMessage, edition: 2011 | 2019 = 2011): { ip: string; port: number } {
+  const at = edition === 2019 ? 16 : 12;
+  return {
+    ip: login.body
+      .subarray(at, at + 32)
+      .toString('latin1')
+      .replace(/\0+$/, ''),
+    port: login.body.readUInt16BE(at + 32),
+  };
+}
+
+/** The verify code this upper platform answers every 0x1001 with (0x1002's VERIFY_CODE). */
+export const UPPER_VERIFY_CODE = 0x2468ace0;
+
+/**
+ * The upper platform's side of the down link (从链路): it connects to the address the lower platform named, and
+ * sends and reads frames with the test's own codec; every frame it reads is kept in order.
+ */
+export class UpperDownLinkClient {
+  readonly frames: { msgId: number; body: Buffer }[] = [];
+  readonly closed: Promise<void>;
+  private sn = 0;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly accessCode: number,
+    private readonly keys: UpperPlatformOptions['keys'],
+  ) {
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    let buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        const start = buffer.indexOf(0x5b);
+        const end = buffer.indexOf(0x5d, start + 1);
+        if (start < 0 || end < 0) break;
+        const data = unescape809(buffer.subarray(start + 1, end));
+        buffer = buffer.subarray(end + 1);
+        let body = data.subarray(22, data.length - 2);
+        if (data[17] === 1 && keys) body = cipherBytes(body, data.readUInt32BE(18), keys);
+        this.frames.push({ msgId: data.readUInt16BE(8), body });
+      }
+    });
+  }
+
+  static async connect(
+    address: { ip: string; port: number },
+    accessCode: number,
+    keys?: UpperPlatformOptions['keys'],
+  ): Promise<UpperDownLinkClient> {
+    const socket = net.connect({ host: address.ip, port: address.port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new UpperDownLinkClient(socket, accessCode, keys);
+  }
+
+  send(msgId: number, body: Buffer, options: { corruptCrc?: boolean } = {}): void {
+    this.socket.write(
+      frame809(msgId, body, { sn: ++this.sn, accessCode: this.accessCode, cipher: this.keys, ...options }),
+    );
+  }
+
+  /** Raw bytes, for frames no codec would write. */
+  sendRaw(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  /** 0x9001 with a verify code. */
+  login(verifyCode: number): void {
+    const body = Buffer.alloc(4);
+    body.writeUInt32BE(verifyCode >>> 0, 0);
+    this.send(0x9001, body);
+  }
+
+  of(msgId: number): { msgId: number; body: Buffer }[] {
+    return this.frames.filter((f) => f.msgId === msgId);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** A 0x9400 body holding a 0x9402 报警预警 (or 0x9403): WARN_SRC, WARN_TYPE, WARN_TIME, WARN_LENGTH, WARN_CONTENT. */
+export function warningNoticeBody(
+  plate: string,
+  plateColor: number,
+  notice: { dataType?: 0x9402 | 0x9403; warnType: number; warnTimeMs: number; content: string },
+): Buffer {
+  const text = iconv.encode(notice.content, 'gbk');
+  const data = Buffer.alloc(15 + text.length);
+  data[0] = 3; // a government platform
+  data.writeUInt16BE(notice.warnType, 1);
+  data.writeBigUInt64BE(BigInt(Math.floor(notice.warnTimeMs / 1000)), 3);
+  data.writeUInt32BE(text.length, 11);
+  text.copy(data, 15);
+  const head = Buffer.alloc(28);
+  fixed(plate, 21).copy(head, 0);
+  head[21] = plateColor;
+  head.writeUInt16BE(notice.dataType ?? 0x9402, 22);
+  head.writeUInt32BE(data.length, 24);
+  return Buffer.concat([head, data]);
 }
 
 /** The vehicle envelope of a 0x1200/0x1400 body: plate, colour, sub-type and sub-body. */

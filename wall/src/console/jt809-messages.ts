@@ -77,6 +77,14 @@ export interface Jt809Messages {
     columns: { received: string; kind: string; content: string; answer: string };
     inspection: string;
     supervision: string;
+    /** 0x9402 报警预警 and 0x9403 实时交换报警信息. */
+    notices: Record<'tip' | 'exchange', string>;
+    warnedAt: (time: string) => string;
+    markRead: string;
+    read: string;
+    /** The link to the upper platform: its address, the main link's state and the down link's. */
+    link: (target: string, main: string, down: string) => string;
+    linkStates: Readonly<Record<string, string>>;
     overdue: string;
     dueIn: (left: string) => string;
     waiting: string;
@@ -214,12 +222,25 @@ const ZH: Jt809Messages = {
   supervisionStatuses: { sent: '待回复', answered: '已回复', overdue: '逾期未回复' },
   results: { 0: '处理完毕', 1: '处理中', 2: '不作处理', 3: '将来处理' },
   upper: {
-    title: '上级平台查岗与督办',
-    none: '上级平台尚未下发查岗或督办',
-    open: (n) => `${n} 条待答复`,
+    title: '上级平台查岗、督办与报警预警',
+    none: '上级平台尚未下发查岗、督办或报警预警',
+    open: (n) => `${n} 条待处理`,
     columns: { received: '收到时间', kind: '类型', content: '内容', answer: '答复' },
     inspection: '查岗',
     supervision: '督办',
+    notices: { tip: '报警预警', exchange: '报警信息交换' },
+    warnedAt: (time) => `报警时间 ${time}`,
+    markRead: '已阅',
+    read: '已阅',
+    link: (target, main, down) => `上级平台 ${target} · 主链路${main} · 从链路${down}`,
+    linkStates: {
+      logged_in: '已登录',
+      connecting: '连接中',
+      backoff: '等待重连',
+      stopped: '已停止',
+      listening: '等待上级平台连接',
+      none: '未启用',
+    },
     overdue: '已超时',
     dueIn: (left) => `剩余 ${left}`,
     waiting: '待值班人员答复',
@@ -332,12 +353,25 @@ const EN: Jt809Messages = {
   supervisionStatuses: { sent: 'awaiting answer', answered: 'answered', overdue: 'overdue' },
   results: { 0: 'handled', 1: 'being handled', 2: 'not to be handled', 3: 'will be handled' },
   upper: {
-    title: 'Inspections and supervisions from the upper platform',
-    none: 'The upper platform has sent no inspection or supervision',
-    open: (n) => `${n} to answer`,
+    title: 'Inspections, supervisions and alarm notices from the upper platform',
+    none: 'The upper platform has sent no inspection, supervision or alarm notice',
+    open: (n) => `${n} to deal with`,
     columns: { received: 'Received', kind: 'Kind', content: 'Content', answer: 'Answer' },
     inspection: 'Inspection',
     supervision: 'Supervision',
+    notices: { tip: 'Alarm notice', exchange: 'Alarm exchange' },
+    warnedAt: (time) => `alarm at ${time}`,
+    markRead: 'Mark read',
+    read: 'read',
+    link: (target, main, down) => `upper platform ${target} · main link ${main} · down link ${down}`,
+    linkStates: {
+      logged_in: 'logged in',
+      connecting: 'connecting',
+      backoff: 'waiting to reconnect',
+      stopped: 'stopped',
+      listening: 'waiting for the upper platform',
+      none: 'not served',
+    },
     overdue: 'overdue',
     dueIn: (left) => `${left} left`,
     waiting: 'waiting for the duty officer',

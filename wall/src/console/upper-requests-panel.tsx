@@ -1,8 +1,9 @@
 /**
  * The upper platform's requests to this province (Vigil as a JT/T 809 lower platform of the ministry's 联网联控
  * system): 查岗 questions to answer in words and 督办 of a vehicle's alarm to answer with a result, each once,
- * from the duty console (`GET /api/jt809/upper/requests`, `POST …/:id/answer`). Shown to the province's staff
- * on the 下级平台 page; an unanswered request stands out, a 督办 with its deadline counting down.
+ * and its alarm notices (报警预警) to mark read, from the duty console (`GET /api/jt809/upper/requests`,
+ * `POST …/:id/answer`). Shown to the province's staff on the 下级平台 page; an unanswered request stands out, a
+ * 督办 with its deadline counting down.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { chinaDateTime, coarseDurationText } from './console-time.js';
@@ -12,12 +13,14 @@ import { useWorkspace } from './workspace-context.js';
 
 interface UpperRequestView {
   id: number;
-  kind: 'inspection' | 'supervision';
+  kind: 'inspection' | 'supervision' | 'warning';
+  notice_kind: 'tip' | 'exchange' | null;
   received_at: string;
   request_id: number;
   question: string | null;
   plate: string | null;
   warn_type: number | null;
+  warn_time: string | null;
   deadline_at: string | null;
   supervisor: string | null;
   supervisor_tel: string | null;
@@ -25,6 +28,12 @@ interface UpperRequestView {
   result: number | null;
   answered_by: string | null;
   answered_at: string | null;
+}
+
+interface UpperLinkStatus {
+  target: string;
+  state: string;
+  down_link: string;
 }
 
 const REFRESH_MS = 5_000;
@@ -41,11 +50,16 @@ export function UpperRequestsPanel({
 }) {
   const ws = useWorkspace();
   const [requests, setRequests] = useState<UpperRequestView[] | null>(null);
+  const [link, setLink] = useState<UpperLinkStatus | null>(null);
   const [hidden, setHidden] = useState(false);
   const [changedNo, setChangedNo] = useState(0);
   const load = useCallback(async () => {
     try {
-      setRequests((await ws.api.get<{ requests: UpperRequestView[] }>('/api/jt809/upper/requests')).requests);
+      const answer = await ws.api.get<{ requests: UpperRequestView[]; link?: UpperLinkStatus | null }>(
+        '/api/jt809/upper/requests',
+      );
+      setRequests(answer.requests);
+      setLink(answer.link ?? null);
     } catch {
       // Below the province the upper platform's requests are none of the caller's business: no panel.
       setHidden(true);
@@ -58,10 +72,10 @@ export function UpperRequestsPanel({
   }, [load, refreshNo, changedNo]);
   if (hidden) return null;
   const canAnswer = ANSWERER_ROLES.includes(ws.session.user.role);
-  const send = async (id: number, body: Record<string, unknown>): Promise<void> => {
+  const send = async (id: number, body: Record<string, unknown>, done = j.upper.answeredToast): Promise<void> => {
     try {
       await ws.api.post(`/api/jt809/upper/requests/${id}/answer`, body);
-      ws.toast(j.upper.answeredToast);
+      ws.toast(done);
     } catch (failure) {
       ws.toast(sayError(failure), 'error');
     } finally {
@@ -79,6 +93,15 @@ export function UpperRequestsPanel({
           </span>
         ) : null}
       </h2>
+      {link !== null ? (
+        <p className="console-dim" data-testid="upper-link" data-state={link.state} data-down-link={link.down_link}>
+          {j.upper.link(
+            link.target,
+            j.upper.linkStates[link.state] ?? link.state,
+            j.upper.linkStates[link.down_link] ?? link.down_link,
+          )}
+        </p>
+      ) : null}
       {requests !== null && requests.length === 0 ? <p className="console-dim">{j.upper.none}</p> : null}
       <table className="console-table jt809-table" data-testid="upper-requests-table">
         <thead>
@@ -108,7 +131,7 @@ function UpperRow({
   j: Jt809Messages;
   request: UpperRequestView;
   canAnswer: boolean;
-  send: (id: number, body: Record<string, unknown>) => Promise<void>;
+  send: (id: number, body: Record<string, unknown>, done?: string) => Promise<void>;
 }) {
   const { lang } = useWorkspace();
   const now = useNow(1_000);
@@ -119,10 +142,22 @@ function UpperRow({
   return (
     <tr className={answered ? '' : 'jt809-open'} data-testid="upper-request" data-kind={r.kind} data-id={r.id}>
       <td>{chinaDateTime(Date.parse(r.received_at))}</td>
-      <td>{r.kind === 'inspection' ? j.upper.inspection : j.upper.supervision}</td>
+      <td>
+        {r.kind === 'inspection'
+          ? j.upper.inspection
+          : r.kind === 'supervision'
+            ? j.upper.supervision
+            : j.upper.notices[r.notice_kind ?? 'tip']}
+      </td>
       <td>
         {r.kind === 'inspection' ? (
           r.question
+        ) : r.kind === 'warning' ? (
+          <span data-testid="upper-notice">
+            {r.plate} · {j.warnTypes[r.warn_type ?? 0xff] ?? r.warn_type}
+            {r.warn_time ? ` · ${j.upper.warnedAt(chinaDateTime(Date.parse(r.warn_time)))}` : ''}
+            {r.question ? ` · ${r.question}` : ''}
+          </span>
         ) : (
           <>
             {r.plate} · {j.warnTypes[r.warn_type ?? 0xff] ?? r.warn_type}
@@ -139,11 +174,15 @@ function UpperRow({
       <td>
         {answered ? (
           <span data-testid="upper-answer">
-            {r.kind === 'inspection' ? r.answer : j.results[r.result ?? -1]} · {r.answered_by}{' '}
-            {chinaDateTime(Date.parse(r.answered_at ?? ''))}
+            {r.kind === 'inspection' ? r.answer : r.kind === 'warning' ? j.upper.read : j.results[r.result ?? -1]} ·{' '}
+            {r.answered_by} {chinaDateTime(Date.parse(r.answered_at ?? ''))}
           </span>
         ) : !canAnswer ? (
           <span className="console-dim">{j.upper.waiting}</span>
+        ) : r.kind === 'warning' ? (
+          <button type="button" data-testid="upper-mark-read" onClick={() => void send(r.id, {}, j.upper.read)}>
+            {j.upper.markRead}
+          </button>
         ) : r.kind === 'inspection' ? (
           <form
             className="console-row"
