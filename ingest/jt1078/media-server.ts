@@ -15,7 +15,7 @@ import type { CommandAnswer } from '../jt808/gateway/connection.js';
 import { FrameAssembler } from './frame-assembler.js';
 import { checkMediaServerOptions, type MediaServerOptions } from './options.js';
 import { RtpReader } from './rtp-reader.js';
-import type { RtpPacket, SimBytes } from './rtp-packet.js';
+import { DATA_TYPE, type RtpPacket, type SimBytes } from './rtp-packet.js';
 import { VideoStream, type FrameDropReason, type MediaViewer, type StreamKind } from './video-stream.js';
 
 /** What the media server needs of the JT/T 808 gateway: implemented by `Jt808Gateway`. */
@@ -54,7 +54,7 @@ export interface PlaybackParams {
   channel: number;
   start: number;
   end: number;
-  /** 0 audio and video, 1 audio, 2 video (default), 3 audio or video. */
+  /** 0 audio and video (default), 1 audio, 2 video, 3 audio or video. */
   mediaType?: number;
   /** 0 either (default), 1 main, 2 sub. */
   streamType?: number;
@@ -84,8 +84,8 @@ const TERMINAL_RESULTS = ['ok', 'fail', 'bad_message', 'unsupported'];
 class MediaConnection implements TcpConnection {
   lastActiveMs = 0;
   readonly reader: RtpReader;
-  /** The stream and frame assembler of each channel this connection carries. */
-  readonly channels = new Map<number, { stream: VideoStream; assembler: FrameAssembler }>();
+  /** The stream and the frame assemblers (video, audio) of each channel this connection carries. */
+  readonly channels = new Map<number, ChannelAssembly>();
   rejectRows = 0;
 
   constructor(
@@ -100,6 +100,13 @@ class MediaConnection implements TcpConnection {
       (sim6, sim10) => server.simWidthFor(kind, sim6, sim10),
     );
   }
+}
+
+/** A channel's packets put back together: video frames and audio frames apart, as terminals interleave them. */
+interface ChannelAssembly {
+  stream: VideoStream;
+  video: FrameAssembler;
+  audio: FrameAssembler;
 }
 
 /** How often streams are checked for their timeouts. */
@@ -184,7 +191,9 @@ export class Jt1078MediaServer {
     const request: LiveVideoRequest = {
       server: this.addressFor(phone, this.ports.live),
       channel,
-      dataType: 1,
+      // Audio and video: a stream is shared by its viewers, and any of them may turn the sound on. A terminal
+      // without a microphone sends video alone; G.711 costs 8 KB/s.
+      dataType: 0,
       streamType,
     };
     const stream = this.register('live', phone, channel);
@@ -215,7 +224,7 @@ export class Jt1078MediaServer {
     const request: PlaybackRequest = {
       server: this.addressFor(phone, this.ports.playback),
       channel: params.channel,
-      mediaType: params.mediaType ?? 2,
+      mediaType: params.mediaType ?? 0,
       streamType: params.streamType ?? 0,
       storage: params.storage ?? 0,
       mode: 0,
@@ -353,6 +362,12 @@ export class Jt1078MediaServer {
             { reason },
             frames,
           ),
+        audioSent: (codec: string) =>
+          this.counter(
+            'vigil_video_audio_packets_total',
+            'Audio packets sent to the viewers who take audio (once per packet), by coding',
+            ['codec'],
+          ).inc({ codec }),
         shown: (frames: number) =>
           this.counter(
             'vigil_video_frames_total',
@@ -408,14 +423,18 @@ export class Jt1078MediaServer {
         );
         return;
       }
-      entry = { stream, assembler: new FrameAssembler(this.options.frameBytesMax) };
+      entry = {
+        stream,
+        video: new FrameAssembler(this.options.frameBytesMax),
+        audio: new FrameAssembler(this.options.frameBytesMax),
+      };
       c.channels.set(packet.channel, entry);
       let connections = this.connectionsOf.get(stream);
       if (!connections) this.connectionsOf.set(stream, (connections = new Set()));
       connections.add(c);
       stream.state = 'streaming';
     }
-    const { stream, assembler } = entry;
+    const { stream } = entry;
     const nowMs = this.now();
     stream.lastDataMs = nowMs;
     stream.bytesReceived += packet.payload.length;
@@ -437,6 +456,9 @@ export class Jt1078MediaServer {
       );
       return;
     }
+    const audio = packet.dataType === DATA_TYPE.audio;
+    const assembler = audio ? entry.audio : entry.video;
+    (audio ? entry.video : entry.audio).passedOver();
     const assembly = assembler.push(packet);
     if (assembly.drop)
       this.counter('vigil_video_frames_dropped_total', 'Video frames not shown, by reason', ['reason']).inc({

@@ -32,7 +32,10 @@ export interface MediaServerOptions {
   packetPayloadBytesMax: number;
   /** Bytes of an incomplete packet a connection may hold between reads. */
   bufferedBytesPerConnectionMax: number;
-  /** Largest reassembled frame, in bytes. */
+  /**
+   * Largest reassembled frame, in bytes; below 15 MiB, so that an fMP4 message to a viewer always begins with the
+   * byte 0x00 and an audio message (0x01) is told from it.
+   */
   frameBytesMax: number;
   /** Bytes of the current group of pictures kept for viewers who join (they start at its key frame). */
   gopBytesMax: number;
@@ -87,6 +90,9 @@ const POSITIVE = [
   'connectionsMax',
 ] as const satisfies readonly (keyof MediaServerOptions)[];
 
+/** Largest frameBytesMax: a media segment (frame + boxes) stays below 16 MiB, its size's first byte 0x00. */
+const FRAME_BYTES_MAX_BOUND = 15 * 1024 * 1024;
+
 /** Fails on a bound that cannot work, naming the key, the value and the bound. */
 export function checkMediaServerOptions(o: MediaServerOptions): void {
   for (const key of POSITIVE) {
@@ -101,6 +107,10 @@ export function checkMediaServerOptions(o: MediaServerOptions): void {
   }
   if (o.livePort !== 0 && o.livePort === o.playbackPort)
     throw new RangeError(`jt1078 media server options livePort and playbackPort are both ${o.livePort}`);
+  if (o.frameBytesMax > FRAME_BYTES_MAX_BOUND)
+    throw new RangeError(
+      `jt1078 media server option frameBytesMax value ${o.frameBytesMax} is greater than max allowed ${FRAME_BYTES_MAX_BOUND}`,
+    );
   if (o.bytesPerSecondTotalMax < o.streamBytesPerSecondMax)
     throw new RangeError(
       `jt1078 media server option bytesPerSecondTotalMax value ${o.bytesPerSecondTotalMax} is less than min allowed streamBytesPerSecondMax (${o.streamBytesPerSecondMax})`,

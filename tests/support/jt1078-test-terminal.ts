@@ -2,7 +2,9 @@
  * The video side of a test terminal: real H.264 made by Debian's ffmpeg (a moving test pattern), cut into
  * access units, packetized as JT/T 1078 stream packets (table 19: 950-byte payloads, first/middle/last marks,
  * millisecond timestamps, I-frame and frame intervals) and sent over TCP to the media server at the frame rate,
- * the way a terminal answers 0x9101 or 0x9201. Nothing here comes from Vigil's media server except the packet
+ * the way a terminal answers 0x9101 or 0x9201. With an audio track (G.711 made by ffmpeg from a sine tone), each
+ * frame's 40 ms of audio goes along as two 20 ms audio packets (data type 3), put between the packets of the video
+ * frame and numbered in the one sequence in the order sent, optionally behind a HiSilicon header. Nothing here comes from Vigil's media server except the packet
  * encoder, whose byte layout is tested against frames written from the standard.
  */
 import { execFileSync } from 'node:child_process';
@@ -89,6 +91,65 @@ function trimZeros(nal: Buffer): Buffer {
   return nal.subarray(0, end);
 }
 
+/** Raw G.711 (`alaw` or `mulaw`, 8 kHz mono) of a sine tone, encoded by ffmpeg. */
+export function toneG711(codec: 'alaw' | 'mulaw', hz: number, seconds: number): Buffer {
+  return execFileSync(
+    FFMPEG,
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi'],
+      ...['-i', `sine=frequency=${hz}:sample_rate=8000:duration=${seconds}`],
+      ...['-ar', '8000', '-ac', '1', '-f', codec, '-'],
+    ],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+}
+
+/** A terminal's audio track: G.711 bytes looped, 8 bytes a millisecond. */
+export interface AudioTrack {
+  payloadType: typeof PAYLOAD_TYPE.g711a | typeof PAYLOAD_TYPE.g711u;
+  data: Buffer;
+  /** Put the 4-byte HiSilicon header (00 01 n 00) in front of each packet's audio, as some terminals do. */
+  hisilicon?: boolean;
+}
+
+/** Bytes of G.711 in one audio packet: 20 ms at 8 kHz. */
+const AUDIO_PACKET_BYTES = 160;
+
+/** The atomic audio packets of `ms` of a track from byte `offset`, each with the timestamp of its first sample. */
+export function audioPackets(
+  track: AudioTrack,
+  at: { sim: string; channel: number; sequence: number; timestampMs: number; offset: number; ms: number },
+  simBytes: SimBytes = 6,
+): Buffer[] {
+  const packets: Buffer[] = [];
+  for (let done = 0; done < at.ms * 8; done += AUDIO_PACKET_BYTES) {
+    const audio = Buffer.alloc(AUDIO_PACKET_BYTES);
+    for (let i = 0; i < AUDIO_PACKET_BYTES; i++) audio[i] = track.data[(at.offset + done + i) % track.data.length];
+    const payload = track.hisilicon
+      ? Buffer.concat([Buffer.from([0x00, 0x01, AUDIO_PACKET_BYTES / 2, 0x00]), audio])
+      : audio;
+    packets.push(
+      encodeRtpPacket(
+        {
+          marker: true,
+          payloadType: track.payloadType,
+          sequence: (at.sequence + packets.length) & 0xffff,
+          sim: at.sim,
+          channel: at.channel,
+          dataType: DATA_TYPE.audio,
+          subpackage: SUBPACKAGE.atomic,
+          timestampMs: at.timestampMs + done / 8,
+          lastIFrameIntervalMs: 0,
+          lastFrameIntervalMs: 0,
+          payload,
+        },
+        simBytes,
+      ),
+    );
+  }
+  return packets;
+}
+
 /** The JT/T 1078 packets of one frame. */
 export function packetize(
   unit: AccessUnit,
@@ -140,7 +201,7 @@ export class VideoSender {
     host: string,
     port: number,
     private readonly units: AccessUnit[],
-    private readonly at: { sim: string; channel: number; fps: number; simBytes?: SimBytes },
+    private readonly at: { sim: string; channel: number; fps: number; simBytes?: SimBytes; audio?: AudioTrack },
   ) {
     this.socket = net.connect({ host, port });
     this.socket.on('error', () => undefined);
@@ -160,6 +221,7 @@ export class VideoSender {
   start(): void {
     const frameMs = Math.round(1000 / this.at.fps);
     let sequence = 0;
+    let audioOffset = 0;
     let lastKeyMs = 0;
     const t0 = Date.now();
     this.timer = setInterval(() => {
@@ -178,6 +240,18 @@ export class VideoSender {
         },
         this.at.simBytes,
       );
+      const audio = this.at.audio;
+      if (audio !== undefined) {
+        // The frame's audio goes after the frame's first packet; all are numbered in the order they are sent.
+        const sound = audioPackets(
+          audio,
+          { sim: this.at.sim, channel: this.at.channel, sequence: 0, timestampMs, offset: audioOffset, ms: frameMs },
+          this.at.simBytes,
+        );
+        audioOffset += frameMs * 8;
+        packets.splice(1, 0, ...sound);
+        packets.forEach((packet, i) => packet.writeUInt16BE((sequence + i) & 0xffff, 6));
+      }
       sequence += packets.length;
       this.socket.write(Buffer.concat(packets));
       this.framesSent++;
@@ -217,6 +291,8 @@ export class VideoAnswers {
     private readonly units: AccessUnit[],
     private readonly fps: number,
     private readonly recordings: VideoResource[] = [],
+    /** The audio each stream carries along with its video, if any. */
+    private readonly audio?: AudioTrack,
   ) {
     this.timer = setInterval(() => this.answer(), 20);
   }
@@ -258,7 +334,12 @@ export class VideoAnswers {
   }
 
   private stream(host: string, port: number, channel: number): void {
-    const sender = new VideoSender(host, port, this.units, { sim: this.terminal.phone, channel, fps: this.fps });
+    const sender = new VideoSender(host, port, this.units, {
+      sim: this.terminal.phone,
+      channel,
+      fps: this.fps,
+      audio: this.audio,
+    });
     this.senders.push(sender);
     void Promise.all([sender.connected, this.gate])
       .then(() => sender.start())
