@@ -286,6 +286,8 @@ async function start(argv: string[]): Promise<void> {
       jt1078Host: values['jt1078-host'],
       jt1078LivePort: values['jt1078-live-port'],
       jt1078PlaybackPort: values['jt1078-playback-port'],
+      jt1078LiveUdpPort: values['jt1078-live-udp-port'],
+      jt1078PlaybackUdpPort: values['jt1078-playback-udp-port'],
       jt1078AdvertisedHost: values['jt1078-advertised-host'],
       attachmentPort: values['attachment-port'],
       jt809Upward,

@@ -16,6 +16,7 @@ import { eventually, startVigil, type VigilProcess } from './support/vigil-proce
 import { TestTerminal } from './support/jt808-test-terminal.js';
 import {
   accessUnits,
+  packetize,
   testPatternH264,
   toneG711,
   VideoAnswers,
@@ -35,7 +36,12 @@ let workDir: string;
 beforeAll(async () => {
   units = accessUnits(testPatternH264(PATTERN));
   workDir = mkdtempSync(path.join(tmpdir(), 'vigil-video-'));
-  vigil = await startVigil({ args: ['--video-viewerless-close-ms', String(VIEWERLESS_CLOSE_MS)] });
+  vigil = await startVigil({
+    args: [
+      ...['--video-viewerless-close-ms', String(VIEWERLESS_CLOSE_MS)],
+      ...['--jt1078-live-udp-port', '0', '--jt1078-playback-udp-port', '0'],
+    ],
+  });
   token = await vigil.login();
 });
 
@@ -118,7 +124,7 @@ describe('live video (JT/T 1078) through the media server', () => {
       expect(opened.body).toMatchObject({ kind: 'live', terminal_id: '013800001078', channel: 2 });
       expect(terminal.liveRequests).toEqual([
         {
-          server: { host: '127.0.0.1', tcpPort: vigil.jt1078LivePort, udpPort: 0 },
+          server: { host: '127.0.0.1', tcpPort: vigil.jt1078LivePort, udpPort: expect.any(Number) },
           channel: 2,
           dataType: 0, // audio and video
           streamType: 0,
@@ -192,6 +198,70 @@ describe('live video (JT/T 1078) through the media server', () => {
       plain.socket.close();
       expect(plain.binary.every((b) => b[0] === 0x00)).toBe(true);
       expect(plain.texts.some((t) => t.type === 'audio')).toBe(false);
+    } finally {
+      terminal.close();
+    }
+  });
+
+  it('takes a stream over UDP: datagrams swapped are put back in order, a lost one costs its frame only', async () => {
+    const terminal = await videoTerminal('013800001083', '豫A10830');
+    // Frame 25 (a key frame, many packets): its first two datagrams swapped; frame 50 (key): its second lost.
+    terminal.udp = { swapInFrame: 25, dropInFrame: 50 };
+    try {
+      const opened = await openLive('013800001083', { channel: 3 });
+      expect(opened.status).toBe(200);
+      const udpPort = terminal.liveRequests[0].server.udpPort;
+      expect(udpPort).toBeGreaterThan(0);
+      expect(udpPort).not.toBe(vigil.jt1078LivePort);
+      const viewer = watch(String(opened.body.ws_path));
+      await eventually(async () => (viewer.binary.length >= 91 ? true : undefined), 30_000, '90 frames over UDP');
+      const sender = terminal.udpSenders[0];
+      // Bad datagrams: garbage, half a packet, a SIM nobody asked for; each named and kept, the stream goes on.
+      sender.send(Buffer.from('no packet in this datagram'));
+      const whole = packetize(units[1], {
+        sim: '013800001083',
+        channel: 3,
+        sequence: 60_000,
+        timestampMs: 1,
+        sinceKeyMs: 0,
+        frameMs: 40,
+      })[0];
+      sender.send(whole.subarray(0, 40));
+      const stranger = packetize(units[1], {
+        sim: '013899998888',
+        channel: 3,
+        sequence: 0,
+        timestampMs: 1,
+        sinceKeyMs: 0,
+        frameMs: 40,
+      })[0];
+      sender.send(stranger);
+      const before = viewer.binary.length;
+      await eventually(async () => (viewer.binary.length > before + 25 ? true : undefined), 20_000, 'more frames');
+      viewer.socket.close();
+      // Frames 0-89 less the one lost: ffmpeg decodes the swapped key frame's group whole.
+      const file = path.join(workDir, 'udp.mp4');
+      writeFileSync(file, Buffer.concat(viewer.binary.slice(0, 50)));
+      const decoded = probe(file);
+      expect(decoded).toMatchObject({ codec: 'h264', width: 320, height: 240 });
+      expect(decoded.frames).toBe(49);
+      const errors = execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).toString();
+      expect(errors).toBe('');
+      const metrics = await (await fetch(`${vigil.baseUrl}/metrics`)).text();
+      expect(metrics).toMatch(/vigil_video_udp_packets_total\{outcome="lost"\} [1-9]/);
+      expect(metrics).not.toMatch(/vigil_video_udp_packets_total\{outcome="late"\}/);
+      // The frame that lost a datagram was dropped whole (the assembler saw the gap), not shown broken.
+      expect(metrics).toMatch(/vigil_video_frames_dropped_total\{reason="sequence_gap"\} [1-9]/);
+      const rejects = await eventually(async () => {
+        const r = await vigil.sql<[string]>(
+          "SELECT DISTINCT reason FROM ingest_rejects WHERE source = 'jt1078' AND peer LIKE '127.0.0.1:%' ORDER BY reason",
+        );
+        const reasons = r.rows.map((row) => row[0]);
+        return ['garbage', 'truncated_datagram', 'unknown_sim'].every((x) => reasons.includes(x)) ? reasons : undefined;
+      }, 15_000);
+      expect(rejects).toEqual(expect.arrayContaining(['garbage', 'truncated_datagram', 'unknown_sim']));
     } finally {
       terminal.close();
     }

@@ -12,6 +12,8 @@ import { avcCodecString, avcDecoderConfiguration, parseSps, splitAnnexB } from '
 import { AUDIO_MESSAGE_HEADER_BYTES, audioMessage, stripHisiliconHeader } from './audio.js';
 import { DATA_TYPE, encodeRtpPacket, parseRtpPacket, PAYLOAD_TYPE, SUBPACKAGE, type RtpPacket } from './rtp-packet.js';
 import { VideoStream, type MediaViewer } from './video-stream.js';
+import { ReorderWindow } from './udp-reorder.js';
+import { checkMediaServerOptions, MEDIA_SERVER_DEFAULTS, type MediaServerOptions } from './options.js';
 import { RtpReader } from './rtp-reader.js';
 
 const hex = (lines: readonly string[]): Buffer => Buffer.from(lines.join('').replace(/\s+/g, ''), 'hex');
@@ -221,6 +223,69 @@ describe('FrameAssembler', () => {
     const a = new FrameAssembler(3);
     a.push(packet(1, SUBPACKAGE.first, 'ab'));
     expect(a.push(packet(2, SUBPACKAGE.last, 'cd')).drop?.reason).toBe('frame_too_large');
+  });
+});
+
+describe('ReorderWindow (UDP)', () => {
+  const p = (sequence: number): RtpPacket => ({
+    marker: true,
+    payloadType: 98,
+    sequence,
+    sim: '013912341078',
+    channel: 1,
+    dataType: DATA_TYPE.pFrame,
+    subpackage: SUBPACKAGE.atomic,
+    timestampMs: 0,
+    lastIFrameIntervalMs: 0,
+    lastFrameIntervalMs: 40,
+    payload: Buffer.alloc(0),
+  });
+  const order = (r: { packets: RtpPacket[] }) => r.packets.map((x) => x.sequence);
+
+  it('puts a swapped pair back in order, across the 16-bit wrap', () => {
+    const w = new ReorderWindow(4);
+    expect(order(w.push(p(65534)))).toEqual([65534]);
+    expect(order(w.push(p(0)))).toEqual([]);
+    expect(order(w.push(p(65535)))).toEqual([65535, 0]);
+    expect(order(w.push(p(1)))).toEqual([1]);
+  });
+
+  it('gives a missing packet up once the window is full, and drops it if it comes after all', () => {
+    const w = new ReorderWindow(3);
+    w.push(p(10));
+    expect(order(w.push(p(12)))).toEqual([]);
+    expect(order(w.push(p(13)))).toEqual([]);
+    expect(order(w.push(p(14)))).toEqual([]);
+    const full = w.push(p(15));
+    expect(order(full)).toEqual([12, 13, 14, 15]);
+    expect(full.lost).toBe(1);
+    expect(w.push(p(11))).toMatchObject({ packets: [], late: true });
+    expect(w.push(p(15))).toMatchObject({ packets: [], late: true });
+  });
+
+  it('starts again from a packet far from the expected number, losing nothing held', () => {
+    const w = new ReorderWindow(4);
+    w.push(p(100));
+    w.push(p(102));
+    expect(order(w.push(p(5)))).toEqual([102, 5]);
+    expect(order(w.push(p(6)))).toEqual([6]);
+    expect(order(w.push(p(9000)))).toEqual([9000]);
+    expect(w.heldCount).toBe(0);
+  });
+});
+
+describe('media server options', () => {
+  it('fail at start naming the key, the value and the bound', () => {
+    const check = (o: Partial<MediaServerOptions>) => () => checkMediaServerOptions({ ...MEDIA_SERVER_DEFAULTS, ...o });
+    expect(check({ liveUdpPort: 70_000 })).toThrow('option liveUdpPort value 70000 is outside 0..65535');
+    expect(check({ liveUdpPort: 6810, playbackUdpPort: 6810 })).toThrow(
+      'liveUdpPort and playbackUdpPort are both 6810',
+    );
+    expect(check({ udpReorderPackets: 0 })).toThrow('option udpReorderPackets value 0 is less than min allowed 1');
+    expect(check({ udpReorderPackets: 5000 })).toThrow('udpReorderPackets value 5000 is greater than max allowed 1024');
+    expect(check({ frameBytesMax: 16 << 20 })).toThrow(`frameBytesMax value ${16 << 20} is greater than max allowed`);
+    // The same numbers as TCP are allowed: another protocol.
+    expect(check({ livePort: 6810, liveUdpPort: 6810, playbackPort: 6811, playbackUdpPort: 6811 })).not.toThrow();
   });
 });
 

@@ -8,6 +8,7 @@
  * encoder, whose byte layout is tested against frames written from the standard.
  */
 import { execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { DATA_TYPE, encodeRtpPacket, PAYLOAD_TYPE, SUBPACKAGE, type SimBytes } from '../../ingest/jt1078/index.js';
@@ -270,6 +271,79 @@ export class VideoSender {
   }
 }
 
+/** What a UDP sender does to its datagrams: swap two of a frame, drop one (counted from 0 over the stream). */
+export interface UdpMangling {
+  /** Frame whose first two datagrams go out swapped. */
+  swapInFrame?: number;
+  /** Frame whose second datagram is never sent. */
+  dropInFrame?: number;
+}
+
+/**
+ * Streams frames over UDP, two packets to a datagram (a terminal may put one or several in each), at `fps`,
+ * looping until stopped; optionally swapping or dropping datagrams, as a network does.
+ */
+export class UdpVideoSender {
+  framesSent = 0;
+  datagramsSent = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly socket = dgram.createSocket('udp4');
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly units: AccessUnit[],
+    private readonly at: { sim: string; channel: number; fps: number; mangling?: UdpMangling },
+  ) {
+    this.socket.on('error', () => undefined);
+  }
+
+  start(): void {
+    const frameMs = Math.round(1000 / this.at.fps);
+    let sequence = 0;
+    let lastKeyMs = 0;
+    const t0 = Date.now();
+    this.timer = setInterval(() => {
+      const n = this.framesSent;
+      const unit = this.units[n % this.units.length];
+      const timestampMs = t0 + n * frameMs;
+      if (unit.key) lastKeyMs = timestampMs;
+      const packets = packetize(unit, {
+        sim: this.at.sim,
+        channel: this.at.channel,
+        sequence,
+        timestampMs,
+        sinceKeyMs: timestampMs - lastKeyMs,
+        frameMs,
+      });
+      sequence += packets.length;
+      const datagrams: Buffer[] = [];
+      for (let i = 0; i < packets.length; i += 2) datagrams.push(Buffer.concat(packets.slice(i, i + 2)));
+      if (this.at.mangling?.swapInFrame === n && datagrams.length >= 2)
+        [datagrams[0], datagrams[1]] = [datagrams[1], datagrams[0]];
+      if (this.at.mangling?.dropInFrame === n && datagrams.length >= 2) datagrams.splice(1, 1);
+      for (const d of datagrams) this.send(d);
+      this.framesSent++;
+    }, frameMs);
+  }
+
+  /** Sends raw bytes as one datagram (a hostile terminal's). */
+  send(datagram: Buffer): void {
+    this.datagramsSent++;
+    this.socket.send(datagram, this.port, this.host);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    try {
+      this.socket.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
 /**
  * Answers the platform's video commands the way a JT/T 1078 terminal does: 0x9101 with 0x0001 and then the test
  * pattern streamed to the address it names; 0x9205 with 0x1205 listing `recordings`; 0x9201 with 0x1205 and the
@@ -277,6 +351,9 @@ export class VideoSender {
  */
 export class VideoAnswers {
   readonly senders: VideoSender[] = [];
+  readonly udpSenders: UdpVideoSender[] = [];
+  /** Set: live streams go over UDP to the port 0x9101 names, their datagrams mangled so. */
+  udp: UdpMangling | undefined;
   readonly liveRequests: LiveVideoRequest[] = [];
   readonly playbackRequests: PlaybackRequest[] = [];
   readonly controls: PlaybackControl[] = [];
@@ -309,7 +386,16 @@ export class VideoAnswers {
       }
       if (message.msgId === 0x9101) {
         this.liveRequests.push(message.body);
-        this.stream(message.body.server.host, message.body.server.tcpPort, message.body.channel);
+        if (this.udp !== undefined && message.body.server.udpPort > 0) {
+          const sender = new UdpVideoSender(message.body.server.host, message.body.server.udpPort, this.units, {
+            sim: this.terminal.phone,
+            channel: message.body.channel,
+            fps: this.fps,
+            mangling: this.udp,
+          });
+          this.udpSenders.push(sender);
+          sender.start();
+        } else this.stream(message.body.server.host, message.body.server.tcpPort, message.body.channel);
       } else if (message.msgId === 0x9201) {
         this.playbackRequests.push(message.body);
         this.stream(message.body.server.host, message.body.server.tcpPort, message.body.channel);
@@ -318,6 +404,7 @@ export class VideoAnswers {
       } else if (message.msgId === 0x9102) {
         this.stops.push(r);
         for (const s of this.senders) s.stop();
+        for (const s of this.udpSenders) s.stop();
       }
     }
   }
@@ -349,6 +436,7 @@ export class VideoAnswers {
   close(): void {
     clearInterval(this.timer);
     for (const s of this.senders) s.stop();
+    for (const s of this.udpSenders) s.stop();
     this.terminal.close();
   }
 }
