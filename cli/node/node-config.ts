@@ -106,6 +106,9 @@ export interface RunningRole {
   jt809Port?: number;
   jt1078LivePort?: number;
   jt1078PlaybackPort?: number;
+  /** Only when UDP is configured. */
+  jt1078LiveUdpPort?: number;
+  jt1078PlaybackUdpPort?: number;
   attachmentPort?: number;
   wallToken?: string;
   generatedAdminPassword: string | null;
