@@ -237,6 +237,16 @@ describe('live video (JT/T 1078) through the media server', () => {
         frameMs: 40,
       })[0];
       sender.send(stranger);
+      // The right SIM on a channel nobody asked for.
+      const otherChannel = packetize(units[1], {
+        sim: '013800001083',
+        channel: 7,
+        sequence: 0,
+        timestampMs: 1,
+        sinceKeyMs: 0,
+        frameMs: 40,
+      })[0];
+      sender.send(otherChannel);
       const before = viewer.binary.length;
       await eventually(async () => (viewer.binary.length > before + 25 ? true : undefined), 20_000, 'more frames');
       viewer.socket.close();
@@ -260,9 +270,12 @@ describe('live video (JT/T 1078) through the media server', () => {
           "SELECT DISTINCT reason FROM ingest_rejects WHERE source = 'jt1078' AND peer LIKE '127.0.0.1:%' ORDER BY reason",
         );
         const reasons = r.rows.map((row) => row[0]);
-        return ['garbage', 'truncated_datagram', 'unknown_sim'].every((x) => reasons.includes(x)) ? reasons : undefined;
+        const expected = ['garbage', 'truncated_datagram', 'unknown_sim', 'unrequested_stream'];
+        return expected.every((x) => reasons.includes(x)) ? reasons : undefined;
       }, 15_000);
-      expect(rejects).toEqual(expect.arrayContaining(['garbage', 'truncated_datagram', 'unknown_sim']));
+      expect(rejects).toEqual(
+        expect.arrayContaining(['garbage', 'truncated_datagram', 'unknown_sim', 'unrequested_stream']),
+      );
     } finally {
       terminal.close();
     }

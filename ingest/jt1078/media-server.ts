@@ -497,19 +497,24 @@ export class Jt1078MediaServer {
         if (item.reject === 'unknown_sim') return;
         continue;
       }
-      const key = `${kind}:${phoneKey(item.packet.sim)}`;
+      const packet = item.packet;
+      const key = `${kind}:${phoneKey(packet.sim)}`;
       flow = this.udpFlows.get(key);
       if (flow === undefined) {
+        // A flow is made only for a requested stream, so that datagrams naming nothing cost no state.
+        const stream = this.byKey.get(streamKey(kind, packet.sim, packet.channel));
+        if (stream === undefined || stream.state === 'closed') {
+          const detail = `channel ${packet.channel} of ${packet.sim} was not asked for`;
+          this.rejectDatagram(kind, undefined, peer, 'unrequested_stream', detail, packet.payload.subarray(0, 32));
+          continue;
+        }
         flow = new UdpFlow(kind, key, peer, (gone) => this.udpFlows.delete(gone.key));
         this.udpFlows.set(key, flow);
       }
       flow.peer = peer;
-      this.onPacket(flow, item.packet);
-      // A flow that carries no stream (its packets named nothing requested) is not kept.
-      if (flow.channels.size === 0) {
-        this.udpFlows.delete(key);
-        flow = undefined;
-      }
+      this.onPacket(flow, packet);
+      // Its streams ended (the bandwidth bound): the flow is gone, the rest of the datagram finds none.
+      if (flow.closed) flow = undefined;
     }
     if (reader.bufferedBytes > 0)
       this.rejectDatagram(
