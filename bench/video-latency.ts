@@ -5,6 +5,8 @@
  *
  * - paced at the frame rate (25 frames/s): the delay from the frame's last packet written to its segment handed to
  *   the viewer, p50/p95/max. It includes the one frame the server holds back to learn the frame's duration.
+ * - the same run carries 40 ms of G.711 per frame (two 20 ms audio packets, written before the frame): the delay
+ *   from an audio packet written to its audio message handed to the viewer, p50/p95/max. Audio is not held back.
  * - as fast as the socket goes: frames per second through the server and CPU ms per frame (server and client
  *   share the process, so the CPU figure is an upper bound for the server).
  *
@@ -13,7 +15,15 @@
 import { createLogger, Metrics } from '../schema/index.js';
 import { MemoryLog } from '../stream/index.js';
 import { Jt1078MediaServer, MEDIA_SERVER_DEFAULTS, type MediaViewer } from '../ingest/index.js';
-import { accessUnits, packetize, testPatternH264 } from '../tests/support/jt1078-test-terminal.js';
+import {
+  accessUnits,
+  audioPackets,
+  packetize,
+  testPatternH264,
+  toneG711,
+  type AudioTrack,
+} from '../tests/support/jt1078-test-terminal.js';
+import { AUDIO_MESSAGE_KIND, PAYLOAD_TYPE } from '../ingest/jt1078/index.js';
 import net from 'node:net';
 
 function flag(name: string, fallback: string): string {
@@ -52,9 +62,15 @@ async function run(paced: boolean): Promise<void> {
   const { livePort } = await media.listen();
   const stream = await media.openLive(PHONE, 1, 0);
   const received: number[] = [];
+  const audioReceived: number[] = [];
+  const audioSentAt: number[] = [];
+  const track: AudioTrack = { payloadType: PAYLOAD_TYPE.g711a, data: toneG711('alaw', 1000, 2) };
   const viewer: MediaViewer = {
+    audio: paced,
     send: (data) => {
-      if (typeof data !== 'string' && data.toString('latin1', 4, 8) === 'moof') received.push(performance.now());
+      if (typeof data === 'string') return;
+      if (data[0] === AUDIO_MESSAGE_KIND) audioReceived.push(performance.now());
+      else if (data.toString('latin1', 4, 8) === 'moof') received.push(performance.now());
     },
     bufferedBytes: () => 0,
     close: () => undefined,
@@ -78,6 +94,19 @@ async function run(paced: boolean): Promise<void> {
       frameMs: 40,
     });
     sequence += packets.length;
+    if (paced) {
+      const sound = audioPackets(track, {
+        sim: PHONE,
+        channel: 1,
+        sequence,
+        timestampMs: 1_000_000 + n * 40,
+        offset: n * 320,
+        ms: 40,
+      });
+      sequence += sound.length;
+      socket.write(Buffer.concat(sound));
+      audioSentAt.push(performance.now(), performance.now());
+    }
     const ok = socket.write(Buffer.concat(packets));
     sentAt.push(performance.now());
     if (paced) await new Promise((r) => setTimeout(r, 1000 / FPS));
@@ -93,6 +122,10 @@ async function run(paced: boolean): Promise<void> {
     const delays = received.map((at, n) => at - sentAt[n]).sort((a, b) => a - b);
     console.log(
       `paced at ${FPS} frames/s, ${WIDTH}×${HEIGHT}: ${received.length} segments; delay p50 ${quantile(delays, 0.5).toFixed(1)} ms, p95 ${quantile(delays, 0.95).toFixed(1)} ms, max ${delays[delays.length - 1].toFixed(1)} ms`,
+    );
+    const audioDelays = audioReceived.map((at, n) => at - audioSentAt[n]).sort((a, b) => a - b);
+    console.log(
+      `audio (G.711A, 20 ms packets): ${audioReceived.length} messages; delay p50 ${quantile(audioDelays, 0.5).toFixed(2)} ms, p95 ${quantile(audioDelays, 0.95).toFixed(2)} ms, max ${audioDelays[audioDelays.length - 1].toFixed(2)} ms`,
     );
   } else {
     console.log(

@@ -307,6 +307,8 @@ async function start(argv: string[]): Promise<void> {
       jt1078Host: values['jt1078-host'],
       jt1078LivePort: values['jt1078-live-port'],
       jt1078PlaybackPort: values['jt1078-playback-port'],
+      jt1078LiveUdpPort: values['jt1078-live-udp-port'],
+      jt1078PlaybackUdpPort: values['jt1078-playback-udp-port'],
       jt1078AdvertisedHost: values['jt1078-advertised-host'],
       attachmentPort: values['attachment-port'],
       jt809Upward,
@@ -345,6 +347,8 @@ async function start(argv: string[]): Promise<void> {
     jt809_port: node.jt809Port,
     jt1078_live_port: node.jt1078LivePort,
     jt1078_playback_port: node.jt1078PlaybackPort,
+    jt1078_live_udp_port: node.jt1078LiveUdpPort,
+    jt1078_playback_udp_port: node.jt1078PlaybackUdpPort,
     attachment_port: node.attachmentPort,
     startup_ms: startupMs,
     wall_url: node.wallToken === undefined ? undefined : `${base}/wall?token=${node.wallToken}`,
@@ -364,6 +368,10 @@ async function start(argv: string[]): Promise<void> {
     console.log(
       `  JT/T 1078:    tcp://${host}:${node.jt1078LivePort} (live video), tcp://${host}:${node.jt1078PlaybackPort} (playback)`,
     );
+    if (node.jt1078LiveUdpPort !== undefined || node.jt1078PlaybackUdpPort !== undefined)
+      console.log(
+        `                udp://${host}:${node.jt1078LiveUdpPort ?? '-'} (live video), udp://${host}:${node.jt1078PlaybackUdpPort ?? '-'} (playback)`,
+      );
     console.log(`  Attachments:  tcp://${host}:${node.attachmentPort}   (active-safety alarm files, T/JSATL 12)`);
   }
   if (node.generatedAdminPassword)

@@ -170,6 +170,8 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
     jt809Port: gateways?.jt809.port,
     jt1078LivePort: gateways?.video.ports.livePort,
     jt1078PlaybackPort: gateways?.video.ports.playbackPort,
+    jt1078LiveUdpPort: gateways?.video.ports.liveUdpPort,
+    jt1078PlaybackUdpPort: gateways?.video.ports.playbackUdpPort,
     attachmentPort: gateways?.attachments.port,
     wallToken,
     generatedAdminPassword: directory.generatedAdminPassword,

@@ -165,6 +165,22 @@ export const START_FLAGS = defineFlags([
     description: 'TCP port terminals stream recordings to after 0x9201 (0 = any free port)',
   },
   {
+    name: 'jt1078-live-udp-port',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    description:
+      'UDP port offered to terminals in 0x9101 besides TCP (when not given, none: 0 in the request); 6810, the TCP number, is the natural choice (0 = any free port)',
+  },
+  {
+    name: 'jt1078-playback-udp-port',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    description:
+      'UDP port offered to terminals in 0x9201 besides TCP (when not given, none); 6811 is the natural choice (0 = any free port)',
+  },
+  {
     name: 'jt1078-advertised-host',
     kind: 'string',
     description:

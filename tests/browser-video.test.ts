@@ -3,16 +3,19 @@
  * real H.264 (ffmpeg's moving test pattern) as JT/T 1078 packets; the console plays it with Media Source
  * Extensions on the vehicle page (live, then a recording found with 0x9205 and played back with 0x9201) and next
  * to an alarm. Proof that frames are decoded: the video element's own count of decoded frames, its clock
- * moving, and the pixels of the picture (drawn to a canvas: not black, and changing). Screenshots go to
+ * moving, and the pixels of the picture (drawn to a canvas: not black, and changing). The terminal also sends a
+ * 1 kHz tone as G.711 A-law: after a click on 声音 the page's analyser hears it (its level and its loudest
+ * frequency, which the player exposes as data attributes) while the picture plays on. Screenshots go to
  * tests/artifacts/. Nothing may violate the page's Content-Security-Policy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { locationBody } from '../cli/demo/location.js';
-import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { artifactPath, launchBrowser, shootForDocs, type TestBrowser } from './support/browser.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 import { TestTerminal } from './support/jt808-test-terminal.js';
-import { accessUnits, testPatternH264, VideoAnswers } from './support/jt1078-test-terminal.js';
+import { accessUnits, testPatternH264, toneG711, VideoAnswers } from './support/jt1078-test-terminal.js';
+import { PAYLOAD_TYPE } from '../ingest/jt1078/index.js';
 
 const PHONE = '013912341078';
 const PLATE = '豫A1078V';
@@ -24,6 +27,8 @@ const OFFICER = {
 };
 const PATTERN = { width: 640, height: 360, fps: 25, gop: 50, seconds: 6 };
 const RECORDING_START = Date.now() - 3_600_000;
+/** The camera's microphone hears a 1 kHz tone, sent as G.711 A-law. */
+const TONE_HZ = 1_000;
 
 let vigil: VigilProcess;
 let browser: TestBrowser;
@@ -35,19 +40,25 @@ beforeAll(async () => {
   vigil = await startVigil();
   const terminal = await TestTerminal.connect(vigil.jt808Port, PHONE, 2013);
   expect(await terminal.authenticate(await terminal.register(PLATE))).toBe(0);
-  video = new VideoAnswers(terminal, units, PATTERN.fps, [
-    {
-      channel: 2,
-      start: Math.floor(RECORDING_START / 1000) * 1000,
-      end: Math.floor(RECORDING_START / 1000) * 1000 + 600_000,
-      alarmBits: 0,
-      videoAlarmBits: 0,
-      mediaType: 2,
-      streamType: 1,
-      storage: 1,
-      fileBytes: 52_428_800,
-    },
-  ]);
+  video = new VideoAnswers(
+    terminal,
+    units,
+    PATTERN.fps,
+    [
+      {
+        channel: 2,
+        start: Math.floor(RECORDING_START / 1000) * 1000,
+        end: Math.floor(RECORDING_START / 1000) * 1000 + 600_000,
+        alarmBits: 0,
+        videoAlarmBits: 0,
+        mediaType: 2,
+        streamType: 1,
+        storage: 1,
+        fileBytes: 52_428_800,
+      },
+    ],
+    { payloadType: PAYLOAD_TYPE.g711a, data: toneG711('alaw', TONE_HZ, 3) },
+  );
   // Speeding in Zhengzhou: an overspeed alarm the officer then looks at.
   const now = Date.now();
   for (const [i, speedKmh] of [50, 70, 131, 134, 66, 55].entries()) {
@@ -157,7 +168,7 @@ describe('video in the duty console', () => {
     const live = page.locator('[data-testid="video-player"]').first();
     const shown = await playing(live, 50);
     expect(shown).toMatchObject({ width: 640, height: 360 });
-    expect(video.liveRequests).toMatchObject([{ channel: 3, dataType: 1, streamType: 1 }]);
+    expect(video.liveRequests).toMatchObject([{ channel: 3, dataType: 0, streamType: 1 }]);
     await expect(live.getAttribute('data-state')).resolves.toBe('playing');
     const shot = artifactPath('console-video-live-1920x1080.png');
     await page.screenshot({ path: shot });
@@ -171,12 +182,51 @@ describe('video in the duty console', () => {
     await recordings.first().locator('button').click();
     const playback = page.locator('[data-testid="video-player"]').nth(1);
     await playing(playback, 25);
-    expect(video.playbackRequests).toMatchObject([{ channel: 2, mediaType: 2, mode: 0 }]);
+    expect(video.playbackRequests).toMatchObject([{ channel: 2, mediaType: 0, mode: 0 }]);
 
     // Closing a player closes its socket; the stream nobody watches is ended on the terminal (0x9102).
     await live.locator('[data-testid="video-close"]').click();
     await eventually(async () => (video.stops.length > 0 ? true : undefined), 30_000, '0x9102 once nobody watched');
     expect(video.stops[0].message.body).toMatchObject({ channel: 3, command: 0 });
+  });
+
+  it('plays the sound of the camera after a click on 声音, the picture playing on', async () => {
+    // A fresh live stream (the terminal stopped all its streams at the 0x9102 above).
+    await page.selectOption('[data-testid="video-channel"]', '1');
+    await page.click('[data-testid="video-live"]');
+    const player = page.locator('[data-testid="video-player"]').last();
+    await playing(player, 25);
+    // Muted until the officer asks: the server announced G.711A, nothing plays yet.
+    await eventually(
+      async () => ((await player.getAttribute('data-sound')) === 'muted' ? true : undefined),
+      15_000,
+      'the sound control offered',
+    );
+    expect(await player.getAttribute('data-audio-level')).toBeNull();
+    const sound = player.locator('[data-testid="video-sound"]');
+    await expect(sound.innerText()).resolves.toBe('声音');
+    await expect(sound.getAttribute('title')).resolves.toBe('G.711A');
+    const before = await picture(player);
+    await sound.click();
+    await expect(player.getAttribute('data-sound')).resolves.toBe('on');
+    const heard = await eventually(
+      async () => {
+        const level = Number(await player.getAttribute('data-audio-level'));
+        const peak = Number(await player.getAttribute('data-audio-peak-hz'));
+        // The analyser's bins are 3.9 Hz wide; the tone is at full scale −6 dB or so, far above −40.
+        return level > -40 && Math.abs(peak - TONE_HZ) <= 8 ? { level, peak } : undefined;
+      },
+      20_000,
+      `a ${TONE_HZ} Hz tone heard`,
+    );
+    const after = await playing(player, before.frames + 25);
+    expect(after.time).toBeGreaterThan(before.time);
+    console.log(`heard ${heard.peak} Hz at ${heard.level} dBFS; picture at ${after.time.toFixed(1)} s`);
+    await shootForDocs(page, 'console-video-sound');
+    await expect(sound.innerText()).resolves.toBe('静音');
+    await sound.click();
+    await expect(player.getAttribute('data-sound')).resolves.toBe('muted');
+    expect(await player.getAttribute('data-audio-level')).toBeNull();
   });
 
   it('plays the vehicle live beside its alarm', async () => {

@@ -3,7 +3,8 @@
  * streams real H.264 (ffmpeg's test pattern) as JT/T 1078 packets to the media port, and a viewer's WebSocket
  * receives fMP4 that ffmpeg decodes back into whole frames of the right size. Also: tickets are single-use, a
  * second viewer joins without a second 0x9101, a stream nobody watches is closed with 0x9102, garbage on the
- * media port costs nothing, and who may watch what.
+ * media port costs nothing, and who may watch what. A terminal that sends G.711 between its video packets: a viewer
+ * that asks for audio gets it byte for byte, and the video still decodes.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,11 +16,15 @@ import { eventually, startVigil, type VigilProcess } from './support/vigil-proce
 import { TestTerminal } from './support/jt808-test-terminal.js';
 import {
   accessUnits,
+  packetize,
   testPatternH264,
+  toneG711,
   VideoAnswers,
   VideoSender,
   type AccessUnit,
+  type AudioTrack,
 } from './support/jt1078-test-terminal.js';
+import { AUDIO_MESSAGE_HEADER_BYTES, AUDIO_MESSAGE_KIND, PAYLOAD_TYPE } from '../ingest/jt1078/index.js';
 
 const VIEWERLESS_CLOSE_MS = 1_500;
 const PATTERN = { width: 320, height: 240, fps: 25, gop: 25, seconds: 4 };
@@ -31,7 +36,12 @@ let workDir: string;
 beforeAll(async () => {
   units = accessUnits(testPatternH264(PATTERN));
   workDir = mkdtempSync(path.join(tmpdir(), 'vigil-video-'));
-  vigil = await startVigil({ args: ['--video-viewerless-close-ms', String(VIEWERLESS_CLOSE_MS)] });
+  vigil = await startVigil({
+    args: [
+      ...['--video-viewerless-close-ms', String(VIEWERLESS_CLOSE_MS)],
+      ...['--jt1078-live-udp-port', '0', '--jt1078-playback-udp-port', '0'],
+    ],
+  });
   token = await vigil.login();
 });
 
@@ -40,11 +50,11 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-/** A registered terminal that answers video commands by streaming the test pattern. */
-async function videoTerminal(phone: string, plate: string): Promise<VideoAnswers> {
+/** A registered terminal that answers video commands by streaming the test pattern (and a tone, if given). */
+async function videoTerminal(phone: string, plate: string, audio?: AudioTrack): Promise<VideoAnswers> {
   const terminal = await TestTerminal.connect(vigil.jt808Port, phone, 2013);
   expect(await terminal.authenticate(await terminal.register(plate))).toBe(0);
-  return new VideoAnswers(terminal, units, PATTERN.fps);
+  return new VideoAnswers(terminal, units, PATTERN.fps, [], audio);
 }
 
 async function openLive(
@@ -114,9 +124,9 @@ describe('live video (JT/T 1078) through the media server', () => {
       expect(opened.body).toMatchObject({ kind: 'live', terminal_id: '013800001078', channel: 2 });
       expect(terminal.liveRequests).toEqual([
         {
-          server: { host: '127.0.0.1', tcpPort: vigil.jt1078LivePort, udpPort: 0 },
+          server: { host: '127.0.0.1', tcpPort: vigil.jt1078LivePort, udpPort: expect.any(Number) },
           channel: 2,
-          dataType: 1,
+          dataType: 0, // audio and video
           streamType: 0,
         },
       ]);
@@ -136,6 +146,136 @@ describe('live video (JT/T 1078) through the media server', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       }).toString();
       expect(errors).toBe('');
+    } finally {
+      terminal.close();
+    }
+  });
+
+  it('sends the G.711 audio interleaved with the video to a viewer who asks for it, HiSilicon header stripped', async () => {
+    // Two seconds of a 700 Hz tone, μ-law, behind the 4-byte header some terminals add.
+    const tone = toneG711('mulaw', 700, 2);
+    const terminal = await videoTerminal('013800001082', '豫A10820', {
+      payloadType: PAYLOAD_TYPE.g711u,
+      data: tone,
+      hisilicon: true,
+    });
+    // The terminal sends nothing until the listener is attached, so that it hears the tone from its start.
+    const startCamera = terminal.holdStreams();
+    try {
+      const opened = await openLive('013800001082', { channel: 1 });
+      expect(opened.status).toBe(200);
+      const listener = watch(`${String(opened.body.ws_path)}&audio=1`);
+      await eventually(async () => (listener.texts.length > 0 ? true : undefined), 10_000, 'the listener attached');
+      startCamera();
+      const audio = (w: Watched) => w.binary.filter((b) => b[0] === AUDIO_MESSAGE_KIND);
+      const video = (w: Watched) => w.binary.filter((b) => b[0] === 0x00);
+      await eventually(
+        async () => (video(listener).length >= 51 && audio(listener).length >= 100 ? true : undefined),
+        20_000,
+        '2 s of audio and 50 frames',
+      );
+      listener.socket.close();
+      expect(listener.texts).toContainEqual(
+        expect.objectContaining({ type: 'audio', payload_type: 7, codec: 'G.711U', playable: true, sample_rate: 8000 }),
+      );
+      const messages = audio(listener);
+      // Every message: payload type 7, 160 bytes of audio (the header gone), timestamps 20 ms apart.
+      expect(messages.every((m) => m[1] === 7 && m.length === AUDIO_MESSAGE_HEADER_BYTES + 160)).toBe(true);
+      const stamps = messages.map((m) => Number(m.readBigUInt64BE(2)));
+      expect(stamps.slice(1).map((t, i) => t - stamps[i])).toEqual(stamps.slice(1).map(() => 20));
+      // The bytes are the tone's, in order, from its start: nothing lost, doubled or left of the header.
+      const heard = Buffer.concat(messages.map((m) => m.subarray(AUDIO_MESSAGE_HEADER_BYTES)));
+      expect(heard.subarray(0, tone.length).equals(tone.subarray(0, Math.min(tone.length, heard.length)))).toBe(true);
+      // The video between the audio packets still decodes whole: interleaving cost no frame.
+      const file = path.join(workDir, 'with-audio.mp4');
+      writeFileSync(file, Buffer.concat(video(listener)));
+      expect(probe(file).frames).toBeGreaterThanOrEqual(50);
+
+      // A viewer who did not ask for audio gets what viewers always got: no audio text, no audio message.
+      const second = await openLive('013800001082', { channel: 1 });
+      const plain = watch(String(second.body.ws_path));
+      await eventually(async () => (plain.binary.length > 30 ? true : undefined), 20_000, 'a plain viewer');
+      plain.socket.close();
+      expect(plain.binary.every((b) => b[0] === 0x00)).toBe(true);
+      expect(plain.texts.some((t) => t.type === 'audio')).toBe(false);
+    } finally {
+      terminal.close();
+    }
+  });
+
+  it('takes a stream over UDP: datagrams swapped are put back in order, a lost one costs its frame only', async () => {
+    const terminal = await videoTerminal('013800001083', '豫A10830');
+    // Frame 25 (a key frame, many packets): its first two datagrams swapped; frame 50 (key): its second lost.
+    terminal.udp = { swapInFrame: 25, dropInFrame: 50 };
+    try {
+      const opened = await openLive('013800001083', { channel: 3 });
+      expect(opened.status).toBe(200);
+      const udpPort = terminal.liveRequests[0].server.udpPort;
+      expect(udpPort).toBeGreaterThan(0);
+      // The port the node announced as ready, the one 0x9101 offers.
+      expect(udpPort).toBe(vigil.jt1078LiveUdpPort);
+      const viewer = watch(String(opened.body.ws_path));
+      await eventually(async () => (viewer.binary.length >= 91 ? true : undefined), 30_000, '90 frames over UDP');
+      const sender = terminal.udpSenders[0];
+      // Bad datagrams: garbage, half a packet, a SIM nobody asked for; each named and kept, the stream goes on.
+      sender.send(Buffer.from('no packet in this datagram'));
+      const whole = packetize(units[1], {
+        sim: '013800001083',
+        channel: 3,
+        sequence: 60_000,
+        timestampMs: 1,
+        sinceKeyMs: 0,
+        frameMs: 40,
+      })[0];
+      sender.send(whole.subarray(0, 40));
+      const stranger = packetize(units[1], {
+        sim: '013899998888',
+        channel: 3,
+        sequence: 0,
+        timestampMs: 1,
+        sinceKeyMs: 0,
+        frameMs: 40,
+      })[0];
+      sender.send(stranger);
+      // The right SIM on a channel nobody asked for.
+      const otherChannel = packetize(units[1], {
+        sim: '013800001083',
+        channel: 7,
+        sequence: 0,
+        timestampMs: 1,
+        sinceKeyMs: 0,
+        frameMs: 40,
+      })[0];
+      sender.send(otherChannel);
+      const before = viewer.binary.length;
+      await eventually(async () => (viewer.binary.length > before + 25 ? true : undefined), 20_000, 'more frames');
+      viewer.socket.close();
+      // Frames 0-89 less the one lost: ffmpeg decodes the swapped key frame's group whole.
+      const file = path.join(workDir, 'udp.mp4');
+      writeFileSync(file, Buffer.concat(viewer.binary.slice(0, 50)));
+      const decoded = probe(file);
+      expect(decoded).toMatchObject({ codec: 'h264', width: 320, height: 240 });
+      expect(decoded.frames).toBe(49);
+      const errors = execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).toString();
+      expect(errors).toBe('');
+      const metrics = await (await fetch(`${vigil.baseUrl}/metrics`)).text();
+      expect(metrics).toMatch(/vigil_video_udp_packets_total\{outcome="lost"\} [1-9]/);
+      expect(metrics).not.toMatch(/vigil_video_udp_packets_total\{outcome="late"\}/);
+      // The frame that lost a datagram was dropped whole (the assembler saw the gap), not shown broken.
+      expect(metrics).toMatch(/vigil_video_frames_dropped_total\{reason="sequence_gap"\} [1-9]/);
+      const rejects = await eventually(async () => {
+        const r = await vigil.sql<[string]>(
+          "SELECT DISTINCT reason FROM ingest_rejects WHERE source = 'jt1078' AND peer LIKE '127.0.0.1:%' ORDER BY reason",
+        );
+        const reasons = r.rows.map((row) => row[0]);
+        const expected = ['garbage', 'truncated_datagram', 'unknown_sim', 'unrequested_stream'];
+        return expected.every((x) => reasons.includes(x)) ? reasons : undefined;
+      }, 15_000);
+      expect(rejects).toEqual(
+        expect.arrayContaining(['garbage', 'truncated_datagram', 'unknown_sim', 'unrequested_stream']),
+      );
     } finally {
       terminal.close();
     }

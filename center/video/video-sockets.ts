@@ -72,6 +72,8 @@ export class VideoSockets {
         return;
       }
       const viewer: MediaViewer = {
+        // `audio=1`: the page plays the stream's G.711 too (docs/video.md, the viewer's WebSocket).
+        audio: url.searchParams.get('audio') === '1',
         send: (data) => {
           if (ws.readyState === ws.OPEN) ws.send(data, { binary: typeof data !== 'string' });
         },

@@ -160,7 +160,7 @@ export interface Video {
   media: Jt1078MediaServer;
   tickets: VideoTickets;
   sockets: VideoSockets;
-  ports: { livePort: number; playbackPort: number };
+  ports: { livePort: number; playbackPort: number; liveUdpPort?: number; playbackUdpPort?: number };
 }
 
 export async function startVideo(
@@ -176,6 +176,8 @@ export async function startVideo(
       host: config.jt1078Host ?? MEDIA_SERVER_DEFAULTS.host,
       livePort: config.jt1078LivePort ?? MEDIA_SERVER_DEFAULTS.livePort,
       playbackPort: config.jt1078PlaybackPort ?? MEDIA_SERVER_DEFAULTS.playbackPort,
+      liveUdpPort: config.jt1078LiveUdpPort,
+      playbackUdpPort: config.jt1078PlaybackUdpPort,
       advertisedHost: config.jt1078AdvertisedHost,
       streamsMax,
       streamBytesPerSecondMax,

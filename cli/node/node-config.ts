@@ -48,6 +48,9 @@ export interface NodeConfig {
   jt1078Host?: string;
   jt1078LivePort?: number;
   jt1078PlaybackPort?: number;
+  /** UDP ports offered in 0x9101 / 0x9201 besides TCP (default none; 0 = any free port). */
+  jt1078LiveUdpPort?: number;
+  jt1078PlaybackUdpPort?: number;
   /** The address told to terminals in 0x9101/0x9201 (default: where each terminal reaches the JT/T 808 port). */
   jt1078AdvertisedHost?: string;
   /** An upper platform Vigil reports to as a JT/T 809 lower platform (positions and alarms). */
@@ -105,6 +108,9 @@ export interface RunningRole {
   jt809Port?: number;
   jt1078LivePort?: number;
   jt1078PlaybackPort?: number;
+  /** Only when UDP is configured. */
+  jt1078LiveUdpPort?: number;
+  jt1078PlaybackUdpPort?: number;
   attachmentPort?: number;
   wallToken?: string;
   generatedAdminPassword: string | null;

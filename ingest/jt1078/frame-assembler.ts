@@ -2,6 +2,11 @@
  * Puts a channel's packets back together into whole frames: an atomic packet is a frame; first, middle… and
  * last packets are concatenated. A gap in the packet sequence or a packet out of place drops the frame being
  * built (a decoder fed half a frame shows garbage until the next I frame), and the reason is reported.
+ *
+ * A channel's video and audio are assembled apart (one assembler each), since terminals put audio packets between
+ * the packets of a video frame. Some number all their packets in one sequence (table 19: "plus one for each packet
+ * sent"), others each medium apart: the packets of the other medium that came in between are told with
+ * `passedOver`, and a step of one, or of one more than those, is no gap.
  */
 import { SUBPACKAGE, type RtpPacket } from './rtp-packet.js';
 
@@ -30,13 +35,24 @@ export class FrameAssembler {
   private lastSequence = -1;
   /** After a drop, the rest of that frame's packets are passed over quietly until the next frame begins. */
   private discarding = false;
+  /** Packets of the other medium since this assembler's last packet. */
+  private otherPackets = 0;
 
   constructor(private readonly frameBytesMax: number) {}
 
+  /** A packet of the channel's other medium arrived (it may have taken a number of the shared sequence). */
+  passedOver(): void {
+    this.otherPackets++;
+  }
+
   push(p: RtpPacket): Assembly {
-    const gap = this.lastSequence >= 0 && p.sequence !== ((this.lastSequence + 1) & 0xffff);
+    const gap =
+      this.lastSequence >= 0 &&
+      p.sequence !== ((this.lastSequence + 1) & 0xffff) &&
+      p.sequence !== ((this.lastSequence + 1 + this.otherPackets) & 0xffff);
     const previous = this.lastSequence;
     this.lastSequence = p.sequence;
+    this.otherPackets = 0;
     if (p.subpackage === SUBPACKAGE.atomic || p.subpackage === SUBPACKAGE.first) {
       const drop =
         this.first === undefined

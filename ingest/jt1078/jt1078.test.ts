@@ -2,13 +2,18 @@
  * The JT/T 1078 media pieces against bytes written by hand from the standard (table 19) and from ITU-T H.264:
  * the packet layout for video, audio and pass-through with 6- and 10-byte SIMs, the reader's resynchronisation
  * after garbage and across chunk boundaries, frame assembly and its drops, Annex B splitting, SPS sizes (with
- * frame cropping and the high profiles' extra fields), and the fMP4 boxes' sizes and offsets.
+ * frame cropping and the high profiles' extra fields), the fMP4 boxes' sizes and offsets, and the audio path:
+ * the HiSilicon header, the audio message's bytes, and which viewers get which audio.
  */
 import { describe, expect, it } from 'vitest';
 import { FrameAssembler } from './frame-assembler.js';
 import { initSegment, mediaSegment } from './fmp4.js';
 import { avcCodecString, avcDecoderConfiguration, parseSps, splitAnnexB } from './h264.js';
-import { DATA_TYPE, encodeRtpPacket, parseRtpPacket, SUBPACKAGE, type RtpPacket } from './rtp-packet.js';
+import { AUDIO_MESSAGE_HEADER_BYTES, audioMessage, stripHisiliconHeader } from './audio.js';
+import { DATA_TYPE, encodeRtpPacket, parseRtpPacket, PAYLOAD_TYPE, SUBPACKAGE, type RtpPacket } from './rtp-packet.js';
+import { VideoStream, type MediaViewer } from './video-stream.js';
+import { ReorderWindow } from './udp-reorder.js';
+import { checkMediaServerOptions, MEDIA_SERVER_DEFAULTS, type MediaServerOptions } from './options.js';
 import { RtpReader } from './rtp-reader.js';
 
 const hex = (lines: readonly string[]): Buffer => Buffer.from(lines.join('').replace(/\s+/g, ''), 'hex');
@@ -195,10 +200,175 @@ describe('FrameAssembler', () => {
     expect(a.push(packet(10, SUBPACKAGE.middle, 'qr')).drop?.reason).toBe('orphan_packet');
   });
 
+  it('takes audio packets between the packets of a frame, numbered in one sequence or apart', () => {
+    // One sequence for both media: video 1, audio 2 and 3, video 4 (the audio went through another assembler).
+    const shared = new FrameAssembler(1024);
+    shared.push(packet(1, SUBPACKAGE.first, 'ab'));
+    shared.passedOver();
+    shared.passedOver();
+    expect(shared.push(packet(4, SUBPACKAGE.last, 'cd')).frame?.data).toEqual(Buffer.from('abcd'));
+    // Each medium numbered apart: video 7 and 8 with audio between.
+    const apart = new FrameAssembler(1024);
+    apart.push(packet(7, SUBPACKAGE.first, 'ab'));
+    apart.passedOver();
+    expect(apart.push(packet(8, SUBPACKAGE.last, 'cd')).frame?.data).toEqual(Buffer.from('abcd'));
+    // A step that neither explains is a gap: a video packet was lost.
+    const lost = new FrameAssembler(1024);
+    lost.push(packet(1, SUBPACKAGE.first, 'ab'));
+    lost.passedOver();
+    expect(lost.push(packet(5, SUBPACKAGE.last, 'cd')).drop?.reason).toBe('sequence_gap');
+  });
+
   it('drops a frame beyond its bound', () => {
     const a = new FrameAssembler(3);
     a.push(packet(1, SUBPACKAGE.first, 'ab'));
     expect(a.push(packet(2, SUBPACKAGE.last, 'cd')).drop?.reason).toBe('frame_too_large');
+  });
+});
+
+describe('ReorderWindow (UDP)', () => {
+  const p = (sequence: number): RtpPacket => ({
+    marker: true,
+    payloadType: 98,
+    sequence,
+    sim: '013912341078',
+    channel: 1,
+    dataType: DATA_TYPE.pFrame,
+    subpackage: SUBPACKAGE.atomic,
+    timestampMs: 0,
+    lastIFrameIntervalMs: 0,
+    lastFrameIntervalMs: 40,
+    payload: Buffer.alloc(0),
+  });
+  const order = (r: { packets: RtpPacket[] }) => r.packets.map((x) => x.sequence);
+
+  it('puts a swapped pair back in order, across the 16-bit wrap', () => {
+    const w = new ReorderWindow(4);
+    expect(order(w.push(p(65534)))).toEqual([65534]);
+    expect(order(w.push(p(0)))).toEqual([]);
+    expect(order(w.push(p(65535)))).toEqual([65535, 0]);
+    expect(order(w.push(p(1)))).toEqual([1]);
+  });
+
+  it('gives a missing packet up once the window is full, and drops it if it comes after all', () => {
+    const w = new ReorderWindow(3);
+    w.push(p(10));
+    expect(order(w.push(p(12)))).toEqual([]);
+    expect(order(w.push(p(13)))).toEqual([]);
+    expect(order(w.push(p(14)))).toEqual([]);
+    const full = w.push(p(15));
+    expect(order(full)).toEqual([12, 13, 14, 15]);
+    expect(full.lost).toBe(1);
+    expect(w.push(p(11))).toMatchObject({ packets: [], late: true });
+    expect(w.push(p(15))).toMatchObject({ packets: [], late: true });
+  });
+
+  it('starts again from a packet far from the expected number, losing nothing held', () => {
+    const w = new ReorderWindow(4);
+    w.push(p(100));
+    w.push(p(102));
+    expect(order(w.push(p(5)))).toEqual([102, 5]);
+    expect(order(w.push(p(6)))).toEqual([6]);
+    expect(order(w.push(p(9000)))).toEqual([9000]);
+    expect(w.heldCount).toBe(0);
+  });
+});
+
+describe('media server options', () => {
+  it('fail at start naming the key, the value and the bound', () => {
+    const check = (o: Partial<MediaServerOptions>) => () => checkMediaServerOptions({ ...MEDIA_SERVER_DEFAULTS, ...o });
+    expect(check({ liveUdpPort: 70_000 })).toThrow('option liveUdpPort value 70000 is outside 0..65535');
+    expect(check({ liveUdpPort: 6810, playbackUdpPort: 6810 })).toThrow(
+      'liveUdpPort and playbackUdpPort are both 6810',
+    );
+    expect(check({ udpReorderPackets: 0 })).toThrow('option udpReorderPackets value 0 is less than min allowed 1');
+    expect(check({ udpReorderPackets: 5000 })).toThrow('udpReorderPackets value 5000 is greater than max allowed 1024');
+    expect(check({ frameBytesMax: 16 << 20 })).toThrow(`frameBytesMax value ${16 << 20} is greater than max allowed`);
+    // The same numbers as TCP are allowed: another protocol.
+    expect(check({ livePort: 6810, liveUdpPort: 6810, playbackPort: 6811, playbackUdpPort: 6811 })).not.toThrow();
+  });
+});
+
+describe('audio for the viewers', () => {
+  const g711 = Buffer.alloc(160, 0xd5);
+
+  it('strips the HiSilicon header only when its length (16-bit words) matches what follows', () => {
+    const withHeader = Buffer.concat([hex(['00 01 50 00']), g711]); // 0x50 words = 160 bytes
+    expect(stripHisiliconHeader(withHeader)).toEqual(g711);
+    // The same four bytes with a length that does not match: audio that happens to begin with them, kept whole.
+    const wrongLength = Buffer.concat([hex(['00 01 51 00']), g711]);
+    expect(stripHisiliconHeader(wrongLength)).toEqual(wrongLength);
+    const notHeader = Buffer.concat([hex(['00 02 50 00']), g711]);
+    expect(stripHisiliconHeader(notHeader)).toEqual(notHeader);
+    expect(stripHisiliconHeader(hex(['00 01 00 00']))).toEqual(hex(['00 01 00 00']));
+    expect(stripHisiliconHeader(g711)).toEqual(g711);
+  });
+
+  it('frames an audio message: kind 0x01, payload type, 64-bit timestamp, the audio', () => {
+    const message = audioMessage(PAYLOAD_TYPE.g711u, 1_775_000_000_123, hex(['FF 7F 00']));
+    expect(message).toEqual(hex(['01', '07', '00 00 01 9D 46 3E 96 7B', 'FF 7F 00']));
+    expect(message.length).toBe(AUDIO_MESSAGE_HEADER_BYTES + 3);
+  });
+
+  it('sends G.711 to the viewers who take audio, announces other codings as not playable, and bounds queues', () => {
+    const dropped: string[] = [];
+    const sent: string[] = [];
+    const stream = new VideoStream('s1', 'live', '013912341078', 1, () => 0, 1 << 20, 1_000, {
+      dropped: (reason) => dropped.push(reason),
+      shown: () => undefined,
+      audioSent: (codec) => sent.push(codec),
+    });
+    const viewer = (audio: boolean) => {
+      const got: (Buffer | string)[] = [];
+      let buffered = 0;
+      const v: MediaViewer = {
+        audio,
+        send: (data) => got.push(data),
+        bufferedBytes: () => buffered,
+        close: () => undefined,
+      };
+      return { v, got, setBuffered: (n: number) => (buffered = n) };
+    };
+    const listener = viewer(true);
+    const deaf = viewer(false);
+    stream.addViewer(listener.v);
+    stream.addViewer(deaf.v);
+    const audioFrame = (payloadType: number, data: Buffer) => ({
+      dataType: DATA_TYPE.audio,
+      payloadType,
+      timestampMs: 5_000,
+      data,
+    });
+    stream.onFrame(audioFrame(PAYLOAD_TYPE.g711a, Buffer.concat([hex(['00 01 02 00']), hex(['D5 D5 55 55'])])));
+    const texts = (got: (Buffer | string)[]) =>
+      got.filter((m): m is string => typeof m === 'string').map((m) => JSON.parse(m) as Record<string, unknown>);
+    expect(texts(listener.got).find((t) => t.type === 'audio')).toEqual({
+      type: 'audio',
+      stream_id: 's1',
+      payload_type: 6,
+      codec: 'G.711A',
+      playable: true,
+      sample_rate: 8000,
+      channels: 1,
+    });
+    expect(listener.got.filter(Buffer.isBuffer)).toEqual([audioMessage(6, 5_000, hex(['D5 D5 55 55']))]);
+    // A viewer that did not ask for audio gets neither the text nor the bytes.
+    expect(deaf.got.filter((m) => m.includes('"audio"') || Buffer.isBuffer(m))).toEqual([]);
+    // A viewer over its byte bound misses audio packets (counted) until its queue drains.
+    listener.setBuffered(1_001);
+    stream.onFrame(audioFrame(PAYLOAD_TYPE.g711a, g711));
+    expect(listener.got.filter(Buffer.isBuffer)).toHaveLength(1);
+    expect(dropped).toEqual(['audio_viewer_behind']);
+    // G.726 is announced as not playable, its bytes are counted, not sent; a viewer who joins is told at once.
+    listener.setBuffered(0);
+    stream.onFrame(audioFrame(PAYLOAD_TYPE.g726, g711));
+    expect(texts(listener.got).at(-1)).toMatchObject({ type: 'audio', codec: 'G.726', playable: false });
+    expect(listener.got.filter(Buffer.isBuffer)).toHaveLength(1);
+    expect(dropped).toEqual(['audio_viewer_behind', 'audio_not_played']);
+    const late = viewer(true);
+    stream.addViewer(late.v);
+    expect(texts(late.got)).toContainEqual(expect.objectContaining({ type: 'audio', payload_type: 8 }));
+    expect(sent).toEqual(['G.711A', 'G.711A']);
   });
 });
 

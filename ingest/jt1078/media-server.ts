@@ -6,6 +6,7 @@
  * bandwidth per stream and in total, viewers, bytes held per connection, frame and group-of-pictures sizes.
  */
 import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
 import type net from 'node:net';
 import type { IngestRejectRow, Logger, Metrics } from '../../schema/index.js';
 import { TOPICS, type EventLog } from '../../stream/index.js';
@@ -15,7 +16,8 @@ import type { CommandAnswer } from '../jt808/gateway/connection.js';
 import { FrameAssembler } from './frame-assembler.js';
 import { checkMediaServerOptions, type MediaServerOptions } from './options.js';
 import { RtpReader } from './rtp-reader.js';
-import type { RtpPacket, SimBytes } from './rtp-packet.js';
+import { ReorderWindow } from './udp-reorder.js';
+import { DATA_TYPE, type RtpPacket, type SimBytes } from './rtp-packet.js';
 import { VideoStream, type FrameDropReason, type MediaViewer, type StreamKind } from './video-stream.js';
 
 /** What the media server needs of the JT/T 808 gateway: implemented by `Jt808Gateway`. */
@@ -54,7 +56,7 @@ export interface PlaybackParams {
   channel: number;
   start: number;
   end: number;
-  /** 0 audio and video, 1 audio, 2 video (default), 3 audio or video. */
+  /** 0 audio and video (default), 1 audio, 2 video, 3 audio or video. */
   mediaType?: number;
   /** 0 either (default), 1 main, 2 sub. */
   streamType?: number;
@@ -81,12 +83,32 @@ export interface StreamSummary {
 /** 0x0001 results as the API names them. */
 const TERMINAL_RESULTS = ['ok', 'fail', 'bad_message', 'unsupported'];
 
-class MediaConnection implements TcpConnection {
+/** Where a stream's packets come from: a TCP connection, or the datagrams of one SIM on a UDP port. */
+interface MediaSource {
+  readonly kind: StreamKind;
+  /** The terminal's address (the last datagram's, for UDP). */
+  peer: string;
+  /** The stream and the frame assemblers (video, audio) of each channel this source carries. */
+  readonly channels: Map<number, ChannelAssembly>;
+  rejectRows: number;
+  /** Ends the source once it carries no stream: closes the connection, forgets the UDP flow. */
+  close(): void;
+  readonly closed: boolean;
+}
+
+class MediaConnection implements TcpConnection, MediaSource {
   lastActiveMs = 0;
   readonly reader: RtpReader;
-  /** The stream and frame assembler of each channel this connection carries. */
-  readonly channels = new Map<number, { stream: VideoStream; assembler: FrameAssembler }>();
+  readonly channels = new Map<number, ChannelAssembly>();
   rejectRows = 0;
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  get closed(): boolean {
+    return this.socket.destroyed;
+  }
 
   constructor(
     readonly socket: net.Socket,
@@ -102,6 +124,44 @@ class MediaConnection implements TcpConnection {
   }
 }
 
+/** A channel's packets put back together: video frames and audio frames apart, as terminals interleave them. */
+interface ChannelAssembly {
+  stream: VideoStream;
+  video: FrameAssembler;
+  audio: FrameAssembler;
+  /** UDP only: the packets put back in sequence order first. */
+  reorder?: ReorderWindow;
+}
+
+/** The datagrams of one terminal (by SIM) on one UDP port: a stream is named by SIM and channel, not a connection. */
+class UdpFlow implements MediaSource {
+  readonly channels = new Map<number, ChannelAssembly>();
+  rejectRows = 0;
+  closed = false;
+
+  constructor(
+    readonly kind: StreamKind,
+    readonly key: string,
+    public peer: string,
+    private readonly forget: (flow: UdpFlow) => void,
+  ) {}
+
+  close(): void {
+    this.closed = true;
+    this.forget(this);
+  }
+}
+
+/** UDP datagrams that name no requested stream: their reject rows are bounded per port and per minute. */
+const STRAY_REJECT_WINDOW_MS = 60_000;
+
+/** The counter of UDP packets given up or dropped by the reorder window. */
+const UDP_PACKETS: [string, string, string[]] = [
+  'vigil_video_udp_packets_total',
+  'JT/T 1078 packets over UDP not assembled: lost (given up by the reorder window) or late (after their place)',
+  ['outcome'],
+];
+
 /** How often streams are checked for their timeouts. */
 const SWEEP_MS = 500;
 const BANDWIDTH_WINDOW_MS = 1_000;
@@ -112,11 +172,15 @@ export class Jt1078MediaServer {
   private readonly streams = new Map<string, VideoStream>();
   /** Open streams by kind, terminal (leading zeros dropped) and channel. */
   private readonly byKey = new Map<string, VideoStream>();
-  private readonly connectionsOf = new Map<VideoStream, Set<MediaConnection>>();
+  private readonly connectionsOf = new Map<VideoStream, Set<MediaSource>>();
+  /** UDP sockets (when configured) and their flows by kind and SIM. */
+  private readonly udp = new Map<StreamKind, dgram.Socket>();
+  private readonly udpFlows = new Map<string, UdpFlow>();
+  private readonly stray = { live: { rows: 0, since: 0 }, playback: { rows: 0, since: 0 } };
   private viewersTotal = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
-  private ports = { live: 0, playback: 0 };
+  private ports = { live: 0, playback: 0, liveUdp: 0, playbackUdp: 0 };
   private readonly producer: ReturnType<EventLog['producer']>;
 
   constructor(
@@ -157,11 +221,36 @@ export class Jt1078MediaServer {
     });
   }
 
-  async listen(): Promise<{ livePort: number; playbackPort: number }> {
-    this.ports = { live: await this.live.listen(), playback: await this.playback.listen() };
+  async listen(): Promise<{ livePort: number; playbackPort: number; liveUdpPort?: number; playbackUdpPort?: number }> {
+    this.ports.live = await this.live.listen();
+    this.ports.playback = await this.playback.listen();
+    if (this.options.liveUdpPort !== undefined)
+      this.ports.liveUdp = await this.listenUdp('live', this.options.liveUdpPort);
+    if (this.options.playbackUdpPort !== undefined)
+      this.ports.playbackUdp = await this.listenUdp('playback', this.options.playbackUdpPort);
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
-    return { livePort: this.ports.live, playbackPort: this.ports.playback };
+    return {
+      livePort: this.ports.live,
+      playbackPort: this.ports.playback,
+      ...(this.udp.has('live') ? { liveUdpPort: this.ports.liveUdp } : {}),
+      ...(this.udp.has('playback') ? { playbackUdpPort: this.ports.playbackUdp } : {}),
+    };
+  }
+
+  private async listenUdp(kind: StreamKind, port: number): Promise<number> {
+    const socket = dgram.createSocket({ type: this.options.host.includes(':') ? 'udp6' : 'udp4' });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, this.options.host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    socket.on('error', (error) => this.deps.logger.error('JT/T 1078 UDP socket error', { kind, error: String(error) }));
+    socket.on('message', (datagram, from) => this.onDatagram(kind, datagram, `${from.address}:${from.port}`));
+    this.udp.set(kind, socket);
+    return socket.address().port;
   }
 
   async close(): Promise<void> {
@@ -170,6 +259,8 @@ export class Jt1078MediaServer {
       this.endStream(stream, 'server_stopping', 'the node is stopping', false);
     await this.live.close();
     await this.playback.close();
+    for (const socket of this.udp.values()) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    this.udp.clear();
   }
 
   /**
@@ -182,9 +273,11 @@ export class Jt1078MediaServer {
     if (existing) return existing;
     this.admit();
     const request: LiveVideoRequest = {
-      server: this.addressFor(phone, this.ports.live),
+      server: this.addressFor(phone, 'live'),
       channel,
-      dataType: 1,
+      // Audio and video: a stream is shared by its viewers, and any of them may turn the sound on. A terminal
+      // without a microphone sends video alone; G.711 costs 8 KB/s.
+      dataType: 0,
       streamType,
     };
     const stream = this.register('live', phone, channel);
@@ -213,9 +306,9 @@ export class Jt1078MediaServer {
       );
     this.admit();
     const request: PlaybackRequest = {
-      server: this.addressFor(phone, this.ports.playback),
+      server: this.addressFor(phone, 'playback'),
       channel: params.channel,
-      mediaType: params.mediaType ?? 2,
+      mediaType: params.mediaType ?? 0,
       streamType: params.streamType ?? 0,
       storage: params.storage ?? 0,
       mode: 0,
@@ -353,6 +446,12 @@ export class Jt1078MediaServer {
             { reason },
             frames,
           ),
+        audioSent: (codec: string) =>
+          this.counter(
+            'vigil_video_audio_packets_total',
+            'Audio packets sent to the viewers who take audio (once per packet), by coding',
+            ['codec'],
+          ).inc({ codec }),
         shown: (frames: number) =>
           this.counter(
             'vigil_video_frames_total',
@@ -374,9 +473,82 @@ export class Jt1078MediaServer {
       );
   }
 
-  private addressFor(phone: string, port: number): { host: string; tcpPort: number; udpPort: number } {
+  /** The address in 0x9101/0x9201: TCP always, UDP when configured (0 tells the terminal there is none). */
+  private addressFor(phone: string, kind: StreamKind): { host: string; tcpPort: number; udpPort: number } {
     const local = this.options.advertisedHost ?? this.deps.link.sessionLocalAddress(phone) ?? '127.0.0.1';
-    return { host: local.replace(/^::ffff:/, ''), tcpPort: port, udpPort: 0 };
+    const [tcpPort, udpPort] =
+      kind === 'live' ? [this.ports.live, this.ports.liveUdp] : [this.ports.playback, this.ports.playbackUdp];
+    return { host: local.replace(/^::ffff:/, ''), tcpPort, udpPort };
+  }
+
+  /**
+   * One datagram: one or more whole packets (a packet cut at the datagram's end is `truncated_datagram`). Its
+   * SIM and channel name the stream; the packets of each channel are put back in order before assembly.
+   */
+  private onDatagram(kind: StreamKind, datagram: Buffer, peer: string): void {
+    let flow: UdpFlow | undefined;
+    const reader = new RtpReader(
+      { payloadBytesMax: this.options.packetPayloadBytesMax, bufferedBytesMax: datagram.length },
+      (sim6, sim10) => this.simWidthFor(kind, sim6, sim10),
+    );
+    for (const item of reader.push(datagram)) {
+      if (item.reject !== undefined) {
+        this.rejectDatagram(kind, flow, peer, item.reject, item.detail, item.raw);
+        if (item.reject === 'unknown_sim') return;
+        continue;
+      }
+      const packet = item.packet;
+      const key = `${kind}:${phoneKey(packet.sim)}`;
+      flow = this.udpFlows.get(key);
+      if (flow === undefined) {
+        // A flow is made only for a requested stream, so that datagrams naming nothing cost no state.
+        const stream = this.byKey.get(streamKey(kind, packet.sim, packet.channel));
+        if (stream === undefined || stream.state === 'closed') {
+          const detail = `channel ${packet.channel} of ${packet.sim} was not asked for`;
+          this.rejectDatagram(kind, undefined, peer, 'unrequested_stream', detail, packet.payload.subarray(0, 32));
+          continue;
+        }
+        flow = new UdpFlow(kind, key, peer, (gone) => this.udpFlows.delete(gone.key));
+        this.udpFlows.set(key, flow);
+      }
+      flow.peer = peer;
+      this.onPacket(flow, packet);
+      // Its streams ended (the bandwidth bound): the flow is gone, the rest of the datagram finds none.
+      if (flow.closed) flow = undefined;
+    }
+    if (reader.bufferedBytes > 0)
+      this.rejectDatagram(
+        kind,
+        flow,
+        peer,
+        'truncated_datagram',
+        `${reader.bufferedBytes} bytes at the end of the datagram are not a whole packet`,
+        datagram.subarray(datagram.length - reader.bufferedBytes),
+      );
+  }
+
+  private rejectDatagram(
+    kind: StreamKind,
+    flow: UdpFlow | undefined,
+    peer: string,
+    reason: string,
+    detail: string,
+    raw: Buffer,
+  ): void {
+    if (flow !== undefined) {
+      this.reject(flow, reason, detail, raw, undefined);
+      return;
+    }
+    // Datagrams of no stream: their rows are bounded per port and minute, like a connection's.
+    const stray = this.stray[kind];
+    const nowMs = this.now();
+    if (nowMs - stray.since > STRAY_REJECT_WINDOW_MS) {
+      stray.since = nowMs;
+      stray.rows = 0;
+    }
+    const source = { peer, rejectRows: stray.rows };
+    this.reject(source, reason, detail, raw, undefined);
+    stray.rows = source.rejectRows;
   }
 
   private onData(c: MediaConnection, chunk: Buffer): void {
@@ -394,7 +566,7 @@ export class Jt1078MediaServer {
     }
   }
 
-  private onPacket(c: MediaConnection, packet: RtpPacket): void {
+  private onPacket(c: MediaSource, packet: RtpPacket): void {
     let entry = c.channels.get(packet.channel);
     if (entry === undefined || entry.stream.state === 'closed') {
       const stream = this.byKey.get(streamKey(c.kind, packet.sim, packet.channel));
@@ -408,14 +580,33 @@ export class Jt1078MediaServer {
         );
         return;
       }
-      entry = { stream, assembler: new FrameAssembler(this.options.frameBytesMax) };
+      entry = {
+        stream,
+        video: new FrameAssembler(this.options.frameBytesMax),
+        audio: new FrameAssembler(this.options.frameBytesMax),
+        reorder: c instanceof UdpFlow ? new ReorderWindow(this.options.udpReorderPackets) : undefined,
+      };
       c.channels.set(packet.channel, entry);
       let connections = this.connectionsOf.get(stream);
       if (!connections) this.connectionsOf.set(stream, (connections = new Set()));
       connections.add(c);
       stream.state = 'streaming';
     }
-    const { stream, assembler } = entry;
+    if (entry.reorder === undefined) {
+      this.assemble(entry, packet);
+      return;
+    }
+    const reordered = entry.reorder.push(packet);
+    if (reordered.late) this.counter(...UDP_PACKETS).inc({ outcome: 'late' });
+    if (reordered.lost > 0) this.counter(...UDP_PACKETS).inc({ outcome: 'lost' }, reordered.lost);
+    for (const p of reordered.packets) {
+      this.assemble(entry, p);
+      if (entry.stream.state === 'closed') return;
+    }
+  }
+
+  private assemble(entry: ChannelAssembly, packet: RtpPacket): void {
+    const { stream } = entry;
     const nowMs = this.now();
     stream.lastDataMs = nowMs;
     stream.bytesReceived += packet.payload.length;
@@ -437,6 +628,9 @@ export class Jt1078MediaServer {
       );
       return;
     }
+    const audio = packet.dataType === DATA_TYPE.audio;
+    const assembler = audio ? entry.audio : entry.video;
+    (audio ? entry.video : entry.audio).passedOver();
     const assembly = assembler.push(packet);
     if (assembly.drop)
       this.counter('vigil_video_frames_dropped_total', 'Video frames not shown, by reason', ['reason']).inc({
@@ -445,7 +639,7 @@ export class Jt1078MediaServer {
     if (assembly.frame) stream.onFrame(assembly.frame);
   }
 
-  private onClosed(c: MediaConnection): void {
+  private onClosed(c: MediaSource): void {
     for (const { stream } of c.channels.values()) {
       const connections = this.connectionsOf.get(stream);
       connections?.delete(c);
@@ -481,7 +675,7 @@ export class Jt1078MediaServer {
     stream.end(reason, detail);
     for (const c of this.connectionsOf.get(stream) ?? []) {
       c.channels.delete(stream.channel);
-      if (c.channels.size === 0) c.socket.destroy();
+      if (c.channels.size === 0) c.close();
     }
     this.connectionsOf.delete(stream);
     this.counter('vigil_video_streams_closed_total', 'JT/T 1078 streams closed, by reason', ['reason']).inc({ reason });
@@ -507,7 +701,7 @@ export class Jt1078MediaServer {
   }
 
   private reject(
-    c: MediaConnection,
+    c: Pick<MediaSource, 'peer' | 'rejectRows'>,
     reason: string,
     detail: string,
     raw: Buffer,

@@ -6,6 +6,14 @@ export interface MediaServerOptions {
   /** TCP port terminals stream recordings to (0x9201); 0 = any free port. */
   playbackPort: number;
   /**
+   * UDP ports offered in 0x9101 / 0x9201 besides TCP; undefined = no UDP (the terminal is told 0). 0 = any free
+   * port. The same numbers as the TCP ports are the natural choice: one pair of numbers to open, both protocols.
+   */
+  liveUdpPort: number | undefined;
+  playbackUdpPort: number | undefined;
+  /** Packets a UDP channel holds while an earlier one is missing; beyond, the missing one is given up as lost. */
+  udpReorderPackets: number;
+  /**
    * The address told to terminals in 0x9101/0x9201. Undefined: the local address of the terminal's own JT/T 808
    * connection, which is where the terminal already reaches this node.
    */
@@ -32,7 +40,10 @@ export interface MediaServerOptions {
   packetPayloadBytesMax: number;
   /** Bytes of an incomplete packet a connection may hold between reads. */
   bufferedBytesPerConnectionMax: number;
-  /** Largest reassembled frame, in bytes. */
+  /**
+   * Largest reassembled frame, in bytes; below 15 MiB, so that an fMP4 message to a viewer always begins with the
+   * byte 0x00 and an audio message (0x01) is told from it.
+   */
   frameBytesMax: number;
   /** Bytes of the current group of pictures kept for viewers who join (they start at its key frame). */
   gopBytesMax: number;
@@ -52,6 +63,9 @@ export const MEDIA_SERVER_DEFAULTS: MediaServerOptions = {
   host: '0.0.0.0',
   livePort: 6810,
   playbackPort: 6811,
+  liveUdpPort: undefined,
+  playbackUdpPort: undefined,
+  udpReorderPackets: 16,
   advertisedHost: undefined,
   streamsMax: 64,
   streamBytesPerSecondMax: 1024 * 1024,
@@ -85,7 +99,14 @@ const POSITIVE = [
   'dataTimeoutMs',
   'viewerlessCloseMs',
   'connectionsMax',
+  'udpReorderPackets',
 ] as const satisfies readonly (keyof MediaServerOptions)[];
+
+/** Largest reorder window: packets held per UDP channel (a window as wide as the sequence would never give up). */
+const UDP_REORDER_PACKETS_MAX = 1024;
+
+/** Largest frameBytesMax: a media segment (frame + boxes) stays below 16 MiB, its size's first byte 0x00. */
+const FRAME_BYTES_MAX_BOUND = 15 * 1024 * 1024;
 
 /** Fails on a bound that cannot work, naming the key, the value and the bound. */
 export function checkMediaServerOptions(o: MediaServerOptions): void {
@@ -101,6 +122,21 @@ export function checkMediaServerOptions(o: MediaServerOptions): void {
   }
   if (o.livePort !== 0 && o.livePort === o.playbackPort)
     throw new RangeError(`jt1078 media server options livePort and playbackPort are both ${o.livePort}`);
+  for (const key of ['liveUdpPort', 'playbackUdpPort'] as const) {
+    const value = o[key];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0 || value > 65535))
+      throw new RangeError(`jt1078 media server option ${key} value ${value} is outside 0..65535`);
+  }
+  if (o.liveUdpPort !== undefined && o.liveUdpPort !== 0 && o.liveUdpPort === o.playbackUdpPort)
+    throw new RangeError(`jt1078 media server options liveUdpPort and playbackUdpPort are both ${o.liveUdpPort}`);
+  if (o.udpReorderPackets > UDP_REORDER_PACKETS_MAX)
+    throw new RangeError(
+      `jt1078 media server option udpReorderPackets value ${o.udpReorderPackets} is greater than max allowed ${UDP_REORDER_PACKETS_MAX}`,
+    );
+  if (o.frameBytesMax > FRAME_BYTES_MAX_BOUND)
+    throw new RangeError(
+      `jt1078 media server option frameBytesMax value ${o.frameBytesMax} is greater than max allowed ${FRAME_BYTES_MAX_BOUND}`,
+    );
   if (o.bytesPerSecondTotalMax < o.streamBytesPerSecondMax)
     throw new RangeError(
       `jt1078 media server option bytesPerSecondTotalMax value ${o.bytesPerSecondTotalMax} is less than min allowed streamBytesPerSecondMax (${o.streamBytesPerSecondMax})`,

@@ -8,6 +8,7 @@
 import { DATA_TYPE, PAYLOAD_TYPE } from './rtp-packet.js';
 import type { MediaFrame } from './frame-assembler.js';
 import { initSegment, mediaSegment } from './fmp4.js';
+import { audioCodecName, audioMessage, audioPlayable, stripHisiliconHeader } from './audio.js';
 import {
   avcCodecString,
   avcDecoderConfiguration,
@@ -20,7 +21,12 @@ import {
 
 /** A browser connection watching a stream (implemented over a WebSocket by `center/`). */
 export interface MediaViewer {
-  /** A binary fMP4 segment, or a JSON text (VideoControlMessage). */
+  /**
+   * Whether it takes the stream's audio: audio messages (audio.ts) and `audio` texts. A viewer that did not ask
+   * gets exactly what it got before audio was played: texts and fMP4.
+   */
+  audio?: boolean;
+  /** A binary fMP4 segment or audio message, or a JSON text (VideoControlMessage). */
   send(data: Buffer | string): void;
   /** Bytes queued and not yet written to the network. */
   bufferedBytes(): number;
@@ -32,6 +38,18 @@ export type VideoControlMessage =
   | { type: 'waiting'; stream_id: string; detail: string }
   | { type: 'stream'; stream_id: string; mime: string; codec: string; width: number; height: number }
   | { type: 'unsupported'; stream_id: string; reason: 'codec_unsupported'; detail: string }
+  | {
+      type: 'audio';
+      stream_id: string;
+      /** JT/T 1078 table 12. */
+      payload_type: number;
+      codec: string;
+      /** False for a coding the console cannot play (G.726, AAC, …): its packets are not sent. */
+      playable: boolean;
+      /** 8000 and 1 for G.711; null when not playable (not known without decoding). */
+      sample_rate: number | null;
+      channels: number | null;
+    }
   | { type: 'end'; stream_id: string; reason: string; detail: string };
 
 export type StreamKind = 'live' | 'playback';
@@ -39,11 +57,19 @@ export type StreamState = 'requested' | 'streaming' | 'closed';
 
 /** Why frames were not shown, the `reason` label of `vigil_video_frames_dropped_total`. */
 export type FrameDropReason =
-  'waiting_for_key_frame' | 'codec_unsupported' | 'audio_not_played' | 'no_parameter_sets' | 'viewer_behind';
+  | 'waiting_for_key_frame'
+  | 'codec_unsupported'
+  | 'audio_not_played'
+  | 'audio_viewer_behind'
+  | 'pass_through_not_shown'
+  | 'no_parameter_sets'
+  | 'viewer_behind';
 
 export interface StreamObserver {
   dropped(reason: FrameDropReason, frames?: number): void;
   shown(frames: number): void;
+  /** An audio packet the viewers who take audio were sent (once per packet, whatever the viewers). */
+  audioSent(codec: string): void;
 }
 
 interface ViewerState {
@@ -52,12 +78,16 @@ interface ViewerState {
   init: Buffer | undefined;
   /** Skipping until a key frame (joined mid-group, or fell behind). */
   waitingKeyFrame: boolean;
+  /** The audio coding this viewer was told of (an `audio` text), if any. */
+  audioAnnounced: number | undefined;
 }
 
 /** Fallback frame duration when timestamps go backwards or jump (a terminal's clock reset): 25 frames/s. */
 const FRAME_DURATION_MS_DEFAULT = 40;
 /** A gap between two frames' timestamps beyond this is a jump, not a duration. */
 const FRAME_DURATION_MS_MAX = 1_000;
+/** G.711 is 8 kHz mono. */
+const G711_SAMPLE_RATE = 8_000;
 /** WebSocket close code for a normal end. */
 const CLOSE_NORMAL = 1000;
 
@@ -84,6 +114,8 @@ export class VideoStream {
   private decodeTime = 0;
   private lastDurationMs = FRAME_DURATION_MS_DEFAULT;
   private unsupportedSaid = false;
+  /** The last audio coding the terminal sent, announced to viewers who join. */
+  private audioPayloadType: number | undefined;
 
   constructor(
     readonly id: string,
@@ -110,8 +142,9 @@ export class VideoStream {
   }
 
   addViewer(viewer: MediaViewer): () => void {
-    const state: ViewerState = { viewer, init: undefined, waitingKeyFrame: true };
+    const state: ViewerState = { viewer, init: undefined, waitingKeyFrame: true, audioAnnounced: undefined };
     this.viewers.add(state);
+    if (this.audioPayloadType !== undefined) this.announceAudio(state, this.audioPayloadType);
     if (this.description === undefined || this.init === undefined) {
       send(viewer, { type: 'waiting', stream_id: this.id, detail: 'waiting for the terminal to send a key frame' });
     } else {
@@ -129,8 +162,12 @@ export class VideoStream {
   }
 
   onFrame(frame: MediaFrame): void {
-    if (frame.dataType === DATA_TYPE.audio || frame.dataType === DATA_TYPE.passThrough) {
-      this.observer.dropped('audio_not_played');
+    if (frame.dataType === DATA_TYPE.audio) {
+      this.onAudio(frame);
+      return;
+    }
+    if (frame.dataType === DATA_TYPE.passThrough) {
+      this.observer.dropped('pass_through_not_shown');
       return;
     }
     if (frame.payloadType !== PAYLOAD_TYPE.h264) {
@@ -186,6 +223,46 @@ export class VideoStream {
     this.viewers.clear();
     this.gop = [];
     this.gopBytes = 0;
+  }
+
+  /**
+   * G.711 goes to the viewers who take audio, one message per packet, as it came (the browser decodes it); other
+   * codings are counted and announced as not playable. Audio needs no key frame: a viewer over its byte bound
+   * misses packets until its queue drains (a gap in the sound), not a whole group.
+   */
+  private onAudio(frame: MediaFrame): void {
+    const pt = frame.payloadType;
+    this.audioPayloadType = pt;
+    const playable = audioPlayable(pt);
+    let message: Buffer | undefined;
+    for (const v of this.viewers) {
+      if (v.viewer.audio !== true) continue;
+      if (v.audioAnnounced !== pt) this.announceAudio(v, pt);
+      if (!playable) continue;
+      if (v.viewer.bufferedBytes() > this.viewerBufferedBytesMax) {
+        this.observer.dropped('audio_viewer_behind');
+        continue;
+      }
+      message ??= audioMessage(pt, frame.timestampMs, stripHisiliconHeader(frame.data));
+      v.viewer.send(message);
+    }
+    if (!playable) this.observer.dropped('audio_not_played');
+    else this.observer.audioSent(audioCodecName(pt));
+  }
+
+  private announceAudio(v: ViewerState, payloadType: number): void {
+    if (v.viewer.audio !== true) return;
+    v.audioAnnounced = payloadType;
+    const playable = audioPlayable(payloadType);
+    send(v.viewer, {
+      type: 'audio',
+      stream_id: this.id,
+      payload_type: payloadType,
+      codec: audioCodecName(payloadType),
+      playable,
+      sample_rate: playable ? G711_SAMPLE_RATE : null,
+      channels: playable ? 1 : null,
+    });
   }
 
   private setSps(nal: Buffer): void {

@@ -2,10 +2,13 @@
  * The video side of a test terminal: real H.264 made by Debian's ffmpeg (a moving test pattern), cut into
  * access units, packetized as JT/T 1078 stream packets (table 19: 950-byte payloads, first/middle/last marks,
  * millisecond timestamps, I-frame and frame intervals) and sent over TCP to the media server at the frame rate,
- * the way a terminal answers 0x9101 or 0x9201. Nothing here comes from Vigil's media server except the packet
+ * the way a terminal answers 0x9101 or 0x9201. With an audio track (G.711 made by ffmpeg from a sine tone), each
+ * frame's 40 ms of audio goes along as two 20 ms audio packets (data type 3), put between the packets of the video
+ * frame and numbered in the one sequence in the order sent, optionally behind a HiSilicon header. Nothing here comes from Vigil's media server except the packet
  * encoder, whose byte layout is tested against frames written from the standard.
  */
 import { execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { DATA_TYPE, encodeRtpPacket, PAYLOAD_TYPE, SUBPACKAGE, type SimBytes } from '../../ingest/jt1078/index.js';
@@ -89,6 +92,65 @@ function trimZeros(nal: Buffer): Buffer {
   return nal.subarray(0, end);
 }
 
+/** Raw G.711 (`alaw` or `mulaw`, 8 kHz mono) of a sine tone, encoded by ffmpeg. */
+export function toneG711(codec: 'alaw' | 'mulaw', hz: number, seconds: number): Buffer {
+  return execFileSync(
+    FFMPEG,
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi'],
+      ...['-i', `sine=frequency=${hz}:sample_rate=8000:duration=${seconds}`],
+      ...['-ar', '8000', '-ac', '1', '-f', codec, '-'],
+    ],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+}
+
+/** A terminal's audio track: G.711 bytes looped, 8 bytes a millisecond. */
+export interface AudioTrack {
+  payloadType: typeof PAYLOAD_TYPE.g711a | typeof PAYLOAD_TYPE.g711u;
+  data: Buffer;
+  /** Put the 4-byte HiSilicon header (00 01 n 00) in front of each packet's audio, as some terminals do. */
+  hisilicon?: boolean;
+}
+
+/** Bytes of G.711 in one audio packet: 20 ms at 8 kHz. */
+const AUDIO_PACKET_BYTES = 160;
+
+/** The atomic audio packets of `ms` of a track from byte `offset`, each with the timestamp of its first sample. */
+export function audioPackets(
+  track: AudioTrack,
+  at: { sim: string; channel: number; sequence: number; timestampMs: number; offset: number; ms: number },
+  simBytes: SimBytes = 6,
+): Buffer[] {
+  const packets: Buffer[] = [];
+  for (let done = 0; done < at.ms * 8; done += AUDIO_PACKET_BYTES) {
+    const audio = Buffer.alloc(AUDIO_PACKET_BYTES);
+    for (let i = 0; i < AUDIO_PACKET_BYTES; i++) audio[i] = track.data[(at.offset + done + i) % track.data.length];
+    const payload = track.hisilicon
+      ? Buffer.concat([Buffer.from([0x00, 0x01, AUDIO_PACKET_BYTES / 2, 0x00]), audio])
+      : audio;
+    packets.push(
+      encodeRtpPacket(
+        {
+          marker: true,
+          payloadType: track.payloadType,
+          sequence: (at.sequence + packets.length) & 0xffff,
+          sim: at.sim,
+          channel: at.channel,
+          dataType: DATA_TYPE.audio,
+          subpackage: SUBPACKAGE.atomic,
+          timestampMs: at.timestampMs + done / 8,
+          lastIFrameIntervalMs: 0,
+          lastFrameIntervalMs: 0,
+          payload,
+        },
+        simBytes,
+      ),
+    );
+  }
+  return packets;
+}
+
 /** The JT/T 1078 packets of one frame. */
 export function packetize(
   unit: AccessUnit,
@@ -140,7 +202,7 @@ export class VideoSender {
     host: string,
     port: number,
     private readonly units: AccessUnit[],
-    private readonly at: { sim: string; channel: number; fps: number; simBytes?: SimBytes },
+    private readonly at: { sim: string; channel: number; fps: number; simBytes?: SimBytes; audio?: AudioTrack },
   ) {
     this.socket = net.connect({ host, port });
     this.socket.on('error', () => undefined);
@@ -160,6 +222,7 @@ export class VideoSender {
   start(): void {
     const frameMs = Math.round(1000 / this.at.fps);
     let sequence = 0;
+    let audioOffset = 0;
     let lastKeyMs = 0;
     const t0 = Date.now();
     this.timer = setInterval(() => {
@@ -178,6 +241,18 @@ export class VideoSender {
         },
         this.at.simBytes,
       );
+      const audio = this.at.audio;
+      if (audio !== undefined) {
+        // The frame's audio goes after the frame's first packet; all are numbered in the order they are sent.
+        const sound = audioPackets(
+          audio,
+          { sim: this.at.sim, channel: this.at.channel, sequence: 0, timestampMs, offset: audioOffset, ms: frameMs },
+          this.at.simBytes,
+        );
+        audioOffset += frameMs * 8;
+        packets.splice(1, 0, ...sound);
+        packets.forEach((packet, i) => packet.writeUInt16BE((sequence + i) & 0xffff, 6));
+      }
       sequence += packets.length;
       this.socket.write(Buffer.concat(packets));
       this.framesSent++;
@@ -196,6 +271,79 @@ export class VideoSender {
   }
 }
 
+/** What a UDP sender does to its datagrams: swap two of a frame, drop one (counted from 0 over the stream). */
+export interface UdpMangling {
+  /** Frame whose first two datagrams go out swapped. */
+  swapInFrame?: number;
+  /** Frame whose second datagram is never sent. */
+  dropInFrame?: number;
+}
+
+/**
+ * Streams frames over UDP, two packets to a datagram (a terminal may put one or several in each), at `fps`,
+ * looping until stopped; optionally swapping or dropping datagrams, as a network does.
+ */
+export class UdpVideoSender {
+  framesSent = 0;
+  datagramsSent = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly socket = dgram.createSocket('udp4');
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly units: AccessUnit[],
+    private readonly at: { sim: string; channel: number; fps: number; mangling?: UdpMangling },
+  ) {
+    this.socket.on('error', () => undefined);
+  }
+
+  start(): void {
+    const frameMs = Math.round(1000 / this.at.fps);
+    let sequence = 0;
+    let lastKeyMs = 0;
+    const t0 = Date.now();
+    this.timer = setInterval(() => {
+      const n = this.framesSent;
+      const unit = this.units[n % this.units.length];
+      const timestampMs = t0 + n * frameMs;
+      if (unit.key) lastKeyMs = timestampMs;
+      const packets = packetize(unit, {
+        sim: this.at.sim,
+        channel: this.at.channel,
+        sequence,
+        timestampMs,
+        sinceKeyMs: timestampMs - lastKeyMs,
+        frameMs,
+      });
+      sequence += packets.length;
+      const datagrams: Buffer[] = [];
+      for (let i = 0; i < packets.length; i += 2) datagrams.push(Buffer.concat(packets.slice(i, i + 2)));
+      if (this.at.mangling?.swapInFrame === n && datagrams.length >= 2)
+        [datagrams[0], datagrams[1]] = [datagrams[1], datagrams[0]];
+      if (this.at.mangling?.dropInFrame === n && datagrams.length >= 2) datagrams.splice(1, 1);
+      for (const d of datagrams) this.send(d);
+      this.framesSent++;
+    }, frameMs);
+  }
+
+  /** Sends raw bytes as one datagram (a hostile terminal's). */
+  send(datagram: Buffer): void {
+    this.datagramsSent++;
+    this.socket.send(datagram, this.port, this.host);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    try {
+      this.socket.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
 /**
  * Answers the platform's video commands the way a JT/T 1078 terminal does: 0x9101 with 0x0001 and then the test
  * pattern streamed to the address it names; 0x9205 with 0x1205 listing `recordings`; 0x9201 with 0x1205 and the
@@ -203,6 +351,9 @@ export class VideoSender {
  */
 export class VideoAnswers {
   readonly senders: VideoSender[] = [];
+  readonly udpSenders: UdpVideoSender[] = [];
+  /** Set: live streams go over UDP to the port 0x9101 names, their datagrams mangled so. */
+  udp: UdpMangling | undefined;
   readonly liveRequests: LiveVideoRequest[] = [];
   readonly playbackRequests: PlaybackRequest[] = [];
   readonly controls: PlaybackControl[] = [];
@@ -217,6 +368,8 @@ export class VideoAnswers {
     private readonly units: AccessUnit[],
     private readonly fps: number,
     private readonly recordings: VideoResource[] = [],
+    /** The audio each stream carries along with its video, if any. */
+    private readonly audio?: AudioTrack,
   ) {
     this.timer = setInterval(() => this.answer(), 20);
   }
@@ -233,7 +386,16 @@ export class VideoAnswers {
       }
       if (message.msgId === 0x9101) {
         this.liveRequests.push(message.body);
-        this.stream(message.body.server.host, message.body.server.tcpPort, message.body.channel);
+        if (this.udp !== undefined && message.body.server.udpPort > 0) {
+          const sender = new UdpVideoSender(message.body.server.host, message.body.server.udpPort, this.units, {
+            sim: this.terminal.phone,
+            channel: message.body.channel,
+            fps: this.fps,
+            mangling: this.udp,
+          });
+          this.udpSenders.push(sender);
+          sender.start();
+        } else this.stream(message.body.server.host, message.body.server.tcpPort, message.body.channel);
       } else if (message.msgId === 0x9201) {
         this.playbackRequests.push(message.body);
         this.stream(message.body.server.host, message.body.server.tcpPort, message.body.channel);
@@ -242,6 +404,7 @@ export class VideoAnswers {
       } else if (message.msgId === 0x9102) {
         this.stops.push(r);
         for (const s of this.senders) s.stop();
+        for (const s of this.udpSenders) s.stop();
       }
     }
   }
@@ -258,7 +421,12 @@ export class VideoAnswers {
   }
 
   private stream(host: string, port: number, channel: number): void {
-    const sender = new VideoSender(host, port, this.units, { sim: this.terminal.phone, channel, fps: this.fps });
+    const sender = new VideoSender(host, port, this.units, {
+      sim: this.terminal.phone,
+      channel,
+      fps: this.fps,
+      audio: this.audio,
+    });
     this.senders.push(sender);
     void Promise.all([sender.connected, this.gate])
       .then(() => sender.start())
@@ -268,6 +436,7 @@ export class VideoAnswers {
   close(): void {
     clearInterval(this.timer);
     for (const s of this.senders) s.stop();
+    for (const s of this.udpSenders) s.stop();
     this.terminal.close();
   }
 }

@@ -19,6 +19,8 @@ export interface VigilProcess {
   jt809Port: number;
   /** JT/T 1078 media ports for live video and playback (free ports in tests). */
   jt1078LivePort: number;
+  /** Only when the node was started with --jt1078-live-udp-port. */
+  jt1078LiveUdpPort?: number;
   jt1078PlaybackPort: number;
   /** The active-safety attachment server (a free port in tests). */
   attachmentPort: number;
@@ -114,6 +116,7 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     jt809_port?: number;
     jt1078_live_port?: number;
     jt1078_playback_port?: number;
+    jt1078_live_udp_port?: number;
     attachment_port?: number;
     wall_url?: string;
   }>((resolve, reject) => {
@@ -151,6 +154,7 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     jt809Port: ready.jt809_port ?? 0,
     jt1078LivePort: ready.jt1078_live_port ?? 0,
     jt1078PlaybackPort: ready.jt1078_playback_port ?? 0,
+    jt1078LiveUdpPort: ready.jt1078_live_udp_port,
     attachmentPort: ready.attachment_port ?? 0,
     wallToken: ready.wall_url === undefined ? '' : (new URL(ready.wall_url).searchParams.get('token') ?? ''),
     baseUrl,

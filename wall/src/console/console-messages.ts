@@ -207,6 +207,11 @@ export interface ConsoleMessages {
     endReasons: Readonly<Record<string, string>>;
     browserFailed: (reason: string) => string;
     notAllowed: string;
+    /** The player's sound control (muted until pressed: browsers play sound only after a click). */
+    soundOn: string;
+    soundOff: string;
+    soundLevel: string;
+    soundUnplayable: (codec: string) => string;
   };
   errors: {
     network: string;
@@ -584,6 +589,10 @@ const ZH: ConsoleMessages = {
     connecting: '正在请求终端推流…',
     waiting: '终端已接受，等待关键帧…',
     close: '关闭',
+    soundOn: '声音',
+    soundOff: '静音',
+    soundLevel: '音量',
+    soundUnplayable: (codec) => `声音为 ${codec} 编码，控制台不能播放`,
     ended: (reason) => `视频已结束（${reason}）`,
     endReasons: {
       no_viewers: '无人观看，已关闭',
@@ -984,6 +993,10 @@ const EN: ConsoleMessages = {
     connecting: 'Asking the terminal for its stream…',
     waiting: 'The terminal accepted; waiting for a key frame…',
     close: 'Close',
+    soundOn: 'Sound',
+    soundOff: 'Mute',
+    soundLevel: 'Level',
+    soundUnplayable: (codec) => `The sound is ${codec}, which the console cannot play`,
     ended: (reason) => `The video ended (${reason})`,
     endReasons: {
       no_viewers: 'Closed: nobody was watching',

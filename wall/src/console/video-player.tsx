@@ -4,8 +4,15 @@
  * from the authenticated request that opened the stream; see docs/video.md). The player keeps to the live edge:
  * when more than LIVE_LAG_S_MAX is buffered ahead of the picture it jumps forward, and it drops what lies more
  * than BUFFER_KEPT_S behind, so a long watch holds a bounded buffer.
+ *
+ * Sound: the socket asks for the stream's audio (`audio=1`); the server announces its coding (an `audio` text) and
+ * sends G.711 packets as binary messages that begin with 0x01 (fMP4 begins with 0x00). The player is muted until
+ * the officer presses 声音 (browsers play sound only after a click); then the packets are decoded and played
+ * (audio-output.ts), and a meter shows the level. Sound and picture are each played at their own live edge, so
+ * they agree only roughly (within the video's buffer, up to LIVE_LAG_S_MAX).
  */
 import { useEffect, useRef, useState } from 'react';
+import { AudioOutput } from './audio-output.js';
 import type { ConsoleMessages } from './console-messages.js';
 import { errorSentence } from './error-text.js';
 import { useWorkspace } from './workspace-context.js';
@@ -18,11 +25,18 @@ const LIVE_EDGE_S = 0.2;
 const BUFFER_KEPT_S = 20;
 /** Segments waiting to be appended at most; beyond, the browser cannot keep up and the stream is stopped. */
 const APPEND_QUEUE_MAX = 300;
+/** First byte of an audio message and its header's length (ingest/jt1078/audio.ts). */
+const AUDIO_MESSAGE_KIND = 0x01;
+const AUDIO_MESSAGE_HEADER_BYTES = 10;
+/** How often the level meter is read while the sound is on. */
+const LEVEL_EVERY_MS = 250;
 
 export type PlayerState = 'connecting' | 'waiting' | 'playing' | 'ended' | 'failed';
 
 interface ServerText {
-  type: 'waiting' | 'stream' | 'unsupported' | 'end' | 'error';
+  type: 'waiting' | 'stream' | 'unsupported' | 'end' | 'error' | 'audio';
+  payload_type?: number;
+  playable?: boolean;
   mime?: string;
   codec?: string;
   width?: number;
@@ -50,6 +64,12 @@ export function VideoPlayer({ open, label, onClose }: VideoPlayerProps) {
   const [note, setNote] = useState<string>(m.video.connecting);
   const [size, setSize] = useState<string>('');
   const [streamId, setStreamId] = useState('');
+  /** The stream's sound as the server announced it; null until its first audio packet. */
+  const [sound, setSound] = useState<{ codec: string; playable: boolean } | null>(null);
+  const [soundOn, setSoundOn] = useState(false);
+  const output = useRef<AudioOutput | null>(null);
+  const figure = useRef<HTMLElement>(null);
+  const meter = useRef<HTMLMeterElement>(null);
 
   useEffect(() => {
     let socket: WebSocket | null = null;
@@ -68,15 +88,23 @@ export function VideoPlayer({ open, label, onClose }: VideoPlayerProps) {
         if (stopped) return;
         setStreamId(opened.stream_id);
         const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-        socket = new WebSocket(`${scheme}://${location.host}${opened.ws_path}`);
+        const separator = opened.ws_path.includes('?') ? '&' : '?';
+        socket = new WebSocket(`${scheme}://${location.host}${opened.ws_path}${separator}audio=1`);
         socket.binaryType = 'arraybuffer';
         socket.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
           if (typeof event.data !== 'string') {
-            player.append(event.data);
+            const bytes = new Uint8Array(event.data);
+            if (bytes[0] !== AUDIO_MESSAGE_KIND) player.append(event.data);
+            else if (bytes.length > AUDIO_MESSAGE_HEADER_BYTES && output.current !== null) {
+              const timestampMs = Number(new DataView(event.data).getBigUint64(2));
+              output.current.play(bytes[1], timestampMs, bytes.subarray(AUDIO_MESSAGE_HEADER_BYTES));
+            }
             return;
           }
           const text = JSON.parse(event.data) as ServerText;
-          if (text.type === 'waiting') {
+          if (text.type === 'audio') {
+            setSound({ codec: text.codec ?? '', playable: text.playable === true });
+          } else if (text.type === 'waiting') {
             setState('waiting');
             setNote(m.video.waiting);
           } else if (text.type === 'stream' && text.mime !== undefined) {
@@ -98,12 +126,58 @@ export function VideoPlayer({ open, label, onClose }: VideoPlayerProps) {
       stopped = true;
       socket?.close();
       player.stop();
+      output.current?.close();
+      output.current = null;
     };
     // The stream is opened once per mount: a new stream is a new player (keyed by the caller).
   }, []);
 
+  // While the sound is on, the meter (and the figure's data-audio-* attributes) follow what plays.
+  useEffect(() => {
+    if (!soundOn) return;
+    const timer = setInterval(() => {
+      const level = output.current?.level();
+      if (level === undefined) return;
+      const db = Number.isFinite(level.rmsDbfs) ? Math.max(-100, Math.round(level.rmsDbfs)) : -100;
+      figure.current?.setAttribute('data-audio-level', String(db));
+      figure.current?.setAttribute('data-audio-peak-hz', String(Math.round(level.peakHz)));
+      if (meter.current !== null) meter.current.value = Math.max(0, (db + 60) / 60);
+    }, LEVEL_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [soundOn]);
+
+  // A stream that ended has no sound left to play.
+  const live = state === 'playing' || state === 'waiting';
+  useEffect(() => {
+    if (live || output.current === null) return;
+    output.current.close();
+    output.current = null;
+    setSoundOn(false);
+  }, [live]);
+
+  const toggleSound = () => {
+    if (output.current === null) {
+      // Made inside the click: the browser lets a context started by a user gesture play.
+      output.current = new AudioOutput();
+      setSoundOn(true);
+    } else {
+      output.current.close();
+      output.current = null;
+      setSoundOn(false);
+      figure.current?.removeAttribute('data-audio-level');
+      figure.current?.removeAttribute('data-audio-peak-hz');
+    }
+  };
+
   return (
-    <figure className="video-player" data-testid="video-player" data-state={state} data-stream-id={streamId}>
+    <figure
+      ref={figure}
+      className="video-player"
+      data-testid="video-player"
+      data-state={state}
+      data-stream-id={streamId}
+      data-sound={sound === null ? 'none' : !sound.playable ? 'unplayable' : soundOn ? 'on' : 'muted'}
+    >
       <video ref={video} muted playsInline autoPlay data-testid="video-element" />
       <figcaption>
         <span>
@@ -112,6 +186,28 @@ export function VideoPlayer({ open, label, onClose }: VideoPlayerProps) {
         {note !== '' ? (
           <span className="console-dim" data-testid="video-note">
             {note}
+          </span>
+        ) : null}
+        {live && sound !== null && !sound.playable ? (
+          <span className="console-dim" data-testid="video-sound-note">
+            {m.video.soundUnplayable(sound.codec)}
+          </span>
+        ) : null}
+        {live && sound !== null && sound.playable ? (
+          <span className="video-sound">
+            <button
+              type="button"
+              className={soundOn ? 'console-link video-sound-on' : 'console-link'}
+              data-testid="video-sound"
+              aria-pressed={soundOn}
+              title={sound.codec}
+              onClick={toggleSound}
+            >
+              {soundOn ? m.video.soundOff : m.video.soundOn}
+            </button>
+            {soundOn ? (
+              <meter ref={meter} min={0} max={1} value={0} aria-label={m.video.soundLevel} data-testid="video-level" />
+            ) : null}
           </span>
         ) : null}
         {onClose ? (

@@ -1,0 +1,86 @@
+/**
+ * The sound of a camera stream through the Web Audio API: G.711 packets from the video socket, decoded to PCM
+ * (g711.ts) and scheduled as AudioBufferSourceNodes on the context's clock, placed by the terminal's timestamps
+ * behind a small jitter buffer. Packets that arrive late or far ahead (the terminal's clock drifting from the
+ * sound card's, a stall) re-anchor the schedule: a click, never a growing delay. An AnalyserNode measures what
+ * plays, for the player's level meter (and its data attributes, which the browser test reads).
+ *
+ * Created on the officer's click (browsers start sound only after a user gesture); closed when muted.
+ */
+import { decodeG711 } from './g711.js';
+
+/** Seconds of sound held ahead of the clock: absorbs network jitter; the sound trails the terminal by this. */
+const JITTER_S = 0.15;
+/** A packet scheduled more than this ahead of the clock re-anchors the schedule (the sound fell behind). */
+const AHEAD_S_MAX = 1;
+/** G.711 is 8 kHz. */
+const SAMPLE_RATE = 8_000;
+/** Analyser window: 2048 samples, 3.9 Hz per bin at 8 kHz. */
+const FFT_SIZE = 2048;
+
+export interface SoundLevel {
+  /** RMS of the last window, dB below full scale (−Infinity when silent). */
+  rmsDbfs: number;
+  /** The loudest frequency, Hz. */
+  peakHz: number;
+}
+
+export class AudioOutput {
+  private readonly context: AudioContext;
+  private readonly analyser: AnalyserNode;
+  /** Terminal timestamp (ms) and context time (s) the schedule is anchored at. */
+  private anchor: { timestampMs: number; at: number } | undefined;
+  private readonly time = new Float32Array(FFT_SIZE);
+  private readonly spectrum: Float32Array<ArrayBuffer>;
+
+  constructor() {
+    // An 8 kHz context plays G.711 as it is; a browser that refuses the rate resamples the 8 kHz buffers itself.
+    let context: AudioContext;
+    try {
+      context = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'interactive' });
+    } catch {
+      context = new AudioContext({ latencyHint: 'interactive' });
+    }
+    this.context = context;
+    this.analyser = context.createAnalyser();
+    this.analyser.fftSize = FFT_SIZE;
+    this.analyser.connect(context.destination);
+    this.spectrum = new Float32Array(this.analyser.frequencyBinCount);
+    void context.resume();
+  }
+
+  /** One packet: payload type (6 or 7), the terminal's timestamp in ms, the G.711 bytes. */
+  play(payloadType: number, timestampMs: number, bytes: Uint8Array): void {
+    const samples = decodeG711(payloadType, bytes);
+    if (samples === undefined || samples.length === 0) return;
+    const now = this.context.currentTime;
+    let at = this.anchor === undefined ? -1 : this.anchor.at + (timestampMs - this.anchor.timestampMs) / 1000;
+    if (at < now || at > now + AHEAD_S_MAX) {
+      this.anchor = { timestampMs, at: now + JITTER_S };
+      at = this.anchor.at;
+    }
+    const buffer = this.context.createBuffer(1, samples.length, SAMPLE_RATE);
+    buffer.copyToChannel(samples, 0);
+    const source = this.context.createBufferSource();
+    source.buffer = buffer;
+    source.connect(this.analyser);
+    source.start(at);
+  }
+
+  level(): SoundLevel {
+    this.analyser.getFloatTimeDomainData(this.time);
+    let sum = 0;
+    for (const x of this.time) sum += x * x;
+    this.analyser.getFloatFrequencyData(this.spectrum);
+    let peak = 1;
+    for (let i = 2; i < this.spectrum.length; i++) if (this.spectrum[i] > this.spectrum[peak]) peak = i;
+    return {
+      rmsDbfs: 10 * Math.log10(sum / this.time.length),
+      peakHz: (peak * this.context.sampleRate) / FFT_SIZE,
+    };
+  }
+
+  close(): void {
+    void this.context.close();
+  }
+}
