@@ -35,6 +35,7 @@ export {
   HttpIngest,
   HTTP_INGEST_DEFAULTS,
   INGEST_KINDS,
+  UPLOAD_KINDS,
   checkHttpIngestOptions,
   isIngestKind,
   uploadFormatOf,

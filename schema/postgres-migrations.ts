@@ -640,4 +640,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    id: 32,
+    name: 'source keys for GTFS-Realtime and GTFS static feeds of city buses',
+    sql: `
+      ALTER TABLE source_keys DROP CONSTRAINT source_keys_kind_check;
+      ALTER TABLE source_keys ADD CONSTRAINT source_keys_kind_check
+        CHECK (kind IN ('anpr', 'wim', 'gantry', 'device_status', 'registry', 'toll', 'traffic_count', 'rail_flow', 'ais',
+                        'gtfs_rt', 'gtfs_static'));
+    `,
+  },
 ];

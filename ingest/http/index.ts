@@ -16,7 +16,7 @@ export { formatOf as uploadFormatOf, XLSX_UNCOMPRESSED_BYTES_MAX } from './uploa
 export type { UploadFormat } from './upload-file.js';
 export { HTTP_INGEST_DEFAULTS, checkHttpIngestOptions } from './options.js';
 export type { HttpIngestOptions } from './options.js';
-export { INGEST_KINDS, isIngestKind } from './source-key.js';
+export { INGEST_KINDS, isIngestKind, UPLOAD_KINDS } from './source-key.js';
 export type {
   IngestKind,
   RegistryRefusal,

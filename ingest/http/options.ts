@@ -4,6 +4,12 @@ export interface HttpIngestOptions {
   bodyBytesMax: number;
   /** Records in one request at most; more get 413 `too_many_records`. */
   recordsPerRequestMax: number;
+  /**
+   * Rows of one GTFS static feed (routes, stops and trips together) at most: a timetable is posted whole and
+   * seldom, and a city's trips alone can number tens of thousands. The feed is counted as one record against the
+   * key's rate.
+   */
+  gtfsStaticRecordsMax: number;
   /** Sustained records per second one key may send (token bucket refill rate). */
   recordsPerSecondPerKey: number;
   /** Records one key may send in a burst (token bucket size); at least `recordsPerRequestMax`. */
@@ -17,6 +23,7 @@ export interface HttpIngestOptions {
 export const HTTP_INGEST_DEFAULTS: HttpIngestOptions = {
   bodyBytesMax: 8 * 1024 * 1024,
   recordsPerRequestMax: 5_000,
+  gtfsStaticRecordsMax: 200_000,
   recordsPerSecondPerKey: 5_000,
   burstRecordsPerKey: 20_000,
   recentIdsMax: 200_000,
