@@ -9,15 +9,25 @@
  */
 import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
 import { strToU8, zipSync } from 'fflate';
+import { copyFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CentreFlows } from '../schema/index.js';
 import { issueKey, postRecords, type PostResult } from './support/ingest-client.js';
-import { startVigil, type VigilProcess } from './support/vigil-process.js';
+import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const rt = GtfsRealtimeBindings.transit_realtime;
 type Entity = GtfsRealtimeBindings.transit_realtime.IFeedEntity;
 
 const PASSWORD = 'a long enough password';
+const SIZES = [
+  { width: 1920, height: 1080 },
+  { width: 3840, height: 2160 },
+] as const;
+const SCREENSHOTS_DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+let browser: TestBrowser | undefined;
+let cityToken = '';
 const MIN = 60_000;
 let vigil: VigilProcess;
 let admin: string;
@@ -185,6 +195,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await browser?.close();
   await vigil?.stop({ removeData: true });
 });
 
@@ -360,7 +371,8 @@ describe('GTFS-Realtime', () => {
 
 describe('bus indicators in GET /api/summary/flows', () => {
   it('answer each wall with its own buses, and per route the average delay and bunched pairs', async () => {
-    const city = await flowsOf(await wallToken('wall-buses-zhengzhou', '410100'));
+    cityToken = await wallToken('wall-buses-zhengzhou', '410100');
+    const city = await flowsOf(cityToken);
     expect(city.buses.map((b) => [b.vehicle_id, b.route_id, b.route_name, b.direction_id, b.bunched])).toEqual([
       ['V1', 'R2', '2', 0, true],
       ['V2', 'R2', '2', 0, true],
@@ -404,4 +416,69 @@ describe('bus indicators in GET /api/summary/flows', () => {
       ['R2', '洛阳2路', 1, null],
     ]);
   });
+});
+
+describe('the wall in chromium', () => {
+  for (const size of SIZES) {
+    it(`shows Zhengzhou's buses on their own layer and the bus routes panel at ${size.width}×${size.height}`, async () => {
+      expect(cityToken, 'the summary test made the city wall').not.toBe('');
+      browser ??= await launchBrowser(SIZES[1]);
+      const page = await browser.context.newPage();
+      try {
+        await page.setViewportSize(size);
+        await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(cityToken)}`);
+        await page.locator('.maplibregl-canvas').waitFor({ state: 'attached', timeout: 60_000 });
+        const shown = await eventually(
+          async () => {
+            const rows = await page
+              .locator('[data-testid="bus-route"]')
+              .evaluateAll((items) =>
+                items.map((item) => [item.getAttribute('data-route-id'), (item.textContent ?? '').replace(/\s+/g, '')]),
+              );
+            return rows.length === 2 ? rows : undefined;
+          },
+          60_000,
+          'the bus routes panel',
+        );
+        expect(shown).toEqual([
+          ['R2', '23辆晚点1.8分串车1'],
+          ['RB1', '快速公交B1线1辆晚点0.5分串车0'],
+        ]);
+        await expect.poll(() => page.locator('[data-testid="legend-buses"]').getAttribute('data-count')).toBe('4');
+        expect(await page.locator('[data-testid="legend-buses"]').textContent()).toBe('公交 4');
+        // Only for the picture (nothing is decided by it): the map's first frames may come after the panels.
+        await page.waitForTimeout(1_500);
+        const name = `wall-buses-city-${size.width}x${size.height}.png`;
+        await page.screenshot({ path: artifactPath(name) });
+        copyFileSync(artifactPath(name), `${SCREENSHOTS_DIR}${name}`);
+        // The bus panel stays inside the screen and overlaps no other panel.
+        const problems = await page.evaluate(() => {
+          const out: string[] = [];
+          const boxes = [...document.querySelectorAll('.panel-right .panel-section, .legend')].map((el) => ({
+            name: el.querySelector('.panel-title span')?.textContent ?? el.className,
+            box: el.getBoundingClientRect(),
+          }));
+          for (const [i, a] of boxes.entries()) {
+            if (a.box.bottom > window.innerHeight + 0.5) out.push(`${a.name} leaves the screen`);
+            for (const b of boxes.slice(i + 1))
+              if (
+                a.box.left < b.box.right - 0.5 &&
+                b.box.left < a.box.right - 0.5 &&
+                a.box.top < b.box.bottom - 0.5 &&
+                b.box.top < a.box.bottom - 0.5
+              )
+                out.push(`${a.name} overlaps ${b.name}`);
+          }
+          for (const row of document.querySelectorAll('.bus-row'))
+            for (const cell of row.children)
+              if (cell.getBoundingClientRect().right > row.getBoundingClientRect().right + 0.5)
+                out.push(`${row.textContent}: runs past its row`);
+          return out;
+        });
+        expect(problems).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+  }
 });
