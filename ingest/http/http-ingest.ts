@@ -60,8 +60,8 @@ export interface IngestRequest {
   kind: string;
   authorization: string | undefined;
   contentType: string | undefined;
-  /** The request, read here with this path's own body bound. */
-  body: IncomingMessage;
+  /** The request, read here with this path's own body bound; or a body already read (a fetched feed). */
+  body: IncomingMessage | Buffer;
   peer: string;
 }
 
@@ -535,7 +535,11 @@ function throttled(retryAfterS: number): IngestResponse {
   };
 }
 
-async function readBody(req: IncomingMessage, bytesMax: number): Promise<Buffer> {
+async function readBody(req: IncomingMessage | Buffer, bytesMax: number): Promise<Buffer> {
+  if (Buffer.isBuffer(req)) {
+    if (req.length > bytesMax) throw new BodyError('body_too_large', `body of ${req.length} bytes exceeds ${bytesMax}`);
+    return req;
+  }
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > bytesMax) throw new BodyError('body_too_large', `body of ${declared} bytes exceeds ${bytesMax}`);
   const chunks: Buffer[] = [];
