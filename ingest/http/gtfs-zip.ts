@@ -47,7 +47,14 @@ export function gtfsZipItems(bytes: Uint8Array, itemsMax: number): BodyItem[] {
   for (const [file, type] of Object.entries(GTFS_FILES)) {
     const name = names.find((n) => baseName(n) === file);
     if (name === undefined) continue;
-    const rows = parseCsv(strFromU8(files[name]), itemsMax - items.length);
+    let rows: BodyItem[];
+    try {
+      rows = parseCsv(strFromU8(files[name]), itemsMax - items.length);
+    } catch (error) {
+      if (error instanceof BodyError && error.reason === 'too_many_records')
+        throw new BodyError('too_many_records', `the feed's routes, stops and trips exceed ${itemsMax} rows`);
+      throw error;
+    }
     for (const row of rows) {
       const where = `${file} line ${row.line ?? '?'}`;
       items.push(

@@ -92,11 +92,12 @@ function vehiclePosition(vehicle: SourceRecord, value: GtfsRtEntityValue, ctx: N
   if (lat === 0 && lon === 0)
     throw new RecordProblem('missing_position', 'latitude 0, longitude 0 is the default of a receiver without a fix');
   refuseOutOfScope(lon, lat, ctx.keyOrgCode, `vehicle ${vehicleId}`);
-  const bearing = typeof position.bearing === 'number' ? round(position.bearing, 1) : -1;
-  if (bearing !== -1 && (bearing < 0 || bearing > 360))
+  // -1 stands for "not given" in the table; a feed's own -1 is a wrong value, not an absent one.
+  const bearing = typeof position.bearing === 'number' ? round(position.bearing, 1) : undefined;
+  if (bearing !== undefined && !(bearing >= 0 && bearing <= 360))
     throw new RecordProblem('bad_bearing', `bearing ${bearing} is outside [0, 360]`);
-  const speed = typeof position.speed === 'number' ? position.speed : -1;
-  if (speed !== -1 && speed < 0) throw new RecordProblem('bad_speed', `speed ${speed} m/s is negative`);
+  const speed = typeof position.speed === 'number' ? position.speed : undefined;
+  if (speed !== undefined && !(speed >= 0)) throw new RecordProblem('bad_speed', `speed ${speed} m/s is negative`);
   const row: BusPositionRow = {
     org_code: orgCodeOf({}, ctx.keyOrgCode, lon, lat),
     feed_org: ctx.keyOrgCode,
@@ -111,8 +112,8 @@ function vehiclePosition(vehicle: SourceRecord, value: GtfsRtEntityValue, ctx: N
     ts: timeOf(vehicle.timestamp, value, ctx),
     lat,
     lon,
-    bearing_deg: bearing,
-    speed_kmh: speed === -1 ? -1 : round(speed * KMH_PER_MS, 1),
+    bearing_deg: bearing ?? -1,
+    speed_kmh: speed === undefined ? -1 : round(speed * KMH_PER_MS, 1),
     received_at: ctx.receivedAt,
     source: ctx.source,
   };
