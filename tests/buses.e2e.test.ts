@@ -482,3 +482,21 @@ describe('the wall in chromium', () => {
     });
   }
 });
+
+describe('a whole fleet in one feed', () => {
+  it("takes a feed of 6,000 buses whole, beyond one request's 5,000 records", async () => {
+    const fleet: Entity[] = Array.from({ length: 6_000 }, (_, i) =>
+      position(
+        `F${i}`,
+        { lat: LUOYANG.lat - 0.03 + Math.floor(i / 100) * 0.0005, lon: LUOYANG.lon - 0.03 + (i % 100) * 0.0005 },
+        -15_000,
+        { tripId: `FT${i}`, routeId: `FR${i % 120}`, directionId: i % 2 },
+      ),
+    );
+    const posted = await postBytes('gtfs_rt', keys.luoyangRt, feed(fleet), 'application/x-protobuf');
+    expect([posted.status, posted.body.accepted, posted.body.rejected?.length]).toEqual([200, 6_000, 0]);
+    expect(
+      await rows("SELECT count() FROM bus_positions FINAL WHERE feed_org = '410300' AND startsWith(vehicle_id, 'F')"),
+    ).toEqual([[6_000]]);
+  });
+});

@@ -186,8 +186,7 @@ export class HttpIngest {
     if (waitS > 0) return throttled(waitS);
     const bytes = await readBody(request.body, this.options.bodyBytesMax);
     const items = this.itemsOf(request.kind, bytes, request.contentType);
-    // A GTFS static feed is a whole timetable posted seldom: it counts as one record against the key's rate.
-    const retryAfterS = bucket.take(request.kind === 'gtfs_static' ? 1 : items.length);
+    const retryAfterS = bucket.take(this.costOf(request.kind, items.length));
     if (retryAfterS > 0) return throttled(retryAfterS);
     const result = await this.ingest(
       request.kind,
@@ -199,11 +198,25 @@ export class HttpIngest {
     return { status: 200, body: result };
   }
 
+  /**
+   * What a request takes from its key's rate: its records; a GTFS static feed, a whole timetable posted seldom, one;
+   * a GTFS-Realtime feed, a fleet's snapshot that cannot be split, at most a burst's worth.
+   */
+  private costOf(kind: IngestKind, records: number): number {
+    if (kind === 'gtfs_static') return 1;
+    if (kind === 'gtfs_rt') return Math.min(records, this.options.burstRecordsPerKey);
+    return records;
+  }
+
   /** A body as records: a GTFS-Realtime feed by its entities, a GTFS static zip by its rows, others as text. */
   private itemsOf(kind: IngestKind, bytes: Buffer, contentType: string | undefined): BodyItem[] {
     const max = this.options.recordsPerRequestMax;
-    if (kind === 'gtfs_rt')
-      return isProtobuf(contentType) ? protobufFeedItems(bytes, max) : jsonFeedItems(bytes.toString('utf8'), max);
+    if (kind === 'gtfs_rt') {
+      const entitiesMax = this.options.gtfsRtEntitiesMax;
+      return isProtobuf(contentType)
+        ? protobufFeedItems(bytes, entitiesMax)
+        : jsonFeedItems(bytes.toString('utf8'), entitiesMax);
+    }
     if (kind === 'gtfs_static' && isZip(contentType)) return gtfsZipItems(bytes, this.options.gtfsStaticRecordsMax);
     return parseBody(
       bytes.toString('utf8'),

@@ -10,6 +10,12 @@ export interface HttpIngestOptions {
    * key's rate.
    */
   gtfsStaticRecordsMax: number;
+  /**
+   * Entities of one GTFS-Realtime feed at most: a feed is a snapshot of a whole fleet (Zhengzhou runs some 6,000
+   * buses), not a batch a sender can split. Against the key's rate it counts as its entities, but never more than
+   * `burstRecordsPerKey`, so a large city's feed is never refused for good.
+   */
+  gtfsRtEntitiesMax: number;
   /** Sustained records per second one key may send (token bucket refill rate). */
   recordsPerSecondPerKey: number;
   /** Records one key may send in a burst (token bucket size); at least `recordsPerRequestMax`. */
@@ -24,6 +30,7 @@ export const HTTP_INGEST_DEFAULTS: HttpIngestOptions = {
   bodyBytesMax: 8 * 1024 * 1024,
   recordsPerRequestMax: 5_000,
   gtfsStaticRecordsMax: 200_000,
+  gtfsRtEntitiesMax: 20_000,
   recordsPerSecondPerKey: 5_000,
   burstRecordsPerKey: 20_000,
   recentIdsMax: 200_000,
