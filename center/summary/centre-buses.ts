@@ -57,10 +57,6 @@ function objects(result: { columns: { name: string }[]; rows: unknown[][] }): Re
 
 const pairKey = (feedOrg: string, id: string): string => `${feedOrg}\u0000${id}`;
 
-function tuples(pairs: Iterable<[string, string]>): string {
-  return [...pairs].map(([a, b]) => `(${literal(a)}, ${literal(b)})`).join(', ');
-}
-
 interface TripDelay {
   feedOrg: string;
   tripId: string;
@@ -165,13 +161,25 @@ LIMIT ${this.options.tripsMax}`;
     value: string,
     pairs: Iterable<[string, string]>,
   ): Promise<Map<string, string>> {
-    const list = tuples(pairs);
+    const wanted = new Set<string>();
+    const orgs = new Set<string>();
+    const ids = new Set<string>();
+    for (const [org, id] of pairs) {
+      wanted.add(pairKey(org, id));
+      orgs.add(org);
+      ids.add(id);
+    }
     const found = new Map<string, string>();
-    if (list === '') return found;
+    if (wanted.size === 0) return found;
+    // The units and the ids as two lists rather than one list of pairs: a city's thousands of trips stay well
+    // inside the server's query size; the few pairs not asked for are dropped below.
     const sql = `SELECT org_code, ${idColumn} AS id_, ${value} AS value_ FROM ${table} FINAL
-WHERE (org_code, ${idColumn}) IN (${list})`;
-    const result = await this.analytics.queryInternal(sql, { rowsMax: this.options.tripsMax });
-    for (const row of objects(result)) found.set(pairKey(String(row.org_code), String(row.id_)), String(row.value_));
+WHERE org_code IN (${[...orgs].map(literal).join(', ')}) AND ${idColumn} IN (${[...ids].map(literal).join(', ')})`;
+    const result = await this.analytics.queryInternal(sql, { rowsMax: this.options.tripsMax * orgs.size });
+    for (const row of objects(result)) {
+      const key = pairKey(String(row.org_code), String(row.id_));
+      if (wanted.has(key)) found.set(key, String(row.value_));
+    }
     return found;
   }
 
