@@ -255,6 +255,46 @@ describe('GTFS static', () => {
   });
 });
 
+describe('GTFS static uploaded from the console', () => {
+  it('takes routes, stops and trips as rows of one CSV, bound to the uploader’s unit', async () => {
+    const response = await fetch(`${vigil.baseUrl}/api/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ username: 'zhengzhou-data', password: PASSWORD, role: 'admin', org_code: '410100' }),
+    });
+    expect(response.status).toBeLessThan(300);
+    const token = await vigil.login('zhengzhou-data', PASSWORD);
+    const file = [
+      'type,route_id,route_short_name,route_type,stop_id,stop_name,stop_lat,stop_lon,trip_id',
+      'route,R66,66,3,,,,,',
+      'stop,,,,S66,紫荆山,34.7640,113.6790,',
+      'trip,R66,,,,,,,T66-1',
+      'stop,,,,S67,洛阳站,34.6830,112.4540,',
+    ].join('\r\n');
+    const uploaded = await fetch(`${vigil.baseUrl}/api/uploads?kind=gtfs_static&filename=gtfs-66.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: file,
+    });
+    const body = (await uploaded.json()) as { accepted: number; rejected: number; errors: { reason: string }[] };
+    expect([uploaded.status, body.accepted, body.rejected, body.errors.map((e) => e.reason)]).toEqual([
+      201,
+      3,
+      1,
+      ['position_out_of_scope'],
+    ]);
+    expect(
+      await rows("SELECT route_id, source FROM gtfs_routes FINAL WHERE org_code = '410100' AND route_id = 'R66'"),
+    ).toEqual([['R66', 'upload:410100']]);
+    const gtfsRt = await fetch(`${vigil.baseUrl}/api/uploads?kind=gtfs_rt&filename=feed.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: 'entity\r\nx',
+    });
+    expect(gtfsRt.status).toBe(400);
+  });
+});
+
 describe('GTFS-Realtime', () => {
   it('stores vehicle positions and stop delays; each bad entity is refused alone with its reason', async () => {
     const bytes = feed(ZHENGZHOU_FEED);
