@@ -78,6 +78,22 @@ function pemFile(flag: string, file: string | undefined): string | undefined {
 }
 
 /** `host:port[,host:port…]`, each port 1–65535; anything else names the flag, the value and what is expected. */
+/** The feed to pull, when one is configured: its URL and key go together. */
+function gtfsRtPoll(
+  url: string | undefined,
+  key: string | undefined,
+  intervalS: number,
+): { url: string; key: string; intervalMs: number } | undefined {
+  if (url === undefined && key === undefined) return undefined;
+  if (url === undefined)
+    throw new ConfigError('--gtfs-rt-key (VIGIL_GTFS_RT_KEY) is given without --gtfs-rt-url: the feed to fetch');
+  if (key === undefined || key.trim() === '')
+    throw new ConfigError(
+      `--gtfs-rt-url (VIGIL_GTFS_RT_URL) value ${JSON.stringify(url)} needs --gtfs-rt-key, the gtfs_rt source key to ingest it with`,
+    );
+  return { url, key: key.trim(), intervalMs: intervalS * 1000 };
+}
+
 function kafkaBrokers(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const key = '--kafka-brokers (VIGIL_KAFKA_BROKERS)';
@@ -317,6 +333,7 @@ async function start(argv: string[]): Promise<void> {
       videoStreamBytesPerSecondMax: values['video-stream-bytes-per-second-max'],
       videoViewerlessCloseMs: values['video-viewerless-close-ms'],
       ingestRecordsPerSecondPerKey: values['ingest-rate-per-key'],
+      gtfsRtPoll: gtfsRtPoll(values['gtfs-rt-url'], values['gtfs-rt-key'], values['gtfs-rt-interval-s']),
       diskFreeBytesMin: values['disk-free-bytes-min'],
       healthCheckIntervalMs: values['health-check-interval-ms'],
       http: {

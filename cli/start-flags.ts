@@ -12,6 +12,7 @@ import { DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { defineFlags, type FlagValues } from './flags.js';
 import { NODE_ROLES } from './node/roles.js';
 import { RULES_RUNNER_DEFAULTS } from '../stream/index.js';
+import { GTFS_RT_POLL_INTERVAL_S } from '../ingest/index.js';
 import {
   HTTP_SERVER_DEFAULTS,
   LOGIN_THROTTLE_DEFAULTS,
@@ -239,6 +240,25 @@ export const START_FLAGS = defineFlags([
     min: 1,
     max: 1_000_000,
     description: 'records per second one source key may post to /api/ingest (token bucket)',
+  },
+  {
+    name: 'gtfs-rt-url',
+    kind: 'url',
+    description:
+      "a bus operator's GTFS-Realtime feed (vehicle positions and/or trip updates) to fetch and ingest every --gtfs-rt-interval-s seconds with --gtfs-rt-key (docs/sources/buses.md)",
+  },
+  {
+    name: 'gtfs-rt-key',
+    kind: 'string',
+    description: 'the gtfs_rt source key the --gtfs-rt-url feed is ingested with: its org unit scopes the buses',
+  },
+  {
+    name: 'gtfs-rt-interval-s',
+    kind: 'integer',
+    default: GTFS_RT_POLL_INTERVAL_S.default,
+    min: GTFS_RT_POLL_INTERVAL_S.min,
+    max: GTFS_RT_POLL_INTERVAL_S.max,
+    description: 'seconds between two fetches of the --gtfs-rt-url feed',
   },
   sqlFlag('sql-sessions', 'sessions', 1, "analysts' SQL queries running at once"),
   sqlFlag(

@@ -32,9 +32,12 @@ export { decodeMessage as decodeAisMessage, encodePosition, encodeVoyage, toSent
 export type { AisMessage, AisPosition, AisVoyage } from './ais/index.js';
 export {
   BodyError,
+  GTFS_RT_POLL_INTERVAL_S,
+  GtfsRtPoller,
   HttpIngest,
   HTTP_INGEST_DEFAULTS,
   INGEST_KINDS,
+  UPLOAD_KINDS,
   checkHttpIngestOptions,
   isIngestKind,
   uploadFormatOf,
@@ -42,6 +45,7 @@ export {
 } from './http/index.js';
 export type {
   BodyItem,
+  GtfsRtPollOptions,
   HttpIngestDeps,
   HttpIngestOptions,
   IngestKind,

@@ -20,6 +20,8 @@ export type { AssessmentRollupDayRow, AssessmentVehicleDayRow } from './assessme
 export { RAIL_FLOWS, TOLL_TRANSACTIONS, TRAFFIC_COUNTS } from './flow-tables.js';
 export type { RailFlowRow, TollTransactionRow, TrafficCountRow } from './flow-tables.js';
 export { VESSEL_POSITIONS, VESSEL_VOYAGES } from './vessel-tables.js';
+export { BUS_POSITIONS, BUS_STOP_DELAYS, GTFS_ROUTES, GTFS_STOPS, GTFS_TRIPS } from './bus-tables.js';
+export type { BusPositionRow, BusStopDelayRow, GtfsRouteRow, GtfsStopRow, GtfsTripRow } from './bus-tables.js';
 export type { VesselPositionRow, VesselVoyageRow } from './vessel-tables.js';
 export type {
   AlarmActionRow,
@@ -76,6 +78,8 @@ export type {
   TrendDay,
   TrendPeriod,
   VesselMark,
+  BusMark,
+  BusRouteIndicator,
 } from './summary.js';
 export { ASSESSMENT_INDICATOR_IDS } from './assessment.js';
 export { CREDIT_WARNING_RULES } from './credit.js';

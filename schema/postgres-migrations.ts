@@ -654,4 +654,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE jt809_upper_requests ADD COLUMN notice_kind text;
     `,
   },
+  {
+    id: 33,
+    name: 'source keys for GTFS-Realtime and GTFS static feeds of city buses',
+    sql: `
+      ALTER TABLE source_keys DROP CONSTRAINT source_keys_kind_check;
+      ALTER TABLE source_keys ADD CONSTRAINT source_keys_kind_check
+        CHECK (kind IN ('anpr', 'wim', 'gantry', 'device_status', 'registry', 'toll', 'traffic_count', 'rail_flow', 'ais',
+                        'gtfs_rt', 'gtfs_static'));
+    `,
+  },
 ];

@@ -152,6 +152,41 @@ export interface VesselMark {
   org_code: string;
 }
 
+/** A city bus's latest GTFS-Realtime position within the window, with its route as the timetable names it. */
+export interface BusMark {
+  /** Org unit of the feed; vehicle and route ids are the feed's own. */
+  feed_org: string;
+  vehicle_id: string;
+  label: string;
+  route_id: string;
+  /** The route's short name from GTFS static (else its long name), '' when the route is not in the timetable. */
+  route_name: string;
+  direction_id: number;
+  ts: number;
+  lat: number;
+  lon: number;
+  bearing_deg: number;
+  speed_kmh: number;
+  org_code: string;
+  /** Within the bunching distance of another bus of its route and direction (docs/command-centre.md). */
+  bunched: boolean;
+}
+
+/** One bus route's indicators: buses running, average delay, bunched pairs (docs/command-centre.md). */
+export interface BusRouteIndicator {
+  feed_org: string;
+  route_id: string;
+  route_name: string;
+  /** Buses of the route on the map (heard within the bus window). */
+  buses: number;
+  /** Trips of the route with a trip update within the delay window. */
+  trips_reporting: number;
+  /** Mean over those trips of the delay at the first stop of their latest update, seconds; null without trips. */
+  average_delay_s: number | null;
+  /** Pairs of the route's buses, same direction, closer than the bunching distance. */
+  bunched_pairs: number;
+}
+
 /**
  * The counting and shipping sources of the caller's scope (`GET /api/summary/flows`): road flow per survey
  * station, passenger flow per rail hub, and vessels where they were last heard. Definitions: docs/command-centre.md.
@@ -166,4 +201,13 @@ export interface CentreFlows {
   roads: RoadFlow[];
   hubs: HubFlow[];
   vessels: VesselMark[];
+  /** A bus not heard for this long leaves the map, minutes. */
+  bus_window_minutes: number;
+  /** Trip updates older than this do not count towards a route's delay, minutes. */
+  bus_delay_window_minutes: number;
+  /** Two buses of a route and direction closer than this are bunched, metres. */
+  bunching_distance_m: number;
+  buses: BusMark[];
+  /** Routes with a bus on the map or a trip reporting delays: the most bunched first, then the most late. */
+  bus_routes: BusRouteIndicator[];
 }

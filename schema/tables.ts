@@ -8,6 +8,7 @@ import { RAIL_FLOWS, TOLL_TRANSACTIONS, TRAFFIC_COUNTS } from './flow-tables.js'
 import { BAD_PLATE_REASON, PLATE_PATTERN } from './plates.js';
 import { table, type TableSpec } from './table-spec.js';
 import { VESSEL_POSITIONS, VESSEL_VOYAGES } from './vessel-tables.js';
+import { BUS_POSITIONS, BUS_STOP_DELAYS, GTFS_ROUTES, GTFS_STOPS, GTFS_TRIPS } from './bus-tables.js';
 
 export type { TableSpec } from './table-spec.js';
 
@@ -495,6 +496,11 @@ export const ANALYTICS_TABLES: readonly TableSpec[] = [
   RAIL_FLOWS,
   VESSEL_POSITIONS,
   VESSEL_VOYAGES,
+  BUS_POSITIONS,
+  BUS_STOP_DELAYS,
+  GTFS_ROUTES,
+  GTFS_STOPS,
+  GTFS_TRIPS,
   ASSESSMENT_VEHICLE_DAYS,
   ASSESSMENT_ROLLUP_DAYS,
 ];

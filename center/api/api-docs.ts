@@ -236,7 +236,7 @@ export function documentRouterRoutes(api: Api): void {
     method: 'POST',
     path: '/api/ingest/:kind',
     tag: 'ingestion',
-    summary: `Records of a source (kind ${INGEST_KINDS.join(', ')}): a JSON array, one object, NDJSON, or CSV with a header row; each record gets its own verdict`,
+    summary: `Records of a source (kind ${INGEST_KINDS.join(', ')}): a JSON array, one object, NDJSON, or CSV with a header row; gtfs_rt also a GTFS-Realtime FeedMessage as application/x-protobuf, gtfs_static also a GTFS zip as application/zip; each record (a feed's entity, a zip's row) gets its own verdict`,
     roles: 'public',
     returns: '{accepted, duplicates, rejected: [{index, reason, detail}]}; authenticated by the source key (Bearer)',
   });

@@ -6,7 +6,7 @@
  *   GET  /api/uploads/:id                           one upload with its refused rows
  *   GET  /api/uploads/:id/errors.csv                the error report
  */
-import { INGEST_KINDS } from '../../ingest/index.js';
+import { UPLOAD_KINDS } from '../../ingest/index.js';
 import type { Role } from '../auth/accounts.js';
 import { HttpError, type RequestContext } from '../http/router.js';
 import { errorReportCsv, UPLOAD_BYTES_MAX, type Uploads } from '../uploads/index.js';
@@ -29,7 +29,7 @@ export function registerUploadRoutes(api: Api, deps: { uploads: Uploads }): void
         'The format is read from the content (an XLSX is a zip), whatever the name. Rows refused one by one with a named reason are in `errors` and in GET /api/uploads/:id/errors.csv.',
       roles: UPLOADER_ROLES,
       query: Body({
-        kind: OneOf(INGEST_KINDS, 'the source kind of every row (docs/sources/)'),
+        kind: OneOf(UPLOAD_KINDS, 'the source kind of every row (docs/sources/; gtfs_rt has no rows)'),
         filename: Type.String({ description: 'the file’s name, as the user chose it', minLength: 1, maxLength: 255 }),
       }),
       returns:
@@ -59,7 +59,7 @@ export function registerUploadRoutes(api: Api, deps: { uploads: Uploads }): void
         'Uploaded files of the caller’s scope, newest first: staff those of the units they see, an enterprise its own',
       roles: UPLOADER_ROLES,
       query: Body({
-        kind: Opt(OneOf(INGEST_KINDS, 'only uploads of this kind')),
+        kind: Opt(OneOf(UPLOAD_KINDS, 'only uploads of this kind')),
         before_id: Opt(
           Int('only uploads older than this id (the next page)', { min: 1, max: Number.MAX_SAFE_INTEGER }),
         ),

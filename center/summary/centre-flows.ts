@@ -1,7 +1,8 @@
 /**
- * The counting and shipping sources of a scope, for the wall's road and rail panels and its vessel layer: per
- * traffic survey station its latest counted interval (vehicles per hour, heavy vehicles' share), per rail hub its
- * latest interval and its Beijing day so far, and every vessel's latest AIS position in a recent window. Read
+ * The counting, shipping and bus sources of a scope, for the wall's road and rail panels and its vessel and bus
+ * layers: per traffic survey station its latest counted interval (vehicles per hour, heavy vehicles' share), per
+ * rail hub its latest interval and its Beijing day so far, every vessel's latest AIS position in a recent window,
+ * and every bus's latest GTFS-Realtime position with its route's delay and bunching (centre-buses.ts). Read
  * from ClickHouse with bounded windows and row limits; every query is filtered to the caller's view of the org
  * tree, like the rest of the summary. A scope's answer is reused for `cacheMs`: survey stations report every few
  * minutes at most, and every wall of a centre asks for the same one.
@@ -12,6 +13,7 @@ import type { Clock } from '../access/actor.js';
 import type { Principal } from '../auth/accounts.js';
 import { shanghaiDayStart } from '../hub/today-counts.js';
 import type { OrgDirectory } from '../org/org-directory.js';
+import { CentreBusesReader, CENTRE_BUSES_DEFAULTS, type CentreBusesOptions } from './centre-buses.js';
 import type { CentreSummaries } from './centre-summary.js';
 
 const MINUTE_MS = 60_000;
@@ -82,11 +84,15 @@ function objects(result: { columns: { name: string }[]; rows: unknown[][] }): Re
 
 export class CentreFlowsReader {
   private readonly cache = new Map<string, { at: number; flows: CentreFlows }>();
+  private readonly buses: CentreBusesReader;
 
   constructor(
     private readonly deps: CentreFlowsDeps,
     private readonly options: CentreFlowsOptions = CENTRE_FLOWS_DEFAULTS,
-  ) {}
+    private readonly busOptions: CentreBusesOptions = CENTRE_BUSES_DEFAULTS,
+  ) {
+    this.buses = new CentreBusesReader(deps.analytics, busOptions);
+  }
 
   async forPrincipal(principal: Principal): Promise<CentreFlows> {
     const now = this.deps.now();
@@ -98,6 +104,7 @@ export class CentreFlowsReader {
       return { ...cached.flows, scope: this.deps.summaries.scopeOf(principal) };
     }
     const area = enterprise ? [] : this.deps.org.viewSubtree(principal.orgCode);
+    const buses = await this.buses.read(area, now);
     const flows: CentreFlows = {
       scope: this.deps.summaries.scopeOf(principal),
       generated_at: now,
@@ -106,6 +113,11 @@ export class CentreFlowsReader {
       roads: area.length === 0 ? [] : await this.roads(area, now),
       hubs: area.length === 0 ? [] : await this.hubs(area, now),
       vessels: area.length === 0 ? [] : await this.vessels(area, now),
+      bus_window_minutes: this.busOptions.busWindowMinutes,
+      bus_delay_window_minutes: this.busOptions.delayWindowMinutes,
+      bunching_distance_m: this.busOptions.bunchingDistanceM,
+      buses: buses.buses,
+      bus_routes: buses.routes,
     };
     this.cache.delete(key);
     this.cache.set(key, { at: now, flows });

@@ -11,6 +11,7 @@ import {
   ATTACHMENT_SERVER_DEFAULTS,
   ATTACHMENTS_DIR_NAME,
   GATEWAY_DEFAULTS,
+  GtfsRtPoller,
   HTTP_INGEST_DEFAULTS,
   HttpIngest,
   JT809_DEFAULTS,
@@ -85,7 +86,23 @@ export async function startHttpIngest(
       metrics,
     },
   );
-  return { value: { ingest, sourceKeys }, close: () => sourceKeys.close() };
+  // The operator's feed, pulled from its URL: checked here, so a bad option stops start-up naming it.
+  const poller =
+    config.gtfsRtPoll === undefined
+      ? undefined
+      : new GtfsRtPoller(config.gtfsRtPoll, {
+          ingest,
+          logger: logger.child({ component: 'gtfs-rt-poll' }),
+          metrics,
+        });
+  poller?.start();
+  return {
+    value: { ingest, sourceKeys },
+    close: async () => {
+      await poller?.stop();
+      await sourceKeys.close();
+    },
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { AnalystSqlLimits, Analytics, Sql } from '../../store/index.js';
 import type { EventLog } from '../../stream/index.js';
 import type { NodeRole } from './roles.js';
-import type { Jt808Gateway, Jt809CipherKeys, Jt809Edition } from '../../ingest/index.js';
+import type { GtfsRtPollOptions, Jt808Gateway, Jt809CipherKeys, Jt809Edition } from '../../ingest/index.js';
 import type {
   LoginThrottleOptions,
   PasswordPolicyOptions,
@@ -81,6 +81,8 @@ export interface NodeConfig {
   jt809Crc?: 'ccitt-false' | 'xmodem';
   /** Sustained records per second one source key may post (HTTP ingestion). */
   ingestRecordsPerSecondPerKey?: number;
+  /** A bus operator's GTFS-Realtime feed the node fetches and ingests with a gtfs_rt source key (ingest/http/). */
+  gtfsRtPoll?: GtfsRtPollOptions;
   /** Free bytes the data dir must keep; below it the node is not ready (start-up refuses earlier, in main). */
   diskFreeBytesMin?: number;
   /** How often the disk and the operational store are checked for readiness. */

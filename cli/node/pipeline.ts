@@ -15,6 +15,11 @@ import {
   TOLL_TRANSACTIONS,
   TRAFFIC_COUNTS,
   VESSEL_POSITIONS,
+  BUS_POSITIONS,
+  BUS_STOP_DELAYS,
+  GTFS_ROUTES,
+  GTFS_STOPS,
+  GTFS_TRIPS,
   VESSEL_VOYAGES,
 } from '../../schema/index.js';
 import type { TableSpec } from '../../schema/index.js';
@@ -69,6 +74,11 @@ const SINK_TABLES: readonly {
   { topic: TOPICS.railFlows, table: RAIL_FLOWS },
   { topic: TOPICS.vesselPositions, table: VESSEL_POSITIONS },
   { topic: TOPICS.vesselVoyages, table: VESSEL_VOYAGES },
+  { topic: TOPICS.busPositions, table: BUS_POSITIONS },
+  { topic: TOPICS.busStopDelays, table: BUS_STOP_DELAYS },
+  { topic: TOPICS.gtfsRoutes, table: GTFS_ROUTES },
+  { topic: TOPICS.gtfsStops, table: GTFS_STOPS },
+  { topic: TOPICS.gtfsTrips, table: GTFS_TRIPS },
 ];
 
 /**

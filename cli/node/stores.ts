@@ -33,6 +33,11 @@ export const SINK_GROUPS = {
   [TOPICS.railFlows]: 'sink-rail-flows',
   [TOPICS.vesselPositions]: 'sink-vessel-positions',
   [TOPICS.vesselVoyages]: 'sink-vessel-voyages',
+  [TOPICS.busPositions]: 'sink-bus-positions',
+  [TOPICS.busStopDelays]: 'sink-bus-stop-delays',
+  [TOPICS.gtfsRoutes]: 'sink-gtfs-routes',
+  [TOPICS.gtfsStops]: 'sink-gtfs-stops',
+  [TOPICS.gtfsTrips]: 'sink-gtfs-trips',
 } as const;
 
 /** The flag operators set the free-space bound with, named in readiness and in the refusal. */

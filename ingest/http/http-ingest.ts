@@ -18,7 +18,17 @@ import type {
 } from '../../schema/index.js';
 import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
 import type { Outcome } from './fields.js';
+import { gtfsZipItems, isZip } from './gtfs-zip.js';
+import { isProtobuf, jsonFeedItems, protobufFeedItems } from './gtfs-rt-body.js';
 import { aisReportId, normalizeAis, type AisRecord } from './normalize-ais.js';
+import {
+  gtfsRtReportId,
+  gtfsStaticReportId,
+  normalizeGtfsRt,
+  normalizeGtfsStatic,
+  type GtfsRtRecord,
+  type GtfsStaticRecord,
+} from './normalize-gtfs.js';
 import { normalizeCameraEvent, type NormalizeContext } from './normalize-camera.js';
 import { countReportId, normalizeRailFlow, normalizeTrafficCount } from './normalize-counts.js';
 import { normalizeDeviceStatus } from './normalize-device.js';
@@ -50,8 +60,8 @@ export interface IngestRequest {
   kind: string;
   authorization: string | undefined;
   contentType: string | undefined;
-  /** The request, read here with this path's own body bound. */
-  body: IncomingMessage;
+  /** The request, read here with this path's own body bound; or a body already read (a fetched feed). */
+  body: IncomingMessage | Buffer;
   peer: string;
 }
 
@@ -109,7 +119,16 @@ export type UploadOutcome =
   | { ok: true; format: UploadFormat; items: BodyItem[]; result: IngestResult }
   | { ok: false; reason: string; detail: string };
 
-type Normalized = CameraEvent | DeviceStatus | RegistryRecord | TollRecord | TrafficCountRow | RailFlowRow | AisRecord;
+type Normalized =
+  | CameraEvent
+  | DeviceStatus
+  | RegistryRecord
+  | TollRecord
+  | TrafficCountRow
+  | RailFlowRow
+  | AisRecord
+  | GtfsRtRecord
+  | GtfsStaticRecord;
 
 export class HttpIngest {
   private readonly producer: Producer;
@@ -165,9 +184,9 @@ export class HttpIngest {
     // A key already over its rate is turned away before its body is read.
     const waitS = bucket.secondsUntil(1);
     if (waitS > 0) return throttled(waitS);
-    const text = await readBody(request.body, this.options.bodyBytesMax);
-    const items = parseBody(text, request.contentType, this.options.recordsPerRequestMax);
-    const retryAfterS = bucket.take(items.length);
+    const bytes = await readBody(request.body, this.options.bodyBytesMax);
+    const items = this.itemsOf(request.kind, bytes, request.contentType);
+    const retryAfterS = bucket.take(this.costOf(request.kind, items.length));
     if (retryAfterS > 0) return throttled(retryAfterS);
     const result = await this.ingest(
       request.kind,
@@ -177,6 +196,33 @@ export class HttpIngest {
     );
     this.deps.keys.recordUse(identity, items.length, request.peer);
     return { status: 200, body: result };
+  }
+
+  /**
+   * What a request takes from its key's rate: its records; a GTFS static feed, a whole timetable posted seldom, one;
+   * a GTFS-Realtime feed, a fleet's snapshot that cannot be split, at most a burst's worth.
+   */
+  private costOf(kind: IngestKind, records: number): number {
+    if (kind === 'gtfs_static') return 1;
+    if (kind === 'gtfs_rt') return Math.min(records, this.options.burstRecordsPerKey);
+    return records;
+  }
+
+  /** A body as records: a GTFS-Realtime feed by its entities, a GTFS static zip by its rows, others as text. */
+  private itemsOf(kind: IngestKind, bytes: Buffer, contentType: string | undefined): BodyItem[] {
+    const max = this.options.recordsPerRequestMax;
+    if (kind === 'gtfs_rt') {
+      const entitiesMax = this.options.gtfsRtEntitiesMax;
+      return isProtobuf(contentType)
+        ? protobufFeedItems(bytes, entitiesMax)
+        : jsonFeedItems(bytes.toString('utf8'), entitiesMax);
+    }
+    if (kind === 'gtfs_static' && isZip(contentType)) return gtfsZipItems(bytes, this.options.gtfsStaticRecordsMax);
+    return parseBody(
+      bytes.toString('utf8'),
+      contentType,
+      kind === 'gtfs_static' ? this.options.gtfsStaticRecordsMax : max,
+    );
   }
 
   private bucketOf(keyId: number): TokenBucket {
@@ -312,6 +358,10 @@ export class HttpIngest {
         return normalizeRailFlow(value, ctx);
       case 'ais':
         return normalizeAis(value, ctx);
+      case 'gtfs_rt':
+        return normalizeGtfsRt(value, ctx);
+      case 'gtfs_static':
+        return normalizeGtfsStatic(value, ctx);
     }
   }
 
@@ -356,6 +406,35 @@ export class HttpIngest {
           positions.length > 0 ? this.producer.send(TOPICS.vesselPositions, positions) : undefined,
           voyages.length > 0 ? this.producer.send(TOPICS.vesselVoyages, voyages) : undefined,
         ]);
+        return;
+      }
+      case 'gtfs_rt': {
+        // Keyed by the feed's unit and the vehicle (trip), so one bus's positions (one trip's updates) stay in order.
+        const feed = records as GtfsRtRecord[];
+        const positions = feed.flatMap((r) =>
+          r.table === 'positions' ? [{ key: `${r.row.feed_org}/${r.row.vehicle_id}`, value: r.row }] : [],
+        );
+        const delays = feed.flatMap((r) =>
+          r.table === 'delays' ? r.rows.map((row) => ({ key: `${row.feed_org}/${row.trip_id}`, value: row })) : [],
+        );
+        await Promise.all([
+          positions.length > 0 ? this.producer.send(TOPICS.busPositions, positions) : undefined,
+          delays.length > 0 ? this.producer.send(TOPICS.busStopDelays, delays) : undefined,
+        ]);
+        return;
+      }
+      case 'gtfs_static': {
+        const rows = records as GtfsStaticRecord[];
+        const of = <T extends GtfsStaticRecord['table']>(table: T) =>
+          rows.flatMap((r) => (r.table === table ? [{ key: r.row.org_code, value: r.row }] : []));
+        const sends: [string, { key: string; value: unknown }[]][] = [
+          [TOPICS.gtfsRoutes, of('routes')],
+          [TOPICS.gtfsStops, of('stops')],
+          [TOPICS.gtfsTrips, of('trips')],
+        ];
+        await Promise.all(
+          sends.map(([topic, list]) => (list.length > 0 ? this.producer.send(topic, list) : undefined)),
+        );
         return;
       }
       case 'anpr':
@@ -417,6 +496,15 @@ function scopedRecordOf(kind: IngestKind, record: Normalized): ScopedRecord {
     }
     case 'ais':
       return { kind: 'place', org_code: (record as AisRecord).row.org_code };
+    case 'gtfs_rt': {
+      const feed = record as GtfsRtRecord;
+      return {
+        kind: 'place',
+        org_code: feed.table === 'positions' ? feed.row.org_code : (feed.rows[0]?.org_code ?? ''),
+      };
+    }
+    case 'gtfs_static':
+      return { kind: 'place', org_code: (record as GtfsStaticRecord).row.org_code };
     default:
       return { kind: 'place', org_code: (record as DeviceStatus | TrafficCountRow | RailFlowRow).org_code };
   }
@@ -434,6 +522,10 @@ function idOf(kind: IngestKind, source: string, record: Normalized): string {
       return `${kind}/${countReportId(record as TrafficCountRow | RailFlowRow)}`;
     case 'ais':
       return aisReportId(record as AisRecord);
+    case 'gtfs_rt':
+      return gtfsRtReportId(record as GtfsRtRecord);
+    case 'gtfs_static':
+      return gtfsStaticReportId(record as GtfsStaticRecord);
     default:
       return `${source}/${(record as CameraEvent | DeviceStatus).event_id}`;
   }
@@ -456,7 +548,11 @@ function throttled(retryAfterS: number): IngestResponse {
   };
 }
 
-async function readBody(req: IncomingMessage, bytesMax: number): Promise<string> {
+async function readBody(req: IncomingMessage | Buffer, bytesMax: number): Promise<Buffer> {
+  if (Buffer.isBuffer(req)) {
+    if (req.length > bytesMax) throw new BodyError('body_too_large', `body of ${req.length} bytes exceeds ${bytesMax}`);
+    return req;
+  }
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > bytesMax) throw new BodyError('body_too_large', `body of ${declared} bytes exceeds ${bytesMax}`);
   const chunks: Buffer[] = [];
@@ -466,5 +562,5 @@ async function readBody(req: IncomingMessage, bytesMax: number): Promise<string>
     if (total > bytesMax) throw new BodyError('body_too_large', `body exceeds ${bytesMax} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

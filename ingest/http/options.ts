@@ -4,6 +4,18 @@ export interface HttpIngestOptions {
   bodyBytesMax: number;
   /** Records in one request at most; more get 413 `too_many_records`. */
   recordsPerRequestMax: number;
+  /**
+   * Rows of one GTFS static feed (routes, stops and trips together) at most: a timetable is posted whole and
+   * seldom, and a city's trips alone can number tens of thousands. The feed is counted as one record against the
+   * key's rate.
+   */
+  gtfsStaticRecordsMax: number;
+  /**
+   * Entities of one GTFS-Realtime feed at most: a feed is a snapshot of a whole fleet (Zhengzhou runs some 6,000
+   * buses), not a batch a sender can split. Against the key's rate it counts as its entities, but never more than
+   * `burstRecordsPerKey`, so a large city's feed is never refused for good.
+   */
+  gtfsRtEntitiesMax: number;
   /** Sustained records per second one key may send (token bucket refill rate). */
   recordsPerSecondPerKey: number;
   /** Records one key may send in a burst (token bucket size); at least `recordsPerRequestMax`. */
@@ -17,6 +29,8 @@ export interface HttpIngestOptions {
 export const HTTP_INGEST_DEFAULTS: HttpIngestOptions = {
   bodyBytesMax: 8 * 1024 * 1024,
   recordsPerRequestMax: 5_000,
+  gtfsStaticRecordsMax: 200_000,
+  gtfsRtEntitiesMax: 20_000,
   recordsPerSecondPerKey: 5_000,
   burstRecordsPerKey: 20_000,
   recentIdsMax: 200_000,

@@ -15,8 +15,17 @@ export const INGEST_KINDS = [
   'traffic_count',
   'rail_flow',
   'ais',
+  'gtfs_rt',
+  'gtfs_static',
 ] as const;
 export type IngestKind = (typeof INGEST_KINDS)[number];
+
+/**
+ * The kinds a unit may upload as a CSV or XLSX file (center/uploads/): every kind whose records are rows. A
+ * GTFS-Realtime feed is a protobuf message of nested entities, published by URL and posted as it is; it has no
+ * row form.
+ */
+export const UPLOAD_KINDS = INGEST_KINDS.filter((kind) => kind !== 'gtfs_rt');
 
 export function isIngestKind(value: string): value is IngestKind {
   return (INGEST_KINDS as readonly string[]).includes(value);

@@ -76,6 +76,11 @@ const MARKER: Record<string, string> = {
   rail_flows: 'station_id',
   vessel_positions: 'station_id',
   vessel_voyages: 'station_id',
+  bus_positions: 'vehicle_id',
+  bus_stop_delays: 'trip_id',
+  gtfs_routes: 'route_id',
+  gtfs_stops: 'stop_id',
+  gtfs_trips: 'trip_id',
   assessment_vehicle_days: 'vehicle_class',
   assessment_rollup_days: 'sources',
 };

@@ -26,6 +26,14 @@ export const TOPICS = {
   vesselPositions: 'vigil.vessel-positions',
   /** AIS static and voyage data (VesselVoyageRow), keyed by MMSI. */
   vesselVoyages: 'vigil.vessel-voyages',
+  /** GTFS-Realtime bus positions (BusPositionRow), keyed by feed unit and vehicle id. */
+  busPositions: 'vigil.bus-positions',
+  /** GTFS-Realtime stop delays (BusStopDelayRow), keyed by feed unit and trip id. */
+  busStopDelays: 'vigil.bus-stop-delays',
+  /** GTFS static routes, stops and trips (GtfsRouteRow, GtfsStopRow, GtfsTripRow), keyed by feed unit and id. */
+  gtfsRoutes: 'vigil.gtfs-routes',
+  gtfsStops: 'vigil.gtfs-stops',
+  gtfsTrips: 'vigil.gtfs-trips',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

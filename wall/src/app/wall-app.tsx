@@ -27,7 +27,8 @@ import { VehicleLegend } from '../panels/vehicle-legend.js';
 import { WallClock } from '../panels/wall-clock.js';
 import { SummaryAside } from '../panels/summary-aside.js';
 import { shanghaiClock } from '../i18n/shanghai-time.js';
-import type { VesselSource } from '../map/wall-layers.js';
+import type { FlowMarks } from '../map/wall-layers.js';
+import { BusRouteList } from '../panels/bus-route-list.js';
 import { useCentreSummary } from '../summary/use-centre-summary.js';
 import { scopeOf } from '../map/wall-scope.js';
 import { installTestHooks } from './test-hooks.js';
@@ -57,6 +58,8 @@ const RULE_ROWS_MAX = 6;
  */
 const ROAD_ROWS_MAX = 3;
 const HUB_ROWS_MAX = 2;
+/** Bus routes shown: the few most bunched or late, where a supervisor would look first. */
+const BUS_ROWS_MAX = 3;
 /** Height of a ranking row and of the ranking's title, design pixels, with the primary text size. */
 const RANKING_ROW_EXTRA_PX = 12;
 const RANKING_CHROME_PX = 150;
@@ -134,12 +137,13 @@ export function WallApp({ lang, token }: WallAppProps) {
   const centre = useCentreSummary(token);
   const trends = useCentreTrends(token);
   const flows = useCentreFlows(token);
-  const [vessels] = useState<VesselSource>(() => ({ version: 0, marks: [] }));
+  const [marks] = useState<FlowMarks>(() => ({ version: 0, vessels: [], buses: [] }));
   useEffect(() => {
     if (flows === null) return;
-    vessels.marks = flows.vessels;
-    vessels.version += 1;
-  }, [flows, vessels]);
+    marks.vessels = flows.vessels;
+    marks.buses = flows.buses;
+    marks.version += 1;
+  }, [flows, marks]);
   const scale = useWallScale();
   const sizes: WallSizes = useMemo(() => wallSizes(layout), [layout]);
   const [budget] = useState(() => detectRenderBudget(window.location.search));
@@ -224,12 +228,33 @@ export function WallApp({ lang, token }: WallAppProps) {
       <AlarmList alarms={summary.newestAlarms} lang={lang} messages={messages} places={places} />
     </PanelSection>
   );
-  // On three screen rows the road and rail panels take the top slot, the ranking the middle, the live list the
-  // bottom; on two the ranking has the top slot and the flows sit over the live list; on one, all in a column.
+  // Only a scope whose operator sends GTFS-Realtime has buses; the others keep their layout. The panel's aside is
+  // the bus layer's legend: the dot as on the map, and how many buses it shows.
+  const busSections =
+    flows === null || (flows.buses.length === 0 && flows.bus_routes.length === 0)
+      ? []
+      : [
+          <PanelSection
+            key="buses"
+            title={messages.busRoutesTitle}
+            aside={
+              <span className="legend-item" data-testid="legend-buses" data-count={flows.buses.length}>
+                <span className="legend-dot legend-bus" />
+                {messages.legendBuses(formatCount(flows.buses.length))}
+              </span>
+            }
+            className="panel-flows"
+          >
+            <BusRouteList routes={flows.bus_routes} rowsMax={BUS_ROWS_MAX} messages={messages} />
+          </PanelSection>,
+        ];
+  // On three screen rows the road and rail panels take the top slot, the ranking the middle, the buses and the live
+  // list the bottom; on two the ranking has the top slot and the flows and buses sit over the live list; on one, all
+  // in a column.
   const rightSections =
     layout.rows >= 3
-      ? [...flowSections, rankingSection, alarmSection]
-      : [rankingSection, ...flowSections, alarmSection];
+      ? [...flowSections, rankingSection, ...busSections, alarmSection]
+      : [rankingSection, ...flowSections, ...busSections, alarmSection];
   return (
     <div
       className={`wall wall-layout-${layout.id}${layout.columns % 2 === 0 ? ' wall-seam-centre' : ''}`}
@@ -252,7 +277,7 @@ export function WallApp({ lang, token }: WallAppProps) {
           scope={scope}
           sizes={sizes}
           onContextLost={onContextLost}
-          vessels={vessels}
+          marks={marks}
         />
       )}
       <header className="wall-header" style={{ height: `calc(var(--u) * ${HEADER_PX})` }}>

@@ -177,7 +177,7 @@ export function useCentreTrends(token: string): CentreTrends | null {
 }
 
 /**
- * The scope's road, rail and vessel figures (`GET /api/summary/flows`), re-read every FLOWS_POLL_MS; the last good
+ * The scope's road, rail, vessel and bus figures (`GET /api/summary/flows`), re-read every FLOWS_POLL_MS; the last good
  * answer stays through a failed poll, like the summary's.
  */
 export function useCentreFlows(token: string): CentreFlows | null {
@@ -189,7 +189,14 @@ export function useCentreFlows(token: string): CentreFlows | null {
       const outcome = await fetchJsonWithToken<CentreFlows>(FLOWS_PATH, token, controller.signal);
       if (controller.signal.aborted) return;
       const body = outcome.kind === 'ok' ? outcome.body : null;
-      if (body !== null && Array.isArray(body.roads) && Array.isArray(body.hubs) && Array.isArray(body.vessels))
+      if (
+        body !== null &&
+        Array.isArray(body.roads) &&
+        Array.isArray(body.hubs) &&
+        Array.isArray(body.vessels) &&
+        Array.isArray(body.buses) &&
+        Array.isArray(body.bus_routes)
+      )
         setFlows(body);
       timer = setTimeout(() => void poll(), FLOWS_POLL_MS);
     };

@@ -89,6 +89,26 @@ export const KIND_COLUMNS: Readonly<Record<string, KindColumns>> = {
     required: ['nmea', 'time'],
     optional: ['station_id', 'org_code'],
   },
+  gtfs_static: {
+    // routes.txt, stops.txt and trips.txt in one sheet: `type` (route, stop, trip) says which, each fills its own
+    // GTFS columns. A GTFS zip as the operator publishes it is posted to the HTTP ingestion instead.
+    required: ['type'],
+    optional: [
+      'route_id',
+      'route_short_name',
+      'route_long_name',
+      'route_type',
+      'agency_id',
+      'stop_id',
+      'stop_name',
+      'stop_lat',
+      'stop_lon',
+      'trip_id',
+      'service_id',
+      'direction_id',
+      'trip_headsign',
+    ],
+  },
 };
 
 /** The template of a kind: its header row as CSV, with a byte-order mark so spreadsheets read it as UTF-8. */

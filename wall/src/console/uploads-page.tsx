@@ -17,7 +17,18 @@ import { useWorkspace } from './workspace-context.js';
 import './uploads.css';
 
 /** The kinds of docs/sources/, in the order the page offers them (their columns: upload-templates.ts). */
-const KINDS = ['anpr', 'wim', 'gantry', 'toll', 'device_status', 'registry', 'traffic_count', 'rail_flow', 'ais'];
+const KINDS = [
+  'anpr',
+  'wim',
+  'gantry',
+  'toll',
+  'device_status',
+  'registry',
+  'traffic_count',
+  'rail_flow',
+  'ais',
+  'gtfs_static',
+];
 /** The server's bounds (UPLOAD_BYTES_MAX, the ingestion's records per request), shown to the user. */
 const BYTES_MAX_TEXT = '8 MiB';
 const ROWS_MAX = 5_000;

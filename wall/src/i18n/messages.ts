@@ -53,6 +53,16 @@ export interface Messages {
   legendHeat: string;
   /** Vessels on the map (AIS), with how many are shown. */
   legendVessels: (count: string) => string;
+  /** City buses on the map (GTFS-Realtime), with how many are shown; the entry shows only when there are some. */
+  legendBuses: (count: string) => string;
+  /** Bus routes with their buses, average delay and bunched pairs (panels/bus-route-list.tsx). */
+  busRoutesTitle: string;
+  busCount: (count: string) => string;
+  /** A route's average delay in minutes (negative: early); `onTime` under half a minute either way. */
+  busDelay: (minutes: string, early: boolean) => string;
+  busOnTime: string;
+  busNoDelay: string;
+  busBunched: (pairs: string) => string;
   roadFlowTitle: string;
   /** The latest counted interval's start and length, beside the road and rail panels' titles. */
   intervalAside: (start: string, minutes: number) => string;
@@ -122,6 +132,13 @@ const ZH: Messages = {
   legendAlarming: '报警中',
   legendHeat: '今日报警热力',
   legendVessels: (count) => `船舶 ${count}`,
+  legendBuses: (count) => `公交 ${count}`,
+  busRoutesTitle: '公交线路',
+  busCount: (count) => `${count} 辆`,
+  busDelay: (minutes, early) => (early ? `早 ${minutes} 分` : `晚点 ${minutes} 分`),
+  busOnTime: '准点',
+  busNoDelay: '无预测',
+  busBunched: (pairs) => `串车 ${pairs}`,
   roadFlowTitle: '路段流量',
   intervalAside: (start, minutes) => `${start} 起 ${minutes} 分钟`,
   roadFlowEmpty: '暂无交调站数据',
@@ -202,6 +219,13 @@ const EN: Messages = {
   legendAlarming: 'Alarming',
   legendHeat: "Today's alarm density",
   legendVessels: (count) => `Vessels ${count}`,
+  legendBuses: (count) => `Buses ${count}`,
+  busRoutesTitle: 'Bus routes',
+  busCount: (count) => `${count} buses`,
+  busDelay: (minutes, early) => (early ? `${minutes} min early` : `${minutes} min late`),
+  busOnTime: 'on time',
+  busNoDelay: 'no predictions',
+  busBunched: (pairs) => `bunched ${pairs}`,
   roadFlowTitle: 'Road flow',
   intervalAside: (start, minutes) => `${minutes} min from ${start}`,
   roadFlowEmpty: 'No survey station data',

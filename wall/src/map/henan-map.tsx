@@ -10,7 +10,7 @@ import { MapDriver } from './map-driver.js';
 import type { RenderBudget } from './render-budget.js';
 import type { WallSizes } from '../app/wall-layout.js';
 import type { WallScope } from './wall-scope.js';
-import type { VesselSource } from './wall-layers.js';
+import type { FlowMarks } from './wall-layers.js';
 
 export interface HenanMapProps {
   geo: HenanGeo;
@@ -22,20 +22,10 @@ export interface HenanMapProps {
   sizes: WallSizes;
   onContextLost: () => void;
   /** A stable object the driver reads each frame: refilling it never re-creates the map. */
-  vessels: VesselSource;
+  marks: FlowMarks;
 }
 
-export function HenanMap({
-  geo,
-  state,
-  scale,
-  fontFamily,
-  budget,
-  scope,
-  sizes,
-  onContextLost,
-  vessels,
-}: HenanMapProps) {
+export function HenanMap({ geo, state, scale, fontFamily, budget, scope, sizes, onContextLost, marks }: HenanMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const container = containerRef.current;
@@ -50,9 +40,9 @@ export function HenanMap({
       scope,
       sizes,
       onContextLost,
-      vessels,
+      marks,
     });
     return () => driver.destroy();
-  }, [geo, state, scale, fontFamily, budget, scope, sizes, onContextLost, vessels]);
+  }, [geo, state, scale, fontFamily, budget, scope, sizes, onContextLost, marks]);
   return <div className="wall-map" data-testid="map" ref={containerRef} />;
 }

@@ -20,7 +20,7 @@ import { countyLabels, homeLabels, scopeBounds, type MapLabel, type WallScope } 
 import { VehicleBuffers, type VehicleBinaryData } from './vehicle-buffers.js';
 import { VehicleCanvas } from './vehicle-canvas.js';
 import { mapProbes, type MapProbe } from './map-probe.js';
-import { buildWallLayers, type CountedData, type VesselSource } from './wall-layers.js';
+import { buildWallLayers, type CountedData, type FlowMarks } from './wall-layers.js';
 
 const VEHICLE_REFRESH_MS = 250;
 const HEAT_REFRESH_MS = 2_000;
@@ -53,8 +53,8 @@ export interface MapDriverOptions {
   sizes: WallSizes;
   /** Called when a WebGL context is lost: a kiosk cannot recover it by itself, the app reloads. */
   onContextLost: () => void;
-  /** Vessels to draw (AIS), read on every frame; none when absent. */
-  vessels?: VesselSource;
+  /** Vessels (AIS) and buses (GTFS-Realtime) to draw, read on every frame; none when absent. */
+  marks?: FlowMarks;
 }
 
 const EMPTY_VEHICLES: VehicleBinaryData = {
@@ -208,8 +208,8 @@ export class MapDriver {
     const animate = this.options.budget.animate && this.openAlarms.length > 0;
     // With the canvas vehicle layer, vehicles moving is no reason for deck.gl to redraw.
     const vehiclePart = this.vehicleCanvas === null ? `${this.vehicleVersionDrawn}:${this.onlineBucketDrawn}` : '';
-    const vessels = this.options.vessels;
-    const signature = `${vehiclePart}|${this.heatDayDrawn}:${this.heatData.length}|${this.openVersionDrawn}|${vessels?.version ?? 0}`;
+    const marks = this.options.marks;
+    const signature = `${vehiclePart}|${this.heatDayDrawn}:${this.heatData.length}|${this.openVersionDrawn}|${marks?.version ?? 0}`;
     // deck.gl redraws the whole canvas whenever a layer prop changes; skip frames where nothing would change.
     if (!animate && signature === this.signatureDrawn) return;
     this.signatureDrawn = signature;
@@ -225,7 +225,8 @@ export class MapDriver {
         openAlarms: this.openAlarms,
         pulsePhase: animate ? (now % PULSE_PERIOD_MS) / PULSE_PERIOD_MS : PULSE_PHASE_STILL,
         heat: this.options.budget.heat,
-        vessels: vessels?.marks ?? [],
+        vessels: marks?.vessels ?? [],
+        buses: marks?.buses ?? [],
       }),
     });
     this.watchOverlayCanvas();

@@ -7,7 +7,7 @@ import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { Layer } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { FeedAlarm } from '../../../schema/feed.js';
-import type { VesselMark } from '../../../schema/summary.js';
+import type { BusMark, VesselMark } from '../../../schema/summary.js';
 import type { AlarmStore } from '../feed/alarm-store.js';
 import type { VehicleBinaryData } from './vehicle-buffers.js';
 import { HEAT_COLOR_RANGE, severityColor } from './vehicle-colors.js';
@@ -22,14 +22,26 @@ const VESSEL_RADIUS_PX = 14;
 const VESSEL_LINE_PX = 5;
 export const VESSEL_COLOR: [number, number, number] = [0, 229, 255];
 const VESSEL_FILL: [number, number, number, number] = [4, 9, 20, 200];
+/**
+ * A bus (GTFS-Realtime) is a white dot in a green ring: no vehicle class is white, so it never reads as a JT/T 808
+ * vehicle (whose city buses are plain green dots). A bunched bus (too close to another of its route and direction)
+ * is larger with an orange ring, so a bunch stands out on a city's map.
+ */
+const BUS_RADIUS_PX = 9;
+const BUNCHED_BUS_RADIUS_PX = 14;
+const BUS_LINE_PX = 4;
+const BUS_FILL: [number, number, number] = [240, 248, 255];
+export const BUS_COLOR: [number, number, number] = [0, 200, 83];
+export const BUNCHED_BUS_COLOR: [number, number, number] = [255, 140, 0];
 
 /**
- * The vessels the map shows, refilled when the wall's flows are polled; `version` changes with every refill, so
- * the map driver knows when to redraw without comparing lists.
+ * The vessels and buses the map shows, refilled when the wall's flows are polled; `version` changes with every
+ * refill, so the map driver knows when to redraw without comparing lists.
  */
-export interface VesselSource {
+export interface FlowMarks {
   version: number;
-  marks: readonly VesselMark[];
+  vessels: readonly VesselMark[];
+  buses: readonly BusMark[];
 }
 
 export interface CountedData {
@@ -52,6 +64,7 @@ export interface MapFrame {
   /** False when the render budget cannot afford the heat map. */
   heat: boolean;
   vessels: readonly VesselMark[];
+  buses: readonly BusMark[];
 }
 
 function vehicleLayer(frame: MapFrame): Layer {
@@ -136,10 +149,33 @@ function vesselLayer(frame: MapFrame): Layer {
   });
 }
 
+function busLayer(frame: MapFrame): Layer {
+  return new ScatterplotLayer<BusMark>({
+    id: 'buses',
+    data: frame.buses,
+    radiusUnits: 'pixels',
+    lineWidthUnits: 'pixels',
+    filled: true,
+    stroked: true,
+    getPosition: (bus) => [bus.lon, bus.lat],
+    getRadius: (bus) => (bus.bunched ? BUNCHED_BUS_RADIUS_PX : BUS_RADIUS_PX) * frame.scale,
+    getFillColor: BUS_FILL,
+    getLineColor: (bus) => (bus.bunched ? BUNCHED_BUS_COLOR : BUS_COLOR),
+    getLineWidth: BUS_LINE_PX * frame.scale,
+    updateTriggers: { getRadius: frame.scale, getLineWidth: frame.scale },
+  });
+}
+
 /**
- * Bottom to top: heat under the vehicles, vessels above them (a river is seldom crowded, a road may be), pulses on
- * top; names are HTML over all of it (map-labels.ts).
+ * Bottom to top: heat under the vehicles, buses above them, vessels above those (a river is seldom crowded, a road
+ * may be), pulses on top; names are HTML over all of it (map-labels.ts).
  */
 export function buildWallLayers(frame: MapFrame): Layer[] {
-  return [...(frame.heat ? [heatLayer(frame)] : []), vehicleLayer(frame), vesselLayer(frame), ...pulseLayers(frame)];
+  return [
+    ...(frame.heat ? [heatLayer(frame)] : []),
+    vehicleLayer(frame),
+    busLayer(frame),
+    vesselLayer(frame),
+    ...pulseLayers(frame),
+  ];
 }
