@@ -9,12 +9,10 @@
  */
 import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
 import { strToU8, zipSync } from 'fflate';
-import { copyFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CentreFlows } from '../schema/index.js';
 import { issueKey, postRecords, type PostResult } from './support/ingest-client.js';
-import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { docScreenshotPath, launchBrowser, type TestBrowser } from './support/browser.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const rt = GtfsRealtimeBindings.transit_realtime;
@@ -25,7 +23,6 @@ const SIZES = [
   { width: 1920, height: 1080 },
   { width: 3840, height: 2160 },
 ] as const;
-const SCREENSHOTS_DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 let browser: TestBrowser | undefined;
 let cityToken = '';
 const MIN = 60_000;
@@ -489,8 +486,7 @@ describe('the wall in chromium', () => {
         // Only for the picture (nothing is decided by it): the map's first frames may come after the panels.
         await page.waitForTimeout(1_500);
         const name = `wall-buses-city-${size.width}x${size.height}.png`;
-        await page.screenshot({ path: artifactPath(name) });
-        copyFileSync(artifactPath(name), `${SCREENSHOTS_DIR}${name}`);
+        await page.screenshot({ path: docScreenshotPath(name) });
         // The bus panel stays inside the screen and overlaps no other panel.
         const problems = await page.evaluate(() => {
           const out: string[] = [];
