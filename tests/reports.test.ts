@@ -562,6 +562,33 @@ describe.each(PATHS)('statistics reports (GET /api/reports) over $name', ({ roll
     expect(reply.body.field).toBe(field);
   });
 
+  // Last: it registers enterprises every other check would list.
+  it('refuses more than 1,000 groups naming by, and more than 20,000 points naming to', async () => {
+    // 250 enterprises in 涧西区 and 760 in 西工区: 1,012 in the province, 1,010 in 洛阳, 250 in 涧西区.
+    for (const [org, n] of [
+      ['410305', 250],
+      ['410303', 760],
+    ] as const)
+      await h.sql.query(
+        `INSERT INTO enterprises (id, name, org_code)
+         SELECT 'BOUND-' || $1 || '-' || i, '企业' || i, $1 FROM generate_series(1, $2::int) AS i`,
+        [org, n],
+      );
+    const refused = async (token: string, query: string) =>
+      (await h.call<{ error: string; field: string }>(token, 'GET', `/api/reports?${query}`)).body;
+    expect(await refused(province, 'from=2026-11-01&to=2026-11-30&interval=month&by=enterprise')).toMatchObject({
+      error: 'bad_field',
+      field: 'by',
+    });
+    // (250 enterprises + the totals) × 92 days = 23,092 points.
+    expect(
+      await refused(province, 'from=2026-09-01&to=2026-12-01&interval=day&by=enterprise&unit=410305'),
+    ).toMatchObject({ error: 'bad_field', field: 'to' });
+    // By week the same days are 14 points a group: answered.
+    const weekly = await ask(province, 'from=2026-09-01&to=2026-12-01&interval=week&by=enterprise&unit=410305');
+    expect(weekly.groups).toHaveLength(250);
+  });
+
   it('exports the same series as an XLSX workbook with Chinese headers', async () => {
     const query = 'from=2026-11-25&to=2026-12-08&interval=week&by=unit';
     const report = await ask(province, query);
