@@ -78,7 +78,7 @@ beforeAll(async () => {
     await api(vigil, admin, 'POST', '/api/jt809/platforms', {
       access_code,
       user_id: access_code,
-      password: 'platform passphrase',
+      password: 'plat0001',
       name,
       org_code,
     });
