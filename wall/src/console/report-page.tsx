@@ -213,11 +213,10 @@ function TrendChart({ r, report, figure }: { r: ReportMessages; report: ReportAn
   const top = 8;
   const points = report.totals.series.length;
   const labelEvery = Math.max(1, Math.ceil(points / 12));
-  // Shares on 0…100 %; counts from 0 to the largest (at least 1, so that all zeros still draw a line).
-  const max =
-    figure.kind === 'ratio'
-      ? 1
-      : Math.max(1, ...lines.flatMap((l) => l.group.series.map((p) => p.values[figure.id] ?? 0)));
+  // Shares on 0…100 %; counts from 0 to the largest rounded up to an even number (at least 2), so that the middle
+  // grid line is a whole number too.
+  const largest = Math.max(0, ...lines.flatMap((l) => l.group.series.map((p) => p.values[figure.id] ?? 0)));
+  const max = figure.kind === 'ratio' ? 1 : Math.max(2, 2 * Math.ceil(largest / 2));
   const x = (i: number) => (points <= 1 ? (left + width) / 2 : left + 12 + (i * (width - left - 40)) / (points - 1));
   const y = (v: number) => top + (height - top - bottom) * (1 - v / max);
   const axis = (v: number) => reportValueText(figure, v, '');
@@ -229,7 +228,7 @@ function TrendChart({ r, report, figure }: { r: ReportMessages; report: ReportAn
           <g key={f}>
             <line x1={left} x2={width} y1={y(max * f)} y2={y(max * f)} stroke="#2a4a6b" strokeWidth={0.5} />
             <text x={left - 4} y={y(max * f) + 4} textAnchor="end">
-              {axis(figure.kind === 'ratio' ? max * f : Math.round(max * f))}
+              {axis(max * f)}
             </text>
           </g>
         ))}
@@ -253,7 +252,16 @@ function TrendChart({ r, report, figure }: { r: ReportMessages; report: ReportAn
                 points={known.map(({ p, i }) => `${x(i)},${y(p.values[figure.id]!)}`).join(' ')}
               />
               {known.map(({ p, i }) => (
-                <circle key={p.interval.from} cx={x(i)} cy={y(p.values[figure.id]!)} r={k === 0 ? 3 : 2} fill={colour}>
+                // An interval not over yet is drawn hollow: its figure still grows.
+                <circle
+                  key={p.interval.from}
+                  cx={x(i)}
+                  cy={y(p.values[figure.id]!)}
+                  r={k === 0 ? 3 : 2}
+                  fill={p.interval.complete ? colour : '#0b1626'}
+                  stroke={colour}
+                  strokeWidth={1.5}
+                >
                   <title>{`${line.name} ${p.interval.from} ${reportValueText(figure, p.values[figure.id], '')}`}</title>
                 </circle>
               ))}
