@@ -10,9 +10,11 @@ import { TOPICS, type EventLog } from '../stream/index.js';
 import { visibleTo, type Clock } from './access/actor.js';
 import { AlarmDesk } from './alarms/alarm-desk.js';
 import { ASSESSMENT_ROLLUP_DEFAULTS, AssessmentRollups, Assessments, Circulars, Rankings } from './assessment/index.js';
+import { Reports } from './reports/index.js';
 import { AlarmIntake, recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
 import { registerAccountRoutes } from './api/account-routes.js';
 import { registerAssessmentRoutes } from './api/assessment-routes.js';
+import { registerReportRoutes } from './api/report-routes.js';
 import { registerCreditRoutes } from './api/credit-routes.js';
 import { CREDIT_RUN_DEFAULTS, CreditRun, Credits } from './credit/index.js';
 import { documentFoundationRoutes, registerApiDocs } from './api/api-docs.js';
@@ -270,6 +272,9 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
         assessments,
         rankings,
         circulars: new Circulars({ sql: deps.sql, org, rankings }),
+      });
+      registerReportRoutes(api, {
+        reports: new Reports({ sql: deps.sql, analytics: deps.analytics, org, now, assessments }),
       });
     }
     registerApiDocs(deps.router, api);

@@ -203,3 +203,15 @@ export type {
   VehicleRegistry,
 } from './sources.js';
 export { PACKAGE_ROOT, packagePath } from './package-root.js';
+export { REPORT_FIGURE_IDS, REPORT_FIGURES, REPORT_GROUPINGS, REPORT_INTERVALS } from './reports.js';
+export type {
+  ReportAnswer,
+  ReportFigure,
+  ReportFigureId,
+  ReportGroup,
+  ReportGrouping,
+  ReportInterval,
+  ReportIntervalBounds,
+  ReportPoint,
+  ReportValues,
+} from './reports.js';

@@ -601,6 +601,13 @@ describe('the documented API, generated from /api/docs', () => {
       run: (a, where) => call(a.token, 'GET', `/api/assessment?from=2026-11-01&to=2026-11-30&unit=${UNIT[where!]}`),
       expected: scoped(200),
     };
+    // The reports read with the assessment's scope: another city's unit is not disclosed.
+    c['GET /api/reports'] = {
+      scoped: true,
+      run: (a, where) =>
+        call(a.token, 'GET', `/api/reports?from=2026-11-01&to=2026-11-30&interval=week&by=unit&unit=${UNIT[where!]}`),
+      expected: scoped(200),
+    };
     c['GET /api/assessment/items'] = {
       scoped: true,
       run: (a, where) =>

@@ -24,7 +24,13 @@ import {
   assessmentMonthVehiclesSql,
   type AssessmentMonthOptions,
 } from '../fixtures/generator/index.js';
-import { createLogger, Metrics, type AssessmentReport, type AssessmentUnit } from '../schema/index.js';
+import {
+  createLogger,
+  Metrics,
+  type AssessmentRanking,
+  type AssessmentReport,
+  type AssessmentUnit,
+} from '../schema/index.js';
 import { openAnalytics, type Analytics } from '../store/index.js';
 import { startCenterHarness, type CenterHarness } from './support/center-harness.js';
 
@@ -342,6 +348,22 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
       '/api/assessment?from=2026-11-28&to=2026-12-02&level=platform',
     );
     expect(all.body.units.map((u) => u.access_code)).toEqual([1001, 1002, 1003, 1004, 1005]);
+    // Ranked too: every platform scored on the figures it has (no alarm handling, no closure), no 通报 offered.
+    const ranked = await h.call<AssessmentRanking>(
+      provinceToken,
+      'GET',
+      '/api/assessment/ranking?from=2026-11-28&to=2026-12-02&level=platform',
+    );
+    expect(ranked.status, JSON.stringify(ranked.body).slice(0, 300)).toBe(200);
+    expect(ranked.body.units.map((u) => u.access_code).sort()).toEqual([1001, 1002, 1003, 1004, 1005]);
+    for (const unit of ranked.body.units) {
+      const weight = (id: string) => unit.contributions.find((c) => c.indicator === id)!.effective_weight;
+      expect(weight('alarm_handling_rate')).toBe(0);
+      expect(weight('ontime_closure_rate')).toBe(0);
+      expect(unit.figures).toEqual(all.body.units.find((u) => u.access_code === unit.access_code)!.figures);
+    }
+    expect(ranked.body.units.filter((u) => u.score !== null).length).toBeGreaterThan(0);
+    expect(ranked.body.actions).toEqual([]);
     // The workbook names each platform by its access code, as 下级平台.
     const res = await fetch(`${h.baseUrl}/api/assessment?from=2026-11-28&to=2026-12-02&level=platform&format=xlsx`, {
       headers: { authorization: `Bearer ${city}` },

@@ -70,6 +70,18 @@ beforeAll(async () => {
   const admin = await vigil.login();
   leader = await createPerson(vigil, admin, 'henan-assess', 'leader', '410000', { display_name: '考核组' });
   zzOfficer = await createPerson(vigil, admin, 'zz-assess', 'duty_officer', '410100', { display_name: '郑州值班' });
+  // Two lower platforms, supervised by 郑州 and 洛阳, for the 下级平台 rows.
+  for (const [access_code, org_code, name] of [
+    [70001, '410100', '郑州货运企业监控平台'],
+    [70002, '410300', '洛阳客运企业监控平台'],
+  ] as const)
+    await api(vigil, admin, 'POST', '/api/jt809/platforms', {
+      access_code,
+      user_id: access_code,
+      password: 'plat0001',
+      name,
+      org_code,
+    });
   // Scores from the entry rate alone, so the plan below decides them: Luoyang 100 (red), Zhengzhou 50 (black).
   await api(vigil, admin, 'PUT', '/api/config/assessment_scoring', {
     value: {
@@ -178,6 +190,30 @@ describe('console: assessment (考核)', () => {
     );
     await page.locator('[data-testid="assessment-circulars"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: artifactPath('console-assessment-circulars-1920x1080.png') });
+
+    // 下级平台: the lower platforms ranked as the API ranks them, each row naming its access code; no 通报 offered.
+    await page.selectOption('[data-testid="assessment-level"]', 'platform');
+    const platforms = await api<AssessmentRanking>(
+      vigil,
+      leader.token,
+      'GET',
+      `/api/assessment/ranking?from=${from}&to=${to}&level=platform`,
+    );
+    expect(platforms.units.map((u) => u.access_code).sort()).toEqual([70001, 70002]);
+    await eventually(
+      async () =>
+        JSON.stringify(await rowsOnPage(page)) === JSON.stringify(rowsOfReport(platforms)) ? true : undefined,
+      20_000,
+      'the lower platforms ranked on the page',
+    );
+    expect(
+      await page.$$eval('[data-testid="assessment-unit"]', (rows) =>
+        rows.map((r) => r.getAttribute('data-access-code')),
+      ),
+    ).toEqual(platforms.units.map((u) => String(u.access_code)));
+    expect(await page.locator('[data-testid="assessment-generate"]').count()).toBe(0);
+    await page.screenshot({ path: artifactPath('console-assessment-platforms-1920x1080.png') });
+    await page.selectOption('[data-testid="assessment-level"]', 'children');
 
     await page.selectOption('[data-testid="assessment-preset"]', 'last_month');
     const last = presetDays('last_month', Date.now());

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { CentreSummary } from '../schema/index.js';
+import type { CentreSummary, CentreTrends } from '../schema/index.js';
 import { PAGE_CSP } from '../center/index.js';
 import { artifactPath, launchBrowser, resizeWall, type TestBrowser } from './support/browser.js';
 import { driveOverspeedEpisode } from './support/overspeed-episode.js';
@@ -203,6 +203,29 @@ describe('the wall summary panels in chromium', () => {
     await expect(page.locator('.panel-ranking .panel-title').innerText()).resolves.toContain(
       '各市及省直管县处置率排名',
     );
+
+    // The 30 days' bars: each day's alarms received and, inside, handled, as GET /api/summary/trends answers.
+    const bars = await eventually(
+      async () => {
+        const trends = (await api<CentreTrends>(vigil.wallToken, 'GET', '/api/summary/trends')).body;
+        const shown = await page.$$eval('[data-testid="trend-day"]', (rects) =>
+          rects.map((r) => [
+            r.getAttribute('data-day'),
+            r.getAttribute('data-received'),
+            r.getAttribute('data-handled'),
+          ]),
+        );
+        const expected = trends.days.map((d) => [
+          String(d.day_start),
+          String(d.alarms_received),
+          String(d.alarms_handled),
+        ]);
+        return JSON.stringify(shown) === JSON.stringify(expected) ? trends : undefined;
+      },
+      WALL_CATCH_UP_MS + 60_000,
+      'the wall showing the 30 days of GET /api/summary/trends',
+    );
+    expect(bars.days[29]!.alarms_handled).toBeGreaterThanOrEqual(1);
 
     await expectNoOverflow();
     await page.screenshot({ path: artifactPath('wall-summary-3840x2160.png') });

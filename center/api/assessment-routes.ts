@@ -30,6 +30,13 @@ const LEVEL = Opt(
     "which rows are ranked: every city (with the 省直管县 the province commands), every county, or every enterprise registered in the scope; absent: the scope's child units",
   ),
 );
+/** The ranking also scores lower platforms; a 通报 of platforms is not written yet, so circulars keep LEVEL. */
+const RANKING_LEVEL = Opt(
+  OneOf(
+    ['city', 'county', 'enterprise', 'platform'],
+    "which rows are ranked: every city (with the 省直管县 the province commands), every county, every enterprise registered in the scope, or every JT/T 809 lower platform a unit of the scope supervises (scored on the figures a platform has); absent: the scope's child units",
+  ),
+);
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const ITEMS_DEFAULT = 1_000;
 const ITEMS_MAX = 10_000;
@@ -133,7 +140,7 @@ function registerRankingRoutes(api: Api, deps: { rankings: Rankings; circulars: 
       summary:
         "Weighted 100-point scores of the caller's units (or cities, counties, enterprises) for Beijing calendar days from…to, each with every indicator's contribution, ranked best first, and the red and black lists (红黑榜) with the rule and figures that put each name there. Weights and rules: configuration assessment_scoring; formula: docs/assessment.md",
       roles: ASSESSMENT_ROLES,
-      query: Body({ from: PERIOD_QUERY.from, to: PERIOD_QUERY.to, level: LEVEL, unit: PERIOD_QUERY.unit }),
+      query: Body({ from: PERIOD_QUERY.from, to: PERIOD_QUERY.to, level: RANKING_LEVEL, unit: PERIOD_QUERY.unit }),
       returns:
         'AssessmentRanking: {scope, period, level, generated_at, parameters, scoring: {weights, overspeed_zero_at, red, black, config_version}, indicators, totals: ScoredUnit, units: [ScoredUnit: AssessmentUnit & {score, rank, contributions: [{indicator, weight, effective_weight, attainment, points}], lists}], red: [ListEntry], black: [ListEntry], actions: ["generate_circular"?]}',
       responses: { '404': 'unit is not one the caller sees' },

@@ -46,6 +46,31 @@ export interface AssessmentsDeps {
   rollups?: Pick<AssessmentRollups, 'storedDays'>;
 }
 
+/**
+ * The unit assessed and what its figures cover: its command subtree, plus the 省直管县 it views when it is the
+ * caller's own unit. Another city's unit answers like an unknown one: its existence is not disclosed. Every read
+ * built on the assessment's scope (the reports too) starts here.
+ */
+export function assessedScope(
+  org: OrgDirectory,
+  principal: Principal,
+  unit: string | undefined,
+): { scope: string; area: string[] } {
+  const scope = unit ?? principal.orgCode;
+  if (org.get(scope) === undefined || !org.sees(principal.orgCode, scope))
+    throw new HttpError(404, 'not_found', `unit ${scope} is not in your scope`);
+  return { scope, area: scope === principal.orgCode ? org.viewSubtree(scope) : org.subtree(scope) };
+}
+
+/**
+ * The rows listed without a level: the scope's children, and the 省直管县 the caller views when the scope is the
+ * caller's own unit (each row covers its command subtree).
+ */
+export function childRows(org: OrgDirectory, caller: string, scope: string): OrgUnit[] {
+  const viewed = scope === caller ? org.viewedBy(caller).map((code) => org.get(code)!) : [];
+  return [...org.childrenOf(scope), ...viewed];
+}
+
 export class Assessments {
   constructor(
     private readonly deps: AssessmentsDeps,
@@ -79,15 +104,16 @@ export class Assessments {
   }
 
   /**
-   * The unit assessed and what its figures cover: its command subtree, plus the 省直管县 it views when it is the
-   * caller's own unit. Another city's unit answers like an unknown one: its existence is not disclosed.
+   * The thresholds in force and the days of [startsAt, endsAt) stored as aggregates with them (undefined without
+   * aggregates): what another reader of the vehicles' day facts (the reports) needs to read them as this one does.
    */
+  async dayFacts(startsAt: number, endsAt: number): Promise<{ options: VehicleFactOptions; days?: StoredDays }> {
+    const { options } = await this.thresholds();
+    return { options, days: await this.storedDays(startsAt, endsAt, options) };
+  }
+
   private scopeOf(principal: Principal, unit: string | undefined): { scope: string; area: string[] } {
-    const { org } = this.deps;
-    const scope = unit ?? principal.orgCode;
-    if (org.get(scope) === undefined || !org.sees(principal.orgCode, scope))
-      throw new HttpError(404, 'not_found', `unit ${scope} is not in your scope`);
-    return { scope, area: scope === principal.orgCode ? org.viewSubtree(scope) : org.subtree(scope) };
+    return assessedScope(this.deps.org, principal, unit);
   }
 
   /** The rows behind one figure of a unit (the scope's totals), at most `limit`. */
@@ -295,10 +321,7 @@ export class Assessments {
   private rowsOf(caller: string, scope: string, level: 'city' | 'county' | undefined): OrgUnit[] {
     const { org } = this.deps;
     const ownScope = scope === caller;
-    if (level === undefined) {
-      const viewed = ownScope ? org.viewedBy(caller).map((code) => org.get(code)!) : [];
-      return [...org.childrenOf(scope), ...viewed];
-    }
+    if (level === undefined) return childRows(org, caller, scope);
     const scopeUnit = org.get(scope)!;
     if (level === 'city' && scopeUnit.level === 'county')
       throw new HttpError(400, 'bad_field', `level: the unit ${scope} is a county, it holds no city`, {

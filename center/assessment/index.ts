@@ -1,6 +1,6 @@
 /** Assessment indicators (考核指标) per unit and period: the figures, their formulas and the XLSX export; weighted
  * scores, rankings, red and black lists, and the archived 通报 in PDF, DOCX and XLSX. */
-export { Assessments } from './assessments.js';
+export { assessedScope, Assessments, childRows } from './assessments.js';
 export type { AssessmentLevel, AssessmentQuery, AssessmentsDeps } from './assessments.js';
 export { assessmentXlsx, figureHeaders } from './assessment-xlsx.js';
 export { CIRCULAR_FORMATS, CIRCULAR_TYPES, Circulars } from './circulars.js';
@@ -16,4 +16,4 @@ export { PLATFORM_ROSTER_DAYS, VEHICLE_FACT_DEFAULTS, vehicleFactsSql } from './
 export type { StoredDays, VehicleFactOptions } from './vehicle-facts.js';
 export { ASSESSMENT_ROLLUP_DEFAULTS, AssessmentRollups, parametersText, supersededGenerationsSql } from './rollups.js';
 export type { AssessmentRollupOptions, AssessmentRollupsDeps, RollupPass, RollupReason } from './rollups.js';
-export { dayNumberOf, dayStartOf, vehicleDaysSql } from './vehicle-days.js';
+export { dayNumberOf, dayStartOf, literal, periodDaysSql, vehicleDaysSql } from './vehicle-days.js';

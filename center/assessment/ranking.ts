@@ -42,7 +42,8 @@ export class Rankings {
       units,
       red,
       black,
-      actions: CIRCULAR_ROLES.includes(principal.role) ? ['generate_circular'] : [],
+      // A 通报 of lower platforms is not written yet: their ranking offers none.
+      actions: CIRCULAR_ROLES.includes(principal.role) && query.level !== 'platform' ? ['generate_circular'] : [],
     };
   }
 }

@@ -9,7 +9,7 @@ export interface AssessmentMessages {
   from: string;
   to: string;
   rows: string;
-  levels: { children: string; county: string; enterprise: string };
+  levels: { children: string; county: string; enterprise: string; platform: string };
   show: string;
   exportXlsx: string;
   unit: string;
@@ -55,7 +55,7 @@ const zh: AssessmentMessages = {
   from: '自',
   to: '至',
   rows: '列出',
-  levels: { children: '下级单位', county: '全部县区', enterprise: '企业' },
+  levels: { children: '下级单位', county: '全部县区', enterprise: '企业', platform: '下级平台' },
   show: '查询',
   exportXlsx: '导出 Excel',
   unit: '单位',
@@ -102,7 +102,7 @@ const en: AssessmentMessages = {
   from: 'From',
   to: 'to',
   rows: 'Rows',
-  levels: { children: 'Units below', county: 'All counties', enterprise: 'Enterprises' },
+  levels: { children: 'Units below', county: 'All counties', enterprise: 'Enterprises', platform: 'Lower platforms' },
   show: 'Show',
   exportXlsx: 'Export Excel',
   unit: 'Unit',

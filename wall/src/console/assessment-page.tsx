@@ -17,7 +17,7 @@ import { errorSentence } from './error-text.js';
 import { useWorkspace } from './workspace-context.js';
 
 type Preset = 'this_month' | 'last_month' | 'last_7_days' | 'custom';
-type Level = 'children' | 'county' | 'enterprise';
+type Level = 'children' | 'county' | 'enterprise' | 'platform';
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
@@ -229,7 +229,7 @@ function ListsPanel({ a, report }: { a: AssessmentMessages; report: AssessmentRa
       ) : (
         <ul>
           {entries.map((e) => (
-            <li key={`${e.org_code}/${e.enterprise_id ?? ''}`} data-org-code={e.org_code}>
+            <li key={`${e.org_code}/${e.enterprise_id ?? ''}/${e.name}`} data-org-code={e.org_code}>
               <strong>{a.listEntry(e.name, e.rank, scoreText(e.score, a.noData))}</strong>
               <span className="console-dim">{e.reasons.map((r) => r.text).join('；')}</span>
             </li>
@@ -324,7 +324,7 @@ function AssessmentTable({
           />
           {units.map((u) => (
             <UnitRow
-              key={`${u.org_code}/${u.enterprise_id ?? ''}`}
+              key={`${u.org_code}/${u.enterprise_id ?? ''}/${u.access_code ?? ''}`}
               a={a}
               unit={u}
               indicators={report.indicators}
@@ -363,6 +363,7 @@ function UnitRow({
       data-testid={testId}
       data-org-code={unit.org_code}
       data-enterprise-id={unit.enterprise_id ?? ''}
+      data-access-code={unit.access_code ?? ''}
       data-list={list?.list ?? ''}
     >
       <td data-rank={unit.rank ?? ''}>{unit.rank ?? a.noData}</td>

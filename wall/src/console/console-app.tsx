@@ -27,6 +27,8 @@ import { DutyPage } from './duty-page.js';
 import { errorSentence } from './error-text.js';
 import { JT809_MESSAGES } from './jt809-messages.js';
 import { Jt809Page } from './jt809-page.js';
+import { REPORT_MESSAGES } from './report-messages.js';
+import { ReportPage } from './report-page.js';
 import { useAttention } from './use-attention.js';
 import { VehiclePage } from './vehicle-page.js';
 import { WorkOrdersPage } from './work-orders-page.js';
@@ -40,7 +42,8 @@ import { UploadsPage } from './uploads-page.js';
 const FEED_REFRESH_COALESCE_MS = 300;
 const FEED_TRIGGERS: ReadonlySet<string> = new Set(['alarm', 'alarm_state', 'work_order']);
 
-type Tab = 'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones' | 'jt809' | 'assessment' | 'credit' | 'uploads';
+type Tab =
+  'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones' | 'jt809' | 'assessment' | 'reports' | 'credit' | 'uploads';
 /**
  * Zones: everyone on staff sees them; only those the server lets update the rules may change them. The JT/T 809
  * page's lists and steps are each the server's to allow (JT809_READERS/STAFF).
@@ -53,6 +56,7 @@ const STAFF_TABS: readonly Tab[] = [
   'zones',
   'jt809',
   'assessment',
+  'reports',
   'credit',
   'uploads',
 ];
@@ -253,11 +257,13 @@ function WorkspaceBody({
               ? JT809_MESSAGES[ws.lang].tab
               : t === 'assessment'
                 ? ASSESSMENT_MESSAGES[ws.lang].tab
-                : t === 'credit'
-                  ? CREDIT_MESSAGES[ws.lang].tab
-                  : t === 'uploads'
-                    ? UPLOAD_MESSAGES[ws.lang].tab
-                    : m.tabs.vehicle;
+                : t === 'reports'
+                  ? REPORT_MESSAGES[ws.lang].tab
+                  : t === 'credit'
+                    ? CREDIT_MESSAGES[ws.lang].tab
+                    : t === 'uploads'
+                      ? UPLOAD_MESSAGES[ws.lang].tab
+                      : m.tabs.vehicle;
   return (
     <div className="console" data-testid="console" data-role={session.user.role}>
       <header className="console-header">
@@ -352,6 +358,7 @@ function WorkspaceBody({
         {tab === 'zones' && !enterprise ? <ZonesPage geo={geo} /> : null}
         {tab === 'jt809' && !enterprise ? <Jt809Page refreshNo={refreshNo} /> : null}
         {tab === 'assessment' && !enterprise ? <AssessmentPage /> : null}
+        {tab === 'reports' && !enterprise ? <ReportPage /> : null}
         {tab === 'credit' ? <CreditPage /> : null}
         {tab === 'uploads' ? <UploadsPage /> : null}
       </main>

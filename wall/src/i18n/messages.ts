@@ -29,6 +29,8 @@ export interface Messages {
   rankingView: string;
   trendTitle: string;
   trendDaysNote: string;
+  /** Names the green bars inside the days' bars: the alarms handled so far. */
+  trendHandledNote: string;
   trendWeek: (received: string, perDay: string, before: string) => string;
   trendMonth: (received: string, rate: string) => string;
   trendLastMonth: (received: string, rate: string) => string;
@@ -109,6 +111,7 @@ const ZH: Messages = {
   rankingView: '省直管·只读',
   trendTitle: '近30日报警趋势',
   trendDaysNote: '起/日',
+  trendHandledNote: '绿：已处置',
   trendWeek: (received, perDay, before) => `近7日 ${received} 起 · 日均 ${perDay}（前7日 ${before}）`,
   trendMonth: (received, rate) => `本月 ${received} 起 · 处置率 ${rate}`,
   trendLastMonth: (received, rate) => `上月同期 ${received} 起 · ${rate}`,
@@ -196,6 +199,7 @@ const EN: Messages = {
   rankingView: 'direct · view',
   trendTitle: 'Alarms, last 30 days',
   trendDaysNote: 'per day',
+  trendHandledNote: 'green: handled',
   trendWeek: (received, perDay, before) => `Last 7 days ${received} · ${perDay}/day (7 days before: ${before})`,
   trendMonth: (received, rate) => `This month ${received} · ${rate} handled`,
   trendLastMonth: (received, rate) => `Same days last month ${received} · ${rate}`,
