@@ -15,7 +15,7 @@ import { seedOrgUnits } from '../center/index.js';
 import { ALARMS, REPORT_FIGURE_IDS, TELEMETRY, tsvEncoderFor, VEHICLES, type TableSpec } from '../schema/index.js';
 import type { ReportAnswer } from '../schema/reports.js';
 import { openAnalytics, openOperational, type Analytics } from '../store/index.js';
-import { launchBrowser, type TestBrowser } from './support/browser.js';
+import { launchBrowser, shootForDocs, type TestBrowser } from './support/browser.js';
 import { api, createPerson, openConsole, type Person } from './support/console-scenario.js';
 import { startVigil, type VigilProcess } from './support/vigil-process.js';
 
@@ -190,18 +190,6 @@ async function checkEveryFigure(page: Page, person: Person): Promise<ReportAnswe
   return report;
 }
 
-/** The page at both sizes the docs show, into docs/screenshots/; back at 1920×1080 after. */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const size of [
-    { width: 1920, height: 1080 },
-    { width: 3840, height: 2160 },
-  ]) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: path.join('docs', 'screenshots', `${name}-${size.width}x${size.height}.png`) });
-  }
-  await page.setViewportSize({ width: 1920, height: 1080 });
-}
-
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-report-page-'));
   await seed(dataDir);
@@ -233,7 +221,7 @@ describe('console: reports (报表)', () => {
     expect(lines[0]).toBe('410000');
     expect(lines).toContain('410100');
     await page.selectOption('[data-testid="report-figure"]', 'alarms_raised');
-    await shoot(page, 'console-reports');
+    await shootForDocs(page, 'console-reports');
 
     // Daily, by vehicle class: the classes of the seeded vehicles.
     await page.selectOption('[data-testid="report-interval"]', 'day');
@@ -246,7 +234,7 @@ describe('console: reports (报表)', () => {
     const daily = await checkEveryFigure(page, leader);
     expect(daily.totals.series.length).toBeGreaterThanOrEqual(28);
     await page.selectOption('[data-testid="report-figure"]', 'online_vehicles');
-    await shoot(page, 'console-reports-daily');
+    await shootForDocs(page, 'console-reports-daily');
     await page.close();
   });
 
