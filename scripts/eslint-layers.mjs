@@ -19,8 +19,16 @@ export const LAYERS = {
   fixtures: ['schema'],
 };
 
-/** The schema modules the browser app may import as values: dependency-free codecs and names shared with the hub. */
-export const WALL_VALUE_MODULES = ['schema/feed-frame.ts', 'schema/feed-table-frame.ts', 'schema/rule-names.ts'];
+/**
+ * The schema modules the browser app may import as values: dependency-free codecs, names and lists shared with the
+ * server (the feed's frames, the rules' names, the reports' intervals and groupings).
+ */
+export const WALL_VALUE_MODULES = [
+  'schema/feed-frame.ts',
+  'schema/feed-table-frame.ts',
+  'schema/rule-names.ts',
+  'schema/reports.ts',
+];
 
 const OURS = new Set([...Object.keys(LAYERS), 'cli', 'bench', 'tests']);
 
