@@ -9,6 +9,7 @@
  * docs/assessment.md.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { DayRangeInputs } from './day-range-inputs.js';
 import type { AssessmentFigure, AssessmentIndicator, AssessmentIndicatorId } from '../../../schema/assessment.js';
 import type { AssessmentRanking, CircularRecord, ListEntry, ScoredUnit } from '../../../schema/assessment-scores.js';
 import { ASSESSMENT_MESSAGES, type AssessmentMessages } from './assessment-messages.js';
@@ -158,26 +159,7 @@ export function AssessmentPage() {
             </select>
           </label>
           {preset === 'custom' ? (
-            <>
-              <label>
-                {a.from}
-                <input
-                  type="date"
-                  data-testid="assessment-from"
-                  value={custom.from}
-                  onChange={(e) => setCustom({ ...custom, from: e.target.value })}
-                />
-              </label>
-              <label>
-                {a.to}
-                <input
-                  type="date"
-                  data-testid="assessment-to"
-                  value={custom.to}
-                  onChange={(e) => setCustom({ ...custom, to: e.target.value })}
-                />
-              </label>
-            </>
+            <DayRangeInputs labels={a} value={custom} onChange={setCustom} testIdPrefix="assessment" />
           ) : null}
           <label>
             {a.rows}

@@ -6,6 +6,7 @@
  * arranges them. Formulas: docs/reports.md.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { DayRangeInputs } from './day-range-inputs.js';
 import {
   REPORT_GROUPINGS,
   REPORT_INTERVALS,
@@ -112,24 +113,7 @@ export function ReportPage() {
             void load();
           }}
         >
-          <label>
-            {r.from}
-            <input
-              type="date"
-              data-testid="report-from"
-              value={days.from}
-              onChange={(e) => setDays({ ...days, from: e.target.value })}
-            />
-          </label>
-          <label>
-            {r.to}
-            <input
-              type="date"
-              data-testid="report-to"
-              value={days.to}
-              onChange={(e) => setDays({ ...days, to: e.target.value })}
-            />
-          </label>
+          <DayRangeInputs labels={r} value={days} onChange={setDays} testIdPrefix="report" />
           <label>
             {r.interval}
             <select
