@@ -9,24 +9,17 @@
  * docs/assessment.md.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { saveBlob } from './save-blob.js';
 import { DayRangeInputs } from './day-range-inputs.js';
 import type { AssessmentFigure, AssessmentIndicator, AssessmentIndicatorId } from '../../../schema/assessment.js';
 import type { AssessmentRanking, CircularRecord, ListEntry, ScoredUnit } from '../../../schema/assessment-scores.js';
 import { ASSESSMENT_MESSAGES, type AssessmentMessages } from './assessment-messages.js';
-import { chinaFullDateTime } from './console-time.js';
+import { chinaDay, chinaFullDateTime } from './console-time.js';
 import { errorSentence } from './error-text.js';
 import { useWorkspace } from './workspace-context.js';
 
 type Preset = 'this_month' | 'last_month' | 'last_7_days' | 'custom';
 type Level = 'children' | 'county' | 'enterprise' | 'platform';
-
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-const DAY_MS = 86_400_000;
-
-/** A Beijing calendar day, YYYY-MM-DD, `daysAgo` days before today's. */
-function chinaDay(nowMs: number, daysAgo = 0): string {
-  return new Date(nowMs + CHINA_OFFSET_MS - daysAgo * DAY_MS).toISOString().slice(0, 10);
-}
 
 /** The first and last day a preset covers, in Beijing calendar days. */
 export function presetDays(preset: Exclude<Preset, 'custom'>, nowMs: number): { from: string; to: string } {
@@ -56,16 +49,6 @@ function countText(value: number): string {
 /** The score as the page prints it: two decimals, as in the circular. */
 export function scoreText(score: number | null, none: string): string {
   return score === null ? none : score.toFixed(2);
-}
-
-/** Saves a file fetched with the token in the header (never in a URL) under `name`. */
-function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function AssessmentPage() {

@@ -77,6 +77,11 @@ export function parseChinaInput(value: string): number | null {
   return Number.isFinite(utc) ? utc - CHINA_OFFSET_MS : null;
 }
 
+/** A Beijing calendar day, YYYY-MM-DD, `daysAgo` days before the one holding `nowMs`. */
+export function chinaDay(nowMs: number, daysAgo = 0): string {
+  return new Date(nowMs + CHINA_OFFSET_MS - daysAgo * DAY_MS).toISOString().slice(0, 10);
+}
+
 /** Start of the China calendar day holding `epochMs`. */
 export function chinaDayStart(epochMs: number): number {
   return Math.floor((epochMs + CHINA_OFFSET_MS) / DAY_MS) * DAY_MS - CHINA_OFFSET_MS;

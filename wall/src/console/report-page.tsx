@@ -6,6 +6,8 @@
  * arranges them. Formulas: docs/reports.md.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { saveBlob } from './save-blob.js';
+import { chinaDay } from './console-time.js';
 import { DayRangeInputs } from './day-range-inputs.js';
 import {
   REPORT_GROUPINGS,
@@ -22,16 +24,9 @@ import { REPORT_MESSAGES, type ReportMessages } from './report-messages.js';
 import { useWorkspace } from './workspace-context.js';
 import './reports.css';
 
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-const DAY_MS = 86_400_000;
 /** Groups drawn in the chart beside the total, the largest by the figure first. */
 const CHART_GROUPS = 5;
 const CHART_COLOURS = ['#7fb3e6', '#f0b44c', '#6fcf97', '#e57373', '#ba68c8', '#4dd0e1'];
-
-/** A Beijing calendar day, YYYY-MM-DD, `daysAgo` days before today's. */
-function chinaDay(nowMs: number, daysAgo = 0): string {
-  return new Date(nowMs + CHINA_OFFSET_MS - daysAgo * DAY_MS).toISOString().slice(0, 10);
-}
 
 /** A figure as a report prints it: a whole number, or a percentage with one decimal; — where it has no value. */
 export function reportValueText(figure: ReportFigure, value: number | null, none: string): string {
@@ -50,16 +45,6 @@ export function reportChangeText(figure: ReportFigure, change: number | null, no
 /** An interval's column heading: the day, the week's Monday, or the month. */
 function intervalLabel(interval: ReportInterval, from: string): string {
   return interval === 'month' ? from.slice(0, 7) : from.slice(5);
-}
-
-/** Saves a file fetched with the token in the header (never in a URL) under `name`. */
-function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function ReportPage() {

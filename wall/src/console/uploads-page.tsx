@@ -7,6 +7,7 @@
  * Everything is the server's (`/api/uploads`, docs/sources/uploads.md); the page only arranges it.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { saveBlob } from './save-blob.js';
 import type { UploadAnswer, UploadDetail, UploadSummary } from '../../../schema/uploads.js';
 import { ApiError } from './console-api.js';
 import { chinaDateTime } from './console-time.js';
@@ -34,16 +35,6 @@ const BYTES_MAX_TEXT = '8 MiB';
 const ROWS_MAX = 5_000;
 /** Refused rows shown on the page; the report holds them all. */
 const ERRORS_SHOWN_MAX = 200;
-
-/** Saves a file fetched with the token in the header (never in a URL) under `name`. */
-function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function UploadsPage() {
   const ws = useWorkspace();
