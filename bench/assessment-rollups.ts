@@ -12,23 +12,13 @@
  * and rolling up. The raw path of a county or city is timed on `--raw-units` of each (it takes seconds a unit).
  * `--passes-only` stops after timing the rollup's passes (the first counts every month, the next ones only changes).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { divisions, HENAN_PROVINCE_CODE, Metrics, silentLogger, type AssessmentReport } from '../schema/index.js';
-import { openAnalytics, openOperational } from '../store/index.js';
-import { seedOrgUnits, type Principal } from '../center/index.js';
-import { OrgDirectory } from '../center/org/org-directory.js';
+import { HENAN_PROVINCE_CODE, Metrics, silentLogger, type AssessmentReport } from '../schema/index.js';
+import type { Principal } from '../center/index.js';
 import { AssessmentRollups, Assessments, type AssessmentQuery } from '../center/assessment/index.js';
-import {
-  ASSESSMENT_MONTH_ENTERPRISES,
-  ASSESSMENT_MONTH_PLATFORMS,
-  assessmentMonthDaySql,
-  assessmentMonthEnterprise,
-  assessmentMonthVehiclesSql,
-  type AssessmentMonthOptions,
-} from '../fixtures/generator/index.js';
+import { openAssessmentMonthStore } from './harness/assessment-month-store.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,59 +35,17 @@ const { values } = parseArgs({
     'passes-only': { type: 'boolean', default: false },
   },
 });
-const DAY_MS = 86_400_000;
-const days = Number(values.days);
-// November 2026 (30 days): the month the period asks for; "now" is noon on the day after it.
-const firstDayStartsAt = Date.UTC(2026, 10, 1) - 8 * 3_600_000;
-const now = firstDayStartsAt + days * DAY_MS + 12 * 3_600_000;
-const from = '2026-11-01';
-const to = new Date(firstDayStartsAt + (days - 1) * DAY_MS + 8 * 3_600_000).toISOString().slice(0, 10);
-const counties = divisions()
-  .filter((d) => d.level === 'county')
-  .map((d) => d.code);
-const month: AssessmentMonthOptions = {
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const { analytics, sql, org, dataDir, days, now, from, to, counties } = await openAssessmentMonthStore({
   vehicles: Number(values.vehicles),
-  firstDayStartsAt,
-  days,
-  counties,
+  days: Number(values.days),
   intervalSeconds: Number(values['interval-s']),
   driveMinutes: Number(values['drive-min']),
   seed: Number(values.seed),
-};
-
-const dataDir = values['data-dir'] ?? mkdtempSync(path.join(tmpdir(), 'vigil-assessment-bench-'));
-const analytics = await openAnalytics({ kind: 'embedded', dataDir });
-const sql = await openOperational({ kind: 'memory' });
-await seedOrgUnits(sql);
-for (let e = 0; e < ASSESSMENT_MONTH_ENTERPRISES; e++) {
-  const { id, org_code } = assessmentMonthEnterprise(e, counties);
-  await sql.query('INSERT INTO enterprises (id, name, org_code) VALUES ($1, $2, $3)', [id, `企业${e}`, org_code]);
-}
-for (const accessCode of ASSESSMENT_MONTH_PLATFORMS)
-  await sql.query(
-    `INSERT INTO jt809_platforms (access_code, user_id, password_hash, name, org_code) VALUES ($1, $1, 'bench', $2, $3)`,
-    [accessCode, `下级平台${accessCode}`, HENAN_PROVINCE_CODE],
-  );
-const org = await OrgDirectory.load(sql);
-const log = (line: string): void => {
-  process.stdout.write(`${line}\n`);
-};
-const count = async (table: string): Promise<number> =>
-  Number((await analytics.queryInternal(`SELECT count() FROM ${table}`)).rows[0]![0]);
-
-if ((await count('vehicles')) === 0) {
-  const started = performance.now();
-  await analytics.commandInternal(assessmentMonthVehiclesSql(month, now), { executionSecondsMax: 3600 });
-  for (let d = 0; d < days; d++) {
-    for (const statement of assessmentMonthDaySql(month, d))
-      await analytics.commandInternal(statement, { executionSecondsMax: 3600 });
-    log(`generated day ${d + 1}/${days} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-  }
-  log(
-    `generated ${await count('vehicles')} vehicles, ${await count('telemetry')} positions, ${await count('alarms')} alarm episodes, ` +
-      `${await count('ingest_rejects')} refused frames in ${((performance.now() - started) / 1000).toFixed(0)} s`,
-  );
-}
+  dataDir: values['data-dir'],
+  platforms: true,
+  log,
+});
 
 const rollups = new AssessmentRollups(
   { analytics, now: () => now, logger: silentLogger, metrics: new Metrics() },

@@ -8,23 +8,14 @@
  *
  *   npx tsx bench/reports.ts [--vehicles 2000] [--days 30] [--cases-per-day 2000] [--runs 3] [--data-dir /tmp/x --keep]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { divisions, Metrics, silentLogger } from '../schema/index.js';
-import { openAnalytics, openOperational } from '../store/index.js';
-import { seedOrgUnits, type Principal } from '../center/index.js';
-import { OrgDirectory } from '../center/org/org-directory.js';
+import { Metrics, silentLogger } from '../schema/index.js';
+import type { Principal } from '../center/index.js';
 import { AssessmentRollups, Assessments } from '../center/assessment/index.js';
 import { Reports, type ReportQuery } from '../center/reports/index.js';
-import {
-  ASSESSMENT_MONTH_ENTERPRISES,
-  assessmentMonthDaySql,
-  assessmentMonthEnterprise,
-  assessmentMonthVehiclesSql,
-  type AssessmentMonthOptions,
-} from '../fixtures/generator/index.js';
+import { openAssessmentMonthStore } from './harness/assessment-month-store.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,49 +27,17 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const DAY_MS = 86_400_000;
-const days = Number(values.days);
-const firstDayStartsAt = Date.UTC(2026, 10, 1) - 8 * 3_600_000;
-const now = firstDayStartsAt + days * DAY_MS + 12 * 3_600_000;
-const from = '2026-11-01';
-const to = new Date(firstDayStartsAt + (days - 1) * DAY_MS + 8 * 3_600_000).toISOString().slice(0, 10);
-const counties = divisions()
-  .filter((d) => d.level === 'county')
-  .map((d) => d.code);
-const month: AssessmentMonthOptions = {
-  vehicles: Number(values.vehicles),
-  firstDayStartsAt,
-  days,
-  counties,
-  intervalSeconds: 60,
-  driveMinutes: 480,
-  seed: 20261101,
-};
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
-
-const dataDir = values['data-dir'] ?? mkdtempSync(path.join(tmpdir(), 'vigil-reports-bench-'));
-const analytics = await openAnalytics({ kind: 'embedded', dataDir });
-const sql = await openOperational({ kind: 'memory' });
-await seedOrgUnits(sql);
-for (let e = 0; e < ASSESSMENT_MONTH_ENTERPRISES; e++) {
-  const { id, org_code } = assessmentMonthEnterprise(e, counties);
-  await sql.query('INSERT INTO enterprises (id, name, org_code) VALUES ($1, $2, $3)', [id, `企业${e}`, org_code]);
-}
-const org = await OrgDirectory.load(sql);
-const count = async (table: string): Promise<number> =>
-  Number((await analytics.queryInternal(`SELECT count() FROM ${table}`)).rows[0]![0]);
-
-if ((await count('vehicles')) === 0) {
-  const started = performance.now();
-  await analytics.commandInternal(assessmentMonthVehiclesSql(month, now), { executionSecondsMax: 3600 });
-  for (let d = 0; d < days; d++)
-    for (const statement of assessmentMonthDaySql(month, d))
-      await analytics.commandInternal(statement, { executionSecondsMax: 3600 });
-  log(
-    `generated ${await count('vehicles')} vehicles, ${await count('telemetry')} positions, ` +
-      `${await count('alarms')} alarm episodes in ${((performance.now() - started) / 1000).toFixed(0)} s`,
-  );
-}
+const { analytics, sql, org, dataDir, days, firstDayStartsAt, now, from, to, counties } =
+  await openAssessmentMonthStore({
+    vehicles: Number(values.vehicles),
+    days: Number(values.days),
+    intervalSeconds: 60,
+    driveMinutes: 480,
+    seed: 20261101,
+    dataDir: values['data-dir'],
+    log,
+  });
 // Alarm cases: every county, every day, in every state, with rules and enterprises cycling.
 {
   const started = performance.now();
