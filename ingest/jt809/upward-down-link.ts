@@ -13,9 +13,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Logger, Metrics } from '../../schema/index.js';
-import type { Jt809CipherKeys } from './cipher.js';
-import type { CrcVariant } from './crc.js';
-import { buildFrame, Jt809FrameSplitter, parseFrame, type Jt809Edition } from './frame.js';
+import { Jt809FrameSplitter, type Jt809Frame, type Parsed } from './frame.js';
 
 export const DOWN_LINK_MSG = {
   loginRequest: 0x9001,
@@ -55,11 +53,10 @@ export const UPWARD_DOWN_LINK_DEFAULTS: Omit<UpwardDownLinkOptions, 'host' | 'po
 
 /** What the server needs of the main link: its framing, the verify code of its login, where requests go. */
 export interface DownLinkOwner {
-  accessCode: number;
-  crc: CrcVariant;
-  keys: Jt809CipherKeys | null;
-  edition: Jt809Edition;
-  version: [number, number, number];
+  /** Reads a frame of the upper platform (the main link's CRC, cipher keys and edition). */
+  parse(raw: Buffer): Parsed<Jt809Frame>;
+  /** Writes a frame to the upper platform (the main link's access code, sequence, keys and edition). */
+  frame(msgId: number, body: Buffer): Buffer;
   /** The verify code of the main link's current login; undefined while it is not logged in. */
   verifyCode(): number | undefined;
   /** A request of the upper platform that came on the down link. */
@@ -84,7 +81,6 @@ export class UpwardDownLinkServer {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   private session: net.Socket | undefined;
-  private sn = 0;
   private listeningPort = 0;
 
   constructor(
@@ -171,12 +167,7 @@ export class UpwardDownLinkServer {
           this.bad(item.reason);
           continue;
         }
-        const parsed = parseFrame(item.raw, {
-          crc: this.owner.crc,
-          checksum: 'strict',
-          keysOf: () => this.owner.keys,
-          edition: this.owner.edition,
-        });
+        const parsed = this.owner.parse(item.raw);
         if (!parsed.ok) {
           this.bad(parsed.reason);
           continue;
@@ -194,7 +185,7 @@ export class UpwardDownLinkServer {
         }
         if (msgId === DOWN_LINK_MSG.keepAlive) this.write(socket, DOWN_LINK_MSG.keepAliveResponse, Buffer.alloc(0));
         else if (msgId === DOWN_LINK_MSG.logoutRequest) {
-          socket.end(this.frame(DOWN_LINK_MSG.logoutResponse, Buffer.alloc(0)));
+          socket.end(this.owner.frame(DOWN_LINK_MSG.logoutResponse, Buffer.alloc(0)));
           this.deps.logger.info('jt809 upward down link logged out by the upper platform');
         } else if (msgId === DOWN_LINK_MSG.disconnectNotice || msgId === DOWN_LINK_MSG.closeNotice)
           this.deps.logger.warn('jt809 upward down link notice from the upper platform', {
@@ -225,7 +216,7 @@ export class UpwardDownLinkServer {
         why: expected === undefined ? 'main link not logged in' : 'wrong verify code',
         peer: socket.remoteAddress ?? null,
       });
-      socket.end(this.frame(DOWN_LINK_MSG.loginResponse, Buffer.from([result])));
+      socket.end(this.owner.frame(DOWN_LINK_MSG.loginResponse, Buffer.from([result])));
       return false;
     }
     const previous = this.session;
@@ -248,21 +239,7 @@ export class UpwardDownLinkServer {
   }
 
   private write(socket: net.Socket, msgId: number, body: Buffer): void {
-    socket.write(this.frame(msgId, body));
-  }
-
-  private frame(msgId: number, body: Buffer): Buffer {
-    this.sn = (this.sn + 1) >>> 0;
-    const keys = this.owner.keys;
-    return buildFrame(body, {
-      sn: this.sn,
-      msgId,
-      accessCode: this.owner.accessCode,
-      crc: this.owner.crc,
-      edition: this.owner.edition,
-      version: this.owner.version,
-      cipher: keys ? { keys, encryptKey: (Math.random() * 0xffffffff) >>> 0 } : undefined,
-    });
+    socket.write(this.owner.frame(msgId, body));
   }
 
   private count(name: string, help: string) {

@@ -20,7 +20,15 @@ import net from 'node:net';
 import type { Logger, Metrics } from '../../schema/index.js';
 import type { Jt809CipherKeys } from './cipher.js';
 import type { CrcVariant } from './crc.js';
-import { buildFrame, DEFAULT_VERSION, Jt809FrameSplitter, parseFrame, type Jt809Edition } from './frame.js';
+import {
+  buildFrame,
+  DEFAULT_VERSION,
+  Jt809FrameSplitter,
+  parseFrame,
+  type Jt809Edition,
+  type Jt809Frame,
+  type Parsed,
+} from './frame.js';
 import { encodeLocation2019 } from './location-2019.js';
 import { decodeEnvelope, EXCHANGE, MSG, WARNING, type AlarmReport, type GnssData } from './messages.js';
 import { encodeCarInfo, STATIC_INFO, STATIC_MSG, type VehicleStaticInfo } from './static-info.js';
@@ -236,13 +244,9 @@ export class UpwardLink {
    * it are read as those of the main link. Call before `start()`.
    */
   useDownLink(create: (owner: DownLinkOwner) => UpwardDownLinkServer): UpwardDownLinkServer {
-    const o = this.options;
     this.downLink = create({
-      accessCode: o.accessCode,
-      crc: o.crc,
-      keys: o.keys,
-      edition: o.edition,
-      version: o.version,
+      parse: (raw) => this.parse(raw),
+      frame: (msgId, body) => this.frame(msgId, body),
       verifyCode: () => (this.stateNow === 'logged_in' ? this.verifyCodeNow : undefined),
       onRequest: (msgId, body) => this.onRequest(msgId, body),
     });
@@ -333,12 +337,7 @@ export class UpwardLink {
   }
 
   private onFrame(socket: net.Socket, raw: Buffer): void {
-    const parsed = parseFrame(raw, {
-      crc: this.options.crc,
-      checksum: 'strict',
-      keysOf: () => this.options.keys,
-      edition: this.options.edition,
-    });
+    const parsed = this.parse(raw);
     if (!parsed.ok) {
       this.counter('vigil_jt809_upward_bad_frames_total', 'Frames from the upper platform that did not parse').inc();
       return;
@@ -479,6 +478,17 @@ export class UpwardLink {
     this.socket?.write(this.frame(msgId, body));
   }
 
+  /** A frame of the upper platform, on either link: its CRC, cipher and edition are the main link's. */
+  private parse(raw: Buffer): Parsed<Jt809Frame> {
+    return parseFrame(raw, {
+      crc: this.options.crc,
+      checksum: 'strict',
+      keysOf: () => this.options.keys,
+      edition: this.options.edition,
+    });
+  }
+
+  /** A frame to the upper platform, on either link: one sequence, the main link's access code, keys and edition. */
   private frame(msgId: number, body: Buffer): Buffer {
     this.sn = (this.sn + 1) >>> 0;
     const keys = this.options.keys;
