@@ -65,6 +65,29 @@ export function unescape809(data: Buffer): Buffer {
   return Buffer.from(out);
 }
 
+/**
+ * Cuts a JT/T 809 byte stream into frames: what lies between a 0x5B and the next 0x5D, unescaped, its CRC checked
+ * (a bad one throws, naming `from`). Returns the push function of one connection.
+ */
+export function frames809(from: string): (chunk: Buffer) => Buffer[] {
+  let buffer = Buffer.alloc(0);
+  return (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    const frames: Buffer[] = [];
+    for (;;) {
+      const start = buffer.indexOf(0x5b);
+      const end = buffer.indexOf(0x5d, start + 1);
+      if (start < 0 || end < 0) break;
+      const data = unescape809(buffer.subarray(start + 1, end));
+      buffer = buffer.subarray(end + 1);
+      if (data.readUInt16BE(data.length - 2) !== crcCcittFalse(data.subarray(0, data.length - 2)))
+        throw new Error(`a frame with a bad CRC from ${from}`);
+      frames.push(data);
+    }
+    return frames;
+  };
+}
+
 export function frame809(
   msgId: number,
   body: Buffer,
@@ -237,7 +260,7 @@ export function alarmReportData(
 export class Jt809Client {
   private socket: net.Socket | undefined;
   private sn = 0;
-  private buffer = Buffer.alloc(0);
+  private readonly split = frames809('the platform');
   private readonly answers: Jt809Answer[] = [];
   private waiters: (() => void)[] = [];
   /** Resolves when the upper platform (or the client) closed the link. */
@@ -259,15 +282,7 @@ export class Jt809Client {
   }
 
   private onData(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const start = this.buffer.indexOf(0x5b);
-      const end = this.buffer.indexOf(0x5d, start + 1);
-      if (start < 0 || end < 0) break;
-      const data = unescape809(this.buffer.subarray(start + 1, end));
-      this.buffer = this.buffer.subarray(end + 1);
-      const crc = data.readUInt16BE(data.length - 2);
-      if (crc !== crcCcittFalse(data.subarray(0, data.length - 2))) throw new Error('answer with a bad CRC');
+    for (const data of this.split(chunk)) {
       const edition2019 = this.options.edition === 2019;
       this.answers.push({
         msgId: data.readUInt16BE(8),

@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { crcCcittFalse, frame809, unescape809 } from './jt809-client.js';
+import { frame809, frames809 } from './jt809-client.js';
 
 export interface DownLinkFrame {
   msgId: number;
@@ -57,17 +57,9 @@ export class Jt809DownLink {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
-    let buffer = Buffer.alloc(0);
+    const split = frames809('the upper platform on the sub link');
     socket.on('data', (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      for (;;) {
-        const start = buffer.indexOf(0x5b);
-        const end = buffer.indexOf(0x5d, start + 1);
-        if (start < 0 || end < 0) break;
-        const data = unescape809(buffer.subarray(start + 1, end));
-        buffer = buffer.subarray(end + 1);
-        if (data.readUInt16BE(data.length - 2) !== crcCcittFalse(data.subarray(0, data.length - 2)))
-          throw new Error('sub-link frame with a bad CRC');
+      for (const data of split(chunk)) {
         const frame = {
           msgId: data.readUInt16BE(8),
           body: Buffer.from(data.subarray(this.edition === 2019 ? 30 : 22, data.length - 2)),

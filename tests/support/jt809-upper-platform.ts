@@ -7,7 +7,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
-import { cipherBytes, crcCcittFalse, frame809, unescape809 } from './jt809-client.js';
+import { cipherBytes, frame809, frames809 } from './jt809-client.js';
 
 export interface UpperMessage {
   msgId: number;
@@ -79,17 +79,9 @@ export class UpperPlatform {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
-    let buffer = Buffer.alloc(0);
+    const split = frames809('the lower platform');
     socket.on('data', (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      for (;;) {
-        const start = buffer.indexOf(0x5b);
-        const end = buffer.indexOf(0x5d, start + 1);
-        if (start < 0 || end < 0) break;
-        const data = unescape809(buffer.subarray(start + 1, end));
-        buffer = buffer.subarray(end + 1);
-        if (data.readUInt16BE(data.length - 2) !== crcCcittFalse(data.subarray(0, data.length - 2)))
-          throw new Error('a frame with a bad CRC from the lower platform');
+      for (const data of split(chunk)) {
         const encrypted = data[17] === 1;
         const edition2019 = this.options.edition === 2019;
         let body = data.subarray(edition2019 ? 30 : 22, data.length - 2);
@@ -161,15 +153,9 @@ export class UpperDownLinkClient {
   ) {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('error', () => undefined);
-    let buffer = Buffer.alloc(0);
+    const split = frames809('the lower platform on the down link');
     socket.on('data', (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      for (;;) {
-        const start = buffer.indexOf(0x5b);
-        const end = buffer.indexOf(0x5d, start + 1);
-        if (start < 0 || end < 0) break;
-        const data = unescape809(buffer.subarray(start + 1, end));
-        buffer = buffer.subarray(end + 1);
+      for (const data of split(chunk)) {
         let body = data.subarray(22, data.length - 2);
         if (data[17] === 1 && keys) body = cipherBytes(body, data.readUInt32BE(18), keys);
         this.frames.push({ msgId: data.readUInt16BE(8), body });
