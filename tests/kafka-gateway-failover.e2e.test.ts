@@ -194,8 +194,8 @@ describe('a gateway killed while terminals report (vigil start --role gateway, t
     const alarm = await overspeedRows(centre, SPEEDER);
     expect(alarm.alarmIds).toBe(1);
     // No version stored twice (among the rows not yet replaced by a newer one).
-    expect(alarm.rows).toBe(alarm.versions);
-    for (const phone of PHONES.slice(1)) expect((await overspeedRows(centre, phone)).rows).toBe(0);
+    expect(alarm.duplicates).toBe(0);
+    for (const phone of PHONES.slice(1)) expect((await overspeedRows(centre, phone)).alarmIds).toBe(0);
 
     // What the stream worker raised: opened once and closed once, each version sent once, all under one id (one
     // terminal's alarms are on one partition, in the order sent).
@@ -227,7 +227,7 @@ describe('a gateway killed while terminals report (vigil start --role gateway, t
           fixes_in_kafka: fixesInKafka,
           speeder_moved_at_fix: outcomes[0].reconnectedAtFix[0],
           alarm_versions_sent: sent.length,
-          alarm_rows_before_merge: alarm.rows,
+          alarm_version_stored: alarm.version,
           duplicates_skipped: duplicatesSkipped,
           rows_final: Number(final[0][0]),
         },

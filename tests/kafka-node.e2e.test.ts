@@ -163,11 +163,11 @@ describe('a node on Kafka (vigil start --kafka-brokers)', () => {
     for (const phone of STEADY) await report(vigil, phone, steady(t0, 5));
     await expectEveryFixOnce(vigil);
     await eventually(
-      async () => ((await overspeedRows(vigil!, SPEEDER)).rows > 0 ? true : undefined),
+      async () => ((await overspeedRows(vigil!, SPEEDER)).alarmIds > 0 ? true : undefined),
       30_000,
       'the overspeed alarm stored',
     );
-    expect(await overspeedRows(vigil, SPEEDER)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
+    expect(await overspeedRows(vigil, SPEEDER)).toEqual({ alarmIds: 1, version: 1, closed: false, duplicates: 0 });
 
     // A clean stop: sinks and rules commit what they did before the log closes.
     expect(await vigil.stop()).toBe(0);
@@ -184,12 +184,12 @@ describe('a node on Kafka (vigil start --kafka-brokers)', () => {
     const closed = await eventually(
       async () => {
         const s = await overspeedRows(vigil!, SPEEDER);
-        return s.rows > 1 ? s : undefined;
+        return s.closed ? s : undefined;
       },
       30_000,
       'the overspeed alarm closed',
     );
-    expect(closed).toEqual({ alarmIds: 1, rows: 2, versions: 2 });
+    expect(closed).toEqual({ alarmIds: 1, version: 2, closed: true, duplicates: 0 });
 
     // A steady vehicle speeds just before the crash: its alarm is stored, the rules' offsets are not committed.
     await report(vigil, STEADY[0], [
@@ -197,7 +197,7 @@ describe('a node on Kafka (vigil start --kafka-brokers)', () => {
       { speedKmh: 130, time: t0 + 41_000 },
     ]);
     await eventually(
-      async () => ((await overspeedRows(vigil!, STEADY[0])).rows > 0 ? true : undefined),
+      async () => ((await overspeedRows(vigil!, STEADY[0])).alarmIds > 0 ? true : undefined),
       30_000,
       "the second vehicle's alarm stored",
     );
@@ -209,9 +209,9 @@ describe('a node on Kafka (vigil start --kafka-brokers)', () => {
     await report(vigil, STEADY[1], steady(t0 + 60_000, 3));
     await expectEveryFixOnce(vigil);
     await sinksCommitted(vigil);
-    expect(await overspeedRows(vigil, SPEEDER)).toEqual({ alarmIds: 1, rows: 2, versions: 2 });
-    expect(await overspeedRows(vigil, STEADY[0])).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
-    expect(await overspeedRows(vigil, STEADY[1])).toEqual({ alarmIds: 0, rows: 0, versions: 0 });
+    expect(await overspeedRows(vigil, SPEEDER)).toEqual({ alarmIds: 1, version: 2, closed: true, duplicates: 0 });
+    expect(await overspeedRows(vigil, STEADY[0])).toEqual({ alarmIds: 1, version: 1, closed: false, duplicates: 0 });
+    expect(await overspeedRows(vigil, STEADY[1])).toEqual({ alarmIds: 0, version: 0, closed: false, duplicates: 0 });
 
     // The alarms topic itself holds each version once: the re-evaluation after the crash sent none again.
     const sent = await alarmsInTopic();

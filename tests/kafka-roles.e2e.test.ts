@@ -114,12 +114,12 @@ describe('a gateway, a stream worker and a centre as separate processes (vigil s
 
     // The stream worker raised the alarm; the centre stored it once and showed it on its feed and its queue.
     await eventually(
-      async () => ((await overspeedRows(centre, SPEEDER)).rows > 0 ? true : undefined),
+      async () => ((await overspeedRows(centre, SPEEDER)).alarmIds > 0 ? true : undefined),
       60_000,
       'the overspeed alarm in the centre',
     );
-    expect(await overspeedRows(centre, SPEEDER)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
-    for (const phone of STEADY) expect((await overspeedRows(centre, phone)).rows).toBe(0);
+    expect(await overspeedRows(centre, SPEEDER)).toEqual({ alarmIds: 1, version: 1, closed: false, duplicates: 0 });
+    for (const phone of STEADY) expect((await overspeedRows(centre, phone)).alarmIds).toBe(0);
     const { rows: ids } = await centre.sql<[string]>(
       `SELECT alarm_id FROM alarms WHERE terminal_id = '${SPEEDER}' AND rule = 'overspeed'`,
     );
@@ -225,7 +225,7 @@ describe('a gateway, a stream worker and a centre as separate processes (vigil s
       `${all} fixes in the restarted centre's ClickHouse`,
     );
     expect(afterRestart).toEqual([all, all]);
-    expect(await overspeedRows(restarted, SPEEDER)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
+    expect(await overspeedRows(restarted, SPEEDER)).toEqual({ alarmIds: 1, version: 1, closed: false, duplicates: 0 });
     const restartedToken = await restarted.login();
     const queueAfter = (await (
       await fetch(`${restarted.baseUrl}/api/alarms?limit=500`, {

@@ -86,7 +86,7 @@ describe('the stream worker running the rules killed mid-episode (vigil start --
         Array.from({ length: 5 }, (_, i) => ({ speedKmh: 60, time: t0 + i * 1_000 })),
       );
     await eventually(
-      async () => ((await overspeedRows(centre, SPEEDER)).rows > 0 ? true : undefined),
+      async () => ((await overspeedRows(centre, SPEEDER)).alarmIds > 0 ? true : undefined),
       60_000,
       'the overspeed alarm opened by the first worker',
     );
@@ -111,24 +111,24 @@ describe('the stream worker running the rules killed mid-episode (vigil start --
     const closed = await eventually(
       async () => {
         const rows = await overspeedRows(centre, SPEEDER);
-        return rows.versions >= 2 ? rows : undefined;
+        return rows.closed ? rows : undefined;
       },
       90_000,
       'the overspeed alarm closed by the second worker',
     );
-    expect(closed).toEqual({ alarmIds: 1, rows: 2, versions: 2 });
+    expect(closed).toEqual({ alarmIds: 1, version: 2, closed: true, duplicates: 0 });
     const closedAfterKillMs = Math.round(performance.now() - killedAt);
     const { rows: ids } = await centre.sql<[string]>(
       `SELECT DISTINCT alarm_id FROM alarms WHERE terminal_id = '${SPEEDER}' AND rule = 'overspeed'`,
     );
     expect(ids).toEqual(opened);
     await eventually(
-      async () => ((await overspeedRows(centre, STEADY[0])).rows > 0 ? true : undefined),
+      async () => ((await overspeedRows(centre, STEADY[0])).alarmIds > 0 ? true : undefined),
       60_000,
       'the alarm raised after the kill',
     );
-    expect(await overspeedRows(centre, STEADY[0])).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
-    expect((await overspeedRows(centre, STEADY[1])).rows).toBe(0);
+    expect(await overspeedRows(centre, STEADY[0])).toEqual({ alarmIds: 1, version: 1, closed: false, duplicates: 0 });
+    expect((await overspeedRows(centre, STEADY[1])).alarmIds).toBe(0);
     // The worker that took over re-evaluated what the dead one had seen before it took new input.
     expect(await metricOf(second, 'vigil_rules_replayed_total')).toBeGreaterThanOrEqual(13);
 

@@ -88,8 +88,8 @@ describe('rules across kill -9', () => {
     // Start-up re-read the acknowledged fixes from ClickHouse: the rules evaluated them in this process.
     expect(first.replayed).toBeGreaterThanOrEqual(5);
     // What the replay raised was stored before the node said it was ready.
-    expect(await overspeedRows(vigil, PHONE_B)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
-    expect(await overspeedRows(vigil, PHONE_A)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
+    expect(await overspeedRows(vigil, PHONE_B)).toEqual({ alarmIds: 1, version: 1, closed: false, duplicates: 0 });
+    expect(await overspeedRows(vigil, PHONE_A)).toEqual({ alarmIds: 1, version: 1, closed: false, duplicates: 0 });
     const after = await feedClient(vigil);
 
     // A goes on speeding, then slows down: the episode the replay restored closes, under the same id.
@@ -102,12 +102,12 @@ describe('rules across kill -9', () => {
     const storedA = await eventually(
       async () => {
         const s = await overspeedRows(vigil!, PHONE_A);
-        return s.rows > 1 ? s : undefined;
+        return s.closed ? s : undefined;
       },
       15_000,
       "A's alarm closed",
     );
-    expect(storedA).toEqual({ alarmIds: 1, rows: 2, versions: 2 });
+    expect(storedA).toEqual({ alarmIds: 1, version: 2, closed: true, duplicates: 0 });
     const { rows: current } = await vigil.sql<[string, number, number, string | null]>(
       `SELECT terminal_id, version, late, toString(ended_at) FROM alarms_current WHERE terminal_id IN ('${PHONE_A}', '${PHONE_B}') ORDER BY terminal_id`,
     );
@@ -140,7 +140,7 @@ describe('rules across kill -9', () => {
     // close comes back with the same id and version, already stored.
     expect(second.replayed).toBeGreaterThanOrEqual(2);
     expect(await overspeedRows(vigil, PHONE_A)).toEqual(storedA);
-    expect(await overspeedRows(vigil, PHONE_B)).toEqual({ alarmIds: 1, rows: 1, versions: 1 });
+    expect(await overspeedRows(vigil, PHONE_B)).toEqual({ alarmIds: 1, version: 1, closed: false, duplicates: 0 });
     // The first heartbeat states how many alarm versions the hub has taken since it started: none.
     const heartbeat = await eventually(
       async () => again.messages.find((m) => m.type === 'heartbeat'),

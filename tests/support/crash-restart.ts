@@ -55,15 +55,24 @@ export async function metricOf(node: VigilProcess, name: string, labels = ''): P
   return line === undefined ? undefined : Number(line.split(' ').pop());
 }
 
-/** A terminal's overspeed alarms in ClickHouse: distinct ids, rows, and distinct (id, version) pairs. */
+/**
+ * A terminal's overspeed alarms as ClickHouse holds them: distinct ids, the newest version stored (0 when none),
+ * whether that version is closed, and how many (id, version) pairs are stored more than once.
+ *
+ * `alarms` is a ReplacingMergeTree on `alarm_id`: an insert holding versions 1 and 2 of one id stores version 2
+ * alone, and merges replace older versions later. So the rows say which version is the newest and whether a version
+ * was stored twice, never how many versions were raised (that is the alarms topic's, or the feed's, to say).
+ */
 export async function overspeedRows(
   node: VigilProcess,
   phone: string,
-): Promise<{ alarmIds: number; rows: number; versions: number }> {
-  const { rows } = await node.sql<[string, string, string]>(
-    `SELECT uniqExact(alarm_id), count(), uniqExact(alarm_id, version) FROM alarms WHERE terminal_id = '${phone}' AND rule = 'overspeed'`,
+): Promise<{ alarmIds: number; version: number; closed: boolean; duplicates: number }> {
+  const { rows } = await node.sql<[string, string, string, string]>(
+    `SELECT uniqExact(alarm_id), toString(max(version)), toString(argMax(isNotNull(ended_at), version)), ` +
+      `toString(count() - uniqExact(alarm_id, version)) FROM alarms WHERE terminal_id = '${phone}' AND rule = 'overspeed'`,
   );
-  return { alarmIds: Number(rows[0][0]), rows: Number(rows[0][1]), versions: Number(rows[0][2]) };
+  const [ids, version, closed, duplicates] = rows[0];
+  return { alarmIds: Number(ids), version: Number(version), closed: closed === '1', duplicates: Number(duplicates) };
 }
 
 /**
