@@ -3,9 +3,10 @@
  * header some terminals put in front of each audio payload, and the binary WebSocket message that carries one
  * audio packet to a browser. Pure functions: no I/O.
  *
- * The console decodes G.711 (A-law, μ-law) to PCM itself (wall/src/console/g711.ts): Media Source Extensions play
- * none of the G.7xx codings, and G.711 is one table lookup per byte, so the server forwards the bytes as they came
- * instead of re-encoding them.
+ * The console decodes G.711 (A-law, μ-law) and G.726 to PCM itself (wall/src/console/g711.ts, g726.ts): Media
+ * Source Extensions play none of the G.7xx codings, G.711 is one table lookup per byte and G.726 a few hundred
+ * integer operations per sample, so the server forwards the bytes as they came instead of re-encoding them (which
+ * would also cost it the bandwidth: PCM is 4–8 times G.726's).
  */
 import { PAYLOAD_TYPE } from './rtp-packet.js';
 
@@ -23,9 +24,9 @@ export const AUDIO_CODEC_NAMES: Readonly<Record<number, string>> = {
   [PAYLOAD_TYPE.aac]: 'AAC',
 };
 
-/** Payload types the console plays: G.711 A-law and μ-law, 8 kHz mono (JT/T 1078 table 12: 6 and 7). */
+/** Payload types the console plays, 8 kHz mono: G.711 A-law and μ-law, G.726 (JT/T 1078 table 12: 6, 7, 8). */
 export function audioPlayable(payloadType: number): boolean {
-  return payloadType === PAYLOAD_TYPE.g711a || payloadType === PAYLOAD_TYPE.g711u;
+  return payloadType === PAYLOAD_TYPE.g711a || payloadType === PAYLOAD_TYPE.g711u || payloadType === PAYLOAD_TYPE.g726;
 }
 
 export function audioCodecName(payloadType: number): string {
@@ -59,7 +60,7 @@ export const AUDIO_MESSAGE_HEADER_BYTES = 10;
  * The binary WebSocket message of one audio packet (big-endian):
  *
  *   0  kind          BYTE    0x01 audio
- *   1  payload type  BYTE    JT/T 1078 table 12: 6 G.711A, 7 G.711U
+ *   1  payload type  BYTE    JT/T 1078 table 12: 6 G.711A, 7 G.711U, 8 G.726
  *   2  timestamp     UINT64  the terminal's timestamp of the packet, ms (the clock its video frames use)
  *  10  audio         the coded bytes as the terminal sent them, HiSilicon header removed
  */

@@ -359,16 +359,21 @@ describe('audio for the viewers', () => {
     stream.onFrame(audioFrame(PAYLOAD_TYPE.g711a, g711));
     expect(listener.got.filter(Buffer.isBuffer)).toHaveLength(1);
     expect(dropped).toEqual(['audio_viewer_behind']);
-    // G.726 is announced as not playable, its bytes are counted, not sent; a viewer who joins is told at once.
+    // AAC is announced as not playable, its bytes are counted, not sent; a viewer who joins is told at once.
     listener.setBuffered(0);
-    stream.onFrame(audioFrame(PAYLOAD_TYPE.g726, g711));
-    expect(texts(listener.got).at(-1)).toMatchObject({ type: 'audio', codec: 'G.726', playable: false });
+    stream.onFrame(audioFrame(PAYLOAD_TYPE.aac, g711));
+    expect(texts(listener.got).at(-1)).toMatchObject({ type: 'audio', codec: 'AAC', playable: false });
     expect(listener.got.filter(Buffer.isBuffer)).toHaveLength(1);
     expect(dropped).toEqual(['audio_viewer_behind', 'audio_not_played']);
     const late = viewer(true);
     stream.addViewer(late.v);
-    expect(texts(late.got)).toContainEqual(expect.objectContaining({ type: 'audio', payload_type: 8 }));
+    expect(texts(late.got)).toContainEqual(expect.objectContaining({ type: 'audio', payload_type: 19 }));
     expect(sent).toEqual(['G.711A', 'G.711A']);
+    // G.726 is played by the console: announced as playable, its bytes sent as they came.
+    stream.onFrame(audioFrame(PAYLOAD_TYPE.g726, g711));
+    expect(texts(listener.got).at(-1)).toMatchObject({ type: 'audio', codec: 'G.726', playable: true });
+    expect(listener.got.filter(Buffer.isBuffer).at(-1)?.subarray(AUDIO_MESSAGE_HEADER_BYTES)).toEqual(g711);
+    expect(sent).toEqual(['G.711A', 'G.711A', 'G.726']);
   });
 });
 

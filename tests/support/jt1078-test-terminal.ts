@@ -105,16 +105,39 @@ export function toneG711(codec: 'alaw' | 'mulaw', hz: number, seconds: number): 
   );
 }
 
-/** A terminal's audio track: G.711 bytes looped, 8 bytes a millisecond. */
+/**
+ * G.726 of a sine tone at 8 kHz, `bits` per code (4: 32 kbit/s), encoded by ffmpeg; `packing` 'lsb' is RFC 3551's
+ * (ffmpeg's g726le), 'msb' the first code in the high bits (ffmpeg's g726).
+ */
+export function toneG726(hz: number, seconds: number, bits: 2 | 3 | 4 | 5, packing: 'lsb' | 'msb'): Buffer {
+  const format = packing === 'lsb' ? 'g726le' : 'g726';
+  return execFileSync(
+    FFMPEG,
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi'],
+      ...['-i', `sine=frequency=${hz}:sample_rate=8000:duration=${seconds}`],
+      ...['-ar', '8000', '-ac', '1', '-c:a', format, '-b:a', `${bits * 8}k`, '-f', format, '-'],
+    ],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+}
+
+/** A terminal's audio track: coded bytes looped, `bytesPerMs` a millisecond (8 for G.711, the default). */
 export interface AudioTrack {
-  payloadType: typeof PAYLOAD_TYPE.g711a | typeof PAYLOAD_TYPE.g711u;
+  payloadType: typeof PAYLOAD_TYPE.g711a | typeof PAYLOAD_TYPE.g711u | typeof PAYLOAD_TYPE.g726;
   data: Buffer;
+  bytesPerMs?: number;
   /** Put the 4-byte HiSilicon header (00 01 n 00) in front of each packet's audio, as some terminals do. */
   hisilicon?: boolean;
 }
 
-/** Bytes of G.711 in one audio packet: 20 ms at 8 kHz. */
-const AUDIO_PACKET_BYTES = 160;
+/** Milliseconds of sound in one audio packet. */
+const AUDIO_PACKET_MS = 20;
+
+/** Bytes of a track in one millisecond. */
+export function trackBytesPerMs(track: AudioTrack): number {
+  return track.bytesPerMs ?? 8;
+}
 
 /** The atomic audio packets of `ms` of a track from byte `offset`, each with the timestamp of its first sample. */
 export function audioPackets(
@@ -123,12 +146,12 @@ export function audioPackets(
   simBytes: SimBytes = 6,
 ): Buffer[] {
   const packets: Buffer[] = [];
-  for (let done = 0; done < at.ms * 8; done += AUDIO_PACKET_BYTES) {
-    const audio = Buffer.alloc(AUDIO_PACKET_BYTES);
-    for (let i = 0; i < AUDIO_PACKET_BYTES; i++) audio[i] = track.data[(at.offset + done + i) % track.data.length];
-    const payload = track.hisilicon
-      ? Buffer.concat([Buffer.from([0x00, 0x01, AUDIO_PACKET_BYTES / 2, 0x00]), audio])
-      : audio;
+  const perMs = trackBytesPerMs(track);
+  const packetBytes = AUDIO_PACKET_MS * perMs;
+  for (let done = 0; done < at.ms * perMs; done += packetBytes) {
+    const audio = Buffer.alloc(packetBytes);
+    for (let i = 0; i < packetBytes; i++) audio[i] = track.data[(at.offset + done + i) % track.data.length];
+    const payload = track.hisilicon ? Buffer.concat([Buffer.from([0x00, 0x01, packetBytes / 2, 0x00]), audio]) : audio;
     packets.push(
       encodeRtpPacket(
         {
@@ -139,7 +162,7 @@ export function audioPackets(
           channel: at.channel,
           dataType: DATA_TYPE.audio,
           subpackage: SUBPACKAGE.atomic,
-          timestampMs: at.timestampMs + done / 8,
+          timestampMs: at.timestampMs + done / perMs,
           lastIFrameIntervalMs: 0,
           lastFrameIntervalMs: 0,
           payload,
@@ -249,7 +272,7 @@ export class VideoSender {
           { sim: this.at.sim, channel: this.at.channel, sequence: 0, timestampMs, offset: audioOffset, ms: frameMs },
           this.at.simBytes,
         );
-        audioOffset += frameMs * 8;
+        audioOffset += frameMs * trackBytesPerMs(audio);
         packets.splice(1, 0, ...sound);
         packets.forEach((packet, i) => packet.writeUInt16BE((sequence + i) & 0xffff, 6));
       }

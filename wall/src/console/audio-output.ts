@@ -1,6 +1,6 @@
 /**
- * The sound of a camera stream through the Web Audio API: G.711 packets from the video socket, decoded to PCM
- * (g711.ts) and scheduled as AudioBufferSourceNodes on the context's clock, placed by the terminal's timestamps
+ * The sound of a camera stream through the Web Audio API: G.711 and G.726 packets from the video socket, decoded
+ * to PCM (g711.ts, g726.ts) and scheduled as AudioBufferSourceNodes on the context's clock, placed by the terminal's timestamps
  * behind a small jitter buffer. Packets that arrive late or far ahead (the terminal's clock drifting from the
  * sound card's, a stall) re-anchor the schedule: a click, never a growing delay. An AnalyserNode measures what
  * plays, for the player's level meter (and its data attributes, which the browser test reads).
@@ -8,6 +8,7 @@
  * Created on the officer's click (browsers start sound only after a user gesture); closed when muted.
  */
 import { decodeG711 } from './g711.js';
+import { G726Stream } from './g726-stream.js';
 
 /** Seconds of sound held ahead of the clock: absorbs network jitter; the sound trails the terminal by this. */
 const JITTER_S = 0.15;
@@ -32,6 +33,8 @@ export class AudioOutput {
   private anchor: { timestampMs: number; at: number } | undefined;
   private readonly time = new Float32Array(FFT_SIZE);
   private readonly spectrum: Float32Array<ArrayBuffer>;
+  /** G.726 keeps a decoder's state from packet to packet; made on the stream's first G.726 packet. */
+  private g726: G726Stream | undefined;
 
   constructor() {
     // An 8 kHz context plays G.711 as it is; a browser that refuses the rate resamples the 8 kHz buffers itself.
@@ -49,10 +52,20 @@ export class AudioOutput {
     void context.resume();
   }
 
-  /** One packet: payload type (6 or 7), the terminal's timestamp in ms, the G.711 bytes. */
+  /** One packet: payload type (6, 7 or 8), the terminal's timestamp in ms, the coded bytes. */
   play(payloadType: number, timestampMs: number, bytes: Uint8Array): void {
+    if (payloadType === G726Stream.PAYLOAD_TYPE) {
+      this.g726 ??= new G726Stream();
+      for (const decoded of this.g726.push(timestampMs, bytes)) this.schedule(decoded.timestampMs, decoded.samples);
+      return;
+    }
     const samples = decodeG711(payloadType, bytes);
-    if (samples === undefined || samples.length === 0) return;
+    if (samples !== undefined) this.schedule(timestampMs, samples);
+  }
+
+  /** 8 kHz samples that begin at the terminal's `timestampMs`, placed on the context's clock. */
+  private schedule(timestampMs: number, samples: Float32Array<ArrayBuffer>): void {
+    if (samples.length === 0) return;
     const now = this.context.currentTime;
     let at = this.anchor === undefined ? -1 : this.anchor.at + (timestampMs - this.anchor.timestampMs) / 1000;
     if (at < now || at > now + AHEAD_S_MAX) {

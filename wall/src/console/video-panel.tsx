@@ -68,7 +68,7 @@ export function VideoPanel({ terminalId, from, to }: { terminalId: string; from:
   };
 
   return (
-    <section className="video-panel" data-testid="video-panel">
+    <section className="video-panel" data-testid="video-panel" data-terminal={terminalId}>
       <h3>{m.video.title}</h3>
       <div className="console-row">
         <label>
