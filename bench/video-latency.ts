@@ -100,7 +100,7 @@ async function run(paced: boolean): Promise<void> {
         channel: 1,
         sequence,
         timestampMs: 1_000_000 + n * 40,
-        offset: n * 320,
+        offsetMs: n * 40,
         ms: 40,
       });
       sequence += sound.length;

@@ -14,7 +14,15 @@ import { locationBody } from '../cli/demo/location.js';
 import { artifactPath, launchBrowser, shootForDocs, type TestBrowser } from './support/browser.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 import { TestTerminal } from './support/jt808-test-terminal.js';
-import { accessUnits, testPatternH264, toneG711, toneG726, VideoAnswers } from './support/jt1078-test-terminal.js';
+import {
+  accessUnits,
+  adtsFrames,
+  testPatternH264,
+  toneAacAdts,
+  toneG711,
+  toneG726,
+  VideoAnswers,
+} from './support/jt1078-test-terminal.js';
 import { PAYLOAD_TYPE } from '../ingest/jt1078/index.js';
 
 const PHONE = '013912341078';
@@ -22,6 +30,9 @@ const PLATE = '豫A1078V';
 /** A second camera whose microphone sends G.726 at 32 kbit/s, first code in the high bits (ffmpeg's g726). */
 const PHONE_G726 = '013912341726';
 const PLATE_G726 = '豫A1726V';
+/** A third whose microphone sends AAC LC at 16 kHz in ADTS frames (1,024 samples: 64 ms each). */
+const PHONE_AAC = '013912340019';
+const PLATE_AAC = '豫A0019V';
 const OFFICER = {
   username: 'video.duty',
   password: 'camera lantern copper meadow',
@@ -38,6 +49,7 @@ let browser: TestBrowser;
 let page: Page;
 let video: VideoAnswers;
 let videoG726: VideoAnswers;
+let videoAac: VideoAnswers;
 
 beforeAll(async () => {
   const units = accessUnits(testPatternH264(PATTERN));
@@ -70,6 +82,15 @@ beforeAll(async () => {
     data: toneG726(TONE_HZ, 3, 4, 'msb'),
     bytesPerMs: 4,
   });
+  const third = await TestTerminal.connect(vigil.jt808Port, PHONE_AAC, 2013);
+  expect(await third.authenticate(await third.register(PLATE_AAC))).toBe(0);
+  const aac = toneAacAdts(TONE_HZ, 3, 16_000);
+  videoAac = new VideoAnswers(third, units, PATTERN.fps, [], {
+    payloadType: PAYLOAD_TYPE.aac,
+    data: aac,
+    frames: adtsFrames(aac),
+    frameMs: 64,
+  });
   // Speeding in Zhengzhou: an overspeed alarm the officer then looks at.
   const now = Date.now();
   for (const [i, speedKmh] of [50, 70, 131, 134, 66, 55].entries()) {
@@ -101,6 +122,7 @@ beforeAll(async () => {
 afterAll(async () => {
   video?.close();
   videoG726?.close();
+  videoAac?.close();
   await browser?.close();
   await vigil?.stop({ removeData: true });
 });
@@ -241,36 +263,40 @@ describe('video in the duty console', () => {
     expect(await player.getAttribute('data-audio-level')).toBeNull();
   });
 
-  it('plays G.726 sound, its rate and packing taken from the stream', async () => {
-    await page.fill('[data-testid="vehicle-search"]', PHONE_G726);
-    await page.keyboard.press('Enter');
-    const panel = page.locator(`[data-testid="video-panel"][data-terminal="${PHONE_G726}"]`);
-    await panel.waitFor({ timeout: 15_000 });
-    await panel.locator('[data-testid="video-channel"]').selectOption('1');
-    await panel.locator('[data-testid="video-live"]').click();
-    const player = panel.locator('[data-testid="video-player"]').last();
-    await playing(player, 25);
-    const sound = player.locator('[data-testid="video-sound"]');
-    await eventually(
-      async () => ((await player.getAttribute('data-sound')) === 'muted' ? true : undefined),
-      15_000,
-      'the sound control offered',
-    );
-    await expect(sound.getAttribute('title')).resolves.toBe('G.726');
-    await sound.click();
-    const heard = await eventually(
-      async () => {
-        const level = Number(await player.getAttribute('data-audio-level'));
-        const peak = Number(await player.getAttribute('data-audio-peak-hz'));
-        return level > -40 && Math.abs(peak - TONE_HZ) <= 8 ? { level, peak } : undefined;
-      },
-      20_000,
-      `a ${TONE_HZ} Hz tone heard from G.726`,
-    );
-    console.log(`G.726: heard ${heard.peak} Hz at ${heard.level} dBFS`);
-    await sound.click();
-    await player.locator('[data-testid="video-close"]').click();
-  });
+  for (const [phone, codec, how] of [
+    [PHONE_G726, 'G.726', 'its rate and packing taken from the stream'],
+    [PHONE_AAC, 'AAC', 'its ADTS frames decoded by the browser'],
+  ] as const)
+    it(`plays ${codec} sound, ${how}`, async () => {
+      await page.fill('[data-testid="vehicle-search"]', phone);
+      await page.keyboard.press('Enter');
+      const panel = page.locator(`[data-testid="video-panel"][data-terminal="${phone}"]`);
+      await panel.waitFor({ timeout: 15_000 });
+      await panel.locator('[data-testid="video-channel"]').selectOption('1');
+      await panel.locator('[data-testid="video-live"]').click();
+      const player = panel.locator('[data-testid="video-player"]').last();
+      await playing(player, 25);
+      const sound = player.locator('[data-testid="video-sound"]');
+      await eventually(
+        async () => ((await player.getAttribute('data-sound')) === 'muted' ? true : undefined),
+        15_000,
+        'the sound control offered',
+      );
+      await expect(sound.getAttribute('title')).resolves.toBe(codec);
+      await sound.click();
+      const heard = await eventually(
+        async () => {
+          const level = Number(await player.getAttribute('data-audio-level'));
+          const peak = Number(await player.getAttribute('data-audio-peak-hz'));
+          return level > -40 && Math.abs(peak - TONE_HZ) <= 8 ? { level, peak } : undefined;
+        },
+        20_000,
+        `a ${TONE_HZ} Hz tone heard from ${codec}`,
+      );
+      console.log(`${codec}: heard ${heard.peak} Hz at ${heard.level} dBFS`);
+      await sound.click();
+      await player.locator('[data-testid="video-close"]').click();
+    });
 
   it('plays the vehicle live beside its alarm', async () => {
     await page.click('[data-testid="tab-alarms"]');

@@ -24,9 +24,48 @@ export const AUDIO_CODEC_NAMES: Readonly<Record<number, string>> = {
   [PAYLOAD_TYPE.aac]: 'AAC',
 };
 
-/** Payload types the console plays, 8 kHz mono: G.711 A-law and μ-law, G.726 (JT/T 1078 table 12: 6, 7, 8). */
+/**
+ * Payload types the console plays (JT/T 1078 table 12): G.711 A-law and μ-law and G.726 (6, 7, 8; 8 kHz mono), and
+ * AAC (19) in ADTS frames, which the browser's Media Source Extensions take as they are (`audio/aac`).
+ */
 export function audioPlayable(payloadType: number): boolean {
-  return payloadType === PAYLOAD_TYPE.g711a || payloadType === PAYLOAD_TYPE.g711u || payloadType === PAYLOAD_TYPE.g726;
+  return (
+    payloadType === PAYLOAD_TYPE.g711a ||
+    payloadType === PAYLOAD_TYPE.g711u ||
+    payloadType === PAYLOAD_TYPE.g726 ||
+    payloadType === PAYLOAD_TYPE.aac
+  );
+}
+
+/** ISO/IEC 14496-3's sampling frequency index, the index into this table. */
+const ADTS_SAMPLE_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+
+export interface AdtsFrames {
+  sampleRate: number;
+  channels: number;
+}
+
+/**
+ * The sample rate and channels of a packet that is whole ADTS frames (ISO/IEC 14496-3 1.A.2: a 12-bit syncword,
+ * the frame's length in its header), or why it is not: raw AAC without its headers cannot be played without a
+ * decoder configuration the stream does not carry, and a cut frame would make the browser refuse the rest.
+ */
+export function adtsFrames(packet: Buffer): AdtsFrames | { refused: string } {
+  let first: AdtsFrames | undefined;
+  let at = 0;
+  while (at < packet.length) {
+    if (packet.length - at < 7) return { refused: `${packet.length - at} bytes after the last frame` };
+    if (packet[at] !== 0xff || (packet[at + 1] & 0xf6) !== 0xf0) return { refused: `no ADTS syncword at ${at}` };
+    const index = (packet[at + 2] >> 2) & 0x0f;
+    const rate = ADTS_SAMPLE_RATES[index];
+    const channels = ((packet[at + 2] & 0x01) << 2) | (packet[at + 3] >> 6);
+    const length = ((packet[at + 3] & 0x03) << 11) | (packet[at + 4] << 3) | (packet[at + 5] >> 5);
+    if (rate === undefined) return { refused: `sampling frequency index ${index}` };
+    if (length < 7 || at + length > packet.length) return { refused: `frame of ${length} bytes at ${at}` };
+    first ??= { sampleRate: rate, channels };
+    at += length;
+  }
+  return first ?? { refused: 'no frame' };
 }
 
 export function audioCodecName(payloadType: number): string {
@@ -60,7 +99,7 @@ export const AUDIO_MESSAGE_HEADER_BYTES = 10;
  * The binary WebSocket message of one audio packet (big-endian):
  *
  *   0  kind          BYTE    0x01 audio
- *   1  payload type  BYTE    JT/T 1078 table 12: 6 G.711A, 7 G.711U, 8 G.726
+ *   1  payload type  BYTE    JT/T 1078 table 12: 6 G.711A, 7 G.711U, 8 G.726, 19 AAC (whole ADTS frames)
  *   2  timestamp     UINT64  the terminal's timestamp of the packet, ms (the clock its video frames use)
  *  10  audio         the coded bytes as the terminal sent them, HiSilicon header removed
  */

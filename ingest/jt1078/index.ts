@@ -16,5 +16,11 @@ export type { MediaServerOptions } from './options.js';
 export type { MediaViewer, StreamKind, VideoControlMessage, VideoStream } from './video-stream.js';
 export { DATA_TYPE, PAYLOAD_TYPE, SUBPACKAGE, encodeRtpPacket, parseRtpPacket } from './rtp-packet.js';
 export type { RtpPacket, SimBytes } from './rtp-packet.js';
-export { AUDIO_MESSAGE_HEADER_BYTES, AUDIO_MESSAGE_KIND, audioMessage, stripHisiliconHeader } from './audio.js';
+export {
+  adtsFrames,
+  AUDIO_MESSAGE_HEADER_BYTES,
+  AUDIO_MESSAGE_KIND,
+  audioMessage,
+  stripHisiliconHeader,
+} from './audio.js';
 export { NAL_TYPE, nalType, parseSps, splitAnnexB } from './h264.js';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameAssembler } from './frame-assembler.js';
 import { initSegment, mediaSegment } from './fmp4.js';
 import { avcCodecString, avcDecoderConfiguration, parseSps, splitAnnexB } from './h264.js';
-import { AUDIO_MESSAGE_HEADER_BYTES, audioMessage, stripHisiliconHeader } from './audio.js';
+import { adtsFrames, AUDIO_MESSAGE_HEADER_BYTES, audioMessage, stripHisiliconHeader } from './audio.js';
 import { DATA_TYPE, encodeRtpPacket, parseRtpPacket, PAYLOAD_TYPE, SUBPACKAGE, type RtpPacket } from './rtp-packet.js';
 import { VideoStream, type MediaViewer } from './video-stream.js';
 import { ReorderWindow } from './udp-reorder.js';
@@ -304,6 +304,20 @@ describe('audio for the viewers', () => {
     expect(stripHisiliconHeader(g711)).toEqual(g711);
   });
 
+  it('reads ADTS frames: rate and channels of the first, whole frames only', () => {
+    // MPEG-4 AAC LC, no CRC, 16 kHz (index 8), mono, 9 bytes; then 44.1 kHz (index 4) stereo, 8 bytes.
+    const first = hex(['FF F1 60 40 01 3F FC', '21 00']);
+    const second = hex(['FF F1 50 80 01 1F FC', '21']);
+    expect(adtsFrames(first)).toEqual({ sampleRate: 16000, channels: 1 });
+    expect(adtsFrames(second)).toEqual({ sampleRate: 44100, channels: 2 });
+    expect(adtsFrames(Buffer.concat([first, second]))).toEqual({ sampleRate: 16000, channels: 1 });
+    expect(adtsFrames(first.subarray(0, 8))).toEqual({ refused: 'frame of 9 bytes at 0' });
+    expect(adtsFrames(Buffer.concat([first, hex(['FF F1'])]))).toEqual({ refused: '2 bytes after the last frame' });
+    expect(adtsFrames(hex(['FF FB 60 40 01 3F FC', '21 00']))).toEqual({ refused: 'no ADTS syncword at 0' });
+    expect(adtsFrames(hex(['FF F1 7C 40 01 3F FC', '21 00']))).toEqual({ refused: 'sampling frequency index 15' });
+    expect(adtsFrames(Buffer.alloc(0))).toEqual({ refused: 'no frame' });
+  });
+
   it('frames an audio message: kind 0x01, payload type, 64-bit timestamp, the audio', () => {
     const message = audioMessage(PAYLOAD_TYPE.g711u, 1_775_000_000_123, hex(['FF 7F 00']));
     expect(message).toEqual(hex(['01', '07', '00 00 01 9D 46 3E 96 7B', 'FF 7F 00']));
@@ -359,21 +373,31 @@ describe('audio for the viewers', () => {
     stream.onFrame(audioFrame(PAYLOAD_TYPE.g711a, g711));
     expect(listener.got.filter(Buffer.isBuffer)).toHaveLength(1);
     expect(dropped).toEqual(['audio_viewer_behind']);
-    // AAC is announced as not playable, its bytes are counted, not sent; a viewer who joins is told at once.
+    // G.729 is announced as not playable, its bytes are counted, not sent; a viewer who joins is told at once.
     listener.setBuffered(0);
-    stream.onFrame(audioFrame(PAYLOAD_TYPE.aac, g711));
-    expect(texts(listener.got).at(-1)).toMatchObject({ type: 'audio', codec: 'AAC', playable: false });
+    stream.onFrame(audioFrame(5, g711));
+    expect(texts(listener.got).at(-1)).toMatchObject({ type: 'audio', codec: 'G.729', playable: false });
     expect(listener.got.filter(Buffer.isBuffer)).toHaveLength(1);
     expect(dropped).toEqual(['audio_viewer_behind', 'audio_not_played']);
     const late = viewer(true);
     stream.addViewer(late.v);
-    expect(texts(late.got)).toContainEqual(expect.objectContaining({ type: 'audio', payload_type: 19 }));
+    expect(texts(late.got)).toContainEqual(expect.objectContaining({ type: 'audio', payload_type: 5 }));
     expect(sent).toEqual(['G.711A', 'G.711A']);
     // G.726 is played by the console: announced as playable, its bytes sent as they came.
     stream.onFrame(audioFrame(PAYLOAD_TYPE.g726, g711));
     expect(texts(listener.got).at(-1)).toMatchObject({ type: 'audio', codec: 'G.726', playable: true });
     expect(listener.got.filter(Buffer.isBuffer).at(-1)?.subarray(AUDIO_MESSAGE_HEADER_BYTES)).toEqual(g711);
     expect(sent).toEqual(['G.711A', 'G.711A', 'G.726']);
+    // AAC must come as whole ADTS frames: raw AAC is refused by name, not announced, not sent.
+    const announced = texts(listener.got).length;
+    stream.onFrame(audioFrame(PAYLOAD_TYPE.aac, g711));
+    expect(dropped.at(-1)).toBe('audio_not_adts');
+    expect(texts(listener.got)).toHaveLength(announced);
+    // One ADTS frame by hand: MPEG-4, no CRC, AAC LC, 16 kHz (index 8), mono, 7 + 2 bytes.
+    const adts = hex(['FF F1 60 40 01 3F FC', '21 00']);
+    stream.onFrame(audioFrame(PAYLOAD_TYPE.aac, adts));
+    expect(texts(listener.got).at(-1)).toMatchObject({ codec: 'AAC', playable: true, sample_rate: 16000, channels: 1 });
+    expect(listener.got.filter(Buffer.isBuffer).at(-1)?.subarray(AUDIO_MESSAGE_HEADER_BYTES)).toEqual(adts);
   });
 });
 

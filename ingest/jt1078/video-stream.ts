@@ -8,7 +8,14 @@
 import { DATA_TYPE, PAYLOAD_TYPE } from './rtp-packet.js';
 import type { MediaFrame } from './frame-assembler.js';
 import { initSegment, mediaSegment } from './fmp4.js';
-import { audioCodecName, audioMessage, audioPlayable, stripHisiliconHeader } from './audio.js';
+import {
+  adtsFrames,
+  type AdtsFrames,
+  audioCodecName,
+  audioMessage,
+  audioPlayable,
+  stripHisiliconHeader,
+} from './audio.js';
 import {
   avcCodecString,
   avcDecoderConfiguration,
@@ -60,6 +67,7 @@ export type FrameDropReason =
   | 'waiting_for_key_frame'
   | 'codec_unsupported'
   | 'audio_not_played'
+  | 'audio_not_adts'
   | 'audio_viewer_behind'
   | 'pass_through_not_shown'
   | 'no_parameter_sets'
@@ -116,6 +124,8 @@ export class VideoStream {
   private unsupportedSaid = false;
   /** The last audio coding the terminal sent, announced to viewers who join. */
   private audioPayloadType: number | undefined;
+  /** AAC's rate and channels, from the last packet's first ADTS header. */
+  private audioFormat: AdtsFrames = { sampleRate: G711_SAMPLE_RATE, channels: 1 };
 
   constructor(
     readonly id: string,
@@ -226,12 +236,22 @@ export class VideoStream {
   }
 
   /**
-   * G.711 goes to the viewers who take audio, one message per packet, as it came (the browser decodes it); other
-   * codings are counted and announced as not playable. Audio needs no key frame: a viewer over its byte bound
-   * misses packets until its queue drains (a gap in the sound), not a whole group.
+   * G.711, G.726 and AAC go to the viewers who take audio, one message per packet, as it came (the browser decodes
+   * it); other codings are counted and announced as not playable, and so is AAC that is not whole ADTS frames.
+   * Audio needs no key frame: a viewer over its byte bound misses packets until its queue drains (a gap in the
+   * sound), not a whole group.
    */
   private onAudio(frame: MediaFrame): void {
     const pt = frame.payloadType;
+    const data = stripHisiliconHeader(frame.data);
+    if (pt === PAYLOAD_TYPE.aac) {
+      const adts = adtsFrames(data);
+      if ('refused' in adts) {
+        this.observer.dropped('audio_not_adts');
+        return;
+      }
+      this.audioFormat = adts;
+    }
     this.audioPayloadType = pt;
     const playable = audioPlayable(pt);
     let message: Buffer | undefined;
@@ -243,7 +263,7 @@ export class VideoStream {
         this.observer.dropped('audio_viewer_behind');
         continue;
       }
-      message ??= audioMessage(pt, frame.timestampMs, stripHisiliconHeader(frame.data));
+      message ??= audioMessage(pt, frame.timestampMs, data);
       v.viewer.send(message);
     }
     if (!playable) this.observer.dropped('audio_not_played');
@@ -260,8 +280,8 @@ export class VideoStream {
       payload_type: payloadType,
       codec: audioCodecName(payloadType),
       playable,
-      sample_rate: playable ? G711_SAMPLE_RATE : null,
-      channels: playable ? 1 : null,
+      sample_rate: !playable ? null : payloadType === PAYLOAD_TYPE.aac ? this.audioFormat.sampleRate : G711_SAMPLE_RATE,
+      channels: !playable ? null : payloadType === PAYLOAD_TYPE.aac ? this.audioFormat.channels : 1,
     });
   }
 

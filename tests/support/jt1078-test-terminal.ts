@@ -122,11 +122,43 @@ export function toneG726(hz: number, seconds: number, bits: 2 | 3 | 4 | 5, packi
   );
 }
 
-/** A terminal's audio track: coded bytes looped, `bytesPerMs` a millisecond (8 for G.711, the default). */
+/** AAC-LC of a sine tone in ADTS frames (1,024 samples each), encoded by ffmpeg. */
+export function toneAacAdts(hz: number, seconds: number, sampleRate: number): Buffer {
+  return execFileSync(
+    FFMPEG,
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi'],
+      ...['-i', `sine=frequency=${hz}:sample_rate=${sampleRate}:duration=${seconds}`],
+      ...['-ac', '1', '-c:a', 'aac', '-b:a', '32k', '-f', 'adts', '-'],
+    ],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+}
+
+/** The ADTS frames of a stream, each whole, by the 13-bit frame length of its header. */
+export function adtsFrames(stream: Buffer): Buffer[] {
+  const frames: Buffer[] = [];
+  for (let at = 0; at + 7 <= stream.length;) {
+    const length = ((stream[at + 3] & 0x03) << 11) | (stream[at + 4] << 3) | (stream[at + 5] >> 5);
+    if (stream[at] !== 0xff || (stream[at + 1] & 0xf0) !== 0xf0 || length < 7)
+      throw new Error(`no ADTS frame at ${at}`);
+    frames.push(stream.subarray(at, at + length));
+    at += length;
+  }
+  return frames;
+}
+
+/**
+ * A terminal's audio track: coded bytes looped, `bytesPerMs` a millisecond (8 for G.711, the default), 20 ms a
+ * packet; or, with `frameMs`, whole frames (AAC's ADTS frames) looped, one a packet, each lasting `frameMs`.
+ */
 export interface AudioTrack {
-  payloadType: typeof PAYLOAD_TYPE.g711a | typeof PAYLOAD_TYPE.g711u | typeof PAYLOAD_TYPE.g726;
+  payloadType:
+    typeof PAYLOAD_TYPE.g711a | typeof PAYLOAD_TYPE.g711u | typeof PAYLOAD_TYPE.g726 | typeof PAYLOAD_TYPE.aac;
   data: Buffer;
   bytesPerMs?: number;
+  frames?: Buffer[];
+  frameMs?: number;
   /** Put the 4-byte HiSilicon header (00 01 n 00) in front of each packet's audio, as some terminals do. */
   hisilicon?: boolean;
 }
@@ -139,19 +171,36 @@ export function trackBytesPerMs(track: AudioTrack): number {
   return track.bytesPerMs ?? 8;
 }
 
-/** The atomic audio packets of `ms` of a track from byte `offset`, each with the timestamp of its first sample. */
+/**
+ * The atomic audio packets of the `ms` of a track that begin `offsetMs` into it, each with the timestamp of its
+ * first sample (`timestampMs` stands for `offsetMs`).
+ */
 export function audioPackets(
   track: AudioTrack,
-  at: { sim: string; channel: number; sequence: number; timestampMs: number; offset: number; ms: number },
+  at: { sim: string; channel: number; sequence: number; timestampMs: number; offsetMs: number; ms: number },
   simBytes: SimBytes = 6,
 ): Buffer[] {
+  const pieces: { afterMs: number; payload: Buffer }[] = [];
+  if (track.frames !== undefined && track.frameMs !== undefined) {
+    // The frames that begin within [offsetMs, offsetMs + ms).
+    const frameMs = track.frameMs;
+    for (let n = Math.ceil(at.offsetMs / frameMs); n * frameMs < at.offsetMs + at.ms; n++)
+      pieces.push({ afterMs: n * frameMs - at.offsetMs, payload: track.frames[n % track.frames.length] });
+  } else {
+    const perMs = trackBytesPerMs(track);
+    const packetBytes = AUDIO_PACKET_MS * perMs;
+    const offset = at.offsetMs * perMs;
+    for (let done = 0; done < at.ms * perMs; done += packetBytes) {
+      const audio = Buffer.alloc(packetBytes);
+      for (let i = 0; i < packetBytes; i++) audio[i] = track.data[(offset + done + i) % track.data.length];
+      const payload = track.hisilicon
+        ? Buffer.concat([Buffer.from([0x00, 0x01, packetBytes / 2, 0x00]), audio])
+        : audio;
+      pieces.push({ afterMs: done / perMs, payload });
+    }
+  }
   const packets: Buffer[] = [];
-  const perMs = trackBytesPerMs(track);
-  const packetBytes = AUDIO_PACKET_MS * perMs;
-  for (let done = 0; done < at.ms * perMs; done += packetBytes) {
-    const audio = Buffer.alloc(packetBytes);
-    for (let i = 0; i < packetBytes; i++) audio[i] = track.data[(at.offset + done + i) % track.data.length];
-    const payload = track.hisilicon ? Buffer.concat([Buffer.from([0x00, 0x01, packetBytes / 2, 0x00]), audio]) : audio;
+  for (const { afterMs, payload } of pieces)
     packets.push(
       encodeRtpPacket(
         {
@@ -162,7 +211,7 @@ export function audioPackets(
           channel: at.channel,
           dataType: DATA_TYPE.audio,
           subpackage: SUBPACKAGE.atomic,
-          timestampMs: at.timestampMs + done / perMs,
+          timestampMs: at.timestampMs + afterMs,
           lastIFrameIntervalMs: 0,
           lastFrameIntervalMs: 0,
           payload,
@@ -170,7 +219,6 @@ export function audioPackets(
         simBytes,
       ),
     );
-  }
   return packets;
 }
 
@@ -245,7 +293,7 @@ export class VideoSender {
   start(): void {
     const frameMs = Math.round(1000 / this.at.fps);
     let sequence = 0;
-    let audioOffset = 0;
+    let audioMs = 0;
     let lastKeyMs = 0;
     const t0 = Date.now();
     this.timer = setInterval(() => {
@@ -269,10 +317,10 @@ export class VideoSender {
         // The frame's audio goes after the frame's first packet; all are numbered in the order they are sent.
         const sound = audioPackets(
           audio,
-          { sim: this.at.sim, channel: this.at.channel, sequence: 0, timestampMs, offset: audioOffset, ms: frameMs },
+          { sim: this.at.sim, channel: this.at.channel, sequence: 0, timestampMs, offsetMs: audioMs, ms: frameMs },
           this.at.simBytes,
         );
-        audioOffset += frameMs * trackBytesPerMs(audio);
+        audioMs += frameMs;
         packets.splice(1, 0, ...sound);
         packets.forEach((packet, i) => packet.writeUInt16BE((sequence + i) & 0xffff, 6));
       }

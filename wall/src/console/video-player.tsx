@@ -1,30 +1,22 @@
 /**
  * One video stream of a vehicle's camera, played with Media Source Extensions: the server sends the codec as JSON,
  * then an fMP4 initialization segment and one media segment per frame over `/ws/video?ticket=…` (the ticket comes
- * from the authenticated request that opened the stream; see docs/video.md). The player keeps to the live edge:
- * when more than LIVE_LAG_S_MAX is buffered ahead of the picture it jumps forward, and it drops what lies more
- * than BUFFER_KEPT_S behind, so a long watch holds a bounded buffer.
+ * from the authenticated request that opened the stream; see docs/video.md). The player keeps to the live edge
+ * (mse-player.ts), so a long watch holds a bounded buffer.
  *
  * Sound: the socket asks for the stream's audio (`audio=1`); the server announces its coding (an `audio` text) and
- * sends G.711 packets as binary messages that begin with 0x01 (fMP4 begins with 0x00). The player is muted until
+ * sends G.711, G.726 or AAC packets as binary messages that begin with 0x01 (fMP4 begins with 0x00). The player is muted until
  * the officer presses 声音 (browsers play sound only after a click); then the packets are decoded and played
  * (audio-output.ts), and a meter shows the level. Sound and picture are each played at their own live edge, so
- * they agree only roughly (within the video's buffer, up to LIVE_LAG_S_MAX).
+ * they agree only roughly (within the video's buffer).
  */
 import { useEffect, useRef, useState } from 'react';
 import { AudioOutput } from './audio-output.js';
+import { MsePlayer } from './mse-player.js';
 import type { ConsoleMessages } from './console-messages.js';
 import { errorSentence } from './error-text.js';
 import { useWorkspace } from './workspace-context.js';
 
-/** Seconds buffered ahead of the picture before the player jumps to the live edge. */
-const LIVE_LAG_S_MAX = 1.5;
-/** Where it jumps to: this far behind the newest frame, so that the next frame is not waited for at once. */
-const LIVE_EDGE_S = 0.2;
-/** Seconds of played video kept in the buffer. */
-const BUFFER_KEPT_S = 20;
-/** Segments waiting to be appended at most; beyond, the browser cannot keep up and the stream is stopped. */
-const APPEND_QUEUE_MAX = 300;
 /** First byte of an audio message and its header's length (ingest/jt1078/audio.ts). */
 const AUDIO_MESSAGE_KIND = 0x01;
 const AUDIO_MESSAGE_HEADER_BYTES = 10;
@@ -158,7 +150,7 @@ export function VideoPlayer({ open, label, onClose }: VideoPlayerProps) {
   const toggleSound = () => {
     if (output.current === null) {
       // Made inside the click: the browser lets a context started by a user gesture play.
-      output.current = new AudioOutput();
+      output.current = new AudioOutput((reason) => setNote(m.video.browserFailed(reason)));
       setSoundOn(true);
     } else {
       output.current.close();
@@ -224,90 +216,4 @@ function endSentence(text: ServerText, m: ConsoleMessages): string {
   const reason = text.reason ?? '';
   const known = m.video.endReasons[reason];
   return known ?? m.video.ended(reason || text.type);
-}
-
-/** The MediaSource side: one SourceBuffer, appends queued while it is busy, the live edge kept. */
-class MsePlayer {
-  private readonly source = new MediaSource();
-  private buffer: SourceBuffer | null = null;
-  private mime = '';
-  private readonly queue: ArrayBuffer[] = [];
-  private readonly url: string;
-  private done = false;
-
-  constructor(
-    private readonly element: HTMLVideoElement,
-    private readonly failed: (reason: string) => void,
-  ) {
-    this.url = URL.createObjectURL(this.source);
-    element.src = this.url;
-  }
-
-  /** The codec of what follows: a SourceBuffer for it, or a type change when it differs from the last one. */
-  codec(mime: string): void {
-    if (!MediaSource.isTypeSupported(mime)) {
-      this.failed(`${mime} is not supported by this browser`);
-      return;
-    }
-    const ready = () => {
-      if (this.buffer === null) {
-        this.buffer = this.source.addSourceBuffer(mime);
-        this.buffer.mode = 'segments';
-        this.buffer.addEventListener('updateend', () => this.pump());
-        this.buffer.addEventListener('error', () => this.failed('the browser refused a segment'));
-      } else if (mime !== this.mime) this.buffer.changeType(mime);
-      this.mime = mime;
-      this.pump();
-    };
-    if (this.source.readyState === 'open') ready();
-    else this.source.addEventListener('sourceopen', ready, { once: true });
-  }
-
-  append(segment: ArrayBuffer): void {
-    if (this.done) return;
-    if (this.queue.length >= APPEND_QUEUE_MAX) {
-      this.failed(`more than ${APPEND_QUEUE_MAX} segments waiting`);
-      this.stop();
-      return;
-    }
-    this.queue.push(segment);
-    this.pump();
-  }
-
-  stop(): void {
-    this.done = true;
-    this.queue.length = 0;
-    this.element.removeAttribute('src');
-    this.element.load();
-    URL.revokeObjectURL(this.url);
-  }
-
-  private pump(): void {
-    const buffer = this.buffer;
-    if (this.done || buffer === null || buffer.updating) return;
-    // Trimming the buffer is itself an update: the next append waits for its updateend.
-    if (this.keepLiveEdge(buffer)) return;
-    const next = this.queue.shift();
-    if (next === undefined) return;
-    try {
-      buffer.appendBuffer(next);
-    } catch (error) {
-      this.failed(String(error));
-    }
-  }
-
-  /** Jumps to the live edge when behind; returns true when it started trimming played video from the buffer. */
-  private keepLiveEdge(buffer: SourceBuffer): boolean {
-    const ranges = buffer.buffered;
-    if (ranges.length === 0) return false;
-    const end = ranges.end(ranges.length - 1);
-    const video = this.element;
-    if (video.currentTime < ranges.start(0) || end - video.currentTime > LIVE_LAG_S_MAX)
-      video.currentTime = Math.max(ranges.start(ranges.length - 1), end - LIVE_EDGE_S);
-    if (video.paused) void video.play().catch(() => undefined);
-    const start = ranges.start(0);
-    if (video.currentTime - start <= BUFFER_KEPT_S * 2) return false;
-    buffer.remove(start, video.currentTime - BUFFER_KEPT_S);
-    return true;
-  }
 }
