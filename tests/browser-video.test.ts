@@ -16,7 +16,7 @@ import { eventually, startVigil, type VigilProcess } from './support/vigil-proce
 import { TestTerminal } from './support/jt808-test-terminal.js';
 import {
   accessUnits,
-  adtsFrames,
+  splitAdts,
   testPatternH264,
   toneAacAdts,
   toneG711,
@@ -88,7 +88,7 @@ beforeAll(async () => {
   videoAac = new VideoAnswers(third, units, PATTERN.fps, [], {
     payloadType: PAYLOAD_TYPE.aac,
     data: aac,
-    frames: adtsFrames(aac),
+    frames: splitAdts(aac),
     frameMs: 64,
   });
   // Speeding in Zhengzhou: an overspeed alarm the officer then looks at.

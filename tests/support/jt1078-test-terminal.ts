@@ -136,7 +136,7 @@ export function toneAacAdts(hz: number, seconds: number, sampleRate: number): Bu
 }
 
 /** The ADTS frames of a stream, each whole, by the 13-bit frame length of its header. */
-export function adtsFrames(stream: Buffer): Buffer[] {
+export function splitAdts(stream: Buffer): Buffer[] {
   const frames: Buffer[] = [];
   for (let at = 0; at + 7 <= stream.length;) {
     const length = ((stream[at + 3] & 0x03) << 11) | (stream[at + 4] << 3) | (stream[at + 5] >> 5);
