@@ -42,6 +42,7 @@ export const ONE_BROKER_AT_A_TIME = [
   'tests/kafka-roles.e2e.test.ts',
   'tests/kafka-stream-failover.e2e.test.ts',
   'tests/kafka-gateway-failover.e2e.test.ts',
+  'tests/kafka-centres.e2e.test.ts',
 ];
 
 /**

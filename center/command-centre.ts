@@ -75,6 +75,17 @@ export interface CommandCentreDeps {
    * called. Without the analytics' writes there is no rollup.
    */
   assessmentRollupIntervalMs?: number;
+  /**
+   * When true, the jobs that must run once per cluster do not start with the centre: the credit run, the supervision
+   * pass, the mirror to ClickHouse, and the assessment rollups when `analyticsShared`. The node starts them with
+   * `clusterJobs.start()` on the centre node holding the cluster's lock (cli/node/cluster-jobs.ts).
+   */
+  clusterJobsLed?: boolean;
+  /**
+   * The analytics store is shared by the cluster's centre nodes (a ClickHouse server), so its rollups are a
+   * cluster's job; on a store of the node's own (chDB) each node rolls up its own.
+   */
+  analyticsShared?: boolean;
 }
 
 export const SUPERVISION_INTERVAL_MS_DEFAULT = 30_000;
@@ -99,6 +110,11 @@ export interface CommandCentre {
   rollups: AssessmentRollups | undefined;
   /** One supervision pass: escalations of alarms and work orders, inspections past their deadline. */
   supervise(): Promise<{ alarms: number; workOrders: number; inspectionsMissed: number }>;
+  /**
+   * The jobs that run once per cluster (see `clusterJobsLed`); started with the centre unless it is led. Stopping
+   * waits for the pass under way.
+   */
+  clusterJobs: { start(): void; stop(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -181,7 +197,6 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
       logger: deps.logger.child({ component: 'center-mirror' }),
       metrics: deps.metrics,
     });
-    mirror.start();
   }
 
   // Credit warnings take the alarms' own path when there is a log: stored in ClickHouse, routed by the desk's
@@ -202,7 +217,6 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     },
     { ...CREDIT_RUN_DEFAULTS, checkIntervalMs: deps.creditCheckIntervalMs ?? CREDIT_RUN_DEFAULTS.checkIntervalMs },
   );
-  credit.start();
 
   const { analytics } = deps;
   const rollups =
@@ -225,7 +239,6 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
           },
         )
       : undefined;
-  rollups?.start();
 
   const duty = new DutyDesk({ sql: deps.sql, org, now });
   const inspections = new DutyInspections({ sql: deps.sql, org, now, desk: duty });
@@ -236,14 +249,37 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
   });
   let supervising: Promise<unknown> = Promise.resolve();
   const intervalMs = deps.supervisionIntervalMs ?? SUPERVISION_INTERVAL_MS_DEFAULT;
-  const timer =
-    intervalMs > 0
-      ? setInterval(() => {
+  let timer: NodeJS.Timeout | undefined;
+  // Rollups follow the cluster's jobs only where the store they write is the cluster's.
+  const rollupsPerCluster = deps.clusterJobsLed !== true || deps.analyticsShared === true;
+  let clusterJobsRunning = false;
+  const clusterJobs = {
+    start: (): void => {
+      if (clusterJobsRunning) return;
+      clusterJobsRunning = true;
+      mirror?.start();
+      credit.start();
+      if (rollupsPerCluster) rollups?.start();
+      if (intervalMs > 0)
+        timer = setInterval(() => {
           supervising = supervise().catch((error: unknown) =>
             deps.logger.error('supervision pass failed', { error: String(error) }),
           );
-        }, intervalMs)
-      : undefined;
+        }, intervalMs);
+    },
+    stop: async (): Promise<void> => {
+      if (!clusterJobsRunning) return;
+      clusterJobsRunning = false;
+      clearInterval(timer);
+      timer = undefined;
+      await credit.stop();
+      if (rollupsPerCluster) await rollups?.stop();
+      await supervising;
+      await mirror?.stop();
+    },
+  };
+  if (!rollupsPerCluster) rollups?.start();
+  if (deps.clusterJobsLed !== true) clusterJobs.start();
 
   let api: Api | undefined;
   if (deps.router) {
@@ -293,14 +329,13 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     credit,
     rollups,
     supervise,
+    clusterJobs,
     close: async () => {
-      if (timer) clearInterval(timer);
-      await credit.stop();
-      await rollups?.stop();
-      await supervising;
+      if (!rollupsPerCluster) await rollups?.stop();
       await intake?.stop();
       await online?.stop();
-      await mirror?.stop();
+      // The mirror's last pass (in clusterJobs.stop) comes after the intake's last steps, so they reach ClickHouse.
+      await clusterJobs.stop();
     },
   };
 }

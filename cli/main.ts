@@ -22,6 +22,7 @@ import { checkCipherKeys, JT809_PASSWORD_FIELD_BYTES, type Jt809CipherKeys } fro
 import { installLastResort } from './last-resort.js';
 import {
   checkRoleConfig,
+  nodeIdProblem,
   NodeStartError,
   RoleConfigError,
   startRole,
@@ -263,6 +264,9 @@ async function start(argv: string[]): Promise<void> {
     values['clickhouse-cluster'] === undefined ? undefined : clusterNameProblem(values['clickhouse-cluster']);
   if (clusterProblem !== undefined)
     throw new ConfigError(`--clickhouse-cluster (VIGIL_CLICKHOUSE_CLUSTER): ${clusterProblem}`);
+  const nodeIdFlag = values['node-id'];
+  const nodeIdRefusal = nodeIdFlag === undefined ? undefined : nodeIdProblem(nodeIdFlag);
+  if (nodeIdRefusal !== undefined) throw new ConfigError(`--node-id (VIGIL_NODE_ID) ${nodeIdRefusal}`);
   const kafka = kafkaOption(values);
   const jt809Upward = jt809UpwardOption(values);
   if (values.demo && values.role !== 'all' && values.role !== 'gateway')
@@ -300,6 +304,7 @@ async function start(argv: string[]): Promise<void> {
   const node = (running.node = await startRole(
     {
       role: values.role,
+      nodeId: values['node-id'],
       dataDir,
       httpHost: values['http-host'],
       httpPort: values['http-port'],
@@ -357,6 +362,7 @@ async function start(argv: string[]): Promise<void> {
   const ready = {
     event: 'ready',
     role: node.role,
+    node_id: node.nodeId,
     // The process that runs the node, whatever launched it (tsx and the vigil executable start it as a child).
     pid: process.pid,
     http_port: node.httpPort,

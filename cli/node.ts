@@ -38,6 +38,12 @@ import {
   startRemoteTerminals,
   checkRoleConfig,
   partsOf,
+  centreNodeLog,
+  leadClusterJobs,
+  resolveNodeId,
+  type ClusterJobs,
+  type ClusterJobsStatus,
+  type Started,
   type Directory,
   type Jt809,
   type NodeConfig,
@@ -46,7 +52,14 @@ import {
   type Video,
 } from './node/index.js';
 
-export { checkRoleConfig, NodeStartError, NodeStopError, NODE_ROLES, RoleConfigError } from './node/index.js';
+export {
+  checkRoleConfig,
+  nodeIdProblem,
+  NodeStartError,
+  NodeStopError,
+  NODE_ROLES,
+  RoleConfigError,
+} from './node/index.js';
 export type { NodeConfig, NodeRole, RunningNode, RunningRole } from './node/index.js';
 
 /** The readiness part of the node as a whole: not ready while it starts and once it stops. */
@@ -109,11 +122,17 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
   const step = parts.start.bind(parts);
 
   // Checked before anything opens, so bad configuration stops start-up with nothing to close.
-  const { httpOptions, province } = await step('configuration', () => ({ value: checkedConfiguration(config) }));
+  const { httpOptions, province, nodeId } = await step('configuration', () => ({
+    value: checkedConfiguration(config),
+  }));
   // A fix outside every county is stamped with the province, which every province user sees.
   const orgCodeAt = (lon: number, lat: number): string => countyAt(lon, lat)?.code ?? province.code;
 
   const log = await step('event-log', () => startEventLog(config, observe));
+  // Centre nodes of a cluster each read what they show under groups of their own (cli/node/centre-groups.ts).
+  const analyticsShared = config.clickhouseUrl !== undefined;
+  const clusterCentre = role === 'center' && log.kind === 'kafka';
+  const centreLog = clusterCentre ? centreNodeLog(log, nodeId, { analyticsShared }) : log;
   // ClickHouse belongs to the centre: its sinks write it, its API and analysts read it. The whole node's rules
   // also re-read their input from it after a crash (the in-process log forgets); on Kafka they need none.
   const analytics = serves.centre ? await step('analytics', () => startAnalytics(config, logger)) : undefined;
@@ -121,16 +140,25 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
   await step('storage-health', () => startStorageHealth(config, sql, observe));
   const directory = await step('directory', () => startDirectory(config, province, sql, logger));
   const router = new Router(REQUEST_BODY_BYTES_MAX, { logger: logger.child({ component: 'http' }), metrics });
-  const centre = analytics ? await startCentreSteps(step, { log, analytics, sql, directory, router }) : undefined;
+  const centre = analytics
+    ? await startCentreSteps(step, { log: centreLog, analytics, sql, directory, router })
+    : undefined;
   const rules = serves.rules
     ? await step('rules', () => startRules(config, { log, analytics, sql, directory }, observe))
     : undefined;
   const gateways = serves.gateways ? await startGatewaySteps(step, { log, sql, directory }) : undefined;
   const upward = analytics
     ? await step('jt809-upward', () =>
-        startJt809Upward(config, { log, sql, directory, provinceCode: province.code }, observe),
+        startJt809Upward(config, { log: centreLog, sql, directory, provinceCode: province.code }, observe, {
+          deferStart: clusterCentre,
+        }),
       )
     : undefined;
+  // The jobs that act for the whole province run on one centre node at a time (cli/node/cluster-jobs.ts).
+  const clusterJobs =
+    clusterCentre && centre && upward && config.postgresUrl !== undefined
+      ? await step('cluster-jobs', () => startClusterJobs(config.postgresUrl ?? '', centre.centre, upward.jobs))
+      : undefined;
   // Gateways take sources' POSTs; the centre takes the console's uploads through the same ingestion.
   const ingest =
     gateways || centre
@@ -146,6 +174,8 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
         sql,
         readiness,
         orgCodeAt,
+        // A process of a cluster names itself (and, as a centre, who runs the jobs); the whole node is alone.
+        about: role === 'all' ? undefined : () => ({ node: nodeId, cluster_jobs: clusterJobs?.status() }),
         rules,
         gateways: gateways && ingest ? { ...gateways, ingest } : undefined,
         centre:
@@ -165,6 +195,7 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
 
   return {
     role,
+    nodeId,
     httpPort: http.port,
     jt808Port: gateways?.jt808.port,
     jt809Port: gateways?.jt809.port,
@@ -186,6 +217,28 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
     },
   };
 
+  async function startClusterJobs(
+    postgresUrl: string,
+    commandCentre: CommandCentre,
+    upwardJobs: ClusterJobs,
+  ): Promise<Started<{ status(): ClusterJobsStatus }>> {
+    const lead = await leadClusterJobs(
+      {
+        start: () => {
+          commandCentre.clusterJobs.start();
+          upwardJobs.start();
+        },
+        stop: async () => {
+          await upwardJobs.stop();
+          await commandCentre.clusterJobs.stop();
+        },
+      },
+      { postgresUrl, sql, nodeId },
+      observe,
+    );
+    return { value: lead, close: () => lead.close() };
+  }
+
   /** The centre's steps: sinks, feed hub, command centres; their routes go on `router`. */
   async function startCentreSteps(
     run: typeof step,
@@ -193,7 +246,9 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
   ): Promise<{ centre: CommandCentre; hub: FeedHub; terminals: TerminalLink | undefined }> {
     await run('sinks', () => startSinks(deps.log, deps.analytics, observe));
     const hub = await run('feed-hub', () => startFeedHub(deps.log, deps.analytics, deps.directory, observe, orgCodeAt));
-    const centre = await run('command-centre', () => startCentre({ ...deps, hub }, province, observe));
+    const centre = await run('command-centre', () =>
+      startCentre({ ...deps, hub }, province, observe, { clusterJobsLed: clusterCentre, analyticsShared }),
+    );
     // A centre of its own reaches terminals through the gateways holding their sessions.
     const terminals = serves.gateways
       ? undefined
@@ -230,6 +285,7 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
 function checkedConfiguration(config: NodeConfig): {
   httpOptions: HttpServerOptions;
   province: ReturnType<typeof loadProvince>;
+  nodeId: string;
 } {
   const httpOptions: HttpServerOptions = {
     ...HTTP_SERVER_DEFAULTS,
@@ -239,7 +295,11 @@ function checkedConfiguration(config: NodeConfig): {
   };
   checkHttpServerOptions(httpOptions);
   checkRoleConfig(config.role ?? 'all', config);
-  return { httpOptions, province: loadProvince(config.dataDir, config.province) };
+  return {
+    httpOptions,
+    province: loadProvince(config.dataDir, config.province),
+    nodeId: resolveNodeId(config.nodeId, config.dataDir),
+  };
 }
 
 export function defaultDataDir(): string {

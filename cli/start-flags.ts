@@ -49,6 +49,12 @@ export const START_FLAGS = defineFlags([
       'what this process runs: all (the whole node), gateway (JT/T 808/1078/809 ports and HTTP ingestion), stream (the rules: one stream worker runs them, the others stand by to take them over) or center (API, feed, wall and the ClickHouse sinks); every role but all needs --kafka-brokers and --postgres-url (docs/operations.md, "Cluster")',
   },
   {
+    name: 'node-id',
+    kind: 'string',
+    description:
+      "this process in its cluster: 1 to 32 of a-z, 0-9 and -; a centre reads the feed, the alarm intake and (on chDB) the sinks under consumer groups of its own named by it, and /metrics and /api/health name the node holding the cluster's periodic jobs by it (default: made once and kept in <data-dir>/node-id)",
+  },
+  {
     name: 'data-dir',
     kind: 'string',
     default: './data',

@@ -12,9 +12,16 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-/** Takes the lock if it is free; undefined when another session holds it (nothing is left open then). */
-export async function tryAdvisoryLock(url: string, key: number): Promise<HeldLock | undefined> {
-  const client = new pg.Client({ connectionString: url, keepAlive: true });
+/**
+ * Takes the lock if it is free; undefined when another session holds it (nothing is left open then). The lock's
+ * connection carries `applicationName` when given, so any session can tell who holds the lock (`lockHolder`).
+ */
+export async function tryAdvisoryLock(
+  url: string,
+  key: number,
+  applicationName?: string,
+): Promise<HeldLock | undefined> {
+  const client = new pg.Client({ connectionString: url, keepAlive: true, application_name: applicationName });
   let releasing = false;
   const lost = new Promise<Error>((resolve) => {
     client.on('error', (error) => {
@@ -46,4 +53,20 @@ export async function tryAdvisoryLock(url: string, key: number): Promise<HeldLoc
       await client.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The application name of the session holding the advisory lock `key` (taken with tryAdvisoryLock), or undefined
+ * when none holds it. A key below 2^32 is the lock's objid (classid 0, objsubid 1 for a one-bigint key).
+ */
+export async function lockHolder(
+  sql: { query<R>(text: string, params?: unknown[]): Promise<R[]> },
+  key: number,
+): Promise<string | undefined> {
+  const [row] = await sql.query<{ application_name: string | null }>(
+    `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1::bigint::oid AND l.objsubid = 1`,
+    [key],
+  );
+  return row?.application_name ?? undefined;
 }

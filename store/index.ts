@@ -28,7 +28,7 @@ export {
 } from './row-writer.js';
 export type { RowWriter } from './row-writer.js';
 export { migrate, openOperational } from './postgres.js';
-export { tryAdvisoryLock } from './advisory-lock.js';
+export { lockHolder, tryAdvisoryLock } from './advisory-lock.js';
 export type { HeldLock } from './advisory-lock.js';
 export type { OperationalTarget, Sql } from './postgres.js';
 export { DISK_FREE_BYTES_MIN_DEFAULT, DiskSpaceError, checkDiskSpace, freeBytesOf } from './disk-space.js';

@@ -1,6 +1,7 @@
 export { DOWNLINK_TOPICS, TOPICS, partitionOf } from './log/event-log.js';
 export type { Consumer, EventLog, LogMessage, LogRecord, Producer, TopicName } from './log/event-log.js';
 export { MemoryLog } from './log/memory-log.js';
+export { RenamedGroupsLog } from './log/renamed-groups.js';
 export type { MemoryLogOptions } from './log/memory-log.js';
 export { KafkaLog, KafkaLogError, KAFKA_LOG_DEFAULTS } from './log/kafka-log.js';
 export type { KafkaLogOptions } from './log/kafka-log.js';

@@ -34,8 +34,12 @@ beforeAll(async () => {
 
 afterAll(() => cluster?.stop());
 
+/** The centre's node id: its sinks into its own chDB read under groups named by it (`sink-telemetry.hall-a`). */
+const CENTRE_NODE = 'hall-a';
+
 /** A process of `role` on a data dir of the role's name: a restarted centre finds its own. */
-const startRole = (role: string): Promise<VigilProcess> => cluster.startRole(role, role);
+const startRole = (role: string): Promise<VigilProcess> =>
+  cluster.startRole(role, role, role === 'center' ? ['--node-id', CENTRE_NODE] : []);
 
 describe('a gateway, a stream worker and a centre as separate processes (vigil start --role)', () => {
   it('stores every acknowledged fix once in the centre and shows the stream worker’s alarm on its feed', async () => {
@@ -199,7 +203,7 @@ describe('a gateway, a stream worker and a centre as separate processes (vigil s
           (await metricOf(
             centre,
             'vigil_log_lag',
-            `{topic="${group === 'sink-alarms' ? 'vigil.alarms' : 'vigil.telemetry'}",group="${group}"}`,
+            `{topic="${group === 'sink-alarms' ? 'vigil.alarms' : 'vigil.telemetry'}",group="${group}.${CENTRE_NODE}"}`,
           )) === 0
             ? true
             : undefined,

@@ -3,6 +3,7 @@
  * sentence naming the flag and the rule: `--clickhouse-cluster` without a ClickHouse server or with a name that
  * could not be quoted into DDL; `--jt809-upward` without its credentials, with a password its field cannot hold,
  * with keys that are not M1,IA1,IC1, or with an edition or version JT/T 809 does not have.
+ * An id of `--node-id` out of its bounds is refused the same way.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -92,6 +93,21 @@ describe('vigil start --jt809-upward', () => {
     expect(alone.stderr).toContain('--jt809-upward-down-link-ip needs --jt809-upward-down-link-port');
     expect(start(['--jt809-upward-down-link-port', '6819']).stderr).toContain(
       '--jt809-upward-down-link-port needs --jt809-upward',
+    );
+  }, 130_000);
+});
+
+describe('vigil start --node-id', () => {
+  it('refuses an id out of its bounds, naming the flag, the value and the bound, before anything starts', () => {
+    const spaced = start(['--node-id', 'Hall A']);
+    expect(spaced.status).toBe(2);
+    expect(spaced.stderr).toContain(
+      '--node-id (VIGIL_NODE_ID) value "Hall A" is not lower-case letters, digits and "-" starting with a letter or digit',
+    );
+    const long = start(['--node-id', 'h'.repeat(33)]);
+    expect(long.status).toBe(2);
+    expect(long.stderr).toContain(
+      `--node-id (VIGIL_NODE_ID) value "${'h'.repeat(33)}" has 33 characters, allowed 1 to 32`,
     );
   }, 130_000);
 });

@@ -37,7 +37,8 @@ export function documentFoundationRoutes(api: Api): void {
     tag: 'system',
     summary: 'Readiness, with the body of older clients (see /api/health/ready)',
     roles: 'public',
-    returns: '{status: "ok"} when ready; 503 {status: "not_ready", failing: [{part, reason, since}]} when not',
+    returns:
+      '{status: "ok"} when ready; 503 {status: "not_ready", failing: [{part, reason, since}]} when not; a process of a cluster (--role) adds node (its --node-id) and, on a centre, cluster_jobs: {node, held, holder} (the centre node running the periodic jobs)',
   });
   api.document({
     method: 'GET',

@@ -6,6 +6,8 @@
  *                            the operational store not answering, the disk below its bound, the event log's
  *                            queues full (send no traffic here while it fails)
  *   GET /api/health        → readiness with the body older clients expect: 200 {"status":"ok"}, or 503 as above
+ * Each answer also names the node (`node`) and, on a centre node of a cluster, which node runs the cluster's
+ * periodic jobs (`cluster_jobs: {node, held, holder}`): what a load balancer or an operator checks after a failover.
  * Only fixed codes leave the node here: the error texts behind them go to the log and /metrics, never to an
  * unauthenticated caller.
  */
@@ -14,6 +16,8 @@ import type { HandlerResult, Router } from '../http/router.js';
 
 export interface HealthRouteDeps {
   readiness: Readiness;
+  /** Operator-given names added to every answer (the node's id, who runs the cluster's jobs). */
+  about?: () => Record<string, unknown>;
 }
 
 const NO_STORE = { 'cache-control': 'no-store' };
@@ -21,13 +25,15 @@ const NO_STORE = { 'cache-control': 'no-store' };
 export function registerHealthRoutes(router: Router, deps: HealthRouteDeps): void {
   const readiness = (readyStatus: string): HandlerResult => {
     const problems = deps.readiness.problems();
-    if (problems.length === 0) return { body: { status: readyStatus }, headers: NO_STORE };
+    const about = deps.about?.() ?? {};
+    if (problems.length === 0) return { body: { status: readyStatus, ...about }, headers: NO_STORE };
     return {
       status: 503,
       headers: NO_STORE,
       body: {
         status: 'not_ready',
         failing: problems.map((p) => ({ part: p.part, reason: p.reason, since: new Date(p.sinceMs).toISOString() })),
+        ...about,
       },
     };
   };

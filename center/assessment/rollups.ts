@@ -132,8 +132,10 @@ export class AssessmentRollups {
     this.failures = deps.metrics.counter('vigil_assessment_rollup_failures_total', 'Rollup passes that failed');
   }
 
+  /** Starts the schedule; again after `stop` too (a centre node that takes the cluster's jobs over). */
   start(): void {
     if (this.timer || this.options.checkIntervalMs <= 0) return;
+    this.stopping = false;
     const check = (): void => {
       this.running = this.running
         .then(() => this.tick())

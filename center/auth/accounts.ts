@@ -349,9 +349,11 @@ export class Accounts {
   async provisionWallToken(orgCode: string, peer: string): Promise<string> {
     let rows = await this.sql.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [`wall-${orgCode}`]);
     if (rows.length === 0) {
-      // A kiosk never types a password: it gets an unguessable one nobody knows and logs in by token only.
-      await this.sql.query(
-        `INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ($1, $2, $3, 'wall', $4)`,
+      // A kiosk never types a password: it gets an unguessable one nobody knows and logs in by token only. Two
+      // centre nodes of a cluster starting at once both get here: one creates the account, the other finds it.
+      const created = await this.sql.query<{ id: number }>(
+        `INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ($1, $2, $3, 'wall', $4)
+         ON CONFLICT (username) DO NOTHING RETURNING id`,
         [
           `wall-${orgCode}`,
           `Video wall ${orgCode}`,
@@ -359,13 +361,14 @@ export class Accounts {
           orgCode,
         ],
       );
-      await appendAudit(this.sql, {
-        actorId: null,
-        actor: 'system',
-        action: 'user.create',
-        target: `wall-${orgCode}`,
-        detail: { role: 'wall' },
-      });
+      if (created.length > 0)
+        await appendAudit(this.sql, {
+          actorId: null,
+          actor: 'system',
+          action: 'user.create',
+          target: `wall-${orgCode}`,
+          detail: { role: 'wall' },
+        });
       rows = await this.sql.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [`wall-${orgCode}`]);
     }
     const principal: Principal = {

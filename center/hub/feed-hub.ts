@@ -24,6 +24,9 @@ import type { Principal, SessionRevocation } from '../auth/accounts.js';
 import { agreedProtocol, buildPositionsSend, FEED_SOCKET_SERVER_OPTIONS } from './feed-wire.js';
 import { TodayCounts, shanghaiDayStart, type TodayEpisode } from './today-counts.js';
 
+/** The hub's consumer groups: each centre node of a cluster reads them under a name of its own. */
+export const FEED_HUB_GROUPS = { positions: 'feed-positions', alarms: 'feed-alarms' } as const;
+
 export interface FeedHubOptions {
   tickMs: number;
   heartbeatMs: number;
@@ -192,7 +195,7 @@ export class FeedHub {
   }
 
   private async consumePositions(): Promise<void> {
-    const consumer = this.deps.log.consumer<TelemetryRow>('feed-positions', TOPICS.telemetry);
+    const consumer = this.deps.log.consumer<TelemetryRow>(FEED_HUB_GROUPS.positions, TOPICS.telemetry);
     while (this.running) {
       const records = await consumer.poll(10_000, 200);
       for (const { value: p } of records) this.acceptPosition(p);
@@ -271,7 +274,7 @@ export class FeedHub {
   private async consumeAlarms(): Promise<void> {
     // Joined at once, so nothing the rules send meanwhile is trimmed before the hub reads it; taken only once
     // ClickHouse's view is in, so an episode both there and in the log counts and shows once.
-    const consumer = this.deps.log.consumer<AlarmRow>('feed-alarms', TOPICS.alarms);
+    const consumer = this.deps.log.consumer<AlarmRow>(FEED_HUB_GROUPS.alarms, TOPICS.alarms);
     await this.seeded;
     while (this.running) {
       const records = await consumer.poll(1_000, 200);

@@ -11,6 +11,9 @@
 import type { TelemetryRow } from '../../schema/index.js';
 import { TOPICS, type EventLog } from '../../stream/index.js';
 
+/** The consumer group of the vehicles heard lately: each centre node of a cluster reads it under a name of its own. */
+export const ONLINE_VEHICLES_GROUP = 'summary-online';
+
 export interface OnlineVehiclesOptions {
   /** Heard within this long: online (上线). */
   onlineWindowMs: number;
@@ -100,7 +103,7 @@ export class OnlineVehicles {
   }
 
   private async consume(): Promise<void> {
-    const consumer = this.deps.log.consumer<TelemetryRow>('summary-online', TOPICS.telemetry);
+    const consumer = this.deps.log.consumer<TelemetryRow>(ONLINE_VEHICLES_GROUP, TOPICS.telemetry);
     while (this.running) {
       const records = await consumer.poll(this.options.pollRecordsMax, 500);
       for (const { value } of records)

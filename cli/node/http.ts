@@ -115,6 +115,8 @@ export interface HttpParts {
   sql: Sql;
   readiness: Readiness;
   orgCodeAt: (lon: number, lat: number) => string;
+  /** Which node this is and who runs the cluster's jobs, in /api/health's answers. */
+  about?: () => Record<string, unknown>;
   /** The rules (stream role): their configuration routes. */
   rules?: RulesRunner;
   /** The listeners (gateway role): terminal commands, ingestion, JT/T 809 requests. */
@@ -176,7 +178,7 @@ function registerNodeRoutes(config: NodeConfig, parts: HttpParts, observe: Obser
   const { accounts } = directory;
   const geo = henanGeo();
   registerRoutes(router, { accounts, metrics: observe.metrics, geoJson: () => geo });
-  registerHealthRoutes(router, { readiness: parts.readiness });
+  registerHealthRoutes(router, { readiness: parts.readiness, about: parts.about });
   if (parts.rules) registerRulesConfigRoutes(router, { accounts, sql, rules: parts.rules });
   if (parts.gateways) registerGatewayRoutes(parts.gateways, parts);
   if (parts.centre) registerCentreRoutes(config, parts.centre, parts, observe);

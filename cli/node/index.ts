@@ -26,3 +26,7 @@ export {
 export type { Jt809, Video } from './listeners.js';
 export { INGEST_BURST_SECONDS, REQUEST_BODY_BYTES_MAX, startHttp, startHttpIngest, WALL_DIST } from './http.js';
 export { startDownlinkRelay, startRemoteTerminals } from './downlink.js';
+export { NODE_ID_FILE, NODE_ID_LENGTH_MAX, NodeIdError, nodeIdProblem, resolveNodeId } from './node-identity.js';
+export { CLUSTER_JOBS_LOCK_KEY, leadClusterJobs } from './cluster-jobs.js';
+export type { ClusterJobs, ClusterJobsStatus } from './cluster-jobs.js';
+export { centreNodeLog } from './centre-groups.js';

@@ -36,6 +36,7 @@ import type { Directory } from './directory.js';
 import type { NodeConfig } from './node-config.js';
 import type { Started } from './node-parts.js';
 import type { Observe } from './stores.js';
+import type { ClusterJobs } from './cluster-jobs.js';
 
 /** Under the data dir: photos and recordings terminals upload (0x0801), served back by the vehicle routes. */
 export const MEDIA_DIR_NAME = 'media';
@@ -90,7 +91,8 @@ export async function startJt809Upward(
   config: NodeConfig,
   deps: { log: EventLog; sql: Sql; directory: Directory; provinceCode: string },
   { logger, metrics }: Observe,
-): Promise<Started<{ link: UpwardLink | undefined; requests: UpperRequests }>> {
+  { deferStart }: { deferStart: boolean } = { deferStart: false },
+): Promise<Started<{ link: UpwardLink | undefined; requests: UpperRequests; jobs: ClusterJobs }>> {
   const upward = config.jt809Upward;
   const requestsOf = (link: UpwardLink | undefined) =>
     new UpperRequests({
@@ -100,7 +102,14 @@ export async function startJt809Upward(
       logger: logger.child({ component: 'jt809-upward' }),
     });
   if (upward === undefined)
-    return { value: { link: undefined, requests: requestsOf(undefined) }, close: async () => undefined };
+    return {
+      value: {
+        link: undefined,
+        requests: requestsOf(undefined),
+        jobs: { start: () => undefined, stop: async () => {} },
+      },
+      close: async () => undefined,
+    };
   const { downLink: downLinkConfig, ...linkConfig } = upward;
   const link = new UpwardLink(
     {
@@ -144,13 +153,29 @@ export async function startJt809Upward(
       sql: deps.sql,
     }),
   );
-  link.start();
-  forwarder.start();
-  return {
-    value: { link, requests },
-    close: async () => {
+  // The link and what it forwards run on one centre node of a cluster at a time (cluster-jobs.ts): two logged in
+  // with one access code would each report half, or everything twice. The forwarder's groups are shared, so the
+  // node taking over resumes where the last one committed.
+  let running = false;
+  const jobs: ClusterJobs = {
+    start: () => {
+      if (running) return;
+      running = true;
+      link.start();
+      forwarder.start();
+    },
+    stop: async () => {
+      if (!running) return;
+      running = false;
       await forwarder.stop();
       link.stop();
+    },
+  };
+  if (!deferStart) jobs.start();
+  return {
+    value: { link, requests, jobs },
+    close: async () => {
+      await jobs.stop();
       await downLink?.close();
     },
   };

@@ -17,6 +17,11 @@ import type {
 export interface NodeConfig {
   /** What this process runs (default `all`: the whole node); every other role needs `kafka` and `postgresUrl`. */
   role?: NodeRole;
+  /**
+   * This process in its cluster (`--node-id`); when absent, the one kept in `<dataDir>/node-id`, made at the first
+   * start (node-identity.ts).
+   */
+  nodeId?: string;
   dataDir: string;
   httpHost: string;
   httpPort: number;
@@ -105,6 +110,8 @@ export interface NodeConfig {
  */
 export interface RunningRole {
   role: NodeRole;
+  /** The node's id: configured, or kept in its data dir. */
+  nodeId: string;
   httpPort: number;
   jt808Port?: number;
   jt809Port?: number;

@@ -153,6 +153,7 @@ export async function startCentre(
   deps: { sql: Sql; log: EventLog; analytics: Analytics; router: Router; hub: FeedHub; directory: Directory },
   province: ProvinceSetting,
   { logger, metrics }: Observe,
+  cluster: { clusterJobsLed: boolean; analyticsShared: boolean } = { clusterJobsLed: false, analyticsShared: false },
 ): Promise<Started<CommandCentre>> {
   const { sql, log, analytics, router, hub, directory } = deps;
   const centre = await startCommandCentre({
@@ -169,6 +170,7 @@ export async function startCentre(
     publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
     vehicleOf: (terminalId, plate) => registeredVehicle(directory.registry, terminalId, plate),
     org: directory.org,
+    ...cluster,
   });
   // The centres stop taking alarms and mirror their last steps before ClickHouse closes.
   return { value: centre, close: () => centre.close() };
