@@ -109,11 +109,14 @@ export class Jt809SubLink {
     this.socket = undefined;
   }
 
-  /** Sends on the sub link when it is logged in; false otherwise (the caller falls back to the main link). */
-  send(msgId: number, body: Buffer): boolean {
-    if (this.stateNow !== 'logged_in' || !this.socket || this.socket.destroyed) return false;
+  /**
+   * Sends on the sub link when it is logged in and returns the frame's MSG_SN (a 2019 answer names its request by
+   * it); undefined otherwise (the caller falls back to the main link).
+   */
+  send(msgId: number, body: Buffer): number | undefined {
+    if (this.stateNow !== 'logged_in' || !this.socket || this.socket.destroyed) return undefined;
     this.socket.write(this.frame(msgId, body));
-    return true;
+    return this.sn;
   }
 
   private connect(): void {
