@@ -29,6 +29,8 @@ const PLATE = '豫A2019X';
 let vigil: VigilProcess;
 let admin: string;
 const clients: Jt809Client[] = [];
+/** The alarm the 2019 platform reported, and its 0x1402's frame SN. */
+let reported = { alarmId: '', reportSn: 0 };
 
 beforeAll(async () => {
   vigil = await startVigil();
@@ -277,5 +279,51 @@ describe('JT/T 809-2019 lower platform → Vigil', () => {
       (await rejects()).find((r) => r[0] === 'frame_truncated' && r[1].includes('0x1402')),
     );
     expect(cut[1]).toContain('0x1402 has 40 bytes, needs 78');
+    reported = { alarmId, reportSn };
+  });
+
+  it('sends a 2019 督办 of the alarm the platform reported and records the 0x1401 naming it by frame SN', async () => {
+    const c = clients[clients.length - 1];
+    const post = (body: unknown) =>
+      fetch(`${vigil.baseUrl}/api/jt809/platforms/${ACCESS_CODE}/supervisions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        body: JSON.stringify(body),
+      });
+    // A vehicle named directly has no 2019 report to point at: a 2019 督办 cannot name it.
+    const direct = await post({ plate: PLATE, plate_color: 2, warn_type: 1, deadline_minutes: 60 });
+    expect(direct.status).toBe(409);
+    expect(await direct.json()).toMatchObject({ error: 'platform_edition_unsupported', edition: 2019 });
+
+    const sent = await post({ alarm_id: reported.alarmId, plate_color: 2, deadline_minutes: 60, level: 'urgent' });
+    expect(sent.status).toBe(201);
+    const { supervision_id: supervisionId } = (await sent.json()) as { supervision_id: number };
+    const request = await c.answer(0x9400);
+    // No vehicle envelope in 2019: DATA_TYPE 0x9401, DATA_LENGTH 102, then SOURCE_PLATFORM_ID [11], WARN_TIME,
+    // SOURCE_DATA_TYPE 0x1402, SOURCE_MSG_SN of the report, SUPERVISION_ENDTIME, SUPERVISION_LEVEL, ….
+    expect([request.body.readUInt16BE(0), request.body.readUInt32BE(2)]).toEqual([0x9401, 102]);
+    const d = request.body.subarray(6);
+    expect(d.subarray(0, 11).toString('latin1')).toBe('41010012345');
+    expect([d.readUInt16BE(19), d.readUInt32BE(21), d[33]]).toEqual([0x1402, reported.reportSn, 0]);
+    const endS = Number(d.readBigUInt64BE(25));
+    expect(Math.abs(endS - (Date.now() / 1000 + 3_600))).toBeLessThan(120);
+
+    const reply = Buffer.alloc(13);
+    reply.writeUInt16BE(0x1401, 0);
+    reply.writeUInt32BE(7, 2);
+    reply.writeUInt16BE(0x9401, 6);
+    reply.writeUInt32BE(request.sn, 8);
+    reply[12] = 1;
+    c.send(0x1400, reply);
+    const answered = await eventually(async () => {
+      const list = (await (
+        await fetch(`${vigil.baseUrl}/api/jt809/platforms/${ACCESS_CODE}/supervisions`, {
+          headers: { authorization: `Bearer ${admin}` },
+        })
+      ).json()) as { supervisions: { supervision_id: number; status: string; result: number | null }[] };
+      const mine = list.supervisions.find((x) => x.supervision_id === supervisionId);
+      return mine?.status === 'answered' ? mine : undefined;
+    });
+    expect(answered.result).toBe(1);
   });
 });

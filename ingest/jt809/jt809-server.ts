@@ -95,8 +95,8 @@ export interface Jt809Request2019 {
 }
 
 /**
- * A request whose body Vigil writes only in the 2011 layout, for a platform that logged in with 2019: refused
- * rather than sent in a layout the platform would misread.
+ * A request that has no body in the edition the platform logged in with (a 2019 督办 can only name an alarm the
+ * platform reported in 2019): refused rather than sent in a layout the platform would misread.
  */
 export class Jt809EditionUnsupportedError extends Error {
   constructor(
@@ -105,7 +105,7 @@ export class Jt809EditionUnsupportedError extends Error {
     readonly edition: Jt809Edition,
   ) {
     super(
-      `platform ${accessCode} speaks JT/T 809-${edition}; Vigil writes 0x${msgId.toString(16)} in the 2011 layout only`,
+      `platform ${accessCode} speaks JT/T 809-${edition}; this 0x${msgId.toString(16)} has no ${edition} body (a ${edition} 督办 names an alarm the platform reported in ${edition})`,
     );
   }
 }
