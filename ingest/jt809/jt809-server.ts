@@ -271,6 +271,7 @@ export class Jt809Server {
     const wire = session.edition === 2019 && request2019 ? request2019.body : body;
     const remember = (sn: number) => {
       if (session.edition !== 2019 || !request2019) return;
+      // A new login restarts the sequence: a request of a former session is forgotten once its SN is used again.
       this.sent2019.delete(`${accessCode}:${sn}`);
       this.sent2019.set(`${accessCode}:${sn}`, request2019.answers);
       if (this.sent2019.size > SENT_2019_MAX) this.sent2019.delete(this.sent2019.keys().next().value as string);
@@ -477,6 +478,7 @@ export class Jt809Server {
             frameBytesMax: this.options.frameBytesMax,
             edition: frame.header.edition,
             version: frame.header.version,
+            nextSn: () => s.nextSn(),
           },
         );
       }
