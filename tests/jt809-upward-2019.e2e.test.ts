@@ -9,6 +9,8 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, shootForDocs } from './support/browser.js';
+import { issueKey, postRecords } from './support/ingest-client.js';
+import { vehicleEnvelope } from './support/jt809-client.js';
 import { createPerson, openConsole } from './support/console-scenario.js';
 import { location2019Of, UpperPlatform } from './support/jt809-upper-platform.js';
 import { driveOverspeedEpisode } from './support/overspeed-episode.js';
@@ -197,4 +199,46 @@ describe('JT/T 809-2019 upward link', () => {
     expect(metrics).toMatch(/vigil_jt809_upward_bad_frames_total [1-9]/);
     expect(metrics).toMatch(/vigil_jt809_upward_logged_in 1/);
   }, 180_000);
+
+  it("answers the upper platform's 0x9601 in 2019: the request's frame SN before CAR_INFO", async () => {
+    const admin = await vigil.login();
+    const { key } = await issueKey(vigil.baseUrl, admin, 'registry');
+    const registered = await postRecords(vigil.baseUrl, 'registry', key, [
+      {
+        type: 'enterprise',
+        id: '91410100MA00002019',
+        name: '郑州某危货运输有限公司',
+        org_code: '410102',
+        business_scope: 'dangerous_goods',
+        licence_no: '豫交运管许可郑字410100002019号',
+      },
+      {
+        type: 'vehicle',
+        plate: '豫A2S019',
+        plate_color: 2,
+        vehicle_class: 'dangerous_goods',
+        axles: 3,
+        enterprise_id: '91410100MA00002019',
+        terminal_id: '013980962019',
+        permit_valid_until: null,
+        route_length_km: 0,
+        home_org_code: '410102',
+      },
+    ]);
+    expect(registered.body).toMatchObject({ accepted: 2, rejected: [] });
+    const sn = upper.send(0x9600, vehicleEnvelope('豫A2S019', 2, 0x9601, Buffer.alloc(0)), ACCESS_CODE);
+    const answer = await eventually(
+      async () => upper.envelopesOf(0x1600, '豫A2S019')[0],
+      20_000,
+      'the 2019 0x1601 answer',
+    );
+    // The envelope keeps the vehicle; the data is SOURCE_DATA_TYPE 0x9601, SOURCE_MSG_SN, then CAR_INFO.
+    expect([answer.plateColor, answer.dataType, answer.data.readUInt16BE(0), answer.data.readUInt32BE(2)]).toEqual([
+      2,
+      0x1601,
+      0x9601,
+      sn,
+    ]);
+    expect(iconv.decode(answer.data.subarray(6), 'gbk')).toMatch(/^VIN:=豫A2S019;VEHICLE_COLOR:=2;/);
+  }, 60_000);
 });
