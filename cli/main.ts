@@ -124,6 +124,7 @@ function jt809UpwardOption(values: StartValues): NodeConfig['jt809Upward'] {
     'jt809-upward-keys',
     'jt809-upward-edition',
     'jt809-upward-version',
+    'jt809-upward-platform-id',
     'jt809-upward-down-link-port',
     'jt809-upward-down-link-ip',
   ] as const;
@@ -165,6 +166,11 @@ function jt809UpwardOption(values: StartValues): NodeConfig['jt809Upward'] {
   const editionText = values['jt809-upward-edition'];
   const edition = editionText === '2019' ? 2019 : 2011;
   const version = jt809VersionOption(values['jt809-upward-version']);
+  const platformId = values['jt809-upward-platform-id'];
+  if (platformId !== undefined && !/^\d{11}$/.test(platformId))
+    throw new ConfigError(
+      `--jt809-upward-platform-id (VIGIL_JT809_UPWARD_PLATFORM_ID) value ${JSON.stringify(platformId)} must be 11 digits (PLATFORM_ID of JT/T 809-2019)`,
+    );
   const downLinkPort = values['jt809-upward-down-link-port'];
   const downLinkIp = values['jt809-upward-down-link-ip'];
   if (downLinkIp !== undefined && downLinkPort === undefined)
@@ -182,6 +188,7 @@ function jt809UpwardOption(values: StartValues): NodeConfig['jt809Upward'] {
     keys,
     edition,
     version,
+    ...(platformId !== undefined ? { platformId } : {}),
     ...(downLinkPort !== undefined ? { downLink: { port: downLinkPort, ip: downLinkIp ?? '' } } : {}),
   };
 }

@@ -130,6 +130,12 @@ export const START_FLAGS = defineFlags([
       'the JT/T 809 edition the upper platform speaks: 2011 (when not given) or 2019 (30-byte header with UTC time, 2019 login and location)',
   },
   {
+    name: 'jt809-upward-platform-id',
+    kind: 'string',
+    description:
+      "2019: this platform's 平台唯一编码, 11 digits (division code and platform number), named in the alarms it reports upward",
+  },
+  {
     name: 'jt809-upward-version',
     kind: 'string',
     description:

@@ -45,7 +45,7 @@ describe('JT/T 809 sub link', () => {
     expect(downLink.of(0x9001)[0].body.readUInt32BE(0)).toBe(VERIFY_CODE);
     await when(() => (downLink.of(0x9005).length >= 3 ? true : undefined), 'three keep-alives');
     expect(link.state).toBe('logged_in');
-    expect(link.send(0x9300, Buffer.from([0x93, 0x01, 0x5b]))).toBe(true);
+    expect(link.send(0x9300, Buffer.from([0x93, 0x01, 0x5b]))).toBeGreaterThan(0);
     const request = await when(() => downLink.of(0x9300)[0], 'the request on the sub link');
     expect([...request.body]).toEqual([0x93, 0x01, 0x5b]);
   });
@@ -74,7 +74,7 @@ describe('JT/T 809 sub link', () => {
     await when(() => (downLink.of(0x9001).length >= 3 ? true : undefined), 'three refused logins');
     expect(link.state).not.toBe('logged_in');
     expect(link.lastLoginResult).toBe(1);
-    expect(link.send(0x9300, Buffer.alloc(1))).toBe(false);
+    expect(link.send(0x9300, Buffer.alloc(1))).toBeUndefined();
     expect(metrics.render()).toMatch(/vigil_jt809_sub_link_failures_total \d+/);
 
     downLink.expectedVerifyCode = VERIFY_CODE;
@@ -108,7 +108,7 @@ describe('JT/T 809 sub link', () => {
     expect(downLink.of(0x9001)[0].body.readUInt32BE(0)).toBe(VERIFY_CODE);
     await when(() => (downLink.of(0x9005).length >= 2 ? true : undefined), 'keep-alives answered in 2019');
     expect(link.state).toBe('logged_in');
-    expect(link.send(0x9300, Buffer.from([1, 2, 3]))).toBe(true);
+    expect(link.send(0x9300, Buffer.from([1, 2, 3]))).toBeGreaterThan(0);
     expect([...(await when(() => downLink.of(0x9300)[0], 'the request')).body]).toEqual([1, 2, 3]);
   });
 

@@ -56,7 +56,7 @@ describe('vigil start --jt809-upward', () => {
     expect(keys.stderr).toContain('--jt809-upward-keys (VIGIL_JT809_UPWARD_KEYS) value "1,2": has 2 numbers');
   }, 130_000);
 
-  it('refuses an edition other than 2011 and 2019, and a version that is not three bytes', () => {
+  it('refuses an edition other than 2011 and 2019, a version that is not three bytes, a platform id of other than 11 digits', () => {
     const upward = ['--jt809-upward', '127.0.0.1:9', '--jt809-upward-access-code', '1', '--jt809-upward-user-id', '7'];
     const edition = start([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-edition', '2013']);
     expect(edition.status).toBe(2);
@@ -67,6 +67,11 @@ describe('vigil start --jt809-upward', () => {
       '--jt809-upward-version (VIGIL_JT809_UPWARD_VERSION) value "1.2.256" must be major.minor.patch, each 0-255',
     );
     expect(start(['--jt809-upward-edition', '2019']).stderr).toContain('--jt809-upward-edition needs --jt809-upward');
+    const platformId = start([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-platform-id', '4100000001']);
+    expect(platformId.status).toBe(2);
+    expect(platformId.stderr).toContain(
+      '--jt809-upward-platform-id (VIGIL_JT809_UPWARD_PLATFORM_ID) value "4100000001" must be 11 digits',
+    );
   }, 130_000);
 
   it('refuses a down-link port out of range, an address that is not IPv4, and an address without a port', () => {

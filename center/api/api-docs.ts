@@ -331,8 +331,7 @@ export function documentRouterRoutes(api: Api): void {
     method: 'POST',
     path: '/api/jt809/platforms/:access_code/inspections',
     tag: 'jt809',
-    summary:
-      'Send an inspection (查岗) to a logged-in lower platform; 409 platform_edition_unsupported when it speaks JT/T 809-2019',
+    summary: 'Send an inspection (查岗) to a logged-in lower platform, in the JT/T 809 edition it speaks',
     roles: JT809_STAFF,
     body: Body({
       question: Type.String({ description: 'the question, sent in GBK', minLength: 1 }),
@@ -353,7 +352,7 @@ export function documentRouterRoutes(api: Api): void {
     path: '/api/jt809/platforms/:access_code/supervisions',
     tag: 'jt809',
     summary:
-      'Send an alarm supervision (督办) to a logged-in lower platform: for an alarm, or a plate and warning type; 409 platform_edition_unsupported when it speaks JT/T 809-2019',
+      'Send an alarm supervision (督办) to a logged-in lower platform: for an alarm, or a plate and warning type; 409 platform_edition_unsupported when it speaks JT/T 809-2019 and the alarm is not one it reported in 2019',
     roles: JT809_STAFF,
     body: Body({
       alarm_id: Opt(Type.String({ description: 'the alarm supervised (instead of plate, plate_color, warn_type)' })),

@@ -17,6 +17,46 @@ export const ALARM_RESULT_NAMES: Readonly<Record<number, string>> = {
   3: 'will_handle',
 };
 
+/**
+ * 0x1412 from a 2019 platform: the handling result of the alarm it reported with the 0x1402 of frame SN
+ * `reportSn` (2019 names it so; there is no INFO_ID). The latest such report of the platform is the one.
+ */
+export async function recordPlatformAlarmResult2019(
+  sql: Sql,
+  accessCode: number,
+  result: { reportSn: number; result: number },
+  now: number,
+): Promise<boolean> {
+  return sql.transaction(async (tx) => {
+    const rows = await tx.query<{ alarm_id: string; state: string; org_code: string }>(
+      `SELECT alarm_id, state, org_code FROM alarm_cases
+        WHERE rule = 'jt809_report' AND details->>'platform' = $1 AND details->>'edition' = '2019'
+          AND details->>'msg_sn' = $2
+        ORDER BY started_at DESC LIMIT 1 FOR UPDATE`,
+      [String(accessCode), String(result.reportSn)],
+    );
+    const alarm = rows[0];
+    if (alarm === undefined) return false;
+    const state = alarm.state as Parameters<typeof recordAlarmAction>[1]['to'];
+    await recordAlarmAction(tx, {
+      alarmId: alarm.alarm_id,
+      action: 'platform_result',
+      from: state,
+      to: state,
+      actor: SYSTEM_ACTOR,
+      orgCode: alarm.org_code,
+      detail: {
+        platform: accessCode,
+        msg_sn: result.reportSn,
+        result: result.result,
+        result_name: ALARM_RESULT_NAMES[result.result] ?? `result_${result.result}`,
+      },
+      at: now,
+    });
+    return true;
+  });
+}
+
 export async function recordPlatformAlarmResult(
   sql: Sql,
   accessCode: number,

@@ -10,6 +10,7 @@ import type { Logger, Metrics } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import {
   encodeInspection,
+  encodeInspectionRequest2019,
   encodePlatformExchange,
   INSPECTION_OBJECT,
   PLATFORM_EXCHANGE,
@@ -135,9 +136,16 @@ export class Jt809Inspections {
           Math.round(deadlineMinutes * 60_000),
         ],
       );
+      // 2019 widens OBJECT_ID and adds ANSWER_TIME, in seconds and at most 255: the deadline Vigil keeps is the
+      // record's, the byte only tells the platform.
+      const body2019 = encodePlatformExchange(
+        PLATFORM_EXCHANGE.inspectionRequest,
+        encodeInspectionRequest2019({ ...message, answerSeconds: Math.min(255, deadlineMinutes * 60) }),
+      );
       return {
         msgId: PLATFORM_MSG.platformExchangeDown,
         body,
+        body2019,
         audit: { info_id: infoId, deadline_minutes: deadlineMinutes },
       };
     });

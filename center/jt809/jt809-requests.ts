@@ -12,7 +12,7 @@
 import type { Logger, Metrics } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import type { AlarmResult, InspectionMessage, Jt809AnswerSink, SupervisionAnswer } from '../../ingest/index.js';
-import { recordPlatformAlarmResult } from './alarm-results.js';
+import { recordPlatformAlarmResult, recordPlatformAlarmResult2019 } from './alarm-results.js';
 import type { Accounts } from '../auth/accounts.js';
 import type { Router } from '../http/router.js';
 import { principalOf } from '../api/routes.js';
@@ -95,6 +95,10 @@ export class Jt809Requests implements Jt809AnswerSink {
     result: AlarmResult & { plate: string; plateColor: number },
   ): Promise<boolean> {
     return recordPlatformAlarmResult(this.deps.sql, accessCode, result, Date.now());
+  }
+
+  async alarmHandled2019(accessCode: number, result: { reportSn: number; result: number }): Promise<boolean> {
+    return recordPlatformAlarmResult2019(this.deps.sql, accessCode, result, Date.now());
   }
 
   register(router: Router, accounts: Accounts): void {

@@ -12,7 +12,12 @@
  */
 import type { Logger, Metrics } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
-import { Jt809EditionUnsupportedError, Jt809NotConnectedError, type Jt809LinkState } from '../../ingest/index.js';
+import {
+  Jt809EditionUnsupportedError,
+  Jt809NotConnectedError,
+  type Jt809LinkState,
+  type Jt809Request2019,
+} from '../../ingest/index.js';
 import type { Principal } from '../auth/accounts.js';
 import { appendAudit } from '../auth/audit.js';
 import { HttpError } from '../http/router.js';
@@ -21,7 +26,7 @@ import { platformInScope } from './platform-scope.js';
 /** How requests reach a lower platform: the JT/T 809 server's logged-in main link. */
 export interface Jt809RequestLink {
   linkState(accessCode: number): Jt809LinkState;
-  sendToPlatform(accessCode: number, msgId: number, body: Buffer): { link: string };
+  sendToPlatform(accessCode: number, msgId: number, body: Buffer, request2019?: Jt809Request2019): { link: string };
 }
 
 /** Column values of an answer, by column name of the kind's table. */
@@ -53,6 +58,8 @@ export interface RequestDraft {
   body: Buffer;
   /** The audit entry's detail for the send. */
   audit: Record<string, unknown>;
+  /** The body in its JT/T 809-2019 layout, for a platform that speaks 2019; without it such a platform gets a 409. */
+  body2019?: Buffer;
 }
 
 const REQUEST_ID_MODULUS = 2 ** 32;
@@ -93,7 +100,10 @@ export class PlatformRequests<View> {
         detail: requested.audit,
         peer,
       });
-      const sent = sendOrRefuse(this.deps.link, accessCode, requested.msgId, requested.body);
+      const request2019 = requested.body2019
+        ? { body: requested.body2019, answers: { kind: this.kind.name, id: id % REQUEST_ID_MODULUS } }
+        : undefined;
+      const sent = sendOrRefuse(this.deps.link, accessCode, requested.msgId, requested.body, request2019);
       if (sent.link !== 'main') await tx.query(`UPDATE ${table} SET sent_link = $2 WHERE id = $1`, [id, sent.link]);
       const [row] = await tx.query<Record<string, unknown>>(`SELECT ${this.kind.columns} FROM ${table} WHERE id = $1`, [
         id,
@@ -206,9 +216,10 @@ export function sendOrRefuse(
   accessCode: number,
   msgId: number,
   body: Buffer,
+  request2019?: Jt809Request2019,
 ): { link: string } {
   try {
-    return link.sendToPlatform(accessCode, msgId, body);
+    return link.sendToPlatform(accessCode, msgId, body, request2019);
   } catch (error) {
     if (error instanceof Jt809NotConnectedError) throw notLoggedIn(accessCode, error.state);
     if (error instanceof Jt809EditionUnsupportedError)

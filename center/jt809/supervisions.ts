@@ -10,7 +10,10 @@
 import type { Logger, Metrics } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import {
+  encodePlatformExchange,
   encodeSupervisionRequest,
+  encodeSupervisionRequest2019,
+  WARNING_2019,
   encodeVehicleEnvelope,
   PLATFORM_ALARM_RULE,
   PLATFORM_MSG,
@@ -161,8 +164,28 @@ export class Jt809Supervisions {
           deadlineMs,
         ],
       );
+      // 2019 督办 names the alarm by the platform's own report (its 0x1402), and only such an alarm can be named
+      // in it: a 2019 platform gets a 409 for any other.
+      const { report2019 } = alarm;
+      const body2019 = report2019
+        ? encodePlatformExchange(
+            SUPERVISION.request,
+            encodeSupervisionRequest2019({
+              sourcePlatformId: report2019.sourcePlatformId,
+              warnTime: report2019.warnTime,
+              sourceDataType: WARNING_2019.alarmReport,
+              sourceMsgSn: report2019.msgSn,
+              endTime: request.endTime,
+              level,
+              supervisor,
+              tel,
+              email,
+            }),
+          )
+        : undefined;
       return {
         msgId: PLATFORM_MSG.warningDown,
+        body2019,
         body: encodeVehicleEnvelope(
           alarm.plate,
           alarm.plateColor,
@@ -202,6 +225,8 @@ export class Jt809Supervisions {
       alarmId: string | null;
       plate: string;
       plateColor: number;
+      /** A 2019 report names the alarm as the platform did: its raising platform and the 0x1402's frame SN. */
+      report2019?: { sourcePlatformId: string; msgSn: number; warnTime: number };
     }
   > {
     if (input.alarm_id !== undefined) {
@@ -253,13 +278,22 @@ export class Jt809Supervisions {
         reported && Number.isInteger(Number(details.warn_src))
           ? Number(details.warn_src)
           : WARN_SOURCE_SUPERVISION_PLATFORM;
+      const report2019 =
+        reported && details.edition === 2019 && Number.isInteger(details.msg_sn)
+          ? {
+              sourcePlatformId: String(details.source_platform_id ?? ''),
+              msgSn: Number(details.msg_sn),
+              warnTime: Number(details.warn_time),
+            }
+          : undefined;
       return {
         alarmId: input.alarm_id,
         plate: a.plate,
         plateColor,
         warnSource,
         warnType,
-        warnTime: new Date(isoOf(a.started_at) ?? 0).getTime(),
+        warnTime: report2019?.warnTime ?? new Date(isoOf(a.started_at) ?? 0).getTime(),
+        report2019,
       };
     }
     if (typeof input.plate !== 'string' || input.plate.trim() === '')

@@ -95,9 +95,10 @@ export class UpperRequests implements UpperRequestSink {
         this.target(),
         request.supervisionId,
         new Date(this.now()),
-        request.plate,
-        request.plateColor,
-        request.warnType,
+        // A JT/T 809-2019 督办 names no vehicle and no warning type (it points at an alarm report): kept as unknown.
+        request.plate === '' ? null : request.plate,
+        request.plate === '' ? null : request.plateColor,
+        request.plate === '' ? null : request.warnType,
         new Date(request.warnTime),
         new Date(request.endTime),
         request.level,
@@ -188,7 +189,7 @@ export class UpperRequests implements UpperRequestSink {
         result = body.result as number;
         if (!Number.isInteger(result) || result < 0 || result > RESULT_MAX)
           throw new HttpError(400, 'bad_field', `result: an integer 0-${RESULT_MAX}`, { field: 'result' });
-        sent = link.answerSupervision(String(row.plate), Number(row.plate_color), {
+        sent = link.answerSupervision(String(row.plate ?? ''), Number(row.plate_color ?? 0), {
           supervisionId: Number(row.request_id),
           result,
         });

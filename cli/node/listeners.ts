@@ -242,7 +242,7 @@ export async function startJt809(
   // Requests and the server refer to each other: requests go out on the server's links, answers come back in.
   const link: Jt809RequestLink = {
     linkState: (code: number) => server.linkState(code),
-    sendToPlatform: (code: number, msgId: number, body: Buffer) => server.sendToPlatform(code, msgId, body),
+    sendToPlatform: (code, msgId, body, request2019) => server.sendToPlatform(code, msgId, body, request2019),
   };
   const requests = new Jt809Requests({
     sql,

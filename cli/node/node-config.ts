@@ -68,6 +68,8 @@ export interface NodeConfig {
     keys: Jt809CipherKeys | null;
     /** The edition the upper platform speaks. */
     edition: Jt809Edition;
+    /** 2019: this platform's 平台唯一编码 (11 digits), SOURCE_PLATFORM_ID of its alarm reports. */
+    platformId?: string;
     /** The header's version bytes; the link's default (1.0.0) when not given. */
     version?: [number, number, number];
     /** The down-link server (从链路): its port, and the IPv4 address 0x1001 names ('' = the main link's own). */

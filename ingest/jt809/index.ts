@@ -1,5 +1,33 @@
 export { Jt809EditionUnsupportedError, Jt809NotConnectedError, Jt809Server } from './jt809-server.js';
-export type { Jt809AnswerSink, Jt809LinkState, Jt809ServerDeps, Jt809SubLinkState } from './jt809-server.js';
+export type {
+  Jt809AnswerSink,
+  Jt809LinkState,
+  Jt809Request2019,
+  Jt809ServerDeps,
+  Jt809SubLinkState,
+} from './jt809-server.js';
+export {
+  ALARM_INFO_2019_FIXED_BYTES,
+  decodeAlarmInfo2019,
+  decodeInspectionAnswer2019,
+  decodeInspectionRequest2019,
+  decodeSourceReply,
+  decodeSupervisionRequest2019,
+  encodeAlarmInfo2019,
+  encodeInspectionAnswer2019,
+  encodeInspectionRequest2019,
+  encodeSourceReply,
+  encodeStaticInfoAnswer2019,
+  encodeSupervisionRequest2019,
+  WARNING_2019,
+} from './bodies-2019.js';
+export type {
+  AlarmInfo2019,
+  InspectionAnswer2019,
+  InspectionRequest2019,
+  SourceReply,
+  SupervisionRequest2019,
+} from './bodies-2019.js';
 export { Jt809SubLink, SUB_LINK_DEFAULTS, SUB_LINK_MSG } from './sub-link.js';
 export type { SubLinkOptions, SubLinkState } from './sub-link.js';
 export {

@@ -18,6 +18,13 @@ import {
 } from '../../schema/index.js';
 import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
 import { TcpConnections, type TcpConnection } from '../tcp-connections.js';
+import {
+  decodeAlarmInfo2019,
+  decodeInspectionAnswer2019,
+  decodeSourceReply,
+  WARNING_2019,
+  type AlarmInfo2019,
+} from './bodies-2019.js';
 import { editionChooser } from './edition.js';
 import {
   buildFrame,
@@ -45,7 +52,7 @@ import {
   type AlarmResult,
   type VehicleEnvelope,
 } from './messages.js';
-import { alarmOfReport, telemetryOfGnss, terminalIdOf } from './normalize.js';
+import { alarmOfReport, alarmOfReport2019, telemetryOfGnss, terminalIdOf } from './normalize.js';
 import { checkJt809Options, type Jt809Options } from './options.js';
 import type { Jt809PlatformAccount, Jt809PlatformDirectory } from './platform-directory.js';
 import { Jt809SubLink, type SubLinkState } from './sub-link.js';
@@ -71,11 +78,25 @@ export interface Jt809AnswerSink {
   ): Promise<boolean>;
   /** Records a 0x1403 handling result on the alarm the platform reported; false when it reported none such. */
   alarmHandled(accessCode: number, result: AlarmResult & { plate: string; plateColor: number }): Promise<boolean>;
+  /**
+   * Records a 2019 0x1412 handling result on the alarm the platform reported with the 0x1402 of frame SN
+   * `reportSn`; false when it reported none such.
+   */
+  alarmHandled2019?(accessCode: number, result: { reportSn: number; result: number }): Promise<boolean>;
 }
 
 /**
- * A request whose body Vigil writes only in the 2011 layout, for a platform that logged in with 2019: refused
- * rather than sent in a layout the platform would misread.
+ * What a request sent to a 2019 platform is, for the answer that names it only by the request's frame SN: the
+ * request's 2019 body and the inspection (INFO_ID) or supervision (SUPERVISION_ID) it records.
+ */
+export interface Jt809Request2019 {
+  body: Buffer;
+  answers: { kind: 'inspection' | 'supervision'; id: number };
+}
+
+/**
+ * A request that has no body in the edition the platform logged in with (a 2019 督办 can only name an alarm the
+ * platform reported in 2019): refused rather than sent in a layout the platform would misread.
  */
 export class Jt809EditionUnsupportedError extends Error {
   constructor(
@@ -84,13 +105,15 @@ export class Jt809EditionUnsupportedError extends Error {
     readonly edition: Jt809Edition,
   ) {
     super(
-      `platform ${accessCode} speaks JT/T 809-${edition}; Vigil writes 0x${msgId.toString(16)} in the 2011 layout only`,
+      `platform ${accessCode} speaks JT/T 809-${edition}; this 0x${msgId.toString(16)} has no ${edition} body (a ${edition} 督办 names an alarm the platform reported in ${edition})`,
     );
   }
 }
 
 /** Main-link messages whose 2019 bodies Vigil reads; any other vehicle or platform message of a 2019 link is refused. */
-const READ_IN_2019 = new Set<number>([MSG.exchange]);
+const READ_IN_2019 = new Set<number>([MSG.exchange, MSG.warning, PLATFORM_MSG.platformExchangeUp]);
+/** Requests sent to 2019 platforms remembered for their answers; the oldest are forgotten beyond this. */
+const SENT_2019_MAX = 10_000;
 
 /** The state of a platform's main link as the upper platform sees it. */
 export type Jt809LinkState = 'logged_in' | 'connected' | 'disconnected';
@@ -154,6 +177,12 @@ export class Jt809Server {
   private readonly sessions: TcpConnections<Session>;
   /** Cipher keys of platforms seen, so an encrypted frame can be read before its platform logged in. */
   private readonly accounts = new Map<number, Jt809PlatformAccount>();
+  /**
+   * `access code:frame SN` of each request sent to a 2019 platform → the inspection or supervision it is, since a
+   * 2019 answer names its request only by that SN. In memory: an answer to a request sent before a restart of
+   * Vigil is dead-lettered (`unknown_source_msg_sn`).
+   */
+  private readonly sent2019 = new Map<string, Jt809Request2019['answers']>();
   private readonly producer: Producer;
   private readonly now: () => number;
 
@@ -229,21 +258,39 @@ export class Jt809Server {
    * Sends a request of the upper platform (0x9300 inspection, 0x9400 supervision, …) on the platform's logged-in
    * main link. Throws Jt809NotConnectedError naming the link state when there is none.
    */
-  sendToPlatform(accessCode: number, msgId: number, body: Buffer): { link: 'main' | 'sub' } {
+  sendToPlatform(
+    accessCode: number,
+    msgId: number,
+    body: Buffer,
+    request2019?: Jt809Request2019,
+  ): { link: 'main' | 'sub' } {
     const session = [...this.sessions].find((s) => s.account?.accessCode === accessCode && !s.socket.destroyed);
     if (!session) throw new Jt809NotConnectedError(accessCode, this.linkState(accessCode));
-    if (session.edition === 2019) throw new Jt809EditionUnsupportedError(accessCode, msgId, 2019);
+    if (session.edition === 2019 && request2019 === undefined)
+      throw new Jt809EditionUnsupportedError(accessCode, msgId, 2019);
+    const wire = session.edition === 2019 && request2019 ? request2019.body : body;
+    const remember = (sn: number) => {
+      if (session.edition !== 2019 || !request2019) return;
+      // A new login restarts the sequence: a request of a former session is forgotten once its SN is used again.
+      this.sent2019.delete(`${accessCode}:${sn}`);
+      this.sent2019.set(`${accessCode}:${sn}`, request2019.answers);
+      if (this.sent2019.size > SENT_2019_MAX) this.sent2019.delete(this.sent2019.keys().next().value as string);
+    };
     // The standard puts the upper platform's requests on the sub link; the main link serves when it is down.
-    if (session.subLink?.send(msgId, body)) {
+    const subSn = session.subLink?.send(msgId, wire);
+    if (subSn !== undefined) {
+      remember(subSn);
       this.counter('vigil_jt809_requests_sent_total', 'Requests sent to lower platforms', ['msg_id', 'link']).inc({
         msg_id: `0x${msgId.toString(16)}`,
         link: 'sub',
       });
       return { link: 'sub' };
     }
+    const sn = session.nextSn();
+    remember(sn);
     session.socket.write(
-      buildFrame(body, {
-        sn: session.nextSn(),
+      buildFrame(wire, {
+        sn,
         msgId,
         accessCode,
         crc: this.options.crc,
@@ -336,6 +383,7 @@ export class Jt809Server {
         `message 0x${header.msgId.toString(16)} is read in its 2011 layout only`,
       );
     if (header.msgId === PLATFORM_MSG.platformExchangeUp) return this.onPlatformExchange(s, frame.body, raw);
+    if (header.msgId === MSG.warning && header.edition === 2019) return this.onWarning2019(s, frame, raw);
     if (header.msgId === MSG.exchange || header.msgId === MSG.warning) {
       const envelope = decodeEnvelope(frame.body);
       if (!envelope.ok) return this.reject(s, raw, envelope.reason, envelope.detail);
@@ -430,6 +478,7 @@ export class Jt809Server {
             frameBytesMax: this.options.frameBytesMax,
             edition: frame.header.edition,
             version: frame.header.version,
+            nextSn: () => s.nextSn(),
           },
         );
       }
@@ -583,7 +632,8 @@ export class Jt809Server {
       });
       return;
     }
-    const answer = decodeInspection(exchange.value.data);
+    const answer =
+      s.edition === 2019 ? this.inspectionAnswer2019(s, exchange.value.data) : decodeInspection(exchange.value.data);
     if (!answer.ok) return this.reject(s, raw, answer.reason, answer.detail);
     // An answer that cannot be recorded (database down) is dead-lettered rather than lost.
     const matched = await this.deps.answers
@@ -601,6 +651,108 @@ export class Jt809Server {
     this.counter('vigil_jt809_answers_total', 'Answers of lower platforms to inspections and supervisions', [
       'msg_id',
     ]).inc({ msg_id: '0x1301' });
+  }
+
+  /** A 2019 0x1301, turned into the inspection answer it is by the 0x9301 frame SN it names. */
+  private inspectionAnswer2019(s: Session, data: Buffer): Parsed<InspectionMessage> {
+    const answer = decodeInspectionAnswer2019(data);
+    if (!answer.ok) return answer;
+    const accessCode = (s.account as Jt809PlatformAccount).accessCode;
+    const sent = this.sent2019.get(`${accessCode}:${answer.value.sourceMsgSn}`);
+    if (sent?.kind !== 'inspection')
+      return {
+        ok: false,
+        reason: 'unknown_source_msg_sn',
+        detail: `2019 0x1301 names MSG_SN ${answer.value.sourceMsgSn}, no 查岗 Vigil sent to platform ${accessCode}`,
+      };
+    const { objectType, objectId, responder, text } = answer.value;
+    // 2019 names who answered; the record keeps the answering object, or the responder when the object is empty.
+    return { ok: true, value: { objectType, objectId: objectId || responder, infoId: sent.id, text } };
+  }
+
+  /**
+   * 0x1400 of a 2019 platform: no vehicle envelope (DATA_TYPE, DATA_LENGTH, data); 0x1402 alarm reports carry
+   * their vehicle, 0x1401 and 0x1412 name what they answer by its frame SN.
+   */
+  private async onWarning2019(s: Session, frame: Jt809Frame, raw: Buffer): Promise<void> {
+    const account = s.account as Jt809PlatformAccount;
+    const body = decodePlatformExchange(frame.body);
+    if (!body.ok) return this.reject(s, raw, body.reason, body.detail);
+    const { dataType, data } = body.value;
+    if (dataType === WARNING_2019.alarmReport) {
+      const report = decodeAlarmInfo2019(data);
+      if (!report.ok) return this.reject(s, raw, report.reason, report.detail);
+      return this.storeAlarm2019(s, report.value, frame.header.sn, raw);
+    }
+    if (dataType === WARNING_2019.alarmResult && this.deps.answers?.alarmHandled2019) {
+      const reply = decodeSourceReply(data, '2019 0x1412');
+      if (!reply.ok) return this.reject(s, raw, reply.reason, reply.detail);
+      const known = await this.deps.answers
+        .alarmHandled2019(account.accessCode, { reportSn: reply.value.sourceMsgSn, result: reply.value.result })
+        .catch((error: unknown) => String(error));
+      if (typeof known === 'string')
+        return this.reject(s, raw, 'answer_not_stored', `0x1412 for MSG_SN ${reply.value.sourceMsgSn}: ${known}`);
+      if (!known)
+        return this.reject(
+          s,
+          raw,
+          'unknown_alarm_msg_sn',
+          `0x1412 for the 0x1402 of MSG_SN ${reply.value.sourceMsgSn}, which platform ${account.accessCode} never reported`,
+        );
+      this.counter('vigil_jt809_answers_total', 'Answers of lower platforms to inspections and supervisions', [
+        'msg_id',
+      ]).inc({ msg_id: '0x1412' });
+      return;
+    }
+    if (dataType === WARNING_2019.supervisionAnswer && this.deps.answers) {
+      const reply = decodeSourceReply(data, '2019 0x1401');
+      if (!reply.ok) return this.reject(s, raw, reply.reason, reply.detail);
+      const sent = this.sent2019.get(`${account.accessCode}:${reply.value.sourceMsgSn}`);
+      if (sent?.kind !== 'supervision')
+        return this.reject(
+          s,
+          raw,
+          'unknown_source_msg_sn',
+          `2019 0x1401 names MSG_SN ${reply.value.sourceMsgSn}, no 督办 Vigil sent to platform ${account.accessCode}`,
+        );
+      const matched = await this.deps.answers
+        .supervisionAnswered(account.accessCode, {
+          supervisionId: sent.id,
+          result: reply.value.result,
+          plate: '',
+          plateColor: 0,
+        })
+        .catch((error: unknown) => String(error));
+      if (typeof matched === 'string')
+        return this.reject(s, raw, 'answer_not_stored', `0x1401 for supervision id ${sent.id}: ${matched}`);
+      if (!matched)
+        return this.reject(s, raw, 'unknown_supervision_id', `0x1401 for supervision id ${sent.id}, not on record`);
+      this.counter('vigil_jt809_answers_total', 'Answers of lower platforms to inspections and supervisions', [
+        'msg_id',
+      ]).inc({ msg_id: '0x1401' });
+      return;
+    }
+    this.counter('vigil_jt809_unhandled_total', 'Understood JT/T 809 messages Vigil does not store', ['msg_id']).inc({
+      msg_id: `0x${dataType.toString(16)}`,
+    });
+  }
+
+  /** A 2019 0x1402: one alarm like a 2011 report, remembered with its frame SN for the 0x1412 that answers it. */
+  private async storeAlarm2019(s: Session, report: AlarmInfo2019, sn: number, raw: Buffer): Promise<void> {
+    const account = s.account as Jt809PlatformAccount;
+    const badPlate = plateProblem(report.plate);
+    if (badPlate) return this.reject(s, raw, badPlate.reason, badPlate.detail);
+    if (report.plate === '')
+      // An alarm about a platform rather than a vehicle has nowhere to go in the alarm queue yet.
+      return this.reject(s, raw, 'alarm_without_vehicle', `2019 0x1402 of MSG_SN ${sn} names no vehicle`);
+    const terminalId = terminalIdOf(report.plate, report.plateColor, this.deps.vehicles);
+    const known = this.deps.vehicles?.byPlate(report.plate);
+    const orgCode = known?.home_org_code || account.orgCode || HENAN_PROVINCE_CODE;
+    const alarm = alarmOfReport2019(terminalId, report, sn, orgCode, account.accessCode, this.now());
+    const problem = checkRecord(ALARMS.columns, alarm);
+    if (problem) return this.reject(s, raw, problem.reason, problem.detail, terminalId);
+    await this.producer.send(TOPICS.alarms, [{ key: terminalId, value: alarm }]);
+    this.counter('vigil_jt809_alarm_reports_total', 'Alarm reports (0x1402) stored').inc();
   }
 
   private async publishPositions(s: Session, rows: TelemetryRow[], raw: Buffer): Promise<void> {

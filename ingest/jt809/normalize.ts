@@ -1,6 +1,7 @@
 /** Turns JT/T 809 positions and alarm reports into Vigil's telemetry rows and alarms. */
 import { countyAt, type AlarmRow, type TelemetryRow, type VehicleRegistry } from '../../schema/index.js';
 import { alarmIdOf } from '../../stream/index.js';
+import type { AlarmInfo2019 } from './bodies-2019.js';
 import type { AlarmReport, GnssData } from './messages.js';
 
 /**
@@ -94,6 +95,54 @@ export function alarmOfReport(
       warn_src: report.warnSource,
       warn_type: report.warnType,
       info_id: report.infoId,
+      info: report.info,
+    }),
+    version: 1,
+    updated_at: receivedAt,
+  };
+}
+
+/**
+ * A 2019 0x1402: like a 2011 report, with the event's start and end when the platform gives them (else the
+ * reported time), and what 2019 names the alarm by: the MSG_SN of its frame (`msg_sn`, which a 0x1412 handling
+ * result and Vigil's 2019 督办 repeat) and the platform that raised it. 2019 has no WARN_SRC and no INFO_ID.
+ */
+export function alarmOfReport2019(
+  terminalId: string,
+  report: AlarmInfo2019,
+  msgSn: number,
+  orgCode: string,
+  accessCode: number,
+  receivedAt: number,
+): AlarmRow {
+  const hasSpan = report.startTime > 0 && report.endTime >= report.startTime;
+  return {
+    alarm_id: alarmIdOf(
+      `${PLATFORM_ALARM_RULE}:${report.warnType}`,
+      `${report.plate}|${report.plateColor}`,
+      report.warnTime,
+    ),
+    rule: PLATFORM_ALARM_RULE,
+    rule_version: 1,
+    severity: 'warning',
+    terminal_id: terminalId,
+    plate: report.plate,
+    started_at: hasSpan ? report.startTime : report.warnTime,
+    ended_at: hasSpan ? report.endTime : report.warnTime,
+    org_code: orgCode,
+    lat: 0,
+    lon: 0,
+    late: 0,
+    details: JSON.stringify({
+      platform: accessCode,
+      edition: 2019,
+      warn_type: report.warnType,
+      warn_time: report.warnTime,
+      msg_sn: msgSn,
+      source_platform_id: report.sourcePlatformId,
+      target_platform_id: report.targetPlatformId,
+      line_id: report.lineId,
+      plate_color: report.plateColor,
       info: report.info,
     }),
     version: 1,

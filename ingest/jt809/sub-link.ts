@@ -63,6 +63,11 @@ export interface SubLinkDeps {
   /** The edition and version of the platform's login: the sub link speaks them too. */
   edition?: Jt809Edition;
   version?: [number, number, number];
+  /**
+   * The MSG_SN of the next frame, when the main link's sequence is to be shared: a 2019 answer names its request
+   * by that SN alone, whichever link carried it, so the two links must not use the same number twice.
+   */
+  nextSn?: () => number;
 }
 
 export class Jt809SubLink {
@@ -109,11 +114,14 @@ export class Jt809SubLink {
     this.socket = undefined;
   }
 
-  /** Sends on the sub link when it is logged in; false otherwise (the caller falls back to the main link). */
-  send(msgId: number, body: Buffer): boolean {
-    if (this.stateNow !== 'logged_in' || !this.socket || this.socket.destroyed) return false;
+  /**
+   * Sends on the sub link when it is logged in and returns the frame's MSG_SN (a 2019 answer names its request by
+   * it); undefined otherwise (the caller falls back to the main link).
+   */
+  send(msgId: number, body: Buffer): number | undefined {
+    if (this.stateNow !== 'logged_in' || !this.socket || this.socket.destroyed) return undefined;
     this.socket.write(this.frame(msgId, body));
-    return true;
+    return this.sn;
   }
 
   private connect(): void {
@@ -192,7 +200,7 @@ export class Jt809SubLink {
   }
 
   private frame(msgId: number, body: Buffer): Buffer {
-    this.sn = (this.sn + 1) >>> 0;
+    this.sn = this.deps.nextSn ? this.deps.nextSn() : (this.sn + 1) >>> 0;
     return buildFrame(body, {
       sn: this.sn,
       msgId,

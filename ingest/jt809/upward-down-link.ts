@@ -60,7 +60,7 @@ export interface DownLinkOwner {
   /** The verify code of the main link's current login; undefined while it is not logged in. */
   verifyCode(): number | undefined;
   /** A request of the upper platform that came on the down link. */
-  onRequest(msgId: number, body: Buffer): void;
+  onRequest(msgId: number, body: Buffer, sn: number): void;
 }
 
 export function checkUpwardDownLinkOptions(o: UpwardDownLinkOptions): void {
@@ -192,7 +192,7 @@ export class UpwardDownLinkServer {
             msg_id: `0x${msgId.toString(16)}`,
             reason: body[0] ?? null,
           });
-        else this.owner.onRequest(msgId, body);
+        else this.owner.onRequest(msgId, body, parsed.value.header.sn);
       }
     });
   }

@@ -11,13 +11,20 @@
  * link in a bounded queue of their own, oldest dropped first.
  *
  * It speaks the edition the upper platform does (`edition`): in 2019 the header carries the UTC time, the login
- * the access code, and positions the 2019 location (location-2019.ts). Alarms and the upper platform's 查岗 and
- * 督办 are written and read in their 2011 layouts only, so on a 2019 link alarms are dropped and counted
- * (`unsupported_in_2019`) and those requests counted as not read, rather than sent or read in a layout the
- * other side does not use.
+ * the access code, positions the 2019 location (location-2019.ts), alarms, 查岗 and 督办 (and their answers),
+ * notices and static-data answers the 2019 bodies of bodies-2019.ts.
  */
 import net from 'node:net';
 import type { Logger, Metrics } from '../../schema/index.js';
+import {
+  decodeAlarmInfo2019,
+  decodeInspectionRequest2019,
+  decodeSupervisionRequest2019,
+  encodeAlarmInfo2019,
+  encodeInspectionAnswer2019,
+  encodeSourceReply,
+  encodeStaticInfoAnswer2019,
+} from './bodies-2019.js';
 import type { Jt809CipherKeys } from './cipher.js';
 import type { CrcVariant } from './crc.js';
 import {
@@ -52,6 +59,9 @@ import {
   type WarningNotice,
 } from './supervision-messages.js';
 import type { DownLinkOwner, DownLinkState, UpwardDownLinkServer } from './upward-down-link.js';
+
+/** 2019 查岗 whose frame SN is kept for the answer. */
+const REQUESTS_REMEMBERED_MAX = 1_000;
 import { decodeLoginResponse, encodeAlarmReport, encodeGnss, encodeLoginRequest } from './upward-messages.js';
 
 export interface UpwardLinkOptions {
@@ -73,6 +83,11 @@ export interface UpwardLinkOptions {
   crc: CrcVariant;
   /** The edition the upper platform speaks. */
   edition: Jt809Edition;
+  /**
+   * 2019: this platform's 平台唯一编码 (division code and platform number, 11 characters), SOURCE_PLATFORM_ID of
+   * the alarms it reports; empty (all zero) when not given.
+   */
+  platformId: string;
   /** The header's version bytes (major, minor, patch) the upper platform expects. */
   version: [number, number, number];
   loginTimeoutMs: number;
@@ -92,6 +107,7 @@ export const UPWARD_LINK_DEFAULTS: Omit<UpwardLinkOptions, 'host' | 'port' | 'ac
   keys: null,
   crc: 'ccitt-false',
   edition: 2011,
+  platformId: '',
   version: DEFAULT_VERSION,
   loginTimeoutMs: 10_000,
   keepAliveIntervalMs: 60_000,
@@ -145,6 +161,8 @@ export class UpwardLink {
   private downLink: UpwardDownLinkServer | undefined;
   /** The VERIFY_CODE of the current login (0x1002), which the upper platform's 0x9001 on the down link must carry. */
   private verifyCodeNow: number | undefined;
+  /** 2019: INFO_ID of each 查岗 → the frame SN its answer must name; the oldest forgotten beyond the bound. */
+  private readonly inspectionSn = new Map<number, number>();
   /** The last refusal of the upper platform (0x1002 result), for the log and the status. */
   lastLoginResult: number | undefined;
 
@@ -225,7 +243,6 @@ export class UpwardLink {
 
   /** Sends an alarm now, or queues it until the link is logged in again. */
   sendAlarm(a: UpwardAlarm): void {
-    if (this.options.edition === 2019) return this.dropped('unsupported_in_2019');
     if (this.sendable()) return this.writeAlarm(a);
     if (this.alarms.length >= this.options.alarmsQueuedMax) {
       this.alarms.shift();
@@ -248,7 +265,7 @@ export class UpwardLink {
       parse: (raw) => this.parse(raw),
       frame: (msgId, body) => this.frame(msgId, body),
       verifyCode: () => (this.stateNow === 'logged_in' ? this.verifyCodeNow : undefined),
-      onRequest: (msgId, body) => this.onRequest(msgId, body),
+      onRequest: (msgId, body, sn) => this.onRequest(msgId, body, sn),
     });
     return this.downLink;
   }
@@ -263,9 +280,32 @@ export class UpwardLink {
     this.staticInfo = source;
   }
 
-  /** 0x1300/0x1301: the answer to a 查岗; false when the link is not logged in. */
+  /**
+   * 0x1300/0x1301: the answer to a 查岗; false when the link is not logged in, or in 2019 when the 查岗's frame SN
+   * (which the 2019 answer names it by) is not known, as after a restart of Vigil.
+   */
   answerInspection(answer: InspectionMessage): boolean {
     if (!this.sendable()) return false;
+    if (this.options.edition === 2019) {
+      const sourceMsgSn = this.inspectionSn.get(answer.infoId);
+      if (sourceMsgSn === undefined) return false;
+      this.write(
+        PLATFORM_MSG.platformExchangeUp,
+        encodePlatformExchange(
+          PLATFORM_EXCHANGE.inspectionAnswer,
+          encodeInspectionAnswer2019({
+            objectType: answer.objectType,
+            responder: '',
+            responderTel: '',
+            objectId: answer.objectId,
+            sourceDataType: PLATFORM_EXCHANGE.inspectionRequest,
+            sourceMsgSn,
+            text: answer.text,
+          }),
+        ),
+      );
+      return true;
+    }
     this.write(
       PLATFORM_MSG.platformExchangeUp,
       encodePlatformExchange(PLATFORM_EXCHANGE.inspectionAnswer, encodeInspection(answer)),
@@ -276,6 +316,12 @@ export class UpwardLink {
   /** 0x1400/0x1401: the result of a 督办; false when the link is not logged in. */
   answerSupervision(plate: string, plateColor: number, answer: SupervisionAnswer): boolean {
     if (!this.sendable()) return false;
+    if (this.options.edition === 2019) {
+      // A 2019 督办 is known by its frame SN, which Vigil keeps as its supervision id (see onRequest).
+      const reply = { sourceDataType: SUPERVISION.request, sourceMsgSn: answer.supervisionId, result: answer.result };
+      this.write(MSG.warning, encodePlatformExchange(SUPERVISION.answer, encodeSourceReply(reply)));
+      return true;
+    }
     this.write(
       MSG.warning,
       encodeVehicleEnvelope(plate, plateColor, SUPERVISION.answer, encodeSupervisionAnswer(answer)),
@@ -296,6 +342,22 @@ export class UpwardLink {
   }
 
   private writeAlarm(a: UpwardAlarm): void {
+    if (this.options.edition === 2019) {
+      const report = encodeAlarmInfo2019({
+        sourcePlatformId: this.options.platformId,
+        warnType: a.report.warnType,
+        warnTime: a.report.warnTime,
+        // The episode's start; its end is not known when the alarm is raised (0, as the standard has for none).
+        startTime: a.report.warnTime,
+        endTime: 0,
+        plate: a.plate,
+        plateColor: a.plateColor,
+        targetPlatformId: '',
+        lineId: 0,
+        info: a.report.info,
+      });
+      return this.write(MSG.warning, encodePlatformExchange(WARNING.alarmReport, report));
+    }
     this.write(
       MSG.warning,
       encodeVehicleEnvelope(a.plate, a.plateColor, WARNING.alarmReport, encodeAlarmReport(a.report)),
@@ -344,7 +406,7 @@ export class UpwardLink {
     }
     this.lastFrameMs = Date.now();
     const { header, body } = parsed.value;
-    if (this.stateNow === 'logged_in') return this.onRequest(header.msgId, body);
+    if (this.stateNow === 'logged_in') return this.onRequest(header.msgId, body, header.sn);
     if (header.msgId !== MSG.loginResponse || this.stateNow !== 'connecting') return;
     clearTimeout(this.timer);
     const answer = decodeLoginResponse(body);
@@ -374,20 +436,9 @@ export class UpwardLink {
    * The upper platform's requests: on the down link (从链路) as the standard says, when Vigil serves one, and on the
    * main link, where upper platforms send them while no down link is up. Answers go on the main link.
    */
-  private onRequest(msgId: number, body: Buffer): void {
-    if (
-      this.options.edition === 2019 &&
-      (msgId === PLATFORM_MSG.platformExchangeDown ||
-        msgId === PLATFORM_MSG.warningDown ||
-        msgId === STATIC_MSG.exchangeDown)
-    ) {
-      this.counter(
-        'vigil_jt809_upward_requests_unread_total',
-        'Requests of a 2019 upper platform not read (2011 layouts only)',
-      ).inc();
-      return;
-    }
-    if (msgId === STATIC_MSG.exchangeDown) return this.onStaticRequest(body);
+  private onRequest(msgId: number, body: Buffer, sn: number): void {
+    if (msgId === STATIC_MSG.exchangeDown) return this.onStaticRequest(body, sn);
+    if (this.options.edition === 2019) return this.onRequest2019(msgId, body, sn);
     const sink = this.requests;
     if (sink === undefined) return;
     const refuse = (detail: string): void => {
@@ -427,8 +478,73 @@ export class UpwardLink {
     );
   }
 
+  /**
+   * A 2019 request: 0x9300 and 0x9400 keep their DATA_TYPE / DATA_LENGTH head but 0x9400 has no vehicle envelope,
+   * and 0x9401 no SUPERVISION_ID: the 督办 is known by its frame SN, which becomes its id here (0x1401 repeats it).
+   * A 查岗's frame SN is remembered for its answer, which names it so.
+   */
+  private onRequest2019(msgId: number, body: Buffer, sn: number): void {
+    const sink = this.requests;
+    if (sink === undefined) return;
+    const refuse = (detail: string): void => {
+      this.counter('vigil_jt809_upward_bad_frames_total', 'Frames from the upper platform that did not parse').inc();
+      this.deps.logger.warn('jt809 upward request not understood', { target: this.target, detail, edition: 2019 });
+    };
+    if (msgId !== PLATFORM_MSG.platformExchangeDown && msgId !== PLATFORM_MSG.warningDown) return;
+    const head = decodePlatformExchange(body);
+    if (!head.ok) return refuse(head.detail);
+    const { dataType, data } = head.value;
+    let handled: Promise<void> | undefined;
+    if (msgId === PLATFORM_MSG.platformExchangeDown) {
+      if (dataType !== PLATFORM_EXCHANGE.inspectionRequest) return;
+      const inspection = decodeInspectionRequest2019(data);
+      if (!inspection.ok) return refuse(inspection.detail);
+      const { objectType, objectId, infoId, text } = inspection.value;
+      this.inspectionSn.delete(infoId);
+      this.inspectionSn.set(infoId, sn);
+      if (this.inspectionSn.size > REQUESTS_REMEMBERED_MAX)
+        this.inspectionSn.delete(this.inspectionSn.keys().next().value as number);
+      handled = sink.inspection({ objectType, objectId, infoId, text });
+    } else if (dataType === WARNING_NOTICE.tip || dataType === WARNING_NOTICE.exchange) {
+      const notice = decodeAlarmInfo2019(data, `0x${dataType.toString(16)}`);
+      if (!notice.ok) return refuse(notice.detail);
+      const { warnType, warnTime, info, plate, plateColor } = notice.value;
+      handled = sink.warning({
+        // 2019 names the raising platform instead of a WARN_SRC: 0, none.
+        warnSource: 0,
+        warnType,
+        warnTime,
+        content: info,
+        kind: dataType === WARNING_NOTICE.tip ? 'tip' : 'exchange',
+        plate,
+        plateColor,
+      });
+    } else if (dataType === SUPERVISION.request) {
+      const request = decodeSupervisionRequest2019(data);
+      if (!request.ok) return refuse(request.detail);
+      const r = request.value;
+      handled = sink.supervision({
+        warnSource: 0,
+        warnType: 0,
+        warnTime: r.warnTime,
+        supervisionId: sn,
+        endTime: r.endTime,
+        level: r.level,
+        supervisor: r.supervisor,
+        tel: r.tel,
+        email: r.email,
+        // The 2019 督办 names no vehicle: it points at an alarm report by SOURCE_MSG_SN.
+        plate: '',
+        plateColor: 0,
+      });
+    } else return;
+    handled?.catch((error: unknown) =>
+      this.deps.logger.error('jt809 upward request not recorded', { target: this.target, error: String(error) }),
+    );
+  }
+
   /** 0x9600/0x9601 → 0x1600/0x1601 with the vehicle's registration; a vehicle the registry does not know is not answered. */
-  private onStaticRequest(body: Buffer): void {
+  private onStaticRequest(body: Buffer, sn: number): void {
     const envelope = decodeEnvelope(body);
     const answered = (result: string) =>
       this.deps.metrics
@@ -448,7 +564,13 @@ export class UpwardLink {
         if (!this.sendable()) return answered('link_down');
         this.write(
           STATIC_MSG.exchangeUp,
-          encodeVehicleEnvelope(plate, plateColor, STATIC_INFO.answer, encodeCarInfo(info)),
+          encodeVehicleEnvelope(
+            plate,
+            plateColor,
+            STATIC_INFO.answer,
+            // 2019 puts the request's sub-type and frame SN before CAR_INFO.
+            this.options.edition === 2019 ? encodeStaticInfoAnswer2019(sn, encodeCarInfo(info)) : encodeCarInfo(info),
+          ),
         );
         answered('sent');
       })

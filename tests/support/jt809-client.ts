@@ -15,6 +15,8 @@ export interface Jt809ClientOptions {
 
 export interface Jt809Answer {
   msgId: number;
+  /** The frame's MSG_SN, which a 2019 answer names its request by. */
+  sn: number;
   accessCode: number;
   /** 2019 answers: the header's UTC time in seconds. */
   timeS?: number;
@@ -286,6 +288,7 @@ export class Jt809Client {
       const edition2019 = this.options.edition === 2019;
       this.answers.push({
         msgId: data.readUInt16BE(8),
+        sn: data.readUInt32BE(4),
         accessCode: data.readUInt32BE(10),
         ...(edition2019 ? { timeS: Number(data.readBigUInt64BE(22)) } : {}),
         body: data.subarray(edition2019 ? 30 : 22, data.length - 2),
@@ -294,6 +297,11 @@ export class Jt809Client {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /** The MSG_SN of the last frame `send` wrote. */
+  get lastSn(): number {
+    return this.sn;
   }
 
   /** Sends raw bytes as they are (for malformed frames). */

@@ -56,11 +56,15 @@ export class UpperPlatform {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  /** Sends a request down the newest link (the main link, as an upper platform does when no sub link is up). */
-  send(msgId: number, body: Buffer, accessCode: number): void {
+  /**
+   * Sends a request down the newest link (the main link, as an upper platform does when no sub link is up); returns
+   * its frame's MSG_SN, which a 2019 answer names it by.
+   */
+  send(msgId: number, body: Buffer, accessCode: number): number {
     const socket = [...this.sockets].at(-1);
     if (!socket) throw new Error('no lower platform is connected');
     socket.write(frame809(msgId, body, { sn: ++this.sn, accessCode, edition: this.options.edition }));
+    return this.sn;
   }
 
   of(msgId: number): UpperMessage[] {

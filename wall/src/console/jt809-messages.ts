@@ -259,7 +259,7 @@ const ZH: Jt809Messages = {
   by: (who) => `应答方 ${who}`,
   errors: {
     platform_unknown: '没有这个平台，或它不在本单位的监管范围内',
-    platform_edition_unsupported: '该平台使用 JT/T 809-2019，查岗与督办暂只能发给 2011 版平台',
+    platform_edition_unsupported: '该平台使用 JT/T 809-2019，督办只能针对它以 2019 版上报的报警',
     bad_access_code: '接入码应为数字',
     bad_question: '查岗问题不能为空，且须能以 GBK 编码发送',
     bad_deadline_minutes: '应答时限超出允许范围',
@@ -391,7 +391,7 @@ const EN: Jt809Messages = {
   errors: {
     platform_unknown: 'There is no such platform, or your unit does not supervise it',
     platform_edition_unsupported:
-      'This platform speaks JT/T 809-2019: inspections and supervisions go only to 2011 platforms for now',
+      'This platform speaks JT/T 809-2019: a supervision can only name an alarm it reported in 2019',
     bad_access_code: 'An access code is a number',
     bad_question: 'The question must not be empty and must be sendable in GBK',
     bad_deadline_minutes: 'The answer time is outside what is allowed',

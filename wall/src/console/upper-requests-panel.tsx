@@ -160,8 +160,11 @@ function UpperRow({
           </span>
         ) : (
           <>
-            {r.plate} · {j.warnTypes[r.warn_type ?? 0xff] ?? r.warn_type}
-            {r.supervisor ? ` · ${r.supervisor} ${r.supervisor_tel ?? ''}` : ''}
+            {/* A JT/T 809-2019 督办 names no vehicle and no warning type: only what it names is shown. */}
+            {[r.plate, r.warn_type === null ? null : (j.warnTypes[r.warn_type] ?? r.warn_type)]
+              .concat(r.supervisor ? [`${r.supervisor} ${r.supervisor_tel ?? ''}`] : [])
+              .filter((part) => part !== null && part !== '')
+              .join(' · ')}
             {deadline !== null && !answered ? (
               <span className={deadline < now ? 'jt809-late' : 'console-dim'}>
                 {' · '}
