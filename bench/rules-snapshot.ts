@@ -14,7 +14,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { TelemetryRow, VehicleClass, VehicleRecord } from '../schema/index.js';
 import { Metrics, silentLogger } from '../schema/index.js';
 import { ALL_RULES, MemoryLog, RULES_RUNNER_DEFAULTS, RuleEngine, RulesRunner } from '../stream/index.js';
@@ -100,10 +99,7 @@ for (; step < steps; step++) {
 const fillMs = performance.now() - fillStarted;
 
 /** The longest gap between runs of a 1 ms timer while `work` runs, less the timer's own 1 ms. */
-async function stallWhile<T>(
-  work: () => Promise<T>,
-): Promise<{ value: T; maxStallMs: number; histogramMaxMs: number }> {
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
+async function stallWhile<T>(work: () => Promise<T>): Promise<{ value: T; maxStallMs: number }> {
   let last = performance.now();
   let maxGap = 0;
   const timer = setInterval(() => {
@@ -115,12 +111,10 @@ async function stallWhile<T>(
   await new Promise((r) => setTimeout(r, 20));
   last = performance.now();
   maxGap = 0;
-  histogram.enable();
   const value = await work();
   maxGap = Math.max(maxGap, performance.now() - last);
-  histogram.disable();
   clearInterval(timer);
-  return { value, maxStallMs: Math.max(0, maxGap - 1), histogramMaxMs: histogram.max / 1e6 };
+  return { value, maxStallMs: Math.max(0, maxGap - 1) };
 }
 
 /** Feeds the next report of every vehicle, a batch per event-loop turn, until `stop` says so; returns fixes fed. */
@@ -170,10 +164,8 @@ for (let round = 0; round < ROUNDS; round++) {
     idle_wall_ms: Math.round(wallMs),
     idle_cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
     idle_max_stall_ms: Math.round(idle.maxStallMs),
-    idle_loop_delay_max_ms: Math.round(idle.histogramMaxMs),
     busy_wall_ms: Math.round(busyWallMs),
     busy_max_stall_ms: Math.round(busy.maxStallMs),
-    busy_loop_delay_max_ms: Math.round(busy.histogramMaxMs),
     fixes_evaluated_during_busy_snapshot: fed,
     snapshot_bytes: bytes,
   });
