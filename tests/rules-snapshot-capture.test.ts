@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmRow } from '../schema/index.js';
 import type { EngineEvent, EngineSnapshot } from '../stream/index.js';
+import { ALL_RULES, compileRulesConfig, defaultRulesConfig } from '../stream/index.js';
 import {
   MINUTE,
   T0,
@@ -129,5 +130,24 @@ describe('a rules snapshot serialized while the engine goes on', () => {
     for (let i = cut; i < events.length; i += EVENTS_PER_SLICE)
       again.push(...run(events.slice(i, i + EVENTS_PER_SLICE), restored));
     expect(pairs(again)).toEqual(pairs(went));
+  });
+
+  it('is finished at once when a new configuration arrives between two slices, and stays whole', () => {
+    const events = input();
+    const cut = events.findIndex((e) => (e.at ?? e.value.ts) >= CUT_AT);
+    const engine = engineFor(setup);
+    run(events.slice(0, cut), engine);
+    const atCut = JSON.stringify(engine.snapshot());
+    const capture = engine.beginSnapshot();
+    capture.step(0);
+    run(events.slice(cut, cut + EVENTS_PER_SLICE), engine);
+    // A rule switched off closes its episodes in every vehicle: the snapshot is made whole first.
+    const config = defaultRulesConfig(ALL_RULES);
+    (config.rules.overspeed as { enabled: boolean }).enabled = false;
+    engine.setConfig(compileRulesConfig(config, 2, ALL_RULES));
+    expect(capture.done).toBe(true);
+    // The writer's next slice finds nothing more to do.
+    expect(capture.step(0)).toBe(true);
+    expect(capture.pieces.join('')).toBe(atCut);
   });
 });

@@ -71,6 +71,8 @@ export class SnapshotCapture {
 
   /** Serializes for about `budgetMs` of wall time; true once the snapshot is complete. */
   step(budgetMs: number): boolean {
+    // Finished already: by the engine (`finish`, before a new configuration) between two of its writer's slices.
+    if (this.finished) return true;
     const until = performance.now() + budgetMs;
     const out: string[] = [];
     while (this.section < this.sections.length) {
