@@ -50,6 +50,7 @@ import {
   type VehicleFacts,
 } from './rule.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_FORMATS_READ, type EngineSnapshot, type LaneSnapshot } from './engine-snapshot.js';
+import { SnapshotCapture, captureSection, type CapturedSubject } from './snapshot-capture.js';
 
 /** JT/T 808 status bit 1: the fix is positioned. */
 const STATUS_POSITIONED = 1 << 1;
@@ -148,7 +149,7 @@ interface Lane {
   lastArrivalAt: number;
 }
 
-interface Vehicle {
+interface Vehicle extends CapturedSubject {
   key: string;
   facts: VehicleFacts;
   factsAt: number;
@@ -181,13 +182,14 @@ export interface CardChange {
 }
 
 /** State of the per-driver rules of one driver, wherever they drive. */
-interface Driver {
+interface Driver extends CapturedSubject {
+  id: string;
   states: unknown[];
   /** Event time of the last fix evaluated with this driver at the wheel. */
   lastTs: number;
 }
 
-interface Plate {
+interface Plate extends CapturedSubject {
   plate: string;
   facts: VehicleFacts | undefined;
   factsAt: number;
@@ -196,7 +198,7 @@ interface Plate {
   lane: Lane;
 }
 
-interface Device {
+interface Device extends CapturedSubject {
   id: string;
   orgCode: string;
   lat: number;
@@ -359,6 +361,9 @@ export class RuleEngine {
   private boundMs = 0;
   private readonly orgCodeAt: (lon: number, lat: number) => string;
   private lastClockMs = NEVER;
+  /** The snapshot being serialized, if any, and the number of the last one begun (`CapturedSubject`). */
+  private capture: SnapshotCapture | undefined;
+  private captureId = 0;
   readonly stats: EngineStats = {
     positions: 0,
     cameraEvents: 0,
@@ -392,6 +397,8 @@ export class RuleEngine {
 
   /** Switches to a new configuration version; the next event of each subject is evaluated with it. */
   setConfig(config: CompiledRulesConfig): void {
+    // Closing what a switched-off rule holds changes every subject: the snapshot being taken is finished first.
+    this.capture?.finish();
     this.compiled = config;
     this.boundMs = config.engine.disorderBoundSeconds * 1000;
     this.closeDisabled();
@@ -480,6 +487,7 @@ export class RuleEngine {
       return;
     }
     const v = this.vehicleOf(row.terminal_id);
+    this.keep(v, this.vehicleText);
     if (row.ts === v.frontier) {
       // The newest fix evaluated, again: a retransmission.
       this.stats.duplicates++;
@@ -500,6 +508,7 @@ export class RuleEngine {
     if (v === undefined) {
       if (this.vehicles.size >= this.options.vehiclesMax) this.evictVehicles();
       v = {
+        capturedIn: this.captureId,
         key: terminalId,
         facts: factsOf(undefined, terminalId, ''),
         factsAt: NEVER,
@@ -667,6 +676,7 @@ export class RuleEngine {
       return;
     }
     const v = this.vehicleOf(row.terminal_id);
+    this.keep(v, this.vehicleText);
     const change: CardChange = {
       ts: row.ts,
       status: row.status,
@@ -741,9 +751,15 @@ export class RuleEngine {
     let d = this.drivers.get(id);
     if (d === undefined) {
       if (this.drivers.size >= this.options.driversMax) this.evictDrivers();
-      d = { states: new Array<unknown>(this.positionStateSlots).fill(undefined), lastTs: ts };
+      d = {
+        capturedIn: this.captureId,
+        id,
+        states: new Array<unknown>(this.positionStateSlots).fill(undefined),
+        lastTs: ts,
+      };
       this.drivers.set(id, d);
     }
+    this.keep(d, this.driverText);
     if (ts > d.lastTs) d.lastTs = ts;
     return d.states;
   }
@@ -843,9 +859,10 @@ export class RuleEngine {
     let device = this.devices.get(id);
     if (device === undefined) {
       if (this.devices.size >= this.options.devicesMax) this.evictQuiet(this.devices, (d) => d.lane);
-      device = { id, orgCode, lat: 0, lon: 0, lane: newLane() };
+      device = { capturedIn: this.captureId, id, orgCode, lat: 0, lon: 0, lane: newLane() };
       this.devices.set(id, device);
     }
+    this.keep(device, this.deviceText);
     if (orgCode !== device.orgCode && ORG_CODE.test(orgCode)) device.orgCode = orgCode;
     return device;
   }
@@ -884,6 +901,7 @@ export class RuleEngine {
     if (plate === undefined) {
       if (this.plates.size >= this.options.platesMax) this.evictQuiet(this.plates, (p) => p.lane);
       plate = {
+        capturedIn: this.captureId,
         plate: plateText,
         facts: undefined,
         factsAt: NEVER,
@@ -893,6 +911,7 @@ export class RuleEngine {
       };
       this.plates.set(plateText, plate);
     }
+    this.keep(plate, this.plateText);
     if (
       plate.configVersion !== this.compiled.version ||
       ts - plate.factsAt >= this.options.factsRefreshMs ||
@@ -961,6 +980,7 @@ export class RuleEngine {
   tick(now = this.deps.now()): void {
     for (const v of this.lateVehicles) {
       if (v.late !== undefined && now - v.late.lastArrivalAt < this.options.lateLaneIdleMs) continue;
+      this.keep(v, this.vehicleText);
       if (v.late !== undefined) this.closeLane(v.late, v.key, v.facts, v.late.lastTs);
       v.late = undefined;
       this.lateVehicles.delete(v);
@@ -969,6 +989,9 @@ export class RuleEngine {
     // Absence limits are minutes long: scanning every subject once per `clockScanMs` of clock is precise enough
     // and keeps the scan's cost per second independent of how fast event time runs (replays).
     if (clock === NEVER || clock < this.lastClockMs + this.options.clockScanMs) return;
+    // The scan may touch every subject, which would make a snapshot being taken serialize all the rest at once: it
+    // runs on the first tick after that snapshot (absence limits are minutes; the scan's period is 10 s).
+    if (this.capture !== undefined && !this.capture.done) return;
     this.lastClockMs = clock;
     this.runClockRules(clock);
   }
@@ -1186,37 +1209,85 @@ export class RuleEngine {
   /** All state as a JSON-ready object; `restore` on a new engine continues exactly where this one stood. */
   snapshot(): EngineSnapshot {
     return {
+      ...this.snapshotHead(),
+      vehicles: [...this.vehicles.values()].map((v) => this.vehicleSnapshot(v)),
+      drivers: [...this.drivers.values()].map((d) => this.driverSnapshot(d)),
+      plates: [...this.plates.values()].filter((p) => hasState(p.lane)).map((p) => this.plateSnapshot(p)),
+      devices: [...this.devices.values()].map((d) => this.deviceSnapshot(d)),
+      roadside_seen: [...this.roadsideSeen],
+    };
+  }
+
+  /**
+   * Begins a snapshot of all state as it is now, serialized by the capture's `step` a slice at a time while the
+   * engine goes on (see snapshot-capture.ts); its pieces joined are the JSON of what `snapshot()` returns now. The
+   * subjects and clocks are fixed here, in one synchronous step, so the caller takes its log offsets beside it.
+   */
+  beginSnapshot(): SnapshotCapture {
+    this.capture?.finish();
+    const id = ++this.captureId;
+    const head = JSON.stringify(this.snapshotHead());
+    const roadsideSeen = [...this.roadsideSeen];
+    const sections = [
+      captureSection(',"vehicles":[', [...this.vehicles.values()], this.vehicleText),
+      captureSection(',"drivers":[', [...this.drivers.values()], this.driverText),
+      captureSection(',"plates":[', [...this.plates.values()], this.plateText),
+      captureSection(',"devices":[', [...this.devices.values()], this.deviceText),
+    ];
+    this.capture = new SnapshotCapture(id, head.slice(0, -1), sections, () => {
+      this.capture = undefined;
+      return `,"roadside_seen":${JSON.stringify(roadsideSeen)}}`;
+    });
+    return this.capture;
+  }
+
+  /** Before the engine changes a subject: a snapshot being taken serializes it first, as it was. */
+  private keep<T extends CapturedSubject>(subject: T, text: (item: T) => string | undefined): void {
+    if (this.capture !== undefined) this.capture.keep(subject, text);
+  }
+
+  private readonly vehicleText = (v: Vehicle): string => JSON.stringify(this.vehicleSnapshot(v));
+  private readonly driverText = (d: Driver): string => JSON.stringify(this.driverSnapshot(d));
+  private readonly plateText = (p: Plate): string | undefined =>
+    hasState(p.lane) ? JSON.stringify(this.plateSnapshot(p)) : undefined;
+  private readonly deviceText = (d: Device): string => JSON.stringify(this.deviceSnapshot(d));
+
+  private snapshotHead(): Omit<EngineSnapshot, 'vehicles' | 'drivers' | 'plates' | 'devices' | 'roadside_seen'> {
+    return {
       format: SNAPSHOT_FORMAT,
       config_version: this.compiled.version,
       camera_max_ts: this.cameraMaxTs,
       roadside_max_ts: this.roadsideMaxTs,
       last_clock_ms: this.lastClockMs,
       partitions: this.partitions.map((p) => (p ? { max_ts: p.maxTs } : { max_ts: NEVER })),
-      vehicles: [...this.vehicles.values()].map((v) => ({
-        key: v.key,
-        plate: v.facts.plate,
-        frontier: v.frontier,
-        first_ts: Number.isFinite(v.firstTs) ? v.firstTs : null,
-        history_ts: v.historyTs,
-        gaps: v.gaps ?? [],
-        live: this.laneSnapshot(v.live),
-        late: v.late ? this.laneSnapshot(v.late) : null,
-        ...(v.driver ? { driver: v.driver } : {}),
-        ...(v.cards ? { cards: v.cards } : {}),
-      })),
-      drivers: [...this.drivers].map(([id, d]) => ({ id, last_ts: d.lastTs, states: this.statesById(d.states) })),
-      plates: [...this.plates.values()]
-        .filter((p) => hasState(p.lane))
-        .map((p) => ({ plate: p.plate, lane: this.laneSnapshot(p.lane) })),
-      devices: [...this.devices.values()].map((d) => ({
-        id: d.id,
-        org_code: d.orgCode,
-        lat: d.lat,
-        lon: d.lon,
-        lane: this.laneSnapshot(d.lane),
-      })),
-      roadside_seen: [...this.roadsideSeen],
     };
+  }
+
+  private vehicleSnapshot(v: Vehicle): EngineSnapshot['vehicles'][number] {
+    return {
+      key: v.key,
+      plate: v.facts.plate,
+      frontier: v.frontier,
+      first_ts: Number.isFinite(v.firstTs) ? v.firstTs : null,
+      history_ts: v.historyTs,
+      gaps: v.gaps ?? [],
+      live: this.laneSnapshot(v.live),
+      late: v.late ? this.laneSnapshot(v.late) : null,
+      ...(v.driver ? { driver: v.driver } : {}),
+      ...(v.cards ? { cards: v.cards } : {}),
+    };
+  }
+
+  private driverSnapshot(d: Driver): NonNullable<EngineSnapshot['drivers']>[number] {
+    return { id: d.id, last_ts: d.lastTs, states: this.statesById(d.states) };
+  }
+
+  private plateSnapshot(p: Plate): EngineSnapshot['plates'][number] {
+    return { plate: p.plate, lane: this.laneSnapshot(p.lane) };
+  }
+
+  private deviceSnapshot(d: Device): EngineSnapshot['devices'][number] {
+    return { id: d.id, org_code: d.orgCode, lat: d.lat, lon: d.lon, lane: this.laneSnapshot(d.lane) };
   }
 
   private statesById(list: unknown[]): Record<string, unknown> {
@@ -1261,6 +1332,7 @@ export class RuleEngine {
   }
 
   restore(snapshot: EngineSnapshot, now = this.deps.now()): void {
+    this.capture?.finish();
     if (!SNAPSHOT_FORMATS_READ.includes(snapshot.format))
       throw new Error(`snapshot format ${String(snapshot.format)} is not one of ${SNAPSHOT_FORMATS_READ.join(', ')}`);
     this.cameraMaxTs = snapshot.camera_max_ts;
@@ -1300,7 +1372,7 @@ export class RuleEngine {
       this.rules.forEach((rule, index) => {
         if (s.states[rule.id] !== undefined) states[index] = s.states[rule.id];
       });
-      this.drivers.set(s.id, { states, lastTs: s.last_ts });
+      this.drivers.set(s.id, { capturedIn: this.captureId, id: s.id, states, lastTs: s.last_ts });
     }
     for (const s of snapshot.plates) {
       const plate = this.plateOf(s.plate, NEVER);

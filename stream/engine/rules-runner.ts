@@ -115,6 +115,11 @@ interface SnapshotFile {
 
 const GROUP = 'rules';
 const INPUT_TOPICS = [TOPICS.telemetry, TOPICS.camera, TOPICS.devices, TOPICS.drivers] as const;
+/**
+ * A snapshot is serialized this long at a time, then the event loop runs whatever waits (acknowledgements, the
+ * feed, the rules' own input): the longest a snapshot holds the node up, however much state there is.
+ */
+const SNAPSHOT_SLICE_MS = 8;
 /** Alarms sent this long before a snapshot was taken are read back too when the catch-up checks what was sent. */
 const ALARMS_SENT_MARGIN_MS = 5_000;
 
@@ -572,29 +577,42 @@ export class RulesRunner implements RulesConfigService {
     const replayFrom = this.deps.inputReplay?.pendingSinceMs(GROUP, INPUT_TOPICS, now);
     // Roadside ids the replay may deliver again must stay known, however far back it reaches.
     this.engine.retainRoadsideSince(replayFrom ?? Infinity);
-    const file: SnapshotFile = {
-      taken_at: now,
-      log: { epoch: this.deps.log.epoch, offsets: this.offsets },
-      ...(replayFrom !== undefined ? { replay_from_ms: replayFrom } : {}),
-      unsent_alarms: [...this.queue, ...this.engine.drainAlarmsPeek()],
-      engine: this.engine.snapshot(),
-    };
-    const text = JSON.stringify(file);
+    // The moment the snapshot covers, in one synchronous step: the offsets evaluated so far, the alarms not yet sent
+    // and the engine's state. The consumers go on while the engine's state is serialized (it keeps what they change
+    // as it was, see snapshot-capture.ts), so the offsets and the queue are copied here.
+    const capture = this.engine.beginSnapshot();
+    const offsets = Object.fromEntries(Object.entries(this.offsets).map(([topic, list]) => [topic, [...list]]));
+    const unsent = [...this.queue, ...this.engine.drainAlarmsPeek()];
     const covered = [...this.lastRecords.values()].map(({ consumer, records }) => ({
       consumer,
       records: [...records.values()],
     }));
     this.lastRecords.clear();
+    let slices = 1;
+    while (!capture.step(SNAPSHOT_SLICE_MS)) {
+      slices++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const head: Omit<SnapshotFile, 'engine'> = {
+      taken_at: now,
+      log: { epoch: this.deps.log.epoch, offsets },
+      ...(replayFrom !== undefined ? { replay_from_ms: replayFrom } : {}),
+      unsent_alarms: unsent,
+    };
+    // The file's JSON is the head's object with the engine's JSON as its last field.
+    const pieces = [`${JSON.stringify(head).slice(0, -1)},"engine":`, ...capture.pieces, '}'];
+    const bytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
     // When the write fails these offsets stay uncommitted until a later snapshot commits further ones: after a
     // crash the group re-reads a little more, which the restored snapshot's offsets skip.
-    await store.write(text, now);
+    await store.write(pieces, now);
     for (const { consumer, records } of covered) consumer.commit(records);
-    this.deps.metrics
-      .gauge('vigil_rules_snapshot_bytes', 'Size of the last rules snapshot')
-      .set(undefined, text.length);
+    this.deps.metrics.gauge('vigil_rules_snapshot_bytes', 'Size of the last rules snapshot').set(undefined, bytes);
     this.deps.metrics
       .histogram('vigil_rules_snapshot_seconds', 'Time to write a rules snapshot')
       .observe(undefined, (performance.now() - started) / 1000);
+    this.deps.metrics
+      .gauge('vigil_rules_snapshot_slices', 'Event-loop turns the last rules snapshot was serialized in')
+      .set(undefined, slices);
   }
 
   /** On Kafka, and only with offsets of this very cluster: others say nothing about where the group resumes. */

@@ -1,0 +1,190 @@
+/**
+ * What a rules snapshot costs the node's event loop at scale (issue #13): the `RulesRunner` of a node, its engine
+ * holding `--vehicles` vehicles (every one registered and driving, so every position rule holds state), writes its
+ * snapshot to a file store in a temporary data dir, as every `--rules-snapshot-interval-s` does.
+ *
+ *   node --import tsx bench/rules-snapshot.ts [--vehicles 100000] [--minutes 30] [--rounds 3]
+ *
+ * Each round takes two snapshots: one idle (nothing else to do: its wall and CPU time are the snapshot's own), and
+ * one while fixes keep arriving (batches of 500 on every turn of the event loop, as the rules' consumer delivers
+ * them: the fixes evaluated during it show whether the node went on working). For both, the longest the event loop
+ * went without running a 1 ms timer is the stall a gateway's acknowledgements and the alarms would wait for.
+ * The snapshot is read back into a new engine at the end, which must hold every vehicle.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TelemetryRow, VehicleClass, VehicleRecord } from '../schema/index.js';
+import { Metrics, silentLogger } from '../schema/index.js';
+import { ALL_RULES, MemoryLog, RULES_RUNNER_DEFAULTS, RuleEngine, RulesRunner } from '../stream/index.js';
+import { compileRulesConfig, defaultRulesConfig } from '../stream/index.js';
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
+const VEHICLES = flag('vehicles', 100_000);
+const MINUTES = flag('minutes', 30);
+const ROUNDS = flag('rounds', 3);
+const REPORT_MS = 30_000;
+/** 10:00 China time. */
+const T0 = Date.UTC(2026, 10, 28, 2, 0, 0);
+const CLASSES: VehicleClass[] = ['coach', 'dangerous_goods', 'heavy_truck', 'tractor', 'bus', 'taxi', 'other'];
+const COUNTIES = ['410102', '410105', '410181', '410302', '410502', '410702', '411302'];
+const LIVE_BATCH = 500;
+
+const terminalOf = (i: number): string => String(13_900_000_000 + i);
+const plateOf = (i: number): string => `豫A${String(i).padStart(5, '0')}`;
+
+function fixOf(i: number, step: number): TelemetryRow {
+  const ts = T0 + step * REPORT_MS + (i % 1000);
+  return {
+    terminal_id: terminalOf(i),
+    plate: plateOf(i),
+    ts,
+    received_at: ts + 1_000,
+    lat: 34.2 + (i % 500) * 0.002 + step * 0.002,
+    lon: 112.5 + Math.floor(i / 500) * 0.005,
+    altitude_m: 100,
+    // One in 50 speeds: open episodes in the snapshot.
+    speed_kmh: i % 50 === 0 ? 135 : 60,
+    direction_deg: 0,
+    alarm_bits: 0,
+    status_bits: 0b11,
+    source: 'jt808',
+    backfill: 0,
+    extras: '',
+    org_code: '',
+  };
+}
+
+const records = new Map<string, VehicleRecord>();
+for (let i = 0; i < VEHICLES; i++) {
+  const vehicleClass = CLASSES[i % CLASSES.length];
+  records.set(terminalOf(i), {
+    plate: plateOf(i),
+    plate_color: 2,
+    vehicle_class: vehicleClass,
+    axles: 2 + (i % 5),
+    enterprise_id: `e${i % 200}`,
+    terminal_id: terminalOf(i),
+    permit_valid_until: T0 + 365 * 86_400_000,
+    route_length_km: vehicleClass === 'coach' ? 80 + (i % 300) : 0,
+    home_org_code: COUNTIES[i % COUNTIES.length],
+  });
+}
+const registry = { byTerminal: (t: string) => records.get(t), byPlate: () => undefined };
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-rules-snapshot-'));
+let now = T0;
+const log = new MemoryLog({ partitions: 4, backlogPerPartitionMax: 1_000, durableGroups: {} });
+const runner = new RulesRunner(
+  { log, logger: silentLogger, metrics: new Metrics(), registry, dataDir, now: () => now },
+  RULES_RUNNER_DEFAULTS,
+);
+const engine = runner.engine;
+const steps = (MINUTES * 60_000) / REPORT_MS;
+const fillStarted = performance.now();
+let step = 0;
+for (; step < steps; step++) {
+  for (let i = 0; i < VEHICLES; i++) {
+    const row = fixOf(i, step);
+    now = row.received_at;
+    engine.onPosition(row, i % 16, now);
+  }
+  engine.tick(now);
+  engine.drainAlarms();
+}
+const fillMs = performance.now() - fillStarted;
+
+/** The longest gap between runs of a 1 ms timer while `work` runs, less the timer's own 1 ms. */
+async function stallWhile<T>(work: () => Promise<T>): Promise<{ value: T; maxStallMs: number }> {
+  let last = performance.now();
+  let maxGap = 0;
+  const timer = setInterval(() => {
+    const at = performance.now();
+    maxGap = Math.max(maxGap, at - last);
+    last = at;
+  }, 1);
+  // Let the timer run once before the work starts, so its first gap is not the start-up.
+  await new Promise((r) => setTimeout(r, 20));
+  last = performance.now();
+  maxGap = 0;
+  const value = await work();
+  maxGap = Math.max(maxGap, performance.now() - last);
+  clearInterval(timer);
+  return { value, maxStallMs: Math.max(0, maxGap - 1) };
+}
+
+/** Feeds the next report of every vehicle, a batch per event-loop turn, until `stop` says so; returns fixes fed. */
+function liveTraffic(): { stop: () => number } {
+  let fed = 0;
+  let i = 0;
+  let running = true;
+  const turn = (): void => {
+    if (!running) return;
+    for (let k = 0; k < LIVE_BATCH; k++, i++) {
+      if (i === VEHICLES) {
+        i = 0;
+        step++;
+      }
+      const row = fixOf(i, step);
+      now = row.received_at;
+      engine.onPosition(row, i % 16, now);
+      fed++;
+    }
+    engine.drainAlarms();
+    setImmediate(turn);
+  };
+  setImmediate(turn);
+  return {
+    stop: () => {
+      running = false;
+      return fed;
+    },
+  };
+}
+
+const file = path.join(dataDir, 'rules', 'engine-snapshot.json');
+const rounds: Record<string, number>[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const idle = await stallWhile(() => runner.snapshotNow());
+  const wallMs = performance.now() - t0 - 20;
+  const cpu = process.cpuUsage(cpu0);
+  const bytes = readFileSync(file).length;
+  const traffic = liveTraffic();
+  const t1 = performance.now();
+  const busy = await stallWhile(() => runner.snapshotNow());
+  const busyWallMs = performance.now() - t1 - 20;
+  const fed = traffic.stop();
+  rounds.push({
+    idle_wall_ms: Math.round(wallMs),
+    idle_cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+    idle_max_stall_ms: Math.round(idle.maxStallMs),
+    busy_wall_ms: Math.round(busyWallMs),
+    busy_max_stall_ms: Math.round(busy.maxStallMs),
+    fixes_evaluated_during_busy_snapshot: fed,
+    snapshot_bytes: bytes,
+  });
+}
+
+const restored = new RuleEngine(ALL_RULES, compileRulesConfig(defaultRulesConfig(ALL_RULES), 1, ALL_RULES), {
+  registry,
+  now: () => now,
+});
+const text = readFileSync(file, 'utf8');
+restored.restore((JSON.parse(text) as { engine: Parameters<RuleEngine['restore']>[0] }).engine, now);
+if (restored.vehicleCount !== VEHICLES) throw new Error(`restored ${restored.vehicleCount} of ${VEHICLES} vehicles`);
+rmSync(dataDir, { recursive: true, force: true });
+await log.close();
+
+console.log(
+  JSON.stringify(
+    { vehicles: VEHICLES, minutes_of_reports: MINUTES, fill_ms: Math.round(fillMs), rounds, node: process.version },
+    null,
+    1,
+  ),
+);
