@@ -167,7 +167,8 @@ export class ScheduledInspections {
     );
     if (result.sent > 0) counter.inc({ outcome: 'sent' }, result.sent);
     if (result.deferred > 0) counter.inc({ outcome: 'deferred' }, result.deferred);
-    if (result.sent + result.deferred > 0) this.deps.logger.info('scheduled inspections pass', { ...result });
+    // Deferred passes repeat every tick while a platform is away: counted, not logged each time.
+    if (result.sent > 0) this.deps.logger.info('scheduled inspections pass', { ...result });
     return result;
   }
 
