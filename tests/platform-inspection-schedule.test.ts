@@ -7,12 +7,16 @@
  * logged in — each in the first half of its slot, audited, and never twice for a slot: not after a restart, not
  * with two schedulers ticking at once. The platform's link is a recording stand-in for the JT/T 809 server
  * (tests/jt809-requests.e2e.test.ts runs the real one); what it receives is decoded with Vigil's own decoder.
+ * The 通报 of the platforms is opened (PDF with pdf.js, DOCX's document.xml, XLSX with exceljs) and checked against
+ * the plan's scores.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Metrics, silentLogger, type PlatformInspectionSchedule } from '../schema/index.js';
+import { Metrics, silentLogger, type CircularRecord, type PlatformInspectionSchedule } from '../schema/index.js';
 import { openAnalytics, type Analytics, type Sql } from '../store/index.js';
 import { decodeInspection, decodePlatformExchange } from '../ingest/jt809/supervision-messages.js';
 import { inspectionSlot, Jt809Requests, SCHEDULER_NAME, type Jt809RequestLink } from '../center/index.js';
@@ -44,6 +48,25 @@ const PLAN = [
 /** 41000104 logs in only at 12:00 China time: its first 12-hour slot passes without a 查岗. */
 const LATE_LOGIN = 41_000_104;
 const LATE_LOGIN_AT = DAY_START + 12 * HOUR_MS;
+
+/** The text of a PDF, page by page, as pdf.js reads it. */
+async function pdfText(bytes: Buffer): Promise<string> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
+  const pages: string[] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(''));
+  }
+  await doc.destroy();
+  return pages.join('\n');
+}
+
+/** The text of a DOCX's body: every w:t run of word/document.xml, joined. */
+async function docxText(bytes: Buffer): Promise<string> {
+  const xml = await (await JSZip.loadAsync(bytes)).file('word/document.xml')!.async('string');
+  return [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+}
 
 interface Sent {
   code: number;
@@ -184,6 +207,50 @@ describe('lower platforms: credit grade from their figures, 查岗 scheduled by 
       })),
     ).toEqual(PLAN.map((p) => ({ code: p.code, score: p.score, grade: p.grade })));
   });
+
+  it('writes a 通报 of the lower platforms as PDF, DOCX and XLSX naming each with its access code and score', async () => {
+    const created = await h.call<CircularRecord>(h.adminToken, 'POST', '/api/assessment/circulars', {
+      from: '2026-11-21',
+      to: '2026-11-27',
+      level: 'platform',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const title = '河南省交通运输厅关于2026年11月21日至2026年11月27日下级监控平台运行考核情况的通报';
+    expect(created.body).toMatchObject({ level: 'platform', period: { from: '2026-11-21', to: '2026-11-27' } });
+    const file = async (format: string) => {
+      const res = await fetch(`${h.baseUrl}${created.body.files.find((f) => f.format === format)!.href}`, {
+        headers: { authorization: `Bearer ${h.adminToken}` },
+      });
+      expect(res.status).toBe(200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const ranked = PLAN.filter((p) => p.score !== null);
+    const pdf = (await pdfText(await file('pdf'))).replace(/\s+/g, '');
+    const docx = await docxText(await file('docx'));
+    for (const text of [pdf, docx]) {
+      expect(text).toContain(created.body.title);
+      for (const p of ranked) {
+        expect(text).toContain(`平台${p.code}（接入码${p.code}）`);
+        expect(text).toContain(p.score!.toFixed(2));
+      }
+      expect(text).toContain(`监管的下级平台共${PLAN.length}个，纳入排名${ranked.length}个`);
+      expect(text).toContain(`未纳入排名的下级平台（1个）：平台${LATE_LOGIN}（接入码${LATE_LOGIN}）`);
+    }
+    expect(created.body.title).toBe(title);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await file('xlsx')) as unknown as ArrayBuffer);
+    const rows = new Map<number, ExcelJS.Row>();
+    workbook.getWorksheet('排名')!.eachRow((row, i) => {
+      if (i > 1) rows.set(Number(row.getCell(2).value), row);
+    });
+    for (const p of PLAN) {
+      expect(rows.get(p.code)!.getCell(3).value).toBe(`平台${p.code}`);
+      expect(rows.get(p.code)!.getCell(4).value).toBe(p.score);
+    }
+    // The best first: 100, 70, 50, 20.
+    expect(rows.get(PLAN[0].code)!.getCell(1).value).toBe(1);
+    expect(rows.get(PLAN[2].code)!.getCell(1).value).toBe(4);
+  }, 120_000);
 
   it('sends a Beijing day of 查岗 by grade, each once in its slot, in the first half of the slot', async () => {
     for (let t = DAY_START; t < DAY_START + DAY_MS; t += 5 * 60_000) {
