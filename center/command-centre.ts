@@ -16,7 +16,7 @@ import { registerAccountRoutes } from './api/account-routes.js';
 import { registerAssessmentRoutes } from './api/assessment-routes.js';
 import { registerReportRoutes } from './api/report-routes.js';
 import { registerCreditRoutes } from './api/credit-routes.js';
-import { CREDIT_RUN_DEFAULTS, CreditRun, Credits } from './credit/index.js';
+import { CREDIT_RUN_DEFAULTS, CreditRun, Credits, type PlatformRanker } from './credit/index.js';
 import { documentFoundationRoutes, registerApiDocs } from './api/api-docs.js';
 import { Api } from './api/api-spec.js';
 import { registerHandlingRoutes } from './api/handling-routes.js';
@@ -214,6 +214,9 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
         if (producer) await producer.send(TOPICS.alarms, [{ key: alarm.org_code, value: alarm }]);
         else await desk.ingest(alarm);
       },
+      rankPlatforms: deps.analytics
+        ? platformRanker({ sql: deps.sql, analytics: deps.analytics, org, config, provinceCode: deps.provinceCode })
+        : undefined,
     },
     { ...CREDIT_RUN_DEFAULTS, checkIntervalMs: deps.creditCheckIntervalMs ?? CREDIT_RUN_DEFAULTS.checkIntervalMs },
   );
@@ -337,5 +340,30 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
       // The mirror's last pass (in clusterJobs.stop) comes after the intake's last steps, so they reach ClickHouse.
       await clusterJobs.stop();
     },
+  };
+}
+
+/**
+ * The province's level=platform ranking as of a given instant, for the credit run's grades of lower platforms: read
+ * as the province itself (a principal made in code), the desk facts (查岗 answered or late) as of the day's end, so
+ * a past day graded again gives the same grade. The daily aggregates are not used: the raw facts are exact.
+ */
+function platformRanker(deps: {
+  sql: Sql;
+  analytics: Pick<Analytics, 'queryInternal'>;
+  org: OrgDirectory;
+  config: CenterConfig;
+  provinceCode: string;
+}): PlatformRanker {
+  const province: Principal = {
+    userId: 0,
+    username: 'credit-run',
+    role: 'admin',
+    orgCode: deps.provinceCode,
+    enterpriseId: null,
+  };
+  return ({ from, to, asOf }) => {
+    const assessments = new Assessments({ ...deps, now: () => asOf });
+    return new Rankings({ assessments, config: deps.config }).forPrincipal(province, { from, to, level: 'platform' });
   };
 }

@@ -54,8 +54,12 @@ export type { SourceKeysOptions, SourceKeyView } from './sources/source-keys.js'
 export { Jt809Platforms, JT809_PASSWORD_BYTES_MIN, JT809_PLATFORMS_DEFAULTS } from './sources/jt809-platforms.js';
 export type { Jt809PlatformsOptions } from './sources/jt809-platforms.js';
 export {
+  inspectionSlot,
   Jt809Requests,
   JT809_REQUESTS_DEFAULTS,
+  SCHEDULED_INSPECTIONS_DEFAULTS,
+  ScheduledInspections,
+  SCHEDULER_NAME,
   UpperRequests,
   UpwardForwarder,
   vehicleStaticInfoSource,
@@ -66,8 +70,11 @@ export type {
   Jt809RequestLink,
   Jt809RequestsDeps,
   Jt809RequestsOptions,
+  ScheduledInspectionsOptions,
+  ScheduledTick,
   SupervisionView,
 } from './jt809/index.js';
+export { CenterConfig } from './config/center-config.js';
 export { RegistryStore } from './registry/registry-store.js';
 export { registeredVehicle, vehicleClassOf, vehicleEnterpriseOf } from './registry/vehicle-facts.js';
 export { startCommandCentre, SUPERVISION_INTERVAL_MS_DEFAULT } from './command-centre.js';

@@ -36,6 +36,36 @@ export interface CreditModel {
   driver_points: Record<string, number>;
   /** Points at which a driver is warned (a `driver_points` alarm when the total reaches one), rising. */
   driver_thresholds: number[];
+  /** A JT/T 809 lower platform is graded on `grades` by its 考核 score over this many Beijing days. */
+  platform_window_days: number;
+  /** Grade → hours between two scheduled 查岗 of a lower platform with that grade (lower grades, more often). */
+  inspection_hours: Record<string, number>;
+  /** Hours between scheduled 查岗 of a platform not graded yet (no figure in its window) or of a grade not listed. */
+  inspection_hours_ungraded: number;
+  /** Minutes a scheduled 查岗 gives the platform to answer. */
+  inspection_deadline_minutes: number;
+  /** The question a scheduled 查岗 asks. */
+  inspection_question: string;
+}
+
+/** A lower platform's grade and its scheduled 查岗 (`GET /api/jt809/platforms/schedule`). */
+export interface PlatformInspectionSchedule {
+  access_code: number;
+  name: string;
+  org_code: string;
+  /** The latest day graded, its score and grade; null when the platform was never graded or had no figure. */
+  day: string | null;
+  score: number | null;
+  grade: string | null;
+  interval_hours: number;
+  /** The current slot [slot_start, slot_start + interval) and when its 查岗 is (or was) due. */
+  slot_start: string;
+  due_at: string;
+  /** Whether the current slot's 查岗 was sent; when it was, the next one is the next slot's. */
+  sent_in_slot: boolean;
+  next_due_at: string;
+  /** The latest scheduled 查岗 sent, with its inspection's status. */
+  last: { slot_start: string; inspection_id: number; sent_at: string; status: string } | null;
 }
 
 /** What an enterprise's score was computed from, kept with each day's grade. */

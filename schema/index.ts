@@ -94,6 +94,7 @@ export type {
   EnterpriseCreditAnswer,
   EnterpriseCreditFacts,
   EnterpriseCreditHistory,
+  PlatformInspectionSchedule,
 } from './credit.js';
 export { ALARM_NUMBER_PATTERN, alarmAttachmentNumber } from './alarm-attachments.js';
 export type { AttachmentIdentification } from './alarm-attachments.js';

@@ -664,4 +664,39 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
                         'gtfs_rt', 'gtfs_static'));
     `,
   },
+  {
+    id: 34,
+    name: 'credit grades of lower platforms and their scheduled 查岗 by grade',
+    sql: `
+      -- A JT/T 809 lower platform's grade per Beijing day, from its 考核 score over the credit model's
+      -- platform_window_days (score and grade null when it had no figure in the window), with the figures and the
+      -- versions it came from.
+      CREATE TABLE credit_platform_days (
+        day date NOT NULL,
+        access_code bigint NOT NULL,
+        name text NOT NULL,
+        org_code text NOT NULL,
+        score double precision,
+        grade text,
+        figures jsonb NOT NULL,
+        config_version integer NOT NULL,
+        scoring_version integer NOT NULL,
+        computed_at timestamptz NOT NULL,
+        PRIMARY KEY (day, access_code)
+      );
+      CREATE INDEX credit_platform_days_platform ON credit_platform_days(access_code, day);
+      -- One row per scheduled 查岗 sent: the slot it was due in (its key, so a slot is never inspected twice, by a
+      -- restarted node or a second one) and the grade and interval that set the slot.
+      CREATE TABLE jt809_scheduled_inspections (
+        access_code bigint NOT NULL REFERENCES jt809_platforms(access_code),
+        slot_start timestamptz NOT NULL,
+        interval_hours integer NOT NULL,
+        grade text,
+        due_at timestamptz NOT NULL,
+        inspection_id bigint NOT NULL REFERENCES jt809_inspections(id),
+        config_version integer NOT NULL,
+        PRIMARY KEY (access_code, slot_start)
+      );
+    `,
+  },
 ];

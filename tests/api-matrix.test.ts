@@ -802,6 +802,11 @@ const ROUTER_ROUTES = [
   { method: 'GET', path: '/api/jt809/platforms', roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst'] },
   { method: 'DELETE', path: '/api/jt809/platforms/:access_code', roles: ['admin'] },
   {
+    method: 'GET',
+    path: '/api/jt809/platforms/schedule',
+    roles: ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst'],
+  },
+  {
     method: 'POST',
     path: '/api/jt809/platforms/:access_code/inspections',
     roles: ['admin', 'leader', 'dispatcher', 'duty_officer'],
@@ -1038,6 +1043,16 @@ describe('the routes outside the command centre, on a real node', () => {
       scoped: false,
       run: (a) => call(a.token, 'GET', '/api/jt809/platforms'),
       // Staff see the platforms their unit supervises, the province's everyone's.
+      expected: () => [200],
+      listed: (b) => ({
+        own: has(b.platforms, (x) => x.access_code === platformOf.own),
+        foreign: has(b.platforms, (x) => x.access_code === platformOf.foreign),
+      }),
+    };
+    c['GET /api/jt809/platforms/schedule'] = {
+      scoped: false,
+      run: (a) => call(a.token, 'GET', '/api/jt809/platforms/schedule'),
+      // The grades and scheduled 查岗 of the platforms the caller's unit supervises.
       expected: () => [200],
       listed: (b) => ({
         own: has(b.platforms, (x) => x.access_code === platformOf.own),

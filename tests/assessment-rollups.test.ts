@@ -363,7 +363,8 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
       expect(unit.figures).toEqual(all.body.units.find((u) => u.access_code === unit.access_code)!.figures);
     }
     expect(ranked.body.units.filter((u) => u.score !== null).length).toBeGreaterThan(0);
-    expect(ranked.body.actions).toEqual([]);
+    // An analyst drafts 通报, of lower platforms too.
+    expect(ranked.body.actions).toEqual(['generate_circular']);
     // The workbook names each platform by its access code, as 下级平台.
     const res = await fetch(`${h.baseUrl}/api/assessment?from=2026-11-28&to=2026-12-02&level=platform&format=xlsx`, {
       headers: { authorization: `Bearer ${city}` },

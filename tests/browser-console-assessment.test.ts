@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssessmentRanking, CircularRecord } from '../schema/assessment-scores.js';
 import { presetDays } from '../wall/src/console/assessment-page.js';
-import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { artifactPath, launchBrowser, shootForDocs, type TestBrowser } from './support/browser.js';
 import { api, createPerson, openConsole, type Person, registerVehicles } from './support/console-scenario.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
@@ -191,7 +191,7 @@ describe('console: assessment (考核)', () => {
     await page.locator('[data-testid="assessment-circulars"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: artifactPath('console-assessment-circulars-1920x1080.png') });
 
-    // 下级平台: the lower platforms ranked as the API ranks them, each row naming its access code; no 通报 offered.
+    // 下级平台: the lower platforms ranked as the API ranks them, each row naming its access code; 通报 offered.
     await page.selectOption('[data-testid="assessment-level"]', 'platform');
     const platforms = await api<AssessmentRanking>(
       vigil,
@@ -211,8 +211,25 @@ describe('console: assessment (考核)', () => {
         rows.map((r) => r.getAttribute('data-access-code')),
       ),
     ).toEqual(platforms.units.map((u) => String(u.access_code)));
-    expect(await page.locator('[data-testid="assessment-generate"]').count()).toBe(0);
-    await page.screenshot({ path: artifactPath('console-assessment-platforms-1920x1080.png') });
+    expect(platforms.actions).toEqual(['generate_circular']);
+    expect(await page.locator('[data-testid="assessment-generate"]').count()).toBe(1);
+    await page.click('[data-testid="assessment-generate"]');
+    const platformCircular = await eventually(
+      async () => {
+        const { circulars } = await api<{ circulars: CircularRecord[] }>(
+          vigil,
+          leader.token,
+          'GET',
+          '/api/assessment/circulars',
+        );
+        return circulars.find((c) => c.level === 'platform');
+      },
+      30_000,
+      'the 通报 of the lower platforms archived',
+    );
+    expect(platformCircular.title).toContain('下级监控平台运行考核情况的通报');
+    await page.locator(`[data-testid="assessment-circular"][data-circular-id="${platformCircular.id}"]`).waitFor();
+    await shootForDocs(page, 'console-assessment-platforms');
     await page.selectOption('[data-testid="assessment-level"]', 'children');
 
     await page.selectOption('[data-testid="assessment-preset"]', 'last_month');

@@ -8,7 +8,9 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import type { PlatformInspectionSchedule } from '../schema/index.js';
+import { chinaDateTime } from '../wall/src/console/console-time.js';
+import { artifactPath, launchBrowser, shootForDocs, type TestBrowser } from './support/browser.js';
 import { api, createPerson, openConsole, type Person, registerVehicles } from './support/console-scenario.js';
 import { alarmReportData, Jt809Client, loginBody, vehicleEnvelope } from './support/jt809-client.js';
 import { inspectionAnswer, readInspection, readSupervision, supervisionAnswer } from './support/jt809-requests-wire.js';
@@ -78,6 +80,40 @@ describe('console: JT/T 809 查岗 and 督办 of a lower platform', () => {
     // Recognized from its login: the test platform speaks 2011.
     expect(await row.locator('[data-testid="jt809-edition"]').textContent()).toBe('JT/T 809-2011');
     expect(await row.textContent()).toContain('郑州某运输企业监控平台');
+    // Registered today, the platform has no 考核 figure yet: not graded, inspected daily by the scheduler. The
+    // screen shows what the server's schedule says.
+    // Its 查岗 of today is either still to come, or was due already and is sent at the scheduler's next tick.
+    const schedule = await eventually(
+      async () => {
+        const { platforms } = await api<{ platforms: PlatformInspectionSchedule[] }>(
+          vigil,
+          admin,
+          'GET',
+          '/api/jt809/platforms/schedule',
+        );
+        const mine = platforms.find((p) => p.access_code === ACCESS_CODE);
+        return mine && (mine.sent_in_slot || Date.parse(mine.due_at) > Date.now()) ? mine : undefined;
+      },
+      90_000,
+      "the platform's scheduled 查岗 sent or still to come",
+    );
+    expect(schedule).toMatchObject({ grade: null, score: null, interval_hours: 24 });
+    expect(await row.locator('[data-testid="jt809-grade"]').textContent()).toBe('未定级');
+    expect(await row.locator('[data-testid="jt809-interval"]').textContent()).toBe('每 1 天');
+    const shown = chinaDateTime(Date.parse(schedule.sent_in_slot ? schedule.next_due_at : schedule.due_at));
+    await eventually(
+      async () =>
+        (await row.locator('[data-testid="jt809-next-inspection"]').textContent()) === shown ? true : undefined,
+      15_000,
+      `the next scheduled 查岗 shown as ${shown}`,
+    );
+    if (schedule.sent_in_slot) {
+      // The scheduled 查岗 reached the platform, sent by the scheduler.
+      const asked = readInspection((await platform.answer(0x9300, 10_000)).body);
+      expect(asked.question).toContain('定时查岗');
+      expect(await row.locator('[data-testid="jt809-last-scheduled"]').textContent()).toContain('待应答');
+    }
+    await shootForDocs(page, 'console-jt809-schedule');
     await page.close();
   });
 
@@ -88,7 +124,9 @@ describe('console: JT/T 809 查岗 and 督办 of a lower platform', () => {
     await page.fill('[data-testid="jt809-question"]', QUESTION);
     await page.fill('[data-testid="jt809-inspect-minutes"]', '5');
     await page.click('[data-testid="jt809-inspect-send"]');
-    const request = readInspection((await platform.answer(0x9300)).body);
+    const request = readInspection(
+      (await platform.answer(0x9300, 10_000, (a) => readInspection(a.body).question === QUESTION)).body,
+    );
     expect(request.question).toBe(QUESTION);
     const row = page.locator(`[data-testid="jt809-inspection"][data-info-id="${request.infoId}"]`);
     await row.waitFor();

@@ -108,7 +108,9 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
     const sent = await api('POST', `${base}/inspections`, { question: '请报值班人员姓名' });
     expect(sent.status).toBe(201);
     expect(sent.body).toMatchObject({ status: 'sent', link: 'main', question: '请报值班人员姓名', answer: null });
-    const request = readInspection((await platform.answer(0x9300)).body);
+    const request = readInspection(
+      (await platform.answer(0x9300, 10_000, (a) => readInspection(a.body).question === '请报值班人员姓名')).body,
+    );
     expect(request).toEqual({
       objectType: 1,
       objectId: String(ACCESS_CODE),
@@ -165,7 +167,9 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
   it('turns an inspection left unanswered past its deadline unanswered, and keeps a late answer as such', async () => {
     const sent = await api('POST', `${base}/inspections`, { question: '查岗', deadline_minutes: 0.05 });
     expect(sent.status).toBe(201);
-    const request = readInspection((await platform.answer(0x9300)).body);
+    const request = readInspection(
+      (await platform.answer(0x9300, 10_000, (a) => readInspection(a.body).question === '查岗')).body,
+    );
     const expired = await eventually(
       async () => {
         const list = (await api('GET', `${base}/inspections`)).body.inspections as Record<string, unknown>[];
@@ -217,7 +221,8 @@ describe('JT/T 809 inspections and supervisions → lower platform', () => {
     expect((await as(analyst, 'POST', `${base}/inspections`, { question: '分析员查岗' })).status).toBe(403);
     const sent = await as(zhengzhou, 'POST', `${base}/inspections`, { question: '郑州值班查岗' });
     expect(sent.body).toMatchObject({ status: 'sent', sent_by: 'zz.duty' });
-    expect(readInspection((await platform.answer(0x9300)).body).question).toBe('郑州值班查岗');
+    const asked = await platform.answer(0x9300, 10_000, (a) => readInspection(a.body).question === '郑州值班查岗');
+    expect(readInspection(asked.body).question).toBe('郑州值班查岗');
   });
 
   it('sends a supervision of a named vehicle the platform answers', async () => {
@@ -397,7 +402,8 @@ describe('JT/T 809 sub link', () => {
       );
       const fallback = await api('POST', `/api/jt809/platforms/${code}/inspections`, { question: '主链路查岗' });
       expect(fallback.body).toMatchObject({ status: 'sent', link: 'main' });
-      expect(readInspection((await c.answer(0x9300)).body).question).toBe('主链路查岗');
+      const asked = await c.answer(0x9300, 10_000, (a) => readInspection(a.body).question === '主链路查岗');
+      expect(readInspection(asked.body).question).toBe('主链路查岗');
     } finally {
       c.close();
     }

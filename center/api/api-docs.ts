@@ -298,6 +298,15 @@ export function documentRouterRoutes(api: Api): void {
     returns: '{platforms: [PlatformView]}',
   });
   api.document({
+    method: 'GET',
+    path: '/api/jt809/platforms/schedule',
+    tag: 'jt809',
+    summary:
+      "Each enabled lower platform's credit grade (from its 考核 figures) and scheduled 查岗 by grade: interval, current slot, when due, next, last sent",
+    roles: JT809_READERS,
+    returns: '{platforms: [PlatformInspectionSchedule]}',
+  });
+  api.document({
     method: 'DELETE',
     path: '/api/jt809/platforms/:access_code',
     tag: 'jt809',

@@ -26,11 +26,11 @@ const CIRCULARS_LIST_MAX = 500;
 const CIRCULAR_FILE = /^([1-9]\d{0,15})\.(pdf|docx|xlsx)$/;
 const LEVEL = Opt(
   OneOf(
-    ['city', 'county', 'enterprise'],
-    "which rows are ranked: every city (with the 省直管县 the province commands), every county, or every enterprise registered in the scope; absent: the scope's child units",
+    ['city', 'county', 'enterprise', 'platform'],
+    "which rows are ranked: every city (with the 省直管县 the province commands), every county, every enterprise registered in the scope, or every JT/T 809 lower platform a unit of the scope supervises; absent: the scope's child units",
   ),
 );
-/** The ranking also scores lower platforms; a 通报 of platforms is not written yet, so circulars keep LEVEL. */
+/** The ranking's levels: the same as a 通报's. */
 const RANKING_LEVEL = Opt(
   OneOf(
     ['city', 'county', 'enterprise', 'platform'],

@@ -87,6 +87,14 @@ function names(entries: readonly ListEntry[]): string {
   return entries.map((e) => e.name).join('、');
 }
 
+/** A lower platform is named with its access code: platforms of one operator often share a name. */
+function labelOf(unit: { name: string; access_code?: number }): string {
+  return unit.access_code === undefined ? unit.name : `${unit.name}（接入码${unit.access_code}）`;
+}
+
+/** The indicators a lower platform has a figure for: not the centres' alarm handling and work-order closure. */
+const NOT_OF_PLATFORMS = new Set(['alarm_handling_rate', 'ontime_closure_rate']);
+
 function summaryOf(ranking: AssessmentRanking, periodText: string): string[] {
   const { totals, indicators, scope } = ranking;
   const ranked = ranking.units.filter((u): u is ScoredUnit & { score: number } => u.score !== null);
@@ -94,9 +102,24 @@ function summaryOf(ranking: AssessmentRanking, periodText: string): string[] {
   const figures = indicators
     .map((indicator) => `${indicator.name}${figureText(indicator, totals.figures[indicator.id].value)}`)
     .join('，');
-  const paragraphs = [
-    `${periodText}，${scope.name}重点营运车辆动态监控各项指标为：${figures}，综合得分${scoreText(totals.score)}分。`,
-  ];
+  const platformFigures = (u: ScoredUnit): string =>
+    indicators
+      .filter((indicator) => !NOT_OF_PLATFORMS.has(indicator.id))
+      .map((indicator) => `${indicator.name}${figureText(indicator, u.figures[indicator.id].value)}`)
+      .join('，');
+  const paragraphs =
+    ranking.level === 'platform'
+      ? [
+          `${periodText}，${scope.name}监管的下级平台共${ranking.units.length}个，纳入排名${ranked.length}个。` +
+            `考核内容为各平台转发车辆的上线率、轨迹完整率、数据合格率、漂移率、超速与疲劳驾驶情况及查岗响应率。`,
+          ...ranking.black.map((e) => {
+            const unit = ranking.units.find((u) => u.name === e.name && u.rank === e.rank)!;
+            return `${labelOf(unit)}本期${platformFigures(unit)}。`;
+          }),
+        ]
+      : [
+          `${periodText}，${scope.name}重点营运车辆动态监控各项指标为：${figures}，综合得分${scoreText(totals.score)}分。`,
+        ];
   if (ranked.length === 0) paragraphs.push(`本期无可排名的${noun}。`);
   else {
     const average = roundScore(ranked.reduce((sum, u) => sum + u.score, 0) / ranked.length);
@@ -104,7 +127,7 @@ function summaryOf(ranking: AssessmentRanking, periodText: string): string[] {
     const worst = ranked[ranked.length - 1];
     paragraphs.push(
       `纳入排名的${ranked.length}个${noun}平均得分${average.toFixed(2)}分，` +
-        `得分最高的是${best.name}（${scoreText(best.score)}分），最低的是${worst.name}（${scoreText(worst.score)}分）。`,
+        `得分最高的是${labelOf(best)}（${scoreText(best.score)}分），最低的是${labelOf(worst)}（${scoreText(worst.score)}分）。`,
     );
   }
   paragraphs.push(
@@ -127,13 +150,16 @@ export function circularContent(ranking: AssessmentRanking): CircularContent {
   // The ranking table shows what makes the score: the indicators with a weight (all figures are in the next table).
   const weighted = indicators.filter((i) => ranking.scoring.weights[i.id] > 0);
   const counts = new Set(weighted.map((i) => i.id));
-  const label = (u: ScoredUnit): string => u.name;
+  const label = (u: ScoredUnit): string => labelOf(u);
   const ranked = ranking.units.filter((u) => u.score !== null);
   const unranked = ranking.units.filter((u) => u.score === null);
   const date = dayWords(new Date(ranking.generated_at + 8 * 3_600_000).toISOString().slice(0, 10));
   return {
     issuer,
-    title: `${issuer}关于${periodText}重点营运车辆动态监控工作情况的通报`,
+    title:
+      ranking.level === 'platform'
+        ? `${issuer}关于${periodText}下级监控平台运行考核情况的通报`
+        : `${issuer}关于${periodText}重点营运车辆动态监控工作情况的通报`,
     periodText,
     periodNote: `考核期：${period.from} 00:00 至 ${period.to} 24:00（北京时间），共${period.days}天`,
     addressee: `各${LEVEL_NOUN[ranking.level]}：`,

@@ -49,7 +49,8 @@ export async function circularXlsx(
   for (const unit of ranking.units)
     sheet.addRow([
       unit.rank,
-      unit.enterprise_id ?? unit.org_code,
+      // A lower platform by its access code, an enterprise by its id, a unit by its code.
+      unit.access_code ?? unit.enterprise_id ?? unit.org_code,
       unit.name,
       unit.score,
       ...unit.contributions.map((c) => (c.attainment === null ? null : c.points)),

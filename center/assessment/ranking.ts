@@ -42,8 +42,7 @@ export class Rankings {
       units,
       red,
       black,
-      // A 通报 of lower platforms is not written yet: their ranking offers none.
-      actions: CIRCULAR_ROLES.includes(principal.role) && query.level !== 'platform' ? ['generate_circular'] : [],
+      actions: CIRCULAR_ROLES.includes(principal.role) ? ['generate_circular'] : [],
     };
   }
 }

@@ -40,6 +40,13 @@ export const CREDIT_MODEL_DEFAULTS: CreditModelConfig = {
     adas: 1,
   },
   driver_thresholds: [12, 20],
+  // A month of 考核 figures, as the monthly 通报 ranks lower platforms.
+  platform_window_days: 30,
+  // Tiered 查岗 of lower platforms: a good platform weekly, a D platform four times a day.
+  inspection_hours: { AA: 168, A: 72, B: 24, C: 12, D: 6 },
+  inspection_hours_ungraded: 24,
+  inspection_deadline_minutes: 10,
+  inspection_question: '定时查岗：请值班人员回复当前在岗值班员姓名及联系电话。',
 };
 
 const WINDOW_DAYS_MAX = 3 * 366;
@@ -52,6 +59,13 @@ const FACTOR_MAX = 10;
 const RULE_ID = /^[a-z][a-z0-9_]{0,39}$/;
 const GRADE = /^[A-Z][A-Z+-]{0,3}$/;
 const MONTH_DAY = /^(\d{2})-(\d{2})$/;
+const PLATFORM_WINDOW_DAYS_MAX = 366;
+/** A 查岗 at least every hour and at most every 30 days. */
+const INSPECTION_HOURS_MIN = 1;
+const INSPECTION_HOURS_MAX = 720;
+const INSPECTION_DEADLINE_MINUTES_MAX = 24 * 60;
+/** 0x9301 carries the question in GBK; 200 characters stay well inside the 1,024 bytes a 查岗 may take. */
+const QUESTION_CHARS_MAX = 200;
 
 type Problem = 'unknown_rule' | 'out_of_bounds' | 'bad_value';
 
@@ -187,7 +201,51 @@ export function checkCreditModel(key: string, value: Record<string, unknown>): C
     if (i > 0 && t <= thresholds[i - 1])
       throw refuse(`${key}.driver_thresholds[${i}]`, 'out_of_bounds', `value ${t} is not above ${thresholds[i - 1]}`);
   });
+  // Left out, the default hours of the grades the model has (a model with its own grade names may omit them).
+  const hoursIn =
+    value.inspection_hours ??
+    Object.fromEntries(Object.entries(d.inspection_hours).filter(([g]) => gradeList.some((x) => x.grade === g)));
+  if (!isObject(hoursIn)) throw refuse(`${key}.inspection_hours`, 'bad_value', 'must be an object of grade → hours');
+  const inspectionHours = Object.fromEntries(
+    Object.entries(hoursIn).map(([grade, h]) => {
+      const p = `${key}.inspection_hours.${grade}`;
+      if (!gradeList.some((g) => g.grade === grade))
+        throw refuse(p, 'bad_value', `${grade} is not a grade (grades: ${gradeList.map((g) => g.grade).join(', ')})`);
+      return [grade, numberIn(p, h, INSPECTION_HOURS_MIN, INSPECTION_HOURS_MAX, true)];
+    }),
+  );
+  const question = value.inspection_question ?? d.inspection_question;
+  if (typeof question !== 'string' || question.trim() === '')
+    throw refuse(`${key}.inspection_question`, 'bad_value', 'must be a non-empty text');
+  if ([...question].length > QUESTION_CHARS_MAX)
+    throw refuse(
+      `${key}.inspection_question`,
+      'out_of_bounds',
+      `${[...question].length} characters is more than max allowed ${QUESTION_CHARS_MAX}`,
+    );
   return {
+    platform_window_days: numberIn(
+      `${key}.platform_window_days`,
+      value.platform_window_days ?? d.platform_window_days,
+      1,
+      PLATFORM_WINDOW_DAYS_MAX,
+      true,
+    ),
+    inspection_hours: inspectionHours,
+    inspection_hours_ungraded: numberIn(
+      `${key}.inspection_hours_ungraded`,
+      value.inspection_hours_ungraded ?? d.inspection_hours_ungraded,
+      INSPECTION_HOURS_MIN,
+      INSPECTION_HOURS_MAX,
+      true,
+    ),
+    inspection_deadline_minutes: numberIn(
+      `${key}.inspection_deadline_minutes`,
+      value.inspection_deadline_minutes ?? d.inspection_deadline_minutes,
+      1,
+      INSPECTION_DEADLINE_MINUTES_MAX,
+    ),
+    inspection_question: question.trim(),
     window_days: numberIn(`${key}.window_days`, value.window_days ?? d.window_days, 1, WINDOW_DAYS_MAX, true),
     alarm_points: alarmPoints(`${key}.alarm_points`, value.alarm_points ?? d.alarm_points),
     violations_cap: numberIn(`${key}.violations_cap`, value.violations_cap ?? d.violations_cap, 0, 100),

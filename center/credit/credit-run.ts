@@ -13,6 +13,7 @@ import { dayText, parsePeriod } from '../assessment/index.js';
 import type { CenterConfig } from '../config/center-config.js';
 import { driverViolations, enterpriseCounts, type CreditWindow } from './credit-facts.js';
 import { cycleStart, driverPoints, enterpriseScore, gradeRank, thresholdReached } from './credit-score.js';
+import { platformGrades, storePlatformGrades, type PlatformRanker } from './platform-grades.js';
 
 const DAY_MS = 86_400_000;
 
@@ -43,6 +44,8 @@ export interface CreditRunDeps {
   logger: Logger;
   /** Raises a credit warning as an alarm: onto the alarm topic in a node, straight to the desk otherwise. */
   raise(alarm: AlarmRow): Promise<void>;
+  /** The lower platforms' 考核 ranking; without it (no analytics), platforms are not graded. */
+  rankPlatforms?: PlatformRanker;
 }
 
 export interface CreditRunResult {
@@ -51,6 +54,8 @@ export interface CreditRunResult {
   enterprises: number;
   drivers: number;
   warnings: number;
+  /** Lower platforms graded (with or without a grade). */
+  platforms: number;
 }
 
 function warningId(rule: string, subject: string, day: string): string {
@@ -227,7 +232,19 @@ export class CreditRun {
       );
     }
 
+    const platforms = this.deps.rankPlatforms
+      ? await platformGrades(this.deps.rankPlatforms, model, day, endsAt)
+      : undefined;
+
     await this.deps.sql.transaction(async (tx) => {
+      if (platforms)
+        await storePlatformGrades(
+          tx,
+          day,
+          platforms.rows,
+          { config: version, scoring: platforms.scoringVersion },
+          computedAt,
+        );
       await tx.query('DELETE FROM credit_enterprise_days WHERE day = $1', [day]);
       await tx.query('DELETE FROM credit_driver_days WHERE day = $1', [day]);
       for (const e of enterpriseRows)
@@ -266,6 +283,7 @@ export class CreditRun {
       enterprises: enterpriseRows.length,
       drivers: driverRows.length,
       warnings: warnings.length,
+      platforms: platforms?.rows.length ?? 0,
     };
   }
 

@@ -8,3 +8,5 @@ export { cycleStart, driverPoints, enterpriseScore, gradeOf, gradeRank, threshol
 export type { AlarmCount, EnterpriseCounts } from './credit-score.js';
 export { deadlineTier } from './credit-tier.js';
 export type { DeadlineTier } from './credit-tier.js';
+export { latestPlatformGrades, platformGrades, storePlatformGrades } from './platform-grades.js';
+export type { PlatformGradeRow, PlatformRanker } from './platform-grades.js';

@@ -9,3 +9,11 @@ export { UpperRequests } from './upper-requests.js';
 export type { UpperRequestView } from './upper-requests.js';
 export { vehicleStaticInfoSource } from './vehicle-static-info.js';
 export type { VehicleStaticInfoDeps } from './vehicle-static-info.js';
+export {
+  inspectionSlot,
+  SCHEDULED_INSPECTIONS_DEFAULTS,
+  ScheduledInspections,
+  SLOT_ORIGIN_MS,
+} from './scheduled-inspections.js';
+export type { InspectionSlot, ScheduledInspectionsOptions, ScheduledTick } from './scheduled-inspections.js';
+export { SCHEDULER_NAME } from './inspections.js';

@@ -19,7 +19,7 @@ import {
 } from '../../ingest/index.js';
 import type { Principal } from '../auth/accounts.js';
 import { HttpError } from '../http/router.js';
-import { PlatformRequests, type Jt809RequestLink, type RequestKind } from './platform-requests.js';
+import { PlatformRequests, type Jt809RequestLink, type RequestDraft, type RequestKind } from './platform-requests.js';
 import { isoOf, platformInScope } from './platform-scope.js';
 
 export interface InspectionOptions {
@@ -75,6 +75,9 @@ const INSPECTION: RequestKind = {
     'id, access_code, info_id, object_type, object_id, question, sent_by_name, sent_at, sent_link, deadline_at, status, answered_at, answer, answered_by',
 };
 
+/** Who a scheduled 查岗 is sent by, in the inspection's `sent_by_name` and the audit log. */
+export const SCHEDULER_NAME = '定时查岗';
+
 /** 0x9300's head (6 bytes) and 0x9301's fixed fields (21 bytes) precede the GBK text of the question. */
 const INSPECTION_FIXED_BYTES = 27;
 
@@ -101,60 +104,117 @@ export class Jt809Inspections {
     const question = typeof input.question === 'string' ? input.question.trim() : '';
     if (question === '') throw new HttpError(400, 'bad_question', 'question is a required non-empty string');
     const deadlineMinutes = this.deadlineMinutes(input.deadline_minutes);
-    const view = await this.requests.send(actor, accessCode, peer, async (tx, id, infoId) => {
-      const message: InspectionMessage = {
-        objectType: INSPECTION_OBJECT.platform,
-        objectId: String(accessCode),
-        infoId,
-        text: question,
-      };
-      let body: Buffer;
-      try {
-        body = encodePlatformExchange(PLATFORM_EXCHANGE.inspectionRequest, encodeInspection(message));
-      } catch (error) {
-        throw new HttpError(400, 'bad_question', `question cannot be sent in GBK: ${String(error)}`);
-      }
-      const questionBytes = body.length - INSPECTION_FIXED_BYTES;
-      if (questionBytes > this.options.questionBytesMax)
-        throw new HttpError(
-          400,
-          'bad_question',
-          `question takes ${questionBytes} GBK bytes, more than max allowed ${this.options.questionBytesMax}`,
-        );
-      await tx.query(
-        `INSERT INTO jt809_inspections (id, access_code, info_id, object_type, object_id, question, sent_by, sent_by_name, sent_at, sent_link, deadline_at, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), 'main', now() + $9 * interval '1 millisecond', 'sent')`,
-        [
-          id,
-          accessCode,
-          infoId,
-          message.objectType,
-          message.objectId,
-          question,
-          actor.userId,
-          actor.username,
-          Math.round(deadlineMinutes * 60_000),
-        ],
-      );
-      // 2019 widens OBJECT_ID and adds ANSWER_TIME, in seconds and at most 255: the deadline Vigil keeps is the
-      // record's, the byte only tells the platform.
-      const body2019 = encodePlatformExchange(
-        PLATFORM_EXCHANGE.inspectionRequest,
-        encodeInspectionRequest2019({ ...message, answerSeconds: Math.min(255, deadlineMinutes * 60) }),
-      );
-      return {
-        msgId: PLATFORM_MSG.platformExchangeDown,
-        body,
-        body2019,
-        audit: { info_id: infoId, deadline_minutes: deadlineMinutes },
-      };
-    });
+    const view = await this.requests.send(actor, accessCode, peer, (tx, id, infoId) =>
+      this.draft(tx, { id, infoId, accessCode, question, deadlineMinutes, sentBy: actor.userId, by: actor.username }),
+    );
     this.logger.info('jt809 inspection sent', {
       access_code: accessCode,
       platform: platform.name,
       info_id: view.info_id,
     });
     return view;
+  }
+
+  /**
+   * Sends a scheduled 查岗 (no officer: `sent_by` null, audited as the scheduler). `claim` runs inside the
+   * transaction that records the inspection, before it is sent; when it throws (its slot was taken), nothing is
+   * recorded or sent. Refused like an officer's when the platform is not logged in (409).
+   */
+  async sendScheduled(
+    accessCode: number,
+    question: string,
+    deadlineMinutes: number,
+    claim: (tx: Pick<Sql, 'query'>, inspectionId: number) => Promise<void>,
+  ): Promise<InspectionView> {
+    const scheduler: Principal = {
+      userId: 0,
+      username: SCHEDULER_NAME,
+      role: 'admin',
+      orgCode: '',
+      enterpriseId: null,
+    };
+    const view = await this.requests.send(
+      scheduler,
+      accessCode,
+      'scheduler',
+      async (tx, id, infoId) => {
+        const draft = await this.draft(tx, {
+          id,
+          infoId,
+          accessCode,
+          question,
+          deadlineMinutes,
+          sentBy: null,
+          by: SCHEDULER_NAME,
+        });
+        await claim(tx, id);
+        return { ...draft, audit: { ...draft.audit, scheduled: true } };
+      },
+      { auditActorId: null },
+    );
+    this.logger.info('jt809 scheduled inspection sent', { access_code: accessCode, info_id: view.info_id });
+    return view;
+  }
+
+  /** Encodes the question, checks its size and records the inspection; returns what to send. */
+  private async draft(
+    tx: Pick<Sql, 'query'>,
+    d: {
+      id: number;
+      infoId: number;
+      accessCode: number;
+      question: string;
+      deadlineMinutes: number;
+      sentBy: number | null;
+      by: string;
+    },
+  ): Promise<RequestDraft> {
+    const message: InspectionMessage = {
+      objectType: INSPECTION_OBJECT.platform,
+      objectId: String(d.accessCode),
+      infoId: d.infoId,
+      text: d.question,
+    };
+    let body: Buffer;
+    try {
+      body = encodePlatformExchange(PLATFORM_EXCHANGE.inspectionRequest, encodeInspection(message));
+    } catch (error) {
+      throw new HttpError(400, 'bad_question', `question cannot be sent in GBK: ${String(error)}`);
+    }
+    const questionBytes = body.length - INSPECTION_FIXED_BYTES;
+    if (questionBytes > this.options.questionBytesMax)
+      throw new HttpError(
+        400,
+        'bad_question',
+        `question takes ${questionBytes} GBK bytes, more than max allowed ${this.options.questionBytesMax}`,
+      );
+    await tx.query(
+      `INSERT INTO jt809_inspections (id, access_code, info_id, object_type, object_id, question, sent_by, sent_by_name, sent_at, sent_link, deadline_at, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), 'main', now() + $9 * interval '1 millisecond', 'sent')`,
+      [
+        d.id,
+        d.accessCode,
+        d.infoId,
+        message.objectType,
+        message.objectId,
+        d.question,
+        d.sentBy,
+        d.by,
+        Math.round(d.deadlineMinutes * 60_000),
+      ],
+    );
+    // 2019 widens OBJECT_ID and adds ANSWER_TIME, in seconds and at most 255: the deadline Vigil keeps is the
+    // record's, the byte only tells the platform.
+    const body2019 = encodePlatformExchange(
+      PLATFORM_EXCHANGE.inspectionRequest,
+      encodeInspectionRequest2019({ ...message, answerSeconds: Math.min(255, d.deadlineMinutes * 60) }),
+    );
+    return {
+      msgId: PLATFORM_MSG.platformExchangeDown,
+      body,
+      body2019,
+      audit: { info_id: d.infoId, deadline_minutes: d.deadlineMinutes },
+    };
   }
 
   list(actor: Principal, accessCode: number): Promise<InspectionView[]> {

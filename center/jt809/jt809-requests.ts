@@ -5,6 +5,7 @@
  *   POST /api/jt809/platforms/:access_code/supervisions  {alarm_id | plate+plate_color+warn_type, deadline | deadline_minutes,
  *                                                         level?, supervisor?, supervisor_tel?, supervisor_email?}
  *   GET  /api/jt809/platforms/:access_code/supervisions
+ *   GET  /api/jt809/platforms/schedule                    grade and scheduled 查岗 of each platform in scope
  * Scope: the province admin and staff of the unit supervising the platform (or above); 404 platform_unknown
  * outside it, 409 platform_not_logged_in naming the link state. Also the sink of the platforms' answers, and a
  * bounded periodic sweep that turns requests past their deadline unanswered / overdue.
@@ -19,6 +20,9 @@ import { principalOf } from '../api/routes.js';
 import { INSPECTION_DEFAULTS, Jt809Inspections, type InspectionOptions } from './inspections.js';
 import type { Jt809RequestLink } from './platform-requests.js';
 import { parseAccessCode } from './platform-scope.js';
+import { ScheduledInspections, type ScheduledInspectionsOptions } from './scheduled-inspections.js';
+import type { Clock } from '../access/actor.js';
+import type { CenterConfig } from '../config/center-config.js';
 import { Jt809Supervisions, SUPERVISION_DEFAULTS, type SupervisionOptions } from './supervisions.js';
 
 export interface Jt809RequestsOptions {
@@ -40,11 +44,19 @@ export interface Jt809RequestsDeps {
   logger: Logger;
   metrics: Metrics;
   plateColorOf?: (terminalId: string, plate: string) => number | undefined;
+  /**
+   * The credit model in force: with it, lower platforms get scheduled 查岗 by grade (`scheduled`, started and
+   * stopped by the caller, so a leader lock can gate it) and `GET /api/jt809/platforms/schedule` answers.
+   */
+  config?: Pick<CenterConfig, 'get'>;
+  now?: Clock;
+  scheduleOptions?: ScheduledInspectionsOptions;
 }
 
 export class Jt809Requests implements Jt809AnswerSink {
   readonly inspections: Jt809Inspections;
   readonly supervisions: Jt809Supervisions;
+  readonly scheduled: ScheduledInspections | undefined;
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> = Promise.resolve();
 
@@ -65,6 +77,20 @@ export class Jt809Requests implements Jt809AnswerSink {
       deps.plateColorOf,
       options.supervisions,
     );
+    this.scheduled = deps.config
+      ? new ScheduledInspections(
+          {
+            sql: deps.sql,
+            inspections: this.inspections,
+            link: deps.link,
+            config: deps.config,
+            now: deps.now ?? Date.now,
+            logger: deps.logger,
+            metrics: deps.metrics,
+          },
+          deps.scheduleOptions,
+        )
+      : undefined;
   }
 
   start(): void {
@@ -102,6 +128,12 @@ export class Jt809Requests implements Jt809AnswerSink {
   }
 
   register(router: Router, accounts: Accounts): void {
+    const scheduled = this.scheduled;
+    if (scheduled)
+      router.add('GET', '/api/jt809/platforms/schedule', async (ctx) => {
+        const actor = await principalOf(ctx, accounts);
+        return { body: { platforms: await scheduled.schedules(actor) } };
+      });
     router.add('POST', '/api/jt809/platforms/:access_code/inspections', async (ctx) => {
       const actor = await principalOf(ctx, accounts);
       const sent = await this.inspections.send(

@@ -81,6 +81,8 @@ export class PlatformRequests<View> {
     accessCode: number,
     peer: string,
     draft: (tx: Pick<Sql, 'query'>, id: number, requestId: number) => Promise<RequestDraft>,
+    /** A request sent by the scheduler rather than an officer is audited with no actor id. */
+    options: { auditActorId?: number | null } = {},
   ): Promise<View> {
     const state = this.deps.link.linkState(accessCode);
     if (state !== 'logged_in') throw notLoggedIn(accessCode, state);
@@ -93,7 +95,7 @@ export class PlatformRequests<View> {
       // The row id doubles as the request id (a u32 on the wire), so it is unique per platform for 4 billion requests.
       const requested = await draft(tx, id, id % REQUEST_ID_MODULUS);
       await appendAudit(tx, {
-        actorId: actor.userId,
+        actorId: options.auditActorId === undefined ? actor.userId : options.auditActorId,
         actor: actor.username,
         action: `jt809_${this.kind.name}.send`,
         target: `jt809_platform:${accessCode}`,

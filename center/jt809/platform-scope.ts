@@ -24,6 +24,12 @@ export function parseAccessCode(text: string): number {
   return value;
 }
 
+/** Refuses (403) a role that may not read lower platforms' inspections and schedules. */
+export function mayReadPlatforms(actor: Principal): void {
+  if (!STAFF_ROLES.has(actor.role))
+    throw new HttpError(403, 'forbidden', `role ${actor.role} may not read platform inspections and supervisions`);
+}
+
 /** The enabled platform with this access code within the actor's scope; 404 otherwise (existence is not leaked). */
 export async function platformInScope(
   sql: Pick<Sql, 'query'>,

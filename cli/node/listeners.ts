@@ -21,6 +21,7 @@ import {
   UpwardLink,
 } from '../../ingest/index.js';
 import {
+  CenterConfig,
   Jt809Platforms,
   Jt809Requests,
   registeredVehicle,
@@ -250,6 +251,8 @@ export async function startJt809(
     logger: logger.child({ component: 'jt809' }),
     metrics,
     plateColorOf: (terminalId, plate) => registeredVehicle(directory.registry, terminalId, plate)?.plate_color,
+    // Scheduled 查岗 by credit grade read the credit model; the config's 5 s cache bounds how stale a change is.
+    config: new CenterConfig(sql),
   });
   const server = new Jt809Server(
     {
@@ -272,9 +275,11 @@ export async function startJt809(
   platforms.editionOf = (code) => server.edition(code);
   const port = await server.listen();
   requests.start();
+  requests.scheduled?.start();
   return {
     value: { server, platforms, requests, port },
     close: async () => {
+      await requests.scheduled?.stop();
       await server.close();
       await requests.stop();
     },

@@ -268,7 +268,9 @@ async function lowerPlatform(vigil: VigilProcess, admin: string, leader: Person)
   const base = `/api/jt809/platforms/${LOWER.accessCode}`;
   const ask = async (question: string, minutes: number) => {
     await api(vigil, leader.token, 'POST', `${base}/inspections`, { question, deadline_minutes: minutes });
-    return readInspection((await lower.answer(0x9300)).body);
+    return readInspection(
+      (await lower.answer(0x9300, 10_000, (a) => readInspection(a.body).question === question)).body,
+    );
   };
   const supervise = async (body: Record<string, unknown>) => {
     await api(vigil, leader.token, 'POST', `${base}/supervisions`, body);
@@ -293,10 +295,12 @@ async function lowerPlatform(vigil: VigilProcess, admin: string, leader: Person)
   await eventually(
     async () => {
       const [i, s] = await Promise.all([
-        api<{ inspections: { status: string }[] }>(vigil, leader.token, 'GET', `${base}/inspections`),
+        api<{ inspections: { status: string; sent_by: string }[] }>(vigil, leader.token, 'GET', `${base}/inspections`),
         api<{ supervisions: { status: string }[] }>(vigil, leader.token, 'GET', `${base}/supervisions`),
       ]);
-      const states = [...i.inspections, ...s.supervisions].map((r) => r.status).sort();
+      // The leader's requests; the node's own scheduled 查岗 (sent by 定时查岗) may be among them too.
+      const asked = i.inspections.filter((r) => r.sent_by !== '定时查岗');
+      const states = [...asked, ...s.supervisions].map((r) => r.status).sort();
       return states.join() === 'answered,answered,overdue,sent,sent,unanswered' ? true : undefined;
     },
     30_000,

@@ -43,7 +43,7 @@ export async function startCenterHarness(
   options: Partial<CommandCentreDeps> = {},
   accountsOptions: Partial<AccountsOptions> = {},
   /** Adds routes of other parts (the foundation's) to the harness's router before it serves. */
-  register?: (router: Router, accounts: Accounts, centre: CommandCentre) => void,
+  register?: (router: Router, accounts: Accounts, centre: CommandCentre, sql: Sql) => void,
 ): Promise<CenterHarness> {
   const sql = await openOperational(target);
   await seedOrgUnits(sql);
@@ -66,8 +66,11 @@ export async function startCenterHarness(
     assessmentRollupIntervalMs: 0,
     ...options,
   });
-  register?.(router, accounts, centre);
+  register?.(router, accounts, centre, sql);
   const server: Server = createServer((req, res) => void router.handle(req, res));
+  // A test that works the stores for seconds between two calls must not find its kept-alive connection closed by
+  // the server's idle timer (5 s by default) just as fetch reuses it: that is an ECONNRESET, not an answer.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const adminToken = (await accounts.login('admin', ADMIN_PASSWORD, 'test')).token;

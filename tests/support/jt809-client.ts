@@ -326,11 +326,14 @@ export class Jt809Client {
     );
   }
 
-  /** Waits for the next answer with this message id. */
-  async answer(msgId: number, timeoutMs = 10_000): Promise<Jt809Answer> {
+  /**
+   * Waits for the next answer with this message id (and, given `match`, that it accepts: a node also sends its
+   * scheduled 查岗 to a platform that is logged in, so a test waiting for its own 查岗 names it).
+   */
+  async answer(msgId: number, timeoutMs = 10_000, match?: (answer: Jt809Answer) => boolean): Promise<Jt809Answer> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const index = this.answers.findIndex((a) => a.msgId === msgId);
+      const index = this.answers.findIndex((a) => a.msgId === msgId && (match === undefined || match(a)));
       if (index >= 0) return this.answers.splice(index, 1)[0];
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no 0x${msgId.toString(16)} answer within ${timeoutMs} ms`);

@@ -20,7 +20,19 @@ export interface Jt809Messages {
     subLink: string;
     edition: string;
     lastLogin: string;
+    grade: string;
+    interval: string;
+    nextInspection: string;
+    lastScheduled: string;
   };
+  /** The grade cell's tooltip: the 考核 score and the day graded. */
+  gradeTitle: (score: number, day: string) => string;
+  ungraded: string;
+  everyHours: (hours: number) => string;
+  /** The next scheduled 查岗 is due now (the platform is not logged in yet). */
+  dueNow: string;
+  /** Due, and the platform is logged in: the scheduler sends it at its next pass (within a minute). */
+  sendingNow: string;
   linkStates: Readonly<Record<string, string>>;
   pickPlatform: string;
   selected: (name: string, code: number) => string;
@@ -162,7 +174,16 @@ const ZH: Jt809Messages = {
     subLink: '从链路',
     edition: '协议版本',
     lastLogin: '最近登录',
+    grade: '信用等级',
+    interval: '定时查岗周期',
+    nextInspection: '下次定时查岗',
+    lastScheduled: '上次定时查岗',
   },
+  gradeTitle: (score, day) => `考核得分 ${score}（${day}）`,
+  ungraded: '未定级',
+  everyHours: (hours) => (hours % 24 === 0 ? `每 ${hours / 24} 天` : `每 ${hours} 小时`),
+  dueNow: '已到期，待平台登录',
+  sendingNow: '已到期，即将发送',
   linkStates: {
     logged_in: '已登录',
     connected: '已连接未登录',
@@ -293,7 +314,16 @@ const EN: Jt809Messages = {
     subLink: 'Sub link',
     edition: 'Edition',
     lastLogin: 'Last login',
+    grade: 'Credit grade',
+    interval: 'Scheduled inspection',
+    nextInspection: 'Next inspection',
+    lastScheduled: 'Last scheduled',
   },
+  gradeTitle: (score, day) => `Assessment score ${score} (${day})`,
+  ungraded: 'not graded',
+  everyHours: (hours) => (hours % 24 === 0 ? `every ${hours / 24} d` : `every ${hours} h`),
+  dueNow: 'due, waiting for the platform to log in',
+  sendingNow: 'due, being sent',
   linkStates: {
     logged_in: 'logged in',
     connected: 'connected, not logged in',

@@ -8,6 +8,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { AlarmListAnswer, AlarmQueueRow } from '../../../schema/handling.js';
+import type { PlatformInspectionSchedule } from '../../../schema/credit.js';
 import { ruleName } from '../i18n/rule-names.js';
 import { chinaDateTime, coarseDurationText } from './console-time.js';
 import { JT809_MESSAGES, jt809ErrorSentence, type Jt809Messages } from './jt809-messages.js';
@@ -85,6 +86,7 @@ export function Jt809Page({ refreshNo }: { refreshNo: number }) {
   const j = JT809_MESSAGES[ws.lang];
   const sayError = useJt809Error(j);
   const [platforms, setPlatforms] = useState<PlatformView[] | null>(null);
+  const [schedules, setSchedules] = useState<Map<number, PlatformInspectionSchedule>>(new Map());
   const [selected, setSelected] = useState<number | null>(null);
   const [requests, setRequests] = useState<Requests | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -96,6 +98,11 @@ export function Jt809Page({ refreshNo }: { refreshNo: number }) {
       const answer = await ws.api.get<{ platforms: PlatformView[] }>('/api/jt809/platforms');
       const enabled = answer.platforms.filter((p) => p.disabled_at === null);
       setPlatforms(enabled);
+      // Grades and scheduled 查岗: a node without the credit model's schedule answers 404; the list stands without.
+      const schedule = await ws.api
+        .get<{ platforms: PlatformInspectionSchedule[] }>('/api/jt809/platforms/schedule')
+        .catch(() => ({ platforms: [] }));
+      setSchedules(new Map(schedule.platforms.map((p) => [p.access_code, p])));
       setSelected((current) => current ?? (enabled.length > 0 ? enabled[0].access_code : null));
     } catch (failure) {
       setError(sayError(failure));
@@ -151,7 +158,7 @@ export function Jt809Page({ refreshNo }: { refreshNo: number }) {
       <UpperRequestsPanel j={j} sayError={sayError} refreshNo={refreshNo} />
       <section className="duty-section">
         <h2>{j.platforms}</h2>
-        <PlatformTable j={j} platforms={platforms} selected={selected} onSelect={setSelected} />
+        <PlatformTable j={j} platforms={platforms} schedules={schedules} selected={selected} onSelect={setSelected} />
       </section>
       {error !== null ? (
         <p className="console-error" role="alert" data-testid="jt809-error">
@@ -199,11 +206,13 @@ function LinkState({ j, state, testId }: { j: Jt809Messages; state: string; test
 function PlatformTable({
   j,
   platforms,
+  schedules,
   selected,
   onSelect,
 }: {
   j: Jt809Messages;
   platforms: PlatformView[] | null;
+  schedules: ReadonlyMap<number, PlatformInspectionSchedule>;
   selected: number | null;
   onSelect: (code: number) => void;
 }) {
@@ -222,6 +231,10 @@ function PlatformTable({
           <th>{c.subLink}</th>
           <th>{c.edition}</th>
           <th>{c.lastLogin}</th>
+          <th>{c.grade}</th>
+          <th>{c.interval}</th>
+          <th>{c.nextInspection}</th>
+          <th>{c.lastScheduled}</th>
         </tr>
       </thead>
       <tbody>
@@ -244,10 +257,73 @@ function PlatformTable({
             </td>
             <td data-testid="jt809-edition">{p.edition ? `JT/T 809-${p.edition}` : '—'}</td>
             <td>{p.last_login_at === null ? '—' : chinaDateTime(ms(p.last_login_at))}</td>
+            <ScheduleCells j={j} schedule={schedules.get(p.access_code)} loggedIn={p.main_link === 'logged_in'} />
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A platform's credit grade and its scheduled 查岗: how often, when next, and how the last one went. */
+function ScheduleCells({
+  j,
+  schedule,
+  loggedIn,
+}: {
+  j: Jt809Messages;
+  schedule: PlatformInspectionSchedule | undefined;
+  loggedIn: boolean;
+}) {
+  const now = useNow(30_000);
+  if (schedule === undefined)
+    return (
+      <>
+        <td>—</td>
+        <td>—</td>
+        <td>—</td>
+        <td>—</td>
+      </>
+    );
+  const dueNow = !schedule.sent_in_slot && ms(schedule.due_at) <= now;
+  const last = schedule.last;
+  return (
+    <>
+      <td data-testid="jt809-grade" data-grade={schedule.grade ?? ''}>
+        {schedule.grade === null || schedule.score === null || schedule.day === null ? (
+          <span className="jt809-ungraded">{j.ungraded}</span>
+        ) : (
+          <span
+            className={`jt809-grade jt809-grade-${schedule.grade}`}
+            title={j.gradeTitle(schedule.score, schedule.day)}
+          >
+            {schedule.grade} <span className="jt809-score">{schedule.score}</span>
+          </span>
+        )}
+      </td>
+      <td className="jt809-nowrap" data-testid="jt809-interval">
+        {j.everyHours(schedule.interval_hours)}
+      </td>
+      <td className="jt809-nowrap" data-testid="jt809-next-inspection">
+        {dueNow ? (
+          <span className={loggedIn ? 'jt809-status-sent' : 'jt809-late'}>{loggedIn ? j.sendingNow : j.dueNow}</span>
+        ) : (
+          chinaDateTime(ms(schedule.sent_in_slot ? schedule.next_due_at : schedule.due_at))
+        )}
+      </td>
+      <td className="jt809-nowrap" data-testid="jt809-last-scheduled">
+        {last === null ? (
+          '—'
+        ) : (
+          <>
+            {chinaDateTime(ms(last.sent_at))}{' '}
+            <span className={`jt809-status-${last.status}`}>
+              {j.inspectionStatuses[last.status as 'sent' | 'answered' | 'unanswered'] ?? last.status}
+            </span>
+          </>
+        )}
+      </td>
+    </>
   );
 }
 
