@@ -18,6 +18,7 @@ import { HandlingRanking, rankingLevel, rankingRows } from '../panels/handling-r
 import { HeadlineTiles } from '../panels/headline-tiles.js';
 import { HubFlowList } from '../panels/hub-flow-list.js';
 import { RoadFlowList } from '../panels/road-flow-list.js';
+import { TollStationList } from '../panels/toll-station-list.js';
 import { formatCount } from '../panels/number-format.js';
 import { TrendPanel } from '../panels/trend-panel.js';
 import { PanelSection } from '../panels/panel-section.js';
@@ -60,6 +61,7 @@ const ROAD_ROWS_MAX = 3;
 const HUB_ROWS_MAX = 2;
 /** Bus routes shown: the few most bunched or late, where a supervisor would look first. */
 const BUS_ROWS_MAX = 3;
+const TOLL_ROWS_MAX = 3;
 /** Height of a ranking row and of the ranking's title, design pixels, with the primary text size. */
 const RANKING_ROW_EXTRA_PX = 12;
 const RANKING_CHROME_PX = 150;
@@ -248,13 +250,27 @@ export function WallApp({ lang, token }: WallAppProps) {
             <BusRouteList routes={flows.bus_routes} rowsMax={BUS_ROWS_MAX} messages={messages} />
           </PanelSection>,
         ];
-  // On three screen rows the road and rail panels take the top slot, the ranking the middle, the buses and the live
-  // list the bottom; on two the ranking has the top slot and the flows and buses sit over the live list; on one, all
-  // in a column.
+  // Likewise only a scope with toll stations reporting has the toll panel.
+  const tollSections =
+    flows === null || flows.tolls.length === 0
+      ? []
+      : [
+          <PanelSection
+            key="tolls"
+            title={messages.tollStationsTitle}
+            aside={messages.tollWindowAside(flows.toll_window_minutes)}
+            className="panel-flows"
+          >
+            <TollStationList stations={flows.tolls} rowsMax={TOLL_ROWS_MAX} messages={messages} />
+          </PanelSection>,
+        ];
+  // On three screen rows the road and rail panels take the top slot, the ranking the middle, the buses, tolls and the
+  // live list the bottom; on two the ranking has the top slot and the flows, buses and tolls sit over the live list;
+  // on one, all in a column.
   const rightSections =
     layout.rows >= 3
-      ? [...flowSections, rankingSection, ...busSections, alarmSection]
-      : [rankingSection, ...flowSections, ...busSections, alarmSection];
+      ? [...flowSections, rankingSection, ...busSections, ...tollSections, alarmSection]
+      : [rankingSection, ...flowSections, ...busSections, ...tollSections, alarmSection];
   return (
     <div
       className={`wall wall-layout-${layout.id}${layout.columns % 2 === 0 ? ' wall-seam-centre' : ''}`}
