@@ -95,6 +95,32 @@ function gtfsRtPoll(
   return { url, key: key.trim(), intervalMs: intervalS * 1000 };
 }
 
+/** The AIS listeners, when a port is given: ports and key go together. */
+function aisListeners(values: StartValues): NodeConfig['aisListeners'] {
+  const tcpPort = values['ais-tcp-port'];
+  const udpPort = values['ais-udp-port'];
+  const key = values['ais-key'];
+  if (tcpPort === undefined && udpPort === undefined) {
+    if (key !== undefined)
+      throw new ConfigError(
+        '--ais-key (VIGIL_AIS_KEY) is given without --ais-tcp-port or --ais-udp-port: nothing to listen on',
+      );
+    return undefined;
+  }
+  if (key === undefined || key.trim() === '')
+    throw new ConfigError(
+      `${tcpPort === undefined ? `--ais-udp-port (VIGIL_AIS_UDP_PORT) value ${udpPort}` : `--ais-tcp-port (VIGIL_AIS_TCP_PORT) value ${tcpPort}`} needs --ais-key, the ais source key to ingest the stream with`,
+    );
+  return {
+    host: values['ais-host'],
+    tcpPort,
+    udpPort,
+    key: key.trim(),
+    connectionsMax: values['ais-connections-max'],
+    idleTimeoutMs: values['ais-idle-timeout-s'] * 1000,
+  };
+}
+
 function kafkaBrokers(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const key = '--kafka-brokers (VIGIL_KAFKA_BROKERS)';
@@ -346,6 +372,7 @@ async function start(argv: string[]): Promise<void> {
       videoViewerlessCloseMs: values['video-viewerless-close-ms'],
       ingestRecordsPerSecondPerKey: values['ingest-rate-per-key'],
       gtfsRtPoll: gtfsRtPoll(values['gtfs-rt-url'], values['gtfs-rt-key'], values['gtfs-rt-interval-s']),
+      aisListeners: aisListeners(values),
       diskFreeBytesMin: values['disk-free-bytes-min'],
       healthCheckIntervalMs: values['health-check-interval-ms'],
       http: {
@@ -380,6 +407,8 @@ async function start(argv: string[]): Promise<void> {
     jt1078_live_udp_port: node.jt1078LiveUdpPort,
     jt1078_playback_udp_port: node.jt1078PlaybackUdpPort,
     attachment_port: node.attachmentPort,
+    ais_tcp_port: node.aisTcpPort,
+    ais_udp_port: node.aisUdpPort,
     startup_ms: startupMs,
     wall_url: node.wallToken === undefined ? undefined : `${base}/wall?token=${node.wallToken}`,
   };
@@ -403,6 +432,10 @@ async function start(argv: string[]): Promise<void> {
         `                udp://${host}:${node.jt1078LiveUdpPort ?? '-'} (live video), udp://${host}:${node.jt1078PlaybackUdpPort ?? '-'} (playback)`,
       );
     console.log(`  Attachments:  tcp://${host}:${node.attachmentPort}   (active-safety alarm files, T/JSATL 12)`);
+    if (node.aisTcpPort !== undefined || node.aisUdpPort !== undefined)
+      console.log(
+        `  AIS:          tcp://${host}:${node.aisTcpPort ?? '-'}, udp://${host}:${node.aisUdpPort ?? '-'}   (!AIVDM)`,
+      );
   }
   if (node.generatedAdminPassword)
     console.log(

@@ -204,6 +204,8 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
     jt1078LiveUdpPort: gateways?.video.ports.liveUdpPort,
     jt1078PlaybackUdpPort: gateways?.video.ports.playbackUdpPort,
     attachmentPort: gateways?.attachments.port,
+    aisTcpPort: ingest?.aisPorts.tcpPort,
+    aisUdpPort: ingest?.aisPorts.udpPort,
     wallToken,
     generatedAdminPassword: directory.generatedAdminPassword,
     analytics,

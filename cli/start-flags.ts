@@ -12,7 +12,7 @@ import { DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { defineFlags, type FlagValues } from './flags.js';
 import { NODE_ROLES } from './node/roles.js';
 import { RULES_RUNNER_DEFAULTS } from '../stream/index.js';
-import { GTFS_RT_POLL_INTERVAL_S } from '../ingest/index.js';
+import { AIS_LISTENERS_DEFAULTS, GTFS_RT_POLL_INTERVAL_S } from '../ingest/index.js';
 import {
   HTTP_SERVER_DEFAULTS,
   LOGIN_THROTTLE_DEFAULTS,
@@ -252,6 +252,45 @@ export const START_FLAGS = defineFlags([
     min: 1,
     max: 1_000_000,
     description: 'records per second one source key may post to /api/ingest (token bucket)',
+  },
+  {
+    name: 'ais-tcp-port',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    description:
+      'TCP port AIS receiving stations and aggregators stream !AIVDM lines to, ingested with --ais-key (when not given, none; 0 = any free port; docs/sources/ais.md)',
+  },
+  {
+    name: 'ais-udp-port',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    description:
+      'UDP port for AIS datagrams of one or more !AIVDM sentences, ingested with --ais-key (when not given, none; 0 = any free port)',
+  },
+  { name: 'ais-host', kind: 'string', default: '0.0.0.0', description: 'address the AIS TCP and UDP ports listen on' },
+  {
+    name: 'ais-key',
+    kind: 'string',
+    description:
+      'the ais source key the --ais-tcp-port and --ais-udp-port streams are ingested with: its org unit scopes the vessels',
+  },
+  {
+    name: 'ais-connections-max',
+    kind: 'integer',
+    default: AIS_LISTENERS_DEFAULTS.connectionsMax,
+    min: 1,
+    max: 100_000,
+    description: 'AIS TCP connections open at once at most; more are closed on accept',
+  },
+  {
+    name: 'ais-idle-timeout-s',
+    kind: 'integer',
+    default: AIS_LISTENERS_DEFAULTS.idleTimeoutMs / 1000,
+    min: 1,
+    max: 86_400,
+    description: 'an AIS TCP connection (or a UDP sender) silent this many seconds is closed (forgotten)',
   },
   {
     name: 'gtfs-rt-url',

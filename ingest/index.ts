@@ -28,8 +28,17 @@ export {
 export type { Jt808Frame, Jt808Header, Jt808Message, Jt808Version } from './jt808/codec/index.js';
 export { deriveLocation } from './jt808/codec/index.js';
 export type { LocationBody } from './jt808/codec/index.js';
-export { decodeMessage as decodeAisMessage, encodePosition, encodeVoyage, toSentences } from './ais/index.js';
-export type { AisMessage, AisPosition, AisVoyage } from './ais/index.js';
+export {
+  AIS_LISTENERS_DEFAULTS,
+  AisKeyRefused,
+  AisListeners,
+  decodeMessage as decodeAisMessage,
+  encodePosition,
+  encodeVoyage,
+  nmeaChecksum,
+  toSentences,
+} from './ais/index.js';
+export type { AisListenersOptions, AisMessage, AisPosition, AisVoyage } from './ais/index.js';
 export {
   BodyError,
   GTFS_RT_POLL_INTERVAL_S,

@@ -77,6 +77,7 @@ export type {
   SummaryUnit,
   TrendDay,
   TrendPeriod,
+  TollStationFlow,
   VesselMark,
   BusMark,
   BusRouteIndicator,

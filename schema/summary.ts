@@ -140,6 +140,20 @@ export interface HubFlow {
   departures_today: number;
 }
 
+/** One toll station's traffic over the toll window (`GET /api/summary/flows`): journeys begun and ended there. */
+export interface TollStationFlow {
+  station_id: string;
+  station_name: string;
+  /** Division the station stands in (of its latest transaction). */
+  org_code: string;
+  /** Transactions whose entry was here within the window. */
+  entries: number;
+  /** Transactions whose exit (where the toll was charged) was here within the window. */
+  exits: number;
+  /** `overload` alarms raised from this station's lane weighings within the window. */
+  overweight: number;
+}
+
 /** A vessel's latest AIS position within the window. */
 export interface VesselMark {
   mmsi: number;
@@ -210,4 +224,8 @@ export interface CentreFlows {
   buses: BusMark[];
   /** Routes with a bus on the map or a trip reporting delays: the most bunched first, then the most late. */
   bus_routes: BusRouteIndicator[];
+  /** Toll stations count entries, exits and overweight trucks over this many minutes. */
+  toll_window_minutes: number;
+  /** Toll stations with a transaction in the window, the busiest first. */
+  tolls: TollStationFlow[];
 }

@@ -5,7 +5,8 @@
  * speed and its first ANPR and weigh-in-motion records are 275 s in, so the demo starts 270 s into it
  * (`--demo-start-s`): they arrive within seconds too, and what came before is left out rather than sent late.
  * The demo's own counting and shipping sources (cli/demo/demo-flows.ts) post from its first minute: its ships'
- * AIS reports are stored, none refused.
+ * AIS reports are stored, none refused; its bus operator's timetable and GTFS-Realtime feed from its first seconds,
+ * and its toll trucks are in the registry before their first journey.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
@@ -80,4 +81,30 @@ describe('vigil start --demo: roadside records through HTTP ingestion', () => {
     expect(await count("SELECT count() FROM ingest_rejects WHERE source = 'http:ais'")).toBe(0);
     expect(vigil.stderr()).not.toContain('demo flows');
   }, 160_000);
+
+  it('posts the bus timetable and feed from the start and registers the toll trucks, none refused', async () => {
+    const buses = await eventually(
+      async () => {
+        const n = await count('SELECT uniqExact(vehicle_id) FROM bus_positions');
+        return n >= 8 ? n : undefined;
+      },
+      90_000,
+      'bus_positions of 8 buses',
+    );
+    expect(buses).toBe(8);
+    expect(await count('SELECT uniqExact(route_id) FROM gtfs_routes FINAL')).toBe(2);
+    expect(await count('SELECT count() FROM bus_stop_delays')).toBeGreaterThan(0);
+    expect(await count("SELECT count() FROM ingest_rejects WHERE source IN ('http:gtfs_rt', 'http:gtfs_static')")).toBe(
+      0,
+    );
+    // The registry is mirrored to ClickHouse a little after it is written.
+    await eventually(
+      async () =>
+        (await count("SELECT count() FROM vehicles FINAL WHERE plate LIKE '豫A7%'")) >= 40 ? true : undefined,
+      60_000,
+      'the 40 toll trucks in vehicles',
+    );
+    expect(vigil.stderr()).not.toContain('demo flows');
+    expect(vigil.stderr()).not.toContain('demo bus feed');
+  }, 120_000);
 });

@@ -1,13 +1,14 @@
 /**
- * The counting, shipping and bus sources of a scope, for the wall's road and rail panels and its vessel and bus
- * layers: per traffic survey station its latest counted interval (vehicles per hour, heavy vehicles' share), per
- * rail hub its latest interval and its Beijing day so far, every vessel's latest AIS position in a recent window,
- * and every bus's latest GTFS-Realtime position with its route's delay and bunching (centre-buses.ts). Read
+ * The counting, shipping, toll and bus sources of a scope, for the wall's road, rail and toll panels and its vessel
+ * and bus layers: per traffic survey station its latest counted interval (vehicles per hour, heavy vehicles' share),
+ * per rail hub its latest interval and its Beijing day so far, per toll station its entries, exits and overweight
+ * trucks of the last hour, every vessel's latest AIS position in a recent window, and every bus's latest
+ * GTFS-Realtime position with its route's delay and bunching (centre-buses.ts). Read
  * from ClickHouse with bounded windows and row limits; every query is filtered to the caller's view of the org
  * tree, like the rest of the summary. A scope's answer is reused for `cacheMs`: survey stations report every few
  * minutes at most, and every wall of a centre asks for the same one.
  */
-import type { CentreFlows, HubFlow, RoadFlow, VesselMark } from '../../schema/index.js';
+import type { CentreFlows, HubFlow, RoadFlow, TollStationFlow, VesselMark } from '../../schema/index.js';
 import type { Analytics } from '../../store/index.js';
 import type { Clock } from '../access/actor.js';
 import type { Principal } from '../auth/accounts.js';
@@ -41,10 +42,13 @@ export interface CentreFlowsOptions {
   intervalWindowMinutes: number;
   /** A vessel not heard for this long leaves the map. */
   vesselWindowMinutes: number;
+  /** Toll stations count entries, exits and overweight trucks over this window. */
+  tollWindowMinutes: number;
   /** Rows kept per list, the busiest first (vessels: by MMSI). */
   roadsMax: number;
   hubsMax: number;
   vesselsMax: number;
+  tollStationsMax: number;
   cacheMs: number;
   scopesMax: number;
 }
@@ -54,9 +58,12 @@ export const CENTRE_FLOWS_DEFAULTS: CentreFlowsOptions = {
   intervalWindowMinutes: 120,
   // A class A vessel reports every few seconds under way and every 3 minutes at anchor.
   vesselWindowMinutes: 30,
+  // A supervisor reads a station's last hour: enough journeys to compare stations, recent enough to act on.
+  tollWindowMinutes: 60,
   roadsMax: 200,
   hubsMax: 50,
   vesselsMax: 2_000,
+  tollStationsMax: 200,
   cacheMs: 10_000,
   scopesMax: 2_000,
 };
@@ -118,6 +125,8 @@ export class CentreFlowsReader {
       bunching_distance_m: this.busOptions.bunchingDistanceM,
       buses: buses.buses,
       bus_routes: buses.routes,
+      toll_window_minutes: this.options.tollWindowMinutes,
+      tolls: area.length === 0 ? [] : await this.tolls(area, now),
     };
     this.cache.delete(key);
     this.cache.set(key, { at: now, flows });
@@ -199,6 +208,52 @@ LIMIT ${this.options.hubsMax}`;
       departures: Number(row.departures_),
       arrivals_today: Number(row.arrivals_today_),
       departures_today: Number(row.departures_today_),
+    }));
+  }
+
+  /**
+   * Per toll station of the scope: transactions that entered there and that left there within the window (the entry
+   * filed under the entry station's county, the exit under the exit's), and the `overload` alarms its lanes' weighings
+   * raised (the alarm's `site` is the station, `weighed_by` toll).
+   */
+  private async tolls(area: readonly string[], now: number): Promise<TollStationFlow[]> {
+    const codes = area.map(literal).join(', ');
+    const from = at(now - this.options.tollWindowMinutes * MINUTE_MS);
+    const limit = this.options.tollStationsMax;
+    const sql = `
+SELECT station_id, argMax(name, ts) AS station_name_, argMax(org, ts) AS org_code_,
+       sum(entry) AS entries_, sum(1 - entry) AS exits_
+FROM (
+  SELECT entry_station_id AS station_id, entry_station_name AS name, entry_org_code AS org, entry_time AS ts, 1 AS entry
+  FROM toll_transactions FINAL WHERE entry_org_code IN (${codes}) AND entry_time >= ${from}
+  UNION ALL
+  SELECT exit_station_id, exit_station_name, org_code, exit_time, 0
+  FROM toll_transactions FINAL WHERE org_code IN (${codes}) AND exit_time >= ${from}
+)
+GROUP BY station_id
+ORDER BY entries_ + exits_ DESC, station_id
+LIMIT ${limit}`;
+    const stations = objects(await this.deps.analytics.queryInternal(sql, { rowsMax: limit }));
+    if (stations.length === 0) return [];
+    const overweight = objects(
+      await this.deps.analytics.queryInternal(
+        `
+SELECT JSONExtractString(details, 'site') AS station_id, count() AS alarms_
+FROM alarms FINAL
+WHERE rule = 'overload' AND org_code IN (${codes}) AND started_at >= ${from}
+  AND JSONExtractString(details, 'weighed_by') = 'toll'
+GROUP BY station_id`,
+        { rowsMax: 10_000 },
+      ),
+    );
+    const overweightOf = new Map(overweight.map((row) => [String(row.station_id), Number(row.alarms_)]));
+    return stations.map((row) => ({
+      station_id: String(row.station_id),
+      station_name: String(row.station_name_),
+      org_code: String(row.org_code_),
+      entries: Number(row.entries_),
+      exits: Number(row.exits_),
+      overweight: overweightOf.get(String(row.station_id)) ?? 0,
     }));
   }
 

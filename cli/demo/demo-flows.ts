@@ -1,16 +1,18 @@
 /**
- * The demo's counting and shipping sources, posted through the node's own HTTP ingestion like the sample's
- * roadside records: expressway toll transactions between five stations around Zhengzhou (one truck in fifteen
- * weighed over its limit at the entry lane, so `overload` shows toll data on the wall), traffic survey counts
- * every 5 minutes, rail hub passenger flows every 15 minutes, and three cargo ships on the Shaying river near
- * Zhoukou reporting by AIS every minute (their voyage data every 30). Records are built by `flowRecordsAt`, a
- * pure function of the demo minute and a seed, so a test checks them against the ingestion without a node.
- * A toll transaction is posted once its exit is reached and only if its entry is after the demo's start, so
- * nothing the demo sends predates it.
+ * The demo's counting, shipping and bus sources, posted through the node's own HTTP ingestion like the sample's
+ * roadside records: expressway toll transactions of 40 registered six-axle trucks going round five stations around
+ * Zhengzhou (one journey in fifteen weighed over its limit at the entry lane, so `overload` shows toll data on the
+ * wall; once an hour one truck's plate entering far from where it just left, `cloned_plate`), traffic survey counts
+ * every 5 minutes, rail hub passenger flows every 15 minutes, three cargo ships on the Shaying river near Zhoukou
+ * reporting by AIS every minute (their voyage data every 30), and two Zhengzhou bus routes' GTFS-Realtime feed every
+ * 20 seconds (demo-buses.ts). Records are built by `flowRecordsAt` and `busFeedAt`, pure functions of the demo time
+ * and a seed, so a test checks them against the ingestion without a node. A toll transaction is posted once its exit
+ * is reached, and every journey begins after the demo's start, so nothing the demo sends predates it.
  */
 import type { Logger } from '../../schema/index.js';
 import { encodePosition, encodeVoyage, toSentences } from '../../ingest/index.js';
 import { Random, mixSeed } from '../../fixtures/generator/index.js';
+import { busFeedAt, busTimetable } from './demo-buses.js';
 import type { DemoClock } from './demo-clock.js';
 
 export const FLOW_KINDS = ['toll', 'traffic_count', 'rail_flow', 'ais'] as const;
@@ -18,8 +20,13 @@ export type FlowKind = (typeof FLOW_KINDS)[number];
 export type FlowRecords = Record<FlowKind, Record<string, unknown>[]>;
 
 const MINUTE_MS = 60_000;
-/** One truck in this many is weighed over its limit. */
+/** Seconds between two of the bus operator's GTFS-Realtime feeds (operators refresh every 10–30 s). */
+const BUS_FEED_EVERY_S = 20;
+/** One journey in this many is weighed over its limit. */
 const OVERWEIGHT_EVERY = 15;
+/** Registered trucks making the toll journeys, and their rest at a station between two. */
+const TOLL_TRUCKS = 40;
+const TRUCK_REST_MINUTES = 20;
 /** Road distance over the straight line, and the trucks' mean speed, for a trip's duration. */
 const ROAD_FACTOR = 1.3;
 const TRUCK_SPEED_KMH = 75;
@@ -71,36 +78,136 @@ function dayFactor(ms: number): number {
   return 0.2 + 0.8 * Math.max(0, Math.sin(((hour - 5) / 18) * Math.PI));
 }
 
+/** Minutes a truck takes between two stations. */
+function tripMinutesOf(a: Station, b: Station): number {
+  return Math.ceil(((distanceKm(a, b) * ROAD_FACTOR) / TRUCK_SPEED_KMH) * 60);
+}
+
+type Station = (typeof STATIONS)[number];
+
+/** The registered six-axle trucks the toll transactions are of: `豫A70001`, `豫A70002`, …. */
+export function tollTruckPlate(truck: number): string {
+  return `豫A7${String(truck + 1).padStart(4, '0')}`;
+}
+
+interface Journey {
+  eventId: string;
+  plate: string;
+  entry: Station;
+  exit: Station;
+  entryMs: number;
+  exitMs: number;
+  overweight: boolean;
+}
+
+/**
+ * Truck `truck`'s journeys: from station `truck mod 5` round the five stations in turn, each journey entering where
+ * the last one left after a rest, so one plate's sightings always make one possible trail (no false cloned plate).
+ */
+function* truckJourneys(truck: number, startMs: number): Generator<Journey> {
+  let at = startMs + ((truck * 7) % 90) * MINUTE_MS;
+  for (let j = 0; ; j++) {
+    const entry = STATIONS[(truck + j) % STATIONS.length];
+    const exit = STATIONS[(truck + j + 1) % STATIONS.length];
+    const exitMs = at + tripMinutesOf(entry, exit) * MINUTE_MS;
+    yield {
+      eventId: `DEMO-TOLL-${startMs}-${truck}-${j}`,
+      plate: tollTruckPlate(truck),
+      entry,
+      exit,
+      entryMs: at,
+      exitMs,
+      overweight: (truck + j) % OVERWEIGHT_EVERY === 0,
+    };
+    at = exitMs + TRUCK_REST_MINUTES * MINUTE_MS;
+  }
+}
+
+/**
+ * Once an hour a pass card or plate copied from one of the trucks: 10 minutes after the truck's first exit from the
+ * start of hour `hour` on (demo hours from 1), its plate enters at the station farthest from there and leaves at
+ * the nearest one to that — `cloned_plate`.
+ */
+function clonedJourney(hour: number, startMs: number): Journey {
+  const truck = (hour * 7) % TOLL_TRUCKS;
+  const after = startMs + (hour - 1) * 60 * MINUTE_MS;
+  let real: Journey | undefined;
+  for (const journey of truckJourneys(truck, startMs)) {
+    if (journey.exitMs >= after) {
+      real = journey;
+      break;
+    }
+  }
+  const seen = (real as Journey).exit;
+  const byDistance = (from: Station) =>
+    STATIONS.filter((s) => s.id !== from.id).sort((a, b) => distanceKm(from, a) - distanceKm(from, b));
+  const entry = byDistance(seen).at(-1) as Station;
+  const exit = byDistance(entry)[0];
+  const entryMs = (real as Journey).exitMs + 10 * MINUTE_MS;
+  return {
+    eventId: `DEMO-TOLL-${startMs}-cloned-${hour}`,
+    plate: tollTruckPlate(truck),
+    entry,
+    exit,
+    entryMs,
+    exitMs: entryMs + tripMinutesOf(entry, exit) * MINUTE_MS,
+    overweight: false,
+  };
+}
+
+/** The journeys that end within demo minute `minute` (after minute - 1, up to minute). */
+function journeysEndingIn(minute: number, startMs: number): Journey[] {
+  const from = startMs + (minute - 1) * MINUTE_MS;
+  const to = startMs + minute * MINUTE_MS;
+  const ending: Journey[] = [];
+  for (let truck = 0; truck < TOLL_TRUCKS; truck++) {
+    for (const journey of truckJourneys(truck, startMs)) {
+      if (journey.exitMs > to) break;
+      if (journey.exitMs > from) ending.push(journey);
+    }
+  }
+  // Hour h's cloned journey ends after its truck's first exit in that hour or later.
+  for (let hour = 1; (hour - 1) * 60 < minute; hour++) {
+    const cloned = clonedJourney(hour, startMs);
+    if (cloned.exitMs > from && cloned.exitMs <= to) ending.push(cloned);
+  }
+  return ending;
+}
+
 function tolls(minute: number, startMs: number, rng: Random): Record<string, unknown>[] {
-  const entry = rng.pick(STATIONS);
-  const exit = rng.pick(STATIONS.filter((s) => s.id !== entry.id));
-  const exitMs = startMs + minute * MINUTE_MS;
-  const tripMinutes = Math.ceil(((distanceKm(entry, exit) * ROAD_FACTOR) / TRUCK_SPEED_KMH) * 60);
-  const entryMs = exitMs - tripMinutes * MINUTE_MS;
-  if (entryMs < startMs) return [];
-  const overweight = minute % OVERWEIGHT_EVERY === 0;
-  return [
-    {
-      event_id: `DEMO-TOLL-${startMs}-${minute}`,
-      plate: `豫A${String(70000 + (minute % 30000)).padStart(5, '0')}`,
-      plate_color: 2,
-      toll_class: '货6',
-      axles: 6,
-      entry_station_id: entry.id,
-      entry_station_name: entry.name,
-      entry_time: iso(entryMs),
-      entry_lat: entry.lat,
-      entry_lon: entry.lon,
-      exit_station_id: exit.id,
-      exit_station_name: exit.name,
-      exit_time: iso(exitMs),
-      exit_lat: exit.lat,
-      exit_lon: exit.lon,
-      gross_kg: overweight ? 57_500 : Math.round(rng.range(28_000, 48_000)),
-      weighed_at: 'entry',
-      fee_yuan: Math.round(distanceKm(entry, exit) * ROAD_FACTOR * 1.6 * 100) / 100,
-    },
-  ];
+  return journeysEndingIn(minute, startMs).map((journey) => ({
+    event_id: journey.eventId,
+    plate: journey.plate,
+    plate_color: 2,
+    toll_class: '货6',
+    axles: 6,
+    entry_station_id: journey.entry.id,
+    entry_station_name: journey.entry.name,
+    entry_time: iso(journey.entryMs),
+    entry_lat: journey.entry.lat,
+    entry_lon: journey.entry.lon,
+    exit_station_id: journey.exit.id,
+    exit_station_name: journey.exit.name,
+    exit_time: iso(journey.exitMs),
+    exit_lat: journey.exit.lat,
+    exit_lon: journey.exit.lon,
+    gross_kg: journey.overweight ? 57_500 : Math.round(rng.range(28_000, 48_000)),
+    weighed_at: 'entry',
+    fee_yuan: Math.round(distanceKm(journey.entry, journey.exit) * ROAD_FACTOR * 1.6 * 100) / 100,
+  }));
+}
+
+/** The trucks' registry records, posted at the demo's start: six-axle tractors of one Zhengzhou haulier. */
+export function tollTruckRegistry(startMs: number): Record<string, unknown>[] {
+  return Array.from({ length: TOLL_TRUCKS }, (_, truck) => ({
+    type: 'vehicle',
+    plate: tollTruckPlate(truck),
+    plate_color: 2,
+    vehicle_class: 'tractor',
+    axles: 6,
+    permit_valid_until: startMs + 365 * 24 * 60 * MINUTE_MS,
+    home_org_code: '410183',
+  }));
 }
 
 function trafficCounts(minute: number, startMs: number, rng: Random): Record<string, unknown>[] {
@@ -206,8 +313,19 @@ export class DemoFlows {
     private readonly seed = 1,
   ) {}
 
-  /** Posts each demo minute's records at that minute until `signal` aborts. */
+  /** Posts each demo minute's records at that minute, and the buses' feed every 20 s, until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
+    // What the flows refer to comes first: the toll trucks in the registry, the buses' timetable.
+    await Promise.all([
+      this.post('registry', tollTruckRegistry(this.clock.startMs)),
+      this.post('gtfs_static', busTimetable()),
+    ]).catch((error: unknown) => {
+      if (!signal.aborted) this.logger.warn('demo registry or timetable not posted', { error: String(error) });
+    });
+    await Promise.all([this.minutes(signal), this.buses(signal)]);
+  }
+
+  private async minutes(signal: AbortSignal): Promise<void> {
     for (let minute = 1; !signal.aborted; minute++) {
       await this.clock.at(minute * 60, signal);
       if (signal.aborted) return;
@@ -219,8 +337,23 @@ export class DemoFlows {
     }
   }
 
-  private async post(kind: FlowKind, records: Record<string, unknown>[]): Promise<void> {
-    if (records.length === 0) return;
+  /** The bus operator's GTFS-Realtime feed, every 20 demo seconds from the start. */
+  private async buses(signal: AbortSignal): Promise<void> {
+    for (let tick = 0; !signal.aborted; tick++) {
+      await this.clock.at(tick * BUS_FEED_EVERY_S, signal);
+      if (signal.aborted) return;
+      const elapsedS = tick * BUS_FEED_EVERY_S;
+      await this.post('gtfs_rt', busFeedAt(this.clock.startMs + elapsedS * 1000, elapsedS)).catch((error: unknown) => {
+        if (!signal.aborted) this.logger.warn('demo bus feed not posted', { tick, error: String(error) });
+      });
+    }
+  }
+
+  private async post(
+    kind: FlowKind | 'registry' | 'gtfs_static' | 'gtfs_rt',
+    records: Record<string, unknown>[] | Record<string, unknown>,
+  ): Promise<void> {
+    if (Array.isArray(records) && records.length === 0) return;
     const response = await fetch(`${this.http.url}/api/ingest/${kind}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.http.keys[kind] ?? ''}` },

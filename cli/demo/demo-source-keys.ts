@@ -1,7 +1,7 @@
 /**
  * Source keys for the demo's roadside records: one per kind (a key is bound to one kind), issued in the name
  * of the province admin exactly as an operator would through `POST /api/sources/keys`, so the demo's ANPR,
- * weigh-in-motion, gantry, device, registry, toll, traffic count, rail flow and AIS records go through the real HTTP ingestion with its key
+ * weigh-in-motion, gantry, device, registry, toll, traffic count, rail flow, AIS and bus (GTFS, GTFS-Realtime) records go through the real HTTP ingestion with its key
  * check, rate limit and validation. Keys a previous start issued are revoked first: a key is shown only
  * once, so the old ones are of no use to anybody.
  */
@@ -19,6 +19,8 @@ export const DEMO_SOURCE_KINDS = [
   'traffic_count',
   'rail_flow',
   'ais',
+  'gtfs_static',
+  'gtfs_rt',
 ] as const;
 const KEY_NAME_PREFIX = 'demo traffic';
 const PEER = 'vigil start --demo';

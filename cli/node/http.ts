@@ -8,6 +8,8 @@ import { henanGeo, packagePath, type Readiness } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
 import type { EventLog, RulesRunner } from '../../stream/index.js';
 import {
+  AIS_LISTENERS_DEFAULTS,
+  AisListeners,
   ATTACHMENT_SERVER_DEFAULTS,
   ATTACHMENTS_DIR_NAME,
   GATEWAY_DEFAULTS,
@@ -69,7 +71,7 @@ export async function startHttpIngest(
   config: NodeConfig,
   deps: { log: EventLog; sql: Sql; directory: Directory },
   { logger, metrics }: Observe,
-): Promise<Started<{ ingest: HttpIngest; sourceKeys: SourceKeys }>> {
+): Promise<Started<{ ingest: HttpIngest; sourceKeys: SourceKeys; aisPorts: { tcpPort?: number; udpPort?: number } }>> {
   const sourceKeys = new SourceKeys(deps.sql, logger, SOURCE_KEYS_DEFAULTS, deps.directory.org);
   const rate = config.ingestRecordsPerSecondPerKey ?? HTTP_INGEST_DEFAULTS.recordsPerSecondPerKey;
   const ingest = new HttpIngest(
@@ -95,10 +97,27 @@ export async function startHttpIngest(
           logger: logger.child({ component: 'gtfs-rt-poll' }),
           metrics,
         });
+  // AIS streams, ingested with their key: a refused key or a taken port stops start-up naming it.
+  const ais =
+    config.aisListeners === undefined
+      ? undefined
+      : new AisListeners(
+          { ...AIS_LISTENERS_DEFAULTS, ...config.aisListeners },
+          { ingest, logger: logger.child({ component: 'ais' }), metrics },
+        );
+  let aisPorts: { tcpPort?: number; udpPort?: number } = {};
+  try {
+    if (ais) aisPorts = await ais.listen();
+  } catch (error) {
+    await ais?.close();
+    await sourceKeys.close();
+    throw new Error(`--ais-key / --ais-tcp-port / --ais-udp-port: ${(error as Error).message}`);
+  }
   poller?.start();
   return {
-    value: { ingest, sourceKeys },
+    value: { ingest, sourceKeys, aisPorts },
     close: async () => {
+      await ais?.close();
       await poller?.stop();
       await sourceKeys.close();
     },

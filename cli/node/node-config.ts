@@ -5,7 +5,13 @@
 import type { AnalystSqlLimits, Analytics, Sql } from '../../store/index.js';
 import type { EventLog } from '../../stream/index.js';
 import type { NodeRole } from './roles.js';
-import type { GtfsRtPollOptions, Jt808Gateway, Jt809CipherKeys, Jt809Edition } from '../../ingest/index.js';
+import type {
+  AisListenersOptions,
+  GtfsRtPollOptions,
+  Jt808Gateway,
+  Jt809CipherKeys,
+  Jt809Edition,
+} from '../../ingest/index.js';
 import type {
   LoginThrottleOptions,
   PasswordPolicyOptions,
@@ -90,6 +96,8 @@ export interface NodeConfig {
   ingestRecordsPerSecondPerKey?: number;
   /** A bus operator's GTFS-Realtime feed the node fetches and ingests with a gtfs_rt source key (ingest/http/). */
   gtfsRtPoll?: GtfsRtPollOptions;
+  /** AIS over TCP and UDP, ingested with an ais source key (ingest/ais/); the other bounds are the defaults. */
+  aisListeners?: Pick<AisListenersOptions, 'host' | 'tcpPort' | 'udpPort' | 'key' | 'connectionsMax' | 'idleTimeoutMs'>;
   /** Free bytes the data dir must keep; below it the node is not ready (start-up refuses earlier, in main). */
   diskFreeBytesMin?: number;
   /** How often the disk and the operational store are checked for readiness. */
@@ -123,6 +131,9 @@ export interface RunningRole {
   jt1078LiveUdpPort?: number;
   jt1078PlaybackUdpPort?: number;
   attachmentPort?: number;
+  /** Only when AIS listeners are configured. */
+  aisTcpPort?: number;
+  aisUdpPort?: number;
   wallToken?: string;
   generatedAdminPassword: string | null;
   analytics?: Analytics;
@@ -141,6 +152,9 @@ export interface RunningNode {
   jt1078LivePort: number;
   jt1078PlaybackPort: number;
   attachmentPort: number;
+  /** Only when AIS listeners are configured. */
+  aisTcpPort?: number;
+  aisUdpPort?: number;
   wallToken: string;
   generatedAdminPassword: string | null;
   analytics: Analytics;

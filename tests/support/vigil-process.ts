@@ -24,6 +24,9 @@ export interface VigilProcess {
   jt1078PlaybackPort: number;
   /** The active-safety attachment server (a free port in tests). */
   attachmentPort: number;
+  /** Only when the node was started with --ais-tcp-port / --ais-udp-port. */
+  aisTcpPort?: number;
+  aisUdpPort?: number;
   wallToken: string;
   baseUrl: string;
   dataDir: string;
@@ -118,6 +121,8 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     jt1078_playback_port?: number;
     jt1078_live_udp_port?: number;
     attachment_port?: number;
+    ais_tcp_port?: number;
+    ais_udp_port?: number;
     wall_url?: string;
   }>((resolve, reject) => {
     const timer = setTimeout(
@@ -156,6 +161,8 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     jt1078PlaybackPort: ready.jt1078_playback_port ?? 0,
     jt1078LiveUdpPort: ready.jt1078_live_udp_port,
     attachmentPort: ready.attachment_port ?? 0,
+    aisTcpPort: ready.ais_tcp_port,
+    aisUdpPort: ready.ais_udp_port,
     wallToken: ready.wall_url === undefined ? '' : (new URL(ready.wall_url).searchParams.get('token') ?? ''),
     baseUrl,
     dataDir,

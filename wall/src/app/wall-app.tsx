@@ -18,6 +18,7 @@ import { HandlingRanking, rankingLevel, rankingRows } from '../panels/handling-r
 import { HeadlineTiles } from '../panels/headline-tiles.js';
 import { HubFlowList } from '../panels/hub-flow-list.js';
 import { RoadFlowList } from '../panels/road-flow-list.js';
+import { TollStationList } from '../panels/toll-station-list.js';
 import { formatCount } from '../panels/number-format.js';
 import { TrendPanel } from '../panels/trend-panel.js';
 import { PanelSection } from '../panels/panel-section.js';
@@ -60,6 +61,13 @@ const ROAD_ROWS_MAX = 3;
 const HUB_ROWS_MAX = 2;
 /** Bus routes shown: the few most bunched or late, where a supervisor would look first. */
 const BUS_ROWS_MAX = 3;
+/** Two rows: with the road and rail panels above, a third would leave the live list under a row of room. */
+const TOLL_ROWS_MAX = 2;
+/**
+ * With both a bus and a toll panel the slot under the road and rail panels would leave the live alarm list no room,
+ * so the two take turns in one place, this long each.
+ */
+const BUS_TOLL_TURN_MS = 15_000;
 /** Height of a ranking row and of the ranking's title, design pixels, with the primary text size. */
 const RANKING_ROW_EXTRA_PX = 12;
 const RANKING_CHROME_PX = 150;
@@ -138,6 +146,11 @@ export function WallApp({ lang, token }: WallAppProps) {
   const trends = useCentreTrends(token);
   const flows = useCentreFlows(token);
   const [marks] = useState<FlowMarks>(() => ({ version: 0, vessels: [], buses: [] }));
+  const [busTollTurn, setBusTollTurn] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setBusTollTurn((turn) => turn + 1), BUS_TOLL_TURN_MS);
+    return () => clearInterval(timer);
+  }, []);
   useEffect(() => {
     if (flows === null) return;
     marks.vessels = flows.vessels;
@@ -248,13 +261,32 @@ export function WallApp({ lang, token }: WallAppProps) {
             <BusRouteList routes={flows.bus_routes} rowsMax={BUS_ROWS_MAX} messages={messages} />
           </PanelSection>,
         ];
-  // On three screen rows the road and rail panels take the top slot, the ranking the middle, the buses and the live
-  // list the bottom; on two the ranking has the top slot and the flows and buses sit over the live list; on one, all
-  // in a column.
+  // Likewise only a scope with toll stations reporting has the toll panel.
+  const tollSections =
+    flows === null || flows.tolls.length === 0
+      ? []
+      : [
+          <PanelSection
+            key="tolls"
+            title={messages.tollStationsTitle}
+            aside={messages.tollWindowAside(flows.toll_window_minutes)}
+            className="panel-flows"
+          >
+            <TollStationList stations={flows.tolls} rowsMax={TOLL_ROWS_MAX} messages={messages} />
+          </PanelSection>,
+        ];
+  // Buses and tolls share one place, taking turns when a scope has both.
+  const busTollSections =
+    busSections.length > 0 && tollSections.length > 0
+      ? [busTollTurn % 2 === 0 ? busSections[0] : tollSections[0]]
+      : [...busSections, ...tollSections];
+  // On three screen rows the road and rail panels take the top slot, the ranking the middle, the buses or tolls and
+  // the live list the bottom; on two the ranking has the top slot and the flows and buses or tolls sit over the live
+  // list; on one, all in a column.
   const rightSections =
     layout.rows >= 3
-      ? [...flowSections, rankingSection, ...busSections, alarmSection]
-      : [rankingSection, ...flowSections, ...busSections, alarmSection];
+      ? [...flowSections, rankingSection, ...busTollSections, alarmSection]
+      : [rankingSection, ...flowSections, ...busTollSections, alarmSection];
   return (
     <div
       className={`wall wall-layout-${layout.id}${layout.columns % 2 === 0 ? ' wall-seam-centre' : ''}`}

@@ -75,6 +75,11 @@ export interface Messages {
   hubFlowEmpty: string;
   hubArrivals: string;
   hubDepartures: string;
+  tollStationsTitle: string;
+  tollWindowAside: (minutes: number) => string;
+  tollEntries: string;
+  tollExits: string;
+  tollOverweight: (count: string) => string;
   vehicleClasses: Readonly<Record<string, string>>;
   severities: Readonly<Record<string, string>>;
   connection: Readonly<Record<'connecting' | 'live' | 'reconnecting' | 'unauthorized', string>>;
@@ -151,6 +156,11 @@ const ZH: Messages = {
   hubFlowEmpty: '暂无铁路客流数据',
   hubArrivals: '到达',
   hubDepartures: '发送',
+  tollStationsTitle: '收费站通行',
+  tollWindowAside: (minutes) => `近 ${minutes} 分钟`,
+  tollEntries: '入口',
+  tollExits: '出口',
+  tollOverweight: (count) => `超限 ${count}`,
   vehicleClasses: {
     coach: '客运班车',
     dangerous_goods: '危险货物',
@@ -239,6 +249,11 @@ const EN: Messages = {
   hubFlowEmpty: 'No rail passenger data',
   hubArrivals: 'in',
   hubDepartures: 'out',
+  tollStationsTitle: 'Toll stations',
+  tollWindowAside: (minutes) => `last ${minutes} min`,
+  tollEntries: 'in',
+  tollExits: 'out',
+  tollOverweight: (count) => `overweight ${count}`,
   vehicleClasses: {
     coach: 'Coach',
     dangerous_goods: 'Dangerous goods',
