@@ -62,7 +62,14 @@ describe('taxi_position', () => {
 
   it("reads Vigil's own names, a taxi's record included", () => {
     const outcome = normalizeTaxiPosition(
-      { service: '巡游', company_id: 'ZZ-TAXI-01', plate: '豫A·T8888', time: '2026-11-28 11:30:00', lat: 34.75, lon: 113.66 },
+      {
+        service: '巡游',
+        company_id: 'ZZ-TAXI-01',
+        plate: '豫A·T8888',
+        time: '2026-11-28 11:30:00',
+        lat: 34.75,
+        lon: 113.66,
+      },
       ctx,
     );
     expect(outcome).toMatchObject({ ok: true, value: { service: 'taxi', plate: '豫AT8888', ts: AT, biz_state: '' } });
@@ -313,15 +320,9 @@ describe('market_registration', () => {
   });
 
   it('words of the register map to the states', () => {
-    expect(['存续（在营、开业、在册）', '在业', '吊销，未注销', '注销', '迁出', '清算', 'active'].map(marketStatusOf)).toEqual([
-      'active',
-      'active',
-      'revoked',
-      'cancelled',
-      'moved_out',
-      'other',
-      'active',
-    ]);
+    expect(
+      ['存续（在营、开业、在册）', '在业', '吊销，未注销', '注销', '迁出', '清算', 'active'].map(marketStatusOf),
+    ).toEqual(['active', 'active', 'revoked', 'cancelled', 'moved_out', 'other', 'active']);
     expect(marketStatusOf('unknown')).toBeUndefined();
   });
 
