@@ -21,12 +21,17 @@ import { expandCompactTime } from './taxi-fields.js';
 const CODE_CHARACTERS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
+/** The check character (the 18th) of a credit code's first 17 characters. */
+export function creditCodeCheckCharacter(first17: string): string {
+  const sum = CODE_WEIGHTS.reduce((total, weight, i) => total + CODE_CHARACTERS.indexOf(first17[i]) * weight, 0);
+  return CODE_CHARACTERS[(31 - (sum % 31)) % 31];
+}
+
 /** Why a text is not a unified social credit code (18 characters, the 18th the check character), or null. */
 export function creditCodeProblem(code: string): string | null {
   if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(code))
     return 'is not 18 characters of digits and capital letters other than I, O, S, V, Z';
-  const sum = CODE_WEIGHTS.reduce((total, weight, i) => total + CODE_CHARACTERS.indexOf(code[i]) * weight, 0);
-  const check = CODE_CHARACTERS[(31 - (sum % 31)) % 31];
+  const check = creditCodeCheckCharacter(code.slice(0, 17));
   return code[17] === check ? null : `has check character ${code[17]}, its first 17 give ${check}`;
 }
 
