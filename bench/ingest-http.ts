@@ -50,6 +50,8 @@ const RECORDS: Record<string, (batch: number, run: string, i: number, now: numbe
     Direction: i % 360,
     BizStatus: (i % 4) + 1,
   }),
+  // A fleet of BATCH_SIZE vehicles and drivers, each holding valid permits (registered first, `permitFleet`): an order
+  // of an unpermitted vehicle raises an alarm, and a run of those measures the alarm intake instead.
   taxi_order: (batch, run, i, now) => ({
     CompanyId: '91410100MA44XXXX0J',
     OrderId: `${run}-${batch}-${i}`,
@@ -57,7 +59,7 @@ const RECORDS: Record<string, (batch: number, run: string, i: number, now: numbe
     DistributeTime: compact(now - (BATCH_SIZE - i) * 1000),
     DepTime: compact(now - (BATCH_SIZE - i) * 1000),
     DestTime: compact(now - (BATCH_SIZE - i) * 1000),
-    VehicleNo: plateOf(batch, i),
+    VehicleNo: plateOf(0, i),
     LicenseId: `4101021990${String(i).padStart(8, '0')}`,
     Longitude: 113_600_000 + (i % 100) * 1000,
     Latitude: 34_700_000 + (i % 100) * 1000,
@@ -135,6 +137,27 @@ async function post(baseUrl: string, key: string, body: string): Promise<number>
   return performance.now() - started;
 }
 
+/** Valid vehicle and driver permits for the order run's fleet, posted with a key of their own. */
+async function permitFleet(baseUrl: string, adminToken: string): Promise<void> {
+  const issued = await fetch(`${baseUrl}/api/sources/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ kind: 'taxi_permit', org_code: '410100', name: 'bench fleet permits' }),
+  });
+  const { key } = (await issued.json()) as { key: string };
+  const permits = Array.from({ length: BATCH_SIZE }, (_, i) => [
+    { permit_type: 'vehicle', plate: plateOf(0, i), permit_no: `V-${i}`, valid_until: '2030-12-31' },
+    { permit_type: 'driver', driver_id: `4101021990${String(i).padStart(8, '0')}`, permit_no: `D-${i}` },
+  ]).flat();
+  const res = await fetch(`${baseUrl}/api/ingest/taxi_permit`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(permits),
+  });
+  const result = (await res.json()) as { accepted?: number };
+  if (result.accepted !== permits.length) throw new Error(`fleet permits refused: ${JSON.stringify(result)}`);
+}
+
 async function phase(name: string, baseUrl: string, key: string, concurrency: number): Promise<void> {
   const bodies = Array.from({ length: BATCHES }, (_, b) => batchOf(b, `${name}-${Date.now()}`));
   const latencies: number[] = [];
@@ -192,6 +215,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ kind: KIND, org_code: '410100', name: 'bench' }),
     });
     const { key } = (await issued.json()) as { key: string };
+    if (KIND === 'taxi_order') await permitFleet(baseUrl, login.token);
     console.log(
       `node ${process.version}, ${BATCH_SIZE} ${KIND} records per batch, embedded node (chDB + PGlite), loopback HTTP`,
     );
