@@ -1,16 +1,19 @@
 /**
- * HTTP ingestion throughput: batches of 1,000 ANPR records posted over loopback HTTP to an embedded node
- * (`startNode`: in-process event log, chDB, PGlite), each answer meaning "every accepted record is in
- * ClickHouse". Reports records/s and ms per batch (p50, p95, max), sequentially and with a few batches in
- * flight at once. The source key is issued through the API as a province admin, as a real source's would be.
+ * HTTP ingestion throughput: batches of 1,000 records of one kind (ANPR by default) posted over loopback HTTP to an
+ * embedded node (`startNode`: in-process event log, chDB, PGlite), each answer meaning "every accepted record is
+ * durable" (in ClickHouse; committed in PostgreSQL for `taxi_permit` and `market_registration`). Reports records/s
+ * and ms per batch (p50, p95, max), sequentially and with a few batches in flight at once. The source key is issued
+ * through the API as a province admin, as a real source's would be.
  *
- * Run: npx tsx bench/ingest-http.ts [--batches 60] [--batch-size 1000] [--concurrency 4]
+ * Run: npx tsx bench/ingest-http.ts [--kind anpr|taxi_position|taxi_order|taxi_permit|market_registration]
+ *      [--batches 60] [--batch-size 1000] [--concurrency 4]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger, Metrics } from '../schema/index.js';
 import { startNode } from '../cli/node.js';
+import { creditCodeCheckCharacter } from '../ingest/http/normalize-market.js';
 
 const args = process.argv.slice(2);
 function flag(name: string, fallback: number): number {
@@ -20,14 +23,91 @@ function flag(name: string, fallback: number): number {
 const BATCHES = flag('batches', 60);
 const BATCH_SIZE = flag('batch-size', 1_000);
 const CONCURRENCY = flag('concurrency', 4);
+const KIND = args.includes('--kind') ? args[args.indexOf('--kind') + 1] : 'anpr';
 const ADMIN_PASSWORD = 'bench lantern river staple';
+
+/** A plate per record of a run, distinct across the run's batches (100,000 before they repeat). */
+function plateOf(batch: number, i: number): string {
+  return `豫${'ABCDEFGHJKLMNPQRSU'[i % 18]}${String((batch * BATCH_SIZE + i) % 100_000).padStart(5, '0')}`;
+}
+
+/** `YYYYMMDDhhmmss` China time, as the ministry's ride-hailing interfaces write times. */
+function compact(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().replace(/[-T:]/g, '').slice(0, 14);
+}
+
+/** Records of the other kinds, in the forms docs/sources/taxi.md and market_registration.md give. */
+const RECORDS: Record<string, (batch: number, run: string, i: number, now: number) => Record<string, unknown>> = {
+  taxi_position: (batch, _run, i, now) => ({
+    CompanyId: '91410100MA44XXXX0J',
+    VehicleNo: plateOf(batch, i),
+    LicenseId: `4101021990${String(i).padStart(8, '0')}`,
+    PositionTime: compact(now - (BATCH_SIZE - i) * 1000),
+    Longitude: 113_600_000 + (i % 100) * 1000,
+    Latitude: 34_700_000 + (i % 100) * 1000,
+    Encrypt: 1,
+    Speed: i % 60,
+    Direction: i % 360,
+    BizStatus: (i % 4) + 1,
+  }),
+  // A fleet of BATCH_SIZE vehicles and drivers, each holding valid permits (registered first, `permitFleet`): an order
+  // of an unpermitted vehicle raises an alarm, and a run of those measures the alarm intake instead.
+  taxi_order: (batch, run, i, now) => ({
+    CompanyId: '91410100MA44XXXX0J',
+    OrderId: `${run}-${batch}-${i}`,
+    interface: ['OrderMatch', 'OperateDepart', 'OperatePay'][i % 3],
+    DistributeTime: compact(now - (BATCH_SIZE - i) * 1000),
+    DepTime: compact(now - (BATCH_SIZE - i) * 1000),
+    DestTime: compact(now - (BATCH_SIZE - i) * 1000),
+    VehicleNo: plateOf(0, i),
+    LicenseId: `4101021990${String(i).padStart(8, '0')}`,
+    Longitude: 113_600_000 + (i % 100) * 1000,
+    Latitude: 34_700_000 + (i % 100) * 1000,
+    DepLongitude: 113_600_000,
+    DepLatitude: 34_700_000,
+    DestLongitude: 113_700_000,
+    DestLatitude: 34_800_000,
+    FactPrice: 10 + (i % 50),
+    DriveMile: 2 + (i % 20),
+  }),
+  taxi_permit: (batch, run, i) => ({
+    permit_type: i % 2 === 0 ? 'vehicle' : 'driver',
+    plate: plateOf(batch, i),
+    driver_id: `${run}-${batch}-${i}`,
+    permit_no: `豫交运管郑字${String(batch * BATCH_SIZE + i).padStart(9, '0')}号`,
+    valid_until: '2028-12-31',
+  }),
+  market_registration: (batch, run, i) => {
+    const first17 = `914101${String(run.length % 10)}${String(batch).padStart(4, '0')}${String(i).padStart(6, '0')}`;
+    return {
+      credit_code: first17 + creditCodeCheckCharacter(first17),
+      name: `郑州第${batch}-${i}出行有限公司`,
+      status: ['存续', '吊销，未注销', '注销'][i % 3],
+      business_scope: '网络预约出租汽车经营服务',
+      established_on: '2019-03-12',
+    };
+  },
+};
+
+/** Where the run's rows end up, to count them. */
+const STORED: Record<string, string> = {
+  anpr: `SELECT count() FROM camera_events WHERE kind = 'anpr'`,
+  taxi_position: 'SELECT count() FROM taxi_positions',
+  taxi_order: 'SELECT count() FROM taxi_order_events',
+};
+
+function batchOf(batch: number, run: string): string {
+  if (KIND === 'anpr') return anprBatch(batch, run);
+  const now = Date.now();
+  return JSON.stringify(Array.from({ length: BATCH_SIZE }, (_, i) => RECORDS[KIND](batch, run, i, now)));
+}
 
 function anprBatch(batch: number, run: string): string {
   const now = Date.now();
   const records = Array.from({ length: BATCH_SIZE }, (_, i) => ({
     event_id: `${run}-${batch}-${i}`,
     camera_id: `KK-4101${String(i % 20).padStart(2, '0')}-${i % 8}`,
-    plate: `豫${'ABCDEFGHJKLMNPQRSU'[i % 18]}${String((batch * BATCH_SIZE + i) % 100_000).padStart(5, '0')}`,
+    plate: plateOf(batch, i),
     plate_color: (i % 5) + 1,
     time: new Date(now - (BATCH_SIZE - i) * 10).toISOString(),
     lane: (i % 4) + 1,
@@ -46,7 +126,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function post(baseUrl: string, key: string, body: string): Promise<number> {
   const started = performance.now();
-  const res = await fetch(`${baseUrl}/api/ingest/anpr`, {
+  const res = await fetch(`${baseUrl}/api/ingest/${KIND}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body,
@@ -57,8 +137,29 @@ async function post(baseUrl: string, key: string, body: string): Promise<number>
   return performance.now() - started;
 }
 
+/** Valid vehicle and driver permits for the order run's fleet, posted with a key of their own. */
+async function permitFleet(baseUrl: string, adminToken: string): Promise<void> {
+  const issued = await fetch(`${baseUrl}/api/sources/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ kind: 'taxi_permit', org_code: '410100', name: 'bench fleet permits' }),
+  });
+  const { key } = (await issued.json()) as { key: string };
+  const permits = Array.from({ length: BATCH_SIZE }, (_, i) => [
+    { permit_type: 'vehicle', plate: plateOf(0, i), permit_no: `V-${i}`, valid_until: '2030-12-31' },
+    { permit_type: 'driver', driver_id: `4101021990${String(i).padStart(8, '0')}`, permit_no: `D-${i}` },
+  ]).flat();
+  const res = await fetch(`${baseUrl}/api/ingest/taxi_permit`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(permits),
+  });
+  const result = (await res.json()) as { accepted?: number };
+  if (result.accepted !== permits.length) throw new Error(`fleet permits refused: ${JSON.stringify(result)}`);
+}
+
 async function phase(name: string, baseUrl: string, key: string, concurrency: number): Promise<void> {
-  const bodies = Array.from({ length: BATCHES }, (_, b) => anprBatch(b, `${name}-${Date.now()}`));
+  const bodies = Array.from({ length: BATCHES }, (_, b) => batchOf(b, `${name}-${Date.now()}`));
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -111,17 +212,20 @@ async function main(): Promise<void> {
     const issued = await fetch(`${baseUrl}/api/sources/keys`, {
       method: 'POST',
       headers: { authorization: `Bearer ${login.token}` },
-      body: JSON.stringify({ kind: 'anpr', org_code: '410100', name: 'bench' }),
+      body: JSON.stringify({ kind: KIND, org_code: '410100', name: 'bench' }),
     });
     const { key } = (await issued.json()) as { key: string };
+    if (KIND === 'taxi_order') await permitFleet(baseUrl, login.token);
     console.log(
-      `node ${process.version}, ${BATCH_SIZE} ANPR records per batch, embedded node (chDB + PGlite), loopback HTTP`,
+      `node ${process.version}, ${BATCH_SIZE} ${KIND} records per batch, embedded node (chDB + PGlite), loopback HTTP`,
     );
     await phase('warm-up', baseUrl, key, 1);
     await phase('sequential', baseUrl, key, 1);
     await phase('concurrent', baseUrl, key, CONCURRENCY);
-    const stored = await node.analytics.queryInternal(`SELECT count() FROM camera_events WHERE kind = 'anpr'`);
-    console.log(`rows in camera_events: ${String(stored.rows[0][0])} (expected ${3 * BATCHES * BATCH_SIZE})`);
+    if (STORED[KIND]) {
+      const stored = await node.analytics.queryInternal(STORED[KIND]);
+      console.log(`rows stored: ${String(stored.rows[0][0])} (expected ${3 * BATCHES * BATCH_SIZE})`);
+    }
   } finally {
     await node.close();
     rmSync(dataDir, { recursive: true, force: true });

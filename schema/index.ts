@@ -20,6 +20,14 @@ export type { AssessmentRollupDayRow, AssessmentVehicleDayRow } from './assessme
 export { RAIL_FLOWS, TOLL_TRANSACTIONS, TRAFFIC_COUNTS } from './flow-tables.js';
 export type { RailFlowRow, TollTransactionRow, TrafficCountRow } from './flow-tables.js';
 export { VESSEL_POSITIONS, VESSEL_VOYAGES } from './vessel-tables.js';
+export { MARKET_REGISTRATIONS, ORDER_EVENTS, TAXI_ORDER_EVENTS, TAXI_PERMITS, TAXI_POSITIONS } from './taxi-tables.js';
+export type {
+  MarketRegistrationRow,
+  OrderEventName,
+  TaxiOrderEventRow,
+  TaxiPermitRow,
+  TaxiPositionRow,
+} from './taxi-tables.js';
 export { BUS_POSITIONS, BUS_STOP_DELAYS, GTFS_ROUTES, GTFS_STOPS, GTFS_TRIPS } from './bus-tables.js';
 export type { BusPositionRow, BusStopDelayRow, GtfsRouteRow, GtfsStopRow, GtfsTripRow } from './bus-tables.js';
 export type { VesselPositionRow, VesselVoyageRow } from './vessel-tables.js';
@@ -199,7 +207,14 @@ export type {
   DeviceStatus,
   DriverRecord,
   EnterpriseRecord,
+  LicenceRecord,
+  MarketRegistrationRecord,
+  MarketStatus,
   RegistryRecord,
+  TaxiPermitRecord,
+  TaxiPermitStatus,
+  TaxiPermitType,
+  TaxiService,
   VehicleClass,
   VehicleRecord,
   VehicleRegistry,

@@ -699,4 +699,51 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    id: 35,
+    name: 'taxi and ride-hailing permits, market-supervision registrations, and their source keys',
+    sql: `
+      ALTER TABLE source_keys DROP CONSTRAINT source_keys_kind_check;
+      ALTER TABLE source_keys ADD CONSTRAINT source_keys_kind_check
+        CHECK (kind IN ('anpr', 'wim', 'gantry', 'device_status', 'registry', 'toll', 'traffic_count', 'rail_flow', 'ais',
+                        'gtfs_rt', 'gtfs_static', 'taxi_position', 'taxi_order', 'taxi_permit', 'market_registration'));
+      -- Vehicle transport permits (车辆运输证, subject = plate) and driver permits (驾驶员证, subject = the driver's
+      -- licence number) of taxis and ride-hailing: what the taxi_permit rule checks each order against. The unit of
+      -- a permit is the division of the authority that issued it.
+      CREATE TABLE taxi_permits (
+        permit_type text NOT NULL CHECK (permit_type IN ('vehicle', 'driver')),
+        subject text NOT NULL,
+        service text NOT NULL CHECK (service IN ('taxi', 'ride_hailing')),
+        permit_no text NOT NULL,
+        company_id text NOT NULL DEFAULT '',
+        name text NOT NULL DEFAULT '',
+        valid_from timestamptz,
+        valid_until timestamptz,
+        status text NOT NULL CHECK (status IN ('valid', 'suspended', 'revoked')),
+        org_code text NOT NULL,
+        source text NOT NULL DEFAULT '',
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (permit_type, subject)
+      );
+      -- Market supervision's register of enterprises (企业登记), by credit code. Kept beside enterprises rather than
+      -- written into it: the transport department owns the enterprise's name, unit, scope and licence there, and a
+      -- registration may arrive before (or without) the enterprise's transport record. Readers join on
+      -- enterprises.id = credit_code.
+      CREATE TABLE market_registrations (
+        credit_code text PRIMARY KEY,
+        name text NOT NULL,
+        status text NOT NULL CHECK (status IN ('active', 'revoked', 'cancelled', 'moved_out', 'other')),
+        status_text text NOT NULL DEFAULT '',
+        legal_representative text NOT NULL DEFAULT '',
+        business_scope text NOT NULL DEFAULT '',
+        licence_numbers jsonb NOT NULL DEFAULT '[]',
+        established_on timestamptz,
+        status_changed_on timestamptz,
+        authority text NOT NULL DEFAULT '',
+        org_code text NOT NULL,
+        source text NOT NULL DEFAULT '',
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];

@@ -23,6 +23,7 @@ export const RULE_NAMES: Readonly<Record<string, RuleName>> = {
   unlicensed: { zh: '无证经营', en: 'Unlicensed' },
   device_offline: { zh: '设备离线', en: 'Device offline' },
   driver_mismatch: { zh: '驾驶员不符', en: 'Driver mismatch' },
+  taxi_permit: { zh: '出租车/网约车无证营运', en: 'Taxi service without permit' },
   jt809_report: { zh: '下级平台报警', en: 'Platform report' },
   // The terminal's own judgements (0x0200 bits 1, 2, 18-23), JT/T 1078 video alarms, tyre and blind spot.
   terminal_overspeed: { zh: '终端超速报警', en: 'Terminal overspeed' },

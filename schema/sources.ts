@@ -96,7 +96,60 @@ export interface VehicleRegistry {
    * when the registry holds no drivers (then `driver_mismatch` cannot judge registration and says nothing).
    */
   byDriver?(certificate: string): DriverRecord | undefined;
+  /**
+   * The taxi or ride-hailing permit of a vehicle (by plate) or a driver (by licence number); absent when the
+   * registry holds no permits (then `taxi_permit` cannot judge and says nothing).
+   */
+  taxiPermit?(type: TaxiPermitType, subject: string): TaxiPermitRecord | undefined;
 }
+
+export type TaxiService = 'taxi' | 'ride_hailing';
+export type TaxiPermitType = 'vehicle' | 'driver';
+export type TaxiPermitStatus = 'valid' | 'suspended' | 'revoked';
+
+/**
+ * A vehicle transport permit (车辆运输证, `subject` the plate) or a driver permit (驾驶员证, `subject` the driver's
+ * licence number) of a taxi or ride-hailing service, as the licensing system issued it.
+ */
+export interface TaxiPermitRecord {
+  permit_type: TaxiPermitType;
+  subject: string;
+  service: TaxiService;
+  permit_no: string;
+  company_id: string;
+  /** The driver's name (driver permits), '' otherwise. */
+  name: string;
+  valid_from: number | null;
+  /** End of validity, epoch ms; null when open-ended. */
+  valid_until: number | null;
+  status: TaxiPermitStatus;
+  /** Division of the issuing authority. */
+  org_code: string;
+}
+
+export type MarketStatus = 'active' | 'revoked' | 'cancelled' | 'moved_out' | 'other';
+
+/** An enterprise registration of market supervision (企业登记), keyed by the unified social credit code. */
+export interface MarketRegistrationRecord {
+  credit_code: string;
+  name: string;
+  status: MarketStatus;
+  /** The status as the register words it (存续, 吊销, 注销, …). */
+  status_text: string;
+  legal_representative: string;
+  business_scope: string;
+  /** Permit and licence numbers the register lists. */
+  licence_numbers: string[];
+  established_on: number | null;
+  status_changed_on: number | null;
+  authority: string;
+  /** Division of the registration authority. */
+  org_code: string;
+}
+
+/** A licensing record written to PostgreSQL beside the registry: a taxi permit or a market registration. */
+export type LicenceRecord =
+  ({ type: 'taxi_permit' } & TaxiPermitRecord) | ({ type: 'market_registration' } & MarketRegistrationRecord);
 
 /** An enterprise (transport company) as the registry knows it. */
 export interface EnterpriseRecord {

@@ -8,6 +8,7 @@ import { RAIL_FLOWS, TOLL_TRANSACTIONS, TRAFFIC_COUNTS } from './flow-tables.js'
 import { BAD_PLATE_REASON, PLATE_PATTERN } from './plates.js';
 import { table, type TableSpec } from './table-spec.js';
 import { VESSEL_POSITIONS, VESSEL_VOYAGES } from './vessel-tables.js';
+import { MARKET_REGISTRATIONS, TAXI_ORDER_EVENTS, TAXI_PERMITS, TAXI_POSITIONS } from './taxi-tables.js';
 import { BUS_POSITIONS, BUS_STOP_DELAYS, GTFS_ROUTES, GTFS_STOPS, GTFS_TRIPS } from './bus-tables.js';
 
 export type { TableSpec } from './table-spec.js';
@@ -439,6 +440,15 @@ export const ENTERPRISES = table({
     org_code: column('string', 'org unit the enterprise is registered in'),
     business_scope: column('string', 'business scope as registered'),
     licence_no: column('string', 'operating licence number'),
+    market_status: column(
+      'lowcard',
+      "market supervision's status (market_registrations): active, revoked, cancelled, moved_out, other; empty when none",
+      { defaultExpression: "''" },
+    ),
+    market_status_changed_on: column(
+      'datetime_ms_nullable',
+      'date the register revoked or cancelled it, NULL when not',
+    ),
     source: column('lowcard', 'where the registry got the record'),
     updated_at: column('datetime_ms', 'last change in the registry'),
     ...REGISTRY_VERSION_COLUMN,
@@ -501,6 +511,10 @@ export const ANALYTICS_TABLES: readonly TableSpec[] = [
   GTFS_ROUTES,
   GTFS_STOPS,
   GTFS_TRIPS,
+  TAXI_POSITIONS,
+  TAXI_ORDER_EVENTS,
+  TAXI_PERMITS,
+  MARKET_REGISTRATIONS,
   ASSESSMENT_VEHICLE_DAYS,
   ASSESSMENT_ROLLUP_DAYS,
 ];

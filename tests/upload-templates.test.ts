@@ -11,6 +11,8 @@ import { normalizeRailFlow, normalizeTrafficCount } from '../ingest/http/normali
 import { normalizeDeviceStatus } from '../ingest/http/normalize-device.js';
 import { normalizeGtfsStatic } from '../ingest/http/normalize-gtfs.js';
 import { normalizeRegistryRecord } from '../ingest/http/normalize-registry.js';
+import { normalizeMarketRegistration } from '../ingest/http/normalize-market.js';
+import { normalizeTaxiOrder, normalizeTaxiPermit, normalizeTaxiPosition } from '../ingest/http/normalize-taxi.js';
 import { normalizeToll } from '../ingest/http/normalize-toll.js';
 import { KIND_COLUMNS, templateCsv } from '../wall/src/console/upload-templates.js';
 
@@ -54,6 +56,15 @@ const SAMPLE: Record<string, string> = {
   arrivals: '300',
   departures: '280',
   nmea: NMEA,
+  company_id: '91410100MA44XXXX0J',
+  order_id: 'O-1',
+  event: 'created',
+  lat: '34.75',
+  lon: '113.62',
+  permit_type: 'vehicle',
+  permit_no: '豫交运管郑字410100000001号',
+  credit_code: '91410105MA9G7K3R4T',
+  name: '郑州某出行科技有限公司',
   // registry: `type` alone is what every row needs; an enterprise row needs its id and name too.
   type: 'enterprise',
 };
@@ -78,6 +89,19 @@ function normalize(kind: string, record: Record<string, string>): { ok: boolean;
       return normalizeRailFlow(record, ctx);
     case 'ais':
       return normalizeAis(record, ctx);
+    case 'taxi_position':
+      return normalizeTaxiPosition(record, ctx);
+    case 'taxi_order':
+      return normalizeTaxiOrder(record, ctx);
+    case 'taxi_permit':
+      // A vehicle permit names its plate too (a driver permit its driver_id); the template lists both as optional.
+      return normalizeTaxiPermit({ plate: '豫AD12345', ...record }, ctx);
+    case 'market_registration':
+      // `status` is the register's word here, not an equipment state.
+      return normalizeMarketRegistration(
+        { ...record, ...(record.status === undefined ? {} : { status: '存续' }) },
+        ctx,
+      );
     case 'gtfs_static': {
       // `type` alone is what every row needs (here a route's, whose row needs its id, a name and its route_type).
       const { type, ...rest } = record;

@@ -1,7 +1,7 @@
 /**
  * Routes of data connection (guideline G6, 应接尽接):
- *   POST   /api/ingest/<kind>           source data, `Authorization: Bearer <source key>`; kinds anpr, wim, gantry,
- *                                        device_status, registry, toll, traffic_count, rail_flow; JSON array, NDJSON
+ *   POST   /api/ingest/<kind>           source data, `Authorization: Bearer <source key>`; the kinds of
+ *                                        ingest/http/source-key.ts (INGEST_KINDS, docs/sources/); JSON array, NDJSON
  *                                        or CSV → {accepted, duplicates, rejected}
  *   POST   /api/sources/keys            {kind, org_code, name} → {id, key, …}, the key shown once (province admin)
  *   GET    /api/sources/keys            keys with usage and last-seen (province admin)

@@ -121,6 +121,8 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
       area_entry_exit: 'road_transport',
       // A driver without a valid qualification, or not the operator's: practitioner supervision is 运管's.
       driver_mismatch: 'road_transport',
+      // Taxis and ride-hailing without permits: 运管 licenses them, 执法 acts on unlicensed operation (非法营运).
+      taxi_permit: 'enforcement',
       // Credit warnings: grading enterprises and practitioners is road transport's (运管) supervision.
       credit_grade_drop: 'road_transport',
       driver_points: 'road_transport',

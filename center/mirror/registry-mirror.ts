@@ -11,14 +11,18 @@
  */
 import {
   ENTERPRISES,
+  MARKET_REGISTRATIONS,
   ORG_UNITS,
+  TAXI_PERMITS,
   VEHICLES,
   tsvEncoderFor,
   type EnterpriseRow,
   type Logger,
+  type MarketRegistrationRow,
   type Metrics,
   type OrgUnitRow,
   type TableSpec,
+  type TaxiPermitRow,
   type VehicleRow,
 } from '../../schema/index.js';
 import type { RowWriter, Sql } from '../../store/index.js';
@@ -63,12 +67,17 @@ const REGISTRY_TABLES: readonly RegistryTable[] = [
     }),
   },
   {
+    // With market supervision's status beside the transport department's own fields (never over them), so a
+    // revoked or cancelled enterprise shows wherever enterprises are joined.
     spec: ENTERPRISES,
     source: 'enterprises',
-    fingerprint:
-      'SELECT count(*)::text AS n, coalesce(sum(hashtext(t::text)::bigint), 0)::text AS h FROM enterprises t',
-    page: `SELECT id, name, org_code, business_scope, licence_no, source, updated_at FROM enterprises
-            WHERE id > $1 ORDER BY id LIMIT $2`,
+    fingerprint: `SELECT count(*)::text AS n,
+                         coalesce(sum(hashtext(ROW(t.*, m.status, m.status_changed_on)::text)::bigint), 0)::text AS h
+                    FROM enterprises t LEFT JOIN market_registrations m ON m.credit_code = t.id`,
+    page: `SELECT t.id, t.name, t.org_code, t.business_scope, t.licence_no, t.source, t.updated_at,
+                  coalesce(m.status, '') AS market_status, m.status_changed_on AS market_status_changed_on
+             FROM enterprises t LEFT JOIN market_registrations m ON m.credit_code = t.id
+            WHERE t.id > $1 ORDER BY t.id LIMIT $2`,
     keyOf: (r) => String(r.id),
     toRow: (r, mirroredAtMs): EnterpriseRow => ({
       enterprise_id: String(r.id),
@@ -76,6 +85,8 @@ const REGISTRY_TABLES: readonly RegistryTable[] = [
       org_code: String(r.org_code),
       business_scope: String(r.business_scope),
       licence_no: String(r.licence_no),
+      market_status: String(r.market_status),
+      market_status_changed_on: msOrNull(r.market_status_changed_on),
       source: String(r.source),
       updated_at: new Date(r.updated_at as Date).getTime(),
       mirrored_at: mirroredAtMs,
@@ -111,7 +122,59 @@ const REGISTRY_TABLES: readonly RegistryTable[] = [
       mirrored_at: mirroredAtMs,
     }),
   },
+  {
+    spec: TAXI_PERMITS,
+    source: 'taxi_permits',
+    fingerprint:
+      'SELECT count(*)::text AS n, coalesce(sum(hashtext(t::text)::bigint), 0)::text AS h FROM taxi_permits t',
+    page: `SELECT *, permit_type || '|' || subject AS page_key FROM taxi_permits
+            WHERE permit_type || '|' || subject > $1 ORDER BY page_key LIMIT $2`,
+    keyOf: (r) => String(r.page_key),
+    toRow: (r, mirroredAtMs): TaxiPermitRow => ({
+      permit_type: String(r.permit_type),
+      subject: String(r.subject),
+      service: String(r.service),
+      permit_no: String(r.permit_no),
+      company_id: String(r.company_id),
+      name: String(r.name),
+      valid_from: msOrNull(r.valid_from),
+      valid_until: msOrNull(r.valid_until),
+      status: String(r.status),
+      org_code: String(r.org_code),
+      source: String(r.source),
+      updated_at: new Date(r.updated_at as Date).getTime(),
+      mirrored_at: mirroredAtMs,
+    }),
+  },
+  {
+    spec: MARKET_REGISTRATIONS,
+    source: 'market_registrations',
+    fingerprint:
+      'SELECT count(*)::text AS n, coalesce(sum(hashtext(t::text)::bigint), 0)::text AS h FROM market_registrations t',
+    page: `SELECT * FROM market_registrations WHERE credit_code > $1 ORDER BY credit_code LIMIT $2`,
+    keyOf: (r) => String(r.credit_code),
+    toRow: (r, mirroredAtMs): MarketRegistrationRow => ({
+      credit_code: String(r.credit_code),
+      name: String(r.name),
+      status: String(r.status),
+      status_text: String(r.status_text),
+      legal_representative: String(r.legal_representative),
+      business_scope: String(r.business_scope),
+      licence_numbers: (r.licence_numbers as string[]).join(';'),
+      established_on: msOrNull(r.established_on),
+      status_changed_on: msOrNull(r.status_changed_on),
+      authority: String(r.authority),
+      org_code: String(r.org_code),
+      source: String(r.source),
+      updated_at: new Date(r.updated_at as Date).getTime(),
+      mirrored_at: mirroredAtMs,
+    }),
+  },
 ];
+
+function msOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : new Date(value as string | Date).getTime();
+}
 
 export interface RegistryMirrorOptions {
   /** Rows per PostgreSQL page and ClickHouse insert at most. */

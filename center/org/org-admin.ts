@@ -10,10 +10,43 @@ import { HttpError } from '../http/router.js';
 import { seedDepartments } from './departments.js';
 import type { OrgDirectory, OrgUnit } from './org-directory.js';
 
+/** An enterprise a centre registers itself: the transport department's own fields. */
+export interface NewEnterprise {
+  id: string;
+  name: string;
+  org_code: string;
+}
+
 export interface EnterpriseView {
   id: string;
   name: string;
   org_code: string;
+  /**
+   * Market supervision's status of the enterprise (market_registrations, by credit code = id): active, revoked,
+   * cancelled, moved_out, other; null when the register has not reported it.
+   */
+  market_status: string | null;
+  /** The status as the register words it (存续, 吊销，未注销, 注销, …); null as above. */
+  market_status_text: string | null;
+  /** When the register revoked or cancelled it, epoch ms; null when not. */
+  market_status_changed_on: number | null;
+}
+
+/** The enterprises with market supervision's status beside them (never over the transport department's fields). */
+const ENTERPRISE_VIEW = `SELECT e.id, e.name, e.org_code, m.status AS market_status, m.status_text AS market_status_text,
+         m.status_changed_on AS market_status_changed_on
+    FROM enterprises e LEFT JOIN market_registrations m ON m.credit_code = e.id`;
+
+function enterpriseViewOf(row: Record<string, unknown>): EnterpriseView {
+  const changed = row.market_status_changed_on;
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    org_code: String(row.org_code),
+    market_status: row.market_status === null ? null : String(row.market_status),
+    market_status_text: row.market_status_text === null ? null : String(row.market_status_text),
+    market_status_changed_on: changed === null ? null : new Date(changed as string | Date).getTime(),
+  };
 }
 
 function unitView(u: OrgUnit): Record<string, unknown> {
@@ -115,7 +148,7 @@ export class OrgAdmin {
     return input;
   }
 
-  async createEnterprise(p: Principal, peer: string, input: EnterpriseView): Promise<EnterpriseView> {
+  async createEnterprise(p: Principal, peer: string, input: NewEnterprise): Promise<NewEnterprise> {
     this.requireAdmin(p, input.org_code, 'register enterprises');
     if (!this.org.get(input.org_code))
       throw new HttpError(400, 'unknown_org_unit', `org unit ${input.org_code} does not exist`);
@@ -139,12 +172,14 @@ export class OrgAdmin {
   }
 
   async enterprises(p: Principal): Promise<EnterpriseView[]> {
-    if (p.role === 'enterprise')
-      return this.sql.query('SELECT id, name, org_code FROM enterprises WHERE id = $1', [p.enterpriseId]);
-    return this.sql.query(
-      'SELECT id, name, org_code FROM enterprises WHERE org_code = ANY($1) ORDER BY id LIMIT 10000',
-      [this.org.subtree(p.orgCode)],
-    );
+    const rows =
+      p.role === 'enterprise'
+        ? await this.sql.query<Record<string, unknown>>(`${ENTERPRISE_VIEW} WHERE e.id = $1`, [p.enterpriseId])
+        : await this.sql.query<Record<string, unknown>>(
+            `${ENTERPRISE_VIEW} WHERE e.org_code = ANY($1) ORDER BY e.id LIMIT 10000`,
+            [this.org.subtree(p.orgCode)],
+          );
+    return rows.map(enterpriseViewOf);
   }
 
   async addVehicle(p: Principal, peer: string, enterpriseId: string, plate: string): Promise<void> {

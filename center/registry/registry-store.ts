@@ -6,9 +6,19 @@
  * A writer (a source key, bound to an org unit) creates and updates only rows of its own subtree: an existing
  * row of another unit, or a reference to another unit's enterprise, is refused by name (`registry-scope.ts`).
  */
-import type { DriverRecord, RegistryRecord, VehicleClass, VehicleRecord, VehicleRegistry } from '../../schema/index.js';
+import type {
+  DriverRecord,
+  LicenceRecord,
+  RegistryRecord,
+  TaxiPermitRecord,
+  TaxiPermitType,
+  VehicleClass,
+  VehicleRecord,
+  VehicleRegistry,
+} from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import type { RegistryRefusal, RegistryWriter, RegistryWriterIdentity } from '../../ingest/index.js';
+import { LicenceStore } from './licence-store.js';
 import { registryRecordRefusal } from './registry-scope.js';
 
 type Tx = Pick<Sql, 'query'>;
@@ -25,11 +35,14 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
   private readonly byTerminalId = new Map<string, VehicleRecord>();
   private readonly drivers = new Map<string, DriverRecord>();
 
-  private constructor(private readonly sql: Sql) {}
+  private constructor(
+    private readonly sql: Sql,
+    private readonly licences: LicenceStore,
+  ) {}
 
-  /** Opens the registry and loads every vehicle into memory. */
+  /** Opens the registry and loads every vehicle, driver and taxi permit into memory. */
   static async open(sql: Sql): Promise<RegistryStore> {
-    const store = new RegistryStore(sql);
+    const store = new RegistryStore(sql, await LicenceStore.open(sql));
     const rows = await sql.query<Record<string, unknown>>(
       'SELECT plate, plate_color, vehicle_class, axles, drive_axles, enterprise_id, terminal_id, permit_valid_until, route_length_km, home_org_code FROM vehicles',
     );
@@ -39,6 +52,14 @@ export class RegistryStore implements VehicleRegistry, RegistryWriter {
     );
     for (const row of drivers) store.drivers.set(String(row.id), driverOfRow(row));
     return store;
+  }
+
+  taxiPermit(type: TaxiPermitType, subject: string): TaxiPermitRecord | undefined {
+    return this.licences.permit(type, subject);
+  }
+
+  upsertLicences(records: readonly LicenceRecord[], writer: RegistryWriterIdentity): Promise<RegistryRefusal[]> {
+    return this.licences.upsert(records, writer);
   }
 
   byDriver(certificate: string): DriverRecord | undefined {

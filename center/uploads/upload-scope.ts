@@ -9,7 +9,7 @@
  *   registered to it or bound to it by an admin (`vehicle_out_of_scope`); registry rows write only its own
  *   enterprise record, vehicles and drivers (`enterprise_out_of_scope`), never a vehicle or driver another
  *   enterprise holds (`vehicle_out_of_scope`, `driver_out_of_scope`); rows of places (equipment health, counts,
- *   vessels) must lie in its unit.
+ *   vessels) must lie in its unit; a taxi permit or market registration must name the enterprise itself.
  */
 import type { RegistryRecord } from '../../schema/index.js';
 import type { ScopedRecord, ScopeRefusal, Submitter } from '../../ingest/index.js';
@@ -96,6 +96,13 @@ async function enterpriseRefusal(
       ? null
       : { reason: 'vehicle_out_of_scope', detail: `plate ${row.plate} is not a vehicle of enterprise ${enterpriseId}` };
   }
+  if (row.kind === 'licence')
+    return row.enterprise_id === enterpriseId
+      ? inUnit(row.org_code, 'org_code')
+      : {
+          reason: 'enterprise_out_of_scope',
+          detail: `the record names company ${row.enterprise_id || '(none)'}, not the uploader's enterprise ${enterpriseId}`,
+        };
   return registryRefusal(row.record, enterpriseId, owners, inUnit);
 }
 

@@ -11,6 +11,8 @@ import {
   INGEST_REJECTS,
   MEDIA_EVENTS,
   RAIL_FLOWS,
+  TAXI_ORDER_EVENTS,
+  TAXI_POSITIONS,
   TELEMETRY,
   TOLL_TRANSACTIONS,
   TRAFFIC_COUNTS,
@@ -79,6 +81,8 @@ const SINK_TABLES: readonly {
   { topic: TOPICS.gtfsRoutes, table: GTFS_ROUTES },
   { topic: TOPICS.gtfsStops, table: GTFS_STOPS },
   { topic: TOPICS.gtfsTrips, table: GTFS_TRIPS },
+  { topic: TOPICS.taxiPositions, table: TAXI_POSITIONS },
+  { topic: TOPICS.taxiOrders, table: TAXI_ORDER_EVENTS },
 ];
 
 /**

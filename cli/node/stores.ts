@@ -38,6 +38,8 @@ export const SINK_GROUPS = {
   [TOPICS.gtfsRoutes]: 'sink-gtfs-routes',
   [TOPICS.gtfsStops]: 'sink-gtfs-stops',
   [TOPICS.gtfsTrips]: 'sink-gtfs-trips',
+  [TOPICS.taxiPositions]: 'sink-taxi-positions',
+  [TOPICS.taxiOrders]: 'sink-taxi-orders',
 } as const;
 
 /** The flag operators set the free-space bound with, named in readiness and in the refusal. */

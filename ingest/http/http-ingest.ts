@@ -10,10 +10,13 @@ import type {
   CameraEvent,
   DeviceStatus,
   IngestRejectRow,
+  LicenceRecord,
   Logger,
   Metrics,
   RailFlowRow,
   RegistryRecord,
+  TaxiOrderEventRow,
+  TaxiPositionRow,
   TrafficCountRow,
 } from '../../schema/index.js';
 import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
@@ -33,6 +36,8 @@ import { normalizeCameraEvent, type NormalizeContext } from './normalize-camera.
 import { countReportId, normalizeRailFlow, normalizeTrafficCount } from './normalize-counts.js';
 import { normalizeDeviceStatus } from './normalize-device.js';
 import { normalizeRegistryRecord, registryKeyOf } from './normalize-registry.js';
+import { normalizeMarketRegistration } from './normalize-market.js';
+import { normalizeTaxiOrder, normalizeTaxiPermit, normalizeTaxiPosition, taxiReportId } from './normalize-taxi.js';
 import { normalizeToll, type TollRecord } from './normalize-toll.js';
 import { checkHttpIngestOptions, type HttpIngestOptions } from './options.js';
 import { BodyError, parseBody, type BodyItem } from './parse-body.js';
@@ -41,6 +46,7 @@ import {
   INGEST_KINDS,
   isIngestKind,
   type IngestKind,
+  STORE_KINDS,
   type RegistryWriter,
   type SourceKeyVerifier,
 } from './source-key.js';
@@ -109,7 +115,9 @@ export interface ScopeRefusal {
 export type ScopedRecord =
   | { kind: 'sighting'; org_code: string; plate: string; plate_color: number }
   | { kind: 'registry'; record: RegistryRecord }
-  | { kind: 'place'; org_code: string };
+  | { kind: 'place'; org_code: string }
+  /** A permit or registration: the issuing authority's division, and the company (credit code) it names. */
+  | { kind: 'licence'; org_code: string; enterprise_id: string };
 
 /**
  * An uploaded file's records as read (with the line each came from) and their verdicts; or the file refused as a
@@ -128,7 +136,10 @@ type Normalized =
   | RailFlowRow
   | AisRecord
   | GtfsRtRecord
-  | GtfsStaticRecord;
+  | GtfsStaticRecord
+  | TaxiPositionRow
+  | TaxiOrderEventRow
+  | LicenceRecord;
 
 export class HttpIngest {
   private readonly producer: Producer;
@@ -295,21 +306,29 @@ export class HttpIngest {
         continue;
       }
       const id = idOf(kind, source, outcome.value);
-      if (this.recent.has(id) || (fresh.has(id) && kind !== 'registry')) {
+      const stored = STORE_KINDS.includes(kind);
+      if (this.recent.has(id) || (fresh.has(id) && !stored)) {
         duplicates++;
         continue;
       }
-      // For the registry a later record of the same identity in one batch wins, as it would in two batches.
+      // For the registry and licences a later record of the same identity in one batch wins, as in two batches.
       fresh.set(id, { value: outcome.value, index, raw: item.raw });
     }
     const accepted = [...fresh.values()];
     let refusedByStore = 0;
-    if (kind === 'registry') {
+    if (STORE_KINDS.includes(kind)) {
       // The store refuses rows of other units; they are dead-lettered like any refused record.
-      const refusals = await this.deps.registry.upsert(
-        accepted.map((a) => a.value as RegistryRecord),
-        { source, orgCode: submitter.orgCode },
-      );
+      const writer = { source, orgCode: submitter.orgCode };
+      const refusals =
+        kind === 'registry'
+          ? await this.deps.registry.upsert(
+              accepted.map((a) => a.value as RegistryRecord),
+              writer,
+            )
+          : await this.deps.registry.upsertLicences(
+              accepted.map((a) => a.value as LicenceRecord),
+              writer,
+            );
       refusedByStore = refusals.length;
       for (const refusal of refusals) {
         const record = accepted[refusal.index];
@@ -362,12 +381,35 @@ export class HttpIngest {
         return normalizeGtfsRt(value, ctx);
       case 'gtfs_static':
         return normalizeGtfsStatic(value, ctx);
+      case 'taxi_position':
+        return normalizeTaxiPosition(value, ctx);
+      case 'taxi_order':
+        return normalizeTaxiOrder(value, ctx);
+      case 'taxi_permit':
+        return normalizeTaxiPermit(value, ctx);
+      case 'market_registration':
+        return normalizeMarketRegistration(value, ctx);
     }
   }
 
-  private async publish(kind: Exclude<IngestKind, 'registry'>, records: Normalized[]): Promise<void> {
+  private async publish(kind: IngestKind, records: Normalized[]): Promise<void> {
     if (records.length === 0) return;
     switch (kind) {
+      case 'registry':
+      case 'taxi_permit':
+      case 'market_registration':
+        throw new Error(`${kind} records are stored in PostgreSQL, not sent to the log`);
+      case 'taxi_position':
+        return this.producer.send(
+          TOPICS.taxiPositions,
+          (records as TaxiPositionRow[]).map((r) => ({ key: r.plate, value: r })),
+        );
+      case 'taxi_order':
+        // By plate, so the steps of one vehicle's orders reach the permit rule in order; bookings have none yet.
+        return this.producer.send(
+          TOPICS.taxiOrders,
+          (records as TaxiOrderEventRow[]).map((r) => ({ key: r.plate || `${r.company_id}/${r.order_id}`, value: r })),
+        );
       case 'device_status':
         return this.producer.send(
           TOPICS.devices,
@@ -505,6 +547,18 @@ function scopedRecordOf(kind: IngestKind, record: Normalized): ScopedRecord {
     }
     case 'gtfs_static':
       return { kind: 'place', org_code: (record as GtfsStaticRecord).row.org_code };
+    case 'taxi_position':
+    case 'taxi_order':
+      return { kind: 'place', org_code: (record as TaxiPositionRow | TaxiOrderEventRow).org_code };
+    case 'taxi_permit':
+    case 'market_registration': {
+      const licence = record as LicenceRecord;
+      return {
+        kind: 'licence',
+        org_code: licence.org_code,
+        enterprise_id: licence.type === 'taxi_permit' ? licence.company_id : licence.credit_code,
+      };
+    }
     default:
       return { kind: 'place', org_code: (record as DeviceStatus | TrafficCountRow | RailFlowRow).org_code };
   }
@@ -526,6 +580,15 @@ function idOf(kind: IngestKind, source: string, record: Normalized): string {
       return gtfsRtReportId(record as GtfsRtRecord);
     case 'gtfs_static':
       return gtfsStaticReportId(record as GtfsStaticRecord);
+    case 'taxi_position':
+    case 'taxi_order':
+      return `${kind}/${taxiReportId(record as TaxiPositionRow | TaxiOrderEventRow)}`;
+    case 'taxi_permit': {
+      const permit = record as Extract<LicenceRecord, { type: 'taxi_permit' }>;
+      return `taxi_permit/${permit.permit_type}/${permit.subject}`;
+    }
+    case 'market_registration':
+      return `market_registration/${(record as Extract<LicenceRecord, { type: 'market_registration' }>).credit_code}`;
     default:
       return `${source}/${(record as CameraEvent | DeviceStatus).event_id}`;
   }

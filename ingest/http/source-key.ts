@@ -2,7 +2,7 @@
  * What HTTP ingestion needs from the command centre, which implements it (keys and the registry live in
  * PostgreSQL there): checking a source key, counting its use, and storing registry records durably.
  */
-import type { RegistryRecord } from '../../schema/index.js';
+import type { LicenceRecord, RegistryRecord } from '../../schema/index.js';
 import type { ScopedRecord, ScopeRefusal } from './http-ingest.js';
 
 export const INGEST_KINDS = [
@@ -17,6 +17,10 @@ export const INGEST_KINDS = [
   'ais',
   'gtfs_rt',
   'gtfs_static',
+  'taxi_position',
+  'taxi_order',
+  'taxi_permit',
+  'market_registration',
 ] as const;
 export type IngestKind = (typeof INGEST_KINDS)[number];
 
@@ -71,4 +75,12 @@ export interface RegistryWriter {
    * unit's enterprise); resolves once the accepted ones are committed.
    */
   upsert(records: readonly RegistryRecord[], writer: RegistryWriterIdentity): Promise<RegistryRefusal[]>;
+  /**
+   * Upserts taxi permits and market registrations (kinds `taxi_permit`, `market_registration`), refusing those of
+   * another unit as `upsert` does; resolves once the accepted ones are committed.
+   */
+  upsertLicences(records: readonly LicenceRecord[], writer: RegistryWriterIdentity): Promise<RegistryRefusal[]>;
 }
+
+/** The kinds whose records are written to PostgreSQL (committed before the answer) rather than to the event log. */
+export const STORE_KINDS: readonly IngestKind[] = ['registry', 'taxi_permit', 'market_registration'];

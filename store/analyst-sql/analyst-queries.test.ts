@@ -81,6 +81,10 @@ const MARKER: Record<string, string> = {
   gtfs_routes: 'route_id',
   gtfs_stops: 'stop_id',
   gtfs_trips: 'trip_id',
+  taxi_positions: 'plate',
+  taxi_order_events: 'company_id',
+  taxi_permits: 'subject',
+  market_registrations: 'credit_code',
   assessment_vehicle_days: 'vehicle_class',
   assessment_rollup_days: 'sources',
 };

@@ -14,11 +14,13 @@ import {
   CAMERA_EVENTS,
   DEVICE_STATUS,
   DRIVER_EVENTS,
+  TAXI_ORDER_EVENTS,
   TELEMETRY,
   type CameraEvent,
   type ColumnsSpec,
   type DeviceStatus,
   type DriverEventRow,
+  type TaxiOrderEventRow,
   type TableSpec,
   type TelemetryRow,
 } from '../../schema/index.js';
@@ -30,7 +32,8 @@ export type ReplayedInput =
   | { topic: typeof TOPICS.telemetry; partition: number; value: TelemetryRow }
   | { topic: typeof TOPICS.camera; partition: number; value: CameraEvent }
   | { topic: typeof TOPICS.devices; partition: number; value: DeviceStatus }
-  | { topic: typeof TOPICS.drivers; partition: number; value: DriverEventRow };
+  | { topic: typeof TOPICS.drivers; partition: number; value: DriverEventRow }
+  | { topic: typeof TOPICS.taxiOrders; partition: number; value: TaxiOrderEventRow };
 
 export interface InputReplay {
   /**
@@ -84,6 +87,12 @@ const SOURCES: readonly Source[] = [
     table: DRIVER_EVENTS,
     tieBreak: ['terminal_id', 'ts', 'status'],
     keyOf: (r) => String(r.terminal_id),
+  },
+  {
+    topic: TOPICS.taxiOrders,
+    table: TAXI_ORDER_EVENTS,
+    tieBreak: ['company_id', 'order_id', 'event'],
+    keyOf: (r) => String(r.plate || `${String(r.company_id)}/${String(r.order_id)}`),
   },
 ];
 
@@ -197,6 +206,7 @@ const TOPIC_RANK: Record<string, number> = {
   [TOPICS.camera]: 1,
   [TOPICS.devices]: 2,
   [TOPICS.drivers]: 3,
+  [TOPICS.taxiOrders]: 4,
 };
 
 /** Merges the tables' ordered streams by received_at (then telemetry, camera, devices, drivers), in batches. */

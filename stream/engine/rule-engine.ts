@@ -27,6 +27,7 @@ import type {
   CameraEvent,
   DeviceStatus,
   DriverEventRow,
+  TaxiOrderEventRow,
   TelemetryRow,
   VehicleRecord,
   VehicleRegistry,
@@ -39,6 +40,7 @@ import {
   NEVER,
   type AnyCameraRule,
   type AnyDeviceRule,
+  type AnyOrderRule,
   type AnyPositionRule,
   type AnyRule,
   type DriverFacts,
@@ -108,6 +110,8 @@ export interface EngineStats {
   cameraEvents: number;
   deviceEvents: number;
   driverEvents: number;
+  /** Taxi and ride-hailing order steps. */
+  orderEvents: number;
   late: number;
   alreadyEvaluated: number;
   duplicates: number;
@@ -353,6 +357,7 @@ export class RuleEngine {
   /** Length of a vehicle lane's state array: up to the highest index of a position rule. */
   private readonly positionStateSlots: number;
   private readonly cameraRules: { index: number; rule: AnyCameraRule }[] = [];
+  private readonly orderRules: { index: number; rule: AnyOrderRule }[] = [];
   private readonly deviceRules: { index: number; rule: AnyDeviceRule }[] = [];
   private readonly sink = new Sink(this);
   private readonly track: Track = { heardTs: NEVER, fixTs: NEVER, fixLat: 0, fixLon: 0 };
@@ -369,6 +374,7 @@ export class RuleEngine {
     cameraEvents: 0,
     deviceEvents: 0,
     driverEvents: 0,
+    orderEvents: 0,
     late: 0,
     alreadyEvaluated: 0,
     duplicates: 0,
@@ -387,6 +393,7 @@ export class RuleEngine {
     rules.forEach((rule, index) => {
       if (rule.input === 'position') this.positionRules.push({ index, rule });
       else if (rule.input === 'camera') this.cameraRules.push({ index, rule });
+      else if (rule.input === 'order') this.orderRules.push({ index, rule });
       else this.deviceRules.push({ index, rule });
     });
     this.positionStateSlots = this.positionRules.reduce((max, r) => Math.max(max, r.index + 1), 0);
@@ -830,6 +837,52 @@ export class RuleEngine {
       sink.rule = rule.id;
       const state = plate.lane.states[index];
       const next = rule.evaluate(state, event, plate.facts, config, sink, lastFix);
+      if (next !== state) plate.lane.states[index] = next;
+    }
+  }
+
+  /**
+   * One step of a taxi or ride-hailing order. Judged against the permits the registry holds when it is read, in the
+   * plate's lane like a roadside sighting (so its alarms go where the vehicle's do); a step without a plate (a
+   * booking not yet dispatched) has no vehicle to judge.
+   */
+  onTaxiOrder(order: TaxiOrderEventRow, now = this.deps.now()): void {
+    this.stats.orderEvents++;
+    if (this.seenBefore(orderKey(order), order.received_at)) {
+      this.stats.duplicates++;
+      return;
+    }
+    if (order.ts > now + this.compiled.engine.futureToleranceSeconds * 1000) {
+      this.stats.future++;
+      return;
+    }
+    if (order.plate === '' || this.orderRules.length === 0) return;
+    const plate = this.plateOf(order.plate, order.ts);
+    const sink = this.bindSink(
+      plate.lane,
+      `plate:${order.plate}`,
+      plate.facts?.terminalId ?? '',
+      order.plate,
+      plate.facts?.homeOrgCode,
+      ORG_CODE.test(order.org_code) ? order.org_code : '',
+      0,
+      order.ts,
+      order.lat,
+      order.lon,
+    );
+    sink.receivedAt = order.received_at;
+    const registry = this.deps.registry;
+    const permits = {
+      vehicle: registry.taxiPermit?.('vehicle', order.plate),
+      driver: order.driver_id === '' ? undefined : registry.taxiPermit?.('driver', order.driver_id),
+      known: registry.taxiPermit !== undefined,
+    };
+    for (const { index, rule } of this.orderRules) {
+      const config = plate.set.configs[index];
+      if (config === null) continue;
+      sink.rule = rule.id;
+      const state = plate.lane.states[index];
+      const next = rule.evaluate(state, order, permits, config, sink);
       if (next !== state) plate.lane.states[index] = next;
     }
   }
@@ -1431,6 +1484,10 @@ export class RuleEngine {
 
 function cameraKey(event: CameraEvent): string {
   return `c\u0000${event.kind}\u0000${event.source}\u0000${event.event_id}`;
+}
+
+function orderKey(order: TaxiOrderEventRow): string {
+  return `o\u0000${order.company_id}\u0000${order.order_id}\u0000${order.event}\u0000${order.ts}`;
 }
 
 function deviceKey(status: DeviceStatus): string {

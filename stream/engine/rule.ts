@@ -4,7 +4,15 @@
  * and ends. Ids, versions, late marking, org codes and output belong to the engine, so every rule gets the
  * same open → update → close lifecycle.
  */
-import type { CameraEvent, DeviceStatus, DriverRecord, TelemetryRow, VehicleClass } from '../../schema/index.js';
+import type {
+  CameraEvent,
+  DeviceStatus,
+  DriverRecord,
+  TaxiOrderEventRow,
+  TaxiPermitRecord,
+  TelemetryRow,
+  VehicleClass,
+} from '../../schema/index.js';
 import type { ConfigSpec } from '../rules/config-spec.js';
 import type { CompiledShape } from '../rules/zone-geometry.js';
 import type { RoadLookup } from '../roads/index.js';
@@ -198,12 +206,35 @@ export interface DeviceRule<S, C> extends RuleCommon<C> {
   onClock(state: S | undefined, clockMs: number, config: C, out: EpisodeSink, deviceId: string): S | undefined;
 }
 
+/** The permits of an order's vehicle and driver, as the registry holds them when the order step is evaluated. */
+export interface OrderPermits {
+  /** The vehicle transport permit (车辆运输证) of the order's plate; undefined when none is registered. */
+  vehicle: TaxiPermitRecord | undefined;
+  /** The driver permit (驾驶员证) of the order's driver licence number; undefined when none is registered. */
+  driver: TaxiPermitRecord | undefined;
+  /** Whether the registry holds permits at all (a node without them cannot judge a missing permit). */
+  known: boolean;
+}
+
+export interface OrderRule<S, C> extends RuleCommon<C> {
+  readonly input: 'order';
+  /** One step of a taxi or ride-hailing order, keyed by the plate serving it (steps without a plate are not seen). */
+  evaluate(
+    state: S | undefined,
+    order: TaxiOrderEventRow,
+    permits: OrderPermits,
+    config: C,
+    out: EpisodeSink,
+  ): S | undefined;
+}
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- rule lists hold rules of different state and config types */
 export type AnyPositionRule = PositionRule<any, any>;
 export type AnyCameraRule = CameraRule<any, any>;
 export type AnyDeviceRule = DeviceRule<any, any>;
+export type AnyOrderRule = OrderRule<any, any>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
-export type AnyRule = AnyPositionRule | AnyCameraRule | AnyDeviceRule;
+export type AnyRule = AnyPositionRule | AnyCameraRule | AnyDeviceRule | AnyOrderRule;
 
 /** Every rule's configuration carries `enabled`. */
 export interface Enabled {

@@ -19,6 +19,7 @@ import type {
   CameraEvent,
   DeviceStatus,
   DriverEventRow,
+  TaxiOrderEventRow,
   Logger,
   Metrics,
   TelemetryRow,
@@ -114,7 +115,7 @@ interface SnapshotFile {
 }
 
 const GROUP = 'rules';
-const INPUT_TOPICS = [TOPICS.telemetry, TOPICS.camera, TOPICS.devices, TOPICS.drivers] as const;
+const INPUT_TOPICS = [TOPICS.telemetry, TOPICS.camera, TOPICS.devices, TOPICS.drivers, TOPICS.taxiOrders] as const;
 /**
  * A snapshot is serialized this long at a time, then the event loop runs whatever waits (acknowledgements, the
  * feed, the rules' own input): the longest a snapshot holds the node up, however much state there is.
@@ -247,7 +248,7 @@ export class RulesRunner implements RulesConfigService {
     await this.drainSends();
     // From the first start on there is a snapshot to resume from: a crash before the first interval loses nothing.
     if (this.snapshotStore) await this.snapshotSafely();
-    const [telemetry, camera, devices, drivers] = consumers;
+    const [telemetry, camera, devices, drivers, orders] = consumers;
     this.loops = [
       this.consume<TelemetryRow>(telemetry as Consumer<TelemetryRow>, TOPICS.telemetry, (row, partition, now) =>
         this.engine.onPosition(row, partition, now),
@@ -260,6 +261,11 @@ export class RulesRunner implements RulesConfigService {
       ),
       this.consume<DriverEventRow>(drivers as Consumer<DriverEventRow>, TOPICS.drivers, (row, _partition, now) =>
         this.engine.onDriverEvent(row, now),
+      ),
+      this.consume<TaxiOrderEventRow>(
+        orders as Consumer<TaxiOrderEventRow>,
+        TOPICS.taxiOrders,
+        (row, _partition, now) => this.engine.onTaxiOrder(row, now),
       ),
     ];
     this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
@@ -449,6 +455,7 @@ export class RulesRunner implements RulesConfigService {
       if (input.topic === TOPICS.telemetry) this.engine.onPosition(input.value, input.partition, at);
       else if (input.topic === TOPICS.camera) this.engine.onCamera(input.value, at);
       else if (input.topic === TOPICS.drivers) this.engine.onDriverEvent(input.value, at);
+      else if (input.topic === TOPICS.taxiOrders) this.engine.onTaxiOrder(input.value, at);
       else this.engine.onDevice(input.value, at);
     };
   }
@@ -665,6 +672,7 @@ export class RulesRunner implements RulesConfigService {
     count('vigil_rules_events_total', 'Events evaluated by the rules', stats.cameraEvents, { input: 'camera' });
     count('vigil_rules_events_total', 'Events evaluated by the rules', stats.deviceEvents, { input: 'device' });
     count('vigil_rules_events_total', 'Events evaluated by the rules', stats.driverEvents, { input: 'driver_card' });
+    count('vigil_rules_events_total', 'Events evaluated by the rules', stats.orderEvents, { input: 'taxi_order' });
     count('vigil_rules_skipped_total', 'Events not evaluated, by reason', stats.duplicates, { reason: 'duplicate' });
     count('vigil_rules_skipped_total', 'Events not evaluated, by reason', stats.alreadyEvaluated, {
       reason: 'already_evaluated',

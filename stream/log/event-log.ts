@@ -34,6 +34,10 @@ export const TOPICS = {
   gtfsRoutes: 'vigil.gtfs-routes',
   gtfsStops: 'vigil.gtfs-stops',
   gtfsTrips: 'vigil.gtfs-trips',
+  /** Taxi and ride-hailing positions (TaxiPositionRow), keyed by plate. */
+  taxiPositions: 'vigil.taxi-positions',
+  /** Taxi and ride-hailing order steps (TaxiOrderEventRow), keyed by plate (the company and order before dispatch). */
+  taxiOrders: 'vigil.taxi-orders',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

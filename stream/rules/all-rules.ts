@@ -14,6 +14,7 @@ import { overloadRule } from './overload.js';
 import { overspeedRule } from './overspeed.js';
 import { overtimeParkingRule } from './overtime-parking.js';
 import { routeDeviationRule } from './route-deviation.js';
+import { taxiPermitRule } from './taxi-permit.js';
 import { terminalAlarmRule } from './terminal-alarm.js';
 import { TERMINAL_BIT_RULES } from './terminal-bits.js';
 import { tyreRule } from './tyre.js';
@@ -45,4 +46,6 @@ export const ALL_RULES: readonly AnyRule[] = [
   routeDeviationRule,
   areaEntryExitRule,
   driverMismatchRule,
+  // Taxi and ride-hailing orders (docs/sources/taxi.md).
+  taxiPermitRule,
 ];

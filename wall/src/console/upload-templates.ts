@@ -89,6 +89,63 @@ export const KIND_COLUMNS: Readonly<Record<string, KindColumns>> = {
     required: ['nmea', 'time'],
     optional: ['station_id', 'org_code'],
   },
+  taxi_position: {
+    required: ['company_id', 'plate', 'time', 'lat', 'lon'],
+    optional: [
+      'service',
+      'plate_color',
+      'driver_id',
+      'speed_kmh',
+      'heading_deg',
+      'biz_status',
+      'order_id',
+      'encrypt',
+      'org_code',
+    ],
+  },
+  taxi_order: {
+    // dispatched, picked_up and dropped_off rows need plate and driver_id as well (docs/sources/taxi.md).
+    required: ['company_id', 'order_id', 'event', 'time'],
+    optional: [
+      'service',
+      'plate',
+      'plate_color',
+      'driver_id',
+      'lat',
+      'lon',
+      'encrypt',
+      'fare_yuan',
+      'distance_km',
+      'org_code',
+    ],
+  },
+  taxi_permit: {
+    // A vehicle permit names its plate, a driver permit the driver's licence number (driver_id).
+    required: ['permit_type', 'permit_no'],
+    optional: [
+      'plate',
+      'driver_id',
+      'name',
+      'service',
+      'company_id',
+      'valid_from',
+      'valid_until',
+      'status',
+      'org_code',
+    ],
+  },
+  market_registration: {
+    required: ['credit_code', 'name', 'status'],
+    optional: [
+      'legal_representative',
+      'business_scope',
+      'licence_numbers',
+      'established_on',
+      'status_changed_on',
+      'authority',
+      'org_code',
+    ],
+  },
   gtfs_static: {
     // routes.txt, stops.txt and trips.txt in one sheet: `type` (route, stop, trip) says which, each fills its own
     // GTFS columns. A GTFS zip as the operator publishes it is posted to the HTTP ingestion instead.

@@ -29,6 +29,10 @@ const KINDS = [
   'rail_flow',
   'ais',
   'gtfs_static',
+  'taxi_position',
+  'taxi_order',
+  'taxi_permit',
+  'market_registration',
 ];
 /** The server's bounds (UPLOAD_BYTES_MAX, the ingestion's records per request), shown to the user. */
 const BYTES_MAX_TEXT = '8 MiB';
