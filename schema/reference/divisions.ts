@@ -32,10 +32,16 @@ function indexed(reference: ProvinceReference): ActiveReference {
   return {
     reference,
     byCode: new Map(reference.divisions.map((d) => [d.code, d])),
-    cityByPlatePrefix: new Map(
-      reference.divisions.filter((d) => d.platePrefix !== undefined).map((d) => [d.platePrefix!, d]),
-    ),
+    cityByPlatePrefix: citiesByOwnPlatePrefix(reference.divisions),
   };
+}
+
+/** Each plate prefix that one city-level unit alone issues; a shared one (Hainan's regional 琼C…) names no city. */
+function citiesByOwnPlatePrefix(all: readonly Division[]): ReadonlyMap<string, Division> {
+  const byPrefix = new Map<string, Division | null>();
+  for (const d of all)
+    if (d.platePrefix !== undefined) byPrefix.set(d.platePrefix, byPrefix.has(d.platePrefix) ? null : d);
+  return new Map([...byPrefix].filter((entry): entry is [string, Division] => entry[1] !== null));
 }
 
 function current(): ActiveReference {
@@ -119,7 +125,8 @@ export function platePrefixOf(code: string): string | undefined {
 }
 
 /**
- * The city-level unit that issued a plate of the province, from its first two characters ("豫A12345" → 郑州市).
+ * The city-level unit that issued a plate of the province, from its first two characters ("豫A12345" → 郑州市);
+ * none for a prefix several city-level units share.
  * Separators people type ("豫A·12345", "豫 A-12345") and lower-case letters are tolerated.
  */
 export function cityOfPlate(plate: string): Division | undefined {

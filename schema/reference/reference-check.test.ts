@@ -84,6 +84,15 @@ describe('a hand-made province (460000 海南省, two cities, three counties)', 
     expect(graph.nodes.filter((n) => n.isCitySeat).map((n) => n.code)).toEqual(['460106', '460202']);
   });
 
+  it('names no city for a plate prefix two cities share', () => {
+    const shared = sampleWith((rows) => (rows[2]!.platePrefix = '琼A'));
+    useProvinceReference(checkProvinceReference(shared.rows, shared.geo));
+    expect(cityOfPlate('琼A12345')).toBeUndefined();
+    expect(platePrefixOf('460202')).toBe('琼A');
+    useProvinceReference(checkProvinceReference(SAMPLE.rows, SAMPLE.geo));
+    expect(cityOfPlate('琼A12345')?.code).toBe('460100');
+  });
+
   it('refuses a broken reference, naming the key, the value and the bound', () => {
     expect(refusal(sampleWith((rows) => (rows[4]!.parentCode = '460300')))).toBe(
       'divisions[4].parentCode: value "460300" is not a code in the file',
@@ -94,8 +103,8 @@ describe('a hand-made province (460000 海南省, two cities, three counties)', 
     expect(refusal(sampleWith((rows) => delete rows[2]!.platePrefix))).toBe(
       'divisions[2].platePrefix: value absent: city 460200 三亚市 needs its plate prefix (e.g. 豫A)',
     );
-    expect(refusal(sampleWith((rows) => (rows[2]!.platePrefix = '琼A')))).toBe(
-      'divisions[2].platePrefix: value "琼A" is already city 460100\'s',
+    expect(refusal(sampleWith((rows) => (rows[2]!.platePrefix = '粤B')))).toBe(
+      'divisions[2].platePrefix: value "粤B" must start with the province\'s character 琼, as its other cities\' do',
     );
     expect(refusal(sampleWith((rows) => (rows[2]!.platePrefix = 'QB')))).toMatch(
       /^divisions\[2\]\.platePrefix: value "QB" is not a plate prefix/,

@@ -122,7 +122,7 @@ function checkDivisionRows(rows: unknown): RawDivision[] {
         `value ${show(d.code)} is outside province ${province.code} (must start ${province.code.slice(0, 2)})`,
       );
   });
-  const prefixOwner = new Map<string, string>();
+  let plateCharacter: string | undefined;
   divisions.forEach((d, index) => {
     const at = `divisions[${index}]`;
     if (d.level === 'province') return checkProvinceRow(d, at);
@@ -140,10 +140,14 @@ function checkDivisionRows(rows: unknown): RawDivision[] {
           `${at}.platePrefix`,
           `value absent: city ${d.code} ${d.name} needs its plate prefix (e.g. 豫A)`,
         );
-      const owner = prefixOwner.get(d.platePrefix);
-      if (owner !== undefined)
-        refuse('divisions', `${at}.platePrefix`, `value ${show(d.platePrefix)} is already city ${owner}'s`);
-      prefixOwner.set(d.platePrefix, d.code);
+      // A prefix may be shared (Hainan's regional prefixes): cityOfPlate then names no city for it.
+      plateCharacter ??= d.platePrefix[0];
+      if (d.platePrefix[0] !== plateCharacter)
+        refuse(
+          'divisions',
+          `${at}.platePrefix`,
+          `value ${show(d.platePrefix)} must start with the province's character ${plateCharacter}, as its other cities' do`,
+        );
       return;
     }
     if (d.platePrefix !== undefined)
