@@ -22,11 +22,12 @@ interface ActiveReference {
   readonly byCode: ReadonlyMap<string, Division>;
   readonly cityByPlatePrefix: ReadonlyMap<string, Division>;
   countyIndex?: readonly CountyIndexEntry[];
-  countyGrid?: CountyGrid;
   box?: ReturnType<typeof provinceBox>;
 }
 
 let active: ActiveReference | undefined;
+/** The active reference's county grid, apart from it: countyAt runs for every fix, and one read is cheapest. */
+let countyGridCache: CountyGrid | undefined;
 
 function indexed(reference: ProvinceReference): ActiveReference {
   return {
@@ -55,6 +56,7 @@ function current(): ActiveReference {
 export function useProvinceReference(reference: ProvinceReference): void {
   if (active?.reference === reference) return;
   active = indexed(reference);
+  countyGridCache = undefined;
 }
 
 /** The supervised province's 6-digit code, e.g. 410000: the org code of a position outside every county. */
@@ -160,7 +162,7 @@ function countyIndexEntries(): readonly CountyIndexEntry[] {
  * near them. The answer is the same as testing every county in order (`countyAtByScan`).
  */
 export function countyAt(lon_deg: number, lat_deg: number): Division | undefined {
-  const grid = (current().countyGrid ??= countyGrid());
+  const grid = (countyGridCache ??= countyGrid());
   const column = Math.floor((lon_deg - grid.lonMinDeg) / COUNTY_CELL_DEG);
   const row = Math.floor((lat_deg - grid.latMinDeg) / COUNTY_CELL_DEG);
   // Outside the grid (and NaN) no county's box can hold the point: the scan answers, cheaply.
