@@ -74,7 +74,7 @@ export async function startFeedServer(options: {
   hub.start();
   const geoJson = JSON.stringify(henanGeo());
   const router = new Router(1 << 20);
-  router.add('GET', '/api/geo/henan', () => ({ raw: geoJson, headers: { 'content-type': 'application/json' } }));
+  router.add('GET', '/api/geo/province', () => ({ raw: geoJson, headers: { 'content-type': 'application/json' } }));
   const server = createServer((req, res) => void router.handle(req, res, staticFiles(options.wallDist)));
   server.on('upgrade', (req, socket, head) => {
     const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? undefined;

@@ -92,4 +92,4 @@ export {
   PROVINCE_FILE_NAME,
   ProvinceConfigError,
 } from './config/province-config.js';
-export type { ProvinceSetting } from './config/province-config.js';
+export type { Province, ProvinceSetting } from './config/province-config.js';

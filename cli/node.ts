@@ -9,7 +9,7 @@
  * already started is stopped and the error (NodeStartError) names the step that failed.
  */
 import path from 'node:path';
-import { countyAt, Readiness, type Logger, type Metrics } from '../schema/index.js';
+import { countyAt, Readiness, useProvinceReference, type Logger, type Metrics } from '../schema/index.js';
 import { checkHttpServerOptions, HTTP_SERVER_DEFAULTS, loadProvince, Router } from '../center/index.js';
 import type { CommandCentre, FeedHub, HttpServerOptions, TerminalLink } from '../center/index.js';
 import type { Jt808Gateway } from '../ingest/index.js';
@@ -297,11 +297,10 @@ function checkedConfiguration(config: NodeConfig): {
   };
   checkHttpServerOptions(httpOptions);
   checkRoleConfig(config.role ?? 'all', config);
-  return {
-    httpOptions,
-    province: loadProvince(config.dataDir, config.province),
-    nodeId: resolveNodeId(config.nodeId, config.dataDir),
-  };
+  const province = loadProvince(config.dataDir, config.province);
+  // From here on every county lookup, plate look-up, org seed and the wall's map answer from this province.
+  useProvinceReference(province.reference);
+  return { httpOptions, province, nodeId: resolveNodeId(config.nodeId, config.dataDir) };
 }
 
 export function defaultDataDir(): string {

@@ -183,7 +183,6 @@ export type { ReadinessProblem } from './readiness.js';
 export { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 export type { PostgresMigration } from './postgres-migrations.js';
 export {
-  HENAN_PROVINCE_CODE,
   childrenOf,
   cityOfPlate,
   countyAt,
@@ -192,11 +191,17 @@ export {
   divisions,
   isWithin,
   parentChain,
+  provinceBox,
+  provinceCode,
+  provinceGeo,
+  useProvinceReference,
 } from './reference/divisions.js';
 export type { Division, DivisionLevel } from './reference/divisions.js';
-export { henanGeo } from './reference/geo.js';
+export { HENAN_PROVINCE_CODE, henanGeo, henanReference } from './reference/henan.js';
+export { checkProvinceReference, ProvinceReferenceError } from './reference/reference-check.js';
+export type { ProvinceReference } from './reference/reference-check.js';
 export { greatCircleKm } from './reference/geometry.js';
-export type { HenanGeo } from './reference/geo.js';
+export type { ProvinceGeo, ProvinceGeoFeature } from './reference/geo.js';
 export { roadGraph } from './reference/roads.js';
 export type { RoadClass, RoadEdge, RoadGraph, RoadNode } from './reference/roads.js';
 export { VEHICLE_CLASSES } from './sources.js';

@@ -394,6 +394,7 @@ describe('the documented API, generated from /api/docs', () => {
       public: true,
       run: () => call(null, 'GET', '/clickhouse/ping'),
     };
+    c['GET /api/geo/province'] = simple('GET', '/api/geo/province');
     c['GET /api/geo/henan'] = simple('GET', '/api/geo/henan');
     c['GET /api/summary'] = simple('GET', '/api/summary');
     c['GET /api/sessions'] = simple('GET', '/api/sessions');

@@ -141,6 +141,6 @@ describe('province configuration', () => {
       () => 'started',
       (error: unknown) => String(error),
     );
-    expect(failed).toContain('province.title: unknown key (known: code, name_zh, name_en, divisions)');
+    expect(failed).toContain('province.title: unknown key (known: code, name_zh, name_en, divisions, boundaries)');
   }, 120_000);
 });

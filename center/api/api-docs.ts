@@ -141,9 +141,17 @@ export function documentFoundationRoutes(api: Api): void {
   });
   api.document({
     method: 'GET',
+    path: '/api/geo/province',
+    tag: 'system',
+    summary: "GeoJSON of the supervised province's divisions (province, cities, counties) for the wall's map",
+    roles: 'any',
+    returns: 'GeoJSON FeatureCollection',
+  });
+  api.document({
+    method: 'GET',
     path: '/api/geo/henan',
     tag: 'system',
-    summary: "GeoJSON of Henan's divisions for the wall's map",
+    summary: 'The same as /api/geo/province (the path walls used before other provinces could be supervised)',
     roles: 'any',
     returns: 'GeoJSON FeatureCollection',
   });

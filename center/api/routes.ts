@@ -5,7 +5,8 @@
  *   POST /api/auth/logout
  *   GET  /api/me
  *   POST /api/sql               analysts' SQL, see sql-routes.ts
- *   GET  /api/geo/henan         GeoJSON of the divisions, for the wall's map
+ *   GET  /api/geo/province      GeoJSON of the supervised province's divisions, for the wall's map
+ *   GET  /api/geo/henan         the same, under the path walls built before other provinces used
  *   GET  /metrics               Prometheus text format
  */
 import type { Metrics } from '../../schema/index.js';
@@ -41,10 +42,12 @@ export function registerRoutes(router: Router, deps: RouteDeps): void {
 
   router.add('GET', '/api/me', async (ctx) => ({ body: publicPrincipal(await principalOf(ctx, deps.accounts)) }));
 
-  router.add('GET', '/api/geo/henan', async (ctx) => {
+  const geo = async (ctx: RequestContext) => {
     await principalOf(ctx, deps.accounts);
     return { body: deps.geoJson(), headers: { 'cache-control': 'private, max-age=3600' } };
-  });
+  };
+  router.add('GET', '/api/geo/province', geo);
+  router.add('GET', '/api/geo/henan', geo);
 
   router.add('GET', '/metrics', async () => ({
     raw: await deps.metrics.renderAll(),

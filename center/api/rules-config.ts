@@ -10,7 +10,7 @@
  *                      configuration is answered 400 `config_invalid` with every problem (key, value,
  *                      reason) and the running one stays.
  */
-import { HENAN_PROVINCE_CODE } from '../../schema/index.js';
+import { provinceCode } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import { HISTORY_MAX, RulesConfigError, describeProblem, type RulesConfigService } from '../../stream/index.js';
 import type { Accounts } from '../auth/accounts.js';
@@ -28,7 +28,7 @@ const COMMENT_CHARS_MAX = 500;
 const VERSIONS_DEFAULT = 20;
 
 function mayUpdate(principal: { role: string; orgCode: string }): boolean {
-  return principal.role === 'admin' && principal.orgCode === HENAN_PROVINCE_CODE;
+  return principal.role === 'admin' && principal.orgCode === provinceCode();
 }
 
 export function registerRulesConfigRoutes(router: Router, deps: RulesConfigRouteDeps): void {

@@ -5,7 +5,7 @@
  * the media ids of its 0x0805; the photo itself then arrives as 0x0801 and shows on the vehicle's media list). Every attempt
  * is audited with its outcome. See docs/jt808.md.
  */
-import { cityOfPlate, HENAN_PROVINCE_CODE } from '../../schema/index.js';
+import { cityOfPlate, provinceCode } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import { DownlinkError, type CommandAnswer, type Jt808Message } from '../../ingest/index.js';
 import { bearerToken, type Accounts, type Principal, type Role } from '../auth/accounts.js';
@@ -163,10 +163,10 @@ async function resolveTerminal(
 /**
  * A command reaches a vehicle when the caller's org and the city of its plate are on one branch: the province
  * reaches every vehicle, a city the vehicles of its plates, a county those of its city's plates. Vehicles with
- * plates from outside Henan are reached by province users only.
+ * plates from outside the province are reached by province users only.
  */
 function inScope(principal: Principal, plate: string): boolean {
-  if (principal.orgCode === HENAN_PROVINCE_CODE) return true;
+  if (principal.orgCode === provinceCode()) return true;
   const city = cityOfPlate(plate);
   if (!city) return false;
   return orgCovers(principal.orgCode, city.code) || orgCovers(city.code, principal.orgCode);

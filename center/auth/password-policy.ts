@@ -8,6 +8,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 import { HttpError } from '../http/router.js';
+import { countyAt, divisions, parentChain } from '../../schema/index.js';
 
 export interface PasswordPolicyOptions {
   /** Characters (Unicode code points after NFC) at least. ASVS 2.1.1 asks for 12. */
@@ -40,8 +41,18 @@ export class PasswordPolicyError extends HttpError {
   }
 }
 
-/** Words every Vigil password is measured against besides the account's own: names a guesser would try first. */
-const SITE_WORDS = ['vigil', 'henan', 'jt808', 'jt809', 'admin', 'password', 'zhengzhou'];
+/**
+ * Words every Vigil password is measured against besides the account's own: names a guesser would try first,
+ * the supervised province's and its capital's among them (Henan: henan, zhengzhou).
+ */
+function siteWords(): string[] {
+  const province = divisions()[0]!;
+  const capital = parentChain(countyAt(...province.seatLonLatDeg)?.code ?? '').find((d) => d.level === 'city');
+  const english = (name: string | undefined): string => (name ?? '').toLowerCase().replace(/[^a-z]/g, '');
+  return ['vigil', english(province.nameEn), 'jt808', 'jt809', 'admin', 'password', english(capital?.nameEn)].filter(
+    (word) => word !== '',
+  );
+}
 
 export class PasswordPolicy {
   private readonly zxcvbn = new ZxcvbnFactory({
@@ -77,7 +88,7 @@ export class PasswordPolicy {
         '密码不能包含用户名。',
         'The password must not contain the user name.',
       );
-    const result = this.zxcvbn.check(normalized, [name, ...otherInputs.filter((s) => s !== ''), ...SITE_WORDS]);
+    const result = this.zxcvbn.check(normalized, [name, ...otherInputs.filter((s) => s !== ''), ...siteWords()]);
     if (result.score < this.options.scoreMin)
       return new PasswordPolicyError(
         'password_too_common',
@@ -89,7 +100,7 @@ export class PasswordPolicy {
 
   /** zxcvbn's score (0-4) of a secret, for secrets with rules of their own (JT/T 809 platform passwords). */
   score(secret: string, otherInputs: readonly string[] = []): number {
-    return this.zxcvbn.check(secret.normalize('NFC'), [...otherInputs.filter((s) => s !== ''), ...SITE_WORDS]).score;
+    return this.zxcvbn.check(secret.normalize('NFC'), [...otherInputs.filter((s) => s !== ''), ...siteWords()]).score;
   }
 
   /** Throws the password's first problem as a 400 naming it. */

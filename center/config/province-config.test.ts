@@ -1,9 +1,11 @@
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProvince, PROVINCE_DEFAULT, PROVINCE_FILE_NAME, ProvinceConfigError } from './province-config.js';
 
+const SAMPLE = fileURLToPath(new URL('../../fixtures/provinces/hainan-sample', import.meta.url));
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -28,24 +30,40 @@ function refusal(run: () => unknown): string {
 
 describe('province configuration', () => {
   it('is Henan without a province.json', () => {
-    expect(loadProvince(dataDir())).toEqual({ ...PROVINCE_DEFAULT });
+    const { reference, ...setting } = loadProvince(dataDir());
+    expect(setting).toEqual({ ...PROVINCE_DEFAULT });
+    expect(reference.divisions).toHaveLength(175);
     expect(PROVINCE_DEFAULT).toMatchObject({ code: '410000', name_zh: '河南省', name_en: 'Henan' });
   });
 
-  it('takes the file, a relative divisions path from the data dir, and Henan for keys left out', () => {
-    const dir = dataDir({ name_en: 'Henan Province', divisions: 'divisions.json' });
+  it('takes the file, relative reference paths from the data dir, and Henan for keys left out', () => {
+    const dir = dataDir({ name_en: 'Henan Province', divisions: 'divisions.json', boundaries: 'geo.json' });
     copyFileSync(PROVINCE_DEFAULT.divisions, path.join(dir, 'divisions.json'));
-    expect(loadProvince(dir)).toEqual({
+    copyFileSync(PROVINCE_DEFAULT.boundaries, path.join(dir, 'geo.json'));
+    const { reference, ...setting } = loadProvince(dir);
+    expect(setting).toEqual({
       code: '410000',
       name_zh: '河南省',
       name_en: 'Henan Province',
       divisions: path.join(dir, 'divisions.json'),
+      boundaries: path.join(dir, 'geo.json'),
     });
+    expect(reference.geo.features).toHaveLength(175);
+  });
+
+  it("takes another province's reference, its code and names from its divisions file", () => {
+    const dir = dataDir({
+      divisions: path.join(SAMPLE, 'divisions.json'),
+      boundaries: path.join(SAMPLE, 'boundaries.json'),
+    });
+    const { reference, ...setting } = loadProvince(dir);
+    expect(setting).toMatchObject({ code: '460000', name_zh: '海南省', name_en: 'Hainan' });
+    expect(reference.divisions.map((d) => d.platePrefix).filter(Boolean)).toEqual(['琼A', '琼B']);
   });
 
   it('refuses, naming the key: unknown keys, bad codes, other provinces, other names, unreadable files', () => {
     expect(refusal(() => loadProvince(dataDir({ title: '河南' })))).toBe(
-      'province.title: unknown key (known: code, name_zh, name_en, divisions)',
+      'province.title: unknown key (known: code, name_zh, name_en, divisions, boundaries)',
     );
     expect(refusal(() => loadProvince(dataDir({ code: '410100' })))).toBe(
       'province.code: value "410100" is not a province code (6 digits ending 0000)',
@@ -59,16 +77,36 @@ describe('province configuration', () => {
     expect(refusal(() => loadProvince(dataDir({ name_zh: '河南' })))).toBe(
       'province.name_zh: value "河南" differs from the divisions file\'s "河南省"',
     );
-    expect(refusal(() => loadProvince(dataDir({ divisions: 'missing.json' })))).toMatch(
+    expect(refusal(() => loadProvince(dataDir({ divisions: 'missing.json', boundaries: 'missing-geo.json' })))).toMatch(
       /^province\.divisions: .*missing\.json cannot be read as JSON/,
     );
-    const partial = dataDir({ divisions: 'only-province.json' });
+    expect(refusal(() => loadProvince(dataDir({ divisions: 'divisions.json' })))).toBe(
+      'province.boundaries: value absent while divisions is given: name both files of the province',
+    );
+    // Henan's boundaries with a divisions file holding only the province: its cities' outlines name unknown codes.
+    const partial = dataDir({ divisions: 'only-province.json', boundaries: PROVINCE_DEFAULT.boundaries });
     writeFileSync(
       path.join(partial, 'only-province.json'),
-      JSON.stringify([{ code: '410000', name: '河南省', level: 'province', parentCode: null }]),
+      JSON.stringify([
+        {
+          code: '410000',
+          name: '河南省',
+          nameEn: 'Henan',
+          level: 'province',
+          parentCode: null,
+          seatLonLatDeg: [113.65932, 34.75909],
+        },
+      ]),
     );
     expect(refusal(() => loadProvince(partial))).toMatch(
-      /^province\.divisions: .*only-province\.json is not the file the reference geography was built from/,
+      /^province\.boundaries: .*henan-geo\.json: boundaries\.features\[1\]\.properties\.code: value "410100" is not a code in the divisions file$/,
+    );
+    const unclosed = dataDir({ divisions: path.join(SAMPLE, 'divisions.json'), boundaries: 'open.json' });
+    const geo = JSON.parse(readFileSync(path.join(SAMPLE, 'boundaries.json'), 'utf8'));
+    geo.features[3].geometry.coordinates[0][0].pop();
+    writeFileSync(path.join(unclosed, 'open.json'), JSON.stringify(geo));
+    expect(refusal(() => loadProvince(unclosed))).toMatch(
+      /^province\.boundaries: .*open\.json: boundaries\.features\[3\]\.geometry\.coordinates\[0\]\[0\]: is not closed/,
     );
     const notJson = dataDir();
     writeFileSync(path.join(notJson, PROVINCE_FILE_NAME), '{code:');

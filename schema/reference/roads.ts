@@ -1,14 +1,14 @@
-// A schematic road graph between Henan's county seats, derived only from the divisions, so the traffic
+// A schematic road graph between the province's county seats, derived only from the divisions, so the traffic
 // generator gets the same network on every machine and every run. It is not the real road network: it links
 // each seat to its nearest seats, which is enough to move simulated vehicles plausibly between towns.
 import type { LonLat } from './geometry.js';
 import { greatCircleKm } from './geometry.js';
-import { countyAt, divisions } from './divisions.js';
+import { countyAt, divisions, type Division } from './divisions.js';
 
 export type RoadClass = 'expressway' | 'trunk';
 
 export interface RoadNode {
-  /** Code of the county-level unit (or 济源) whose seat this is. */
+  /** Code of the county-level unit (or city-level unit without counties, such as 济源) whose seat this is. */
   readonly code: string;
   readonly name: string;
   readonly lonLatDeg: LonLat;
@@ -41,14 +41,17 @@ const NEAREST_SEATS_DEFAULT = 4;
 const NEAREST_CITY_SEATS_DEFAULT = 3;
 
 function seatNodes(): RoadNode[] {
+  // A city-level unit with no counties (Henan's 济源) is a seat of its own, like a county.
+  const parents = new Set(divisions().map((d) => d.parentCode));
+  const isSeatUnit = (d: Division): boolean => d.level === 'county' || (d.level === 'city' && !parents.has(d.code));
   const citySeatUnits = new Set(
     divisions()
       .filter((d) => d.level === 'city')
-      .map((city) => (city.code === '419001' ? city.code : countyAt(...city.seatLonLatDeg)?.code))
+      .map((city) => (isSeatUnit(city) ? city.code : countyAt(...city.seatLonLatDeg)?.code))
       .filter((code): code is string => code !== undefined),
   );
   return divisions()
-    .filter((d) => d.level === 'county' || d.code === '419001')
+    .filter(isSeatUnit)
     .map((d) => ({ code: d.code, name: d.name, lonLatDeg: d.seatLonLatDeg, isCitySeat: citySeatUnits.has(d.code) }))
     .sort((a, b) => a.code.localeCompare(b.code));
 }

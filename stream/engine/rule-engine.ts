@@ -32,7 +32,7 @@ import type {
   VehicleRecord,
   VehicleRegistry,
 } from '../../schema/index.js';
-import { HENAN_PROVINCE_CODE, cityOfPlate, countyAt, parentChain } from '../../schema/index.js';
+import { cityOfPlate, countyAt, parentChain, provinceCode } from '../../schema/index.js';
 import type { CompiledRulesConfig, RuleSet } from '../rules/rules-config.js';
 import { alarmIdOf } from './alarm-id.js';
 import {
@@ -297,9 +297,7 @@ export function factsOf(record: VehicleRecord | undefined, terminalId: string, p
 }
 
 function defaultOrgCodeAt(lon: number, lat: number): string {
-  return Number.isFinite(lat) && Number.isFinite(lon)
-    ? (countyAt(lon, lat)?.code ?? HENAN_PROVINCE_CODE)
-    : HENAN_PROVINCE_CODE;
+  return Number.isFinite(lat) && Number.isFinite(lon) ? (countyAt(lon, lat)?.code ?? provinceCode()) : provinceCode();
 }
 
 /** The sink rules write to; the engine points it at the subject and lane being evaluated. */

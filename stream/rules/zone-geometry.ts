@@ -2,18 +2,14 @@
  * The shapes a zone of the rules configuration may have — a polygon, a circle (centre and radius) or a route
  * corridor (a polyline and its width) — their checks with named codes, and the one containment test the rules
  * call. A corridor is the buffer of half its width around the polyline; a circle is every point within its
- * radius of the centre. Distances use a local equirectangular projection around the shape: within Henan and at
+ * radius of the centre. Distances use a local equirectangular projection around the shape: within a province and at
  * the sizes allowed here (a corridor segment of at most a few hundred km) its error is far below a GPS fix's.
  */
+import { provinceBox } from '../../schema/index.js';
 import type { ConfigProblem } from './config-spec.js';
 import { inDailyWindowChina } from './china-time.js';
 import { compilePolygon, distanceKm, insidePolygon, type CompiledPolygon, type LonLat } from './geo.js';
 
-/**
- * Henan's extent with a small margin (the province spans 110.35–116.65 °E, 31.38–36.37 °N): a zone vertex outside
- * it is a slip of the hand or of the axes (lat/lon swapped), never a zone this province supervises.
- */
-export const PROVINCE_BOX = { lonMin: 110.3, lonMax: 116.7, latMin: 31.3, latMax: 36.4 } as const;
 /** Vertices of a polygon or points of a corridor's path. */
 export const ZONE_POINTS_MAX = 2000;
 export const CIRCLE_RADIUS_M = { min: 50, max: 50_000 } as const;
@@ -145,18 +141,15 @@ function checkPosition(raw: unknown, key: string, problems: ConfigProblem[]): ra
     return false;
   }
   const [lon, lat] = raw;
-  if (
-    lon < PROVINCE_BOX.lonMin ||
-    lon > PROVINCE_BOX.lonMax ||
-    lat < PROVINCE_BOX.latMin ||
-    lat > PROVINCE_BOX.latMax
-  ) {
+  // The supervised province's extent with a small margin: outside it is a slip (lat/lon swapped), not a zone.
+  const box = provinceBox();
+  if (lon < box.lonMin || lon > box.lonMax || lat < box.latMin || lat > box.latMax) {
     problem(
       problems,
       key,
       raw,
       'position_outside_province',
-      `is outside the province (lon ${PROVINCE_BOX.lonMin}..${PROVINCE_BOX.lonMax}, lat ${PROVINCE_BOX.latMin}..${PROVINCE_BOX.latMax})`,
+      `is outside the province (lon ${box.lonMin}..${box.lonMax}, lat ${box.latMin}..${box.latMax})`,
     );
     return false;
   }

@@ -8,7 +8,7 @@ import { FeedState } from '../feed/feed-state.js';
 import type { Lang } from '../i18n/locale.js';
 import { MESSAGES } from '../i18n/messages.js';
 import { divisionNames } from '../map/division-geometry.js';
-import { HenanMap } from '../map/henan-map.js';
+import { ProvinceMap } from '../map/province-map.js';
 import { detectRenderBudget } from '../map/render-budget.js';
 import { AlarmList } from '../panels/alarm-list.js';
 import { ConnectionBadge } from '../panels/connection-badge.js';
@@ -37,7 +37,7 @@ import {
   useCentreFlows,
   useCentreTrends,
   useFeedConnection,
-  useHenanGeo,
+  useProvinceGeo,
   usePanelSummary,
   useWallOrgCode,
   useWallScale,
@@ -138,7 +138,7 @@ export function WallApp({ lang, token }: WallAppProps) {
   // A layout the wall does not know is a configuration error: the crash screen says so rather than guess.
   const [layout] = useState(() => layoutFromSearch(window.location.search));
   const [state] = useState(() => new FeedState(Date.now()));
-  const { geo, unauthorized: geoRefused } = useHenanGeo(token);
+  const { geo, unauthorized: geoRefused } = useProvinceGeo(token);
   const orgCode = useWallOrgCode(token);
   const connection = useFeedConnection(state, token);
   const summary = usePanelSummary(state);
@@ -300,7 +300,7 @@ export function WallApp({ lang, token }: WallAppProps) {
           {messages.waitingForMap}
         </div>
       ) : (
-        <HenanMap
+        <ProvinceMap
           geo={geo}
           state={state}
           scale={scale}

@@ -4,7 +4,7 @@ import { feedSocketUrl } from '../feed/auth-token.js';
 import { reconnectDelayMs } from '../feed/backoff.js';
 import { FeedClient, type ConnectionState } from '../feed/feed-client.js';
 import type { FeedState } from '../feed/feed-state.js';
-import { HENAN_GEO_PATH, fetchJsonWithToken, isHenanGeo, type HenanGeo } from '../feed/http-api.js';
+import { PROVINCE_GEO_PATH, fetchJsonWithToken, isProvinceGeo, type ProvinceGeo } from '../feed/http-api.js';
 import { DESIGN_HEIGHT_PX } from './wall-layout.js';
 import { summarizeFeed, type WallSummary } from '../feed/wall-summary.js';
 import type { CentreFlows, CentreTrends } from '../../../schema/summary.js';
@@ -21,7 +21,7 @@ const PANEL_TICK_MS = 1_000;
 const ALARM_REDRAW_MS_MIN = 100;
 
 export interface GeoLoad {
-  geo: HenanGeo | null;
+  geo: ProvinceGeo | null;
   unauthorized: boolean;
 }
 
@@ -61,15 +61,15 @@ export function useWallOrgCode(token: string): string | null {
 }
 
 /** Loads the divisions, retrying with backoff for as long as it takes: the wall may boot before the server. */
-export function useHenanGeo(token: string): GeoLoad {
+export function useProvinceGeo(token: string): GeoLoad {
   const [load, setLoad] = useState<GeoLoad>({ geo: null, unauthorized: false });
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const attempt = async (attemptNumber: number): Promise<void> => {
-      const outcome = await fetchJsonWithToken<unknown>(HENAN_GEO_PATH, token, controller.signal);
+      const outcome = await fetchJsonWithToken<unknown>(PROVINCE_GEO_PATH, token, controller.signal);
       if (controller.signal.aborted) return;
-      if (outcome.kind === 'ok' && isHenanGeo(outcome.body)) {
+      if (outcome.kind === 'ok' && isProvinceGeo(outcome.body)) {
         setLoad({ geo: outcome.body, unauthorized: false });
         return;
       }
@@ -89,7 +89,7 @@ export function useHenanGeo(token: string): GeoLoad {
 async function tokenRefused(token: string): Promise<boolean> {
   const controller = new AbortController();
   try {
-    const response = await fetch(HENAN_GEO_PATH, {
+    const response = await fetch(PROVINCE_GEO_PATH, {
       headers: { Authorization: `Bearer ${token}` },
       signal: controller.signal,
     });

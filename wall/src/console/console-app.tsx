@@ -12,7 +12,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FeedClient } from '../feed/feed-client.js';
-import { HENAN_GEO_PATH, isHenanGeo, type HenanGeo } from '../feed/http-api.js';
+import { PROVINCE_GEO_PATH, isProvinceGeo, type ProvinceGeo } from '../feed/http-api.js';
 import type { Lang } from '../i18n/locale.js';
 import { divisionNames } from '../map/division-geometry.js';
 import { AlarmQueue } from './alarm-queue.js';
@@ -176,15 +176,15 @@ function Workspace({
   const api = useMemo(() => new ConsoleApi(session.token, onLogout), [session.token, onLogout]);
   const [tab, setTab] = useState<Tab>('alarms');
   const [vehicleId, setVehicleId] = useState('');
-  const [geo, setGeo] = useState<HenanGeo | null>(null);
+  const [geo, setGeo] = useState<ProvinceGeo | null>(null);
   const geoNames = useMemo(
     () => (geo === null ? (new Map<string, string>() as ReadonlyMap<string, string>) : divisionNames(geo)),
     [geo],
   );
   useEffect(() => {
     api
-      .get<unknown>(HENAN_GEO_PATH)
-      .then((body) => isHenanGeo(body) && setGeo(body))
+      .get<unknown>(PROVINCE_GEO_PATH)
+      .then((body) => isProvinceGeo(body) && setGeo(body))
       .catch(() => undefined);
   }, [api]);
   const showVehicle = useCallback((id: string) => {
@@ -224,7 +224,7 @@ function WorkspaceBody({
   setTab: (tab: Tab) => void;
   vehicleId: string;
   setVehicleId: (id: string) => void;
-  geo: HenanGeo | null;
+  geo: ProvinceGeo | null;
   onLogout: () => void;
 }) {
   const ws = useWorkspace();

@@ -8,7 +8,7 @@
 import { geoMercator, geoPath } from 'd3';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TrackAnswer, VehicleMedia, VehicleSearchRow } from '../../../schema/handling.js';
-import type { HenanGeo } from '../feed/http-api.js';
+import type { ProvinceGeo } from '../feed/http-api.js';
 import { ruleName } from '../i18n/rule-names.js';
 import { CommandPanel } from './command-panel.js';
 import { named } from './console-messages.js';
@@ -73,7 +73,7 @@ function positionAt(
 }
 
 export interface VehiclePageProps {
-  geo: HenanGeo | null;
+  geo: ProvinceGeo | null;
   /** A terminal number or a plate to open (from an alarm); '' for none. */
   vehicleId: string;
   onVehicleId: (id: string) => void;
@@ -264,7 +264,7 @@ export function VehiclePage({ geo, vehicleId, onVehicleId }: VehiclePageProps) {
   );
 }
 
-function TrackView({ track, geo }: { track: TrackAnswer; geo: HenanGeo | null }) {
+function TrackView({ track, geo }: { track: TrackAnswer; geo: ProvinceGeo | null }) {
   const ws = useWorkspace();
   const { m, lang } = ws;
   const points = track.points;

@@ -1,7 +1,7 @@
 /**
  * The zone editor (区域与通道): the rules configuration's speed-limit zones, restricted areas, relay points,
  * no-parking stretches, route corridors with their assigned vehicles and watched areas on
- * Henan's map, drawn by clicking — a polygon vertex by vertex, a circle by its centre and a point of its rim, a
+ * The province's map, drawn by clicking — a polygon vertex by vertex, a circle by its centre and a point of its rim, a
  * route corridor by its polyline and a width in metres — named, given a kind (a limit and daily hours for a
  * speed limit), edited, deleted, and saved together as a new configuration version with a comment. The server
  * checks every shape and names what is wrong; the page says it per zone. Who may save is the server's word
@@ -9,7 +9,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import type { HenanGeo } from '../feed/http-api.js';
+import type { ProvinceGeo } from '../feed/http-api.js';
 import { ZoneMap } from '../map/zone-map.js';
 import {
   distanceM,
@@ -152,7 +152,7 @@ function problemSentences(z: ZoneMessages, problems: readonly Problem[], sent: r
   });
 }
 
-export function ZonesPage({ geo }: { geo: HenanGeo | null }) {
+export function ZonesPage({ geo }: { geo: ProvinceGeo | null }) {
   const ws = useWorkspace();
   const { api, m } = ws;
   const z = ZONE_MESSAGES[ws.lang];
@@ -637,7 +637,7 @@ function ZoneMapView({
   onDrag,
   focus,
 }: {
-  geo: HenanGeo | null;
+  geo: ProvinceGeo | null;
   zones: readonly Zone[];
   selectedId: string | null;
   draft: Draft | null;

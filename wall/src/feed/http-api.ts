@@ -10,9 +10,9 @@ export interface DivisionProperties {
   parent: string | null;
 }
 
-export type HenanGeo = FeatureCollection<Geometry, DivisionProperties>;
+export type ProvinceGeo = FeatureCollection<Geometry, DivisionProperties>;
 
-export const HENAN_GEO_PATH = '/api/geo/henan';
+export const PROVINCE_GEO_PATH = '/api/geo/province';
 
 export type FetchOutcome<T> = { kind: 'ok'; body: T } | { kind: 'unauthorized' } | { kind: 'failed'; detail: string };
 
@@ -38,7 +38,7 @@ export async function fetchJsonWithToken<T>(
 }
 
 /** True when the body looks like the divisions FeatureCollection; anything else is retried, never rendered. */
-export function isHenanGeo(body: unknown): body is HenanGeo {
+export function isProvinceGeo(body: unknown): body is ProvinceGeo {
   if (typeof body !== 'object' || body === null) return false;
   const candidate = body as { type?: unknown; features?: unknown };
   return candidate.type === 'FeatureCollection' && Array.isArray(candidate.features);

@@ -95,7 +95,7 @@ export interface Messages {
 }
 
 const ZH: Messages = {
-  title: '河南省道路运输监管指挥中心',
+  title: '道路运输监管指挥中心',
   centreTitle: (unitName) => `${unitName}道路运输监管指挥中心`,
   subtitle: '实时监控大屏',
   weekdays: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
@@ -174,7 +174,7 @@ const ZH: Messages = {
   connection: { connecting: '正在连接', live: '实时', reconnecting: '重新连接中', unauthorized: '未授权' },
   staleSince: (clock) => `数据已停止更新 · 最后数据 ${clock}`,
   waitingForData: '正在等待实时数据…',
-  waitingForMap: '正在加载河南省地图…',
+  waitingForMap: '正在加载地图…',
   criticalCallout: '严重报警',
   unauthorizedTitle: '大屏访问令牌无效',
   unauthorizedBody: '令牌缺失、错误或已过期。请使用服务器打印的大屏地址（/wall?token=…）重新打开本页面。',
@@ -184,7 +184,7 @@ const ZH: Messages = {
 };
 
 const EN: Messages = {
-  title: 'Henan Road Transport Supervision Centre',
+  title: 'Road Transport Supervision Centre',
   centreTitle: (unitName) => `${unitName} Road Transport Supervision Centre`,
   subtitle: 'Live video wall',
   weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
@@ -267,7 +267,7 @@ const EN: Messages = {
   connection: { connecting: 'Connecting', live: 'Live', reconnecting: 'Reconnecting', unauthorized: 'Unauthorized' },
   staleSince: (clock) => `Data is stale since ${clock}`,
   waitingForData: 'Waiting for live data…',
-  waitingForMap: 'Loading the map of Henan…',
+  waitingForMap: 'Loading the map…',
   criticalCallout: 'Critical alarm',
   unauthorizedTitle: 'Wall access token rejected',
   unauthorizedBody:

@@ -1,9 +1,9 @@
 /**
  * Plain planar geometry over the divisions. d3-geo is not used here on purpose: it expects the opposite polygon
- * winding to RFC 7946 GeoJSON and would turn a correctly wound province into "the whole globe but Henan".
+ * winding to RFC 7946 GeoJSON and would turn a correctly wound province into "the whole globe but the province".
  */
 import type { Geometry, Position } from 'geojson';
-import type { DivisionLevel, HenanGeo } from '../feed/http-api.js';
+import type { DivisionLevel, ProvinceGeo } from '../feed/http-api.js';
 
 export type Bounds = [[number, number], [number, number]];
 
@@ -16,10 +16,10 @@ export interface DivisionLabel {
   level: DivisionLevel;
 }
 
-/** Roughly Henan, used only if the server's collection holds no usable coordinates. */
-const HENAN_FALLBACK_BOUNDS: Bounds = [
-  [110.35, 31.38],
-  [116.65, 36.37],
+/** Mainland China, used only if the server's collection holds no usable coordinates (nothing to fit). */
+const CHINA_FALLBACK_BOUNDS: Bounds = [
+  [73.5, 18.1],
+  [134.8, 53.6],
 ];
 
 function outerRings(geometry: Geometry | null): Position[][] {
@@ -59,18 +59,18 @@ function labelPosition(geometry: Geometry | null): [number, number] | null {
 }
 
 /** Bounds of the province outline, or of everything when the server sent no province feature. */
-export function provinceBounds(geo: HenanGeo): Bounds {
+export function provinceBounds(geo: ProvinceGeo): Bounds {
   const province = geo.features.filter((feature) => feature.properties?.level === 'province');
   return boundsOf(province.length > 0 ? province : geo.features);
 }
 
 /** Bounds of one division's outline (a wall's own unit), or of the province when the code has no feature. */
-export function divisionBounds(geo: HenanGeo, code: string): Bounds {
+export function divisionBounds(geo: ProvinceGeo, code: string): Bounds {
   const own = geo.features.filter((feature) => feature.properties?.code === code);
   return own.length > 0 ? boundsOf(own) : provinceBounds(geo);
 }
 
-function boundsOf(features: HenanGeo['features']): Bounds {
+function boundsOf(features: ProvinceGeo['features']): Bounds {
   let west = Infinity;
   let south = Infinity;
   let east = -Infinity;
@@ -90,10 +90,10 @@ function boundsOf(features: HenanGeo['features']): Bounds {
         [west, south],
         [east, north],
       ]
-    : HENAN_FALLBACK_BOUNDS;
+    : CHINA_FALLBACK_BOUNDS;
 }
 
-export function divisionLabels(geo: HenanGeo, level: DivisionLevel): DivisionLabel[] {
+export function divisionLabels(geo: ProvinceGeo, level: DivisionLevel): DivisionLabel[] {
   const labels: DivisionLabel[] = [];
   for (const feature of geo.features) {
     const properties = feature.properties;
@@ -123,7 +123,7 @@ export function withinBounds(
 }
 
 /** Division code -> name, so an alarm's org_code can be shown as a place. */
-export function divisionNames(geo: HenanGeo): ReadonlyMap<string, string> {
+export function divisionNames(geo: ProvinceGeo): ReadonlyMap<string, string> {
   const names = new Map<string, string>();
   for (const feature of geo.features) {
     if (feature.properties !== null && typeof feature.properties.code === 'string')

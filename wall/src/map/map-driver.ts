@@ -8,13 +8,13 @@ import { MapboxOverlay } from '@deck.gl/mapbox';
 import { Map as MaplibreMap, type IControl, type PaddingOptions } from 'maplibre-gl';
 import type { FeedAlarm } from '../../../schema/feed.js';
 import type { FeedState } from '../feed/feed-state.js';
-import type { HenanGeo } from '../feed/http-api.js';
+import type { ProvinceGeo } from '../feed/http-api.js';
 import { VEHICLE_ON_MAP_WINDOW_MS, VEHICLE_ONLINE_WINDOW_MS } from '../feed/wall-summary.js';
 import { CriticalFlight, FLY_ZOOM } from './critical-flight.js';
 import type { RenderBudget } from './render-budget.js';
 import type { WallSizes } from '../app/wall-layout.js';
 import type { Bounds } from './division-geometry.js';
-import { buildHenanStyle } from './henan-style.js';
+import { buildProvinceStyle } from './province-style.js';
 import { MapLabels } from './map-labels.js';
 import { countyLabels, homeLabels, scopeBounds, type MapLabel, type WallScope } from './wall-scope.js';
 import { VehicleBuffers, type VehicleBinaryData } from './vehicle-buffers.js';
@@ -41,7 +41,7 @@ const MAP_AREA_PX_MIN = 240;
 
 export interface MapDriverOptions {
   container: HTMLElement;
-  geo: HenanGeo;
+  geo: ProvinceGeo;
   state: FeedState;
   /** Wall height over 2160. */
   scale: number;
@@ -112,7 +112,7 @@ export class MapDriver {
         : EMPTY_VEHICLES;
     this.map = new MaplibreMap({
       container,
-      style: buildHenanStyle(geo, scale, scope.level === 'province' ? null : scope.orgCode),
+      style: buildProvinceStyle(geo, scale, scope.level === 'province' ? null : scope.orgCode),
       bounds: this.bounds,
       fitBoundsOptions: { padding: this.padding() },
       interactive: false,

@@ -1,9 +1,9 @@
 /**
  * Whose wall this is: the kiosk token's unit (`GET /api/me`), named and placed from the divisions. A province token
- * shows Henan with its cities; a city's token its city with its counties; a county's token its county. The map's
+ * shows the province with its cities; a city's token its city with its counties; a county's token its county. The map's
  * extent, its names, the title and the ranking all follow it.
  */
-import type { DivisionLevel, HenanGeo } from '../feed/http-api.js';
+import type { DivisionLevel, ProvinceGeo } from '../feed/http-api.js';
 import { divisionBounds, divisionLabels, withinBounds, type Bounds, type DivisionLabel } from './division-geometry.js';
 
 export interface WallScope {
@@ -13,14 +13,14 @@ export interface WallScope {
 }
 
 /** A scope read from the token's unit; unknown codes (a unit an admin added) are shown as the province's map. */
-export function scopeOf(geo: HenanGeo, orgCode: string): WallScope {
+export function scopeOf(geo: ProvinceGeo, orgCode: string): WallScope {
   const feature = geo.features.find((f) => f.properties?.code === orgCode);
   if (feature?.properties) return { orgCode, name: feature.properties.name, level: feature.properties.level };
   const province = geo.features.find((f) => f.properties?.level === 'province')?.properties;
   return { orgCode, name: province?.name ?? orgCode, level: 'province' };
 }
 
-export function scopeBounds(geo: HenanGeo, scope: WallScope): Bounds {
+export function scopeBounds(geo: ProvinceGeo, scope: WallScope): Bounds {
   return divisionBounds(geo, scope.orgCode);
 }
 
@@ -33,7 +33,7 @@ export interface MapLabel extends DivisionLabel {
  * The names a wall shows at home: the province its cities; a city its counties (and the 省直管县 in it) with the
  * neighbouring cities dimmed; a county its own name with the neighbouring counties dimmed.
  */
-export function homeLabels(geo: HenanGeo, scope: WallScope): MapLabel[] {
+export function homeLabels(geo: ProvinceGeo, scope: WallScope): MapLabel[] {
   const cities = divisionLabels(geo, 'city');
   const counties = divisionLabels(geo, 'county');
   if (scope.level === 'province') return cities.map((label) => ({ ...label, tone: 'main' }));
@@ -59,6 +59,6 @@ export function homeLabels(geo: HenanGeo, scope: WallScope): MapLabel[] {
 }
 
 /** Every county's name, for the flight to a critical alarm: the county it happened in is named wherever it is. */
-export function countyLabels(geo: HenanGeo): MapLabel[] {
+export function countyLabels(geo: ProvinceGeo): MapLabel[] {
   return divisionLabels(geo, 'county').map((label) => ({ ...label, tone: 'main' }));
 }

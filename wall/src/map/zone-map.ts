@@ -1,13 +1,13 @@
 /**
- * The console's zone map: Henan's basemap (the wall's own style, served by Vigil, nothing fetched from outside)
+ * The console's zone map: the province's basemap (the wall's own style, served by Vigil, nothing fetched from outside)
  * with the configuration's zones and the shape being drawn, as maplibre GeoJSON layers. Unlike the wall's map it
  * is interactive — officers pan and zoom to a road — and it reports clicks as [lon, lat] to whoever draws.
  * maplibre alone does all of it: fills, outlines, round-capped corridor lines sized in metres, vertex dots.
  */
 import { Map as MaplibreMap, type GeoJSONSource, type MapMouseEvent } from 'maplibre-gl';
-import type { HenanGeo } from '../feed/http-api.js';
+import type { ProvinceGeo } from '../feed/http-api.js';
 import { provinceBounds } from './division-geometry.js';
-import { buildHenanStyle } from './henan-style.js';
+import { buildProvinceStyle } from './province-style.js';
 import { draftFeatures, zoneFeatures, type Draft, type LonLat, type Zone } from './zone-shapes.js';
 
 const ZONES_SOURCE = 'zones';
@@ -53,10 +53,10 @@ export class ZoneMap {
   /** The vertex being dragged. */
   private dragging: { index: number } | null = null;
 
-  constructor(container: HTMLElement, geo: HenanGeo) {
+  constructor(container: HTMLElement, geo: ProvinceGeo) {
     this.map = new MaplibreMap({
       container,
-      style: buildHenanStyle(geo, 1),
+      style: buildProvinceStyle(geo, 1),
       bounds: provinceBounds(geo),
       fitBoundsOptions: { padding: FIT_PADDING_PX },
       attributionControl: false,

@@ -5,15 +5,15 @@
 import { useEffect, useRef } from 'react';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeedState } from '../feed/feed-state.js';
-import type { HenanGeo } from '../feed/http-api.js';
+import type { ProvinceGeo } from '../feed/http-api.js';
 import { MapDriver } from './map-driver.js';
 import type { RenderBudget } from './render-budget.js';
 import type { WallSizes } from '../app/wall-layout.js';
 import type { WallScope } from './wall-scope.js';
 import type { FlowMarks } from './wall-layers.js';
 
-export interface HenanMapProps {
-  geo: HenanGeo;
+export interface ProvinceMapProps {
+  geo: ProvinceGeo;
   state: FeedState;
   scale: number;
   fontFamily: string;
@@ -25,7 +25,17 @@ export interface HenanMapProps {
   marks: FlowMarks;
 }
 
-export function HenanMap({ geo, state, scale, fontFamily, budget, scope, sizes, onContextLost, marks }: HenanMapProps) {
+export function ProvinceMap({
+  geo,
+  state,
+  scale,
+  fontFamily,
+  budget,
+  scope,
+  sizes,
+  onContextLost,
+  marks,
+}: ProvinceMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const container = containerRef.current;

@@ -4,7 +4,7 @@
  * names are drawn by deck.gl's TextLayer with the browser's own fonts, since maplibre needs a glyph server.
  */
 import type { StyleSpecification } from 'maplibre-gl';
-import type { HenanGeo } from '../feed/http-api.js';
+import type { ProvinceGeo } from '../feed/http-api.js';
 
 const BACKGROUND_COLOR = '#040914';
 const LAND_COLOR = '#0a1628';
@@ -21,7 +21,11 @@ export const DIVISIONS_SOURCE_ID = 'divisions';
  * Line widths are in CSS pixels; `scale` is the wall's height over 2160 so a smaller test screen looks alike.
  * `scopeCode`: the wall's own unit when it is not the province, drawn lit with a bright outline.
  */
-export function buildHenanStyle(geo: HenanGeo, scale: number, scopeCode: string | null = null): StyleSpecification {
+export function buildProvinceStyle(
+  geo: ProvinceGeo,
+  scale: number,
+  scopeCode: string | null = null,
+): StyleSpecification {
   const isLevel = (level: string) => ['==', ['get', 'level'], level] as ['==', ['get', string], string];
   const isScope = ['==', ['get', 'code'], scopeCode ?? ''] as ['==', ['get', string], string];
   const scopeLayers: StyleSpecification['layers'] =
@@ -50,7 +54,7 @@ export function buildHenanStyle(geo: HenanGeo, scale: number, scopeCode: string 
         ];
   return {
     version: 8,
-    name: 'vigil-henan',
+    name: 'vigil-province',
     sources: { [DIVISIONS_SOURCE_ID]: { type: 'geojson', data: geo } },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND_COLOR } },
