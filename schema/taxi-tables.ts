@@ -56,7 +56,10 @@ export const TAXI_POSITIONS = table({
     ...PLACE,
     speed_kmh: column('float32', 'speed, km/h', { min: 0, max: 300, reason: 'speed_out_of_range' }),
     heading_deg: column('uint16', 'heading, degrees clockwise from north', { max: 359, reason: 'bad_heading' }),
-    biz_state: column('lowcard', 'operating state: hired (载客), dispatched (接单), vacant (空驶), off (停运), or empty'),
+    biz_state: column(
+      'lowcard',
+      'operating state: hired (载客), dispatched (接单), vacant (空驶), off (停运), or empty',
+    ),
     order_id: column('string', 'the order being served, empty when none', { defaultExpression: "''" }),
     ...DELIVERY,
   },
