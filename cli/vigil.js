@@ -9,12 +9,17 @@
  *   the main thread in the durable path. 64 MB semi-spaces gave 15–20 % more acknowledged JT/T 808 frames per
  *   second end to end (bench/README.md, "Young generation"), for at most a few hundred MB of address space.
  *
- * A flag the operator already set (on this command line's node or in NODE_OPTIONS) wins over these defaults.
+ * - `UV_THREADPOOL_SIZE=64` in its environment (cli/entry-point.js, `THREADPOOL_SIZE`): on Kafka, node-rdkafka's
+ *   polls hold libuv's pool threads while they wait, and with the default four nothing else that needs the pool
+ *   (file writes, chDB, password hashing) gets a turn.
+ *
+ * A flag the operator already set (on this command line's node or in NODE_OPTIONS), or UV_THREADPOOL_SIZE in the
+ * environment, wins over these defaults.
  * Signals are passed on and the exit code is the command's own.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { entryPoint } from './entry-point.js';
+import { entryPoint, tunedEnvironment } from './entry-point.js';
 
 const TUNED_FLAGS = ['--max-semi-space-size=64'];
 
@@ -31,6 +36,7 @@ const child = spawn(
   [...process.execArgv, ...flags, ...loader, entry.script, ...process.argv.slice(2)],
   {
     stdio: 'inherit',
+    env: tunedEnvironment(process.env),
   },
 );
 

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { entryPoint } from '../cli/entry-point.js';
+import { entryPoint, THREADPOOL_SIZE } from '../cli/entry-point.js';
 import { eventually, startVigil } from './support/vigil-process.js';
 
 const run = promisify(execFile);
@@ -57,7 +57,7 @@ describe('vigil executable', () => {
     expect(unknown.stderr).toContain('unknown command "no-such-command"');
   });
 
-  it('runs `vigil start` with the tuned young generation, and stops it cleanly on SIGTERM', async () => {
+  it('runs `vigil start` with the tuned young generation and thread pool, and stops it cleanly on SIGTERM', async () => {
     const vigil = await startVigil({ launcher: true });
     let node = 0;
     try {
@@ -67,6 +67,9 @@ describe('vigil executable', () => {
       expect(node).toBeGreaterThan(0);
       const argv = readFileSync(`/proc/${node}/cmdline`, 'utf8').split('\0');
       expect(argv).toContain('--max-semi-space-size=64');
+      // libuv's pool sized for Kafka's blocking polls, unless the environment already said otherwise.
+      const environ = readFileSync(`/proc/${node}/environ`, 'utf8').split('\0');
+      expect(environ).toContain(`UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? THREADPOOL_SIZE}`);
       // Whichever main the launcher's own rule picks for this checkout (npm test builds dist/ first).
       const entry = entryPoint(REPO_ROOT);
       expect(argv).toContain(entry.script);

@@ -57,6 +57,12 @@ export interface Observe {
  * sink group is what makes a message durable and every other group reads up to its commit; on Kafka the cluster
  * makes it durable (acks=all) and every group reads up to the high watermark.
  */
+/**
+ * The libuv pool size a node on Kafka needs: what the `vigil` executable gives it (cli/entry-point.js,
+ * THREADPOOL_SIZE; that plain-JavaScript module is not part of the compiled node, so the number is repeated here).
+ */
+const THREADPOOL_SIZE = 64;
+
 export async function startEventLog(
   config: NodeConfig,
   { logger, metrics, readiness }: Observe,
@@ -75,7 +81,17 @@ export async function startEventLog(
         backlogPerPartitionMax: MEMORY_LOG_BACKLOG_PER_PARTITION_MAX,
         durableGroups: SINK_GROUPS,
       });
-  if (log instanceof KafkaLog) logger.info('event log on kafka', { brokers: config.kafka?.brokers, epoch: log.epoch });
+  if (log instanceof KafkaLog) {
+    logger.info('event log on kafka', { brokers: config.kafka?.brokers, epoch: log.epoch });
+    const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    if (!(threads >= THREADPOOL_SIZE))
+      logger.warn(
+        `UV_THREADPOOL_SIZE is ${threads}: on Kafka each consumer's poll holds a libuv pool thread while it waits, ` +
+          `so file writes, chDB and password checks queue behind them (slow snapshots, start and stop). Start ` +
+          `through the vigil executable, or set UV_THREADPOOL_SIZE=${THREADPOOL_SIZE} in the environment`,
+        { uv_threadpool_size: threads, recommended: THREADPOOL_SIZE },
+      );
+  }
   readiness.watch('event_log', () => {
     const full = Object.values(TOPICS).filter((topic) => log.full(topic));
     return full.length === 0

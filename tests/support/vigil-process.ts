@@ -2,6 +2,7 @@
  * Starts a real Vigil node as a child process (`vigil start`) on free ports with its own data dir, as an
  * operator would, and gives tests its ports, tokens and an authenticated API client.
  */
+import { tunedEnvironment } from '../../cli/entry-point.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,7 +102,12 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     limited ? ['-c', `ulimit -n ${options.openFilesLimit} && exec "$0" "$@"`, command, ...args] : args,
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env },
+      // Started without the launcher, the node gets the environment the launcher would give it.
+      env: {
+        ...(options.launcher ? process.env : tunedEnvironment(process.env)),
+        VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
