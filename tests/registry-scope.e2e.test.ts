@@ -112,10 +112,14 @@ describe('registry writes stay in the writer’s unit', () => {
       name: string;
       org_code: string;
     }[];
+    // No market-supervision registration names it: its market fields are empty.
     expect(enterprises.find((e) => e.id === 'ZZ-E1')).toEqual({
       id: 'ZZ-E1',
       name: '郑州运输公司',
       org_code: '410100',
+      market_status: null,
+      market_status_text: null,
+      market_status_changed_on: null,
     });
 
     const dead = await eventually(async () => {
