@@ -30,10 +30,19 @@ const PRECISION_MIN = 0.99;
 const RECALL_MIN = 0.99;
 /** Below this many labels a rule's 99 % rests on few cases: one miss in fewer than 100 labels fails it. */
 const LABELS_FEW = 100;
+/**
+ * Rules whose input the traffic generator does not make, with where their accuracy is proven instead. A rule added
+ * to the engine must be labelled by the generator or named here.
+ */
+const NOT_GENERATED: Record<string, string> = {
+  taxi_permit: 'ride-hailing orders: stream/rules/taxi-permit.test.ts, tests/ingest-taxi.e2e.test.ts',
+};
 
 describe('rule accuracy at scale', () => {
-  it('covers every rule the engine runs: each rule id is one the generator labels', () => {
-    expect(ALL_RULES.map((r) => r.id).sort()).toEqual([...RULE_IDS].sort());
+  it('covers every rule the engine runs: each rule id is one the generator labels, or named as not generated', () => {
+    const generated = ALL_RULES.map((r) => r.id).filter((id) => NOT_GENERATED[id] === undefined);
+    expect(generated.sort()).toEqual([...RULE_IDS].sort());
+    for (const id of Object.keys(NOT_GENERATED)) expect(ALL_RULES.map((r) => r.id)).toContain(id);
   });
 
   it('in-memory traffic equals the wire traffic it stands for (rows, arrival times, labels)', () => {

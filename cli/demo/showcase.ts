@@ -49,7 +49,8 @@ export type ShowcaseRule =
   | 'overtime_parking'
   | 'route_deviation'
   | 'area_entry_exit'
-  | 'driver_mismatch';
+  | 'driver_mismatch'
+  | 'taxi_permit';
 
 /** One labelled case: the rule, the demo second its violation happens, its subject and what a presenter says. */
 export interface ShowcaseCase {
@@ -228,6 +229,23 @@ const V = {
     headingDeg: 60,
     cruiseKmh: 60,
   }),
+  // A ride-hailing car with no 网约车运输证: its order is reported by the platform company, not by a terminal.
+  taxiPermit: vehicle(17, {
+    vehicleClass: 'taxi',
+    axles: 2,
+    permitDays: 365,
+    routeLengthKm: 0,
+    start: [113.68, 34.77],
+    headingDeg: 0,
+    cruiseKmh: 0,
+  }),
+} as const;
+
+/** The ride-hailing company of the taxi_permit case, its licensed driver and its licensed car. */
+const RIDE_HAILING = {
+  companyId: '91410100MA9DEMO01X',
+  driverId: '410105199003071234',
+  licensedPlate: '豫AD8118',
 } as const;
 
 /** The lorries of the terminal-reported cases (showcase-terminal.ts), by rule. */
@@ -374,6 +392,13 @@ export const SHOWCASE_CASES: readonly ShowcaseCase[] = [
     'plate of a lorry driving in Zhengzhou read by a camera in Nanyang',
   ),
   caseOf('area_entry_exit', 485, V.areaEntry, '出租车驶入重点管控区域', 'taxi enters a controlled area'),
+  caseOf(
+    'taxi_permit',
+    530,
+    V.taxiPermit,
+    '网约车订单由无网约车运输证的车辆接单',
+    'ride-hailing order taken by a car without a ride-hailing transport permit',
+  ),
   caseOf(
     'unlicensed',
     510,
@@ -536,6 +561,7 @@ export class Showcase {
       ['route_deviation', () => this.routeDeviation()],
       ['area_entry_exit', () => this.areaEntry()],
       ['driver_mismatch', () => this.driverMismatch()],
+      ['taxi_permit', () => this.taxiPermit()],
     ];
     await Promise.all(
       scripts.map(([rule, run]) =>
@@ -752,6 +778,48 @@ export class Showcase {
     if (this.stopped) return;
     const ts = Math.floor(this.clock.now() / 1000) * 1000;
     await this.post('anpr', [{ ...this.camera('anpr', ANPR_ZHENGZHOU, V.unlicensed, ts), confidence: 0.95 }]);
+  }
+
+  /**
+   * The company files its licensed driver and car first (a node holding no permits judges nothing); at the case's
+   * second it reports an order dispatched to the car it has no permit for.
+   */
+  private async taxiPermit(): Promise<void> {
+    const validUntil = this.clock.startMs + 365 * 24 * HOUR_MS;
+    await this.post('taxi_permit', [
+      {
+        permit_type: 'driver',
+        driver_id: RIDE_HAILING.driverId,
+        permit_no: 'WY410105DEMO0001',
+        valid_until: validUntil,
+        company_id: RIDE_HAILING.companyId,
+        org_code: '410105',
+      },
+      {
+        permit_type: 'vehicle',
+        plate: RIDE_HAILING.licensedPlate,
+        permit_no: '豫交运管郑字410105DEMO01号',
+        valid_until: validUntil,
+        company_id: RIDE_HAILING.companyId,
+        org_code: '410105',
+      },
+    ]);
+    await this.clock.at(this.at('taxi_permit'), this.abort.signal);
+    if (this.stopped) return;
+    const ts = Math.floor(this.clock.now() / 1000) * 1000;
+    await this.post('taxi_order', [
+      {
+        company_id: RIDE_HAILING.companyId,
+        order_id: `DEMO-${ts}`,
+        event: 'dispatched',
+        time: ts,
+        plate: V.taxiPermit.plate,
+        driver_id: RIDE_HAILING.driverId,
+        lat: V.taxiPermit.start[1],
+        lon: V.taxiPermit.start[0],
+        service: 'ride_hailing',
+      },
+    ]);
   }
 
   /** The driver puts a card in whose qualification the registry says expired, and sets off. */
