@@ -18,6 +18,47 @@ export const ALARM_RESULT_NAMES: Readonly<Record<number, string>> = {
 };
 
 /**
+ * Records `detail` (with the result and its name) as a `platform_result` step of the alarm `find` selects, locked
+ * for the step; false when no alarm matches. Both editions name the alarm differently, the step is the same.
+ */
+async function recordResult(
+  sql: Sql,
+  find: { where: string; params: string[] },
+  accessCode: number,
+  result: number,
+  detail: Record<string, unknown>,
+  now: number,
+): Promise<boolean> {
+  return sql.transaction(async (tx) => {
+    const rows = await tx.query<{ alarm_id: string; state: string; org_code: string }>(
+      `SELECT alarm_id, state, org_code FROM alarm_cases
+        WHERE rule = 'jt809_report' AND ${find.where}
+        ORDER BY started_at DESC LIMIT 1 FOR UPDATE`,
+      find.params,
+    );
+    const alarm = rows[0];
+    if (alarm === undefined) return false;
+    const state = alarm.state as Parameters<typeof recordAlarmAction>[1]['to'];
+    await recordAlarmAction(tx, {
+      alarmId: alarm.alarm_id,
+      action: 'platform_result',
+      from: state,
+      to: state,
+      actor: SYSTEM_ACTOR,
+      orgCode: alarm.org_code,
+      detail: {
+        platform: accessCode,
+        ...detail,
+        result,
+        result_name: ALARM_RESULT_NAMES[result] ?? `result_${result}`,
+      },
+      at: now,
+    });
+    return true;
+  });
+}
+
+/**
  * 0x1412 from a 2019 platform: the handling result of the alarm it reported with the 0x1402 of frame SN
  * `reportSn` (2019 names it so; there is no INFO_ID). The latest such report of the platform is the one.
  */
@@ -27,34 +68,17 @@ export async function recordPlatformAlarmResult2019(
   result: { reportSn: number; result: number },
   now: number,
 ): Promise<boolean> {
-  return sql.transaction(async (tx) => {
-    const rows = await tx.query<{ alarm_id: string; state: string; org_code: string }>(
-      `SELECT alarm_id, state, org_code FROM alarm_cases
-        WHERE rule = 'jt809_report' AND details->>'platform' = $1 AND details->>'edition' = '2019'
-          AND details->>'msg_sn' = $2
-        ORDER BY started_at DESC LIMIT 1 FOR UPDATE`,
-      [String(accessCode), String(result.reportSn)],
-    );
-    const alarm = rows[0];
-    if (alarm === undefined) return false;
-    const state = alarm.state as Parameters<typeof recordAlarmAction>[1]['to'];
-    await recordAlarmAction(tx, {
-      alarmId: alarm.alarm_id,
-      action: 'platform_result',
-      from: state,
-      to: state,
-      actor: SYSTEM_ACTOR,
-      orgCode: alarm.org_code,
-      detail: {
-        platform: accessCode,
-        msg_sn: result.reportSn,
-        result: result.result,
-        result_name: ALARM_RESULT_NAMES[result.result] ?? `result_${result.result}`,
-      },
-      at: now,
-    });
-    return true;
-  });
+  return recordResult(
+    sql,
+    {
+      where: `details->>'platform' = $1 AND details->>'edition' = '2019' AND details->>'msg_sn' = $2`,
+      params: [String(accessCode), String(result.reportSn)],
+    },
+    accessCode,
+    result.result,
+    { msg_sn: result.reportSn },
+    now,
+  );
 }
 
 export async function recordPlatformAlarmResult(
@@ -63,31 +87,15 @@ export async function recordPlatformAlarmResult(
   result: AlarmResult & { plate: string; plateColor: number },
   now: number,
 ): Promise<boolean> {
-  return sql.transaction(async (tx) => {
-    const rows = await tx.query<{ alarm_id: string; state: string; org_code: string }>(
-      `SELECT alarm_id, state, org_code FROM alarm_cases
-        WHERE rule = 'jt809_report' AND plate = $1 AND details->>'platform' = $2 AND details->>'info_id' = $3
-        ORDER BY started_at DESC LIMIT 1 FOR UPDATE`,
-      [result.plate, String(accessCode), String(result.infoId)],
-    );
-    const alarm = rows[0];
-    if (alarm === undefined) return false;
-    const state = alarm.state as Parameters<typeof recordAlarmAction>[1]['to'];
-    await recordAlarmAction(tx, {
-      alarmId: alarm.alarm_id,
-      action: 'platform_result',
-      from: state,
-      to: state,
-      actor: SYSTEM_ACTOR,
-      orgCode: alarm.org_code,
-      detail: {
-        platform: accessCode,
-        info_id: result.infoId,
-        result: result.result,
-        result_name: ALARM_RESULT_NAMES[result.result] ?? `result_${result.result}`,
-      },
-      at: now,
-    });
-    return true;
-  });
+  return recordResult(
+    sql,
+    {
+      where: `plate = $1 AND details->>'platform' = $2 AND details->>'info_id' = $3`,
+      params: [result.plate, String(accessCode), String(result.infoId)],
+    },
+    accessCode,
+    result.result,
+    { info_id: result.infoId },
+    now,
+  );
 }
