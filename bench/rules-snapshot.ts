@@ -14,10 +14,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TelemetryRow, VehicleClass, VehicleRecord } from '../schema/index.js';
+import type { TelemetryRow } from '../schema/index.js';
 import { Metrics, silentLogger } from '../schema/index.js';
 import { ALL_RULES, MemoryLog, RULES_RUNNER_DEFAULTS, RuleEngine, RulesRunner } from '../stream/index.js';
 import { compileRulesConfig, defaultRulesConfig } from '../stream/index.js';
+import { FLEET_REPORT_MS, FLEET_T0, fleetFix, fleetRegistry } from './harness/tracked-fleet.js';
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -27,64 +28,21 @@ function flag(name: string, fallback: number): number {
 const VEHICLES = flag('vehicles', 100_000);
 const MINUTES = flag('minutes', 30);
 const ROUNDS = flag('rounds', 3);
-const REPORT_MS = 30_000;
-/** 10:00 China time. */
-const T0 = Date.UTC(2026, 10, 28, 2, 0, 0);
-const CLASSES: VehicleClass[] = ['coach', 'dangerous_goods', 'heavy_truck', 'tractor', 'bus', 'taxi', 'other'];
-const COUNTIES = ['410102', '410105', '410181', '410302', '410502', '410702', '411302'];
 const LIVE_BATCH = 500;
 
-const terminalOf = (i: number): string => String(13_900_000_000 + i);
-const plateOf = (i: number): string => `豫A${String(i).padStart(5, '0')}`;
-
-function fixOf(i: number, step: number): TelemetryRow {
-  const ts = T0 + step * REPORT_MS + (i % 1000);
-  return {
-    terminal_id: terminalOf(i),
-    plate: plateOf(i),
-    ts,
-    received_at: ts + 1_000,
-    lat: 34.2 + (i % 500) * 0.002 + step * 0.002,
-    lon: 112.5 + Math.floor(i / 500) * 0.005,
-    altitude_m: 100,
-    // One in 50 speeds: open episodes in the snapshot.
-    speed_kmh: i % 50 === 0 ? 135 : 60,
-    direction_deg: 0,
-    alarm_bits: 0,
-    status_bits: 0b11,
-    source: 'jt808',
-    backfill: 0,
-    extras: '',
-    org_code: '',
-  };
-}
-
-const records = new Map<string, VehicleRecord>();
-for (let i = 0; i < VEHICLES; i++) {
-  const vehicleClass = CLASSES[i % CLASSES.length];
-  records.set(terminalOf(i), {
-    plate: plateOf(i),
-    plate_color: 2,
-    vehicle_class: vehicleClass,
-    axles: 2 + (i % 5),
-    enterprise_id: `e${i % 200}`,
-    terminal_id: terminalOf(i),
-    permit_valid_until: T0 + 365 * 86_400_000,
-    route_length_km: vehicleClass === 'coach' ? 80 + (i % 300) : 0,
-    home_org_code: COUNTIES[i % COUNTIES.length],
-  });
-}
-const registry = { byTerminal: (t: string) => records.get(t), byPlate: () => undefined };
+const registry = fleetRegistry(VEHICLES);
+/** One in 50 speeds: open episodes in the snapshot. */
+const fixOf = (i: number, step: number): TelemetryRow => fleetFix(i, step, i % 50 === 0);
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-rules-snapshot-'));
-let now = T0;
+let now = FLEET_T0;
 const log = new MemoryLog({ partitions: 4, backlogPerPartitionMax: 1_000, durableGroups: {} });
 const runner = new RulesRunner(
   { log, logger: silentLogger, metrics: new Metrics(), registry, dataDir, now: () => now },
   RULES_RUNNER_DEFAULTS,
 );
 const engine = runner.engine;
-const steps = (MINUTES * 60_000) / REPORT_MS;
+const steps = (MINUTES * 60_000) / FLEET_REPORT_MS;
 const fillStarted = performance.now();
 let step = 0;
 for (; step < steps; step++) {

@@ -11,7 +11,7 @@
  * by the vehicles; the engine's snapshot size per vehicle is printed too. Traffic is generated as it is fed, so
  * the heap holds only what the component keeps.
  */
-import type { TelemetryRow, VehicleClass, VehicleRecord } from '../schema/index.js';
+import type { TelemetryRow } from '../schema/index.js';
 import { Metrics, countyAt, isWithin, silentLogger } from '../schema/index.js';
 import {
   ALL_RULES,
@@ -23,6 +23,7 @@ import {
   defaultRulesConfig,
 } from '../stream/index.js';
 import { FEED_HUB_DEFAULTS, FeedHub } from '../center/index.js';
+import { FLEET_CLASSES, FLEET_REPORT_MS, FLEET_T0, fleetFix, fleetRegistry } from './harness/tracked-fleet.js';
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -31,12 +32,6 @@ function flag(name: string, fallback: number): number {
 
 const VEHICLES = flag('vehicles', 100_000);
 const MINUTES = flag('minutes', 30);
-const REPORT_MS = 30_000;
-/** 10:00 China time: a day run, so the night rules hold no state for it. */
-const T0 = Date.UTC(2026, 10, 28, 2, 0, 0);
-const CLASSES: VehicleClass[] = ['coach', 'dangerous_goods', 'heavy_truck', 'tractor', 'bus', 'taxi', 'other'];
-const COUNTIES = ['410102', '410105', '410181', '410302', '410502', '410702', '411302'];
-
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
 
@@ -46,29 +41,9 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-const terminalOf = (i: number): string => String(13_900_000_000 + i);
-const plateOf = (i: number): string => `豫A${String(i).padStart(5, '0')}`;
-
+/** One in 50 speeds at the end: an open episode each. */
 function fixOf(i: number, step: number): TelemetryRow {
-  const speeding = i % 50 === 0 && step >= (MINUTES * 60_000) / REPORT_MS - 2;
-  const ts = T0 + step * REPORT_MS + (i % 1000);
-  return {
-    terminal_id: terminalOf(i),
-    plate: plateOf(i),
-    ts,
-    received_at: ts + 1_000,
-    lat: 34.2 + (i % 500) * 0.002 + step * 0.002,
-    lon: 112.5 + Math.floor(i / 500) * 0.005,
-    altitude_m: 100,
-    speed_kmh: speeding ? 135 : 60,
-    direction_deg: 0,
-    alarm_bits: 0,
-    status_bits: 0b11,
-    source: 'jt808',
-    backfill: 0,
-    extras: '',
-    org_code: '',
-  };
+  return fleetFix(i, step, i % 50 === 0 && step >= (MINUTES * 60_000) / FLEET_REPORT_MS - 2);
 }
 
 async function engineBytes(): Promise<{
@@ -77,31 +52,16 @@ async function engineBytes(): Promise<{
   snapshotMs: number;
   opened: number;
 }> {
-  const records = new Map<string, VehicleRecord>();
-  for (let i = 0; i < VEHICLES; i++) {
-    const vehicleClass = CLASSES[i % CLASSES.length];
-    records.set(terminalOf(i), {
-      plate: plateOf(i),
-      plate_color: 2,
-      vehicle_class: vehicleClass,
-      axles: 2 + (i % 5),
-      enterprise_id: `e${i % 200}`,
-      terminal_id: terminalOf(i),
-      permit_valid_until: T0 + 365 * 86_400_000,
-      route_length_km: vehicleClass === 'coach' ? 80 + (i % 300) : 0,
-      home_org_code: COUNTIES[i % COUNTIES.length],
-    });
-  }
-  const registry = { byTerminal: (t: string) => records.get(t), byPlate: () => undefined };
+  const registry = fleetRegistry(VEHICLES);
   const before = heapAfterGc();
-  let now = T0;
+  let now = FLEET_T0;
   const engine = new RuleEngine(
     ALL_RULES,
     compileRulesConfig(defaultRulesConfig(ALL_RULES), 1, ALL_RULES),
     { registry, now: () => now },
     RULE_ENGINE_DEFAULTS,
   );
-  const steps = (MINUTES * 60_000) / REPORT_MS;
+  const steps = (MINUTES * 60_000) / FLEET_REPORT_MS;
   let opened = 0;
   for (let step = 0; step < steps; step++) {
     for (let i = 0; i < VEHICLES; i++) {
@@ -133,7 +93,7 @@ async function hubBytes(): Promise<number> {
       authenticate: () => Promise.reject(new Error('no clients in this benchmark')),
       covers: (scope, code) => scope === code || isWithin(code, scope),
       vehicleOrgCode: (v) => countyAt(v.lon, v.lat)?.code ?? '410000',
-      vehicleClassOf: (terminalId) => CLASSES[Number(terminalId) % CLASSES.length],
+      vehicleClassOf: (terminalId) => FLEET_CLASSES[Number(terminalId) % FLEET_CLASSES.length],
       enterpriseOf: () => undefined,
     },
     FEED_HUB_DEFAULTS,
