@@ -214,6 +214,9 @@ describe('Router', () => {
   it('property: every non-empty parameter value round-trips through percent-encoding', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }), async (value) => {
+        // "." and ".." are dot segments: a client removes them from the path before sending (RFC 3986 5.2.4), and
+        // percent-encoding leaves them as they are, so no request can carry them as a parameter.
+        if (value === '.' || value === '..') return;
         const answer = await send('GET', `/items/${encodeURIComponent(value)}`);
         if (value === 'special') return;
         expect(answer.status).toBe(200);
