@@ -35,7 +35,8 @@ export interface ScheduledInspectionsOptions {
   tickIntervalMs: number;
 }
 
-export const SCHEDULED_INSPECTIONS_DEFAULTS: ScheduledInspectionsOptions = { tickIntervalMs: 60_000 };
+/** Every 15 s: a platform that logs in after its slot's send time is asked within 15 s, not a minute. */
+export const SCHEDULED_INSPECTIONS_DEFAULTS: ScheduledInspectionsOptions = { tickIntervalMs: 15_000 };
 
 export interface ScheduledInspectionsDeps {
   sql: Sql;
