@@ -16,6 +16,7 @@ import path from 'node:path';
 import { createLogger, Metrics } from '../schema/index.js';
 import { encodePosition, encodeVoyage, toSentences } from '../ingest/index.js';
 import { startNode, type NodeConfig, type RunningNode } from '../cli/node.js';
+import { BENCH_ADMIN_PASSWORD, loopbackNodeConfig } from './harness/loopback-node.js';
 
 const args = process.argv.slice(2);
 function flag(name: string, fallback: number): number {
@@ -26,7 +27,7 @@ const MESSAGES = flag('messages', 50_000);
 const VOYAGE_EVERY = flag('voyage-every', 10);
 const UDP_MESSAGES = flag('udp-messages', 20_000);
 const UDP_RATE = flag('udp-rate', 2_000);
-const ADMIN_PASSWORD = 'bench lantern river staple';
+const ADMIN_PASSWORD = BENCH_ADMIN_PASSWORD;
 
 function messageLines(mmsi: number, voyage: boolean): string[] {
   if (voyage)
@@ -84,21 +85,7 @@ async function stored(node: RunningNode, expected: number): Promise<{ count: num
 }
 
 function config(dataDir: string, ais?: { key: string }): NodeConfig {
-  return {
-    dataDir,
-    httpHost: '127.0.0.1',
-    httpPort: 0,
-    jt808Host: '127.0.0.1',
-    jt808Port: 0,
-    jt809Host: '127.0.0.1',
-    jt809Port: 0,
-    jt1078Host: '127.0.0.1',
-    jt1078LivePort: 0,
-    jt1078PlaybackPort: 0,
-    attachmentPort: 0,
-    adminPassword: ADMIN_PASSWORD,
-    logPartitions: 8,
-    requireTerminalAuth: true,
+  return loopbackNodeConfig(dataDir, {
     ingestRecordsPerSecondPerKey: 1_000_000,
     aisListeners:
       ais === undefined
@@ -111,7 +98,7 @@ function config(dataDir: string, ais?: { key: string }): NodeConfig {
             connectionsMax: 10,
             idleTimeoutMs: 300_000,
           },
-  };
+  });
 }
 
 async function issueKey(baseUrl: string): Promise<string> {

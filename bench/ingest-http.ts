@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger, Metrics } from '../schema/index.js';
 import { startNode } from '../cli/node.js';
+import { BENCH_ADMIN_PASSWORD, loopbackNodeConfig } from './harness/loopback-node.js';
 import { creditCodeCheckCharacter } from '../ingest/http/normalize-market.js';
 
 const args = process.argv.slice(2);
@@ -24,7 +25,7 @@ const BATCHES = flag('batches', 60);
 const BATCH_SIZE = flag('batch-size', 1_000);
 const CONCURRENCY = flag('concurrency', 4);
 const KIND = args.includes('--kind') ? args[args.indexOf('--kind') + 1] : 'anpr';
-const ADMIN_PASSWORD = 'bench lantern river staple';
+const ADMIN_PASSWORD = BENCH_ADMIN_PASSWORD;
 
 /** A plate per record of a run, distinct across the run's batches (100,000 before they repeat). */
 function plateOf(batch: number, i: number): string {
@@ -181,23 +182,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-ingest-'));
   const logger = createLogger(() => undefined, 'error');
   const node = await startNode(
-    {
-      dataDir,
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      jt808Host: '127.0.0.1',
-      jt808Port: 0,
-      jt809Host: '127.0.0.1',
-      jt809Port: 0,
-      jt1078Host: '127.0.0.1',
-      jt1078LivePort: 0,
-      jt1078PlaybackPort: 0,
-      attachmentPort: 0,
-      adminPassword: ADMIN_PASSWORD,
-      logPartitions: 8,
-      requireTerminalAuth: true,
-      ingestRecordsPerSecondPerKey: 1_000_000,
-    },
+    loopbackNodeConfig(dataDir, { ingestRecordsPerSecondPerKey: 1_000_000 }),
     logger,
     new Metrics(),
   );

@@ -12,6 +12,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { createLogger, Metrics } from '../schema/index.js';
 import { startNode } from '../cli/node.js';
+import { BENCH_ADMIN_PASSWORD, loopbackNodeConfig } from './harness/loopback-node.js';
 
 const args = process.argv.slice(2);
 function flag(name: string, fallback: number): number {
@@ -20,7 +21,7 @@ function flag(name: string, fallback: number): number {
 }
 const FILES = flag('files', 5);
 const ROWS = flag('rows', 5_000);
-const ADMIN_PASSWORD = 'bench lantern river staple';
+const ADMIN_PASSWORD = BENCH_ADMIN_PASSWORD;
 const COUNTY_PASSWORD = 'bench county orchard quartz';
 const HEADER = ['event_id', 'camera_id', 'plate', 'plate_color', 'time', 'lane', 'lat', 'lon'];
 
@@ -71,22 +72,7 @@ async function login(baseUrl: string, username: string, password: string): Promi
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-upload-'));
   const node = await startNode(
-    {
-      dataDir,
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      jt808Host: '127.0.0.1',
-      jt808Port: 0,
-      jt809Host: '127.0.0.1',
-      jt809Port: 0,
-      jt1078Host: '127.0.0.1',
-      jt1078LivePort: 0,
-      jt1078PlaybackPort: 0,
-      attachmentPort: 0,
-      adminPassword: ADMIN_PASSWORD,
-      logPartitions: 8,
-      requireTerminalAuth: true,
-    },
+    loopbackNodeConfig(dataDir),
     createLogger(() => undefined, 'error'),
     new Metrics(),
   );
