@@ -16,7 +16,7 @@ import path from 'node:path';
 import { createLogger, Metrics } from '../schema/index.js';
 import { encodePosition, encodeVoyage, toSentences } from '../ingest/index.js';
 import { startNode, type NodeConfig, type RunningNode } from '../cli/node.js';
-import { BENCH_ADMIN_PASSWORD, loopbackNodeConfig } from './harness/loopback-node.js';
+import { adminToken, issueSourceKey, loopbackNodeConfig } from './harness/loopback-node.js';
 
 const args = process.argv.slice(2);
 function flag(name: string, fallback: number): number {
@@ -27,7 +27,6 @@ const MESSAGES = flag('messages', 50_000);
 const VOYAGE_EVERY = flag('voyage-every', 10);
 const UDP_MESSAGES = flag('udp-messages', 20_000);
 const UDP_RATE = flag('udp-rate', 2_000);
-const ADMIN_PASSWORD = BENCH_ADMIN_PASSWORD;
 
 function messageLines(mmsi: number, voyage: boolean): string[] {
   if (voyage)
@@ -101,27 +100,13 @@ function config(dataDir: string, ais?: { key: string }): NodeConfig {
   });
 }
 
-async function issueKey(baseUrl: string): Promise<string> {
-  const login = (await (
-    await fetch(`${baseUrl}/api/auth/login`, {
-      method: 'POST',
-      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-    })
-  ).json()) as { token: string };
-  const issued = await fetch(`${baseUrl}/api/sources/keys`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${login.token}` },
-    body: JSON.stringify({ kind: 'ais', org_code: '411600', name: 'bench' }),
-  });
-  return ((await issued.json()) as { key: string }).key;
-}
-
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-ais-'));
   const logger = createLogger(() => undefined, 'error');
   // The key is issued on a first start; the listeners are bound to it on the second, as an operator would.
   const first = await startNode(config(dataDir), logger, new Metrics());
-  const key = await issueKey(`http://127.0.0.1:${first.httpPort}`);
+  const firstUrl = `http://127.0.0.1:${first.httpPort}`;
+  const key = await issueSourceKey(firstUrl, await adminToken(firstUrl), 'ais', '411600');
   await first.close();
   const node = await startNode(config(dataDir, { key }), logger, new Metrics());
   try {

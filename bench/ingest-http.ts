@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger, Metrics } from '../schema/index.js';
 import { startNode } from '../cli/node.js';
-import { BENCH_ADMIN_PASSWORD, loopbackNodeConfig } from './harness/loopback-node.js';
+import { adminToken, issueSourceKey, loopbackNodeConfig } from './harness/loopback-node.js';
 import { creditCodeCheckCharacter } from '../ingest/http/normalize-market.js';
 
 const args = process.argv.slice(2);
@@ -25,7 +25,6 @@ const BATCHES = flag('batches', 60);
 const BATCH_SIZE = flag('batch-size', 1_000);
 const CONCURRENCY = flag('concurrency', 4);
 const KIND = args.includes('--kind') ? args[args.indexOf('--kind') + 1] : 'anpr';
-const ADMIN_PASSWORD = BENCH_ADMIN_PASSWORD;
 
 /** A plate per record of a run, distinct across the run's batches (100,000 before they repeat). */
 function plateOf(batch: number, i: number): string {
@@ -139,13 +138,8 @@ async function post(baseUrl: string, key: string, body: string): Promise<number>
 }
 
 /** Valid vehicle and driver permits for the order run's fleet, posted with a key of their own. */
-async function permitFleet(baseUrl: string, adminToken: string): Promise<void> {
-  const issued = await fetch(`${baseUrl}/api/sources/keys`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ kind: 'taxi_permit', org_code: '410100', name: 'bench fleet permits' }),
-  });
-  const { key } = (await issued.json()) as { key: string };
+async function permitFleet(baseUrl: string, token: string): Promise<void> {
+  const key = await issueSourceKey(baseUrl, token, 'taxi_permit', '410100');
   const permits = Array.from({ length: BATCH_SIZE }, (_, i) => [
     { permit_type: 'vehicle', plate: plateOf(0, i), permit_no: `V-${i}`, valid_until: '2030-12-31' },
     { permit_type: 'driver', driver_id: `4101021990${String(i).padStart(8, '0')}`, permit_no: `D-${i}` },
@@ -188,19 +182,9 @@ async function main(): Promise<void> {
   );
   const baseUrl = `http://127.0.0.1:${node.httpPort}`;
   try {
-    const login = (await (
-      await fetch(`${baseUrl}/api/auth/login`, {
-        method: 'POST',
-        body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-      })
-    ).json()) as { token: string };
-    const issued = await fetch(`${baseUrl}/api/sources/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${login.token}` },
-      body: JSON.stringify({ kind: KIND, org_code: '410100', name: 'bench' }),
-    });
-    const { key } = (await issued.json()) as { key: string };
-    if (KIND === 'taxi_order') await permitFleet(baseUrl, login.token);
+    const token = await adminToken(baseUrl);
+    const key = await issueSourceKey(baseUrl, token, KIND, '410100');
+    if (KIND === 'taxi_order') await permitFleet(baseUrl, token);
     console.log(
       `node ${process.version}, ${BATCH_SIZE} ${KIND} records per batch, embedded node (chDB + PGlite), loopback HTTP`,
     );

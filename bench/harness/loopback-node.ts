@@ -26,3 +26,24 @@ export function loopbackNodeConfig(dataDir: string, more: Partial<NodeConfig> = 
     ...more,
   };
 }
+
+/** A bearer token of the node's province admin. */
+export async function adminToken(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** A source key of `kind` bound to `orgCode`, issued by the admin whose token this is. */
+export async function issueSourceKey(baseUrl: string, token: string, kind: string, orgCode: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/sources/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: JSON.stringify({ kind, org_code: orgCode, name: `bench ${kind}` }),
+  });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`key not issued: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { key: string }).key;
+}
