@@ -4,7 +4,7 @@
  */
 import type { HubFlow } from '../../../schema/summary.js';
 import type { Messages } from '../i18n/messages.js';
-import { formatCount } from './number-format.js';
+import { FlowFigure } from './flow-figure.js';
 
 export interface HubFlowListProps {
   hubs: readonly HubFlow[];
@@ -26,14 +26,8 @@ export function HubFlowList({ hubs, rowsMax, messages }: HubFlowListProps) {
           data-departures={hub.departures}
         >
           <span className="flow-name">{hub.station_name === '' ? hub.station_id : hub.station_name}</span>
-          <span className="hub-figure">
-            <span className="flow-unit">{messages.hubArrivals}</span>
-            {formatCount(hub.arrivals)}
-          </span>
-          <span className="hub-figure">
-            <span className="flow-unit">{messages.hubDepartures}</span>
-            {formatCount(hub.departures)}
-          </span>
+          <FlowFigure unit={messages.hubArrivals} count={hub.arrivals} />
+          <FlowFigure unit={messages.hubDepartures} count={hub.departures} />
         </li>
       ))}
     </ol>

@@ -5,6 +5,7 @@
  */
 import type { TollStationFlow } from '../../../schema/summary.js';
 import type { Messages } from '../i18n/messages.js';
+import { FlowFigure } from './flow-figure.js';
 import { formatCount } from './number-format.js';
 
 export interface TollStationListProps {
@@ -27,14 +28,8 @@ export function TollStationList({ stations, rowsMax, messages }: TollStationList
           data-overweight={station.overweight}
         >
           <span className="flow-name">{station.station_name === '' ? station.station_id : station.station_name}</span>
-          <span className="hub-figure">
-            <span className="flow-unit">{messages.tollEntries}</span>
-            {formatCount(station.entries)}
-          </span>
-          <span className="hub-figure">
-            <span className="flow-unit">{messages.tollExits}</span>
-            {formatCount(station.exits)}
-          </span>
+          <FlowFigure unit={messages.tollEntries} count={station.entries} />
+          <FlowFigure unit={messages.tollExits} count={station.exits} />
           <span className={station.overweight > 0 ? 'toll-overweight' : 'toll-none-overweight'}>
             {messages.tollOverweight(formatCount(station.overweight))}
           </span>
