@@ -61,6 +61,11 @@ export interface CommandCentreDeps {
   clickhouseWriter?: RowWriter;
   /** Changes are pushed here to the clients whose scope covers them. */
   publish?(message: FeedServerMessage, visibleTo: (principal: Principal) => boolean): void;
+  /**
+   * Each change of this node is handed here too, once pushed: a centre node of a cluster relays it to the others
+   * (centre-change-relay.ts), which push it with `showChange`.
+   */
+  shareChange?(change: CenterChange): void;
   now?: Clock;
   /** How often unhandled alarms and overdue orders are looked for; 0 = only when `supervise()` is called. */
   supervisionIntervalMs?: number;
@@ -115,6 +120,8 @@ export interface CommandCentre {
    * waits for the pass under way.
    */
   clusterJobs: { start(): void; stop(): Promise<void> };
+  /** Pushes a change that happened on another centre node to this node's clients whose scope covers it. */
+  showChange(change: CenterChange): void;
   close(): Promise<void>;
 }
 
@@ -130,19 +137,24 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     'event',
   ]);
 
-  const notify = (change: CenterChange): void => {
-    mirror?.wake();
-    if (change.kind === 'alarm') {
-      changes.inc({ kind: 'alarm', event: change.action });
+  /** Pushes a change, of this node or relayed from another, to the clients whose scope covers it. */
+  const show = (change: CenterChange): void => {
+    if (change.kind === 'alarm')
       deps.publish?.({ type: 'alarm_state', alarm: change.alarm, action: change.action, actor: change.actor }, (p) =>
         visibleTo(p, change.alarm, org),
       );
-    } else {
-      changes.inc({ kind: 'work_order', event: change.event });
+    else
       deps.publish?.({ type: 'work_order', order: change.order, event: change.event, actor: change.actor }, (p) =>
         visibleTo(p, change.order, org),
       );
-    }
+  };
+  const notify = (change: CenterChange): void => {
+    mirror?.wake();
+    changes.inc(
+      change.kind === 'alarm' ? { kind: 'alarm', event: change.action } : { kind: 'work_order', event: change.event },
+    );
+    show(change);
+    deps.shareChange?.(change);
   };
 
   const workOrders = new WorkOrders({ sql: deps.sql, org, config, now, notify });
@@ -333,6 +345,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     rollups,
     supervise,
     clusterJobs,
+    showChange: show,
     close: async () => {
       if (!rollupsPerCluster) await rollups?.stop();
       await intake?.stop();

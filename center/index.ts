@@ -21,6 +21,7 @@ export type { DescriptorBudget, HttpRefusalReason } from './http/connection-gate
 export { API_HEADERS, COMMON_HEADERS, PAGE_CSP } from './http/security-headers.js';
 export { FeedHub, FEED_HUB_DEFAULTS, FEED_HUB_GROUPS } from './hub/feed-hub.js';
 export { CENTRE_NODE_GROUPS } from './centre-node-groups.js';
+export { CentreChangeRelay } from './centre-change-relay.js';
 export type { FeedHubDeps, FeedHubOptions } from './hub/feed-hub.js';
 export { registerVehicleRoutes } from './vehicles/vehicle-routes.js';
 export { registerAttachmentRoutes } from './vehicles/attachment-routes.js';

@@ -306,7 +306,7 @@ async function start(argv: string[]): Promise<void> {
     throw new ConfigError(`--demo needs a gateway to send to: --role all or gateway, not ${values.role}`);
   const postgres = postgresUrl(values['postgres-url']);
   try {
-    checkRoleConfig(values.role, { kafka, postgresUrl: postgres, jt809Upward });
+    checkRoleConfig(values.role, { kafka, postgresUrl: postgres, jt809Upward, gtfsRtUrl: values['gtfs-rt-url'] });
   } catch (error) {
     // Refused like any other bad flag (exit code 2), before anything starts.
     if (error instanceof RoleConfigError) throw new ConfigError(error.message);

@@ -154,15 +154,19 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
         }),
       )
     : undefined;
-  // The jobs that act for the whole province run on one centre node at a time (cli/node/cluster-jobs.ts).
-  const clusterJobs =
-    clusterCentre && centre && upward && config.postgresUrl !== undefined
-      ? await step('cluster-jobs', () => startClusterJobs(config.postgresUrl ?? '', centre.centre, upward.jobs))
-      : undefined;
   // Gateways take sources' POSTs; the centre takes the console's uploads through the same ingestion.
   const ingest =
     gateways || centre
-      ? await step('http-ingest', () => startHttpIngest(config, { log, sql, directory }, observe))
+      ? await step('http-ingest', () =>
+          startHttpIngest(config, { log, sql, directory }, observe, { deferGtfsRtPoll: clusterCentre }),
+        )
+      : undefined;
+  // The jobs that act for the whole province run on one centre node at a time (cli/node/cluster-jobs.ts).
+  const clusterJobs =
+    clusterCentre && centre && upward && config.postgresUrl !== undefined
+      ? await step('cluster-jobs', () =>
+          startClusterJobs(config.postgresUrl ?? '', centre.centre, [upward.jobs, ingest?.gtfsRtPoll]),
+        )
       : undefined;
   const http = await step('http', () =>
     startHttp(
@@ -222,16 +226,17 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
   async function startClusterJobs(
     postgresUrl: string,
     commandCentre: CommandCentre,
-    upwardJobs: ClusterJobs,
+    nodeJobs: (ClusterJobs | undefined)[],
   ): Promise<Started<{ status(): ClusterJobsStatus }>> {
+    const others = nodeJobs.filter((jobs): jobs is ClusterJobs => jobs !== undefined);
     const lead = await leadClusterJobs(
       {
         start: () => {
           commandCentre.clusterJobs.start();
-          upwardJobs.start();
+          for (const jobs of others) jobs.start();
         },
         stop: async () => {
-          await upwardJobs.stop();
+          for (const jobs of others) await jobs.stop();
           await commandCentre.clusterJobs.stop();
         },
       },
@@ -249,7 +254,11 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
     await run('sinks', () => startSinks(deps.log, deps.analytics, observe));
     const hub = await run('feed-hub', () => startFeedHub(deps.log, deps.analytics, deps.directory, observe, orgCodeAt));
     const centre = await run('command-centre', () =>
-      startCentre({ ...deps, hub }, province, observe, { clusterJobsLed: clusterCentre, analyticsShared }),
+      startCentre({ ...deps, hub }, province, observe, {
+        clusterJobsLed: clusterCentre,
+        analyticsShared,
+        relayChangesAs: clusterCentre ? nodeId : undefined,
+      }),
     );
     // A centre of its own reaches terminals through the gateways holding their sessions.
     const terminals = serves.gateways

@@ -1,4 +1,4 @@
-export { DOWNLINK_TOPICS, TOPICS, partitionOf } from './log/event-log.js';
+export { CENTRE_TOPICS, DOWNLINK_TOPICS, TOPICS, partitionOf } from './log/event-log.js';
 export type { Consumer, EventLog, LogMessage, LogRecord, Producer, TopicName } from './log/event-log.js';
 export { MemoryLog } from './log/memory-log.js';
 export { RenamedGroupsLog } from './log/renamed-groups.js';

@@ -6,11 +6,16 @@
  *   and both alarm queues (/api/alarms) with the same id, and each centre's own ClickHouse (chDB) stores it.
  * - Both alarm intakes take every version into the one PostgreSQL server: the alarm is one case with one `raised`
  *   step; acknowledged on one centre, the episode's closing version taken by both leaves it acknowledged.
+ * - A handler's 签收 on one centre is pushed live to the feed of the other (the desk-change relay over Kafka), and
+ *   once to its own.
  * - The cluster's periodic jobs run on one centre (the advisory lock's holder, named by both in /api/health and
- *   /metrics): only its ClickHouse receives the mirror of the handling steps.
- * - The holder killed with SIGKILL: the other centre takes the jobs over (its mirror now runs) and keeps showing
- *   new alarms on its feed and queue, each one case.
+ *   /metrics): only its ClickHouse receives the mirror of the handling steps, only it polls the GTFS-Realtime feed
+ *   both were given.
+ * - The holder killed with SIGKILL: the other centre takes the jobs over (its mirror and its GTFS-Realtime poll now
+ *   run) and keeps showing new alarms on its feed and queue, each one case.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,12 +29,28 @@ const SECOND = '013966600002';
 const PARTITIONS = 4;
 const LEADER_PASSWORD = 'orchard tundra pebble violin';
 let cluster: RoleCluster;
+/** The bus operator's GTFS-Realtime URL both centres are given: it answers 404, which each poll counts. */
+let gtfsFeed: Server;
+let gtfsFlags: string[];
 
 beforeAll(async () => {
+  gtfsFeed = createServer((_request, response) => response.writeHead(404).end());
+  await new Promise<void>((resolve) => gtfsFeed.listen(0, '127.0.0.1', resolve));
+  gtfsFlags = [
+    '--gtfs-rt-url',
+    `http://127.0.0.1:${(gtfsFeed.address() as AddressInfo).port}/vehicle-positions`,
+    '--gtfs-rt-key',
+    'vk_gtfs_rt_of_the_bus_operator',
+    '--gtfs-rt-interval-s',
+    '5',
+  ];
   cluster = await RoleCluster.start('kafka-centres', 'vigil_centres', PARTITIONS);
 }, 150_000);
 
-afterAll(() => cluster?.stop());
+afterAll(async () => {
+  await cluster?.stop();
+  gtfsFeed?.close();
+});
 
 interface Health {
   status: string;
@@ -41,19 +62,28 @@ async function health(node: VigilProcess): Promise<Health> {
   return (await (await fetch(`${node.baseUrl}/api/health`)).json()) as Health;
 }
 
-/** A centre's feed: the alarm messages it pushes, from the moment it opened. */
-async function openFeed(node: VigilProcess): Promise<{ alarms: FeedServerMessage[]; close(): void }> {
+interface Feed {
+  alarms: FeedServerMessage[];
+  /** The desk changes (`alarm_state`) it pushed, as alarm id and action. */
+  states: { alarmId: string; action: string }[];
+  close(): void;
+}
+
+/** A centre's feed: the alarm messages and desk changes it pushes, from the moment it opened. */
+async function openFeed(node: VigilProcess): Promise<Feed> {
   const socket = new WebSocket(`ws://127.0.0.1:${node.httpPort}/ws?token=${await node.login()}&positions=none`);
   const alarms: FeedServerMessage[] = [];
+  const states: Feed['states'] = [];
   socket.on('message', (data: Buffer) => {
     const message = JSON.parse(data.toString()) as FeedServerMessage;
     if (message.type === 'alarm') alarms.push(message);
+    if (message.type === 'alarm_state') states.push({ alarmId: message.alarm.alarm_id, action: message.action });
   });
   await new Promise((resolve, reject) => {
     socket.once('open', resolve);
     socket.once('error', reject);
   });
-  return { alarms, close: () => socket.close() };
+  return { alarms, states, close: () => socket.close() };
 }
 
 /** The overspeed alarm ids of `phone` a centre's feed showed, once it showed one. */
@@ -92,8 +122,8 @@ describe('two centres of one cluster (vigil start --role center --node-id …)',
     await postgres.connect();
     try {
       const [hallA, hallB, , gateway] = await Promise.all([
-        cluster.startRole('center', 'hall-a', ['--node-id', 'hall-a']),
-        cluster.startRole('center', 'hall-b', ['--node-id', 'hall-b']),
+        cluster.startRole('center', 'hall-a', ['--node-id', 'hall-a', ...gtfsFlags]),
+        cluster.startRole('center', 'hall-b', ['--node-id', 'hall-b', ...gtfsFlags]),
         cluster.startRole('stream', 'stream'),
         cluster.startRole('gateway', 'gateway'),
       ]);
@@ -116,6 +146,10 @@ describe('two centres of one cluster (vigil start --role center --node-id …)',
       expect(await metricOf(holder, 'vigil_cluster_jobs_active')).toBe(1);
       expect(await metricOf(standby, 'vigil_cluster_jobs_active')).toBe(0);
       expect(await metricOf(standby, 'vigil_cluster_jobs_holder', `{node="${holderName}"}`)).toBe(1);
+      // The GTFS-Realtime poll is one of the jobs: the holder fetches the feed, the standby does not.
+      const polls = async (centre: VigilProcess): Promise<number> =>
+        (await metricOf(centre, 'vigil_gtfs_rt_polls_total', '{outcome="fetch_failed"}')) ?? 0;
+      await eventually(async () => ((await polls(holder)) > 0 ? true : undefined), 15_000, "the holder's GTFS poll");
 
       const feeds = await Promise.all(centres.map(openFeed));
       const tokens = await Promise.all(centres.map((c) => c.login()));
@@ -190,6 +224,16 @@ describe('two centres of one cluster (vigil start --role center --node-id …)',
         headers: { authorization: `Bearer ${leaderToken}` },
       });
       expect(acknowledged.status).toBe(200);
+      // The 签收 is pushed live to the holder's feed through the relay, and once to the standby's own.
+      const acknowledgedOn = (feed: Feed): number =>
+        feed.states.filter((m) => m.alarmId === alarmId && m.action === 'acknowledged').length;
+      const [holderFeed, standbyOwnFeed] = [feeds[centres.indexOf(holder)], feeds[centres.indexOf(standby)]];
+      await eventually(
+        () => (acknowledgedOn(holderFeed) > 0 ? true : undefined),
+        15_000,
+        "the standby's 签收 on the holder's feed",
+      );
+      expect(acknowledgedOn(standbyOwnFeed)).toBe(1);
       await report(FIRST, [{ speedKmh: 60, time: t0 + 3_000 }]);
       const closed = await eventually(
         async () => {
@@ -235,6 +279,9 @@ describe('two centres of one cluster (vigil start --role center --node-id …)',
         "the handling steps in the holder's ClickHouse",
       );
       expect(await mirrored(standby, alarmId)).toBe(0);
+      expect(await polls(standby)).toBe(0);
+      // Each feed showed the 签收 once: the relay does not push a node's own changes back to it.
+      expect([acknowledgedOn(holderFeed), acknowledgedOn(standbyOwnFeed)]).toEqual([1, 1]);
 
       // The holder dies; the standby takes the jobs over and keeps showing new alarms.
       const standbyFeed = feeds[centres.indexOf(standby)];
@@ -255,6 +302,7 @@ describe('two centres of one cluster (vigil start --role center --node-id …)',
         holder: takenOver.node,
       });
       expect(await metricOf(standby, 'vigil_cluster_jobs_active')).toBe(1);
+      await eventually(async () => ((await polls(standby)) > 0 ? true : undefined), 15_000, "the survivor's GTFS poll");
 
       await report(SECOND, [
         { speedKmh: 60, time: t0 + 10_000 },

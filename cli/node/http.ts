@@ -52,6 +52,7 @@ import {
   type TerminalLink,
 } from '../../center/index.js';
 import type { Directory } from './directory.js';
+import type { ClusterJobs } from './cluster-jobs.js';
 import type { Jt809, Video } from './listeners.js';
 import { mediaDirOf } from './listeners.js';
 import type { NodeConfig } from './node-config.js';
@@ -71,7 +72,16 @@ export async function startHttpIngest(
   config: NodeConfig,
   deps: { log: EventLog; sql: Sql; directory: Directory },
   { logger, metrics }: Observe,
-): Promise<Started<{ ingest: HttpIngest; sourceKeys: SourceKeys; aisPorts: { tcpPort?: number; udpPort?: number } }>> {
+  { deferGtfsRtPoll }: { deferGtfsRtPoll: boolean } = { deferGtfsRtPoll: false },
+): Promise<
+  Started<{
+    ingest: HttpIngest;
+    sourceKeys: SourceKeys;
+    aisPorts: { tcpPort?: number; udpPort?: number };
+    /** The GTFS-Realtime poll when deferred: a centre node of a cluster runs it among the cluster's jobs. */
+    gtfsRtPoll: ClusterJobs | undefined;
+  }>
+> {
   const sourceKeys = new SourceKeys(deps.sql, logger, SOURCE_KEYS_DEFAULTS, deps.directory.org);
   const rate = config.ingestRecordsPerSecondPerKey ?? HTTP_INGEST_DEFAULTS.recordsPerSecondPerKey;
   const ingest = new HttpIngest(
@@ -113,9 +123,11 @@ export async function startHttpIngest(
     await sourceKeys.close();
     throw new Error(`--ais-key / --ais-tcp-port / --ais-udp-port: ${(error as Error).message}`);
   }
-  poller?.start();
+  // Polled by one node of a cluster: each node's poll would put every entity in Kafka once more, double the key's
+  // rate and fetch the operator's feed once per node (cluster-jobs.ts).
+  if (!deferGtfsRtPoll) poller?.start();
   return {
-    value: { ingest, sourceKeys, aisPorts },
+    value: { ingest, sourceKeys, aisPorts, gtfsRtPoll: deferGtfsRtPoll ? poller : undefined },
     close: async () => {
       await ais?.close();
       await poller?.stop();

@@ -38,6 +38,7 @@ import {
   type TableSinkOptions,
 } from '../../stream/index.js';
 import {
+  CentreChangeRelay,
   FeedHub,
   FEED_HUB_DEFAULTS,
   recentAlarmsFromClickHouse,
@@ -157,9 +158,18 @@ export async function startCentre(
   deps: { sql: Sql; log: EventLog; analytics: Analytics; router: Router; hub: FeedHub; directory: Directory },
   province: ProvinceSetting,
   { logger, metrics }: Observe,
-  cluster: { clusterJobsLed: boolean; analyticsShared: boolean } = { clusterJobsLed: false, analyticsShared: false },
+  cluster: { clusterJobsLed: boolean; analyticsShared: boolean; relayChangesAs?: string } = {
+    clusterJobsLed: false,
+    analyticsShared: false,
+  },
 ): Promise<Started<CommandCentre>> {
   const { sql, log, analytics, router, hub, directory } = deps;
+  const { relayChangesAs, ...jobs } = cluster;
+  // A centre node of a cluster pushes the other nodes' desk changes to its consoles too (centre-change-relay.ts).
+  const relay =
+    relayChangesAs === undefined
+      ? undefined
+      : new CentreChangeRelay({ log, nodeId: relayChangesAs, logger: logger.child({ component: 'center' }), metrics });
   const centre = await startCommandCentre({
     sql,
     accounts: directory.accounts,
@@ -172,12 +182,25 @@ export async function startCentre(
     analytics,
     clickhouseWriter: analytics.writer,
     publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
+    shareChange: relay && ((change) => relay.share(change)),
     vehicleOf: (terminalId, plate) => registeredVehicle(directory.registry, terminalId, plate),
     org: directory.org,
-    ...cluster,
+    ...jobs,
   });
+  try {
+    await relay?.start((change) => centre.showChange(change));
+  } catch (error) {
+    await centre.close();
+    throw error;
+  }
   // The centres stop taking alarms and mirror their last steps before ClickHouse closes.
-  return { value: centre, close: () => centre.close() };
+  return {
+    value: centre,
+    close: async () => {
+      await relay?.stop();
+      await centre.close();
+    },
+  };
 }
 
 /**

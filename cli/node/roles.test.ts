@@ -30,4 +30,16 @@ describe('roles', () => {
     expect(() => checkRoleConfig('gateway', upward)).toThrow('--jt809-upward is served by the center role');
     expect(() => checkRoleConfig('stream', upward)).toThrow('not by --role stream');
   });
+
+  it('polls a GTFS-Realtime feed on the centre, once per cluster', () => {
+    const poll = { ...CLUSTER, gtfsRtUrl: 'https://bus.example/vehicle-positions' };
+    expect(() => checkRoleConfig('center', poll)).not.toThrow();
+    expect(() => checkRoleConfig('all', { gtfsRtUrl: poll.gtfsRtUrl })).not.toThrow();
+    expect(() => checkRoleConfig('gateway', poll)).toThrow(
+      new RoleConfigError(
+        "--gtfs-rt-url is polled by the center node running the cluster's jobs (once per cluster), not by --role gateway",
+      ),
+    );
+    expect(() => checkRoleConfig('stream', poll)).toThrow('not by --role stream');
+  });
 });

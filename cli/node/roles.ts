@@ -39,7 +39,7 @@ export class RoleConfigError extends Error {
  */
 export function checkRoleConfig(
   role: NodeRole,
-  config: { kafka?: unknown; postgresUrl?: string; jt809Upward?: unknown },
+  config: { kafka?: unknown; postgresUrl?: string; jt809Upward?: unknown; gtfsRtUrl?: string },
 ): void {
   if (role === 'all') return;
   if (config.kafka === undefined)
@@ -53,5 +53,10 @@ export function checkRoleConfig(
   if (config.jt809Upward !== undefined && role !== 'center')
     throw new RoleConfigError(
       `--jt809-upward is served by the center role (it reports what the centre sees), not by --role ${role}`,
+    );
+  // One poll per cluster: every poller would fetch the operator's feed and send each entity to Kafka again.
+  if (config.gtfsRtUrl !== undefined && role !== 'center')
+    throw new RoleConfigError(
+      `--gtfs-rt-url is polled by the center node running the cluster's jobs (once per cluster), not by --role ${role}`,
     );
 }

@@ -12,7 +12,15 @@ import {
   type Analytics,
   type Sql,
 } from '../../store/index.js';
-import { DOWNLINK_TOPICS, KAFKA_LOG_DEFAULTS, KafkaLog, MemoryLog, TOPICS, type EventLog } from '../../stream/index.js';
+import {
+  CENTRE_TOPICS,
+  DOWNLINK_TOPICS,
+  KAFKA_LOG_DEFAULTS,
+  KafkaLog,
+  MemoryLog,
+  TOPICS,
+  type EventLog,
+} from '../../stream/index.js';
 import type { NodeConfig } from './node-config.js';
 import type { Started } from './node-parts.js';
 
@@ -73,8 +81,9 @@ export async function startEventLog(
         brokers: config.kafka.brokers,
         partitions: config.logPartitions,
         replicationFactor: config.kafka.replicationFactor,
-        // The downlink topics too: any role may be the first to start, and the others tail them from the end.
-        topics: [...Object.values(TOPICS), ...Object.values(DOWNLINK_TOPICS)],
+        // The downlink and centre topics too: any role may be the first to start, and the others tail them from the
+        // end.
+        topics: [...Object.values(TOPICS), ...Object.values(DOWNLINK_TOPICS), ...Object.values(CENTRE_TOPICS)],
       })
     : new MemoryLog({
         partitions: config.logPartitions,

@@ -59,7 +59,9 @@ export class GtfsRtPoller {
     this.fetch = deps.fetch ?? fetch;
   }
 
+  /** Fetches at once, then every interval; started again after `stop`, it resumes (a cluster's jobs move). */
   start(): void {
+    this.stopped = false;
     this.schedule(0);
   }
 

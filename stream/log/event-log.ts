@@ -51,6 +51,14 @@ export const DOWNLINK_TOPICS = {
   answers: 'vigil.command-answers',
 } as const;
 
+/**
+ * Topics between the centre nodes of a cluster: each sends its desk changes (alarm handling steps, work-order
+ * events) to `changes`, keyed by the case or order, and every other one tails it to push them to its consoles.
+ */
+export const CENTRE_TOPICS = {
+  changes: 'vigil.center-changes',
+} as const;
+
 export interface LogMessage<T> {
   /** Partition key: the vehicle (terminal id), so one vehicle's events stay in order. */
   key: string;
