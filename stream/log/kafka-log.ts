@@ -99,6 +99,26 @@ const METADATA_RETRY_MS = 100;
  * A record's JSON value. Anything else was not written by Vigil: a named error with its place, so an operator can
  * find it. The group stops there rather than skip it (nothing is lost; dead-lettering such records is not built).
  */
+/**
+ * Up to `recordsMax` records: waits up to `waitMs` for the first, then takes only what is already fetched.
+ * node-rdkafka's `consume(n)` waits its whole timeout again after every record until it has n, so a lone record (an
+ * alarm on a quiet topic) was held back by the wait, and a steady stream by as long as it took to gather n: each hop
+ * between processes (gateway → rules → centre → feed) added up to its consumer's wait. The second call's 1 ms
+ * timeout ends the batch at the first gap instead.
+ */
+async function consumeWaitingForFirst(
+  client: RdKafka.KafkaConsumer,
+  recordsMax: number,
+  waitMs: number,
+): Promise<RdKafka.Message[]> {
+  client.setDefaultConsumeTimeout(Math.max(1, waitMs));
+  const first = await callback<RdKafka.Message[]>((done) => client.consume(1, done));
+  if (first.length === 0 || recordsMax <= 1) return first;
+  client.setDefaultConsumeTimeout(1);
+  const rest = await callback<RdKafka.Message[]>((done) => client.consume(recordsMax - 1, done));
+  return rest.length === 0 ? first : [...first, ...rest];
+}
+
 function decode<T>(m: RdKafka.Message): T {
   try {
     return JSON.parse((m.value ?? Buffer.alloc(0)).toString()) as T;
@@ -382,8 +402,7 @@ export class KafkaLog implements EventLog {
     return {
       poll: async (recordsMax, waitMs) => {
         if (this.closed || !client.isConnected()) return [];
-        client.setDefaultConsumeTimeout(Math.max(1, waitMs));
-        const messages = await callback<RdKafka.Message[]>((done) => client.consume(recordsMax, done));
+        const messages = await consumeWaitingForFirst(client, recordsMax, waitMs);
         return messages.map((m) => toRecord<T>(m));
       },
       commit: () => undefined,
@@ -489,8 +508,7 @@ export class KafkaLog implements EventLog {
           throw new KafkaLogError(`group ${groupId} could not join ${topic}: ${errorText(error)}`);
         }
         if (this.closed) return [];
-        client.setDefaultConsumeTimeout(Math.max(1, waitMs));
-        const messages = await callback<RdKafka.Message[]>((done) => client.consume(recordsMax, done));
+        const messages = await consumeWaitingForFirst(client, recordsMax, waitMs);
         for (const m of messages)
           if (!progress.firstRead.has(m.partition)) progress.firstRead.set(m.partition, m.offset);
         for (const { partition } of client.assignments()) {
