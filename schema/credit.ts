@@ -5,7 +5,7 @@
  */
 
 /** The alarm rule ids of credit warnings: routed, handled and counted like any alarm's (never in credit itself). */
-export const CREDIT_WARNING_RULES = ['credit_grade_drop', 'driver_points'] as const;
+export const CREDIT_WARNING_RULES = ['credit_grade_drop', 'driver_points', 'deregistered_operating'] as const;
 export type CreditWarningRule = (typeof CREDIT_WARNING_RULES)[number];
 
 /** One grade of the model: a score at or above `min_score` earns it (the best grade first). */
