@@ -5,7 +5,7 @@
  */
 
 /** The alarm rule ids of credit warnings: routed, handled and counted like any alarm's (never in credit itself). */
-export const CREDIT_WARNING_RULES = ['credit_grade_drop', 'driver_points'] as const;
+export const CREDIT_WARNING_RULES = ['credit_grade_drop', 'driver_points', 'deregistered_operating'] as const;
 export type CreditWarningRule = (typeof CREDIT_WARNING_RULES)[number];
 
 /** One grade of the model: a score at or above `min_score` earns it (the best grade first). */
@@ -80,10 +80,36 @@ export interface EnterpriseCreditFacts {
   handling_deduction: number;
 }
 
+/**
+ * Market supervision's registration of an enterprise (`market_registrations`, by credit code = enterprise id), shown
+ * beside its grade: a revoked (吊销) or cancelled (注销) enterprise whose vehicles still run is what a supervisor must
+ * see first.
+ */
+export interface EnterpriseRegistration {
+  /** active, revoked, cancelled, moved_out, other. */
+  status: string;
+  /** The status as the register words it (存续, 吊销，未注销, 注销, …). */
+  status_text: string;
+  /** When the register revoked or cancelled it, epoch ms; null when it did not say. */
+  status_changed_on: number | null;
+  /** 登记机关, '' when not given. */
+  authority: string;
+  /** Permits and licences the register lists. */
+  licence_numbers: string[];
+  /** What delivered the record: `key:<id>` (a source key) or `upload:<org code>` (a console upload). */
+  source: string;
+  /** When Vigil last stored it, epoch ms. */
+  updated_at: number;
+}
+
 export interface EnterpriseCredit {
   enterprise_id: string;
   name: string;
   org_code: string;
+  /** The road-transport business licence (道路运输经营许可证) the registry holds, '' when none. */
+  licence_no: string;
+  /** Null when market supervision has not reported the enterprise. */
+  registration: EnterpriseRegistration | null;
   day: string;
   score: number;
   grade: string;
@@ -107,6 +133,8 @@ export interface EnterpriseCreditHistory {
   enterprise_id: string;
   name: string;
   org_code: string;
+  licence_no: string;
+  registration: EnterpriseRegistration | null;
   days: { day: string; score: number; grade: string; facts: EnterpriseCreditFacts; config_version: number }[];
 }
 

@@ -88,6 +88,7 @@ export type {
   TollStationFlow,
   VesselMark,
   BusMark,
+  TaxiMark,
   BusRouteIndicator,
 } from './summary.js';
 export { ASSESSMENT_INDICATOR_IDS } from './assessment.js';
@@ -100,6 +101,7 @@ export type {
   DriverCredit,
   DriverCreditAnswer,
   EnterpriseCredit,
+  EnterpriseRegistration,
   EnterpriseCreditAnswer,
   EnterpriseCreditFacts,
   EnterpriseCreditHistory,

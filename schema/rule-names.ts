@@ -44,6 +44,7 @@ export const RULE_NAMES: Readonly<Record<string, RuleName>> = {
   // Credit warnings (docs/credit.md): raised by the daily credit run, not by a rule of the engine.
   credit_grade_drop: { zh: '企业信用等级下降', en: 'Credit grade fell' },
   driver_points: { zh: '驾驶员记分预警', en: 'Driver points' },
+  deregistered_operating: { zh: '吊销/注销企业车辆仍在营运', en: 'Revoked enterprise still operating' },
 };
 
 export function ruleNameIn(rule: string, lang: keyof RuleName): string {

@@ -186,6 +186,25 @@ export interface BusMark {
   bunched: boolean;
 }
 
+/**
+ * A taxi's or ride-hailing car's latest position (`taxi_position`) within the window: the wall's taxi layer. The plate
+ * identifies it across companies; its division is that of its latest fix.
+ */
+export interface TaxiMark {
+  plate: string;
+  /** 'taxi' (巡游出租车) or 'ride_hailing' (网约车). */
+  service: string;
+  company_id: string;
+  ts: number;
+  lat: number;
+  lon: number;
+  speed_kmh: number;
+  heading_deg: number;
+  /** hired (载客), dispatched (接单), vacant (空驶), off (停运), or '' when the platform did not say. */
+  biz_state: string;
+  org_code: string;
+}
+
 /** One bus route's indicators: buses running, average delay, bunched pairs (docs/command-centre.md). */
 export interface BusRouteIndicator {
   feed_org: string;
@@ -224,6 +243,10 @@ export interface CentreFlows {
   buses: BusMark[];
   /** Routes with a bus on the map or a trip reporting delays: the most bunched first, then the most late. */
   bus_routes: BusRouteIndicator[];
+  /** A taxi or ride-hailing car not heard for this long leaves the map, minutes. */
+  taxi_window_minutes: number;
+  /** Every taxi and ride-hailing car of the scope where it was last heard, by plate. */
+  taxis: TaxiMark[];
   /** Toll stations count entries, exits and overweight trucks over this many minutes. */
   toll_window_minutes: number;
   /** Toll stations with a transaction in the window, the busiest first. */

@@ -18,6 +18,7 @@ import { openAnalytics, openOperational, type Analytics } from '../store/index.j
 import { seedOrgUnits } from '../center/index.js';
 import { launchBrowser, shootForDocs, type TestBrowser } from './support/browser.js';
 import { api, createPerson, openConsole, type Person } from './support/console-scenario.js';
+import { issueKey, postRecords } from './support/ingest-client.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const DAY_MS = 86_400_000;
@@ -29,12 +30,20 @@ const BEFORE = chinaDay(NOW - 2 * DAY_MS);
 /** Noon (China time) of yesterday: inside the day graded. */
 const YESTERDAY_NOON = Date.parse(`${YESTERDAY}T12:00:00+08:00`);
 
+/**
+ * 中原危货's id is its unified social credit code (check character per GB 32100-2015), so market supervision can
+ * report it: the register revoked its business licence (吊销) while its lorry still runs.
+ */
+const ZHONGYUAN = '91410102MA9CP0003R';
+const ZHONGYUAN_LICENCE = '豫交运管许可郑字410102000033号';
+const REVOKED_ON = '2026-11-01';
+
 const ENTERPRISES = [
   { id: 'CP-ZZ-1', name: '郑州安达物流有限公司', org: '410105', vehicles: 5, criticals: 0, late: 0 },
   // Two vehicles, 6 critical alarms (3 points each by default) and 2 late orders: 100 − 9 − 10 = 81 → A.
   { id: 'CP-ZZ-2', name: '郑州宏运客运有限公司', org: '410102', vehicles: 2, criticals: 6, late: 2 },
   // One vehicle, 10 critical alarms and 3 late orders: 100 − 30 − 15 = 55 → D.
-  { id: 'CP-ZZ-3', name: '中原危货运输公司', org: '410102', vehicles: 1, criticals: 10, late: 3 },
+  { id: ZHONGYUAN, name: '中原危货运输公司', org: '410102', vehicles: 1, criticals: 10, late: 3 },
   { id: 'CP-LY-1', name: '洛阳老城客运公司', org: '410302', vehicles: 3, criticals: 1, late: 0 },
 ];
 const TERMINAL = '013977000001';
@@ -51,7 +60,12 @@ async function seed(dataDir: string): Promise<void> {
   await seedOrgUnits(sql);
   let n = 0;
   for (const e of ENTERPRISES) {
-    await sql.query('INSERT INTO enterprises (id, name, org_code) VALUES ($1, $2, $3)', [e.id, e.name, e.org]);
+    await sql.query('INSERT INTO enterprises (id, name, org_code, licence_no) VALUES ($1, $2, $3, $4)', [
+      e.id,
+      e.name,
+      e.org,
+      e.id === ZHONGYUAN ? ZHONGYUAN_LICENCE : '',
+    ]);
     for (let v = 0; v < e.vehicles; v++)
       await sql.query(
         `INSERT INTO vehicles (plate, plate_color, vehicle_class, enterprise_id, terminal_id, home_org_code)
@@ -186,6 +200,22 @@ beforeAll(async () => {
   leader = await createPerson(vigil, admin, 'henan-credit', 'leader', '410000', { display_name: '信用科' });
   zzOfficer = await createPerson(vigil, admin, 'zz-credit', 'duty_officer', '410100', { display_name: '郑州值班' });
   company = await createPerson(vigil, admin, 'cp-hongyun', 'enterprise', '410102', { enterprise_id: 'CP-ZZ-2' });
+  // Zhengzhou's market register reports 中原危货 revoked, through the HTTP ingestion as a register would.
+  const { key } = await issueKey(vigil.baseUrl, admin, 'market_registration', '410100', '郑州市场监管登记');
+  const posted = await postRecords(vigil.baseUrl, 'market_registration', key, [
+    {
+      credit_code: ZHONGYUAN,
+      name: '中原危货运输有限公司',
+      status: '吊销，未注销',
+      business_scope: '危险货物道路运输',
+      licence_numbers: `${ZHONGYUAN_LICENCE};危化经字410102033号`,
+      established_on: '2015-06-18',
+      status_changed_on: REVOKED_ON,
+      authority: '郑州市管城回族区市场监督管理局',
+      org_code: '410102',
+    },
+  ]);
+  expect(posted.body).toMatchObject({ accepted: 1, rejected: [] });
   browser = await launchBrowser({ width: 1920, height: 1080 });
 }, 180_000);
 
@@ -209,7 +239,7 @@ describe('console: credit (信用)', () => {
     expect(Object.fromEntries(answer.enterprises.map((e) => [e.enterprise_id, [e.score, e.grade]]))).toEqual({
       'CP-ZZ-1': [100, 'AA'],
       'CP-ZZ-2': [81, 'A'],
-      'CP-ZZ-3': [55, 'D'],
+      [ZHONGYUAN]: [55, 'D'],
       'CP-LY-1': [99, 'AA'],
     });
     const page = await openCredit(leader);
@@ -218,14 +248,44 @@ describe('console: credit (信用)', () => {
     );
     expect(await page.getAttribute('[data-testid="credit-grade-AA"]', 'data-count')).toBe('2');
     expect(await page.getAttribute('[data-testid="credit-grade-D"]', 'data-count')).toBe('1');
-    expect(await page.locator('[data-testid="credit-row-CP-ZZ-3"] .credit-fell').count()).toBe(1);
+    expect(await page.locator(`[data-testid="credit-row-${ZHONGYUAN}"] .credit-fell`).count()).toBe(1);
+    // Market supervision's revocation: in the API, and as a red badge with its date in the list.
+    const zhongyuan = answer.enterprises.find((e) => e.enterprise_id === ZHONGYUAN);
+    expect(zhongyuan?.licence_no).toBe(ZHONGYUAN_LICENCE);
+    expect(zhongyuan?.registration).toMatchObject({
+      status: 'revoked',
+      status_text: '吊销，未注销',
+      status_changed_on: Date.parse(`${REVOKED_ON}T00:00:00+08:00`),
+      authority: '郑州市管城回族区市场监督管理局',
+      licence_numbers: [ZHONGYUAN_LICENCE, '危化经字410102033号'],
+    });
+    expect(zhongyuan?.registration?.source).toMatch(/^key:\d+$/);
+    expect(answer.enterprises.find((e) => e.enterprise_id === 'CP-ZZ-1')?.registration).toBeNull();
+    const badge = page.locator(`[data-testid="credit-row-${ZHONGYUAN}"] [data-testid="registration-badge"]`);
+    expect(await badge.getAttribute('data-status')).toBe('revoked');
+    expect((await badge.textContent())?.replace(/\s+/g, '')).toBe(`吊销${REVOKED_ON}起`);
+    expect(await badge.locator('.market-badge-revoked').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+      'rgb(198, 40, 40)',
+    );
+    const other = page.locator('[data-testid="credit-row-CP-ZZ-1"] [data-testid="registration-badge"]');
+    expect(await other.textContent()).toBe('未报送');
     expect(await page.locator('[data-testid="credit-row-CP-ZZ-1"] .credit-fell').count()).toBe(0);
 
     await shootForDocs(page, 'console-credit');
-    await page.click('[data-testid="credit-row-CP-ZZ-3"]');
+    await page.click(`[data-testid="credit-row-${ZHONGYUAN}"]`);
     await page.locator(`[data-testid="credit-history-${BEFORE}"]`).waitFor();
     expect(await page.getAttribute(`[data-testid="credit-history-${YESTERDAY}"]`, 'data-grade')).toBe('D');
     expect(await page.getAttribute(`[data-testid="credit-history-${BEFORE}"]`, 'data-grade')).toBe('AA');
+    // The detail: the register's words, the date, where it came from, and the transport licence beside it.
+    const detail = page.locator('[data-testid="registration-detail"]');
+    expect(await detail.locator('[data-testid="registration-badge"]').getAttribute('data-status')).toBe('revoked');
+    expect(await detail.textContent()).toContain('吊销，未注销');
+    expect(await detail.locator('[data-testid="registration-date"]').textContent()).toBe(REVOKED_ON);
+    expect(await detail.locator('[data-testid="registration-source"]').textContent()).toMatch(
+      /^接口（数据源密钥 #\d+）/,
+    );
+    expect(await detail.locator('[data-testid="transport-licence"]').textContent()).toBe(ZHONGYUAN_LICENCE);
+    expect(await detail.locator('[role="alert"]').textContent()).toContain('营业执照已吊销');
     await shootForDocs(page, 'console-credit-history');
 
     const drivers = await api<DriverCreditAnswer>(vigil, leader.token, 'GET', '/api/credit/drivers');
@@ -247,7 +307,7 @@ describe('console: credit (信用)', () => {
       30_000,
       'the credit_grade_drop alarms in the queue',
     );
-    expect(alarms.map((a) => a.enterprise_id).sort()).toEqual(['CP-ZZ-2', 'CP-ZZ-3']);
+    expect(alarms.map((a) => a.enterprise_id).sort()).toEqual(['CP-ZZ-2', ZHONGYUAN].sort());
 
     await page.close();
   }, 180_000);
@@ -255,7 +315,7 @@ describe('console: credit (信用)', () => {
   it('shows a city officer only the city’s enterprises and drivers', async () => {
     const page = await openCredit(zzOfficer);
     const ids = (await rowsOnPage(page)).map((r) => r.id).sort();
-    expect(ids).toEqual(['CP-ZZ-1', 'CP-ZZ-2', 'CP-ZZ-3']);
+    expect(ids).toEqual(['CP-ZZ-1', 'CP-ZZ-2', ZHONGYUAN].sort());
     const drivers = await api<DriverCreditAnswer>(vigil, zzOfficer.token, 'GET', '/api/credit/drivers');
     expect(drivers.drivers.map((d) => d.certificate)).toEqual([CERTIFICATE]);
     await page.close();

@@ -17,6 +17,8 @@ import {
   ALARMS,
   createLogger,
   DRIVER_EVENTS,
+  TAXI_POSITIONS,
+  TELEMETRY,
   tsvEncoderFor,
   type DriverCreditAnswer,
   type EnterpriseCreditAnswer,
@@ -405,7 +407,12 @@ describe.each(STORE_KINDS)('credit on %s: enterprise grades, driver points, warn
     // The routing configuration takes the credit warnings' rule ids like any rule's.
     const routing = await h.call(h.adminToken, 'PUT', '/api/config/alarm_routing', {
       value: {
-        departments: { '*': 'road_transport', credit_grade_drop: 'road_transport', driver_points: 'road_transport' },
+        departments: {
+          '*': 'road_transport',
+          credit_grade_drop: 'road_transport',
+          driver_points: 'road_transport',
+          deregistered_operating: 'enforcement',
+        },
       },
     });
     expect(routing.status, JSON.stringify(routing.body)).toBe(200);
@@ -629,5 +636,111 @@ describe.each(STORE_KINDS)('credit on %s: enterprise grades, driver points, warn
     } finally {
       h.clock.now = resumedAt;
     }
+  });
+  it('warns of every revoked or struck-off enterprise whose vehicles still ran on the day, once a day', async () => {
+    // 顺达 (CR-ZZ-1) revoked on 11-20 and its terminal reported on 11-27; 中原货运 (CR-ZZ-2) struck off (no date) and
+    // its car ran for a taxi platform on 11-27; 洛阳 (CR-LY-1) struck off only on 11-28; 中原危货 (CR-ZZ-4) active.
+    const register = async (id: string, status: string, text: string, changedOn: number | null) =>
+      h.sql.query(
+        `INSERT INTO market_registrations (credit_code, name, status, status_text, status_changed_on, org_code, source)
+         VALUES ($1, $1, $2, $3, $4, '410100', 'key:1')`,
+        [id, status, text, changedOn === null ? null : new Date(changedOn)],
+      );
+    await register('CR-ZZ-1', 'revoked', '吊销，未注销', cn(11, 20));
+    await register('CR-ZZ-2', 'cancelled', '注销', null);
+    await register('CR-LY-1', 'cancelled', '注销', cn(11, 28));
+    await register('CR-ZZ-4', 'active', '存续', null);
+    const fix = (terminal: string, plate: string, at: number) => ({
+      terminal_id: terminal,
+      plate,
+      ts: at,
+      received_at: at,
+      lat: 34.75,
+      lon: 113.65,
+      altitude_m: 100,
+      speed_kmh: 40,
+      direction_deg: 90,
+      alarm_bits: 0,
+      status_bits: 0,
+      source: 'jt808',
+      backfill: 0,
+      extras: '{}',
+      org_code: '410105',
+    });
+    await insert(
+      analytics,
+      TELEMETRY,
+      [
+        fix(T.zz, '豫A90001', cn(11, 27, 10)),
+        fix(T.ly, '豫C90003', cn(11, 27, 11)),
+        // The day before the day graded: not this day's running.
+        fix(T.zz2, '豫A90002', cn(11, 26, 23, 59, 59)),
+      ],
+      'credit-deregistered-fixes',
+    );
+    const taxi = (plate: string, at: number) => ({
+      service: 'taxi',
+      company_id: 'C',
+      plate,
+      plate_color: 2,
+      driver_id: '',
+      ts: at,
+      lat: 34.75,
+      lon: 113.65,
+      org_code: '410102',
+      speed_kmh: 30,
+      heading_deg: 0,
+      biz_state: 'hired',
+      order_id: '',
+      received_at: at,
+      source: 'key:1',
+    });
+    await insert(
+      analytics,
+      TAXI_POSITIONS,
+      [taxi('豫AC1000', cn(11, 27, 12)), taxi('豫AC3000', cn(11, 27, 12))],
+      'credit-deregistered-taxis',
+    );
+    await h.centre.credit.runDay(DAYS[1]);
+    const warned = async () =>
+      h.sql.query<{
+        enterprise_id: string;
+        org_code: string;
+        department: string;
+        severity: string;
+        plate: string;
+        details: Record<string, unknown>;
+      }>(
+        `SELECT enterprise_id, org_code, department, severity, plate, details FROM alarm_cases
+          WHERE rule = 'deregistered_operating' ORDER BY enterprise_id`,
+      );
+    expect(await warned()).toEqual([
+      {
+        enterprise_id: 'CR-ZZ-1',
+        org_code: '410105',
+        department: 'enforcement',
+        severity: 'critical',
+        plate: '豫A90001',
+        details: expect.objectContaining({
+          day: DAYS[1],
+          market_status: 'revoked',
+          market_status_text: '吊销，未注销',
+          market_status_changed_on: cn(11, 20),
+          vehicles_operating: 1,
+          plates: ['豫A90001'],
+        }),
+      },
+      {
+        enterprise_id: 'CR-ZZ-2',
+        org_code: '410102',
+        department: 'enforcement',
+        severity: 'critical',
+        plate: '豫AC1000',
+        details: expect.objectContaining({ market_status: 'cancelled', market_status_changed_on: null }),
+      },
+    ]);
+    // Redoing the day raises nothing twice; a credit warning never feeds a score.
+    await h.centre.credit.runDay(DAYS[1]);
+    expect(await warned()).toHaveLength(2);
   });
 });

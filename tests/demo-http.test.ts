@@ -6,7 +6,8 @@
  * (`--demo-start-s`): they arrive within seconds too, and what came before is left out rather than sent late.
  * The demo's own counting and shipping sources (cli/demo/demo-flows.ts) post from its first minute: its ships'
  * AIS reports are stored, none refused; its bus operator's timetable and GTFS-Realtime feed from its first seconds,
- * and its toll trucks are in the registry before their first journey.
+ * and its toll trucks are in the registry before their first journey. Its 44 taxis and ride-hailing cars
+ * (cli/demo/demo-taxis.ts) report positions from the first seconds, their permits posted first, none refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
@@ -106,5 +107,31 @@ describe('vigil start --demo: roadside records through HTTP ingestion', () => {
     );
     expect(vigil.stderr()).not.toContain('demo flows');
     expect(vigil.stderr()).not.toContain('demo bus feed');
+  }, 120_000);
+
+  it('posts the taxis and ride-hailing cars with their permits from the start, none refused', async () => {
+    const cars = await eventually(
+      async () => {
+        const n = await count('SELECT uniqExact(plate) FROM taxi_positions');
+        return n >= 44 ? n : undefined;
+      },
+      90_000,
+      'taxi_positions of 44 cars',
+    );
+    expect(cars).toBe(44);
+    expect(await count('SELECT uniqExact(substring(org_code, 1, 4)) FROM taxi_positions')).toBe(2);
+    // The permits are mirrored to ClickHouse a little after they are written: a vehicle and a driver permit per car.
+    await eventually(
+      async () =>
+        (await count("SELECT count() FROM taxi_permits FINAL WHERE permit_no LIKE 'DEMO-%'")) >= 88 ? true : undefined,
+      60_000,
+      'the 88 demo permits in taxi_permits',
+    );
+    expect(
+      await count(
+        "SELECT count() FROM ingest_rejects WHERE source IN ('http:taxi_position', 'http:taxi_permit', 'http:taxi_order')",
+      ),
+    ).toBe(0);
+    expect(vigil.stderr()).not.toContain('demo taxis');
   }, 120_000);
 });

@@ -29,7 +29,7 @@ export function registerCreditRoutes(api: Api, deps: { credits: Credits }): void
         grade: Opt(Type.String({ description: 'only enterprises of this grade', pattern: '^[A-Z][A-Z+-]{0,3}$' })),
       }),
       returns:
-        'EnterpriseCreditAnswer: {day, window: {from, to}, grades: [{grade, min_score}], counts: {grade: n}, enterprises: [EnterpriseCredit]}',
+        'EnterpriseCreditAnswer: {day, window: {from, to}, grades: [{grade, min_score}], counts: {grade: n}, enterprises: [EnterpriseCredit: {enterprise_id, name, org_code, licence_no, registration: EnterpriseRegistration | null, day, score, grade, previous_grade, facts, config_version}]}',
       responses: { '404': 'unit is not one the caller sees' },
     },
     async (_ctx, principal, _body, query) => ({ body: await deps.credits.enterprises(principal, query) }),
@@ -46,7 +46,7 @@ export function registerCreditRoutes(api: Api, deps: { credits: Credits }): void
         to: Opt(DAY('last Beijing day, inclusive, YYYY-MM-DD')),
       }),
       returns:
-        'EnterpriseCreditHistory: {enterprise_id, name, org_code, days: [{day, score, grade, facts, config_version}]}',
+        'EnterpriseCreditHistory: {enterprise_id, name, org_code, licence_no, registration: EnterpriseRegistration {status, status_text, status_changed_on, authority, licence_numbers, source, updated_at} | null, days: [{day, score, grade, facts, config_version}]}',
       responses: { '404': 'no such enterprise in the caller’s scope' },
     },
     async (ctx, principal, _body, query) => ({

@@ -47,10 +47,10 @@ export function registerSummaryRoutes(
       path: '/api/summary/flows',
       tag: 'summary',
       summary:
-        "The counting and shipping sources of the caller's scope, for the wall: per traffic survey station its latest interval (vehicles per hour, heavy vehicles' share), per rail hub its latest interval and today's passengers, every vessel's latest AIS position in the last 30 minutes, every city bus's latest GTFS-Realtime position in the last 10 minutes, and per bus route its average delay and bunched pairs (an enterprise: none). Definitions: docs/command-centre.md",
+        "The counting and shipping sources of the caller's scope, for the wall: per traffic survey station its latest interval (vehicles per hour, heavy vehicles' share), per rail hub its latest interval and today's passengers, every vessel's latest AIS position in the last 30 minutes, every city bus's latest GTFS-Realtime position in the last 10 minutes, per bus route its average delay and bunched pairs, and every taxi's and ride-hailing car's latest position in the last 10 minutes (an enterprise: none). Definitions: docs/command-centre.md",
       roles: READER_ROLES,
       returns:
-        'CentreFlows: {scope, generated_at, interval_window_minutes, vessel_window_minutes, roads: [RoadFlow], hubs: [HubFlow], vessels: [VesselMark], bus_window_minutes, bus_delay_window_minutes, bunching_distance_m, buses: [BusMark], bus_routes: [BusRouteIndicator], toll_window_minutes, tolls: [TollStationFlow]}',
+        'CentreFlows: {scope, generated_at, interval_window_minutes, vessel_window_minutes, roads: [RoadFlow], hubs: [HubFlow], vessels: [VesselMark], bus_window_minutes, bus_delay_window_minutes, bunching_distance_m, buses: [BusMark], bus_routes: [BusRouteIndicator], taxi_window_minutes, taxis: [TaxiMark], toll_window_minutes, tolls: [TollStationFlow]}',
     },
     async (_ctx, principal) => ({ body: await flows.forPrincipal(principal) }),
   );

@@ -126,6 +126,8 @@ export const CONFIG_DEFAULTS: CenterConfigValues = {
       // Credit warnings: grading enterprises and practitioners is road transport's (运管) supervision.
       credit_grade_drop: 'road_transport',
       driver_points: 'road_transport',
+      // A revoked or struck-off operator's vehicles still running is unlicensed operation (非法营运): 执法's.
+      deregistered_operating: 'enforcement',
       [PLATFORM_ALARM_RULE]: 'road_transport',
       '*': 'road_transport',
     },

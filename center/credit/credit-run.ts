@@ -13,6 +13,7 @@ import { dayText, parsePeriod } from '../assessment/index.js';
 import type { CenterConfig } from '../config/center-config.js';
 import { driverViolations, enterpriseCounts, type CreditWindow } from './credit-facts.js';
 import { cycleStart, driverPoints, enterpriseScore, gradeRank, thresholdReached } from './credit-score.js';
+import { deregisteredOperating, PLATES_LISTED_MAX } from './deregistered-operating.js';
 import { platformGrades, storePlatformGrades, type PlatformRanker } from './platform-grades.js';
 
 const DAY_MS = 86_400_000;
@@ -63,7 +64,7 @@ function warningId(rule: string, subject: string, day: string): string {
 }
 
 interface Warning {
-  rule: 'credit_grade_drop' | 'driver_points';
+  rule: 'credit_grade_drop' | 'driver_points' | 'deregistered_operating';
   /** The enterprise id or the driver's certificate: with the rule and the day, it fixes the alarm id. */
   subject: string;
   day: string;
@@ -231,6 +232,36 @@ export class CreditRun {
         ),
       );
     }
+
+    // Vehicles still running for an enterprise the register revoked or struck off (非法营运): every day they run.
+    const deregistered = this.deps.analytics
+      ? await deregisteredOperating(this.deps.sql, this.deps.analytics, { startsAt: period.starts_at, endsAt })
+      : [];
+    for (const d of deregistered)
+      warnings.push(
+        warningAlarm(
+          {
+            rule: 'deregistered_operating',
+            subject: d.enterpriseId,
+            day,
+            severity: 'critical',
+            orgCode: d.orgCode,
+            configVersion: version,
+            plate: d.plates.length === 1 ? d.plates[0] : '',
+            details: {
+              enterprise_id: d.enterpriseId,
+              enterprise_name: d.name,
+              day,
+              market_status: d.status,
+              market_status_text: d.statusText,
+              market_status_changed_on: d.statusChangedOn,
+              vehicles_operating: d.plates.length,
+              plates: d.plates.slice(0, PLATES_LISTED_MAX),
+            },
+          },
+          endsAt,
+        ),
+      );
 
     const platforms = this.deps.rankPlatforms
       ? await platformGrades(this.deps.rankPlatforms, model, day, endsAt)

@@ -10,6 +10,7 @@ import type {
   EnterpriseCreditAnswer,
   EnterpriseCreditFacts,
   EnterpriseCreditHistory,
+  EnterpriseRegistration,
 } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import { parsePeriod } from '../assessment/index.js';
@@ -43,6 +44,38 @@ function checkDay(field: string, text: string): string {
       throw new HttpError(400, 'bad_field', `${field}: ${error.message.replace(/^from: /, '')}`, { field });
     throw error;
   }
+}
+
+/** The transport licence and the market registration of an enterprise, joined on the credit code. */
+const REGISTRATION_COLUMNS = `coalesce(e.licence_no, '') AS licence_no, m.status AS m_status,
+       m.status_text AS m_status_text, m.status_changed_on AS m_changed_on, m.authority AS m_authority,
+       m.licence_numbers AS m_licence_numbers, m.source AS m_source, m.updated_at AS m_updated_at`;
+
+interface RegistrationRow {
+  licence_no: string;
+  m_status: string | null;
+  m_status_text: string | null;
+  m_changed_on: unknown;
+  m_authority: string | null;
+  m_licence_numbers: unknown;
+  m_source: string | null;
+  m_updated_at: unknown;
+}
+
+const msOf = (value: unknown): number => new Date(value as string | Date).getTime();
+
+function registrationOf(row: RegistrationRow): EnterpriseRegistration | null {
+  if (row.m_status === null) return null;
+  const numbers = typeof row.m_licence_numbers === 'string' ? JSON.parse(row.m_licence_numbers) : row.m_licence_numbers;
+  return {
+    status: row.m_status,
+    status_text: row.m_status_text ?? '',
+    status_changed_on: row.m_changed_on === null || row.m_changed_on === undefined ? null : msOf(row.m_changed_on),
+    authority: row.m_authority ?? '',
+    licence_numbers: Array.isArray(numbers) ? numbers.map(String) : [],
+    source: row.m_source ?? '',
+    updated_at: msOf(row.m_updated_at),
+  };
 }
 
 interface Area {
@@ -90,20 +123,25 @@ export class Credits {
     const counts = Object.fromEntries(model.grades.map((g) => [g.grade, 0]));
     if (day === null) return { day: null, window: null, grades: model.grades, counts, enterprises: [] };
     const scope = this.where(area, 'enterprise_id', 2);
-    const rows = await this.deps.sql.query<{
-      enterprise_id: string;
-      name: string;
-      org_code: string;
-      score: number;
-      grade: string;
-      facts: EnterpriseCreditFacts;
-      config_version: number;
-      previous_grade: string | null;
-    }>(
+    const rows = await this.deps.sql.query<
+      {
+        enterprise_id: string;
+        name: string;
+        org_code: string;
+        score: number;
+        grade: string;
+        facts: EnterpriseCreditFacts;
+        config_version: number;
+        previous_grade: string | null;
+      } & RegistrationRow
+    >(
       `SELECT c.enterprise_id, c.name, c.org_code, c.score, c.grade, c.facts, c.config_version,
               (SELECT p.grade FROM credit_enterprise_days p WHERE p.enterprise_id = c.enterprise_id AND p.day < c.day
-                ORDER BY p.day DESC LIMIT 1) AS previous_grade
-         FROM credit_enterprise_days c WHERE c.day = $1 AND c.${scope.text}
+                ORDER BY p.day DESC LIMIT 1) AS previous_grade, ${REGISTRATION_COLUMNS}
+         FROM credit_enterprise_days c
+         LEFT JOIN enterprises e ON e.id = c.enterprise_id
+         LEFT JOIN market_registrations m ON m.credit_code = c.enterprise_id
+        WHERE c.day = $1 AND c.${scope.text}
         ORDER BY c.score DESC, c.enterprise_id`,
       [day, scope.param],
     );
@@ -111,6 +149,8 @@ export class Credits {
       enterprise_id: r.enterprise_id,
       name: r.name,
       org_code: r.org_code,
+      licence_no: r.licence_no,
+      registration: registrationOf(r),
       day,
       score: Number(r.score),
       grade: r.grade,
@@ -149,8 +189,10 @@ export class Credits {
     const area = this.areaOf(principal, undefined);
     const scope = this.where(area, 'enterprise_id', 2);
     const enterprise = (
-      await this.deps.sql.query<{ id: string; name: string; org_code: string }>(
-        `SELECT id, name, org_code FROM enterprises WHERE id = $1 AND ${scope.text.replace('enterprise_id', 'id')}`,
+      await this.deps.sql.query<{ id: string; name: string; org_code: string } & RegistrationRow>(
+        `SELECT e.id, e.name, e.org_code, ${REGISTRATION_COLUMNS}
+           FROM enterprises e LEFT JOIN market_registrations m ON m.credit_code = e.id
+          WHERE e.id = $1 AND e.${scope.text.replace('enterprise_id', 'id')}`,
         [enterpriseId, scope.param],
       )
     )[0];
@@ -175,6 +217,8 @@ export class Credits {
       enterprise_id: enterprise.id,
       name: enterprise.name,
       org_code: enterprise.org_code,
+      licence_no: enterprise.licence_no,
+      registration: registrationOf(enterprise),
       days: rows.map((r) => ({
         day: dayOf(r.day),
         score: Number(r.score),

@@ -1,12 +1,12 @@
 /**
- * The counting, shipping, toll and bus sources of a scope, for the wall's road, rail and toll panels and its vessel
- * and bus layers: per traffic survey station its latest counted interval (vehicles per hour, heavy vehicles' share),
- * per rail hub its latest interval and its Beijing day so far, per toll station its entries, exits and overweight
- * trucks of the last hour, every vessel's latest AIS position in a recent window, and every bus's latest
- * GTFS-Realtime position with its route's delay and bunching (centre-buses.ts). Read
- * from ClickHouse with bounded windows and row limits; every query is filtered to the caller's view of the org
- * tree, like the rest of the summary. A scope's answer is reused for `cacheMs`: survey stations report every few
- * minutes at most, and every wall of a centre asks for the same one.
+ * The counting, shipping, toll, bus and taxi sources of a scope, for the wall's road, rail and toll panels and its
+ * vessel, bus and taxi layers: per traffic survey station its latest counted interval (vehicles per hour, heavy
+ * vehicles' share), per rail hub its latest interval and its Beijing day so far, per toll station its entries, exits
+ * and overweight trucks of the last hour, every vessel's latest AIS position in a recent window, every bus's latest
+ * GTFS-Realtime position with its route's delay and bunching (centre-buses.ts), and every taxi's and ride-hailing
+ * car's latest position (centre-taxis.ts). Read from ClickHouse with bounded windows and row limits; every query is
+ * filtered to the caller's view of the org tree, like the rest of the summary. A scope's answer is reused for
+ * `cacheMs`: survey stations report every few minutes at most, and every wall of a centre asks for the same one.
  */
 import type { CentreFlows, HubFlow, RoadFlow, TollStationFlow, VesselMark } from '../../schema/index.js';
 import type { Analytics } from '../../store/index.js';
@@ -16,6 +16,7 @@ import { shanghaiDayStart } from '../hub/today-counts.js';
 import type { OrgDirectory } from '../org/org-directory.js';
 import { CentreBusesReader, CENTRE_BUSES_DEFAULTS, type CentreBusesOptions } from './centre-buses.js';
 import type { CentreSummaries } from './centre-summary.js';
+import { CentreTaxisReader, CENTRE_TAXIS_DEFAULTS, type CentreTaxisOptions } from './centre-taxis.js';
 
 const MINUTE_MS = 60_000;
 
@@ -92,13 +93,16 @@ function objects(result: { columns: { name: string }[]; rows: unknown[][] }): Re
 export class CentreFlowsReader {
   private readonly cache = new Map<string, { at: number; flows: CentreFlows }>();
   private readonly buses: CentreBusesReader;
+  private readonly taxis: CentreTaxisReader;
 
   constructor(
     private readonly deps: CentreFlowsDeps,
     private readonly options: CentreFlowsOptions = CENTRE_FLOWS_DEFAULTS,
     private readonly busOptions: CentreBusesOptions = CENTRE_BUSES_DEFAULTS,
+    taxiOptions: CentreTaxisOptions = CENTRE_TAXIS_DEFAULTS,
   ) {
     this.buses = new CentreBusesReader(deps.analytics, busOptions);
+    this.taxis = new CentreTaxisReader(deps.analytics, taxiOptions);
   }
 
   async forPrincipal(principal: Principal): Promise<CentreFlows> {
@@ -125,6 +129,8 @@ export class CentreFlowsReader {
       bunching_distance_m: this.busOptions.bunchingDistanceM,
       buses: buses.buses,
       bus_routes: buses.routes,
+      taxi_window_minutes: this.taxis.options.taxiWindowMinutes,
+      taxis: await this.taxis.read(area, now),
       toll_window_minutes: this.options.tollWindowMinutes,
       tolls: area.length === 0 ? [] : await this.tolls(area, now),
     };

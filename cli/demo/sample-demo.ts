@@ -13,6 +13,7 @@ import { readManifest, replayDirectory, REPLAY_DEFAULTS } from '../commands/repl
 import { ReplayStats } from '../commands/replay/replay-stats.js';
 import { DemoClock } from './demo-clock.js';
 import { DemoFlows } from './demo-flows.js';
+import { DemoTaxis } from './demo-taxis.js';
 import { provisionDemoSourceKeys } from './demo-source-keys.js';
 import { loadDemoZones } from './demo-zones.js';
 import { SHOWCASE_ZONES, Showcase } from './showcase.js';
@@ -92,6 +93,9 @@ export class SampleDemo {
       new DemoFlows(clock, { url: http.url, keys: http.keys }, this.logger)
         .run(this.abort.signal)
         .catch((error: unknown) => this.logger.error('demo flows failed', { error: String(error) }));
+      new DemoTaxis(clock, { url: http.url, keys: http.keys }, this.logger)
+        .run(this.abort.signal)
+        .catch((error: unknown) => this.logger.error('demo taxis failed', { error: String(error) }));
     }
     for (let loop = 0; !this.abort.signal.aborted; loop++) {
       const stats = await replayDirectory(

@@ -2,6 +2,7 @@
  * Reading the fields of one source record. Sources name things their own way, so each reader returns either
  * a value or a named reason with a detail the source can act on.
  */
+import { timeTextMs } from './china-time.js';
 import { checkRecord, countyAt, isWithin, plateProblem, retentionProblem, type TableSpec } from '../../schema/index.js';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string; detail: string };
@@ -229,11 +230,11 @@ export function plateColor(record: SourceRecord, required: boolean): number {
 }
 
 const EARLIEST_MS = Date.UTC(2000, 0, 1);
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?$/;
 
 /**
- * An event time: epoch milliseconds, epoch seconds (a number below 1e11), ISO-8601 with an offset, or
- * `YYYY-MM-DD HH:mm:ss` without one, read as China Standard Time (GMT+8) as Chinese roadside equipment sends it.
+ * An event time: epoch milliseconds, epoch seconds (a number below 1e11), or ISO-8601 — with an offset as given,
+ * without one (`YYYY-MM-DD HH:mm:ss`, `2026-11-28T09:30`, a date alone) as China Standard Time (UTC+8), as Chinese
+ * sources send it, whatever the server's own time zone (china-time.ts).
  */
 export function parseTime(value: unknown, field: string, nowMs: number, futureSkewMsMax: number): number {
   let ms: number;
@@ -241,19 +242,8 @@ export function parseTime(value: unknown, field: string, nowMs: number, futureSk
     ms = value < 1e11 ? value * 1000 : value;
   } else if (typeof value === 'string' && value.trim() !== '') {
     const text = value.trim();
-    const local = LOCAL_TIME.exec(text);
-    if (local) {
-      const [, y, mo, d, h, mi, s, frac] = local;
-      ms = Date.UTC(+y, +mo - 1, +d, +h - 8, +mi, +s, frac ? Math.round(Number(frac) * 1000) : 0);
-      // Date.UTC rolls 2026-02-30 over to March 2 and 24:00 over to the next day: a typo must not become a time.
-      const china = new Date(ms + 8 * 3_600_000);
-      if (china.getUTCMonth() !== +mo - 1 || china.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59)
-        throw new RecordProblem('bad_time', `${field} ${JSON.stringify(text)} is not a date and time of the calendar`);
-    } else if (/^\d+$/.test(text)) {
-      return parseTime(Number(text), field, nowMs, futureSkewMsMax);
-    } else {
-      ms = Date.parse(text);
-    }
+    if (/^\d+$/.test(text)) return parseTime(Number(text), field, nowMs, futureSkewMsMax);
+    ms = timeTextMs(text, field);
   } else if (value === undefined || value === null || value === '') {
     throw new RecordProblem('bad_time', `${field} is required`);
   } else {

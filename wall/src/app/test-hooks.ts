@@ -30,6 +30,8 @@ export interface VigilWallHooks {
   vehicleAlphaAt(slot: number): number | null;
   /** Place names shown inside the map's visible area now. */
   visibleLabels(): string[];
+  /** Marks the map's overlay layer `id` draws now (`taxis`, `buses`, `vessels`); null before the map exists. */
+  overlayMarks(id: string): number | null;
   /** True while the map is away at a critical alarm. */
   readonly mapAway: boolean;
   /** The map's visible extent, [[west, south], [east, north]], or null before the map exists. */
@@ -74,6 +76,7 @@ export function installTestHooks(state: FeedState, budget: RenderBudget): () => 
     renderer: budget.renderer,
     vehicleAlphaAt: (slot) => mapProbes.current?.vehicleAlphaAt(slot) ?? null,
     visibleLabels: () => mapProbes.current?.visibleLabels() ?? [],
+    overlayMarks: (id) => mapProbes.current?.overlayMarks(id) ?? null,
     get mapAway() {
       return mapProbes.current?.isAway() ?? false;
     },

@@ -10,6 +10,7 @@ import { MESSAGES } from '../i18n/messages.js';
 import { divisionNames } from '../map/division-geometry.js';
 import { ProvinceMap } from '../map/province-map.js';
 import { detectRenderBudget } from '../map/render-budget.js';
+import { hiddenOverlaysFromSearch } from '../map/overlay-choice.js';
 import { AlarmList } from '../panels/alarm-list.js';
 import { ConnectionBadge } from '../panels/connection-badge.js';
 import { CriticalCallout } from '../panels/critical-callout.js';
@@ -137,6 +138,7 @@ export function WallApp({ lang, token }: WallAppProps) {
   const messages = MESSAGES[lang];
   // A layout the wall does not know is a configuration error: the crash screen says so rather than guess.
   const [layout] = useState(() => layoutFromSearch(window.location.search));
+  const [hidden] = useState(() => hiddenOverlaysFromSearch(window.location.search));
   const [state] = useState(() => new FeedState(Date.now()));
   const { geo, unauthorized: geoRefused } = useProvinceGeo(token);
   const orgCode = useWallOrgCode(token);
@@ -145,7 +147,7 @@ export function WallApp({ lang, token }: WallAppProps) {
   const centre = useCentreSummary(token);
   const trends = useCentreTrends(token);
   const flows = useCentreFlows(token);
-  const [marks] = useState<FlowMarks>(() => ({ version: 0, vessels: [], buses: [] }));
+  const [marks] = useState<FlowMarks>(() => ({ version: 0, vessels: [], buses: [], taxis: [] }));
   const [busTollTurn, setBusTollTurn] = useState(0);
   useEffect(() => {
     const timer = setInterval(() => setBusTollTurn((turn) => turn + 1), BUS_TOLL_TURN_MS);
@@ -153,10 +155,12 @@ export function WallApp({ lang, token }: WallAppProps) {
   }, []);
   useEffect(() => {
     if (flows === null) return;
-    marks.vessels = flows.vessels;
-    marks.buses = flows.buses;
+    // A layer the wall's address hides is not drawn at all (map/overlay-choice.ts).
+    marks.vessels = hidden.has('vessels') ? [] : flows.vessels;
+    marks.buses = hidden.has('buses') ? [] : flows.buses;
+    marks.taxis = hidden.has('taxis') ? [] : flows.taxis;
     marks.version += 1;
-  }, [flows, marks]);
+  }, [flows, marks, hidden]);
   const scale = useWallScale();
   const sizes: WallSizes = useMemo(() => wallSizes(layout), [layout]);
   const [budget] = useState(() => detectRenderBudget(window.location.search));
@@ -251,10 +255,12 @@ export function WallApp({ lang, token }: WallAppProps) {
             key="buses"
             title={messages.busRoutesTitle}
             aside={
-              <span className="legend-item" data-testid="legend-buses" data-count={flows.buses.length}>
-                <span className="legend-dot legend-bus" />
-                {messages.legendBuses(formatCount(flows.buses.length))}
-              </span>
+              hidden.has('buses') ? undefined : (
+                <span className="legend-item" data-testid="legend-buses" data-count={flows.buses.length}>
+                  <span className="legend-dot legend-bus" />
+                  {messages.legendBuses(formatCount(flows.buses.length))}
+                </span>
+              )
             }
             className="panel-flows"
           >
@@ -354,7 +360,8 @@ export function WallApp({ lang, token }: WallAppProps) {
       <VehicleLegend
         messages={messages}
         showHeat={budget.heat}
-        vessels={flows === null ? null : flows.vessels.length}
+        vessels={flows === null || hidden.has('vessels') ? null : flows.vessels.length}
+        taxis={flows === null || hidden.has('taxis') ? 0 : flows.taxis.length}
       />
     </div>
   );

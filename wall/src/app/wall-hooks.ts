@@ -177,7 +177,7 @@ export function useCentreTrends(token: string): CentreTrends | null {
 }
 
 /**
- * The scope's road, rail, vessel and bus figures (`GET /api/summary/flows`), re-read every FLOWS_POLL_MS; the last good
+ * The scope's road, rail, vessel, bus and taxi figures (`GET /api/summary/flows`), re-read every FLOWS_POLL_MS; the last good
  * answer stays through a failed poll, like the summary's.
  */
 export function useCentreFlows(token: string): CentreFlows | null {
@@ -195,7 +195,8 @@ export function useCentreFlows(token: string): CentreFlows | null {
         Array.isArray(body.hubs) &&
         Array.isArray(body.vessels) &&
         Array.isArray(body.buses) &&
-        Array.isArray(body.bus_routes)
+        Array.isArray(body.bus_routes) &&
+        Array.isArray(body.taxis)
       )
         setFlows(body);
       timer = setTimeout(() => void poll(), FLOWS_POLL_MS);

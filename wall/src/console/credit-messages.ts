@@ -40,6 +40,21 @@ export interface CreditMessages {
   reached: (threshold: number) => string;
   thresholds: (list: string) => string;
   noDrivers: string;
+  /** Market supervision's registration (market_registrations) beside the grade: column, states, detail. */
+  registration: string;
+  registrationStates: Record<string, string>;
+  registrationNone: string;
+  /** The revocation or cancellation date beside a red badge. */
+  registrationOn: (date: string) => string;
+  registrationTitle: string;
+  registrationStatus: string;
+  registrationDate: string;
+  registrationAuthority: string;
+  registrationSource: string;
+  registrationSourceText: (source: string, placeName: (code: string) => string) => string;
+  registrationListed: string;
+  transportLicence: string;
+  registrationWarning: (state: string) => string;
 }
 
 export const CREDIT_MESSAGES: Record<Lang, CreditMessages> = {
@@ -82,6 +97,24 @@ export const CREDIT_MESSAGES: Record<Lang, CreditMessages> = {
     reached: (threshold) => `已达 ${threshold} 分`,
     thresholds: (list) => `预警分值：${list}`,
     noDrivers: '范围内没有被记分的驾驶员',
+    registration: '市场监管登记',
+    registrationStates: { active: '存续', revoked: '吊销', cancelled: '注销', moved_out: '迁出', other: '其他' },
+    registrationNone: '未报送',
+    registrationOn: (date) => `${date} 起`,
+    registrationTitle: '市场监管登记（企业登记）',
+    registrationStatus: '登记状态',
+    registrationDate: '吊销/注销日期',
+    registrationAuthority: '登记机关',
+    registrationSource: '来源',
+    registrationSourceText: (source, placeName) =>
+      source.startsWith('key:')
+        ? `接口（数据源密钥 #${source.slice(4)}）`
+        : source.startsWith('upload:')
+          ? `上传（${placeName(source.slice(7))}）`
+          : source,
+    registrationListed: '登记所列许可证',
+    transportLicence: '道路运输经营许可证',
+    registrationWarning: (state) => `该企业营业执照已${state}，其车辆仍在营运的应依法查处`,
   },
   en: {
     tab: 'Credit',
@@ -122,5 +155,30 @@ export const CREDIT_MESSAGES: Record<Lang, CreditMessages> = {
     reached: (threshold) => `reached ${threshold}`,
     thresholds: (list) => `warning at: ${list}`,
     noDrivers: 'No driver with points in scope',
+    registration: 'Registration',
+    registrationStates: {
+      active: 'active',
+      revoked: 'revoked',
+      cancelled: 'cancelled',
+      moved_out: 'moved out',
+      other: 'other',
+    },
+    registrationNone: 'not reported',
+    registrationOn: (date) => `since ${date}`,
+    registrationTitle: 'Market supervision registration',
+    registrationStatus: 'Status',
+    registrationDate: 'Revoked / cancelled on',
+    registrationAuthority: 'Registration authority',
+    registrationSource: 'Source',
+    registrationSourceText: (source, placeName) =>
+      source.startsWith('key:')
+        ? `API (source key #${source.slice(4)})`
+        : source.startsWith('upload:')
+          ? `upload (${placeName(source.slice(7))})`
+          : source,
+    registrationListed: 'Licences the register lists',
+    transportLicence: 'Road transport business licence',
+    registrationWarning: (state) =>
+      `This enterprise's business licence is ${state}: any of its vehicles still operating is to be dealt with`,
   },
 };

@@ -14,6 +14,7 @@ import type {
 import { ruleName } from '../i18n/rule-names.js';
 import { CREDIT_MESSAGES, type CreditMessages } from './credit-messages.js';
 import { errorSentence } from './error-text.js';
+import { RegistrationBadge, RegistrationDetail } from './registration-badge.js';
 import { useWorkspace } from './workspace-context.js';
 import './credit.css';
 
@@ -181,6 +182,7 @@ function EnterpriseTable({
           <th>{c.rank}</th>
           <th>{c.enterprise}</th>
           <th>{c.unit}</th>
+          <th>{c.registration}</th>
           <th>{c.score}</th>
           <th>{c.grade}</th>
           <th>{c.previous}</th>
@@ -208,6 +210,9 @@ function EnterpriseTable({
               <td>{i + 1}</td>
               <td>{e.name}</td>
               <td>{ws.placeName(e.org_code)}</td>
+              <td>
+                <RegistrationBadge c={c} registration={e.registration} />
+              </td>
               <td>{e.score.toFixed(2)}</td>
               <td>
                 <span className={badgeClass(answer.grades, e.grade)}>{e.grade}</span>
@@ -298,6 +303,12 @@ function HistoryPanel({
         <p className="console-dim">{c.loading}</p>
       ) : (
         <>
+          <RegistrationDetail
+            c={c}
+            licenceNo={history.licence_no}
+            registration={history.registration}
+            placeName={ws.placeName}
+          />
           <ScoreLine days={history.days} grades={grades} />
           <table className="console-table credit-table">
             <thead>

@@ -57,6 +57,8 @@ export interface Messages {
   legendVessels: (count: string) => string;
   /** City buses on the map (GTFS-Realtime), with how many are shown; the entry shows only when there are some. */
   legendBuses: (count: string) => string;
+  /** Taxis and ride-hailing cars on the map (`taxi_position`), with how many; shown only when there are some. */
+  legendTaxis: (count: string) => string;
   /** Bus routes with their buses, average delay and bunched pairs (panels/bus-route-list.tsx). */
   busRoutesTitle: string;
   busCount: (count: string) => string;
@@ -141,6 +143,7 @@ const ZH: Messages = {
   legendHeat: '今日报警热力',
   legendVessels: (count) => `船舶 ${count}`,
   legendBuses: (count) => `公交 ${count}`,
+  legendTaxis: (count) => `出租/网约车 ${count}`,
   busRoutesTitle: '公交线路',
   busCount: (count) => `${count} 辆`,
   busDelay: (minutes, early) => (early ? `早 ${minutes} 分` : `晚点 ${minutes} 分`),
@@ -234,6 +237,7 @@ const EN: Messages = {
   legendHeat: "Today's alarm density",
   legendVessels: (count) => `Vessels ${count}`,
   legendBuses: (count) => `Buses ${count}`,
+  legendTaxis: (count) => `Taxis ${count}`,
   busRoutesTitle: 'Bus routes',
   busCount: (count) => `${count} buses`,
   busDelay: (minutes, early) => (early ? `${minutes} min early` : `${minutes} min late`),

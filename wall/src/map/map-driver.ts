@@ -4,6 +4,7 @@
  * something changed or pulses are animating, and the 100,000-vehicle attributes are recomputed at most every
  * VEHICLE_REFRESH_MS.
  */
+import type { Layer } from '@deck.gl/core';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import { Map as MaplibreMap, type IControl, type PaddingOptions } from 'maplibre-gl';
 import type { FeedAlarm } from '../../../schema/feed.js';
@@ -53,7 +54,7 @@ export interface MapDriverOptions {
   sizes: WallSizes;
   /** Called when a WebGL context is lost: a kiosk cannot recover it by itself, the app reloads. */
   onContextLost: () => void;
-  /** Vessels (AIS) and buses (GTFS-Realtime) to draw, read on every frame; none when absent. */
+  /** Vessels (AIS), buses (GTFS-Realtime) and taxis (`taxi_position`) to draw, read on every frame; none when absent. */
   marks?: FlowMarks;
 }
 
@@ -73,6 +74,8 @@ function hasPlace(alarm: FeedAlarm): boolean {
 export class MapDriver {
   private readonly map: MaplibreMap;
   private readonly overlay: MapboxOverlay;
+  /** The deck.gl layers last handed to the overlay, for the map's probe. */
+  private layersDrawn: Layer[] = [];
   private readonly flight: CriticalFlight;
   private readonly bounds: Bounds;
   private readonly labels: MapLabels;
@@ -214,21 +217,21 @@ export class MapDriver {
     if (!animate && signature === this.signatureDrawn) return;
     this.signatureDrawn = signature;
     this.redrawStartedAt ??= performance.now();
-    this.overlay.setProps({
-      layers: buildWallLayers({
-        scale: this.options.scale,
-        fontFamily: this.options.fontFamily,
-        vehicleData: this.vehicleData,
-        alarms: this.options.state.alarms,
-        heatData: this.heatData,
-        heatTrigger: `${this.heatDayDrawn}:${this.heatData.length}`,
-        openAlarms: this.openAlarms,
-        pulsePhase: animate ? (now % PULSE_PERIOD_MS) / PULSE_PERIOD_MS : PULSE_PHASE_STILL,
-        heat: this.options.budget.heat,
-        vessels: marks?.vessels ?? [],
-        buses: marks?.buses ?? [],
-      }),
+    this.layersDrawn = buildWallLayers({
+      scale: this.options.scale,
+      fontFamily: this.options.fontFamily,
+      vehicleData: this.vehicleData,
+      alarms: this.options.state.alarms,
+      heatData: this.heatData,
+      heatTrigger: `${this.heatDayDrawn}:${this.heatData.length}`,
+      openAlarms: this.openAlarms,
+      pulsePhase: animate ? (now % PULSE_PERIOD_MS) / PULSE_PERIOD_MS : PULSE_PHASE_STILL,
+      heat: this.options.budget.heat,
+      vessels: marks?.vessels ?? [],
+      buses: marks?.buses ?? [],
+      taxis: marks?.taxis ?? [],
     });
+    this.overlay.setProps({ layers: this.layersDrawn });
     this.watchOverlayCanvas();
   };
 
@@ -239,6 +242,11 @@ export class MapDriver {
       return this.vehicleCanvas.alphaAt(vehicles.lon[slot], vehicles.lat[slot]);
     },
     visibleLabels: () => this.labels.visibleNames(),
+    overlayMarks: (id) => {
+      const layer = this.layersDrawn.find((candidate) => candidate.id === id);
+      const data = layer?.props.data as { length?: number } | undefined;
+      return layer === undefined ? null : (data?.length ?? 0);
+    },
     isAway: () => this.flight.isAway,
     bounds: () => {
       const b = this.map.getBounds();

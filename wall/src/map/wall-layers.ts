@@ -7,7 +7,7 @@ import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { Layer } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { FeedAlarm } from '../../../schema/feed.js';
-import type { BusMark, VesselMark } from '../../../schema/summary.js';
+import type { BusMark, TaxiMark, VesselMark } from '../../../schema/summary.js';
 import type { AlarmStore } from '../feed/alarm-store.js';
 import type { VehicleBinaryData } from './vehicle-buffers.js';
 import { HEAT_COLOR_RANGE, severityColor } from './vehicle-colors.js';
@@ -33,15 +33,25 @@ const BUS_LINE_PX = 4;
 const BUS_FILL: [number, number, number] = [240, 248, 255];
 export const BUS_COLOR: [number, number, number] = [0, 200, 83];
 export const BUNCHED_BUS_COLOR: [number, number, number] = [255, 140, 0];
+/**
+ * A taxi or ride-hailing car its platform reports (`taxi_position`) is a small dark dot in a pink ring: the taxi
+ * class's pink, so the room reads it as a taxi, but a ring like the other platform-fed marks (buses, vessels), never
+ * a JT/T 808 vehicle's plain dot. Smaller than a bus: a city has thousands of them.
+ */
+const TAXI_RADIUS_PX = 7;
+const TAXI_LINE_PX = 3;
+const TAXI_FILL: [number, number, number, number] = [4, 9, 20, 220];
+export const TAXI_COLOR: [number, number, number] = [255, 122, 217];
 
 /**
- * The vessels and buses the map shows, refilled when the wall's flows are polled; `version` changes with every
+ * The vessels, buses and taxis the map shows, refilled when the wall's flows are polled; `version` changes with every
  * refill, so the map driver knows when to redraw without comparing lists.
  */
 export interface FlowMarks {
   version: number;
   vessels: readonly VesselMark[];
   buses: readonly BusMark[];
+  taxis: readonly TaxiMark[];
 }
 
 export interface CountedData {
@@ -65,6 +75,7 @@ export interface MapFrame {
   heat: boolean;
   vessels: readonly VesselMark[];
   buses: readonly BusMark[];
+  taxis: readonly TaxiMark[];
 }
 
 function vehicleLayer(frame: MapFrame): Layer {
@@ -166,14 +177,32 @@ function busLayer(frame: MapFrame): Layer {
   });
 }
 
+function taxiLayer(frame: MapFrame): Layer {
+  return new ScatterplotLayer<TaxiMark>({
+    id: 'taxis',
+    data: frame.taxis,
+    radiusUnits: 'pixels',
+    lineWidthUnits: 'pixels',
+    filled: true,
+    stroked: true,
+    getPosition: (taxi) => [taxi.lon, taxi.lat],
+    getRadius: TAXI_RADIUS_PX * frame.scale,
+    getFillColor: TAXI_FILL,
+    getLineColor: TAXI_COLOR,
+    getLineWidth: TAXI_LINE_PX * frame.scale,
+  });
+}
+
 /**
- * Bottom to top: heat under the vehicles, buses above them, vessels above those (a river is seldom crowded, a road
- * may be), pulses on top; names are HTML over all of it (map-labels.ts).
+ * Bottom to top: heat under the vehicles, taxis above them, buses above those (fewer, and bunching matters), vessels
+ * above those (a river is seldom crowded, a road may be), pulses on top; names are HTML over all of it
+ * (map-labels.ts).
  */
 export function buildWallLayers(frame: MapFrame): Layer[] {
   return [
     ...(frame.heat ? [heatLayer(frame)] : []),
     vehicleLayer(frame),
+    taxiLayer(frame),
     busLayer(frame),
     vesselLayer(frame),
     ...pulseLayers(frame),

@@ -10,9 +10,11 @@ export interface VehicleLegendProps {
   showHeat: boolean;
   /** Vessels on the map; their entry shows once the flows have been read. */
   vessels: number | null;
+  /** Taxis and ride-hailing cars on the map; their entry shows only when there are some. */
+  taxis: number;
 }
 
-export function VehicleLegend({ messages, showHeat, vessels }: VehicleLegendProps) {
+export function VehicleLegend({ messages, showHeat, vessels, taxis }: VehicleLegendProps) {
   const heatGradient = `linear-gradient(90deg, ${HEAT_COLOR_RANGE.map(rgbCss).join(', ')})`;
   return (
     <div className="legend" data-testid="legend">
@@ -30,6 +32,12 @@ export function VehicleLegend({ messages, showHeat, vessels }: VehicleLegendProp
         <span className="legend-item" data-testid="legend-vessels" data-count={vessels}>
           <span className="legend-dot legend-vessel" />
           {messages.legendVessels(formatCount(vessels))}
+        </span>
+      )}
+      {taxis === 0 ? null : (
+        <span className="legend-item" data-testid="legend-taxis" data-count={taxis}>
+          <span className="legend-dot legend-taxi" />
+          {messages.legendTaxis(formatCount(taxis))}
         </span>
       )}
       {showHeat ? (
