@@ -246,3 +246,27 @@ describe('a broken province reference', () => {
     );
   }, 120_000);
 });
+
+describe('a data dir bound to its province', () => {
+  it('refuses to start a Hainan data dir as Henan, naming both provinces and the data dir', async () => {
+    const dir = dataDirWith(HAINAN);
+    const first = await startVigil({ dataDir: dir });
+    await first.stop();
+    // The operator drops province.json: the node would now be Henan's, over 海南's rows.
+    rmSync(path.join(dir, 'province.json'));
+    const failed = await startVigil({ dataDir: dir }).then(
+      () => 'started',
+      (error: unknown) => String(error),
+    );
+    expect(failed).toContain('vigil: start-up failed at step "configuration": province.code: ');
+    expect(failed).toContain(
+      `value "410000" (河南省) differs from 460000 (海南省), the province the data dir ${dir} was first started with`,
+    );
+    // Started again with its own province, it runs.
+    writeFileSync(path.join(dir, 'province.json'), JSON.stringify(HAINAN));
+    const again = await startVigil({ dataDir: dir });
+    const me = await fetch(`${again.baseUrl}/api/me`, { headers: { authorization: `Bearer ${await again.login()}` } });
+    expect(await me.json()).toMatchObject({ org_code: '460000' });
+    await again.stop();
+  }, 180_000);
+});
