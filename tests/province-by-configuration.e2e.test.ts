@@ -210,6 +210,16 @@ describe('a province other than Henan, by configuration alone', () => {
       "the console naming the admin's unit, the province",
     );
     await console.screenshot({ path: artifactPath('console-hainan-sample-1920x1080.png') });
+    // The vehicle search suggests the province's own plates, not Henan's.
+    await console.click('[data-testid="tab-vehicle"]');
+    await eventually(
+      async () =>
+        (await console.locator('[data-testid="vehicle-search"]').getAttribute('placeholder')) === '车牌或终端号，如 琼A12345'
+          ? true
+          : undefined,
+      30_000,
+      "the vehicle search's example plate of 海南",
+    );
     await console.close();
     expect(browser.cspViolations()).toEqual([]);
   }, 180_000);
