@@ -214,7 +214,8 @@ describe('a province other than Henan, by configuration alone', () => {
     await console.click('[data-testid="tab-vehicle"]');
     await eventually(
       async () =>
-        (await console.locator('[data-testid="vehicle-search"]').getAttribute('placeholder')) === '车牌或终端号，如 琼A12345'
+        (await console.locator('[data-testid="vehicle-search"]').getAttribute('placeholder')) ===
+        '车牌或终端号，如 琼A12345'
           ? true
           : undefined,
       30_000,

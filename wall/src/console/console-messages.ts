@@ -939,7 +939,8 @@ const EN: ConsoleMessages = {
   vehicle: {
     title: 'Vehicle',
     search: 'Find',
-    searchPlaceholder: (example) => (example ? `Plate or terminal number, e.g. ${example}` : 'Plate or terminal number'),
+    searchPlaceholder: (example) =>
+      example ? `Plate or terminal number, e.g. ${example}` : 'Plate or terminal number',
     noMatch: 'No such vehicle (or it is outside your scope)',
     from: 'From',
     to: 'to',

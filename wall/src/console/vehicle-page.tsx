@@ -259,9 +259,7 @@ export function VehiclePage({ geo, vehicleId, onVehicleId }: VehiclePageProps) {
       {track !== null && terminalId !== '' ? (
         <TrackView key={`${track.terminal_id}-${track.from}-${track.to}`} track={track} geo={geo} />
       ) : null}
-      {track === null && terminalId === '' && !enterprise ? (
-        <p className="console-dim">{placeholder}</p>
-      ) : null}
+      {track === null && terminalId === '' && !enterprise ? <p className="console-dim">{placeholder}</p> : null}
     </div>
   );
 }
