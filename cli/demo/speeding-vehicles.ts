@@ -1,9 +1,10 @@
 /**
  * The demo's speeding vehicles: a dozen simulated terminals with the supervised province's plates that drive
- * between its county seats (legs that stay inside it, province-waypoints.ts) at real speed and real device time, over real JT/T 808 TCP connections to the node's own gateway, and speed for
- * one minute in every four. The generated sample the demo replays has realistic, therefore sparse,
- * violations; these vehicles make the overspeed rule open and close alarms within the first minutes, so a
- * newcomer sees the alarm path working. Their terminal numbers (0138…) never collide with the sample's.
+ * between its county seats (legs that stay inside it, province-waypoints.ts) at real speed and real device time,
+ * over real JT/T 808 TCP connections to the node's own gateway, and speed for one minute in every four. The
+ * generated sample the demo replays has realistic, therefore sparse, violations; these vehicles make the overspeed
+ * rule open and close alarms within the first minutes, so a newcomer sees the alarm path working. Their terminal
+ * numbers (0138…) never collide with the sample's.
  */
 import { divisions } from '../../schema/index.js';
 import type { Logger } from '../../schema/index.js';
