@@ -88,9 +88,11 @@ export type { VideoSocketsDeps } from './video/video-sockets.js';
 export { VideoTickets, VIDEO_TICKETS_DEFAULTS } from './video/video-tickets.js';
 export {
   checkProvince,
+  keepProvinceOfDataDir,
   loadProvince,
   PROVINCE_DEFAULT,
   PROVINCE_FILE_NAME,
+  PROVINCE_KEPT_FILE_NAME,
   ProvinceConfigError,
 } from './config/province-config.js';
 export type { Province, ProvinceSetting } from './config/province-config.js';

@@ -13,6 +13,7 @@ import {
   type AnalystSqlLimits,
 } from '../store/index.js';
 import { SampleDemo, DEMO_DEFAULTS, sampleSeconds } from './demo/sample-demo.js';
+import { demoSpeedingVehicles } from './demo/demo-province.js';
 import { SpeedingVehicles, SPEEDING_VEHICLES_DEFAULTS } from './demo/speeding-vehicles.js';
 import { ConfigError, helpText, parseFlags } from './flags.js';
 import { MIB, START_FLAGS, type StartValues } from './start-flags.js';
@@ -459,7 +460,13 @@ async function start(argv: string[]): Promise<void> {
     ));
     demo.start().catch((error: unknown) => logger.error('demo traffic failed', { error: String(error) }));
     const speeding = (running.speeding = new SpeedingVehicles(
-      { ...SPEEDING_VEHICLES_DEFAULTS, host: '127.0.0.1', port: jt808Port, speed: values['demo-speed'] },
+      {
+        ...SPEEDING_VEHICLES_DEFAULTS,
+        vehicles: demoSpeedingVehicles(SPEEDING_VEHICLES_DEFAULTS.vehicles, values['demo-vehicles']),
+        host: '127.0.0.1',
+        port: jt808Port,
+        speed: values['demo-speed'],
+      },
       logger.child({ component: 'demo' }),
     ));
     speeding.start().catch((error: unknown) => logger.error('demo speeding vehicles failed', { error: String(error) }));

@@ -10,7 +10,13 @@
  */
 import path from 'node:path';
 import { countyAt, Readiness, useProvinceReference, type Logger, type Metrics } from '../schema/index.js';
-import { checkHttpServerOptions, HTTP_SERVER_DEFAULTS, loadProvince, Router } from '../center/index.js';
+import {
+  checkHttpServerOptions,
+  HTTP_SERVER_DEFAULTS,
+  keepProvinceOfDataDir,
+  loadProvince,
+  Router,
+} from '../center/index.js';
 import type { CommandCentre, FeedHub, HttpServerOptions, TerminalLink } from '../center/index.js';
 import type { Jt808Gateway } from '../ingest/index.js';
 import type { Analytics, Sql } from '../store/index.js';
@@ -307,6 +313,7 @@ function checkedConfiguration(config: NodeConfig): {
   checkHttpServerOptions(httpOptions);
   checkRoleConfig(config.role ?? 'all', config);
   const province = loadProvince(config.dataDir, config.province);
+  keepProvinceOfDataDir(config.dataDir, province);
   // From here on every county lookup, plate look-up, org seed and the wall's map answer from this province.
   useProvinceReference(province.reference);
   return { httpOptions, province, nodeId: resolveNodeId(config.nodeId, config.dataDir) };

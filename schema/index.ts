@@ -196,6 +196,7 @@ export {
   provinceBox,
   provinceCode,
   provinceGeo,
+  provinceGeoServed,
   useProvinceReference,
 } from './reference/divisions.js';
 export type { Division, DivisionLevel } from './reference/divisions.js';

@@ -210,6 +210,17 @@ describe('a province other than Henan, by configuration alone', () => {
       "the console naming the admin's unit, the province",
     );
     await console.screenshot({ path: artifactPath('console-hainan-sample-1920x1080.png') });
+    // The vehicle search suggests the province's own plates, not Henan's.
+    await console.click('[data-testid="tab-vehicle"]');
+    await eventually(
+      async () =>
+        (await console.locator('[data-testid="vehicle-search"]').getAttribute('placeholder')) ===
+        '车牌或终端号，如 琼A12345'
+          ? true
+          : undefined,
+      30_000,
+      "the vehicle search's example plate of 海南",
+    );
     await console.close();
     expect(browser.cspViolations()).toEqual([]);
   }, 180_000);
@@ -245,4 +256,28 @@ describe('a broken province reference', () => {
         ': divisions[2].platePrefix: value absent: city 460200 三亚市 needs its plate prefix (e.g. 豫A)',
     );
   }, 120_000);
+});
+
+describe('a data dir bound to its province', () => {
+  it('refuses to start a Hainan data dir as Henan, naming both provinces and the data dir', async () => {
+    const dir = dataDirWith(HAINAN);
+    const first = await startVigil({ dataDir: dir });
+    await first.stop();
+    // The operator drops province.json: the node would now be Henan's, over 海南's rows.
+    rmSync(path.join(dir, 'province.json'));
+    const failed = await startVigil({ dataDir: dir }).then(
+      () => 'started',
+      (error: unknown) => String(error),
+    );
+    expect(failed).toContain('vigil: start-up failed at step "configuration": province.code: ');
+    expect(failed).toContain(
+      `value "410000" (河南省) differs from 460000 (海南省), the province the data dir ${dir} was first started with`,
+    );
+    // Started again with its own province, it runs.
+    writeFileSync(path.join(dir, 'province.json'), JSON.stringify(HAINAN));
+    const again = await startVigil({ dataDir: dir });
+    const me = await fetch(`${again.baseUrl}/api/me`, { headers: { authorization: `Bearer ${await again.login()}` } });
+    expect(await me.json()).toMatchObject({ org_code: '460000' });
+    await again.stop();
+  }, 180_000);
 });

@@ -143,7 +143,9 @@ export function documentFoundationRoutes(api: Api): void {
     method: 'GET',
     path: '/api/geo/province',
     tag: 'system',
-    summary: "GeoJSON of the supervised province's divisions (province, cities, counties) for the wall's map",
+    summary:
+      "GeoJSON of the supervised province's divisions (province, cities, counties) for the wall's map; each city's " +
+      'feature also carries its plate_prefix (e.g. 豫A)',
     roles: 'any',
     returns: 'GeoJSON FeatureCollection',
   });

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadProvince, PROVINCE_DEFAULT, PROVINCE_FILE_NAME, ProvinceConfigError } from './province-config.js';
+import {
+  keepProvinceOfDataDir,
+  loadProvince,
+  PROVINCE_DEFAULT,
+  PROVINCE_FILE_NAME,
+  PROVINCE_KEPT_FILE_NAME,
+  ProvinceConfigError,
+} from './province-config.js';
 
 const SAMPLE = fileURLToPath(new URL('../../fixtures/provinces/hainan-sample', import.meta.url));
 const dirs: string[] = [];
@@ -111,5 +118,26 @@ describe('province configuration', () => {
     const notJson = dataDir();
     writeFileSync(path.join(notJson, PROVINCE_FILE_NAME), '{code:');
     expect(refusal(() => loadProvince(notJson))).toMatch(/^province\.file: .*province\.json is not JSON/);
+  });
+});
+
+describe('the province a data dir keeps', () => {
+  it('is the one of its first start; the same one is accepted again, another refused naming both and the dir', () => {
+    const dir = dataDir();
+    const hainan = { code: '460000', name_zh: '海南省' };
+    keepProvinceOfDataDir(dir, hainan);
+    expect(JSON.parse(readFileSync(path.join(dir, PROVINCE_KEPT_FILE_NAME), 'utf8'))).toEqual(hainan);
+    keepProvinceOfDataDir(dir, hainan);
+    expect(refusal(() => keepProvinceOfDataDir(dir, PROVINCE_DEFAULT))).toBe(
+      `province.code: value "410000" (河南省) differs from 460000 (海南省), the province the data dir ${dir} was ` +
+        "first started with: a data dir holds one province's data; start it with that province's configuration " +
+        'or use another data dir',
+    );
+  });
+
+  it('refuses a kept file that is not the node’s', () => {
+    const dir = dataDir();
+    writeFileSync(path.join(dir, PROVINCE_KEPT_FILE_NAME), '{"name_zh":"河南省"}');
+    expect(refusal(() => keepProvinceOfDataDir(dir, PROVINCE_DEFAULT))).toMatch(/holds no province code/);
   });
 });

@@ -6,7 +6,7 @@
  * node with a ProvinceConfigError naming the key, the value and what was expected — in the files too (a county
  * outside its city, a ring that is not closed, a city without its plate prefix), never half applied.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -36,6 +36,8 @@ export interface Province extends ProvinceSetting {
 
 /** The file the node reads its province from, in its data dir; absent means PROVINCE_DEFAULT. */
 export const PROVINCE_FILE_NAME = 'province.json';
+/** The file where a data dir keeps the province it was first started with (written by the node, not by hand). */
+export const PROVINCE_KEPT_FILE_NAME = 'province-of-data.json';
 
 const reference = (file: string): string => fileURLToPath(new URL(`../../schema/reference/${file}`, import.meta.url));
 
@@ -170,4 +172,34 @@ function provinceRowOf(rows: unknown, file: string, code: string | undefined): {
         : `value ${JSON.stringify(code)} is not a province in ${file}`,
     );
   return { code: row.code, name: row.name };
+}
+
+/**
+ * Binds `dataDir` to `province`: the first start writes the province's code and name into the data dir, every
+ * later start must supervise the same province. A data dir holds one province's telemetry, org units, accounts and
+ * alarms (all stamped with its division codes); started with another province it would mix two provinces' rows
+ * under codes neither reference knows, so the start is refused, naming both provinces and the data dir.
+ */
+export function keepProvinceOfDataDir(dataDir: string, province: Pick<ProvinceSetting, 'code' | 'name_zh'>): void {
+  const file = path.join(dataDir, PROVINCE_KEPT_FILE_NAME);
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${JSON.stringify({ code: province.code, name_zh: province.name_zh })}\n`, { mode: 0o644 });
+    return;
+  }
+  let kept: { code?: unknown; name_zh?: unknown };
+  try {
+    kept = JSON.parse(readFileSync(file, 'utf8')) as { code?: unknown; name_zh?: unknown };
+  } catch (error) {
+    throw new ProvinceConfigError('code', `${file} is not JSON (${error instanceof Error ? error.message : error})`);
+  }
+  if (typeof kept?.code !== 'string')
+    throw new ProvinceConfigError('code', `${file} holds no province code; it is written by the node, restore it`);
+  if (kept.code !== province.code)
+    throw new ProvinceConfigError(
+      'code',
+      `value ${JSON.stringify(province.code)} (${province.name_zh}) differs from ${kept.code} ` +
+        `(${String(kept.name_zh ?? '?')}), the province the data dir ${dataDir} was first started with: ` +
+        `a data dir holds one province's data; start it with that province's configuration or use another data dir`,
+    );
 }

@@ -5,7 +5,7 @@
  * check, rate limit and validation. Keys a previous start issued are revoked first: a key is shown only
  * once, so the old ones are of no use to anybody.
  */
-import { HENAN_PROVINCE_CODE, type Logger } from '../../schema/index.js';
+import { provinceCode, type Logger } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import { SourceKeys, type Principal } from '../../center/index.js';
 
@@ -29,17 +29,17 @@ const KEY_NAME_PREFIX = 'demo traffic';
 const PEER = 'vigil start --demo';
 
 async function provinceAdmin(sql: Sql): Promise<Principal> {
+  const province = provinceCode();
   const rows = await sql.query<{ id: number; username: string }>(
     "SELECT id, username FROM users WHERE role = 'admin' AND org_code = $1 AND NOT disabled ORDER BY id LIMIT 1",
-    [HENAN_PROVINCE_CODE],
+    [province],
   );
-  if (rows.length === 0)
-    throw new Error(`no enabled province admin of ${HENAN_PROVINCE_CODE} to issue the demo's source keys`);
+  if (rows.length === 0) throw new Error(`no enabled province admin of ${province} to issue the demo's source keys`);
   return {
     userId: Number(rows[0].id),
     username: rows[0].username,
     role: 'admin',
-    orgCode: HENAN_PROVINCE_CODE,
+    orgCode: province,
     enterpriseId: null,
   };
 }
@@ -55,7 +55,7 @@ export async function provisionDemoSourceKeys(sql: Sql, logger: Logger): Promise
     const keys: Record<string, string> = {};
     for (const kind of DEMO_SOURCE_KINDS)
       keys[kind] = (
-        await sourceKeys.issue(admin, { kind, org_code: HENAN_PROVINCE_CODE, name: `${KEY_NAME_PREFIX} ${kind}` }, PEER)
+        await sourceKeys.issue(admin, { kind, org_code: provinceCode(), name: `${KEY_NAME_PREFIX} ${kind}` }, PEER)
       ).key;
     return keys;
   } finally {

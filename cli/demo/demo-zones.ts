@@ -6,7 +6,7 @@
  * restarted on the same data dir) is left alone, and so are zones an operator added.
  */
 import { Accounts } from '../../center/index.js';
-import { HENAN_PROVINCE_CODE, type Logger } from '../../schema/index.js';
+import { provinceCode, type Logger } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import { circleOutline } from '../../stream/index.js';
 import type { GeneratedZone } from '../../fixtures/generator/index.js';
@@ -28,17 +28,17 @@ export async function loadDemoZones(
   extra: readonly { id: string }[] = [],
 ): Promise<number> {
   const accounts = new Accounts(http.sql);
+  const province = provinceCode();
   const admins = await http.sql.query<{ id: number; username: string }>(
     "SELECT id, username FROM users WHERE role = 'admin' AND org_code = $1 AND NOT disabled ORDER BY id LIMIT 1",
-    [HENAN_PROVINCE_CODE],
+    [province],
   );
-  if (admins.length === 0)
-    throw new Error(`no enabled province admin of ${HENAN_PROVINCE_CODE} to load the demo's zones`);
+  if (admins.length === 0) throw new Error(`no enabled province admin of ${province} to load the demo's zones`);
   const principal = {
     userId: Number(admins[0].id),
     username: admins[0].username,
     role: 'admin' as const,
-    orgCode: HENAN_PROVINCE_CODE,
+    orgCode: province,
     enterpriseId: null,
   };
   const { token } = await accounts.issueToken(principal, PEER);
@@ -70,7 +70,7 @@ export async function loadDemoZones(
       headers,
       body: JSON.stringify({
         config,
-        comment: `演示：样例数据的 ${missing.length} 个危险品禁行区 / demo: the sample's ${missing.length} dangerous-goods restricted zones`,
+        comment: `演示：${missing.length} 个危险品禁行区 / demo: ${missing.length} dangerous-goods restricted zones`,
       }),
     });
     logger.info('demo zones loaded into the rules configuration', {

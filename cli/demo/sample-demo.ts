@@ -13,6 +13,7 @@ import { readManifest, replayDirectory, REPLAY_DEFAULTS } from '../commands/repl
 import { ReplayStats } from '../commands/replay/replay-stats.js';
 import { DemoClock } from './demo-clock.js';
 import { DemoFlows } from './demo-flows.js';
+import { henanDemo, otherProvinceDemoNote, provinceDemoZones } from './demo-province.js';
 import { DemoTaxis } from './demo-taxis.js';
 import { provisionDemoSourceKeys } from './demo-source-keys.js';
 import { loadDemoZones } from './demo-zones.js';
@@ -58,6 +59,7 @@ export class SampleDemo {
   ) {}
 
   async start(): Promise<void> {
+    if (!henanDemo()) return this.startOtherProvince();
     const manifest = readManifest(this.options.dir);
     const terminals = Math.min(this.options.vehicles, manifest.counts.terminals);
     const clock = new DemoClock(this.options.speed);
@@ -127,6 +129,12 @@ export class SampleDemo {
       });
       if (!this.abort.signal.aborted) await new Promise((resolve) => setTimeout(resolve, LOOP_PAUSE_MS));
     }
+  }
+
+  /** A province by configuration: its zones only; the traffic is the speeding vehicles' (demo-province.ts). */
+  private async startOtherProvince(): Promise<void> {
+    this.logger.info(otherProvinceDemoNote());
+    if (this.options.http) await loadDemoZones(provinceDemoZones(), this.options.http, this.logger);
   }
 
   stop(): void {

@@ -1,13 +1,15 @@
 /**
- * The demo's speeding vehicles: a dozen simulated terminals that drive between Henan's county seats at real
- * speed and real device time, over real JT/T 808 TCP connections to the node's own gateway, and speed for
- * one minute in every four. The generated sample the demo replays has realistic, therefore sparse,
- * violations; these vehicles make the overspeed rule open and close alarms within the first minutes, so a
- * newcomer sees the alarm path working. Their terminal numbers (0138…) never collide with the sample's.
+ * The demo's speeding vehicles: a dozen simulated terminals with the supervised province's plates that drive
+ * between its county seats (legs that stay inside it, province-waypoints.ts) at real speed and real device time,
+ * over real JT/T 808 TCP connections to the node's own gateway, and speed for one minute in every four. The
+ * generated sample the demo replays has realistic, therefore sparse, violations; these vehicles make the overspeed
+ * rule open and close alarms within the first minutes, so a newcomer sees the alarm path working. Their terminal
+ * numbers (0138…) never collide with the sample's.
  */
-import { divisions, type Division } from '../../schema/index.js';
+import { divisions } from '../../schema/index.js';
 import type { Logger } from '../../schema/index.js';
 import { locationBody } from './location.js';
+import { counties, distanceKm, nextWaypoint, type Point } from './province-waypoints.js';
 import { SimulatedTerminal } from './simulated-terminal.js';
 
 export interface SpeedingVehiclesOptions {
@@ -45,8 +47,8 @@ function random(seed: number): () => number {
 
 interface DemoVehicle {
   terminal: SimulatedTerminal;
-  from: Division;
-  to: Division;
+  from: Point;
+  to: Point;
   progressKm: number;
   legKm: number;
   cruiseKmh: number;
@@ -55,18 +57,9 @@ interface DemoVehicle {
   cycleOffsetMinutes: number;
 }
 
-const EARTH_RADIUS_KM = 6371;
 const PLATE_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 
-function distanceKm(a: readonly number[], b: readonly number[]): number {
-  const toRad = Math.PI / 180;
-  const dLat = (b[1] - a[1]) * toRad;
-  const dLon = (b[0] - a[0]) * toRad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.sqrt(h));
-}
-
-function bearingDeg(a: readonly number[], b: readonly number[]): number {
+function bearingDeg(a: Point, b: Point): number {
   const toRad = Math.PI / 180;
   const y = Math.sin((b[0] - a[0]) * toRad) * Math.cos(b[1] * toRad);
   const x =
@@ -88,7 +81,7 @@ export class SpeedingVehicles {
 
   async start(): Promise<void> {
     const rand = random(this.options.seed);
-    const counties = divisions().filter((d) => d.level === 'county');
+    const all = counties();
     const cities = divisions().filter((d) => d.platePrefix !== undefined);
     for (let i = 0; i < this.options.vehicles && !this.stopped; i++) {
       const home = cities[Math.floor(rand() * cities.length)];
@@ -97,14 +90,14 @@ export class SpeedingVehicles {
       const phone =
         version === 2019 ? `0000000${String(13_800_000_000 + i).padStart(13, '0')}` : `0${13_800_000_000 + i}`;
       const terminal = new SimulatedTerminal({ phone, plate, plateColor: 2, version });
-      const from = counties[Math.floor(rand() * counties.length)];
-      const to = counties[Math.floor(rand() * counties.length)];
+      const from = all[Math.floor(rand() * all.length)]!.seatLonLatDeg;
+      const to = nextWaypoint(from, rand);
       const vehicle: DemoVehicle = {
         terminal,
         from,
         to,
         progressKm: 0,
-        legKm: Math.max(1, distanceKm(from.seatLonLatDeg, to.seatLonLatDeg)),
+        legKm: Math.max(1, distanceKm(from, to)),
         cruiseKmh: 60 + rand() * 25,
         // Well above the 100 km/h limit of an unregistered vehicle even with the ±10 % jitter of each report.
         speedingKmh: 118 + rand() * 15,
@@ -142,21 +135,20 @@ export class SpeedingVehicles {
     const speedKmh = (speeding ? v.speedingKmh : v.cruiseKmh) * jitter;
     v.progressKm += (speedKmh * this.options.reportIntervalS) / 3600;
     if (v.progressKm >= v.legKm) {
-      const counties = divisions().filter((d) => d.level === 'county');
       v.from = v.to;
-      v.to = counties[Math.floor(rand() * counties.length)];
-      v.legKm = Math.max(1, distanceKm(v.from.seatLonLatDeg, v.to.seatLonLatDeg));
+      v.to = nextWaypoint(v.from, rand);
+      v.legKm = Math.max(1, distanceKm(v.from, v.to));
       v.progressKm = 0;
     }
-    const t = v.progressKm / v.legKm;
-    const [lon0, lat0] = v.from.seatLonLatDeg;
-    const [lon1, lat1] = v.to.seatLonLatDeg;
+    const t = Math.min(1, v.progressKm / v.legKm);
+    const [lon0, lat0] = v.from;
+    const [lon1, lat1] = v.to;
     const body = locationBody(
       {
         lat: lat0 + (lat1 - lat0) * t,
         lon: lon0 + (lon1 - lon0) * t,
         speedKmh,
-        directionDeg: bearingDeg(v.from.seatLonLatDeg, v.to.seatLonLatDeg),
+        directionDeg: bearingDeg(v.from, v.to),
         time: now,
       },
       v.terminal.identity.version,

@@ -4,7 +4,7 @@
  * wall's token, so nothing answers a browser before every part behind the routes has started.
  */
 import path from 'node:path';
-import { packagePath, provinceGeo, type Readiness } from '../../schema/index.js';
+import { packagePath, provinceGeoServed, type Readiness } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
 import type { EventLog, RulesRunner } from '../../stream/index.js';
 import {
@@ -207,7 +207,7 @@ function warnOpenFiles(httpOptions: HttpServerOptions, observe: Observe): Return
 function registerNodeRoutes(config: NodeConfig, parts: HttpParts, observe: Observe): void {
   const { router, directory, sql } = parts;
   const { accounts } = directory;
-  const geo = provinceGeo();
+  const geo = provinceGeoServed();
   registerRoutes(router, { accounts, metrics: observe.metrics, geoJson: () => geo });
   registerHealthRoutes(router, { readiness: parts.readiness, about: parts.about });
   if (parts.rules) registerRulesConfigRoutes(router, { accounts, sql, rules: parts.rules });

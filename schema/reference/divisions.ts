@@ -70,6 +70,22 @@ export function provinceGeo(): ProvinceGeo {
 }
 
 /**
+ * The boundaries as the node serves them to walls and consoles (`GET /api/geo/province`): each city's feature
+ * also carries its plate prefix from the divisions file, so a screen can show the province's own plates (琼A…).
+ */
+export function provinceGeoServed(): ProvinceGeo {
+  const prefixes = new Map(divisions().flatMap((d) => (d.platePrefix ? [[d.code, d.platePrefix] as const] : [])));
+  const geo = provinceGeo();
+  return {
+    ...geo,
+    features: geo.features.map((f) => {
+      const prefix = prefixes.get(f.properties.code);
+      return prefix === undefined ? f : { ...f, properties: { ...f.properties, plate_prefix: prefix } };
+    }),
+  };
+}
+
+/**
  * The box a position of the province lies in: its outline's bounding box widened to the next 0.1° (Henan:
  * 110.3–116.7 °E, 31.3–36.4 °N). A zone vertex outside it is a slip of the hand or of the axes, never a zone of
  * this province.

@@ -10,6 +10,8 @@ export interface ProvinceGeoProperties {
   readonly level: DivisionLevel;
   /** Code of the enclosing division; null for the province. */
   readonly parent: string | null;
+  /** A city's plate prefix (e.g. 豫A), added where the node serves the geo (not in the boundaries file). */
+  readonly plate_prefix?: string;
 }
 
 export interface ProvinceGeoFeature {

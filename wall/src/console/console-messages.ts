@@ -147,7 +147,8 @@ export interface ConsoleMessages {
   vehicle: {
     title: string;
     search: string;
-    searchPlaceholder: string;
+    /** `example` is a plate of the served province (e.g. 豫A12345), or '' before its boundaries arrived. */
+    searchPlaceholder: (example: string) => string;
     noMatch: string;
     from: string;
     to: string;
@@ -534,7 +535,7 @@ const ZH: ConsoleMessages = {
   vehicle: {
     title: '车辆',
     search: '查询',
-    searchPlaceholder: '车牌或终端号，如 豫A12345',
+    searchPlaceholder: (example) => (example ? `车牌或终端号，如 ${example}` : '车牌或终端号'),
     noMatch: '没有找到该车辆（或不在您的管辖范围内）',
     from: '从',
     to: '至',
@@ -938,7 +939,8 @@ const EN: ConsoleMessages = {
   vehicle: {
     title: 'Vehicle',
     search: 'Find',
-    searchPlaceholder: 'Plate or terminal number, e.g. 豫A12345',
+    searchPlaceholder: (example) =>
+      example ? `Plate or terminal number, e.g. ${example}` : 'Plate or terminal number',
     noMatch: 'No such vehicle (or it is outside your scope)',
     from: 'From',
     to: 'to',

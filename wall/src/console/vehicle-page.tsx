@@ -21,6 +21,7 @@ import {
   parseChinaInput,
 } from './console-time.js';
 import { errorSentence } from './error-text.js';
+import { examplePlate } from './example-plate.js';
 import { VideoPanel } from './video-panel.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -82,6 +83,7 @@ export interface VehiclePageProps {
 export function VehiclePage({ geo, vehicleId, onVehicleId }: VehiclePageProps) {
   const ws = useWorkspace();
   const { api, m } = ws;
+  const placeholder = m.vehicle.searchPlaceholder(examplePlate(geo, ws.session.user.org_code));
   const enterprise = ws.session.user.role === 'enterprise';
   const [query, setQuery] = useState(vehicleId);
   const [matches, setMatches] = useState<VehicleSearchRow[] | null>(null);
@@ -182,7 +184,7 @@ export function VehiclePage({ geo, vehicleId, onVehicleId }: VehiclePageProps) {
             data-testid="vehicle-search"
             value={query}
             maxLength={20}
-            placeholder={m.vehicle.searchPlaceholder}
+            placeholder={placeholder}
             onChange={(e) => setQuery(e.target.value)}
           />
           <button type="submit">{m.vehicle.search}</button>
@@ -257,9 +259,7 @@ export function VehiclePage({ geo, vehicleId, onVehicleId }: VehiclePageProps) {
       {track !== null && terminalId !== '' ? (
         <TrackView key={`${track.terminal_id}-${track.from}-${track.to}`} track={track} geo={geo} />
       ) : null}
-      {track === null && terminalId === '' && !enterprise ? (
-        <p className="console-dim">{m.vehicle.searchPlaceholder}</p>
-      ) : null}
+      {track === null && terminalId === '' && !enterprise ? <p className="console-dim">{placeholder}</p> : null}
     </div>
   );
 }

@@ -8,6 +8,8 @@ export interface DivisionProperties {
   name: string;
   level: DivisionLevel;
   parent: string | null;
+  /** A city's plate prefix (e.g. 豫A), as the node serves it. */
+  plate_prefix?: string;
 }
 
 export type ProvinceGeo = FeatureCollection<Geometry, DivisionProperties>;

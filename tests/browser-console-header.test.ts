@@ -1,0 +1,92 @@
+/**
+ * The duty console's header with the most it ever holds: an admin's ten tabs and the critical-alarm chip (a lorry
+ * at 170 km/h over real JT/T 808), for the province's own admin and for a city admin with a long user name. At
+ * 1920×1080 and at 3840×2160 the account — name, role and unit — reads whole (not cut by an ellipsis), and every
+ * tab, the chip and 退出 lie inside the window.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, shootForDocs, type TestBrowser } from './support/browser.js';
+import { createPerson, openConsole, speedingEpisode, type Person } from './support/console-scenario.js';
+import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+
+const LONG_USERNAME = 'zhengzhou-monitoring-centre-duty-chief';
+
+let vigil: VigilProcess;
+let browser: TestBrowser;
+let people: { person: Person; account: string }[];
+
+beforeAll(async () => {
+  vigil = await startVigil();
+  const admin = await vigil.login();
+  const chief = await createPerson(vigil, admin, LONG_USERNAME, 'admin', '410100');
+  people = [
+    { person: { username: 'admin', password: vigil.adminPassword, token: admin }, account: 'admin · 管理员 · 河南省' },
+    { person: chief, account: `${LONG_USERNAME} · 管理员 · 郑州市` },
+  ];
+  await speedingEpisode(vigil.jt808Port, '013971000900', '豫A71900', 170);
+  browser = await launchBrowser({ width: 1920, height: 1080 });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await vigil?.stop({ removeData: true });
+});
+
+interface HeaderLayout {
+  user: { text: string; cut: boolean; right: number };
+  outside: string[];
+  tabs: number;
+}
+
+async function headerLayout(page: Page): Promise<HeaderLayout> {
+  return page.evaluate(() => {
+    const user = document.querySelector<HTMLElement>('[data-testid="console-user"]')!;
+    const header = document.querySelector<HTMLElement>('.console-header')!;
+    const outside = [...header.querySelectorAll<HTMLElement>('h1, button, .console-user')]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        return box.left < 0 || box.right > window.innerWidth || box.width === 0;
+      })
+      .map((el) => el.textContent ?? '');
+    return {
+      user: {
+        text: user.textContent ?? '',
+        cut: user.scrollWidth > user.clientWidth + 1,
+        right: user.getBoundingClientRect().right,
+      },
+      outside,
+      tabs: header.querySelectorAll('nav button').length,
+    };
+  });
+}
+
+describe('the console header of an admin', () => {
+  it('reads the account whole at 1920×1080 and 3840×2160, every tab and chip inside the window', async () => {
+    for (const [i, { person, account }] of people.entries()) {
+      const page = await openConsole(vigil, browser, person);
+      await page.locator('[data-testid="critical-chip"]').waitFor({ timeout: 60_000 });
+      for (const size of [
+        { width: 1920, height: 1080 },
+        { width: 3840, height: 2160 },
+      ]) {
+        await page.setViewportSize(size);
+        const layout = await eventually(
+          async () => {
+            const seen = await headerLayout(page);
+            return seen.user.right <= size.width ? seen : undefined;
+          },
+          10_000,
+          `the header laid out at ${size.width}×${size.height}`,
+        );
+        expect(layout.tabs).toBe(10);
+        expect(layout.user.text).toBe(account);
+        expect(layout.user.cut, `${account} cut at ${size.width}×${size.height}`).toBe(false);
+        expect(layout.outside, `outside the window at ${size.width}×${size.height}`).toEqual([]);
+      }
+      if (i === 1) await shootForDocs(page, 'console-header-admin');
+      await page.close();
+    }
+    expect(browser.cspViolations()).toEqual([]);
+  }, 180_000);
+});
