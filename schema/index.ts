@@ -237,3 +237,4 @@ export type {
   ReportPoint,
   ReportValues,
 } from './reports.js';
+export { creditCodeCheckCharacter } from './credit-code.js';
