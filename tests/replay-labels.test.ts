@@ -84,7 +84,9 @@ describe(`replay of ${VEHICLES} vehicles × ${HOURS} h at max speed into vigil s
     });
     expect(c.device_status_rows).toBe(h.device_status);
     expect(c.http_rows_match).toBe(true);
-    for (const kind of [...HTTP_KINDS, 'registry']) expect(result.replay.http[kind]?.rejected, kind).toBe(0);
+    // Every kind the directory holds records of (a 01:00–07:00 window has few toll journeys and no taxi orders).
+    for (const kind of [...HTTP_KINDS.filter((k) => h[k] > 0), 'registry'])
+      expect(result.replay.http[kind]?.rejected, kind).toBe(0);
   });
 
   it('raises an alarm for every labelled violation of every rule, and no other', () => {
