@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createLogger, Metrics } from '../schema/index.js';
 import { startNode } from '../cli/node.js';
 import { adminToken, issueSourceKey, loopbackNodeConfig } from './harness/loopback-node.js';
-import { creditCodeCheckCharacter } from '../ingest/http/normalize-market.js';
+import { creditCodeCheckCharacter } from '../schema/index.js';
 
 const args = process.argv.slice(2);
 function flag(name: string, fallback: number): number {

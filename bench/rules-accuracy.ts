@@ -29,17 +29,21 @@ import type { EngineEvent } from '../stream/index.js';
 import { decodeMessage, parseFrame } from '../ingest/index.js';
 import { telemetryFromLocation } from '../ingest/jt808/gateway/normalize.js';
 import {
+  FLOW_KINDS,
   alarmKeys,
   formatAccuracy,
   labelKeys,
   latestVersions,
   matchAlarms,
   readTerminalBlocks,
+  type FlowKind,
+  type FlowRecord,
   type GeneratedRuleZone,
   type Label,
   type ScoredAlarm,
 } from '../fixtures/generator/index.js';
 import { runAccuracyAtScale } from './accuracy/scale-run.js';
+import { flowEngineEvents, permitKey, type PermitBook } from './accuracy/flow-events.js';
 
 function flag(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -109,9 +113,13 @@ async function fromDirectory(dir: string): Promise<void> {
       }
     }
   }
+  const permits: PermitBook = new Map();
   for (const [kind, files] of Object.entries(manifest.http)) {
     for (const file of files) {
-      if (kind === 'device_status')
+      if ((FLOW_KINDS as readonly string[]).includes(kind))
+        for (const r of ndjson<FlowRecord>(join(dir, file)))
+          events.push(...flowEngineEvents(kind as FlowKind, r, permits));
+      else if (kind === 'device_status')
         for (const s of ndjson<DeviceStatus>(join(dir, file)))
           events.push({ topic: 'devices', at: s.received_at, value: s });
       else
@@ -132,7 +140,11 @@ async function fromDirectory(dir: string): Promise<void> {
   for (const z of manifest.rule_zones ?? []) config.zones.push(structuredClone(z));
   let now = events.length ? (events[0].at ?? events[0].value.ts) : 0;
   const engine = new RuleEngine(ALL_RULES, compileRulesConfig(config, 1, ALL_RULES), {
-    registry: { byTerminal: (t) => byTerminal.get(t), byPlate: (p) => byPlate.get(p) },
+    registry: {
+      byTerminal: (t) => byTerminal.get(t),
+      byPlate: (p) => byPlate.get(p),
+      taxiPermit: (type, subject) => permits.get(permitKey(type, subject)),
+    },
     now: () => now,
   });
   const tracked = (function* () {

@@ -240,3 +240,4 @@ export type {
   ReportPoint,
   ReportValues,
 } from './reports.js';
+export { creditCodeCheckCharacter } from './credit-code.js';

@@ -40,6 +40,7 @@ import {
   type VehicleTraffic,
 } from '../../fixtures/generator/index.js';
 import type { LocationBody } from '../../ingest/index.js';
+import { flowEngineEvents, permitKey, type PermitBook } from './flow-events.js';
 
 /**
  * The configuration the accuracy runs use: the defaults plus the traffic's restricted zones (circles) and the
@@ -129,6 +130,7 @@ export function runGroup(
   const camera: EngineEvent[] = [];
   const labels: Label[] = [];
   const sightings: number[] = [];
+  const permits: PermitBook = new Map();
   for (let i = from; i < to; i++) {
     const t = simulateVehicle(plan, i, undefined);
     const { type: _type, ...record } = t.registry as VehicleRecord & { type: 'vehicle' };
@@ -150,6 +152,8 @@ export function runGroup(
       const d = deviceIndex.get(c.device_id);
       if (d !== undefined) sightings.push(d, c.ts, c.received_at);
     }
+    // Toll transactions reach the rules as sightings, taxi orders as orders judged against the permits.
+    for (const { kind, record } of t.flows) camera.push(...flowEngineEvents(kind, record, permits));
     labels.push(...t.labels);
   }
   // Arrival order as a platform sees it: positions by send time, roadside records by receipt (stable sort, so
@@ -161,6 +165,7 @@ export function runGroup(
       byTerminal: (id) => byTerminal.get(id),
       byPlate: (p) => byPlate.get(p),
       byDriver: (certificate) => drivers.get(certificate),
+      taxiPermit: (type, subject) => permits.get(permitKey(type, subject)),
     },
     now: () => now,
   });
@@ -178,7 +183,7 @@ export function runGroup(
     alarms: latestVersions(versions).map(scored),
     sightings: Float64Array.from(sightings),
     positions,
-    cameraEvents: camera.length,
+    cameraEvents: camera.filter((e) => e.topic === 'camera').length,
   };
 }
 

@@ -5,7 +5,8 @@
  *     the acknowledged frames, and every (terminal_id, ts) is distinct): nothing acknowledged lost, nothing
  *     retransmitted stored twice;
  *   - one `ingest_rejects` row per malformed frame sent;
- *   - `camera_events` and `device_status` hold exactly the records the HTTP sources had accepted;
+ *   - `camera_events` and `device_status` hold exactly the records the HTTP sources had accepted (toll
+ *     transactions as two sightings each), and each newer kind's tables one row per accepted record;
  *   - the alarms raised match the generator's labels: precision and recall per rule, scored by the shared
  *     matching of `fixtures/generator` (the same as `bench/rules-accuracy.ts` and the rule tests).
  * Used by `vigil bench --scenario replay-labels` and by tests/replay-labels.test.ts.
@@ -13,9 +14,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  FLOW_KINDS,
+  HTTP_KINDS,
   formatAccuracy,
   matchAlarms,
   readTerminalBlocks,
+  type FlowKind,
   type GeneratedRuleZone,
   type Label,
   type MatchResult,
@@ -62,6 +66,9 @@ export interface ReplayLabelsChecks {
   device_status_rows: number;
   device_status_accepted: number;
   http_rows_match: boolean;
+  /** Rows of each newer kind's tables, and the records of it the node accepted. */
+  flow_rows: Record<string, number>;
+  flow_accepted: Record<string, number>;
   labels: number;
   alarms: number;
 }
@@ -79,7 +86,23 @@ const SETTLE_POLL_MS = 1000;
 /** Polls in a row with an empty log and an unchanged alarm count before the node counts as drained. */
 const SETTLE_STABLE_POLLS = 3;
 const ALARM_PAGE_ROWS = 50_000;
-const KINDS = ['anpr', 'wim', 'gantry', 'device_status', 'registry'] as const;
+const KINDS = [...HTTP_KINDS, 'registry'] as const;
+/**
+ * Rows a newer kind leaves in ClickHouse, one per accepted record: its table (an AIS message is a position or a
+ * voyage). Permits and registrations live in PostgreSQL and are mirrored (FINAL: the mirror rewrites rows).
+ */
+const FLOW_ROWS_SQL: Record<FlowKind, string> = {
+  toll: 'SELECT count() FROM toll_transactions',
+  taxi_position: 'SELECT count() FROM taxi_positions',
+  taxi_order: 'SELECT count() FROM taxi_order_events',
+  taxi_permit: 'SELECT count() FROM taxi_permits FINAL',
+  traffic_count: 'SELECT count() FROM traffic_counts',
+  rail_flow: 'SELECT count() FROM rail_flows',
+  ais: 'SELECT (SELECT count() FROM vessel_positions) + (SELECT count() FROM vessel_voyages)',
+  market_registration: 'SELECT count() FROM market_registrations FINAL',
+};
+/** The mirror copies PostgreSQL's permits and registrations to ClickHouse within seconds: wait that long at most. */
+const MIRROR_WAIT_MS = 60_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -206,6 +229,17 @@ async function replayedSubjects(dir: string, shards: string[], terminals: number
   return subjects;
 }
 
+/** Each newer kind's rows, waiting (within MIRROR_WAIT_MS) for the mirrored ones to reach what was accepted. */
+async function flowRows(node: NodeEndpoints, accepted: Record<string, number>): Promise<Record<string, number>> {
+  const deadline = Date.now() + MIRROR_WAIT_MS;
+  for (;;) {
+    const rows: Record<string, number> = {};
+    for (const kind of FLOW_KINDS) rows[kind] = Number((await sqlRows(node, FLOW_ROWS_SQL[kind]))[0][0]);
+    if (FLOW_KINDS.every((k) => rows[k] === (accepted[k] ?? 0)) || Date.now() > deadline) return rows;
+    await sleep(SETTLE_POLL_MS);
+  }
+}
+
 function countsOf(rows: unknown[][]): Record<string, number> {
   return Object.fromEntries(rows.map(([k, n]) => [String(k), Number(n)]));
 }
@@ -264,9 +298,14 @@ export async function runReplayLabels(node: NodeEndpoints, options: ReplayLabels
     await sqlRows(node, 'SELECT kind, count() FROM camera_events GROUP BY kind ORDER BY kind'),
   );
   const [[deviceRows]] = await sqlRows(node, 'SELECT count() FROM device_status');
+  // A toll transaction is stored as two sightings, its entry and its exit.
   const cameraAccepted = Object.fromEntries(
-    ['anpr', 'gantry', 'wim'].map((k) => [k, replay.http[k]?.accepted ?? 0]).filter(([, n]) => n !== 0),
+    ['anpr', 'gantry', 'toll', 'wim']
+      .map((k) => [k, (replay.http[k]?.accepted ?? 0) * (k === 'toll' ? 2 : 1)])
+      .filter(([, n]) => n !== 0),
   );
+  const flowAccepted = Object.fromEntries(FLOW_KINDS.map((k) => [k, replay.http[k]?.accepted ?? 0]));
+  const flowRowCounts = await flowRows(node, flowAccepted);
   const deviceAccepted = replay.http.device_status?.accepted ?? 0;
 
   let labels = readFileSync(path.join(options.dir, manifest.labels), 'utf8')
@@ -296,7 +335,11 @@ export async function runReplayLabels(node: NodeEndpoints, options: ReplayLabels
     device_status_rows: Number(deviceRows),
     device_status_accepted: deviceAccepted,
     http_rows_match:
-      JSON.stringify(cameraRows) === JSON.stringify(cameraAccepted) && Number(deviceRows) === deviceAccepted,
+      JSON.stringify(cameraRows) === JSON.stringify(cameraAccepted) &&
+      Number(deviceRows) === deviceAccepted &&
+      FLOW_KINDS.every((k) => flowRowCounts[k] === flowAccepted[k]),
+    flow_rows: flowRowCounts,
+    flow_accepted: flowAccepted,
     labels: labels.length,
     alarms: alarms.length,
   };

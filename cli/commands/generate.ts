@@ -14,10 +14,26 @@ import {
 } from '../../fixtures/generator/index.js';
 import { ConfigError, defineFlags, helpText, parseFlags } from '../flags.js';
 import { GENERATE_WORKERS_MAX, GeneratePool } from './generate-pool.js';
-import { encodeTerminalMessage } from './wire-codec.js';
+import { encodeAisMessage, encodeTerminalMessage } from './wire-codec.js';
 
 export const GENERATE_SUMMARY = 'Generate seeded Henan traffic with labelled violations into a directory.';
 export const DEFAULT_START_ISO = '2026-11-02T03:00:00+08:00';
+
+/** What `--out` receives, shown under the flags by `--help` (docs/traffic-generator.md, "Output"). */
+export const GENERATE_OUTPUT = [
+  'Writes into --out (docs/traffic-generator.md):',
+  '  wire/shard-NNNN.bin            JT/T 808 terminal traffic (vigil replay --to)',
+  '  http/<kind>-NNN.ndjson         HTTP source records in hourly buckets, posted to /api/ingest/<kind> (vigil replay --http):',
+  '    anpr, wim, gantry, device_status   roadside sightings and device health',
+  '    toll                               expressway toll transactions of the fleet (entry-lane weights: overload)',
+  '    taxi_position, taxi_order, taxi_permit   the taxis through their platforms (permit faults: taxi_permit)',
+  '    traffic_count                      survey stations (交调站) on trunk links, per direction and class, every 15 min',
+  '    rail_flow                          rail station passenger flows of the city seats, every 15 min',
+  '    ais                                cargo ships on the Shaying and Huai rivers, !AIVDM every minute',
+  '    market_registration                the market register record of every enterprise of the fleet',
+  '  registry.ndjson, enterprises.ndjson, drivers.ndjson   registry records (/api/ingest/registry)',
+  '  labels.ndjson                  the injected violations each rule must find; manifest.json  counts and files',
+].join('\n');
 
 export const GENERATE_FLAGS = defineFlags([
   {
@@ -114,7 +130,7 @@ export async function generateWith(
 
 export async function generateCommand(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(helpText('generate', GENERATE_SUMMARY, GENERATE_FLAGS));
+    console.log(`${helpText('generate', GENERATE_SUMMARY, GENERATE_FLAGS)}\n\n${GENERATE_OUTPUT}`);
     return;
   }
   const { values, positionals } = parseFlags(GENERATE_FLAGS, argv, process.env);
@@ -143,6 +159,7 @@ export async function generateCommand(argv: string[]): Promise<void> {
     outDir,
     startMs,
     shardTerminals: values['shard-terminals'],
+    encodeAis: encodeAisMessage,
   };
   const manifest = await generateWith(options, workers, onProgress);
   process.stderr.write('\n');

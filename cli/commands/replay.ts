@@ -4,6 +4,7 @@
  * retransmitted and rejected, with acknowledgement latency percentiles.
  */
 import path from 'node:path';
+import { HTTP_KINDS } from '../../fixtures/generator/index.js';
 import { ConfigError, defineFlags, helpText, parseFlags } from '../flags.js';
 import { REPLAY_DEFAULTS, readManifest, replayDirectory } from './replay/replay-engine.js';
 import { ReplayStats } from './replay/replay-stats.js';
@@ -17,7 +18,7 @@ export const REPLAY_FLAGS = defineFlags([
     name: 'key',
     kind: 'string',
     description:
-      'source API key for --http: one key for every kind, or kind=key,... (anpr, wim, gantry, device_status, registry)',
+      'source API key for --http: one key for every kind, or kind=key,... (anpr, wim, gantry, device_status, toll, taxi_position, taxi_order, taxi_permit, traffic_count, rail_flow, ais, market_registration, registry)',
   },
   {
     name: 'speed',
@@ -103,7 +104,7 @@ export function parseHostPort(value: string, flag: string): { host: string; port
   return { host: match[1], port };
 }
 
-const HTTP_KEY_KINDS = ['anpr', 'wim', 'gantry', 'device_status', 'registry'];
+const HTTP_KEY_KINDS: readonly string[] = [...HTTP_KINDS, 'registry'];
 
 /** `KEY` (every kind) or `anpr=K1,wim=K2,…` (keys are bound to one kind each). */
 export function parseKeys(value: string): Record<string, string> {

@@ -3,8 +3,17 @@
  * the codec's, plugged in here. Derived fields (signed degrees, alarm names, status flags) are filled from
  * the raw ones exactly as a decoder would.
  */
-import { deriveLocation, encodeMessage, type Jt808Message, type LocationBody } from '../../ingest/index.js';
+import {
+  deriveLocation,
+  encodeMessage,
+  encodePosition,
+  encodeVoyage,
+  toSentences,
+  type Jt808Message,
+  type LocationBody,
+} from '../../ingest/index.js';
 import type {
+  EncodeAisMessage,
   EncodeTerminalMessage,
   GeneratedLocation,
   TerminalMessage,
@@ -60,3 +69,9 @@ export function toJt808(message: TerminalMessage, version: WireVersion): Jt808Me
 
 export const encodeTerminalMessage: EncodeTerminalMessage = (message, header) =>
   encodeMessage(toJt808(message, header.version), header);
+
+/** The generator's AIS messages as `!AIVDM` sentences, by the ingestion's own encoder (as the demo's ships). */
+export const encodeAisMessage: EncodeAisMessage = (message, sequenceId) =>
+  message.type === 5
+    ? toSentences(encodeVoyage(message), sequenceId)
+    : toSentences(encodePosition(message), sequenceId);

@@ -2,7 +2,7 @@
  * Enterprise registrations of market supervision (市场监管 企业登记, docs/sources/market_registration.md) → records
  * for PostgreSQL `market_registrations`, read beside the transport registry's `enterprises` by credit code.
  */
-import type { LicenceRecord, MarketStatus } from '../../schema/index.js';
+import { creditCodeCheckCharacter, type LicenceRecord, type MarketStatus } from '../../schema/index.js';
 import {
   asRecord,
   normalizeWith,
@@ -17,15 +17,7 @@ import {
 import type { NormalizeContext } from './normalize-camera.js';
 import { expandCompactTime } from './taxi-fields.js';
 
-/** GB 32100-2015: the 31 characters of a unified social credit code (no I, O, S, V, Z) and their values. */
-const CODE_CHARACTERS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/** The check character (the 18th) of a credit code's first 17 characters. */
-export function creditCodeCheckCharacter(first17: string): string {
-  const sum = CODE_WEIGHTS.reduce((total, weight, i) => total + CODE_CHARACTERS.indexOf(first17[i]) * weight, 0);
-  return CODE_CHARACTERS[(31 - (sum % 31)) % 31];
-}
+export { creditCodeCheckCharacter };
 
 /** Why a text is not a unified social credit code (18 characters, the 18th the check character), or null. */
 export function creditCodeProblem(code: string): string | null {

@@ -1,19 +1,27 @@
 /**
  * Drives the engine from recorded events, without a log: one JSON object per line,
  *   {"topic":"telemetry","partition":0,"at":1764295200000,"value":{…TelemetryRow…}}
- * `topic` is telemetry | camera | devices | drivers (or the full log topic name), `partition` defaults to 0, and `at`
+ * `topic` is telemetry | camera | devices | drivers | taxi_orders (or the full log topic name), `partition` defaults to 0, and `at`
  * is the processing time the event arrives at (default: its own event time, as if delivered at once). The
  * clock ticks every `tickMs` of that processing time, so absence timers fire as they would live. Replays of
  * the same file give the same alarms, ids included.
  */
-import type { AlarmRow, CameraEvent, DeviceStatus, DriverEventRow, TelemetryRow } from '../../schema/index.js';
+import type {
+  AlarmRow,
+  CameraEvent,
+  DeviceStatus,
+  DriverEventRow,
+  TaxiOrderEventRow,
+  TelemetryRow,
+} from '../../schema/index.js';
 import type { RuleEngine } from './rule-engine.js';
 
 export type EngineEvent =
   | { topic: 'telemetry'; partition?: number; at?: number; value: TelemetryRow }
   | { topic: 'camera'; partition?: number; at?: number; value: CameraEvent }
   | { topic: 'devices'; partition?: number; at?: number; value: DeviceStatus }
-  | { topic: 'drivers'; partition?: number; at?: number; value: DriverEventRow };
+  | { topic: 'drivers'; partition?: number; at?: number; value: DriverEventRow }
+  | { topic: 'taxi_orders'; partition?: number; at?: number; value: TaxiOrderEventRow };
 
 const TOPIC_ALIASES: Record<string, EngineEvent['topic']> = {
   telemetry: 'telemetry',
@@ -24,6 +32,8 @@ const TOPIC_ALIASES: Record<string, EngineEvent['topic']> = {
   'vigil.devices': 'devices',
   drivers: 'drivers',
   'vigil.drivers': 'drivers',
+  taxi_orders: 'taxi_orders',
+  'vigil.taxi-orders': 'taxi_orders',
 };
 
 /** Parses one line; throws with the line number and reason when it is not an event. */
@@ -38,7 +48,7 @@ export function parseEventLine(line: string, lineNumber: number): EngineEvent | 
   const topic = TOPIC_ALIASES[String(raw.topic)];
   if (!topic)
     throw new Error(
-      `line ${lineNumber}: topic ${JSON.stringify(raw.topic)} is not telemetry, camera, devices or drivers`,
+      `line ${lineNumber}: topic ${JSON.stringify(raw.topic)} is not telemetry, camera, devices, drivers or taxi_orders`,
     );
   if (typeof raw.value !== 'object' || raw.value === null || typeof (raw.value as { ts?: unknown }).ts !== 'number')
     throw new Error(`line ${lineNumber}: value is not an event with a numeric ts`);
@@ -80,6 +90,7 @@ export function replayEvents(
     if (event.topic === 'telemetry') engine.onPosition(event.value, event.partition ?? 0, now);
     else if (event.topic === 'camera') engine.onCamera(event.value, now);
     else if (event.topic === 'drivers') engine.onDriverEvent(event.value, now);
+    else if (event.topic === 'taxi_orders') engine.onTaxiOrder(event.value, now);
     else engine.onDevice(event.value, now);
     alarms.push(...engine.drainAlarms());
   }

@@ -39,7 +39,18 @@ export const HTTP_SOURCE_BOUNDS = {
   retryWaitMsMax: 10_000,
 } as const;
 
-const TIME_FIELDS = ['ts', 'received_at'] as const;
+/** Times (epoch ms) a time shift moves: the roadside records' and those of the newer kinds (fixtures/generator/types.ts). */
+const TIME_FIELDS = [
+  'ts',
+  'received_at',
+  'entry_time',
+  'exit_time',
+  'interval_start',
+  'time',
+  'PositionTime',
+  'valid_from',
+  'valid_until',
+] as const;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -218,12 +229,14 @@ export async function postHttpSources(
     // Enterprises before the vehicles that name them, drivers after.
     for (const file of [manifest.enterprises, manifest.registry, manifest.drivers])
       await postFile(path.join(dir, file), 'registry', options, stats);
-    const buckets = Math.max(...HTTP_KINDS.map((k) => manifest.http[k].length));
+    // Directories written before the newer kinds list only the roadside ones.
+    const kinds = HTTP_KINDS.filter((k) => manifest.http[k] !== undefined);
+    const buckets = Math.max(...kinds.map((k) => manifest.http[k].length));
     for (let b = 0; b < buckets && !options.signal?.aborted; b++) {
       const records: TimedRecord[] = [];
       await readBucket(
         dir,
-        HTTP_KINDS.flatMap((kind) => (manifest.http[kind][b] ? [{ kind, file: manifest.http[kind][b] }] : [])),
+        kinds.flatMap((kind) => (manifest.http[kind][b] ? [{ kind, file: manifest.http[kind][b] }] : [])),
         options,
         records,
       );
