@@ -51,7 +51,8 @@ afterAll(async () => {
 
 describe('vigil start --demo for a province by configuration', () => {
   it('says once what of the demo is Henan’s and left out', () => {
-    const note = 'demo for 460000 海南省: the generated sample, the showcase and the toll, rail, ship, bus and taxi sources';
+    const note =
+      'demo for 460000 海南省: the generated sample, the showcase and the toll, rail, ship, bus and taxi sources';
     expect(vigil.stdout() + vigil.stderr()).toContain(note);
     expect((vigil.stdout() + vigil.stderr()).split(note)).toHaveLength(2);
   });
