@@ -1,10 +1,11 @@
 /**
- * A generated day with the newer source kinds — toll transactions, taxi positions, orders and permits, survey
- * station counts, rail station flows, AIS vessels and market registrations — replayed at full speed into a spawned
- * `vigil start` over each kind's HTTP ingestion (keys issued through the API), beside the terminals' JT/T 808
- * traffic. Then, by SQL on the node: every record of every kind accepted and stored once (rows equal to the
- * manifest's counts), and the alarms these kinds feed — `overload` from the toll lanes' weights, `taxi_permit`
- * from orders served without valid permits — exactly the labelled ones, scored with the shared matching.
+ * A generated working day (08:00–16:00, the hours taxis take orders) with the newer source kinds — toll
+ * transactions, taxi positions, orders and permits, survey station counts, rail station flows, AIS vessels and
+ * market registrations — replayed at full speed into a spawned `vigil start` over each kind's HTTP ingestion (keys
+ * issued through the API), beside the terminals' JT/T 808 traffic. Then, by SQL on the node: every record of every
+ * kind accepted and stored once (rows equal to the manifest's counts), and the alarms these kinds feed — `overload`
+ * from the toll lanes' weights, `taxi_permit` from orders served without valid permits — exactly the labelled
+ * ones, scored with the shared matching.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,9 +17,9 @@ import { runReplayLabels, sqlRows, type ReplayLabelsResult } from '../bench/harn
 import { startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const VEHICLES = 60;
-const HOURS = 24;
+const HOURS = 8;
 const SEED = 3;
-const START_MS = Date.parse('2026-11-02T03:00:00+08:00');
+const START_MS = Date.parse('2026-11-02T08:00:00+08:00');
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-flows-replay-'));
 let vigil: VigilProcess;
