@@ -10,7 +10,14 @@
  */
 import path from 'node:path';
 import { countyAt, Readiness, useProvinceReference, type Logger, type Metrics } from '../schema/index.js';
-import { checkHttpServerOptions, HTTP_SERVER_DEFAULTS, loadProvince, Router } from '../center/index.js';
+import {
+  checkDocumentScheduleOptions,
+  checkHttpServerOptions,
+  DOCUMENT_SCHEDULE_DEFAULTS,
+  HTTP_SERVER_DEFAULTS,
+  loadProvince,
+  Router,
+} from '../center/index.js';
 import type { CommandCentre, FeedHub, HttpServerOptions, TerminalLink } from '../center/index.js';
 import type { Jt808Gateway } from '../ingest/index.js';
 import type { Analytics, Sql } from '../store/index.js';
@@ -249,7 +256,13 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
     await run('sinks', () => startSinks(deps.log, deps.analytics, observe));
     const hub = await run('feed-hub', () => startFeedHub(deps.log, deps.analytics, deps.directory, observe, orgCodeAt));
     const centre = await run('command-centre', () =>
-      startCentre({ ...deps, hub }, province, observe, { clusterJobsLed: clusterCentre, analyticsShared }),
+      startCentre(
+        { ...deps, hub },
+        province,
+        observe,
+        { clusterJobsLed: clusterCentre, analyticsShared },
+        { documentSchedule: config.documentSchedule },
+      ),
     );
     // A centre of its own reaches terminals through the gateways holding their sessions.
     const terminals = serves.gateways
@@ -297,6 +310,7 @@ function checkedConfiguration(config: NodeConfig): {
   };
   checkHttpServerOptions(httpOptions);
   checkRoleConfig(config.role ?? 'all', config);
+  checkDocumentScheduleOptions({ ...DOCUMENT_SCHEDULE_DEFAULTS, ...config.documentSchedule });
   const province = loadProvince(config.dataDir, config.province);
   // From here on every county lookup, plate look-up, org seed and the wall's map answer from this province.
   useProvinceReference(province.reference);

@@ -122,6 +122,7 @@ export type {
   AssessmentRanking,
   AssessmentScoringRules,
   CircularFormat,
+  DocumentScheduleKind,
   CircularRecord,
   ListEntry,
   ListKind,

@@ -45,6 +45,7 @@ import {
   startCommandCentre,
   vehicleClassOf,
   type CommandCentre,
+  type DocumentScheduleOptions,
   type ProvinceSetting,
   type Router,
 } from '../../center/index.js';
@@ -158,6 +159,7 @@ export async function startCentre(
   province: ProvinceSetting,
   { logger, metrics }: Observe,
   cluster: { clusterJobsLed: boolean; analyticsShared: boolean } = { clusterJobsLed: false, analyticsShared: false },
+  options: { documentSchedule?: Partial<DocumentScheduleOptions> } = {},
 ): Promise<Started<CommandCentre>> {
   const { sql, log, analytics, router, hub, directory } = deps;
   const centre = await startCommandCentre({
@@ -174,6 +176,7 @@ export async function startCentre(
     publish: (message, visibleTo) => hub.publishScoped(message, visibleTo),
     vehicleOf: (terminalId, plate) => registeredVehicle(directory.registry, terminalId, plate),
     org: directory.org,
+    documentSchedule: options.documentSchedule,
     ...cluster,
   });
   // The centres stop taking alarms and mirror their last steps before ClickHouse closes.
