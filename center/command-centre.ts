@@ -10,7 +10,12 @@ import { TOPICS, type EventLog } from '../stream/index.js';
 import { visibleTo, type Clock } from './access/actor.js';
 import { AlarmDesk } from './alarms/alarm-desk.js';
 import { ASSESSMENT_ROLLUP_DEFAULTS, AssessmentRollups, Assessments, Circulars, Rankings } from './assessment/index.js';
-import { DOCUMENT_SCHEDULE_DEFAULTS, DocumentSchedule, Reports, type DocumentScheduleOptions } from './reports/index.js';
+import {
+  DOCUMENT_SCHEDULE_DEFAULTS,
+  DocumentSchedule,
+  Reports,
+  type DocumentScheduleOptions,
+} from './reports/index.js';
 import { AlarmIntake, recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
 import { registerAccountRoutes } from './api/account-routes.js';
 import { registerAssessmentRoutes } from './api/assessment-routes.js';

@@ -267,7 +267,8 @@ export const START_FLAGS = defineFlags([
     default: DOCUMENT_SCHEDULE_DEFAULTS.delayMinutes,
     min: DOCUMENT_SCHEDULE_BOUNDS.delayMinutes[0],
     max: DOCUMENT_SCHEDULE_BOUNDS.delayMinutes[1],
-    description: 'minutes after a week or month ends before its scheduled documents are generated (late reports, rollups)',
+    description:
+      'minutes after a week or month ends before its scheduled documents are generated (late reports, rollups)',
   },
   {
     name: 'ingest-rate-per-key',

@@ -238,7 +238,9 @@ describe('console: assessment (考核)', () => {
     );
     await page.locator('[data-testid="assessment-circulars"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: artifactPath('console-assessment-circulars-1920x1080.png') });
-    await shootForDocs(page, 'console-assessment-scheduled');
+    await shootForDocs(page, 'console-assessment-scheduled', () =>
+      page.locator('[data-testid="assessment-circulars"]').scrollIntoViewIfNeeded(),
+    );
 
     // 下级平台: the lower platforms ranked as the API ranks them, each row naming its access code; 通报 offered.
     await page.selectOption('[data-testid="assessment-level"]', 'platform');

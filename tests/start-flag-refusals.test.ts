@@ -131,6 +131,8 @@ describe('vigil start --scheduled-documents', () => {
     );
     const delay = start(['--scheduled-documents-delay-minutes', '1441']);
     expect(delay.status).toBe(2);
-    expect(delay.stderr).toMatch(/--scheduled-documents-delay-minutes \(VIGIL_SCHEDULED_DOCUMENTS_DELAY_MINUTES\).*1441/);
+    expect(delay.stderr).toMatch(
+      /--scheduled-documents-delay-minutes \(VIGIL_SCHEDULED_DOCUMENTS_DELAY_MINUTES\).*1441/,
+    );
   }, 130_000);
 });

@@ -150,7 +150,13 @@ export class DocumentSchedule {
     private readonly deps: DocumentScheduleDeps,
     private readonly options: DocumentScheduleOptions = DOCUMENT_SCHEDULE_DEFAULTS,
   ) {
-    this.province = { userId: 0, username: SCHEDULE_ACTOR, role: 'admin', orgCode: deps.provinceCode, enterpriseId: null };
+    this.province = {
+      userId: 0,
+      username: SCHEDULE_ACTOR,
+      role: 'admin',
+      orgCode: deps.provinceCode,
+      enterpriseId: null,
+    };
   }
 
   start(): void {

@@ -1,11 +1,11 @@
 /**
  * Centre nodes of a cluster: every one serves the API, the feed and the wall, but the periodic jobs that act for
  * the whole province run on one of them at a time: the daily credit run, the supervision pass (escalations, 查岗
- * past their deadline), the PostgreSQL → ClickHouse mirror, the assessment rollups on a shared ClickHouse, and the
- * JT/T 809 upward link to the ministry's platform. The node running them holds a PostgreSQL advisory lock on a
- * connection named after it; the others ask for the lock every second and take the jobs over when the holder
- * dies (the server drops its lock with its connection, SIGKILL included). A holder whose lock connection fails
- * stops the jobs and stands by again.
+ * past their deadline), the PostgreSQL → ClickHouse mirror, the assessment rollups on a shared ClickHouse, the weekly
+ * and monthly documents archived on schedule, and the JT/T 809 upward link to the ministry's platform. The node
+ * running them holds a PostgreSQL advisory lock on a connection named after it; the others ask for the lock every
+ * second and take the jobs over when the holder dies (the server drops its lock with its connection, SIGKILL
+ * included). A holder whose lock connection fails stops the jobs and stands by again.
  */
 import { lockHolder, tryAdvisoryLock, type HeldLock, type Sql } from '../../store/index.js';
 import type { Observe } from './stores.js';
