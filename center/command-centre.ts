@@ -87,8 +87,9 @@ export interface CommandCentreDeps {
   documentSchedule?: Partial<DocumentScheduleOptions>;
   /**
    * When true, the jobs that must run once per cluster do not start with the centre: the credit run, the supervision
-   * pass, the mirror to ClickHouse, the scheduled documents, and the assessment rollups when `analyticsShared`. The node starts them with
-   * `clusterJobs.start()` on the centre node holding the cluster's lock (cli/node/cluster-jobs.ts).
+   * pass, the mirror to ClickHouse, the scheduled documents, and the assessment rollups when `analyticsShared`. The
+   * node starts them with `clusterJobs.start()` on the centre node holding the cluster's lock
+   * (cli/node/cluster-jobs.ts).
    */
   clusterJobsLed?: boolean;
   /**

@@ -255,7 +255,7 @@ describe.each(['pglite', 'postgres'] as const)(
       );
     });
 
-    it('archives each of the next week’s documents once when two centres tick at the same moment, and a restart adds none', async () => {
+    it('archives the next week’s documents once when two centres tick at once, and a restart adds none', async () => {
       const second = await anotherCentre();
       h.clock.now = beijing(12, 7, 2);
       const [mine, theirs] = await Promise.all([h.centre.documents!.tick(), second.documents!.tick()]);
@@ -278,7 +278,8 @@ describe.each(['pglite', 'postgres'] as const)(
       ]);
       // Every one archived is audited once, as the schedule.
       const audit = await h.sql.query<{ actor: string; actor_id: number | null; action: string; target: string }>(
-        `SELECT actor, actor_id, action, target FROM audit_log WHERE action IN ('assessment.circular', 'assessment.report')
+        `SELECT actor, actor_id, action, target FROM audit_log
+         WHERE action IN ('assessment.circular', 'assessment.report')
        ORDER BY target::bigint`,
       );
       const records = await archive();

@@ -91,6 +91,10 @@ function recordOf(row: CircularRow): CircularRecord {
 const LIST_COLUMNS = `id, kind, schedule, title, org_code, level, period_from::text AS period_from,
   period_to::text AS period_to, inputs, config_versions, files, created_by_name, created_at`;
 
+/** A scheduled insert that finds its period taken (the partial unique index of migration 36) inserts nothing. */
+const SCHEDULED_CLAIM =
+  'ON CONFLICT (kind, schedule, org_code, level, period_from) WHERE schedule IS NOT NULL DO NOTHING';
+
 /** What one archived document is made of, whoever generated it. */
 interface ArchiveEntry {
   kind: CircularRow['kind'];
@@ -199,7 +203,7 @@ export class Circulars {
         `INSERT INTO assessment_circulars (org_code, title, period_from, period_to, level, config_versions, inputs,
            files, pdf, docx, xlsx, created_by, created_by_name, created_at, kind, schedule)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-         ${schedule === null ? '' : 'ON CONFLICT (kind, schedule, org_code, level, period_from) WHERE schedule IS NOT NULL DO NOTHING'}
+         ${schedule === null ? '' : SCHEDULED_CLAIM}
          RETURNING ${LIST_COLUMNS}`,
         [
           entry.scope.org_code,
