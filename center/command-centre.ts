@@ -10,7 +10,12 @@ import { TOPICS, type EventLog } from '../stream/index.js';
 import { visibleTo, type Clock } from './access/actor.js';
 import { AlarmDesk } from './alarms/alarm-desk.js';
 import { ASSESSMENT_ROLLUP_DEFAULTS, AssessmentRollups, Assessments, Circulars, Rankings } from './assessment/index.js';
-import { Reports } from './reports/index.js';
+import {
+  DOCUMENT_SCHEDULE_DEFAULTS,
+  DocumentSchedule,
+  Reports,
+  type DocumentScheduleOptions,
+} from './reports/index.js';
 import { AlarmIntake, recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
 import { registerAccountRoutes } from './api/account-routes.js';
 import { registerAssessmentRoutes } from './api/assessment-routes.js';
@@ -81,9 +86,15 @@ export interface CommandCentreDeps {
    */
   assessmentRollupIntervalMs?: number;
   /**
+   * The weekly and monthly documents the node archives on its own (DOCUMENT_SCHEDULE_DEFAULTS where not given); a
+   * cluster's job. Needs the analytics' reads.
+   */
+  documentSchedule?: Partial<DocumentScheduleOptions>;
+  /**
    * When true, the jobs that must run once per cluster do not start with the centre: the credit run, the supervision
-   * pass, the mirror to ClickHouse, and the assessment rollups when `analyticsShared`. The node starts them with
-   * `clusterJobs.start()` on the centre node holding the cluster's lock (cli/node/cluster-jobs.ts).
+   * pass, the mirror to ClickHouse, the scheduled documents, and the assessment rollups when `analyticsShared`. The
+   * node starts them with `clusterJobs.start()` on the centre node holding the cluster's lock
+   * (cli/node/cluster-jobs.ts).
    */
   clusterJobsLed?: boolean;
   /**
@@ -113,6 +124,8 @@ export interface CommandCentre {
   credit: CreditRun;
   /** The assessment's daily aggregates, when the analytics store can be written. */
   rollups: AssessmentRollups | undefined;
+  /** The weekly and monthly 通报 and statistics reports archived on schedule, when there are analytics. */
+  documents: DocumentSchedule | undefined;
   /** One supervision pass: escalations of alarms and work orders, inspections past their deadline. */
   supervise(): Promise<{ alarms: number; workOrders: number; inspectionsMissed: number }>;
   /**
@@ -255,6 +268,31 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
         )
       : undefined;
 
+  // The assessment, its 通报 and the statistics reports: the API's and the schedule's.
+  const assessing = analytics
+    ? (() => {
+        const assessments = new Assessments({ sql: deps.sql, analytics, org, now, config, rollups });
+        const rankings = new Rankings({ assessments, config });
+        const reports = new Reports({ sql: deps.sql, analytics, org, now, assessments });
+        return { assessments, rankings, reports, circulars: new Circulars({ sql: deps.sql, org, rankings }) };
+      })()
+    : undefined;
+  const documents = assessing
+    ? new DocumentSchedule(
+        {
+          sql: deps.sql,
+          circulars: assessing.circulars,
+          rankings: assessing.rankings,
+          reports: assessing.reports,
+          config,
+          now,
+          logger: deps.logger.child({ component: 'document-schedule' }),
+          provinceCode: deps.provinceCode,
+        },
+        { ...DOCUMENT_SCHEDULE_DEFAULTS, ...deps.documentSchedule },
+      )
+    : undefined;
+
   const duty = new DutyDesk({ sql: deps.sql, org, now });
   const inspections = new DutyInspections({ sql: deps.sql, org, now, desk: duty });
   const supervise = async (): Promise<{ alarms: number; workOrders: number; inspectionsMissed: number }> => ({
@@ -274,6 +312,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
       clusterJobsRunning = true;
       mirror?.start();
       credit.start();
+      documents?.start();
       if (rollupsPerCluster) rollups?.start();
       if (intervalMs > 0)
         timer = setInterval(() => {
@@ -288,6 +327,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
       clearInterval(timer);
       timer = undefined;
       await credit.stop();
+      await documents?.stop();
       if (rollupsPerCluster) await rollups?.stop();
       await supervising;
       await mirror?.stop();
@@ -316,17 +356,9 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     });
     registerDutyRoutes(api, { desk: duty, inspections, now });
     registerCreditRoutes(api, { credits: new Credits({ sql: deps.sql, org, config }) });
-    if (deps.analytics) {
-      const assessments = new Assessments({ sql: deps.sql, analytics: deps.analytics, org, now, config, rollups });
-      const rankings = new Rankings({ assessments, config });
-      registerAssessmentRoutes(api, {
-        assessments,
-        rankings,
-        circulars: new Circulars({ sql: deps.sql, org, rankings }),
-      });
-      registerReportRoutes(api, {
-        reports: new Reports({ sql: deps.sql, analytics: deps.analytics, org, now, assessments }),
-      });
+    if (assessing) {
+      registerAssessmentRoutes(api, assessing);
+      registerReportRoutes(api, { reports: assessing.reports });
     }
     registerApiDocs(deps.router, api);
   }
@@ -343,6 +375,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     inspections,
     credit,
     rollups,
+    documents,
     supervise,
     clusterJobs,
     showChange: show,

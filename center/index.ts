@@ -96,3 +96,13 @@ export {
   ProvinceConfigError,
 } from './config/province-config.js';
 export type { Province, ProvinceSetting } from './config/province-config.js';
+export {
+  checkDocumentScheduleOptions,
+  DOCUMENT_SCHEDULE_BOUNDS,
+  DOCUMENT_SCHEDULE_DEFAULTS,
+  DocumentScheduleConfigError,
+  documentList,
+  SCHEDULED_CIRCULAR_LEVELS,
+  SCHEDULED_DOCUMENTS,
+} from './reports/index.js';
+export type { DocumentScheduleOptions } from './reports/index.js';

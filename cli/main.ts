@@ -15,7 +15,7 @@ import {
 import { SampleDemo, DEMO_DEFAULTS, sampleSeconds } from './demo/sample-demo.js';
 import { demoSpeedingVehicles } from './demo/demo-province.js';
 import { SpeedingVehicles, SPEEDING_VEHICLES_DEFAULTS } from './demo/speeding-vehicles.js';
-import { ConfigError, helpText, parseFlags } from './flags.js';
+import { ConfigError, envName, helpText, parseFlags } from './flags.js';
 import { MIB, START_FLAGS, type StartValues } from './start-flags.js';
 import { TRAFFIC_COMMANDS } from './commands/index.js';
 import { KafkaLogError } from '../stream/index.js';
@@ -30,7 +30,16 @@ import {
   type NodeConfig,
   type RunningRole,
 } from './node.js';
-import { LOGIN_THROTTLE_DEFAULTS, PASSWORD_POLICY_DEFAULTS, PasswordPolicy } from '../center/index.js';
+import {
+  checkDocumentScheduleOptions,
+  DOCUMENT_SCHEDULE_DEFAULTS,
+  DocumentScheduleConfigError,
+  documentList,
+  LOGIN_THROTTLE_DEFAULTS,
+  PASSWORD_POLICY_DEFAULTS,
+  PasswordPolicy,
+  type DocumentScheduleOptions,
+} from '../center/index.js';
 
 /** The analysts' SQL bounds from the flags; the others keep their defaults. */
 function analystSqlLimits(values: StartValues): AnalystSqlLimits {
@@ -68,6 +77,24 @@ function usage(): string {
     '',
     'Run `vigil <command> --help` for its flags.',
   ].join('\n');
+}
+
+/** The scheduled documents from the flags, refused at start-up with the flag, the value and what is allowed. */
+function documentSchedule(values: StartValues): Partial<DocumentScheduleOptions> {
+  const options = {
+    ...DOCUMENT_SCHEDULE_DEFAULTS,
+    documents: documentList(values['scheduled-documents']) as DocumentScheduleOptions['documents'],
+    circularLevels: documentList(values['scheduled-circular-levels']) as DocumentScheduleOptions['circularLevels'],
+    delayMinutes: values['scheduled-documents-delay-minutes'],
+  };
+  try {
+    checkDocumentScheduleOptions(options);
+  } catch (error) {
+    if (error instanceof DocumentScheduleConfigError)
+      throw new ConfigError(`--${error.key} (${envName(error.key)}) ${error.problem}`);
+    throw error;
+  }
+  return { documents: options.documents, circularLevels: options.circularLevels, delayMinutes: options.delayMinutes };
 }
 
 function pemFile(flag: string, file: string | undefined): string | undefined {
@@ -314,6 +341,7 @@ async function start(argv: string[]): Promise<void> {
     throw error;
   }
   const demoStartMs = demoStartOffsetMs(values);
+  const scheduledDocuments = documentSchedule(values);
   const logger = createLogger((line) => process.stderr.write(line), values['log-level']);
   const metrics = new Metrics();
   addProcessMetrics(metrics);
@@ -372,6 +400,7 @@ async function start(argv: string[]): Promise<void> {
       videoStreamBytesPerSecondMax: values['video-stream-bytes-per-second-max'],
       videoViewerlessCloseMs: values['video-viewerless-close-ms'],
       ingestRecordsPerSecondPerKey: values['ingest-rate-per-key'],
+      documentSchedule: scheduledDocuments,
       gtfsRtPoll: gtfsRtPoll(values['gtfs-rt-url'], values['gtfs-rt-key'], values['gtfs-rt-interval-s']),
       aisListeners: aisListeners(values),
       diskFreeBytesMin: values['disk-free-bytes-min'],

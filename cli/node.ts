@@ -11,7 +11,9 @@
 import path from 'node:path';
 import { countyAt, Readiness, useProvinceReference, type Logger, type Metrics } from '../schema/index.js';
 import {
+  checkDocumentScheduleOptions,
   checkHttpServerOptions,
+  DOCUMENT_SCHEDULE_DEFAULTS,
   HTTP_SERVER_DEFAULTS,
   keepProvinceOfDataDir,
   loadProvince,
@@ -260,11 +262,13 @@ export async function startRole(config: NodeConfig, logger: Logger, metrics: Met
     await run('sinks', () => startSinks(deps.log, deps.analytics, observe));
     const hub = await run('feed-hub', () => startFeedHub(deps.log, deps.analytics, deps.directory, observe, orgCodeAt));
     const centre = await run('command-centre', () =>
-      startCentre({ ...deps, hub }, province, observe, {
-        clusterJobsLed: clusterCentre,
-        analyticsShared,
-        relayChangesAs: clusterCentre ? nodeId : undefined,
-      }),
+      startCentre(
+        { ...deps, hub },
+        province,
+        observe,
+        { clusterJobsLed: clusterCentre, analyticsShared, relayChangesAs: clusterCentre ? nodeId : undefined },
+        { documentSchedule: config.documentSchedule },
+      ),
     );
     // A centre of its own reaches terminals through the gateways holding their sessions.
     const terminals = serves.gateways
@@ -312,6 +316,7 @@ function checkedConfiguration(config: NodeConfig): {
   };
   checkHttpServerOptions(httpOptions);
   checkRoleConfig(config.role ?? 'all', config);
+  checkDocumentScheduleOptions({ ...DOCUMENT_SCHEDULE_DEFAULTS, ...config.documentSchedule });
   const province = loadProvince(config.dataDir, config.province);
   keepProvinceOfDataDir(config.dataDir, province);
   // From here on every county lookup, plate look-up, org seed and the wall's map answer from this province.

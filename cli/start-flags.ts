@@ -14,10 +14,14 @@ import { NODE_ROLES } from './node/roles.js';
 import { RULES_RUNNER_DEFAULTS } from '../stream/index.js';
 import { AIS_LISTENERS_DEFAULTS, GTFS_RT_POLL_INTERVAL_S } from '../ingest/index.js';
 import {
+  DOCUMENT_SCHEDULE_BOUNDS,
+  DOCUMENT_SCHEDULE_DEFAULTS,
   HTTP_SERVER_DEFAULTS,
   LOGIN_THROTTLE_DEFAULTS,
   PASSWORD_LENGTH_MIN_RANGE,
   PASSWORD_POLICY_DEFAULTS,
+  SCHEDULED_CIRCULAR_LEVELS,
+  SCHEDULED_DOCUMENTS,
 } from '../center/index.js';
 
 export const MIB = 1024 * 1024;
@@ -244,6 +248,27 @@ export const START_FLAGS = defineFlags([
     default: 'ccitt-false',
     choices: ['ccitt-false', 'xmodem'],
     description: 'CRC16 variant of JT/T 809 frames: ccitt-false (initial 0xFFFF) or xmodem (initial 0)',
+  },
+  {
+    name: 'scheduled-documents',
+    kind: 'string',
+    default: DOCUMENT_SCHEDULE_DEFAULTS.documents.join(','),
+    description: `documents a centre archives after each Beijing week and month ends, comma-separated: ${SCHEDULED_DOCUMENTS.join(', ')}; none switches the schedule off`,
+  },
+  {
+    name: 'scheduled-circular-levels',
+    kind: 'string',
+    default: DOCUMENT_SCHEDULE_DEFAULTS.circularLevels.join(','),
+    description: `levels the scheduled 通报 rank, one document each, comma-separated: ${SCHEDULED_CIRCULAR_LEVELS.join(', ')}`,
+  },
+  {
+    name: 'scheduled-documents-delay-minutes',
+    kind: 'integer',
+    default: DOCUMENT_SCHEDULE_DEFAULTS.delayMinutes,
+    min: DOCUMENT_SCHEDULE_BOUNDS.delayMinutes[0],
+    max: DOCUMENT_SCHEDULE_BOUNDS.delayMinutes[1],
+    description:
+      'minutes after a week or month ends before its scheduled documents are generated (late reports, rollups)',
   },
   {
     name: 'ingest-rate-per-key',

@@ -91,9 +91,19 @@ export interface AssessmentRanking {
 
 export type CircularFormat = 'pdf' | 'docx' | 'xlsx';
 
-/** An archived 通报: what it was generated from and by whom; its files are kept byte for byte. */
+/** The periods the node generates documents for on its own: Beijing weeks (Monday to Sunday) and months. */
+export type DocumentScheduleKind = 'weekly' | 'monthly';
+
+/**
+ * An archived document: a 通报 (PDF, DOCX and XLSX) or a statistics report (XLSX), what it was generated from and
+ * by whom (定时生成 when the node made it on its schedule); its files are kept byte for byte.
+ */
 export interface CircularRecord {
   id: number;
+  /** A 通报 of the ranking, or the statistics report (统计报表) of the period per unit. */
+  kind: 'circular' | 'report';
+  /** The schedule that generated it; null when a user did. */
+  schedule: DocumentScheduleKind | null;
   title: string;
   scope: AssessmentReport['scope'];
   period: { from: string; to: string };

@@ -124,6 +124,7 @@ export type {
   AssessmentRanking,
   AssessmentScoringRules,
   CircularFormat,
+  DocumentScheduleKind,
   CircularRecord,
   ListEntry,
   ListKind,

@@ -746,4 +746,27 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    id: 36,
+    name: 'scheduled weekly and monthly 通报 and statistics reports in the archive',
+    sql: `
+      -- The archive keeps statistics reports (an XLSX alone) beside the 通报, and marks what the node generated on its
+      -- schedule with the schedule; a manual document has none.
+      ALTER TABLE assessment_circulars ADD COLUMN kind text NOT NULL DEFAULT 'circular'
+        CHECK (kind IN ('circular', 'report'));
+      ALTER TABLE assessment_circulars ADD COLUMN schedule text CHECK (schedule IN ('weekly', 'monthly'));
+      ALTER TABLE assessment_circulars ALTER COLUMN pdf DROP NOT NULL;
+      ALTER TABLE assessment_circulars ALTER COLUMN docx DROP NOT NULL;
+      -- The claim: one scheduled document per kind, schedule, unit, level and period in the cluster. The node that
+      -- archives inserts under it; a second scheduler (a restart, another centre node) finds the period taken.
+      CREATE UNIQUE INDEX assessment_circulars_scheduled
+        ON assessment_circulars(kind, schedule, org_code, level, period_from) WHERE schedule IS NOT NULL;
+      -- When each scheduled document was first switched on: periods that ended before it are never generated, so a
+      -- node starting (or a schedule switched on) does not write the history it has no part in.
+      CREATE TABLE document_schedules (
+        document text PRIMARY KEY,
+        since timestamptz NOT NULL
+      );
+    `,
+  },
 ];

@@ -24,6 +24,7 @@ import {
   type TableSpec,
 } from '../schema/index.js';
 import { openAnalytics, type Analytics } from '../store/index.js';
+import { docxText, pdfText } from './support/export-text.js';
 import { freshTarget, startCenterHarness, useStoreServer, type CenterHarness } from './support/center-harness.js';
 
 const HOUR_MS = 3_600_000;
@@ -272,26 +273,6 @@ async function writeFacts(h: CenterHarness, analytics: Analytics): Promise<void>
       );
     }
   }
-}
-
-/** Every text item of every page of a PDF, as pdf.js extracts it (the CJK font's ToUnicode map included). */
-async function pdfText(bytes: Buffer): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(''));
-  }
-  await doc.destroy();
-  return pages.join('\n');
-}
-
-/** The text of a DOCX's body: every w:t run of word/document.xml, joined. */
-async function docxText(bytes: Buffer): Promise<string> {
-  const zip = await JSZip.loadAsync(bytes);
-  const xml = await zip.file('word/document.xml')!.async('string');
-  return [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
 }
 
 describe('assessment scores, lists and 通报 (GET /api/assessment/ranking, /api/assessment/circulars)', () => {

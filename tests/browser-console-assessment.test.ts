@@ -3,11 +3,15 @@
  * sees the province's total and one row per unit below with the same numerators, denominators and scores the API
  * answers for the same days, in the order of score, with the red and black list marks the configured rules give;
  * ranks the units by one indicator with a click, exports the report as an Excel workbook, generates a 通报 and
- * downloads its PDF from the archive, and switches to last month. A duty officer of a city sees only the city's own
- * units, is not offered to generate a circular and does not see the province's.
+ * downloads its PDF from the archive, and switches to last month. The node's schedule was switched on before last
+ * month ended (its record written into the data dir before the start), so the node archives last month's 通报 and
+ * statistics report at start-up; the archive shows them marked 定时生成 beside the leader's. A duty officer of a city
+ * sees only the city's own units, is not offered to generate a circular and sees none of the province's.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssessmentRanking, CircularRecord } from '../schema/assessment-scores.js';
@@ -15,6 +19,7 @@ import { presetDays } from '../wall/src/console/assessment-page.js';
 import { artifactPath, launchBrowser, shootForDocs, type TestBrowser } from './support/browser.js';
 import { api, createPerson, openConsole, type Person, registerVehicles } from './support/console-scenario.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+import { openOperational } from '../store/index.js';
 
 let vigil: VigilProcess;
 let browser: TestBrowser;
@@ -65,8 +70,20 @@ function rowsOfReport(report: AssessmentRanking): ShownRow[] {
   }));
 }
 
+/** The scheduled documents the node archives at start-up: last month's 通报 of the cities and statistics report. */
+const SCHEDULED = ['circular-monthly', 'report-monthly'];
+
 beforeAll(async () => {
-  vigil = await startVigil();
+  // A cluster whose monthly documents were switched on two months ago: the node owes last month's at start-up.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-assessment-'));
+  const store = await openOperational({ kind: 'embedded', dataDir });
+  for (const document of SCHEDULED)
+    await store.query('INSERT INTO document_schedules (document, since) VALUES ($1, $2)', [
+      document,
+      new Date(Date.now() - 62 * 86_400_000),
+    ]);
+  await store.close();
+  vigil = await startVigil({ dataDir });
   const admin = await vigil.login();
   leader = await createPerson(vigil, admin, 'henan-assess', 'leader', '410000', { display_name: '考核组' });
   zzOfficer = await createPerson(vigil, admin, 'zz-assess', 'duty_officer', '410100', { display_name: '郑州值班' });
@@ -97,7 +114,21 @@ beforeAll(async () => {
     { plate: '豫C7K003', terminal_id: '013970000003', home_org_code: '410302' },
   ]);
   browser = await launchBrowser({ width: 1920, height: 1080 });
-}, 120_000);
+  // Generated in the background once the node runs its jobs; the page lists them from its first load.
+  await eventually(
+    async () => {
+      const { circulars } = await api<{ circulars: CircularRecord[] }>(
+        vigil,
+        leader.token,
+        'GET',
+        '/api/assessment/circulars',
+      );
+      return circulars.filter((c) => c.schedule === 'monthly').length === SCHEDULED.length ? true : undefined;
+    },
+    90_000,
+    "last month's scheduled documents archived",
+  );
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -164,9 +195,10 @@ describe('console: assessment (考核)', () => {
     // An Office Open XML workbook is a ZIP archive.
     expect(readFileSync(file).subarray(0, 2).toString('latin1')).toBe('PK');
 
-    // 生成通报: archived, listed, and its PDF downloads as stored.
+    // 生成通报: archived, listed first (newest), confirmed beside the archive's heading, and its PDF downloads as
+    // stored.
     await page.click('[data-testid="assessment-generate"]');
-    const row = page.locator('[data-testid="assessment-circular"]').first();
+    const row = page.locator('[data-testid="assessment-circular"][data-schedule=""]').first();
     await row.waitFor({ timeout: 30_000 });
     const archived = await api<{ circulars: CircularRecord[] }>(
       vigil,
@@ -174,8 +206,24 @@ describe('console: assessment (考核)', () => {
       'GET',
       '/api/assessment/circulars',
     );
-    expect(archived.circulars).toHaveLength(1);
-    const circular = archived.circulars[0];
+    const manual = archived.circulars.filter((c) => c.schedule === null);
+    expect(manual).toHaveLength(1);
+    const circular = manual[0];
+    expect(archived.circulars[0].id).toBe(circular.id);
+    expect(await page.locator('[data-testid="assessment-generated"]').textContent()).toContain(circular.title);
+    // The schedule's: last month, marked 月 and 定时生成, the 通报 in three formats, the report as a workbook.
+    const lastMonth = presetDays('last_month', Date.now());
+    const scheduledRows = page.locator('[data-testid="assessment-circular"][data-schedule="monthly"]');
+    expect(await scheduledRows.count()).toBe(2);
+    for (let i = 0; i < 2; i++) {
+      const cells = await scheduledRows.nth(i).locator('td').allTextContents();
+      expect(cells[1]).toBe(`月${lastMonth.from} — ${lastMonth.to}`);
+      expect(cells[2]).toBe('定时生成');
+    }
+    const scheduledFormats = await scheduledRows.evaluateAll((rows) =>
+      rows.map((r) => [...r.querySelectorAll('button')].map((b) => b.textContent).join(',')).sort(),
+    );
+    expect(scheduledFormats).toEqual(['PDF,DOCX,XLSX', 'XLSX']);
     expect(circular.period).toEqual({ from, to });
     expect(await row.getAttribute('data-circular-id')).toBe(String(circular.id));
     expect(await row.locator('td').first().textContent()).toBe(circular.title);
@@ -190,6 +238,9 @@ describe('console: assessment (考核)', () => {
     );
     await page.locator('[data-testid="assessment-circulars"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: artifactPath('console-assessment-circulars-1920x1080.png') });
+    await shootForDocs(page, 'console-assessment-scheduled', () =>
+      page.locator('[data-testid="assessment-circulars"]').scrollIntoViewIfNeeded(),
+    );
 
     // 下级平台: the lower platforms ranked as the API ranks them, each row naming its access code; 通报 offered.
     await page.selectOption('[data-testid="assessment-level"]', 'platform');
@@ -251,7 +302,7 @@ describe('console: assessment (考核)', () => {
     expect(rows[0].org).toBe('410100');
     expect(rows.length).toBeGreaterThan(1);
     for (const row of rows.slice(1)) expect(row.org.startsWith('4101')).toBe(true);
-    // A duty post does not draft circulars, and the province's circular is not the city's to see.
+    // A duty post does not draft circulars, and the province's circulars, its own or scheduled, are not the city's.
     expect(await page.locator('[data-testid="assessment-generate"]').count()).toBe(0);
     await page.locator('[data-testid="assessment-circulars"] .console-empty').waitFor();
     await page.close();

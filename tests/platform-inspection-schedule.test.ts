@@ -14,12 +14,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metrics, silentLogger, type CircularRecord, type PlatformInspectionSchedule } from '../schema/index.js';
 import { openAnalytics, type Analytics, type Sql } from '../store/index.js';
 import { decodeInspection, decodePlatformExchange } from '../ingest/jt809/supervision-messages.js';
 import { inspectionSlot, Jt809Requests, SCHEDULER_NAME, type Jt809RequestLink } from '../center/index.js';
+import { docxText, pdfText } from './support/export-text.js';
 import { startCenterHarness, type CenterHarness } from './support/center-harness.js';
 
 const HOUR_MS = 3_600_000;
@@ -48,25 +48,6 @@ const PLAN = [
 /** 41000104 logs in only at 12:00 China time: its first 12-hour slot passes without a 查岗. */
 const LATE_LOGIN = 41_000_104;
 const LATE_LOGIN_AT = DAY_START + 12 * HOUR_MS;
-
-/** The text of a PDF, page by page, as pdf.js reads it. */
-async function pdfText(bytes: Buffer): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(''));
-  }
-  await doc.destroy();
-  return pages.join('\n');
-}
-
-/** The text of a DOCX's body: every w:t run of word/document.xml, joined. */
-async function docxText(bytes: Buffer): Promise<string> {
-  const xml = await (await JSZip.loadAsync(bytes)).file('word/document.xml')!.async('string');
-  return [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
-}
 
 interface Sent {
   code: number;

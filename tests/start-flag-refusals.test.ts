@@ -116,3 +116,23 @@ describe('vigil start --node-id', () => {
     );
   }, 130_000);
 });
+
+describe('vigil start --scheduled-documents', () => {
+  it('refuses a document, a level or a delay it does not know, naming the flag, the value and what is allowed', () => {
+    const document = start(['--scheduled-documents', 'circular-monthly,circular-daily']);
+    expect(document.status).toBe(2);
+    expect(document.stderr).toContain(
+      '--scheduled-documents (VIGIL_SCHEDULED_DOCUMENTS) value "circular-daily" is not one of circular-monthly, circular-weekly, report-monthly, report-weekly (or none)',
+    );
+    const level = start(['--scheduled-circular-levels', 'city,province']);
+    expect(level.status).toBe(2);
+    expect(level.stderr).toContain(
+      '--scheduled-circular-levels (VIGIL_SCHEDULED_CIRCULAR_LEVELS) value "province" is not one of city, county, enterprise, platform',
+    );
+    const delay = start(['--scheduled-documents-delay-minutes', '1441']);
+    expect(delay.status).toBe(2);
+    expect(delay.stderr).toMatch(
+      /--scheduled-documents-delay-minutes \(VIGIL_SCHEDULED_DOCUMENTS_DELAY_MINUTES\).*1441/,
+    );
+  }, 130_000);
+});

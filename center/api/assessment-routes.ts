@@ -164,7 +164,7 @@ function registerRankingRoutes(api: Api, deps: { rankings: Rankings; circulars: 
       roles: CIRCULAR_ROLES,
       body: Body({ from: PERIOD_QUERY.from, to: PERIOD_QUERY.to, level: LEVEL, unit: PERIOD_QUERY.unit }),
       returns:
-        'CircularRecord: {id, title, scope, period: {from, to}, level, config_versions: {assessment, assessment_scoring}, created_by, created_at, files: [{format, bytes, sha256, href}]}',
+        'CircularRecord: {id, kind: "circular", schedule: null, title, scope, period: {from, to}, level, config_versions: {assessment, assessment_scoring}, created_by, created_at, files: [{format, bytes, sha256, href}]}',
       responses: {
         '404': 'unit is not one the caller sees',
         '503': 'cjk_font_missing: no CJK font to embed in the PDF (install fonts-noto-cjk or set VIGIL_CJK_FONT)',
@@ -185,12 +185,14 @@ function registerRankingRoutes(api: Api, deps: { rankings: Rankings; circulars: 
       method: 'GET',
       path: '/api/assessment/circulars',
       tag: 'summary',
-      summary: 'The archived 通报 of the units the caller sees, newest first',
+      summary:
+        'The archived 通报 of the units the caller sees, newest first, with the weekly and monthly 通报 and statistics reports the node generated on its schedule (schedule weekly|monthly, created_by 定时生成; a report: kind report, its XLSX alone). Schedule: docs/assessment.md',
       roles: ASSESSMENT_ROLES,
       query: Body({
         limit: Opt(Int(`circulars at most (default ${CIRCULARS_LIST_DEFAULT})`, { min: 1, max: CIRCULARS_LIST_MAX })),
       }),
-      returns: '{circulars: [CircularRecord]}',
+      returns:
+        '{circulars: [CircularRecord: {id, kind, schedule, title, scope, period, level, config_versions, created_by, created_at, files}]}',
     },
     async (_ctx, principal, _body, query) => ({
       body: { circulars: await deps.circulars.list(principal, query.limit ?? CIRCULARS_LIST_DEFAULT) },
@@ -205,7 +207,10 @@ function registerRankingRoutes(api: Api, deps: { rankings: Rankings; circulars: 
         'One file of an archived 通报, byte for byte as generated: `:file` is `<id>.pdf`, `<id>.docx` or `<id>.xlsx`',
       roles: ASSESSMENT_ROLES,
       returns: 'the file (application/pdf, …wordprocessingml.document or …spreadsheetml.sheet)',
-      responses: { '404': 'no such circular in the caller’s scope, or not <id>.pdf|docx|xlsx' },
+      responses: {
+        '404':
+          'no such circular in the caller’s scope, not <id>.pdf|docx|xlsx, or a report’s pdf or docx (it has none)',
+      },
     },
     async (ctx, principal) => {
       const match = CIRCULAR_FILE.exec(ctx.params.file ?? '');

@@ -3,8 +3,8 @@
 export { assessedScope, Assessments, childRows } from './assessments.js';
 export type { AssessmentLevel, AssessmentQuery, AssessmentsDeps } from './assessments.js';
 export { assessmentXlsx, figureHeaders } from './assessment-xlsx.js';
-export { CIRCULAR_FORMATS, CIRCULAR_TYPES, Circulars } from './circulars.js';
-export type { CircularsDeps } from './circulars.js';
+export { CIRCULAR_FORMATS, CIRCULAR_TYPES, Circulars, SCHEDULE_ACTOR } from './circulars.js';
+export type { ArchiveAuthor, CircularsDeps } from './circulars.js';
 export { CIRCULAR_ROLES } from './circular-roles.js';
 export { circularContent, issuerOf, periodWords } from './circular-content.js';
 export { CJK_FONT_CANDIDATES, CJK_FONT_ENV, CjkFontMissingError, findCjkFont } from './circular-font.js';

@@ -1,11 +1,11 @@
 /**
  * Centre nodes of a cluster: every one serves the API, the feed and the wall, but the periodic jobs that act for
  * the whole province run on one of them at a time: the daily credit run, the supervision pass (escalations, 查岗
- * past their deadline), the PostgreSQL → ClickHouse mirror, the assessment rollups on a shared ClickHouse, the
- * JT/T 809 upward link to the ministry's platform and the GTFS-Realtime poll. The node running them holds a
- * PostgreSQL advisory lock (lock-leadership.ts) on a connection named after it; the others ask for the lock every
- * second and take the jobs over when the holder dies. A holder whose lock connection fails stops the jobs and
- * stands by again: the jobs restart from what is stored.
+ * past their deadline), the PostgreSQL → ClickHouse mirror, the assessment rollups on a shared ClickHouse, the weekly
+ * and monthly documents archived on schedule, the JT/T 809 upward link to the ministry's platform and the
+ * GTFS-Realtime poll. The node running them holds a PostgreSQL advisory lock (lock-leadership.ts) on a connection
+ * named after it; the others ask for the lock every second and take the jobs over when the holder dies. A holder
+ * whose lock connection fails stops the jobs and stands by again: the jobs restart from what is stored.
  */
 import type { Sql } from '../../store/index.js';
 import { leadUnderLock } from './lock-leadership.js';

@@ -13,6 +13,7 @@ import type {
   Jt809Edition,
 } from '../../ingest/index.js';
 import type {
+  DocumentScheduleOptions,
   LoginThrottleOptions,
   PasswordPolicyOptions,
   HttpServerOptions,
@@ -106,6 +107,11 @@ export interface NodeConfig {
   http?: Partial<Omit<HttpServerOptions, 'host' | 'port'>>;
   /** Bounds of analysts' SQL (store's ANALYST_SQL_DEFAULTS when not given). */
   analystSqlLimits?: AnalystSqlLimits;
+  /**
+   * The weekly and monthly 通报 and statistics reports a centre archives on its own (DOCUMENT_SCHEDULE_DEFAULTS
+   * where not given; `documents: []` switches them off). Checked at start-up.
+   */
+  documentSchedule?: Partial<DocumentScheduleOptions>;
   /** Between snapshots of the rules state; default RULES_RUNNER_DEFAULTS.snapshotIntervalMs. */
   rulesSnapshotIntervalMs?: number;
   /**

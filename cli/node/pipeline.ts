@@ -46,6 +46,7 @@ import {
   startCommandCentre,
   vehicleClassOf,
   type CommandCentre,
+  type DocumentScheduleOptions,
   type ProvinceSetting,
   type Router,
 } from '../../center/index.js';
@@ -162,6 +163,7 @@ export async function startCentre(
     clusterJobsLed: false,
     analyticsShared: false,
   },
+  options: { documentSchedule?: Partial<DocumentScheduleOptions> } = {},
 ): Promise<Started<CommandCentre>> {
   const { sql, log, analytics, router, hub, directory } = deps;
   const { relayChangesAs, ...jobs } = cluster;
@@ -185,6 +187,7 @@ export async function startCentre(
     shareChange: relay && ((change) => relay.share(change)),
     vehicleOf: (terminalId, plate) => registeredVehicle(directory.registry, terminalId, plate),
     org: directory.org,
+    documentSchedule: options.documentSchedule,
     ...jobs,
   });
   try {

@@ -107,12 +107,18 @@ export function docScreenshotPath(name: string): string {
 }
 
 /** The page at the two sizes the documentation shows (`<name>-1920x1080.png`, `-3840x2160.png`), back at 1920×1080. */
-export async function shootForDocs(page: Page, name: string): Promise<void> {
+export async function shootForDocs(
+  page: Page,
+  name: string,
+  /** Run after each resize, before the shot: e.g. scroll back to what is photographed, which a resize moves. */
+  frame?: () => Promise<void>,
+): Promise<void> {
   for (const size of [
     { width: 1920, height: 1080 },
     { width: 3840, height: 2160 },
   ]) {
     await page.setViewportSize(size);
+    await frame?.();
     await page.screenshot({ path: docScreenshotPath(`${name}-${size.width}x${size.height}.png`) });
   }
   await page.setViewportSize({ width: 1920, height: 1080 });

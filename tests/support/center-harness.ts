@@ -64,6 +64,8 @@ export async function startCenterHarness(
     creditCheckIntervalMs: 0,
     // Likewise the assessment rollup (centre.rollups.tick()).
     assessmentRollupIntervalMs: 0,
+    // Likewise the scheduled documents (centre.documents.tick()).
+    documentSchedule: { checkIntervalMs: 0 },
     ...options,
   });
   register?.(router, accounts, centre, sql);

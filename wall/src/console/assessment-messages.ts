@@ -42,6 +42,12 @@ export interface AssessmentMessages {
   circularTitle: string;
   circularPeriod: string;
   circularBy: string;
+  /** The author column of a document the node generated on its schedule. */
+  scheduledBy: string;
+  /** The mark of a weekly or monthly scheduled document, before its period. */
+  schedules: Record<'weekly' | 'monthly', string>;
+  /** The mark of a statistics report in the archive (the rest are 通报). */
+  reportKind: string;
   circularAt: string;
   circularFiles: string;
   noCirculars: string;
@@ -85,10 +91,13 @@ const zh: AssessmentMessages = {
   generate: '生成通报',
   generating: '正在生成通报…',
   generated: (title) => `已生成并归档：${title}`,
-  circulars: '已归档通报',
+  circulars: '已归档通报与报表',
   circularTitle: '标题',
   circularPeriod: '考核期',
   circularBy: '生成人',
+  scheduledBy: '定时生成',
+  schedules: { weekly: '周', monthly: '月' },
+  reportKind: '统计报表',
   circularAt: '生成时间（北京时间）',
   circularFiles: '下载',
   noCirculars: '尚无归档通报',
@@ -132,10 +141,13 @@ const en: AssessmentMessages = {
   generate: 'Generate circular',
   generating: 'Generating the circular…',
   generated: (title) => `Generated and archived: ${title}`,
-  circulars: 'Archived circulars',
+  circulars: 'Archived circulars and reports',
   circularTitle: 'Title',
   circularPeriod: 'Period',
   circularBy: 'By',
+  scheduledBy: 'Scheduled',
+  schedules: { weekly: 'Weekly', monthly: 'Monthly' },
+  reportKind: 'Statistics report',
   circularAt: 'Generated (Beijing time)',
   circularFiles: 'Download',
   noCirculars: 'No circular archived yet',

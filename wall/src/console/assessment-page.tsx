@@ -62,6 +62,8 @@ export function AssessmentPage() {
   const [rankBy, setRankBy] = useState<AssessmentIndicatorId | 'score'>('score');
   const [circulars, setCirculars] = useState<CircularRecord[] | null>(null);
   const [generating, setGenerating] = useState(false);
+  /** The circular just generated: confirmed in the archive's own heading, where it covers no row's buttons. */
+  const [made, setMade] = useState<CircularRecord | null>(null);
 
   const days = preset === 'custom' ? custom : presetDays(preset, Date.now());
   // The scope's child units are what the API lists without a level.
@@ -102,13 +104,13 @@ export function AssessmentPage() {
   const generate = async () => {
     setGenerating(true);
     try {
-      const made = await ws.api.post<CircularRecord>('/api/assessment/circulars', {
+      const stored = await ws.api.post<CircularRecord>('/api/assessment/circulars', {
         from: days.from,
         to: days.to,
         ...(level === 'children' ? {} : { level }),
       });
-      ws.toast(a.generated(made.title), 'ok');
       await loadCirculars();
+      setMade(stored);
     } catch (failure) {
       ws.toast(errorSentence(failure, ws.m), 'error');
     } finally {
@@ -179,7 +181,7 @@ export function AssessmentPage() {
           </>
         )}
       </section>
-      <CircularsSection a={a} circulars={circulars} />
+      <CircularsSection a={a} circulars={circulars} made={made} />
     </div>
   );
 }
@@ -374,8 +376,20 @@ function UnitRow({
   );
 }
 
-/** The archive of generated circulars (newest first), each file downloaded as it was stored. */
-function CircularsSection({ a, circulars }: { a: AssessmentMessages; circulars: CircularRecord[] | null }) {
+/**
+ * The archive of generated circulars and scheduled reports (newest first), each file downloaded as it was stored.
+ * The one just generated is confirmed beside the heading and marked in its row, not by a toast: a toast in the
+ * corner sat on the download buttons of the rows below it.
+ */
+function CircularsSection({
+  a,
+  circulars,
+  made,
+}: {
+  a: AssessmentMessages;
+  circulars: CircularRecord[] | null;
+  made: CircularRecord | null;
+}) {
   const ws = useWorkspace();
   const download = async (circular: CircularRecord, file: CircularRecord['files'][number]) => {
     try {
@@ -386,7 +400,14 @@ function CircularsSection({ a, circulars }: { a: AssessmentMessages; circulars: 
   };
   return (
     <section className="duty-section" data-testid="assessment-circulars">
-      <h2>{a.circulars}</h2>
+      <h2>
+        {a.circulars}
+        {made === null ? null : (
+          <span className="assessment-made" role="status" data-testid="assessment-generated">
+            {a.generated(made.title)}
+          </span>
+        )}
+      </h2>
       {circulars === null ? (
         <p className="console-dim">{a.loading}</p>
       ) : circulars.length === 0 ? (
@@ -404,12 +425,22 @@ function CircularsSection({ a, circulars }: { a: AssessmentMessages; circulars: 
           </thead>
           <tbody>
             {circulars.map((c) => (
-              <tr key={c.id} data-testid="assessment-circular" data-circular-id={c.id}>
-                <td>{c.title}</td>
+              <tr
+                key={c.id}
+                data-testid="assessment-circular"
+                data-circular-id={c.id}
+                data-schedule={c.schedule ?? ''}
+                className={c.id === made?.id ? 'assessment-circular-new' : undefined}
+              >
+                <td>
+                  {c.title}
+                  {c.kind === 'report' ? <span className="assessment-kind">{a.reportKind}</span> : null}
+                </td>
                 <td className="assessment-nowrap">
+                  {c.schedule === null ? null : <span className="assessment-schedule">{a.schedules[c.schedule]}</span>}
                   {c.period.from} — {c.period.to}
                 </td>
-                <td>{c.created_by}</td>
+                <td>{c.schedule === null ? c.created_by : a.scheduledBy}</td>
                 <td className="assessment-nowrap">{chinaFullDateTime(c.created_at)}</td>
                 <td className="assessment-files assessment-nowrap">
                   {c.files.map((f) => (
