@@ -518,7 +518,8 @@ export class RuleEngine {
     if (v === undefined) {
       if (this.vehicles.size >= this.options.vehiclesMax) this.evictVehicles();
       // The registry's own string when it knows the terminal: the row's copy would be kept once more per vehicle.
-      const key = this.deps.registry.byTerminal(terminalId)?.terminal_id ?? terminalId;
+      const known = this.deps.registry.byTerminal(terminalId)?.terminal_id;
+      const key = known === terminalId ? known : terminalId;
       v = {
         capturedIn: this.captureId,
         key,
