@@ -53,6 +53,16 @@ import {
 } from './rule.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_FORMATS_READ, type EngineSnapshot, type LaneSnapshot } from './engine-snapshot.js';
 import { SnapshotCapture, captureSection, type CapturedSubject } from './snapshot-capture.js';
+import {
+  NO_STATES,
+  forEachState,
+  packStates,
+  pairAt,
+  stateOf,
+  withState,
+  withoutStates,
+  type RuleStates,
+} from './rule-states.js';
 
 /** JT/T 808 status bit 1: the fix is positioned. */
 const STATUS_POSITIONED = 1 << 1;
@@ -140,7 +150,8 @@ export interface Episode {
 }
 
 interface Lane {
-  states: unknown[];
+  /** Sparse: only the rules holding state (rule-states.ts). */
+  states: RuleStates;
   episodes: Map<string, Episode> | undefined;
   /** Event time of the last event evaluated in the lane. */
   lastTs: number;
@@ -150,7 +161,6 @@ interface Lane {
   fixLon: number;
   /** Speed implied by the move from the fix before to that one (`LastFix.jumpKmh`). */
   fixJumpKmh: number;
-  lastArrivalAt: number;
 }
 
 interface Vehicle extends CapturedSubject {
@@ -188,7 +198,7 @@ export interface CardChange {
 /** State of the per-driver rules of one driver, wherever they drive. */
 interface Driver extends CapturedSubject {
   id: string;
-  states: unknown[];
+  states: RuleStates;
   /** Event time of the last fix evaluated with this driver at the wheel. */
   lastTs: number;
 }
@@ -229,17 +239,15 @@ function jumpKmh(fromTs: number, fromLat: number, fromLon: number, toTs: number,
   return km / ((toTs - fromTs) / 3_600_000);
 }
 
-function newLane(stateSlots = 0): Lane {
-  // Sized once: a states array grown slot by slot keeps spare capacity in every vehicle.
+function newLane(): Lane {
   return {
-    states: new Array<unknown>(stateSlots).fill(undefined),
+    states: NO_STATES,
     episodes: undefined,
     lastTs: NEVER,
     fixTs: NEVER,
     fixLat: 0,
     fixLon: 0,
     fixJumpKmh: 0,
-    lastArrivalAt: 0,
   };
 }
 
@@ -341,7 +349,11 @@ export class RuleEngine {
   private readonly devices = new Map<string, Device>();
   private readonly drivers = new Map<string, Driver>();
   private readonly partitions: PartitionClock[] = [];
-  private readonly lateVehicles = new Set<Vehicle>();
+  /**
+   * Vehicles with a late lane, and when something last arrived in it (processing time): kept here rather than in
+   * every lane, as only late lanes are ever idle-closed.
+   */
+  private readonly lateVehicles = new Map<Vehicle, number>();
   /** Roadside event key → its `received_at`, in arrival order. */
   private readonly roadsideSeen = new Map<string, number>();
   /** Ids received at or after this are kept beyond the window (the runner's replay cursor). */
@@ -352,8 +364,6 @@ export class RuleEngine {
   private roadsideMaxTs = NEVER;
   private roadsideArrivalAt = 0;
   private readonly positionRules: { index: number; rule: AnyPositionRule }[] = [];
-  /** Length of a vehicle lane's state array: up to the highest index of a position rule. */
-  private readonly positionStateSlots: number;
   private readonly cameraRules: { index: number; rule: AnyCameraRule }[] = [];
   private readonly orderRules: { index: number; rule: AnyOrderRule }[] = [];
   private readonly deviceRules: { index: number; rule: AnyDeviceRule }[] = [];
@@ -394,7 +404,6 @@ export class RuleEngine {
       else if (rule.input === 'order') this.orderRules.push({ index, rule });
       else this.deviceRules.push({ index, rule });
     });
-    this.positionStateSlots = this.positionRules.reduce((max, r) => Math.max(max, r.index + 1), 0);
     this.compiled = config;
     this.boundMs = config.engine.disorderBoundSeconds * 1000;
     this.orgCodeAt = deps.orgCodeAt ?? defaultOrgCodeAt;
@@ -437,9 +446,7 @@ export class RuleEngine {
         sink.rule = episode.rule;
         this.closeEpisode(sink, k.length > episode.rule.length ? k.slice(episode.rule.length + 1) : '', lane.lastTs);
       }
-      lane.states.forEach((_, i) => {
-        if (set.configs[i] === null) lane.states[i] = undefined;
-      });
+      lane.states = withoutStates(lane.states, (i) => set.configs[i] === null);
     };
     for (const v of this.vehicles.values()) {
       const set = this.compiled.cities.get(v.facts.cityCode) ?? this.compiled.base;
@@ -457,9 +464,7 @@ export class RuleEngine {
       );
     for (const d of this.devices.values()) sweep(d.lane, this.compiled.base, `device:${d.id}`, '', '', undefined);
     for (const d of this.drivers.values())
-      d.states.forEach((_, i) => {
-        if (this.compiled.base.configs[i] === null) d.states[i] = undefined;
-      });
+      d.states = withoutStates(d.states, (i) => this.compiled.base.configs[i] === null);
   }
 
   get configVersion(): number {
@@ -512,9 +517,12 @@ export class RuleEngine {
     let v = this.vehicles.get(terminalId);
     if (v === undefined) {
       if (this.vehicles.size >= this.options.vehiclesMax) this.evictVehicles();
+      // The registry's own string when it knows the terminal: the row's copy would be kept once more per vehicle.
+      const known = this.deps.registry.byTerminal(terminalId)?.terminal_id;
+      const key = known === terminalId ? known : terminalId;
       v = {
         capturedIn: this.captureId,
-        key: terminalId,
+        key,
         facts: factsOf(undefined, terminalId, ''),
         factsAt: NEVER,
         set: this.compiled.base,
@@ -523,12 +531,12 @@ export class RuleEngine {
         firstTs: Infinity,
         historyTs: NEVER,
         gaps: undefined,
-        live: newLane(this.positionStateSlots),
+        live: newLane(),
         late: undefined,
         driver: undefined,
         cards: undefined,
       };
-      this.vehicles.set(terminalId, v);
+      this.vehicles.set(key, v);
     }
     return v;
   }
@@ -563,10 +571,9 @@ export class RuleEngine {
       this.stats.alreadyEvaluated++;
       return;
     }
-    const lane = (v.late ??= newLane(this.positionStateSlots));
+    const lane = (v.late ??= newLane());
     this.stats.late++;
-    lane.lastArrivalAt = now;
-    this.lateVehicles.add(v);
+    this.lateVehicles.set(v, now);
     this.evaluate(v, lane, row, 1, true);
   }
 
@@ -631,10 +638,12 @@ export class RuleEngine {
     const track = this.trackOf(lane);
     const configs = v.set.configs;
     const ctx = this.compiled.context;
-    const states = lane.states;
     // Late data is judged per vehicle: who drove during a back-filled gap is not known well enough to move a
     // driver's clock that already went past it.
-    const driverStates = lateLane ? undefined : this.driverStatesAt(v, row.ts);
+    const driver = lateLane ? undefined : this.driverAt(v, row.ts);
+    // Position rules come in ascending index, as the lane's pairs do: one walk along both.
+    let states = lane.states;
+    let at = 0;
     for (let i = 0; i < this.positionRules.length; i++) {
       const { index, rule } = this.positionRules[i];
       const config = configs[index];
@@ -642,11 +651,18 @@ export class RuleEngine {
       // Absence is a live notion: late data says nothing about whether the terminal is heard now.
       if (lateLane && rule.onClock !== undefined) continue;
       sink.rule = rule.id;
-      const holder = driverStates !== undefined && rule.perDriver === true ? driverStates : states;
-      const state = holder[index];
+      if (driver !== undefined && rule.perDriver === true) {
+        const state = stateOf(driver.states, index);
+        const next = rule.evaluate(state, row, v.facts, config, sink, ctx, track);
+        if (next !== state) driver.states = withState(driver.states, index, next);
+        continue;
+      }
+      at = pairAt(states, index, at);
+      const state = at < states.length && states[at] === index ? states[at + 1] : undefined;
       const next = rule.evaluate(state, row, v.facts, config, sink, ctx, track);
-      if (next !== state) holder[index] = next;
+      if (next !== state) states = withState(states, index, next, at);
     }
+    lane.states = states;
     if (row.ts > lane.lastTs) lane.lastTs = row.ts;
     if ((row.status_bits & STATUS_POSITIONED) !== 0 && (row.lat !== 0 || row.lon !== 0) && row.ts > lane.fixTs) {
       lane.fixJumpKmh =
@@ -732,7 +748,8 @@ export class RuleEngine {
       const leaving = this.drivers.get(before.id);
       if (leaving !== undefined)
         for (const { index, rule } of this.positionRules)
-          if (rule.perDriver === true) v.live.states[index] = structuredClone(leaving.states[index]);
+          if (rule.perDriver === true)
+            v.live.states = withState(v.live.states, index, structuredClone(stateOf(leaving.states, index)));
     }
     if (after !== undefined && after.id !== '' && after.id !== before?.id) {
       const sink = this.bindSink(v.live, v.key, v.key, v.facts.plate, v.facts.homeOrgCode, '', 0, change.ts, lat, lon);
@@ -749,8 +766,8 @@ export class RuleEngine {
     v.facts = { ...v.facts, driver: after };
   }
 
-  /** The per-driver rule states of the vehicle's driver, or undefined when no identified driver is at the wheel. */
-  private driverStatesAt(v: Vehicle, ts: number): unknown[] | undefined {
+  /** The vehicle's driver, holding the per-driver rule states, or undefined when no identified driver is at the wheel. */
+  private driverAt(v: Vehicle, ts: number): Driver | undefined {
     const id = v.driver?.id;
     if (!id) return undefined;
     let d = this.drivers.get(id);
@@ -759,14 +776,14 @@ export class RuleEngine {
       d = {
         capturedIn: this.captureId,
         id,
-        states: new Array<unknown>(this.positionStateSlots).fill(undefined),
+        states: NO_STATES,
         lastTs: ts,
       };
       this.drivers.set(id, d);
     }
     this.keep(d, this.driverText);
     if (ts > d.lastTs) d.lastTs = ts;
-    return d.states;
+    return d;
   }
 
   private evictDrivers(): void {
@@ -833,9 +850,9 @@ export class RuleEngine {
       const config = plate.set.configs[index];
       if (config === null) continue;
       sink.rule = rule.id;
-      const state = plate.lane.states[index];
+      const state = stateOf(plate.lane.states, index);
       const next = rule.evaluate(state, event, plate.facts, config, sink, lastFix);
-      if (next !== state) plate.lane.states[index] = next;
+      if (next !== state) plate.lane.states = withState(plate.lane.states, index, next);
     }
   }
 
@@ -879,9 +896,9 @@ export class RuleEngine {
       const config = plate.set.configs[index];
       if (config === null) continue;
       sink.rule = rule.id;
-      const state = plate.lane.states[index];
+      const state = stateOf(plate.lane.states, index);
       const next = rule.evaluate(state, order, permits, config, sink);
-      if (next !== state) plate.lane.states[index] = next;
+      if (next !== state) plate.lane.states = withState(plate.lane.states, index, next);
     }
   }
 
@@ -941,9 +958,9 @@ export class RuleEngine {
       const config = this.compiled.base.configs[index];
       if (config === null) continue;
       sink.rule = rule.id;
-      const state = device.lane.states[index];
+      const state = stateOf(device.lane.states, index);
       const next = step(rule, state, config);
-      if (next !== state) device.lane.states[index] = next;
+      if (next !== state) device.lane.states = withState(device.lane.states, index, next);
     }
   }
 
@@ -1029,8 +1046,8 @@ export class RuleEngine {
 
   /** Processing-time housekeeping: closes idle late lanes, runs absence timers. */
   tick(now = this.deps.now()): void {
-    for (const v of this.lateVehicles) {
-      if (v.late !== undefined && now - v.late.lastArrivalAt < this.options.lateLaneIdleMs) continue;
+    for (const [v, lastArrivalAt] of this.lateVehicles) {
+      if (v.late !== undefined && now - lastArrivalAt < this.options.lateLaneIdleMs) continue;
       this.keep(v, this.vehicleText);
       if (v.late !== undefined) this.closeLane(v.late, v.key, v.facts, v.late.lastTs);
       v.late = undefined;
@@ -1054,7 +1071,7 @@ export class RuleEngine {
         let sink: Sink | undefined;
         for (const { index, rule } of timed) {
           const config = v.set.configs[index];
-          const state = v.live.states[index];
+          const state = stateOf(v.live.states, index);
           if (config === null || state === undefined) continue;
           sink ??= this.bindSink(
             v.live,
@@ -1070,7 +1087,7 @@ export class RuleEngine {
           );
           sink.rule = rule.id;
           const next = rule.onClock?.(state, clock, v.facts, config, sink, this.trackOf(v.live));
-          if (next !== state) v.live.states[index] = next;
+          if (next !== state) v.live.states = withState(v.live.states, index, next);
         }
       }
     }
@@ -1078,7 +1095,7 @@ export class RuleEngine {
       let sink: Sink | undefined;
       for (const { index, rule } of this.deviceRules) {
         const config = this.compiled.base.configs[index];
-        const state = device.lane.states[index];
+        const state = stateOf(device.lane.states, index);
         if (config === null || state === undefined) continue;
         sink ??= this.bindSink(
           device.lane,
@@ -1094,7 +1111,7 @@ export class RuleEngine {
         );
         sink.rule = rule.id;
         const next = rule.onClock(state, clock, config, sink, device.id);
-        if (next !== state) device.lane.states[index] = next;
+        if (next !== state) device.lane.states = withState(device.lane.states, index, next);
       }
     }
   }
@@ -1341,12 +1358,17 @@ export class RuleEngine {
     return { id: d.id, org_code: d.orgCode, lat: d.lat, lon: d.lon, lane: this.laneSnapshot(d.lane) };
   }
 
-  private statesById(list: unknown[]): Record<string, unknown> {
+  private statesById(list: RuleStates): Record<string, unknown> {
     const states: Record<string, unknown> = {};
-    list.forEach((state, index) => {
-      if (state !== undefined) states[this.rules[index].id] = state;
+    forEachState(list, (index, state) => {
+      states[this.rules[index].id] = state;
     });
     return states;
+  }
+
+  /** Sparse states from a snapshot's states by rule id (ids of rules no longer run are left out). */
+  private statesFrom(byId: Record<string, unknown>): RuleStates {
+    return packStates(this.rules.map((rule, index) => [index, byId[rule.id]] as const));
   }
 
   private laneSnapshot(lane: Lane): LaneSnapshot {
@@ -1358,17 +1380,14 @@ export class RuleEngine {
     };
   }
 
-  private laneFrom(s: LaneSnapshot, now: number, slots: number): Lane {
-    const lane = newLane(slots);
-    this.rules.forEach((rule, index) => {
-      if (s.states[rule.id] !== undefined) lane.states[index] = s.states[rule.id];
-    });
+  private laneFrom(s: LaneSnapshot): Lane {
+    const lane = newLane();
+    lane.states = this.statesFrom(s.states);
     lane.episodes = s.episodes.length > 0 ? new Map(s.episodes) : undefined;
     lane.lastTs = s.last_ts;
     [lane.fixTs, lane.fixLat, lane.fixLon] = s.fix;
     // Snapshots written before the jump was kept have three numbers: no jump known then.
     lane.fixJumpKmh = s.fix[3] ?? 0;
-    lane.lastArrivalAt = now;
     return lane;
   }
 
@@ -1379,7 +1398,7 @@ export class RuleEngine {
   resumeClockAt(now: number): void {
     for (const p of this.partitions) if (p !== undefined) p.lastArrivalAt = now;
     this.roadsideArrivalAt = now;
-    for (const v of this.lateVehicles) if (v.late !== undefined) v.late.lastArrivalAt = now;
+    for (const v of this.lateVehicles.keys()) this.lateVehicles.set(v, now);
   }
 
   restore(snapshot: EngineSnapshot, now = this.deps.now()): void {
@@ -1403,10 +1422,10 @@ export class RuleEngine {
       v.firstTs = s.first_ts ?? Infinity;
       v.historyTs = s.history_ts ?? NEVER;
       v.gaps = s.gaps.length > 0 ? s.gaps : undefined;
-      v.live = this.laneFrom(s.live, now, this.positionStateSlots);
+      v.live = this.laneFrom(s.live);
       if (s.late) {
-        v.late = this.laneFrom(s.late, now, this.positionStateSlots);
-        this.lateVehicles.add(v);
+        v.late = this.laneFrom(s.late);
+        this.lateVehicles.set(v, now);
       }
       if (s.held) held.push({ v, rows: s.held });
       v.driver = s.driver;
@@ -1419,22 +1438,19 @@ export class RuleEngine {
       }
     }
     for (const s of snapshot.drivers ?? []) {
-      const states = new Array<unknown>(this.positionStateSlots).fill(undefined);
-      this.rules.forEach((rule, index) => {
-        if (s.states[rule.id] !== undefined) states[index] = s.states[rule.id];
-      });
+      const states = this.statesFrom(s.states);
       this.drivers.set(s.id, { capturedIn: this.captureId, id: s.id, states, lastTs: s.last_ts });
     }
     for (const s of snapshot.plates) {
       const plate = this.plateOf(s.plate, NEVER);
       plate.configVersion = -1;
-      plate.lane = this.laneFrom(s.lane, now, 0);
+      plate.lane = this.laneFrom(s.lane);
     }
     for (const s of snapshot.devices) {
       const device = this.deviceOf(s.id, s.org_code);
       device.lat = s.lat;
       device.lon = s.lon;
-      device.lane = this.laneFrom(s.lane, now, 0);
+      device.lane = this.laneFrom(s.lane);
     }
     for (const [key, receivedAt] of snapshot.roadside_seen ?? []) {
       this.roadsideSeen.set(key, receivedAt);
@@ -1493,5 +1509,5 @@ function deviceKey(status: DeviceStatus): string {
 }
 
 function hasState(lane: Lane): boolean {
-  return lane.episodes !== undefined || lane.states.some((s) => s !== undefined);
+  return lane.episodes !== undefined || lane.states.length > 0;
 }

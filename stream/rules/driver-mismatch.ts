@@ -47,7 +47,9 @@ export const driverMismatchRule: PositionRule<DriverMismatchState, DriverMismatc
   },
   evaluate(state, position, vehicle, config, out) {
     const d = vehicle.driver;
-    if (!d) return state && state.card === '' ? state : { card: '' };
+    // No card in: nothing to remember (a card's text is never '', so no state judges the same as `{ card: '' }`,
+    // the state snapshots before this held, and costs a vehicle nothing).
+    if (!d) return undefined;
     const card = `${d.id}@${d.since}`;
     if (state?.card === card || !isPositioned(position)) return state;
     const reasons: DriverMismatchReason[] = [];

@@ -32,7 +32,7 @@ export interface FatigueConfig {
 }
 
 const HOURS_IN_DAY = 24;
-/** Coaches' driving is kept per hour for a week: the last 24 slots give the day's sum, all of them the week's. */
+/** Coaches' driving is kept per hour for a week: the last 24 hours give the day's sum, all of them the week's. */
 const HOURS_IN_WEEK = 168;
 
 interface FatigueState {
@@ -45,10 +45,16 @@ interface FatigueState {
   restMs: number;
   restStartTs: number;
   /**
-   * Coaches: driving seconds per hour for the last 168 hours (ring indexed by hour number), and its newest hour.
-   * States written before the weekly limit hold 24 slots; they grow at their next fix.
+   * Coaches: driving seconds per hour of the last 168 hours, as pairs `[hour number, seconds, …]` in ascending
+   * hour, for the hours with driving only (a coach drives a few hours a day: a slot for every hour of the week was
+   * 1.3 KB per coach); null for other vehicles. `hour` is the newest hour.
    */
-  hourly: number[] | null;
+  driven?: number[] | null;
+  /**
+   * States written before 2026-12-07: the same as a ring indexed by hour number, 168 slots (24 before the weekly
+   * limit); read into `driven` at the state's next fix.
+   */
+  hourly?: number[] | null;
   hour: number;
   /** Open episodes: 1 continuous, 2 night, 4 daily, 8 weekly. */
   open: number;
@@ -82,39 +88,62 @@ function movedBetween(
   return dKm / (dtMs / 3_600_000) >= config.movingSpeedKmhMin;
 }
 
-function newHourly(): number[] {
-  return new Array<number>(HOURS_IN_WEEK).fill(0);
+/** The state's hours with driving; a ring of an older state (`hourly`) is read into pairs first. */
+function drivenOf(state: FatigueState): number[] | null {
+  const ring = state.hourly;
+  if (ring !== undefined) {
+    state.hourly = undefined;
+    state.driven = ring === null ? null : pairsOfRing(ring, state.hour);
+  }
+  return state.driven ?? null;
 }
 
-/** A 24-slot ring (states before the weekly limit) as a 168-slot one, the same hours in the same places. */
-function weeklyRing(state: FatigueState, hourly: number[]): number[] {
-  if (hourly.length === HOURS_IN_WEEK) return hourly;
-  const ring = newHourly();
-  for (let h = state.hour - hourly.length + 1; h <= state.hour; h++)
-    ring[h % HOURS_IN_WEEK] = hourly[h % hourly.length] ?? 0;
-  state.hourly = ring;
-  return ring;
+/** A ring indexed by hour number (its slots hold the last `ring.length` hours up to `hour`) as pairs. */
+function pairsOfRing(ring: readonly number[], hour: number): number[] {
+  const pairs: number[] = [];
+  for (let h = hour - ring.length + 1; h <= hour; h++) {
+    const seconds = ring[h % ring.length] ?? 0;
+    if (seconds !== 0) pairs.push(h, seconds);
+  }
+  return pairs.slice();
 }
 
+/**
+ * Adds `dtMs` of driving to the hour of `ts`, after making that hour the newest if it is later (hours a week
+ * older than it are forgotten). Arrays are copied to their exact size when a pair comes or goes (pushed, they keep
+ * spare capacity in every coach); that happens at most once an hour.
+ */
 function addHourly(state: FatigueState, ts: number, dtMs: number): void {
-  if (!state.hourly) return;
-  const hourly = weeklyRing(state, state.hourly);
+  let driven = drivenOf(state);
+  if (!driven) return;
   const hour = hourIndexOf(ts);
   if (hour > state.hour) {
-    // Clear the slots of the hours skipped since the newest one.
-    for (let h = state.hour + 1; h <= hour && h <= state.hour + HOURS_IN_WEEK; h++) hourly[h % HOURS_IN_WEEK] = 0;
+    let expired = 0;
+    while (expired < driven.length && driven[expired] <= hour - HOURS_IN_WEEK) expired += 2;
+    if (expired > 0) driven = state.driven = driven.slice(expired);
     state.hour = hour;
   }
-  if (hour > state.hour - HOURS_IN_WEEK) hourly[hour % HOURS_IN_WEEK] += dtMs / 1000;
+  if (hour <= state.hour - HOURS_IN_WEEK || dtMs === 0) return;
+  let at = 0;
+  while (at < driven.length && driven[at] < hour) at += 2;
+  if (at < driven.length && driven[at] === hour) {
+    driven[at + 1] += dtMs / 1000;
+    return;
+  }
+  const grown = new Array<number>(driven.length + 2);
+  for (let j = 0; j < at; j++) grown[j] = driven[j];
+  grown[at] = hour;
+  grown[at + 1] = dtMs / 1000;
+  for (let j = at; j < driven.length; j++) grown[j + 2] = driven[j];
+  state.driven = grown;
 }
 
-/** Driving in the newest `hours` hours of the ring, ms. */
+/** Driving in the newest `hours` hours, ms. */
 function drivingMsWithin(state: FatigueState, hours: number): number {
-  const hourly = state.hourly;
-  if (!hourly) return 0;
+  const driven = drivenOf(state);
+  if (!driven) return 0;
   let seconds = 0;
-  for (let h = state.hour - Math.min(hours, hourly.length) + 1; h <= state.hour; h++)
-    seconds += hourly[h % hourly.length];
+  for (let j = 0; j < driven.length; j += 2) if (driven[j] > state.hour - hours) seconds += driven[j + 1];
   return seconds * 1000;
 }
 
@@ -297,7 +326,7 @@ export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
         nightMs: 0,
         restMs: 0,
         restStartTs: ts,
-        hourly: vehicle.vehicleClass === 'coach' ? newHourly() : null,
+        driven: vehicle.vehicleClass === 'coach' ? [] : null,
         hour: hourIndexOf(ts),
         open: 0,
         lastTs: ts,
@@ -328,7 +357,7 @@ export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
           if (state.open & OPEN_NIGHT) out.close('night', lastTs);
           state.open &= ~OPEN_NIGHT;
         }
-        state.hourly ??= newHourly();
+        if (drivenOf(state) === null) state.driven = [];
         addHourly(state, lastTs, dtMs);
       }
     } else {
