@@ -16,8 +16,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../cli/flags.js';
-import { readStartConfig } from '../cli/start-config.js';
+import { refusedStart } from './support/start-refusal.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'vigil-flag-refusals-'));
 /** Never made: a refused start creates nothing, not even its data directory. */
@@ -35,19 +34,7 @@ function start(extra: string[]): { status: number | null; stderr: string } {
   return { status: run.status, stderr: run.stderr };
 }
 
-/**
- * What `vigil start` with these flags refuses: the status and stderr it exits with, from the ConfigError of the
- * code it runs first (the real-process tests below hold the two to be the same).
- */
-function refused(extra: string[]): { status: number; stderr: string } {
-  try {
-    readStartConfig(startArgs(extra), process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) return { status: 2, stderr: `vigil: ${error.message}\n` };
-    throw error;
-  }
-  throw new Error(`vigil start ${extra.join(' ')} was accepted`);
-}
+const refused = (extra: string[]) => refusedStart(dataDir, extra);
 
 describe('vigil start, refusing its flags as a process', () => {
   it('exits 2 with the refusal alone on stderr, before making its data directory', () => {
