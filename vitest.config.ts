@@ -9,9 +9,9 @@ export const COMMON = {
   exclude: ['**/node_modules/**', 'data/**', 'wall/dist/**', 'dist/**'],
   testTimeout: 60_000,
   hookTimeout: 120_000,
-  // Almost every node a test starts makes a new embedded PostgreSQL store: copying one empty cluster instead of
-  // running initdb each time saves 3–5 s of CPU per store (store/pglite-template.ts). Nodes the tests start
-  // inherit it through their environment.
+  // Almost every node and harness a test starts makes a new PostgreSQL store: copying one migrated cluster instead
+  // of running initdb and every migration each time saves 2–5 s of CPU per store (store/pglite-template.ts). Nodes
+  // the tests start inherit it through their environment.
   env: { VIGIL_PGLITE_TEMPLATE_DIR: path.join(tmpdir(), 'vigil-pglite-templates') },
 };
 

@@ -1,17 +1,22 @@
 /**
- * A new embedded operational store made by copying an empty PGlite cluster instead of running initdb, when
- * `VIGIL_PGLITE_TEMPLATE_DIR` names a directory to keep that cluster in. initdb costs 3–5 s of CPU per store (most
- * of a fresh node's start-up); a copy about 0.2 s. The test suites set it (vitest.config.ts) because they make a
- * new store for almost every node they start; a production node makes its store once and leaves it unset.
+ * A new embedded operational store made by copying a PGlite cluster that already holds the schema, instead of
+ * running initdb and every migration, when `VIGIL_PGLITE_TEMPLATE_DIR` names a directory to keep that cluster in.
+ * initdb and the migrations cost 2–5 s of CPU per store (most of a fresh node's start-up); a copy about 0.3 s. The
+ * test suites set it (vitest.config.ts) because they make a new store for almost every node they start and every
+ * in-memory store of their harnesses; a production node makes its store once and leaves it unset.
  *
- * The template is one empty cluster per PGlite version (a cluster made by another version must not be copied), made
- * on first use in a scratch directory and renamed into place, so processes starting at the same time never copy half
- * a template; the loser of that race throws its own away.
+ * The template is one migrated cluster per PGlite version and list of migrations (a cluster made by another
+ * version must not be copied, and a store must hold exactly the migrations it is opened with; `migrate` then finds
+ * nothing to do). It is made on first use in a scratch directory and renamed into place, so processes starting at
+ * the same time never copy half a template; the loser of that race throws its own away. Beside it lies the same
+ * cluster as a tar file, which an in-memory store loads instead of a directory.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import type { PostgresMigration } from '../schema/index.js';
 
 export const PGLITE_TEMPLATE_ENV = 'VIGIL_PGLITE_TEMPLATE_DIR';
 
@@ -36,13 +41,36 @@ function pgliteVersion(): string {
   }
 }
 
-async function templateCluster(root: string): Promise<string> {
-  const template = path.join(root, `pglite-${pgliteVersion()}`);
+/** Brings a new cluster to the schema of `migrations` (store/postgres.ts's `migrate`, passed in to keep one copy). */
+export type MigrateCluster = (db: PGlite, migrations: readonly PostgresMigration[]) => Promise<unknown>;
+
+/** The template's name: the PGlite version and a digest of the migrations it holds. */
+function templateName(migrations: readonly PostgresMigration[]): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify(migrations.map((m) => [m.id, m.name, m.sql])))
+    .digest('hex')
+    .slice(0, 16);
+  return `pglite-${pgliteVersion()}-${digest}`;
+}
+
+async function templateCluster(
+  root: string,
+  migrations: readonly PostgresMigration[],
+  migrateCluster: MigrateCluster,
+): Promise<string> {
+  const template = path.join(root, templateName(migrations));
   if (hasCluster(template)) return template;
   mkdirSync(root, { recursive: true });
   const scratch = path.join(root, `.making-${process.pid}-${Date.now()}`);
   const db = await PGlite.create(scratch);
-  await db.close();
+  try {
+    await migrateCluster(db, migrations);
+    // The tar is in place before the cluster, whose PG_VERSION says the template is whole.
+    writeFileSync(`${scratch}.tar`, new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer()));
+  } finally {
+    await db.close();
+  }
+  renameSync(`${scratch}.tar`, `${template}.tar`);
   try {
     renameSync(scratch, template);
   } catch (error) {
@@ -53,9 +81,37 @@ async function templateCluster(root: string): Promise<string> {
   return template;
 }
 
-/** Fills an empty store directory from the template when the environment names one; otherwise does nothing. */
-export async function seedFromTemplate(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** The template directory the environment names, if any. */
+function templateRoot(env: NodeJS.ProcessEnv): string | undefined {
   const root = env[PGLITE_TEMPLATE_ENV];
-  if (root === undefined || root === '' || hasCluster(dir)) return;
-  cpSync(await templateCluster(root), dir, { recursive: true });
+  return root === undefined || root === '' ? undefined : root;
+}
+
+/**
+ * Fills an empty store directory from the template of `migrations` when the environment names a template
+ * directory; otherwise, or when the directory already holds a cluster, does nothing.
+ */
+export async function seedFromTemplate(
+  dir: string,
+  migrations: readonly PostgresMigration[],
+  migrateCluster: MigrateCluster,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const root = templateRoot(env);
+  if (root === undefined || hasCluster(dir)) return;
+  cpSync(await templateCluster(root, migrations, migrateCluster), dir, { recursive: true });
+}
+
+/**
+ * The template of `migrations` as a tar file's contents, for an in-memory store to load (PGlite's `loadDataDir`),
+ * when the environment names a template directory; otherwise undefined.
+ */
+export async function templateTar(
+  migrations: readonly PostgresMigration[],
+  migrateCluster: MigrateCluster,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Blob | undefined> {
+  const root = templateRoot(env);
+  if (root === undefined) return undefined;
+  return new Blob([readFileSync(`${await templateCluster(root, migrations, migrateCluster)}.tar`)]);
 }

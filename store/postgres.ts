@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS, type PostgresMigration } from '../schema/index.js';
-import { seedFromTemplate } from './pglite-template.js';
+import { seedFromTemplate, templateTar, type MigrateCluster } from './pglite-template.js';
 
 export type OperationalTarget =
   | { kind: 'embedded'; dataDir: string }
@@ -53,15 +53,19 @@ export async function openOperational(
   if (target.kind === 'embedded') {
     const dir = path.join(target.dataDir, 'postgres');
     mkdirSync(dir, { recursive: true });
-    await seedFromTemplate(dir);
+    await seedFromTemplate(dir, migrations, migrateCluster);
     db = await PGlite.create(dir);
   } else {
-    db = await PGlite.create();
+    const tar = await templateTar(migrations, migrateCluster);
+    db = await PGlite.create(tar === undefined ? {} : { loadDataDir: tar });
   }
   const sql = pgliteSql(db);
   await migrate(sql, migrations);
   return sql;
 }
+
+/** A new PGlite cluster brought to the schema of `migrations`, to be the template of new stores. */
+export const migrateCluster: MigrateCluster = (db, migrations) => migrate(pgliteSql(db), migrations);
 
 function pgliteSql(db: PGlite): Sql {
   return {

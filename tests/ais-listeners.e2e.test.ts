@@ -16,6 +16,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodePosition, encodeVoyage, toSentences } from '../ingest/index.js';
 import { issueKey } from './support/ingest-client.js';
+import { refusedStart } from './support/start-refusal.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 let vigil: VigilProcess | undefined;
@@ -174,10 +175,11 @@ describe('the AIS listeners', () => {
       );
       return { status: run.status, stderr: run.stderr };
     };
-    const noKey = cli(['--ais-tcp-port', '10110']);
+    const refused = (extra: string[]) => refusedStart(path.join(dataDir, 'refused'), extra);
+    const noKey = refused(['--ais-tcp-port', '10110']);
     expect(noKey.status).toBe(2);
     expect(noKey.stderr).toContain('--ais-tcp-port (VIGIL_AIS_TCP_PORT) value 10110 needs --ais-key');
-    const badPort = cli(['--ais-udp-port', '70000', '--ais-key', 'k']);
+    const badPort = refused(['--ais-udp-port', '70000', '--ais-key', 'k']);
     expect(badPort.status).toBe(2);
     expect(badPort.stderr).toContain(
       '--ais-udp-port (VIGIL_AIS_UDP_PORT) value 70000 is greater than max allowed 65535',

@@ -6,13 +6,13 @@
  * its value and the bound.
  */
 import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
-import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueKey } from './support/ingest-client.js';
+import { refusedStart } from './support/start-refusal.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const rt = GtfsRealtimeBindings.transit_realtime;
@@ -95,14 +95,7 @@ describe('the GTFS-Realtime poller', () => {
   }, 180_000);
 
   it('refuses a bad poll configuration at start-up, naming the flag, its value and the bound', () => {
-    const cli = (extra: string[]): { status: number | null; stderr: string } => {
-      const run = spawnSync(
-        path.join('node_modules', '.bin', 'tsx'),
-        ['cli/main.ts', 'start', '--data-dir', path.join(dataDir, 'refused'), '--http-port', '0', ...extra],
-        { encoding: 'utf8', timeout: 60_000 },
-      );
-      return { status: run.status, stderr: run.stderr };
-    };
+    const cli = (extra: string[]) => refusedStart(path.join(dataDir, 'refused'), extra);
     const noKey = cli(['--gtfs-rt-url', 'https://operator.example/gtfs-rt']);
     expect(noKey.status).toBe(2);
     expect(noKey.stderr).toContain(

@@ -26,6 +26,7 @@ import {
   type Fix,
 } from './support/crash-restart.js';
 import { startKafkaBroker, type KafkaBroker } from './support/kafka-broker.js';
+import { refusedStart } from './support/start-refusal.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const SPEEDER = '013966600001';
@@ -246,7 +247,7 @@ describe('a node on Kafka (vigil start --kafka-brokers)', () => {
       );
       return { status: run.status, stderr: run.stderr };
     };
-    const malformed = cli(['--kafka-brokers', '127.0.0.1']);
+    const malformed = refusedStart(path.join(dataDir, 'refused'), ['--kafka-brokers', '127.0.0.1']);
     expect(malformed.status).toBe(2);
     expect(malformed.stderr).toContain('--kafka-brokers (VIGIL_KAFKA_BROKERS) value "127.0.0.1" must be host:port');
     const mismatch = cli(['--kafka-brokers', broker.brokers, '--log-partitions', String(PARTITIONS * 2)]);

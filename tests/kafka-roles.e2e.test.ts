@@ -13,13 +13,13 @@
  * - Each process serves only its role: the gateway has no analysts' SQL and no feed, the centre evaluates no rule.
  * - A role without Kafka or a PostgreSQL server is refused at start-up, naming the flag.
  */
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmListAnswer, FeedServerMessage } from '../schema/index.js';
 import { loggedInTerminal, metricOf, overspeedRows, reportFixes, type Fix } from './support/crash-restart.js';
 import { RoleCluster } from './support/role-cluster.js';
+import { refusedStart } from './support/start-refusal.js';
 import { eventually, type VigilProcess } from './support/vigil-process.js';
 
 const SPEEDER = '013977700001';
@@ -244,14 +244,7 @@ describe('a gateway, a stream worker and a centre as separate processes (vigil s
   }, 420_000);
 
   it('refuses a role without Kafka or without a PostgreSQL server, naming the flag', () => {
-    const cli = (extra: string[]): { status: number | null; stderr: string } => {
-      const run = spawnSync(
-        path.join('node_modules', '.bin', 'tsx'),
-        ['cli/main.ts', 'start', '--data-dir', path.join(cluster.root, 'refused'), '--http-port', '0', ...extra],
-        { encoding: 'utf8', timeout: 60_000 },
-      );
-      return { status: run.status, stderr: run.stderr };
-    };
+    const cli = (extra: string[]) => refusedStart(path.join(cluster.root, 'refused'), extra);
     const noKafka = cli(['--role', 'stream', '--postgres-url', cluster.postgresUrl]);
     expect(noKafka.status).toBe(2);
     expect(noKafka.stderr).toContain('--role stream needs --kafka-brokers');

@@ -4,85 +4,122 @@
  * could not be quoted into DDL; `--jt809-upward` without its credentials, with a password its field cannot hold,
  * with keys that are not M1,IA1,IC1, or with an edition or version JT/T 809 does not have.
  * An id of `--node-id` out of its bounds is refused the same way.
+ *
+ * `vigil start` reads its flags with `readStartConfig` (cli/start-config.ts) before it opens anything, and exits 2
+ * printing `vigil: ` and the message of the ConfigError it threw. The first tests prove that wiring on real
+ * `vigil start` processes (the exit status, the whole of stderr, no data directory made); the others check each
+ * refusal against the same `readStartConfig` in this process, which is what a start would print, without paying
+ * for a process per flag.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { refusedStart } from './support/start-refusal.js';
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-flag-refusals-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const root = mkdtempSync(path.join(tmpdir(), 'vigil-flag-refusals-'));
+/** Never made: a refused start creates nothing, not even its data directory. */
+const dataDir = path.join(root, 'data');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+const startArgs = (extra: string[]): string[] => ['--data-dir', dataDir, '--http-port', '0', ...extra];
+
+/** A real `vigil start` with these flags. */
 function start(extra: string[]): { status: number | null; stderr: string } {
-  const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'cli/main.ts', 'start', '--data-dir', dataDir, '--http-port', '0', ...extra],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'start', ...startArgs(extra)], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: run.status, stderr: run.stderr };
 }
 
+const refused = (extra: string[]) => refusedStart(dataDir, extra);
+
+describe('vigil start, refusing its flags as a process', () => {
+  it('exits 2 with the refusal alone on stderr, before making its data directory', () => {
+    for (const extra of [
+      ['--clickhouse-cluster', 'vigil'],
+      [
+        ...['--jt809-upward', '127.0.0.1:9', '--jt809-upward-access-code', '1', '--jt809-upward-user-id', '7'],
+        ...['--jt809-upward-password', 'pw', '--jt809-upward-keys', '1,2'],
+      ],
+    ]) {
+      const run = start(extra);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^vigil: --(clickhouse-cluster|jt809-upward-keys) /);
+      expect(run).toEqual(refused(extra));
+      expect(existsSync(dataDir)).toBe(false);
+    }
+  }, 250_000);
+});
+
 describe('vigil start --clickhouse-cluster', () => {
   it('needs a ClickHouse server', () => {
-    const run = start(['--clickhouse-cluster', 'vigil']);
+    const run = refused(['--clickhouse-cluster', 'vigil']);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--clickhouse-cluster needs --clickhouse-url');
-  }, 130_000);
+  });
 
   it('refuses a name that cannot be quoted into DDL, before connecting', () => {
     // Port 9 (discard) on loopback: the refusal must come before any connection is tried.
-    const run = start(['--clickhouse-url', 'http://127.0.0.1:9', '--clickhouse-cluster', "a'b"]);
+    const run = refused(['--clickhouse-url', 'http://127.0.0.1:9', '--clickhouse-cluster', "a'b"]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--clickhouse-cluster (VIGIL_CLICKHOUSE_CLUSTER): cluster name "a\'b" must be');
-  }, 130_000);
+  });
 });
 
 describe('vigil start --jt809-upward', () => {
   it('needs the access code, the user id and the password', () => {
-    const run = start(['--jt809-upward', '127.0.0.1:9', '--jt809-upward-access-code', '41000001']);
+    const run = refused(['--jt809-upward', '127.0.0.1:9', '--jt809-upward-access-code', '41000001']);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--jt809-upward (VIGIL_JT809_UPWARD) needs --jt809-upward-access-code');
-  }, 130_000);
+  });
 
   it('refuses its credentials without it, a password longer than 8 bytes and keys that are not three numbers', () => {
-    expect(start(['--jt809-upward-user-id', '7']).stderr).toContain('--jt809-upward-user-id needs --jt809-upward');
+    expect(refused(['--jt809-upward-user-id', '7']).stderr).toContain('--jt809-upward-user-id needs --jt809-upward');
     const upward = ['--jt809-upward', '127.0.0.1:9', '--jt809-upward-access-code', '1', '--jt809-upward-user-id', '7'];
-    const long = start([...upward, '--jt809-upward-password', '省平台密码太长']);
+    const long = refused([...upward, '--jt809-upward-password', '省平台密码太长']);
     expect(long.status).toBe(2);
     expect(long.stderr).toContain('must be 1-8 bytes');
-    const keys = start([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-keys', '1,2']);
+    const keys = refused([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-keys', '1,2']);
     expect(keys.status).toBe(2);
     expect(keys.stderr).toContain('--jt809-upward-keys (VIGIL_JT809_UPWARD_KEYS) value "1,2": has 2 numbers');
-  }, 130_000);
+  });
 
   it('refuses an edition other than 2011 and 2019, a version that is not three bytes, a platform id of other than 11 digits', () => {
     const upward = ['--jt809-upward', '127.0.0.1:9', '--jt809-upward-access-code', '1', '--jt809-upward-user-id', '7'];
-    const edition = start([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-edition', '2013']);
+    const edition = refused([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-edition', '2013']);
     expect(edition.status).toBe(2);
     expect(edition.stderr).toMatch(/jt809-upward-edition.*2013/);
-    const version = start([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-version', '1.2.256']);
+    const version = refused([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-version', '1.2.256']);
     expect(version.status).toBe(2);
     expect(version.stderr).toContain(
       '--jt809-upward-version (VIGIL_JT809_UPWARD_VERSION) value "1.2.256" must be major.minor.patch, each 0-255',
     );
-    expect(start(['--jt809-upward-edition', '2019']).stderr).toContain('--jt809-upward-edition needs --jt809-upward');
-    const platformId = start([...upward, '--jt809-upward-password', 'pw', '--jt809-upward-platform-id', '4100000001']);
+    expect(refused(['--jt809-upward-edition', '2019']).stderr).toContain('--jt809-upward-edition needs --jt809-upward');
+    const platformId = refused([
+      ...upward,
+      '--jt809-upward-password',
+      'pw',
+      '--jt809-upward-platform-id',
+      '4100000001',
+    ]);
     expect(platformId.status).toBe(2);
     expect(platformId.stderr).toContain(
       '--jt809-upward-platform-id (VIGIL_JT809_UPWARD_PLATFORM_ID) value "4100000001" must be 11 digits',
     );
-  }, 130_000);
+  });
 
   it('refuses a down-link port out of range, an address that is not IPv4, and an address without a port', () => {
     const upward = [
       ...['--jt809-upward', '127.0.0.1:9', '--jt809-upward-access-code', '1', '--jt809-upward-user-id', '7'],
       ...['--jt809-upward-password', 'pw'],
     ];
-    const port = start([...upward, '--jt809-upward-down-link-port', '70000']);
+    const port = refused([...upward, '--jt809-upward-down-link-port', '70000']);
     expect(port.status).toBe(2);
     expect(port.stderr).toMatch(/jt809-upward-down-link-port.*70000/);
-    const ip = start([
+    const ip = refused([
       ...upward,
       '--jt809-upward-down-link-port',
       '6819',
@@ -93,28 +130,28 @@ describe('vigil start --jt809-upward', () => {
     expect(ip.stderr).toContain(
       '--jt809-upward-down-link-ip (VIGIL_JT809_UPWARD_DOWN_LINK_IP) value "gov.example" must be an IPv4 address',
     );
-    const alone = start([...upward, '--jt809-upward-down-link-ip', '10.1.2.3']);
+    const alone = refused([...upward, '--jt809-upward-down-link-ip', '10.1.2.3']);
     expect(alone.status).toBe(2);
     expect(alone.stderr).toContain('--jt809-upward-down-link-ip needs --jt809-upward-down-link-port');
-    expect(start(['--jt809-upward-down-link-port', '6819']).stderr).toContain(
+    expect(refused(['--jt809-upward-down-link-port', '6819']).stderr).toContain(
       '--jt809-upward-down-link-port needs --jt809-upward',
     );
-  }, 130_000);
+  });
 });
 
 describe('vigil start --node-id', () => {
   it('refuses an id out of its bounds, naming the flag, the value and the bound, before anything starts', () => {
-    const spaced = start(['--node-id', 'Hall A']);
+    const spaced = refused(['--node-id', 'Hall A']);
     expect(spaced.status).toBe(2);
     expect(spaced.stderr).toContain(
       '--node-id (VIGIL_NODE_ID) value "Hall A" is not lower-case letters, digits and "-" starting with a letter or digit',
     );
-    const long = start(['--node-id', 'h'.repeat(33)]);
+    const long = refused(['--node-id', 'h'.repeat(33)]);
     expect(long.status).toBe(2);
     expect(long.stderr).toContain(
       `--node-id (VIGIL_NODE_ID) value "${'h'.repeat(33)}" has 33 characters, allowed 1 to 32`,
     );
-  }, 130_000);
+  });
 });
 
 describe('vigil start --scheduled-documents', () => {
