@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTraffic, type GeneratedManifest } from '../fixtures/generator/index.js';
+import { generateTraffic, HTTP_KINDS, type GeneratedManifest } from '../fixtures/generator/index.js';
 import { encodeTerminalMessage } from '../cli/commands/wire-codec.js';
 import { replayDirectory } from '../cli/commands/replay/replay-engine.js';
 import { startVigil, type VigilProcess } from './support/vigil-process.js';
@@ -32,7 +32,8 @@ afterAll(async () => {
 async function issueKeys(): Promise<Record<string, string>> {
   const token = await vigil.login();
   const keys: Record<string, string> = {};
-  for (const kind of ['anpr', 'wim', 'gantry', 'device_status', 'registry']) {
+  // A key for every kind the generator writes, the newer flows (tolls, taxis, counts, rail, registrations) included.
+  for (const kind of [...HTTP_KINDS, 'registry']) {
     const res = await fetch(`${vigil.baseUrl}/api/sources/keys`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
@@ -83,20 +84,22 @@ describe('replay into vigil start', () => {
     const registryRecords = lines(manifest.registry) + lines(manifest.enterprises) + lines(manifest.drivers);
     expect(lines(manifest.registry)).toBe(60);
     const c = manifest.counts.http;
+    // Every kind the generator wrote records of, each record accepted.
+    const written = HTTP_KINDS.filter((kind) => c[kind] > 0);
+    expect(written).toEqual(expect.arrayContaining(['anpr', 'wim', 'gantry', 'device_status', 'toll', 'taxi_order']));
     expect(http).toEqual({
       registry: { records: registryRecords, accepted: registryRecords, rejected: 0 },
-      anpr: { records: c.anpr, accepted: c.anpr, rejected: 0 },
-      wim: { records: c.wim, accepted: c.wim, rejected: 0 },
-      gantry: { records: c.gantry, accepted: c.gantry, rejected: 0 },
-      device_status: { records: c.device_status, accepted: c.device_status, rejected: 0 },
+      ...Object.fromEntries(written.map((kind) => [kind, { records: c[kind], accepted: c[kind], rejected: 0 }])),
     });
     const cameras = await vigil.sql<[string, string]>(
       'SELECT kind, count() FROM camera_events FINAL GROUP BY kind ORDER BY kind',
     );
+    // A toll journey is seen twice by the cameras' table: at its entry and at its exit.
     expect(Object.fromEntries(cameras.rows.map(([kind, n]) => [kind, Number(n)]))).toEqual({
       anpr: c.anpr,
       gantry: c.gantry,
       wim: c.wim,
+      ...(c.toll > 0 ? { toll: 2 * c.toll } : {}),
     });
     const devices = await vigil.sql<[string]>('SELECT count() FROM device_status FINAL');
     expect(Number(devices.rows[0][0])).toBe(c.device_status);
