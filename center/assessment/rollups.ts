@@ -10,6 +10,7 @@
  * thresholds are no longer those in force. A roll writes a whole new generation of the day and only then its record,
  * so a crash mid-roll leaves the previous generation in force, and a roll repeated gives the same rows again.
  */
+import { PeriodicPass } from '../periodic-pass.js';
 import type { Logger, Metrics } from '../../schema/index.js';
 import {
   ASSESSMENT_VEHICLE_DAYS,
@@ -101,12 +102,17 @@ interface DayRecord {
 }
 
 export class AssessmentRollups {
-  private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   /** Per telemetry month (partition): the state of its parts when last counted, and its rows per day then. */
   private readonly telemetryMonths = new Map<string, { state: string; counts: Map<number, string> }>();
   private scannedMonths = 0;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly passes = new PeriodicPass(
+    () => this.tick(),
+    (error) => {
+      this.failures.inc();
+      this.deps.logger.error('assessment rollup failed', { error: String(error) });
+    },
+  );
   private readonly rolledDays;
   private readonly pendingDays;
   private readonly failures;
@@ -134,27 +140,14 @@ export class AssessmentRollups {
 
   /** Starts the schedule; again after `stop` too (a centre node that takes the cluster's jobs over). */
   start(): void {
-    if (this.timer || this.options.checkIntervalMs <= 0) return;
     this.stopping = false;
-    const check = (): void => {
-      this.running = this.running
-        .then(() => this.tick())
-        .catch((error: unknown) => {
-          this.failures.inc();
-          this.deps.logger.error('assessment rollup failed', { error: String(error) });
-        });
-    };
-    check();
-    this.timer = setInterval(check, this.options.checkIntervalMs);
-    this.timer.unref();
+    this.passes.start(this.options.checkIntervalMs);
   }
 
   /** Stops the schedule; a pass under way ends after the day it is rolling (a backfill can be hours of days). */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.passes.stop();
   }
 
   async thresholds(): Promise<VehicleFactOptions> {

@@ -5,6 +5,7 @@
  * `credit_runs` only after its warnings were raised; warnings carry ids fixed by subject and day, so a run redone
  * after a crash raises nothing twice.
  */
+import { PeriodicPass } from '../periodic-pass.js';
 import { createHash } from 'node:crypto';
 import { divisionByCode, type AlarmRow, type CreditModel, type Logger } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
@@ -99,8 +100,10 @@ function warningAlarm(w: Warning, dayEndsAt: number): AlarmRow {
 }
 
 export class CreditRun {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly passes = new PeriodicPass(
+    () => this.tick(),
+    (error) => this.deps.logger.error('credit run failed', { error: String(error) }),
+  );
 
   constructor(
     private readonly deps: CreditRunDeps,
@@ -108,21 +111,11 @@ export class CreditRun {
   ) {}
 
   start(): void {
-    if (this.timer || this.options.checkIntervalMs <= 0) return;
-    const check = (): void => {
-      this.running = this.tick().catch((error: unknown) =>
-        this.deps.logger.error('credit run failed', { error: String(error) }),
-      );
-    };
-    check();
-    this.timer = setInterval(check, this.options.checkIntervalMs);
-    this.timer.unref();
+    this.passes.start(this.options.checkIntervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /**

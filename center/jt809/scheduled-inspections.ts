@@ -12,6 +12,7 @@
  *
  * `tick()` does one pass; `start()` / `stop()` run it on a timer, so a leader lock can gate who ticks.
  */
+import { PeriodicPass } from '../periodic-pass.js';
 import { createHash } from 'node:crypto';
 import type { Logger, Metrics, PlatformInspectionSchedule } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
@@ -86,8 +87,10 @@ interface PlatformPlan {
 }
 
 export class ScheduledInspections {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly passes = new PeriodicPass(
+    () => this.tick(),
+    (error) => this.deps.logger.error('scheduled inspections pass failed', { error: String(error) }),
+  );
 
   constructor(
     private readonly deps: ScheduledInspectionsDeps,
@@ -100,21 +103,11 @@ export class ScheduledInspections {
   }
 
   start(): void {
-    if (this.timer || this.options.tickIntervalMs <= 0) return;
-    const check = (): void => {
-      this.running = this.tick().catch((error: unknown) =>
-        this.deps.logger.error('scheduled inspections pass failed', { error: String(error) }),
-      );
-    };
-    check();
-    this.timer = setInterval(check, this.options.tickIntervalMs);
-    this.timer.unref();
+    this.passes.start(this.options.tickIntervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** Sends every 查岗 due now and not sent in its slot yet. */

@@ -10,6 +10,7 @@
  * the first time, or a schedule switched on, does not write last month's 通报 for data it never had, and a node that
  * was down for weeks writes the last period it missed, not each of them.
  */
+import { PeriodicPass } from '../periodic-pass.js';
 import type { CircularRecord, DocumentScheduleKind } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import type { Clock } from '../access/actor.js';
@@ -141,8 +142,11 @@ export function lastEndedPeriod(schedule: DocumentScheduleKind, now: number): Sc
 const REPORT_NAMES: Record<DocumentScheduleKind, string> = { weekly: '统计周报', monthly: '统计月报' };
 
 export class DocumentSchedule {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly passes = new PeriodicPass(
+    () => this.tick(),
+    (error) =>
+      this.deps.logger.error('scheduled documents failed; trying again at the next check', { error: String(error) }),
+  );
   /** The province as the schedule reads it: a principal made in code, never a login. */
   private readonly province: Principal;
 
@@ -160,26 +164,11 @@ export class DocumentSchedule {
   }
 
   start(): void {
-    if (this.timer || this.options.checkIntervalMs <= 0 || this.options.documents.length === 0) return;
-    const check = (): void => {
-      // One pass at a time: a long generation is not overtaken by the next check.
-      this.running = this.running
-        .then(() => this.tick())
-        .catch((error: unknown) =>
-          this.deps.logger.error('scheduled documents failed; trying again at the next check', {
-            error: String(error),
-          }),
-        );
-    };
-    check();
-    this.timer = setInterval(check, this.options.checkIntervalMs);
-    this.timer.unref();
+    if (this.options.documents.length > 0) this.passes.start(this.options.checkIntervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** Generates and archives what is due now; returns what this pass archived (nothing when all was done). */
