@@ -144,20 +144,39 @@ function pulseLayers(frame: MapFrame): Layer[] {
   ];
 }
 
-function vesselLayer(frame: MapFrame): Layer {
-  return new ScatterplotLayer<VesselMark>({
-    id: 'vessels',
-    data: frame.vessels,
+/** How a layer of plain ringed dots draws: one size and one colour for every mark. */
+interface RingedDotStyle {
+  radiusPx: number;
+  linePx: number;
+  fill: [number, number, number, number];
+  line: [number, number, number];
+}
+
+/** Marks all alike, a dark dot in a coloured ring: vessels, platform taxis. */
+function ringedDotLayer<T extends { lon: number; lat: number }>(
+  id: string,
+  data: readonly T[],
+  style: RingedDotStyle,
+  scale: number,
+): Layer {
+  return new ScatterplotLayer<T>({
+    id,
+    data,
     radiusUnits: 'pixels',
     lineWidthUnits: 'pixels',
     filled: true,
     stroked: true,
-    getPosition: (vessel) => [vessel.lon, vessel.lat],
-    getRadius: VESSEL_RADIUS_PX * frame.scale,
-    getFillColor: VESSEL_FILL,
-    getLineColor: VESSEL_COLOR,
-    getLineWidth: VESSEL_LINE_PX * frame.scale,
+    getPosition: (mark) => [mark.lon, mark.lat],
+    getRadius: style.radiusPx * scale,
+    getFillColor: style.fill,
+    getLineColor: style.line,
+    getLineWidth: style.linePx * scale,
   });
+}
+
+function vesselLayer(frame: MapFrame): Layer {
+  const style = { radiusPx: VESSEL_RADIUS_PX, linePx: VESSEL_LINE_PX, fill: VESSEL_FILL, line: VESSEL_COLOR };
+  return ringedDotLayer('vessels', frame.vessels, style, frame.scale);
 }
 
 function busLayer(frame: MapFrame): Layer {
@@ -178,19 +197,8 @@ function busLayer(frame: MapFrame): Layer {
 }
 
 function taxiLayer(frame: MapFrame): Layer {
-  return new ScatterplotLayer<TaxiMark>({
-    id: 'taxis',
-    data: frame.taxis,
-    radiusUnits: 'pixels',
-    lineWidthUnits: 'pixels',
-    filled: true,
-    stroked: true,
-    getPosition: (taxi) => [taxi.lon, taxi.lat],
-    getRadius: TAXI_RADIUS_PX * frame.scale,
-    getFillColor: TAXI_FILL,
-    getLineColor: TAXI_COLOR,
-    getLineWidth: TAXI_LINE_PX * frame.scale,
-  });
+  const style = { radiusPx: TAXI_RADIUS_PX, linePx: TAXI_LINE_PX, fill: TAXI_FILL, line: TAXI_COLOR };
+  return ringedDotLayer('taxis', frame.taxis, style, frame.scale);
 }
 
 /**
