@@ -1,9 +1,10 @@
 /**
- * Source keys for the demo's roadside records: one per kind (a key is bound to one kind), issued in the name
- * of the province admin exactly as an operator would through `POST /api/sources/keys`, so the demo's ANPR,
- * weigh-in-motion, gantry, device, registry, toll, traffic count, rail flow, AIS, bus (GTFS, GTFS-Realtime) and ride-hailing (permits, orders, positions) records go through the real HTTP ingestion with its key
- * check, rate limit and validation. Keys a previous start issued are revoked first: a key is shown only
- * once, so the old ones are of no use to anybody.
+ * Source keys for the demo's roadside records: one per kind (a key is bound to one kind), issued in the name of the
+ * province admin exactly as an operator would through `POST /api/sources/keys`, so the demo's ANPR, weigh-in-motion,
+ * gantry, device, registry, toll, traffic count, rail flow, AIS, bus (GTFS, GTFS-Realtime) and ride-hailing
+ * (permits, orders, positions) records go through the real HTTP ingestion with its key check, rate limit and
+ * validation. Keys a previous start issued are revoked first: a key is shown only once, so the old ones are of no
+ * use to anybody.
  */
 import { provinceCode, type Logger } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
