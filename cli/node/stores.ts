@@ -81,6 +81,8 @@ export async function startEventLog(
         brokers: config.kafka.brokers,
         partitions: config.logPartitions,
         replicationFactor: config.kafka.replicationFactor,
+        retentionHours: config.kafka.retentionHours,
+        compression: config.kafka.compression,
         // The downlink and centre topics too: any role may be the first to start, and the others tail them from the
         // end.
         topics: [...Object.values(TOPICS), ...Object.values(DOWNLINK_TOPICS), ...Object.values(CENTRE_TOPICS)],
@@ -91,7 +93,12 @@ export async function startEventLog(
         durableGroups: SINK_GROUPS,
       });
   if (log instanceof KafkaLog) {
-    logger.info('event log on kafka', { brokers: config.kafka?.brokers, epoch: log.epoch });
+    logger.info('event log on kafka', {
+      brokers: config.kafka?.brokers,
+      epoch: log.epoch,
+      compression: config.kafka?.compression,
+      retention_hours_of_new_topics: config.kafka?.retentionHours,
+    });
     const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
     if (!(threads >= THREADPOOL_SIZE))
       logger.warn(
