@@ -208,7 +208,13 @@ function postgresUrl(value: string | undefined): string | undefined {
 
 function kafkaOption(values: StartValues): NodeConfig['kafka'] {
   const brokers = kafkaBrokers(values['kafka-brokers']);
-  return brokers === undefined ? undefined : { brokers, replicationFactor: values['kafka-replication-factor'] };
+  if (brokers === undefined) return undefined;
+  return {
+    brokers,
+    replicationFactor: values['kafka-replication-factor'],
+    retentionHours: values['kafka-retention-hours'],
+    compression: values['kafka-compression'],
+  };
 }
 
 /** The scheduled documents from the flags, refused at start-up with the flag, the value and what is allowed. */

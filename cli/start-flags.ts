@@ -11,7 +11,7 @@ import {
 import { DEMO_DEFAULTS } from './demo/sample-demo.js';
 import { defineFlags, type FlagValues } from './flags.js';
 import { NODE_ROLES } from './node/roles.js';
-import { RULES_RUNNER_DEFAULTS } from '../stream/index.js';
+import { KAFKA_COMPRESSIONS, KAFKA_LOG_DEFAULTS, RULES_RUNNER_DEFAULTS } from '../stream/index.js';
 import { AIS_LISTENERS_DEFAULTS, GTFS_RT_POLL_INTERVAL_S } from '../ingest/index.js';
 import {
   DOCUMENT_SCHEDULE_BOUNDS,
@@ -530,6 +530,22 @@ export const START_FLAGS = defineFlags([
     max: 16,
     description:
       'replicas of each topic Vigil creates on Kafka (3 in production, with min.insync.replicas=2 on the brokers)',
+  },
+  {
+    name: 'kafka-retention-hours',
+    kind: 'integer',
+    default: KAFKA_LOG_DEFAULTS.retentionHours,
+    min: 1,
+    max: 87_600,
+    description:
+      "how long Kafka keeps the records of each topic Vigil creates (retention.ms): a centre stopped for longer loses what its sinks had not read; topics that exist keep theirs (change them with Kafka's kafka-configs.sh)",
+  },
+  {
+    name: 'kafka-compression',
+    kind: 'string',
+    default: KAFKA_LOG_DEFAULTS.compression,
+    choices: KAFKA_COMPRESSIONS,
+    description: "compression of the batches Vigil's producers send to Kafka (librdkafka compression.type)",
   },
   {
     name: 'log-level',

@@ -64,6 +64,12 @@ describe('ClickHouse start-up migration', () => {
     const dataDir = freshDir();
     const first = await open(dataDir);
     expect(first.migration.applied).toHaveLength(ANALYTICS_TABLES.length + 2);
+    expect(first.migration.created).toEqual([
+      ...ANALYTICS_TABLES.map((t) => t.name),
+      'alarms_current',
+      'telemetry_dedup',
+    ]);
+    expect(first.migration.altered).toEqual([]);
     expect(first.migration.drift).toEqual([]);
     await first.close();
     const before = metadataFiles(dataDir);
@@ -71,7 +77,7 @@ describe('ClickHouse start-up migration', () => {
     // Past the file systems' timestamp granularity, so that a rewrite would show.
     await new Promise((r) => setTimeout(r, 20));
     const again = await open(dataDir);
-    expect(again.migration).toEqual({ applied: [], drift: [] });
+    expect(again.migration).toEqual({ applied: [], created: [], altered: [], drift: [] });
     await again.close();
     expect(metadataFiles(dataDir)).toEqual(before);
   });
@@ -89,6 +95,8 @@ describe('ClickHouse start-up migration', () => {
     expect(upgraded.migration.applied).toEqual([
       `ALTER TABLE \`telemetry\` ADD COLUMN IF NOT EXISTS \`org_code\` LowCardinality(String) DEFAULT '' COMMENT ${quoteString(TELEMETRY.columns.org_code.description)}`,
     ]);
+    expect(upgraded.migration.altered).toEqual(upgraded.migration.applied);
+    expect(upgraded.migration.created).toEqual([]);
     try {
       expect(await scalar(upgraded, `SELECT concat(plate, '/', org_code) FROM telemetry`)).toBe('豫A1/');
     } finally {
@@ -151,6 +159,6 @@ describe('planMigration', () => {
   it('creates only the views that are missing', () => {
     const view = 'CREATE VIEW IF NOT EXISTS alarms_current AS SELECT * FROM alarms FINAL';
     expect(planMigration([], [view], new Set(['alarms_current']), []).steps).toEqual([]);
-    expect(planMigration([], [view], new Set(), []).steps).toEqual([{ statement: view }]);
+    expect(planMigration([], [view], new Set(), []).steps).toEqual([{ statement: view, creates: 'alarms_current' }]);
   });
 });

@@ -29,6 +29,10 @@ import { columnDefinition } from '../schema/index.js';
 export interface AnalyticsMigration {
   /** The DDL statements run, in order; empty on a normal restart. */
   applied: string[];
+  /** The names of the tables and views `applied` created. */
+  created: string[];
+  /** The statements of `applied` that altered existing tables. */
+  altered: string[];
   /** Differences left alone, one sentence each (a column's type or default differs from its spec). */
   drift: string[];
 }
@@ -71,11 +75,18 @@ export async function migrateAnalytics(
     if (step.alters !== undefined && embedded) checkAlteredMetadata(embedded, step.alters);
   }
   if (embedded) removeBackups(embedded);
-  return { applied: plan.steps.map((s) => s.statement), drift: plan.drift };
+  return {
+    applied: plan.steps.map((s) => s.statement),
+    created: plan.steps.flatMap((s) => (s.creates === undefined ? [] : [s.creates])),
+    altered: plan.steps.filter((s) => s.alters !== undefined).map((s) => s.statement),
+    drift: plan.drift,
+  };
 }
 
 interface Step {
   statement: string;
+  /** The table or view the statement creates. */
+  creates?: string;
   /** The existing table whose metadata the statement rewrites. */
   alters?: string;
 }
@@ -93,7 +104,7 @@ export function planMigration(
   // On a cluster a spec is two server tables (shard-local and distributed); each is brought to the spec alone.
   for (const table of tables.flatMap((spec) => physicalTablesOf(spec, layout))) {
     if (!existingTables.has(table.name)) {
-      steps.push({ statement: table.create });
+      steps.push({ statement: table.create, creates: table.name });
       continue;
     }
     const have = new Map(existingColumns.filter((c) => c.table === table.name).map((c) => [c.name, c]));
@@ -118,7 +129,8 @@ export function planMigration(
     if (changes.length > 0) steps.push({ statement: `${table.alterPrefix} ${changes.join(', ')}`, alters: table.name });
   }
   for (const view of views)
-    if (!existingTables.has(viewName(view))) steps.push({ statement: viewStatementIn(view, layout) });
+    if (!existingTables.has(viewName(view)))
+      steps.push({ statement: viewStatementIn(view, layout), creates: viewName(view) });
   return { steps, drift };
 }
 

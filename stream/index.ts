@@ -3,7 +3,13 @@ export type { Consumer, EventLog, LogMessage, LogRecord, Producer, TopicName } f
 export { MemoryLog } from './log/memory-log.js';
 export { RenamedGroupsLog } from './log/renamed-groups.js';
 export type { MemoryLogOptions } from './log/memory-log.js';
-export { KafkaLog, KafkaLogError, KAFKA_LOG_DEFAULTS } from './log/kafka-log.js';
+export {
+  KafkaLog,
+  KafkaLogError,
+  KAFKA_COMPRESSIONS,
+  KAFKA_LOG_DEFAULTS,
+  type KafkaCompression,
+} from './log/kafka-log.js';
 export type { KafkaLogOptions } from './log/kafka-log.js';
 export { TableSink, TABLE_SINK_DEFAULTS } from './sink/table-sink.js';
 export type { TableSinkOptions } from './sink/table-sink.js';

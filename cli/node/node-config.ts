@@ -3,7 +3,7 @@
  * benchmarks fill it themselves, so every key added here is optional with a default.
  */
 import type { AnalystSqlLimits, Analytics, Sql } from '../../store/index.js';
-import type { EventLog } from '../../stream/index.js';
+import type { EventLog, KafkaCompression } from '../../stream/index.js';
 import type { NodeRole } from './roles.js';
 import type {
   AisListenersOptions,
@@ -47,7 +47,7 @@ export interface NodeConfig {
   loginThrottle?: LoginThrottleOptions;
   logPartitions: number;
   /** Run the event log on Apache Kafka instead of in process. */
-  kafka?: { brokers: string; replicationFactor: number };
+  kafka?: { brokers: string; replicationFactor: number; retentionHours: number; compression: KafkaCompression };
   requireTerminalAuth: boolean;
   /** How long a downlink command waits for the terminal's answer (default 30 s). */
   jt808DownlinkTimeoutMs?: number;

@@ -81,6 +81,8 @@ export async function startEventLog(
         brokers: config.kafka.brokers,
         partitions: config.logPartitions,
         replicationFactor: config.kafka.replicationFactor,
+        retentionHours: config.kafka.retentionHours,
+        compression: config.kafka.compression,
         // The downlink and centre topics too: any role may be the first to start, and the others tail them from the
         // end.
         topics: [...Object.values(TOPICS), ...Object.values(DOWNLINK_TOPICS), ...Object.values(CENTRE_TOPICS)],
@@ -91,7 +93,12 @@ export async function startEventLog(
         durableGroups: SINK_GROUPS,
       });
   if (log instanceof KafkaLog) {
-    logger.info('event log on kafka', { brokers: config.kafka?.brokers, epoch: log.epoch });
+    logger.info('event log on kafka', {
+      brokers: config.kafka?.brokers,
+      epoch: log.epoch,
+      compression: config.kafka?.compression,
+      retention_hours_of_new_topics: config.kafka?.retentionHours,
+    });
     const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
     if (!(threads >= THREADPOOL_SIZE))
       logger.warn(
@@ -151,8 +158,13 @@ export async function startAnalytics(config: NodeConfig, logger: Logger): Promis
     undefined,
     { analystLimits: config.analystSqlLimits },
   );
-  if (analytics.migration.applied.length > 0)
-    logger.info('analytics schema changed', { statements: analytics.migration.applied });
+  const { applied, created, altered } = analytics.migration;
+  if (applied.length > 0) {
+    // A first start creates some thirty tables: their names say enough at info level. ALTERs of existing tables are
+    // rare and are what an operator checks after an upgrade, so they are shown whole.
+    logger.info('analytics schema changed', { created, altered });
+    logger.debug('analytics schema statements', { statements: applied });
+  }
   for (const drift of analytics.migration.drift) logger.warn('analytics schema differs from its spec', { drift });
   return { value: analytics, close: () => analytics.close() };
 }

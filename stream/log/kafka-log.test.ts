@@ -1,9 +1,14 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafkaBroker, type KafkaBroker } from '../../tests/support/kafka-broker.js';
-import { kafkaMetadata } from '../../tests/support/kafka-wire.js';
+import { kafkaMetadata, kafkaTopicConfig, segmentBatchCompressions } from '../../tests/support/kafka-wire.js';
 import { describeEventLogContract, pollCount } from './event-log.contract.js';
 import { partitionOf } from './event-log.js';
 import { KAFKA_LOG_DEFAULTS, KafkaLog, KafkaLogError, type KafkaLogOptions } from './kafka-log.js';
+
+/** The record batch attribute of LZ4 compression (Kafka's record batch format v2). */
+const LZ4 = 3;
 
 // One real broker for the file (scripts/kafka.sh); each test makes topics of its own.
 let broker: KafkaBroker;
@@ -33,6 +38,30 @@ describe('KafkaLog on a real broker', () => {
       expect(metadata.topics.find((t) => t.name === name)).toMatchObject({ name, partitions: 3, errorCode: 0 });
     // A second start finds them and accepts them.
     await (await KafkaLog.connect(options(topics, 3))).close();
+  });
+
+  it('creates its topics with the configured retention and sends lz4 batches, as the broker holds them', async () => {
+    const topic = 'vigil.start.retention';
+    const log = await KafkaLog.connect({ ...options([topic], 1), retentionHours: 36 });
+    try {
+      await log.producer().send(
+        topic,
+        Array.from({ length: 50 }, (_, i) => ({ key: 'vehicle', value: { terminal_id: '013800000000', i } })),
+      );
+    } finally {
+      await log.close();
+    }
+    const config = await kafkaTopicConfig(broker.host, broker.port, topic, 5_000);
+    expect(config.get('retention.ms')).toBe(String(36 * 3_600_000));
+    // The epoch topic is kept for ever whatever the retention of the others.
+    expect((await kafkaTopicConfig(broker.host, broker.port, 'vigil.epoch', 5_000)).get('retention.ms')).toBe('-1');
+    // The broker keeps the codec the producer used (the topic's compression.type is "producer").
+    const dir = path.join(broker.dataDir, `${topic}-0`);
+    const segment = readdirSync(dir).find((f) => f.endsWith('.log'));
+    expect(segment, `segment file in ${dir}`).toBeDefined();
+    const codecs = segmentBatchCompressions(readFileSync(path.join(dir, segment!)));
+    expect(codecs.length).toBeGreaterThan(0);
+    expect(new Set(codecs)).toEqual(new Set([LZ4]));
   });
 
   it('refuses at start-up a topic whose partition count differs from the configured one, naming both', async () => {

@@ -34,6 +34,13 @@ export interface KafkaLogOptions {
   partitions: number;
   /** Replicas of each topic Vigil creates (1 for a single broker, 3 in production). */
   replicationFactor: number;
+  /**
+   * How long the brokers keep the records of each topic Vigil creates (`retention.ms`): a reader down for longer
+   * (a centre's sinks) loses what it had not read. Existing topics keep the retention they have.
+   */
+  retentionHours: number;
+  /** The producer's batch compression (librdkafka `compression.type`); the brokers store the batches as sent. */
+  compression: KafkaCompression;
   /** The topics this node uses; all are created or checked before `connect` resolves. */
   topics: readonly string[];
   clientId: string;
@@ -48,8 +55,17 @@ export interface KafkaLogOptions {
   sessionTimeoutMs: number;
 }
 
+/** The codecs the bundled librdkafka is built with (`features`); it has no zstd. */
+export const KAFKA_COMPRESSIONS = ['lz4', 'snappy', 'gzip', 'none'] as const;
+export type KafkaCompression = (typeof KAFKA_COMPRESSIONS)[number];
+
 export const KAFKA_LOG_DEFAULTS = {
   replicationFactor: 1,
+  // The brokers' own default, said explicitly so that the operator sees it and a broker configured otherwise does not
+  // silently shorten how long a stopped centre can catch up.
+  retentionHours: 168,
+  // Of the three codecs LZ4 costs the producer and the readers the least CPU; the records are JSON, which it shrinks.
+  compression: 'lz4',
   clientId: 'vigil',
   inFlightMax: 100_000,
   connectTimeoutMs: 30_000,
@@ -63,6 +79,7 @@ export class KafkaLogError extends Error {
 }
 
 const TOPIC_ALREADY_EXISTS = 36;
+const HOUR_MS = 3_600_000;
 /** The one-partition topic whose first record names the cluster's offset space (see `epoch`). */
 export const EPOCH_TOPIC = 'vigil.epoch';
 
@@ -200,7 +217,9 @@ export class KafkaLog implements EventLog {
                 topic,
                 num_partitions: epochTopic ? 1 : options.partitions,
                 replication_factor: options.replicationFactor,
-                ...(epochTopic ? { config: { 'retention.ms': '-1', 'retention.bytes': '-1' } } : {}),
+                config: epochTopic
+                  ? { 'retention.ms': '-1', 'retention.bytes': '-1' }
+                  : { 'retention.ms': String(options.retentionHours * HOUR_MS) },
               },
               timeout,
               done,
@@ -221,6 +240,7 @@ export class KafkaLog implements EventLog {
         // Idempotence implies acks=all and at most 5 requests in flight: no loss, no duplicates, order kept on retry.
         'enable.idempotence': true,
         'linger.ms': 5,
+        'compression.type': options.compression,
         'socket.connection.setup.timeout.ms': timeout,
       },
       // Said again so that no configuration of librdkafka's can lower it.

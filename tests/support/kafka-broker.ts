@@ -24,6 +24,8 @@ export interface KafkaBroker {
   port: number;
   /** The broker's own log (log4j2), for failure messages. */
   log(): string;
+  /** The broker's `log.dirs`: one directory per topic partition (`<topic>-<n>`) holding its segment files. */
+  dataDir: string;
   /** Stops the broker (SIGTERM, then SIGKILL after a bound) and removes its store. */
   stop(): Promise<void>;
 }
@@ -83,7 +85,7 @@ export async function startKafkaBroker(): Promise<KafkaBroker> {
         try {
           const metadata = await kafkaMetadata(host, port, PROBE_INTERVAL_MS * 5);
           if (metadata.brokers.some((b) => b.port === port))
-            return { brokers: `${host}:${port}`, host, port, log: serverLog, stop };
+            return { brokers: `${host}:${port}`, host, port, log: serverLog, dataDir: path.join(dir, 'data'), stop };
           lastError = 'metadata names no broker yet';
         } catch (error) {
           lastError = (error as Error).message;

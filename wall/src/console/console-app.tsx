@@ -25,6 +25,7 @@ import { CONSOLE_MESSAGES, named, type ConsoleMessages } from './console-message
 import { DUTY_MESSAGES } from './duty-messages.js';
 import { DutyPage } from './duty-page.js';
 import { errorSentence } from './error-text.js';
+import { feedChangeTrigger } from './feed-change-trigger.js';
 import { JT809_MESSAGES } from './jt809-messages.js';
 import { Jt809Page } from './jt809-page.js';
 import { REPORT_MESSAGES } from './report-messages.js';
@@ -40,7 +41,6 @@ import { UploadsPage } from './uploads-page.js';
 
 /** The first feed message refreshes the lists at once; more arriving within this time cause one more refresh. */
 const FEED_REFRESH_COALESCE_MS = 300;
-const FEED_TRIGGERS: ReadonlySet<string> = new Set(['alarm', 'alarm_state', 'work_order']);
 
 type Tab =
   'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones' | 'jt809' | 'assessment' | 'reports' | 'credit' | 'uploads';
@@ -129,6 +129,7 @@ function useFeedChanges(token: string, onChange: () => void): void {
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
     let timer: ReturnType<typeof setTimeout> | null = null;
     let more = false;
+    const changed = feedChangeTrigger();
     const coalesce = (): void => {
       timer = setTimeout(() => {
         timer = null;
@@ -141,7 +142,7 @@ function useFeedChanges(token: string, onChange: () => void): void {
     const client = new FeedClient({
       url: `${scheme}://${window.location.host}/ws?token=${encodeURIComponent(token)}&positions=none`,
       onMessage: (message) => {
-        if (!FEED_TRIGGERS.has(message.type)) return;
+        if (!changed(message.type)) return;
         if (timer !== null) {
           more = true;
           return;
