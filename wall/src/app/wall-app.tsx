@@ -354,20 +354,23 @@ export function WallApp({ lang, token }: WallAppProps) {
       <Panel side="right" layout={layout} split={layout.rows >= 3 ? [2, 1] : layout.rows === 2 ? [1] : []}>
         {rightSections}
       </Panel>
-      <div
-        className="legend-count"
-        data-testid="map-count"
-        data-on-map={summary.vehiclesOnMap}
-        data-online={summary.vehiclesOnline}
-      >
-        {messages.legendOnMap(formatCount(summary.vehiclesOnMap), formatCount(summary.vehiclesOnline))}
+      {/* One column under the map: the legend wraps within the map's width and the count stays above it. */}
+      <div className="map-foot">
+        <div
+          className="legend-count"
+          data-testid="map-count"
+          data-on-map={summary.vehiclesOnMap}
+          data-online={summary.vehiclesOnline}
+        >
+          {messages.legendOnMap(formatCount(summary.vehiclesOnMap), formatCount(summary.vehiclesOnline))}
+        </div>
+        <VehicleLegend
+          messages={messages}
+          showHeat={budget.heat}
+          vessels={flows === null || hidden.has('vessels') ? null : flows.vessels.length}
+          taxis={flows === null || hidden.has('taxis') ? 0 : flows.taxis.length}
+        />
       </div>
-      <VehicleLegend
-        messages={messages}
-        showHeat={budget.heat}
-        vessels={flows === null || hidden.has('vessels') ? null : flows.vessels.length}
-        taxis={flows === null || hidden.has('taxis') ? 0 : flows.taxis.length}
-      />
     </div>
   );
 }
