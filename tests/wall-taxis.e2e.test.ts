@@ -121,9 +121,24 @@ describe('the taxi layer in chromium', () => {
       const legend = page.locator('[data-testid="legend-taxis"]');
       expect(await legend.getAttribute('data-count')).toBe(String(expected));
       expect(await legend.textContent()).toBe(`出租/网约车 ${expected}`);
-      // The legend stays on one line inside the screen.
-      const box = await page.locator('[data-testid="legend"]').boundingBox();
-      expect(box !== null && box.x >= 0 && box.x + box.width <= 1920).toBe(true);
+      // With the taxis and vessels in it the legend stays between the side panels (it wraps rather than run
+      // under the live alarm list), and the count above it overlaps neither.
+      const placed = await page.evaluate(() => {
+        const box = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
+        const [left, right, legend, count] = [
+          box('.panel-left'),
+          box('.panel-right'),
+          box('[data-testid="legend"]'),
+          box('[data-testid="map-count"]'),
+        ];
+        return {
+          legendBetweenPanels: legend.left >= left.right && legend.right <= right.left,
+          countAboveLegend: count.bottom <= legend.top,
+          legend: [legend.left, legend.right, legend.top],
+          panels: [left.right, right.left],
+        };
+      });
+      expect(placed, JSON.stringify(placed)).toMatchObject({ legendBetweenPanels: true, countAboveLegend: true });
       // Only for the picture (nothing is decided by it): the map's tiles may come after the layer.
       await page.waitForTimeout(1_500);
       await shootForDocs(page, 'wall-taxis-city');

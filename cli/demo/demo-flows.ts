@@ -3,11 +3,12 @@
  * roadside records: expressway toll transactions of 40 registered six-axle trucks going round five stations around
  * Zhengzhou (one journey in fifteen weighed over its limit at the entry lane, so `overload` shows toll data on the
  * wall; once an hour one truck's plate entering far from where it just left, `cloned_plate`), traffic survey counts
- * every 5 minutes, rail hub passenger flows every 15 minutes, three cargo ships on the Shaying river near Zhoukou
+ * every 5 minutes, rail hub passenger flows every 15 minutes (each also for the interval that ended as the demo
+ * started), three cargo ships on the Shaying river near Zhoukou
  * reporting by AIS every minute (their voyage data every 30), and two Zhengzhou bus routes' GTFS-Realtime feed every
  * 20 seconds (demo-buses.ts). Records are built by `flowRecordsAt` and `busFeedAt`, pure functions of the demo time
  * and a seed, so a test checks them against the ingestion without a node. A toll transaction is posted once its exit
- * is reached, and every journey begins after the demo's start, so nothing the demo sends predates it.
+ * is reached, and every journey begins after the demo's start.
  */
 import type { Logger } from '../../schema/index.js';
 import { encodePosition, encodeVoyage, toSentences } from '../../ingest/index.js';
@@ -210,9 +211,19 @@ export function tollTruckRegistry(startMs: number): Record<string, unknown>[] {
   }));
 }
 
+/**
+ * The start of the counting interval of `everyMinutes` reported at demo minute `minute`, if one is: each interval at
+ * its end, and at the first minute the one that closed as the demo began, as a station already counting would have
+ * sent it, so that the wall's flow panels have a value from the first minute rather than after the first interval.
+ */
+function reportedInterval(minute: number, everyMinutes: number, startMs: number): number | undefined {
+  if (minute === 1) return startMs - everyMinutes * MINUTE_MS;
+  return minute % everyMinutes === 0 ? startMs + (minute - everyMinutes) * MINUTE_MS : undefined;
+}
+
 function trafficCounts(minute: number, startMs: number, rng: Random): Record<string, unknown>[] {
-  if (minute % 5 !== 0) return [];
-  const intervalStart = startMs + (minute - 5) * MINUTE_MS;
+  const intervalStart = reportedInterval(minute, 5, startMs);
+  if (intervalStart === undefined) return [];
   const factor = dayFactor(intervalStart);
   return SURVEY_STATIONS.flatMap((station) =>
     ['上行', '下行'].flatMap((direction) =>
@@ -235,8 +246,8 @@ function trafficCounts(minute: number, startMs: number, rng: Random): Record<str
 }
 
 function railFlows(minute: number, startMs: number, rng: Random): Record<string, unknown>[] {
-  if (minute % 15 !== 0) return [];
-  const intervalStart = startMs + (minute - 15) * MINUTE_MS;
+  const intervalStart = reportedInterval(minute, 15, startMs);
+  if (intervalStart === undefined) return [];
   const factor = dayFactor(intervalStart);
   return RAIL_HUBS.map((hub) => ({
     station_id: hub.id,

@@ -3,7 +3,8 @@
  * `npm test`): a real `vigil start --demo`, the walls of the province, Zhengzhou (410100) and 金水区 (410105) opened
  * with their own kiosk tokens once the demo's vehicles and first alarms are in, each photographed in Chromium at
  * 1920×1080 and 3840×2160 in the default layout (a 2×2 of 55″ screens read from 5 m), zh-CN. The road and rail
- * panels wait for the demo's first rail interval, which ends 15 minutes after the start.
+ * panels wait for the demo's first counts, posted in its first minute; their turn over the live list is made long
+ * enough (`&turn-s=300`) that each picture shows them rather than whichever flow panel's turn it happens to be.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -54,7 +55,7 @@ try {
       const flows = (await response.json()) as CentreFlows;
       return flows.roads.length > 0 && flows.hubs.length > 0 && flows.vessels.length > 0 ? true : undefined;
     },
-    20 * 60_000,
+    5 * 60_000,
     "the demo's first survey counts and rail interval",
     5_000,
   );
@@ -65,7 +66,7 @@ try {
       for (const [name, token] of Object.entries(walls)) {
         const page = await browser.context.newPage();
         await page.setViewportSize(size);
-        await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(token)}`);
+        await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(token)}&turn-s=300`);
         await page.locator('[data-testid="handling-ranking"], .ranking, .alarm-empty').first().waitFor();
         await page.waitForTimeout(SETTLE_MS);
         const file = path.join(OUT_DIR, `wall-${name}-${size.width}x${size.height}.png`);

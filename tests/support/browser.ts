@@ -113,11 +113,16 @@ export async function shootForDocs(
   /** Run after each resize, before the shot: e.g. scroll back to what is photographed, which a resize moves. */
   frame?: () => Promise<void>,
 ): Promise<void> {
+  const isWall = await page.evaluate(() => '__vigilWall' in window);
   for (const size of [
     { width: 1920, height: 1080 },
     { width: 3840, height: 2160 },
   ]) {
-    await page.setViewportSize(size);
+    const current = page.viewportSize();
+    const resized = current?.width !== size.width || current?.height !== size.height;
+    // A wall's map draws after the resize; a console page is laid out by the time the size is set.
+    if (resized && isWall) await resizeWall(page, size);
+    else await page.setViewportSize(size);
     await frame?.();
     await page.screenshot({ path: docScreenshotPath(`${name}-${size.width}x${size.height}.png`) });
   }
@@ -125,8 +130,9 @@ export async function shootForDocs(
 }
 
 /**
- * Resizes a wall page and waits until it has laid itself out at the new size and its map has drawn since —
- * instead of a pause long enough on a fast machine and too short on a loaded one.
+ * Resizes a wall page and waits until it has laid itself out at the new size and its map has drawn twice since —
+ * instead of a pause long enough on a fast machine and too short on a loaded one. Once is not enough: the first
+ * frame after a resize can still be of a canvas whose buffer is being resized, drawn in part.
  */
 export async function resizeWall(page: Page, viewport: { width: number; height: number }): Promise<void> {
   /** The part of the wall's test hooks (wall/src/app/test-hooks.ts) this reads, in the page's window. */
@@ -137,7 +143,7 @@ export async function resizeWall(page: Page, viewport: { width: number; height: 
     ([width, height, renders]) =>
       window.innerWidth === width &&
       window.innerHeight === height &&
-      ((window as Hooks).__vigilWall?.timings().mapRenders ?? 0) > renders,
+      ((window as Hooks).__vigilWall?.timings().mapRenders ?? 0) > renders + 1,
     [viewport.width, viewport.height, rendersBefore] as const,
     { timeout: 30_000 },
   );

@@ -11,6 +11,7 @@ import { divisionNames } from '../map/division-geometry.js';
 import { ProvinceMap } from '../map/province-map.js';
 import { detectRenderBudget } from '../map/render-budget.js';
 import { hiddenOverlaysFromSearch } from '../map/overlay-choice.js';
+import { flowTurnMsFromSearch } from './flow-turn.js';
 import { AlarmList } from '../panels/alarm-list.js';
 import { ConnectionBadge } from '../panels/connection-badge.js';
 import { CriticalCallout } from '../panels/critical-callout.js';
@@ -62,13 +63,14 @@ const ROAD_ROWS_MAX = 3;
 const HUB_ROWS_MAX = 2;
 /** Bus routes shown: the few most bunched or late, where a supervisor would look first. */
 const BUS_ROWS_MAX = 3;
-/** Two rows: with the road and rail panels above, a third would leave the live list under a row of room. */
+/** Two rows, as many as the bus panel's turn leaves room for beside the live list. */
 const TOLL_ROWS_MAX = 2;
-/**
- * With both a bus and a toll panel the slot under the road and rail panels would leave the live alarm list no room,
- * so the two take turns in one place, this long each.
+/*
+ * On a wall of one or two screen rows the flow panels share one place over the live alarm list, taking turns
+ * (`&turn-s=`, flow-turn.ts) — the road and rail panels together, the buses, the tolls: stacked, they left the list,
+ * the panel a duty officer watches most, a single alarm of room. On three screen rows the road and rail panels have a
+ * slot of their own and only the buses and tolls take turns.
  */
-const BUS_TOLL_TURN_MS = 15_000;
 /** Height of a ranking row and of the ranking's title, design pixels, with the primary text size. */
 const RANKING_ROW_EXTRA_PX = 12;
 const RANKING_CHROME_PX = 150;
@@ -148,11 +150,12 @@ export function WallApp({ lang, token }: WallAppProps) {
   const trends = useCentreTrends(token);
   const flows = useCentreFlows(token);
   const [marks] = useState<FlowMarks>(() => ({ version: 0, vessels: [], buses: [], taxis: [] }));
-  const [busTollTurn, setBusTollTurn] = useState(0);
+  const [flowTurnMs] = useState(() => flowTurnMsFromSearch(window.location.search));
+  const [flowTurn, setFlowTurn] = useState(0);
   useEffect(() => {
-    const timer = setInterval(() => setBusTollTurn((turn) => turn + 1), BUS_TOLL_TURN_MS);
+    const timer = setInterval(() => setFlowTurn((turn) => turn + 1), flowTurnMs);
     return () => clearInterval(timer);
-  }, []);
+  }, [flowTurnMs]);
   useEffect(() => {
     if (flows === null) return;
     // A layer the wall's address hides is not drawn at all (map/overlay-choice.ts).
@@ -281,18 +284,20 @@ export function WallApp({ lang, token }: WallAppProps) {
             <TollStationList stations={flows.tolls} rowsMax={TOLL_ROWS_MAX} messages={messages} />
           </PanelSection>,
         ];
-  // Buses and tolls share one place, taking turns when a scope has both.
-  const busTollSections =
-    busSections.length > 0 && tollSections.length > 0
-      ? [busTollTurn % 2 === 0 ? busSections[0] : tollSections[0]]
-      : [...busSections, ...tollSections];
-  // On three screen rows the road and rail panels take the top slot, the ranking the middle, the buses or tolls and
-  // the live list the bottom; on two the ranking has the top slot and the flows and buses or tolls sit over the live
-  // list; on one, all in a column.
+  // On three screen rows the road and rail panels take the top slot, the ranking the middle, the buses or tolls (in
+  // turns when a scope has both) and the live list the bottom; on one or two the ranking comes first and every flow
+  // panel takes its turn in one place over the live list.
+  // The road and rail panels take a turn only with a row to show; with nothing else to show they stay, saying so.
+  const countedFlows = flows !== null && (flows.roads.length > 0 || flows.hubs.length > 0) ? [flowSections] : [];
+  const turns =
+    layout.rows >= 3
+      ? [busSections, tollSections].filter((sections) => sections.length > 0)
+      : [...countedFlows, busSections, tollSections].filter((sections) => sections.length > 0);
+  const turnSections = turns.length > 0 ? turns[flowTurn % turns.length] : layout.rows >= 3 ? [] : flowSections;
   const rightSections =
     layout.rows >= 3
-      ? [...flowSections, rankingSection, ...busTollSections, alarmSection]
-      : [rankingSection, ...flowSections, ...busTollSections, alarmSection];
+      ? [...flowSections, rankingSection, ...turnSections, alarmSection]
+      : [rankingSection, ...turnSections, alarmSection];
   return (
     <div
       className={`wall wall-layout-${layout.id}${layout.columns % 2 === 0 ? ' wall-seam-centre' : ''}`}
@@ -349,20 +354,23 @@ export function WallApp({ lang, token }: WallAppProps) {
       <Panel side="right" layout={layout} split={layout.rows >= 3 ? [2, 1] : layout.rows === 2 ? [1] : []}>
         {rightSections}
       </Panel>
-      <div
-        className="legend-count"
-        data-testid="map-count"
-        data-on-map={summary.vehiclesOnMap}
-        data-online={summary.vehiclesOnline}
-      >
-        {messages.legendOnMap(formatCount(summary.vehiclesOnMap), formatCount(summary.vehiclesOnline))}
+      {/* One column under the map: the legend wraps within the map's width and the count stays above it. */}
+      <div className="map-foot">
+        <div
+          className="legend-count"
+          data-testid="map-count"
+          data-on-map={summary.vehiclesOnMap}
+          data-online={summary.vehiclesOnline}
+        >
+          {messages.legendOnMap(formatCount(summary.vehiclesOnMap), formatCount(summary.vehiclesOnline))}
+        </div>
+        <VehicleLegend
+          messages={messages}
+          showHeat={budget.heat}
+          vessels={flows === null || hidden.has('vessels') ? null : flows.vessels.length}
+          taxis={flows === null || hidden.has('taxis') ? 0 : flows.taxis.length}
+        />
       </div>
-      <VehicleLegend
-        messages={messages}
-        showHeat={budget.heat}
-        vessels={flows === null || hidden.has('vessels') ? null : flows.vessels.length}
-        taxis={flows === null || hidden.has('taxis') ? 0 : flows.taxis.length}
-      />
     </div>
   );
 }
