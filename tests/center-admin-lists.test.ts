@@ -55,6 +55,16 @@ describe.each(STORE_KINDS)('administration lists on %s', (kind) => {
     expect(province.find((u) => u.username === 'zz-admin')!.created_by_name).toBe('Province administrator');
   });
 
+  it('tells the console who administers accounts and who source keys', async () => {
+    const abilities = async (token: string) =>
+      (await h.call<Record<string, unknown>>(token, 'GET', '/api/me/abilities')).body;
+    expect(await abilities(h.adminToken)).toMatchObject({ manage_accounts: true, manage_source_keys: true });
+    expect(await abilities(cityAdmin.token)).toMatchObject({ manage_accounts: true, manage_source_keys: false });
+    expect((await h.call(cityAdmin.token, 'GET', '/api/sources/keys')).status).toBe(403);
+    const officer = (await h.accounts.login('luoyang-duty', 'a long enough password', 'test')).token;
+    expect(await abilities(officer)).toMatchObject({ manage_accounts: false, manage_source_keys: false });
+  });
+
   it('shows a login lock until an admin unlocks the account', async () => {
     for (let i = 0; i < 7; i++)
       await h.accounts.login('jinshui-duty', 'not the password at all', '198.51.100.7:1000').catch(() => undefined);
