@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { adminRefusal } from './admin-common.js';
 import { ADMIN_MESSAGES, type AdminMessages } from './admin-messages.js';
-import { named } from './console-messages.js';
+import type { ConsoleMessages } from './console-messages.js';
 import { chinaFullDateTime, parseChinaInput } from './console-time.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -54,7 +54,15 @@ export function AdminAudit() {
   const [pages, setPages] = useState<(number | null)[]>([null]);
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Accounts' display names, for targets that are accounts (user.create, auth.unlock, …).
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
   const beforeId = pages[pages.length - 1];
+  useEffect(() => {
+    ws.api
+      .get<{ users: { username: string; display_name: string }[] }>('/api/users')
+      .then((answer) => setNames(new Map(answer.users.map((u) => [u.username, u.display_name]))))
+      .catch(() => undefined);
+  }, [ws.api]);
 
   const load = useCallback(async () => {
     try {
@@ -143,7 +151,7 @@ export function AdminAudit() {
           {error}
         </p>
       ) : null}
-      <AuditTable a={a} entries={entries} />
+      <AuditTable a={a} entries={entries} names={names} />
       <div className="admin-pager">
         <button type="button" data-testid="audit-newest" disabled={pages.length === 1} onClick={() => setPages([null])}>
           {a.newest}
@@ -182,7 +190,24 @@ function detailText(detail: unknown): string {
     .join(' · ');
 }
 
-function AuditTable({ a, entries }: { a: AdminMessages; entries: AuditEntry[] | null }) {
+/** An action by its name: this page's table, a work order's step by the console's name, else its code. */
+function actionLabel(a: AdminMessages, m: ConsoleMessages, action: string): string {
+  if (Object.hasOwn(a.actionNames, action)) return a.actionNames[action];
+  const step = /^work_order\.([a-z_]+)$/.exec(action)?.[1];
+  if (step !== undefined && Object.hasOwn(m.orderActions, step)) return a.orderStep(m.orderActions[step]);
+  return action;
+}
+
+function AuditTable({
+  a,
+  entries,
+  names,
+}: {
+  a: AdminMessages;
+  entries: AuditEntry[] | null;
+  names: ReadonlyMap<string, string>;
+}) {
+  const ws = useWorkspace();
   const c = a.auditColumns;
   if (entries === null) return null;
   if (entries.length === 0) return <p className="console-dim">{a.noEntries}</p>;
@@ -209,7 +234,7 @@ function AuditTable({ a, entries }: { a: AdminMessages; entries: AuditEntry[] | 
             data-actor={e.actor}
           >
             <td className="admin-nowrap">{chinaFullDateTime(e.at)}</td>
-            <td>
+            <td className="admin-nowrap">
               {e.actor === 'system' ? (
                 a.system
               ) : e.actor_display_name !== null ? (
@@ -221,12 +246,20 @@ function AuditTable({ a, entries }: { a: AdminMessages; entries: AuditEntry[] | 
               )}
             </td>
             <td>
-              {named(a.actionNames, e.action)}
-              {Object.hasOwn(a.actionNames, e.action) ? (
+              {actionLabel(a, ws.m, e.action)}
+              {actionLabel(a, ws.m, e.action) !== e.action ? (
                 <span className="console-dim admin-mono"> {e.action}</span>
               ) : null}
             </td>
-            <td className="admin-mono">{e.target}</td>
+            <td className="admin-target">
+              {names.get(e.target) ? (
+                <>
+                  {names.get(e.target)} <span className="console-dim admin-mono">{e.target}</span>
+                </>
+              ) : (
+                <span className="admin-mono">{e.target}</span>
+              )}
+            </td>
             <td className="admin-detail">{detailText(e.detail)}</td>
             <td className="admin-mono admin-nowrap">{e.peer}</td>
           </tr>

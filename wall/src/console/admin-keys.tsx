@@ -238,7 +238,7 @@ function KeysTable({
             <td>{chinaDateTime(Date.parse(k.created_at))}</td>
             <td data-testid="key-last-used">
               {k.last_seen_at === null ? (
-                <span className="console-dim">{a.neverUsed}</span>
+                <span className="admin-dim">{a.neverUsed}</span>
               ) : (
                 <>
                   {chinaDateTime(Date.parse(k.last_seen_at))}{' '}

@@ -115,6 +115,8 @@ export interface AdminMessages {
   older: string;
   newest: string;
   pageText: (page: number, rows: number) => string;
+  /** A work order's step in the log, by the console's name of the step. */
+  orderStep: (step: string) => string;
   noEntries: string;
   system: string;
 }
@@ -291,13 +293,12 @@ export const ADMIN_MESSAGES: Record<Lang, AdminMessages> = {
       'enterprise.create': '登记企业',
       'enterprise.vehicle_add': '企业绑定车辆',
       'config.update': '修改配置',
-      'alarm.acknowledge': '签收报警',
-      'alarm.dispatch': '报警派单',
-      'alarm.dismiss': '排除报警',
+      'alarm.acknowledged': '签收报警',
+      'alarm.dispatched': '报警派单',
+      'alarm.dismissed': '排除报警',
       'alarm.route': '报警分派',
       'alarm.escalate': '报警升级',
-      'alarm.close': '关闭报警',
-      'alarm.closed': '报警关闭',
+      'alarm.closed': '关闭报警',
       'work_order.issue': '发布工单',
       'work_order.overdue_escalate': '工单超期升级',
       'terminal.command': '终端指令',
@@ -314,6 +315,7 @@ export const ADMIN_MESSAGES: Record<Lang, AdminMessages> = {
     older: '较早 ›',
     newest: '最新',
     pageText: (page, rows) => `第 ${page} 页 · ${rows} 条`,
+    orderStep: (step) => `工单：${step}`,
     noEntries: '没有符合条件的审计记录。',
     system: '系统',
   },
@@ -454,13 +456,12 @@ export const ADMIN_MESSAGES: Record<Lang, AdminMessages> = {
       'enterprise.create': 'Register enterprise',
       'enterprise.vehicle_add': 'Bind vehicle',
       'config.update': 'Change configuration',
-      'alarm.acknowledge': 'Acknowledge alarm',
-      'alarm.dispatch': 'Dispatch alarm',
-      'alarm.dismiss': 'Dismiss alarm',
+      'alarm.acknowledged': 'Acknowledge alarm',
+      'alarm.dispatched': 'Dispatch alarm',
+      'alarm.dismissed': 'Dismiss alarm',
       'alarm.route': 'Route alarm',
       'alarm.escalate': 'Escalate alarm',
-      'alarm.close': 'Close alarm',
-      'alarm.closed': 'Alarm closed',
+      'alarm.closed': 'Close alarm',
       'work_order.issue': 'Issue work order',
       'work_order.overdue_escalate': 'Overdue order escalated',
       'terminal.command': 'Terminal command',
@@ -477,6 +478,7 @@ export const ADMIN_MESSAGES: Record<Lang, AdminMessages> = {
     older: 'Older ›',
     newest: 'Newest',
     pageText: (page, rows) => `Page ${page} · ${rows} entries`,
+    orderStep: (step) => `Work order: ${step}`,
     noEntries: 'No audit entry matches.',
     system: 'system',
   },

@@ -193,7 +193,7 @@ function UsersTable({
               <td data-testid="user-state">
                 <UserState a={a} user={u} />
               </td>
-              <td>{u.created_by_name ?? <span className="console-dim">{a.startUp}</span>}</td>
+              <td>{u.created_by_name ?? <span className="admin-dim">{a.startUp}</span>}</td>
               <td>{chinaDateTime(u.created_at)}</td>
               <td className="admin-actions">
                 {u.disabled ? (
