@@ -106,6 +106,10 @@ export interface ConsoleAbilities {
   terminal_commands: string[];
   /** Live video and playback (JT/T 1078) of vehicles in scope. */
   video: boolean;
+  /** Accounts of the subtree and the audit log (admins: the console's 系统管理 page). */
+  manage_accounts: boolean;
+  /** Source keys of the ingestion kinds (province admins only: keys are allocated centrally). */
+  manage_source_keys: boolean;
 }
 
 /** A vehicle a search found (`GET /api/vehicles?q=`), from the registry and the terminals that registered. */

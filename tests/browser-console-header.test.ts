@@ -1,5 +1,5 @@
 /**
- * The duty console's header with the most it ever holds: an admin's ten tabs and the critical-alarm chip (a lorry
+ * The duty console's header with the most it ever holds: an admin's eleven tabs and the critical-alarm chip (a lorry
  * at 170 km/h over real JT/T 808), for the province's own admin and for a city admin with a long user name. At
  * 1920×1080 and at 3840×2160 the account — name, role and unit — reads whole (not cut by an ellipsis), and every
  * tab, the chip and 退出 lie inside the window.
@@ -79,7 +79,7 @@ describe('the console header of an admin', () => {
           10_000,
           `the header laid out at ${size.width}×${size.height}`,
         );
-        expect(layout.tabs).toBe(10);
+        expect(layout.tabs).toBe(11);
         expect(layout.user.text).toBe(account);
         expect(layout.user.cut, `${account} cut at ${size.width}×${size.height}`).toBe(false);
         expect(layout.outside, `outside the window at ${size.width}×${size.height}`).toEqual([]);

@@ -10,7 +10,7 @@ import { HttpError, type RequestContext } from '../http/router.js';
 import type { OrgAdmin } from '../org/org-admin.js';
 import type { OrgDirectory } from '../org/org-directory.js';
 import { appendAudit } from '../auth/audit.js';
-import { Body, Int, JsonObject, OneOf, Opt, Type, type Api, type Static } from './api-spec.js';
+import { Body, EpochMs, Int, JsonObject, OneOf, Opt, Type, type Api, type Static } from './api-spec.js';
 
 /** A 6-digit org unit (division) code, described for where it is used. */
 export function OrgCode(description = '6-digit org unit (division) code') {
@@ -35,6 +35,9 @@ const AUDIT_QUERY = Body({
   limit: Opt(LIMIT),
   before_id: Opt(Int('page: entries older than this id', { min: 1 })),
   action: Opt(Type.String({ description: 'only this action, e.g. alarm.acknowledged', maxLength: 64 })),
+  actor: Opt(Type.String({ description: 'only entries by this user name (or "system")', maxLength: 64 })),
+  since: Opt(EpochMs('only entries at or after this time (epoch ms)')),
+  until: Opt(EpochMs('only entries before this time (epoch ms)')),
 });
 /** Every role but the kiosk: a wall's token is shared by every wall of its centre. */
 const PERSON_ROLES = ['admin', 'leader', 'dispatcher', 'duty_officer', 'analyst', 'enterprise'] as const;
@@ -83,9 +86,10 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
       method: 'GET',
       path: '/api/users',
       tag: 'accounts',
-      summary: "Accounts in the admin's subtree",
+      summary: "Accounts in the admin's subtree, with their unit's name, who created them and any login lock",
       roles: ['admin'],
-      returns: '{users: [...]}',
+      returns:
+        '{users: [{id, username, display_name, role, org_code, org_name, enterprise_id, disabled, locked_until, created_by, created_by_name, created_at}]}',
     },
     async (_ctx, p) => ({ body: { users: await deps.users.list(p) } }),
   );
@@ -385,7 +389,7 @@ export function registerAccountRoutes(api: Api, deps: AccountRouteDeps): void {
         "The append-only audit log: who did what, when, from where (actors in the admin's subtree; system entries for the province)",
       roles: ['admin'],
       query: AUDIT_QUERY,
-      returns: '{entries: [{id, at, actor, action, target, detail, peer}]}',
+      returns: '{entries: [{id, at, actor, actor_display_name, action, target, detail, peer}]}',
     },
     async (_ctx, p, _body, query) => ({ body: { entries: await auditEntries(deps, p, query) } }),
   );
@@ -407,23 +411,40 @@ async function auditEntries(
   query: Static<typeof AUDIT_QUERY>,
 ): Promise<Record<string, unknown>[]> {
   const limit = query.limit ?? 100;
-  const beforeId = query.before_id;
-  const action = query.action;
   const isProvince = deps.org.parentOf(p.orgCode) === null;
   const rows = await deps.sql.query<{
     id: number;
     at: Date;
     actor: string;
+    actor_display_name: string | null;
     action: string;
     target: string;
     detail: unknown;
     peer: string;
   }>(
-    `SELECT a.id, a.at, a.actor, a.action, a.target, a.detail, a.peer FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+    `SELECT a.id, a.at, a.actor, u.display_name AS actor_display_name, a.action, a.target, a.detail, a.peer
+       FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
       WHERE (u.org_code = ANY($1) OR (a.actor_id IS NULL AND $2))
         AND ($3::bigint IS NULL OR a.id < $3) AND ($4::text IS NULL OR a.action = $4)
-      ORDER BY a.id DESC LIMIT $5`,
-    [deps.org.subtree(p.orgCode), isProvince, beforeId ?? null, action ?? null, limit],
+        AND ($5::text IS NULL OR a.actor = $5)
+        AND ($6::timestamptz IS NULL OR a.at >= $6) AND ($7::timestamptz IS NULL OR a.at < $7)
+      ORDER BY a.id DESC LIMIT $8`,
+    [
+      deps.org.subtree(p.orgCode),
+      isProvince,
+      query.before_id ?? null,
+      query.action ?? null,
+      query.actor ?? null,
+      query.since === undefined ? null : new Date(query.since),
+      query.until === undefined ? null : new Date(query.until),
+      limit,
+    ],
   );
-  return rows.map((r) => ({ ...r, id: Number(r.id), at: new Date(r.at).getTime() }));
+  return rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    at: new Date(r.at).getTime(),
+    // System entries and failed logins of unknown names have no account to name.
+    actor_display_name: r.actor_display_name === null || r.actor_display_name === '' ? null : r.actor_display_name,
+  }));
 }

@@ -13,6 +13,7 @@ import { Body, Int, OneOf, Opt, Type, type Api, type TObject } from './api-spec.
 import { ALARM_LIST_QUERY, alarmListFilter, ORDER_LIST_QUERY, orderListFilter, SEVERITIES } from './list-queries.js';
 import { commandTypesFor } from './terminal-commands.js';
 import { mayWatchVideo } from '../video/video-routes.js';
+import { mayManageSources } from '../sources/source-keys.js';
 
 const CATEGORY = Type.String({
   description: 'category, e.g. the rule id (overspeed) or another supervision topic',
@@ -98,7 +99,7 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
       path: '/api/me/abilities',
       tag: 'alarms',
       summary:
-        "What the caller's role may do at all: handle alarms, issue work orders, send terminal commands, watch video",
+        "What the caller's role may do at all: handle alarms, issue work orders, send terminal commands, watch video, administer accounts and source keys",
       roles: 'any',
       returns: 'ConsoleAbilities',
     },
@@ -111,6 +112,8 @@ export function registerHandlingRoutes(api: Api, deps: { desk: AlarmDesk; workOr
         issue_work_orders: SUPERVISOR_ROLES.includes(p.role),
         terminal_commands: commandTypesFor(p),
         video: mayWatchVideo(p),
+        manage_accounts: p.role === 'admin',
+        manage_source_keys: mayManageSources(p),
       };
       return { body: abilities };
     },

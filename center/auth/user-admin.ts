@@ -41,6 +41,16 @@ export interface UserView {
   created_at: number;
 }
 
+/** An account as an admin's list shows it: names to read instead of codes and ids, and any login lock. */
+export interface ListedUser extends UserView {
+  /** The name of the account's unit. */
+  org_name: string;
+  /** Who created the account (display name, else user name); null for accounts made at start-up. */
+  created_by_name: string | null;
+  /** When the account's login back-off ends (epoch ms), while it lasts; null when it may log in now. */
+  locked_until: number | null;
+}
+
 /** A row as PostgreSQL returns it: the same fields as the view, with the creation time as a Date. */
 type UserRow = Omit<UserView, 'created_at'> & { created_at: Date };
 
@@ -127,13 +137,25 @@ export class UserAdmin {
     return view(row);
   }
 
-  async list(admin: Principal): Promise<UserView[]> {
+  async list(admin: Principal): Promise<ListedUser[]> {
     this.requireAdmin(admin);
-    const rows = await this.sql.query<UserRow>(
-      'SELECT id, username, display_name, role, org_code, enterprise_id, disabled, created_by, created_at FROM users WHERE org_code = ANY($1) ORDER BY id LIMIT 5000',
+    // The lock is the throttle's back-off on the account name (login-throttle.ts), which an unlock clears.
+    const rows = await this.sql.query<UserRow & { created_by_name: string | null; locked_until: Date | null }>(
+      `SELECT u.id, u.username, u.display_name, u.role, u.org_code, u.enterprise_id, u.disabled, u.created_by,
+              u.created_at, COALESCE(NULLIF(c.display_name, ''), c.username) AS created_by_name,
+              (SELECT max(t.blocked_until) FROM login_throttle t
+                WHERE t.realm = 'user' AND t.account = u.username AND t.scope IN ('account', 'account_address')
+                  AND t.blocked_until > now()) AS locked_until
+         FROM users u LEFT JOIN users c ON c.id = u.created_by
+        WHERE u.org_code = ANY($1) ORDER BY u.id LIMIT 5000`,
       [this.org.subtree(admin.orgCode)],
     );
-    return rows.map(view);
+    return rows.map(({ created_by_name, locked_until, ...row }) => ({
+      ...view(row),
+      org_name: this.org.get(row.org_code)?.name ?? row.org_code,
+      created_by_name,
+      locked_until: locked_until === null ? null : new Date(locked_until).getTime(),
+    }));
   }
 
   private async managedUser(tx: Pick<Sql, 'query'>, admin: Principal, userId: number): Promise<UserRow> {

@@ -207,10 +207,14 @@ export class SourceKeys implements SourceKeyVerifier {
   }
 }
 
-export function requireProvinceAdmin(actor: Principal): void {
+/** Whether an account may issue, list and revoke source keys: a province admin. */
+export function mayManageSources(actor: Pick<Principal, 'role' | 'orgCode'>): boolean {
   // Province-level units are the only ones whose code ends in 0000.
-  if (actor.role !== 'admin' || !actor.orgCode.endsWith('0000'))
-    throw new HttpError(403, 'forbidden', 'only a province admin may manage sources');
+  return actor.role === 'admin' && actor.orgCode.endsWith('0000');
+}
+
+export function requireProvinceAdmin(actor: Principal): void {
+  if (!mayManageSources(actor)) throw new HttpError(403, 'forbidden', 'only a province admin may manage sources');
 }
 
 function isoOf(value: unknown): string | null {

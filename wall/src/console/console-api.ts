@@ -104,6 +104,10 @@ export class ConsoleApi {
     return this.guard(call<T>('PUT', path, this.token, body));
   }
 
+  async delete<T>(path: string): Promise<T> {
+    return this.guard(call<T>('DELETE', path, this.token));
+  }
+
   /** Sends a file as the request body (an upload); the answer as JSON with its status (201 applied, 200 repeated). */
   async postFile<T>(path: string, file: Blob): Promise<{ status: number; body: T }> {
     return this.guard(

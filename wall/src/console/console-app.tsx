@@ -38,12 +38,24 @@ import { ZONE_MESSAGES } from './zone-messages.js';
 import { ZonesPage } from './zones-page.js';
 import { UPLOAD_MESSAGES } from './upload-messages.js';
 import { UploadsPage } from './uploads-page.js';
+import { ADMIN_MESSAGES } from './admin-messages.js';
+import { AdminPage } from './admin-page.js';
 
 /** The first feed message refreshes the lists at once; more arriving within this time cause one more refresh. */
 const FEED_REFRESH_COALESCE_MS = 300;
 
 type Tab =
-  'alarms' | 'orders' | 'vehicle' | 'duty' | 'zones' | 'jt809' | 'assessment' | 'reports' | 'credit' | 'uploads';
+  | 'alarms'
+  | 'orders'
+  | 'vehicle'
+  | 'duty'
+  | 'zones'
+  | 'jt809'
+  | 'assessment'
+  | 'reports'
+  | 'credit'
+  | 'uploads'
+  | 'admin';
 /**
  * Zones: everyone on staff sees them; only those the server lets update the rules may change them. The JT/T 809
  * page's lists and steps are each the server's to allow (JT809_READERS/STAFF).
@@ -59,6 +71,7 @@ const STAFF_TABS: readonly Tab[] = [
   'reports',
   'credit',
   'uploads',
+  'admin',
 ];
 /** An enterprise keeps no duty post. */
 // An enterprise reads its own credit (the server limits the answers to it) and uploads its own data.
@@ -264,7 +277,9 @@ function WorkspaceBody({
                     ? CREDIT_MESSAGES[ws.lang].tab
                     : t === 'uploads'
                       ? UPLOAD_MESSAGES[ws.lang].tab
-                      : m.tabs.vehicle;
+                      : t === 'admin'
+                        ? ADMIN_MESSAGES[ws.lang].tab
+                        : m.tabs.vehicle;
   return (
     <div className="console" data-testid="console" data-role={session.user.role}>
       <header className="console-header">
@@ -272,6 +287,8 @@ function WorkspaceBody({
         <nav>
           {(enterprise ? ENTERPRISE_TABS : STAFF_TABS)
             .filter((t) => t !== 'uploads' || UPLOADER_ROLES.includes(session.user.role))
+            // 系统管理 is offered to whom the server lets administer accounts (it still scopes every answer).
+            .filter((t) => t !== 'admin' || ws.abilities?.manage_accounts === true)
             .map((t) => (
               <button
                 key={t}
@@ -362,6 +379,7 @@ function WorkspaceBody({
         {tab === 'reports' && !enterprise ? <ReportPage /> : null}
         {tab === 'credit' ? <CreditPage /> : null}
         {tab === 'uploads' ? <UploadsPage /> : null}
+        {tab === 'admin' && ws.abilities?.manage_accounts === true ? <AdminPage /> : null}
       </main>
     </div>
   );

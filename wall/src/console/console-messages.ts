@@ -276,7 +276,7 @@ const ZH: ConsoleMessages = {
     wall: '大屏',
   },
   readOnlyNotice: (role) =>
-    `当前账号角色为「${role}」，只能查看报警，不能签收、派单或排除。处置报警请使用值班员、调度员或领导账号：由管理员通过 POST /api/users 创建（见 README「值班工作台」一节）。`,
+    `当前账号角色为「${role}」，只能查看报警，不能签收、派单或排除。处置报警请使用值班员、调度员或领导账号：由管理员在「系统管理」页的「用户」中创建。`,
   handlingUnavailable: '本服务器尚未提供报警处置接口，队列只读。',
   stateNames: {
     new: '新报警',
@@ -674,7 +674,7 @@ const EN: ConsoleMessages = {
     wall: 'wall',
   },
   readOnlyNotice: (role) =>
-    `This account is a ${role}: it can read alarms but not acknowledge, dispatch or dismiss them. Handle alarms with a duty officer, dispatcher or leader account: an administrator creates one with POST /api/users (see the README, "Duty console").`,
+    `This account is a ${role}: it can read alarms but not acknowledge, dispatch or dismiss them. Handle alarms with a duty officer, dispatcher or leader account: an administrator creates one under Users on the Administration (系统管理) tab.`,
   handlingUnavailable: 'This server does not offer alarm handling yet; the queue is read-only.',
   stateNames: {
     new: 'New',
