@@ -52,7 +52,7 @@ describe.each(STORE_KINDS)('administration lists on %s', (kind) => {
     expect(jinshui).toMatchObject({ org_name: '金水区', created_by_name: '郑州管理员', locked_until: null });
     const province = (await h.call<{ users: ListedUser[] }>(h.adminToken, 'GET', '/api/users')).body.users;
     expect(province.find((u) => u.username === 'luoyang-duty')).toMatchObject({ org_name: '老城区' });
-    expect(province.find((u) => u.username === 'zz-admin')!.created_by_name).toBe('Province administrator');
+    expect(province.find((u) => u.username === 'zz-admin')!.created_by_name).toBe('省级管理员');
   });
 
   it('tells the console who administers accounts and who source keys', async () => {

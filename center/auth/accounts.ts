@@ -101,7 +101,7 @@ export class Accounts {
     // the others find it there and create nothing (no second audit entry, no password printed twice).
     const created = await this.sql.transaction(async (tx) => {
       const inserted = await tx.query(
-        `INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ('admin', 'Province administrator', $1, 'admin', $2) ON CONFLICT (username) DO NOTHING RETURNING id`,
+        `INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ('admin', '省级管理员', $1, 'admin', $2) ON CONFLICT (username) DO NOTHING RETURNING id`,
         [hash, provinceCode],
       );
       if (inserted.length === 0) return false;
@@ -356,7 +356,7 @@ export class Accounts {
          ON CONFLICT (username) DO NOTHING RETURNING id`,
         [
           `wall-${orgCode}`,
-          `Video wall ${orgCode}`,
+          `大屏 ${orgCode}`,
           await hashPassword(this.generatePassword(`wall-${orgCode}`)),
           orgCode,
         ],
