@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BUS_FEED_INTERVAL_S,
   FLOW_KINDS,
   SURVEY_CLASSES,
   generateTraffic,
@@ -22,6 +23,8 @@ import {
   type GeneratedManifest,
   type Label,
 } from '../fixtures/generator/index.js';
+import { strFromU8, unzipSync } from 'fflate';
+import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
 import { encodeAisMessage, encodeTerminalMessage } from '../cli/commands/wire-codec.js';
 import { normalizeToll } from '../ingest/http/normalize-toll.js';
 import { normalizeTaxiOrder, normalizeTaxiPermit, normalizeTaxiPosition } from '../ingest/http/normalize-taxi.js';
@@ -29,6 +32,8 @@ import { normalizeRailFlow, normalizeTrafficCount } from '../ingest/http/normali
 import { normalizeAis } from '../ingest/http/normalize-ais.js';
 import { normalizeMarketRegistration } from '../ingest/http/normalize-market.js';
 import type { NormalizeContext } from '../ingest/http/normalize-camera.js';
+
+const rt = GtfsRealtimeBindings.transit_realtime;
 
 // A day from 03:00 China time: taxis work their shifts, every kind has its intervals.
 const START_MS = Date.parse('2026-11-02T03:00:00+08:00');
@@ -234,6 +239,38 @@ describe('the newer source kinds of the generator', () => {
     expect(expected.length).toBeLessThan(dispatched.length);
     expect(taxiLabels.map((l) => l.detail.order_id).sort()).toEqual(expected);
     expect(manifest.counts.labels.taxi_permit).toBe(taxiLabels.length);
+  });
+
+  it('write each bus operator a timetable and snapshots every 30 s that name only its trips, the same for a seed', () => {
+    const buses = manifest.buses!;
+    expect(buses.feeds.map((f) => f.org_code)).toEqual(['410100', '410300']);
+    const busLabels = (name: string) => readFileSync(path.join(root, name, buses.labels), 'utf8');
+    expect(busLabels('b')).toBe(busLabels('a'));
+    expect(busLabels('c')).not.toBe(busLabels('a'));
+    for (const feed of buses.feeds) {
+      const files = unzipSync(readFileSync(path.join(dirA, feed.static)));
+      const trips = new Set(
+        strFromU8(files['trips.txt'])
+          .trim()
+          .split('\r\n')
+          .slice(1)
+          .map((line) => line.split(',')[1]),
+      );
+      const names = readdirSync(path.join(dirA, feed.realtime)).sort();
+      expect(names).toHaveLength(feed.snapshots);
+      expect(feed.snapshots).toBe((HOURS * 3600) / BUS_FEED_INTERVAL_S);
+      let entities = 0;
+      for (const name of names) {
+        const message = rt.FeedMessage.decode(readFileSync(path.join(dirA, feed.realtime, name)));
+        expect(Number(message.header.timestamp)).toBe(Number(name.slice(0, -3)));
+        for (const e of message.entity) {
+          const trip = e.vehicle?.trip?.tripId ?? e.tripUpdate?.trip.tripId;
+          expect(trips.has(trip!), trip!).toBe(true);
+        }
+        entities += message.entity.length;
+      }
+      expect(entities).toBe(feed.entities);
+    }
   });
 
   it('count every fleet vehicle that drove past a survey station, in its interval, direction and class', () => {
