@@ -49,6 +49,7 @@ export {
   UPLOAD_KINDS,
   checkHttpIngestOptions,
   isIngestKind,
+  timeTextMs,
   uploadFormatOf,
   XLSX_UNCOMPRESSED_BYTES_MAX,
 } from './http/index.js';

@@ -96,6 +96,27 @@ describe(`the newer kinds of ${VEHICLES} vehicles × ${HOURS} h replayed into vi
     expect(taxi?.precision).toBe(1);
   });
 
+  it('raises cloned_plate for every cloned plate seen at the toll stations', () => {
+    const tollClones = labels().filter((l) => l.rule === 'cloned_plate' && l.device_id.startsWith('toll-'));
+    expect(tollClones.length).toBeGreaterThan(0);
+    const missed = result.accuracy.missed.filter((l) => l.rule === 'cloned_plate');
+    expect(missed).toEqual([]);
+    const alarms = result.accuracy.falseAlarms.filter((a) => a.rule === 'cloned_plate');
+    expect(alarms).toEqual([]);
+  });
+
+  it("joins every enterprise to the market register's record of its credit code", async () => {
+    const res = await fetch(`${vigil.baseUrl}/api/enterprises`, { headers: { authorization: `Bearer ${token}` } });
+    const { enterprises } = (await res.json()) as {
+      enterprises: { id: string; market_status: string | null; market_status_text: string | null }[];
+    };
+    const generated = readFileSync(path.join(dir, manifest.enterprises), 'utf8').trim().split('\n');
+    expect(enterprises.length).toBe(generated.length);
+    for (const e of enterprises) expect(e.market_status, e.id).not.toBeNull();
+    // The register also reports companies the department never licensed (all stored: see the rows above).
+    expect(result.checks.flow_rows.market_registration).toBeGreaterThan(enterprises.length);
+  });
+
   it('keeps every rule the traffic feeds at full precision and recall', () => {
     const summary = result.accuracy.rules
       .map((r) => `${r.rule} ${r.labelsRecalled}/${r.labels} labels, ${r.alarmsMatched}/${r.alarms} alarms`)

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BUS_FEED_INTERVAL_S,
   FLOW_KINDS,
   SURVEY_CLASSES,
   generateTraffic,
@@ -22,6 +23,8 @@ import {
   type GeneratedManifest,
   type Label,
 } from '../fixtures/generator/index.js';
+import { strFromU8, unzipSync } from 'fflate';
+import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
 import { encodeAisMessage, encodeTerminalMessage } from '../cli/commands/wire-codec.js';
 import { normalizeToll } from '../ingest/http/normalize-toll.js';
 import { normalizeTaxiOrder, normalizeTaxiPermit, normalizeTaxiPosition } from '../ingest/http/normalize-taxi.js';
@@ -29,6 +32,8 @@ import { normalizeRailFlow, normalizeTrafficCount } from '../ingest/http/normali
 import { normalizeAis } from '../ingest/http/normalize-ais.js';
 import { normalizeMarketRegistration } from '../ingest/http/normalize-market.js';
 import type { NormalizeContext } from '../ingest/http/normalize-camera.js';
+
+const rt = GtfsRealtimeBindings.transit_realtime;
 
 // A day from 03:00 China time: taxis work their shifts, every kind has its intervals.
 const START_MS = Date.parse('2026-11-02T03:00:00+08:00');
@@ -76,6 +81,12 @@ function digestOf(dir: string, kind: FlowKind): string {
     if (name.startsWith(`${kind}-`)) hash.update(readFileSync(path.join(dir, 'http', name)));
   return hash.digest('hex');
 }
+
+const labels = (): Label[] =>
+  readFileSync(path.join(dirA, manifest.labels), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Label);
 
 let manifest: GeneratedManifest;
 const dirA = path.join(root, 'a');
@@ -144,7 +155,7 @@ describe('the newer source kinds of the generator', () => {
           Math.abs(f.time - t.vehicle.clockSkewMs - ms) < Math.abs(best.time - t.vehicle.clockSkewMs - ms) ? f : best,
         );
       for (const { kind, record } of t.flows) {
-        if (kind !== 'toll') continue;
+        if (kind !== 'toll' || (record.event_id as string).startsWith('toll-clone-')) continue;
         journeys++;
         for (const end of ['entry', 'exit'] as const) {
           const fix = fixAt(record[`${end}_time`] as number);
@@ -157,15 +168,61 @@ describe('the newer source kinds of the generator', () => {
         }
       }
     }
-    expect(journeys).toBe(manifest.counts.http.toll);
+    const clones = records(dirA, manifest, 'toll').filter((r) => (r.event_id as string).startsWith('toll-clone-'));
+    expect(journeys).toBe(manifest.counts.http.toll - clones.length);
+  });
+
+  it('label every toll journey of a cloned plate, far from the genuine vehicle while it drives', () => {
+    const plan = planTraffic({ vehicles: VEHICLES, hours: HOURS, seed: 3, startMs: START_MS });
+    const tollLabels = labels().filter((l) => l.rule === 'cloned_plate' && l.device_id.startsWith('toll-'));
+    const clones = records(dirA, manifest, 'toll').filter((r) => (r.event_id as string).startsWith('toll-clone-'));
+    expect(clones.length).toBeGreaterThan(0);
+    expect(tollLabels.map((l) => l.detail.event_id).sort()).toEqual(clones.map((r) => r.event_id).sort());
+    for (const clone of clones) {
+      const label = tollLabels.find((l) => l.detail.event_id === clone.event_id)!;
+      expect([label.plate, label.start]).toEqual([clone.plate, clone.entry_time]);
+      const t = simulateVehicle(plan, Number((clone.event_id as string).split('-')[2]), undefined);
+      expect(t.vehicle.plate).toBe(clone.plate);
+      // The genuine vehicle is on the road, nowhere near either of the clone's stations, from its entry to its exit.
+      const fixes = t.messages.flatMap((m) => (m.message.msgId === 0x0200 ? [m.message.body] : []));
+      const during = fixes.filter((f) => {
+        const ms = f.time - t.vehicle.clockSkewMs;
+        return ms >= (clone.entry_time as number) && ms <= (clone.exit_time as number);
+      });
+      expect(during.length).toBeGreaterThan(0);
+      for (const f of during)
+        for (const end of ['entry', 'exit'] as const) {
+          const km = Math.hypot(
+            (f.latRaw / 1e6 - (clone[`${end}_lat`] as number)) * 111,
+            (f.lonRaw / 1e6 - (clone[`${end}_lon`] as number)) * 92,
+          );
+          expect(km, `${clone.event_id as string} ${end}`).toBeGreaterThan(140);
+        }
+    }
+  });
+
+  it('register every enterprise of the registry under its credit code, and some companies it never licensed', () => {
+    const enterprises = readFileSync(path.join(dirA, manifest.enterprises), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as { id: string; name: string });
+    const registrations = new Map(
+      records(dirA, manifest, 'market_registration').map((r) => [r.credit_code as string, r]),
+    );
+    expect(enterprises.length).toBeGreaterThan(0);
+    for (const e of enterprises) expect(registrations.get(e.id)?.name, e.id).toBe(e.name);
+    const ids = new Set(enterprises.map((e) => e.id));
+    const unknown = [...registrations.keys()].filter((code) => !ids.has(code));
+    expect(unknown.length).toBeGreaterThan(0);
+    const vehicles = readFileSync(path.join(dirA, manifest.registry), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as { enterprise_id: string });
+    for (const v of vehicles) expect(ids.has(v.enterprise_id), v.enterprise_id).toBe(true);
   });
 
   it('label one taxi_permit per order of each taxi with a permit fault, and no other', () => {
-    const labels = readFileSync(path.join(dirA, manifest.labels), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as Label)
-      .filter((l) => l.rule === 'taxi_permit');
+    const taxiLabels = labels().filter((l) => l.rule === 'taxi_permit');
     const registry = readFileSync(path.join(dirA, manifest.registry), 'utf8')
       .split('\n')
       .filter((l) => l.trim() !== '')
@@ -180,8 +237,40 @@ describe('the newer source kinds of the generator', () => {
       .sort();
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(dispatched.length);
-    expect(labels.map((l) => l.detail.order_id).sort()).toEqual(expected);
-    expect(manifest.counts.labels.taxi_permit).toBe(labels.length);
+    expect(taxiLabels.map((l) => l.detail.order_id).sort()).toEqual(expected);
+    expect(manifest.counts.labels.taxi_permit).toBe(taxiLabels.length);
+  });
+
+  it('write each bus operator a timetable and snapshots every 30 s that name only its trips, the same for a seed', () => {
+    const buses = manifest.buses!;
+    expect(buses.feeds.map((f) => f.org_code)).toEqual(['410100', '410300']);
+    const busLabels = (name: string) => readFileSync(path.join(root, name, buses.labels), 'utf8');
+    expect(busLabels('b')).toBe(busLabels('a'));
+    expect(busLabels('c')).not.toBe(busLabels('a'));
+    for (const feed of buses.feeds) {
+      const files = unzipSync(readFileSync(path.join(dirA, feed.static)));
+      const trips = new Set(
+        strFromU8(files['trips.txt'])
+          .trim()
+          .split('\r\n')
+          .slice(1)
+          .map((line) => line.split(',')[1]),
+      );
+      const names = readdirSync(path.join(dirA, feed.realtime)).sort();
+      expect(names).toHaveLength(feed.snapshots);
+      expect(feed.snapshots).toBe((HOURS * 3600) / BUS_FEED_INTERVAL_S);
+      let entities = 0;
+      for (const name of names) {
+        const message = rt.FeedMessage.decode(readFileSync(path.join(dirA, feed.realtime, name)));
+        expect(Number(message.header.timestamp)).toBe(Number(name.slice(0, -3)));
+        for (const e of message.entity) {
+          const trip = e.vehicle?.trip?.tripId ?? e.tripUpdate?.trip.tripId;
+          expect(trips.has(trip!), trip!).toBe(true);
+        }
+        entities += message.entity.length;
+      }
+      expect(entities).toBe(feed.entities);
+    }
   });
 
   it('count every fleet vehicle that drove past a survey station, in its interval, direction and class', () => {

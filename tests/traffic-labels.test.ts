@@ -309,7 +309,14 @@ describe.each(WINDOWS)('generated traffic, $name: labels are the only violations
       for (const line of readFileSync(path.join(dir, 'http', file), 'utf8').split('\n'))
         if (line) readings.push(JSON.parse(line) as CameraEvent);
     }
-    const byId = new Map(readings.map((r) => [r.event_id, r]));
+    const byId = new Map<string, { plate: string; ts: number }>(readings.map((r) => [r.event_id, r]));
+    // A toll transaction's label names the journey and starts at its entry (where the lane weighs).
+    for (const file of readdirSync(path.join(dir, 'http')).filter((f) => f.startsWith('toll-')))
+      for (const line of readFileSync(path.join(dir, 'http', file), 'utf8').split('\n'))
+        if (line) {
+          const t = JSON.parse(line) as { event_id: string; plate: string; entry_time: number };
+          byId.set(t.event_id, { plate: t.plate, ts: t.entry_time });
+        }
     for (const r of readings.filter((e) => e.kind === 'wim')) {
       const over = r.gross_kg > GROSS_LIMIT_KG[Math.min(6, r.axles)];
       expect(over ? labels.some((l) => l.rule === 'overload' && l.detail.event_id === r.event_id) : true).toBe(true);

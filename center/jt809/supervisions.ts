@@ -28,6 +28,7 @@ import {
 import type { Principal } from '../auth/accounts.js';
 import { orgCovers } from '../api/scope.js';
 import { HttpError } from '../http/router.js';
+import { requestTimeMs } from './request-time.js';
 import { PlatformRequests, type Jt809RequestLink, type RequestKind } from './platform-requests.js';
 import { isoOf, platformInScope } from './platform-scope.js';
 
@@ -299,9 +300,8 @@ export class Jt809Supervisions {
     if (typeof input.plate !== 'string' || input.plate.trim() === '')
       throw new HttpError(400, 'bad_plate', 'name alarm_id, or plate with plate_color and warn_type');
     const plate = text(input.plate.trim(), 'plate', 21);
-    const warnTime = input.warn_time === undefined ? Date.now() : Date.parse(String(input.warn_time));
-    if (!Number.isFinite(warnTime))
-      throw new HttpError(400, 'bad_warn_time', `warn_time ${JSON.stringify(input.warn_time)} is not an ISO 8601 time`);
+    const warnTime =
+      input.warn_time === undefined ? Date.now() : requestTimeMs(input.warn_time, 'warn_time', 'bad_warn_time');
     return {
       alarmId: null,
       plate,
@@ -318,7 +318,8 @@ export class Jt809Supervisions {
     let minutes: number;
     if (input.deadline_minutes !== undefined)
       minutes = typeof input.deadline_minutes === 'number' ? input.deadline_minutes : NaN;
-    else if (typeof input.deadline === 'string') minutes = (Date.parse(input.deadline) - Date.now()) / 60_000;
+    else if (typeof input.deadline === 'string')
+      minutes = (requestTimeMs(input.deadline, 'deadline', 'bad_deadline') - Date.now()) / 60_000;
     else throw new HttpError(400, 'deadline_required', 'name deadline (ISO 8601) or deadline_minutes');
     if (!Number.isFinite(minutes) || minutes < min || minutes > max)
       throw new HttpError(

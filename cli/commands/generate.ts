@@ -12,6 +12,7 @@ import {
   type GenerateProgress,
   type GeneratedManifest,
 } from '../../fixtures/generator/index.js';
+import { timeTextMs } from '../../ingest/index.js';
 import { ConfigError, defineFlags, helpText, parseFlags } from '../flags.js';
 import { GENERATE_WORKERS_MAX, GeneratePool } from './generate-pool.js';
 import { encodeAisMessage, encodeTerminalMessage } from './wire-codec.js';
@@ -25,12 +26,16 @@ export const GENERATE_OUTPUT = [
   '  wire/shard-NNNN.bin            JT/T 808 terminal traffic (vigil replay --to)',
   '  http/<kind>-NNN.ndjson         HTTP source records in hourly buckets, posted to /api/ingest/<kind> (vigil replay --http):',
   '    anpr, wim, gantry, device_status   roadside sightings and device health',
-  '    toll                               expressway toll transactions of the fleet (entry-lane weights: overload)',
+  '    toll                               expressway toll transactions of the fleet (entry-lane weights: overload;',
+  '                                       cloned plates at far stations: cloned_plate)',
   '    taxi_position, taxi_order, taxi_permit   the taxis through their platforms (permit faults: taxi_permit)',
   '    traffic_count                      survey stations (交调站) on trunk links, per direction and class, every 15 min',
   '    rail_flow                          rail station passenger flows of the city seats, every 15 min',
   '    ais                                cargo ships on the Shaying and Huai rivers, !AIVDM every minute',
-  '    market_registration                the market register record of every enterprise of the fleet',
+  '    market_registration                the market register record of every enterprise (by credit code) and a few',
+  '                                       companies never licensed',
+  '  gtfs/<org>/gtfs.zip, gtfs/<org>/realtime/<s>.pb   city bus operators: GTFS static and GTFS-Realtime every 30 s',
+  '                                 (/api/ingest/gtfs_static, /api/ingest/gtfs_rt); bus-labels.ndjson their truth',
   '  registry.ndjson, enterprises.ndjson, drivers.ndjson   registry records (/api/ingest/registry)',
   '  labels.ndjson                  the injected violations each rule must find; manifest.json  counts and files',
 ].join('\n');
@@ -88,9 +93,15 @@ export const GENERATE_FLAGS = defineFlags([
 /** Vehicles per chunk a worker produces: a 24 h vehicle is about 80 KB of output, so a chunk stays a few MB. */
 const CHUNK_VEHICLES = 50;
 
-function parseStart(value: string): number {
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d\d-\d\dT/.test(value) || Number.isNaN(ms))
+/** `--start`: ISO 8601, China time (UTC+8) when it names no offset, as the traffic it starts is China's. */
+export function parseStart(value: string): number {
+  let ms = NaN;
+  try {
+    if (/^\d{4}-\d\d-\d\dT/.test(value)) ms = timeTextMs(value, '--start');
+  } catch {
+    // A date off the calendar: refused below like any other text.
+  }
+  if (!Number.isFinite(ms))
     throw new ConfigError(
       `--start value ${JSON.stringify(value)} is not an ISO 8601 time such as ${DEFAULT_START_ISO}`,
     );

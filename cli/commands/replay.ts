@@ -18,7 +18,7 @@ export const REPLAY_FLAGS = defineFlags([
     name: 'key',
     kind: 'string',
     description:
-      'source API key for --http: one key for every kind, or kind=key,... (anpr, wim, gantry, device_status, toll, taxi_position, taxi_order, taxi_permit, traffic_count, rail_flow, ais, market_registration, registry)',
+      'source API key for --http: one key for every kind, or kind=key,... (anpr, wim, gantry, device_status, toll, taxi_position, taxi_order, taxi_permit, traffic_count, rail_flow, ais, market_registration, registry, gtfs_static, gtfs_rt; gtfs_static:<org>/gtfs_rt:<org> for one bus operator)',
   },
   {
     name: 'speed',
@@ -104,7 +104,9 @@ export function parseHostPort(value: string, flag: string): { host: string; port
   return { host: match[1], port };
 }
 
-const HTTP_KEY_KINDS: readonly string[] = [...HTTP_KINDS, 'registry'];
+const HTTP_KEY_KINDS: readonly string[] = [...HTTP_KINDS, 'registry', 'gtfs_static', 'gtfs_rt'];
+/** A bus operator's own key: `gtfs_rt:410100=KEY` (a feed's keys are bound to its city). */
+const BUS_FEED_KEY = /^(?:gtfs_static|gtfs_rt):\d{6}$/;
 
 /** `KEY` (every kind) or `anpr=K1,wim=K2,…` (keys are bound to one kind each). */
 export function parseKeys(value: string): Record<string, string> {
@@ -112,9 +114,9 @@ export function parseKeys(value: string): Record<string, string> {
   const keys: Record<string, string> = {};
   for (const part of value.split(',')) {
     const [kind, key] = part.split('=', 2);
-    if (!HTTP_KEY_KINDS.includes(kind) || !key)
+    if ((!HTTP_KEY_KINDS.includes(kind) && !BUS_FEED_KEY.test(kind)) || !key)
       throw new ConfigError(
-        `--key part ${JSON.stringify(part.replace(/=.*/, '=***'))} is not kind=key with a kind of ${HTTP_KEY_KINDS.join(', ')}`,
+        `--key part ${JSON.stringify(part.replace(/=.*/, '=***'))} is not kind=key with a kind of ${HTTP_KEY_KINDS.join(', ')} (or gtfs_static:<org>, gtfs_rt:<org>)`,
       );
     keys[kind] = key;
   }

@@ -11,6 +11,7 @@ export type {
   UploadOutcome,
 } from './http-ingest.js';
 export { BodyError } from './parse-body.js';
+export { timeTextMs } from './china-time.js';
 export { checkGtfsRtPollOptions, GTFS_RT_POLL_INTERVAL_S, GtfsRtPoller } from './gtfs-rt-poller.js';
 export type { GtfsRtPollOptions, PollOutcome } from './gtfs-rt-poller.js';
 export type { BodyItem } from './parse-body.js';

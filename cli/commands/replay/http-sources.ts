@@ -62,19 +62,39 @@ function retryWaitMs(response: Response, attempt: number): number {
 }
 
 async function post(options: HttpSourceOptions, kind: string, lines: string[], stats: ReplayStats): Promise<void> {
+  const key = options.keys[kind] ?? options.keys['*'] ?? '';
+  await postBody(
+    options,
+    kind,
+    key,
+    { body: `${lines.join('\n')}\n`, type: 'application/x-ndjson' },
+    lines.length,
+    stats,
+  );
+}
+
+/**
+ * Posts one body of `records` records of `kind` with `key`, retrying what a real source retries, and counts the
+ * answer's verdicts into `stats` under `kind`.
+ */
+export async function postBody(
+  options: Pick<HttpSourceOptions, 'url' | 'signal'>,
+  kind: string,
+  key: string,
+  content: { body: string | Uint8Array; type: string },
+  records: number,
+  stats: ReplayStats,
+): Promise<void> {
   const entry = stats.httpOf(kind);
-  entry.records += lines.length;
-  const body = `${lines.join('\n')}\n`;
+  entry.records += records;
+  const body = typeof content.body === 'string' ? content.body : Buffer.from(content.body);
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     let text: string;
     try {
       response = await fetch(`${options.url.replace(/\/$/, '')}/api/ingest/${kind}`, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/x-ndjson',
-          authorization: `Bearer ${options.keys[kind] ?? options.keys['*'] ?? ''}`,
-        },
+        headers: { 'content-type': content.type, authorization: `Bearer ${key}` },
         body,
         signal: options.signal,
       });
@@ -87,7 +107,7 @@ async function post(options: HttpSourceOptions, kind: string, lines: string[], s
         await sleep(Math.min(HTTP_SOURCE_BOUNDS.retryWaitMs * 2 ** (attempt - 1), HTTP_SOURCE_BOUNDS.retryWaitMsMax));
         continue;
       }
-      entry.rejected += lines.length;
+      entry.rejected += records;
       stats.noteFailure(`http ${kind}`, error);
       return;
     }
@@ -98,7 +118,7 @@ async function post(options: HttpSourceOptions, kind: string, lines: string[], s
       continue;
     }
     if (!response.ok) {
-      entry.rejected += lines.length;
+      entry.rejected += records;
       stats.noteFailure(`http ${kind}`, new Error(`${response.status} ${text.slice(0, 300)}`));
       return;
     }
@@ -119,7 +139,7 @@ async function post(options: HttpSourceOptions, kind: string, lines: string[], s
       refused = 0;
     }
     entry.rejected += refused;
-    entry.accepted += lines.length - refused;
+    entry.accepted += records - refused;
     return;
   }
 }
@@ -178,7 +198,7 @@ function isDue(atMs: number, options: HttpSourceOptions): boolean {
 }
 
 /** Resolves when data time `atMs` is due: on the replay's real-time schedule, or the lockstep's horizon. */
-async function due(atMs: number, options: HttpSourceOptions): Promise<void> {
+export async function due(atMs: number, options: HttpSourceOptions): Promise<void> {
   if (options.lockstep) return options.lockstep.due(atMs);
   const wait = dueRealMs(atMs, options) - Date.now();
   if (wait > 0) await sleep(Math.min(wait, 2_147_000_000));

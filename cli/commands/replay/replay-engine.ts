@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readTerminalBlocks, type GeneratedManifest } from '../../../fixtures/generator/index.js';
+import { postBusFeeds } from './bus-feed-sources.js';
 import { postHttpSources } from './http-sources.js';
 import { Lockstep } from './lockstep.js';
 import { Gate, ReplayConnection } from './replay-connection.js';
@@ -94,23 +95,22 @@ export async function replayDirectory(
   // The reader holds the horizon at the start until every terminal has joined (or it must wait for a free
   // connection slot, which needs others to finish, hence to move on).
   const reader = lockstep?.join();
-  const http = options.http
-    ? postHttpSources(
-        options.dir,
-        manifest,
-        {
-          ...options.http,
-          realStartMs,
-          dataStartMs,
-          skipBeforeMs: common.skipBeforeMs,
-          speed: options.speed,
-          timeShiftMs,
-          eventIdSuffix: options.loop ? `~${options.loop}` : '',
-          lockstep: lockstep?.join(),
-          signal: options.signal,
-        },
-        stats,
-      )
+  const httpOptions = options.http && {
+    ...options.http,
+    realStartMs,
+    dataStartMs,
+    skipBeforeMs: common.skipBeforeMs,
+    speed: options.speed,
+    timeShiftMs,
+    eventIdSuffix: options.loop ? `~${options.loop}` : '',
+    signal: options.signal,
+  };
+  const http = httpOptions
+    ? Promise.all([
+        postHttpSources(options.dir, manifest, { ...httpOptions, lockstep: lockstep?.join() }, stats),
+        // The city bus feeds: a timetable and snapshots per operator, not records in the time buckets.
+        postBusFeeds(options.dir, manifest, { ...httpOptions, lockstep: lockstep?.join() }, stats),
+      ])
     : Promise.resolve();
   const running = new Set<Promise<void>>();
   let started = 0;
