@@ -354,12 +354,7 @@ export class Accounts {
       const created = await this.sql.query<{ id: number }>(
         `INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ($1, $2, $3, 'wall', $4)
          ON CONFLICT (username) DO NOTHING RETURNING id`,
-        [
-          `wall-${orgCode}`,
-          `大屏 ${orgCode}`,
-          await hashPassword(this.generatePassword(`wall-${orgCode}`)),
-          orgCode,
-        ],
+        [`wall-${orgCode}`, `大屏 ${orgCode}`, await hashPassword(this.generatePassword(`wall-${orgCode}`)), orgCode],
       );
       if (created.length > 0)
         await appendAudit(this.sql, {
