@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { TelemetryRow } from '../schema/index.js';
 import { Metrics, silentLogger } from '../schema/index.js';
 import { ALL_RULES, MemoryLog, RULES_RUNNER_DEFAULTS, RuleEngine, RulesRunner } from '../stream/index.js';
-import { compileRulesConfig, defaultRulesConfig } from '../stream/index.js';
+import { compileRulesConfig, defaultRulesConfig, fileSnapshotStore, snapshotFileOf } from '../stream/index.js';
 import { FLEET_REPORT_MS, FLEET_T0, fleetFix, fleetRegistry } from './harness/tracked-fleet.js';
 
 function flag(name: string, fallback: number): number {
@@ -133,8 +133,8 @@ const restored = new RuleEngine(ALL_RULES, compileRulesConfig(defaultRulesConfig
   registry,
   now: () => now,
 });
-const text = readFileSync(file, 'utf8');
-restored.restore((JSON.parse(text) as { engine: Parameters<RuleEngine['restore']>[0] }).engine, now);
+const parts = await fileSnapshotStore(file).read();
+restored.restore(snapshotFileOf(parts ?? new Map()).engine, now);
 if (restored.vehicleCount !== VEHICLES) throw new Error(`restored ${restored.vehicleCount} of ${VEHICLES} vehicles`);
 rmSync(dataDir, { recursive: true, force: true });
 await log.close();
