@@ -14,7 +14,7 @@ export { snapshotFileOf, type SnapshotFile } from './engine/rules-runner.js';
 export { ENGINE_PART, joinSnapshotParts, splitSnapshot, vehiclesPart } from './engine/engine-snapshot.js';
 export { RulesRunner, RULES_RUNNER_DEFAULTS, EMPTY_REGISTRY } from './engine/rules-runner.js';
 export { clickhouseInputReplay } from './engine/input-replay.js';
-export { fileSnapshotStore, postgresSnapshotStore } from './engine/snapshot-store.js';
+export { WHOLE_SNAPSHOT, fileSnapshotStore, postgresSnapshotStore } from './engine/snapshot-store.js';
 export type { SnapshotPart, SnapshotStore } from './engine/snapshot-store.js';
 export type { InputReplay, ReplayedInput } from './engine/input-replay.js';
 export type { RulesConfigService, RulesRunnerDeps, RulesRunnerOptions } from './engine/rules-runner.js';
