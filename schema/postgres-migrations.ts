@@ -769,4 +769,20 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    id: 37,
+    name: 'rules_snapshot_parts: the rules snapshot in parts, the vehicles of each log partition in a row of their own',
+    sql: `
+      -- One text of all rule state ends near 925,000 vehicles (a JavaScript string's length): the snapshot is stored
+      -- as its shared part ('engine') and one part per log partition ('vehicles/<p>'), replaced in one transaction.
+      -- rules_snapshots is read once when no part exists yet (an upgrade), then emptied by the first write in parts.
+      CREATE TABLE rules_snapshot_parts (
+        name text NOT NULL,
+        part text NOT NULL,
+        taken_at timestamptz NOT NULL,
+        body text NOT NULL,
+        PRIMARY KEY (name, part)
+      );
+    `,
+  },
 ];

@@ -6,8 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AlarmRow } from '../schema/index.js';
-import type { EngineEvent, EngineSnapshot } from '../stream/index.js';
-import { ALL_RULES, compileRulesConfig, defaultRulesConfig } from '../stream/index.js';
+import type { EngineEvent, EngineSnapshot, EngineSnapshotHead } from '../stream/index.js';
+import {
+  ALL_RULES,
+  ENGINE_PART,
+  compileRulesConfig,
+  defaultRulesConfig,
+  joinSnapshotParts,
+  partitionOf,
+  splitSnapshot,
+  vehiclesPart,
+} from '../stream/index.js';
 import {
   MINUTE,
   T0,
@@ -23,6 +32,8 @@ import {
 
 const SECOND = 1_000;
 const VEHICLES = 150;
+/** Log partitions: the snapshot keeps the vehicles of each in a part of its own. */
+const PARTS = 4;
 /** Input evaluated between two slices of the snapshot. */
 const EVENTS_PER_SLICE = 60;
 const CUT_AT = T0 + 22 * MINUTE;
@@ -98,8 +109,8 @@ describe('a rules snapshot serialized while the engine goes on', () => {
     const cut = events.findIndex((e) => (e.at ?? e.value.ts) >= CUT_AT);
     const engine = engineFor(setup);
     run(events.slice(0, cut), engine);
-    const atCut = JSON.stringify(engine.snapshot());
-    const parsed = JSON.parse(atCut) as EngineSnapshot;
+    const atCut = splitSnapshot(engine.snapshot(), PARTS);
+    const parsed = engine.snapshot();
     // The state has every kind of subject the slices must keep as it was.
     expect(parsed.vehicles.length).toBe(VEHICLES);
     expect(parsed.drivers?.length).toBeGreaterThanOrEqual(4);
@@ -107,7 +118,7 @@ describe('a rules snapshot serialized while the engine goes on', () => {
     expect(parsed.plates.length).toBeGreaterThan(0);
     expect(parsed.devices.length).toBeGreaterThanOrEqual(2);
 
-    const capture = engine.beginSnapshot();
+    const capture = engine.beginSnapshot(PARTS);
     const went: AlarmRow[] = [];
     let slices = 0;
     for (let i = cut; i < events.length; i += EVENTS_PER_SLICE) {
@@ -120,12 +131,23 @@ describe('a rules snapshot serialized while the engine goes on', () => {
     }
     expect(capture.done).toBe(true);
     expect(slices).toBeGreaterThan(4);
-    expect(capture.pieces.join('')).toBe(atCut);
+    expect(capture.texts()).toEqual(atCut);
     // The engine went on: alarms of every kind of input after the cut, the silent truck's offline among them.
     expect(new Set(went.map((a) => a.rule))).toEqual(new Set(['overspeed', 'overload', 'device_offline', 'offline']));
 
     const restored = engineFor(setup);
-    restored.restore(JSON.parse(capture.pieces.join('')) as EngineSnapshot, CUT_AT);
+    const texts = capture.texts();
+    // Every part holds vehicles of its partition only, and every vehicle is in one.
+    const head = JSON.parse(texts.get(ENGINE_PART) ?? '') as EngineSnapshotHead;
+    expect(head.vehicle_parts).toBe(PARTS);
+    for (let p = 0; p < PARTS; p++) {
+      const keys = (JSON.parse(texts.get(vehiclesPart(p)) ?? '') as EngineSnapshot['vehicles']).map((v) => v.key);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) expect(partitionOf(key, PARTS)).toBe(p);
+    }
+    const whole = joinSnapshotParts(head, (name) => texts.get(name));
+    expect(whole.vehicles.length).toBe(VEHICLES);
+    restored.restore(whole, CUT_AT);
     const again: AlarmRow[] = [];
     for (let i = cut; i < events.length; i += EVENTS_PER_SLICE)
       again.push(...run(events.slice(i, i + EVENTS_PER_SLICE), restored));
@@ -137,8 +159,8 @@ describe('a rules snapshot serialized while the engine goes on', () => {
     const cut = events.findIndex((e) => (e.at ?? e.value.ts) >= CUT_AT);
     const engine = engineFor(setup);
     run(events.slice(0, cut), engine);
-    const atCut = JSON.stringify(engine.snapshot());
-    const capture = engine.beginSnapshot();
+    const atCut = splitSnapshot(engine.snapshot(), PARTS);
+    const capture = engine.beginSnapshot(PARTS);
     capture.step(0);
     run(events.slice(cut, cut + EVENTS_PER_SLICE), engine);
     // A rule switched off closes its episodes in every vehicle: the snapshot is made whole first.
@@ -148,6 +170,6 @@ describe('a rules snapshot serialized while the engine goes on', () => {
     expect(capture.done).toBe(true);
     // The writer's next slice finds nothing more to do.
     expect(capture.step(0)).toBe(true);
-    expect(capture.pieces.join('')).toBe(atCut);
+    expect(capture.texts()).toEqual(atCut);
   });
 });

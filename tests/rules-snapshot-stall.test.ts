@@ -4,13 +4,13 @@
  * arriving meanwhile are evaluated. The bound is relative to what serializing that state at once costs on this
  * machine at this moment (a blocking snapshot stalls at least that long), so a loaded machine does not decide it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Metrics, silentLogger } from '../schema/index.js';
 import type { TelemetryRow } from '../schema/index.js';
-import { MemoryLog, RULES_RUNNER_DEFAULTS, RulesRunner, type EngineSnapshot } from '../stream/index.js';
+import { MemoryLog, RULES_RUNNER_DEFAULTS, RulesRunner, fileSnapshotStore, snapshotFileOf } from '../stream/index.js';
 import { T0, engineFor, fix, registryOf, vehicle } from './support/rules-trace.js';
 
 const VEHICLES = 60_000;
@@ -98,9 +98,8 @@ describe('a rules snapshot of many vehicles', () => {
     expect(timerRuns, context).toBeGreaterThan(10);
     expect(fed, context).toBeGreaterThan(0);
     // Complete, and the state as it was when it began: every vehicle, the fixes fed meanwhile not in it.
-    const file = JSON.parse(readFileSync(path.join(dataDir, 'rules', 'engine-snapshot.json'), 'utf8')) as {
-      engine: EngineSnapshot;
-    };
+    const parts = await fileSnapshotStore(path.join(dataDir, 'rules', 'engine-snapshot.json')).read();
+    const file = snapshotFileOf(parts ?? new Map());
     expect(file.engine.vehicles).toHaveLength(VEHICLES);
     const frontiers = new Map(file.engine.vehicles.map((v) => [v.key, v.frontier]));
     expect(frontiers.get(terminal(0))).toBe(report(0, REPORTS - 1).ts);

@@ -1,6 +1,6 @@
 /**
  * Stream workers of a cluster: one runs the rules, the others stand by. The one that runs them holds a PostgreSQL
- * advisory lock (lock-leadership.ts) and keeps its snapshot in the server (`rules_snapshots`); when it dies, even by
+ * advisory lock (lock-leadership.ts) and keeps its snapshot in the server (`rules_snapshot_parts`); when it dies, even by
  * SIGKILL, the server drops the lock with its connection, a standby takes the lock, restores the last snapshot and
  * re-evaluates from Kafka what it does not cover, sending none of the alarm versions already sent, exactly as a
  * restarted node does. A worker whose lock connection fails stops the rules and halts: its engine state ran on past
@@ -14,7 +14,7 @@ import type { Observe } from './stores.js';
 export const RULES_LOCK_KEY = 0x7669_7275;
 /** How often a standby asks for the lock. */
 export const RULES_STANDBY_POLL_MS = 1_000;
-/** The row of `rules_snapshots` the cluster's rules keep their snapshot in. */
+/** The name of the snapshot the cluster's rules keep in `rules_snapshot_parts` (and read once from `rules_snapshots`). */
 export const RULES_SNAPSHOT_NAME = 'rules';
 
 const READINESS_PART = 'rules';

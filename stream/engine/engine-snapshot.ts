@@ -3,6 +3,7 @@
  * where an engine stood. Rule states are stored by rule id, so a later rule list cannot mix them up.
  */
 import type { TelemetryRow } from '../../schema/index.js';
+import { partitionOf } from '../log/event-log.js';
 import type { DriverFacts } from './rule.js';
 import type { CardChange, Episode } from './rule-engine.js';
 
@@ -51,4 +52,42 @@ export interface EngineSnapshot {
   devices: { id: string; org_code: string; lat: number; lon: number; lane: LaneSnapshot }[];
   /** Roadside event keys evaluated, with their `received_at` (absent in format 1). */
   roadside_seen?: [string, number][];
+}
+
+/**
+ * How a snapshot is stored: in parts, so no single string holds all state (a JavaScript string ends near 512 M
+ * characters, which one snapshot of about 925,000 vehicles reached). `ENGINE_PART` is everything but the vehicles,
+ * with their number of parts; `vehiclesPart(p)` the JSON array of the vehicles of log partition p
+ * (`partitionOf(terminal, parts)`, where the gateways send the vehicle's fixes).
+ */
+export const ENGINE_PART = 'engine';
+export const vehiclesPart = (partition: number): string => `vehicles/${partition}`;
+
+/** The `ENGINE_PART` of a snapshot: the vehicles are in `vehicle_parts` parts of their own. */
+export type EngineSnapshotHead = Omit<EngineSnapshot, 'vehicles'> & { vehicle_parts: number };
+
+/** A snapshot's parts put together again (the vehicles of part 0 first); throws naming a part that is missing. */
+export function joinSnapshotParts(
+  head: EngineSnapshotHead,
+  part: (name: string) => string | undefined,
+): EngineSnapshot {
+  const { vehicle_parts: count, ...rest } = head;
+  const vehicles: EngineSnapshot['vehicles'] = [];
+  for (let p = 0; p < count; p++) {
+    const text = part(vehiclesPart(p));
+    if (text === undefined) throw new Error(`snapshot part ${vehiclesPart(p)} is missing (of ${count})`);
+    for (const v of JSON.parse(text) as EngineSnapshot['vehicles']) vehicles.push(v);
+  }
+  return { ...rest, vehicles };
+}
+
+/** A whole snapshot as its parts' JSON texts, vehicles in their order within each part (what a capture writes). */
+export function splitSnapshot(snapshot: EngineSnapshot, parts: number): Map<string, string> {
+  const { vehicles, drivers, plates, devices, roadside_seen, ...clocks } = snapshot;
+  const head = { ...clocks, vehicle_parts: parts, drivers, plates, devices, roadside_seen };
+  const texts = new Map([[ENGINE_PART, JSON.stringify(head)]]);
+  const byPart: EngineSnapshot['vehicles'][] = Array.from({ length: parts }, () => []);
+  for (const v of vehicles) byPart[partitionOf(v.key, parts)].push(v);
+  byPart.forEach((list, p) => texts.set(vehiclesPart(p), JSON.stringify(list)));
+  return texts;
 }

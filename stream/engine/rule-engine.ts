@@ -51,8 +51,16 @@ import {
   type Track,
   type VehicleFacts,
 } from './rule.js';
-import { SNAPSHOT_FORMAT, SNAPSHOT_FORMATS_READ, type EngineSnapshot, type LaneSnapshot } from './engine-snapshot.js';
-import { SnapshotCapture, captureSection, type CapturedSubject } from './snapshot-capture.js';
+import {
+  ENGINE_PART,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_FORMATS_READ,
+  vehiclesPart,
+  type EngineSnapshot,
+  type LaneSnapshot,
+} from './engine-snapshot.js';
+import { partitionOf } from '../log/event-log.js';
+import { SnapshotCapture, captureSection, type CaptureDocument, type CapturedSubject } from './snapshot-capture.js';
 import {
   NO_STATES,
   forEachState,
@@ -1288,23 +1296,37 @@ export class RuleEngine {
 
   /**
    * Begins a snapshot of all state as it is now, serialized by the capture's `step` a slice at a time while the
-   * engine goes on (see snapshot-capture.ts); its pieces joined are the JSON of what `snapshot()` returns now. The
-   * subjects and clocks are fixed here, in one synchronous step, so the caller takes its log offsets beside it.
+   * engine goes on (see snapshot-capture.ts); its documents are the parts of what `snapshot()` returns now
+   * (`splitSnapshot`): the vehicles of each of `vehicleParts` log partitions in a part of their own. The subjects
+   * and clocks are fixed here, in one synchronous step, so the caller takes its log offsets beside it.
    */
-  beginSnapshot(): SnapshotCapture {
+  beginSnapshot(vehicleParts = 1): SnapshotCapture {
     this.capture?.finish();
     const id = ++this.captureId;
-    const head = JSON.stringify(this.snapshotHead());
+    const head = JSON.stringify({ ...this.snapshotHead(), vehicle_parts: vehicleParts });
     const roadsideSeen = [...this.roadsideSeen];
-    const sections = [
-      captureSection(',"vehicles":[', [...this.vehicles.values()], this.vehicleText),
-      captureSection(',"drivers":[', [...this.drivers.values()], this.driverText),
-      captureSection(',"plates":[', [...this.plates.values()], this.plateText),
-      captureSection(',"devices":[', [...this.devices.values()], this.deviceText),
+    const byPart: Vehicle[][] = Array.from({ length: vehicleParts }, () => []);
+    for (const v of this.vehicles.values()) byPart[vehicleParts === 1 ? 0 : partitionOf(v.key, vehicleParts)].push(v);
+    const documents: CaptureDocument[] = [
+      {
+        name: ENGINE_PART,
+        head: head.slice(0, -1),
+        sections: [
+          captureSection(',"drivers":[', [...this.drivers.values()], this.driverText),
+          captureSection(',"plates":[', [...this.plates.values()], this.plateText),
+          captureSection(',"devices":[', [...this.devices.values()], this.deviceText),
+        ],
+        tail: () => `,"roadside_seen":${JSON.stringify(roadsideSeen)}}`,
+      },
+      ...byPart.map((vehicles, p) => ({
+        name: vehiclesPart(p),
+        head: '',
+        sections: [captureSection('[', vehicles, this.vehicleText)],
+        tail: () => '',
+      })),
     ];
-    this.capture = new SnapshotCapture(id, head.slice(0, -1), sections, () => {
+    this.capture = new SnapshotCapture(id, documents, () => {
       this.capture = undefined;
-      return `,"roadside_seen":${JSON.stringify(roadsideSeen)}}`;
     });
     return this.capture;
   }

@@ -30,9 +30,9 @@ import type { InputReplay, ReplayedInput } from './input-replay.js';
 import { ALL_RULES } from '../rules/all-rules.js';
 import { RulesConfigStore, type RulesConfigSummary, type RulesConfigVersion } from '../rules/config-store.js';
 import { compileRulesConfig } from '../rules/rules-config.js';
-import { fileSnapshotStore, type SnapshotStore } from './snapshot-store.js';
+import { WHOLE_SNAPSHOT, fileSnapshotStore, type SnapshotPart, type SnapshotStore } from './snapshot-store.js';
 import type { AnyRule } from './rule.js';
-import type { EngineSnapshot } from './engine-snapshot.js';
+import { ENGINE_PART, joinSnapshotParts, type EngineSnapshot, type EngineSnapshotHead } from './engine-snapshot.js';
 import { RULE_ENGINE_DEFAULTS, RuleEngine, type EngineStats, type RuleEngineOptions } from './rule-engine.js';
 
 export interface RulesRunnerOptions {
@@ -101,7 +101,7 @@ export interface RulesConfigService {
 
 export const EMPTY_REGISTRY: VehicleRegistry = { byTerminal: () => undefined, byPlate: () => undefined };
 
-interface SnapshotFile {
+export interface SnapshotFile {
   taken_at: number;
   log: { epoch: string; offsets: Record<string, number[]> };
   /**
@@ -112,6 +112,16 @@ interface SnapshotFile {
   /** Alarm versions produced but not yet acknowledged by the log when the snapshot was taken. */
   unsent_alarms: AlarmRow[];
   engine: EngineSnapshot;
+}
+
+/** The runner's snapshot put together from its stored parts (or the one text of a snapshot from before parts). */
+export function snapshotFileOf(parts: Map<string, string>): SnapshotFile {
+  const whole = parts.get(WHOLE_SNAPSHOT);
+  if (whole !== undefined) return JSON.parse(whole) as SnapshotFile;
+  const text = parts.get(ENGINE_PART);
+  if (text === undefined) throw new Error(`snapshot part ${ENGINE_PART} is missing`);
+  const file = JSON.parse(text) as Omit<SnapshotFile, 'engine'> & { engine: EngineSnapshotHead };
+  return { ...file, engine: joinSnapshotParts(file.engine, (name) => parts.get(name)) };
 }
 
 const GROUP = 'rules';
@@ -587,7 +597,7 @@ export class RulesRunner implements RulesConfigService {
     // The moment the snapshot covers, in one synchronous step: the offsets evaluated so far, the alarms not yet sent
     // and the engine's state. The consumers go on while the engine's state is serialized (it keeps what they change
     // as it was, see snapshot-capture.ts), so the offsets and the queue are copied here.
-    const capture = this.engine.beginSnapshot();
+    const capture = this.engine.beginSnapshot(this.deps.log.partitionCount);
     const offsets = Object.fromEntries(Object.entries(this.offsets).map(([topic, list]) => [topic, [...list]]));
     const unsent = [...this.queue, ...this.engine.drainAlarmsPeek()];
     const covered = [...this.lastRecords.values()].map(({ consumer, records }) => ({
@@ -606,12 +616,18 @@ export class RulesRunner implements RulesConfigService {
       ...(replayFrom !== undefined ? { replay_from_ms: replayFrom } : {}),
       unsent_alarms: unsent,
     };
-    // The file's JSON is the head's object with the engine's JSON as its last field.
-    const pieces = [`${JSON.stringify(head).slice(0, -1)},"engine":`, ...capture.pieces, '}'];
-    const bytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    // The engine's part is the head's object with the engine's shared state as its last field; the vehicles of
+    // each log partition are parts of their own.
+    const parts: SnapshotPart[] = capture.documents.map(({ name, pieces }) =>
+      name === ENGINE_PART
+        ? { name, pieces: [`${JSON.stringify(head).slice(0, -1)},"engine":`, ...pieces, '}'] }
+        : { name, pieces },
+    );
+    let bytes = 0;
+    for (const { pieces } of parts) for (const piece of pieces) bytes += piece.length;
     // When the write fails these offsets stay uncommitted until a later snapshot commits further ones: after a
     // crash the group re-reads a little more, which the restored snapshot's offsets skip.
-    await store.write(pieces, now);
+    await store.write(parts, now);
     for (const { consumer, records } of covered) consumer.commit(records);
     this.deps.metrics.gauge('vigil_rules_snapshot_bytes', 'Size of the last rules snapshot').set(undefined, bytes);
     this.deps.metrics
@@ -631,9 +647,9 @@ export class RulesRunner implements RulesConfigService {
     if (!this.snapshotStore) return undefined;
     let file: SnapshotFile;
     try {
-      const text = await this.snapshotStore.read();
-      if (text === undefined) return undefined;
-      file = JSON.parse(text) as SnapshotFile;
+      const parts = await this.snapshotStore.read();
+      if (parts === undefined) return undefined;
+      file = snapshotFileOf(parts);
     } catch (error) {
       this.deps.logger.error('rules snapshot unreadable, starting empty', {
         file: this.snapshotStore.where,

@@ -30,13 +30,27 @@ export function captureSection<T extends CapturedSubject>(
   return { open, items, text: (item) => text(item as T) };
 }
 
+/**
+ * One JSON text of the snapshot, stored on its own (a part: the engine's shared state, or the vehicles of one log
+ * partition), so no single string has to hold all state.
+ */
+export interface CaptureDocument {
+  name: string;
+  /** The JSON text before the first section (an object opened, its small fields), or ''. */
+  head: string;
+  sections: readonly CaptureSection[];
+  /** The JSON text after the last section's array, made when the last section is done. */
+  tail: () => string;
+}
+
 /** How often the slice loop reads the clock, in subjects. */
 const CLOCK_EVERY = 32;
 
 export class SnapshotCapture {
-  /** The engine snapshot's JSON so far, in order; complete once `done`. */
-  readonly pieces: string[] = [];
+  /** Each document's JSON so far, in order; complete once `done`. */
+  readonly documents: { name: string; pieces: string[] }[];
   private readonly early = new Map<CapturedSubject, string | undefined>();
+  private document = 0;
   private section = 0;
   private index = 0;
   /** Whether the current section's array is opened, and has an item yet (a comma goes before the next). */
@@ -46,16 +60,14 @@ export class SnapshotCapture {
 
   /**
    * @param id this capture's number; subjects with `capturedIn` below it are still to serialize.
-   * @param head the JSON before the first section (an object opened, its small fields).
-   * @param tail the JSON after the last section's array, made when the last section is done.
+   * @param onDone called once, when the last document is complete.
    */
   constructor(
     readonly id: number,
-    head: string,
-    private readonly sections: readonly CaptureSection[],
-    private readonly tail: () => string,
+    private readonly parts: readonly CaptureDocument[],
+    private readonly onDone: () => void = () => undefined,
   ) {
-    this.pieces.push(head);
+    this.documents = parts.map((d) => ({ name: d.name, pieces: [d.head] }));
   }
 
   get done(): boolean {
@@ -74,47 +86,59 @@ export class SnapshotCapture {
     // Finished already: by the engine (`finish`, before a new configuration) between two of its writer's slices.
     if (this.finished) return true;
     const until = performance.now() + budgetMs;
-    const out: string[] = [];
-    while (this.section < this.sections.length) {
-      const { open, items, text } = this.sections[this.section];
-      if (!this.opened) {
-        out.push(open);
-        this.opened = true;
+    while (this.document < this.parts.length) {
+      const { sections, tail } = this.parts[this.document];
+      const out: string[] = [];
+      const pieces = this.documents[this.document].pieces;
+      while (this.section < sections.length) {
+        const { open, items, text } = sections[this.section];
+        if (!this.opened) {
+          out.push(open);
+          this.opened = true;
+        }
+        while (this.index < items.length) {
+          const item = items[this.index++];
+          let json: string | undefined;
+          if (item.capturedIn >= this.id) {
+            json = this.early.get(item);
+            this.early.delete(item);
+          } else {
+            json = text(item);
+            item.capturedIn = this.id;
+          }
+          if (json !== undefined) {
+            out.push(this.written ? `,${json}` : json);
+            this.written = true;
+          }
+          if (this.index % CLOCK_EVERY === 0 && performance.now() >= until) {
+            pieces.push(out.join(''));
+            return false;
+          }
+        }
+        out.push(']');
+        this.section++;
+        this.index = 0;
+        this.opened = false;
+        this.written = false;
       }
-      while (this.index < items.length) {
-        const item = items[this.index++];
-        let json: string | undefined;
-        if (item.capturedIn >= this.id) {
-          json = this.early.get(item);
-          this.early.delete(item);
-        } else {
-          json = text(item);
-          item.capturedIn = this.id;
-        }
-        if (json !== undefined) {
-          out.push(this.written ? `,${json}` : json);
-          this.written = true;
-        }
-        if (this.index % CLOCK_EVERY === 0 && performance.now() >= until) {
-          this.pieces.push(out.join(''));
-          return false;
-        }
-      }
-      out.push(']');
-      this.section++;
-      this.index = 0;
-      this.opened = false;
-      this.written = false;
+      out.push(tail());
+      pieces.push(out.join(''));
+      this.document++;
+      this.section = 0;
     }
-    out.push(this.tail());
-    this.pieces.push(out.join(''));
     this.finished = true;
     this.early.clear();
+    this.onDone();
     return true;
   }
 
   /** Serializes the rest at once: the engine is about to change everything (a new configuration). */
   finish(): void {
     while (!this.step(Infinity));
+  }
+
+  /** Each document's text, by name (once `done`). */
+  texts(): Map<string, string> {
+    return new Map(this.documents.map((d) => [d.name, d.pieces.join('')]));
   }
 }

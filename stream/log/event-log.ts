@@ -98,6 +98,8 @@ export interface EventLog {
    * outlive the process: its epoch names the cluster and is the same after a restart.
    */
   readonly epoch: string;
+  /** Partitions of every topic but the epoch's: where `partitionOf(key, partitionCount)` puts a key. */
+  readonly partitionCount: number;
   producer(): Producer;
   /**
    * A group's reader of a topic. Every group but the topic's durable one reads only what is durable (Kafka's

@@ -200,6 +200,11 @@ export class KafkaLog implements EventLog {
     this.epoch = '';
   }
 
+  /** Partitions of every topic but the epoch's (`--log-partitions`). */
+  get partitionCount(): number {
+    return this.options.partitions;
+  }
+
   /** Connects, creates missing topics with `partitions` partitions and checks that existing ones have that many. */
   static async connect(options: KafkaLogOptions): Promise<KafkaLog> {
     if (!Number.isInteger(options.partitions) || options.partitions < 1)

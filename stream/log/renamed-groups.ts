@@ -20,6 +20,10 @@ export class RenamedGroupsLog implements EventLog {
     return this.log.epoch;
   }
 
+  get partitionCount(): number {
+    return this.log.partitionCount;
+  }
+
   producer(): Producer {
     return this.log.producer();
   }

@@ -1,0 +1,159 @@
+/**
+ * The rules snapshot stored in parts (snapshot-store.ts): the shared state, and the vehicles of each log partition in
+ * a part of their own, in PostgreSQL (`rules_snapshot_parts`, stream workers of a cluster) and in the data dir's
+ * file. A snapshot of one text (the single row of `rules_snapshots`, or the file, before parts) is read once on an
+ * upgrade and an open episode goes on under the same id; the first snapshot in parts replaces it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Metrics, silentLogger, type AlarmRow } from '../schema/index.js';
+import { openOperational, type Sql } from '../store/index.js';
+import {
+  ENGINE_PART,
+  MemoryLog,
+  RULES_RUNNER_DEFAULTS,
+  RulesRunner,
+  TOPICS,
+  WHOLE_SNAPSHOT,
+  fileSnapshotStore,
+  partitionOf,
+  postgresSnapshotStore,
+  snapshotFileOf,
+  vehiclesPart,
+  type EngineSnapshot,
+  type SnapshotStore,
+} from '../stream/index.js';
+import { T0, fix } from './support/rules-trace.js';
+import { eventually } from './support/vigil-process.js';
+
+const SECOND = 1_000;
+const PARTITIONS = 4;
+const VEHICLES = 24;
+const NAME = 'cluster';
+const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-rules-parts-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+interface Node {
+  runner: RulesRunner;
+  alarms: AlarmRow[];
+  send: (rows: ReturnType<typeof fix>[]) => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+async function node(snapshots: SnapshotStore): Promise<Node> {
+  const log = new MemoryLog({ partitions: PARTITIONS, backlogPerPartitionMax: 10_000, durableGroups: {} });
+  const runner = new RulesRunner(
+    { log, logger: silentLogger, metrics: new Metrics(), snapshots },
+    { ...RULES_RUNNER_DEFAULTS, tickMs: 50, pollWaitMs: 20 },
+  );
+  const alarms: AlarmRow[] = [];
+  const consumer = log.consumer<AlarmRow>('test', TOPICS.alarms);
+  let reading = true;
+  const reader = (async () => {
+    while (reading) for (const r of await consumer.poll(1000, 20)) alarms.push(r.value);
+  })();
+  await runner.start();
+  return {
+    runner,
+    alarms,
+    send: (rows) =>
+      log.producer().send(
+        TOPICS.telemetry,
+        rows.map((value) => ({ key: value.terminal_id, value })),
+      ),
+    stop: async () => {
+      await runner.stop();
+      reading = false;
+      await reader;
+      await log.close();
+    },
+  };
+}
+
+/** Every vehicle driving; vehicle 0 over the limit from its second fix on. */
+const start = (): ReturnType<typeof fix>[] =>
+  Array.from({ length: VEHICLES }, (_, i) => [
+    fix(`v${i}`, T0),
+    fix(`v${i}`, T0 + 30 * SECOND, { speed_kmh: i === 0 ? 140 : 60 }),
+  ]).flat();
+
+async function openEpisode(store: SnapshotStore): Promise<AlarmRow> {
+  const first = await node(store);
+  await first.send(start());
+  const opened = await eventually(
+    async () => first.alarms.find((a) => a.rule === 'overspeed'),
+    10_000,
+    'overspeed opened',
+  );
+  await eventually(async () => first.runner.engine.stats.positions === 2 * VEHICLES || undefined, 10_000, 'fixes');
+  await first.stop();
+  return opened;
+}
+
+async function closeEpisode(store: SnapshotStore, opened: AlarmRow): Promise<void> {
+  const second = await node(store);
+  expect(second.runner.engine.vehicleCount).toBe(VEHICLES);
+  await second.send([fix('v0', T0 + 60 * SECOND, { speed_kmh: 60 })]);
+  const closed = await eventually(
+    async () => second.alarms.find((a) => a.rule === 'overspeed'),
+    10_000,
+    'overspeed closed',
+  );
+  expect(closed).toMatchObject({ alarm_id: opened.alarm_id, version: 2, ended_at: T0 + 60 * SECOND });
+  expect(second.alarms.filter((a) => a.rule === 'overspeed')).toHaveLength(1);
+  await second.stop();
+}
+
+/** The parts hold every vehicle once, each in the part of its log partition. */
+function expectVehiclesByPartition(parts: Map<string, string>): void {
+  expect([...parts.keys()].sort()).toEqual(
+    [ENGINE_PART, ...Array.from({ length: PARTITIONS }, (_, p) => vehiclesPart(p))].sort(),
+  );
+  let count = 0;
+  for (let p = 0; p < PARTITIONS; p++) {
+    const vehicles = JSON.parse(parts.get(vehiclesPart(p)) ?? '') as EngineSnapshot['vehicles'];
+    for (const v of vehicles) expect(partitionOf(v.key, PARTITIONS), v.key).toBe(p);
+    count += vehicles.length;
+  }
+  expect(count).toBe(VEHICLES);
+}
+
+describe('the rules snapshot in parts', () => {
+  it('in PostgreSQL: one row a partition, and a single-row snapshot of before is read once on upgrade', async () => {
+    const sql: Sql = await openOperational({ kind: 'embedded', dataDir: path.join(dataDir, 'pg') });
+    try {
+      const store = postgresSnapshotStore(sql, NAME);
+      const opened = await openEpisode(store);
+      const parts = await store.read();
+      expect(parts).toBeDefined();
+      expectVehiclesByPartition(parts ?? new Map());
+
+      // As a node before parts left it: the same snapshot as one text in rules_snapshots, no part.
+      const whole = JSON.stringify(snapshotFileOf(parts ?? new Map()));
+      await sql.query('DELETE FROM rules_snapshot_parts');
+      await sql.query(`INSERT INTO rules_snapshots (name, taken_at, body) VALUES ($1, now(), $2)`, [NAME, whole]);
+      expect([...((await store.read()) ?? new Map()).keys()]).toEqual([WHOLE_SNAPSHOT]);
+
+      await closeEpisode(store, opened);
+      expect(await sql.query('SELECT name FROM rules_snapshots')).toEqual([]);
+      expectVehiclesByPartition((await store.read()) ?? new Map());
+    } finally {
+      await sql.close();
+    }
+  }, 60_000);
+
+  it('in the data dir: one line a part, and a file of one JSON text of before is read once on upgrade', async () => {
+    const file = path.join(dataDir, 'rules', 'engine-snapshot.json');
+    const store = fileSnapshotStore(file);
+    const opened = await openEpisode(store);
+    const parts = (await store.read()) ?? new Map<string, string>();
+    expectVehiclesByPartition(parts);
+
+    writeFileSync(file, JSON.stringify(snapshotFileOf(parts)));
+    expect([...((await store.read()) ?? new Map()).keys()]).toEqual([WHOLE_SNAPSHOT]);
+    await closeEpisode(store, opened);
+    expectVehiclesByPartition((await store.read()) ?? new Map());
+  }, 60_000);
+});
