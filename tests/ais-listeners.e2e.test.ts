@@ -17,7 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodePosition, encodeVoyage, toSentences } from '../ingest/index.js';
 import { issueKey } from './support/ingest-client.js';
 import { refusedStart } from './support/start-refusal.js';
-import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+import { eventually, startVigil, type VigilProcess, vigilMainArgs } from './support/vigil-process.js';
 
 let vigil: VigilProcess | undefined;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-ais-feed-'));
@@ -169,8 +169,8 @@ describe('the AIS listeners', () => {
   it('refuses a listener without a key, or with a key the node does not know, at start-up', () => {
     const cli = (extra: string[]): { status: number | null; stderr: string } => {
       const run = spawnSync(
-        path.join('node_modules', '.bin', 'tsx'),
-        ['cli/main.ts', 'start', '--data-dir', path.join(dataDir, 'refused'), '--http-port', '0', ...extra],
+        process.execPath,
+        [...vigilMainArgs(), 'start', '--data-dir', path.join(dataDir, 'refused'), '--http-port', '0', ...extra],
         { encoding: 'utf8', timeout: 90_000 },
       );
       return { status: run.status, stderr: run.stderr };

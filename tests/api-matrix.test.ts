@@ -325,11 +325,27 @@ describe('the documented API, generated from /api/docs', () => {
   const onDutyAt = (a: Actor, where: Where): number =>
     a.principal.orgCode === UNIT[where] && HANDLERS.includes(a.role) ? a.principal.userId : targetOf[where];
 
+  /**
+   * A new session of someone the matrix signed in before: the same `issueToken` every login ends with, without
+   * verifying the password again. Each verification is a scrypt of 32 MiB (center/auth/passwords.ts), and dozens of
+   * cases need a session only as the setting of the endpoint they check; logging in itself is proven by its own
+   * cell here and by tests/auth-login.test.ts.
+   */
+  async function newSession(principal: Principal): Promise<{ token: string; principal: Principal }> {
+    const { token, expiresAt, sessionId } = await h.accounts.issueToken(principal, 'test');
+    return { token, principal: { ...principal, sessionId, expiresAt } };
+  }
+
+  /** Each unit's target user, signed in once with its password; later sessions through `newSession`. */
+  const targetSignedIn: Partial<Record<Where, Principal>> = {};
+  async function targetSession(where: Where): Promise<{ token: string; principal: Principal }> {
+    targetSignedIn[where] ??= (await h.accounts.login(`target-${where}`, PASSWORD, 'test')).principal;
+    return newSession(targetSignedIn[where]);
+  }
+
   /** The principal of whoever `onDutyAt` put on the shift. */
   const officer = async (a: Actor, where: Where): Promise<Principal> =>
-    onDutyAt(a, where) === a.principal.userId
-      ? a.principal
-      : (await h.accounts.login(`target-${where}`, PASSWORD, 'test')).principal;
+    onDutyAt(a, where) === a.principal.userId ? a.principal : (await targetSession(where)).principal;
 
   async function freshUser(where: Where): Promise<number> {
     const created = await call(adminToken, 'POST', '/api/users', {
@@ -377,11 +393,7 @@ describe('the documented API, generated from /api/docs', () => {
     c['POST /api/auth/logout'] = {
       scoped: false,
       run: async (a, _w, allowed) =>
-        call(
-          allowed && a.token !== '' ? (await h.accounts.login(a.name, a.password, 'test')).token : a.token,
-          'POST',
-          '/api/auth/logout',
-        ),
+        call(allowed && a.token !== '' ? (await newSession(a.principal)).token : a.token, 'POST', '/api/auth/logout'),
       expected: () => [200],
     };
     c['GET /api/me'] = simple('GET', '/api/me');
@@ -443,7 +455,7 @@ describe('the documented API, generated from /api/docs', () => {
     c['DELETE /api/sessions/:id'] = {
       scoped: true,
       run: async (a, where, allowed) => {
-        const id = allowed ? (await h.accounts.login(`target-${where}`, PASSWORD, 'test')).principal.sessionId : 1;
+        const id = allowed ? (await targetSession(where!)).principal.sessionId : 1;
         return call(a.token, 'DELETE', `/api/sessions/${id}`);
       },
       // Another person's session: only their admins see it; everyone else is told it does not exist.
@@ -713,7 +725,7 @@ describe('the documented API, generated from /api/docs', () => {
         // The outgoing shift is the target user's, the next one the actor's where it can be.
         const day = await freshShift(where!, [targetOf[where!]], -1);
         await freshShift(where!, [onDutyAt(a, where!)], 1, day.department);
-        const outgoing = (await h.accounts.login(`target-${where!}`, PASSWORD, 'test')).principal;
+        const outgoing = (await targetSession(where!)).principal;
         await h.centre.duty.signIn(outgoing, 'test', day.id);
         const handover = (await h.centre.duty.handOver(outgoing, 'test', day.id, 'matrix')) as { id: number };
         return call(a.token, 'POST', `/api/duty/handovers/${handover.id}/acknowledge`, { note: 'matrix' });

@@ -25,6 +25,7 @@ import {
   useStoreServer,
   type CenterHarness,
 } from './support/center-harness.js';
+import { vigilMainArgs } from './support/vigil-process.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -274,8 +275,8 @@ describe.each(STORE_KINDS)('login on %s', (kind) => {
 describe('VIGIL_ADMIN_PASSWORD', () => {
   it('stops start-up naming the key and the reason when the password fails the policy', () => {
     const run = spawnSync(
-      path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-      ['cli/main.ts', 'start', '--data-dir', path.join(REPO_ROOT, 'data-never-created')],
+      process.execPath,
+      [...vigilMainArgs(), 'start', '--data-dir', path.join(REPO_ROOT, 'data-never-created')],
       {
         cwd: REPO_ROOT,
         env: { ...process.env, VIGIL_ADMIN_PASSWORD: 'aaaaaaaaaaaaaaaa' },

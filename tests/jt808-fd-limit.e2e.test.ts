@@ -15,10 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationBody } from '../cli/demo/location.js';
 import { TestTerminal } from './support/jt808-test-terminal.js';
-import { until as untilShared } from './support/vigil-process.js';
+import { until as untilShared, vigilMainArgs } from './support/vigil-process.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 /**
  * A node holds about 310 descriptors after start (chDB, PGlite's table files, about 170 of them, listeners) and
  * keeps OPEN_FILES_RESERVE (256) free for them, which leaves room for about 130 terminals.
@@ -39,7 +38,7 @@ const flood: net.Socket[] = [];
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-fd-'));
   const args = [
-    'cli/main.ts',
+    ...vigilMainArgs(),
     'start',
     '--data-dir',
     dataDir,
@@ -62,7 +61,7 @@ beforeAll(async () => {
     '--attachment-port',
     '0',
   ];
-  child = spawn('bash', ['-c', `ulimit -n ${OPEN_FILES_LIMIT} && exec "$0" "$@"`, TSX, ...args], {
+  child = spawn('bash', ['-c', `ulimit -n ${OPEN_FILES_LIMIT} && exec "$0" "$@"`, process.execPath, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, VIGIL_ADMIN_PASSWORD: 'correct horse battery staple' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,7 +27,7 @@ import {
 } from './support/crash-restart.js';
 import { startKafkaBroker, type KafkaBroker } from './support/kafka-broker.js';
 import { refusedStart } from './support/start-refusal.js';
-import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+import { eventually, startVigil, type VigilProcess, vigilMainArgs } from './support/vigil-process.js';
 
 const SPEEDER = '013966600001';
 const STEADY = ['013966600002', '013966600003'];
@@ -241,8 +241,8 @@ describe('a node on Kafka (vigil start --kafka-brokers)', () => {
   it('refuses to start on topics with another partition count, and a malformed broker list, naming them', () => {
     const cli = (extra: string[]): { status: number | null; stderr: string } => {
       const run = spawnSync(
-        path.join('node_modules', '.bin', 'tsx'),
-        ['cli/main.ts', 'start', '--data-dir', path.join(dataDir, 'refused'), '--http-port', '0', ...extra],
+        process.execPath,
+        [...vigilMainArgs(), 'start', '--data-dir', path.join(dataDir, 'refused'), '--http-port', '0', ...extra],
         { encoding: 'utf8', timeout: 120_000 },
       );
       return { status: run.status, stderr: run.stderr };

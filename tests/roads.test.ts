@@ -23,7 +23,7 @@ import { locationBody } from '../cli/demo/location.js';
 import { writeOsmPbf, type OsmTestNode, type OsmTestWay } from './support/osm-pbf-writer.js';
 import { T0, MINUTE, details, engineFor, fix, latest, run, telemetry, vehicle } from './support/rules-trace.js';
 import { ALL_RULES, checkRulesConfig, defaultRulesConfig, type RulesConfig } from '../stream/index.js';
-import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+import { eventually, startVigil, type VigilProcess, vigilMainArgs } from './support/vigil-process.js';
 
 const run$ = promisify(execFile);
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -110,7 +110,7 @@ beforeAll(async () => {
   writeFileSync(file, writeOsmPbf(nodes, ways));
   const { stdout } = await run$(
     process.execPath,
-    ['--import', 'tsx', 'cli/main.ts', 'roads', 'import', file, '--data-dir', dataDir, '--json'],
+    [...vigilMainArgs(), 'roads', 'import', file, '--data-dir', dataDir, '--json'],
     { cwd: REPO },
   );
   importReport = JSON.parse(stdout) as Record<string, unknown>;
@@ -196,11 +196,9 @@ describe('vigil roads import', () => {
     ] as const;
     const results = await Promise.all(
       cases.map(([file]) =>
-        run$(
-          process.execPath,
-          ['--import', 'tsx', 'cli/main.ts', 'roads', 'import', file, '--data-dir', path.join(dir, 'other')],
-          { cwd: REPO },
-        ).then(
+        run$(process.execPath, [...vigilMainArgs(), 'roads', 'import', file, '--data-dir', path.join(dir, 'other')], {
+          cwd: REPO,
+        }).then(
           () => undefined,
           (error: { code: number; stderr: string }) => error,
         ),

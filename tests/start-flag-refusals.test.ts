@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { refusedStart } from './support/start-refusal.js';
+import { vigilMainArgs } from './support/vigil-process.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'vigil-flag-refusals-'));
 /** Never made: a refused start creates nothing, not even its data directory. */
@@ -27,7 +28,7 @@ const startArgs = (extra: string[]): string[] => ['--data-dir', dataDir, '--http
 
 /** A real `vigil start` with these flags. */
 function start(extra: string[]): { status: number | null; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'start', ...startArgs(extra)], {
+  const run = spawnSync(process.execPath, [...vigilMainArgs(), 'start', ...startArgs(extra)], {
     encoding: 'utf8',
     timeout: 120_000,
   });

@@ -11,10 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase, startPostgresServer, type PostgresServer } from './support/postgres-server.js';
-import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+import { eventually, startVigil, type VigilProcess, vigilMainArgs } from './support/vigil-process.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -56,9 +55,9 @@ function metadataOf(dataDir: string): Map<string, string> {
 /** Runs `vigil start` expecting it to refuse: its exit code and stderr. */
 async function refusedStart(dataDir: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(
-    TSX,
+    process.execPath,
     [
-      'cli/main.ts',
+      ...vigilMainArgs(),
       'start',
       '--data-dir',
       dataDir,

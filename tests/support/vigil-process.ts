@@ -2,7 +2,7 @@
  * Starts a real Vigil node as a child process (`vigil start`) on free ports with its own data dir, as an
  * operator would, and gives tests its ports, tokens and an authenticated API client.
  */
-import { tunedEnvironment } from '../../cli/entry-point.js';
+import { entryPoint, tunedEnvironment } from '../../cli/entry-point.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+let nodeEntry: string[] | undefined;
+
+/**
+ * Node arguments that run Vigil's `main`, by the launcher's own rule (cli/entry-point.js): the compiled one in dist/
+ * when that build is current (`npm test` builds it first), otherwise `cli/main.ts` through tsx. Loading tsx and
+ * transpiling the node cost about 1–2 s of CPU at every start, and the suite starts over a hundred nodes. A build
+ * older than any source is never run, so an edited checkout tests its sources. Decided once per test file.
+ */
+export function vigilMainArgs(): string[] {
+  if (!nodeEntry) {
+    const entry = entryPoint(REPO_ROOT);
+    nodeEntry = entry.compiled ? [entry.script] : ['--import', 'tsx', entry.script];
+  }
+  return nodeEntry;
+}
 
 export interface VigilProcess {
   /** What the process runs (`--role`; `all` unless given). Ports and the wall token of parts its role does not run are 0 and ''. */
@@ -67,12 +83,13 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
 
 export async function startVigil(options: StartOptions = {}): Promise<VigilProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'vigil-test-'));
-  // Without the launcher, node itself loads tsx (`--import`) rather than the tsx executable, which would run the
-  // node as its own child and relay signals to it: one process, and its exit code is the node's own (tsx kills a
-  // child that is slow to confirm a relayed SIGTERM, which a loaded machine made look like a failed shutdown).
+  // Without the launcher, node itself runs `main` (compiled, or loading tsx with `--import`) rather than the tsx
+  // executable, which would run the node as its own child and relay signals to it: one process, and its exit code is
+  // the node's own (tsx kills a child that is slow to confirm a relayed SIGTERM, which a loaded machine made look
+  // like a failed shutdown).
   const command = process.execPath;
   const args = [
-    ...(options.launcher ? ['cli/vigil.js'] : ['--import', 'tsx', 'cli/main.ts']),
+    ...(options.launcher ? ['cli/vigil.js'] : vigilMainArgs()),
     'start',
     '--data-dir',
     dataDir,
