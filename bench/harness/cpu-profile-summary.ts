@@ -17,8 +17,16 @@ interface ProfileNode {
 
 interface CpuProfile {
   nodes: ProfileNode[];
+  /** Microseconds on the monotonic clock (CLOCK_MONOTONIC on Linux, shared by every process). */
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
+}
+
+/** A span on the monotonic clock, in microseconds (`process.hrtime.bigint() / 1000n` in any process). */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
 }
 
 function shortUrl(url: string): string {
@@ -29,14 +37,21 @@ function shortUrl(url: string): string {
   return repo ? url.slice(repo.index + 1) : url.replace(/^file:\/\//, '');
 }
 
-export function summarizeCpuProfile(json: string, top: number): ProfileLine[] {
+/**
+ * With `windows`, only the samples taken inside them count (e.g. the load, without start-up and registration,
+ * which otherwise fill the profile with module compilation and PostgreSQL).
+ */
+export function summarizeCpuProfile(json: string, top: number, windows?: readonly ProfileWindow[]): ProfileLine[] {
   const profile = JSON.parse(json) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<string, number>();
   let total = 0;
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     const node = byId.get(profile.samples[i]);
     const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (windows && !windows.some((w) => at >= w.fromUs && at <= w.toUs)) continue;
     if (!node || node.callFrame.functionName === '(idle)') continue;
     const f = node.callFrame;
     const where = shortUrl(f.url);

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LoadClientProcess } from '../jt808-load-client-process.js';
 import { startChild, startVigilNode, type Child } from './child-process.js';
-import { summarizeCpuProfile, type ProfileLine } from './cpu-profile-summary.js';
+import { summarizeCpuProfile, type ProfileLine, type ProfileWindow } from './cpu-profile-summary.js';
 
 export interface DurableCostOptions {
   terminals: number;
@@ -148,10 +148,12 @@ export async function runDurableCost(options: DurableCostOptions): Promise<Durab
     const runs: ServerRun[] = [];
     let nodeAcked = 0;
     const nodeThreadsUs = new Map<string, number>();
+    const nodeLoadWindows: ProfileWindow[] = [];
     for (let round = 1; round <= options.rounds; round++) {
       for (const t of targets) {
         const cpuBefore = processCpuUs(t.pid);
         const threadsBefore = t.name === 'vigil' ? threadCpuUs(t.pid) : undefined;
+        const loadFromUs = monotonicUs();
         const report = await t.client.ask<'loaded'>({
           cmd: 'load',
           seconds: options.seconds,
@@ -160,6 +162,7 @@ export async function runDurableCost(options: DurableCostOptions): Promise<Durab
         });
         const cpuUs = processCpuUs(t.pid) - cpuBefore;
         if (threadsBefore) {
+          nodeLoadWindows.push({ fromUs: loadFromUs, toUs: monotonicUs() });
           nodeAcked += report.ackedWithDrain;
           for (const [name, us] of threadCpuUs(t.pid))
             nodeThreadsUs.set(name, (nodeThreadsUs.get(name) ?? 0) + us - (threadsBefore.get(name) ?? 0));
@@ -225,7 +228,7 @@ export async function runDurableCost(options: DurableCostOptions): Promise<Durab
       await node.stop();
       nodeStopped = true;
       const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) profile = summarizeCpuProfile(readFileSync(path.join(profileDir, file), 'utf8'), 25);
+      if (file) profile = summarizeCpuProfile(readFileSync(path.join(profileDir, file), 'utf8'), 25, nodeLoadWindows);
     }
     return {
       terminals: options.terminals,
@@ -276,7 +279,7 @@ export function durableCostMarkdown(result: DurableCostResult): string {
   if (result.profile) {
     lines.push(
       '',
-      'Node profile, main thread, top self time as a share of its busy time (idle left out; the whole run):',
+      'Node profile, main thread, top self time as a share of its busy time during its loads (idle left out):',
       '',
       '| self % | function | where |',
       '|---|---|---|',
@@ -297,4 +300,9 @@ export function writeDurableCostReport(
   writeFileSync(json, `${JSON.stringify(report, null, 1)}\n`);
   writeFileSync(md, `${markdown}\n`);
   return { json, markdown: md };
+}
+
+/** The monotonic clock in microseconds, the clock of a V8 `.cpuprofile`'s sample times. */
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }

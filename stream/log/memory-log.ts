@@ -76,10 +76,28 @@ class Topic {
     this.partitions = Array.from({ length: partitionCount }, () => new Partition());
   }
 
+  /**
+   * Known between commits: every send asks for it, and only an append (+1) or a change of the groups' commits
+   * (`forgetBacklog`) moves it, so the walk over partitions and groups happens once per commit, not per send.
+   */
+  private backlogKnown: number | undefined;
+
   backlog(): number {
+    if (this.backlogKnown !== undefined) return this.backlogKnown;
     let total = 0;
     for (const p of this.partitions) total += p.nextOffset - p.minCommitted();
+    this.backlogKnown = total;
     return total;
+  }
+
+  /** A record appended to `p`: one more in the backlog unless no group reads `p` (then nothing is behind). */
+  appended(p: Partition): void {
+    if (this.backlogKnown !== undefined && p.committed.size > 0) this.backlogKnown++;
+  }
+
+  /** After a group's commit moved, or a group came or went. */
+  forgetBacklog(): void {
+    this.backlogKnown = undefined;
   }
 }
 
@@ -129,11 +147,23 @@ export class MemoryLog implements EventLog {
     return { send: (topic, messages) => this.send(topic, messages) };
   }
 
-  private async send<T>(topicName: string, messages: readonly LogMessage<T>[]): Promise<void> {
-    if (this.closed) throw new Error('event log is closed');
+  /**
+   * Not an async function: the common send (one message, room in the backlog) returns the durable waiter's own
+   * promise, where an async wrapper would add a promise and two microtask turns to every JT/T 808 frame.
+   */
+  private send<T>(topicName: string, messages: readonly LogMessage<T>[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('event log is closed'));
     const topic = this.topic(topicName);
     // A record's timestamp is when it was handed to `send` (Kafka's CreateTime), not when it was appended.
     const now = Date.now();
+    if (messages.length === 1 && topic.backlog() < this.backlogMax(topic))
+      return this.appendOne(topic, messages[0], now);
+    return this.sendMany(topic, messages, now);
+  }
+
+  /** A send of several messages, or one that must wait for room in the backlog. */
+  private async sendMany<T>(topic: Topic, messages: readonly LogMessage<T>[], now: number): Promise<void> {
+    const topicName = topic.name;
     if (topic.backlog() >= this.backlogMax(topic)) {
       const waiting = { since: now };
       this.sendsWaiting.add(waiting);
@@ -152,6 +182,7 @@ export class MemoryLog implements EventLog {
       const partitionIndex = partitionOf(message.key, partitions);
       const partition = topic.partitions[partitionIndex];
       const offset = partition.nextOffset++;
+      topic.appended(partition);
       partition.records.push({
         topic: topicName,
         partition: partitionIndex,
@@ -179,6 +210,7 @@ export class MemoryLog implements EventLog {
     const partitionIndex = partitionOf(message.key, topic.partitions.length);
     const partition = topic.partitions[partitionIndex];
     const offset = partition.nextOffset++;
+    topic.appended(partition);
     partition.records.push({
       topic: topic.name,
       partition: partitionIndex,
@@ -211,6 +243,7 @@ export class MemoryLog implements EventLog {
       if (!p.readPositions.has(groupId)) p.readPositions.set(groupId, p.baseOffset);
       if (!p.committed.has(groupId)) p.committed.set(groupId, p.baseOffset);
     }
+    topic.forgetBacklog();
     // The durable group reads what is appended; every other group what the durable group made durable.
     const readsCommitted = topic.durableGroup !== undefined && topic.durableGroup !== groupId;
     const visibleEnd = (p: Partition): number =>
@@ -257,6 +290,7 @@ export class MemoryLog implements EventLog {
           p.readPositions.delete(groupId);
           p.committed.delete(groupId);
         }
+        topic.forgetBacklog();
       },
     };
   }
@@ -296,6 +330,7 @@ export class MemoryLog implements EventLog {
     }
     for (const [p, next] of nextByPartition) {
       if (next > (p.committed.get(groupId) ?? 0)) p.committed.set(groupId, next);
+      topic.forgetBacklog();
       if (groupId === topic.durableGroup) releaseDurableWaiters(p, p.committed.get(groupId) ?? 0);
       p.trim();
     }
