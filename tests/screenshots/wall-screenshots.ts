@@ -1,9 +1,10 @@
 /**
  * Regenerates the video walls' screenshots in docs/screenshots/ (part of `npm run docs:screenshots`, which sets
  * `VIGIL_DOC_SCREENSHOTS=1`, else tests/artifacts/; not of `npm test`): a real `vigil start --demo`, the walls of
- * the province, Zhengzhou (410100) and 金水区 (410105) opened with their own kiosk tokens once the demo's vehicles and first alarms are in, each photographed in Chromium at
- * 1920×1080 and 3840×2160 in the default layout (a 2×2 of 55″ screens read from 5 m), zh-CN. The road and rail
- * panels wait for the demo's first rail interval, which ends 15 minutes after the start.
+ * the province, Zhengzhou (410100) and 金水区 (410105) opened with their own kiosk tokens once the demo's vehicles
+ * and first alarms are in, each photographed in Chromium at 1920×1080 and 3840×2160 in the default layout (a 2×2
+ * of 55″ screens read from 5 m), zh-CN. The road and rail panels wait for the demo's first rail interval, which
+ * ends 15 minutes after the start.
  */
 import type { CentreFlows } from '../../schema/index.js';
 import { docScreenshotPath, launchBrowser } from '../support/browser.js';
