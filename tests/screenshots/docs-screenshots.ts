@@ -333,11 +333,19 @@ async function main(): Promise<void> {
       ...fleet,
       { ...TRUCK, home_org_code: '410105', enterprise_id: 'ZZ-LOGISTICS', vehicle_class: 'dangerous_goods' },
     ]);
-    const duty = await createPerson(vigil, admin, 'zz-duty', 'duty_officer', '410100');
-    const colleague = await createPerson(vigil, admin, 'zz-duty-2', 'duty_officer', '410100');
-    const leader = await createPerson(vigil, admin, 'henan-leader', 'leader', '410000');
-    const dispatcher = await createPerson(vigil, admin, 'zz-dispatcher', 'dispatcher', '410100');
-    const county = await createPerson(vigil, admin, 'jinshui-duty', 'duty_officer', '410105');
+    const duty = await createPerson(vigil, admin, 'zz-duty', 'duty_officer', '410100', { display_name: '王值班' });
+    const colleague = await createPerson(vigil, admin, 'zz-duty-2', 'duty_officer', '410100', {
+      display_name: '李值班',
+    });
+    const leader = await createPerson(vigil, admin, 'henan-leader', 'leader', '410000', {
+      display_name: '省厅带班领导',
+    });
+    const dispatcher = await createPerson(vigil, admin, 'zz-dispatcher', 'dispatcher', '410100', {
+      display_name: '郑州调度 张',
+    });
+    const county = await createPerson(vigil, admin, 'jinshui-duty', 'duty_officer', '410105', {
+      display_name: '金水区 赵',
+    });
     const company = await createPerson(vigil, admin, 'zz-logistics', 'enterprise', '410100', {
       enterprise_id: 'ZZ-LOGISTICS',
     });
