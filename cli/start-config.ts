@@ -2,21 +2,25 @@
  * What `vigil start` makes of its flags and environment before anything is opened: every value parsed and checked,
  * every combination that cannot work refused with a ConfigError naming the flag, the value and the rule (the
  * command exits 2 with it, cli/main.ts). Nothing here writes, listens or connects (it reads at most the demo
- * sample's manifest), so a refusal leaves no trace, and tests/start-flag-refusals.test.ts checks each refusal
+ * sample's manifest and the data dir's province.json), so a refusal leaves no trace, and tests/start-flag-refusals.test.ts checks each refusal
  * against this very code in its own process.
  */
 import { isIPv4 } from 'node:net';
-import { clusterNameProblem } from '../schema/index.js';
+import path from 'node:path';
+import { clusterNameProblem, HENAN_PROVINCE_CODE } from '../schema/index.js';
 import { ANALYST_SQL_DEFAULTS, checkAnalystSqlLimits, type AnalystSqlLimits } from '../store/index.js';
 import {
   checkDocumentScheduleOptions,
   DOCUMENT_SCHEDULE_DEFAULTS,
   DocumentScheduleConfigError,
   documentList,
+  loadProvince,
   LOGIN_THROTTLE_DEFAULTS,
   PASSWORD_POLICY_DEFAULTS,
   PasswordPolicy,
+  ProvinceConfigError,
   type DocumentScheduleOptions,
+  type Province,
 } from '../center/index.js';
 import { checkCipherKeys, JT809_PASSWORD_FIELD_BYTES, type Jt809CipherKeys } from '../ingest/index.js';
 import { DEMO_DEFAULTS, sampleSeconds } from './demo/sample-demo.js';
@@ -235,15 +239,36 @@ function documentSchedule(values: StartValues): Partial<DocumentScheduleOptions>
   return { documents: options.documents, circularLevels: options.circularLevels, delayMinutes: options.delayMinutes };
 }
 
-/** `--demo-start-s` in ms, checked against the sample it applies to. */
+/**
+ * The province `vigil start` would supervise with this data dir (cli/node.ts loads it the same way): the demo
+ * replays the generated sample only for Henan, so what `--demo-start-s` may skip depends on it.
+ */
+function provinceOfDataDir(dataDir: string): Province {
+  try {
+    return loadProvince(path.resolve(dataDir));
+  } catch (error) {
+    if (error instanceof ProvinceConfigError) throw new ConfigError(`--data-dir (VIGIL_DATA_DIR) ${error.message}`);
+    throw error;
+  }
+}
+
+/** `--demo-start-s` in ms, checked against the sample the demo of the data dir's province replays (if any). */
 function demoStartOffsetMs(values: StartValues): number {
   const startS = values['demo-start-s'];
   if (startS === 0) return 0;
   if (!values.demo) throw new ConfigError('--demo-start-s (VIGIL_DEMO_START_S) needs --demo');
+  const province = provinceOfDataDir(values['data-dir']);
+  if (province.code !== HENAN_PROVINCE_CODE)
+    throw new ConfigError(
+      `--demo-start-s (VIGIL_DEMO_START_S) value ${startS} is greater than max allowed 0: the demo for ` +
+        `${province.code} ${province.name_zh} (--data-dir ${values['data-dir']}) replays no sample, ` +
+        "the generated sample is Henan's",
+    );
   const lengthS = sampleSeconds(DEMO_DEFAULTS.dir);
   if (startS >= lengthS)
     throw new ConfigError(
-      `--demo-start-s (VIGIL_DEMO_START_S) value ${startS} is greater than max allowed ${lengthS - 1} (the sample holds ${lengthS} s)`,
+      `--demo-start-s (VIGIL_DEMO_START_S) value ${startS} is greater than max allowed ${lengthS - 1}: ` +
+        `the demo for ${province.code} ${province.name_zh} replays ${DEMO_DEFAULTS.dir}, which holds ${lengthS} s`,
     );
   return startS * 1000;
 }

@@ -459,7 +459,7 @@ export const START_FLAGS = defineFlags([
     min: 0,
     max: 86_400,
     description:
-      "seconds into the sample the demo's first loop starts, what comes before left out (its first camera records are 275 s in); less than the sample's length",
+      "seconds into the sample the demo's first loop starts, what comes before left out (its first camera records are 275 s in); less than the sample's length (the sample is Henan's: another province's demo replays none, so 0)",
   },
   {
     name: 'demo-speed',

@@ -81,7 +81,10 @@ export interface WorkOrderTimelineEvent {
   kind: string;
   from_state: string;
   to_state: string;
+  /** The username of who made the event, `system` for the centre itself. */
   actor: string;
+  /** The name shown for them: their display name, else the username. */
+  actor_name: string;
   actor_org: string;
   text: string;
   detail: { attachments?: WorkOrderAttachmentRef[]; [key: string]: unknown };

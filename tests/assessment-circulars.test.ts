@@ -26,6 +26,7 @@ import {
 import { openAnalytics, type Analytics } from '../store/index.js';
 import { docxText, pdfText } from './support/export-text.js';
 import { freshTarget, startCenterHarness, useStoreServer, type CenterHarness } from './support/center-harness.js';
+import { jt808Fix, registeredVehicle } from './support/analytics-rows.js';
 
 const HOUR_MS = 3_600_000;
 /** A time of November 2026 in China time, as epoch ms. */
@@ -168,40 +169,13 @@ async function writeFacts(h: CenterHarness, analytics: Analytics): Promise<void>
   await insert(
     analytics,
     VEHICLES,
-    vehicles.map((v) => ({
-      plate: v.plate,
-      plate_color: 2,
-      vehicle_class: 'heavy_truck',
-      axles: 3,
-      enterprise_id: '',
-      enterprise_org_code: '',
-      home_org_code: v.county,
-      terminal_id: v.terminal,
-      permit_valid_until: null,
-      route_length_km: 0,
-      source: 'test',
-      updated_at: NOW,
-      mirrored_at: NOW,
-    })),
+    vehicles.map((v) =>
+      registeredVehicle({ plate: v.plate, terminal_id: v.terminal, home_org_code: v.county, at: NOW }),
+    ),
     'circular-vehicles',
   );
-  const fix = (terminal: string, plate: string, at: number, lat: number) => ({
-    terminal_id: terminal,
-    plate,
-    ts: at,
-    received_at: at + 1000,
-    lat,
-    lon: 113.65,
-    altitude_m: 100,
-    speed_kmh: 50,
-    direction_deg: 0,
-    alarm_bits: 0,
-    status_bits: 0b11,
-    source: 'jt808',
-    backfill: 0,
-    extras: '',
-    org_code: '',
-  });
+  const fix = (terminal: string, plate: string, at: number, lat: number) =>
+    jt808Fix({ terminal_id: terminal, plate, ts: at, lat, lon: 113.65, speed_kmh: 50 });
   const telemetry = vehicles.flatMap((v) => {
     // Offline vehicles last reported in October: entered, not online in November.
     if (!v.online) return v.terminal === '' ? [] : [fix(v.terminal, v.plate, nov(1) - HOUR_MS, 34)];

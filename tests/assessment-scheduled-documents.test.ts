@@ -26,6 +26,7 @@ import { startCommandCentre, type CommandCentre } from '../center/command-centre
 import { lastEndedPeriod, type DocumentScheduleOptions } from '../center/reports/index.js';
 import { docxText, pdfText, xlsxRows } from './support/export-text.js';
 import { freshTarget, startCenterHarness, useStoreServer, type CenterHarness } from './support/center-harness.js';
+import { jt808Fix, registeredVehicle } from './support/analytics-rows.js';
 
 const HOUR_MS = 3_600_000;
 /** A Beijing wall-clock time as epoch ms. */
@@ -64,44 +65,23 @@ async function writeFacts(h: CenterHarness, analytics: Analytics): Promise<void>
   await insert(
     analytics,
     VEHICLES,
-    vehicles.map((v) => ({
-      plate: v.plate,
-      plate_color: 2,
-      vehicle_class: 'heavy_truck',
-      axles: 3,
-      enterprise_id: '',
-      enterprise_org_code: '',
-      home_org_code: v.county,
-      terminal_id: v.terminal,
-      permit_valid_until: null,
-      route_length_km: 0,
-      source: 'test',
-      updated_at: at,
-      mirrored_at: at,
-    })),
+    vehicles.map((v) => registeredVehicle({ plate: v.plate, terminal_id: v.terminal, home_org_code: v.county, at })),
     'scheduled-vehicles',
   );
   await insert(
     analytics,
     TELEMETRY,
     // A vehicle that is not online last reported in October: entered, silent in November.
-    vehicles.map((v) => ({
-      terminal_id: v.terminal,
-      plate: v.plate,
-      ts: v.online ? at : beijing(10, 20, 9),
-      received_at: (v.online ? at : beijing(10, 20, 9)) + 1000,
-      lat: 34.5,
-      lon: 113.2,
-      altitude_m: 100,
-      speed_kmh: 40,
-      direction_deg: 0,
-      alarm_bits: 0,
-      status_bits: 0b11,
-      source: 'jt808',
-      backfill: 0,
-      extras: '',
-      org_code: '',
-    })),
+    vehicles.map((v) =>
+      jt808Fix({
+        terminal_id: v.terminal,
+        plate: v.plate,
+        ts: v.online ? at : beijing(10, 20, 9),
+        lat: 34.5,
+        lon: 113.2,
+        speed_kmh: 40,
+      }),
+    ),
     'scheduled-telemetry',
   );
   let n = 0;

@@ -87,8 +87,10 @@ beforeAll(async () => {
   vigil = await startVigil();
   const admin = await vigil.login();
   leader = await createPerson(vigil, admin, 'henan-leader', 'leader', '410000');
-  dispatcher = await createPerson(vigil, admin, 'zz-dispatcher', 'dispatcher', '410100');
-  county = await createPerson(vigil, admin, 'jinshui-duty', 'duty_officer', '410105');
+  dispatcher = await createPerson(vigil, admin, 'zz-dispatcher', 'dispatcher', '410100', {
+    display_name: '郑州调度员',
+  });
+  county = await createPerson(vigil, admin, 'jinshui-duty', 'duty_officer', '410105', { display_name: '金水区值班员' });
   browser = await launchBrowser({ width: 1920, height: 1080 });
 }, 120_000);
 
@@ -210,17 +212,44 @@ describe('the Zhengzhou flow on screen', () => {
       .evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')));
     expect(kinds).toEqual(['issued', 'transferred', 'signed', 'started', 'feedback', 'accepted']);
     const text = await leaderPage.locator('[data-testid="order-timeline"]').innerText();
-    for (const who of ['henan-leader', 'zz-dispatcher', 'jinshui-duty']) expect(text).toContain(who);
+    // Named by display name where one is set (the username without), the username in the tooltip.
+    for (const who of ['henan-leader', '郑州调度员', '金水区值班员']) expect(text).toContain(who);
+    for (const username of ['zz-dispatcher', 'jinshui-duty']) expect(text).not.toContain(username);
+    const tooltips = await leaderPage
+      .locator('[data-testid="timeline-event"] .timeline-who')
+      .evaluateAll((items) => items.map((i) => i.getAttribute('title')));
+    expect(tooltips).toEqual([
+      'henan-leader',
+      'zz-dispatcher',
+      'jinshui-duty',
+      'jinshui-duty',
+      'jinshui-duty',
+      'zz-dispatcher',
+    ]);
     expect(text).toContain('金水区');
     const { timeline } = await api<WorkOrderDetail>(vigil, leader.token, 'GET', `/api/work-orders/${orderId}`);
+    expect(timeline.map((e) => e.actor_name)).toEqual([
+      'henan-leader',
+      '郑州调度员',
+      '金水区值班员',
+      '金水区值班员',
+      '金水区值班员',
+      '郑州调度员',
+    ]);
     const files = timeline.find((e) => e.kind === 'feedback')!.detail.attachments!;
     expect(files).toHaveLength(1);
     expect(files[0]).toMatchObject({ name: '现场检查.jpg', content_type: 'image/jpeg' });
     expect(files[0].size_bytes).toBeLessThanOrEqual(512 * 1024);
     const closed = await api<WorkOrderListAnswer>(vigil, leader.token, 'GET', '/api/work-orders?state=accepted');
     expect(closed.work_orders.map((o) => o.id)).toContain(orderId);
-    const shot = artifactPath('console-order-timeline-1920x1080.png');
-    await leaderPage.screenshot({ path: shot });
-    console.log(`screenshot: ${shot}`);
+    for (const size of [
+      { width: 1920, height: 1080 },
+      { width: 3840, height: 2160 },
+    ]) {
+      await leaderPage.setViewportSize(size);
+      const shot = artifactPath(`console-order-timeline-${size.width}x${size.height}.png`);
+      await leaderPage.screenshot({ path: shot });
+      console.log(`screenshot: ${shot}`);
+    }
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The duty console's header with the most it ever holds: an admin's eleven tabs and the critical-alarm chip (a lorry
- * at 170 km/h over real JT/T 808), for the province's own admin and for a city admin with a long user name. At
- * 1920×1080 and at 3840×2160 the account — name, role and unit — reads whole (not cut by an ellipsis), and every
- * tab, the chip and 退出 lie inside the window.
+ * at 170 km/h over real JT/T 808), for the province's own admin and for a city admin with a long user name and a
+ * long display name. The header names the account by its display name (the username in its tooltip); at 1920×1080
+ * and at 3840×2160 the account — name, role and unit — reads whole (not cut by an ellipsis), and every tab, the chip
+ * and 退出 lie inside the window.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { createPerson, openConsole, speedingEpisode, type Person } from './suppo
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const LONG_USERNAME = 'zhengzhou-monitoring-centre-duty-chief';
+const LONG_DISPLAY_NAME = '郑州市交通运输综合监控中心值班长';
 
 let vigil: VigilProcess;
 let browser: TestBrowser;
@@ -19,10 +21,14 @@ let people: { person: Person; account: string }[];
 beforeAll(async () => {
   vigil = await startVigil();
   const admin = await vigil.login();
-  const chief = await createPerson(vigil, admin, LONG_USERNAME, 'admin', '410100');
+  const chief = await createPerson(vigil, admin, LONG_USERNAME, 'admin', '410100', { display_name: LONG_DISPLAY_NAME });
   people = [
-    { person: { username: 'admin', password: vigil.adminPassword, token: admin }, account: 'admin · 管理员 · 河南省' },
-    { person: chief, account: `${LONG_USERNAME} · 管理员 · 郑州市` },
+    // The admin made at first start is named 省级管理员.
+    {
+      person: { username: 'admin', password: vigil.adminPassword, token: admin },
+      account: '省级管理员 · 管理员 · 河南省',
+    },
+    { person: chief, account: `${LONG_DISPLAY_NAME} · 管理员 · 郑州市` },
   ];
   await speedingEpisode(vigil.jt808Port, '013971000900', '豫A71900', 170);
   browser = await launchBrowser({ width: 1920, height: 1080 });
@@ -34,7 +40,7 @@ afterAll(async () => {
 });
 
 interface HeaderLayout {
-  user: { text: string; cut: boolean; right: number };
+  user: { text: string; title: string; cut: boolean; right: number };
   outside: string[];
   tabs: number;
 }
@@ -52,6 +58,7 @@ async function headerLayout(page: Page): Promise<HeaderLayout> {
     return {
       user: {
         text: user.textContent ?? '',
+        title: user.title,
         cut: user.scrollWidth > user.clientWidth + 1,
         right: user.getBoundingClientRect().right,
       },
@@ -81,6 +88,7 @@ describe('the console header of an admin', () => {
         );
         expect(layout.tabs).toBe(11);
         expect(layout.user.text).toBe(account);
+        expect(layout.user.title).toBe(person.username);
         expect(layout.user.cut, `${account} cut at ${size.width}×${size.height}`).toBe(false);
         expect(layout.outside, `outside the window at ${size.width}×${size.height}`).toEqual([]);
       }

@@ -194,6 +194,30 @@ describe('an officer works a queue of more than 500 alarms', () => {
       `/api/alarms/${ids[1]}`,
     );
     expect(dismissed.alarm).toMatchObject({ state: 'dismissed', dismiss_reason: '定位漂移，经核实车辆未超速' });
+    // 签收 and 误报排除 name the officer by display name, the username in the tooltip.
+    const steps = await eventually(
+      async () => {
+        const who = await page
+          .locator('[data-testid="alarm-history"] .timeline-who')
+          .evaluateAll((items) => items.map((i) => [i.textContent ?? '', i.getAttribute('title')]));
+        return who.filter(([, title]) => title !== null).length >= 2 ? who : undefined;
+      },
+      10_000,
+      'the 签收 and 误报排除 steps in the history',
+    );
+    const byOfficer = steps.filter(([, title]) => title === 'zz-duty');
+    expect(byOfficer).toHaveLength(2);
+    for (const [text] of byOfficer) expect(text).toMatch(/^郑州值班员/);
+    for (const size of [
+      { width: 1920, height: 1080 },
+      { width: 3840, height: 2160 },
+    ]) {
+      await page.setViewportSize(size);
+      const shot = artifactPath(`console-alarm-steps-${size.width}x${size.height}.png`);
+      await page.screenshot({ path: shot });
+      console.log(`screenshot: ${shot}`);
+    }
+    await page.setViewportSize({ width: 1920, height: 1080 });
 
     await page.keyboard.press('k');
     expect(await (await selectedRow()).getAttribute('data-alarm-id')).toBe(ids[0]);

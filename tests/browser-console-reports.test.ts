@@ -18,6 +18,7 @@ import { openAnalytics, openOperational, type Analytics } from '../store/index.j
 import { launchBrowser, shootForDocs, type TestBrowser } from './support/browser.js';
 import { api, createPerson, openConsole, type Person } from './support/console-scenario.js';
 import { startVigil, type VigilProcess } from './support/vigil-process.js';
+import { jt808Fix, registeredVehicle } from './support/analytics-rows.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -79,21 +80,18 @@ async function seed(dataDir: string): Promise<void> {
   await insert(
     analytics,
     VEHICLES,
-    FLEET.map((v) => ({
-      plate: v.plate,
-      plate_color: 2,
-      vehicle_class: v.cls,
-      axles: 2,
-      enterprise_id: v.enterprise,
-      enterprise_org_code: ENTERPRISES.find((e) => e.id === v.enterprise)!.org,
-      home_org_code: v.home,
-      terminal_id: v.terminal,
-      permit_valid_until: null,
-      route_length_km: 0,
-      source: 'test',
-      updated_at: NOW - 30 * DAY_MS,
-      mirrored_at: NOW - 30 * DAY_MS,
-    })),
+    FLEET.map((v) =>
+      registeredVehicle({
+        plate: v.plate,
+        terminal_id: v.terminal,
+        home_org_code: v.home,
+        at: NOW - 30 * DAY_MS,
+        vehicle_class: v.cls,
+        axles: 2,
+        enterprise_id: v.enterprise,
+        enterprise_org_code: ENTERPRISES.find((e) => e.id === v.enterprise)!.org,
+      }),
+    ),
     'report-page-vehicles',
   );
   // Each vehicle drives on some days: 10 fixes a minute apart, and an overspeed on every third.
@@ -104,23 +102,16 @@ async function seed(dataDir: string): Promise<void> {
       if ((day + i) % 3 === 0) continue;
       const start = NOW - day * DAY_MS;
       for (let f = 0; f < 10; f++)
-        fixes.push({
-          terminal_id: v.terminal,
-          plate: v.plate,
-          ts: start + f * 60_000,
-          received_at: start + f * 60_000 + 1000,
-          lat: 34.7 + f * 0.001,
-          lon: 113.6,
-          altitude_m: 100,
-          speed_kmh: 50,
-          direction_deg: 0,
-          alarm_bits: 0,
-          status_bits: 0b11,
-          source: 'jt808',
-          backfill: 0,
-          extras: '',
-          org_code: '',
-        });
+        fixes.push(
+          jt808Fix({
+            terminal_id: v.terminal,
+            plate: v.plate,
+            ts: start + f * 60_000,
+            lat: 34.7 + f * 0.001,
+            lon: 113.6,
+            speed_kmh: 50,
+          }),
+        );
       if ((day + i) % 3 === 1)
         episodes.push({
           alarm_id: `rp-overspeed-${v.terminal}-${day}`,

@@ -204,11 +204,22 @@ describe('a wall for every centre', () => {
             'the title of the wall',
           );
           await countsMatchApi(page, tokens[c.wall], c.online);
+          // The names as they will stay: set in the wall's own font, which may arrive after the map.
+          await page.evaluate(() => document.fonts.ready.then(() => undefined));
           const view = await page.evaluate(() => ({
             bounds: window.__vigilWall?.mapBounds() ?? null,
             labels: window.__vigilWall?.visibleLabels() ?? [],
+            boxes: window.__vigilWall?.visibleLabelBoxes() ?? [],
           }));
           for (const name of c.names) expect(view.labels).toContain(name);
+          // No name covers another (荥阳市 and 上街区 lie close together on Zhengzhou's map at 4K).
+          const covered = view.boxes.flatMap((a, i) =>
+            view.boxes
+              .slice(i + 1)
+              .filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+              .map((b) => `${a.name}/${b.name}`),
+          );
+          expect(covered, `names overlapping at ${size.width}×${size.height}`).toEqual([]);
           const [[west, south], [east, north]] = view.bounds!;
           const within = (code: string) => {
             const [lon, lat] = divisionByCode(code)!.seatLonLatDeg;

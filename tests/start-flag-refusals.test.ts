@@ -3,7 +3,8 @@
  * sentence naming the flag and the rule: `--clickhouse-cluster` without a ClickHouse server or with a name that
  * could not be quoted into DDL; `--jt809-upward` without its credentials, with a password its field cannot hold,
  * with keys that are not M1,IA1,IC1, or with an edition or version JT/T 809 does not have.
- * An id of `--node-id` out of its bounds is refused the same way.
+ * An id of `--node-id` out of its bounds is refused the same way, and a `--demo-start-s` beyond the sample the demo of
+ * the data dir's province replays (Henan's generated sample; none for another province).
  *
  * `vigil start` reads its flags with `readStartConfig` (cli/start-config.ts) before it opens anything, and exits 2
  * printing `vigil: ` and the message of the ConfigError it threw. The first tests prove that wiring on real
@@ -12,12 +13,16 @@
  * for a process per flag.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readStartConfig } from '../cli/start-config.js';
 import { refusedStart } from './support/start-refusal.js';
 import { vigilMainArgs } from './support/vigil-process.js';
+
+const HAINAN = fileURLToPath(new URL('../fixtures/provinces/hainan-sample', import.meta.url));
 
 const root = mkdtempSync(path.join(tmpdir(), 'vigil-flag-refusals-'));
 /** Never made: a refused start creates nothing, not even its data directory. */
@@ -173,4 +178,35 @@ describe('vigil start --scheduled-documents', () => {
       /--scheduled-documents-delay-minutes \(VIGIL_SCHEDULED_DOCUMENTS_DELAY_MINUTES\).*1441/,
     );
   }, 130_000);
+});
+
+describe('vigil start --demo-start-s', () => {
+  it("is checked against the sample the data dir's province's demo replays: Henan's, none for another", () => {
+    expect(refused(['--demo-start-s', '60']).stderr).toContain('--demo-start-s (VIGIL_DEMO_START_S) needs --demo');
+    const henan = refused(['--demo', '--demo-start-s', '86400']);
+    expect(henan.status).toBe(2);
+    expect(henan.stderr).toMatch(
+      /^vigil: --demo-start-s \(VIGIL_DEMO_START_S\) value 86400 is greater than max allowed \d+: the demo for 410000 河南省 replays .*fixtures\/sample\/, which holds \d+ s\n$/,
+    );
+    const bound = Number(/max allowed (\d+)/.exec(henan.stderr)![1]);
+    expect(bound).toBeGreaterThan(600);
+    expect(readStartConfig(startArgs(['--demo', '--demo-start-s', String(bound)]), {}).demoStartMs).toBe(bound * 1000);
+    expect(refused(['--demo', '--demo-start-s', String(bound + 1)]).stderr).toContain(`max allowed ${bound}:`);
+
+    // The hand-made Hainan sample's reference: its demo runs speeding vehicles only, so nothing can be skipped.
+    const hainanDir = mkdtempSync(path.join(root, 'hainan-'));
+    for (const file of ['divisions.json', 'boundaries.json'])
+      copyFileSync(path.join(HAINAN, file), path.join(hainanDir, file));
+    writeFileSync(
+      path.join(hainanDir, 'province.json'),
+      JSON.stringify({ divisions: 'divisions.json', boundaries: 'boundaries.json' }),
+    );
+    const hainan = refusedStart(hainanDir, ['--demo', '--demo-start-s', '60']);
+    expect(hainan.status).toBe(2);
+    expect(hainan.stderr).toBe(
+      `vigil: --demo-start-s (VIGIL_DEMO_START_S) value 60 is greater than max allowed 0: the demo for 460000 海南省 ` +
+        `(--data-dir ${hainanDir}) replays no sample, the generated sample is Henan's\n`,
+    );
+    expect(readStartConfig(['--data-dir', hainanDir, '--demo'], {}).demoStartMs).toBe(0);
+  });
 });

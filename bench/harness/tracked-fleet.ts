@@ -4,6 +4,7 @@
  * time (a day run, so the night rules hold no state), so that every position rule keeps state for each of them.
  */
 import type { TelemetryRow, VehicleClass, VehicleRecord } from '../../schema/index.js';
+import { jt808Fix } from '../../tests/support/analytics-rows.js';
 
 export const FLEET_REPORT_MS = 30_000;
 /** 10:00 China time, 2026-11-28. */
@@ -25,23 +26,14 @@ const plateOf = (i: number): string => `豫A${String(i).padStart(5, '0')}`;
 /** Vehicle `i`'s fix of report `step`: driving north at 60 km/h, or at 135 when `speeding`. */
 export function fleetFix(i: number, step: number, speeding: boolean): TelemetryRow {
   const ts = FLEET_T0 + step * FLEET_REPORT_MS + (i % 1000);
-  return {
+  return jt808Fix({
     terminal_id: fleetTerminal(i),
     plate: plateOf(i),
     ts,
-    received_at: ts + 1_000,
     lat: 34.2 + (i % 500) * 0.002 + step * 0.002,
     lon: 112.5 + Math.floor(i / 500) * 0.005,
-    altitude_m: 100,
     speed_kmh: speeding ? 135 : 60,
-    direction_deg: 0,
-    alarm_bits: 0,
-    status_bits: 0b11,
-    source: 'jt808',
-    backfill: 0,
-    extras: '',
-    org_code: '',
-  };
+  });
 }
 
 /** The registry of the fleet, as the rules read it. */

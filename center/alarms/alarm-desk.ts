@@ -229,11 +229,15 @@ export class AlarmDesk {
       from_state: string;
       to_state: string;
       actor: string;
+      actor_name: string;
       org_code: string;
       detail: unknown;
       at: Date;
     }>(
-      'SELECT id, action, from_state, to_state, actor, org_code, detail, at FROM alarm_actions WHERE alarm_id = $1 ORDER BY id',
+      // actor_name: the name the console shows for the person who took the step (display name, else username).
+      `SELECT a.id, a.action, a.from_state, a.to_state, a.actor, COALESCE(NULLIF(u.display_name, ''), a.actor) AS actor_name,
+              a.org_code, a.detail, a.at
+         FROM alarm_actions a LEFT JOIN users u ON u.id = a.actor_id WHERE a.alarm_id = $1 ORDER BY a.id`,
       [alarmId],
     );
     return {

@@ -84,7 +84,7 @@ export function documentFoundationRoutes(api: Api): void {
     tag: 'accounts',
     summary: 'The caller',
     roles: 'any',
-    returns: '{id, username, role, org_code, enterprise_id}',
+    returns: '{id, username, display_name (the username when none is set), role, org_code, enterprise_id}',
   });
   api.document({
     method: 'POST',

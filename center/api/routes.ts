@@ -56,5 +56,13 @@ export function registerRoutes(router: Router, deps: RouteDeps): void {
 }
 
 function publicPrincipal(p: Principal): Record<string, unknown> {
-  return { id: p.userId, username: p.username, role: p.role, org_code: p.orgCode, enterprise_id: p.enterpriseId };
+  return {
+    id: p.userId,
+    username: p.username,
+    // The name the console shows: users.display_name, else the username.
+    display_name: p.displayName ?? p.username,
+    role: p.role,
+    org_code: p.orgCode,
+    enterprise_id: p.enterpriseId,
+  };
 }

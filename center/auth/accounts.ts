@@ -26,6 +26,8 @@ export type Role = 'admin' | 'leader' | 'dispatcher' | 'duty_officer' | 'analyst
 export interface Principal {
   userId: number;
   username: string;
+  /** The name the console shows for the user (users.display_name, else the username); absent for principals made in code. */
+  displayName?: string;
   role: Role;
   orgCode: string;
   enterpriseId: string | null;
@@ -149,11 +151,15 @@ export class Accounts {
     const rows = await this.sql.query<{
       id: number;
       password_hash: string;
+      display_name: string;
       role: Role;
       org_code: string;
       enterprise_id: string | null;
       disabled: boolean;
-    }>('SELECT id, password_hash, role, org_code, enterprise_id, disabled FROM users WHERE username = $1', [account]);
+    }>(
+      'SELECT id, password_hash, display_name, role, org_code, enterprise_id, disabled FROM users WHERE username = $1',
+      [account],
+    );
     const user = rows[0];
     // The same scrypt work whether the account exists or not, so the time taken tells nothing.
     const passwordOk = await verifyPassword(password, user?.password_hash ?? (await this.dummy()));
@@ -183,6 +189,7 @@ export class Accounts {
     return {
       userId: Number(user.id),
       username: account,
+      displayName: user.display_name || account,
       role: user.role,
       orgCode: user.org_code,
       enterpriseId: user.enterprise_id,
@@ -226,6 +233,7 @@ export class Accounts {
     const rows = await this.sql.query<{
       id: number;
       username: string;
+      display_name: string;
       role: Role;
       org_code: string;
       enterprise_id: string | null;
@@ -234,7 +242,7 @@ export class Accounts {
       expires_at: Date;
       revoked_at: Date | null;
     }>(
-      `SELECT u.id, u.username, u.role, u.org_code, u.enterprise_id, u.disabled, s.id AS session_id, s.expires_at, s.revoked_at
+      `SELECT u.id, u.username, u.display_name, u.role, u.org_code, u.enterprise_id, u.disabled, s.id AS session_id, s.expires_at, s.revoked_at
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
       [hashToken(token)],
     );
@@ -245,6 +253,7 @@ export class Accounts {
     return {
       userId: Number(row.id),
       username: row.username,
+      displayName: row.display_name || row.username,
       role: row.role,
       orgCode: row.org_code,
       enterpriseId: row.enterprise_id,

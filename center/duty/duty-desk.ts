@@ -56,7 +56,14 @@ export interface ShiftView {
   ends_at: number;
   /** `planned` before it starts, `current` while it runs, `over` after. */
   phase: 'planned' | 'current' | 'over';
-  people: { user_id: number; name: string; post: 'officer' | 'leader'; signed_in_at: number | null }[];
+  /** `name`: the display name, else the username. */
+  people: {
+    user_id: number;
+    username: string;
+    name: string;
+    post: 'officer' | 'leader';
+    signed_in_at: number | null;
+  }[];
   handover: { id: number; handed_at: number; acknowledged_at: number | null } | null;
   /** The steps the caller may take on the shift now (the console shows exactly these). */
   actions: ('sign_in' | 'hand_over')[];
@@ -279,11 +286,12 @@ export class DutyDesk {
     const people = await this.deps.sql.query<{
       shift_id: number;
       user_id: number;
+      username: string;
       name: string;
       post: 'officer' | 'leader';
       signed_in_at: Date | null;
     }>(
-      `SELECT a.shift_id, a.user_id, COALESCE(NULLIF(u.display_name, ''), u.username) AS name, a.post, a.signed_in_at
+      `SELECT a.shift_id, a.user_id, u.username, COALESCE(NULLIF(u.display_name, ''), u.username) AS name, a.post, a.signed_in_at
          FROM duty_assignments a JOIN users u ON u.id = a.user_id WHERE a.shift_id = ANY($1) ORDER BY a.post DESC, u.id`,
       [ids],
     );
@@ -316,7 +324,13 @@ export class DutyDesk {
         phase: now < startsAt ? 'planned' : now < endsAt ? 'current' : 'over',
         people: people
           .filter((x) => Number(x.shift_id) === id)
-          .map((x) => ({ user_id: Number(x.user_id), name: x.name, post: x.post, signed_in_at: ms(x.signed_in_at) })),
+          .map((x) => ({
+            user_id: Number(x.user_id),
+            username: x.username,
+            name: x.name,
+            post: x.post,
+            signed_in_at: ms(x.signed_in_at),
+          })),
         handover:
           handover === undefined
             ? null

@@ -527,7 +527,9 @@ export class WorkOrders {
   async get(id: number, principal: Principal): Promise<WorkOrderDetail> {
     const order = await this.visibleOrder(this.deps.sql, id, principal, false);
     const events = await this.deps.sql.query<Omit<WorkOrderTimelineEvent, 'at'> & { at: Date }>(
-      'SELECT id, kind, from_state, to_state, actor, actor_org, text, detail, at FROM work_order_events WHERE order_id = $1 ORDER BY id',
+      `SELECT e.id, e.kind, e.from_state, e.to_state, e.actor, COALESCE(NULLIF(u.display_name, ''), e.actor) AS actor_name,
+              e.actor_org, e.text, e.detail, e.at
+         FROM work_order_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.order_id = $1 ORDER BY e.id`,
       [id],
     );
     const urged = events.filter((e) => e.kind === TRANSITIONS.urge.event).at(-1);

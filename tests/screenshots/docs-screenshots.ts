@@ -1,19 +1,17 @@
 /**
- * Regenerates the duty console's screenshots in docs/screenshots/ (`npm run docs:screenshots`; not part of
- * `npm test`): a real `vigil start` fed only the ways production data arrives — registry upload, JT/T 809 alarm
+ * Regenerates the duty console's screenshots in docs/screenshots/ (`npm run docs:screenshots`, which sets
+ * `VIGIL_DOC_SCREENSHOTS=1`; without it they go to tests/artifacts/ as every test's do; not part of `npm test`): a real `vigil start` fed only the ways production data arrives — registry upload, JT/T 809 alarm
  * reports, speeding JT/T 808 terminals, a back-filled day of driving — and worked through the API, then every
  * screen photographed in Chromium at 1920×1080 and 3840×2160, zh-CN. `DOCS_SCREENSHOTS=zones` photographs only the
  * zone editor and the terminal settings of the command panel, on a node of their own (a minute instead of many);
  * `DOCS_SCREENSHOTS=assessment` only the 考核 tab (scores, red and black lists, the archived 通报).
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { AlarmListAnswer, FeedAlarmCase } from '../../schema/index.js';
 import { locationBody } from '../../cli/demo/location.js';
 import { SimulatedTerminal } from '../../cli/demo/simulated-terminal.js';
-import { launchBrowser } from '../support/browser.js';
+import { docScreenshotPath, launchBrowser } from '../support/browser.js';
 import {
   api,
   backfillTrack,
@@ -34,7 +32,6 @@ import {
 } from '../support/jt809-requests-wire.js';
 import { eventually, startVigil, type VigilProcess } from '../support/vigil-process.js';
 
-const OUT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const SIZES = [
   { width: 1920, height: 1080 },
   { width: 3840, height: 2160 },
@@ -149,7 +146,7 @@ async function zoneScreens(vigil: Awaited<ReturnType<typeof startVigil>>, admin:
       const b = await launchBrowser(size, { locale: 'zh-CN' });
       const page = await b.context.newPage();
       const shot = async (name: string) => {
-        const file = path.join(OUT_DIR, `${name}-${size.width}x${size.height}.png`);
+        const file = docScreenshotPath(`${name}-${size.width}x${size.height}.png`);
         await page.screenshot({ path: file });
         console.log(`  ${path.relative(process.cwd(), file)}`);
       };
@@ -229,7 +226,7 @@ async function assessmentScreens(vigil: VigilProcess, admin: string): Promise<vo
     const b = await launchBrowser(size, { locale: 'zh-CN' });
     const page = await b.context.newPage();
     const shot = async (name: string) => {
-      const file = path.join(OUT_DIR, `${name}-${size.width}x${size.height}.png`);
+      const file = docScreenshotPath(`${name}-${size.width}x${size.height}.png`);
       await page.screenshot({ path: file });
       console.log(`  ${path.relative(process.cwd(), file)}`);
     };
@@ -310,7 +307,6 @@ async function lowerPlatform(vigil: VigilProcess, admin: string, leader: Person)
 }
 
 async function main(): Promise<void> {
-  mkdirSync(OUT_DIR, { recursive: true });
   const vigil = await startVigil();
   if (process.env.DOCS_SCREENSHOTS === 'zones' || process.env.DOCS_SCREENSHOTS === 'assessment') {
     try {
@@ -337,11 +333,19 @@ async function main(): Promise<void> {
       ...fleet,
       { ...TRUCK, home_org_code: '410105', enterprise_id: 'ZZ-LOGISTICS', vehicle_class: 'dangerous_goods' },
     ]);
-    const duty = await createPerson(vigil, admin, 'zz-duty', 'duty_officer', '410100');
-    const colleague = await createPerson(vigil, admin, 'zz-duty-2', 'duty_officer', '410100');
-    const leader = await createPerson(vigil, admin, 'henan-leader', 'leader', '410000');
-    const dispatcher = await createPerson(vigil, admin, 'zz-dispatcher', 'dispatcher', '410100');
-    const county = await createPerson(vigil, admin, 'jinshui-duty', 'duty_officer', '410105');
+    const duty = await createPerson(vigil, admin, 'zz-duty', 'duty_officer', '410100', { display_name: '王值班' });
+    const colleague = await createPerson(vigil, admin, 'zz-duty-2', 'duty_officer', '410100', {
+      display_name: '李值班',
+    });
+    const leader = await createPerson(vigil, admin, 'henan-leader', 'leader', '410000', {
+      display_name: '省厅带班领导',
+    });
+    const dispatcher = await createPerson(vigil, admin, 'zz-dispatcher', 'dispatcher', '410100', {
+      display_name: '郑州调度 张',
+    });
+    const county = await createPerson(vigil, admin, 'jinshui-duty', 'duty_officer', '410105', {
+      display_name: '金水区 赵',
+    });
     const company = await createPerson(vigil, admin, 'zz-logistics', 'enterprise', '410100', {
       enterprise_id: 'ZZ-LOGISTICS',
     });
@@ -437,7 +441,7 @@ async function main(): Promise<void> {
       const b = await launchBrowser(size, { locale: 'zh-CN' });
       const page = await b.context.newPage();
       const shot = async (name: string) => {
-        const file = path.join(OUT_DIR, `${name}-${size.width}x${size.height}.png`);
+        const file = docScreenshotPath(`${name}-${size.width}x${size.height}.png`);
         await page.screenshot({ path: file });
         console.log(`  ${path.relative(process.cwd(), file)}`);
       };

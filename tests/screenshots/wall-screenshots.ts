@@ -1,19 +1,16 @@
 /**
- * Regenerates the video walls' screenshots in docs/screenshots/ (part of `npm run docs:screenshots`; not of
- * `npm test`): a real `vigil start --demo`, the walls of the province, Zhengzhou (410100) and 金水区 (410105) opened
- * with their own kiosk tokens once the demo's vehicles and first alarms are in, each photographed in Chromium at
- * 1920×1080 and 3840×2160 in the default layout (a 2×2 of 55″ screens read from 5 m), zh-CN. The road and rail
- * panels wait for the demo's first counts, posted in its first minute; their turn over the live list is made long
- * enough (`&turn-s=300`) that each picture shows them rather than whichever flow panel's turn it happens to be.
+ * Regenerates the video walls' screenshots in docs/screenshots/ (part of `npm run docs:screenshots`, which sets
+ * `VIGIL_DOC_SCREENSHOTS=1`, else tests/artifacts/; not of `npm test`): a real `vigil start --demo`, the walls of
+ * the province, Zhengzhou (410100) and 金水区 (410105) opened with their own kiosk tokens once the demo's vehicles
+ * and first alarms are in, each photographed in Chromium at 1920×1080 and 3840×2160 in the default layout (a 2×2
+ * of 55″ screens read from 5 m), zh-CN. The road and rail panels wait for the demo's first counts, posted in its
+ * first minute; their turn over the live list is made long enough (`&turn-s=300`) that each picture shows them
+ * rather than whichever flow panel's turn it happens to be.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CentreFlows } from '../../schema/index.js';
-import { launchBrowser } from '../support/browser.js';
+import { docScreenshotPath, launchBrowser } from '../support/browser.js';
 import { eventually, startVigil } from '../support/vigil-process.js';
 
-const OUT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const SIZES = [
   { width: 1920, height: 1080 },
   { width: 3840, height: 2160 },
@@ -59,7 +56,6 @@ try {
     "the demo's first survey counts and rail interval",
     5_000,
   );
-  mkdirSync(OUT_DIR, { recursive: true });
   const browser = await launchBrowser(SIZES[1], { locale: 'zh-CN' });
   try {
     for (const size of SIZES) {
@@ -69,7 +65,7 @@ try {
         await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(token)}&turn-s=300`);
         await page.locator('[data-testid="handling-ranking"], .ranking, .alarm-empty').first().waitFor();
         await page.waitForTimeout(SETTLE_MS);
-        const file = path.join(OUT_DIR, `wall-${name}-${size.width}x${size.height}.png`);
+        const file = docScreenshotPath(`wall-${name}-${size.width}x${size.height}.png`);
         await page.screenshot({ path: file });
         console.log(file);
         await page.close();

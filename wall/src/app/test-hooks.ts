@@ -30,6 +30,8 @@ export interface VigilWallHooks {
   vehicleAlphaAt(slot: number): number | null;
   /** Place names shown inside the map's visible area now. */
   visibleLabels(): string[];
+  /** The screen boxes of those names, CSS pixels. */
+  visibleLabelBoxes(): { name: string; left: number; top: number; right: number; bottom: number }[];
   /** Marks the map's overlay layer `id` draws now (`taxis`, `buses`, `vessels`); null before the map exists. */
   overlayMarks(id: string): number | null;
   /** True while the map is away at a critical alarm. */
@@ -76,6 +78,7 @@ export function installTestHooks(state: FeedState, budget: RenderBudget): () => 
     renderer: budget.renderer,
     vehicleAlphaAt: (slot) => mapProbes.current?.vehicleAlphaAt(slot) ?? null,
     visibleLabels: () => mapProbes.current?.visibleLabels() ?? [],
+    visibleLabelBoxes: () => mapProbes.current?.visibleLabelBoxes() ?? [],
     overlayMarks: (id) => mapProbes.current?.overlayMarks(id) ?? null,
     get mapAway() {
       return mapProbes.current?.isAway() ?? false;

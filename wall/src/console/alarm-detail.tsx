@@ -18,6 +18,8 @@ interface HistoryEntry {
   id: number;
   action: string;
   actor: string;
+  /** Display name of the actor, else the username (server-side). */
+  actor_name: string;
   org_code: string;
   detail: Record<string, unknown>;
   at: number;
@@ -130,8 +132,8 @@ export function AlarmDetail({ alarm, children }: { alarm: AlarmQueueRow; childre
           <li key={h.id}>
             <span className="timeline-time">{chinaDateTime(h.at)}</span>
             <span className="timeline-what">{named(m.alarmHistory, h.action)}</span>
-            <span className="timeline-who">
-              {h.actor === 'system' ? '' : h.actor}
+            <span className="timeline-who" title={h.actor === 'system' ? undefined : h.actor}>
+              {h.actor === 'system' ? '' : h.actor_name}
               {typeof h.detail.to === 'string' ? ` → ${ws.placeName(h.detail.to)}` : ''}
               {typeof h.detail.reason === 'string' && h.action === 'dismissed' ? `：${h.detail.reason}` : ''}
               {h.action === 'platform_result' && typeof h.detail.result_name === 'string'

@@ -350,8 +350,8 @@ function WorkspaceBody({
                 : m.attention.notificationsOff}
           </button>
         ) : null}
-        <span className="console-user" data-testid="console-user">
-          {session.user.display_name ?? session.user.username} · {named(m.roleNames, session.user.role)} ·{' '}
+        <span className="console-user" data-testid="console-user" title={session.user.username}>
+          {session.user.display_name || session.user.username} · {named(m.roleNames, session.user.role)} ·{' '}
           {ws.placeName(session.user.org_code)}
         </span>
         <button type="button" data-testid="logout" onClick={logout}>

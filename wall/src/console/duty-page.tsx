@@ -30,7 +30,13 @@ interface ShiftView {
   starts_at: number;
   ends_at: number;
   phase: 'planned' | 'current' | 'over';
-  people: { user_id: number; name: string; post: 'officer' | 'leader'; signed_in_at: number | null }[];
+  people: {
+    user_id: number;
+    username: string;
+    name: string;
+    post: 'officer' | 'leader';
+    signed_in_at: number | null;
+  }[];
   actions: ('sign_in' | 'hand_over')[];
 }
 
@@ -252,7 +258,12 @@ function Shifts({ d, shifts, step }: { d: DutyMessages; shifts: ShiftView[] | nu
           </div>
           <div className="duty-people">
             {s.people.map((person) => (
-              <span key={person.user_id} className="duty-person" data-signed-in={person.signed_in_at !== null}>
+              <span
+                key={person.user_id}
+                className="duty-person"
+                data-signed-in={person.signed_in_at !== null}
+                title={person.username}
+              >
                 {person.post === 'leader' ? d.leader : d.officer} {person.name}（
                 {person.signed_in_at === null ? d.notSignedIn : d.signedIn(chinaHourMinute(person.signed_in_at))}）
               </span>

@@ -644,7 +644,7 @@ function SuperviseForm({
         <input
           className="jt809-short"
           data-testid="jt809-supervisor"
-          placeholder={ws.session.user.display_name ?? ws.session.user.username}
+          placeholder={ws.session.user.display_name || ws.session.user.username}
           value={supervisor}
           maxLength={8}
           onChange={(e) => setSupervisor(e.target.value)}

@@ -237,8 +237,8 @@ function TimelineItem({
     <li data-testid="timeline-event" data-kind={event.kind}>
       <span className="timeline-time">{chinaDateTime(event.at, now)}</span>
       <span className="timeline-what">{named(m.orderEvents, event.kind)}</span>
-      <span className="timeline-who">
-        {event.actor === 'system' ? '' : `${event.actor} · ${ws.placeName(event.actor_org)}`}
+      <span className="timeline-who" title={event.actor === 'system' ? undefined : event.actor}>
+        {event.actor === 'system' ? '' : `${event.actor_name} · ${ws.placeName(event.actor_org)}`}
       </span>
       {event.from_state !== event.to_state && event.from_state !== '' ? (
         <span className="timeline-transition">

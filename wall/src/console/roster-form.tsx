@@ -11,6 +11,8 @@ import { useWorkspace } from './workspace-context.js';
 
 interface Person {
   user_id: number;
+  username: string;
+  /** The display name, else the username. */
   name: string;
   role: string;
 }
@@ -183,7 +185,7 @@ function Picks(props: {
     <fieldset data-testid={props.testId}>
       <legend>{props.legend}</legend>
       {props.people.map((p) => (
-        <label key={p.user_id} className="duty-pick">
+        <label key={p.user_id} className="duty-pick" title={p.username}>
           <input
             type="checkbox"
             data-user-id={p.user_id}

@@ -242,6 +242,7 @@ export class MapDriver {
       return this.vehicleCanvas.alphaAt(vehicles.lon[slot], vehicles.lat[slot]);
     },
     visibleLabels: () => this.labels.visibleNames(),
+    visibleLabelBoxes: () => this.labels.visibleBoxes(),
     overlayMarks: (id) => {
       const layer = this.layersDrawn.find((candidate) => candidate.id === id);
       const data = layer?.props.data as { length?: number } | undefined;

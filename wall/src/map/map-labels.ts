@@ -26,6 +26,30 @@ function overlaps(a: Box, b: Box): boolean {
   return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 }
 
+/** How much of `box` the boxes placed cover, in square pixels. */
+function overlapArea(placed: readonly Box[], box: Box): number {
+  return placed.reduce((sum, other) => {
+    const w = Math.min(box.right, other.right) - Math.max(box.left, other.left);
+    const h = Math.min(box.bottom, other.bottom) - Math.max(box.top, other.top);
+    return sum + (w > 0 && h > 0 ? w * h : 0);
+  }, 0);
+}
+
+/**
+ * Where a name of this size may go around its point, nearest first: on it, just below or above, beside it (right,
+ * left), diagonally, then the same twice as far. Moved by about its height and its half width, the name stays next
+ * to its point and reads as its.
+ */
+function spotsAround(width: number, height: number): [number, number][] {
+  const spots: [number, number][] = [[0, 0]];
+  for (const reach of [1, 2]) {
+    const dy = height * 0.9 * reach;
+    const dx = (width / 2 + height * 0.3) * reach;
+    spots.push([0, dy], [0, -dy], [dx, 0], [-dx, 0], [dx, dy], [-dx, dy], [dx, -dy], [-dx, -dy]);
+  }
+  return spots;
+}
+
 export class MapLabels {
   private readonly layer: HTMLDivElement;
   private spans: { label: MapLabel; span: HTMLSpanElement }[] = [];
@@ -43,6 +67,10 @@ export class MapLabels {
     map.getContainer().appendChild(this.layer);
     map.on('move', this.place);
     map.on('resize', this.place);
+    // The wall's font arrives after the first placement and sets names wider than the fallback did: placed with
+    // the fallback's widths, neighbours (荥阳市 and 上街区 at 4K) overlapped once it had loaded.
+    document.fonts.addEventListener('loadingdone', this.place);
+    void document.fonts.ready.then(() => this.place());
   }
 
   /** Shows these names (replacing the ones shown); a set equal to the one shown costs nothing. */
@@ -67,9 +95,21 @@ export class MapLabels {
     return this.spans.filter(({ span }) => span.style.visibility !== 'hidden').map(({ label }) => label.name);
   }
 
+  /** The boxes of the names shown now, in CSS pixels of the map's container: the tests check none overlap. */
+  visibleBoxes(): { name: string; left: number; top: number; right: number; bottom: number }[] {
+    return this.spans
+      .filter(({ span }) => span.style.visibility !== 'hidden')
+      .map(({ label, span }) => {
+        const box = span.getBoundingClientRect();
+        return { name: label.name, left: box.left, top: box.top, right: box.right, bottom: box.bottom };
+      });
+  }
+
   /**
-   * Places every name at its point; one that would cover a name placed before it (main names first) is moved just
-   * below or above it, and a context name that still collides, or any name outside the clear area, is hidden.
+   * Places every name at its point, main names first. One that would cover a name placed before it is moved to
+   * the nearest free spot around its point — below, above, then beside it, then twice as far — so that neighbours
+   * whose points lie close together (荥阳市 and 上街区 at 4K) both read. A context name with no free spot, or any
+   * name outside the clear area, is hidden; a main name with no free spot takes the spot it overlaps least.
    */
   private readonly place = (): void => {
     const area = this.clearArea();
@@ -81,26 +121,36 @@ export class MapLabels {
       const point = this.map.project(label.position);
       const width = span.offsetWidth;
       const height = span.offsetHeight;
-      const boxAt = (dy: number): Box => ({
-        left: point.x - width / 2,
-        right: point.x + width / 2,
+      const boxAt = ([dx, dy]: readonly [number, number]): Box => ({
+        left: point.x + dx - width / 2,
+        right: point.x + dx + width / 2,
         top: point.y + dy - height / 2,
         bottom: point.y + dy + height / 2,
       });
       const inArea = point.x >= area.left && point.x <= area.right && point.y >= area.top && point.y <= area.bottom;
-      const dy = [0, height * 0.9, -height * 0.9].find((offset) => !placed.some((box) => overlaps(box, boxAt(offset))));
-      const shown = inArea && (dy !== undefined || label.tone === 'main');
-      span.style.visibility = shown ? 'visible' : 'hidden';
-      if (!shown) continue;
-      const offset = dy ?? 0;
+      if (!inArea) {
+        span.style.visibility = 'hidden';
+        continue;
+      }
+      const offsets = spotsAround(width, height);
+      let offset = offsets.find((spot) => !placed.some((box) => overlaps(box, boxAt(spot))));
+      if (offset === undefined && label.tone === 'main')
+        offset = offsets.reduce((best, spot) =>
+          overlapArea(placed, boxAt(spot)) < overlapArea(placed, boxAt(best)) ? spot : best,
+        );
+      span.style.visibility = offset === undefined ? 'hidden' : 'visible';
+      if (offset === undefined) continue;
       placed.push(boxAt(offset));
-      span.style.transform = `translate(${Math.round(point.x)}px, ${Math.round(point.y + offset)}px) translate(-50%, -50%)`;
+      span.style.transform =
+        `translate(${Math.round(point.x + offset[0])}px, ${Math.round(point.y + offset[1])}px) ` +
+        'translate(-50%, -50%)';
     }
   };
 
   destroy(): void {
     this.map.off('move', this.place);
     this.map.off('resize', this.place);
+    document.fonts.removeEventListener('loadingdone', this.place);
     this.layer.remove();
   }
 }

@@ -10,6 +10,8 @@ export interface MapProbe {
   vehicleAlphaAt(slot: number): number | null;
   /** Place names shown inside the map's visible area now. */
   visibleLabels(): string[];
+  /** The screen boxes of those names, CSS pixels. */
+  visibleLabelBoxes(): { name: string; left: number; top: number; right: number; bottom: number }[];
   /** Marks in the deck.gl layer `id` as last drawn (`taxis`, `buses`, `vessels`), or null when no such layer. */
   overlayMarks(id: string): number | null;
   /** True while the map is away at a critical alarm. */
