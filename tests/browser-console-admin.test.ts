@@ -88,7 +88,10 @@ describe('console: administration (系统管理)', () => {
 
     // The officer logs in with what the page created and acknowledges the Zhengzhou alarm.
     const officerPage = await openConsole(vigil, browser, OFFICER);
-    expect(await officerPage.textContent('[data-testid="console-user"]')).toContain(OFFICER.username);
+    // The header names the officer by the display name given on the page, the username in its tooltip.
+    const header = officerPage.locator('[data-testid="console-user"]');
+    expect(await header.textContent()).toContain(OFFICER.displayName);
+    expect(await header.getAttribute('title')).toContain(OFFICER.username);
     const acknowledge = officerPage.locator('[data-testid="queue-row"][data-state="new"] [data-testid="acknowledge"]');
     await acknowledge.first().waitFor({ timeout: 60_000 });
     await acknowledge.first().click();

@@ -57,6 +57,8 @@ export interface LockLeadership {
   close(): Promise<void>;
 }
 
+const LOST_HOLDER_WAIT_POLLS = 3;
+
 export async function leadUnderLock(work: LockedWork, options: LockLeadershipOptions): Promise<LockLeadership> {
   const { logger, says, naming } = options;
   const state: LockLeadershipStatus = { held: false, holder: null };
@@ -79,7 +81,9 @@ export async function leadUnderLock(work: LockedWork, options: LockLeadershipOpt
     }
     logger.error(says.lost, { error: String(error) });
     await work.stop().catch(() => undefined);
-    if (!halted) schedule();
+    // A process whose lock connection just failed is the least likely to keep it: it waits three polls before it
+    // asks again, so that a standby, which asks every poll, takes the work first.
+    if (!halted) schedule(options.pollMs * LOST_HOLDER_WAIT_POLLS);
   };
 
   const take = async (): Promise<boolean> => {
@@ -120,8 +124,8 @@ export async function leadUnderLock(work: LockedWork, options: LockLeadershipOpt
     }
     schedule();
   };
-  const schedule = (): void => {
-    if (!stopped && !halted) timer = setTimeout(() => (polling = poll()), options.pollMs);
+  const schedule = (delayMs = options.pollMs): void => {
+    if (!stopped && !halted) timer = setTimeout(() => (polling = poll()), delayMs);
   };
 
   if (!(await take())) {
