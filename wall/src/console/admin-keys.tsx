@@ -4,7 +4,7 @@
  * keeps only its digest — with a copy button, and revocation after a confirmation.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { adminRefusal, ConfirmDialog, StepResult, type StepOutcome } from './admin-common.js';
+import { adminRefusal, ConfirmDialog, StepResult, UnitOptions, type StepOutcome } from './admin-common.js';
 import { ADMIN_MESSAGES, type AdminMessages } from './admin-messages.js';
 import { chinaDateTime } from './console-time.js';
 import { useWorkspace } from './workspace-context.js';
@@ -117,12 +117,7 @@ export function AdminKeys() {
         <label className="admin-field">
           {a.keyColumns.unit}
           <select data-testid="key-unit" value={orgCode} onChange={(e) => setOrgCode(e.target.value)}>
-            {ws.units.map((u) => (
-              <option key={u.code} value={u.code}>
-                {u.level === 'county' ? '\u3000\u3000' : u.level === 'city' ? '\u3000' : ''}
-                {u.name}
-              </option>
-            ))}
+            <UnitOptions units={ws.units} />
           </select>
         </label>
         <button type="submit" className="primary" data-testid="key-issue" disabled={busy}>

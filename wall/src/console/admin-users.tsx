@@ -4,7 +4,7 @@
  * enable, unlock, password reset and session revocation, each after a confirmation, each answer shown.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { adminRefusal, ConfirmDialog, StepResult, type StepOutcome } from './admin-common.js';
+import { adminRefusal, ConfirmDialog, StepResult, UnitOptions, type StepOutcome } from './admin-common.js';
 import { ADMIN_MESSAGES, type AdminMessages } from './admin-messages.js';
 import { named } from './console-messages.js';
 import { chinaDateTime, chinaFullDateTime } from './console-time.js';
@@ -89,11 +89,7 @@ export function AdminUsers() {
         </select>
         <select data-testid="users-filter-unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
           <option value="">{a.anyUnit}</option>
-          {ws.units.map((u) => (
-            <option key={u.code} value={u.code}>
-              {unitLabel(u)}
-            </option>
-          ))}
+          <UnitOptions units={ws.units} />
         </select>
         <input
           type="search"
@@ -140,11 +136,6 @@ export function AdminUsers() {
       ) : null}
     </section>
   );
-}
-
-function unitLabel(u: { name: string; level: string }): string {
-  const indent = u.level === 'county' ? '\u3000\u3000' : u.level === 'city' ? '\u3000' : '';
-  return `${indent}${u.name}`;
 }
 
 function UsersTable({
@@ -405,11 +396,7 @@ function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreat
         <label className="admin-field">
           {a.fields.unit}
           <select data-testid="user-create-unit" value={orgCode} onChange={(e) => setOrgCode(e.target.value)}>
-            {ws.units.map((u) => (
-              <option key={u.code} value={u.code}>
-                {unitLabel(u)}
-              </option>
-            ))}
+            <UnitOptions units={ws.units} />
           </select>
         </label>
         {enterprise ? (
