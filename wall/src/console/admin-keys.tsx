@@ -8,6 +8,7 @@ import { adminRefusal, ConfirmDialog, StepResult, UnitOptions, type StepOutcome 
 import { ADMIN_MESSAGES, type AdminMessages } from './admin-messages.js';
 import { chinaDateTime } from './console-time.js';
 import { useWorkspace } from './workspace-context.js';
+import { SOURCE_KINDS } from './source-kinds.js';
 
 interface SourceKey {
   id: number;
@@ -29,25 +30,6 @@ interface IssuedKey {
   org_code: string;
   name: string;
 }
-
-/** The ingestion kinds (INGEST_KINDS of ingest/http/source-key.ts; docs/sources/), in the order offered. */
-const KINDS = [
-  'anpr',
-  'wim',
-  'gantry',
-  'toll',
-  'device_status',
-  'registry',
-  'traffic_count',
-  'rail_flow',
-  'ais',
-  'gtfs_rt',
-  'gtfs_static',
-  'taxi_position',
-  'taxi_order',
-  'taxi_permit',
-  'market_registration',
-];
 
 export function AdminKeys() {
   const ws = useWorkspace();
@@ -107,7 +89,7 @@ export function AdminKeys() {
         <label className="admin-field">
           {a.kind}
           <select data-testid="key-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-            {KINDS.map((k) => (
+            {SOURCE_KINDS.map((k) => (
               <option key={k} value={k}>
                 {a.kinds[k] ?? k} ({k})
               </option>

@@ -15,25 +15,9 @@ import { errorSentence } from './error-text.js';
 import { reasonText, UPLOAD_MESSAGES, type UploadMessages } from './upload-messages.js';
 import { KIND_COLUMNS, templateCsv } from './upload-templates.js';
 import { useWorkspace } from './workspace-context.js';
+import { UPLOAD_KINDS } from './source-kinds.js';
 import './uploads.css';
 
-/** The kinds of docs/sources/, in the order the page offers them (their columns: upload-templates.ts). */
-const KINDS = [
-  'anpr',
-  'wim',
-  'gantry',
-  'toll',
-  'device_status',
-  'registry',
-  'traffic_count',
-  'rail_flow',
-  'ais',
-  'gtfs_static',
-  'taxi_position',
-  'taxi_order',
-  'taxi_permit',
-  'market_registration',
-];
 /** The server's bounds (UPLOAD_BYTES_MAX, the ingestion's records per request), shown to the user. */
 const BYTES_MAX_TEXT = '8 MiB';
 const ROWS_MAX = 5_000;
@@ -103,7 +87,7 @@ export function UploadsPage() {
           <label>
             {u.kind}
             <select data-testid="upload-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-              {KINDS.map((k) => (
+              {UPLOAD_KINDS.map((k) => (
                 <option key={k} value={k}>
                   {u.kinds[k]} ({k})
                 </option>
