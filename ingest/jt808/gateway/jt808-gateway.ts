@@ -277,14 +277,8 @@ export class Jt808Gateway {
   private async onData808(c: Connection, header: Jt808Header, message: Jt808Message, raw: Buffer): Promise<void> {
     const receivedAt = this.now();
     switch (message.msgId) {
-      case 0x0200: {
-        // Reached only by a position that handleFrame did not take (none today): the same handling, slower.
-        const row = telemetryFromLocation(header.phone, c.plate, message.body, receivedAt, false);
-        const accepted = await this.publishPositions(c, [row], raw);
-        this.out.reply(c, header, accepted ? RESULT.ok : RESULT.badMessage);
-        if (accepted) this.attachmentRequests.onLocation(c, header.phone, message.body);
-        return;
-      }
+      // 0x0200 never comes here: handleFrameOrThrow takes every position of an authenticated session, and
+      // handleMessage refuses the others before this point.
       case 0x0704: {
         const backfill = message.body.type === 1;
         const rows = message.body.items.map((item) =>
