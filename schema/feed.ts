@@ -68,7 +68,9 @@ export interface FeedAlarmCase {
   department: string;
   enterprise_id: string | null;
   state: 'new' | 'acknowledged' | 'dispatched' | 'dismissed' | 'closed';
+  /** Username of whoever took (签收) the alarm, and the name the consoles show for them. */
   acknowledged_by: string | null;
+  acknowledged_by_display: string | null;
   acknowledged_at: number | null;
   dismiss_reason: string | null;
   work_order_id: number | null;

@@ -785,4 +785,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    id: 41,
+    name: 'alarm_cases.acknowledged_by_display: the name the consoles show for whoever took the alarm',
+    sql: `
+      -- acknowledged_by_name keeps the username (the console compares it with its own user's to know "mine"); the
+      -- display name is kept beside it as it was when the alarm was taken, so a queue row does not need a join.
+      ALTER TABLE alarm_cases ADD COLUMN acknowledged_by_display text;
+      UPDATE alarm_cases AS a SET acknowledged_by_display = COALESCE(NULLIF(u.display_name, ''), u.username)
+        FROM users AS u WHERE u.id = a.acknowledged_by;
+    `,
+  },
 ];

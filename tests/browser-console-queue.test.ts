@@ -59,7 +59,7 @@ beforeAll(async () => {
   vigil = await startVigil();
   admin = await vigil.login();
   officer = await createPerson(vigil, admin, 'zz-duty', 'duty_officer', '410100', { display_name: '郑州值班员' });
-  colleague = await createPerson(vigil, admin, 'zz-duty-2', 'duty_officer', '410100');
+  colleague = await createPerson(vigil, admin, 'zz-duty-2', 'duty_officer', '410100', { display_name: '值班员乙' });
   const fleet = Array.from({ length: 40 }, (_, i) => ({
     plate: `豫A${String(61000 + i)}`,
     terminal_id: `01396100${String(i).padStart(4, '0')}`,
@@ -304,7 +304,9 @@ describe('an officer works a queue of more than 500 alarms', () => {
     await api(vigil, colleague.token, 'POST', `/api/alarms/${third}/acknowledge`);
     const row = page.locator(`[data-testid="queue-row"][data-alarm-id="${third}"]`);
     await row.locator('[data-testid="holder"]').waitFor({ timeout: 15_000 });
-    await expect(row.locator('[data-testid="holder"]').innerText()).resolves.toContain('zz-duty-2');
+    // Named as the consoles name people: the display name, the username in its tooltip.
+    await expect(row.locator('[data-testid="holder"]').innerText()).resolves.toContain('值班员乙');
+    await expect(row.locator('[data-testid="holder"]').getAttribute('title')).resolves.toBe('zz-duty-2');
     expect(await row.locator('button[data-testid="acknowledge"]').count()).toBe(0);
     expect(await row.locator('button[data-testid="dispatch"]').count()).toBe(0);
 

@@ -68,7 +68,7 @@ describe.each(STORE_KINDS)('the duty queue on %s', (kind) => {
 
   beforeAll(async () => {
     h = await startCenterHarness(await freshTarget(kind, server(), 'queue'));
-    officer = await h.user('zz-duty-a', 'duty_officer', '410100');
+    officer = await h.user('zz-duty-a', 'duty_officer', '410100', { display_name: '值班员甲' });
     otherOfficer = await h.user('zz-duty-b', 'duty_officer', '410100');
     cityDispatcher = await h.user('zz-dispatch', 'dispatcher', '410100');
     analyst = await h.user('zz-analyst', 'analyst', '410100');
@@ -119,7 +119,7 @@ describe.each(STORE_KINDS)('the duty queue on %s', (kind) => {
     expect(rows[0]).toMatchObject({ alarm_id: ids[0], severity: 'critical', state: 'new' });
     expect(rows.slice(-3).map((r) => r.state)).toEqual(['acknowledged', 'acknowledged', 'acknowledged']);
     // The holder is named; a new alarm says when it escalates.
-    expect(rows.at(-1)!.acknowledged_by).toBe('zz-duty-a');
+    expect(rows.at(-1)!).toMatchObject({ acknowledged_by: 'zz-duty-a', acknowledged_by_display: '值班员甲' });
     expect(rows[0].due_at).toBe(rows[0].received_at + 30 * MINUTE_MS);
     expect(rows.at(-1)!.due_at).toBeNull();
   });

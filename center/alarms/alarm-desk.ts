@@ -397,9 +397,9 @@ export class AlarmDesk {
     return this.step(alarmId, principal, peer, 'acknowledged', async (tx, row, now) => {
       this.allow(row, principal, 'acknowledge');
       const rows = await tx.query<AlarmCaseRow>(
-        `UPDATE alarm_cases SET state = 'acknowledged', acknowledged_by = $2, acknowledged_by_name = $3, acknowledged_at = $4, updated_at = $4
-          WHERE alarm_id = $1 AND state = 'new' RETURNING *`,
-        [alarmId, principal.userId, principal.username, new Date(now)],
+        `UPDATE alarm_cases SET state = 'acknowledged', acknowledged_by = $2, acknowledged_by_name = $3, acknowledged_by_display = $5,
+          acknowledged_at = $4, updated_at = $4 WHERE alarm_id = $1 AND state = 'new' RETURNING *`,
+        [alarmId, principal.userId, principal.username, new Date(now), principal.displayName ?? principal.username],
       );
       if (!rows[0]) throw this.conflict(row, 'acknowledge');
       return { to: 'acknowledged', detail: {}, row: rows[0] };

@@ -27,6 +27,8 @@ export interface AlarmCaseRow {
   state: AlarmState;
   acknowledged_by: number | null;
   acknowledged_by_name: string | null;
+  /** The taker's display name when the alarm was taken (migration 41); null on rows taken before it was kept. */
+  acknowledged_by_display: string | null;
   acknowledged_at: Date | null;
   dismiss_reason: string | null;
   work_order_id: number | null;
@@ -57,6 +59,7 @@ export function alarmView(row: AlarmCaseRow): FeedAlarmCase {
     enterprise_id: row.enterprise_id,
     state: row.state,
     acknowledged_by: row.acknowledged_by_name,
+    acknowledged_by_display: row.acknowledged_by_display ?? row.acknowledged_by_name,
     acknowledged_at: ms(row.acknowledged_at),
     dismiss_reason: row.dismiss_reason,
     work_order_id: row.work_order_id === null ? null : Number(row.work_order_id),

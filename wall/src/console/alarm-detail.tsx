@@ -100,7 +100,7 @@ export function AlarmDetail({ alarm, children }: { alarm: AlarmQueueRow; childre
         <dd>
           {named(m.stateNames, alarm.state)}
           {alarm.acknowledged_by !== null && alarm.acknowledged_at !== null
-            ? ` · ${m.queue.heldBy(alarm.acknowledged_by, chinaDateTime(alarm.acknowledged_at))}`
+            ? ` · ${m.queue.heldBy(alarm.acknowledged_by_display ?? alarm.acknowledged_by, chinaDateTime(alarm.acknowledged_at))}`
             : ''}
           {alarm.work_order_id !== null ? ` · ${m.queue.workOrder(alarm.work_order_id)}` : ''}
         </dd>

@@ -570,10 +570,13 @@ function QueueRow({
       <td data-testid="row-state">
         <div>{named(m.stateNames, row.state)}</div>
         {row.state === 'acknowledged' && row.acknowledged_by !== null ? (
-          <div className="holder" data-testid="holder">
+          <div className="holder" data-testid="holder" title={row.acknowledged_by}>
             {heldByMe
               ? m.queue.heldByMe
-              : m.queue.heldBy(row.acknowledged_by, chinaDateTime(row.acknowledged_at ?? 0, now))}
+              : m.queue.heldBy(
+                  row.acknowledged_by_display ?? row.acknowledged_by,
+                  chinaDateTime(row.acknowledged_at ?? 0, now),
+                )}
           </div>
         ) : null}
       </td>
