@@ -153,6 +153,7 @@ export type {
   VehicleSearchRow,
 } from './handling.js';
 export { RULE_NAMES, ruleNameIn, ruleNameZh } from './rule-names.js';
+export { INGEST_KINDS, isIngestKind, UPLOAD_KINDS, type IngestKind } from './source-kinds.js';
 export type { RuleName } from './rule-names.js';
 export {
   decodePositionsFrame,

@@ -21,13 +21,14 @@ export const LAYERS = {
 
 /**
  * The schema modules the browser app may import as values: dependency-free codecs, names and lists shared with the
- * server (the feed's frames, the rules' names, the reports' intervals and groupings).
+ * server (the feed's frames, the rules' names, the reports' intervals and groupings, the sources' kinds).
  */
 export const WALL_VALUE_MODULES = [
   'schema/feed-frame.ts',
   'schema/feed-table-frame.ts',
   'schema/rule-names.ts',
   'schema/reports.ts',
+  'schema/source-kinds.ts',
 ];
 
 const OURS = new Set([...Object.keys(LAYERS), 'cli', 'bench', 'tests']);

@@ -2,38 +2,11 @@
  * What HTTP ingestion needs from the command centre, which implements it (keys and the registry live in
  * PostgreSQL there): checking a source key, counting its use, and storing registry records durably.
  */
-import type { LicenceRecord, RegistryRecord } from '../../schema/index.js';
+import type { IngestKind, LicenceRecord, RegistryRecord } from '../../schema/index.js';
 import type { ScopedRecord, ScopeRefusal } from './http-ingest.js';
 
-export const INGEST_KINDS = [
-  'anpr',
-  'wim',
-  'gantry',
-  'device_status',
-  'registry',
-  'toll',
-  'traffic_count',
-  'rail_flow',
-  'ais',
-  'gtfs_rt',
-  'gtfs_static',
-  'taxi_position',
-  'taxi_order',
-  'taxi_permit',
-  'market_registration',
-] as const;
-export type IngestKind = (typeof INGEST_KINDS)[number];
-
-/**
- * The kinds a unit may upload as a CSV or XLSX file (center/uploads/): every kind whose records are rows. A
- * GTFS-Realtime feed is a protobuf message of nested entities, published by URL and posted as it is; it has no
- * row form.
- */
-export const UPLOAD_KINDS = INGEST_KINDS.filter((kind) => kind !== 'gtfs_rt');
-
-export function isIngestKind(value: string): value is IngestKind {
-  return (INGEST_KINDS as readonly string[]).includes(value);
-}
+// The kinds are declared in schema/ so the console offers the same list (keys, uploads) as the server checks.
+export { INGEST_KINDS, isIngestKind, UPLOAD_KINDS, type IngestKind } from '../../schema/index.js';
 
 /** Who is sending: a key bound to one source kind and one org unit. */
 export interface SourceIdentity {

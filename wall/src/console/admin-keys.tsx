@@ -8,7 +8,7 @@ import { adminRefusal, ConfirmDialog, StepResult, UnitOptions, type StepOutcome 
 import { ADMIN_MESSAGES, type AdminMessages } from './admin-messages.js';
 import { chinaDateTime } from './console-time.js';
 import { useWorkspace } from './workspace-context.js';
-import { SOURCE_KINDS } from './source-kinds.js';
+import { INGEST_KINDS as SOURCE_KINDS } from '../../../schema/source-kinds.js';
 
 interface SourceKey {
   id: number;

@@ -15,7 +15,7 @@ import { errorSentence } from './error-text.js';
 import { reasonText, UPLOAD_MESSAGES, type UploadMessages } from './upload-messages.js';
 import { KIND_COLUMNS, templateCsv } from './upload-templates.js';
 import { useWorkspace } from './workspace-context.js';
-import { UPLOAD_KINDS } from './source-kinds.js';
+import { UPLOAD_KINDS } from '../../../schema/source-kinds.js';
 import './uploads.css';
 
 /** The server's bounds (UPLOAD_BYTES_MAX, the ingestion's records per request), shown to the user. */
