@@ -92,17 +92,3 @@ export function StepResult({ result }: { result: StepOutcome | null }) {
     </p>
   );
 }
-
-/** The units the caller may pick, each indented under its parent by its level (city one step, county two). */
-export function UnitOptions({ units }: { units: readonly { code: string; name: string; level: string }[] }) {
-  return (
-    <>
-      {units.map((u) => (
-        <option key={u.code} value={u.code}>
-          {u.level === 'county' ? '\u3000\u3000' : u.level === 'city' ? '\u3000' : ''}
-          {u.name}
-        </option>
-      ))}
-    </>
-  );
-}

@@ -4,7 +4,8 @@
  * keeps only its digest — with a copy button, and revocation after a confirmation.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { adminRefusal, ConfirmDialog, StepResult, UnitOptions, type StepOutcome } from './admin-common.js';
+import { adminRefusal, ConfirmDialog, StepResult, type StepOutcome } from './admin-common.js';
+import { UnitOptions } from './assignment-fields.js';
 import { ADMIN_MESSAGES, type AdminMessages } from './admin-messages.js';
 import { chinaDateTime } from './console-time.js';
 import { useWorkspace } from './workspace-context.js';

@@ -4,7 +4,8 @@
  * enable, unlock, password reset and session revocation, each after a confirmation, each answer shown.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { adminRefusal, ConfirmDialog, StepResult, UnitOptions, type StepOutcome } from './admin-common.js';
+import { adminRefusal, ConfirmDialog, StepResult, type StepOutcome } from './admin-common.js';
+import { UnitOptions } from './assignment-fields.js';
 import { ADMIN_MESSAGES, type AdminMessages } from './admin-messages.js';
 import { named } from './console-messages.js';
 import { chinaDateTime, chinaFullDateTime } from './console-time.js';

@@ -3,14 +3,20 @@
  * and 误报排除 (a reason is required). Both post to the server and report its answer; a refusal is shown as a
  * sentence inside the dialog, which stays open so nothing typed is lost.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FeedAlarmCase } from '../../../schema/feed.js';
 import type { AlarmQueueRow } from '../../../schema/handling.js';
 import { ruleName } from '../i18n/rule-names.js';
-import { chinaDateTime } from './console-time.js';
+import {
+  AssignmentConfirmation,
+  DeadlineSelect,
+  DepartmentSelect,
+  UnitOptions,
+  useUnitDepartments,
+} from './assignment-fields.js';
 import { errorSentence } from './error-text.js';
 import { Modal } from './modal.js';
-import { useWorkspace, type Department } from './workspace-context.js';
+import { useWorkspace } from './workspace-context.js';
 
 const DEADLINE_CHOICES_HOURS = [2, 4, 8, 12, 24, 48, 72, 168] as const;
 const TITLE_CHARS_MAX = 200;
@@ -33,8 +39,6 @@ export function DispatchDialog({
   const [unit, setUnit] = useState(
     unitChoices.some((u) => u.code === alarm.org_code) ? alarm.org_code : unitChoices[0].code,
   );
-  const [departments, setDepartments] = useState<Department[]>([]);
-  const [department, setDepartment] = useState(alarm.department);
   const [hours, setHours] = useState<number | null>(null);
   const [title, setTitle] = useState(`${ruleName(alarm.rule, 'zh')} ${alarm.plate || alarm.terminal_id}`);
   const [description, setDescription] = useState('');
@@ -42,24 +46,9 @@ export function DispatchDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let cancelled = false;
-    ws.departmentsOf(unit)
-      .then((list) => {
-        if (cancelled) return;
-        setDepartments(list);
-        setDepartment((current) => (list.some((d) => d.code === current) ? current : (list[0]?.code ?? current)));
-      })
-      .catch((failure: unknown) => !cancelled && setError(errorSentence(failure, m)));
-    return () => {
-      cancelled = true;
-    };
-  }, [ws, unit, m]);
-
-  const deadlineText =
-    hours === null
-      ? m.dispatch.deadlineDefault
-      : `${m.dispatch.hours(hours)}（${chinaDateTime(Date.now() + hours * 3_600_000)}）`;
+  const { departments, department, setDepartment } = useUnitDepartments(unit, alarm.department, {
+    onError: (failure) => setError(errorSentence(failure, m)),
+  });
   const submit = async () => {
     setBusy(true);
     setError(null);
@@ -87,26 +76,16 @@ export function DispatchDialog({
       testId="dispatch-dialog"
     >
       {confirming ? (
-        <div className="console-form">
-          <p className="console-confirm" data-testid="dispatch-confirm-text">
-            {m.dispatch.confirmText(ws.placeName(unit), ws.departmentName(department), deadlineText)}
-          </p>
-          <p className="console-dim">{title}</p>
-          <div className="console-form-buttons">
-            <button type="button" onClick={() => setConfirming(false)} disabled={busy}>
-              {m.dispatch.back}
-            </button>
-            <button
-              type="button"
-              className="primary"
-              data-testid="dispatch-confirm"
-              disabled={busy}
-              onClick={() => void submit()}
-            >
-              {m.dispatch.confirm}
-            </button>
-          </div>
-        </div>
+        <AssignmentConfirmation
+          unit={unit}
+          department={department}
+          hours={hours}
+          title={title}
+          busy={busy}
+          onBack={() => setConfirming(false)}
+          onConfirm={() => void submit()}
+          testId="dispatch"
+        />
       ) : (
         <form
           className="console-form"
@@ -118,42 +97,26 @@ export function DispatchDialog({
           <label>
             {m.dispatch.unit}
             <select data-testid="dispatch-unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
-              {unitChoices.map((u) => (
-                <option key={u.code} value={u.code}>
-                  {'level' in u && u.level === 'county' ? '　' : ''}
-                  {u.name}
-                </option>
-              ))}
+              <UnitOptions units={unitChoices} />
             </select>
           </label>
           <label>
             {m.dispatch.department}
-            <select
-              data-testid="dispatch-department"
+            <DepartmentSelect
+              testId="dispatch-department"
+              departments={departments}
               value={department}
-              onChange={(e) => setDepartment(e.target.value)}
-            >
-              {departments.map((d) => (
-                <option key={d.code} value={d.code}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
+              onChange={setDepartment}
+            />
           </label>
           <label>
             {m.dispatch.deadline}
-            <select
-              data-testid="dispatch-deadline"
-              value={hours === null ? '' : String(hours)}
-              onChange={(e) => setHours(e.target.value === '' ? null : Number(e.target.value))}
-            >
-              <option value="">{m.dispatch.deadlineDefault}</option>
-              {DEADLINE_CHOICES_HOURS.map((h) => (
-                <option key={h} value={h}>
-                  {m.dispatch.hours(h)}
-                </option>
-              ))}
-            </select>
+            <DeadlineSelect
+              testId="dispatch-deadline"
+              choices={DEADLINE_CHOICES_HOURS}
+              hours={hours}
+              onChange={setHours}
+            />
           </label>
           <label>
             {m.dispatch.enterprise}

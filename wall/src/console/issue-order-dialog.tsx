@@ -4,10 +4,16 @@
  */
 import { useEffect, useState } from 'react';
 import type { FeedWorkOrder } from '../../../schema/feed.js';
-import { chinaDateTime } from './console-time.js';
+import {
+  AssignmentConfirmation,
+  DeadlineSelect,
+  DepartmentSelect,
+  UnitOptions,
+  useUnitDepartments,
+} from './assignment-fields.js';
 import { errorSentence } from './error-text.js';
 import { Modal } from './modal.js';
-import { useWorkspace, type Department } from './workspace-context.js';
+import { useWorkspace } from './workspace-context.js';
 
 const DEADLINE_CHOICES_HOURS = [4, 8, 24, 48, 72, 168, 360] as const;
 
@@ -23,8 +29,6 @@ export function IssueOrderDialog({ onClose, onDone }: { onClose: () => void; onD
   const below = ws.units.filter((u) => u.code !== ws.session.user.org_code);
   const choices = below.length > 0 ? below : ws.units;
   const [unit, setUnit] = useState(choices[0]?.code ?? ws.session.user.org_code);
-  const [departments, setDepartments] = useState<Department[]>([]);
-  const [department, setDepartment] = useState('road_transport');
   const [enterprises, setEnterprises] = useState<Enterprise[]>([]);
   const [enterprise, setEnterprise] = useState('');
   const [category, setCategory] = useState('inspection');
@@ -36,19 +40,9 @@ export function IssueOrderDialog({ onClose, onDone }: { onClose: () => void; onD
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let cancelled = false;
-    ws.departmentsOf(unit)
-      .then((list) => {
-        if (cancelled) return;
-        setDepartments(list);
-        setDepartment((current) => (list.some((d) => d.code === current) ? current : (list[0]?.code ?? current)));
-      })
-      .catch((failure: unknown) => !cancelled && setError(errorSentence(failure, m)));
-    return () => {
-      cancelled = true;
-    };
-  }, [ws, unit, m]);
+  const { departments, department, setDepartment } = useUnitDepartments(unit, 'road_transport', {
+    onError: (failure) => setError(errorSentence(failure, m)),
+  });
   useEffect(() => {
     ws.api
       .get<{ enterprises: Enterprise[] }>('/api/enterprises')
@@ -56,10 +50,6 @@ export function IssueOrderDialog({ onClose, onDone }: { onClose: () => void; onD
       .catch(() => setEnterprises([]));
   }, [ws.api]);
 
-  const deadlineText =
-    hours === null
-      ? m.dispatch.deadlineDefault
-      : `${m.dispatch.hours(hours)}（${chinaDateTime(Date.now() + hours * 3_600_000)}）`;
   const submit = async () => {
     setBusy(true);
     setError(null);
@@ -85,26 +75,16 @@ export function IssueOrderDialog({ onClose, onDone }: { onClose: () => void; onD
   return (
     <Modal title={m.orders.issueTitle} onClose={onClose} closeLabel={m.close} testId="issue-dialog" wide>
       {confirming ? (
-        <div className="console-form">
-          <p className="console-confirm">
-            {m.dispatch.confirmText(ws.placeName(unit), ws.departmentName(department), deadlineText)}
-          </p>
-          <p className="console-dim">{title}</p>
-          <div className="console-form-buttons">
-            <button type="button" onClick={() => setConfirming(false)} disabled={busy}>
-              {m.dispatch.back}
-            </button>
-            <button
-              type="button"
-              className="primary"
-              data-testid="issue-confirm"
-              disabled={busy}
-              onClick={() => void submit()}
-            >
-              {m.dispatch.confirm}
-            </button>
-          </div>
-        </div>
+        <AssignmentConfirmation
+          unit={unit}
+          department={department}
+          hours={hours}
+          title={title}
+          busy={busy}
+          onBack={() => setConfirming(false)}
+          onConfirm={() => void submit()}
+          testId="issue"
+        />
       ) : (
         <form
           className="console-form"
@@ -149,23 +129,17 @@ export function IssueOrderDialog({ onClose, onDone }: { onClose: () => void; onD
             <label>
               {m.dispatch.unit}
               <select data-testid="issue-unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
-                {choices.map((u) => (
-                  <option key={u.code} value={u.code}>
-                    {u.level === 'county' ? '　' : ''}
-                    {u.name}
-                  </option>
-                ))}
+                <UnitOptions units={choices} />
               </select>
             </label>
             <label>
               {m.dispatch.department}
-              <select data-testid="issue-department" value={department} onChange={(e) => setDepartment(e.target.value)}>
-                {departments.map((d) => (
-                  <option key={d.code} value={d.code}>
-                    {d.name}
-                  </option>
-                ))}
-              </select>
+              <DepartmentSelect
+                testId="issue-department"
+                departments={departments}
+                value={department}
+                onChange={setDepartment}
+              />
             </label>
           </div>
           <div className="console-form-row">
@@ -182,18 +156,12 @@ export function IssueOrderDialog({ onClose, onDone }: { onClose: () => void; onD
             </label>
             <label>
               {m.dispatch.deadline}
-              <select
-                data-testid="issue-deadline"
-                value={hours === null ? '' : String(hours)}
-                onChange={(e) => setHours(e.target.value === '' ? null : Number(e.target.value))}
-              >
-                <option value="">{m.dispatch.deadlineDefault}</option>
-                {DEADLINE_CHOICES_HOURS.map((h) => (
-                  <option key={h} value={h}>
-                    {m.dispatch.hours(h)}
-                  </option>
-                ))}
-              </select>
+              <DeadlineSelect
+                testId="issue-deadline"
+                choices={DEADLINE_CHOICES_HOURS}
+                hours={hours}
+                onChange={setHours}
+              />
             </label>
           </div>
           <label>

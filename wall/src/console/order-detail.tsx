@@ -21,9 +21,10 @@ import {
 } from './attachments.js';
 import { named } from './console-messages.js';
 import { chinaDateTime, coarseDurationText } from './console-time.js';
+import { DepartmentSelect, UnitOptions, useUnitDepartments } from './assignment-fields.js';
 import { errorSentence } from './error-text.js';
 import { useNow } from './use-now.js';
-import { useWorkspace, type Department } from './workspace-context.js';
+import { useWorkspace } from './workspace-context.js';
 
 /** Steps taken with one click; the others open a form. */
 const ONE_CLICK: ReadonlySet<WorkOrderAction> = new Set(['sign', 'claim', 'start']);
@@ -337,25 +338,12 @@ function StepForm({
   const [files, setFiles] = useState<PreparedAttachment[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [unit, setUnit] = useState(order.org_code);
-  const [departments, setDepartments] = useState<Department[]>([]);
-  const [department, setDepartment] = useState(order.department);
   const fileInput = useRef<HTMLInputElement>(null);
   const needsText = TEXT_REQUIRED.has(action);
 
-  useEffect(() => {
-    if (action !== 'transfer') return;
-    let cancelled = false;
-    ws.departmentsOf(unit)
-      .then((list) => {
-        if (cancelled) return;
-        setDepartments(list);
-        setDepartment((current) => (list.some((d) => d.code === current) ? current : (list[0]?.code ?? current)));
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [ws, unit, action]);
+  const { departments, department, setDepartment } = useUnitDepartments(unit, order.department, {
+    enabled: action === 'transfer',
+  });
 
   const addFiles = async (chosen: FileList | null) => {
     if (chosen === null) return;
@@ -412,27 +400,17 @@ function StepForm({
           <label>
             {m.orders.transferTo}
             <select data-testid="transfer-unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
-              {ws.units.map((u) => (
-                <option key={u.code} value={u.code}>
-                  {u.level === 'county' ? '　' : ''}
-                  {u.name}
-                </option>
-              ))}
+              <UnitOptions units={ws.units} />
             </select>
           </label>
           <label>
             {m.dispatch.department}
-            <select
-              data-testid="transfer-department"
+            <DepartmentSelect
+              testId="transfer-department"
+              departments={departments}
               value={department}
-              onChange={(e) => setDepartment(e.target.value)}
-            >
-              {departments.map((d) => (
-                <option key={d.code} value={d.code}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
+              onChange={setDepartment}
+            />
           </label>
         </div>
       ) : null}
