@@ -79,6 +79,8 @@ export { CenterConfig } from './config/center-config.js';
 export { RegistryStore } from './registry/registry-store.js';
 export { registeredVehicle, vehicleClassOf, vehicleEnterpriseOf } from './registry/vehicle-facts.js';
 export { startCommandCentre, SUPERVISION_INTERVAL_MS_DEFAULT } from './command-centre.js';
+export { CentreBusesReader, CENTRE_BUSES_DEFAULTS } from './summary/centre-buses.js';
+export type { CentreBuses, CentreBusesOptions } from './summary/centre-buses.js';
 export { recentAlarmsFromClickHouse } from './alarms/alarm-intake.js';
 export type { CommandCentre, CommandCentreDeps } from './command-centre.js';
 export { registerVideoRoutes, mayWatchVideo, VIDEO_ROLES } from './video/video-routes.js';

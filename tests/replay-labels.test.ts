@@ -2,8 +2,9 @@
  * Generated traffic replayed end to end, as fast as acknowledgements allow, into a spawned `vigil start`: over
  * real JT/T 808 TCP connections (terminals in lockstep) and real HTTP ingestion with source keys issued
  * through the API. Then, by SQL on the node's ClickHouse: one telemetry row per acknowledged position and
- * none twice, one reject per malformed frame, every accepted roadside record stored, and the alarms the rules
- * raised scored against the generator's labels with the shared matching (fixtures/generator/label-match.ts).
+ * none twice, one reject per malformed frame, every accepted roadside record stored, the city buses as their
+ * truth has them, and the alarms the rules raised scored against the generator's labels with the shared matching
+ * (fixtures/generator/label-match.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,19 @@ describe(`replay of ${VEHICLES} vehicles × ${HOURS} h at max speed into vigil s
     // Every kind the directory holds records of (a 01:00–07:00 window has few toll journeys and no taxi orders).
     for (const kind of [...HTTP_KINDS.filter((k) => h[k] > 0), 'registry'])
       expect(result.replay.http[kind]?.rejected, kind).toBe(0);
+  });
+
+  it("stores the city buses' feeds, with their delays and bunching as the truth has them", () => {
+    const b = result.checks.buses!;
+    expect(b.mismatches).toEqual([]);
+    expect(b.position_rows).toBeGreaterThan(0);
+    expect([b.static_rows_stored, b.position_rows, b.stop_delay_rows]).toEqual([
+      b.static_rows,
+      b.positions,
+      b.stop_delays,
+    ]);
+    expect(b.trips_matching).toBe(b.trips_labelled);
+    expect(b.holds).toBe(true);
   });
 
   it('raises an alarm for every labelled violation of every rule, and no other', () => {

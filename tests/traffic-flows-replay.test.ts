@@ -1,17 +1,25 @@
 /**
  * A generated working day (08:00–16:00, the hours taxis take orders) with the newer source kinds — toll
  * transactions, taxi positions, orders and permits, survey station counts, rail station flows, AIS vessels and
- * market registrations — replayed at full speed into a spawned `vigil start` over each kind's HTTP ingestion (keys
- * issued through the API), beside the terminals' JT/T 808 traffic. Then, by SQL on the node: every record of every
- * kind accepted and stored once (rows equal to the manifest's counts), and the alarms these kinds feed — `overload`
- * from the toll lanes' weights, `taxi_permit` from orders served without valid permits — exactly the labelled
- * ones, scored with the shared matching.
+ * market registrations — and the city bus operators' GTFS static and GTFS-Realtime feeds, replayed at full speed
+ * into a spawned `vigil start` over each kind's HTTP ingestion (keys issued through the API, each bus operator's
+ * bound to its city), beside the terminals' JT/T 808 traffic. Then, by SQL on the node: every record of every kind
+ * accepted and stored once (rows equal to the manifest's counts), the buses as their truth has them (every trip's
+ * delay; the wall's bus indicators at the last snapshot), and the alarms these kinds feed — `overload` from the toll
+ * lanes' weights, `taxi_permit` from orders served without valid permits — exactly the labelled ones, scored with
+ * the shared matching.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLOW_KINDS, generateTraffic, type GeneratedManifest, type Label } from '../fixtures/generator/index.js';
+import {
+  BUS_FEED_INTERVAL_S,
+  FLOW_KINDS,
+  generateTraffic,
+  type GeneratedManifest,
+  type Label,
+} from '../fixtures/generator/index.js';
 import { encodeAisMessage, encodeTerminalMessage } from '../cli/commands/wire-codec.js';
 import { runReplayLabels, sqlRows, type ReplayLabelsResult } from '../bench/harness/replay-labels.js';
 import { startVigil, type VigilProcess } from './support/vigil-process.js';
@@ -74,6 +82,28 @@ describe(`the newer kinds of ${VEHICLES} vehicles × ${HOURS} h replayed into vi
     // Each toll journey is two sightings, its entry and its exit.
     expect(c.camera_rows.toll).toBe(2 * manifest.counts.http.toll);
     expect(c.http_rows_match).toBe(true);
+  });
+
+  it("stores every bus feed whole, and the buses' delays and bunching as their truth has them", () => {
+    const feeds = manifest.buses!.feeds;
+    const staticRows = feeds.reduce((n, f) => n + f.static_rows, 0);
+    const entities = feeds.reduce((n, f) => n + f.entities, 0);
+    expect(result.replay.http.gtfs_static).toEqual({ records: staticRows, accepted: staticRows, rejected: 0 });
+    expect(result.replay.http.gtfs_rt).toEqual({ records: entities, accepted: entities, rejected: 0 });
+    const b = result.checks.buses!;
+    expect(b.mismatches).toEqual([]);
+    // Half the entities are positions, half trip updates with one stop each.
+    expect([b.position_rows, b.stop_delay_rows]).toEqual([entities / 2, entities / 2]);
+    expect(b.static_rows_stored).toBe(staticRows);
+    expect(b.trips_labelled).toBeGreaterThan(0);
+    expect(b.trips_matching).toBe(b.trips_labelled);
+    expect(b.trips_unlabelled).toBe(0);
+    // Five routes of four buses, all heard at the last snapshot of the day (the day starts on the feeds' grid).
+    expect(b.wall_at).toBe(manifest.end - BUS_FEED_INTERVAL_S * 1000);
+    expect(b.wall_buses).toBe(20);
+    expect(b.wall_bunched_matching).toBe(true);
+    expect(b.wall_routes_matching).toBe(true);
+    expect(b.holds).toBe(true);
   });
 
   it('raises an overload alarm for every overweight toll journey, and none for the others', async () => {

@@ -43,6 +43,13 @@ export function replayLabelsMarkdown(report: ReplayLabelsReport): string {
       .join(
         ', ',
       )}, device_status ${c.device_status_rows.toLocaleString('en')}: ${c.http_rows_match ? 'yes' : '**NO**'} |`,
+    ...(c.buses === null
+      ? []
+      : [
+          `| bus rows = sent (timetable, positions, stop delays) | ${c.buses.static_rows_stored} = ${c.buses.static_rows}, ${c.buses.position_rows.toLocaleString('en')} = ${c.buses.positions.toLocaleString('en')}, ${c.buses.stop_delay_rows.toLocaleString('en')} = ${c.buses.stop_delays.toLocaleString('en')} |`,
+          `| bus trips stored with their true delay | ${c.buses.trips_matching} / ${c.buses.trips_labelled} (${c.buses.trips_unlabelled} not in the truth) |`,
+          `| wall's bus indicators at the last snapshot as the truth (buses, bunching, route delays) | ${c.buses.wall_buses} / ${c.buses.wall_buses_expected} buses, ${c.buses.wall_bunched_matching && c.buses.wall_routes_matching ? 'yes' : '**NO**'} |`,
+        ]),
     '',
     `Alarms against ${c.labels.toLocaleString('en')} labels (${c.alarms.toLocaleString('en')} alarm episodes, latest version each):`,
     '',

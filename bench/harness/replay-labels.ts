@@ -8,7 +8,10 @@
  *   - `camera_events` and `device_status` hold exactly the records the HTTP sources had accepted (toll
  *     transactions as two sightings each), and each newer kind's tables one row per accepted record;
  *   - the alarms raised match the generator's labels: precision and recall per rule, scored by the shared
- *     matching of `fixtures/generator` (the same as `bench/rules-accuracy.ts` and the rule tests).
+ *     matching of `fixtures/generator` (the same as `bench/rules-accuracy.ts` and the rule tests);
+ *   - the city buses (each operator's GTFS static zip and GTFS-Realtime snapshots, posted under keys bound to the
+ *     operator's city) stored row for row and as their truth has them: every trip's delay, and the wall's bus
+ *     indicators at the last snapshot (bus-truth.ts).
  * Used by `vigil bench --scenario replay-labels` and by tests/replay-labels.test.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -29,6 +32,8 @@ import { readManifest, replayDirectory, REPLAY_DEFAULTS } from '../../cli/comman
 import { ReplayStats } from '../../cli/commands/replay/replay-stats.js';
 import { reportOf, type ReplayReport } from '../../cli/commands/replay.js';
 import { circleOutline, type RulesConfig } from '../../stream/index.js';
+import type { QueryResultTable } from '../../store/index.js';
+import { checkBusTruth, type BusTruthChecks } from './bus-truth.js';
 
 export interface NodeEndpoints {
   baseUrl: string;
@@ -69,6 +74,8 @@ export interface ReplayLabelsChecks {
   /** Rows of each newer kind's tables, and the records of it the node accepted. */
   flow_rows: Record<string, number>;
   flow_accepted: Record<string, number>;
+  /** The city buses against their truth; null when the directory has none. */
+  buses: BusTruthChecks | null;
   labels: number;
   alarms: number;
 }
@@ -106,30 +113,47 @@ const MIRROR_WAIT_MS = 60_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function sqlRows(node: NodeEndpoints, sql: string): Promise<unknown[][]> {
+export async function sqlTable(node: NodeEndpoints, sql: string): Promise<QueryResultTable> {
   const res = await fetch(`${node.baseUrl}/api/sql`, {
     method: 'POST',
     headers: { authorization: `Bearer ${node.token}` },
     body: JSON.stringify({ sql }),
   });
-  const body = (await res.json()) as { rows: unknown[][]; error?: string; detail?: string };
+  const body = (await res.json()) as QueryResultTable & { error?: string; detail?: string };
   if (res.status !== 200)
     throw new Error(`sql ${JSON.stringify(sql.slice(0, 80))} failed: ${res.status} ${body.error}: ${body.detail}`);
-  return body.rows;
+  return body;
 }
 
-/** One source key per kind (keys are bound to a kind), issued through the API as the province admin. */
-export async function issueSourceKeys(node: NodeEndpoints, name: string): Promise<Record<string, string>> {
+export async function sqlRows(node: NodeEndpoints, sql: string): Promise<unknown[][]> {
+  return (await sqlTable(node, sql)).rows;
+}
+
+async function issueSourceKey(node: NodeEndpoints, kind: string, orgCode: string, name: string): Promise<string> {
+  const res = await fetch(`${node.baseUrl}/api/sources/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${node.token}` },
+    body: JSON.stringify({ kind, org_code: orgCode, name }),
+  });
+  if (res.status !== 201)
+    throw new Error(`issuing a ${kind} source key for ${orgCode} failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { key: string }).key;
+}
+
+/**
+ * One source key per kind (keys are bound to a kind), issued through the API as the province admin, and for each
+ * city bus operator its GTFS static and GTFS-Realtime keys bound to its own city (`gtfs_rt:<org>`), as in production.
+ */
+export async function issueSourceKeys(
+  node: NodeEndpoints,
+  name: string,
+  busOperators: readonly string[] = [],
+): Promise<Record<string, string>> {
   const keys: Record<string, string> = {};
-  for (const kind of KINDS) {
-    const res = await fetch(`${node.baseUrl}/api/sources/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${node.token}` },
-      body: JSON.stringify({ kind, org_code: '410000', name: `${name} ${kind}` }),
-    });
-    if (res.status !== 201) throw new Error(`issuing a ${kind} source key failed: ${res.status} ${await res.text()}`);
-    keys[kind] = ((await res.json()) as { key: string }).key;
-  }
+  for (const kind of KINDS) keys[kind] = await issueSourceKey(node, kind, '410000', `${name} ${kind}`);
+  for (const org of busOperators)
+    for (const kind of ['gtfs_static', 'gtfs_rt'])
+      keys[`${kind}:${org}`] = await issueSourceKey(node, kind, org, `${name} ${kind} ${org}`);
   return keys;
 }
 
@@ -248,7 +272,8 @@ export async function runReplayLabels(node: NodeEndpoints, options: ReplayLabels
   const began = performance.now();
   const manifest = readManifest(options.dir);
   const terminals = Math.min(options.terminals ?? manifest.counts.terminals, manifest.counts.terminals);
-  const keys = await issueSourceKeys(node, 'replay-labels');
+  const busOperators = (manifest.buses?.feeds ?? []).map((f) => f.org_code);
+  const keys = await issueSourceKeys(node, 'replay-labels', busOperators);
   const zones = await configureZones(node, manifest.zones ?? [], manifest.rule_zones ?? []);
   if (zones > 0) options.log(`configured the ${zones} zones of the traffic`);
   options.log(
@@ -307,6 +332,11 @@ export async function runReplayLabels(node: NodeEndpoints, options: ReplayLabels
   const flowAccepted = Object.fromEntries(FLOW_KINDS.map((k) => [k, replay.http[k]?.accepted ?? 0]));
   const flowRowCounts = await flowRows(node, flowAccepted);
   const deviceAccepted = replay.http.device_status?.accepted ?? 0;
+  const buses = await checkBusTruth((sql) => sqlTable(node, sql), options.dir, manifest, MIRROR_WAIT_MS);
+  if (buses !== null)
+    options.log(
+      `buses: ${buses.position_rows} positions, ${buses.stop_delay_rows} stop delays, ${buses.trips_matching}/${buses.trips_labelled} trips as the truth has them, wall at the last snapshot ${buses.wall_bunched_matching && buses.wall_routes_matching ? 'as the truth' : 'NOT as the truth'}${buses.mismatches.length > 0 ? `\n  ${buses.mismatches.join('\n  ')}` : ''}`,
+    );
 
   let labels = readFileSync(path.join(options.dir, manifest.labels), 'utf8')
     .split('\n')
@@ -340,6 +370,7 @@ export async function runReplayLabels(node: NodeEndpoints, options: ReplayLabels
       FLOW_KINDS.every((k) => flowRowCounts[k] === flowAccepted[k]),
     flow_rows: flowRowCounts,
     flow_accepted: flowAccepted,
+    buses,
     labels: labels.length,
     alarms: alarms.length,
   };

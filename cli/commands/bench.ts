@@ -353,6 +353,7 @@ async function replayLabelsBench(values: BenchValues): Promise<void> {
     if (
       !c.telemetry_exactly_once ||
       !c.http_rows_match ||
+      c.buses?.holds === false ||
       c.jt808_rejects !== c.malformed_sent ||
       result.replay.terminals_failed > 0
     )

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { packagePath, type Logger } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
+import { ROADSIDE_KINDS } from '../../fixtures/generator/index.js';
 import { readManifest, replayDirectory, REPLAY_DEFAULTS } from '../commands/replay/replay-engine.js';
 import { ReplayStats } from '../commands/replay/replay-stats.js';
 import { DemoClock } from './demo-clock.js';
@@ -68,6 +69,9 @@ export class SampleDemo {
           url: this.options.http.url,
           keys: await provisionDemoSourceKeys(this.options.http.sql, this.logger),
           batchRecords: REPLAY_DEFAULTS.batchRecords,
+          // Of the sample's HTTP records only the roadside ones: the demo makes its own tolls, counts, rail flows,
+          // ships, buses and taxis (demo-flows.ts, demo-taxis.ts), which a presenter sees from the first minute.
+          kinds: ROADSIDE_KINDS,
         }
       : undefined;
     this.logger.info('demo replaying the generated sample', {

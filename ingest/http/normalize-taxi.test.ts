@@ -208,6 +208,18 @@ describe('taxi_order', () => {
     expect(outcome).toMatchObject({ ok: true, value: { service: 'taxi', event: 'dropped_off', fare_yuan: 18 } });
   });
 
+  it("reads the step from the format's interface field, IPCType, as the format spells the interfaces", () => {
+    const names = ['orderCreate', 'orderMatch', 'operateDepart', 'operateArrive', 'operatePay', 'orderCancel'];
+    const events = names.map((IPCType) => {
+      const outcome = normalizeTaxiOrder({ ...MATCH, interface: undefined, Source: '0', IPCType }, ctx);
+      return outcome.ok ? outcome.value.event : outcome.reason;
+    });
+    expect(events).toEqual(['created', 'dispatched', 'picked_up', 'dropped_off', 'dropped_off', 'cancelled']);
+    expect(reasonOf(normalizeTaxiOrder({ ...MATCH, interface: undefined, IPCType: 'positionVehicle' }, ctx))).toBe(
+      'bad_event',
+    );
+  });
+
   it.each([
     [CREATE, { interface: undefined }, 'missing_event'],
     [CREATE, { interface: 'OrderRate' }, 'bad_event'],

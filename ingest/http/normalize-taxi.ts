@@ -132,7 +132,9 @@ const EVENT_COORDINATES: Readonly<Record<OrderEventName, string>> = {
 };
 
 function eventOf(record: SourceRecord): OrderEventName {
-  const text = requiredText(record, ['event', 'interface'], 'missing_event', 32);
+  // `IPCType` is the format's own field naming a record's interface, beside `CompanyId` and `Source`: a platform
+  // that forwards its records as it sends them names the step there (in the format's spelling, `orderMatch`).
+  const text = requiredText(record, ['event', 'interface', 'IPCType'], 'missing_event', 32);
   const lower = text.toLowerCase();
   const event = (ORDER_EVENTS as readonly string[]).includes(lower)
     ? (lower as OrderEventName)

@@ -7,7 +7,8 @@
  *
  * Keys: `gtfs_static:<org>` / `gtfs_rt:<org>` (a key bound to the operator's unit, as in production), else the
  * kind's key, else `*`. An operator without both keys is left out, so a replay given keys for other kinds only
- * (the demo, older harnesses) posts no buses. A shifted replay moves the feed's timestamps with the rest.
+ * (older harnesses) posts no buses, nor does one whose `kinds` leave out `gtfs_rt` (the demo, which runs buses of
+ * its own). A shifted replay moves the feed's timestamps with the rest.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -50,7 +51,8 @@ export async function postBusFeeds(
   stats: ReplayStats,
 ): Promise<void> {
   try {
-    const feeds = (manifest.buses?.feeds ?? []).filter(
+    const wanted = options.kinds === undefined || options.kinds.includes('gtfs_rt');
+    const feeds = (wanted ? (manifest.buses?.feeds ?? []) : []).filter(
       (f) => keyOf(options, 'gtfs_static', f.org_code) !== undefined && keyOf(options, 'gtfs_rt', f.org_code),
     );
     // The timetable first, so positions name routes and trips Vigil knows.

@@ -15,6 +15,11 @@ export interface HttpSourceOptions {
   url: string;
   /** Source API key per kind (keys are bound to one kind); `*` applies to kinds without their own. */
   keys: Record<string, string>;
+  /**
+   * The kinds to post, of the directory's HTTP kinds and its bus feeds (`gtfs_rt` for both GTFS feeds); default
+   * every kind it holds. The registry is always posted.
+   */
+  kinds?: readonly string[];
   realStartMs: number;
   dataStartMs: number;
   /** Records received (data time) before this are not posted (a replay started part-way into the data). */
@@ -250,7 +255,9 @@ export async function postHttpSources(
     for (const file of [manifest.enterprises, manifest.registry, manifest.drivers])
       await postFile(path.join(dir, file), 'registry', options, stats);
     // Directories written before the newer kinds list only the roadside ones.
-    const kinds = HTTP_KINDS.filter((k) => manifest.http[k] !== undefined);
+    const kinds = HTTP_KINDS.filter(
+      (k) => manifest.http[k] !== undefined && (options.kinds === undefined || options.kinds.includes(k)),
+    );
     const buckets = Math.max(...kinds.map((k) => manifest.http[k].length));
     for (let b = 0; b < buckets && !options.signal?.aborted; b++) {
       const records: TimedRecord[] = [];

@@ -39,7 +39,8 @@ export interface ReplayOptions {
    * registry is still posted whole, and every terminal still registers and authenticates.
    */
   startOffsetMs?: number;
-  http?: { url: string; keys: Record<string, string>; batchRecords: number };
+  /** `kinds`: the HTTP kinds to post (default every kind of the directory; see http-sources.ts). */
+  http?: { url: string; keys: Record<string, string>; batchRecords: number; kinds?: readonly string[] };
   /** Distinguishes the event ids of repeated replays of the same directory. */
   loop?: number;
   signal?: AbortSignal;
