@@ -35,12 +35,13 @@ export async function openOperational(
     const { sql, pool } = serverSql(target.url, target.poolSize ?? SERVER_POOL_SIZE_DEFAULT);
     try {
       // Several nodes may start against one server at once: a session-level advisory lock lets one migrate.
-      const lock = await pool.connect();
+      const lock = await checkOut(pool);
       try {
-        await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        await lock.client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         await migrate(sql, migrations);
       } finally {
-        await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+        if (lock.failure() === undefined)
+          await lock.client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
         lock.release();
       }
     } catch (error) {
@@ -100,6 +101,32 @@ const SERVER_TYPES = {
 /** Arbitrary but fixed: the key of the advisory lock held while migrating a server. */
 const MIGRATION_LOCK_KEY = 0x7669_6769;
 
+/**
+ * A connection taken out of the pool, listened to while it is out. The pool listens to its idle connections only:
+ * a server that ends the session of one taken out (a fast shutdown, a failover) between two of its statements has no
+ * query to hand the error to, so the connection emits it, and an error nobody listens for reaches
+ * `uncaughtException`, which closes the node. Here it is kept instead: the next statement fails with it, and
+ * `release` hands the broken connection back to be destroyed rather than reused.
+ */
+async function checkOut(
+  pool: pg.Pool,
+): Promise<{ client: pg.PoolClient; failure(): Error | undefined; release(): void }> {
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  const onError = (error: Error): void => {
+    failed ??= error;
+  };
+  client.on('error', onError);
+  return {
+    client,
+    failure: () => failed,
+    release: () => {
+      client.off('error', onError);
+      client.release(failed);
+    },
+  };
+}
+
 function serverSql(url: string, poolSize: number): { sql: Sql; pool: pg.Pool } {
   // Migrating holds one connection for the lock and needs another for the work.
   if (!Number.isInteger(poolSize) || poolSize < 2)
@@ -116,7 +143,7 @@ function serverSql(url: string, poolSize: number): { sql: Sql; pool: pg.Pool } {
     },
     transaction: async (work) => {
       // A transaction needs one connection for all of its statements.
-      const client = await pool.connect();
+      const { client, failure, release } = await checkOut(pool);
       try {
         await client.query('BEGIN');
         const result = await work({
@@ -128,10 +155,10 @@ function serverSql(url: string, poolSize: number): { sql: Sql; pool: pg.Pool } {
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (failure() === undefined) await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        release();
       }
     },
     close: () => pool.end(),

@@ -73,6 +73,8 @@ describe('the console header of an admin', () => {
     for (const [i, { person, account }] of people.entries()) {
       const page = await openConsole(vigil, browser, person);
       await page.locator('[data-testid="critical-chip"]').waitFor({ timeout: 60_000 });
+      // 系统管理 is added once the session's abilities have been read, after the first paint of the header.
+      await page.locator('[data-testid="tab-admin"]').waitFor({ timeout: 15_000 });
       for (const size of [
         { width: 1920, height: 1080 },
         { width: 3840, height: 2160 },

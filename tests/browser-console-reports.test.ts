@@ -227,7 +227,9 @@ describe('console: reports (报表)', () => {
     await page.selectOption('[data-testid="report-figure"]', 'online_vehicles');
     await shootForDocs(page, 'console-reports-daily');
     await page.close();
-  });
+    // Two report loads, each allowed a minute, sixteen figures read cell by cell and four pictures: on a loaded
+    // machine the default minute per test is less than the waits inside it.
+  }, 240_000);
 
   it('shows a city only its own units', async () => {
     const page = await openConsole(vigil, browser, zzOfficer, 'reports');

@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { PAGE_CSP } from '../center/index.js';
+import { RECONNECT_DELAY_MS_MAX } from '../wall/src/feed/backoff.js';
+import { STALE_AFTER_MS } from '../wall/src/feed/wall-summary.js';
 import { artifactPath, launchBrowser, resizeWall, type TestBrowser } from './support/browser.js';
 import { driveOverspeedEpisode } from './support/overspeed-episode.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
@@ -14,6 +16,8 @@ import { eventually, startVigil, type VigilProcess } from './support/vigil-proce
 const DEMO_ARGS = ['--demo', '--demo-vehicles', '100'];
 const WALL_4K = { width: 3840, height: 2160 };
 const WALL_8K_WIDE = { width: 7680, height: 2160 };
+/** What the stale-and-restart case is watched at: it reads the banner and the lists, not the 4K layout. */
+const WALL_1080 = { width: 1920, height: 1080 };
 
 let vigil: VigilProcess;
 let browser: TestBrowser;
@@ -67,6 +71,9 @@ beforeAll(async () => {
   vigil = await startVigil({ args: DEMO_ARGS });
   browser = await launchBrowser(WALL_4K);
   page = await browser.context.newPage();
+  // The page's clock runs with the real one, but the test can move it on (`fastForward`) past the wall's staleness
+  // bound and reconnection back-off instead of waiting them out in real time with Chromium drawing the wall.
+  await page.clock.install();
 });
 
 afterAll(async () => {
@@ -135,11 +142,17 @@ describe('the video wall in chromium', () => {
     const before = await wallView();
     const injected = before.alarmIds.filter((id) => id !== '');
     expect(injected.length).toBeGreaterThan(0);
+    await resizeWall(page, WALL_1080);
     const { dataDir, httpPort, jt808Port } = vigil;
     await vigil.stop();
+    // Stale once the last message is older than STALE_AFTER_MS: the page's clock jumps past it (the wall re-judges
+    // every second, so a jump that fell short would still be caught up by the running clock within the timeout).
+    await page.clock.fastForward(STALE_AFTER_MS + 1_000);
     await page.locator('[data-testid="stale-banner"]').waitFor({ state: 'visible', timeout: 40_000 });
 
     vigil = await startVigil({ dataDir, httpPort, jt808Port, args: DEMO_ARGS });
+    // The reconnection due by now, at the longest back-off, is brought forward to the restarted server.
+    await page.clock.fastForward(RECONNECT_DELAY_MS_MAX);
     const after = await eventually(
       async () => {
         const v = await wallView();

@@ -8,12 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CentreSummary, CentreTrends } from '../schema/index.js';
 import { PAGE_CSP } from '../center/index.js';
+import { SUMMARY_POLL_MS, SUMMARY_STALE_AFTER_MS } from '../wall/src/summary/summary-poll.js';
 import { artifactPath, launchBrowser, resizeWall, type TestBrowser } from './support/browser.js';
 import { driveOverspeedEpisode } from './support/overspeed-episode.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const WALL_4K = { width: 3840, height: 2160 };
 const WALL_8K_WIDE = { width: 7680, height: 2160 };
+/** What the stale-and-restart case is watched at: it reads figures and a note, not the layout of the 4K wall. */
+const WALL_1080 = { width: 1920, height: 1080 };
 const PASSWORD = 'a long enough password';
 /** The wall polls every 15 s; three polls is a generous bound on a loaded machine. */
 const WALL_CATCH_UP_MS = 60_000;
@@ -142,6 +145,9 @@ beforeAll(async () => {
   adminToken = await vigil.login();
   browser = await launchBrowser(WALL_4K);
   page = await browser.context.newPage();
+  // The page's clock runs with the real one, but the test can move it on (`fastForward`) past the wall's poll and
+  // staleness timers instead of waiting them out in real time with Chromium drawing the wall all along.
+  await page.clock.install();
 }, 120_000);
 
 afterAll(async () => {
@@ -252,12 +258,17 @@ describe('the wall summary panels in chromium', () => {
   }, 180_000);
 
   it('keeps the last figures on screen while the server is down, marks them stale, and follows the restarted server', async () => {
+    await page.setViewportSize(WALL_1080);
     await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(vigil.wallToken)}&render=lite`);
     const before = await wallMatchesApi(vigil.wallToken);
     const shownBefore = await wallFigures();
     const { dataDir, httpPort, jt808Port } = vigil;
     await vigil.stop();
-    // Polls fail from now on; after SUMMARY_STALE_AFTER_MS (45 s) the corner says so, the figures stay.
+    // Polls fail from now on; once the last good answer is older than SUMMARY_STALE_AFTER_MS (45 s) the corner says
+    // so and the figures stay. The page's clock jumps past that bound and fires the poll due meanwhile; were the jump
+    // to miss it, the clock still runs on and the next poll, at most SUMMARY_POLL_MS later, marks it.
+    expect(await page.locator('[data-testid="summary-freshness"][data-stale="true"]').count()).toBe(0);
+    await page.clock.fastForward(SUMMARY_STALE_AFTER_MS + 1_000);
     await page
       .locator('[data-testid="summary-freshness"][data-stale="true"]')
       .waitFor({ state: 'attached', timeout: 90_000 });
@@ -265,6 +276,8 @@ describe('the wall summary panels in chromium', () => {
     await expect(page.locator('[data-testid="summary-freshness"]').innerText()).resolves.toContain('统计停止更新');
 
     vigil = await startVigil({ dataDir, httpPort, jt808Port });
+    // The next poll, brought forward, reaches the restarted server.
+    await page.clock.fastForward(SUMMARY_POLL_MS);
     await page
       .locator('[data-testid="summary-freshness"][data-stale="false"]')
       .waitFor({ state: 'attached', timeout: 90_000 });
