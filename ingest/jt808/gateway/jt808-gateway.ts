@@ -49,7 +49,7 @@ export class Jt808Gateway {
   /** Undefined unless an RSA key is configured, so the common case decodes with the shared default contexts. */
   private readonly decodeOptions: DecodeMessageOptions | undefined;
   /** Counters touched by every frame, looked up once. */
-  private readonly hot: { bytes: Counter; frames: Counter; positions: Counter };
+  private readonly hot: { bytes: Counter; frames: Counter; positions: Counter; positionBatches: Counter };
 
   constructor(
     private readonly options: GatewayOptions,
@@ -79,6 +79,10 @@ export class Jt808Gateway {
       bytes: deps.metrics.counter('vigil_jt808_bytes_received_total', 'Bytes received from terminals'),
       frames: deps.metrics.counter('vigil_jt808_frames_total', 'Frames received'),
       positions: deps.metrics.counter('vigil_jt808_positions_total', 'Positions accepted and durable'),
+      positionBatches: deps.metrics.counter(
+        'vigil_jt808_position_batches_total',
+        'Runs of whole positions of one socket read, each published as one batch (frames per batch: their mean)',
+      ),
     };
     deps.metrics.onCollect(() => {
       deps.metrics.gauge('vigil_jt808_connections', 'Open JT/T 808 connections').set(undefined, this.connections.size);
@@ -241,6 +245,7 @@ export class Jt808Gateway {
    */
   private publishReadPositions(c: Connection, frames: readonly PositionFrame[]): void {
     const count = frames.length;
+    this.hot.positionBatches.inc();
     c.inFlight += count;
     if (c.inFlight >= this.options.framesInFlightPerConnectionMax && !c.paused) {
       c.paused = true;
