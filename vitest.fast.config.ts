@@ -10,6 +10,7 @@ import { COMMON } from './vitest.config.js';
 const UNIT_TESTS = ['{center,cli,ingest,schema,store,stream,wall/src}/**/*.test.ts'];
 
 const QUICK_INTEGRATION_TESTS = [
+  'tests/jt808-read-batch.test.ts',
   'tests/jt808-rsa.test.ts',
   'tests/jt808-wire-faults.test.ts',
   'tests/jt809-sub-link.test.ts',

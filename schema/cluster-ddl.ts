@@ -41,6 +41,8 @@ export interface PhysicalTable {
   columns: ColumnsSpec;
   create: string;
   alterPrefix: string;
+  /** The engine settings its CREATE names (none for a distributed table). */
+  settings: Record<string, string | number>;
 }
 
 /** The server tables one table spec becomes in `layout` (one, or the local and the distributed table). */
@@ -52,16 +54,18 @@ export function physicalTablesOf(table: TableSpec, layout: DdlLayout): PhysicalT
         columns: table.columns,
         create: createTableStatement(table),
         alterPrefix: `ALTER TABLE ${quoteIdentifier(table.name)}`,
+        settings: table.settings ?? {},
       },
     ];
   const onCluster = `ON CLUSTER ${quoteCluster(layout.cluster)}`;
   const localName = `${table.name}${LOCAL_TABLE_SUFFIX}`;
+  const localSettings = replicatedSettings(table.settings);
   const local = createTableStatement(
     {
       ...table,
       name: localName,
       engine: replicatedEngine(table.engine),
-      settings: replicatedSettings(table.settings),
+      settings: localSettings,
     },
     onCluster,
   );
@@ -76,12 +80,14 @@ export function physicalTablesOf(table: TableSpec, layout: DdlLayout): PhysicalT
       columns: table.columns,
       create: local,
       alterPrefix: `ALTER TABLE ${quoteIdentifier(localName)} ${onCluster}`,
+      settings: localSettings,
     },
     {
       name: table.name,
       columns: table.columns,
       create: distributed,
       alterPrefix: `ALTER TABLE ${quoteIdentifier(table.name)} ${onCluster}`,
+      settings: {},
     },
   ];
 }
@@ -126,7 +132,7 @@ export function replicatedEngine(engine: string): string {
  */
 function replicatedSettings(settings: TableSpec['settings']): Record<string, string | number> {
   const { non_replicated_deduplication_window: window, ...rest } = settings ?? {};
-  return window === undefined ? rest : { ...rest, replicated_deduplication_window: window };
+  return window === undefined ? rest : { replicated_deduplication_window: window, ...rest };
 }
 
 function quoteCluster(name: string): string {

@@ -63,6 +63,10 @@ export const TELEMETRY = table({
   partitionBy: 'toYYYYMM(ts)',
   retention: { column: 'ts', days: 400 },
   orgColumns: ['org_code'],
+  // The merge selector's base is how many parts of a like size one merge takes at least: 20 instead of 5 rewrites
+  // each row about half as often as a few thousand rows per insert go from small parts to large ones
+  // (bench/README.md, "Cost per durable frame"), for about 20 active parts per level instead of 5.
+  settings: { merge_selector_base: 20 },
 });
 export type TelemetryRow = RowOf<typeof TELEMETRY.columns>;
 

@@ -113,6 +113,32 @@ describe('ClickHouse start-up migration', () => {
     expect(metadataFiles(dataDir)).toEqual(after);
   });
 
+  it('sets an engine setting the spec changed since the table was made, with one ALTER, then leaves it alone', async () => {
+    const dataDir = freshDir();
+    const { merge_selector_base: base, ...olderSettings } = TELEMETRY.settings ?? {};
+    expect(base).toBe(20);
+    const older = ANALYTICS_TABLES.map((table) =>
+      table === TELEMETRY ? { ...table, settings: olderSettings } : table,
+    );
+    const first = await open(dataDir, older);
+    expect(await scalar(first, "SELECT engine_full FROM system.tables WHERE name = 'telemetry'")).not.toMatch(
+      /merge_selector_base/,
+    );
+    await first.close();
+    const upgraded = await open(dataDir);
+    try {
+      expect(upgraded.migration.applied).toEqual(['ALTER TABLE `telemetry` MODIFY SETTING merge_selector_base = 20']);
+      expect(await scalar(upgraded, "SELECT engine_full FROM system.tables WHERE name = 'telemetry'")).toMatch(
+        /merge_selector_base = 20/,
+      );
+    } finally {
+      await upgraded.close();
+    }
+    const again = await open(dataDir);
+    expect(again.migration.applied).toEqual([]);
+    await again.close();
+  });
+
   it('puts back the metadata an ALTER left empty, and makes the change again', async () => {
     const dataDir = freshDir();
     const first = await open(dataDir, BEFORE_ORG_CODE);

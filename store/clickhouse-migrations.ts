@@ -1,7 +1,8 @@
 /**
  * Brings the ClickHouse schema to the table specs at start-up, writing only what changes something. It reads
  * what exists (`system.tables`, `system.columns`), then creates the tables and views that are missing, adds the
- * columns that are missing and re-comments the columns whose description changed, one ALTER per table. A normal
+ * columns that are missing, re-comments the columns whose description changed and sets the engine settings whose
+ * value differs from the spec's (a merge setting tuned since the table was made), one ALTER per table. A normal
  * restart therefore issues no DDL and writes no table metadata: every ALTER rewrites its table's metadata file,
  * and one cut short by a full disk used to leave that file empty, which the engine then refused to load.
  *
@@ -59,16 +60,17 @@ export async function migrateAnalytics(
   embedded?: EmbeddedMetadata,
   layout: DdlLayout = SINGLE_LAYOUT,
 ): Promise<AnalyticsMigration> {
-  const existingTables = new Set(
-    (await rows<{ name: string }>(client, 'SELECT name FROM system.tables WHERE database = currentDatabase()')).map(
-      (r) => r.name,
-    ),
+  const tableRows = await rows<{ name: string; engine_full: string }>(
+    client,
+    'SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()',
   );
+  const existingTables = new Set(tableRows.map((r) => r.name));
+  const settings = new Map(tableRows.map((r) => [r.name, settingsOfEngine(r.engine_full)]));
   const columns = await rows<ExistingColumn>(
     client,
     'SELECT table, name, type, default_kind, default_expression, comment FROM system.columns WHERE database = currentDatabase()',
   );
-  const plan = planMigration(tables, views, existingTables, columns, layout);
+  const plan = planMigration(tables, views, existingTables, columns, layout, settings);
   for (const step of plan.steps) {
     if (step.alters !== undefined && embedded) backUpMetadata(embedded, step.alters);
     await client.command({ query: step.statement });
@@ -98,6 +100,8 @@ export function planMigration(
   existingTables: ReadonlySet<string>,
   existingColumns: readonly ExistingColumn[],
   layout: DdlLayout = SINGLE_LAYOUT,
+  /** Per existing table, its engine settings as the server shows them; tables absent here are not compared. */
+  existingSettings?: ReadonlyMap<string, ReadonlyMap<string, string>>,
 ): { steps: Step[]; drift: string[] } {
   const steps: Step[] = [];
   const drift: string[] = [];
@@ -126,12 +130,33 @@ export function planMigration(
       if (column.comment !== spec.description)
         changes.push(`COMMENT COLUMN ${quoteIdentifier(name)} ${quoteString(spec.description)}`);
     }
+    const haveSettings = existingSettings?.get(table.name);
+    if (haveSettings !== undefined)
+      for (const [name, value] of Object.entries(table.settings)) {
+        const wanted = typeof value === 'number' ? String(value) : quoteString(value);
+        if (haveSettings.get(name) !== wanted) changes.push(`MODIFY SETTING ${name} = ${wanted}`);
+      }
     if (changes.length > 0) steps.push({ statement: `${table.alterPrefix} ${changes.join(', ')}`, alters: table.name });
   }
   for (const view of views)
     if (!existingTables.has(viewName(view)))
       steps.push({ statement: viewStatementIn(view, layout), creates: viewName(view) });
   return { steps, drift };
+}
+
+/**
+ * The settings of a table as `system.tables.engine_full` shows them (`… SETTINGS a = 1, b = 'x'`), values as
+ * written there: numbers bare, strings quoted.
+ */
+export function settingsOfEngine(engineFull: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const at = engineFull.lastIndexOf(' SETTINGS ');
+  if (at < 0) return out;
+  for (const pair of engineFull.slice(at + ' SETTINGS '.length).split(/,\s*(?=[a-z_0-9]+ = )/)) {
+    const eq = pair.indexOf(' = ');
+    if (eq > 0) out.set(pair.slice(0, eq).trim(), pair.slice(eq + 3).trim());
+  }
+  return out;
 }
 
 const CREATE_VIEW = /^\s*CREATE\s+VIEW\s+IF\s+NOT\s+EXISTS\s+`?(\w+)`?\s/i;

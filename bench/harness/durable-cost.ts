@@ -50,6 +50,16 @@ export interface DurableCostResult {
   /** Node ÷ bare server (frames/s: higher is better; CPU: lower is better), and node ÷ compare when given. */
   ratios: Record<string, number>;
   checks: { rows_in_clickhouse: number; frames_acked_by_node: number; rows_cover_acks: boolean };
+  /**
+   * From the node's `/metrics` after the rounds (registration included, a few thousand frames): rows per telemetry
+   * insert, insert ms, and positions per batch of one socket read (absent where the gateway does not count them).
+   */
+  node_batches: {
+    telemetry_inserts: number;
+    rows_per_insert: number;
+    insert_ms_mean: number;
+    positions_per_read_batch?: number;
+  };
   profile?: ProfileLine[];
   /** The node's CPU over its loads, by thread name, as µs per acknowledged frame. */
   node_threads: { thread: string; cpu_us_per_frame: number }[];
@@ -195,6 +205,23 @@ export async function runDurableCost(options: DurableCostOptions): Promise<Durab
       body: JSON.stringify({ sql: 'SELECT count() FROM telemetry' }),
     });
     const rows = Number(((await counted.json()) as { rows: unknown[][] }).rows[0][0]);
+    const metricsText = await (await fetch(`${baseUrl}/metrics`)).text();
+    const inserts = metricValue(metricsText, 'vigil_sink_insert_seconds_count{table="telemetry"}') ?? 0;
+    const batches = metricValue(metricsText, 'vigil_jt808_position_batches_total');
+    const round1 = (n: number): number => Math.round(n * 10) / 10;
+    const nodeBatches = {
+      telemetry_inserts: inserts,
+      rows_per_insert: round1(
+        (metricValue(metricsText, 'vigil_sink_rows_total{table="telemetry"}') ?? 0) / Math.max(1, inserts),
+      ),
+      insert_ms_mean: round1(
+        ((metricValue(metricsText, 'vigil_sink_insert_seconds_sum{table="telemetry"}') ?? 0) * 1000) /
+          Math.max(1, inserts),
+      ),
+      ...(batches
+        ? { positions_per_read_batch: round1((metricValue(metricsText, 'vigil_jt808_frames_total') ?? 0) / batches) }
+        : {}),
+    };
 
     const summary = targets.map((t) => {
       const mine = runs.filter((r) => r.server === t.name);
@@ -238,6 +265,7 @@ export async function runDurableCost(options: DurableCostOptions): Promise<Durab
       summary,
       ratios,
       checks: { rows_in_clickhouse: rows, frames_acked_by_node: nodeAcked, rows_cover_acks: rows >= nodeAcked },
+      node_batches: nodeBatches,
       ...(profile ? { profile } : {}),
       node_threads: [...nodeThreadsUs.entries()]
         .filter(([, us]) => us > 0)
@@ -250,6 +278,12 @@ export async function runDurableCost(options: DurableCostOptions): Promise<Durab
     await bare?.stop();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The value of one sample line of a Prometheus text exposition (`name{labels}` exactly as rendered). */
+function metricValue(text: string, sample: string): number | undefined {
+  for (const line of text.split('\n')) if (line.startsWith(`${sample} `)) return Number(line.slice(sample.length + 1));
+  return undefined;
 }
 
 export function durableCostMarkdown(result: DurableCostResult): string {
@@ -270,6 +304,14 @@ export function durableCostMarkdown(result: DurableCostResult): string {
       .join(', ')}.`,
     `Rows in ClickHouse ${result.checks.rows_in_clickhouse} ≥ frames the node acknowledged ${result.checks.frames_acked_by_node}: ${result.checks.rows_cover_acks}.`,
   ];
+  const b = result.node_batches;
+  lines.push(
+    '',
+    `Telemetry inserts: ${b.telemetry_inserts}, ${b.rows_per_insert} rows and ${b.insert_ms_mean} ms each on average` +
+      (b.positions_per_read_batch !== undefined
+        ? `; positions per batch of one socket read: ${b.positions_per_read_batch}.`
+        : '.'),
+  );
   lines.push(
     '',
     `Node CPU by thread over its loads, µs per acknowledged frame: ${result.node_threads

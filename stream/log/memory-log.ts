@@ -148,36 +148,45 @@ export class MemoryLog implements EventLog {
   }
 
   /**
-   * Not an async function: the common send (one message, room in the backlog) returns the durable waiter's own
-   * promise, where an async wrapper would add a promise and two microtask turns to every JT/T 808 frame.
+   * Not an async function: the common send (room in the backlog) returns the durable waiter's own promise, where an
+   * async wrapper would add a promise and two microtask turns to every JT/T 808 read.
    */
   private send<T>(topicName: string, messages: readonly LogMessage<T>[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('event log is closed'));
     const topic = this.topic(topicName);
     // A record's timestamp is when it was handed to `send` (Kafka's CreateTime), not when it was appended.
     const now = Date.now();
-    if (messages.length === 1 && topic.backlog() < this.backlogMax(topic))
-      return this.appendOne(topic, messages[0], now);
-    return this.sendMany(topic, messages, now);
+    if (topic.backlog() < this.backlogMax(topic)) return this.append(topic, messages, now);
+    return this.sendWhenRoom(topic, messages, now);
   }
 
-  /** A send of several messages, or one that must wait for room in the backlog. */
-  private async sendMany<T>(topic: Topic, messages: readonly LogMessage<T>[], now: number): Promise<void> {
-    const topicName = topic.name;
-    if (topic.backlog() >= this.backlogMax(topic)) {
-      const waiting = { since: now };
-      this.sendsWaiting.add(waiting);
-      try {
-        await this.waitForSpace(topic);
-      } finally {
-        this.sendsWaiting.delete(waiting);
-      }
+  /** A send that must first wait for room in the backlog. */
+  private async sendWhenRoom<T>(topic: Topic, messages: readonly LogMessage<T>[], now: number): Promise<void> {
+    const waiting = { since: now };
+    this.sendsWaiting.add(waiting);
+    try {
+      await this.waitForSpace(topic);
+    } finally {
+      this.sendsWaiting.delete(waiting);
     }
+    return this.append(topic, messages, now);
+  }
+
+  private append<T>(topic: Topic, messages: readonly LogMessage<T>[], now: number): Promise<void> {
+    return messages.length === 1 ? this.appendOne(topic, messages[0], now) : this.appendMany(topic, messages, now);
+  }
+
+  /**
+   * Several messages (a JT/T 808 read's positions, a back-fill): one durable waiter per partition touched, not one
+   * per message, since a partition's waiters are released in offset order. A read's positions share one key, so
+   * the common case is one partition and one waiter, without a map.
+   */
+  private appendMany<T>(topic: Topic, messages: readonly LogMessage<T>[], now: number): Promise<void> {
+    const topicName = topic.name;
     const partitions = topic.partitions.length;
-    if (messages.length === 1) return this.appendOne(topic, messages[0], now);
-    // The last offset this send appended to each partition it touched: one durable waiter per partition, not
-    // one per message, since a partition's waiters are released in offset order.
-    const lastOffsets = new Map<Partition, number>();
+    let first: Partition | undefined;
+    let firstLast = 0;
+    let others: Map<Partition, number> | undefined;
     for (const message of messages) {
       const partitionIndex = partitionOf(message.key, partitions);
       const partition = topic.partitions[partitionIndex];
@@ -191,17 +200,25 @@ export class MemoryLog implements EventLog {
         key: message.key,
         value: message.value,
       });
-      lastOffsets.set(partition, offset);
+      if (first === undefined || first === partition) {
+        first = partition;
+        firstLast = offset;
+      } else (others ??= new Map()).set(partition, offset);
     }
     for (const wake of topic.pollWaiters) wake();
     topic.pollWaiters.clear();
-    if (topic.durableGroup === undefined || lastOffsets.size === 0) return;
-    await new Promise<void>((resolve) => {
-      let pending = lastOffsets.size;
+    if (topic.durableGroup === undefined || first === undefined) return Promise.resolve();
+    const only = first;
+    if (others === undefined)
+      return new Promise<void>((resolve) => only.durableWaiters.push({ offset: firstLast, resolve }));
+    const rest = others;
+    return new Promise<void>((resolve) => {
+      let pending = rest.size + 1;
       const release = (): void => {
         if (--pending === 0) resolve();
       };
-      for (const [partition, offset] of lastOffsets) partition.durableWaiters.push({ offset, resolve: release });
+      only.durableWaiters.push({ offset: firstLast, resolve: release });
+      for (const [partition, offset] of rest) partition.durableWaiters.push({ offset, resolve: release });
     });
   }
 

@@ -22,6 +22,8 @@ export interface GatewayNode {
   terminals: TerminalStore;
   /** Rows of a read-only ClickHouse query, as arrays. */
   query(sql: string): Promise<unknown[][]>;
+  /** Starts the telemetry sink held back by `holdTelemetrySink`: from then on positions become durable. */
+  releaseTelemetrySink(): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,11 @@ export interface GatewayNodeOptions {
    * gateway's own ceiling in benchmarks; it breaks "acknowledge only what is durable".
    */
   durable?: boolean;
+  /**
+   * The telemetry sink starts only when `releaseTelemetrySink` is called: until then positions are appended to the
+   * log but never durable, so a test can tell an acknowledgement on append from one on durability.
+   */
+  holdTelemetrySink?: boolean;
 }
 
 export async function startGatewayNode(options: GatewayNodeOptions = {}): Promise<GatewayNode> {
@@ -62,7 +69,8 @@ export async function startGatewayNode(options: GatewayNodeOptions = {}): Promis
     new TableSink(log, TOPICS.media, 'sink-media', analytics.writer, MEDIA_EVENTS, observe, sinkOptions),
     new TableSink(log, TOPICS.drivers, 'sink-drivers', analytics.writer, DRIVER_EVENTS, observe, sinkOptions),
   ];
-  if (options.durable !== false) for (const sink of sinks) sink.start();
+  if (options.durable !== false)
+    for (const [i, sink] of sinks.entries()) if (i > 0 || options.holdTelemetrySink !== true) sink.start();
   const terminals = new TerminalStore(sql);
   const gateway = new Jt808Gateway(
     { ...GATEWAY_DEFAULTS, host: '127.0.0.1', port: 0, mediaDir: path.join(dataDir, 'media'), ...options.gateway },
@@ -78,6 +86,9 @@ export async function startGatewayNode(options: GatewayNodeOptions = {}): Promis
     metrics,
     terminals,
     query: async (text) => (await analytics.queryInternal(text)).rows,
+    releaseTelemetrySink: () => {
+      if (options.durable !== false) sinks[0].start();
+    },
     close: async () => {
       await gateway.close();
       await log.close();

@@ -13,6 +13,7 @@ import {
   type Jt808Frame,
   type Jt808Header,
   type Jt808Message,
+  type LocationBody,
 } from '../codec/index.js';
 import { Connection, type CommandAnswer } from './connection.js';
 import { DownlinkError } from './downlink-error.js';
@@ -48,7 +49,7 @@ export class Jt808Gateway {
   /** Undefined unless an RSA key is configured, so the common case decodes with the shared default contexts. */
   private readonly decodeOptions: DecodeMessageOptions | undefined;
   /** Counters touched by every frame, looked up once. */
-  private readonly hot: { bytes: Counter; frames: Counter; positions: Counter };
+  private readonly hot: { bytes: Counter; frames: Counter; positions: Counter; positionBatches: Counter };
 
   constructor(
     private readonly options: GatewayOptions,
@@ -78,6 +79,10 @@ export class Jt808Gateway {
       bytes: deps.metrics.counter('vigil_jt808_bytes_received_total', 'Bytes received from terminals'),
       frames: deps.metrics.counter('vigil_jt808_frames_total', 'Frames received'),
       positions: deps.metrics.counter('vigil_jt808_positions_total', 'Positions accepted and durable'),
+      positionBatches: deps.metrics.counter(
+        'vigil_jt808_position_batches_total',
+        'Runs of whole positions of one socket read, each published as one batch (frames per batch: their mean)',
+      ),
     };
     deps.metrics.onCollect(() => {
       deps.metrics.gauge('vigil_jt808_connections', 'Open JT/T 808 connections').set(undefined, this.connections.size);
@@ -120,13 +125,36 @@ export class Jt808Gateway {
 
   private onData(c: Connection, chunk: Buffer): void {
     this.hot.bytes.inc(undefined, chunk.length);
+    // The positions of this read from the session's terminal, gathered and published as one batch (see
+    // publishReadPositions). Any other frame first sends the batch gathered so far, so that everything reaches
+    // the log in the order it came.
+    let batch: PositionFrame[] | undefined;
     for (const item of c.splitter.push(chunk)) {
       if (item.reason !== undefined) {
         this.out.rejectRaw(c, item.raw, item.reason, item.detail, undefined);
         continue;
       }
+      const { header } = item.frame;
+      if (header.msgId === 0x0200 && (header.packet === undefined || header.packet.total <= 1)) {
+        if (c.version === 2011 && header.version === 2013) header.version = 2011;
+        if (this.inSession(c, header)) {
+          this.hot.frames.inc();
+          // Without authentication one connection may speak for several phones: a batch is one terminal's.
+          if (batch !== undefined && batch[0].frame.header.phone !== header.phone) {
+            this.publishReadPositions(c, batch);
+            batch = undefined;
+          }
+          (batch ??= []).push({ frame: item.frame, raw: item.raw });
+          continue;
+        }
+      }
+      if (batch !== undefined) {
+        this.publishReadPositions(c, batch);
+        batch = undefined;
+      }
       this.onFrame(c, item.raw, item.frame);
     }
+    if (batch !== undefined) this.publishReadPositions(c, batch);
     if (c.splitter.bufferedBytes > this.options.bufferedBytesPerConnectionMax) {
       // A peer that never closes its frame would otherwise make us buffer without end.
       this.out.rejectRaw(
@@ -193,37 +221,142 @@ export class Jt808Gateway {
   }
 
   /**
-   * A position (0x0200) from the terminal of this session, the frame of nearly all the load, takes a path without
-   * async functions: one chain from the log's durable promise to the reply. Everything else goes through
-   * `handleMessage`.
+   * Every frame but the positions of a session (see onData): as from an async function, whatever goes wrong is the
+   * promise's rejection, answered in onFrame.
    */
   private handleFrame(c: Connection, frame: Jt808Frame, raw: Buffer): Promise<void> {
     try {
-      return this.handleFrameOrThrow(c, frame, raw);
+      return this.handleMessage(c, frame, raw, decodeMessage(frame, this.decodeOptions));
     } catch (error) {
-      // As from an async function: whatever goes wrong is the promise's rejection, answered in onFrame.
       return Promise.reject(error as Error);
     }
   }
 
-  private handleFrameOrThrow(c: Connection, frame: Jt808Frame, raw: Buffer): Promise<void> {
-    const { header } = frame;
-    const decoded = decodeMessage(frame, this.decodeOptions);
-    if (
-      decoded.ok &&
-      decoded.value.msgId === 0x0200 &&
-      (!this.options.requireAuthentication || (c.authenticated && c.phone === header.phone))
-    ) {
+  /** Whether a frame of `header` comes from the terminal this connection authenticated (or need not have). */
+  private inSession(c: Connection, header: Jt808Header): boolean {
+    return !this.options.requireAuthentication || (c.authenticated && c.phone === header.phone);
+  }
+
+  /**
+   * The positions (0x0200) one socket read brought from the session's terminal, the frame of nearly all the load:
+   * decoded and normalized together, the good ones appended to the log in one send (one durable waiter), the bad
+   * ones dead-lettered in one send with their own reasons, and every frame answered in the order it came once
+   * all of that is durable. The same checks, replay guard and counters as any other position (publishPositions).
+   */
+  private publishReadPositions(c: Connection, frames: readonly PositionFrame[]): void {
+    const count = frames.length;
+    this.hot.positionBatches.inc();
+    c.inFlight += count;
+    if (c.inFlight >= this.options.framesInFlightPerConnectionMax && !c.paused) {
+      c.paused = true;
+      c.socket.pause();
+    }
+    const phone = frames[0].frame.header.phone;
+    const receivedAt = this.now();
+    const results = new Uint8Array(count);
+    const bodies: (LocationBody | undefined)[] = new Array<LocationBody | undefined>(count);
+    let good: TelemetryRow[] | undefined;
+    let times: number[] | undefined;
+    let fingerprints: number[] | undefined;
+    let rejects: IngestRejectRow[] | undefined;
+    let earlier: Promise<void>[] | undefined;
+    let retransmitted = 0;
+    let fixes: TerminalFixes | undefined;
+    for (let i = 0; i < count; i++) {
+      const { frame, raw } = frames[i];
+      const { header } = frame;
+      const decoded = decodeMessage(frame, this.decodeOptions);
+      if (!decoded.ok || decoded.value.msgId !== 0x0200) {
+        const reason = decoded.ok ? 'unsupported_message' : decoded.reason;
+        const detail = decoded.ok ? 'not a position' : decoded.detail;
+        (rejects ??= []).push(this.out.rejectRow(c, raw, reason, detail, phone));
+        results[i] = reason === 'unsupported_message' ? RESULT.unsupported : RESULT.badMessage;
+        continue;
+      }
       const body = decoded.value.body;
       c.version = header.version === 2013 && c.version === 2011 ? 2011 : header.version;
       c.protocolVersion = header.protocolVersion;
-      const row = telemetryFromLocation(header.phone, c.plate, body, this.now(), false);
-      return this.publishPosition(c, row, raw).then((accepted) => {
-        this.out.reply(c, header, accepted ? RESULT.ok : RESULT.badMessage);
-        if (accepted) this.attachmentRequests.onLocation(c, header.phone, body);
-      });
+      const row = telemetryFromLocation(phone, c.plate, body, receivedAt, false);
+      // A fix past the table's TTL would be deleted as soon as stored: refused, so that it is not lost unseen.
+      const problem = checkRecord(TELEMETRY.columns, row) ?? retentionProblem(TELEMETRY, row, receivedAt);
+      if (problem) {
+        (rejects ??= []).push(this.out.rejectRow(c, raw, problem.reason, problem.detail, phone));
+        results[i] = RESULT.badMessage;
+        continue;
+      }
+      results[i] = RESULT.ok;
+      bodies[i] = body;
+      const fingerprint = fingerprintOf(row);
+      fixes ??= this.fixesOf(c, phone);
+      const previous = fixes.find(row.ts, fingerprint);
+      if (previous !== undefined) {
+        // Sent again because the terminal never saw our answer: acknowledged once the earlier write is durable.
+        retransmitted++;
+        if (previous !== DURABLE) (earlier ??= []).push(previous);
+      } else if (times !== undefined && sameFixIn(times, fingerprints as number[], row.ts, fingerprint)) {
+        // The same position twice in one read: acknowledged with the first, stored once.
+        retransmitted++;
+      } else {
+        (good ??= []).push(row);
+        (times ??= []).push(row.ts);
+        (fingerprints ??= []).push(fingerprint);
+      }
     }
-    return this.handleMessage(c, frame, raw, decoded);
+    const producer = this.out.producer;
+    let sent: Promise<void> | undefined;
+    if (good !== undefined) {
+      sent = producer.send(
+        TOPICS.telemetry,
+        good.length === 1 ? [{ key: phone, value: good[0] }] : good.map((row) => ({ key: phone, value: row })),
+      );
+      (fixes as TerminalFixes).remember(times as number[], fingerprints as number[], sent);
+    }
+    if (retransmitted > 0)
+      this.out
+        .counter('vigil_jt808_duplicate_positions_total', 'Retransmitted positions acknowledged without a second row')
+        .inc(undefined, retransmitted);
+    const waits: (Promise<void> | undefined)[] = earlier ?? [];
+    if (rejects !== undefined)
+      waits.push(
+        producer.send(
+          TOPICS.rejects,
+          rejects.map((r) => ({ key: r.terminal_id, value: r })),
+        ),
+      );
+    let durable: Promise<unknown>;
+    if (waits.length === 0) durable = sent ?? Promise.resolve();
+    else {
+      waits.push(sent);
+      durable = Promise.all(waits);
+    }
+    // No frame of the batch was reassembled (onData takes whole positions only): nothing for subpackages.handled.
+    const done = (): void => {
+      c.inFlight -= count;
+      if (c.paused && c.inFlight < this.options.framesInFlightPerConnectionMax / 2) {
+        c.paused = false;
+        c.socket.resume();
+      }
+    };
+    durable.then(
+      () => {
+        if (good !== undefined) {
+          this.hot.positions.inc(undefined, good.length);
+          const last = good[good.length - 1];
+          if (last.org_code !== '') c.orgCode = last.org_code;
+        }
+        for (let i = 0; i < count; i++) this.out.reply(c, frames[i].frame.header, results[i]);
+        for (let i = 0; i < count; i++) {
+          const body = bodies[i];
+          if (body !== undefined) this.attachmentRequests.onLocation(c, phone, body);
+        }
+        done();
+      },
+      (error: unknown) => {
+        this.deps.logger.error('frame handling failed', { peer: c.peer, msg_id: 0x0200, error: String(error) });
+        for (let i = 0; i < count; i++) this.out.reply(c, frames[i].frame.header, RESULT.fail);
+        done();
+      },
+    );
   }
 
   private async handleMessage(
@@ -277,8 +410,15 @@ export class Jt808Gateway {
   private async onData808(c: Connection, header: Jt808Header, message: Jt808Message, raw: Buffer): Promise<void> {
     const receivedAt = this.now();
     switch (message.msgId) {
-      // 0x0200 never comes here: handleFrameOrThrow takes every position of an authenticated session, and
-      // handleMessage refuses the others before this point.
+      case 0x0200: {
+        // Only a position reassembled from packets comes here: onData takes every whole position of the session
+        // (publishReadPositions), and handleMessage refuses the others before this point.
+        const row = telemetryFromLocation(header.phone, c.plate, message.body, receivedAt, false);
+        const accepted = await this.publishPositions(c, [row], raw);
+        this.out.reply(c, header, accepted ? RESULT.ok : RESULT.badMessage);
+        if (accepted) this.attachmentRequests.onLocation(c, header.phone, message.body);
+        return;
+      }
       case 0x0704: {
         const backfill = message.body.type === 1;
         const rows = message.body.items.map((item) =>
@@ -437,34 +577,6 @@ export class Jt808Gateway {
     return good.length + retransmitted > 0 || rows.length === 0;
   }
 
-  /**
-   * `publishPositions` for one row, without its arrays and `Promise.all`: what every 0x0200 goes through. The
-   * same checks, replay guard and counters; the promise rejects when the log's send does.
-   */
-  private publishPosition(c: Connection, row: TelemetryRow, raw: Buffer): Promise<boolean> {
-    const problem = checkRecord(TELEMETRY.columns, row) ?? retentionProblem(TELEMETRY, row, this.now());
-    if (problem) {
-      const reject = this.out.rejectRow(c, raw, problem.reason, problem.detail, row.terminal_id);
-      return this.out.producer.send(TOPICS.rejects, [{ key: reject.terminal_id, value: reject }]).then(() => false);
-    }
-    const fingerprint = fingerprintOf(row);
-    const fixes = this.fixesOf(c, row.terminal_id);
-    const previous = fixes.find(row.ts, fingerprint);
-    if (previous !== undefined) {
-      this.out
-        .counter('vigil_jt808_duplicate_positions_total', 'Retransmitted positions acknowledged without a second row')
-        .inc(undefined, 1);
-      return previous === DURABLE ? Promise.resolve(true) : previous.then(() => true);
-    }
-    const sent = this.out.producer.send(TOPICS.telemetry, [{ key: row.terminal_id, value: row }]);
-    fixes.rememberOne(row.ts, fingerprint, sent);
-    return sent.then(() => {
-      this.hot.positions.inc(undefined, 1);
-      if (row.org_code !== '') c.orgCode = row.org_code;
-      return true;
-    });
-  }
-
   /** Validates a driver card row, publishes it and waits until durable; false when it was dead-lettered. */
   private async publishDriverCard(c: Connection, row: DriverEventRow, raw: Buffer): Promise<boolean> {
     const problem = checkRecord(DRIVER_EVENTS.columns, row) ?? retentionProblem(DRIVER_EVENTS, row, this.now());
@@ -607,6 +719,23 @@ export class Jt808Gateway {
   hasSession(phone: string): boolean {
     return this.sessions.has(phone);
   }
+}
+
+/** A whole 0x0200 frame of a read, waiting to be published with the read's other positions. */
+interface PositionFrame {
+  frame: Jt808Frame;
+  raw: Buffer;
+}
+
+/** Whether an earlier position of the same batch had this device time and fingerprint. */
+function sameFixIn(
+  times: readonly number[],
+  fingerprints: readonly number[],
+  ts: number,
+  fingerprint: number,
+): boolean {
+  for (let i = 0; i < times.length; i++) if (times[i] === ts && fingerprints[i] === fingerprint) return true;
+  return false;
 }
 
 function rsaKey(key: KeyObject | string): KeyObject {

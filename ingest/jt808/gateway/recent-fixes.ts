@@ -59,21 +59,6 @@ export class TerminalFixes {
     );
   }
 
-  /** `remember` of one position, without the arrays. */
-  rememberOne(ts: number, fingerprint: number, durable: Promise<void>): void {
-    const pending = (this.pending ??= new Map());
-    pending.set(ts, { fingerprint, durable });
-    durable.then(
-      () => {
-        if (pending.get(ts)?.durable === durable) pending.delete(ts);
-        this.keep(ts, fingerprint);
-      },
-      () => {
-        if (pending.get(ts)?.durable === durable) pending.delete(ts);
-      },
-    );
-  }
-
   private keep(ts: number, fingerprint: number): void {
     const times = (this.times ??= new Float64Array(this.fixesMax));
     const fingerprints = (this.fingerprints ??= new Uint32Array(this.fixesMax));
