@@ -94,6 +94,7 @@ export async function startHttpIngest(
       log: deps.log,
       keys: sourceKeys,
       registry: deps.directory.registry,
+      vehicles: deps.directory.registry,
       logger: logger.child({ component: 'ingest-http' }),
       metrics,
     },

@@ -8,7 +8,10 @@ export const TOPICS = {
   telemetry: 'vigil.telemetry',
   alarms: 'vigil.alarms',
   rejects: 'vigil.rejects',
-  /** Roadside sightings: ANPR, weigh-in-motion, gantries (CameraEvent), keyed by plate. */
+  /**
+   * Roadside sightings: ANPR, weigh-in-motion, gantries (CameraEvent), keyed by the vehicle: the terminal the
+   * registry gives the plate (so they land on the partition of its fixes), else the plate.
+   */
   camera: 'vigil.camera',
   /** Roadside equipment health (DeviceStatus), keyed by device id. */
   devices: 'vigil.devices',
@@ -16,7 +19,7 @@ export const TOPICS = {
   media: 'vigil.media',
   /** Driver IC card in/out (DriverEventRow), keyed by terminal id like telemetry. */
   drivers: 'vigil.drivers',
-  /** Expressway toll transactions (TollTransactionRow), keyed by plate like the sightings derived from them. */
+  /** Expressway toll transactions (TollTransactionRow), keyed by the vehicle like the sightings derived from them. */
   tolls: 'vigil.tolls',
   /** Traffic survey station counts (TrafficCountRow), keyed by station id. */
   trafficCounts: 'vigil.traffic-counts',
@@ -36,7 +39,10 @@ export const TOPICS = {
   gtfsTrips: 'vigil.gtfs-trips',
   /** Taxi and ride-hailing positions (TaxiPositionRow), keyed by plate. */
   taxiPositions: 'vigil.taxi-positions',
-  /** Taxi and ride-hailing order steps (TaxiOrderEventRow), keyed by plate (the company and order before dispatch). */
+  /**
+   * Taxi and ride-hailing order steps (TaxiOrderEventRow), keyed by the vehicle like the sightings (the company and
+   * order before dispatch).
+   */
   taxiOrders: 'vigil.taxi-orders',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
