@@ -408,6 +408,14 @@ export const START_FLAGS = defineFlags([
     description: 'bytes of request line and headers at most (431 beyond)',
   },
   {
+    name: 'rules-spread',
+    kind: 'string',
+    default: 'standby',
+    choices: ['standby', 'partitions'],
+    description:
+      'how stream workers share the rules: standby (one runs them all, the others stand by) or partitions (each runs those of the log partitions Kafka assigns it, a snapshot per partition); only with --role stream (docs/operations.md, "Cluster")',
+  },
+  {
     name: 'rules-snapshot-interval-s',
     kind: 'integer',
     default: RULES_RUNNER_DEFAULTS.snapshotIntervalMs / 1000,

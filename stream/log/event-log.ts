@@ -128,6 +128,24 @@ export interface EventLog {
    * any group (so every process that tails a topic sees each record sent afterwards); `commit` does nothing.
    */
   tail?<T>(topic: string): Promise<Consumer<T>>;
+  /**
+   * Only Kafka: a member of `groupId` reading `topic`, its partitions spread over the group's members by
+   * cooperative-sticky assignment (a rebalance moves only the partitions that change hands). `rebalance` is told of
+   * each partition assigned (records of it follow from the group's committed offset) and of each taken away: the
+   * partition is let go once `revoking` resolves, so what it does (a snapshot, a commit) comes first.
+   */
+  member?<T>(groupId: string, topic: string, rebalance: Rebalance): Consumer<T>;
+  /**
+   * Only Kafka: a reader of one partition of `topic` from `offset` (the earliest retained when undefined), outside
+   * any group; `commit` does nothing.
+   */
+  partitionReader?<T>(topic: string, partition: number, offset: number | undefined): Promise<Consumer<T>>;
+}
+
+/** What a group member (`EventLog.member`) is told when its partitions change. */
+export interface Rebalance {
+  assigned(partitions: readonly number[]): void;
+  revoking(partitions: readonly number[]): Promise<void>;
 }
 
 /** A stable 32-bit hash of the key (FNV-1a), so a vehicle always lands on the same partition. */

@@ -25,6 +25,7 @@ import {
   type LogMessage,
   type LogRecord,
   type Producer,
+  type Rebalance,
 } from './event-log.js';
 
 export interface KafkaLogOptions {
@@ -79,6 +80,9 @@ export class KafkaLogError extends Error {
 }
 
 const TOPIC_ALREADY_EXISTS = 36;
+/** librdkafka's rebalance events (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, __REVOKE_PARTITIONS). */
+const ASSIGN_PARTITIONS = -175;
+const REVOKE_PARTITIONS = -174;
 const HOUR_MS = 3_600_000;
 /** The one-partition topic whose first record names the cluster's offset space (see `epoch`). */
 export const EPOCH_TOPIC = 'vigil.epoch';
@@ -438,6 +442,34 @@ export class KafkaLog implements EventLog {
     };
   }
 
+  async partitionReader<T>(topic: string, partition: number, offset: number | undefined): Promise<Consumer<T>> {
+    const client = this.readerClient();
+    try {
+      await callback<unknown>((done) => client.connect({ timeout: this.options.connectTimeoutMs }, done));
+    } catch (error) {
+      throw new KafkaLogError(`reading ${topic}/${partition} on ${this.options.brokers} failed: ${errorText(error)}`);
+    }
+    // -2: librdkafka's OFFSET_BEGINNING, the earliest record retained.
+    client.assign([{ topic, partition, offset: offset ?? -2 }]);
+    this.consumers.set(client, () => undefined);
+    return {
+      poll: async (recordsMax, waitMs) => {
+        if (this.closed || !client.isConnected()) return [];
+        const messages = await consumeWaitingForFirst(client, recordsMax, waitMs);
+        return messages.map((m) => toRecord<T>(m));
+      },
+      commit: () => undefined,
+      close: () => {
+        if (!this.consumers.delete(client)) return;
+        if (client.isConnected()) client.disconnect();
+      },
+    };
+  }
+
+  member<T>(groupId: string, topic: string, rebalance: Rebalance): Consumer<T> {
+    return this.consumer<T>(groupId, topic, rebalance);
+  }
+
   producer(): Producer {
     return { send: (topic, messages) => this.send(topic, messages) };
   }
@@ -480,9 +512,28 @@ export class KafkaLog implements EventLog {
     }
   }
 
-  consumer<T>(groupId: string, topic: string): Consumer<T> {
+  consumer<T>(groupId: string, topic: string, rebalance?: Rebalance): Consumer<T> {
+    // The rebalance events arrive on the JavaScript thread after librdkafka's callback returned; the group waits for
+    // the (un)assignment made here, so a partition taken away is let go only once `revoking` is done.
+    const rebalanceCb = (err: { code: number } | undefined, assignment: RdKafka.Assignment[]): void => {
+      const partitions = assignment.filter((a) => a.topic === topic).map((a) => a.partition);
+      if (err?.code === ASSIGN_PARTITIONS) {
+        client.incrementalAssign(assignment);
+        rebalance!.assigned(partitions);
+      } else if (err?.code === REVOKE_PARTITIONS) {
+        void rebalance!
+          .revoking(partitions)
+          .catch(() => undefined)
+          .finally(() => {
+            if (client.isConnected()) client.incrementalUnassign(assignment);
+          });
+      }
+    };
     const client = new this.rd.KafkaConsumer(
       {
+        ...(rebalance
+          ? { 'partition.assignment.strategy': 'cooperative-sticky', rebalance_cb: rebalanceCb as never }
+          : {}),
         'metadata.broker.list': this.options.brokers,
         'client.id': this.options.clientId,
         'group.id': groupId,
