@@ -3,6 +3,7 @@
  * this order so that each reader has joined its topics before anything upstream replays into them, and they stop
  * in the reverse one: the rules' last alarms still reach the centres, the hub and the sinks.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   ALARMS,
@@ -291,7 +292,8 @@ async function startPartitionedRules(
             metrics,
             registry: directory.registry,
             dataDir: config.dataDir,
-            snapshots: postgresSnapshotStore(sql, partitionSnapshotName(partition.index)),
+            // Each taking of a partition writes under a claim of its own (migration 38).
+            snapshots: postgresSnapshotStore(sql, partitionSnapshotName(partition.index), randomUUID()),
             roads,
             partition,
           },

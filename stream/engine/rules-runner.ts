@@ -280,6 +280,8 @@ export class RulesRunner implements RulesConfigService {
     // Joined before anything else: the in-process log keeps for a group only what arrives once it has joined.
     const partition = this.deps.partition;
     if (!partition) this.consumers = INPUT_TOPICS.map((topic) => this.deps.log.consumer<unknown>(GROUP, topic));
+    // A fenced store is claimed before it is read: a former holder's late snapshot cannot replace what this restores.
+    await this.snapshotStore?.claim?.();
     const file = await this.restore();
     // One partition's readers start where its snapshot ends.
     if (partition) this.consumers = await partition.readers((topic) => this.offsets[topic]?.[partition.index]);
@@ -521,10 +523,13 @@ export class RulesRunner implements RulesConfigService {
     this.flushAlarms();
     await this.drainSends();
     while (this.snapshotting) await this.snapshotting;
-    await this.snapshotNow();
-    // After the snapshot, which commits (Kafka) the offsets it covers through them.
-    for (const consumer of this.consumers) consumer.close();
-    this.consumers = [];
+    try {
+      await this.snapshotNow();
+    } finally {
+      // After the snapshot, which commits (Kafka) the offsets it covers through them; closed even when it failed.
+      for (const consumer of this.consumers) consumer.close();
+      this.consumers = [];
+    }
   }
 
   private async consume<T>(
