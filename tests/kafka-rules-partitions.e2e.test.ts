@@ -182,8 +182,10 @@ describe('two stream workers sharing the rules by partition, one killed mid-epis
       expect((await overspeedIds(centre, [phone])).get(phone)).toEqual([alarmIdOf('overspeed', phone, t0 + 40_000)]);
     }
     for (const phone of STEADY) expect((await overspeedRows(centre, phone)).alarmIds).toBe(0);
-    // The survivor re-evaluated what the dead worker had seen of its partitions before it took new input.
+    // The survivor re-evaluated what the dead worker had seen of its partitions before it took new input, and holds
+    // every vehicle's state.
     expect(await metricOf(second, 'vigil_rules_replayed_total')).toBeGreaterThan(0);
+    expect(await metricOf(second, 'vigil_rules_vehicles')).toBe(ALL.length);
 
     // Each version is in the alarms topic once.
     const sent = await alarmsInTopic();

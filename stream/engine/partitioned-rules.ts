@@ -70,6 +70,14 @@ export class PartitionedRules implements RulesConfigService {
     deps.metrics
       .gauge('vigil_rules_partitions', 'Log partitions whose rules this stream worker runs')
       .set(undefined, 0);
+    deps.metrics.onCollect(() => {
+      let vehicles = 0;
+      for (const { runner } of this.held.values()) vehicles += runner.engine.vehicleCount;
+      deps.metrics.gauge('vigil_rules_vehicles', 'Vehicles with rule state').set(undefined, vehicles);
+      deps.metrics
+        .gauge('vigil_rules_config_version', 'Rules configuration version running')
+        .set(undefined, this.configStore.current().version);
+    });
   }
 
   /** The partitions whose rules run here now, in order. */

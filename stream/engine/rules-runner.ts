@@ -751,6 +751,8 @@ export class RulesRunner implements RulesConfigService {
     count('vigil_rules_evicted_total', 'Subjects forgotten because a state bound was reached', stats.evicted);
     for (const [rule, n] of Object.entries(stats.opened))
       count('vigil_alarms_opened_total', 'Alarm episodes opened', n, { rule });
+    // A runner of one partition is one of several of the process: their coordinator says the process's figures.
+    if (this.deps.partition) return;
     m.gauge('vigil_rules_vehicles', 'Vehicles with rule state').set(undefined, this.engine.vehicleCount);
     m.gauge('vigil_rules_config_version', 'Rules configuration version running').set(
       undefined,
