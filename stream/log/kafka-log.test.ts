@@ -216,6 +216,7 @@ describe('KafkaLog on a real broker', () => {
         reader.close();
       }
       polling.delete('b');
+      await loops.pop();
       second.close();
     } finally {
       polling.clear();

@@ -587,6 +587,8 @@ export class KafkaLog implements EventLog {
         const messages = await consumeWaitingForFirst(client, recordsMax, waitMs);
         for (const m of messages)
           if (!progress.firstRead.has(m.partition)) progress.firstRead.set(m.partition, m.offset);
+        // A consumer closed while this poll waited has no assignment to ask about (librdkafka: "Erroneous state").
+        if (!client.isConnected()) return messages.map((m) => toRecord<T>(m));
         for (const { partition } of client.assignments()) {
           try {
             const { highOffset } = client.getWatermarkOffsets(topic, partition);
