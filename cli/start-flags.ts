@@ -50,7 +50,7 @@ export const START_FLAGS = defineFlags([
     default: 'all',
     choices: NODE_ROLES,
     description:
-      'what this process runs: all (the whole node), gateway (JT/T 808/1078/809 ports and HTTP ingestion), stream (the rules: one stream worker runs them, the others stand by to take them over) or center (API, feed, wall and the ClickHouse sinks); every role but all needs --kafka-brokers and --postgres-url (docs/operations.md, "Cluster")',
+      'what this process runs: all (the whole node), gateway (JT/T 808/1078/809 ports and HTTP ingestion), stream (the rules: one stream worker runs them, the others stand by to take them over, or with --rules-spread partitions each runs those of its log partitions) or center (API, feed, wall and the ClickHouse sinks); every role but all needs --kafka-brokers and --postgres-url (docs/operations.md, "Cluster")',
   },
   {
     name: 'node-id',
