@@ -19,7 +19,12 @@ export type { EngineSnapshot, EngineSnapshotHead } from './engine/engine-snapsho
 export { snapshotFileOf, type SnapshotFile } from './engine/rules-runner.js';
 export { ENGINE_PART, joinSnapshotParts, splitSnapshot, vehiclesPart } from './engine/engine-snapshot.js';
 export { RulesRunner, RULES_RUNNER_DEFAULTS, EMPTY_REGISTRY } from './engine/rules-runner.js';
-export { PartitionedRules, partitionSnapshotName, PARTITIONED_RULES_GROUP } from './engine/partitioned-rules.js';
+export {
+  PartitionedRules,
+  partitionSnapshotName,
+  PARTITIONED_RULES_GROUP,
+  PARTITION_HELD_RECORDS_MAX,
+} from './engine/partitioned-rules.js';
 export { clickhouseInputReplay } from './engine/input-replay.js';
 export {
   WHOLE_SNAPSHOT,

@@ -31,6 +31,7 @@ import type { Analytics, Sql } from '../../store/index.js';
 import {
   MemoryLog,
   PartitionedRules,
+  PARTITION_HELD_RECORDS_MAX,
   partitionSnapshotName,
   RULES_RUNNER_DEFAULTS,
   RulesRunner,
@@ -302,7 +303,11 @@ async function startPartitionedRules(
       onFailed: (partition) =>
         readiness.fail('rules', 'partition_failed', `the rules of log partition ${partition} could not start`),
     },
-    { batchRecordsMax: options.batchRecordsMax, pollWaitMs: options.pollWaitMs },
+    {
+      batchRecordsMax: options.batchRecordsMax,
+      pollWaitMs: options.pollWaitMs,
+      heldRecordsMax: PARTITION_HELD_RECORDS_MAX,
+    },
   );
   await rules.start();
   return { value: rules, close: () => rules.stop() };

@@ -40,9 +40,17 @@ export interface PartitionedRulesDeps {
   onFailed?(partition: number, error: unknown): void;
 }
 
+/** Fixes of a partition held for its runner at most (PartitionedRulesOptions.heldRecordsMax). */
+export const PARTITION_HELD_RECORDS_MAX = 20_000;
+
 export interface PartitionedRulesOptions {
   batchRecordsMax: number;
   pollWaitMs: number;
+  /**
+   * Fixes of one partition fetched and not yet taken by its runner (while it restores its snapshot): beyond it the
+   * partition's fetching pauses, and resumes once its runner took half of them.
+   */
+  heldRecordsMax: number;
 }
 
 interface Held {
@@ -125,7 +133,9 @@ export class PartitionedRules implements RulesConfigService {
     const log = this.deps.log;
     for (const index of partitions) {
       if (this.held.has(index)) continue;
-      const feed = new PartitionFeed(this.member!);
+      const feed = new PartitionFeed(this.member!, index, this.options.heldRecordsMax);
+      // A partition this worker paused before it let it go last time is fetched again.
+      this.member!.resume?.([index]);
       const others = RULES_INPUT_TOPICS.filter((topic) => topic !== TOPICS.telemetry);
       const runner = this.deps.runnerOf({
         index,
@@ -210,11 +220,20 @@ class PartitionFeed implements Consumer<unknown> {
   private records: LogRecord<unknown>[] = [];
   private wake: (() => void) | undefined;
   private closed = false;
+  private paused = false;
 
-  constructor(private readonly member: Consumer<TelemetryRow>) {}
+  constructor(
+    private readonly member: Consumer<TelemetryRow>,
+    private readonly partition: number,
+    private readonly recordsMax: number,
+  ) {}
 
   push(record: LogRecord<unknown>): void {
     this.records.push(record);
+    if (!this.paused && this.records.length >= this.recordsMax && this.member.pause) {
+      this.paused = true;
+      this.member.pause([this.partition]);
+    }
     this.wake?.();
   }
 
@@ -229,7 +248,12 @@ class PartitionFeed implements Consumer<unknown> {
       });
       this.wake = undefined;
     }
-    return this.records.splice(0, recordsMax);
+    const taken = this.records.splice(0, recordsMax);
+    if (this.paused && !this.closed && this.records.length <= this.recordsMax / 2) {
+      this.paused = false;
+      this.member.resume?.([this.partition]);
+    }
+    return taken;
   }
 
   commit(records: readonly LogRecord<unknown>[]): void {

@@ -94,6 +94,9 @@ export interface Consumer<T> {
   /** Marks everything up to and including these records as processed by the group. */
   commit(records: readonly LogRecord<T>[]): void;
   close(): void;
+  /** Only a group member (`EventLog.member`): stops fetching these partitions until `resume`, keeping their place. */
+  pause?(partitions: readonly number[]): void;
+  resume?(partitions: readonly number[]): void;
 }
 
 export interface EventLog {

@@ -150,7 +150,7 @@ describe('KafkaLog on a real broker', () => {
     }
   });
 
-  it('spreads a topic over the members of a group and lets a partition go only once its revoking is done', async () => {
+  it('spreads a topic over the members of a group, lets a partition go once its revoking is done, pauses one', async () => {
     const topic = 'vigil.members';
     const a = await KafkaLog.connect(options([topic]));
     const b = await KafkaLog.connect(options([topic]));
@@ -217,6 +217,13 @@ describe('KafkaLog on a real broker', () => {
       }
       polling.delete('b');
       await loops.pop();
+      // A member's paused partition is not fetched until it is resumed, from where it stood.
+      second.pause!([p]);
+      await a.producer().send(topic, [{ key, value: 'r3' }]);
+      expect((await pollCount(second, 1, 1_500)).filter((r) => r.partition === p)).toEqual([]);
+      second.resume!([p]);
+      const resumed = (await pollCount(second, 1, 10_000)).filter((r) => r.partition === p);
+      expect(resumed.map((r) => r.value)).toEqual(['r3']);
       second.close();
     } finally {
       polling.clear();

@@ -608,6 +608,21 @@ export class KafkaLog implements EventLog {
           if (offset > (progress.committed.get(partition) ?? -1)) progress.committed.set(partition, offset);
         client.commit([...next].map(([partition, offset]) => ({ topic, partition, offset })));
       },
+      // A partition no longer (or not yet) assigned has nothing to pause or resume: librdkafka's refusal is moot.
+      pause: (partitions) => {
+        try {
+          if (client.isConnected()) client.pause(partitions.map((partition) => ({ topic, partition })));
+        } catch {
+          // Not assigned here.
+        }
+      },
+      resume: (partitions) => {
+        try {
+          if (client.isConnected()) client.resume(partitions.map((partition) => ({ topic, partition })));
+        } catch {
+          // Not assigned here.
+        }
+      },
       close: () => {
         groups.delete(groupId);
         if (!this.consumers.has(client)) return;
