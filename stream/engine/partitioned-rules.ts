@@ -172,7 +172,12 @@ export class PartitionedRules implements RulesConfigService {
         if (!held) return;
         this.held.delete(index);
         this.countPartitions();
-        await held.started;
+        // A runner that failed to start is not stopped: stopping snapshots, and a snapshot written over one that
+        // failed to restore would lose it. Its readers belong to the log, which closes them.
+        if (!(await held.started)) {
+          held.feed.close();
+          return;
+        }
         try {
           // Snapshots the partition with the offsets it covers and commits them, while it is still assigned here.
           await held.runner.stop();
