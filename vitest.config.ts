@@ -43,6 +43,7 @@ export const ONE_BROKER_AT_A_TIME = [
   'tests/kafka-stream-failover.e2e.test.ts',
   'tests/kafka-gateway-failover.e2e.test.ts',
   'tests/kafka-centres.e2e.test.ts',
+  'tests/kafka-rules-partitions.e2e.test.ts',
 ];
 
 /**

@@ -123,6 +123,7 @@ async function start(argv: string[]): Promise<void> {
       },
       analystSqlLimits: checked.analystSqlLimits,
       rulesSnapshotIntervalMs: values['rules-snapshot-interval-s'] * 1000,
+      rulesSpread: values['rules-spread'] as 'standby' | 'partitions',
     },
     logger,
     metrics,

@@ -316,6 +316,11 @@ export function readStartConfig(argv: string[], env: NodeJS.ProcessEnv) {
   const jt809Upward = jt809UpwardOption(values);
   if (values.demo && values.role !== 'all' && values.role !== 'gateway')
     throw new ConfigError(`--demo needs a gateway to send to: --role all or gateway, not ${values.role}`);
+  if (values['rules-spread'] !== 'standby' && values.role !== 'stream')
+    throw new ConfigError(
+      `--rules-spread (VIGIL_RULES_SPREAD) value ${values['rules-spread']} needs --role stream, not ${values.role}: ` +
+        'only stream workers of a cluster share the rules',
+    );
   const postgres = postgresUrl(values['postgres-url']);
   try {
     checkRoleConfig(values.role, { kafka, postgresUrl: postgres, jt809Upward, gtfsRtUrl: values['gtfs-rt-url'] });

@@ -50,7 +50,7 @@ export const START_FLAGS = defineFlags([
     default: 'all',
     choices: NODE_ROLES,
     description:
-      'what this process runs: all (the whole node), gateway (JT/T 808/1078/809 ports and HTTP ingestion), stream (the rules: one stream worker runs them, the others stand by to take them over) or center (API, feed, wall and the ClickHouse sinks); every role but all needs --kafka-brokers and --postgres-url (docs/operations.md, "Cluster")',
+      'what this process runs: all (the whole node), gateway (JT/T 808/1078/809 ports and HTTP ingestion), stream (the rules: one stream worker runs them, the others stand by to take them over, or with --rules-spread partitions each runs those of its log partitions) or center (API, feed, wall and the ClickHouse sinks); every role but all needs --kafka-brokers and --postgres-url (docs/operations.md, "Cluster")',
   },
   {
     name: 'node-id',
@@ -406,6 +406,14 @@ export const START_FLAGS = defineFlags([
     min: 1_024,
     max: 1024 * 1024,
     description: 'bytes of request line and headers at most (431 beyond)',
+  },
+  {
+    name: 'rules-spread',
+    kind: 'string',
+    default: 'standby',
+    choices: ['standby', 'partitions'],
+    description:
+      'how stream workers share the rules: standby (one runs them all, the others stand by) or partitions (each runs those of the log partitions Kafka assigns it, a snapshot per partition); only with --role stream (docs/operations.md, "Cluster")',
   },
   {
     name: 'rules-snapshot-interval-s',

@@ -786,6 +786,20 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
+    id: 38,
+    name: 'the holder of each log partition whose rules the stream workers share',
+    sql: `
+      -- With the rules shared by partition, the worker that takes a partition writes its claim here before it
+      -- restores the partition's snapshot, and a snapshot is written only by the claim's holder: a worker the group
+      -- dropped while it was alive cannot replace the snapshot of the worker that took the partition over.
+      CREATE TABLE rules_snapshot_holders (
+        name text PRIMARY KEY,
+        holder text NOT NULL,
+        claimed_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+  {
     id: 41,
     name: 'alarm_cases.acknowledged_by_display: the name the consoles show for whoever took the alarm',
     sql: `

@@ -19,11 +19,22 @@ export type { EngineSnapshot, EngineSnapshotHead } from './engine/engine-snapsho
 export { snapshotFileOf, type SnapshotFile } from './engine/rules-runner.js';
 export { ENGINE_PART, joinSnapshotParts, splitSnapshot, vehiclesPart } from './engine/engine-snapshot.js';
 export { RulesRunner, RULES_RUNNER_DEFAULTS, EMPTY_REGISTRY } from './engine/rules-runner.js';
+export {
+  PartitionedRules,
+  partitionSnapshotName,
+  PARTITIONED_RULES_GROUP,
+  PARTITION_HELD_RECORDS_MAX,
+} from './engine/partitioned-rules.js';
 export { clickhouseInputReplay } from './engine/input-replay.js';
-export { WHOLE_SNAPSHOT, fileSnapshotStore, postgresSnapshotStore } from './engine/snapshot-store.js';
+export {
+  WHOLE_SNAPSHOT,
+  fileSnapshotStore,
+  postgresSnapshotStore,
+  SnapshotFencedError,
+} from './engine/snapshot-store.js';
 export type { SnapshotPart, SnapshotStore } from './engine/snapshot-store.js';
 export type { InputReplay, ReplayedInput } from './engine/input-replay.js';
-export type { RulesConfigService, RulesRunnerDeps, RulesRunnerOptions } from './engine/rules-runner.js';
+export type { RulesConfigService, RulesPartition, RulesRunnerDeps, RulesRunnerOptions } from './engine/rules-runner.js';
 export { replayEvents, parseEventLine } from './engine/event-file.js';
 export type { EngineEvent } from './engine/event-file.js';
 export { alarmIdOf } from './engine/alarm-id.js';

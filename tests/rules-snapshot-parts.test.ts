@@ -2,7 +2,8 @@
  * The rules snapshot stored in parts (snapshot-store.ts): the shared state, and the vehicles of each log partition in
  * a part of their own, in PostgreSQL (`rules_snapshot_parts`, stream workers of a cluster) and in the data dir's
  * file. A snapshot of one text (the single row of `rules_snapshots`, or the file, before parts) is read once on an
- * upgrade and an open episode goes on under the same id; the first snapshot in parts replaces it.
+ * upgrade and an open episode goes on under the same id; the first snapshot in parts replaces it. The snapshot of one
+ * partition of rules shared by partition is written only by the worker that claimed it last.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ import {
   vehiclesPart,
   type EngineSnapshot,
   type SnapshotStore,
+  SnapshotFencedError,
 } from '../stream/index.js';
 import { T0, fix } from './support/rules-trace.js';
 import { eventually } from './support/vigil-process.js';
@@ -156,4 +158,24 @@ describe('the rules snapshot in parts', () => {
     await closeEpisode(store, opened);
     expectVehiclesByPartition((await store.read()) ?? new Map());
   }, 60_000);
+
+  it('fenced by its holder: a writer whose partition another claimed since writes nothing', async () => {
+    const sql: Sql = await openOperational({ kind: 'memory' });
+    const part = (text: string) => [{ name: ENGINE_PART, pieces: [text] }];
+    const before = postgresSnapshotStore(sql, 'rules/p1', 'worker-a');
+    await before.claim!();
+    await before.write(part('{"by":"a"}'), T0);
+    // Another worker is assigned the partition and claims it; the first learns late that it lost it.
+    const after = postgresSnapshotStore(sql, 'rules/p1', 'worker-b');
+    await after.claim!();
+    await expect(before.write(part('{"by":"a, late"}'), T0 + SECOND)).rejects.toThrow(SnapshotFencedError);
+    expect((await after.read())?.get(ENGINE_PART)).toBe('{"by":"a"}');
+    await after.write(part('{"by":"b"}'), T0 + 2 * SECOND);
+    expect((await before.read())?.get(ENGINE_PART)).toBe('{"by":"b"}');
+    // Another partition, and the unfenced store of the one-worker rules, are not held back by it.
+    const unfenced = postgresSnapshotStore(sql, NAME);
+    await unfenced.write(part('{"by":"one"}'), T0);
+    expect((await unfenced.read())?.get(ENGINE_PART)).toBe('{"by":"one"}');
+    await sql.close();
+  });
 });

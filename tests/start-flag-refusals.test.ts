@@ -3,7 +3,8 @@
  * sentence naming the flag and the rule: `--clickhouse-cluster` without a ClickHouse server or with a name that
  * could not be quoted into DDL; `--jt809-upward` without its credentials, with a password its field cannot hold,
  * with keys that are not M1,IA1,IC1, or with an edition or version JT/T 809 does not have.
- * An id of `--node-id` out of its bounds is refused the same way, and a `--demo-start-s` beyond the sample the demo of
+ * An id of `--node-id` out of its bounds is refused the same way, `--rules-spread partitions` on a process that is
+ * not a stream worker, and a `--demo-start-s` beyond the sample the demo of
  * the data dir's province replays (Henan's generated sample; none for another province).
  *
  * `vigil start` reads its flags with `readStartConfig` (cli/start-config.ts) before it opens anything, and exits 2
@@ -156,6 +157,21 @@ describe('vigil start --node-id', () => {
     expect(long.status).toBe(2);
     expect(long.stderr).toContain(
       `--node-id (VIGIL_NODE_ID) value "${'h'.repeat(33)}" has 33 characters, allowed 1 to 32`,
+    );
+  });
+});
+
+describe('vigil start --rules-spread', () => {
+  it('refuses partitions on any role but stream, and a value it does not know', () => {
+    const whole = refused(['--rules-spread', 'partitions']);
+    expect(whole.status).toBe(2);
+    expect(whole.stderr).toContain(
+      '--rules-spread (VIGIL_RULES_SPREAD) value partitions needs --role stream, not all: only stream workers of a cluster share the rules',
+    );
+    const unknown = refused(['--rules-spread', 'halves']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain(
+      '--rules-spread (VIGIL_RULES_SPREAD) value "halves" is not one of standby, partitions',
     );
   });
 });

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { packagePath, provinceGeoServed, type Readiness } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
-import type { EventLog, RulesRunner } from '../../stream/index.js';
+import type { EventLog, RulesConfigService } from '../../stream/index.js';
 import {
   AIS_LISTENERS_DEFAULTS,
   AisListeners,
@@ -94,6 +94,7 @@ export async function startHttpIngest(
       log: deps.log,
       keys: sourceKeys,
       registry: deps.directory.registry,
+      vehicles: deps.directory.registry,
       logger: logger.child({ component: 'ingest-http' }),
       metrics,
     },
@@ -149,7 +150,7 @@ export interface HttpParts {
   /** Which node this is and who runs the cluster's jobs, in /api/health's answers. */
   about?: () => Record<string, unknown>;
   /** The rules (stream role): their configuration routes. */
-  rules?: RulesRunner;
+  rules?: RulesConfigService;
   /** The listeners (gateway role): terminal commands, ingestion, JT/T 809 requests. */
   gateways?: {
     gateway: Jt808Gateway;

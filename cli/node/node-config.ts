@@ -115,6 +115,11 @@ export interface NodeConfig {
   /** Between snapshots of the rules state; default RULES_RUNNER_DEFAULTS.snapshotIntervalMs. */
   rulesSnapshotIntervalMs?: number;
   /**
+   * How stream workers share the rules (`--rules-spread`): one runs them all and the others stand by (default), or
+   * each runs those of the log partitions Kafka assigns it (stream/engine/partitioned-rules.ts).
+   */
+  rulesSpread?: 'standby' | 'partitions';
+  /**
    * The province the node supervises; when absent, `<data-dir>/province.json`, else Henan (PROVINCE_DEFAULT).
    */
   province?: Partial<ProvinceSetting>;

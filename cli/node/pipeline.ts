@@ -3,6 +3,8 @@
  * this order so that each reader has joined its topics before anything upstream replays into them, and they stop
  * in the reverse one: the rules' last alarms still reach the centres, the hub and the sinks.
  */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import {
   ALARMS,
   CAMERA_EVENTS,
@@ -28,8 +30,13 @@ import type { TableSpec } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
 import {
   MemoryLog,
+  PartitionedRules,
+  PARTITION_HELD_RECORDS_MAX,
+  partitionSnapshotName,
   RULES_RUNNER_DEFAULTS,
   RulesRunner,
+  type RulesConfigService,
+  type RulesPartition,
   TableSink,
   TOPICS,
   clickhouseInputReplay,
@@ -215,9 +222,10 @@ export async function startRules(
   config: NodeConfig,
   deps: { log: EventLog; analytics: Analytics | undefined; sql: Sql; directory: Directory },
   observe: Observe,
-): Promise<Started<RulesRunner>> {
+): Promise<Started<RulesConfigService>> {
   const { logger, metrics } = observe;
   const { log, analytics, directory } = deps;
+  if (config.rulesSpread === 'partitions') return startPartitionedRules(config, deps, observe);
   // Stream workers of a cluster share one snapshot in PostgreSQL; one of them runs the rules at a time.
   const shared = config.role === 'stream' && config.postgresUrl !== undefined ? config.postgresUrl : undefined;
   // The in-process log forgets its input with the process: the rules re-read it from ClickHouse. Only the whole
@@ -252,4 +260,55 @@ export async function startRules(
   // would lose it. Its consumers belong to the log, which its own step closes.
   await engine.start();
   return { value: engine, close: () => engine.stop() };
+}
+
+/**
+ * Stream workers sharing the rules by log partition (`--rules-spread partitions`): each runs those of the
+ * partitions Kafka assigns it, a runner and a snapshot in PostgreSQL per partition (stream/engine/partitioned-rules.ts).
+ */
+async function startPartitionedRules(
+  config: NodeConfig,
+  deps: { log: EventLog; sql: Sql; directory: Directory },
+  { logger, metrics, readiness }: Observe,
+): Promise<Started<RulesConfigService>> {
+  const { log, sql, directory } = deps;
+  if (log.kind !== 'kafka' || config.role !== 'stream')
+    throw new Error('--rules-spread partitions needs --role stream on Kafka');
+  const roads = loadRoadIndex(config.dataDir, logger.child({ component: 'rules' }));
+  const options = {
+    ...RULES_RUNNER_DEFAULTS,
+    snapshotIntervalMs: config.rulesSnapshotIntervalMs ?? RULES_RUNNER_DEFAULTS.snapshotIntervalMs,
+  };
+  const rules = new PartitionedRules(
+    {
+      log,
+      logger: logger.child({ component: 'rules' }),
+      metrics,
+      configDir: path.join(config.dataDir, 'rules', 'config'),
+      runnerOf: (partition: RulesPartition) =>
+        new RulesRunner(
+          {
+            log,
+            logger: logger.child({ component: 'rules', partition: partition.index }),
+            metrics,
+            registry: directory.registry,
+            dataDir: config.dataDir,
+            // Each taking of a partition writes under a claim of its own (migration 38).
+            snapshots: postgresSnapshotStore(sql, partitionSnapshotName(partition.index), randomUUID()),
+            roads,
+            partition,
+          },
+          options,
+        ),
+      onFailed: (partition) =>
+        readiness.fail('rules', 'partition_failed', `the rules of log partition ${partition} could not start`),
+    },
+    {
+      batchRecordsMax: options.batchRecordsMax,
+      pollWaitMs: options.pollWaitMs,
+      heldRecordsMax: PARTITION_HELD_RECORDS_MAX,
+    },
+  );
+  await rules.start();
+  return { value: rules, close: () => rules.stop() };
 }

@@ -51,12 +51,18 @@ import {
   type SourceKeyVerifier,
 } from './source-key.js';
 import { TokenBucket } from './token-bucket.js';
+import { vehicleKeyOfPlate, type PlateRegistry } from './vehicle-key.js';
 import { itemsOfFile, type UploadFormat } from './upload-file.js';
 
 export interface HttpIngestDeps {
   log: EventLog;
   keys: SourceKeyVerifier;
   registry: RegistryWriter;
+  /**
+   * The vehicles by plate, for the partition key of records about a plate (`vehicle-key.ts`): usually the same
+   * registry store that `registry` writes to.
+   */
+  vehicles: PlateRegistry;
   logger: Logger;
   metrics: Metrics;
   now?: () => number;
@@ -405,10 +411,14 @@ export class HttpIngest {
           (records as TaxiPositionRow[]).map((r) => ({ key: r.plate, value: r })),
         );
       case 'taxi_order':
-        // By plate, so the steps of one vehicle's orders reach the permit rule in order; bookings have none yet.
+        // By the vehicle (its terminal, else its plate), so the steps of one vehicle's orders reach the permit rule
+        // in order on the partition of its fixes; bookings have no vehicle yet.
         return this.producer.send(
           TOPICS.taxiOrders,
-          (records as TaxiOrderEventRow[]).map((r) => ({ key: r.plate || `${r.company_id}/${r.order_id}`, value: r })),
+          (records as TaxiOrderEventRow[]).map((r) => ({
+            key: this.vehicleKey(r.plate) || `${r.company_id}/${r.order_id}`,
+            value: r,
+          })),
         );
       case 'device_status':
         return this.producer.send(
@@ -422,7 +432,10 @@ export class HttpIngest {
         await Promise.all([
           this.producer.send(
             TOPICS.tolls,
-            tolls.map((r) => ({ key: r.transaction.plate, value: r.transaction })),
+            tolls.map((r) => ({
+              key: this.vehicleKey(r.transaction.plate) || r.transaction.plate,
+              value: r.transaction,
+            })),
           ),
           this.sendSightings(tolls.flatMap((r) => r.sightings)),
         ]);
@@ -487,11 +500,16 @@ export class HttpIngest {
   }
 
   private sendSightings(events: CameraEvent[]): Promise<void> {
-    // Keyed by plate so one vehicle's sightings stay in order; unread plates spread by device.
+    // Keyed by the vehicle (its terminal, else its plate) so one vehicle's sightings stay in order on the partition
+    // of its fixes; unread plates spread by device.
     return this.producer.send(
       TOPICS.camera,
-      events.map((r) => ({ key: r.plate || r.device_id, value: r })),
+      events.map((r) => ({ key: this.vehicleKey(r.plate) || r.device_id, value: r })),
     );
+  }
+
+  private vehicleKey(plate: string): string {
+    return vehicleKeyOfPlate(this.deps.vehicles, plate);
   }
 
   private async deadLetter(rows: IngestRejectRow[], kind: IngestKind): Promise<void> {

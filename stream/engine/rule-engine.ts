@@ -120,6 +120,12 @@ export interface RuleEngineDeps {
   orgCodeAt?: (lon: number, lat: number) => string;
   /** Called for every alarm version produced by a position, with the fix's receive time: alarm latency. */
   onPositionAlarm?: (row: AlarmRow, receivedAt: number) => void;
+  /**
+   * Whether this engine judges a roadside device. The rules spread over stream workers by log partition run one
+   * engine per partition: a device is judged on the partition of its id (where its status reports land), and a
+   * sighting of a vehicle of another partition does not make it heard there. Every device when absent.
+   */
+  ownsDevice?: (deviceId: string) => boolean;
 }
 
 /** Counts the runner exports as metrics. */
@@ -825,7 +831,7 @@ export class RuleEngine {
     if (late) this.stats.late++;
     // A toll sighting is not its station reporting: the transaction arrives after the exit, so its entry is long
     // past and would make a busy station look silent to device_offline. Stations report health as device_status.
-    if (event.device_id && event.kind !== 'toll') {
+    if (event.device_id && event.kind !== 'toll' && (this.deps.ownsDevice?.(event.device_id) ?? true)) {
       const device = this.deviceOf(event.device_id, event.org_code);
       device.lat = event.lat;
       device.lon = event.lon;

@@ -25,7 +25,7 @@ import type {
   TelemetryRow,
   VehicleRegistry,
 } from '../../schema/index.js';
-import { TOPICS, type Consumer, type EventLog, type LogRecord } from '../log/event-log.js';
+import { partitionOf, TOPICS, type Consumer, type EventLog, type LogRecord } from '../log/event-log.js';
 import type { InputReplay, ReplayedInput } from './input-replay.js';
 import { ALL_RULES } from '../rules/all-rules.js';
 import { RulesConfigStore, type RulesConfigSummary, type RulesConfigVersion } from '../rules/config-store.js';
@@ -87,6 +87,22 @@ export interface RulesRunnerDeps {
    * Without it they fall back to the vehicle class's limits and the zones.
    */
   roads?: RoadLookup;
+  /**
+   * Only on Kafka, for rules spread over stream workers: this runner evaluates one log partition's input, read
+   * through the readers given here from the offsets its own snapshot (`snapshots`) kept. Absent, it reads every
+   * partition as the one group `rules`.
+   */
+  partition?: RulesPartition;
+}
+
+/** The one log partition a runner evaluates (partitioned-rules.ts), and how it reads that partition's input. */
+export interface RulesPartition {
+  index: number;
+  /**
+   * Readers of this partition of each input topic, in `RULES_INPUT_TOPICS` order, from the next offset `from`
+   * gives (undefined: the earliest retained). Asked once the snapshot is restored.
+   */
+  readers(from: (topic: string) => number | undefined): Promise<Consumer<unknown>[]>;
 }
 
 /** What the configuration API needs from the running rules. */
@@ -97,6 +113,20 @@ export interface RulesConfigService {
   describeRules(): { id: string; description: string; input: string; fields: Record<string, unknown> }[];
   /** The stored versions, newest first, without their configurations (who saved which, when and why). */
   history(limit: number): RulesConfigSummary[];
+}
+
+/** The rules, their inputs and their configuration fields, as the configuration API lists them. */
+export function describeRules(
+  rules: readonly AnyRule[],
+): { id: string; description: string; input: string; fields: Record<string, unknown> }[] {
+  return rules.map((r) => ({
+    id: r.id,
+    description: r.description,
+    input: r.input,
+    fields: Object.fromEntries(
+      Object.entries(r.spec).map(([k, f]) => [k, { ...f, ...('key' in f ? { key: String(f.key) } : {}) }]),
+    ),
+  }));
 }
 
 export const EMPTY_REGISTRY: VehicleRegistry = { byTerminal: () => undefined, byPlate: () => undefined };
@@ -126,6 +156,8 @@ export function snapshotFileOf(parts: Map<string, string>): SnapshotFile {
 
 const GROUP = 'rules';
 const INPUT_TOPICS = [TOPICS.telemetry, TOPICS.camera, TOPICS.devices, TOPICS.drivers, TOPICS.taxiOrders] as const;
+/** The topics the rules read, in the order of `RulesPartition.readers`. */
+export const RULES_INPUT_TOPICS: readonly string[] = INPUT_TOPICS;
 /**
  * A snapshot is serialized this long at a time, then the event loop runs whatever waits (acknowledgements, the
  * feed, the rules' own input): the longest a snapshot holds the node up, however much state there is.
@@ -198,6 +230,11 @@ export class RulesRunner implements RulesConfigService {
         onPositionAlarm: (row, receivedAt) => {
           if (row.version === 1) latency.observe(undefined, Math.max(0, this.now() - receivedAt) / 1000);
         },
+        ...(deps.partition
+          ? {
+              ownsDevice: (id: string) => partitionOf(id, deps.log.partitionCount) === deps.partition!.index,
+            }
+          : {}),
       },
       options.engine,
     );
@@ -225,14 +262,12 @@ export class RulesRunner implements RulesConfigService {
   }
 
   describeRules(): { id: string; description: string; input: string; fields: Record<string, unknown> }[] {
-    return this.rules.map((r) => ({
-      id: r.id,
-      description: r.description,
-      input: r.input,
-      fields: Object.fromEntries(
-        Object.entries(r.spec).map(([k, f]) => [k, { ...f, ...('key' in f ? { key: String(f.key) } : {}) }]),
-      ),
-    }));
+    return describeRules(this.rules);
+  }
+
+  /** Runs a version another store saved (the rules spread over partitions keep one store for all their runners). */
+  applyConfig(version: RulesConfigVersion): void {
+    this.engine.setConfig(compileRulesConfig(version.config, version.version, this.rules, this.deps.roads));
   }
 
   /**
@@ -243,8 +278,14 @@ export class RulesRunner implements RulesConfigService {
     if (this.running) return;
     this.running = true;
     // Joined before anything else: the in-process log keeps for a group only what arrives once it has joined.
-    const consumers = (this.consumers = INPUT_TOPICS.map((topic) => this.deps.log.consumer<unknown>(GROUP, topic)));
+    const partition = this.deps.partition;
+    if (!partition) this.consumers = INPUT_TOPICS.map((topic) => this.deps.log.consumer<unknown>(GROUP, topic));
+    // A fenced store is claimed before it is read: a former holder's late snapshot cannot replace what this restores.
+    await this.snapshotStore?.claim?.();
     const file = await this.restore();
+    // One partition's readers start where its snapshot ends.
+    if (partition) this.consumers = await partition.readers((topic) => this.offsets[topic]?.[partition.index]);
+    const consumers = this.consumers;
     const source =
       file?.replay_from_ms !== undefined && this.deps.inputReplay
         ? this.fromStores(this.deps.inputReplay, file.replay_from_ms)
@@ -333,7 +374,10 @@ export class RulesRunner implements RulesConfigService {
     const log = this.deps.log;
     if (!log.endOffsets || !log.readSince) return undefined;
     const readSince = log.readSince.bind(log);
-    const ends = await Promise.all(INPUT_TOPICS.map((topic) => log.endOffsets!(topic)));
+    const all = await Promise.all(INPUT_TOPICS.map((topic) => log.endOffsets!(topic)));
+    // A runner of one partition catches up on that partition only.
+    const own = this.deps.partition?.index;
+    const ends = own === undefined ? all : all.map((list) => list.map((end, p) => (p === own ? end : 0)));
     return {
       what: 'kafka',
       batches: this.kafkaBacklog(consumers, ends),
@@ -479,10 +523,13 @@ export class RulesRunner implements RulesConfigService {
     this.flushAlarms();
     await this.drainSends();
     while (this.snapshotting) await this.snapshotting;
-    await this.snapshotNow();
-    // After the snapshot, which commits (Kafka) the offsets it covers through them.
-    for (const consumer of this.consumers) consumer.close();
-    this.consumers = [];
+    try {
+      await this.snapshotNow();
+    } finally {
+      // After the snapshot, which commits (Kafka) the offsets it covers through them; closed even when it failed.
+      for (const consumer of this.consumers) consumer.close();
+      this.consumers = [];
+    }
   }
 
   private async consume<T>(
@@ -597,7 +644,8 @@ export class RulesRunner implements RulesConfigService {
     // The moment the snapshot covers, in one synchronous step: the offsets evaluated so far, the alarms not yet sent
     // and the engine's state. The consumers go on while the engine's state is serialized (it keeps what they change
     // as it was, see snapshot-capture.ts), so the offsets and the queue are copied here.
-    const capture = this.engine.beginSnapshot(this.deps.log.partitionCount);
+    // One partition's vehicles are one part.
+    const capture = this.engine.beginSnapshot(this.deps.partition ? 1 : this.deps.log.partitionCount);
     const offsets = Object.fromEntries(Object.entries(this.offsets).map(([topic, list]) => [topic, [...list]]));
     const unsent = [...this.queue, ...this.engine.drainAlarmsPeek()];
     const covered = [...this.lastRecords.values()].map(({ consumer, records }) => ({
@@ -703,6 +751,8 @@ export class RulesRunner implements RulesConfigService {
     count('vigil_rules_evicted_total', 'Subjects forgotten because a state bound was reached', stats.evicted);
     for (const [rule, n] of Object.entries(stats.opened))
       count('vigil_alarms_opened_total', 'Alarm episodes opened', n, { rule });
+    // A runner of one partition is one of several of the process: their coordinator says the process's figures.
+    if (this.deps.partition) return;
     m.gauge('vigil_rules_vehicles', 'Vehicles with rule state').set(undefined, this.engine.vehicleCount);
     m.gauge('vigil_rules_config_version', 'Rules configuration version running').set(
       undefined,

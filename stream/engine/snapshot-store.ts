@@ -26,6 +26,16 @@ export interface SnapshotStore {
   read(): Promise<Map<string, string> | undefined>;
   /** Replaces the snapshot with these parts (every other part is dropped); resolves once it is durable. */
   write(parts: readonly SnapshotPart[], takenAt: number): Promise<void>;
+  /**
+   * Only a fenced store: makes this store the snapshot's one writer, before its holder restores it. A store
+   * another claimed since refuses to write (`SnapshotFencedError`).
+   */
+  claim?(): Promise<void>;
+}
+
+/** The snapshot was claimed by another writer since this one's claim: nothing was written. */
+export class SnapshotFencedError extends Error {
+  override name = 'SnapshotFencedError';
 }
 
 /**
@@ -89,8 +99,19 @@ export function fileSnapshotStore(file: string): SnapshotStore {
  * snapshot of the single-row table `rules_snapshots` (migration 31, before parts) is read when there is no part
  * yet, and deleted by the first snapshot written in parts.
  */
-export function postgresSnapshotStore(sql: Sql, name: string): SnapshotStore {
+export function postgresSnapshotStore(sql: Sql, name: string, holder?: string): SnapshotStore {
   return {
+    ...(holder === undefined
+      ? {}
+      : {
+          claim: async () => {
+            await sql.query(
+              `INSERT INTO rules_snapshot_holders (name, holder) VALUES ($1, $2)
+               ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, claimed_at = now()`,
+              [name, holder],
+            );
+          },
+        }),
     where: `rules_snapshot_parts/${name}`,
     read: async () => {
       const rows = await sql.query<{ part: string; body: string }>(
@@ -103,6 +124,17 @@ export function postgresSnapshotStore(sql: Sql, name: string): SnapshotStore {
     },
     write: async (parts, takenAt) => {
       await sql.transaction(async (tx) => {
+        if (holder !== undefined) {
+          // Locked until the commit: a claim made meanwhile waits, then holds for every later write.
+          const rows = await tx.query<{ holder: string }>(
+            'SELECT holder FROM rules_snapshot_holders WHERE name = $1 FOR UPDATE',
+            [name],
+          );
+          if (rows[0]?.holder !== holder)
+            throw new SnapshotFencedError(
+              `snapshot ${name} is held by ${rows[0]?.holder ?? 'nobody'} since this writer (${holder}) took it: not written`,
+            );
+        }
         for (const part of parts)
           await tx.query(
             `INSERT INTO rules_snapshot_parts (name, part, taken_at, body)

@@ -8,7 +8,10 @@ export const TOPICS = {
   telemetry: 'vigil.telemetry',
   alarms: 'vigil.alarms',
   rejects: 'vigil.rejects',
-  /** Roadside sightings: ANPR, weigh-in-motion, gantries (CameraEvent), keyed by plate. */
+  /**
+   * Roadside sightings: ANPR, weigh-in-motion, gantries (CameraEvent), keyed by the vehicle: the terminal the
+   * registry gives the plate (so they land on the partition of its fixes), else the plate.
+   */
   camera: 'vigil.camera',
   /** Roadside equipment health (DeviceStatus), keyed by device id. */
   devices: 'vigil.devices',
@@ -16,7 +19,7 @@ export const TOPICS = {
   media: 'vigil.media',
   /** Driver IC card in/out (DriverEventRow), keyed by terminal id like telemetry. */
   drivers: 'vigil.drivers',
-  /** Expressway toll transactions (TollTransactionRow), keyed by plate like the sightings derived from them. */
+  /** Expressway toll transactions (TollTransactionRow), keyed by the vehicle like the sightings derived from them. */
   tolls: 'vigil.tolls',
   /** Traffic survey station counts (TrafficCountRow), keyed by station id. */
   trafficCounts: 'vigil.traffic-counts',
@@ -36,7 +39,10 @@ export const TOPICS = {
   gtfsTrips: 'vigil.gtfs-trips',
   /** Taxi and ride-hailing positions (TaxiPositionRow), keyed by plate. */
   taxiPositions: 'vigil.taxi-positions',
-  /** Taxi and ride-hailing order steps (TaxiOrderEventRow), keyed by plate (the company and order before dispatch). */
+  /**
+   * Taxi and ride-hailing order steps (TaxiOrderEventRow), keyed by the vehicle like the sightings (the company and
+   * order before dispatch).
+   */
   taxiOrders: 'vigil.taxi-orders',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -88,6 +94,9 @@ export interface Consumer<T> {
   /** Marks everything up to and including these records as processed by the group. */
   commit(records: readonly LogRecord<T>[]): void;
   close(): void;
+  /** Only a group member (`EventLog.member`): stops fetching these partitions until `resume`, keeping their place. */
+  pause?(partitions: readonly number[]): void;
+  resume?(partitions: readonly number[]): void;
 }
 
 export interface EventLog {
@@ -122,6 +131,24 @@ export interface EventLog {
    * any group (so every process that tails a topic sees each record sent afterwards); `commit` does nothing.
    */
   tail?<T>(topic: string): Promise<Consumer<T>>;
+  /**
+   * Only Kafka: a member of `groupId` reading `topic`, its partitions spread over the group's members by
+   * cooperative-sticky assignment (a rebalance moves only the partitions that change hands). `rebalance` is told of
+   * each partition assigned (records of it follow from the group's committed offset) and of each taken away: the
+   * partition is let go once `revoking` resolves, so what it does (a snapshot, a commit) comes first.
+   */
+  member?<T>(groupId: string, topic: string, rebalance: Rebalance): Consumer<T>;
+  /**
+   * Only Kafka: a reader of one partition of `topic` from `offset` (the earliest retained when undefined), outside
+   * any group; `commit` does nothing.
+   */
+  partitionReader?<T>(topic: string, partition: number, offset: number | undefined): Promise<Consumer<T>>;
+}
+
+/** What a group member (`EventLog.member`) is told when its partitions change. */
+export interface Rebalance {
+  assigned(partitions: readonly number[]): void;
+  revoking(partitions: readonly number[]): Promise<void>;
 }
 
 /** A stable 32-bit hash of the key (FNV-1a), so a vehicle always lands on the same partition. */

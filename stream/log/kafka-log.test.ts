@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafkaBroker, type KafkaBroker } from '../../tests/support/kafka-broker.js';
 import { kafkaMetadata, kafkaTopicConfig, segmentBatchCompressions } from '../../tests/support/kafka-wire.js';
+import { eventually } from '../../tests/support/vigil-process.js';
 import { describeEventLogContract, pollCount } from './event-log.contract.js';
 import { partitionOf } from './event-log.js';
 import { KAFKA_LOG_DEFAULTS, KafkaLog, KafkaLogError, type KafkaLogOptions } from './kafka-log.js';
@@ -148,6 +149,90 @@ describe('KafkaLog on a real broker', () => {
       await log.close();
     }
   });
+
+  it('spreads a topic over the members of a group, lets a partition go once its revoking is done, pauses one', async () => {
+    const topic = 'vigil.members';
+    const a = await KafkaLog.connect(options([topic]));
+    const b = await KafkaLog.connect(options([topic]));
+    const held: Record<string, Set<number>> = { a: new Set(), b: new Set() };
+    const events: string[] = [];
+    const member = (log: KafkaLog, name: string) =>
+      log.member<string>('members', topic, {
+        assigned: (partitions) => {
+          for (const p of partitions) held[name].add(p);
+          events.push(`${name}+${partitions.join(',')}`);
+        },
+        revoking: async (partitions) => {
+          events.push(`${name}-${partitions.join(',')}…`);
+          // What a worker does before it lets a partition go (a snapshot) takes a while; the other waits for it.
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          for (const p of partitions) held[name].delete(p);
+          events.push(`${name}-${partitions.join(',')}`);
+        },
+      });
+    const polling = new Set<string>();
+    const poll = async (name: string, consumer: ReturnType<typeof member>) => {
+      polling.add(name);
+      while (polling.has(name)) await consumer.poll(100, 50);
+    };
+    const first = member(a, 'a');
+    const loops = [poll('a', first)];
+    try {
+      await eventually(() => (held.a.size === 4 ? true : undefined), 30_000, 'a holding all four');
+      const second = member(b, 'b');
+      loops.push(poll('b', second));
+      await eventually(
+        () => (held.a.size > 0 && held.b.size > 0 && held.a.size + held.b.size === 4 ? true : undefined),
+        30_000,
+        'both holding partitions',
+      );
+      // Cooperative: a kept what it did not give up, and b was given each partition only after a let it go.
+      // (An incremental rebalance may also tell a member of an empty change: `a+`.)
+      const given = events.findIndex((e) => /^b\+\d/.test(e));
+      const letGo = events.findIndex((e) => /^a-\d/.test(e) && !e.endsWith('…'));
+      expect(letGo).toBeGreaterThanOrEqual(0);
+      expect(given).toBeGreaterThan(letGo);
+      expect(events.filter((e) => /^a\+\d/.test(e)).map((e) => e.slice(2).split(',').sort().join(','))).toEqual([
+        '0,1,2,3',
+      ]);
+      for (const p of held.a) expect(held.b.has(p)).toBe(false);
+
+      // A reader of one partition from an offset, outside the group.
+      const p = [...held.b][0];
+      const key = Array.from({ length: 100 }, (_, i) => `k${i}`).find((k) => partitionOf(k, 4) === p)!;
+      await a.producer().send(
+        topic,
+        ['r0', 'r1', 'r2'].map((value) => ({ key, value })),
+      );
+      const [end] = [(await a.endOffsets(topic))[p]];
+      const reader = await a.partitionReader<string>(topic, p, end - 2);
+      try {
+        const read = await pollCount(reader, 2, 10_000);
+        expect(read.map((r) => [r.partition, r.offset, r.value])).toEqual([
+          [p, end - 2, 'r1'],
+          [p, end - 1, 'r2'],
+        ]);
+      } finally {
+        reader.close();
+      }
+      polling.delete('b');
+      await loops.pop();
+      // A member's paused partition is not fetched until it is resumed, from where it stood.
+      second.pause!([p]);
+      await a.producer().send(topic, [{ key, value: 'r3' }]);
+      expect((await pollCount(second, 1, 1_500)).filter((r) => r.partition === p)).toEqual([]);
+      second.resume!([p]);
+      const resumed = (await pollCount(second, 1, 10_000)).filter((r) => r.partition === p);
+      expect(resumed.map((r) => r.value)).toEqual(['r3']);
+      second.close();
+    } finally {
+      polling.clear();
+      await Promise.all(loops);
+      first.close();
+      await a.close();
+      await b.close();
+    }
+  }, 90_000);
 
   it('names a record that is not JSON by topic, partition and offset instead of handing it on', async () => {
     const topic = 'vigil.foreign';

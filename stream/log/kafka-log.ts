@@ -25,6 +25,7 @@ import {
   type LogMessage,
   type LogRecord,
   type Producer,
+  type Rebalance,
 } from './event-log.js';
 
 export interface KafkaLogOptions {
@@ -79,6 +80,9 @@ export class KafkaLogError extends Error {
 }
 
 const TOPIC_ALREADY_EXISTS = 36;
+/** librdkafka's rebalance events (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, __REVOKE_PARTITIONS). */
+const ASSIGN_PARTITIONS = -175;
+const REVOKE_PARTITIONS = -174;
 const HOUR_MS = 3_600_000;
 /** The one-partition topic whose first record names the cluster's offset space (see `epoch`). */
 export const EPOCH_TOPIC = 'vigil.epoch';
@@ -438,6 +442,34 @@ export class KafkaLog implements EventLog {
     };
   }
 
+  async partitionReader<T>(topic: string, partition: number, offset: number | undefined): Promise<Consumer<T>> {
+    const client = this.readerClient();
+    try {
+      await callback<unknown>((done) => client.connect({ timeout: this.options.connectTimeoutMs }, done));
+    } catch (error) {
+      throw new KafkaLogError(`reading ${topic}/${partition} on ${this.options.brokers} failed: ${errorText(error)}`);
+    }
+    // -2: librdkafka's OFFSET_BEGINNING, the earliest record retained.
+    client.assign([{ topic, partition, offset: offset ?? -2 }]);
+    this.consumers.set(client, () => undefined);
+    return {
+      poll: async (recordsMax, waitMs) => {
+        if (this.closed || !client.isConnected()) return [];
+        const messages = await consumeWaitingForFirst(client, recordsMax, waitMs);
+        return messages.map((m) => toRecord<T>(m));
+      },
+      commit: () => undefined,
+      close: () => {
+        if (!this.consumers.delete(client)) return;
+        if (client.isConnected()) client.disconnect();
+      },
+    };
+  }
+
+  member<T>(groupId: string, topic: string, rebalance: Rebalance): Consumer<T> {
+    return this.consumer<T>(groupId, topic, rebalance);
+  }
+
   producer(): Producer {
     return { send: (topic, messages) => this.send(topic, messages) };
   }
@@ -480,9 +512,28 @@ export class KafkaLog implements EventLog {
     }
   }
 
-  consumer<T>(groupId: string, topic: string): Consumer<T> {
+  consumer<T>(groupId: string, topic: string, rebalance?: Rebalance): Consumer<T> {
+    // The rebalance events arrive on the JavaScript thread after librdkafka's callback returned; the group waits for
+    // the (un)assignment made here, so a partition taken away is let go only once `revoking` is done.
+    const rebalanceCb = (err: { code: number } | undefined, assignment: RdKafka.Assignment[]): void => {
+      const partitions = assignment.filter((a) => a.topic === topic).map((a) => a.partition);
+      if (err?.code === ASSIGN_PARTITIONS) {
+        client.incrementalAssign(assignment);
+        rebalance!.assigned(partitions);
+      } else if (err?.code === REVOKE_PARTITIONS) {
+        void rebalance!
+          .revoking(partitions)
+          .catch(() => undefined)
+          .finally(() => {
+            if (client.isConnected()) client.incrementalUnassign(assignment);
+          });
+      }
+    };
     const client = new this.rd.KafkaConsumer(
       {
+        ...(rebalance
+          ? { 'partition.assignment.strategy': 'cooperative-sticky', rebalance_cb: rebalanceCb as never }
+          : {}),
         'metadata.broker.list': this.options.brokers,
         'client.id': this.options.clientId,
         'group.id': groupId,
@@ -536,6 +587,8 @@ export class KafkaLog implements EventLog {
         const messages = await consumeWaitingForFirst(client, recordsMax, waitMs);
         for (const m of messages)
           if (!progress.firstRead.has(m.partition)) progress.firstRead.set(m.partition, m.offset);
+        // A consumer closed while this poll waited has no assignment to ask about (librdkafka: "Erroneous state").
+        if (!client.isConnected()) return messages.map((m) => toRecord<T>(m));
         for (const { partition } of client.assignments()) {
           try {
             const { highOffset } = client.getWatermarkOffsets(topic, partition);
@@ -554,6 +607,21 @@ export class KafkaLog implements EventLog {
         for (const [partition, offset] of next)
           if (offset > (progress.committed.get(partition) ?? -1)) progress.committed.set(partition, offset);
         client.commit([...next].map(([partition, offset]) => ({ topic, partition, offset })));
+      },
+      // A partition no longer (or not yet) assigned has nothing to pause or resume: librdkafka's refusal is moot.
+      pause: (partitions) => {
+        try {
+          if (client.isConnected()) client.pause(partitions.map((partition) => ({ topic, partition })));
+        } catch {
+          // Not assigned here.
+        }
+      },
+      resume: (partitions) => {
+        try {
+          if (client.isConnected()) client.resume(partitions.map((partition) => ({ topic, partition })));
+        } catch {
+          // Not assigned here.
+        }
       },
       close: () => {
         groups.delete(groupId);
