@@ -30,6 +30,7 @@ export {
   WHOLE_SNAPSHOT,
   fileSnapshotStore,
   postgresSnapshotStore,
+  SnapshotCorruptError,
   SnapshotFencedError,
 } from './engine/snapshot-store.js';
 export type { SnapshotPart, SnapshotStore } from './engine/snapshot-store.js';

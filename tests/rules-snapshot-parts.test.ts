@@ -5,7 +5,7 @@
  * upgrade and an open episode goes on under the same id; the first snapshot in parts replaces it. The snapshot of one
  * partition of rules shared by partition is written only by the worker that claimed it last.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -157,6 +157,45 @@ describe('the rules snapshot in parts', () => {
     expect([...((await store.read()) ?? new Map()).keys()]).toEqual([WHOLE_SNAPSHOT]);
     await closeEpisode(store, opened);
     expectVehiclesByPartition((await store.read()) ?? new Map());
+  }, 60_000);
+
+  it('asks a store that fails to answer again, and neither starts nor writes when it never answers', async () => {
+    const file = path.join(dataDir, 'flaky', 'engine-snapshot.json');
+    const good = fileSnapshotStore(file);
+    const opened = await openEpisode(good);
+    const lost = () => new Error('Connection terminated unexpectedly');
+
+    // Twice no answer, as from a database connection lost mid-restore, then the snapshot: every vehicle comes back.
+    let failures = 2;
+    const flaky: SnapshotStore = {
+      ...good,
+      read: async () => {
+        if (failures-- > 0) throw lost();
+        return good.read();
+      },
+    };
+    await closeEpisode(flaky, opened);
+
+    // Never an answer: the start fails naming the store, and a stop after it leaves the snapshot as it was.
+    const before = readFileSync(file, 'utf8');
+    const dead: SnapshotStore = { ...good, read: () => Promise.reject(lost()) };
+    const log = new MemoryLog({ partitions: PARTITIONS, backlogPerPartitionMax: 10_000, durableGroups: {} });
+    const runner = new RulesRunner(
+      { log, logger: silentLogger, metrics: new Metrics(), snapshots: dead },
+      { ...RULES_RUNNER_DEFAULTS, tickMs: 50, pollWaitMs: 20 },
+    );
+    await expect(runner.start()).rejects.toThrow(/could not be read \(4 attempts\): Error: Connection terminated/);
+    await runner.stop();
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    await log.close();
+
+    // A snapshot whose content makes no sense is another matter: the rules start without it rather than never.
+    const garbled = path.join(dataDir, 'garbled', 'engine-snapshot.json');
+    mkdirSync(path.dirname(garbled), { recursive: true });
+    writeFileSync(garbled, 'not a snapshot\n');
+    const fresh = await node(fileSnapshotStore(garbled));
+    expect(fresh.runner.engine.vehicleCount).toBe(0);
+    await fresh.stop();
   }, 60_000);
 
   it('fenced by its holder: a writer whose partition another claimed since writes nothing', async () => {

@@ -30,7 +30,14 @@ import type { InputReplay, ReplayedInput } from './input-replay.js';
 import { ALL_RULES } from '../rules/all-rules.js';
 import { RulesConfigStore, type RulesConfigSummary, type RulesConfigVersion } from '../rules/config-store.js';
 import { compileRulesConfig } from '../rules/rules-config.js';
-import { WHOLE_SNAPSHOT, fileSnapshotStore, type SnapshotPart, type SnapshotStore } from './snapshot-store.js';
+import {
+  SnapshotCorruptError,
+  WHOLE_SNAPSHOT,
+  fileSnapshotStore,
+  type SnapshotPart,
+  type SnapshotStore,
+} from './snapshot-store.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnyRule } from './rule.js';
 import { ENGINE_PART, joinSnapshotParts, type EngineSnapshot, type EngineSnapshotHead } from './engine-snapshot.js';
 import { RULE_ENGINE_DEFAULTS, RuleEngine, type EngineStats, type RuleEngineOptions } from './rule-engine.js';
@@ -149,7 +156,7 @@ export function snapshotFileOf(parts: Map<string, string>): SnapshotFile {
   const whole = parts.get(WHOLE_SNAPSHOT);
   if (whole !== undefined) return JSON.parse(whole) as SnapshotFile;
   const text = parts.get(ENGINE_PART);
-  if (text === undefined) throw new Error(`snapshot part ${ENGINE_PART} is missing`);
+  if (text === undefined) throw new SnapshotCorruptError(`snapshot part ${ENGINE_PART} is missing`);
   const file = JSON.parse(text) as Omit<SnapshotFile, 'engine'> & { engine: EngineSnapshotHead };
   return { ...file, engine: joinSnapshotParts(file.engine, (name) => parts.get(name)) };
 }
@@ -163,6 +170,9 @@ export const RULES_INPUT_TOPICS: readonly string[] = INPUT_TOPICS;
  * feed, the rules' own input): the longest a snapshot holds the node up, however much state there is.
  */
 const SNAPSHOT_SLICE_MS = 8;
+/** A snapshot store that fails to answer is asked this many times, waiting 1, 2, … times the delay between. */
+const SNAPSHOT_READ_ATTEMPTS = 4;
+const SNAPSHOT_READ_RETRY_MS = 500;
 /** Alarms sent this long before a snapshot was taken are read back too when the catch-up checks what was sent. */
 const ALARMS_SENT_MARGIN_MS = 5_000;
 
@@ -281,8 +291,17 @@ export class RulesRunner implements RulesConfigService {
     const partition = this.deps.partition;
     if (!partition) this.consumers = INPUT_TOPICS.map((topic) => this.deps.log.consumer<unknown>(GROUP, topic));
     // A fenced store is claimed before it is read: a former holder's late snapshot cannot replace what this restores.
-    await this.snapshotStore?.claim?.();
-    const file = await this.restore();
+    let file: SnapshotFile | undefined;
+    try {
+      await this.snapshotStore?.claim?.();
+      file = await this.restore();
+    } catch (error) {
+      // Not running: a stop after this must not write this empty engine over the snapshot it could not read.
+      this.running = false;
+      for (const consumer of this.consumers) consumer.close();
+      this.consumers = [];
+      throw error;
+    }
     // One partition's readers start where its snapshot ends.
     if (partition) this.consumers = await partition.readers((topic) => this.offsets[topic]?.[partition.index]);
     const consumers = this.consumers;
@@ -691,14 +710,40 @@ export class RulesRunner implements RulesConfigService {
     return this.deps.log.kind === 'kafka' && file.log.epoch === this.deps.log.epoch;
   }
 
+  /**
+   * Reads the snapshot, asking the store again after a failure of its own (a database connection lost, a disk
+   * error) and finally failing the start: a runner that started empty would write its empty state over the snapshot
+   * at its first interval, and every open episode, timer and fatigue clock in it would be gone.
+   */
+  private async readSnapshot(store: SnapshotStore): Promise<Map<string, string> | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await store.read();
+      } catch (error) {
+        if (error instanceof SnapshotCorruptError) throw error;
+        if (attempt >= SNAPSHOT_READ_ATTEMPTS)
+          throw new Error(`rules snapshot ${store.where} could not be read (${attempt} attempts): ${String(error)}`, {
+            cause: error,
+          });
+        this.deps.logger.warn('rules snapshot read failed; asking again', {
+          file: store.where,
+          attempt,
+          error: String(error),
+        });
+        await sleep(SNAPSHOT_READ_RETRY_MS * attempt);
+      }
+    }
+  }
+
   private async restore(): Promise<SnapshotFile | undefined> {
     if (!this.snapshotStore) return undefined;
     let file: SnapshotFile;
     try {
-      const parts = await this.snapshotStore.read();
+      const parts = await this.readSnapshot(this.snapshotStore);
       if (parts === undefined) return undefined;
       file = snapshotFileOf(parts);
     } catch (error) {
+      if (!(error instanceof SnapshotCorruptError || error instanceof SyntaxError)) throw error;
       this.deps.logger.error('rules snapshot unreadable, starting empty', {
         file: this.snapshotStore.where,
         error: String(error),

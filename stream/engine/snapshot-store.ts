@@ -39,6 +39,15 @@ export class SnapshotFencedError extends Error {
 }
 
 /**
+ * The snapshot was read but its content makes no sense (a line without a part name, a missing part, JSON cut short):
+ * the runner starts empty rather than never. Any other failure of `read` (the disk, the database) is the store's,
+ * not the snapshot's, and is retried: starting empty then would write an empty snapshot over a good one.
+ */
+export class SnapshotCorruptError extends Error {
+  override name = 'SnapshotCorruptError';
+}
+
+/**
  * A file replaced atomically: written beside it, flushed to disk, renamed over it, so a crash leaves the old
  * snapshot or the new one. One line a part, `<name>\t<json>` (JSON text has no raw line break). Written piece by
  * piece off the event loop (tens of MB at 100,000 vehicles, and the flush waits for the disk): the node goes on
@@ -58,7 +67,7 @@ export function fileSnapshotStore(file: string): SnapshotStore {
             continue;
           }
           const tab = line.indexOf('\t');
-          if (tab < 0) throw new Error(`snapshot file ${file}: a line without a part name`);
+          if (tab < 0) throw new SnapshotCorruptError(`snapshot file ${file}: a line without a part name`);
           parts.set(line.slice(0, tab), line.slice(tab + 1));
         }
       } catch (error) {
