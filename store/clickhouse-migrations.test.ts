@@ -18,9 +18,9 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ANALYTICS_TABLES, quoteString, TELEMETRY, type TableSpec } from '../schema/index.js';
+import { ANALYTICS_TABLES, createTableStatement, quoteString, TELEMETRY, type TableSpec } from '../schema/index.js';
 import { openAnalytics, type Analytics } from './clickhouse.js';
-import { planMigration } from './clickhouse-migrations.js';
+import { planMigration, withSettingsKnownTo } from './clickhouse-migrations.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -111,6 +111,22 @@ describe('ClickHouse start-up migration', () => {
     expect(again.migration.applied).toEqual([]);
     await again.close();
     expect(metadataFiles(dataDir)).toEqual(after);
+  });
+
+  it('leaves out an engine setting the server does not know, saying so, and keeps the others', () => {
+    const known = new Set(['index_granularity', 'non_replicated_deduplication_window']);
+    const { tables, drift } = withSettingsKnownTo(known, ANALYTICS_TABLES);
+    const telemetry = tables.find((t) => t.name === TELEMETRY.name)!;
+    expect(telemetry.settings).not.toHaveProperty('merge_selector_base');
+    expect(drift).toEqual(['telemetry: engine setting merge_selector_base = 20 is not known to this server, left out']);
+    expect(createTableStatement(telemetry)).not.toMatch(/merge_selector_base/);
+    // Tables whose settings the server knows are the specs themselves.
+    const others = ANALYTICS_TABLES.filter((t) => t !== TELEMETRY && t.settings !== undefined);
+    for (const table of others)
+      if (Object.keys(table.settings!).every((name) => known.has(name)))
+        expect(tables.find((t) => t.name === table.name)).toBe(table);
+    // The engine here knows every setting of the specs.
+    expect(withSettingsKnownTo(new Set(Object.keys(TELEMETRY.settings ?? {})), [TELEMETRY]).drift).toEqual([]);
   });
 
   it('sets an engine setting the spec changed since the table was made, with one ALTER, then leaves it alone', async () => {

@@ -70,7 +70,10 @@ export async function migrateAnalytics(
     client,
     'SELECT table, name, type, default_kind, default_expression, comment FROM system.columns WHERE database = currentDatabase()',
   );
-  const plan = planMigration(tables, views, existingTables, columns, layout, settings);
+  const known = await rows<{ name: string }>(client, 'SELECT name FROM system.merge_tree_settings');
+  const usable = withSettingsKnownTo(new Set(known.map((r) => r.name)), tables);
+  const plan = planMigration(usable.tables, views, existingTables, columns, layout, settings);
+  plan.drift.push(...usable.drift);
   for (const step of plan.steps) {
     if (step.alters !== undefined && embedded) backUpMetadata(embedded, step.alters);
     await client.command({ query: step.statement });
@@ -83,6 +86,29 @@ export async function migrateAnalytics(
     altered: plan.steps.filter((s) => s.alters !== undefined).map((s) => s.statement),
     drift: plan.drift,
   };
+}
+
+/**
+ * The specs without the engine settings the server does not know, and a sentence for each left out: a tuning
+ * setting newer than an operator's ClickHouse server (`merge_selector_base` of telemetry) must not stop the node's
+ * start with a refused CREATE or ALTER. The tables work without it, only with the server's default.
+ */
+export function withSettingsKnownTo(
+  known: ReadonlySet<string>,
+  tables: readonly TableSpec[],
+): { tables: TableSpec[]; drift: string[] } {
+  const drift: string[] = [];
+  const kept = tables.map((table) => {
+    if (table.settings === undefined) return table;
+    const entries = Object.entries(table.settings);
+    const usable = entries.filter(([name]) => known.has(name));
+    if (usable.length === entries.length) return table;
+    for (const [name, value] of entries)
+      if (!known.has(name))
+        drift.push(`${table.name}: engine setting ${name} = ${value} is not known to this server, left out`);
+    return { ...table, settings: Object.fromEntries(usable) };
+  });
+  return { tables: kept, drift };
 }
 
 interface Step {
