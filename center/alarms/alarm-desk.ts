@@ -53,11 +53,12 @@ import {
   loadAlarm,
   recordAlarmAction,
   recordAlarmActions,
+  type AlarmActionEntry,
   type AlarmCaseRow,
   type AlarmState,
   type Tx,
 } from './alarm-store.js';
-import { planAlarmVersions } from './alarm-version-plan.js';
+import { planAlarmVersions, type AlarmVersionSteps } from './alarm-version-plan.js';
 
 export interface AlarmDeskOptions {
   /** Alarms escalated per supervision pass at most; the rest wait for the next pass. */
@@ -121,6 +122,21 @@ class AlarmCreatedMeanwhile extends Error {
   }
 }
 
+/**
+ * The transaction's statements with a turn of the event loop after each: on PGlite a statement runs on this thread
+ * and its promise settles without one, so a batch would otherwise hold HTTP answers and timers for all its
+ * statements at once instead of for the longest of them.
+ */
+function yieldingAfterEach(tx: Tx): Tx {
+  return {
+    query: async <R>(text: string, params?: unknown[]): Promise<R[]> => {
+      const rows = await tx.query<R>(text, params);
+      await new Promise((resolve) => setImmediate(resolve));
+      return rows;
+    },
+  };
+}
+
 function parseDetails(text: string): unknown {
   try {
     return JSON.parse(text || '{}');
@@ -151,7 +167,9 @@ export class AlarmDesk {
     for (let attempt = 1; ; attempt++) {
       const changes: CenterChange[] = [];
       try {
-        const applied = await this.deps.sql.transaction((tx) => this.applyBatch(tx, alarms, changes));
+        const applied = await this.deps.sql.transaction((tx) =>
+          this.applyBatch(yieldingAfterEach(tx), alarms, changes),
+        );
         for (const change of changes) this.deps.notify(change);
         return applied;
       } catch (error) {
@@ -177,50 +195,73 @@ export class AlarmDesk {
       changesOf,
     );
     for (const row of created) current.set(row.alarm_id, row);
-    // Versions of one alarm in their order: each update sees the row the one before left (ended_at, state).
-    for (const steps of plan.alarms) {
-      for (const version of steps.updates) {
-        const row = await this.updateVersion(tx, current.get(steps.alarmId)!, version, changesOf.get(steps.alarmId)!);
-        current.set(steps.alarmId, row);
-      }
-    }
+    await this.updateVersions(tx, plan.alarms, current, changesOf);
     for (const steps of plan.alarms) changes.push(...changesOf.get(steps.alarmId)!);
     return plan.applied;
   }
 
-  private async updateVersion(
+  /**
+   * Applies the newer versions of stored alarms. Per alarm, in order, each version is judged against the row the
+   * version before it left (an `episode_ended` action when it ends the episode, a change for the feed); the table
+   * then takes every alarm's last version in one statement, and the actions in another.
+   */
+  private async updateVersions(
     tx: Tx,
-    existing: AlarmCaseRow,
-    alarm: AlarmRow,
-    changes: CenterChange[],
-  ): Promise<AlarmCaseRow> {
+    alarms: readonly AlarmVersionSteps[],
+    current: ReadonlyMap<string, AlarmCaseRow>,
+    changesOf: ReadonlyMap<string, CenterChange[]>,
+  ): Promise<void> {
+    const updated = alarms.filter((steps) => steps.updates.length > 0);
+    if (updated.length === 0) return;
     const now = this.deps.now();
-    const rows = await tx.query<AlarmCaseRow>(
-      'UPDATE alarm_cases SET version = $2, severity = $3, ended_at = $4, details = $5, late = $6, updated_at = $7 WHERE alarm_id = $1 RETURNING *',
+    const ended: AlarmActionEntry[] = [];
+    for (const steps of updated) {
+      let row = current.get(steps.alarmId)!;
+      for (const version of steps.updates) {
+        if (row.ended_at === null && version.ended_at !== null)
+          ended.push({
+            alarmId: row.alarm_id,
+            action: 'episode_ended',
+            from: row.state,
+            to: row.state,
+            actor: SYSTEM_ACTOR,
+            orgCode: row.org_code,
+            detail: { version: version.version },
+            at: now,
+          });
+        row = {
+          ...row,
+          version: version.version,
+          severity: version.severity,
+          ended_at: version.ended_at === null ? null : new Date(version.ended_at),
+          details: parseDetails(version.details),
+          late: version.late === 1,
+          updated_at: new Date(now),
+        };
+        changesOf
+          .get(steps.alarmId)!
+          .push({ kind: 'alarm', alarm: alarmView(row), action: 'updated', actor: 'system' });
+      }
+    }
+    const last = updated.map((steps) => steps.updates[steps.updates.length - 1]);
+    // Arrays of text, cast in SQL: both drivers pass them alike (timestamps as ISO text, details as JSON text).
+    await tx.query(
+      `UPDATE alarm_cases c SET version = v.version, severity = v.severity, ended_at = v.ended_at::timestamptz,
+              details = v.details::jsonb, late = v.late, updated_at = $1
+         FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::boolean[])
+              AS v(alarm_id, version, severity, ended_at, details, late)
+        WHERE c.alarm_id = v.alarm_id`,
       [
-        alarm.alarm_id,
-        alarm.version,
-        alarm.severity,
-        alarm.ended_at === null ? null : new Date(alarm.ended_at),
-        JSON.stringify(parseDetails(alarm.details)),
-        alarm.late === 1,
         new Date(now),
+        last.map((a) => a.alarm_id),
+        last.map((a) => a.version),
+        last.map((a) => a.severity),
+        last.map((a) => (a.ended_at === null ? null : new Date(a.ended_at).toISOString())),
+        last.map((a) => JSON.stringify(parseDetails(a.details))),
+        last.map((a) => a.late === 1),
       ],
     );
-    if (existing.ended_at === null && alarm.ended_at !== null) {
-      await recordAlarmAction(tx, {
-        alarmId: alarm.alarm_id,
-        action: 'episode_ended',
-        from: existing.state,
-        to: existing.state,
-        actor: SYSTEM_ACTOR,
-        orgCode: existing.org_code,
-        detail: { version: alarm.version },
-        at: now,
-      });
-    }
-    changes.push({ kind: 'alarm', alarm: alarmView(rows[0]), action: 'updated', actor: 'system' });
-    return rows[0];
+    await recordAlarmActions(tx, ended);
   }
 
   /** Versions of the episodes received since `sinceMs`, so a catch-up re-reads only what is missing. */
