@@ -150,12 +150,16 @@ async function intakePhase(): Promise<void> {
       versions_per_s: Math.round(versions.length / seconds),
       ms_per_version: round2((seconds * 1000) / versions.length),
       cpu_s: cpuS,
+      seconds: round2(seconds),
+      // Reads asked every 20 ms: far fewer than seconds × 50 means the event loop was held between them.
+      probe_reads: probeWaits.length,
       probe_read_ms: {
         p50: round2(percentile(probeWaits, 50)),
         p99: round2(percentile(probeWaits, 99)),
         max: round2(probeWaits[probeWaits.length - 1] ?? 0),
       },
-      event_loop_delay_ms: { p99: round2(loop.percentile(99) / 1e6), max: round2(loop.max / 1e6) },
+      // No sample at all when the loop never turned during the phase.
+      event_loop_delay_ms: { samples: loop.count, p99: round2(loop.percentile(99) / 1e6), max: round2(loop.max / 1e6) },
     }),
   );
 }
