@@ -191,7 +191,10 @@ export class AlarmDesk {
     const changesOf = new Map(plan.alarms.map((steps): [string, CenterChange[]] => [steps.alarmId, []]));
     const created = await this.insertNew(
       tx,
-      plan.alarms.flatMap((steps) => (steps.insert ? [steps.insert] : [])),
+      // In id order too: two writers inserting overlapping alarms wait on one another in the same order.
+      plan.alarms
+        .flatMap((steps) => (steps.insert ? [steps.insert] : []))
+        .sort((x, y) => (x.alarm_id < y.alarm_id ? -1 : x.alarm_id > y.alarm_id ? 1 : 0)),
       changesOf,
     );
     for (const row of created) current.set(row.alarm_id, row);
