@@ -5,11 +5,17 @@
  * and ms per batch (p50, p95, max), sequentially and with a few batches in flight at once. The source key is issued
  * through the API as a province admin, as a real source's would be.
  *
+ * `--without-permits` (taxi_order): the fleet holds no permits, so every order step raises `taxi_permit` and the
+ * run measures ingestion while the command centre's alarm intake stores those alarms. `--postgres-url` puts the
+ * node's operational store on a PostgreSQL server instead of PGlite. Each phase also reports the process's
+ * CPU-seconds and how long a `GET /api/health/live` asked every 100 ms took meanwhile (what any other client of the
+ * node waits).
+ *
  * Run: npx tsx bench/ingest-http.ts [--kind anpr|taxi_position|taxi_order|taxi_permit|market_registration]
- *      [--batches 60] [--batch-size 1000] [--concurrency 4]
+ *      [--batches 60] [--batch-size 1000] [--concurrency 4] [--without-permits] [--postgres-url postgres://…]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger, Metrics } from '../schema/index.js';
 import { startNode } from '../cli/node.js';
@@ -25,6 +31,8 @@ const BATCHES = flag('batches', 60);
 const BATCH_SIZE = flag('batch-size', 1_000);
 const CONCURRENCY = flag('concurrency', 4);
 const KIND = args.includes('--kind') ? args[args.indexOf('--kind') + 1] : 'anpr';
+const WITHOUT_PERMITS = args.includes('--without-permits');
+const POSTGRES_URL = args.includes('--postgres-url') ? args[args.indexOf('--postgres-url') + 1] : undefined;
 
 /** A plate per record of a run, distinct across the run's batches (100,000 before they repeat). */
 function plateOf(batch: number, i: number): string {
@@ -153,10 +161,40 @@ async function permitFleet(baseUrl: string, token: string): Promise<void> {
   if (result.accepted !== permits.length) throw new Error(`fleet permits refused: ${JSON.stringify(result)}`);
 }
 
+/** Times a liveness request every 100 ms until stopped: what a client of the node waits meanwhile. */
+function liveProbe(baseUrl: string): { stop(): Promise<{ waits: number[]; resets: number }> } {
+  const waits: number[] = [];
+  let resets = 0;
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const asked = performance.now();
+      try {
+        await (await fetch(`${baseUrl}/api/health/live`)).text();
+      } catch {
+        // A connection the server closed while the event loop stalled (its idle timer fired late): asked again.
+        resets++;
+        continue;
+      }
+      waits.push(performance.now() - asked);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      return { waits: waits.sort((a, b) => a - b), resets };
+    },
+  };
+}
+
 async function phase(name: string, baseUrl: string, key: string, concurrency: number): Promise<void> {
   const bodies = Array.from({ length: BATCHES }, (_, b) => batchOf(b, `${name}-${Date.now()}`));
   const latencies: number[] = [];
   let next = 0;
+  const probe = liveProbe(baseUrl);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -164,11 +202,14 @@ async function phase(name: string, baseUrl: string, key: string, concurrency: nu
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const { waits: live, resets } = await probe.stop();
   latencies.sort((a, b) => a - b);
   const records = BATCHES * BATCH_SIZE;
   console.log(
     `${name.padEnd(12)} concurrency ${concurrency}: ${Math.round(records / seconds).toLocaleString('en-US')} records/s; ms per batch of ${BATCH_SIZE}: ` +
-      `p50 ${percentile(latencies, 50).toFixed(1)}, p95 ${percentile(latencies, 95).toFixed(1)}, max ${latencies[latencies.length - 1].toFixed(1)} (${BATCHES} batches, body ${Math.round(bodies[0].length / 1024)} KiB)`,
+      `p50 ${percentile(latencies, 50).toFixed(1)}, p95 ${percentile(latencies, 95).toFixed(1)}, max ${latencies[latencies.length - 1].toFixed(1)} (${BATCHES} batches, body ${Math.round(bodies[0].length / 1024)} KiB); ` +
+      `CPU ${((used.user + used.system) / 1e6).toFixed(1)} s; /api/health/live ms p50 ${percentile(live, 50).toFixed(1)}, p99 ${percentile(live, 99).toFixed(1)}, max ${(live[live.length - 1] ?? 0).toFixed(1)}${resets > 0 ? ` (${resets} reset)` : ''}`,
   );
 }
 
@@ -176,7 +217,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-ingest-'));
   const logger = createLogger(() => undefined, 'error');
   const node = await startNode(
-    loopbackNodeConfig(dataDir, { ingestRecordsPerSecondPerKey: 1_000_000 }),
+    loopbackNodeConfig(dataDir, { ingestRecordsPerSecondPerKey: 1_000_000, postgresUrl: POSTGRES_URL }),
     logger,
     new Metrics(),
   );
@@ -184,13 +225,41 @@ async function main(): Promise<void> {
   try {
     const token = await adminToken(baseUrl);
     const key = await issueSourceKey(baseUrl, token, KIND, '410100');
-    if (KIND === 'taxi_order') await permitFleet(baseUrl, token);
+    if (KIND === 'taxi_order' && !WITHOUT_PERMITS) await permitFleet(baseUrl, token);
     console.log(
-      `node ${process.version}, ${BATCH_SIZE} ${KIND} records per batch, embedded node (chDB + PGlite), loopback HTTP`,
+      `node ${process.version}, ${BATCH_SIZE} ${KIND} records per batch${WITHOUT_PERMITS ? ' (fleet without permits)' : ''}, ` +
+        `embedded node (chDB + ${POSTGRES_URL ? 'PostgreSQL server' : 'PGlite'}), loopback HTTP, load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
     await phase('warm-up', baseUrl, key, 1);
     await phase('sequential', baseUrl, key, 1);
     await phase('concurrent', baseUrl, key, CONCURRENCY);
+    if (WITHOUT_PERMITS) {
+      // The answers do not wait for the alarms: time how long the intake still takes to store them all.
+      const caughtUp = performance.now();
+      const raised = async (): Promise<number> =>
+        Number(
+          (await node.analytics.queryInternal(`SELECT count() FROM alarms FINAL WHERE rule = 'taxi_permit'`))
+            .rows[0][0],
+        );
+      const stored = async (): Promise<number> =>
+        Number(
+          (
+            await node.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM alarm_cases WHERE rule = 'taxi_permit'`)
+          )[0].n,
+        );
+      let last = -1;
+      for (;;) {
+        const [r, s] = [await raised(), await stored()];
+        if (s === r && s === last) break;
+        last = s;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      console.log(
+        `alarms raised ${last}, all in the command centre ${((performance.now() - caughtUp) / 1000).toFixed(1)} s after the last answer`,
+      );
+    }
     if (STORED[KIND]) {
       const stored = await node.analytics.queryInternal(STORED[KIND]);
       console.log(`rows stored: ${String(stored.rows[0][0])} (expected ${3 * BATCHES * BATCH_SIZE})`);

@@ -36,7 +36,7 @@ import { DutyInspections } from './duty/duty-inspections.js';
 import { registerDutyRoutes } from './duty/duty-routes.js';
 import { CenterMirror } from './mirror/center-mirror.js';
 import { seedDepartments } from './org/departments.js';
-import { OrgAdmin, ownerOf } from './org/org-admin.js';
+import { OrgAdmin, ownersOf } from './org/org-admin.js';
 import { OrgDirectory } from './org/org-directory.js';
 import { CentreSummaries, type RegisteredVehicle } from './summary/centre-summary.js';
 import { CentreFlowsReader } from './summary/centre-flows.js';
@@ -178,7 +178,7 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     workOrders,
     now,
     provinceCode: deps.provinceCode,
-    ownerOf: (plate, terminalId, tx) => ownerOf(tx, plate, terminalId),
+    ownersOf: (vehicles, tx) => ownersOf(tx, vehicles),
     notify,
   });
 

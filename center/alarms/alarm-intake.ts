@@ -1,6 +1,7 @@
 /**
  * Feeds the alarm desk from the event log: its own consumer group on `vigil.alarms`, committing only what the
- * desk stored. A version that fails to store (e.g. the database is briefly away) is retried, never skipped.
+ * desk stored. Each poll is stored in one transaction (`AlarmDesk.ingestBatch`); a batch that fails to store
+ * (e.g. the database is briefly away) is retried whole, never skipped.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { AlarmRow, Logger, Metrics } from '../../schema/index.js';
@@ -9,7 +10,7 @@ import type { AlarmDesk } from './alarm-desk.js';
 
 export interface AlarmIntakeOptions {
   groupId: string;
-  /** Alarm versions taken per poll at most. */
+  /** Alarm versions taken per poll at most, stored in one transaction. */
   batchMax: number;
   retryDelayMs: number;
 }
@@ -85,10 +86,13 @@ export class AlarmIntake {
     // Stored versions are skipped without a transaction each: after a plain restart nearly all are known.
     // The margin covers episodes the desk stored (updated_at) a little before ClickHouse's updated_at.
     const known = await this.deps.desk.knownVersions(Date.now() - source.windowHours * 3_600_000 - 3_600_000);
+    const missing = (await source.readRecent(source.windowHours, source.rowsMax)).filter(
+      (alarm) => (known.get(alarm.alarm_id) ?? -1) < alarm.version,
+    );
     let applied = 0;
-    for (const alarm of await source.readRecent(source.windowHours, source.rowsMax)) {
-      if ((known.get(alarm.alarm_id) ?? -1) >= alarm.version) continue;
-      if (await this.deps.desk.ingest(alarm)) applied++;
+    for (let start = 0; start < missing.length; start += this.options.batchMax) {
+      const outcomes = await this.deps.desk.ingestBatch(missing.slice(start, start + this.options.batchMax));
+      applied += outcomes.filter(Boolean).length;
     }
     if (applied > 0) this.deps.logger.info('alarms caught up from the analytics store', { applied });
     return applied;
@@ -108,25 +112,30 @@ export class AlarmIntake {
     );
     while (this.running) {
       const records = await consumer.poll(this.options.batchMax, 250);
-      for (const record of records) {
-        for (;;) {
-          try {
-            const applied = await this.deps.desk.ingest(record.value);
-            taken.inc({ outcome: applied ? 'stored' : 'duplicate' });
-            break;
-          } catch (error) {
-            taken.inc({ outcome: 'retried' });
-            this.deps.logger.error('storing an alarm failed, retrying', {
-              alarm_id: record.value.alarm_id,
-              error: String(error),
-            });
-            if (!this.running) break;
-            await new Promise((r) => setTimeout(r, this.options.retryDelayMs));
-          }
+      if (records.length === 0) continue;
+      // One transaction for the whole poll, retried whole until it commits; the offsets are committed after it,
+      // so a crash at any point replays the batch and the desk's version check drops what it already has.
+      for (;;) {
+        try {
+          const outcomes = await this.deps.desk.ingestBatch(records.map((record) => record.value));
+          const stored = outcomes.filter(Boolean).length;
+          if (stored > 0) taken.inc({ outcome: 'stored' }, stored);
+          if (stored < outcomes.length) taken.inc({ outcome: 'duplicate' }, outcomes.length - stored);
+          consumer.commit(records);
+          break;
+        } catch (error) {
+          taken.inc({ outcome: 'retried' }, records.length);
+          this.deps.logger.error('storing a batch of alarms failed, retrying it whole', {
+            versions: records.length,
+            first_alarm_id: records[0].value.alarm_id,
+            error: String(error),
+          });
+          if (!this.running) break;
+          await new Promise((r) => setTimeout(r, this.options.retryDelayMs));
         }
-        if (!this.running) break;
       }
-      if (records.length > 0 && this.running) consumer.commit(records);
+      // Other work of the node (HTTP answers above all) gets the event loop between two batches.
+      await new Promise((r) => setImmediate(r));
     }
     consumer.close();
   }

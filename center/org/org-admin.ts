@@ -264,3 +264,47 @@ export async function ownerOf(
     homeOrgCode: row && row.home_org_code !== '' ? row.home_org_code : null,
   };
 }
+
+/**
+ * `ownerOf` for many vehicles in two reads instead of two per vehicle (the alarm intake routes a batch of alarms
+ * at once): the same answer per vehicle, in the order asked.
+ */
+export async function ownersOf(
+  sql: Pick<Sql, 'query'>,
+  vehicles: readonly { plate: string; terminalId: string }[],
+): Promise<{ enterpriseId: string | null; homeOrgCode: string | null }[]> {
+  if (vehicles.length === 0) return [];
+  const plates = [...new Set(vehicles.map((v) => v.plate).filter((p) => p !== ''))];
+  const terminals = [...new Set(vehicles.map((v) => v.terminalId).filter((t) => t !== ''))];
+  const bound = new Map<string, { enterprise_id: string; org_code: string }>();
+  if (plates.length > 0) {
+    const rows = await sql.query<{ plate: string; enterprise_id: string; org_code: string }>(
+      'SELECT v.plate, v.enterprise_id, e.org_code FROM enterprise_vehicles v JOIN enterprises e ON e.id = v.enterprise_id WHERE v.plate = ANY($1::text[])',
+      [plates],
+    );
+    for (const r of rows) bound.set(r.plate, r);
+  }
+  const unbound = vehicles.filter((v) => v.plate === '' || !bound.has(v.plate));
+  // Newest registration first, as ownerOf's ORDER BY updated_at DESC LIMIT 1 picks it per vehicle.
+  const registered =
+    unbound.length === 0 || (plates.length === 0 && terminals.length === 0)
+      ? []
+      : await sql.query<{ plate: string; terminal_id: string; enterprise_id: string | null; home_org_code: string }>(
+          `SELECT v.plate, v.terminal_id, e.id AS enterprise_id, v.home_org_code
+             FROM vehicles v LEFT JOIN enterprises e ON e.id = v.enterprise_id
+            WHERE v.plate = ANY($1::text[]) OR (v.terminal_id = ANY($2::text[]) AND v.terminal_id <> '')
+            ORDER BY v.updated_at DESC`,
+          [plates, terminals],
+        );
+  return vehicles.map(({ plate, terminalId }) => {
+    const owner = plate === '' ? undefined : bound.get(plate);
+    if (owner) return { enterpriseId: owner.enterprise_id, homeOrgCode: owner.org_code };
+    const row = registered.find(
+      (r) => (plate !== '' && r.plate === plate) || (terminalId !== '' && r.terminal_id === terminalId),
+    );
+    return {
+      enterpriseId: row?.enterprise_id ?? null,
+      homeOrgCode: row && row.home_org_code !== '' ? row.home_org_code : null,
+    };
+  });
+}
