@@ -800,7 +800,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
-    id: 41,
+    id: 39,
     name: 'alarm_cases.acknowledged_by_display: the name the consoles show for whoever took the alarm',
     sql: `
       -- acknowledged_by_name keeps the username (the console compares it with its own user's to know "mine"); the

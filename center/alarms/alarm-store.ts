@@ -27,7 +27,7 @@ export interface AlarmCaseRow {
   state: AlarmState;
   acknowledged_by: number | null;
   acknowledged_by_name: string | null;
-  /** The taker's display name when the alarm was taken (migration 41); null on rows taken before it was kept. */
+  /** The taker's display name as it was when the alarm was taken (migration 39, which filled it in for earlier rows). */
   acknowledged_by_display: string | null;
   acknowledged_at: Date | null;
   dismiss_reason: string | null;
