@@ -27,6 +27,15 @@ export interface GtfsRtEntityValue {
 
 const TO_OBJECT = { longs: Number, enums: String, bytes: String } as const;
 
+/**
+ * The same bytes as a plain Uint8Array: protobufjs reads a Node Buffer with a reader that cuts a string or bytes
+ * field running past the end down to what is there (an entity cut short would pass as a shorter one), and a plain
+ * array with one that refuses it.
+ */
+function strictBytes(bytes: Uint8Array): Uint8Array {
+  return Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+}
+
 /** The entities of a binary FeedMessage, each decoded on its own. */
 export function protobufFeedItems(bytes: Uint8Array, itemsMax: number): BodyItem[] {
   const { header, entities } = splitFeed(bytes);
@@ -35,7 +44,7 @@ export function protobufFeedItems(bytes: Uint8Array, itemsMax: number): BodyItem
   let headerTimestamp: number | undefined;
   if (header !== undefined) {
     try {
-      const decoded = rt.FeedHeader.toObject(rt.FeedHeader.decode(header), TO_OBJECT);
+      const decoded = rt.FeedHeader.toObject(rt.FeedHeader.decode(strictBytes(header)), TO_OBJECT);
       headerTimestamp = typeof decoded.timestamp === 'number' ? decoded.timestamp : undefined;
     } catch (error) {
       throw new BodyError('bad_protobuf', `the feed header cannot be decoded: ${(error as Error).message}`);
@@ -43,7 +52,10 @@ export function protobufFeedItems(bytes: Uint8Array, itemsMax: number): BodyItem
   }
   return entities.map((part): BodyItem => {
     try {
-      const entity = rt.FeedEntity.toObject(rt.FeedEntity.decode(part), TO_OBJECT) as Record<string, unknown>;
+      const entity = rt.FeedEntity.toObject(rt.FeedEntity.decode(strictBytes(part)), TO_OBJECT) as Record<
+        string,
+        unknown
+      >;
       return { ok: true, value: entityValue(entity, headerTimestamp), raw: JSON.stringify(entity) };
     } catch (error) {
       return {

@@ -73,6 +73,9 @@ describe('GTFS-Realtime feeds', () => {
     const good = rt.FeedEntity.encode({ id: 'a', vehicle: { vehicle: { id: 'X' } } }).finish();
     const bytes = Uint8Array.from([0x12, good.length, ...good, 0x12, 0x02, 0x0a, 0x07]);
     expect(protobufFeedItems(bytes, 10).map((i) => (i.ok ? 'ok' : i.reason))).toEqual(['ok', 'bad_protobuf']);
+    // The same bytes as a Node Buffer, as an HTTP body arrives: an id cut short is refused, not taken shorter.
+    const body = Buffer.from(bytes);
+    expect(protobufFeedItems(body, 10).map((i) => (i.ok ? 'ok' : i.reason))).toEqual(['ok', 'bad_protobuf']);
     expect(() => protobufFeedItems(bytes, 1)).toThrow('2 entities exceed the 1 allowed per request');
   });
 
