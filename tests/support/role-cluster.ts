@@ -25,8 +25,24 @@ export class RoleCluster {
   /** A broker and a PostgreSQL server with a database `database` of its own. */
   static async start(name: string, database: string, partitions: number): Promise<RoleCluster> {
     const root = mkdtempSync(path.join(tmpdir(), `vigil-${name}-`));
-    const [broker, postgres] = await Promise.all([startKafkaBroker(), startPostgresServer()]);
-    return new RoleCluster(root, broker, postgres, await createDatabase(postgres, database), partitions);
+    const started = await Promise.allSettled([startKafkaBroker(), startPostgresServer()]);
+    const [broker, postgres] = started;
+    try {
+      if (broker.status === 'rejected') throw broker.reason;
+      if (postgres.status === 'rejected') throw postgres.reason;
+      return new RoleCluster(
+        root,
+        broker.value,
+        postgres.value,
+        await createDatabase(postgres.value, database),
+        partitions,
+      );
+    } catch (error) {
+      // The server that did start is stopped too: a broker that failed must not leave a PostgreSQL server behind.
+      await Promise.allSettled(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+      rmSync(root, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   /** The flags of a process of `role` on this cluster, quiet below warnings, then `extra`. */
