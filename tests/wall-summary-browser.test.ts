@@ -10,6 +10,8 @@ import type { CentreSummary, CentreTrends } from '../schema/index.js';
 import { PAGE_CSP } from '../center/index.js';
 import { SUMMARY_POLL_MS, SUMMARY_STALE_AFTER_MS } from '../wall/src/summary/summary-poll.js';
 import { artifactPath, launchBrowser, resizeWall, type TestBrowser } from './support/browser.js';
+import { locationBody } from '../cli/demo/location.js';
+import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
 import { driveOverspeedEpisode } from './support/overspeed-episode.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
@@ -256,6 +258,46 @@ describe('the wall summary panels in chromium', () => {
     await expectNoOverflow();
     await page.screenshot({ path: artifactPath('wall-summary-city-en-3840x2160.png') });
   }, 180_000);
+
+  it('fits the longest rule name beside its bar at 4K', async () => {
+    // 终端当天累计驾驶超时, the longest rule name, from the terminal's own alarm bit 18 (daily driving exceeded).
+    const terminal = new SimulatedTerminal({ phone: '013912348003', plate: '豫A8S003', plateColor: 2, version: 2013 });
+    await terminal.connect('127.0.0.1', vigil.jt808Port);
+    try {
+      await terminal.logIn();
+      const now = Date.now();
+      for (const [i, time] of [now - 2_000, now - 1_000].entries()) {
+        const fix = { lat: 34.75 + i * 0.001, lon: 113.66, speedKmh: 50, directionDeg: 90, time, alarmBits: 1 << 18 };
+        expect((await terminal.request({ msgId: 0x0200, body: locationBody(fix, 2013) })).msgId).toBe(0x8001);
+      }
+    } finally {
+      terminal.close();
+    }
+    await page.setViewportSize(WALL_4K);
+    await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(vigil.wallToken)}&render=lite`);
+    const label = page.locator('[data-testid="chart-by-rule"] .chart-label', { hasText: '终端当天累计驾驶超时' });
+    await eventually(
+      async () => {
+        if ((await label.count()) > 0) return true;
+        await page.clock.fastForward(SUMMARY_POLL_MS);
+        return undefined;
+      },
+      60_000,
+      'the daily-driving alarm in the chart',
+    );
+    // Every name starts inside the chart: none runs off the panel's left edge.
+    const lefts = await page.evaluate(() => {
+      const chart = document.querySelector('[data-testid="chart-by-rule"]')!;
+      const left = chart.getBoundingClientRect().left;
+      return [...chart.querySelectorAll('.chart-label')].map((t) => [
+        t.textContent,
+        t.getBoundingClientRect().left - left,
+      ]);
+    });
+    expect(lefts.length).toBeGreaterThan(1);
+    for (const [name, offset] of lefts) expect(offset, String(name)).toBeGreaterThanOrEqual(0);
+    await page.screenshot({ path: artifactPath('wall-summary-long-rule-3840x2160.png') });
+  }, 120_000);
 
   it('keeps the last figures on screen while the server is down, marks them stale, and follows the restarted server', async () => {
     await page.setViewportSize(WALL_1080);

@@ -3,6 +3,7 @@
  * across the room); d3 does the scales, React draws the SVG. Text sizes are the layout's (wall.css).
  */
 import { max, scaleBand, scaleLinear } from 'd3';
+import { useLayoutEffect, useRef } from 'react';
 import type { RuleCount } from '../feed/wall-summary.js';
 import type { Lang } from '../i18n/locale.js';
 import { ruleName } from '../i18n/rule-names.js';
@@ -12,6 +13,8 @@ const CHART_WIDTH = 900;
 const ROW_HEIGHT = 64;
 const LABEL_WIDTH = 340;
 const VALUE_WIDTH = 130;
+/** Room for a rule's name left of its bar; a longer name (终端当天累计驾驶超时 at the 4K sizes) is narrowed into it. */
+const LABEL_ROOM = LABEL_WIDTH - 16;
 const BAR_COLOR = '#3d8bfd';
 const BAR_COLOR_TOP = '#ffb020';
 
@@ -24,6 +27,15 @@ export interface RuleBarChartProps {
 
 export function RuleBarChart({ counts, lang, rowsMax }: RuleBarChartProps) {
   const rows = counts.slice(0, rowsMax);
+  const svg = useRef<SVGSVGElement>(null);
+  // The text's size comes from the layout's CSS, so only the drawn text says whether a name fits: one that does not
+  // is narrowed to the room instead of running off the panel's left edge.
+  useLayoutEffect(() => {
+    for (const label of svg.current?.querySelectorAll<SVGTextElement>('.chart-label') ?? []) {
+      label.removeAttribute('textLength');
+      if (label.getComputedTextLength() > LABEL_ROOM) label.setAttribute('textLength', String(LABEL_ROOM));
+    }
+  });
   const height = rowsMax * ROW_HEIGHT;
   const y = scaleBand<string>()
     .domain(rows.map((row) => row.rule))
@@ -33,13 +45,20 @@ export function RuleBarChart({ counts, lang, rowsMax }: RuleBarChartProps) {
     .domain([0, Math.max(1, max(rows, (row) => row.count) ?? 1)])
     .range([0, CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH]);
   return (
-    <svg className="chart" viewBox={`0 0 ${CHART_WIDTH} ${height}`} data-testid="chart-by-rule">
+    <svg ref={svg} className="chart" viewBox={`0 0 ${CHART_WIDTH} ${height}`} data-testid="chart-by-rule">
       {rows.map((row, index) => {
         const top = y(row.rule) ?? 0;
         const middle = top + y.bandwidth() / 2;
         return (
           <g key={row.rule}>
-            <text className="chart-label" x={LABEL_WIDTH - 16} y={middle} textAnchor="end" dominantBaseline="central">
+            <text
+              className="chart-label"
+              x={LABEL_ROOM}
+              y={middle}
+              textAnchor="end"
+              dominantBaseline="central"
+              lengthAdjust="spacingAndGlyphs"
+            >
               {ruleName(row.rule, lang)}
             </text>
             <rect
