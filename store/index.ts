@@ -28,6 +28,7 @@ export {
 } from './row-writer.js';
 export type { RowWriter } from './row-writer.js';
 export { migrate, openOperational } from './postgres.js';
+export { insertRows } from './insert-rows.js';
 export { lockHolder, tryAdvisoryLock } from './advisory-lock.js';
 export type { HeldLock } from './advisory-lock.js';
 export type { OperationalTarget, Sql } from './postgres.js';

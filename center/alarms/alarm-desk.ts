@@ -17,7 +17,7 @@ import {
   type AlarmRow,
   type FeedAlarmCase,
 } from '../../schema/index.js';
-import type { Sql } from '../../store/index.js';
+import { insertRows, type Sql } from '../../store/index.js';
 import {
   actorName,
   commands,
@@ -49,7 +49,6 @@ import {
 import { creditWarningOwner, routeAlarm, type VehicleOwner } from './alarm-routing.js';
 import {
   alarmView,
-  insertRows,
   loadAlarm,
   recordAlarmAction,
   recordAlarmActions,

@@ -1,6 +1,6 @@
 /** Rows of `alarm_cases` and `alarm_actions`, and their public shape (`FeedAlarmCase`). */
 import type { FeedAlarmCase } from '../../schema/index.js';
-import type { Sql } from '../../store/index.js';
+import { insertRows, type Sql } from '../../store/index.js';
 import { actorId, actorName, type Actor } from '../access/actor.js';
 
 export type AlarmState = FeedAlarmCase['state'];
@@ -78,50 +78,8 @@ export async function loadAlarm(tx: Tx, alarmId: string, forUpdate = false): Pro
   return rows[0];
 }
 
-export async function recordAlarmAction(tx: Tx, entry: AlarmActionEntry): Promise<void> {
-  await tx.query(
-    'INSERT INTO alarm_actions (alarm_id, action, from_state, to_state, actor_id, actor, org_code, detail, at, peer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-    [
-      entry.alarmId,
-      entry.action,
-      entry.from,
-      entry.to,
-      actorId(entry.actor),
-      actorName(entry.actor),
-      entry.orgCode,
-      JSON.stringify(entry.detail ?? {}),
-      new Date(entry.at),
-      entry.actor.peer,
-    ],
-  );
-}
-
-/** Parameters one multi-row statement carries at most (the protocol allows 65,535). */
-const PARAMS_PER_STATEMENT_MAX = 30_000;
-
-/**
- * Inserts `rows` (values in `columns`' order) in as few multi-row statements as the parameter limit allows;
- * `suffix` follows each VALUES list (ON CONFLICT, RETURNING). Returns what the statements returned, in order.
- */
-export async function insertRows<R>(
-  tx: Tx,
-  table: string,
-  columns: readonly string[],
-  rows: readonly unknown[][],
-  suffix = '',
-): Promise<R[]> {
-  const perStatement = Math.max(1, Math.floor(PARAMS_PER_STATEMENT_MAX / columns.length));
-  const returned: R[] = [];
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
-    const values = chunk
-      .map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`)
-      .join(', ');
-    returned.push(
-      ...(await tx.query<R>(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values} ${suffix}`, chunk.flat())),
-    );
-  }
-  return returned;
+export function recordAlarmAction(tx: Tx, entry: AlarmActionEntry): Promise<void> {
+  return recordAlarmActions(tx, [entry]);
 }
 
 export interface AlarmActionEntry {

@@ -426,20 +426,7 @@ export class KafkaLog implements EventLog {
       throw new KafkaLogError(`tailing ${topic} on ${this.options.brokers} failed: ${errorText(error)}`);
     }
     client.assign(ends.map((offset, partition) => ({ topic, partition, offset })));
-    // Nothing to commit: the reader belongs to no group.
-    this.consumers.set(client, () => undefined);
-    return {
-      poll: async (recordsMax, waitMs) => {
-        if (this.closed || !client.isConnected()) return [];
-        const messages = await consumeWaitingForFirst(client, recordsMax, waitMs);
-        return messages.map((m) => toRecord<T>(m));
-      },
-      commit: () => undefined,
-      close: () => {
-        if (!this.consumers.delete(client)) return;
-        if (client.isConnected()) client.disconnect();
-      },
-    };
+    return this.groupless<T>(client);
   }
 
   async partitionReader<T>(topic: string, partition: number, offset: number | undefined): Promise<Consumer<T>> {
@@ -451,6 +438,11 @@ export class KafkaLog implements EventLog {
     }
     // -2: librdkafka's OFFSET_BEGINNING, the earliest record retained.
     client.assign([{ topic, partition, offset: offset ?? -2 }]);
+    return this.groupless<T>(client);
+  }
+
+  /** A connected, assigned reader of no group as a Consumer: nothing to commit, closed with the log. */
+  private groupless<T>(client: ReturnType<KafkaLog['readerClient']>): Consumer<T> {
     this.consumers.set(client, () => undefined);
     return {
       poll: async (recordsMax, waitMs) => {
