@@ -15,6 +15,7 @@ import {
   type AssessmentScoringConfig,
 } from './assessment-scoring.js';
 import { CREDIT_MODEL_DEFAULTS, checkCreditModel, type CreditModelConfig } from './credit-model.js';
+import { isObject } from './config-checks.js';
 import { CREDIT_WARNING_RULES } from '../../schema/index.js';
 
 export interface AlarmRoutingConfig {
@@ -178,10 +179,6 @@ const TRACK_GAP_KM_MAX = 1_000;
 
 function badConfig(path: string, detail: string): HttpError {
   return new HttpError(400, 'bad_config', `${path}: ${detail}`, { field: path });
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function onlyKeys(path: string, value: Record<string, unknown>, keys: readonly string[]): void {

@@ -5,7 +5,8 @@
  * `unknown_rule`, `out_of_bounds` or `bad_value`. docs/credit.md states how each value is used.
  */
 import { CREDIT_WARNING_RULES, type CreditModel } from '../../schema/index.js';
-import { HttpError } from '../http/router.js';
+import type { HttpError } from '../http/router.js';
+import { isObject, numberIn, onlyKnownKeys, refuseConfig, type ConfigProblem } from './config-checks.js';
 
 export type CreditModelConfig = CreditModel;
 
@@ -67,28 +68,10 @@ const INSPECTION_DEADLINE_MINUTES_MAX = 24 * 60;
 /** 0x9301 carries the question in GBK; 200 characters stay well inside the 1,024 bytes a 查岗 may take. */
 const QUESTION_CHARS_MAX = 200;
 
-type Problem = 'unknown_rule' | 'out_of_bounds' | 'bad_value';
+type Problem = 'unknown_rule';
 
-function refuse(path: string, problem: Problem, detail: string): HttpError {
-  return new HttpError(400, 'bad_config', `${path}: ${detail}`, { field: path, problem });
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function only(path: string, value: Record<string, unknown>, keys: readonly string[]): void {
-  for (const k of Object.keys(value))
-    if (!keys.includes(k)) throw refuse(`${path}.${k}`, 'bad_value', `unknown key (known: ${keys.join(', ')})`);
-}
-
-function numberIn(path: string, v: unknown, min: number, max: number, integer = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)))
-    throw refuse(path, 'bad_value', `value ${JSON.stringify(v)} is not ${integer ? 'an integer' : 'a number'}`);
-  if (v < min) throw refuse(path, 'out_of_bounds', `value ${v} is less than min allowed ${min}`);
-  if (v > max) throw refuse(path, 'out_of_bounds', `value ${v} is greater than max allowed ${max}`);
-  return v;
-}
+const refuse = (path: string, problem: Problem | ConfigProblem, detail: string): HttpError =>
+  refuseConfig<Problem>(path, problem, detail);
 
 /** A rule id may be any engine rule's (so the model can be written before a rule ships), never a credit warning's. */
 function ruleId(path: string, id: string, allowStar: boolean): string {
@@ -122,7 +105,7 @@ function alarmPoints(path: string, v: unknown): CreditModelConfig['alarm_points'
       const p = `${path}.${id}`;
       ruleId(p, id, true);
       if (!isObject(bySeverity)) throw refuse(p, 'bad_value', 'must be an object {info, warning, critical}');
-      only(p, bySeverity, ['info', 'warning', 'critical']);
+      onlyKnownKeys(p, bySeverity, ['info', 'warning', 'critical']);
       return [
         id,
         {
@@ -141,7 +124,7 @@ function grades(path: string, v: unknown): CreditModelConfig['grades'] {
   const out = v.map((g: unknown, i) => {
     const p = `${path}[${i}]`;
     if (!isObject(g)) throw refuse(p, 'bad_value', 'must be an object {grade, min_score}');
-    only(p, g, ['grade', 'min_score']);
+    onlyKnownKeys(p, g, ['grade', 'min_score']);
     if (typeof g.grade !== 'string' || !GRADE.test(g.grade))
       throw refuse(`${p}.grade`, 'bad_value', `value ${JSON.stringify(g.grade)} does not match ${GRADE.source}`);
     return { grade: g.grade, min_score: numberIn(`${p}.min_score`, g.min_score, 0, 100) };
@@ -181,7 +164,7 @@ function monthDay(path: string, v: unknown): string {
 /** Checks a value of `credit`; a key left out takes its default. */
 export function checkCreditModel(key: string, value: Record<string, unknown>): CreditModelConfig {
   const d = CREDIT_MODEL_DEFAULTS;
-  only(key, value, Object.keys(d));
+  onlyKnownKeys(key, value, Object.keys(d));
   const gradeList = grades(`${key}.grades`, value.grades ?? d.grades);
   const factorsIn = value.deadline_factors ?? d.deadline_factors;
   if (!isObject(factorsIn)) throw refuse(`${key}.deadline_factors`, 'bad_value', 'must be an object of grade → factor');
