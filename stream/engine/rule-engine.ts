@@ -864,6 +864,7 @@ export class RuleEngine {
   /** Queues the driver's state to be published (rules spread over partitions only). */
   private publishDriver(d: Driver, terminalId: string): void {
     if (this.deps.driverHandovers === undefined || d.lastTs === NEVER) return;
+    this.keep(d, this.driverText);
     d.publishedTs = d.lastTs;
     this.handoversOut.set(d.id, {
       driver_id: d.id,
