@@ -163,6 +163,49 @@ describe("a driver's state handed over between partitions' engines", () => {
     });
   }
 
+  it("a coach driver's 24 h sum counts the hours of both vehicles, however late the first one's arrive", () => {
+    // c1: 2 h, 30 min rest, 2 h, the card out; c2 5 min later: 2 h, 30 min rest, 2 h 10 min: 8 h 10 min in 24 h.
+    const legs = (terminalId: string, from: number, lengths: number[]): TelemetryRow[] => {
+      const rows: TelemetryRow[] = [];
+      let t = from;
+      for (const [i, length] of lengths.entries()) {
+        rows.push(...drive(terminalId, t, t + length * MINUTE, MINUTE));
+        t += length * MINUTE;
+        if (i < lengths.length - 1) rows.push(...stop(terminalId, t, 30, rows[rows.length - 1]));
+        t += 30 * MINUTE;
+      }
+      return rows;
+    };
+    const cards = (rows: ReturnType<typeof card>[]): EngineEvent[] =>
+      rows.map((value) => ({ topic: 'drivers', value }));
+    const c1 = byTime([
+      ...telemetry([...legs('c1', T0, [120, 120]), ...stop('c1', T0 + 270 * MINUTE, 10, fix('c1', T0))], 0),
+      ...cards([card('c1', T0 - MINUTE, 'A'), card('c1', T0 + 270 * MINUTE)]),
+    ]);
+    const c2 = byTime([
+      ...telemetry(
+        [...stop('c2', T0 + 260 * MINUTE, 15, fix('c2', T0)), ...legs('c2', T0 + 275 * MINUTE, [120, 130])],
+        1,
+      ),
+      ...cards([card('c2', T0 + 275 * MINUTE - 30_000, 'A')]),
+    ]);
+    const reference = latest(
+      run(byTime([...c1, ...c2]), engineFor({ registry: [coach, other], drivers })),
+      'fatigue',
+    ).map((a) => [a.alarm_id, a.started_at, a.terminal_id]);
+    expect(reference).toHaveLength(1);
+    expect(reference[0][1]).toBe(T0 + (275 + 120 + 30 + 120) * MINUTE);
+    for (const cutMinutes of [undefined, 60, 200]) {
+      const split = new TwoPartitions();
+      const cut = cutMinutes === undefined ? 0 : at(c2, T0 + (275 + cutMinutes) * MINUTE);
+      if (cutMinutes === undefined) split.feed(0, c1);
+      split.feed(1, c2.slice(0, cut));
+      if (cutMinutes !== undefined) split.feed(0, c1);
+      split.feed(1, c2.slice(cut));
+      expect(split.fatigue().map((a) => [a.alarm_id, a.started_at, a.terminal_id])).toEqual(reference);
+    }
+  });
+
   it('a rest long enough while changing vehicles gives no alarm, in either order', () => {
     for (const late of [false, true]) {
       const split = new TwoPartitions();
