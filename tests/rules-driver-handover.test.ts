@@ -10,6 +10,8 @@ import type { AlarmRow, TelemetryRow } from '../schema/index.js';
 import {
   ALL_RULES,
   DriverHandoverBoard,
+  handoverKey,
+  handoverProblem,
   RULE_ENGINE_DEFAULTS,
   RuleEngine,
   compileRulesConfig,
@@ -253,6 +255,17 @@ describe("a driver's state handed over between partitions' engines", () => {
     board.offer({ driver_id: 'A', last_ts: T0 - 1, terminal_id: 'c9', partition: 2, states: {}, published_at: 2 });
     expect(board.forPartition(1).latest('A')?.terminal_id).toBe('c1');
     expect(board.forPartition(0).latest('A')?.terminal_id).toBe('c9');
+  });
+
+  it('a record of the topic that is not a driver state is refused with a named reason', () => {
+    const good = { driver_id: 'A', last_ts: T0, terminal_id: 'c1', partition: 0, states: {}, published_at: 0 };
+    expect(handoverProblem(good)).toBeUndefined();
+    expect(handoverProblem('text')).toBe('not_an_object');
+    expect(handoverProblem({ ...good, driver_id: '' })).toBe('driver_id_missing');
+    expect(handoverProblem({ ...good, last_ts: 'soon' })).toBe('last_ts_missing');
+    expect(handoverProblem({ ...good, partition: 1.5 })).toBe('partition_missing');
+    expect(handoverProblem({ ...good, states: [] })).toBe('states_missing');
+    expect(handoverKey(good)).toBe('A/0');
   });
 
   it('one engine for every partition publishes nothing (the embedded node is unchanged)', () => {
