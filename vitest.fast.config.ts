@@ -22,6 +22,7 @@ const QUICK_INTEGRATION_TESTS = [
   'tests/rules-runner.test.ts',
   'tests/rules-scenarios.test.ts',
   'tests/rules-drivers.test.ts',
+  'tests/rules-driver-handover.test.ts',
   'tests/rules-zones.test.ts',
   'tests/traffic-generate-workers.test.ts',
   'tests/traffic-generator.test.ts',

@@ -1,4 +1,4 @@
-export { CENTRE_TOPICS, DOWNLINK_TOPICS, TOPICS, partitionOf } from './log/event-log.js';
+export { CENTRE_TOPICS, DOWNLINK_TOPICS, RULES_TOPICS, TOPICS, partitionOf } from './log/event-log.js';
 export type { Consumer, EventLog, LogMessage, LogRecord, Producer, TopicName } from './log/event-log.js';
 export { MemoryLog } from './log/memory-log.js';
 export { RenamedGroupsLog } from './log/renamed-groups.js';
@@ -15,6 +15,14 @@ export { TableSink, TABLE_SINK_DEFAULTS } from './sink/table-sink.js';
 export type { TableSinkOptions } from './sink/table-sink.js';
 export { RuleEngine, RULE_ENGINE_DEFAULTS, factsOf } from './engine/rule-engine.js';
 export type { EngineStats, RuleEngineDeps, RuleEngineOptions } from './engine/rule-engine.js';
+export {
+  DRIVER_HANDOVER_INTERVAL_MS,
+  DRIVER_STATE_TOPIC,
+  DriverHandoverBoard,
+  handoverKey,
+  handoverProblem,
+} from './engine/driver-handover.js';
+export type { DriverHandover, DriverHandovers } from './engine/driver-handover.js';
 export type { EngineSnapshot, EngineSnapshotHead } from './engine/engine-snapshot.js';
 export { snapshotFileOf, type SnapshotFile } from './engine/rules-runner.js';
 export { ENGINE_PART, joinSnapshotParts, splitSnapshot, vehiclesPart } from './engine/engine-snapshot.js';

@@ -15,6 +15,7 @@ import {
 import {
   CENTRE_TOPICS,
   DOWNLINK_TOPICS,
+  RULES_TOPICS,
   KAFKA_LOG_DEFAULTS,
   KafkaLog,
   MemoryLog,
@@ -83,9 +84,15 @@ export async function startEventLog(
         replicationFactor: config.kafka.replicationFactor,
         retentionHours: config.kafka.retentionHours,
         compression: config.kafka.compression,
-        // The downlink and centre topics too: any role may be the first to start, and the others tail them from the
-        // end.
-        topics: [...Object.values(TOPICS), ...Object.values(DOWNLINK_TOPICS), ...Object.values(CENTRE_TOPICS)],
+        // The downlink, centre and rules topics too: any role may be the first to start, and the others tail them
+        // (the drivers' states, compacted, from the start).
+        topics: [
+          ...Object.values(TOPICS),
+          ...Object.values(DOWNLINK_TOPICS),
+          ...Object.values(CENTRE_TOPICS),
+          ...Object.values(RULES_TOPICS),
+        ],
+        compactedTopics: Object.values(RULES_TOPICS),
       })
     : new MemoryLog({
         partitions: config.logPartitions,

@@ -47,7 +47,14 @@ export interface EngineSnapshot {
     cards?: CardChange[];
   }[];
   /** Per-driver rule states by certificate number (absent in snapshots before drivers). */
-  drivers?: { id: string; last_ts: number; states: Record<string, unknown> }[];
+  drivers?: {
+    id: string;
+    last_ts: number;
+    states: Record<string, unknown>;
+    /** The rules spread over partitions: the newest handover taken in, and the last fix when last published. */
+    handed_ts?: number;
+    published_ts?: number;
+  }[];
   plates: { plate: string; lane: LaneSnapshot }[];
   devices: { id: string; org_code: string; lat: number; lon: number; lane: LaneSnapshot }[];
   /** Roadside event keys evaluated, with their `received_at` (absent in format 1). */

@@ -9,12 +9,18 @@
  * vehicle's input. When a partition is taken away the runner snapshots it and commits before it is let go; when one
  * is given, a runner restores its snapshot and re-evaluates from Kafka what it does not cover, sending none of the
  * alarm versions already sent: a worker killed with SIGKILL loses nothing, and no alarm is raised twice.
+ *
+ * A driver's per-driver state (fatigue) lives in the engine of the partition of the vehicle where their card is in.
+ * Each engine publishes its drivers' states to `vigil.driver-state`; every worker reads that topic whole into one
+ * board, from which each of its engines takes the state of a driver arriving from another partition
+ * (driver-handover.ts).
  */
 import type { Logger, Metrics, TelemetryRow } from '../../schema/index.js';
 import { TOPICS, type Consumer, type EventLog, type LogRecord } from '../log/event-log.js';
 import { ALL_RULES } from '../rules/all-rules.js';
 import { RulesConfigStore, type RulesConfigSummary, type RulesConfigVersion } from '../rules/config-store.js';
 import type { AnyRule } from './rule.js';
+import { DRIVER_STATE_TOPIC, DriverHandoverBoard, handoverProblem, type DriverHandover } from './driver-handover.js';
 import {
   describeRules,
   RULES_INPUT_TOPICS,
@@ -43,6 +49,12 @@ export interface PartitionedRulesDeps {
 /** Fixes of a partition held for its runner at most (PartitionedRulesOptions.heldRecordsMax). */
 export const PARTITION_HELD_RECORDS_MAX = 20_000;
 
+/**
+ * How long a worker reads the drivers' states already published before its engines start, at most: past it they
+ * start with what was read, and the states read later are merged where they can be (driver-handover.ts).
+ */
+export const DRIVER_STATES_CATCH_UP_MS_MAX = 60_000;
+
 export interface PartitionedRulesOptions {
   batchRecordsMax: number;
   pollWaitMs: number;
@@ -66,6 +78,11 @@ export class PartitionedRules implements RulesConfigService {
   private readonly rules: readonly AnyRule[];
   private running = false;
   private loop: Promise<void> | undefined;
+  /** Drivers' states published by every partition's engine, read whole from `vigil.driver-state`. */
+  private readonly board = new DriverHandoverBoard();
+  private boardLoop: Promise<void> | undefined;
+  /** Resolves once the states published before this worker started are on the board (or the wait gave up). */
+  private boardReady: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: PartitionedRulesDeps,
@@ -79,6 +96,9 @@ export class PartitionedRules implements RulesConfigService {
       .gauge('vigil_rules_partitions', 'Log partitions whose rules this stream worker runs')
       .set(undefined, 0);
     deps.metrics.onCollect(() => {
+      deps.metrics
+        .gauge('vigil_rules_driver_states_known', "Drivers' states read from vigil.driver-state and kept")
+        .set(undefined, this.board.size);
       let vehicles = 0;
       for (const { runner } of this.held.values()) vehicles += runner.engine.vehicleCount;
       deps.metrics.gauge('vigil_rules_vehicles', 'Vehicles with rule state').set(undefined, vehicles);
@@ -96,6 +116,11 @@ export class PartitionedRules implements RulesConfigService {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    if (this.deps.log.tail) {
+      let ready!: () => void;
+      this.boardReady = new Promise<void>((resolve) => (ready = resolve));
+      this.boardLoop = this.readBoard(ready);
+    }
     this.member = this.deps.log.member!<TelemetryRow>(PARTITIONED_RULES_GROUP, TOPICS.telemetry, {
       assigned: (partitions) => this.take(partitions),
       revoking: (partitions) => this.release(partitions),
@@ -109,6 +134,7 @@ export class PartitionedRules implements RulesConfigService {
     this.running = false;
     await this.loop;
     await this.release(this.partitions);
+    await this.boardLoop;
     // After the partitions' snapshots and commits: leaving the group hands them to the other workers.
     this.member?.close();
     this.member = undefined;
@@ -129,6 +155,52 @@ export class PartitionedRules implements RulesConfigService {
     }
   }
 
+  /**
+   * Reads `vigil.driver-state` from its start onto the board for as long as the worker runs; `ready` is called once
+   * it reached the end offsets it had when it began (or after DRIVER_STATES_CATCH_UP_MS_MAX). A record that is not
+   * a driver's state is counted and skipped; a reader that fails is opened again.
+   */
+  private async readBoard(ready: () => void): Promise<void> {
+    const log = this.deps.log;
+    const refused = this.deps.metrics.counter(
+      'vigil_rules_driver_states_refused_total',
+      'Records of vigil.driver-state that are not a driver state, skipped',
+      ['reason'],
+    );
+    const deadline = Date.now() + DRIVER_STATES_CATCH_UP_MS_MAX;
+    let caughtUp = false;
+    const catchUp = (): void => {
+      if (caughtUp) return;
+      caughtUp = true;
+      ready();
+    };
+    while (this.running) {
+      try {
+        const ends = await log.endOffsets!(DRIVER_STATE_TOPIC);
+        const next = ends.map(() => 0);
+        const reader = await log.tail!<DriverHandover>(DRIVER_STATE_TOPIC, 'start');
+        try {
+          while (this.running) {
+            if (!caughtUp && (ends.every((end, p) => next[p] >= end) || Date.now() > deadline)) catchUp();
+            for (const record of await reader.poll(this.options.batchRecordsMax, this.options.pollWaitMs)) {
+              next[record.partition] = record.offset + 1;
+              const problem = handoverProblem(record.value);
+              if (problem === undefined) this.board.offer(record.value);
+              else refused.inc({ reason: problem });
+            }
+          }
+        } finally {
+          reader.close();
+        }
+      } catch (error) {
+        this.deps.logger.error("reading drivers' states failed; trying again", { error: String(error) });
+        if (Date.now() > deadline) catchUp();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+    catchUp();
+  }
+
   private take(partitions: readonly number[]): void {
     const log = this.deps.log;
     for (const index of partitions) {
@@ -141,10 +213,12 @@ export class PartitionedRules implements RulesConfigService {
         index,
         // The fixes come through the group, from its committed offset (the snapshot's or before: the runner skips
         // what its snapshot covers); the other inputs from the snapshot's offsets.
-        readers: async (from) => [
-          feed,
-          ...(await Promise.all(others.map((topic) => log.partitionReader!(topic, index, from(topic))))),
-        ],
+        readers: async (from) => {
+          // The drivers' states published before are on the board before the partition's input is evaluated.
+          await this.boardReady;
+          return [feed, ...(await Promise.all(others.map((topic) => log.partitionReader!(topic, index, from(topic)))))];
+        },
+        ...(log.tail ? { driverHandovers: this.board.forPartition(index) } : {}),
       });
       const started = runner.start().then(
         () => {

@@ -60,6 +60,7 @@ import {
   type LaneSnapshot,
 } from './engine-snapshot.js';
 import { partitionOf } from '../log/event-log.js';
+import { DRIVER_HANDOVER_INTERVAL_MS, type DriverHandover, type DriverHandovers } from './driver-handover.js';
 import { SnapshotCapture, captureSection, type CaptureDocument, type CapturedSubject } from './snapshot-capture.js';
 import {
   NO_STATES,
@@ -126,6 +127,12 @@ export interface RuleEngineDeps {
    * sighting of a vehicle of another partition does not make it heard there. Every device when absent.
    */
   ownsDevice?: (deviceId: string) => boolean;
+  /**
+   * The rules spread over log partitions: drivers' states published by the other partitions' engines, taken when a
+   * driver arrives here (driver-handover.ts). With it the engine also publishes its drivers' states
+   * (`drainHandovers`). The engine that runs every partition has none and does neither.
+   */
+  driverHandovers?: DriverHandovers;
 }
 
 /** Counts the runner exports as metrics. */
@@ -144,6 +151,9 @@ export interface EngineStats {
   roadsideSeenDropped: number;
   evicted: number;
   opened: Record<string, number>;
+  /** Drivers' states from other partitions taken at a driver's arrival, and merged in front of a stint begun without. */
+  handoversTaken: number;
+  handoversMerged: number;
 }
 
 export interface Episode {
@@ -215,6 +225,10 @@ interface Driver extends CapturedSubject {
   states: RuleStates;
   /** Event time of the last fix evaluated with this driver at the wheel. */
   lastTs: number;
+  /** `last_ts` of the newest handover from another partition taken in (NEVER: none). */
+  handedTs: number;
+  /** `lastTs` when the driver's state was last published (NEVER: never). */
+  publishedTs: number;
 }
 
 interface Plate extends CapturedSubject {
@@ -404,7 +418,11 @@ export class RuleEngine {
     roadsideSeenDropped: 0,
     evicted: 0,
     opened: {},
+    handoversTaken: 0,
+    handoversMerged: 0,
   };
+  /** Drivers' states to publish (rules spread over partitions), the newest of each driver. */
+  private handoversOut = new Map<string, DriverHandover>();
 
   constructor(
     readonly rules: readonly AnyRule[],
@@ -677,6 +695,7 @@ export class RuleEngine {
       if (next !== state) states = withState(states, index, next, at);
     }
     lane.states = states;
+    if (driver !== undefined) this.maybePublishDriver(v, driver);
     if (row.ts > lane.lastTs) lane.lastTs = row.ts;
     if ((row.status_bits & STATUS_POSITIONED) !== 0 && (row.lat !== 0 || row.lon !== 0) && row.ts > lane.fixTs) {
       lane.fixJumpKmh =
@@ -721,6 +740,11 @@ export class RuleEngine {
       this.applyCard(v, change, v.live.fixLat, v.live.fixLon);
       return;
     }
+    // The driver at the wheel leaves when this change takes effect: what this engine has of them goes out now, as
+    // the terminal may report no fix after it (the fixes before it that come later publish it again).
+    const atWheel = v.driver?.id ? this.drivers.get(v.driver.id) : undefined;
+    if (atWheel !== undefined && (change.driver === null || change.driver.id !== atWheel.id))
+      this.publishDriver(atWheel, v.key);
     const cards = (v.cards ??= []);
     // The same report delivered again (a retransmission, a replay) is one change.
     if (cards.some((c) => c.ts === change.ts && c.status === change.status)) {
@@ -760,6 +784,7 @@ export class RuleEngine {
       return;
     if (before !== undefined && before.id !== '') {
       const leaving = this.drivers.get(before.id);
+      if (leaving !== undefined) this.publishDriver(leaving, v.key);
       if (leaving !== undefined)
         for (const { index, rule } of this.positionRules)
           if (rule.perDriver === true)
@@ -791,13 +816,89 @@ export class RuleEngine {
         capturedIn: this.captureId,
         id,
         states: NO_STATES,
-        lastTs: ts,
+        lastTs: NEVER,
+        handedTs: NEVER,
+        publishedTs: NEVER,
       };
       this.drivers.set(id, d);
     }
     this.keep(d, this.driverText);
+    const handover = this.deps.driverHandovers?.latest(id);
+    if (handover !== undefined && handover.last_ts > d.handedTs && handover.last_ts < ts)
+      this.takeHandover(d, handover, v.set);
     if (ts > d.lastTs) d.lastTs = ts;
     return d;
+  }
+
+  /**
+   * A driver's state published by another partition's engine, its last fix before this one. Newer than all this
+   * engine holds of them, it is their state; older than their last fix here, it arrived after their stint here had
+   * begun without it, and each per-driver rule puts it in front of that stint where it can (`mergeEarlier`).
+   */
+  private takeHandover(d: Driver, handover: DriverHandover, set: RuleSet): void {
+    d.handedTs = handover.last_ts;
+    const states = structuredClone(handover.states);
+    if (handover.last_ts >= d.lastTs) {
+      d.states = this.statesFrom(states);
+      this.stats.handoversTaken++;
+      return;
+    }
+    let merged = false;
+    for (const { index, rule } of this.positionRules) {
+      const config = set.configs[index];
+      const earlier = states[rule.id];
+      const later = stateOf(d.states, index);
+      if (rule.perDriver !== true || !rule.mergeEarlier || config === null || earlier === undefined) continue;
+      if (later === undefined) {
+        d.states = withState(d.states, index, earlier);
+        merged = true;
+        continue;
+      }
+      const next = rule.mergeEarlier(earlier, later, config);
+      if (next !== later) d.states = withState(d.states, index, next);
+      merged = true;
+    }
+    if (merged) this.stats.handoversMerged++;
+  }
+
+  /** Queues the driver's state to be published (rules spread over partitions only). */
+  private publishDriver(d: Driver, terminalId: string): void {
+    if (this.deps.driverHandovers === undefined || d.lastTs === NEVER) return;
+    this.keep(d, this.driverText);
+    d.publishedTs = d.lastTs;
+    this.handoversOut.set(d.id, {
+      driver_id: d.id,
+      last_ts: d.lastTs,
+      terminal_id: terminalId,
+      partition: -1,
+      // A copy: the rules change their states in place, and the record is serialized when it is sent.
+      states: structuredClone(this.statesById(d.states)),
+      published_at: this.deps.now(),
+    });
+  }
+
+  /**
+   * After a fix with a driver at the wheel: their state is published when a card change that ends their time here
+   * is waiting for its fix (their last fixes here may come after the card was read), and every
+   * `DRIVER_HANDOVER_INTERVAL_MS` of their fixes (a card taken out unseen, a terminal silent after it).
+   */
+  private maybePublishDriver(v: Vehicle, d: Driver): void {
+    if (this.deps.driverHandovers === undefined) return;
+    const leaving = v.cards?.some((c) => c.driver === null || c.driver.id !== d.id) ?? false;
+    if (leaving || d.lastTs - d.publishedTs >= DRIVER_HANDOVER_INTERVAL_MS) this.publishDriver(d, v.key);
+  }
+
+  /** Drivers' states to publish since the last call, the newest of each driver. */
+  drainHandovers(): DriverHandover[] {
+    if (this.handoversOut.size === 0) return [];
+    const out = [...this.handoversOut.values()];
+    this.handoversOut = new Map();
+    return out;
+  }
+
+  /** Drivers' states to publish and not yet drained, left where they are. */
+  drainHandoversPeek(): readonly DriverHandover[] {
+    return [...this.handoversOut.values()];
   }
 
   private evictDrivers(): void {
@@ -1375,7 +1476,13 @@ export class RuleEngine {
   }
 
   private driverSnapshot(d: Driver): NonNullable<EngineSnapshot['drivers']>[number] {
-    return { id: d.id, last_ts: d.lastTs, states: this.statesById(d.states) };
+    return {
+      id: d.id,
+      last_ts: d.lastTs,
+      states: this.statesById(d.states),
+      ...(d.handedTs !== NEVER ? { handed_ts: d.handedTs } : {}),
+      ...(d.publishedTs !== NEVER ? { published_ts: d.publishedTs } : {}),
+    };
   }
 
   private plateSnapshot(p: Plate): EngineSnapshot['plates'][number] {
@@ -1467,7 +1574,14 @@ export class RuleEngine {
     }
     for (const s of snapshot.drivers ?? []) {
       const states = this.statesFrom(s.states);
-      this.drivers.set(s.id, { capturedIn: this.captureId, id: s.id, states, lastTs: s.last_ts });
+      this.drivers.set(s.id, {
+        capturedIn: this.captureId,
+        id: s.id,
+        states,
+        lastTs: s.last_ts,
+        handedTs: s.handed_ts ?? NEVER,
+        publishedTs: s.published_ts ?? NEVER,
+      });
     }
     for (const s of snapshot.plates) {
       const plate = this.plateOf(s.plate, NEVER);

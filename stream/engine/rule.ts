@@ -147,6 +147,13 @@ export interface PositionRule<S, C> extends RuleCommon<C> {
    * driver takes their card out, the vehicle's state continues from theirs (whoever drives on is unidentified).
    */
   readonly perDriver?: boolean;
+  /**
+   * Per-driver rules, with the rules spread over log partitions: `later` is the driver's state here, begun without
+   * their state from another partition's engine, and `earlier` that state, which arrived since (its last fix before
+   * theirs here). Returns the state one engine would have, or `later` unchanged when `earlier` cannot go in front
+   * of it. Without it, a state handed over late is not used.
+   */
+  mergeEarlier?(earlier: S, later: S, config: C): S;
   evaluate(
     state: S | undefined,
     position: TelemetryRow,

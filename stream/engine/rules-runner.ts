@@ -41,6 +41,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnyRule } from './rule.js';
 import { ENGINE_PART, joinSnapshotParts, type EngineSnapshot, type EngineSnapshotHead } from './engine-snapshot.js';
 import { RULE_ENGINE_DEFAULTS, RuleEngine, type EngineStats, type RuleEngineOptions } from './rule-engine.js';
+import { DRIVER_STATE_TOPIC, handoverKey, type DriverHandover, type DriverHandovers } from './driver-handover.js';
 
 export interface RulesRunnerOptions {
   /** Records per poll of each topic. */
@@ -110,6 +111,11 @@ export interface RulesPartition {
    * gives (undefined: the earliest retained). Asked once the snapshot is restored.
    */
   readers(from: (topic: string) => number | undefined): Promise<Consumer<unknown>[]>;
+  /**
+   * The drivers' states the other partitions' engines published (driver-handover.ts): this partition's engine takes
+   * them in, and publishes its own drivers' states to `vigil.driver-state`. Absent, drivers are not handed over.
+   */
+  driverHandovers?: DriverHandovers;
 }
 
 /** What the configuration API needs from the running rules. */
@@ -148,6 +154,8 @@ export interface SnapshotFile {
   replay_from_ms?: number;
   /** Alarm versions produced but not yet acknowledged by the log when the snapshot was taken. */
   unsent_alarms: AlarmRow[];
+  /** Rules spread over partitions: drivers' states not yet acknowledged by the log (absent when none). */
+  unsent_handovers?: DriverHandover[];
   engine: EngineSnapshot;
 }
 
@@ -204,6 +212,9 @@ export class RulesRunner implements RulesConfigService {
   >();
   private queue: AlarmRow[] = [];
   private sending: Promise<void> | undefined;
+  /** Drivers' states to publish, the newest of each driver, and the one loop sending them. */
+  private handovers = new Map<string, DriverHandover>();
+  private sendingHandovers: Promise<void> | undefined;
   private running = false;
   private loops: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
@@ -243,6 +254,7 @@ export class RulesRunner implements RulesConfigService {
         ...(deps.partition
           ? {
               ownsDevice: (id: string) => partitionOf(id, deps.log.partitionCount) === deps.partition!.index,
+              ...(deps.partition.driverHandovers ? { driverHandovers: deps.partition.driverHandovers } : {}),
             }
           : {}),
       },
@@ -611,6 +623,48 @@ export class RulesRunner implements RulesConfigService {
     const rows = this.engine.drainAlarms();
     if (rows.length > 0) this.queue.push(...rows);
     if (this.queue.length > 0 && !this.sending) this.sending = this.sendLoop();
+    this.flushHandovers();
+  }
+
+  /** Drivers' states published by the engine go to `vigil.driver-state`, named by the partition they come from. */
+  private flushHandovers(): void {
+    const partition = this.deps.partition?.index ?? -1;
+    for (const handover of this.engine.drainHandovers())
+      this.handovers.set(handover.driver_id, { ...handover, partition });
+    if (this.handovers.size > 0 && !this.sendingHandovers) this.sendingHandovers = this.sendHandoversLoop();
+  }
+
+  /**
+   * Sends the queued drivers' states, retrying until the log takes them. A state is not an event: one sent again,
+   * or a newer one of the same driver replacing a queued one, changes nothing the readers keep but the newest.
+   */
+  private async sendHandoversLoop(): Promise<void> {
+    const producer = this.deps.log.producer();
+    try {
+      while (this.handovers.size > 0) {
+        const batch = [...this.handovers.values()].slice(0, 5_000);
+        try {
+          await producer.send(
+            DRIVER_STATE_TOPIC,
+            batch.map((h) => ({ key: handoverKey(h), value: h })),
+          );
+          // Only those not replaced by a newer state while they were being sent.
+          for (const h of batch) if (this.handovers.get(h.driver_id) === h) this.handovers.delete(h.driver_id);
+          this.deps.metrics
+            .counter('vigil_rules_driver_states_sent_total', "Drivers' states published for other partitions' rules")
+            .inc(undefined, batch.length);
+        } catch (error) {
+          this.deps.logger.error("sending drivers' states failed, retrying", {
+            drivers: batch.length,
+            error: String(error),
+          });
+          if (!this.running) return;
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+      }
+    } finally {
+      this.sendingHandovers = undefined;
+    }
   }
 
   private async sendLoop(): Promise<void> {
@@ -637,6 +691,7 @@ export class RulesRunner implements RulesConfigService {
 
   private async drainSends(): Promise<void> {
     while (this.sending) await this.sending;
+    while (this.sendingHandovers) await this.sendingHandovers;
   }
 
   /**
@@ -667,6 +722,11 @@ export class RulesRunner implements RulesConfigService {
     const capture = this.engine.beginSnapshot(this.deps.partition ? 1 : this.deps.log.partitionCount);
     const offsets = Object.fromEntries(Object.entries(this.offsets).map(([topic, list]) => [topic, [...list]]));
     const unsent = [...this.queue, ...this.engine.drainAlarmsPeek()];
+    const partition = this.deps.partition?.index ?? -1;
+    const unsentHandovers = [
+      ...this.handovers.values(),
+      ...this.engine.drainHandoversPeek().map((h) => ({ ...h, partition })),
+    ];
     const covered = [...this.lastRecords.values()].map(({ consumer, records }) => ({
       consumer,
       records: [...records.values()],
@@ -682,6 +742,7 @@ export class RulesRunner implements RulesConfigService {
       log: { epoch: this.deps.log.epoch, offsets },
       ...(replayFrom !== undefined ? { replay_from_ms: replayFrom } : {}),
       unsent_alarms: unsent,
+      ...(unsentHandovers.length > 0 ? { unsent_handovers: unsentHandovers } : {}),
     };
     // The engine's part is the head's object with the engine's shared state as its last field; the vehicles of
     // each log partition are parts of their own.
@@ -760,6 +821,7 @@ export class RulesRunner implements RulesConfigService {
     }
     // Re-sending is harmless: the same alarm id and version replace themselves in ClickHouse.
     if (file.unsent_alarms.length > 0) this.queue.push(...file.unsent_alarms);
+    for (const handover of file.unsent_handovers ?? []) this.handovers.set(handover.driver_id, handover);
     this.deps.logger.info('rules state restored', {
       vehicles: file.engine.vehicles.length,
       taken_at: file.taken_at,
@@ -794,6 +856,18 @@ export class RulesRunner implements RulesConfigService {
       stats.roadsideSeenDropped,
     );
     count('vigil_rules_evicted_total', 'Subjects forgotten because a state bound was reached', stats.evicted);
+    count(
+      'vigil_rules_driver_handovers_total',
+      "Drivers' states from other partitions taken in: at the driver's arrival, or merged in front of a stint",
+      stats.handoversTaken,
+      { how: 'at_arrival' },
+    );
+    count(
+      'vigil_rules_driver_handovers_total',
+      "Drivers' states from other partitions taken in: at the driver's arrival, or merged in front of a stint",
+      stats.handoversMerged,
+      { how: 'merged_late' },
+    );
     for (const [rule, n] of Object.entries(stats.opened))
       count('vigil_alarms_opened_total', 'Alarm episodes opened', n, { rule });
     // A runner of one partition is one of several of the process: their coordinator says the process's figures.

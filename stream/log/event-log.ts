@@ -65,6 +65,14 @@ export const CENTRE_TOPICS = {
   changes: 'vigil.center-changes',
 } as const;
 
+/**
+ * Topics between the stream workers that spread the rules over partitions: each publishes its drivers' states to
+ * `driverStates`, keyed by driver and compacted, and every worker reads it whole (stream/engine/driver-handover.ts).
+ */
+export const RULES_TOPICS = {
+  driverStates: 'vigil.driver-state',
+} as const;
+
 export interface LogMessage<T> {
   /** Partition key: the vehicle (terminal id), so one vehicle's events stay in order. */
   key: string;
@@ -128,9 +136,10 @@ export interface EventLog {
   readSince?<T>(topic: string, sinceMs: number): Promise<LogRecord<T>[]>;
   /**
    * Only Kafka: a reader of every partition of `topic` from its end offsets as they are when this resolves, outside
-   * any group (so every process that tails a topic sees each record sent afterwards); `commit` does nothing.
+   * any group (so every process that tails a topic sees each record sent afterwards); `commit` does nothing. From
+   * `start`: every record retained first (a compacted topic's newest record of each key, and what is not compacted yet).
    */
-  tail?<T>(topic: string): Promise<Consumer<T>>;
+  tail?<T>(topic: string, from?: 'end' | 'start'): Promise<Consumer<T>>;
   /**
    * Only Kafka: a member of `groupId` reading `topic`, its partitions spread over the group's members by
    * cooperative-sticky assignment (a rebalance moves only the partitions that change hands). `rebalance` is told of

@@ -44,6 +44,11 @@ export interface KafkaLogOptions {
   compression: KafkaCompression;
   /** The topics this node uses; all are created or checked before `connect` resolves. */
   topics: readonly string[];
+  /**
+   * Those of `topics` created compacted (`cleanup.policy=compact`: the newest record of each key is kept, however
+   * old) rather than with `retentionHours`: states, not events. An existing topic keeps the policy it has.
+   */
+  compactedTopics?: readonly string[];
   clientId: string;
   /** Messages sent but not yet acknowledged by the cluster; producers wait beyond it (the node is not ready). */
   inFlightMax: number;
@@ -228,7 +233,9 @@ export class KafkaLog implements EventLog {
                 replication_factor: options.replicationFactor,
                 config: epochTopic
                   ? { 'retention.ms': '-1', 'retention.bytes': '-1' }
-                  : { 'retention.ms': String(options.retentionHours * HOUR_MS) },
+                  : options.compactedTopics?.includes(topic)
+                    ? { 'cleanup.policy': 'compact' }
+                    : { 'retention.ms': String(options.retentionHours * HOUR_MS) },
               },
               timeout,
               done,
@@ -417,8 +424,9 @@ export class KafkaLog implements EventLog {
     return out;
   }
 
-  async tail<T>(topic: string): Promise<Consumer<T>> {
-    const ends = await this.endOffsets(topic);
+  async tail<T>(topic: string, from: 'end' | 'start' = 'end'): Promise<Consumer<T>> {
+    // -2: librdkafka's OFFSET_BEGINNING, the earliest record retained.
+    const ends = from === 'end' ? await this.endOffsets(topic) : new Array<number>(this.options.partitions).fill(-2);
     const client = this.readerClient();
     try {
       await callback<unknown>((done) => client.connect({ timeout: this.options.connectTimeoutMs }, done));

@@ -9,6 +9,10 @@
  * vehicle, so a swap to a rested driver starts a fresh clock and a driver who moves to another vehicle carries
  * theirs; the time between their last fix in one vehicle and their first in another is time off the wheel. Without
  * a card, the vehicle's clock is used, as if one driver drove it.
+ *
+ * With the rules spread over log partitions, a driver's state from another partition's engine may arrive after
+ * their first fixes here (`mergeEarlier`, stream/engine/driver-handover.ts): what the driver did since their card
+ * went in here is kept apart (`stint`) so that the earlier state can be put in front of it as one engine would have.
  */
 import { NEVER, type EpisodeSink, type PositionRule, type VehicleFacts } from '../engine/rule.js';
 import { hourIndexOf, inDailyWindowChina } from './china-time.js';
@@ -66,6 +70,28 @@ interface FatigueState {
   lastLat?: number;
   lastLon?: number;
   vehicle?: string;
+  /** Per-driver states only: the driver's time since their card went in at this vehicle. */
+  stint?: Stint;
+}
+
+/**
+ * What a driver did since the first fix after their card went in (`ts`), apart from what came before: enough to
+ * recompute the state when an earlier state of theirs (their last fixes in another vehicle) arrives late.
+ */
+interface Stint {
+  /** The first fix of the stint, and the last fix of the state it continued (NEVER: it started fresh). */
+  ts: number;
+  afterTs: number;
+  /** Whether the vehicle moved in the stint; the rest before it moved first, ms. */
+  moved: boolean;
+  leadRestMs: number;
+  /** Continuous and night driving since the vehicle first moved, reset as the state's are. */
+  drivingMs: number;
+  nightMs: number;
+  /** OPEN_CONTINUOUS / OPEN_NIGHT: the state's clock was reset after the vehicle first moved. */
+  cleared: number;
+  /** Coaches: seconds of driving in the stint that fell in the hour of `ts`. */
+  hourSeconds: number;
 }
 
 const OPEN_CONTINUOUS = 1;
@@ -333,6 +359,7 @@ export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
         lastLat: position.lat,
         lastLon: position.lon,
         vehicle: vehicle.terminalId,
+        ...(vehicle.driver?.id ? { stint: newStint(ts, NEVER) } : {}),
       };
     }
     const own = state.lastTs !== undefined;
@@ -347,34 +374,110 @@ export const fatigueRule: PositionRule<FatigueState, FatigueConfig> = {
     state.lastLat = position.lat;
     state.lastLon = position.lon;
     state.vehicle = vehicle.terminalId;
+    // The driver's first fix since their card went in here begins a stint; the interval before it is not part of it.
+    const card = vehicle.driver;
+    const stint = card?.id && lastTs < card.since ? undefined : state.stint;
     if (!changedVehicle && movedBetween(state, prevLat, prevLon, position.lat, position.lon, dtMs, config)) {
       state.drivingMs += dtMs;
       state.restMs = 0;
+      if (stint) {
+        stint.moved = true;
+        stint.drivingMs += dtMs;
+      }
       if (vehicle.vehicleClass === 'coach') {
-        if (inDailyWindowChina(lastTs, config.nightStartHour * 60, config.nightEndHour * 60)) state.nightMs += dtMs;
-        else {
+        if (inDailyWindowChina(lastTs, config.nightStartHour * 60, config.nightEndHour * 60)) {
+          state.nightMs += dtMs;
+          if (stint) stint.nightMs += dtMs;
+        } else {
           state.nightMs = 0;
+          if (stint) {
+            stint.nightMs = 0;
+            stint.cleared |= OPEN_NIGHT;
+          }
           if (state.open & OPEN_NIGHT) out.close('night', lastTs);
           state.open &= ~OPEN_NIGHT;
         }
         if (drivenOf(state) === null) state.driven = [];
         addHourly(state, lastTs, dtMs);
+        if (stint && hourIndexOf(lastTs) === hourIndexOf(stint.ts)) stint.hourSeconds += dtMs / 1000;
       }
     } else {
       if (state.restMs === 0) state.restStartTs = lastTs;
       state.restMs += dtMs;
+      if (stint && !stint.moved) stint.leadRestMs += dtMs;
       addHourly(state, ts, 0);
       if (state.restMs >= config.restMinutesMin * 60_000 && (state.drivingMs > 0 || state.nightMs > 0)) {
         state.drivingMs = 0;
         state.nightMs = 0;
+        if (stint?.moved) {
+          stint.drivingMs = 0;
+          stint.nightMs = 0;
+          stint.cleared |= OPEN_CONTINUOUS | OPEN_NIGHT;
+        }
         // The episode ends where the rest began: that is when the driver stopped.
         if (state.open & OPEN_CONTINUOUS) out.close('continuous', state.restStartTs);
         if (state.open & OPEN_NIGHT) out.close('night', state.restStartTs);
         state.open &= ~(OPEN_CONTINUOUS | OPEN_NIGHT);
       }
     }
+    if (card?.id && lastTs < card.since) state.stint = newStint(ts, lastTs);
+    else if (!card?.id && state.stint) state.stint = undefined;
     state.lastMoving = moving;
     checkLimits(state, ts, position.lat, position.lon, vehicle, config, out);
     return state;
   },
+  mergeEarlier: mergeEarlierFatigue,
 };
+
+function newStint(ts: number, afterTs: number): Stint {
+  return { ts, afterTs, moved: false, leadRestMs: 0, drivingMs: 0, nightMs: 0, cleared: 0, hourSeconds: 0 };
+}
+
+/**
+ * The driver's state as one engine would have it, given their state from before (`earlier`: their last fixes in
+ * another vehicle) that arrived after their stint here had begun without it (`later`). Applies only when `earlier`
+ * ends between the state `later`'s stint continued and the stint's first fix; otherwise `later` is returned as is.
+ * The change of vehicles is time off the wheel (as `evaluate` counts it); the continuous and night clocks carry
+ * over unless that time, with the stint's rest before it moved, was a rest, or the stint's own clock was reset
+ * since; the coaches' hours are the earlier state's before the stint and the stint's own from its first hour on.
+ */
+function mergeEarlierFatigue(earlier: FatigueState, later: FatigueState, config: FatigueConfig): FatigueState {
+  const stint = later.stint;
+  if (!stint || earlier.lastTs === undefined || earlier.lastTs <= stint.afterTs || earlier.lastTs >= stint.ts)
+    return later;
+  const restMinMs = config.restMinutesMin * 60_000;
+  const restStartTs = earlier.restMs === 0 ? earlier.lastTs : earlier.restStartTs;
+  const restMs = earlier.restMs + (stint.ts - earlier.lastTs) + stint.leadRestMs;
+  const rested = restMs >= restMinMs;
+  const drivingMs = rested ? 0 : earlier.drivingMs;
+  const nightMs = rested ? 0 : earlier.nightMs;
+  if (!stint.moved) {
+    later.drivingMs = drivingMs;
+    later.nightMs = nightMs;
+    later.restMs = restMs;
+    later.restStartTs = restStartTs;
+  } else {
+    later.drivingMs = stint.cleared & OPEN_CONTINUOUS ? stint.drivingMs : drivingMs + stint.drivingMs;
+    later.nightMs = stint.cleared & OPEN_NIGHT ? stint.nightMs : nightMs + stint.nightMs;
+  }
+  const before = drivenOf(earlier);
+  const after = drivenOf(later);
+  if (before !== null || after !== null) {
+    const first = hourIndexOf(stint.ts);
+    const hour = Math.max(later.hour, earlier.hour);
+    const pairs: number[] = [];
+    let firstSeconds = stint.hourSeconds;
+    for (let j = 0; before && j < before.length; j += 2) {
+      if (before[j] < first) pairs.push(before[j], before[j + 1]);
+      else if (before[j] === first) firstSeconds += before[j + 1];
+    }
+    if (firstSeconds > 0) pairs.push(first, firstSeconds);
+    for (let j = 0; after && j < after.length; j += 2) if (after[j] > first) pairs.push(after[j], after[j + 1]);
+    let expired = 0;
+    while (expired < pairs.length && pairs[expired] <= hour - HOURS_IN_WEEK) expired += 2;
+    later.driven = pairs.slice(expired);
+    later.hour = hour;
+  }
+  stint.afterTs = earlier.lastTs;
+  return later;
+}
