@@ -44,6 +44,7 @@ export const ONE_BROKER_AT_A_TIME = [
   'tests/kafka-gateway-failover.e2e.test.ts',
   'tests/kafka-centres.e2e.test.ts',
   'tests/kafka-rules-partitions.e2e.test.ts',
+  'tests/kafka-rules-handover.e2e.test.ts',
 ];
 
 /**
