@@ -45,6 +45,7 @@ export const ONE_BROKER_AT_A_TIME = [
   'tests/kafka-centres.e2e.test.ts',
   'tests/kafka-rules-partitions.e2e.test.ts',
   'tests/kafka-driver-handover.e2e.test.ts',
+  'tests/kafka-rules-handover.e2e.test.ts',
 ];
 
 /**

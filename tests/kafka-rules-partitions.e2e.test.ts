@@ -13,94 +13,35 @@
  * - The alarms topic holds every version once: nothing was sent twice by the worker that took over.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlarmRow } from '../schema/index.js';
-import { KAFKA_LOG_DEFAULTS, KafkaLog, partitionOf, TOPICS } from '../stream/index.js';
 import { alarmIdOf } from '../stream/engine/alarm-id.js';
-import { loggedInTerminal, metricOf, overspeedRows, reportFixes, type Fix } from './support/crash-restart.js';
-import { RoleCluster } from './support/role-cluster.js';
+import { metricOf, overspeedRows } from './support/crash-restart.js';
+import { overspeedIds, partitionsHeld as held, phonesByPartition, StreamWorkers } from './support/stream-workers.js';
 import { eventually, type VigilProcess } from './support/vigil-process.js';
 
 const PARTITIONS = 4;
-
-/** Terminal numbers, `per` on each partition, so that whichever worker dies held some of them. */
-function phonesByPartition(prefix: string, per: number): string[] {
-  const found: string[] = [];
-  const count = new Array<number>(PARTITIONS).fill(0);
-  for (let n = 0; found.length < per * PARTITIONS; n++) {
-    const phone = `${prefix}${String(n).padStart(4, '0')}`;
-    const p = partitionOf(phone, PARTITIONS);
-    if (count[p] < per) {
-      count[p]++;
-      found.push(phone);
-    }
-  }
-  return found;
-}
-
-const SPEEDERS = phonesByPartition('01396610', 2);
-const LATE_SPEEDERS = phonesByPartition('01396620', 1);
-const STEADY = phonesByPartition('01396630', 1);
+const SPEEDERS = phonesByPartition('01396610', 2, PARTITIONS);
+const LATE_SPEEDERS = phonesByPartition('01396620', 1, PARTITIONS);
+const STEADY = phonesByPartition('01396630', 1, PARTITIONS);
 const ALL = [...SPEEDERS, ...LATE_SPEEDERS, ...STEADY];
-let cluster: RoleCluster;
+let workers: StreamWorkers;
 
 beforeAll(async () => {
-  cluster = await RoleCluster.start('rules-partitions', 'vigil_rules_partitions', PARTITIONS);
+  workers = await StreamWorkers.start({
+    name: 'rules-partitions',
+    partitions: PARTITIONS,
+    // 豫AX…, 豫AY…, 豫AZ… for the three sets (their numbers differ at the seventh digit), each plate once.
+    plateOf: (phone) => `豫A${'XYZ'[Number(phone[6]) - 1]}${phone.slice(-4)}`,
+  });
 }, 150_000);
 
-afterAll(() => cluster?.stop());
+afterAll(() => workers?.stop());
 
-const startRole = (role: string, name: string, extra: string[] = []): Promise<VigilProcess> =>
-  cluster.startRole(role, name, extra);
 /** Only the snapshots taken when a partition is taken: the survivor re-evaluates all the dead worker saw. */
-const startWorker = (name: string): Promise<VigilProcess> =>
-  startRole('stream', name, ['--rules-spread', 'partitions', '--rules-snapshot-interval-s', '3600']);
-
-async function report(gateway: VigilProcess, phone: string, fixes: Fix[]): Promise<void> {
-  // 豫AX…, 豫AY…, 豫AZ… for the three sets (their numbers differ at the seventh digit), each plate once.
-  const terminal = await loggedInTerminal(gateway, phone, `豫A${'XYZ'[Number(phone[6]) - 1]}${phone.slice(-4)}`);
-  try {
-    await reportFixes(terminal, fixes);
-  } finally {
-    terminal.close();
-  }
-}
-
-const held = async (node: VigilProcess): Promise<number> => (await metricOf(node, 'vigil_rules_partitions')) ?? -1;
-
-/** `terminal:alarm_id:version` of every overspeed record of the test's terminals in the alarms topic. */
-async function alarmsInTopic(): Promise<string[]> {
-  const log = await KafkaLog.connect({
-    ...KAFKA_LOG_DEFAULTS,
-    brokers: cluster.broker.brokers,
-    partitions: PARTITIONS,
-    topics: Object.values(TOPICS),
-    clientId: 'vigil-test',
-    connectTimeoutMs: 20_000,
-  });
-  try {
-    return (await log.readSince<AlarmRow>(TOPICS.alarms, 0))
-      .filter((r) => r.value.rule === 'overspeed' && ALL.includes(r.value.terminal_id))
-      .map((r) => `${r.value.terminal_id}:${r.value.alarm_id}:${r.value.version}`)
-      .sort();
-  } finally {
-    await log.close();
-  }
-}
-
-async function overspeedIds(centre: VigilProcess, phones: readonly string[]): Promise<Map<string, string[]>> {
-  const { rows } = await centre.sql<[string, string]>(
-    `SELECT DISTINCT terminal_id, alarm_id FROM alarms WHERE rule = 'overspeed' AND terminal_id IN (${phones
-      .map((p) => `'${p}'`)
-      .join(',')}) ORDER BY terminal_id, alarm_id`,
-  );
-  const out = new Map<string, string[]>();
-  for (const [terminal, id] of rows) out.set(terminal, [...(out.get(terminal) ?? []), id]);
-  return out;
-}
+const startWorker = (name: string): Promise<VigilProcess> => workers.startWorker(name, 'partitions');
 
 describe('two stream workers sharing the rules by partition, one killed mid-episode', () => {
   it('the other takes its partitions over; every alarm is raised once with the ids one engine gives', async () => {
-    const [centre, gateway] = await Promise.all([startRole('center', 'center'), startRole('gateway', 'gateway')]);
+    const { centre, gateway } = await workers.startCentreAndGateway();
     const first = await startWorker('stream-a');
     await eventually(async () => ((await held(first)) === PARTITIONS ? true : undefined), 60_000, 'a holding all');
     const second = await startWorker('stream-b');
@@ -116,13 +57,13 @@ describe('two stream workers sharing the rules by partition, one killed mid-epis
 
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 120_000;
     for (const phone of SPEEDERS)
-      await report(gateway, phone, [
+      await workers.report(gateway, phone, [
         { speedKmh: 60, time: t0 },
         { speedKmh: 130, time: t0 + 1_000 },
         { speedKmh: 130, time: t0 + 2_000 },
       ]);
     for (const phone of STEADY)
-      await report(
+      await workers.report(
         gateway,
         phone,
         Array.from({ length: 5 }, (_, i) => ({ speedKmh: 60, time: t0 + i * 1_000 })),
@@ -137,15 +78,15 @@ describe('two stream workers sharing the rules by partition, one killed mid-epis
     );
 
     await first.crash();
-    cluster.forget(first);
+    workers.cluster.forget(first);
     const killedAt = performance.now();
     for (const phone of SPEEDERS)
-      await report(gateway, phone, [
+      await workers.report(gateway, phone, [
         { speedKmh: 130, time: t0 + 20_000 },
         { speedKmh: 60, time: t0 + 21_000 },
       ]);
     for (const phone of LATE_SPEEDERS)
-      await report(gateway, phone, [
+      await workers.report(gateway, phone, [
         { speedKmh: 60, time: t0 + 39_000 },
         { speedKmh: 130, time: t0 + 40_000 },
         { speedKmh: 130, time: t0 + 41_000 },
@@ -188,7 +129,7 @@ describe('two stream workers sharing the rules by partition, one killed mid-epis
     expect(await metricOf(second, 'vigil_rules_vehicles')).toBe(ALL.length);
 
     // Each version is in the alarms topic once.
-    const sent = await alarmsInTopic();
+    const sent = await workers.alarmsInTopic(ALL);
     expect(sent).toHaveLength(SPEEDERS.length * 2 + LATE_SPEEDERS.length);
     expect(new Set(sent).size).toBe(sent.length);
     console.log(

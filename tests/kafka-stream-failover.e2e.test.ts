@@ -11,76 +11,44 @@
  *   and sent none of its versions again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlarmRow } from '../schema/index.js';
-import { KAFKA_LOG_DEFAULTS, KafkaLog, TOPICS } from '../stream/index.js';
-import { loggedInTerminal, metricOf, overspeedRows, reportFixes, type Fix } from './support/crash-restart.js';
-import { RoleCluster } from './support/role-cluster.js';
-import { eventually, type VigilProcess } from './support/vigil-process.js';
+import { metricOf, overspeedRows } from './support/crash-restart.js';
+import { rulesActive as active, StreamWorkers } from './support/stream-workers.js';
+import { eventually } from './support/vigil-process.js';
 
 const SPEEDER = '013955500001';
 const STEADY = ['013955500002', '013955500003'];
 const PHONES = [SPEEDER, ...STEADY];
 const PARTITIONS = 4;
-let cluster: RoleCluster;
+let workers: StreamWorkers;
 
 beforeAll(async () => {
-  cluster = await RoleCluster.start('stream-failover', 'vigil_stream_failover', PARTITIONS);
+  workers = await StreamWorkers.start({
+    name: 'stream-failover',
+    partitions: PARTITIONS,
+    plateOf: (phone) => `豫A5S${phone.slice(-3)}`,
+  });
 }, 150_000);
 
-afterAll(() => cluster?.stop());
-
-/** Only the start-up snapshot: the worker taking over re-evaluates everything the dead one saw. */
-const startRole = (role: string, name: string): Promise<VigilProcess> =>
-  cluster.startRole(role, name, ['--rules-snapshot-interval-s', '3600']);
-
-async function report(gateway: VigilProcess, phone: string, fixes: Fix[]): Promise<void> {
-  const terminal = await loggedInTerminal(gateway, phone, `豫A5S${phone.slice(-3)}`);
-  try {
-    await reportFixes(terminal, fixes);
-  } finally {
-    terminal.close();
-  }
-}
-
-const active = async (node: VigilProcess): Promise<number | undefined> => metricOf(node, 'vigil_rules_active');
-
-/** `terminal:alarm_id:version` of every overspeed record of the test's terminals in the alarms topic. */
-async function alarmsInTopic(): Promise<string[]> {
-  const log = await KafkaLog.connect({
-    ...KAFKA_LOG_DEFAULTS,
-    brokers: cluster.broker.brokers,
-    partitions: PARTITIONS,
-    topics: Object.values(TOPICS),
-    clientId: 'vigil-test',
-    connectTimeoutMs: 20_000,
-  });
-  try {
-    return (await log.readSince<AlarmRow>(TOPICS.alarms, 0))
-      .filter((r) => r.value.rule === 'overspeed' && PHONES.includes(r.value.terminal_id))
-      .map((r) => `${r.value.terminal_id}:${r.value.alarm_id}:${r.value.version}`)
-      .sort();
-  } finally {
-    await log.close();
-  }
-}
+afterAll(() => workers?.stop());
 
 describe('the stream worker running the rules killed mid-episode (vigil start --role stream, twice)', () => {
   it('is replaced by the standby, and every alarm is raised once with the same id', async () => {
-    const [centre, gateway] = await Promise.all([startRole('center', 'center'), startRole('gateway', 'gateway')]);
-    const first = await startRole('stream', 'stream-a');
-    const second = await startRole('stream', 'stream-b');
+    const { centre, gateway } = await workers.startCentreAndGateway();
+    // Only the start-up snapshot: the worker taking over re-evaluates everything the dead one saw.
+    const first = await workers.startWorker('stream-a', 'standby');
+    const second = await workers.startWorker('stream-b', 'standby');
     // One runs the rules, the other stands by.
     expect(await active(first)).toBe(1);
     expect(await active(second)).toBe(0);
 
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 120_000;
-    await report(gateway, SPEEDER, [
+    await workers.report(gateway, SPEEDER, [
       { speedKmh: 60, time: t0 },
       { speedKmh: 130, time: t0 + 1_000 },
       { speedKmh: 130, time: t0 + 2_000 },
     ]);
     for (const phone of STEADY)
-      await report(
+      await workers.report(
         gateway,
         phone,
         Array.from({ length: 5 }, (_, i) => ({ speedKmh: 60, time: t0 + i * 1_000 })),
@@ -97,11 +65,11 @@ describe('the stream worker running the rules killed mid-episode (vigil start --
     await first.crash();
     const killedAt = performance.now();
     // The episode goes on and closes, and another vehicle speeds, while the rules change hands.
-    await report(gateway, SPEEDER, [
+    await workers.report(gateway, SPEEDER, [
       { speedKmh: 130, time: t0 + 20_000 },
       { speedKmh: 60, time: t0 + 21_000 },
     ]);
-    await report(gateway, STEADY[0], [
+    await workers.report(gateway, STEADY[0], [
       { speedKmh: 130, time: t0 + 40_000 },
       { speedKmh: 130, time: t0 + 41_000 },
     ]);
@@ -133,7 +101,7 @@ describe('the stream worker running the rules killed mid-episode (vigil start --
     expect(await metricOf(second, 'vigil_rules_replayed_total')).toBeGreaterThanOrEqual(13);
 
     // Each version is in the alarms topic once: none was sent again by the worker that took over.
-    const sent = await alarmsInTopic();
+    const sent = await workers.alarmsInTopic(PHONES);
     expect(sent).toHaveLength(3);
     expect(new Set(sent).size).toBe(3);
     expect(sent.filter((s) => s.startsWith(SPEEDER)).map((s) => s.split(':')[2])).toEqual(['1', '2']);
