@@ -49,6 +49,14 @@ export const ONE_BROKER_AT_A_TIME = [
 ];
 
 /**
+ * The unit tests beside the code: in-process, no server, no node, no browser; about a hundred files of a second or
+ * two each, most of it forking a process and importing. `npm test` runs them while the Kafka files run (package.json),
+ * whose broker waits on its session timeouts and leaves a core mostly idle, instead of among the shared files, which
+ * keep both cores busy. `npm run test:fast` runs them too (vitest.fast.config.ts).
+ */
+export const UNIT_TESTS = ['{center,cli,ingest,schema,store,stream,wall/src}/**/*.test.ts'];
+
+/**
  * Every other file mostly waits — on sockets, child processes, a PostgreSQL server, Chromium — so several run at
  * once: three on two cores cut the run to about half. Each is still its own forked process with its own
  * temporary directory and loopback ports chosen by the system, so they cannot meet.
@@ -64,7 +72,7 @@ export default defineConfig({
         test: {
           name: 'shared',
           include: ['**/*.test.ts'],
-          exclude: [...COMMON.exclude, ...EXCLUSIVE, ...ONE_BROKER_AT_A_TIME],
+          exclude: [...COMMON.exclude, ...UNIT_TESTS, ...EXCLUSIVE, ...ONE_BROKER_AT_A_TIME],
           maxWorkers: SHARED_WORKERS,
           sequence: { groupOrder: 0 },
         },
@@ -85,6 +93,18 @@ export default defineConfig({
           include: EXCLUSIVE,
           fileParallelism: false,
           sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: UNIT_TESTS,
+          exclude: [...COMMON.exclude, ...ONE_BROKER_AT_A_TIME],
+          // Beside the Kafka files' one process: two more on two cores, as in the shared files' three.
+          maxWorkers: 2,
+          // Last when `vitest run` runs every project in one process; `npm test` runs this one beside the Kafka files.
+          sequence: { groupOrder: 3 },
         },
       },
     ],

@@ -1,14 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { COMMON } from './vitest.config.js';
+import { COMMON, UNIT_TESTS } from './vitest.config.js';
 
 /**
  * `npm run test:fast`: the unit tests beside the code and the quick integration tests of `tests/` (in-process,
  * no browser, no PostgreSQL server, no Kafka broker, no `vigil start`, each file under about 10 s). Everything
  * else runs only in `npm test`. Listed here and nowhere else; CONTRIBUTING.md says what each tier runs.
  */
-const UNIT_TESTS = ['{center,cli,ingest,schema,store,stream,wall/src}/**/*.test.ts'];
-
 const QUICK_INTEGRATION_TESTS = [
   'tests/jt808-read-batch.test.ts',
   'tests/jt808-rsa.test.ts',

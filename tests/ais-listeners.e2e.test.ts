@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodePosition, encodeVoyage, toSentences } from '../ingest/index.js';
-import { issueKey } from './support/ingest-client.js';
+import { issueKeyInDataDir } from './support/data-dir-keys.js';
 import { refusedStart } from './support/start-refusal.js';
 import { eventually, startVigil, type VigilProcess, vigilMainArgs } from './support/vigil-process.js';
 
@@ -79,9 +79,8 @@ async function writeSlowly(socket: net.Socket, text: string, piece: number): Pro
 
 describe('the AIS listeners', () => {
   it('ingests NMEA over TCP and UDP under the key’s unit, refusing a bad sentence by name', async () => {
-    const first = await startVigil({ dataDir });
-    const { key } = await issueKey(first.baseUrl, await first.login(), 'ais', '411600', '周口航道 AIS 基站');
-    expect(await first.stop()).toBe(0);
+    // The key is issued into the data dir first: the node checks at start-up that it knows the key it listens with.
+    const { key } = await issueKeyInDataDir(dataDir, 'ais', '411600', '周口航道 AIS 基站');
     vigil = await startVigil({ dataDir, args: ['--ais-tcp-port', '0', '--ais-udp-port', '0', '--ais-key', key] });
     const node = vigil;
     expect(node.aisTcpPort).toBeGreaterThan(0);

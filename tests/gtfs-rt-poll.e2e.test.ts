@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueKey } from './support/ingest-client.js';
+import { issueKeyInDataDir } from './support/data-dir-keys.js';
 import { refusedStart } from './support/start-refusal.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
@@ -63,10 +63,8 @@ afterAll(async () => {
 
 describe('the GTFS-Realtime poller', () => {
   it('fetches the feed on its interval and stores its buses under the key’s unit', async () => {
-    // The key is issued first, on the node that will then be restarted to pull with it.
-    const first = await startVigil({ dataDir });
-    const { key } = await issueKey(first.baseUrl, await first.login(), 'gtfs_rt', '410100', '郑州公交实时');
-    expect(await first.stop()).toBe(0);
+    // The key is issued into the data dir first: the node checks at start-up that it knows the key it pulls with.
+    const { key } = await issueKeyInDataDir(dataDir, 'gtfs_rt', '410100', '郑州公交实时');
     const now = Math.floor(Date.now() / 1000);
     served = feedAt(now - 30, 34.757);
     vigil = await startVigil({

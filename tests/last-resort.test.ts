@@ -4,15 +4,16 @@
  * with its stack, counted, the node closed and the process exits with status 1.
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
 async function run(failure: string): Promise<{ code: number | null; out: string; logs: Record<string, unknown>[] }> {
-  const child = spawn(TSX, ['tests/support/last-resort-child.ts', failure], { cwd: REPO_ROOT });
+  // Node loading tsx itself: one process, where the tsx executable would run the script as a second one.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/last-resort-child.ts', failure], {
+    cwd: REPO_ROOT,
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
