@@ -9,7 +9,7 @@ import {
   type AssessmentIndicatorId,
   type AssessmentScoringRules,
 } from '../../schema/index.js';
-import { HttpError } from '../http/router.js';
+import { configRefusal, isObject, numberIn, onlyKeys, type ConfigProblem } from './config-checks.js';
 
 export type AssessmentScoringConfig = AssessmentScoringRules;
 
@@ -41,28 +41,10 @@ const OVERSPEED_ZERO_AT_MAX = 1_000;
 const FATIGUE_ZERO_AT_MINUTES_MAX = 100_000;
 const SUM_TOLERANCE = 1e-9;
 
-type Problem = 'unknown_indicator' | 'weights_sum' | 'out_of_bounds' | 'bad_value';
+/** The problems this model refuses a value for. */
+type Problem = Extract<ConfigProblem, 'unknown_indicator' | 'weights_sum' | 'out_of_bounds' | 'bad_value'>;
 
-function refuse(path: string, problem: Problem, detail: string): HttpError {
-  return new HttpError(400, 'bad_config', `${path}: ${detail}`, { field: path, problem });
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function only(path: string, value: Record<string, unknown>, keys: readonly string[]): void {
-  for (const k of Object.keys(value))
-    if (!keys.includes(k)) throw refuse(`${path}.${k}`, 'bad_value', `unknown key (known: ${keys.join(', ')})`);
-}
-
-function numberIn(path: string, v: unknown, min: number, max: number, integer = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)))
-    throw refuse(path, 'bad_value', `value ${JSON.stringify(v)} is not ${integer ? 'an integer' : 'a number'}`);
-  if (v < min) throw refuse(path, 'out_of_bounds', `value ${v} is less than min allowed ${min}`);
-  if (v > max) throw refuse(path, 'out_of_bounds', `value ${v} is greater than max allowed ${max}`);
-  return v;
-}
+const refuse = (path: string, problem: Problem, detail: string) => configRefusal(path, problem, detail);
 
 function indicatorId(path: string, v: unknown): AssessmentIndicatorId {
   if (typeof v !== 'string' || !(ASSESSMENT_INDICATOR_IDS as readonly string[]).includes(v))
@@ -76,7 +58,7 @@ function indicatorId(path: string, v: unknown): AssessmentIndicatorId {
 
 /** Checks a value of `assessment_scoring`; an indicator left out of `weights` weighs 0. */
 export function checkAssessmentScoring(key: string, value: Record<string, unknown>): AssessmentScoringConfig {
-  only(key, value, ['weights', 'overspeed_zero_at', 'fatigue_zero_at_minutes', 'red', 'black']);
+  onlyKeys(key, value, ['weights', 'overspeed_zero_at', 'fatigue_zero_at_minutes', 'red', 'black']);
   if (!isObject(value.weights)) throw refuse(`${key}.weights`, 'bad_value', 'must be an object of indicator → points');
   const weights = Object.fromEntries(ASSESSMENT_INDICATOR_IDS.map((id) => [id, 0])) as Record<
     AssessmentIndicatorId,
@@ -92,11 +74,11 @@ export function checkAssessmentScoring(key: string, value: Record<string, unknow
 
   const red = value.red ?? ASSESSMENT_SCORING_DEFAULTS.red;
   if (!isObject(red)) throw refuse(`${key}.red`, 'bad_value', 'must be an object {top_n, min_score}');
-  only(`${key}.red`, red, ['top_n', 'min_score']);
+  onlyKeys(`${key}.red`, red, ['top_n', 'min_score']);
   const black = value.black ?? ASSESSMENT_SCORING_DEFAULTS.black;
   if (!isObject(black))
     throw refuse(`${key}.black`, 'bad_value', 'must be an object {below_score, bottom_n, indicators}');
-  only(`${key}.black`, black, ['below_score', 'bottom_n', 'indicators']);
+  onlyKeys(`${key}.black`, black, ['below_score', 'bottom_n', 'indicators']);
   const rules = black.indicators ?? [];
   if (!Array.isArray(rules)) throw refuse(`${key}.black.indicators`, 'bad_value', 'must be an array');
   if (rules.length > INDICATOR_RULES_MAX)
@@ -133,7 +115,7 @@ export function checkAssessmentScoring(key: string, value: Record<string, unknow
         const path = `${key}.black.indicators[${i}]`;
         if (!isObject(rule))
           throw refuse(path, 'bad_value', 'must be an object {indicator, below} or {indicator, above}');
-        only(path, rule, ['indicator', 'below', 'above']);
+        onlyKeys(path, rule, ['indicator', 'below', 'above']);
         const indicator = indicatorId(`${path}.indicator`, rule.indicator);
         const max =
           indicator === 'avg_overspeed_count'
