@@ -9,6 +9,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AlarmListAnswer, AlarmQueueRow } from '../../../schema/handling.js';
 import type { PlatformInspectionSchedule } from '../../../schema/credit.js';
+import type { Jt809InspectionView, Jt809SupervisionView } from '../../../schema/jt809-requests.js';
 import { ruleName } from '../i18n/rule-names.js';
 import { chinaDateTime } from './console-time.js';
 import { JT809_MESSAGES, jt809ErrorSentence, type Jt809Messages } from './jt809-messages.js';
@@ -51,38 +52,9 @@ interface PlatformView {
   edition?: number | null;
 }
 
-interface InspectionView {
-  id: number;
-  info_id: number;
-  question: string;
-  sent_by: string;
-  sent_at: string;
-  deadline_at: string;
-  status: 'sent' | 'answered' | 'unanswered';
-  answered_at: string | null;
-  answer: string | null;
-  answered_by: string | null;
-}
-
-interface SupervisionView {
-  id: number;
-  supervision_id: number;
-  alarm_id: string | null;
-  plate: string;
-  plate_color: number;
-  warn_type: number;
-  level: 'urgent' | 'ordinary';
-  supervisor: string;
-  sent_at: string;
-  deadline_at: string;
-  status: 'sent' | 'answered' | 'overdue';
-  result: number | null;
-  answered_at: string | null;
-}
-
 interface Requests {
-  inspections: InspectionView[];
-  supervisions: SupervisionView[];
+  inspections: Jt809InspectionView[];
+  supervisions: Jt809SupervisionView[];
 }
 
 function useJt809Error(j: Jt809Messages): (failure: unknown) => string {
@@ -123,8 +95,8 @@ export function Jt809Page({ refreshNo }: { refreshNo: number }) {
     try {
       const base = `/api/jt809/platforms/${selected}`;
       const [inspections, supervisions] = await Promise.all([
-        ws.api.get<{ inspections: InspectionView[] }>(`${base}/inspections`),
-        ws.api.get<{ supervisions: SupervisionView[] }>(`${base}/supervisions`),
+        ws.api.get<{ inspections: Jt809InspectionView[] }>(`${base}/inspections`),
+        ws.api.get<{ supervisions: Jt809SupervisionView[] }>(`${base}/supervisions`),
       ]);
       setRequests({ inspections: inspections.inspections, supervisions: supervisions.supervisions });
       setError(null);
@@ -369,9 +341,9 @@ function InspectForm({ j, accessCode, step }: { j: Jt809Messages; accessCode: nu
   );
 }
 
-function InspectionTable({ j, items }: { j: Jt809Messages; items: InspectionView[] | null }) {
+function InspectionTable({ j, items }: { j: Jt809Messages; items: Jt809InspectionView[] | null }) {
   const c = j.inspectionColumns;
-  const columns: RequestColumn<InspectionView>[] = [
+  const columns: RequestColumn<Jt809InspectionView>[] = [
     sentColumn(c.sent, (i) => j.sentBy(i.sent_by)),
     { header: c.question, className: 'jt809-text', cell: (i) => i.question },
     deadlineColumn(j, c.deadline),
@@ -630,9 +602,9 @@ function PlateColorOptions({ j }: { j: Jt809Messages }) {
   );
 }
 
-function SupervisionTable({ j, items }: { j: Jt809Messages; items: SupervisionView[] | null }) {
+function SupervisionTable({ j, items }: { j: Jt809Messages; items: Jt809SupervisionView[] | null }) {
   const c = j.supervisionColumns;
-  const columns: RequestColumn<SupervisionView>[] = [
+  const columns: RequestColumn<Jt809SupervisionView>[] = [
     sentColumn(c.sent, (s) => j.supervisedBy(s.supervisor)),
     {
       header: c.vehicle,
