@@ -46,7 +46,7 @@ export type {
   EnterpriseRow,
   VehicleRow,
 } from './tables.js';
-export { columnDefinition, createTableStatement, quoteIdentifier, quoteString } from './ddl.js';
+export { clickHouseInstant, columnDefinition, createTableStatement, quoteIdentifier, quoteString } from './ddl.js';
 export {
   CLUSTER_NAME_PATTERN,
   LOCAL_TABLE_SUFFIX,
