@@ -19,8 +19,14 @@ export function quoteIdentifier(name: string): string {
   return `\`${name}\``;
 }
 
+/** A string as a ClickHouse literal, for SQL text Vigil writes (DDL, the centre's own reads): never unquoted. */
 export function quoteString(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** An epoch-ms instant as a ClickHouse DateTime64(3) expression, for SQL text Vigil writes. */
+export function clickHouseInstant(ms: number): string {
+  return `fromUnixTimestamp64Milli(toInt64(${Math.trunc(ms)}))`;
 }
 
 /** `onCluster` (`ON CLUSTER \`name\``) creates the table on every node of a cluster (cluster-ddl.ts). */

@@ -46,7 +46,7 @@ export type {
   EnterpriseRow,
   VehicleRow,
 } from './tables.js';
-export { columnDefinition, createTableStatement, quoteIdentifier, quoteString } from './ddl.js';
+export { clickHouseInstant, columnDefinition, createTableStatement, quoteIdentifier, quoteString } from './ddl.js';
 export {
   CLUSTER_NAME_PATTERN,
   LOCAL_TABLE_SUFFIX,
@@ -152,6 +152,8 @@ export type {
   VehicleMedia,
   VehicleSearchRow,
 } from './handling.js';
+export type { DutyInspectionRate, DutyInspectionView, DutyPostStatus, ShiftView } from './duty.js';
+export type { Jt809InspectionView, Jt809SupervisionView } from './jt809-requests.js';
 export { RULE_NAMES, ruleNameIn, ruleNameZh } from './rule-names.js';
 export { INGEST_KINDS, isIngestKind, UPLOAD_KINDS, type IngestKind } from './source-kinds.js';
 export type { RuleName } from './rule-names.js';

@@ -68,6 +68,14 @@ export interface QueryResultTable {
   truncated: boolean;
 }
 
+/** The rows of a result as objects by column name. */
+export function rowObjects(
+  result: Pick<QueryResultTable, 'rows'> & { columns: { name: string }[] },
+): Record<string, unknown>[] {
+  const names = result.columns.map((c) => c.name);
+  return result.rows.map((values) => Object.fromEntries(names.map((name, i) => [name, values[i]])));
+}
+
 export interface AnalyticsOptions {
   /** Bounds of analysts' SQL (ANALYST_SQL_DEFAULTS when not given). */
   analystLimits?: AnalystSqlLimits;

@@ -1,4 +1,4 @@
-export { ANALYST_VIEWS, openAnalytics } from './clickhouse.js';
+export { ANALYST_VIEWS, openAnalytics, rowObjects } from './clickhouse.js';
 export type {
   Analytics,
   AnalyticsOptions,

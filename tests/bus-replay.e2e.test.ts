@@ -6,72 +6,45 @@
  * trip update, and the wall's bus summary (`GET /api/summary/flows`) shows every bus and, per route, the average
  * delay and the bunched pairs the generator's truth (`bus-labels.ndjson`) says it should.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusRouteIndicator } from '../schema/index.js';
-import {
-  BUS_FEED_INTERVAL_S,
-  HTTP_KINDS,
-  generateTraffic,
-  type BusLabel,
-  type GeneratedManifest,
-} from '../fixtures/generator/index.js';
-import { encodeTerminalMessage } from '../cli/commands/wire-codec.js';
-import { replayDirectory } from '../cli/commands/replay/replay-engine.js';
+import { BUS_FEED_INTERVAL_S, HTTP_KINDS, type BusLabel, type GeneratedManifest } from '../fixtures/generator/index.js';
 import type { ReplayStats } from '../cli/commands/replay/replay-stats.js';
-import { startVigil, type VigilProcess } from './support/vigil-process.js';
+import { replayGenerated, type GeneratedReplay } from './support/generated-replay.js';
+import type { VigilProcess } from './support/vigil-process.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bus-replay-'));
 const HOUR_MS = 3_600_000;
+let replay: GeneratedReplay;
+let dir: string;
 let vigil: VigilProcess;
 let manifest: GeneratedManifest;
 let stats: ReplayStats;
 let token: string;
 
-async function issueKey(kind: string, orgCode: string): Promise<string> {
-  const res = await fetch(`${vigil.baseUrl}/api/sources/keys`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
-    body: JSON.stringify({ kind, org_code: orgCode, name: `bus replay ${kind} ${orgCode}` }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { key: string }).key;
-}
-
 beforeAll(async () => {
   // The hour before now, on the feeds' 30 s grid: the wall shows what was heard in the last minutes.
   const step = BUS_FEED_INTERVAL_S * 1000;
   const startMs = Math.floor(Date.now() / step) * step - HOUR_MS;
-  manifest = generateTraffic({ vehicles: 4, hours: 1, seed: 21, outDir: dir, startMs }, encodeTerminalMessage);
-  vigil = await startVigil({ args: ['--log-level', 'warn'] });
-  token = await vigil.login();
-  const keys: Record<string, string> = {};
-  for (const kind of [...HTTP_KINDS, 'registry']) keys[kind] = await issueKey(kind, '410000');
-  // Each operator's feed under a key of its own city, as in production.
-  for (const feed of manifest.buses!.feeds)
-    for (const kind of ['gtfs_static', 'gtfs_rt'])
-      keys[`${kind}:${feed.org_code}`] = await issueKey(kind, feed.org_code);
-  stats = await replayDirectory({
-    dir,
-    host: '127.0.0.1',
-    port: vigil.jt808Port,
-    speed: Infinity,
-    terminalsMax: Infinity,
-    concurrency: 10,
-    windowFrames: 4,
-    ackTimeoutMs: 15_000,
-    retransmitsMax: 3,
-    shiftToNow: false,
-    http: { url: vigil.baseUrl, keys, batchRecords: 500 },
+  replay = await replayGenerated({
+    prefix: 'vigil-bus-replay-',
+    traffic: { vehicles: 4, hours: 1, seed: 21, startMs },
+    vigilArgs: ['--log-level', 'warn'],
+    keys: async (issue, generated) => {
+      const keys: Record<string, string> = {};
+      for (const kind of [...HTTP_KINDS, 'registry']) keys[kind] = await issue(kind, '410000');
+      // Each operator's feed under a key of its own city, as in production.
+      for (const feed of generated.buses!.feeds)
+        for (const kind of ['gtfs_static', 'gtfs_rt'])
+          keys[`${kind}:${feed.org_code}`] = await issue(kind, feed.org_code);
+      return keys;
+    },
   });
+  ({ dir, vigil, manifest, stats, token } = replay);
 }, 240_000);
 
-afterAll(async () => {
-  await vigil?.stop({ removeData: true });
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => replay?.close());
 
 const busLabels = (): BusLabel[] =>
   readFileSync(path.join(dir, manifest.buses!.labels), 'utf8')

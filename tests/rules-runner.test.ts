@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Metrics, silentLogger, type AlarmRow } from '../schema/index.js';
-import { MemoryLog, RULES_RUNNER_DEFAULTS, RulesConfigError, RulesRunner, TOPICS } from '../stream/index.js';
+import { RulesConfigError } from '../stream/index.js';
+import { startInProcessRules } from './support/in-process-rules.js';
 import { T0, details, fix } from './support/rules-trace.js';
 import { eventually } from './support/vigil-process.js';
 
@@ -15,42 +15,12 @@ const SECOND = 1_000;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-rules-runner-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function node(): Promise<{ log: MemoryLog; runner: RulesRunner; alarms: AlarmRow[]; stop: () => Promise<void> }> {
-  const log = new MemoryLog({ partitions: 4, backlogPerPartitionMax: 10_000, durableGroups: {} });
-  const runner = new RulesRunner(
-    { log, logger: silentLogger, metrics: new Metrics(), dataDir },
-    { ...RULES_RUNNER_DEFAULTS, tickMs: 50, pollWaitMs: 20 },
-  );
-  const alarms: AlarmRow[] = [];
-  const consumer = log.consumer<AlarmRow>('test', TOPICS.alarms);
-  let reading = true;
-  const reader = (async () => {
-    while (reading) for (const r of await consumer.poll(1000, 20)) alarms.push(r.value);
-  })();
-  await runner.start();
-  return {
-    log,
-    runner,
-    alarms,
-    stop: async () => {
-      await runner.stop();
-      reading = false;
-      await reader;
-      await log.close();
-    },
-  };
-}
+const node = () => startInProcessRules({ dataDir });
 
 describe('rules runner', () => {
   it('continues an episode across a restart from the snapshot, under the same id', async () => {
     const first = await node();
-    await first.log.producer().send(
-      TOPICS.telemetry,
-      [fix('9', T0), fix('9', T0 + 30 * SECOND, { speed_kmh: 140 })].map((value) => ({
-        key: value.terminal_id,
-        value,
-      })),
-    );
+    await first.send([fix('9', T0), fix('9', T0 + 30 * SECOND, { speed_kmh: 140 })]);
     const opened = await eventually(
       async () => first.alarms.find((a) => a.rule === 'overspeed'),
       10_000,
@@ -61,10 +31,7 @@ describe('rules runner', () => {
     expect(existsSync(path.join(dataDir, 'rules', 'engine-snapshot.json'))).toBe(true);
 
     const second = await node();
-    await second.log.producer().send(
-      TOPICS.telemetry,
-      [fix('9', T0 + 60 * SECOND, { speed_kmh: 60 })].map((value) => ({ key: value.terminal_id, value })),
-    );
+    await second.send([fix('9', T0 + 60 * SECOND, { speed_kmh: 60 })]);
     const closed = await eventually(
       async () => second.alarms.find((a) => a.rule === 'overspeed'),
       10_000,
@@ -86,13 +53,7 @@ describe('rules runner', () => {
     bad.rules.overspeed.sustainSeconds = 'thirty';
     expect(() => n.runner.update(bad, 'admin', '')).toThrow(RulesConfigError);
     expect(n.runner.current().version).toBe(saved.version);
-    await n.log.producer().send(
-      TOPICS.telemetry,
-      [fix('10', T0, { speed_kmh: 75 }), fix('10', T0 + 30 * SECOND, { speed_kmh: 40 })].map((value) => ({
-        key: value.terminal_id,
-        value,
-      })),
-    );
+    await n.send([fix('10', T0, { speed_kmh: 75 }), fix('10', T0 + 30 * SECOND, { speed_kmh: 40 })]);
     const alarm = await eventually(
       async () => n.alarms.find((a) => a.terminal_id === '10'),
       10_000,

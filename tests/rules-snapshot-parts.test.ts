@@ -9,14 +9,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Metrics, silentLogger, type AlarmRow } from '../schema/index.js';
+import type { AlarmRow } from '../schema/index.js';
 import { openOperational, type Sql } from '../store/index.js';
 import {
   ENGINE_PART,
-  MemoryLog,
-  RULES_RUNNER_DEFAULTS,
-  RulesRunner,
-  TOPICS,
   WHOLE_SNAPSHOT,
   fileSnapshotStore,
   partitionOf,
@@ -27,52 +23,18 @@ import {
   type SnapshotStore,
   SnapshotFencedError,
 } from '../stream/index.js';
+import { RULES_LOG_PARTITIONS, rulesOnMemoryLog, startInProcessRules } from './support/in-process-rules.js';
 import { T0, fix } from './support/rules-trace.js';
 import { eventually } from './support/vigil-process.js';
 
 const SECOND = 1_000;
-const PARTITIONS = 4;
+const PARTITIONS = RULES_LOG_PARTITIONS;
 const VEHICLES = 24;
 const NAME = 'cluster';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-rules-parts-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-interface Node {
-  runner: RulesRunner;
-  alarms: AlarmRow[];
-  send: (rows: ReturnType<typeof fix>[]) => Promise<void>;
-  stop: () => Promise<void>;
-}
-
-async function node(snapshots: SnapshotStore): Promise<Node> {
-  const log = new MemoryLog({ partitions: PARTITIONS, backlogPerPartitionMax: 10_000, durableGroups: {} });
-  const runner = new RulesRunner(
-    { log, logger: silentLogger, metrics: new Metrics(), snapshots },
-    { ...RULES_RUNNER_DEFAULTS, tickMs: 50, pollWaitMs: 20 },
-  );
-  const alarms: AlarmRow[] = [];
-  const consumer = log.consumer<AlarmRow>('test', TOPICS.alarms);
-  let reading = true;
-  const reader = (async () => {
-    while (reading) for (const r of await consumer.poll(1000, 20)) alarms.push(r.value);
-  })();
-  await runner.start();
-  return {
-    runner,
-    alarms,
-    send: (rows) =>
-      log.producer().send(
-        TOPICS.telemetry,
-        rows.map((value) => ({ key: value.terminal_id, value })),
-      ),
-    stop: async () => {
-      await runner.stop();
-      reading = false;
-      await reader;
-      await log.close();
-    },
-  };
-}
+const node = (snapshots: SnapshotStore) => startInProcessRules({ snapshots });
 
 /** Every vehicle driving; vehicle 0 over the limit from its second fix on. */
 const start = (): ReturnType<typeof fix>[] =>
@@ -179,11 +141,7 @@ describe('the rules snapshot in parts', () => {
     // Never an answer: the start fails naming the store, and a stop after it leaves the snapshot as it was.
     const before = readFileSync(file, 'utf8');
     const dead: SnapshotStore = { ...good, read: () => Promise.reject(lost()) };
-    const log = new MemoryLog({ partitions: PARTITIONS, backlogPerPartitionMax: 10_000, durableGroups: {} });
-    const runner = new RulesRunner(
-      { log, logger: silentLogger, metrics: new Metrics(), snapshots: dead },
-      { ...RULES_RUNNER_DEFAULTS, tickMs: 50, pollWaitMs: 20 },
-    );
+    const { log, runner } = rulesOnMemoryLog({ snapshots: dead });
     await expect(runner.start()).rejects.toThrow(/could not be read \(4 attempts\): Error: Connection terminated/);
     await runner.stop();
     expect(readFileSync(file, 'utf8')).toBe(before);

@@ -16,4 +16,4 @@ export { PLATFORM_ROSTER_DAYS, VEHICLE_FACT_DEFAULTS, vehicleFactsSql } from './
 export type { StoredDays, VehicleFactOptions } from './vehicle-facts.js';
 export { ASSESSMENT_ROLLUP_DEFAULTS, AssessmentRollups, parametersText, supersededGenerationsSql } from './rollups.js';
 export type { AssessmentRollupOptions, AssessmentRollupsDeps, RollupPass, RollupReason } from './rollups.js';
-export { dayNumberOf, dayStartOf, literal, periodDaysSql, vehicleDaysSql } from './vehicle-days.js';
+export { dayNumberOf, dayStartOf, periodDaysSql, vehicleDaysSql } from './vehicle-days.js';

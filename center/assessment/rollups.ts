@@ -11,7 +11,7 @@
  * so a crash mid-roll leaves the previous generation in force, and a roll repeated gives the same rows again.
  */
 import { PeriodicPass } from '../periodic-pass.js';
-import type { Logger, Metrics } from '../../schema/index.js';
+import { quoteString, type Logger, type Metrics } from '../../schema/index.js';
 import {
   ASSESSMENT_VEHICLE_DAYS,
   INGEST_REJECTS,
@@ -22,7 +22,7 @@ import {
 import type { Analytics } from '../../store/index.js';
 import type { Clock } from '../access/actor.js';
 import type { CenterConfig } from '../config/center-config.js';
-import { dayNumberOf, dayStartOf, DAY_FACT_COLUMNS, literal, vehicleDaysSql } from './vehicle-days.js';
+import { dayNumberOf, dayStartOf, DAY_FACT_COLUMNS, vehicleDaysSql } from './vehicle-days.js';
 import { VEHICLE_FACT_DEFAULTS, type VehicleFactOptions } from './vehicle-facts.js';
 
 const DAY_MS = 86_400_000;
@@ -211,7 +211,7 @@ export class AssessmentRollups {
         `INSERT INTO assessment_rollup_days (day, rolled_at, parameters, sources, vehicle_rows, seconds) VALUES ${empty
           .map(
             ({ day, sources }) =>
-              `(${day}, fromUnixTimestamp64Milli(toInt64(${Math.max(rolledAt, (records.get(day)?.rolledAt ?? 0) + 1)})), ${literal(wanted)}, ${literal(sources)}, 0, 0)`,
+              `(${day}, fromUnixTimestamp64Milli(toInt64(${Math.max(rolledAt, (records.get(day)?.rolledAt ?? 0) + 1)})), ${quoteString(wanted)}, ${quoteString(sources)}, 0, 0)`,
           )
           .join(', ')}`,
       );
@@ -288,7 +288,7 @@ LEFT JOIN (
   ): Promise<void> {
     await this.deps.analytics.commandInternal(
       `INSERT INTO assessment_rollup_days (day, rolled_at, parameters, sources, vehicle_rows, seconds)
-       VALUES (${day}, fromUnixTimestamp64Milli(toInt64(${rolledAt})), ${literal(parameters)}, ${literal(sources)}, ${rows}, ${seconds})`,
+       VALUES (${day}, fromUnixTimestamp64Milli(toInt64(${rolledAt})), ${quoteString(parameters)}, ${quoteString(sources)}, ${rows}, ${seconds})`,
     );
   }
 
@@ -370,7 +370,7 @@ LEFT JOIN (
     const from = `fromUnixTimestamp64Milli(toInt64(${startsAt}))`;
     const to = `fromUnixTimestamp64Milli(toInt64(${endsAt}))`;
     const rules = [...options.overspeedRules, ...options.driftRules, ...options.fatigueRules];
-    const ruleList = rules.length > 0 ? rules.map(literal).join(', ') : "''";
+    const ruleList = rules.length > 0 ? rules.map(quoteString).join(', ') : "''";
     const dayIndex = (column: string): string =>
       `toUInt32(intDiv(toUnixTimestamp64Milli(${column}) + ${SHANGHAI_OFFSET_MS}, ${DAY_MS}))`;
     const query = async (sql: string): Promise<Map<number, string>> => {

@@ -7,6 +7,7 @@
  * facts of the whole period.
  */
 import { QUALIFIED_POSITION_SQL, type VehicleFactOptions } from './vehicle-facts.js';
+import { quoteString } from '../../schema/index.js';
 
 const DAY_MS = 86_400_000;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
@@ -30,13 +31,9 @@ export function daysOf(startsAt: number, endsAt: number): number[] {
   return days;
 }
 
-export function literal(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
 /** No rule at all (every configured one since removed) must still be valid SQL: it matches nothing. */
 function ruleList(ids: readonly string[]): string {
-  return ids.length > 0 ? ids.map(literal).join(', ') : "''";
+  return ids.length > 0 ? ids.map(quoteString).join(', ') : "''";
 }
 
 function instant(epochMs: number): string {

@@ -8,7 +8,8 @@
 import type { Analytics } from '../../store/index.js';
 import { CONFIG_DEFAULTS } from '../config/center-config.js';
 import { zeroCounts, type IndicatorCounts } from './indicators.js';
-import { literal, periodDaysSql, terminalsOverDaysSql } from './vehicle-days.js';
+import { periodDaysSql, terminalsOverDaysSql } from './vehicle-days.js';
+import { quoteString } from '../../schema/index.js';
 
 export interface VehicleFactOptions {
   /** Two consecutive fixes further apart than this in time … */
@@ -77,13 +78,13 @@ export function vehicleRowsSql(
 ): string {
   const column = groups.by;
   if (column === 'platform') throw new Error('the lower platforms are assessed over days (vehicleRowsOverDaysSql)');
-  const codes = groups.keys.map(literal).join(', ');
+  const codes = groups.keys.map(quoteString).join(', ');
   const from = `fromUnixTimestamp64Milli(toInt64(${Math.trunc(startsAt)}))`;
   const to = `fromUnixTimestamp64Milli(toInt64(${Math.trunc(endsAt)}))`;
   const gapMs = Math.round(options.trackGapSeconds * 1000);
   const gapM = options.trackGapKm * 1000;
   // No rule at all (every configured one since removed) must still be valid SQL: it matches nothing.
-  const ruleList = (ids: readonly string[]): string => (ids.length > 0 ? ids.map(literal).join(', ') : "''");
+  const ruleList = (ids: readonly string[]): string => (ids.length > 0 ? ids.map(quoteString).join(', ') : "''");
   const rules = ruleList(options.overspeedRules);
   const fatigueRules = ruleList(options.fatigueRules);
   const driftRules = ruleList(options.driftRules);
@@ -155,7 +156,7 @@ export function vehicleRowsOverDaysSql(
   options: VehicleFactOptions,
   days: StoredDays,
 ): string {
-  const codes = groups.keys.map(literal).join(', ');
+  const codes = groups.keys.map(quoteString).join(', ');
   const byPlatform = groups.by === 'platform';
   const platforms = byPlatform ? groups.keys.map((key) => String(Number(key))).join(', ') : '';
   // Only the scope's terminals are read; a platform's vehicles may be registered anywhere.

@@ -9,8 +9,7 @@ import {
   type AssessmentIndicatorId,
   type AssessmentScoringRules,
 } from '../../schema/index.js';
-import type { HttpError } from '../http/router.js';
-import { isObject, numberIn, onlyKnownKeys, refuseConfig, type ConfigProblem } from './config-checks.js';
+import { configRefusal, isObject, numberIn, onlyKeys, type ConfigProblem } from './config-checks.js';
 
 export type AssessmentScoringConfig = AssessmentScoringRules;
 
@@ -42,10 +41,10 @@ const OVERSPEED_ZERO_AT_MAX = 1_000;
 const FATIGUE_ZERO_AT_MINUTES_MAX = 100_000;
 const SUM_TOLERANCE = 1e-9;
 
-type Problem = 'unknown_indicator' | 'weights_sum';
+/** The problems this model refuses a value for. */
+type Problem = Extract<ConfigProblem, 'unknown_indicator' | 'weights_sum' | 'out_of_bounds' | 'bad_value'>;
 
-const refuse = (path: string, problem: Problem | ConfigProblem, detail: string): HttpError =>
-  refuseConfig<Problem>(path, problem, detail);
+const refuse = (path: string, problem: Problem, detail: string) => configRefusal(path, problem, detail);
 
 function indicatorId(path: string, v: unknown): AssessmentIndicatorId {
   if (typeof v !== 'string' || !(ASSESSMENT_INDICATOR_IDS as readonly string[]).includes(v))
@@ -59,7 +58,7 @@ function indicatorId(path: string, v: unknown): AssessmentIndicatorId {
 
 /** Checks a value of `assessment_scoring`; an indicator left out of `weights` weighs 0. */
 export function checkAssessmentScoring(key: string, value: Record<string, unknown>): AssessmentScoringConfig {
-  onlyKnownKeys(key, value, ['weights', 'overspeed_zero_at', 'fatigue_zero_at_minutes', 'red', 'black']);
+  onlyKeys(key, value, ['weights', 'overspeed_zero_at', 'fatigue_zero_at_minutes', 'red', 'black']);
   if (!isObject(value.weights)) throw refuse(`${key}.weights`, 'bad_value', 'must be an object of indicator → points');
   const weights = Object.fromEntries(ASSESSMENT_INDICATOR_IDS.map((id) => [id, 0])) as Record<
     AssessmentIndicatorId,
@@ -75,11 +74,11 @@ export function checkAssessmentScoring(key: string, value: Record<string, unknow
 
   const red = value.red ?? ASSESSMENT_SCORING_DEFAULTS.red;
   if (!isObject(red)) throw refuse(`${key}.red`, 'bad_value', 'must be an object {top_n, min_score}');
-  onlyKnownKeys(`${key}.red`, red, ['top_n', 'min_score']);
+  onlyKeys(`${key}.red`, red, ['top_n', 'min_score']);
   const black = value.black ?? ASSESSMENT_SCORING_DEFAULTS.black;
   if (!isObject(black))
     throw refuse(`${key}.black`, 'bad_value', 'must be an object {below_score, bottom_n, indicators}');
-  onlyKnownKeys(`${key}.black`, black, ['below_score', 'bottom_n', 'indicators']);
+  onlyKeys(`${key}.black`, black, ['below_score', 'bottom_n', 'indicators']);
   const rules = black.indicators ?? [];
   if (!Array.isArray(rules)) throw refuse(`${key}.black.indicators`, 'bad_value', 'must be an array');
   if (rules.length > INDICATOR_RULES_MAX)
@@ -116,7 +115,7 @@ export function checkAssessmentScoring(key: string, value: Record<string, unknow
         const path = `${key}.black.indicators[${i}]`;
         if (!isObject(rule))
           throw refuse(path, 'bad_value', 'must be an object {indicator, below} or {indicator, above}');
-        onlyKnownKeys(path, rule, ['indicator', 'below', 'above']);
+        onlyKeys(path, rule, ['indicator', 'below', 'above']);
         const indicator = indicatorId(`${path}.indicator`, rule.indicator);
         const max =
           indicator === 'avg_overspeed_count'

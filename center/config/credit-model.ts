@@ -5,8 +5,7 @@
  * `unknown_rule`, `out_of_bounds` or `bad_value`. docs/credit.md states how each value is used.
  */
 import { CREDIT_WARNING_RULES, type CreditModel } from '../../schema/index.js';
-import type { HttpError } from '../http/router.js';
-import { isObject, numberIn, onlyKnownKeys, refuseConfig, type ConfigProblem } from './config-checks.js';
+import { configRefusal, isObject, numberIn, onlyKeys, type ConfigProblem } from './config-checks.js';
 
 export type CreditModelConfig = CreditModel;
 
@@ -68,10 +67,10 @@ const INSPECTION_DEADLINE_MINUTES_MAX = 24 * 60;
 /** 0x9301 carries the question in GBK; 200 characters stay well inside the 1,024 bytes a 查岗 may take. */
 const QUESTION_CHARS_MAX = 200;
 
-type Problem = 'unknown_rule';
+/** The problems this model refuses a value for. */
+type Problem = Extract<ConfigProblem, 'unknown_rule' | 'out_of_bounds' | 'bad_value'>;
 
-const refuse = (path: string, problem: Problem | ConfigProblem, detail: string): HttpError =>
-  refuseConfig<Problem>(path, problem, detail);
+const refuse = (path: string, problem: Problem, detail: string) => configRefusal(path, problem, detail);
 
 /** A rule id may be any engine rule's (so the model can be written before a rule ships), never a credit warning's. */
 function ruleId(path: string, id: string, allowStar: boolean): string {
@@ -105,7 +104,7 @@ function alarmPoints(path: string, v: unknown): CreditModelConfig['alarm_points'
       const p = `${path}.${id}`;
       ruleId(p, id, true);
       if (!isObject(bySeverity)) throw refuse(p, 'bad_value', 'must be an object {info, warning, critical}');
-      onlyKnownKeys(p, bySeverity, ['info', 'warning', 'critical']);
+      onlyKeys(p, bySeverity, ['info', 'warning', 'critical']);
       return [
         id,
         {
@@ -124,7 +123,7 @@ function grades(path: string, v: unknown): CreditModelConfig['grades'] {
   const out = v.map((g: unknown, i) => {
     const p = `${path}[${i}]`;
     if (!isObject(g)) throw refuse(p, 'bad_value', 'must be an object {grade, min_score}');
-    onlyKnownKeys(p, g, ['grade', 'min_score']);
+    onlyKeys(p, g, ['grade', 'min_score']);
     if (typeof g.grade !== 'string' || !GRADE.test(g.grade))
       throw refuse(`${p}.grade`, 'bad_value', `value ${JSON.stringify(g.grade)} does not match ${GRADE.source}`);
     return { grade: g.grade, min_score: numberIn(`${p}.min_score`, g.min_score, 0, 100) };
@@ -164,7 +163,7 @@ function monthDay(path: string, v: unknown): string {
 /** Checks a value of `credit`; a key left out takes its default. */
 export function checkCreditModel(key: string, value: Record<string, unknown>): CreditModelConfig {
   const d = CREDIT_MODEL_DEFAULTS;
-  onlyKnownKeys(key, value, Object.keys(d));
+  onlyKeys(key, value, Object.keys(d));
   const gradeList = grades(`${key}.grades`, value.grades ?? d.grades);
   const factorsIn = value.deadline_factors ?? d.deadline_factors;
   if (!isObject(factorsIn)) throw refuse(`${key}.deadline_factors`, 'bad_value', 'must be an object of grade → factor');

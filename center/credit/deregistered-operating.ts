@@ -7,6 +7,7 @@
  */
 import type { Analytics, Sql } from '../../store/index.js';
 import type { CreditWindow } from './credit-facts.js';
+import { clickHouseInstant, quoteString } from '../../schema/index.js';
 
 /** Plates named in a warning at most: the count says how many ran. */
 export const PLATES_LISTED_MAX = 20;
@@ -22,14 +23,6 @@ export interface DeregisteredOperating {
   statusChangedOn: number | null;
   /** The plates that ran, sorted. */
   plates: string[];
-}
-
-function literal(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function at(ms: number): string {
-  return `fromUnixTimestamp64Milli(toInt64(${Math.trunc(ms)}))`;
 }
 
 export async function deregisteredOperating(
@@ -61,21 +54,21 @@ export async function deregisteredOperating(
     throw new Error(`more than ${VEHICLES_MAX} vehicles of revoked or cancelled enterprises: not judged`);
   const terminals = [...new Set(rows.map((r) => r.terminal_id).filter((t) => t !== ''))];
   const plates = [...new Set(rows.map((r) => r.plate))];
-  const from = at(window.startsAt);
-  const to = at(window.endsAt);
+  const from = clickHouseInstant(window.startsAt);
+  const to = clickHouseInstant(window.endsAt);
   const ranTerminals = new Set<string>();
   const ranPlates = new Set<string>();
   if (terminals.length > 0) {
     const result = await analytics.queryInternal(
       `SELECT DISTINCT terminal_id FROM telemetry
-        WHERE ts >= ${from} AND ts < ${to} AND terminal_id IN (${terminals.map(literal).join(', ')})`,
+        WHERE ts >= ${from} AND ts < ${to} AND terminal_id IN (${terminals.map(quoteString).join(', ')})`,
       { rowsMax: terminals.length },
     );
     for (const [terminal] of result.rows) ranTerminals.add(String(terminal));
   }
   const taxis = await analytics.queryInternal(
     `SELECT DISTINCT plate FROM taxi_positions
-      WHERE ts >= ${from} AND ts < ${to} AND plate IN (${plates.map(literal).join(', ')})`,
+      WHERE ts >= ${from} AND ts < ${to} AND plate IN (${plates.map(quoteString).join(', ')})`,
     { rowsMax: plates.length },
   );
   for (const [plate] of taxis.rows) ranPlates.add(String(plate));

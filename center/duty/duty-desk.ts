@@ -4,6 +4,7 @@
  * and notes to the next shift and is acknowledged by its officer, the duty log of what the shift did, and which
  * posts are attended now — shown to the level above. Every change is audited and logged in its transaction.
  */
+import type { DutyPostStatus, ShiftView } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import { HANDLER_ROLES, requireRole, type Clock } from '../access/actor.js';
 import type { Principal } from '../auth/accounts.js';
@@ -45,40 +46,6 @@ interface ShiftRow {
   name: string;
   starts_at: Date;
   ends_at: Date;
-}
-
-export interface ShiftView {
-  id: number;
-  org_code: string;
-  department: string;
-  name: string;
-  starts_at: number;
-  ends_at: number;
-  /** `planned` before it starts, `current` while it runs, `over` after. */
-  phase: 'planned' | 'current' | 'over';
-  /** `name`: the display name, else the username. */
-  people: {
-    user_id: number;
-    username: string;
-    name: string;
-    post: 'officer' | 'leader';
-    signed_in_at: number | null;
-  }[];
-  handover: { id: number; handed_at: number; acknowledged_at: number | null } | null;
-  /** The steps the caller may take on the shift now (the console shows exactly these). */
-  actions: ('sign_in' | 'hand_over')[];
-}
-
-export interface PostStatus {
-  org_code: string;
-  name: string;
-  /** The shift of the centre's own post running now, if any. */
-  shift: ShiftView | null;
-  /** Nobody signed in to a running shift within the grace, or no shift at all. */
-  attended: boolean;
-  reason: 'no_shift' | 'not_signed_in' | null;
-  leader_on_duty: string | null;
-  officers_on_duty: string[];
 }
 
 /** A person who may stand duty at a unit (a duty officer, dispatcher or leader of it). */
@@ -649,7 +616,7 @@ export class DutyDesk {
    * (and the 省直管县 it views). A post is unattended without a running shift, or when nobody signed in to it within
    * `signInGraceMs` of its start.
    */
-  async posts(p: Principal): Promise<PostStatus[]> {
+  async posts(p: Principal): Promise<DutyPostStatus[]> {
     if (p.role === 'enterprise') throw new HttpError(403, 'forbidden', 'an enterprise has no duty posts');
     const { org } = this.deps;
     const units = [p.orgCode, ...org.childrenOf(p.orgCode).map((u) => u.code), ...org.viewedBy(p.orgCode)];
@@ -659,7 +626,7 @@ export class DutyDesk {
       [units, new Date(now)],
     );
     const views = await this.views(rows, p);
-    return units.map((code): PostStatus => {
+    return units.map((code): DutyPostStatus => {
       const shift = views.find((v) => v.org_code === code) ?? null;
       const signedIn = shift?.people.filter((x) => x.signed_in_at !== null) ?? [];
       const late = shift !== null && signedIn.length === 0 && now - shift.starts_at > this.options.signInGraceMs;

@@ -5,6 +5,7 @@
  * per centre over any period are what the province reports on (DOMAIN.md: inspection response rate).
  */
 import { randomInt } from 'node:crypto';
+import type { DutyInspectionRate, DutyInspectionView } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import { HANDLER_ROLES, requireRole, type Clock } from '../access/actor.js';
 import type { Principal } from '../auth/accounts.js';
@@ -34,45 +35,10 @@ interface InspectionRow {
   answer: string | null;
 }
 
-export interface InspectionView {
-  id: number;
-  from_org: string;
-  to_org: string;
-  to_name: string;
-  mode: 'random' | 'targeted';
-  question: string;
-  sent_by: string;
-  sent_at: number;
-  deadline_at: number;
-  /** `missed` once the deadline passed unanswered (also before the next sweep marks it). */
-  status: 'sent' | 'answered' | 'missed';
-  answered_by: string | null;
-  answered_at: number | null;
-  answer: string | null;
-  /** Seconds from sending to the answer. */
-  response_s: number | null;
-  /** Whether the caller may answer it now. */
-  can_answer: boolean;
-}
-
-export interface InspectionRate {
-  org_code: string;
-  name: string;
-  sent: number;
-  answered: number;
-  missed: number;
-  /** Still open, deadline not passed. */
-  pending: number;
-  /** answered ÷ (answered + missed); null when none is decided. */
-  response_rate: number | null;
-  response_s_avg: number | null;
-  response_s_max: number | null;
-}
-
 export class DutyInspections {
   constructor(private readonly deps: { sql: Sql; org: OrgDirectory; now: Clock; desk: DutyDesk }) {}
 
-  private view(row: InspectionRow, p: Principal): InspectionView {
+  private view(row: InspectionRow, p: Principal): DutyInspectionView {
     const now = this.deps.now();
     const deadline = new Date(row.deadline_at).getTime();
     const status = row.status === 'sent' && now > deadline ? 'missed' : row.status;
@@ -102,7 +68,7 @@ export class DutyInspections {
     p: Principal,
     peer: string,
     input: { to_org?: string; question: string; deadline_minutes?: number },
-  ): Promise<InspectionView> {
+  ): Promise<DutyInspectionView> {
     requireRole(p, HANDLER_ROLES, 'inspect duty posts');
     const { org } = this.deps;
     let toOrg = input.to_org;
@@ -153,7 +119,7 @@ export class DutyInspections {
     return this.get(p, id);
   }
 
-  async get(p: Principal, id: number): Promise<InspectionView> {
+  async get(p: Principal, id: number): Promise<DutyInspectionView> {
     const [row] = await this.deps.sql.query<InspectionRow>('SELECT * FROM duty_inspections WHERE id = $1', [id]);
     if (
       !row ||
@@ -165,7 +131,7 @@ export class DutyInspections {
   }
 
   /** `received`: asked of the caller's own unit; `sent`: asked of units in the caller's subtree (by anyone above). */
-  async list(p: Principal, direction: 'received' | 'sent', from: number, to: number): Promise<InspectionView[]> {
+  async list(p: Principal, direction: 'received' | 'sent', from: number, to: number): Promise<DutyInspectionView[]> {
     if (p.role === 'enterprise') throw new HttpError(403, 'forbidden', 'an enterprise has no duty posts');
     const rows =
       direction === 'received'
@@ -181,7 +147,7 @@ export class DutyInspections {
   }
 
   /** The officer on duty at the inspected unit answers, before the deadline. */
-  async answer(p: Principal, peer: string, id: number, answer: string): Promise<InspectionView> {
+  async answer(p: Principal, peer: string, id: number, answer: string): Promise<DutyInspectionView> {
     requireRole(p, HANDLER_ROLES, 'answer inspections');
     await this.deps.sql.transaction(async (tx) => {
       const [row] = await tx.query<InspectionRow>('SELECT * FROM duty_inspections WHERE id = $1 FOR UPDATE', [id]);
@@ -228,7 +194,7 @@ export class DutyInspections {
   }
 
   /** Response rates and times per unit below the caller, of the inspections sent to them in [from, to). */
-  async rates(p: Principal, from: number, to: number): Promise<InspectionRate[]> {
+  async rates(p: Principal, from: number, to: number): Promise<DutyInspectionRate[]> {
     if (p.role === 'enterprise') throw new HttpError(403, 'forbidden', 'an enterprise has no duty posts');
     const below = this.deps.org.subtree(p.orgCode).filter((code) => code !== p.orgCode);
     const rows = await this.deps.sql.query<{

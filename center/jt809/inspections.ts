@@ -6,7 +6,7 @@
  * answer after that is kept but the status stays `unanswered`, because a late answer counts against the
  * enterprise too.
  */
-import type { Logger, Metrics } from '../../schema/index.js';
+import type { Jt809InspectionView, Logger, Metrics } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import {
   encodeInspection,
@@ -42,22 +42,8 @@ export const INSPECTION_DEFAULTS: InspectionOptions = {
   listRowsMax: 500,
 };
 
-export interface InspectionView {
-  id: number;
-  access_code: number;
-  info_id: number;
-  object_type: number;
-  object_id: string;
-  question: string;
-  sent_by: string;
-  sent_at: string;
-  link: string;
-  deadline_at: string;
-  status: 'sent' | 'answered' | 'unanswered';
-  answered_at: string | null;
-  answer: string | null;
-  answered_by: string | null;
-}
+/** A 查岗 as `/api/jt809/platforms/:code/inspections` answers it (declared in schema/, which the console reads). */
+export type InspectionView = Jt809InspectionView;
 
 const INSPECTION: RequestKind = {
   name: 'inspection',

@@ -7,7 +7,7 @@
  * (handling → handled) does not replace the first: it is counted and kept in the audit log. A supervision
  * unanswered at its deadline turns `overdue`.
  */
-import type { Logger, Metrics } from '../../schema/index.js';
+import type { Jt809SupervisionView, Logger, Metrics } from '../../schema/index.js';
 import type { Sql } from '../../store/index.js';
 import {
   encodePlatformExchange,
@@ -62,28 +62,8 @@ export const WARN_TYPE_OF_RULE: Readonly<Record<string, number>> = {
 /** WARN_SRC 3: a government supervision platform, which Vigil is for the alarms its rules raise. */
 const WARN_SOURCE_SUPERVISION_PLATFORM = 3;
 
-export interface SupervisionView {
-  id: number;
-  access_code: number;
-  supervision_id: number;
-  alarm_id: string | null;
-  plate: string;
-  plate_color: number;
-  warn_src: number;
-  warn_type: number;
-  warn_time: string;
-  level: 'urgent' | 'ordinary';
-  supervisor: string;
-  supervisor_tel: string;
-  supervisor_email: string;
-  sent_at: string;
-  link: string;
-  deadline_at: string;
-  status: 'sent' | 'answered' | 'overdue';
-  /** 0 handled, 1 handling, 2 not handled, 3 will handle. */
-  result: number | null;
-  answered_at: string | null;
-}
+/** A 督办 as `/api/jt809/platforms/:code/supervisions` answers it (declared in schema/, which the console reads). */
+export type SupervisionView = Jt809SupervisionView;
 
 const SUPERVISION_KIND: RequestKind = {
   name: 'supervision',

@@ -4,9 +4,9 @@
  * cases from the operational store. Intervals are numbered by their starts: slot 1 is the interval starting at
  * `starts[0]` (the baseline), slot k the one starting at `starts[k - 1]`.
  */
-import type { ReportGrouping } from '../../schema/index.js';
+import { quoteString, type ReportGrouping } from '../../schema/index.js';
 import type { Analytics, Sql } from '../../store/index.js';
-import { dayNumberOf, literal, periodDaysSql, type StoredDays, type VehicleFactOptions } from '../assessment/index.js';
+import { dayNumberOf, periodDaysSql, type StoredDays, type VehicleFactOptions } from '../assessment/index.js';
 
 export interface VehicleCounts {
   online: number;
@@ -47,7 +47,7 @@ export async function vehicleSeries(
   const counts: SlotCounts<VehicleCounts> = new Map();
   const entered = new Map<string, number>();
   if (selection.keys.length === 0) return { counts, entered };
-  const keys = selection.keys.map(literal).join(', ');
+  const keys = selection.keys.map(quoteString).join(', ');
   const registered = `vehicles FINAL WHERE ${selection.filterBy} IN (${keys}) AND terminal_id != ''`;
   const terminals = `SELECT terminal_id FROM ${registered}`;
   const stored = facts.days?.stored ?? new Map<number, number>();

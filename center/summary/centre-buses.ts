@@ -9,8 +9,14 @@
  * A position or trip update that names no route takes its trip's route from GTFS static (gtfs_trips); a route's name
  * comes from gtfs_routes. Every query is filtered to the caller's area on `org_code`, like the rest of the summary.
  */
-import { greatCircleKm, type BusMark, type BusRouteIndicator } from '../../schema/index.js';
-import type { Analytics } from '../../store/index.js';
+import {
+  clickHouseInstant,
+  greatCircleKm,
+  quoteString,
+  type BusMark,
+  type BusRouteIndicator,
+} from '../../schema/index.js';
+import { rowObjects, type Analytics } from '../../store/index.js';
 
 const MINUTE_MS = 60_000;
 
@@ -42,19 +48,6 @@ export interface CentreBuses {
   routes: BusRouteIndicator[];
 }
 
-function literal(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function at(ms: number): string {
-  return `fromUnixTimestamp64Milli(toInt64(${Math.trunc(ms)}))`;
-}
-
-function objects(result: { columns: { name: string }[]; rows: unknown[][] }): Record<string, unknown>[] {
-  const names = result.columns.map((c) => c.name);
-  return result.rows.map((values) => Object.fromEntries(names.map((name, i) => [name, values[i]])));
-}
-
 const pairKey = (feedOrg: string, id: string): string => `${feedOrg}\u0000${id}`;
 
 interface TripDelay {
@@ -72,7 +65,7 @@ export class CentreBusesReader {
 
   async read(area: readonly string[], now: number): Promise<CentreBuses> {
     if (area.length === 0) return { buses: [], routes: [] };
-    const codes = area.map(literal).join(', ');
+    const codes = area.map(quoteString).join(', ');
     const [positions, delays] = await Promise.all([this.positions(codes, now), this.delays(codes, now)]);
     // Trips whose route the feed left out, and then every route's name, from GTFS static.
     const tripsWithoutRoute = new Map<string, [string, string]>();
@@ -102,7 +95,7 @@ export class CentreBusesReader {
   }
 
   private async positions(codes: string, now: number): Promise<(Omit<BusMark, 'route_name'> & { trip_id: string })[]> {
-    const from = at(now - this.options.busWindowMinutes * MINUTE_MS);
+    const from = clickHouseInstant(now - this.options.busWindowMinutes * MINUTE_MS);
     // Where each bus was last heard; one that left the scope leaves its map at once.
     const sql = `
 SELECT feed_org, vehicle_id, argMax(label, ts) AS label_, argMax(route_id, ts) AS route_id_,
@@ -117,7 +110,7 @@ HAVING org_code_ IN (${codes})
 ORDER BY feed_org, vehicle_id
 LIMIT ${this.options.busesMax}`;
     const result = await this.analytics.queryInternal(sql, { rowsMax: this.options.busesMax });
-    return objects(result).map((row) => ({
+    return rowObjects(result).map((row) => ({
       feed_org: String(row.feed_org),
       vehicle_id: String(row.vehicle_id),
       label: String(row.label_),
@@ -135,7 +128,7 @@ LIMIT ${this.options.busesMax}`;
   }
 
   private async delays(codes: string, now: number): Promise<TripDelay[]> {
-    const from = at(now - this.options.delayWindowMinutes * MINUTE_MS);
+    const from = clickHouseInstant(now - this.options.delayWindowMinutes * MINUTE_MS);
     const sql = `
 SELECT feed_org, trip_id, any(route_id) AS route_id_, argMin(arrival_delay_s, (stop_sequence, stop_id)) AS delay_
 FROM bus_stop_delays FINAL
@@ -146,7 +139,7 @@ GROUP BY feed_org, trip_id
 ORDER BY feed_org, trip_id
 LIMIT ${this.options.tripsMax}`;
     const result = await this.analytics.queryInternal(sql, { rowsMax: this.options.tripsMax });
-    return objects(result).map((row) => ({
+    return rowObjects(result).map((row) => ({
       feedOrg: String(row.feed_org),
       tripId: String(row.trip_id),
       routeId: String(row.route_id_),
@@ -174,9 +167,9 @@ LIMIT ${this.options.tripsMax}`;
     // The units and the ids as two lists rather than one list of pairs: a city's thousands of trips stay well
     // inside the server's query size; the few pairs not asked for are dropped below.
     const sql = `SELECT org_code, ${idColumn} AS id_, ${value} AS value_ FROM ${table} FINAL
-WHERE org_code IN (${[...orgs].map(literal).join(', ')}) AND ${idColumn} IN (${[...ids].map(literal).join(', ')})`;
+WHERE org_code IN (${[...orgs].map(quoteString).join(', ')}) AND ${idColumn} IN (${[...ids].map(quoteString).join(', ')})`;
     const result = await this.analytics.queryInternal(sql, { rowsMax: this.options.tripsMax * orgs.size });
-    for (const row of objects(result)) {
+    for (const row of rowObjects(result)) {
       const key = pairKey(String(row.org_code), String(row.id_));
       if (wanted.has(key)) found.set(key, String(row.value_));
     }

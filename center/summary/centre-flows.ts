@@ -8,8 +8,16 @@
  * filtered to the caller's view of the org tree, like the rest of the summary. A scope's answer is reused for
  * `cacheMs`: survey stations report every few minutes at most, and every wall of a centre asks for the same one.
  */
-import type { CentreFlows, HubFlow, RoadFlow, TollStationFlow, VesselMark } from '../../schema/index.js';
-import type { Analytics } from '../../store/index.js';
+import {
+  clickHouseInstant,
+  quoteString,
+  type CentreFlows,
+  type HubFlow,
+  type RoadFlow,
+  type TollStationFlow,
+  type VesselMark,
+} from '../../schema/index.js';
+import { rowObjects, type Analytics } from '../../store/index.js';
 import type { Clock } from '../access/actor.js';
 import type { Principal } from '../auth/accounts.js';
 import { shanghaiDayStart } from '../hub/today-counts.js';
@@ -76,20 +84,6 @@ export interface CentreFlowsDeps {
   summaries: CentreSummaries;
 }
 
-function literal(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function at(ms: number): string {
-  return `fromUnixTimestamp64Milli(toInt64(${Math.trunc(ms)}))`;
-}
-
-/** The rows of a result as objects by column name. */
-function objects(result: { columns: { name: string }[]; rows: unknown[][] }): Record<string, unknown>[] {
-  const names = result.columns.map((c) => c.name);
-  return result.rows.map((values) => Object.fromEntries(names.map((name, i) => [name, values[i]])));
-}
-
 export class CentreFlowsReader {
   private readonly cache = new Map<string, { at: number; flows: CentreFlows }>();
   private readonly buses: CentreBusesReader;
@@ -144,9 +138,9 @@ export class CentreFlowsReader {
   }
 
   private async roads(area: readonly string[], now: number): Promise<RoadFlow[]> {
-    const codes = area.map(literal).join(', ');
-    const from = at(now - this.options.intervalWindowMinutes * MINUTE_MS);
-    const names = (list: readonly string[]) => list.map(literal).join(', ');
+    const codes = area.map(quoteString).join(', ');
+    const from = clickHouseInstant(now - this.options.intervalWindowMinutes * MINUTE_MS);
+    const names = (list: readonly string[]) => list.map(quoteString).join(', ');
     // The latest interval of each station; per direction and class, the whole-direction row (lane 0) when the
     // station sent one, else its lanes' sum, so a station sending both is not counted twice.
     const sql = `
@@ -170,7 +164,7 @@ GROUP BY station_id, interval_start
 ORDER BY volume_ * 60 / interval_minutes_ DESC, station_id
 LIMIT ${this.options.roadsMax}`;
     const result = await this.deps.analytics.queryInternal(sql, { rowsMax: this.options.roadsMax });
-    return objects(result).map((row) => {
+    return rowObjects(result).map((row) => {
       const minutes = Number(row.interval_minutes_);
       const classified = Number(row.classified_);
       return {
@@ -187,7 +181,7 @@ LIMIT ${this.options.roadsMax}`;
   }
 
   private async hubs(area: readonly string[], now: number): Promise<HubFlow[]> {
-    const codes = area.map(literal).join(', ');
+    const codes = area.map(quoteString).join(', ');
     const windowStart = now - this.options.intervalWindowMinutes * MINUTE_MS;
     const dayStart = shanghaiDayStart(now);
     const sql = `
@@ -195,16 +189,16 @@ SELECT station_id, argMax(station_name, interval_start) AS station_name_, argMax
        toUnixTimestamp64Milli(max(interval_start)) AS interval_start_ms,
        argMax(interval_minutes, interval_start) AS interval_minutes_,
        argMax(arrivals, interval_start) AS arrivals_, argMax(departures, interval_start) AS departures_,
-       sumIf(arrivals, interval_start >= ${at(dayStart)}) AS arrivals_today_,
-       sumIf(departures, interval_start >= ${at(dayStart)}) AS departures_today_
+       sumIf(arrivals, interval_start >= ${clickHouseInstant(dayStart)}) AS arrivals_today_,
+       sumIf(departures, interval_start >= ${clickHouseInstant(dayStart)}) AS departures_today_
 FROM rail_flows FINAL
-WHERE org_code IN (${codes}) AND interval_start >= ${at(Math.min(windowStart, dayStart))}
+WHERE org_code IN (${codes}) AND interval_start >= ${clickHouseInstant(Math.min(windowStart, dayStart))}
 GROUP BY station_id
-HAVING max(interval_start) >= ${at(windowStart)}
+HAVING max(interval_start) >= ${clickHouseInstant(windowStart)}
 ORDER BY arrivals_ + departures_ DESC, station_id
 LIMIT ${this.options.hubsMax}`;
     const result = await this.deps.analytics.queryInternal(sql, { rowsMax: this.options.hubsMax });
-    return objects(result).map((row) => ({
+    return rowObjects(result).map((row) => ({
       station_id: String(row.station_id),
       station_name: String(row.station_name_),
       org_code: String(row.org_code_),
@@ -223,8 +217,8 @@ LIMIT ${this.options.hubsMax}`;
    * raised (the alarm's `site` is the station, `weighed_by` toll).
    */
   private async tolls(area: readonly string[], now: number): Promise<TollStationFlow[]> {
-    const codes = area.map(literal).join(', ');
-    const from = at(now - this.options.tollWindowMinutes * MINUTE_MS);
+    const codes = area.map(quoteString).join(', ');
+    const from = clickHouseInstant(now - this.options.tollWindowMinutes * MINUTE_MS);
     const limit = this.options.tollStationsMax;
     const sql = `
 SELECT station_id, argMax(name, ts) AS station_name_, argMax(org, ts) AS org_code_,
@@ -239,9 +233,9 @@ FROM (
 GROUP BY station_id
 ORDER BY entries_ + exits_ DESC, station_id
 LIMIT ${limit}`;
-    const stations = objects(await this.deps.analytics.queryInternal(sql, { rowsMax: limit }));
+    const stations = rowObjects(await this.deps.analytics.queryInternal(sql, { rowsMax: limit }));
     if (stations.length === 0) return [];
-    const overweight = objects(
+    const overweight = rowObjects(
       await this.deps.analytics.queryInternal(
         `
 SELECT JSONExtractString(details, 'site') AS station_id, count() AS alarms_
@@ -264,8 +258,8 @@ GROUP BY station_id`,
   }
 
   private async vessels(area: readonly string[], now: number): Promise<VesselMark[]> {
-    const codes = area.map(literal).join(', ');
-    const from = at(now - this.options.vesselWindowMinutes * MINUTE_MS);
+    const codes = area.map(quoteString).join(', ');
+    const from = clickHouseInstant(now - this.options.vesselWindowMinutes * MINUTE_MS);
     // Where each vessel was last heard; one that sailed out of the scope leaves its map at once. Its name comes from
     // its voyage data, stored under the receiving key's unit (a type 5 message has no position).
     const inScope = `SELECT mmsi FROM vessel_positions WHERE ts >= ${from} AND org_code IN (${codes})`;
@@ -282,12 +276,12 @@ FROM (
 ) AS p
 LEFT JOIN (
   SELECT mmsi, argMax(name, ts) AS name FROM vessel_voyages
-  WHERE ts >= ${at(now - 24 * 60 * MINUTE_MS)} AND mmsi IN (${inScope}) GROUP BY mmsi
+  WHERE ts >= ${clickHouseInstant(now - 24 * 60 * MINUTE_MS)} AND mmsi IN (${inScope}) GROUP BY mmsi
 ) AS v ON v.mmsi = p.mmsi
 ORDER BY mmsi_
 LIMIT ${this.options.vesselsMax}`;
     const result = await this.deps.analytics.queryInternal(sql, { rowsMax: this.options.vesselsMax });
-    return objects(result).map((row) => ({
+    return rowObjects(result).map((row) => ({
       mmsi: Number(row.mmsi_),
       name: String(row.name_ ?? '').trim(),
       ts: Number(row.ts_ms),

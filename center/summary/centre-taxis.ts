@@ -3,7 +3,7 @@
  * every plate where it was last heard within the window. Like the buses, a car that drove out of the scope leaves its
  * map at once (its latest fix decides), and the query is filtered to the caller's area on `org_code`.
  */
-import type { TaxiMark } from '../../schema/index.js';
+import { clickHouseInstant, quoteString, type TaxiMark } from '../../schema/index.js';
 import type { Analytics } from '../../store/index.js';
 
 const MINUTE_MS = 60_000;
@@ -21,14 +21,6 @@ export const CENTRE_TAXIS_DEFAULTS: CentreTaxisOptions = {
   taxisMax: 50_000,
 };
 
-function literal(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function at(ms: number): string {
-  return `fromUnixTimestamp64Milli(toInt64(${Math.trunc(ms)}))`;
-}
-
 export class CentreTaxisReader {
   constructor(
     private readonly analytics: Pick<Analytics, 'queryInternal'>,
@@ -37,8 +29,8 @@ export class CentreTaxisReader {
 
   async read(area: readonly string[], now: number): Promise<TaxiMark[]> {
     if (area.length === 0) return [];
-    const codes = area.map(literal).join(', ');
-    const from = at(now - this.options.taxiWindowMinutes * MINUTE_MS);
+    const codes = area.map(quoteString).join(', ');
+    const from = clickHouseInstant(now - this.options.taxiWindowMinutes * MINUTE_MS);
     const sql = `
 SELECT plate, argMax(service, ts) AS service_, argMax(company_id, ts) AS company_id_,
        toUnixTimestamp64Milli(max(ts)) AS ts_ms, argMax(lat, ts) AS lat_, argMax(lon, ts) AS lon_,

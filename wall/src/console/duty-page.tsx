@@ -6,6 +6,7 @@
  * (`actions`, `can_answer`); lists refresh on the feed's beat, every few seconds and after each step.
  */
 import { useCallback, useEffect, useState } from 'react';
+import type { DutyInspectionRate, DutyInspectionView, DutyPostStatus, ShiftView } from '../../../schema/duty.js';
 import { ApiError } from './console-api.js';
 import { chinaDateTime, chinaHourMinute } from './console-time.js';
 import { DUTY_MESSAGES, type DutyMessages } from './duty-messages.js';
@@ -22,24 +23,6 @@ const SHIFTS_AHEAD_MS = 24 * 3_600_000;
 const HANDOVERS_SHOWN = 10;
 const INSPECTION_DEADLINE_DEFAULT_MIN = 10;
 
-interface ShiftView {
-  id: number;
-  org_code: string;
-  department: string;
-  name: string;
-  starts_at: number;
-  ends_at: number;
-  phase: 'planned' | 'current' | 'over';
-  people: {
-    user_id: number;
-    username: string;
-    name: string;
-    post: 'officer' | 'leader';
-    signed_in_at: number | null;
-  }[];
-  actions: ('sign_in' | 'hand_over')[];
-}
-
 interface HandoverView {
   id: number;
   handed_by_name: string;
@@ -53,49 +36,13 @@ interface HandoverView {
   actions: 'acknowledge'[];
 }
 
-interface PostView {
-  org_code: string;
-  name: string;
-  attended: boolean;
-  reason: 'no_shift' | 'not_signed_in' | null;
-  leader_on_duty: string | null;
-  officers_on_duty: string[];
-}
-
-interface InspectionView {
-  id: number;
-  from_org: string;
-  to_org: string;
-  to_name: string;
-  question: string;
-  sent_by: string;
-  sent_at: number;
-  deadline_at: number;
-  status: 'sent' | 'answered' | 'missed';
-  answered_by: string | null;
-  answered_at: number | null;
-  answer: string | null;
-  response_s: number | null;
-  can_answer: boolean;
-}
-
-interface RateView {
-  org_code: string;
-  name: string;
-  sent: number;
-  answered: number;
-  missed: number;
-  response_rate: number | null;
-  response_s_avg: number | null;
-}
-
 interface DutyState {
   shifts: ShiftView[];
   handovers: HandoverView[];
-  posts: PostView[];
-  received: InspectionView[];
-  sent: InspectionView[];
-  rates: RateView[];
+  posts: DutyPostStatus[];
+  received: DutyInspectionView[];
+  sent: DutyInspectionView[];
+  rates: DutyInspectionRate[];
 }
 
 function useDutyError(d: DutyMessages): (failure: unknown) => string {
@@ -127,10 +74,10 @@ export function DutyPage({ refreshNo }: { refreshNo: number }) {
           `/api/duty/roster?from=${now - SHIFTS_BEFORE_MS}&to=${now + SHIFTS_AHEAD_MS}`,
         ),
         ws.api.get<{ handovers: HandoverView[] }>(`/api/duty/handovers?limit=${HANDOVERS_SHOWN}`),
-        ws.api.get<{ posts: PostView[] }>('/api/duty/posts'),
-        ws.api.get<{ inspections: InspectionView[] }>('/api/duty/inspections?direction=received'),
-        ws.api.get<{ inspections: InspectionView[] }>('/api/duty/inspections?direction=sent'),
-        ws.api.get<{ units: RateView[] }>('/api/duty/inspections/rates'),
+        ws.api.get<{ posts: DutyPostStatus[] }>('/api/duty/posts'),
+        ws.api.get<{ inspections: DutyInspectionView[] }>('/api/duty/inspections?direction=received'),
+        ws.api.get<{ inspections: DutyInspectionView[] }>('/api/duty/inspections?direction=sent'),
+        ws.api.get<{ units: DutyInspectionRate[] }>('/api/duty/inspections/rates'),
       ]);
       setState({
         shifts: roster.shifts,
@@ -404,7 +351,7 @@ function DutyLog({ d, step }: { d: DutyMessages; step: Step }) {
   );
 }
 
-function InspectionState({ d, i }: { d: DutyMessages; i: InspectionView }) {
+function InspectionState({ d, i }: { d: DutyMessages; i: DutyInspectionView }) {
   return (
     <div className="duty-line">
       <span className={`duty-status duty-status-${i.status}`} data-testid="duty-inspection-status">
@@ -417,7 +364,7 @@ function InspectionState({ d, i }: { d: DutyMessages; i: InspectionView }) {
   );
 }
 
-function Received({ d, items, step }: { d: DutyMessages; items: InspectionView[] | null; step: Step }) {
+function Received({ d, items, step }: { d: DutyMessages; items: DutyInspectionView[] | null; step: Step }) {
   const ws = useWorkspace();
   const [answers, setAnswers] = useState<Record<number, string>>({});
   if (items === null) return null;
@@ -459,7 +406,7 @@ function Received({ d, items, step }: { d: DutyMessages; items: InspectionView[]
   );
 }
 
-function Posts({ d, posts }: { d: DutyMessages; posts: PostView[] }) {
+function Posts({ d, posts }: { d: DutyMessages; posts: DutyPostStatus[] }) {
   // A grid of cards, unattended ones first, so that the province's 28 posts fit beside the rest of the page.
   const ordered = [...posts].sort((a, b) => Number(a.attended) - Number(b.attended));
   return (
@@ -480,7 +427,7 @@ function Posts({ d, posts }: { d: DutyMessages; posts: PostView[] }) {
   );
 }
 
-function InspectForm({ d, posts, step }: { d: DutyMessages; posts: PostView[]; step: Step }) {
+function InspectForm({ d, posts, step }: { d: DutyMessages; posts: DutyPostStatus[]; step: Step }) {
   const ws = useWorkspace();
   const [target, setTarget] = useState('');
   const [question, setQuestion] = useState(d.inspectDefaultQuestion);
@@ -493,7 +440,7 @@ function InspectForm({ d, posts, step }: { d: DutyMessages; posts: PostView[]; s
       onSubmit={(e) => {
         e.preventDefault();
         void step(async () => {
-          const sent = await ws.api.post<InspectionView>('/api/duty/inspections', {
+          const sent = await ws.api.post<DutyInspectionView>('/api/duty/inspections', {
             ...(target === '' ? {} : { to_org: target }),
             question,
             deadline_minutes: minutes,
@@ -540,7 +487,7 @@ function InspectForm({ d, posts, step }: { d: DutyMessages; posts: PostView[]; s
   );
 }
 
-function Sent({ d, items }: { d: DutyMessages; items: InspectionView[] }) {
+function Sent({ d, items }: { d: DutyMessages; items: DutyInspectionView[] }) {
   if (items.length === 0) return <p className="console-empty">{d.noSent}</p>;
   return (
     <ul className="duty-list" data-testid="duty-sent">
@@ -556,7 +503,7 @@ function Sent({ d, items }: { d: DutyMessages; items: InspectionView[] }) {
   );
 }
 
-function Rates({ d, rates }: { d: DutyMessages; rates: RateView[] }) {
+function Rates({ d, rates }: { d: DutyMessages; rates: DutyInspectionRate[] }) {
   const c = d.rateColumns;
   return (
     <table className="console-table" data-testid="duty-rates">

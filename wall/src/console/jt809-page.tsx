@@ -9,9 +9,21 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AlarmListAnswer, AlarmQueueRow } from '../../../schema/handling.js';
 import type { PlatformInspectionSchedule } from '../../../schema/credit.js';
+import type { Jt809InspectionView, Jt809SupervisionView } from '../../../schema/jt809-requests.js';
 import { ruleName } from '../i18n/rule-names.js';
-import { chinaDateTime, coarseDurationText } from './console-time.js';
+import { chinaDateTime } from './console-time.js';
 import { JT809_MESSAGES, jt809ErrorSentence, type Jt809Messages } from './jt809-messages.js';
+import {
+  deadlineColumn,
+  MinutesField,
+  ms,
+  RequestForm,
+  RequestTable,
+  sentColumn,
+  statusColumn,
+  type RequestColumn,
+  type Step,
+} from './jt809-request-parts.js';
 import { UpperRequestsPanel } from './upper-requests-panel.js';
 import { useNow } from './use-now.js';
 import { useWorkspace } from './workspace-context.js';
@@ -23,6 +35,8 @@ const SENDER_ROLES: readonly string[] = ['admin', 'leader', 'dispatcher', 'duty_
 const INSPECTION_MINUTES_DEFAULT = 10;
 const SUPERVISION_MINUTES_DEFAULT = 30;
 const OPEN_ALARMS_SHOWN = 50;
+/** What a 督办 names: an alarm of the queue, or a vehicle by its plate. */
+const SOURCES = ['alarm', 'plate'] as const;
 const PLATE_COLOR_CODES = [1, 2, 3, 4, 5, 9];
 const WARN_TYPE_CODES = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0xff];
 
@@ -38,43 +52,10 @@ interface PlatformView {
   edition?: number | null;
 }
 
-interface InspectionView {
-  id: number;
-  info_id: number;
-  question: string;
-  sent_by: string;
-  sent_at: string;
-  deadline_at: string;
-  status: 'sent' | 'answered' | 'unanswered';
-  answered_at: string | null;
-  answer: string | null;
-  answered_by: string | null;
-}
-
-interface SupervisionView {
-  id: number;
-  supervision_id: number;
-  alarm_id: string | null;
-  plate: string;
-  plate_color: number;
-  warn_type: number;
-  level: 'urgent' | 'ordinary';
-  supervisor: string;
-  sent_at: string;
-  deadline_at: string;
-  status: 'sent' | 'answered' | 'overdue';
-  result: number | null;
-  answered_at: string | null;
-}
-
 interface Requests {
-  inspections: InspectionView[];
-  supervisions: SupervisionView[];
+  inspections: Jt809InspectionView[];
+  supervisions: Jt809SupervisionView[];
 }
-
-type Step = (run: () => Promise<unknown>, done: string) => Promise<boolean>;
-
-const ms = (iso: string): number => Date.parse(iso);
 
 function useJt809Error(j: Jt809Messages): (failure: unknown) => string {
   const { m } = useWorkspace();
@@ -114,8 +95,8 @@ export function Jt809Page({ refreshNo }: { refreshNo: number }) {
     try {
       const base = `/api/jt809/platforms/${selected}`;
       const [inspections, supervisions] = await Promise.all([
-        ws.api.get<{ inspections: InspectionView[] }>(`${base}/inspections`),
-        ws.api.get<{ supervisions: SupervisionView[] }>(`${base}/supervisions`),
+        ws.api.get<{ inspections: Jt809InspectionView[] }>(`${base}/inspections`),
+        ws.api.get<{ supervisions: Jt809SupervisionView[] }>(`${base}/supervisions`),
       ]);
       setRequests({ inspections: inspections.inspections, supervisions: supervisions.supervisions });
       setError(null);
@@ -327,48 +308,18 @@ function ScheduleCells({
   );
 }
 
-/** Time left to a deadline, counting down each second; past it, said so. */
-function Deadline({ j, deadline, open }: { j: Jt809Messages; deadline: string; open: boolean }) {
-  const ws = useWorkspace();
-  const now = useNow(1_000);
-  const left = ms(deadline) - now;
-  return (
-    <span className="jt809-deadline">
-      {chinaDateTime(ms(deadline))}
-      {open ? (
-        left > 0 ? (
-          <span className="jt809-countdown" data-testid="jt809-countdown">
-            {j.remaining(coarseDurationText(left, ws.lang))}
-          </span>
-        ) : (
-          <span className="jt809-late" data-testid="jt809-past-deadline">
-            {j.pastDeadline}
-          </span>
-        )
-      ) : null}
-    </span>
-  );
-}
-
 function InspectForm({ j, accessCode, step }: { j: Jt809Messages; accessCode: number; step: Step }) {
-  const ws = useWorkspace();
   const [question, setQuestion] = useState(j.defaultQuestion);
   const [minutes, setMinutes] = useState(INSPECTION_MINUTES_DEFAULT);
   return (
-    <form
-      className="duty-form"
-      data-testid="jt809-inspect-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void step(
-          () =>
-            ws.api.post(`/api/jt809/platforms/${accessCode}/inspections`, {
-              question: question.trim(),
-              deadline_minutes: minutes,
-            }),
-          j.inspectedToast,
-        );
-      }}
+    <RequestForm
+      testId="jt809-inspect-form"
+      url={`/api/jt809/platforms/${accessCode}/inspections`}
+      body={() => ({ question: question.trim(), deadline_minutes: minutes })}
+      step={step}
+      done={j.inspectedToast}
+      sendLabel={j.sendInspection}
+      sendTestId="jt809-inspect-send"
     >
       <label className="jt809-wide">
         {j.question}
@@ -379,76 +330,52 @@ function InspectForm({ j, accessCode, step }: { j: Jt809Messages; accessCode: nu
           onChange={(e) => setQuestion(e.target.value)}
         />
       </label>
-      <label>
-        {j.deadlineMinutes}
-        <input
-          type="number"
-          min={1}
-          max={1440}
-          data-testid="jt809-inspect-minutes"
-          value={minutes}
-          onChange={(e) => setMinutes(Number(e.target.value))}
-        />
-      </label>
-      <button type="submit" className="primary" data-testid="jt809-inspect-send">
-        {j.sendInspection}
-      </button>
-    </form>
+      <MinutesField
+        label={j.deadlineMinutes}
+        max={1440}
+        testId="jt809-inspect-minutes"
+        value={minutes}
+        onChange={setMinutes}
+      />
+    </RequestForm>
   );
 }
 
-function InspectionTable({ j, items }: { j: Jt809Messages; items: InspectionView[] | null }) {
-  const ws = useWorkspace();
-  if (items === null) return <p className="console-dim">{ws.m.loading}</p>;
-  if (items.length === 0) return <p className="console-empty">{j.noInspections}</p>;
+function InspectionTable({ j, items }: { j: Jt809Messages; items: Jt809InspectionView[] | null }) {
   const c = j.inspectionColumns;
+  const columns: RequestColumn<Jt809InspectionView>[] = [
+    sentColumn(c.sent, (i) => j.sentBy(i.sent_by)),
+    { header: c.question, className: 'jt809-text', cell: (i) => i.question },
+    deadlineColumn(j, c.deadline),
+    statusColumn(c.status, j.inspectionStatuses, 'jt809-inspection-status'),
+    {
+      header: c.answer,
+      className: 'jt809-text',
+      testId: 'jt809-answer',
+      cell: (i) => (
+        <>
+          {i.answer ?? '—'}
+          {i.answer !== null && i.status === 'unanswered' ? j.answeredLate : ''}
+          {i.answered_at !== null ? (
+            <div className="console-dim">
+              {i.answered_by !== null ? `${j.by(i.answered_by)} · ` : ''}
+              <span data-testid="jt809-answered-at">{chinaDateTime(ms(i.answered_at))}</span>
+            </div>
+          ) : null}
+        </>
+      ),
+    },
+  ];
   return (
-    <table className="console-table jt809-table" data-testid="jt809-inspections">
-      <thead>
-        <tr>
-          <th>{c.sent}</th>
-          <th>{c.question}</th>
-          <th>{c.deadline}</th>
-          <th>{c.status}</th>
-          <th>{c.answer}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((i) => (
-          <tr
-            key={i.id}
-            className={`jt809-row-${i.status}`}
-            data-testid="jt809-inspection"
-            data-info-id={i.info_id}
-            data-status={i.status}
-          >
-            <td className="jt809-nowrap">
-              {chinaDateTime(ms(i.sent_at))}
-              <div className="console-dim">{j.sentBy(i.sent_by)}</div>
-            </td>
-            <td className="jt809-text">{i.question}</td>
-            <td>
-              <Deadline j={j} deadline={i.deadline_at} open={i.status === 'sent'} />
-            </td>
-            <td>
-              <span className={`jt809-status jt809-status-${i.status}`} data-testid="jt809-inspection-status">
-                {j.inspectionStatuses[i.status]}
-              </span>
-            </td>
-            <td className="jt809-text" data-testid="jt809-answer">
-              {i.answer ?? '—'}
-              {i.answer !== null && i.status === 'unanswered' ? j.answeredLate : ''}
-              {i.answered_at !== null ? (
-                <div className="console-dim">
-                  {i.answered_by !== null ? `${j.by(i.answered_by)} · ` : ''}
-                  <span data-testid="jt809-answered-at">{chinaDateTime(ms(i.answered_at))}</span>
-                </div>
-              ) : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <RequestTable
+      items={items}
+      empty={j.noInspections}
+      testId="jt809-inspections"
+      rowTestId="jt809-inspection"
+      idAttribute="data-info-id"
+      requestId={(i) => i.info_id}
+      columns={columns}
+    />
   );
 }
 
@@ -492,11 +419,10 @@ function SuperviseForm({
 
   const chosen = alarmId !== '' ? alarmId : (alarms?.[0]?.alarm_id ?? '');
   return (
-    <form
-      className="duty-form"
-      data-testid="jt809-supervise-form"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <RequestForm
+      testId="jt809-supervise-form"
+      url={`/api/jt809/platforms/${accessCode}/supervisions`}
+      body={() => {
         const target =
           source === 'alarm'
             ? {
@@ -509,42 +435,34 @@ function SuperviseForm({
                 plate_color: plateColor,
                 warn_type: warnType === '' ? undefined : Number(warnType),
               };
-        void step(
-          () =>
-            ws.api.post(`/api/jt809/platforms/${accessCode}/supervisions`, {
-              ...target,
-              deadline_minutes: minutes,
-              level,
-              ...(supervisor.trim() === '' ? {} : { supervisor: supervisor.trim() }),
-              ...(tel.trim() === '' ? {} : { supervisor_tel: tel.trim() }),
-              ...(email.trim() === '' ? {} : { supervisor_email: email.trim() }),
-            }),
-          j.supervisedToast,
-        );
+        return {
+          ...target,
+          deadline_minutes: minutes,
+          level,
+          ...(supervisor.trim() === '' ? {} : { supervisor: supervisor.trim() }),
+          ...(tel.trim() === '' ? {} : { supervisor_tel: tel.trim() }),
+          ...(email.trim() === '' ? {} : { supervisor_email: email.trim() }),
+        };
       }}
+      step={step}
+      done={j.supervisedToast}
+      sendLabel={j.sendSupervision}
+      sendTestId="jt809-supervise-send"
     >
       <fieldset className="jt809-source">
         <legend>{j.source}</legend>
-        <label className="duty-pick">
-          <input
-            type="radio"
-            name="jt809-source"
-            data-testid="jt809-source-alarm"
-            checked={source === 'alarm'}
-            onChange={() => setSource('alarm')}
-          />
-          {j.fromQueue}
-        </label>
-        <label className="duty-pick">
-          <input
-            type="radio"
-            name="jt809-source"
-            data-testid="jt809-source-plate"
-            checked={source === 'plate'}
-            onChange={() => setSource('plate')}
-          />
-          {j.byPlate}
-        </label>
+        {SOURCES.map((option) => (
+          <label key={option} className="duty-pick">
+            <input
+              type="radio"
+              name="jt809-source"
+              data-testid={`jt809-source-${option}`}
+              checked={source === option}
+              onChange={() => setSource(option)}
+            />
+            {option === 'alarm' ? j.fromQueue : j.byPlate}
+          </label>
+        ))}
       </fieldset>
       {source === 'alarm' ? (
         <>
@@ -570,11 +488,7 @@ function SuperviseForm({
               onChange={(e) => setAlarmPlateColor(e.target.value)}
             >
               <option value="">{j.plateColorByRegistry}</option>
-              {PLATE_COLOR_CODES.map((code) => (
-                <option key={code} value={code}>
-                  {j.plateColors[code]}
-                </option>
-              ))}
+              <PlateColorOptions j={j} />
             </select>
           </label>
         </>
@@ -597,11 +511,7 @@ function SuperviseForm({
               value={plateColor}
               onChange={(e) => setPlateColor(Number(e.target.value))}
             >
-              {PLATE_COLOR_CODES.map((code) => (
-                <option key={code} value={code}>
-                  {j.plateColors[code]}
-                </option>
-              ))}
+              <PlateColorOptions j={j} />
             </select>
           </label>
         </>
@@ -617,17 +527,13 @@ function SuperviseForm({
           ))}
         </select>
       </label>
-      <label>
-        {j.superviseMinutes}
-        <input
-          type="number"
-          min={1}
-          max={10_080}
-          data-testid="jt809-supervise-minutes"
-          value={minutes}
-          onChange={(e) => setMinutes(Number(e.target.value))}
-        />
-      </label>
+      <MinutesField
+        label={j.superviseMinutes}
+        max={10_080}
+        testId="jt809-supervise-minutes"
+        value={minutes}
+        onChange={setMinutes}
+      />
       <label>
         {j.level}
         <select
@@ -639,99 +545,108 @@ function SuperviseForm({
           <option value="urgent">{j.levels.urgent}</option>
         </select>
       </label>
-      <label>
-        {j.supervisor}
-        <input
-          className="jt809-short"
-          data-testid="jt809-supervisor"
-          placeholder={ws.session.user.display_name || ws.session.user.username}
-          value={supervisor}
-          maxLength={8}
-          onChange={(e) => setSupervisor(e.target.value)}
-        />
-      </label>
-      <label>
-        {j.tel}
-        <input
-          className="jt809-short"
-          data-testid="jt809-tel"
-          value={tel}
-          maxLength={20}
-          onChange={(e) => setTel(e.target.value)}
-        />
-      </label>
-      <label>
-        {j.email}
-        <input
-          className="jt809-short"
-          data-testid="jt809-email"
-          value={email}
-          maxLength={32}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-      </label>
-      <button type="submit" className="primary" data-testid="jt809-supervise-send">
-        {j.sendSupervision}
-      </button>
-    </form>
+      <SupervisorField
+        label={j.supervisor}
+        testId="jt809-supervisor"
+        placeholder={ws.session.user.display_name || ws.session.user.username}
+        value={supervisor}
+        maxLength={8}
+        onChange={setSupervisor}
+      />
+      <SupervisorField label={j.tel} testId="jt809-tel" value={tel} maxLength={20} onChange={setTel} />
+      <SupervisorField label={j.email} testId="jt809-email" value={email} maxLength={32} onChange={setEmail} />
+    </RequestForm>
   );
 }
 
-function SupervisionTable({ j, items }: { j: Jt809Messages; items: SupervisionView[] | null }) {
-  const ws = useWorkspace();
-  if (items === null) return <p className="console-dim">{ws.m.loading}</p>;
-  if (items.length === 0) return <p className="console-empty">{j.noSupervisions}</p>;
-  const c = j.supervisionColumns;
+/** One of the supervisor's particulars sent with a 督办 (name, telephone, e-mail), as long as its field on the wire. */
+function SupervisorField({
+  label,
+  testId,
+  placeholder,
+  value,
+  maxLength,
+  onChange,
+}: {
+  label: string;
+  testId: string;
+  placeholder?: string;
+  value: string;
+  maxLength: number;
+  onChange: (value: string) => void;
+}) {
   return (
-    <table className="console-table jt809-table" data-testid="jt809-supervisions">
-      <thead>
-        <tr>
-          <th>{c.sent}</th>
-          <th>{c.vehicle}</th>
-          <th>{c.warnType}</th>
-          <th>{c.deadline}</th>
-          <th>{c.status}</th>
-          <th>{c.result}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((s) => (
-          <tr
-            key={s.id}
-            className={`jt809-row-${s.status}`}
-            data-testid="jt809-supervision"
-            data-supervision-id={s.supervision_id}
-            data-status={s.status}
-          >
-            <td className="jt809-nowrap">
-              {chinaDateTime(ms(s.sent_at))}
-              <div className="console-dim">{j.supervisedBy(s.supervisor)}</div>
-            </td>
-            <td className="jt809-nowrap">
-              {s.plate}
-              <div className="console-dim">{j.plateColors[s.plate_color] ?? s.plate_color}</div>
-            </td>
-            <td>
-              {j.warnTypes[s.warn_type] ?? `0x${s.warn_type.toString(16).padStart(4, '0')}`}
-              <div className={s.level === 'urgent' ? 'jt809-urgent' : 'console-dim'}>{j.levels[s.level]}</div>
-            </td>
-            <td>
-              <Deadline j={j} deadline={s.deadline_at} open={s.status === 'sent'} />
-            </td>
-            <td>
-              <span className={`jt809-status jt809-status-${s.status}`} data-testid="jt809-supervision-status">
-                {j.supervisionStatuses[s.status]}
-              </span>
-            </td>
-            <td className="jt809-nowrap">
-              <span data-testid="jt809-result">
-                {s.result === null ? '—' : (j.results[s.result] ?? String(s.result))}
-              </span>
-              {s.answered_at !== null ? <div className="console-dim">{chinaDateTime(ms(s.answered_at))}</div> : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <label>
+      {label}
+      <input
+        className="jt809-short"
+        data-testid={testId}
+        placeholder={placeholder}
+        value={value}
+        maxLength={maxLength}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
+  );
+}
+
+function PlateColorOptions({ j }: { j: Jt809Messages }) {
+  return (
+    <>
+      {PLATE_COLOR_CODES.map((code) => (
+        <option key={code} value={code}>
+          {j.plateColors[code]}
+        </option>
+      ))}
+    </>
+  );
+}
+
+function SupervisionTable({ j, items }: { j: Jt809Messages; items: Jt809SupervisionView[] | null }) {
+  const c = j.supervisionColumns;
+  const columns: RequestColumn<Jt809SupervisionView>[] = [
+    sentColumn(c.sent, (s) => j.supervisedBy(s.supervisor)),
+    {
+      header: c.vehicle,
+      className: 'jt809-nowrap',
+      cell: (s) => (
+        <>
+          {s.plate}
+          <div className="console-dim">{j.plateColors[s.plate_color] ?? s.plate_color}</div>
+        </>
+      ),
+    },
+    {
+      header: c.warnType,
+      cell: (s) => (
+        <>
+          {j.warnTypes[s.warn_type] ?? `0x${s.warn_type.toString(16).padStart(4, '0')}`}
+          <div className={s.level === 'urgent' ? 'jt809-urgent' : 'console-dim'}>{j.levels[s.level]}</div>
+        </>
+      ),
+    },
+    deadlineColumn(j, c.deadline),
+    statusColumn(c.status, j.supervisionStatuses, 'jt809-supervision-status'),
+    {
+      header: c.result,
+      className: 'jt809-nowrap',
+      cell: (s) => (
+        <>
+          <span data-testid="jt809-result">{s.result === null ? '—' : (j.results[s.result] ?? String(s.result))}</span>
+          {s.answered_at !== null ? <div className="console-dim">{chinaDateTime(ms(s.answered_at))}</div> : null}
+        </>
+      ),
+    },
+  ];
+  return (
+    <RequestTable
+      items={items}
+      empty={j.noSupervisions}
+      testId="jt809-supervisions"
+      rowTestId="jt809-supervision"
+      idAttribute="data-supervision-id"
+      requestId={(s) => s.supervision_id}
+      columns={columns}
+    />
   );
 }
