@@ -213,8 +213,7 @@ describe('TableSink on chDB', () => {
       slowFirst,
       TELEMETRY,
       { logger: silentLogger, metrics: new Metrics() },
-      // Full batches of one row: only full batches are inserted beside one in flight (partial ones wait for it).
-      { lingerMs: 0, insertsInFlightMax: 2, batchRowsMax: 1 },
+      { lingerMs: 0, insertsInFlightMax: 2 },
     );
     sink.start();
     const producer = log.producer();

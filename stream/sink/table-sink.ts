@@ -7,7 +7,8 @@
  * Several full batches may be inserting at once (each on a writer session of its own, see `store/row-writer.ts`),
  * so a backlog is read and sent while the previous batch is still being written. A partial batch is gathered
  * while an insert is in flight and sent once that insert is committed (group commit): under a steady load every
- * row waits for at most one insert before its own, and the table gets one part per insert time. Commits still happen
+ * row waits for at most one insert before its own, and the table gets one part per insert time. A sink without
+ * a linger (alarms) waits for nothing: it sends each batch as soon as it has one. Commits still happen
  * in poll order: a batch is committed only once it and every batch polled before it are in ClickHouse, because
  * a commit marks everything up to its offsets as durable and releases the producers waiting for it.
  */
@@ -26,7 +27,10 @@ import { deduplicationToken, encodeTabSeparated } from './batch-encoding.js';
 export interface TableSinkOptions {
   /** Rows per insert at most. */
   batchRowsMax: number;
-  /** How long the sink waits for more rows before inserting a partial batch. */
+  /**
+   * How long the sink waits for more rows before inserting a partial batch; with an insert in flight, a partial
+   * batch waits for its commit instead, and no sooner than this after it started. 0: no waiting at all.
+   */
   lingerMs: number;
   /** Pause after a failed insert before trying the same batch again. */
   retryDelayMs: number;
@@ -129,7 +133,7 @@ export class TableSink<Row extends Record<string, unknown>> {
         continue;
       }
       const gatherStarted = performance.now();
-      if (records.length < this.options.batchRowsMax) {
+      if (records.length < this.options.batchRowsMax && this.options.lingerMs > 0) {
         if (inFlight.size > 0) {
           // Group commit: rows that arrive while an insert is being written wait for it to be committed and then
           // go together at once; that insert was their linger. A second insert beside it would only end earlier to
@@ -140,7 +144,7 @@ export class TableSink<Row extends Record<string, unknown>> {
           if (failure !== undefined) break; // Not committed: the log hands these records out again after a restart.
           const sinceLastInsert = performance.now() - lastInsertStarted;
           if (sinceLastInsert < this.options.lingerMs) await delay(this.options.lingerMs - sinceLastInsert);
-        } else if (this.options.lingerMs > 0) {
+        } else {
           // Linger so that a trickle of records still makes reasonably sized parts.
           await delay(this.options.lingerMs);
         }
