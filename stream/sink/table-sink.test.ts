@@ -10,7 +10,7 @@ import { Metrics, Readiness, TELEMETRY, silentLogger, tsvEncoderFor, type Teleme
 import { openAnalytics, type Analytics, type RowWriter } from '../../store/index.js';
 import { MemoryLog } from '../log/memory-log.js';
 import { deduplicationToken, encodeTabSeparated } from './batch-encoding.js';
-import { TableSink, checkTableSinkOptions, TABLE_SINK_DEFAULTS } from './table-sink.js';
+import { GROUP_COMMIT_ENOUGH_ROWS, TableSink, checkTableSinkOptions, TABLE_SINK_DEFAULTS } from './table-sink.js';
 
 let dataDir: string;
 let analytics: Analytics;
@@ -316,6 +316,54 @@ describe('TableSink on chDB', () => {
     expect(await stored('13977770000')).toBe(2);
     await sink.stop();
     await log.close();
+  });
+
+  it('group commit sends a batch that gathered enough rows at once, without the rest of the linger', async () => {
+    const log = durableLog();
+    let release: () => void = () => undefined;
+    const firstMayFinish = new Promise<void>((resolve) => (release = resolve));
+    const startedAt: number[] = [];
+    const heldFirst: RowWriter = {
+      insertsInFlightMax: 2,
+      insertTabSeparated: async (table, columns, body, token) => {
+        if (startedAt.push(performance.now()) === 1) await firstMayFinish;
+        await analytics.writer.insertTabSeparated(table, columns, body, token);
+      },
+      close: async () => undefined,
+    };
+    // A linger far longer than the test may take: only a batch sent without it lets the test finish in time.
+    const lingerMs = 60_000;
+    const sink = new TableSink(
+      log,
+      'vigil.telemetry',
+      'sink',
+      heldFirst,
+      TELEMETRY,
+      { logger: silentLogger, metrics: new Metrics() },
+      { lingerMs, insertsInFlightMax: 2 },
+    );
+    sink.start();
+    const producer = log.producer();
+    const first = producer.send(
+      'vigil.telemetry',
+      Array.from({ length: 20_000 }, (_, i) => row(i)),
+    );
+    await waitFor(() => startedAt.length === 1);
+    const gathered = producer.send(
+      'vigil.telemetry',
+      Array.from({ length: GROUP_COMMIT_ENOUGH_ROWS }, (_, i) => row(20_000 + i)),
+    );
+    release();
+    await Promise.all([first, gathered]);
+    expect(startedAt).toHaveLength(2);
+    expect(startedAt[1] - startedAt[0]).toBeLessThan(lingerMs);
+    expect(await stored('13988880000')).toBe(20_000 + GROUP_COMMIT_ENOUGH_ROWS);
+    await sink.stop();
+    await log.close();
+
+    function row(i: number) {
+      return { key: '13988880000', value: fix('13988880000', i) };
+    }
   });
 
   it('stops cleanly when the log closes while an insert is in flight, with other sinks stopping after it', async () => {
