@@ -58,6 +58,10 @@ export interface DurableCostResult {
     telemetry_inserts: number;
     rows_per_insert: number;
     insert_ms_mean: number;
+    /** How long a batch's first row waited for the rest (linger, or the insert in flight); absent if not counted. */
+    gather_ms_mean?: number;
+    /** TabSeparated encoding of a batch on the main thread. */
+    encode_ms_mean?: number;
     positions_per_read_batch?: number;
   };
   profile?: ProfileLine[];
@@ -218,6 +222,8 @@ export async function runDurableCost(options: DurableCostOptions): Promise<Durab
         ((metricValue(metricsText, 'vigil_sink_insert_seconds_sum{table="telemetry"}') ?? 0) * 1000) /
           Math.max(1, inserts),
       ),
+      ...meanMs(metricsText, 'vigil_sink_gather_seconds', 'gather_ms_mean'),
+      ...meanMs(metricsText, 'vigil_sink_encode_seconds', 'encode_ms_mean'),
       ...(batches
         ? { positions_per_read_batch: round1((metricValue(metricsText, 'vigil_jt808_frames_total') ?? 0) / batches) }
         : {}),
@@ -281,6 +287,14 @@ export async function runDurableCost(options: DurableCostOptions): Promise<Durab
 }
 
 /** The value of one sample line of a Prometheus text exposition (`name{labels}` exactly as rendered). */
+/** Mean of a telemetry histogram in ms, under `key`; nothing when the node does not count it. */
+function meanMs<K extends string>(text: string, histogram: string, key: K): Partial<Record<K, number>> {
+  const count = metricValue(text, `${histogram}_count{table="telemetry"}`);
+  const sum = metricValue(text, `${histogram}_sum{table="telemetry"}`);
+  if (!count || sum === undefined) return {};
+  return { [key]: Math.round((sum * 10_000) / count) / 10 } as Partial<Record<K, number>>;
+}
+
 function metricValue(text: string, sample: string): number | undefined {
   for (const line of text.split('\n')) if (line.startsWith(`${sample} `)) return Number(line.slice(sample.length + 1));
   return undefined;
@@ -308,6 +322,8 @@ export function durableCostMarkdown(result: DurableCostResult): string {
   lines.push(
     '',
     `Telemetry inserts: ${b.telemetry_inserts}, ${b.rows_per_insert} rows and ${b.insert_ms_mean} ms each on average` +
+      (b.gather_ms_mean !== undefined ? `, after ${b.gather_ms_mean} ms gathering its rows` : '') +
+      (b.encode_ms_mean !== undefined ? ` and ${b.encode_ms_mean} ms encoding them` : '') +
       (b.positions_per_read_batch !== undefined
         ? `; positions per batch of one socket read: ${b.positions_per_read_batch}.`
         : '.'),

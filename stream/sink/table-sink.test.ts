@@ -10,7 +10,7 @@ import { Metrics, Readiness, TELEMETRY, silentLogger, tsvEncoderFor, type Teleme
 import { openAnalytics, type Analytics, type RowWriter } from '../../store/index.js';
 import { MemoryLog } from '../log/memory-log.js';
 import { deduplicationToken, encodeTabSeparated } from './batch-encoding.js';
-import { TableSink, checkTableSinkOptions, TABLE_SINK_DEFAULTS } from './table-sink.js';
+import { GROUP_COMMIT_ENOUGH_ROWS, TableSink, checkTableSinkOptions, TABLE_SINK_DEFAULTS } from './table-sink.js';
 
 let dataDir: string;
 let analytics: Analytics;
@@ -236,6 +236,134 @@ describe('TableSink on chDB', () => {
     await sink.stop();
     await log.close();
     expect(await stored('13933330000')).toBe(2);
+  });
+
+  it('group commit: rows sent while an insert is in flight go together in one insert once it is committed', async () => {
+    const log = durableLog();
+    let release: () => void = () => undefined;
+    const firstMayFinish = new Promise<void>((resolve) => (release = resolve));
+    const batches: { rows: number }[] = [];
+    const heldFirst: RowWriter = {
+      insertsInFlightMax: 3,
+      insertTabSeparated: async (table, columns, body, token) => {
+        const call = batches.push({ rows: body.toString().split('\n').length - 1 });
+        if (call === 1) await firstMayFinish;
+        await analytics.writer.insertTabSeparated(table, columns, body, token);
+      },
+      close: async () => undefined,
+    };
+    const lingerMs = 30;
+    const sink = new TableSink(
+      log,
+      'vigil.telemetry',
+      'sink',
+      heldFirst,
+      TELEMETRY,
+      { logger: silentLogger, metrics: new Metrics() },
+      { lingerMs, insertsInFlightMax: 3 },
+    );
+    sink.start();
+    const producer = log.producer();
+    const first = producer.send('vigil.telemetry', [{ key: '13966660000', value: fix('13966660000', 0) }]);
+    await waitFor(() => batches.length === 1);
+    // Forty sends, each of one row, while the first insert is held: one batch after it, however long it is held.
+    const later: Promise<void>[] = [];
+    for (let i = 1; i <= 40; i++) {
+      later.push(producer.send('vigil.telemetry', [{ key: '13966660000', value: fix('13966660000', i) }]));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(batches.length).toBe(1);
+    release();
+    await Promise.all([first, ...later]);
+    // Lingering beside the held insert would have made several batches of a few rows each.
+    expect(batches.map((b) => b.rows)).toEqual([1, 40]);
+    expect(await stored('13966660000')).toBe(41);
+    await sink.stop();
+    await log.close();
+  });
+
+  it('group commit starts the next insert no sooner than the linger after the previous one started', async () => {
+    const log = durableLog();
+    const startedAt: number[] = [];
+    const lingerMs = 150;
+    const recording: RowWriter = {
+      insertsInFlightMax: 2,
+      insertTabSeparated: async (table, columns, body, token) => {
+        startedAt.push(performance.now());
+        await analytics.writer.insertTabSeparated(table, columns, body, token);
+      },
+      close: async () => undefined,
+    };
+    const sink = new TableSink(
+      log,
+      'vigil.telemetry',
+      'sink',
+      recording,
+      TELEMETRY,
+      { logger: silentLogger, metrics: new Metrics() },
+      { lingerMs },
+    );
+    sink.start();
+    const producer = log.producer();
+    const first = producer.send('vigil.telemetry', [{ key: '13977770000', value: fix('13977770000', 0) }]);
+    await waitFor(() => startedAt.length === 1);
+    // Sent while the first insert (a fast one) is in flight: it waits for that insert and for the rest of the linger.
+    const second = producer.send('vigil.telemetry', [{ key: '13977770000', value: fix('13977770000', 1) }]);
+    await Promise.all([first, second]);
+    expect(startedAt).toHaveLength(2);
+    // The timer may fire a little early by the clock of performance.now(); 5 ms of slack.
+    expect(startedAt[1] - startedAt[0]).toBeGreaterThanOrEqual(lingerMs - 5);
+    expect(await stored('13977770000')).toBe(2);
+    await sink.stop();
+    await log.close();
+  });
+
+  it('group commit sends a batch that gathered enough rows at once, without the rest of the linger', async () => {
+    const log = durableLog();
+    let release: () => void = () => undefined;
+    const firstMayFinish = new Promise<void>((resolve) => (release = resolve));
+    const startedAt: number[] = [];
+    const heldFirst: RowWriter = {
+      insertsInFlightMax: 2,
+      insertTabSeparated: async (table, columns, body, token) => {
+        if (startedAt.push(performance.now()) === 1) await firstMayFinish;
+        await analytics.writer.insertTabSeparated(table, columns, body, token);
+      },
+      close: async () => undefined,
+    };
+    // A linger far longer than the test may take: only a batch sent without it lets the test finish in time.
+    const lingerMs = 60_000;
+    const sink = new TableSink(
+      log,
+      'vigil.telemetry',
+      'sink',
+      heldFirst,
+      TELEMETRY,
+      { logger: silentLogger, metrics: new Metrics() },
+      { lingerMs, insertsInFlightMax: 2 },
+    );
+    sink.start();
+    const producer = log.producer();
+    const first = producer.send(
+      'vigil.telemetry',
+      Array.from({ length: 20_000 }, (_, i) => row(i)),
+    );
+    await waitFor(() => startedAt.length === 1);
+    const gathered = producer.send(
+      'vigil.telemetry',
+      Array.from({ length: GROUP_COMMIT_ENOUGH_ROWS }, (_, i) => row(20_000 + i)),
+    );
+    release();
+    await Promise.all([first, gathered]);
+    expect(startedAt).toHaveLength(2);
+    expect(startedAt[1] - startedAt[0]).toBeLessThan(lingerMs);
+    expect(await stored('13988880000')).toBe(20_000 + GROUP_COMMIT_ENOUGH_ROWS);
+    await sink.stop();
+    await log.close();
+
+    function row(i: number) {
+      return { key: '13988880000', value: fix('13988880000', i) };
+    }
   });
 
   it('stops cleanly when the log closes while an insert is in flight, with other sinks stopping after it', async () => {

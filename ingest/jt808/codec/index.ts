@@ -14,6 +14,7 @@ export { FrameSplitter } from './frame-splitter.js';
 export { decodedFrames } from './decoded-frames.js';
 export type { ParseFrameOptions, Jt808HeaderInit } from './frame.js';
 export { parseFrame, buildFrame, BODY_BYTES_MAX } from './frame.js';
+export { PlatformReplyFrames } from './platform-reply.js';
 export type { Jt808Message, Jt808MsgId, DecodeMessageOptions, EncodeHeader } from './message.js';
 export { decodeMessage, encodeMessage, encodeMessageBody, JT808_SUPPORTED_MSG_IDS } from './message.js';
 export type { ReassemblerOptions, ReassemblyResult, ReassemblyExpiry } from './reassembler.js';

@@ -10,6 +10,7 @@ import {
   type Jt808Version,
   type LocationBody,
   type ReassemblerOptions,
+  type PlatformReplyFrames,
 } from '../codec/index.js';
 import type { TcpConnection } from '../../tcp-connections.js';
 import type { TerminalFixes } from './recent-fixes.js';
@@ -45,6 +46,11 @@ export class Connection implements TcpConnection {
   paused = false;
   /** Frames to write at the end of this tick, as one buffer (see Outbox.send); at most one tick's replies. */
   readonly pendingFrames: Buffer[] = [];
+  /** The 0x8001 frames of the terminal last answered on this connection (see Outbox.reply). */
+  replyFrames: PlatformReplyFrames | undefined;
+  /** The last of `pendingFrames` while 0x8001s are being written into it, and the end of what they wrote. */
+  replyRun: Buffer | undefined;
+  replyRunEnd = 0;
   private serial = 0;
   private downlinks: Map<number, PendingDownlink> | undefined;
   reassembler: Reassembler | undefined;
