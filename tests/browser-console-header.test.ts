@@ -83,10 +83,11 @@ describe('the console header of an admin', () => {
         const layout = await eventually(
           async () => {
             const seen = await headerLayout(page);
-            return seen.user.right <= size.width ? seen : undefined;
+            // The unit's name replaces its code once /api/org-units has answered, which may be after the tabs.
+            return seen.user.right <= size.width && seen.user.text === account ? seen : undefined;
           },
           10_000,
-          `the header laid out at ${size.width}×${size.height}`,
+          `the header laid out at ${size.width}×${size.height}, reading ${account}`,
         );
         expect(layout.tabs).toBe(11);
         expect(layout.user.text).toBe(account);
