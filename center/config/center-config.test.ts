@@ -3,6 +3,7 @@
  * category that is not a rule id is refused by name when sent, dropped when read back from an older version.
  */
 import { describe, expect, it } from 'vitest';
+import { HttpError } from '../http/router.js';
 import { ALL_RULES } from '../../stream/index.js';
 import { byCategory, checkConfig, CONFIG_DEFAULTS, ROUTING_CATEGORIES } from './center-config.js';
 
@@ -65,5 +66,28 @@ describe('alarm routing checks', () => {
       level: { '*': 'county' },
       auto_work_order: [{ category: 'overload', severities: ['critical'] }],
     });
+  });
+});
+
+describe('a refusal says which check failed', () => {
+  const refusal = (key: Parameters<typeof checkConfig>[0], value: unknown): HttpError => {
+    try {
+      checkConfig(key, value);
+    } catch (error) {
+      if (error instanceof HttpError) return error;
+      throw error;
+    }
+    throw new Error(`${key} was accepted`);
+  };
+
+  it('as the credit and assessment models do: unknown_rule, out_of_bounds, bad_value, with the field', () => {
+    const unknownRule = refusal('alarm_routing', { ...CONFIG_DEFAULTS.alarm_routing, unit: { speeding: 'home' } });
+    expect([unknownRule.status, unknownRule.reason]).toEqual([400, 'bad_config']);
+    expect(unknownRule.extra).toEqual({ field: 'alarm_routing.unit.speeding', problem: 'unknown_rule' });
+    const tooLong = refusal('escalation', { alarm_unhandled_minutes: 7 * 24 * 60 + 1 });
+    expect(tooLong.extra).toEqual({ field: 'escalation.alarm_unhandled_minutes', problem: 'out_of_bounds' });
+    expect(tooLong.message).toMatch(/greater than max allowed 10080/);
+    const misspelt = refusal('escalation', { alarm_unhandled_minute: 30 });
+    expect(misspelt.extra).toEqual({ field: 'escalation.alarm_unhandled_minute', problem: 'bad_value' });
   });
 });

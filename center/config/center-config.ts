@@ -7,7 +7,7 @@
 import { PLATFORM_ALARM_RULE } from '../../ingest/index.js';
 import type { Sql } from '../../store/index.js';
 import { ALL_RULES } from '../../stream/index.js';
-import { HttpError } from '../http/router.js';
+import type { HttpError } from '../http/router.js';
 import type { OrgLevel } from '../org/org-directory.js';
 import {
   ASSESSMENT_SCORING_DEFAULTS,
@@ -15,7 +15,7 @@ import {
   type AssessmentScoringConfig,
 } from './assessment-scoring.js';
 import { CREDIT_MODEL_DEFAULTS, checkCreditModel, type CreditModelConfig } from './credit-model.js';
-import { isObject } from './config-checks.js';
+import { configRefusal, isObject, numberIn, onlyKeys, type ConfigProblem } from './config-checks.js';
 import { CREDIT_WARNING_RULES } from '../../schema/index.js';
 
 export interface AlarmRoutingConfig {
@@ -177,13 +177,9 @@ const MINUTES_MAX = 7 * 24 * 60;
 const RULES_MAX = 200;
 const TRACK_GAP_KM_MAX = 1_000;
 
-function badConfig(path: string, detail: string): HttpError {
-  return new HttpError(400, 'bad_config', `${path}: ${detail}`, { field: path });
-}
-
-function onlyKeys(path: string, value: Record<string, unknown>, keys: readonly string[]): void {
-  for (const k of Object.keys(value))
-    if (!keys.includes(k)) throw badConfig(`${path}.${k}`, `unknown key (known: ${keys.join(', ')})`);
+/** A refusal naming the field; `problem` says which check failed, as the credit and assessment models' do. */
+function badConfig(path: string, detail: string, problem: ConfigProblem = 'bad_value'): HttpError {
+  return configRefusal(path, problem, detail);
 }
 
 /**
@@ -197,7 +193,11 @@ export type CheckMode = 'new' | 'stored';
 function knownRule(path: string, category: string, mode: CheckMode): boolean {
   if (category === '*' || ROUTING_CATEGORIES.includes(category)) return true;
   if (mode === 'stored') return false;
-  throw badConfig(path, `${JSON.stringify(category)} is not a rule id (rules: ${ROUTING_CATEGORIES.join(', ')})`);
+  throw badConfig(
+    path,
+    `${JSON.stringify(category)} is not a rule id (rules: ${ROUTING_CATEGORIES.join(', ')})`,
+    'unknown_rule',
+  );
 }
 
 function categoryMap<V>(
@@ -217,11 +217,7 @@ function categoryMap<V>(
 }
 
 function integerIn(path: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v))
-    throw badConfig(path, `value ${JSON.stringify(v)} is not an integer`);
-  if (v < min) throw badConfig(path, `value ${v} is less than min allowed ${min}`);
-  if (v > max) throw badConfig(path, `value ${v} is greater than max allowed ${max}`);
-  return v;
+  return numberIn(path, v, min, max, true);
 }
 
 function oneOf<T extends string>(path: string, v: unknown, choices: readonly T[]): T {
@@ -269,7 +265,11 @@ export function checkConfig<K extends ConfigKey>(
       const auto = value.auto_work_order ?? [];
       if (!Array.isArray(auto)) throw badConfig(`${key}.auto_work_order`, 'must be an array');
       if (auto.length > RULES_MAX)
-        throw badConfig(`${key}.auto_work_order`, `${auto.length} entries is more than max allowed ${RULES_MAX}`);
+        throw badConfig(
+          `${key}.auto_work_order`,
+          `${auto.length} entries is more than max allowed ${RULES_MAX}`,
+          'out_of_bounds',
+        );
       const autoWorkOrder = auto.flatMap((entry: unknown, i) => {
         const p = `${key}.auto_work_order[${i}]`;
         if (!isObject(entry)) throw badConfig(p, 'must be an object');
@@ -293,7 +293,11 @@ export function checkConfig<K extends ConfigKey>(
       const rules = value.rules ?? [];
       if (!Array.isArray(rules)) throw badConfig(`${key}.rules`, 'must be an array');
       if (rules.length > RULES_MAX)
-        throw badConfig(`${key}.rules`, `${rules.length} entries is more than max allowed ${RULES_MAX}`);
+        throw badConfig(
+          `${key}.rules`,
+          `${rules.length} entries is more than max allowed ${RULES_MAX}`,
+          'out_of_bounds',
+        );
       return {
         default_hours: defaultHours,
         rules: rules.map((r: unknown, i) => {
