@@ -10,7 +10,13 @@ import { Metrics, Readiness, TELEMETRY, silentLogger, tsvEncoderFor, type Teleme
 import { openAnalytics, type Analytics, type RowWriter } from '../../store/index.js';
 import { MemoryLog } from '../log/memory-log.js';
 import { deduplicationToken, encodeTabSeparated } from './batch-encoding.js';
-import { GROUP_COMMIT_ENOUGH_ROWS, TableSink, checkTableSinkOptions, TABLE_SINK_DEFAULTS } from './table-sink.js';
+import {
+  GROUP_COMMIT_ENOUGH_ROWS,
+  TableSink,
+  checkTableSinkOptions,
+  TABLE_SINK_DEFAULTS,
+  type TableSinkOptions,
+} from './table-sink.js';
 
 let dataDir: string;
 let analytics: Analytics;
@@ -62,15 +68,7 @@ function durableLog(): MemoryLog {
 describe('TableSink on chDB', () => {
   it('resolves every send only once its rows are in ClickHouse, and stores each row once', async () => {
     const log = durableLog();
-    const sink = new TableSink(
-      log,
-      'vigil.telemetry',
-      'sink',
-      analytics.writer,
-      TELEMETRY,
-      { logger: silentLogger, metrics: new Metrics() },
-      { lingerMs: 2, batchRowsMax: 500 },
-    );
+    const sink = telemetrySink(log, analytics.writer, { lingerMs: 2, batchRowsMax: 500 });
     sink.start();
     const producer = log.producer();
     const terminals = Array.from({ length: 40 }, (_, t) => `1390000${String(t).padStart(4, '0')}`);
@@ -118,15 +116,7 @@ describe('TableSink on chDB', () => {
       },
       close: async () => undefined,
     };
-    const sink = new TableSink(
-      log,
-      'vigil.telemetry',
-      'sink',
-      losesFirstAnswer,
-      TELEMETRY,
-      { logger: silentLogger, metrics: new Metrics() },
-      { lingerMs: 20, retryDelayMs: 10 },
-    );
+    const sink = telemetrySink(log, losesFirstAnswer, { lingerMs: 20, retryDelayMs: 10 });
     sink.start();
     const rows = Array.from({ length: 300 }, (_, i) => ({ key: '13911110000', value: fix('13911110000', i) }));
     await log.producer().send('vigil.telemetry', rows);
@@ -149,15 +139,7 @@ describe('TableSink on chDB', () => {
       },
       close: async () => undefined,
     };
-    const sink = new TableSink(
-      log,
-      'vigil.telemetry',
-      'sink',
-      faulty,
-      TELEMETRY,
-      { logger: silentLogger, metrics: new Metrics(), readiness },
-      { lingerMs: 2, retryDelayMs: 10 },
-    );
+    const sink = telemetrySink(log, faulty, { lingerMs: 2, retryDelayMs: 10 }, readiness);
     sink.start();
     expect(readiness.ready).toBe(true);
     const sent = log.producer().send('vigil.telemetry', [{ key: '13955550000', value: fix('13955550000', 1) }]);
@@ -206,15 +188,7 @@ describe('TableSink on chDB', () => {
       },
       close: async () => undefined,
     };
-    const sink = new TableSink(
-      log,
-      'vigil.telemetry',
-      'sink',
-      slowFirst,
-      TELEMETRY,
-      { logger: silentLogger, metrics: new Metrics() },
-      { lingerMs: 0, insertsInFlightMax: 2 },
-    );
+    const sink = telemetrySink(log, slowFirst, { lingerMs: 0, insertsInFlightMax: 2 });
     sink.start();
     const producer = log.producer();
     let firstDone = false;
@@ -240,28 +214,12 @@ describe('TableSink on chDB', () => {
 
   it('group commit: rows sent while an insert is in flight go together in one insert once it is committed', async () => {
     const log = durableLog();
-    let release: () => void = () => undefined;
-    const firstMayFinish = new Promise<void>((resolve) => (release = resolve));
     const batches: { rows: number }[] = [];
-    const heldFirst: RowWriter = {
-      insertsInFlightMax: 3,
-      insertTabSeparated: async (table, columns, body, token) => {
-        const call = batches.push({ rows: body.toString().split('\n').length - 1 });
-        if (call === 1) await firstMayFinish;
-        await analytics.writer.insertTabSeparated(table, columns, body, token);
-      },
-      close: async () => undefined,
-    };
-    const lingerMs = 30;
-    const sink = new TableSink(
-      log,
-      'vigil.telemetry',
-      'sink',
-      heldFirst,
-      TELEMETRY,
-      { logger: silentLogger, metrics: new Metrics() },
-      { lingerMs, insertsInFlightMax: 3 },
+    const { writer: heldFirst, release } = firstInsertHeld(3, (body) =>
+      batches.push({ rows: body.toString().split('\n').length - 1 }),
     );
+    const lingerMs = 30;
+    const sink = telemetrySink(log, heldFirst, { lingerMs, insertsInFlightMax: 3 });
     sink.start();
     const producer = log.producer();
     const first = producer.send('vigil.telemetry', [{ key: '13966660000', value: fix('13966660000', 0) }]);
@@ -294,15 +252,7 @@ describe('TableSink on chDB', () => {
       },
       close: async () => undefined,
     };
-    const sink = new TableSink(
-      log,
-      'vigil.telemetry',
-      'sink',
-      recording,
-      TELEMETRY,
-      { logger: silentLogger, metrics: new Metrics() },
-      { lingerMs },
-    );
+    const sink = telemetrySink(log, recording, { lingerMs });
     sink.start();
     const producer = log.producer();
     const first = producer.send('vigil.telemetry', [{ key: '13977770000', value: fix('13977770000', 0) }]);
@@ -320,28 +270,11 @@ describe('TableSink on chDB', () => {
 
   it('group commit sends a batch that gathered enough rows at once, without the rest of the linger', async () => {
     const log = durableLog();
-    let release: () => void = () => undefined;
-    const firstMayFinish = new Promise<void>((resolve) => (release = resolve));
     const startedAt: number[] = [];
-    const heldFirst: RowWriter = {
-      insertsInFlightMax: 2,
-      insertTabSeparated: async (table, columns, body, token) => {
-        if (startedAt.push(performance.now()) === 1) await firstMayFinish;
-        await analytics.writer.insertTabSeparated(table, columns, body, token);
-      },
-      close: async () => undefined,
-    };
+    const { writer: heldFirst, release } = firstInsertHeld(2, () => startedAt.push(performance.now()));
     // A linger far longer than the test may take: only a batch sent without it lets the test finish in time.
     const lingerMs = 60_000;
-    const sink = new TableSink(
-      log,
-      'vigil.telemetry',
-      'sink',
-      heldFirst,
-      TELEMETRY,
-      { logger: silentLogger, metrics: new Metrics() },
-      { lingerMs, insertsInFlightMax: 2 },
-    );
+    const sink = telemetrySink(log, heldFirst, { lingerMs, insertsInFlightMax: 2 });
     sink.start();
     const producer = log.producer();
     const first = producer.send(
@@ -409,6 +342,45 @@ describe('TableSink on chDB', () => {
     );
   });
 });
+
+/** The sink of `vigil.telemetry` under test, writing through `writer`. */
+function telemetrySink(
+  log: MemoryLog,
+  writer: RowWriter,
+  options: Partial<TableSinkOptions>,
+  readiness?: Readiness,
+): TableSink<TelemetryRow> {
+  return new TableSink(
+    log,
+    'vigil.telemetry',
+    'sink',
+    writer,
+    TELEMETRY,
+    { logger: silentLogger, metrics: new Metrics(), readiness },
+    options,
+  );
+}
+
+/**
+ * A writer into the test's ClickHouse whose first insert waits for `release()`; `seen` is told of each insert as it
+ * starts and returns how many have started.
+ */
+function firstInsertHeld(
+  insertsInFlightMax: number,
+  seen: (body: Buffer) => number,
+): { writer: RowWriter; release: () => void } {
+  let release: () => void = () => undefined;
+  const firstMayFinish = new Promise<void>((resolve) => (release = resolve));
+  const writer: RowWriter = {
+    insertsInFlightMax,
+    insertTabSeparated: async (table, columns, body, token) => {
+      if (seen(body) === 1) await firstMayFinish;
+      await analytics.writer.insertTabSeparated(table, columns, body, token);
+    },
+    close: async () => undefined,
+  };
+  return { writer, release };
+}
 
 function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   return vi.waitFor(
