@@ -28,7 +28,7 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchFlags, defineFlags } from './bench-flags.js';
 import { alarmTimes, latencyFigures, sampleAlarms } from './harness/kafka-alarm-latency.js';
 import { LoadClientProcess } from './jt808-load-client-process.js';
 import { startKafkaBroker } from '../tests/support/kafka-broker.js';
@@ -39,30 +39,63 @@ const FIRST_PHONE = 13_800_000_000;
 const POLL_MS = 100;
 const DRAIN_MS_MAX = 300_000;
 
-const { values } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '2' },
-    terminals: { type: 'string', default: '200' },
-    window: { type: 'string', default: '4' },
-    seconds: { type: 'string', default: '10' },
-    'backlog-seconds': { type: 'string', default: '10' },
-    'alarm-samples': { type: 'string', default: '20' },
-    partitions: { type: 'string', default: '8' },
-    'idle-seconds': { type: 'string', default: '5' },
-    spread: { type: 'string', default: 'partitions' },
+const FLAGS = defineFlags([
+  { name: 'rounds', description: 'rounds of each worker count', kind: 'integer', default: 2, min: 1, max: 100 },
+  { name: 'terminals', description: 'terminals of the load', kind: 'integer', default: 200, min: 1, max: 100_000 },
+  {
+    name: 'window',
+    description: '0x0200 frames in flight per terminal',
+    kind: 'integer',
+    default: 4,
+    min: 1,
+    max: 256,
   },
-});
-const rounds = Number(values.rounds);
-const terminals = Number(values.terminals);
-const window = Number(values.window);
-const seconds = Number(values.seconds);
-const backlogSeconds = Number(values['backlog-seconds']);
-const alarmSamples = Number(values['alarm-samples']);
-const partitions = Number(values.partitions);
-const idleSeconds = Number(values['idle-seconds']);
-/** `standby`: the baseline, one worker running every partition's rules in one engine, 1 worker every round. */
-const spread = values.spread;
-if (spread !== 'partitions' && spread !== 'standby') throw new Error(`--spread ${spread}: partitions or standby`);
+  { name: 'seconds', description: 'length of the live load', kind: 'integer', default: 10, min: 1, max: 3_600 },
+  {
+    name: 'backlog-seconds',
+    description: 'length of the load left in Kafka before the workers start',
+    kind: 'integer',
+    default: 10,
+    min: 1,
+    max: 3_600,
+  },
+  {
+    name: 'alarm-samples',
+    description: 'terminals whose alarm latency is sampled',
+    kind: 'integer',
+    default: 20,
+    min: 0,
+    max: 1_000,
+  },
+  { name: 'partitions', description: 'partitions of each topic', kind: 'integer', default: 8, min: 1, max: 256 },
+  {
+    name: 'idle-seconds',
+    description: 'time without load, for the idle CPU',
+    kind: 'integer',
+    default: 5,
+    min: 0,
+    max: 3_600,
+  },
+  {
+    name: 'spread',
+    // `standby`: the baseline, one worker running every partition's rules in one engine, 1 worker every round.
+    description: 'how the workers share the rules (standby: the baseline, one worker every round)',
+    kind: 'string',
+    default: 'partitions',
+    choices: ['partitions', 'standby'],
+  },
+]);
+const {
+  rounds,
+  terminals,
+  window,
+  seconds,
+  'backlog-seconds': backlogSeconds,
+  'alarm-samples': alarmSamples,
+  partitions,
+  'idle-seconds': idleSeconds,
+  spread,
+} = benchFlags('bench/kafka-partitions.ts', 'Rules spread over stream workers by partition, 1 and 2 workers.', FLAGS);
 
 /** Sum of the samples of `names` (each a metric name, or a name with its labels) on the node's /metrics. */
 async function metricSum(node: VigilProcess, names: readonly string[]): Promise<number> {

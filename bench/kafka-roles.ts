@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchFlags, defineFlags } from './bench-flags.js';
 import { alarmTimes, latencyFigures, sampleAlarms } from './harness/kafka-alarm-latency.js';
 import { LoadClientProcess } from './jt808-load-client-process.js';
 import { startKafkaBroker } from '../tests/support/kafka-broker.js';
@@ -24,20 +24,38 @@ import { startVigil, type VigilProcess } from '../tests/support/vigil-process.js
 const FIRST_PHONE = 13_900_000_000;
 const PARTITIONS = 8;
 
-const { values } = parseArgs({
-  options: {
-    gateways: { type: 'string', default: '1' },
-    terminals: { type: 'string', default: '200' },
-    window: { type: 'string', default: '4' },
-    seconds: { type: 'string', default: '10' },
-    'alarm-samples': { type: 'string', default: '20' },
+const FLAGS = defineFlags([
+  { name: 'gateways', description: 'gateway processes', kind: 'integer', default: 1, min: 1, max: 16 },
+  { name: 'terminals', description: 'terminals of the load', kind: 'integer', default: 200, min: 1, max: 100_000 },
+  {
+    name: 'window',
+    description: '0x0200 frames in flight per terminal',
+    kind: 'integer',
+    default: 4,
+    min: 1,
+    max: 256,
   },
-});
-const alarmSamples = Number(values['alarm-samples']);
-const gatewayCount = Number(values.gateways);
-const terminals = Number(values.terminals);
-const window = Number(values.window);
-const seconds = Number(values.seconds);
+  { name: 'seconds', description: 'length of the measured load', kind: 'integer', default: 10, min: 1, max: 3_600 },
+  {
+    name: 'alarm-samples',
+    description: 'terminals whose alarm latency is sampled',
+    kind: 'integer',
+    default: 20,
+    min: 0,
+    max: 1_000,
+  },
+]);
+const {
+  gateways: gatewayCount,
+  terminals,
+  window,
+  seconds,
+  'alarm-samples': alarmSamples,
+} = benchFlags(
+  'bench/kafka-roles.ts',
+  'Acknowledged fixes/s and alarm latency through Kafka, the node split into roles.',
+  FLAGS,
+);
 
 const root = mkdtempSync(path.join(tmpdir(), 'vigil-bench-kafka-roles-'));
 const [broker, postgres] = await Promise.all([startKafkaBroker(), startPostgresServer()]);
