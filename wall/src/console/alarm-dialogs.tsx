@@ -7,8 +7,9 @@ import { useState } from 'react';
 import type { FeedAlarmCase } from '../../../schema/feed.js';
 import type { AlarmQueueRow } from '../../../schema/handling.js';
 import { ruleName } from '../i18n/rule-names.js';
-import { DeadlineSelect, DepartmentSelect, UnitOptions, useUnitDepartments } from './assignment-fields.js';
-import { AssignmentSteps, DialogError, useDialogAction } from './dialog-action.js';
+import { AssignmentSteps, UnitDepartmentFields } from './assignment-dialog.js';
+import { DeadlineSelect, useUnitDepartments } from './assignment-fields.js';
+import { DialogError, useDialogAction } from './dialog-action.js';
 import { Modal } from './modal.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -64,21 +65,15 @@ export function DispatchDialog({
         send={send}
         testId="dispatch"
       >
-        <label>
-          {m.dispatch.unit}
-          <select data-testid="dispatch-unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
-            <UnitOptions units={unitChoices} />
-          </select>
-        </label>
-        <label>
-          {m.dispatch.department}
-          <DepartmentSelect
-            testId="dispatch-department"
-            departments={departments}
-            value={department}
-            onChange={setDepartment}
-          />
-        </label>
+        <UnitDepartmentFields
+          testId="dispatch"
+          units={unitChoices}
+          unit={unit}
+          onUnit={setUnit}
+          departments={departments}
+          department={department}
+          onDepartment={setDepartment}
+        />
         <label>
           {m.dispatch.deadline}
           <DeadlineSelect

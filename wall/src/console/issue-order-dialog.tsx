@@ -4,8 +4,9 @@
  */
 import { useEffect, useState } from 'react';
 import type { FeedWorkOrder } from '../../../schema/feed.js';
-import { DeadlineSelect, DepartmentSelect, UnitOptions, useUnitDepartments } from './assignment-fields.js';
-import { AssignmentSteps, DialogError, useDialogAction } from './dialog-action.js';
+import { AssignmentSteps, UnitDepartmentFields } from './assignment-dialog.js';
+import { DeadlineSelect, useUnitDepartments } from './assignment-fields.js';
+import { DialogError, useDialogAction } from './dialog-action.js';
 import { Modal } from './modal.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -94,21 +95,15 @@ export function IssueOrderDialog({ onClose, onDone }: { onClose: () => void; onD
           </label>
         </div>
         <div className="console-form-row">
-          <label>
-            {m.dispatch.unit}
-            <select data-testid="issue-unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
-              <UnitOptions units={choices} />
-            </select>
-          </label>
-          <label>
-            {m.dispatch.department}
-            <DepartmentSelect
-              testId="issue-department"
-              departments={departments}
-              value={department}
-              onChange={setDepartment}
-            />
-          </label>
+          <UnitDepartmentFields
+            testId="issue"
+            units={choices}
+            unit={unit}
+            onUnit={setUnit}
+            departments={departments}
+            department={department}
+            onDepartment={setDepartment}
+          />
         </div>
         <div className="console-form-row">
           <label>
