@@ -28,7 +28,7 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { benchFlags, defineFlags } from './bench-flags.js';
+import { benchFlags, defineFlags, KAFKA_LOAD_FLAGS } from './bench-flags.js';
 import { alarmTimes, latencyFigures, sampleAlarms } from './harness/kafka-alarm-latency.js';
 import { LoadClientProcess } from './jt808-load-client-process.js';
 import { startKafkaBroker } from '../tests/support/kafka-broker.js';
@@ -40,17 +40,8 @@ const POLL_MS = 100;
 const DRAIN_MS_MAX = 300_000;
 
 const FLAGS = defineFlags([
+  ...KAFKA_LOAD_FLAGS,
   { name: 'rounds', description: 'rounds of each worker count', kind: 'integer', default: 2, min: 1, max: 100 },
-  { name: 'terminals', description: 'terminals of the load', kind: 'integer', default: 200, min: 1, max: 100_000 },
-  {
-    name: 'window',
-    description: '0x0200 frames in flight per terminal',
-    kind: 'integer',
-    default: 4,
-    min: 1,
-    max: 256,
-  },
-  { name: 'seconds', description: 'length of the live load', kind: 'integer', default: 10, min: 1, max: 3_600 },
   {
     name: 'backlog-seconds',
     description: 'length of the load left in Kafka before the workers start',
@@ -58,14 +49,6 @@ const FLAGS = defineFlags([
     default: 10,
     min: 1,
     max: 3_600,
-  },
-  {
-    name: 'alarm-samples',
-    description: 'terminals whose alarm latency is sampled',
-    kind: 'integer',
-    default: 20,
-    min: 0,
-    max: 1_000,
   },
   { name: 'partitions', description: 'partitions of each topic', kind: 'integer', default: 8, min: 1, max: 256 },
   {

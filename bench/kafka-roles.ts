@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { benchFlags, defineFlags } from './bench-flags.js';
+import { benchFlags, defineFlags, KAFKA_LOAD_FLAGS } from './bench-flags.js';
 import { alarmTimes, latencyFigures, sampleAlarms } from './harness/kafka-alarm-latency.js';
 import { LoadClientProcess } from './jt808-load-client-process.js';
 import { startKafkaBroker } from '../tests/support/kafka-broker.js';
@@ -25,25 +25,8 @@ const FIRST_PHONE = 13_900_000_000;
 const PARTITIONS = 8;
 
 const FLAGS = defineFlags([
+  ...KAFKA_LOAD_FLAGS,
   { name: 'gateways', description: 'gateway processes', kind: 'integer', default: 1, min: 1, max: 16 },
-  { name: 'terminals', description: 'terminals of the load', kind: 'integer', default: 200, min: 1, max: 100_000 },
-  {
-    name: 'window',
-    description: '0x0200 frames in flight per terminal',
-    kind: 'integer',
-    default: 4,
-    min: 1,
-    max: 256,
-  },
-  { name: 'seconds', description: 'length of the measured load', kind: 'integer', default: 10, min: 1, max: 3_600 },
-  {
-    name: 'alarm-samples',
-    description: 'terminals whose alarm latency is sampled',
-    kind: 'integer',
-    default: 20,
-    min: 0,
-    max: 1_000,
-  },
 ]);
 const {
   gateways: gatewayCount,
