@@ -25,15 +25,13 @@
  * `--spread standby` runs the baseline instead: one worker running every partition's rules in one engine (the
  * default spread), every round.
  */
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { benchFlags, defineFlags, KAFKA_LOAD_FLAGS } from './bench-flags.js';
 import { alarmTimes, latencyFigures, sampleAlarms } from './harness/kafka-alarm-latency.js';
 import { LoadClientProcess } from './jt808-load-client-process.js';
-import { startKafkaBroker } from '../tests/support/kafka-broker.js';
-import { createDatabase, startPostgresServer } from '../tests/support/postgres-server.js';
-import { startVigil, type VigilProcess } from '../tests/support/vigil-process.js';
+import { RoleCluster } from '../tests/support/role-cluster.js';
+import type { VigilProcess } from '../tests/support/vigil-process.js';
 
 const FIRST_PHONE = 13_800_000_000;
 const POLL_MS = 100;
@@ -148,38 +146,17 @@ async function untilSettled(workers: readonly VigilProcess[]): Promise<void> {
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const loadAverage = (): number => round1(os.loadavg()[0]);
 
-const root = mkdtempSync(path.join(tmpdir(), 'vigil-bench-kafka-partitions-'));
-const [broker, postgres] = await Promise.all([startKafkaBroker(), startPostgresServer()]);
-const processes: VigilProcess[] = [];
+const cluster = await RoleCluster.start('bench-kafka-partitions', 'vigil_bench_partitions', partitions);
 const client = new LoadClientProcess();
 try {
-  const postgresUrl = await createDatabase(postgres, 'vigil_bench_partitions');
-  const start = async (role: string, name: string, extra: string[] = []): Promise<VigilProcess> => {
-    const node = await startVigil({
-      dataDir: path.join(root, name),
-      args: [
-        '--role',
-        role,
-        '--kafka-brokers',
-        broker.brokers,
-        '--postgres-url',
-        postgresUrl,
-        '--log-partitions',
-        String(partitions),
-        '--log-level',
-        'warn',
-        ...extra,
-      ],
-    });
-    processes.push(node);
-    return node;
-  };
+  const start = (role: string, name: string, extra: string[] = []): Promise<VigilProcess> =>
+    cluster.startRole(role, name, extra);
   const startWorkers = (count: number): Promise<VigilProcess[]> =>
     Promise.all(Array.from({ length: count }, (_, i) => start('stream', `stream-${i}`, ['--rules-spread', spread])));
   const stopWorkers = async (workers: VigilProcess[]): Promise<number> => {
     const at = performance.now();
     const codes = await Promise.all(workers.map((w) => w.stop()));
-    for (const w of workers) processes.splice(processes.indexOf(w), 1);
+    for (const w of workers) cluster.forget(w);
     if (codes.some((c) => c !== 0)) throw new Error(`a worker stopped with ${codes.join(', ')}`);
     return Math.round(performance.now() - at);
   };
@@ -299,8 +276,5 @@ try {
     );
 } finally {
   await client.close();
-  for (const node of processes) await node.stop();
-  await broker.stop();
-  await postgres.stop();
-  rmSync(root, { recursive: true, force: true });
+  await cluster.stop();
 }
