@@ -2,7 +2,8 @@
  * What the stream workers' failover tests share (tests/kafka-stream-failover.e2e.test.ts,
  * tests/kafka-rules-partitions.e2e.test.ts, tests/kafka-rules-handover.e2e.test.ts): a role cluster (a real broker
  * and a real PostgreSQL server), a centre and a gateway on it, stream workers started on the default `standby`
- * spread or with `--rules-spread partitions`, JT/T 808 terminals reporting fixes through the gateway, and what the
+ * spread or with `--rules-spread partitions`, JT/T 808 terminals reporting fixes through the gateway (an overspeed
+ * episode's start and end, a steady vehicle's), and what the
  * tests read back: how many partitions a worker runs, the overspeed alarm ids the centre stored and the versions
  * the alarms topic holds.
  */
