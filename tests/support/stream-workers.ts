@@ -3,9 +3,8 @@
  * tests/kafka-rules-partitions.e2e.test.ts, tests/kafka-rules-handover.e2e.test.ts): a role cluster (a real broker
  * and a real PostgreSQL server), a centre and a gateway on it, stream workers started on the default `standby`
  * spread or with `--rules-spread partitions`, JT/T 808 terminals reporting fixes through the gateway (an overspeed
- * episode's start and end, a steady vehicle's), and what the
- * tests read back: how many partitions a worker runs, the overspeed alarm ids the centre stored and the versions
- * the alarms topic holds.
+ * episode's start and end, a steady vehicle's), and what the tests read back: how many partitions a worker runs,
+ * the overspeed alarm ids the centre stored and the versions the alarms topic holds.
  */
 import type { AlarmRow } from '../../schema/index.js';
 import { KAFKA_LOG_DEFAULTS, KafkaLog, partitionOf, TOPICS } from '../../stream/index.js';
