@@ -9,20 +9,28 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchFlags, defineFlags } from './bench-flags.js';
 import { fleetFix } from './harness/tracked-fleet.js';
 import { describeMachine } from './harness/machine.js';
 import { KAFKA_COMPRESSIONS, KAFKA_LOG_DEFAULTS, KafkaLog } from '../stream/index.js';
 import { startKafkaBroker } from '../tests/support/kafka-broker.js';
 
-const { values } = parseArgs({
-  options: {
-    records: { type: 'string', default: '50000' },
-    batch: { type: 'string', default: '500' },
+const FLAGS = defineFlags([
+  {
+    name: 'records',
+    description: 'telemetry rows sent with each codec',
+    kind: 'integer',
+    default: 50_000,
+    min: 1,
+    max: 10_000_000,
   },
-});
-const records = Number(values.records);
-const batch = Number(values.batch);
+  { name: 'batch', description: 'rows per send', kind: 'integer', default: 500, min: 1, max: 100_000 },
+]);
+const { records, batch } = benchFlags(
+  'bench/kafka-compression.ts',
+  'Broker disk bytes and CPU per Kafka compression codec.',
+  FLAGS,
+);
 const VEHICLES = 1_000;
 
 function directoryBytes(dir: string): number {

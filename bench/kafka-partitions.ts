@@ -25,44 +25,58 @@
  * `--spread standby` runs the baseline instead: one worker running every partition's rules in one engine (the
  * default spread), every round.
  */
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { benchFlags, defineFlags, KAFKA_LOAD_FLAGS } from './bench-flags.js';
 import { alarmTimes, latencyFigures, sampleAlarms } from './harness/kafka-alarm-latency.js';
 import { LoadClientProcess } from './jt808-load-client-process.js';
-import { startKafkaBroker } from '../tests/support/kafka-broker.js';
-import { createDatabase, startPostgresServer } from '../tests/support/postgres-server.js';
-import { startVigil, type VigilProcess } from '../tests/support/vigil-process.js';
+import { RoleCluster } from '../tests/support/role-cluster.js';
+import type { VigilProcess } from '../tests/support/vigil-process.js';
 
 const FIRST_PHONE = 13_800_000_000;
 const POLL_MS = 100;
 const DRAIN_MS_MAX = 300_000;
 
-const { values } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '2' },
-    terminals: { type: 'string', default: '200' },
-    window: { type: 'string', default: '4' },
-    seconds: { type: 'string', default: '10' },
-    'backlog-seconds': { type: 'string', default: '10' },
-    'alarm-samples': { type: 'string', default: '20' },
-    partitions: { type: 'string', default: '8' },
-    'idle-seconds': { type: 'string', default: '5' },
-    spread: { type: 'string', default: 'partitions' },
+const FLAGS = defineFlags([
+  ...KAFKA_LOAD_FLAGS,
+  { name: 'rounds', description: 'rounds of each worker count', kind: 'integer', default: 2, min: 1, max: 100 },
+  {
+    name: 'backlog-seconds',
+    description: 'length of the load left in Kafka before the workers start',
+    kind: 'integer',
+    default: 10,
+    min: 1,
+    max: 3_600,
   },
-});
-const rounds = Number(values.rounds);
-const terminals = Number(values.terminals);
-const window = Number(values.window);
-const seconds = Number(values.seconds);
-const backlogSeconds = Number(values['backlog-seconds']);
-const alarmSamples = Number(values['alarm-samples']);
-const partitions = Number(values.partitions);
-const idleSeconds = Number(values['idle-seconds']);
-/** `standby`: the baseline, one worker running every partition's rules in one engine, 1 worker every round. */
-const spread = values.spread;
-if (spread !== 'partitions' && spread !== 'standby') throw new Error(`--spread ${spread}: partitions or standby`);
+  { name: 'partitions', description: 'partitions of each topic', kind: 'integer', default: 8, min: 1, max: 256 },
+  {
+    name: 'idle-seconds',
+    description: 'time without load, for the idle CPU',
+    kind: 'integer',
+    default: 5,
+    min: 0,
+    max: 3_600,
+  },
+  {
+    name: 'spread',
+    // `standby`: the baseline, one worker running every partition's rules in one engine, 1 worker every round.
+    description: 'how the workers share the rules (standby: the baseline, one worker every round)',
+    kind: 'string',
+    default: 'partitions',
+    choices: ['partitions', 'standby'],
+  },
+]);
+const {
+  rounds,
+  terminals,
+  window,
+  seconds,
+  'backlog-seconds': backlogSeconds,
+  'alarm-samples': alarmSamples,
+  partitions,
+  'idle-seconds': idleSeconds,
+  spread,
+} = benchFlags('bench/kafka-partitions.ts', 'Rules spread over stream workers by partition, 1 and 2 workers.', FLAGS);
 
 /** Sum of the samples of `names` (each a metric name, or a name with its labels) on the node's /metrics. */
 async function metricSum(node: VigilProcess, names: readonly string[]): Promise<number> {
@@ -132,38 +146,17 @@ async function untilSettled(workers: readonly VigilProcess[]): Promise<void> {
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const loadAverage = (): number => round1(os.loadavg()[0]);
 
-const root = mkdtempSync(path.join(tmpdir(), 'vigil-bench-kafka-partitions-'));
-const [broker, postgres] = await Promise.all([startKafkaBroker(), startPostgresServer()]);
-const processes: VigilProcess[] = [];
+const cluster = await RoleCluster.start('bench-kafka-partitions', 'vigil_bench_partitions', partitions);
 const client = new LoadClientProcess();
 try {
-  const postgresUrl = await createDatabase(postgres, 'vigil_bench_partitions');
-  const start = async (role: string, name: string, extra: string[] = []): Promise<VigilProcess> => {
-    const node = await startVigil({
-      dataDir: path.join(root, name),
-      args: [
-        '--role',
-        role,
-        '--kafka-brokers',
-        broker.brokers,
-        '--postgres-url',
-        postgresUrl,
-        '--log-partitions',
-        String(partitions),
-        '--log-level',
-        'warn',
-        ...extra,
-      ],
-    });
-    processes.push(node);
-    return node;
-  };
+  const start = (role: string, name: string, extra: string[] = []): Promise<VigilProcess> =>
+    cluster.startRole(role, name, extra);
   const startWorkers = (count: number): Promise<VigilProcess[]> =>
     Promise.all(Array.from({ length: count }, (_, i) => start('stream', `stream-${i}`, ['--rules-spread', spread])));
   const stopWorkers = async (workers: VigilProcess[]): Promise<number> => {
     const at = performance.now();
     const codes = await Promise.all(workers.map((w) => w.stop()));
-    for (const w of workers) processes.splice(processes.indexOf(w), 1);
+    for (const w of workers) cluster.forget(w);
     if (codes.some((c) => c !== 0)) throw new Error(`a worker stopped with ${codes.join(', ')}`);
     return Math.round(performance.now() - at);
   };
@@ -283,8 +276,5 @@ try {
     );
 } finally {
   await client.close();
-  for (const node of processes) await node.stop();
-  await broker.stop();
-  await postgres.stop();
-  rmSync(root, { recursive: true, force: true });
+  await cluster.stop();
 }

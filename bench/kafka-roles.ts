@@ -11,59 +11,35 @@
  *
  *   npx tsx bench/kafka-roles.ts [--gateways 1] [--terminals 200] [--window 4] [--seconds 10] [--alarm-samples 20]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchFlags, defineFlags, KAFKA_LOAD_FLAGS } from './bench-flags.js';
 import { alarmTimes, latencyFigures, sampleAlarms } from './harness/kafka-alarm-latency.js';
 import { LoadClientProcess } from './jt808-load-client-process.js';
-import { startKafkaBroker } from '../tests/support/kafka-broker.js';
-import { createDatabase, startPostgresServer } from '../tests/support/postgres-server.js';
-import { startVigil, type VigilProcess } from '../tests/support/vigil-process.js';
+import { RoleCluster } from '../tests/support/role-cluster.js';
+import type { VigilProcess } from '../tests/support/vigil-process.js';
 
 const FIRST_PHONE = 13_900_000_000;
 const PARTITIONS = 8;
 
-const { values } = parseArgs({
-  options: {
-    gateways: { type: 'string', default: '1' },
-    terminals: { type: 'string', default: '200' },
-    window: { type: 'string', default: '4' },
-    seconds: { type: 'string', default: '10' },
-    'alarm-samples': { type: 'string', default: '20' },
-  },
-});
-const alarmSamples = Number(values['alarm-samples']);
-const gatewayCount = Number(values.gateways);
-const terminals = Number(values.terminals);
-const window = Number(values.window);
-const seconds = Number(values.seconds);
+const FLAGS = defineFlags([
+  ...KAFKA_LOAD_FLAGS,
+  { name: 'gateways', description: 'gateway processes', kind: 'integer', default: 1, min: 1, max: 16 },
+]);
+const {
+  gateways: gatewayCount,
+  terminals,
+  window,
+  seconds,
+  'alarm-samples': alarmSamples,
+} = benchFlags(
+  'bench/kafka-roles.ts',
+  'Acknowledged fixes/s and alarm latency through Kafka, the node split into roles.',
+  FLAGS,
+);
 
-const root = mkdtempSync(path.join(tmpdir(), 'vigil-bench-kafka-roles-'));
-const [broker, postgres] = await Promise.all([startKafkaBroker(), startPostgresServer()]);
-const processes: VigilProcess[] = [];
+const cluster = await RoleCluster.start('bench-kafka-roles', 'vigil_bench', PARTITIONS);
 const clients: LoadClientProcess[] = [];
 try {
-  const postgresUrl = await createDatabase(postgres, 'vigil_bench');
-  const start = async (role: string, name: string): Promise<VigilProcess> => {
-    const node = await startVigil({
-      dataDir: path.join(root, name),
-      args: [
-        '--role',
-        role,
-        '--kafka-brokers',
-        broker.brokers,
-        '--postgres-url',
-        postgresUrl,
-        '--log-partitions',
-        String(PARTITIONS),
-        '--log-level',
-        'warn',
-      ],
-    });
-    processes.push(node);
-    return node;
-  };
+  const start = (role: string, name: string): Promise<VigilProcess> => cluster.startRole(role, name);
   const [center] = await Promise.all([start('center', 'center'), start('stream', 'stream')]);
   const gateways: VigilProcess[] = [];
   for (let g = 0; g < gatewayCount; g++) gateways.push(await start('gateway', `gateway-${g}`));
@@ -113,8 +89,5 @@ try {
   );
 } finally {
   for (const client of clients) await client.close();
-  for (const node of processes) await node.stop();
-  await broker.stop();
-  await postgres.stop();
-  rmSync(root, { recursive: true, force: true });
+  await cluster.stop();
 }

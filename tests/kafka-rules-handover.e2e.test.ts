@@ -19,7 +19,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alarmIdOf } from '../stream/engine/alarm-id.js';
 import { metricOf, overspeedRows, type Fix } from './support/crash-restart.js';
-import { overspeedIds, partitionsHeld, phonesByPartition, StreamWorkers } from './support/stream-workers.js';
+import {
+  overspeedIds,
+  overspeedEnd,
+  overspeedStart,
+  phonesByPartition,
+  steadyFixes,
+  StreamWorkers,
+  untilOverspeedClosed,
+  untilOverspeedIds,
+} from './support/stream-workers.js';
 import { eventually, type VigilProcess } from './support/vigil-process.js';
 
 const PARTITIONS = 4;
@@ -60,48 +69,15 @@ const replayed = async (worker: VigilProcess): Promise<number> =>
 describe('two stream workers sharing the rules by partition, one stopped cleanly mid-episode', () => {
   it('hands its partitions over through the snapshot it wrote on the way out: nothing re-read, lost or doubled', async () => {
     const { centre, gateway } = await workers.startCentreAndGateway();
-    const first = await workers.startWorker('stream-a', 'partitions');
-    await eventually(
-      async () => ((await partitionsHeld(first)) === PARTITIONS ? true : undefined),
-      60_000,
-      'a holding all',
-    );
-    const second = await workers.startWorker('stream-b', 'partitions');
-    const split = await eventually(
-      async () => {
-        const [a, b] = [await partitionsHeld(first), await partitionsHeld(second)];
-        return a > 0 && b > 0 && a + b === PARTITIONS ? [a, b] : undefined;
-      },
-      60_000,
-      'both workers holding partitions',
-    );
+    const { first, second, split } = await workers.startSharingWorkers();
 
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 120_000;
-    let phaseOne = 0;
-    const report = async (phone: string, fixes: Fix[]): Promise<number> => {
-      await workers.report(gateway, phone, fixes);
-      return fixes.length;
-    };
-    for (const phone of SPEEDERS)
-      phaseOne += await report(phone, [
-        { speedKmh: 60, time: t0 },
-        { speedKmh: 130, time: t0 + 1_000 },
-        { speedKmh: 130, time: t0 + 2_000 },
-      ]);
-    for (const phone of STEADY)
-      phaseOne += await report(
-        phone,
-        Array.from({ length: STEADY_FIXES }, (_, i) => ({ speedKmh: 60, time: t0 + i * 1_000 })),
-      );
+    const report = (phones: readonly string[], fixes: Fix[]): Promise<number> =>
+      workers.reportEach(gateway, phones, fixes);
+    const phaseOne =
+      (await report(SPEEDERS, overspeedStart(t0))) + (await report(STEADY, steadyFixes(t0, STEADY_FIXES)));
     expect(phaseOne).toBe(PHASE_ONE_FIXES_PER_PARTITION * PARTITIONS);
-    const opened = await eventually(
-      async () => {
-        const ids = await overspeedIds(centre, SPEEDERS);
-        return ids.size === SPEEDERS.length ? ids : undefined;
-      },
-      60_000,
-      'the overspeed alarms opened on every partition',
-    );
+    const opened = await untilOverspeedIds(centre, SPEEDERS, 'the overspeed alarms opened on every partition');
     // Every fix so far evaluated by one worker or the other: what the stopping one's snapshot is to cover.
     await eventually(
       async () =>
@@ -120,45 +96,20 @@ describe('two stream workers sharing the rules by partition, one stopped cleanly
         return code;
       }),
       (async () => {
-        for (const phone of SPEEDERS)
-          sentSinceStop += await report(phone, [{ speedKmh: STOP_SPEED_KMH, time: t0 + 10_000 }]);
-        for (const phone of STOP_SPEEDERS)
-          sentSinceStop += await report(phone, [
-            { speedKmh: 60, time: t0 + 30_000 },
-            { speedKmh: 130, time: t0 + 31_000 },
-            { speedKmh: 130, time: t0 + 32_000 },
-          ]);
+        sentSinceStop += await report(SPEEDERS, [{ speedKmh: STOP_SPEED_KMH, time: t0 + 10_000 }]);
+        sentSinceStop += await report(STOP_SPEEDERS, overspeedStart(t0 + 30_000));
       })(),
     ]);
     const stopMs = Math.round(performance.now() - stopAt);
     expect(exitCode).toBe(0);
     expect(stopMs).toBeLessThan(STOP_MS_MAX);
-    await eventually(
-      async () => ((await partitionsHeld(second)) === PARTITIONS ? true : undefined),
-      60_000,
-      'the other worker holding every partition',
-    );
+    await workers.untilHolding(second, PARTITIONS, 'the other worker holding every partition');
     const tookOverMs = Math.round(performance.now() - stopAt);
     expect(tookOverMs).toBeLessThan(SESSION_MS);
 
-    await eventually(
-      async () => ((await overspeedIds(centre, STOP_SPEEDERS)).size === STOP_SPEEDERS.length ? true : undefined),
-      60_000,
-      'the alarms opened while the worker stopped',
-    );
-    for (const phone of SPEEDERS)
-      sentSinceStop += await report(phone, [
-        { speedKmh: 130, time: t0 + 20_000 },
-        { speedKmh: 60, time: t0 + 21_000 },
-      ]);
-    await eventually(
-      async () => {
-        for (const phone of SPEEDERS) if (!(await overspeedRows(centre, phone)).closed) return undefined;
-        return true;
-      },
-      90_000,
-      'every episode closed after the stop',
-    );
+    await untilOverspeedIds(centre, STOP_SPEEDERS, 'the alarms opened while the worker stopped');
+    sentSinceStop += await report(SPEEDERS, overspeedEnd(t0 + 20_000));
+    await untilOverspeedClosed(centre, SPEEDERS, 'every episode closed after the stop');
 
     // The other worker re-read only what reached Kafka since the stop began, never what the stopping one evaluated.
     const replayedAfterStop = (await replayed(second)) - replayedBefore;

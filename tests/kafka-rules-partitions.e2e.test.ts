@@ -15,8 +15,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alarmIdOf } from '../stream/engine/alarm-id.js';
 import { metricOf, overspeedRows } from './support/crash-restart.js';
-import { overspeedIds, partitionsHeld as held, phonesByPartition, StreamWorkers } from './support/stream-workers.js';
-import { eventually, type VigilProcess } from './support/vigil-process.js';
+import {
+  overspeedIds,
+  overspeedEnd,
+  overspeedStart,
+  phonesByPartition,
+  steadyFixes,
+  StreamWorkers,
+  untilOverspeedClosed,
+  untilOverspeedIds,
+} from './support/stream-workers.js';
 
 const PARTITIONS = 4;
 const SPEEDERS = phonesByPartition('01396610', 2, PARTITIONS);
@@ -36,76 +44,26 @@ beforeAll(async () => {
 
 afterAll(() => workers?.stop());
 
-/** Only the snapshots taken when a partition is taken: the survivor re-evaluates all the dead worker saw. */
-const startWorker = (name: string): Promise<VigilProcess> => workers.startWorker(name, 'partitions');
-
 describe('two stream workers sharing the rules by partition, one killed mid-episode', () => {
   it('the other takes its partitions over; every alarm is raised once with the ids one engine gives', async () => {
     const { centre, gateway } = await workers.startCentreAndGateway();
-    const first = await startWorker('stream-a');
-    await eventually(async () => ((await held(first)) === PARTITIONS ? true : undefined), 60_000, 'a holding all');
-    const second = await startWorker('stream-b');
-    // Cooperative-sticky: the first lets half go, the second takes them.
-    await eventually(
-      async () => {
-        const [a, b] = [await held(first), await held(second)];
-        return a > 0 && b > 0 && a + b === PARTITIONS ? [a, b] : undefined;
-      },
-      60_000,
-      'both workers holding partitions',
-    );
+    // Only the snapshots taken when a partition is taken: the survivor re-evaluates all the dead worker saw.
+    const { first, second } = await workers.startSharingWorkers();
 
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 120_000;
-    for (const phone of SPEEDERS)
-      await workers.report(gateway, phone, [
-        { speedKmh: 60, time: t0 },
-        { speedKmh: 130, time: t0 + 1_000 },
-        { speedKmh: 130, time: t0 + 2_000 },
-      ]);
-    for (const phone of STEADY)
-      await workers.report(
-        gateway,
-        phone,
-        Array.from({ length: 5 }, (_, i) => ({ speedKmh: 60, time: t0 + i * 1_000 })),
-      );
-    const opened = await eventually(
-      async () => {
-        const ids = await overspeedIds(centre, SPEEDERS);
-        return ids.size === SPEEDERS.length ? ids : undefined;
-      },
-      60_000,
-      'the overspeed alarms opened on every partition',
-    );
+    await workers.reportEach(gateway, SPEEDERS, overspeedStart(t0));
+    await workers.reportEach(gateway, STEADY, steadyFixes(t0, 5));
+    const opened = await untilOverspeedIds(centre, SPEEDERS, 'the overspeed alarms opened on every partition');
 
     await first.crash();
     workers.cluster.forget(first);
     const killedAt = performance.now();
-    for (const phone of SPEEDERS)
-      await workers.report(gateway, phone, [
-        { speedKmh: 130, time: t0 + 20_000 },
-        { speedKmh: 60, time: t0 + 21_000 },
-      ]);
-    for (const phone of LATE_SPEEDERS)
-      await workers.report(gateway, phone, [
-        { speedKmh: 60, time: t0 + 39_000 },
-        { speedKmh: 130, time: t0 + 40_000 },
-        { speedKmh: 130, time: t0 + 41_000 },
-      ]);
-    await eventually(
-      async () => ((await held(second)) === PARTITIONS ? true : undefined),
-      60_000,
-      'the survivor holding every partition',
-    );
+    await workers.reportEach(gateway, SPEEDERS, overspeedEnd(t0 + 20_000));
+    await workers.reportEach(gateway, LATE_SPEEDERS, overspeedStart(t0 + 39_000));
+    await workers.untilHolding(second, PARTITIONS, 'the survivor holding every partition');
     const tookOverMs = Math.round(performance.now() - killedAt);
 
-    await eventually(
-      async () => {
-        for (const phone of SPEEDERS) if (!(await overspeedRows(centre, phone)).closed) return undefined;
-        return true;
-      },
-      90_000,
-      'every episode closed after the kill',
-    );
+    await untilOverspeedClosed(centre, SPEEDERS, 'every episode closed after the kill');
     const closedAfterKillMs = Math.round(performance.now() - killedAt);
     for (const phone of SPEEDERS)
       expect(await overspeedRows(centre, phone)).toEqual({ alarmIds: 1, version: 2, closed: true, duplicates: 0 });
@@ -113,11 +71,7 @@ describe('two stream workers sharing the rules by partition, one killed mid-epis
     expect(await overspeedIds(centre, SPEEDERS)).toEqual(opened);
     for (const phone of SPEEDERS) expect(opened.get(phone)).toEqual([alarmIdOf('overspeed', phone, t0 + 1_000)]);
 
-    await eventually(
-      async () => ((await overspeedIds(centre, LATE_SPEEDERS)).size === LATE_SPEEDERS.length ? true : undefined),
-      60_000,
-      'the alarms raised after the kill',
-    );
+    await untilOverspeedIds(centre, LATE_SPEEDERS, 'the alarms raised after the kill');
     for (const phone of LATE_SPEEDERS) {
       expect(await overspeedRows(centre, phone)).toEqual({ alarmIds: 1, version: 1, closed: false, duplicates: 0 });
       expect((await overspeedIds(centre, [phone])).get(phone)).toEqual([alarmIdOf('overspeed', phone, t0 + 40_000)]);

@@ -12,7 +12,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricOf, overspeedRows } from './support/crash-restart.js';
-import { rulesActive as active, StreamWorkers } from './support/stream-workers.js';
+import {
+  rulesActive as active,
+  overspeedEnd,
+  overspeedStart,
+  steadyFixes,
+  StreamWorkers,
+} from './support/stream-workers.js';
 import { eventually } from './support/vigil-process.js';
 
 const SPEEDER = '013955500001';
@@ -42,17 +48,8 @@ describe('the stream worker running the rules killed mid-episode (vigil start --
     expect(await active(second)).toBe(0);
 
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 120_000;
-    await workers.report(gateway, SPEEDER, [
-      { speedKmh: 60, time: t0 },
-      { speedKmh: 130, time: t0 + 1_000 },
-      { speedKmh: 130, time: t0 + 2_000 },
-    ]);
-    for (const phone of STEADY)
-      await workers.report(
-        gateway,
-        phone,
-        Array.from({ length: 5 }, (_, i) => ({ speedKmh: 60, time: t0 + i * 1_000 })),
-      );
+    await workers.report(gateway, SPEEDER, overspeedStart(t0));
+    await workers.reportEach(gateway, STEADY, steadyFixes(t0, 5));
     await eventually(
       async () => ((await overspeedRows(centre, SPEEDER)).alarmIds > 0 ? true : undefined),
       60_000,
@@ -65,10 +62,7 @@ describe('the stream worker running the rules killed mid-episode (vigil start --
     await first.crash();
     const killedAt = performance.now();
     // The episode goes on and closes, and another vehicle speeds, while the rules change hands.
-    await workers.report(gateway, SPEEDER, [
-      { speedKmh: 130, time: t0 + 20_000 },
-      { speedKmh: 60, time: t0 + 21_000 },
-    ]);
+    await workers.report(gateway, SPEEDER, overspeedEnd(t0 + 20_000));
     await workers.report(gateway, STEADY[0], [
       { speedKmh: 130, time: t0 + 40_000 },
       { speedKmh: 130, time: t0 + 41_000 },

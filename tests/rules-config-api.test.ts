@@ -5,10 +5,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HENAN_PROVINCE_CODE, Metrics, silentLogger } from '../schema/index.js';
+import { HENAN_PROVINCE_CODE } from '../schema/index.js';
 import { openOperational, type Sql } from '../store/index.js';
-import { MemoryLog, RulesRunner } from '../stream/index.js';
+import type { RulesRunner } from '../stream/index.js';
 import { Accounts, Router, registerRulesConfigRoutes, seedOrgUnits } from '../center/index.js';
+import { rulesOnMemoryLog } from './support/in-process-rules.js';
 
 let sql: Sql;
 let server: Server;
@@ -22,11 +23,8 @@ beforeAll(async () => {
   const accounts = new Accounts(sql);
   await accounts.ensureAdmin(HENAN_PROVINCE_CODE, 'correct horse battery staple');
   adminToken = (await accounts.login('admin', 'correct horse battery staple', 'test')).token;
-  runner = new RulesRunner({
-    log: new MemoryLog({ partitions: 1, backlogPerPartitionMax: 10, durableGroups: {} }),
-    logger: silentLogger,
-    metrics: new Metrics(),
-  });
+  // Never started: the routes read and change its configuration, kept in memory.
+  runner = rulesOnMemoryLog({}).runner;
   const router = new Router(1 << 20);
   registerRulesConfigRoutes(router, { accounts, sql, rules: runner });
   server = createServer((req, res) => void router.handle(req, res));

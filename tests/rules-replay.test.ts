@@ -21,8 +21,7 @@ import {
 import { openAnalytics, openOperational, type Analytics } from '../store/index.js';
 import {
   MemoryLog,
-  RULES_RUNNER_DEFAULTS,
-  RulesRunner,
+  type RulesRunner,
   TableSink,
   TOPICS,
   clickhouseInputReplay,
@@ -33,6 +32,7 @@ import { GATEWAY_DEFAULTS, Jt808Gateway } from '../ingest/index.js';
 import { TerminalStore } from '../center/index.js';
 import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
 import { locationBody } from '../cli/demo/location.js';
+import { rulesOnMemoryLog, sendFixes } from './support/in-process-rules.js';
 import { card, fix } from './support/rules-trace.js';
 import { eventually } from './support/vigil-process.js';
 
@@ -59,11 +59,18 @@ async function processOf(): Promise<{
   store: (rows: TelemetryRow[]) => Promise<void>;
   stop: () => Promise<void>;
 }> {
-  const log = new MemoryLog({
-    partitions: 4,
-    backlogPerPartitionMax: 10_000,
-    durableGroups: { [TOPICS.telemetry]: 'sink-telemetry', [TOPICS.alarms]: 'sink-alarms' },
-  });
+  const { log, runner } = rulesOnMemoryLog(
+    (memoryLog) => ({
+      logger: process.env.DEBUG_REPLAY ? createLogger((l) => process.stderr.write(l)) : silentLogger,
+      dataDir,
+      inputReplay: clickhouseInputReplay(memoryLog, analytics.client),
+    }),
+    {
+      durableGroups: { [TOPICS.telemetry]: 'sink-telemetry', [TOPICS.alarms]: 'sink-alarms' },
+      // Snapshots only when the test takes them.
+      settings: { snapshotIntervalMs: 3_600_000 },
+    },
+  );
   const observe = { logger: silentLogger, metrics: new Metrics() };
   const sinks = [
     new TableSink(log, TOPICS.telemetry, 'sink-telemetry', analytics.writer, TELEMETRY, observe, { lingerMs: 0 }),
@@ -77,27 +84,12 @@ async function processOf(): Promise<{
     for (const r of await feed.poll(10_000, 0)) seen.push(r.value);
     return seen;
   };
-  const runner = new RulesRunner(
-    {
-      log,
-      logger: process.env.DEBUG_REPLAY ? createLogger((l) => process.stderr.write(l)) : silentLogger,
-      metrics: new Metrics(),
-      dataDir,
-      inputReplay: clickhouseInputReplay(log, analytics.client),
-    },
-    // Snapshots only when the test takes them.
-    { ...RULES_RUNNER_DEFAULTS, tickMs: 50, pollWaitMs: 20, snapshotIntervalMs: 3_600_000 },
-  );
   await runner.start();
   return {
     log,
     runner,
     alarms,
-    store: (rows) =>
-      log.producer().send(
-        TOPICS.telemetry,
-        rows.map((value) => ({ key: value.terminal_id, value })),
-      ),
+    store: (rows) => sendFixes(log, rows),
     stop: async () => {
       await runner.stop();
       await log.close();

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Metrics, silentLogger } from '../schema/index.js';
 import type { TelemetryRow } from '../schema/index.js';
-import { MemoryLog, RULES_RUNNER_DEFAULTS, RulesRunner, fileSnapshotStore, snapshotFileOf } from '../stream/index.js';
+import { fileSnapshotStore, snapshotFileOf } from '../stream/index.js';
+import { RULES_LOG_PARTITIONS, rulesOnMemoryLog } from './support/in-process-rules.js';
 import { T0, engineFor, fix, registryOf, vehicle } from './support/rules-trace.js';
 
 const VEHICLES = 60_000;
@@ -43,18 +43,15 @@ describe('a rules snapshot of many vehicles', () => {
   it('keeps the event loop running while it is serialized and written', async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-snapshot-stall-'));
     let now = T0;
-    const log = new MemoryLog({ partitions: 4, backlogPerPartitionMax: 1_000, durableGroups: {} });
-    const runner = new RulesRunner(
-      { log, logger: silentLogger, metrics: new Metrics(), registry, dataDir, now: () => now },
-      RULES_RUNNER_DEFAULTS,
-    );
+    // Never started: the test feeds its engine directly and asks it for the snapshot.
+    const { log, runner } = rulesOnMemoryLog({ registry, dataDir, now: () => now });
     const engine = runner.engine;
     let step = 0;
     for (; step < REPORTS; step++)
       for (let i = 0; i < VEHICLES; i++) {
         const row = report(i, step);
         now = row.received_at;
-        engine.onPosition(row, i % 4, now);
+        engine.onPosition(row, i % RULES_LOG_PARTITIONS, now);
       }
     engine.drainAlarms();
 
@@ -78,7 +75,7 @@ describe('a rules snapshot of many vehicles', () => {
       for (let k = 0; k < 200; k++, fed++) {
         const row = report(fed % VEHICLES, step + Math.floor(fed / VEHICLES));
         now = row.received_at;
-        engine.onPosition(row, fed % 4, now);
+        engine.onPosition(row, fed % RULES_LOG_PARTITIONS, now);
       }
       engine.drainAlarms();
       setImmediate(feed);

@@ -11,7 +11,7 @@
  * so a crash mid-roll leaves the previous generation in force, and a roll repeated gives the same rows again.
  */
 import { PeriodicPass } from '../periodic-pass.js';
-import { quoteString, type Logger, type Metrics } from '../../schema/index.js';
+import { clickHouseInstant, quoteString, type Logger, type Metrics } from '../../schema/index.js';
 import {
   ASSESSMENT_VEHICLE_DAYS,
   INGEST_REJECTS,
@@ -86,13 +86,29 @@ export function parametersText(options: VehicleFactOptions): string {
   });
 }
 
+const INSERT_ROLLUP_DAYS =
+  'INSERT INTO assessment_rollup_days (day, rolled_at, parameters, sources, vehicle_rows, seconds) VALUES';
+
+/** One row of `assessment_rollup_days`: the record of a day's rollup (a day with nothing stored has 0 rows). */
+function rollupDayValues(record: {
+  day: number;
+  rolledAt: number;
+  parameters: string;
+  sources: string;
+  rows: number;
+  seconds: number;
+}): string {
+  const { day, rolledAt, parameters, sources, rows, seconds } = record;
+  return `(${day}, ${clickHouseInstant(rolledAt)}, ${quoteString(parameters)}, ${quoteString(sources)}, ${rows}, ${seconds})`;
+}
+
 /**
  * Deletes the generations of a day older than `rolledAt`: no longer read, removed by a mutation in the background.
  * On a cluster the mutation runs on the shard-local tables of every node (a distributed table takes no mutation).
  */
 export function supersededGenerationsSql(day: number, rolledAt: number, layout: DdlLayout): string {
   const [local] = physicalTablesOf(ASSESSMENT_VEHICLE_DAYS, layout);
-  return `${local!.alterPrefix} DELETE WHERE day = ${day} AND rolled_at < fromUnixTimestamp64Milli(toInt64(${Math.trunc(rolledAt)}))`;
+  return `${local!.alterPrefix} DELETE WHERE day = ${day} AND rolled_at < ${clickHouseInstant(rolledAt)}`;
 }
 
 interface DayRecord {
@@ -208,10 +224,16 @@ export class AssessmentRollups {
     if (empty.length > 0) {
       const rolledAt = Math.trunc(this.deps.now());
       await this.deps.analytics.commandInternal(
-        `INSERT INTO assessment_rollup_days (day, rolled_at, parameters, sources, vehicle_rows, seconds) VALUES ${empty
-          .map(
-            ({ day, sources }) =>
-              `(${day}, fromUnixTimestamp64Milli(toInt64(${Math.max(rolledAt, (records.get(day)?.rolledAt ?? 0) + 1)})), ${quoteString(wanted)}, ${quoteString(sources)}, 0, 0)`,
+        `${INSERT_ROLLUP_DAYS} ${empty
+          .map(({ day, sources }) =>
+            rollupDayValues({
+              day,
+              rolledAt: Math.max(rolledAt, (records.get(day)?.rolledAt ?? 0) + 1),
+              parameters: wanted,
+              sources,
+              rows: 0,
+              seconds: 0,
+            }),
           )
           .join(', ')}`,
       );
@@ -256,7 +278,7 @@ export class AssessmentRollups {
     const startsAt = dayStartOf(day);
     // Generations of a day are ordered by rolled_at: a clock that went back must not make an older one win.
     const rolledAt = Math.max(Math.trunc(this.deps.now()), previousRolledAt + 1);
-    const generation = `fromUnixTimestamp64Milli(toInt64(${rolledAt}))`;
+    const generation = clickHouseInstant(rolledAt);
     const columns = DAY_FACT_COLUMNS.filter((c) => c !== 'day' && c !== 'terminal_id');
     const { analytics } = this.deps;
     await analytics.commandInternal(`
@@ -287,8 +309,7 @@ LEFT JOIN (
     seconds: number,
   ): Promise<void> {
     await this.deps.analytics.commandInternal(
-      `INSERT INTO assessment_rollup_days (day, rolled_at, parameters, sources, vehicle_rows, seconds)
-       VALUES (${day}, fromUnixTimestamp64Milli(toInt64(${rolledAt})), ${quoteString(parameters)}, ${quoteString(sources)}, ${rows}, ${seconds})`,
+      `${INSERT_ROLLUP_DAYS} ${rollupDayValues({ day, rolledAt, parameters, sources, rows, seconds })}`,
     );
   }
 
@@ -316,9 +337,9 @@ LEFT JOIN (
     endsAt: number,
     query: (sql: string) => Promise<Map<number, string>>,
   ): Promise<Map<number, string>> {
-    const to = `fromUnixTimestamp64Milli(toInt64(${endsAt}))`;
+    const to = clickHouseInstant(endsAt);
     if (this.deps.analytics.layout.kind === 'cluster') {
-      const from = `fromUnixTimestamp64Milli(toInt64(${startsAt}))`;
+      const from = clickHouseInstant(startsAt);
       this.scannedMonths = monthsBetween(monthOf(startsAt), monthOf(endsAt - 1));
       return query(
         `SELECT toYYYYMMDD(ts, ${TZ}) AS day, count() FROM telemetry WHERE ts >= ${from} AND ts < ${to} GROUP BY day`,
@@ -367,8 +388,8 @@ LEFT JOIN (
     endsAt: number,
     options: VehicleFactOptions,
   ): Promise<Map<number, string>> {
-    const from = `fromUnixTimestamp64Milli(toInt64(${startsAt}))`;
-    const to = `fromUnixTimestamp64Milli(toInt64(${endsAt}))`;
+    const from = clickHouseInstant(startsAt);
+    const to = clickHouseInstant(endsAt);
     const rules = [...options.overspeedRules, ...options.driftRules, ...options.fatigueRules];
     const ruleList = rules.length > 0 ? rules.map(quoteString).join(', ') : "''";
     const dayIndex = (column: string): string =>

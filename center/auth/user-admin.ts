@@ -54,6 +54,19 @@ export interface ListedUser extends UserView {
 /** A row as PostgreSQL returns it: the same fields as the view, with the creation time as a Date. */
 type UserRow = Omit<UserView, 'created_at'> & { created_at: Date };
 
+/**
+ * Revokes every live session of an account inside the caller's transaction (disabling it, revoking all its sessions,
+ * resetting its password); returns how many. The caller announces it (`announceRevocation({ userId })`) once the
+ * transaction committed, so no WebSocket is closed for a change that rolled back.
+ */
+async function revokeAllSessions(tx: Pick<Sql, 'query'>, userId: number): Promise<number> {
+  const rows = await tx.query(
+    'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
+    [userId],
+  );
+  return rows.length;
+}
+
 function view(row: UserRow): UserView {
   return {
     ...row,
@@ -185,8 +198,7 @@ export class UserAdmin {
         'UPDATE users SET disabled = $2 WHERE id = $1 RETURNING id, username, display_name, role, org_code, enterprise_id, disabled, created_by, created_at',
         [userId, disabled],
       );
-      if (disabled)
-        await tx.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+      if (disabled) await revokeAllSessions(tx, userId);
       await appendAudit(tx, {
         actorId: admin.userId,
         actor: admin.username,
@@ -204,19 +216,16 @@ export class UserAdmin {
     this.requireAdmin(admin);
     const revoked = await this.sql.transaction(async (tx) => {
       const user = await this.managedUser(tx, admin, userId);
-      const rows = await tx.query(
-        'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
-        [userId],
-      );
+      const revokedCount = await revokeAllSessions(tx, userId);
       await appendAudit(tx, {
         actorId: admin.userId,
         actor: admin.username,
         action: 'session.revoke_all',
         target: user.username,
-        detail: { sessions: rows.length },
+        detail: { sessions: revokedCount },
         peer,
       });
-      return rows.length;
+      return revokedCount;
     });
     this.accounts.announceRevocation({ userId });
     return revoked;
@@ -235,19 +244,16 @@ export class UserAdmin {
       const user = await this.managedUser(tx, admin, userId);
       this.accounts.passwordPolicy.check(password, user.username, [user.display_name]);
       await tx.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, await hashPassword(password)]);
-      const rows = await tx.query(
-        'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
-        [userId],
-      );
+      const revokedCount = await revokeAllSessions(tx, userId);
       await appendAudit(tx, {
         actorId: admin.userId,
         actor: admin.username,
         action: 'auth.password_reset',
         target: user.username,
-        detail: { sessions_revoked: rows.length },
+        detail: { sessions_revoked: revokedCount },
         peer,
       });
-      return rows.length;
+      return revokedCount;
     });
     this.accounts.announceRevocation({ userId });
     return { revoked };

@@ -3,7 +3,15 @@
  * polling fast, with every alarm version it sends to `vigil.alarms` collected as it comes.
  */
 import { Metrics, silentLogger, type AlarmRow, type TelemetryRow } from '../../schema/index.js';
-import { MemoryLog, RULES_RUNNER_DEFAULTS, RulesRunner, TOPICS, type RulesRunnerDeps } from '../../stream/index.js';
+import {
+  MemoryLog,
+  RULES_RUNNER_DEFAULTS,
+  RulesRunner,
+  TOPICS,
+  type EventLog,
+  type RulesRunnerDeps,
+  type RulesRunnerOptions,
+} from '../../stream/index.js';
 
 export const RULES_LOG_PARTITIONS = 4;
 
@@ -21,14 +29,42 @@ export interface InProcessRules {
   stop(): Promise<void>;
 }
 
-/** A runner on a log of its own, not started (a test of a failing start starts it itself). */
-export function rulesOnMemoryLog(place: SnapshotPlace): { log: MemoryLog; runner: RulesRunner } {
-  const log = new MemoryLog({ partitions: RULES_LOG_PARTITIONS, backlogPerPartitionMax: 10_000, durableGroups: {} });
+/** What a test gives the runner besides the log; a silent logger and metrics of its own unless it gives them. */
+export type RulesDeps = Omit<RulesRunnerDeps, 'log' | 'logger' | 'metrics'> & Partial<Pick<RulesRunnerDeps, 'logger'>>;
+
+export interface MemoryLogRulesOptions {
+  /** The groups whose commits make a topic durable (the sinks' groups), as the node's log has; none by default. */
+  durableGroups?: Record<string, string>;
+  /** Settings over the tests' fast ticking and polling. */
+  settings?: Partial<RulesRunnerOptions>;
+}
+
+/**
+ * A runner on a log of its own, not started (a test of a failing start starts it itself). `deps` may be made from
+ * the log, for those that read it (an input replay).
+ */
+export function rulesOnMemoryLog(
+  deps: RulesDeps | ((log: MemoryLog) => RulesDeps),
+  options: MemoryLogRulesOptions = {},
+): { log: MemoryLog; runner: RulesRunner } {
+  const log = new MemoryLog({
+    partitions: RULES_LOG_PARTITIONS,
+    backlogPerPartitionMax: 10_000,
+    durableGroups: options.durableGroups ?? {},
+  });
   const runner = new RulesRunner(
-    { log, logger: silentLogger, metrics: new Metrics(), ...place },
-    { ...RULES_RUNNER_DEFAULTS, tickMs: 50, pollWaitMs: 20 },
+    { log, logger: silentLogger, metrics: new Metrics(), ...(typeof deps === 'function' ? deps(log) : deps) },
+    { ...RULES_RUNNER_DEFAULTS, tickMs: 50, pollWaitMs: 20, ...options.settings },
   );
   return { log, runner };
+}
+
+/** Sends fixes to `vigil.telemetry`, keyed by terminal as the gateway keys them. */
+export function sendFixes(log: EventLog, rows: readonly TelemetryRow[]): Promise<void> {
+  return log.producer().send(
+    TOPICS.telemetry,
+    rows.map((value) => ({ key: value.terminal_id, value })),
+  );
 }
 
 /** A runner started on a log of its own, its alarm versions read as they come. */
@@ -45,11 +81,7 @@ export async function startInProcessRules(place: SnapshotPlace): Promise<InProce
     log,
     runner,
     alarms,
-    send: (rows) =>
-      log.producer().send(
-        TOPICS.telemetry,
-        rows.map((value) => ({ key: value.terminal_id, value })),
-      ),
+    send: (rows) => sendFixes(log, rows),
     stop: async () => {
       await runner.stop();
       reading = false;

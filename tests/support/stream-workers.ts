@@ -2,15 +2,15 @@
  * What the stream workers' failover tests share (tests/kafka-stream-failover.e2e.test.ts,
  * tests/kafka-rules-partitions.e2e.test.ts, tests/kafka-rules-handover.e2e.test.ts): a role cluster (a real broker
  * and a real PostgreSQL server), a centre and a gateway on it, stream workers started on the default `standby`
- * spread or with `--rules-spread partitions`, JT/T 808 terminals reporting fixes through the gateway, and what the
- * tests read back: how many partitions a worker runs, the overspeed alarm ids the centre stored and the versions
- * the alarms topic holds.
+ * spread or with `--rules-spread partitions`, JT/T 808 terminals reporting fixes through the gateway (an overspeed
+ * episode's start and end, a steady vehicle's), and what the tests read back: how many partitions a worker runs,
+ * the overspeed alarm ids the centre stored and the versions the alarms topic holds.
  */
 import type { AlarmRow } from '../../schema/index.js';
 import { KAFKA_LOG_DEFAULTS, KafkaLog, partitionOf, TOPICS } from '../../stream/index.js';
-import { loggedInTerminal, metricOf, reportFixes, type Fix } from './crash-restart.js';
+import { loggedInTerminal, metricOf, overspeedRows, reportFixes, type Fix } from './crash-restart.js';
 import { RoleCluster } from './role-cluster.js';
-import type { VigilProcess } from './vigil-process.js';
+import { eventually, type VigilProcess } from './vigil-process.js';
 
 export interface StreamWorkersOptions {
   /** Names the temporary root and the PostgreSQL database (`vigil_` and it, dashes as underscores). */
@@ -38,6 +38,28 @@ export function phonesByPartition(prefix: string, per: number, partitions: numbe
     }
   }
   return found;
+}
+
+/** 60 km/h at `start`, then 130 km/h twice, a second apart: an overspeed episode opened at `start` + 1 s. */
+export function overspeedStart(start: number): Fix[] {
+  return [
+    { speedKmh: 60, time: start },
+    { speedKmh: 130, time: start + 1_000 },
+    { speedKmh: 130, time: start + 2_000 },
+  ];
+}
+
+/** 130 km/h at `start`, then 60 km/h a second later: an open overspeed episode goes on and closes. */
+export function overspeedEnd(start: number): Fix[] {
+  return [
+    { speedKmh: 130, time: start },
+    { speedKmh: 60, time: start + 1_000 },
+  ];
+}
+
+/** `count` fixes at 60 km/h, a second apart from `start`: a vehicle that never speeds. */
+export function steadyFixes(start: number, count: number): Fix[] {
+  return Array.from({ length: count }, (_, i) => ({ speedKmh: 60, time: start + i * 1_000 }));
 }
 
 export class StreamWorkers {
@@ -82,6 +104,31 @@ export class StreamWorkers {
     ]);
   }
 
+  /**
+   * Two workers sharing the rules by partition (`--rules-spread partitions`): `stream-a` started first until it holds
+   * every partition, then `stream-b`, until both hold some and together all of them (cooperative-sticky: the first
+   * lets half go, the second takes them). `split` is how many each holds.
+   */
+  async startSharingWorkers(): Promise<{ first: VigilProcess; second: VigilProcess; split: [number, number] }> {
+    const first = await this.startWorker('stream-a', 'partitions');
+    await this.untilHolding(first, this.partitions, 'a holding all');
+    const second = await this.startWorker('stream-b', 'partitions');
+    const split = await eventually(
+      async (): Promise<[number, number] | undefined> => {
+        const [a, b] = [await partitionsHeld(first), await partitionsHeld(second)];
+        return a > 0 && b > 0 && a + b === this.partitions ? [a, b] : undefined;
+      },
+      60_000,
+      'both workers holding partitions',
+    );
+    return { first, second, split };
+  }
+
+  /** Waits until `worker` runs the rules of `count` partitions. */
+  async untilHolding(worker: VigilProcess, count: number, what: string): Promise<void> {
+    await eventually(async () => ((await partitionsHeld(worker)) === count ? true : undefined), 60_000, what);
+  }
+
   /** Logs `phone` in at `gateway`, sends `fixes` one by one, each acknowledged, and hangs up. */
   async report(gateway: VigilProcess, phone: string, fixes: readonly Fix[]): Promise<void> {
     const terminal = await loggedInTerminal(gateway, phone, this.options.plateOf(phone));
@@ -90,6 +137,12 @@ export class StreamWorkers {
     } finally {
       terminal.close();
     }
+  }
+
+  /** `report` for each of `phones` in turn, the same `fixes`; returns how many fixes were acknowledged in all. */
+  async reportEach(gateway: VigilProcess, phones: readonly string[], fixes: readonly Fix[]): Promise<number> {
+    for (const phone of phones) await this.report(gateway, phone, fixes);
+    return phones.length * fixes.length;
   }
 
   /** `terminal:alarm_id:version` of every overspeed record of `phones` in the alarms topic, sorted. */
@@ -129,6 +182,38 @@ export async function partitionsHeld(worker: VigilProcess): Promise<number> {
 /** 1 when `worker` runs the rules (it holds the rules lock), 0 when it stands by. */
 export function rulesActive(worker: VigilProcess): Promise<number | undefined> {
   return metricOf(worker, 'vigil_rules_active');
+}
+
+/** Waits until the centre stored an overspeed alarm id for every one of `phones`; returns them as `overspeedIds`. */
+export async function untilOverspeedIds(
+  centre: VigilProcess,
+  phones: readonly string[],
+  what: string,
+): Promise<Map<string, string[]>> {
+  return eventually(
+    async () => {
+      const ids = await overspeedIds(centre, phones);
+      return ids.size === phones.length ? ids : undefined;
+    },
+    60_000,
+    what,
+  );
+}
+
+/** Waits until the newest overspeed version the centre stored for each of `phones` is a closed one. */
+export async function untilOverspeedClosed(
+  centre: VigilProcess,
+  phones: readonly string[],
+  what: string,
+): Promise<void> {
+  await eventually(
+    async () => {
+      for (const phone of phones) if (!(await overspeedRows(centre, phone)).closed) return undefined;
+      return true;
+    },
+    90_000,
+    what,
+  );
 }
 
 /** The overspeed alarm ids the centre stored for each of `phones` that has any, sorted. */

@@ -7,14 +7,9 @@ import { useState } from 'react';
 import type { FeedAlarmCase } from '../../../schema/feed.js';
 import type { AlarmQueueRow } from '../../../schema/handling.js';
 import { ruleName } from '../i18n/rule-names.js';
-import {
-  AssignmentConfirmation,
-  DeadlineSelect,
-  DepartmentSelect,
-  UnitOptions,
-  useUnitDepartments,
-} from './assignment-fields.js';
-import { errorSentence } from './error-text.js';
+import { AssignmentSteps, UnitDepartmentFields } from './assignment-dialog.js';
+import { DeadlineSelect, useUnitDepartments } from './assignment-fields.js';
+import { DialogError, useDialogAction } from './dialog-action.js';
 import { Modal } from './modal.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -42,31 +37,15 @@ export function DispatchDialog({
   const [hours, setHours] = useState<number | null>(null);
   const [title, setTitle] = useState(`${ruleName(alarm.rule, 'zh')} ${alarm.plate || alarm.terminal_id}`);
   const [description, setDescription] = useState('');
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
+  const action = useDialogAction(onDone);
   const { departments, department, setDepartment } = useUnitDepartments(unit, alarm.department, {
-    onError: (failure) => setError(errorSentence(failure, m)),
+    onError: action.fail,
   });
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const body: Record<string, unknown> = { org_code: unit, department, title: title.trim() };
-      if (description.trim() !== '') body.description = description.trim();
-      if (hours !== null) body.deadline_hours = hours;
-      const result = await ws.api.post<FeedAlarmCase>(
-        `/api/alarms/${encodeURIComponent(alarm.alarm_id)}/dispatch`,
-        body,
-      );
-      onDone(result);
-    } catch (failure) {
-      setError(errorSentence(failure, m));
-      setConfirming(false);
-    } finally {
-      setBusy(false);
-    }
+  const send = () => {
+    const body: Record<string, unknown> = { org_code: unit, department, title: title.trim() };
+    if (description.trim() !== '') body.description = description.trim();
+    if (hours !== null) body.deadline_hours = hours;
+    return ws.api.post<FeedAlarmCase>(`/api/alarms/${encodeURIComponent(alarm.alarm_id)}/dispatch`, body);
   };
   return (
     <Modal
@@ -75,94 +54,62 @@ export function DispatchDialog({
       closeLabel={m.close}
       testId="dispatch-dialog"
     >
-      {confirming ? (
-        <AssignmentConfirmation
-          unit={unit}
-          department={department}
-          hours={hours}
-          title={title}
-          busy={busy}
-          onBack={() => setConfirming(false)}
-          onConfirm={() => void submit()}
+      <AssignmentSteps
+        action={action}
+        unit={unit}
+        department={department}
+        hours={hours}
+        title={title}
+        nextDisabled={title.trim() === '' || departments.length === 0}
+        onClose={onClose}
+        send={send}
+        testId="dispatch"
+      >
+        <UnitDepartmentFields
           testId="dispatch"
+          units={unitChoices}
+          unit={unit}
+          onUnit={setUnit}
+          departments={departments}
+          department={department}
+          onDepartment={setDepartment}
         />
-      ) : (
-        <form
-          className="console-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setConfirming(true);
-          }}
-        >
-          <label>
-            {m.dispatch.unit}
-            <select data-testid="dispatch-unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
-              <UnitOptions units={unitChoices} />
-            </select>
-          </label>
-          <label>
-            {m.dispatch.department}
-            <DepartmentSelect
-              testId="dispatch-department"
-              departments={departments}
-              value={department}
-              onChange={setDepartment}
-            />
-          </label>
-          <label>
-            {m.dispatch.deadline}
-            <DeadlineSelect
-              testId="dispatch-deadline"
-              choices={DEADLINE_CHOICES_HOURS}
-              hours={hours}
-              onChange={setHours}
-            />
-          </label>
-          <label>
-            {m.dispatch.enterprise}
-            <span className="console-value">
-              {alarm.enterprise_id === null ? m.dispatch.noEnterprise : ws.enterpriseName(alarm.enterprise_id)}
-            </span>
-          </label>
-          <label>
-            {m.dispatch.orderTitle}
-            <input
-              data-testid="dispatch-title"
-              value={title}
-              maxLength={TITLE_CHARS_MAX}
-              required
-              onChange={(e) => setTitle(e.target.value)}
-            />
-          </label>
-          <label>
-            {m.dispatch.description}
-            <textarea
-              value={description}
-              maxLength={TEXT_CHARS_MAX}
-              rows={3}
-              onChange={(e) => setDescription(e.target.value)}
-            />
-          </label>
-          <div className="console-form-buttons">
-            <button type="button" onClick={onClose}>
-              {m.cancel}
-            </button>
-            <button
-              type="submit"
-              className="primary"
-              data-testid="dispatch-next"
-              disabled={title.trim() === '' || departments.length === 0}
-            >
-              {m.dispatch.next}
-            </button>
-          </div>
-        </form>
-      )}
-      {error !== null ? (
-        <p className="console-error" role="alert" data-testid="dialog-error">
-          {error}
-        </p>
-      ) : null}
+        <label>
+          {m.dispatch.deadline}
+          <DeadlineSelect
+            testId="dispatch-deadline"
+            choices={DEADLINE_CHOICES_HOURS}
+            hours={hours}
+            onChange={setHours}
+          />
+        </label>
+        <label>
+          {m.dispatch.enterprise}
+          <span className="console-value">
+            {alarm.enterprise_id === null ? m.dispatch.noEnterprise : ws.enterpriseName(alarm.enterprise_id)}
+          </span>
+        </label>
+        <label>
+          {m.dispatch.orderTitle}
+          <input
+            data-testid="dispatch-title"
+            value={title}
+            maxLength={TITLE_CHARS_MAX}
+            required
+            onChange={(e) => setTitle(e.target.value)}
+          />
+        </label>
+        <label>
+          {m.dispatch.description}
+          <textarea
+            value={description}
+            maxLength={TEXT_CHARS_MAX}
+            rows={3}
+            onChange={(e) => setDescription(e.target.value)}
+          />
+        </label>
+      </AssignmentSteps>
+      <DialogError error={action.error} />
     </Modal>
   );
 }
@@ -179,24 +126,10 @@ export function DismissDialog({
   const ws = useWorkspace();
   const { m } = ws;
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useDialogAction(onDone);
   const enough = reason.trim().length >= REASON_CHARS_MIN;
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(
-        await ws.api.post<FeedAlarmCase>(`/api/alarms/${encodeURIComponent(alarm.alarm_id)}/dismiss`, {
-          reason: reason.trim(),
-        }),
-      );
-    } catch (failure) {
-      setError(errorSentence(failure, m));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const send = () =>
+    ws.api.post<FeedAlarmCase>(`/api/alarms/${encodeURIComponent(alarm.alarm_id)}/dismiss`, { reason: reason.trim() });
   return (
     <Modal
       title={`${m.dismiss.title} · ${ruleName(alarm.rule, ws.lang)} ${alarm.plate}`}
@@ -208,7 +141,7 @@ export function DismissDialog({
         className="console-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (enough) void submit();
+          if (enough) action.run(send);
         }}
       >
         <label>
@@ -233,16 +166,12 @@ export function DismissDialog({
           <button type="button" onClick={onClose}>
             {m.cancel}
           </button>
-          <button type="submit" className="primary" data-testid="confirm-dismiss" disabled={busy || !enough}>
+          <button type="submit" className="primary" data-testid="confirm-dismiss" disabled={action.busy || !enough}>
             {m.dismiss.confirm}
           </button>
         </div>
       </form>
-      {error !== null ? (
-        <p className="console-error" role="alert" data-testid="dialog-error">
-          {error}
-        </p>
-      ) : null}
+      <DialogError error={action.error} />
     </Modal>
   );
 }

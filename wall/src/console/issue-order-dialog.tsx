@@ -4,14 +4,9 @@
  */
 import { useEffect, useState } from 'react';
 import type { FeedWorkOrder } from '../../../schema/feed.js';
-import {
-  AssignmentConfirmation,
-  DeadlineSelect,
-  DepartmentSelect,
-  UnitOptions,
-  useUnitDepartments,
-} from './assignment-fields.js';
-import { errorSentence } from './error-text.js';
+import { AssignmentSteps, UnitDepartmentFields } from './assignment-dialog.js';
+import { DeadlineSelect, useUnitDepartments } from './assignment-fields.js';
+import { DialogError, useDialogAction } from './dialog-action.js';
 import { Modal } from './modal.js';
 import { useWorkspace } from './workspace-context.js';
 
@@ -36,12 +31,9 @@ export function IssueOrderDialog({ onClose, onDone }: { onClose: () => void; onD
   const [hours, setHours] = useState<number | null>(72);
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
+  const action = useDialogAction(onDone);
   const { departments, department, setDepartment } = useUnitDepartments(unit, 'road_transport', {
-    onError: (failure) => setError(errorSentence(failure, m)),
+    onError: action.fail,
   });
   useEffect(() => {
     ws.api
@@ -50,144 +42,97 @@ export function IssueOrderDialog({ onClose, onDone }: { onClose: () => void; onD
       .catch(() => setEnterprises([]));
   }, [ws.api]);
 
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const body: Record<string, unknown> = {
-        title: title.trim(),
-        category,
-        severity,
-        org_code: unit,
-        department,
-      };
-      if (description.trim() !== '') body.description = description.trim();
-      if (enterprise !== '') body.enterprise_id = enterprise;
-      if (hours !== null) body.deadline_hours = hours;
-      onDone(await ws.api.post<FeedWorkOrder>('/api/work-orders', body));
-    } catch (failure) {
-      setError(errorSentence(failure, m));
-      setConfirming(false);
-    } finally {
-      setBusy(false);
-    }
+  const send = () => {
+    const body: Record<string, unknown> = { title: title.trim(), category, severity, org_code: unit, department };
+    if (description.trim() !== '') body.description = description.trim();
+    if (enterprise !== '') body.enterprise_id = enterprise;
+    if (hours !== null) body.deadline_hours = hours;
+    return ws.api.post<FeedWorkOrder>('/api/work-orders', body);
   };
   return (
     <Modal title={m.orders.issueTitle} onClose={onClose} closeLabel={m.close} testId="issue-dialog" wide>
-      {confirming ? (
-        <AssignmentConfirmation
-          unit={unit}
-          department={department}
-          hours={hours}
-          title={title}
-          busy={busy}
-          onBack={() => setConfirming(false)}
-          onConfirm={() => void submit()}
-          testId="issue"
-        />
-      ) : (
-        <form
-          className="console-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setConfirming(true);
-          }}
-        >
+      <AssignmentSteps
+        action={action}
+        unit={unit}
+        department={department}
+        hours={hours}
+        title={title}
+        nextDisabled={title.trim() === '' || departments.length === 0}
+        onClose={onClose}
+        send={send}
+        testId="issue"
+      >
+        <label>
+          {m.dispatch.orderTitle}
+          <input
+            data-testid="issue-title"
+            value={title}
+            maxLength={200}
+            required
+            onChange={(e) => setTitle(e.target.value)}
+          />
+        </label>
+        <div className="console-form-row">
           <label>
-            {m.dispatch.orderTitle}
-            <input
-              data-testid="issue-title"
-              value={title}
-              maxLength={200}
-              required
-              onChange={(e) => setTitle(e.target.value)}
+            {m.orders.issueCategory}
+            <select data-testid="issue-category" value={category} onChange={(e) => setCategory(e.target.value)}>
+              {Object.entries(m.orders.categories).map(([code, name]) => (
+                <option key={code} value={code}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {m.orders.severity}
+            <select value={severity} onChange={(e) => setSeverity(e.target.value)}>
+              {['critical', 'warning', 'info'].map((s) => (
+                <option key={s} value={s}>
+                  {m.severityNames[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="console-form-row">
+          <UnitDepartmentFields
+            testId="issue"
+            units={choices}
+            unit={unit}
+            onUnit={setUnit}
+            departments={departments}
+            department={department}
+            onDepartment={setDepartment}
+          />
+        </div>
+        <div className="console-form-row">
+          <label>
+            {m.dispatch.enterprise}
+            <select data-testid="issue-enterprise" value={enterprise} onChange={(e) => setEnterprise(e.target.value)}>
+              <option value="">—</option>
+              {enterprises.map((e) => (
+                <option key={e.id} value={e.id}>
+                  {e.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {m.dispatch.deadline}
+            <DeadlineSelect
+              testId="issue-deadline"
+              choices={DEADLINE_CHOICES_HOURS}
+              hours={hours}
+              onChange={setHours}
             />
           </label>
-          <div className="console-form-row">
-            <label>
-              {m.orders.issueCategory}
-              <select data-testid="issue-category" value={category} onChange={(e) => setCategory(e.target.value)}>
-                {Object.entries(m.orders.categories).map(([code, name]) => (
-                  <option key={code} value={code}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {m.orders.severity}
-              <select value={severity} onChange={(e) => setSeverity(e.target.value)}>
-                {['critical', 'warning', 'info'].map((s) => (
-                  <option key={s} value={s}>
-                    {m.severityNames[s]}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </div>
-          <div className="console-form-row">
-            <label>
-              {m.dispatch.unit}
-              <select data-testid="issue-unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
-                <UnitOptions units={choices} />
-              </select>
-            </label>
-            <label>
-              {m.dispatch.department}
-              <DepartmentSelect
-                testId="issue-department"
-                departments={departments}
-                value={department}
-                onChange={setDepartment}
-              />
-            </label>
-          </div>
-          <div className="console-form-row">
-            <label>
-              {m.dispatch.enterprise}
-              <select data-testid="issue-enterprise" value={enterprise} onChange={(e) => setEnterprise(e.target.value)}>
-                <option value="">—</option>
-                {enterprises.map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {e.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {m.dispatch.deadline}
-              <DeadlineSelect
-                testId="issue-deadline"
-                choices={DEADLINE_CHOICES_HOURS}
-                hours={hours}
-                onChange={setHours}
-              />
-            </label>
-          </div>
-          <label>
-            {m.dispatch.description}
-            <textarea value={description} rows={4} maxLength={4000} onChange={(e) => setDescription(e.target.value)} />
-          </label>
-          <div className="console-form-buttons">
-            <button type="button" onClick={onClose}>
-              {m.cancel}
-            </button>
-            <button
-              type="submit"
-              className="primary"
-              data-testid="issue-next"
-              disabled={title.trim() === '' || departments.length === 0}
-            >
-              {m.dispatch.next}
-            </button>
-          </div>
-        </form>
-      )}
-      {error !== null ? (
-        <p className="console-error" role="alert" data-testid="dialog-error">
-          {error}
-        </p>
-      ) : null}
+        </div>
+        <label>
+          {m.dispatch.description}
+          <textarea value={description} rows={4} maxLength={4000} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+      </AssignmentSteps>
+      <DialogError error={action.error} />
     </Modal>
   );
 }
