@@ -3,7 +3,7 @@
  * at 170 km/h over real JT/T 808), for the province's own admin and for a city admin with a long user name and a
  * long display name. The header names the account by its display name (the username in its tooltip); at 1920×1080
  * and at 3840×2160 the account — name, role and unit — reads whole (not cut by an ellipsis), and every tab, the chip
- * and 退出 lie inside the window.
+ * and 退出 lie inside the window. The chip's pulse ends after a few seconds (it stays lit): nothing keeps drawing.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,18 @@ describe('the console header of an admin', () => {
         expect(layout.user.cut, `${account} cut at ${size.width}×${size.height}`).toBe(false);
         expect(layout.outside, `outside the window at ${size.width}×${size.height}`).toEqual([]);
       }
+      // The chip pulses when it appears, then stays lit: a console open for hours with an alarm open draws nothing.
+      await eventually(
+        async () => {
+          const running = await page.evaluate(
+            () => document.getAnimations().filter((animation) => animation.playState === 'running').length,
+          );
+          return running === 0 ? true : undefined;
+        },
+        30_000,
+        'the critical chip done pulsing, no animation running',
+      );
+      await expect(page.locator('[data-testid="critical-chip"]').isVisible()).resolves.toBe(true);
       if (i === 1) await shootForDocs(page, 'console-header-admin');
       await page.close();
     }
