@@ -3,7 +3,7 @@
  * at 170 km/h over real JT/T 808), for the province's own admin and for a city admin with a long user name and a
  * long display name. The header names the account by its display name (the username in its tooltip); at 1920×1080
  * and at 3840×2160 the account — name, role and unit — reads whole (not cut by an ellipsis), and every tab, the chip
- * and 退出 lie inside the window.
+ * and 退出 lie inside the window. The chip's pulse ends after a few seconds (it stays lit): nothing keeps drawing.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import { launchBrowser, shootForDocs, type TestBrowser } from './support/browser
 import { createPerson, openConsole, speedingEpisode, type Person } from './support/console-scenario.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
+/** The longest the critical chip may pulse after it appears (wall/src/console/console.css). */
+const CHIP_PULSE_MS_MAX = 15_000;
 const LONG_USERNAME = 'zhengzhou-monitoring-centre-duty-chief';
 const LONG_DISPLAY_NAME = '郑州市交通运输综合监控中心值班长';
 
@@ -95,6 +97,12 @@ describe('the console header of an admin', () => {
         expect(layout.user.cut, `${account} cut at ${size.width}×${size.height}`).toBe(false);
         expect(layout.outside, `outside the window at ${size.width}×${size.height}`).toEqual([]);
       }
+      // The chip pulses when it appears, then stays lit: a console open for hours with an alarm open draws nothing.
+      // Every animation running on the page ends, and soon (an infinite one ends at Infinity).
+      const animationEnds = await page.evaluate(() =>
+        document.getAnimations().map((animation) => animation.effect?.getComputedTiming().endTime ?? null),
+      );
+      for (const end of animationEnds) expect(Number(end)).toBeLessThanOrEqual(CHIP_PULSE_MS_MAX);
       if (i === 1) await shootForDocs(page, 'console-header-admin');
       await page.close();
     }

@@ -324,6 +324,7 @@ describe('an officer works a queue of more than 500 alarms', () => {
       'the critical count',
     );
     const cuesBefore = await page.evaluate(() => window.__vigilConsole?.cues.length ?? 0);
+    const chipBefore = await page.locator('[data-testid="critical-chip"]').elementHandle();
     await speedingEpisode(vigil.jt808Port, '013971000009', '豫A71009', 176);
     await eventually(
       async () =>
@@ -345,6 +346,9 @@ describe('an officer works a queue of more than 500 alarms', () => {
     await expect(page.locator('[data-testid="critical-chip"]').innerText()).resolves.toContain(
       `严重报警未签收 ${count}`,
     );
+    // A new count is a new chip, whose pulse starts again (it stops after a few seconds).
+    if (criticalBefore > 0) expect(await chipBefore!.evaluate((chip) => chip.isConnected)).toBe(false);
+    else expect(chipBefore).toBeNull();
     // Muting is remembered for the workstation: no sound for the next one.
     await page.click('[data-testid="sound-toggle"]');
     expect(await page.evaluate(() => localStorage.getItem('vigil.console.sound'))).toBe('off');

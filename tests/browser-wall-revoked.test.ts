@@ -1,21 +1,45 @@
 /**
- * A wall whose kiosk session an admin revokes, in a real browser against a real `vigil start`: the server closes
- * the wall's WebSocket (4401) as soon as the session is revoked, and the wall shows the refused-token screen
- * instead of silently keeping the last picture. A screenshot goes to tests/artifacts/.
+ * A wall left alone, then revoked, in a real browser against a real `vigil start` with no traffic: while nothing
+ * changes the wall asks the browser for (almost) no frames and runs no animation — a wall is open day and night,
+ * and deck.gl's render loop alone used to keep Chromium drawing 55 frames a second — and when an admin revokes its
+ * kiosk session the server closes the wall's WebSocket (4401) and the wall shows the refused-token screen instead of
+ * silently keeping the last picture. A screenshot goes to tests/artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
-import { startVigil, type VigilProcess } from './support/vigil-process.js';
+import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 let vigil: VigilProcess;
 let browser: TestBrowser;
 let page: Page;
 
+/**
+ * How long the idle wall is watched, and the most animation frames a second it may ask for meanwhile: the map
+ * driver's once-a-second look at the feed (map/map-driver.ts) and the frame that times a redraw, with room to spare.
+ * deck.gl's loop left running asks for one per vsync, 60 a second (20–60 on this machine under load).
+ */
+const IDLE_WINDOW_MS = 5_000;
+const IDLE_FRAMES_PER_S_MAX = 3;
+
+/**
+ * Counts the animation-frame callbacks the page's own code runs (`window.__frameCallbacks`) without asking for any
+ * frame itself. A string, so that nothing the test runner adds to compiled functions is sent into the page.
+ */
+const COUNT_FRAME_CALLBACKS = `
+  window.__frameCallbacks = 0;
+  {
+    const request = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (callback) => request((time) => { window.__frameCallbacks += 1; callback(time); });
+  }`;
+
 beforeAll(async () => {
   vigil = await startVigil();
   browser = await launchBrowser({ width: 1920, height: 1080 });
+  await browser.context.addInitScript(COUNT_FRAME_CALLBACKS);
   page = await browser.context.newPage();
+  await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(vigil.wallToken)}&render=lite`);
+  await page.locator('[data-testid="connection-state"][data-state="live"]').waitFor({ timeout: 60_000 });
 });
 
 afterAll(async () => {
@@ -23,10 +47,41 @@ afterAll(async () => {
   await vigil?.stop({ removeData: true });
 });
 
+describe('a wall left alone', () => {
+  it('asks for almost no frames and runs no animation while nothing changes', async () => {
+    // deck.gl's loop goes to sleep once its first layers are drawn, if it is behind the gate (asserted below).
+    const loop = await eventually(
+      async () => {
+        const state = await page.evaluate(() => window.__vigilWall?.deckLoop() ?? null);
+        return state !== null && (state.asleep || !state.gated) ? state : undefined;
+      },
+      30_000,
+      "deck.gl's first drawing done",
+    );
+    const read = (): Promise<{ callbacks: number; at: number }> =>
+      page.evaluate(() => ({
+        callbacks: (window as unknown as { __frameCallbacks: number }).__frameCallbacks,
+        at: performance.now(),
+      }));
+    const before = await read();
+    // The window the frames are counted over; nothing is waited for.
+    await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
+    const after = await read();
+    const perSecond = (after.callbacks - before.callbacks) / ((after.at - before.at) / 1_000);
+    expect(perSecond, 'animation-frame callbacks a second on an idle wall').toBeLessThan(IDLE_FRAMES_PER_S_MAX);
+    const running = await page.evaluate(() =>
+      document
+        .getAnimations()
+        .filter((animation) => animation.playState === 'running')
+        .map((animation) => (animation as CSSAnimation).animationName),
+    );
+    expect(running, 'animations running on an idle wall').toEqual([]);
+    expect(loop.gated, "deck.gl's loop behind the frame gate").toBe(true);
+  });
+});
+
 describe('a revoked wall', () => {
   it('shows the refused-token screen once an admin revokes its session', async () => {
-    await page.goto(`${vigil.baseUrl}/wall?token=${encodeURIComponent(vigil.wallToken)}&render=lite`);
-    await page.locator('[data-testid="connection-state"][data-state="live"]').waitFor({ timeout: 60_000 });
     expect(await page.locator('[data-testid="unauthorized"]').count()).toBe(0);
 
     const admin = await vigil.login();

@@ -149,6 +149,15 @@ describe('the video wall in chromium', () => {
     // every second, so a jump that fell short would still be caught up by the running clock within the timeout).
     await page.clock.fastForward(STALE_AFTER_MS + 1_000);
     await page.locator('[data-testid="stale-banner"]').waitFor({ state: 'visible', timeout: 40_000 });
+    // Without a GPU the banner's glow stands still, lit (wall.css, `.wall-still`): no animation on the page is
+    // endless, so a wall left stale for hours does not keep compositing a pulse.
+    const endless = await page.evaluate(() =>
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime === Infinity)
+        .map((animation) => (animation as CSSAnimation).animationName),
+    );
+    expect(endless, 'endless animations on a stale wall in software rendering').toEqual([]);
 
     vigil = await startVigil({ dataDir, httpPort, jt808Port, args: DEMO_ARGS });
     // The reconnection due by now, at the longest back-off, is brought forward to the restarted server.

@@ -1,6 +1,6 @@
 /** A read-only window onto the feed state for the browser tests (playwright reads `window.__vigilWall`). */
 import type { FeedState } from '../feed/feed-state.js';
-import { mapProbes } from '../map/map-probe.js';
+import { mapProbes, type DeckLoopState } from '../map/map-probe.js';
 import type { RenderBudget } from '../map/render-budget.js';
 
 export interface VigilWallHooks {
@@ -38,6 +38,8 @@ export interface VigilWallHooks {
   readonly mapAway: boolean;
   /** The map's visible extent, [[west, south], [east, north]], or null before the map exists. */
   mapBounds(): [[number, number], [number, number]] | null;
+  /** deck.gl's render loop behind its frame gate (map/deck-frame-gate.ts); null before the map exists. */
+  deckLoop(): DeckLoopState | null;
 }
 
 declare global {
@@ -84,6 +86,7 @@ export function installTestHooks(state: FeedState, budget: RenderBudget): () => 
       return mapProbes.current?.isAway() ?? false;
     },
     mapBounds: () => mapProbes.current?.bounds() ?? null,
+    deckLoop: () => mapProbes.current?.deckLoop() ?? null,
   };
   window.__vigilWall = hooks;
   return () => {

@@ -300,7 +300,7 @@ export function WallApp({ lang, token }: WallAppProps) {
       : [rankingSection, ...turnSections, alarmSection];
   return (
     <div
-      className={`wall wall-layout-${layout.id}${layout.columns % 2 === 0 ? ' wall-seam-centre' : ''}`}
+      className={`wall wall-layout-${layout.id}${layout.columns % 2 === 0 ? ' wall-seam-centre' : ''}${budget.animate ? '' : ' wall-still'}`}
       style={cssVariables}
       data-layout={layout.id}
       data-text-primary-px={sizes.primaryPx}

@@ -308,6 +308,8 @@ function WorkspaceBody({
         </nav>
         {attention.criticalCount !== null && attention.criticalCount > 0 ? (
           <button
+            // A new button for a new count, so that its pulse (console.css) starts again.
+            key={attention.criticalCount}
             type="button"
             className="attention-chip attention-critical"
             data-testid="critical-chip"

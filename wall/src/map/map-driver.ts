@@ -12,6 +12,7 @@ import type { FeedState } from '../feed/feed-state.js';
 import type { ProvinceGeo } from '../feed/http-api.js';
 import { VEHICLE_ON_MAP_WINDOW_MS, VEHICLE_ONLINE_WINDOW_MS } from '../feed/wall-summary.js';
 import { CriticalFlight, FLY_ZOOM } from './critical-flight.js';
+import { DeckFrameGate, type FrameProvider } from './deck-frame-gate.js';
 import type { RenderBudget } from './render-budget.js';
 import type { WallSizes } from '../app/wall-layout.js';
 import type { Bounds } from './division-geometry.js';
@@ -67,6 +68,37 @@ const EMPTY_VEHICLES: VehicleBinaryData = {
   },
 };
 
+/**
+ * The parts of the Deck instance inside a non-interleaved MapboxOverlay that the frame gate needs. They are not
+ * exported by deck.gl's types (the overlay keeps its Deck in `_deck`, the Deck its loop in `animationLoop`); the
+ * wall's idle-frames browser test (tests/browser-wall-idle.test.ts) fails if an upgrade moves them.
+ */
+interface OverlayDeck {
+  _deck?: {
+    animationLoop?: { setProps(props: { animationFrameProvider: FrameProvider }): unknown } | null;
+    layerManager?: { needsUpdate(): string | false; getLayers(): { isLoaded: boolean }[] } | null;
+    needsRedraw(options: { clearRedrawFlags: boolean }): string | false;
+  };
+}
+
+/** Puts deck.gl's render loop behind a gate that lets frames through only while there is something to draw. */
+function gateDeckFrames(overlay: MapboxOverlay): DeckFrameGate | null {
+  const deck = (overlay as unknown as OverlayDeck)._deck;
+  const loop = deck?.animationLoop;
+  if (deck === undefined || loop === undefined || loop === null) return null;
+  const gate = new DeckFrameGate(() => {
+    const layers = deck.layerManager;
+    if (layers === undefined || layers === null) return true;
+    return (
+      deck.needsRedraw({ clearRedrawFlags: false }) !== false ||
+      layers.needsUpdate() !== false ||
+      layers.getLayers().some((layer) => !layer.isLoaded)
+    );
+  });
+  loop.setProps({ animationFrameProvider: gate.provider });
+  return gate;
+}
+
 function hasPlace(alarm: FeedAlarm): boolean {
   return Number.isFinite(alarm.lat) && Number.isFinite(alarm.lon) && !(alarm.lat === 0 && alarm.lon === 0);
 }
@@ -74,6 +106,8 @@ function hasPlace(alarm: FeedAlarm): boolean {
 export class MapDriver {
   private readonly map: MaplibreMap;
   private readonly overlay: MapboxOverlay;
+  /** Keeps deck.gl's loop asleep while nothing it draws changes; null if deck.gl's insides were not found. */
+  private readonly deckFrames: DeckFrameGate | null;
   /** The deck.gl layers last handed to the overlay, for the map's probe. */
   private layersDrawn: Layer[] = [];
   private readonly flight: CriticalFlight;
@@ -145,6 +179,9 @@ export class MapDriver {
     });
     // MapboxOverlay implements the IControl contract maplibre shares with mapbox-gl; only the declared types differ.
     this.map.addControl(this.overlay as unknown as IControl);
+    this.deckFrames = gateDeckFrames(this.overlay);
+    // The overlay follows maplibre's camera and size on maplibre's own renders, which happen only on a change.
+    this.map.on('render', () => this.deckFrames?.wake());
     this.flight = new CriticalFlight(this.map, () => ({ bounds: this.bounds, padding: this.padding() }));
     this.labels = new MapLabels(this.map, () => {
       const { left = 0, top = 0, right = 0, bottom = 0 } = this.padding();
@@ -232,6 +269,7 @@ export class MapDriver {
       taxis: marks?.taxis ?? [],
     });
     this.overlay.setProps({ layers: this.layersDrawn });
+    this.deckFrames?.wake();
     this.watchOverlayCanvas();
   };
 
@@ -249,6 +287,11 @@ export class MapDriver {
       return layer === undefined ? null : (data?.length ?? 0);
     },
     isAway: () => this.flight.isAway,
+    deckLoop: () => ({
+      gated: this.deckFrames !== null,
+      asleep: this.deckFrames?.asleep ?? false,
+      framesRun: this.deckFrames?.framesRun ?? 0,
+    }),
     bounds: () => {
       const b = this.map.getBounds();
       return [

@@ -18,6 +18,14 @@ export interface MapProbe {
   isAway(): boolean;
   /** The map's visible extent, [[west, south], [east, north]] in degrees. */
   bounds(): [[number, number], [number, number]];
+  /** deck.gl's render loop: whether it is behind the frame gate, asleep now, and the frames it has run. */
+  deckLoop(): DeckLoopState;
+}
+
+export interface DeckLoopState {
+  gated: boolean;
+  asleep: boolean;
+  framesRun: number;
 }
 
 export const mapProbes: { current: MapProbe | null } = { current: null };
