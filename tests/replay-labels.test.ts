@@ -38,7 +38,10 @@ beforeAll(async () => {
     {
       dir,
       speed: Infinity,
-      lockstepMs: 120_000,
+      // Ten minutes of data time per lockstep step: a third of the shortest absence limit of the default rules
+      // (offline, 30 min), so no vehicle looks silent for being a step behind; five times fewer steps than 120 s,
+      // each of which costs at least one acknowledgement's round trip.
+      lockstepMs: 600_000,
       ackTimeoutMs: 60_000,
       settleMsMax: 240_000,
       log: (line) => log.push(line),

@@ -71,7 +71,8 @@ export const REPLAY_FLAGS = defineFlags([
     default: REPLAY_DEFAULTS.lockstepMs / 1000,
     min: 0,
     max: 86_400,
-    description: 'at --speed max, the most data seconds one terminal may run ahead of the slowest (0 = each runs free)',
+    description:
+      "at --speed max, the most data seconds one terminal may run ahead of the slowest (0 = each runs free); each step costs at least one acknowledgement round trip, so a larger step replays faster: keep it below the rules' shortest absence limit (30 min by default)",
   },
   { name: 'shift-to-now', kind: 'boolean', default: false, description: 'shift device times so the data starts now' },
   { name: 'json', kind: 'boolean', default: false, description: 'print the final report as JSON on stdout' },

@@ -209,23 +209,29 @@ export async function due(atMs: number, options: HttpSourceOptions): Promise<voi
   if (wait > 0) await sleep(Math.min(wait, 2_147_000_000));
 }
 
-/** Posts records in order: whatever is due goes out together, at most `batchRecords` per post. */
+/**
+ * Posts records in order: whatever is due goes out together, each kind's share in posts of at most `batchRecords`
+ * one after the other (a kind's records land in the order they were received), the kinds side by side. At
+ * `--speed max` that is one round trip per lockstep step for every kind with up to `batchRecords` records in it,
+ * instead of one per `batchRecords` records of all kinds together.
+ */
 async function postInOrder(records: TimedRecord[], options: HttpSourceOptions, stats: ReplayStats): Promise<void> {
   let i = 0;
   while (i < records.length && !options.signal?.aborted) {
     await due(records[i].atMs, options);
-    const batches = new Map<string, string[]>();
-    for (
-      let taken = 0;
-      i < records.length && taken < options.batchRecords && (taken === 0 || isDue(records[i].atMs, options));
-      taken++, i++
-    ) {
+    const byKind = new Map<string, string[]>();
+    for (; i < records.length && isDue(records[i].atMs, options); i++) {
       const r = records[i];
-      let batch = batches.get(r.kind);
-      if (!batch) batches.set(r.kind, (batch = []));
-      batch.push(r.line);
+      let lines = byKind.get(r.kind);
+      if (!lines) byKind.set(r.kind, (lines = []));
+      lines.push(r.line);
     }
-    await Promise.all([...batches].map(([kind, lines]) => post(options, kind, lines, stats)));
+    await Promise.all(
+      [...byKind].map(async ([kind, lines]) => {
+        for (let at = 0; at < lines.length && !options.signal?.aborted; at += options.batchRecords)
+          await post(options, kind, lines.slice(at, at + options.batchRecords), stats);
+      }),
+    );
   }
 }
 
