@@ -11,7 +11,7 @@ import { openAnalytics, type Analytics, type RowWriter } from '../../store/index
 import { MemoryLog } from '../log/memory-log.js';
 import { deduplicationToken, encodeTabSeparated } from './batch-encoding.js';
 import {
-  GROUP_COMMIT_ENOUGH_ROWS,
+  ENOUGH_ROWS_FOR_A_PART,
   TableSink,
   checkTableSinkOptions,
   TABLE_SINK_DEFAULTS,
@@ -284,19 +284,90 @@ describe('TableSink on chDB', () => {
     await waitFor(() => startedAt.length === 1);
     const gathered = producer.send(
       'vigil.telemetry',
-      Array.from({ length: GROUP_COMMIT_ENOUGH_ROWS }, (_, i) => row(20_000 + i)),
+      Array.from({ length: ENOUGH_ROWS_FOR_A_PART }, (_, i) => row(20_000 + i)),
     );
     release();
     await Promise.all([first, gathered]);
     expect(startedAt).toHaveLength(2);
     expect(startedAt[1] - startedAt[0]).toBeLessThan(lingerMs);
-    expect(await stored('13988880000')).toBe(20_000 + GROUP_COMMIT_ENOUGH_ROWS);
+    expect(await stored('13988880000')).toBe(20_000 + ENOUGH_ROWS_FOR_A_PART);
     await sink.stop();
     await log.close();
 
     function row(i: number) {
       return { key: '13988880000', value: fix('13988880000', i) };
     }
+  });
+
+  it("inserts a part's worth of rows as soon as it has gathered, without the rest of the linger", async () => {
+    const log = durableLog();
+    const startedAt: number[] = [];
+    const recording: RowWriter = {
+      insertsInFlightMax: 2,
+      insertTabSeparated: async (table, columns, body, token) => {
+        startedAt.push(performance.now());
+        await analytics.writer.insertTabSeparated(table, columns, body, token);
+      },
+      close: async () => undefined,
+    };
+    // A linger far longer than the test may take: only a batch sent without it lets the test finish in time.
+    const lingerMs = 60_000;
+    const sink = telemetrySink(log, recording, { lingerMs });
+    sink.start();
+    const producer = log.producer();
+    const sentAt = performance.now();
+    // The first rows start the linger; the part's worth arrives in later sends, as a stream of terminals' reads does.
+    const sends = [producer.send('vigil.telemetry', [row(0)])];
+    for (let from = 1; from < ENOUGH_ROWS_FOR_A_PART; from += 111) {
+      await new Promise((r) => setTimeout(r, 2));
+      const count = Math.min(111, ENOUGH_ROWS_FOR_A_PART - from);
+      sends.push(
+        producer.send(
+          'vigil.telemetry',
+          Array.from({ length: count }, (_, i) => row(from + i)),
+        ),
+      );
+    }
+    await Promise.all(sends);
+    expect(startedAt.length).toBeGreaterThanOrEqual(1);
+    expect(startedAt[0] - sentAt).toBeLessThan(lingerMs);
+    expect(await stored('13955552222')).toBe(ENOUGH_ROWS_FOR_A_PART);
+    await sink.stop();
+    await log.close();
+
+    function row(i: number) {
+      return { key: '13955552222', value: fix('13955552222', i) };
+    }
+  });
+
+  it("lingers the whole linger over fewer rows than a part's worth", async () => {
+    const log = durableLog();
+    const startedAt: number[] = [];
+    const recording: RowWriter = {
+      insertsInFlightMax: 2,
+      insertTabSeparated: async (table, columns, body, token) => {
+        startedAt.push(performance.now());
+        await analytics.writer.insertTabSeparated(table, columns, body, token);
+      },
+      close: async () => undefined,
+    };
+    const lingerMs = 300;
+    const sink = telemetrySink(log, recording, { lingerMs });
+    sink.start();
+    const sentAt = performance.now();
+    await log.producer().send(
+      'vigil.telemetry',
+      Array.from({ length: ENOUGH_ROWS_FOR_A_PART - 1 }, (_, i) => ({
+        key: '13955551111',
+        value: fix('13955551111', i),
+      })),
+    );
+    expect(startedAt).toHaveLength(1);
+    // The timer may fire a little early by the clock of performance.now(); 5 ms of slack.
+    expect(startedAt[0] - sentAt).toBeGreaterThanOrEqual(lingerMs - 5);
+    expect(await stored('13955551111')).toBe(ENOUGH_ROWS_FOR_A_PART - 1);
+    await sink.stop();
+    await log.close();
   });
 
   it('stops cleanly when the log closes while an insert is in flight, with other sinks stopping after it', async () => {

@@ -29,8 +29,8 @@ export interface TableSinkOptions {
   batchRowsMax: number;
   /**
    * How long the sink waits for more rows before inserting a partial batch; with an insert in flight, a partial
-   * batch waits for its commit instead, and no sooner than this after it started unless
-   * `GROUP_COMMIT_ENOUGH_ROWS` gathered meanwhile. 0: no waiting at all.
+   * batch waits for its commit instead, and no sooner than this after it started. Either wait ends early once
+   * `ENOUGH_ROWS_FOR_A_PART` have gathered. 0: no waiting at all.
    */
   lingerMs: number;
   /** Pause after a failed insert before trying the same batch again. */
@@ -47,10 +47,16 @@ export const TABLE_SINK_DEFAULTS: TableSinkOptions = {
 };
 
 /**
- * Rows gathered while an insert was in flight that make a batch worth inserting without the rest of the linger:
- * parts of this size are what a loaded sink writes anyway (≈ 1,500–3,500 rows at 1,000 terminals × 4 in flight).
+ * Rows that make a batch worth inserting without the rest of the linger: the linger is there so that a trickle
+ * still makes parts of a reasonable size, and once a batch has this many, waiting longer only adds to every
+ * acknowledgement's wait. Parts of this size are what a loaded sink writes anyway (≈ 1,500–3,500 rows at 1,000
+ * terminals × 4 in flight); each insert costs chDB ≈ 7 ms of CPU whatever its size, so a smaller figure would buy
+ * latency with CPU (bench/README.md, "Cost per durable frame").
  */
-export const GROUP_COMMIT_ENOUGH_ROWS = 1_000;
+export const ENOUGH_ROWS_FOR_A_PART = 1_000;
+
+/** How often a lingering sink looks whether `ENOUGH_ROWS_FOR_A_PART` have gathered. */
+export const LINGER_CHECK_MS = 5;
 
 const OPTION_BOUNDS: Record<keyof TableSinkOptions, readonly [number, number]> = {
   batchRowsMax: [1, 1_000_000],
@@ -150,14 +156,9 @@ export class TableSink<Row extends Record<string, unknown>> {
           await committedInOrder;
           if (failure !== undefined) break; // Not committed: the log hands these records out again after a restart.
           records.push(...((await consumer.poll(this.options.batchRowsMax - records.length, 0)) as LogRecord<Row>[]));
-          const sinceLastInsert = performance.now() - lastInsertStarted;
-          // A batch that already gathered a part's worth goes at once: the linger is for a trickle, and here it
-          // would only add to every acknowledgement's wait.
-          if (records.length < GROUP_COMMIT_ENOUGH_ROWS && sinceLastInsert < this.options.lingerMs)
-            await delay(this.options.lingerMs - sinceLastInsert);
+          await this.linger(consumer, records, lastInsertStarted + this.options.lingerMs);
         } else {
-          // Linger so that a trickle of records still makes reasonably sized parts.
-          await delay(this.options.lingerMs);
+          await this.linger(consumer, records, gatherStarted + this.options.lingerMs);
         }
         records.push(...((await consumer.poll(this.options.batchRowsMax - records.length, 0)) as LogRecord<Row>[]));
       }
@@ -192,6 +193,26 @@ export class TableSink<Row extends Record<string, unknown>> {
     await committedInOrder;
     consumer.close();
     if (failure !== undefined) throw failure;
+  }
+
+  /**
+   * Gathers more records into `records` until `until` (a `performance.now()` time) or until they make a part's
+   * worth, whichever comes first, so that a trickle of records still makes reasonably sized parts while a stream
+   * of them is inserted as soon as a part is there. Looks every `LINGER_CHECK_MS` rather than at each append: a
+   * busy topic gets an append per socket read, and waking on each would cost more than the wait saves.
+   */
+  private async linger(
+    consumer: ReturnType<EventLog['consumer']>,
+    records: LogRecord<Row>[],
+    until: number,
+  ): Promise<void> {
+    for (;;) {
+      if (records.length >= ENOUGH_ROWS_FOR_A_PART || records.length >= this.options.batchRowsMax) return;
+      const left = until - performance.now();
+      if (left <= 0) return;
+      await delay(Math.min(LINGER_CHECK_MS, left));
+      records.push(...((await consumer.poll(this.options.batchRowsMax - records.length, 0)) as LogRecord<Row>[]));
+    }
   }
 
   private async insertUntilDone(body: Buffer, token: string, rows: number, onFailure: () => void): Promise<void> {
