@@ -114,6 +114,11 @@ export interface CompiledZone {
 /** Shared, read-only context of one configuration version. */
 export interface RuleContext {
   zones: readonly CompiledZone[];
+  /**
+   * The same zones by kind, in configuration order: a rule reads the zones of its kind for every position, and
+   * walking all of them to skip the others cost more than testing its own.
+   */
+  zonesByKind: Readonly<Record<ZoneKind, readonly CompiledZone[]>>;
   /** The road index, when the node has one (`vigil roads import`); rules without it fall back to class limits. */
   roads: RoadLookup | undefined;
 }

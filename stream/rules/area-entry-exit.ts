@@ -28,8 +28,7 @@ export const areaEntryExitRule: PositionRule<never, AreaEntryExitConfig> = {
   defaults: { enabled: true, severity: 'warning' },
   evaluate(state, position, vehicle, config, out, ctx, track) {
     if (track.fixTs === NEVER || !isPositioned(position)) return undefined;
-    for (const zone of ctx.zones) {
-      if (zone.kind !== 'area') continue;
+    for (const zone of ctx.zonesByKind.area) {
       if (zone.classes.length > 0 && !zone.classes.includes(vehicle.vehicleClass)) continue;
       const now = insideShape(zone.shape, position.lon, position.lat);
       const before = insideShape(zone.shape, track.fixLon, track.fixLat);

@@ -25,9 +25,15 @@ export function extrasOf(position: TelemetryRow): Record<string, unknown> | unde
   return parsedExtras;
 }
 
+/** `"key"` by item key: several rules ask for every position, and a needle built per call is garbage per call. */
+const quotedKeys = new Map<string, string>();
+
 /** Whether the extras JSON of `position` may hold item `key`, without parsing it (a cheap first test). */
 export function mayHaveItem(position: TelemetryRow, key: string): boolean {
-  return position.extras.length > 0 && position.extras.includes(`"${key}"`);
+  if (position.extras.length === 0) return false;
+  let needle = quotedKeys.get(key);
+  if (needle === undefined) quotedKeys.set(key, (needle = `"${key}"`));
+  return position.extras.includes(needle);
 }
 
 /** Item `key` of the extras when it is an object, else undefined. */

@@ -41,8 +41,7 @@ export const geofenceRule: PositionRule<GeofenceState, GeofenceConfig> = {
   evaluate(state, position, vehicle, config, out, ctx) {
     if (ctx.zones.length === 0 || !isPositioned(position)) return state;
     let next = state;
-    for (const zone of ctx.zones) {
-      if (zone.kind !== 'restricted') continue;
+    for (const zone of ctx.zonesByKind.restricted) {
       const classes = zone.classes.length > 0 ? zone.classes : config.classes;
       const entered = next?.inside[zone.id];
       const inside =

@@ -36,8 +36,8 @@ interface NightBanState {
 }
 
 function atRelayPoint(ctx: RuleContext, position: TelemetryRow): boolean {
-  for (const zone of ctx.zones)
-    if (zone.kind === 'relay_point' && insideZone(zone, position.lon, position.lat, position.ts)) return true;
+  for (const zone of ctx.zonesByKind.relay_point)
+    if (insideZone(zone, position.lon, position.lat, position.ts)) return true;
   return false;
 }
 

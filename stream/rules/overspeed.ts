@@ -273,8 +273,8 @@ function limitOf(position: TelemetryRow, vehicleClass: VehicleClass, config: Ove
   const classDefault = classLimit(config.limitKmhByClass, vehicleClass);
   let zoneLimit = classDefault;
   let zoneId = '';
-  for (const zone of ctx.zones) {
-    if (zone.kind !== 'speed_limit' || zone.speedLimitKmh >= zoneLimit) continue;
+  for (const zone of ctx.zonesByKind.speed_limit) {
+    if (zone.speedLimitKmh >= zoneLimit) continue;
     if (zone.classes.length > 0 && !zone.classes.includes(vehicleClass)) continue;
     if (insideZone(zone, position.lon, position.lat, position.ts)) {
       zoneLimit = zone.speedLimitKmh;

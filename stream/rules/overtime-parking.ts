@@ -119,8 +119,7 @@ function dangerousPlace(
   config: OvertimeParkingConfig,
   ctx: Parameters<(typeof overtimeParkingRule)['evaluate']>[5],
 ): { place: string; placeName: string; limitMinutes: number } | undefined {
-  for (const zone of ctx.zones) {
-    if (zone.kind !== 'no_parking') continue;
+  for (const zone of ctx.zonesByKind.no_parking) {
     if (zone.classes.length > 0 && !zone.classes.includes(vehicleClass)) continue;
     if (insideZone(zone, lon, lat, ts))
       return { place: zone.id, placeName: zone.name, limitMinutes: zone.parkingMinutesMax ?? config.zoneMinutesMax };

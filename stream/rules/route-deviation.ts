@@ -57,8 +57,8 @@ export const routeDeviationRule: PositionRule<DeviationState, RouteDeviationConf
     let assigned = 0;
     let beyondM = Infinity;
     const routes: string[] = [];
-    for (const zone of ctx.zones) {
-      if (zone.kind !== 'route' || !zone.vehicles.has(plate) || !zoneInForce(zone, position.ts)) continue;
+    for (const zone of ctx.zonesByKind.route) {
+      if (!zone.vehicles.has(plate) || !zoneInForce(zone, position.ts)) continue;
       assigned++;
       if (insideZone(zone, position.lon, position.lat, position.ts)) {
         beyondM = 0;

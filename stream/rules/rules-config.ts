@@ -357,6 +357,15 @@ export interface CompiledRulesConfig {
   context: RuleContext;
 }
 
+function zonesByKind(zones: readonly CompiledZone[]): Record<ZoneKind, readonly CompiledZone[]> {
+  const byKind = Object.fromEntries(ZONE_KINDS.map((kind) => [kind, [] as CompiledZone[]])) as Record<
+    ZoneKind,
+    CompiledZone[]
+  >;
+  for (const zone of zones) byKind[zone.kind].push(zone);
+  return byKind;
+}
+
 function ruleSetOf(rules: readonly AnyRule[], sections: Record<string, Record<string, unknown>>): RuleSet {
   return { configs: rules.map((r) => (sections[r.id]?.enabled === false ? null : sections[r.id])) };
 }
@@ -395,6 +404,6 @@ export function compileRulesConfig(
     engine: config.engine,
     base: ruleSetOf(rules, config.rules),
     cities,
-    context: { zones, roads },
+    context: { zones, zonesByKind: zonesByKind(zones), roads },
   };
 }
