@@ -71,7 +71,7 @@ const EMPTY_VEHICLES: VehicleBinaryData = {
 /**
  * The parts of the Deck instance inside a non-interleaved MapboxOverlay that the frame gate needs. They are not
  * exported by deck.gl's types (the overlay keeps its Deck in `_deck`, the Deck its loop in `animationLoop`); the
- * wall's idle-frames browser test (tests/browser-wall-idle.test.ts) fails if an upgrade moves them.
+ * wall's idle-frames case in tests/browser-wall-revoked.test.ts fails if an upgrade moves them.
  */
 interface OverlayDeck {
   _deck?: {
