@@ -47,6 +47,23 @@ describe('InFlight', () => {
     expect(inFlight.size).toBe(0);
   });
 
+  it('keeps the first failure for the next add and for drain, never an unhandled rejection', async () => {
+    const inFlight = new InFlight(2);
+    const failing = gated();
+    const other = gated();
+    await inFlight.add(async () => {
+      await failing.task();
+      throw new Error('post refused: 503');
+    });
+    await inFlight.add(other.task);
+    failing.finish();
+    // The failed task leaves its slot; the next add reports the failure instead of starting more work.
+    await expect(inFlight.add(async () => undefined)).rejects.toThrow('post refused: 503');
+    other.finish();
+    await expect(inFlight.drain()).rejects.toThrow('post refused: 503');
+    expect(inFlight.size).toBe(0);
+  });
+
   it('refuses a limit below 1', () => {
     expect(() => new InFlight(0)).toThrow(/in-flight limit 0 must be an integer ≥ 1/);
   });
