@@ -244,14 +244,7 @@ describe('TableSink on chDB', () => {
     const log = durableLog();
     const startedAt: number[] = [];
     const lingerMs = 150;
-    const recording: RowWriter = {
-      insertsInFlightMax: 2,
-      insertTabSeparated: async (table, columns, body, token) => {
-        startedAt.push(performance.now());
-        await analytics.writer.insertTabSeparated(table, columns, body, token);
-      },
-      close: async () => undefined,
-    };
+    const recording = startTimesRecorded(startedAt);
     const sink = telemetrySink(log, recording, { lingerMs });
     sink.start();
     const producer = log.producer();
@@ -302,14 +295,7 @@ describe('TableSink on chDB', () => {
   it("inserts a part's worth of rows as soon as it has gathered, without the rest of the linger", async () => {
     const log = durableLog();
     const startedAt: number[] = [];
-    const recording: RowWriter = {
-      insertsInFlightMax: 2,
-      insertTabSeparated: async (table, columns, body, token) => {
-        startedAt.push(performance.now());
-        await analytics.writer.insertTabSeparated(table, columns, body, token);
-      },
-      close: async () => undefined,
-    };
+    const recording = startTimesRecorded(startedAt);
     // A linger far longer than the test may take: only a batch sent without it lets the test finish in time.
     const lingerMs = 60_000;
     const sink = telemetrySink(log, recording, { lingerMs });
@@ -343,14 +329,7 @@ describe('TableSink on chDB', () => {
   it("lingers the whole linger over fewer rows than a part's worth", async () => {
     const log = durableLog();
     const startedAt: number[] = [];
-    const recording: RowWriter = {
-      insertsInFlightMax: 2,
-      insertTabSeparated: async (table, columns, body, token) => {
-        startedAt.push(performance.now());
-        await analytics.writer.insertTabSeparated(table, columns, body, token);
-      },
-      close: async () => undefined,
-    };
+    const recording = startTimesRecorded(startedAt);
     const lingerMs = 300;
     const sink = telemetrySink(log, recording, { lingerMs });
     sink.start();
@@ -430,6 +409,18 @@ function telemetrySink(
     { logger: silentLogger, metrics: new Metrics(), readiness },
     options,
   );
+}
+
+/** A writer into the test's ClickHouse, two inserts in flight, that notes when each insert starts in `startedAt`. */
+function startTimesRecorded(startedAt: number[]): RowWriter {
+  return {
+    insertsInFlightMax: 2,
+    insertTabSeparated: async (table, columns, body, token) => {
+      startedAt.push(performance.now());
+      await analytics.writer.insertTabSeparated(table, columns, body, token);
+    },
+    close: async () => undefined,
+  };
 }
 
 /**
