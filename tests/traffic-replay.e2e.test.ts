@@ -3,63 +3,40 @@
  * expects an answer is acknowledged, and ClickHouse then holds exactly the positions and back-filled
  * positions the manifest announces, and one reject per corrupted frame.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTraffic, HTTP_KINDS, type GeneratedManifest } from '../fixtures/generator/index.js';
-import { encodeTerminalMessage } from '../cli/commands/wire-codec.js';
-import { replayDirectory } from '../cli/commands/replay/replay-engine.js';
-import { startVigil, type VigilProcess } from './support/vigil-process.js';
+import { HTTP_KINDS, type GeneratedManifest } from '../fixtures/generator/index.js';
+import type { ReplayStats } from '../cli/commands/replay/replay-stats.js';
+import { replayGenerated, type GeneratedReplay } from './support/generated-replay.js';
+import type { VigilProcess } from './support/vigil-process.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'vigil-replay-'));
+let replay: GeneratedReplay;
+let dir: string;
 let vigil: VigilProcess;
 let manifest: GeneratedManifest;
+let stats: ReplayStats;
 
 beforeAll(async () => {
-  manifest = generateTraffic(
-    { vehicles: 60, hours: 3, seed: 5, outDir: dir, startMs: Date.parse('2026-11-02T05:00:00+08:00') },
-    encodeTerminalMessage,
-  );
-  vigil = await startVigil();
-});
+  replay = await replayGenerated({
+    prefix: 'vigil-replay-',
+    traffic: { vehicles: 60, hours: 3, seed: 5, startMs: Date.parse('2026-11-02T05:00:00+08:00') },
+    vigilArgs: [],
+    // A key for every kind the generator writes, the newer flows (tolls, taxis, counts, rail, registrations) included.
+    keys: async (issue) => {
+      const keys: Record<string, string> = {};
+      for (const kind of [...HTTP_KINDS, 'registry']) keys[kind] = await issue(kind, '410000');
+      return keys;
+    },
+    concurrency: 60,
+  });
+  ({ dir, vigil, manifest, stats } = replay);
+}, 240_000);
 
-afterAll(async () => {
-  await vigil?.stop({ removeData: true });
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function issueKeys(): Promise<Record<string, string>> {
-  const token = await vigil.login();
-  const keys: Record<string, string> = {};
-  // A key for every kind the generator writes, the newer flows (tolls, taxis, counts, rail, registrations) included.
-  for (const kind of [...HTTP_KINDS, 'registry']) {
-    const res = await fetch(`${vigil.baseUrl}/api/sources/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-      body: JSON.stringify({ kind, org_code: '410000', name: `replay ${kind}` }),
-    });
-    expect(res.status).toBe(201);
-    keys[kind] = ((await res.json()) as { key: string }).key;
-  }
-  return keys;
-}
+afterAll(() => replay?.close());
 
 describe('replay into vigil start', () => {
   it('gets every frame acknowledged and the manifest row counts into ClickHouse', async () => {
-    const stats = await replayDirectory({
-      dir,
-      host: '127.0.0.1',
-      port: vigil.jt808Port,
-      speed: Infinity,
-      terminalsMax: Infinity,
-      concurrency: 60,
-      windowFrames: 4,
-      ackTimeoutMs: 15_000,
-      retransmitsMax: 3,
-      shiftToNow: false,
-      http: { url: vigil.baseUrl, keys: await issueKeys(), batchRecords: 500 },
-    });
     expect(stats.failures).toEqual([]);
     expect(stats.terminalsDone).toBe(60);
     expect(stats.framesSent).toBe(manifest.counts.frames);

@@ -72,7 +72,9 @@ export const REPLAY_FLAGS = defineFlags([
     min: 0,
     max: 86_400,
     description:
-      "at --speed max, the most data seconds one terminal may run ahead of the slowest (0 = each runs free); each step costs at least one acknowledgement round trip, so a larger step replays faster: keep it below the rules' shortest absence limit (30 min by default)",
+      'at --speed max, the most data seconds one terminal may run ahead of the slowest (0 = each runs free); ' +
+      'each step costs at least one acknowledgement round trip, so a larger step replays faster: ' +
+      "keep it below the rules' shortest absence limit (30 min by default)",
   },
   { name: 'shift-to-now', kind: 'boolean', default: false, description: 'shift device times so the data starts now' },
   { name: 'json', kind: 'boolean', default: false, description: 'print the final report as JSON on stdout' },

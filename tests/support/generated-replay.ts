@@ -36,6 +36,8 @@ export async function replayGenerated(options: {
   keys(issue: IssueKey, manifest: GeneratedManifest): Promise<Record<string, string>>;
   /** The HTTP kinds the replay posts; every kind of the directory when not given. */
   kinds?: readonly string[];
+  /** Terminals connected at once (10 when not given). */
+  concurrency?: number;
 }): Promise<GeneratedReplay> {
   const dir = mkdtempSync(path.join(tmpdir(), options.prefix));
   let vigil: VigilProcess | undefined;
@@ -57,7 +59,7 @@ export async function replayGenerated(options: {
       port: vigil.jt808Port,
       speed: Infinity,
       terminalsMax: Infinity,
-      concurrency: 10,
+      concurrency: options.concurrency ?? 10,
       windowFrames: 4,
       ackTimeoutMs: 15_000,
       retransmitsMax: 3,
