@@ -63,12 +63,25 @@ describe('a wall left alone', () => {
         callbacks: (window as unknown as { __frameCallbacks: number }).__frameCallbacks,
         at: performance.now(),
       }));
-    const before = await read();
-    // The window the frames are counted over; nothing is waited for.
-    await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
-    const after = await read();
-    const perSecond = (after.callbacks - before.callbacks) / ((after.at - before.at) / 1_000);
-    expect(perSecond, 'animation-frame callbacks a second on an idle wall').toBeLessThan(IDLE_FRAMES_PER_S_MAX);
+    // Frames counted over windows of IDLE_WINDOW_MS until one is quiet: a map source or style image that finishes
+    // loading late (on a loaded machine) is a change and is drawn, but a loop that never sleeps never gives a quiet
+    // window. Each window's rate is kept for the failure's message.
+    const rates: string[] = [];
+    await eventually(
+      async () => {
+        const before = await read();
+        // The window the frames are counted over; nothing is waited for.
+        await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
+        const after = await read();
+        const perSecond = (after.callbacks - before.callbacks) / ((after.at - before.at) / 1_000);
+        rates.push(perSecond.toFixed(2));
+        return perSecond < IDLE_FRAMES_PER_S_MAX ? perSecond : undefined;
+      },
+      40_000,
+      () =>
+        `a window of ${IDLE_WINDOW_MS} ms with fewer than ${IDLE_FRAMES_PER_S_MAX} animation frames a second on an idle wall (frames a second in each window: ${rates.join(', ')})`,
+      0,
+    );
     const running = await page.evaluate(() =>
       document
         .getAnimations()
