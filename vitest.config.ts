@@ -7,8 +7,12 @@ export const COMMON = {
   // chDB runs one ClickHouse engine per process, so test files run in forked processes, never threads.
   pool: 'forks' as const,
   exclude: ['**/node_modules/**', 'data/**', 'wall/dist/**', 'dist/**'],
-  testTimeout: 60_000,
-  hookTimeout: 120_000,
+  // Budgets, not waits: a case that passes goes on at once. They are sized for `npm test` on a loaded 2-core machine,
+  // where three files share the cores with whatever else runs there: at a load average of 30, a case that takes
+  // 20 s alone (three node starts in `storage-health.e2e`) took more than a minute, and the setup of `api-matrix`
+  // more than two. A case that hangs still fails, only later.
+  testTimeout: 180_000,
+  hookTimeout: 300_000,
   // Almost every node and harness a test starts makes a new PostgreSQL store: copying one migrated cluster instead
   // of running initdb and every migration each time saves 2–5 s of CPU per store (store/pglite-template.ts). Nodes
   // the tests start inherit it through their environment.

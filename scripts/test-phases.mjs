@@ -10,8 +10,8 @@
  *   phase 2: the Kafka files beside the unit files, each project's output printed whole when it ends
  *   phase 3: the exclusive files, one at a time
  *
- * Every phase runs even when an earlier one failed, so one run shows every failure. Each writes vitest's JSON report
- * next to its usual output, into a temporary directory; the summary is read from those reports.
+ * Every phase runs even when an earlier one failed, so one run shows every failure. Each project's run writes what
+ * failed (scripts/failure-reporter.mjs) into a temporary directory; the summary is read from there.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,25 +19,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const reports = mkdtempSync(path.join(tmpdir(), 'vigil-test-phases-'));
-const report = (name) => path.join(reports, `${name}.json`);
-const vitest = (project) => [
-  'vitest',
-  'run',
-  '--project',
-  project,
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${report(project)}`,
-];
+const report = (project) => path.join(reports, `${project}.json`);
+const REPORTER = './scripts/failure-reporter.mjs';
+const vitest = (project) => ['vitest', 'run', '--project', project, '--reporter=default', `--reporter=${REPORTER}`];
+const failuresFile = (project) => ({ VIGIL_TEST_FAILURES_FILE: report(project) });
 
 /**
  * Runs a command, resolving to its exit code and duration. With `held`, its output is kept and printed whole when it
  * ends, under its name, so that two commands run side by side do not interleave their lines.
  */
-function run(command, args, held = false) {
+function run(command, args, held = false, extraEnv = {}) {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: held ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    const child = spawn(command, args, {
+      stdio: held ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      env: { ...process.env, ...extraEnv },
+    });
     const chunks = [];
     child.stdout?.on('data', (d) => chunks.push(d));
     child.stderr?.on('data', (d) => chunks.push(d));
@@ -59,10 +56,17 @@ function run(command, args, held = false) {
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const phases = [];
-phases.push({ name: 'shared files', projects: ['shared'], ...(await run(npx, vitest('shared'))) });
+phases.push({
+  name: 'shared files',
+  projects: ['shared'],
+  ...(await run(npx, vitest('shared'), false, failuresFile('shared'))),
+});
 {
   const started = Date.now();
-  const both = await Promise.all([run(npx, vitest('kafka'), true), run(npx, vitest('unit'), true)]);
+  const both = await Promise.all([
+    run(npx, vitest('kafka'), true, failuresFile('kafka')),
+    run(npx, vitest('unit'), true, failuresFile('unit')),
+  ]);
   phases.push({
     name: 'Kafka files beside the unit files',
     projects: ['kafka', 'unit'],
@@ -70,26 +74,20 @@ phases.push({ name: 'shared files', projects: ['shared'], ...(await run(npx, vit
     seconds: (Date.now() - started) / 1000,
   });
 }
-phases.push({ name: 'exclusive files', projects: ['exclusive'], ...(await run(npx, vitest('exclusive'))) });
+phases.push({
+  name: 'exclusive files',
+  projects: ['exclusive'],
+  ...(await run(npx, vitest('exclusive'), false, failuresFile('exclusive'))),
+});
 
-/** Every failed test (or file that failed outside its tests) in one project's JSON report. */
+/** What one project's run failed on, as scripts/failure-reporter.mjs wrote it. */
 function failures(project) {
-  let json;
   try {
-    json = JSON.parse(readFileSync(report(project), 'utf8'));
+    return JSON.parse(readFileSync(report(project), 'utf8'));
   } catch (error) {
-    return [{ file: `(no report from the ${project} project: ${error.code ?? error.message})`, test: '', error: '' }];
+    // The run ended before its reporter wrote (vitest itself failed to start, or was killed).
+    return [{ file: `(the ${project} project wrote no summary: ${error.code ?? error.message})`, what: '', error: '' }];
   }
-  const found = [];
-  for (const file of json.testResults ?? []) {
-    const relative = path.relative(process.cwd(), file.name);
-    const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
-    for (const t of failed)
-      found.push({ file: relative, test: t.fullName, error: (t.failureMessages ?? []).join('\n') });
-    if (failed.length === 0 && file.status === 'failed')
-      found.push({ file: relative, test: '(the file itself)', error: file.message ?? '' });
-  }
-  return found;
 }
 
 const firstLines = (text, n) =>
@@ -107,11 +105,11 @@ for (const phase of phases) {
 }
 const failed = phases.flatMap((phase) => phase.projects.flatMap(failures));
 if (failed.length === 0 && phases.some((phase) => phase.code !== 0)) {
-  out += "  No test failed: look in the failed phase's output for errors vitest reports outside any test.\n";
+  out += "  Nothing failed that the reporter saw: look in the failed phase's output.\n";
 }
 if (failed.length > 0) {
   out += `\n══ ${failed.length} failed ══\n`;
-  for (const f of failed) out += `  ${f.file}\n    ${f.test}\n${firstLines(f.error, 8)}\n`;
+  for (const f of failed) out += `  ${f.file}\n    ${f.what}\n${firstLines(f.error, 8)}\n`;
 }
 process.stdout.write(out);
 rmSync(reports, { recursive: true, force: true });
