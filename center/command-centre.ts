@@ -378,7 +378,12 @@ export async function startCommandCentre(deps: CommandCentreDeps): Promise<Comma
     documents,
     supervise,
     clusterJobs,
-    showChange: show,
+    // Another node's change is in the shared PostgreSQL: the mirror (here when this node runs the cluster's jobs)
+    // copies it now rather than after its idle pause.
+    showChange: (change) => {
+      mirror?.wake();
+      show(change);
+    },
     close: async () => {
       if (!rollupsPerCluster) await rollups?.stop();
       await intake?.stop();

@@ -4,13 +4,20 @@
 # thread of the node is counted through a cgroup of its own (cgroup v1 cpuacct, as in CONTRIBUTING.md), so chDB's
 # and PGlite's threads are in the figure.
 #
-#   scripts/node-start-cpu.sh CHECKOUT [DATA_DIR]
+#   scripts/node-start-cpu.sh [--idle-s N] CHECKOUT [DATA_DIR]
 #
+# With --idle-s N the node is left idle N seconds once ready before it is stopped, and the CPU of those seconds is
+# printed as `idle_cpu_s_per_s` (what a node costs while nothing reaches it: its timers, polls and background threads).
 # Without DATA_DIR a new empty one is made (a fresh start); give the same one twice to measure a restart. Set
 # VIGIL_PGLITE_TEMPLATE_DIR as the tests do (vitest.config.ts) to start from the PostgreSQL template. Prints
 # `cpu_s=… ready_cpu_s=… ready_wall_s=… data_dir=…`. Run old and new checkouts one after the other, several times:
 # other work on the machine moves every figure.
 set -euo pipefail
+idle_s=0
+if [ "${1:-}" = --idle-s ]; then
+  idle_s=${2:?--idle-s needs a number of seconds}
+  shift 2
+fi
 checkout=$(cd "${1:?usage: $0 CHECKOUT [DATA_DIR]}" && pwd)
 data_dir=${2:-$(mktemp -d "${TMPDIR:-/tmp}/vigil-start-cpu-XXXXXX")}
 [ -f "$checkout/dist/cli/main.js" ] || { echo "no $checkout/dist/cli/main.js: run npm run build:node there" >&2; exit 2; }
@@ -34,8 +41,14 @@ until grep -q '^{"event":"ready"' "$out"; do
 done
 ready_wall=$(echo "$(date +%s.%N) - $started" | bc)
 ready_cpu=$(cat "$group/cpuacct.usage")
+idle=""
+if [ "$idle_s" != 0 ]; then
+  sleep "$idle_s"
+  idle_cpu=$(cat "$group/cpuacct.usage")
+  idle=$(printf ' idle_cpu_s_per_s=%.4f' "$(echo "($idle_cpu - $ready_cpu) / 10^9 / $idle_s" | bc -l)")
+fi
 kill -TERM "$node_pid"
 wait "$node_pid" || true
 total_cpu=$(cat "$group/cpuacct.usage")
-printf 'cpu_s=%.2f ready_cpu_s=%.2f ready_wall_s=%.1f data_dir=%s\n' \
-  "$(echo "$total_cpu / 10^9" | bc -l)" "$(echo "$ready_cpu / 10^9" | bc -l)" "$ready_wall" "$data_dir"
+printf 'cpu_s=%.2f ready_cpu_s=%.2f ready_wall_s=%.1f%s data_dir=%s\n' \
+  "$(echo "$total_cpu / 10^9" | bc -l)" "$(echo "$ready_cpu / 10^9" | bc -l)" "$ready_wall" "$idle" "$data_dir"

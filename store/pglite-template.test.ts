@@ -39,6 +39,8 @@ describe('PGlite template', () => {
     expect(made.filter((f) => !f.endsWith('.tar'))).toHaveLength(1);
     expect(made.filter((f) => f.endsWith('.tar'))).toHaveLength(1);
     for (const dir of [a, b]) expect(existsSync(path.join(clusterOf(dir), 'PG_VERSION'))).toBe(true);
+    // Only the database a store opens; template0 and template1 stay behind.
+    for (const dir of [a, b]) expect(readdirSync(path.join(clusterOf(dir), 'base'))).toEqual(['5']);
     const [one, two] = await Promise.all([
       openOperational({ kind: 'embedded', dataDir: a }),
       openOperational({ kind: 'embedded', dataDir: b }),
@@ -46,9 +48,17 @@ describe('PGlite template', () => {
     try {
       for (const sql of [one, two]) expect(await migrationIds(sql)).toEqual(ALL_IDS);
       await one.exec('CREATE TABLE only_here (x int)');
+      await one.exec('INSERT INTO only_here VALUES (7)');
+      await one.exec('VACUUM');
       expect(await two.query(`SELECT to_regclass('only_here')::text AS relation`)).toEqual([{ relation: null }]);
     } finally {
       await Promise.all([one.close(), two.close()]);
+    }
+    const reopened = await openOperational({ kind: 'embedded', dataDir: a });
+    try {
+      expect(await reopened.query('SELECT x FROM only_here')).toEqual([{ x: 7 }]);
+    } finally {
+      await reopened.close();
     }
     // Making a template runs initdb and every migration: seconds of CPU, a minute on a loaded machine.
   }, 180_000);

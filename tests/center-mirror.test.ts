@@ -1,19 +1,21 @@
 /**
  * The analysts' copy in ClickHouse (chDB): every alarm action and work-order event is mirrored once, a pass
  * repeated after a crash between insert and mark adds no row, and alarms the embedded log forgot over a
- * restart are caught up from the durable `alarms` table.
+ * restart are caught up from the durable `alarms` table. An idle mirror pauses longer after each pass that found
+ * nothing, and a change announced while it pauses or while a pass runs is mirrored at once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metrics, silentLogger } from '../schema/index.js';
-import { openAnalytics, type Analytics } from '../store/index.js';
+import { openAnalytics, type Analytics, type Sql } from '../store/index.js';
 import { MemoryLog } from '../stream/index.js';
-import { CenterMirror } from '../center/mirror/center-mirror.js';
+import { CenterMirror, idlePauseMs } from '../center/mirror/center-mirror.js';
 import { AlarmIntake, recentAlarmsFromClickHouse } from '../center/alarms/alarm-intake.js';
 import type { FeedAlarmCase } from '../schema/index.js';
 import { alarmRow, startCenterHarness, type CenterHarness } from './support/center-harness.js';
+import { eventually } from './support/vigil-process.js';
 
 let analytics: Analytics;
 let h: CenterHarness;
@@ -70,6 +72,75 @@ describe('ClickHouse mirror of the command centres', () => {
     expect(await mirror.pass()).toBe(6);
     expect(await scalar(`SELECT count() FROM alarm_actions WHERE alarm_id = '${alarm.alarm_id}'`)).toBe(3);
     expect(await scalar(`SELECT count() FROM work_order_events WHERE order_id = ${orderId}`)).toBe(3);
+  });
+
+  it('pauses longer after each pass that found nothing, doubling from idleMs up to idleMsMax', () => {
+    const options = { idleMs: 1_000, idleMsMax: 10_000 };
+    expect([0, 1, 2, 3, 4, 5, 60, 10_000].map((empty) => idlePauseMs(empty, options))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 10_000, 10_000, 10_000, 10_000,
+    ]);
+  });
+
+  it('reads an idle outbox less and less often, and a change announced during a pass is mirrored without a pause', async () => {
+    // The outbox reads of the mirror under test, by when they began; the wake comes while the first one runs.
+    const reads: number[] = [];
+    let wakeDuringFirstRead = false;
+    const counted: Sql = {
+      exec: (script) => h.sql.exec(script),
+      transaction: (work) => h.sql.transaction(work),
+      close: () => h.sql.close(),
+      query: async <R>(text: string, params?: unknown[]): Promise<R[]> => {
+        const result = await h.sql.query<R>(text, params);
+        if (text.includes('FROM alarm_actions a JOIN')) {
+          reads.push(performance.now());
+          if (wakeDuringFirstRead && reads.length === 1) {
+            // After this pass read the outbox, before it pauses: the change is not in what it read.
+            const officer = await h.user('mirror-woken', 'duty_officer', '410105');
+            const alarm = alarmRow({ alarm_id: 'mirror-woken-alarm' });
+            await h.centre.desk.ingest(alarm);
+            await h.call(officer.token, 'POST', `/api/alarms/${alarm.alarm_id}/acknowledge`);
+            mirror.wake();
+          }
+        }
+        return result;
+      },
+    };
+    const options = { batchRowsMax: 100, idleMs: 20, idleMsMax: 10_000, retryDelayMs: 50, registryCheckMs: 600_000 };
+    let mirror = new CenterMirror(
+      { sql: counted, writer: analytics.writer, logger: silentLogger, metrics: new Metrics() },
+      options,
+    );
+    mirror.start();
+    try {
+      await eventually(() => (reads.length >= 6 ? true : undefined), 15_000, 'six passes of the idle mirror');
+      // A timer never fires early: each pause is at least the doubled one (a millisecond of rounding allowed).
+      const gaps = reads.slice(1, 6).map((at, i) => at - reads[i]);
+      gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(idlePauseMs(i, options) - 1));
+    } finally {
+      await mirror.stop();
+    }
+
+    // The first pass read the outbox before the change was made, and the pause after it is ten minutes: only the
+    // wake announced during that pass brings the change to ClickHouse in time.
+    reads.length = 0;
+    wakeDuringFirstRead = true;
+    mirror = new CenterMirror(
+      { sql: counted, writer: analytics.writer, logger: silentLogger, metrics: new Metrics() },
+      { ...options, idleMs: 600_000, idleMsMax: 600_000 },
+    );
+    mirror.start();
+    try {
+      await eventually(
+        async () =>
+          (await scalar(`SELECT count() FROM alarm_actions WHERE alarm_id = 'mirror-woken-alarm'`)) > 0
+            ? true
+            : undefined,
+        15_000,
+        'the change announced during the first pass in ClickHouse',
+      );
+    } finally {
+      await mirror.stop();
+    }
   });
 
   it('catches up alarms that reached ClickHouse but not the desk', async () => {

@@ -178,7 +178,7 @@ describe('registry mirror', () => {
   it("reaches analysts through the command centres' mirror loop, checked every registryCheckMs", async () => {
     const mirror = new CenterMirror(
       { sql, writer: analytics.writer, logger: silentLogger, metrics: new Metrics() },
-      { batchRowsMax: 100, idleMs: 50, retryDelayMs: 50, registryCheckMs: 100 },
+      { batchRowsMax: 100, idleMs: 50, idleMsMax: 50, retryDelayMs: 50, registryCheckMs: 100 },
     );
     mirror.start();
     try {

@@ -19,7 +19,7 @@ import {
   type ThrottleVerdict,
 } from './login-throttle.js';
 import { PASSWORD_POLICY_DEFAULTS, PasswordPolicy, type PasswordPolicyOptions } from './password-policy.js';
-import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
+import { generatePassword, hashPassword, isPasswordHash, NO_PASSWORD, verifyPassword } from './passwords.js';
 
 export type Role = 'admin' | 'leader' | 'dispatcher' | 'duty_officer' | 'analyst' | 'enterprise' | 'wall';
 
@@ -161,8 +161,10 @@ export class Accounts {
       [account],
     );
     const user = rows[0];
-    // The same scrypt work whether the account exists or not, so the time taken tells nothing.
-    const passwordOk = await verifyPassword(password, user?.password_hash ?? (await this.dummy()));
+    // The same scrypt work whether the account exists or not, or has no password (a kiosk), so the time taken tells
+    // nothing.
+    const opens = user !== undefined && isPasswordHash(user.password_hash);
+    const passwordOk = (await verifyPassword(password, opens ? user.password_hash : await this.dummy())) && opens;
     if (!user || user.disabled || !passwordOk) {
       const lockouts = await this.throttle.failed(verdict);
       await appendAudit(this.sql, { actorId: null, actor: account, action: 'auth.login_failed', peer });
@@ -358,12 +360,13 @@ export class Accounts {
   async provisionWallToken(orgCode: string, peer: string): Promise<string> {
     let rows = await this.sql.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [`wall-${orgCode}`]);
     if (rows.length === 0) {
-      // A kiosk never types a password: it gets an unguessable one nobody knows and logs in by token only. Two
-      // centre nodes of a cluster starting at once both get here: one creates the account, the other finds it.
+      // A kiosk never types a password: its account has none (no password opens it) and logs in by token only, and
+      // a start makes no 32 MiB hash for it. An admin may still give it one (user administration). Two centre nodes
+      // of a cluster starting at once both get here: one creates the account, the other finds it.
       const created = await this.sql.query<{ id: number }>(
         `INSERT INTO users (username, display_name, password_hash, role, org_code) VALUES ($1, $2, $3, 'wall', $4)
          ON CONFLICT (username) DO NOTHING RETURNING id`,
-        [`wall-${orgCode}`, `大屏 ${orgCode}`, await hashPassword(this.generatePassword(`wall-${orgCode}`)), orgCode],
+        [`wall-${orgCode}`, `大屏 ${orgCode}`, NO_PASSWORD, orgCode],
       );
       if (created.length > 0)
         await appendAudit(this.sql, {

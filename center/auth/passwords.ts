@@ -25,6 +25,18 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${COST_N}$${BLOCK_R}$${PARALLEL_P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+/**
+ * The stored form of an account no password opens: a kiosk's, which logs in by token only. Not a scrypt hash, so
+ * `verifyPassword` refuses every password; a login checks it against a dummy hash (`isPasswordHash`), so its time
+ * does not tell such an account from one with a password.
+ */
+export const NO_PASSWORD = 'no-password';
+
+/** Whether a stored form is a hash some password opens (not `NO_PASSWORD`). */
+export function isPasswordHash(stored: string): boolean {
+  return stored.startsWith('scrypt$');
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !key) return false;

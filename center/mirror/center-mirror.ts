@@ -22,8 +22,14 @@ import { RegistryMirror } from './registry-mirror.js';
 export interface CenterMirrorOptions {
   /** Rows per ClickHouse insert at most. */
   batchRowsMax: number;
-  /** Pause between passes when there is nothing to do (a change wakes it earlier). */
+  /**
+   * Pause after a pass that found nothing to do; each further empty pass doubles it up to `idleMsMax`. Every change
+   * made through a centre wakes the mirror at once (`wake`, also for the changes other centre nodes relay), so the
+   * pauses only bound how late a row written any other way is seen, and a quiet node reads the outbox a few times a
+   * minute instead of every second.
+   */
   idleMs: number;
+  idleMsMax: number;
   retryDelayMs: number;
   /** How often the registry's fingerprints are compared with the copy's (each check reads the three tables). */
   registryCheckMs: number;
@@ -32,6 +38,7 @@ export interface CenterMirrorOptions {
 export const CENTER_MIRROR_DEFAULTS: CenterMirrorOptions = {
   batchRowsMax: 5_000,
   idleMs: 1_000,
+  idleMsMax: 10_000,
   retryDelayMs: 2_000,
   registryCheckMs: 10_000,
 };
@@ -42,6 +49,8 @@ export class CenterMirror {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  /** A change was announced since the current pass began: it may have missed it, so no pause follows. */
+  private wokenDuringPass = false;
   private readonly registry: RegistryMirror;
   private registryCheckedAtMs = -Infinity;
 
@@ -60,11 +69,14 @@ export class CenterMirror {
 
   /** Asks for a pass soon: called after every change so analysts see it within moments. */
   wake(): void {
+    this.wokenDuringPass = true;
     this.wakeUp?.();
   }
 
   private async run(): Promise<void> {
+    let emptyPasses = 0;
     while (this.running) {
+      this.wokenDuringPass = false;
       let moved = 0;
       try {
         moved = await this.pass();
@@ -77,18 +89,24 @@ export class CenterMirror {
         await this.sleep(this.options.retryDelayMs);
         continue;
       }
-      if (moved === 0) await this.sleep(this.options.idleMs);
+      if (moved > 0 || this.wokenDuringPass) {
+        emptyPasses = 0;
+        continue;
+      }
+      const registryDueInMs = this.registryCheckedAtMs + this.options.registryCheckMs - Date.now();
+      const woken = await this.sleep(Math.max(0, Math.min(idlePauseMs(emptyPasses, this.options), registryDueInMs)));
+      emptyPasses = woken ? 0 : emptyPasses + 1;
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Resolves after `ms`, or earlier with `true` when woken. */
+  private sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.wakeUp = (): void => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
+        resolve(true);
+      };
     });
   }
 
@@ -205,4 +223,9 @@ export class CenterMirror {
       this.deps.logger.warn('last mirror pass failed', { error: String(error) }),
     );
   }
+}
+
+/** The pause after the `emptyPasses`+1-th pass in a row that found nothing: `idleMs`, doubled each time, at most `idleMsMax`. */
+export function idlePauseMs(emptyPasses: number, options: Pick<CenterMirrorOptions, 'idleMs' | 'idleMsMax'>): number {
+  return Math.min(options.idleMsMax, options.idleMs * 2 ** Math.min(emptyPasses, 30));
 }
