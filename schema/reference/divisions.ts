@@ -174,8 +174,9 @@ function countyIndexEntries(): readonly CountyIndexEntry[] {
  * that distance of a border may be attributed to the neighbour.
  *
  * Every telemetry row is stamped with it, so it answers from a grid (see countyGrid): a position in a cell that
- * no boundary crosses costs an array read; only cells a boundary crosses test the polygons of the counties
- * near them. The answer is the same as testing every county in order (`countyAtByScan`).
+ * no boundary crosses costs an array read, and so does a sub-cell of a crossed cell that no boundary crosses; only
+ * positions in crossed sub-cells test the polygons of the counties near them. The answer is the same as testing
+ * every county in order (`countyAtByScan`).
  */
 export function countyAt(lon_deg: number, lat_deg: number): Division | undefined {
   const grid = (countyGridCache ??= countyGrid());
