@@ -174,8 +174,9 @@ function countyIndexEntries(): readonly CountyIndexEntry[] {
  * that distance of a border may be attributed to the neighbour.
  *
  * Every telemetry row is stamped with it, so it answers from a grid (see countyGrid): a position in a cell that
- * no boundary crosses costs an array read; only cells a boundary crosses test the polygons of the counties
- * near them. The answer is the same as testing every county in order (`countyAtByScan`).
+ * no boundary crosses costs an array read, and so does a sub-cell of a crossed cell that no boundary crosses; only
+ * positions in crossed sub-cells test the polygons of the counties near them. The answer is the same as testing
+ * every county in order (`countyAtByScan`).
  */
 export function countyAt(lon_deg: number, lat_deg: number): Division | undefined {
   const grid = (countyGridCache ??= countyGrid());
@@ -188,8 +189,29 @@ export function countyAt(lon_deg: number, lat_deg: number): Division | undefined
   if (state === CELL_UNKNOWN) state = grid.cells[cell] = classifyCell(grid, column, row);
   if (state >= 0) return grid.entries[state]!.division;
   if (state === CELL_NONE) return undefined;
-  for (const entry of grid.crossed.get(cell)!) if (entryContains(entry, lon_deg, lat_deg)) return entry.division;
+  return crossedCellAt(grid.crossed.get(cell)!, lon_deg, lat_deg);
+}
+
+/**
+ * A position in a cell a boundary crosses: answered from the cell's sub-cells, classified like the cells (on first
+ * use, once each) but against only the boundary edges that touch the cell. Most sub-cells lie off the boundary and
+ * answer with an array read; a position in a sub-cell the boundary crosses tests the polygons of the counties near.
+ */
+function crossedCellAt(crossed: CrossedCell, lon_deg: number, lat_deg: number): Division | undefined {
+  const column = clampSub(Math.floor((lon_deg - crossed.lon0) / SUB_CELL_DEG));
+  const row = clampSub(Math.floor((lat_deg - crossed.lat0) / SUB_CELL_DEG));
+  const sub = row * SUB_CELLS + column;
+  let state = crossed.subCells[sub]!;
+  if (state === CELL_UNKNOWN) state = crossed.subCells[sub] = classifySubCell(crossed, column, row);
+  if (state >= 0) return crossed.near[state]!.division;
+  if (state === CELL_NONE) return undefined;
+  for (const entry of crossed.near) if (entryContains(entry, lon_deg, lat_deg)) return entry.division;
   return undefined;
+}
+
+/** Rounding can put a position on the cell's edge one sub-cell beyond it: the margin covers the one it is in. */
+function clampSub(index: number): number {
+  return index < 0 ? 0 : index >= SUB_CELLS ? SUB_CELLS - 1 : index;
 }
 
 /** The reference answer: every county's box and polygons in order. */
@@ -223,8 +245,24 @@ interface CountyGrid {
   readonly rows: number;
   /** Per cell: CELL_UNKNOWN until first used, then the index of the county filling it, CELL_NONE or CELL_CROSSED. */
   readonly cells: Int16Array;
-  /** For a cell a boundary crosses: the counties whose box touches it, in scan order. */
-  readonly crossed: Map<number, readonly CountyIndexEntry[]>;
+  /** For a cell a boundary crosses: the counties near it and its sub-cells. */
+  readonly crossed: Map<number, CrossedCell>;
+}
+
+/** Sub-cells per side of a crossed cell: about 140 m, near the boundaries' own precision. */
+const SUB_CELLS = 8;
+const SUB_CELL_DEG = COUNTY_CELL_DEG / SUB_CELLS;
+
+interface CrossedCell {
+  /** South-west corner of the cell. */
+  readonly lon0: number;
+  readonly lat0: number;
+  /** The counties whose box touches the cell, in scan order. */
+  readonly near: readonly CountyIndexEntry[];
+  /** The boundary edges touching the cell (its margin included), as [lon a, lat a, lon b, lat b] runs. */
+  readonly edges: Float64Array;
+  /** Per sub-cell: CELL_UNKNOWN until first used, then an index into `near`, CELL_NONE or CELL_CROSSED. */
+  readonly subCells: Int16Array;
 }
 
 /** The grid over every county's box; its cells are classified on first use, once each. */
@@ -267,8 +305,15 @@ function classifyCell(grid: CountyGrid, column: number, row: number): number {
       e.box.lat_max_deg >= box.lat_min_deg,
   );
   if (near.length === 0) return CELL_NONE;
-  if (near.some((entry) => boundaryTouches(entry, box))) {
-    grid.crossed.set(row * grid.columns + column, near);
+  const edges = edgesTouching(near, box);
+  if (edges.length > 0) {
+    grid.crossed.set(row * grid.columns + column, {
+      lon0,
+      lat0,
+      near,
+      edges,
+      subCells: new Int16Array(SUB_CELLS * SUB_CELLS).fill(CELL_UNKNOWN),
+    });
     return CELL_CROSSED;
   }
   const centreLon = lon0 + COUNTY_CELL_DEG / 2;
@@ -277,10 +322,38 @@ function classifyCell(grid: CountyGrid, column: number, row: number): number {
   return inside === undefined ? CELL_NONE : grid.entries.indexOf(inside);
 }
 
-function boundaryTouches(entry: CountyIndexEntry, box: BoundingBox): boolean {
-  for (const polygon of entry.polygons)
-    for (const ring of polygon)
-      for (let i = 1; i < ring.length; i++)
-        if (segmentTouchesBox(ring[i - 1]![0], ring[i - 1]![1], ring[i]![0], ring[i]![1], box)) return true;
-  return false;
+/** Every boundary edge of the counties `near` that touches `box`, as [lon a, lat a, lon b, lat b] runs. */
+function edgesTouching(near: readonly CountyIndexEntry[], box: BoundingBox): Float64Array {
+  const out: number[] = [];
+  for (const entry of near)
+    for (const polygon of entry.polygons)
+      for (const ring of polygon)
+        for (let i = 1; i < ring.length; i++) {
+          const [ax, ay] = ring[i - 1]!;
+          const [bx, by] = ring[i]!;
+          if (segmentTouchesBox(ax!, ay!, bx!, by!, box)) out.push(ax!, ay!, bx!, by!);
+        }
+  return Float64Array.from(out);
+}
+
+/**
+ * A sub-cell as a cell is classified (`classifyCell`): no edge touching it means one point answers for all of it.
+ * Only the cell's own edges can touch a sub-cell, since the sub-cell with its margin lies within the cell's margin.
+ */
+function classifySubCell(crossed: CrossedCell, column: number, row: number): number {
+  const lon0 = crossed.lon0 + column * SUB_CELL_DEG;
+  const lat0 = crossed.lat0 + row * SUB_CELL_DEG;
+  const box = {
+    lon_min_deg: lon0 - CELL_MARGIN_DEG,
+    lat_min_deg: lat0 - CELL_MARGIN_DEG,
+    lon_max_deg: lon0 + SUB_CELL_DEG + CELL_MARGIN_DEG,
+    lat_max_deg: lat0 + SUB_CELL_DEG + CELL_MARGIN_DEG,
+  };
+  const edges = crossed.edges;
+  for (let i = 0; i < edges.length; i += 4)
+    if (segmentTouchesBox(edges[i]!, edges[i + 1]!, edges[i + 2]!, edges[i + 3]!, box)) return CELL_CROSSED;
+  const centreLon = lon0 + SUB_CELL_DEG / 2;
+  const centreLat = lat0 + SUB_CELL_DEG / 2;
+  const inside = crossed.near.findIndex((entry) => entryContains(entry, centreLon, centreLat));
+  return inside < 0 ? CELL_NONE : inside;
 }
