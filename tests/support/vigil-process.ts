@@ -154,10 +154,11 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     ais_udp_port?: number;
     wall_url?: string;
   }>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`vigil did not become ready in 90 s\nstdout:\n${out}\nstderr:\n${err}`)),
-      90_000,
-    );
+    const timer = setTimeout(() => {
+      // A node still starting would otherwise outlive the test that gave up on it, busy on a loaded machine.
+      child.kill('SIGKILL');
+      reject(new Error(`vigil did not become ready in 90 s\nstdout:\n${out}\nstderr:\n${err}`));
+    }, 90_000);
     const check = (): void => {
       const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
       if (line) {
