@@ -68,6 +68,8 @@ export interface StartOptions {
   dataDir?: string;
   args?: string[];
   env?: Record<string, string>;
+  /** Flags of Node itself before the script, e.g. `--cpu-prof` (which Node does not take from NODE_OPTIONS). */
+  nodeFlags?: string[];
   httpPort?: number;
   jt808Port?: number;
   /** Start through the `vigil` executable (cli/vigil.js), as an installed Vigil runs, instead of tsx directly. */
@@ -94,7 +96,11 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
   // the node's own (tsx kills a child that is slow to confirm a relayed SIGTERM, which a loaded machine made look
   // like a failed shutdown).
   const command = process.execPath;
+  // VIGIL_TEST_CPU_PROF=DIR: every node a test starts writes a CPU profile into DIR when it stops (CONTRIBUTING.md).
+  const profileDir = process.env.VIGIL_TEST_CPU_PROF;
   const args = [
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ...(options.nodeFlags ?? []),
     ...(options.launcher ? ['cli/vigil.js'] : vigilMainArgs()),
     'start',
     '--data-dir',
@@ -154,10 +160,11 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     ais_udp_port?: number;
     wall_url?: string;
   }>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`vigil did not become ready in ${READY_MS / 1000} s\nstdout:\n${out}\nstderr:\n${err}`)),
-      READY_MS,
-    );
+    const timer = setTimeout(() => {
+      // A node still starting would otherwise outlive the test that gave up on it, busy on a loaded machine.
+      child.kill('SIGKILL');
+      reject(new Error(`vigil did not become ready in ${READY_MS / 1000} s\nstdout:\n${out}\nstderr:\n${err}`));
+    }, READY_MS);
     const check = (): void => {
       const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
       if (line) {

@@ -27,8 +27,6 @@ import {
 import { useNow } from './use-now.js';
 import { useWorkspace } from './workspace-context.js';
 
-/** How often the rows on screen and the counts are re-read when the feed is quiet. */
-export const QUEUE_REFRESH_MS = 5_000;
 /** Newest arrivals named in the bar at most. */
 const ARRIVALS_SHOWN_MAX = 5;
 const VIEWS: readonly QueueView[] = ['open', 'new', 'acknowledged', 'escalated', 'all'];
@@ -59,7 +57,16 @@ function typing(target: EventTarget | null): boolean {
   return element !== null && (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName));
 }
 
-export function AlarmQueue({ refreshNo, enterprise = false }: { refreshNo: number; enterprise?: boolean }) {
+export function AlarmQueue({
+  refreshNo,
+  refreshMs,
+  enterprise = false,
+}: {
+  refreshNo: number;
+  /** How often the rows on screen and the counts are re-read besides the feed's changes (list-refresh.ts). */
+  refreshMs: number;
+  enterprise?: boolean;
+}) {
   const ws = useWorkspace();
   const { api, m, lang } = ws;
   const now = useNow(1_000);
@@ -78,6 +85,9 @@ export function AlarmQueue({ refreshNo, enterprise = false }: { refreshNo: numbe
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
   const tableRef = useRef<HTMLTableSectionElement>(null);
+  /** Pages loaded, and refreshes started: only the newest refresh of the page on screen may change it. */
+  const pagesLoaded = useRef(0);
+  const refreshesStarted = useRef(0);
 
   const load = useCallback(
     async (cursors: (string | null)[]) => {
@@ -87,6 +97,7 @@ export function AlarmQueue({ refreshNo, enterprise = false }: { refreshNo: numbe
       if (after !== null) params.set('after', after);
       try {
         const answer = await api.get<AlarmListAnswer>(`/api/alarms?${params}`);
+        pagesLoaded.current += 1;
         setPage({ rows: answer.alarms, missing: new Set(), cursors, next: answer.next, snapshotAt: answer.as_of });
         setLive({ total: answer.total, counts: answer.counts, arrived: 0, arrivals: [] });
         setError(null);
@@ -106,6 +117,8 @@ export function AlarmQueue({ refreshNo, enterprise = false }: { refreshNo: numbe
   const refresh = useCallback(async () => {
     const current = pageRef.current;
     if (current === null) return;
+    const pageNo = pagesLoaded.current;
+    const asked = ++refreshesStarted.current;
     try {
       const ids = current.rows.map((r) => r.alarm_id);
       const params = queueParams(filtersRef.current, Date.now());
@@ -125,12 +138,16 @@ export function AlarmQueue({ refreshNo, enterprise = false }: { refreshNo: numbe
         newest.set('limit', String(ARRIVALS_SHOWN_MAX));
         arrivals = (await api.get<AlarmListAnswer>(`/api/alarms?${newest}`)).alarms;
       }
-      if (pageRef.current !== current) return;
+      // Refreshes overlap when the feed reports changes in a burst; their answers may come back in any order. The
+      // newest one asked has the newest counts: an older one answering last would show stale counts until the next
+      // timed refresh, which is long while the feed is live.
+      const shown = pageRef.current;
+      if (shown === null || pagesLoaded.current !== pageNo || refreshesStarted.current !== asked) return;
       if (fresh !== null) {
         const byId = new Map(fresh.alarms.map((a) => [a.alarm_id, a]));
         setPage({
-          ...current,
-          rows: current.rows.map((r) => byId.get(r.alarm_id) ?? r),
+          ...shown,
+          rows: shown.rows.map((r) => byId.get(r.alarm_id) ?? r),
           missing: new Set(ids.filter((id) => !byId.has(id))),
         });
       }
@@ -147,9 +164,9 @@ export function AlarmQueue({ refreshNo, enterprise = false }: { refreshNo: numbe
 
   useEffect(() => {
     void refresh();
-    const timer = setInterval(() => void refresh(), QUEUE_REFRESH_MS);
+    const timer = setInterval(() => void refresh(), refreshMs);
     return () => clearInterval(timer);
-  }, [refresh, refreshNo]);
+  }, [refresh, refreshNo, refreshMs]);
 
   useEffect(() => {
     if (filters.org_code === '') {

@@ -5,7 +5,8 @@
  * saved only by whom the server allows) and the JT/T 809 page (下级平台: 查岗 and 督办 of lower platforms); an
  * enterprise account gets its own alarms, its rectification orders and its vehicles. Administrators and enterprise
  * accounts also get the upload page (数据上传: CSV or XLSX files of a source kind, applied in their scope). Lists refresh as soon as the
- * feed reports a change (a burst costs two refreshes), every few seconds anyway, and right after each step; the
+ * feed reports a change (a burst costs two refreshes), every 30 s anyway while the feed is live (every 5 s without it,
+ * list-refresh.ts), and right after each step; the
  * session survives a reload of the tab. The
  * header carries what must not be missed: unacknowledged critical alarms (also in the tab's title and icon, with a
  * sound), alarms escalated to the unit, and the sound and notification switches.
@@ -27,6 +28,7 @@ import { DutyPage } from './duty-page.js';
 import { errorSentence } from './error-text.js';
 import { feedChangeTrigger } from './feed-change-trigger.js';
 import { JT809_MESSAGES } from './jt809-messages.js';
+import { listRefreshMs } from './list-refresh.js';
 import { Jt809Page } from './jt809-page.js';
 import { REPORT_MESSAGES } from './report-messages.js';
 import { ReportPage } from './report-page.js';
@@ -136,8 +138,9 @@ function LoginForm({
   );
 }
 
-/** Follows the feed without positions, only to learn that alarms or orders changed. */
-function useFeedChanges(token: string, onChange: () => void): void {
+/** Follows the feed without positions, only to learn that alarms or orders changed; true while it is live. */
+function useFeedChanges(token: string, onChange: () => void): boolean {
+  const [live, setLive] = useState(false);
   useEffect(() => {
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -164,16 +167,18 @@ function useFeedChanges(token: string, onChange: () => void): void {
         coalesce();
       },
       onFrame: () => undefined,
-      onStateChange: () => undefined,
+      onStateChange: (state) => setLive(state === 'live'),
       resumeMessage: () => null,
       checkUnauthorized: async () => false,
     });
     client.start();
     return () => {
       client.stop();
+      setLive(false);
       if (timer !== null) clearTimeout(timer);
     };
   }, [token, onChange]);
+  return live;
 }
 
 function Workspace({
@@ -245,8 +250,8 @@ function WorkspaceBody({
   const { m, session } = ws;
   const [refreshNo, setRefreshNo] = useState(0);
   const refresh = useCallback(() => setRefreshNo((n) => n + 1), []);
-  useFeedChanges(session.token, refresh);
-  const attention = useAttention(refreshNo, `Vigil · ${m.title}`);
+  const listRefresh = listRefreshMs(useFeedChanges(session.token, refresh));
+  const attention = useAttention(refreshNo, listRefresh, `Vigil · ${m.title}`);
   const enterprise = session.user.role === 'enterprise';
   const logout = () => {
     ws.api
@@ -371,7 +376,7 @@ function WorkspaceBody({
         </button>
       ) : null}
       <main className="console-main">
-        {tab === 'alarms' ? <AlarmQueue refreshNo={refreshNo} enterprise={enterprise} /> : null}
+        {tab === 'alarms' ? <AlarmQueue refreshNo={refreshNo} refreshMs={listRefresh} enterprise={enterprise} /> : null}
         {tab === 'orders' ? <WorkOrdersPage refreshNo={refreshNo} enterprise={enterprise} /> : null}
         {tab === 'vehicle' ? <VehiclePage geo={geo} vehicleId={vehicleId} onVehicleId={setVehicleId} /> : null}
         {tab === 'duty' && !enterprise ? <DutyPage refreshNo={refreshNo} /> : null}

@@ -1,7 +1,7 @@
 /**
  * Watches the caller's unacknowledged critical alarms (and those escalated to their unit): counts them in the
  * tab's title and icon, and sounds and notifies once for each critical alarm that appears after the console
- * opened. Polls with the lists, and at once when the feed says an alarm changed.
+ * opened. Polls with the lists (every `pollMs`, list-refresh.ts), and at once when the feed says an alarm changed.
  */
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { AlarmListAnswer } from '../../../schema/handling.js';
@@ -18,7 +18,6 @@ import {
 import { chinaDateTime } from './console-time.js';
 import { useWorkspace } from './workspace-context.js';
 
-export const ATTENTION_POLL_MS = 5_000;
 /** Newest critical alarms looked at per poll: more arriving between two polls still sound once. */
 const CRITICAL_ROWS_PER_POLL = 20;
 /** Alarm ids remembered as already announced, at most. */
@@ -35,7 +34,7 @@ export interface Attention {
   toggleNotifications(): void;
 }
 
-export function useAttention(refreshNo: number, baseTitle: string): Attention {
+export function useAttention(refreshNo: number, pollMs: number, baseTitle: string): Attention {
   const ws = useWorkspace();
   const { api, m, lang } = ws;
   const sound = useMemo(() => new AlarmSound(), []);
@@ -105,12 +104,12 @@ export function useAttention(refreshNo: number, baseTitle: string): Attention {
       }
     };
     void poll();
-    const timer = setInterval(() => void poll(), ATTENTION_POLL_MS);
+    const timer = setInterval(() => void poll(), pollMs);
     return () => {
       cancelled = true;
       clearInterval(timer);
     };
-  }, [api, refreshNo, sound, m, lang]);
+  }, [api, refreshNo, pollMs, sound, m, lang]);
 
   useEffect(() => {
     const count = criticalCount ?? 0;
