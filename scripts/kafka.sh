@@ -2,7 +2,7 @@
 # A single-node Apache Kafka (KRaft, broker and controller in one JVM) for tests, CI and development.
 #
 #   scripts/kafka.sh fetch        puts Kafka's runtime jars in the cache (Maven Central, once) and prints its folder
-#   scripts/kafka.sh start DIR    formats a fresh KRaft store in DIR (empty or missing), prints
+#   scripts/kafka.sh start DIR    makes a fresh KRaft store in DIR (empty or missing), prints
 #                                 `VIGIL_KAFKA_BROKERS=127.0.0.1:PORT` and runs the broker in the foreground
 #
 # The jars live outside the clone, in ${VIGIL_KAFKA_CACHE:-~/.cache/vigil/kafka-4.4.0}, so `git clean` keeps them.
@@ -89,6 +89,11 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 # Tests start consumer groups right away; the default 3 s wait for more members only slows them.
 group.initial.rebalance.delay.ms=0
+# The group offsets topic is made at the first group's first lookup: 50 partitions by default, each a log with its
+# indexes to create and load before any group can join. One broker with a few groups needs one.
+offsets.topic.num.partitions=1
+transaction.state.log.num.partitions=1
+share.coordinator.state.topic.num.partitions=1
 PROPS
   cat >"$dir/log4j2.properties" <<LOG
 appender.file.type = File
@@ -99,15 +104,43 @@ appender.file.layout.pattern = [%d] %p %m (%c)%n
 rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = file
 LOG
-  local -a jvm=(java "-Xms${HEAP_MB}m" "-Xmx${HEAP_MB}m" -Djava.awt.headless=true
+  # A broker for tests and development, not for throughput: the client compiler only and the serial collector cut the
+  # CPU a start takes (the optimising compiler's threads and G1's worker threads) and leave the broker's behaviour as
+  # it is. VIGIL_KAFKA_JVM_OPTS replaces these flags.
+  local -a tuning
+  read -r -a tuning <<<"${VIGIL_KAFKA_JVM_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+  local -a jvm=(java "-Xms${HEAP_MB}m" "-Xmx${HEAP_MB}m" "${tuning[@]}" -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$dir/log4j2.properties" -cp "$LIBS/*")
-  # Base64url may begin with '-', which the tool's argument parser takes for a flag: such ids are drawn again
-  # (Kafka's own random ids avoid them too).
-  cluster_id="$(node -e 'const c=require("crypto");let id;do id=c.randomBytes(16).toString("base64url");while(id.startsWith("-"));console.log(id)')"
-  "${jvm[@]}" kafka.tools.StorageTool format --cluster-id "$cluster_id" --config "$dir/server.properties" \
-    >"$dir/format.log" 2>&1 || die "formatting the KRaft store failed: $(cat "$dir/format.log")"
+  formatted_store "$dir/data"
   echo "VIGIL_KAFKA_BROKERS=127.0.0.1:$port"
   exec "${jvm[@]}" kafka.Kafka "$dir/server.properties"
+}
+
+# Puts a formatted KRaft store (node 1) in DATA. Formatting is a JVM start of its own (1.5 CPU-s and seconds of wall
+# time); what it writes does not depend on the ports, so it is done once per Kafka version into the cache and each
+# store is a copy of it with a cluster id and a directory id of its own. The bootstrap checkpoint holds only the
+# feature levels.
+formatted_store() {
+  local data="$1" template="$CACHE/formatted-store"
+  if [ ! -f "$template/meta.properties" ]; then
+    local work
+    work="$(mktemp -d "$CACHE/formatting.XXXXXX")"
+    sed -e "s|^log.dirs=.*|log.dirs=$work/data|" "$dir/server.properties" >"$work/server.properties"
+    java -cp "$LIBS/*" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool format \
+      --cluster-id AAAAAAAAAAAAAAAAAAAAAA --config "$work/server.properties" >"$work/format.log" 2>&1 ||
+      die "formatting the KRaft store failed: $(cat "$work/format.log")"
+    # Two brokers starting at once may both format: the first rename wins, the other's copy is dropped.
+    mv -T "$work/data" "$template" 2>/dev/null || true
+    rm -rf "$work"
+  fi
+  mkdir -p "$data"
+  cp -r "$template/__cluster_metadata-0" "$data/"
+  # Base64url may begin with '-', which Kafka's tools take for a flag: such ids are drawn again (Kafka's own do too).
+  node -e '
+    const c = require("crypto");
+    const id = () => { let v; do v = c.randomBytes(16).toString("base64url"); while (v.startsWith("-")); return v; };
+    process.stdout.write(`version=1\nnode.id=1\ncluster.id=${id()}\ndirectory.id=${id()}\n`);
+  ' >"$data/meta.properties"
 }
 
 case "${1:-}" in

@@ -90,19 +90,22 @@ function oneEngineFatigue(move: Move): AlarmRow[] {
 let cluster: RoleCluster;
 let centre: VigilProcess;
 let gateway: VigilProcess;
+/** The first case's first worker, started beside the centre and the gateway. */
+let streamA: VigilProcess;
+
+const startWorker = (name: string): Promise<VigilProcess> =>
+  cluster.startRole('stream', name, ['--rules-spread', 'partitions', '--rules-snapshot-interval-s', '3600']);
 
 beforeAll(async () => {
   cluster = await RoleCluster.start('driver-handover', 'vigil_driver_handover', PARTITIONS);
-  [centre, gateway] = await Promise.all([
+  [centre, gateway, streamA] = await Promise.all([
     cluster.startRole('center', 'center'),
     cluster.startRole('gateway', 'gateway'),
+    startWorker('stream-a'),
   ]);
 }, 240_000);
 
 afterAll(() => cluster?.stop());
-
-const startWorker = (name: string): Promise<VigilProcess> =>
-  cluster.startRole('stream', name, ['--rules-spread', 'partitions', '--rules-snapshot-interval-s', '3600']);
 
 const metric = async (node: VigilProcess, name: string, labels = ''): Promise<number> =>
   (await metricOf(node, name, labels)) ?? 0;
@@ -252,7 +255,7 @@ describe("a driver's state handed over between stream workers sharing the rules 
     // The reference: one alarm on the second vehicle, which neither stint alone would raise.
     expect(expected.map((a) => a.terminal_id)).toEqual([move.second]);
 
-    const workers = await twoWorkers(['stream-a', 'stream-b']);
+    const workers = await twoWorkers(['stream-a', 'stream-b'], streamA);
     await firstStint(move);
     const second = await terminalOf(move.second);
     await reportFixes(second, SECOND_PARKED);

@@ -121,9 +121,12 @@ async function readTopic<T>(topic: string): Promise<LogRecord<T>[]> {
 
 describe('a gateway killed while terminals report (vigil start --role gateway, twice)', () => {
   it('loses no acknowledged fix, keeps each once after FINAL, and its terminals go on through the other gateway', async () => {
-    const [centre, stream] = await Promise.all([startRole('center', 'center'), startRole('stream', 'stream')]);
-    const doomed = await startRole('gateway', 'gateway-a');
-    const survivor = await startRole('gateway', 'gateway-b');
+    const [centre, stream, doomed, survivor] = await Promise.all([
+      startRole('center', 'center'),
+      startRole('stream', 'stream'),
+      startRole('gateway', 'gateway-a'),
+      startRole('gateway', 'gateway-b'),
+    ]);
     const gateways = [doomed, survivor];
 
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 300_000;

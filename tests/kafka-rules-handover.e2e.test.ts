@@ -68,8 +68,10 @@ const replayed = async (worker: VigilProcess): Promise<number> =>
 
 describe('two stream workers sharing the rules by partition, one stopped cleanly mid-episode', () => {
   it('hands its partitions over through the snapshot it wrote on the way out: nothing re-read, lost or doubled', async () => {
-    const { centre, gateway } = await workers.startCentreAndGateway();
-    const { first, second, split } = await workers.startSharingWorkers();
+    const [{ centre, gateway }, { first, second, split }] = await Promise.all([
+      workers.startCentreAndGateway(),
+      workers.startSharingWorkers(),
+    ]);
 
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 120_000;
     const report = (phones: readonly string[], fixes: Fix[]): Promise<number> =>

@@ -46,9 +46,11 @@ afterAll(() => workers?.stop());
 
 describe('two stream workers sharing the rules by partition, one killed mid-episode', () => {
   it('the other takes its partitions over; every alarm is raised once with the ids one engine gives', async () => {
-    const { centre, gateway } = await workers.startCentreAndGateway();
     // Only the snapshots taken when a partition is taken: the survivor re-evaluates all the dead worker saw.
-    const { first, second } = await workers.startSharingWorkers();
+    const [{ centre, gateway }, { first, second }] = await Promise.all([
+      workers.startCentreAndGateway(),
+      workers.startSharingWorkers(),
+    ]);
 
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 120_000;
     await workers.reportEach(gateway, SPEEDERS, overspeedStart(t0));

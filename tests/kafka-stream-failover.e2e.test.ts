@@ -39,9 +39,12 @@ afterAll(() => workers?.stop());
 
 describe('the stream worker running the rules killed mid-episode (vigil start --role stream, twice)', () => {
   it('is replaced by the standby, and every alarm is raised once with the same id', async () => {
-    const { centre, gateway } = await workers.startCentreAndGateway();
-    // Only the start-up snapshot: the worker taking over re-evaluates everything the dead one saw.
-    const first = await workers.startWorker('stream-a', 'standby');
+    // Only the start-up snapshot: the worker taking over re-evaluates everything the dead one saw. The first worker
+    // starts beside the centre and the gateway; the second once the first runs the rules, so that it stands by.
+    const [{ centre, gateway }, first] = await Promise.all([
+      workers.startCentreAndGateway(),
+      workers.startWorker('stream-a', 'standby'),
+    ]);
     const second = await workers.startWorker('stream-b', 'standby');
     // One runs the rules, the other stands by.
     expect(await active(first)).toBe(1);

@@ -35,12 +35,31 @@ function jarsReady(): boolean {
   return existsSync(path.join(cache, '.complete'));
 }
 
+/**
+ * How many times a start is made when the broker could not bind its ports: `scripts/kafka.sh` picks free ports and
+ * closes them before the JVM binds them, and a process started meanwhile (another file's node binding port 0) may
+ * have been given one of them.
+ */
+const BIND_ATTEMPTS = 3;
+
 export async function startKafkaBroker(): Promise<KafkaBroker> {
   if (!jarsReady()) {
     const where = process.env.CI ? 'CI must fetch them (.ci/run does)' : 'run `scripts/kafka.sh fetch` once';
     throw new Error(`Kafka's jars are not in the cache; ${where}`);
   }
   if (spawnSync('java', ['-version']).status !== 0) throw new Error('java not found: a JRE 17+ runs the test broker');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce();
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === BIND_ATTEMPTS) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(): Promise<KafkaBroker> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-kafka-'));
   // `start` execs the JVM, so this child is the broker itself and signals reach it.
   const child: ChildProcess = spawn('bash', [SCRIPT, 'start', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,8 +91,10 @@ export async function startKafkaBroker(): Promise<KafkaBroker> {
     const deadline = Date.now() + START_TIMEOUT_MS;
     let lastError = 'no answer yet';
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`the Kafka broker exited before ready:\n${stderr}\n${serverLog().slice(-4_000)}`);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        const why = `the Kafka broker exited before ready:\n${stderr}\n${serverLog().slice(-4_000)}`;
+        throw /Failed to bind|Address already in use/.test(serverLog()) ? new PortTakenError(why) : new Error(why);
+      }
       if (Date.now() > deadline)
         throw new Error(
           `the Kafka broker was not ready in ${START_TIMEOUT_MS} ms (${lastError}):\n${serverLog().slice(-4_000)}`,

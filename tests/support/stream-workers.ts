@@ -82,7 +82,7 @@ export class StreamWorkers {
     return this.options.partitions;
   }
 
-  /** A centre and a gateway, started at once. */
+  /** A centre and a gateway, started at once (the workers need neither to start: they may start beside them). */
   async startCentreAndGateway(): Promise<{ centre: VigilProcess; gateway: VigilProcess }> {
     const [centre, gateway] = await Promise.all([
       this.cluster.startRole('center', 'center'),
