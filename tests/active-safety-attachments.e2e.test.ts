@@ -30,7 +30,7 @@ let files: { name: string; type: number; data: Buffer }[] = [];
 let alarmId = '';
 beforeAll(async () => {
   vigil = await startVigil();
-}, 120_000);
+});
 afterAll(async () => {
   await vigil?.stop();
 });
@@ -207,7 +207,7 @@ describe('active-safety attachments', () => {
     // The upload is not mixed into the vehicle's photos (media ids are the terminal's, attachments have none).
     const media = await json(admin, `/api/vehicles/${PHONE}/media`);
     expect((media.body as { media: unknown[] }).media).toEqual([]);
-  }, 120_000);
+  });
   it('shows the picture and plays the clip beside the alarm in the duty console', async () => {
     expect(alarmId).not.toBe('');
     const admin = await vigil.login('admin', vigil.adminPassword);
@@ -248,5 +248,5 @@ describe('active-safety attachments', () => {
         await browser.close();
       }
     }
-  }, 180_000);
+  });
 });

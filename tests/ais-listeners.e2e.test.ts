@@ -202,5 +202,5 @@ describe('the AIS listeners', () => {
     expect(unknownKey.status).not.toBe(0);
     expect(unknownKey.stderr).toContain('--ais-key');
     expect(unknownKey.stderr).toContain('bad_key');
-  }, 180_000);
+  });
 });

@@ -295,7 +295,7 @@ describe('the documented API, generated from /api/docs', () => {
       );
       attachmentOf[where] = Number(row.id);
     }
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await h?.close();
@@ -958,7 +958,7 @@ describe('the routes outside the command centre, on a real node', () => {
       expect(made.body.rejected, JSON.stringify(made.body)).toBe(0);
       uploadOf[where] = made.body.id as number;
     }
-  }, 180_000);
+  });
 
   /** A file uploaded as `a`: CSV text, each call a different file (the same file would be answered as a repeat). */
   async function uploadFile(a: Actor, kind: string, text: string): Promise<Reply> {

@@ -276,7 +276,7 @@ describe('assessment scores, lists and 通报 (GET /api/assessment/ranking, /api
     province = (await h.user('circ-province', 'leader', '410000')).token;
     zhengzhou = (await h.user('circ-zhengzhou', 'analyst', '410100')).token;
     duty = (await h.user('circ-duty', 'duty_officer', '410000')).token;
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await h?.close();
@@ -544,7 +544,7 @@ describe('the circular archive on a PostgreSQL server', () => {
     h = await startCenterHarness(await freshTarget('postgres', server(), 'circulars'), { analytics });
     h.clock.now = NOW;
     await writeFacts(h, analytics);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await h?.close();

@@ -610,7 +610,7 @@ describe.each(PATHS)('assessment indicators (GET /api/assessment) over $name', (
     jinshui = (await h.user('assess-jinshui', 'duty_officer', '410105')).token;
     await h.call(h.adminToken, 'POST', '/api/enterprises', { id: 'ASSESS-E', name: '考核企业', org_code: '410105' });
     enterprise = (await h.user('assess-enterprise', 'enterprise', '410105', { enterprise_id: 'ASSESS-E' })).token;
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await h?.close();

@@ -111,7 +111,7 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
       { checkIntervalMs: 0, daysMax: 390 },
     );
     daily = new Assessments({ ...deps, analytics, rollups });
-  }, 180_000);
+  });
 
   afterAll(async () => {
     await h?.close();
@@ -193,7 +193,7 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
     expect(again.rolled).toEqual([]);
     expect(again.current).toBe(390);
     expect(again.scannedMonths).toBe(0);
-  }, 120_000);
+  });
 
   it('answers every period, level and row the same from the stored days as from the raw facts', async () => {
     const stored = await rollups.storedDays(beijing(11, 28), beijing(12, 4), await rollups.thresholds());
@@ -286,7 +286,7 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
     );
     expectSame(await report(daily, '2026-11-30', '2026-11-30'), before, 'with a cut-short generation');
     expectSame(before, await report(raw, '2026-11-30', '2026-11-30'), 'raw');
-  }, 120_000);
+  });
 
   it('deletes superseded generations on one server and on every shard of a cluster, in SQL the engine parses', async () => {
     const single = supersededGenerationsSql(20261130, NOW, { kind: 'single' });
@@ -385,7 +385,7 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
       ),
       'API against raw',
     );
-  }, 120_000);
+  });
   it('keeps a day once its refused frames pass their retention: rolled once more before, never after', async () => {
     // The open fatigue episodes end (else they would reach into every day until the clock's, each to be rolled up).
     await analytics.commandInternal(
@@ -416,5 +416,5 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
       before.totals.figures.data_qualified_rate.denominator,
     );
     h.clock.now = NOW;
-  }, 120_000);
+  });
 });

@@ -159,7 +159,7 @@ describe.each(['pglite', 'postgres'] as const)(
       await writeFacts(h, analytics);
       leader = (await h.user('sched-leader', 'leader', '410000')).token;
       zhengzhou = (await h.user('sched-zhengzhou', 'analyst', '410100')).token;
-    }, 120_000);
+    });
 
     afterAll(async () => {
       for (const centre of others) await centre.close();

@@ -128,7 +128,7 @@ beforeAll(async () => {
     90_000,
     "last month's scheduled documents archived",
   );
-}, 180_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -294,7 +294,7 @@ describe('console: assessment (考核)', () => {
       'last month shown',
     );
     await page.close();
-  }, 120_000);
+  });
 
   it("gives a city's duty officer the city's own units only", async () => {
     const page = await openAssessment(zzOfficer);
@@ -306,5 +306,5 @@ describe('console: assessment (考核)', () => {
     expect(await page.locator('[data-testid="assessment-generate"]').count()).toBe(0);
     await page.locator('[data-testid="assessment-circulars"] .console-empty').waitFor();
     await page.close();
-  }, 60_000);
+  });
 });

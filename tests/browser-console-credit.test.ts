@@ -217,7 +217,7 @@ beforeAll(async () => {
   ]);
   expect(posted.body).toMatchObject({ accepted: 1, rejected: [] });
   browser = await launchBrowser({ width: 1920, height: 1080 });
-}, 180_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -310,7 +310,7 @@ describe('console: credit (信用)', () => {
     expect(alarms.map((a) => a.enterprise_id).sort()).toEqual(['CP-ZZ-2', ZHONGYUAN].sort());
 
     await page.close();
-  }, 180_000);
+  });
 
   it('shows a city officer only the city’s enterprises and drivers', async () => {
     const page = await openCredit(zzOfficer);
@@ -319,7 +319,7 @@ describe('console: credit (信用)', () => {
     const drivers = await api<DriverCreditAnswer>(vigil, zzOfficer.token, 'GET', '/api/credit/drivers');
     expect(drivers.drivers.map((d) => d.certificate)).toEqual([CERTIFICATE]);
     await page.close();
-  }, 120_000);
+  });
 
   it('shows an enterprise account its own grade and history only', async () => {
     const page = await openCredit(company);
@@ -331,5 +331,5 @@ describe('console: credit (信用)', () => {
     const drivers = await api<DriverCreditAnswer>(vigil, company.token, 'GET', '/api/credit/drivers');
     expect(drivers.drivers).toEqual([]);
     await page.close();
-  }, 120_000);
+  });
 });

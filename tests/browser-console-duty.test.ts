@@ -72,7 +72,7 @@ beforeAll(async () => {
     officers: [await userId(admin, 'zz-night')],
   });
   browser = await launchBrowser({ width: 1920, height: 1080 });
-}, 120_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -104,7 +104,7 @@ beforeAll(async () => {
   await page.fill('input[name="password"]', company.password);
   await page.click('[data-testid="login"]');
   await page.locator('[data-testid="console"][data-role="enterprise"]').waitFor();
-}, 240_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -92,7 +92,7 @@ beforeAll(async () => {
   });
   county = await createPerson(vigil, admin, 'jinshui-duty', 'duty_officer', '410105', { display_name: '金水区值班员' });
   browser = await launchBrowser({ width: 1920, height: 1080 });
-}, 120_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -34,7 +34,7 @@ beforeAll(async () => {
   ];
   await speedingEpisode(vigil.jt808Port, '013971000900', '豫A71900', 170);
   browser = await launchBrowser({ width: 1920, height: 1080 });
-}, 120_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -107,5 +107,5 @@ describe('the console header of an admin', () => {
       await page.close();
     }
     expect(browser.cspViolations()).toEqual([]);
-  }, 180_000);
+  });
 });

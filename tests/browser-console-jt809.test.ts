@@ -62,7 +62,7 @@ beforeAll(async () => {
     "the platform's alarm in the province's queue",
   );
   browser = await launchBrowser({ width: 1920, height: 1080 });
-}, 120_000);
+});
 
 afterAll(async () => {
   platform?.close();
@@ -116,7 +116,7 @@ describe('console: JT/T 809 查岗 and 督办 of a lower platform', () => {
     await shootForDocs(page, 'console-jt809-schedule');
     await page.close();
     // The scheduler's 15 s tick, the platform's login and the page under load can together take past a minute.
-  }, 120_000);
+  });
 
   it('sends a 查岗 from the screen; the platform answers; the screen shows the answer and when', async () => {
     const page = await openJt809(officer);
@@ -145,7 +145,7 @@ describe('console: JT/T 809 查岗 and 督办 of a lower platform', () => {
     expect(await row.locator('[data-testid="jt809-countdown"]').count()).toBe(0);
     await page.screenshot({ path: artifactPath('console-jt809-inspection.png') });
     await page.close();
-  }, 60_000);
+  });
 
   it('sends a 督办 of an alarm picked from the queue; the platform answers; the screen shows the result', async () => {
     const page = await openJt809(officer);
@@ -192,5 +192,5 @@ describe('console: JT/T 809 查岗 and 督办 of a lower platform', () => {
     expect(await row.locator('[data-testid="jt809-supervision-status"]').textContent()).toBe('已回复');
     await page.screenshot({ path: artifactPath('console-jt809-supervision.png') });
     await page.close();
-  }, 60_000);
+  });
 });

@@ -89,7 +89,7 @@ beforeAll(async () => {
   await page.fill('input[name="password"]', officer.password);
   await page.click('[data-testid="login"]');
   await page.locator('[data-testid="queue-row"]').first().waitFor({ timeout: 30_000 });
-}, 240_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -189,7 +189,7 @@ beforeAll(async () => {
   leader = await createPerson(vigil, admin, 'henan-report', 'leader', '410000', { display_name: '统计科' });
   zzOfficer = await createPerson(vigil, admin, 'zz-report', 'duty_officer', '410100', { display_name: '郑州值班' });
   browser = await launchBrowser({ width: 1920, height: 1080 });
-}, 180_000);
+});
 
 afterAll(async () => {
   await browser?.close();

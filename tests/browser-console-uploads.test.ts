@@ -86,7 +86,7 @@ beforeAll(async () => {
   company = await createPerson(vigil, admin, 'zz-wanli', 'enterprise', '410105', { enterprise_id: 'ZZ-WL' });
   officer = await createPerson(vigil, admin, 'jinshui-officer', 'duty_officer', '410105');
   browser = await launchBrowser({ width: 1920, height: 1080 });
-}, 180_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -158,7 +158,7 @@ describe('console: uploads (数据上传)', () => {
     expect(history.uploads.map((x) => x.id)).toEqual([uploadId]);
     await shootForDocs(page, 'console-uploads-repeated');
     await page.close();
-  }, 180_000);
+  });
 
   it('lets an enterprise upload its own vehicles and see only its own uploads', async () => {
     const file = path.join(filesDir, 'vehicles.csv');
@@ -186,12 +186,12 @@ describe('console: uploads (数据上传)', () => {
     const fleet = await api<{ vehicles: { plate: string }[] }>(vigil, company.token, 'GET', '/api/vehicles?q=AW500');
     expect(fleet.vehicles.map((v) => v.plate).sort()).toEqual(['豫AW5001', '豫AW5002', '豫AW5003']);
     await page.close();
-  }, 120_000);
+  });
 
   it('offers no upload tab to a duty officer', async () => {
     const page = await openConsole(vigil, browser, officer);
     await page.locator('[data-testid="tab-alarms"]').waitFor();
     expect(await page.locator('[data-testid="tab-uploads"]').count()).toBe(0);
     await page.close();
-  }, 60_000);
+  });
 });

@@ -223,7 +223,7 @@ describe('zones drawn on the map', () => {
     );
     // Two map loads of up to 20 s each, a save of up to 15 s and two sign-ins: more than the default minute allows a
     // loaded machine.
-  }, 180_000);
+  });
 
   it('raises an overspeed alarm naming the zone for a JT/T 808 fix inside the polygon and inside the corridor', async () => {
     const [square, corridor] = await savedZones();

@@ -156,7 +156,7 @@ beforeAll(async () => {
     await report(v.phone, v.county);
   }
   browser = await launchBrowser(SIZES[1]);
-}, 120_000);
+});
 
 afterAll(async () => {
   for (const terminal of terminals.values()) terminal.close();
@@ -232,7 +232,7 @@ describe('a wall for every centre', () => {
         } finally {
           await page.close();
         }
-      }, 180_000);
+      });
     }
   }
 
@@ -247,7 +247,7 @@ describe('a wall for every centre', () => {
     } finally {
       await city.close();
     }
-  }, 180_000);
+  });
 
   it('names the county of a critical alarm while the map visits it', async () => {
     const page = await openWall(tokens.province, SIZES[0]);
@@ -278,7 +278,7 @@ describe('a wall for every centre', () => {
     } finally {
       await page.close();
     }
-  }, 180_000);
+  });
 
   it('ran under the page Content-Security-Policy without violating it', () => {
     expect(browser.cspViolations()).toEqual([]);

@@ -42,7 +42,7 @@ beforeAll(async () => {
     },
   });
   ({ dir, vigil, manifest, stats, token } = replay);
-}, 240_000);
+});
 
 afterAll(() => replay?.close());
 

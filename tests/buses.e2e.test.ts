@@ -189,7 +189,7 @@ beforeAll(async () => {
   keys.zhengzhouRt = (await issueKey(vigil.baseUrl, admin, 'gtfs_rt', '410100', '郑州公交实时')).key;
   keys.luoyangStatic = (await issueKey(vigil.baseUrl, admin, 'gtfs_static', '410300', '洛阳公交 GTFS')).key;
   keys.luoyangRt = (await issueKey(vigil.baseUrl, admin, 'gtfs_rt', '410300', '洛阳公交实时')).key;
-}, 120_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -49,7 +49,7 @@ beforeAll(async () => {
     expect(posted.body.accepted).toBe(1);
   }
   client = clientAs('zz-analyst', PASSWORD);
-}, 120_000);
+});
 
 afterAll(async () => {
   await client?.close();

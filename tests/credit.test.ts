@@ -364,7 +364,7 @@ describe.each(STORE_KINDS)('credit on %s: enterprise grades, driver points, warn
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     city = (await h.user('cr-zz-officer', 'duty_officer', '410100')).token;
     leader = (await h.user('cr-province-leader', 'leader', '410000')).token;
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await h?.close();

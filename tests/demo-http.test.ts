@@ -23,7 +23,7 @@ beforeAll(async () => {
   vigil = await startVigil({
     args: ['--demo', '--demo-vehicles', '20', '--demo-start-s', String(DEMO_START_S), '--log-level', 'warn'],
   });
-}, 120_000);
+});
 
 afterAll(async () => {
   await vigil?.stop({ removeData: true });
@@ -45,7 +45,7 @@ describe('vigil start --demo: roadside records through HTTP ingestion', () => {
     ).rows;
     expect(Number(oldest)).toBeGreaterThanOrEqual(startedAt - 60_000);
     expect(Number(newest)).toBeLessThanOrEqual(Date.now() + 60_000);
-  }, 150_000);
+  });
 
   it('stores ANPR and weigh-in-motion events in camera_events, time-shifted, none refused', async () => {
     const kinds = await eventually(
@@ -67,7 +67,7 @@ describe('vigil start --demo: roadside records through HTTP ingestion', () => {
     expect(Number(newest)).toBeLessThanOrEqual(Date.now() + 60_000);
     expect(await count("SELECT count() FROM ingest_rejects WHERE reason = 'time_in_future'")).toBe(0);
     expect(vigil.stderr()).not.toContain('demo traffic failed');
-  }, 120_000);
+  });
 
   it('posts the demo ships by AIS from its first minute, none refused', async () => {
     const vessels = await eventually(
@@ -81,7 +81,7 @@ describe('vigil start --demo: roadside records through HTTP ingestion', () => {
     expect(vessels).toBe(3);
     expect(await count("SELECT count() FROM ingest_rejects WHERE source = 'http:ais'")).toBe(0);
     expect(vigil.stderr()).not.toContain('demo flows');
-  }, 160_000);
+  });
 
   it('posts the bus timetable and feed from the start and registers the toll trucks, none refused', async () => {
     const buses = await eventually(
@@ -107,7 +107,7 @@ describe('vigil start --demo: roadside records through HTTP ingestion', () => {
     );
     expect(vigil.stderr()).not.toContain('demo flows');
     expect(vigil.stderr()).not.toContain('demo bus feed');
-  }, 120_000);
+  });
 
   it('posts the taxis and ride-hailing cars with their permits from the start, none refused', async () => {
     const cars = await eventually(
@@ -133,5 +133,5 @@ describe('vigil start --demo: roadside records through HTTP ingestion', () => {
       ),
     ).toBe(0);
     expect(vigil.stderr()).not.toContain('demo taxis');
-  }, 120_000);
+  });
 });

@@ -42,7 +42,7 @@ beforeAll(async () => {
   );
   vigil = await startVigil({ dataDir, args: ['--demo', '--demo-speed', '10', '--log-level', 'info'] });
   admin = await vigil.login();
-}, 120_000);
+});
 
 afterAll(async () => {
   await vigil?.stop({ removeData: true });
@@ -73,7 +73,7 @@ describe('vigil start --demo for a province by configuration', () => {
       expect(['琼A', '琼B']).toContain(prefix);
       expect(COUNTIES).toContain(orgCode);
     }
-  }, 120_000);
+  });
 
   it("routes the vehicles' overspeed alarms to each city's own queue", async () => {
     const users = await Promise.all(

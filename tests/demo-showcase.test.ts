@@ -21,7 +21,7 @@ beforeAll(async () => {
   vigil = await startVigil({
     args: ['--demo', '--demo-vehicles', '20', '--demo-speed', String(DEMO_SPEED), '--log-level', 'info'],
   });
-}, 120_000);
+});
 
 afterAll(async () => {
   await vigil?.stop({ removeData: true });
@@ -92,7 +92,7 @@ describe('vigil start --demo: every rule within the first ten minutes', () => {
     for (const c of SHOWCASE_CASES) expect(seenAt.get(key(c))).toBeLessThanOrEqual(DEMO_WINDOW_S);
     expect(vigil.stderr()).not.toContain('demo showcase case failed');
     expect(vigil.stderr()).not.toContain('demo showcase failed');
-  }, 150_000);
+  });
 
   it('loads the sample zones as a rules-configuration version', async () => {
     const token = await vigil.login();

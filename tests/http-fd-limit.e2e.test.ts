@@ -40,13 +40,13 @@ beforeAll(async () => {
     // the kept-alive connection too.
     args: ['--http-headers-timeout-ms', '120000', '--http-keep-alive-timeout-ms', '120000'],
   });
-}, 150_000);
+});
 
 afterAll(async () => {
   for (const f of flood.splice(0)) f.socket.destroy();
   keptAlive.destroy();
   await vigil?.stop({ removeData: true });
-}, 30_000);
+});
 
 /** A request on the kept-alive connection. */
 function api(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: string }> {
@@ -228,5 +228,5 @@ describe('HTTP server at the open-file limit', () => {
     expect((await fetch(`${vigil.baseUrl}/api/health`)).status).toBe(200);
     const late = await reconnecting(15_000);
     expect(await reportPosition(late, 200)).toBe(0);
-  }, 180_000);
+  });
 });

@@ -145,11 +145,11 @@ beforeAll(async () => {
     })),
   );
   console.log(`http fuzz: ${operations.length} operations, ${FUZZ_RUNS} runs, FUZZ_SEED=${SEED}`);
-}, 150_000);
+});
 
 afterAll(async () => {
   await vigil?.stop({ removeData: true });
-}, 30_000);
+});
 
 // ---- Arbitraries -------------------------------------------------------------------------------------------
 

@@ -84,7 +84,7 @@ beforeAll(async () => {
       }
     });
   });
-}, 150_000);
+});
 
 afterAll(async () => {
   for (const s of flood.splice(0)) s.destroy();
@@ -96,7 +96,7 @@ afterAll(async () => {
     clearTimeout(timer);
   }
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 30_000);
+});
 
 /** Waits for `condition`, naming the node's last log lines if it never holds. */
 function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -202,5 +202,5 @@ describe('JT/T 808 gateway at the open-file limit', () => {
     const late = await loggedIn();
     expect(await reportPosition(late, 200)).toBe(0);
     expect(child.exitCode).toBeNull();
-  }, 180_000);
+  });
 });

@@ -52,7 +52,7 @@ beforeAll(async () => {
     env: { VIGIL_JT809_UPWARD_PASSWORD: PASSWORD },
   });
   admin = await vigil.login();
-}, 120_000);
+});
 afterAll(async () => {
   await vigil?.stop({ removeData: true });
   await upper?.close();

@@ -29,7 +29,7 @@ beforeAll(async () => {
     ],
     env: { VIGIL_JT809_UPWARD_PASSWORD: PASSWORD },
   });
-}, 120_000);
+});
 afterAll(async () => {
   await vigil?.stop({ removeData: true });
   await upper?.close();
@@ -82,5 +82,5 @@ describe('JT/T 809 static data exchange upward', () => {
     expect(metrics).toMatch(/vigil_jt809_upward_static_requests_total\{result="unknown_vehicle"\} 1/);
     expect(metrics).toMatch(/vigil_jt809_upward_static_requests_total\{result="sent"\} 1/);
     expect(upper.of(0x1600)).toHaveLength(1);
-  }, 150_000);
+  });
 });

@@ -43,7 +43,7 @@ beforeAll(async () => {
     ],
     env: { VIGIL_JT809_UPWARD_PASSWORD: PASSWORD },
   });
-}, 120_000);
+});
 afterAll(async () => {
   await vigil?.stop();
   await upper?.close();
@@ -108,7 +108,7 @@ describe('JT/T 809 upward link', () => {
       30_000,
       'positions after the new login',
     );
-  }, 150_000);
+  });
 
   it("takes the upper platform's 查岗 and 督办, and sends the duty console's answers up once", async () => {
     const admin = await vigil.login();
@@ -178,7 +178,7 @@ describe('JT/T 809 upward link', () => {
       headers: { authorization: `Bearer ${city}` },
     });
     expect(cityList.status).toBe(403);
-  }, 90_000);
+  });
 
   it('lets the duty officer answer a 查岗 from the 下级平台 page, at 1920x1080 and 3840x2160', async () => {
     const admin = await vigil.login();
@@ -221,5 +221,5 @@ describe('JT/T 809 upward link', () => {
         await browser.close();
       }
     }
-  }, 180_000);
+  });
 });

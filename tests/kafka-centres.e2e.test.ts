@@ -45,7 +45,7 @@ beforeAll(async () => {
     '5',
   ];
   cluster = await RoleCluster.start('kafka-centres', 'vigil_centres', PARTITIONS);
-}, 150_000);
+});
 
 afterAll(async () => {
   await cluster?.stop();

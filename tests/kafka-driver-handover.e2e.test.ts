@@ -103,7 +103,7 @@ beforeAll(async () => {
     cluster.startRole('gateway', 'gateway'),
     startWorker('stream-a'),
   ]);
-}, 240_000);
+});
 
 afterAll(() => cluster?.stop());
 

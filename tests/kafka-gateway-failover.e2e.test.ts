@@ -43,7 +43,7 @@ let cluster: RoleCluster;
 
 beforeAll(async () => {
   cluster = await RoleCluster.start('gateway-failover', 'vigil_gateway_failover', PARTITIONS);
-}, 150_000);
+});
 
 afterAll(() => cluster?.stop());
 

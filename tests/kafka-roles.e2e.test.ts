@@ -30,7 +30,7 @@ let cluster: RoleCluster;
 
 beforeAll(async () => {
   cluster = await RoleCluster.start('kafka-roles', 'vigil_roles', PARTITIONS);
-}, 150_000);
+});
 
 afterAll(() => cluster?.stop());
 
@@ -251,5 +251,5 @@ describe('a gateway, a stream worker and a centre as separate processes (vigil s
     const noPostgres = cli(['--role', 'center', '--kafka-brokers', cluster.broker.brokers]);
     expect(noPostgres.status).toBe(2);
     expect(noPostgres.stderr).toContain('--role center needs --postgres-url');
-  }, 150_000);
+  });
 });

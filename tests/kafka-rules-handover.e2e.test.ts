@@ -57,7 +57,7 @@ beforeAll(async () => {
     // 豫AH…, 豫AJ…, 豫AK… for the three sets (their numbers differ at the seventh digit), each plate once.
     plateOf: (phone) => `豫A${'HJK'[Number(phone[6]) - 1]}${phone.slice(-4)}`,
   });
-}, 150_000);
+});
 
 afterAll(() => workers?.stop());
 

@@ -40,7 +40,7 @@ beforeAll(async () => {
     // 豫AX…, 豫AY…, 豫AZ… for the three sets (their numbers differ at the seventh digit), each plate once.
     plateOf: (phone) => `豫A${'XYZ'[Number(phone[6]) - 1]}${phone.slice(-4)}`,
   });
-}, 150_000);
+});
 
 afterAll(() => workers?.stop());
 

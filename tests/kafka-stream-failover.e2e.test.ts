@@ -33,7 +33,7 @@ beforeAll(async () => {
     partitions: PARTITIONS,
     plateOf: (phone) => `豫A5S${phone.slice(-3)}`,
   });
-}, 150_000);
+});
 
 afterAll(() => workers?.stop());
 

@@ -99,7 +99,7 @@ describe('a start-up that fails at a late step', () => {
     cleanups.push(() => again.stop());
     expect(again.jt808Port).toBe(jt808Port);
     expect((await fetch(`${again.baseUrl}/api/health/ready`)).status).toBe(200);
-  }, 180_000);
+  });
 
   it('in-process, leaves no listener, socket, timer or store session open: the process ends by itself', async () => {
     const jt808Port = await freePort();
@@ -117,7 +117,7 @@ describe('a start-up that fails at a late step', () => {
       { step: 'http', message: expect.stringContaining('listen EADDRINUSE'), jt808PortFree: true },
     ]);
     expect(result.code).toBe(0);
-  }, 180_000);
+  });
 });
 
 describe('province configuration', () => {
@@ -135,7 +135,7 @@ describe('province configuration', () => {
       'vigil: start-up failed at step "configuration": province.code: value "420000" is not a province in',
     );
     expect(failed).not.toContain('part stopped');
-  }, 120_000);
+  });
 
   it('refuses an unknown key in province.json', async () => {
     const dir = dataDir();
@@ -145,5 +145,5 @@ describe('province configuration', () => {
       (error: unknown) => String(error),
     );
     expect(failed).toContain('province.title: unknown key (known: code, name_zh, name_en, divisions, boundaries)');
-  }, 120_000);
+  });
 });

@@ -133,7 +133,7 @@ describe('lower platforms: credit grade from their figures, 查岗 scheduled by 
     // Outside the window: before it (20 November) and after the day graded (28 November).
     await history(LATE_LOGIN, Date.UTC(2026, 10, 20, 2), true);
     await history(PLAN[0].code, DAY_START + HOUR_MS, false);
-  }, 180_000);
+  });
 
   afterAll(async () => {
     await h?.close();
@@ -231,7 +231,7 @@ describe('lower platforms: credit grade from their figures, 查岗 scheduled by 
     // The best first: 100, 70, 50, 20.
     expect(rows.get(PLAN[0].code)!.getCell(1).value).toBe(1);
     expect(rows.get(PLAN[2].code)!.getCell(1).value).toBe(4);
-  }, 120_000);
+  });
 
   it('sends a Beijing day of 查岗 by grade, each once in its slot, in the first half of the slot', async () => {
     for (let t = DAY_START; t < DAY_START + DAY_MS; t += 5 * 60_000) {
@@ -276,7 +276,7 @@ describe('lower platforms: credit grade from their figures, 查岗 scheduled by 
       [SCHEDULER_NAME],
     );
     expect(audited).toBe(sent.length);
-  }, 120_000);
+  });
 
   it('does not send twice for a slot: after a restart, or with two schedulers ticking at once', async () => {
     const before = sent.length;
@@ -299,7 +299,7 @@ describe('lower platforms: credit grade from their figures, 查岗 scheduled by 
         code: p.code,
         count: 24 / p.hours,
       });
-  }, 120_000);
+  });
 
   it('shows a centre its platforms with their grade and next scheduled 查岗, not another city’s', async () => {
     const answer = await h.call<{ platforms: PlatformInspectionSchedule[] }>(

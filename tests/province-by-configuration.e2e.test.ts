@@ -87,7 +87,7 @@ async function alarmsOf(token: string): Promise<FeedAlarmCase[]> {
 beforeAll(async () => {
   vigil = await startVigil({ dataDir: dataDirWith(HAINAN) });
   admin = await vigil.login();
-}, 120_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -162,7 +162,7 @@ describe('a province other than Henan, by configuration alone', () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { rows: unknown[][] }).rows).toEqual([['460106']]);
-  }, 120_000);
+  });
 
   it("titles the wall and the console with the province's name and draws its outline", async () => {
     browser = await launchBrowser({ width: 3840, height: 2160 });
@@ -223,7 +223,7 @@ describe('a province other than Henan, by configuration alone', () => {
     );
     await console.close();
     expect(browser.cspViolations()).toEqual([]);
-  }, 180_000);
+  });
 });
 
 describe('a broken province reference', () => {
@@ -239,7 +239,7 @@ describe('a broken province reference', () => {
       'boundaries.json: boundaries.features[4].geometry.coordinates[0][0]: is not closed: it ends at [110.36,20.06], not at its first position [110.38,19.74]',
     );
     expect(failed).not.toContain('part stopped');
-  }, 120_000);
+  });
 
   it('refuses a city without its plate prefix', async () => {
     const dir = dataDirWith(HAINAN);
@@ -255,7 +255,7 @@ describe('a broken province reference', () => {
         path.join(dir, 'divisions.json') +
         ': divisions[2].platePrefix: value absent: city 460200 三亚市 needs its plate prefix (e.g. 豫A)',
     );
-  }, 120_000);
+  });
 });
 
 describe('a data dir bound to its province', () => {
@@ -279,5 +279,5 @@ describe('a data dir bound to its province', () => {
     const me = await fetch(`${again.baseUrl}/api/me`, { headers: { authorization: `Bearer ${await again.login()}` } });
     expect(await me.json()).toMatchObject({ org_code: '460000' });
     await again.stop();
-  }, 180_000);
+  });
 });

@@ -32,7 +32,7 @@ beforeAll(async () => {
     kinds: ROADSIDE_KINDS,
   });
   ({ vigil, manifest, stats } = replay);
-}, 240_000);
+});
 
 afterAll(() => replay?.close());
 

@@ -402,7 +402,7 @@ describe.each(PATHS)('statistics reports (GET /api/reports) over $name', ({ roll
     } else expect(h.centre.rollups).toBeUndefined();
     province = (await h.user('report-province', 'leader', '410000')).token;
     zhengzhou = (await h.user('report-zhengzhou', 'analyst', '410100')).token;
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await h?.close();

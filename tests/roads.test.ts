@@ -115,7 +115,7 @@ beforeAll(async () => {
   );
   importReport = JSON.parse(stdout) as Record<string, unknown>;
   index = RoadIndex.fromFile(roadIndexPath(dataDir));
-}, 60_000);
+});
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -208,7 +208,7 @@ describe('vigil roads import', () => {
       expect(results[i]?.code).toBe(2);
       expect(results[i]?.stderr).toContain(code);
     });
-  }, 60_000);
+  });
 });
 
 describe('overspeed by road', () => {
@@ -486,7 +486,7 @@ describe('a node with the road index', () => {
       road: { name: '学府路', maxspeed: 40 },
     });
     terminal.close();
-  }, 120_000);
+  });
 
   it('without an index the node notes that limits fall back to class defaults', () => {
     const lines: string[] = [];

@@ -106,7 +106,7 @@ describe('the rules snapshot in parts', () => {
     } finally {
       await sql.close();
     }
-  }, 60_000);
+  });
 
   it('in the data dir: one line a part, and a file of one JSON text of before is read once on upgrade', async () => {
     const file = path.join(dataDir, 'rules', 'engine-snapshot.json');
@@ -119,7 +119,7 @@ describe('the rules snapshot in parts', () => {
     expect([...((await store.read()) ?? new Map()).keys()]).toEqual([WHOLE_SNAPSHOT]);
     await closeEpisode(store, opened);
     expectVehiclesByPartition((await store.read()) ?? new Map());
-  }, 60_000);
+  });
 
   it('asks a store that fails to answer again, and neither starts nor writes when it never answers', async () => {
     const file = path.join(dataDir, 'flaky', 'engine-snapshot.json');
@@ -154,7 +154,7 @@ describe('the rules snapshot in parts', () => {
     const fresh = await node(fileSnapshotStore(garbled));
     expect(fresh.runner.engine.vehicleCount).toBe(0);
     await fresh.stop();
-  }, 60_000);
+  });
 
   it('fenced by its holder: a writer whose partition another claimed since writes nothing', async () => {
     const sql: Sql = await openOperational({ kind: 'memory' });

@@ -103,5 +103,5 @@ describe('a rules snapshot of many vehicles', () => {
     const restored = engineFor();
     restored.restore(file.engine, now);
     expect(restored.vehicleCount).toBe(VEHICLES);
-  }, 120_000);
+  });
 });

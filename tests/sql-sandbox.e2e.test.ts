@@ -155,7 +155,7 @@ beforeAll(async () => {
     60_000,
     'alarms, actions, sightings, rejects, device reports and work orders of both cities',
   );
-}, 180_000);
+});
 
 afterAll(async () => {
   await vigil?.stop({ removeData: true });

@@ -193,7 +193,7 @@ describe('vigil start --scheduled-documents', () => {
     expect(delay.stderr).toMatch(
       /--scheduled-documents-delay-minutes \(VIGIL_SCHEDULED_DOCUMENTS_DELAY_MINUTES\).*1441/,
     );
-  }, 130_000);
+  });
 });
 
 describe('vigil start --demo-start-s', () => {

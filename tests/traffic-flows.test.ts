@@ -95,7 +95,7 @@ beforeAll(() => {
   manifest = run('a', 3);
   run('b', 3);
   run('c', 4);
-}, 300_000);
+});
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -31,7 +31,7 @@ beforeAll(async () => {
     concurrency: 60,
   });
   ({ dir, vigil, manifest, stats } = replay);
-}, 240_000);
+});
 
 afterAll(() => replay?.close());
 

@@ -117,7 +117,7 @@ beforeAll(async () => {
   luoyang = await createPerson(vigil, admin, 'luoyang-admin', 'admin', '410300');
   company = await createPerson(vigil, admin, 'zz-up', 'enterprise', '410105', { enterprise_id: 'ZZ-UP' });
   officer = await createPerson(vigil, admin, 'jinshui-duty', 'duty_officer', '410105');
-}, 180_000);
+});
 
 afterAll(async () => {
   await vigil?.stop({ removeData: true });
@@ -168,7 +168,7 @@ describe('uploads', () => {
       ['missing_plate', 'http:anpr'],
       ['org_out_of_scope', 'http:anpr'],
     ]);
-  }, 60_000);
+  });
 
   it('offers the refused rows as a CSV report with their row, column, reason and original values', async () => {
     const report = await get(county, `/api/uploads/${first.id}/errors.csv`);
@@ -229,7 +229,7 @@ describe('uploads', () => {
     expect(await rows("SELECT count() FROM ingest_rejects WHERE peer = 'upload:410105'")).toEqual([[3]]);
     const history = JSON.parse((await get(county, '/api/uploads?kind=anpr')).text) as { uploads: Upload[] };
     expect(history.uploads.filter((u) => u.sha256 === first.sha256).map((u) => u.id)).toEqual([first.id]);
-  }, 60_000);
+  });
 
   it('applies a file sent twice at once only once', async () => {
     const file = [
@@ -250,7 +250,7 @@ describe('uploads', () => {
     expect(await rows("SELECT count() FROM ingest_rejects WHERE peer = 'upload:410105' AND raw LIKE '%CC-2%'")).toEqual(
       [[1]],
     );
-  }, 60_000);
+  });
 
   it('audits who uploaded which file, its SHA-256 and its counts, and the repeat', async () => {
     const applied = JSON.parse((await get(county, '/api/audit?action=upload.apply')).text) as {
@@ -318,7 +318,7 @@ describe('uploads', () => {
     expect(
       await rows("SELECT event_id FROM camera_events WHERE source = 'upload:410105:ZZ-UP' ORDER BY event_id"),
     ).toEqual([['E-1'], ['E-3']]);
-  }, 60_000);
+  });
 
   it('shows each caller only the uploads of its scope', async () => {
     const list = async (who: Person | string) =>
@@ -372,5 +372,5 @@ describe('uploads', () => {
       'too_many_records',
       'too_many_records',
     ]);
-  }, 60_000);
+  });
 });

@@ -82,7 +82,7 @@ describe('vigil executable', () => {
     expect(vigil.stdout() + vigil.stderr()).toMatch(/"message":"shutting down",[^\n]*"signal":"SIGTERM"/);
     // A default start on a default machine is normal: nothing in its log may read as a fault.
     expect(vigil.stdout() + vigil.stderr()).not.toMatch(/"level":"(warn|error)"/);
-  }, 180_000);
+  });
 });
 
 /**

@@ -177,7 +177,7 @@ beforeAll(async () => {
   await postRail();
   await postVessels();
   browser = await launchBrowser(SIZES[1]);
-}, 120_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -150,7 +150,7 @@ beforeAll(async () => {
   // The page's clock runs with the real one, but the test can move it on (`fastForward`) past the wall's poll and
   // staleness timers instead of waiting them out in real time with Chromium drawing the wall all along.
   await page.clock.install();
-}, 120_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -257,7 +257,7 @@ describe('the wall summary panels in chromium', () => {
     );
     await expectNoOverflow();
     await page.screenshot({ path: artifactPath('wall-summary-city-en-3840x2160.png') });
-  }, 180_000);
+  });
 
   it('fits the longest rule name beside its bar at 4K', async () => {
     // 终端当天累计驾驶超时, the longest rule name, from the terminal's own alarm bit 18 (daily driving exceeded).
@@ -297,7 +297,7 @@ describe('the wall summary panels in chromium', () => {
     expect(lefts.length).toBeGreaterThan(1);
     for (const [name, offset] of lefts) expect(offset, String(name)).toBeGreaterThanOrEqual(0);
     await page.screenshot({ path: artifactPath('wall-summary-long-rule-3840x2160.png') });
-  }, 120_000);
+  });
 
   it('keeps the last figures on screen while the server is down, marks them stale, and follows the restarted server', async () => {
     await page.setViewportSize(WALL_1080);

@@ -72,7 +72,7 @@ beforeAll(async () => {
   const posted = await postRecords(vigil.baseUrl, 'taxi_position', key, records);
   expect(posted.body).toMatchObject({ accepted: records.length, rejected: [] });
   browser = await launchBrowser({ width: 1920, height: 1080 });
-}, 180_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -145,7 +145,7 @@ describe('the taxi layer in chromium', () => {
     } finally {
       await page.close();
     }
-  }, 120_000);
+  });
 
   it('draws none on a wall whose address hides the layer', async () => {
     const page = await browser.context.newPage();
@@ -162,5 +162,5 @@ describe('the taxi layer in chromium', () => {
     } finally {
       await page.close();
     }
-  }, 120_000);
+  });
 });

@@ -78,7 +78,7 @@ beforeAll(async () => {
   ];
   expect((await postRecords(vigil.baseUrl, 'toll', key, records)).body).toMatchObject({ rejected: [] });
   browser = await launchBrowser({ width: 1920, height: 1080 });
-}, 120_000);
+});
 
 /** What the demo also sends: survey counts, rail hubs and a bus operator's routes, so every flow panel is there. */
 async function postOtherFlows(admin: string): Promise<void> {
@@ -224,7 +224,7 @@ describe('the wall in chromium', () => {
     } finally {
       await page.close();
     }
-  }, 120_000);
+  });
 
   it('keeps room for three alarms in the live list, every flow panel taking its turn over it', async () => {
     await postOtherFlows(await vigil.login());

@@ -13,7 +13,7 @@ import { kafkaMetadata } from './kafka-wire.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = path.join(REPO_ROOT, 'scripts', 'kafka.sh');
-const START_TIMEOUT_MS = 90_000;
+const START_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 20_000;
 const PROBE_INTERVAL_MS = 200;
 
