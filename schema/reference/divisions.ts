@@ -283,6 +283,16 @@ function countyGrid(): CountyGrid {
   };
 }
 
+/** The square of `sizeDeg` whose south-west corner is (lon0, lat0), with the margin that makes its edges count. */
+function cellBox(lon0: number, lat0: number, sizeDeg: number): BoundingBox {
+  return {
+    lon_min_deg: lon0 - CELL_MARGIN_DEG,
+    lat_min_deg: lat0 - CELL_MARGIN_DEG,
+    lon_max_deg: lon0 + sizeDeg + CELL_MARGIN_DEG,
+    lat_max_deg: lat0 + sizeDeg + CELL_MARGIN_DEG,
+  };
+}
+
 /**
  * A cell no boundary edge touches lies wholly inside or wholly outside each county near it, so one point (its
  * centre) answers for all of its points, exactly as the scan would. A cell some edge touches keeps the list of
@@ -291,12 +301,7 @@ function countyGrid(): CountyGrid {
 function classifyCell(grid: CountyGrid, column: number, row: number): number {
   const lon0 = grid.lonMinDeg + column * COUNTY_CELL_DEG;
   const lat0 = grid.latMinDeg + row * COUNTY_CELL_DEG;
-  const box = {
-    lon_min_deg: lon0 - CELL_MARGIN_DEG,
-    lat_min_deg: lat0 - CELL_MARGIN_DEG,
-    lon_max_deg: lon0 + COUNTY_CELL_DEG + CELL_MARGIN_DEG,
-    lat_max_deg: lat0 + COUNTY_CELL_DEG + CELL_MARGIN_DEG,
-  };
+  const box = cellBox(lon0, lat0, COUNTY_CELL_DEG);
   const near = grid.entries.filter(
     (e) =>
       e.box.lon_min_deg <= box.lon_max_deg &&
@@ -343,12 +348,7 @@ function edgesTouching(near: readonly CountyIndexEntry[], box: BoundingBox): Flo
 function classifySubCell(crossed: CrossedCell, column: number, row: number): number {
   const lon0 = crossed.lon0 + column * SUB_CELL_DEG;
   const lat0 = crossed.lat0 + row * SUB_CELL_DEG;
-  const box = {
-    lon_min_deg: lon0 - CELL_MARGIN_DEG,
-    lat_min_deg: lat0 - CELL_MARGIN_DEG,
-    lon_max_deg: lon0 + SUB_CELL_DEG + CELL_MARGIN_DEG,
-    lat_max_deg: lat0 + SUB_CELL_DEG + CELL_MARGIN_DEG,
-  };
+  const box = cellBox(lon0, lat0, SUB_CELL_DEG);
   const edges = crossed.edges;
   for (let i = 0; i < edges.length; i += 4)
     if (segmentTouchesBox(edges[i]!, edges[i + 1]!, edges[i + 2]!, edges[i + 3]!, box)) return CELL_CROSSED;
