@@ -79,7 +79,8 @@ describe('a wall left alone', () => {
       },
       40_000,
       () =>
-        `a window of ${IDLE_WINDOW_MS} ms with fewer than ${IDLE_FRAMES_PER_S_MAX} animation frames a second on an idle wall (frames a second in each window: ${rates.join(', ')})`,
+        `a window of ${IDLE_WINDOW_MS} ms with fewer than ${IDLE_FRAMES_PER_S_MAX} animation frames a second on an ` +
+        `idle wall (frames a second in each window: ${rates.join(', ')})`,
       0,
     );
     const running = await page.evaluate(() =>

@@ -4,12 +4,11 @@
  * page, the duty page (值班: shifts, handover, duty log, 查岗), the zones of the rules (区域与通道, drawn on the map;
  * saved only by whom the server allows) and the JT/T 809 page (下级平台: 查岗 and 督办 of lower platforms); an
  * enterprise account gets its own alarms, its rectification orders and its vehicles. Administrators and enterprise
- * accounts also get the upload page (数据上传: CSV or XLSX files of a source kind, applied in their scope). Lists refresh as soon as the
- * feed reports a change (a burst costs two refreshes), every 30 s anyway while the feed is live (every 5 s without it,
- * list-refresh.ts), and right after each step; the
- * session survives a reload of the tab. The
- * header carries what must not be missed: unacknowledged critical alarms (also in the tab's title and icon, with a
- * sound), alarms escalated to the unit, and the sound and notification switches.
+ * accounts also get the upload page (数据上传: CSV or XLSX files of a source kind, applied in their scope). Lists
+ * refresh as soon as the feed reports a change (a burst costs two refreshes), every 30 s anyway while the feed is
+ * live (every 5 s without it, list-refresh.ts), and right after each step; the session survives a reload of the tab.
+ * The header carries what must not be missed: unacknowledged critical alarms (also in the tab's title and icon, with
+ * a sound), alarms escalated to the unit, and the sound and notification switches.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FeedClient } from '../feed/feed-client.js';
