@@ -7,7 +7,7 @@
  * checks every shape and names what is wrong; the page says it per zone. Who may save is the server's word
  * (`actions` of GET /api/rules); everyone else sees the zones and the history read-only.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { ProvinceGeo } from '../feed/http-api.js';
 import { ZoneMap } from '../map/zone-map.js';
@@ -188,6 +188,10 @@ export function ZonesPage({ geo }: { geo: ProvinceGeo | null }) {
   }, [load]);
 
   const may = rules?.actions?.includes('update') ?? false;
+  // The zone being redrawn shows as the draft only, not twice. The same array until one of these changes, so that
+  // a vertex placed or dragged does not hand the map all the zones again.
+  const redrawnId = draft !== null ? (form?.id ?? null) : null;
+  const zonesOnMap = useMemo(() => (redrawnId ? zones.filter((x) => x.id !== redrawnId) : zones), [zones, redrawnId]);
 
   const onMapClick = (p: LonLat, zoneId: string | null) => {
     // Not drawing: a click on a zone opens it, for an officer who may change it.
@@ -382,8 +386,7 @@ export function ZonesPage({ geo }: { geo: ProvinceGeo | null }) {
       </section>
       <ZoneMapView
         geo={geo}
-        // The zone being redrawn shows as the draft only, not twice.
-        zones={draft && form?.id ? zones.filter((x) => x.id !== form.id) : zones}
+        zones={zonesOnMap}
         selectedId={form?.id ?? null}
         draft={draft}
         onClick={onMapClick}
