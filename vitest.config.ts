@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 /** What every test run shares (`npm test` here, `npm run test:fast` in vitest.fast.config.ts). */
 export const COMMON = {
-  // chDB runs one ClickHouse engine per process, so test files run in forked processes, never threads.
+  // chDB runs one ClickHouse engine per process, so test files run in forked processes, never threads; files that share
+  // a process (the unit and shared projects) run one after the other there, each closing its engine before the next.
   pool: 'forks' as const,
   exclude: ['**/node_modules/**', 'data/**', 'wall/dist/**', 'dist/**'],
   // Budgets, not waits: a case that passes goes on at once. They are sized for `npm test` on a loaded 2-core machine,
@@ -77,6 +78,16 @@ export const UNIT_ISOLATE = false;
  */
 const SHARED_WORKERS = Math.max(3, availableParallelism() + 1);
 
+/**
+ * The shared files run one after the other in each of their three processes instead of a fresh process each, so that
+ * what a file imports (the product, chDB, PGlite, playwright) is loaded once per process, not once per file. Measured
+ * on 2026-12-08 on the 56 in-process files of `tests/` (all but the accuracy run and the memory test): 375 → 251 CPU-s;
+ * the 65 files that start a node or a browser passed the same way. It holds because a file closes what it opened
+ * (its nodes, browsers, servers and embedded stores, each on a temporary directory and a system-chosen port of its
+ * own) and puts back what it changes of its process; a file that cannot must say so here and go to `EXCLUSIVE`.
+ */
+const SHARED_ISOLATE = false;
+
 export default defineConfig({
   test: {
     ...COMMON,
@@ -88,6 +99,7 @@ export default defineConfig({
           include: ['**/*.test.ts'],
           exclude: [...COMMON.exclude, ...UNIT_TESTS, ...EXCLUSIVE, ...KAFKA_FILES],
           maxWorkers: SHARED_WORKERS,
+          isolate: SHARED_ISOLATE,
           sequence: { groupOrder: 0 },
         },
       },
