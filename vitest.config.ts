@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 /** What every test run shares (`npm test` here, `npm run test:fast` in vitest.fast.config.ts). */
 export const COMMON = {
-  // chDB runs one ClickHouse engine per process, so test files run in forked processes, never threads.
+  // chDB runs one ClickHouse engine per process, so test files run in forked processes, never threads; files that share
+  // a process (the unit and shared projects) run one after the other there, each closing its engine before the next.
   pool: 'forks' as const,
   exclude: ['**/node_modules/**', 'data/**', 'wall/dist/**', 'dist/**'],
   // Budgets, not waits: a case that passes goes on at once. They are sized for `npm test` on a loaded 2-core machine,
@@ -63,11 +64,29 @@ export const KAFKA_FILES = [
 export const UNIT_TESTS = ['{center,cli,ingest,schema,store,stream,wall/src}/**/*.test.ts'];
 
 /**
+ * The unit files run one after the other in each of their processes instead of a fresh process each: forking and
+ * importing was most of their cost (143 → 87 CPU-s for the hundred files, 2026-12-08). It holds because a unit test
+ * puts back what it changes of its process (an environment variable, fake timers) and opens its embedded stores on
+ * temporary directories of its own; a unit test that cannot must say so here and move to `tests/`.
+ */
+export const UNIT_ISOLATE = false;
+
+/**
  * Every other file mostly waits — on sockets, child processes, a PostgreSQL server, Chromium — so several run at
  * once: three on two cores cut the run to about half. Each is still its own forked process with its own
  * temporary directory and loopback ports chosen by the system, so they cannot meet.
  */
 const SHARED_WORKERS = Math.max(3, availableParallelism() + 1);
+
+/**
+ * The shared files run one after the other in each of their three processes instead of a fresh process each, so that
+ * what a file imports (the product, chDB, PGlite, playwright) is loaded once per process, not once per file. Measured
+ * on 2026-12-08 on the 56 in-process files of `tests/` (all but the accuracy run and the memory test): 375 → 251 CPU-s;
+ * the 65 files that start a node or a browser passed the same way. It holds because a file closes what it opened
+ * (its nodes, browsers, servers and embedded stores, each on a temporary directory and a system-chosen port of its
+ * own) and puts back what it changes of its process; a file that cannot must say so here and go to `EXCLUSIVE`.
+ */
+const SHARED_ISOLATE = false;
 
 export default defineConfig({
   test: {
@@ -80,6 +99,7 @@ export default defineConfig({
           include: ['**/*.test.ts'],
           exclude: [...COMMON.exclude, ...UNIT_TESTS, ...EXCLUSIVE, ...KAFKA_FILES],
           maxWorkers: SHARED_WORKERS,
+          isolate: SHARED_ISOLATE,
           sequence: { groupOrder: 0 },
         },
       },
@@ -109,6 +129,7 @@ export default defineConfig({
           exclude: [...COMMON.exclude, ...KAFKA_FILES],
           // Beside the Kafka files' one process: two more on two cores, as in the shared files' three.
           maxWorkers: 2,
+          isolate: UNIT_ISOLATE,
           // Last when `vitest run` runs every project in one process; `npm test` runs this one beside the Kafka files.
           sequence: { groupOrder: 3 },
         },

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { COMMON, UNIT_TESTS } from './vitest.config.js';
+import { COMMON, UNIT_ISOLATE, UNIT_TESTS } from './vitest.config.js';
 
 /**
  * `npm run test:fast`: the unit tests beside the code and the quick integration tests of `tests/` (in-process,
@@ -34,10 +34,22 @@ const NEEDS_A_SERVER = ['stream/log/kafka-log.test.ts'];
 export default defineConfig({
   test: {
     ...COMMON,
-    include: [...UNIT_TESTS, ...QUICK_INTEGRATION_TESTS],
-    exclude: [...COMMON.exclude, ...NEEDS_A_SERVER],
     // These files mostly wait on sockets, timers and child processes: two at a time on two cores halves the
-    // wall-clock time. Each is still its own forked process (one chDB engine per process).
+    // wall-clock time.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    projects: [
+      {
+        extends: true,
+        // The unit files share their processes, as in `npm test` (vitest.config.ts says why that holds).
+        test: {
+          name: 'unit',
+          include: UNIT_TESTS,
+          exclude: [...COMMON.exclude, ...NEEDS_A_SERVER],
+          isolate: UNIT_ISOLATE,
+        },
+      },
+      // Each integration file in a forked process of its own.
+      { extends: true, test: { name: 'quick', include: QUICK_INTEGRATION_TESTS } },
+    ],
   },
 });

@@ -13,60 +13,30 @@
  * Every phase runs even when an earlier one failed, so one run shows every failure. Each project's run writes what
  * failed (scripts/failure-reporter.mjs) into a temporary directory; the summary is read from there.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { npmBin, runCommand } from './run-command.mjs';
 
+const npx = npmBin('npx');
 const reports = mkdtempSync(path.join(tmpdir(), 'vigil-test-phases-'));
 const report = (project) => path.join(reports, `${project}.json`);
 const REPORTER = './scripts/failure-reporter.mjs';
 const vitest = (project) => ['vitest', 'run', '--project', project, '--reporter=default', `--reporter=${REPORTER}`];
 const failuresFile = (project) => ({ VIGIL_TEST_FAILURES_FILE: report(project) });
+/** One project's vitest run; `held` keeps its output until it ends (two projects run side by side). */
+const runProject = (project, held = false) =>
+  runCommand(npx, vitest(project), { held, env: failuresFile(project), label: `vitest run --project ${project}` });
 
-/**
- * Runs a command, resolving to its exit code and duration. With `held`, its output is kept and printed whole when it
- * ends, under its name, so that two commands run side by side do not interleave their lines.
- */
-function run(command, args, held = false, extraEnv = {}) {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      stdio: held ? ['ignore', 'pipe', 'pipe'] : 'inherit',
-      env: { ...process.env, ...extraEnv },
-    });
-    const chunks = [];
-    child.stdout?.on('data', (d) => chunks.push(d));
-    child.stderr?.on('data', (d) => chunks.push(d));
-    const end = (code) => {
-      const seconds = (Date.now() - started) / 1000;
-      if (held)
-        process.stdout.write(
-          `\n── ${args.join(' ')}: exit ${code} in ${seconds.toFixed(1)} s\n${Buffer.concat(chunks)}`,
-        );
-      resolve({ code, seconds });
-    };
-    child.on('error', (error) => {
-      chunks.push(Buffer.from(`${command}: ${error.message}\n`));
-      end(127);
-    });
-    child.on('close', (code, signal) => end(code ?? (signal ? 128 : 1)));
-  });
-}
-
-const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const phases = [];
 phases.push({
   name: 'shared files',
   projects: ['shared'],
-  ...(await run(npx, vitest('shared'), false, failuresFile('shared'))),
+  ...(await runProject('shared')),
 });
 {
   const started = Date.now();
-  const both = await Promise.all([
-    run(npx, vitest('kafka'), true, failuresFile('kafka')),
-    run(npx, vitest('unit'), true, failuresFile('unit')),
-  ]);
+  const both = await Promise.all([runProject('kafka', true), runProject('unit', true)]);
   phases.push({
     name: 'Kafka files beside the unit files',
     projects: ['kafka', 'unit'],
@@ -77,7 +47,7 @@ phases.push({
 phases.push({
   name: 'exclusive files',
   projects: ['exclusive'],
-  ...(await run(npx, vitest('exclusive'), false, failuresFile('exclusive'))),
+  ...(await runProject('exclusive')),
 });
 
 /** What one project's run failed on, as scripts/failure-reporter.mjs wrote it. */

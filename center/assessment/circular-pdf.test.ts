@@ -5,11 +5,11 @@ import PDFDocument from 'pdfkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AssessmentFigures, AssessmentUnit } from '../../schema/index.js';
 import { CONFIG_DEFAULTS } from '../config/center-config.js';
-import { circularContent } from './circular-content.js';
 import { findCjkFont } from './circular-font.js';
 import { circularPdf, cjkFontFace } from './circular-pdf.js';
 import { ASSESSMENT_INDICATORS } from './indicators.js';
 import { rankUnits } from './scoring.js';
+import { zhengzhouCircular } from './circular.test-data.js';
 
 const RULES = CONFIG_DEFAULTS.assessment_scoring;
 
@@ -30,32 +30,13 @@ function unit(code: string, name: string, value: number): AssessmentUnit {
 
 /** A city's circular over three counties, each name drawn with its own glyphs. */
 function content(names: string[]) {
-  const { units, red, black } = rankUnits(
-    names.map((name, i) => unit(String(410102 + i), name, 0.6 + i / 10)),
-    ASSESSMENT_INDICATORS,
-    RULES,
+  return zhengzhouCircular(
+    rankUnits(
+      names.map((name, i) => unit(String(410102 + i), name, 0.6 + i / 10)),
+      ASSESSMENT_INDICATORS,
+      RULES,
+    ),
   );
-  return circularContent({
-    scope: { org_code: '410100', name: '郑州市', level: 'city' },
-    period: { from: '2026-11-01', to: '2026-11-30', days: 30, starts_at: 0, ends_at: 0, time_zone: 'Asia/Shanghai' },
-    level: 'children',
-    generated_at: Date.UTC(2026, 10, 30, 16, 30),
-    parameters: {
-      config_version: 0,
-      track_gap_seconds: 120,
-      track_gap_km: 2,
-      overspeed_rules: ['overspeed'],
-      fatigue_rules: ['fatigue'],
-      drift_rules: ['gps_drift'],
-    },
-    scoring: { ...RULES, config_version: 0 },
-    indicators: [...ASSESSMENT_INDICATORS],
-    totals: { ...units[0], org_code: '410100', name: '郑州市', rank: null, lists: [] },
-    units,
-    red,
-    black,
-    actions: [],
-  });
 }
 
 describe('the CJK font of a circular’s PDF', () => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AssessmentFigures, AssessmentIndicatorId, AssessmentUnit } from '../../schema/index.js';
 import { CONFIG_DEFAULTS, checkConfig } from '../config/center-config.js';
-import { circularContent, periodWords } from './circular-content.js';
+import { periodWords } from './circular-content.js';
+import { zhengzhouCircular } from './circular.test-data.js';
 import { CjkFontMissingError, findCjkFont } from './circular-font.js';
 import { ASSESSMENT_INDICATORS } from './indicators.js';
 import { rankUnits, scoreOf } from './scoring.js';
@@ -160,29 +161,8 @@ describe('circular text', () => {
   });
 
   it('titles the circular by the issuing department and signs it with the generation day in China time', () => {
-    const { units, red, black } = rankUnits([unit('410105', PERFECT)], ASSESSMENT_INDICATORS, RULES);
-    const content = circularContent({
-      scope: { org_code: '410100', name: '郑州市', level: 'city' },
-      period: { from: '2026-11-01', to: '2026-11-30', days: 30, starts_at: 0, ends_at: 0, time_zone: 'Asia/Shanghai' },
-      level: 'children',
-      // 16:30 UTC on 30 November is 00:30 on 1 December in Beijing.
-      generated_at: Date.UTC(2026, 10, 30, 16, 30),
-      parameters: {
-        config_version: 0,
-        track_gap_seconds: 120,
-        track_gap_km: 2,
-        overspeed_rules: ['overspeed'],
-        fatigue_rules: ['fatigue'],
-        drift_rules: ['gps_drift'],
-      },
-      scoring: { ...RULES, config_version: 0 },
-      indicators: [...ASSESSMENT_INDICATORS],
-      totals: { ...units[0], org_code: '410100', name: '郑州市', rank: null, lists: [] },
-      units,
-      red,
-      black,
-      actions: [],
-    });
+    // Generated at 16:30 UTC on 30 November, which is 00:30 on 1 December in Beijing.
+    const content = zhengzhouCircular(rankUnits([unit('410105', PERFECT)], ASSESSMENT_INDICATORS, RULES));
     expect(content.title).toBe('郑州市交通运输局关于2026年11月重点营运车辆动态监控工作情况的通报');
     expect(content.signature).toEqual({ issuer: '郑州市交通运输局', date: '2026年12月1日' });
     expect(content.ranking.rows).toEqual([
