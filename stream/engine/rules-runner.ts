@@ -41,6 +41,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnyRule } from './rule.js';
 import { ENGINE_PART, joinSnapshotParts, type EngineSnapshot, type EngineSnapshotHead } from './engine-snapshot.js';
 import { RULE_ENGINE_DEFAULTS, RuleEngine, type EngineStats, type RuleEngineOptions } from './rule-engine.js';
+import { FixesAndCardsInOrder } from './fixes-and-cards.js';
 import { DRIVER_STATE_TOPIC, handoverKey, type DriverHandover, type DriverHandovers } from './driver-handover.js';
 
 export interface RulesRunnerOptions {
@@ -331,18 +332,29 @@ export class RulesRunner implements RulesConfigService {
     // From the first start on there is a snapshot to resume from: a crash before the first interval loses nothing.
     if (this.snapshotStore) await this.snapshotSafely();
     const [telemetry, camera, devices, drivers, orders] = consumers;
+    const watermarks = this.deps.log.watermarks?.bind(this.deps.log);
     this.loops = [
-      this.consume<TelemetryRow>(telemetry as Consumer<TelemetryRow>, TOPICS.telemetry, (row, partition, now) =>
-        this.engine.onPosition(row, partition, now),
-      ),
+      // One partition's fixes and cards in the order received, as a worker taking the partition over replays them.
+      ...(partition && watermarks && this.commitOnSnapshot
+        ? [
+            this.consumeFixesAndCards(
+              telemetry as Consumer<TelemetryRow>,
+              this.fixesAndCardsOf(telemetry, drivers, partition.index, watermarks),
+            ),
+          ]
+        : [
+            this.consume<TelemetryRow>(telemetry as Consumer<TelemetryRow>, TOPICS.telemetry, (row, p, now) =>
+              this.engine.onPosition(row, p, now),
+            ),
+            this.consume<DriverEventRow>(drivers as Consumer<DriverEventRow>, TOPICS.drivers, (row, _p, now) =>
+              this.engine.onDriverEvent(row, now),
+            ),
+          ]),
       this.consume<CameraEvent>(camera as Consumer<CameraEvent>, TOPICS.camera, (event, _partition, now) =>
         this.engine.onCamera(event, now),
       ),
       this.consume<DeviceStatus>(devices as Consumer<DeviceStatus>, TOPICS.devices, (status, _partition, now) =>
         this.engine.onDevice(status, now),
-      ),
-      this.consume<DriverEventRow>(drivers as Consumer<DriverEventRow>, TOPICS.drivers, (row, _partition, now) =>
-        this.engine.onDriverEvent(row, now),
       ),
       this.consume<TaxiOrderEventRow>(
         orders as Consumer<TaxiOrderEventRow>,
@@ -592,6 +604,67 @@ export class RulesRunner implements RulesConfigService {
       if (this.commitOnSnapshot)
         this.rememberForCommit(topic, consumer as Consumer<unknown>, records as LogRecord<unknown>[]);
       else consumer.commit(records);
+    }
+  }
+
+  private fixesAndCardsOf(
+    fixes: Consumer<unknown>,
+    cards: Consumer<unknown>,
+    partition: number,
+    watermarks: NonNullable<EventLog['watermarks']>,
+  ): FixesAndCardsInOrder {
+    const problems = this.deps.metrics.counter(
+      'vigil_rules_input_order_unsure_total',
+      'Batches of fixes evaluated without the cards received before them made sure of, by reason',
+      ['reason'],
+    );
+    return new FixesAndCardsInOrder({
+      fixes: fixes as Consumer<TelemetryRow>,
+      cards: cards as Consumer<DriverEventRow>,
+      log: { watermarks },
+      partition,
+      cardsFrom: this.offsets[TOPICS.drivers]?.[partition],
+      fixesNext: () => this.offsets[TOPICS.telemetry]?.[partition],
+      running: () => this.running,
+      onProblem: (reason, error) => {
+        problems.inc({ reason });
+        this.deps.logger.warn('fixes evaluated without making sure of the cards received before them', {
+          partition,
+          reason,
+          ...(error === undefined ? {} : { error: String(error) }),
+        });
+      },
+    });
+  }
+
+  /** `consume` for one partition's fixes and cards together, in the order received (fixes-and-cards.ts). */
+  private async consumeFixesAndCards(fixes: Consumer<TelemetryRow>, input: FixesAndCardsInOrder): Promise<void> {
+    const partition = this.deps.partition!.index;
+    const fixOffsets = (this.offsets[TOPICS.telemetry] ??= []);
+    const cardOffsets = (this.offsets[TOPICS.drivers] ??= []);
+    while (this.running) {
+      while (this.queue.length >= this.options.alarmsQueueMax && this.running) {
+        this.flushAlarms();
+        await this.drainSends();
+      }
+      const { fixes: read, inputs } = await input.poll(this.options.batchRecordsMax, this.options.pollWaitMs);
+      if (read.length === 0 && inputs.length === 0) continue;
+      const now = this.now();
+      for (const { topic, record } of inputs) {
+        const skip = this.skipBelow[topic];
+        if (skip !== undefined && record.offset < (skip[record.partition] ?? 0)) continue;
+        try {
+          if (topic === TOPICS.telemetry) this.engine.onPosition(record.value, record.partition, now);
+          else this.engine.onDriverEvent(record.value, now);
+        } catch (error) {
+          this.failed(topic, record, error);
+        }
+        if (topic === TOPICS.telemetry) fixOffsets[record.partition] = record.offset + 1;
+      }
+      const covered = input.cardsCovered;
+      if (covered !== undefined) cardOffsets[partition] = covered;
+      this.flushAlarms();
+      if (read.length > 0) this.rememberForCommit(TOPICS.telemetry, fixes as Consumer<unknown>, read);
     }
   }
 
