@@ -441,14 +441,21 @@ export class RulesRunner implements RulesConfigService {
     const behind = (i: number): boolean =>
       ends[i].some((end, partition) => (this.offsets[INPUT_TOPICS[i]]?.[partition] ?? 0) < end);
     const deadline = Date.now() + this.options.kafkaCatchUpMsMax;
+    // Merged by received time, as the stores' replay reads them and as a partition's live loop hands its fixes and
+    // cards on (fixes-and-cards.ts): an input waits until every topic still behind was read past its received time,
+    // so where one batch ends does not change the order. On a tie, the topics' order (a fix before a card).
+    const topicIndex = new Map(INPUT_TOPICS.map((topic, i) => [topic, i]));
+    const order = (a: ReplayedInput, b: ReplayedInput): number =>
+      a.value.received_at - b.value.received_at || topicIndex.get(a.topic)! - topicIndex.get(b.topic)!;
+    const readUpTo = INPUT_TOPICS.map(() => -Infinity);
+    let held: ReplayedInput[] = [];
     while (INPUT_TOPICS.some((_, i) => behind(i))) {
       if (Date.now() > deadline) {
         this.deps.logger.error('rules catch-up on kafka did not reach the end offsets in time; going on', {
           ms: this.options.kafkaCatchUpMsMax,
         });
-        return;
+        break;
       }
-      const batch: ReplayedInput[] = [];
       for (const [i, topic] of INPUT_TOPICS.entries()) {
         if (!behind(i)) continue;
         const records = await consumers[i].poll(this.options.batchRecordsMax, this.options.pollWaitMs);
@@ -456,15 +463,23 @@ export class RulesRunner implements RulesConfigService {
         const offsets = (this.offsets[topic] ??= []);
         for (const record of records) {
           offsets[record.partition] = Math.max(offsets[record.partition] ?? 0, record.offset + 1);
+          const input = { topic, partition: record.partition, value: record.value } as ReplayedInput;
+          readUpTo[i] = Math.max(readUpTo[i], input.value.received_at);
           if (skip !== undefined && record.offset < (skip[record.partition] ?? 0)) continue;
-          batch.push({ topic, partition: record.partition, value: record.value } as ReplayedInput);
+          held.push(input);
         }
         this.rememberForCommit(topic, consumers[i], records);
       }
-      // Merged by received time, as the stores' replay reads them.
-      batch.sort((a, b) => a.value.received_at - b.value.received_at);
+      let bound = Infinity;
+      for (const [i] of INPUT_TOPICS.entries()) if (behind(i)) bound = Math.min(bound, readUpTo[i]);
+      held.sort(order);
+      let due = 0;
+      while (due < held.length && held[due].value.received_at <= bound) due++;
+      const batch = held.slice(0, due);
+      held = held.slice(due);
       yield batch;
     }
+    if (held.length > 0) yield held;
   }
 
   /**
