@@ -85,12 +85,15 @@ export class FixesAndCardsInOrder {
     // to its end offset as it is after the cards were read.
     for (const card of await this.deps.cards.poll(recordsMax, 1)) this.hold(card);
     if (this.held.length === 0) return { fixes, inputs: [] };
-    try {
-      const { low, high } = await this.deps.log.watermarks(TOPICS.telemetry, this.deps.partition);
-      if ((this.deps.fixesNext() ?? low) < high) return { fixes, inputs: [] };
-    } catch (error) {
-      this.deps.onProblem('offsets_unavailable', error);
-    }
+    // Where no fix was evaluated yet, nothing says where the fixes' reader stands: the cards go on.
+    const fixesNext = this.deps.fixesNext();
+    if (fixesNext !== undefined)
+      try {
+        const { high } = await this.deps.log.watermarks(TOPICS.telemetry, this.deps.partition);
+        if (fixesNext < high) return { fixes, inputs: [] };
+      } catch (error) {
+        this.deps.onProblem('offsets_unavailable', error);
+      }
     const inputs: FixOrCard[] = this.release(() => true).map((record) => ({ topic: TOPICS.drivers, record }));
     return { fixes, inputs: inputs.sort(receivedOrder) };
   }
