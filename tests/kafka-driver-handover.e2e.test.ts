@@ -193,6 +193,19 @@ async function storedVersion(move: Move): Promise<number> {
   return Number(rows[0]?.[0] ?? 0);
 }
 
+/** The last fix counted in the newest state of the driver published to `vigil.driver-state` (-Infinity: none). */
+async function lastPublished(certificate: string): Promise<number> {
+  const log = await connectLog();
+  try {
+    let last = -Infinity;
+    for (const { value } of await log.readSince<{ driver_id: string; last_ts: number }>(RULES_TOPICS.driverStates, 0))
+      if (value.driver_id === certificate) last = Math.max(last, value.last_ts);
+    return last;
+  } finally {
+    await log.close();
+  }
+}
+
 /** Every fatigue record of the move's vehicles in the alarms topic, `terminal:id:version`, and the driver's states sent. */
 async function topics(move: Move): Promise<{ alarms: string[]; driverStates: number }> {
   const log = await KafkaLog.connect({
@@ -397,6 +410,15 @@ describe("a driver's state handed over between stream workers sharing the rules 
 
     const workers = await twoWorkers(['stream-a', 'stream-b'], streamA);
     await firstStint(move);
+    // In time by construction: the driver's state after their last fix in the first vehicle is published before any
+    // fix of theirs in the second is sent. (A worker that has just joined may still be restoring its partitions; were
+    // the second vehicle's fixes all evaluated before the state came, it would be merged at the driver's next fix,
+    // which this case sends only once the alarm is there.)
+    await eventually(
+      async () => ((await lastPublished(move.certificate)) >= FIRST_STINT.at(-1)!.time ? true : undefined),
+      90_000,
+      "the driver's state after the first stint published",
+    );
     const second = await terminalOf(move.second);
     await reportFixes(second, SECOND_PARKED);
     await insertCard(second, CARD_IN_SECOND, move.certificate);
