@@ -8,7 +8,11 @@
  * engine of the second partition must raise the fatigue alarm once, under the id one engine gives for the same trace
  * (computed here by one in-process engine), and the alarms topic must hold each of its versions once.
  *
- * - In time: the first vehicle's engine publishes the state before the driver's first fix in the second is read.
+ * - Fetched apart: one partition's runner in this process, its cards' reader made to lag behind its fixes' reader,
+ *   still evaluates them in the order received (stream/engine/fixes-and-cards.ts), as a worker taking the partition
+ *   over re-evaluates them: the fatigue id one engine gives, not one on another driver's clock.
+ * - In time: the first vehicle's engine publishes the state before the driver's first fix in the second is sent (the
+ *   case waits for it in the topic).
  *   Then the worker whose engine took it in is killed with SIGKILL, the other takes its partitions over and
  *   re-evaluates them from their snapshots, and the driver drives on.
  * - Late: the worker holding the first vehicle's partition is frozen (SIGSTOP) before the driver's first stint is
