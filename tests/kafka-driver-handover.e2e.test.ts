@@ -8,7 +8,11 @@
  * engine of the second partition must raise the fatigue alarm once, under the id one engine gives for the same trace
  * (computed here by one in-process engine), and the alarms topic must hold each of its versions once.
  *
- * - In time: the first vehicle's engine publishes the state before the driver's first fix in the second is read.
+ * - Fetched apart: one partition's runner in this process, its cards' reader made to lag behind its fixes' reader,
+ *   still evaluates them in the order received (stream/engine/fixes-and-cards.ts), as a worker taking the partition
+ *   over re-evaluates them: the fatigue id one engine gives, not one on another driver's clock.
+ * - In time: the first vehicle's engine publishes the state before the driver's first fix in the second is sent (the
+ *   case waits for it in the topic).
  *   Then the worker whose engine took it in is killed with SIGKILL, the other takes its partitions over and
  *   re-evaluates them from their snapshots, and the driver drives on.
  * - Late: the worker holding the first vehicle's partition is frozen (SIGSTOP) before the driver's first stint is
@@ -17,8 +21,19 @@
  *   merged in front of the driver's stint in the second vehicle.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlarmRow } from '../schema/index.js';
-import { KAFKA_LOG_DEFAULTS, KafkaLog, partitionOf, RULES_TOPICS, TOPICS, type EngineEvent } from '../stream/index.js';
+import { Metrics, silentLogger, type AlarmRow, type DriverEventRow, type TelemetryRow } from '../schema/index.js';
+import {
+  KAFKA_LOG_DEFAULTS,
+  KafkaLog,
+  partitionOf,
+  RULES_RUNNER_DEFAULTS,
+  RULES_TOPICS,
+  RulesRunner,
+  TOPICS,
+  type Consumer,
+  type EngineEvent,
+  type EventLog,
+} from '../stream/index.js';
 import { loggedInTerminal, metricOf, reportFixes, type Fix } from './support/crash-restart.js';
 import { RoleCluster } from './support/role-cluster.js';
 import { card, engineFor, fix, latest, run, telemetry } from './support/rules-trace.js';
@@ -182,6 +197,19 @@ async function storedVersion(move: Move): Promise<number> {
   return Number(rows[0]?.[0] ?? 0);
 }
 
+/** The last fix counted in the newest state of the driver published to `vigil.driver-state` (-Infinity: none). */
+async function lastPublished(certificate: string): Promise<number> {
+  const log = await connectLog();
+  try {
+    let last = -Infinity;
+    for (const { value } of await log.readSince<{ driver_id: string; last_ts: number }>(RULES_TOPICS.driverStates, 0))
+      if (value.driver_id === certificate) last = Math.max(last, value.last_ts);
+    return last;
+  } finally {
+    await log.close();
+  }
+}
+
 /** Every fatigue record of the move's vehicles in the alarms topic, `terminal:id:version`, and the driver's states sent. */
 async function topics(move: Move): Promise<{ alarms: string[]; driverStates: number }> {
   const log = await KafkaLog.connect({
@@ -241,6 +269,135 @@ async function expectOneEngineAlarm(
   return sent;
 }
 
+/** A log client of the test's broker. */
+const connectLog = (): Promise<KafkaLog> =>
+  KafkaLog.connect({
+    ...KAFKA_LOG_DEFAULTS,
+    brokers: cluster.broker.brokers,
+    partitions: PARTITIONS,
+    topics: [...Object.values(TOPICS), ...Object.values(RULES_TOPICS)],
+    clientId: 'vigil-test',
+    connectTimeoutMs: 20_000,
+  });
+
+describe("one partition's fixes and driver cards, their topics fetched apart", () => {
+  it('are evaluated in the order received even when the cards are fetched after the fixes: the ids one engine gives', async () => {
+    // A driver drives 3 h, another takes the wheel (their card read between two fixes) and drives 4 h 10 min: one
+    // engine reading in the order received raises the fatigue alarm of the second driver's clock only.
+    const terminal = '013966800000';
+    const partition = partitionOf(terminal, PARTITIONS);
+    const SWAP = T0 + 180 * MINUTE + 30_000;
+    const fixes = [...minutes(T0, T0 + 430 * MINUTE, 60)].map(({ speedKmh, time }) =>
+      fix(terminal, time, { speed_kmh: speedKmh }),
+    );
+    const cards = [card(terminal, T0 - MINUTE, '410102197001011234'), card(terminal, SWAP, '410102199001011234')];
+    const received: EngineEvent[] = [
+      ...cards.slice(0, 1).map((value) => ({ topic: 'drivers' as const, value })),
+      ...telemetry(fixes.filter((f) => f.ts < SWAP)),
+      { topic: 'drivers', value: cards[1] },
+      ...telemetry(fixes.filter((f) => f.ts > SWAP)),
+    ];
+    const expected = latest(run(received, engineFor()), 'fatigue');
+    expect(expected.map((a) => [a.terminal_id, a.started_at - T0])).toEqual([[terminal, 421 * MINUTE]]);
+
+    const log = await connectLog();
+    const sent: AlarmRow[] = [];
+    let runner: RulesRunner | undefined;
+    try {
+      const ends = new Map<string, number>();
+      for (const topic of [TOPICS.telemetry, TOPICS.camera, TOPICS.devices, TOPICS.drivers, TOPICS.taxiOrders])
+        ends.set(topic, (await log.endOffsets(topic))[partition]);
+      const producer = log.producer();
+      await producer.send(
+        TOPICS.drivers,
+        cards.map((value) => ({ key: terminal, value })),
+      );
+      await producer.send(
+        TOPICS.telemetry,
+        fixes.map((value) => ({ key: terminal, value })),
+      );
+      // The cards' reader lags behind the fixes' by construction: the fixes come in one batch, and a card is handed on
+      // only once the fixes' reader has handed on a fix received after it (as a fetch of the cards that comes back
+      // later than the fixes' does).
+      let fixesHandedUpTo = -Infinity;
+      const fixesReader = (inner: Consumer<TelemetryRow>): Consumer<TelemetryRow> => ({
+        ...inner,
+        poll: async (recordsMax, waitMs) => {
+          if (fixesHandedUpTo > -Infinity) return inner.poll(recordsMax, waitMs);
+          const batch: Awaited<ReturnType<Consumer<TelemetryRow>['poll']>> = [];
+          while (batch.length < fixes.length) batch.push(...(await inner.poll(fixes.length - batch.length, waitMs)));
+          for (const r of batch) fixesHandedUpTo = Math.max(fixesHandedUpTo, r.value.received_at);
+          return batch;
+        },
+      });
+      const lagging = (inner: Consumer<DriverEventRow>): Consumer<DriverEventRow> => {
+        const fetched: Awaited<ReturnType<Consumer<DriverEventRow>['poll']>> = [];
+        return {
+          ...inner,
+          poll: async (recordsMax, waitMs) => {
+            fetched.push(...(await inner.poll(recordsMax, waitMs)));
+            let n = 0;
+            while (n < fetched.length && n < recordsMax && fetched[n].value.received_at < fixesHandedUpTo) n++;
+            return fetched.splice(0, n);
+          },
+        };
+      };
+      // The runner's own alarms, apart from those of the cluster's workers, which read the same partition.
+      const tapped = Object.create(log) as EventLog;
+      tapped.producer = () => ({
+        send: async (topic, messages) => {
+          if (topic === TOPICS.alarms) sent.push(...messages.map((m) => m.value as AlarmRow));
+          else await log.producer().send(topic, messages);
+        },
+      });
+      runner = new RulesRunner(
+        {
+          log: tapped,
+          logger: silentLogger,
+          metrics: new Metrics(),
+          partition: {
+            index: partition,
+            readers: async () => {
+              const [f, camera, devices, d, orders] = await Promise.all(
+                [TOPICS.telemetry, TOPICS.camera, TOPICS.devices, TOPICS.drivers, TOPICS.taxiOrders].map((topic) =>
+                  log.partitionReader<unknown>(topic, partition, ends.get(topic)),
+                ),
+              );
+              return [
+                fixesReader(f as Consumer<TelemetryRow>),
+                camera,
+                devices,
+                lagging(d as Consumer<DriverEventRow>),
+                orders,
+              ] as Consumer<unknown>[];
+            },
+          },
+        },
+        RULES_RUNNER_DEFAULTS,
+      );
+      await runner.start();
+      await eventually(
+        async () =>
+          runner!.engine.stats.positions >= fixes.length && runner!.engine.stats.driverEvents >= 2 ? true : undefined,
+        60_000,
+        'every fix and card of the partition evaluated',
+      );
+      await runner.stop();
+      runner = undefined;
+      const got = latest(
+        sent.filter((a) => a.terminal_id === terminal),
+        'fatigue',
+      );
+      expect(got.map((a) => [a.alarm_id, a.started_at - T0])).toEqual(
+        expected.map((a) => [a.alarm_id, a.started_at - T0]),
+      );
+    } finally {
+      await runner?.stop();
+      await log.close();
+    }
+  });
+});
+
 describe("a driver's state handed over between stream workers sharing the rules by partition", () => {
   let survivor: VigilProcess;
 
@@ -257,6 +414,15 @@ describe("a driver's state handed over between stream workers sharing the rules 
 
     const workers = await twoWorkers(['stream-a', 'stream-b'], streamA);
     await firstStint(move);
+    // In time by construction: the driver's state after their last fix in the first vehicle is published before any
+    // fix of theirs in the second is sent. (A worker that has just joined may still be restoring its partitions; were
+    // the second vehicle's fixes all evaluated before the state came, it would be merged at the driver's next fix,
+    // which this case sends only once the alarm is there.)
+    await eventually(
+      async () => ((await lastPublished(move.certificate)) >= FIRST_STINT.at(-1)!.time ? true : undefined),
+      90_000,
+      "the driver's state after the first stint published",
+    );
     const second = await terminalOf(move.second);
     await reportFixes(second, SECOND_PARKED);
     await insertCard(second, CARD_IN_SECOND, move.certificate);

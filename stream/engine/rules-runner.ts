@@ -41,6 +41,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnyRule } from './rule.js';
 import { ENGINE_PART, joinSnapshotParts, type EngineSnapshot, type EngineSnapshotHead } from './engine-snapshot.js';
 import { RULE_ENGINE_DEFAULTS, RuleEngine, type EngineStats, type RuleEngineOptions } from './rule-engine.js';
+import { FixesAndCardsInOrder } from './fixes-and-cards.js';
 import { DRIVER_STATE_TOPIC, handoverKey, type DriverHandover, type DriverHandovers } from './driver-handover.js';
 
 export interface RulesRunnerOptions {
@@ -331,18 +332,29 @@ export class RulesRunner implements RulesConfigService {
     // From the first start on there is a snapshot to resume from: a crash before the first interval loses nothing.
     if (this.snapshotStore) await this.snapshotSafely();
     const [telemetry, camera, devices, drivers, orders] = consumers;
+    const watermarks = this.deps.log.watermarks?.bind(this.deps.log);
     this.loops = [
-      this.consume<TelemetryRow>(telemetry as Consumer<TelemetryRow>, TOPICS.telemetry, (row, partition, now) =>
-        this.engine.onPosition(row, partition, now),
-      ),
+      // One partition's fixes and cards in the order received, as a worker taking the partition over replays them.
+      ...(partition && watermarks && this.commitOnSnapshot
+        ? [
+            this.consumeFixesAndCards(
+              telemetry as Consumer<TelemetryRow>,
+              this.fixesAndCardsOf(telemetry, drivers, partition.index, watermarks),
+            ),
+          ]
+        : [
+            this.consume<TelemetryRow>(telemetry as Consumer<TelemetryRow>, TOPICS.telemetry, (row, p, now) =>
+              this.engine.onPosition(row, p, now),
+            ),
+            this.consume<DriverEventRow>(drivers as Consumer<DriverEventRow>, TOPICS.drivers, (row, _p, now) =>
+              this.engine.onDriverEvent(row, now),
+            ),
+          ]),
       this.consume<CameraEvent>(camera as Consumer<CameraEvent>, TOPICS.camera, (event, _partition, now) =>
         this.engine.onCamera(event, now),
       ),
       this.consume<DeviceStatus>(devices as Consumer<DeviceStatus>, TOPICS.devices, (status, _partition, now) =>
         this.engine.onDevice(status, now),
-      ),
-      this.consume<DriverEventRow>(drivers as Consumer<DriverEventRow>, TOPICS.drivers, (row, _partition, now) =>
-        this.engine.onDriverEvent(row, now),
       ),
       this.consume<TaxiOrderEventRow>(
         orders as Consumer<TaxiOrderEventRow>,
@@ -429,14 +441,21 @@ export class RulesRunner implements RulesConfigService {
     const behind = (i: number): boolean =>
       ends[i].some((end, partition) => (this.offsets[INPUT_TOPICS[i]]?.[partition] ?? 0) < end);
     const deadline = Date.now() + this.options.kafkaCatchUpMsMax;
+    // Merged by received time, as the stores' replay reads them and as a partition's live loop hands its fixes and
+    // cards on (fixes-and-cards.ts): an input waits until every topic still behind was read past its received time,
+    // so where one batch ends does not change the order. On a tie, the topics' order (a fix before a card).
+    const topicIndex = new Map(INPUT_TOPICS.map((topic, i) => [topic, i]));
+    const order = (a: ReplayedInput, b: ReplayedInput): number =>
+      a.value.received_at - b.value.received_at || topicIndex.get(a.topic)! - topicIndex.get(b.topic)!;
+    const readUpTo = INPUT_TOPICS.map(() => -Infinity);
+    let held: ReplayedInput[] = [];
     while (INPUT_TOPICS.some((_, i) => behind(i))) {
       if (Date.now() > deadline) {
         this.deps.logger.error('rules catch-up on kafka did not reach the end offsets in time; going on', {
           ms: this.options.kafkaCatchUpMsMax,
         });
-        return;
+        break;
       }
-      const batch: ReplayedInput[] = [];
       for (const [i, topic] of INPUT_TOPICS.entries()) {
         if (!behind(i)) continue;
         const records = await consumers[i].poll(this.options.batchRecordsMax, this.options.pollWaitMs);
@@ -444,15 +463,23 @@ export class RulesRunner implements RulesConfigService {
         const offsets = (this.offsets[topic] ??= []);
         for (const record of records) {
           offsets[record.partition] = Math.max(offsets[record.partition] ?? 0, record.offset + 1);
+          const input = { topic, partition: record.partition, value: record.value } as ReplayedInput;
+          readUpTo[i] = Math.max(readUpTo[i], input.value.received_at);
           if (skip !== undefined && record.offset < (skip[record.partition] ?? 0)) continue;
-          batch.push({ topic, partition: record.partition, value: record.value } as ReplayedInput);
+          held.push(input);
         }
         this.rememberForCommit(topic, consumers[i], records);
       }
-      // Merged by received time, as the stores' replay reads them.
-      batch.sort((a, b) => a.value.received_at - b.value.received_at);
+      let bound = Infinity;
+      for (const [i] of INPUT_TOPICS.entries()) if (behind(i)) bound = Math.min(bound, readUpTo[i]);
+      held.sort(order);
+      let due = 0;
+      while (due < held.length && held[due].value.received_at <= bound) due++;
+      const batch = held.slice(0, due);
+      held = held.slice(due);
       yield batch;
     }
+    if (held.length > 0) yield held;
   }
 
   /**
@@ -592,6 +619,67 @@ export class RulesRunner implements RulesConfigService {
       if (this.commitOnSnapshot)
         this.rememberForCommit(topic, consumer as Consumer<unknown>, records as LogRecord<unknown>[]);
       else consumer.commit(records);
+    }
+  }
+
+  private fixesAndCardsOf(
+    fixes: Consumer<unknown>,
+    cards: Consumer<unknown>,
+    partition: number,
+    watermarks: NonNullable<EventLog['watermarks']>,
+  ): FixesAndCardsInOrder {
+    const problems = this.deps.metrics.counter(
+      'vigil_rules_input_order_unsure_total',
+      'Batches of fixes evaluated without the cards received before them made sure of, by reason',
+      ['reason'],
+    );
+    return new FixesAndCardsInOrder({
+      fixes: fixes as Consumer<TelemetryRow>,
+      cards: cards as Consumer<DriverEventRow>,
+      log: { watermarks },
+      partition,
+      cardsFrom: this.offsets[TOPICS.drivers]?.[partition],
+      fixesNext: () => this.offsets[TOPICS.telemetry]?.[partition],
+      running: () => this.running,
+      onProblem: (reason, error) => {
+        problems.inc({ reason });
+        this.deps.logger.warn('fixes evaluated without making sure of the cards received before them', {
+          partition,
+          reason,
+          ...(error === undefined ? {} : { error: String(error) }),
+        });
+      },
+    });
+  }
+
+  /** `consume` for one partition's fixes and cards together, in the order received (fixes-and-cards.ts). */
+  private async consumeFixesAndCards(fixes: Consumer<TelemetryRow>, input: FixesAndCardsInOrder): Promise<void> {
+    const partition = this.deps.partition!.index;
+    const fixOffsets = (this.offsets[TOPICS.telemetry] ??= []);
+    const cardOffsets = (this.offsets[TOPICS.drivers] ??= []);
+    while (this.running) {
+      while (this.queue.length >= this.options.alarmsQueueMax && this.running) {
+        this.flushAlarms();
+        await this.drainSends();
+      }
+      const { fixes: read, inputs } = await input.poll(this.options.batchRecordsMax, this.options.pollWaitMs);
+      if (read.length === 0 && inputs.length === 0) continue;
+      const now = this.now();
+      for (const { topic, record } of inputs) {
+        const skip = this.skipBelow[topic];
+        if (skip !== undefined && record.offset < (skip[record.partition] ?? 0)) continue;
+        try {
+          if (topic === TOPICS.telemetry) this.engine.onPosition(record.value, record.partition, now);
+          else this.engine.onDriverEvent(record.value, now);
+        } catch (error) {
+          this.failed(topic, record, error);
+        }
+        if (topic === TOPICS.telemetry) fixOffsets[record.partition] = record.offset + 1;
+      }
+      const covered = input.cardsCovered;
+      if (covered !== undefined) cardOffsets[partition] = covered;
+      this.flushAlarms();
+      if (read.length > 0) this.rememberForCommit(TOPICS.telemetry, fixes as Consumer<unknown>, read);
     }
   }
 

@@ -130,6 +130,11 @@ export interface EventLog {
   close(): Promise<void>;
   /** Only a log that outlives the process (Kafka): the next offset of each partition of `topic`, now. */
   endOffsets?(topic: string): Promise<number[]>;
+  /**
+   * Only a log that outlives the process (Kafka): the first offset retained and the next offset of one partition of
+   * `topic`, now (what a reader of it must have read to hold everything durable so far).
+   */
+  watermarks?(topic: string, partition: number): Promise<{ low: number; high: number }>;
   /** Only Kafka: per group of this process reading `topic`, records not yet committed (as the broker acknowledged). */
   lag?(topic: string): Map<string, number>;
   /** Only a log that outlives the process (Kafka): every record of `topic` sent since `sinceMs`, outside any group. */

@@ -341,6 +341,17 @@ export class KafkaLog implements EventLog {
     );
   }
 
+  async watermarks(topic: string, partition: number): Promise<{ low: number; high: number }> {
+    try {
+      const w = await callback<RdKafka.WatermarkOffsets>((done) =>
+        this.producerClient.queryWatermarkOffsets(topic, partition, this.options.connectTimeoutMs, done),
+      );
+      return { low: w.lowOffset, high: w.highOffset };
+    } catch (error) {
+      throw new KafkaLogError(`offsets of ${topic}/${partition} on ${this.options.brokers}: ${errorText(error)}`);
+    }
+  }
+
   /**
    * Every record of `topic` handed to `send` at or after `sinceMs` (its CreateTime), up to the end offsets as they
    * are now; read outside any group, nothing committed.

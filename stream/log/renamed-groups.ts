@@ -48,6 +48,10 @@ export class RenamedGroupsLog implements EventLog {
     return this.log.endOffsets?.bind(this.log);
   }
 
+  get watermarks(): EventLog['watermarks'] {
+    return this.log.watermarks?.bind(this.log);
+  }
+
   get lag(): EventLog['lag'] {
     return this.log.lag?.bind(this.log);
   }
