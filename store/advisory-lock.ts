@@ -4,7 +4,7 @@
  * soon as the server sees the socket close. Which is how one stream worker of a cluster runs the rules and the
  * others wait to take them over.
  */
-import pg from 'pg';
+import { loadPg } from './pg-client.js';
 
 export interface HeldLock {
   /** Settles when the connection holding the lock failed or ended before `release`: the lock is gone. */
@@ -21,6 +21,7 @@ export async function tryAdvisoryLock(
   key: number,
   applicationName?: string,
 ): Promise<HeldLock | undefined> {
+  const pg = await loadPg();
   const client = new pg.Client({ connectionString: url, keepAlive: true, application_name: applicationName });
   let releasing = false;
   const lost = new Promise<Error>((resolve) => {

@@ -5,9 +5,11 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { POSTGRES_MIGRATIONS, type PostgresMigration } from '../schema/index.js';
+import { loadPg, type Pg } from './pg-client.js';
 import { seedFromTemplate, templateTar, type MigrateCluster } from './pglite-template.js';
+import { tuneWasmTiering } from './wasm-tiering.js';
 
 export type OperationalTarget =
   | { kind: 'embedded'; dataDir: string }
@@ -32,7 +34,7 @@ export async function openOperational(
   migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
 ): Promise<Sql> {
   if (target.kind === 'server') {
-    const { sql, pool } = serverSql(target.url, target.poolSize ?? SERVER_POOL_SIZE_DEFAULT);
+    const { sql, pool } = serverSql(await loadPg(), target.url, target.poolSize ?? SERVER_POOL_SIZE_DEFAULT);
     try {
       // Several nodes may start against one server at once: a session-level advisory lock lets one migrate.
       const lock = await checkOut(pool);
@@ -50,6 +52,8 @@ export async function openOperational(
     }
     return sql;
   }
+  // Before any PGlite instance (the template's included) is made: V8 reads it then (store/wasm-tiering.ts).
+  tuneWasmTiering();
   let db: PGlite;
   if (target.kind === 'embedded') {
     const dir = path.join(target.dataDir, 'postgres');
@@ -91,12 +95,14 @@ function pgliteSql(db: PGlite): Sql {
  * bigint columns (ids) come back from PGlite as numbers; the server's driver would give strings. Parsing them
  * as numbers here keeps rows identical on both (ids stay far below 2^53).
  */
-const SERVER_TYPES = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === pg.types.builtins.INT8
-      ? (text: string) => Number(text)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
+function serverTypes(pg: Pg): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === pg.types.builtins.INT8
+        ? (text: string) => Number(text)
+        : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+}
 
 /** Arbitrary but fixed: the key of the advisory lock held while migrating a server. */
 const MIGRATION_LOCK_KEY = 0x7669_6769;
@@ -127,11 +133,11 @@ async function checkOut(
   };
 }
 
-function serverSql(url: string, poolSize: number): { sql: Sql; pool: pg.Pool } {
+function serverSql(pg: Pg, url: string, poolSize: number): { sql: Sql; pool: pg.Pool } {
   // Migrating holds one connection for the lock and needs another for the work.
   if (!Number.isInteger(poolSize) || poolSize < 2)
     throw new Error(`postgres poolSize value ${poolSize} is less than min allowed 2`);
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: SERVER_TYPES });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: serverTypes(pg) });
   // An idle connection that the server drops must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const query = async <R>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<R[]> =>

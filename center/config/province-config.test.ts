@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { henanReference } from '../../schema/index.js';
 import {
   keepProvinceOfDataDir,
   loadProvince,
@@ -41,6 +42,20 @@ describe('province configuration', () => {
     expect(setting).toEqual({ ...PROVINCE_DEFAULT });
     expect(reference.divisions).toHaveLength(175);
     expect(PROVINCE_DEFAULT).toMatchObject({ code: '410000', name_zh: '河南省', name_en: 'Henan' });
+  });
+
+  it("hands back Henan's reference already checked for Henan's own files, and reads a copy of them anew", () => {
+    expect(loadProvince(dataDir()).reference).toBe(henanReference());
+    const named = loadProvince(
+      dataDir({ divisions: PROVINCE_DEFAULT.divisions, boundaries: PROVINCE_DEFAULT.boundaries }),
+    );
+    expect(named.reference).toBe(henanReference());
+    const dir = dataDir({ divisions: 'divisions.json', boundaries: 'geo.json' });
+    copyFileSync(PROVINCE_DEFAULT.divisions, path.join(dir, 'divisions.json'));
+    copyFileSync(PROVINCE_DEFAULT.boundaries, path.join(dir, 'geo.json'));
+    const copied = loadProvince(dir).reference;
+    expect(copied).not.toBe(henanReference());
+    expect(copied).toEqual(henanReference());
   });
 
   it('takes the file, relative reference paths from the data dir, and Henan for keys left out', () => {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import {
   checkProvinceReference,
   HENAN_PROVINCE_CODE,
+  henanReference,
   ProvinceReferenceError,
   type ProvinceReference,
 } from '../../schema/index.js';
@@ -109,7 +110,13 @@ export function checkProvince(given: Record<string, unknown>, baseDir: string): 
       'code',
       `value ${JSON.stringify(code)} is not a province code (6 digits ending 0000)`,
     );
-  const rows = readJson(divisionsFile, 'divisions');
+  // Henan's own files are parsed and checked already (schema/reference/henan.ts, read before the configuration by
+  // whatever asked for a division first): the same files give the same reference, and handing back that one object
+  // keeps what the lookups built from it (useProvinceReference) instead of reading and checking 640 KB again.
+  const henan = divisionsFile === PROVINCE_DEFAULT.divisions && boundariesFile === PROVINCE_DEFAULT.boundaries;
+  const rows = henan
+    ? checkedReference(henanReference, divisionsFile, boundariesFile).divisions
+    : readJson(divisionsFile, 'divisions');
   const province = provinceRowOf(rows, divisionsFile, code);
   const name_zh = setting.name_zh ?? province.name;
   if (province.name !== name_zh)
@@ -117,7 +124,13 @@ export function checkProvince(given: Record<string, unknown>, baseDir: string): 
       'name_zh',
       `value ${JSON.stringify(name_zh)} differs from the divisions file's ${JSON.stringify(province.name)}`,
     );
-  const checked = checkedReference(rows, readJson(boundariesFile, 'boundaries'), divisionsFile, boundariesFile);
+  const checked = henan
+    ? henanReference()
+    : checkedReference(
+        () => checkProvinceReference(rows, readJson(boundariesFile, 'boundaries')),
+        divisionsFile,
+        boundariesFile,
+      );
   return {
     code: province.code,
     name_zh,
@@ -128,9 +141,13 @@ export function checkProvince(given: Record<string, unknown>, baseDir: string): 
   };
 }
 
-function checkedReference(rows: unknown, geo: unknown, divisionsFile: string, boundariesFile: string) {
+function checkedReference(
+  check: () => ProvinceReference,
+  divisionsFile: string,
+  boundariesFile: string,
+): ProvinceReference {
   try {
-    return checkProvinceReference(rows, geo);
+    return check();
   } catch (error) {
     if (!(error instanceof ProvinceReferenceError)) throw error;
     const file = error.file === 'divisions' ? divisionsFile : boundariesFile;
