@@ -13,6 +13,11 @@
  *   operation after 'uncaughtException'"). Logged with its stack and counted, then the node is closed in order
  *   within `FATAL_SHUTDOWN_MS` (acknowledged data is already durable; this flushes what is in flight) and the
  *   process exits with status 1, for the service manager to start it again.
+ *
+ * Its own output is guarded too (`guardedOutput`): when whatever reads the process's stdout or stderr goes away (a
+ * log collector that died, `vigil start | head`), a write fails with EPIPE. Unguarded, that failure reached the last
+ * resort, which logged it to the same dead stream, which failed again: the node spun at a full core for as long as
+ * it ran. Now the stream's failure is counted and every later line to it is dropped and counted; the node goes on.
  */
 import type { Logger, Metrics } from '../schema/index.js';
 
@@ -96,4 +101,36 @@ function describe(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { error: String(error) };
   const code = (error as NodeJS.ErrnoException).code;
   return { error: `${error.name}: ${error.message}`, ...(code ? { code } : {}), stack: error.stack };
+}
+
+/** A write to the process's own output that gives up quietly, and counts, once the stream's reader has gone. */
+export type OutputWriter = (line: string) => void;
+
+/**
+ * Writes lines to one of the process's own streams until it fails (its reader went away), then drops and counts
+ * them (`vigil_process_output_lost_lines_total{stream}`). The stream's error is handled here, so it never reaches the
+ * last resort, whose log would go to the same dead stream.
+ */
+export function guardedOutput(
+  stream: NodeJS.WritableStream & { destroyed?: boolean },
+  name: 'stdout' | 'stderr',
+  metrics: Metrics,
+): OutputWriter {
+  const lost = metrics.counter(
+    'vigil_process_output_lost_lines_total',
+    "Lines the process could not write to its own stdout or stderr because the stream's reader had gone",
+    ['stream'],
+  );
+  let gone = false;
+  stream.on('error', () => {
+    if (!gone) lost.inc({ stream: name });
+    gone = true;
+  });
+  return (line) => {
+    if (gone || stream.destroyed === true) {
+      lost.inc({ stream: name });
+      return;
+    }
+    stream.write(line);
+  };
 }

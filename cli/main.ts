@@ -13,7 +13,7 @@ import { START_FLAGS } from './start-flags.js';
 import { readStartConfig } from './start-config.js';
 import { TRAFFIC_COMMANDS } from './commands/index.js';
 import { KafkaLogError } from '../stream/index.js';
-import { installLastResort } from './last-resort.js';
+import { guardedOutput, installLastResort } from './last-resort.js';
 import { NodeStartError, startRole, type RunningRole } from './node.js';
 
 const COMMANDS: Record<string, string> = {
@@ -50,8 +50,10 @@ async function start(argv: string[]): Promise<void> {
   }
   const { values, passwords, loginThrottle, adminPassword, kafka, jt809Upward, postgres, demoStartMs, ...checked } =
     readStartConfig(argv, process.env);
-  const logger = createLogger((line) => process.stderr.write(line), values['log-level']);
   const metrics = new Metrics();
+  // A reader of either stream that goes away costs the lines, never the node (cli/last-resort.ts says why).
+  guardedOutput(process.stdout, 'stdout', metrics);
+  const logger = createLogger(guardedOutput(process.stderr, 'stderr', metrics), values['log-level']);
   addProcessMetrics(metrics);
   // What the last resort closes; filled in as the parts start.
   const running: { node?: RunningRole; demo?: SampleDemo; speeding?: SpeedingVehicles } = {};
