@@ -197,6 +197,17 @@ async function storedVersion(move: Move): Promise<number> {
   return Number(rows[0]?.[0] ?? 0);
 }
 
+/** A log client of the test's broker. */
+const connectLog = (): Promise<KafkaLog> =>
+  KafkaLog.connect({
+    ...KAFKA_LOG_DEFAULTS,
+    brokers: cluster.broker.brokers,
+    partitions: PARTITIONS,
+    topics: [...Object.values(TOPICS), ...Object.values(RULES_TOPICS)],
+    clientId: 'vigil-test',
+    connectTimeoutMs: 20_000,
+  });
+
 /** The last fix counted in the newest state of the driver published to `vigil.driver-state` (-Infinity: none). */
 async function lastPublished(certificate: string): Promise<number> {
   const log = await connectLog();
@@ -212,14 +223,7 @@ async function lastPublished(certificate: string): Promise<number> {
 
 /** Every fatigue record of the move's vehicles in the alarms topic, `terminal:id:version`, and the driver's states sent. */
 async function topics(move: Move): Promise<{ alarms: string[]; driverStates: number }> {
-  const log = await KafkaLog.connect({
-    ...KAFKA_LOG_DEFAULTS,
-    brokers: cluster.broker.brokers,
-    partitions: PARTITIONS,
-    topics: [...Object.values(TOPICS), ...Object.values(RULES_TOPICS)],
-    clientId: 'vigil-test',
-    connectTimeoutMs: 20_000,
-  });
+  const log = await connectLog();
   try {
     const alarms = (await log.readSince<AlarmRow>(TOPICS.alarms, 0))
       .filter((r) => r.value.rule === 'fatigue' && [move.first, move.second].includes(r.value.terminal_id))
@@ -268,17 +272,6 @@ async function expectOneEngineAlarm(
   expect(sent.driverStates).toBeGreaterThan(0);
   return sent;
 }
-
-/** A log client of the test's broker. */
-const connectLog = (): Promise<KafkaLog> =>
-  KafkaLog.connect({
-    ...KAFKA_LOG_DEFAULTS,
-    brokers: cluster.broker.brokers,
-    partitions: PARTITIONS,
-    topics: [...Object.values(TOPICS), ...Object.values(RULES_TOPICS)],
-    clientId: 'vigil-test',
-    connectTimeoutMs: 20_000,
-  });
 
 describe("one partition's fixes and driver cards, their topics fetched apart", () => {
   it('are evaluated in the order received even when the cards are fetched after the fixes: the ids one engine gives', async () => {
