@@ -2,20 +2,24 @@
  * The text of the documents Vigil exports, read the way a reader's software would: a PDF through pdf.js (the CJK
  * font's ToUnicode map included), a DOCX from its word/document.xml, an XLSX through exceljs.
  */
+import { Worker } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 
-/** Every text item of every page of a PDF, pages joined by a line break. */
-export async function pdfText(bytes: Buffer): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(''));
-  }
-  await doc.destroy();
-  return pages.join('\n');
+/**
+ * Every text item of every page of a PDF, pages joined by a line break. pdf.js reads it in a worker thread
+ * (pdf-text-worker.mjs says why), so that the polyfills it brings never reach this process's globals.
+ */
+export function pdfText(bytes: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./pdf-text-worker.mjs', import.meta.url), { workerData: new Uint8Array(bytes) });
+    worker.once('message', (text: string) => {
+      resolve(text);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the PDF text worker exited with code ${code} before answering`)));
+  });
 }
 
 /** The text of a DOCX's body: every w:t run of word/document.xml, joined. */
