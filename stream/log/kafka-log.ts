@@ -328,16 +328,7 @@ export class KafkaLog implements EventLog {
   async endOffsets(topic: string): Promise<number[]> {
     const count = topic === EPOCH_TOPIC ? 1 : this.options.partitions;
     return Promise.all(
-      Array.from({ length: count }, (_, partition) =>
-        callback<RdKafka.WatermarkOffsets>((done) =>
-          this.producerClient.queryWatermarkOffsets(topic, partition, this.options.connectTimeoutMs, done),
-        ).then(
-          (w) => w.highOffset,
-          (error: unknown) => {
-            throw new KafkaLogError(`offsets of ${topic}/${partition} on ${this.options.brokers}: ${errorText(error)}`);
-          },
-        ),
-      ),
+      Array.from({ length: count }, async (_, partition) => (await this.watermarks(topic, partition)).high),
     );
   }
 
