@@ -597,29 +597,43 @@ export class RulesRunner implements RulesConfigService {
   ): Promise<void> {
     const offsets = (this.offsets[topic] ??= []);
     while (this.running) {
-      while (this.queue.length >= this.options.alarmsQueueMax && this.running) {
-        this.flushAlarms();
-        await this.drainSends();
-      }
+      await this.roomForAlarms();
       const records = await consumer.poll(this.options.batchRecordsMax, this.options.pollWaitMs);
       if (records.length === 0) continue;
-      const skip = this.skipBelow[topic];
       const now = this.now();
-      for (const record of records) {
-        if (skip !== undefined && record.offset < (skip[record.partition] ?? 0)) continue;
-        try {
-          handle(record.value, record.partition, now);
-        } catch (error) {
-          // One event the rules cannot handle must not stop them for everyone: count it, log it, go on.
-          this.failed(topic, record, error);
-        }
-        offsets[record.partition] = record.offset + 1;
-      }
+      for (const record of records)
+        if (this.evaluate(topic, record, handle, now)) offsets[record.partition] = record.offset + 1;
       this.flushAlarms();
       if (this.commitOnSnapshot)
         this.rememberForCommit(topic, consumer as Consumer<unknown>, records as LogRecord<unknown>[]);
       else consumer.commit(records);
     }
+  }
+
+  /** Waits while the alarms queue is full, sending what it holds. */
+  private async roomForAlarms(): Promise<void> {
+    while (this.queue.length >= this.options.alarmsQueueMax && this.running) {
+      this.flushAlarms();
+      await this.drainSends();
+    }
+  }
+
+  /** Hands one record to the engine unless this start skips it (evaluated before the snapshot); false when skipped. */
+  private evaluate<T>(
+    topic: string,
+    record: LogRecord<T>,
+    handle: (value: T, partition: number, now: number) => void,
+    now: number,
+  ): boolean {
+    const skip = this.skipBelow[topic];
+    if (skip !== undefined && record.offset < (skip[record.partition] ?? 0)) return false;
+    try {
+      handle(record.value, record.partition, now);
+    } catch (error) {
+      // One event the rules cannot handle must not stop them for everyone: count it, log it, go on.
+      this.failed(topic, record, error);
+    }
+    return true;
   }
 
   private fixesAndCardsOf(
@@ -657,24 +671,17 @@ export class RulesRunner implements RulesConfigService {
     const partition = this.deps.partition!.index;
     const fixOffsets = (this.offsets[TOPICS.telemetry] ??= []);
     const cardOffsets = (this.offsets[TOPICS.drivers] ??= []);
+    const onFix = (row: TelemetryRow, p: number, at: number): void => this.engine.onPosition(row, p, at);
+    const onCard = (row: DriverEventRow, _p: number, at: number): void => this.engine.onDriverEvent(row, at);
     while (this.running) {
-      while (this.queue.length >= this.options.alarmsQueueMax && this.running) {
-        this.flushAlarms();
-        await this.drainSends();
-      }
+      await this.roomForAlarms();
       const { fixes: read, inputs } = await input.poll(this.options.batchRecordsMax, this.options.pollWaitMs);
       if (read.length === 0 && inputs.length === 0) continue;
       const now = this.now();
-      for (const { topic, record } of inputs) {
-        const skip = this.skipBelow[topic];
-        if (skip !== undefined && record.offset < (skip[record.partition] ?? 0)) continue;
-        try {
-          if (topic === TOPICS.telemetry) this.engine.onPosition(record.value, record.partition, now);
-          else this.engine.onDriverEvent(record.value, now);
-        } catch (error) {
-          this.failed(topic, record, error);
-        }
-        if (topic === TOPICS.telemetry) fixOffsets[record.partition] = record.offset + 1;
+      for (const next of inputs) {
+        if (next.topic === TOPICS.drivers) this.evaluate(next.topic, next.record, onCard, now);
+        else if (this.evaluate(next.topic, next.record, onFix, now))
+          fixOffsets[next.record.partition] = next.record.offset + 1;
       }
       const covered = input.cardsCovered;
       if (covered !== undefined) cardOffsets[partition] = covered;
