@@ -1,6 +1,6 @@
 /**
  * Posts a generated directory's HTTP source records to `POST <url>/api/ingest/<kind>` as NDJSON batches: the
- * registry first, then each time bucket's records of every kind merged in the order they were received
+ * registry first (`postRegistry`, before any terminal connects), then each time bucket's records of every kind merged in the order they were received
  * (`received_at`), each sent when the replay's clock reaches it, so that roadside events reach the platform
  * in step with the terminals' positions, as they would live.
  */
@@ -210,8 +210,17 @@ export async function due(atMs: number, options: HttpSourceOptions): Promise<voi
 }
 
 /**
+ * Kinds whose records change what the rules judge other records by: a taxi's permits (`taxi_permit` looks them up at
+ * each order step) and the market registrations beside them. Posted side by side with the orders due in the same
+ * step, a permit sent ten minutes before a taxi's first order could be stored after the order was judged, an alarm
+ * the traffic does not hold; so they go on their own, between what is due before and after them.
+ */
+const JUDGED_BY_KINDS: ReadonlySet<string> = new Set(['taxi_permit', 'market_registration']);
+
+/**
  * Posts records in order: whatever is due goes out together, each kind's share in posts of at most `batchRecords`
- * one after the other (a kind's records land in the order they were received), the kinds side by side. At
+ * one after the other (a kind's records land in the order they were received), the kinds side by side — except
+ * the records others are judged by (`JUDGED_BY_KINDS`), which end a group and go in one of their own. At
  * `--speed max` that is one round trip per lockstep step for every kind with up to `batchRecords` records in it,
  * instead of one per `batchRecords` records of all kinds together.
  */
@@ -220,8 +229,10 @@ async function postInOrder(records: TimedRecord[], options: HttpSourceOptions, s
   while (i < records.length && !options.signal?.aborted) {
     await due(records[i].atMs, options);
     const byKind = new Map<string, string[]>();
+    const judgedBy = JUDGED_BY_KINDS.has(records[i].kind);
     for (; i < records.length && isDue(records[i].atMs, options); i++) {
       const r = records[i];
+      if (JUDGED_BY_KINDS.has(r.kind) !== judgedBy) break;
       let lines = byKind.get(r.kind);
       if (!lines) byKind.set(r.kind, (lines = []));
       lines.push(r.line);
@@ -250,6 +261,22 @@ async function postFile(file: string, kind: string, options: HttpSourceOptions, 
   if (batch.length > 0) await post(options, kind, batch, stats);
 }
 
+/**
+ * Posts the directory's registry: enterprises before the vehicles that name them, drivers after. The replay posts it
+ * before any terminal connects, as a platform's registry is in place before its vehicles report: a driver card
+ * judged before the drivers are registered is an unknown driver the traffic does not hold.
+ */
+export async function postRegistry(
+  dir: string,
+  manifest: GeneratedManifest,
+  options: HttpSourceOptions,
+  stats: ReplayStats,
+): Promise<void> {
+  for (const file of [manifest.enterprises, manifest.registry, manifest.drivers])
+    await postFile(path.join(dir, file), 'registry', options, stats);
+}
+
+/** Posts the time buckets' records of every kind, in step with the terminals (`postInOrder`). */
 export async function postHttpSources(
   dir: string,
   manifest: GeneratedManifest,
@@ -257,9 +284,6 @@ export async function postHttpSources(
   stats: ReplayStats,
 ): Promise<void> {
   try {
-    // Enterprises before the vehicles that name them, drivers after.
-    for (const file of [manifest.enterprises, manifest.registry, manifest.drivers])
-      await postFile(path.join(dir, file), 'registry', options, stats);
     // Directories written before the newer kinds list only the roadside ones.
     const kinds = HTTP_KINDS.filter(
       (k) => manifest.http[k] !== undefined && (options.kinds === undefined || options.kinds.includes(k)),

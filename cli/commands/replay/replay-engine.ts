@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readTerminalBlocks, type GeneratedManifest } from '../../../fixtures/generator/index.js';
 import { postBusFeeds } from './bus-feed-sources.js';
-import { postHttpSources } from './http-sources.js';
+import { postHttpSources, postRegistry } from './http-sources.js';
 import { Lockstep } from './lockstep.js';
 import { Gate, ReplayConnection } from './replay-connection.js';
 import { ReplayStats } from './replay-stats.js';
@@ -106,6 +106,7 @@ export async function replayDirectory(
     eventIdSuffix: options.loop ? `~${options.loop}` : '',
     signal: options.signal,
   };
+  if (httpOptions) await postRegistry(options.dir, manifest, httpOptions, stats);
   const http = httpOptions
     ? Promise.all([
         postHttpSources(options.dir, manifest, { ...httpOptions, lockstep: lockstep?.join() }, stats),
