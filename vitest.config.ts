@@ -100,6 +100,8 @@ export default defineConfig({
           exclude: [...COMMON.exclude, ...UNIT_TESTS, ...EXCLUSIVE, ...KAFKA_FILES],
           maxWorkers: SHARED_WORKERS,
           isolate: SHARED_ISOLATE,
+          // The nodes of these files keep their accounts on one PostgreSQL server (tests/support/test-postgres.ts).
+          globalSetup: ['tests/support/test-postgres.ts'],
           sequence: { groupOrder: 0 },
         },
       },

@@ -20,6 +20,7 @@ import { artifactPath, launchBrowser, shootForDocs, type TestBrowser } from './s
 import { api, createPerson, openConsole, type Person, registerVehicles } from './support/console-scenario.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 import { openOperational } from '../store/index.js';
+import { nodeOperationalTarget } from './support/test-postgres.js';
 
 let vigil: VigilProcess;
 let browser: TestBrowser;
@@ -76,7 +77,7 @@ const SCHEDULED = ['circular-monthly', 'report-monthly'];
 beforeAll(async () => {
   // A cluster whose monthly documents were switched on two months ago: the node owes last month's at start-up.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-assessment-'));
-  const store = await openOperational({ kind: 'embedded', dataDir });
+  const store = await openOperational(await nodeOperationalTarget(dataDir));
   for (const document of SCHEDULED)
     await store.query('INSERT INTO document_schedules (document, since) VALUES ($1, $2)', [
       document,

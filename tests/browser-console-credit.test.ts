@@ -20,6 +20,7 @@ import { launchBrowser, shootForDocs, type TestBrowser } from './support/browser
 import { api, createPerson, openConsole, type Person } from './support/console-scenario.js';
 import { issueKey, postRecords } from './support/ingest-client.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
+import { nodeOperationalTarget } from './support/test-postgres.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -56,7 +57,7 @@ async function insert(analytics: Analytics, table: TableSpec, rows: Record<strin
 
 /** Writes the facts into the stores of a data dir no node runs on yet. */
 async function seed(dataDir: string): Promise<void> {
-  const sql = await openOperational({ kind: 'embedded', dataDir });
+  const sql = await openOperational(await nodeOperationalTarget(dataDir));
   await seedOrgUnits(sql);
   let n = 0;
   for (const e of ENTERPRISES) {

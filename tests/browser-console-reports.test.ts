@@ -19,6 +19,7 @@ import { launchBrowser, shootForDocs, type TestBrowser } from './support/browser
 import { api, createPerson, openConsole, type Person } from './support/console-scenario.js';
 import { startVigil, type VigilProcess } from './support/vigil-process.js';
 import { jt808Fix, registeredVehicle } from './support/analytics-rows.js';
+import { nodeOperationalTarget } from './support/test-postgres.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -44,7 +45,7 @@ async function insert(analytics: Analytics, table: TableSpec, rows: Record<strin
 
 /** Writes the facts of the last 27 days into the stores of a data dir no node runs on yet. */
 async function seed(dataDir: string): Promise<void> {
-  const sql = await openOperational({ kind: 'embedded', dataDir });
+  const sql = await openOperational(await nodeOperationalTarget(dataDir));
   await seedOrgUnits(sql);
   for (const e of ENTERPRISES)
     await sql.query('INSERT INTO enterprises (id, name, org_code) VALUES ($1, $2, $3)', [e.id, e.name, e.org]);

@@ -76,7 +76,7 @@ describe.each(['pglite', 'postgres'] as const)('the Zhengzhou flow through the A
       server = await startPostgresServer();
       args.push('--postgres-url', await createDatabase(server, 'vigil'));
     }
-    vigil = await startVigil({ args });
+    vigil = await startVigil(kind === 'pglite' ? { store: 'embedded' } : { args });
     admin = await vigil.login();
   });
 

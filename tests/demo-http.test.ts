@@ -21,6 +21,7 @@ let startedAt: number;
 beforeAll(async () => {
   startedAt = Date.now();
   vigil = await startVigil({
+    store: 'embedded',
     args: ['--demo', '--demo-vehicles', '20', '--demo-start-s', String(DEMO_START_S), '--log-level', 'warn'],
   });
 });

@@ -40,7 +40,11 @@ beforeAll(async () => {
     path.join(dataDir, 'province.json'),
     JSON.stringify({ divisions: 'divisions.json', boundaries: 'boundaries.json' }),
   );
-  vigil = await startVigil({ dataDir, args: ['--demo', '--demo-speed', '10', '--log-level', 'info'] });
+  vigil = await startVigil({
+    store: 'embedded',
+    dataDir,
+    args: ['--demo', '--demo-speed', '10', '--log-level', 'info'],
+  });
   admin = await vigil.login();
 });
 

@@ -14,7 +14,7 @@ import { startVigil, eventually, type VigilProcess } from './support/vigil-proce
 let vigil: VigilProcess;
 
 beforeAll(async () => {
-  vigil = await startVigil();
+  vigil = await startVigil({ store: 'embedded' });
 });
 
 afterAll(async () => {

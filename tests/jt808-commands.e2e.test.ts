@@ -10,6 +10,7 @@ import { openOperational } from '../store/index.js';
 import { eventually, startVigil, until, type VigilProcess } from './support/vigil-process.js';
 import { TestTerminal, type Received } from './support/jt808-test-terminal.js';
 import type { Jt808Message } from '../ingest/index.js';
+import { nodeOperationalTarget } from './support/test-postgres.js';
 
 const DOWNLINK_TIMEOUT_MS = 600;
 let vigil: VigilProcess;
@@ -412,7 +413,7 @@ describe('downlink commands API', () => {
 
   it('audits every attempt with its outcome', async () => {
     await vigil.stop();
-    const sql = await openOperational({ kind: 'embedded', dataDir: vigil.dataDir });
+    const sql = await openOperational(await nodeOperationalTarget(vigil.dataDir));
     try {
       const rows = await sql.query<{
         actor: string;

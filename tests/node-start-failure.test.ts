@@ -68,7 +68,7 @@ describe('a start-up that fails at a late step', () => {
   it('vigil start exits 1 naming the step, frees the ports it held, and the next start works', async () => {
     const dir = dataDir();
     const jt808Port = await freePort();
-    const failed = await startVigil({ dataDir: dir, httpPort: await takenPort(), jt808Port }).then(
+    const failed = await startVigil({ store: 'embedded', dataDir: dir, httpPort: await takenPort(), jt808Port }).then(
       () => 'started',
       (error: unknown) => String(error),
     );
@@ -95,7 +95,7 @@ describe('a start-up that fails at a late step', () => {
       'event-log',
     ]);
     expect(await canListen(jt808Port)).toBe(true);
-    const again = await startVigil({ dataDir: dir, jt808Port });
+    const again = await startVigil({ store: 'embedded', dataDir: dir, jt808Port });
     cleanups.push(() => again.stop());
     expect(again.jt808Port).toBe(jt808Port);
     expect((await fetch(`${again.baseUrl}/api/health/ready`)).status).toBe(200);
@@ -127,7 +127,7 @@ describe('province configuration', () => {
       path.join(dir, 'province.json'),
       JSON.stringify({ code: '420000', name_zh: '湖北省', name_en: 'Hubei' }),
     );
-    const failed = await startVigil({ dataDir: dir }).then(
+    const failed = await startVigil({ store: 'embedded', dataDir: dir }).then(
       () => 'started',
       (error: unknown) => String(error),
     );
@@ -140,7 +140,7 @@ describe('province configuration', () => {
   it('refuses an unknown key in province.json', async () => {
     const dir = dataDir();
     writeFileSync(path.join(dir, 'province.json'), JSON.stringify({ code: '410000', title: '河南' }));
-    const failed = await startVigil({ dataDir: dir }).then(
+    const failed = await startVigil({ store: 'embedded', dataDir: dir }).then(
       () => 'started',
       (error: unknown) => String(error),
     );

@@ -85,7 +85,7 @@ async function alarmsOf(token: string): Promise<FeedAlarmCase[]> {
 }
 
 beforeAll(async () => {
-  vigil = await startVigil({ dataDir: dataDirWith(HAINAN) });
+  vigil = await startVigil({ store: 'embedded', dataDir: dataDirWith(HAINAN) });
   admin = await vigil.login();
 });
 
@@ -230,7 +230,7 @@ describe('a broken province reference', () => {
   it('stops start-up at step "configuration", naming the key, the value and the bound, before anything opens', async () => {
     const geo = JSON.parse(readFileSync(path.join(SAMPLE, 'boundaries.json'), 'utf8'));
     geo.features[4].geometry.coordinates[0][0].pop();
-    const failed = await startVigil({ dataDir: dataDirWith(HAINAN, geo) }).then(
+    const failed = await startVigil({ store: 'embedded', dataDir: dataDirWith(HAINAN, geo) }).then(
       () => 'started',
       (error: unknown) => String(error),
     );
@@ -246,7 +246,7 @@ describe('a broken province reference', () => {
     const rows = JSON.parse(readFileSync(path.join(dir, 'divisions.json'), 'utf8')) as Record<string, unknown>[];
     delete rows[2]!.platePrefix;
     writeFileSync(path.join(dir, 'divisions.json'), JSON.stringify(rows));
-    const failed = await startVigil({ dataDir: dir }).then(
+    const failed = await startVigil({ store: 'embedded', dataDir: dir }).then(
       () => 'started',
       (error: unknown) => String(error),
     );
@@ -265,7 +265,7 @@ describe('a data dir bound to its province', () => {
     expect(await vigil.stop()).toBe(0);
     // The operator drops province.json: the node would now be Henan's, over 海南's rows.
     rmSync(path.join(dir, 'province.json'));
-    const failed = await startVigil({ dataDir: dir }).then(
+    const failed = await startVigil({ store: 'embedded', dataDir: dir }).then(
       () => 'started',
       (error: unknown) => String(error),
     );
@@ -275,7 +275,7 @@ describe('a data dir bound to its province', () => {
     );
     // Started again with its own province, it runs.
     writeFileSync(path.join(dir, 'province.json'), JSON.stringify(HAINAN));
-    const again = await startVigil({ dataDir: dir });
+    const again = await startVigil({ store: 'embedded', dataDir: dir });
     const me = await fetch(`${again.baseUrl}/api/me`, { headers: { authorization: `Bearer ${await again.login()}` } });
     expect(await me.json()).toMatchObject({ org_code: '460000' });
     await again.stop();

@@ -87,7 +87,7 @@ describe('storage faults (vigil start)', () => {
   it('is live and ready; restarts without writing table metadata; refuses to start below the disk bound, writing nothing', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-storage-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const first = await startVigil({ dataDir });
+    const first = await startVigil({ dataDir, store: 'embedded' });
     expect(await get(first, '/api/health/live')).toEqual({ status: 200, body: { status: 'alive' } });
     expect(await get(first, '/api/health/ready')).toEqual({ status: 200, body: { status: 'ready' } });
     // What clients of /api/health have always read.
@@ -110,7 +110,7 @@ describe('storage faults (vigil start)', () => {
     expect(filesUnder(dataDir)).toEqual(everything);
 
     // Nothing the refused start did keeps the next one from starting, and a restart writes no table metadata.
-    const again = await startVigil({ dataDir });
+    const again = await startVigil({ dataDir, store: 'embedded' });
     expect((await again.sql('SELECT count() FROM telemetry')).rows).toEqual([[0]]);
     expect(await get(again, '/api/health/ready')).toEqual({ status: 200, body: { status: 'ready' } });
     expect(await again.stop()).toBe(0);

@@ -58,7 +58,7 @@ describe('vigil executable', () => {
   });
 
   it('runs `vigil start` with the tuned young generation and thread pool, and stops it cleanly on SIGTERM', async () => {
-    const vigil = await startVigil({ launcher: true });
+    const vigil = await startVigil({ store: 'embedded', launcher: true });
     let node = 0;
     try {
       const health = await fetch(`${vigil.baseUrl}/api/health`);

@@ -12,6 +12,7 @@ import { HENAN_PROVINCE_CODE, silentLogger } from '../../schema/index.js';
 import { openOperational } from '../../store/index.js';
 import type { IssuedKey } from './ingest-client.js';
 import { ADMIN_PASSWORD } from './vigil-process.js';
+import { nodeOperationalTarget } from './test-postgres.js';
 
 export async function issueKeyInDataDir(
   dataDir: string,
@@ -19,7 +20,7 @@ export async function issueKeyInDataDir(
   orgCode: string,
   name: string,
 ): Promise<IssuedKey> {
-  const sql = await openOperational({ kind: 'embedded', dataDir });
+  const sql = await openOperational(await nodeOperationalTarget(dataDir));
   try {
     await seedOrgUnits(sql);
     await new Accounts(sql, ACCOUNTS_DEFAULTS).ensureAdmin(HENAN_PROVINCE_CODE, ADMIN_PASSWORD);

@@ -59,7 +59,11 @@ function postgresIds(): { uid: number; gid: number } {
   return { uid, gid };
 }
 
-export async function startPostgresServer(): Promise<PostgresServer> {
+/**
+ * `maxConnections` bounds the server's sessions (50 by default: a suite's few nodes and harnesses); the server every
+ * node of a test run shares (tests/support/test-postgres.ts) needs more, as each node's pool holds up to ten.
+ */
+export async function startPostgresServer(options: { maxConnections?: number } = {}): Promise<PostgresServer> {
   const bin = binDir();
   const root = mkdtempSync(path.join(tmpdir(), 'vigil-pg-'));
   const dataDir = path.join(root, 'data');
@@ -92,7 +96,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     '-c',
     'fsync=off',
     '-c',
-    'max_connections=50',
+    `max_connections=${options.maxConnections ?? 50}`,
   ]);
   const child: ChildProcess = spawn(run.command, run.args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -121,7 +125,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       const postmasterPid = readPostmasterPid(dataDir);
       if (postmasterPid !== undefined) signal(postmasterPid, 'SIGINT');
       else if (child.exitCode === null) child.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      // The bound's timer must not keep a process alive once the server is gone (vitest's main process stops it).
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000).unref())]);
       if (child.exitCode === null) {
         if (postmasterPid !== undefined) signal(postmasterPid, 'SIGKILL');
         child.kill('SIGKILL');
@@ -148,13 +153,16 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-/** A fresh, empty database on a running server, so each suite starts from nothing. */
-export async function createDatabase(server: PostgresServer, name: string): Promise<string> {
+/**
+ * A fresh database on a running server, so each suite starts from nothing: empty, or a copy of `template` (a
+ * database no session is connected to).
+ */
+export async function createDatabase(server: PostgresServer, name: string, template?: string): Promise<string> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: server.url });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
+    await client.query(`CREATE DATABASE ${name}${template === undefined ? '' : ` TEMPLATE ${template}`}`);
   } finally {
     await client.end();
   }

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeDatabaseUrl } from './test-postgres.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -79,6 +80,12 @@ export interface StartOptions {
    * so only a lower hard limit holds).
    */
   openFilesLimit?: number;
+  /**
+   * `embedded` keeps the node on PGlite in its data dir, the default an operator gets. Otherwise a node whose
+   * arguments name no `--postgres-url` gets a database of its own on the test run's PostgreSQL server when the run
+   * has one (tests/support/test-postgres.ts says why).
+   */
+  store?: 'embedded';
 }
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -98,6 +105,11 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
   const command = process.execPath;
   // VIGIL_TEST_CPU_PROF=DIR: every node a test starts writes a CPU profile into DIR when it stops (CONTRIBUTING.md).
   const profileDir = process.env.VIGIL_TEST_CPU_PROF;
+  const namesStore =
+    (options.args ?? []).includes('--postgres-url') ||
+    options.env?.VIGIL_POSTGRES_URL !== undefined ||
+    process.env.VIGIL_POSTGRES_URL !== undefined;
+  const storeUrl = options.store === 'embedded' || namesStore ? undefined : await nodeDatabaseUrl(dataDir);
   const args = [
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     ...(options.nodeFlags ?? []),
@@ -123,6 +135,7 @@ export async function startVigil(options: StartOptions = {}): Promise<VigilProce
     '0',
     '--attachment-port',
     '0',
+    ...(storeUrl === undefined ? [] : ['--postgres-url', storeUrl]),
     ...(options.args ?? []),
   ];
   const limited = options.openFilesLimit !== undefined;
