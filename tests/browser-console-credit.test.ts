@@ -177,9 +177,22 @@ let company: Person;
 
 async function openCredit(person: Person): Promise<Page> {
   const page = await openConsole(vigil, browser, person, 'credit');
-  await page.locator('[data-testid="credit-table"], [data-testid="credit-error"]').first().waitFor({ timeout: 30_000 });
-  const error = page.locator('[data-testid="credit-error"]');
-  if ((await error.count()) > 0) throw new Error(`the page says: ${await error.textContent()}`);
+  // The page's first answer: its table, its error, or a day not computed; 90 s as the other pages' first reads, since
+  // a loaded run once took more than 30 s, and a failure says what the page showed instead.
+  const answered = page.locator(
+    '[data-testid="credit-table"], [data-testid="credit-error"], [data-testid="credit-none"]',
+  );
+  await answered
+    .first()
+    .waitFor({ timeout: 90_000 })
+    .catch(async (error: unknown) => {
+      const shown = await page.locator('[data-testid="credit-page"]').textContent();
+      throw new Error(`the credit page gave no answer: ${String(error)}; it shows: ${shown}`);
+    });
+  for (const testId of ['credit-error', 'credit-none']) {
+    const said = page.locator(`[data-testid="${testId}"]`);
+    if ((await said.count()) > 0) throw new Error(`the page says: ${await said.textContent()}`);
+  }
   return page;
 }
 
