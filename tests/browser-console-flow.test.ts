@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { WorkOrderDetail, WorkOrderListAnswer } from '../schema/index.js';
-import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { artifactPath, launchBrowser, shootAtPictureSizes, type TestBrowser } from './support/browser.js';
 import { api, createPerson, openConsole, type Person } from './support/console-scenario.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
@@ -242,14 +242,6 @@ describe('the Zhengzhou flow on screen', () => {
     expect(files[0].size_bytes).toBeLessThanOrEqual(512 * 1024);
     const closed = await api<WorkOrderListAnswer>(vigil, leader.token, 'GET', '/api/work-orders?state=accepted');
     expect(closed.work_orders.map((o) => o.id)).toContain(orderId);
-    for (const size of [
-      { width: 1920, height: 1080 },
-      { width: 3840, height: 2160 },
-    ]) {
-      await leaderPage.setViewportSize(size);
-      const shot = artifactPath(`console-order-timeline-${size.width}x${size.height}.png`);
-      await leaderPage.screenshot({ path: shot });
-      console.log(`screenshot: ${shot}`);
-    }
+    await shootAtPictureSizes(leaderPage, 'console-order-timeline');
   });
 });

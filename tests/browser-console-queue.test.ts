@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AlarmListAnswer, WorkOrderDetail } from '../schema/index.js';
-import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { artifactPath, launchBrowser, shootAtPictureSizes, type TestBrowser } from './support/browser.js';
 import {
   api,
   createPerson,
@@ -208,16 +208,7 @@ describe('an officer works a queue of more than 500 alarms', () => {
     const byOfficer = steps.filter(([, title]) => title === 'zz-duty');
     expect(byOfficer).toHaveLength(2);
     for (const [text] of byOfficer) expect(text).toMatch(/^郑州值班员/);
-    for (const size of [
-      { width: 1920, height: 1080 },
-      { width: 3840, height: 2160 },
-    ]) {
-      await page.setViewportSize(size);
-      const shot = artifactPath(`console-alarm-steps-${size.width}x${size.height}.png`);
-      await page.screenshot({ path: shot });
-      console.log(`screenshot: ${shot}`);
-    }
-    await page.setViewportSize({ width: 1920, height: 1080 });
+    await shootAtPictureSizes(page, 'console-alarm-steps');
 
     await page.keyboard.press('k');
     expect(await (await selectedRow()).getAttribute('data-alarm-id')).toBe(ids[0]);

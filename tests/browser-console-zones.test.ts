@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { locationBody } from '../cli/demo/location.js';
 import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
-import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { artifactPath, launchBrowser, shootAtPictureSizes, type TestBrowser } from './support/browser.js';
 import { ADMIN_PASSWORD, eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const PHONE = '013912348101';
@@ -259,8 +259,13 @@ describe('zones drawn on the map', () => {
   });
 
   it('assigns a vehicle to a route corridor and raises route_deviation when it drives far from it', async () => {
-    // A reload drops the refused polygon that is still unsaved in the editor.
-    await page.reload();
+    // The refused polygon is still in the editor, unsaved: removed from the list, it is not saved with the route
+    // (without a reload, which would open the map again).
+    await page
+      .locator('[data-testid="zone-list"] li', { hasText: '交叉多边形' })
+      .locator('[data-testid="zone-remove"]')
+      .click();
+    await expect(page.locator('[data-testid="zone-list"] li').count()).resolves.toBe(2);
     const c = await openZones(page);
     await page.click('[data-testid="draw-corridor"]');
     await page.mouse.click(c.x - 150, c.y - 200);
@@ -276,10 +281,7 @@ describe('zones drawn on the map', () => {
     await expect(page.locator('[data-testid="zone-list"] li').nth(2).innerText()).resolves.toMatch(
       /危货专线[\s\S]*线路走廊 · 豫A8Z102/,
     );
-    await page.screenshot({ path: artifactPath('console-zones-route-1920x1080.png') });
-    await page.setViewportSize({ width: 3840, height: 2160 });
-    await page.screenshot({ path: artifactPath('console-zones-route-3840x2160.png') });
-    await page.setViewportSize({ width: 1920, height: 1080 });
+    await shootAtPictureSizes(page, 'console-zones-route');
     await page.click('[data-testid="zones-save"]');
     await page.fill('[data-testid="zones-comment"]', '危货车辆指定线路');
     await page.click('[data-testid="zones-save-confirm"]');
@@ -313,7 +315,7 @@ describe('terminal settings on the vehicle page', () => {
   }
 
   it('sends the parameters exactly as typed, after a confirmation naming the plate', async () => {
-    await page.reload();
+    // The same page, signed in above, its zones all saved: the vehicle tab needs no reload (and no map).
     await openVehicle(page);
     await page.click('[data-testid="parameters-set"] summary');
     await page.selectOption('[data-testid="parameter-id"] >> nth=0', String(0x0055));
@@ -378,9 +380,9 @@ describe('terminal settings on the vehicle page', () => {
       body: JSON.stringify(OFFICER),
     });
     expect(created.status).toBe(201);
-    const other = await launchBrowser({ width: 1920, height: 1080 });
+    // A tab of its own: the console keeps its session per tab (sessionStorage), so no second browser is needed.
+    const officerPage = await browser.context.newPage();
     try {
-      const officerPage = await other.context.newPage();
       await officerPage.goto(`${vigil.baseUrl}/console`);
       await logIn(officerPage, OFFICER.username, OFFICER.password);
       await openVehicle(officerPage);
@@ -396,7 +398,7 @@ describe('terminal settings on the vehicle page', () => {
       expect(await officerPage.locator('[data-testid="zones-save"]').count()).toBe(0);
       expect(await officerPage.locator('[data-testid="zone-form"]').count()).toBe(0);
     } finally {
-      await other.close();
+      await officerPage.close();
     }
   });
 

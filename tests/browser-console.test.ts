@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { locationBody } from '../cli/demo/location.js';
 import { SimulatedTerminal } from '../cli/demo/simulated-terminal.js';
 import { PAGE_CSP } from '../center/index.js';
-import { artifactPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { artifactPath, launchBrowser, shootAtPictureSizes, type TestBrowser } from './support/browser.js';
 import { ADMIN_PASSWORD, eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const PHONE = '013912348001';
@@ -265,9 +265,9 @@ describe('the duty console in chromium', () => {
       body: JSON.stringify(LEADER),
     });
     expect(created.status).toBe(201);
-    const other = await launchBrowser({ width: 1920, height: 1080 });
+    // A tab of its own: the console keeps its session per tab (sessionStorage), so no second browser is needed.
+    const leaderPage = await browser.context.newPage();
     try {
-      const leaderPage = await other.context.newPage();
       await leaderPage.goto(`${vigil.baseUrl}/console`);
       await leaderPage.fill('input[name="username"]', LEADER.username);
       await leaderPage.fill('input[name="password"]', LEADER.password);
@@ -297,10 +297,9 @@ describe('the duty console in chromium', () => {
       await leaderPage.click('[data-testid="callback"]');
       await expect(leaderPage.locator('[data-testid="command-outcome"]').innerText()).resolves.toContain('3–20 位数字');
       expect(await dialog.count()).toBe(0);
-      await leaderPage.setViewportSize({ width: 3840, height: 2160 });
-      await leaderPage.screenshot({ path: artifactPath('console-commands-3840x2160.png') });
+      await shootAtPictureSizes(leaderPage, 'console-commands');
     } finally {
-      await other.close();
+      await leaderPage.close();
     }
   });
 

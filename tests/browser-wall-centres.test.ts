@@ -4,7 +4,8 @@
  * the online tile equal to what `GET /api/summary` answers for the wall's token. Vehicles are real JT/T 808
  * terminals placed in chosen counties (巩义, a 省直管县 Zhengzhou views, among them); one then drives out of
  * Zhengzhou and leaves its wall's map. Text is never below the layout's size floor, no name is cut, and a critical
- * alarm's visit names the county it happened in. Screenshots go to tests/artifacts/.
+ * alarm's visit names the county it happened in, the camera there at once (a wall drawn in software jumps instead of
+ * flying). Screenshots go to tests/artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -253,6 +254,13 @@ describe('a wall for every centre', () => {
     const page = await openWall(tokens.province, SIZES[0]);
     try {
       await countsMatchApi(page, tokens.province, 6);
+      // The map's extent on the first animation frame of the visit: a wall drawn in software (as here) jumps to the
+      // alarm, so the extent is already the alarm's neighbourhood; a flight would still show the province.
+      const firstFrameAway = page.waitForFunction(
+        () => (window.__vigilWall?.mapAway === true ? window.__vigilWall.mapBounds() : false),
+        undefined,
+        { polling: 'raf', timeout: 60_000 },
+      );
       // 160 km/h against an unregistered vehicle's 100: over the 50 % that makes an overspeed critical.
       const now = Date.now();
       for (const [speedKmh, ago] of [
@@ -274,6 +282,9 @@ describe('a wall for every centre', () => {
         'the map away at the critical alarm, naming its county',
       );
       expect(labels).toContain('中原区');
+      const [[west], [east]] = (await (await firstFrameAway).jsonValue()) as [[number, number], [number, number]];
+      // At the visit's zoom (10.5) 1920 px span about 0.9° of longitude; the province at home over 10°.
+      expect(east - west, 'degrees of longitude shown on the first frame of the visit').toBeLessThan(2);
       await page.screenshot({ path: artifactPath('wall-province-critical-1920x1080.png') });
     } finally {
       await page.close();

@@ -12,7 +12,7 @@ import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CentreFlows } from '../schema/index.js';
 import { issueKey, postRecords, type PostResult } from './support/ingest-client.js';
-import { docScreenshotPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import { docScreenshotPath, launchBrowser, refreshingPictures, type TestBrowser } from './support/browser.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const rt = GtfsRealtimeBindings.transit_realtime;
@@ -484,7 +484,7 @@ describe('the wall in chromium', () => {
         await expect.poll(() => page.locator('[data-testid="legend-buses"]').getAttribute('data-count')).toBe('4');
         expect(await page.locator('[data-testid="legend-buses"]').textContent()).toBe('公交 4');
         // Only for the picture (nothing is decided by it): the map's first frames may come after the panels.
-        await page.waitForTimeout(1_500);
+        if (refreshingPictures()) await page.waitForTimeout(1_500);
         const name = `wall-buses-city-${size.width}x${size.height}.png`;
         await page.screenshot({ path: docScreenshotPath(name) });
         // The bus panel stays inside the screen and overlaps no other panel.

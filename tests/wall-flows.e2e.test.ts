@@ -12,7 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CentreFlows } from '../schema/index.js';
 import { encodePosition, encodeVoyage, toSentences } from '../ingest/index.js';
 import { issueKey, postRecords } from './support/ingest-client.js';
-import { artifactPath, docScreenshotPath, launchBrowser, type TestBrowser } from './support/browser.js';
+import {
+  artifactPath,
+  docScreenshotPath,
+  launchBrowser,
+  refreshingPictures,
+  type TestBrowser,
+} from './support/browser.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const PASSWORD = 'a long enough password';
@@ -310,7 +316,7 @@ describe('the wall in chromium', () => {
         expect(await page.locator('[data-testid="legend-vessels"]').textContent()).toBe('船舶 2');
         await expectLaidOut(page);
         // Only for the picture (nothing is decided by it): the map's first frames may come after the panels.
-        await page.waitForTimeout(1_500);
+        if (refreshingPictures()) await page.waitForTimeout(1_500);
         const name = `wall-flows-province-${size.width}x${size.height}.png`;
         await page.screenshot({ path: docScreenshotPath(name) });
       } finally {

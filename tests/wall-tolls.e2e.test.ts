@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CentreFlows } from '../schema/index.js';
 import { busFeedAt, busTimetable } from '../cli/demo/demo-buses.js';
 import { issueKey, postRecords } from './support/ingest-client.js';
-import { artifactPath, launchBrowser, resizeWall, shootForDocs, type TestBrowser } from './support/browser.js';
+import { artifactPath, docScreenshotPath, launchBrowser, resizeWall, type TestBrowser } from './support/browser.js';
 import { eventually, startVigil, type VigilProcess } from './support/vigil-process.js';
 
 const PASSWORD = 'a long enough password';
@@ -217,10 +217,10 @@ describe('the wall in chromium', () => {
       expect(await page.locator('.toll-overweight').count()).toBe(1);
       expect(await page.locator('.panel-section', { hasText: '收费站通行' }).textContent()).toContain('近 60 分钟');
       await expectLaidOut(page);
+      await page.screenshot({ path: docScreenshotPath('wall-tolls-province-1920x1080.png') });
       await resizeWall(page, { width: 3840, height: 2160 });
       await expectLaidOut(page);
-      await resizeWall(page, { width: 1920, height: 1080 });
-      await shootForDocs(page, 'wall-tolls-province');
+      await page.screenshot({ path: docScreenshotPath('wall-tolls-province-3840x2160.png') });
     } finally {
       await page.close();
     }

@@ -1,6 +1,10 @@
 /**
  * Flies the map to a critical alarm, holds there long enough for the room to look, and flies home. Which alarms
  * are visited, and how often, is decided by FeedState (CRITICAL_VISIT_MS); this only moves the camera.
+ *
+ * Where WebGL is drawn in software (the render budget's `animate` off) the camera jumps instead of flying: a flight
+ * is a map frame on every animation frame for 2.5 s each way, which in software is seconds of CPU for every visit and
+ * breaks the budget's promise of at most a redraw a second. The visit lasts as long either way.
  */
 import type { Map as MaplibreMap, PaddingOptions } from 'maplibre-gl';
 import { CRITICAL_VISIT_MS } from '../feed/feed-state.js';
@@ -19,6 +23,8 @@ export class CriticalFlight {
   constructor(
     private readonly map: MaplibreMap,
     private readonly home: () => { bounds: Bounds; padding: PaddingOptions },
+    /** How long the camera takes to the alarm and back: FLY_DURATION_MS, or 0 to jump. */
+    private readonly flyMs: number = FLY_DURATION_MS,
   ) {}
 
   get isAway(): boolean {
@@ -34,12 +40,14 @@ export class CriticalFlight {
     this.homeTimer = null;
     // No padding here: maplibre keeps a camera's padding and adds it to the next fitBounds' own, which then no
     // longer fits and silently stays put. The screen's centre is inside the map area anyway.
-    this.map.flyTo({ center: [lon, lat], zoom: FLY_ZOOM, duration: FLY_DURATION_MS, essential: true });
-    this.returnTimer = setTimeout(() => this.goHome(), FLY_DURATION_MS + FLY_HOLD_MS);
+    if (this.flyMs > 0) this.map.flyTo({ center: [lon, lat], zoom: FLY_ZOOM, duration: this.flyMs, essential: true });
+    else this.map.jumpTo({ center: [lon, lat], zoom: FLY_ZOOM });
+    // Home again at the end of the visit, whether the way there and back is flown or jumped.
+    this.returnTimer = setTimeout(() => this.goHome(), CRITICAL_VISIT_MS - this.flyMs);
   }
 
   /** Back to the whole province: after a visit, and whenever the wall is resized while at home. */
-  goHome(durationMs = FLY_DURATION_MS): void {
+  goHome(durationMs = this.flyMs): void {
     if (this.returnTimer !== null) clearTimeout(this.returnTimer);
     this.returnTimer = null;
     const { bounds, padding } = this.home();

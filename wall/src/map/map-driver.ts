@@ -11,7 +11,7 @@ import type { FeedAlarm } from '../../../schema/feed.js';
 import type { FeedState } from '../feed/feed-state.js';
 import type { ProvinceGeo } from '../feed/http-api.js';
 import { VEHICLE_ON_MAP_WINDOW_MS, VEHICLE_ONLINE_WINDOW_MS } from '../feed/wall-summary.js';
-import { CriticalFlight, FLY_ZOOM } from './critical-flight.js';
+import { CriticalFlight, FLY_DURATION_MS, FLY_ZOOM } from './critical-flight.js';
 import { DeckFrameGate, type FrameProvider } from './deck-frame-gate.js';
 import type { RenderBudget } from './render-budget.js';
 import type { WallSizes } from '../app/wall-layout.js';
@@ -182,7 +182,12 @@ export class MapDriver {
     this.deckFrames = gateDeckFrames(this.overlay);
     // The overlay follows maplibre's camera and size on maplibre's own renders, which happen only on a change.
     this.map.on('render', () => this.deckFrames?.wake());
-    this.flight = new CriticalFlight(this.map, () => ({ bounds: this.bounds, padding: this.padding() }));
+    this.flight = new CriticalFlight(
+      this.map,
+      () => ({ bounds: this.bounds, padding: this.padding() }),
+      // In software a flight is a map frame on every animation frame for seconds: jump instead.
+      options.budget.animate ? FLY_DURATION_MS : 0,
+    );
     this.labels = new MapLabels(this.map, () => {
       const { left = 0, top = 0, right = 0, bottom = 0 } = this.padding();
       return {

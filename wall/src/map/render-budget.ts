@@ -4,17 +4,21 @@
  * over a second and a 20 fps pulse animation would starve the page of time to read its WebSocket. There the wall
  * redraws only when data changed, at most once a second, the pulses stand still, the heat map is left out, the
  * vehicles are drawn into a plain 2D canvas instead of WebGL (a deck.gl layer of 100,000 vehicles costs software
- * WebGL seconds per redraw) and the map and vehicles are drawn at half the screen's resolution and scaled up (a
- * quarter of the pixels; a wall is read from metres away). `?render=full` or `?render=lite` overrides the detection
- * for a kiosk it gets wrong; `?pixel-ratio=` sets the drawing resolution (PIXEL_RATIO_MIN..PIXEL_RATIO_MAX) and
- * `?vehicle-layer=deck|canvas` how vehicles are drawn (for comparing the two).
+ * WebGL seconds per redraw), the camera jumps to a critical alarm instead of flying, and the map and vehicles are
+ * drawn at half the screen's resolution and scaled up (a quarter of the pixels; a wall is read from metres away).
+ * `?render=full` or `?render=lite` overrides the detection for a kiosk it gets wrong; `?pixel-ratio=` sets the
+ * drawing resolution (PIXEL_RATIO_MIN..PIXEL_RATIO_MAX) and `?vehicle-layer=deck|canvas` how vehicles are drawn (for
+ * comparing the two).
  */
 const SOFTWARE_RENDERER_PATTERN = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
 
 export interface RenderBudget {
   /** Shortest time between two redraws of the deck.gl layers. */
   frameIntervalMs: number;
-  /** Whether open alarms pulse; without it they are drawn as still rings. */
+  /**
+   * Whether open alarms pulse and the camera flies to a critical alarm; without it they are drawn as still rings and
+   * the camera jumps (critical-flight.ts).
+   */
   animate: boolean;
   /** Whether today's alarms are drawn as a heat map, the costliest layer to draw. */
   heat: boolean;
