@@ -108,18 +108,30 @@ describe('FactCache', () => {
     expect(issued.some((text) => text.includes('system.parts'))).toBe(false);
   });
 
-  it('keeps at most its capacity of answers, the least recently used leaving first', async () => {
-    const cache = new FactCache(counted, 2);
-    const read = (n: number) => cache.query({ sql: `SELECT ${n}`, rowsMax: 1, tables: ['vehicles'], endsAt: NOW });
+  it('keeps at most its rows in all, the least recently used answers leaving first', async () => {
+    const cache = new FactCache(counted, 3);
+    const read = (sql: string) => cache.query({ sql, rowsMax: 10, tables: ['vehicles'], endsAt: NOW });
+    const one = (n: number) => read(`SELECT ${n}`);
     issued.length = 0;
-    await read(1);
-    await read(2);
-    await read(1);
-    await read(3); // 2 leaves
-    await read(1);
-    expect(reads()).toBe(3);
-    await read(2);
+    await one(1);
+    await one(2);
+    await one(1);
+    await one(3); // least recently used first: 2, 1, 3
+    await read('SELECT 4 FROM numbers(2)'); // two rows: 2 and 1 leave
     expect(reads()).toBe(4);
+    await one(3);
+    expect(reads()).toBe(4);
+    await one(1); // read again; 4 leaves
+    await one(3);
+    expect(reads()).toBe(5);
+    await read('SELECT 4 FROM numbers(2)');
+    expect(reads()).toBe(6);
+    // An answer larger than the whole cache is not kept, and drives none out.
+    await read('SELECT 5 FROM numbers(4)');
+    await read('SELECT 5 FROM numbers(4)');
+    expect(reads()).toBe(8);
+    await read('SELECT 4 FROM numbers(2)');
+    expect(reads()).toBe(8);
   });
 
   it('answers as an assessment without it does: late data, the rollup of that day, a new vehicle', async () => {

@@ -22,8 +22,11 @@ export type FactTable = 'vehicles' | 'telemetry' | 'alarms' | 'ingest_rejects' |
 /** The tables the query reads when some days are computed from the raw facts. */
 export const RAW_FACT_TABLES: readonly FactTable[] = ['telemetry', 'alarms', 'ingest_rejects'];
 
-/** Answers kept: every unit of a province at a few periods and levels; each is a row per unit or enterprise. */
-export const FACT_CACHE_ENTRIES = 64;
+/**
+ * Rows kept in all (an answer counts at least one): a province's units (about 180 rows) or enterprises at many
+ * periods, or a few drill-downs (up to 10,001 rows each); the least recently used answers leave first.
+ */
+export const FACT_CACHE_ROWS = 50_000;
 
 export interface FactRead {
   sql: string;
@@ -36,12 +39,13 @@ export interface FactRead {
 
 export class FactCache {
   private readonly entries = new Map<string, { state: string; result: QueryResultTable }>();
+  private rowsKept = 0;
   private hits = 0;
   private reads = 0;
 
   constructor(
     private readonly analytics: Pick<Analytics, 'queryInternal'> & { layout?: DdlLayout },
-    private readonly capacity = FACT_CACHE_ENTRIES,
+    private readonly rowsMax = FACT_CACHE_ROWS,
     private readonly wallClock: () => number = Date.now,
   ) {}
 
@@ -68,10 +72,20 @@ export class FactCache {
       return kept.result;
     }
     const result = await this.analytics.queryInternal(read.sql, options);
-    this.entries.delete(key);
-    this.entries.set(key, { state, result });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.drop(key);
+    if (weightOf(result) <= this.rowsMax) {
+      this.entries.set(key, { state, result });
+      this.rowsKept += weightOf(result);
+      while (this.rowsKept > this.rowsMax) this.drop(this.entries.keys().next().value!);
+    }
     return result;
+  }
+
+  private drop(key: string): void {
+    const kept = this.entries.get(key);
+    if (kept === undefined) return;
+    this.entries.delete(key);
+    this.rowsKept -= weightOf(kept.result);
   }
 
   /** The active parts of the tables, as one text: any insert, merge, mutation or drop changes it. */
@@ -85,4 +99,8 @@ export class FactCache {
     );
     return parts.rows.map((row) => row.join(':')).join(' ');
   }
+}
+
+function weightOf(result: QueryResultTable): number {
+  return Math.max(1, result.rows.length);
 }
