@@ -18,7 +18,7 @@ import type { Principal } from '../auth/accounts.js';
 import { OrgDirectory } from '../org/org-directory.js';
 import { seedOrgUnits } from '../org/org-units.js';
 import { Assessments } from './assessments.js';
-import { FactCache } from './fact-cache.js';
+import { CLOCK_MARGIN_MS, FactCache } from './fact-cache.js';
 import { AssessmentRollups } from './rollups.js';
 
 const HOUR_MS = 3_600_000;
@@ -101,10 +101,18 @@ describe('FactCache', () => {
     await cache.query({ ...ahead, endsAt: NOW + 1 });
     await cache.query({ ...ahead, endsAt: NOW + 1 });
     expect(reads()).toBe(2);
-    const unknown = new FactCache({ queryInternal: counted.queryInternal });
-    await unknown.query({ ...ahead, endsAt: NOW });
-    await unknown.query({ ...ahead, endsAt: NOW });
+    // Nor one that ended less than the clocks' margin ago; one that ended before it is kept.
+    await cache.query({ ...ahead, endsAt: NOW - CLOCK_MARGIN_MS + 1 });
+    await cache.query({ ...ahead, endsAt: NOW - CLOCK_MARGIN_MS + 1 });
     expect(reads()).toBe(4);
+    await cache.query({ ...ahead, endsAt: NOW - CLOCK_MARGIN_MS });
+    await cache.query({ ...ahead, endsAt: NOW - CLOCK_MARGIN_MS });
+    expect(reads()).toBe(5);
+    const unknown = new FactCache({ queryInternal: counted.queryInternal });
+    issued.length = 0;
+    await unknown.query({ ...ahead, endsAt: NOW - DAY_MS });
+    await unknown.query({ ...ahead, endsAt: NOW - DAY_MS });
+    expect(reads()).toBe(2);
     expect(issued.some((text) => text.includes('system.parts'))).toBe(false);
   });
 

@@ -3,8 +3,9 @@
  * 0.1 CPU-s in the embedded engine even on empty tables (planning its joins, windows and unions), and the same
  * figures are asked for again and again: the 考核 page and its ranking, the drill-down's total, a 通报 of the ranking
  * just shown. An answer is served again only when
- * - the period has ended by the wall clock: the SQL reads `now64()` for fatigue episodes still open, so a period
- *   reaching into the future gives another answer a moment later without any new row;
+ * - the period ended more than CLOCK_MARGIN_MS ago by the wall clock: the SQL reads the engine's `now64()` for
+ *   fatigue episodes still open, so a period reaching into the future gives another answer a moment later without
+ *   any new row (the margin covers a ClickHouse server whose clock is behind the node's);
  * - no table the query reads has a part added, merged, mutated or dropped since: every insert writes a new part with
  *   a new name (block numbers only grow), so the sorted names of a table's active parts change with any change to
  *   its rows (a merge that changes nothing the query sees renames them too, and only costs a needless read);
@@ -27,6 +28,9 @@ export const RAW_FACT_TABLES: readonly FactTable[] = ['telemetry', 'alarms', 'in
  * periods, or a few drill-downs (up to 10,001 rows each); the least recently used answers leave first.
  */
 export const FACT_CACHE_ROWS = 50_000;
+
+/** How long after its end a period's answer may be kept: a server's clock may be this far behind the node's. */
+export const CLOCK_MARGIN_MS = 10 * 60_000;
 
 export interface FactRead {
   sql: string;
@@ -59,7 +63,7 @@ export class FactCache {
     const options = { rowsMax: read.rowsMax };
     // Without a layout the reader is a wrapper that may not be what the parts describe: never kept.
     const layout = this.analytics.layout;
-    if (layout === undefined || layout.kind === 'cluster' || read.endsAt > this.wallClock())
+    if (layout === undefined || layout.kind === 'cluster' || read.endsAt > this.wallClock() - CLOCK_MARGIN_MS)
       return this.analytics.queryInternal(read.sql, options);
     const key = `${read.rowsMax}\n${read.sql}`;
     const state = await this.partsState(read.tables);
