@@ -11,7 +11,8 @@ import { HttpError } from '../http/router.js';
 import type { CenterConfig } from '../config/center-config.js';
 import type { OrgDirectory, OrgUnit } from '../org/org-directory.js';
 import { deskFacts, platformInspections } from './desk-facts.js';
-import { assessmentItems } from './drill-down.js';
+import { FactCache } from './fact-cache.js';
+import { assessmentItems, VEHICLE_INDICATORS } from './drill-down.js';
 import { addCounts, ASSESSMENT_INDICATORS, figuresOf, zeroCounts, type IndicatorCounts } from './indicators.js';
 import { parsePeriod } from './period.js';
 import type { AssessmentRollups } from './rollups.js';
@@ -34,7 +35,8 @@ export interface AssessmentQuery {
 
 export interface AssessmentsDeps {
   sql: Sql;
-  analytics: Pick<Analytics, 'queryInternal'>;
+  /** With its layout, the vehicle query's answers are kept while nothing it reads changes (fact-cache.ts). */
+  analytics: Pick<Analytics, 'queryInternal'> & Partial<Pick<Analytics, 'layout'>>;
   org: OrgDirectory;
   now: Clock;
   /** The thresholds in force (`assessment`); without it, the options given to the constructor. */
@@ -71,11 +73,26 @@ export function childRows(org: OrgDirectory, caller: string, scope: string): Org
   return [...org.childrenOf(scope), ...viewed];
 }
 
+/** The counts of some org codes added up, each code once. */
+function sumOf(byOrg: ReadonlyMap<string, IndicatorCounts>, codes: readonly string[]): IndicatorCounts {
+  const total = zeroCounts();
+  for (const code of new Set(codes)) {
+    const counts = byOrg.get(code);
+    if (counts !== undefined) addCounts(total, counts);
+  }
+  return total;
+}
+
 export class Assessments {
+  /** The vehicle query's answers, read again only when what they were read from has changed. */
+  readonly facts: FactCache;
+
   constructor(
     private readonly deps: AssessmentsDeps,
     private readonly options: VehicleFactOptions = VEHICLE_FACT_DEFAULTS,
-  ) {}
+  ) {
+    this.facts = new FactCache(deps.analytics);
+  }
 
   /** The thresholds in force: the configuration's latest version (0: the defaults), or the constructor's. */
   private async thresholds(): Promise<{ options: VehicleFactOptions; version: number }> {
@@ -116,40 +133,77 @@ export class Assessments {
     return assessedScope(this.deps.org, principal, unit);
   }
 
-  /** The rows behind one figure of a unit (the scope's totals), at most `limit`. */
+  /**
+   * The rows behind one figure of a unit (the scope's totals), at most `limit`. The figure is the scope's total as
+   * `forPrincipal` gives it, read from the one store it comes from: a vehicle figure never waits on the operational
+   * store, an alarm, work-order or 查岗 figure never on the vehicle query.
+   */
   async items(
     principal: Principal,
     query: AssessmentQuery & { indicator: AssessmentIndicatorId; limit: number },
   ): Promise<AssessmentItems> {
-    const report = await this.forPrincipal(principal, { from: query.from, to: query.to, unit: query.unit });
-    const { area } = this.scopeOf(principal, query.unit);
+    const period = parsePeriod(query.from, query.to);
+    const { scope, area } = this.scopeOf(principal, query.unit);
+    const now = this.deps.now();
+    const { options } = await this.thresholds();
+    const fromVehicles = VEHICLE_INDICATORS.includes(query.indicator);
+    const days = fromVehicles ? await this.storedDays(period.starts_at, period.ends_at, options) : undefined;
+    const byOrg = await this.countsByOrg(area, period.starts_at, period.ends_at, now, options, days, {
+      vehicles: fromVehicles,
+      desks: !fromVehicles,
+    });
     const { items, truncated } = await assessmentItems(
-      this.deps,
+      { sql: this.deps.sql, facts: this.facts },
       {
         indicator: query.indicator,
         area,
-        startsAt: report.period.starts_at,
-        endsAt: report.period.ends_at,
-        now: report.generated_at,
+        startsAt: period.starts_at,
+        endsAt: period.ends_at,
+        now,
         limit: query.limit,
       },
       // The thresholds the figure was computed with, so the items add up to it.
-      {
-        trackGapSeconds: report.parameters.track_gap_seconds,
-        trackGapKm: report.parameters.track_gap_km,
-        overspeedRules: report.parameters.overspeed_rules,
-        fatigueRules: report.parameters.fatigue_rules,
-        driftRules: report.parameters.drift_rules,
-      },
+      options,
     );
+    const scopeUnit = this.deps.org.get(scope)!;
     return {
       indicator: query.indicator,
-      scope: report.scope,
-      period: report.period,
-      figure: report.totals.figures[query.indicator],
+      scope: { org_code: scopeUnit.code, name: scopeUnit.name, level: scopeUnit.level },
+      period,
+      figure: figuresOf(sumOf(byOrg, area))[query.indicator],
       items,
       truncated,
     };
+  }
+
+  /**
+   * The counts of every org code of `area` in the period: the vehicles' (ClickHouse) and the centres' desks'
+   * (the operational store), or only one of them.
+   */
+  private async countsByOrg(
+    area: readonly string[],
+    startsAt: number,
+    endsAt: number,
+    now: number,
+    options: VehicleFactOptions,
+    days: StoredDays | undefined,
+    sources: { vehicles: boolean; desks: boolean },
+  ): Promise<Map<string, IndicatorCounts>> {
+    const none = new Map<string, IndicatorCounts>();
+    const [vehicles, desks] = await Promise.all([
+      sources.vehicles
+        ? vehicleFacts(this.facts, { by: 'home_org_code', keys: area }, startsAt, endsAt, options, days)
+        : none,
+      sources.desks ? deskFacts(this.deps.sql, area, startsAt, endsAt, now) : none,
+    ]);
+    const byOrg = new Map<string, IndicatorCounts>();
+    for (const source of [vehicles, desks])
+      for (const [code, counts] of source) {
+        let into = byOrg.get(code);
+        if (into === undefined) byOrg.set(code, (into = zeroCounts()));
+        addCounts(into, counts);
+      }
+    return byOrg;
   }
 
   async forPrincipal(principal: Principal, query: AssessmentQuery): Promise<AssessmentReport> {
@@ -163,32 +217,10 @@ export class Assessments {
     const now = this.deps.now();
     const { options, version } = await this.thresholds();
     const days = await this.storedDays(period.starts_at, period.ends_at, options);
-    const [vehicles, desks] = await Promise.all([
-      vehicleFacts(
-        this.deps.analytics,
-        { by: 'home_org_code', keys: area },
-        period.starts_at,
-        period.ends_at,
-        options,
-        days,
-      ),
-      deskFacts(this.deps.sql, area, period.starts_at, period.ends_at, now),
-    ]);
-    const byOrg = new Map<string, IndicatorCounts>();
-    for (const source of [vehicles, desks])
-      for (const [code, counts] of source) {
-        let into = byOrg.get(code);
-        if (into === undefined) byOrg.set(code, (into = zeroCounts()));
-        addCounts(into, counts);
-      }
-    const sum = (codes: readonly string[]): IndicatorCounts => {
-      const total = zeroCounts();
-      for (const code of new Set(codes)) {
-        const counts = byOrg.get(code);
-        if (counts !== undefined) addCounts(total, counts);
-      }
-      return total;
-    };
+    const byOrg = await this.countsByOrg(area, period.starts_at, period.ends_at, now, options, days, {
+      vehicles: true,
+      desks: true,
+    });
     const viewed = new Set(org.viewedBy(principal.orgCode));
     const unitOf = (unit: OrgUnit, codes: readonly string[]): AssessmentUnit => ({
       org_code: unit.code,
@@ -197,7 +229,7 @@ export class Assessments {
       level: unit.level,
       directly_administered: unit.directlyAdministered,
       view_only: viewed.has(unit.code),
-      figures: figuresOf(sum(codes)),
+      figures: figuresOf(sumOf(byOrg, codes)),
     });
     const scopeUnit = org.get(scope)!;
     return {
@@ -245,7 +277,7 @@ export class Assessments {
     );
     const ids = enterprises.map((e) => e.id);
     const [vehicles, desks] = await Promise.all([
-      vehicleFacts(this.deps.analytics, { by: 'enterprise_id', keys: ids }, startsAt, endsAt, options, days),
+      vehicleFacts(this.facts, { by: 'enterprise_id', keys: ids }, startsAt, endsAt, options, days),
       deskFacts(this.deps.sql, area, startsAt, endsAt, now, ids),
     ]);
     return enterprises.map((enterprise): AssessmentUnit => {
@@ -292,7 +324,7 @@ export class Assessments {
     const rosterStartsAt = startsAt - PLATFORM_ROSTER_DAYS * 86_400_000;
     const days = (await this.storedDays(rosterStartsAt, endsAt, options)) ?? { stored: new Map<number, number>() };
     const [vehicles, inspections] = await Promise.all([
-      vehicleFacts(this.deps.analytics, { by: 'platform', keys: codes }, startsAt, endsAt, options, days),
+      vehicleFacts(this.facts, { by: 'platform', keys: codes }, startsAt, endsAt, options, days),
       platformInspections(this.deps.sql, codes, startsAt, endsAt, now),
     ]);
     return platforms.map((platform): AssessmentUnit => {

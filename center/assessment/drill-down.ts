@@ -5,7 +5,8 @@
  * that nothing is hidden from a denominator: an offline vehicle is listed with 0 / 1.
  */
 import type { AssessmentIndicatorId, AssessmentItem } from '../../schema/index.js';
-import type { Analytics, Sql } from '../../store/index.js';
+import type { Sql } from '../../store/index.js';
+import { RAW_FACT_TABLES, type FactCache } from './fact-cache.js';
 import { vehicleRowsSql, type VehicleFactOptions } from './vehicle-facts.js';
 
 export interface ItemsQuery {
@@ -20,7 +21,7 @@ export interface ItemsQuery {
 const ms = (value: unknown): number | null => (value === null ? null : new Date(value as string | Date).getTime());
 
 async function vehicleItems(
-  analytics: Pick<Analytics, 'queryInternal'>,
+  facts: Pick<FactCache, 'query'>,
   q: ItemsQuery,
   options: VehicleFactOptions,
 ): Promise<AssessmentItem[]> {
@@ -36,7 +37,12 @@ async function vehicleItems(
   };
   const rows = vehicleRowsSql({ by: 'home_org_code', keys: q.area }, q.startsAt, q.endsAt, options);
   const sql = `SELECT * FROM (${rows}) WHERE ${where[q.indicator]} ORDER BY plate, plate_color LIMIT ${q.limit + 1}`;
-  const result = await analytics.queryInternal(sql, { rowsMax: q.limit + 1 });
+  const result = await facts.query({
+    sql,
+    rowsMax: q.limit + 1,
+    tables: ['vehicles', ...RAW_FACT_TABLES],
+    endsAt: q.endsAt,
+  });
   const names = result.columns.map((c) => c.name);
   const items: AssessmentItem[] = [];
   for (const values of result.rows) {
@@ -166,7 +172,8 @@ async function deskItems(sql: Sql, q: ItemsQuery): Promise<AssessmentItem[]> {
   });
 }
 
-const VEHICLE_INDICATORS: readonly AssessmentIndicatorId[] = [
+/** The figures the vehicle query gives; the others come from the operational store. */
+export const VEHICLE_INDICATORS: readonly AssessmentIndicatorId[] = [
   'entry_rate',
   'online_rate',
   'track_completeness',
@@ -178,12 +185,12 @@ const VEHICLE_INDICATORS: readonly AssessmentIndicatorId[] = [
 
 /** The items of one figure, at most `limit` (then `truncated`). */
 export async function assessmentItems(
-  deps: { sql: Sql; analytics: Pick<Analytics, 'queryInternal'> },
+  deps: { sql: Sql; facts: Pick<FactCache, 'query'> },
   q: ItemsQuery,
   options: VehicleFactOptions,
 ): Promise<{ items: AssessmentItem[]; truncated: boolean }> {
   const all = VEHICLE_INDICATORS.includes(q.indicator)
-    ? await vehicleItems(deps.analytics, q, options)
+    ? await vehicleItems(deps.facts, q, options)
     : await deskItems(deps.sql, q);
   return { items: all.slice(0, q.limit), truncated: all.length > q.limit };
 }

@@ -5,10 +5,10 @@
  * registered, not where it drove, so a city answers for its own fleet wherever that fleet was. One query joins the
  * mirrored registry with per-terminal figures of the period and groups: one row per unit or enterprise comes back.
  */
-import type { Analytics } from '../../store/index.js';
 import { CONFIG_DEFAULTS } from '../config/center-config.js';
 import { zeroCounts, type IndicatorCounts } from './indicators.js';
-import { periodDaysSql, terminalsOverDaysSql } from './vehicle-days.js';
+import { RAW_FACT_TABLES, type FactCache, type FactTable } from './fact-cache.js';
+import { daysOf, periodDaysSql, terminalsOverDaysSql } from './vehicle-days.js';
 import { quoteString } from '../../schema/index.js';
 
 export interface VehicleFactOptions {
@@ -219,8 +219,24 @@ FROM (${rows})
 GROUP BY group_key`;
 }
 
+/**
+ * The tables `vehicleFactsSql` reads: the registry, and the aggregates when given the stored days, and the raw facts
+ * unless every day it reads (for a platform, its roster's too) is stored.
+ */
+export function vehicleFactTables(
+  groups: Pick<VehicleGroups, 'by'>,
+  startsAt: number,
+  endsAt: number,
+  days?: StoredDays,
+): FactTable[] {
+  if (days === undefined) return ['vehicles', ...RAW_FACT_TABLES];
+  const firstRead = groups.by === 'platform' ? startsAt - PLATFORM_ROSTER_DAYS * 86_400_000 : startsAt;
+  const allStored = daysOf(firstRead, endsAt).every((day) => days.stored.has(day));
+  return ['vehicles', 'assessment_vehicle_days', ...(allStored ? [] : RAW_FACT_TABLES)];
+}
+
 export async function vehicleFacts(
-  analytics: Pick<Analytics, 'queryInternal'>,
+  reader: Pick<FactCache, 'query'>,
   groups: VehicleGroups,
   startsAt: number,
   endsAt: number,
@@ -229,8 +245,11 @@ export async function vehicleFacts(
 ): Promise<Map<string, IndicatorCounts>> {
   const byOrg = new Map<string, IndicatorCounts>();
   if (groups.keys.length === 0) return byOrg;
-  const result = await analytics.queryInternal(vehicleFactsSql(groups, startsAt, endsAt, options, days), {
+  const result = await reader.query({
+    sql: vehicleFactsSql(groups, startsAt, endsAt, options, days),
     rowsMax: groups.keys.length + 1,
+    tables: vehicleFactTables(groups, startsAt, endsAt, days),
+    endsAt,
   });
   for (const row of result.rows) {
     const [code, registered, entered, online, trackM, continuousM, overspeed, qualified, reports, drifting, fatigueMs] =
