@@ -33,6 +33,7 @@ import {
   type CenterHarness,
 } from './support/center-harness.js';
 import { startVigil, type VigilProcess } from './support/vigil-process.js';
+import { harnessStore } from './support/test-postgres.js';
 
 const LEVELS = { province: '410000', city: '410100', county: '410105' } as const;
 type Level = keyof typeof LEVELS | 'enterprise';
@@ -226,7 +227,7 @@ describe('the documented API, generated from /api/docs', () => {
   beforeAll(async () => {
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
     const geo = henanGeo();
-    h = await startCenterHarness({ kind: 'memory' }, { analytics }, {}, (router, accounts, centre) => {
+    h = await startCenterHarness(await harnessStore(), { analytics }, {}, (router, accounts, centre) => {
       const metrics = new Metrics();
       registerRoutes(router, { accounts, metrics, geoJson: () => geo });
       registerSqlRoutes(router, { accounts, analytics, org: centre.org, metrics, logger: silentLogger });

@@ -27,6 +27,7 @@ import { openAnalytics, type Analytics } from '../store/index.js';
 import { docxText, pdfText } from './support/export-text.js';
 import { freshTarget, startCenterHarness, useStoreServer, type CenterHarness } from './support/center-harness.js';
 import { jt808Fix, registeredVehicle } from './support/analytics-rows.js';
+import { harnessStore } from './support/test-postgres.js';
 
 const HOUR_MS = 3_600_000;
 /** A time of November 2026 in China time, as epoch ms. */
@@ -268,7 +269,7 @@ describe('assessment scores, lists and 通报 (GET /api/assessment/ranking, /api
 
   beforeAll(async () => {
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
-    h = await startCenterHarness({ kind: 'memory' }, { analytics });
+    h = await startCenterHarness(await harnessStore(), { analytics });
     h.clock.now = NOW;
     await writeFacts(h, analytics);
     const put = await h.call(h.adminToken, 'PUT', '/api/config/assessment_scoring', { value: SCORING });

@@ -25,6 +25,7 @@ import {
 } from '../schema/index.js';
 import { openAnalytics, type Analytics } from '../store/index.js';
 import { startCenterHarness, type CenterHarness } from './support/center-harness.js';
+import { harnessStore } from './support/test-postgres.js';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -585,7 +586,7 @@ describe.each(PATHS)('assessment indicators (GET /api/assessment) over $name', (
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
     // Without the store's writes the centre keeps no aggregates and reads the raw facts of every period.
     const reads = { queryInternal: analytics.queryInternal.bind(analytics) };
-    h = await startCenterHarness({ kind: 'memory' }, { analytics: rolled ? analytics : reads });
+    h = await startCenterHarness(await harnessStore(), { analytics: rolled ? analytics : reads });
     h.clock.now = NOW;
     for (const [id, orgCode] of Object.entries(ENTERPRISES_PLAN))
       expect(

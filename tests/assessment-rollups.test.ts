@@ -33,6 +33,7 @@ import {
 } from '../schema/index.js';
 import { openAnalytics, type Analytics } from '../store/index.js';
 import { startCenterHarness, type CenterHarness } from './support/center-harness.js';
+import { harnessStore } from './support/test-postgres.js';
 
 const HOUR_MS = 3_600_000;
 const beijing = (month: 11 | 12, day: number, hour = 0, minute = 0): number =>
@@ -81,7 +82,7 @@ describe('assessment daily aggregates (assessment_vehicle_days)', () => {
 
   beforeAll(async () => {
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
-    h = await startCenterHarness({ kind: 'memory' }, { analytics });
+    h = await startCenterHarness(await harnessStore(), { analytics });
     h.clock.now = NOW;
     for (let e = 0; e < MONTH.vehicles; e++)
       await h.sql.query('INSERT INTO enterprises (id, name, org_code) VALUES ($1, $2, $3)', [

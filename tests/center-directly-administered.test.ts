@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmListAnswer, CentreSummary } from '../schema/index.js';
 import { alarmRow, startCenterHarness, type CenterHarness } from './support/center-harness.js';
+import { harnessStore } from './support/test-postgres.js';
 
 const GONGYI = '410181';
 const ZHENGZHOU = '410100';
@@ -20,7 +21,7 @@ let cityOfficer: string;
 let cityAdmin: string;
 
 beforeAll(async () => {
-  h = await startCenterHarness({ kind: 'memory' });
+  h = await startCenterHarness(await harnessStore());
   provinceOfficer = (await h.user('sheng-duty', 'duty_officer', PROVINCE)).token;
   cityOfficer = (await h.user('zz-duty', 'duty_officer', ZHENGZHOU)).token;
   cityAdmin = (await h.user('zz-admin', 'admin', ZHENGZHOU)).token;

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alarmRow, startCenterHarness, type CenterHarness } from './support/center-harness.js';
+import { harnessStore } from './support/test-postgres.js';
 
 const HOUR_MS = 3_600_000;
 /** 2026-12-05 08:05 Beijing. */
@@ -37,7 +38,7 @@ async function posts(token: string): Promise<Post[]> {
 }
 
 beforeAll(async () => {
-  h = await startCenterHarness({ kind: 'memory' });
+  h = await startCenterHarness(await harnessStore());
   h.clock.now = DAY_SHIFT_START + 5 * 60_000;
   for (const [name, role, org] of [
     ['sheng-leader', 'leader', '410000'],

@@ -16,6 +16,7 @@ import { AlarmIntake, recentAlarmsFromClickHouse } from '../center/alarms/alarm-
 import type { FeedAlarmCase } from '../schema/index.js';
 import { alarmRow, startCenterHarness, type CenterHarness } from './support/center-harness.js';
 import { eventually } from './support/vigil-process.js';
+import { harnessStore } from './support/test-postgres.js';
 
 let analytics: Analytics;
 let h: CenterHarness;
@@ -23,7 +24,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-center-mirror-'));
 
 beforeAll(async () => {
   analytics = await openAnalytics({ kind: 'embedded', dataDir });
-  h = await startCenterHarness({ kind: 'memory' });
+  h = await startCenterHarness(await harnessStore());
 });
 
 afterAll(async () => {

@@ -21,6 +21,7 @@ import { decodeInspection, decodePlatformExchange } from '../ingest/jt809/superv
 import { inspectionSlot, Jt809Requests, SCHEDULER_NAME, type Jt809RequestLink } from '../center/index.js';
 import { docxText, pdfText } from './support/export-text.js';
 import { startCenterHarness, type CenterHarness } from './support/center-harness.js';
+import { harnessStore } from './support/test-postgres.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -90,7 +91,7 @@ describe('lower platforms: credit grade from their figures, 查岗 scheduled by 
   beforeAll(async () => {
     analytics = await openAnalytics({ kind: 'embedded', dataDir });
     h = await startCenterHarness(
-      { kind: 'memory' },
+      await harnessStore(),
       { analytics: { queryInternal: analytics.queryInternal.bind(analytics) } },
       {},
       (router, accounts, centre, s) => {

@@ -5,11 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HENAN_PROVINCE_CODE } from '../schema/index.js';
 import { startCenterHarness, type CenterHarness } from './support/center-harness.js';
+import { harnessStore } from './support/test-postgres.js';
 
 let h: CenterHarness;
 
 beforeAll(async () => {
-  h = await startCenterHarness({ kind: 'memory' });
+  h = await startCenterHarness(await harnessStore());
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CentreSummary, CentreTrends } from '../schema/index.js';
 import { alarmRow, startCenterHarness, type CenterHarness } from './support/center-harness.js';
+import { harnessStore } from './support/test-postgres.js';
 
 const DAY_MS = 86_400_000;
 /** 2026-12-05 10:00 Beijing: day 5 of December. */
@@ -27,7 +28,7 @@ async function alarmAt(at: number, handled: boolean, overrides: Parameters<typeo
 }
 
 beforeAll(async () => {
-  h = await startCenterHarness({ kind: 'memory' });
+  h = await startCenterHarness(await harnessStore());
   officer = (await h.user('sheng-duty', 'duty_officer', '410000')).token;
   cityWall = (await h.user('wall-zz', 'wall', '410100')).token;
   const dispatcher = (await h.user('sheng-dispatch', 'dispatcher', '410000')).token;

@@ -2,6 +2,7 @@
  * The command centres in-process over real HTTP, on PGlite or a real PostgreSQL server, with a clock the test
  * moves. Accounts are created through the API by the province admin, as in production.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
@@ -10,6 +11,7 @@ import { openOperational, type OperationalTarget, type Sql } from '../../store/i
 import { Accounts, ACCOUNTS_DEFAULTS, Router, seedOrgUnits, type AccountsOptions } from '../../center/index.js';
 import { startCommandCentre, type CommandCentre, type CommandCentreDeps } from '../../center/command-centre.js';
 import { createDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
+import { sharedServer } from './test-postgres.js';
 
 export const ADMIN_PASSWORD = 'province horse lantern staple';
 export const PASSWORD = 'a long enough password';
@@ -121,7 +123,8 @@ export const STORE_KINDS: readonly StoreKind[] = ['pglite', 'postgres'];
 export function useStoreServer(kind: StoreKind): () => PostgresServer | undefined {
   let server: PostgresServer | undefined;
   beforeAll(async () => {
-    if (kind === 'postgres') server = await startPostgresServer();
+    // The run's server when it has one (tests/support/test-postgres.ts): the same PostgreSQL, without an initdb.
+    if (kind === 'postgres') server = sharedServer() ?? (await startPostgresServer());
   });
   afterAll(async () => {
     await server?.stop();
@@ -137,7 +140,8 @@ export async function freshTarget(
 ): Promise<OperationalTarget> {
   if (kind === 'pglite') return { kind: 'memory' };
   if (!server) throw new Error('the PostgreSQL server did not start');
-  return { kind: 'server', url: await createDatabase(server, name) };
+  // Unique on a server other suites share: `name` says what the database is for.
+  return { kind: 'server', url: await createDatabase(server, `${name}_${randomBytes(6).toString('hex')}`) };
 }
 
 let alarmSeq = 0;

@@ -13,7 +13,7 @@
  * the in-process tests cover too. A node's database is named after its data directory, so a restart on the same
  * directory finds its data again, as on PGlite.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { OperationalTarget } from '../../store/index.js';
 import { openOperational } from '../../store/index.js';
 import { createDatabase, startPostgresServer, type PostgresServer } from './postgres-server.js';
@@ -84,4 +84,26 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<string> 
 export async function nodeOperationalTarget(dataDir: string): Promise<OperationalTarget> {
   const url = await nodeDatabaseUrl(dataDir);
   return url === undefined ? { kind: 'embedded', dataDir } : { kind: 'server', url };
+}
+
+/**
+ * A fresh operational store for an in-process harness (`startCenterHarness`): a new database on the run's server,
+ * copied from the template, else PGlite in memory. A database costs the server about 70 ms; a PGlite store about
+ * 0.8 CPU-s of the test's own process, and every statement far more. The harness files whose subject is PGlite's
+ * own behaviour ask for `{ kind: 'memory' }` themselves, and the unit tests beside the code all run on it.
+ */
+export async function harnessStore(): Promise<OperationalTarget> {
+  const serverUrl = testPostgresServer();
+  if (serverUrl === undefined) return { kind: 'memory' };
+  return { kind: 'server', url: await ensureDatabase(serverUrl, `vigil_h${randomBytes(8).toString('hex')}`) };
+}
+
+/**
+ * The run's server as a suite's own (`useStoreServer`), or undefined when the run has none: the suite then starts
+ * one. Stopping it is left to the run.
+ */
+export function sharedServer(): PostgresServer | undefined {
+  const url = testPostgresServer();
+  if (url === undefined) return undefined;
+  return { url, port: Number(new URL(url).port), stop: async () => undefined };
 }
