@@ -15,6 +15,7 @@ import type {
 } from '../../schema/index.js';
 import type { ConfigSpec } from '../rules/config-spec.js';
 import type { CompiledShape } from '../rules/zone-geometry.js';
+import type { ZoneGrid } from '../rules/zone-grid.js';
 import type { RoadLookup } from '../roads/index.js';
 
 export type Severity = 'info' | 'warning' | 'critical';
@@ -119,6 +120,8 @@ export interface RuleContext {
    * walking all of them to skip the others cost more than testing its own.
    */
   zonesByKind: Readonly<Record<ZoneKind, readonly CompiledZone[]>>;
+  /** The same zones by kind, indexed by place: the zones of a kind that may contain a position (rules/zone-grid.ts). */
+  zoneGrids: Readonly<Record<ZoneKind, ZoneGrid>>;
   /** The road index, when the node has one (`vigil roads import`); rules without it fall back to class limits. */
   roads: RoadLookup | undefined;
 }
