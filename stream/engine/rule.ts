@@ -180,6 +180,13 @@ export interface PositionRule<S, C> extends RuleCommon<C> {
     out: EpisodeSink,
     track: Track,
   ): S | undefined;
+  /**
+   * The earliest clock at which `onClock` may change `state` or report anything, given the track so far: the engine
+   * does not call `onClock` for the vehicle before it. It may be early, never late, and must stay so while the state
+   * and configuration stay the same and the track moves on (the engine asks again only after a call of `onClock`,
+   * or after the state changed). Without it, `onClock` is called at every scan of the clock.
+   */
+  clockWakeAt?(state: S, config: C, track: Track): number;
 }
 
 /** The vehicle's last GPS fix, for rules on camera events that compare with it. */
