@@ -122,6 +122,8 @@ export interface RuleContext {
   zonesByKind: Readonly<Record<ZoneKind, readonly CompiledZone[]>>;
   /** The same zones by kind, indexed by place: the zones of a kind that may contain a position (rules/zone-grid.ts). */
   zoneGrids: Readonly<Record<ZoneKind, ZoneGrid>>;
+  /** `route` zones by the plates assigned to them, in configuration order: most vehicles are assigned to none. */
+  routesByPlate: ReadonlyMap<string, readonly CompiledZone[]>;
   /** The road index, when the node has one (`vigil roads import`); rules without it fall back to class limits. */
   roads: RoadLookup | undefined;
 }

@@ -371,6 +371,17 @@ function gridsOf(byKind: Record<ZoneKind, readonly CompiledZone[]>): Record<Zone
   return Object.fromEntries(ZONE_KINDS.map((kind) => [kind, new ZoneGrid(byKind[kind])])) as Record<ZoneKind, ZoneGrid>;
 }
 
+function routesByPlate(routes: readonly CompiledZone[]): Map<string, CompiledZone[]> {
+  const byPlate = new Map<string, CompiledZone[]>();
+  for (const zone of routes)
+    for (const plate of zone.vehicles) {
+      const list = byPlate.get(plate);
+      if (list === undefined) byPlate.set(plate, [zone]);
+      else list.push(zone);
+    }
+  return byPlate;
+}
+
 function ruleSetOf(rules: readonly AnyRule[], sections: Record<string, Record<string, unknown>>): RuleSet {
   return { configs: rules.map((r) => (sections[r.id]?.enabled === false ? null : sections[r.id])) };
 }
@@ -410,6 +421,12 @@ export function compileRulesConfig(
     engine: config.engine,
     base: ruleSetOf(rules, config.rules),
     cities,
-    context: { zones, zonesByKind: byKind, zoneGrids: gridsOf(byKind), roads },
+    context: {
+      zones,
+      zonesByKind: byKind,
+      zoneGrids: gridsOf(byKind),
+      routesByPlate: routesByPlate(byKind.route),
+      roads,
+    },
   };
 }
