@@ -2,12 +2,15 @@
  * The rule engine alone, every rule on: events/s on one core, state bytes per vehicle, alarm latency.
  *
  *   node --expose-gc --import tsx bench/rules-engine.ts [--vehicles 10000] [--events 2000000] [--bound 0|5] [--camera-every 20]
+ *     [--zones 0]
  *
  * Traffic: `vehicles` vehicles of every class (coaches on long routes, dangerous goods, trucks, ...) from a
  * registry, each reporting every 30 s of event time in interleaved order over 8 partitions, speeds drifting
  * around their class limit (some speed, some drive for hours), now and then an alarm bit, an ADAS item or a
  * GPS jump; 1 event in 20 is an ANPR or weigh-in-motion sighting. Restricted and speed-limit zones are
- * configured. Processing time follows event time (a live feed), so timers behave as live.
+ * configured; `--zones N` adds N zones of each of the kinds the zone rules read (`area` circles, `route` corridors
+ * each assigned to 20 plates, `no_parking` circles) over the vehicles' box, as the accuracy runs configure 30 of
+ * each. Processing time follows event time (a live feed), so timers behave as live.
  * Events are generated before the clock starts: the loop measures the engine, not the generator.
  */
 import type { AlarmRow, CameraEvent, TelemetryRow, VehicleClass, VehicleRecord } from '../schema/index.js';
@@ -28,6 +31,8 @@ function flag(name: string, fallback: number): number {
 const VEHICLES = flag('vehicles', 10_000);
 const EVENTS = flag('events', 2_000_000);
 const BOUND_SECONDS = flag('bound', 0);
+/** Zones of each kind the zone rules read (area, route, no_parking), besides the two fixed ones. */
+const ZONES = flag('zones', 0);
 /** One event in `cameraEvery` is a roadside sighting; 0 = telemetry only. */
 const CAMERA_EVERY = flag('camera-every', 20);
 const PARTITIONS = 8;
@@ -95,6 +100,40 @@ config.zones.push(
     ],
   },
 );
+
+// Their own generator: the traffic below is the same whatever the zones.
+const zoneRnd = random(7);
+for (let z = 0; z < ZONES; z++) {
+  const lon = 113.5 + zoneRnd() * 0.35;
+  const lat = 34.6 + zoneRnd() * 0.35;
+  config.zones.push(
+    {
+      id: `area-${z}`,
+      name: `Area ${z}`,
+      kind: 'area',
+      circle: { center: [lon, lat], radiusM: 200 + zoneRnd() * 400 },
+    },
+    {
+      id: `route-${z}`,
+      name: `Route ${z}`,
+      kind: 'route',
+      corridor: {
+        path: [
+          [lon, lat],
+          [113.5 + zoneRnd() * 0.35, 34.6 + zoneRnd() * 0.35],
+        ],
+        widthM: 500,
+      },
+      vehicles: Array.from({ length: 20 }, (_, k) => records[(z * 20 + k) % VEHICLES].plate),
+    },
+    {
+      id: `no-parking-${z}`,
+      name: `No parking ${z}`,
+      kind: 'no_parking',
+      circle: { center: [113.5 + zoneRnd() * 0.35, 34.6 + zoneRnd() * 0.35], radiusM: 200 + zoneRnd() * 800 },
+    },
+  );
+}
 
 interface Mover {
   lat: number;
@@ -253,6 +292,7 @@ console.log(
       events: EVENTS,
       disorder_bound_s: BOUND_SECONDS,
       camera_every: CAMERA_EVERY,
+      zones_per_kind: ZONES,
       event_time_hours: Math.round(eventTimeHours * 10) / 10,
       generate_ms: Math.round(generateMs),
       elapsed_ms: Math.round(elapsedMs),

@@ -73,6 +73,19 @@ import {
   type RuleStates,
 } from './rule-states.js';
 
+/**
+ * A vehicle's timer wake-up is kept in whole seconds between these bounds (a small integer V8 stores in the vehicle
+ * itself, where a millisecond time would be a separate heap number): rounded down and clamped, it may only come
+ * earlier, and a scan at `clockS < wake` is before the wake-up in milliseconds too. WAKE_NOW: scan the vehicle.
+ */
+const WAKE_NOW = -(2 ** 31);
+const WAKE_LAST = 2 ** 31 - 1;
+
+function wakeSecondsOf(wakeAtMs: number): number {
+  const s = Math.floor(wakeAtMs / 1000);
+  return s >= WAKE_LAST ? WAKE_LAST : s > WAKE_NOW ? s : WAKE_NOW;
+}
+
 /** JT/T 808 status bit 1: the fix is positioned. */
 const STATUS_POSITIONED = 1 << 1;
 
@@ -210,6 +223,12 @@ interface Vehicle extends CapturedSubject {
   driver: DriverFacts | undefined;
   /** Card changes newer than the frontier, oldest first, applied before the first fix at or after each. */
   cards: CardChange[] | undefined;
+  /**
+   * The clock before which no absence timer of the live lane can fire (`PositionRule.clockWakeAt`), in whole
+   * seconds (`wakeSecondsOf`): the clock's scans pass the vehicle by until then. WAKE_NOW when unknown (a timer's
+   * state or the configuration changed since).
+   */
+  clockWakeS: number;
 }
 
 /** A driver card inserted (`driver` set) or taken out (`driver` null), at event time `ts`. */
@@ -392,6 +411,8 @@ export class RuleEngine {
   private roadsideMaxTs = NEVER;
   private roadsideArrivalAt = 0;
   private readonly positionRules: { index: number; rule: AnyPositionRule }[] = [];
+  /** The position rules with absence timers (`onClock`), in ascending index. */
+  private readonly timedRules: { index: number; rule: AnyPositionRule }[] = [];
   private readonly cameraRules: { index: number; rule: AnyCameraRule }[] = [];
   private readonly orderRules: { index: number; rule: AnyOrderRule }[] = [];
   private readonly deviceRules: { index: number; rule: AnyDeviceRule }[] = [];
@@ -436,6 +457,7 @@ export class RuleEngine {
       else if (rule.input === 'order') this.orderRules.push({ index, rule });
       else this.deviceRules.push({ index, rule });
     });
+    for (const r of this.positionRules) if (r.rule.onClock !== undefined) this.timedRules.push(r);
     this.compiled = config;
     this.boundMs = config.engine.disorderBoundSeconds * 1000;
     this.orgCodeAt = deps.orgCodeAt ?? defaultOrgCodeAt;
@@ -481,6 +503,7 @@ export class RuleEngine {
       lane.states = withoutStates(lane.states, (i) => set.configs[i] === null);
     };
     for (const v of this.vehicles.values()) {
+      v.clockWakeS = WAKE_NOW;
       const set = this.compiled.cities.get(v.facts.cityCode) ?? this.compiled.base;
       sweep(v.live, set, v.key, v.key, v.facts.plate, v.facts.homeOrgCode);
       if (v.late) sweep(v.late, set, v.key, v.key, v.facts.plate, v.facts.homeOrgCode);
@@ -567,6 +590,7 @@ export class RuleEngine {
         late: undefined,
         driver: undefined,
         cards: undefined,
+        clockWakeS: WAKE_NOW,
       };
       this.vehicles.set(key, v);
     }
@@ -651,6 +675,7 @@ export class RuleEngine {
     v.factsAt = row.ts;
     v.set = this.compiled.cities.get(facts.cityCode) ?? this.compiled.base;
     v.configVersion = this.compiled.version;
+    v.clockWakeS = WAKE_NOW;
   }
 
   private evaluate(v: Vehicle, lane: Lane, row: TelemetryRow, late: number, lateLane: boolean): void {
@@ -692,7 +717,11 @@ export class RuleEngine {
       at = pairAt(states, index, at);
       const state = at < states.length && states[at] === index ? states[at + 1] : undefined;
       const next = rule.evaluate(state, row, v.facts, config, sink, ctx, track);
-      if (next !== state) states = withState(states, index, next, at);
+      if (next !== state) {
+        states = withState(states, index, next, at);
+        // Only the live lane runs timers (the late lane skips them above).
+        if (rule.onClock !== undefined) v.clockWakeS = WAKE_NOW;
+      }
     }
     lane.states = states;
     if (driver !== undefined) this.maybePublishDriver(v, driver);
@@ -789,6 +818,7 @@ export class RuleEngine {
         for (const { index, rule } of this.positionRules)
           if (rule.perDriver === true)
             v.live.states = withState(v.live.states, index, structuredClone(stateOf(leaving.states, index)));
+      v.clockWakeS = WAKE_NOW;
     }
     if (after !== undefined && after.id !== '' && after.id !== before?.id) {
       const sink = this.bindSink(v.live, v.key, v.key, v.facts.plate, v.facts.homeOrgCode, '', 0, change.ts, lat, lon);
@@ -1180,11 +1210,16 @@ export class RuleEngine {
   }
 
   private runClockRules(clock: number): void {
-    const timed = this.positionRules.filter((r) => r.rule.onClock !== undefined);
-    if (timed.length > 0) {
+    if (this.timedRules.length > 0) {
+      // Never below WAKE_NOW: a vehicle to scan is scanned whatever the clock.
+      const clockS = Math.max(WAKE_NOW, Math.floor(clock / 1000));
       for (const v of this.vehicles.values()) {
+        // Most vehicles were heard lately: their timers cannot fire yet, and binding the sink for them cost more
+        // than the rest of the scan.
+        if (clockS < v.clockWakeS) continue;
+        let wakeAt = Infinity;
         let sink: Sink | undefined;
-        for (const { index, rule } of timed) {
+        for (const { index, rule } of this.timedRules) {
           const config = v.set.configs[index];
           const state = stateOf(v.live.states, index);
           if (config === null || state === undefined) continue;
@@ -1201,11 +1236,16 @@ export class RuleEngine {
             v.live.fixLon,
           );
           sink.rule = rule.id;
-          const next = rule.onClock?.(state, clock, v.facts, config, sink, this.trackOf(v.live));
+          const track = this.trackOf(v.live);
+          const next = rule.onClock?.(state, clock, v.facts, config, sink, track);
           if (next !== state) v.live.states = withState(v.live.states, index, next);
+          if (next !== undefined) wakeAt = Math.min(wakeAt, rule.clockWakeAt?.(next, config, track) ?? NEVER);
         }
+        v.clockWakeS = wakeSecondsOf(wakeAt);
       }
     }
+    // Engines that judge no device (device_offline off) have nothing to scan there.
+    if (!this.deviceRules.some(({ index }) => this.compiled.base.configs[index] !== null)) return;
     for (const device of this.devices.values()) {
       let sink: Sink | undefined;
       for (const { index, rule } of this.deviceRules) {
@@ -1558,6 +1598,7 @@ export class RuleEngine {
       v.historyTs = s.history_ts ?? NEVER;
       v.gaps = s.gaps.length > 0 ? s.gaps : undefined;
       v.live = this.laneFrom(s.live);
+      v.clockWakeS = WAKE_NOW;
       if (s.late) {
         v.late = this.laneFrom(s.late);
         this.lateVehicles.set(v, now);

@@ -15,6 +15,7 @@ import type {
 } from '../../schema/index.js';
 import type { ConfigSpec } from '../rules/config-spec.js';
 import type { CompiledShape } from '../rules/zone-geometry.js';
+import type { ZoneGrid } from '../rules/zone-grid.js';
 import type { RoadLookup } from '../roads/index.js';
 
 export type Severity = 'info' | 'warning' | 'critical';
@@ -119,6 +120,10 @@ export interface RuleContext {
    * walking all of them to skip the others cost more than testing its own.
    */
   zonesByKind: Readonly<Record<ZoneKind, readonly CompiledZone[]>>;
+  /** The same zones by kind, indexed by place: the zones of a kind that may contain a position (rules/zone-grid.ts). */
+  zoneGrids: Readonly<Record<ZoneKind, ZoneGrid>>;
+  /** `route` zones by the plates assigned to them, in configuration order: most vehicles are assigned to none. */
+  routesByPlate: ReadonlyMap<string, readonly CompiledZone[]>;
   /** The road index, when the node has one (`vigil roads import`); rules without it fall back to class limits. */
   roads: RoadLookup | undefined;
 }
@@ -177,6 +182,13 @@ export interface PositionRule<S, C> extends RuleCommon<C> {
     out: EpisodeSink,
     track: Track,
   ): S | undefined;
+  /**
+   * The earliest clock at which `onClock` may change `state` or report anything, given the track so far: the engine
+   * does not call `onClock` for the vehicle before it. It may be early, never late, and must stay so while the state
+   * and configuration stay the same and the track moves on (the engine asks again only after a call of `onClock`,
+   * or after the state changed). Without it, `onClock` is called at every scan of the clock.
+   */
+  clockWakeAt?(state: S, config: C, track: Track): number;
 }
 
 /** The vehicle's last GPS fix, for rules on camera events that compare with it. */

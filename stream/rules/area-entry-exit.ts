@@ -6,7 +6,8 @@
  * window only decides whether a crossing is reported (a window opening around a parked vehicle is no entry).
  * One instant alarm per crossing, keyed by the zone.
  */
-import type { PositionRule } from '../engine/rule.js';
+import type { TelemetryRow } from '../../schema/index.js';
+import type { CompiledZone, EpisodeSink, PositionRule, Track, VehicleFacts } from '../engine/rule.js';
 import { NEVER } from '../engine/rule.js';
 import { ENABLED_FIELD, isPositioned } from './common.js';
 import { insideShape, zoneInForce } from './zone-geometry.js';
@@ -28,20 +29,47 @@ export const areaEntryExitRule: PositionRule<never, AreaEntryExitConfig> = {
   defaults: { enabled: true, severity: 'warning' },
   evaluate(state, position, vehicle, config, out, ctx, track) {
     if (track.fixTs === NEVER || !isPositioned(position)) return undefined;
-    for (const zone of ctx.zonesByKind.area) {
-      if (zone.classes.length > 0 && !zone.classes.includes(vehicle.vehicleClass)) continue;
-      const now = insideShape(zone.shape, position.lon, position.lat);
-      const before = insideShape(zone.shape, track.fixLon, track.fixLat);
-      if (now === before || !zoneInForce(zone, position.ts)) continue;
-      const direction = now ? 'entry' : 'exit';
-      if (zone.direction !== 'both' && zone.direction !== direction) continue;
-      out.instant(zone.id, position.ts, config.severity, position.lat, position.lon, {
-        zone: zone.id,
-        zone_name: zone.name,
-        direction,
-        previous_fix_ts: track.fixTs,
-      });
+    // Only a zone that may hold one of the two fixes can be crossed: the zones near either, in configuration order.
+    const grid = ctx.zoneGrids.area;
+    const nearNow = grid.near(position.lon, position.lat);
+    const nearBefore = grid.near(track.fixLon, track.fixLat);
+    if (nearNow === nearBefore) {
+      for (let i = 0; i < nearNow.length; i++) crossing(grid.zones[nearNow[i]], position, vehicle, config, out, track);
+      return undefined;
+    }
+    let i = 0;
+    let j = 0;
+    while (i < nearNow.length || j < nearBefore.length) {
+      const a = i < nearNow.length ? nearNow[i] : Infinity;
+      const b = j < nearBefore.length ? nearBefore[j] : Infinity;
+      const next = a <= b ? a : b;
+      if (a === next) i++;
+      if (b === next) j++;
+      crossing(grid.zones[next], position, vehicle, config, out, track);
     }
     return undefined;
   },
 };
+
+/** Reports the crossing of `zone`'s boundary between the track's last fix and `position`, if any. */
+function crossing(
+  zone: CompiledZone,
+  position: TelemetryRow,
+  vehicle: VehicleFacts,
+  config: AreaEntryExitConfig,
+  out: EpisodeSink,
+  track: Track,
+): void {
+  if (zone.classes.length > 0 && !zone.classes.includes(vehicle.vehicleClass)) return;
+  const now = insideShape(zone.shape, position.lon, position.lat);
+  const before = insideShape(zone.shape, track.fixLon, track.fixLat);
+  if (now === before || !zoneInForce(zone, position.ts)) return;
+  const direction = now ? 'entry' : 'exit';
+  if (zone.direction !== 'both' && zone.direction !== direction) return;
+  out.instant(zone.id, position.ts, config.severity, position.lat, position.lon, {
+    zone: zone.id,
+    zone_name: zone.name,
+    direction,
+    previous_fix_ts: track.fixTs,
+  });
+}

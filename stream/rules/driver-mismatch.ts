@@ -6,7 +6,7 @@
  * per card inserted, at the card's time, judged at the vehicle's first fix after it (where it is). A card that
  * could not be read identifies nobody; alarming on it is off by default (it is a card or reader fault first).
  */
-import type { PositionRule } from '../engine/rule.js';
+import type { DriverFacts, PositionRule } from '../engine/rule.js';
 import { ENABLED_FIELD, isPositioned } from './common.js';
 
 export interface DriverMismatchConfig {
@@ -50,7 +50,7 @@ export const driverMismatchRule: PositionRule<DriverMismatchState, DriverMismatc
     // No card in: nothing to remember (a card's text is never '', so no state judges the same as `{ card: '' }`,
     // the state snapshots before this held, and costs a vehicle nothing).
     if (!d) return undefined;
-    const card = `${d.id}@${d.since}`;
+    const card = cardOf(d);
     if (state?.card === card || !isPositioned(position)) return state;
     const reasons: DriverMismatchReason[] = [];
     if (d.readResult !== 0) {
@@ -87,3 +87,15 @@ export const driverMismatchRule: PositionRule<DriverMismatchState, DriverMismatc
     return { card };
   },
 };
+
+/**
+ * `id@since`, what the state remembers of the card it judged: asked at every fix with a card in, so made once per
+ * card (a card change makes new driver facts) instead of once per fix.
+ */
+const cardTexts = new WeakMap<DriverFacts, string>();
+
+function cardOf(d: DriverFacts): string {
+  let text = cardTexts.get(d);
+  if (text === undefined) cardTexts.set(d, (text = `${d.id}@${d.since}`));
+  return text;
+}

@@ -69,4 +69,11 @@ export const offlineRule: PositionRule<OfflineState, OfflineConfig> = {
     });
     return { open: level };
   },
+  clockWakeAt(state, config, track) {
+    // One millisecond early: the comparisons above are on the silence, these on the clock.
+    if (state.open === 0) return track.heardTs + config.silentMinutesMax * 60_000 - 1;
+    if (state.open === 1)
+      return track.heardTs + Math.max(config.silentMinutesMax, config.criticalSilentMinutes) * 60_000 - 1;
+    return Infinity;
+  },
 };

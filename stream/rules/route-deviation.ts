@@ -54,11 +54,16 @@ export const routeDeviationRule: PositionRule<DeviationState, RouteDeviationConf
   evaluate(state, position, vehicle, config, out, ctx) {
     if (!isPositioned(position)) return state;
     const plate = vehicle.plate || position.plate;
+    const assignedRoutes = ctx.routesByPlate.get(plate);
+    if (assignedRoutes === undefined) {
+      if (state?.open) out.close('', position.ts, evidenceOf(state, position.ts, 0, []));
+      return undefined;
+    }
     let assigned = 0;
     let beyondM = Infinity;
     const routes: string[] = [];
-    for (const zone of ctx.zonesByKind.route) {
-      if (!zone.vehicles.has(plate) || !zoneInForce(zone, position.ts)) continue;
+    for (const zone of assignedRoutes) {
+      if (!zoneInForce(zone, position.ts)) continue;
       assigned++;
       if (insideZone(zone, position.lon, position.lat, position.ts)) {
         beyondM = 0;

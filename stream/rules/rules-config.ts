@@ -25,6 +25,7 @@ import {
 } from './zone-geometry.js';
 import { VEHICLE_CLASSES } from '../../schema/index.js';
 import { moveTerminalAlarmBits } from './terminal-alarm.js';
+import { ZoneGrid } from './zone-grid.js';
 
 export interface EngineSettings {
   /**
@@ -366,6 +367,21 @@ function zonesByKind(zones: readonly CompiledZone[]): Record<ZoneKind, readonly 
   return byKind;
 }
 
+function gridsOf(byKind: Record<ZoneKind, readonly CompiledZone[]>): Record<ZoneKind, ZoneGrid> {
+  return Object.fromEntries(ZONE_KINDS.map((kind) => [kind, new ZoneGrid(byKind[kind])])) as Record<ZoneKind, ZoneGrid>;
+}
+
+function routesByPlate(routes: readonly CompiledZone[]): Map<string, CompiledZone[]> {
+  const byPlate = new Map<string, CompiledZone[]>();
+  for (const zone of routes)
+    for (const plate of zone.vehicles) {
+      const list = byPlate.get(plate);
+      if (list === undefined) byPlate.set(plate, [zone]);
+      else list.push(zone);
+    }
+  return byPlate;
+}
+
 function ruleSetOf(rules: readonly AnyRule[], sections: Record<string, Record<string, unknown>>): RuleSet {
   return { configs: rules.map((r) => (sections[r.id]?.enabled === false ? null : sections[r.id])) };
 }
@@ -398,12 +414,19 @@ export function compileRulesConfig(
     direction: z.direction ?? 'both',
     parkingMinutesMax: z.parkingMinutesMax,
   }));
+  const byKind = zonesByKind(zones);
   return {
     version,
     config,
     engine: config.engine,
     base: ruleSetOf(rules, config.rules),
     cities,
-    context: { zones, zonesByKind: zonesByKind(zones), roads },
+    context: {
+      zones,
+      zonesByKind: byKind,
+      zoneGrids: gridsOf(byKind),
+      routesByPlate: routesByPlate(byKind.route),
+      roads,
+    },
   };
 }
