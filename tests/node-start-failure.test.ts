@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startVigil } from './support/vigil-process.js';
+import { canListen, unassignedPort } from './support/free-port.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -34,22 +35,8 @@ async function takenPort(): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-/** Whether `port` can be listened on right now (and is let go again at once). */
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A port the next start may bind, which no connection opened meanwhile takes by chance (support/free-port.ts). */
+const freePort = unassignedPort;
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // Node loading tsx itself: one process, where the tsx executable would run the script as a second one.

@@ -6,9 +6,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import { unassignedPort } from './free-port.js';
 
 const POSTGRES_LIB = '/usr/lib/postgresql';
 
@@ -31,17 +31,6 @@ function binDir(): string {
     throw new Error(`PostgreSQL server binaries not found under ${POSTGRES_LIB}/*/bin; ${where}`);
   }
   return path.join(POSTGRES_LIB, versions[0], 'bin');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a command as the `postgres` user when we are root (the server refuses root), else as ourselves. */
@@ -83,7 +72,8 @@ export async function startPostgresServer(options: { maxConnections?: number } =
   ]);
   const initResult = spawnSync(init.command, init.args, { encoding: 'utf8' });
   if (initResult.status !== 0) throw new Error(`initdb failed (${initResult.status}): ${initResult.stderr}`);
-  const port = await freePort();
+  // Outside the ephemeral range: a port released by `listen(0)` could be taken by any connection before postgres binds.
+  const port = await unassignedPort();
   const run = asPostgres(path.join(bin, 'postgres'), [
     '-D',
     dataDir,
