@@ -53,28 +53,15 @@ const created = new Map<string, Promise<string>>();
  * when the run has no server.
  */
 export async function nodeDatabaseUrl(dataDir: string): Promise<string | undefined> {
-  const serverUrl = testPostgresServer();
-  if (serverUrl === undefined) return undefined;
+  const server = sharedServer();
+  if (server === undefined) return undefined;
   const name = `vigil_${createHash('sha256').update(dataDir).digest('hex').slice(0, 24)}`;
   let url = created.get(name);
   if (url === undefined) {
-    url = ensureDatabase(serverUrl, name);
+    url = createDatabase(server, name, TEMPLATE);
     created.set(name, url);
   }
   return url;
-}
-
-async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
-  } finally {
-    await client.end();
-  }
-  return serverUrl.replace(/\/postgres$/, `/${name}`);
 }
 
 /**
@@ -93,9 +80,9 @@ export async function nodeOperationalTarget(dataDir: string): Promise<Operationa
  * own behaviour ask for `{ kind: 'memory' }` themselves, and the unit tests beside the code all run on it.
  */
 export async function harnessStore(): Promise<OperationalTarget> {
-  const serverUrl = testPostgresServer();
-  if (serverUrl === undefined) return { kind: 'memory' };
-  return { kind: 'server', url: await ensureDatabase(serverUrl, `vigil_h${randomBytes(8).toString('hex')}`) };
+  const server = sharedServer();
+  if (server === undefined) return { kind: 'memory' };
+  return { kind: 'server', url: await createDatabase(server, `vigil_h${randomBytes(8).toString('hex')}`, TEMPLATE) };
 }
 
 /**

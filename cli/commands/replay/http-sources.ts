@@ -1,8 +1,8 @@
 /**
  * Posts a generated directory's HTTP source records to `POST <url>/api/ingest/<kind>` as NDJSON batches: the
- * registry first (`postRegistry`, before any terminal connects), then each time bucket's records of every kind merged in the order they were received
- * (`received_at`), each sent when the replay's clock reaches it, so that roadside events reach the platform
- * in step with the terminals' positions, as they would live.
+ * registry first (`postRegistry`, before any terminal connects), then each time bucket's records of every kind
+ * merged in the order they were received (`received_at`), each sent when the replay's clock reaches it, so that
+ * roadside events reach the platform in step with the terminals' positions, as they would live.
  */
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
